@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions
+from rest_framework.request import Request
+
+from rasad.core.actions.tokens import authenticate_token
+
+
+class TokenAuthentication(authentication.BaseAuthentication):
+    """``Authorization: Bearer rsd_...``: a hashed, expiring, revocable token acting as its user."""
+
+    keyword = "Bearer"
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        header = authentication.get_authorization_header(request).decode("latin-1").split()
+        if not header or header[0].lower() not in {"bearer", "token"}:
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(_("Malformed Authorization header."))
+        token = authenticate_token(header[1])
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("The token is invalid, expired or revoked."))
+        return token.user, token
+
+    def authenticate_header(self, request: Request) -> str:
+        return self.keyword
+
+
+class TokenAuthenticationScheme(OpenApiAuthenticationExtension):  # type: ignore[misc]
+    target_class = "rasad.api.authentication.TokenAuthentication"
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "http", "scheme": "bearer"}

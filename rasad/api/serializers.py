@@ -1,0 +1,38 @@
+"""Base serializers: explicit fields, always with id, url, display, created and last_updated."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+
+class DisplayField(serializers.SerializerMethodField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+
+class RasadModelSerializer(serializers.HyperlinkedModelSerializer):
+    """Declare ``Meta.fields`` explicitly; ``display`` is the object's human name."""
+
+    serializer_field_mapping = serializers.ModelSerializer.serializer_field_mapping
+    serializer_related_field = serializers.PrimaryKeyRelatedField
+    id = serializers.IntegerField(read_only=True)
+    display = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.CharField())
+    def get_display(self, obj: Any) -> str:
+        return str(obj)
+
+
+class ScopedSlugRelatedField(serializers.SlugRelatedField):  # type: ignore[type-arg]
+    """A reference by code that only resolves objects the requesting user may see, so that
+    naming an out-of-scope object reads exactly like naming one that does not exist."""
+
+    def get_queryset(self) -> Any:
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return queryset.visible_to(user) if user is not None else queryset.none()

@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from rasad.core.access import require_in_scope
+from rasad.core.audit import CoreAuditEvent, audit_user_event
+from rasad.core.audit_log import record
+from rasad.core.choices import CalendarChoices, LanguageChoices
+from rasad.core.models import Grant, Membership, Organization, Role, User, WorkingGroup
+from rasad.core.persian import normalize_text
+from rasad.core.scope import clear_scope_cache
+
+
+@transaction.atomic
+def do_create_user(
+    username: str,
+    *,
+    acting_user: User | None,
+    password: str | None,
+    display_name: str = "",
+    email: str = "",
+    organization: Organization | None = None,
+    title: str = "",
+    is_superuser: bool = False,
+    language: str = LanguageChoices.PERSIAN,
+    calendar: str = CalendarChoices.JALALI,
+    validate: bool = True,
+) -> User:
+    """Create a person, optionally as a member of an organization. ``acting_user`` None means the
+    command line (``rasad createuser``, demo loading)."""
+    if User.objects.filter(username=username).exists():
+        raise ValidationError({"username": [_("The username “%(name)s” is taken.") % {"name": username}]})
+    if acting_user is not None and organization is not None:
+        require_in_scope(acting_user, "add", organization)
+    if acting_user is not None and is_superuser and not acting_user.is_superuser:
+        raise ValidationError({"is_superuser": [_("Only a platform administrator may create another.")]})
+    user = User(
+        username=username, email=email, display_name=normalize_text(display_name), is_superuser=is_superuser,
+        is_staff=is_superuser, language=language, calendar=calendar,
+    )
+    if password is None:
+        user.set_unusable_password()
+    else:
+        if validate:
+            try:
+                validate_password(password, user)
+            except ValidationError as error:
+                raise ValidationError({"password": error.messages}) from None
+        user.set_password(password)
+    user.save()
+    audit_user_event(
+        CoreAuditEvent.USER_CREATED, user, acting_user=acting_user, organization=organization,
+        new={"username": username, "display_name": user.display_name, "is_superuser": is_superuser},
+    )
+    if organization is not None:
+        do_add_membership(user, organization, acting_user=acting_user, title=title)
+    return user
+
+
+@transaction.atomic
+def do_add_membership(
+    user: User, organization: Organization, *, acting_user: User | None, title: str = ""
+) -> Membership:
+    if acting_user is not None:
+        require_in_scope(acting_user, "change", organization)
+    membership, _created = Membership.objects.update_or_create(
+        user=user, organization=organization, defaults={"title": normalize_text(title)}
+    )
+    audit_user_event(
+        CoreAuditEvent.MEMBERSHIP_ADDED, user, acting_user=acting_user, organization=organization,
+        new={"organization": organization.pk, "title": membership.title},
+    )
+    return membership
+
+
+@transaction.atomic
+def do_grant_role(
+    user: User,
+    role: Role,
+    *,
+    acting_user: User | None,
+    organization: Organization | None = None,
+    working_group: WorkingGroup | None = None,
+    include_descendants: bool = True,
+    expires: datetime | None = None,
+) -> Grant:
+    """Give ``user`` a role over a scope. A grantor must hold the same role's permissions over that
+    scope themselves (administrators manage the subtree they administer)."""
+    if (organization is None) == (working_group is None):
+        raise ValidationError({"organization": [_("Give either an organization or a working group.")]})
+    if acting_user is not None and not acting_user.is_superuser:
+        target = organization if organization is not None else working_group.owner  # type: ignore[union-attr]
+        require_in_scope(acting_user, "change", target)
+        if not acting_user.grants.filter(role__slug="administrator", is_enabled=True).exists():
+            raise ValidationError({"role": [_("Only an administrator may grant roles.")]})
+    grant = Grant.objects.create(
+        user=user, role=role, organization=organization, working_group=working_group,
+        include_descendants=include_descendants, expires=expires,
+    )
+    audit_user_event(
+        CoreAuditEvent.GRANT_ADDED, user, acting_user=acting_user,
+        organization=organization or (working_group.owner if working_group else None),
+        new={"grant": grant.pk, "role": role.slug, "organization": organization.pk if organization else None,
+             "working_group": working_group.pk if working_group else None,
+             "include_descendants": include_descendants},
+    )
+    clear_scope_cache(user)
+    return grant
+
+
+@transaction.atomic
+def do_revoke_grant(grant: Grant, *, acting_user: User | None) -> None:
+    if acting_user is not None and not acting_user.is_superuser:
+        target = grant.organization if grant.organization is not None else grant.working_group.owner  # type: ignore[union-attr]
+        require_in_scope(acting_user, "change", target)
+    audit_user_event(
+        CoreAuditEvent.GRANT_REVOKED, grant.user, acting_user=acting_user, organization=grant.organization,
+        old={"grant": grant.pk, "role": grant.role.slug},
+    )
+    grant.delete()
+    clear_scope_cache(grant.user)
+
+
+@transaction.atomic
+def do_create_working_group(
+    code: str, name: str, *, acting_user: User | None, owner: Organization, organizations: list[Organization],
+    include_descendants: bool = False,
+) -> WorkingGroup:
+    if acting_user is not None:
+        for organization in [owner, *organizations]:
+            require_in_scope(acting_user, "change", organization)
+    group = WorkingGroup.objects.create(
+        code=code, name=normalize_text(name), owner=owner, include_descendants=include_descendants
+    )
+    group.organizations.set(organizations)
+    record(CoreAuditEvent.WORKING_GROUP_CREATED, actor=acting_user, organization=owner, obj=group,
+           new={"code": code, "name": group.name, "organizations": [o.pk for o in organizations]})
+    return group
+
+
+@transaction.atomic
+def do_change_preferences(
+    user: User, *, acting_user: User, language: str | None = None, calendar: str | None = None,
+    persian_digits: bool | None = None,
+) -> User:
+    if acting_user.pk != user.pk:
+        raise ValidationError({"user": [_("You may change only your own preferences.")]})
+    old = {"language": user.language, "calendar": user.calendar, "persian_digits": user.persian_digits}
+    errors: dict[str, list[str]] = {}
+    if language is not None:
+        if language not in LanguageChoices.values:
+            errors["language"] = [_("Unknown language “%(value)s”.") % {"value": language}]
+        else:
+            user.language = language
+    if calendar is not None:
+        if calendar not in CalendarChoices.values:
+            errors["calendar"] = [_("Unknown calendar “%(value)s”.") % {"value": calendar}]
+        else:
+            user.calendar = calendar
+    if persian_digits is not None:
+        user.persian_digits = persian_digits
+    if errors:
+        raise ValidationError(errors)
+    user.save(update_fields=["language", "calendar", "persian_digits"])
+    new = {"language": user.language, "calendar": user.calendar, "persian_digits": user.persian_digits}
+    if new != old:
+        audit_user_event(CoreAuditEvent.USER_PREFERENCES_CHANGED, user, acting_user=acting_user, old=old, new=new)
+    return user

@@ -1,0 +1,129 @@
+"""Audit events of the core app (codes 100-199): one small function per event."""
+
+from __future__ import annotations
+
+from enum import IntEnum, unique
+from typing import TYPE_CHECKING, Any
+
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+
+from rasad.core.audit_log import record, register_event_types
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from rasad.core.models import Organization, User
+
+
+@unique
+class CoreAuditEvent(IntEnum):
+    ORGANIZATION_CREATED = 101
+    ORGANIZATION_CHANGED = 102
+    ORGANIZATION_MOVED = 103
+    ORGANIZATION_CLOSED = 104
+    ORGANIZATIONS_IMPORTED = 105
+    USER_CREATED = 110
+    USER_CHANGED = 111
+    USER_PREFERENCES_CHANGED = 112
+    MEMBERSHIP_ADDED = 113
+    MEMBERSHIP_REMOVED = 114
+    GRANT_ADDED = 120
+    GRANT_REVOKED = 121
+    ROLE_CHANGED = 122
+    WORKING_GROUP_CREATED = 125
+    WORKING_GROUP_CHANGED = 126
+    LOGIN = 130
+    LOGIN_FAILED = 131
+    LOGOUT = 132
+    LOGIN_THROTTLED = 133
+    TWO_FACTOR_ENABLED = 134
+    TWO_FACTOR_DISABLED = 135
+    TWO_FACTOR_FAILED = 136
+    ACCESS_DENIED = 140
+    API_TOKEN_CREATED = 150
+    API_TOKEN_REVOKED = 151
+    HOLIDAY_CHANGED = 160
+
+
+register_event_types(
+    CoreAuditEvent,
+    {
+        CoreAuditEvent.ORGANIZATION_CREATED: _("Organization created"),
+        CoreAuditEvent.ORGANIZATION_CHANGED: _("Organization changed"),
+        CoreAuditEvent.ORGANIZATION_MOVED: _("Organization moved"),
+        CoreAuditEvent.ORGANIZATION_CLOSED: _("Organization closed"),
+        CoreAuditEvent.ORGANIZATIONS_IMPORTED: _("Organizations imported"),
+        CoreAuditEvent.USER_CREATED: _("User created"),
+        CoreAuditEvent.USER_CHANGED: _("User changed"),
+        CoreAuditEvent.USER_PREFERENCES_CHANGED: _("Preferences changed"),
+        CoreAuditEvent.MEMBERSHIP_ADDED: _("Membership added"),
+        CoreAuditEvent.MEMBERSHIP_REMOVED: _("Membership removed"),
+        CoreAuditEvent.GRANT_ADDED: _("Grant added"),
+        CoreAuditEvent.GRANT_REVOKED: _("Grant revoked"),
+        CoreAuditEvent.ROLE_CHANGED: _("Role changed"),
+        CoreAuditEvent.WORKING_GROUP_CREATED: _("Working group created"),
+        CoreAuditEvent.WORKING_GROUP_CHANGED: _("Working group changed"),
+        CoreAuditEvent.LOGIN: _("Signed in"),
+        CoreAuditEvent.LOGIN_FAILED: _("Sign-in failed"),
+        CoreAuditEvent.LOGOUT: _("Signed out"),
+        CoreAuditEvent.LOGIN_THROTTLED: _("Sign-in throttled"),
+        CoreAuditEvent.TWO_FACTOR_ENABLED: _("Two-factor enabled"),
+        CoreAuditEvent.TWO_FACTOR_DISABLED: _("Two-factor disabled"),
+        CoreAuditEvent.TWO_FACTOR_FAILED: _("Two-factor code rejected"),
+        CoreAuditEvent.ACCESS_DENIED: _("Access denied"),
+        CoreAuditEvent.API_TOKEN_CREATED: _("API token created"),
+        CoreAuditEvent.API_TOKEN_REVOKED: _("API token revoked"),
+        CoreAuditEvent.HOLIDAY_CHANGED: _("Holiday changed"),
+    },
+)
+
+
+def audit_organization_created(organization: Organization, *, acting_user: User, values: dict[str, Any]) -> None:
+    record(CoreAuditEvent.ORGANIZATION_CREATED, actor=acting_user, organization=organization,
+           obj=organization, new=values)
+
+
+def audit_organization_changed(
+    organization: Organization, *, acting_user: User, old: dict[str, Any], new: dict[str, Any]
+) -> None:
+    record(CoreAuditEvent.ORGANIZATION_CHANGED, actor=acting_user, organization=organization,
+           obj=organization, old=old, new=new)
+
+
+def audit_organization_moved(
+    organization: Organization, *, acting_user: User, old_parent_id: int | None, new_parent_id: int | None
+) -> None:
+    record(CoreAuditEvent.ORGANIZATION_MOVED, actor=acting_user, organization=organization, obj=organization,
+           old={"parent": old_parent_id}, new={"parent": new_parent_id})
+
+
+def audit_organizations_imported(
+    root: Organization | None, *, acting_user: User, count: int, digest: str, file_name: str
+) -> None:
+    """Bulk imports write one event per batch carrying the batch's content digest."""
+    record(CoreAuditEvent.ORGANIZATIONS_IMPORTED, actor=acting_user, organization=root,
+           object_type="core.organization", new={"count": count, "sha256": digest, "file": file_name})
+
+
+def audit_user_event(
+    event: CoreAuditEvent, user: User, *, acting_user: User | None, organization: Organization | None = None,
+    old: dict[str, Any] | None = None, new: dict[str, Any] | None = None,
+) -> None:
+    record(event, actor=acting_user, organization=organization, obj=user, old=old, new=new)
+
+
+def audit_security_event(
+    event: CoreAuditEvent, *, user: User | AnonymousUser | None, username: str = "",
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """Sign-in and 2FA events go to the system chain, committed even if the request then fails."""
+    with transaction.atomic():
+        record(event, actor=user, actor_name=username, object_type="core.user",
+               object_id=str(user.pk) if user is not None and user.pk else "", extra=extra)
+
+
+def record_access_denied(user: User | AnonymousUser, model: type[models.Model], pk: Any, *, action: str) -> None:
+    with transaction.atomic():
+        record(CoreAuditEvent.ACCESS_DENIED, actor=user, object_type=model._meta.label_lower,
+               object_id=str(pk)[:64], extra={"action": action})

@@ -1,0 +1,64 @@
+"""Side effects that leave only after the transaction commits.
+
+Actions call ``send_event_on_commit``; nothing is pushed for a write that rolls back. The bus is
+in-process by default (``RASAD_EVENT_BUS=local``) and Redis pub/sub across nodes
+(``RASAD_EVENT_BUS=redis``), so live push and background jobs plug in here without touching the
+modules that emit events.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "rasad:events"
+Event = dict[str, Any]
+Subscriber = Callable[[Event], None]
+
+_local_subscribers: list[Subscriber] = []
+
+
+def subscribe_local(subscriber: Subscriber) -> Callable[[], None]:
+    """Receive every event published in this process; returns an unsubscribe function."""
+    _local_subscribers.append(subscriber)
+    return lambda: _local_subscribers.remove(subscriber)
+
+
+def publish(event: Event) -> None:
+    for subscriber in list(_local_subscribers):
+        try:
+            subscriber(event)
+        except Exception:
+            logger.exception("event subscriber failed")
+    if settings.EVENT_BUS == "redis":
+        _redis().publish(CHANNEL, json.dumps(event, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def send_event_on_commit(kind: str, payload: dict[str, Any], *, organization_ids: Iterable[int]) -> None:
+    """Queue an event for after the current transaction commits (or now, outside a transaction).
+
+    ``organization_ids`` say whose event it is, so that a push channel can deliver it only to
+    users whose scope includes one of them.
+    """
+    event: Event = {"kind": kind, "payload": payload, "organization_ids": sorted(set(organization_ids))}
+    transaction.on_commit(lambda: publish(event))
+
+
+_redis_client: Any = None
+
+
+def _redis() -> Any:
+    global _redis_client
+    if _redis_client is None:
+        import redis
+
+        _redis_client = redis.Redis.from_url(settings.REDIS_URL)
+    return _redis_client

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import sys
+import unicodedata
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from rasad.core.demo import DemoLogin, DemoSummary, load_demo
+
+
+def display_width(text: str) -> int:
+    """Terminal cells taken by ``text``: joiners such as the Persian ZWNJ and combining marks
+    take none, so counting characters would misalign every column after a Persian name."""
+    return sum(0 if unicodedata.category(character) in {"Mn", "Me", "Cf"} else 1 for character in text)
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * max(width - display_width(text), 0)
+
+
+def login_rows(logins: Sequence[DemoLogin]) -> list[tuple[str, ...]]:
+    # Columns alternate between Latin and Persian text on purpose: a terminal that applies the
+    # bidirectional algorithm would otherwise run two neighbouring Persian columns together and
+    # show them in swapped order.
+    header = ("Username", "Role", "Name", "Scope", "Organization")
+    rows = [header]
+    for login in logins:
+        rows.append((
+            login.username,
+            login.role + (" (TOTP)" if login.requires_two_factor else ""),
+            login.display_name,
+            ", ".join(login.scopes),
+            login.organization or "—",
+        ))
+    return rows
+
+
+def format_table(rows: Sequence[tuple[str, ...]]) -> list[str]:
+    widths = [max(display_width(row[column]) for row in rows) for column in range(len(rows[0]))]
+    lines = []
+    for index, row in enumerate(rows):
+        cells = [pad(cell, widths[column]) for column, cell in enumerate(row[:-1])]
+        lines.append("  ".join([*cells, row[-1]]))
+        if index == 0:
+            lines.append("  ".join("-" * width for width in widths))
+    return lines
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo organizations and people (once; running it again changes nothing) and print "
+        "the demo logins with their shared password."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        # The progress bar needs the raw stream: Django's OutputWrapper ends every write with a
+        # newline, which would print one line per refresh.
+        progress_stream: TextIO = options.get("stdout") or sys.stdout
+        try:
+            summary = load_demo(stdout=progress_stream)
+        except ValidationError as error:
+            raise CommandError(
+                "The demo needs a database without demo usernames or organization codes: "
+                + "; ".join(f"{key}: {' '.join(messages)}" for key, messages in error.message_dict.items())
+            ) from None
+        self.print_summary(summary)
+
+    def print_summary(self, summary: DemoSummary) -> None:
+        if summary.created:
+            self.stdout.write(self.style.SUCCESS(
+                f"Demo loaded: {summary.organizations} organizations, {summary.working_groups} working groups, "
+                f"{summary.users} people, {summary.grants} grants."
+            ))
+        else:
+            self.stdout.write(
+                f"Demo data already present ({summary.organizations} organizations, {summary.users} people); "
+                "nothing changed."
+            )
+        self.stdout.write("")
+        for line in format_table(login_rows(summary.logins)):
+            self.stdout.write(line)
+        self.stdout.write("")
+        self.stdout.write("Password for every demo login: " + self.style.WARNING(summary.password))
+        self.stdout.write(f"Open {summary.url} and sign in with any username above.")
+        administrators = [login.username for login in summary.logins if login.requires_two_factor]
+        if administrators:
+            self.stdout.write(
+                "Logins marked (TOTP) are administrators: at their first sign-in they must scan a QR code "
+                "with an authenticator app and enter its six-digit code. (" + ", ".join(administrators) + ")"
+            )
+        self.stdout.write("Scope: an organization code covers that organization and everything under it; "
+                          "a WG- code covers the organizations of that working group.")

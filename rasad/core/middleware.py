@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+
+from rasad.core import context
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def client_ip(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR") or "0.0.0.0")  # noqa: S104
+
+
+class RequestContextMiddleware:
+    """Gives every request an id (kept from a well-formed ``X-Request-ID``), returns it in the
+    response header, and binds it with the client address for audit rows."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        with context.bound(incoming if _REQUEST_ID.match(incoming) else None, client_ip(request)) as bound:
+            request.request_id = bound.request_id  # type: ignore[attr-defined]
+            response = self.get_response(request)
+        response["X-Request-ID"] = bound.request_id
+        return response
+
+
+class SessionTimeoutMiddleware:
+    """Signs out a session idle for longer than ``SESSION_IDLE_SECONDS``, or older than
+    ``SESSION_COOKIE_AGE`` since sign-in however active (the absolute timeout: saving the session
+    renews the cookie, so the start time is kept in the session itself)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated and hasattr(request, "session"):
+            now = int(time.time())
+            session = request.session
+            started = session.setdefault("rasad_started", now)
+            last_seen = session.get("rasad_last_seen", now)
+            if now - last_seen > settings.SESSION_IDLE_SECONDS or now - started > settings.SESSION_COOKIE_AGE:
+                logout(request)
+            elif now - last_seen >= 30 or "rasad_last_seen" not in session:
+                session["rasad_last_seen"] = now
+        return self.get_response(request)

@@ -1,0 +1,26 @@
+"""What the core world is: places, organizations, people, their grants, and the audit trail."""
+
+from rasad.core.models.audit import AuditChainHead, AuditEvent
+from rasad.core.models.base import OrganizationOwnedModel, TimestampedModel
+from rasad.core.models.geography import City, County, Province
+from rasad.core.models.organizations import Organization, OrganizationParentHistory
+from rasad.core.models.people import Grant, Membership, Role, User, WorkingGroup
+from rasad.core.models.tokens import ApiToken
+
+__all__ = [
+    "ApiToken",
+    "AuditChainHead",
+    "AuditEvent",
+    "City",
+    "County",
+    "Grant",
+    "Membership",
+    "Organization",
+    "OrganizationOwnedModel",
+    "OrganizationParentHistory",
+    "Province",
+    "Role",
+    "TimestampedModel",
+    "User",
+    "WorkingGroup",
+]

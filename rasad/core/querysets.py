@@ -1,0 +1,69 @@
+"""Query vocabulary of the core app, and the one scoping mechanism every app uses.
+
+``OrganizationScopedQuerySet.visible_to(user, action)`` is the only place that turns a user's
+grants into a filter. Models owned by an organization use it (directly or through a subclass
+that says where the organization lives, ``scope_field``), and the base API viewset and base UI
+views apply it once, so module code never re-implements scoping.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from django.db import models
+
+from rasad.core.persian import search_key
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from rasad.core.models import User
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+class ScopedQuerySet(models.QuerySet[_M]):
+    """Base for querysets whose rows belong to an organization at ``scope_field``."""
+
+    scope_field = "organization"
+
+    def visible_to(self, user: User | AnonymousUser, action: str = "view") -> Self:
+        from rasad.core.scope import organization_scope
+
+        scope = organization_scope(user, self.model, action)
+        if scope.is_everything:
+            return self.all()
+        if scope.is_nothing:
+            return self.none()
+        field = "pk" if self.scope_field == "self" else f"{self.scope_field}_id"
+        return self.filter(**{f"{field}__in": scope.organization_ids()})
+
+    def search(self, query: str, field: str = "search_text") -> Self:
+        """Match every word of the query, in any spelling variant, against a normalized key."""
+        queryset = self
+        for word in search_key(query).split():
+            queryset = queryset.filter(**{f"{field}__contains": word})
+        return queryset
+
+
+class OrganizationScopedQuerySet(ScopedQuerySet[_M]):
+    scope_field = "organization"
+
+
+class OrganizationQuerySet(ScopedQuerySet[Any]):
+    scope_field = "self"
+
+    def subtree_of(self, organization: Any) -> Self:
+        return self.filter(path__startswith=organization.path)
+
+    def active(self) -> Self:
+        return self.filter(closed_on__isnull=True)
+
+
+class GeographyQuerySet(models.QuerySet[_M]):
+    """Reference data: every signed-in user may read it."""
+
+    def visible_to(self, user: User | AnonymousUser, action: str = "view") -> Self:
+        if action == "view" and user.is_authenticated:
+            return self.all()
+        return self.none()

@@ -1,0 +1,39 @@
+"""Framework plumbing: default roles after migrate, and auditing of Django's auth signals."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
+
+from rasad.core.audit import CoreAuditEvent, audit_security_event
+
+
+@receiver(post_migrate)
+def _sync_roles(sender: Any, **kwargs: Any) -> None:
+    if getattr(sender, "label", None) == "core" or getattr(sender, "name", "").startswith("rasad."):
+        from rasad.core.roles import sync_default_roles
+
+        sync_default_roles()
+
+
+@receiver(user_logged_in)
+def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        # The absolute session lifetime counts from here (SessionTimeoutMiddleware).
+        request.session["rasad_started"] = int(time.time())
+    audit_security_event(CoreAuditEvent.LOGIN, user=user)
+
+
+@receiver(user_logged_out)
+def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        audit_security_event(CoreAuditEvent.LOGOUT, user=user)
+
+
+@receiver(user_login_failed)
+def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+    audit_security_event(CoreAuditEvent.LOGIN_FAILED, user=None, username=str(credentials.get("username", ""))[:150])

@@ -1,0 +1,60 @@
+"""A wrong setting stops start-up with a message naming the variable and what is expected."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from rasad.env import SettingError, database_from_url, env_bool, env_int
+
+
+@pytest.mark.parametrize(
+    ("function", "name", "value", "expected"),
+    [
+        (env_bool, "RASAD_DEBUG", "maybe", "one of true/false"),
+        (env_int, "RASAD_SESSION_IDLE_SECONDS", "ten", "a whole number"),
+    ],
+)
+def test_bad_values_name_the_variable(monkeypatch, function, name, value, expected):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingError) as error:
+        function(name, 1)
+    assert name in str(error.value) and expected in str(error.value)
+
+
+def test_integer_range_is_enforced(monkeypatch):
+    monkeypatch.setenv("RASAD_SESSION_IDLE_SECONDS", "5")
+    with pytest.raises(SettingError, match="between 60"):
+        env_int("RASAD_SESSION_IDLE_SECONDS", 1800, minimum=60, maximum=86400)
+
+
+def test_secret_can_come_from_a_file(monkeypatch, tmp_path):
+    from rasad.env import env_str
+
+    secret = tmp_path / "secret"
+    secret.write_text("from-file\n")
+    monkeypatch.delenv("RASAD_SECRET_KEY", raising=False)
+    monkeypatch.setenv("RASAD_SECRET_KEY_FILE", str(secret))
+    assert env_str("RASAD_SECRET_KEY", "") == "from-file"
+
+
+def test_database_url_is_parsed():
+    config = database_from_url("DATABASE_URL", "postgres://rasad:p%40ss@db.local:5433/rasad")
+    assert (config["USER"], config["PASSWORD"], config["HOST"], config["PORT"], config["NAME"]) == (
+        "rasad", "p@ss", "db.local", "5433", "rasad")
+
+
+def test_unknown_database_scheme_is_refused():
+    with pytest.raises(SettingError, match="DATABASE_URL"):
+        database_from_url("DATABASE_URL", "mysql://x/y")
+
+
+def test_startup_fails_loudly_on_a_bad_value():
+    result = subprocess.run(
+        [sys.executable, "-m", "rasad", "check"],
+        env={"PATH": "/usr/bin:/bin", "RASAD_DEBUG": "perhaps"}, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 2
+    assert "RASAD_DEBUG" in result.stderr and "one of true/false" in result.stderr

@@ -1,0 +1,102 @@
+"""Typed readers for settings that come from environment variables.
+
+Every setting Rasad reads from the environment goes through one of these helpers, so that a
+wrong value stops start-up with a message naming the variable and what was expected, instead of
+surfacing later as a confusing failure. Secrets may also be read from a file named by
+``<NAME>_FILE`` (Docker and systemd credentials work that way).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+
+class SettingError(Exception):
+    """Raised when an environment variable has a value Rasad cannot use."""
+
+    def __init__(self, name: str, expected: str, value: str) -> None:
+        super().__init__(f"Environment variable {name}={value!r} is invalid: expected {expected}.")
+        self.name = name
+
+
+def _raw(name: str) -> str | None:
+    value = os.environ.get(name)
+    if value is None:
+        file_name = os.environ.get(f"{name}_FILE")
+        if file_name:
+            try:
+                value = Path(file_name).read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise SettingError(f"{name}_FILE", "a readable file", file_name) from exc
+    return value
+
+
+def env_str(name: str, default: str) -> str:
+    value = _raw(name)
+    return default if value is None or value == "" else value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = _raw(name)
+    if value is None or value == "":
+        return default
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise SettingError(name, "one of true/false/1/0/yes/no/on/off", value)
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    value = _raw(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise SettingError(name, "a whole number", value) from None
+    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+        raise SettingError(name, f"a whole number between {minimum} and {maximum}", value)
+    return number
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env_str(name, default)
+    if value not in choices:
+        raise SettingError(name, "one of " + ", ".join(choices), value)
+    return value
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = _raw(name)
+    if value is None or value.strip() == "":
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def database_from_url(name: str, url: str) -> dict[str, object]:
+    """Turn ``postgres://user:pass@host:port/db`` into a Django DATABASES entry."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"postgres", "postgresql"}:
+        raise SettingError(name, "a postgres:// or postgresql:// URL", url)
+    database = unquote(parts.path.lstrip("/"))
+    if not database:
+        raise SettingError(name, "a URL that names a database (postgres://host/dbname)", url)
+    try:
+        port = parts.port
+    except ValueError:
+        raise SettingError(name, "a URL with a numeric port", url) from None
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": database,
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": parts.hostname or "",
+        "PORT": str(port or ""),
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+        "ATOMIC_REQUESTS": False,
+    }

@@ -1,0 +1,100 @@
+"""The fixed cast every test uses. Built only through actions, like real data.
+
+    national (NAT, national body)            Nadia: analyst over NAT and everything under it
+    ├── isfahan (ISF-CC, command centre)     Alice: analyst over ISF-CC subtree
+    │   └── isfahan_post (ISF-P1, field post)  Ali: reporter over ISF-CC subtree
+    └── kerman (KER-CC, command centre)      Bob: analyst over KER-CC subtree
+        └── kerman_post (KER-P1, field post)   Bahram: reporter over KER-CC subtree
+
+    Charlie: signed-in user with no grants at all: sees nothing.
+    Root: platform administrator (superuser): sees everything.
+
+So Alice and Ali must never see anything of Kerman, Bob and Bahram nothing of Isfahan, and Nadia
+sees both provinces.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rasad.core.actions.organizations import OrganizationValues, do_create_organization
+from rasad.core.actions.people import do_create_user, do_grant_role
+from rasad.core.models import Organization, Province, Role, User
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@dataclass
+class Cast:
+    root: User
+    national: Organization
+    isfahan: Organization
+    isfahan_post: Organization
+    kerman: Organization
+    kerman_post: Organization
+    nadia: User
+    alice: User
+    ali: User
+    bob: User
+    bahram: User
+    charlie: User
+
+    @property
+    def everyone(self) -> dict[str, User]:
+        return {"nadia": self.nadia, "alice": self.alice, "ali": self.ali, "bob": self.bob,
+                "bahram": self.bahram, "charlie": self.charlie}
+
+
+def _province(name_en: str) -> Province:
+    return Province.objects.get(name_en=name_en)
+
+
+def build_cast() -> Cast:
+    root = do_create_user("root", acting_user=None, password=PASSWORD, is_superuser=True, validate=False,
+                          display_name="مدیر سامانه")
+    national = do_create_organization(
+        OrganizationValues(code="NAT", name="مرکز ملی پایش", name_en="National monitoring centre",
+                           kind="national_body", province=_province("Tehran")),
+        acting_user=root,
+    )
+    isfahan = do_create_organization(
+        OrganizationValues(code="ISF-CC", name="مرکز فرماندهی استان اصفهان", name_en="Isfahan command centre",
+                           kind="command_centre", parent=national, province=_province("Isfahan"),
+                           latitude=32.65, longitude=51.67),
+        acting_user=root,
+    )
+    isfahan_post = do_create_organization(
+        OrganizationValues(code="ISF-P1", name="پاسگاه مرزی یک", name_en="Border post one", kind="field_post",
+                           parent=isfahan, latitude=33.2, longitude=54.4),
+        acting_user=root,
+    )
+    kerman = do_create_organization(
+        OrganizationValues(code="KER-CC", name="مرکز فرماندهی استان کرمان", name_en="Kerman command centre",
+                           kind="command_centre", parent=national, province=_province("Kerman"),
+                           latitude=30.28, longitude=57.08),
+        acting_user=root,
+    )
+    kerman_post = do_create_organization(
+        OrganizationValues(code="KER-P1", name="پاسگاه کرمان یک", name_en="Kerman post one", kind="field_post",
+                           parent=kerman, latitude=29.1, longitude=58.36),
+        acting_user=root,
+    )
+    roles = {role.slug: role for role in Role.objects.all()}
+
+    def person(username: str, name: str, organization: Organization | None, role: str | None) -> User:
+        user = do_create_user(username, acting_user=None, password=PASSWORD, display_name=name,
+                              organization=organization, validate=False)
+        if role is not None and organization is not None:
+            do_grant_role(user, roles[role], acting_user=None, organization=organization)
+        return user
+
+    return Cast(
+        root=root, national=national, isfahan=isfahan, isfahan_post=isfahan_post, kerman=kerman,
+        kerman_post=kerman_post,
+        nadia=person("nadia", "نادیا ملکی", national, "analyst"),
+        alice=person("alice", "آلیس اصفهانی", isfahan, "analyst"),
+        ali=person("ali", "علی رضایی", isfahan, "reporter"),
+        bob=person("bob", "باب کرمانی", kerman, "analyst"),
+        bahram=person("bahram", "بهرام کرمانی", kerman, "reporter"),
+        charlie=person("charlie", "چارلی بیرونی", None, None),
+    )

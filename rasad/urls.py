@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("api/", include("rasad.api.urls")),
+    path("", include("rasad.core.urls")),
+    path("", include("rasad.web.urls")),
+]
+
+handler400 = "rasad.web.views.handler400"
+handler403 = "rasad.web.views.handler403"
+handler404 = "rasad.web.views.handler404"
+handler500 = "rasad.web.views.handler500"

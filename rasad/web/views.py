@@ -1,0 +1,209 @@
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from rasad.core import throttle
+from rasad.core.actions.people import do_change_preferences
+from rasad.core.audit import CoreAuditEvent, audit_security_event
+from rasad.core.middleware import client_ip
+from rasad.core.models import User
+from rasad.web.forms import ActionFormMixin, PreferencesForm
+from rasad.web.home import home_counts
+
+PENDING_USER = "rasad_pending_user"
+
+
+class RasadView(LoginRequiredMixin, View):
+    """Base of every signed-in page: administrators must have passed two-factor first."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        user = request.user
+        if user.is_authenticated and user.requires_two_factor and not user.is_verified():  # type: ignore[union-attr]
+            return redirect("web:two-factor-setup")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(label=gettext_lazy("Username"), max_length=150)
+    password = forms.CharField(label=gettext_lazy("Password"), widget=forms.PasswordInput)
+
+
+class OtpForm(forms.Form):
+    token = forms.CharField(label=gettext_lazy("Six-digit code"), max_length=8, min_length=6)
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("web:home")
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        ip = client_ip(request)
+        if throttle.is_throttled(username, ip):
+            audit_security_event(CoreAuditEvent.LOGIN_THROTTLED, user=None, username=username[:150])
+            form.add_error(None, _("Too many failed attempts. Wait a few minutes and try again."))
+        else:
+            user = authenticate(request, username=username, password=form.cleaned_data["password"])
+            if user is None:
+                throttle.record_failure(username, ip)
+                form.add_error(None, _("The username or password is wrong."))
+            else:
+                throttle.record_success(username, ip)
+                if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+                    request.session[PENDING_USER] = user.pk
+                    return HttpResponseRedirect(reverse("web:two-factor") + f"?next={_next_url(request)}")
+                login(request, user)
+                return HttpResponseRedirect(_next_url(request))
+    return render(request, "web/login.html", {"form": form, "next": _next_url(request)})
+
+
+def two_factor_view(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(PENDING_USER)
+    user = User.objects.filter(pk=pending, is_active=True).first() if pending else None
+    if user is None:
+        return redirect("web:login")
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ip = client_ip(request)
+        if throttle.is_throttled(user.username, ip):
+            form.add_error(None, _("Too many failed attempts. Wait a few minutes and try again."))
+        else:
+            device = next(
+                (d for d in TOTPDevice.objects.filter(user=user, confirmed=True)
+                 if d.verify_token(form.cleaned_data["token"].strip())),
+                None,
+            )
+            if device is None:
+                throttle.record_failure(user.username, ip)
+                audit_security_event(CoreAuditEvent.TWO_FACTOR_FAILED, user=user)
+                form.add_error("token", _("The code is wrong or has expired."))
+            else:
+                del request.session[PENDING_USER]
+                login(request, user)
+                otp_login(request, device)
+                return HttpResponseRedirect(_next_url(request))
+    return render(request, "web/two_factor.html", {"form": form, "next": _next_url(request)})
+
+
+class TwoFactorSetupView(LoginRequiredMixin, View):
+    """Shows a TOTP secret and QR code; confirming a first code turns two-factor on."""
+
+    def _device(self, user: User) -> TOTPDevice:
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+        return device or TOTPDevice.objects.create(user=user, name="default", confirmed=False)
+
+    def _render(self, request: HttpRequest, form: OtpForm) -> HttpResponse:
+        import qrcode
+        import qrcode.image.svg
+
+        device = self._device(request.user)  # type: ignore[arg-type]
+        buffer = io.BytesIO()
+        qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage).save(buffer)
+        secret = __import__("base64").b32encode(device.bin_key).decode()
+        return render(request, "web/two_factor_setup.html", {
+            "form": form, "qr_svg": buffer.getvalue().decode(), "secret": secret,
+            "has_device": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
+        })
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._render(request, OtpForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = OtpForm(request.POST)
+        user: User = request.user  # type: ignore[assignment]
+        if form.is_valid():
+            device = self._device(user)
+            if device.verify_token(form.cleaned_data["token"].strip()):
+                with transaction.atomic():
+                    device.confirmed = True
+                    device.save(update_fields=["confirmed"])
+                    audit_security_event(CoreAuditEvent.TWO_FACTOR_ENABLED, user=user)
+                otp_login(request, device)
+                messages.success(request, _("Two-factor sign-in is on."))
+                return redirect("web:home")
+            audit_security_event(CoreAuditEvent.TWO_FACTOR_FAILED, user=user)
+            form.add_error("token", _("The code is wrong or has expired."))
+        return self._render(request, form)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("web:login")
+
+
+class HomeView(RasadView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "web/home.html", {
+            "counts": home_counts(request.user),  # type: ignore[arg-type]
+            "today": timezone.localdate(),
+        })
+
+
+class PreferencesView(RasadView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        user: User = request.user  # type: ignore[assignment]
+        form = PreferencesForm(
+            initial={"language": user.language, "calendar": user.calendar, "persian_digits": user.persian_digits}
+        )
+        return render(request, "web/preferences.html", {"form": form})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        user: User = request.user  # type: ignore[assignment]
+        form = _PreferencesActionForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            if form.run_action(do_change_preferences, user, acting_user=user, language=data["language"],
+                               calendar=data["calendar"], persian_digits=data["persian_digits"]) is not None:
+                request.session["rasad_language"] = data["language"]
+                messages.success(request, _("Your preferences were saved."))
+                return redirect(reverse("web:preferences") + f"?lang={data['language']}")
+        return render(request, "web/preferences.html", {"form": form})
+
+
+class _PreferencesActionForm(ActionFormMixin, PreferencesForm):
+    pass
+
+
+def error_view(status: int, title: str, text: str) -> Any:
+    def view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+        return render(request, "web/error.html", {"status": status, "title": _(title), "text": _(text)},
+                      status=status)
+
+    return view
+
+
+# Marked for translation here so the strings above are extracted.
+_ERROR_TEXTS = [
+    gettext_lazy("Bad request"), gettext_lazy("The request could not be understood."),
+    gettext_lazy("Access denied"), gettext_lazy("You may not do this."),
+    gettext_lazy("Not found"), gettext_lazy("No such page, or you may not see it."),
+    gettext_lazy("Server error"), gettext_lazy("Something went wrong on our side. It has been logged."),
+]
+handler400 = error_view(400, "Bad request", "The request could not be understood.")
+handler403 = error_view(403, "Access denied", "You may not do this.")
+handler404 = error_view(404, "Not found", "No such page, or you may not see it.")
+handler500 = error_view(500, "Server error", "Something went wrong on our side. It has been logged.")
