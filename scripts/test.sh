@@ -36,10 +36,12 @@ log "python environment"
 export PATH="$ROOT/.venv/bin:$PATH"
 
 # ---- lint and types ----------------------------------------------------------------------------
+# A lint or type failure fails the run, but the suite still runs so that one CI run shows all.
+status=0
 log "ruff, ruff format --check, mypy"
-ruff check .
-ruff format --check .
-mypy rasad $( [ -d bench ] && echo bench )
+ruff check . || { echo "ruff check failed"; status=1; }
+ruff format --check . || { echo "ruff format --check failed"; status=1; }
+RASAD_TESTING=true mypy rasad $( [ -d bench ] && echo bench ) || { echo "mypy failed"; status=1; }
 
 # ---- throwaway services ------------------------------------------------------------------------
 WORK=$(mktemp -d /tmp/rasad-test.XXXXXX)
@@ -72,7 +74,6 @@ REDIS="redis://127.0.0.1:$REDIS_PORT/0"
 # ---- the suite ---------------------------------------------------------------------------------
 export RASAD_TESTING=true RASAD_DATA_DIR="$WORK/data" PYTHONDONTWRITEBYTECODE=1
 mkdir -p "$WORK/data" "$ROOT/var/test-artifacts"
-status=0
 run() {  # run NAME ENV... -- PYTEST-ARGS...
   local name=$1; shift; local envs=()
   while [ "$1" != "--" ]; do envs+=("$1"); shift; done; shift

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -31,7 +32,7 @@ def access_object(
     visible: models.QuerySet[_M] = queryset.visible_to(user, action)  # type: ignore[attr-defined]
     try:
         return visible.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         pass
     try:
         exists = queryset.filter(pk=pk).exists()
@@ -47,7 +48,8 @@ def access_object(
 def access_organization_by_id(user: User | AnonymousUser, pk: Any, *, action: str = "view") -> Organization:
     from rasad.core.models import Organization
 
-    return access_object(Organization.objects.all(), user, pk, action=action)
+    organization: Organization = access_object(Organization.objects.all(), user, pk, action=action)
+    return organization
 
 
 def can(user: User | AnonymousUser, action: str, obj: models.Model) -> bool:

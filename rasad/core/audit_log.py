@@ -127,7 +127,9 @@ def record(
             created=timezone.now(),
             event_type=int(event_type),
             actor_id=actor.pk if authenticated and actor is not None else None,
-            actor_name=(actor_name or (actor.get_username() if authenticated and actor is not None else ""))[:150],
+            actor_name=(actor_name or (actor.get_username() if authenticated and actor is not None else ""))[
+                :150
+            ],
             organization_id=organization.pk if organization is not None else None,
             object_type=object_type,
             object_id=object_id[:64],
@@ -170,14 +172,23 @@ def verify(batch_size: int = 2000) -> Iterator[Problem]:
             if event.sequence != expected_sequence:
                 if event.sequence > expected_sequence:
                     yield Problem(
-                        chain, expected_sequence, None, "missing",
-                        f"events {expected_sequence}..{event.sequence - 1} are missing before event {event.pk}",
+                        chain,
+                        expected_sequence,
+                        None,
+                        "missing",
+                        f"events {expected_sequence}..{event.sequence - 1} are missing "
+                        f"before event {event.pk}",
                     )
                 else:
-                    yield Problem(chain, event.sequence, event.pk, "reordered", f"sequence {event.sequence} repeats")
+                    yield Problem(
+                        chain, event.sequence, event.pk, "reordered", f"sequence {event.sequence} repeats"
+                    )
             if event.prev_hash != prev_hash:
                 yield Problem(
-                    chain, event.sequence, event.pk, "reordered",
+                    chain,
+                    event.sequence,
+                    event.pk,
+                    "reordered",
                     f"event {event.pk} does not follow the event before it in the chain",
                 )
             if compute_hash(event.prev_hash, payload_of(event)) != event.hash:
@@ -187,8 +198,12 @@ def verify(batch_size: int = 2000) -> Iterator[Problem]:
         head = heads.get(chain)
         if head is not None and (head.sequence != expected_sequence - 1 or head.hash != prev_hash):
             yield Problem(
-                chain, head.sequence, None, "missing",
-                f"the chain ends at {expected_sequence - 1} but its head says {head.sequence}: events were removed",
+                chain,
+                head.sequence,
+                None,
+                "missing",
+                f"the chain ends at {expected_sequence - 1} but its head says {head.sequence}: "
+                "events were removed",
             )
 
 

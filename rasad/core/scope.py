@@ -82,7 +82,7 @@ def scope_for_permission(user: User | AnonymousUser, permission: str) -> Scope:
         return EVERYTHING
     cache: dict[str, Scope] = user.__dict__.setdefault("_rasad_scope_cache", {})
     if permission not in cache:
-        cache[permission] = _compute_scope(user, permission)  # type: ignore[arg-type]
+        cache[permission] = _compute_scope(user, permission)
     return cache[permission]
 
 

@@ -39,6 +39,6 @@ def assert_nothing_changed(*model_labels: str) -> Iterator[None]:
     # A denial may add exactly its own ACCESS_DENIED row, never anything else.
     import json
 
-    added = json.loads(audit_after)[len(json.loads(audit_before)):]
+    added = json.loads(audit_after)[len(json.loads(audit_before)) :]
     assert all(row["fields"]["event_type"] == 140 for row in added), added
     assert published == [], "a denied request pushed an event"

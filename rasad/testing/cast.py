@@ -20,8 +20,10 @@ from dataclasses import dataclass
 from rasad.core.actions.organizations import OrganizationValues, do_create_organization
 from rasad.core.actions.people import do_create_user, do_grant_role
 from rasad.core.models import Organization, Province, Role, User
+from rasad.core.reference import load_reference_data
+from rasad.core.roles import sync_default_roles
 
-PASSWORD = "correct-horse-battery-staple"
+PASSWORD = "correct-horse-battery-staple"  # noqa: S105 (test cast only)
 
 
 @dataclass
@@ -41,8 +43,14 @@ class Cast:
 
     @property
     def everyone(self) -> dict[str, User]:
-        return {"nadia": self.nadia, "alice": self.alice, "ali": self.ali, "bob": self.bob,
-                "bahram": self.bahram, "charlie": self.charlie}
+        return {
+            "nadia": self.nadia,
+            "alice": self.alice,
+            "ali": self.ali,
+            "bob": self.bob,
+            "bahram": self.bahram,
+            "charlie": self.charlie,
+        }
 
 
 def _province(name_en: str) -> Province:
@@ -50,46 +58,100 @@ def _province(name_en: str) -> Province:
 
 
 def build_cast() -> Cast:
-    root = do_create_user("root", acting_user=None, password=PASSWORD, is_superuser=True, validate=False,
-                          display_name="مدیر سامانه")
+    if not Province.objects.exists():
+        # Transactional tests (browser, concurrency) flush the tables the data migration filled.
+        load_reference_data()
+    root = do_create_user(
+        "root",
+        acting_user=None,
+        password=PASSWORD,
+        is_superuser=True,
+        validate=False,
+        display_name="مدیر سامانه",
+    )
     national = do_create_organization(
-        OrganizationValues(code="NAT", name="مرکز ملی پایش", name_en="National monitoring centre",
-                           kind="national_body", province=_province("Tehran")),
+        OrganizationValues(
+            code="NAT",
+            name="مرکز ملی پایش",
+            name_en="National monitoring centre",
+            kind="national_body",
+            province=_province("Tehran"),
+        ),
         acting_user=root,
     )
     isfahan = do_create_organization(
-        OrganizationValues(code="ISF-CC", name="مرکز فرماندهی استان اصفهان", name_en="Isfahan command centre",
-                           kind="command_centre", parent=national, province=_province("Isfahan"),
-                           latitude=32.65, longitude=51.67),
+        OrganizationValues(
+            code="ISF-CC",
+            name="مرکز فرماندهی استان اصفهان",
+            name_en="Isfahan command centre",
+            kind="command_centre",
+            parent=national,
+            province=_province("Isfahan"),
+            latitude=32.65,
+            longitude=51.67,
+        ),
         acting_user=root,
     )
     isfahan_post = do_create_organization(
-        OrganizationValues(code="ISF-P1", name="پاسگاه مرزی یک", name_en="Border post one", kind="field_post",
-                           parent=isfahan, latitude=33.2, longitude=54.4),
+        OrganizationValues(
+            code="ISF-P1",
+            name="پاسگاه مرزی یک",
+            name_en="Border post one",
+            kind="field_post",
+            parent=isfahan,
+            latitude=33.2,
+            longitude=54.4,
+        ),
         acting_user=root,
     )
     kerman = do_create_organization(
-        OrganizationValues(code="KER-CC", name="مرکز فرماندهی استان کرمان", name_en="Kerman command centre",
-                           kind="command_centre", parent=national, province=_province("Kerman"),
-                           latitude=30.28, longitude=57.08),
+        OrganizationValues(
+            code="KER-CC",
+            name="مرکز فرماندهی استان کرمان",
+            name_en="Kerman command centre",
+            kind="command_centre",
+            parent=national,
+            province=_province("Kerman"),
+            latitude=30.28,
+            longitude=57.08,
+        ),
         acting_user=root,
     )
     kerman_post = do_create_organization(
-        OrganizationValues(code="KER-P1", name="پاسگاه کرمان یک", name_en="Kerman post one", kind="field_post",
-                           parent=kerman, latitude=29.1, longitude=58.36),
+        OrganizationValues(
+            code="KER-P1",
+            name="پاسگاه کرمان یک",
+            name_en="Kerman post one",
+            kind="field_post",
+            parent=kerman,
+            latitude=29.1,
+            longitude=58.36,
+        ),
         acting_user=root,
     )
+    if not Role.objects.exists():
+        sync_default_roles()
     roles = {role.slug: role for role in Role.objects.all()}
 
     def person(username: str, name: str, organization: Organization | None, role: str | None) -> User:
-        user = do_create_user(username, acting_user=None, password=PASSWORD, display_name=name,
-                              organization=organization, validate=False)
+        user = do_create_user(
+            username,
+            acting_user=None,
+            password=PASSWORD,
+            display_name=name,
+            organization=organization,
+            validate=False,
+        )
         if role is not None and organization is not None:
             do_grant_role(user, roles[role], acting_user=None, organization=organization)
         return user
 
     return Cast(
-        root=root, national=national, isfahan=isfahan, isfahan_post=isfahan_post, kerman=kerman,
+        root=root,
+        national=national,
+        isfahan=isfahan,
+        isfahan_post=isfahan_post,
+        kerman=kerman,
         kerman_post=kerman_post,
         nadia=person("nadia", "نادیا ملکی", national, "analyst"),
         alice=person("alice", "آلیس اصفهانی", isfahan, "analyst"),

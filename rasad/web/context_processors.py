@@ -24,8 +24,9 @@ def shell(request: HttpRequest) -> dict[str, Any]:
                     url = reverse(item.url_name)
                 except NoReverseMatch:
                     continue
-                items.append({"label": item.label, "url": url, "icon": item.icon,
-                              "active": request.path == url})
+                items.append(
+                    {"label": item.label, "url": url, "icon": item.icon, "active": request.path == url}
+                )
             if items:
                 menu.append({"label": group.label, "items": items})
     return {

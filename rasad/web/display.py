@@ -19,7 +19,8 @@ class DisplayPreferences:
     persian_digits: bool = True
 
 
-_current: ContextVar[DisplayPreferences] = ContextVar("rasad_display", default=DisplayPreferences())
+# DisplayPreferences is a frozen dataclass, so sharing one default instance is safe.
+_current: ContextVar[DisplayPreferences] = ContextVar("rasad_display", default=DisplayPreferences())  # noqa: B039
 
 
 def current() -> DisplayPreferences:

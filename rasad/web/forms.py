@@ -33,7 +33,8 @@ class JalaliDateInput(forms.TextInput):
         if isinstance(value, date):
             prefs = display.current()
             return jalali.format_date(value, calendar=prefs.calendar, persian_digits=False)
-        return super().format_value(value)
+        formatted: str | None = super().format_value(value)
+        return formatted
 
 
 class JalaliDateField(forms.Field):
@@ -56,7 +57,7 @@ class NormalizedCharField(forms.CharField):
     """A text field whose value is Persian-normalized on input (ی/ک, ZWNJ, digits)."""
 
     def to_python(self, value: Any) -> str:
-        text = super().to_python(value)
+        text: str = super().to_python(value) or ""
         return persian.normalize_text(text) if text else text
 
 

@@ -21,9 +21,15 @@ def home_counts(user: User) -> list[HomeCount]:
     organizations = Organization.objects.visible_to(user)
     counts = [
         HomeCount(_("Organizations"), organizations.count(), "core:organization-list"),
-        HomeCount(_("Sites and posts"), organizations.filter(kind__in=["site", "field_post"]).count(),
-                  "core:organization-list"),
-        HomeCount(_("Provinces covered"), organizations.exclude(province=None).values("province").distinct().count(),
-                  "core:organization-map"),
+        HomeCount(
+            _("Sites and posts"),
+            organizations.filter(kind__in=["site", "field_post"]).count(),
+            "core:organization-list",
+        ),
+        HomeCount(
+            _("Provinces covered"),
+            organizations.exclude(province=None).values("province").distinct().count(),
+            "core:organization-map",
+        ),
     ]
     return counts

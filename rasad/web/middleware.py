@@ -51,9 +51,10 @@ class UserPreferenceMiddleware:
             request.session["rasad_language"] = requested
         user = request.user
         language: str = (
-            requested if requested in languages
+            requested
+            if requested in languages
             else (request.session.get("rasad_language") if hasattr(request, "session") else None)
-            or (user.language if user.is_authenticated else None)  # type: ignore[union-attr]
+            or (user.language if user.is_authenticated else None)
             # API clients say what they want in Accept-Language; browsers get Persian unless the
             # person chooses otherwise, whatever language the browser itself is set to.
             or (translation.get_language_from_request(request) if request.path.startswith("/api/") else None)
@@ -66,8 +67,8 @@ class UserPreferenceMiddleware:
         if user.is_authenticated:
             preferences = display.DisplayPreferences(
                 language=language,
-                calendar="gregorian" if user.calendar == "gregorian" else "jalali",  # type: ignore[union-attr]
-                persian_digits=bool(user.persian_digits) and language == "fa",  # type: ignore[union-attr]
+                calendar="gregorian" if user.calendar == "gregorian" else "jalali",
+                persian_digits=bool(user.persian_digits) and language == "fa",
             )
         else:
             preferences = display.DisplayPreferences(language=language, persian_digits=language == "fa")

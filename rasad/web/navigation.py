@@ -34,7 +34,9 @@ MENU: tuple[MenuGroup, ...] = (
     MenuGroup(
         _("Organizations"),
         (
-            MenuItem(_("Organization tree"), "core:organization-list", "bi-diagram-3", "core.view_organization"),
+            MenuItem(
+                _("Organization tree"), "core:organization-list", "bi-diagram-3", "core.view_organization"
+            ),
             MenuItem(_("Map"), "core:organization-map", "bi-map", "core.view_organization"),
         ),
     ),

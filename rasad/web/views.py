@@ -36,7 +36,8 @@ class RasadView(LoginRequiredMixin, View):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user = request.user
-        if user.is_authenticated and user.requires_two_factor and not user.is_verified():  # type: ignore[union-attr]
+        # django-otp's middleware adds is_verified() to the user at run time.
+        if user.is_authenticated and user.requires_two_factor and not user.is_verified():  # type: ignore[attr-defined]
             return redirect("web:two-factor-setup")
         return super().dispatch(request, *args, **kwargs)
 
@@ -92,8 +93,11 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("Too many failed attempts. Wait a few minutes and try again."))
         else:
             device = next(
-                (d for d in TOTPDevice.objects.filter(user=user, confirmed=True)
-                 if d.verify_token(form.cleaned_data["token"].strip())),
+                (
+                    d
+                    for d in TOTPDevice.objects.filter(user=user, confirmed=True)
+                    if d.verify_token(form.cleaned_data["token"].strip())
+                ),
                 None,
             )
             if device is None:
@@ -123,10 +127,16 @@ class TwoFactorSetupView(LoginRequiredMixin, View):
         buffer = io.BytesIO()
         qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage).save(buffer)
         secret = __import__("base64").b32encode(device.bin_key).decode()
-        return render(request, "web/two_factor_setup.html", {
-            "form": form, "qr_svg": buffer.getvalue().decode(), "secret": secret,
-            "has_device": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
-        })
+        return render(
+            request,
+            "web/two_factor_setup.html",
+            {
+                "form": form,
+                "qr_svg": buffer.getvalue().decode(),
+                "secret": secret,
+                "has_device": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
+            },
+        )
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return self._render(request, OtpForm())
@@ -157,17 +167,25 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 class HomeView(RasadView):
     def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, "web/home.html", {
-            "counts": home_counts(request.user),  # type: ignore[arg-type]
-            "today": timezone.localdate(),
-        })
+        return render(
+            request,
+            "web/home.html",
+            {
+                "counts": home_counts(request.user),  # type: ignore[arg-type]
+                "today": timezone.localdate(),
+            },
+        )
 
 
 class PreferencesView(RasadView):
     def get(self, request: HttpRequest) -> HttpResponse:
         user: User = request.user  # type: ignore[assignment]
         form = PreferencesForm(
-            initial={"language": user.language, "calendar": user.calendar, "persian_digits": user.persian_digits}
+            initial={
+                "language": user.language,
+                "calendar": user.calendar,
+                "persian_digits": user.persian_digits,
+            }
         )
         return render(request, "web/preferences.html", {"form": form})
 
@@ -176,8 +194,17 @@ class PreferencesView(RasadView):
         form = _PreferencesActionForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            if form.run_action(do_change_preferences, user, acting_user=user, language=data["language"],
-                               calendar=data["calendar"], persian_digits=data["persian_digits"]) is not None:
+            if (
+                form.run_action(
+                    do_change_preferences,
+                    user,
+                    acting_user=user,
+                    language=data["language"],
+                    calendar=data["calendar"],
+                    persian_digits=data["persian_digits"],
+                )
+                is not None
+            ):
                 request.session["rasad_language"] = data["language"]
                 messages.success(request, _("Your preferences were saved."))
                 return redirect(reverse("web:preferences") + f"?lang={data['language']}")
@@ -190,18 +217,23 @@ class _PreferencesActionForm(ActionFormMixin, PreferencesForm):
 
 def error_view(status: int, title: str, text: str) -> Any:
     def view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-        return render(request, "web/error.html", {"status": status, "title": _(title), "text": _(text)},
-                      status=status)
+        return render(
+            request, "web/error.html", {"status": status, "title": _(title), "text": _(text)}, status=status
+        )
 
     return view
 
 
 # Marked for translation here so the strings above are extracted.
 _ERROR_TEXTS = [
-    gettext_lazy("Bad request"), gettext_lazy("The request could not be understood."),
-    gettext_lazy("Access denied"), gettext_lazy("You may not do this."),
-    gettext_lazy("Not found"), gettext_lazy("No such page, or you may not see it."),
-    gettext_lazy("Server error"), gettext_lazy("Something went wrong on our side. It has been logged."),
+    gettext_lazy("Bad request"),
+    gettext_lazy("The request could not be understood."),
+    gettext_lazy("Access denied"),
+    gettext_lazy("You may not do this."),
+    gettext_lazy("Not found"),
+    gettext_lazy("No such page, or you may not see it."),
+    gettext_lazy("Server error"),
+    gettext_lazy("Something went wrong on our side. It has been logged."),
 ]
 handler400 = error_view(400, "Bad request", "The request could not be understood.")
 handler403 = error_view(403, "Access denied", "You may not do this.")

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -16,8 +16,10 @@ from rasad.core import geo
 from rasad.core.access import require_in_scope
 from rasad.core.audit import (
     audit_organization_changed,
+    audit_organization_closed,
     audit_organization_created,
     audit_organization_moved,
+    audit_organizations_imported,
 )
 from rasad.core.choices import OrganizationKind
 from rasad.core.events import send_event_on_commit
@@ -26,8 +28,19 @@ from rasad.core.persian import normalize_text, search_key
 from rasad.core.scope import clear_scope_cache
 
 TRACKED_FIELDS = (
-    "code", "name", "name_en", "kind", "parent_id", "province_id", "county_id", "latitude", "longitude",
-    "sector_tags", "opened_on", "closed_on", "description",
+    "code",
+    "name",
+    "name_en",
+    "kind",
+    "parent_id",
+    "province_id",
+    "county_id",
+    "latitude",
+    "longitude",
+    "sector_tags",
+    "opened_on",
+    "closed_on",
+    "description",
 )
 
 
@@ -58,7 +71,9 @@ def check_organization_values(values: OrganizationValues, *, instance: Organizat
     """Validate values before any write; raises ValidationError naming each bad field."""
     errors: dict[str, list[str]] = {}
     if values.kind not in OrganizationKind.values:
-        errors.setdefault("kind", []).append(_("Unknown organization kind “%(kind)s”.") % {"kind": values.kind})
+        errors.setdefault("kind", []).append(
+            _("Unknown organization kind “%(kind)s”.") % {"kind": values.kind}
+        )
     if not values.code.strip():
         errors.setdefault("code", []).append(_("A code is required."))
     if not values.name.strip():
@@ -67,27 +82,38 @@ def check_organization_values(values: OrganizationValues, *, instance: Organizat
     if instance is not None:
         duplicate = duplicate.exclude(pk=instance.pk)
     if values.code.strip() and duplicate.exists():
-        errors.setdefault("code", []).append(_("Another organization already has the code “%(code)s”.") % {
-            "code": values.code})
-    if values.county is not None and values.province is not None and values.county.province_id != values.province.pk:
+        errors.setdefault("code", []).append(
+            _("Another organization already has the code “%(code)s”.") % {"code": values.code}
+        )
+    if (
+        values.county is not None
+        and values.province is not None
+        and values.county.province_id != values.province.pk
+    ):
         errors.setdefault("county", []).append(_("The county is not in the chosen province."))
     if (values.latitude is None) != (values.longitude is None):
         errors.setdefault("latitude", []).append(_("Give both latitude and longitude, or neither."))
     elif values.latitude is not None and values.longitude is not None:
         province_code = geo.province_code_at(values.latitude, values.longitude)
         if province_code is None:
-            errors.setdefault("latitude", []).append(_("The point (%(lat)s, %(lon)s) is outside Iran.") % {
-                "lat": values.latitude, "lon": values.longitude})
+            errors.setdefault("latitude", []).append(
+                _("The point (%(lat)s, %(lon)s) is outside Iran.")
+                % {"lat": values.latitude, "lon": values.longitude}
+            )
         elif values.province is not None and values.province.code != province_code:
             errors.setdefault("province", []).append(
-                _("The point lies in another province (code %(code)s).") % {"code": province_code})
+                _("The point lies in another province (code %(code)s).") % {"code": province_code}
+            )
     if values.opened_on and values.closed_on and values.closed_on < values.opened_on:
         errors.setdefault("closed_on", []).append(_("The closing date is before the opening date."))
-    if instance is not None and values.parent is not None and (
-        values.parent.pk == instance.pk or values.parent.path.startswith(instance.path)
+    if (
+        instance is not None
+        and values.parent is not None
+        and (values.parent.pk == instance.pk or values.parent.path.startswith(instance.path))
     ):
         errors.setdefault("parent", []).append(
-            _("An organization cannot be placed under itself or one of its own sub-organizations."))
+            _("An organization cannot be placed under itself or one of its own sub-organizations.")
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -110,19 +136,31 @@ def _apply(organization: Organization, values: OrganizationValues) -> None:
     organization.opened_on = values.opened_on
     organization.closed_on = values.closed_on
     organization.description = normalize_text(values.description)
-    organization.search_text = search_key(" ".join([organization.name, organization.name_en, organization.code]))
+    organization.search_text = search_key(
+        " ".join([organization.name, organization.name_en, organization.code])
+    )
 
 
 def _check_may_place_under(parent: Organization | None, *, acting_user: User, action: str) -> None:
     if parent is None:
         if not acting_user.is_superuser:
-            raise ValidationError({"parent": [_("Only a platform administrator may create a top-level organization.")]})
+            raise ValidationError(
+                {"parent": [_("Only a platform administrator may create a top-level organization.")]}
+            )
         return
     require_in_scope(acting_user, action, parent)
 
 
 @transaction.atomic
 def do_create_organization(values: OrganizationValues, *, acting_user: User) -> Organization:
+    organization = _create(values, acting_user=acting_user)
+    audit_organization_created(organization, acting_user=acting_user, values=snapshot(organization))
+    send_event_on_commit("organization.created", {"id": organization.pk}, organization_ids=[organization.pk])
+    return organization
+
+
+def _create(values: OrganizationValues, *, acting_user: User) -> Organization:
+    """Validate and insert one organization; the caller audits (one event, or one per batch)."""
     check_organization_values(values)
     _check_may_place_under(values.parent, acting_user=acting_user, action="add")
     organization = Organization()
@@ -136,13 +174,13 @@ def do_create_organization(values: OrganizationValues, *, acting_user: User) -> 
     OrganizationParentHistory.objects.create(
         organization=organization, parent=values.parent, valid_from=timezone.now()
     )
-    audit_organization_created(organization, acting_user=acting_user, values=snapshot(organization))
-    send_event_on_commit("organization.created", {"id": organization.pk}, organization_ids=[organization.pk])
     return organization
 
 
 @transaction.atomic
-def do_update_organization(organization: Organization, values: OrganizationValues, *, acting_user: User) -> Organization:
+def do_update_organization(
+    organization: Organization, values: OrganizationValues, *, acting_user: User
+) -> Organization:
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     require_in_scope(acting_user, "change", organization)
     check_organization_values(values, instance=organization)
@@ -166,8 +204,13 @@ def do_update_organization(organization: Organization, values: OrganizationValue
 
 def _move(organization: Organization, new_parent: Organization | None, *, acting_user: User) -> None:
     if new_parent is not None and new_parent.path.startswith(organization.path):
-        raise ValidationError({"parent": [
-            _("An organization cannot be placed under itself or one of its own sub-organizations.")]})
+        raise ValidationError(
+            {
+                "parent": [
+                    _("An organization cannot be placed under itself or one of its own sub-organizations.")
+                ]
+            }
+        )
     _check_may_place_under(new_parent, acting_user=acting_user, action="add")
     old_parent_id = organization.parent_id
     old_path = organization.path
@@ -179,20 +222,123 @@ def _move(organization: Organization, new_parent: Organization | None, *, acting
     )
     Organization.objects.filter(pk=organization.pk).update(parent=new_parent)
     now = timezone.now()
-    OrganizationParentHistory.objects.filter(organization=organization, valid_to__isnull=True).update(valid_to=now)
+    OrganizationParentHistory.objects.filter(organization=organization, valid_to__isnull=True).update(
+        valid_to=now
+    )
     OrganizationParentHistory.objects.create(organization=organization, parent=new_parent, valid_from=now)
     audit_organization_moved(
-        organization, acting_user=acting_user, old_parent_id=old_parent_id,
+        organization,
+        acting_user=acting_user,
+        old_parent_id=old_parent_id,
         new_parent_id=new_parent.pk if new_parent else None,
     )
     clear_scope_cache(acting_user)
 
 
 @transaction.atomic
-def do_move_organization(organization: Organization, new_parent: Organization | None, *, acting_user: User) -> Organization:
+def do_move_organization(
+    organization: Organization, new_parent: Organization | None, *, acting_user: User
+) -> Organization:
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     require_in_scope(acting_user, "change", organization)
     _move(organization, new_parent, acting_user=acting_user)
     organization.refresh_from_db()
     send_event_on_commit("organization.moved", {"id": organization.pk}, organization_ids=[organization.pk])
     return organization
+
+
+def check_close_organization(organization: Organization, closed_on: date | None) -> None:
+    errors: dict[str, list[str]] = {}
+    if closed_on is None:
+        errors["closed_on"] = [_("Give the closing date.")]
+    elif organization.opened_on is not None and closed_on < organization.opened_on:
+        errors["closed_on"] = [_("The closing date is before the opening date.")]
+    if organization.closed_on is not None:
+        errors.setdefault("closed_on", []).append(_("The organization is already closed."))
+    open_children = Organization.objects.filter(parent=organization, closed_on__isnull=True).count()
+    if open_children:
+        errors.setdefault("closed_on", []).append(
+            _("Close its %(count)s active sub-organizations first.") % {"count": open_children}
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def do_close_organization(organization: Organization, closed_on: date | None, *, acting_user: User) -> Organization:
+    """Record that an organization stopped operating on ``closed_on``. It stays in the tree (and in
+    history and reports); only active sub-organizations block closing."""
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    require_in_scope(acting_user, "change", organization)
+    check_close_organization(organization, closed_on)
+    organization.closed_on = closed_on
+    organization.save(update_fields=["closed_on", "last_updated"])
+    audit_organization_closed(organization, acting_user=acting_user, closed_on=closed_on)
+    require_in_scope(acting_user, "change", organization)
+    send_event_on_commit("organization.closed", {"id": organization.pk}, organization_ids=[organization.pk])
+    return organization
+
+
+@dataclass(frozen=True)
+class ImportedOrganization:
+    """One row of a bulk import: its values, and the code of its parent when that parent is
+    created earlier in the same batch (``values.parent`` is then None)."""
+
+    values: OrganizationValues
+    parent_code_in_batch: str | None = None
+
+
+@transaction.atomic
+def do_import_organizations(
+    rows: Sequence[ImportedOrganization], *, acting_user: User, digest: str, file_name: str
+) -> list[Organization]:
+    """Create every row, in the given (topological) order, or nothing. One audit event for the
+    whole batch, carrying the file's SHA-256; one push event after commit."""
+    created: dict[str, Organization] = {}
+    errors: dict[str, list[str]] = {}
+    for index, row in enumerate(rows):
+        values = row.values
+        if row.parent_code_in_batch is not None:
+            if row.parent_code_in_batch not in created:
+                raise ValidationError(
+                    {"parent": [_("Row %(index)s comes before its parent.") % {"index": index + 1}]}
+                )
+            values = replace(values, parent=created[row.parent_code_in_batch])
+        try:
+            created[values.code.strip()] = _create(values, acting_user=acting_user)
+        except ValidationError as error:
+            for field_name, messages in error.message_dict.items():
+                errors.setdefault(f"{values.code}.{field_name}", []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    organizations = list(created.values())
+    for organization in organizations:
+        require_in_scope(acting_user, "add", organization)
+    audit_organizations_imported(
+        _common_ancestor(organizations),
+        acting_user=acting_user,
+        count=len(organizations),
+        digest=digest,
+        file_name=file_name,
+    )
+    send_event_on_commit(
+        "organizations.imported",
+        {"count": len(organizations), "sha256": digest},
+        organization_ids=[o.pk for o in organizations],
+    )
+    return organizations
+
+
+def _common_ancestor(organizations: Sequence[Organization]) -> Organization | None:
+    """The deepest organization whose subtree holds every imported one (its audit chain)."""
+    if not organizations:
+        return None
+    parts = [o.path.strip("/").split("/") for o in organizations]
+    common: list[str] = []
+    for level in zip(*parts, strict=False):
+        if len(set(level)) != 1:
+            break
+        common.append(level[0])
+    if not common:
+        return None
+    return Organization.objects.filter(pk=int(common[-1])).first()

@@ -40,8 +40,13 @@ def do_create_user(
     if acting_user is not None and is_superuser and not acting_user.is_superuser:
         raise ValidationError({"is_superuser": [_("Only a platform administrator may create another.")]})
     user = User(
-        username=username, email=email, display_name=normalize_text(display_name), is_superuser=is_superuser,
-        is_staff=is_superuser, language=language, calendar=calendar,
+        username=username,
+        email=email,
+        display_name=normalize_text(display_name),
+        is_superuser=is_superuser,
+        is_staff=is_superuser,
+        language=language,
+        calendar=calendar,
     )
     if password is None:
         user.set_unusable_password()
@@ -54,7 +59,10 @@ def do_create_user(
         user.set_password(password)
     user.save()
     audit_user_event(
-        CoreAuditEvent.USER_CREATED, user, acting_user=acting_user, organization=organization,
+        CoreAuditEvent.USER_CREATED,
+        user,
+        acting_user=acting_user,
+        organization=organization,
         new={"username": username, "display_name": user.display_name, "is_superuser": is_superuser},
     )
     if organization is not None:
@@ -72,7 +80,10 @@ def do_add_membership(
         user=user, organization=organization, defaults={"title": normalize_text(title)}
     )
     audit_user_event(
-        CoreAuditEvent.MEMBERSHIP_ADDED, user, acting_user=acting_user, organization=organization,
+        CoreAuditEvent.MEMBERSHIP_ADDED,
+        user,
+        acting_user=acting_user,
+        organization=organization,
         new={"organization": organization.pk, "title": membership.title},
     )
     return membership
@@ -99,15 +110,25 @@ def do_grant_role(
         if not acting_user.grants.filter(role__slug="administrator", is_enabled=True).exists():
             raise ValidationError({"role": [_("Only an administrator may grant roles.")]})
     grant = Grant.objects.create(
-        user=user, role=role, organization=organization, working_group=working_group,
-        include_descendants=include_descendants, expires=expires,
+        user=user,
+        role=role,
+        organization=organization,
+        working_group=working_group,
+        include_descendants=include_descendants,
+        expires=expires,
     )
     audit_user_event(
-        CoreAuditEvent.GRANT_ADDED, user, acting_user=acting_user,
+        CoreAuditEvent.GRANT_ADDED,
+        user,
+        acting_user=acting_user,
         organization=organization or (working_group.owner if working_group else None),
-        new={"grant": grant.pk, "role": role.slug, "organization": organization.pk if organization else None,
-             "working_group": working_group.pk if working_group else None,
-             "include_descendants": include_descendants},
+        new={
+            "grant": grant.pk,
+            "role": role.slug,
+            "organization": organization.pk if organization else None,
+            "working_group": working_group.pk if working_group else None,
+            "include_descendants": include_descendants,
+        },
     )
     clear_scope_cache(user)
     return grant
@@ -119,7 +140,10 @@ def do_revoke_grant(grant: Grant, *, acting_user: User | None) -> None:
         target = grant.organization if grant.organization is not None else grant.working_group.owner  # type: ignore[union-attr]
         require_in_scope(acting_user, "change", target)
     audit_user_event(
-        CoreAuditEvent.GRANT_REVOKED, grant.user, acting_user=acting_user, organization=grant.organization,
+        CoreAuditEvent.GRANT_REVOKED,
+        grant.user,
+        acting_user=acting_user,
+        organization=grant.organization,
         old={"grant": grant.pk, "role": grant.role.slug},
     )
     grant.delete()
@@ -128,7 +152,12 @@ def do_revoke_grant(grant: Grant, *, acting_user: User | None) -> None:
 
 @transaction.atomic
 def do_create_working_group(
-    code: str, name: str, *, acting_user: User | None, owner: Organization, organizations: list[Organization],
+    code: str,
+    name: str,
+    *,
+    acting_user: User | None,
+    owner: Organization,
+    organizations: list[Organization],
     include_descendants: bool = False,
 ) -> WorkingGroup:
     if acting_user is not None:
@@ -138,14 +167,23 @@ def do_create_working_group(
         code=code, name=normalize_text(name), owner=owner, include_descendants=include_descendants
     )
     group.organizations.set(organizations)
-    record(CoreAuditEvent.WORKING_GROUP_CREATED, actor=acting_user, organization=owner, obj=group,
-           new={"code": code, "name": group.name, "organizations": [o.pk for o in organizations]})
+    record(
+        CoreAuditEvent.WORKING_GROUP_CREATED,
+        actor=acting_user,
+        organization=owner,
+        obj=group,
+        new={"code": code, "name": group.name, "organizations": [o.pk for o in organizations]},
+    )
     return group
 
 
 @transaction.atomic
 def do_change_preferences(
-    user: User, *, acting_user: User, language: str | None = None, calendar: str | None = None,
+    user: User,
+    *,
+    acting_user: User,
+    language: str | None = None,
+    calendar: str | None = None,
     persian_digits: bool | None = None,
 ) -> User:
     if acting_user.pk != user.pk:
@@ -169,5 +207,7 @@ def do_change_preferences(
     user.save(update_fields=["language", "calendar", "persian_digits"])
     new = {"language": user.language, "calendar": user.calendar, "persian_digits": user.persian_digits}
     if new != old:
-        audit_user_event(CoreAuditEvent.USER_PREFERENCES_CHANGED, user, acting_user=acting_user, old=old, new=new)
+        audit_user_event(
+            CoreAuditEvent.USER_PREFERENCES_CHANGED, user, acting_user=acting_user, old=old, new=new
+        )
     return user

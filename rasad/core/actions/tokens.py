@@ -14,7 +14,7 @@ from rasad.core.audit import CoreAuditEvent
 from rasad.core.audit_log import record
 from rasad.core.models import ApiToken, User
 
-TOKEN_PREFIX = "rsd_"
+TOKEN_PREFIX = "rsd_"  # noqa: S105 (a public prefix, not a secret)
 
 
 def hash_token(secret: str) -> str:
@@ -36,11 +36,18 @@ def do_create_api_token(
         raise ValidationError({"expires": [_("The expiry must be in the future.")]})
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=name.strip()[:100], prefix=secret[: len(TOKEN_PREFIX) + 6], key_hash=hash_token(secret),
+        user=user,
+        name=name.strip()[:100],
+        prefix=secret[: len(TOKEN_PREFIX) + 6],
+        key_hash=hash_token(secret),
         expires=expires,
     )
-    record(CoreAuditEvent.API_TOKEN_CREATED, actor=acting_user, obj=token,
-           new={"user": user.pk, "name": token.name, "expires": expires})
+    record(
+        CoreAuditEvent.API_TOKEN_CREATED,
+        actor=acting_user,
+        obj=token,
+        new={"user": user.pk, "name": token.name, "expires": expires},
+    )
     return token, secret
 
 

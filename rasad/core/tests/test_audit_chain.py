@@ -14,8 +14,13 @@ from rasad.testing.cast import Cast
 def test_every_action_of_the_cast_left_an_event(cast: Cast):
     created = AuditEvent.objects.filter(event_type=CoreAuditEvent.ORGANIZATION_CREATED)
     assert sorted(created.values_list("object_repr", flat=True)) == sorted(
-        ["مرکز ملی پایش", "مرکز فرماندهی استان اصفهان", "پاسگاه مرزی یک", "مرکز فرماندهی استان کرمان",
-         "پاسگاه کرمان یک"]
+        [
+            "مرکز ملی پایش",
+            "مرکز فرماندهی استان اصفهان",
+            "پاسگاه مرزی یک",
+            "مرکز فرماندهی استان کرمان",
+            "پاسگاه کرمان یک",
+        ]
     )
     assert AuditEvent.objects.filter(event_type=CoreAuditEvent.GRANT_ADDED).count() == 5
 
@@ -48,6 +53,7 @@ def test_deleted_event_is_named(cast: Cast):
 
 def test_deleted_last_event_is_caught_by_the_chain_head(cast: Cast):
     last = AuditEvent.objects.filter(chain=f"org:{cast.national.pk}").order_by("-sequence").first()
+    assert last is not None
     AuditEvent.objects.filter(pk=last.pk).delete()
     assert [p.kind for p in verify()] == ["missing"]
 
@@ -88,6 +94,7 @@ def test_failed_action_leaves_no_audit_row(cast: Cast):
     before = AuditEvent.objects.count()
     with pytest.raises(ValidationError):
         do_create_organization(
-            OrganizationValues(code="NAT", name="تکراری", kind="company", parent=cast.national), acting_user=cast.root
+            OrganizationValues(code="NAT", name="تکراری", kind="company", parent=cast.national),
+            acting_user=cast.root,
         )
     assert AuditEvent.objects.count() == before

@@ -44,7 +44,11 @@ def test_out_of_scope_detail_is_404_like_a_missing_one(cast: Cast, name):
 def test_out_of_scope_read_is_audited(cast: Cast):
     client_for(cast.alice).get(detail(cast.kerman))
     event = AuditEvent.objects.filter(event_type=140).get()
-    assert (event.actor_id, event.object_id, event.extra) == (cast.alice.pk, str(cast.kerman.pk), {"action": "view"})
+    assert (event.actor_id, event.object_id, event.extra) == (
+        cast.alice.pk,
+        str(cast.kerman.pk),
+        {"action": "view"},
+    )
 
 
 def test_in_scope_detail_shows_the_fields(cast: Cast):
@@ -68,13 +72,25 @@ def test_admin_creates_under_scope(cast: Cast):
     from rasad.core.actions.people import do_grant_role
     from rasad.core.models import Role
 
-    do_grant_role(cast.alice, Role.objects.get(slug="administrator"), acting_user=None, organization=cast.isfahan)
-    response = client_for(cast.alice).post(LIST, {
-        "code": "ISF-P2", "name": "پاسگاه مرزی دو", "kind": "field_post", "parent": "ISF-CC",
-        "latitude": 33.6, "longitude": 54.9, "sector_tags": ["مرزی"],
-    }, format="json")
+    do_grant_role(
+        cast.alice, Role.objects.get(slug="administrator"), acting_user=None, organization=cast.isfahan
+    )
+    response = client_for(cast.alice).post(
+        LIST,
+        {
+            "code": "ISF-P2",
+            "name": "پاسگاه مرزی دو",
+            "kind": "field_post",
+            "parent": "ISF-CC",
+            "latitude": 33.6,
+            "longitude": 54.9,
+            "sector_tags": ["مرزی"],
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     created = Organization.objects.get(code="ISF-P2")
+    assert created.province is not None
     assert (created.parent_id, created.province.code, created.depth) == (cast.isfahan.pk, "10", 2)
     assert AuditEvent.objects.filter(event_type=101, object_id=str(created.pk)).count() == 1
 
@@ -83,7 +99,9 @@ def test_admin_cannot_create_under_another_province(cast: Cast):
     from rasad.core.actions.people import do_grant_role
     from rasad.core.models import Role
 
-    do_grant_role(cast.alice, Role.objects.get(slug="administrator"), acting_user=None, organization=cast.isfahan)
+    do_grant_role(
+        cast.alice, Role.objects.get(slug="administrator"), acting_user=None, organization=cast.isfahan
+    )
     with assert_nothing_changed("core.organization"):
         response = client_for(cast.alice).post(
             LIST, {"code": "KER-P9", "name": "نفوذی", "kind": "field_post", "parent": "KER-CC"}, format="json"

@@ -49,8 +49,13 @@ def test_grant_without_descendants_covers_only_that_organization(cast: Cast):
     from rasad.core.models import Role
 
     dina = do_create_user("dina", acting_user=None, password=None)
-    do_grant_role(dina, Role.objects.get(slug="viewer"), acting_user=None, organization=cast.isfahan,
-                  include_descendants=False)
+    do_grant_role(
+        dina,
+        Role.objects.get(slug="viewer"),
+        acting_user=None,
+        organization=cast.isfahan,
+        include_descendants=False,
+    )
     assert codes_visible_to(dina) == {"ISF-CC"}
 
 
@@ -58,8 +63,13 @@ def test_working_group_grant_spans_organizations_outside_one_subtree(cast: Cast)
     from rasad.core.actions.people import do_create_user, do_create_working_group, do_grant_role
     from rasad.core.models import Role
 
-    group = do_create_working_group("CC-JOINT", "کارگروه مشترک مراکز فرماندهی", acting_user=None,
-                                    owner=cast.national, organizations=[cast.isfahan, cast.kerman])
+    group = do_create_working_group(
+        "CC-JOINT",
+        "کارگروه مشترک مراکز فرماندهی",
+        acting_user=None,
+        owner=cast.national,
+        organizations=[cast.isfahan, cast.kerman],
+    )
     wali = do_create_user("wali", acting_user=None, password=None)
     do_grant_role(wali, Role.objects.get(slug="viewer"), acting_user=None, working_group=group)
     assert codes_visible_to(wali) == {"ISF-CC", "KER-CC"}
@@ -74,8 +84,13 @@ def test_expired_grant_gives_nothing(cast: Cast):
     from rasad.core.models import Role
 
     erfan = do_create_user("erfan", acting_user=None, password=None)
-    do_grant_role(erfan, Role.objects.get(slug="viewer"), acting_user=None, organization=cast.kerman,
-                  expires=timezone.now() - timedelta(seconds=1))
+    do_grant_role(
+        erfan,
+        Role.objects.get(slug="viewer"),
+        acting_user=None,
+        organization=cast.kerman,
+        expires=timezone.now() - timedelta(seconds=1),
+    )
     assert codes_visible_to(erfan) == set()
 
 

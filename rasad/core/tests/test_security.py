@@ -35,8 +35,11 @@ def test_login_and_logout_are_audited(cast: Cast):
     client = Client()
     assert login(client, "alice", PASSWORD).status_code == 302
     client.post("/logout/")
-    kinds = list(AuditEvent.objects.filter(actor=cast.alice, event_type__in=[130, 132]).values_list(
-        "event_type", flat=True).order_by("id"))
+    kinds = list(
+        AuditEvent.objects.filter(actor=cast.alice, event_type__in=[130, 132])
+        .values_list("event_type", flat=True)
+        .order_by("id")
+    )
     assert kinds == [CoreAuditEvent.LOGIN, CoreAuditEvent.LOGOUT]
 
 
@@ -75,8 +78,9 @@ def test_revoked_token_is_refused(cast: Cast, api):
 
 
 def test_expired_token_is_refused(cast: Cast, api):
-    token, secret = do_create_api_token(cast.alice, acting_user=cast.alice, name="old",
-                                        expires=timezone.now() + timedelta(seconds=60))
+    token, secret = do_create_api_token(
+        cast.alice, acting_user=cast.alice, name="old", expires=timezone.now() + timedelta(seconds=60)
+    )
     ApiToken.objects.filter(pk=token.pk).update(expires=timezone.now() - timedelta(seconds=1))
     assert api.get("/api/v1/organizations/", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 401
 

@@ -43,7 +43,12 @@ def test_secret_can_come_from_a_file(monkeypatch, tmp_path):
 def test_database_url_is_parsed():
     config = database_from_url("DATABASE_URL", "postgres://rasad:p%40ss@db.local:5433/rasad")
     assert (config["USER"], config["PASSWORD"], config["HOST"], config["PORT"], config["NAME"]) == (
-        "rasad", "p@ss", "db.local", "5433", "rasad")
+        "rasad",
+        "p@ss",
+        "db.local",
+        "5433",
+        "rasad",
+    )
 
 
 def test_unknown_database_scheme_is_refused():
@@ -54,7 +59,10 @@ def test_unknown_database_scheme_is_refused():
 def test_startup_fails_loudly_on_a_bad_value():
     result = subprocess.run(
         [sys.executable, "-m", "rasad", "check"],
-        env={"PATH": "/usr/bin:/bin", "RASAD_DEBUG": "perhaps"}, capture_output=True, text=True, check=False,
+        env={"PATH": "/usr/bin:/bin", "RASAD_DEBUG": "perhaps"},
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 2
     assert "RASAD_DEBUG" in result.stderr and "one of true/false" in result.stderr

@@ -25,7 +25,9 @@ def jdate(value: date | datetime | None, style: str = "short") -> str:
     if value in (None, ""):
         return "—"
     return jalali.format_date(
-        value, calendar=prefs.calendar, persian_digits=prefs.persian_digits,
+        value,
+        calendar=prefs.calendar,
+        persian_digits=prefs.persian_digits,
         style="long" if style == "long" else "short",
     )
 
@@ -36,7 +38,9 @@ def jdatetime(value: datetime | None, style: str = "short") -> str:
     if value in (None, ""):
         return "—"
     return jalali.format_datetime(
-        value, calendar=prefs.calendar, persian_digits=prefs.persian_digits,
+        value,
+        calendar=prefs.calendar,
+        persian_digits=prefs.persian_digits,
         style="long" if style == "long" else "short",
     )
 

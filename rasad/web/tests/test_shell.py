@@ -51,8 +51,9 @@ def test_home_shows_today_as_a_jalali_date(alice_client):
 
 
 def test_gregorian_preference_changes_every_date(cast: Cast, alice_client):
-    response = alice_client.post("/account/preferences/", {"language": "fa", "calendar": "gregorian",
-                                                           "persian_digits": ""})
+    response = alice_client.post(
+        "/account/preferences/", {"language": "fa", "calendar": "gregorian", "persian_digits": ""}
+    )
     assert response.status_code == 302
     from django.utils import timezone
 
@@ -63,7 +64,9 @@ def test_gregorian_preference_changes_every_date(cast: Cast, alice_client):
 
 
 def test_bad_preference_value_shows_a_field_error(alice_client):
-    html = alice_client.post("/account/preferences/", {"language": "xx", "calendar": "jalali"}).content.decode()
+    html = alice_client.post(
+        "/account/preferences/", {"language": "xx", "calendar": "jalali"}
+    ).content.decode()
     assert 'data-field-error="language"' in html
 
 
@@ -88,7 +91,9 @@ def test_out_of_scope_organization_page_is_404(cast: Cast, alice_client):
 
 def test_map_feed_contains_only_visible_points(cast: Cast, alice_client):
     features = alice_client.get("/organizations/map.geojson").json()["features"]
-    assert sorted(f["properties"]["name"] for f in features) == sorted(["پاسگاه مرزی یک", "مرکز فرماندهی استان اصفهان"])
+    assert sorted(f["properties"]["name"] for f in features) == sorted(
+        ["پاسگاه مرزی یک", "مرکز فرماندهی استان اصفهان"]
+    )
 
 
 def test_login_with_wrong_password_shows_a_persian_error(cast: Cast):
@@ -102,7 +107,13 @@ def test_login_form_names_the_missing_field(db):
 
 
 def test_pages_reference_no_external_url(alice_client, cast: Cast):
-    for path in ["/", "/organizations/", "/organizations/map/", f"/organizations/{cast.isfahan.pk}/", "/audit/"]:
+    for path in [
+        "/",
+        "/organizations/",
+        "/organizations/map/",
+        f"/organizations/{cast.isfahan.pk}/",
+        "/audit/",
+    ]:
         html = alice_client.get(path).content.decode()
         urls = re.findall(r'(?:src|href)="(https?:)?//', html)
         assert urls == [], path

@@ -11,7 +11,10 @@ from rasad.core.models import Organization, Role
 
 
 class Command(BaseCommand):
-    help = "Create a user, optionally a member of an organization with a role over it (or a platform administrator)."
+    help = (
+        "Create a user, optionally a member of an organization with a role over it "
+        "(or a platform administrator)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
@@ -36,11 +39,18 @@ class Command(BaseCommand):
                 raise CommandError("--role needs an existing role slug and --organization.")
         try:
             user = do_create_user(
-                options["username"], acting_user=None, password=password, display_name=options["name"],
-                email=options["email"], organization=organization, is_superuser=options["superuser"],
+                options["username"],
+                acting_user=None,
+                password=password,
+                display_name=options["name"],
+                email=options["email"],
+                organization=organization,
+                is_superuser=options["superuser"],
             )
             if role is not None:
                 do_grant_role(user, role, acting_user=None, organization=organization)
         except ValidationError as error:
-            raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())) from None
+            raise CommandError(
+                "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
+            ) from None
         self.stdout.write(self.style.SUCCESS(f"Created {user.username}."))

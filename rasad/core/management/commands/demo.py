@@ -26,15 +26,17 @@ def login_rows(logins: Sequence[DemoLogin]) -> list[tuple[str, ...]]:
     # bidirectional algorithm would otherwise run two neighbouring Persian columns together and
     # show them in swapped order.
     header = ("Username", "Role", "Name", "Scope", "Organization")
-    rows = [header]
+    rows: list[tuple[str, ...]] = [header]
     for login in logins:
-        rows.append((
-            login.username,
-            login.role + (" (TOTP)" if login.requires_two_factor else ""),
-            login.display_name,
-            ", ".join(login.scopes),
-            login.organization or "—",
-        ))
+        rows.append(
+            (
+                login.username,
+                login.role + (" (TOTP)" if login.requires_two_factor else ""),
+                login.display_name,
+                ", ".join(login.scopes),
+                login.organization or "—",
+            )
+        )
     return rows
 
 
@@ -70,10 +72,12 @@ class Command(BaseCommand):
 
     def print_summary(self, summary: DemoSummary) -> None:
         if summary.created:
-            self.stdout.write(self.style.SUCCESS(
-                f"Demo loaded: {summary.organizations} organizations, {summary.working_groups} working groups, "
-                f"{summary.users} people, {summary.grants} grants."
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo loaded: {summary.organizations} organizations, {summary.working_groups} "
+                    f"working groups, {summary.users} people, {summary.grants} grants."
+                )
+            )
         else:
             self.stdout.write(
                 f"Demo data already present ({summary.organizations} organizations, {summary.users} people); "
@@ -87,9 +91,12 @@ class Command(BaseCommand):
         self.stdout.write(f"Open {summary.url} and sign in with any username above.")
         administrators = [login.username for login in summary.logins if login.requires_two_factor]
         if administrators:
+            self.stdout.write("Logins marked (TOTP) are administrators (" + ", ".join(administrators) + "):")
             self.stdout.write(
-                "Logins marked (TOTP) are administrators: at their first sign-in they must scan a QR code "
-                "with an authenticator app and enter its six-digit code. (" + ", ".join(administrators) + ")"
+                "  at their first sign-in they must set up two-factor sign-in: scan the QR code with an "
+                "authenticator app and enter its six-digit code."
             )
-        self.stdout.write("Scope: an organization code covers that organization and everything under it; "
-                          "a WG- code covers the organizations of that working group.")
+        self.stdout.write(
+            "Scope: an organization code covers that organization and everything under it; "
+            "a WG- code covers the organizations of that working group."
+        )

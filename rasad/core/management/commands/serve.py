@@ -21,8 +21,14 @@ class Command(BaseCommand):
 
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
-        self.stdout.write(f"Rasad on http://{options['host']}:{options['port']}/  (data: {settings.DATA_DIR})")
+        self.stdout.write(
+            f"Rasad on http://{options['host']}:{options['port']}/  (data: {settings.DATA_DIR})"
+        )
         uvicorn.run(
-            "rasad.asgi:application", host=options["host"], port=options["port"], workers=options["workers"],
-            log_level="info", proxy_headers=settings.USE_HTTPS,
+            "rasad.asgi:application",
+            host=options["host"],
+            port=options["port"],
+            workers=options["workers"],
+            log_level="info",
+            proxy_headers=settings.USE_HTTPS,
         )

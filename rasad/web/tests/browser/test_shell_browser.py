@@ -30,7 +30,9 @@ def test_persian_home_is_rtl_with_jalali_date_and_persian_digits(page, live_serv
     font = page.evaluate("getComputedStyle(document.body).fontFamily")
     assert font.startswith("Vazirmatn")
     today = page.inner_text("[data-testid=today-date]")
-    assert re.search(r"(فروردین|اردیبهشت|خرداد|تیر|مرداد|شهریور|مهر|آبان|آذر|دی|بهمن|اسفند) [۰-۹]{4}", today), today
+    assert re.search(
+        r"(فروردین|اردیبهشت|خرداد|تیر|مرداد|شهریور|مهر|آبان|آذر|دی|بهمن|اسفند) [۰-۹]{4}", today
+    ), today
     counts = page.locator("[data-testid=count]").all_inner_texts()
     assert counts[0] == "۲" and all(PERSIAN_DIGITS.fullmatch(c) for c in counts)
     # In RTL the brand sits at the right edge of the navbar.
