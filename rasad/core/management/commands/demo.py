@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import sys
 import unicodedata
 from collections.abc import Sequence
@@ -9,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from rasad.core.demo import DemoLogin, DemoSummary, load_demo
+
+DOMAIN_DEMOS = ("rasad.indicators.demo", "rasad.cases.demo")
 
 
 def display_width(text: str) -> int:
@@ -68,6 +72,11 @@ class Command(BaseCommand):
                 "The demo needs a database without demo usernames or organization codes: "
                 + "; ".join(f"{key}: {' '.join(messages)}" for key, messages in error.message_dict.items())
             ) from None
+        for module_name in DOMAIN_DEMOS:
+            # Each domain app that ships demo data exposes ``<app>.demo.load_demo(stdout=...)``
+            # (idempotent); the core demo above is the organizations and people they hang on.
+            if importlib.util.find_spec(module_name) is not None:
+                importlib.import_module(module_name).load_demo(stdout=progress_stream)
         self.print_summary(summary)
 
     def print_summary(self, summary: DemoSummary) -> None:

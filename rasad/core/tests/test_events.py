@@ -1,0 +1,97 @@
+"""Side effects leave only after commit; across nodes they travel over Redis pub/sub."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+
+from rasad.core import events
+from rasad.core.actions.organizations import OrganizationValues, do_create_organization
+from rasad.testing.cast import Cast
+
+
+def _capture():
+    received: list[dict] = []
+    return received, events.subscribe_local(received.append)
+
+
+def test_event_is_published_after_commit(cast: Cast, django_capture_on_commit_callbacks):
+    received, unsubscribe = _capture()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            organization = do_create_organization(
+                OrganizationValues(code="EV-1", name="واحد رویداد", kind="site", parent=cast.isfahan),
+                acting_user=cast.root,
+            )
+    finally:
+        unsubscribe()
+    assert received == [
+        {
+            "kind": "organization.created",
+            "payload": {"id": organization.pk},
+            "organization_ids": [organization.pk],
+        }
+    ]
+
+
+def _create_then_fail(cast: Cast) -> None:
+    with transaction.atomic():
+        do_create_organization(
+            OrganizationValues(code="EV-2", name="واحد برگشتی", kind="site", parent=cast.isfahan),
+            acting_user=cast.root,
+        )
+        raise RuntimeError("roll back")
+
+
+def test_rolled_back_write_publishes_nothing(cast: Cast, django_capture_on_commit_callbacks):
+    received, unsubscribe = _capture()
+    try:
+        with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+            _create_then_fail(cast)
+    finally:
+        unsubscribe()
+    assert received == []
+
+
+@pytest.mark.redis
+def test_events_cross_nodes_over_redis(cast: Cast, django_capture_on_commit_callbacks):
+    import redis
+
+    assert settings.EVENT_BUS == "redis"
+    subscriber = redis.Redis.from_url(settings.REDIS_URL).pubsub()
+    subscriber.subscribe(events.CHANNEL)
+    subscriber.get_message(timeout=2)  # the subscription confirmation
+    with django_capture_on_commit_callbacks(execute=True):
+        organization = do_create_organization(
+            OrganizationValues(code="EV-3", name="واحد شبکه", kind="site", parent=cast.kerman),
+            acting_user=cast.root,
+        )
+    deadline = time.monotonic() + 5
+    message = None
+    while message is None and time.monotonic() < deadline:
+        message = subscriber.get_message(ignore_subscribe_messages=True, timeout=0.5)
+    subscriber.close()
+    assert message is not None
+    assert json.loads(message["data"]) == {
+        "kind": "organization.created",
+        "payload": {"id": organization.pk},
+        "organization_ids": [organization.pk],
+    }
+
+
+@pytest.mark.redis
+def test_login_throttle_counters_live_in_redis(cast: Cast):
+    from django.core.cache import cache
+
+    from rasad.core import throttle
+
+    cache.clear()
+    assert "redis" in type(cache).__module__.lower()
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        throttle.record_failure("alice", "192.0.2.1")
+    assert throttle.is_throttled("alice", "192.0.2.1")
+    assert not throttle.is_throttled("alice", "192.0.2.2")
