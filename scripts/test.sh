@@ -11,29 +11,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-
-log() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-
-# ---- system packages ---------------------------------------------------------------------------
-PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
-need=()
-[ -n "$PG_BIN" ] && [ -x "$PG_BIN/initdb" ] || need+=(postgresql)
-command -v redis-server >/dev/null || need+=(redis-server)
-[ -x /usr/bin/chromium ] || need+=(chromium)
-python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
-if [ ${#need[@]} -gt 0 ]; then
-  log "installing ${need[*]} from apt"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
-  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-fi
-
-# ---- Python environment ------------------------------------------------------------------------
-log "python environment"
-[ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/pip install -q --disable-pip-version-check -e '.[dev]'
-export PATH="$ROOT/.venv/bin:$PATH"
+source scripts/lib/services.sh
+ensure_system_packages
+ensure_venv '.[dev]'
 
 # ---- lint and types ----------------------------------------------------------------------------
 # A lint or type failure fails the run, but the suite still runs so that one CI run shows all.
@@ -44,32 +24,8 @@ ruff format --check . || { echo "ruff format --check failed"; status=1; }
 RASAD_TESTING=true mypy rasad $( [ -d bench ] && echo bench ) || { echo "mypy failed"; status=1; }
 
 # ---- throwaway services ------------------------------------------------------------------------
-WORK=$(mktemp -d /tmp/rasad-test.XXXXXX)
-PIDS=()
-cleanup() {
-  if [ -f "$WORK/pg/postmaster.pid" ]; then
-    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1 || true
-    else "$PG_BIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1 || true; fi
-  fi
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-log "starting PostgreSQL and Redis"
-PG_PORT=$(free_port); REDIS_PORT=$(free_port)
-mkdir -p "$WORK/pg" "$WORK/sock"
-as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-[ "$(id -u)" -eq 0 ] && chown -R postgres "$WORK" && chmod 755 "$WORK"
-as_pg "$PG_BIN/initdb" -D "$WORK/pg" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" -w \
-  -o "-p $PG_PORT -k $WORK/sock -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off" start >/dev/null
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >"$WORK/redis.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
-PG_URL="postgres://postgres@127.0.0.1:$PG_PORT/rasad"
-REDIS="redis://127.0.0.1:$REDIS_PORT/0"
+# fsync off: the test clusters are thrown away, and durability is not what the suite measures.
+start_services fsync=off full_page_writes=off
 
 # ---- the suite ---------------------------------------------------------------------------------
 export RASAD_TESTING=true RASAD_DATA_DIR="$WORK/data" PYTHONDONTWRITEBYTECODE=1

@@ -1,0 +1,62 @@
+# Throwaway PostgreSQL and Redis for the test and benchmark commands. Source this file, then:
+#   ensure_system_packages      # apt-get installs PostgreSQL, Redis, Chromium, python3-venv if missing
+#   ensure_venv '.[dev]'        # .venv with Rasad installed (extras as given)
+#   start_services              # sets WORK, PG_URL, REDIS, PG_PORT; stops everything by PID on exit
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+log() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+
+ensure_system_packages() {
+  local need=() bin
+  bin=$(pg_bin || true)
+  { [ -n "$bin" ] && [ -x "$bin/initdb" ]; } || need+=(postgresql)
+  command -v redis-server >/dev/null || need+=(redis-server)
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+  python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
+  if [ ${#need[@]} -gt 0 ]; then
+    log "installing ${need[*]} from apt"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+  fi
+  PG_BIN=$(pg_bin)
+}
+
+ensure_venv() {
+  log "python environment"
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  .venv/bin/pip install -q --disable-pip-version-check -e "$1"
+  export PATH="$PWD/.venv/bin:$PATH"
+}
+
+_as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+_free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+stop_services() {
+  if [ -n "${WORK:-}" ] && [ -f "$WORK/pg/postmaster.pid" ]; then
+    _as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1 || true
+  fi
+  for pid in "${SERVICE_PIDS[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
+  [ -n "${WORK:-}" ] && rm -rf "$WORK"
+}
+
+# start_services [extra postgres -c settings...]
+start_services() {
+  WORK=$(mktemp -d /tmp/rasad-services.XXXXXX)
+  SERVICE_PIDS=()
+  trap stop_services EXIT
+  log "starting PostgreSQL and Redis"
+  PG_PORT=$(_free_port); REDIS_PORT=$(_free_port)
+  mkdir -p "$WORK/pg" "$WORK/sock" "$WORK/data"
+  if [ "$(id -u)" -eq 0 ]; then chown -R postgres "$WORK"; chmod 755 "$WORK"; fi
+  _as_pg "$PG_BIN/initdb" -D "$WORK/pg" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  local options="-p $PG_PORT -k $WORK/sock -c listen_addresses=127.0.0.1"
+  for setting in "$@"; do options="$options -c $setting"; done
+  _as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" -w -o "$options" start >/dev/null
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no >"$WORK/redis.log" 2>&1 &
+  SERVICE_PIDS+=($!)
+  for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  PG_URL="postgres://postgres@127.0.0.1:$PG_PORT/rasad"
+  REDIS="redis://127.0.0.1:$REDIS_PORT/0"
+  export PG_URL REDIS PG_PORT WORK
+}
