@@ -81,16 +81,21 @@ def test_expired_grant_gives_nothing(cast: Cast):
     from django.utils import timezone
 
     from rasad.core.actions.people import do_create_user, do_grant_role
-    from rasad.core.models import Role
+    from rasad.core.models import Grant, Role
+    from rasad.core.scope import clear_scope_cache
 
     erfan = do_create_user("erfan", acting_user=None, password=None)
-    do_grant_role(
+    grant = do_grant_role(
         erfan,
         Role.objects.get(slug="viewer"),
         acting_user=None,
         organization=cast.kerman,
-        expires=timezone.now() - timedelta(seconds=1),
+        expires=timezone.now() + timedelta(minutes=5),
     )
+    assert codes_visible_to(erfan) == {"KER-CC", "KER-P1"}
+    # Time passes: the expiry is now behind us.
+    Grant.objects.filter(pk=grant.pk).update(expires=timezone.now() - timedelta(seconds=1))
+    clear_scope_cache(erfan)
     assert codes_visible_to(erfan) == set()
 
 
