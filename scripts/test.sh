@@ -22,6 +22,9 @@ log "ruff, ruff format --check, mypy"
 ruff check . || { echo "ruff check failed"; status=1; }
 ruff format --check . || { echo "ruff format --check failed"; status=1; }
 RASAD_TESTING=true mypy rasad $( [ -d bench ] && echo bench ) || { echo "mypy failed"; status=1; }
+RASAD_TESTING=true rasad check --fail-level WARNING || { echo "rasad check failed"; status=1; }
+RASAD_TESTING=true RASAD_DATA_DIR=$(mktemp -d) rasad makemigrations --check --dry-run >/dev/null \
+  || { echo "a model change has no migration (run: rasad makemigrations)"; status=1; }
 
 # ---- throwaway services ------------------------------------------------------------------------
 # fsync off: the test clusters are thrown away, and durability is not what the suite measures.
