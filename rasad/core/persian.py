@@ -142,17 +142,15 @@ def _fix_whitespace(text: str) -> str:
 def _fix_zwnj(text: str) -> str:
     """Remove spaces beside a ZWNJ, repeated ZWNJs, and ZWNJs that do not sit inside a word."""
     text = re.sub(f" *{ZWNJ}[{ZWNJ} ]*", ZWNJ, text)
-    if ZWNJ not in text:
-        return text
-    kept: list[str] = []
-    last = len(text) - 1
-    for position, character in enumerate(text):
-        if character == ZWNJ and not (
-            0 < position < last and _is_letter(text[position - 1]) and _is_letter(text[position + 1])
-        ):
-            continue
-        kept.append(character)
-    return "".join(kept)
+    return re.sub(ZWNJ, _keep_zwnj_inside_word, text) if ZWNJ in text else text
+
+
+def _keep_zwnj_inside_word(match: re.Match[str]) -> str:
+    text, position = match.string, match.start()
+    inside = (
+        0 < position < len(text) - 1 and _is_letter(text[position - 1]) and _is_letter(text[position + 1])
+    )
+    return ZWNJ if inside else ""
 
 
 def _is_letter(character: str) -> bool:
@@ -248,12 +246,26 @@ _COMPOUNDS: Final = (
     "گفت‌وگو",
 )
 _COMPOUND_BY_LETTERS: Final = {compound.replace(ZWNJ, ""): compound for compound in _COMPOUNDS}
+
+
+def _compound_pattern(compound: str) -> str:
+    """A pattern for a compound typed with a space, a ZWNJ or nothing between its parts.
+
+    In compounds joined by the conjunction «و» («کسب‌وکار») the «و» may stand apart too
+    («کسب و کار»); no ZWNJ follows it because «و» never joins the next letter.
+    """
+    parts = []
+    for part in compound.split(ZWNJ):
+        if part.startswith("و") and len(part) > 1:
+            parts.append("و ?" + re.escape(part[1:]))
+        else:
+            parts.append(re.escape(part))
+    return f"[ {ZWNJ}]?".join(parts)
+
+
 _COMPOUND_PATTERN: Final = re.compile(
     f"(?<![{_L}])(?:"
-    + "|".join(
-        f"[ {ZWNJ}]?".join(re.escape(part) for part in compound.split(ZWNJ))
-        for compound in sorted(_COMPOUNDS, key=len, reverse=True)
-    )
+    + "|".join(_compound_pattern(compound) for compound in sorted(_COMPOUNDS, key=len, reverse=True))
     + ")"
 )
 # When the parts of a compound were typed with a space between them, the compound is only
@@ -314,6 +326,8 @@ _VERB_LIKE_ENDINGS: Final = ("د", "ت", "م", "ی", "ه")
 
 def _split_verb_prefix(word: str) -> str:
     """«میشود» → «می‌شود», «نمیتوان» → «نمی‌توان», «برمیگردد» → «برمی‌گردد»."""
+    if "می" not in word[:6]:
+        return word
     for prefix in _VERB_PREFIXES:
         for particle in ("نمی", "می"):
             head = prefix + particle
@@ -386,7 +400,7 @@ def _split_plural(word: str) -> list[str]:
     The stem must be at least two letters and end in a joining letter; after a non-joining
     letter («کارها») the missing ZWNJ is invisible and the word is left as typed.
     """
-    if word in _NOT_PLURALS:
+    if not word.endswith(_PLURAL_SUFFIXES) or word in _NOT_PLURALS:
         return [word]
     for suffix in _PLURAL_SUFFIXES:
         if not word.endswith(suffix) or len(word) <= len(suffix):
@@ -469,11 +483,34 @@ def search_key(text: str) -> str:
 
     Every spelling of a word that :func:`normalize_text` reconciles gives the same key, and in
     addition the key has Latin digits, no ZWNJ or other invisible format characters, lower-case
-    Latin letters, single spaces, and «أ إ ۀ ة ؤ» folded to «ا ه ه و».
+    Latin letters, single spaces, «أ إ ۀ ة ؤ» folded to «ا ه ه و», and no ezafe after a final
+    «ه» («صفحهٔ»، «صفحه‌ی» → «صفحه»).
     """
-    text = to_latin_digits(normalize_text(text)).translate(_SEARCH_FOLDS)
-    text = "".join(character for character in text if unicodedata.category(character) != "Cf")
-    return " ".join(text.lower().split())
+    key = _key_of_normalized(normalize_text(text))
+    # Folding letters and turning line breaks into spaces can give the rules of normalize_text
+    # something new to join («خانۀ ای» becomes «خانه ای»), so the key is taken again until it
+    # stands still; a key is therefore its own key. Two rounds are enough in practice.
+    for _attempt in range(4):
+        again = _key_of_normalized(normalize_text(key))
+        if again == key:
+            break
+        key = again
+    return key
+
+
+# The ezafe after a final «ه» is written «هٔ», «ۀ», «ه‌ی» or not at all; keys drop it.
+_EZAFE_AFTER_HEH: Final = re.compile(f"ه{ZWNJ}ی(?![{_L}{ZWNJ}])")
+
+
+def _key_of_normalized(text: str) -> str:
+    text = _EZAFE_AFTER_HEH.sub("ه", text)
+    text = to_latin_digits(text.translate(_SEARCH_FOLDS))
+    return " ".join(_drop_format_characters(text).lower().split())
+
+
+def _drop_format_characters(text: str) -> str:
+    """Remove invisible format characters: ZWNJ, ZWJ, direction marks and the like."""
+    return "".join(character for character in text if unicodedata.category(character) != "Cf")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -538,6 +538,7 @@ def test_parse_number_reads_every_digit_system(text: str, expected: Decimal) -> 
         ("   ", "empty", "empty"),
         ("12a", "invalid_character", "“a”"),
         ("۱۲٪", "invalid_character", "“٪”"),
+        ("۲/۵", "invalid_character", "“/”"),  # a slash is not a decimal point: «۱/۲» would read as 1.2
         ("1 234", "contains_space", "spaces"),
         ("-", "no_digits", "no digits"),
         ("--5", "misplaced_sign", "sign"),
