@@ -30,7 +30,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
         return self.keyword
 
 
-class TokenAuthenticationScheme(OpenApiAuthenticationExtension):  # type: ignore[misc]
+class TokenAuthenticationScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
     target_class = "rasad.api.authentication.TokenAuthentication"
     name = "bearerAuth"
 

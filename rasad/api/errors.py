@@ -42,8 +42,8 @@ def _fields(detail: Any, prefix: str = "") -> dict[str, list[str]]:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        exc = exceptions.ValidationError(detail)
+        messages = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        exc = exceptions.ValidationError(messages)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("No such object, or you may not see it."))
     response = drf_exception_handler(exc, context)
@@ -58,7 +58,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     else:
         message = " ".join(_flatten(detail))
     codes = exc.get_codes()
-    code = codes if isinstance(codes, str) else ("invalid" if isinstance(exc, exceptions.ValidationError) else "error")
+    code = (
+        codes
+        if isinstance(codes, str)
+        else ("invalid" if isinstance(exc, exceptions.ValidationError) else "error")
+    )
     response.data = {"error": {"code": code, "message": message, "fields": fields}}
     return response
 
@@ -66,7 +70,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 class ErrorDetailSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     message = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))  # type: ignore[assignment]
 
 
 class ErrorSerializer(serializers.Serializer[Any]):

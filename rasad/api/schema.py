@@ -3,17 +3,17 @@ schema-driven fuzzer finds nothing undocumented), all with the one error shape."
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
 
 from rasad.api.errors import ErrorSerializer
 
 
-class AutoSchema(BaseAutoSchema):  # type: ignore[misc]
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+class AutoSchema(BaseAutoSchema):
+    def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
-        error = self._get_response_for_code(ErrorSerializer, "400")
+        error = self._get_response_for_code(ErrorSerializer, "400")  # type: ignore[no-untyped-call]
         for status in ("400", "401", "403", "404", "405", "406", "415", "429"):
             responses.setdefault(status, error)
         return responses

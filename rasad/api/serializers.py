@@ -14,7 +14,7 @@ class DisplayField(serializers.SerializerMethodField):
         super().__init__(**kwargs)
 
 
-class RasadModelSerializer(serializers.HyperlinkedModelSerializer):
+class RasadModelSerializer(serializers.HyperlinkedModelSerializer):  # type: ignore[type-arg]
     """Declare ``Meta.fields`` explicitly; ``display`` is the object's human name."""
 
     serializer_field_mapping = serializers.ModelSerializer.serializer_field_mapping
@@ -32,7 +32,7 @@ class ScopedSlugRelatedField(serializers.SlugRelatedField):  # type: ignore[type
     naming an out-of-scope object reads exactly like naming one that does not exist."""
 
     def get_queryset(self) -> Any:
-        queryset = super().get_queryset()
+        queryset: Any = super().get_queryset()
         request = self.context.get("request")
         user = getattr(request, "user", None)
         return queryset.visible_to(user) if user is not None else queryset.none()

@@ -2,35 +2,73 @@
 
 A viewset declares ``queryset``, ``serializer_class`` and ``filterset_class``; the base narrows
 the queryset with ``visible_to(user, action)`` for the verb being performed, so a user never
-reads, changes or deletes anything outside their scope, and out-of-scope objects answer 404.
+reads, changes or deletes anything outside their scope.
+
+Refusals follow these rules, which the authorization matrix (``rasad/api/tests``) checks on every
+endpoint:
+
+* not signed in: 401, before anything else;
+* an object outside the user's scope *for the verb*: 404, exactly like a missing one, whether
+  or not the user may see it. A user never learns that an object outside their scope exists, and
+  an analyst who may read an object but not change it gets the same answer as a stranger;
+* a create by a user who holds the ``add`` permission for the model in no organization at all:
+  403, before the body is validated. The answer reveals nothing about any object, and spares the
+  client a round of validation errors for a request that can never succeed;
+* a create naming an organization outside the user's ``add`` scope (when they may add
+  elsewhere): 400 naming the field when they cannot see that organization (the reference reads
+  like a missing one, ``ScopedSlugRelatedField``), 404 from the action's ``require_in_scope``
+  when they can see it but not add there.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
-from rest_framework import viewsets
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, viewsets
+from rest_framework.request import Request
 
 ACTION_VERBS = {
-    "list": "view", "retrieve": "view", "create": "add", "update": "change", "partial_update": "change",
+    "list": "view",
+    "retrieve": "view",
+    "create": "add",
+    "update": "change",
+    "partial_update": "change",
     "destroy": "delete",
 }
 
 
-class ScopedViewSetMixin:
-    """Apply ``visible_to`` for the action's verb; custom actions declare ``scope_action``."""
+class ScopedViewSetMixin(viewsets.GenericViewSet):  # type: ignore[type-arg]
+    """Apply ``visible_to`` for the action's verb; custom actions declare ``scope_action``.
 
-    queryset: models.QuerySet[Any]
-    request: Any
-    action: str | None
+    ``queryset`` should be a queryset with ``visible_to`` (a ``rasad.core.querysets.ScopedQuerySet``
+    or ``GeographyQuerySet``): the base uses it for lists and single objects alike.
+    """
 
     def scope_verb(self) -> str:
         explicit = getattr(getattr(self, self.action or "", None), "scope_action", None)
         return explicit or ACTION_VERBS.get(self.action or "", "view")
 
+    def check_permissions(self, request: Request) -> None:
+        super().check_permissions(request)
+        if self.action == "create":
+            from rasad.core.scope import organization_scope
+
+            if organization_scope(request.user, self._model(), "add").is_nothing:
+                raise exceptions.PermissionDenied(_("You may not create these here."))
+
+    def _base_queryset(self) -> models.QuerySet[Any]:
+        declared: Any = type(self).queryset
+        assert declared is not None, f"{type(self).__name__} must declare a queryset"
+        return declared.all()  # type: ignore[no-any-return]
+
+    def _model(self) -> type[models.Model]:
+        return self._base_queryset().model
+
     def get_queryset(self) -> models.QuerySet[Any]:
-        queryset = self.queryset.all()
+        queryset = self._base_queryset()
         return queryset.visible_to(self.request.user, self.scope_verb())  # type: ignore[no-any-return,attr-defined]
 
     def get_object(self) -> Any:
@@ -39,9 +77,34 @@ class ScopedViewSetMixin:
         from rasad.core.access import access_object
 
         lookup = self.kwargs[getattr(self, "lookup_url_kwarg", None) or "pk"]
-        obj = access_object(self.queryset.all(), self.request.user, lookup, action=self.scope_verb())
-        self.check_object_permissions(self.request, obj)  # type: ignore[attr-defined]
+        verb = self.scope_verb()
+        if hasattr(self._base_queryset(), "visible_to"):
+            obj = access_object(self._base_queryset(), self.request.user, lookup, action=verb)
+        else:
+            obj = self._get_from_own_scope(lookup, verb)
+        self.check_object_permissions(self.request, obj)
         return obj
+
+    def _get_from_own_scope(self, lookup: Any, verb: str) -> Any:
+        """For a viewset whose model has no ``visible_to`` and that scopes by overriding
+        ``get_queryset`` (the audit trail reads ``audit_log.visible_events``): the same answers
+        as ``access_object``, found in that queryset. Without this, a detail read raised
+        AttributeError (a 500)."""
+        from rasad.core.access import ObjectNotFound
+        from rasad.core.audit import record_access_denied
+
+        def find(queryset: models.QuerySet[Any]) -> Any:
+            try:
+                return queryset.filter(pk=lookup).first()
+            except (ValueError, TypeError, OverflowError, DjangoValidationError):
+                return None
+
+        obj = find(self.get_queryset())
+        if obj is not None:
+            return obj
+        if find(self._base_queryset()) is not None:
+            record_access_denied(self.request.user, self._model(), lookup, action=verb)
+        raise ObjectNotFound(_("No such object, or you may not see it."))
 
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]

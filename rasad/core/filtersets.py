@@ -5,22 +5,63 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from rasad.core.audit_log import event_choices
 from rasad.core.choices import OrganizationKind
-from rasad.core.models import AuditEvent, Organization
+from rasad.core.models import AuditEvent, Grant, Membership, Organization, User, WorkingGroup
+from rasad.web.forms import JalaliDateField
+
+MAX_ID = 2**63 - 1
 
 
-class OrganizationFilterSet(django_filters.FilterSet):
+@extend_schema_field({"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(django_filters.NumberFilter):  # type: ignore[misc]
+    """A row id: a whole number in the database's 64-bit range. ``NumberFilter`` alone takes any
+    decimal, and a huge one overflowed the database driver (a 500); this answers 400 instead."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class JalaliDateFilter(django_filters.Filter):  # type: ignore[misc]
+    """A day in the reader's calendar (Jalali or ISO), compared with a UTC timestamp as the Tehran
+    day: ``date_from`` takes the day's start, ``date_to`` includes the whole day."""
+
+    field_class = JalaliDateField
+
+    def __init__(self, *args: Any, end_of_day: bool = False, **kwargs: Any) -> None:
+        self.end_of_day = end_of_day
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
+        if value in (None, ""):
+            return qs
+        import datetime
+
+        from rasad.core.jalali import TEHRAN
+
+        day = value + datetime.timedelta(days=1) if self.end_of_day else value
+        moment = datetime.datetime.combine(day, datetime.time.min, tzinfo=TEHRAN)
+        lookup = "lt" if self.end_of_day else "gte"
+        return qs.filter(**{f"{self.field_name}__{lookup}": moment})
+
+
+class OrganizationFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     kind = django_filters.MultipleChoiceFilter(choices=OrganizationKind.choices, label=_("Kind"))
-    province_id = django_filters.NumberFilter(field_name="province_id", label=_("Province (id)"))
+    province_id = IdFilter(field_name="province_id", label=_("Province (id)"))
     province = django_filters.CharFilter(field_name="province__code", label=_("Province (code)"))
-    parent_id = django_filters.NumberFilter(field_name="parent_id", label=_("Parent (id)"))
+    parent_id = IdFilter(field_name="parent_id", label=_("Parent (id)"))
     parent = django_filters.CharFilter(field_name="parent__code", label=_("Parent (code)"))
-    within_id = django_filters.NumberFilter(method="filter_within", label=_("Within organization (id)"))
+    within_id = IdFilter(method="filter_within", label=_("Within organization (id)"))
     is_active = django_filters.BooleanFilter(field_name="closed_on", lookup_expr="isnull", label=_("Active"))
     sector = django_filters.CharFilter(method="filter_sector", label=_("Sector tag"))
 
@@ -41,17 +82,74 @@ class OrganizationFilterSet(django_filters.FilterSet):
         return queryset.filter(sector_tags__icontains=normalize_text(value))
 
 
-class AuditEventFilterSet(django_filters.FilterSet):
+class AuditEventFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     event_type = django_filters.TypedMultipleChoiceFilter(choices=event_choices, coerce=int, label=_("Event"))
-    actor_id = django_filters.NumberFilter(field_name="actor_id", label=_("Actor (id)"))
-    actor = django_filters.CharFilter(field_name="actor_name", lookup_expr="iexact", label=_("Actor (username)"))
-    organization_id = django_filters.NumberFilter(field_name="organization_id", label=_("Organization (id)"))
+    actor_id = IdFilter(field_name="actor_id", label=_("Actor (id)"))
+    actor = django_filters.CharFilter(
+        field_name="actor_name", lookup_expr="iexact", label=_("Actor (username)")
+    )
+    organization_id = IdFilter(field_name="organization_id", label=_("Organization (id)"))
+    organization = django_filters.CharFilter(field_name="organization__code", label=_("Organization (code)"))
     object_type = django_filters.CharFilter(field_name="object_type", label=_("Object type"))
     object_id = django_filters.CharFilter(field_name="object_id", label=_("Object id"))
     request_id = django_filters.CharFilter(field_name="request_id", label=_("Request id"))
     created_after = django_filters.IsoDateTimeFilter(field_name="created", lookup_expr="gte", label=_("From"))
-    created_before = django_filters.IsoDateTimeFilter(field_name="created", lookup_expr="lt", label=_("Until"))
+    created_before = django_filters.IsoDateTimeFilter(
+        field_name="created", lookup_expr="lt", label=_("Until")
+    )
+    date_from = JalaliDateFilter(field_name="created", label=_("From date"))
+    date_to = JalaliDateFilter(field_name="created", end_of_day=True, label=_("To date"))
 
     class Meta:
         model = AuditEvent
         fields = ["event_type", "actor_id", "organization_id", "object_type", "object_id", "request_id"]
+
+
+class UserFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    organization_id = IdFilter(field_name="memberships__organization_id", label=_("Organization (id)"))
+    organization = django_filters.CharFilter(
+        field_name="memberships__organization__code", label=_("Organization (code)")
+    )
+    is_active = django_filters.BooleanFilter(field_name="is_active", label=_("Active"))
+
+    class Meta:
+        model = User
+        fields = ["q", "organization_id", "organization", "is_active"]
+
+    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return queryset.search(value)  # type: ignore[attr-defined,no-any-return]
+
+
+class MembershipFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+    user_id = IdFilter(field_name="user_id", label=_("User (id)"))
+    user = django_filters.CharFilter(field_name="user__username", label=_("User (username)"))
+    organization_id = IdFilter(field_name="organization_id", label=_("Organization (id)"))
+    organization = django_filters.CharFilter(field_name="organization__code", label=_("Organization (code)"))
+
+    class Meta:
+        model = Membership
+        fields = ["user_id", "user", "organization_id", "organization"]
+
+
+class GrantFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+    user_id = IdFilter(field_name="user_id", label=_("User (id)"))
+    user = django_filters.CharFilter(field_name="user__username", label=_("User (username)"))
+    role = django_filters.CharFilter(field_name="role__slug", label=_("Role (slug)"))
+    organization_id = IdFilter(field_name="organization_id", label=_("Organization (id)"))
+    organization = django_filters.CharFilter(field_name="organization__code", label=_("Organization (code)"))
+    working_group_id = IdFilter(field_name="working_group_id", label=_("Working group (id)"))
+
+    class Meta:
+        model = Grant
+        fields = ["user_id", "user", "role", "organization_id", "organization", "working_group_id"]
+
+
+class WorkingGroupFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+    owner_id = IdFilter(field_name="owner_id", label=_("Owner (id)"))
+    owner = django_filters.CharFilter(field_name="owner__code", label=_("Owner (code)"))
+    organization_id = IdFilter(field_name="organizations", label=_("Member organization (id)"))
+
+    class Meta:
+        model = WorkingGroup
+        fields = ["owner_id", "owner", "organization_id"]
