@@ -64,3 +64,13 @@ def require_in_scope(user: User | AnonymousUser, action: str, obj: models.Model)
     """Re-check after a write, inside the same transaction: raising rolls the write back (NetBox)."""
     if not can(user, action, obj):
         raise ObjectNotFound(_("No such object, or you may not see it."))
+
+
+def require_permission_in_scope(
+    user: User | AnonymousUser, permission: str, organization: Organization
+) -> None:
+    """Like ``require_in_scope`` for a permission named in full (``core.add_grant``)."""
+    from rasad.core.scope import scope_for_permission
+
+    if not scope_for_permission(user, permission).contains(organization):
+        raise ObjectNotFound(_("No such object, or you may not see it."))

@@ -79,51 +79,112 @@ register_event_types(
 )
 
 
-def audit_organization_created(organization: Organization, *, acting_user: User, values: dict[str, Any]) -> None:
-    record(CoreAuditEvent.ORGANIZATION_CREATED, actor=acting_user, organization=organization,
-           obj=organization, new=values)
+def audit_organization_created(
+    organization: Organization, *, acting_user: User, values: dict[str, Any]
+) -> None:
+    record(
+        CoreAuditEvent.ORGANIZATION_CREATED,
+        actor=acting_user,
+        organization=organization,
+        obj=organization,
+        new=values,
+    )
 
 
 def audit_organization_changed(
     organization: Organization, *, acting_user: User, old: dict[str, Any], new: dict[str, Any]
 ) -> None:
-    record(CoreAuditEvent.ORGANIZATION_CHANGED, actor=acting_user, organization=organization,
-           obj=organization, old=old, new=new)
+    record(
+        CoreAuditEvent.ORGANIZATION_CHANGED,
+        actor=acting_user,
+        organization=organization,
+        obj=organization,
+        old=old,
+        new=new,
+    )
 
 
 def audit_organization_moved(
     organization: Organization, *, acting_user: User, old_parent_id: int | None, new_parent_id: int | None
 ) -> None:
-    record(CoreAuditEvent.ORGANIZATION_MOVED, actor=acting_user, organization=organization, obj=organization,
-           old={"parent": old_parent_id}, new={"parent": new_parent_id})
+    record(
+        CoreAuditEvent.ORGANIZATION_MOVED,
+        actor=acting_user,
+        organization=organization,
+        obj=organization,
+        old={"parent": old_parent_id},
+        new={"parent": new_parent_id},
+    )
+
+
+def audit_organization_closed(organization: Organization, *, acting_user: User, closed_on: Any) -> None:
+    record(
+        CoreAuditEvent.ORGANIZATION_CLOSED,
+        actor=acting_user,
+        organization=organization,
+        obj=organization,
+        old={"closed_on": None},
+        new={"closed_on": closed_on},
+    )
+
+
+def audit_role_changed(role: Any, *, acting_user: User, old: dict[str, Any], new: dict[str, Any]) -> None:
+    """Roles are shared by every organization, so their changes go to the system chain."""
+    record(CoreAuditEvent.ROLE_CHANGED, actor=acting_user, obj=role, old=old, new=new)
 
 
 def audit_organizations_imported(
     root: Organization | None, *, acting_user: User, count: int, digest: str, file_name: str
 ) -> None:
     """Bulk imports write one event per batch carrying the batch's content digest."""
-    record(CoreAuditEvent.ORGANIZATIONS_IMPORTED, actor=acting_user, organization=root,
-           object_type="core.organization", new={"count": count, "sha256": digest, "file": file_name})
+    record(
+        CoreAuditEvent.ORGANIZATIONS_IMPORTED,
+        actor=acting_user,
+        organization=root,
+        object_type="core.organization",
+        new={"count": count, "sha256": digest, "file": file_name},
+    )
 
 
 def audit_user_event(
-    event: CoreAuditEvent, user: User, *, acting_user: User | None, organization: Organization | None = None,
-    old: dict[str, Any] | None = None, new: dict[str, Any] | None = None,
+    event: CoreAuditEvent,
+    user: User,
+    *,
+    acting_user: User | None,
+    organization: Organization | None = None,
+    old: dict[str, Any] | None = None,
+    new: dict[str, Any] | None = None,
 ) -> None:
     record(event, actor=acting_user, organization=organization, obj=user, old=old, new=new)
 
 
 def audit_security_event(
-    event: CoreAuditEvent, *, user: User | AnonymousUser | None, username: str = "",
+    event: CoreAuditEvent,
+    *,
+    user: User | AnonymousUser | None,
+    username: str = "",
     extra: dict[str, Any] | None = None,
 ) -> None:
     """Sign-in and 2FA events go to the system chain, committed even if the request then fails."""
     with transaction.atomic():
-        record(event, actor=user, actor_name=username, object_type="core.user",
-               object_id=str(user.pk) if user is not None and user.pk else "", extra=extra)
+        record(
+            event,
+            actor=user,
+            actor_name=username,
+            object_type="core.user",
+            object_id=str(user.pk) if user is not None and user.pk else "",
+            extra=extra,
+        )
 
 
-def record_access_denied(user: User | AnonymousUser, model: type[models.Model], pk: Any, *, action: str) -> None:
+def record_access_denied(
+    user: User | AnonymousUser, model: type[models.Model], pk: Any, *, action: str
+) -> None:
     with transaction.atomic():
-        record(CoreAuditEvent.ACCESS_DENIED, actor=user, object_type=model._meta.label_lower,
-               object_id=str(pk)[:64], extra={"action": action})
+        record(
+            CoreAuditEvent.ACCESS_DENIED,
+            actor=user,
+            object_type=model._meta.label_lower,
+            object_id=str(pk)[:64],
+            extra={"action": action},
+        )

@@ -67,3 +67,76 @@ class GeographyQuerySet(models.QuerySet[_M]):
         if action == "view" and user.is_authenticated:
             return self.all()
         return self.none()
+
+
+class MembershipQuerySet(ScopedQuerySet[Any]):
+    """Who works where: visible where the viewer holds ``core.<action>_membership``."""
+
+    scope_field = "organization"
+
+
+class WorkingGroupQuerySet(ScopedQuerySet[Any]):
+    """A working group belongs to its owner organization."""
+
+    scope_field = "owner"
+
+
+class GrantQuerySet(ScopedQuerySet[Any]):
+    """A grant belongs to the organization it is over, or to its working group's owner."""
+
+    def visible_to(self, user: User | AnonymousUser, action: str = "view") -> Self:
+        from rasad.core.scope import organization_scope
+
+        scope = organization_scope(user, self.model, action)
+        if scope.is_everything:
+            return self.all()
+        if scope.is_nothing:
+            return self.none()
+        ids = scope.organization_ids()
+        return self.filter(models.Q(organization_id__in=ids) | models.Q(working_group__owner_id__in=ids))
+
+
+class UserQuerySet(ScopedQuerySet[Any]):
+    """People are visible where they are members: a user is in scope when one of their
+    memberships is in an organization where the viewer holds ``core.<action>_user``."""
+
+    def visible_to(self, user: User | AnonymousUser, action: str = "view") -> Self:
+        from rasad.core.models import Membership
+        from rasad.core.scope import organization_scope
+
+        scope = organization_scope(user, self.model, action)
+        if scope.is_everything:
+            return self.all()
+        if scope.is_nothing:
+            return self.none()
+        members = Membership.objects.filter(organization_id__in=scope.organization_ids()).values("user_id")
+        return self.filter(pk__in=members)
+
+    def search(self, query: str, field: str = "search_text") -> Self:
+        from rasad.core.persian import normalize_text
+
+        queryset = self
+        for word in normalize_text(query).split():
+            queryset = queryset.filter(
+                models.Q(username__icontains=word)
+                | models.Q(display_name__icontains=word)
+                | models.Q(first_name__icontains=word)
+                | models.Q(last_name__icontains=word)
+            )
+        return queryset
+
+
+class RoleQuerySet(models.QuerySet[_M]):
+    """Roles are shared by the whole tree: anyone who may view roles somewhere reads them all;
+    only platform administrators change them (a change reaches every subtree)."""
+
+    def visible_to(self, user: User | AnonymousUser, action: str = "view") -> Self:
+        from rasad.core.scope import scope_for_permission
+
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        if action == "view" and not scope_for_permission(user, "core.view_role").is_nothing:
+            return self.all()
+        return self.none()

@@ -19,8 +19,13 @@ def load_reference_data() -> dict[str, int]:
         for row in csv.DictReader(handle):
             Province.objects.update_or_create(
                 code=row["code"],
-                defaults={"hasc": row["hasc"], "name_fa": row["name_fa"], "name_en": row["name_en"],
-                          "latitude": float(row["latitude"]), "longitude": float(row["longitude"])},
+                defaults={
+                    "hasc": row["hasc"],
+                    "name_fa": row["name_fa"],
+                    "name_en": row["name_en"],
+                    "latitude": float(row["latitude"]),
+                    "longitude": float(row["longitude"]),
+                },
             )
     provinces = {p.code: p for p in Province.objects.all()}
     cities_path = DATA_DIR / "cities.csv"
@@ -32,8 +37,13 @@ def load_reference_data() -> dict[str, int]:
                     continue
                 City.objects.update_or_create(
                     geonames_id=int(row["geonames_id"]),
-                    defaults={"province": province, "name_fa": row["name_fa"], "name_en": row["name_en"],
-                              "latitude": float(row["latitude"]), "longitude": float(row["longitude"]),
-                              "population": int(row["population"] or 0)},
+                    defaults={
+                        "province": province,
+                        "name_fa": row["name_fa"],
+                        "name_en": row["name_en"],
+                        "latitude": float(row["latitude"]),
+                        "longitude": float(row["longitude"]),
+                        "population": int(row["population"] or 0),
+                    },
                 )
     return {"provinces": Province.objects.count(), "cities": City.objects.count()}

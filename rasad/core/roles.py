@@ -28,23 +28,38 @@ VIEW = ("*.view_*",)
 DEFAULT_ROLES = (
     RoleDefinition("viewer", "بیننده", "Viewer", "Sees everything in scope; changes nothing.", VIEW),
     RoleDefinition(
-        "reporter", "گزارشگر", "Reporter",
+        "reporter",
+        "گزارشگر",
+        "Reporter",
         "Reports indicators, challenges and incidents for the organizations in scope.",
-        (*VIEW, "indicators.add_observation", "indicators.change_observation", "indicators.submit_observation",
-         "cases.add_case", "cases.change_case", "cases.comment_case"),
+        (
+            *VIEW,
+            "indicators.add_observation",
+            "indicators.change_observation",
+            "indicators.submit_observation",
+            "cases.add_case",
+            "cases.change_case",
+            "cases.comment_case",
+        ),
     ),
     RoleDefinition(
-        "analyst", "کارشناس", "Analyst",
+        "analyst",
+        "کارشناس",
+        "Analyst",
         "Reports, reviews and analyses data; works cases; cannot manage people or structure.",
         (*VIEW, "indicators.*", "cases.*", "core.view_auditevent"),
     ),
     RoleDefinition(
-        "coordinator", "هماهنگ‌کننده", "Coordinator",
+        "coordinator",
+        "هماهنگ‌کننده",
+        "Coordinator",
         "Approves data, routes and assigns cases, consolidates members' items and forwards dossiers.",
         (*VIEW, "indicators.*", "cases.*", "programs.*", "core.view_auditevent", "core.change_organization"),
     ),
     RoleDefinition(
-        "administrator", "مدیر سامانه", "Administrator",
+        "administrator",
+        "مدیر سامانه",
+        "Administrator",
         "Manages organizations, people and grants in scope; must use two-factor sign-in.",
         ("*.*",),
     ),
@@ -52,11 +67,16 @@ DEFAULT_ROLES = (
 
 
 def permissions_matching(patterns: tuple[str, ...]) -> list[Permission]:
-    permissions = Permission.objects.filter(content_type__app_label__in=RASAD_APPS).select_related("content_type")
+    permissions = Permission.objects.filter(content_type__app_label__in=RASAD_APPS).select_related(
+        "content_type"
+    )
     return [
         permission
         for permission in permissions
-        if any(fnmatch.fnmatchcase(f"{permission.content_type.app_label}.{permission.codename}", p) for p in patterns)
+        if any(
+            fnmatch.fnmatchcase(f"{permission.content_type.app_label}.{permission.codename}", p)
+            for p in patterns
+        )
     ]
 
 
@@ -66,6 +86,10 @@ def sync_default_roles() -> None:
     for definition in DEFAULT_ROLES:
         role, _created = Role.objects.get_or_create(
             slug=definition.slug,
-            defaults={"name": definition.name, "name_en": definition.name_en, "description": definition.description},
+            defaults={
+                "name": definition.name,
+                "name_en": definition.name_en,
+                "description": definition.description,
+            },
         )
         role.permissions.add(*permissions_matching(definition.patterns))

@@ -126,3 +126,40 @@ def _compute_scope(user: User, permission: str) -> Scope:
         if not any(path.startswith(other) and (path, subtree) != (other, True) for other in subtrees)
     ]
     return Scope(rules=tuple(kept))
+
+
+def permissions_over(user: User, organization: Any) -> set[str] | None:
+    """Every permission ``user`` holds over ``organization`` (``None`` for a superuser: all).
+
+    Used to stop a grantor from handing out more than they hold there themselves.
+    """
+    from rasad.core.models import Grant, Organization
+
+    if user.is_superuser:
+        return None
+    path: str = organization.path
+    grants = (
+        Grant.objects.filter(user=user, is_enabled=True)
+        .filter(Q(expires__isnull=True) | Q(expires__gt=timezone.now()))
+        .select_related("organization", "working_group")
+        .prefetch_related("role__permissions__content_type")
+    )
+    held: set[str] = set()
+    for grant in grants:
+        if grant.organization is not None:
+            rule = grant.organization.path
+            covers = path.startswith(rule) if grant.include_descendants else path == rule
+        elif grant.working_group is not None:
+            subtree = grant.include_descendants and grant.working_group.include_descendants
+            member_paths = Organization.objects.filter(working_groups=grant.working_group).values_list(
+                "path", flat=True
+            )
+            covers = any(path.startswith(p) if subtree else path == p for p in member_paths)
+        else:
+            covers = False
+        if covers:
+            held.update(
+                f"{permission.content_type.app_label}.{permission.codename}"
+                for permission in grant.role.permissions.all()
+            )
+    return held

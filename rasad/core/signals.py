@@ -36,4 +36,6 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 @receiver(user_login_failed)
 def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
-    audit_security_event(CoreAuditEvent.LOGIN_FAILED, user=None, username=str(credentials.get("username", ""))[:150])
+    audit_security_event(
+        CoreAuditEvent.LOGIN_FAILED, user=None, username=str(credentials.get("username", ""))[:150]
+    )

@@ -8,5 +8,25 @@ urlpatterns = [
     path("organizations/map/", views.OrganizationMapView.as_view(), name="organization-map"),
     path("organizations/map.geojson", views.OrganizationGeoJsonView.as_view(), name="organization-geojson"),
     path("organizations/<int:pk>/", views.OrganizationDetailView.as_view(), name="organization-detail"),
+    path("organizations/new/", views.OrganizationCreateView.as_view(), name="organization-create"),
+    path("organizations/<int:pk>/edit/", views.OrganizationEditView.as_view(), name="organization-edit"),
+    path("organizations/<int:pk>/move/", views.OrganizationMoveView.as_view(), name="organization-move"),
+    path("organizations/<int:pk>/close/", views.OrganizationCloseView.as_view(), name="organization-close"),
+    path(
+        "organizations/<int:pk>/people/", views.OrganizationPeopleView.as_view(), name="organization-people"
+    ),
+    path("organizations/<int:pk>/grants/new/", views.GrantCreateView.as_view(), name="grant-create"),
+    path("organizations/import/", views.OrganizationImportView.as_view(), name="organization-import"),
+    path(
+        "organizations/import/template.xlsx",
+        views.OrganizationImportTemplateView.as_view(),
+        name="organization-import-template",
+    ),
+    path("organizations/export/", views.OrganizationExportView.as_view(), name="organization-export"),
+    path("people/", views.PeopleListView.as_view(), name="people-list"),
+    path("grants/<int:pk>/revoke/", views.GrantRevokeView.as_view(), name="grant-revoke"),
+    path("account/tokens/", views.TokenListView.as_view(), name="token-list"),
+    path("account/tokens/<int:pk>/revoke/", views.TokenRevokeView.as_view(), name="token-revoke"),
     path("audit/", views.AuditListView.as_view(), name="audit-list"),
+    path("audit/export.csv", views.AuditExportView.as_view(), name="audit-export"),
 ]

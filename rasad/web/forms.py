@@ -50,7 +50,11 @@ class JalaliDateField(forms.Field):
         try:
             return jalali.parse_date(str(value), calendar=display.current().calendar)
         except ValueError as error:
-            raise ValidationError(str(error), code="invalid_date") from None
+            # The message may quote what was typed; pass it as a parameter so a "%" in it is not
+            # taken for a placeholder when the error is formatted (django-filter does).
+            raise ValidationError(
+                "%(message)s", code="invalid_date", params={"message": str(error)}
+            ) from None
 
 
 class NormalizedCharField(forms.CharField):

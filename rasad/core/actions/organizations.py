@@ -265,7 +265,9 @@ def check_close_organization(organization: Organization, closed_on: date | None)
 
 
 @transaction.atomic
-def do_close_organization(organization: Organization, closed_on: date | None, *, acting_user: User) -> Organization:
+def do_close_organization(
+    organization: Organization, closed_on: date | None, *, acting_user: User
+) -> Organization:
     """Record that an organization stopped operating on ``closed_on``. It stays in the tree (and in
     history and reports); only active sub-organizations block closing."""
     organization = Organization.objects.select_for_update().get(pk=organization.pk)

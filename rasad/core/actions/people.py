@@ -2,18 +2,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rasad.core.access import require_in_scope
-from rasad.core.audit import CoreAuditEvent, audit_user_event
+from rasad.core.access import require_in_scope, require_permission_in_scope
+from rasad.core.audit import CoreAuditEvent, audit_role_changed, audit_user_event
 from rasad.core.audit_log import record
 from rasad.core.choices import CalendarChoices, LanguageChoices
 from rasad.core.models import Grant, Membership, Organization, Role, User, WorkingGroup
 from rasad.core.persian import normalize_text
-from rasad.core.scope import clear_scope_cache
+from rasad.core.scope import clear_scope_cache, permissions_over
 
 
 @transaction.atomic
@@ -104,11 +106,25 @@ def do_grant_role(
     scope themselves (administrators manage the subtree they administer)."""
     if (organization is None) == (working_group is None):
         raise ValidationError({"organization": [_("Give either an organization or a working group.")]})
+    if expires is not None and expires <= timezone.now():
+        raise ValidationError({"expires": [_("The expiry must be in the future.")]})
     if acting_user is not None and not acting_user.is_superuser:
         target = organization if organization is not None else working_group.owner  # type: ignore[union-attr]
-        require_in_scope(acting_user, "change", target)
-        if not acting_user.grants.filter(role__slug="administrator", is_enabled=True).exists():
-            raise ValidationError({"role": [_("Only an administrator may grant roles.")]})
+        require_permission_in_scope(acting_user, "core.add_grant", target)
+        held = permissions_over(acting_user, target) or set()
+        wanted = {
+            f"{permission.content_type.app_label}.{permission.codename}"
+            for permission in role.permissions.select_related("content_type")
+        }
+        if not wanted <= held:
+            raise ValidationError(
+                {
+                    "role": [
+                        _("You may grant only roles whose permissions you hold over “%(scope)s” yourself.")
+                        % {"scope": target}
+                    ]
+                }
+            )
     grant = Grant.objects.create(
         user=user,
         role=role,
@@ -138,16 +154,56 @@ def do_grant_role(
 def do_revoke_grant(grant: Grant, *, acting_user: User | None) -> None:
     if acting_user is not None and not acting_user.is_superuser:
         target = grant.organization if grant.organization is not None else grant.working_group.owner  # type: ignore[union-attr]
-        require_in_scope(acting_user, "change", target)
+        require_permission_in_scope(acting_user, "core.delete_grant", target)
     audit_user_event(
         CoreAuditEvent.GRANT_REVOKED,
         grant.user,
         acting_user=acting_user,
-        organization=grant.organization,
-        old={"grant": grant.pk, "role": grant.role.slug},
+        organization=grant.organization or (grant.working_group.owner if grant.working_group else None),
+        old={
+            "grant": grant.pk,
+            "role": grant.role.slug,
+            "organization": grant.organization_id,
+            "working_group": grant.working_group_id,
+        },
     )
     grant.delete()
     clear_scope_cache(grant.user)
+
+
+@transaction.atomic
+def do_remove_membership(membership: Membership, *, acting_user: User | None) -> None:
+    """End a person's membership. Their grants are separate and stay until revoked."""
+    if acting_user is not None:
+        require_in_scope(acting_user, "change", membership.organization)
+    audit_user_event(
+        CoreAuditEvent.MEMBERSHIP_REMOVED,
+        membership.user,
+        acting_user=acting_user,
+        organization=membership.organization,
+        old={"organization": membership.organization_id, "title": membership.title},
+    )
+    membership.delete()
+
+
+def check_working_group(
+    code: str, name: str, organizations: list[Organization], *, instance: WorkingGroup | None = None
+) -> None:
+    errors: dict[str, list[str]] = {}
+    if not code.strip():
+        errors["code"] = [_("A code is required.")]
+    else:
+        duplicate = WorkingGroup.objects.filter(code=code.strip())
+        if instance is not None:
+            duplicate = duplicate.exclude(pk=instance.pk)
+        if duplicate.exists():
+            errors["code"] = [_("Another working group already has the code “%(code)s”.") % {"code": code}]
+    if not name.strip():
+        errors["name"] = [_("A name is required.")]
+    if not organizations:
+        errors["organizations"] = [_("A working group needs at least one organization.")]
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -160,6 +216,7 @@ def do_create_working_group(
     organizations: list[Organization],
     include_descendants: bool = False,
 ) -> WorkingGroup:
+    check_working_group(code, name, organizations)
     if acting_user is not None:
         for organization in [owner, *organizations]:
             require_in_scope(acting_user, "change", organization)
@@ -175,6 +232,95 @@ def do_create_working_group(
         new={"code": code, "name": group.name, "organizations": [o.pk for o in organizations]},
     )
     return group
+
+
+@transaction.atomic
+def do_update_working_group(
+    group: WorkingGroup,
+    *,
+    acting_user: User | None,
+    name: str | None = None,
+    organizations: list[Organization] | None = None,
+    include_descendants: bool | None = None,
+) -> WorkingGroup:
+    """Rename a working group or change its members. The actor must be able to change the owner
+    and every organization added or removed."""
+    group = WorkingGroup.objects.select_for_update().get(pk=group.pk)
+    current = list(group.organizations.all())
+    new_members = current if organizations is None else organizations
+    check_working_group(group.code, group.name if name is None else name, new_members, instance=group)
+    if acting_user is not None:
+        require_in_scope(acting_user, "change", group.owner)
+        touched = {o.pk: o for o in current if o not in new_members} | {
+            o.pk: o for o in new_members if o not in current
+        }
+        for organization in touched.values():
+            require_in_scope(acting_user, "change", organization)
+    old = {
+        "name": group.name,
+        "organizations": sorted(o.pk for o in current),
+        "include_descendants": group.include_descendants,
+    }
+    if name is not None:
+        group.name = normalize_text(name)
+    if include_descendants is not None:
+        group.include_descendants = include_descendants
+    group.save()
+    group.organizations.set(new_members)
+    new = {
+        "name": group.name,
+        "organizations": sorted(o.pk for o in new_members),
+        "include_descendants": group.include_descendants,
+    }
+    changed = [key for key in old if old[key] != new[key]]
+    if changed:
+        record(
+            CoreAuditEvent.WORKING_GROUP_CHANGED,
+            actor=acting_user,
+            organization=group.owner,
+            obj=group,
+            old={key: old[key] for key in changed},
+            new={key: new[key] for key in changed},
+        )
+    return group
+
+
+@transaction.atomic
+def do_change_role_permissions(role: Role, permissions: list[str], *, acting_user: User) -> Role:
+    """Set the permissions (``app.codename``) of a role. Roles are shared across the whole tree,
+    so only platform administrators change them; ``sync_default_roles`` never takes back what an
+    administrator removed from a custom role, but re-adds what a default role's pattern matches."""
+    if not acting_user.is_superuser:
+        raise ValidationError({"permissions": [_("Only a platform administrator may change roles.")]})
+    from rasad.core.roles import RASAD_APPS
+
+    wanted = set(permissions)
+    available = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.filter(content_type__app_label__in=RASAD_APPS).select_related(
+            "content_type"
+        )
+    }
+    unknown = sorted(wanted - set(available))
+    if unknown:
+        raise ValidationError(
+            {"permissions": [_("Unknown permission “%(name)s”.") % {"name": name} for name in unknown]}
+        )
+    role = Role.objects.select_for_update().get(pk=role.pk)
+    old = sorted(
+        f"{p.content_type.app_label}.{p.codename}" for p in role.permissions.select_related("content_type")
+    )
+    new = sorted(wanted)
+    if old != new:
+        role.permissions.set([available[name] for name in new])
+        role.save(update_fields=["last_updated"])
+        audit_role_changed(
+            role,
+            acting_user=acting_user,
+            old={"permissions": sorted(set(old) - set(new))},
+            new={"permissions": sorted(set(new) - set(old))},
+        )
+    return role
 
 
 @transaction.atomic

@@ -9,8 +9,19 @@ from rest_framework import serializers
 from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField
 from rasad.core.actions.organizations import OrganizationValues
 from rasad.core.audit_log import event_label
-from rasad.core.choices import OrganizationKind
-from rasad.core.models import AuditEvent, County, Organization, Province
+from rasad.core.choices import CalendarChoices, LanguageChoices, OrganizationKind
+from rasad.core.models import (
+    ApiToken,
+    AuditEvent,
+    County,
+    Grant,
+    Membership,
+    Organization,
+    Province,
+    Role,
+    User,
+    WorkingGroup,
+)
 
 
 class ProvinceSerializer(RasadModelSerializer):
@@ -24,42 +35,77 @@ class ProvinceSerializer(RasadModelSerializer):
 class OrganizationSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="core-api:organization-detail")
     kind = serializers.ChoiceField(choices=OrganizationKind.choices)
-    parent = ScopedSlugRelatedField(
-        slug_field="code", queryset=Organization.objects.all(), allow_null=True, required=False,
+    parent = ScopedSlugRelatedField(  # type: ignore[assignment]
+        slug_field="code",
+        queryset=Organization.objects.all(),
+        allow_null=True,
+        required=False,
         help_text=_("Code of the parent organization."),
     )
     province = serializers.SlugRelatedField(
-        slug_field="code", queryset=Province.objects.all(), allow_null=True, required=False,
+        slug_field="code",
+        queryset=Province.objects.all(),
+        allow_null=True,
+        required=False,
         help_text=_("Province code."),
     )
     county = serializers.SlugRelatedField(
-        slug_field="code", queryset=County.objects.all(), allow_null=True, required=False,
+        slug_field="code",
+        queryset=County.objects.all(),
+        allow_null=True,
+        required=False,
         help_text=_("County code."),
     )
     latitude = serializers.FloatField(allow_null=True, required=False, min_value=-90, max_value=90)
     longitude = serializers.FloatField(allow_null=True, required=False, min_value=-180, max_value=180)
-    sector_tags = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=20)
+    sector_tags = serializers.ListField(
+        child=serializers.CharField(max_length=60), required=False, max_length=20
+    )
     depth = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Organization
         fields = [
-            "id", "url", "display", "code", "name", "name_en", "kind", "parent", "depth", "province", "county",
-            "latitude", "longitude", "sector_tags", "opened_on", "closed_on", "description", "created",
+            "id",
+            "url",
+            "display",
+            "code",
+            "name",
+            "name_en",
+            "kind",
+            "parent",
+            "depth",
+            "province",
+            "county",
+            "latitude",
+            "longitude",
+            "sector_tags",
+            "opened_on",
+            "closed_on",
+            "description",
+            "created",
             "last_updated",
         ]
         read_only_fields = ["created", "last_updated"]
         # Uniqueness is checked by the action, with a message that names the code.
-        extra_kwargs = {"code": {"validators": []}}
+        extra_kwargs: dict[str, Any] = {"code": {"validators": []}}
 
     def to_values(self) -> OrganizationValues:
         data: dict[str, Any] = {**self._current(), **self.validated_data}
         return OrganizationValues(
-            code=data["code"], name=data["name"], kind=data["kind"], parent=data.get("parent"),
-            name_en=data.get("name_en") or "", province=data.get("province"), county=data.get("county"),
-            latitude=data.get("latitude"), longitude=data.get("longitude"),
-            sector_tags=data.get("sector_tags") or [], opened_on=data.get("opened_on"),
-            closed_on=data.get("closed_on"), description=data.get("description") or "",
+            code=data["code"],
+            name=data["name"],
+            kind=data["kind"],
+            parent=data.get("parent"),
+            name_en=data.get("name_en") or "",
+            province=data.get("province"),
+            county=data.get("county"),
+            latitude=data.get("latitude"),
+            longitude=data.get("longitude"),
+            sector_tags=data.get("sector_tags") or [],
+            opened_on=data.get("opened_on"),
+            closed_on=data.get("closed_on"),
+            description=data.get("description") or "",
         )
 
     def _current(self) -> dict[str, Any]:
@@ -67,10 +113,19 @@ class OrganizationSerializer(RasadModelSerializer):
         if not isinstance(instance, Organization):
             return {}
         return {
-            "code": instance.code, "name": instance.name, "name_en": instance.name_en, "kind": instance.kind,
-            "parent": instance.parent, "province": instance.province, "county": instance.county,
-            "latitude": instance.latitude, "longitude": instance.longitude, "sector_tags": instance.sector_tags,
-            "opened_on": instance.opened_on, "closed_on": instance.closed_on, "description": instance.description,
+            "code": instance.code,
+            "name": instance.name,
+            "name_en": instance.name_en,
+            "kind": instance.kind,
+            "parent": instance.parent,
+            "province": instance.province,
+            "county": instance.county,
+            "latitude": instance.latitude,
+            "longitude": instance.longitude,
+            "sector_tags": instance.sector_tags,
+            "opened_on": instance.opened_on,
+            "closed_on": instance.closed_on,
+            "description": instance.description,
         }
 
 
@@ -80,10 +135,278 @@ class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
     class Meta:
         model = AuditEvent
         fields = [
-            "id", "chain", "sequence", "created", "event_type", "event", "actor", "actor_name", "organization",
-            "object_type", "object_id", "object_repr", "old", "new", "extra", "request_id", "ip", "hash",
+            "id",
+            "chain",
+            "sequence",
+            "created",
+            "event_type",
+            "event",
+            "actor",
+            "actor_name",
+            "organization",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "old",
+            "new",
+            "extra",
+            "request_id",
+            "ip",
+            "hash",
         ]
 
     @extend_schema_field(serializers.CharField())
     def get_event(self, obj: AuditEvent) -> str:
         return event_label(obj.event_type)
+
+
+class MembershipBriefSerializer(serializers.ModelSerializer[Membership]):
+    organization: serializers.SlugRelatedField[Organization] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["organization", "title", "is_primary"]
+
+
+class UserSerializer(RasadModelSerializer):
+    """A person as others in scope see them. ``created`` is when the account was made."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="core-api:user-detail")
+    created = serializers.DateTimeField(source="date_joined", read_only=True)
+    email = serializers.CharField(read_only=True)
+    memberships = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "url",
+            "display",
+            "username",
+            "display_name",
+            "email",
+            "is_active",
+            "memberships",
+            "created",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(MembershipBriefSerializer(many=True))
+    def get_memberships(self, obj: User) -> list[dict[str, Any]]:
+        memberships = getattr(obj, "visible_memberships", None)
+        if memberships is None:
+            request = self.context.get("request")
+            memberships = Membership.objects.filter(user=obj).select_related("organization")
+            memberships = memberships.visible_to(request.user) if request is not None else memberships.none()
+        return list(MembershipBriefSerializer(memberships, many=True).data)
+
+
+class MeSerializer(serializers.ModelSerializer[User]):
+    """The signed-in person: identity, display preferences (writable) and where they may act."""
+
+    display = serializers.CharField(source="__str__", read_only=True)
+    email = serializers.CharField(read_only=True)
+    language = serializers.ChoiceField(choices=LanguageChoices.choices, required=False)
+    calendar = serializers.ChoiceField(choices=CalendarChoices.choices, required=False)
+    persian_digits = serializers.BooleanField(required=False)
+    requires_two_factor = serializers.BooleanField(read_only=True)
+    memberships = MembershipBriefSerializer(many=True, read_only=True)
+    grants = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "display",
+            "username",
+            "display_name",
+            "email",
+            "is_superuser",
+            "requires_two_factor",
+            "language",
+            "calendar",
+            "persian_digits",
+            "memberships",
+            "grants",
+        ]
+        read_only_fields = ["id", "username", "display_name", "email", "is_superuser"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_grants(self, obj: User) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": grant.pk,
+                "role": grant.role.slug,
+                "organization": grant.organization.code if grant.organization else None,
+                "working_group": grant.working_group.code if grant.working_group else None,
+                "include_descendants": grant.include_descendants,
+                "expires": grant.expires,
+            }
+            for grant in obj.grants.filter(is_enabled=True).select_related(
+                "role", "organization", "working_group"
+            )
+        ]
+
+
+class MembershipSerializer(RasadModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="core-api:membership-detail")
+    user = ScopedSlugRelatedField(slug_field="username", queryset=User.objects.all())
+    organization = ScopedSlugRelatedField(slug_field="code", queryset=Organization.objects.all())
+
+    class Meta:
+        model = Membership
+        fields = [
+            "id",
+            "url",
+            "display",
+            "user",
+            "organization",
+            "title",
+            "is_primary",
+            "created",
+            "last_updated",
+        ]
+        read_only_fields = ["is_primary", "created", "last_updated"]
+        validators: list[Any] = []
+
+
+class PermissionNamesField(serializers.ListField):
+    """A role's permissions as sorted ``app_label.codename`` strings."""
+
+    def get_attribute(self, instance: Any) -> list[str]:
+        return sorted(f"{p.content_type.app_label}.{p.codename}" for p in instance.permissions.all())
+
+
+class RoleSerializer(RasadModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="core-api:role-detail")
+    permissions = PermissionNamesField(
+        child=serializers.CharField(),
+        help_text=_("Permissions as app_label.codename, e.g. core.view_organization."),
+    )
+
+    class Meta:
+        model = Role
+        fields = [
+            "id",
+            "url",
+            "display",
+            "slug",
+            "name",
+            "name_en",
+            "description",
+            "permissions",
+            "created",
+            "last_updated",
+        ]
+        read_only_fields = ["slug", "name", "name_en", "description", "created", "last_updated"]
+
+
+class GrantSerializer(RasadModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="core-api:grant-detail")
+    user = ScopedSlugRelatedField(slug_field="username", queryset=User.objects.all())
+    role = serializers.SlugRelatedField(slug_field="slug", queryset=Role.objects.all())
+    organization = ScopedSlugRelatedField(
+        slug_field="code", queryset=Organization.objects.all(), allow_null=True, required=False
+    )
+    working_group = ScopedSlugRelatedField(
+        slug_field="code", queryset=WorkingGroup.objects.all(), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = Grant
+        fields = [
+            "id",
+            "url",
+            "display",
+            "user",
+            "role",
+            "organization",
+            "working_group",
+            "include_descendants",
+            "is_enabled",
+            "expires",
+            "created",
+            "last_updated",
+        ]
+        read_only_fields = ["is_enabled", "created", "last_updated"]
+
+
+class WorkingGroupSerializer(RasadModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="core-api:working-group-detail")
+    owner = ScopedSlugRelatedField(slug_field="code", queryset=Organization.objects.all())
+    organizations = ScopedSlugRelatedField(slug_field="code", queryset=Organization.objects.all(), many=True)
+
+    class Meta:
+        model = WorkingGroup
+        fields = [
+            "id",
+            "url",
+            "display",
+            "code",
+            "name",
+            "owner",
+            "organizations",
+            "include_descendants",
+            "created",
+            "last_updated",
+        ]
+        read_only_fields = ["created", "last_updated"]
+        extra_kwargs: dict[str, Any] = {"code": {"validators": []}}
+
+
+class ApiTokenSerializer(RasadModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="core-api:api-token-detail")
+    is_usable = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ApiToken
+        fields = [
+            "id",
+            "url",
+            "display",
+            "name",
+            "prefix",
+            "expires",
+            "revoked_at",
+            "last_used",
+            "is_usable",
+            "created",
+            "last_updated",
+        ]
+        read_only_fields = ["prefix", "revoked_at", "last_used", "created", "last_updated"]
+        extra_kwargs: dict[str, Any] = {"expires": {"required": False}}
+
+
+class ApiTokenCreatedSerializer(ApiTokenSerializer):
+    """Returned once, on creation: the only time the secret is ever shown."""
+
+    secret = serializers.CharField(read_only=True)
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = [*ApiTokenSerializer.Meta.fields, "secret"]
+
+
+class ImportRowErrorSerializer(serializers.Serializer[Any]):
+    row = serializers.IntegerField()
+    column = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ImportReportSerializer(serializers.Serializer[Any]):
+    file = serializers.CharField()
+    sha256 = serializers.CharField()
+    rows = serializers.IntegerField()
+    applied = serializers.BooleanField()
+    dry_run = serializers.BooleanField()
+    created = serializers.IntegerField()
+    message = serializers.CharField()
+    errors = ImportRowErrorSerializer(many=True)  # type: ignore[assignment]
+
+
+class ImportUploadSerializer(serializers.Serializer[Any]):
+    file = serializers.FileField(
+        help_text=_("An .xlsx or .csv file; see docs/organizations.md for the columns.")
+    )
+    dry_run = serializers.BooleanField(required=False, default=False)

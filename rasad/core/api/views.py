@@ -3,14 +3,72 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from rest_framework import mixins, viewsets
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
 from rasad.core.actions.organizations import do_create_organization, do_update_organization
-from rasad.core.api.serializers import AuditEventSerializer, OrganizationSerializer, ProvinceSerializer
-from rasad.core.filtersets import AuditEventFilterSet, OrganizationFilterSet
-from rasad.core.models import AuditEvent, Organization, Province
+from rasad.core.actions.people import (
+    do_add_membership,
+    do_change_preferences,
+    do_change_role_permissions,
+    do_create_working_group,
+    do_grant_role,
+    do_remove_membership,
+    do_revoke_grant,
+    do_update_working_group,
+)
+from rasad.core.actions.tokens import do_create_api_token, do_revoke_api_token
+from rasad.core.api.serializers import (
+    ApiTokenCreatedSerializer,
+    ApiTokenSerializer,
+    AuditEventSerializer,
+    GrantSerializer,
+    ImportReportSerializer,
+    ImportUploadSerializer,
+    MembershipSerializer,
+    MeSerializer,
+    OrganizationSerializer,
+    ProvinceSerializer,
+    RoleSerializer,
+    UserSerializer,
+    WorkingGroupSerializer,
+)
+from rasad.core.filtersets import (
+    AuditEventFilterSet,
+    GrantFilterSet,
+    MembershipFilterSet,
+    OrganizationFilterSet,
+    UserFilterSet,
+    WorkingGroupFilterSet,
+)
+from rasad.core.importers import MAX_FILE_BYTES, OrganizationImporter
+from rasad.core.models import (
+    ApiToken,
+    AuditEvent,
+    Grant,
+    Membership,
+    Organization,
+    Province,
+    Role,
+    User,
+    WorkingGroup,
+)
+from rasad.core.scope import organization_scope
+
+
+def _actor(request: Request) -> User:
+    """The signed-in user (every write requires authentication, so never anonymous here)."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
 
 
 class ProvinceViewSet(ScopedReadOnlyViewSet):
@@ -27,18 +85,63 @@ class OrganizationViewSet(ScopedModelViewSet):
 
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         assert isinstance(serializer, OrganizationSerializer)
-        serializer.instance = do_create_organization(serializer.to_values(), acting_user=self.request.user)
+        serializer.instance = do_create_organization(serializer.to_values(), acting_user=_actor(self.request))
 
     def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         assert isinstance(serializer, OrganizationSerializer)
         assert isinstance(serializer.instance, Organization)
         serializer.instance = do_update_organization(
-            serializer.instance, serializer.to_values(), acting_user=self.request.user
+            serializer.instance, serializer.to_values(), acting_user=_actor(self.request)
         )
 
+    @extend_schema(
+        request={"multipart/form-data": ImportUploadSerializer},
+        responses={201: ImportReportSerializer, 200: ImportReportSerializer},
+        description=(
+            "Import organizations from an .xlsx or .csv file. Every row is validated first; if any "
+            "row is bad, nothing is created and the 400 error lists each problem in "
+            "error.fields (as rows[<row>].<column>) and error.rows. dry_run=true only validates."
+        ),
+    )
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
+    def import_file(self, request: Request) -> Response:
+        if organization_scope(request.user, Organization, "add").is_nothing:
+            raise exceptions.PermissionDenied(_("You may not create these here."))
+        upload = ImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        file = upload.validated_data["file"]
+        if file.size > MAX_FILE_BYTES:
+            raise exceptions.ValidationError(
+                {"file": [_("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // 2**20}]}
+            )
+        report = OrganizationImporter(acting_user=_actor(request)).run(
+            file.read(), file_name=file.name or "upload", dry_run=upload.validated_data["dry_run"]
+        )
+        if not report.ok:
+            return Response(
+                {
+                    "error": {
+                        "code": "import_invalid",
+                        "message": report.summary(),
+                        "fields": report.error_fields(),
+                        "rows": [error.as_dict() for error in report.sorted_errors()],
+                    }
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response(
+            report.as_dict(), status=status.HTTP_201_CREATED if report.applied else status.HTTP_200_OK
+        )
 
-class AuditEventViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                        viewsets.GenericViewSet):  # type: ignore[type-arg]
+    import_file.scope_action = "add"  # type: ignore[attr-defined]
+
+
+class AuditEventViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[AuditEvent],
+):
     queryset = AuditEvent.objects.all()
     serializer_class = AuditEventSerializer
     filterset_class = AuditEventFilterSet
@@ -47,3 +150,175 @@ class AuditEventViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retrie
         from rasad.core.audit_log import visible_events
 
         return visible_events(self.request.user)
+
+
+class UserViewSet(ScopedReadOnlyViewSet):
+    """People who are members of organizations in your scope; ``me`` is always you."""
+
+    queryset = User.objects.all().order_by("username")
+    serializer_class = UserSerializer
+    filterset_class = UserFilterSet
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        visible = (
+            Membership.objects.visible_to(self.request.user).select_related("organization").order_by("pk")
+        )
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(Prefetch("memberships", queryset=visible, to_attr="visible_memberships"))
+        )
+
+    @extend_schema(request=MeSerializer, responses={200: MeSerializer})
+    @action(detail=False, methods=["get", "patch"], serializer_class=MeSerializer, filterset_class=None)
+    def me(self, request: Request) -> Response:
+        user = _actor(request)
+        if request.method == "PATCH":
+            serializer = MeSerializer(user, data=request.data, partial=True)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+            user = do_change_preferences(
+                user,
+                acting_user=user,
+                language=data.get("language"),
+                calendar=data.get("calendar"),
+                persian_digits=data.get("persian_digits"),
+            )
+        return Response(MeSerializer(user, context={"request": request}).data)
+
+
+class MembershipViewSet(ScopedModelViewSet):
+    queryset = Membership.objects.select_related("user", "organization").order_by(
+        "organization__path", "user__username"
+    )
+    serializer_class = MembershipSerializer
+    filterset_class = MembershipFilterSet
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        data = serializer.validated_data
+        serializer.instance = do_add_membership(
+            data["user"], data["organization"], acting_user=_actor(self.request), title=data.get("title", "")
+        )
+
+    def perform_destroy(self, instance: Membership) -> None:
+        do_remove_membership(instance, acting_user=_actor(self.request))
+
+
+class RoleViewSet(ScopedModelViewSet):
+    """Roles are read by everyone with a grant; only platform administrators change permissions."""
+
+    queryset = Role.objects.prefetch_related("permissions__content_type").order_by("name")
+    serializer_class = RoleSerializer
+    filterset_fields = ["slug"]
+    http_method_names = ["get", "put", "patch", "head", "options"]
+
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
+        assert isinstance(serializer.instance, Role)
+        permissions = serializer.validated_data.get("permissions")
+        if permissions is None:
+            return
+        serializer.instance = do_change_role_permissions(
+            serializer.instance, list(permissions), acting_user=_actor(self.request)
+        )
+
+
+class GrantViewSet(ScopedModelViewSet):
+    """Grants over organizations in your scope. Creating one needs ``core.add_grant`` over its
+    organization and every permission of the role there yourself; revoking needs
+    ``core.delete_grant``."""
+
+    queryset = Grant.objects.select_related("user", "role", "organization", "working_group").order_by(
+        "-created"
+    )
+    serializer_class = GrantSerializer
+    filterset_class = GrantFilterSet
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        data = serializer.validated_data
+        serializer.instance = do_grant_role(
+            data["user"],
+            data["role"],
+            acting_user=_actor(self.request),
+            organization=data.get("organization"),
+            working_group=data.get("working_group"),
+            include_descendants=data.get("include_descendants", True),
+            expires=data.get("expires"),
+        )
+
+    def perform_destroy(self, instance: Grant) -> None:
+        do_revoke_grant(instance, acting_user=_actor(self.request))
+
+
+class WorkingGroupViewSet(ScopedModelViewSet):
+    queryset = WorkingGroup.objects.select_related("owner").prefetch_related("organizations").order_by("code")
+    serializer_class = WorkingGroupSerializer
+    filterset_class = WorkingGroupFilterSet
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        data = serializer.validated_data
+        serializer.instance = do_create_working_group(
+            data["code"],
+            data["name"],
+            acting_user=_actor(self.request),
+            owner=data["owner"],
+            organizations=list(data["organizations"]),
+            include_descendants=data.get("include_descendants", False),
+        )
+
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
+        assert isinstance(serializer.instance, WorkingGroup)
+        data = serializer.validated_data
+        organizations = data.get("organizations")
+        serializer.instance = do_update_working_group(
+            serializer.instance,
+            acting_user=_actor(self.request),
+            name=data.get("name"),
+            organizations=list(organizations) if organizations is not None else None,
+            include_descendants=data.get("include_descendants"),
+        )
+
+
+class ApiTokenViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[ApiToken],
+):
+    """Your own API tokens. Creating returns the secret once; it is never stored or shown again."""
+
+    queryset = ApiToken.objects.all()
+    serializer_class = ApiTokenSerializer
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        return ApiToken.objects.filter(user_id=self.request.user.pk or 0).order_by("-created")
+
+    @extend_schema(request=ApiTokenSerializer, responses={201: ApiTokenCreatedSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = _actor(request)
+        verified = getattr(user, "is_verified", None)
+        if request.auth is None and user.requires_two_factor and not (verified and verified()):
+            # A session that has not passed two-factor must not mint a credential that skips it.
+            raise exceptions.PermissionDenied(_("Sign in with your two-factor code first."))
+        serializer = ApiTokenSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        token, secret = do_create_api_token(
+            user,
+            acting_user=user,
+            name=serializer.validated_data["name"],
+            expires=serializer.validated_data.get("expires"),
+        )
+        token.secret = secret  # type: ignore[attr-defined]
+        return Response(
+            ApiTokenCreatedSerializer(token, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=None, responses={200: ApiTokenSerializer})
+    @action(detail=True, methods=["post"])
+    def revoke(self, request: Request, pk: str | None = None) -> Response:
+        token = self.get_object()
+        token = do_revoke_api_token(token, acting_user=_actor(request))
+        return Response(ApiTokenSerializer(token, context={"request": request}).data)

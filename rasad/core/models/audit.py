@@ -23,7 +23,11 @@ class AuditEvent(models.Model):
     )
     actor_name = models.CharField(max_length=150, blank=True)
     organization = models.ForeignKey(
-        "core.Organization", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
+        "core.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
     object_type = models.CharField(max_length=100, blank=True)
@@ -39,7 +43,9 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-created", "-id"]
-        constraints = [models.UniqueConstraint(fields=["chain", "sequence"], name="audit_chain_sequence_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "sequence"], name="audit_chain_sequence_unique")
+        ]
         indexes = [models.Index(fields=["object_type", "object_id"])]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")

@@ -22,16 +22,29 @@ class Organization(TimestampedModel):
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=OrganizationKind.choices)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent"),
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     province = models.ForeignKey(
-        "core.Province", null=True, blank=True, on_delete=models.PROTECT, related_name="organizations",
+        "core.Province",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organizations",
         verbose_name=_("province"),
     )
     county = models.ForeignKey(
-        "core.County", null=True, blank=True, on_delete=models.PROTECT, related_name="organizations",
+        "core.County",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organizations",
         verbose_name=_("county"),
     )
     latitude = models.FloatField(_("latitude"), null=True, blank=True)

@@ -1,11 +1,24 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser, Permission
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser, Permission, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rasad.core.choices import CalendarChoices, LanguageChoices
 from rasad.core.models.base import TimestampedModel
+from rasad.core.querysets import (
+    GrantQuerySet,
+    MembershipQuerySet,
+    RoleQuerySet,
+    UserQuerySet,
+    WorkingGroupQuerySet,
+)
+
+
+class RasadUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    """Django's user manager with the scoped query vocabulary (``visible_to``)."""
 
 
 class User(AbstractUser):
@@ -20,12 +33,21 @@ class User(AbstractUser):
     )
     persian_digits = models.BooleanField(_("Persian digits"), default=True)
 
+    objects = RasadUserManager()  # type: ignore[misc]
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
+
+    @property
+    def organization(self) -> Any:
+        """Where this person works (their primary membership, else any): what scopes them as a
+        record, so that people are visible to those who may see people in that organization."""
+        membership = self.memberships.select_related("organization").order_by("-is_primary", "pk").first()
+        return membership.organization if membership is not None else None
 
     @property
     def requires_two_factor(self) -> bool:
@@ -37,9 +59,13 @@ class Membership(TimestampedModel):
     """A person works at an organization (with a job title). Membership alone grants nothing."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    organization = models.ForeignKey("core.Organization", on_delete=models.PROTECT, related_name="memberships")
+    organization = models.ForeignKey(
+        "core.Organization", on_delete=models.PROTECT, related_name="memberships"
+    )
     title = models.CharField(_("job title"), max_length=150, blank=True)
     is_primary = models.BooleanField(_("primary"), default=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "organization"], name="membership_unique")]
@@ -63,6 +89,8 @@ class Role(TimestampedModel):
     description = models.TextField(_("description"), blank=True)
     permissions = models.ManyToManyField(Permission, blank=True, related_name="rasad_roles")
 
+    objects = RoleQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("role")
@@ -81,9 +109,13 @@ class WorkingGroup(TimestampedModel):
     organizations = models.ManyToManyField("core.Organization", related_name="working_groups")
     include_descendants = models.BooleanField(_("include sub-organizations"), default=False)
     owner = models.ForeignKey(
-        "core.Organization", on_delete=models.PROTECT, related_name="owned_working_groups",
+        "core.Organization",
+        on_delete=models.PROTECT,
+        related_name="owned_working_groups",
         verbose_name=_("owner organization"),
     )
+
+    objects = WorkingGroupQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -109,6 +141,8 @@ class Grant(TimestampedModel):
     include_descendants = models.BooleanField(_("include sub-organizations"), default=True)
     is_enabled = models.BooleanField(_("enabled"), default=True)
     expires = models.DateTimeField(_("expires"), null=True, blank=True)
+
+    objects = GrantQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -1,0 +1,710 @@
+"""Bulk imports from spreadsheets: parse → validate every row → apply all rows, or none.
+
+The pattern every app follows (the organization importer below is the reference):
+
+1. **Parse.** :func:`read_table` reads CSV (UTF-8, or Windows-1256 as Excel saves Persian CSV) or
+   Excel ``.xlsx`` into a :class:`Table`: the column keys and each data row with the row number a
+   spreadsheet program shows. The header may be the English keys, the translated labels, or the
+   labels followed by a row of keys (the downloadable template has both).
+2. **Validate all.** The importer's ``validate`` looks at every row and reports every problem as
+   a :class:`RowError` (row number, column key, translated cause). Nothing is written.
+3. **Apply all.** Only when no row has a problem, ``apply`` calls the app's bulk action, which
+   runs in one transaction and writes one audit event for the batch with the file's SHA-256.
+
+``TabularImporter.run`` strings the three steps together and returns an :class:`ImportReport`
+that the UI renders as a table and the API returns as JSON.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from rasad.core import jalali
+from rasad.core.persian import TextParseError, normalize_text, parse_number, search_key, to_latin_digits
+
+if TYPE_CHECKING:
+    from rasad.core.models import Organization, User
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+FILE_COLUMN = "file"
+
+_Plan = TypeVar("_Plan")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column an importer reads: its key (the English key row), label and whether required."""
+
+    key: str
+    label: str | Promise
+    required: bool = False
+    help: str | Promise = ""
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A problem with one cell: ``row`` as a spreadsheet numbers it (0 for the file itself)."""
+
+    row: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class TableRow:
+    number: int
+    cells: dict[str, Any]
+
+    def text(self, key: str) -> str:
+        return cell_text(self.cells.get(key))
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[TableRow]
+
+
+@dataclass
+class ImportReport:
+    """What happened to one uploaded file."""
+
+    file_name: str
+    sha256: str
+    row_count: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    created: list[Any] = field(default_factory=list)
+    applied: bool = False
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def add(self, row: int, column: str, message: str) -> None:
+        self.errors.append(RowError(row, column, message))
+
+    def sorted_errors(self) -> list[RowError]:
+        return sorted(self.errors, key=lambda e: (e.row, e.column, e.message))
+
+    @property
+    def bad_rows(self) -> list[int]:
+        return sorted({error.row for error in self.errors if error.row})
+
+    def summary(self) -> str:
+        if self.applied:
+            return _("%(count)s rows imported.") % {"count": len(self.created)}
+        if self.errors:
+            return _("%(count)s problems in %(rows)s rows; nothing was imported.") % {
+                "count": len(self.errors),
+                "rows": len(self.bad_rows),
+            }
+        return _("All %(count)s rows are valid.") % {"count": self.row_count}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file_name,
+            "sha256": self.sha256,
+            "rows": self.row_count,
+            "applied": self.applied,
+            "dry_run": self.dry_run,
+            "created": len(self.created),
+            "message": self.summary(),
+            "errors": [error.as_dict() for error in self.sorted_errors()],
+        }
+
+    def error_fields(self) -> dict[str, list[str]]:
+        """The errors in the API's ``fields`` form: ``rows[<row>].<column>``."""
+        fields: dict[str, list[str]] = {}
+        for error in self.sorted_errors():
+            name = f"rows[{error.row}].{error.column}" if error.row else error.column
+            fields.setdefault(name, []).append(error.message)
+        return fields
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (wrong format, too big, empty, no header)."""
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: integers stored as floats by Excel lose their ".0"; dates become ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _header_key(text: str, lookup: dict[str, str]) -> str | None:
+    return lookup.get(search_key(text)) if text else None
+
+
+def _label_lookup(columns: Sequence[Column], ignored: Iterable[str]) -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for column in columns:
+        lookup[search_key(column.key)] = column.key
+        for language in ("fa", "en"):
+            with translation.override(language):
+                lookup[search_key(str(column.label))] = column.key
+    for key in ignored:
+        lookup[search_key(key)] = key
+    return lookup
+
+
+def _raw_rows(data: bytes, file_name: str) -> list[list[Any]]:
+    if data.startswith(b"PK\x03\x04") or file_name.lower().endswith((".xlsx", ".xlsm")):
+        return _xlsx_rows(data)
+    if data.startswith(b"\xd0\xcf\x11\xe0") or file_name.lower().endswith(".xls"):
+        raise ImportFileError(_("Old Excel files (.xls) are not read; save the file as .xlsx or CSV."))
+    return _csv_rows(data)
+
+
+def _xlsx_rows(data: bytes) -> list[list[Any]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+        raise ImportFileError(_("The file is not a readable Excel (.xlsx) workbook.")) from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows: list[list[Any]] = []
+        for values in sheet.iter_rows(values_only=True):
+            rows.append(list(values))
+            if len(rows) > MAX_ROWS + 3:
+                break
+        return rows
+    finally:
+        workbook.close()
+
+
+def _csv_rows(data: bytes) -> list[list[Any]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1256")
+        except UnicodeDecodeError:
+            raise ImportFileError(_("The file is neither UTF-8 text nor an Excel workbook.")) from None
+    sample = text[:4096]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+    except csv.Error as error:
+        raise ImportFileError(_("The CSV file cannot be read: %(cause)s") % {"cause": error}) from None
+
+
+def read_table(
+    data: bytes, file_name: str, columns: Sequence[Column], *, ignored: Iterable[str] = ()
+) -> tuple[Table, list[RowError]]:
+    """Read a CSV or xlsx file into a :class:`Table`; header problems come back as RowErrors."""
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportFileError(
+            _("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // (1024 * 1024)}
+        )
+    raw = _raw_rows(data, file_name)
+    lookup = _label_lookup(columns, ignored)
+    header_index = next((i for i, row in enumerate(raw) if any(cell_text(c) for c in row)), None)
+    if header_index is None:
+        raise ImportFileError(_("The file is empty."))
+    header = [cell_text(c) for c in raw[header_index]]
+    keys = [_header_key(text, lookup) for text in header]
+    data_start = header_index + 1
+    # The template and exports put translated labels in row 1 and the English keys in row 2.
+    # When row 2 is such a key row, it is the header (labels of skipped columns need no match).
+    if data_start < len(raw):
+        second = [cell_text(c) for c in raw[data_start]]
+        second_keys = [lookup.get(text.lower()) if text else None for text in second]
+        named = [text for text in second if text]
+        if (
+            named
+            and all(key is not None for text, key in zip(second, second_keys, strict=True) if text)
+            and (sum(k is not None for k in second_keys) >= sum(k is not None for k in keys))
+        ):
+            header_index, header, keys = data_start, second, second_keys
+            data_start += 1
+    errors: list[RowError] = []
+    for position, (text, key) in enumerate(zip(header, keys, strict=True)):
+        if text and key is None:
+            errors.append(
+                RowError(
+                    header_index + 1,
+                    text,
+                    _("Unknown column “%(name)s” (column %(position)s).")
+                    % {"name": text, "position": position + 1},
+                )
+            )
+    seen: set[str] = set()
+    for key in keys:
+        if key is not None and key in seen:
+            errors.append(
+                RowError(header_index + 1, key, _("The column “%(name)s” appears twice.") % {"name": key})
+            )
+        if key is not None:
+            seen.add(key)
+    for column in columns:
+        if column.required and column.key not in seen:
+            errors.append(
+                RowError(
+                    header_index + 1,
+                    column.key,
+                    _("The column “%(name)s” is missing.") % {"name": column.key},
+                )
+            )
+    rows: list[TableRow] = []
+    for index in range(data_start, len(raw)):
+        values = raw[index]
+        if not any(cell_text(c) for c in values):
+            continue
+        cells = {
+            key: values[position]
+            for position, key in enumerate(keys)
+            if key is not None and position < len(values)
+        }
+        rows.append(TableRow(index + 1, cells))
+    if len(rows) > MAX_ROWS:
+        raise ImportFileError(_("The file has more than %(count)s rows.") % {"count": MAX_ROWS})
+    return Table([k for k in keys if k is not None], rows), errors
+
+
+class TabularImporter(Generic[_Plan]):
+    """Base of every importer: subclasses declare ``columns`` and implement ``validate`` (collect
+    every problem into the report and return a plan) and ``apply`` (call the bulk action)."""
+
+    columns: ClassVar[tuple[Column, ...]] = ()
+    # Columns an export writes for people (names, ISO dates) that an import may meet and skips.
+    ignored_columns: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(self, *, acting_user: User) -> None:
+        self.acting_user = acting_user
+
+    def run(self, data: bytes, *, file_name: str, dry_run: bool = False) -> ImportReport:
+        report = ImportReport(
+            file_name=file_name[:200], sha256=hashlib.sha256(data).hexdigest(), dry_run=dry_run
+        )
+        try:
+            table, header_errors = read_table(data, file_name, self.columns, ignored=self.ignored_columns)
+        except ImportFileError as error:
+            report.add(0, FILE_COLUMN, str(error))
+            return report
+        report.row_count = len(table.rows)
+        report.errors.extend(header_errors)
+        if header_errors:
+            return report
+        if not table.rows:
+            report.add(0, FILE_COLUMN, _("The file has a header but no rows."))
+            return report
+        plan = self.validate(table, report)
+        if report.errors or dry_run:
+            return report
+        try:
+            report.created = self.apply(plan, report)
+        except ValidationError as error:
+            self.report_apply_error(error, report)
+            report.created = []
+            return report
+        report.applied = True
+        return report
+
+    def validate(self, table: Table, report: ImportReport) -> _Plan:
+        raise NotImplementedError
+
+    def apply(self, plan: _Plan, report: ImportReport) -> list[Any]:
+        raise NotImplementedError
+
+    def report_apply_error(self, error: ValidationError, report: ImportReport) -> None:
+        for message in error.messages:
+            report.add(0, FILE_COLUMN, message)
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared cell readers: each returns the value or records a RowError and returns None.
+# ---------------------------------------------------------------------------------------------
+
+
+def read_date(row: TableRow, key: str, report: ImportReport) -> date | None:
+    value = row.cells.get(key)
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = cell_text(value)
+    if not text:
+        return None
+    try:
+        return jalali.parse_date(text, calendar="jalali")
+    except ValueError as error:
+        report.add(row.number, key, str(error))
+        return None
+
+
+def read_float(
+    row: TableRow, key: str, report: ImportReport, *, minimum: float, maximum: float
+) -> float | None:
+    value = row.cells.get(key)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    else:
+        text = cell_text(value)
+        if not text:
+            return None
+        try:
+            number = float(parse_number(text))
+        except TextParseError as error:
+            report.add(row.number, key, str(error))
+            return None
+    if not minimum <= number <= maximum:
+        report.add(
+            row.number,
+            key,
+            _("%(value)s is not between %(min)s and %(max)s.")
+            % {"value": number, "min": minimum, "max": maximum},
+        )
+        return None
+    return number
+
+
+def read_text(
+    row: TableRow, key: str, report: ImportReport, *, max_length: int, required: bool = False
+) -> str:
+    text = normalize_text(row.text(key))
+    if required and not text:
+        report.add(row.number, key, _("This cell is required."))
+    if len(text) > max_length:
+        report.add(
+            row.number,
+            key,
+            _("The text is longer than %(max)s characters.") % {"max": max_length},
+        )
+    return text
+
+
+def build_template(columns: Sequence[Column], *, title: str, guide: Sequence[tuple[str, str]] = ()) -> bytes:
+    """An empty workbook with the translated labels in row 1, the English keys in row 2 (the
+    importer reads either), and a second sheet explaining each column."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = title[:31]
+    sheet.sheet_view.rightToLeft = translation.get_language_bidi()
+    sheet.append([str(column.label) for column in columns])
+    sheet.append([column.key for column in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for cell in sheet[2]:
+        cell.font = Font(italic=True, color="666666")
+    for index in range(1, len(columns) + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = 18
+    notes = workbook.create_sheet(_("Guide")[:31])
+    notes.sheet_view.rightToLeft = translation.get_language_bidi()
+    notes.append([_("Column"), _("Key"), _("Required"), _("What to write")])
+    for column in columns:
+        notes.append([str(column.label), column.key, _("yes") if column.required else "", str(column.help)])
+    for key, text in guide:
+        notes.append(["", key, "", text])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# Organizations
+# ---------------------------------------------------------------------------------------------
+
+ORGANIZATION_COLUMNS: tuple[Column, ...] = (
+    Column("code", gettext_lazy("Code"), True, gettext_lazy("Unique code, for example ISF-P2.")),
+    Column("name", gettext_lazy("Name"), True, gettext_lazy("Persian name.")),
+    Column("name_en", gettext_lazy("English name")),
+    Column("kind", gettext_lazy("Kind"), True, gettext_lazy("One of the kind keys listed below.")),
+    Column(
+        "parent_code",
+        gettext_lazy("Parent code"),
+        False,
+        gettext_lazy("An existing organization you may add under, or a code defined in this file."),
+    ),
+    Column("province_code", gettext_lazy("Province code"), False, gettext_lazy("Two-digit code, e.g. 10.")),
+    Column("county_code", gettext_lazy("County code")),
+    Column("latitude", gettext_lazy("Latitude"), False, gettext_lazy("Decimal degrees; inside Iran.")),
+    Column("longitude", gettext_lazy("Longitude")),
+    Column("sector_tags", gettext_lazy("Sector tags"), False, gettext_lazy("Separated by commas.")),
+    Column(
+        "opened_on",
+        gettext_lazy("Opened on"),
+        False,
+        gettext_lazy("Jalali (1403/01/15) or ISO (2024-04-03)."),
+    ),
+    Column("closed_on", gettext_lazy("Closed on")),
+)
+_COLUMN_OF_FIELD = {
+    "code": "code",
+    "name": "name",
+    "name_en": "name_en",
+    "kind": "kind",
+    "parent": "parent_code",
+    "province": "province_code",
+    "county": "county_code",
+    "latitude": "latitude",
+    "longitude": "longitude",
+    "sector_tags": "sector_tags",
+    "opened_on": "opened_on",
+    "closed_on": "closed_on",
+    "description": "name",
+}
+_TAG_SEPARATORS = re.compile(r"[,،;؛]")
+
+
+@dataclass
+class _OrganizationRow:
+    number: int
+    code: str
+    parent_code: str
+    values: Any  # OrganizationValues
+
+
+class OrganizationImporter(TabularImporter[list[_OrganizationRow]]):
+    """Organizations from a spreadsheet (columns: :data:`ORGANIZATION_COLUMNS`).
+
+    Parents may be existing organizations in which the importer may add (``core.add_organization``
+    in scope), or rows of the same file, before or after the row that names them. Every bad row is
+    reported; nothing is created unless every row is valid.
+    """
+
+    columns = ORGANIZATION_COLUMNS
+    ignored_columns = frozenset(
+        {
+            "id",
+            "parent_name",
+            "province_name",
+            "county_name",
+            "kind_label",
+            "opened_on_iso",
+            "closed_on_iso",
+            "depth",
+        }
+    )
+
+    def validate(self, table: Table, report: ImportReport) -> list[_OrganizationRow]:
+        from rasad.core.actions.organizations import OrganizationValues, check_organization_values
+        from rasad.core.choices import OrganizationKind
+        from rasad.core.models import County, Organization, Province
+
+        kinds = self._kind_lookup(OrganizationKind.choices)
+        provinces = {p.code: p for p in Province.objects.all()}
+        counties = {c.code: c for c in County.objects.all()}
+        codes_in_file: dict[str, int] = {}
+        for row in table.rows:
+            code = to_latin_digits(row.text("code"))
+            if code and code in codes_in_file:
+                report.add(
+                    row.number,
+                    "code",
+                    _("The code “%(code)s” also appears on row %(row)s.")
+                    % {"code": code, "row": codes_in_file[code]},
+                )
+            elif code:
+                codes_in_file[code] = row.number
+        parent_codes = {row.text("parent_code") for row in table.rows} - {""}
+        existing_parents = {
+            o.code: o
+            for o in Organization.objects.visible_to(self.acting_user, "add").filter(code__in=parent_codes)
+        }
+        planned: list[_OrganizationRow] = []
+        for row in table.rows:
+            errors_before = len(report.errors)
+            code = to_latin_digits(read_text(row, "code", report, max_length=40, required=True))
+            name = read_text(row, "name", report, max_length=200, required=True)
+            name_en = row.text("name_en")[:200]
+            kind_text = row.text("kind")
+            kind = kinds.get(search_key(kind_text), kind_text)
+            if not kind_text:
+                report.add(row.number, "kind", _("This cell is required."))
+            elif kind not in OrganizationKind.values:
+                report.add(
+                    row.number,
+                    "kind",
+                    _("Unknown organization kind “%(kind)s”; use one of: %(choices)s.")
+                    % {"kind": kind_text, "choices": ", ".join(OrganizationKind.values)},
+                )
+            parent_code = row.text("parent_code")
+            parent = existing_parents.get(parent_code) if parent_code not in codes_in_file else None
+            if parent_code and parent is None and parent_code not in codes_in_file:
+                report.add(
+                    row.number,
+                    "parent_code",
+                    _("No organization with the code “%(code)s” exists in the file or where you may add.")
+                    % {"code": parent_code},
+                )
+            if not parent_code and not self.acting_user.is_superuser:
+                report.add(
+                    row.number,
+                    "parent_code",
+                    _(
+                        "Only a platform administrator may create a top-level organization; "
+                        "give a parent code."
+                    ),
+                )
+            province = self._lookup(
+                row, "province_code", provinces, report, _("Unknown province code “%(code)s”.")
+            )
+            county = self._lookup(row, "county_code", counties, report, _("Unknown county code “%(code)s”."))
+            latitude = read_float(row, "latitude", report, minimum=-90, maximum=90)
+            longitude = read_float(row, "longitude", report, minimum=-180, maximum=180)
+            tags = [
+                normalize_text(tag) for tag in _TAG_SEPARATORS.split(row.text("sector_tags")) if tag.strip()
+            ]
+            opened_on = read_date(row, "opened_on", report)
+            closed_on = read_date(row, "closed_on", report)
+            values = OrganizationValues(
+                code=code,
+                name=name,
+                kind=kind,
+                parent=parent,
+                name_en=name_en,
+                province=province,
+                county=county,
+                latitude=latitude,
+                longitude=longitude,
+                sector_tags=tags,
+                opened_on=opened_on,
+                closed_on=closed_on,
+            )
+            flagged = {(e.column) for e in report.errors[errors_before:]}
+            if {"latitude", "longitude"} & flagged:
+                values.latitude = values.longitude = None
+            try:
+                check_organization_values(values)
+            except ValidationError as error:
+                for field_name, messages in error.message_dict.items():
+                    column = _COLUMN_OF_FIELD.get(field_name, field_name)
+                    if column in flagged or (field_name == "kind" and "kind" in flagged):
+                        continue
+                    if field_name == "code" and code in codes_in_file and codes_in_file[code] != row.number:
+                        continue
+                    for message in messages:
+                        report.add(row.number, column, message)
+            planned.append(_OrganizationRow(row.number, code, parent_code if parent is None else "", values))
+        return self._order(planned, report)
+
+    def apply(self, plan: list[_OrganizationRow], report: ImportReport) -> list[Organization]:
+        from rasad.core.actions.organizations import ImportedOrganization, do_import_organizations
+
+        return do_import_organizations(
+            [ImportedOrganization(row.values, row.parent_code or None) for row in plan],
+            acting_user=self.acting_user,
+            digest=report.sha256,
+            file_name=report.file_name,
+        )
+
+    def report_apply_error(self, error: ValidationError, report: ImportReport) -> None:
+        if not hasattr(error, "error_dict"):
+            super().report_apply_error(error, report)
+            return
+        for name, messages in error.message_dict.items():
+            code, _sep, field_name = name.rpartition(".")
+            row = self._rows_by_code.get(code, 0)
+            for message in messages:
+                report.add(row, _COLUMN_OF_FIELD.get(field_name, field_name or FILE_COLUMN), message)
+
+    def _order(self, planned: list[_OrganizationRow], report: ImportReport) -> list[_OrganizationRow]:
+        """Parents before children (Kahn's algorithm); rows on a cycle are reported."""
+        by_code = {row.code: row for row in planned if row.code}
+        self._rows_by_code = {code: row.number for code, row in by_code.items()}
+        ordered: list[_OrganizationRow] = []
+        done: set[str] = set()
+        pending = list(planned)
+        while pending:
+            ready = [
+                r
+                for r in pending
+                if not r.parent_code or r.parent_code in done or r.parent_code not in by_code
+            ]
+            if not ready:
+                break
+            for row in ready:
+                ordered.append(row)
+                done.add(row.code)
+            pending = [r for r in pending if r not in ready]
+        reported: set[int] = set()
+        for row in pending:
+            chain = [row.code]
+            current = row
+            while current.parent_code in by_code and current.parent_code not in chain:
+                current = by_code[current.parent_code]
+                chain.append(current.code)
+            if current.parent_code not in chain:
+                continue
+            cycle = chain[chain.index(current.parent_code) :]
+            if row.code not in cycle or row.number in reported:
+                continue
+            loop = " → ".join([*cycle, cycle[0]])
+            for code in cycle:
+                member = by_code[code]
+                if member.number not in reported:
+                    reported.add(member.number)
+                    report.add(
+                        member.number,
+                        "parent_code",
+                        _("The parents form a cycle: %(cycle)s.") % {"cycle": loop},
+                    )
+        return ordered
+
+    _rows_by_code: dict[str, int]
+
+    @staticmethod
+    def _kind_lookup(choices: Sequence[tuple[str, Any]]) -> dict[str, str]:
+        lookup: dict[str, str] = {}
+        for value, label in choices:
+            lookup[search_key(value)] = value
+            for language in ("fa", "en"):
+                with translation.override(language):
+                    lookup[search_key(str(label))] = value
+        return lookup
+
+    @staticmethod
+    def _lookup(row: TableRow, key: str, known: dict[str, Any], report: ImportReport, message: str) -> Any:
+        code = to_latin_digits(row.text(key))
+        if not code:
+            return None
+        found = known.get(code) or (known.get(code.zfill(2)) if code.isdigit() else None)
+        if found is None:
+            report.add(row.number, key, message % {"code": code})
+        return found
+
+
+def organization_template() -> bytes:
+    from rasad.core.choices import OrganizationKind
+
+    return build_template(
+        ORGANIZATION_COLUMNS,
+        title=_("Organizations"),
+        guide=[(value, str(label)) for value, label in OrganizationKind.choices],
+    )

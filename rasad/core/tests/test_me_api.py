@@ -1,0 +1,61 @@
+"""``/api/v1/users/me/``: who am I, and my display preferences."""
+
+from __future__ import annotations
+
+from rasad.conftest import client_for
+from rasad.core.models import AuditEvent, User
+from rasad.testing.api import assert_nothing_changed
+from rasad.testing.cast import Cast
+
+ME = "/api/v1/users/me/"
+
+
+def test_me_describes_the_signed_in_person(cast: Cast):
+    body = client_for(cast.ali).get(ME).json()
+    assert (body["username"], body["language"], body["calendar"], body["persian_digits"]) == (
+        "ali",
+        "fa",
+        "jalali",
+        True,
+    )
+    assert body["memberships"] == [{"organization": "ISF-CC", "title": "", "is_primary": True}]
+    assert [(g["role"], g["organization"]) for g in body["grants"]] == [("reporter", "ISF-CC")]
+    assert body["requires_two_factor"] is False
+
+
+def test_me_works_without_any_grant(cast: Cast):
+    response = client_for(cast.charlie).get(ME)
+    assert (response.status_code, response.json()["username"], response.json()["grants"]) == (
+        200,
+        "charlie",
+        [],
+    )
+
+
+def test_patch_changes_preferences_through_the_action(cast: Cast):
+    response = client_for(cast.alice).patch(
+        ME, {"calendar": "gregorian", "persian_digits": False}, format="json"
+    )
+    assert response.status_code == 200
+    assert (response.json()["calendar"], response.json()["persian_digits"]) == ("gregorian", False)
+    alice = User.objects.get(pk=cast.alice.pk)
+    assert (alice.calendar, alice.persian_digits, alice.language) == ("gregorian", False, "fa")
+    event = AuditEvent.objects.get(event_type=112)
+    assert event.new == {"language": "fa", "calendar": "gregorian", "persian_digits": False}
+
+
+def test_patch_with_a_bad_value_names_the_field(cast: Cast):
+    with assert_nothing_changed("core.user"):
+        response = client_for(cast.alice).patch(ME, {"calendar": "mayan"}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["calendar"]
+
+
+def test_identity_fields_are_read_only(cast: Cast):
+    client_for(cast.alice).patch(ME, {"username": "mallory", "is_superuser": True}, format="json")
+    alice = User.objects.get(pk=cast.alice.pk)
+    assert (alice.username, alice.is_superuser) == ("alice", False)
+
+
+def test_anonymous_is_refused(api, cast: Cast):
+    assert api.get(ME).status_code == 401
