@@ -39,8 +39,9 @@ run() {  # run NAME ENV... -- PYTEST-ARGS...
   log "pytest: $name"
   env "${envs[@]}" pytest -q -p no:randomly --junitxml="$WORK/$name.xml" "$@" || { rc=$?; [ $rc -eq 5 ] || status=1; }
 }
-run sqlite DATABASE_URL= REDIS_URL= -- -m "not browser and not postgres and not redis" "$@"
-run postgres DATABASE_URL="$PG_URL" REDIS_URL="$REDIS" -- -m "not browser" "$@"
+# Two workers (pytest-xdist): the machine has two cores, and each worker gets its own test database.
+run sqlite DATABASE_URL= REDIS_URL= -- -n 2 -m "not browser and not postgres and not redis" "$@"
+run postgres DATABASE_URL="$PG_URL" REDIS_URL="$REDIS" -- -n 2 -m "not browser" "$@"
 run browser DATABASE_URL="$PG_URL" REDIS_URL="$REDIS" RASAD_ARTIFACTS="$ROOT/var/test-artifacts" -- -m browser "$@"
 
 # ---- counts ------------------------------------------------------------------------------------
