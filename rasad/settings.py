@@ -7,6 +7,7 @@ message naming the variable.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -122,6 +123,13 @@ AUTH_USER_MODEL = "core.User"
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise SettingError("REDIS_URL", "a redis://host:port/db URL", REDIS_URL)
+EVENT_CHANNEL = "rasad:events"
+_TEST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if TESTING and REDIS_URL and _TEST_WORKER.startswith("gw"):
+    # Parallel test workers share one Redis server: give each its own database (cache.clear()
+    # flushes a whole database) and its own event channel (pub/sub ignores database numbers).
+    REDIS_URL = f"{REDIS_URL.rsplit('/', 1)[0]}/{int(_TEST_WORKER[2:]) + 1}"
+    EVENT_CHANNEL = f"rasad:events:{_TEST_WORKER}"
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:

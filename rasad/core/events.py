@@ -19,7 +19,6 @@ from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
-CHANNEL = "rasad:events"
 Event = dict[str, Any]
 Subscriber = Callable[[Event], None]
 
@@ -39,7 +38,7 @@ def publish(event: Event) -> None:
         except Exception:
             logger.exception("event subscriber failed")
     if settings.EVENT_BUS == "redis":
-        _redis().publish(CHANNEL, json.dumps(event, cls=DjangoJSONEncoder, ensure_ascii=False))
+        _redis().publish(settings.EVENT_CHANNEL, json.dumps(event, cls=DjangoJSONEncoder, ensure_ascii=False))
 
 
 def send_event_on_commit(kind: str, payload: dict[str, Any], *, organization_ids: Iterable[int]) -> None:

@@ -63,7 +63,7 @@ def test_events_cross_nodes_over_redis(cast: Cast, django_capture_on_commit_call
 
     assert settings.EVENT_BUS == "redis"
     subscriber = redis.Redis.from_url(settings.REDIS_URL).pubsub()
-    subscriber.subscribe(events.CHANNEL)
+    subscriber.subscribe(settings.EVENT_CHANNEL)
     subscriber.get_message(timeout=2)  # the subscription confirmation
     with django_capture_on_commit_callbacks(execute=True):
         organization = do_create_organization(
