@@ -1,0 +1,141 @@
+"""Shared set-up for the benchmarks: Django in-process against the benchmark database, a tree of
+sites with monthly indicators assigned, an API token, and a server process to measure over HTTP."""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rasad.settings")
+django.setup()
+
+from rasad.core.actions.organizations import OrganizationValues, do_create_organization  # noqa: E402
+from rasad.core.actions.people import do_create_user  # noqa: E402
+from rasad.core.actions.tokens import do_create_api_token  # noqa: E402
+from rasad.core.jalali import JalaliPeriod  # noqa: E402
+from rasad.core.models import Organization, User  # noqa: E402
+from rasad.indicators.actions import do_save_assignment  # noqa: E402
+from rasad.indicators.models import Indicator  # noqa: E402
+
+# Monthly input indicators with no rule tying one to another, so that every generated row is valid.
+INDICATORS = (
+    "ELEC_CONS",
+    "GAS_CONS",
+    "DIESEL_CONS",
+    "ORE_MILLED",
+    "PRODUCT_OUT",
+    "WATER_WITHDRAWAL",
+    "TAILINGS",
+    "HAZ_WASTE",
+)
+
+
+@dataclass
+class Fixture:
+    admin: User
+    holding: Organization
+    sites: list[Organization]
+    indicators: list[Indicator]
+    token: str
+
+
+def build_fixture(site_count: int) -> Fixture:
+    admin = User.objects.filter(username="bench-admin").first() or do_create_user(
+        "bench-admin", acting_user=None, password=None, is_superuser=True
+    )
+    holding = Organization.objects.filter(code="BENCH").first() or do_create_organization(
+        OrganizationValues(code="BENCH", name="هلدینگ محک", kind="company"), acting_user=admin
+    )
+    sites = list(Organization.objects.filter(parent=holding).order_by("pk"))
+    for index in range(len(sites), site_count):
+        sites.append(
+            do_create_organization(
+                OrganizationValues(
+                    code=f"BENCH-{index:05d}", name=f"سایت محک {index}", kind="site", parent=holding
+                ),
+                acting_user=admin,
+            )
+        )
+    indicators = list(Indicator.objects.filter(code__in=INDICATORS).order_by("code"))
+    for indicator in indicators:
+        do_save_assignment(holding, indicator, include_descendants=True, acting_user=admin)
+    _token, secret = do_create_api_token(admin, acting_user=admin, name="bench")
+    return Fixture(admin, holding, sites[:site_count], indicators, secret)
+
+
+def months_back(count: int, *, last: str = "1403-06") -> list[JalaliPeriod]:
+    periods = [JalaliPeriod.parse(last)]
+    while len(periods) < count:
+        periods.append(periods[-1].previous())
+    return list(reversed(periods))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def server(workers: int = 2) -> Iterator[str]:
+    """``rasad serve`` in a subprocess, with the same environment (database, Redis)."""
+    port = free_port()
+    log_path = os.path.join(os.environ.get("RASAD_DATA_DIR", "var"), f"bench-server-{port}.log")
+    log = open(log_path, "wb")  # noqa: SIM115 - closed in finally
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "rasad",
+            "serve",
+            "--no-migrate",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("the server did not start")
+        yield url
+    except BaseException:
+        log.flush()
+        with open(log_path, encoding="utf-8", errors="replace") as handle:
+            sys.stderr.write("server log (tail):\n" + handle.read()[-4000:])
+        raise
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+        log.close()
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def describe(values: list[float]) -> str:
+    return (
+        f"p50 {percentile(values, 0.5) * 1000:.1f} ms, p95 {percentile(values, 0.95) * 1000:.1f} ms, "
+        f"mean {statistics.fmean(values) * 1000:.1f} ms (n={len(values)})"
+    )

@@ -1,0 +1,238 @@
+"""Bulk ingest of observations into PostgreSQL: our HTTP endpoint against the limits of the same
+table on the same machine.
+
+    python -m bench.ingest --rows 100000 --batch 1000
+
+Three ways to put the same rows into ``indicators_observation``, each into an empty table:
+  1. binary COPY through psycopg 3 (the physical limit for a client);
+  2. Django ``bulk_create`` in one transaction (what naive application code does);
+  3. ``POST /api/v1/observations/bulk/`` over HTTP, batches of ``--batch`` rows from two client
+     threads, against ``rasad serve`` with two workers: JSON parsing, per-row validation (scope,
+     assignment, periods, ranges, outliers, rules), the upsert, incremental rollups, one audit
+     event per batch, target checks.
+It prints rows/s for each and the ratios HTTP/COPY and HTTP/bulk_create, then sends one batch
+again to show that a repeated batch changes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import threading
+import time
+import urllib.request
+from datetime import UTC, datetime
+
+from django.db import connection, transaction
+
+from bench.common import Fixture, build_fixture, months_back, server
+from rasad.indicators.models import Observation, Rollup
+
+Row = tuple[str, str, str, float]
+
+
+def generate(fixture: Fixture, rows: int) -> list[Row]:
+    per_month = len(fixture.sites) * len(fixture.indicators)
+    periods = months_back(-(-rows // per_month))
+    generator = random.Random(1404)
+    out: list[Row] = []
+    # Site by site, so that a batch touches few organizations, as a real upload from one site does.
+    for site in fixture.sites:
+        for period in periods:
+            for indicator in fixture.indicators:
+                out.append((site.code, indicator.code, period.key, round(generator.uniform(50, 5000), 3)))
+    return out[:rows]
+
+
+def empty_table() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {Observation._meta.db_table}, {Rollup._meta.db_table} CASCADE")
+
+
+def copy_binary(fixture: Fixture, rows: list[Row]) -> float:
+    sites = {site.code: site.pk for site in fixture.sites}
+    indicators = {indicator.code: indicator.pk for indicator in fixture.indicators}
+    periods = {key: None for _site, _indicator, key, _value in rows}
+    starts = {key: months_back(1, last=key)[0] for key in periods}
+    now = datetime.now(UTC)
+    table = Observation._meta.db_table
+    columns = [
+        "organization_id",
+        "indicator_id",
+        "period_key",
+        "period_start",
+        "year",
+        "value",
+        "comment",
+        "status",
+        "source",
+        "findings",
+        "created",
+        "last_updated",
+    ]
+    records = [
+        (
+            sites[site],
+            indicators[code],
+            key,
+            starts[key].start,
+            starts[key].year,
+            value,
+            "",
+            "draft",
+            "api",
+            "[]",
+            now,
+            now,
+        )
+        for site, code, key, value in rows
+    ]
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        raw = cursor.cursor
+        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(
+                [
+                    "int8",
+                    "int8",
+                    "varchar",
+                    "date",
+                    "int2",
+                    "float8",
+                    "text",
+                    "varchar",
+                    "varchar",
+                    "jsonb",
+                    "timestamptz",
+                    "timestamptz",
+                ]
+            )
+            for record in records:
+                copy.write_row(record)
+    return time.perf_counter() - started
+
+
+def bulk_create(fixture: Fixture, rows: list[Row]) -> float:
+    sites = {site.code: site.pk for site in fixture.sites}
+    indicators = {indicator.code: indicator.pk for indicator in fixture.indicators}
+    periods = {key: months_back(1, last=key)[0] for key in {r[2] for r in rows}}
+    objects = [
+        Observation(
+            organization_id=sites[site],
+            indicator_id=indicators[code],
+            period_key=key,
+            period_start=periods[key].start,
+            year=periods[key].year,
+            value=value,
+            source="api",
+        )
+        for site, code, key, value in rows
+    ]
+    started = time.perf_counter()
+    with transaction.atomic():
+        Observation.objects.bulk_create(objects, batch_size=1000)
+    return time.perf_counter() - started
+
+
+def post(url: str, token: str, batch: list[Row]) -> dict[str, object]:
+    body = json.dumps(
+        {
+            "observations": [
+                {"organization": site, "indicator": code, "period": key, "value": value}
+                for site, code, key, value in batch
+            ]
+        }
+    ).encode()
+    request = urllib.request.Request(  # noqa: S310 - loopback URL we started
+        f"{url}/api/v1/observations/bulk/",
+        data=body,
+        method="POST",
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Content-Type": "application/json",
+            "Accept-Language": "en",
+        },
+    )
+    with urllib.request.urlopen(request, timeout=300) as response:  # noqa: S310
+        result: dict[str, object] = json.loads(response.read())
+        return result
+
+
+def over_http(
+    fixture: Fixture, rows: list[Row], batch_size: int, clients: int
+) -> tuple[float, dict[str, int]]:
+    batches = [rows[i : i + batch_size] for i in range(0, len(rows), batch_size)]
+    totals = {"created": 0, "updated": 0, "unchanged": 0}
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    with server() as url:
+        post(url, fixture.token, batches[0][:1])  # warm both the workers' imports and caches
+        empty_table()
+        queue = list(reversed(batches))
+
+        def client() -> None:
+            while True:
+                with lock:
+                    if not queue or errors:
+                        return
+                    batch = queue.pop()
+                try:
+                    result = post(url, fixture.token, batch)
+                except BaseException as error:
+                    with lock:
+                        errors.append(error)
+                    return
+                with lock:
+                    for key in totals:
+                        totals[key] += int(result[key])  # type: ignore[call-overload]
+
+        started = time.perf_counter()
+        threads = [threading.Thread(target=client) for _ in range(clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - started
+        if errors:
+            raise errors[0]
+        again = post(url, fixture.token, batches[0])
+        totals["repeat_unchanged"] = int(again["unchanged"])  # type: ignore[call-overload]
+        totals["repeat_created"] = int(again["created"]) + int(again["updated"])  # type: ignore[call-overload]
+    return elapsed, totals
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--sites", type=int, default=100)
+    parser.add_argument("--clients", type=int, default=2)
+    args = parser.parse_args()
+    fixture = build_fixture(args.sites)
+    rows = generate(fixture, args.rows)
+    print(f"ingest: {len(rows)} rows, {len(fixture.sites)} sites × {len(fixture.indicators)} indicators")
+    empty_table()
+    copy_seconds = copy_binary(fixture, rows)
+    empty_table()
+    bulk_seconds = bulk_create(fixture, rows)
+    empty_table()
+    http_seconds, totals = over_http(fixture, rows, args.batch, args.clients)
+    count = len(rows)
+    copy_rate, bulk_rate, http_rate = count / copy_seconds, count / bulk_seconds, count / http_seconds
+    print(f"  binary COPY          {copy_rate:>10,.0f} rows/s  ({copy_seconds:.2f} s)")
+    print(f"  Django bulk_create   {bulk_rate:>10,.0f} rows/s  ({bulk_seconds:.2f} s)")
+    print(
+        f"  HTTP bulk endpoint   {http_rate:>10,.0f} rows/s  ({http_seconds:.2f} s; batches of {args.batch}, "
+        f"{args.clients} clients; created {totals['created']}, updated {totals['updated']})"
+    )
+    print(f"  ratio HTTP / COPY         {http_rate / copy_rate:.3f}   (goal ≥ 0.50)")
+    print(f"  ratio HTTP / bulk_create  {http_rate / bulk_rate:.3f}   (goal ≥ 4)")
+    print(
+        f"  repeated batch: {totals['repeat_unchanged']} unchanged, {totals['repeat_created']} written "
+        "(idempotent when 0 written)"
+    )
+
+
+if __name__ == "__main__":
+    main()
