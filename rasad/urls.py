@@ -3,6 +3,8 @@ from django.urls import include, path
 urlpatterns = [
     path("api/", include("rasad.api.urls")),
     path("", include("rasad.core.urls")),
+    path("", include("rasad.indicators.urls")),
+    path("", include("rasad.cases.urls")),
     path("", include("rasad.web.urls")),
 ]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -46,6 +47,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.ValidationError(messages)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("No such object, or you may not see it."))
+    if isinstance(exc, DjangoPermissionDenied):
+        # Actions raise Django's PermissionDenied (they know nothing of DRF).
+        exc = exceptions.PermissionDenied(str(exc) or None)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -26,6 +26,8 @@ class MenuGroup:
     items: tuple[MenuItem, ...]
 
 
+from rasad.indicators.menu import INDICATORS_MENU  # noqa: E402
+
 MENU: tuple[MenuGroup, ...] = (
     MenuGroup(
         _("Overview"),
@@ -38,10 +40,26 @@ MENU: tuple[MenuGroup, ...] = (
                 _("Organization tree"), "core:organization-list", "bi-diagram-3", "core.view_organization"
             ),
             MenuItem(_("Map"), "core:organization-map", "bi-map", "core.view_organization"),
+            MenuItem(_("People"), "core:people-list", "bi-people", "core.view_user"),
+        ),
+    ),
+    INDICATORS_MENU,
+    MenuGroup(
+        _("Cases"),
+        (
+            MenuItem(_("Cases"), "cases:case-list", "bi-list-check", "cases.view_case"),
+            MenuItem(_("Case board"), "cases:case-board", "bi-kanban", "cases.view_case"),
+            MenuItem(_("Map of cases"), "cases:case-map", "bi-geo-alt", "cases.view_case"),
+            MenuItem(_("Consolidate"), "cases:consolidate", "bi-collection", "cases.forward_case"),
+            MenuItem(_("Dossiers"), "cases:dossier-list", "bi-folder2-open", "cases.view_dossier"),
+            MenuItem(_("Notifications"), "cases:notifications", "bi-bell"),
         ),
     ),
     MenuGroup(
         _("Administration"),
-        (MenuItem(_("Audit trail"), "core:audit-list", "bi-shield-check", "core.view_auditevent"),),
+        (
+            MenuItem(_("Audit trail"), "core:audit-list", "bi-shield-check", "core.view_auditevent"),
+            MenuItem(_("My API tokens"), "core:token-list", "bi-key"),
+        ),
     ),
 )

@@ -1,0 +1,288 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.http import FileResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, parsers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+
+from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
+from rasad.cases.actions import (
+    allowed_actions,
+    do_add_attachment,
+    do_add_comment,
+    do_delete_holiday,
+    do_forward_dossier,
+    do_mark_notifications_read,
+    do_merge_cases,
+    do_open_case,
+    do_set_holiday,
+    do_transition_case,
+    do_update_case,
+)
+from rasad.cases.api.serializers import (
+    AttachmentSerializer,
+    AttachmentUploadSerializer,
+    CaseEventSerializer,
+    CaseSerializer,
+    CaseUpdateSerializer,
+    CategorySerializer,
+    CommentBodySerializer,
+    CommentSerializer,
+    DossierSerializer,
+    HolidaySerializer,
+    MergeSerializer,
+    NotificationSerializer,
+    TransitionSerializer,
+)
+from rasad.cases.filtersets import (
+    AttachmentFilterSet,
+    CaseFilterSet,
+    CommentFilterSet,
+    DossierFilterSet,
+    NotificationFilterSet,
+)
+from rasad.cases.models import Attachment, Case, Category, Comment, Dossier, Holiday, Notification
+from rasad.core.access import access_object
+from rasad.core.models import User
+
+
+def _case(request: Request, pk: Any) -> Case:
+    case: Case = access_object(Case.objects.all(), request.user, pk, action="view")
+    return case
+
+
+def _actor(request: Request) -> User:
+    """The signed-in user (every endpoint requires authentication)."""
+    user: User = request.user  # type: ignore[assignment]
+    return user
+
+
+class CaseViewSet(ScopedModelViewSet):
+    """Cases. Writes go through actions; workflow steps are ``POST .../transition/``."""
+
+    queryset = Case.objects.select_related(
+        "category",
+        "reporter_organization",
+        "owner_organization",
+        "assignee",
+        "reported_by",
+        "escalated_to",
+        "province",
+        "site",
+    )
+    serializer_class = CaseSerializer
+    filterset_class = CaseFilterSet
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        assert isinstance(serializer, CaseSerializer)
+        serializer.instance = do_open_case(serializer.to_values(), acting_user=_actor(self.request))
+
+    @extend_schema(request=CaseUpdateSerializer, responses=CaseSerializer)
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        case = self.get_object()
+        serializer = CaseUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        case = do_update_case(case, dict(serializer.validated_data), acting_user=_actor(request))
+        return Response(CaseSerializer(case, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=TransitionSerializer, responses=CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request: Request, pk: Any = None) -> Response:
+        """Take one workflow step: triage, reject, assign, start, request_info, provide_info,
+        resolve, verify, reopen. ``assign`` needs ``version``, ``assignee`` and optionally
+        ``owner_organization``."""
+        case = _case(request, pk)
+        serializer = TransitionSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        case = do_transition_case(
+            case,
+            data["action"],
+            acting_user=_actor(request),
+            note=data.get("note") or "",
+            expected_version=data.get("version"),
+            owner_organization=data.get("owner_organization"),
+            assignee=data.get("assignee"),
+        )
+        return Response(CaseSerializer(case, context=self.get_serializer_context()).data)
+
+    @extend_schema(responses={200: {"type": "array", "items": {"type": "string"}}}, filters=False)
+    @action(
+        detail=True, methods=["get"], url_path="allowed-actions", pagination_class=None, filterset_class=None
+    )
+    def allowed_actions(self, request: Request, pk: Any = None) -> Response:
+        case = _case(request, pk)
+        return Response([str(a) for a in allowed_actions(case, _actor(request))])
+
+    @extend_schema(responses={200: CaseEventSerializer(many=True)}, filters=False)
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def timeline(self, request: Request, pk: Any = None) -> Response:
+        case = _case(request, pk)
+        events = case.events.select_related("actor").order_by("created", "id")
+        return Response(CaseEventSerializer(events, many=True).data)
+
+    @extend_schema(methods=["GET"], responses={200: CommentSerializer(many=True)}, filters=False)
+    @extend_schema(methods=["POST"], request=CommentBodySerializer, responses={201: CommentSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
+    def comments(self, request: Request, pk: Any = None) -> Response:
+        case = _case(request, pk)
+        context = self.get_serializer_context()
+        if request.method == "POST":
+            body = CommentBodySerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            comment = do_add_comment(case, body.validated_data["body"], acting_user=_actor(request))
+            return Response(CommentSerializer(comment, context=context).data, status=status.HTTP_201_CREATED)
+        comments = case.comments.select_related("author").prefetch_related("mentions")
+        return Response(CommentSerializer(comments, many=True, context=context).data)
+
+    @extend_schema(methods=["GET"], responses={200: AttachmentSerializer(many=True)}, filters=False)
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses={201: AttachmentSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[parsers.MultiPartParser, parsers.FormParser],
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def attachments(self, request: Request, pk: Any = None) -> Response:
+        case = _case(request, pk)
+        context = self.get_serializer_context()
+        if request.method == "POST":
+            upload = AttachmentUploadSerializer(data=request.data)
+            upload.is_valid(raise_exception=True)
+            attachment = do_add_attachment(case, upload.validated_data["file"], acting_user=_actor(request))
+            return Response(
+                AttachmentSerializer(attachment, context=context).data, status=status.HTTP_201_CREATED
+            )
+        return Response(AttachmentSerializer(case.attachments.all(), many=True, context=context).data)
+
+    @extend_schema(request=MergeSerializer, responses=CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def merge(self, request: Request, pk: Any = None) -> Response:
+        """Merge the given duplicate cases into this one (consolidation)."""
+        case = _case(request, pk)
+        serializer = MergeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        duplicates = list(
+            Case.objects.visible_to(request.user).filter(pk__in=serializer.validated_data["duplicates"])
+        )
+        if len(duplicates) != len(set(serializer.validated_data["duplicates"])):
+            from django.core.exceptions import ValidationError
+            from django.utils.translation import gettext as _
+
+            raise ValidationError({"duplicates": [_("No such case, or you may not see it.")]})
+        case = do_merge_cases(
+            case, duplicates, acting_user=_actor(request), note=serializer.validated_data["note"]
+        )
+        return Response(CaseSerializer(case, context=self.get_serializer_context()).data)
+
+
+class CommentViewSet(ScopedReadOnlyViewSet):
+    queryset = Comment.objects.select_related("author").prefetch_related("mentions")
+    serializer_class = CommentSerializer
+    filterset_class = CommentFilterSet
+
+
+class AttachmentViewSet(ScopedReadOnlyViewSet):
+    queryset = Attachment.objects.select_related("uploaded_by")
+    serializer_class = AttachmentSerializer
+    filterset_class = AttachmentFilterSet
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"])
+    def download(self, request: Request, pk: Any = None) -> FileResponse:
+        attachment = self.get_object()
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.name,
+            content_type=attachment.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class DossierViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,  # type: ignore[type-arg]
+):
+    """Dossiers: creating one forwards it (its cases go to the coordinating organization)."""
+
+    queryset = Dossier.objects.select_related(
+        "from_organization", "to_organization", "forwarded_by"
+    ).prefetch_related("cases")
+    serializer_class = DossierSerializer
+    filterset_class = DossierFilterSet
+
+    def scope_verb(self) -> str:
+        return "view" if self.action in ("list", "retrieve") else "forward"
+
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        data = serializer.validated_data
+        serializer.instance = do_forward_dossier(
+            data["from_organization"],
+            data["to_organization"],
+            data["cases"],
+            acting_user=_actor(self.request),
+            title=data.get("title") or "",
+            summary=data.get("summary") or "",
+        )
+
+
+class NotificationViewSet(ScopedReadOnlyViewSet):
+    queryset = Notification.objects.select_related("case")
+    serializer_class = NotificationSerializer
+    filterset_class = NotificationFilterSet
+
+    @extend_schema(request=None, responses=NotificationSerializer)
+    @action(detail=True, methods=["post"])
+    def read(self, request: Request, pk: Any = None) -> Response:
+        notification = self.get_object()
+        do_mark_notifications_read([notification], acting_user=_actor(request))
+        notification.refresh_from_db()
+        return Response(NotificationSerializer(notification, context=self.get_serializer_context()).data)
+
+
+class CategoryViewSet(ScopedReadOnlyViewSet):
+    queryset = Category.objects.all()
+    serializer_class = CategorySerializer
+    filterset_fields = ["code", "is_active"]
+
+
+class HolidayViewSet(ScopedModelViewSet):
+    """Holidays of the working calendar; platform administrators add and remove them."""
+
+    queryset = Holiday.objects.all()
+    serializer_class = HolidaySerializer
+    filterset_fields = ["date", "kind"]
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        return super().get_queryset()
+
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        data = serializer.validated_data
+        serializer.instance = do_set_holiday(
+            data["date"],
+            data["name_fa"],
+            acting_user=_actor(self.request),
+            name_en=data.get("name_en") or "",
+            kind=data.get("kind") or "one_off",
+        )
+
+    def perform_destroy(self, instance: Holiday) -> None:
+        do_delete_holiday(instance, acting_user=_actor(self.request))

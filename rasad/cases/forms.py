@@ -1,0 +1,106 @@
+"""Forms of the cases UI. They collect values; the actions validate and write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from rasad.cases.choices import CaseKind, Priority
+from rasad.cases.models import Case, Category
+from rasad.core.models import Organization, User
+from rasad.core.scope import organization_scope
+from rasad.web.forms import ActionFormMixin, JalaliDateField, NormalizedCharField
+
+RISK_SCALE = [("", "—"), *[(str(i), str(i)) for i in range(1, 6)]]
+
+
+def organizations_for(user: User, verb: str) -> Any:
+    scope = organization_scope(user, Case, verb)
+    return Organization.objects.filter(scope.as_q()).order_by("path")
+
+
+class CaseForm(ActionFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=CaseKind.choices)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True))
+    title = NormalizedCharField(label=_("Title"), max_length=300)
+    description = NormalizedCharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.MEDIUM)
+    reporter_organization = forms.ModelChoiceField(
+        label=_("Reporter organization"), queryset=Organization.objects.none()
+    )
+    owner_organization = forms.ModelChoiceField(
+        label=_("Route to organization"),
+        queryset=Organization.objects.none(),
+        required=False,
+        help_text=_("Leave empty to have the reporting organization handle it first."),
+    )
+    deadline = JalaliDateField(label=_("Deadline"), required=False, help_text=_("Required for directives."))
+    origin = NormalizedCharField(label=_("Origin (meeting or agreement)"), max_length=300, required=False)
+    likelihood = forms.TypedChoiceField(
+        label=_("Likelihood (1–5)"), choices=RISK_SCALE, coerce=int, required=False, empty_value=None
+    )
+    impact = forms.TypedChoiceField(
+        label=_("Impact (1–5)"), choices=RISK_SCALE, coerce=int, required=False, empty_value=None
+    )
+    treatment_plan = NormalizedCharField(
+        label=_("Treatment plan"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    site = forms.ModelChoiceField(label=_("Site"), queryset=Organization.objects.none(), required=False)
+    latitude = forms.FloatField(label=_("Latitude"), required=False)
+    longitude = forms.FloatField(label=_("Longitude"), required=False)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        reporters = organizations_for(user, "add")
+        self.fields["reporter_organization"].queryset = reporters  # type: ignore[attr-defined]
+        self.fields["owner_organization"].queryset = organizations_for(user, "assign")  # type: ignore[attr-defined]
+        self.fields["site"].queryset = Organization.objects.visible_to(user).order_by("path")  # type: ignore[attr-defined]
+        if reporters.count() == 1:
+            self.fields["reporter_organization"].initial = reporters.first()
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+
+class TransitionForm(forms.Form):
+    action = forms.CharField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = NormalizedCharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    owner_organization = forms.ModelChoiceField(
+        label=_("Owner organization"), queryset=Organization.objects.none(), required=False
+    )
+    assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=User.objects.none(), required=False)
+
+
+class CommentForm(forms.Form):
+    body = NormalizedCharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        help_text=_("Mention someone who can see this case with @username."),
+    )
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"), widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
+
+
+class DossierForm(forms.Form):
+    from_organization = forms.ModelChoiceField(
+        label=_("From organization"), queryset=Organization.objects.none()
+    )
+    to_organization = forms.ModelChoiceField(
+        label=_("Coordinating organization"), queryset=Organization.objects.all().order_by("name")
+    )
+    title = NormalizedCharField(label=_("Title"), max_length=300)
+    summary = NormalizedCharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["from_organization"].queryset = organizations_for(user, "forward")  # type: ignore[attr-defined]
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)

@@ -1,0 +1,433 @@
+"""What the cases world is: problems, risks, incidents and directives that organizations raise
+and work, the calendar their deadlines are counted on, and the dossiers that carry them up to a
+coordinating body."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import PurePath
+from typing import Any
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rasad.cases.choices import (
+    ASSIGNED_STATUSES,
+    CaseKind,
+    CaseStatus,
+    HolidayKind,
+    NotificationKind,
+    Priority,
+)
+from rasad.cases.querysets import (
+    CaseChildQuerySet,
+    CaseQuerySet,
+    DossierQuerySet,
+    NotificationQuerySet,
+    ReferenceQuerySet,
+)
+from rasad.core.models import TimestampedModel
+
+
+class Category(TimestampedModel):
+    """A subject area a case is about (energy supply, export and currency, cyber security, ...).
+    Reference data, seeded by a migration and editable by administrators."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("English name"), max_length=120, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SlaPolicy(TimestampedModel):
+    """How many working hours an organization has to resolve a case of a kind and priority."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=CaseKind.choices)
+    priority = models.CharField(_("priority"), max_length=16, choices=Priority.choices)
+    working_hours = models.PositiveIntegerField(_("working hours"))
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "priority"]
+        constraints = [models.UniqueConstraint(fields=["kind", "priority"], name="sla_policy_unique")]
+        verbose_name = _("SLA policy")
+        verbose_name_plural = _("SLA policies")
+
+    def __str__(self) -> str:
+        return f"{self.kind}/{self.priority}: {self.working_hours}h"
+
+
+class WorkingCalendarSettings(TimestampedModel):
+    """The office week SLAs are counted on: Saturday to Wednesday hours, Thursday hours (or
+    closed), Friday off. One row, ``code="default"``; holidays are separate rows."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True, default="default")
+    workday_start = models.TimeField(_("working day starts"))
+    workday_end = models.TimeField(_("working day ends"))
+    thursday_start = models.TimeField(_("Thursday starts"), null=True, blank=True)
+    thursday_end = models.TimeField(_("Thursday ends"), null=True, blank=True)
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("working calendar")
+        verbose_name_plural = _("working calendars")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(workday_end__gt=models.F("workday_start")), name="calendar_workday_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Holiday(TimestampedModel):
+    """An official holiday or a one-off closure: nobody works on that day (Tehran time)."""
+
+    date = models.DateField(_("date"), db_index=True)
+    name_fa = models.CharField(_("Persian name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=HolidayKind.choices, default=HolidayKind.FIXED)
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "name_fa"]
+        constraints = [models.UniqueConstraint(fields=["date", "name_fa"], name="holiday_unique")]
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name_fa}"
+
+
+class Case(TimestampedModel):
+    """One thing an organization needs handled: a challenge it needs help with, a risk it runs,
+    an incident that happened at a place, or a directive it must carry out by a date.
+
+    The reporter organization raised it; the owner organization works it (exactly one at a time,
+    changed only by the race-free assign action); the assignee is the person doing the work.
+    ``version`` increases with every change so concurrent writers can detect each other.
+    """
+
+    reference = models.CharField(_("reference"), max_length=24, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=16, choices=CaseKind.choices)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="cases", verbose_name=_("category")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    priority = models.CharField(
+        _("priority"), max_length=16, choices=Priority.choices, default=Priority.MEDIUM
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.NEW, db_index=True
+    )
+    reporter_organization = models.ForeignKey(
+        "core.Organization",
+        on_delete=models.PROTECT,
+        related_name="reported_cases",
+        verbose_name=_("reporter organization"),
+    )
+    owner_organization = models.ForeignKey(
+        "core.Organization",
+        on_delete=models.PROTECT,
+        related_name="owned_cases",
+        verbose_name=_("owner organization"),
+    )
+    assignee = models.ForeignKey(
+        "core.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_cases",
+        verbose_name=_("assignee"),
+    )
+    reported_by = models.ForeignKey(
+        "core.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reported_cases",
+        verbose_name=_("reported by"),
+    )
+    watchers = models.ManyToManyField(
+        "core.User", blank=True, related_name="watched_cases", verbose_name=_("watchers")
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now, db_index=True)
+    # When the SLA clock last (re)started: at opening, and again when a case is reopened.
+    sla_started_at = models.DateTimeField(default=timezone.now, editable=False)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True, db_index=True)
+    next_escalation_at = models.DateTimeField(null=True, blank=True, db_index=True, editable=False)
+    escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    escalated_to = models.ForeignKey(
+        "core.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="escalated_cases",
+        verbose_name=_("escalated to"),
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+    # Risks: a 5×5 matrix and a treatment plan.
+    likelihood = models.PositiveSmallIntegerField(_("likelihood"), null=True, blank=True)
+    impact = models.PositiveSmallIntegerField(_("impact"), null=True, blank=True)
+    treatment_plan = models.TextField(_("treatment plan"), blank=True)
+    # Incidents: at a site (an organization) or a point inside Iran.
+    site = models.ForeignKey(
+        "core.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="site_cases",
+        verbose_name=_("site"),
+    )
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    province = models.ForeignKey(
+        "core.Province", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("province")
+    )
+    # Directives: the meeting or agreement they come from.
+    origin = models.CharField(_("origin"), max_length=300, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+        verbose_name=_("merged into"),
+    )
+    # What raised the case, when it came from elsewhere (an indicator alert's observation, ...).
+    source_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source_id = models.CharField(max_length=64, blank=True)
+    source_display = models.CharField(_("source"), max_length=200, blank=True)
+    source = GenericForeignKey("source_type", "source_id")
+    search_text = models.TextField(editable=False, default="")
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        permissions = [
+            ("triage_case", "Can triage or reject cases"),
+            ("assign_case", "Can assign cases"),
+            ("resolve_case", "Can resolve cases"),
+            ("comment_case", "Can comment on cases"),
+            ("forward_case", "Can consolidate cases and forward dossiers"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(likelihood__isnull=True) | Q(likelihood__gte=1, likelihood__lte=5),
+                name="case_likelihood_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(impact__isnull=True) | Q(impact__gte=1, impact__lte=5),
+                name="case_impact_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=ASSIGNED_STATUSES) | Q(assignee__isnull=False),
+                name="case_worked_has_assignee",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=CaseStatus.MERGED) | Q(merged_into__isnull=False),
+                name="case_merged_has_target",
+            ),
+        ]
+        indexes = [models.Index(fields=["source_type", "source_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def organization(self) -> Any:
+        """The organization a case belongs to for scoping by a single organization."""
+        return self.reporter_organization
+
+    @property
+    def risk_score(self) -> int | None:
+        if self.likelihood is None or self.impact is None:
+            return None
+        return self.likelihood * self.impact
+
+    def is_overdue(self, now: datetime | None = None) -> bool:
+        from rasad.cases.choices import CLOCK_STATUSES
+
+        return (
+            self.status in CLOCK_STATUSES
+            and self.due_at is not None
+            and self.due_at < (now or timezone.now())
+        )
+
+
+class CaseEvent(models.Model):
+    """One step on a case's timeline: a transition, an assignment, an escalation, a merge, a
+    forward. Written only by the cases actions, in the transaction of the change."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, blank=True)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created", "id"]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action}"
+
+
+class CasePause(models.Model):
+    """A stretch during which the case waited on its reporter: its SLA clock stood still."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="pauses")
+    started = models.DateTimeField()
+    ended = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["started"]
+        verbose_name = _("SLA pause")
+        verbose_name_plural = _("SLA pauses")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.started:%Y-%m-%d %H:%M}"
+
+
+class Comment(TimestampedModel):
+    """A remark on a case; ``@username`` mentions notify people who can see the case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("comment"))
+    mentions = models.ManyToManyField("core.User", blank=True, related_name="+")
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created", "id"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+def _attachment_path(instance: Attachment, filename: str) -> str:
+    suffix = PurePath(filename).suffix.lower()
+    return f"cases/{instance.case_id}/{instance.sha256[:16]}{suffix}"
+
+
+class Attachment(TimestampedModel):
+    """A file attached to a case. Stored under MEDIA_ROOT (outside the web root) and served only
+    through a view that checks the case is visible."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    uploaded_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to=_attachment_path, max_length=255)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Dossier(TimestampedModel):
+    """A bundle of cases a parent organization consolidated and forwarded, with a summary, to a
+    coordinating organization outside its subtree. The recipient sees exactly those cases."""
+
+    reference = models.CharField(_("reference"), max_length=24, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"))
+    from_organization = models.ForeignKey(
+        "core.Organization",
+        on_delete=models.PROTECT,
+        related_name="sent_dossiers",
+        verbose_name=_("from organization"),
+    )
+    to_organization = models.ForeignKey(
+        "core.Organization",
+        on_delete=models.PROTECT,
+        related_name="received_dossiers",
+        verbose_name=_("to organization"),
+    )
+    cases = models.ManyToManyField(Case, related_name="dossiers", verbose_name=_("cases"))
+    forwarded_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
+    forwarded_at = models.DateTimeField(_("forwarded at"), default=timezone.now)
+    search_text = models.TextField(editable=False, default="")
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-forwarded_at", "-id"]
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def organization(self) -> Any:
+        return self.from_organization
+
+
+class Notification(models.Model):
+    """Something a person should know about a case; shown in the app, e-mailed, and summed up in
+    the daily digest."""
+
+    user = models.ForeignKey("core.User", on_delete=models.CASCADE, related_name="case_notifications")
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, choices=NotificationKind.choices)
+    message = models.CharField(_("message"), max_length=400)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    digested_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self) -> str:
+        return self.message[:60]

@@ -1,0 +1,121 @@
+"""Idempotent background work of the cases app: safe to run every minute, from a timer or a
+management command, on any node."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from rasad.cases.actions import CaseValues, do_escalate_case, do_open_case
+from rasad.cases.choices import OPEN_STATUSES, CaseKind, CaseStatus, Priority
+from rasad.cases.models import Case, Category, Notification
+
+
+def escalate_overdue(now: datetime | None = None) -> list[Case]:
+    """Escalate every overdue case whose next escalation moment has passed, one level each.
+
+    Each case is handled in its own transaction under a row lock, and the condition is checked
+    again under the lock, so two runs at once (or a run every minute) escalate a case once."""
+    moment = now or timezone.now()
+    candidates = list(
+        Case.objects.filter(status__in=OPEN_STATUSES, next_escalation_at__lte=moment)
+        .exclude(status=CaseStatus.WAITING)
+        .values_list("pk", flat=True)
+        .order_by("next_escalation_at", "pk")
+    )
+    escalated = []
+    for pk in candidates:
+        result = do_escalate_case(Case(pk=pk), now=moment)
+        if result is not None:
+            escalated.append(result)
+    return escalated
+
+
+def send_daily_digest(now: datetime | None = None) -> int:
+    """E-mail every person one summary of their notifications not yet digested (idempotent:
+    each notification is digested once). Returns the number of e-mails sent."""
+    moment = now or timezone.now()
+    pending = (
+        Notification.objects.filter(digested_at__isnull=True, created__lte=moment)
+        .select_related("user", "case")
+        .order_by("user_id", "created")
+    )
+    by_user: dict[int, list[Notification]] = defaultdict(list)
+    for notification in pending:
+        by_user[notification.user_id].append(notification)
+    sent = 0
+    for items in by_user.values():
+        user = items[0].user
+        with transaction.atomic():
+            ids = [n.pk for n in items]
+            claimed = Notification.objects.filter(pk__in=ids, digested_at__isnull=True).update(
+                digested_at=moment
+            )
+            if not claimed or not user.email:
+                continue
+            with override(user.language or "fa"):
+                subject = _("Rasad: your daily summary (%(count)s items)") % {"count": len(items)}
+                body = "\n".join(f"- {n.message}" for n in items)
+            transaction.on_commit(_mailer(subject, body, user.email))
+            sent += 1
+    return sent
+
+
+def _mailer(subject: str, body: str, address: str) -> Callable[[], None]:
+    def send() -> None:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=True)
+
+    return send
+
+
+def open_case_for_breach(alert: Any) -> None:
+    """Breach handler for ``rasad.indicators.breaches``: an indicator alert opens a challenge of
+    the alert's organization, linked to the observation that breached (or to the alert when it
+    has no observation). It runs inside the transaction that raised the alert. One case per
+    linked record: a second alert on the same observation does not open another."""
+    from django.contrib.contenttypes.models import ContentType
+
+    organization = getattr(alert, "organization", None)
+    if organization is None:
+        return
+    source = getattr(alert, "observation", None) or alert
+    content_type = ContentType.objects.get_for_model(source)
+    if Case.objects.filter(source_type=content_type, source_id=str(source.pk)).exists():
+        return
+    category = Category.objects.filter(code="indicators").first() or Category.objects.first()
+    if category is None:
+        return
+    level = str(getattr(alert, "severity", None) or getattr(alert, "level", "") or "").lower()
+    priority = Priority.CRITICAL if level == "critical" else Priority.HIGH
+    indicator = getattr(alert, "indicator", None)
+    indicator_name = str(getattr(indicator, "name", None) or indicator or "—")
+    message = getattr(alert, "message", None) or _(
+        "%(indicator)s was %(value)s in period %(period)s, beyond the %(level)s threshold %(threshold)s."
+    ) % {
+        "indicator": indicator_name,
+        "value": getattr(alert, "value", "—"),
+        "period": getattr(alert, "period_key", "—"),
+        "level": level or "—",
+        "threshold": getattr(alert, "threshold", "—"),
+    }
+    do_open_case(
+        CaseValues(
+            kind=CaseKind.CHALLENGE,
+            category=category,
+            title=_("Indicator breach: %(indicator)s") % {"indicator": indicator_name},
+            description=str(message),
+            priority=priority,
+            reporter_organization=organization,
+        ),
+        acting_user=None,
+        source=source,
+    )

@@ -1,0 +1,55 @@
+"""A reporter files a challenge in the browser; a coordinator (analyst of the command centre)
+sees it in the list and on the board."""
+
+from __future__ import annotations
+
+import pytest
+
+from rasad.cases.models import Case
+from rasad.testing.cast import PASSWORD, Cast
+from rasad.web.tests.browser.conftest import screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, live_server, username: str) -> None:
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("[data-testid=login-submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def test_reporter_files_a_challenge_and_the_coordinator_sees_it(page, live_server, cast: Cast):
+    sign_in(page, live_server, "ali")
+    page.goto(f"{live_server.url}/cases/new/")
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    # The risk fields are hidden for a challenge (cases.js), shown for a risk.
+    assert not page.is_visible("select[name=likelihood]")
+    page.select_option("select[name=kind]", "risk")
+    assert page.is_visible("select[name=likelihood]")
+    page.select_option("select[name=kind]", "challenge")
+    page.select_option("select[name=category]", label="تأمین انرژی (برق و گاز)")
+    page.fill("input[name=title]", "قطع مکرر برق پاسگاه در شب")
+    page.fill("textarea[name=description]", "ژنراتور پشتیبان سوخت کافی ندارد.")
+    page.select_option("select[name=priority]", "high")
+    page.select_option("select[name=reporter_organization]", label="پاسگاه مرزی یک")
+    page.click("[data-testid=case-submit]")
+    page.wait_for_selector("[data-testid=timeline]")
+    case = Case.objects.get()
+    assert page.url.endswith(f"/cases/{case.pk}/")
+    assert page.inner_text("[data-testid=case-status]") == "جدید"
+    screenshot(page, "case-filed")
+    page.context.clear_cookies()
+
+    sign_in(page, live_server, "alice")
+    page.goto(f"{live_server.url}/cases/")
+    assert "قطع مکرر برق پاسگاه در شب" in page.inner_text("[data-testid=case-table]")
+    page.goto(f"{live_server.url}/cases/board/")
+    column = page.locator("[data-status=new]")
+    assert "قطع مکرر برق پاسگاه در شب" in column.inner_text()
+    page.goto(f"{live_server.url}/cases/{case.pk}/")
+    page.click("[data-testid=do-triage]")
+    page.wait_for_selector("[data-testid=case-status]")
+    assert page.inner_text("[data-testid=case-status]") == "بررسی‌شده"
+    screenshot(page, "case-triaged")

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from rasad.cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("cases/", views.CaseListView.as_view(), name="case-list"),
+    path("cases/board/", views.CaseBoardView.as_view(), name="case-board"),
+    path("cases/map/", views.CaseMapView.as_view(), name="case-map"),
+    path("cases/map.geojson", views.CaseGeoJsonView.as_view(), name="case-geojson"),
+    path("cases/export.xlsx", views.CaseExportView.as_view(), name="case-export"),
+    path("cases/new/", views.CaseCreateView.as_view(), name="case-create"),
+    path("cases/consolidate/", views.ConsolidateView.as_view(), name="consolidate"),
+    path("cases/dossiers/", views.DossierListView.as_view(), name="dossier-list"),
+    path("cases/dossiers/<int:pk>/", views.DossierDetailView.as_view(), name="dossier-detail"),
+    path("cases/notifications/", views.NotificationListView.as_view(), name="notifications"),
+    path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case-detail"),
+    path(
+        "cases/<int:pk>/attachments/<int:attachment_id>/",
+        views.AttachmentDownloadView.as_view(),
+        name="attachment-download",
+    ),
+]
