@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from rasad.indicators import menu as indicators_menu
+
 
 @dataclass(frozen=True)
 class MenuItem:
@@ -25,8 +27,6 @@ class MenuGroup:
     label: str | Promise
     items: tuple[MenuItem, ...]
 
-
-from rasad.indicators.menu import INDICATORS_MENU  # noqa: E402
 
 MENU: tuple[MenuGroup, ...] = (
     MenuGroup(
@@ -43,7 +43,7 @@ MENU: tuple[MenuGroup, ...] = (
             MenuItem(_("People"), "core:people-list", "bi-people", "core.view_user"),
         ),
     ),
-    INDICATORS_MENU,
+    MenuGroup(indicators_menu.LABEL, tuple(MenuItem(*item) for item in indicators_menu.ITEMS)),
     MenuGroup(
         _("Cases"),
         (

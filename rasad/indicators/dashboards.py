@@ -1,0 +1,205 @@
+"""What the dashboards read, always from the rollup table (never a scan of raw observations),
+and always through the reader's scope.
+
+A subtree's figure is its organization's rollup row, which sums every organization below it, so
+it is shown only to users who see that whole subtree. National and provincial views sum the rows
+of the reader's scope roots (the organizations their subtree grants start at), which are disjoint.
+Derived indicators are computed from the summed inputs (a ratio of sums, not a mean of ratios).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q, Sum
+
+from rasad.core.jalali import JalaliPeriod
+from rasad.core.models import Organization
+from rasad.core.scope import organization_scope
+from rasad.indicators.catalogue import Catalogue
+from rasad.indicators.choices import ObservationStatus
+from rasad.indicators.models import Alert, Assignment, Indicator, Observation, Rollup, Target
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from rasad.core.models import User
+
+
+def sees_subtree(user: User | AnonymousUser, organization: Organization) -> bool:
+    scope = organization_scope(user, Rollup, "view") if user.is_authenticated else None
+    if scope is None or scope.is_nothing:
+        return False
+    if scope.is_everything:
+        return True
+    return any(subtree and organization.path.startswith(path) for path, subtree in scope.rules)
+
+
+def scope_roots(user: User | AnonymousUser) -> list[int]:
+    """The organizations whose subtrees make up the reader's whole (subtree) scope, disjoint."""
+    scope = organization_scope(user, Rollup, "view")
+    if scope.is_everything:
+        return list(Organization.objects.filter(depth=0).values_list("pk", flat=True))
+    paths = [path for path, subtree in scope.rules if subtree]
+    return list(Organization.objects.filter(path__in=paths).values_list("pk", flat=True))
+
+
+def _inputs(catalogue: Catalogue, code: str) -> list[int]:
+    return [catalogue.indicators[c].pk for c in catalogue.inputs_of(code) if c in catalogue.indicators]
+
+
+@dataclass
+class Series:
+    indicator: Indicator
+    periods: list[JalaliPeriod]
+    values: list[float | None]
+    target: Target | None
+
+    def to_dict(self, *, persian_digits: bool = True) -> dict[str, Any]:
+        return {
+            "code": self.indicator.code,
+            "name": self.indicator.name,
+            "unit": self.indicator.unit.code,
+            "labels": [p.label(persian_digits=persian_digits) for p in self.periods],
+            "keys": [p.key for p in self.periods],
+            "values": [None if v is None else round(v, 4) for v in self.values],
+            "target": self.target.target if self.target else None,
+            "warning": self.target.warning_threshold if self.target else None,
+            "critical": self.target.critical_threshold if self.target else None,
+        }
+
+
+def organization_series(
+    organization: Organization,
+    code: str,
+    periods: list[JalaliPeriod],
+    *,
+    catalogue: Catalogue,
+    approved_only: bool = False,
+) -> Series:
+    """One indicator's values per period for an organization's subtree (from its rollup rows)."""
+    indicator = catalogue.indicators[code]
+    field = "approved_total" if approved_only else "total"
+    rows = (
+        Rollup.objects.filter(
+            organization=organization,
+            indicator_id__in=_inputs(catalogue, code),
+            period_key__in=[p.key for p in periods],
+        )
+        .values("indicator__code", "period_key")
+        .annotate(total=Sum(field), n=Sum("approved_count" if approved_only else "value_count"))
+    )
+    by_period: dict[str, dict[str, float]] = defaultdict(dict)
+    for row in rows:
+        if row["n"]:
+            by_period[row["period_key"]][row["indicator__code"]] = row["total"]
+    values = [catalogue.value(code, by_period.get(p.key, {}), p.start) for p in periods]
+    years = {p.year for p in periods}
+    target = (
+        Target.objects.filter(organization=organization, indicator=indicator, year__in=years)
+        .order_by("-year")
+        .first()
+    )
+    return Series(indicator, periods, values, target)
+
+
+def last_months(count: int, *, until: JalaliPeriod | None = None) -> list[JalaliPeriod]:
+    from rasad.core.jalali import today_in_tehran
+
+    end = until or JalaliPeriod.containing(today_in_tehran(), "month").previous()
+    periods = [end]
+    while len(periods) < count:
+        periods.append(periods[-1].previous())
+    return list(reversed(periods))
+
+
+def year_months(year: int) -> list[JalaliPeriod]:
+    return [JalaliPeriod("month", year, m) for m in range(1, 13)]
+
+
+def province_values(
+    user: User | AnonymousUser, code: str, year: int, *, catalogue: Catalogue
+) -> dict[str, float]:
+    """{province code: value} of an indicator over a Jalali year, across the reader's scope."""
+    roots = scope_roots(user)
+    if not roots:
+        return {}
+    rows = (
+        Rollup.objects.filter(organization_id__in=roots, indicator_id__in=_inputs(catalogue, code), year=year)
+        .exclude(province="")
+        .values("province", "indicator__code")
+        .annotate(total=Sum("total"), n=Sum("value_count"))
+    )
+    by_province: dict[str, dict[str, float]] = defaultdict(dict)
+    for row in rows:
+        if row["n"]:
+            by_province[row["province"]][row["indicator__code"]] = row["total"]
+    start = JalaliPeriod("year", year).start
+    result = {}
+    for province, inputs in by_province.items():
+        value = catalogue.value(code, inputs, start)
+        if value is not None:
+            result[province] = round(value, 4)
+    return result
+
+
+@dataclass
+class Completeness:
+    organization: Organization
+    period: JalaliPeriod
+    expected: int
+    reported: int
+    submitted: int
+    approved: int
+
+    @property
+    def rate(self) -> float:
+        return self.reported / self.expected if self.expected else 1.0
+
+    @property
+    def submitted_rate(self) -> float:
+        return (self.submitted + self.approved) / self.expected if self.expected else 1.0
+
+
+def completeness(organizations: list[Organization], period: JalaliPeriod) -> list[Completeness]:
+    """Per organization: how many assigned indicators of this period's kind were reported,
+    submitted and approved. Three queries whatever the number of organizations."""
+    if not organizations:
+        return []
+    ancestor_ids = {a for o in organizations for a in o.ancestor_ids()}
+    assignments = list(
+        Assignment.objects.filter(
+            Q(organization__in=organizations) | Q(organization_id__in=ancestor_ids, include_descendants=True),
+            indicator__periodicity=period.kind,
+        ).values_list("organization_id", "indicator_id", "include_descendants")
+    )
+    counts: dict[tuple[int, str], int] = defaultdict(int)
+    for org_id, status in Observation.objects.filter(
+        organization__in=organizations, period_key=period.key
+    ).values_list("organization_id", "status"):
+        counts[(org_id, status)] += 1
+    result = []
+    for org in organizations:
+        reach = {org.pk} | set(org.ancestor_ids())
+        expected = {
+            ind for org_id, ind, subtree in assignments if org_id == org.pk or (org_id in reach and subtree)
+        }
+        drafts = counts[(org.pk, ObservationStatus.DRAFT)]
+        submitted = counts[(org.pk, ObservationStatus.SUBMITTED)]
+        approved = counts[(org.pk, ObservationStatus.APPROVED)]
+        if expected:
+            result.append(
+                Completeness(org, period, len(expected), drafts + submitted + approved, submitted, approved)
+            )
+    return result
+
+
+def open_alerts(user: User | AnonymousUser, limit: int = 20) -> list[Alert]:
+    return list(
+        Alert.objects.visible_to(user)
+        .filter(is_open=True)
+        .select_related("organization", "indicator", "indicator__unit")
+        .order_by("-created")[:limit]
+    )

@@ -1,0 +1,227 @@
+"""Reading reported values from CSV, Excel or JSON rows into ``ObservationInput``s.
+
+Every row is checked field by field; each problem becomes a ``RowError`` naming the row, the
+column and the cause, in the reader's language. Codes are looked up only among what the user
+may see, so an organization out of scope reads exactly like an unknown one. Nothing is written
+here: ``do_import`` hands the rows to ``do_record_observations``, all or (on request) only the
+valid ones.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from rasad.core.jalali import JalaliPeriod
+from rasad.core.models import Organization, User
+from rasad.core.persian import TextParseError, parse_number
+from rasad.indicators.actions import (
+    BatchResult,
+    ObservationInput,
+    RowError,
+    check_record_observations,
+    do_record_observations,
+)
+from rasad.indicators.models import Indicator, Unit
+
+COLUMNS = ("organization", "indicator", "period", "value", "unit", "comment")
+REQUIRED = ("organization", "indicator", "period", "value")
+MAX_ROWS = 100_000
+
+
+@dataclass
+class ImportOutcome:
+    valid: list[ObservationInput] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    total: int = 0
+    applied: BatchResult | None = None
+
+    @property
+    def error_rows(self) -> int:
+        return len({e.row for e in self.errors})
+
+
+def read_table(name: str, content: bytes) -> list[dict[str, Any]]:
+    """Rows of a .xlsx or .csv file as dicts keyed by the header; raises ValidationError."""
+    lower = name.lower()
+    if lower.endswith(".xlsx"):
+        import openpyxl
+
+        try:
+            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception:
+            raise ValidationError({"file": [_("The file is not a readable Excel workbook.")]}) from None
+        sheet = workbook.worksheets[0]
+        rows = list(sheet.iter_rows(values_only=True))
+    elif lower.endswith(".csv"):
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError({"file": [_("The CSV file must be UTF-8.")]}) from None
+        rows = [tuple(r) for r in csv.reader(io.StringIO(text))]
+    else:
+        raise ValidationError({"file": [_("Upload an .xlsx or .csv file.")]})
+    if not rows:
+        raise ValidationError({"file": [_("The file is empty.")]})
+    header = [str(h or "").strip().lower() for h in rows[0]]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ValidationError(
+            {"file": [_("The header lacks the columns: %(columns)s.") % {"columns": ", ".join(missing)}]}
+        )
+    if len(rows) - 1 > MAX_ROWS:
+        raise ValidationError({"file": [_("At most %(count)s rows per file.") % {"count": MAX_ROWS}]})
+    result: list[dict[str, Any]] = []
+    for values in rows[1:]:
+        if all(v is None or str(v).strip() == "" for v in values):
+            result.append({})
+            continue
+        result.append({header[i]: values[i] for i in range(min(len(header), len(values))) if header[i]})
+    return result
+
+
+class Resolver:
+    """Looks codes up once per batch, among the objects the user may see."""
+
+    def __init__(self, user: User | None, rows: Sequence[Mapping[str, Any]]) -> None:
+        org_codes = {str(r.get("organization") or "").strip() for r in rows}
+        indicator_codes = {str(r.get("indicator") or "").strip() for r in rows}
+        organizations = Organization.objects.all() if user is None else Organization.objects.visible_to(user)
+        self.organizations = {o.code: o for o in organizations.filter(code__in=org_codes)}
+        self.indicators = {
+            i.code: i for i in Indicator.objects.filter(code__in=indicator_codes).select_related("unit")
+        }
+        self.units = {u.code.lower(): u for u in Unit.objects.all()}
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def parse_rows(
+    rows: Sequence[Mapping[str, Any]], *, user: User | None, first_row: int = 2
+) -> tuple[list[ObservationInput], list[RowError]]:
+    """Parse raw rows; ``first_row`` is the number of the first data row (2 below a header;
+    0 for a JSON list)."""
+    resolver = Resolver(user, rows)
+    parsed: list[ObservationInput] = []
+    errors: list[RowError] = []
+    for offset, raw in enumerate(rows):
+        number = first_row + offset
+        if not raw:
+            continue
+        row_errors: list[RowError] = []
+        organization = resolver.organizations.get(_text(raw.get("organization")))
+        if organization is None:
+            row_errors.append(
+                RowError(
+                    number,
+                    "organization",
+                    _("Unknown organization “%(code)s”, or you may not report for it.")
+                    % {"code": _text(raw.get("organization"))},
+                )
+            )
+        indicator = resolver.indicators.get(_text(raw.get("indicator")))
+        if indicator is None:
+            row_errors.append(
+                RowError(
+                    number,
+                    "indicator",
+                    _("Unknown indicator “%(code)s”.") % {"code": _text(raw.get("indicator"))},
+                )
+            )
+        period: JalaliPeriod | None = None
+        try:
+            period = JalaliPeriod.parse(_text(raw.get("period")))
+        except TextParseError as error:
+            row_errors.append(RowError(number, "period", str(error)))
+        value: float | None = None
+        raw_value = raw.get("value")
+        if isinstance(raw_value, bool):
+            raw_value = None
+        if isinstance(raw_value, int | float | Decimal):
+            value = float(raw_value)
+        else:
+            try:
+                value = float(parse_number(_text(raw_value)))
+            except TextParseError as error:
+                row_errors.append(
+                    RowError(
+                        number,
+                        "value",
+                        _("“%(text)s” is not a number: %(cause)s")
+                        % {"text": _text(raw_value), "cause": error},
+                    )
+                )
+        unit_code = _text(raw.get("unit"))
+        if indicator is not None and value is not None and unit_code:
+            unit = resolver.units.get(unit_code.lower())
+            if unit is None:
+                row_errors.append(
+                    RowError(number, "unit", _("Unknown unit “%(unit)s”.") % {"unit": unit_code})
+                )
+            elif unit.dimension != indicator.unit.dimension:
+                row_errors.append(
+                    RowError(
+                        number,
+                        "unit",
+                        _("“%(indicator)s” is measured in %(expected)s; %(unit)s cannot be converted to it.")
+                        % {"indicator": indicator.code, "expected": indicator.unit.code, "unit": unit.code},
+                    )
+                )
+            else:
+                value = unit.convert_to(value, indicator.unit)
+        if row_errors:
+            errors.extend(row_errors)
+            continue
+        assert organization is not None and indicator is not None and period is not None and value is not None
+        parsed.append(
+            ObservationInput(
+                organization=organization,
+                indicator=indicator,
+                period=period,
+                value=value,
+                comment=_text(raw.get("comment")),
+                row=number,
+            )
+        )
+    errors.extend(check_record_observations(parsed, acting_user=user))
+    return parsed, sorted(
+        errors, key=lambda e: (e.row, COLUMNS.index(e.column) if e.column in COLUMNS else 9)
+    )
+
+
+def do_import(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    acting_user: User | None,
+    apply_valid_rows: bool = False,
+    submit: bool = False,
+    source: str = "import",
+    first_row: int = 2,
+) -> ImportOutcome:
+    """Parse and, if every row is valid (or ``apply_valid_rows``), record the batch."""
+    parsed, errors = parse_rows(rows, user=acting_user, first_row=first_row)
+    bad_rows = {e.row for e in errors}
+    outcome = ImportOutcome(
+        valid=[r for r in parsed if r.row not in bad_rows],
+        errors=errors,
+        total=sum(1 for r in rows if r),
+    )
+    if errors and not apply_valid_rows:
+        return outcome
+    outcome.applied = do_record_observations(
+        outcome.valid, acting_user=acting_user, source=source, submit=submit
+    )
+    return outcome
+
+
+def template_rows(indicators: Iterable[Indicator], organization_code: str, period: str) -> list[list[str]]:
+    return [[organization_code, i.code, period, "", i.unit.code, ""] for i in indicators]

@@ -1,0 +1,357 @@
+"""What the indicators world is: a catalogue of KPIs, who reports which, what they reported,
+what they aim for, what went wrong, energy baselines and peer scorecards."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rasad.core.models import OrganizationOwnedModel, TimestampedModel
+from rasad.core.querysets import OrganizationScopedQuerySet
+from rasad.indicators.choices import (
+    AlertLevel,
+    Category,
+    CriterionKind,
+    Dimension,
+    Direction,
+    ObservationSource,
+    ObservationStatus,
+    Periodicity,
+    RuleOperator,
+    Severity,
+)
+from rasad.indicators.querysets import (
+    AssignmentQuerySet,
+    CatalogueQuerySet,
+    IndicatorQuerySet,
+    ObservationQuerySet,
+)
+
+
+class Unit(TimestampedModel):
+    """A unit of measurement (MWh, GJ, t, m³ …). Units of one dimension convert into each other
+    through ``factor``: the size of one unit in the dimension's base unit (GJ for energy)."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    dimension = models.CharField(_("dimension"), max_length=20, choices=Dimension.choices)
+    factor = models.FloatField(_("size in the base unit"), default=1.0)
+
+    objects = CatalogueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["dimension", "code"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    def __str__(self) -> str:
+        return self.code
+
+    def convert_to(self, value: float, other: Unit) -> float:
+        return value * self.factor / other.factor
+
+
+class Indicator(TimestampedModel):
+    """A key performance indicator of the national catalogue.
+
+    An input indicator is reported by organizations. A derived indicator has a ``formula`` over
+    other indicators' codes (``ENERGY_TOTAL / ORE_MILLED``; ``ef(CODE)`` is an emission factor)
+    and is always computed, never typed in.
+    """
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    periodicity = models.CharField(
+        _("periodicity"), max_length=10, choices=Periodicity.choices, default=Periodicity.MONTH
+    )
+    direction = models.CharField(_("direction"), max_length=20, choices=Direction.choices)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    formula = models.CharField(_("formula"), max_length=500, blank=True)
+    depends_on = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="used_by", verbose_name=_("depends on")
+    )
+    minimum = models.FloatField(_("minimum"), null=True, blank=True)
+    maximum = models.FloatField(_("maximum"), null=True, blank=True)
+    is_additive = models.BooleanField(
+        _("additive"), default=True, help_text=_("Whether values of several organizations may be summed.")
+    )
+    description = models.TextField(_("description"), blank=True)
+    search_text = models.TextField(editable=False, default="")
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["category", "code"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_derived(self) -> bool:
+        return bool(self.formula)
+
+
+class IndicatorRule(TimestampedModel):
+    """A consistency rule between two indicators of one organization and period:
+    ``left <operator> factor × right`` (self-generated electricity ≤ total electricity)."""
+
+    left = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="rules_left")
+    operator = models.CharField(max_length=2, choices=RuleOperator.choices)
+    right = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="rules_right")
+    factor = models.FloatField(default=1.0)
+    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.ERROR)
+
+    objects = CatalogueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("indicator rule")
+        verbose_name_plural = _("indicator rules")
+
+    def __str__(self) -> str:
+        return f"{self.left.code} {self.operator} {self.factor}×{self.right.code}"
+
+
+class EmissionFactor(TimestampedModel):
+    """One version of an emission factor (t CO2e per unit of activity), with its provenance.
+
+    Formulas name a factor by ``code``; the version valid at a period's start is used."""
+
+    code = models.CharField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    value = models.FloatField(_("value"))
+    unit = models.CharField(_("unit"), max_length=40)
+    source = models.CharField(_("source"), max_length=300)
+    version = models.CharField(_("version"), max_length=40)
+    valid_from = models.DateField(_("valid from"))
+
+    objects = CatalogueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code", "-valid_from"]
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="emission_factor_version")]
+        verbose_name = _("emission factor")
+        verbose_name_plural = _("emission factors")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.version}"
+
+
+class Assignment(OrganizationOwnedModel):
+    """An organization (optionally with its whole subtree) must report an indicator."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="assignments")
+    include_descendants = models.BooleanField(_("include sub-organizations"), default=False)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "indicator"], name="assignment_unique")
+        ]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} @ {self.organization_id}"
+
+
+class Observation(OrganizationOwnedModel):
+    """One reported value: an organization's figure for an input indicator in a Jalali period,
+    in the indicator's unit. Draft → submitted → approved; approval by the parent locks it."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="observations")
+    period_key = models.CharField(_("period"), max_length=8)
+    period_start = models.DateField(_("period start"))
+    year = models.PositiveSmallIntegerField(_("Jalali year"))
+    value = models.FloatField(_("value"))
+    comment = models.TextField(_("comment"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ObservationStatus.choices, default=ObservationStatus.DRAFT
+    )
+    source = models.CharField(_("source"), max_length=10, choices=ObservationSource.choices)
+    # Validation findings: [{"code", "severity", "params"}], rendered by rasad.indicators.validation.
+    findings = models.JSONField(default=list, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ObservationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organization_id", "indicator_id", "period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "indicator", "period_key"], name="observation_unique_period"
+            )
+        ]
+        indexes = [models.Index(fields=["organization", "period_key"])]
+        permissions = [
+            ("submit_observation", _("Can submit observations")),
+            ("approve_observation", _("Can approve observations of sub-organizations")),
+            ("reopen_observation", _("Can reopen approved observations")),
+        ]
+        verbose_name = _("observation")
+        verbose_name_plural = _("observations")
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period_key}"
+
+
+class Rollup(models.Model):
+    """Running sums of observations per indicator, period, organization-ancestor and province.
+
+    Every observation adds to one row for each of its organization's ancestors (and itself), in
+    the transaction that writes it, so dashboards read current figures without scanning raw
+    data. ``rasad.indicators.rollups.rebuild`` recomputes them for a consistency check."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey("core.Organization", on_delete=models.CASCADE, related_name="+")
+    province = models.CharField(max_length=4, default="")
+    period_key = models.CharField(max_length=8)
+    year = models.PositiveSmallIntegerField()
+    total = models.FloatField(default=0.0)
+    value_count = models.IntegerField(default=0)
+    approved_total = models.FloatField(default=0.0)
+    approved_count = models.IntegerField(default=0)
+
+    objects = OrganizationScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "organization", "province", "period_key"], name="rollup_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["indicator", "year"])]
+        verbose_name = _("rollup")
+        verbose_name_plural = _("rollups")
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}/{self.organization_id}/{self.province}/{self.period_key}"
+
+
+class Target(OrganizationOwnedModel):
+    """What an organization aims for on an indicator in a Jalali year, with the thresholds whose
+    crossing raises a warning or a critical alert (above them when lower is better, below them
+    when higher is better), applied to each period's value."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets")
+    year = models.PositiveSmallIntegerField(_("Jalali year"))
+    target = models.FloatField(_("target"))
+    warning_threshold = models.FloatField(_("warning threshold"))
+    critical_threshold = models.FloatField(_("critical threshold"))
+
+    objects = OrganizationScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "indicator", "year"], name="target_unique")
+        ]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.year}"
+
+
+class Alert(OrganizationOwnedModel):
+    """A threshold breach: a period's value crossed a target's warning or critical threshold."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="alerts")
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="alerts")
+    observation = models.ForeignKey(
+        Observation, null=True, blank=True, on_delete=models.SET_NULL, related_name="alerts"
+    )
+    period_key = models.CharField(_("period"), max_length=8)
+    level = models.CharField(_("level"), max_length=10, choices=AlertLevel.choices)
+    value = models.FloatField(_("value"))
+    threshold = models.FloatField(_("threshold"))
+    is_open = models.BooleanField(_("open"), default=True)
+
+    objects = OrganizationScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "indicator", "period_key", "level"], name="alert_unique"
+            )
+        ]
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period_key} {self.level}"
+
+
+class Baseline(OrganizationOwnedModel):
+    """An ISO 50006 energy baseline of one organization: energy regressed on driver indicators
+    over a baseline period of months, judged against a reporting period."""
+
+    name = models.CharField(_("name"), max_length=200)
+    energy_indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="+", verbose_name=_("energy indicator")
+    )
+    drivers = models.ManyToManyField(Indicator, related_name="+", verbose_name=_("relevant variables"))
+    baseline_start = models.CharField(_("baseline from"), max_length=8)
+    baseline_end = models.CharField(_("baseline to"), max_length=8)
+    reporting_start = models.CharField(_("reporting from"), max_length=8)
+    reporting_end = models.CharField(_("reporting to"), max_length=8)
+
+    objects = OrganizationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("energy baseline")
+        verbose_name_plural = _("energy baselines")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Scorecard(OrganizationOwnedModel):
+    """A composite peer ranking run by a coordinating organization over the members of its
+    subtree: peer groups by sector tag, weighted criteria stored as data."""
+
+    name = models.CharField(_("name"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("Jalali year"))
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"))
+    peer_tags = models.JSONField(_("peer groups (sector tags)"), default=list)
+    entity_kind = models.CharField(_("kind of ranked organizations"), max_length=32, default="site")
+    minimum_peers = models.PositiveSmallIntegerField(_("minimum peers"), default=8)
+
+    objects = OrganizationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("scorecard")
+        verbose_name_plural = _("scorecards")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScorecardCriterion(models.Model):
+    """One weighted column of a scorecard."""
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="criteria")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=CriterionKind.choices)
+    weight = models.FloatField()
+
+    class Meta:
+        ordering = ["scorecard", "pk"]
+        verbose_name = _("scorecard criterion")
+        verbose_name_plural = _("scorecard criteria")
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.kind} {self.weight}"

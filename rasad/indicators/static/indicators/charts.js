@@ -1,0 +1,42 @@
+// Indicator charts (ECharts). No inline scripts: every chart is an element with data attributes.
+//   [data-kpi-chart] data-url → {labels, values, target, warning, critical, name, unit}
+//   [data-cusum]     data-labels / data-values ("|"-separated), data-name
+(function () {
+  "use strict";
+  var rtl = document.documentElement.dir === "rtl";
+  var font = "Vazirmatn, sans-serif";
+  function line(value, label, colour) {
+    return { yAxis: value, name: label, lineStyle: { color: colour, type: "dashed" },
+             label: { formatter: label, color: colour, fontFamily: font } };
+  }
+  function draw(el, labels, series, marks) {
+    var chart = echarts.init(el, null, { renderer: "svg" });
+    chart.setOption({
+      textStyle: { fontFamily: font },
+      grid: { left: 56, right: 24, top: 24, bottom: 40 },
+      tooltip: { trigger: "axis" },
+      xAxis: { type: "category", data: labels, inverse: rtl, axisLabel: { rotate: 30 } },
+      yAxis: { type: "value", position: rtl ? "right" : "left", scale: true },
+      series: [{ type: "line", name: series.name, data: series.values, connectNulls: false, smooth: false,
+                 markLine: marks.length ? { symbol: "none", data: marks } : undefined }]
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+    el.dataset.ready = "1";
+    return chart;
+  }
+  document.querySelectorAll("[data-kpi-chart]").forEach(function (el) {
+    fetch(el.dataset.url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (d) {
+      var marks = [];
+      if (d.target !== null) { marks.push(line(d.target, el.dataset.targetLabel || "target", "#198754")); }
+      if (d.warning !== null) { marks.push(line(d.warning, el.dataset.warningLabel || "warning", "#fd7e14")); }
+      if (d.critical !== null) { marks.push(line(d.critical, el.dataset.criticalLabel || "critical", "#dc3545")); }
+      draw(el, d.labels, { name: d.name + " (" + d.unit + ")", values: d.values }, marks);
+      el.dataset.points = String(d.values.filter(function (v) { return v !== null; }).length);
+    });
+  });
+  document.querySelectorAll("[data-cusum]").forEach(function (el) {
+    var labels = el.dataset.labels ? el.dataset.labels.split("|") : [];
+    var values = el.dataset.values ? el.dataset.values.split("|").map(Number) : [];
+    draw(el, labels, { name: el.dataset.name, values: values }, [line(0, "0", "#6c757d")]);
+  });
+})();

@@ -1,0 +1,1 @@
+from rasad.web.tests.browser.conftest import browser, page  # noqa: F401

@@ -1,0 +1,144 @@
+"""The pages: data entry, import with its error report, dashboards and their JSON feeds."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import openpyxl
+from django.test import Client
+
+from rasad.indicators.actions import do_approve_period, do_submit_period
+from rasad.indicators.models import Observation
+from rasad.indicators.testing import make_baseline, make_scorecard, record
+from rasad.testing.cast import Cast
+
+
+def client(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def test_entry_form_shows_only_assigned_indicators(assigned: Cast):
+    html = (
+        client(assigned.ali).get(f"/indicators/report/{assigned.isfahan_post.pk}/1402-01/").content.decode()
+    )
+    assert 'data-testid="value-ELEC_CONS"' in html
+    assert 'data-testid="value-SPILLS"' not in html
+
+
+def test_entry_form_saves_and_submits(assigned: Cast):
+    response = client(assigned.ali).post(
+        f"/indicators/report/{assigned.isfahan_post.pk}/1402-01/",
+        {"value_ELEC_CONS": "۱۲۰٫۵", "value_ORE_MILLED": "40", "submit": "1"},
+    )
+    assert response.status_code == 302
+    assert sorted(Observation.objects.values_list("indicator__code", "value", "status")) == [
+        ("ELEC_CONS", 120.5, "submitted"),
+        ("ORE_MILLED", 40.0, "submitted"),
+    ]
+
+
+def test_entry_form_out_of_scope_is_404(assigned: Cast):
+    assert (
+        client(assigned.ali).get(f"/indicators/report/{assigned.kerman_post.pk}/1402-01/").status_code == 404
+    )
+
+
+def test_import_page_reports_row_errors(assigned: Cast):
+    workbook = openpyxl.Workbook()
+    sheet: Any = workbook.active
+    sheet.append(["organization", "indicator", "period", "value"])
+    sheet.append(["ISF-P1", "ELEC_CONS", "1402-01", "abc"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    buffer.name = "data.xlsx"
+    html = client(assigned.ali).post("/indicators/import/", {"file": buffer}).content.decode()
+    assert 'data-testid="import-errors"' in html
+    assert not Observation.objects.exists()
+
+
+def test_import_template_downloads(assigned: Cast):
+    response = client(assigned.ali).get("/indicators/import/template.xlsx")
+    assert response.status_code == 200
+    sheet: Any = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert [c.value for c in sheet[1]] == ["organization", "indicator", "period", "value", "unit", "comment"]
+
+
+def test_excel_export_has_jalali_and_iso_dates(assigned: Cast):
+    record(assigned.isfahan_post, "ELEC_CONS", "1402-01", 100.0, user=assigned.ali)
+    response = client(assigned.alice).get("/indicators/observations/", {"export": "xlsx"})
+    sheet: Any = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    row = [c.value for c in sheet[2]]
+    assert row[5] == "1402/01/01" and row[6] == "2023-03-21" and row[7] == 100.0
+
+
+def test_series_feed_and_choropleth_move_at_once(assigned: Cast):
+    c = client(assigned.alice)
+    url = f"/indicators/organizations/{assigned.isfahan.pk}/series.json"
+    before = c.get(url, {"indicator": "ELEC_CONS", "months": "120"}).json()
+    assert set(before["values"]) == {None}
+    record(assigned.isfahan_post, "ELEC_CONS", "1402-01", 100.0, user=assigned.ali)
+    record(assigned.isfahan_post, "ORE_MILLED", "1402-01", 50.0, user=assigned.ali)
+    after = c.get(url, {"indicator": "ELEC_CONS", "months": "120"}).json()
+    assert 100.0 in after["values"]
+    intensity = c.get(url, {"indicator": "ELEC_INTENSITY", "months": "120"}).json()
+    assert 2.0 in intensity["values"]
+    choropleth = c.get("/indicators/choropleth.json", {"indicator": "ELEC_CONS", "year": "1402"}).json()
+    assert choropleth["values"] == {"10": 100.0}
+    # Bob sees only Kerman: nothing of Isfahan, not even in the provincial totals.
+    assert (
+        client(assigned.bob)
+        .get("/indicators/choropleth.json", {"indicator": "ELEC_CONS", "year": "1402"})
+        .json()["values"]
+        == {}
+    )
+
+
+def test_dashboard_feed_query_count(assigned: Cast, django_assert_max_num_queries):
+    for month in range(1, 13):
+        record(assigned.isfahan_post, "ELEC_CONS", f"1402-{month:02d}", 100.0 + month, user=assigned.ali)
+    c = client(assigned.alice)
+    url = f"/indicators/organizations/{assigned.isfahan.pk}/series.json"
+    c.get(url, {"indicator": "ENERGY_INTENSITY"})
+    with django_assert_max_num_queries(14):
+        c.get(url, {"indicator": "ENERGY_INTENSITY", "months": "120"})
+    with django_assert_max_num_queries(14):
+        c.get("/indicators/choropleth.json", {"indicator": "ENERGY_INTENSITY", "year": "1402"})
+
+
+def test_pages_render(assigned: Cast):
+    record(assigned.isfahan_post, "ELEC_CONS", "1402-01", 100.0, user=assigned.ali)
+    baseline = make_baseline(assigned, assigned.isfahan_post)
+    scorecard = make_scorecard(assigned, assigned.isfahan)
+    c = client(assigned.alice)
+    for url in [
+        "/indicators/",
+        f"/indicators/organizations/{assigned.isfahan_post.pk}/",
+        "/indicators/report/",
+        "/indicators/import/",
+        "/indicators/observations/",
+        "/indicators/catalogue/",
+        "/indicators/baselines/",
+        f"/indicators/baselines/{baseline.pk}/",
+        "/indicators/scorecards/",
+        f"/indicators/scorecards/{scorecard.pk}/",
+    ]:
+        response = c.get(url)
+        assert response.status_code == 200, url
+    assert (
+        'data-testid="baseline-not-valid"' in c.get(f"/indicators/baselines/{baseline.pk}/").content.decode()
+    )
+
+
+def test_approve_and_reopen_buttons(assigned: Cast):
+    record(assigned.isfahan_post, "ELEC_CONS", "1402-01", 100.0, user=assigned.ali)
+    do_submit_period(assigned.isfahan_post, "1402-01", acting_user=assigned.ali)
+    url = f"/indicators/report/{assigned.isfahan_post.pk}/1402-01/"
+    assert 'data-testid="approve"' in client(assigned.alice).get(url).content.decode()
+    assert 'data-testid="approve"' not in client(assigned.ali).get(url).content.decode()
+    client(assigned.alice).post(url + "approve/")
+    assert Observation.objects.get().status == "approved"
+    do_approve_period  # noqa: B018 - imported for readers: the page calls it

@@ -1,0 +1,551 @@
+"""Server-rendered pages of the indicators app: dashboards, data entry, import, the table with
+its Excel export, baselines and scorecards. Charts read JSON feeds (no inline scripts)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from rasad.core.access import access_object, access_organization_by_id, can
+from rasad.core.jalali import JalaliPeriod, format_date, today_in_tehran
+from rasad.core.models import Organization, Province, User
+from rasad.core.persian import TextParseError, format_number
+from rasad.core.scope import organization_scope
+from rasad.indicators import dashboards, energy, scoring, validation
+from rasad.indicators.actions import (
+    ObservationInput,
+    assigned_indicators,
+    do_approve_period,
+    do_record_observations,
+    do_reopen_period,
+    do_submit_period,
+    may_approve,
+)
+from rasad.indicators.catalogue import Catalogue
+from rasad.indicators.choices import ObservationSource, ObservationStatus
+from rasad.indicators.filtersets import ObservationFilterSet
+from rasad.indicators.forms import EntryForm, ImportForm, ReportStartForm
+from rasad.indicators.importer import COLUMNS, do_import, read_table
+from rasad.indicators.models import Baseline, Indicator, Observation, Scorecard
+from rasad.web import display
+from rasad.web.views import RasadView
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _period(text: str) -> JalaliPeriod:
+    try:
+        return JalaliPeriod.parse(text)
+    except TextParseError:
+        raise Http404 from None
+
+
+def _default_year() -> int:
+    return JalaliPeriod.containing(today_in_tehran(), "month").previous().year
+
+
+def _charted(organization: Organization, catalogue: Catalogue) -> list[Indicator]:
+    """Assigned monthly inputs plus every derived indicator whose inputs are all assigned."""
+    inputs = [i for i in assigned_indicators(organization) if i.periodicity == "month"]
+    codes = {i.code for i in inputs}
+    derived = [
+        i
+        for i in catalogue.indicators.values()
+        if i.formula and i.periodicity == "month" and catalogue.inputs_of(i.code) <= codes
+    ]
+    return sorted(derived, key=lambda i: (i.category, i.code)) + inputs
+
+
+class DashboardView(RasadView):
+    """National and provincial view: a choropleth by province of one indicator over a year."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        user = _user(request)
+        catalogue = Catalogue.load()
+        code = request.GET.get("indicator") or "ENERGY_TOTAL"
+        if code not in catalogue.indicators:
+            code = "ENERGY_TOTAL"
+        year = int(request.GET.get("year") or _default_year())
+        values = dashboards.province_values(user, code, year, catalogue=catalogue)
+        provinces = {p.code: p for p in Province.objects.filter(code__in=values)}
+        rows = sorted(
+            ((provinces[c], v) for c, v in values.items() if c in provinces), key=lambda item: -item[1]
+        )
+        organizations = list(
+            Organization.objects.visible_to(user).filter(kind__in=["company", "site"]).order_by("path")[:200]
+        )
+        return render(
+            request,
+            "indicators/dashboard.html",
+            {
+                "indicator": catalogue.indicators[code],
+                "indicators": sorted(catalogue.indicators.values(), key=lambda i: (i.category, i.code)),
+                "year": year,
+                "years": list(range(_default_year(), _default_year() - 6, -1)),
+                "rows": rows,
+                "alerts": dashboards.open_alerts(user),
+                "organizations": organizations,
+                "choropleth_url": reverse("indicators:choropleth") + f"?indicator={code}&year={year}",
+            },
+        )
+
+
+class ChoroplethView(RasadView):
+    def get(self, request: HttpRequest) -> JsonResponse:
+        catalogue = Catalogue.load()
+        code = request.GET.get("indicator") or "ENERGY_TOTAL"
+        if code not in catalogue.indicators:
+            raise Http404
+        try:
+            year = int(request.GET.get("year") or _default_year())
+        except ValueError:
+            raise Http404 from None
+        indicator = catalogue.indicators[code]
+        values = dashboards.province_values(_user(request), code, year, catalogue=catalogue)
+        return JsonResponse({"values": values, "label": f"{indicator.name} ({indicator.unit.code})"})
+
+
+class OrganizationKpiView(RasadView):
+    """One organization's KPIs: trend charts with target lines, completeness and alerts."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        user = _user(request)
+        organization = access_organization_by_id(user, pk)
+        catalogue = Catalogue.load()
+        months = dashboards.last_months(12)
+        return render(
+            request,
+            "indicators/organization.html",
+            {
+                "organization": organization,
+                "indicators": _charted(organization, catalogue)
+                if dashboards.sees_subtree(user, organization)
+                else [],
+                "sees_subtree": dashboards.sees_subtree(user, organization),
+                "completeness": [
+                    row for p in reversed(months) for row in dashboards.completeness([organization], p)
+                ],
+                "alerts": list(organization_alerts(user, organization)),
+                "baselines": Baseline.objects.visible_to(user).filter(organization=organization),
+                "current_period": months[-1].key,
+            },
+        )
+
+
+def organization_alerts(user: User, organization: Organization) -> Any:
+    from rasad.indicators.models import Alert
+
+    return (
+        Alert.objects.visible_to(user)
+        .filter(organization__path__startswith=organization.path, is_open=True)
+        .select_related("indicator", "organization")
+        .order_by("-created")[:20]
+    )
+
+
+class SeriesView(RasadView):
+    """JSON for one trend chart: Jalali labels, values, and the target lines."""
+
+    def get(self, request: HttpRequest, pk: int) -> JsonResponse:
+        user = _user(request)
+        organization = access_organization_by_id(user, pk)
+        if not dashboards.sees_subtree(user, organization):
+            raise Http404
+        catalogue = Catalogue.load()
+        code = request.GET.get("indicator", "")
+        if code not in catalogue.indicators:
+            raise Http404
+        try:
+            count = min(max(int(request.GET.get("months", "24")), 1), 120)
+        except ValueError:
+            count = 24
+        series = dashboards.organization_series(
+            organization, code, dashboards.last_months(count), catalogue=catalogue
+        )
+        return JsonResponse(series.to_dict(persian_digits=display.current().persian_digits))
+
+
+class ReportStartView(RasadView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        user = _user(request)
+        organizations = Organization.objects.visible_to(user, "add").filter(
+            pk__in=organization_scope(user, Observation, "add").organization_ids()
+        )
+        form = ReportStartForm(request.GET or None, organizations=organizations)
+        if request.GET and form.is_valid():
+            return redirect(
+                "indicators:report",
+                pk=form.cleaned_data["organization"].pk,
+                period=form.cleaned_data["period"].key,
+            )
+        return render(request, "indicators/report_start.html", {"form": form})
+
+
+class ReportView(RasadView):
+    """The data-entry form of one organization and period: only the indicators assigned to it."""
+
+    def _context(
+        self, request: HttpRequest, organization: Organization, period: JalaliPeriod, form: EntryForm | None
+    ) -> dict[str, Any]:
+        user = _user(request)
+        indicators = [i for i in assigned_indicators(organization) if i.periodicity == period.kind]
+        existing = {
+            o.indicator_id: o
+            for o in Observation.objects.filter(
+                organization=organization, period_key=period.key
+            ).select_related("indicator")
+        }
+        if form is None:
+            initial: dict[str, Any] = {}
+            for indicator in indicators:
+                observation = existing.get(indicator.pk)
+                if observation is not None:
+                    initial[f"value_{indicator.code}"] = format_number(
+                        observation.value, persian_digits=False, grouping=False
+                    )
+                    initial[f"comment_{indicator.code}"] = observation.comment
+            form = EntryForm(initial=initial, indicators=indicators)
+        rows = form.rows()
+        for row in rows:
+            observation = existing.get(row["indicator"].pk)
+            row["observation"] = observation
+            row["findings"] = [
+                {"severity": f["severity"], "message": validation.message(f)}
+                for f in (observation.findings if observation else [])
+            ]
+        statuses = {o.status for o in existing.values()}
+        return {
+            "organization": organization,
+            "period": period,
+            "form": form,
+            "rows": rows,
+            "locked": ObservationStatus.APPROVED in statuses,
+            "can_edit": can(user, "add", Observation(organization=organization)),
+            "can_submit": ObservationStatus.DRAFT in statuses
+            and can(user, "submit", Observation(organization=organization)),
+            "can_approve": ObservationStatus.SUBMITTED in statuses
+            and ObservationStatus.DRAFT not in statuses
+            and may_approve(user, organization),
+            "can_reopen": ObservationStatus.APPROVED in statuses
+            and may_approve(user, organization, "reopen"),
+            "previous": period.previous().key,
+            "next": period.next().key,
+        }
+
+    def get(self, request: HttpRequest, pk: int, period: str) -> HttpResponse:
+        organization = access_organization_by_id(_user(request), pk)
+        return render(
+            request, "indicators/report.html", self._context(request, organization, _period(period), None)
+        )
+
+    def post(self, request: HttpRequest, pk: int, period: str) -> HttpResponse:
+        user = _user(request)
+        organization = access_organization_by_id(user, pk, action="view")
+        jperiod = _period(period)
+        indicators = [i for i in assigned_indicators(organization) if i.periodicity == jperiod.kind]
+        form = EntryForm(request.POST, indicators=indicators)
+        if form.is_valid():
+            rows = [
+                ObservationInput(
+                    organization,
+                    i,
+                    jperiod,
+                    form.cleaned_data[f"number_{i.code}"],
+                    form.cleaned_data.get(f"comment_{i.code}") or "",
+                    row=n,
+                )
+                for n, i in enumerate(indicators)
+                if form.cleaned_data.get(f"number_{i.code}") is not None
+            ]
+            try:
+                result = do_record_observations(
+                    rows, acting_user=user, source=ObservationSource.FORM, submit="submit" in request.POST
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(
+                    request,
+                    _("Saved: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
+                    % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+                )
+                return redirect("indicators:report", pk=organization.pk, period=jperiod.key)
+        return render(
+            request, "indicators/report.html", self._context(request, organization, jperiod, form), status=400
+        )
+
+
+class PeriodActionView(RasadView):
+    def post(self, request: HttpRequest, pk: int, period: str, verb: str) -> HttpResponse:
+        user = _user(request)
+        organization = access_organization_by_id(user, pk)
+        key = _period(period).key
+        try:
+            if verb == "submit":
+                do_submit_period(organization, key, acting_user=user)
+                messages.success(request, _("The period was submitted for approval."))
+            elif verb == "approve":
+                do_approve_period(organization, key, acting_user=user)
+                messages.success(request, _("The period was approved and is now locked."))
+            elif verb == "reopen":
+                do_reopen_period(organization, key, acting_user=user, reason=request.POST.get("reason", ""))
+                messages.success(request, _("The period was reopened for correction."))
+            else:
+                raise Http404
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        return redirect("indicators:report", pk=organization.pk, period=key)
+
+
+class ImportView(RasadView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "indicators/import.html", {"form": ImportForm(), "columns": COLUMNS})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = ImportForm(request.POST, request.FILES)
+        context: dict[str, Any] = {"form": form, "columns": COLUMNS}
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                rows = read_table(upload.name, upload.read())
+                outcome = do_import(
+                    rows,
+                    acting_user=_user(request),
+                    apply_valid_rows=form.cleaned_data["apply_valid_rows"],
+                    submit=form.cleaned_data["submit"],
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error("file", message)
+            else:
+                context["outcome"] = outcome
+                if outcome.applied is not None:
+                    messages.success(
+                        request,
+                        _("Imported: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
+                        % {
+                            "created": outcome.applied.created,
+                            "updated": outcome.applied.updated,
+                            "unchanged": outcome.applied.unchanged,
+                        },
+                    )
+        return render(request, "indicators/import.html", context)
+
+
+class ImportTemplateView(RasadView):
+    """A template to fill: one row per assigned indicator of the first organization the user may
+    report for, for last month."""
+
+    def get(self, request: HttpRequest, fmt: str) -> HttpResponse:
+        user = _user(request)
+        organization = (
+            Organization.objects.filter(
+                pk__in=organization_scope(user, Observation, "add").organization_ids()
+            )
+            .order_by("-depth")
+            .first()
+        )
+        period = JalaliPeriod.containing(today_in_tehran(), "month").previous()
+        rows: list[list[str]] = []
+        if organization is not None:
+            rows = [
+                [
+                    organization.code,
+                    i.code,
+                    period.key
+                    if i.periodicity == "month"
+                    else JalaliPeriod.containing(
+                        period.start, "season" if i.periodicity == "season" else "year"
+                    ).key,
+                    "",
+                    i.unit.code,
+                    "",
+                ]
+                for i in assigned_indicators(organization)
+            ]
+        if fmt == "csv":
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            writer.writerow(COLUMNS)
+            writer.writerows(rows)
+            response = HttpResponse(
+                ("\ufeff" + buffer.getvalue()).encode(), content_type="text/csv; charset=utf-8"
+            )
+            response["Content-Disposition"] = 'attachment; filename="indicators-template.csv"'
+            return response
+        if fmt != "xlsx":
+            raise Http404
+        import openpyxl
+
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        assert sheet is not None
+        sheet.title = "data"
+        sheet.append(list(COLUMNS))
+        for row in rows:
+            sheet.append(row)
+        help_sheet = workbook.create_sheet("help")
+        help_sheet.append(["period", _("1403-07 for a month, 1403-S2 for a season, 1403 for a year.")])
+        help_sheet.append(["unit", _("Optional; another unit of the same kind is converted.")])
+        return _xlsx(workbook, "indicators-template.xlsx")
+
+
+def _xlsx(workbook: Any, name: str) -> HttpResponse:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+class ObservationTableView(RasadView):
+    """Every visible value as a table, filterable, with an Excel export (dates per preference
+    plus an ISO column)."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        user = _user(request)
+        queryset = Observation.objects.visible_to(user).select_related(
+            "organization", "indicator", "indicator__unit"
+        )
+        filterset = ObservationFilterSet(request.GET or None, queryset=queryset)
+        rows = filterset.qs.order_by("-period_start", "organization__code", "indicator__code")
+        if request.GET.get("export") == "xlsx":
+            return self.export(rows[:100_000])
+        page = Paginator(rows, 50).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["export"] = "xlsx"
+        return render(
+            request,
+            "indicators/observations.html",
+            {
+                "filter": filterset,
+                "page": page,
+                "export_query": query.urlencode(),
+                "statuses": ObservationStatus.choices,
+            },
+        )
+
+    def export(self, rows: Any) -> HttpResponse:
+        import openpyxl
+
+        prefs = display.current()
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        assert sheet is not None
+        sheet.title = "observations"
+        sheet.sheet_view.rightToLeft = prefs.language == "fa"
+        sheet.append(
+            [
+                _("Organization code"),
+                _("Organization"),
+                _("Indicator code"),
+                _("Indicator"),
+                _("Period"),
+                _("Period start"),
+                "period_start_iso",
+                _("Value"),
+                _("Unit"),
+                _("Status"),
+                _("Comment"),
+            ]
+        )
+        for o in rows:
+            sheet.append(
+                [
+                    o.organization.code,
+                    o.organization.name,
+                    o.indicator.code,
+                    o.indicator.name,
+                    JalaliPeriod.parse(o.period_key).label(persian_digits=False),
+                    format_date(o.period_start, calendar=prefs.calendar, persian_digits=False),
+                    o.period_start.isoformat(),
+                    o.value,
+                    o.indicator.unit.code,
+                    o.get_status_display(),
+                    o.comment,
+                ]
+            )
+        return _xlsx(workbook, "observations.xlsx")
+
+
+class CatalogueView(RasadView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        indicators = (
+            Indicator.objects.visible_to(_user(request)).select_related("unit").order_by("category", "code")
+        )
+        return render(request, "indicators/catalogue.html", {"indicators": indicators})
+
+
+class BaselineListView(RasadView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        baselines = Baseline.objects.visible_to(_user(request)).select_related(
+            "organization", "energy_indicator"
+        )
+        return render(request, "indicators/baselines.html", {"baselines": baselines})
+
+
+class BaselineDetailView(RasadView):
+    """The gate result: "not valid" with its reasons (never a number), or the figures and CUSUM."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        baseline = access_object(
+            Baseline.objects.select_related("organization", "energy_indicator"), _user(request), pk
+        )
+        report = energy.report(baseline)
+        return render(
+            request,
+            "indicators/baseline_detail.html",
+            {
+                "baseline": baseline,
+                "report": report,
+                "drivers": list(baseline.drivers.all()),
+                "periods": report["periods"],
+                "reporting": report["reporting"],
+                "labels": [
+                    JalaliPeriod.parse(k).label(persian_digits=display.current().persian_digits)
+                    for k in report["periods"]["reporting"]
+                ],
+            },
+        )
+
+
+def _visible_ids(request: HttpRequest) -> set[int]:
+    return set(Organization.objects.visible_to(_user(request)).values_list("pk", flat=True))
+
+
+class ScorecardListView(RasadView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        scorecards = Scorecard.objects.visible_to(_user(request)).select_related("organization")
+        return render(request, "indicators/scorecards.html", {"scorecards": scorecards})
+
+
+class ScorecardDetailView(RasadView):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        scorecard = access_object(Scorecard.objects.select_related("organization"), _user(request), pk)
+        return render(
+            request,
+            "indicators/scorecard_detail.html",
+            {
+                "scorecard": scorecard,
+                "results": scoring.results(scorecard, visible_ids=_visible_ids(request)),
+                "criteria": list(scorecard.criteria.select_related("indicator")),
+            },
+        )
