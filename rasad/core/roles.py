@@ -1,6 +1,7 @@
 """The five default roles, declared as data and kept in step with every app's permissions.
 
-A role lists permission patterns ``<app_label>.<action>_<model>``, where ``*`` matches anything.
+A role lists permission patterns ``<app_label>.<action>_<model>``, where ``*`` matches anything
+and a leading ``!`` excludes; as in ``.gitignore``, the last pattern that matches decides.
 Administrators may change roles afterwards; ``sync_default_roles`` only adds what a pattern
 matches (new models, new apps), and never removes a permission an administrator added.
 """
@@ -24,7 +25,8 @@ class RoleDefinition:
     patterns: tuple[str, ...]
 
 
-VIEW = ("*.view_*",)
+# Reading the audit trail is a right of its own (analysts, coordinators, administrators).
+VIEW = ("*.view_*", "!core.view_auditevent")
 DEFAULT_ROLES = (
     RoleDefinition("viewer", "بیننده", "Viewer", "Sees everything in scope; changes nothing.", VIEW),
     RoleDefinition(
@@ -70,14 +72,16 @@ def permissions_matching(patterns: tuple[str, ...]) -> list[Permission]:
     permissions = Permission.objects.filter(content_type__app_label__in=RASAD_APPS).select_related(
         "content_type"
     )
-    return [
-        permission
-        for permission in permissions
-        if any(
-            fnmatch.fnmatchcase(f"{permission.content_type.app_label}.{permission.codename}", p)
-            for p in patterns
-        )
-    ]
+    return [p for p in permissions if matches(f"{p.content_type.app_label}.{p.codename}", patterns)]
+
+
+def matches(name: str, patterns: tuple[str, ...]) -> bool:
+    decision = False
+    for pattern in patterns:
+        negated = pattern.startswith("!")
+        if fnmatch.fnmatchcase(name, pattern.removeprefix("!")):
+            decision = not negated
+    return decision
 
 
 def sync_default_roles() -> None:

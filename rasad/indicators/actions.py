@@ -402,7 +402,9 @@ def do_record_observations(
         )
         old = existing.get((r.organization.pk, r.indicator.pk, r.period.key))
         if old is not None:
-            if old.value == value and old.comment == comment and old.findings == findings:
+            # Same value and comment is the same report: sending a batch again must change
+            # nothing, even if newer history would now judge an outlier differently.
+            if old.value == value and old.comment == comment:
                 result.unchanged += 1
                 result.observations.append(old)
                 continue

@@ -40,6 +40,22 @@ def test_bulk_is_idempotent(assigned: Cast):
     assert again.json()["sha256"] == first.json()["sha256"]
 
 
+def test_bulk_stays_idempotent_after_later_history_arrives(assigned: Cast):
+    """Found by the ingest benchmark: a batch re-sent after newer months were recorded must still
+    change nothing, even though the new history changes its outlier verdict."""
+    client = client_for(assigned.ali)
+    first_batch = [{"organization": "ISF-P1", "indicator": "ELEC_CONS", "period": "1401-01", "value": 5000}]
+    history = [
+        {"organization": "ISF-P1", "indicator": "ELEC_CONS", "period": f"1401-{m:02d}", "value": 100 + m}
+        for m in range(2, 12)
+    ]
+    assert client.post(BULK, {"observations": first_batch}, format="json").status_code == 200
+    assert client.post(BULK, {"observations": history}, format="json").status_code == 200
+    with assert_nothing_changed("indicators.observation", "indicators.rollup"):
+        again = client.post(BULK, {"observations": first_batch}, format="json")
+    assert (again.json()["created"], again.json()["updated"], again.json()["unchanged"]) == (0, 0, 1)
+
+
 def test_bulk_bad_rows_name_row_and_column(assigned: Cast):
     body = {
         "observations": [
