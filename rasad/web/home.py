@@ -1,9 +1,15 @@
-"""The counts on the home page, each through the same scope as its own list page."""
+"""The counts on the home page, each through the same scope as its own list page.
+
+Core counts are here; every other app that has something to count provides
+``<app>.home.home_counts(user) -> list[HomeCount]``, collected in app order.
+"""
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -32,4 +38,13 @@ def home_counts(user: User) -> list[HomeCount]:
             "core:organization-map",
         ),
     ]
+    for config in apps.get_app_configs():
+        if config.name.startswith("rasad.") and config.label not in {"core", "web", "api"}:
+            try:
+                module = importlib.import_module(f"{config.name}.home")
+            except ModuleNotFoundError as error:
+                if error.name != f"{config.name}.home":
+                    raise
+                continue
+            counts.extend(module.home_counts(user))
     return counts

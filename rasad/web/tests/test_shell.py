@@ -38,7 +38,8 @@ def test_language_choice_is_remembered_in_the_session(alice_client):
 def test_home_shows_real_counts_in_persian_digits(alice_client):
     html = alice_client.get("/").content.decode()
     counts = re.findall(r'data-testid="count">([^<]+)<', html)
-    assert counts == ["۲", "۱", "۱"]
+    # Organizations, sites and posts, provinces; then open cases, overdue cases, open alerts.
+    assert counts == ["۲", "۱", "۱", "۰", "۰", "۰"]
 
 
 def test_home_shows_today_as_a_jalali_date(alice_client):
