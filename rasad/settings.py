@@ -39,6 +39,13 @@ CSRF_TRUSTED_ORIGINS = env_list("RASAD_CSRF_TRUSTED_ORIGINS", [])
 USE_HTTPS = env_bool("RASAD_HTTPS", False)
 
 INSTALLED_APPS = [
+    # Rasad's apps come first: for a string that several apps translate, the first app's
+    # catalog wins, and Rasad's wording must win over the frameworks'.
+    "rasad.core",
+    "rasad.indicators",
+    "rasad.web",
+    "rasad.api",
+    "rasad.cases",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -51,11 +58,6 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "rasad.core",
-    "rasad.indicators",
-    "rasad.web",
-    "rasad.api",
-    "rasad.cases",
 ]
 
 MIDDLEWARE = [
