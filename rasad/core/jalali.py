@@ -145,6 +145,12 @@ def to_jalali(value: date) -> JalaliDate:
 def from_jalali(year: int, month: int, day: int) -> date:
     """The Gregorian date of a Jalali day; raises :class:`TextParseError` naming a bad part."""
     _check_jalali(year, month, day)
+    return _gregorian_of(year, month, day)
+
+
+@functools.lru_cache(maxsize=8192)
+def _gregorian_of(year: int, month: int, day: int) -> date:
+    # Bulk imports convert the same few period starts thousands of times per batch.
     converted = jdatetime.date(year, month, day).togregorian()
     return date(converted.year, converted.month, converted.day)
 
