@@ -15,7 +15,7 @@ from rasad.testing.cast import Cast
 
 
 def _capture():
-    received: list[dict] = []
+    received: list[dict[str, object]] = []
     return received, events.subscribe_local(received.append)
 
 
