@@ -15,8 +15,13 @@ from rasad.core.audit import CoreAuditEvent, audit_security_event
 @receiver(post_migrate)
 def _sync_roles(sender: Any, **kwargs: Any) -> None:
     if getattr(sender, "label", None) == "core" or getattr(sender, "name", "").startswith("rasad."):
+        from django.contrib.auth.management import create_permissions
+
         from rasad.core.roles import sync_default_roles
 
+        # Rasad's apps are listed before django.contrib.auth, so this receiver runs before auth's
+        # own: create the app's permissions first (idempotent), or the roles would miss them.
+        create_permissions(**{**kwargs, "app_config": sender})
         sync_default_roles()
 
 
