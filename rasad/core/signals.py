@@ -5,7 +5,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.apps import apps as global_apps
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
@@ -21,7 +23,12 @@ def _sync_roles(sender: Any, **kwargs: Any) -> None:
 
         # Rasad's apps are listed before django.contrib.auth, so this receiver runs before auth's
         # own: create the app's permissions first (idempotent), or the roles would miss them.
-        create_permissions(**{**kwargs, "app_config": sender})
+        create_permissions(
+            sender,
+            verbosity=0,
+            using=kwargs.get("using", DEFAULT_DB_ALIAS),
+            apps=kwargs.get("apps", global_apps),
+        )
         sync_default_roles()
 
 

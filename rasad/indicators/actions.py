@@ -674,6 +674,31 @@ def do_delete_target(target: Target, *, acting_user: User) -> Target:
     return target
 
 
+@transaction.atomic
+def do_close_alert(alert: Alert, *, acting_user: User | None) -> Alert:
+    """Acknowledge an open alert and close it; a closed alert stays closed (a new breach of the
+    same organization, indicator, period and level does not raise it again)."""
+    if acting_user is not None:
+        require_in_scope(acting_user, "change", alert)
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    if not alert.is_open:
+        raise ValidationError({"is_open": [_("This alert is already closed.")]})
+    alert.is_open = False
+    alert.save(update_fields=["is_open", "last_updated"])
+    audit_object(
+        IndicatorAuditEvent.ALERT_CLOSED,
+        alert,
+        acting_user=acting_user,
+        organization=alert.organization,
+        old={"is_open": True},
+        new={"is_open": False},
+    )
+    send_event_on_commit(
+        "indicators.alert.closed", {"id": alert.pk}, organization_ids=[alert.organization_id]
+    )
+    return alert
+
+
 # ---------------------------------------------------------------------------------------------
 # Submission, approval, reopening
 # ---------------------------------------------------------------------------------------------

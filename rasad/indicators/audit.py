@@ -27,6 +27,7 @@ class IndicatorAuditEvent(IntEnum):
     TARGET_SAVED = 220
     TARGET_DELETED = 221
     ALERT_RAISED = 222
+    ALERT_CLOSED = 223
     BASELINE_SAVED = 230
     SCORECARD_SAVED = 240
 
@@ -44,6 +45,7 @@ register_event_types(
         IndicatorAuditEvent.TARGET_SAVED: _("Target saved"),
         IndicatorAuditEvent.TARGET_DELETED: _("Target deleted"),
         IndicatorAuditEvent.ALERT_RAISED: _("Threshold breached"),
+        IndicatorAuditEvent.ALERT_CLOSED: _("Alert closed"),
         IndicatorAuditEvent.BASELINE_SAVED: _("Energy baseline saved"),
         IndicatorAuditEvent.SCORECARD_SAVED: _("Scorecard saved"),
     },

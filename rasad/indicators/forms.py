@@ -1,14 +1,19 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rasad.core.choices import OrganizationKind
 from rasad.core.jalali import JalaliPeriod
 from rasad.core.models import Organization
 from rasad.core.persian import TextParseError, parse_number
+from rasad.indicators.actions import BaselineValues, CriterionValues, ScorecardValues, TargetValues
+from rasad.indicators.choices import Category, CriterionKind
 from rasad.indicators.models import Indicator
+from rasad.web.forms import ActionFormMixin, NormalizedCharField
 
 
 class PeriodField(forms.CharField):
@@ -79,3 +84,253 @@ class ImportForm(forms.Form):
         label=_("Apply the valid rows even if some rows have errors"), required=False
     )
     submit = forms.BooleanField(label=_("Submit the values for approval"), required=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Write forms of the UI: they collect values; the actions validate and write.
+# ---------------------------------------------------------------------------------------------
+
+_TAG_SEPARATORS = re.compile(r"[,،;؛]")
+CRITERION_ROWS = 4
+
+
+def _control(widget: forms.Widget, css: str = "form-control") -> forms.Widget:
+    widget.attrs.setdefault("class", css)
+    return widget
+
+
+class NumberField(forms.CharField):
+    """A number typed by a person: Persian, Arabic-Indic or Latin digits, «٫» or "."."""
+
+    def __init__(self, *, integer: bool = False, **kwargs: Any) -> None:
+        self.integer = integer
+        kwargs.setdefault("widget", _control(forms.TextInput(attrs={"dir": "ltr", "inputmode": "decimal"})))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            number = parse_number(text)
+        except TextParseError as error:
+            raise forms.ValidationError("%(message)s", params={"message": str(error)}) from None
+        if self.integer:
+            if number != number.to_integral_value():
+                raise forms.ValidationError(_("Enter a whole number."))
+            return int(number)
+        return float(number)
+
+
+class OrganizationChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{'— ' * obj.depth}{obj.name} ({obj.code})"
+
+
+class IndicatorChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.code})"
+
+
+class IndicatorMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.code})"
+
+
+class TargetForm(ActionFormMixin, forms.Form):
+    indicator = IndicatorChoiceField(
+        label=_("Indicator"),
+        queryset=Indicator.objects.none(),
+        widget=_control(forms.Select(), "form-select"),
+    )
+    year = NumberField(label=_("Jalali year"), integer=True, help_text=_("Such as 1403."))
+    target = NumberField(label=_("Target"))
+    warning_threshold = NumberField(label=_("Warning threshold"))
+    critical_threshold = NumberField(
+        label=_("Critical threshold"),
+        help_text=_(
+            "When lower is better: target ≤ warning ≤ critical; when higher is better: "
+            "target ≥ warning ≥ critical."
+        ),
+    )
+
+    def __init__(self, *args: Any, indicators: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = indicators  # type: ignore[attr-defined]
+
+    def values(self, organization: Organization) -> TargetValues:
+        data = self.cleaned_data
+        return TargetValues(
+            organization=organization,
+            indicator=data["indicator"],
+            year=data["year"],
+            target=data["target"],
+            warning_threshold=data["warning_threshold"],
+            critical_threshold=data["critical_threshold"],
+        )
+
+
+class AssignmentForm(ActionFormMixin, forms.Form):
+    indicator = IndicatorChoiceField(
+        label=_("Indicator"),
+        queryset=Indicator.objects.none(),
+        widget=_control(forms.Select(), "form-select"),
+    )
+    include_descendants = forms.BooleanField(
+        label=_("Include sub-organizations"),
+        required=False,
+        widget=_control(forms.CheckboxInput(), "form-check-input"),
+    )
+
+    def __init__(self, *args: Any, indicators: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = indicators  # type: ignore[attr-defined]
+
+
+class BaselineForm(ActionFormMixin, forms.Form):
+    organization = OrganizationChoiceField(
+        label=_("Organization"),
+        queryset=Organization.objects.none(),
+        widget=_control(forms.Select(), "form-select"),
+    )
+    name = NormalizedCharField(label=_("Name"), max_length=200, widget=_control(forms.TextInput()))
+    energy_indicator = IndicatorChoiceField(
+        label=_("Energy indicator"),
+        queryset=Indicator.objects.none(),
+        widget=_control(forms.Select(), "form-select"),
+    )
+    drivers = IndicatorMultipleChoiceField(
+        label=_("Relevant variables"),
+        queryset=Indicator.objects.none(),
+        help_text=_("The drivers the energy use is regressed on, such as ore milled."),
+        widget=_control(forms.SelectMultiple(attrs={"size": 8}), "form-select"),
+    )
+    baseline_start = forms.CharField(
+        label=_("Baseline from (month)"), widget=_control(forms.TextInput(attrs={"dir": "ltr"}))
+    )
+    baseline_end = forms.CharField(
+        label=_("Baseline to (month)"), widget=_control(forms.TextInput(attrs={"dir": "ltr"}))
+    )
+    reporting_start = forms.CharField(
+        label=_("Reporting from (month)"), widget=_control(forms.TextInput(attrs={"dir": "ltr"}))
+    )
+    reporting_end = forms.CharField(
+        label=_("Reporting to (month)"),
+        help_text=_("Months as Jalali year-month, such as 1402-01."),
+        widget=_control(forms.TextInput(attrs={"dir": "ltr"})),
+    )
+
+    def __init__(self, *args: Any, organizations: Any, indicators: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+        self.fields["energy_indicator"].queryset = indicators.filter(  # type: ignore[attr-defined]
+            category__in=[Category.ENERGY, Category.ENERGY_SUPPLY]
+        )
+        self.fields["drivers"].queryset = indicators  # type: ignore[attr-defined]
+        for name in ("baseline_start", "baseline_end", "reporting_start", "reporting_end"):
+            self.fields[name].widget.attrs.setdefault("placeholder", "1402-01")
+
+    def values(self) -> BaselineValues:
+        data = self.cleaned_data
+        return BaselineValues(
+            organization=data["organization"],
+            name=data["name"],
+            energy_indicator=data["energy_indicator"],
+            drivers=list(data["drivers"]),
+            baseline_start=data["baseline_start"],
+            baseline_end=data["baseline_end"],
+            reporting_start=data["reporting_start"],
+            reporting_end=data["reporting_end"],
+        )
+
+
+class ScorecardForm(ActionFormMixin, forms.Form):
+    """A scorecard with up to ``CRITERION_ROWS`` weighted criteria; blank rows are ignored. The
+    ``criteria`` field carries no input: it holds the action's errors about the criteria as a
+    whole (weights, duplicates) so that they show next to the criteria table."""
+
+    organization = OrganizationChoiceField(
+        label=_("Coordinating organization"),
+        queryset=Organization.objects.none(),
+        widget=_control(forms.Select(), "form-select"),
+    )
+    name = NormalizedCharField(label=_("Name"), max_length=200, widget=_control(forms.TextInput()))
+    year = NumberField(label=_("Jalali year"), integer=True)
+    baseline_year = NumberField(label=_("Baseline year"), integer=True)
+    peer_tags = NormalizedCharField(
+        label=_("Peer groups (sector tags)"),
+        max_length=600,
+        help_text=_("Separate tags with commas; each tag forms one peer group."),
+        widget=_control(forms.TextInput()),
+    )
+    entity_kind = forms.ChoiceField(
+        label=_("Kind of ranked organizations"),
+        choices=OrganizationKind.choices,
+        initial=OrganizationKind.SITE,
+        widget=_control(forms.Select(), "form-select"),
+    )
+    minimum_peers = NumberField(label=_("Minimum peers"), integer=True, initial=8)
+    criteria = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, organizations: Any, indicators: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+        for n in range(1, CRITERION_ROWS + 1):
+            self.fields[f"criterion_{n}_indicator"] = IndicatorChoiceField(
+                label=_("Indicator"),
+                queryset=indicators,
+                required=False,
+                widget=_control(forms.Select(), "form-select"),
+            )
+            self.fields[f"criterion_{n}_kind"] = forms.ChoiceField(
+                label=_("Kind"),
+                choices=[("", "—"), *CriterionKind.choices],
+                required=False,
+                widget=_control(forms.Select(), "form-select"),
+            )
+            self.fields[f"criterion_{n}_weight"] = NumberField(label=_("Weight"), required=False)
+
+    def main_fields(self) -> list[forms.BoundField]:
+        return [
+            self[name] for name in self.fields if not name.startswith("criterion_") and name != "criteria"
+        ]
+
+    def criterion_rows(self) -> list[dict[str, forms.BoundField]]:
+        return [
+            {part: self[f"criterion_{n}_{part}"] for part in ("indicator", "kind", "weight")}
+            for n in range(1, CRITERION_ROWS + 1)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        criteria: list[CriterionValues] = []
+        for n in range(1, CRITERION_ROWS + 1):
+            indicator = cleaned.get(f"criterion_{n}_indicator")
+            kind = cleaned.get(f"criterion_{n}_kind")
+            weight = cleaned.get(f"criterion_{n}_weight")
+            if indicator is None and not kind and weight is None:
+                continue
+            missing = False
+            for part, value in (("indicator", indicator), ("kind", kind), ("weight", weight)):
+                if value in (None, "") and f"criterion_{n}_{part}" not in self.errors:
+                    self.add_error(f"criterion_{n}_{part}", _("Fill in the whole row or leave it empty."))
+                    missing = True
+            if not missing and indicator is not None and kind and weight is not None:
+                criteria.append(CriterionValues(indicator=indicator, kind=kind, weight=weight))
+        if not criteria and not any(name.startswith("criterion_") for name in self.errors):
+            self.add_error("criteria", _("Give at least one criterion."))
+        cleaned["criterion_values"] = criteria
+        return cleaned
+
+    def values(self) -> ScorecardValues:
+        data = self.cleaned_data
+        return ScorecardValues(
+            organization=data["organization"],
+            name=data["name"],
+            year=data["year"],
+            baseline_year=data["baseline_year"],
+            peer_tags=[t.strip() for t in _TAG_SEPARATORS.split(data["peer_tags"]) if t.strip()],
+            criteria=data["criterion_values"],
+            entity_kind=data["entity_kind"],
+            minimum_peers=data["minimum_peers"],
+        )

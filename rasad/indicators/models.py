@@ -292,7 +292,7 @@ class Alert(OrganizationOwnedModel):
         verbose_name_plural = _("alerts")
 
     def __str__(self) -> str:
-        return f"{self.indicator.code} {self.period_key} {self.level}"
+        return f"{self.indicator.code} {self.period_key} {self.get_level_display()}"
 
 
 class Baseline(OrganizationOwnedModel):

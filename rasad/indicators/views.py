@@ -13,9 +13,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from rasad.core.access import access_object, access_organization_by_id, can
+from rasad.core.access import ObjectNotFound, access_object, access_organization_by_id, can
 from rasad.core.jalali import JalaliPeriod, format_date, today_in_tehran
 from rasad.core.models import Organization, Province, User
 from rasad.core.persian import TextParseError, format_number
@@ -25,17 +26,32 @@ from rasad.indicators.actions import (
     ObservationInput,
     assigned_indicators,
     do_approve_period,
+    do_close_alert,
+    do_delete_assignment,
+    do_delete_target,
     do_record_observations,
     do_reopen_period,
+    do_save_assignment,
+    do_save_baseline,
+    do_save_scorecard,
+    do_save_target,
     do_submit_period,
     may_approve,
 )
 from rasad.indicators.catalogue import Catalogue
 from rasad.indicators.choices import ObservationSource, ObservationStatus
 from rasad.indicators.filtersets import ObservationFilterSet
-from rasad.indicators.forms import EntryForm, ImportForm, ReportStartForm
+from rasad.indicators.forms import (
+    AssignmentForm,
+    BaselineForm,
+    EntryForm,
+    ImportForm,
+    ReportStartForm,
+    ScorecardForm,
+    TargetForm,
+)
 from rasad.indicators.importer import COLUMNS, do_import, read_table
-from rasad.indicators.models import Baseline, Indicator, Observation, Scorecard
+from rasad.indicators.models import Alert, Assignment, Baseline, Indicator, Observation, Scorecard, Target
 from rasad.web import display
 from rasad.web.views import RasadView
 
@@ -79,6 +95,7 @@ class DashboardView(RasadView):
         if code not in catalogue.indicators:
             code = "ENERGY_TOTAL"
         year = int(request.GET.get("year") or _default_year())
+        alerts = dashboards.open_alerts(user)
         values = dashboards.province_values(user, code, year, catalogue=catalogue)
         provinces = {p.code: p for p in Province.objects.filter(code__in=values)}
         rows = sorted(
@@ -96,7 +113,8 @@ class DashboardView(RasadView):
                 "year": year,
                 "years": list(range(_default_year(), _default_year() - 6, -1)),
                 "rows": rows,
-                "alerts": dashboards.open_alerts(user),
+                "alerts": alerts,
+                "closable_alerts": closable_alert_ids(user, alerts),
                 "organizations": organizations,
                 "choropleth_url": reverse("indicators:choropleth") + f"?indicator={code}&year={year}",
             },
@@ -126,6 +144,7 @@ class OrganizationKpiView(RasadView):
         organization = access_organization_by_id(user, pk)
         catalogue = Catalogue.load()
         months = dashboards.last_months(12)
+        alerts = list(organization_alerts(user, organization))
         return render(
             request,
             "indicators/organization.html",
@@ -138,8 +157,11 @@ class OrganizationKpiView(RasadView):
                 "completeness": [
                     row for p in reversed(months) for row in dashboards.completeness([organization], p)
                 ],
-                "alerts": list(organization_alerts(user, organization)),
+                "alerts": alerts,
+                "closable_alerts": closable_alert_ids(user, alerts),
                 "baselines": Baseline.objects.visible_to(user).filter(organization=organization),
+                "can_add_baseline": can(user, "add", Baseline(organization=organization)),
+                "can_add_scorecard": can(user, "add", Scorecard(organization=organization)),
                 "current_period": months[-1].key,
             },
         )
@@ -499,7 +521,14 @@ class BaselineListView(RasadView):
         baselines = Baseline.objects.visible_to(_user(request)).select_related(
             "organization", "energy_indicator"
         )
-        return render(request, "indicators/baselines.html", {"baselines": baselines})
+        return render(
+            request,
+            "indicators/baselines.html",
+            {
+                "baselines": baselines,
+                "can_add": not organization_scope(_user(request), Baseline, "add").is_nothing,
+            },
+        )
 
 
 class BaselineDetailView(RasadView):
@@ -534,7 +563,14 @@ def _visible_ids(request: HttpRequest) -> set[int]:
 class ScorecardListView(RasadView):
     def get(self, request: HttpRequest) -> HttpResponse:
         scorecards = Scorecard.objects.visible_to(_user(request)).select_related("organization")
-        return render(request, "indicators/scorecards.html", {"scorecards": scorecards})
+        return render(
+            request,
+            "indicators/scorecards.html",
+            {
+                "scorecards": scorecards,
+                "can_add": not organization_scope(_user(request), Scorecard, "add").is_nothing,
+            },
+        )
 
 
 class ScorecardDetailView(RasadView):
@@ -549,3 +585,292 @@ class ScorecardDetailView(RasadView):
                 "criteria": list(scorecard.criteria.select_related("indicator")),
             },
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# Writes: targets, assignments, baselines, scorecards, alerts. The forms collect values; the
+# actions validate, write and audit. A page is offered only to users holding its permission in
+# scope; everyone else gets the same 404 as for a missing object.
+# ---------------------------------------------------------------------------------------------
+
+
+def _refuse() -> ObjectNotFound:
+    return ObjectNotFound(_("No such object, or you may not see it."))
+
+
+def _indicators(user: User) -> Any:
+    return Indicator.objects.visible_to(user).select_related("unit").order_by("category", "code")
+
+
+def _organizations_for(user: User, model: type[Any], action: str = "add") -> Any:
+    """The organizations where ``user`` may ``action`` records of ``model``; 404 if none."""
+    scope = organization_scope(user, model, action)
+    if scope.is_nothing:
+        raise _refuse()
+    return (
+        Organization.objects.visible_to(user)
+        .filter(pk__in=scope.organization_ids(), closed_on__isnull=True)
+        .order_by("path")
+    )
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return fallback
+
+
+def closable_alert_ids(user: User, alerts: Any) -> set[int]:
+    scope = organization_scope(user, Alert, "change")
+    return {a.pk for a in alerts if scope.contains(a.organization)}
+
+
+class TargetListView(RasadView):
+    """An organization's targets and thresholds per Jalali year."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        user = _user(request)
+        organization = access_organization_by_id(user, pk)
+        targets = list(
+            Target.objects.visible_to(user)
+            .filter(organization=organization)
+            .select_related("indicator", "indicator__unit", "organization")
+            .order_by("-year", "indicator__category", "indicator__code")
+        )
+        return render(
+            request,
+            "indicators/targets.html",
+            {
+                "organization": organization,
+                "targets": targets,
+                "can_add": can(user, "add", Target(organization=organization)),
+                "changeable": {t.pk for t in targets if can(user, "change", t)},
+                "deletable": {t.pk for t in targets if can(user, "delete", t)},
+            },
+        )
+
+
+class TargetCreateView(RasadView):
+    def _organization(self, request: HttpRequest, pk: int) -> Organization:
+        user = _user(request)
+        organization = access_organization_by_id(user, pk)
+        if not can(user, "add", Target(organization=organization)):
+            raise _refuse()
+        return organization
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        organization = self._organization(request, pk)
+        form = TargetForm(initial={"year": _default_year()}, indicators=_indicators(_user(request)))
+        return self._render(request, form, organization)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        user = _user(request)
+        organization = self._organization(request, pk)
+        form = TargetForm(request.POST, indicators=_indicators(user))
+        if form.is_valid() and form.run_action(do_save_target, form.values(organization), acting_user=user):
+            messages.success(request, _("The target was saved."))
+            return redirect("indicators:targets", pk=organization.pk)
+        return self._render(request, form, organization)
+
+    def _render(self, request: HttpRequest, form: TargetForm, organization: Organization) -> HttpResponse:
+        return render(
+            request,
+            "indicators/target_form.html",
+            {"form": form, "organization": organization, "title": _("New target")},
+        )
+
+
+class TargetEditView(RasadView):
+    def _target(self, request: HttpRequest, pk: int) -> Target:
+        target: Target = access_object(
+            Target.objects.select_related("organization", "indicator"), _user(request), pk, action="change"
+        )
+        return target
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        target = self._target(request, pk)
+        initial = {
+            "indicator": target.indicator_id,
+            "year": target.year,
+            "target": format_number(target.target, persian_digits=False, grouping=False),
+            "warning_threshold": format_number(
+                target.warning_threshold, persian_digits=False, grouping=False
+            ),
+            "critical_threshold": format_number(
+                target.critical_threshold, persian_digits=False, grouping=False
+            ),
+        }
+        return self._render(
+            request, TargetForm(initial=initial, indicators=_indicators(_user(request))), target
+        )
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        user = _user(request)
+        target = self._target(request, pk)
+        form = TargetForm(request.POST, indicators=_indicators(user))
+        if form.is_valid() and form.run_action(
+            do_save_target, form.values(target.organization), acting_user=user, instance=target
+        ):
+            messages.success(request, _("The target was saved."))
+            return redirect("indicators:targets", pk=target.organization_id)
+        return self._render(request, form, target)
+
+    def _render(self, request: HttpRequest, form: TargetForm, target: Target) -> HttpResponse:
+        return render(
+            request,
+            "indicators/target_form.html",
+            {"form": form, "organization": target.organization, "target": target, "title": _("Edit target")},
+        )
+
+
+class TargetDeleteView(RasadView):
+    def _target(self, request: HttpRequest, pk: int) -> Target:
+        target: Target = access_object(
+            Target.objects.select_related("organization", "indicator"), _user(request), pk, action="delete"
+        )
+        return target
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        target = self._target(request, pk)
+        return render(request, "indicators/target_delete.html", {"target": target})
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        target = self._target(request, pk)
+        organization_id = target.organization_id
+        do_delete_target(target, acting_user=_user(request))
+        messages.success(request, _("The target was deleted."))
+        return redirect("indicators:targets", pk=organization_id)
+
+
+class AssignmentView(RasadView):
+    """Which indicators an organization reports: its own assignments (assign, unassign) and the
+    ones it inherits from an ancestor's subtree assignment."""
+
+    def _context(self, request: HttpRequest, organization: Organization) -> dict[str, Any]:
+        user = _user(request)
+        assignments = list(
+            Assignment.objects.visible_to(user)
+            .for_organization(organization)
+            .select_related("indicator", "indicator__unit", "organization")
+            .order_by("indicator__category", "indicator__code")
+        )
+        own = [a for a in assignments if a.organization_id == organization.pk]
+        return {
+            "organization": organization,
+            "own": own,
+            "inherited": [a for a in assignments if a.organization_id != organization.pk],
+            "deletable": {a.pk for a in own if can(user, "delete", a)},
+        }
+
+    def _form(
+        self, request: HttpRequest, organization: Organization, data: Any = None
+    ) -> AssignmentForm | None:
+        user = _user(request)
+        if not can(user, "add", Assignment(organization=organization)):
+            return None
+        return AssignmentForm(data, indicators=_indicators(user).inputs())
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        organization = access_organization_by_id(_user(request), pk)
+        context = self._context(request, organization)
+        context["form"] = self._form(request, organization)
+        return render(request, "indicators/assignments.html", context)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        user = _user(request)
+        organization = access_organization_by_id(user, pk)
+        form = self._form(request, organization, request.POST)
+        if form is None:
+            raise _refuse()
+        if form.is_valid() and form.run_action(
+            do_save_assignment,
+            organization,
+            form.cleaned_data["indicator"],
+            include_descendants=form.cleaned_data["include_descendants"],
+            acting_user=user,
+        ):
+            messages.success(request, _("The indicator was assigned."))
+            return redirect("indicators:assignments", pk=organization.pk)
+        context = self._context(request, organization)
+        context["form"] = form
+        return render(request, "indicators/assignments.html", context)
+
+
+class AssignmentDeleteView(RasadView):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        user = _user(request)
+        assignment: Assignment = access_object(
+            Assignment.objects.select_related("organization", "indicator"), user, pk, action="delete"
+        )
+        organization_id = assignment.organization_id
+        do_delete_assignment(assignment, acting_user=user)
+        messages.success(request, _("The assignment was removed."))
+        return redirect("indicators:assignments", pk=organization_id)
+
+
+class BaselineCreateView(RasadView):
+    """A new energy baseline (``?organization=<id>`` preselects the organization)."""
+
+    def _form(self, request: HttpRequest, data: Any = None) -> BaselineForm:
+        user = _user(request)
+        organizations = _organizations_for(user, Baseline)
+        initial = {"organization": request.GET.get("organization")} if request.GET.get("organization") else {}
+        return BaselineForm(data, initial=initial, organizations=organizations, indicators=_indicators(user))
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._render(request, self._form(request))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = self._form(request, request.POST)
+        if form.is_valid():
+            baseline = form.run_action(do_save_baseline, form.values(), acting_user=_user(request))
+            if baseline is not None:
+                messages.success(request, _("The energy baseline was saved."))
+                return redirect("indicators:baseline", pk=baseline.pk)
+        return self._render(request, form)
+
+    def _render(self, request: HttpRequest, form: BaselineForm) -> HttpResponse:
+        return render(request, "indicators/baseline_form.html", {"form": form})
+
+
+class ScorecardCreateView(RasadView):
+    def _form(self, request: HttpRequest, data: Any = None) -> ScorecardForm:
+        user = _user(request)
+        organizations = _organizations_for(user, Scorecard)
+        year = _default_year()
+        initial: dict[str, Any] = {"year": year, "baseline_year": year - 1}
+        if request.GET.get("organization"):
+            initial["organization"] = request.GET["organization"]
+        return ScorecardForm(data, initial=initial, organizations=organizations, indicators=_indicators(user))
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._render(request, self._form(request))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = self._form(request, request.POST)
+        if form.is_valid():
+            scorecard = form.run_action(do_save_scorecard, form.values(), acting_user=_user(request))
+            if scorecard is not None:
+                messages.success(request, _("The scorecard was saved."))
+                return redirect("indicators:scorecard", pk=scorecard.pk)
+        return self._render(request, form)
+
+    def _render(self, request: HttpRequest, form: ScorecardForm) -> HttpResponse:
+        return render(request, "indicators/scorecard_form.html", {"form": form})
+
+
+class AlertCloseView(RasadView):
+    """Acknowledge and close an open alert, then go back where the button was."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        user = _user(request)
+        alert: Alert = access_object(Alert.objects.select_related("organization"), user, pk, action="change")
+        try:
+            do_close_alert(alert, acting_user=user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The alert was closed."))
+        return redirect(_safe_next(request, reverse("indicators:organization", args=[alert.organization_id])))

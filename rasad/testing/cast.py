@@ -15,7 +15,10 @@ sees both provinces.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
+
+from django.apps import apps as django_apps
 
 from rasad.core.actions.organizations import OrganizationValues, do_create_organization
 from rasad.core.actions.people import do_create_user, do_grant_role
@@ -57,10 +60,27 @@ def _province(name_en: str) -> Province:
     return Province.objects.get(name_en=name_en)
 
 
-def build_cast() -> Cast:
+def ensure_reference_data() -> None:
+    """Reload what the data migrations seeded, if it is gone: transactional tests (browser,
+    concurrency) flush every table after each test, data migrations' rows included."""
     if not Province.objects.exists():
-        # Transactional tests (browser, concurrency) flush the tables the data migration filled.
         load_reference_data()
+    if django_apps.is_installed("rasad.indicators"):
+        from rasad.indicators import starter
+        from rasad.indicators.models import Indicator
+
+        if not Indicator.objects.exists():
+            starter.load(django_apps)
+    if django_apps.is_installed("rasad.cases"):
+        from rasad.cases.models import Category
+
+        if not Category.objects.exists():
+            seed = importlib.import_module("rasad.cases.migrations.0002_reference_data")
+            seed.load(django_apps, None)
+
+
+def build_cast() -> Cast:
+    ensure_reference_data()
     root = do_create_user(
         "root",
         acting_user=None,

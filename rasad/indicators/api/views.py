@@ -19,6 +19,7 @@ from rasad.core.persian import TextParseError
 from rasad.indicators import dashboards, energy, scoring
 from rasad.indicators.actions import (
     do_approve_period,
+    do_close_alert,
     do_delete_assignment,
     do_delete_target,
     do_reopen_period,
@@ -257,6 +258,15 @@ class AlertViewSet(ScopedReadOnlyViewSet):
     queryset = Alert.objects.select_related("organization", "indicator")
     serializer_class = s.AlertSerializer
     filterset_class = AlertFilterSet
+
+    @extend_schema(request=None, responses={200: s.AlertSerializer})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def close(self, request: Request, pk: str) -> Response:
+        """Acknowledge an open alert and close it (400 if it is already closed)."""
+        alert = do_close_alert(self.get_object(), acting_user=_actor(request))
+        return Response(s.AlertSerializer(alert, context=self.get_serializer_context()).data)
+
+    close.scope_action = "change"  # type: ignore[attr-defined]
 
 
 class BaselineViewSet(ScopedModelViewSet):

@@ -7,7 +7,7 @@ import pytest
 
 from rasad.cases.models import Case
 from rasad.testing.cast import PASSWORD, Cast
-from rasad.web.tests.browser.conftest import screenshot
+from rasad.testing.browser import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from rasad.testing.cast import PASSWORD, Cast
-from rasad.web.tests.browser.conftest import screenshot
+from rasad.testing.browser import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,5 +1,8 @@
 """Playwright driving Debian's Chromium (/usr/bin/chromium) against the live test server.
 
+A pytest plugin (``-p rasad.testing.browser`` in pyproject.toml), so that every app's browser
+tests share one session-wide browser: two sync Playwright sessions cannot run in one process.
+
 Never ``playwright install``: the browser comes from apt. Every request the page makes is
 recorded, and a test fails if any of them leaves the test server.
 """

@@ -1,1 +1,0 @@
-from rasad.web.tests.browser.conftest import browser, page  # noqa: F401
