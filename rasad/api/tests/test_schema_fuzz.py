@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
@@ -67,8 +70,23 @@ def _aimed_at_real_record(path: str, cast: Cast) -> dict[str, Any]:
     return {}
 
 
+@pytest.fixture
+def keep_test_connection() -> Iterator[None]:
+    """Schemathesis calls the WSGI application directly, so Django's request signals run and
+    ``close_old_connections`` would close the test's database connection in the middle of its
+    transaction (PostgreSQL then fails every later query). Django's own test client disconnects
+    it the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
 @pytest.mark.parametrize("label", _operation_labels())
-def test_operation_answers_as_documented(db: None, label: str) -> None:
+def test_operation_answers_as_documented(db: None, keep_test_connection: None, label: str) -> None:
     operation = _loaded_schema().find_operation_by_label(label)
     assert operation is not None, label
     cast = build_cast()
