@@ -973,6 +973,42 @@ def do_set_holiday(
 
 
 @transaction.atomic
+def do_update_holiday(
+    holiday: Holiday,
+    *,
+    acting_user: User | None,
+    day: date,
+    name_fa: str,
+    name_en: str = "",
+    kind: str = "one_off",
+) -> Holiday:
+    """Correct a holiday's date, names or kind, then recompute every open case's due time."""
+    _require_platform_admin(acting_user)
+    name = normalize_text(name_fa)
+    if not name:
+        raise ValidationError({"name_fa": [_("A name is required.")]})
+    holiday = Holiday.objects.select_for_update().get(pk=holiday.pk)
+    if Holiday.objects.filter(date=day, name_fa=name).exclude(pk=holiday.pk).exists():
+        raise ValidationError({"date": [_("A holiday with this name is already on that date.")]})
+    old = {"date": holiday.date, "name_fa": holiday.name_fa, "name_en": holiday.name_en, "kind": holiday.kind}
+    holiday.date, holiday.name_fa, holiday.name_en, holiday.kind = day, name, name_en.strip(), kind
+    new = {"date": holiday.date, "name_fa": holiday.name_fa, "name_en": holiday.name_en, "kind": holiday.kind}
+    changed = [key for key in old if old[key] != new[key]]
+    if not changed:
+        return holiday
+    holiday.save()
+    audit_calendar_event(
+        CaseAuditEvent.HOLIDAY_CHANGED,
+        acting_user=acting_user,
+        obj=holiday,
+        old={key: old[key] for key in changed},
+        new={key: new[key] for key in changed},
+    )
+    recompute_due_times(acting_user=acting_user)
+    return holiday
+
+
+@transaction.atomic
 def do_delete_holiday(holiday: Holiday, *, acting_user: User | None) -> None:
     _require_platform_admin(acting_user)
     audit_calendar_event(

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rasad.cases.choices import CaseKind, Priority
+from rasad.cases.choices import CaseKind, HolidayKind, Priority
 from rasad.cases.models import Case, Category
 from rasad.core.models import Organization, User
 from rasad.core.scope import organization_scope
@@ -104,3 +104,55 @@ class DossierForm(forms.Form):
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
+
+
+def _styled(form: forms.Form) -> None:
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(field.widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        field.widget.attrs.setdefault("class", css)
+
+
+class HolidayForm(ActionFormMixin, forms.Form):
+    """A holiday of the working calendar: the date in the user's calendar, stored Gregorian."""
+
+    date = JalaliDateField(label=_("Date"))
+    name_fa = NormalizedCharField(label=_("Persian name"), max_length=200)
+    name_en = forms.CharField(
+        label=_("English name"), max_length=200, required=False, widget=forms.TextInput(attrs={"dir": "ltr"})
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=HolidayKind.choices, initial=HolidayKind.ONE_OFF)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+def _time_input() -> forms.TimeInput:
+    return forms.TimeInput(format="%H:%M", attrs={"type": "time", "dir": "ltr"})
+
+
+class WorkingWeekForm(ActionFormMixin, forms.Form):
+    """The office week: Saturday to Wednesday hours, and Thursday hours unless it is closed."""
+
+    workday_start = forms.TimeField(label=_("Saturday–Wednesday start"), widget=_time_input())
+    workday_end = forms.TimeField(label=_("Saturday–Wednesday end"), widget=_time_input())
+    thursday_open = forms.BooleanField(label=_("Offices work on Thursday"), required=False)
+    thursday_start = forms.TimeField(label=_("Thursday start"), required=False, widget=_time_input())
+    thursday_end = forms.TimeField(label=_("Thursday end"), required=False, widget=_time_input())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("thursday_open"):
+            for name in ("thursday_start", "thursday_end"):
+                if data.get(name) is None and name not in self.errors:
+                    self.add_error(name, _("Give Thursday's hours, or mark Thursday as closed."))
+        return data

@@ -104,7 +104,8 @@ def open_case_for_breach(alert: Any) -> None:
         "indicator": indicator_name,
         "value": getattr(alert, "value", "—"),
         "period": getattr(alert, "period_key", "—"),
-        "level": level or "—",
+        # The level's translated label («هشدار»), not its stored code ("warning").
+        "level": (alert.get_level_display() if hasattr(alert, "get_level_display") else level) or "—",
         "threshold": getattr(alert, "threshold", "—"),
     }
     do_open_case(

@@ -14,6 +14,14 @@ urlpatterns = [
     path("cases/dossiers/", views.DossierListView.as_view(), name="dossier-list"),
     path("cases/dossiers/<int:pk>/", views.DossierDetailView.as_view(), name="dossier-detail"),
     path("cases/notifications/", views.NotificationListView.as_view(), name="notifications"),
+    path("cases/calendar/", views.WorkingCalendarView.as_view(), name="calendar"),
+    path("cases/calendar/week/", views.WorkingWeekView.as_view(), name="calendar-week"),
+    path("cases/calendar/holidays/new/", views.HolidayCreateView.as_view(), name="holiday-create"),
+    path("cases/calendar/holidays/<int:pk>/edit/", views.HolidayEditView.as_view(), name="holiday-edit"),
+    path(
+        "cases/calendar/holidays/<int:pk>/delete/", views.HolidayDeleteView.as_view(), name="holiday-delete"
+    ),
+    path("cases/sla/", views.SlaPolicyView.as_view(), name="sla-policy"),
     path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case-detail"),
     path(
         "cases/<int:pk>/attachments/<int:attachment_id>/",

@@ -1,5 +1,6 @@
 """The cases UI: list, board, map, Excel export, a case page with its timeline, consolidation,
-dossiers and notifications. Every page reads through ``visible_to`` and writes through actions."""
+dossiers, notifications, the working calendar and the SLA policy. Every page reads through
+``visible_to`` and writes through actions."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBas
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,26 +25,40 @@ from rasad.cases.actions import (
     allowed_actions,
     do_add_attachment,
     do_add_comment,
+    do_delete_holiday,
     do_forward_dossier,
     do_mark_notifications_read,
     do_merge_cases,
     do_open_case,
+    do_set_holiday,
     do_transition_case,
+    do_update_holiday,
+    do_update_working_calendar,
 )
-from rasad.cases.choices import CaseKind, CaseStatus
+from rasad.cases.calendar import DEFAULT_POLICY, current_calendar
+from rasad.cases.choices import CaseKind, CaseStatus, Priority
 from rasad.cases.filtersets import CaseFilterSet
 from rasad.cases.forms import (
     AttachmentForm,
     CaseForm,
     CommentForm,
     DossierForm,
+    HolidayForm,
     TransitionForm,
+    WorkingWeekForm,
     organizations_for,
 )
-from rasad.cases.models import Attachment, Case, Dossier, Notification
+from rasad.cases.models import (
+    Attachment,
+    Case,
+    Dossier,
+    Holiday,
+    Notification,
+    SlaPolicy,
+)
 from rasad.cases.notifications import users_who_can
 from rasad.cases.workflow import ACTION_LABELS, Action
-from rasad.core import jalali
+from rasad.core import jalali, persian
 from rasad.core.access import access_object
 from rasad.core.models import User
 from rasad.web import display
@@ -463,3 +479,201 @@ class NotificationListView(RasadView):
         user = _user(request)
         do_mark_notifications_read(list(Notification.objects.visible_to(user).unread()), acting_user=user)
         return redirect("cases:notifications")
+
+
+# ---------------------------------------------------------------------------------------------
+# The working calendar and the SLA policy: everyone signed in reads them (reference data); only
+# platform administrators change the calendar, as the actions and the API enforce.
+# ---------------------------------------------------------------------------------------------
+
+
+# Python weekdays from Saturday to Friday, the order of the Iranian week.
+OFFICE_WEEK = (5, 6, 0, 1, 2, 3, 4)
+
+
+def _require_calendar_admin(request: HttpRequest) -> User:
+    user = _user(request)
+    if not user.is_superuser:
+        raise PermissionDenied(_("Only a platform administrator may change the working calendar."))
+    return user
+
+
+def _jalali_year(request: HttpRequest) -> int:
+    current = jalali.today_jalali().year
+    try:
+        year = int(persian.to_latin_digits(request.GET.get("year", "")) or current)
+    except ValueError:
+        return current
+    return year if 1300 <= year <= 1500 else current
+
+
+class WorkingCalendarView(RasadView):
+    """The office week and the holidays of one Jalali year (``?year=1405``)."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        user = _user(request)
+        year = _jalali_year(request)
+        calendar = current_calendar()
+        holidays = Holiday.objects.visible_to(user).filter(
+            date__gte=jalali.from_jalali(year, 1, 1), date__lt=jalali.from_jalali(year + 1, 1, 1)
+        )
+        # A Gregorian year overlaps two Jalali years; list every Jalali year that has holidays.
+        years = sorted(
+            {year}
+            | {jalali.to_jalali(day).year for day in Holiday.objects.visible_to(user).dates("date", "day")}
+        )
+        return render(
+            request,
+            "cases/calendar.html",
+            {
+                "year": year,
+                "years": years,
+                "holidays": holidays,
+                "week": [(WEEKDAYS[day], calendar.hours.get(day)) for day in OFFICE_WEEK],
+                "may_change": user.is_superuser,
+            },
+        )
+
+
+class WorkingWeekView(RasadView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        _require_calendar_admin(request)
+        hours = current_calendar().hours
+        workday, thursday = hours[OFFICE_WEEK[0]], hours.get(3)
+        initial = {
+            "workday_start": workday.start if workday else None,
+            "workday_end": workday.end if workday else None,
+            "thursday_open": thursday is not None,
+            "thursday_start": thursday.start if thursday else None,
+            "thursday_end": thursday.end if thursday else None,
+        }
+        return render(request, "cases/calendar_form.html", self._context(WorkingWeekForm(initial=initial)))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        user = _require_calendar_admin(request)
+        form = WorkingWeekForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            thursday = (data["thursday_start"], data["thursday_end"]) if data["thursday_open"] else None
+            saved = form.run_action(
+                do_update_working_calendar,
+                acting_user=user,
+                workday=(data["workday_start"], data["workday_end"]),
+                thursday=thursday,
+            )
+            if saved is not None:
+                messages.success(
+                    request, _("The office week was saved; open cases' due times were recomputed.")
+                )
+                return redirect("cases:calendar")
+        return render(request, "cases/calendar_form.html", self._context(form), status=400)
+
+    def _context(self, form: WorkingWeekForm) -> dict[str, Any]:
+        return {"form": form, "title": _("Office week")}
+
+
+class HolidayCreateView(RasadView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        _require_calendar_admin(request)
+        return render(
+            request, "cases/calendar_form.html", {"form": HolidayForm(), "title": _("Add a holiday")}
+        )
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        user = _require_calendar_admin(request)
+        form = HolidayForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            holiday = form.run_action(
+                do_set_holiday,
+                data["date"],
+                data["name_fa"],
+                acting_user=user,
+                name_en=data.get("name_en") or "",
+                kind=data["kind"],
+            )
+            if holiday is not None:
+                messages.success(request, _("The holiday was saved; open cases' due times were recomputed."))
+                return redirect(_calendar_url(holiday))
+        return render(
+            request, "cases/calendar_form.html", {"form": form, "title": _("Add a holiday")}, status=400
+        )
+
+
+def _calendar_url(holiday: Holiday) -> str:
+    return reverse("cases:calendar") + f"?year={jalali.to_jalali(holiday.date).year}"
+
+
+class HolidayEditView(RasadView):
+    def _holiday(self, request: HttpRequest, pk: int) -> tuple[User, Holiday]:
+        user = _require_calendar_admin(request)
+        return user, access_object(Holiday.objects.all(), user, pk, action="change")
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        _acting, holiday = self._holiday(request, pk)
+        form = HolidayForm(
+            initial={
+                "date": holiday.date,
+                "name_fa": holiday.name_fa,
+                "name_en": holiday.name_en,
+                "kind": holiday.kind,
+            }
+        )
+        return render(request, "cases/calendar_form.html", {"form": form, "title": _("Edit holiday")})
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        user, holiday = self._holiday(request, pk)
+        form = HolidayForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            saved = form.run_action(
+                do_update_holiday,
+                holiday,
+                acting_user=user,
+                day=data["date"],
+                name_fa=data["name_fa"],
+                name_en=data.get("name_en") or "",
+                kind=data["kind"],
+            )
+            if saved is not None:
+                messages.success(request, _("The holiday was saved; open cases' due times were recomputed."))
+                return redirect(_calendar_url(saved))
+        return render(
+            request, "cases/calendar_form.html", {"form": form, "title": _("Edit holiday")}, status=400
+        )
+
+
+class HolidayDeleteView(RasadView):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        user = _require_calendar_admin(request)
+        holiday = access_object(Holiday.objects.all(), user, pk, action="delete")
+        url = _calendar_url(holiday)
+        do_delete_holiday(holiday, acting_user=user)
+        messages.success(request, _("The holiday was removed; open cases' due times were recomputed."))
+        return redirect(url)
+
+
+class SlaPolicyView(RasadView):
+    """How many working hours each kind and priority of case has, as the SLA engine counts them
+    (a missing row falls back to the built-in default)."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        stored = {
+            (row.kind, row.priority): row.working_hours
+            for row in SlaPolicy.objects.visible_to(_user(request))
+        }
+        priorities = list(Priority)
+        rows = [
+            {
+                "kind": kind.label,
+                "hours": [
+                    stored.get((kind, priority), DEFAULT_POLICY[(kind, priority)]) for priority in priorities
+                ],
+            }
+            for kind in CaseKind
+        ]
+        return render(
+            request,
+            "cases/sla_policy.html",
+            {"priorities": [p.label for p in priorities], "rows": rows},
+        )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from rasad.core.actions.organizations import OrganizationValues
 from rasad.core.choices import OrganizationKind
 from rasad.core.jalali import TEHRAN
-from rasad.core.models import County, Organization, Province, Role, User
+from rasad.core.models import County, Organization, Province, Role, User, WorkingGroup
 from rasad.web.forms import ActionFormMixin, JalaliDateField, NormalizedCharField
 
 _TAG_SEPARATORS = re.compile(r"[,،;؛]")
@@ -227,3 +227,83 @@ class TokenForm(ActionFormMixin, forms.Form):
     def expires_at(self) -> datetime | None:
         day = self.cleaned_data.get("expires")
         return datetime.combine(day, time.max, tzinfo=TEHRAN) if day else None
+
+
+class OrganizationMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{'— ' * obj.depth}{obj.name} ({obj.code})"
+
+
+def _members_field() -> OrganizationMultipleChoiceField:
+    return OrganizationMultipleChoiceField(
+        label=_("Member organizations"),
+        queryset=Organization.objects.none(),
+        widget=_control(forms.SelectMultiple(attrs={"size": 10}), "form-select"),
+        help_text=_("Only organizations you may change are listed."),
+    )
+
+
+class WorkingGroupForm(ActionFormMixin, forms.Form):
+    """A new working group: its owner and members are limited to organizations the user may
+    change (the action checks the same)."""
+
+    code = forms.CharField(
+        label=_("Code"), max_length=40, widget=_control(forms.TextInput(attrs={"dir": "ltr"}))
+    )
+    name = NormalizedCharField(label=_("Name"), max_length=200, widget=_control(forms.TextInput()))
+    owner = OrganizationChoiceField(
+        label=_("Owner organization"),
+        queryset=Organization.objects.none(),
+        widget=_control(forms.Select(), "form-select"),
+    )
+    organizations = _members_field()
+    include_descendants = forms.BooleanField(
+        label=_("Include sub-organizations"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from rasad.core.scope import scope_for_permission
+
+        changeable = Organization.objects.visible_to(user, "change").order_by("path")
+        owner_field: forms.ModelChoiceField = self.fields["owner"]  # type: ignore[type-arg,assignment]
+        owner_field.queryset = changeable.filter(scope_for_permission(user, "core.add_workinggroup").as_q())
+        members_field: forms.ModelMultipleChoiceField = self.fields["organizations"]  # type: ignore[type-arg,assignment]
+        members_field.queryset = changeable
+
+
+class WorkingGroupMembersForm(ActionFormMixin, forms.Form):
+    """Change a working group's members. Members outside the user's scope are shown apart and
+    kept as they are."""
+
+    organizations = _members_field()
+    include_descendants = forms.BooleanField(
+        label=_("Include sub-organizations"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args: Any, user: User, group: WorkingGroup, **kwargs: Any) -> None:
+        self.changeable = Organization.objects.visible_to(user, "change").order_by("path")
+        current = list(group.organizations.all())
+        changeable_ids = set(
+            self.changeable.filter(pk__in=[o.pk for o in current]).values_list("pk", flat=True)
+        )
+        self.fixed = [o for o in current if o.pk not in changeable_ids]
+        kwargs.setdefault(
+            "initial",
+            {
+                "organizations": [o.pk for o in current if o.pk in changeable_ids],
+                "include_descendants": group.include_descendants,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        members_field: forms.ModelMultipleChoiceField = self.fields["organizations"]  # type: ignore[type-arg,assignment]
+        members_field.queryset = self.changeable
+        members_field.required = not self.fixed
+
+    def members(self) -> list[Organization]:
+        """The chosen members plus the ones the user may not change (kept)."""
+        return [*self.fixed, *self.cleaned_data["organizations"]]

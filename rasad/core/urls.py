@@ -24,6 +24,13 @@ urlpatterns = [
     ),
     path("organizations/export/", views.OrganizationExportView.as_view(), name="organization-export"),
     path("people/", views.PeopleListView.as_view(), name="people-list"),
+    path("working-groups/", views.WorkingGroupListView.as_view(), name="working-group-list"),
+    path("working-groups/new/", views.WorkingGroupCreateView.as_view(), name="working-group-create"),
+    path(
+        "working-groups/<int:pk>/members/",
+        views.WorkingGroupMembersView.as_view(),
+        name="working-group-members",
+    ),
     path("grants/<int:pk>/revoke/", views.GrantRevokeView.as_view(), name="grant-revoke"),
     path("account/tokens/", views.TokenListView.as_view(), name="token-list"),
     path("account/tokens/<int:pk>/revoke/", views.TokenRevokeView.as_view(), name="token-revoke"),

@@ -15,7 +15,12 @@ from rasad.core.actions.organizations import (
     do_move_organization,
     do_update_organization,
 )
-from rasad.core.actions.people import do_grant_role, do_revoke_grant
+from rasad.core.actions.people import (
+    do_create_working_group,
+    do_grant_role,
+    do_revoke_grant,
+    do_update_working_group,
+)
 from rasad.core.actions.tokens import do_create_api_token, do_revoke_api_token
 from rasad.core.audit_log import event_label, visible_events
 from rasad.core.exports import XLSX_TYPE, audit_columns, csv_response, organization_columns, xlsx_response
@@ -27,9 +32,11 @@ from rasad.core.forms import (
     MoveOrganizationForm,
     OrganizationForm,
     TokenForm,
+    WorkingGroupForm,
+    WorkingGroupMembersForm,
 )
 from rasad.core.importers import MAX_FILE_BYTES, OrganizationImporter, organization_template
-from rasad.core.models import ApiToken, Grant, Membership, Organization, User
+from rasad.core.models import ApiToken, Grant, Membership, Organization, User, WorkingGroup
 from rasad.core.scope import scope_for_permission
 from rasad.web.views import RasadView
 
@@ -500,3 +507,115 @@ class TokenRevokeView(RasadView):
         do_revoke_api_token(token, acting_user=user)
         messages.success(request, _("The token was revoked."))
         return redirect("core:token-list")
+
+
+# ---------------------------------------------------------------------------------------------
+# Working groups
+# ---------------------------------------------------------------------------------------------
+
+
+class WorkingGroupListView(RasadView):
+    """The working groups owned by organizations where the user may see working groups."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        user: User = request.user  # type: ignore[assignment]
+        groups = (
+            WorkingGroup.objects.visible_to(user)
+            .select_related("owner")
+            .prefetch_related("organizations")
+            .order_by("name", "code")
+        )
+        changeable = set(
+            WorkingGroup.objects.visible_to(user, "change")
+            .filter(pk__in=[g.pk for g in groups])
+            .values_list("pk", flat=True)
+        )
+        return render(
+            request,
+            "core/working_group_list.html",
+            {"groups": groups, "changeable": changeable, "may_add": _may(user, "core.add_workinggroup")},
+        )
+
+
+class WorkingGroupCreateView(RasadView):
+    def _form(self, request: HttpRequest) -> WorkingGroupForm:
+        user: User = request.user  # type: ignore[assignment]
+        if not _may(user, "core.add_workinggroup"):
+            raise ObjectNotFound(_("No such object, or you may not see it."))
+        return WorkingGroupForm(request.POST or None, user=user)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._render(request, self._form(request))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = self._form(request)
+        if form.is_valid():
+            data = form.cleaned_data
+            group = form.run_action(
+                do_create_working_group,
+                data["code"].strip(),
+                data["name"],
+                acting_user=request.user,
+                owner=data["owner"],
+                organizations=list(data["organizations"]),
+                include_descendants=data["include_descendants"],
+            )
+            if group is not None:
+                messages.success(request, _("The working group was created."))
+                return redirect("core:working-group-list")
+        return self._render(request, form, status=400)
+
+    def _render(self, request: HttpRequest, form: WorkingGroupForm, status: int = 200) -> HttpResponse:
+        return render(
+            request,
+            "core/working_group_form.html",
+            {"form": form, "title": _("New working group"), "group": None},
+            status=status,
+        )
+
+
+class WorkingGroupMembersView(RasadView):
+    """Change the member organizations of a working group the user may change."""
+
+    def _group(self, request: HttpRequest, pk: int) -> WorkingGroup:
+        group: WorkingGroup = access_object(
+            WorkingGroup.objects.select_related("owner"), request.user, pk, action="change"
+        )
+        return group
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        group = self._group(request, pk)
+        form = WorkingGroupMembersForm(user=request.user, group=group)  # type: ignore[arg-type]
+        return self._render(request, form, group)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        group = self._group(request, pk)
+        user: User = request.user  # type: ignore[assignment]
+        form = WorkingGroupMembersForm(request.POST, user=user, group=group)
+        if form.is_valid():
+            saved = form.run_action(
+                do_update_working_group,
+                group,
+                acting_user=user,
+                organizations=form.members(),
+                include_descendants=form.cleaned_data["include_descendants"],
+            )
+            if saved is not None:
+                messages.success(request, _("The working group's members were saved."))
+                return redirect("core:working-group-list")
+        return self._render(request, form, group, status=400)
+
+    def _render(
+        self, request: HttpRequest, form: WorkingGroupMembersForm, group: WorkingGroup, status: int = 200
+    ) -> HttpResponse:
+        return render(
+            request,
+            "core/working_group_form.html",
+            {
+                "form": form,
+                "title": _("Members of %(name)s") % {"name": group.name},
+                "group": group,
+                "fixed": form.fixed,
+            },
+            status=status,
+        )

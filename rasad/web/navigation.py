@@ -41,6 +41,9 @@ MENU: tuple[MenuGroup, ...] = (
             ),
             MenuItem(_("Map"), "core:organization-map", "bi-map", "core.view_organization"),
             MenuItem(_("People"), "core:people-list", "bi-people", "core.view_user"),
+            MenuItem(
+                _("Working groups"), "core:working-group-list", "bi-people-fill", "core.view_workinggroup"
+            ),
         ),
     ),
     MenuGroup(indicators_menu.LABEL, tuple(MenuItem(*item) for item in indicators_menu.ITEMS)),
@@ -53,6 +56,8 @@ MENU: tuple[MenuGroup, ...] = (
             MenuItem(_("Consolidate"), "cases:consolidate", "bi-collection", "cases.forward_case"),
             MenuItem(_("Dossiers"), "cases:dossier-list", "bi-folder2-open", "cases.view_dossier"),
             MenuItem(_("Notifications"), "cases:notifications", "bi-bell"),
+            MenuItem(_("Working calendar"), "cases:calendar", "bi-calendar3", "cases.view_holiday"),
+            MenuItem(_("SLA policy"), "cases:sla-policy", "bi-stopwatch", "cases.view_slapolicy"),
         ),
     ),
     MenuGroup(
