@@ -183,6 +183,18 @@ def _owned(model: type[Any], organization: Organization) -> Any:
     return model(organization=organization)
 
 
+def _require_may_save(
+    model: type[Any], organization: Organization, instance: Any | None, *, acting_user: User | None
+) -> None:
+    """Creating needs ``add`` in the organization; changing needs ``change`` where the record is
+    now and where it is going. ``acting_user`` None is the command line (demo, imports)."""
+    if acting_user is None:
+        return
+    if instance is not None:
+        require_in_scope(acting_user, "change", instance)
+    require_in_scope(acting_user, "add" if instance is None else "change", _owned(model, organization))
+
+
 def assigned_indicators(organization: Organization) -> list[Indicator]:
     ids = Assignment.objects.for_organization(organization).values_list("indicator_id", flat=True)
     return list(Indicator.objects.filter(pk__in=ids).select_related("unit").order_by("category", "code"))
@@ -629,12 +641,7 @@ def check_target_values(values: TargetValues, *, instance: Target | None = None)
 def do_save_target(
     values: TargetValues, *, acting_user: User | None, instance: Target | None = None
 ) -> Target:
-    if acting_user is not None:
-        if instance is not None:
-            require_in_scope(acting_user, "change", instance)
-        require_in_scope(
-            acting_user, "add" if instance is None else "change", _owned(Target, values.organization)
-        )
+    _require_may_save(Target, values.organization, instance, acting_user=acting_user)
     check_target_values(values, instance=instance)
     target = instance or Target()
     target.organization = values.organization
@@ -920,12 +927,7 @@ def check_baseline_values(values: BaselineValues) -> None:
 def do_save_baseline(
     values: BaselineValues, *, acting_user: User | None, instance: Baseline | None = None
 ) -> Baseline:
-    if acting_user is not None:
-        if instance is not None:
-            require_in_scope(acting_user, "change", instance)
-        require_in_scope(
-            acting_user, "add" if instance is None else "change", _owned(Baseline, values.organization)
-        )
+    _require_may_save(Baseline, values.organization, instance, acting_user=acting_user)
     check_baseline_values(values)
     baseline = instance or Baseline()
     baseline.organization = values.organization
@@ -1003,12 +1005,7 @@ def check_scorecard_values(values: ScorecardValues) -> None:
 def do_save_scorecard(
     values: ScorecardValues, *, acting_user: User | None, instance: Scorecard | None = None
 ) -> Scorecard:
-    if acting_user is not None:
-        if instance is not None:
-            require_in_scope(acting_user, "change", instance)
-        require_in_scope(
-            acting_user, "add" if instance is None else "change", _owned(Scorecard, values.organization)
-        )
+    _require_may_save(Scorecard, values.organization, instance, acting_user=acting_user)
     check_scorecard_values(values)
     scorecard = instance or Scorecard()
     scorecard.organization = values.organization
