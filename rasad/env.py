@@ -77,7 +77,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def database_from_url(name: str, url: str) -> dict[str, object]:
+def database_from_url(name: str, url: str, *, pool: bool = False) -> dict[str, object]:
     """Turn ``postgres://user:pass@host:port/db`` into a Django DATABASES entry."""
     parts = urlsplit(url)
     if parts.scheme not in {"postgres", "postgresql"}:
@@ -96,7 +96,10 @@ def database_from_url(name: str, url: str) -> dict[str, object]:
         "PASSWORD": unquote(parts.password or ""),
         "HOST": parts.hostname or "",
         "PORT": str(port or ""),
-        "CONN_MAX_AGE": 60,
-        "CONN_HEALTH_CHECKS": True,
+        # Under ASGI a request's synchronous code may run on a fresh thread, so thread-bound
+        # persistent connections are not reused; psycopg's pool is (Django 5.1+).
+        "CONN_MAX_AGE": 0 if pool else 60,
+        "CONN_HEALTH_CHECKS": not pool,
         "ATOMIC_REQUESTS": False,
+        "OPTIONS": {"pool": {"min_size": 2, "max_size": 20, "timeout": 10}} if pool else {},
     }

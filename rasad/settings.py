@@ -102,7 +102,11 @@ TEMPLATES = [
 # Databases: embedded SQLite by default; PostgreSQL when DATABASE_URL is set.
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": database_from_url("DATABASE_URL", DATABASE_URL)}
+    DATABASES = {
+        "default": database_from_url(
+            "DATABASE_URL", DATABASE_URL, pool=env_bool("RASAD_DB_POOL", not TESTING)
+        )
+    }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
