@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from rasad.core.jalali import JalaliPeriod, today_in_tehran
-from rasad.testing.cast import PASSWORD, Cast
 from rasad.testing.browser import screenshot
+from rasad.testing.cast import PASSWORD, Cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

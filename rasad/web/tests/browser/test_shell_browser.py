@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from rasad.testing.cast import PASSWORD, Cast
 from rasad.testing.browser import screenshot
+from rasad.testing.cast import PASSWORD, Cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
