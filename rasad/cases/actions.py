@@ -177,22 +177,9 @@ def check_case_values(values: CaseValues, *, now: datetime | None = None) -> Non
                 add(name, _("Give a %(name)s from 1 to 5.") % {"name": _(name)})
     elif values.likelihood is not None or values.impact is not None:
         add("likelihood", _("Only risks have a likelihood and an impact."))
-    if (values.latitude is None) != (values.longitude is None):
-        add("latitude", _("Give both latitude and longitude, or neither."))
-    elif (
-        values.latitude is not None
-        and values.longitude is not None
-        and not (
-            -90 <= values.latitude <= 90
-            and -180 <= values.longitude <= 180
-            and geo.is_in_iran(values.latitude, values.longitude)
-        )
-    ):
-        add(
-            "latitude",
-            _("The point (%(lat)s, %(lon)s) is outside Iran.")
-            % {"lat": values.latitude, "lon": values.longitude},
-        )
+    point_error = geo.point_error(values.latitude, values.longitude)
+    if point_error is not None:
+        add("latitude", point_error)
     if values.kind == CaseKind.INCIDENT and values.site is None and values.latitude is None:
         add("latitude", _("An incident needs a site or a point on the map."))
     if errors:

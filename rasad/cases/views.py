@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -62,6 +62,7 @@ from rasad.core import jalali, persian
 from rasad.core.access import access_object
 from rasad.core.models import User
 from rasad.web import display
+from rasad.web.maps import points_response
 from rasad.web.views import RasadView
 
 BOARD_COLUMNS = (
@@ -126,21 +127,20 @@ class CaseGeoJsonView(RasadView):
             .qs.exclude(latitude=None)
             .values("pk", "reference", "title", "kind", "status", "latitude", "longitude")
         )
-        features = [
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]},
-                "properties": {
+        return points_response(
+            (
+                row["latitude"],
+                row["longitude"],
+                {
                     "id": row["pk"],
                     "name": f"{row['reference']} · {row['title']}",
                     "kind": row["kind"],
                     "status": row["status"],
                     "url": reverse("cases:case-detail", args=[row["pk"]]),
                 },
-            }
+            )
             for row in rows
-        ]
-        return JsonResponse({"type": "FeatureCollection", "features": features})
+        )
 
 
 class CaseExportView(RasadView):

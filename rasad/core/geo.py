@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from django.utils.translation import gettext
 from shapely.geometry import Point, shape
 from shapely.ops import unary_union
 from shapely.prepared import prep
@@ -44,6 +45,18 @@ def _iran() -> object:
 
 def is_in_iran(latitude: float, longitude: float) -> bool:
     return bool(_iran().contains(Point(longitude, latitude)))  # type: ignore[attr-defined]
+
+
+def point_error(latitude: float | None, longitude: float | None) -> str | None:
+    """Why a point given on a form, an import row or the API is unacceptable, or None. Giving
+    neither coordinate is acceptable; giving one, or a point outside Iran, is not."""
+    if (latitude is None) != (longitude is None):
+        return gettext("Give both latitude and longitude, or neither.")
+    if latitude is None or longitude is None:
+        return None
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180) or not is_in_iran(latitude, longitude):
+        return gettext("The point (%(lat)s, %(lon)s) is outside Iran.") % {"lat": latitude, "lon": longitude}
+    return None
 
 
 def province_code_at(latitude: float, longitude: float) -> str | None:

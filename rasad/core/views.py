@@ -4,8 +4,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from rasad.core.access import ObjectNotFound, access_object, access_organization_by_id
@@ -38,6 +39,7 @@ from rasad.core.forms import (
 from rasad.core.importers import MAX_FILE_BYTES, OrganizationImporter, organization_template
 from rasad.core.models import ApiToken, Grant, Membership, Organization, User, WorkingGroup
 from rasad.core.scope import scope_for_permission
+from rasad.web.maps import points_response
 from rasad.web.views import RasadView
 
 
@@ -114,21 +116,20 @@ class OrganizationGeoJsonView(RasadView):
             .qs.exclude(latitude=None)
             .values("pk", "name", "kind", "latitude", "longitude", "province__code")
         )
-        features = [
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]},
-                "properties": {
+        return points_response(
+            (
+                row["latitude"],
+                row["longitude"],
+                {
                     "id": row["pk"],
                     "name": row["name"],
                     "kind": row["kind"],
                     "province": row["province__code"],
-                    "url": f"/organizations/{row['pk']}/",
+                    "url": reverse("core:organization-detail", args=[row["pk"]]),
                 },
-            }
+            )
             for row in rows
-        ]
-        return JsonResponse({"type": "FeatureCollection", "features": features})
+        )
 
 
 class AuditListView(RasadView):

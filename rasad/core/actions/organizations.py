@@ -91,16 +91,12 @@ def check_organization_values(values: OrganizationValues, *, instance: Organizat
         and values.county.province_id != values.province.pk
     ):
         errors.setdefault("county", []).append(_("The county is not in the chosen province."))
-    if (values.latitude is None) != (values.longitude is None):
-        errors.setdefault("latitude", []).append(_("Give both latitude and longitude, or neither."))
+    point_error = geo.point_error(values.latitude, values.longitude)
+    if point_error is not None:
+        errors.setdefault("latitude", []).append(point_error)
     elif values.latitude is not None and values.longitude is not None:
         province_code = geo.province_code_at(values.latitude, values.longitude)
-        if province_code is None:
-            errors.setdefault("latitude", []).append(
-                _("The point (%(lat)s, %(lon)s) is outside Iran.")
-                % {"lat": values.latitude, "lon": values.longitude}
-            )
-        elif values.province is not None and values.province.code != province_code:
+        if values.province is not None and values.province.code != province_code:
             errors.setdefault("province", []).append(
                 _("The point lies in another province (code %(code)s).") % {"code": province_code}
             )
