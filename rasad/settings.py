@@ -182,7 +182,7 @@ if USE_HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Login throttling: counted per (account, client address) so nobody can lock out someone else
-# from their own address; see rasad.core.throttle.
+# from their own address; see rasad.lib.throttle.
 LOGIN_FAILURE_LIMIT = env_int("RASAD_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("RASAD_LOGIN_FAILURE_WINDOW_SECONDS", 900, minimum=10)
 API_TOKEN_DEFAULT_DAYS = env_int("RASAD_API_TOKEN_DAYS", 90, minimum=1, maximum=3650)

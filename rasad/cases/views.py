@@ -58,10 +58,9 @@ from rasad.cases.models import (
 )
 from rasad.cases.notifications import users_who_can
 from rasad.cases.workflow import ACTION_LABELS, Action
-from rasad.core import jalali, persian
 from rasad.core.access import access_object
 from rasad.core.models import User
-from rasad.web import display
+from rasad.lib import display, jalali, persian
 from rasad.web.maps import points_response
 from rasad.web.views import RasadView
 

@@ -22,7 +22,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
-from rasad.core import context
+from rasad.lib import context
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

@@ -46,7 +46,7 @@ class JalaliDateFilter(django_filters.Filter):  # type: ignore[misc]
             return qs
         import datetime
 
-        from rasad.core.jalali import TEHRAN
+        from rasad.lib.jalali import TEHRAN
 
         day = value + datetime.timedelta(days=1) if self.end_of_day else value
         moment = datetime.datetime.combine(day, datetime.time.min, tzinfo=TEHRAN)
@@ -77,7 +77,7 @@ class OrganizationFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         return queryset.filter(path__startswith=root) if root else queryset.none()
 
     def filter_sector(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        from rasad.core.persian import normalize_text
+        from rasad.lib.persian import normalize_text
 
         return queryset.filter(sector_tags__icontains=normalize_text(value))
 

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from rasad.core.actions.organizations import OrganizationValues
 from rasad.core.choices import OrganizationKind
-from rasad.core.jalali import TEHRAN
 from rasad.core.models import County, Organization, Province, Role, User, WorkingGroup
+from rasad.lib.jalali import TEHRAN
 from rasad.web.forms import ActionFormMixin, JalaliDateField, NormalizedCharField
 
 _TAG_SEPARATORS = re.compile(r"[,،;؛]")

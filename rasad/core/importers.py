@@ -33,8 +33,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from rasad.core import jalali
-from rasad.core.persian import TextParseError, normalize_text, parse_number, search_key, to_latin_digits
+from rasad.lib import jalali
+from rasad.lib.persian import TextParseError, normalize_text, parse_number, search_key, to_latin_digits
 
 if TYPE_CHECKING:
     from rasad.core.models import Organization, User

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.db import models
 
-from rasad.core.persian import search_key
+from rasad.lib.persian import search_key
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -113,7 +113,7 @@ class UserQuerySet(ScopedQuerySet[Any]):
         return self.filter(pk__in=members)
 
     def search(self, query: str, field: str = "search_text") -> Self:
-        from rasad.core.persian import normalize_text
+        from rasad.lib.persian import normalize_text
 
         queryset = self
         for word in normalize_text(query).split():

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, Sum
 
-from rasad.core.jalali import JalaliPeriod
 from rasad.core.models import Organization
 from rasad.core.scope import organization_scope
 from rasad.indicators.catalogue import Catalogue
 from rasad.indicators.choices import ObservationStatus
 from rasad.indicators.models import Alert, Assignment, Indicator, Observation, Rollup, Target
+from rasad.lib.jalali import JalaliPeriod
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -106,7 +106,7 @@ def organization_series(
 
 
 def last_months(count: int, *, until: JalaliPeriod | None = None) -> list[JalaliPeriod]:
-    from rasad.core.jalali import today_in_tehran
+    from rasad.lib.jalali import today_in_tehran
 
     end = until or JalaliPeriod.containing(today_in_tehran(), "month").previous()
     periods = [end]

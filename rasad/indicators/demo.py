@@ -20,7 +20,6 @@ from typing import TextIO
 
 from django.db import transaction
 
-from rasad.core.jalali import JalaliPeriod, periods_between, today_in_tehran
 from rasad.core.models import Organization, User
 from rasad.indicators.actions import (
     BaselineValues,
@@ -37,6 +36,7 @@ from rasad.indicators.actions import (
     do_submit_period,
 )
 from rasad.indicators.models import Assignment, Indicator, Observation
+from rasad.lib.jalali import JalaliPeriod, periods_between, today_in_tehran
 
 COORDINATOR = "imidro.coordinator"
 HOLDING = "IMIDRO"

@@ -9,10 +9,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from rasad.core.jalali import JalaliPeriod, periods_between
 from rasad.indicators.choices import ObservationStatus
 from rasad.indicators.methods import baseline as method
 from rasad.indicators.models import Baseline, Observation
+from rasad.lib.jalali import JalaliPeriod, periods_between
 
 
 @dataclass

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from rasad.core.filtersets import IdFilter
 from rasad.core.models import Organization
-from rasad.core.persian import search_key
 from rasad.indicators.choices import Category, ObservationStatus
 from rasad.indicators.models import Alert, Assignment, Indicator, Observation, Target
+from rasad.lib.persian import search_key
 
 
 def _within(queryset: QuerySet[Any], value: int) -> QuerySet[Any]:

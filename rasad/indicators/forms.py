@@ -7,12 +7,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rasad.core.choices import OrganizationKind
-from rasad.core.jalali import JalaliPeriod
 from rasad.core.models import Organization
-from rasad.core.persian import TextParseError, parse_number
 from rasad.indicators.actions import BaselineValues, CriterionValues, ScorecardValues, TargetValues
 from rasad.indicators.choices import Category, CriterionKind
 from rasad.indicators.models import Indicator
+from rasad.lib.jalali import JalaliPeriod
+from rasad.lib.persian import TextParseError, parse_number
 from rasad.web.forms import ActionFormMixin, NormalizedCharField
 
 

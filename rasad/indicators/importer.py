@@ -19,9 +19,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from rasad.core.jalali import JalaliPeriod
 from rasad.core.models import Organization, User
-from rasad.core.persian import TextParseError, parse_number
 from rasad.indicators.actions import (
     BatchResult,
     ObservationInput,
@@ -30,6 +28,8 @@ from rasad.indicators.actions import (
     do_record_observations,
 )
 from rasad.indicators.models import Indicator, Unit
+from rasad.lib.jalali import JalaliPeriod
+from rasad.lib.persian import TextParseError, parse_number
 
 COLUMNS = ("organization", "indicator", "period", "value", "unit", "comment")
 REQUIRED = ("organization", "indicator", "period", "value")

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.db import models
 
-from rasad.core.persian import search_key
 from rasad.core.querysets import OrganizationScopedQuerySet
+from rasad.lib.persian import search_key
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

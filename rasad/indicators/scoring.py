@@ -14,12 +14,12 @@ import statistics
 from collections import defaultdict
 from typing import Any
 
-from rasad.core.jalali import JalaliPeriod
 from rasad.core.models import Organization
 from rasad.indicators.catalogue import Catalogue
 from rasad.indicators.choices import CriterionKind, Direction
 from rasad.indicators.methods import ranking
 from rasad.indicators.models import Rollup, Scorecard
+from rasad.lib.jalali import JalaliPeriod
 
 
 def members(scorecard: Scorecard) -> list[tuple[Organization, str]]:

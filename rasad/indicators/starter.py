@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from rasad.core.persian import normalize_text, search_key
+from rasad.lib.persian import normalize_text, search_key
 
 # code, Persian name, English name, dimension, size in the base unit
 UNITS: tuple[tuple[str, str, str, str, float], ...] = (

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 
-from rasad.core.jalali import JalaliPeriod
 from rasad.core.models import Organization
 from rasad.indicators.actions import (
     BaselineValues,
@@ -20,6 +19,7 @@ from rasad.indicators.actions import (
     do_save_target,
 )
 from rasad.indicators.models import Alert, Assignment, Baseline, Indicator, Observation, Scorecard, Target
+from rasad.lib.jalali import JalaliPeriod
 from rasad.testing.cast import Cast
 from rasad.testing.factories import register
 

@@ -16,9 +16,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from rasad.core.persian import format_number
 from rasad.indicators.choices import Severity
 from rasad.indicators.models import Indicator, IndicatorRule
+from rasad.lib.persian import format_number
 
 MINIMUM_HISTORY = 6
 OUTLIER_LIMIT = 3.5

@@ -17,9 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from rasad.core.access import ObjectNotFound, access_object, access_organization_by_id, can
-from rasad.core.jalali import JalaliPeriod, format_date, today_in_tehran
 from rasad.core.models import Organization, Province, User
-from rasad.core.persian import TextParseError, format_number
 from rasad.core.scope import organization_scope
 from rasad.indicators import dashboards, energy, scoring, validation
 from rasad.indicators.actions import (
@@ -52,7 +50,9 @@ from rasad.indicators.forms import (
 )
 from rasad.indicators.importer import COLUMNS, do_import, read_table
 from rasad.indicators.models import Alert, Assignment, Baseline, Indicator, Observation, Scorecard, Target
-from rasad.web import display
+from rasad.lib import display
+from rasad.lib.jalali import JalaliPeriod, format_date, today_in_tehran
+from rasad.lib.persian import TextParseError, format_number
 from rasad.web.views import RasadView
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from django.apps import apps
 from django.core import serializers
 
-from rasad.core import events
+from rasad.lib import events
 
 
 def _snapshot(model_labels: list[str]) -> dict[str, str]:

@@ -7,7 +7,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from rasad.core.scope import scope_for_permission
-from rasad.web import display
+from rasad.lib import display
 from rasad.web.navigation import MENU
 
 

@@ -10,8 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from rasad.core import jalali, persian
-from rasad.web import display
+from rasad.lib import display, jalali, persian
 
 
 class JalaliDateInput(forms.TextInput):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
-from rasad.web import display
+from rasad.lib import display
 
 # No external origin of any kind: every asset is vendored. Inline scripts are not allowed;
 # styles allow 'unsafe-inline' only for the style attributes that Leaflet and ECharts set.

@@ -20,11 +20,11 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from rasad.core import throttle
 from rasad.core.actions.people import do_change_preferences
 from rasad.core.audit import CoreAuditEvent, audit_security_event
 from rasad.core.middleware import client_ip
 from rasad.core.models import User
+from rasad.lib import throttle
 from rasad.web.forms import ActionFormMixin, PreferencesForm
 from rasad.web.home import home_counts
 

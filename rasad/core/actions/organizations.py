@@ -12,7 +12,6 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rasad.core import geo
 from rasad.core.access import require_in_scope
 from rasad.core.audit import (
     audit_organization_changed,
@@ -22,10 +21,11 @@ from rasad.core.audit import (
     audit_organizations_imported,
 )
 from rasad.core.choices import OrganizationKind
-from rasad.core.events import send_event_on_commit
 from rasad.core.models import County, Organization, OrganizationParentHistory, Province, User
-from rasad.core.persian import normalize_text, search_key
 from rasad.core.scope import clear_scope_cache
+from rasad.lib import geo
+from rasad.lib.events import send_event_on_commit
+from rasad.lib.persian import normalize_text, search_key
 
 TRACKED_FIELDS = (
     "code",

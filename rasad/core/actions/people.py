@@ -14,8 +14,8 @@ from rasad.core.audit import CoreAuditEvent, audit_role_changed, audit_user_even
 from rasad.core.audit_log import record
 from rasad.core.choices import CalendarChoices, LanguageChoices
 from rasad.core.models import Grant, Membership, Organization, Role, User, WorkingGroup
-from rasad.core.persian import normalize_text
 from rasad.core.scope import clear_scope_cache, permissions_over
+from rasad.lib.persian import normalize_text
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@
 from rasad.core.models.audit import AuditChainHead, AuditEvent
 from rasad.core.models.base import OrganizationOwnedModel, TimestampedModel
 from rasad.core.models.geography import City, County, Province
-from rasad.core.models.organizations import Organization, OrganizationParentHistory
+from rasad.core.models.organizations import Organization, OrganizationParentHistory, common_ancestor
 from rasad.core.models.people import Grant, Membership, Role, User, WorkingGroup
 from rasad.core.models.tokens import ApiToken
 
@@ -23,4 +23,5 @@ __all__ = [
     "TimestampedModel",
     "User",
     "WorkingGroup",
+    "common_ancestor",
 ]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -53,7 +55,7 @@ class Organization(TimestampedModel):
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
-    # Normalized search key of the names and code (rasad.core.persian.search_key).
+    # Normalized search key of the names and code (rasad.lib.persian.search_key).
     search_text = models.TextField(editable=False, default="")
 
     objects = OrganizationQuerySet.as_manager()
@@ -89,6 +91,19 @@ class Organization(TimestampedModel):
 
     def ancestor_ids(self) -> list[int]:
         return [int(part) for part in self.path.strip("/").split("/") if part][:-1]
+
+
+def common_ancestor(organizations: Sequence[Organization]) -> Organization | None:
+    """The deepest organization that is an ancestor of (or one of) all of ``organizations``."""
+    paths = [o.path.strip("/").split("/") for o in organizations]
+    common: list[str] = []
+    for parts in zip(*paths, strict=False):
+        if len(set(parts)) != 1:
+            break
+        common.append(parts[0])
+    if not common:
+        return None
+    return Organization.objects.get(pk=int(common[-1]))
 
 
 class OrganizationParentHistory(models.Model):

@@ -9,7 +9,7 @@ import io
 from django.test import Client
 from django.utils import timezone
 
-from rasad.core.jalali import format_date, today_in_tehran
+from rasad.lib.jalali import format_date, today_in_tehran
 from rasad.testing.cast import Cast
 
 EXPORT = "/audit/export.csv"

@@ -16,7 +16,6 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from rasad.core import geo
 from rasad.core.demo import (
     DEMO_PASSWORD,
     DEMO_URL,
@@ -28,6 +27,7 @@ from rasad.core.demo import (
 )
 from rasad.core.models import AuditEvent, Grant, Membership, Organization, User, WorkingGroup
 from rasad.core.roles import DEFAULT_ROLES
+from rasad.lib import geo
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,7 @@ from rest_framework.serializers import BaseSerializer
 from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from rasad.core.access import ObjectNotFound
 from rasad.core.filtersets import IdFilter
-from rasad.core.jalali import JalaliPeriod
 from rasad.core.models import Organization, User
-from rasad.core.persian import TextParseError
 from rasad.indicators import dashboards, energy, scoring
 from rasad.indicators.actions import (
     do_approve_period,
@@ -51,6 +49,8 @@ from rasad.indicators.models import (
     Target,
     Unit,
 )
+from rasad.lib.jalali import JalaliPeriod
+from rasad.lib.persian import TextParseError
 
 
 def _period(value: str) -> JalaliPeriod:

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 import statsmodels.api as sm
 
-from rasad.core.jalali import JalaliPeriod
 from rasad.indicators.actions import (
     BaselineValues,
     ObservationInput,
@@ -17,6 +16,7 @@ from rasad.indicators.actions import (
 )
 from rasad.indicators.energy import report
 from rasad.indicators.testing import indicator
+from rasad.lib.jalali import JalaliPeriod
 from rasad.testing.cast import Cast
 
 # METHODS §1.9: the copper concentrator's baseline year (production kt, electricity MWh).

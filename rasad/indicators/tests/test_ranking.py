@@ -6,7 +6,6 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from rasad.core.actions.organizations import OrganizationValues, do_create_organization
-from rasad.core.jalali import JalaliPeriod
 from rasad.indicators.actions import (
     CriterionValues,
     ObservationInput,
@@ -18,6 +17,7 @@ from rasad.indicators.actions import (
 )
 from rasad.indicators.scoring import results
 from rasad.indicators.testing import assign, indicator
+from rasad.lib.jalali import JalaliPeriod
 from rasad.testing.cast import Cast
 
 

@@ -8,11 +8,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from rasad.core.jalali import JalaliPeriod
 from rasad.core.models import AuditEvent
 from rasad.indicators.actions import ObservationInput, do_record_observations, do_submit_period
 from rasad.indicators.models import Observation
 from rasad.indicators.testing import indicator, record
+from rasad.lib.jalali import JalaliPeriod
 from rasad.testing.cast import Cast
 
 

@@ -2,7 +2,7 @@
 
 ``{{ value|jdate }}``, ``{{ value|jdate:"long" }}``, ``{{ value|jdatetime }}``, ``{{ value|num }}``,
 ``{{ value|num:2 }}``, ``{{ text|digits }}``. They follow the current user's calendar and digit
-preferences (``rasad.web.display``).
+preferences (``rasad.lib.display``).
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from typing import Any
 
 from django import template
 
-from rasad.core import jalali, persian
-from rasad.web import display
+from rasad.lib import display, jalali, persian
 
 register = template.Library()
 

@@ -45,7 +45,7 @@ def test_home_shows_real_counts_in_persian_digits(alice_client):
 def test_home_shows_today_as_a_jalali_date(alice_client):
     from django.utils import timezone
 
-    from rasad.core.jalali import format_date
+    from rasad.lib.jalali import format_date
 
     html = alice_client.get("/").content.decode()
     assert format_date(timezone.localdate(), style="long") in html

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from rasad.core.jalali import JalaliPeriod, today_in_tehran
+from rasad.lib.jalali import JalaliPeriod, today_in_tehran
 from rasad.testing.browser import screenshot
 from rasad.testing.cast import PASSWORD, Cast
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from rasad.core.jalali import Calendar
+from rasad.lib.jalali import Calendar
 
 
 @dataclass(frozen=True)

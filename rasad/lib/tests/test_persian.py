@@ -1,4 +1,4 @@
-"""Tests for rasad.core.persian on real Persian strings, most of them from Iranian news text.
+"""Tests for rasad.lib.persian on real Persian strings, most of them from Iranian news text.
 
 Expected values are written with "|" where a ZWNJ belongs (see ``z``), so that the invisible
 character can be seen in the tables.
@@ -16,7 +16,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rasad.core.persian import (
+from rasad.lib.persian import (
     ZWNJ,
     TextParseError,
     format_number,

@@ -9,8 +9,8 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 
-from rasad.core import events
 from rasad.core.actions.organizations import OrganizationValues, do_create_organization
+from rasad.lib import events
 from rasad.testing.cast import Cast
 
 
@@ -87,7 +87,7 @@ def test_events_cross_nodes_over_redis(cast: Cast, django_capture_on_commit_call
 def test_login_throttle_counters_live_in_redis(cast: Cast):
     from django.core.cache import cache
 
-    from rasad.core import throttle
+    from rasad.lib import throttle
 
     cache.clear()
     from django.core.cache import caches

@@ -1,4 +1,4 @@
-"""Tests for rasad.core.jalali: formats, parsing, leap years, Nowruz and reporting periods."""
+"""Tests for rasad.lib.jalali: formats, parsing, leap years, Nowruz and reporting periods."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rasad.core.jalali import (
+from rasad.lib.jalali import (
     JALALI_MONTH_NAMES,
     JalaliDate,
     JalaliPeriod,
@@ -31,7 +31,7 @@ from rasad.core.jalali import (
     today_in_tehran,
     today_jalali,
 )
-from rasad.core.persian import TextParseError
+from rasad.lib.persian import TextParseError
 
 # These tests need Django only for translated messages. Under pytest-django the project settings
 # are already loaded; run on their own (``-p no:django``) they get the smallest settings that work.

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import jdatetime
 from django.utils.translation import gettext_lazy as _
 
-from rasad.core.persian import EMPTY_VALUE, TextParseError, to_latin_digits, to_persian_digits
+from rasad.lib.persian import EMPTY_VALUE, TextParseError, to_latin_digits, to_persian_digits
 
 __all__ = [
     "GREGORIAN_MONTH_NAMES_EN",

@@ -1,0 +1,241 @@
+"""Case actions: opening and editing cases."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rasad.cases.actions.common import (
+    REFERENCE_PREFIX,
+    _event,
+    _now,
+    _push,
+    _stale_message,
+    _visible,
+)
+from rasad.cases.audit import (
+    audit_case_changed,
+    audit_case_opened,
+)
+from rasad.cases.calendar import compute_due
+from rasad.cases.choices import CaseKind, CaseStatus, Priority
+from rasad.cases.models import (
+    Case,
+    Category,
+)
+from rasad.core.access import ObjectNotFound
+from rasad.core.models import Organization, Province, User
+from rasad.core.scope import organization_scope
+from rasad.lib import geo
+from rasad.lib.persian import normalize_text, search_key
+
+
+@dataclass
+class CaseValues:
+    """The values of a new case, as a form, the API, an alert handler or the demo gives them."""
+
+    kind: str
+    category: Category
+    title: str
+    reporter_organization: Organization
+    description: str = ""
+    priority: str = Priority.MEDIUM
+    owner_organization: Organization | None = None
+    deadline: date | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    site: Organization | None = None
+    likelihood: int | None = None
+    impact: int | None = None
+    treatment_plan: str = ""
+    origin: str = ""
+    watchers: Sequence[User] = field(default_factory=list)
+
+
+def check_case_values(values: CaseValues, *, now: datetime | None = None) -> None:
+    """Validate a new case; raises ValidationError naming each bad field."""
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    if values.kind not in CaseKind.values:
+        add("kind", _("Unknown case kind “%(kind)s”.") % {"kind": values.kind})
+    if values.priority not in Priority.values:
+        add("priority", _("Unknown priority “%(priority)s”.") % {"priority": values.priority})
+    if not values.title.strip():
+        add("title", _("A title is required."))
+    if not values.category.is_active:
+        add("category", _("The category “%(name)s” is no longer in use.") % {"name": values.category.name})
+    today = timezone.localdate(_now(now))
+    if values.deadline is not None and values.deadline < today:
+        add("deadline", _("The deadline %(date)s is in the past.") % {"date": values.deadline.isoformat()})
+    if values.kind == CaseKind.DIRECTIVE and values.deadline is None:
+        add("deadline", _("A directive needs a deadline."))
+    if values.kind == CaseKind.RISK:
+        for name in ("likelihood", "impact"):
+            value = getattr(values, name)
+            if value is None or not 1 <= value <= 5:
+                add(name, _("Give a %(name)s from 1 to 5.") % {"name": _(name)})
+    elif values.likelihood is not None or values.impact is not None:
+        add("likelihood", _("Only risks have a likelihood and an impact."))
+    point_error = geo.point_error(values.latitude, values.longitude)
+    if point_error is not None:
+        add("latitude", point_error)
+    if values.kind == CaseKind.INCIDENT and values.site is None and values.latitude is None:
+        add("latitude", _("An incident needs a site or a point on the map."))
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def do_open_case(
+    values: CaseValues,
+    *,
+    acting_user: User | None,
+    now: datetime | None = None,
+    source: models.Model | None = None,
+) -> Case:
+    """Open a case reported by ``values.reporter_organization``. ``acting_user`` None means the
+    system (an indicator alert); ``now`` lets importers and the demo date a case in the past."""
+    moment = _now(now)
+    check_case_values(values, now=moment)
+    owner = values.owner_organization or values.reporter_organization
+    if acting_user is not None:
+        if not organization_scope(acting_user, Case, "add").contains(values.reporter_organization):
+            raise ObjectNotFound(_("No such object, or you may not see it."))
+        if owner.pk != values.reporter_organization.pk and not organization_scope(
+            acting_user, Case, "assign"
+        ).contains(owner):
+            raise ValidationError(
+                {"owner_organization": [_("You may not route cases to this organization.")]}
+            )
+    latitude, longitude = values.latitude, values.longitude
+    if latitude is None and values.site is not None and values.site.latitude is not None:
+        latitude, longitude = values.site.latitude, values.site.longitude
+    province = None
+    if latitude is not None and longitude is not None:
+        province = Province.objects.filter(code=geo.province_code_at(latitude, longitude)).first()
+    case = Case(
+        reference="",
+        kind=values.kind,
+        category=values.category,
+        title=normalize_text(values.title)[:300],
+        description=normalize_text(values.description),
+        priority=values.priority,
+        status=CaseStatus.NEW,
+        reporter_organization=values.reporter_organization,
+        owner_organization=owner,
+        reported_by=acting_user,
+        opened_at=moment,
+        sla_started_at=moment,
+        deadline=values.deadline,
+        likelihood=values.likelihood,
+        impact=values.impact,
+        treatment_plan=normalize_text(values.treatment_plan),
+        site=values.site,
+        latitude=latitude,
+        longitude=longitude,
+        province=province,
+        origin=normalize_text(values.origin)[:300],
+    )
+    if source is not None:
+        case.source_type = ContentType.objects.get_for_model(source)
+        case.source_id = str(source.pk)
+        case.source_display = str(source)[:200]
+    case.search_text = search_key(" ".join([case.title, case.description, case.origin]))
+    case.save()
+    case.reference = f"{REFERENCE_PREFIX[CaseKind(case.kind)]}-{case.pk:06d}"
+    case.due_at = compute_due(case)
+    case.next_escalation_at = case.due_at
+    case.save(update_fields=["reference", "due_at", "next_escalation_at"])
+    watchers = [*values.watchers, *([acting_user] if acting_user is not None else [])]
+    if watchers:
+        case.watchers.add(*watchers)
+    _event(case, "open", actor=acting_user, created=moment, to_status=CaseStatus.NEW)
+    audit_case_opened(
+        case,
+        acting_user=acting_user,
+        values={
+            "reference": case.reference,
+            "kind": case.kind,
+            "category": case.category.code,
+            "priority": case.priority,
+            "reporter_organization": case.reporter_organization_id,
+            "owner_organization": case.owner_organization_id,
+            "due_at": case.due_at,
+            "source": case.source_display,
+        },
+    )
+    _push("case.opened", case)
+    return case
+
+
+EDITABLE_FIELDS = (
+    "title",
+    "description",
+    "category_id",
+    "priority",
+    "likelihood",
+    "impact",
+    "treatment_plan",
+)
+
+
+@transaction.atomic
+def do_update_case(case: Case, changes: dict[str, Any], *, acting_user: User) -> Case:
+    """Edit what a case says (not its workflow): title, description, category, priority, and a
+    risk's matrix and treatment plan. Either side (reporter or owner) with ``change`` may edit."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    scope = organization_scope(acting_user, Case, "change")
+    if not (scope.contains(case.reporter_organization) or scope.contains(case.owner_organization)):
+        if _visible(case.pk, acting_user):
+            raise PermissionDenied(_("You may not change this case."))
+        raise ObjectNotFound(_("No such object, or you may not see it."))
+    expected = changes.pop("version", None)
+    if expected is not None and expected != case.version:
+        raise ValidationError({"version": [_stale_message(case)]})
+    old = {name: getattr(case, name) for name in EDITABLE_FIELDS}
+    for name, value in changes.items():
+        if name == "category":
+            case.category = value
+        elif name in {"title", "description", "treatment_plan"}:
+            setattr(case, name, normalize_text(value or ""))
+        elif name in {"priority", "likelihood", "impact"}:
+            setattr(case, name, value)
+    errors: dict[str, list[str]] = {}
+    if not case.title.strip():
+        errors["title"] = [_("A title is required.")]
+    if case.priority not in Priority.values:
+        errors["priority"] = [_("Unknown priority “%(priority)s”.") % {"priority": case.priority}]
+    for name in ("likelihood", "impact"):
+        value = getattr(case, name)
+        if case.kind == CaseKind.RISK and (value is None or not 1 <= value <= 5):
+            errors[name] = [_("Give a %(name)s from 1 to 5.") % {"name": _(name)}]
+        elif case.kind != CaseKind.RISK and value is not None:
+            errors[name] = [_("Only risks have a likelihood and an impact.")]
+    if errors:
+        raise ValidationError(errors)
+    new = {name: getattr(case, name) for name in EDITABLE_FIELDS}
+    changed = {name: old[name] for name in EDITABLE_FIELDS if old[name] != new[name]}
+    if not changed:
+        return case
+    case.search_text = search_key(" ".join([case.title, case.description, case.origin]))
+    if "priority" in changed:
+        case.due_at = compute_due(case)
+        if case.escalation_level == 0:
+            case.next_escalation_at = case.due_at
+    case.version += 1
+    case.save()
+    _event(case, "edit", actor=acting_user, created=timezone.now(), data={"fields": sorted(changed)})
+    audit_case_changed(case, acting_user=acting_user, old=changed, new={name: new[name] for name in changed})
+    _push("case.changed", case)
+    return case

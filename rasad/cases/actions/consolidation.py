@@ -1,0 +1,208 @@
+"""Case actions: consolidation: merging duplicates and forwarding dossiers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from rasad.cases.actions.common import (
+    _event,
+    _now,
+    _push,
+)
+from rasad.cases.audit import (
+    audit_cases_merged,
+    audit_dossier_forwarded,
+)
+from rasad.cases.choices import OPEN_STATUSES, CaseStatus, NotificationKind
+from rasad.cases.models import (
+    Case,
+    Dossier,
+)
+from rasad.cases.notifications import notify, users_who_can
+from rasad.core.access import ObjectNotFound
+from rasad.core.models import Organization, User
+from rasad.core.scope import organization_scope
+from rasad.lib.persian import normalize_text, search_key
+
+
+def _require_forward(acting_user: User, cases: Sequence[Case], field_name: str) -> None:
+    scope = organization_scope(acting_user, Case, "forward")
+    for case in cases:
+        if not scope.contains(case.reporter_organization):
+            raise ValidationError(
+                {field_name: [_("You may not consolidate %(reference)s.") % {"reference": case.reference}]}
+            )
+
+
+@transaction.atomic
+def do_merge_cases(
+    primary: Case,
+    duplicates: Sequence[Case],
+    *,
+    acting_user: User,
+    note: str = "",
+    now: datetime | None = None,
+) -> Case:
+    """Merge duplicates into ``primary``: each duplicate keeps its link (``merged_into``) and its
+    reporter keeps seeing it, with the primary's progress."""
+    ids = sorted({primary.pk, *(d.pk for d in duplicates)})
+    locked = {c.pk: c for c in Case.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+    primary = locked[primary.pk]
+    others = [locked[d.pk] for d in duplicates if d.pk != primary.pk]
+    if not others:
+        raise ValidationError({"duplicates": [_("Choose at least one other case to merge.")]})
+    _require_forward(acting_user, [primary, *others], "duplicates")
+    for case in [primary, *others]:
+        if case.status not in OPEN_STATUSES:
+            raise ValidationError(
+                {"duplicates": [_("%(reference)s is not open.") % {"reference": case.reference}]}
+            )
+    for case in others:
+        if case.kind != primary.kind:
+            raise ValidationError(
+                {"duplicates": [_("%(reference)s is of another kind.") % {"reference": case.reference}]}
+            )
+    moment = _now(now)
+    note = normalize_text(note)
+    for case in others:
+        source_status = case.status
+        case.pauses.filter(ended__isnull=True).update(ended=moment)
+        case.status = CaseStatus.MERGED
+        case.merged_into = primary
+        case.due_at = None
+        case.next_escalation_at = None
+        case.version += 1
+        case.save()
+        _event(
+            case,
+            "merge",
+            actor=acting_user,
+            created=moment,
+            from_status=source_status,
+            to_status=CaseStatus.MERGED,
+            note=note,
+            data={"merged_into": primary.pk, "merged_into_reference": primary.reference},
+        )
+    primary.version += 1
+    primary.save(update_fields=["version", "last_updated"])
+    _event(
+        primary,
+        "absorb",
+        actor=acting_user,
+        created=moment,
+        note=note,
+        data={"duplicates": [c.pk for c in others], "references": [c.reference for c in others]},
+    )
+    audit_cases_merged(primary, acting_user=acting_user, duplicate_ids=[c.pk for c in others])
+    _push("case.merged", primary)
+    return primary
+
+
+FORWARDABLE = (CaseStatus.NEW, CaseStatus.TRIAGED, CaseStatus.REOPENED)
+
+
+@transaction.atomic
+def do_forward_dossier(
+    from_organization: Organization,
+    to_organization: Organization,
+    cases: Sequence[Case],
+    *,
+    acting_user: User,
+    title: str,
+    summary: str,
+    now: datetime | None = None,
+) -> Dossier:
+    """Forward consolidated cases with a summary to a coordinating organization outside the
+    sender's subtree. The coordinator becomes the owner of each case and sees exactly these."""
+    moment = _now(now)
+    errors: dict[str, list[str]] = {}
+    if not organization_scope(acting_user, Case, "forward").contains(from_organization):
+        raise ObjectNotFound(_("No such object, or you may not see it."))
+    if to_organization.path.startswith(from_organization.path):
+        errors["to_organization"] = [
+            _("The coordinating organization must be outside %(organization)s and its members.")
+            % {"organization": from_organization.name}
+        ]
+    if not title.strip():
+        errors["title"] = [_("A title is required.")]
+    if not summary.strip():
+        errors["summary"] = [_("Write a summary for the coordinating organization.")]
+    if not cases:
+        errors["cases"] = [_("Choose at least one case.")]
+    if errors:
+        raise ValidationError(errors)
+    locked = list(Case.objects.select_for_update().filter(pk__in=[c.pk for c in cases]).order_by("pk"))
+    for case in locked:
+        if not case.reporter_organization.path.startswith(from_organization.path):
+            raise ValidationError(
+                {
+                    "cases": [
+                        _("%(reference)s was not reported inside %(organization)s.")
+                        % {"reference": case.reference, "organization": from_organization.name}
+                    ]
+                }
+            )
+        if case.status not in FORWARDABLE:
+            raise ValidationError(
+                {
+                    "cases": [
+                        _(
+                            "%(reference)s is already being worked (%(status)s); "
+                            "only new or triaged cases can be forwarded."
+                        )
+                        % {"reference": case.reference, "status": CaseStatus(case.status).label}
+                    ]
+                }
+            )
+    _require_forward(acting_user, locked, "cases")
+    dossier = Dossier.objects.create(
+        reference="",
+        title=normalize_text(title)[:300],
+        summary=normalize_text(summary),
+        from_organization=from_organization,
+        to_organization=to_organization,
+        forwarded_by=acting_user,
+        forwarded_at=moment,
+    )
+    dossier.reference = f"DS-{dossier.pk:06d}"
+    dossier.search_text = search_key(" ".join([dossier.title, dossier.summary]))
+    dossier.save(update_fields=["reference", "search_text"])
+    dossier.cases.set(locked)
+    for case in locked:
+        previous_owner = case.owner_organization_id
+        case.owner_organization = to_organization
+        if case.status == CaseStatus.NEW:
+            case.status = CaseStatus.TRIAGED
+        case.version += 1
+        case.save()
+        _event(
+            case,
+            "forward",
+            actor=acting_user,
+            created=moment,
+            to_status=case.status,
+            note=dossier.summary[:500],
+            data={
+                "dossier": dossier.pk,
+                "dossier_reference": dossier.reference,
+                "from_owner": previous_owner,
+                "to_organization": to_organization.pk,
+                "to_organization_name": to_organization.name,
+            },
+        )
+        _push("case.forwarded", case)
+    audit_dossier_forwarded(dossier, acting_user=acting_user, case_ids=[c.pk for c in locked])
+    notify(
+        users_who_can("assign", to_organization),
+        None,
+        NotificationKind.DOSSIER,
+        _("Dossier %(reference)s from %(organization)s: %(title)s")
+        % {"reference": dossier.reference, "organization": from_organization.name, "title": dossier.title},
+        exclude=acting_user,
+    )
+    return dossier

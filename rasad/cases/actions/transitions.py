@@ -1,0 +1,221 @@
+"""Case actions: the workflow."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rasad.cases.actions.common import (
+    _event,
+    _now,
+    _push,
+    _stale_message,
+    _visible,
+)
+from rasad.cases.audit import (
+    audit_case_transitioned,
+)
+from rasad.cases.calendar import compute_due
+from rasad.cases.choices import CaseStatus, NotificationKind
+from rasad.cases.models import (
+    Case,
+    CasePause,
+)
+from rasad.cases.notifications import notify
+from rasad.cases.workflow import ACTION_LABELS, TRANSITIONS, Action, Party
+from rasad.core.access import ObjectNotFound
+from rasad.core.models import Organization, User
+from rasad.core.scope import organization_scope
+from rasad.lib.persian import normalize_text
+
+
+def allowed_actions(case: Case, user: User) -> list[Action]:
+    """The actions ``user`` may take on ``case`` now (for buttons and the API)."""
+    result = []
+    for (source, action), transition in TRANSITIONS.items():
+        if source != case.status:
+            continue
+        party = case.owner_organization if transition.party == Party.OWNER else case.reporter_organization
+        if organization_scope(user, Case, transition.permission).contains(party):
+            result.append(action)
+    return result
+
+
+def check_transition(case: Case, action: str, *, acting_user: User) -> Party:
+    """Whether ``acting_user`` may take ``action`` on ``case`` in its current status."""
+    try:
+        key = Action(action)
+    except ValueError:
+        raise ValidationError({"action": [_("Unknown action “%(action)s”.") % {"action": action}]}) from None
+    transition = TRANSITIONS.get((CaseStatus(case.status), key))
+    if transition is None:
+        raise ValidationError(
+            {
+                "action": [
+                    _("“%(action)s” is not allowed while the case is “%(status)s”.")
+                    % {"action": ACTION_LABELS[key], "status": CaseStatus(case.status).label}
+                ]
+            }
+        )
+    party = case.owner_organization if transition.party == Party.OWNER else case.reporter_organization
+    if not organization_scope(acting_user, Case, transition.permission).contains(party):
+        raise PermissionDenied(
+            _("You may not “%(action)s” this case: that is for the %(party)s organization.")
+            % {
+                "action": ACTION_LABELS[key],
+                "party": _("owner") if transition.party == Party.OWNER else _("reporter"),
+            }
+        )
+    return transition.party
+
+
+@transaction.atomic
+def do_transition_case(
+    case: Case,
+    action: str,
+    *,
+    acting_user: User,
+    note: str = "",
+    expected_version: int | None = None,
+    owner_organization: Organization | None = None,
+    assignee: User | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Take one step of the workflow (see ``rasad.cases.workflow.TRANSITIONS``)."""
+    moment = _now(now)
+    if not _visible(case.pk, acting_user):
+        raise ObjectNotFound(_("No such object, or you may not see it."))
+    # No select_related here: PostgreSQL re-checks a locked join after waiting, and a changed
+    # owner would make the row vanish instead of being re-read.
+    locked: Case = Case.objects.select_for_update().get(pk=case.pk)
+    if expected_version is not None and expected_version != locked.version:
+        raise ValidationError({"version": [_stale_message(locked)]})
+    party = check_transition(locked, action, acting_user=acting_user)
+    transition = TRANSITIONS[(CaseStatus(locked.status), Action(action))]
+    note = normalize_text(note or "")
+    old = {
+        "status": locked.status,
+        "owner_organization": locked.owner_organization_id,
+        "assignee": locked.assignee_id,
+        "version": locked.version,
+    }
+    if action in (Action.REJECT, Action.RESOLVE, Action.REQUEST_INFO) and not note:
+        raise ValidationError({"note": [_("Say why: a note is required for this step.")]})
+    if action == Action.ASSIGN:
+        _apply_assignment(locked, acting_user, owner_organization, assignee)
+    elif owner_organization is not None or assignee is not None:
+        raise ValidationError({"action": [_("Only the assign step takes an organization and an assignee.")]})
+    source_status = locked.status
+    locked.status = transition.to
+    if action == Action.REQUEST_INFO:
+        CasePause.objects.create(case=locked, started=moment)
+    if action == Action.PROVIDE_INFO:
+        locked.pauses.filter(ended__isnull=True).update(ended=moment)
+    if action == Action.RESOLVE:
+        locked.resolved_at = moment
+        locked.resolution = note
+    if action == Action.VERIFY:
+        locked.closed_at = moment
+    if action == Action.REOPEN:
+        locked.resolved_at = None
+        locked.closed_at = None
+        locked.sla_started_at = moment
+        locked.escalation_level = 0
+        locked.escalated_to = None
+        if locked.deadline is not None and locked.deadline < timezone.localdate(moment):
+            locked.deadline = None
+    if action == Action.REJECT:
+        locked.resolution = note
+    locked.due_at = compute_due(locked)
+    if locked.escalation_level == 0 or action == Action.PROVIDE_INFO:
+        locked.next_escalation_at = locked.due_at
+    locked.version += 1
+    locked.save()
+    new = {
+        "status": locked.status,
+        "owner_organization": locked.owner_organization_id,
+        "assignee": locked.assignee_id,
+        "version": locked.version,
+    }
+    _event(
+        locked,
+        action,
+        actor=acting_user,
+        created=moment,
+        from_status=source_status,
+        to_status=locked.status,
+        note=note,
+        data={
+            key: value
+            for key, value in {
+                "owner_organization": locked.owner_organization_id,
+                "assignee": locked.assignee_id,
+            }.items()
+            if action == Action.ASSIGN and value is not None
+        },
+    )
+    party_organization = locked.owner_organization if party == Party.OWNER else locked.reporter_organization
+    audit_case_transitioned(
+        locked,
+        acting_user=acting_user,
+        organization=party_organization,
+        action=action,
+        old={key: value for key, value in old.items() if new[key] != value},
+        new={key: value for key, value in new.items() if old[key] != value},
+    )
+    if not _visible(locked.pk, acting_user):
+        raise ObjectNotFound(_("No such object, or you may not see it."))
+    _notify_transition(locked, action, acting_user)
+    _push("case.transitioned", locked)
+    return locked
+
+
+def _apply_assignment(
+    case: Case, acting_user: User, owner_organization: Organization | None, assignee: User | None
+) -> None:
+    target = owner_organization or case.owner_organization
+    if target.pk != case.owner_organization_id and not organization_scope(
+        acting_user, Case, "assign"
+    ).contains(target):
+        raise ValidationError({"owner_organization": [_("You may not route cases to this organization.")]})
+    if assignee is None:
+        raise ValidationError({"assignee": [_("Choose the person who will work the case.")]})
+    if not assignee.is_active or not organization_scope(assignee, Case, "change").contains(target):
+        raise ValidationError(
+            {
+                "assignee": [
+                    _("%(name)s cannot work cases of %(organization)s.")
+                    % {"name": str(assignee), "organization": target.name}
+                ]
+            }
+        )
+    case.owner_organization = target
+    case.assignee = assignee
+    case.watchers.add(assignee)
+
+
+def _notify_transition(case: Case, action: str, acting_user: User | None) -> None:
+    label = str(ACTION_LABELS[Action(action)])
+    status = str(CaseStatus(case.status).label)
+    if action == Action.ASSIGN and case.assignee is not None:
+        notify(
+            [case.assignee],
+            case,
+            NotificationKind.ASSIGNED,
+            _("%(reference)s was assigned to you: %(title)s")
+            % {"reference": case.reference, "title": case.title},
+            exclude=acting_user,
+        )
+    watchers = list(case.watchers.all())
+    notify(
+        watchers,
+        case,
+        NotificationKind.STATUS,
+        _("%(reference)s: %(action)s, now %(status)s.")
+        % {"reference": case.reference, "action": label, "status": status},
+        exclude=acting_user,
+    )
