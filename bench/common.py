@@ -21,10 +21,10 @@ django.setup()
 from rasad.core.actions.organizations import OrganizationValues, do_create_organization  # noqa: E402
 from rasad.core.actions.people import do_create_user  # noqa: E402
 from rasad.core.actions.tokens import do_create_api_token  # noqa: E402
-from rasad.lib.jalali import JalaliPeriod  # noqa: E402
 from rasad.core.models import Organization, User  # noqa: E402
 from rasad.indicators.actions import do_save_assignment  # noqa: E402
 from rasad.indicators.models import Indicator  # noqa: E402
+from rasad.lib.jalali import JalaliPeriod  # noqa: E402
 
 # Monthly input indicators with no rule tying one to another, so that every generated row is valid.
 INDICATORS = (
