@@ -186,10 +186,13 @@ if USE_HTTPS:
 LOGIN_FAILURE_LIMIT = env_int("RASAD_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("RASAD_LOGIN_FAILURE_WINDOW_SECONDS", 900, minimum=10)
 API_TOKEN_DEFAULT_DAYS = env_int("RASAD_API_TOKEN_DAYS", 90, minimum=1, maximum=3650)
+# Days after a reporting period ends within which its values are due (rasad.indicators.deadlines).
+REPORT_GRACE_DAYS = env_int("RASAD_REPORT_GRACE_DAYS", 10, minimum=1, maximum=90)
 
 LANGUAGE_CODE = "fa"
 LANGUAGES = [("fa", _("Persian")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# rasad/lib has no app config, so its catalog (number, date and period messages) is listed here.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "lib" / "locale"]
 TIME_ZONE = env_str("RASAD_TIME_ZONE", "Asia/Tehran")
 USE_I18N = True
 USE_TZ = True

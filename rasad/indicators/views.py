@@ -331,7 +331,8 @@ class PeriodActionView(RasadView):
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
-        return redirect("indicators:report", pk=organization.pk, period=key)
+        # From the home queue the button sends next=/ and the person stays on their queue.
+        return redirect(_safe_next(request, reverse("indicators:report", args=[organization.pk, key])))
 
 
 class ImportView(RasadView):

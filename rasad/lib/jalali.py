@@ -49,7 +49,7 @@ __all__ = [
 
 Calendar = Literal["jalali", "gregorian"]
 DateStyle = Literal["short", "long"]
-PeriodKind = Literal["month", "season", "year"]
+PeriodKind = Literal["month", "season", "half", "year"]
 
 TEHRAN: Final = ZoneInfo("Asia/Tehran")
 
@@ -69,6 +69,7 @@ JALALI_MONTH_NAMES: Final = (
 )
 jalali_month_names: Final = JALALI_MONTH_NAMES
 JALALI_SEASON_NAMES: Final = ("بهار", "تابستان", "پاییز", "زمستان")
+JALALI_HALF_NAMES: Final = ("نیمهٔ نخست", "نیمهٔ دوم")
 GREGORIAN_MONTH_NAMES_EN: Final = (
     "January",
     "February",
@@ -369,18 +370,18 @@ def parse_date(text: str, *, calendar: Calendar = "jalali") -> date:
 # Reporting periods
 # ---------------------------------------------------------------------------------------------
 
-_MONTHS_PER_PERIOD: Final[dict[str, int]] = {"month": 1, "season": 3, "year": 12}
-_PERIODS_PER_YEAR: Final[dict[str, int]] = {"month": 12, "season": 4, "year": 1}
-_PERIOD_KEY: Final = re.compile(r"(\d{4})(?:[-/](?:(\d{1,2})|[Ss](\d)))?")
+_MONTHS_PER_PERIOD: Final[dict[str, int]] = {"month": 1, "season": 3, "half": 6, "year": 12}
+_PERIODS_PER_YEAR: Final[dict[str, int]] = {"month": 12, "season": 4, "half": 2, "year": 1}
+_PERIOD_KEY: Final = re.compile(r"(\d{4})(?:[-/](?:(\d{1,2})|[Ss](\d)|[Hh](\d)))?")
 
 
 @functools.total_ordering
 @dataclass(frozen=True)
 class JalaliPeriod:
-    """A Jalali month, season or year, the unit of periodic reporting.
+    """A Jalali month, season, half-year or year, the unit of periodic reporting.
 
-    ``index`` is the month (1-12), the season (1-4: بهار، تابستان، پاییز، زمستان) or 1 for a
-    year. ``start`` and ``end`` are Gregorian dates with ``end`` exclusive, so a period selects
+    ``index`` is the month (1-12), the season (1-4: بهار، تابستان، پاییز، زمستان), the half
+    (1-2: فروردین-شهریور، مهر-اسفند) or 1 for a year. ``start`` and ``end`` are Gregorian dates with ``end`` exclusive, so a period selects
     ``start <= day < end``. Periods sort by when they start, and a longer one after a shorter
     one that starts the same day (فروردین ۱۴۰۳ < بهار ۱۴۰۳ < ۱۴۰۳).
     """
@@ -391,7 +392,7 @@ class JalaliPeriod:
 
     def __post_init__(self) -> None:
         if self.kind not in _MONTHS_PER_PERIOD:
-            raise ValueError(f"kind must be month, season or year, not {self.kind!r}")
+            raise ValueError(f"kind must be month, season, half or year, not {self.kind!r}")
         if not MIN_JALALI_YEAR <= self.year < MAX_JALALI_YEAR:
             raise ValueError(f"year {self.year} is outside {MIN_JALALI_YEAR}..{MAX_JALALI_YEAR - 1}")
         if not 1 <= self.index <= _PERIODS_PER_YEAR[self.kind]:
@@ -416,20 +417,24 @@ class JalaliPeriod:
 
     @property
     def key(self) -> str:
-        """A stable text key: "1403-07" (month), "1403-S2" (season), "1403" (year)."""
+        """A stable text key: "1403-07" (month), "1403-S2" (season), "1403-H1" (half), "1403"."""
         if self.kind == "month":
             return f"{self.year:04d}-{self.index:02d}"
         if self.kind == "season":
             return f"{self.year:04d}-S{self.index}"
+        if self.kind == "half":
+            return f"{self.year:04d}-H{self.index}"
         return f"{self.year:04d}"
 
     def label(self, *, persian_digits: bool = True) -> str:
-        """The name people read: «مهر ۱۴۰۳», «بهار ۱۴۰۳», «۱۴۰۳»."""
+        """The name people read: «مهر ۱۴۰۳», «بهار ۱۴۰۳», «نیمهٔ دوم ۱۴۰۳», «۱۴۰۳»."""
         year = to_persian_digits(str(self.year)) if persian_digits else str(self.year)
         if self.kind == "month":
             return f"{JALALI_MONTH_NAMES[self.index - 1]} {year}"
         if self.kind == "season":
             return f"{JALALI_SEASON_NAMES[self.index - 1]} {year}"
+        if self.kind == "half":
+            return f"{JALALI_HALF_NAMES[self.index - 1]} {year}"
         return year
 
     def contains(self, value: date) -> bool:
@@ -454,6 +459,8 @@ class JalaliPeriod:
             return cls("month", jalali.year, jalali.month)
         if kind == "season":
             return cls("season", jalali.year, (jalali.month - 1) // 3 + 1)
+        if kind == "half":
+            return cls("half", jalali.year, (jalali.month - 1) // 6 + 1)
         return cls(kind, jalali.year, 1)
 
     @classmethod
@@ -463,19 +470,21 @@ class JalaliPeriod:
         if match is None:
             raise TextParseError(
                 _(
-                    "“%(key)s” is not a period; write 1403 for a year, 1403-S2 for a season "
-                    "or 1403-07 for a month."
+                    "“%(key)s” is not a period; write 1403 for a year, 1403-H1 for a half-year, "
+                    "1403-S2 for a season or 1403-07 for a month."
                 ),
                 code="invalid_period",
                 params={"key": key.strip()},
             )
-        year_text, month_text, season_text = match.groups()
+        year_text, month_text, season_text, half_text = match.groups()
         year = int(year_text)
         if month_text is not None:
             kind: PeriodKind = "month"
             index = int(month_text)
         elif season_text is not None:
             kind, index = "season", int(season_text)
+        elif half_text is not None:
+            kind, index = "half", int(half_text)
         else:
             kind, index = "year", 1
         if not MIN_JALALI_YEAR <= year < MAX_JALALI_YEAR:
@@ -489,6 +498,12 @@ class JalaliPeriod:
                 _("Season %(season)s does not exist; seasons run from 1 to 4."),
                 code="season_range",
                 params={"season": index},
+            )
+        if kind == "half" and not 1 <= index <= 2:
+            raise TextParseError(
+                _("Half %(half)s does not exist; a year has halves 1 and 2."),
+                code="half_range",
+                params={"half": index},
             )
         return cls(kind, year, index)
 

@@ -11,7 +11,6 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,7 +25,8 @@ from rasad.core.middleware import client_ip
 from rasad.core.models import User
 from rasad.lib import throttle
 from rasad.web.forms import ActionFormMixin, PreferencesForm
-from rasad.web.home import home_counts
+from rasad.lib import jalali
+from rasad.web.home import collect
 
 PENDING_USER = "rasad_pending_user"
 
@@ -166,15 +166,13 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 class HomeView(RasadView):
+    """The person's work queue, collected from every app's ``home`` provider."""
+
     def get(self, request: HttpRequest) -> HttpResponse:
-        return render(
-            request,
-            "web/home.html",
-            {
-                "counts": home_counts(request.user),  # type: ignore[arg-type]
-                "today": timezone.localdate(),
-            },
-        )
+        today = jalali.today_in_tehran()
+        home = collect(request.user, today)  # type: ignore[arg-type]
+        needs_map = any(panel.template.endswith("_map.html") for panel in home.panels)
+        return render(request, "web/home.html", {"home": home, "today": today, "needs_map": needs_map})
 
 
 class PreferencesView(RasadView):

@@ -1,8 +1,12 @@
-"""The one set of template filters for dates and numbers, used by every template.
+"""The one set of template filters for dates, numbers, quantities and periods, used by every
+template. Each is a thin wrapper over ``rasad.lib.formatting`` (the one formatting layer), so a
+page, a message, an export and a PDF write the same value the same way.
 
 ``{{ value|jdate }}``, ``{{ value|jdate:"long" }}``, ``{{ value|jdatetime }}``, ``{{ value|num }}``,
-``{{ value|num:2 }}``, ``{{ text|digits }}``. They follow the current user's calendar and digit
-preferences (``rasad.lib.display``).
+``{{ value|num:2 }}``, ``{{ value|num:"auto" }}`` (places by size), ``{{ value|qty:unit }}``
+(«۴۷٫۹ مگاوات‌ساعت»), ``{{ unit|unit }}`` («مگاوات‌ساعت»), ``{{ key|period }}`` («آذر ۱۴۰۵»),
+``{{ count|days }}`` («۳ روز»), ``{{ date|due }}`` («تا ۳ روز دیگر»), ``{{ text|digits }}``.
+They follow the current person's language, calendar and digit preferences (``rasad.lib.display``).
 """
 
 from __future__ import annotations
@@ -13,54 +17,57 @@ from typing import Any
 
 from django import template
 
-from rasad.lib import display, jalali, persian
+from rasad.lib import display, formatting, jalali
 
 register = template.Library()
 
 
 @register.filter
 def jdate(value: date | datetime | None, style: str = "short") -> str:
-    prefs = display.current()
-    if value in (None, ""):
-        return "—"
-    return jalali.format_date(
-        value,
-        calendar=prefs.calendar,
-        persian_digits=prefs.persian_digits,
-        style="long" if style == "long" else "short",
-    )
+    return formatting.date_text(value, style="long" if style == "long" else "short")
 
 
 @register.filter
 def jdatetime(value: datetime | None, style: str = "short") -> str:
-    prefs = display.current()
-    if value in (None, ""):
-        return "—"
-    return jalali.format_datetime(
-        value,
-        calendar=prefs.calendar,
-        persian_digits=prefs.persian_digits,
-        style="long" if style == "long" else "short",
-    )
+    return formatting.datetime_text(value, style="long" if style == "long" else "short")
 
 
 @register.filter
-def num(value: int | float | Decimal | str | None, decimals: int | None = None) -> str:
-    prefs = display.current()
-    if value in (None, ""):
-        return "—"
-    if isinstance(value, str):
-        try:
-            value = Decimal(value)
-        except ArithmeticError:
-            return digits(value)
-    return persian.format_number(value, decimals=decimals, persian_digits=prefs.persian_digits)
+def num(value: int | float | Decimal | str | None, decimals: int | str | None = None) -> str:
+    if decimals == "auto":
+        return formatting.number(value, rounded=True)
+    return formatting.number(value, decimals=int(decimals) if decimals not in (None, "") else None)
+
+
+@register.filter
+def qty(value: int | float | Decimal | None, unit: Any = None) -> str:
+    """A value with its unit, rounded for the unit (the unit's decimal places, else by size)."""
+    return formatting.quantity(value, unit)
+
+
+@register.filter(name="unit")
+def unit_filter(unit: Any) -> str:
+    return formatting.unit_name(unit)
+
+
+@register.filter
+def period(value: jalali.JalaliPeriod | str | None) -> str:
+    return formatting.period(value)
+
+
+@register.filter
+def days(value: int | None) -> str:
+    return formatting.EMPTY if value is None else formatting.days_text(int(value))
+
+
+@register.filter
+def due(value: date | None) -> str:
+    return formatting.EMPTY if value is None else formatting.due_text(value)
 
 
 @register.filter
 def digits(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return persian.to_persian_digits(text) if display.current().persian_digits else text
+    return formatting.digits(value)
 
 
 @register.simple_tag
