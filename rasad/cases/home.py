@@ -89,27 +89,36 @@ def provide(user: User, today: date) -> HomeContribution:
     # The reporter's side: answer a question, verify a resolution.
     mine = Q(reported_by=user) | Q(reporter_organization_id__in=members)
     waiting = visible.filter(mine, status=CaseStatus.WAITING)
-    add(list(waiting.order_by("due_at")[:LIMIT]), "cases.provide_info", _("The owner asks you for information"))
+    add(
+        list(waiting.order_by("due_at")[:LIMIT]),
+        "cases.provide_info",
+        _("The owner asks you for information"),
+    )
     resolved = visible.filter(mine, status=CaseStatus.RESOLVED)
     add(list(resolved.order_by("resolved_at")[:LIMIT]), "cases.verify", _("Resolved: verify and close"))
 
     overdue = visible.overdue().filter(Q(assignee=user) | Q(owner_organization_id__in=members))
     add(list(overdue.order_by("due_at")[:LIMIT]), "cases.overdue", _("Your organization owns it"))
 
-    notifications = Notification.objects.filter(user=user, read_at__isnull=True).select_related("case")
-    for notification in notifications.order_by("-created")[:LIMIT]:
-        url = (
-            reverse("cases:case-detail", args=[notification.case_id])
-            if notification.case_id
-            else reverse("cases:notifications")
-        )
+    # One item per case followed, with its latest unread notification.
+    latest: dict[int | None, tuple[Notification, int]] = {}
+    notifications = Notification.objects.filter(user=user, read_at__isnull=True).order_by("-created", "-id")
+    for notification in notifications[:200]:
+        first, count = latest.get(notification.case_id, (notification, 0))
+        latest[notification.case_id] = (first, count + 1)
+    for case_id, (notification, count) in list(latest.items())[:LIMIT]:
+        url = reverse("cases:case-detail", args=[case_id]) if case_id else reverse("cases:notifications")
+        when = formatting.datetime_text(notification.created)
         contribution.items.append(
             WorkItem(
                 section="following",
                 kind="cases.notification",
                 title=notification.message,
                 url=url,
-                detail=formatting.datetime_text(notification.created),
+                detail=when
+                if count == 1
+                else _("%(when)s · %(count)s unread notifications")
+                % {"when": when, "count": formatting.number(count)},
                 moment=notification.created,
             )
         )

@@ -12,7 +12,7 @@ from rasad.core.filtersets import IdFilter
 from rasad.core.models import Organization
 from rasad.indicators.choices import Category, ObservationStatus
 from rasad.indicators.models import Alert, Assignment, Indicator, Observation, Target
-from rasad.lib.persian import search_key
+from rasad.lib.search import matching
 
 
 def _within(queryset: QuerySet[Any], value: int) -> QuerySet[Any]:
@@ -52,9 +52,7 @@ class ObservationFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         fields = ["organization_id", "indicator_id", "period", "year", "status"]
 
     def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        for word in search_key(value).split():
-            queryset = queryset.filter(indicator__search_text__contains=word)
-        return queryset
+        return queryset.filter(matching(value, "indicator__search_text"))
 
     def filter_within(self, queryset: QuerySet[Any], name: str, value: int) -> QuerySet[Any]:
         return _within(queryset, value)

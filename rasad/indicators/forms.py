@@ -11,31 +11,15 @@ from rasad.core.models import Organization
 from rasad.indicators.actions import BaselineValues, CriterionValues, ScorecardValues, TargetValues
 from rasad.indicators.choices import Category, CriterionKind
 from rasad.indicators.models import Indicator
-from rasad.lib.jalali import JalaliPeriod
 from rasad.lib.persian import TextParseError, parse_number
-from rasad.web.forms import ActionFormMixin, NormalizedCharField
-
-
-class PeriodField(forms.CharField):
-    """A Jalali period key: 1403 (year), 1403-S2 (season), 1403-07 (month)."""
-
-    def to_python(self, value: Any) -> Any:
-        text = super().to_python(value)
-        if not text:
-            return None
-        try:
-            return JalaliPeriod.parse(text)
-        except TextParseError as error:
-            raise forms.ValidationError(str(error)) from None
+from rasad.web.forms import ActionFormMixin, NormalizedCharField, PeriodField
 
 
 class ReportStartForm(forms.Form):
     organization: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         queryset=Organization.objects.none(), label=_("Organization")
     )
-    period = PeriodField(
-        label=_("Period"), help_text=_("1403-07 for a month, 1403-S2 for a season, 1403 for a year.")
-    )
+    period = PeriodField(label=_("Period"))
 
     def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -115,7 +115,10 @@ def _approval_items(user: User) -> tuple[list[WorkItem], int]:
 def alert_title(alert: Alert) -> str:
     """«شدت مصرف انرژی در معدن چادرملو: ۴۷٫۹ گیگاژول بر تن در فروردین ۱۴۰۴، بالاتر از آستانهٔ هشدار ۴۷٫۵»."""
     unit = alert.indicator.unit
-    return _("%(indicator)s at %(organization)s: %(value)s in %(period)s, beyond the %(level)s threshold %(threshold)s") % {
+    return _(
+        "%(indicator)s at %(organization)s: %(value)s in %(period)s, "
+        "beyond the %(level)s threshold %(threshold)s"
+    ) % {
         "indicator": alert.indicator.name,
         "organization": alert.organization.name,
         "value": formatting.quantity(alert.value, unit),
@@ -229,7 +232,12 @@ def provide(user: User, today: date) -> HomeContribution:
     if reports:
         overdue = sum(1 for item in reports if item.section == "overdue")
         contribution.counts.append(
-            HomeCount(_("Reports due"), len(reports), reverse("indicators:report-start"), "danger" if overdue else "warning")
+            HomeCount(
+                _("Reports due"),
+                len(reports),
+                reverse("indicators:report-start"),
+                "danger" if overdue else "warning",
+            )
         )
     if not organization_scope(user, Observation, "approve").is_nothing:
         contribution.counts.append(
@@ -253,4 +261,3 @@ def provide(user: User, today: date) -> HomeContribution:
             if panel is not None:
                 contribution.panels.append(panel)
     return contribution
-

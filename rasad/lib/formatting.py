@@ -6,7 +6,7 @@ Templates use it through the filters in ``rasad.web.templatetags.rasad`` (``num`
 notifications, e-mails, audit labels), flash messages, exports and PDFs call these functions
 directly. Every function follows the current person's display preferences
 (``rasad.lib.display``: language, calendar, Persian digits) unless ``prefs`` is given, so one
-preference governs every page, message and file. ``docs/reference/formatting.md`` shows the
+preference governs every page, message and file. ``docs/development/conventions.md`` shows the
 output of each function.
 
 Units are data: anything with ``code``, ``name`` (Persian), ``name_en`` and ``decimals``
@@ -185,12 +185,16 @@ def quantity(
     return f"{text} {name}" if name else text
 
 
-def percent(value: Number | None, *, decimals: int = 0, prefs: display.DisplayPreferences | None = None) -> str:
+def percent(
+    value: Number | None, *, decimals: int = 0, prefs: display.DisplayPreferences | None = None
+) -> str:
     """A share as a percentage: 0.875 → «۸۸٪» (``value`` is a fraction of one)."""
     preferences = _prefs(prefs)
     if value is None:
         return EMPTY
-    text = persian.format_number(Decimal(str(value)) * 100, decimals=decimals, persian_digits=preferences.persian_digits)
+    text = persian.format_number(
+        Decimal(str(value)) * 100, decimals=decimals, persian_digits=preferences.persian_digits
+    )
     return text + ("٪" if preferences.persian_digits else "%")
 
 
@@ -210,6 +214,7 @@ def period(
             return digits(value, prefs=preferences)
     year = digits(value.year, prefs=preferences)
     persian_names = _is_persian(preferences)
+    names: tuple[str, ...]
     if value.kind == "month":
         names = jalali.JALALI_MONTH_NAMES if persian_names else _JALALI_MONTHS_EN
     elif value.kind == "season":
@@ -222,7 +227,10 @@ def period(
 
 
 def date_text(
-    value: date | datetime | None, *, style: jalali.DateStyle = "short", prefs: display.DisplayPreferences | None = None
+    value: date | datetime | None,
+    *,
+    style: jalali.DateStyle = "short",
+    prefs: display.DisplayPreferences | None = None,
 ) -> str:
     """A date in the reader's calendar and digits: «۱۴۰۵/۰۹/۱۲», «۱۲ آذر ۱۴۰۵»."""
     preferences = _prefs(prefs)
@@ -237,7 +245,10 @@ def date_text(
 
 
 def datetime_text(
-    value: datetime | None, *, style: jalali.DateStyle = "short", prefs: display.DisplayPreferences | None = None
+    value: datetime | None,
+    *,
+    style: jalali.DateStyle = "short",
+    prefs: display.DisplayPreferences | None = None,
 ) -> str:
     """A moment in the reader's calendar and digits, in Tehran time: «۱۴۰۵/۰۹/۱۲ ۱۴:۳۰»."""
     preferences = _prefs(prefs)

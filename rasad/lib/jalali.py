@@ -381,9 +381,10 @@ class JalaliPeriod:
     """A Jalali month, season, half-year or year, the unit of periodic reporting.
 
     ``index`` is the month (1-12), the season (1-4: بهار، تابستان، پاییز، زمستان), the half
-    (1-2: فروردین-شهریور، مهر-اسفند) or 1 for a year. ``start`` and ``end`` are Gregorian dates with ``end`` exclusive, so a period selects
-    ``start <= day < end``. Periods sort by when they start, and a longer one after a shorter
-    one that starts the same day (فروردین ۱۴۰۳ < بهار ۱۴۰۳ < ۱۴۰۳).
+    (1-2: فروردین-شهریور، مهر-اسفند) or 1 for a year. ``start`` and ``end`` are Gregorian
+    dates with ``end`` exclusive, so a period selects ``start <= day < end``. Periods sort by
+    when they start, and a longer one after a shorter one that starts the same day
+    (فروردین ۱۴۰۳ < بهار ۱۴۰۳ < ۱۴۰۳).
     """
 
     kind: PeriodKind

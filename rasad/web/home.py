@@ -37,7 +37,7 @@ SECTIONS: tuple[tuple[Section, str | Promise], ...] = (
 Tone = Literal["primary", "danger", "warning", "success", "secondary"]
 
 
-def url_with(name: str, *args: object, **query: object) -> str:
+def url_with(name: str, *args: object, **query: str | int | list[str] | None) -> str:
     """A URL by name with a query string: ``url_with("cases:case-list", status="new")``."""
     url = reverse(name, args=args)
     filled = {key: value for key, value in query.items() if value not in (None, "")}

@@ -23,9 +23,8 @@ from rasad.core.actions.people import do_change_preferences
 from rasad.core.audit import CoreAuditEvent, audit_security_event
 from rasad.core.middleware import client_ip
 from rasad.core.models import User
-from rasad.lib import throttle
+from rasad.lib import jalali, throttle
 from rasad.web.forms import ActionFormMixin, PreferencesForm
-from rasad.lib import jalali
 from rasad.web.home import collect
 
 PENDING_USER = "rasad_pending_user"

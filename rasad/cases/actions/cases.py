@@ -96,6 +96,11 @@ def check_case_values(values: CaseValues, *, now: datetime | None = None) -> Non
         raise ValidationError(errors)
 
 
+def case_search_text(case: Case) -> str:
+    """The search key of a case: its reference, title, description and origin."""
+    return search_key(" ".join([case.reference, case.title, case.description, case.origin]))
+
+
 @transaction.atomic
 def do_open_case(
     values: CaseValues,
@@ -151,12 +156,12 @@ def do_open_case(
         case.source_type = ContentType.objects.get_for_model(source)
         case.source_id = str(source.pk)
         case.source_display = str(source)[:200]
-    case.search_text = search_key(" ".join([case.title, case.description, case.origin]))
     case.save()
     case.reference = f"{REFERENCE_PREFIX[CaseKind(case.kind)]}-{case.pk:06d}"
+    case.search_text = case_search_text(case)
     case.due_at = compute_due(case)
     case.next_escalation_at = case.due_at
-    case.save(update_fields=["reference", "due_at", "next_escalation_at"])
+    case.save(update_fields=["reference", "search_text", "due_at", "next_escalation_at"])
     watchers = [*values.watchers, *([acting_user] if acting_user is not None else [])]
     if watchers:
         case.watchers.add(*watchers)
@@ -228,7 +233,7 @@ def do_update_case(case: Case, changes: dict[str, Any], *, acting_user: User) ->
     changed = {name: old[name] for name in EDITABLE_FIELDS if old[name] != new[name]}
     if not changed:
         return case
-    case.search_text = search_key(" ".join([case.title, case.description, case.origin]))
+    case.search_text = case_search_text(case)
     if "priority" in changed:
         case.due_at = compute_due(case)
         if case.escalation_level == 0:

@@ -24,6 +24,16 @@ STARTER_DECIMALS = {
 }
 
 
+def rekey(apps, schema_editor):
+    """Search keys now fold hamza seats, «آ» and digit separators: key every indicator again."""
+    from rasad.lib.persian import search_key
+
+    indicator_model = apps.get_model("indicators", "Indicator")
+    for indicator in indicator_model.objects.only("pk", "name", "name_en", "code").iterator():
+        key = search_key(f"{indicator.name} {indicator.name_en} {indicator.code}")
+        indicator_model.objects.filter(pk=indicator.pk).update(search_text=key)
+
+
 def set_starter_decimals(apps, schema_editor):
     unit_model = apps.get_model("indicators", "Unit")
     for code, decimals in STARTER_DECIMALS.items():
@@ -63,4 +73,5 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(set_starter_decimals, migrations.RunPython.noop),
+        migrations.RunPython(rekey, migrations.RunPython.noop),
     ]

@@ -113,7 +113,7 @@ def test_approving_from_the_queue_approves_and_returns_home(cast: Cast):
     assert response.status_code == 302 and response["Location"] == "/"
     assert list(Observation.objects.values_list("status", flat=True)) == ["approved"]
     home = client.get("/").content.decode()
-    assert "data-testid=\"approve-" not in home
+    assert 'data-testid="approve-' not in home
 
 
 def test_approving_refuses_a_next_outside_the_site(cast: Cast):
