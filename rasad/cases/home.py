@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rasad.cases.calendar import lunar_warning
 from rasad.cases.choices import CLOCK_STATUSES, CaseStatus
 from rasad.cases.models import Case, Notification
 from rasad.core.models import Organization, User
@@ -53,8 +54,34 @@ def _member_organization_ids(user: User) -> list[int]:
     return list(Organization.objects.filter(memberships__user=user).values_list("pk", flat=True))
 
 
+def _lunar_holidays_item(user: User, today: date) -> WorkItem | None:
+    """Administrators of the working calendar enter each year's lunar holidays; 60 days before
+    a year without them starts, the queue asks for them (meanwhile SLAs use estimates)."""
+    if not user.is_superuser:
+        return None
+    year = lunar_warning(today)
+    if year is None:
+        return None
+    return WorkItem(
+        section="waiting",
+        kind="cases.lunar_holidays",
+        title=_("Enter the lunar holidays of %(year)s") % {"year": formatting.digits(year.year)},
+        url=url_with("cases:calendar", year=year.year),
+        detail=_("The year starts on %(date)s, in %(days)s; meanwhile due times use estimated dates.")
+        % {
+            "date": formatting.date_text(year.starts, style="long"),
+            "days": formatting.days_text((year.starts - today).days),
+        },
+        due=year.starts,
+        tone="warning",
+    )
+
+
 def provide(user: User, today: date) -> HomeContribution:
     contribution = HomeContribution()
+    lunar = _lunar_holidays_item(user, today)
+    if lunar is not None:
+        contribution.items.append(lunar)
     visible = Case.objects.visible_to(user).select_related("owner_organization")
     if organization_scope(user, Case, "view").is_nothing:
         return contribution

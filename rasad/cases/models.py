@@ -224,6 +224,9 @@ class Case(TimestampedModel):
     )
     source_id = models.CharField(max_length=64, blank=True)
     source_display = models.CharField(_("source"), max_length=200, blank=True)
+    # The ongoing problem a case stands for, so that later records of it join the open case
+    # instead of opening another ("indicators.breach:<indicator>:<organization>").
+    source_key = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
     source = GenericForeignKey("source_type", "source_id")
     search_text = models.TextField(editable=False, default="")
 

@@ -108,9 +108,13 @@ def do_open_case(
     acting_user: User | None,
     now: datetime | None = None,
     source: models.Model | None = None,
+    source_key: str = "",
+    source_display: str = "",
 ) -> Case:
     """Open a case reported by ``values.reporter_organization``. ``acting_user`` None means the
-    system (an indicator alert); ``now`` lets importers and the demo date a case in the past."""
+    system (an indicator alert); ``now`` lets importers and the demo date a case in the past.
+    ``source`` is the record that raised the case, ``source_display`` how a person reads it, and
+    ``source_key`` names the ongoing problem later records may join (``breaches.breach_key``)."""
     moment = _now(now)
     check_case_values(values, now=moment)
     owner = values.owner_organization or values.reporter_organization
@@ -155,7 +159,8 @@ def do_open_case(
     if source is not None:
         case.source_type = ContentType.objects.get_for_model(source)
         case.source_id = str(source.pk)
-        case.source_display = str(source)[:200]
+        case.source_display = normalize_text(source_display or str(source))[:200]
+    case.source_key = source_key
     case.save()
     case.reference = f"{REFERENCE_PREFIX[CaseKind(case.kind)]}-{case.pk:06d}"
     case.search_text = case_search_text(case)
