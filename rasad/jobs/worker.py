@@ -198,6 +198,8 @@ class Worker:
     def execute(self, result: AnyResult) -> None:
         current = _Current(str(result.pk))
         self.current = current
+        # Tests run the worker inside their own transaction; a real worker never is in one.
+        outer_atomic = connection.in_atomic_block
         try:
             try:
                 try:
@@ -213,11 +215,11 @@ class Worker:
                         value = declared.call(*args, **kwargs)
             except (KeyboardInterrupt, SystemExit):
                 # Stopped from outside mid-task: give the task back, unharmed, and stop.
-                self._close_broken_connection()
+                self._close_broken_connection(outer_atomic)
                 release(result.pk, self.worker_id)
                 raise
             except BaseException as error:  # the task's own failure, whatever it is
-                self._close_broken_connection()
+                self._close_broken_connection(outer_atomic)
                 self._flush(current)
                 fail(result.pk, self.worker_id, error)
             else:
@@ -227,7 +229,9 @@ class Worker:
             self.current = None
 
     @staticmethod
-    def _close_broken_connection() -> None:
+    def _close_broken_connection(outer_atomic: bool) -> None:
+        if outer_atomic:
+            return
         if connection.in_atomic_block:
             # A task must not leave a transaction open; if it did, throw it away.
             connection.close()
