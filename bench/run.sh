@@ -3,6 +3,7 @@
 #
 #   bash bench/run.sh                 # ingest (HTTP vs binary COPY vs bulk_create) and dashboard latency
 #   ROWS=50000 OBSERVATIONS=500000 bash bench/run.sh   # smaller, quicker
+#   BENCHES=search bash bench/run.sh  # only some of them (ingest, dashboard, search)
 #
 # A throwaway PostgreSQL (durable settings: fsync on) and Redis are started under a temporary
 # directory and stopped by PID on exit.
@@ -22,5 +23,7 @@ PY
 }
 createdb
 rasad migrate --no-input -v 0
-python -m bench.ingest --rows "${ROWS:-100000}" --batch "${BATCH:-1000}"
-python -m bench.dashboard --observations "${OBSERVATIONS:-2000000}"
+BENCHES=" ${BENCHES:-ingest dashboard search} "
+[[ $BENCHES != *" ingest "* ]] || python -m bench.ingest --rows "${ROWS:-100000}" --batch "${BATCH:-1000}"
+[[ $BENCHES != *" dashboard "* ]] || python -m bench.dashboard --observations "${OBSERVATIONS:-2000000}"
+[[ $BENCHES != *" search "* ]] || python -m bench.search --organizations "${ORGANIZATIONS:-100000}" --cases "${CASES:-100000}"

@@ -48,9 +48,10 @@ from rasad.indicators.forms import (
     ScorecardForm,
     TargetForm,
 )
+from rasad.indicators.deadlines import collecting_period
 from rasad.indicators.importer import COLUMNS, do_import, read_table
 from rasad.indicators.models import Alert, Assignment, Baseline, Indicator, Observation, Scorecard, Target
-from rasad.lib import display
+from rasad.lib import display, formatting
 from rasad.lib.jalali import JalaliPeriod, format_date, today_in_tehran
 from rasad.lib.persian import TextParseError, format_number
 from rasad.web.views import RasadView
@@ -203,10 +204,13 @@ class SeriesView(RasadView):
 class ReportStartView(RasadView):
     def get(self, request: HttpRequest) -> HttpResponse:
         user = _user(request)
-        organizations = Organization.objects.visible_to(user, "add").filter(
+        # Where the person may add values (a reporter holds no right to add organizations).
+        organizations = Organization.objects.visible_to(user).filter(
             pk__in=organization_scope(user, Observation, "add").organization_ids()
         )
-        form = ReportStartForm(request.GET or None, organizations=organizations)
+        own = organizations.filter(memberships__user=user).first()
+        initial = {"organization": own, "period": collecting_period("month", today_in_tehran())}
+        form = ReportStartForm(request.GET or None, organizations=organizations, initial=initial)
         if request.GET and form.is_valid():
             return redirect(
                 "indicators:report",
@@ -303,7 +307,11 @@ class ReportView(RasadView):
                 messages.success(
                     request,
                     _("Saved: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
-                    % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+                    % {
+                        "created": formatting.number(result.created),
+                        "updated": formatting.number(result.updated),
+                        "unchanged": formatting.number(result.unchanged),
+                    },
                 )
                 return redirect("indicators:report", pk=organization.pk, period=jperiod.key)
         return render(

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django import template
+from django import forms, template
 
 from rasad.lib import display, formatting, jalali
 
@@ -73,3 +73,29 @@ def digits(value: Any) -> str:
 @register.simple_tag
 def calendar_name() -> str:
     return display.current().calendar
+
+
+_CONTROL_CLASSES = ("form-control", "form-select", "form-check-input", "btn-check")
+
+
+@register.filter
+def control(field: Any) -> str:
+    """A form field's widget with Bootstrap's class for its kind (and ``is-invalid`` when the
+    field has errors), unless the widget already carries one: every control on every page is
+    styled, whatever form it belongs to."""
+    widget = field.field.widget
+    classes = str(widget.attrs.get("class", ""))
+    if isinstance(widget, forms.MultiWidget) or any(name in classes.split() for name in _CONTROL_CLASSES):
+        extra = classes
+    elif isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
+        extra = f"{classes} form-check-input".strip()
+    elif isinstance(widget, forms.Select):
+        extra = f"{classes} form-select".strip()
+    else:
+        extra = f"{classes} form-control".strip()
+    if field.errors and not isinstance(widget, forms.MultiWidget):
+        extra += " is-invalid"
+    attrs = {"class": extra} if extra else {}
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return str(field.as_widget(attrs=attrs))

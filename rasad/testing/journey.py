@@ -1,0 +1,233 @@
+"""Browser journeys: a person's path through the UI at desktop and phone widths, with every page
+it lands on checked the same way (a pytest plugin, ``-p rasad.testing.journey``).
+
+    def test_reporter_enters_values(journey, cast):
+        j = journey("phone")                      # 390 px wide; "narrow" is 360, "desktop" 1280
+        j.sign_in("ali")
+        j.go("/indicators/report/")               # checks the page
+        j.page.select_option(...)                 # Playwright as usual
+        j.click("[data-testid=report-open]")      # clicks, waits, checks the new page
+
+Every check of :func:`check_page` runs on each page a journey shows, in Persian:
+
+* **Latin digits and English words** in visible text (text nodes, placeholders, button values,
+  select options), except codes (``ISF-CC``, ``CH-000012``), e-mail addresses and URLs, and text
+  inside elements marked ``translate="no"``, ``.ltr``, ``code``, ``kbd`` or ``samp`` (usernames,
+  formulas, tokens), plus the map's attribution;
+* **horizontal overflow**: the page is never wider than the window (wide tables scroll inside
+  their own box);
+* **unstyled controls**: every visible input, select and textarea has a Bootstrap class;
+* **small tap targets** at phone widths: buttons, form controls and navigation links at least
+  24 px high (WCAG 2.5.8);
+* **requests outside the server**: any request a page makes to another origin fails the test.
+
+A screenshot of every checked page goes to ``var/test-artifacts/journeys/``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rasad.testing.browser import ARTIFACTS
+
+WIDTHS = {"desktop": (1280, 860), "phone": (390, 844), "narrow": (360, 740), "wide-phone": (414, 896)}
+# Codes (ISF-CC, CH-000012, GJ/t is not one: units are shown by their Persian names), e-mail
+# addresses and URLs may be written in Latin.
+ALLOWED = re.compile(
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail
+    r"|https?://\S+"  # URL
+    r"|\b[A-Z][A-Z0-9]*(?:[-/][A-Z0-9]+)+\b"  # a code with a hyphen: ISF-CC, CH-000012, IMIDRO-M1-S1
+    r"|\b[A-Z]{2,}[0-9]*\b"  # an acronym or a code without hyphen: NAT, IMIDRO, API, ISO
+)
+LATIN_DIGIT = re.compile(r"[0-9]")
+ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
+
+_VISIBLE_TEXT_JS = """
+() => {
+  const skip = el => el.closest('[translate="no"], .ltr, code, kbd, samp, script, style, noscript, template, .leaflet-control-attribution, .visually-hidden');
+  const hidden = el => {
+    for (let e = el; e && e !== document.body; e = e.parentElement) {
+      const s = getComputedStyle(e);
+      if (s.display === 'none' || s.visibility === 'hidden') return true;
+    }
+    return false;
+  };
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    const text = node.textContent.trim();
+    if (!text || !el || skip(el)) continue;
+    // Options of a closed select are what the person will choose from: check them too.
+    if (el.tagName !== 'OPTION' && el.tagName !== 'OPTGROUP' && hidden(el)) continue;
+    out.push(text);
+  }
+  document.querySelectorAll('input[placeholder], textarea[placeholder]').forEach(el => {
+    if (!skip(el) && !hidden(el)) out.push(el.getAttribute('placeholder'));
+  });
+  document.querySelectorAll('input[type=submit], input[type=button]').forEach(el => {
+    if (!skip(el) && !hidden(el)) out.push(el.value);
+  });
+  document.querySelectorAll('optgroup[label]').forEach(el => { if (!skip(el)) out.push(el.label); });
+  out.push(document.title);
+  return out;
+}
+"""
+
+_LAYOUT_JS = """
+(phone) => {
+  const problems = [];
+  const doc = document.documentElement;
+  if (doc.scrollWidth > window.innerWidth + 1) {
+    const wide = [...document.querySelectorAll('body *')].filter(el => {
+      const r = el.getBoundingClientRect();
+      return r.width > 0 && (r.right > window.innerWidth + 1 || r.left < -1) && !el.closest('.table-responsive, .leaflet-container, .overflow-auto, .case-board');
+    }).slice(0, 3).map(el => el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ').join('.') : ''));
+    problems.push(`the page scrolls sideways: ${doc.scrollWidth}px wide in a ${window.innerWidth}px window (${wide.join(', ')})`);
+  }
+  const visible = el => { const r = el.getBoundingClientRect(); const s = getComputedStyle(el); return r.width > 0 && r.height > 0 && s.visibility !== 'hidden'; };
+  document.querySelectorAll('input:not([type=hidden]), select, textarea').forEach(el => {
+    if (!visible(el) || el.closest('.leaflet-container')) return;
+    const styled = /\\b(form-control|form-select|form-check-input|btn-check|btn)\\b/.test(el.className);
+    if (!styled) problems.push(`an unstyled control: ${el.tagName.toLowerCase()}[name=${el.name || '?'}]`);
+  });
+  if (phone) {
+    document.querySelectorAll('button, .btn, input:not([type=hidden]):not([type=checkbox]):not([type=radio]), select, .nav-link, .page-link, .dropdown-item').forEach(el => {
+      if (!visible(el) || el.closest('.leaflet-container, .dropdown-menu:not(.show)')) return;
+      const r = el.getBoundingClientRect();
+      if (r.height < 24) problems.push(`a small tap target (${Math.round(r.height)}px high): ${el.tagName.toLowerCase()} «${(el.innerText || el.value || el.name || '').trim().slice(0, 30)}»`);
+    });
+  }
+  return problems;
+}
+"""
+
+
+def foreign_text(texts: list[str]) -> list[str]:
+    """The pieces of visible text that are Latin digits or English words outside the allow-list."""
+    found = []
+    for text in texts:
+        rest = ALLOWED.sub(" ", text)
+        for pattern in (LATIN_DIGIT, ENGLISH_WORD):
+            match = pattern.search(rest)
+            if match:
+                found.append(text.strip()[:80])
+                break
+    return found
+
+
+def check_page(page: Any, *, persian: bool = True, phone: bool = False) -> list[str]:
+    """Every problem :mod:`rasad.testing.journey` looks for on the page now shown."""
+    problems = list(page.evaluate(_LAYOUT_JS, phone))
+    if persian:
+        problems += [f"Latin text: «{text}»" for text in foreign_text(page.evaluate(_VISIBLE_TEXT_JS))]
+    return problems
+
+
+@dataclass
+class Journey:
+    """One person's path through the UI in one browser window."""
+
+    page: Any
+    base_url: str
+    width: str
+    name: str
+    persian: bool = True
+    checked: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    strict: bool = True
+
+    @property
+    def is_phone(self) -> bool:
+        return self.width != "desktop"
+
+    def url(self, path: str) -> str:
+        return path if path.startswith("http") else f"{self.base_url}{path}"
+
+    def check(self, label: str = "") -> list[str]:
+        """Check the page now shown; fail at once (``strict``) or collect the problems."""
+        self.page.wait_for_load_state("load")
+        path = self.page.url.removeprefix(self.base_url) or "/"
+        found = check_page(self.page, persian=self.persian, phone=self.is_phone)
+        shot = ARTIFACTS / "journeys" / f"{self.name}-{self.width}-{len(self.checked):02d}.png"
+        shot.parent.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(shot), full_page=True)
+        self.checked.append(path)
+        problems = [f"{path} ({self.width}{', ' + label if label else ''}): {problem}" for problem in found]
+        self.problems += problems
+        if self.strict and problems:
+            raise AssertionError("\n".join(problems))
+        return problems
+
+    def go(self, path: str, *, check: bool = True) -> Any:
+        response = self.page.goto(self.url(path))
+        assert response is not None and response.status < 400, f"{path}: HTTP {response and response.status}"
+        if check:
+            self.check()
+        return response
+
+    def sign_in(self, username: str, password: str = "") -> None:
+        # The plugin loads before Django is set up, so the cast is imported only when used.
+        from rasad.testing.cast import PASSWORD
+
+        self.page.goto(self.url("/login/"))
+        self.check("sign-in")
+        self.page.fill("input[name=username]", username)
+        self.page.fill("input[name=password]", password or PASSWORD)
+        self.page.click("[data-testid=login-submit]")
+        self.page.wait_for_load_state("load")
+        self.check()
+
+    def click(self, selector: str, *, check: bool = True) -> None:
+        """Click something that loads a page (or swaps part of it) and check the result."""
+        self.page.click(selector)
+        self.page.wait_for_load_state("load")
+        if check:
+            self.check()
+
+    def submit(self, selector: str = "button[type=submit]", *, check: bool = True) -> None:
+        with self.page.expect_navigation():
+            self.page.click(selector)
+        if check:
+            self.check()
+
+
+@pytest.fixture
+def journey(browser: Any, live_server: Any, request: Any) -> Iterator[Callable[..., Journey]]:
+    """A factory of journeys: ``journey("phone")``, ``journey("desktop", persian=False)``."""
+    contexts: list[Any] = []
+    foreign: list[str] = []
+
+    def start(width: str = "desktop", *, persian: bool = True, strict: bool = True) -> Journey:
+        viewport_width, height = WIDTHS[width]
+        context = browser.new_context(
+            viewport={"width": viewport_width, "height": height},
+            locale="fa-IR",
+            is_mobile=width != "desktop",
+            has_touch=width != "desktop",
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.on(
+            "request",
+            lambda r: (
+                None if r.url.startswith((live_server.url, "data:", "blob:")) else foreign.append(r.url)
+            ),
+        )
+        name = re.sub(r"\W+", "-", request.node.name).strip("-")[:60]
+        return Journey(page, live_server.url, width, name, persian=persian, strict=strict)
+
+    yield start
+    for context in contexts:
+        context.close()
+    assert foreign == [], f"pages made requests outside the server: {foreign}"
+
+
+def artifacts_dir() -> Path:
+    return ARTIFACTS / "journeys"
