@@ -56,10 +56,10 @@ from rasad.cases.models import (
     Notification,
     SlaPolicy,
 )
-from rasad.cases.notifications import users_who_can
 from rasad.cases.workflow import ACTION_LABELS, Action
 from rasad.core.access import access_object
 from rasad.core.models import User
+from rasad.core.scope import users_who_can
 from rasad.lib import display, jalali, persian
 from rasad.web.maps import points_response
 from rasad.web.views import RasadView
@@ -252,7 +252,7 @@ def _transition_forms(case: Case, user: User) -> list[dict[str, Any]]:
         if action == Action.ASSIGN:
             form.fields["owner_organization"].queryset = organizations_for(user, "assign")  # type: ignore[attr-defined]
             form.fields["owner_organization"].initial = case.owner_organization_id
-            candidates = users_who_can("change", case.owner_organization)
+            candidates = users_who_can(Case, case.owner_organization, "change")
             form.fields["assignee"].queryset = User.objects.filter(pk__in=[u.pk for u in candidates])  # type: ignore[attr-defined]
         else:
             del form.fields["owner_organization"]
