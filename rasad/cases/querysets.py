@@ -85,6 +85,9 @@ class NotificationQuerySet(models.QuerySet[Any]):
             return self.none()
         return self.filter(user_id=user.pk)
 
+    def may_act_anywhere(self, user: User | AnonymousUser, action: str = "view") -> bool:
+        return bool(user.is_authenticated)
+
     def unread(self) -> Self:
         return self.filter(read_at__isnull=True)
 
@@ -99,3 +102,6 @@ class ReferenceQuerySet(models.QuerySet[Any]):
         if action == "view" or user.is_superuser:
             return self.all()
         return self.none()
+
+    def may_act_anywhere(self, user: User | AnonymousUser, action: str = "view") -> bool:
+        return bool(user.is_authenticated) and (action == "view" or user.is_superuser)

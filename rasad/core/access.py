@@ -84,6 +84,19 @@ def can(user: User | AnonymousUser, action: str, obj: models.Model) -> bool:
     return bool(visible.filter(pk=obj.pk).exists())
 
 
+def may_act_anywhere(user: User | AnonymousUser, model: type[models.Model], action: str) -> bool:
+    """Whether ``user`` may ``action`` some row of ``model``, as the model's queryset says (a
+    grant's permission for organization-owned rows; the queryset's own rule for reference data
+    and personal rows)."""
+    queryset = model._default_manager.all()
+    answer = getattr(queryset, "may_act_anywhere", None)
+    if answer is None:
+        from rasad.core.scope import holds_anywhere
+
+        return holds_anywhere(user, model, action)
+    return bool(answer(user, action))
+
+
 def permitted_ids(user: User | AnonymousUser, action: str, objects: Iterable[models.Model]) -> set[Any]:
     """The primary keys of those ``objects`` (saved, of one model) ``user`` may ``action``: the
     buttons of a list, in at most one query."""

@@ -39,6 +39,13 @@ class ScopedQuerySet(models.QuerySet[_M]):
             return self.none()
         return self.within(scope, action)
 
+    def may_act_anywhere(self, user: User | AnonymousUser, action: str = "view") -> bool:
+        """Whether ``user`` may ``action`` rows of this model somewhere: menus, "New" buttons, and
+        the check of a create form. Every queryset with ``visible_to`` answers it."""
+        from rasad.core.scope import holds_anywhere
+
+        return holds_anywhere(user, self.model, action)
+
     def within(self, scope: Scope, action: str) -> Self:
         """The one hook: the rows a scope that is neither everything nor nothing admits. The
         default follows ``scope_field``; a queryset whose rows belong to organizations in more
@@ -79,6 +86,9 @@ class OwnRecordsQuerySet(models.QuerySet[_M]):
             return self.none()
         return self.filter(**{f"{self.owner_field}_id": user.pk})
 
+    def may_act_anywhere(self, user: User | AnonymousUser, action: str = "view") -> bool:
+        return bool(user.is_authenticated)
+
 
 class GeographyQuerySet(models.QuerySet[_M]):
     """Reference data: every signed-in user may read it."""
@@ -87,6 +97,9 @@ class GeographyQuerySet(models.QuerySet[_M]):
         if action == "view" and user.is_authenticated:
             return self.all()
         return self.none()
+
+    def may_act_anywhere(self, user: User | AnonymousUser, action: str = "view") -> bool:
+        return action == "view" and bool(user.is_authenticated)
 
 
 class MembershipQuerySet(ScopedQuerySet[Any]):
@@ -147,3 +160,10 @@ class RoleQuerySet(models.QuerySet[_M]):
         if action == "view" and not scope_for_permission(user, "core.view_role").is_nothing:
             return self.all()
         return self.none()
+
+    def may_act_anywhere(self, user: User | AnonymousUser, action: str = "view") -> bool:
+        from rasad.core.scope import holds_anywhere
+
+        if not user.is_authenticated:
+            return False
+        return bool(user.is_superuser) or (action == "view" and holds_anywhere(user, "core.view_role"))

@@ -15,6 +15,8 @@ the rest:
                        on ``model`` somewhere; ``perform(form)`` runs the action
 ``ScopedActionView``   a POST on one object (revoke, delete, close): fetched for ``scope_action``,
                        ``perform(obj)`` runs the action; an optional confirmation page on GET
+``ScopedView``         a page composed of several scoped reads (a dashboard): ``get`` is yours,
+                       the helpers below are the only way to data
 ``SignedInView``       a page about the signed-in user only (home, preferences): no model
 ``SignedInFormView``   a form about the signed-in user only (preferences, password)
 =====================  =====================================================================
@@ -45,9 +47,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from rasad.core.access import ObjectNotFound, access_object, can, organization_of, permitted_ids
+from rasad.core.access import (
+    ObjectNotFound,
+    access_object,
+    can,
+    may_act_anywhere,
+    organization_of,
+    permitted_ids,
+)
 from rasad.core.models import Organization, User
-from rasad.core.scope import holds_anywhere, organizations_for
+from rasad.core.scope import organizations_for
 
 if TYPE_CHECKING:
     from django.utils.functional import Promise
@@ -75,10 +84,17 @@ class SignedInView(LoginRequiredMixin, View):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user = request.user
+        if not user.is_authenticated:
+            return self.handle_no_permission()
         # django-otp's middleware adds is_verified() to the user at run time.
-        if user.is_authenticated and user.requires_two_factor and not user.is_verified():  # type: ignore[attr-defined]
+        if user.requires_two_factor and not user.is_verified():  # type: ignore[attr-defined]
             return redirect("web:two-factor-setup")
+        self.check_access()
         return super().dispatch(request, *args, **kwargs)
+
+    def check_access(self) -> None:
+        """Hook run after sign-in and two-factor are checked, before any handler: raise
+        ``refusal()`` to refuse the whole page."""
 
     @property
     def user(self) -> User:
@@ -102,14 +118,23 @@ class SignedInView(LoginRequiredMixin, View):
         return fallback
 
 
-class ScopedMixin(SignedInView):
-    """What every scoped view knows: its model, the verb it needs, and the access helpers."""
+class ScopedView(SignedInView):
+    """What every scoped view knows: its model, the verb it needs, and the access helpers. Used
+    directly for a page that composes several scoped reads itself (a dashboard): write ``get``
+    with the helpers below."""
 
     model: ClassVar[type[models.Model]]
     # The base queryset before scope (``select_related`` and the like); default: every row.
     queryset: ClassVar[models.QuerySet[Any] | None] = None
     scope_action: ClassVar[str] = "view"
     pk_url_kwarg: ClassVar[str] = "pk"
+    # A page that is a tool for ``scope_action`` (consolidating cases to forward them) rather than
+    # a list: refused (404) to users who may ``scope_action`` nowhere, like a create form.
+    refuse_when_nowhere: ClassVar[bool] = False
+
+    def check_access(self) -> None:
+        if self.refuse_when_nowhere and not self.may(self.scope_action):
+            raise refusal()
 
     def base_queryset(self) -> models.QuerySet[Any]:
         declared = type(self).queryset
@@ -143,8 +168,9 @@ class ScopedMixin(SignedInView):
         return can(self.user, action, obj)
 
     def may(self, action: str, model: type[models.Model] | None = None) -> bool:
-        """Whether the user may ``action`` on ``model`` (default: this view's) anywhere at all."""
-        return holds_anywhere(self.user, model or self.model, action)
+        """Whether the user may ``action`` on ``model`` (default: this view's) anywhere at all, as
+        the model's queryset answers it (reference data: platform administrators only)."""
+        return may_act_anywhere(self.user, model or self.model, action)
 
     def permitted(self, action: str, objects: Iterable[models.Model]) -> set[Any]:
         """The ids among ``objects`` the user may ``action``: which rows get which buttons."""
@@ -163,7 +189,7 @@ class ScopedMixin(SignedInView):
             raise refusal()
 
 
-class ScopedListView(ScopedMixin):
+class ScopedListView(ScopedView):
     """A list of the rows the user may ``scope_action``: filtered, ordered, paginated.
 
     Context: ``filter`` (the filterset, when ``filterset_class`` is set), and either ``page``
@@ -205,7 +231,7 @@ class ScopedListView(ScopedMixin):
         return self.render(context)
 
 
-class ScopedDetailView(ScopedMixin):
+class ScopedDetailView(ScopedView):
     """One object the user may ``scope_action``; in the context as ``object`` and as
     ``<context_object_name>``."""
 
@@ -282,7 +308,7 @@ class SignedInFormView(SignedInView):
         return super().get_context_data(**context)
 
 
-class ScopedFormView(ScopedMixin, SignedInFormView):
+class ScopedFormView(ScopedView, SignedInFormView):
     """A form bound to the object in the URL, or a form that creates.
 
     * The URL names an object (``pk_url_kwarg``): it is fetched for ``scope_action`` (404 if the
@@ -310,7 +336,7 @@ class ScopedFormView(ScopedMixin, SignedInFormView):
         return super().get_context_data(**context)
 
 
-class ScopedActionView(ScopedMixin):
+class ScopedActionView(ScopedView):
     """A POST on one object the user may ``scope_action``: ``perform(obj)`` runs the action,
     ``success_message`` is flashed, and the browser goes to ``get_success_url(obj)`` (computed
     before the action, so it may use an object the action deletes). A ValidationError from the

@@ -103,7 +103,7 @@ SCOPING_CALLS = {
     "users_who_can",
     "visible_events",
 }
-PORTED = ["core", "web"]
+PORTED = ["core", "indicators", "cases", "web"]
 
 
 def _view_modules():
