@@ -1,0 +1,244 @@
+"""Directives: sentences that ask someone to do something.
+
+A sentence is a directive when one of these cues is in it (the cue travels with the proposal):
+
+* obligation: «باید»، «بایستی»، «می‌بایست»، «موظف/مکلف است»، «ضروری است»، «لازم است»، «الزامی است»،
+  «ضرورت دارد»، «بر ضرورت … تأکید کرد»;
+* emphasis, request, proposal, decision, order: «تأکید کرد»، «خواستار … شد»، «از … خواست»،
+  «درخواست کرد»، «پیشنهاد داد/کرد»، «مقرر شد»، «دستور داد»;
+* a command in the verb itself: a main clause that opens with an organization and ends in a
+  third-person subjunctive («ایمیدرو چالش‌ها را … ارسال کند»), or ends in a second-person plural
+  imperative («… را جمع‌بندی و ارسال کنید»), said to the people in the room.
+
+**Who** must act: the body named in «از X خواست»; else the organization that opens the clause of
+the cue («ایمیدرو … ارسال کند»، «شرکت X باید …»); else, for a command said to the room, the
+organization the meeting was held with («در نشستی با رئیس هیات عامل ایمیدرو»); else the words
+before «باید» when they are a short noun phrase («صنایع»), without an organization. **What**: the
+sentence without its speaker («رئیس سازمان … تأکید کرد:»). **By when**: a date in the sentence
+after «تا»، «حداکثر»، «ظرف»، «مهلت»، «پیش از» or «قبل از», or a relative deadline («تا پایان سال»).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rasad.intake.extraction.dates import DateMention
+from rasad.intake.extraction.lexicon import STOPWORDS, fold
+from rasad.intake.extraction.organizations import OrgMention
+from rasad.intake.extraction.people import Person
+from rasad.intake.extraction.text import Document, Sentence
+
+_MUST = frozenset(fold(w) for w in "باید بایستی میبایست میبایستی بایست".split())
+_NECESSARY = frozenset(fold(w) for w in "ضروری لازم الزامی ضرورت".split())
+_COPULAS = frozenset(fold(w) for w in "است بود باشد دارد میباشد هست است،".split())
+_EMPHASIS = frozenset(fold(w) for w in "تاکید تأکید".split())
+_DID = frozenset(fold(w) for w in "کرد کردند نمود نمودند داشت داشتند شد".split())
+_PROPOSAL_DID = frozenset(fold(w) for w in "داد دادند کرد کردند شد".split())
+_OBLIGED = frozenset(fold(w) for w in "موظف مکلف".split())
+_OBLIGED_VERB = frozenset(fold(w) for w in "است هستند شد شدند گردید گردیدند میشوند میشود باشند".split())
+_SUBJUNCTIVE = frozenset(
+    fold(w)
+    for w in "کند کنند نماید نمایند شود شوند گردد گردند دهد دهند یابد یابند بگیرد بگیرند بدهد بدهند "
+    "بفرستد بفرستند بسازد ببرد بیاورد برساند بنویسد فراهم".split()
+)
+_IMPERATIVE = frozenset(
+    fold(w) for w in "کنید نمایید دهید بدهید بفرستید بگیرید شوید باشید بکنید بیاورید برسانید بنویسید".split()
+)
+_CLAUSE_MARKERS = frozenset(fold(w) for w in "تا که اگر چنانچه اینکه زیرا چون".split())
+_DEADLINE_CUES = frozenset(fold(w) for w in "تا حداکثر ظرف طی مهلت پیش قبل".split())
+_MEETING = frozenset(fold(w) for w in "نشست نشستی جلسه جلسهای دیدار دیداری گفتگو ملاقات".split())
+_SPEECH_CUES = frozenset(
+    ("directive.emphasis", "directive.request", "directive.proposal", "directive.order", "directive.decision")
+)
+_LEADING_FILLERS = frozenset(fold(w) for w in "همچنین نیز ضمنا البته بنابراین لذا".split())
+
+
+@dataclass
+class DirectiveMention:
+    sentence: Sentence
+    cue: str
+    rule: str
+    action: str
+    actor: OrgMention | None
+    actor_text: str
+    deadline: DateMention | None
+
+
+def _speaker_end(document: Document, sentence: Sentence) -> int:
+    """The first token after «… گفت:»: where the words reported begin (or the sentence start)."""
+    for token in sentence.tokens(document)[:-1]:
+        if ":" in document.gap(token.index) and token.index - sentence.first_token <= 60:
+            return token.index + 1
+    return sentence.first_token
+
+
+def _clause_start(document: Document, sentence: Sentence, position: int, floor: int) -> int:
+    """Where the clause holding token ``position`` begins («… بر اینکه صنایع باید …» → «صنایع»)."""
+    for index in range(position - 1, floor - 1, -1):
+        if document.tokens[index].key in _CLAUSE_MARKERS:
+            return index + 1
+        if any(c in ":;؛" for c in document.gap(index)):
+            return index + 1
+    return floor
+
+
+def _find_cue(document: Document, sentence: Sentence) -> tuple[str, str, int] | None:
+    tokens = sentence.tokens(document)
+    keys = [t.key for t in tokens]
+    for i, key in enumerate(keys):
+        nxt = keys[i + 1] if i + 1 < len(keys) else ""
+        if key in _MUST:
+            return "directive.must", tokens[i].text, tokens[i].index
+        if key in _OBLIGED and nxt in _OBLIGED_VERB:
+            return "directive.obliged", tokens[i].text, tokens[i].index
+        if key in _NECESSARY and (nxt in _COPULAS or (key == fold("ضرورت") and fold("بر") in keys[max(0, i - 1) : i])):
+            return "directive.necessary", tokens[i].text, tokens[i].index
+        if key in _EMPHASIS and (nxt in _DID or (i + 2 < len(keys) and keys[i + 2] in _DID)):
+            if i > 0 and keys[i - 1] == fold("با"):
+                continue
+            return "directive.emphasis", tokens[i].text, tokens[i].index
+        if key == fold("خواستار") and any(k in (fold("شد"), fold("شدند")) for k in keys[i + 1 : i + 12]):
+            return "directive.request", tokens[i].text, tokens[i].index
+        if key in (fold("خواست"), fold("درخواست")) and (key == fold("خواست") or nxt in _DID):
+            return "directive.request", tokens[i].text, tokens[i].index
+        if key == fold("پیشنهاد") and nxt in _PROPOSAL_DID:
+            return "directive.proposal", tokens[i].text, tokens[i].index
+        if key == fold("مقرر") and nxt in (fold("شد"), fold("گردید")):
+            return "directive.decision", tokens[i].text, tokens[i].index
+        if key == fold("دستور") and nxt in (fold("داد"), fold("دادند")):
+            return "directive.order", tokens[i].text, tokens[i].index
+    return None
+
+
+def _verb_cue(document: Document, sentence: Sentence, start: int) -> tuple[str, str, int] | None:
+    """A command in the main clause's verb (subjunctive or imperative)."""
+    tokens = document.tokens
+    end = sentence.last_token
+    for index in range(start, sentence.last_token):
+        if tokens[index].key in _CLAUSE_MARKERS and index > start:
+            end = index
+            break
+    if end - start < 3:
+        return None
+    last = tokens[end - 1]
+    if last.key in _IMPERATIVE:
+        return "directive.imperative", last.text, last.index
+    if last.key in _SUBJUNCTIVE:
+        return "directive.subjunctive", last.text, last.index
+    return None
+
+
+def _meeting_counterpart(document: Document, organizations: Sequence[OrgMention]) -> OrgMention | None:
+    """«در نشستی با رئیس هیات عامل ایمیدرو»: the organization the meeting was held with."""
+    tokens = document.tokens
+    for token in tokens:
+        if token.key not in _MEETING:
+            continue
+        window = range(token.index + 1, min(len(tokens), token.index + 10))
+        if not any(tokens[i].key == fold("با") for i in window):
+            continue
+        for mention in organizations:
+            if mention.first in window and mention.first > token.index:
+                return mention
+    return None
+
+
+def find_directives(
+    document: Document,
+    organizations: Sequence[OrgMention],
+    people: Sequence[Person],
+    dates: Sequence[DateMention],
+) -> list[DirectiveMention]:
+    tokens = document.tokens
+    found: list[DirectiveMention] = []
+    counterpart = _meeting_counterpart(document, organizations)
+    title_orgs: dict[int, OrgMention] = {}
+    for person in people:
+        if person.title is not None and person.title.organization is not None:
+            for first, _last in person.spans:
+                title_orgs[first] = person.title.organization
+    for sentence in document.sentences:
+        if sentence.last_token - sentence.first_token < 3:
+            continue
+        content_start = _speaker_end(document, sentence)
+        cue = _find_cue(document, sentence)
+        if cue is None:
+            cue = _verb_cue(document, sentence, content_start)
+            if cue is None:
+                continue
+            opening = _opening_organization(document, content_start, organizations, title_orgs)
+            if cue[0] == "directive.subjunctive" and opening is None:
+                continue
+        rule, cue_text, cue_index = cue
+        # A cue of saying before the colon («… تأکید کرد: …») introduces the words after it.
+        in_speaker_part = cue_index < content_start
+        speech_cue = rule in _SPEECH_CUES
+        if in_speaker_part and speech_cue:
+            clause = content_start
+        else:
+            floor = content_start if not in_speaker_part else sentence.first_token
+            clause = _clause_start(document, sentence, cue_index, floor)
+        actor = _requested_from(document, sentence, organizations)
+        actor_text = ""
+        if actor is None:
+            # A title opening the clause acts only when it is told to («استاندار … باید …»);
+            # a speaker who stresses a need asks others.
+            titles = title_orgs if rule in ("directive.must", "directive.obliged") else {}
+            actor = _opening_organization(document, clause, organizations, titles)
+        verb = _verb_cue(document, sentence, content_start) if content_start < sentence.last_token else None
+        if actor is None and (rule == "directive.imperative" or (verb and verb[0] == "directive.imperative")):
+            actor = counterpart
+        if actor is None and rule == "directive.must":
+            words = [t for t in tokens[clause:cue_index]]
+            if 1 <= len(words) <= 4 and not any(t.key in STOPWORDS and t.key not in ("و", fold("همه")) for t in words):
+                actor_text = document.text[words[0].start : words[-1].end]
+        if actor is not None:
+            actor_text = actor.name
+        quoted = content_start < sentence.last_token and (speech_cue or not in_speaker_part)
+        action_start = tokens[content_start].start if quoted else sentence.start
+        action = document.text[action_start : sentence.end].strip()
+        deadline = _deadline(document, sentence, dates)
+        found.append(DirectiveMention(sentence, cue_text, rule, action, actor, actor_text, deadline))
+    return found
+
+
+def _opening_organization(
+    document: Document, start: int, organizations: Sequence[OrgMention], title_orgs: dict[int, OrgMention]
+) -> OrgMention | None:
+    position = start
+    while position < len(document.tokens) and document.tokens[position].key in _LEADING_FILLERS:
+        position += 1
+    for mention in organizations:
+        if mention.first == position:
+            return mention
+    return title_orgs.get(position)
+
+
+def _requested_from(
+    document: Document, sentence: Sentence, organizations: Sequence[OrgMention]
+) -> OrgMention | None:
+    """«از X خواست / خواستار شد»: X is who must act."""
+    keys = [t.key for t in sentence.tokens(document)]
+    if fold("خواست") not in keys and fold("خواستار") not in keys:
+        return None
+    for mention in organizations:
+        if sentence.first_token < mention.first < sentence.last_token:
+            if document.tokens[mention.first - 1].key == fold("از"):
+                return mention
+    return None
+
+
+def _deadline(document: Document, sentence: Sentence, dates: Sequence[DateMention]) -> DateMention | None:
+    for mention in dates:
+        if not sentence.start <= mention.start < sentence.end:
+            continue
+        if mention.rule in ("date.duration", "date.end_of_period"):
+            return mention
+        index = document.token_at(mention.start)
+        if index is None:
+            continue
+        before = {document.tokens[i].key for i in range(max(sentence.first_token, index - 3), index)}
+        if before & _DEADLINE_CUES:
+            return mention
+    return None
