@@ -20,6 +20,7 @@ after «تا»، «حداکثر»، «ظرف»، «مهلت»، «پیش از» 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -46,7 +47,7 @@ _IMPERATIVE = frozenset(
     fold(w) for w in "کنید نمایید دهید بدهید بفرستید بگیرید شوید باشید بکنید بیاورید برسانید بنویسید".split()
 )
 _CLAUSE_MARKERS = frozenset(fold(w) for w in "تا که اگر چنانچه اینکه زیرا چون".split())
-_DEADLINE_CUES = frozenset(fold(w) for w in "تا حداکثر ظرف طی مهلت پیش قبل".split())
+_DEADLINE_CUES = frozenset(fold(w) for w in "تا حداکثر ظرف طی مهلت پیش قبل موعد".split())
 _MEETING = frozenset(fold(w) for w in "نشست نشستی جلسه جلسهای دیدار دیداری گفتگو ملاقات".split())
 _SPEECH_CUES = frozenset(
     ("directive.emphasis", "directive.request", "directive.proposal", "directive.order", "directive.decision")
@@ -98,13 +99,15 @@ def _find_cue(document: Document, sentence: Sentence) -> tuple[str, str, int] | 
             if i > 0 and keys[i - 1] == fold("با"):
                 continue
             return "directive.emphasis", tokens[i].text, tokens[i].index
-        if key == fold("خواستار") and any(k in (fold("شد"), fold("شدند")) for k in keys[i + 1 : i + 12]):
+        if key == fold("خواستار") and any(k in (fold("شد"), fold("شدند")) for k in keys[i + 1 : i + 30]):
             return "directive.request", tokens[i].text, tokens[i].index
         if key in (fold("خواست"), fold("درخواست")) and (key == fold("خواست") or nxt in _DID):
             return "directive.request", tokens[i].text, tokens[i].index
         if key == fold("پیشنهاد") and nxt in _PROPOSAL_DID:
             return "directive.proposal", tokens[i].text, tokens[i].index
         if key == fold("مقرر") and nxt in (fold("شد"), fold("گردید")):
+            return "directive.decision", tokens[i].text, tokens[i].index
+        if key in (fold("تصویب"), fold("مصوب")) and (nxt in (fold("شد"), fold("رسید"), fold("گردید"))):
             return "directive.decision", tokens[i].text, tokens[i].index
         if key == fold("دستور") and nxt in (fold("داد"), fold("دادند")):
             return "directive.order", tokens[i].text, tokens[i].index
@@ -144,6 +147,84 @@ def _meeting_counterpart(document: Document, organizations: Sequence[OrgMention]
     return None
 
 
+_ENUMERATOR = re.compile(r"^[ \t]*(?:[0-9۰-۹]{1,2}[ \t]*[-.)،:–—]|بند[ \t]+[0-9۰-۹]{1,2}[ \t]*[-.):–—]?)[ \t]*")
+_RESOLUTIONS_HEADING = re.compile(r"^[ \t]*(?:مصوبات|مصوبه‌ها|مصوبه|تصمیمات|تصمیم‌ها|اقدامات مقرر)[^\n]{0,20}:?[ \t]*$")
+_RESPONSIBLE_LABEL = re.compile(r"(?:مسئول|مسوول|مسؤول)(?:[ \u200c]+(?:اجرا|پیگیری|انجام|اقدام))?[ \t]*:")
+_DEADLINE_LABEL = re.compile(r"(?:مهلت(?:[ \u200c]+(?:اجرا|انجام))?|زمان(?:[ \u200c]+(?:اجرا|انجام))?|موعد|تاریخ[ \u200c]+اتمام)[ \t]*:")
+
+
+@dataclass(frozen=True)
+class _Item:
+    """A numbered resolution of meeting minutes: one line after «مصوبات:»."""
+
+    start: int
+    end: int
+
+
+def _minutes_items(document: Document) -> list[_Item]:
+    items: list[_Item] = []
+    in_resolutions = False
+    offset = 0
+    for line in document.text.split("\n"):
+        start, end = offset, offset + len(line)
+        offset = end + 1
+        if _RESOLUTIONS_HEADING.match(line):
+            in_resolutions = True
+            continue
+        if not in_resolutions or not line.strip():
+            continue
+        enumerator = _ENUMERATOR.match(line)
+        if enumerator is None:
+            continue
+        items.append(_Item(start + enumerator.end(), end))
+    return items
+
+
+def _item_directive(
+    document: Document,
+    item: _Item,
+    organizations: Sequence[OrgMention],
+    dates: Sequence[DateMention],
+) -> DirectiveMention | None:
+    text = document.text[item.start : item.end]
+    first = document.token_at(item.start)
+    if first is None:
+        return None
+    last = first
+    while last < len(document.tokens) and document.tokens[last].end <= item.end:
+        last += 1
+    sentence = Sentence(-1, item.start, item.end, first, last)
+    labels = [m.start() for m in (*_RESPONSIBLE_LABEL.finditer(text), *_DEADLINE_LABEL.finditer(text))]
+    body_end = item.start + min(labels) if labels else item.end
+    body = document.text[item.start : body_end].strip().rstrip("؛;،,.")
+    body_tokens = [t for t in document.tokens[first:last] if t.end <= body_end]
+    if not body_tokens:
+        return None
+    final = body_tokens[-1]
+    responsible = _RESPONSIBLE_LABEL.search(text)
+    # An item that only informs («جلسه بعدی … برگزار می‌شود») is not a task unless someone owns it.
+    if responsible is None and final.key.startswith(("می", "نمی")) and "\u200c" in final.text:
+        return None
+    actor: OrgMention | None = None
+    if responsible is not None:
+        after = item.start + responsible.end()
+        actor = next((m for m in organizations if document.tokens[m.first].start >= after), None)
+        if actor is not None and document.tokens[actor.first].start > after + 3:
+            actor = None
+    if actor is None:
+        actor = next((m for m in organizations if m.first == first), None)
+    deadline: DateMention | None = None
+    deadline_label = _DEADLINE_LABEL.search(text)
+    if deadline_label is not None:
+        after = item.start + deadline_label.end()
+        deadline = next((d for d in dates if after <= d.start < item.end), None)
+    if deadline is None:
+        deadline = _deadline(document, sentence, dates)
+    return DirectiveMention(
+        sentence, "", "directive.minutes_item", body, actor, actor.name if actor else "", deadline
+    )
+
+
 def find_directives(
     document: Document,
     organizations: Sequence[OrgMention],
@@ -158,8 +239,15 @@ def find_directives(
         if person.title is not None and person.title.organization is not None:
             for first, _last in person.spans:
                 title_orgs[first] = person.title.organization
+    items = _minutes_items(document)
+    for item in items:
+        directive = _item_directive(document, item, organizations, dates)
+        if directive is not None:
+            found.append(directive)
     for sentence in document.sentences:
         if sentence.last_token - sentence.first_token < 3:
+            continue
+        if any(item.start <= sentence.start < item.end for item in items):
             continue
         content_start = _speaker_end(document, sentence)
         cue = _find_cue(document, sentence)
@@ -181,11 +269,24 @@ def find_directives(
             clause = _clause_start(document, sentence, cue_index, floor)
         actor = _requested_from(document, sentence, organizations)
         actor_text = ""
+        if actor is None and rule in ("directive.decision", "directive.proposal"):
+            # «مقرر شد / پیشنهاد شد شرکت X …»: the body named right after the verb acts.
+            actor = _opening_organization(document, cue_index + 2, organizations, {})
         if actor is None:
             # A title opening the clause acts only when it is told to («استاندار … باید …»);
             # a speaker who stresses a need asks others.
             titles = title_orgs if rule in ("directive.must", "directive.obliged") else {}
             actor = _opening_organization(document, clause, organizations, titles)
+        if actor is None and rule in ("directive.must", "directive.obliged"):
+            # «… و شرکت توانیر موظف است …»: the body right before the cue is its subject.
+            actor = next(
+                (
+                    m
+                    for m in organizations
+                    if m.last == cue_index and m.first >= clause and not document.is_break_after(m.last - 1)
+                ),
+                None,
+            )
         verb = _verb_cue(document, sentence, content_start) if content_start < sentence.last_token else None
         if actor is None and (rule == "directive.imperative" or (verb and verb[0] == "directive.imperative")):
             actor = counterpart
@@ -224,7 +325,10 @@ def _requested_from(
         return None
     for mention in organizations:
         if sentence.first_token < mention.first < sentence.last_token:
-            if document.tokens[mention.first - 1].key == fold("از"):
+            before = document.tokens[mention.first - 1].key
+            if before == fold("از") or (
+                before in (fold("سوی"), fold("طرف")) and document.tokens[mention.first - 2].key == fold("از")
+            ):
                 return mention
     return None
 

@@ -80,14 +80,30 @@ ORGANIZATION_HEADS: Final = _phrases(
     "قوه",
     "مجلس",
     "معاونت",
+    "پارک علم و فناوری",
+    "دانشکده",
+    "بیمارستان",
+    "شبکه بهداشت و درمان",
+    "نهاد",
+    "کانون",
+    "اتحادیه",
+    "تعاونی",
+    "هیئت",
+    "هیات",
+    "آموزشگاه",
+    "منطقه آزاد",
+    "منطقه ویژه اقتصادی",
+    "سپاه",
+    "ناحیه مقاومت",
+    "هلال احمر",
 )
 # Heads after which a name would be vague on its own («مرکز» in «مرکز استان» is the capital, «خانه»
 # is mostly a house): these need at least two words after them to be proposed as a new body.
-WEAK_HEADS: Final = _keys("مرکز خانه اتاق جمعیت نیروی پایگاه مجتمع قوه مجلس معاونت گروه کمیته صندوق")
+WEAK_HEADS: Final = _keys("نهاد کانون هیئت هیات مرکز خانه اتاق جمعیت نیروی پایگاه مجتمع قوه مجلس معاونت گروه کمیته صندوق فرماندهی")
 # Plural and generic forms: «شرکت‌های دانش‌بنیان» are not one organization.
 GENERIC_AFTER_HEAD: Final = _keys(
     "مربوطه مربوط مذکور متبوع ذیربط ذی‌ربط یادشده فوق مورد نظر دیگر خود ما شما آنها ایشان این آن "
-    "مادر تخصصی"
+    "مادر تخصصی شورا کارگروه ستاد سازمان اداره جلسه نشست"
 )
 # Whole organization-like phrases that name a function, not a body.
 NOT_ORGANIZATIONS: Final = _keys("سازمانی اداری شرکتی ستادی مرکزی")
@@ -241,6 +257,16 @@ STOPWORDS: Final = _keys(
     است بود شد شده باشد هست نیست کرد کند کنند کرده گفت افزود داد دارد ندارد خواهد باید می
     اینکه آنکه چرا چه کدام اکنون امروز امروزه دیروز فردا سال ماه روز هفته ساعت نشست جلسه دیدار
     مراسم گزارش خبر رغم عنوان سوی سمت طریق اساس براساس زمینه حوزه بخش سطح یکی دیگر خود
+    خواست خواستار
+    """
+)
+# Verbs that follow the nominal part of a compound verb («برگزار شد»، «ارسال کند»): the word before
+# one of them is never part of a name.
+LIGHT_VERBS: Final = _keys(
+    """
+    شد شدند شده شود شوند شوید کرد کردند کرده کند کنند کنید کنیم نمود نمودند نماید نمایند نمایید
+    گردد گردند گردید گردیدند داد دادند داده دهد دهند دهید است هستند بود باشد باشند دارد دارند
+    گرفت گرفتند گیرد گیرند رسید رسیدند رسد رساند یافت یابد ساخت سازد آورد آورند
     """
 )
 # Verbs of saying: a sentence whose main verb is one of these reports someone's words.

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from rasad.intake.extraction.gazetteer import Matcher, OrganizationEntry, PlaceEntry
 from rasad.intake.extraction.lexicon import (
     GENERIC_AFTER_HEAD,
+    LIGHT_VERBS,
     GIVEN_NAMES,
     HEAD_KINDS,
     HONORIFICS,
@@ -170,7 +171,7 @@ def _is_verb_like(key: str) -> bool:
 
 
 def head_length(document: Document, index: int) -> int:
-    keys = [t.key for t in document.tokens[index : index + 3]]
+    keys = [t.key for t in document.tokens[index : index + 5]]
     return _starts_with_phrase(keys, ORGANIZATION_HEADS)
 
 
@@ -192,7 +193,7 @@ def phrase_at(
         head_key = "".join(t.key for t in tokens[index : index + length])
         if index > 0 and not document.is_break_after(index - 1):
             before = tokens[index - 1].key
-            if before in _DETERMINERS:
+            if before in _DETERMINERS or before.isdigit():
                 return None
             if _starts_with_phrase([before], NEWS_SOURCE_HEADS) or before in {fold("خبرگزاری")}:
                 return None
@@ -269,14 +270,19 @@ def _phrase_end(
                 break
             end += 1
             continue
-        if key in STOPWORDS or _is_verb_like(key) or not key or key.isdigit():
+        if key in STOPWORDS or _is_verb_like(key) or not key or key.isdigit() or key == fold("شهرستان"):
+            break
+        # «… ارسال کند»: the word before a light verb belongs to the verb, not to the name.
+        if end + 1 < len(tokens) and tokens[end + 1].key in LIGHT_VERBS and not document.is_break_after(end):
             break
         if end > content_start and (
             _starts_with_phrase([t.key for t in tokens[end : end + 3]], TITLE_HEADS)
             or _starts_with_phrase([key], HONORIFICS)
         ):
             break
-        if end > content_start and head_length(document, end) and key != fold("فرماندهی"):
+        # A second strong head starts another body («معاونت … استانداری یزد»); a weak one is a word
+        # of this name («شرکت مادرتخصصی تولید نیروی برق حرارتی»).
+        if end > content_start and head_length(document, end) and key not in WEAK_HEADS:
             break
         if key == fold("استان") and end + 1 < len(tokens):
             province = resolver.province_code_of(tokens[end + 1].key)
