@@ -44,7 +44,11 @@ def shipped_places() -> tuple[PlaceEntry, ...]:
         for row in csv.DictReader(handle):
             places.append(
                 PlaceEntry(
-                    "province", row["code"], row["name_fa"], float(row["latitude"]), float(row["longitude"]),
+                    "province",
+                    row["code"],
+                    row["name_fa"],
+                    float(row["latitude"]),
+                    float(row["longitude"]),
                     row["code"],
                 )
             )
@@ -54,8 +58,13 @@ def shipped_places() -> tuple[PlaceEntry, ...]:
                 continue
             places.append(
                 PlaceEntry(
-                    "city", row["geonames_id"], row["name_fa"].strip(), float(row["latitude"]),
-                    float(row["longitude"]), row["province_code"], int(row["population"] or 0),
+                    "city",
+                    row["geonames_id"],
+                    row["name_fa"].strip(),
+                    float(row["latitude"]),
+                    float(row["longitude"]),
+                    row["province_code"],
+                    int(row["population"] or 0),
                 )
             )
     return tuple(places)

@@ -114,7 +114,9 @@ class Report:
     misses: list[str] = field(default_factory=list)
 
 
-def load_corpus(directory: Path = CORPUS_DIR, seeds_dir: Path | None = None) -> tuple[list[AnnotatedDocument], list[str]]:
+def load_corpus(
+    directory: Path = CORPUS_DIR, seeds_dir: Path | None = None
+) -> tuple[list[AnnotatedDocument], list[str]]:
     """The annotated documents of ``directory``, and notes about seeds that could not be read."""
     seeds_dir = seeds_dir or default_seeds_dir()
     documents: list[AnnotatedDocument] = []
@@ -128,7 +130,9 @@ def load_corpus(directory: Path = CORPUS_DIR, seeds_dir: Path | None = None) -> 
                 continue
             raw = seed_path.read_bytes()
             if hashlib.sha256(raw).hexdigest() != gold.get("seed_sha256"):
-                notes.append(f"{annotation_path.stem}: seed {gold['seed_file']} differs from the annotated one")
+                notes.append(
+                    f"{annotation_path.stem}: seed {gold['seed_file']} differs from the annotated one"
+                )
                 continue
             text = raw.decode("utf-8")
         else:
@@ -162,7 +166,9 @@ def _organization_matches(gold: str | None, code: str, name: str) -> bool:
     return not code and bool(name) and _names_match(gold, name)
 
 
-def _pair(gold: Sequence[Any], predicted: Sequence[Any], same: Any) -> tuple[Counts, list[tuple[Any, Any]], list[Any]]:
+def _pair(
+    gold: Sequence[Any], predicted: Sequence[Any], same: Any
+) -> tuple[Counts, list[tuple[Any, Any]], list[Any]]:
     """Greedy one-to-one matching; returns counts, matched pairs and unmatched gold items."""
     unused = list(predicted)
     pairs: list[tuple[Any, Any]] = []
@@ -202,37 +208,54 @@ def score_document(document: AnnotatedDocument, extraction: Extraction, report: 
         for item in items:
             report.misses.append(f"{document.identifier} {field_name} {kind}: {item}")
 
-    counts, _pairs, missed = _pair(gold["dates"], [p.data["iso"] for p in by_field["date"]], lambda g, p: g == p)
+    counts, _pairs, missed = _pair(
+        gold["dates"], [p.data["iso"] for p in by_field["date"]], lambda g, p: g == p
+    )
     report.fields["date"].add(counts)
     note("date", "missed", missed)
     note("date", "extra", sorted({p.data["iso"] for p in by_field["date"]} - set(gold["dates"])))
 
     def organization_same(g: dict[str, str], p: Proposal) -> bool:
-        return _organization_matches(g.get("code") or g.get("name"), p.data["code"], "" if p.data["code"] else p.data["name"])
+        return _organization_matches(
+            g.get("code") or g.get("name"), p.data["code"], "" if p.data["code"] else p.data["name"]
+        )
 
     counts, pairs, missed = _pair(gold["organizations"], by_field["organization"], organization_same)
     report.fields["organization"].add(counts)
     note("organization", "missed", missed)
-    note("organization", "extra", [p.data["name"] for p in by_field["organization"] if all(p is not q for _g, q in pairs)])
+    note(
+        "organization",
+        "extra",
+        [p.data["name"] for p in by_field["organization"] if all(p is not q for _g, q in pairs)],
+    )
 
     counts, pairs, missed = _pair(
         gold["people"], by_field["person"], lambda g, p: _person_names_match(g["name"], p.data["name"])
     )
     report.fields["person"].add(counts)
     note("person", "missed", missed)
-    note("person", "extra", [p.data["name"] for p in by_field["person"] if all(p is not q for _g, q in pairs)])
+    note(
+        "person", "extra", [p.data["name"] for p in by_field["person"] if all(p is not q for _g, q in pairs)]
+    )
     for g, p in pairs:
-        title_ok = _names_match(g.get("title") or "", p.data["title"]) if g.get("title") else not p.data["title"]
+        title_ok = (
+            _names_match(g.get("title") or "", p.data["title"]) if g.get("title") else not p.data["title"]
+        )
         report.attributes["person.title"].add(title_ok)
         if not title_ok:
             note("person.title", "wrong", [f"{g['name']}: {p.data['title']!r} for {g.get('title')!r}"])
         organization_ok = _organization_matches(
-            g.get("organization"), p.data["organization_code"],
+            g.get("organization"),
+            p.data["organization_code"],
             p.data["organization_name"] if p.data["organization_is_new"] else "",
         )
         report.attributes["person.organization"].add(organization_ok)
         if not organization_ok:
-            note("person.organization", "wrong", [f"{g['name']}: {p.data['organization_code'] or p.data['organization_name']!r}"])
+            note(
+                "person.organization",
+                "wrong",
+                [f"{g['name']}: {p.data['organization_code'] or p.data['organization_name']!r}"],
+            )
 
     def place_same(g: dict[str, str], p: Proposal) -> bool:
         return g["kind"] == p.data["kind"] and fold(g["name"]) == fold(p.data["name"])
@@ -240,7 +263,15 @@ def score_document(document: AnnotatedDocument, extraction: Extraction, report: 
     counts, pairs, missed = _pair(gold["places"], by_field["place"], place_same)
     report.fields["place"].add(counts)
     note("place", "missed", missed)
-    note("place", "extra", [f"{p.data['kind']}:{p.data['name']}" for p in by_field["place"] if all(p is not q for _g, q in pairs)])
+    note(
+        "place",
+        "extra",
+        [
+            f"{p.data['kind']}:{p.data['name']}"
+            for p in by_field["place"]
+            if all(p is not q for _g, q in pairs)
+        ],
+    )
 
     text = extraction.text
     gold_directives = []
@@ -257,19 +288,37 @@ def score_document(document: AnnotatedDocument, extraction: Extraction, report: 
     counts, pairs, missed = _pair(gold_directives, by_field["directive"], directive_same)
     report.fields["directive"].add(counts)
     note("directive", "missed", [g[0]["text"] for g in missed])
-    note("directive", "extra", [p.text[:80] for p in by_field["directive"] if all(p is not q for _g, q in pairs)])
+    note(
+        "directive",
+        "extra",
+        [p.text[:80] for p in by_field["directive"] if all(p is not q for _g, q in pairs)],
+    )
     for (g, _span), p in pairs:
         actor = g.get("actor")
         actor_ok = _organization_matches(
-            actor, p.data["organization_code"], p.data["organization_name"] if p.data["organization_is_new"] else ""
-        ) or (actor is not None and not p.data["organization_code"] and _names_match(actor, p.data["actor_text"]))
+            actor,
+            p.data["organization_code"],
+            p.data["organization_name"] if p.data["organization_is_new"] else "",
+        ) or (
+            actor is not None
+            and not p.data["organization_code"]
+            and _names_match(actor, p.data["actor_text"])
+        )
         report.attributes["directive.actor"].add(actor_ok)
         if not actor_ok:
-            note("directive.actor", "wrong", [f"{g['text'][:40]}: {p.data['organization_code'] or p.data['actor_text']!r} for {actor!r}"])
+            note(
+                "directive.actor",
+                "wrong",
+                [f"{g['text'][:40]}: {p.data['organization_code'] or p.data['actor_text']!r} for {actor!r}"],
+            )
         deadline_ok = (g.get("deadline") or "") == p.data["deadline"]
         report.attributes["directive.deadline"].add(deadline_ok)
         if not deadline_ok:
-            note("directive.deadline", "wrong", [f"{g['text'][:40]}: {p.data['deadline']!r} for {g.get('deadline')!r}"])
+            note(
+                "directive.deadline",
+                "wrong",
+                [f"{g['text'][:40]}: {p.data['deadline']!r} for {g.get('deadline')!r}"],
+            )
 
 
 def evaluate(documents: Sequence[AnnotatedDocument], gazetteer: Gazetteer) -> dict[str, Report]:

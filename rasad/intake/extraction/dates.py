@@ -217,7 +217,12 @@ def find_dates(document: Document, reference: date | None) -> list[DateMention]:
             mismatch = value is not None and weekday is not None and value.weekday() != weekday
             add(match, value, "date.jalali_written", weekday_mismatch=mismatch)
         else:
-            add(match, _nearest_year(month, day, weekday, reference), "date.jalali_without_year", relative=True)
+            add(
+                match,
+                _nearest_year(month, day, weekday, reference),
+                "date.jalali_without_year",
+                relative=True,
+            )
     for match in _JALALI_NUMERIC.finditer(text):
         value = _jalali_or_none(int(match.group("year")), int(match.group("month")), int(match.group("day")))
         weekday = _weekday_of(match.group("weekday"))

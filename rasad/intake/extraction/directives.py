@@ -28,31 +28,28 @@ from rasad.intake.extraction.dates import DateMention
 from rasad.intake.extraction.lexicon import STOPWORDS, fold
 from rasad.intake.extraction.organizations import OrgMention
 from rasad.intake.extraction.people import Person
-from rasad.intake.extraction.text import Document, Sentence
+from rasad.intake.extraction.text import Document, Sentence, fold, word_keys
 
-_MUST = frozenset(fold(w) for w in "باید بایستی میبایست میبایستی بایست".split())
-_NECESSARY = frozenset(fold(w) for w in "ضروری لازم الزامی ضرورت".split())
-_COPULAS = frozenset(fold(w) for w in "است بود باشد دارد میباشد هست است،".split())
-_EMPHASIS = frozenset(fold(w) for w in "تاکید تأکید".split())
-_DID = frozenset(fold(w) for w in "کرد کردند نمود نمودند داشت داشتند شد".split())
-_PROPOSAL_DID = frozenset(fold(w) for w in "داد دادند کرد کردند شد".split())
-_OBLIGED = frozenset(fold(w) for w in "موظف مکلف".split())
-_OBLIGED_VERB = frozenset(fold(w) for w in "است هستند شد شدند گردید گردیدند میشوند میشود باشند".split())
-_SUBJUNCTIVE = frozenset(
-    fold(w)
-    for w in "کند کنند نماید نمایند شود شوند گردد گردند دهد دهند یابد یابند بگیرد بگیرند بدهد بدهند "
-    "بفرستد بفرستند بسازد ببرد بیاورد برساند بنویسد فراهم".split()
+_MUST = word_keys("باید بایستی میبایست میبایستی بایست")
+_NECESSARY = word_keys("ضروری لازم الزامی ضرورت")
+_COPULAS = word_keys("است بود باشد دارد میباشد هست است،")
+_EMPHASIS = word_keys("تاکید تأکید")
+_DID = word_keys("کرد کردند نمود نمودند داشت داشتند شد")
+_PROPOSAL_DID = word_keys("داد دادند کرد کردند شد")
+_OBLIGED = word_keys("موظف مکلف")
+_OBLIGED_VERB = word_keys("است هستند شد شدند گردید گردیدند میشوند میشود باشند")
+_SUBJUNCTIVE = word_keys(
+    "کند کنند نماید نمایند شود شوند گردد گردند دهد دهند یابد یابند بگیرد "
+    "بگیرند بدهد بدهند بفرستد بفرستند بسازد ببرد بیاورد برساند بنویسد فراهم"
 )
-_IMPERATIVE = frozenset(
-    fold(w) for w in "کنید نمایید دهید بدهید بفرستید بگیرید شوید باشید بکنید بیاورید برسانید بنویسید".split()
-)
-_CLAUSE_MARKERS = frozenset(fold(w) for w in "تا که اگر چنانچه اینکه زیرا چون".split())
-_DEADLINE_CUES = frozenset(fold(w) for w in "تا حداکثر ظرف طی مهلت پیش قبل موعد".split())
-_MEETING = frozenset(fold(w) for w in "نشست نشستی جلسه جلسهای دیدار دیداری گفتگو ملاقات".split())
+_IMPERATIVE = word_keys("کنید نمایید دهید بدهید بفرستید بگیرید شوید باشید بکنید بیاورید برسانید بنویسید")
+_CLAUSE_MARKERS = word_keys("تا که اگر چنانچه اینکه زیرا چون")
+_DEADLINE_CUES = word_keys("تا حداکثر ظرف طی مهلت پیش قبل موعد")
+_MEETING = word_keys("نشست نشستی جلسه جلسهای دیدار دیداری گفتگو ملاقات")
 _SPEECH_CUES = frozenset(
     ("directive.emphasis", "directive.request", "directive.proposal", "directive.order", "directive.decision")
 )
-_LEADING_FILLERS = frozenset(fold(w) for w in "همچنین نیز ضمنا البته بنابراین لذا".split())
+_LEADING_FILLERS = word_keys("همچنین نیز ضمنا البته بنابراین لذا")
 
 
 @dataclass
@@ -93,7 +90,9 @@ def _find_cue(document: Document, sentence: Sentence) -> tuple[str, str, int] | 
             return "directive.must", tokens[i].text, tokens[i].index
         if key in _OBLIGED and nxt in _OBLIGED_VERB:
             return "directive.obliged", tokens[i].text, tokens[i].index
-        if key in _NECESSARY and (nxt in _COPULAS or (key == fold("ضرورت") and fold("بر") in keys[max(0, i - 1) : i])):
+        if key in _NECESSARY and (
+            nxt in _COPULAS or (key == fold("ضرورت") and fold("بر") in keys[max(0, i - 1) : i])
+        ):
             return "directive.necessary", tokens[i].text, tokens[i].index
         if key in _EMPHASIS and (nxt in _DID or (i + 2 < len(keys) and keys[i + 2] in _DID)):
             if i > 0 and keys[i - 1] == fold("با"):
@@ -147,10 +146,17 @@ def _meeting_counterpart(document: Document, organizations: Sequence[OrgMention]
     return None
 
 
-_ENUMERATOR = re.compile(r"^[ \t]*(?:[0-9۰-۹]{1,2}[ \t]*[-.)،:–—]|بند[ \t]+[0-9۰-۹]{1,2}[ \t]*[-.):–—]?)[ \t]*")
-_RESOLUTIONS_HEADING = re.compile(r"^[ \t]*(?:مصوبات|مصوبه‌ها|مصوبه|تصمیمات|تصمیم‌ها|اقدامات مقرر)[^\n]{0,20}:?[ \t]*$")
+_ENUMERATOR = re.compile(
+    r"^[ \t]*(?:[0-9۰-۹]{1,2}[ \t]*[-.)،:–—]|بند[ \t]+[0-9۰-۹]{1,2}[ \t]*[-.):–—]?)[ \t]*"
+)
+_RESOLUTIONS_HEADING = re.compile(
+    r"^[ \t]*(?:مصوبات|مصوبه‌ها|مصوبه|تصمیمات|تصمیم‌ها|اقدامات مقرر)[^\n]{0,20}:?[ \t]*$"
+)
 _RESPONSIBLE_LABEL = re.compile(r"(?:مسئول|مسوول|مسؤول)(?:[ \u200c]+(?:اجرا|پیگیری|انجام|اقدام))?[ \t]*:")
-_DEADLINE_LABEL = re.compile(r"(?:مهلت(?:[ \u200c]+(?:اجرا|انجام))?|زمان(?:[ \u200c]+(?:اجرا|انجام))?|موعد|تاریخ[ \u200c]+اتمام)[ \t]*:")
+_DEADLINE_LABEL = re.compile(
+    r"(?:مهلت(?:[ \u200c]+(?:اجرا|انجام))?|زمان(?:[ \u200c]+(?:اجرا|انجام))?"
+    r"|موعد|تاریخ[ \u200c]+اتمام)[ \t]*:"
+)
 
 
 @dataclass(frozen=True)
@@ -291,8 +297,10 @@ def find_directives(
         if actor is None and (rule == "directive.imperative" or (verb and verb[0] == "directive.imperative")):
             actor = counterpart
         if actor is None and rule == "directive.must":
-            words = [t for t in tokens[clause:cue_index]]
-            if 1 <= len(words) <= 4 and not any(t.key in STOPWORDS and t.key not in ("و", fold("همه")) for t in words):
+            words = list(tokens[clause:cue_index])
+            if 1 <= len(words) <= 4 and not any(
+                t.key in STOPWORDS and t.key not in ("و", fold("همه")) for t in words
+            ):
                 actor_text = document.text[words[0].start : words[-1].end]
         if actor is not None:
             actor_text = actor.name

@@ -125,7 +125,9 @@ def extract(text: str, gazetteer: Gazetteer, *, document_date: date | None = Non
                 names[i] = True
     places = find_places(document, gazetteer.place_matcher, gazetteer.places, skip=names)
     resolver.province_context = Counter(
-        m.entry.province_code or m.entry.code for m in places if m.entry.kind == "province" or m.entry.province_code
+        m.entry.province_code or m.entry.code
+        for m in places
+        if m.entry.kind == "province" or m.entry.province_code
     )
     organizations = find_organizations(document, resolver, skip=names)
     titles = find_titles(document, resolver, organizations, names)
@@ -154,8 +156,12 @@ def extract(text: str, gazetteer: Gazetteer, *, document_date: date | None = Non
         existing = next((p for p in proposals if p.key == key), None)
         if existing is not None:
             proposals[proposals.index(existing)] = Proposal(
-                existing.field, existing.key, existing.text,
-                (*existing.spans, (sentence.start, sentence.end)), existing.rule, existing.data,
+                existing.field,
+                existing.key,
+                existing.text,
+                (*existing.spans, (sentence.start, sentence.end)),
+                existing.rule,
+                existing.data,
             )
             continue
         data: dict[str, Any] = {
@@ -170,7 +176,9 @@ def extract(text: str, gazetteer: Gazetteer, *, document_date: date | None = Non
             ),
         }
         proposals.append(
-            Proposal("directive", key, directive.action, ((sentence.start, sentence.end),), directive.rule, data)
+            Proposal(
+                "directive", key, directive.action, ((sentence.start, sentence.end),), directive.rule, data
+            )
         )
     return Extraction(text, document_date, source, proposals)
 

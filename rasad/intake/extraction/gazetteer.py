@@ -98,9 +98,7 @@ class Matcher:
                 index += 1
                 continue
             candidates = [
-                m
-                for m in self.matches_at(document, index)
-                if skip is None or not any(skip[m.first : m.last])
+                m for m in self.matches_at(document, index) if skip is None or not any(skip[m.first : m.last])
             ]
             if candidates:
                 longest = candidates[0]

@@ -99,7 +99,9 @@ ORGANIZATION_HEADS: Final = _phrases(
 )
 # Heads after which a name would be vague on its own («مرکز» in «مرکز استان» is the capital, «خانه»
 # is mostly a house): these need at least two words after them to be proposed as a new body.
-WEAK_HEADS: Final = _keys("نهاد کانون هیئت هیات مرکز خانه اتاق جمعیت نیروی پایگاه مجتمع قوه مجلس معاونت گروه کمیته صندوق فرماندهی")
+WEAK_HEADS: Final = _keys(
+    "نهاد کانون هیئت هیات مرکز خانه اتاق جمعیت نیروی پایگاه مجتمع قوه مجلس معاونت گروه کمیته صندوق فرماندهی"
+)
 # Plural and generic forms: «شرکت‌های دانش‌بنیان» are not one organization.
 GENERIC_AFTER_HEAD: Final = _keys(
     "مربوطه مربوط مذکور متبوع ذیربط ذی‌ربط یادشده فوق مورد نظر دیگر خود ما شما آنها ایشان این آن "
@@ -243,7 +245,10 @@ GIVEN_NAMES: Final = _keys(
 )
 # Given names that are far more often ordinary words or month names in this kind of text; they
 # count only after an honorific or before a known surname pattern.
-AMBIGUOUS_GIVEN_NAMES: Final = _keys("امید امیر آزاد ملک نصر روح فتح فضل لطف قدرت حشمت سعادت شمس ظفر نجات نظام هدایت کرامت رحمت عزت فرخ بهمن صفر عطا نور ستاره")
+AMBIGUOUS_GIVEN_NAMES: Final = _keys(
+    "امید امیر آزاد ملک نصر روح فتح فضل لطف قدرت حشمت سعادت شمس ظفر نجات نظام هدایت کرامت "
+    "رحمت عزت فرخ بهمن صفر عطا نور ستاره"
+)
 NAME_PREFIXES: Final = ("غلام", "عبد", "عبدال", "امیر", "محمد", "علی", "سید", "میر", "ابو", "ابوال")
 NAME_SUFFIXES: Final = ("الله", "علی", "رضا", "حسین", "حسن", "محمد", "اکبر", "اصغر", "الدین")
 
@@ -296,7 +301,9 @@ SPEECH_VERBS: Final = _phrases(
     "دانست",
 )
 # Words that may follow a speaker at the start of a sentence («کیادلیری با اشاره به …»).
-AFTER_SPEAKER: Final = _keys("با ضمن در نیز همچنین افزود گفت ادامه تصریح اظهار خاطرنشان یادآور تاکید تأکید بیان اعلام :")
+AFTER_SPEAKER: Final = _keys(
+    "با ضمن در نیز همچنین افزود گفت ادامه تصریح اظهار خاطرنشان یادآور تاکید تأکید بیان اعلام :"
+)
 
 # Places that are also ordinary words (or names of people or mountains): proposed only after
 # «شهر»، «شهرستان»، «بخش»، «بندر» or «استان».

@@ -31,26 +31,25 @@ from dataclasses import dataclass, field
 from rasad.intake.extraction.gazetteer import Matcher, OrganizationEntry, PlaceEntry
 from rasad.intake.extraction.lexicon import (
     GENERIC_AFTER_HEAD,
-    LIGHT_VERBS,
     GIVEN_NAMES,
     HEAD_KINDS,
     HONORIFICS,
+    LIGHT_VERBS,
     NEWS_SOURCE_HEADS,
     NOT_ORGANIZATIONS,
     ORGANIZATION_HEADS,
     STOPWORDS,
     TITLE_HEADS,
     WEAK_HEADS,
-    fold,
 )
-from rasad.intake.extraction.text import Document
+from rasad.intake.extraction.text import Document, fold, word_keys
 
 # Qualifiers a tree name may carry that the text often leaves out.
 _NATIONAL_SUFFIXES = ("جمهوری اسلامی ایران", "کل کشور", "ایران", "کشور")
 _ACRONYM = re.compile(r"\(([A-Z][A-Za-z&]{1,11})\)")
 _MAX_PHRASE_WORDS = 8
 # «این سازمان»، «دو سازمان»، «سایر شرکت‌ها»: a reference back, or more than one body.
-_DETERMINERS = frozenset(fold(w) for w in "این آن همین همان هر دو سه چند سایر تمامی همه کدام چندین برخی".split())
+_DETERMINERS = word_keys("این آن همین همان هر دو سه چند سایر تمامی همه کدام چندین برخی")
 
 
 @dataclass(frozen=True)
@@ -125,7 +124,9 @@ class OrganizationResolver:
                     match.last,
                     _surface(document, match.first, match.last),
                     match.value,
-                    "organization.tree" if fold(match.surface) == fold(match.value.name) else "organization.alias",
+                    "organization.tree"
+                    if fold(match.surface) == fold(match.value.name)
+                    else "organization.alias",
                 )
         return None
 
@@ -246,7 +247,8 @@ def _phrase_end(
     last_place_end = -1
     while end < len(tokens) and end - content_start < _MAX_PHRASE_WORDS:
         if end > content_start and (
-            document.is_hard_break_after(end - 1) or (not soft_breaks and document.is_soft_break_after(end - 1))
+            document.is_hard_break_after(end - 1)
+            or (not soft_breaks and document.is_soft_break_after(end - 1))
         ):
             break
         # A tree organization inside the phrase («معاونت سازمان حفاظت محیط زیست») ends it.
@@ -284,12 +286,12 @@ def _phrase_end(
         # of this name («شرکت مادرتخصصی تولید نیروی برق حرارتی»).
         if end > content_start and head_length(document, end) and key not in WEAK_HEADS:
             break
-        if key == fold("استان") and end + 1 < len(tokens):
-            province = resolver.province_code_of(tokens[end + 1].key)
-            if province is not None:
-                end += 2
-                last_place_end = end
-                break
+        if key == fold("استان"):
+            # «… استان قم» ends the name; a bare «… استان» («اداره کل آموزش و پرورش استان») too.
+            province = resolver.province_code_of(tokens[end + 1].key) if end + 1 < len(tokens) else None
+            end += 2 if province is not None and not document.is_break_after(end) else 1
+            last_place_end = end
+            break
         end += 1
     if last_place_end < 0:
         # A phrase ends on a content word, never on «و».
@@ -352,7 +354,9 @@ def _coordinated_offices(
         group: list[int] = []
         groups: list[list[int]] = []
         for offset, key in enumerate(list_keys):
-            if covered[offset] or key == "و" and (not group or document.is_soft_break_after(start + offset - 1)):
+            if covered[offset] or (
+                key == "و" and (not group or document.is_soft_break_after(start + offset - 1))
+            ):
                 if group:
                     groups.append(group)
                 group = []
@@ -370,7 +374,9 @@ def _coordinated_offices(
                 continue
             first, last = start + part[0], start + part[-1] + 1
             name = "اداره کل " + _surface(document, first, last) + " استان " + province_name
-            found.append(OrgMention(first, last, name, None, "organization.coordinated_new", "provincial_office"))
+            found.append(
+                OrgMention(first, last, name, None, "organization.coordinated_new", "provincial_office")
+            )
         for i in range(token.index, end + 2):
             taken[i] = True
     return found

@@ -32,7 +32,6 @@ from rasad.intake.extraction.lexicon import (
     STOPWORDS,
     TITLE_HEADS,
     TITLE_TO_ORGANIZATION,
-    fold,
 )
 from rasad.intake.extraction.organizations import (
     OrganizationResolver,
@@ -41,10 +40,10 @@ from rasad.intake.extraction.organizations import (
     head_length,
     phrase_at,
 )
-from rasad.intake.extraction.text import Document
+from rasad.intake.extraction.text import Document, fold, word_keys
 
-_PREPOSITIONS = frozenset(fold(w) for w in "با به از برای توسط نزد میان بین و".split())
-_SENTENCE_OPENERS = frozenset(fold(w) for w in "همچنین سپس اما ولی البته بنابراین در به از با".split())
+_PREPOSITIONS = word_keys("با به از برای توسط نزد میان بین و")
+_SENTENCE_OPENERS = word_keys("همچنین سپس اما ولی البته بنابراین در به از با")
 _SPEECH_KEYS = frozenset(phrase[0] for phrase in SPEECH_VERBS)
 
 
@@ -81,7 +80,9 @@ def is_given_name(key: str, *, strict: bool = True) -> bool:
             rest = key[len(prefix) :]
             if rest in GIVEN_NAMES or rest in NAME_SUFFIXES:
                 return True
-    return any(key.endswith(s) and len(key) > len(s) + 1 and key[: -len(s)] in GIVEN_NAMES for s in NAME_SUFFIXES)
+    return any(
+        key.endswith(s) and len(key) > len(s) + 1 and key[: -len(s)] in GIVEN_NAMES for s in NAME_SUFFIXES
+    )
 
 
 def _is_name_word(document: Document, index: int) -> bool:
@@ -94,7 +95,9 @@ def _is_name_word(document: Document, index: int) -> bool:
     if key.startswith(("می", "نمی")) and "\u200c" in document.tokens[index].text:
         return False
     keys = [t.key for t in document.tokens[index : index + 3]]
-    return not (_starts_with_phrase(keys, TITLE_HEADS) or head_length(document, index) or key == fold("استان"))
+    return not (
+        _starts_with_phrase(keys, TITLE_HEADS) or head_length(document, index) or key == fold("استان")
+    )
 
 
 def find_names(document: Document, org_like: Sequence[bool]) -> list[Person]:
@@ -122,10 +125,18 @@ def find_names(document: Document, org_like: Sequence[bool]) -> list[Person]:
             # «سید» after a rank («سردار سید محمد …») is part of the name.
             if start < len(tokens) and tokens[start].key in (fold("سید"), fold("سیده")):
                 start += 1
-            if start < len(tokens) and not document.is_hard_break_after(start - 1) and _is_name_word(document, start):
+            if (
+                start < len(tokens)
+                and not document.is_hard_break_after(start - 1)
+                and _is_name_word(document, start)
+            ):
                 end = start + 1
                 if is_given_name(tokens[start].key, strict=False):
-                    while end < len(tokens) and is_given_name(tokens[end].key) and _is_name_word(document, end + 1):
+                    while (
+                        end < len(tokens)
+                        and is_given_name(tokens[end].key)
+                        and _is_name_word(document, end + 1)
+                    ):
                         end += 1
                     if _is_name_word(document, end) and not document.is_break_after(end - 1):
                         end += 1
@@ -139,7 +150,9 @@ def find_names(document: Document, org_like: Sequence[bool]) -> list[Person]:
                 take(start, end, "person.honorific", honorific)
                 index = end
                 continue
-        if is_given_name(tokens[index].key) and not (index > 0 and tokens[index - 1].key in (fold("شهید"), fold("امام"))):
+        if is_given_name(tokens[index].key) and not (
+            index > 0 and tokens[index - 1].key in (fold("شهید"), fold("امام"))
+        ):
             end = index + 1
             while end < len(tokens) and is_given_name(tokens[end].key) and _is_name_word(document, end + 1):
                 if document.is_break_after(end - 1):
@@ -173,7 +186,8 @@ def _merge(people: list[Person]) -> list[Person]:
     for person in people:
         for other in merged:
             if other.surname == person.surname and (
-                set(person.name_tokens) <= set(other.name_tokens) or set(other.name_tokens) <= set(person.name_tokens)
+                set(person.name_tokens) <= set(other.name_tokens)
+                or set(other.name_tokens) <= set(person.name_tokens)
             ):
                 if len(person.name_tokens) > len(other.name_tokens):
                     other.name_tokens, other.name = person.name_tokens, person.name
@@ -223,18 +237,24 @@ def find_titles(
                 organization = by_start[position]
                 end = organization.last
                 break
-            if names[position] or tokens[position].key in STOPWORDS and tokens[position].key != "و":
+            if names[position] or (tokens[position].key in STOPWORDS and tokens[position].key != "و"):
                 break
             if position > index and document.is_hard_break_after(position):
                 break
         if organization is None and head_key in TITLE_TO_ORGANIZATION and content < len(tokens):
             implied = phrase_at(
-                document, content, resolver, [names[i] for i in range(len(tokens))],
+                document,
+                content,
+                resolver,
+                [names[i] for i in range(len(tokens))],
                 head=TITLE_TO_ORGANIZATION[head_key],
             )
             if implied is not None:
                 organization = OrgMention(
-                    implied.first, implied.last, implied.name, implied.entry,
+                    implied.first,
+                    implied.last,
+                    implied.name,
+                    implied.entry,
                     "organization.from_title" if implied.entry is not None else "organization.new_from_title",
                     implied.kind,
                 )
@@ -244,7 +264,8 @@ def find_titles(
             while end < len(tokens) and end - content < 5 and not names[end]:
                 if end > index and document.is_break_after(end - 1):
                     break
-                if tokens[end].key in STOPWORDS and tokens[end].key != "و" or tokens[end].key in _SPEECH_KEYS:
+                key = tokens[end].key
+                if (key in STOPWORDS and key != "و") or key in _SPEECH_KEYS:
                     break
                 end += 1
             while end > content and tokens[end - 1].key == "و":
@@ -286,8 +307,11 @@ def attach_titles(document: Document, people: list[Person], titles: list[TitleMe
         for number, title in enumerate(titles)
         if number not in used
         and fold(title.text) not in held
-        and not (title.first > 0 and tokens[title.first - 1].key in _PREPOSITIONS
-                 and not document.is_break_after(title.first - 1))
+        and not (
+            title.first > 0
+            and tokens[title.first - 1].key in _PREPOSITIONS
+            and not document.is_break_after(title.first - 1)
+        )
     ]
     for person in sorted(people, key=lambda p: min(s[0] for s in p.spans)):
         if person.title is not None or not free:
@@ -298,7 +322,7 @@ def attach_titles(document: Document, people: list[Person], titles: list[TitleMe
             _number, title = item
             return (0 if title.organization is not None else 1, abs(title.first - position))
 
-        best_number, best = min(free, key=score)
+        _best_number, best = min(free, key=score)
         person.title = best
         person.title_rule = "title.same_speaker"
         best_key = fold(best.text)

@@ -18,9 +18,8 @@ from rasad.intake.extraction.lexicon import (
     AMBIGUOUS_PLACES,
     NOT_PLACE_BEFORE,
     STOPWORDS,
-    fold,
 )
-from rasad.intake.extraction.text import Document
+from rasad.intake.extraction.text import Document, fold
 
 
 @dataclass(frozen=True)

@@ -142,8 +142,13 @@ class Document:
                 first = self.tokens[start_token]
                 end = token.end
                 # Keep the closing punctuation in the sentence's span.
-                while end < len(self.text) and self.text[end] in ".!?؟»\"”)":
+                while end < len(self.text) and self.text[end] in '.!?؟»"”)':
                     end += 1
                 sentences.append(Sentence(len(sentences), first.start, end, start_token, token.index + 1))
                 start_token = token.index + 1
         return sentences
+
+
+def word_keys(words: str) -> frozenset[str]:
+    """The keys of words written one after another, separated by spaces."""
+    return frozenset(fold(word) for word in words.split())
