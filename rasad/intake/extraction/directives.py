@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rasad.intake.extraction.dates import DateMention
-from rasad.intake.extraction.lexicon import STOPWORDS, fold
+from rasad.intake.extraction.lexicon import STOPWORDS
 from rasad.intake.extraction.organizations import OrgMention
 from rasad.intake.extraction.people import Person
 from rasad.intake.extraction.text import Document, Sentence, fold, word_keys
