@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "rasad.web",
     "rasad.api",
     "rasad.cases",
+    "rasad.intake",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -397,7 +397,17 @@ def _find_token_run(keys: Sequence[str], target: str) -> tuple[int, int] | None:
 def find_organizations(
     document: Document, resolver: OrganizationResolver, *, skip: Sequence[bool]
 ) -> list[OrgMention]:
-    """Every organization named in ``document``, in text order; ``skip`` marks people's names."""
+    """Every organization named in ``document``, in text order; ``skip`` marks people's names.
+
+    Runs twice: an abbreviation defined in the body («… (ایمیدرو)») also names the organization in
+    the headline above it, so the first run only learns the document's abbreviations."""
+    _find_organizations(document, resolver, skip=skip)
+    return _find_organizations(document, resolver, skip=skip)
+
+
+def _find_organizations(
+    document: Document, resolver: OrganizationResolver, *, skip: Sequence[bool]
+) -> list[OrgMention]:
     tokens = document.tokens
     taken = list(skip)
     found: list[OrgMention] = []
