@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Permission
 
-RASAD_APPS = ("core", "indicators", "cases", "programs", "ops", "comms", "intake")
+RASAD_APPS = ("core", "indicators", "cases", "jobs", "reports", "programs", "ops", "comms", "intake")
 
 
 @dataclass(frozen=True)
