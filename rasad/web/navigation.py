@@ -15,6 +15,7 @@ show. An app's sub-navigation (the pills at the top of its pages) is its menu gr
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -41,6 +42,8 @@ class MenuItem:
     is_action: bool = False
     # Left out of the main menu (still in the app's sub-navigation).
     in_main_menu: bool = True
+    # A further condition on the user, for pages whose audience is not a permission's scope.
+    check: Callable[[Any], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,11 @@ def menu_groups() -> tuple[MenuGroup, ...]:
 
 
 def may_open(user: User | AnonymousUser, item: MenuItem) -> bool:
-    return user.is_authenticated and (item.permission is None or holds_anywhere(user, item.permission))
+    if not user.is_authenticated:
+        return False
+    if item.permission is not None and not holds_anywhere(user, item.permission):
+        return False
+    return item.check is None or bool(item.check(user))
 
 
 def _entry(item: MenuItem, path: str) -> dict[str, Any] | None:
