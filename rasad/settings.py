@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "rasad.api",
     "rasad.cases",
     "rasad.jobs",
+    "rasad.intake",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -194,7 +195,7 @@ REPORT_GRACE_DAYS = env_int("RASAD_REPORT_GRACE_DAYS", 10, minimum=1, maximum=90
 
 LANGUAGE_CODE = "fa"
 LANGUAGES = [("fa", _("Persian")), ("en", _("English"))]
-# rasad/lib has no app config, so its catalog (number, date and period messages) is listed here.
+# rasad.lib is no app, so its catalog is named here (scripts/messages.sh extracts it too).
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "lib" / "locale"]
 TIME_ZONE = env_str("RASAD_TIME_ZONE", "Asia/Tehran")
 USE_I18N = True
