@@ -37,6 +37,7 @@ from rasad.indicators.actions import (
 )
 from rasad.indicators.catalogue import Catalogue
 from rasad.indicators.choices import ObservationSource, ObservationStatus
+from rasad.indicators.deadlines import collecting_period
 from rasad.indicators.filtersets import ObservationFilterSet
 from rasad.indicators.forms import (
     AssignmentForm,
@@ -47,7 +48,6 @@ from rasad.indicators.forms import (
     ScorecardForm,
     TargetForm,
 )
-from rasad.indicators.deadlines import collecting_period
 from rasad.indicators.importer import COLUMNS, do_import, read_table
 from rasad.indicators.models import (
     Alert,

@@ -11,9 +11,10 @@ it lands on checked the same way (a pytest plugin, ``-p rasad.testing.journey``)
 Every check of :func:`check_page` runs on each page a journey shows, in Persian:
 
 * **Latin digits and English words** in visible text (text nodes, placeholders, button values,
-  select options), except codes (``ISF-CC``, ``CH-000012``), e-mail addresses and URLs, and text
-  inside elements marked ``translate="no"``, ``.ltr``, ``code``, ``kbd`` or ``samp`` (usernames,
-  formulas, tokens), plus the map's attribution;
+  select options), except codes (``ISF-CC``, ``CH-000012``, ``ELEC_CONS``), e-mail addresses and
+  URLs, and text inside elements marked ``translate="no"`` (usernames, formulas, tokens; the HTML
+  way to say "this is not to be translated"), ``code``, ``kbd`` or ``samp``, plus the map's
+  attribution;
 * **horizontal overflow**: the page is never wider than the window (wide tables scroll inside
   their own box);
 * **unstyled controls**: every visible input, select and textarea has a Bootstrap class;
@@ -42,71 +43,15 @@ WIDTHS = {"desktop": (1280, 860), "phone": (390, 844), "narrow": (360, 740), "wi
 ALLOWED = re.compile(
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail
     r"|https?://\S+"  # URL
-    r"|\b[A-Z][A-Z0-9]*(?:[-/][A-Z0-9]+)+\b"  # a code with a hyphen: ISF-CC, CH-000012, IMIDRO-M1-S1
+    r"|\b[A-Z][A-Z0-9]*(?:[-/_][A-Z0-9]+)+\b"  # a code with a separator: ISF-CC, CH-000012, ELEC_CONS
     r"|\b[A-Z]{2,}[0-9]*\b"  # an acronym or a code without hyphen: NAT, IMIDRO, API, ISO
 )
 LATIN_DIGIT = re.compile(r"[0-9]")
 ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
 
-_VISIBLE_TEXT_JS = """
-() => {
-  const skip = el => el.closest('[translate="no"], .ltr, code, kbd, samp, script, style, noscript, template, .leaflet-control-attribution, .visually-hidden');
-  const hidden = el => {
-    for (let e = el; e && e !== document.body; e = e.parentElement) {
-      const s = getComputedStyle(e);
-      if (s.display === 'none' || s.visibility === 'hidden') return true;
-    }
-    return false;
-  };
-  const out = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const el = node.parentElement;
-    const text = node.textContent.trim();
-    if (!text || !el || skip(el)) continue;
-    // Options of a closed select are what the person will choose from: check them too.
-    if (el.tagName !== 'OPTION' && el.tagName !== 'OPTGROUP' && hidden(el)) continue;
-    out.push(text);
-  }
-  document.querySelectorAll('input[placeholder], textarea[placeholder]').forEach(el => {
-    if (!skip(el) && !hidden(el)) out.push(el.getAttribute('placeholder'));
-  });
-  document.querySelectorAll('input[type=submit], input[type=button]').forEach(el => {
-    if (!skip(el) && !hidden(el)) out.push(el.value);
-  });
-  document.querySelectorAll('optgroup[label]').forEach(el => { if (!skip(el)) out.push(el.label); });
-  out.push(document.title);
-  return out;
-}
-"""
-
-_LAYOUT_JS = """
-(phone) => {
-  const problems = [];
-  const doc = document.documentElement;
-  if (doc.scrollWidth > window.innerWidth + 1) {
-    const wide = [...document.querySelectorAll('body *')].filter(el => {
-      const r = el.getBoundingClientRect();
-      return r.width > 0 && (r.right > window.innerWidth + 1 || r.left < -1) && !el.closest('.table-responsive, .leaflet-container, .overflow-auto, .case-board');
-    }).slice(0, 3).map(el => el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ').join('.') : ''));
-    problems.push(`the page scrolls sideways: ${doc.scrollWidth}px wide in a ${window.innerWidth}px window (${wide.join(', ')})`);
-  }
-  const visible = el => { const r = el.getBoundingClientRect(); const s = getComputedStyle(el); return r.width > 0 && r.height > 0 && s.visibility !== 'hidden'; };
-  document.querySelectorAll('input:not([type=hidden]), select, textarea').forEach(el => {
-    if (!visible(el) || el.closest('.leaflet-container')) return;
-    const styled = /\\b(form-control|form-select|form-check-input|btn-check|btn)\\b/.test(el.className);
-    if (!styled) problems.push(`an unstyled control: ${el.tagName.toLowerCase()}[name=${el.name || '?'}]`);
-  });
-  if (phone) {
-    document.querySelectorAll('button, .btn, input:not([type=hidden]):not([type=checkbox]):not([type=radio]), select, .nav-link, .page-link, .dropdown-item').forEach(el => {
-      if (!visible(el) || el.closest('.leaflet-container, .dropdown-menu:not(.show)')) return;
-      const r = el.getBoundingClientRect();
-      if (r.height < 24) problems.push(`a small tap target (${Math.round(r.height)}px high): ${el.tagName.toLowerCase()} «${(el.innerText || el.value || el.name || '').trim().slice(0, 30)}»`);
-    });
-  }
-  return problems;
-}
-"""
+_CHECKS = (Path(__file__).with_name("journey.js")).read_text(encoding="utf-8")
+_VISIBLE_TEXT_JS = f"() => {_CHECKS}.visibleText()"
+_LAYOUT_JS = f"(phone) => {_CHECKS}.layoutProblems(phone)"
 
 
 def foreign_text(texts: list[str]) -> list[str]:
