@@ -58,16 +58,15 @@ from rasad.cases.models import (
     WorkingCalendarSettings,
 )
 from rasad.cases.workflow import ACTION_LABELS, Action
-from rasad.lib import display, jalali, persian
+from rasad.lib import display, formatting, jalali, persian
 from rasad.web.generic import (
     AuthenticatedRequest,
     ScopedActionView,
     ScopedDetailView,
     ScopedFormView,
     ScopedListView,
-    SignedInView,
 )
-from rasad.web.maps import points_response
+from rasad.web.maps import Placement, points_response
 
 BOARD_COLUMNS = (
     CaseStatus.NEW,
@@ -110,36 +109,86 @@ class CaseBoardView(_CaseListBase):
         return self.render({"filter": self.filterset, "columns": columns})
 
 
-class CaseMapView(SignedInView):
-    """The map page; its points come from ``CaseGeoJsonView``, through scope."""
+def _map_rows(objects: models.QuerySet[Any]) -> Any:
+    """What the map needs of each case: its point, else its site's or reporter's point."""
+    return objects.values(
+        "pk",
+        "reference",
+        "title",
+        "kind",
+        "status",
+        "latitude",
+        "longitude",
+        "province__name_fa",
+        "province__name_en",
+        "site__latitude",
+        "site__longitude",
+        "site__province__name_fa",
+        "site__province__name_en",
+        "reporter_organization__latitude",
+        "reporter_organization__longitude",
+        "reporter_organization__province__name_fa",
+        "reporter_organization__province__name_en",
+    )
+
+
+def _placed(row: dict[str, Any]) -> tuple[float | None, float | None, bool]:
+    """(latitude, longitude, approximate): the case's own point, or its site's or reporter
+    organization's point, marked approximate."""
+    if row["latitude"] is not None and row["longitude"] is not None:
+        return row["latitude"], row["longitude"], False
+    for prefix in ("site__", "reporter_organization__"):
+        if row[f"{prefix}latitude"] is not None and row[f"{prefix}longitude"] is not None:
+            return row[f"{prefix}latitude"], row[f"{prefix}longitude"], True
+    return None, None, False
+
+
+def _province_name(row: dict[str, Any]) -> str:
+    suffix = "fa" if display.current().language.startswith("fa") else "en"
+    for prefix in ("", "site__", "reporter_organization__"):
+        name = row.get(f"{prefix}province__name_{suffix}")
+        if name:
+            return str(name)
+    return ""
+
+
+class CaseMapView(_CaseListBase):
+    """The map page: the filtered cases' summary (how many are placed where, and why some are
+    not on the map) and a table by province beside the map; the points come from
+    ``CaseGeoJsonView``, through the same scope and filters."""
 
     template_name = "cases/case_map.html"
 
-    def get(self, request: AuthenticatedRequest) -> HttpResponse:
-        return self.render({"query": request.GET.urlencode()})
+    def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
+        placement = Placement()
+        for row in _map_rows(objects):
+            latitude, _longitude, approximate = _placed(row)
+            placement.add(exact=latitude is not None and not approximate, approximate=approximate,
+                          province=_province_name(row))  # fmt: skip
+        return self.render({"query": self.request.GET.urlencode(), "placement": placement})
 
 
 class CaseGeoJsonView(_CaseListBase):
-    """Geo-located cases the user may see, for the shared map component (data-points)."""
+    """The cases the user may see, for the shared map component (data-points): at their own
+    point, or at their site's or reporter organization's point marked approximate."""
 
     def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
-        rows = objects.exclude(latitude=None).values(
-            "pk", "reference", "title", "kind", "status", "latitude", "longitude"
-        )
-        return points_response(
-            (
-                row["latitude"],
-                row["longitude"],
-                {
-                    "id": row["pk"],
-                    "name": f"{row['reference']} · {row['title']}",
-                    "kind": row["kind"],
-                    "status": row["status"],
-                    "url": reverse("cases:case-detail", args=[row["pk"]]),
-                },
-            )
-            for row in rows
-        )
+        points = []
+        for row in _map_rows(objects):
+            latitude, longitude, approximate = _placed(row)
+            if latitude is None or longitude is None:
+                continue
+            properties = {
+                "id": row["pk"],
+                "name": f"{formatting.digits(row['reference'])} · {row['title']}",
+                "kind": row["kind"],
+                "status": row["status"],
+                "url": reverse("cases:case-detail", args=[row["pk"]]),
+            }
+            if approximate:
+                properties["approximate"] = True
+            points.append((latitude, longitude, properties))
+        return points_response(points)
 
 
 class CaseExportView(_CaseListBase):

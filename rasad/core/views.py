@@ -40,6 +40,7 @@ from rasad.core.forms import (
 )
 from rasad.core.importers import MAX_FILE_BYTES, OrganizationImporter, organization_template
 from rasad.core.models import ApiToken, AuditEvent, Grant, Membership, Organization, User, WorkingGroup
+from rasad.lib import display
 from rasad.web.generic import (
     AuthenticatedRequest,
     ScopedActionView,
@@ -48,7 +49,7 @@ from rasad.web.generic import (
     ScopedListView,
     SignedInView,
 )
-from rasad.web.maps import points_response
+from rasad.web.maps import Placement, points_response
 
 # ---------------------------------------------------------------------------------------------
 # The organization tree
@@ -107,13 +108,21 @@ class OrganizationDetailView(ScopedDetailView):
         )
 
 
-class OrganizationMapView(SignedInView):
-    """The map page; its points come from ``OrganizationGeoJsonView``, through scope."""
+class OrganizationMapView(ScopedListView):
+    """The map page: how many of the organizations the user may see have a point (and why the
+    others are not on the map), and a table by province beside it; the points come from
+    ``OrganizationGeoJsonView``, through the same scope and filters."""
 
+    model = Organization
+    filterset_class = OrganizationFilterSet
     template_name = "core/organization_map.html"
 
-    def get(self, request: AuthenticatedRequest) -> HttpResponse:
-        return self.render()
+    def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
+        placement = Placement()
+        name = "province__name_fa" if display.current().language.startswith("fa") else "province__name_en"
+        for latitude, province in objects.values_list("latitude", name):
+            placement.add(exact=latitude is not None, approximate=False, province=province or "")
+        return self.render({"placement": placement, "query": self.request.GET.urlencode()})
 
 
 class OrganizationGeoJsonView(ScopedListView):

@@ -180,7 +180,14 @@ class ChoroplethView(ScopedView):
             raise Http404 from None
         indicator = catalogue.indicators[code]
         values = dashboards.province_values(self.user, code, year, catalogue=catalogue)
-        return JsonResponse({"values": values, "label": f"{indicator.name} ({indicator.unit.code})"})
+        return JsonResponse(
+            {
+                "values": values,
+                # What the map shows a person: each value rounded for its unit, in their digits.
+                "display": {key: formatting.quantity(value, indicator.unit) for key, value in values.items()},
+                "label": f"{indicator.name} ({formatting.unit_name(indicator.unit)})",
+            }
+        )
 
 
 class OrganizationKpiView(ScopedDetailView, _AlertsMixin):

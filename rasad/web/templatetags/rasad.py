@@ -96,6 +96,8 @@ def control(field: Any) -> str:
     if field.errors and not isinstance(widget, forms.MultiWidget):
         extra += " is-invalid"
     attrs = {"class": extra} if extra else {}
+    if field.label and "aria-label" not in widget.attrs:
+        attrs["aria-label"] = str(field.label)
     if field.errors:
         attrs["aria-invalid"] = "true"
     return str(field.as_widget(attrs=attrs))
@@ -111,3 +113,25 @@ def app_nav(context: Any, key: str) -> dict[str, Any]:
     if request is None:
         return {"entries": [], "key": key}
     return {"entries": app_navigation(request.user, key, request.path), "key": key}
+
+
+@register.filter
+def model_label(value: str | None) -> str:
+    """ "core.user" → «کاربر»: the translated name of a model named by ``app_label.model``;
+    anything else unchanged."""
+    from django.apps import apps
+
+    if not value or "." not in value:
+        return value or ""
+    try:
+        model = apps.get_model(value)
+    except (LookupError, ValueError):
+        return value
+    return str(model._meta.verbose_name)
+
+
+@register.filter
+def field_label(form: Any, name: str) -> str:
+    """The label of a form's field by name (to say which filter an error belongs to)."""
+    field = form.fields.get(name) if form is not None else None
+    return str(field.label) if field is not None and field.label else name

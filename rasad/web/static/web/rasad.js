@@ -6,4 +6,16 @@
   if (window.jalaliDatepicker) {
     window.jalaliDatepicker.startWatch({ persianDigits: persianDigits, autoReadOnlyInput: false, time: false });
   }
+  if (window.htmx) {
+    // Forms with hx-post/hx-get swap the page's <main> in place. A form with errors comes back
+    // with 400 and must be shown (htmx leaves 4xx alone by default); server errors are not.
+    window.htmx.config.responseHandling = [
+      { code: "204", swap: false },
+      { code: "[23]..", swap: true },
+      { code: "4..", swap: true, error: false },
+      { code: "...", swap: false, error: true }
+    ];
+    // The CSRF header comes from <body hx-headers>; the date picker watches the whole document,
+    // so inputs swapped in later get it too.
+  }
 })();
