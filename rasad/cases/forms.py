@@ -13,6 +13,7 @@ from rasad.cases.models import Case, Category
 from rasad.cases.workflow import Action
 from rasad.core.models import Organization, User
 from rasad.core.scope import organizations_for as scope_organizations_for
+from rasad.lib import formatting
 from rasad.web.forms import ActionFormMixin, JalaliDateField, NormalizedCharField
 
 RISK_SCALE = [("", "—"), *[(str(i), str(i)) for i in range(1, 6)]]
@@ -57,6 +58,10 @@ class CaseForm(ActionFormMixin, forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The 1-5 scale in the reader's digits.
+        scale = [(value, formatting.digits(label)) for value, label in RISK_SCALE]
+        self.fields["likelihood"].choices = scale  # type: ignore[attr-defined]
+        self.fields["impact"].choices = scale  # type: ignore[attr-defined]
         reporters = organizations_for(user, "add")
         self.fields["reporter_organization"].queryset = reporters  # type: ignore[attr-defined]
         self.fields["owner_organization"].queryset = organizations_for(user, "assign")  # type: ignore[attr-defined]

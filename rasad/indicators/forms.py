@@ -189,20 +189,10 @@ class BaselineForm(ActionFormMixin, forms.Form):
         help_text=_("The drivers the energy use is regressed on, such as ore milled."),
         widget=_control(forms.SelectMultiple(attrs={"size": 8}), "form-select"),
     )
-    baseline_start = forms.CharField(
-        label=_("Baseline from (month)"), widget=_control(forms.TextInput(attrs={"dir": "ltr"}))
-    )
-    baseline_end = forms.CharField(
-        label=_("Baseline to (month)"), widget=_control(forms.TextInput(attrs={"dir": "ltr"}))
-    )
-    reporting_start = forms.CharField(
-        label=_("Reporting from (month)"), widget=_control(forms.TextInput(attrs={"dir": "ltr"}))
-    )
-    reporting_end = forms.CharField(
-        label=_("Reporting to (month)"),
-        help_text=_("Months as Jalali year-month, such as 1402-01."),
-        widget=_control(forms.TextInput(attrs={"dir": "ltr"})),
-    )
+    baseline_start = PeriodField(label=_("Baseline from (month)"), kinds=("month",))
+    baseline_end = PeriodField(label=_("Baseline to (month)"), kinds=("month",))
+    reporting_start = PeriodField(label=_("Reporting from (month)"), kinds=("month",))
+    reporting_end = PeriodField(label=_("Reporting to (month)"), kinds=("month",))
 
     def __init__(self, *args: Any, organizations: Any, indicators: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -211,8 +201,6 @@ class BaselineForm(ActionFormMixin, forms.Form):
             category__in=[Category.ENERGY, Category.ENERGY_SUPPLY]
         )
         self.fields["drivers"].queryset = indicators  # type: ignore[attr-defined]
-        for name in ("baseline_start", "baseline_end", "reporting_start", "reporting_end"):
-            self.fields[name].widget.attrs.setdefault("placeholder", "1402-01")
 
     def values(self) -> BaselineValues:
         data = self.cleaned_data
@@ -221,10 +209,10 @@ class BaselineForm(ActionFormMixin, forms.Form):
             name=data["name"],
             energy_indicator=data["energy_indicator"],
             drivers=list(data["drivers"]),
-            baseline_start=data["baseline_start"],
-            baseline_end=data["baseline_end"],
-            reporting_start=data["reporting_start"],
-            reporting_end=data["reporting_end"],
+            baseline_start=data["baseline_start"].key,
+            baseline_end=data["baseline_end"].key,
+            reporting_start=data["reporting_start"].key,
+            reporting_end=data["reporting_end"].key,
         )
 
 

@@ -29,7 +29,7 @@ UNITS: tuple[tuple[str, str, str, str, float, int | None], ...] = (
     ("t", "تن", "tonne", "mass", 1.0, None),
     ("kt", "هزار تن", "kilotonne", "mass", 1000.0, None),
     ("kg", "کیلوگرم", "kilogram", "mass", 0.001, 0),
-    ("h", "ساعت", "hour", "duration", 1.0, 1),
+    ("h", "ساعت", "hour", "duration", 1.0, None),
     ("count", "عدد", "count", "count", 1.0, 0),
     ("%", "درصد", "percent", "ratio", 1.0, 1),
     ("tCO2e", "تن معادل دی‌اکسید کربن", "tonne CO2e", "emissions", 1.0, None),

@@ -38,13 +38,18 @@ import pytest
 from rasad.testing.browser import ARTIFACTS
 
 WIDTHS = {"desktop": (1280, 860), "phone": (390, 844), "narrow": (360, 740), "wide-phone": (414, 896)}
+# Names that stay Latin in Persian text: products and protocols a person must recognise as
+# written (an authenticator app's name, the API's header), and file formats.
+LATIN_TERMS = ("Google Authenticator", "FreeOTP", "Authorization: Bearer", "Bearer", "Excel")
 # Codes (ISF-CC, CH-000012, GJ/t is not one: units are shown by their Persian names), e-mail
 # addresses and URLs may be written in Latin.
 ALLOWED = re.compile(
+    "|".join(re.escape(term) for term in LATIN_TERMS) + "|"
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail
     r"|https?://\S+"  # URL
     r"|\b[A-Z][A-Z0-9]*(?:[-/_][A-Z0-9]+)+\b"  # a code with a separator: ISF-CC, CH-000012, ELEC_CONS
     r"|\b[A-Z]{2,}[0-9]*\b"  # an acronym or a code without hyphen: NAT, IMIDRO, API, ISO
+    r"|\.[a-z0-9]{2,5}\b"  # a file extension: .xlsx, .csv
 )
 LATIN_DIGIT = re.compile(r"[0-9]")
 ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")

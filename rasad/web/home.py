@@ -126,7 +126,7 @@ SECTION_LIMIT = 12
 
 
 def _sort_key(item: WorkItem) -> tuple[int, float, str]:
-    if item.section == "following":
+    if item.section in ("following", "alerts"):
         # Newest first.
         return (0, -(item.moment.timestamp() if item.moment else 0.0), str(item.title))
     moment = item.due.toordinal() if item.due else 10**9

@@ -11,6 +11,7 @@ from django.test import Client
 
 from rasad.core.models import User
 from rasad.testing.browser import ARTIFACTS
+from rasad.testing.cast import ensure_reference_data
 from rasad.testing.crawl import site_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,6 +19,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.mark.parametrize("username", ["national.coordinator", "chadormalu.reporter"])
 def test_every_page_of_the_demo_passes_the_checks(journey, username, settings):
+    # Transactional tests empty every table between tests, the migrations' reference data too.
+    ensure_reference_data()
     call_command("demo", verbosity=0)
     client = Client()
     client.force_login(User.objects.get(username=username))
