@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from rasad.cases.choices import CaseKind, CaseStatus, Priority
 from rasad.cases.sla import (
+    FIXED_JALALI,
     TEHRAN,
     WorkingCalendar,
     WorkingDay,
@@ -76,6 +77,14 @@ def lunar_years(today: date | None = None) -> list[LunarYear]:
     return [
         LunarYear(year, year in entered, _jalali_year_range(year)[0])
         for year in range(this_year - YEARS_BEHIND, this_year + YEARS_AHEAD + 1)
+    ]
+
+
+def fixed_holidays_of(year: int) -> list[tuple[date, str, str]]:
+    """The holidays fixed in the Jalali calendar in ``year``: (date, Persian name, English name)."""
+    return [
+        (jalali.from_jalali(year, named.month, named.day), named.name_fa, named.name_en)
+        for named in FIXED_JALALI
     ]
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -34,8 +36,14 @@ from rasad.cases.actions import (
     do_update_holiday,
     do_update_working_calendar,
 )
-from rasad.cases.calendar import DEFAULT_POLICY, current_calendar
-from rasad.cases.choices import CaseKind, CaseStatus, Priority
+from rasad.cases.calendar import (
+    DEFAULT_POLICY,
+    current_calendar,
+    estimated_lunar_holidays,
+    fixed_holidays_of,
+    lunar_years,
+)
+from rasad.cases.choices import CaseKind, CaseStatus, HolidayKind, Priority
 from rasad.cases.filtersets import CaseFilterSet
 from rasad.cases.forms import (
     AttachmentForm,
@@ -302,7 +310,7 @@ class CaseCreateView(ScopedFormView):
         return case
 
     def get_success_message(self, result: Case) -> str:
-        return _("Case %(reference)s was filed.") % {"reference": result.reference}
+        return _("Case %(reference)s was filed.") % {"reference": formatting.digits(result.reference)}
 
     def get_success_url(self, result: Case) -> str:
         return reverse("cases:case-detail", args=[result.pk])
@@ -476,7 +484,9 @@ class ConsolidateView(ScopedListView):
                     summary=data["summary"],
                 )
                 messages.success(
-                    request, _("Dossier %(reference)s was forwarded.") % {"reference": dossier.reference}
+                    request,
+                    _("Dossier %(reference)s was forwarded.")
+                    % {"reference": formatting.digits(dossier.reference)},
                 )
                 return redirect("cases:dossier-detail", pk=dossier.pk)
             return self._page(form, error=[_("Some values are invalid.")])
@@ -500,7 +510,8 @@ class ConsolidateView(ScopedListView):
         )
         messages.success(
             self.request,
-            _("The duplicates were merged into %(reference)s.") % {"reference": primary.reference},
+            _("The duplicates were merged into %(reference)s.")
+            % {"reference": formatting.digits(primary.reference)},
         )
         return redirect("cases:consolidate")
 
@@ -567,9 +578,22 @@ class WorkingCalendarView(ScopedListView):
     def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
         year = _jalali_year(self.request.GET.get("year", ""))
         calendar = current_calendar()
-        holidays = objects.filter(
-            date__gte=jalali.from_jalali(year, 1, 1), date__lt=jalali.from_jalali(year + 1, 1, 1)
+        holidays: list[Any] = list(
+            objects.filter(
+                date__gte=jalali.from_jalali(year, 1, 1), date__lt=jalali.from_jalali(year + 1, 1, 1)
+            )
         )
+        # Holidays fixed in the Jalali calendar hold in every year by rule, entered or not; the
+        # lunar ones of a year nobody entered are estimates the SLA clock uses meanwhile.
+        entered = {holiday.date for holiday in holidays}
+        persian_names = display.current().language.startswith("fa")
+        for day, name_fa, name_en in fixed_holidays_of(year):
+            if day not in entered:
+                holidays.append(CalendarDay(day, name_fa if persian_names else name_en, "rule"))
+        if not any(holiday.kind == HolidayKind.LUNAR for holiday in holidays):
+            for day, name in estimated_lunar_holidays(year).items():
+                holidays.append(CalendarDay(day, name, "estimate"))
+        holidays.sort(key=lambda holiday: holiday.date)
         # A Gregorian year overlaps two Jalali years; list every Jalali year that has holidays.
         years = sorted({year} | {jalali.to_jalali(day).year for day in objects.dates("date", "day")})
         return self.render(
@@ -581,6 +605,16 @@ class WorkingCalendarView(ScopedListView):
                 "may_change": self.may("change"),
             }
         )
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    """A holiday the calendar page lists that is no stored row: by rule, or an estimate."""
+
+    date: date
+    name: str
+    source: str
+    pk: None = None
 
 
 def _calendar_url(holiday: Holiday) -> str:
@@ -716,4 +750,6 @@ class SlaPolicyView(ScopedListView):
             }
             for kind in CaseKind
         ]
-        return self.render({"priorities": [p.label for p in priorities], "rows": rows})
+        return self.render(
+            {"priorities": [p.label for p in priorities], "rows": rows, "lunar_years": lunar_years()}
+        )

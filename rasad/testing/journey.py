@@ -115,9 +115,15 @@ class Journey:
             raise AssertionError("\n".join(problems))
         return problems
 
-    def go(self, path: str, *, check: bool = True) -> Any:
+    def go(self, path: str, *, check: bool = True, status: int | None = None) -> Any:
+        """Open a page and check it; it must answer 2xx (or ``status``, e.g. 400 for a page
+        that shows a form's errors)."""
         response = self.page.goto(self.url(path))
-        assert response is not None and response.status < 400, f"{path}: HTTP {response and response.status}"
+        assert response is not None, path
+        if status is None:
+            assert response.status < 400, f"{path}: HTTP {response.status}"
+        else:
+            assert response.status == status, f"{path}: HTTP {response.status}, not {status}"
         if check:
             self.check()
         return response
@@ -132,7 +138,22 @@ class Journey:
         self.page.fill("input[name=password]", password or PASSWORD)
         self.page.click("[data-testid=login-submit]")
         self.page.wait_for_load_state("load")
+        if "/account/two-factor/" in self.page.url:
+            self.set_up_two_factor(username)
+            return
         self.check()
+
+    def set_up_two_factor(self, username: str) -> None:
+        """After an administrator's first sign-in: the set-up page, then a code from the
+        device's secret, as an authenticator app would show it."""
+        from django_otp.oath import TOTP
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        self.page.wait_for_url("**/account/two-factor/")
+        self.check("two-factor set-up")
+        device = TOTPDevice.objects.get(user__username=username, confirmed=False)
+        self.page.fill("input[name=token]", f"{TOTP(device.bin_key).token():06d}")
+        self.submit()
 
     def click(self, selector: str, *, check: bool = True) -> None:
         """Click something that loads a page (or swaps part of it) and check the result."""

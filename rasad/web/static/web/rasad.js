@@ -6,6 +6,14 @@
   if (window.jalaliDatepicker) {
     window.jalaliDatepicker.startWatch({ persianDigits: persianDigits, autoReadOnlyInput: false, time: false });
   }
+  // A form with data-confirm asks first (inline onclick handlers are blocked by the CSP).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
   if (window.htmx) {
     // Forms with hx-post/hx-get swap the page's <main> in place. A form with errors comes back
     // with 400 and must be shown (htmx leaves 4xx alone by default); server errors are not.
