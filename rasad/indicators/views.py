@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
@@ -127,6 +128,9 @@ class _AlertsMixin(ScopedView):
 # ---------------------------------------------------------------------------------------------
 
 
+ALERTS_PER_PAGE = 10
+
+
 class DashboardView(_AlertsMixin):
     """National and provincial view: a choropleth by province of one indicator over a year."""
 
@@ -139,7 +143,16 @@ class DashboardView(_AlertsMixin):
         if code not in catalogue.indicators:
             code = "ENERGY_TOTAL"
         year = int(request.GET.get("year") or _default_year())
-        alerts = list(dashboards.open_alerts(self.user))
+        # Open alerts, newest first, ten to a page (?alerts_page=2).
+        alert_page = Paginator(
+            self.scoped(
+                Alert.objects.filter(is_open=True)
+                .select_related("organization", "indicator", "indicator__unit")
+                .order_by("-created", "-pk")
+            ),
+            ALERTS_PER_PAGE,
+        ).get_page(request.GET.get("alerts_page"))
+        alerts = list(alert_page.object_list)
         values = dashboards.province_values(self.user, code, year, catalogue=catalogue)
         provinces = {p.code: p for p in Province.objects.filter(code__in=values)}
         rows = sorted(
@@ -156,6 +169,7 @@ class DashboardView(_AlertsMixin):
                 "years": list(range(_default_year(), _default_year() - 6, -1)),
                 "rows": rows,
                 "alerts": alerts,
+                "alert_page": alert_page,
                 "closable_alerts": self.closable(alerts),
                 "organizations": organizations,
                 "choropleth_url": reverse("indicators:choropleth") + f"?indicator={code}&year={year}",
