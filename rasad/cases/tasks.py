@@ -21,6 +21,7 @@ from rasad.cases.choices import OPEN_STATUSES, CaseStatus
 from rasad.cases.models import Case, Notification
 from rasad.jobs.engine import background_task, periodic
 from rasad.jobs.mail import queue_mail
+from rasad.lib import display, formatting
 
 
 def escalate_overdue(now: datetime | None = None) -> list[Case]:
@@ -65,8 +66,14 @@ def send_daily_digest(now: datetime | None = None) -> int:
             )
             if not claimed or not user.email:
                 continue
-            with override(user.language or "fa"):
-                subject = _("Rasad: your daily summary (%(count)s items)") % {"count": len(items)}
+            language = user.language or "fa"
+            prefs = display.DisplayPreferences(
+                language=language, persian_digits=bool(user.persian_digits) and language == "fa"
+            )
+            with override(language):
+                subject = _("Rasad: your daily summary (%(count)s items)") % {
+                    "count": formatting.number(len(items), prefs=prefs)
+                }
                 body = "\n".join(f"- {n.message}" for n in items)
             queue_mail(subject, body, [user.email], key=f"cases-digest:{user.pk}:{moment.isoformat()}")
             sent += 1

@@ -87,6 +87,9 @@ BOARD_COLUMNS = (
 )
 
 
+BOARD_MOVES = (Action.TRIAGE, Action.START, Action.PROVIDE_INFO, Action.VERIFY, Action.REOPEN)
+
+
 class _CaseListBase(ScopedListView):
     """The cases the user may see, through the shared filters (list, board, map feed, export)."""
 
@@ -110,6 +113,13 @@ class CaseBoardView(_CaseListBase):
 
     def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
         cases = list(objects.filter(status__in=BOARD_COLUMNS)[:500])
+        # Moves that need nothing typed are buttons on the card (the others open the case).
+        for case in cases:
+            case.moves = [
+                {"action": action.value, "label": ACTION_LABELS[action]}
+                for action in allowed_actions(case, self.user)
+                if action in BOARD_MOVES
+            ]
         columns = [
             {"status": status, "label": status.label, "cases": [c for c in cases if c.status == status]}
             for status in BOARD_COLUMNS
@@ -421,7 +431,8 @@ class CaseDetailView(ScopedDetailView):
         except PermissionDenied as error:
             case.refresh_from_db()
             return self._again(case, error=[str(error)])
-        return redirect("cases:case-detail", pk=case.pk)
+        # A move from the board comes back to the board (next=); anything else to the case.
+        return redirect(self.safe_next(reverse("cases:case-detail", args=[case.pk])))
 
 
 class AttachmentDownloadView(ScopedDetailView):

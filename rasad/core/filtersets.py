@@ -8,12 +8,13 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from rasad.core.audit_log import event_choices
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import AuditEvent, Grant, Membership, Organization, User, WorkingGroup
-from rasad.web.forms import JalaliDateField
+from rasad.web.forms import JalaliDateField, PeriodField
 
 MAX_ID = 2**63 - 1
 
@@ -52,6 +53,19 @@ class JalaliDateFilter(django_filters.Filter):  # type: ignore[misc]
         moment = datetime.datetime.combine(day, datetime.time.min, tzinfo=TEHRAN)
         lookup = "lt" if self.end_of_day else "gte"
         return qs.filter(**{f"{self.field_name}__{lookup}": moment})
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class PeriodFilter(django_filters.Filter):  # type: ignore[misc]
+    """A Jalali reporting period, chosen with the period picker (or given as a key such as
+    ``1403-07`` by the API), matched against a stored period key."""
+
+    field_class = PeriodField
+
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
+        if value in (None, ""):
+            return qs
+        return qs.filter(**{self.field_name: value.key})
 
 
 class OrganizationFilterSet(django_filters.FilterSet):  # type: ignore[misc]

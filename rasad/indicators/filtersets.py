@@ -8,7 +8,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from rasad.core.filtersets import IdFilter
+from rasad.core.filtersets import IdFilter, PeriodFilter
 from rasad.core.models import Organization
 from rasad.indicators.choices import Category, ObservationStatus
 from rasad.indicators.models import Alert, Assignment, Indicator, Observation, Target
@@ -43,7 +43,7 @@ class ObservationFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     within_id = IdFilter(method="filter_within", label=_("Within organization (id)"))
     indicator_id = IdFilter(field_name="indicator_id", label=_("Indicator (id)"))
     indicator = django_filters.CharFilter(field_name="indicator__code", label=_("Indicator (code)"))
-    period = django_filters.CharFilter(field_name="period_key", label=_("Period"))
+    period = PeriodFilter(field_name="period_key", label=_("Period"))
     year = IdFilter(field_name="year", label=_("Jalali year"))
     status = django_filters.ChoiceFilter(choices=ObservationStatus.choices, label=_("Status"))
 

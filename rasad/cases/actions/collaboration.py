@@ -34,6 +34,7 @@ from rasad.cases.models import (
 from rasad.cases.notifications import notify
 from rasad.core.access import ObjectNotFound
 from rasad.core.models import User
+from rasad.lib import formatting
 from rasad.lib.events import send_event_on_commit
 from rasad.lib.persian import normalize_text
 
@@ -75,7 +76,7 @@ def do_add_comment(case: Case, body: str, *, acting_user: User) -> Comment:
         case,
         NotificationKind.MENTION,
         _("%(author)s mentioned you on %(reference)s.")
-        % {"author": str(acting_user), "reference": case.reference},
+        % {"author": str(acting_user), "reference": formatting.digits(case.reference)},
         exclude=acting_user,
     )
     notify(
@@ -83,7 +84,7 @@ def do_add_comment(case: Case, body: str, *, acting_user: User) -> Comment:
         case,
         NotificationKind.COMMENT,
         _("%(author)s commented on %(reference)s.")
-        % {"author": str(acting_user), "reference": case.reference},
+        % {"author": str(acting_user), "reference": formatting.digits(case.reference)},
         exclude=acting_user,
     )
     send_event_on_commit(

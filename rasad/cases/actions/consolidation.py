@@ -27,6 +27,7 @@ from rasad.cases.notifications import notify
 from rasad.core.access import ObjectNotFound
 from rasad.core.models import Organization, User
 from rasad.core.scope import organization_scope, users_who_can
+from rasad.lib import formatting
 from rasad.lib.persian import normalize_text, search_key
 
 
@@ -202,7 +203,11 @@ def do_forward_dossier(
         None,
         NotificationKind.DOSSIER,
         _("Dossier %(reference)s from %(organization)s: %(title)s")
-        % {"reference": dossier.reference, "organization": from_organization.name, "title": dossier.title},
+        % {
+            "reference": formatting.digits(dossier.reference),
+            "organization": from_organization.name,
+            "title": dossier.title,
+        },
         exclude=acting_user,
     )
     return dossier
