@@ -333,6 +333,7 @@ EVENT_LABELS: dict[str, Any] = {
     "forward": gettext_lazy("Forwarded in a dossier"),
     "merge": gettext_lazy("Merged as a duplicate"),
     "absorb": gettext_lazy("Duplicates merged into this case"),
+    "breach": gettext_lazy("Threshold breached again"),
     **{action.value: label for action, label in ACTION_LABELS.items()},
 }
 

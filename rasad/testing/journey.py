@@ -162,7 +162,7 @@ class Journey:
         if check:
             self.check()
 
-    def submit(self, selector: str = "button[type=submit]", *, check: bool = True) -> None:
+    def submit(self, selector: str = "main button[type=submit]", *, check: bool = True) -> None:
         with self.page.expect_navigation():
             self.page.click(selector)
         if check:
@@ -191,7 +191,7 @@ def journey(browser: Any, live_server: Any, request: Any) -> Iterator[Callable[.
                 None if r.url.startswith((live_server.url, "data:", "blob:")) else foreign.append(r.url)
             ),
         )
-        name = re.sub(r"\W+", "-", request.node.name).strip("-")[:60]
+        name = re.sub(r"\W+", "-", request.node.name).strip("-")[:60] + f"-{len(contexts)}"
         return Journey(page, live_server.url, width, name, persian=persian, strict=strict)
 
     yield start

@@ -11,11 +11,14 @@ They follow the current person's language, calendar and digit preferences (``ras
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django import forms, template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from rasad.lib import display, formatting, jalali
 
@@ -135,3 +138,15 @@ def field_label(form: Any, name: str) -> str:
     """The label of a form's field by name (to say which filter an error belongs to)."""
     field = form.fields.get(name) if form is not None else None
     return str(field.label) if field is not None and field.label else name
+
+
+_MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_.\-]+)")
+
+
+@register.filter(needs_autoescape=True)
+def mentions(text: str, autoescape: bool = True) -> str:
+    """A comment with its ``@username`` mentions marked as identifiers (not to be translated)."""
+    escaped = conditional_escape(text) if autoescape else text
+    return mark_safe(  # noqa: S308 - the text is escaped above; only the span is added
+        _MENTION.sub(r'<span class="mention" dir="ltr" translate="no">@\1</span>', str(escaped))
+    )
