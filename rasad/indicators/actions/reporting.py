@@ -46,9 +46,6 @@ from rasad.indicators import rollups, validation
 from rasad.indicators.actions.approval import (
     _submit,
 )
-from rasad.indicators.actions.catalogue import (
-    assigned_indicators,
-)
 from rasad.indicators.actions.targets import (
     check_targets,
 )
@@ -60,6 +57,7 @@ from rasad.indicators.choices import (
 )
 from rasad.indicators.models import (
     Alert,
+    Assignment,
     Indicator,
     IndicatorRule,
     Observation,
@@ -195,14 +193,23 @@ def check_record_observations(
             status=ObservationStatus.APPROVED,
         ).values_list("organization_id", "period_key")
     )
+    organizations = {r.organization.pk: r.organization for r in rows}
+    ancestors = {a for o in organizations.values() for a in o.ancestor_ids()}
+    reach = Assignment.objects.filter(
+        Q(organization_id__in=organizations) | Q(organization_id__in=ancestors, include_descendants=True)
+    ).values_list("organization_id", "indicator_id", "include_descendants")
+    lineage = {pk: set(o.ancestor_ids()) for pk, o in organizations.items()}
+    for org_id, indicator_id, subtree in reach:
+        for pk, above in lineage.items():
+            if org_id == pk or (subtree and org_id in above):
+                assigned.setdefault(pk, set()).add(indicator_id)
     for r in rows:
         if add_scope is not None and not add_scope.contains(r.organization):
             errors.append(
                 RowError(r.row, "organization", _("Unknown organization, or you may not report for it."))
             )
             continue
-        if r.organization.pk not in assigned:
-            assigned[r.organization.pk] = {i.pk for i in assigned_indicators(r.organization)}
+        assigned.setdefault(r.organization.pk, set())
         if r.indicator.is_derived:
             errors.append(
                 RowError(
