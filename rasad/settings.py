@@ -77,6 +77,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# Admission control (rasad.lib.admission): per worker process, at most ADMISSION_LIMIT requests
+# run at once; others wait up to ADMISSION_TIMEOUT_MS in a queue of ADMISSION_QUEUE, then get a
+# 503 with Retry-After. docs/development/dependencies.md has the measurements behind the defaults.
+ADMISSION_LIMIT = env_int("RASAD_ADMISSION_LIMIT", 4, minimum=1, maximum=256)
+ADMISSION_QUEUE = env_int("RASAD_ADMISSION_QUEUE", 64, minimum=0, maximum=10000)
+ADMISSION_TIMEOUT_MS = env_int("RASAD_ADMISSION_TIMEOUT_MS", 500, minimum=0, maximum=30000)
+
 ROOT_URLCONF = "rasad.urls"
 WSGI_APPLICATION = "rasad.wsgi.application"
 ASGI_APPLICATION = "rasad.asgi.application"

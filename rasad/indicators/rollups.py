@@ -116,9 +116,10 @@ def _append(params: list[tuple[Any, ...]]) -> None:
     """Append deltas with one binary COPY (a multi-row INSERT of a thousand rows spent most of
     its time building the statement)."""
     table = RollupDelta._meta.db_table
-    with connection.cursor() as cursor, cursor.cursor.copy(
-        f"COPY {table} ({_COLUMNS}) FROM STDIN (FORMAT BINARY)"
-    ) as copy:
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({_COLUMNS}) FROM STDIN (FORMAT BINARY)") as copy,
+    ):
         copy.set_types(_DELTA_TYPES)
         for row in params:
             copy.write_row(row)
