@@ -118,7 +118,9 @@ else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend plus a writer lock: concurrent writers queue in the
+            # application, in turn, instead of in SQLite's busy loop (rasad.lib.sqlite).
+            "ENGINE": "rasad.lib.sqlite",
             "NAME": DATA_DIR / "rasad.sqlite3",
             "OPTIONS": {
                 # WAL lets readers proceed during a write; FULL makes a committed write survive
