@@ -70,7 +70,8 @@ def build_world(scale: int) -> World:
         "bench-r-root", acting_user=None, password=None, is_superuser=True
     )
     national = Organization.objects.filter(code="BR").first() or do_create_organization(
-        OrganizationValues(code="BR", name="نهاد ملی آزمون درخواست", kind="national_body"), acting_user=root_user
+        OrganizationValues(code="BR", name="نهاد ملی آزمون درخواست", kind="national_body"),
+        acting_user=root_user,
     )
     companies = []
     for letter in "AB":
@@ -96,14 +97,18 @@ def build_world(scale: int) -> World:
     reporter = User.objects.filter(username="bench-r-reporter").first()
     if reporter is None:
         reporter = do_create_user("bench-r-reporter", acting_user=None, password=None)
-        do_grant_role(reporter, Role.objects.get(slug="reporter"), acting_user=None, organization=companies[0])
+        do_grant_role(
+            reporter, Role.objects.get(slug="reporter"), acting_user=None, organization=companies[0]
+        )
     sites = list(Organization.objects.filter(parent__in=companies).order_by("code"))
     months = months_back(12 * scale)
     observations = _load_observations(sites, months)
     cases = _load_cases(companies, sites, root_user, 2000 * scale)
-    case_id = Case.objects.filter(reporter_organization__parent=companies[0]).order_by("pk").values_list(
-        "pk", flat=True
-    )[0]
+    case_id = (
+        Case.objects.filter(reporter_organization__parent=companies[0])
+        .order_by("pk")
+        .values_list("pk", flat=True)[0]
+    )
     return World(
         analyst_token=do_create_api_token(analyst, acting_user=analyst, name="bench")[1],
         reporter_token=do_create_api_token(reporter, acting_user=reporter, name="bench")[1],
@@ -122,7 +127,10 @@ def _load_observations(sites: list[Organization], months: list[Any]) -> int:
     generator = random.Random(11)
     table, rollup = Observation._meta.db_table, Rollup._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {table}, {rollup}, {RollupDelta._meta.db_table}, {ObservationBatch._meta.db_table} CASCADE")
+        cursor.execute(
+            f"TRUNCATE {table}, {rollup}, {RollupDelta._meta.db_table}, "
+            f"{ObservationBatch._meta.db_table} CASCADE"
+        )
     columns = (
         "organization_id, indicator_id, period_key, period_start, year, value, comment, status, source, "
         "findings, created, last_updated"
@@ -135,8 +143,20 @@ def _load_observations(sites: list[Organization], months: list[Any]) -> int:
                 for period in months:
                     for indicator_id in indicators:
                         copy.write_row(
-                            (site.pk, indicator_id, period.key, period.start, period.year,
-                             round(generator.uniform(50, 5000), 3), "", "draft", "api", "[]", now, now)
+                            (
+                                site.pk,
+                                indicator_id,
+                                period.key,
+                                period.start,
+                                period.year,
+                                round(generator.uniform(50, 5000), 3),
+                                "",
+                                "draft",
+                                "api",
+                                "[]",
+                                now,
+                                now,
+                            )
                         )
         cursor.execute(
             f"""INSERT INTO {rollup} (indicator_id, organization_id, province, period_key, year, total,
@@ -152,8 +172,8 @@ def _load_observations(sites: list[Organization], months: list[Any]) -> int:
 
 def _load_cases(companies: list[Organization], sites: list[Organization], user: User, count: int) -> int:
     """A few cases through the actions, then copies of them (new references) up to ``count``."""
-    from rasad.cases.testing import category
     from rasad.cases.actions import CaseValues, do_open_case
+    from rasad.cases.testing import category
 
     have = Case.objects.filter(reporter_organization__in=sites).count()
     if have >= count:
@@ -192,7 +212,7 @@ def fdatasync_ops() -> float:
     binary = str(candidates[-1]) if candidates else shutil.which("pg_test_fsync")
     if not binary:
         return float("nan")
-    target = Path(os.environ.get("RASAD_DATA_DIR", "/tmp")) / "fsync.test"
+    target = Path(os.environ.get("RASAD_DATA_DIR", "var")) / "fsync.test"
     output = subprocess.run(
         [binary, "-s", "2", "-f", str(target)], capture_output=True, text=True, check=False
     ).stdout
@@ -209,7 +229,9 @@ def load() -> float:
 def wrk(url: str, clients: int, seconds: int, env: dict[str, str] | None = None) -> dict[str, Any]:
     command = ["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "--timeout", "10s", "-s", LUA, url]
     started_load = load()
-    result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **(env or {})}, check=True)
+    result = subprocess.run(
+        command, capture_output=True, text=True, env={**os.environ, **(env or {})}, check=True
+    )
     line = next(x for x in result.stdout.splitlines() if x.startswith("{"))
     data: dict[str, Any] = json.loads(line)
     data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
@@ -221,8 +243,23 @@ def wrk(url: str, clients: int, seconds: int, env: dict[str, str] | None = None)
 def bare_server() -> Iterator[str]:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "granian", "--interface", "wsgi", "--port", str(port), "--workers", "2",
-         "--blocking-threads", "8", "--no-ws", "--log-level", "warning", "bench.bare:wsgi"],
+        [
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface",
+            "wsgi",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--blocking-threads",
+            "8",
+            "--no-ws",
+            "--log-level",
+            "warning",
+            "bench.bare:wsgi",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -268,10 +305,14 @@ class LockSampler:
                 for query, seconds in cursor.fetchall():
                     text = query.lower()
                     kind = (
-                        "audit chain head" if "auditchainhead" in text
-                        else "organization (advisory)" if "pg_advisory" in text
-                        else "rollup" if "indicators_rollup" in text
-                        else "observation" if "indicators_observation" in text
+                        "audit chain head"
+                        if "auditchainhead" in text
+                        else "organization (advisory)"
+                        if "pg_advisory" in text
+                        else "rollup"
+                        if "indicators_rollup" in text
+                        else "observation"
+                        if "indicators_observation" in text
                         else "other"
                     )
                     self.waits.setdefault(kind, []).append(float(seconds))
@@ -295,7 +336,7 @@ class LockSampler:
 
 
 def median_of(rounds: list[dict[str, Any]], key: str) -> float:
-    return statistics.median(r[key] for r in rounds)
+    return float(statistics.median(r[key] for r in rounds))
 
 
 def measure(world: World, url: str, bare: str, seconds: int, rounds: int) -> dict[str, list[dict[str, Any]]]:
@@ -331,7 +372,8 @@ def report(results: dict[str, list[dict[str, Any]]], fsync: float, sampler: Lock
         rs = results[name]
         bad = sum(r["non2xx"] + r["errors"] for r in rs)
         return (
-            f"  {name:<40} {median_of(rs, 'rps'):>8,.0f} req/s   p50 {median_of(rs, 'p50') / 1000:>6.1f} ms   "
+            f"  {name:<40} {median_of(rs, 'rps'):>8,.0f} req/s   "
+            f"p50 {median_of(rs, 'p50') / 1000:>6.1f} ms   "
             f"p95 {median_of(rs, 'p95') / 1000:>6.1f} ms   p99 {median_of(rs, 'p99') / 1000:>6.1f} ms   "
             f"(load {median_of(rs, 'load'):.1f}{f'; {bad} non-2xx' if bad else ''})"
         )
@@ -356,14 +398,18 @@ def report(results: dict[str, list[dict[str, Any]]], fsync: float, sampler: Lock
         "case detail / hello": 0.5,
         "writes / hello": 0.25,
     }
-    print(f"  denominators: bare Django {rps['bare Django']:,.0f} req/s, hello {hello:,.0f} req/s, "
-          f"pg_test_fsync fdatasync {fsync:,.0f} ops/s")
+    print(
+        f"  denominators: bare Django {rps['bare Django']:,.0f} req/s, hello {hello:,.0f} req/s, "
+        f"pg_test_fsync fdatasync {fsync:,.0f} ops/s"
+    )
     for name, value in ratios.items():
         goal = goals.get(name)
         verdict = "" if goal is None else f"(goal ≥ {goal}: {'met' if value >= goal else 'NOT met'})"
         print(f"  ratio {name:<28} {value:6.3f}  {verdict}")
-    print(f"  p95 case list at 16 clients {p95['case list, 50 rows, 16 clients']:.1f} ms (goal ≤ 100 ms); "
-          f"one-row writes at 32 clients {p95['one-row writes, 32 clients']:.1f} ms (goal ≤ 100 ms)")
+    print(
+        f"  p95 case list at 16 clients {p95['case list, 50 rows, 16 clients']:.1f} ms (goal ≤ 100 ms); "
+        f"one-row writes at 32 clients {p95['one-row writes, 32 clients']:.1f} ms (goal ≤ 100 ms)"
+    )
     over = sampler.over(0.050)
     print(f"  lock waits over 50 ms while writing (pg_stat_activity every 20 ms): {over or 'none'}")
     return {**ratios, **{f"p95 {k}": v for k, v in p95.items()}}
@@ -375,15 +421,19 @@ async def _one_write(port: int, token: str, body: bytes) -> tuple[int, float, by
         reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 10)
         writer.write(
             b"POST /api/v1/observations/bulk/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-            b"Content-Type: application/json\r\nAuthorization: Bearer " + token.encode()
-            + b"\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+            b"Content-Type: application/json\r\nAuthorization: Bearer "
+            + token.encode()
+            + b"\r\nContent-Length: "
+            + str(len(body)).encode()
+            + b"\r\n\r\n"
+            + body
         )
         await writer.drain()
         raw = await asyncio.wait_for(reader.read(), 30)
         writer.close()
         status = int(raw.split(b" ", 2)[1]) if raw else 0
         return status, time.perf_counter() - started, raw
-    except (OSError, asyncio.TimeoutError):
+    except (TimeoutError, OSError):
         return 0, time.perf_counter() - started, b""
 
 
@@ -406,8 +456,12 @@ def overload(world: World, url: str, capacity: float, seconds: float = 6.0) -> N
             batch = uuid.uuid4().hex
             sent.append((batch, site, f"{indicator}|{month}", value))
             body = json.dumps(
-                {"batch_id": batch, "observations": [
-                    {"organization": site, "indicator": indicator, "period": month, "value": value}]}
+                {
+                    "batch_id": batch,
+                    "observations": [
+                        {"organization": site, "indicator": indicator, "period": month, "value": value}
+                    ],
+                }
             ).encode()
             tasks.append(asyncio.create_task(_one_write(port, world.reporter_token, body)))
             index += 1
@@ -420,12 +474,19 @@ def overload(world: World, url: str, capacity: float, seconds: float = 6.0) -> N
     for status, _seconds, _raw in answers:
         statuses[status] = statuses.get(status, 0) + 1
     acknowledged = {sent[i][0] for i, (status, _s, _r) in enumerate(answers) if status == 200}
-    stored = set(ObservationBatch.objects.filter(batch_id__in=acknowledged).values_list("batch_id", flat=True))
+    stored = set(
+        ObservationBatch.objects.filter(batch_id__in=acknowledged).values_list("batch_id", flat=True)
+    )
     refused = sorted(s for status, s, _r in answers if status == 503)
-    shapes = {json.loads(r.split(b"\r\n\r\n", 1)[1]).get("error", {}).get("code") for st, _s, r in answers if st == 503}
+    shapes = {
+        json.loads(r.split(b"\r\n\r\n", 1)[1]).get("error", {}).get("code")
+        for st, _s, r in answers
+        if st == 503
+    }
     retry = all(b"retry-after" in r.lower() for st, _s, r in answers if st == 503)
     print(
-        f"  overload: {len(answers)} writes offered at {rate:,.0f}/s (5 × {capacity:,.0f}/s) for {seconds:.0f} s "
+        f"  overload: {len(answers)} writes offered at {rate:,.0f}/s (5 × {capacity:,.0f}/s) "
+        f"for {seconds:.0f} s "
         f"(load {load_before:.1f}); answers {dict(sorted(statuses.items()))}"
     )
     print(
