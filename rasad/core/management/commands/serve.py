@@ -4,12 +4,18 @@ The request/response application runs as WSGI on threads (``rasad.wsgi``, behind
 gate); ``--interface asgi`` serves the ASGI application instead, for streaming responses.
 After migrating, this process replaces itself with the server (``exec``), so the supervisor that
 watches the workers does not keep a copy of Django and the app in memory: only the workers import
-the application.
+the application. With ``--worker`` (the default with SQLite: one command runs everything) a
+``rasad worker`` process for background tasks is started first, as a child that the kernel stops
+when the server stops.
 """
 
 from __future__ import annotations
 
+import argparse
+import ctypes
 import os
+import signal
+import subprocess
 import sys
 from typing import Any
 
@@ -49,6 +55,19 @@ def server_argv(options: dict[str, Any]) -> list[str]:
     return argv
 
 
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: stop when the server process ends
+
+
+def start_worker() -> subprocess.Popen[bytes]:
+    """``rasad worker`` as a child process; it survives this process's exec into the server (same
+    process id) and is stopped by the kernel when the server ends."""
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and command
+        [sys.executable, "-m", "rasad", "worker"], preexec_fn=_die_with_parent
+    )
+
+
 class Command(BaseCommand):
     help = (
         "Serve Rasad over HTTP (granian; WSGI on threads, one worker per CPU by default). "
@@ -75,10 +94,19 @@ class Command(BaseCommand):
             help="wsgi (default) for request/response; asgi for streaming responses.",
         )
         parser.add_argument("--no-migrate", action="store_true", help="Do not apply pending migrations.")
+        parser.add_argument(
+            "--worker",
+            action=argparse.BooleanOptionalAction,
+            default=settings.RASAD_SERVE_WORKER,
+            help="Also run a background worker (default: RASAD_SERVE_WORKER; on with SQLite).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
+        if options["worker"]:
+            worker = start_worker()
+            self.stdout.write(f"background worker running (process {worker.pid})")
         argv = server_argv(options)
         self.stdout.write(
             f"Rasad on http://{options['host']}:{options['port']}/  (data: {settings.DATA_DIR}; "
