@@ -60,7 +60,8 @@ def main() -> None:
     print(
         f"sqlite: {args.clients} concurrent one-row writes: {result['rps']:,.0f} writes/s, "
         f"p50 {result['p50'] / 1000:.0f} ms, p95 {result['p95'] / 1000:.0f} ms, "
-        f"p99 {result['p99'] / 1000:.0f} ms (goal ≤ 1000 ms: {'met' if result['p99'] <= 1e6 else 'NOT met'}); "
+        f"p99 {result['p99'] / 1000:.0f} ms "
+        f"(goal ≤ 1000 ms: {'met' if result['p99'] <= 1e6 else 'NOT met'}); "
         f"non-2xx {result['non2xx']}, errors {result['errors']} (load {before:.1f})"
     )
 

@@ -63,9 +63,7 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child between 
 def start_worker() -> subprocess.Popen[bytes]:
     """``rasad worker`` as a child process; it survives this process's exec into the server (same
     process id) and is stopped by the kernel when the server ends."""
-    return subprocess.Popen(  # noqa: S603 - our own interpreter and command
-        [sys.executable, "-m", "rasad", "worker"], preexec_fn=_die_with_parent
-    )
+    return subprocess.Popen([sys.executable, "-m", "rasad", "worker"], preexec_fn=_die_with_parent)
 
 
 class Command(BaseCommand):
