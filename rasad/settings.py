@@ -123,8 +123,11 @@ else:
     DATABASES = {
         "default": {
             # Django's SQLite backend plus a writer lock: concurrent writers queue in the
-            # application, in turn, instead of in SQLite's busy loop (rasad.lib.sqlite).
-            "ENGINE": "rasad.lib.sqlite",
+            # application, in turn, instead of in SQLite's busy loop (rasad.lib.sqlite). The test
+            # suite keeps Django's name for it: its in-memory databases need no lock, and
+            # pytest-django recognises SQLite by that name when it names per-worker databases
+            # (rasad/lib/tests/test_sqlite_writer.py tests the lock on files of its own).
+            "ENGINE": "django.db.backends.sqlite3" if TESTING else "rasad.lib.sqlite",
             "NAME": DATA_DIR / "rasad.sqlite3",
             "OPTIONS": {
                 # WAL lets readers proceed during a write; FULL makes a committed write survive

@@ -24,8 +24,9 @@ def wrapper(path: Path) -> DatabaseWrapper:
             "w": {
                 "ENGINE": "rasad.lib.sqlite",
                 "NAME": str(path),
-                # A busy timeout of 1 ms: any writer that met another inside SQLite would fail.
-                "OPTIONS": {"timeout": 0.001, "transaction_mode": "IMMEDIATE"},
+                # A busy timeout of 50 ms: a writer that queued inside SQLite behind a few others
+                # would fail; a moment's lock while a connection opens the WAL file would not.
+                "OPTIONS": {"timeout": 0.05, "transaction_mode": "IMMEDIATE"},
             },
         }
     )["w"]
