@@ -14,6 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from rasad.indicators import menu as indicators_menu
+from rasad.intake import menu as intake_menu
 from rasad.jobs.access import may_manage_jobs
 
 
@@ -65,6 +66,7 @@ MENU: tuple[MenuGroup, ...] = (
             MenuItem(_("SLA policy"), "cases:sla-policy", "bi-stopwatch", "cases.view_slapolicy"),
         ),
     ),
+    MenuGroup(intake_menu.LABEL, tuple(MenuItem(*item) for item in intake_menu.ITEMS)),
     MenuGroup(
         _("Administration"),
         (
