@@ -44,6 +44,7 @@ from rasad.intake.reading import read_pasted, read_upload
 from rasad.intake.targets import default_deadline, default_target, guess_category, targets_for
 from rasad.lib import jalali
 from rasad.lib.display import current as display_preferences
+from rasad.lib.persian import format_number
 from rasad.web.views import RasadView
 
 
@@ -51,6 +52,10 @@ def _user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
     return user
+
+
+def _count(value: int) -> str:
+    return format_number(value, persian_digits=display_preferences().persian_digits)
 
 
 def _organizations(user: User, model: Any, action: str) -> QuerySet[Organization]:
@@ -349,14 +354,14 @@ class DocumentDecideView(RasadView):
         try:
             if decision == "reject":
                 do_reject_proposals(document, chosen, acting_user=user)
-                messages.success(request, _("%(count)s proposals rejected.") % {"count": len(chosen)})
+                messages.success(request, _("%(count)s proposals rejected.") % {"count": _count(len(chosen))})
             elif decision == "accept":
                 acceptances = [
                     Acceptance(p, request.POST.get(f"p{p.pk}-target", ""), _overrides(request, p))
                     for p in chosen
                 ]
                 do_accept_proposals(document, acceptances, acting_user=user)
-                messages.success(request, _("%(count)s proposals accepted.") % {"count": len(chosen)})
+                messages.success(request, _("%(count)s proposals accepted.") % {"count": _count(len(chosen))})
             else:
                 raise ValidationError({"decision": [_("Choose accept or reject.")]})
         except ValidationError as error:

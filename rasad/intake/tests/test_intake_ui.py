@@ -55,7 +55,9 @@ def test_accept_ticked_from_the_page(client, cast: Cast):
         f"/intake/{document.pk}/decide/", {"act": "accept:selected", "proposal": [p.pk for p in places]}
     )
     assert response.status_code == 302
-    assert set(Proposal.objects.filter(pk__in=[p.pk for p in places]).values_list("status", flat=True)) == {"accepted"}
+    assert set(Proposal.objects.filter(pk__in=[p.pk for p in places]).values_list("status", flat=True)) == {
+        "accepted"
+    }
 
 
 def test_a_refused_acceptance_is_shown_and_changes_nothing(client, cast: Cast):
@@ -65,7 +67,11 @@ def test_a_refused_acceptance_is_shown_and_changes_nothing(client, cast: Cast):
     with assert_nothing_changed("intake.proposal", "cases.case"):
         response = client.post(
             f"/intake/{document.pk}/decide/",
-            {"act": f"accept:{directive.pk}", f"p{directive.pk}-organization_code": "", f"p{directive.pk}-deadline": ""},
+            {
+                "act": f"accept:{directive.pk}",
+                f"p{directive.pk}-organization_code": "",
+                f"p{directive.pk}-deadline": "",
+            },
             follow=True,
         )
     # The deadline read from the text (the end of 1403) has passed: the refusal names the
@@ -80,7 +86,8 @@ def test_submit_form_refuses_a_scan(client, cast: Cast):
     client = signed_in(client, cast.alice)
     with assert_nothing_changed("intake.intakedocument", "intake.proposal"):
         response = client.post(
-            "/intake/new/", {"organization": cast.isfahan.pk, "file": SimpleUploadedFile("scan.pdf", _blank_pdf())}
+            "/intake/new/",
+            {"organization": cast.isfahan.pk, "file": SimpleUploadedFile("scan.pdf", _blank_pdf())},
         )
     assert response.status_code == 400
     assert "این PDF لایه متن ندارد" in response.content.decode()
@@ -97,7 +104,9 @@ def test_submit_form_reads_pasted_text(client, cast: Cast):
 
 
 def test_correcting_an_organization_teaches_an_alias(client, cast: Cast):
-    document = submit(cast, cast.isfahan, "۱۳ اسفند ۱۴۰۳\nسازمان پدافند کشوری در استان اصفهان گفت که گزارش باید ارسال شود.")
+    document = submit(
+        cast, cast.isfahan, "۱۳ اسفند ۱۴۰۳\nسازمان پدافند کشوری در استان اصفهان گفت که گزارش باید ارسال شود."
+    )
     proposal = document.proposals.get(field="organization")
     response = signed_in(client, cast.alice).post(
         f"/intake/proposals/{proposal.pk}/correct/", {"code": cast.isfahan.code, "name": cast.isfahan.name}

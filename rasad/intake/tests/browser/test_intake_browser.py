@@ -32,7 +32,9 @@ def sign_in(page, live_server, username: str) -> None:
 
 
 @pytest.mark.parametrize(("width", "height", "name"), [(1280, 860, "desktop"), (390, 844, "phone")])
-def test_coordinator_reads_the_report_and_accepts_the_directive(page, live_server, demo_world, width, height, name):
+def test_coordinator_reads_the_report_and_accepts_the_directive(
+    page, live_server, demo_world, width, height, name
+):
     page.set_viewport_size({"width": width, "height": height})
     sign_in(page, live_server, "imidro.coordinator")
     page.goto(f"{live_server.url}/intake/new/")
@@ -53,9 +55,15 @@ def test_coordinator_reads_the_report_and_accepts_the_directive(page, live_serve
     assert card.locator("input[name$=deadline]").input_value() != ""
     screenshot(page, f"intake-review-{name}")
     card.locator(f"[data-testid=accept-{headline.pk}]").click()
+    page.wait_for_load_state()
+    screenshot(page, f"intake-after-accept-{name}")
     page.wait_for_selector(f"[data-testid=decision-{headline.pk}]")
     case = Case.objects.get()
-    assert (case.kind, case.owner_organization.code, case.source) == ("directive", "IMIDRO", Proposal.objects.get(pk=headline.pk))
+    assert (case.kind, case.owner_organization.code, case.source) == (
+        "directive",
+        "IMIDRO",
+        Proposal.objects.get(pk=headline.pk),
+    )
     assert case.reference in page.locator(f"[data-testid=decision-{headline.pk}]").inner_text()
     screenshot(page, f"intake-accepted-{name}")
     # Clicking a highlight brings its proposal forward.
