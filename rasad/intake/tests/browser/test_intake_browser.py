@@ -17,7 +17,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def demo_world(db):
     from rasad.core.demo import load_demo
+    from rasad.testing.cast import ensure_reference_data
 
+    # Transactional tests flush every table, the data migrations' rows (categories) included.
+    ensure_reference_data()
     load_demo()
 
 
