@@ -13,12 +13,20 @@ MENU = (
         _("Documents"),
         (
             MenuItem(
-                _("Document intake"), "intake:document-list", "bi-file-earmark-text", "intake.view_intakedocument"
+                _("Document intake"),
+                "intake:document-list",
+                "bi-file-earmark-text",
+                "intake.view_intakedocument",
             ),
             MenuItem(
-                _("People named in documents"), "intake:people-list", "bi-person-vcard", "intake.view_knownperson"
+                _("People named in documents"),
+                "intake:people-list",
+                "bi-person-vcard",
+                "intake.view_knownperson",
             ),
-            MenuItem(_("Organization aliases"), "intake:alias-list", "bi-tags", "intake.view_organizationalias"),
+            MenuItem(
+                _("Organization aliases"), "intake:alias-list", "bi-tags", "intake.view_organizationalias"
+            ),
             MenuItem(
                 _("Read a new document"),
                 "intake:document-create",

@@ -1,5 +1,5 @@
 """Intake pages: submit a document, review its proposals beside the highlighted text, correct or
-decide them, and keep the alias list."""
+decide them, and keep the alias list. Every page is a generic scoped view (``rasad.web.generic``)."""
 
 from __future__ import annotations
 
@@ -11,18 +11,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
-from django.shortcuts import render
+from django.db.models import Count, Q
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rasad.cases.models import Case, Category
-from rasad.core.access import ObjectNotFound, access_object
-from rasad.core.models import Organization, User
-from rasad.core.scope import organization_scope
+from rasad.core.models import Organization
 from rasad.intake.actions import (
     Acceptance,
     AliasValues,
@@ -45,92 +41,58 @@ from rasad.intake.targets import default_deadline, default_target, guess_categor
 from rasad.lib import jalali
 from rasad.lib.display import current as display_preferences
 from rasad.lib.persian import format_number
-from rasad.web.views import RasadView
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
+from rasad.web.generic import ScopedActionView, ScopedDetailView, ScopedFormView, ScopedListView
 
 
 def _count(value: int) -> str:
     return format_number(value, persian_digits=display_preferences().persian_digits)
 
 
-def _organizations(user: User, model: Any, action: str) -> QuerySet[Organization]:
-    scope = organization_scope(user, model, action)
-    return Organization.objects.filter(scope.as_q(), closed_on__isnull=True).order_by("path")
+class DocumentListView(ScopedListView):
+    model = IntakeDocument
+    queryset = IntakeDocument.objects.select_related("organization", "submitted_by").annotate(
+        pending_count=Count("proposals", filter=Q(proposals__status=ProposalStatus.PENDING))
+    )
+    filterset_class = IntakeDocumentFilterSet
+    ordering = ("-created", "-id")
+    paginate_by = 25
+    template_name = "intake/document_list.html"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        context["may_submit"] = self.may("add")
+        return super().get_context_data(**context)
 
 
-class DocumentListView(RasadView):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        user = _user(request)
-        queryset = IntakeDocument.objects.visible_to(user, "view").select_related(
-            "organization", "submitted_by"
-        )
-        filterset = IntakeDocumentFilterSet(request.GET or None, queryset=queryset)
-        page = Paginator(filterset.qs.order_by("-created", "-id"), 25).get_page(request.GET.get("page"))
-        pending = dict(
-            Proposal.objects.filter(document__in=[d.pk for d in page], status=ProposalStatus.PENDING)
-            .values_list("document_id")
-            .annotate(count=Count("id"))
-            .values_list("document_id", "count")
-        )
-        for document in page:
-            document.pending_count = pending.get(document.pk, 0)
-        return render(
-            request,
-            "intake/document_list.html",
-            {
-                "page": page,
-                "filter": filterset,
-                "may_submit": not organization_scope(user, IntakeDocument, "add").is_nothing,
-            },
-        )
+class DocumentCreateView(ScopedFormView):
+    model = IntakeDocument
+    scope_action = "add"
+    form_class = SubmitDocumentForm
+    template_name = "intake/document_form.html"
+    title = gettext_lazy("Read a new document")
+    success_message = gettext_lazy("The document was read: review what it proposes.")
+    invalid_status = 400
 
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"organizations": self.organizations_for("add")}
 
-class DocumentCreateView(RasadView):
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if (
-            request.user.is_authenticated
-            and organization_scope(request.user, IntakeDocument, "add").is_nothing
-        ):
-            raise ObjectNotFound(_("No such object, or you may not see it."))
-        return super().dispatch(request, *args, **kwargs)
+    def perform(self, form: SubmitDocumentForm) -> IntakeDocument | None:
+        data = form.cleaned_data
 
-    def _form(self, request: HttpRequest, data: Any = None, files: Any = None) -> SubmitDocumentForm:
-        return SubmitDocumentForm(
-            data, files, organizations=_organizations(_user(request), IntakeDocument, "add")
-        )
+        def submit() -> IntakeDocument:
+            upload = data.get("file")
+            read = read_upload(upload.name, upload.read()) if upload else read_pasted(data["text"])
+            return do_submit_document(
+                SubmissionValues(
+                    read, data["organization"], data.get("title") or "", data.get("document_date")
+                ),
+                acting_user=self.user,
+            )
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, "intake/document_form.html", {"form": self._form(request)})
+        document: IntakeDocument | None = form.run_action(submit)
+        return document
 
-    def post(self, request: HttpRequest) -> HttpResponse:
-        form = self._form(request, request.POST, request.FILES)
-        if form.is_valid():
-            data = form.cleaned_data
-
-            def submit() -> IntakeDocument:
-                upload = data.get("file")
-                try:
-                    read = read_upload(upload.name, upload.read()) if upload else read_pasted(data["text"])
-                except ValidationError as error:
-                    # The reading errors name "file" or "text"; both are fields of this form.
-                    raise error from None
-                return do_submit_document(
-                    SubmissionValues(
-                        read, data["organization"], data.get("title") or "", data.get("document_date")
-                    ),
-                    acting_user=_user(request),
-                )
-
-            document = form.run_action(submit)
-            if document is not None:
-                messages.success(request, _("The document was read: review what it proposes."))
-                return HttpResponseRedirect(reverse("intake:document-review", args=[document.pk]))
-        return render(request, "intake/document_form.html", {"form": form}, status=400)
+    def get_success_url(self, result: IntakeDocument) -> str:
+        return reverse("intake:document-review", args=[result.pk])
 
 
 @dataclass
@@ -264,14 +226,17 @@ def summarize(proposal: Proposal) -> list[tuple[str, str]]:
     return rows
 
 
-class DocumentReviewView(RasadView):
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        user = _user(request)
-        document: IntakeDocument = access_object(
-            IntakeDocument.objects.select_related("organization"), user, pk
-        )
+class DocumentReviewView(ScopedDetailView):
+    model = IntakeDocument
+    queryset = IntakeDocument.objects.select_related("organization")
+    template_name = "intake/document_review.html"
+    context_object_name = "document"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        document: IntakeDocument = context["object"]
         proposals = list(document.proposals.select_related("record_type", "decided_by"))
-        may_review = organization_scope(user, IntakeDocument, "review").contains(document.organization)
+        may_review = self.can("review", document)
+        prefs = display_preferences()
         groups = []
         for value, label in ProposalField.choices:
             items = [p for p in proposals if p.field == value]
@@ -284,48 +249,41 @@ class DocumentReviewView(RasadView):
                 deadline = proposal.values.get("deadline") or ""
                 proposal.deadline_input = (
                     jalali.format_date(
-                        date.fromisoformat(deadline),
-                        calendar=display_preferences().calendar,
-                        persian_digits=False,
+                        date.fromisoformat(deadline), calendar=prefs.calendar, persian_digits=False
                     )
                     if deadline
                     else ""
                 )
             groups.append({"field": value, "label": label, "proposals": items})
-        owners = _organizations(user, Case, "assign") if may_review else Organization.objects.none()
-        prefs = display_preferences()
-        return render(
-            request,
-            "intake/document_review.html",
+        none = Organization.objects.none()
+        context.update(
             {
-                "document": document,
                 "segments": highlight(document.text, proposals),
                 "groups": groups,
                 "may_review": may_review,
-                "may_delete": organization_scope(user, IntakeDocument, "delete").contains(
-                    document.organization
-                ),
-                "owners": owners,
-                "people_organizations": _organizations(user, KnownPerson, "add") if may_review else [],
-                "parents": _organizations(user, Organization, "add") if may_review else [],
+                "may_delete": self.can("delete", document),
+                "owners": self.organizations_for("assign", Case) if may_review else none,
+                "people_organizations": self.organizations_for("add", KnownPerson) if may_review else none,
+                "parents": self.organizations_for("add", Organization) if may_review else none,
                 "categories": Category.objects.filter(is_active=True),
                 "default_deadline": jalali.format_date(
                     default_deadline(), calendar=prefs.calendar, persian_digits=False
                 ),
                 "pending": sum(1 for p in proposals if p.status == ProposalStatus.PENDING),
-            },
+            }
         )
+        return super().get_context_data(**context)
 
 
-def _overrides(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
+def _overrides(post: QueryDict, proposal: Proposal) -> dict[str, Any]:
     """Values the reviewer typed beside one proposal on the review page."""
     prefix = f"p{proposal.pk}-"
     values: dict[str, Any] = {}
     for name in ("organization_code", "category", "parent_code", "new_code", "kind"):
-        value = request.POST.get(prefix + name, "").strip()
+        value = post.get(prefix + name, "").strip()
         if value:
             values[name] = value
-    deadline = request.POST.get(prefix + "deadline", "").strip()
+    deadline = post.get(prefix + "deadline", "").strip()
     if deadline:
         try:
             values["deadline"] = jalali.parse_date(
@@ -336,194 +294,160 @@ def _overrides(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
     return values
 
 
-class DocumentDecideView(RasadView):
+class DocumentDecideView(ScopedActionView):
     """Accept or reject the proposals ticked on the review page (or the one whose button was
     pressed): one action, all or nothing."""
 
-    http_method_names = ["post"]
+    model = IntakeDocument
+    scope_action = "review"
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        user = _user(request)
-        document: IntakeDocument = access_object(IntakeDocument.objects.all(), user, pk, action="review")
-        review_url = reverse("intake:document-review", args=[document.pk])
+    def perform(self, obj: IntakeDocument) -> None:
+        post = self.request.POST
         # «accept:12» / «reject:12» from a proposal's own button; «accept:selected» and
         # «reject:selected» for the ticked ones.
-        decision, _sep, which = request.POST.get("act", "").partition(":")
-        ids = request.POST.getlist("proposal") if which == "selected" else [which]
-        chosen = list(document.proposals.filter(pk__in=[i for i in ids if i.isdigit()]))
-        try:
-            if decision == "reject":
-                do_reject_proposals(document, chosen, acting_user=user)
-                messages.success(request, _("%(count)s proposals rejected.") % {"count": _count(len(chosen))})
-            elif decision == "accept":
-                acceptances = [
-                    Acceptance(p, request.POST.get(f"p{p.pk}-target", ""), _overrides(request, p))
-                    for p in chosen
-                ]
-                do_accept_proposals(document, acceptances, acting_user=user)
-                messages.success(request, _("%(count)s proposals accepted.") % {"count": _count(len(chosen))})
-            else:
-                raise ValidationError({"decision": [_("Choose accept or reject.")]})
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        return HttpResponseRedirect(review_url)
+        decision, _sep, which = post.get("act", "").partition(":")
+        ids = post.getlist("proposal") if which == "selected" else [which]
+        chosen = list(obj.proposals.filter(pk__in=[i for i in ids if i.isdigit()]))
+        if decision == "reject":
+            do_reject_proposals(obj, chosen, acting_user=self.user)
+            messages.success(
+                self.request, _("%(count)s proposals rejected.") % {"count": _count(len(chosen))}
+            )
+        elif decision == "accept":
+            acceptances = [
+                Acceptance(p, post.get(f"p{p.pk}-target", ""), _overrides(post, p)) for p in chosen
+            ]
+            do_accept_proposals(obj, acceptances, acting_user=self.user)
+            messages.success(
+                self.request, _("%(count)s proposals accepted.") % {"count": _count(len(chosen))}
+            )
+        else:
+            raise ValidationError({"decision": [_("Choose accept or reject.")]})
+
+    def get_success_url(self, obj: IntakeDocument) -> str:
+        return reverse("intake:document-review", args=[obj.pk])
 
 
-class ProposalCorrectView(RasadView):
-    def _load(self, request: HttpRequest, pk: int) -> Proposal:
-        proposal: Proposal = access_object(
-            Proposal.objects.select_related("document__organization"), _user(request), pk, action="change"
+class ProposalCorrectView(ScopedFormView):
+    model = Proposal
+    queryset = Proposal.objects.select_related("document__organization")
+    scope_action = "change"
+    form_class = CorrectProposalForm
+    template_name = "intake/proposal_form.html"
+    title = gettext_lazy("Correct a proposal")
+    success_message = gettext_lazy("The proposal was corrected.")
+    invalid_status = 400
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"proposal": self.object, "organizations": self.organizations_for("view", Organization)}
+
+    def perform(self, form: CorrectProposalForm) -> Proposal | None:
+        proposal: Proposal | None = form.run_action(
+            do_correct_proposal, self.object, form.changes(), acting_user=self.user
         )
         return proposal
 
-    def _form(self, request: HttpRequest, proposal: Proposal, data: Any = None) -> CorrectProposalForm:
-        user = _user(request)
-        organizations = (
-            Organization.objects.visible_to(user, "view").filter(closed_on__isnull=True).order_by("path")
-        )
-        return CorrectProposalForm(data, proposal=proposal, organizations=organizations)
+    def get_success_url(self, result: Proposal) -> str:
+        return reverse("intake:document-review", args=[result.document_id]) + f"#proposal-{result.pk}"
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        proposal = self._load(request, pk)
-        return render(
-            request,
-            "intake/proposal_form.html",
-            {"proposal": proposal, "form": self._form(request, proposal)},
-        )
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        proposal = self._load(request, pk)
-        form = self._form(request, proposal, request.POST)
-        if form.is_valid():
-            result = form.run_action(
-                do_correct_proposal, proposal, form.changes(), acting_user=_user(request)
-            )
-            if result is not None:
-                messages.success(request, _("The proposal was corrected."))
-                url = reverse("intake:document-review", args=[proposal.document_id])
-                return HttpResponseRedirect(f"{url}#proposal-{proposal.pk}")
-        return render(request, "intake/proposal_form.html", {"proposal": proposal, "form": form}, status=400)
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        context["proposal"] = self.object
+        return super().get_context_data(**context)
 
 
-class DocumentDeleteView(RasadView):
-    http_method_names = ["get", "post"]
+class DocumentDeleteView(ScopedActionView):
+    model = IntakeDocument
+    scope_action = "delete"
+    confirm_template = "intake/confirm_delete.html"
+    success_message = gettext_lazy("The document was deleted.")
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        document = access_object(IntakeDocument.objects.all(), _user(request), pk, action="delete")
-        return render(
-            request,
-            "intake/confirm_delete.html",
-            {"object": document, "back": reverse("intake:document-review", args=[pk])},
-        )
+    def perform(self, obj: IntakeDocument) -> None:
+        do_delete_document(obj, acting_user=self.user)
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        document: IntakeDocument = access_object(
-            IntakeDocument.objects.all(), _user(request), pk, action="delete"
-        )
-        try:
-            do_delete_document(document, acting_user=_user(request))
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-            return HttpResponseRedirect(reverse("intake:document-review", args=[pk]))
-        messages.success(request, _("The document was deleted."))
-        return HttpResponseRedirect(reverse("intake:document-list"))
+    def get_success_url(self, obj: IntakeDocument) -> str:
+        # A refused deletion (records were accepted from it) comes back here with the reason.
+        return reverse("intake:document-list")
 
 
-class AliasListView(RasadView):
-    def _form(self, request: HttpRequest, data: Any = None) -> AliasForm:
-        return AliasForm(data, organizations=_organizations(_user(request), OrganizationAlias, "add"))
+class AliasListView(ScopedListView):
+    model = OrganizationAlias
+    queryset = OrganizationAlias.objects.select_related("organization", "created_by")
+    filterset_class = OrganizationAliasFilterSet
+    paginate_by = 50
+    template_name = "intake/alias_list.html"
 
-    def _render(self, request: HttpRequest, form: AliasForm, status: int = 200) -> HttpResponse:
-        user = _user(request)
-        queryset = OrganizationAlias.objects.visible_to(user, "view").select_related(
-            "organization", "created_by"
-        )
-        filterset = OrganizationAliasFilterSet(request.GET or None, queryset=queryset)
-        page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
-        return render(
-            request,
-            "intake/alias_list.html",
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        may_add = self.may("add")
+        context.update(
             {
-                "page": page,
-                "filter": filterset,
-                "form": form,
-                "may_add": not organization_scope(user, OrganizationAlias, "add").is_nothing,
-                "editable": set(
-                    OrganizationAlias.objects.visible_to(user, "change")
-                    .filter(pk__in=[a.pk for a in page])
-                    .values_list("pk", flat=True)
-                ),
-            },
-            status=status,
+                "may_add": may_add,
+                "may_change": self.may("change"),
+                "may_delete": self.may("delete"),
+                "form": AliasForm(organizations=self.organizations_for("add")) if may_add else None,
+            }
         )
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        return self._render(request, self._form(request))
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        if organization_scope(_user(request), OrganizationAlias, "add").is_nothing:
-            raise ObjectNotFound(_("No such object, or you may not see it."))
-        form = self._form(request, request.POST)
-        if form.is_valid():
-            alias = form.run_action(
-                do_add_alias,
-                AliasValues(form.cleaned_data["organization"], form.cleaned_data["alias"]),
-                acting_user=_user(request),
-            )
-            if alias is not None:
-                messages.success(request, _("Alias “%(alias)s” added.") % {"alias": alias.alias})
-                return HttpResponseRedirect(reverse("intake:alias-list"))
-        return self._render(request, form, status=400)
+        return super().get_context_data(**context)
 
 
-class AliasEditView(RasadView):
-    def _load(self, request: HttpRequest, pk: int) -> OrganizationAlias:
-        alias: OrganizationAlias = access_object(
-            OrganizationAlias.objects.all(), _user(request), pk, action="change"
+class AliasCreateView(ScopedFormView):
+    model = OrganizationAlias
+    scope_action = "add"
+    form_class = AliasForm
+    template_name = "intake/alias_form.html"
+    title = gettext_lazy("Add an alias")
+    success_message = gettext_lazy("The alias was saved.")
+    invalid_status = 400
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"organizations": self.organizations_for("add")}
+
+    def perform(self, form: AliasForm) -> OrganizationAlias | None:
+        values = AliasValues(form.cleaned_data["organization"], form.cleaned_data["alias"])
+        alias: OrganizationAlias | None = form.run_action(do_add_alias, values, acting_user=self.user)
+        return alias
+
+    def get_success_url(self, result: OrganizationAlias) -> str:
+        return reverse("intake:alias-list")
+
+
+class AliasEditView(ScopedFormView):
+    model = OrganizationAlias
+    scope_action = "change"
+    form_class = AliasForm
+    template_name = "intake/alias_form.html"
+    title = gettext_lazy("Edit alias")
+    success_message = gettext_lazy("The alias was saved.")
+    invalid_status = 400
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"instance": self.object, "organizations": self.organizations_for("change")}
+
+    def perform(self, form: AliasForm) -> OrganizationAlias | None:
+        values = AliasValues(form.cleaned_data["organization"], form.cleaned_data["alias"])
+        alias: OrganizationAlias | None = form.run_action(
+            do_update_alias, self.object, values, acting_user=self.user
         )
         return alias
 
-    def _form(self, request: HttpRequest, alias: OrganizationAlias, data: Any = None) -> AliasForm:
-        return AliasForm(
-            data, instance=alias, organizations=_organizations(_user(request), OrganizationAlias, "change")
-        )
-
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        alias = self._load(request, pk)
-        return render(
-            request, "intake/alias_form.html", {"form": self._form(request, alias), "object": alias}
-        )
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        alias = self._load(request, pk)
-        form = self._form(request, alias, request.POST)
-        if form.is_valid():
-            values = AliasValues(form.cleaned_data["organization"], form.cleaned_data["alias"])
-            if form.run_action(do_update_alias, alias, values, acting_user=_user(request)) is not None:
-                messages.success(request, _("The alias was saved."))
-                return HttpResponseRedirect(reverse("intake:alias-list"))
-        return render(request, "intake/alias_form.html", {"form": form, "object": alias}, status=400)
+    def get_success_url(self, result: OrganizationAlias) -> str:
+        return reverse("intake:alias-list")
 
 
-class AliasDeleteView(RasadView):
-    http_method_names = ["post"]
+class AliasDeleteView(ScopedActionView):
+    model = OrganizationAlias
+    scope_action = "delete"
+    success_message = gettext_lazy("The alias was deleted.")
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        alias: OrganizationAlias = access_object(
-            OrganizationAlias.objects.all(), _user(request), pk, action="delete"
-        )
-        do_delete_alias(alias, acting_user=_user(request))
-        messages.success(request, _("The alias was deleted."))
-        return HttpResponseRedirect(reverse("intake:alias-list"))
+    def perform(self, obj: OrganizationAlias) -> None:
+        do_delete_alias(obj, acting_user=self.user)
+
+    def get_success_url(self, obj: OrganizationAlias) -> str:
+        return reverse("intake:alias-list")
 
 
-class KnownPersonListView(RasadView):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        queryset = KnownPerson.objects.visible_to(_user(request), "view").select_related(
-            "organization", "source_proposal__document"
-        )
-        filterset = KnownPersonFilterSet(request.GET or None, queryset=queryset)
-        page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
-        return render(request, "intake/people_list.html", {"page": page, "filter": filterset})
+class KnownPersonListView(ScopedListView):
+    model = KnownPerson
+    queryset = KnownPerson.objects.select_related("organization", "source_proposal__document")
+    filterset_class = KnownPersonFilterSet
+    paginate_by = 50
+    template_name = "intake/people_list.html"

@@ -117,13 +117,13 @@ def test_correcting_an_organization_teaches_an_alias(client, cast: Cast):
 
 def test_only_administrators_edit_aliases(client, cast: Cast):
     response = signed_in(client, cast.alice).post(
-        "/intake/aliases/", {"organization": cast.isfahan.pk, "alias": "مرکز اصفهان"}
+        "/intake/aliases/new/", {"organization": cast.isfahan.pk, "alias": "مرکز اصفهان"}
     )
     assert response.status_code == 404
-    from rasad.core.tests.conftest import verified_client
+    from rasad.testing.web import verified_client
 
     response = verified_client(cast.root).post(
-        "/intake/aliases/", {"organization": cast.isfahan.pk, "alias": "مرکز اصفهان"}
+        "/intake/aliases/new/", {"organization": cast.isfahan.pk, "alias": "مرکز اصفهان"}
     )
     assert response.status_code == 302
     assert OrganizationAlias.objects.get().alias == "مرکز اصفهان"
