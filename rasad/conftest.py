@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from contextlib import ExitStack
 from typing import Any
 
@@ -25,12 +26,20 @@ def _switch_to_app_role(sender: Any, connection: Any, **kwargs: Any) -> None:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
-    if APP_ROLE:
-        connection_created.connect(_switch_to_app_role, weak=False, dispatch_uid="rasad-test-app-role")
-        with django_db_blocker.unblock():
-            for connection in connections.all():
-                connection.close()
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    if not APP_ROLE:
+        yield
+        return
+    connection_created.connect(_switch_to_app_role, weak=False, dispatch_uid="rasad-test-app-role")
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            connection.close()
+    yield
+    # The owner drops the test databases.
+    connection_created.disconnect(dispatch_uid="rasad-test-app-role")
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            connection.close()
 
 
 _flush_between_tests = TransactionTestCase._fixture_teardown  # type: ignore[attr-defined]
