@@ -125,7 +125,7 @@ else:
     }
 # The audit trail's signed checkpoints (docs/security.md): the node's Ed25519 key and the
 # append-only checkpoint file live outside the database, where the operator says.
-AUDIT_KEY_PATH = Path(env_str("RASAD_AUDIT_KEY_PATH", str(DATA_DIR / "audit" / "node-ed25519.pem")))
+AUDIT_KEY_PATH = Path(env_str("RASAD_AUDIT_KEY_PATH", str(DATA_DIR / "audit" / "node-ed25519.key")))
 AUDIT_CHECKPOINT_PATH = Path(
     env_str("RASAD_AUDIT_CHECKPOINT_PATH", str(DATA_DIR / "audit" / "checkpoints.jsonl"))
 )

@@ -7,7 +7,7 @@ the hash of the one before it, so the checkpoints form a chain of their own. ``r
 verify`` folds them into the heads as of the newest checkpoint, and so finds the newest events
 truncated or a whole chain deleted even when the attacker fixed the head rows too.
 
-The node key is generated on first use at ``RASAD_AUDIT_KEY_PATH`` (PKCS#8 PEM, mode 0600) and
+The node key is generated on first use at ``RASAD_AUDIT_KEY_PATH`` (its seed in hex, mode 0600) and
 never enters the database. Other nodes' public keys are trusted through
 ``RASAD_AUDIT_TRUSTED_KEYS``.
 """
@@ -19,11 +19,10 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from nacl.signing import SigningKey
 
 from rasad.core.audit_log import GENESIS, canonical, iso_utc
 from rasad.core.audit_verify import CHECKPOINT_CONTEXT, StoredCheckpoint, checkpoint_digest
@@ -40,34 +39,32 @@ def _file_path() -> Path:
     return Path(settings.AUDIT_CHECKPOINT_PATH)
 
 
-def node_key(*, create: bool) -> Ed25519PrivateKey | None:
-    """The node's signing key; generated (mode 0600) when ``create`` and there is none yet."""
+def node_key(*, create: bool) -> SigningKey | None:
+    """The node's signing key; generated (mode 0600) when ``create`` and there is none yet. The
+    file holds the key's 32-byte seed in hex."""
     path = _key_path()
     if not path.exists():
         if not create:
             return None
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        key = Ed25519PrivateKey.generate()
-        pem = key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
+        seed = SigningKey.generate().encode().hex()
         try:
             descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
             pass  # another process generated it a moment ago: use theirs
         else:
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(pem)
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(seed + "\n")
                 handle.flush()
                 os.fsync(handle.fileno())
-    loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    if not isinstance(loaded, Ed25519PrivateKey):
-        raise ValueError(f"{path} does not hold an Ed25519 private key")
-    return loaded
+    try:
+        return SigningKey(bytes.fromhex(path.read_text(encoding="ascii").strip()))
+    except ValueError as error:
+        raise ValueError(f"{path} does not hold an Ed25519 key seed in hex") from error
 
 
-def public_hex(key: Ed25519PrivateKey) -> str:
-    return key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw).hex()
+def public_hex(key: SigningKey) -> str:
+    return key.verify_key.encode().hex()
 
 
 def trusted_keys() -> set[str]:
@@ -152,7 +149,7 @@ def take_checkpoint() -> AuditCheckpoint | None:
                     "heads": changed,
                 }
             ).decode()
-            signature = key.sign(CHECKPOINT_CONTEXT + body.encode()).hex()
+            signature = key.sign(CHECKPOINT_CONTEXT + body.encode()).signature.hex()
             try:
                 with transaction.atomic():
                     checkpoint = AuditCheckpoint.objects.create(

@@ -126,13 +126,13 @@ def checkpoint_digest(body: str) -> str:
 
 
 def signature_valid(checkpoint: StoredCheckpoint) -> bool:
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    from nacl.exceptions import BadSignatureError, CryptoError
+    from nacl.signing import VerifyKey
 
     try:
-        key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(checkpoint.key))
-        key.verify(bytes.fromhex(checkpoint.signature), CHECKPOINT_CONTEXT + checkpoint.body.encode())
-    except (ValueError, InvalidSignature):
+        key = VerifyKey(bytes.fromhex(checkpoint.key))
+        key.verify(CHECKPOINT_CONTEXT + checkpoint.body.encode(), bytes.fromhex(checkpoint.signature))
+    except (ValueError, TypeError, BadSignatureError, CryptoError):
         return False
     return True
 

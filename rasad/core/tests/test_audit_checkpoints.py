@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from nacl.signing import SigningKey
 
 from rasad.core.audit import CoreAuditEvent
 from rasad.core.audit_checkpoints import read_checkpoint_file, take_checkpoint
@@ -22,9 +23,9 @@ from rasad.testing.cast import Cast
 
 
 @pytest.fixture
-def node(tmp_path: Path):  # type: ignore[no-untyped-def]
+def node(tmp_path: Path) -> Iterator[Path]:
     with override_settings(
-        AUDIT_KEY_PATH=tmp_path / "keys" / "node.pem", AUDIT_CHECKPOINT_PATH=tmp_path / "checkpoints.jsonl"
+        AUDIT_KEY_PATH=tmp_path / "keys" / "node.key", AUDIT_CHECKPOINT_PATH=tmp_path / "checkpoints.jsonl"
     ):
         yield tmp_path
 
@@ -36,7 +37,7 @@ def kinds() -> list[str]:
 def test_the_first_checkpoint_makes_the_key_and_signs_every_chain(cast: Cast, node: Path):
     checkpoint = take_checkpoint()
     assert checkpoint is not None and checkpoint.number == 1
-    key_file = node / "keys" / "node.pem"
+    key_file = node / "keys" / "node.key"
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     heads = json.loads(checkpoint.body)["heads"]
     assert heads == {h.chain: [h.sequence, h.hash] for h in AuditChainHead.objects.filter(sequence__gt=0)}
@@ -92,18 +93,14 @@ def test_deleting_the_newest_checkpoint_row_is_found_in_the_file(cast: Cast, nod
 
 def test_a_checkpoint_signed_by_another_key_is_refused(cast: Cast, node: Path):
     take_checkpoint()
-    stranger = Ed25519PrivateKey.generate()
+    stranger = SigningKey.generate()
     body = json.dumps({"number": 2, "created": "x", "prev": "0" * 64, "heads": {}})
-    from cryptography.hazmat.primitives import serialization
-
     AuditCheckpoint.objects.create(
         number=2,
         created=AuditCheckpoint.objects.get().created,
         body=body,
-        signature=stranger.sign(CHECKPOINT_CONTEXT + body.encode()).hex(),
-        key=stranger.public_key()
-        .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-        .hex(),
+        signature=stranger.sign(CHECKPOINT_CONTEXT + body.encode()).signature.hex(),
+        key=stranger.verify_key.encode().hex(),
     )
     problems = [p.detail for p in verify()]
     assert any("not trusted" in d for d in problems)

@@ -12,11 +12,11 @@ from rasad.conftest import client_for
 from rasad.core.access import ObjectNotFound, access_organization_by_id
 from rasad.core.audit import CoreAuditEvent, fold_access_denials
 from rasad.core.audit_verify import verify
-from rasad.core.models import AccessDenialTally, AuditEvent
+from rasad.core.models import AccessDenialTally, AuditEvent, User
 from rasad.testing.cast import Cast
 
 
-def _refuse(cast: Cast, user, times: int = 1) -> None:  # type: ignore[no-untyped-def]
+def _refuse(cast: Cast, user: User, times: int = 1) -> None:
     for _ in range(times):
         with pytest.raises(ObjectNotFound):
             access_organization_by_id(user, cast.kerman_post.pk)
@@ -50,7 +50,7 @@ def test_a_flood_of_refusals_writes_one_event_and_one_summary(cast: Cast):
     (tally,) = AccessDenialTally.objects.all()
     assert (tally.actor_id, tally.object_type, tally.count) == (cast.alice.pk, "core.organization", 200)
     assert fold_access_denials(before=timezone.now() + datetime.timedelta(minutes=2)) == 1
-    first, summary = denials()
+    _first, summary = denials()
     assert summary.event_type == CoreAuditEvent.ACCESS_DENIED_REPEATED
     assert summary.actor_id == cast.alice.pk
     assert summary.extra["refusals"] == 200
