@@ -113,3 +113,10 @@ def test_the_command_signs_and_then_verifies(cast: Cast, node: Path, capsys):
     out = capsys.readouterr().out
     assert "audit checkpoint 1 signed" in out
     assert "anchored by checkpoint 1" in out
+
+
+def test_the_public_key_is_what_peers_trust(cast: Cast, node: Path, capsys):
+    call_command("audit", "public-key")
+    key = capsys.readouterr().out.strip()
+    checkpoint = take_checkpoint()
+    assert checkpoint is not None and checkpoint.key == key and len(key) == 64

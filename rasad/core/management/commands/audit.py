@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from rasad.core.audit_checkpoints import take_checkpoint
+from rasad.core.audit_checkpoints import node_key, public_hex, take_checkpoint
 from rasad.core.audit_verify import verify
 from rasad.core.models import AuditCheckpoint, AuditEvent
 
@@ -12,11 +12,12 @@ from rasad.core.models import AuditCheckpoint, AuditEvent
 class Command(BaseCommand):
     help = (
         "Audit trail tools. 'rasad audit verify' checks every hash chain, head and signed checkpoint "
-        "and names each problem; 'rasad audit checkpoint' signs the chain heads that changed."
+        "and names each problem; 'rasad audit checkpoint' signs the chain heads that changed; 'rasad audit "
+        "public-key' prints the node's public key, for peers' RASAD_AUDIT_TRUSTED_KEYS."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("operation", choices=["verify", "checkpoint"])
+        parser.add_argument("operation", choices=["verify", "checkpoint", "public-key"])
         parser.add_argument(
             "--restored",
             action="store_true",
@@ -27,6 +28,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["operation"] == "checkpoint":
             self._checkpoint()
+        elif options["operation"] == "public-key":
+            key = node_key(create=True)
+            assert key is not None
+            self.stdout.write(public_hex(key))
         else:
             self._verify(restored=options["restored"])
 
