@@ -101,9 +101,10 @@ def _write_while_another_holds(first: Organization, second: Organization) -> tup
     assert holding.wait(10)
     b = threading.Thread(target=write)
     b.start()
-    b.join(5)
+    b.join(30)  # B holds no lock A wants: its lock timeout (500 ms) fails it if it waits for A
     release.set()
     a.join()
+    b.join()
     assert errors == []
     return chains["a"], chains["b"]
 
