@@ -12,18 +12,26 @@ from rasad.core.audit_guard import audit_maintenance
 
 
 @contextmanager
-def tampering() -> Iterator[None]:
-    """Run the block as the database owner past the append-only triggers (the application's
-    own role could not: see rasad/core/tests/test_audit_append_only.py)."""
+def as_owner() -> Iterator[None]:
+    """Run the block with the database owner's rights. The test command runs the PostgreSQL suite
+    as the application's role (RASAD_TEST_APP_ROLE, rasad/conftest.py); one-role runs are
+    unchanged."""
     role = os.environ.get("RASAD_TEST_APP_ROLE", "")
     switch = bool(role) and connection.vendor == "postgresql"
     if switch:
         with connection.cursor() as cursor:
             cursor.execute("RESET ROLE")
     try:
-        with audit_maintenance():
-            yield
+        yield
     finally:
         if switch:
             with connection.cursor() as cursor:
                 cursor.execute(f"SET ROLE {connection.ops.quote_name(role)}")
+
+
+@contextmanager
+def tampering() -> Iterator[None]:
+    """Run the block as the database owner past the append-only triggers (the application's
+    own role could not: see rasad/core/tests/test_audit_append_only.py)."""
+    with as_owner(), audit_maintenance():
+        yield
