@@ -1,0 +1,18 @@
+"""The jobs app's menu entry: background work, for platform administrators (see
+``rasad.web.navigation``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from rasad.jobs.access import may_manage_jobs
+from rasad.web.navigation import MenuGroup, MenuItem
+
+MENU = (
+    MenuGroup(
+        "administration",
+        _("Administration"),
+        (MenuItem(_("Background work"), "jobs:jobs", "bi-gear-wide-connected", check=may_manage_jobs),),
+        position=90,
+    ),
+)
