@@ -192,7 +192,8 @@ API_TOKEN_DEFAULT_DAYS = env_int("RASAD_API_TOKEN_DAYS", 90, minimum=1, maximum=
 
 LANGUAGE_CODE = "fa"
 LANGUAGES = [("fa", _("Persian")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# rasad/lib is not an app, so its catalog (the utilities' messages) is named here.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "lib" / "locale"]
 TIME_ZONE = env_str("RASAD_TIME_ZONE", "Asia/Tehran")
 USE_I18N = True
 USE_TZ = True

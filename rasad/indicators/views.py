@@ -3,7 +3,6 @@ its Excel export, baselines and scorecards. Charts read JSON feeds (no inline sc
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -38,6 +37,7 @@ from rasad.indicators.actions import (
 )
 from rasad.indicators.catalogue import Catalogue
 from rasad.indicators.choices import ObservationSource, ObservationStatus
+from rasad.indicators.exports import write_observations_xlsx, write_template_xlsx
 from rasad.indicators.filtersets import ObservationFilterSet
 from rasad.indicators.forms import (
     AssignmentForm,
@@ -51,8 +51,9 @@ from rasad.indicators.forms import (
 from rasad.indicators.importer import COLUMNS, do_import, read_table
 from rasad.indicators.models import Alert, Assignment, Baseline, Indicator, Observation, Scorecard, Target
 from rasad.lib import display
-from rasad.lib.jalali import JalaliPeriod, format_date, today_in_tehran
+from rasad.lib.jalali import JalaliPeriod, today_in_tehran
 from rasad.lib.persian import TextParseError, format_number
+from rasad.lib.tabular import CSV_TYPE, XLSX_TYPE, ExportColumn, write_csv
 from rasad.web.views import RasadView
 
 
@@ -344,7 +345,7 @@ class ImportView(RasadView):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                rows = read_table(upload.name, upload.read())
+                rows = read_table(upload.name, upload)
                 outcome = do_import(
                     rows,
                     acting_user=_user(request),
@@ -400,39 +401,26 @@ class ImportTemplateView(RasadView):
                 ]
                 for i in assigned_indicators(organization)
             ]
+        buffer = io.BytesIO()
         if fmt == "csv":
-            buffer = io.StringIO()
-            writer = csv.writer(buffer)
-            writer.writerow(COLUMNS)
-            writer.writerows(rows)
-            response = HttpResponse(
-                ("\ufeff" + buffer.getvalue()).encode(), content_type="text/csv; charset=utf-8"
+            write_csv(
+                buffer,
+                [ExportColumn(key, key, _item(i)) for i, key in enumerate(COLUMNS)],
+                rows,
             )
-            response["Content-Disposition"] = 'attachment; filename="indicators-template.csv"'
-            return response
+            return _download(buffer, "indicators-template.csv", CSV_TYPE)
         if fmt != "xlsx":
             raise Http404
-        import openpyxl
-
-        workbook = openpyxl.Workbook()
-        sheet = workbook.active
-        assert sheet is not None
-        sheet.title = "data"
-        sheet.append(list(COLUMNS))
-        for row in rows:
-            sheet.append(row)
-        help_sheet = workbook.create_sheet("help")
-        help_sheet.append(["period", _("1403-07 for a month, 1403-S2 for a season, 1403 for a year.")])
-        help_sheet.append(["unit", _("Optional; another unit of the same kind is converted.")])
-        return _xlsx(workbook, "indicators-template.xlsx")
+        write_template_xlsx(buffer, rows)
+        return _download(buffer, "indicators-template.xlsx", XLSX_TYPE)
 
 
-def _xlsx(workbook: Any, name: str) -> HttpResponse:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+def _item(index: int) -> Any:
+    return lambda row: row[index]
+
+
+def _download(buffer: io.BytesIO, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(buffer.getvalue(), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -466,46 +454,9 @@ class ObservationTableView(RasadView):
         )
 
     def export(self, rows: Any) -> HttpResponse:
-        import openpyxl
-
-        prefs = display.current()
-        workbook = openpyxl.Workbook()
-        sheet = workbook.active
-        assert sheet is not None
-        sheet.title = "observations"
-        sheet.sheet_view.rightToLeft = prefs.language == "fa"
-        sheet.append(
-            [
-                _("Organization code"),
-                _("Organization"),
-                _("Indicator code"),
-                _("Indicator"),
-                _("Period"),
-                _("Period start"),
-                "period_start_iso",
-                _("Value"),
-                _("Unit"),
-                _("Status"),
-                _("Comment"),
-            ]
-        )
-        for o in rows:
-            sheet.append(
-                [
-                    o.organization.code,
-                    o.organization.name,
-                    o.indicator.code,
-                    o.indicator.name,
-                    JalaliPeriod.parse(o.period_key).label(persian_digits=False),
-                    format_date(o.period_start, calendar=prefs.calendar, persian_digits=False),
-                    o.period_start.isoformat(),
-                    o.value,
-                    o.indicator.unit.code,
-                    o.get_status_display(),
-                    o.comment,
-                ]
-            )
-        return _xlsx(workbook, "observations.xlsx")
+        buffer = io.BytesIO()
+        write_observations_xlsx(buffer, rows)
+        return _download(buffer, "observations.xlsx", XLSX_TYPE)
 
 
 class CatalogueView(RasadView):
