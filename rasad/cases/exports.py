@@ -1,5 +1,7 @@
 """The case list as a spreadsheet (``rasad.lib.tabular``): labels and keys as headers, dates in
-the reader's calendar plus ISO, user text neutralised against formula injection."""
+the reader's calendar plus ISO, user text neutralised against formula injection. Registered as
+the background export "cases" (``rasad.jobs.exports``); this module sits with the interfaces
+(it applies the list page's filters)."""
 
 from __future__ import annotations
 
@@ -7,12 +9,16 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import IO
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rasad.cases.choices import CaseKind
+from rasad.cases.filtersets import CaseFilterSet
 from rasad.cases.models import Case
+from rasad.core.models import User
+from rasad.jobs.exports import ExportKind, Params, apply_filters, register_export
 from rasad.lib.tabular import ExportColumn, date_columns, export_xlsx
 
 
@@ -45,3 +51,22 @@ def case_columns(now: datetime | None = None) -> list[ExportColumn]:
 
 def write_cases_xlsx(target: IO[bytes], cases: Iterable[Case]) -> None:
     export_xlsx(target, case_columns(), cases, title=_("Cases"))
+
+
+def visible_cases(user: User, params: Params) -> QuerySet[Case]:
+    visible = Case.objects.visible_to(user, "view").select_related(
+        "category", "reporter_organization", "owner_organization", "assignee"
+    )
+    return apply_filters(CaseFilterSet, visible, params).order_by("-opened_at", "-pk")
+
+
+CASES = register_export(
+    ExportKind(
+        name="cases",
+        title=gettext_lazy("Cases"),
+        permission="cases.view_case",
+        columns=case_columns,
+        queryset=visible_cases,
+        list_url="cases:case-list",
+    )
+)

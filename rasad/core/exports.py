@@ -12,9 +12,12 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from rasad.core.models import AuditEvent, Organization, User
+from rasad.jobs.exports import ExportKind, Params, apply_filters, register_export
 from rasad.lib.tabular import (
     CSV_TYPE,
     XLSX_TYPE,
@@ -100,3 +103,42 @@ def audit_columns() -> list[ExportColumn]:
         ExportColumn("sequence", _("Sequence"), lambda e: e.sequence),
         ExportColumn("hash", _("Hash"), lambda e: e.hash),
     ]
+
+
+# ---- background exports (rasad.jobs.exports) ----------------------------------------------------
+
+
+def visible_organizations(user: User, params: Params) -> QuerySet[Organization]:
+    from rasad.core.filtersets import OrganizationFilterSet
+
+    visible = Organization.objects.visible_to(user).select_related("parent", "province", "county")
+    return apply_filters(OrganizationFilterSet, visible, params).order_by("path")
+
+
+def visible_audit_events(user: User, params: Params) -> QuerySet[AuditEvent]:
+    from rasad.core.audit_log import visible_events
+    from rasad.core.filtersets import AuditEventFilterSet
+
+    return apply_filters(AuditEventFilterSet, visible_events(user), params).order_by("-created", "-id")
+
+
+ORGANIZATIONS = register_export(
+    ExportKind(
+        name="organizations",
+        title=_("Organizations"),
+        permission="core.view_organization",
+        columns=organization_columns,
+        queryset=visible_organizations,
+        list_url="core:organization-list",
+    )
+)
+AUDIT = register_export(
+    ExportKind(
+        name="audit",
+        title=_("Audit trail"),
+        permission="core.view_auditevent",
+        columns=audit_columns,
+        queryset=visible_audit_events,
+        list_url="core:audit-list",
+    )
+)

@@ -1,5 +1,6 @@
 """Indicator spreadsheets written by ``rasad.lib.tabular``: the observation list and the import
-template. Labels and keys as headers, periods and dates in the reader's calendar plus ISO, user
+template (this module sits with the interfaces: it applies the list page's filters). Labels and
+keys as headers, periods and dates in the reader's calendar plus ISO, user
 text (names, comments) neutralised against formula injection."""
 
 from __future__ import annotations
@@ -7,11 +8,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import IO
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from rasad.core.models import User
+from rasad.indicators.filtersets import ObservationFilterSet
 from rasad.indicators.importer import COLUMNS
 from rasad.indicators.models import Observation
+from rasad.jobs.exports import ExportKind, Params, apply_filters, register_export
 from rasad.lib.jalali import JalaliPeriod
 from rasad.lib.tabular import ExportColumn, Sheet, date_columns, export_xlsx, write_xlsx
 
@@ -40,6 +45,27 @@ def write_observations_xlsx(
     target: IO[bytes], observations: Iterable[Observation], *, on_row: Callable[[], None] | None = None
 ) -> None:
     export_xlsx(target, observation_columns(), observations, title=_("Observations"), on_row=on_row)
+
+
+def visible_observations(user: User, params: Params) -> QuerySet[Observation]:
+    visible = Observation.objects.visible_to(user).select_related(
+        "organization", "indicator", "indicator__unit"
+    )
+    return apply_filters(ObservationFilterSet, visible, params).order_by(
+        "-period_start", "organization__code", "indicator__code", "pk"
+    )
+
+
+OBSERVATIONS = register_export(
+    ExportKind(
+        name="observations",
+        title=gettext_lazy("Observations"),
+        permission="indicators.view_observation",
+        columns=observation_columns,
+        queryset=visible_observations,
+        list_url="indicators:observations",
+    )
+)
 
 
 def write_template_xlsx(target: IO[bytes], rows: Sequence[Sequence[str]]) -> None:

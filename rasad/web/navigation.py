@@ -70,6 +70,7 @@ MENU: tuple[MenuGroup, ...] = (
         (
             MenuItem(_("Audit trail"), "core:audit-list", "bi-shield-check", "core.view_auditevent"),
             MenuItem(_("My API tokens"), "core:token-list", "bi-key"),
+            MenuItem(_("My files"), "jobs:my-files", "bi-folder2"),
             MenuItem(_("Background work"), "jobs:jobs", "bi-gear-wide-connected", check=may_manage_jobs),
         ),
     ),
