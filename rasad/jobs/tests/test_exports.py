@@ -88,7 +88,7 @@ def test_the_export_holds_the_filtered_list_only(cast: Cast):
     run_queued()
     export.refresh_from_db()
     assert export.row_count == 1
-    text = (Path(settings.MEDIA_ROOT) / export.file.name).read_text(encoding="utf-8-sig")
+    text = (Path(settings.MEDIA_ROOT) / str(export.file.name)).read_text(encoding="utf-8-sig")
     assert first.reference in text
 
 
@@ -145,7 +145,7 @@ def test_a_file_past_its_time_is_deleted(cast: Cast):
     export = _request(_client(cast.alice))
     run_queued()
     export.refresh_from_db()
-    path = Path(settings.MEDIA_ROOT) / export.file.name
+    path = Path(settings.MEDIA_ROOT) / str(export.file.name)
     assert path.is_file()
     ExportFile.objects.filter(pk=export.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
     from django.test import TestCase
