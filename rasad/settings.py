@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "rasad.api",
     "rasad.cases",
     "rasad.jobs",
+    "rasad.intake",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -192,7 +193,7 @@ API_TOKEN_DEFAULT_DAYS = env_int("RASAD_API_TOKEN_DAYS", 90, minimum=1, maximum=
 
 LANGUAGE_CODE = "fa"
 LANGUAGES = [("fa", _("Persian")), ("en", _("English"))]
-# rasad/lib is not an app, so its catalog (the utilities' messages) is named here.
+# rasad.lib is no app, so its catalog is named here (scripts/messages.sh extracts it too).
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "lib" / "locale"]
 TIME_ZONE = env_str("RASAD_TIME_ZONE", "Asia/Tehran")
 USE_I18N = True

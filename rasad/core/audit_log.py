@@ -211,11 +211,6 @@ def visible_events(user: User | AnonymousUser) -> models.QuerySet[AuditEvent]:
     """Audit events a user may read: those of organizations where they hold
     ``core.view_auditevent``; the system chain (sign-ins, 2FA) only for platform administrators."""
     from rasad.core.models import AuditEvent
-    from rasad.core.scope import scope_for_permission
 
-    scope = scope_for_permission(user, "core.view_auditevent")
-    if scope.is_everything:
-        return AuditEvent.objects.all()
-    if scope.is_nothing:
-        return AuditEvent.objects.none()
-    return AuditEvent.objects.filter(organization_id__in=scope.organization_ids())
+    events: models.QuerySet[AuditEvent] = AuditEvent.objects.visible_to(user)
+    return events

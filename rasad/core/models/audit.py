@@ -3,6 +3,15 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rasad.core.querysets import ScopedQuerySet
+
+
+class AuditEventQuerySet(ScopedQuerySet["AuditEvent"]):
+    """Events of organizations where the reader holds ``core.view_auditevent``; the system chain
+    (sign-ins, two-factor) has no organization, so only platform administrators read it."""
+
+    scope_field = "organization"
+
 
 class AuditEvent(models.Model):
     """One entry of the tamper-evident audit trail.
@@ -40,6 +49,8 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created", "-id"]
