@@ -54,5 +54,11 @@ def test_the_reporter_sees_the_file_a_case_button(cast: Cast):
 
 def test_someone_without_grants_sees_only_the_home_and_their_own_pages(cast: Cast):
     links = _menu_links(signed_in_client(cast.charlie).get("/").content.decode())
-    own = {"/account/preferences/", "/account/two-factor/", "/account/tokens/", "/cases/notifications/"}
+    own = {
+        "/account/preferences/",
+        "/account/two-factor/",
+        "/account/tokens/",
+        "/cases/notifications/",
+        "/files/",
+    }
     assert links == {"/", *own}
