@@ -127,3 +127,11 @@ def test_only_administrators_edit_aliases(client, cast: Cast):
     )
     assert response.status_code == 302
     assert OrganizationAlias.objects.get().alias == "مرکز اصفهان"
+
+
+def test_home_counts_documents_awaiting_review(cast: Cast):
+    from rasad.intake.home import home_counts
+
+    submit(cast, cast.isfahan)
+    assert [(c.url_name, c.value) for c in home_counts(cast.alice)] == [("intake:document-list", 1)]
+    assert home_counts(cast.bob) == []
