@@ -139,6 +139,14 @@ else:
             },
         }
     }
+# The audit trail's signed checkpoints (docs/security.md): the node's Ed25519 key and the
+# append-only checkpoint file live outside the database, where the operator says.
+AUDIT_KEY_PATH = Path(env_str("RASAD_AUDIT_KEY_PATH", str(DATA_DIR / "audit" / "node-ed25519.key")))
+AUDIT_CHECKPOINT_PATH = Path(
+    env_str("RASAD_AUDIT_CHECKPOINT_PATH", str(DATA_DIR / "audit" / "checkpoints.jsonl"))
+)
+# Public keys (hex) of other nodes whose checkpoints this node trusts, besides its own.
+AUDIT_TRUSTED_KEYS = env_list("RASAD_AUDIT_TRUSTED_KEYS", [])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 
@@ -205,7 +213,8 @@ API_TOKEN_DEFAULT_DAYS = env_int("RASAD_API_TOKEN_DAYS", 90, minimum=1, maximum=
 
 LANGUAGE_CODE = "fa"
 LANGUAGES = [("fa", _("Persian")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# rasad.lib is no app, so its catalog is named here (scripts/messages.sh extracts it too).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "lib" / "locale"]
 TIME_ZONE = env_str("RASAD_TIME_ZONE", "Asia/Tehran")
 USE_I18N = True
 USE_TZ = True
@@ -233,6 +242,8 @@ if RASAD_TASK_LEASE_SECONDS <= 2 * RASAD_TASK_HEARTBEAT_SECONDS:
         str(RASAD_TASK_LEASE_SECONDS),
     )
 RASAD_SCHEDULE_TIME_ZONE = "Asia/Tehran"
+# Files prepared in the background (exports, reports) are deleted after this many hours.
+RASAD_EXPORT_KEEP_HOURS = env_int("RASAD_EXPORT_KEEP_HOURS", 72, minimum=1, maximum=24 * 90)
 # ``rasad serve`` also runs one worker in-process (the demo needs one command); off in production
 # where ``rasad worker`` runs beside the web servers.
 RASAD_SERVE_WORKER = env_bool("RASAD_SERVE_WORKER", not DATABASE_URL)

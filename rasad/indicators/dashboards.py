@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q
 
 from rasad.core.models import Organization
-from rasad.core.scope import organization_scope
+from rasad.core.scope import organization_scope, subtree_roots
 from rasad.indicators import rollups
 from rasad.indicators.catalogue import Catalogue
 from rasad.indicators.choices import ObservationStatus
@@ -30,21 +30,12 @@ if TYPE_CHECKING:
 
 
 def sees_subtree(user: User | AnonymousUser, organization: Organization) -> bool:
-    scope = organization_scope(user, Rollup, "view") if user.is_authenticated else None
-    if scope is None or scope.is_nothing:
-        return False
-    if scope.is_everything:
-        return True
-    return any(subtree and organization.path.startswith(path) for path, subtree in scope.rules)
+    return organization_scope(user, Rollup, "view").covers_subtree(organization)
 
 
 def scope_roots(user: User | AnonymousUser) -> list[int]:
     """The organizations whose subtrees make up the reader's whole (subtree) scope, disjoint."""
-    scope = organization_scope(user, Rollup, "view")
-    if scope.is_everything:
-        return list(Organization.objects.filter(depth=0).values_list("pk", flat=True))
-    paths = [path for path, subtree in scope.rules if subtree]
-    return list(Organization.objects.filter(path__in=paths).values_list("pk", flat=True))
+    return list(subtree_roots(user, Rollup).values_list("pk", flat=True))
 
 
 def _inputs(catalogue: Catalogue, code: str) -> list[int]:
