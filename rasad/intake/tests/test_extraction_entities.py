@@ -235,3 +235,8 @@ def test_a_title_naming_a_minister_implies_the_ministry(gazetteer):
 def test_a_name_not_in_the_lexicon_before_a_title(gazetteer):
     (person,) = run("کامبیز مشیری مدیرعامل شرکت آب منطقه‌ای یزد گزارش داد.", gazetteer).of("person")
     assert (person.data["name"], person.rule) == ("کامبیز مشیری", "person.before_title")
+
+
+def test_stacked_ranks(gazetteer):
+    (person,) = run("سرتیپ دوم پاسدار حسین رحمانی فرمانده مرزبانی استان گفت", gazetteer).of("person")
+    assert (person.data["name"], person.data["honorific"]) == ("حسین رحمانی", "سرتیپ دوم پاسدار")
