@@ -100,6 +100,14 @@ class ReportDefinition:
 REPORTS: dict[str, ReportDefinition] = {}
 
 
+def available_reports(user: User) -> list[ReportDefinition]:
+    return [d for d in REPORTS.values() if not scope_for_permission(user, d.permission).is_nothing]
+
+
+def may_see_reports(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and bool(available_reports(user))
+
+
 def register(definition: ReportDefinition) -> ReportDefinition:
     REPORTS[definition.name] = definition
     return definition

@@ -16,7 +16,7 @@ from rasad.core.models import Organization, User
 from rasad.core.scope import scope_for_permission
 from rasad.lib.jalali import JalaliPeriod, today_in_tehran
 from rasad.reports.actions import do_request_report, do_subscribe, do_unsubscribe
-from rasad.reports.definitions import REPORTS, ReportDefinition
+from rasad.reports.definitions import REPORTS, ReportDefinition, available_reports
 from rasad.reports.models import Frequency, ReportSubscription
 from rasad.web.generic import SignedInView as RasadView
 
@@ -26,7 +26,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _available(user: User) -> list[ReportDefinition]:
-    return [d for d in REPORTS.values() if not scope_for_permission(user, d.permission).is_nothing]
+    return available_reports(user)
 
 
 class ReportListView(RasadView):
