@@ -128,6 +128,14 @@ else:
             },
         }
     }
+# The audit trail's signed checkpoints (docs/security.md): the node's Ed25519 key and the
+# append-only checkpoint file live outside the database, where the operator says.
+AUDIT_KEY_PATH = Path(env_str("RASAD_AUDIT_KEY_PATH", str(DATA_DIR / "audit" / "node-ed25519.key")))
+AUDIT_CHECKPOINT_PATH = Path(
+    env_str("RASAD_AUDIT_CHECKPOINT_PATH", str(DATA_DIR / "audit" / "checkpoints.jsonl"))
+)
+# Public keys (hex) of other nodes whose checkpoints this node trusts, besides its own.
+AUDIT_TRUSTED_KEYS = env_list("RASAD_AUDIT_TRUSTED_KEYS", [])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 

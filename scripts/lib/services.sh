@@ -63,3 +63,22 @@ start_services() {
   REDIS="redis://127.0.0.1:$REDIS_PORT/0"
   export PG_URL REDIS PG_PORT WORK
 }
+
+# create_app_roles: the two database roles of a production set-up (docs/security.md, "Two
+# database roles"). rasad_owner owns the database and runs the migrations; rasad_app is the
+# application's role: it reads and writes every table, but may not UPDATE, DELETE or TRUNCATE the
+# audit trail (the migrations revoke it). Sets PG_OWNER_URL and PG_APP_URL. The default privileges
+# are set in template1 so that every database created later (the test databases) inherits them.
+create_app_roles() {
+  local sql="CREATE ROLE rasad_owner LOGIN CREATEDB; CREATE ROLE rasad_app LOGIN;
+    GRANT rasad_app TO rasad_owner;
+    ALTER DEFAULT PRIVILEGES FOR ROLE rasad_owner GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO rasad_app;
+    ALTER DEFAULT PRIVILEGES FOR ROLE rasad_owner GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO rasad_app;"
+  for db in template1 postgres; do
+    if [[ $db == template1 ]]; then q=$sql; else q=${sql#*GRANT rasad_app TO rasad_owner;}; fi
+    _as_pg "$PG_BIN/psql" -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$db" -c "$q" >/dev/null
+  done
+  PG_OWNER_URL="postgres://rasad_owner@127.0.0.1:$PG_PORT/rasad"
+  PG_APP_URL="postgres://rasad_app@127.0.0.1:$PG_PORT/rasad"
+  export PG_OWNER_URL PG_APP_URL
+}

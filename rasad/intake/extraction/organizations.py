@@ -34,6 +34,7 @@ from rasad.intake.extraction.lexicon import (
     GIVEN_NAMES,
     HEAD_KINDS,
     HONORIFICS,
+    KNOWN_BODIES,
     LIGHT_VERBS,
     NEWS_SOURCE_HEADS,
     NOT_ORGANIZATIONS,
@@ -109,6 +110,14 @@ class OrganizationResolver:
         self._province_names = {
             fold(place.name): place.code for place in self.places if place.kind == "province"
         }
+        # Well-known bodies the tree lacks: recognised whole, proposed as new.
+        for name, kind, abbreviations in KNOWN_BODIES:
+            if fold(name) in self._by_key:
+                continue
+            known = OrganizationEntry(code="known:" + fold(name), name=name, kind=kind)
+            for variant in (name, *abbreviations):
+                if fold(variant) not in self._by_key:
+                    self.matcher.add(variant, known)
 
     def add_document_alias(self, alias: str, entry: OrganizationEntry) -> None:
         self.matcher.add(alias, entry)
@@ -119,6 +128,15 @@ class OrganizationResolver:
                 if match.value.code.startswith("new:"):
                     name = match.value.name
                     return OrgMention(match.first, match.last, name, None, "organization.abbreviation")
+                if match.value.code.startswith("known:"):
+                    return OrgMention(
+                        match.first,
+                        match.last,
+                        match.value.name,
+                        None,
+                        "organization.known_body",
+                        match.value.kind,
+                    )
                 return OrgMention(
                     match.first,
                     match.last,
@@ -418,6 +436,16 @@ def _find_organizations(
             index += 1
             continue
         mention = resolver.match_at(document, index)
+        if (
+            mention is not None
+            and mention.rule == "organization.known_body"
+            and _quoted_from(document, index)
+        ):
+            # «خبرگزاری صدا و سیما»: the agency a report is quoted from, not a party to it.
+            for i in range(mention.first, mention.last):
+                taken[i] = True
+            index = mention.last
+            continue
         if mention is None or any(taken[mention.first : mention.last]):
             mention = phrase_at(document, index, resolver, taken)
         if mention is None:
@@ -429,6 +457,12 @@ def _find_organizations(
         _learn_abbreviation(document, mention, resolver, found, taken)
         index = mention.last
     return sorted(found, key=lambda m: m.first)
+
+
+def _quoted_from(document: Document, index: int) -> bool:
+    if index == 0 or document.is_break_after(index - 1):
+        return False
+    return document.tokens[index - 1].key == fold("خبرگزاری")
 
 
 def _learn_abbreviation(

@@ -161,6 +161,8 @@ def directives(result):
         ),
         ("استاندار از فرمانداری نائین خواست گزارش را ارسال کند.", [("directive.request", "ISF-NAIN", "")]),
         ("وی پیشنهاد داد رزمایش مشترک برگزار شود.", [("directive.proposal", "", "")]),
+        ("از شرکت توانیر خواسته شد گزارش را ارسال کند.", [("directive.request", "شرکت توانیر", "")]),
+        ("بر لزوم تکمیل طرح تأکید کرد.", [("directive.necessary", "", "")]),
         ("وی گفت: همکاری دو سازمان ادامه دارد.", []),
         ("امیدواریم گام‌های مثبتی برداشته شود.", []),
     ],
@@ -207,3 +209,16 @@ def test_aliases_learnt_from_corrections_are_used():
     ]
     result = run("پدافند کشوری اعلام کرد", gazetteer_of(entries))
     assert organizations(result) == [("PDO", "سازمان پدافند غیرعامل کشور")]
+
+
+def test_well_known_bodies_are_read_whole_and_proposed_as_new(gazetteer):
+    result = run("وزارت صنعت، معدن و تجارت و نیروی انتظامی گزارش دادند", gazetteer)
+    assert organizations(result) == [
+        ("", "وزارت صنعت، معدن و تجارت"),
+        ("", "فرماندهی انتظامی جمهوری اسلامی ایران"),
+    ]
+    assert {p.rule for p in result.of("organization")} == {"organization.known_body"}
+
+
+def test_the_news_agency_quoted_is_not_a_party(gazetteer):
+    assert organizations(run("به گزارش خبرگزاری صدا و سیما، جلسه برگزار شد", gazetteer)) == []
