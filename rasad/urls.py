@@ -1,6 +1,9 @@
 from django.urls import include, path
 
+from rasad.web.health import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("api/", include("rasad.api.urls")),
     path("", include("rasad.core.urls")),
     path("", include("rasad.indicators.urls")),

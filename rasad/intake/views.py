@@ -153,6 +153,8 @@ RULE_LABELS = {
     "person.honorific": gettext_lazy("a name after an honorific or rank"),
     "person.given_name": gettext_lazy("a given name and a surname"),
     "person.speaker": gettext_lazy("a surname opening a sentence of saying"),
+    "person.before_title": gettext_lazy("two words opening a sentence, right before a title"),
+    "organization.known_body": gettext_lazy("a well-known national body"),
     "place.province": gettext_lazy("a province"),
     "place.province_cue": gettext_lazy("a province, after «استان»"),
     "place.city": gettext_lazy("a city"),

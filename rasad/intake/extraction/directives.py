@@ -127,6 +127,9 @@ def _verb_cue(document: Document, sentence: Sentence, start: int) -> tuple[str, 
     if end - start < 3:
         return None
     last = tokens[end - 1]
+    # «… می‌توانند … کمک کنند» says what someone can do, not what they must.
+    if any(t.key.startswith(("میتوان", "نمیتوان", "بتوان")) for t in tokens[start:end]):
+        return None
     if last.key in _IMPERATIVE:
         return "directive.imperative", last.text, last.index
     if last.key in _SUBJUNCTIVE:

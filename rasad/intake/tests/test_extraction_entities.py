@@ -126,6 +126,8 @@ def places(result):
         ("در میانه راه", []),  # «میانه» is a city, and a word
         ("خلیج فارس", []),
         ("در شهر میانه", [("city", "میانه")]),
+        ("در شهرهای اردبیل، تبریز و زنجان", [("city", "اردبیل"), ("city", "تبریز"), ("city", "زنجان")]),
+        ("استان‌های قم و یزد", [("province", "قم"), ("province", "یزد")]),
     ],
 )
 def test_places(gazetteer, text, expected):
@@ -165,6 +167,7 @@ def directives(result):
         ("بر لزوم تکمیل طرح تأکید کرد.", [("directive.necessary", "", "")]),
         ("وی گفت: همکاری دو سازمان ادامه دارد.", []),
         ("امیدواریم گام‌های مثبتی برداشته شود.", []),
+        ("دانشگاه یزد می‌تواند در بومی‌سازی فناوری کمک کند.", []),
     ],
 )
 def test_directives(gazetteer, text, expected):
@@ -222,3 +225,13 @@ def test_well_known_bodies_are_read_whole_and_proposed_as_new(gazetteer):
 
 def test_the_news_agency_quoted_is_not_a_party(gazetteer):
     assert organizations(run("به گزارش خبرگزاری صدا و سیما، جلسه برگزار شد", gazetteer)) == []
+
+
+def test_a_title_naming_a_minister_implies_the_ministry(gazetteer):
+    (person,) = run("علی اکبر پورجمشیدیان معاون وزیر کشور گفت", gazetteer).of("person")
+    assert (person.data["title"], person.data["organization_name"]) == ("معاون وزیر کشور", "وزارت کشور")
+
+
+def test_a_name_not_in_the_lexicon_before_a_title(gazetteer):
+    (person,) = run("کامبیز مشیری مدیرعامل شرکت آب منطقه‌ای یزد گزارش داد.", gazetteer).of("person")
+    assert (person.data["name"], person.rule) == ("کامبیز مشیری", "person.before_title")
