@@ -234,9 +234,14 @@ def test_a_rolled_back_copy_batch_leaves_the_next_one_working(committed: Cast, m
 
     monkeypatch.setattr(reporting, "COPY_THRESHOLD", 2)
     client = client_for(committed.ali)
-    with pytest.raises(RuntimeError), transaction.atomic():
-        assert client.post(BULK, body(5, months=3), format="json").status_code == 200
-        raise RuntimeError("roll back the import and its staging table")
+
+    def import_then_fail() -> None:
+        with transaction.atomic():
+            assert client.post(BULK, body(5, months=3), format="json").status_code == 200
+            raise RuntimeError("roll back the import and its staging table")
+
+    with pytest.raises(RuntimeError):
+        import_then_fail()
     assert Observation.objects.count() == 0
     response = client.post(BULK, body(6, months=3), format="json")
     assert response.status_code == 200, response.content
