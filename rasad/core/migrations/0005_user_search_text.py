@@ -33,7 +33,7 @@ def remove_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0003_alter_user_managers"),
+        ("core", "0004_audit_canonical_text_and_checkpoints"),
     ]
 
     operations = [
