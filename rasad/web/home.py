@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Literal
 
@@ -80,12 +80,18 @@ class WorkItem:
 
 @dataclass(frozen=True)
 class HomeCount:
-    """A count that opens the filtered list it counts."""
+    """A count that opens the filtered list it counts. ``url`` is a path, or a URL name
+    ("comms:inbox") that is reversed when the count is collected."""
 
     label: str | Promise
     value: int
     url: str
     tone: Tone = "primary"
+
+    def resolved(self) -> HomeCount:
+        if "/" in self.url or ":" not in self.url:
+            return self
+        return replace(self, url=reverse(self.url))
 
 
 @dataclass(frozen=True)
@@ -146,20 +152,28 @@ def providers() -> list[str]:
             if error.name != module_name:
                 raise
             continue
-        # rasad.web.home is this framework module, not a provider.
-        if callable(getattr(module, "provide", None)):
+        # rasad.web.home is this framework module, not a provider. A module written for the
+        # first form of the hook (``home_counts(user) -> list[HomeCount]``) still gives counts.
+        if callable(getattr(module, "provide", None)) or callable(getattr(module, "home_counts", None)):
             names.append(module_name)
     return names
+
+
+def _contribution(module_name: str, user: User, today: date) -> HomeContribution:
+    module = importlib.import_module(module_name)
+    if callable(getattr(module, "provide", None)):
+        contribution: HomeContribution = module.provide(user, today)
+        return contribution
+    return HomeContribution(counts=list(module.home_counts(user)))
 
 
 def collect(user: User, today: date) -> Home:
     """Ask every app's provider for its part of ``user``'s home, and merge the parts."""
     merged = HomeContribution()
     for module_name in providers():
-        module = importlib.import_module(module_name)
-        contribution: HomeContribution = module.provide(user, today)
+        contribution = _contribution(module_name, user, today)
         merged.items.extend(contribution.items)
-        merged.counts.extend(contribution.counts)
+        merged.counts.extend(count.resolved() for count in contribution.counts)
         merged.panels.extend(contribution.panels)
     sections = []
     for name, label in SECTIONS:
