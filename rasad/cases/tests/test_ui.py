@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from rasad.cases.actions import do_transition_case
 from rasad.cases.models import Case, Dossier
 from rasad.cases.testing import open_challenge
+from rasad.lib.persian import to_persian_digits
 from rasad.testing.cast import Cast
 
 
@@ -151,4 +152,5 @@ def test_upload_and_comment_from_the_case_page(cast: Cast, case: Case):
     )
     assert (case.comments.count(), case.attachments.count()) == (1, 1)
     notifications = browser_for(cast.alice).get("/cases/notifications/").content.decode()
-    assert case.reference in notifications
+    # The reference in the reader's digits (alice reads Persian digits).
+    assert to_persian_digits(case.reference) in notifications
