@@ -550,11 +550,12 @@ class WorkingCalendarView(ScopedListView):
         # Holidays fixed in the Jalali calendar hold in every year by rule, entered or not; the
         # lunar ones of a year nobody entered are estimates the SLA clock uses meanwhile.
         entered = {holiday.date for holiday in holidays}
+        lunar_entered = any(holiday.kind == HolidayKind.LUNAR for holiday in holidays)
         persian_names = display.current().language.startswith("fa")
         for day, name_fa, name_en in fixed_holidays_of(year):
             if day not in entered:
                 holidays.append(CalendarDay(day, name_fa if persian_names else name_en, "rule"))
-        if not any(holiday.kind == HolidayKind.LUNAR for holiday in holidays):
+        if not lunar_entered:
             for day, name in estimated_lunar_holidays(year).items():
                 holidays.append(CalendarDay(day, name, "estimate"))
         holidays.sort(key=lambda holiday: holiday.date)

@@ -12,7 +12,7 @@ from rasad.indicators.actions import BaselineValues, CriterionValues, ScorecardV
 from rasad.indicators.choices import Category, CriterionKind
 from rasad.indicators.models import Indicator
 from rasad.lib.persian import TextParseError, parse_number
-from rasad.web.forms import ActionFormMixin, NormalizedCharField, PeriodField
+from rasad.web.forms import ActionFormMixin, NormalizedCharField, NumberInput, PeriodField
 
 
 class ReportStartForm(forms.Form):
@@ -36,7 +36,7 @@ class EntryForm(forms.Form):
             self.fields[f"value_{indicator.code}"] = forms.CharField(
                 label=indicator.name,
                 required=False,
-                widget=forms.TextInput(attrs={"dir": "ltr", "inputmode": "decimal"}),
+                widget=NumberInput(),
             )
             self.fields[f"comment_{indicator.code}"] = forms.CharField(
                 label=_("Comment"), required=False, max_length=2000
@@ -88,7 +88,7 @@ class NumberField(forms.CharField):
 
     def __init__(self, *, integer: bool = False, **kwargs: Any) -> None:
         self.integer = integer
-        kwargs.setdefault("widget", _control(forms.TextInput(attrs={"dir": "ltr", "inputmode": "decimal"})))
+        kwargs.setdefault("widget", NumberInput())
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> Any:

@@ -18,6 +18,7 @@ the number of places follows the size of the value (:func:`auto_decimals`).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Final, Protocol
@@ -36,6 +37,7 @@ __all__ = [
     "days_text",
     "digits",
     "due_text",
+    "join",
     "number",
     "percent",
     "period",
@@ -90,6 +92,12 @@ def digits(text: object, *, prefs: display.DisplayPreferences | None = None) -> 
     """Any text with its digits in the reader's digits (a code, a reference, a year)."""
     value = "" if text is None else str(text)
     return persian.to_persian_digits(value) if _prefs(prefs).persian_digits else value
+
+
+def join(items: Iterable[object], *, prefs: display.DisplayPreferences | None = None) -> str:
+    """Items listed in the reader's language: «الف، ب، پ» in Persian, "a, b, c" in English."""
+    separator = "، " if _is_persian(_prefs(prefs)) else ", "
+    return separator.join(str(item) for item in items)
 
 
 def auto_decimals(value: Number) -> int:

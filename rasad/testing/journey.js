@@ -30,6 +30,10 @@
     document.querySelectorAll('input[placeholder], textarea[placeholder]').forEach(el => {
       if (readable(el)) out.push(el.getAttribute('placeholder'));
     });
+    // Numbers a form starts with (its initial or stored values) are shown in Persian digits.
+    document.querySelectorAll('input[inputmode=decimal]').forEach(el => {
+      if (readable(el) && el.defaultValue) out.push(el.defaultValue);
+    });
     document.querySelectorAll('input[type=submit], input[type=button]').forEach(el => {
       if (readable(el)) out.push(el.value);
     });

@@ -11,10 +11,11 @@ it lands on checked the same way (a pytest plugin, ``-p rasad.testing.journey``)
 Every check of :func:`check_page` runs on each page a journey shows, in Persian:
 
 * **Latin digits and English words** in visible text (text nodes, placeholders, button values,
-  select options), except codes (``ISF-CC``, ``CH-000012``, ``ELEC_CONS``), e-mail addresses and
-  URLs, and text inside elements marked ``translate="no"`` (usernames, formulas, tokens; the HTML
-  way to say "this is not to be translated"), ``code``, ``kbd`` or ``samp``, plus the map's
-  attribution;
+  select options), except codes (``ISF-CC``, ``CH-000012``, ``ELEC_CONS``, ``field_post``), one
+  word a person typed quoted back in «», standards (``ISO 50006``), e-mail addresses and URLs,
+  and text inside elements marked ``translate="no"`` (usernames, formulas, tokens; the HTML way
+  to say "this is not to be translated"), ``code``, ``kbd`` or ``samp``, plus the map's
+  attribution; the values of number inputs too (a form shows its numbers in Persian digits);
 * **horizontal overflow**: the page is never wider than the window (wide tables scroll inside
   their own box);
 * **unstyled controls**: every visible input, select and textarea has a Bootstrap class;
@@ -39,8 +40,8 @@ from rasad.testing.browser import ARTIFACTS
 
 WIDTHS = {"desktop": (1280, 860), "phone": (390, 844), "narrow": (360, 740), "wide-phone": (414, 896)}
 # Names that stay Latin in Persian text: products and protocols a person must recognise as
-# written (an authenticator app's name, the API's header), and file formats.
-LATIN_TERMS = ("Google Authenticator", "FreeOTP", "Authorization: Bearer", "Bearer", "Excel")
+# written (an authenticator app's name, the API's header, ISO 50006's indicators), file formats.
+LATIN_TERMS = ("Google Authenticator", "FreeOTP", "Authorization: Bearer", "Bearer", "Excel", "SEnPI", "EnPI")
 # Codes (ISF-CC, CH-000012, GJ/t is not one: units are shown by their Persian names), e-mail
 # addresses and URLs may be written in Latin.
 ALLOWED = re.compile(
@@ -48,8 +49,11 @@ ALLOWED = re.compile(
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail
     r"|https?://\S+"  # URL
     r"|\b[A-Z][A-Z0-9]*(?:[-/_][A-Z0-9]+)+\b"  # a code with a separator: ISF-CC, CH-000012, ELEC_CONS
+    r"|\bISO \d+(?::\d{4})?"  # a standard by its number: ISO 50006
     r"|\b[A-Z]{2,}[0-9]*\b"  # an acronym or a code without hyphen: NAT, IMIDRO, API, ISO
     r"|\.[a-z0-9]{2,5}\b"  # a file extension: .xlsx, .csv
+    r"|\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b"  # a choice's code a file must contain: field_post
+    r"|«[^\s«»]+»"  # one word a person typed, quoted back in an error: «spaceship»
 )
 LATIN_DIGIT = re.compile(r"[0-9]")
 ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -167,6 +171,21 @@ class Journey:
             self.page.click(selector)
         if check:
             self.check()
+
+    def export(self, selector: str) -> Any:
+        """Export as a person does: the export link, "Prepare the file", the background worker
+        (run here, in the test), then Download on the file's page. Every page is checked;
+        returns the download."""
+        from rasad.jobs.testing import run_queued
+
+        self.click(selector)
+        self.submit("[data-testid=export-start]")
+        run_queued()
+        self.page.reload()
+        self.check("file ready")
+        with self.page.expect_download() as download:
+            self.page.click("[data-testid=export-download]")
+        return download.value
 
 
 @pytest.fixture

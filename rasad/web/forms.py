@@ -5,6 +5,7 @@ errors."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any, Final
 
 from django import forms
@@ -36,6 +37,24 @@ class JalaliDateInput(forms.TextInput):
             return jalali.format_date(value, calendar=prefs.calendar, persian_digits=False)
         formatted: str | None = super().format_value(value)
         return formatted
+
+
+class NumberInput(forms.TextInput):
+    """A text input for a number a person types in any digits; a value the form starts with (an
+    initial or stored number) is shown in the reader's digits, «۱۱۰٫۵» (what they type back is
+    parsed by ``rasad.lib.persian.parse_number``)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"dir": "ltr", "inputmode": "decimal", "class": "form-control", **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+            formatted: str | None = super().format_value(value)
+            return formatted
+        text = format(value, "f") if isinstance(value, Decimal) else str(value)
+        if display.current().persian_digits:
+            return persian.to_persian_digits(text).replace(".", "٫")
+        return text
 
 
 class JalaliDateField(forms.Field):

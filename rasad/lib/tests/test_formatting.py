@@ -127,3 +127,10 @@ def test_deadlines_from_today(offset, persian, english):
 def test_digits_follow_the_preference():
     assert formatting.digits("CH-000012", prefs=FA) == "CH-۰۰۰۰۱۲"
     assert formatting.digits("CH-000012", prefs=EN) == "CH-000012"
+
+
+def test_a_list_is_joined_in_the_reader_s_language():
+    assert formatting.join(["سایت", "پاسگاه مرزی"], prefs=FA) == "سایت، پاسگاه مرزی"
+    assert formatting.join(["site", "field post"], prefs=display.DisplayPreferences(language="en")) == (
+        "site, field post"
+    )

@@ -61,6 +61,7 @@ def test_targets_baselines_scorecards_and_the_national_view(journey, assigned: C
     page.fill("input[name=name]", "رتبه‌بندی انرژی")
     page.fill("input[name=year]", "۱۴۰۳")
     page.fill("input[name=baseline_year]", "۱۴۰۲")
+    page.fill("input[name=peer_tags]", "معدن")
     page.select_option("select[name=criterion_1_indicator]", str(indicator("ENERGY_INTENSITY").pk))
     page.select_option("select[name=criterion_1_kind]", "level")
     page.fill("input[name=criterion_1_weight]", "۱")
