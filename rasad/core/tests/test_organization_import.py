@@ -61,12 +61,20 @@ def test_every_bad_row_is_reported_and_nothing_is_applied(cast: Cast, isfahan_ad
 def test_messages_name_the_cause(cast: Cast, isfahan_admin):
     from django.utils import translation
 
-    with translation.override("en"):
-        report = OrganizationImporter(acting_user=isfahan_admin).run(
-            (HEADER + BAD_ROWS).encode(), file_name="x.csv"
-        )
+    from rasad.lib import display
+
+    # A person reading English with Latin digits.
+    token = display.activate(display.DisplayPreferences(language="en", persian_digits=False))
+    try:
+        with translation.override("en"):
+            report = OrganizationImporter(acting_user=isfahan_admin).run(
+                (HEADER + BAD_ROWS).encode(), file_name="x.csv"
+            )
+    finally:
+        display.reset(token)
     messages = {(e.row, e.column): e.message for e in report.errors}
     assert "spaceship" in messages[(3, "kind")]
+    assert "Field post, Command centre." in messages[(3, "kind")]
     assert "99" in messages[(4, "province_code")]
     assert "outside Iran" in messages[(5, "latitude")]
     assert "NOPE" in messages[(6, "parent_code")]
