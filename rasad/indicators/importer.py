@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from rasad.core.models import Organization, User
 from rasad.indicators.actions import (
+    BatchClaim,
     BatchResult,
     ObservationInput,
     RowError,
@@ -49,6 +50,7 @@ class ImportOutcome:
     errors: list[RowError] = field(default_factory=list)
     total: int = 0
     applied: BatchResult | None = None
+    rejected: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def error_rows(self) -> int:
@@ -96,7 +98,14 @@ class Resolver:
         self.indicators = {
             i.code: i for i in Indicator.objects.filter(code__in=indicator_codes).select_related("unit")
         }
-        self.units = {u.code.lower(): u for u in Unit.objects.all()}
+        self._units: dict[str, Unit] | None = None
+
+    @property
+    def units(self) -> dict[str, Unit]:
+        """Every unit by lower-case code, read on first use (most batches name no unit)."""
+        if self._units is None:
+            self._units = {u.code.lower(): u for u in Unit.objects.all()}
+        return self._units
 
 
 def _text(value: Any) -> str:
@@ -204,8 +213,12 @@ def do_import(
     submit: bool = False,
     source: str = "import",
     first_row: int = 2,
+    batch: BatchClaim | None = None,
 ) -> ImportOutcome:
-    """Parse and, if every row is valid (or ``apply_valid_rows``), record the batch."""
+    """Parse and, if every row is valid (or ``apply_valid_rows``), record the batch.
+
+    With ``batch`` (a client's batch id) the answer, rejected rows included, is stored under the
+    batch id, and a batch id already recorded returns its stored answer (``applied.replayed``)."""
     parsed, errors = parse_rows(rows, user=acting_user, first_row=first_row)
     bad_rows = {e.row for e in errors}
     outcome = ImportOutcome(
@@ -215,9 +228,13 @@ def do_import(
     )
     if errors and not apply_valid_rows:
         return outcome
+    rejected = [{"row": e.row, "column": e.column, "message": e.message} for e in errors]
+    if batch is not None:
+        batch = BatchClaim(batch.batch_id, batch.digest, {**batch.extra, "rejected": rejected})
     outcome.applied = do_record_observations(
-        outcome.valid, acting_user=acting_user, source=source, submit=submit
+        outcome.valid, acting_user=acting_user, source=source, submit=submit, batch=batch
     )
+    outcome.rejected = rejected
     return outcome
 
 

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -42,8 +42,10 @@ from rasad.core.audit_log import record
 from rasad.core.scope import scope_for_permission
 from rasad.jobs.audit import JobAuditEvent
 from rasad.jobs.engine import PermanentError, background_task, enqueue, is_last_attempt, periodic
+from rasad.jobs.mail import queue_mail
 from rasad.jobs.models import ExportFile, ExportStatus
 from rasad.lib import display
+from rasad.lib.jalali import format_datetime
 from rasad.lib.progress import Progress
 from rasad.lib.tabular import ExportColumn, export_xlsx, write_csv
 
@@ -62,10 +64,15 @@ class ExportKind:
     name: str
     title: str | Promise
     permission: str
-    columns: Callable[[], list[ExportColumn]]
-    queryset: Callable[[User, Params], models.QuerySet[Any]]
+    columns: Callable[[], list[ExportColumn]] | None = None
+    queryset: Callable[[User, Params], models.QuerySet[Any]] | None = None
     formats: tuple[str, ...] = ("xlsx", "csv")
     list_url: str = ""
+    # A file that is not a list (a report): check the parameters now (raise ValidationError or
+    # ObjectNotFound), say whether a person may have the file, and write it (returns a count).
+    validate: Callable[[User, Params], None] | None = None
+    allowed: Callable[[User, Params], bool] | None = None
+    writer: Callable[[User, Params, str, IO[bytes]], int] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -110,8 +117,12 @@ def export_dir() -> Path:
     return path
 
 
-def may_export(user: User, kind: ExportKind) -> bool:
-    return user.is_active and not scope_for_permission(user, kind.permission).is_nothing
+def may_export(user: User, kind: ExportKind, params: Params | None = None) -> bool:
+    if not user.is_active or scope_for_permission(user, kind.permission).is_nothing:
+        return False
+    if kind.allowed is not None and params is not None:
+        return kind.allowed(user, params)
+    return True
 
 
 def _plain_params(params: Params) -> dict[str, list[str]]:
@@ -139,7 +150,10 @@ def do_request_export(kind_name: str, file_format: str, params: Params, *, actin
             }
         )
     plain = _plain_params(params)
-    kind.queryset(acting_user, plain)  # raises ValidationError for bad filters; not evaluated
+    if kind.validate is not None:
+        kind.validate(acting_user, plain)
+    if kind.queryset is not None:
+        kind.queryset(acting_user, plain)  # raises ValidationError for bad filters; not evaluated
     export = ExportFile.objects.create(
         owner=acting_user,
         kind=kind.name,
@@ -204,7 +218,7 @@ def build_export(export_id: int) -> str:
     kind = _kinds.get(export.kind)
     owner = export.owner
     with translation.override(export.language):
-        if kind is None or not may_export(owner, kind):
+        if kind is None or not may_export(owner, kind, export.params):
             _fail(export, _("You may no longer see this list."))
             return ExportStatus.FAILED
         ExportFile.objects.filter(pk=export.pk, status=ExportStatus.WAITING).update(
@@ -225,32 +239,40 @@ def build_export(export_id: int) -> str:
 
 
 def _write(export: ExportFile, kind: ExportKind, owner: User) -> str:
-    queryset = kind.queryset(owner, export.params)
-    total = queryset.count()
-    columns = kind.columns()
     folder = export_dir()
     for stale in folder.glob(f"{export.pk}-*.part"):
         stale.unlink(missing_ok=True)
     final_name = f"{export.pk}-{uuid.uuid4().hex}.{export.file_format}"
     partial = folder / f"{final_name}.part"
-    progress = Progress(total, str(_("rows")))
-    rows = 0
+    if kind.writer is not None:
+        with partial.open("wb") as handle:
+            rows = kind.writer(owner, export.params, export.file_format, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        total = rows
+    else:
+        assert kind.queryset is not None and kind.columns is not None
+        queryset = kind.queryset(owner, export.params)
+        total = queryset.count()
+        columns = kind.columns()
+        progress = Progress(total, str(_("rows")))
+        rows = 0
 
-    def on_row() -> None:
-        nonlocal rows
-        rows += 1
-        if rows % 500 == 0:
-            progress.advance(500)
+        def on_row() -> None:
+            nonlocal rows
+            rows += 1
+            if rows % 500 == 0:
+                progress.advance(500)
 
-    objects = queryset.iterator(chunk_size=2000)
-    with partial.open("wb") as handle:
-        if export.file_format == "csv":
-            write_csv(handle, columns, objects, labels=False, on_row=on_row)
-        else:
-            export_xlsx(handle, columns, objects, title=str(kind.title), on_row=on_row)
-        handle.flush()
-        os.fsync(handle.fileno())
-    progress.stage(str(_("done")), total=total, done=rows)
+        objects = queryset.iterator(chunk_size=2000)
+        with partial.open("wb") as handle:
+            if export.file_format == "csv":
+                write_csv(handle, columns, objects, labels=False, on_row=on_row)
+            else:
+                export_xlsx(handle, columns, objects, title=str(kind.title), on_row=on_row)
+            handle.flush()
+            os.fsync(handle.fileno())
+        progress.stage(str(_("done")), total=total, done=rows)
     with transaction.atomic():
         locked = ExportFile.objects.select_for_update().get(pk=export.pk)
         if locked.status == ExportStatus.READY:
@@ -268,7 +290,22 @@ def _write(export: ExportFile, kind: ExportKind, owner: User) -> str:
         locked.save(
             update_fields=["file", "size", "row_count", "status", "finished_at", "expires_at", "error"]
         )
+        if locked.params.get("deliver") == ["1"] and owner.email:
+            # A subscription's delivery: the file also goes by e-mail, once.
+            queue_mail(
+                _("Rasad: %(title)s") % {"title": locked.title},
+                _("Your report “%(title)s” is attached. It is also under “My files” until %(until)s.")
+                % {"title": locked.title, "until": display_datetime(locked.expires_at)},
+                [owner.email],
+                key=f"export-mail:{locked.pk}",
+                export_id=locked.pk,
+            )
     return ExportStatus.READY
+
+
+def display_datetime(moment: Any) -> str:
+    prefs = display.current()
+    return format_datetime(moment, calendar=prefs.calendar, persian_digits=prefs.persian_digits)
 
 
 def partial_delete(path: Path) -> Callable[[], None]:

@@ -157,6 +157,8 @@ class ExportRequestView(RasadView):
         if export_kind is None or not may_export(user, export_kind) or fmt not in export_kind.formats:
             raise Http404
         params = {key: request.GET.getlist(key) for key in request.GET}
+        if export_kind.queryset is None:
+            raise Http404
         try:
             count = export_kind.queryset(user, params).count()
         except ValidationError as error:
@@ -212,9 +214,7 @@ class ExportDownloadView(RasadView):
         export = _own_export_or_404(request, pk)
         user: User = request.user  # type: ignore[assignment]
         kind = export_kinds().get(export.kind)
-        allowed = kind is not None and may_export(user, kind)
-        if not allowed and export.kind.startswith("report:"):
-            allowed = True  # reports check their own scope when generated; see rasad.reports
+        allowed = kind is not None and may_export(user, kind, export.params)
         if export.status != ExportStatus.READY or not export.file.name or not allowed:
             raise Http404
         path = Path(settings.MEDIA_ROOT) / export.file.name

@@ -1,5 +1,5 @@
 # Throwaway PostgreSQL and Redis for the test and benchmark commands. Source this file, then:
-#   ensure_system_packages      # apt-get installs PostgreSQL, Redis, Chromium, python3-venv if missing
+#   ensure_system_packages      # apt-get installs PostgreSQL, Redis, Chromium, python3-venv, Pango, poppler if missing
 #   ensure_venv '.[dev]'        # .venv with Rasad installed (extras as given)
 #   start_services              # sets WORK, PG_URL, REDIS, PG_PORT; stops everything by PID on exit
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -14,6 +14,9 @@ ensure_system_packages() {
   command -v redis-server >/dev/null || need+=(redis-server)
   [ -x /usr/bin/chromium ] || need+=(chromium)
   python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
+  # Reports: WeasyPrint shapes Persian with Pango/HarfBuzz; the tests read PDFs with pdftotext.
+  ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || need+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+  command -v pdftotext >/dev/null || need+=(poppler-utils)
   if [ ${#need[@]} -gt 0 ]; then
     log "installing ${need[*]} from apt"
     $SUDO apt-get update -qq

@@ -169,3 +169,32 @@ def test_my_files_lists_the_owner_s_files_and_the_home_page_counts_new_ones(cast
     assert reverse("jobs:export-download", args=[export.pk]) in page
     export.refresh_from_db()
     assert export.seen_at is not None
+
+
+def test_list_pages_ask_for_background_exports(cast: Cast):
+    from rasad.testing.web import signed_in_client
+
+    client = signed_in_client(cast.root)
+    pages = {
+        "/cases/": reverse("jobs:export-request", args=["cases", "xlsx"]),
+        "/indicators/observations/": reverse("jobs:export-request", args=["observations", "xlsx"]),
+        "/organizations/": reverse("jobs:export-request", args=["organizations", "csv"]),
+        "/audit/": reverse("jobs:export-request", args=["audit", "csv"]),
+    }
+    for page, link in pages.items():
+        assert link in client.get(page).content.decode(), page
+
+
+def test_every_list_export_kind_runs_in_the_background(cast: Cast):
+    _cases(cast)
+    client = _client(cast.nadia)
+    for kind, fmt in (
+        ("cases", "csv"),
+        ("observations", "xlsx"),
+        ("organizations", "xlsx"),
+        ("audit", "csv"),
+    ):
+        export = _request(client, kind, fmt)
+        run_queued()
+        export.refresh_from_db()
+        assert export.status == ExportStatus.READY, (kind, export.error)
