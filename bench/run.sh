@@ -26,3 +26,4 @@ rasad migrate --no-input -v 0
 python -m bench.ingest --rows "${ROWS:-100000}" --batch "${BATCH:-1000}"
 python -m bench.dashboard --observations "${OBSERVATIONS:-2000000}"
 python -m bench.exports --sizes "${EXPORT_SIZES:-100000,1000000}"
+python -m bench.audit_chain --clients "${AUDIT_CLIENTS:-16}" --sites "${AUDIT_CLIENTS:-16}" --runs "${AUDIT_RUNS:-3}"
