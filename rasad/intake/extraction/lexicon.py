@@ -212,6 +212,17 @@ HONORIFICS: Final = _phrases(
     "استاد",
     "سید",
     "سیده",
+    "پاسدار",
+    "سرتیپ پاسدار",
+    "سرتیپ دوم پاسدار",
+    "سرلشکر پاسدار",
+    "سرهنگ پاسدار",
+    "سردار سرتیپ",
+    "امیر سرتیپ",
+    "امیر سرلشکر",
+    "ستوان یکم",
+    "ستوان دوم",
+    "سرهنگ تمام",
 )
 # Given names: common Persian first names. Compounds («محمودعلی»، «غلامرضا»، «نصرالله») are
 # recognised from their parts, so only simple names are listed.

@@ -120,6 +120,14 @@ def find_names(document: Document, org_like: Sequence[bool]) -> list[Person]:
             continue
         keys = [t.key for t in tokens[index : index + 4]]
         honorific_length = _starts_with_phrase(keys, HONORIFICS)
+        # Ranks and honorifics stack: «سرتیپ دوم پاسدار دکتر …».
+        while honorific_length:
+            more = _starts_with_phrase(
+                [t.key for t in tokens[index + honorific_length : index + honorific_length + 4]], HONORIFICS
+            )
+            if not more or tokens[index + honorific_length].key in (fold("سید"), fold("سیده")):
+                break
+            honorific_length += more
         if honorific_length:
             start = index + honorific_length
             # «سید» after a rank («سردار سید محمد …») is part of the name.

@@ -235,3 +235,15 @@ def test_a_title_naming_a_minister_implies_the_ministry(gazetteer):
 def test_a_name_not_in_the_lexicon_before_a_title(gazetteer):
     (person,) = run("کامبیز مشیری مدیرعامل شرکت آب منطقه‌ای یزد گزارش داد.", gazetteer).of("person")
     assert (person.data["name"], person.rule) == ("کامبیز مشیری", "person.before_title")
+
+
+def test_stacked_ranks(gazetteer):
+    (person,) = run("سرتیپ دوم پاسدار حسین رحمانی فرمانده مرزبانی استان گفت", gazetteer).of("person")
+    assert (person.data["name"], person.data["honorific"]) == ("حسین رحمانی", "سرتیپ دوم پاسدار")
+
+
+def test_a_two_word_province_ends_the_name_and_another_province_is_not_matched(gazetteer):
+    result = run("نشست ستاد رسانه‌ای استان خراسان رضوی برگزار شد. ستاد رسانه‌ای گزارش داد.", gazetteer)
+    (proposal,) = result.of("organization")
+    assert (proposal.data["code"], proposal.data["name"]) == ("", "ستاد رسانه‌ای استان خراسان رضوی")
+    assert len(proposal.spans) == 2
