@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "rasad.cases",
     "rasad.jobs",
     "rasad.intake",
+    "rasad.programs",
     "rasad.reports",
     "django.contrib.auth",
     "django.contrib.contenttypes",
