@@ -297,9 +297,14 @@ class StatusReport(TimestampedModel):
         ]
 
     def __str__(self) -> str:
+        return f"{self.period_label} · {self.action_item}"
+
+    @property
+    def period_label(self) -> str:
+        """The season in words («تابستان ۱۴۰۴»)."""
         from rasad.lib.jalali import JalaliPeriod
 
-        return f"{JalaliPeriod.parse(self.period_key).label()} · {self.action_item}"
+        return JalaliPeriod.parse(self.period_key).label()
 
     def get_absolute_url(self) -> str:
         return reverse("programs:report-submit", args=[self.pk])

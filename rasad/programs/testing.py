@@ -214,7 +214,7 @@ def make_item(cast: Cast, organization: Organization) -> ActionItem:
 
 
 def _indicator() -> Indicator:
-    indicator = Indicator.objects.order_by("pk").first()
+    indicator: Indicator | None = Indicator.objects.order_by("pk").first()
     assert indicator is not None, "the starter indicators are loaded by the cast"
     return indicator
 

@@ -74,7 +74,10 @@ def push(kind: str, programme: Programme, **payload: Any) -> None:
 def day(value: date) -> str:
     """A date in a message, in the reader's calendar and digits."""
     prefs = display.current()
-    return format_date(value, calendar=prefs.calendar, persian_digits=prefs.persian_digits)
+    try:
+        return format_date(value, calendar=prefs.calendar, persian_digits=prefs.persian_digits)
+    except (ValueError, OverflowError):
+        return value.isoformat()  # a date outside the Jalali calendar's range, as typed
 
 
 def number(value: int | float) -> str:

@@ -35,7 +35,7 @@ def _check_party(programme: Programme, party: Party, errors: Errors) -> None:
 def party_of(programme: Programme, organization: Organization) -> Party:
     """The party of ``programme`` that ``organization`` is; a translated error naming ``party``
     otherwise (an action item can only be assigned to a party)."""
-    party = programme.parties.filter(organization=organization).first()
+    party: Party | None = programme.parties.filter(organization=organization).first()
     if party is None:
         raise ValidationError(
             {

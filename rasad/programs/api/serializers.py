@@ -144,7 +144,7 @@ class ProgrammeUpdateSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
 
-class TransitionSerializer(serializers.Serializer[Any]):
+class ProgrammeTransitionSerializer(serializers.Serializer[Any]):
     step = serializers.ChoiceField(choices=[(s.value, s.value) for s in Step])
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -274,8 +274,8 @@ class ActionItemSerializer(RasadModelSerializer):
     case: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(read_only=True)
     reference = serializers.CharField(source="case.reference", read_only=True)
     case_status = serializers.CharField(source="case.status", read_only=True)
-    due_at = serializers.DateTimeField(source="case.due_at", read_only=True)
-    closed_at = serializers.DateTimeField(source="case.closed_at", read_only=True)
+    due_at = serializers.DateTimeField(source="case.due_at", read_only=True, allow_null=True)
+    closed_at = serializers.DateTimeField(source="case.closed_at", read_only=True, allow_null=True)
     escalation_level = serializers.IntegerField(source="case.escalation_level", read_only=True)
     state = serializers.SerializerMethodField()
 
@@ -377,6 +377,9 @@ class StatusReportSerializer(RasadModelSerializer):
     party = serializers.CharField(source="action_item.party.organization.code", read_only=True)
     case_status = serializers.CharField(source="case.status", read_only=True, allow_null=True)
     is_overdue = serializers.SerializerMethodField()
+    state = serializers.CharField(
+        read_only=True, help_text=_("done, on_track, at_risk or blocked; empty until submitted.")
+    )
     submitted_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
     )
@@ -414,7 +417,7 @@ class ReportSubmitSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
-class AttachmentSerializer(RasadModelSerializer):
+class ProgrammeAttachmentSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="programs-api:attachment-detail")
     programme: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(read_only=True)
     uploaded_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
@@ -445,7 +448,7 @@ class AttachmentSerializer(RasadModelSerializer):
         return reverse("programs-api:attachment-download", args=[obj.pk])
 
 
-class AttachmentUploadSerializer(serializers.Serializer[Any]):
+class ProgrammeAttachmentUploadSerializer(serializers.Serializer[Any]):
     file = serializers.FileField()
     description = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 

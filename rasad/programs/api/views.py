@@ -46,8 +46,6 @@ from rasad.programs.actions import (
 from rasad.programs.api.serializers import (
     ActionItemSerializer,
     ActionItemUpdateSerializer,
-    AttachmentSerializer,
-    AttachmentUploadSerializer,
     AxisSerializer,
     AxisUpdateSerializer,
     IndicatorTargetSerializer,
@@ -55,12 +53,14 @@ from rasad.programs.api.serializers import (
     ObjectiveUpdateSerializer,
     PartySerializer,
     PartyUpdateSerializer,
+    ProgrammeAttachmentSerializer,
+    ProgrammeAttachmentUploadSerializer,
     ProgrammeSerializer,
+    ProgrammeTransitionSerializer,
     ProgrammeUpdateSerializer,
     ProgressSerializer,
     ReportSubmitSerializer,
     StatusReportSerializer,
-    TransitionSerializer,
     WeightsSerializer,
 )
 from rasad.programs.filtersets import (
@@ -119,13 +119,13 @@ class ProgrammeViewSet(ScopedModelViewSet):
         )
         return Response(ProgrammeSerializer(programme, context=self.get_serializer_context()).data)
 
-    @extend_schema(request=TransitionSerializer, responses=ProgrammeSerializer)
+    @extend_schema(request=ProgrammeTransitionSerializer, responses=ProgrammeSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request: Request, pk: Any = None) -> Response:
         """One status step: activate, suspend, resume, complete, terminate, expire (a note is
         required to suspend and to terminate)."""
         programme = self.get_object()
-        serializer = TransitionSerializer(data=request.data)
+        serializer = ProgrammeTransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         programme = do_transition_programme(
             programme,
@@ -168,11 +168,11 @@ class ProgrammeViewSet(ScopedModelViewSet):
         measured = visible_progress(programme, _actor(request), now=timezone.now())
         return Response(progress_as_data(measured, now=timezone.now()))
 
-    @extend_schema(methods=["GET"], responses={200: AttachmentSerializer(many=True)}, filters=False)
+    @extend_schema(methods=["GET"], responses={200: ProgrammeAttachmentSerializer(many=True)}, filters=False)
     @extend_schema(
         methods=["POST"],
-        request={"multipart/form-data": AttachmentUploadSerializer},
-        responses={201: AttachmentSerializer},
+        request={"multipart/form-data": ProgrammeAttachmentUploadSerializer},
+        responses={201: ProgrammeAttachmentSerializer},
     )
     @action(
         detail=True,
@@ -186,7 +186,7 @@ class ProgrammeViewSet(ScopedModelViewSet):
         context = self.get_serializer_context()
         if request.method == "POST":
             programme = self.get_object()
-            upload = AttachmentUploadSerializer(data=request.data)
+            upload = ProgrammeAttachmentUploadSerializer(data=request.data)
             upload.is_valid(raise_exception=True)
             attachment = do_add_programme_attachment(
                 programme,
@@ -195,11 +195,12 @@ class ProgrammeViewSet(ScopedModelViewSet):
                 description=upload.validated_data["description"],
             )
             return Response(
-                AttachmentSerializer(attachment, context=context).data, status=status.HTTP_201_CREATED
+                ProgrammeAttachmentSerializer(attachment, context=context).data,
+                status=status.HTTP_201_CREATED,
             )
         programme = self.get_object()
         files = ProgrammeAttachment.objects.visible_to(request.user).filter(programme=programme)
-        return Response(AttachmentSerializer(files, many=True, context=context).data)
+        return Response(ProgrammeAttachmentSerializer(files, many=True, context=context).data)
 
 
 class PartyViewSet(ScopedModelViewSet):
@@ -424,7 +425,9 @@ class StatusReportViewSet(ScopedReadOnlyViewSet):
     review the programme. ``POST .../submit/`` is the party's answer (done, on track, at risk,
     blocked, with a note); it answers the report's case."""
 
-    queryset = StatusReport.objects.select_related("case", "action_item__party__organization", "submitted_by")
+    queryset = StatusReport.objects.select_related(
+        "case", "action_item__case", "action_item__party__organization", "submitted_by"
+    )
     serializer_class = StatusReportSerializer
     filterset_class = StatusReportFilterSet
 
@@ -444,7 +447,7 @@ class StatusReportViewSet(ScopedReadOnlyViewSet):
 
 class AttachmentViewSet(ScopedReadOnlyViewSet):
     queryset = ProgrammeAttachment.objects.select_related("uploaded_by")
-    serializer_class = AttachmentSerializer
+    serializer_class = ProgrammeAttachmentSerializer
     filterset_class = AttachmentFilterSet
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})

@@ -99,7 +99,7 @@ def test_the_party_submits_and_the_lead_verifies(cast: Cast, world: dict[str, An
         report, ReportValues("at_risk", "تأمین سالن همایش به تعویق افتاده است"), acting_user=cast.bob
     )
     assert (report.state, report.submitted_by) == ("at_risk", cast.bob)
-    case = Case.objects.get(pk=report.case_id)
+    case = Case.objects.get(programme_report=report)
     assert case.status == CaseStatus.RESOLVED
     assert case.resolution.endswith("تأمین سالن همایش به تعویق افتاده است")
     assert case.events.order_by("-pk").first().action == "answer"  # type: ignore[union-attr]
@@ -132,7 +132,7 @@ def test_at_risk_needs_a_note_and_nothing_is_saved_without_it(cast: Cast, world:
     assert set(response.json()["error"]["fields"]) == {"note"}
     report.refresh_from_db()
     assert report.submitted_at is None
-    assert Case.objects.get(pk=report.case_id).status == CaseStatus.NEW
+    assert Case.objects.get(programme_report=report).status == CaseStatus.NEW
 
 
 def test_a_submitted_report_is_answered_once_until_the_lead_reopens_it(cast: Cast, world: dict[str, Any]):
@@ -141,11 +141,11 @@ def test_a_submitted_report_is_answered_once_until_the_lead_reopens_it(cast: Cas
     with pytest.raises(ValidationError) as error:
         do_submit_status_report(report, ReportValues("done"), acting_user=cast.bob)
     assert set(error.value.message_dict) == {"state"}
-    case = Case.objects.get(pk=report.case_id)
+    case = Case.objects.get(programme_report=report)
     do_transition_case(case, "reopen", acting_user=cast.alice)
     report = do_submit_status_report(report, ReportValues("done", "کار تمام شد"), acting_user=cast.bob)
     assert report.state == "done"
-    assert Case.objects.get(pk=report.case_id).status == CaseStatus.RESOLVED
+    assert Case.objects.get(programme_report=report).status == CaseStatus.RESOLVED
 
 
 def test_only_the_case_raised_for_a_record_is_answered_by_it(cast: Cast, world: dict[str, Any]):
