@@ -152,7 +152,7 @@ def do_submit_status_report(
     if not may_submit(report, acting_user):
         raise refusal()
     locked: StatusReport = (
-        StatusReport.objects.select_for_update()
+        StatusReport.objects.select_for_update(of=("self",))
         .select_related("case", "action_item__case", "action_item__party__organization")
         .get(pk=report.pk)
     )
