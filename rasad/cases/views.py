@@ -286,6 +286,7 @@ EVENT_LABELS: dict[str, Any] = {
     "merge": gettext_lazy("Merged as a duplicate"),
     "absorb": gettext_lazy("Duplicates merged into this case"),
     "breach": gettext_lazy("Threshold breached again"),
+    "answer": gettext_lazy("Answered by the record it was raised for"),
     **{action.value: label for action, label in ACTION_LABELS.items()},
 }
 
