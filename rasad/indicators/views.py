@@ -62,7 +62,7 @@ from rasad.indicators.models import (
 )
 from rasad.lib import display, formatting
 from rasad.lib.jalali import JalaliPeriod, today_in_tehran
-from rasad.lib.persian import TextParseError, format_number
+from rasad.lib.persian import TextParseError
 from rasad.lib.tabular import CSV_TYPE, XLSX_TYPE, ExportColumn, write_csv
 from rasad.web.generic import (
     AuthenticatedRequest,
@@ -393,9 +393,8 @@ def _entry_initial(indicators: list[Indicator], existing: dict[int, Observation]
     for indicator in indicators:
         observation = existing.get(indicator.pk)
         if observation is not None:
-            initial[f"value_{indicator.code}"] = format_number(
-                observation.value, persian_digits=False, grouping=False
-            )
+            # A number: the form's NumberInput shows it in the reader's digits.
+            initial[f"value_{indicator.code}"] = observation.value
             initial[f"comment_{indicator.code}"] = observation.comment
     return initial
 
@@ -703,13 +702,9 @@ class TargetEditView(ScopedFormView):
         return {
             "indicator": target.indicator_id,
             "year": target.year,
-            "target": format_number(target.target, persian_digits=False, grouping=False),
-            "warning_threshold": format_number(
-                target.warning_threshold, persian_digits=False, grouping=False
-            ),
-            "critical_threshold": format_number(
-                target.critical_threshold, persian_digits=False, grouping=False
-            ),
+            "target": target.target,
+            "warning_threshold": target.warning_threshold,
+            "critical_threshold": target.critical_threshold,
         }
 
     def get_form(self, data: Any = None, files: Any = None) -> Any:

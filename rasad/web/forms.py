@@ -51,10 +51,7 @@ class NumberInput(forms.TextInput):
         if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
             formatted: str | None = super().format_value(value)
             return formatted
-        text = format(value, "f") if isinstance(value, Decimal) else str(value)
-        if display.current().persian_digits:
-            return persian.to_persian_digits(text).replace(".", "٫")
-        return text
+        return persian.format_number(value, persian_digits=display.current().persian_digits, grouping=False)
 
 
 class JalaliDateField(forms.Field):

@@ -64,7 +64,13 @@ def test_targets_baselines_scorecards_and_the_national_view(journey, assigned: C
     page.fill("input[name=peer_tags]", "معدن")
     page.select_option("select[name=criterion_1_indicator]", str(indicator("ENERGY_INTENSITY").pk))
     page.select_option("select[name=criterion_1_kind]", "level")
-    page.fill("input[name=criterion_1_weight]", "۱")
+    page.fill("input[name=criterion_1_weight]", "۰٫۶")
+    # Level alone is refused, in Persian, beside the criteria.
+    analyst.submit("[data-testid=save]")
+    assert "بهبود" in page.inner_text("main")
+    page.select_option("select[name=criterion_2_indicator]", str(indicator("ENERGY_INTENSITY").pk))
+    page.select_option("select[name=criterion_2_kind]", "improvement")
+    page.fill("input[name=criterion_2_weight]", "۰٫۴")
     analyst.submit("[data-testid=save]")
     assert Scorecard.objects.count() == 1
     analyst.go("/indicators/scorecards/")

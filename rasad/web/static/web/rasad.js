@@ -5,6 +5,14 @@
   var persianDigits = root.dataset.persianDigits === "1";
   if (window.jalaliDatepicker) {
     window.jalaliDatepicker.startWatch({ persianDigits: persianDigits, autoReadOnlyInput: false, time: false });
+    // Moving on to another field (Tab, or a phone keyboard's "next") closes the picker, which
+    // would otherwise cover the fields and buttons below it on a narrow screen.
+    document.addEventListener("focusin", function (event) {
+      var target = event.target;
+      if (target.closest && !target.closest("[data-jdp], jdp-container")) {
+        window.jalaliDatepicker.hide();
+      }
+    });
   }
   // A form with data-confirm asks first (inline onclick handlers are blocked by the CSP).
   document.addEventListener("submit", function (event) {
