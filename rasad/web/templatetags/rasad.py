@@ -73,6 +73,15 @@ def digits(value: Any) -> str:
     return formatting.digits(value)
 
 
+@register.filter
+def input_number(value: Any) -> str:
+    """A number as the value of a text input: the reader's digits, no grouping («۶۱۷۴٫۸»); what a
+    person typed (a string) is shown back as typed."""
+    from rasad.web.forms import NumberInput
+
+    return NumberInput().format_value(value) or ""
+
+
 @register.simple_tag
 def calendar_name() -> str:
     return display.current().calendar
