@@ -153,7 +153,7 @@ def _load_observations(sites: list[Organization], months: list[Any]) -> int:
                                 "",
                                 "draft",
                                 "api",
-                                "[]",
+                                [],  # jsonb dumps the Python value: "[]" was stored as a JSON string
                                 now,
                                 now,
                             )

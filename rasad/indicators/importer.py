@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from rasad.core.models import Organization, User
@@ -94,7 +95,10 @@ class Resolver:
         org_codes = {str(r.get("organization") or "").strip() for r in rows}
         indicator_codes = {str(r.get("indicator") or "").strip() for r in rows}
         organizations = Organization.objects.all() if user is None else Organization.objects.visible_to(user)
-        self.organizations = {o.code: o for o in organizations.filter(code__in=org_codes)}
+        # The province comes along: the rollups need it (``rollups.province_codes``).
+        self.organizations = {
+            o.code: o for o in organizations.filter(code__in=org_codes).select_related("province")
+        }
         self.indicators = {
             i.code: i for i in Indicator.objects.filter(code__in=indicator_codes).select_related("unit")
         }
@@ -205,6 +209,7 @@ def parse_rows(
     )
 
 
+@transaction.atomic
 def do_import(
     rows: Sequence[Mapping[str, Any]],
     *,
@@ -216,6 +221,8 @@ def do_import(
     batch: BatchClaim | None = None,
 ) -> ImportOutcome:
     """Parse and, if every row is valid (or ``apply_valid_rows``), record the batch.
+
+    One transaction: the rows ``parse_rows`` checked are recorded without checking them again.
 
     With ``batch`` (a client's batch id) the answer, rejected rows included, is stored under the
     batch id, and a batch id already recorded returns its stored answer (``applied.replayed``)."""
@@ -232,7 +239,7 @@ def do_import(
     if batch is not None:
         batch = BatchClaim(batch.batch_id, batch.digest, {**batch.extra, "rejected": rejected})
     outcome.applied = do_record_observations(
-        outcome.valid, acting_user=acting_user, source=source, submit=submit, batch=batch
+        outcome.valid, acting_user=acting_user, source=source, submit=submit, batch=batch, checked=True
     )
     outcome.rejected = rejected
     return outcome
