@@ -70,7 +70,7 @@ class LeanList:
         context = view.get_serializer_context()
         plan = self.plan(view.get_serializer_class()(context=context))
         values = queryset.values(*plan.paths)
-        page = view.paginate_queryset(values)
+        page = view.paginate_queryset(_Counted(queryset, values))
         return self.write(plan, list(values) if page is None else page, context)
 
     def write(self, plan: _Plan, rows: Iterable[Row], context: dict[str, Any]) -> list[Row]:
@@ -86,6 +86,24 @@ class LeanList:
                 item[name] = f"{prefix}{row['pk']}{suffix}" if name == url_field else writer(row, context)
             out.append(item)
         return out
+
+
+class _Counted:
+    """What the paginator reads: the count from the rows' queryset, the page from the values.
+    Counting the values would keep the joins its related paths need (organization, indicator,
+    unit): on 48,000 scoped observations that tripled the count's time."""
+
+    def __init__(self, queryset: models.QuerySet[Any], values: models.QuerySet[Any]) -> None:
+        self.queryset, self.values = queryset, values
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, index: slice) -> Any:
+        return self.values[index]
+
+    def __len__(self) -> int:
+        return self.count()
 
 
 def _url_template(identity: relations.HyperlinkedIdentityField, context: dict[str, Any]) -> tuple[str, str]:
