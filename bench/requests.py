@@ -308,7 +308,7 @@ class LockSampler:
                     kind = (
                         "audit chain head"
                         if "auditchainhead" in text
-                        else "organization (advisory)"
+                        else "organization and period (advisory)"
                         if "pg_advisory" in text
                         else "rollup"
                         if "indicators_rollup" in text
