@@ -18,6 +18,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from rasad.core.models import Organization
 from rasad.core.scope import clear_scope_cache
@@ -92,10 +93,14 @@ def test_every_page_is_opened_or_skipped_with_a_reason():
 
 @pytest.fixture
 def still_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The session middleware saves the session when 30 s have passed since the last save (three
-    queries); the clock it reads stands still here so the counts compare like with like."""
+    """Two things happen by the clock, not by the rows: the session middleware saves the session
+    when 30 s have passed since the last save (three queries), and a refusal is audited as an
+    event once per actor, object type and minute (the others only count). The clocks they read
+    stand still here, so the counts compare like with like."""
     now = time.time()
+    moment = timezone.now()
     monkeypatch.setattr("rasad.core.middleware.time", SimpleNamespace(time=lambda: now))
+    monkeypatch.setattr("rasad.core.audit.timezone", SimpleNamespace(now=lambda: moment))
 
 
 @pytest.mark.parametrize("user_name", ["nadia", "root"])
