@@ -44,6 +44,7 @@ SKIPPED = {
     "indicators:import-template": "a file format",
     "indicators:period-action": "a verb: POST only",
     "cases:attachment-download": "a file, not a page",
+    "programs:attachment-download": "a file, not a page",
     "reports:form": "a report name",
 }
 
