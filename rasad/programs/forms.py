@@ -368,3 +368,15 @@ class StatusReportForm(StyledForm):
 class ProgrammeAttachmentForm(StyledForm):
     file = forms.FileField(label=_("File"))
     description = NormalizedCharField(label=_("Description"), max_length=200, required=False)
+
+
+class ActionItemImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File (.xlsx or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv", "class": "form-control"}),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Only check the file; add nothing"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
