@@ -129,13 +129,14 @@ def depth_of(value: Any) -> int:
 
 
 def _field_rules(model: type[models.Model]) -> list[tuple[str, str, str]]:
-    """(attribute, field name, rule) for each text and date column of a model."""
+    """(attribute, field name, rule) for each text and date column of a model. The backstop holds
+    every text column to the multi-line rule: a single-line column may hold a value derived from
+    multi-line text (an audit event's ``object_repr`` is the first words of a comment), and the
+    single-line rule is applied where people and programs type (forms, serializers, queries)."""
     rules: list[tuple[str, str, str]] = []
     for field in model._meta.concrete_fields:
-        if isinstance(field, models.TextField):
+        if isinstance(field, models.CharField | models.TextField):
             rules.append((field.attname, field.name, "multiline"))
-        elif isinstance(field, models.CharField):
-            rules.append((field.attname, field.name, "single_line"))
         elif isinstance(field, models.DateField):  # DateTimeField derives from DateField
             rules.append((field.attname, field.name, "date"))
     return rules
@@ -166,7 +167,7 @@ def check_instance(instance: models.Model, update_fields: Iterable[str] | None =
                 if isinstance(value, date):
                     check_date(value, margin_days=STORED_DATE_MARGIN_DAYS)
             elif isinstance(value, str):
-                check_text(value, multiline=rule == "multiline")
+                check_text(value)
         except ValidationError as error:
             errors.setdefault(name, []).append(error)
     if errors:

@@ -92,10 +92,13 @@ class StrictNullBooleanField(forms.NullBooleanField):
 
 
 class NormalizedCharField(forms.CharField):
-    """A text field whose value is Persian-normalized on input (ی/ک, ZWNJ, digits)."""
+    """A text field whose value is Persian-normalized on input (ی/ک, ZWNJ, digits). Unless it is
+    a text area it is one line: a tab or line break is refused (``rasad.lib.boundary``)."""
 
     def to_python(self, value: Any) -> str:
         text: str = super().to_python(value) or ""
+        if text and not isinstance(self.widget, forms.Textarea):
+            boundary.check_single_line(text)
         return persian.normalize_text(text) if text else text
 
 
