@@ -22,6 +22,7 @@ from rasad.env import (
     env_str,
 )
 from rasad.lib.addresses import parse_networks
+from rasad.lib.encryption_keys import parse_keys
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("RASAD_DATA_DIR", str(BASE_DIR.parent / "var"))).resolve()
@@ -47,6 +48,9 @@ INSTALLED_APPS = [
     "rasad.web",
     "rasad.api",
     "rasad.cases",
+    "rasad.jobs",
+    "rasad.intake",
+    "rasad.reports",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -59,6 +63,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +85,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Admission control (rasad.lib.admission): per worker process, at most ADMISSION_LIMIT requests
+# run at once; others wait up to ADMISSION_TIMEOUT_MS in a queue of ADMISSION_QUEUE, then get a
+# 503 with Retry-After. docs/development/dependencies.md has the measurements behind the defaults.
+ADMISSION_LIMIT = env_int("RASAD_ADMISSION_LIMIT", 4, minimum=1, maximum=256)
+ADMISSION_QUEUE = env_int("RASAD_ADMISSION_QUEUE", 64, minimum=0, maximum=10000)
+ADMISSION_TIMEOUT_MS = env_int("RASAD_ADMISSION_TIMEOUT_MS", 500, minimum=0, maximum=30000)
 
 ROOT_URLCONF = "rasad.urls"
 WSGI_APPLICATION = "rasad.wsgi.application"
@@ -114,7 +127,12 @@ else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend plus a writer lock: concurrent writers queue in the
+            # application, in turn, instead of in SQLite's busy loop (rasad.lib.sqlite). The test
+            # suite keeps Django's name for it: its in-memory databases need no lock, and
+            # pytest-django recognises SQLite by that name when it names per-worker databases
+            # (rasad/lib/tests/test_sqlite_writer.py tests the lock on files of its own).
+            "ENGINE": "django.db.backends.sqlite3" if TESTING else "rasad.lib.sqlite",
             "NAME": DATA_DIR / "rasad.sqlite3",
             "OPTIONS": {
                 # WAL lets readers proceed during a write; FULL makes a committed write survive
@@ -126,6 +144,14 @@ else:
             },
         }
     }
+# The audit trail's signed checkpoints (docs/security.md): the node's Ed25519 key and the
+# append-only checkpoint file live outside the database, where the operator says.
+AUDIT_KEY_PATH = Path(env_str("RASAD_AUDIT_KEY_PATH", str(DATA_DIR / "audit" / "node-ed25519.key")))
+AUDIT_CHECKPOINT_PATH = Path(
+    env_str("RASAD_AUDIT_CHECKPOINT_PATH", str(DATA_DIR / "audit" / "checkpoints.jsonl"))
+)
+# Public keys (hex) of other nodes whose checkpoints this node trusts, besides its own.
+AUDIT_TRUSTED_KEYS = env_list("RASAD_AUDIT_TRUSTED_KEYS", [])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 
@@ -206,12 +232,21 @@ except ValueError:
         "comma-separated addresses or networks (10.0.0.1, 10.0.0.0/8)",
         ",".join(TRUSTED_PROXIES),
     ) from None
+# Encryption at rest of what is marked confidential (rasad.lib.encryption): "id:base64key,..."
+# with 32-byte keys, the first current; `rasad encryption new-key` makes one. Tests use a fixed key.
+ENCRYPTION_KEYS = env_str(
+    "RASAD_ENCRYPTION_KEYS",
+    "test-1:cmFzYWQtdGVzdC1rZXktbm90LWZvci1wcm9kdWN0aW8=" if TESTING else "",
+)
+try:
+    parse_keys(ENCRYPTION_KEYS)
+except ValueError as error:
+    raise SettingError("RASAD_ENCRYPTION_KEYS", f"id:base64key,... ({error})", "(hidden)") from None
 API_TOKEN_DEFAULT_DAYS = env_int("RASAD_API_TOKEN_DAYS", 90, minimum=1, maximum=3650)
 
 LANGUAGE_CODE = "fa"
 LANGUAGES = [("fa", _("Persian")), ("en", _("English"))]
-# rasad/locale overrides the frameworks' wording; rasad.lib is no app, so its catalog is named
-# here too (the apps' catalogs are found by Django).
+# rasad.lib is no app, so its catalog is named here (scripts/messages.sh extracts it too).
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "lib" / "locale"]
 TIME_ZONE = env_str("RASAD_TIME_ZONE", "Asia/Tehran")
 USE_I18N = True
@@ -231,9 +266,29 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # RASAD_MAX_UPLOAD_BYTES, answers 413 before it is read (rasad.web.middleware.InputBoundaryMiddleware).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("RASAD_MAX_BODY_BYTES", 10 * 1024 * 1024, minimum=1024)
 RASAD_MAX_UPLOAD_BYTES = env_int("RASAD_MAX_UPLOAD_BYTES", 50 * 1024 * 1024, minimum=1024)
+# Background work: Django's Tasks API (django-tasks backport) on the database queue of
+# django-tasks-db, so a task is enqueued in the transaction of the action that asks for it.
+# ``rasad worker`` runs the tasks; see docs/development/conventions.md ("Background work").
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
+RASAD_TASK_HEARTBEAT_SECONDS = env_int("RASAD_TASK_HEARTBEAT_SECONDS", 5, minimum=1, maximum=300)
+RASAD_TASK_LEASE_SECONDS = env_int("RASAD_TASK_LEASE_SECONDS", 60, minimum=3, maximum=3600)
+if RASAD_TASK_LEASE_SECONDS <= 2 * RASAD_TASK_HEARTBEAT_SECONDS:
+    raise SettingError(
+        "RASAD_TASK_LEASE_SECONDS",
+        "more than twice RASAD_TASK_HEARTBEAT_SECONDS",
+        str(RASAD_TASK_LEASE_SECONDS),
+    )
+RASAD_SCHEDULE_TIME_ZONE = "Asia/Tehran"
+# Files prepared in the background (exports, reports) are deleted after this many hours.
+RASAD_EXPORT_KEEP_HOURS = env_int("RASAD_EXPORT_KEEP_HOURS", 72, minimum=1, maximum=24 * 90)
+# ``rasad serve`` also runs one worker in-process (the demo needs one command); off in production
+# where ``rasad worker`` runs beside the web servers.
+RASAD_SERVE_WORKER = env_bool("RASAD_SERVE_WORKER", not DATABASE_URL)
 
 EMAIL_BACKEND = env_str("RASAD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("RASAD_DEFAULT_FROM_EMAIL", "rasad@localhost")
+# Where django.core.mail.backends.filebased.EmailBackend writes messages (one file per message).
+EMAIL_FILE_PATH = env_str("RASAD_EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

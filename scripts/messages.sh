@@ -5,10 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export RASAD_DEBUG=true DJANGO_SETTINGS_MODULE=rasad.settings
-# rasad/lib is no app, but its utilities speak to people (dates, numbers, points): it keeps its own
-# catalog, which settings.LOCALE_PATHS names.
 for app in rasad/*/; do
   app=${app%/}
+  # Every app, and rasad/lib (no app, but its messages reach users; LOCALE_PATHS names its catalog).
   [ -f "$app/apps.py" ] || [ "$app" = rasad/lib ] || continue
   mkdir -p "$app/locale"
   (cd "$app" && "$OLDPWD/.venv/bin/django-admin" makemessages -l fa --no-obsolete -e html,py,txt >/dev/null)

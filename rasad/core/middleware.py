@@ -10,7 +10,8 @@ from django.http import HttpRequest, HttpResponse
 
 from rasad.lib import addresses, context
 
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# A client may name its request (8-64 letters, digits, ".", "_", "-"); anything else gets a new id.
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -37,7 +38,7 @@ class RequestContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
-        with context.bound(incoming if _REQUEST_ID.match(incoming) else None, client_ip(request)) as bound:
+        with context.bound(incoming if REQUEST_ID.match(incoming) else None, client_ip(request)) as bound:
             request.request_id = bound.request_id  # type: ignore[attr-defined]
             response = self.get_response(request)
         response["X-Request-ID"] = bound.request_id

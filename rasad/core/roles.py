@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Permission
 
-RASAD_APPS = ("core", "indicators", "cases", "programs", "ops", "comms", "intake")
+RASAD_APPS = ("core", "indicators", "cases", "jobs", "reports", "programs", "ops", "comms", "intake")
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,14 @@ class RoleDefinition:
 
 # Reading the audit trail is a right of its own (analysts, coordinators, administrators).
 VIEW = ("*.view_*", "!core.view_auditevent")
+# Analysts and coordinators submit and review documents and record the people they name; only
+# administrators edit the alias list (reviewers' corrections add aliases through the action).
+INTAKE_REVIEW = (
+    "intake.*",
+    "!intake.add_organizationalias",
+    "!intake.change_organizationalias",
+    "!intake.delete_organizationalias",
+)
 DEFAULT_ROLES = (
     RoleDefinition("viewer", "بیننده", "Viewer", "Sees everything in scope; changes nothing.", VIEW),
     RoleDefinition(
@@ -49,14 +57,22 @@ DEFAULT_ROLES = (
         "کارشناس",
         "Analyst",
         "Reports, reviews and analyses data; works cases; cannot manage people or structure.",
-        (*VIEW, "indicators.*", "cases.*", "core.view_auditevent"),
+        (*VIEW, "indicators.*", "cases.*", "core.view_auditevent", *INTAKE_REVIEW),
     ),
     RoleDefinition(
         "coordinator",
         "هماهنگ‌کننده",
         "Coordinator",
         "Approves data, routes and assigns cases, consolidates members' items and forwards dossiers.",
-        (*VIEW, "indicators.*", "cases.*", "programs.*", "core.view_auditevent", "core.change_organization"),
+        (
+            *VIEW,
+            "indicators.*",
+            "cases.*",
+            "programs.*",
+            "core.view_auditevent",
+            "core.change_organization",
+            *INTAKE_REVIEW,
+        ),
     ),
     RoleDefinition(
         "administrator",

@@ -26,9 +26,7 @@ rest") describes operation.
 from __future__ import annotations
 
 import base64
-import binascii
 import secrets
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Final
 
@@ -37,43 +35,16 @@ from django.db import models
 from nacl import bindings
 from nacl.exceptions import CryptoError
 
+from rasad.lib.encryption_keys import KEY_BYTES, KeyRing, parse_keys
+
 MAGIC: Final = b"RSDENC1\n"
 TEXT_PREFIX: Final = "rsdenc1:"
-KEY_BYTES: Final = bindings.crypto_aead_xchacha20poly1305_ietf_KEYBYTES
 NONCE_BYTES: Final = bindings.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 _WRAPPED_BYTES: Final = KEY_BYTES + bindings.crypto_aead_xchacha20poly1305_ietf_ABYTES
 
 
 class EncryptionError(Exception):
     """Encryption is not configured, a key is missing, or a ciphertext does not decrypt."""
-
-
-@dataclass(frozen=True)
-class KeyRing:
-    current: str
-    keys: dict[str, bytes]
-
-
-def parse_keys(text: str) -> KeyRing | None:
-    """``id:base64key,...`` (the first is current); ``None`` for an empty setting."""
-    entries = [entry.strip() for entry in text.split(",") if entry.strip()]
-    if not entries:
-        return None
-    keys: dict[str, bytes] = {}
-    for entry in entries:
-        key_id, _, encoded = entry.partition(":")
-        if not key_id or len(key_id.encode()) > 255 or not encoded:
-            raise ValueError("each key is written id:base64key")
-        try:
-            key = base64.b64decode(encoded, validate=True)
-        except binascii.Error:
-            raise ValueError(f"key {key_id!r} is not base64") from None
-        if len(key) != KEY_BYTES:
-            raise ValueError(f"key {key_id!r} must be {KEY_BYTES} bytes, not {len(key)}")
-        if key_id in keys:
-            raise ValueError(f"key id {key_id!r} appears twice")
-        keys[key_id] = key
-    return KeyRing(current=entries[0].partition(":")[0], keys=keys)
 
 
 @lru_cache(maxsize=4)

@@ -75,7 +75,7 @@ class StrictNullBooleanField(forms.NullBooleanField):
     _TRUE = frozenset({"true", "1", "yes", "on", "2"})  # "2"/"3": Django's NullBooleanSelect
     _FALSE = frozenset({"false", "0", "no", "off", "3"})
 
-    def to_python(self, value: Any) -> bool | None:
+    def to_python(self, value: Any) -> bool | None:  # type: ignore[override]
         if value in (None, ""):
             return None
         if isinstance(value, bool):

@@ -1,0 +1,257 @@
+"""Background-work pages: the administrators' view of the queue, parked tasks and schedules, and
+the progress of one task for the person who asked for it (polled by the page)."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django_tasks.base import TaskResultStatus
+
+from rasad.core.models import User
+from rasad.jobs.access import may_manage_jobs
+from rasad.jobs.actions import do_change_schedule, do_retry_task
+from rasad.jobs.exports import (
+    do_record_download,
+    do_request_export,
+    export_kinds,
+    keep_hours,
+    mark_seen,
+    may_export,
+)
+from rasad.jobs.forms import ScheduleForm
+from rasad.jobs.models import ExportFile, ExportStatus, Schedule, TaskRun
+from rasad.web.views import RasadView
+
+
+class ManagerView(RasadView):
+    """Pages for platform administrators only; anyone else gets the same 404 as a missing page."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.user.is_authenticated and not may_manage_jobs(request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class JobsView(ManagerView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        runs = TaskRun.objects.select_related("task", "owner")
+        parked = runs.filter(parked_at__isnull=False, task__status=TaskResultStatus.FAILED).order_by(
+            "-parked_at"
+        )
+        running = runs.filter(task__status=TaskResultStatus.RUNNING).order_by("task__started_at")
+        waiting = runs.filter(task__status=TaskResultStatus.READY).order_by("task__run_after")
+        retrying = waiting.exclude(last_error="")
+        return render(
+            request,
+            "jobs/jobs.html",
+            {
+                "parked": parked[:100],
+                "parked_count": parked.count(),
+                "running": running[:100],
+                "waiting_count": waiting.count(),
+                "retrying": retrying[:50],
+                "schedules": Schedule.objects.filter(is_orphaned=False),
+            },
+        )
+
+
+class RetryView(ManagerView):
+    def post(self, request: HttpRequest, pk: str) -> HttpResponse:
+        run = _run_or_404(pk)
+        user: User = request.user  # type: ignore[assignment]
+        try:
+            do_retry_task(run, acting_user=user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The task is back in the queue."))
+        return redirect("jobs:jobs")
+
+
+class ScheduleEditView(ManagerView):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        schedule = _schedule_or_404(pk)
+        form = ScheduleForm(initial={"cron": schedule.cron, "is_enabled": schedule.is_enabled})
+        return render(request, "jobs/schedule_form.html", {"schedule": schedule, "form": form})
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        schedule = _schedule_or_404(pk)
+        form = ScheduleForm(request.POST)
+        user: User = request.user  # type: ignore[assignment]
+        if form.is_valid() and form.run_action(
+            do_change_schedule,
+            schedule,
+            cron=form.cleaned_data["cron"],
+            is_enabled=form.cleaned_data["is_enabled"],
+            acting_user=user,
+        ):
+            messages.success(request, _("The schedule was saved."))
+            return redirect("jobs:jobs")
+        return render(request, "jobs/schedule_form.html", {"schedule": schedule, "form": form}, status=400)
+
+
+class RunProgressView(RasadView):
+    """JSON progress of one task, for the person who asked for it (or an administrator)."""
+
+    def get(self, request: HttpRequest, pk: str) -> JsonResponse:
+        run = _run_or_404(pk)
+        if run.owner_id != request.user.pk and not may_manage_jobs(request.user):
+            raise Http404
+        return JsonResponse(progress_payload(run))
+
+
+def progress_payload(run: TaskRun) -> dict[str, Any]:
+    status = run.task.status
+    return {
+        "id": str(run.task_id),
+        "status": status,
+        "status_label": str(TaskResultStatus(status).label),
+        "done": run.progress_done,
+        "total": run.progress_total,
+        "percent": run.percent,
+        "note": run.progress_note,
+        "finished": status in (TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED),
+    }
+
+
+def _run_or_404(pk: str) -> TaskRun:
+    try:
+        return TaskRun.objects.select_related("task").get(pk=uuid.UUID(str(pk)))
+    except (TaskRun.DoesNotExist, ValidationError, ValueError):
+        raise Http404 from None
+
+
+def _schedule_or_404(pk: int) -> Schedule:
+    schedule = Schedule.objects.filter(pk=pk, is_orphaned=False).first()
+    if schedule is None:
+        raise Http404
+    return schedule
+
+
+# ---- prepared files (background exports and reports) -----------------------------------------
+
+
+def _own_export_or_404(request: HttpRequest, pk: int) -> ExportFile:
+    export = ExportFile.objects.filter(pk=pk, owner_id=request.user.pk).first()
+    if export is None:
+        raise Http404
+    return export
+
+
+class ExportRequestView(RasadView):
+    """Confirm, then ask for, the export of a list as the person sees it (with the list page's
+    filters). GET shows how many rows will be written; POST queues the work."""
+
+    def get(self, request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+        user: User = request.user  # type: ignore[assignment]
+        export_kind = export_kinds().get(kind)
+        if export_kind is None or not may_export(user, export_kind) or fmt not in export_kind.formats:
+            raise Http404
+        params = {key: request.GET.getlist(key) for key in request.GET}
+        if export_kind.queryset is None:
+            raise Http404
+        try:
+            count = export_kind.queryset(user, params).count()
+        except ValidationError as error:
+            return render(
+                request,
+                "jobs/export_request.html",
+                {"kind": export_kind, "fmt": fmt, "errors": error.messages},
+                status=400,
+            )
+        return render(
+            request,
+            "jobs/export_request.html",
+            {"kind": export_kind, "fmt": fmt, "count": count, "query": request.GET.urlencode()},
+        )
+
+    def post(self, request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+        user: User = request.user  # type: ignore[assignment]
+        params = {key: request.GET.getlist(key) for key in request.GET}
+        try:
+            export = do_request_export(kind, fmt, params, acting_user=user)
+        except ValidationError as error:
+            if "kind" in getattr(error, "error_dict", {}):
+                raise Http404 from None
+            export_kind = export_kinds()[kind]
+            return render(
+                request,
+                "jobs/export_request.html",
+                {"kind": export_kind, "fmt": fmt, "errors": error.messages},
+                status=400,
+            )
+        return redirect("jobs:export-detail", pk=export.pk)
+
+
+class ExportDetailView(RasadView):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        export = _own_export_or_404(request, pk)
+        if export.status in (ExportStatus.READY, ExportStatus.FAILED):
+            mark_seen(request.user, [export.pk])  # type: ignore[arg-type]
+        return render(
+            request, "jobs/export_detail.html", {"export": export, "status": export_payload(export)}
+        )
+
+
+class ExportStatusView(RasadView):
+    def get(self, request: HttpRequest, pk: int) -> JsonResponse:
+        return JsonResponse(export_payload(_own_export_or_404(request, pk)))
+
+
+class ExportDownloadView(RasadView):
+    """The file, to its owner only, and only while they may still see the list it holds."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        export = _own_export_or_404(request, pk)
+        user: User = request.user  # type: ignore[assignment]
+        kind = export_kinds().get(export.kind)
+        allowed = kind is not None and may_export(user, kind, export.params)
+        if export.status != ExportStatus.READY or not export.file.name or not allowed:
+            raise Http404
+        path = Path(settings.MEDIA_ROOT) / export.file.name
+        if not path.is_file():
+            raise Http404
+        do_record_download(export, acting_user=user)
+        return FileResponse(
+            path.open("rb"),
+            as_attachment=True,
+            filename=export.download_name,
+            content_type=export.content_type,
+        )
+
+
+class MyFilesView(RasadView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        files = list(ExportFile.objects.filter(owner_id=request.user.pk).select_related("run")[:100])
+        response = render(request, "jobs/my_files.html", {"files": files, "hours": keep_hours()})
+        mark_seen(request.user, [f.pk for f in files])  # type: ignore[arg-type]
+        return response
+
+
+def export_payload(export: ExportFile) -> dict[str, Any]:
+    run = export.run
+    payload: dict[str, Any] = {
+        "id": export.pk,
+        "status": export.status,
+        "status_label": str(ExportStatus(export.status).label),
+        "done": run.progress_done if run else 0,
+        "total": run.progress_total if run else None,
+        "percent": 100 if export.status == ExportStatus.READY else (run.percent if run else None),
+        "rows": export.row_count,
+        "size": export.size,
+        "error": export.error,
+        "finished": export.status in (ExportStatus.READY, ExportStatus.FAILED, ExportStatus.EXPIRED),
+        "download_url": reverse("jobs:export-download", args=[export.pk])
+        if export.status == ExportStatus.READY
+        else None,
+    }
+    return payload
