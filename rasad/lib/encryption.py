@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import base64
 import secrets
+from collections.abc import Iterator
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Final
 
 from django.conf import settings
@@ -180,3 +182,81 @@ class ConfidentialTextField(models.TextField):  # type: ignore[type-arg]
         if value in (None, "") or is_encrypted_text(value):
             return value
         return encrypt_text(str(value), context=self.context())
+
+
+# ---------------------------------------------------------------------------------------------
+# Rotation and inventory (``rasad encryption``)
+# ---------------------------------------------------------------------------------------------
+
+
+def confidential_columns() -> list[tuple[type[models.Model], ConfidentialTextField]]:
+    from django.apps import apps
+
+    return [
+        (model, field)
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, ConfidentialTextField)
+    ]
+
+
+def _stored_envelopes(model: type[models.Model], field: ConfidentialTextField) -> Iterator[tuple[Any, str]]:
+    """(primary key, stored text) of every encrypted value of a column, read without decrypting."""
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    table, column, key = model._meta.db_table, str(field.column), str(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {quote(key)}, {quote(column)} FROM {quote(table)} WHERE {quote(column)} LIKE %s",  # noqa: S608
+            [TEXT_PREFIX + "%"],
+        )
+        yield from cursor.fetchall()
+
+
+def _encrypted_files(root: Path) -> Iterator[Path]:
+    if not root.exists():
+        return
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            with path.open("rb") as stream:
+                if stream.read(len(MAGIC)) == MAGIC:
+                    yield path
+
+
+def inventory(media_root: Path) -> dict[str, int]:
+    """How many stored values and files each key id protects."""
+    counts: dict[str, int] = {}
+    for model, field in confidential_columns():
+        for _key, stored in _stored_envelopes(model, field):
+            key_id = key_id_of(text_envelope(stored))
+            counts[key_id] = counts.get(key_id, 0) + 1
+    for path in _encrypted_files(media_root):
+        key_id = key_id_of(path.read_bytes())
+        counts[key_id] = counts.get(key_id, 0) + 1
+    return counts
+
+
+def rotate(media_root: Path) -> int:
+    """Re-wrap every data key not under the current key (values and files); returns how many.
+    The data itself is not re-encrypted, so rotation is quick and a crash midway leaves every
+    value readable (each one is replaced whole)."""
+    ring = _require()
+    rotated = 0
+    for model, field in confidential_columns():
+        for key, stored in _stored_envelopes(model, field):
+            envelope = text_envelope(stored)
+            if key_id_of(envelope) == ring.current:
+                continue
+            fresh = TEXT_PREFIX + base64.urlsafe_b64encode(rewrap(envelope)).decode("ascii")
+            model._default_manager.filter(pk=key).update(**{field.attname: fresh})
+            rotated += 1
+    for path in _encrypted_files(media_root):
+        envelope = path.read_bytes()
+        if key_id_of(envelope) == ring.current:
+            continue
+        staging = path.with_name(path.name + ".rotating")
+        staging.write_bytes(rewrap(envelope))
+        staging.replace(path)
+        rotated += 1
+    return rotated

@@ -162,7 +162,12 @@ class CaseViewSet(ScopedModelViewSet):
         if request.method == "POST":
             upload = AttachmentUploadSerializer(data=request.data)
             upload.is_valid(raise_exception=True)
-            attachment = do_add_attachment(case, upload.validated_data["file"], acting_user=_actor(request))
+            attachment = do_add_attachment(
+                case,
+                upload.validated_data["file"],
+                acting_user=_actor(request),
+                confidential=upload.validated_data["confidential"],
+            )
             return Response(
                 AttachmentSerializer(attachment, context=context).data, status=status.HTTP_201_CREATED
             )
@@ -206,7 +211,7 @@ class AttachmentViewSet(ScopedReadOnlyViewSet):
     def download(self, request: Request, pk: Any = None) -> FileResponse:
         attachment = self.get_object()
         response = FileResponse(
-            attachment.file.open("rb"),
+            attachment.open_content(),
             as_attachment=True,
             filename=attachment.name,
             content_type=attachment.content_type,

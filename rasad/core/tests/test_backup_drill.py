@@ -10,6 +10,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -35,10 +36,14 @@ cast = build_cast()
 stop, ready = Path(os.environ["DRILL_STOP"]), Path(os.environ["DRILL_READY"])
 written = 0
 while not stop.exists():
-    case = open_challenge(cast, cast.isfahan if written % 2 else cast.kerman_post)
+    case = open_challenge(
+        cast,
+        cast.isfahan if written % 2 else cast.kerman_post,
+        confidential_details=f"DRILL-SECRET جزئیات محرمانهٔ {written}",
+    )
     do_add_comment(case, f"گزارش شمارهٔ {written}\\nسطر دوم", acting_user=cast.root)
-    upload = SimpleUploadedFile(f"report-{written}.txt", f"متن پیوست {written}".encode())
-    do_add_attachment(case, upload, acting_user=cast.root)
+    upload = SimpleUploadedFile(f"report-{written}.txt", f"DRILL-SECRET پیوست {written}".encode())
+    do_add_attachment(case, upload, acting_user=cast.root, confidential=written % 2 == 0)
     written += 1
     if written == 3:
         ready.touch()
@@ -159,6 +164,13 @@ def test_a_backup_taken_during_writes_restores_to_a_database_that_verifies(seed:
 
         with tarfile.open(archive) as opened:
             manifest = backup.read_manifest(opened)
+        # What is marked confidential is in the backup only as ciphertext: no case's confidential
+        # details, and only the ordinary (odd-numbered) attachments in the clear.
+        raw = archive.read_bytes()
+        assert "DRILL-SECRET جزئیات".encode() not in raw
+        text = raw.decode("utf-8", "replace")
+        clear = {int(number) for number in re.findall(r"DRILL-SECRET پیوست (\d+)", text)}
+        assert clear and all(number % 2 == 1 for number in clear)
         cases, attachments = _counts(target)
         # The snapshot caught the writer midway: some cases, not all, each with its attachment.
         assert manifest["database"]["tables"]["cases_case"]["rows"] == cases
