@@ -70,6 +70,8 @@ def test_without_a_key_nothing_is_encrypted_or_decrypted() -> None:
         ("k1:c2hvcnQ=", "must be 32 bytes"),
         (f"{OLD},{OLD}", "appears twice"),
     ],
+    # The keys are random: ids by position, so that every xdist worker collects the same tests.
+    ids=["no-colon", "not-base64", "short", "twice"],
 )
 def test_bad_keys_are_refused_with_the_reason(setting: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
