@@ -30,7 +30,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from rasad.lib import jalali, tabular
+from rasad.lib import boundary, jalali, tabular
 from rasad.lib.persian import TextParseError, normalize_text, parse_number, search_key, to_latin_digits
 from rasad.lib.progress import track
 from rasad.lib.tabular import Column, Table, TableRow, TabularError, cell_text
@@ -170,6 +170,9 @@ class TabularImporter(Generic[_Plan]):
         report.errors.extend(header_errors)
         if header_errors:
             return report
+        for row in table.rows:  # the input boundary, cell by cell (rasad.lib.boundary)
+            for column, message in boundary.cell_problems(row.cells):
+                report.add(row.number, column, message)
         if not table.rows:
             report.add(0, FILE_COLUMN, _("The file has a header but no rows."))
             return report

@@ -27,7 +27,7 @@ from rasad.indicators.actions import (
     do_record_observations,
 )
 from rasad.indicators.models import Indicator, Unit
-from rasad.lib import tabular
+from rasad.lib import boundary, tabular
 from rasad.lib.jalali import JalaliPeriod
 from rasad.lib.persian import TextParseError, parse_number
 from rasad.lib.progress import track
@@ -125,7 +125,13 @@ def parse_rows(
         number = first_row + offset
         if not raw:
             continue
-        row_errors: list[RowError] = []
+        # The input boundary, cell by cell (rasad.lib.boundary): a bulk write bypasses pre_save.
+        row_errors: list[RowError] = [
+            RowError(number, column, message) for column, message in boundary.cell_problems(raw)
+        ]
+        if row_errors:
+            errors.extend(row_errors)
+            continue
         organization = resolver.organizations.get(_text(raw.get("organization")))
         if organization is None:
             row_errors.append(

@@ -19,7 +19,7 @@ that nothing that breaks a page, an export or date arithmetic can be stored by a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any, Final
 
@@ -85,6 +85,22 @@ def check_date(value: date, *, margin_days: int = 0) -> None:
         jalali.check_accepted_date(value, margin_days=margin_days)
     except TextParseError as error:
         raise ValidationError(error.message, code=error.code, params=error.params) from None
+
+
+def cell_problems(cells: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """``(column, message)`` for each cell of an imported row that the boundary refuses: text
+    holding a control character (tab and line breaks are allowed: a comment may span lines) and a
+    spreadsheet date outside the accepted range. Importers call it for every row, so that a bad
+    cell is reported with its row and column instead of reaching the backstop, and bulk writes
+    that bypass ``pre_save`` store nothing the boundary refuses."""
+    for column, value in cells.items():
+        try:
+            if isinstance(value, str):
+                check_text(value)
+            elif isinstance(value, date):
+                check_date(value)
+        except ValidationError as error:
+            yield str(column), error.messages[0]
 
 
 def iter_strings(value: Any, path: str = "") -> Iterable[tuple[str, str]]:

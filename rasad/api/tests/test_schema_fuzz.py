@@ -7,11 +7,12 @@ a bounded, derandomized set of valid and invalid examples, sent with a real Bear
 an analyst with a grant (Nadia) and once as the platform administrator (Root); operations on one
 record also get valid examples aimed at a real record of their endpoint.
 
-Random generation rarely produces the inputs that crashed Rasad, so every valid example is also
+Random generation rarely produces the inputs that crashed Rasad, so the valid examples are also
 sent in hostile variants (:func:`_hostile_variants`): every string with a NUL and with a control
 character appended, every date at the far ends of the calendar, and the body nested thousands of
-levels deep. All of schemathesis' checks run on every response (:data:`CHECKS` names none, so the
-library's full set applies): no 5xx, no status the schema does not document, every body and
+levels deep (by default for the richest valid example of each round, see
+:data:`HOSTILE_FOR_EVERY_EXAMPLE`). All of schemathesis' checks run on every response (none is
+named, so the library's full set applies): no 5xx, no status the schema does not document, every body and
 header as documented, valid data accepted, invalid data rejected, authentication enforced.
 """
 
@@ -40,6 +41,10 @@ METHODS = ("get", "post", "put", "patch", "delete")
 # per identity, 36 per operation, plus the hostile variants of each valid example.
 # RASAD_FUZZ_EXAMPLES raises it for a deeper local run.
 EXAMPLES = int(os.environ.get("RASAD_FUZZ_EXAMPLES", "6"))
+# Every hostile variant is sent for the valid example of a round with the most strings (the one
+# that reaches the most fields); RASAD_FUZZ_HOSTILE=all sends them for every valid example, about
+# three times the requests (docs/development/testing.md, "Schema fuzzing": run time and knobs).
+HOSTILE_FOR_EVERY_EXAMPLE = os.environ.get("RASAD_FUZZ_HOSTILE", "richest") == "all"
 # Valid data may still be refused for a rule no schema can state (a code that does not exist, a
 # state that forbids the step): that is a documented 400 or 409, not a failure to accept it.
 ACCEPTED_FOR_VALID_DATA: Final = ["2xx", "400", "401", "403", "404", "409", "429"]
@@ -122,6 +127,8 @@ def test_operation_answers_as_documented(db: None, keep_test_connection: None, l
 
 
 def _fuzz(operation: Any, mode: GenerationMode, fixed: dict[str, Any], headers: dict[str, str]) -> None:
+    valid: list[Any] = []
+
     @given(case=operation.as_strategy(mode))
     @settings(
         max_examples=EXAMPLES,
@@ -135,10 +142,32 @@ def _fuzz(operation: Any, mode: GenerationMode, fixed: dict[str, Any], headers: 
             case.path_parameters = {**(case.path_parameters or {}), **fixed}
         case.call_and_validate(headers=headers)
         if mode == GenerationMode.POSITIVE:
-            for variant in _hostile_variants(operation, case):
-                variant.call_and_validate(headers=headers)
+            if HOSTILE_FOR_EVERY_EXAMPLE:
+                for variant in _hostile_variants(operation, case):
+                    variant.call_and_validate(headers=headers)
+            else:
+                valid.append(case)
 
     run()
+    if valid:
+        richest = max(valid, key=lambda case: sum(1 for _ in _strings(case)))
+        for variant in _hostile_variants(operation, richest):
+            variant.call_and_validate(headers=headers)
+
+
+def _strings(case: Any) -> Iterator[str]:
+    """Every string of an example's path, query and JSON body."""
+    stack: list[Any] = [case.path_parameters, case.query]
+    if not isinstance(case.body, bytes):
+        stack.append(case.body)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 def _map_strings(value: Any, change: Any) -> Any:
