@@ -56,6 +56,9 @@ class BackupError(Exception):
 @dataclass
 class Report:
     tables: int = 0
+    # Of the backup restored (``restore``): when it was taken and the archive's SHA-256.
+    created: str = ""
+    archive_sha256: str = ""
     rows: int = 0
     files: int = 0
     bytes: int = 0
@@ -390,6 +393,7 @@ def restore(source: Path, *, replace_files: bool = False) -> Report:
         tempfile.TemporaryDirectory(prefix="rasad-restore-") as scratch,
     ):
         manifest = read_manifest(archive)
+        report.created, report.archive_sha256 = manifest["created"], _file_digest(source)
         if manifest["engine"] != engine:
             raise BackupError(f"this backup is of a {manifest['engine']} database; the target is {engine}")
         work = Path(scratch)

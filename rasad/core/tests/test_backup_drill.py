@@ -158,6 +158,7 @@ def test_a_backup_taken_during_writes_restores_to_a_database_that_verifies(seed:
         restored = _rasad(target, "restore", str(archive), check=False)
         assert restored.returncode == 0, restored.stderr[-3000:]
         assert "restore OK" in restored.stdout
+        assert "audit trail re-anchored" in restored.stdout
         verified = _rasad(target, "audit", "verify", check=False)
         assert verified.returncode == 0, verified.stderr[-3000:]
         assert "audit verify OK" in verified.stdout

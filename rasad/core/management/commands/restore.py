@@ -5,6 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from rasad.core.audit_checkpoints import reanchor_after_restore
+from rasad.core.audit_guard import install_append_only
 from rasad.lib import backup
 
 
@@ -12,7 +14,9 @@ class Command(BaseCommand):
     help = (
         "Restore a 'rasad backup' archive into an empty database (DATABASE_URL, or a new data "
         "directory for SQLite) and the upload directory, then check that every table and file "
-        "equals the source. Run 'rasad audit verify' afterwards. See docs/operations.md."
+        "equals the source; then record the restore in the audit trail and sign the restored chain "
+        "heads (a checkpoint file with newer checkpoints is set aside). Run 'rasad audit verify' "
+        "afterwards. See docs/operations.md."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -36,3 +40,13 @@ class Command(BaseCommand):
                 "equal the source."
             )
         )
+        # pg_restore --no-privileges leaves the audit tables' privileges to the defaults: take the
+        # rewriting ones away again (the triggers came back with the dump).
+        install_append_only()
+        checkpoint = reanchor_after_restore(
+            backup_created=report.created, archive_sha256=report.archive_sha256
+        )
+        if checkpoint is not None:
+            self.stdout.write(
+                f"audit trail re-anchored: checkpoint {checkpoint.number} signs the restored heads."
+            )
