@@ -73,7 +73,15 @@ def _rasad(env: dict[str, str], *args: str, check: bool = True) -> subprocess.Co
 def _fresh_database(name: str, data: Path) -> Iterator[dict[str, str]]:
     """The environment of a Rasad on a new, empty database of the suite's engine."""
     settings_dict = connections["default"].settings_dict
-    env = {**os.environ, "RASAD_DATA_DIR": str(data), "REDIS_URL": "", "RASAD_EVENT_BUS": "local"}
+    # One node key for source and target: the operator restores with the node's key, kept apart
+    # from the backups (docs/operations.md); the restore's checkpoints are signed with it.
+    env = {
+        **os.environ,
+        "RASAD_DATA_DIR": str(data),
+        "RASAD_AUDIT_KEY_PATH": str(data.parent / "node-ed25519.key"),
+        "REDIS_URL": "",
+        "RASAD_EVENT_BUS": "local",
+    }
     if connections["default"].vendor == "sqlite":
         env["DATABASE_URL"] = ""
         yield env
