@@ -181,12 +181,14 @@ def test_a_backup_taken_during_writes_restores_to_a_database_that_verifies(seed:
         clear = {int(number) for number in re.findall(r"DRILL-SECRET پیوست (\d+)", text)}
         assert clear and all(number % 2 == 1 for number in clear)
         cases, attachments = _counts(target)
-        # The snapshot caught the writer midway: some cases, not all, each with its attachment.
+        # The snapshot caught the writer midway: some cases, not all, each with its attachment but
+        # perhaps the last (the writer adds it in a transaction of its own, after the case's).
         assert manifest["database"]["tables"]["cases_case"]["rows"] == cases
         assert 3 <= cases <= written
-        assert attachments == cases
-        # Files are copied after the snapshot: one may belong to a row that committed just after.
-        assert cases <= len(manifest["files"]) <= cases + 1
+        assert cases - 1 <= attachments <= cases
+        # Files are copied after the snapshot: a file or two may belong to rows that committed
+        # just after it (a file is stored before its row commits).
+        assert attachments <= len(manifest["files"]) <= attachments + 2
         for name in _attachment_files(target):
             assert (tmp_path / "target" / "uploads" / name).is_file(), name
 
