@@ -170,9 +170,13 @@ class TabularImporter(Generic[_Plan]):
         report.errors.extend(header_errors)
         if header_errors:
             return report
-        for row in table.rows:  # the input boundary, cell by cell (rasad.lib.boundary)
+        # The input boundary, cell by cell (rasad.lib.boundary), before any code is looked up
+        # (PostgreSQL refuses a NUL even in a query's parameters); every refused cell is named.
+        for row in table.rows:
             for column, message in boundary.cell_problems(row.cells):
                 report.add(row.number, column, message)
+        if report.errors:
+            return report
         if not table.rows:
             report.add(0, FILE_COLUMN, _("The file has a header but no rows."))
             return report

@@ -118,20 +118,26 @@ def parse_rows(
 ) -> tuple[list[ObservationInput], list[RowError]]:
     """Parse raw rows; ``first_row`` is the number of the first data row (2 below a header;
     0 for a JSON list)."""
-    resolver = Resolver(user, rows)
+    # The input boundary, cell by cell (rasad.lib.boundary), before any code is looked up: the
+    # bulk write bypasses pre_save, and PostgreSQL refuses a NUL even in a query's parameters.
+    refused = {
+        offset: [RowError(first_row + offset, column, message) for column, message in problems]
+        for offset, raw in enumerate(rows)
+        if (problems := list(boundary.cell_problems(raw)))
+    }
+    resolver = Resolver(
+        user, [{} if offset in refused else raw for offset, raw in enumerate(rows)] if refused else rows
+    )
     parsed: list[ObservationInput] = []
     errors: list[RowError] = []
     for offset, raw in enumerate(track(rows, total=len(rows), note=_("Checking rows"), every=200)):
         number = first_row + offset
         if not raw:
             continue
-        # The input boundary, cell by cell (rasad.lib.boundary): a bulk write bypasses pre_save.
-        row_errors: list[RowError] = [
-            RowError(number, column, message) for column, message in boundary.cell_problems(raw)
-        ]
-        if row_errors:
-            errors.extend(row_errors)
+        if offset in refused:
+            errors.extend(refused[offset])
             continue
+        row_errors: list[RowError] = []
         organization = resolver.organizations.get(_text(raw.get("organization")))
         if organization is None:
             row_errors.append(
