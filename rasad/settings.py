@@ -303,7 +303,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rasad.api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "rasad.api.pagination.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["rasad.api.filters.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "rasad.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "rasad.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

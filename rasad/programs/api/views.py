@@ -450,7 +450,7 @@ class AttachmentViewSet(ScopedReadOnlyViewSet):
     serializer_class = ProgrammeAttachmentSerializer
     filterset_class = AttachmentFilterSet
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses={(200, "*/*"): bytes})
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: Any = None) -> FileResponse:
         attachment = self.get_object()
