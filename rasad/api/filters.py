@@ -33,7 +33,7 @@ class _RawBooleanWidget(BooleanWidget):  # type: ignore[misc]
 class StrictBooleanField(forms.NullBooleanField):
     widget = _RawBooleanWidget
 
-    def to_python(self, value: Any) -> bool | None:
+    def to_python(self, value: Any) -> bool | None:  # type: ignore[override]
         if value is None or value == "":
             return None
         if isinstance(value, bool):
