@@ -106,6 +106,35 @@ def test_json_nested_two_thousand_deep_is_a_400_not_a_recursion_error(root: APIC
     assert assert_error_shape(response, 400, "parse_error")["message"]
 
 
+def _api_views() -> list[tuple[str, Any]]:
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found: list[tuple[str, Any]] = []
+
+    def walk(patterns: Any, prefix: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern) and hasattr(pattern.callback, "cls"):
+                found.append((prefix + str(pattern.pattern), pattern.callback))
+
+    walk(get_resolver().url_patterns, "/")
+    return found
+
+
+def test_every_api_view_reads_bodies_with_the_bounded_parsers():
+    """A view or action that names its own parsers must name the project's (rasad/api/parsers.py),
+    or a deep JSON body is a RecursionError there (found by the fuzzer on intake documents)."""
+    from rasad.api import parsers
+
+    bounded = (parsers.JSONParser, parsers.FormParser, parsers.MultiPartParser)
+    views = [(route, view) for route, view in _api_views() if route.startswith("/api/")]
+    assert len(views) > 50
+    for route, view in views:
+        classes = view.initkwargs.get("parser_classes") or view.cls.parser_classes
+        assert all(issubclass(cls, bounded) for cls in classes), (route, classes)
+
+
 def test_json_nested_past_the_limit_is_refused_even_when_the_parser_could(root: APIClient):
     nested: object = "x"
     for _ in range(40):
