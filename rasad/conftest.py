@@ -72,6 +72,15 @@ def _back_to_app_role(alias: str) -> None:
 TransactionTestCase._fixture_teardown = _flush_as_owner  # type: ignore[attr-defined]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_counters() -> None:
+    """Login throttling and API rate limits count in a store that outlives a test (a file or
+    Redis): every test starts with none of another test's counts."""
+    from rasad.lib import counters
+
+    counters.clear()
+
+
 @pytest.fixture
 def cast(db: None) -> Cast:
     return build_cast()

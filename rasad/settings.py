@@ -21,6 +21,8 @@ from rasad.env import (
     env_list,
     env_str,
 )
+from rasad.lib.addresses import parse_networks
+from rasad.lib.encryption_keys import parse_keys
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("RASAD_DATA_DIR", str(BASE_DIR.parent / "var"))).resolve()
@@ -68,9 +70,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "rasad.core.middleware.RequestContextMiddleware",
+    "rasad.api.middleware.RateLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "rasad.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "rasad.web.middleware.InputBoundaryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -211,6 +215,34 @@ if USE_HTTPS:
 # from their own address; see rasad.lib.throttle.
 LOGIN_FAILURE_LIMIT = env_int("RASAD_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("RASAD_LOGIN_FAILURE_WINDOW_SECONDS", 900, minimum=10)
+# API rate limits, requests per minute per credential (token or session) and per client address;
+# 0 turns a limit off. Tests turn them on where they test them (rasad.api.middleware).
+API_RATE_PER_TOKEN = env_int("RASAD_API_RATE_PER_TOKEN", 0 if TESTING else 1200, minimum=0)
+API_RATE_PER_ADDRESS = env_int("RASAD_API_RATE_PER_ADDRESS", 0 if TESTING else 3000, minimum=0)
+# The counters of both, shared by every worker: Redis when REDIS_URL is set, else this SQLite
+# file on the machine (rasad.lib.counters); each parallel test worker gets its own.
+RATE_COUNTER_PATH = DATA_DIR / f"counters{'-' + _TEST_WORKER if TESTING and _TEST_WORKER else ''}.sqlite3"
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated):
+# the client address used for throttling and in the audit trail (rasad.lib.addresses).
+TRUSTED_PROXIES = env_list("RASAD_TRUSTED_PROXIES", [])
+try:
+    TRUSTED_PROXY_NETWORKS = parse_networks(TRUSTED_PROXIES)
+except ValueError:
+    raise SettingError(
+        "RASAD_TRUSTED_PROXIES",
+        "comma-separated addresses or networks (10.0.0.1, 10.0.0.0/8)",
+        ",".join(TRUSTED_PROXIES),
+    ) from None
+# Encryption at rest of what is marked confidential (rasad.lib.encryption): "id:base64key,..."
+# with 32-byte keys, the first current; `rasad encryption new-key` makes one. Tests use a fixed key.
+ENCRYPTION_KEYS = env_str(
+    "RASAD_ENCRYPTION_KEYS",
+    "test-1:cmFzYWQtdGVzdC1rZXktbm90LWZvci1wcm9kdWN0aW8=" if TESTING else "",
+)
+try:
+    parse_keys(ENCRYPTION_KEYS)
+except ValueError as error:
+    raise SettingError("RASAD_ENCRYPTION_KEYS", f"id:base64key,... ({error})", "(hidden)") from None
 API_TOKEN_DEFAULT_DAYS = env_int("RASAD_API_TOKEN_DAYS", 90, minimum=1, maximum=3650)
 # Days after a reporting period ends within which its values are due (rasad.indicators.deadlines).
 REPORT_GRACE_DAYS = env_int("RASAD_REPORT_GRACE_DAYS", 10, minimum=1, maximum=90)
@@ -233,6 +265,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# Request size: a body (JSON, form) above RASAD_MAX_BODY_BYTES, or a multipart upload above
+# RASAD_MAX_UPLOAD_BYTES, answers 413 before it is read (rasad.web.middleware.InputBoundaryMiddleware).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("RASAD_MAX_BODY_BYTES", 10 * 1024 * 1024, minimum=1024)
+RASAD_MAX_UPLOAD_BYTES = env_int("RASAD_MAX_UPLOAD_BYTES", 50 * 1024 * 1024, minimum=1024)
 # Background work: Django's Tasks API (django-tasks backport) on the database queue of
 # django-tasks-db, so a task is enqueued in the transaction of the action that asks for it.
 # ``rasad worker`` runs the tasks; see docs/development/conventions.md ("Background work").
@@ -265,9 +301,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Bodies are JSON; the operations that take a file declare the multipart parser themselves.
+    "DEFAULT_PARSER_CLASSES": ["rasad.api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "rasad.api.pagination.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["rasad.api.filters.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "rasad.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "rasad.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

@@ -31,6 +31,14 @@ class CaseForm(ActionFormMixin, forms.Form):
     description = NormalizedCharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
+    confidential_details = NormalizedCharField(
+        label=_("Confidential details"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_(
+            "Only people who may see this case can read it: stored encrypted, never searched or exported."
+        ),
+    )
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.MEDIUM)
     reporter_organization = forms.ModelChoiceField(
         label=_("Reporter organization"), queryset=Organization.objects.none()
@@ -115,6 +123,11 @@ class CommentForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("File"), widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
+    confidential = forms.BooleanField(
+        label=_("Confidential (stored encrypted)"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
 
 class DossierForm(forms.Form):

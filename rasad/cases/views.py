@@ -256,6 +256,7 @@ class CaseCreateView(ScopedFormView):
                 title=data["title"],
                 reporter_organization=data["reporter_organization"],
                 description=data.get("description") or "",
+                confidential_details=data.get("confidential_details") or "",
                 priority=data["priority"],
                 owner_organization=data.get("owner_organization"),
                 deadline=data.get("deadline"),
@@ -356,7 +357,12 @@ class CaseDetailView(ScopedDetailView):
                 attachment_form = AttachmentForm(request.POST, request.FILES)
                 if not attachment_form.is_valid():
                     return self._again(case, attachment_form=attachment_form, error=True)
-                do_add_attachment(case, attachment_form.cleaned_data["file"], acting_user=self.user)
+                do_add_attachment(
+                    case,
+                    attachment_form.cleaned_data["file"],
+                    acting_user=self.user,
+                    confidential=attachment_form.cleaned_data["confidential"],
+                )
                 messages.success(request, _("The file was attached."))
             else:
                 form = transition_form(case, self.user, data=request.POST)
@@ -399,7 +405,7 @@ class AttachmentDownloadView(ScopedDetailView):
         case = self.get_object()
         attachment = self.get_related(Attachment.objects.filter(case=case), kwargs["attachment_id"])
         response = FileResponse(
-            attachment.file.open("rb"),
+            attachment.open_content(),
             as_attachment=True,
             filename=attachment.name,
             content_type=attachment.content_type,

@@ -30,7 +30,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from rasad.lib import formatting, jalali, tabular
+from rasad.lib import boundary, formatting, jalali, tabular
 from rasad.lib.persian import TextParseError, normalize_text, parse_number, search_key, to_latin_digits
 from rasad.lib.progress import track
 from rasad.lib.tabular import Column, Table, TableRow, TabularError, cell_text
@@ -170,6 +170,13 @@ class TabularImporter(Generic[_Plan]):
         report.row_count = len(table.rows)
         report.errors.extend(header_errors)
         if header_errors:
+            return report
+        # The input boundary, cell by cell (rasad.lib.boundary), before any code is looked up
+        # (PostgreSQL refuses a NUL even in a query's parameters); every refused cell is named.
+        for row in table.rows:
+            for column, message in boundary.cell_problems(row.cells):
+                report.add(row.number, column, message)
+        if report.errors:
             return report
         if not table.rows:
             report.add(0, FILE_COLUMN, _("The file has a header but no rows."))

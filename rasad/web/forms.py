@@ -12,7 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from rasad.lib import display, formatting, jalali, persian
+from rasad.lib import boundary, display, formatting, jalali, persian
 from rasad.lib.jalali import JalaliPeriod, PeriodKind
 
 
@@ -55,7 +55,8 @@ class NumberInput(forms.TextInput):
 
 
 class JalaliDateField(forms.Field):
-    """Accepts a date in the user's calendar (Persian, Arabic or Latin digits); stores Gregorian."""
+    """Accepts a date in the user's calendar (Persian, Arabic or Latin digits) within the accepted
+    range (Jalali 1200 to 1500, ``rasad.lib.boundary``); stores Gregorian."""
 
     widget = JalaliDateInput
 
@@ -63,6 +64,7 @@ class JalaliDateField(forms.Field):
         if value in (None, ""):
             return None
         if isinstance(value, date):
+            boundary.check_date(value)
             return value
         try:
             return jalali.parse_date(str(value), calendar=display.current().calendar)
@@ -218,11 +220,47 @@ class PeriodField(forms.Field):
         return value.key if isinstance(value, JalaliPeriod) else value
 
 
+class _RawNullBooleanSelect(forms.NullBooleanSelect):
+    """Django's yes/no/unknown select, handing the submitted text over as it came (the stock one
+    turns anything it does not know into "unknown" before the field can refuse it)."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return data.get(name)
+
+
+class StrictNullBooleanField(forms.NullBooleanField):
+    """Yes, no, or not given; anything else is an error rather than "not given" (the filters'
+    boolean field, ``rasad.web.apps``)."""
+
+    widget = _RawNullBooleanSelect
+
+    _TRUE = frozenset({"true", "1", "yes", "on", "2"})  # "2"/"3": Django's NullBooleanSelect
+    _FALSE = frozenset({"false", "0", "no", "off", "3"})
+
+    def to_python(self, value: Any) -> bool | None:  # type: ignore[override]
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in self._TRUE:
+            return True
+        if text in self._FALSE:
+            return False
+        raise ValidationError(_("Give true or false."), code="invalid")
+
+    def validate(self, value: Any) -> None:
+        pass
+
+
 class NormalizedCharField(forms.CharField):
-    """A text field whose value is Persian-normalized on input (ی/ک, ZWNJ, digits)."""
+    """A text field whose value is Persian-normalized on input (ی/ک, ZWNJ, digits). Unless it is
+    a text area it is one line: a tab or line break is refused (``rasad.lib.boundary``)."""
 
     def to_python(self, value: Any) -> str:
         text: str = super().to_python(value) or ""
+        if text and not isinstance(self.widget, forms.Textarea):
+            boundary.check_single_line(text)
         return persian.normalize_text(text) if text else text
 
 

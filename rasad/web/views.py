@@ -210,29 +210,3 @@ class PreferencesView(SignedInFormView):
 
 class _PreferencesActionForm(ActionFormMixin, PreferencesForm):
     pass
-
-
-def error_view(status: int, title: str, text: str) -> Any:
-    def view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-        return render(
-            request, "web/error.html", {"status": status, "title": _(title), "text": _(text)}, status=status
-        )
-
-    return view
-
-
-# Marked for translation here so the strings above are extracted.
-_ERROR_TEXTS = [
-    gettext_lazy("Bad request"),
-    gettext_lazy("The request could not be understood."),
-    gettext_lazy("Access denied"),
-    gettext_lazy("You may not do this."),
-    gettext_lazy("Not found"),
-    gettext_lazy("No such page, or you may not see it."),
-    gettext_lazy("Server error"),
-    gettext_lazy("Something went wrong on our side. It has been logged."),
-]
-handler400 = error_view(400, "Bad request", "The request could not be understood.")
-handler403 = error_view(403, "Access denied", "You may not do this.")
-handler404 = error_view(404, "Not found", "No such page, or you may not see it.")
-handler500 = error_view(500, "Server error", "Something went wrong on our side. It has been logged.")

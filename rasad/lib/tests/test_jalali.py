@@ -252,7 +252,7 @@ def test_parse_date_error_is_a_value_error() -> None:
         parse_date("1404/12/30")
 
 
-@given(st.dates(min_value=date(1950, 1, 1), max_value=date(2150, 12, 31)), st.booleans())
+@given(st.dates(min_value=date(1950, 1, 1), max_value=date(2122, 3, 20)), st.booleans())
 def test_parse_date_reads_what_format_date_writes(value: date, persian_digits: bool) -> None:
     for calendar in ("jalali", "gregorian"):
         text = format_date(value, calendar=calendar, persian_digits=persian_digits)
@@ -458,3 +458,38 @@ def test_period_key_round_trips_and_periods_tile_the_calendar(period: JalaliPeri
     assert period.contains(period.end - timedelta(days=1))
     assert not period.contains(period.end)
     assert JalaliPeriod.containing(period.start, period.kind) == period
+
+
+# ---------------------------------------------------------------------------------------------
+# Accepted dates, and dates stored before the range was enforced
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["1199/12/29", "1501/01/01", "2122-03-21", "1821-03-20", "9999-12-31"])
+def test_parse_date_refuses_dates_outside_the_accepted_range(text: str) -> None:
+    with pytest.raises(TextParseError) as caught:
+        parse_date(text)
+    assert caught.value.code == "date_range"
+    with translation.override("en"):
+        assert "1200/01/01 (1821-03-21)" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("1200/01/01", date(1821, 3, 21)), ("1500/12/29", date(2122, 3, 20))]
+)
+def test_parse_date_accepts_the_ends_of_the_range(text: str, expected: date) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(date(1, 1, 1), "0001-01-01"), (date(9999, 12, 31), "9999-12-31"), (date(622, 3, 21), "0622-03-21")],
+)
+def test_format_date_shows_a_date_with_no_jalali_day_in_iso_form(value: date, expected: str) -> None:
+    assert format_date(value, persian_digits=False) == expected
+    assert format_date(value, persian_digits=False, style="long") == expected
+
+
+def test_format_datetime_survives_the_last_representable_moment() -> None:
+    moment = datetime(9999, 12, 31, 23, 59, tzinfo=UTC)
+    assert format_datetime(moment, persian_digits=False) == "9999-12-31 23:59"

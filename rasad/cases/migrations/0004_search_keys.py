@@ -32,7 +32,7 @@ def remove_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0002_reference_data")]
+    dependencies = [("cases", "0003_confidential")]
 
     operations = [
         migrations.RunPython(rekey, migrations.RunPython.noop),
