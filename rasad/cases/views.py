@@ -4,7 +4,6 @@ view (``rasad.web.generic``) and writes through actions; scope is never applied 
 
 from __future__ import annotations
 
-import io
 from collections import OrderedDict
 from typing import Any
 
@@ -139,23 +138,6 @@ class CaseGeoJsonView(_CaseListBase):
                 },
             )
             for row in rows
-        )
-
-
-class CaseExportView(_CaseListBase):
-    """The filtered list as an Excel workbook: dates in the user's calendar plus ISO columns."""
-
-    def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
-        from rasad.cases.exports import write_cases_xlsx
-
-        buffer = io.BytesIO()
-        write_cases_xlsx(buffer, objects[:10000])
-        buffer.seek(0)
-        return FileResponse(
-            buffer,
-            as_attachment=True,
-            filename=f"cases-{timezone.localdate():%Y%m%d}.xlsx",
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
 
 
