@@ -120,3 +120,18 @@ def test_the_public_key_is_what_peers_trust(cast: Cast, node: Path, capsys):
     key = capsys.readouterr().out.strip()
     checkpoint = take_checkpoint()
     assert checkpoint is not None and checkpoint.key == key and len(key) == 64
+
+
+def test_verify_reports_its_progress(cast: Cast, node: Path, capsys):
+    """``rasad audit verify`` draws a bar on a terminal; the events walked are reported as they
+    stream (here to a sink, as the bar would receive them)."""
+    from rasad.lib.progress import reporting_to
+    from rasad.lib.tests.test_progress import Sink
+
+    sink = Sink()
+    with reporting_to(sink):
+        call_command("audit", "verify")
+    count = AuditEvent.objects.count()
+    assert count > 0
+    assert sink.seen[0] == (0, count, "events")
+    assert sink.seen[-1] == (count, count, "events")
