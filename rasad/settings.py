@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "rasad.cases",
     "rasad.jobs",
     "rasad.intake",
+    "rasad.programs",
     "rasad.reports",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -287,6 +288,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # No online validator badge: the docs page talks to this server only.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Choice sets that share a field name with another app's get a name of their own.
+    "ENUM_NAME_OVERRIDES": {"ProgrammeKindEnum": "rasad.programs.choices.ProgrammeKind"},
 }
 
 LOG_LEVEL = env_choice("RASAD_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
