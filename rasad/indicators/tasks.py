@@ -1,13 +1,15 @@
-"""Background work of the indicators app: forgetting old batch ids.
+"""Background work of the indicators app: idempotent, safe to run on any node.
 
-An API client's observation batch with a ``batch_id`` leaves an ``ObservationBatch`` row (the
-answer it got), so that a retry of the same batch gets the same answer and writes nothing. A
-retry arrives within minutes or hours; after ``RASAD_BATCH_KEEP_DAYS`` (30) days the row is
-deleted, and the same batch id would then be treated as a new batch (docs/indicators.md)."""
+Batch ids (``ObservationBatch``) are kept for ``RASAD_BATCH_KEEP_DAYS`` days: long enough for any
+client's retry to get its stored answer, short enough that the table does not grow for ever. A
+batch id older than that is forgotten: sending it again records the rows as a new batch (which
+writes nothing when the values are unchanged). Deleted a thousand rows at a time, each batch in
+its own short transaction (``rasad.jobs.tasks.delete_in_batches``).
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -18,15 +20,13 @@ from rasad.jobs.engine import background_task, periodic
 from rasad.jobs.tasks import delete_in_batches
 
 
-def batch_keep_days() -> int:
-    return int(getattr(settings, "RASAD_BATCH_KEEP_DAYS", 30))
-
-
-@periodic(
-    "indicators-forget-batches", cron="50 3 * * *", title=gettext_lazy("Forget old observation batch ids")
-)
-@background_task(max_attempts=3, backoff_seconds=60)
-def forget_old_batches() -> int:
-    """Delete batch records older than ``RASAD_BATCH_KEEP_DAYS``; returns how many. Idempotent."""
-    cutoff = timezone.now() - timedelta(days=batch_keep_days())
+def prune_batches(now: datetime | None = None) -> int:
+    """Delete the batch ids recorded more than ``RASAD_BATCH_KEEP_DAYS`` days before ``now``."""
+    cutoff = (now or timezone.now()) - timedelta(days=int(settings.RASAD_BATCH_KEEP_DAYS))
     return delete_in_batches(ObservationBatch.objects.filter(created__lt=cutoff))
+
+
+@periodic("indicators-prune-batches", cron="50 3 * * *", title=gettext_lazy("Forget old batch ids"))
+@background_task(max_attempts=3, backoff_seconds=60)
+def prune_observation_batches() -> int:
+    return prune_batches()

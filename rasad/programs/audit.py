@@ -36,6 +36,7 @@ class ProgrammeAuditEvent(IntEnum):
     ACTION_ITEM_CHANGED = 421
     INDICATOR_TARGET_SAVED = 422
     INDICATOR_TARGET_DELETED = 423
+    ACTION_ITEMS_IMPORTED = 424
     REPORTS_REQUESTED = 430
     REPORT_SUBMITTED = 431
     ATTACHMENT_ADDED = 440
@@ -59,6 +60,7 @@ register_event_types(
         ProgrammeAuditEvent.ACTION_ITEM_CHANGED: _("Action item changed"),
         ProgrammeAuditEvent.INDICATOR_TARGET_SAVED: _("Indicator target saved"),
         ProgrammeAuditEvent.INDICATOR_TARGET_DELETED: _("Indicator target deleted"),
+        ProgrammeAuditEvent.ACTION_ITEMS_IMPORTED: _("Action items imported"),
         ProgrammeAuditEvent.REPORTS_REQUESTED: _("Quarterly status reports requested"),
         ProgrammeAuditEvent.REPORT_SUBMITTED: _("Status report submitted"),
         ProgrammeAuditEvent.ATTACHMENT_ADDED: _("Programme file attached"),

@@ -67,22 +67,22 @@ class ProgrammeForm(StyledForm):
     """A new programme: what it is, its dates, and its parties (the lead first)."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=ProgrammeKind.choices)
-    title = NormalizedCharField(label=_("Title"), max_length=300)
     reference_number = NormalizedCharField(label=_("Reference number"), max_length=80, required=False)
+    signed_on = JalaliDateField(label=_("Signed on"), required=False)
+    title = NormalizedCharField(label=_("Title"), max_length=300)
     organization = forms.ModelChoiceField(label=_("Lead organization"), queryset=Organization.objects.none())
     lead_signatory_name = NormalizedCharField(label=_("Lead's signatory"), max_length=150, required=False)
     lead_signatory_title = NormalizedCharField(
         label=_("Lead's signatory's title"), max_length=200, required=False
     )
+    starts_on = JalaliDateField(label=_("Starts on"), required=False)
+    ends_on = JalaliDateField(label=_("Ends on"), required=False)
     reviewing_organization = forms.ModelChoiceField(
         label=_("Reviewing body"),
         queryset=Organization.objects.none(),
         required=False,
         help_text=_("A body above the parties (a governorate) that follows the roll-up."),
     )
-    signed_on = JalaliDateField(label=_("Signed on"), required=False)
-    starts_on = JalaliDateField(label=_("Starts on"), required=False)
-    ends_on = JalaliDateField(label=_("Ends on"), required=False)
     legal_basis = NormalizedCharField(
         label=_("Legal basis"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -265,7 +265,10 @@ class PartForm(StyledForm):
         if axes is not None:
             self.fields = {
                 "axis": forms.ModelChoiceField(
-                    label=_("Axis"), queryset=axes, widget=forms.Select(attrs={"class": "form-select"})
+                    label=_("Axis"),
+                    queryset=axes,
+                    empty_label=None,
+                    widget=forms.Select(attrs={"class": "form-select"}),
                 ),
                 **self.fields,
             }
@@ -276,7 +279,9 @@ class PartForm(StyledForm):
 
 
 class ActionItemForm(StyledForm):
-    objective = forms.ModelChoiceField(label=_("Objective"), queryset=Objective.objects.none())
+    objective = forms.ModelChoiceField(
+        label=_("Objective"), queryset=Objective.objects.none(), empty_label=None
+    )
     party = forms.ModelChoiceField(label=_("Party"), queryset=Party.objects.none())
     title = NormalizedCharField(label=_("Title"), max_length=300)
     description = NormalizedCharField(
@@ -368,3 +373,15 @@ class StatusReportForm(StyledForm):
 class ProgrammeAttachmentForm(StyledForm):
     file = forms.FileField(label=_("File"))
     description = NormalizedCharField(label=_("Description"), max_length=200, required=False)
+
+
+class ActionItemImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File (.xlsx or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv", "class": "form-control"}),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Only check the file; add nothing"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )

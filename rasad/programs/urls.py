@@ -20,6 +20,12 @@ urlpatterns = [
     path("programmes/<int:pk>/axes/new/", views.AxisCreateView.as_view(), name="axis-create"),
     path("programmes/<int:pk>/objectives/new/", views.ObjectiveCreateView.as_view(), name="objective-create"),
     path("programmes/<int:pk>/items/new/", views.ActionItemCreateView.as_view(), name="item-create"),
+    path("programmes/<int:pk>/items/import/", views.ActionItemImportView.as_view(), name="item-import"),
+    path(
+        "programmes/<int:pk>/items/import/template.xlsx",
+        views.ActionItemImportTemplateView.as_view(),
+        name="item-import-template",
+    ),
     path("programmes/<int:pk>/targets/new/", views.IndicatorTargetCreateView.as_view(), name="target-create"),
     path(
         "programmes/<int:pk>/files/<int:attachment_id>/",

@@ -10,15 +10,17 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import FileResponse, HttpResponseBase
+from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from rasad.core.importers import MAX_FILE_BYTES
 from rasad.core.models import Organization
 from rasad.lib.jalali import local_date
+from rasad.lib.tabular import XLSX_TYPE
 from rasad.programs.actions import (
     ReportValues,
     allowed_steps,
@@ -37,6 +39,7 @@ from rasad.programs.choices import ObligationState, ProgrammeStatus
 from rasad.programs.filtersets import ActionItemFilterSet, ProgrammeFilterSet
 from rasad.programs.forms import (
     ActionItemForm,
+    ActionItemImportForm,
     IndicatorTargetForm,
     PartForm,
     PartyForm,
@@ -46,6 +49,7 @@ from rasad.programs.forms import (
     StatusReportForm,
     StepForm,
 )
+from rasad.programs.importers import ActionItemImporter, action_item_template
 from rasad.programs.models import (
     ActionItem,
     Axis,
@@ -366,6 +370,53 @@ class ActionItemCreateView(_ProgrammePartView):
     def perform(self, form: ActionItemForm) -> ActionItem | None:
         result: ActionItem | None = form.run_action(do_add_action_item, form.values(), acting_user=self.user)
         return result
+
+
+class ActionItemImportView(_ProgrammePartView):
+    """Upload a spreadsheet of action items; every bad row is listed, and nothing is added unless
+    every row is valid."""
+
+    form_class = ActionItemImportForm
+    template_name = "programs/item_import.html"
+    title = gettext_lazy("Import action items")
+
+    def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        self.load()
+        form = self.get_form(request.POST, request.FILES)
+        report = None
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > MAX_FILE_BYTES:
+                form.add_error(
+                    "file", _("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // 2**20}
+                )
+            else:
+                report = ActionItemImporter(self.object, acting_user=self.user).run(
+                    upload.read(), file_name=upload.name or "upload", dry_run=form.cleaned_data["dry_run"]
+                )
+                if report.applied:
+                    messages.success(request, report.summary())
+                    return redirect("programs:programme-detail", pk=self.object.pk)
+        status = 400 if report is not None and not report.ok else 200
+        return self.render({"form": form, "report": report}, status=status)
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        context.setdefault("report", None)
+        return super().get_context_data(**context)
+
+
+class ActionItemImportTemplateView(ScopedDetailView):
+    """The empty workbook for importing action items (columns, their help, and this programme's
+    axes, objectives and parties in the guide sheet)."""
+
+    model = Programme
+    scope_action = "change"
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        programme: Programme = self.get_object()
+        response = HttpResponse(action_item_template(programme), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = 'attachment; filename="action-items-template.xlsx"'
+        return response
 
 
 class IndicatorTargetCreateView(_ProgrammePartView):

@@ -11,7 +11,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from rasad.indicators.models import ObservationBatch
-from rasad.indicators.tasks import forget_old_batches
+from rasad.indicators.tasks import prune_observation_batches
 from rasad.jobs.engine import enqueue
 from rasad.jobs.mail import queue_mail
 from rasad.jobs.models import EffectKey, ExportFile, ExportStatus, Schedule, TaskRun
@@ -81,9 +81,9 @@ def test_old_observation_batch_ids_are_forgotten(cast: Cast, settings):
     young = ObservationBatch.objects.create(user=cast.ali, batch_id="young", digest="y")
     ObservationBatch.objects.filter(pk=old.pk).update(created=_days_ago(31))
     ObservationBatch.objects.filter(pk=young.pk).update(created=_days_ago(29))
-    assert forget_old_batches.call() == 1
+    assert prune_observation_batches.call() == 1
     assert list(ObservationBatch.objects.values_list("batch_id", flat=True)) == ["young"]
 
 
 def test_both_jobs_are_on_the_schedule(db):
-    assert {"jobs-prune", "indicators-forget-batches"} <= set(Schedule.objects.values_list("name", flat=True))
+    assert {"jobs-prune", "indicators-prune-batches"} <= set(Schedule.objects.values_list("name", flat=True))

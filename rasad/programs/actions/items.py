@@ -3,6 +3,7 @@ cases app's own action; an indicator target is a value a party's indicator must 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -351,3 +352,39 @@ def do_delete_indicator_target(target: IndicatorTarget, *, acting_user: User) ->
     )
     target.delete()
     push("programme.changed", locked)
+
+
+@transaction.atomic
+def do_import_action_items(
+    programme: Programme,
+    rows: Sequence[tuple[int, ActionItemValues]],
+    *,
+    acting_user: User,
+    sha256: str,
+    now: datetime | None = None,
+) -> list[ActionItem]:
+    """Add every row's action item through ``do_add_action_item``, or none: a row the action
+    refuses is reported as ``rows[<row>].<field>`` and everything is rolled back. One audit event
+    for the batch carries the file's SHA-256 and the ids."""
+    require(acting_user, ActionItem, "add", programme.organization)
+    errors: dict[str, list[str]] = {}
+    items: list[ActionItem] = []
+    for number, values in rows:
+        try:
+            with transaction.atomic():
+                items.append(do_add_action_item(values, acting_user=acting_user, now=now))
+        except ValidationError as error:
+            named = (
+                error.message_dict.items() if hasattr(error, "error_dict") else [("title", error.messages)]
+            )
+            for field, messages in named:
+                errors.setdefault(f"rows[{number}].{field}", []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    audit_programme(
+        ProgrammeAuditEvent.ACTION_ITEMS_IMPORTED,
+        programme,
+        acting_user=acting_user,
+        new={"count": len(items), "action_items": [item.pk for item in items], "sha256": sha256},
+    )
+    return items
