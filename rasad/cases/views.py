@@ -4,7 +4,6 @@ view (``rasad.web.generic``) and writes through actions; scope is never applied 
 
 from __future__ import annotations
 
-import io
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
@@ -207,23 +206,6 @@ class CaseGeoJsonView(_CaseListBase):
                 properties["approximate"] = True
             points.append((latitude, longitude, properties))
         return points_response(points)
-
-
-class CaseExportView(_CaseListBase):
-    """The filtered list as an Excel workbook: dates in the user's calendar plus ISO columns."""
-
-    def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
-        from rasad.cases.exports import write_cases_xlsx
-
-        buffer = io.BytesIO()
-        write_cases_xlsx(buffer, objects[:10000])
-        buffer.seek(0)
-        return FileResponse(
-            buffer,
-            as_attachment=True,
-            filename=f"cases-{timezone.localdate():%Y%m%d}.xlsx",
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
 
 
 class CaseCreateView(ScopedFormView):

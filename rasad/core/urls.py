@@ -1,6 +1,7 @@
 from django.urls import path
 
 from rasad.core import views
+from rasad.jobs.views import ExportRedirectView
 
 app_name = "core"
 urlpatterns = [
@@ -22,7 +23,9 @@ urlpatterns = [
         views.OrganizationImportTemplateView.as_view(),
         name="organization-import-template",
     ),
-    path("organizations/export/", views.OrganizationExportView.as_view(), name="organization-export"),
+    path(
+        "organizations/export/", ExportRedirectView.as_view(kind="organizations"), name="organization-export"
+    ),
     path("people/", views.PeopleListView.as_view(), name="people-list"),
     path("working-groups/", views.WorkingGroupListView.as_view(), name="working-group-list"),
     path("working-groups/new/", views.WorkingGroupCreateView.as_view(), name="working-group-create"),
@@ -35,5 +38,5 @@ urlpatterns = [
     path("account/tokens/", views.TokenListView.as_view(), name="token-list"),
     path("account/tokens/<int:pk>/revoke/", views.TokenRevokeView.as_view(), name="token-revoke"),
     path("audit/", views.AuditListView.as_view(), name="audit-list"),
-    path("audit/export.csv", views.AuditExportView.as_view(), name="audit-export"),
+    path("audit/export.csv", ExportRedirectView.as_view(kind="audit", fmt="csv"), name="audit-export"),
 ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.http import HttpResponse, HttpResponseBase, QueryDict
+from django.http import HttpResponse, HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,7 +26,7 @@ from rasad.core.actions.people import (
 )
 from rasad.core.actions.tokens import do_create_api_token, do_revoke_api_token
 from rasad.core.audit_log import event_label
-from rasad.core.exports import XLSX_TYPE, audit_columns, csv_response, organization_columns, xlsx_response
+from rasad.core.exports import XLSX_TYPE
 from rasad.core.filtersets import AuditEventFilterSet, OrganizationFilterSet, UserFilterSet
 from rasad.core.forms import (
     CloseOrganizationForm,
@@ -292,32 +292,9 @@ class OrganizationImportTemplateView(SignedInView):
         return response
 
 
-class OrganizationExportView(ScopedListView):
-    """The filtered list, as the user may see it, to Excel (default) or CSV (``?format=csv``)."""
-
-    model = Organization
-    queryset = Organization.objects.select_related("parent", "province", "county")
-    filterset_class = OrganizationFilterSet
-    ordering = ("path",)
-
-    def filter_data(self) -> QueryDict | None:
-        params = self.request.GET.copy()
-        params.pop("format", None)
-        return params or None
-
-    def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
-        if self.request.GET.get("format") == "csv":
-            return csv_response(organization_columns(), objects.iterator(), "organizations")
-        return xlsx_response(
-            organization_columns(), objects.iterator(), "organizations", title=str(_("Organizations"))
-        )
-
-
 # ---------------------------------------------------------------------------------------------
 # The audit trail
 # ---------------------------------------------------------------------------------------------
-
-AUDIT_EXPORT_LIMIT = 100_000
 
 
 class AuditListView(ScopedListView):
@@ -334,24 +311,6 @@ class AuditListView(ScopedListView):
             "pk", "name", "code", "depth"
         )
         return super().get_context_data(**context, organizations=organizations)
-
-
-class AuditExportView(ScopedListView):
-    """The filtered audit list as CSV (at most ``AUDIT_EXPORT_LIMIT`` newest events)."""
-
-    model = AuditEvent
-    filterset_class = AuditEventFilterSet
-    ordering = ("-created", "-id")
-
-    def filter_data(self) -> QueryDict:
-        return self.request.GET
-
-    def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
-        if not self.filterset.is_valid():
-            return HttpResponse(
-                str(self.filterset.errors), status=400, content_type="text/plain; charset=utf-8"
-            )
-        return csv_response(audit_columns(), objects[:AUDIT_EXPORT_LIMIT], "audit")
 
 
 # ---------------------------------------------------------------------------------------------

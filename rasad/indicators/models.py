@@ -289,7 +289,7 @@ class ObservationBatch(models.Model):
     batch_id = models.CharField(_("batch id"), max_length=64)
     digest = models.CharField(max_length=64)
     result = models.JSONField(default=dict)
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)  # old ones are forgotten (tasks.py)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "batch_id"], name="observation_batch_unique")]

@@ -38,7 +38,7 @@ from rasad.indicators.actions import (
 from rasad.indicators.catalogue import Catalogue
 from rasad.indicators.choices import ObservationSource, ObservationStatus
 from rasad.indicators.deadlines import collecting_period
-from rasad.indicators.exports import write_observations_xlsx, write_template_xlsx
+from rasad.indicators.exports import write_template_xlsx
 from rasad.indicators.filtersets import ObservationFilterSet
 from rasad.indicators.forms import (
     AssignmentForm,
@@ -60,6 +60,7 @@ from rasad.indicators.models import (
     Scorecard,
     Target,
 )
+from rasad.jobs.views import redirect_to_export
 from rasad.lib import display, formatting
 from rasad.lib.jalali import JalaliPeriod, today_in_tehran
 from rasad.lib.persian import TextParseError
@@ -537,21 +538,16 @@ class ObservationTableView(ScopedListView):
 
     def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
         if self.request.GET.get("export") == "xlsx":
-            return self.export(objects[:100_000])
+            # An old address of the direct download: now the background export of this list.
+            return redirect_to_export(self.request, "observations", "xlsx")
         return super().respond(objects)
 
     def get_context_data(self, **context: Any) -> dict[str, Any]:
         query = self.request.GET.copy()
         query.pop("page", None)
-        query["export"] = "xlsx"
         return super().get_context_data(
             **context, export_query=query.urlencode(), statuses=ObservationStatus.choices
         )
-
-    def export(self, rows: Any) -> HttpResponse:
-        buffer = io.BytesIO()
-        write_observations_xlsx(buffer, rows)
-        return _download(buffer, "observations.xlsx", XLSX_TYPE)
 
 
 class CatalogueView(ScopedListView):

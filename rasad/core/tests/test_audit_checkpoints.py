@@ -167,3 +167,18 @@ def test_a_restore_on_a_new_node_sets_nothing_aside(cast: Cast, node: Path):
     event = AuditEvent.objects.get(event_type=CoreAuditEvent.DATABASE_RESTORED)
     assert event.extra["checkpoint_file_set_aside"] == ""
     assert kinds() == []
+
+
+def test_verify_reports_its_progress(cast: Cast, node: Path, capsys):
+    """``rasad audit verify`` draws a bar on a terminal; the events walked are reported as they
+    stream (here to a sink, as the bar would receive them)."""
+    from rasad.lib.progress import reporting_to
+    from rasad.lib.tests.test_progress import Sink
+
+    sink = Sink()
+    with reporting_to(sink):
+        call_command("audit", "verify")
+    count = AuditEvent.objects.count()
+    assert count > 0
+    assert sink.seen[0] == (0, count, "events")
+    assert sink.seen[-1] == (count, count, "events")

@@ -42,7 +42,7 @@ def set_starter_decimals(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("indicators", "0003_rollup_deltas_and_batches"),
+        ("indicators", "0004_observationbatch_created_index"),
     ]
 
     operations = [
