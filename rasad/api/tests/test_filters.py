@@ -16,4 +16,4 @@ def test_boolean_filter_accepts_yes_and_no_and_refuses_anything_else(cast):
     assert inactive.status_code == 200 and inactive.json()["results"] == []
     refused = client.get("/api/v1/case-categories/?is_active=null")
     assert refused.status_code == 400
-    assert "is_active" in refused.content.decode()
+    assert "is_active" in refused.json()["error"]["fields"]
