@@ -116,7 +116,7 @@ class _AlertsMixin(ScopedView):
         return list(
             self.scoped(
                 Alert.objects.filter(organization__path__startswith=organization.path, is_open=True)
-                .select_related("indicator", "organization")
+                .select_related("indicator", "indicator__unit", "organization")
                 .order_by("-created")
             )[:20]
         )
