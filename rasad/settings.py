@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "rasad.intake",
     "rasad.programs",
     "rasad.reports",
+    "rasad.live",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -251,6 +252,18 @@ RASAD_BATCH_KEEP_DAYS = env_int("RASAD_BATCH_KEEP_DAYS", 30, minimum=1, maximum=
 # ``rasad serve`` also runs one worker in-process (the demo needs one command); off in production
 # where ``rasad worker`` runs beside the web servers.
 RASAD_SERVE_WORKER = env_bool("RASAD_SERVE_WORKER", not DATABASE_URL)
+
+# Live operations (docs/live.md): a device is offline after this many missed heartbeat intervals;
+# a device time further ahead of the server than the tolerance is refused; an agent's batch is
+# refused whole above these sizes.
+RASAD_LIVE_OFFLINE_INTERVALS = env_int("RASAD_LIVE_OFFLINE_INTERVALS", 3, minimum=2, maximum=100)
+RASAD_LIVE_SKEW_TOLERANCE_SECONDS = env_int("RASAD_LIVE_SKEW_TOLERANCE_SECONDS", 300, minimum=1, maximum=86400)
+RASAD_LIVE_MAX_BATCH_BYTES = env_int("RASAD_LIVE_MAX_BATCH_BYTES", 256 * 1024, minimum=1024, maximum=16 * 1024**2)
+RASAD_LIVE_MAX_BATCH_ITEMS = env_int("RASAD_LIVE_MAX_BATCH_ITEMS", 500, minimum=1, maximum=10_000)
+# Server-sent events: a tab whose queue holds more than this many events is told to refetch.
+RASAD_LIVE_CLIENT_QUEUE = env_int("RASAD_LIVE_CLIENT_QUEUE", 256, minimum=8, maximum=100_000)
+# How long a stream trusts the organizations it computed for its user before computing them again.
+RASAD_LIVE_SCOPE_SECONDS = env_int("RASAD_LIVE_SCOPE_SECONDS", 10, minimum=1, maximum=3600)
 
 EMAIL_BACKEND = env_str("RASAD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("RASAD_DEFAULT_FROM_EMAIL", "rasad@localhost")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Permission
 
-RASAD_APPS = ("core", "indicators", "cases", "jobs", "reports", "programs", "ops", "comms", "intake")
+RASAD_APPS = ("core", "indicators", "cases", "jobs", "reports", "programs", "live", "ops", "comms", "intake")
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,9 @@ INTAKE_REVIEW = (
     "!intake.change_organizationalias",
     "!intake.delete_organizationalias",
 )
+# Analysts and coordinators register and change the devices of field posts in scope; only
+# administrators issue and revoke the credentials post agents send with.
+LIVE_DEVICES = ("live.add_device", "live.change_device")
 DEFAULT_ROLES = (
     RoleDefinition("viewer", "بیننده", "Viewer", "Sees everything in scope; changes nothing.", VIEW),
     RoleDefinition(
@@ -65,6 +68,7 @@ DEFAULT_ROLES = (
             "programs.submit_statusreport",
             "core.view_auditevent",
             *INTAKE_REVIEW,
+            *LIVE_DEVICES,
         ),
     ),
     RoleDefinition(
@@ -80,6 +84,7 @@ DEFAULT_ROLES = (
             "core.view_auditevent",
             "core.change_organization",
             *INTAKE_REVIEW,
+            *LIVE_DEVICES,
         ),
     ),
     RoleDefinition(

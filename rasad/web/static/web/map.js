@@ -1,6 +1,7 @@
 // The one map component: every map in Rasad is a <div data-rasad-map> with data attributes.
 //   data-provinces  URL of the offline province GeoJSON (always drawn; there is no tile server)
-//   data-points     URL of a GeoJSON FeatureCollection of points (properties: name, url)
+//   data-points     URL of a GeoJSON FeatureCollection of points (properties: name, url, and an
+//                   optional colour); el.rasadRefreshPoints() fetches and draws them again
 //   data-choropleth URL of {"values": {province_code: number}, "label": "..."} to colour provinces
 (function () {
   "use strict";
@@ -36,10 +37,13 @@
       map.fitBounds(layer.getBounds());
       el.dataset.ready = "provinces";
       if (el.dataset.points) {
-        return fetchJson(el.dataset.points).then(function (points) {
-          L.geoJSON(points, {
+        var pointLayer = null;
+        var drawPoints = function () {
+          return fetchJson(el.dataset.points).then(function (points) {
+          if (pointLayer) { map.removeLayer(pointLayer); }
+          pointLayer = L.geoJSON(points, {
             pointToLayer: function (f, latlng) {
-              return L.circleMarker(latlng, { radius: 6, color: "#fff", weight: 1.5, fillColor: "#c0392b", fillOpacity: 0.9 });
+              return L.circleMarker(latlng, { radius: 7, color: "#fff", weight: 1.5, fillColor: f.properties.colour || "#c0392b", fillOpacity: 0.9 });
             },
             onEachFeature: function (f, l) {
               l.bindPopup('<a href="' + encodeURI(f.properties.url) + '">' + escapeHtml(f.properties.name) + "</a>");
@@ -47,7 +51,10 @@
           }).addTo(map);
           el.dataset.ready = "points";
           el.dataset.pointCount = String(points.features.length);
-        });
+          });
+        };
+        el.rasadRefreshPoints = drawPoints;
+        return drawPoints();
       }
     });
   }
