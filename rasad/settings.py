@@ -257,8 +257,12 @@ RASAD_SERVE_WORKER = env_bool("RASAD_SERVE_WORKER", not DATABASE_URL)
 # a device time further ahead of the server than the tolerance is refused; an agent's batch is
 # refused whole above these sizes.
 RASAD_LIVE_OFFLINE_INTERVALS = env_int("RASAD_LIVE_OFFLINE_INTERVALS", 3, minimum=2, maximum=100)
-RASAD_LIVE_SKEW_TOLERANCE_SECONDS = env_int("RASAD_LIVE_SKEW_TOLERANCE_SECONDS", 300, minimum=1, maximum=86400)
-RASAD_LIVE_MAX_BATCH_BYTES = env_int("RASAD_LIVE_MAX_BATCH_BYTES", 256 * 1024, minimum=1024, maximum=16 * 1024**2)
+RASAD_LIVE_SKEW_TOLERANCE_SECONDS = env_int(
+    "RASAD_LIVE_SKEW_TOLERANCE_SECONDS", 300, minimum=1, maximum=86400
+)
+RASAD_LIVE_MAX_BATCH_BYTES = env_int(
+    "RASAD_LIVE_MAX_BATCH_BYTES", 256 * 1024, minimum=1024, maximum=16 * 1024**2
+)
 RASAD_LIVE_MAX_BATCH_ITEMS = env_int("RASAD_LIVE_MAX_BATCH_ITEMS", 500, minimum=1, maximum=10_000)
 # Server-sent events: a tab whose queue holds more than this many events is told to refetch.
 RASAD_LIVE_CLIENT_QUEUE = env_int("RASAD_LIVE_CLIENT_QUEUE", 256, minimum=8, maximum=100_000)
@@ -298,7 +302,10 @@ SPECTACULAR_SETTINGS = {
     # No online validator badge: the docs page talks to this server only.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     # Choice sets that share a field name with another app's get a name of their own.
-    "ENUM_NAME_OVERRIDES": {"ProgrammeKindEnum": "rasad.programs.choices.ProgrammeKind"},
+    "ENUM_NAME_OVERRIDES": {
+        "ProgrammeKindEnum": "rasad.programs.choices.ProgrammeKind",
+        "LiveStatusEnum": "rasad.live.choices.Status",
+    },
 }
 
 LOG_LEVEL = env_choice("RASAD_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))

@@ -121,7 +121,8 @@ class DeviceEvent(models.Model):
 
     Both clocks are kept: ``device_time`` as the device sent it (never corrected), ``received_at``
     from the server, and ``clock_skew_seconds`` by how much the device's clock was off when it sent
-    the batch (device minus server: negative when the device is behind). Events of one device are ordered by the device's ``sequence``, not by arrival."""
+    the batch (device minus server: negative when the device is behind). Events of one device are
+    ordered by the device's ``sequence``, not by arrival."""
 
     uuid = models.UUIDField(_("event id"), unique=True, editable=False)
     organization = models.ForeignKey(

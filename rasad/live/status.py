@@ -35,7 +35,8 @@ def device_status(device: Device, now: datetime) -> Status:
     if age > settings.RASAD_LIVE_OFFLINE_INTERVALS * interval:
         return Status.OFFLINE
     low = any(
-        reading is not None and reading < LOW_PERCENT for reading in (device.battery_percent, device.link_quality)
+        reading is not None and reading < LOW_PERCENT
+        for reading in (device.battery_percent, device.link_quality)
     )
     if age > LATE_FACTOR * interval or low:
         return Status.DEGRADED

@@ -23,7 +23,10 @@ def sweep(now: datetime | None = None) -> int:
     moment = now or timezone.now()
     changed = 0
     for device in Device.objects.in_service().exclude(status=Status.UNKNOWN).order_by("pk"):
-        if device_status(device, moment) != device.status and do_sweep_device(device.pk, now=moment) is not None:
+        if (
+            device_status(device, moment) != device.status
+            and do_sweep_device(device.pk, now=moment) is not None
+        ):
             changed += 1
     return changed
 

@@ -33,7 +33,9 @@ def field_post(cast: Cast, organization: Organization) -> Organization:
     """``organization`` if it is a field post, else its first field post (made if it has none)."""
     if organization.kind == OrganizationKind.FIELD_POST:
         return organization
-    found = organization.children.filter(kind=OrganizationKind.FIELD_POST).order_by("pk").first()
+    found: Organization | None = (
+        organization.children.filter(kind=OrganizationKind.FIELD_POST).order_by("pk").first()
+    )
     if found is not None:
         return found
     return do_create_organization(
@@ -64,7 +66,9 @@ def make_device(cast: Cast, organization: Organization, **values: Any) -> Device
 
 
 def make_credential(cast: Cast, organization: Organization) -> tuple[AgentCredential, str]:
-    return do_issue_credential(field_post(cast, organization), f"رله {next(_sequence)}", acting_user=cast.root)
+    return do_issue_credential(
+        field_post(cast, organization), f"رله {next(_sequence)}", acting_user=cast.root
+    )
 
 
 def send(credential: AgentCredential, body: dict[str, Any], now: datetime | None = None) -> BatchResult:
@@ -117,7 +121,8 @@ def matrix_event(cast: Cast, organization: Organization) -> DeviceEvent:
     device = make_device(cast, organization)
     credential, _secret = make_credential(cast, organization)
     send(credential, {"events": [event_item(device, 1)]})
-    return DeviceEvent.objects.filter(device=device).get()
+    event: DeviceEvent = DeviceEvent.objects.filter(device=device, kind="sensor_alarm").get()
+    return event
 
 
 @register(

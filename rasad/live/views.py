@@ -110,7 +110,9 @@ class PostDetailView(ScopedDetailView):
 
     def get_context_data(self, **context: Any) -> dict[str, Any]:
         post = context["object"]
-        devices = list(self.scoped(Device.objects.filter(organization=post)).order_by("retired_at", "kind", "serial"))
+        devices = list(
+            self.scoped(Device.objects.filter(organization=post)).order_by("retired_at", "kind", "serial")
+        )
         events = self.scoped(DeviceEvent.objects.filter(organization=post).select_related("device"))[:50]
         credentials = self.scoped(AgentCredential.objects.filter(organization=post))
         row = post_rows(Organization.objects.filter(pk=post.pk), self.scoped(Device.objects.all()))[0]
@@ -177,7 +179,11 @@ class DeviceEditView(ScopedFormView):
             do_change_device,
             self.object,
             DeviceValues(
-                self.object.organization, data["kind"], data["serial"], data["name"], data["heartbeat_interval"]
+                self.object.organization,
+                data["kind"],
+                data["serial"],
+                data["name"],
+                data["heartbeat_interval"],
             ),
             acting_user=self.user,
         )
@@ -214,14 +220,17 @@ class CredentialIssueView(ScopedFormView):
 
     def succeeded(self, result: tuple[AgentCredential, str]) -> HttpResponseBase:
         credential, secret = result
-        response: HttpResponse = self.render({"credential": credential, "secret": secret, "post": self.object})
+        response: HttpResponse = self.render(
+            {"credential": credential, "secret": secret, "post": self.object}
+        )
         response["Cache-Control"] = "no-store"
         return response
 
     def get_context_data(self, **context: Any) -> dict[str, Any]:
         if "secret" in context:
             context.setdefault("title", gettext_lazy("Agent credential issued"))
-        return super().get_context_data(**context, post=self.object)
+        context.setdefault("post", self.object)
+        return super().get_context_data(**context)
 
 
 class CredentialRevokeView(ScopedActionView):

@@ -42,8 +42,11 @@ def require(user: User, model: type[models.Model], action: str, organization: Or
 
 def check_field_post(organization: Organization, errors: Errors, field: str = "organization") -> None:
     if organization.kind != OrganizationKind.FIELD_POST:
-        errors.add(field, _("Devices and agent credentials belong to a field post; “%(name)s” is not one.")
-                   % {"name": organization.name})
+        errors.add(
+            field,
+            _("Devices and agent credentials belong to a field post; “%(name)s” is not one.")
+            % {"name": organization.name},
+        )
 
 
 def text(value: Any, limit: int | None = None) -> str:

@@ -22,7 +22,9 @@ def hash_secret(secret: str) -> str:
 
 
 @transaction.atomic
-def do_issue_credential(organization: Organization, name: str, *, acting_user: User) -> tuple[AgentCredential, str]:
+def do_issue_credential(
+    organization: Organization, name: str, *, acting_user: User
+) -> tuple[AgentCredential, str]:
     """A new credential for the agent of ``organization``; returns it and its secret (shown once)."""
     require(acting_user, AgentCredential, "add", organization)
     errors = Errors()
@@ -40,14 +42,19 @@ def do_issue_credential(organization: Organization, name: str, *, acting_user: U
         created_by=acting_user,
     )
     credential.save()
-    audit_live(LiveAuditEvent.CREDENTIAL_ISSUED, organization, acting_user=acting_user, obj=credential,
-               new={"name": label, "prefix": credential.prefix})
+    audit_live(
+        LiveAuditEvent.CREDENTIAL_ISSUED,
+        organization,
+        acting_user=acting_user,
+        obj=credential,
+        new={"name": label, "prefix": credential.prefix},
+    )
     return credential, secret
 
 
 @transaction.atomic
 def do_revoke_credential(credential: AgentCredential, *, acting_user: User) -> AgentCredential:
-    locked = AgentCredential.objects.select_for_update().get(pk=credential.pk)
+    locked: AgentCredential = AgentCredential.objects.select_for_update().get(pk=credential.pk)
     require(acting_user, AgentCredential, "change", locked.organization)
     if locked.revoked_at is not None:
         errors = Errors()
@@ -55,8 +62,13 @@ def do_revoke_credential(credential: AgentCredential, *, acting_user: User) -> A
         errors.raise_if_any()
     locked.revoked_at = timezone.now()
     locked.save(update_fields=["revoked_at", "last_updated"])
-    audit_live(LiveAuditEvent.CREDENTIAL_REVOKED, locked.organization, acting_user=acting_user, obj=locked,
-               new={"revoked_at": locked.revoked_at})
+    audit_live(
+        LiveAuditEvent.CREDENTIAL_REVOKED,
+        locked.organization,
+        acting_user=acting_user,
+        obj=locked,
+        new={"revoked_at": locked.revoked_at},
+    )
     return locked
 
 
@@ -64,7 +76,7 @@ def authenticate_agent(secret: str) -> AgentCredential | None:
     """The usable credential with this secret, or ``None``."""
     if not secret.startswith(PREFIX) or len(secret) > 200:
         return None
-    credential = (
+    credential: AgentCredential | None = (
         AgentCredential.objects.select_related("organization").filter(key_hash=hash_secret(secret)).first()
     )
     if credential is None or not credential.is_usable:

@@ -42,7 +42,9 @@ def _check(values: DeviceValues, errors: Errors, instance: Device | None) -> Non
         if instance is not None:
             clash = clash.exclude(pk=instance.pk)
         if clash.exists():
-            errors.add("serial", _("This post already has a device with serial “%(serial)s”.") % {"serial": serial})
+            errors.add(
+                "serial", _("This post already has a device with serial “%(serial)s”.") % {"serial": serial}
+            )
     if len(text(values.name)) > 200:
         errors.add("name", _("A name is at most 200 characters."))
     if (
@@ -81,8 +83,13 @@ def do_register_device(values: DeviceValues, *, acting_user: User) -> Device:
         heartbeat_interval=values.heartbeat_interval,
     )
     device.save()
-    audit_live(LiveAuditEvent.DEVICE_REGISTERED, values.organization, acting_user=acting_user, obj=device,
-               new=_fields(device))
+    audit_live(
+        LiveAuditEvent.DEVICE_REGISTERED,
+        values.organization,
+        acting_user=acting_user,
+        obj=device,
+        new=_fields(device),
+    )
     require_in_scope(acting_user, "view", device)
     push("live.device", device.organization_id, device=device.pk)
     return device
@@ -91,11 +98,13 @@ def do_register_device(values: DeviceValues, *, acting_user: User) -> Device:
 @transaction.atomic
 def do_change_device(device: Device, values: DeviceValues, *, acting_user: User) -> Device:
     """Change a device's type, serial, name or interval. It stays at its post."""
-    locked = Device.objects.select_for_update().get(pk=device.pk)
+    locked: Device = Device.objects.select_for_update().get(pk=device.pk)
     require(acting_user, Device, "change", locked.organization)
     errors = Errors()
     if values.organization.pk != locked.organization_id:
-        errors.add("organization", _("A device stays at its post; retire it and register it at the other post."))
+        errors.add(
+            "organization", _("A device stays at its post; retire it and register it at the other post.")
+        )
     _check(values, errors, locked)
     errors.raise_if_any()
     old = _fields(locked)
@@ -123,7 +132,7 @@ def do_change_device(device: Device, values: DeviceValues, *, acting_user: User)
 def do_retire_device(device: Device, *, acting_user: User) -> Device:
     """Take a device out of service: it no longer counts towards its post's status, and anything
     it sends afterwards is refused. Its history stays."""
-    locked = Device.objects.select_for_update().get(pk=device.pk)
+    locked: Device = Device.objects.select_for_update().get(pk=device.pk)
     require(acting_user, Device, "change", locked.organization)
     if locked.retired_at is not None:
         errors = Errors()
@@ -131,8 +140,12 @@ def do_retire_device(device: Device, *, acting_user: User) -> Device:
         errors.raise_if_any()
     locked.retired_at = timezone.now()
     locked.save(update_fields=["retired_at", "last_updated"])
-    audit_live(LiveAuditEvent.DEVICE_RETIRED, locked.organization, acting_user=acting_user, obj=locked,
-               new={"retired_at": locked.retired_at})
+    audit_live(
+        LiveAuditEvent.DEVICE_RETIRED,
+        locked.organization,
+        acting_user=acting_user,
+        obj=locked,
+        new={"retired_at": locked.retired_at},
+    )
     push("live.device", locked.organization_id, device=locked.pk)
     return locked
-

@@ -136,8 +136,14 @@ def _common(raw: Any, now: datetime) -> tuple[Any, Item | Outcome]:
         return raw_id, _refused(
             raw_id,
             "future_time",
-            _("“time” is %(seconds)s seconds ahead of the server's clock, beyond the tolerance of %(tolerance)s.")
-            % {"seconds": int((moment - now).total_seconds()), "tolerance": settings.RASAD_LIVE_SKEW_TOLERANCE_SECONDS},
+            _(
+                "“time” is %(seconds)s seconds ahead of the server's clock, "
+                "beyond the tolerance of %(tolerance)s."
+            )
+            % {
+                "seconds": int((moment - now).total_seconds()),
+                "tolerance": settings.RASAD_LIVE_SKEW_TOLERANCE_SECONDS,
+            },
         )
     return raw_id, Item(0, item_id, serial.strip(), moment, "", {})
 
@@ -158,11 +164,14 @@ def _heartbeat(raw: Any, now: datetime) -> Item | Outcome:
             return _refused(
                 raw_id,
                 "bad_reading",
-                _("“%(field)s” must be between %(low)s and %(high)s.") % {"field": name, "low": low, "high": high},
+                _("“%(field)s” must be between %(low)s and %(high)s.")
+                % {"field": name, "low": low, "high": high},
             )
         values[column] = float(value)
     checked.values = values
-    checked.content_hash = _hash({"device": checked.serial, "time": checked.device_time.isoformat(), **values})
+    checked.content_hash = _hash(
+        {"device": checked.serial, "time": checked.device_time.isoformat(), **values}
+    )
     return checked
 
 
@@ -172,7 +181,9 @@ def _event(raw: Any, now: datetime) -> Item | Outcome:
         return checked
     sequence = raw.get("sequence")
     if isinstance(sequence, bool) or not isinstance(sequence, int) or not 1 <= sequence <= MAX_SEQUENCE:
-        return _refused(raw_id, "bad_sequence", _("“sequence” must be a whole number from 1, counted by the device."))
+        return _refused(
+            raw_id, "bad_sequence", _("“sequence” must be a whole number from 1, counted by the device.")
+        )
     kind = raw.get("kind")
     if kind not in AGENT_EVENT_KINDS:
         return _refused(
@@ -187,7 +198,9 @@ def _event(raw: Any, now: datetime) -> Item | Outcome:
     if not isinstance(body, str):
         return _refused(raw_id, "bad_text", _("“text” must be a string."))
     if len(body) > TEXT_LIMIT:
-        return _refused(raw_id, "bad_text", _("“text” is at most %(limit)s characters.") % {"limit": TEXT_LIMIT})
+        return _refused(
+            raw_id, "bad_text", _("“text” is at most %(limit)s characters.") % {"limit": TEXT_LIMIT}
+        )
     if "\x00" in body:
         return _refused(raw_id, "bad_text", _("“text” must not contain NUL characters."))
     checked.values = {"sequence": sequence, "kind": kind, "severity": severity, "text": text(body)}
@@ -200,7 +213,9 @@ def _event(raw: Any, now: datetime) -> Item | Outcome:
 def parse_batch(body: Any, now: datetime, *, digest: str = "") -> ParsedBatch:
     """Check a decoded request body item by item. Raises ``BatchRefused`` when it is not a batch."""
     if not isinstance(body, dict):
-        raise BatchRefused("malformed", _("The body must be a JSON object with “heartbeats” and “events” lists."))
+        raise BatchRefused(
+            "malformed", _("The body must be a JSON object with “heartbeats” and “events” lists.")
+        )
     heartbeats = body.get("heartbeats", [])
     events = body.get("events", [])
     if not isinstance(heartbeats, list) or not isinstance(events, list):
@@ -217,7 +232,9 @@ def parse_batch(body: Any, now: datetime, *, digest: str = "") -> ParsedBatch:
     if sent_at is not None:
         moment = parse_datetime(sent_at) if isinstance(sent_at, str) else None
         if moment is None or moment.tzinfo is None:
-            raise BatchRefused("malformed", _("“sent_at” must be an ISO 8601 date and time with its UTC offset."))
+            raise BatchRefused(
+                "malformed", _("“sent_at” must be an ISO 8601 date and time with its UTC offset.")
+            )
         parsed.skew_seconds = round((moment - now).total_seconds(), 3)
     for index, raw in enumerate(heartbeats):
         item = _heartbeat(raw, now)
@@ -237,13 +254,15 @@ def do_ingest_batch(credential: AgentCredential, batch: ParsedBatch, *, now: dat
     """Record what is new in ``batch`` for the credential's post; answer every item."""
     post = credential.organization
     serials = {i.serial for i in (*batch.heartbeats, *batch.events) if isinstance(i, Item)}
-    devices = {
+    devices: dict[str, Device] = {
         d.serial: d
-        for d in Device.objects.select_for_update().filter(organization=post, serial__in=serials).order_by("pk")
+        for d in Device.objects.select_for_update()
+        .filter(organization=post, serial__in=serials)
+        .order_by("pk")
     }
 
     def device_for(item: Item) -> Device | Outcome:
-        device = devices.get(item.serial)
+        device: Device | None = devices.get(item.serial)
         if device is None:
             return _refused(
                 item.uuid,
@@ -251,7 +270,9 @@ def do_ingest_batch(credential: AgentCredential, batch: ParsedBatch, *, now: dat
                 _("This post has no device with serial “%(serial)s”.") % {"serial": item.serial},
             )
         if device.retired_at is not None:
-            return _refused(item.uuid, "device_retired", _("Device “%(serial)s” is retired.") % {"serial": item.serial})
+            return _refused(
+                item.uuid, "device_retired", _("Device “%(serial)s” is retired.") % {"serial": item.serial}
+            )
         return device
 
     heartbeat_outcomes, new_heartbeats = _settle_heartbeats(batch.heartbeats, device_for, now)
@@ -290,7 +311,9 @@ def do_ingest_batch(credential: AgentCredential, batch: ParsedBatch, *, now: dat
     return BatchResult(heartbeat_outcomes, event_outcomes)
 
 
-def _settle_heartbeats(items: list[Item | Outcome], device_for: Any, now: datetime) -> tuple[list[Outcome], list[Heartbeat]]:
+def _settle_heartbeats(
+    items: list[Item | Outcome], device_for: Any, now: datetime
+) -> tuple[list[Outcome], list[Heartbeat]]:
     candidates = [i for i in items if isinstance(i, Item)]
     stored = {
         row["id"]: row
@@ -372,7 +395,8 @@ def _settle_events(
     # A sequence the device already used (by another event) is a conflict, not a second event.
     used = set(
         DeviceEvent.objects.filter(
-            device_id__in={d.pk for _i, d in pending}, sequence__in={i.values["sequence"] for i, _d in pending}
+            device_id__in={d.pk for _i, d in pending},
+            sequence__in={i.values["sequence"] for i, _d in pending},
         ).values_list("device_id", "sequence")
     )
     by_id = {o.id: o for o in outcomes if o.result == ItemResult.CREATED}
@@ -382,7 +406,9 @@ def _settle_events(
             outcome = by_id[str(item.uuid)]
             outcome.result = ItemResult.CONFLICT
             outcome.code = "sequence_taken"
-            outcome.message = _("Device “%(serial)s” already sent another event with sequence %(sequence)s.") % {
+            outcome.message = _(
+                "Device “%(serial)s” already sent another event with sequence %(sequence)s."
+            ) % {
                 "serial": device.serial,
                 "sequence": item.values["sequence"],
             }

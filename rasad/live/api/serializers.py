@@ -50,8 +50,12 @@ class DeviceSerializer(RasadModelSerializer):
             "created",
             "last_updated",
         ]
-        read_only_fields = [f for f in fields if f not in {"organization", "kind", "serial", "name", "heartbeat_interval"}]
+        read_only_fields = [
+            f for f in fields if f not in {"organization", "kind", "serial", "name", "heartbeat_interval"}
+        ]
         extra_kwargs = {"heartbeat_interval": {"min_value": 1, "max_value": 10**9}}
+        # The action checks the serial's uniqueness at the post and names the field.
+        validators: list[Any] = []
 
     def to_values(self, instance: Device | None = None) -> DeviceValues:
         data = self.validated_data
@@ -60,13 +64,17 @@ class DeviceSerializer(RasadModelSerializer):
             kind=data.get("kind", instance.kind if instance else ""),
             serial=data.get("serial", instance.serial if instance else ""),
             name=data.get("name", instance.name if instance else ""),
-            heartbeat_interval=data.get("heartbeat_interval", instance.heartbeat_interval if instance else 60),
+            heartbeat_interval=data.get(
+                "heartbeat_interval", instance.heartbeat_interval if instance else 60
+            ),
         )
 
 
 class DeviceEventSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="live-api:deviceevent-detail")
-    organization = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    organization: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     device_serial = serializers.CharField(source="device.serial", read_only=True)
 
     class Meta:
@@ -97,8 +105,18 @@ class AgentCredentialSerializer(RasadModelSerializer):
 
     class Meta:
         model = AgentCredential
-        fields = ["id", "url", "display", "organization", "name", "prefix", "revoked_at", "last_used", "created",
-                  "last_updated"]
+        fields = [
+            "id",
+            "url",
+            "display",
+            "organization",
+            "name",
+            "prefix",
+            "revoked_at",
+            "last_used",
+            "created",
+            "last_updated",
+        ]
         read_only_fields = ["prefix", "revoked_at", "last_used", "created", "last_updated"]
 
 
@@ -116,7 +134,9 @@ class PostStatusSerializer(serializers.Serializer[Any]):
     latitude = serializers.FloatField(allow_null=True)
     longitude = serializers.FloatField(allow_null=True)
     status = serializers.ChoiceField(choices=Status.choices)
-    devices = serializers.DictField(child=serializers.IntegerField(), help_text="Devices in service per status.")
+    devices = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Devices in service per status."
+    )
 
 
 # ---- the agent's batch (documentation of the ingest endpoint) ----------------------------------

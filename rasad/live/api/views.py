@@ -12,6 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import authentication, exceptions, permissions
 from rest_framework.decorators import action
@@ -72,7 +73,9 @@ class DeviceViewSet(ScopedModelViewSet):
     def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         assert isinstance(serializer, DeviceSerializer)
         device = self.get_object()
-        serializer.instance = do_change_device(device, serializer.to_values(device), acting_user=_actor(self.request))
+        serializer.instance = do_change_device(
+            device, serializer.to_values(device), acting_user=_actor(self.request)
+        )
 
     @extend_schema(request=None, responses=DeviceSerializer)
     @action(detail=True, methods=["post"])
@@ -106,7 +109,9 @@ class AgentCredentialViewSet(ScopedModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         credential, secret = do_issue_credential(
-            serializer.validated_data["organization"], serializer.validated_data["name"], acting_user=_actor(request)
+            serializer.validated_data["organization"],
+            serializer.validated_data["name"],
+            acting_user=_actor(request),
         )
         credential.secret = secret  # type: ignore[attr-defined]
         data = IssuedCredentialSerializer(credential, context=self.get_serializer_context()).data
@@ -178,7 +183,9 @@ class AgentAuthentication(authentication.BaseAuthentication):
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
         header = authentication.get_authorization_header(request).decode("latin-1").split()
         if not header or header[0].lower() != "bearer" or len(header) != 2:
-            raise exceptions.NotAuthenticated(_("Send the post's agent credential as “Authorization: Bearer …”."))
+            raise exceptions.NotAuthenticated(
+                _("Send the post's agent credential as “Authorization: Bearer …”.")
+            )
         credential = authenticate_agent(header[1])
         if credential is None:
             raise exceptions.AuthenticationFailed(_("The agent credential is invalid or revoked."))
@@ -186,6 +193,14 @@ class AgentAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request: Request) -> str:
         return "Bearer"
+
+
+class AgentAuthenticationScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    target_class = "rasad.live.api.views.AgentAuthentication"
+    name = "agentAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "http", "scheme": "bearer", "description": "A post agent's credential (rpa_…)."}
 
 
 class IsAgent(permissions.BasePermission):
@@ -214,7 +229,6 @@ class IngestView(APIView):
             200: BatchOutSerializer,
             413: OpenApiResponse(ErrorSerializer, description="The batch is too large."),
         },
-        auth=[{"agentAuth": []}],
     )
     def post(self, request: Request) -> Response:
         credential = request.auth
@@ -222,10 +236,14 @@ class IngestView(APIView):
         limit = settings.RASAD_LIVE_MAX_BATCH_BYTES
         declared = request.META.get("CONTENT_LENGTH") or "0"
         if not declared.isdigit() or int(declared) > limit:
-            raise BatchError(BatchRefused("too_large", _("A batch is at most %(limit)s bytes.") % {"limit": limit}, 413))
+            raise BatchError(
+                BatchRefused("too_large", _("A batch is at most %(limit)s bytes.") % {"limit": limit}, 413)
+            )
         raw = request._request.body
         if len(raw) > limit:
-            raise BatchError(BatchRefused("too_large", _("A batch is at most %(limit)s bytes.") % {"limit": limit}, 413))
+            raise BatchError(
+                BatchRefused("too_large", _("A batch is at most %(limit)s bytes.") % {"limit": limit}, 413)
+            )
         try:
             body = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as error:

@@ -26,7 +26,7 @@ URL = "/api/v1/live/ingest/"
 
 
 def post(secret: str | None, body: Any, *, raw: bytes | None = None) -> Any:
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"} if secret else {}
+    headers: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {secret}"} if secret else {}
     data = raw if raw is not None else json.dumps(body)
     return Client().post(URL, data=data, content_type="application/json", **headers)
 
@@ -59,7 +59,9 @@ def test_a_batch_is_recorded_once_however_often_it_is_resent(isfahan: tuple[Devi
     assert Heartbeat.objects.filter(device=device).count() == 1
 
 
-def test_a_resent_batch_writes_nothing_at_all(isfahan: tuple[Device, str], django_capture_on_commit_callbacks: Any):
+def test_a_resent_batch_writes_nothing_at_all(
+    isfahan: tuple[Device, str], django_capture_on_commit_callbacks: Any
+):
     device, secret = isfahan
     body = {"heartbeats": [heartbeat_item(device)], "events": [event_item(device, 1)]}
     post(secret, body)
@@ -149,7 +151,9 @@ def test_one_bad_item_does_not_block_the_others(isfahan: tuple[Device, str]):
         ({"kind": "status_changed"}, "bad_kind"),
     ],
 )
-def test_bad_event_items_are_refused_with_a_code(isfahan: tuple[Device, str], change: dict[str, Any], code: str):
+def test_bad_event_items_are_refused_with_a_code(
+    isfahan: tuple[Device, str], change: dict[str, Any], code: str
+):
     device, secret = isfahan
     answer = post(secret, {"events": [{**event_item(device, 1), **change}]}).json()["events"][0]
     assert (answer["result"], answer["code"]) == ("refused", code)
@@ -166,10 +170,14 @@ def test_a_time_beyond_the_skew_tolerance_is_refused(isfahan: tuple[Device, str]
 def test_clock_skew_is_recorded_from_the_batch_send_time(isfahan: tuple[Device, str]):
     device, secret = isfahan
     sent_at = (timezone.now() - timedelta(seconds=90)).isoformat()
-    post(secret, {"sent_at": sent_at, "heartbeats": [heartbeat_item(device)], "events": [event_item(device, 1)]})
+    post(
+        secret,
+        {"sent_at": sent_at, "heartbeats": [heartbeat_item(device)], "events": [event_item(device, 1)]},
+    )
     device.refresh_from_db()
     event = DeviceEvent.objects.get(device=device, kind="sensor_alarm")
     # The device clock runs 90 s behind the server: negative skew.
+    assert device.clock_skew_seconds is not None
     assert -120 <= device.clock_skew_seconds <= -85
     assert event.clock_skew_seconds == device.clock_skew_seconds
 
@@ -179,7 +187,9 @@ def test_clock_skew_is_recorded_from_the_batch_send_time(isfahan: tuple[Device, 
 )
 def test_bad_readings_are_refused(isfahan: tuple[Device, str], reading: str, value: Any):
     device, secret = isfahan
-    answer = post(secret, {"heartbeats": [heartbeat_item(device, **{reading: value})]}).json()["heartbeats"][0]
+    answer = post(secret, {"heartbeats": [heartbeat_item(device, **{reading: value})]}).json()["heartbeats"][
+        0
+    ]
     assert (answer["result"], answer["code"]) == ("refused", "bad_reading")
     assert not Heartbeat.objects.exists()
 
@@ -274,13 +284,18 @@ def test_an_old_heartbeat_sent_late_does_not_replace_newer_readings(isfahan: tup
     device, secret = isfahan
     now = timezone.now()
     post(secret, {"heartbeats": [heartbeat_item(device, battery=50, time=now.isoformat())]})
-    post(secret, {"heartbeats": [heartbeat_item(device, battery=95, time=(now - timedelta(hours=1)).isoformat())]})
+    post(
+        secret,
+        {"heartbeats": [heartbeat_item(device, battery=95, time=(now - timedelta(hours=1)).isoformat())]},
+    )
     device.refresh_from_db()
     assert device.battery_percent == 50.0
     assert Heartbeat.objects.filter(device=device).count() == 2
 
 
-def test_an_event_is_pushed_only_for_its_post(isfahan: tuple[Device, str], django_capture_on_commit_callbacks: Any):
+def test_an_event_is_pushed_only_for_its_post(
+    isfahan: tuple[Device, str], django_capture_on_commit_callbacks: Any
+):
     device, secret = isfahan
     pushed: list[Any] = []
     unsubscribe = bus.subscribe_local(pushed.append)
