@@ -20,7 +20,13 @@ from typing import Any, TextIO
 from django.utils import timezone
 
 from rasad.core.models import Organization, User
-from rasad.live.actions import DeviceValues, do_ingest_batch, do_issue_credential, do_register_device, parse_batch
+from rasad.live.actions import (
+    DeviceValues,
+    do_ingest_batch,
+    do_issue_credential,
+    do_register_device,
+    parse_batch,
+)
 from rasad.live.models import AgentCredential, Device
 from rasad.live.tasks import sweep
 
@@ -70,13 +76,15 @@ def load_demo(stdout: TextIO | None = None) -> dict[str, int]:
         "offline": Device.objects.filter(organization__in=posts, status="offline").count(),
     }
     if stdout is not None:
-        stdout.write(f"live operations: {summary['devices']} devices at 5 posts ({summary['offline']} offline)\n")
+        stdout.write(
+            f"live operations: {summary['devices']} devices at 5 posts ({summary['offline']} offline)\n"
+        )
     return summary
 
 
 def _replay(posts: list[Organization], credentials: dict[str, AgentCredential], now: datetime) -> None:
     """The last hour, minute by minute, as the agents would have sent it."""
-    rng = random.Random(1404)  # noqa: S311 (demo data)
+    rng = random.Random(1404)
     sequences: dict[str, int] = {}
     start = now - timedelta(minutes=60)
     for minute in range(0, 61, 2):

@@ -36,7 +36,7 @@ def _next_sequence(serial: str, post_id: int) -> int:
 
 class Simulator:
     def __init__(self, *, seed: int = 1404, outage_minutes: float = 4.0) -> None:
-        self.rng = random.Random(seed)  # noqa: S311 (demo data)
+        self.rng = random.Random(seed)
         self.outage = timedelta(minutes=outage_minutes)
         self.agents: dict[str, PostAgent] = {}
         for code in POSTS:
@@ -54,7 +54,7 @@ class Simulator:
         if not any(a.down_until for a in self.agents.values()) and self.rng.random() < 0.08:
             victim = self.rng.choice(sorted(self.agents))
             self.agents[victim].down_until = now + self.outage
-        for code, agent in self.agents.items():
+        for agent in self.agents.values():
             post = agent.credential.organization
             body = heartbeats_for(post, now, self.rng)
             if self.rng.random() < 0.12:

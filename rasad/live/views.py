@@ -195,7 +195,19 @@ class DeviceEditView(ScopedFormView):
 class DeviceRetireView(ScopedActionView):
     model = Device
     scope_action = "change"
+    confirm_template = "live/confirm.html"
     success_message = gettext_lazy("The device was retired.")
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            **context,
+            question=gettext_lazy("Retire this device?"),
+            consequence=gettext_lazy(
+                "It no longer counts towards the post's status, and what it sends afterwards is refused. "
+                "Its history stays."
+            ),
+            button=gettext_lazy("Retire"),
+        )
 
     def perform(self, obj: Device) -> Device:
         return do_retire_device(obj, acting_user=self.user)
@@ -236,7 +248,16 @@ class CredentialIssueView(ScopedFormView):
 class CredentialRevokeView(ScopedActionView):
     model = AgentCredential
     scope_action = "change"
+    confirm_template = "live/confirm.html"
     success_message = gettext_lazy("The credential was revoked; the agent can no longer send with it.")
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            **context,
+            question=gettext_lazy("Revoke this credential?"),
+            consequence=gettext_lazy("The agent that uses it can no longer send anything, from this moment."),
+            button=gettext_lazy("Revoke"),
+        )
 
     def perform(self, obj: AgentCredential) -> AgentCredential:
         return do_revoke_credential(obj, acting_user=self.user)

@@ -104,3 +104,12 @@ def test_retiring_a_device_from_the_post_page(cast: Cast, world: dict[str, Any])
 def test_the_menu_entry_follows_the_permission(cast: Cast):
     assert 'href="/live/"' in signed_in_client(cast.alice).get("/").content.decode()
     assert 'href="/live/"' not in signed_in_client(cast.charlie).get("/").content.decode()
+
+
+def test_retiring_asks_first(cast: Cast, world: dict[str, Any]):
+    device = world["isf"]
+    page = signed_in_client(cast.alice).get(f"/live/devices/{device.pk}/retire/")
+    assert page.status_code == 200
+    assert "این دستگاه از خدمت خارج شود؟" in page.content.decode()
+    device.refresh_from_db()
+    assert device.retired_at is None

@@ -2,6 +2,7 @@
 //   data-provinces  URL of the offline province GeoJSON (always drawn; there is no tile server)
 //   data-points     URL of a GeoJSON FeatureCollection of points (properties: name, url, and an
 //                   optional colour); el.rasadRefreshPoints() fetches and draws them again
+//   data-fit        "points" to zoom to the points (once) instead of the whole country
 //   data-choropleth URL of {"values": {province_code: number}, "label": "..."} to colour provinces
 (function () {
   "use strict";
@@ -49,6 +50,10 @@
               l.bindPopup('<a href="' + encodeURI(f.properties.url) + '">' + escapeHtml(f.properties.name) + "</a>");
             }
           }).addTo(map);
+          if (el.dataset.fit === "points" && points.features.length && !el.dataset.fitted) {
+            map.fitBounds(pointLayer.getBounds(), { maxZoom: 8, padding: [30, 30] });
+            el.dataset.fitted = "1";
+          }
           el.dataset.ready = "points";
           el.dataset.pointCount = String(points.features.length);
           });
