@@ -266,6 +266,9 @@ RASAD_LIVE_MAX_BATCH_BYTES = env_int(
 RASAD_LIVE_MAX_BATCH_ITEMS = env_int("RASAD_LIVE_MAX_BATCH_ITEMS", 500, minimum=1, maximum=10_000)
 # Server-sent events: a tab whose queue holds more than this many events is told to refetch.
 RASAD_LIVE_CLIENT_QUEUE = env_int("RASAD_LIVE_CLIENT_QUEUE", 256, minimum=8, maximum=100_000)
+# Under a threaded WSGI server each open stream holds a thread: at most this many per process
+# (the ASGI server holds none; docs/live.md says how to route streams to it).
+RASAD_LIVE_THREAD_STREAMS = env_int("RASAD_LIVE_THREAD_STREAMS", 8, minimum=1, maximum=256)
 # How long a stream trusts the organizations it computed for its user before computing them again.
 RASAD_LIVE_SCOPE_SECONDS = env_int("RASAD_LIVE_SCOPE_SECONDS", 10, minimum=1, maximum=3600)
 

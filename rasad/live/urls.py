@@ -5,6 +5,8 @@ from rasad.live import views
 app_name = "live"
 urlpatterns = [
     path("live/", views.CommandView.as_view(), name="command"),
+    path("live/stream/", views.StreamView.as_view(), name="stream"),
+    path("live/feed/", views.FeedView.as_view(), name="feed"),
     path("live/posts.geojson", views.PostPointsView.as_view(), name="post-points"),
     path("live/posts/<int:pk>/", views.PostDetailView.as_view(), name="post"),
     path("live/posts/<int:pk>/devices/new/", views.DeviceCreateView.as_view(), name="device-create"),

@@ -4,14 +4,23 @@ revoke credentials. Every page is a generic scoped view (``rasad.web.generic``).
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-from django.http import HttpResponse, HttpResponseBase
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.core.handlers.asgi import ASGIRequest
+from django.db import connection as db_connection
+from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import Organization
+from rasad.lib.push import KEEPALIVE, REFETCH, RESYNC, AsyncClient, ThreadClient, hub, sse
 from rasad.live.actions import (
     DeviceValues,
     do_change_device,
@@ -21,6 +30,7 @@ from rasad.live.actions import (
     do_revoke_credential,
 )
 from rasad.live.api.views import post_rows
+from rasad.live.audience import audience_of, latest_id, replay
 from rasad.live.choices import EventKind, Severity, Status
 from rasad.live.forms import CredentialForm, DeviceForm
 from rasad.live.models import AgentCredential, Device, DeviceEvent
@@ -264,3 +274,159 @@ class CredentialRevokeView(ScopedActionView):
 
     def get_success_url(self, obj: AgentCredential) -> str:
         return reverse("live:post", args=[obj.organization_id])
+
+
+# ---- live push ------------------------------------------------------------------------------------
+
+KEEPALIVE_SECONDS = 15.0
+REPLAY_OVERLAP = 100  # ids committed out of order: read a little behind, the page drops repeats
+
+
+class _StreamState:
+    """What one stream remembers: its user, the audience it filters with, where it is."""
+
+    def __init__(self, user_id: int, last: int) -> None:
+        self.user_id = user_id
+        self.last = last
+        self.audience = audience_of(user_id)
+        self.checked = time.monotonic()
+        self.sent: deque[int] = deque(maxlen=500)
+
+    def accepts(self, event: dict[str, Any]) -> bool:
+        return self.audience.admits(event)
+
+    def due_for_recheck(self) -> bool:
+        return time.monotonic() - self.checked >= settings.RASAD_LIVE_SCOPE_SECONDS
+
+    def recheck(self) -> None:
+        self.audience = audience_of(self.user_id)
+        self.checked = time.monotonic()
+
+    def catch_up(self) -> list[bytes]:
+        """What happened since ``last``, from the event table (after a reconnect or a lost
+        subscription), or a refetch when that is too much."""
+        events, more = replay(self.user_id, max(0, self.last - REPLAY_OVERLAP))
+        if more:
+            self.last = latest_id()
+            return [sse({}, event="refetch")]
+        return [chunk for event in events if (chunk := self.frame(event))]
+
+    def frame(self, event: dict[str, Any]) -> bytes | None:
+        if event is REFETCH:
+            self.last = max(self.last, latest_id())
+            return sse({}, event="refetch")
+        payload = event.get("payload", {})
+        event_id = payload.get("id") if event.get("kind") == "live.event" else None
+        if event_id is not None:
+            if event_id in self.sent:
+                return None
+            self.sent.append(event_id)
+            self.last = max(self.last, event_id)
+        return sse(payload, event=str(event["kind"]), event_id=event_id)
+
+
+def _last_event_id(request: AuthenticatedRequest) -> int | None:
+    raw = request.headers.get("Last-Event-ID") or request.GET.get("last") or ""
+    return int(raw) if raw.isdigit() and len(raw) < 19 else None
+
+
+_thread_streams = threading.BoundedSemaphore(settings.RASAD_LIVE_THREAD_STREAMS)
+
+
+class StreamView(ScopedView):
+    """``/live/stream/``: the one server-sent event stream of a tab (every topic; today the live
+    operations' events). Replays from ``Last-Event-ID`` (or ``?last=``) out of the event table,
+    then pushes what the hub brings, filtered by the user's audience; a slow tab is told to
+    refetch. Served by the ASGI server without holding a thread; under a threaded WSGI server
+    (the embedded demo) each stream holds a thread, so at most ``RASAD_LIVE_THREAD_STREAMS``."""
+
+    model = DeviceEvent
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        last = _last_event_id(request)
+        state = _StreamState(self.user.pk, last if last is not None else latest_id())
+        content: Any
+        if isinstance(request, ASGIRequest):
+            content = _async_stream(state, replaying=last is not None)
+        else:
+            content = _thread_stream(state, replaying=last is not None)
+        response = StreamingHttpResponse(content, content_type="text/event-stream")
+        response["Cache-Control"] = "no-cache, no-transform"
+        response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
+        return response
+
+
+def _thread_stream(state: _StreamState, *, replaying: bool) -> Iterator[bytes]:
+    if not _thread_streams.acquire(blocking=False):
+        yield b"retry: 10000\n\n"  # every place is taken: the browser comes back in 10 s
+        return
+    client = ThreadClient(state.accepts, limit=settings.RASAD_LIVE_CLIENT_QUEUE)
+    hub().register(client)
+    try:
+        yield b"retry: 3000\n\n"
+        if replaying:
+            yield from _closing(state.catch_up)
+        while True:
+            batch = client.wait(KEEPALIVE_SECONDS)
+            if state.due_for_recheck():
+                _closing(state.recheck)
+            if not batch:
+                yield KEEPALIVE
+            for event in batch:
+                if event is RESYNC:
+                    yield from _closing(state.catch_up)
+                elif chunk := (_closing(state.frame, event) if event is REFETCH else state.frame(event)):
+                    yield chunk
+    finally:
+        hub().unregister(client)
+        _thread_streams.release()
+
+
+def _closing(function: Any, *args: Any) -> Any:
+    """Run a database read of a stream, then give the connection back: a stream waits for
+    minutes between reads and must not hold a connection meanwhile."""
+    try:
+        return function(*args)
+    finally:
+        db_connection.close()
+
+
+async def _db(function: Any, *args: Any) -> Any:
+    return await sync_to_async(_closing, thread_sensitive=False)(function, *args)
+
+
+async def _async_stream(state: _StreamState, *, replaying: bool) -> AsyncIterator[bytes]:
+    client = AsyncClient(state.accepts, limit=settings.RASAD_LIVE_CLIENT_QUEUE)
+    hub().register(client)
+    try:
+        yield b"retry: 3000\n\n"
+        if replaying:
+            for chunk in await _db(state.catch_up):
+                yield chunk
+        while True:
+            batch = await client.wait(KEEPALIVE_SECONDS)
+            if state.due_for_recheck():
+                await _db(state.recheck)
+            if not batch:
+                yield KEEPALIVE
+            for event in batch:
+                if event is RESYNC:
+                    for chunk in await _db(state.catch_up):
+                        yield chunk
+                elif event is REFETCH:
+                    yield await _db(state.frame, event)
+                elif chunk := state.frame(event):
+                    yield chunk
+    finally:
+        hub().unregister(client)
+
+
+class FeedView(ScopedView):
+    """The latest events as the feed's HTML, for a page that was told to refetch."""
+
+    model = DeviceEvent
+    template_name = "live/includes/feed.html"
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        events = self.get_queryset().select_related("device", "organization")[:FEED_LENGTH]
+        return self.render({"events": events})

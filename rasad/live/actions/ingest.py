@@ -260,6 +260,8 @@ def do_ingest_batch(credential: AgentCredential, batch: ParsedBatch, *, now: dat
         .filter(organization=post, serial__in=serials)
         .order_by("pk")
     }
+    for device in devices.values():
+        device.organization = post
 
     def device_for(item: Item) -> Device | Outcome:
         device: Device | None = devices.get(item.serial)
@@ -417,7 +419,7 @@ def _settle_events(
         rows.append(
             DeviceEvent(
                 uuid=item.uuid,
-                organization_id=device.organization_id,
+                organization=device.organization,
                 device=device,
                 device_time=item.device_time,
                 received_at=now,
@@ -489,7 +491,7 @@ def _record_status_changes(devices: list[Device], now: datetime) -> list[DeviceE
     rows = [
         DeviceEvent(
             uuid=uuid.uuid4(),
-            organization_id=device.organization_id,
+            organization=device.organization,
             device=device,
             kind=EventKind.STATUS_CHANGED,
             severity=Severity.MEDIUM if device.status == Status.OFFLINE else Severity.LOW,
@@ -513,7 +515,9 @@ def event_payload(event: DeviceEvent) -> dict[str, Any]:
     """What a pushed event carries: enough for the feed and the map without a query."""
     payload: dict[str, Any] = {
         "id": event.pk,
+        "post_name": event.organization.name,
         "device": event.device_id,
+        "serial": event.device.serial,
         "kind": event.kind,
         "severity": event.severity,
         "text": event.text[:300],
@@ -529,7 +533,12 @@ def event_payload(event: DeviceEvent) -> dict[str, Any]:
 def do_sweep_device(device_id: int, *, now: datetime) -> DeviceEvent | None:
     """Re-derive one device's status under its lock (the periodic sweep: a device that stopped
     sending changes status without sending anything)."""
-    device = Device.objects.select_for_update().filter(pk=device_id, retired_at__isnull=True).first()
+    device = (
+        Device.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .filter(pk=device_id, retired_at__isnull=True)
+        .first()
+    )
     if device is None:
         return None
     events = _record_status_changes([device], now)

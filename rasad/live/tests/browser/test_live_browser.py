@@ -94,3 +94,37 @@ def test_registering_a_device_on_a_phone(browser: Any, live_server: Any, cast: C
         screenshot(page, "live-post-phone")
     finally:
         context.close()
+
+
+def test_the_command_view_updates_itself_when_posts_report(page: Any, live_server: Any, cast: Cast):
+    """Pushed, not polled: an agent's event appears at the top of the feed, a high-severity one
+    raises the banner, a post going offline turns red in the list; the Kerman post's event never
+    reaches Isfahan's page."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from rasad.live.tasks import sweep
+
+    world = posts_reporting(cast)
+    kerman_device = Device.objects.get(serial="KER-CAM1")
+    kerman_credential = kerman_device.organization.agent_credentials.get()
+    sign_in(page, live_server, "alice")
+    page.goto(f"{live_server.url}/live/")
+    page.wait_for_selector("[data-testid=stream-state][data-state=live]")
+    send(
+        world["isf_cred"],
+        {"events": [event_item(world["isf"], 2, severity="high", text="ردپای حرارتی سه نفر")]},
+    )
+    send(kerman_credential, {"events": [event_item(kerman_device, 2, severity="high", text="رویداد کرمان")]})
+    page.wait_for_selector(
+        "[data-testid=feed] li:first-child:has-text('ردپای حرارتی سه نفر')", timeout=10_000
+    )
+    banner = page.locator("[data-testid=live-alert]")
+    banner.wait_for(state="visible")
+    assert "ردپای حرارتی سه نفر" in banner.inner_text()
+    sweep(timezone.now() + timedelta(seconds=world["isf"].heartbeat_interval * 4))
+    page.wait_for_selector("[data-testid=post-row] [data-post-status][data-status=offline]", timeout=10_000)
+    assert "قطع" in page.locator("[data-testid=post-row]").inner_text()
+    assert "رویداد کرمان" not in page.locator("[data-testid=feed]").inner_text()
+    screenshot(page, "live-command-pushed")
