@@ -388,7 +388,8 @@ def _closing(function: Any, *args: Any) -> Any:
     try:
         return function(*args)
     finally:
-        db_connection.close()
+        if not db_connection.in_atomic_block:  # (a test's transaction: not ours to close)
+            db_connection.close()
 
 
 async def _db(function: Any, *args: Any) -> Any:
