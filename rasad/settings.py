@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "rasad.intake",
     "rasad.programs",
     "rasad.reports",
+    "rasad.assessments",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
