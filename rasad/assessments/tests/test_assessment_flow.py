@@ -132,9 +132,9 @@ def test_the_whole_path_to_a_final_result_and_its_cases(cast: Cast, civil: Any, 
         cast.national,
     )
     assert case.category.code == "infrastructure"
-    assert (
-        Finding.objects.get(assessment=assessment, section__code="C").case.category.code == "cyber-security"
-    )
+    cyber = Finding.objects.get(assessment=assessment, section__code="C").case
+    assert cyber is not None
+    assert cyber.category.code == "cyber-security"
     codes = set(AuditEvent.objects.filter(object_id=str(assessment.pk)).values_list("event_type", flat=True))
     assert {520, 523, 540} <= codes
 
