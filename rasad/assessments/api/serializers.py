@@ -24,7 +24,6 @@ from rasad.assessments.models import (
     Review,
     Section,
 )
-from rasad.core.choices import OrganizationKind
 from rasad.core.models import Organization
 
 
@@ -36,8 +35,8 @@ def _organization(**kwargs: Any) -> ScopedSlugRelatedField:
     return ScopedSlugRelatedField(slug_field="code", queryset=Organization.objects.all(), **kwargs)
 
 
-class ItemSerializer(serializers.ModelSerializer[Item]):
-    indicator = _read_slug("code")
+class InstrumentItemSerializer(serializers.ModelSerializer[Item]):
+    indicator = _read_slug("code", allow_null=True)
 
     class Meta:
         model = Item
@@ -60,23 +59,23 @@ class ItemSerializer(serializers.ModelSerializer[Item]):
         ]
 
 
-class CriterionSerializer(serializers.ModelSerializer[Criterion]):
-    items = ItemSerializer(many=True, read_only=True)
+class InstrumentCriterionSerializer(serializers.ModelSerializer[Criterion]):
+    items = InstrumentItemSerializer(many=True, read_only=True)
 
     class Meta:
         model = Criterion
         fields = ["id", "code", "title", "title_en", "items"]
 
 
-class SectionSerializer(serializers.ModelSerializer[Section]):
-    criteria = CriterionSerializer(many=True, read_only=True)
+class InstrumentSectionSerializer(serializers.ModelSerializer[Section]):
+    criteria = InstrumentCriterionSerializer(many=True, read_only=True)
 
     class Meta:
         model = Section
         fields = ["id", "code", "title", "title_en", "points", "ranking_role", "case_category", "criteria"]
 
 
-class BandSerializer(serializers.ModelSerializer[Band]):
+class InstrumentBandSerializer(serializers.ModelSerializer[Band]):
     class Meta:
         model = Band
         fields = ["id", "name", "name_en", "minimum"]
@@ -84,9 +83,9 @@ class BandSerializer(serializers.ModelSerializer[Band]):
 
 class InstrumentSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="assessments-api:instrument-detail")
-    owner = _read_slug("code")
-    sections = SectionSerializer(many=True, read_only=True)
-    bands = BandSerializer(many=True, read_only=True)
+    owner = _read_slug("code", allow_null=True)
+    sections = InstrumentSectionSerializer(many=True, read_only=True)
+    bands = InstrumentBandSerializer(many=True, read_only=True)
 
     class Meta:
         model = Instrument
@@ -148,7 +147,10 @@ class CycleSerializer(RasadModelSerializer):
     scope_root = _organization()
     instrument = serializers.PrimaryKeyRelatedField(queryset=Instrument.objects.all())
     scope_kinds = serializers.ListField(
-        child=serializers.ChoiceField(choices=OrganizationKind.choices), required=False, default=list
+        child=serializers.CharField(max_length=40),
+        required=False,
+        default=list,
+        help_text=_("Kinds of organization (codes); empty: every kind."),
     )
     scope_sectors = serializers.ListField(
         child=serializers.CharField(max_length=60), required=False, default=list
@@ -221,7 +223,7 @@ class CycleSerializer(RasadModelSerializer):
         )
 
 
-class ReviewSerializer(serializers.ModelSerializer[Review]):
+class AssessmentReviewSerializer(serializers.ModelSerializer[Review]):
     reviewer = _read_slug("username")
     organization = _read_slug("code")
 
@@ -230,18 +232,18 @@ class ReviewSerializer(serializers.ModelSerializer[Review]):
         fields = ["id", "kind", "reviewer", "organization", "is_lead", "submitted_at"]
 
 
-class EvidenceSerializer(serializers.ModelSerializer[Evidence]):
-    item = _read_slug("code")
+class AssessmentEvidenceSerializer(serializers.ModelSerializer[Evidence]):
+    item = _read_slug("code", allow_null=True)
 
     class Meta:
         model = Evidence
         fields = ["id", "item", "name", "description", "content_type", "size", "sha256", "created"]
 
 
-class FindingSerializer(serializers.ModelSerializer[Finding]):
+class AssessmentFindingSerializer(serializers.ModelSerializer[Finding]):
     section = _read_slug("code")
     items = _read_slug("code", many=True)
-    case = _read_slug("reference")
+    case = _read_slug("reference", allow_null=True)
 
     class Meta:
         model = Finding
@@ -251,10 +253,10 @@ class FindingSerializer(serializers.ModelSerializer[Finding]):
 class AssessmentSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="assessments-api:assessment-detail")
     organization = _read_slug("code")
-    band = _read_slug("name")
-    reviews = ReviewSerializer(many=True, read_only=True)
-    evidence = EvidenceSerializer(many=True, read_only=True)
-    findings = FindingSerializer(many=True, read_only=True)
+    band = _read_slug("name", allow_null=True)
+    reviews = AssessmentReviewSerializer(many=True, read_only=True)
+    evidence = AssessmentEvidenceSerializer(many=True, read_only=True)
+    findings = AssessmentFindingSerializer(many=True, read_only=True)
 
     class Meta:
         model = Assessment

@@ -36,10 +36,10 @@ from rasad.assessments.actions import (
 )
 from rasad.assessments.api.serializers import (
     AnswersSerializer,
+    AssessmentEvidenceSerializer,
     AssessmentSerializer,
     AssignSerializer,
     CycleSerializer,
-    EvidenceSerializer,
     EvidenceUploadSerializer,
     FileSerializer,
     InstrumentImportSerializer,
@@ -245,7 +245,8 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
     answers.scope_action = "change"  # type: ignore[attr-defined]
 
     @extend_schema(
-        request={"multipart/form-data": EvidenceUploadSerializer}, responses={201: EvidenceSerializer}
+        request={"multipart/form-data": EvidenceUploadSerializer},
+        responses={201: AssessmentEvidenceSerializer},
     )
     @action(detail=True, methods=["post"], parser_classes=[parsers.MultiPartParser, parsers.FormParser])
     def evidence(self, request: Request, pk: Any = None) -> Response:
@@ -266,7 +267,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
             item=item,
             description=serializer.validated_data["description"],
         )
-        return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+        return Response(AssessmentEvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
 
     evidence.scope_action = "change"  # type: ignore[attr-defined]
 
