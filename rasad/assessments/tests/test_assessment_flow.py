@@ -280,10 +280,9 @@ def test_answers_after_the_window_closed_are_refused(cast: Cast, civil: Any):
             _url(assessment, "answers"), {"answers": ANSWERS[:1]}, format="json"
         )
     assert response.status_code == 400
-    assert (
-        "closed" in response.json()["error"]["fields"]["cycle"][0]
-        or "بسته" in response.json()["error"]["fields"]["cycle"][0]
-    )
+    assert response.json()["error"]["fields"]["cycle"] == [
+        "مهلت خودارزیابی به پایان رسیده است؛ پاسخ‌ها دیگر تغییر نمی‌کنند."
+    ]
 
 
 def test_the_other_province_sees_nothing(cast: Cast, civil: Any, posts_cycle: Any):
