@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "rasad.intake",
     "rasad.programs",
     "rasad.reports",
+    "rasad.assessments",
     "rasad.live",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -307,6 +308,8 @@ SPECTACULAR_SETTINGS = {
     # Choice sets that share a field name with another app's get a name of their own.
     "ENUM_NAME_OVERRIDES": {
         "ProgrammeKindEnum": "rasad.programs.choices.ProgrammeKind",
+        "InstrumentKindEnum": "rasad.assessments.choices.InstrumentKind",
+        "ReviewKindEnum": "rasad.assessments.choices.ReviewKind",
         "LiveStatusEnum": "rasad.live.choices.Status",
     },
 }
