@@ -13,7 +13,19 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Permission
 
-RASAD_APPS = ("core", "indicators", "cases", "jobs", "reports", "programs", "ops", "comms", "intake")
+RASAD_APPS = (
+    "core",
+    "indicators",
+    "cases",
+    "jobs",
+    "reports",
+    "programs",
+    "ops",
+    "comms",
+    "intake",
+    "assessments",
+    "live",
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +47,13 @@ INTAKE_REVIEW = (
     "!intake.change_organizationalias",
     "!intake.delete_organizationalias",
 )
+# Assessments: the assessed side answers and submits; analysts also review and audit as assessors
+# of other organizations; coordinators run cycles and keep instruments (assessments.*).
+SELF_ASSESS = ("assessments.change_assessment", "assessments.submit_assessment")
+ASSESS = (*SELF_ASSESS, "assessments.review_assessment", "assessments.audit_assessment")
+# Analysts and coordinators register and change the devices of field posts in scope; only
+# administrators issue and revoke the credentials post agents send with.
+LIVE_DEVICES = ("live.add_device", "live.change_device")
 DEFAULT_ROLES = (
     RoleDefinition("viewer", "بیننده", "Viewer", "Sees everything in scope; changes nothing.", VIEW),
     RoleDefinition(
@@ -51,6 +70,7 @@ DEFAULT_ROLES = (
             "cases.change_case",
             "cases.comment_case",
             "programs.submit_statusreport",
+            *SELF_ASSESS,
         ),
     ),
     RoleDefinition(
@@ -65,6 +85,8 @@ DEFAULT_ROLES = (
             "programs.submit_statusreport",
             "core.view_auditevent",
             *INTAKE_REVIEW,
+            *ASSESS,
+            *LIVE_DEVICES,
         ),
     ),
     RoleDefinition(
@@ -77,9 +99,11 @@ DEFAULT_ROLES = (
             "indicators.*",
             "cases.*",
             "programs.*",
+            "assessments.*",
             "core.view_auditevent",
             "core.change_organization",
             *INTAKE_REVIEW,
+            *LIVE_DEVICES,
         ),
     ),
     RoleDefinition(

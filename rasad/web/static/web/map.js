@@ -1,8 +1,10 @@
 // The one map component: every map in Rasad is a <div data-rasad-map> with data attributes
 // (templates include web/includes/map.html, which sets them with translated legend texts).
 //   data-provinces  URL of the offline province GeoJSON (always drawn; there is no tile server)
-//   data-points     URL of a GeoJSON FeatureCollection of points (properties: name, url, and
-//                   approximate: true for an item drawn at its organization's location)
+//   data-points     URL of a GeoJSON FeatureCollection of points (properties: name, url, an
+//                   optional colour, and approximate: true for an item drawn at its
+//                   organization's location); el.rasadRefreshPoints() fetches and draws them again
+//   data-fit        "points" to zoom to the points (once) instead of the whole country
 //   data-choropleth URL of {"values": {province: number}, "display": {province: "۱۲٫۳ …"},
 //                   "label": "..."} to colour provinces
 // Every map gets a legend; province names show on hover (and, on the pages, in the table
@@ -73,28 +75,42 @@
       }
       el.dataset.ready = "provinces";
       if (el.dataset.points) {
-        return fetchJson(el.dataset.points).then(function (points) {
+        var pointLayer = null;
+        var drawPoints = function () {
+          return fetchJson(el.dataset.points).then(function (points) {
+          if (pointLayer) { map.removeLayer(pointLayer); }
           var approximate = 0;
-          L.geoJSON(points, {
+          pointLayer = L.geoJSON(points, {
             pointToLayer: function (f, latlng) {
+              var fill = f.properties.colour || "#c0392b";
               if (f.properties.approximate) {
                 approximate += 1;
-                return L.circleMarker(latlng, { radius: 6, color: "#c0392b", weight: 2, dashArray: "2 2", fillColor: "#fff", fillOpacity: 0.9 });
+                return L.circleMarker(latlng, { radius: 6, color: fill, weight: 2, dashArray: "2 2", fillColor: "#fff", fillOpacity: 0.9 });
               }
-              return L.circleMarker(latlng, { radius: 6, color: "#fff", weight: 1.5, fillColor: "#c0392b", fillOpacity: 0.9 });
+              return L.circleMarker(latlng, { radius: 6, color: "#fff", weight: 1.5, fillColor: fill, fillOpacity: 0.9 });
             },
             onEachFeature: function (f, l) {
               var note = f.properties.approximate ? '<div class="small text-muted">' + escapeHtml(el.dataset.approximateNote || "") + "</div>" : "";
               l.bindPopup('<a href="' + encodeURI(f.properties.url) + '">' + escapeHtml(f.properties.name) + "</a>" + note);
             }
           }).addTo(map);
-          var rows = [{ colour: "#c0392b", label: el.dataset.legendExact || "" }];
-          if (approximate) { rows.push({ css: "map-legend-approximate", label: el.dataset.legendApproximate || "" }); }
-          if (!data) { legend(map, el, rows); }
+          if (!data && !el.dataset.legendDrawn) {
+            var rows = [{ colour: "#c0392b", label: el.dataset.legendExact || "" }];
+            if (approximate) { rows.push({ css: "map-legend-approximate", label: el.dataset.legendApproximate || "" }); }
+            legend(map, el, rows);
+            el.dataset.legendDrawn = "1";
+          }
+          if (el.dataset.fit === "points" && points.features.length && !el.dataset.fitted) {
+            map.fitBounds(pointLayer.getBounds(), { maxZoom: 8, padding: [30, 30] });
+            el.dataset.fitted = "1";
+          }
           el.dataset.ready = "points";
           el.dataset.pointCount = String(points.features.length);
           el.dataset.approximateCount = String(approximate);
-        });
+          });
+        };
+        el.rasadRefreshPoints = drawPoints;
+        return drawPoints();
       }
     });
   }
