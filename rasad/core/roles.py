@@ -42,6 +42,8 @@ DEFAULT_ROLES = (
             "cases.add_case",
             "cases.change_case",
             "cases.comment_case",
+            # Messages between command centres are for the centres' staff, not their field posts.
+            "!comms.*",
         ),
     ),
     RoleDefinition(
@@ -49,14 +51,37 @@ DEFAULT_ROLES = (
         "کارشناس",
         "Analyst",
         "Reports, reviews and analyses data; works cases; cannot manage people or structure.",
-        (*VIEW, "indicators.*", "cases.*", "core.view_auditevent"),
+        (
+            *VIEW,
+            "indicators.*",
+            "cases.*",
+            "core.view_auditevent",
+            "comms.add_message",
+            "comms.acknowledge_message",
+            "comms.add_grouptask",
+            "comms.change_grouptask",
+        ),
     ),
     RoleDefinition(
         "coordinator",
         "هماهنگ‌کننده",
         "Coordinator",
         "Approves data, routes and assigns cases, consolidates members' items and forwards dossiers.",
-        (*VIEW, "indicators.*", "cases.*", "programs.*", "core.view_auditevent", "core.change_organization"),
+        (
+            *VIEW,
+            "indicators.*",
+            "cases.*",
+            "programs.*",
+            "core.view_auditevent",
+            "core.change_organization",
+            # Coordinators write, register peers and run joint groups; confirming a peer's
+            # fingerprint and handling keys is for administrators.
+            "comms.*",
+            "!comms.confirm_peer",
+            "!comms.manage_keys_centre",
+            "!comms.*_centrekey",
+            "!comms.delete_*",
+        ),
     ),
     RoleDefinition(
         "administrator",
