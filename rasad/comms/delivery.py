@@ -135,7 +135,9 @@ def _push(delivery: Delivery, transport: Transport) -> tuple[str, str, str]:
 def _finish(delivery: Delivery, outcome: str, code: str, detail: str, now: datetime) -> None:
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update().select_related("sender", "envelope").get(pk=delivery.pk)
+            Delivery.objects.select_for_update(of=("self",))
+            .select_related("sender", "envelope")
+            .get(pk=delivery.pk)
         )
         delivery.attempts += 1
         delivery.last_attempt_at = now
