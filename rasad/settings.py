@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "rasad.web",
     "rasad.api",
     "rasad.cases",
+    "rasad.jobs",
+    "rasad.intake",
     "rasad.comms",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -59,6 +61,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -205,8 +209,27 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# Background work: Django's Tasks API (django-tasks backport) on the database queue of
+# django-tasks-db, so a task is enqueued in the transaction of the action that asks for it.
+# ``rasad worker`` runs the tasks; see docs/development/conventions.md ("Background work").
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
+RASAD_TASK_HEARTBEAT_SECONDS = env_int("RASAD_TASK_HEARTBEAT_SECONDS", 5, minimum=1, maximum=300)
+RASAD_TASK_LEASE_SECONDS = env_int("RASAD_TASK_LEASE_SECONDS", 60, minimum=3, maximum=3600)
+if RASAD_TASK_LEASE_SECONDS <= 2 * RASAD_TASK_HEARTBEAT_SECONDS:
+    raise SettingError(
+        "RASAD_TASK_LEASE_SECONDS",
+        "more than twice RASAD_TASK_HEARTBEAT_SECONDS",
+        str(RASAD_TASK_LEASE_SECONDS),
+    )
+RASAD_SCHEDULE_TIME_ZONE = "Asia/Tehran"
+# ``rasad serve`` also runs one worker in-process (the demo needs one command); off in production
+# where ``rasad worker`` runs beside the web servers.
+RASAD_SERVE_WORKER = env_bool("RASAD_SERVE_WORKER", not DATABASE_URL)
+
 EMAIL_BACKEND = env_str("RASAD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("RASAD_DEFAULT_FROM_EMAIL", "rasad@localhost")
+# Where django.core.mail.backends.filebased.EmailBackend writes messages (one file per message).
+EMAIL_FILE_PATH = env_str("RASAD_EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("rasad.core.urls")),
     path("", include("rasad.indicators.urls")),
     path("", include("rasad.cases.urls")),
+    path("", include("rasad.jobs.urls")),
     path("", include("rasad.comms.urls")),
     path("", include("rasad.web.urls")),
 ]

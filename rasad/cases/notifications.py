@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.db.models import Q
 
 from rasad.core.models import Grant, Organization, User
+from rasad.jobs.mail import queue_mail
 
 if TYPE_CHECKING:
     from rasad.cases.models import Case, Notification
@@ -42,13 +40,10 @@ def notify(
         Notification.objects.create(user=user, case=case, kind=kind, message=message[:400])
         for user in recipients.values()
     ]
-    emails = [(user.email, message) for user in recipients.values() if user.email]
-    if emails:
-        transaction.on_commit(lambda: _send(emails, case))
-    return created
-
-
-def _send(emails: list[tuple[str, str]], case: Case | None) -> None:
     subject = f"[Rasad] {case.reference}" if case is not None else "[Rasad]"
-    for address, message in emails:
-        send_mail(subject, message, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=True)
+    for notification in created:
+        if notification.user.email:
+            queue_mail(
+                subject, message, [notification.user.email], key=f"cases-notification:{notification.pk}"
+            )
+    return created

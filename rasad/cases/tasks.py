@@ -1,23 +1,25 @@
-"""Idempotent background work of the cases app: safe to run every minute, from a timer or a
-management command, on any node."""
+"""Idempotent background work of the cases app: safe to run every minute, on any node.
+
+The periodic jobs (SLA escalation every minute, the daily digest at 07:00 Tehran time) are
+declared here and run by ``rasad worker`` from the schedule; ``rasad cases escalate|digest`` runs
+one by hand."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from rasad.cases.actions import CaseValues, do_escalate_case, do_open_case
 from rasad.cases.choices import OPEN_STATUSES, CaseKind, CaseStatus, Priority
 from rasad.cases.models import Case, Category, Notification
+from rasad.jobs.engine import background_task, periodic
+from rasad.jobs.mail import queue_mail
 
 
 def escalate_overdue(now: datetime | None = None) -> list[Case]:
@@ -65,16 +67,22 @@ def send_daily_digest(now: datetime | None = None) -> int:
             with override(user.language or "fa"):
                 subject = _("Rasad: your daily summary (%(count)s items)") % {"count": len(items)}
                 body = "\n".join(f"- {n.message}" for n in items)
-            transaction.on_commit(_mailer(subject, body, user.email))
+            queue_mail(subject, body, [user.email], key=f"cases-digest:{user.pk}:{moment.isoformat()}")
             sent += 1
     return sent
 
 
-def _mailer(subject: str, body: str, address: str) -> Callable[[], None]:
-    def send() -> None:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=True)
+@periodic("cases-escalate", cron="* * * * *", title=gettext_lazy("Escalate overdue cases"))
+@background_task(max_attempts=3, backoff_seconds=20)
+def escalate_overdue_cases() -> int:
+    """The SLA escalation job: every minute, each overdue case goes one level up (idempotent)."""
+    return len(escalate_overdue())
 
-    return send
+
+@periodic("cases-daily-digest", cron="0 7 * * *", title=gettext_lazy("Daily digest of case notifications"))
+@background_task(max_attempts=3, backoff_seconds=60)
+def send_daily_digests() -> int:
+    return send_daily_digest()
 
 
 def open_case_for_breach(alert: Any) -> None:

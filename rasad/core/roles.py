@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Permission
 
-RASAD_APPS = ("core", "indicators", "cases", "programs", "ops", "comms", "intake")
+RASAD_APPS = ("core", "indicators", "cases", "jobs", "reports", "programs", "ops", "comms", "intake")
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,14 @@ class RoleDefinition:
 
 # Reading the audit trail is a right of its own (analysts, coordinators, administrators).
 VIEW = ("*.view_*", "!core.view_auditevent")
+# Analysts and coordinators submit and review documents and record the people they name; only
+# administrators edit the alias list (reviewers' corrections add aliases through the action).
+INTAKE_REVIEW = (
+    "intake.*",
+    "!intake.add_organizationalias",
+    "!intake.change_organizationalias",
+    "!intake.delete_organizationalias",
+)
 DEFAULT_ROLES = (
     RoleDefinition("viewer", "بیننده", "Viewer", "Sees everything in scope; changes nothing.", VIEW),
     RoleDefinition(
@@ -60,6 +68,7 @@ DEFAULT_ROLES = (
             "comms.acknowledge_message",
             "comms.add_grouptask",
             "comms.change_grouptask",
+            *INTAKE_REVIEW,
         ),
     ),
     RoleDefinition(
@@ -74,6 +83,7 @@ DEFAULT_ROLES = (
             "programs.*",
             "core.view_auditevent",
             "core.change_organization",
+            *INTAKE_REVIEW,
             # Coordinators write, register peers and run joint groups; confirming a peer's
             # fingerprint and handling keys is for administrators.
             "comms.*",

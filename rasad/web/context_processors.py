@@ -20,6 +20,8 @@ def shell(request: HttpRequest) -> dict[str, Any]:
             for item in group.items:
                 if item.permission and scope_for_permission(request.user, item.permission).is_nothing:
                     continue
+                if item.check is not None and not item.check(request.user):
+                    continue
                 try:
                     url = reverse(item.url_name)
                 except NoReverseMatch:

@@ -6,12 +6,15 @@ empty); the pages themselves still apply scope to what they list.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from rasad.indicators import menu as indicators_menu
+from rasad.jobs.access import may_manage_jobs
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,8 @@ class MenuItem:
     url_name: str
     icon: str
     permission: str | None = None
+    # A further condition on the user, for pages whose audience is not a permission's scope.
+    check: Callable[[Any], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,7 @@ MENU: tuple[MenuGroup, ...] = (
         (
             MenuItem(_("Audit trail"), "core:audit-list", "bi-shield-check", "core.view_auditevent"),
             MenuItem(_("My API tokens"), "core:token-list", "bi-key"),
+            MenuItem(_("Background work"), "jobs:jobs", "bi-gear-wide-connected", check=may_manage_jobs),
         ),
     ),
 )

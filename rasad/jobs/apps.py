@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class JobsConfig(AppConfig):
+    name = "rasad.jobs"
+    label = "jobs"
+    verbose_name = _("Background work")
+
+    def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
+        from rasad.jobs import audit  # noqa: F401  (registers the 6xx audit codes)
+
+        # Every app declares its tasks and periodic jobs in its ``tasks.py``: importing them here
+        # registers the periodic jobs before the schedule table is brought in step with them.
+        autodiscover_modules("tasks")
+        post_migrate.connect(_sync_after_migrate, sender=self, dispatch_uid="rasad.jobs.sync_schedules")
+
+
+def _sync_after_migrate(sender: AppConfig, **kwargs: object) -> None:
+    from rasad.jobs.schedules import sync_schedules
+
+    sync_schedules(using=str(kwargs.get("using", "default")))

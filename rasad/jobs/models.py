@@ -1,0 +1,104 @@
+"""What the background-work engine keeps besides the task queue itself.
+
+The queue is django-tasks-db's ``DBTaskResult`` table: one row per enqueued task, written in the
+transaction of the action that asked for it. Rasad adds a row per task for what the queue does not
+hold (lease and heartbeat of the worker running it, attempts allowed, progress, an idempotency
+key), the periodic schedule as data, and the keys of effects already made.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class TaskRun(models.Model):
+    """Rasad's side of one enqueued task: who asked for it, which worker holds it and until
+    when, how far it has got, and why it last failed."""
+
+    task = models.OneToOneField(
+        "django_tasks_database.DBTaskResult", on_delete=models.CASCADE, primary_key=True, related_name="run"
+    )
+    key = models.CharField(_("key"), max_length=200, null=True, blank=True, unique=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    max_attempts = models.PositiveSmallIntegerField(_("attempts allowed"), default=5)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    worker_id = models.CharField(_("worker"), max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    progress_done = models.BigIntegerField(_("done"), default=0)
+    progress_total = models.BigIntegerField(_("total"), null=True, blank=True)
+    progress_note = models.CharField(_("stage"), max_length=200, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    parked_at = models.DateTimeField(_("parked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("task run")
+        verbose_name_plural = _("task runs")
+        indexes = [models.Index(fields=["worker_id", "heartbeat_at"])]
+        permissions = [("manage_taskrun", _("Can see and retry parked background tasks"))]
+
+    def __str__(self) -> str:
+        return self.title or str(self.task_id)
+
+    @property
+    def percent(self) -> int | None:
+        if not self.progress_total:
+            return None
+        return max(0, min(100, int(100 * self.progress_done / self.progress_total)))
+
+
+class Schedule(models.Model):
+    """A periodic job as data: a cron expression in Tehran time and the task it enqueues.
+
+    Apps declare their periodic jobs in code (``rasad.jobs.engine.periodic``); ``migrate`` creates a
+    row for each with its default expression, and an administrator may change the expression or
+    switch the job off without a deployment."""
+
+    name = models.SlugField(_("name"), max_length=100, unique=True)
+    task_path = models.CharField(_("task"), max_length=200)
+    cron = models.CharField(_("cron expression"), max_length=100)
+    is_enabled = models.BooleanField(_("enabled"), default=True)
+    next_run_at = models.DateTimeField(_("next run"), null=True, blank=True, db_index=True)
+    last_run_at = models.DateTimeField(_("last run"), null=True, blank=True)
+    last_task = models.ForeignKey(
+        "django_tasks_database.DBTaskResult",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    is_orphaned = models.BooleanField(_("no longer declared"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("schedule")
+        verbose_name_plural = _("schedules")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EffectKey(models.Model):
+    """The key of a visible effect already made (an e-mail queued, a file published, a
+    notification written). Inserted in the transaction that makes the effect, so a task run again
+    after a crash finds the key and does not make the effect twice."""
+
+    key = models.CharField(max_length=250, primary_key=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("effect key")
+        verbose_name_plural = _("effect keys")
+
+    def __str__(self) -> str:
+        return self.key
