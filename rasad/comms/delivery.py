@@ -91,6 +91,8 @@ class Report:
     refused: int = 0
     waiting: int = 0
     nodes: list[str] = field(default_factory=list)
+    # When the earliest delivery still waiting for a peer may be tried again.
+    retry_at: datetime | None = None
 
 
 def _claim(delivery_id: int, now: datetime) -> bool:
@@ -202,6 +204,13 @@ def deliver_due(
                 report.waiting += 1
                 logger.info("peer %s unreachable (%s); retrying later", node_url, detail)
                 break
+    retry = (
+        Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__gt=moment)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+    report.retry_at = retry
     return report
 
 

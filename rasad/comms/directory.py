@@ -123,3 +123,15 @@ def verified_from_store(envelope: Envelope) -> VerifiedEnvelope:
     bytes altered in the database are caught before anything is decrypted from them."""
     wire = WireEnvelope.from_transport(bytes(envelope.raw))
     return verify_envelope(wire, directory=StoredKeysDirectory(), now=envelope.received_at)
+
+
+def address_book(sender: Centre) -> list[Centre]:
+    """The centres ``sender`` may write to now: the other centres hosted here, and its confirmed
+    peers (in that order, each by code)."""
+    local = list(Centre.objects.filter(is_local=True).exclude(pk=sender.pk).order_by("code"))
+    peers = list(
+        Centre.objects.filter(trusted_by__local_centre=sender, trusted_by__status=PeerStatus.PINNED).order_by(
+            "code"
+        )
+    )
+    return [*local, *peers]

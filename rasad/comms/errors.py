@@ -26,6 +26,8 @@ NO_VALID_KEY = "no_valid_key"
 UNREACHABLE = "unreachable"
 SERVER_ERROR = "server_error"
 UNKNOWN_MESSAGE = "unknown_message"
+UNKNOWN_CATEGORY = "unknown_category"
+NOT_A_MEMBER = "not_a_member"
 
 MESSAGES: dict[str, StrOrPromise] = {
     Failure.MALFORMED: _("The envelope is not well formed."),
@@ -63,6 +65,8 @@ MESSAGES: dict[str, StrOrPromise] = {
     PEER_BLOCKED: _("The peer centre is blocked or revoked."),
     NO_VALID_KEY: _("The peer has no valid encryption key; ask it to publish its keys again."),
     UNKNOWN_MESSAGE: _("The receipt refers to a message this centre did not send to the receipt's sender."),
+    UNKNOWN_CATEGORY: _("There is no such case category."),
+    NOT_A_MEMBER: _("This centre is not a member of the joint working group."),
     UNREACHABLE: _("The peer node could not be reached; the envelope will be retried."),
     SERVER_ERROR: _("The peer node failed to process the envelope; it will be retried."),
 }

@@ -1,10 +1,10 @@
 """Query vocabulary of the comms app.
 
-Mailboxes (threads, messages, receipts), trust (peers) and the outbox belong to a local
-centre's organization, so ``visible_to`` is the core rule applied through ``scope_field``. The
-directory of centres and their public keys is public information between nodes: whoever may
-view centres somewhere reads the whole directory (as roles are read); changing a centre is
-scoped to the organization that hosts it.
+Everything a user reads belongs to a centre hosted on this node: its keys, its peers (the other
+centres it trusts, with their public keys), its mailbox (threads, messages, receipts) and its
+outbox. So ``visible_to`` is the core rule applied through ``scope_field`` to the local centre's
+organization. A peer centre's row (no organization here) is read through the local centre's
+``Peer`` row, never on its own.
 """
 
 from __future__ import annotations
@@ -19,23 +19,11 @@ if TYPE_CHECKING:
     from rasad.core.models import User
 
 
-class _DirectoryQuerySet(ScopedQuerySet[Any]):
-    def visible_to(self, user: User | AnonymousUser, action: str = "view") -> Self:
-        from rasad.core.scope import organization_scope
-
-        scope = organization_scope(user, self.model, action)
-        if scope.is_everything or (action == "view" and not scope.is_nothing):
-            return self.all()
-        if scope.is_nothing:
-            return self.none()
-        return self.filter(**{f"{self.scope_field}_id__in": scope.organization_ids()})
-
-
-class CentreQuerySet(_DirectoryQuerySet):
+class CentreQuerySet(ScopedQuerySet[Any]):
     scope_field = "organization"
 
 
-class CentreKeyQuerySet(_DirectoryQuerySet):
+class CentreKeyQuerySet(ScopedQuerySet[Any]):
     scope_field = "centre__organization"
 
 

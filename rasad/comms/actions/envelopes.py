@@ -51,20 +51,19 @@ def limits() -> Limits:
     )
 
 
-# Called after a commit that queued deliveries; the task engine (or the worker loop) plugs in.
+# Called in the transaction that queued deliveries: the comms tasks module plugs the task
+# engine in here (``rasad.comms.tasks``), so the domain does not import the tasks it triggers.
 _delivery_schedulers: list[Callable[[], None]] = []
 
 
 def register_delivery_scheduler(scheduler: Callable[[], None]) -> None:
-    _delivery_schedulers.append(scheduler)
+    if scheduler not in _delivery_schedulers:
+        _delivery_schedulers.append(scheduler)
 
 
 def _schedule_delivery() -> None:
     for scheduler in _delivery_schedulers:
-        try:
-            scheduler()
-        except Exception:
-            logger.exception("could not schedule comms delivery")
+        scheduler()
 
 
 @dataclass
@@ -162,7 +161,7 @@ def send_envelope(
         )
         sent.queued_for.extend(codes)
     if by_node:
-        transaction.on_commit(_schedule_delivery)
+        _schedule_delivery()
     return sent
 
 

@@ -4,7 +4,8 @@ import pytest
 
 from rasad.comms.actions import do_set_up_centre
 from rasad.comms.models import Centre
-from rasad.comms.tests.world import RemoteCentre, World
+from rasad.comms.testing import RemoteCentre
+from rasad.comms.tests.world import World
 from rasad.testing.cast import Cast
 
 

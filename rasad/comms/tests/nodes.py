@@ -61,6 +61,10 @@ class Node:
             "RASAD_COMMS_PUSH_TIMEOUT_SECONDS": "5",
             "RASAD_LOG_LEVEL": "INFO",
             "RASAD_EVENT_BUS": "local",
+            # Deliveries run in the worker the tests start and kill, not inside the server.
+            "RASAD_SERVE_WORKER": "false",
+            "RASAD_TASK_HEARTBEAT_SECONDS": "2",
+            "RASAD_TASK_LEASE_SECONDS": "10",
             "REDIS_URL": "",
         }
         if self.database_url:
@@ -138,7 +142,8 @@ class Node:
         raise AssertionError(f"server of {self.name} did not start; see {self.log}")
 
     def start_worker(self, interval: float = 0.2) -> None:
-        self.worker = self._spawn("comms", "worker", "--interval", str(interval))
+        """The task engine's worker (``rasad worker``): it pushes the outbox as sending enqueues."""
+        self.worker = self._spawn("worker", "--poll", str(interval))
 
     def kill(self, which: str, sig: int = signal.SIGKILL) -> None:
         process = getattr(self, which)

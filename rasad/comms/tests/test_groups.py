@@ -51,7 +51,7 @@ def test_joint_group_has_local_and_remote_members_and_tells_the_remote(
 
 def test_unconfirmed_peer_cannot_join(world: World) -> None:
     from rasad.comms.actions import do_register_peer
-    from rasad.comms.tests.world import RemoteCentre
+    from rasad.comms.testing import RemoteCentre
 
     yazd = RemoteCentre("YZD-CC", "یزد", "https://yazd.example/")
     pending = do_register_peer(world.isfahan, yazd.bundle().to_dict(), acting_user=world.cast.root)

@@ -24,7 +24,8 @@ from rasad.comms.crypto import Failure, Purpose, SigningKeyPair, revoke
 from rasad.comms.crypto.encoding import canonical_json
 from rasad.comms.errors import NOT_HOSTED, NOT_PINNED, PEER_BLOCKED, UNKNOWN_SENDER, Refusal
 from rasad.comms.models import Envelope, Message, Peer
-from rasad.comms.tests.world import RemoteCentre, World, present
+from rasad.comms.testing import RemoteCentre
+from rasad.comms.tests.world import World, present
 from rasad.core.models import AuditEvent
 
 
@@ -71,7 +72,7 @@ def test_replayed_message_id_with_other_content_is_refused(world: World) -> None
     header["msg_id"] = json.loads(first.header)["msg_id"]
     # A new envelope under an old id, signed properly by the peer: still refused.
     from rasad.comms.crypto import Header, RecipientKey, seal_envelope
-    from rasad.comms.tests.world import local_encryption_key
+    from rasad.comms.testing import local_encryption_key
 
     replay, _ = seal_envelope(
         Header.from_bytes(canonical_json(header)),

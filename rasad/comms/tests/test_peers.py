@@ -22,7 +22,8 @@ from rasad.comms.crypto import EncryptionKeyPair, Failure, Purpose, SigningKeyPa
 from rasad.comms.delivery import fetch_bundle
 from rasad.comms.errors import PEER_KEY_CHANGED, Refusal
 from rasad.comms.models import Centre, Message, Peer
-from rasad.comms.tests.world import PeerNodeTransport, RemoteCentre, World, present
+from rasad.comms.testing import RemoteCentre
+from rasad.comms.tests.world import PeerNodeTransport, World, present
 from rasad.core.access import ObjectNotFound
 from rasad.core.models import AuditEvent
 from rasad.lib.persian import to_persian_digits

@@ -8,15 +8,14 @@ rasad comms add-peer ISF-BCC --url URL --code SKH-CC    register a peer from its
 rasad comms add-peer ISF-BCC --file bundle.json         ... or from a bundle file
 rasad comms confirm-peer ISF-BCC SKH-CC --digits "..."  confirm its fingerprint
 rasad comms rotate ISF-BCC | revoke ISF-BCC KID --reason "..."
-rasad comms deliver                           push the outbox once
-rasad comms worker [--interval 2]             push, rotate and destroy keys until stopped
+rasad comms deliver                           push the outbox once (``rasad worker`` does it in
+                                              the background, and rotates keys when due)
 rasad comms status                            outbox and peers at a glance
 """
 
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -69,9 +68,6 @@ class Command(BaseCommand):
         revoke.add_argument("kid")
         revoke.add_argument("--reason", required=True)
         sub.add_parser("deliver")
-        worker = sub.add_parser("worker")
-        worker.add_argument("--interval", type=float, default=2.0)
-        worker.add_argument("--once", action="store_true")
         sub.add_parser("status")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -143,26 +139,8 @@ class Command(BaseCommand):
         self.stdout.write(f"revoked {key.kid}")
 
     def do_deliver(self, options: dict[str, Any]) -> None:
-        report = tasks.deliver_outbox()
+        report = tasks.deliver_outbox_now()
         self.stdout.write(f"delivered {report.delivered}, refused {report.refused}, waiting {report.waiting}")
-
-    def do_worker(self, options: dict[str, Any]) -> None:
-        """Until the task engine runs these on its schedule: push every ``interval`` seconds,
-        rotate and destroy keys once a minute."""
-        last_keys = 0.0
-        while True:
-            report = tasks.deliver_outbox()
-            if report.delivered or report.refused:
-                self.stdout.write(f"delivered {report.delivered}, refused {report.refused}")
-            if time.monotonic() - last_keys > 60:
-                for code in tasks.rotate_due_keys():
-                    self.stdout.write(f"rotated the keys of {code}")
-                for kid in tasks.destroy_retired_keys():
-                    self.stdout.write(f"destroyed {kid}")
-                last_keys = time.monotonic()
-            if options["once"]:
-                return
-            time.sleep(options["interval"])
 
     def do_status(self, options: dict[str, Any]) -> None:
         for centre in Centre.objects.filter(is_local=True):
