@@ -13,7 +13,12 @@ from rasad.testing.api import assert_nothing_changed
 
 
 def send(world: World, **changes: object) -> dict[str, object]:
-    body = {"sender": "ISF-CC", "recipients": ["KER-CC"], "subject": "گزارش مرزی", "text": "متن گزارش"}
+    body: dict[str, object] = {
+        "sender": "ISF-CC",
+        "recipients": ["KER-CC"],
+        "subject": "گزارش مرزی",
+        "text": "متن گزارش",
+    }
     body.update(changes)
     response = client_for(world.cast.alice).post("/api/v1/comms-messages/", body, format="json")
     assert response.status_code == 201, response.content
