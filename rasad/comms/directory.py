@@ -78,6 +78,46 @@ class TrustedDirectory:
         )
 
 
+def recipient_keys(local: Centre, others: list[Centre], *, now: datetime) -> list[RecipientKey]:
+    """:func:`recipient_key` for several centres with two queries in all (the send path)."""
+    peers = {peer.centre_id: peer for peer in Peer.objects.filter(local_centre=local, centre__in=others)}
+    issuers: dict[int, str] = {}
+    for other in others:
+        if other.is_local:
+            issuers[other.pk] = other.identity_kid
+            continue
+        peer = peers.get(other.pk)
+        if peer is None or peer.status != PeerStatus.PINNED:
+            refusal = trust_error(local, other) or errors.Refusal(errors.NOT_PINNED, other.code)
+            refusal.centre = other.code
+            raise refusal
+        issuers[other.pk] = key_id(Purpose.IDENTITY, bytes(peer.pinned_identity_key))
+    newest: dict[int, CentreKey] = {}
+    candidates = (
+        CentreKey.objects.filter(
+            centre__in=others,
+            purpose=KeyPurpose.ENCRYPT,
+            not_before__lte=now,
+            not_after__gt=now,
+            revoked_at__isnull=True,
+        )
+        .exclude(state__in=[KeyState.DESTROYED, KeyState.REVOKED])
+        .order_by("centre_id", "-not_before", "-id")
+    )
+    for key in candidates:
+        if key.issuer_kid == issuers.get(key.centre_id) and key.centre_id not in newest:
+            newest[key.centre_id] = key
+    keys = []
+    for other in others:
+        key = newest.get(other.pk)
+        if key is None:
+            raise errors.Refusal(
+                errors.NO_VALID_KEY, f"{other.code} has no valid encryption key", centre=other.code
+            )
+        keys.append(RecipientKey(other.code, bytes(key.public_key)))
+    return keys
+
+
 def recipient_key(local: Centre, other: Centre, *, now: datetime) -> RecipientKey:
     """The encryption key ``local`` seals to when writing to ``other``: the newest key certified
     by the trusted identity, valid now and not revoked. Raises Refusal when there is none."""

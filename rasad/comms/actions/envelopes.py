@@ -35,7 +35,7 @@ from rasad.comms.crypto import (
     verify_envelope,
 )
 from rasad.comms.crypto.envelope import Envelope as WireEnvelope
-from rasad.comms.directory import TrustedDirectory, recipient_key, trust_error
+from rasad.comms.directory import TrustedDirectory, recipient_keys, trust_error
 from rasad.comms.models import Centre, Delivery, Envelope, Message, Thread
 
 logger = logging.getLogger(__name__)
@@ -112,7 +112,7 @@ def send_envelope(
     not be written to), store the envelope, deliver it to local recipients and queue it for the
     others' nodes. Call inside the caller's transaction."""
     moment = now_or(now)
-    keys: list[RecipientKey] = [recipient_key(sender, recipient, now=moment) for recipient in recipients]
+    keys: list[RecipientKey] = recipient_keys(sender, list(recipients), now=moment)
     signer = keystore.signing_pair(sender)
     own_key = keystore.current_encryption_key(sender)
     header = Header(
@@ -150,15 +150,20 @@ def send_envelope(
             by_node[recipient.node_url].append(recipient.code)
     if sent.accepted_locally:
         _accept_verified(wire, raw, envelope, moment, only=sent.accepted_locally)
-    for node_url, codes in sorted(by_node.items()):
-        Delivery.objects.create(
-            sender=sender,
-            node_url=node_url,
-            kind=DeliveryKind.ENVELOPE,
-            envelope=envelope,
-            centres=sorted(codes),
-            next_attempt_at=moment,
-        )
+    Delivery.objects.bulk_create(
+        [
+            Delivery(
+                sender=sender,
+                node_url=node_url,
+                kind=DeliveryKind.ENVELOPE,
+                envelope=envelope,
+                centres=sorted(codes),
+                next_attempt_at=moment,
+            )
+            for node_url, codes in sorted(by_node.items())
+        ]
+    )
+    for codes in by_node.values():
         sent.queued_for.extend(codes)
     if by_node:
         _schedule_delivery()

@@ -27,7 +27,6 @@ from rasad.comms.crypto import (
     Failure,
     VerifiedEnvelope,
     decrypt_attachment,
-    fingerprint,
     unwrap_content_key,
     uuid7,
 )
@@ -209,7 +208,6 @@ class OpenedMessage:
     message: Message
     content: MessageContent
     verified: VerifiedEnvelope
-    sender_fingerprint: str
     recipients: list[str] = field(default_factory=list)
 
 
@@ -238,11 +236,7 @@ def read_message(message: Message) -> OpenedMessage:
     except CryptoError as error:
         raise errors.Refusal.from_crypto(error, centre=message.centre.code) from None
     return OpenedMessage(
-        message=message,
-        content=content,
-        verified=verified,
-        sender_fingerprint=fingerprint(bytes(message.envelope.sender.identity_key)).digits,
-        recipients=list(verified.addressees),
+        message=message, content=content, verified=verified, recipients=list(verified.addressees)
     )
 
 
