@@ -21,6 +21,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TextIO
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -60,6 +61,10 @@ def _centre(code: str) -> Centre:
 def load_demo(stdout: TextIO | None = None) -> dict[str, int]:
     """Set up the three eastern command centres' keys and their messages (once)."""
     if Centre.objects.filter(code=CENTRES[0]).exists():
+        return _summary()
+    if not settings.COMMS_KEY:
+        if stdout is not None:
+            stdout.write("comms: skipped (no operator key: set RASAD_COMMS_KEY_FILE, see docs/comms.md)\n")
         return _summary()
     if not Organization.objects.filter(code=CENTRES[0]).exists():
         from rasad.core.demo import load_demo as load_core_demo
@@ -219,3 +224,132 @@ def _joint_group(start: datetime) -> None:
         acting_user=coordinator,
         now=start + timedelta(hours=3),
     )
+
+
+# -- the second node -------------------------------------------------------------------------
+
+SECOND_NODE_PEOPLE = (
+    ("skh-cc.coordinator", "رضا عرب‌نژاد", "SKH-CC", "مسئول مرکز فرماندهی و کنترل", "coordinator", "SKH-CC"),
+    ("skh.admin", "مریم نخعی", "SKH-GOV", "مدیر فناوری اطلاعات استانداری", "administrator", "SKH-GOV"),
+)
+
+
+def load_second_node(stdout: TextIO | None = None) -> Centre:
+    """Node B of the demo: South Khorasan's governorate and command centre, two people, and the
+    centre's keys. Idempotent."""
+    from rasad.core.actions.organizations import OrganizationValues, do_create_organization
+    from rasad.core.actions.people import do_create_user, do_grant_role
+    from rasad.core.demo import DEMO_PASSWORD, SUPERUSER_DISPLAY_NAME, SUPERUSER_USERNAME
+    from rasad.core.models import Province, Role
+    from rasad.core.roles import sync_default_roles
+
+    existing: Centre | None = Centre.objects.filter(code=SECOND_NODE_CENTRE).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        if not Role.objects.exists():
+            sync_default_roles()
+        admin = User.objects.filter(username=SUPERUSER_USERNAME).first() or do_create_user(
+            SUPERUSER_USERNAME,
+            acting_user=None,
+            password=DEMO_PASSWORD,
+            display_name=SUPERUSER_DISPLAY_NAME,
+            is_superuser=True,
+            validate=False,
+        )
+        province = Province.objects.get(name_en="South Khorasan")
+        governorate = do_create_organization(
+            OrganizationValues(
+                code="SKH-GOV",
+                name="استانداری خراسان جنوبی",
+                name_en="South Khorasan Governorate",
+                kind="governorate",
+                province=province,
+                latitude=32.8663,
+                longitude=59.2211,
+            ),
+            acting_user=admin,
+        )
+        centre_organization = do_create_organization(
+            OrganizationValues(
+                code=SECOND_NODE_CENTRE,
+                name="مرکز فرماندهی و کنترل استان خراسان جنوبی",
+                name_en="South Khorasan Command and Control Centre",
+                kind="command_centre",
+                parent=governorate,
+                province=province,
+                latitude=32.8700,
+                longitude=59.2100,
+            ),
+            acting_user=admin,
+        )
+        organizations = {"SKH-GOV": governorate, SECOND_NODE_CENTRE: centre_organization}
+        roles = {role.slug: role for role in Role.objects.all()}
+        for username, name, member_of, title, role, scope in SECOND_NODE_PEOPLE:
+            user = do_create_user(
+                username,
+                acting_user=admin,
+                password=DEMO_PASSWORD,
+                display_name=name,
+                organization=organizations[member_of],
+                title=title,
+                validate=False,
+            )
+            do_grant_role(user, roles[role], acting_user=admin, organization=organizations[scope])
+        centre = do_set_up_centre(centre_organization, acting_user=admin)
+    if stdout is not None:
+        stdout.write(f"node B: {centre.name} set up\n")
+    return centre
+
+
+def link_second_node(peer_code: str = SECOND_NODE_CENTRE, stdout: TextIO | None = None) -> JointGroup:
+    """On node A, once the peer is confirmed by Isfahan and Yazd: a joint border group of the
+    three centres, the incident message to South Khorasan and a task for it. Idempotent."""
+    from rasad.core.actions.people import do_create_working_group
+
+    existing: JointGroup | None = JointGroup.objects.filter(working_group__code=BORDER_GROUP).first()
+    if existing is not None:
+        return existing
+    isfahan, yazd = _centre("ISF-BCC"), _centre("YZD-CC")
+    khorasan = _centre(peer_code)
+    coordinator = _user("isfahan-cc.coordinator")
+    with transaction.atomic():
+        working_group = do_create_working_group(
+            BORDER_GROUP,
+            "کارگروه مشترک امنیت مرزی اصفهان، یزد و خراسان جنوبی",
+            acting_user=_user("admin"),
+            owner=isfahan.organization,  # type: ignore[arg-type]
+            organizations=[isfahan.organization, yazd.organization],  # type: ignore[list-item]
+        )
+        group = do_make_joint_group(working_group, peers=[khorasan], acting_user=_user("admin"))
+        do_send_message(
+            Draft(
+                sender=isfahan,
+                recipients=[khorasan, yazd],
+                subject=INCIDENT_SUBJECT,
+                text=(
+                    "با سلام و احترام\n"
+                    "دو خودروی بدون پلاک از محور جندق به سمت طبس رفته‌اند و یکی از آن‌ها هنوز پیدا نشده است. "
+                    "احتمال ورود آن به محور طبس–دیهوک در محدودهٔ استان خراسان جنوبی هست. "
+                    "خواهشمند است ایست‌های بازرسی محور را در جریان قرار دهید و دریافت را تأیید فرمایید."
+                ),
+                priority=Priority.URGENT,
+                requires_ack=True,
+                joint_group=group,
+            ),
+            acting_user=coordinator,
+        )
+        do_add_group_task(
+            group,
+            centre=isfahan,
+            title="استقرار ایست بازرسی مشترک در محور طبس–دیهوک",
+            assigned_centre=khorasan,
+            due_date=timezone.localdate() + timedelta(days=3),
+            category="border",
+            acting_user=coordinator,
+        )
+    if stdout is not None:
+        stdout.write(
+            f"node A: joint group {working_group.code} with {khorasan.code}; message and task queued\n"
+        )
+    return group

@@ -16,11 +16,13 @@ rasad comms status                            outbox and peers at a glance
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from rasad.comms import tasks
 from rasad.comms.actions import (
@@ -67,8 +69,14 @@ class Command(BaseCommand):
         revoke.add_argument("centre")
         revoke.add_argument("kid")
         revoke.add_argument("--reason", required=True)
-        sub.add_parser("deliver")
+        deliver = sub.add_parser("deliver")
+        deliver.add_argument(
+            "--now", action="store_true", help="try every waiting delivery now (the peer is back)"
+        )
         sub.add_parser("status")
+        sub.add_parser("demo-second-node", help="demo: load South Khorasan's centre (node B)")
+        link = sub.add_parser("demo-link", help="demo: on node A, the joint border group with node B")
+        link.add_argument("peer", nargs="?", default="SKH-CC")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -139,14 +147,28 @@ class Command(BaseCommand):
         self.stdout.write(f"revoked {key.kid}")
 
     def do_deliver(self, options: dict[str, Any]) -> None:
+        if options["now"]:
+            Delivery.objects.filter(status=DeliveryStatus.PENDING).update(next_attempt_at=timezone.now())
         report = tasks.deliver_outbox_now()
         self.stdout.write(f"delivered {report.delivered}, refused {report.refused}, waiting {report.waiting}")
+
+    def do_demo_second_node(self, options: dict[str, Any]) -> None:
+        from rasad.comms.demo import load_second_node
+
+        load_second_node(stdout=options.get("stdout") or sys.stdout)
+
+    def do_demo_link(self, options: dict[str, Any]) -> None:
+        from rasad.comms.demo import link_second_node
+
+        link_second_node(options["peer"], stdout=options.get("stdout") or sys.stdout)
 
     def do_status(self, options: dict[str, Any]) -> None:
         for centre in Centre.objects.filter(is_local=True):
             self._print_fingerprint(centre)
             for peer in Peer.objects.filter(local_centre=centre).select_related("centre"):
-                self.stdout.write(f"  peer {peer.centre.code} ({peer.centre.node_url}): {peer.status}")
+                self.stdout.write(
+                    f"  {centre.code} peer {peer.centre.code} ({peer.centre.node_url}): {peer.status}"
+                )
         pending = Delivery.objects.filter(status=DeliveryStatus.PENDING)
         self.stdout.write(
             f"outbox: {pending.count()} pending, "
