@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 export RASAD_DEBUG=true DJANGO_SETTINGS_MODULE=rasad.settings
 for app in rasad/*/; do
   app=${app%/}
-  [ -f "$app/apps.py" ] || continue
+  # Every app, and rasad/lib (no app, but its messages reach users; LOCALE_PATHS names its catalog).
+  [ -f "$app/apps.py" ] || [ "$app" = rasad/lib ] || continue
   mkdir -p "$app/locale"
   (cd "$app" && "$OLDPWD/.venv/bin/django-admin" makemessages -l fa --no-obsolete -e html,py,txt >/dev/null)
 done

@@ -7,18 +7,20 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rasad.cases.actions import assignee_candidates
 from rasad.cases.choices import CaseKind, HolidayKind, Priority
 from rasad.cases.models import Case, Category
+from rasad.cases.workflow import Action
 from rasad.core.models import Organization, User
-from rasad.core.scope import organization_scope
+from rasad.core.scope import organizations_for as scope_organizations_for
 from rasad.web.forms import ActionFormMixin, JalaliDateField, NormalizedCharField
 
 RISK_SCALE = [("", "—"), *[(str(i), str(i)) for i in range(1, 6)]]
 
 
 def organizations_for(user: User, verb: str) -> Any:
-    scope = organization_scope(user, Case, verb)
-    return Organization.objects.filter(scope.as_q()).order_by("path")
+    """The organizations ``user`` may ``verb`` cases for (``rasad.core.scope.organizations_for``)."""
+    return scope_organizations_for(user, Case, verb)
 
 
 class CaseForm(ActionFormMixin, forms.Form):
@@ -58,7 +60,7 @@ class CaseForm(ActionFormMixin, forms.Form):
         reporters = organizations_for(user, "add")
         self.fields["reporter_organization"].queryset = reporters  # type: ignore[attr-defined]
         self.fields["owner_organization"].queryset = organizations_for(user, "assign")  # type: ignore[attr-defined]
-        self.fields["site"].queryset = Organization.objects.visible_to(user).order_by("path")  # type: ignore[attr-defined]
+        self.fields["site"].queryset = scope_organizations_for(user, Organization, "view")  # type: ignore[attr-defined]
         if reporters.count() == 1:
             self.fields["reporter_organization"].initial = reporters.first()
         for field in self.fields.values():
@@ -74,6 +76,28 @@ class TransitionForm(forms.Form):
         label=_("Owner organization"), queryset=Organization.objects.none(), required=False
     )
     assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=User.objects.none(), required=False)
+
+
+def transition_form(case: Case, user: User, action: Action | None = None, data: Any = None) -> TransitionForm:
+    """A workflow step's form. Assigning offers the organizations the user may route cases to,
+    and the people who may work the chosen owner organization's cases, among those the user may
+    see (a reference to anyone else reads like a missing one)."""
+    form = TransitionForm(data, initial={"action": action.value, "version": case.version} if action else None)
+    if action is None or action == Action.ASSIGN:
+        routable = organizations_for(user, "assign")
+        chosen = str((data or {}).get("owner_organization") or "")
+        target = (routable.filter(pk=chosen).first() if chosen.isdigit() else None) or case.owner_organization
+        form.fields["owner_organization"].queryset = routable  # type: ignore[attr-defined]
+        form.fields["owner_organization"].initial = case.owner_organization_id
+        form.fields["assignee"].queryset = assignee_candidates(target, user)  # type: ignore[attr-defined]
+    else:
+        del form.fields["owner_organization"]
+        del form.fields["assignee"]
+    for field in form.fields.values():
+        field.widget.attrs.setdefault(
+            "class", "form-select" if field.widget.__class__.__name__ == "Select" else "form-control"
+        )
+    return form
 
 
 class CommentForm(forms.Form):

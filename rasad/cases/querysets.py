@@ -41,14 +41,7 @@ def case_visibility(scope: Scope, prefix: str = "") -> Q:
 class CaseQuerySet(ScopedQuerySet[Any]):
     scope_field = "reporter_organization"
 
-    def visible_to(self, user: User | AnonymousUser, action: str = "view") -> Self:
-        from rasad.core.scope import organization_scope
-
-        scope = organization_scope(user, self.model, action)
-        if scope.is_everything:
-            return self.all()
-        if scope.is_nothing:
-            return self.none()
+    def within(self, scope: Scope, action: str) -> Self:
         return self.filter(case_visibility(scope))
 
     def open(self) -> Self:
@@ -68,28 +61,14 @@ class CaseChildQuerySet(ScopedQuerySet[Any]):
 
     scope_field = "case__reporter_organization"
 
-    def visible_to(self, user: User | AnonymousUser, action: str = "view") -> Self:
-        from rasad.core.scope import organization_scope
-
-        scope = organization_scope(user, self.model, action)
-        if scope.is_everything:
-            return self.all()
-        if scope.is_nothing:
-            return self.none()
+    def within(self, scope: Scope, action: str) -> Self:
         return self.filter(case_visibility(scope, "case__"))
 
 
 class DossierQuerySet(ScopedQuerySet[Any]):
     scope_field = "from_organization"
 
-    def visible_to(self, user: User | AnonymousUser, action: str = "view") -> Self:
-        from rasad.core.scope import organization_scope
-
-        scope = organization_scope(user, self.model, action)
-        if scope.is_everything:
-            return self.all()
-        if scope.is_nothing:
-            return self.none()
+    def within(self, scope: Scope, action: str) -> Self:
         organizations = scope.organization_ids()
         if action == "view":
             return self.filter(
@@ -106,6 +85,9 @@ class NotificationQuerySet(models.QuerySet[Any]):
             return self.none()
         return self.filter(user_id=user.pk)
 
+    def may_act_anywhere(self, user: User | AnonymousUser, action: str = "view") -> bool:
+        return bool(user.is_authenticated)
+
     def unread(self) -> Self:
         return self.filter(read_at__isnull=True)
 
@@ -120,3 +102,6 @@ class ReferenceQuerySet(models.QuerySet[Any]):
         if action == "view" or user.is_superuser:
             return self.all()
         return self.none()
+
+    def may_act_anywhere(self, user: User | AnonymousUser, action: str = "view") -> bool:
+        return bool(user.is_authenticated) and (action == "view" or user.is_superuser)

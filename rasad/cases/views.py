@@ -1,6 +1,6 @@
 """The cases UI: list, board, map, Excel export, a case page with its timeline, consolidation,
-dossiers, notifications, the working calendar and the SLA policy. Every page reads through
-``visible_to`` and writes through actions."""
+dossiers, notifications, the working calendar and the SLA policy. Every page is a generic scoped
+view (``rasad.web.generic``) and writes through actions; scope is never applied here by hand."""
 
 from __future__ import annotations
 
@@ -10,10 +10,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.db import models
+from django.http import FileResponse, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
@@ -44,25 +43,31 @@ from rasad.cases.forms import (
     CommentForm,
     DossierForm,
     HolidayForm,
-    TransitionForm,
     WorkingWeekForm,
-    organizations_for,
+    transition_form,
 )
 from rasad.cases.models import (
     Attachment,
     Case,
+    CaseEvent,
+    Comment,
     Dossier,
     Holiday,
     Notification,
     SlaPolicy,
+    WorkingCalendarSettings,
 )
-from rasad.cases.notifications import users_who_can
 from rasad.cases.workflow import ACTION_LABELS, Action
-from rasad.core.access import access_object
-from rasad.core.models import User
-from rasad.lib import display, jalali, persian
+from rasad.lib import jalali, persian
+from rasad.web.generic import (
+    AuthenticatedRequest,
+    ScopedActionView,
+    ScopedDetailView,
+    ScopedFormView,
+    ScopedListView,
+    SignedInView,
+)
 from rasad.web.maps import points_response
-from rasad.web.views import RasadView
 
 BOARD_COLUMNS = (
     CaseStatus.NEW,
@@ -75,56 +80,51 @@ BOARD_COLUMNS = (
 )
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+class _CaseListBase(ScopedListView):
+    """The cases the user may see, through the shared filters (list, board, map feed, export)."""
 
-
-def _filtered(request: HttpRequest) -> CaseFilterSet:
-    visible = Case.objects.visible_to(_user(request)).select_related(
+    model = Case
+    queryset = Case.objects.select_related(
         "category", "reporter_organization", "owner_organization", "assignee"
     )
-    return CaseFilterSet(request.GET or None, queryset=visible)
+    filterset_class = CaseFilterSet
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(**context, now=timezone.now())
 
 
-class CaseListView(RasadView):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        filterset = _filtered(request)
-        page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
-        return render(
-            request,
-            "cases/case_list.html",
-            {"filter": filterset, "page": page, "query": query.urlencode(), "now": timezone.now()},
-        )
+class CaseListView(_CaseListBase):
+    paginate_by = 50
+    template_name = "cases/case_list.html"
 
 
-class CaseBoardView(RasadView):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        filterset = _filtered(request)
-        cases = list(filterset.qs.filter(status__in=BOARD_COLUMNS)[:500])
+class CaseBoardView(_CaseListBase):
+    template_name = "cases/case_board.html"
+
+    def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
+        cases = list(objects.filter(status__in=BOARD_COLUMNS)[:500])
         columns = [
             {"status": status, "label": status.label, "cases": [c for c in cases if c.status == status]}
             for status in BOARD_COLUMNS
         ]
-        return render(
-            request, "cases/case_board.html", {"filter": filterset, "columns": columns, "now": timezone.now()}
-        )
+        return self.render({"filter": self.filterset, "columns": columns})
 
 
-class CaseMapView(RasadView):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, "cases/case_map.html", {"query": request.GET.urlencode()})
+class CaseMapView(SignedInView):
+    """The map page; its points come from ``CaseGeoJsonView``, through scope."""
+
+    template_name = "cases/case_map.html"
+
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
+        return self.render({"query": request.GET.urlencode()})
 
 
-class CaseGeoJsonView(RasadView):
+class CaseGeoJsonView(_CaseListBase):
     """Geo-located cases the user may see, for the shared map component (data-points)."""
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        rows = (
-            _filtered(request)
-            .qs.exclude(latitude=None)
-            .values("pk", "reference", "title", "kind", "status", "latitude", "longitude")
+    def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
+        rows = objects.exclude(latitude=None).values(
+            "pk", "reference", "title", "kind", "status", "latitude", "longitude"
         )
         return points_response(
             (
@@ -142,62 +142,14 @@ class CaseGeoJsonView(RasadView):
         )
 
 
-class CaseExportView(RasadView):
+class CaseExportView(_CaseListBase):
     """The filtered list as an Excel workbook: dates in the user's calendar plus ISO columns."""
 
-    def get(self, request: HttpRequest) -> HttpResponseBase:
-        from openpyxl import Workbook
+    def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
+        from rasad.cases.exports import write_cases_xlsx
 
-        prefs = display.current()
-        workbook = Workbook()
-        sheet = workbook.active
-        assert sheet is not None
-        sheet.title = "cases"
-        sheet.sheet_view.rightToLeft = prefs.language == "fa"
-        sheet.append(
-            [
-                _("Reference"),
-                _("Kind"),
-                _("Category"),
-                _("Title"),
-                _("Priority"),
-                _("Status"),
-                _("Reporter organization"),
-                _("Owner organization"),
-                _("Assignee"),
-                _("Opened"),
-                _("Opened (ISO)"),
-                _("Due"),
-                _("Due (ISO)"),
-                _("Overdue"),
-                _("Escalation level"),
-            ]
-        )
-        now = timezone.now()
-        for case in _filtered(request).qs[:10000]:
-            sheet.append(
-                [
-                    case.reference,
-                    str(CaseKind(case.kind).label),
-                    case.category.name,
-                    case.title,
-                    case.get_priority_display(),
-                    case.get_status_display(),
-                    case.reporter_organization.name,
-                    case.owner_organization.name,
-                    str(case.assignee) if case.assignee else "",
-                    jalali.format_datetime(case.opened_at, calendar=prefs.calendar, persian_digits=False),
-                    case.opened_at.isoformat(),
-                    jalali.format_datetime(case.due_at, calendar=prefs.calendar, persian_digits=False)
-                    if case.due_at
-                    else "",
-                    case.due_at.isoformat() if case.due_at else "",
-                    _("yes") if case.is_overdue(now) else _("no"),
-                    case.escalation_level,
-                ]
-            )
         buffer = io.BytesIO()
-        workbook.save(buffer)
+        write_cases_xlsx(buffer, objects[:10000])
         buffer.seek(0)
         return FileResponse(
             buffer,
@@ -207,62 +159,56 @@ class CaseExportView(RasadView):
         )
 
 
-class CaseCreateView(RasadView):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        initial = {"kind": request.GET.get("kind", CaseKind.CHALLENGE)}
-        return render(
-            request, "cases/case_form.html", {"form": CaseForm(user=_user(request), initial=initial)}
+class CaseCreateView(ScopedFormView):
+    """File a case: offered to those who may add cases somewhere; the reporting organizations are
+    those they may add cases for."""
+
+    model = Case
+    scope_action = "add"
+    form_class = CaseForm
+    template_name = "cases/case_form.html"
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"kind": self.request.GET.get("kind", CaseKind.CHALLENGE)}
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"user": self.user}
+
+    def get_form(self, data: Any = None, files: Any = None) -> Any:
+        if data is None:
+            return CaseForm(user=self.user, initial=self.get_initial())
+        return CaseForm(data, user=self.user)
+
+    def perform(self, form: CaseForm) -> Case | None:
+        data = form.cleaned_data
+        case: Case | None = form.run_action(
+            do_open_case,
+            CaseValues(
+                kind=data["kind"],
+                category=data["category"],
+                title=data["title"],
+                reporter_organization=data["reporter_organization"],
+                description=data.get("description") or "",
+                priority=data["priority"],
+                owner_organization=data.get("owner_organization"),
+                deadline=data.get("deadline"),
+                latitude=data.get("latitude"),
+                longitude=data.get("longitude"),
+                site=data.get("site"),
+                likelihood=data.get("likelihood"),
+                impact=data.get("impact"),
+                treatment_plan=data.get("treatment_plan") or "",
+                origin=data.get("origin") or "",
+            ),
+            acting_user=self.user,
         )
+        return case
 
-    def post(self, request: HttpRequest) -> HttpResponse:
-        form = CaseForm(request.POST, user=_user(request))
-        if form.is_valid():
-            data = form.cleaned_data
-            case = form.run_action(
-                do_open_case,
-                CaseValues(
-                    kind=data["kind"],
-                    category=data["category"],
-                    title=data["title"],
-                    reporter_organization=data["reporter_organization"],
-                    description=data.get("description") or "",
-                    priority=data["priority"],
-                    owner_organization=data.get("owner_organization"),
-                    deadline=data.get("deadline"),
-                    latitude=data.get("latitude"),
-                    longitude=data.get("longitude"),
-                    site=data.get("site"),
-                    likelihood=data.get("likelihood"),
-                    impact=data.get("impact"),
-                    treatment_plan=data.get("treatment_plan") or "",
-                    origin=data.get("origin") or "",
-                ),
-                acting_user=_user(request),
-            )
-            if case is not None:
-                messages.success(request, _("Case %(reference)s was filed.") % {"reference": case.reference})
-                return redirect("cases:case-detail", pk=case.pk)
-        return render(request, "cases/case_form.html", {"form": form})
+    def get_success_message(self, result: Case) -> str:
+        return _("Case %(reference)s was filed.") % {"reference": result.reference}
 
-
-def _transition_forms(case: Case, user: User) -> list[dict[str, Any]]:
-    forms = []
-    for action in allowed_actions(case, user):
-        form = TransitionForm(initial={"action": action.value, "version": case.version})
-        if action == Action.ASSIGN:
-            form.fields["owner_organization"].queryset = organizations_for(user, "assign")  # type: ignore[attr-defined]
-            form.fields["owner_organization"].initial = case.owner_organization_id
-            candidates = users_who_can("change", case.owner_organization)
-            form.fields["assignee"].queryset = User.objects.filter(pk__in=[u.pk for u in candidates])  # type: ignore[attr-defined]
-        else:
-            del form.fields["owner_organization"]
-            del form.fields["assignee"]
-        for field in form.fields.values():
-            field.widget.attrs.setdefault(
-                "class", "form-select" if field.widget.__class__.__name__ == "Select" else "form-control"
-            )
-        forms.append({"action": action.value, "label": ACTION_LABELS[action], "form": form})
-    return forms
+    def get_success_url(self, result: Case) -> str:
+        return reverse("cases:case-detail", args=[result.pk])
 
 
 EVENT_LABELS: dict[str, Any] = {
@@ -276,96 +222,112 @@ EVENT_LABELS: dict[str, Any] = {
 }
 
 
-def _timeline(case: Case) -> list[Any]:
-    labels = dict(CaseStatus.choices)
-    events = list(case.events.select_related("actor").order_by("created", "id"))
-    for event in events:
-        event.label = EVENT_LABELS.get(event.action, event.action)
-        event.to_label = (
-            labels.get(event.to_status) if event.to_status and event.to_status != event.from_status else ""
+class CaseDetailView(ScopedDetailView):
+    """A case with its timeline, comments and attachments (each judged by its own permission),
+    its workflow steps, and the comment and attachment forms."""
+
+    model = Case
+    queryset = Case.objects.select_related("merged_into")
+    template_name = "cases/case_detail.html"
+    context_object_name = "case"
+
+    def timeline(self, case: Case) -> list[Any]:
+        labels = dict(CaseStatus.choices)
+        events = list(
+            self.scoped(CaseEvent.objects.filter(case=case)).select_related("actor").order_by("created", "id")
         )
-    return events
+        for event in events:
+            event.label = EVENT_LABELS.get(event.action, event.action)
+            event.to_label = (
+                labels.get(event.to_status)
+                if event.to_status and event.to_status != event.from_status
+                else ""
+            )
+        return events
 
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        case: Case = self.object
+        transitions = [
+            {
+                "action": action.value,
+                "label": ACTION_LABELS[action],
+                "form": transition_form(case, self.user, action),
+            }
+            for action in allowed_actions(case, self.user)
+        ]
+        context.setdefault("comment_form", CommentForm())
+        context.setdefault("attachment_form", AttachmentForm())
+        return super().get_context_data(
+            **context,
+            events=self.timeline(case),
+            comments=self.scoped(Comment.objects.filter(case=case)).select_related("author"),
+            attachments=self.scoped(Attachment.objects.filter(case=case)),
+            dossiers=self.scoped(case.dossiers.all()).select_related("to_organization"),
+            duplicates=self.scoped(case.duplicates.all()),
+            transitions=transitions,
+            can_comment=self.can("comment", case),
+            now=timezone.now(),
+        )
 
-class CaseDetailView(RasadView):
-    def _render(self, request: HttpRequest, case: Case, **extra: Any) -> HttpResponse:
-        user = _user(request)
-        context = {
-            "case": case,
-            "events": _timeline(case),
-            "comments": case.comments.select_related("author"),
-            "attachments": case.attachments.all(),
-            "dossiers": case.dossiers.visible_to(user).select_related("to_organization"),
-            "duplicates": case.duplicates.visible_to(user),
-            "transitions": _transition_forms(case, user),
-            "comment_form": CommentForm(),
-            "attachment_form": AttachmentForm(),
-            "can_comment": Case.objects.visible_to(user, "comment").filter(pk=case.pk).exists(),
-            "now": timezone.now(),
-            **extra,
-        }
-        return render(request, "cases/case_detail.html", context, status=400 if extra.get("error") else 200)
+    def _again(self, case: Case, **extra: Any) -> HttpResponse:
+        self.object = case
+        return self.render({"object": case, "case": case, **extra}, status=400 if extra.get("error") else 200)
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        case = access_object(Case.objects.select_related("merged_into"), _user(request), pk)
-        return self._render(request, case)
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        user = _user(request)
-        case = access_object(Case.objects.all(), user, pk)
+    def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        case: Case = self.get_object()
         kind = request.POST.get("form")
         try:
             if kind == "comment":
                 comment_form = CommentForm(request.POST)
                 if not comment_form.is_valid():
-                    return self._render(request, case, comment_form=comment_form, error=True)
-                do_add_comment(case, comment_form.cleaned_data["body"], acting_user=user)
+                    return self._again(case, comment_form=comment_form, error=True)
+                do_add_comment(case, comment_form.cleaned_data["body"], acting_user=self.user)
                 messages.success(request, _("Your comment was added."))
             elif kind == "attachment":
                 attachment_form = AttachmentForm(request.POST, request.FILES)
                 if not attachment_form.is_valid():
-                    return self._render(request, case, attachment_form=attachment_form, error=True)
-                do_add_attachment(case, attachment_form.cleaned_data["file"], acting_user=user)
+                    return self._again(case, attachment_form=attachment_form, error=True)
+                do_add_attachment(case, attachment_form.cleaned_data["file"], acting_user=self.user)
                 messages.success(request, _("The file was attached."))
             else:
-                form = TransitionForm(request.POST)
-                form.fields["owner_organization"].queryset = organizations_for(user, "assign")  # type: ignore[attr-defined]
-                form.fields["assignee"].queryset = User.objects.filter(is_active=True)  # type: ignore[attr-defined]
+                form = transition_form(case, self.user, data=request.POST)
                 if not form.is_valid():
-                    return self._render(request, case, error=form.errors)
+                    return self._again(case, error=form.errors)
                 data = form.cleaned_data
+                assigning = data["action"] == Action.ASSIGN
                 do_transition_case(
                     case,
                     data["action"],
-                    acting_user=user,
+                    acting_user=self.user,
                     note=data.get("note") or "",
                     expected_version=data["version"],
-                    owner_organization=data.get("owner_organization")
-                    if data["action"] == Action.ASSIGN
-                    else None,
-                    assignee=data.get("assignee") if data["action"] == Action.ASSIGN else None,
+                    owner_organization=data.get("owner_organization") if assigning else None,
+                    assignee=data.get("assignee") if assigning else None,
                 )
                 messages.success(request, _("The case was updated."))
         except ValidationError as error:
-            messages_list = (
+            texts = (
                 [f"{name}: {' '.join(texts)}" for name, texts in error.message_dict.items()]
                 if hasattr(error, "error_dict")
                 else error.messages
             )
             case.refresh_from_db()
-            return self._render(request, case, error=messages_list)
+            return self._again(case, error=texts)
         except PermissionDenied as error:
             case.refresh_from_db()
-            return self._render(request, case, error=[str(error)])
+            return self._again(case, error=[str(error)])
         return redirect("cases:case-detail", pk=case.pk)
 
 
-class AttachmentDownloadView(RasadView):
-    """Files are served only here, after the case's visibility is checked; never by URL."""
+class AttachmentDownloadView(ScopedDetailView):
+    """Files are served only here, after the case's and the attachment's own visibility are
+    checked; never by URL."""
 
-    def get(self, request: HttpRequest, pk: int, attachment_id: int) -> HttpResponseBase:
-        case = access_object(Case.objects.all(), _user(request), pk)
-        attachment = access_object(Attachment.objects.filter(case=case), _user(request), attachment_id)
+    model = Case
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        case = self.get_object()
+        attachment = self.get_related(Attachment.objects.filter(case=case), kwargs["attachment_id"])
         response = FileResponse(
             attachment.file.open("rb"),
             as_attachment=True,
@@ -376,63 +338,43 @@ class AttachmentDownloadView(RasadView):
         return response
 
 
-class ConsolidateView(RasadView):
+class ConsolidateView(ScopedListView):
     """A parent organization's members' open challenges, grouped by category: merge duplicates,
-    then forward a dossier to a coordinating organization."""
+    then forward a dossier to a coordinating organization. For holders of ``cases.forward_case``."""
 
-    def _cases(self, request: HttpRequest) -> QuerySet[Case]:
-        return (
-            Case.objects.visible_to(_user(request), "forward")
-            .filter(
-                kind=CaseKind.CHALLENGE, status__in=(CaseStatus.NEW, CaseStatus.TRIAGED, CaseStatus.REOPENED)
-            )
-            .select_related("category", "reporter_organization")
-            .order_by("category__sort_order", "opened_at")
-        )
+    model = Case
+    scope_action = "forward"
+    refuse_when_nowhere = True
+    queryset = Case.objects.filter(
+        kind=CaseKind.CHALLENGE, status__in=(CaseStatus.NEW, CaseStatus.TRIAGED, CaseStatus.REOPENED)
+    ).select_related("category", "reporter_organization")
+    ordering = ("category__sort_order", "opened_at")
+    template_name = "cases/consolidate.html"
 
-    def _render(
-        self, request: HttpRequest, dossier_form: DossierForm, error: list[str] | None = None
-    ) -> HttpResponse:
+    def _page(self, dossier_form: DossierForm, error: list[str] | None = None) -> HttpResponse:
         groups: OrderedDict[Any, list[Case]] = OrderedDict()
-        for case in self._cases(request):
+        for case in self.get_queryset().order_by(*self.ordering):
             groups.setdefault(case.category, []).append(case)
-        return render(
-            request,
-            "cases/consolidate.html",
-            {"groups": groups, "dossier_form": dossier_form, "error": error},
-            status=400 if error else 200,
+        return self.render(
+            {"groups": groups, "dossier_form": dossier_form, "error": error}, status=400 if error else 200
         )
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        return self._render(request, DossierForm(user=_user(request)))
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        return self._page(DossierForm(user=self.user))
 
-    def post(self, request: HttpRequest) -> HttpResponse:
-        user = _user(request)
-        selected = list(self._cases(request).filter(pk__in=request.POST.getlist("cases")))
-        form = DossierForm(request.POST if request.POST.get("form") == "forward" else None, user=user)
+    def post(self, request: AuthenticatedRequest) -> HttpResponseBase:
+        selected = list(self.get_queryset().filter(pk__in=request.POST.getlist("cases")))
+        form = DossierForm(request.POST if request.POST.get("form") == "forward" else None, user=self.user)
         try:
             if request.POST.get("form") == "merge":
-                primary = next((c for c in selected if str(c.pk) == request.POST.get("primary")), None)
-                if primary is None:
-                    raise ValidationError({"primary": [_("Choose the case to keep.")]})
-                do_merge_cases(
-                    primary,
-                    [c for c in selected if c.pk != primary.pk],
-                    acting_user=user,
-                    note=request.POST.get("note", ""),
-                )
-                messages.success(
-                    request,
-                    _("The duplicates were merged into %(reference)s.") % {"reference": primary.reference},
-                )
-                return redirect("cases:consolidate")
+                return self._merge(selected)
             if form.is_valid():
                 data = form.cleaned_data
                 dossier = do_forward_dossier(
                     data["from_organization"],
                     data["to_organization"],
                     selected,
-                    acting_user=user,
+                    acting_user=self.user,
                     title=data["title"],
                     summary=data["summary"],
                 )
@@ -440,49 +382,69 @@ class ConsolidateView(RasadView):
                     request, _("Dossier %(reference)s was forwarded.") % {"reference": dossier.reference}
                 )
                 return redirect("cases:dossier-detail", pk=dossier.pk)
-            return self._render(request, form, error=[_("Some values are invalid.")])
+            return self._page(form, error=[_("Some values are invalid.")])
         except ValidationError as error:
             texts = (
                 [" ".join(t) for t in error.message_dict.values()]
                 if hasattr(error, "error_dict")
                 else error.messages
             )
-            return self._render(request, form, error=texts)
+            return self._page(form, error=texts)
 
-
-class DossierListView(RasadView):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        dossiers = Dossier.objects.visible_to(_user(request)).select_related(
-            "from_organization", "to_organization"
+    def _merge(self, selected: list[Case]) -> HttpResponseBase:
+        primary = next((c for c in selected if str(c.pk) == self.request.POST.get("primary")), None)
+        if primary is None:
+            raise ValidationError({"primary": [_("Choose the case to keep.")]})
+        do_merge_cases(
+            primary,
+            [c for c in selected if c.pk != primary.pk],
+            acting_user=self.user,
+            note=self.request.POST.get("note", ""),
         )
-        return render(request, "cases/dossier_list.html", {"dossiers": dossiers})
-
-
-class DossierDetailView(RasadView):
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        dossier = access_object(
-            Dossier.objects.select_related("from_organization", "to_organization"), _user(request), pk
+        messages.success(
+            self.request,
+            _("The duplicates were merged into %(reference)s.") % {"reference": primary.reference},
         )
-        cases = dossier.cases.select_related("category", "reporter_organization", "assignee")
-        return render(
-            request, "cases/dossier_detail.html", {"dossier": dossier, "cases": cases, "now": timezone.now()}
-        )
+        return redirect("cases:consolidate")
 
 
-class NotificationListView(RasadView):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        notifications = Notification.objects.visible_to(_user(request)).select_related("case")[:200]
-        return render(request, "cases/notifications.html", {"notifications": notifications})
+class DossierListView(ScopedListView):
+    model = Dossier
+    queryset = Dossier.objects.select_related("from_organization", "to_organization")
+    context_object_name = "dossiers"
+    template_name = "cases/dossier_list.html"
 
-    def post(self, request: HttpRequest) -> HttpResponse:
-        user = _user(request)
-        do_mark_notifications_read(list(Notification.objects.visible_to(user).unread()), acting_user=user)
+
+class DossierDetailView(ScopedDetailView):
+    model = Dossier
+    queryset = Dossier.objects.select_related("from_organization", "to_organization")
+    context_object_name = "dossier"
+    template_name = "cases/dossier_detail.html"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        cases = self.object.cases.select_related("category", "reporter_organization", "assignee")
+        return super().get_context_data(**context, cases=cases, now=timezone.now())
+
+
+class NotificationListView(ScopedListView):
+    """The signed-in person's own notifications; POST marks them all read."""
+
+    model = Notification
+    queryset = Notification.objects.select_related("case")
+    template_name = "cases/notifications.html"
+
+    def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
+        return self.render({"notifications": objects[:200]})
+
+    def post(self, request: AuthenticatedRequest) -> HttpResponseBase:
+        unread = self.get_queryset().filter(read_at__isnull=True)
+        do_mark_notifications_read(list(unread), acting_user=self.user)
         return redirect("cases:notifications")
 
 
 # ---------------------------------------------------------------------------------------------
 # The working calendar and the SLA policy: everyone signed in reads them (reference data); only
-# platform administrators change the calendar, as the actions and the API enforce.
+# platform administrators change the calendar (their querysets say so, and the actions check).
 # ---------------------------------------------------------------------------------------------
 
 
@@ -490,112 +452,37 @@ class NotificationListView(RasadView):
 OFFICE_WEEK = (5, 6, 0, 1, 2, 3, 4)
 
 
-def _require_calendar_admin(request: HttpRequest) -> User:
-    user = _user(request)
-    if not user.is_superuser:
-        raise PermissionDenied(_("Only a platform administrator may change the working calendar."))
-    return user
-
-
-def _jalali_year(request: HttpRequest) -> int:
+def _jalali_year(text: str) -> int:
     current = jalali.today_jalali().year
     try:
-        year = int(persian.to_latin_digits(request.GET.get("year", "")) or current)
+        year = int(persian.to_latin_digits(text) or current)
     except ValueError:
         return current
     return year if 1300 <= year <= 1500 else current
 
 
-class WorkingCalendarView(RasadView):
+class WorkingCalendarView(ScopedListView):
     """The office week and the holidays of one Jalali year (``?year=1405``)."""
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        user = _user(request)
-        year = _jalali_year(request)
+    model = Holiday
+    template_name = "cases/calendar.html"
+
+    def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
+        year = _jalali_year(self.request.GET.get("year", ""))
         calendar = current_calendar()
-        holidays = Holiday.objects.visible_to(user).filter(
+        holidays = objects.filter(
             date__gte=jalali.from_jalali(year, 1, 1), date__lt=jalali.from_jalali(year + 1, 1, 1)
         )
         # A Gregorian year overlaps two Jalali years; list every Jalali year that has holidays.
-        years = sorted(
-            {year}
-            | {jalali.to_jalali(day).year for day in Holiday.objects.visible_to(user).dates("date", "day")}
-        )
-        return render(
-            request,
-            "cases/calendar.html",
+        years = sorted({year} | {jalali.to_jalali(day).year for day in objects.dates("date", "day")})
+        return self.render(
             {
                 "year": year,
                 "years": years,
                 "holidays": holidays,
                 "week": [(WEEKDAYS[day], calendar.hours.get(day)) for day in OFFICE_WEEK],
-                "may_change": user.is_superuser,
-            },
-        )
-
-
-class WorkingWeekView(RasadView):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        _require_calendar_admin(request)
-        hours = current_calendar().hours
-        workday, thursday = hours[OFFICE_WEEK[0]], hours.get(3)
-        initial = {
-            "workday_start": workday.start if workday else None,
-            "workday_end": workday.end if workday else None,
-            "thursday_open": thursday is not None,
-            "thursday_start": thursday.start if thursday else None,
-            "thursday_end": thursday.end if thursday else None,
-        }
-        return render(request, "cases/calendar_form.html", self._context(WorkingWeekForm(initial=initial)))
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        user = _require_calendar_admin(request)
-        form = WorkingWeekForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            thursday = (data["thursday_start"], data["thursday_end"]) if data["thursday_open"] else None
-            saved = form.run_action(
-                do_update_working_calendar,
-                acting_user=user,
-                workday=(data["workday_start"], data["workday_end"]),
-                thursday=thursday,
-            )
-            if saved is not None:
-                messages.success(
-                    request, _("The office week was saved; open cases' due times were recomputed.")
-                )
-                return redirect("cases:calendar")
-        return render(request, "cases/calendar_form.html", self._context(form), status=400)
-
-    def _context(self, form: WorkingWeekForm) -> dict[str, Any]:
-        return {"form": form, "title": _("Office week")}
-
-
-class HolidayCreateView(RasadView):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        _require_calendar_admin(request)
-        return render(
-            request, "cases/calendar_form.html", {"form": HolidayForm(), "title": _("Add a holiday")}
-        )
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        user = _require_calendar_admin(request)
-        form = HolidayForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            holiday = form.run_action(
-                do_set_holiday,
-                data["date"],
-                data["name_fa"],
-                acting_user=user,
-                name_en=data.get("name_en") or "",
-                kind=data["kind"],
-            )
-            if holiday is not None:
-                messages.success(request, _("The holiday was saved; open cases' due times were recomputed."))
-                return redirect(_calendar_url(holiday))
-        return render(
-            request, "cases/calendar_form.html", {"form": form, "title": _("Add a holiday")}, status=400
+                "may_change": self.may("change"),
+            }
         )
 
 
@@ -603,64 +490,125 @@ def _calendar_url(holiday: Holiday) -> str:
     return reverse("cases:calendar") + f"?year={jalali.to_jalali(holiday.date).year}"
 
 
-class HolidayEditView(RasadView):
-    def _holiday(self, request: HttpRequest, pk: int) -> tuple[User, Holiday]:
-        user = _require_calendar_admin(request)
-        return user, access_object(Holiday.objects.all(), user, pk, action="change")
+class WorkingWeekView(ScopedFormView):
+    """The office week's hours (platform administrators)."""
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        _acting, holiday = self._holiday(request, pk)
-        form = HolidayForm(
-            initial={
-                "date": holiday.date,
-                "name_fa": holiday.name_fa,
-                "name_en": holiday.name_en,
-                "kind": holiday.kind,
-            }
-        )
-        return render(request, "cases/calendar_form.html", {"form": form, "title": _("Edit holiday")})
+    model = WorkingCalendarSettings
+    scope_action = "change"
+    form_class = WorkingWeekForm
+    template_name = "cases/calendar_form.html"
+    title = gettext_lazy("Office week")
+    success_message = gettext_lazy("The office week was saved; open cases' due times were recomputed.")
+    invalid_status = 400
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        user, holiday = self._holiday(request, pk)
-        form = HolidayForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            saved = form.run_action(
-                do_update_holiday,
-                holiday,
-                acting_user=user,
-                day=data["date"],
-                name_fa=data["name_fa"],
-                name_en=data.get("name_en") or "",
-                kind=data["kind"],
-            )
-            if saved is not None:
-                messages.success(request, _("The holiday was saved; open cases' due times were recomputed."))
-                return redirect(_calendar_url(saved))
-        return render(
-            request, "cases/calendar_form.html", {"form": form, "title": _("Edit holiday")}, status=400
+    def get_initial(self) -> dict[str, Any]:
+        hours = current_calendar().hours
+        workday, thursday = hours[OFFICE_WEEK[0]], hours.get(3)
+        return {
+            "workday_start": workday.start if workday else None,
+            "workday_end": workday.end if workday else None,
+            "thursday_open": thursday is not None,
+            "thursday_start": thursday.start if thursday else None,
+            "thursday_end": thursday.end if thursday else None,
+        }
+
+    def get_form(self, data: Any = None, files: Any = None) -> Any:
+        return WorkingWeekForm(data) if data is not None else WorkingWeekForm(initial=self.get_initial())
+
+    def perform(self, form: WorkingWeekForm) -> Any:
+        data = form.cleaned_data
+        thursday = (data["thursday_start"], data["thursday_end"]) if data["thursday_open"] else None
+        return form.run_action(
+            do_update_working_calendar,
+            acting_user=self.user,
+            workday=(data["workday_start"], data["workday_end"]),
+            thursday=thursday,
         )
 
-
-class HolidayDeleteView(RasadView):
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        user = _require_calendar_admin(request)
-        holiday = access_object(Holiday.objects.all(), user, pk, action="delete")
-        url = _calendar_url(holiday)
-        do_delete_holiday(holiday, acting_user=user)
-        messages.success(request, _("The holiday was removed; open cases' due times were recomputed."))
-        return redirect(url)
+    def get_success_url(self, result: Any) -> str:
+        return reverse("cases:calendar")
 
 
-class SlaPolicyView(RasadView):
+class _HolidayFormView(ScopedFormView):
+    model = Holiday
+    form_class = HolidayForm
+    template_name = "cases/calendar_form.html"
+    success_message = gettext_lazy("The holiday was saved; open cases' due times were recomputed.")
+    invalid_status = 400
+
+    def get_success_url(self, result: Holiday) -> str:
+        return _calendar_url(result)
+
+
+class HolidayCreateView(_HolidayFormView):
+    scope_action = "add"
+    title = gettext_lazy("Add a holiday")
+
+    def perform(self, form: HolidayForm) -> Holiday | None:
+        data = form.cleaned_data
+        holiday: Holiday | None = form.run_action(
+            do_set_holiday,
+            data["date"],
+            data["name_fa"],
+            acting_user=self.user,
+            name_en=data.get("name_en") or "",
+            kind=data["kind"],
+        )
+        return holiday
+
+
+class HolidayEditView(_HolidayFormView):
+    scope_action = "change"
+    title = gettext_lazy("Edit holiday")
+
+    def get_initial(self) -> dict[str, Any]:
+        holiday: Holiday = self.object
+        return {
+            "date": holiday.date,
+            "name_fa": holiday.name_fa,
+            "name_en": holiday.name_en,
+            "kind": holiday.kind,
+        }
+
+    def get_form(self, data: Any = None, files: Any = None) -> Any:
+        return HolidayForm(data) if data is not None else HolidayForm(initial=self.get_initial())
+
+    def perform(self, form: HolidayForm) -> Holiday | None:
+        data = form.cleaned_data
+        saved: Holiday | None = form.run_action(
+            do_update_holiday,
+            self.object,
+            acting_user=self.user,
+            day=data["date"],
+            name_fa=data["name_fa"],
+            name_en=data.get("name_en") or "",
+            kind=data["kind"],
+        )
+        return saved
+
+
+class HolidayDeleteView(ScopedActionView):
+    model = Holiday
+    scope_action = "delete"
+    http_method_names = ["post"]
+    success_message = gettext_lazy("The holiday was removed; open cases' due times were recomputed.")
+
+    def perform(self, obj: Holiday) -> None:
+        do_delete_holiday(obj, acting_user=self.user)
+
+    def get_success_url(self, obj: Holiday) -> str:
+        return _calendar_url(obj)
+
+
+class SlaPolicyView(ScopedListView):
     """How many working hours each kind and priority of case has, as the SLA engine counts them
     (a missing row falls back to the built-in default)."""
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        stored = {
-            (row.kind, row.priority): row.working_hours
-            for row in SlaPolicy.objects.visible_to(_user(request))
-        }
+    model = SlaPolicy
+    template_name = "cases/sla_policy.html"
+
+    def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
+        stored = {(row.kind, row.priority): row.working_hours for row in objects}
         priorities = list(Priority)
         rows = [
             {
@@ -671,8 +619,4 @@ class SlaPolicyView(RasadView):
             }
             for kind in CaseKind
         ]
-        return render(
-            request,
-            "cases/sla_policy.html",
-            {"priorities": [p.label for p in priorities], "rows": rows},
-        )
+        return self.render({"priorities": [p.label for p in priorities], "rows": rows})

@@ -6,6 +6,7 @@ A user never learns that an object outside their scope exists: both cases raise
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -52,12 +53,64 @@ def access_organization_by_id(user: User | AnonymousUser, pk: Any, *, action: st
     return organization
 
 
+def organization_of(obj: models.Model) -> Organization:
+    """The organization a record belongs to, following its queryset's ``scope_field``."""
+    scope_field = getattr(type(obj)._default_manager.all(), "scope_field", "organization")
+    if scope_field == "self":
+        return obj  # type: ignore[return-value]
+    owner: Any = obj
+    for part in scope_field.split("__"):
+        owner = getattr(owner, part)
+    return owner  # type: ignore[no-any-return]
+
+
+def _scoped_by_field(model: type[models.Model]) -> bool:
+    """Whether the model's rows belong to organizations only through ``scope_field`` (so a scope
+    check can be made in memory), rather than in several ways (cases: reporter, owner, dossier)."""
+    from rasad.core.querysets import ScopedQuerySet
+
+    queryset = model._default_manager.all()
+    return isinstance(queryset, ScopedQuerySet) and type(queryset).within is ScopedQuerySet.within
+
+
 def can(user: User | AnonymousUser, action: str, obj: models.Model) -> bool:
-    """Whether ``user`` may perform ``action`` on ``obj`` (an Organization or an owned record)."""
+    """Whether ``user`` may perform ``action`` on ``obj``: a saved record, or an unsaved one that
+    names its organization (``Target(organization=org)``: "may add a target here")."""
     from rasad.core.scope import organization_scope
 
-    organization = obj if obj._meta.model_name == "organization" else obj.organization  # type: ignore[attr-defined]
-    return organization_scope(user, type(obj), action).contains(organization)
+    if obj.pk is None or _scoped_by_field(type(obj)):
+        return organization_scope(user, type(obj), action).contains(organization_of(obj))
+    visible = type(obj)._default_manager.visible_to(user, action)  # type: ignore[attr-defined]
+    return bool(visible.filter(pk=obj.pk).exists())
+
+
+def may_act_anywhere(user: User | AnonymousUser, model: type[models.Model], action: str) -> bool:
+    """Whether ``user`` may ``action`` some row of ``model``, as the model's queryset says (a
+    grant's permission for organization-owned rows; the queryset's own rule for reference data
+    and personal rows)."""
+    queryset = model._default_manager.all()
+    answer = getattr(queryset, "may_act_anywhere", None)
+    if answer is None:
+        from rasad.core.scope import holds_anywhere
+
+        return holds_anywhere(user, model, action)
+    return bool(answer(user, action))
+
+
+def permitted_ids(user: User | AnonymousUser, action: str, objects: Iterable[models.Model]) -> set[Any]:
+    """The primary keys of those ``objects`` (saved, of one model) ``user`` may ``action``: the
+    buttons of a list, in at most one query."""
+    from rasad.core.scope import organization_scope
+
+    rows = list(objects)
+    if not rows:
+        return set()
+    model = type(rows[0])
+    if _scoped_by_field(model):
+        scope = organization_scope(user, model, action)
+        return {row.pk for row in rows if scope.contains(organization_of(row))}
+    visible = model._default_manager.visible_to(user, action)  # type: ignore[attr-defined]
+    return set(visible.filter(pk__in=[row.pk for row in rows]).values_list("pk", flat=True))
 
 
 def require_in_scope(user: User | AnonymousUser, action: str, obj: models.Model) -> None:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from rasad.core.models import User
+    from rasad.core.scope import Scope
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -28,6 +29,7 @@ class ScopedQuerySet(models.QuerySet[_M]):
     scope_field = "organization"
 
     def visible_to(self, user: User | AnonymousUser, action: str = "view") -> Self:
+        """The rows on which ``user`` may do ``action`` (a verb of the model's permissions)."""
         from rasad.core.scope import organization_scope
 
         scope = organization_scope(user, self.model, action)
@@ -35,6 +37,19 @@ class ScopedQuerySet(models.QuerySet[_M]):
             return self.all()
         if scope.is_nothing:
             return self.none()
+        return self.within(scope, action)
+
+    def may_act_anywhere(self, user: User | AnonymousUser, action: str = "view") -> bool:
+        """Whether ``user`` may ``action`` rows of this model somewhere: menus, "New" buttons, and
+        the check of a create form. Every queryset with ``visible_to`` answers it."""
+        from rasad.core.scope import holds_anywhere
+
+        return holds_anywhere(user, self.model, action)
+
+    def within(self, scope: Scope, action: str) -> Self:
+        """The one hook: the rows a scope that is neither everything nor nothing admits. The
+        default follows ``scope_field``; a queryset whose rows belong to organizations in more
+        than one way (cases, grants, people) overrides this, never ``visible_to``."""
         field = "pk" if self.scope_field == "self" else f"{self.scope_field}_id"
         return self.filter(**{f"{field}__in": scope.organization_ids()})
 
@@ -60,6 +75,21 @@ class OrganizationQuerySet(ScopedQuerySet[Any]):
         return self.filter(closed_on__isnull=True)
 
 
+class OwnRecordsQuerySet(models.QuerySet[_M]):
+    """Rows that belong to one person (API tokens, notifications): each sees and acts on their
+    own only, whatever the action; no grant reaches another person's."""
+
+    owner_field = "user"
+
+    def visible_to(self, user: User | AnonymousUser, action: str = "view") -> Self:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(**{f"{self.owner_field}_id": user.pk})
+
+    def may_act_anywhere(self, user: User | AnonymousUser, action: str = "view") -> bool:
+        return bool(user.is_authenticated)
+
+
 class GeographyQuerySet(models.QuerySet[_M]):
     """Reference data: every signed-in user may read it."""
 
@@ -67,6 +97,9 @@ class GeographyQuerySet(models.QuerySet[_M]):
         if action == "view" and user.is_authenticated:
             return self.all()
         return self.none()
+
+    def may_act_anywhere(self, user: User | AnonymousUser, action: str = "view") -> bool:
+        return action == "view" and bool(user.is_authenticated)
 
 
 class MembershipQuerySet(ScopedQuerySet[Any]):
@@ -84,14 +117,7 @@ class WorkingGroupQuerySet(ScopedQuerySet[Any]):
 class GrantQuerySet(ScopedQuerySet[Any]):
     """A grant belongs to the organization it is over, or to its working group's owner."""
 
-    def visible_to(self, user: User | AnonymousUser, action: str = "view") -> Self:
-        from rasad.core.scope import organization_scope
-
-        scope = organization_scope(user, self.model, action)
-        if scope.is_everything:
-            return self.all()
-        if scope.is_nothing:
-            return self.none()
+    def within(self, scope: Scope, action: str) -> Self:
         ids = scope.organization_ids()
         return self.filter(models.Q(organization_id__in=ids) | models.Q(working_group__owner_id__in=ids))
 
@@ -100,15 +126,9 @@ class UserQuerySet(ScopedQuerySet[Any]):
     """People are visible where they are members: a user is in scope when one of their
     memberships is in an organization where the viewer holds ``core.<action>_user``."""
 
-    def visible_to(self, user: User | AnonymousUser, action: str = "view") -> Self:
+    def within(self, scope: Scope, action: str) -> Self:
         from rasad.core.models import Membership
-        from rasad.core.scope import organization_scope
 
-        scope = organization_scope(user, self.model, action)
-        if scope.is_everything:
-            return self.all()
-        if scope.is_nothing:
-            return self.none()
         members = Membership.objects.filter(organization_id__in=scope.organization_ids()).values("user_id")
         return self.filter(pk__in=members)
 
@@ -140,3 +160,10 @@ class RoleQuerySet(models.QuerySet[_M]):
         if action == "view" and not scope_for_permission(user, "core.view_role").is_nothing:
             return self.all()
         return self.none()
+
+    def may_act_anywhere(self, user: User | AnonymousUser, action: str = "view") -> bool:
+        from rasad.core.scope import holds_anywhere
+
+        if not user.is_authenticated:
+            return False
+        return bool(user.is_superuser) or (action == "view" and holds_anywhere(user, "core.view_role"))

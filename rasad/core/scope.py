@@ -1,10 +1,26 @@
-"""Turn a user's grants into the set of organizations an action is allowed on.
+"""What a grant means: the one place that turns grants into "who may do what, where".
 
-A grant gives a role over one organization, that organization and its subtree, or a working
-group's organizations (each optionally with its subtree). A role names Django permissions
-(``<app_label>.<action>_<model>``). For a (user, model, action) the scope is the union of the
-organizations of every enabled, unexpired grant whose role holds that permission. Superusers see
-everything. The result is memoized on the user object for the life of the request.
+A grant gives a user a role over one organization, that organization and its subtree, or a
+working group's member organizations (each member with its subtree when both the grant and the
+group say so). A role names Django permissions (``<app_label>.<action>_<model>``). A grant counts
+while it is enabled and not expired (``active_grants``), and only for an active user.
+
+Everything else asks this module, in one of five ways:
+
+* ``organization_scope(user, Model, action)`` / ``scope_for_permission(user, "app.perm")``: the
+  ``Scope`` where a user may do something (everywhere, nowhere, or a set of path rules). Querysets
+  turn it into a filter (``rasad.core.querysets.ScopedQuerySet.visible_to``).
+* ``holds_anywhere(user, Model, action)``: whether the user may do it somewhere at all (menus,
+  buttons, and the "may open this form" check of the generic views).
+* ``organizations_for(user, Model, action)``: the organizations a user may do it for, the choices
+  of every form's organization field.
+* ``users_who_can(permission, organization)``: the people who may do it there (assignment
+  candidates, notification recipients), computed from the same grants at the moment of use.
+* ``subtree_roots(user, Model, action)`` and ``Scope.covers_subtree``: the organizations whose
+  whole subtrees a user sees (dashboards sum their rollups).
+
+Superusers (platform administrators) may do everything and hold no grants. A scope is memoized on
+the user object for the life of the request (``clear_scope_cache`` after changing grants).
 """
 
 from __future__ import annotations
@@ -21,7 +37,9 @@ from django.utils import timezone
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from rasad.core.models import User
+    from rasad.core.models import Grant, Organization, User
+
+Rule = tuple[str, bool]  # (organization path, whether its subtree is included)
 
 
 def permission_name(model: type[models.Model], action: str) -> str:
@@ -29,15 +47,22 @@ def permission_name(model: type[models.Model], action: str) -> str:
     return f"{meta.app_label}.{action}_{meta.model_name}"
 
 
+def _permission(model_or_permission: type[models.Model] | str, action: str | None) -> str:
+    if isinstance(model_or_permission, str):
+        return model_or_permission
+    assert action is not None, "an action is needed with a model"
+    return permission_name(model_or_permission, action)
+
+
 @dataclass(frozen=True)
 class Scope:
     """Where an action is allowed: everywhere, nowhere, or the organizations matching ``rules``.
 
-    ``rules`` are (path, include_descendants) pairs.
+    ``rules`` are (path, include_descendants) pairs, with no rule under another subtree rule.
     """
 
     is_everything: bool = False
-    rules: tuple[tuple[str, bool], ...] = field(default_factory=tuple)
+    rules: tuple[Rule, ...] = field(default_factory=tuple)
 
     @property
     def is_nothing(self) -> bool:
@@ -66,9 +91,81 @@ class Scope:
         path: str = organization.path
         return any(path.startswith(rule) if subtree else path == rule for rule, subtree in self.rules)
 
+    def covers_subtree(self, organization: Any) -> bool:
+        """Whether the scope holds ``organization`` together with everything under it."""
+        if self.is_everything:
+            return True
+        path: str = organization.path
+        return any(subtree and path.startswith(rule) for rule, subtree in self.rules)
+
+    @property
+    def subtree_paths(self) -> list[str]:
+        """The paths where the scope's subtree rules start (disjoint: none is under another)."""
+        return [path for path, subtree in self.rules if subtree]
+
 
 EVERYTHING = Scope(is_everything=True)
 NOTHING = Scope()
+
+
+# ---------------------------------------------------------------------------------------------
+# Grants: which count, and what each covers
+# ---------------------------------------------------------------------------------------------
+
+
+def active_grants(now: Any = None) -> models.QuerySet[Grant]:
+    """Grants that count now: enabled, not expired, held by an active user."""
+    from rasad.core.models import Grant
+
+    moment = now or timezone.now()
+    return Grant.objects.filter(is_enabled=True, user__is_active=True).filter(
+        Q(expires__isnull=True) | Q(expires__gt=moment)
+    )
+
+
+def _holding(grants: models.QuerySet[Grant], permission: str) -> models.QuerySet[Grant]:
+    app_label, codename = permission.split(".", 1)
+    return grants.filter(
+        role__permissions__codename=codename, role__permissions__content_type__app_label=app_label
+    )
+
+
+def _rules_of(grants: list[Grant]) -> set[Rule]:
+    """The (path, subtree) rules the grants cover, working groups expanded to their members."""
+    from rasad.core.models import Organization
+
+    rules: set[Rule] = set()
+    group_subtree: dict[int, bool] = {}
+    for grant in grants:
+        if grant.organization is not None:
+            rules.add((grant.organization.path, grant.include_descendants))
+        elif grant.working_group is not None:
+            subtree = grant.include_descendants and grant.working_group.include_descendants
+            group_subtree[grant.working_group.pk] = (
+                group_subtree.get(grant.working_group.pk, False) or subtree
+            )
+    if group_subtree:
+        members = Organization.objects.filter(working_groups__in=list(group_subtree)).values_list(
+            "path", "working_groups"
+        )
+        for path, group_id in members:
+            rules.add((path, group_subtree[group_id]))
+    return rules
+
+
+def _pruned(rules: set[Rule]) -> tuple[Rule, ...]:
+    """Drop the rules a subtree rule already covers (it keeps the SQL small)."""
+    subtrees = sorted(path for path, subtree in rules if subtree)
+    return tuple(
+        (path, subtree)
+        for path, subtree in sorted(rules)
+        if not any(path.startswith(other) and (path, subtree) != (other, True) for other in subtrees)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Where a user may act
+# ---------------------------------------------------------------------------------------------
 
 
 def organization_scope(user: User | AnonymousUser, model: type[models.Model], action: str) -> Scope:
@@ -82,7 +179,10 @@ def scope_for_permission(user: User | AnonymousUser, permission: str) -> Scope:
         return EVERYTHING
     cache: dict[str, Scope] = user.__dict__.setdefault("_rasad_scope_cache", {})
     if permission not in cache:
-        cache[permission] = _compute_scope(user, permission)
+        grants = _holding(active_grants().filter(user=user), permission).select_related(
+            "organization", "working_group"
+        )
+        cache[permission] = Scope(rules=_pruned(_rules_of(list(grants))))
     return cache[permission]
 
 
@@ -90,76 +190,99 @@ def clear_scope_cache(user: User | AnonymousUser) -> None:
     user.__dict__.pop("_rasad_scope_cache", None)
 
 
-def _compute_scope(user: User, permission: str) -> Scope:
-    from rasad.core.models import Grant, Organization
-
-    app_label, codename = permission.split(".", 1)
-    grants = (
-        Grant.objects.filter(
-            user=user,
-            is_enabled=True,
-            role__permissions__codename=codename,
-            role__permissions__content_type__app_label=app_label,
-        )
-        .filter(Q(expires__isnull=True) | Q(expires__gt=timezone.now()))
-        .select_related("organization", "working_group")
-    )
-    rules: set[tuple[str, bool]] = set()
-    group_ids: dict[int, bool] = {}
-    for grant in grants:
-        if grant.organization is not None:
-            rules.add((grant.organization.path, grant.include_descendants))
-        elif grant.working_group is not None:
-            subtree = grant.include_descendants and grant.working_group.include_descendants
-            group_ids[grant.working_group.pk] = group_ids.get(grant.working_group.pk, False) or subtree
-    if group_ids:
-        members = Organization.objects.filter(working_groups__in=list(group_ids)).values_list(
-            "path", "working_groups"
-        )
-        for path, group_id in members:
-            rules.add((path, group_ids[group_id]))
-    # A subtree rule makes narrower rules under it redundant; dropping them keeps the SQL small.
-    subtrees = sorted(path for path, subtree in rules if subtree)
-    kept = [
-        (path, subtree)
-        for path, subtree in sorted(rules)
-        if not any(path.startswith(other) and (path, subtree) != (other, True) for other in subtrees)
-    ]
-    return Scope(rules=tuple(kept))
+def holds_anywhere(
+    user: User | AnonymousUser, model_or_permission: type[models.Model] | str, action: str | None = None
+) -> bool:
+    """Whether ``user`` may do ``action`` on ``model`` (or hold ``"app.perm"``) somewhere."""
+    return not scope_for_permission(user, _permission(model_or_permission, action)).is_nothing
 
 
-def permissions_over(user: User, organization: Any) -> set[str] | None:
+def organizations_for(
+    user: User | AnonymousUser,
+    model_or_permission: type[models.Model] | str,
+    action: str | None = None,
+    *,
+    include_closed: bool = False,
+) -> models.QuerySet[Organization]:
+    """The organizations ``user`` may do ``action`` on ``model`` for, in tree order: the choices
+    of a form's organization field. Closed organizations are left out unless asked for."""
+    from rasad.core.models import Organization
+
+    scope = scope_for_permission(user, _permission(model_or_permission, action))
+    organizations = Organization.objects.filter(scope.as_q()).order_by("path")
+    return organizations if include_closed else organizations.filter(closed_on__isnull=True)
+
+
+def subtree_roots(
+    user: User | AnonymousUser, model: type[models.Model], action: str = "view"
+) -> models.QuerySet[Organization]:
+    """The organizations whose whole subtrees make up the user's subtree scope, disjoint (for a
+    superuser: the roots of the tree). Dashboards sum these organizations' rollups."""
+    from rasad.core.models import Organization
+
+    scope = organization_scope(user, model, action)
+    if scope.is_everything:
+        return Organization.objects.filter(depth=0)
+    return Organization.objects.filter(path__in=scope.subtree_paths)
+
+
+def permissions_over(user: User, organization: Organization) -> set[str] | None:
     """Every permission ``user`` holds over ``organization`` (``None`` for a superuser: all).
 
     Used to stop a grantor from handing out more than they hold there themselves.
     """
-    from rasad.core.models import Grant, Organization
-
     if user.is_superuser:
         return None
-    path: str = organization.path
     grants = (
-        Grant.objects.filter(user=user, is_enabled=True)
-        .filter(Q(expires__isnull=True) | Q(expires__gt=timezone.now()))
+        active_grants()
+        .filter(user=user)
         .select_related("organization", "working_group")
         .prefetch_related("role__permissions__content_type")
     )
     held: set[str] = set()
     for grant in grants:
-        if grant.organization is not None:
-            rule = grant.organization.path
-            covers = path.startswith(rule) if grant.include_descendants else path == rule
-        elif grant.working_group is not None:
-            subtree = grant.include_descendants and grant.working_group.include_descendants
-            member_paths = Organization.objects.filter(working_groups=grant.working_group).values_list(
-                "path", flat=True
-            )
-            covers = any(path.startswith(p) if subtree else path == p for p in member_paths)
-        else:
-            covers = False
-        if covers:
+        if Scope(rules=tuple(_rules_of([grant]))).contains(organization):
             held.update(
                 f"{permission.content_type.app_label}.{permission.codename}"
                 for permission in grant.role.permissions.all()
             )
     return held
+
+
+# ---------------------------------------------------------------------------------------------
+# Who may act on an organization
+# ---------------------------------------------------------------------------------------------
+
+
+def covering_grants(organization: Organization) -> Q:
+    """A filter on Grant: the grants whose scope contains ``organization`` (the same rules as
+    ``_rules_of``, asked the other way round)."""
+    ancestors = _ancestor_paths(organization.path)
+    return (
+        Q(organization_id=organization.pk)
+        | Q(organization__path__in=ancestors, include_descendants=True)
+        | Q(working_group__organizations=organization)
+        | Q(
+            working_group__organizations__path__in=ancestors,
+            working_group__include_descendants=True,
+            include_descendants=True,
+        )
+    )
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    parts = [part for part in path.strip("/").split("/") if part]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts) - 1)]
+
+
+def users_who_can(
+    model_or_permission: type[models.Model] | str, organization: Organization, action: str | None = None
+) -> models.QuerySet[User]:
+    """Active users holding the permission through a grant that counts and covers
+    ``organization``. Platform administrators are included only through grants of their own."""
+    from rasad.core.models import User
+
+    permission = _permission(model_or_permission, action)
+    grants = _holding(active_grants(), permission).filter(covering_grants(organization))
+    users: models.QuerySet[User] = User.objects.filter(pk__in=grants.values("user_id"), is_active=True)
+    return users.order_by("pk")

@@ -13,10 +13,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, Sum
+from django.db.models import Q
 
 from rasad.core.models import Organization
-from rasad.core.scope import organization_scope
+from rasad.core.scope import organization_scope, subtree_roots
+from rasad.indicators import rollups
 from rasad.indicators.catalogue import Catalogue
 from rasad.indicators.choices import ObservationStatus
 from rasad.indicators.models import Alert, Assignment, Indicator, Observation, Rollup, Target
@@ -29,21 +30,12 @@ if TYPE_CHECKING:
 
 
 def sees_subtree(user: User | AnonymousUser, organization: Organization) -> bool:
-    scope = organization_scope(user, Rollup, "view") if user.is_authenticated else None
-    if scope is None or scope.is_nothing:
-        return False
-    if scope.is_everything:
-        return True
-    return any(subtree and organization.path.startswith(path) for path, subtree in scope.rules)
+    return organization_scope(user, Rollup, "view").covers_subtree(organization)
 
 
 def scope_roots(user: User | AnonymousUser) -> list[int]:
     """The organizations whose subtrees make up the reader's whole (subtree) scope, disjoint."""
-    scope = organization_scope(user, Rollup, "view")
-    if scope.is_everything:
-        return list(Organization.objects.filter(depth=0).values_list("pk", flat=True))
-    paths = [path for path, subtree in scope.rules if subtree]
-    return list(Organization.objects.filter(path__in=paths).values_list("pk", flat=True))
+    return list(subtree_roots(user, Rollup).values_list("pk", flat=True))
 
 
 def _inputs(catalogue: Catalogue, code: str) -> list[int]:
@@ -82,14 +74,12 @@ def organization_series(
     """One indicator's values per period for an organization's subtree (from its rollup rows)."""
     indicator = catalogue.indicators[code]
     field = "approved_total" if approved_only else "total"
-    rows = (
-        Rollup.objects.filter(
-            organization=organization,
-            indicator_id__in=_inputs(catalogue, code),
-            period_key__in=[p.key for p in periods],
-        )
-        .values("indicator__code", "period_key")
-        .annotate(total=Sum(field), n=Sum("approved_count" if approved_only else "value_count"))
+    rows = rollups.sums(
+        ("indicator__code", "period_key"),
+        {"total": field, "n": "approved_count" if approved_only else "value_count"},
+        organization_id=organization.pk,
+        indicator_id__in=_inputs(catalogue, code),
+        period_key__in=[p.key for p in periods],
     )
     by_period: dict[str, dict[str, float]] = defaultdict(dict)
     for row in rows:
@@ -126,11 +116,13 @@ def province_values(
     roots = scope_roots(user)
     if not roots:
         return {}
-    rows = (
-        Rollup.objects.filter(organization_id__in=roots, indicator_id__in=_inputs(catalogue, code), year=year)
-        .exclude(province="")
-        .values("province", "indicator__code")
-        .annotate(total=Sum("total"), n=Sum("value_count"))
+    rows = rollups.sums(
+        ("province", "indicator__code"),
+        {"total": "total", "n": "value_count"},
+        exclude={"province": ""},
+        organization_id__in=roots,
+        indicator_id__in=_inputs(catalogue, code),
+        year=year,
     )
     by_province: dict[str, dict[str, float]] = defaultdict(dict)
     for row in rows:

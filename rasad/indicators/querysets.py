@@ -49,6 +49,11 @@ class CatalogueQuerySet(models.QuerySet[_M]):
             return self.all()
         return self.none()
 
+    def may_act_anywhere(self, user: User | AnonymousUser, action: str = "view") -> bool:
+        return bool(user.is_authenticated) and (
+            action == "view" or may_edit_catalogue(user, self.model, action)
+        )
+
 
 class IndicatorQuerySet(CatalogueQuerySet[Any]):
     def inputs(self) -> Self:

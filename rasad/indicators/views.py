@@ -1,24 +1,22 @@
 """Server-rendered pages of the indicators app: dashboards, data entry, import, the table with
-its Excel export, baselines and scorecards. Charts read JSON feeds (no inline scripts)."""
+its Excel export, baselines and scorecards. Charts read JSON feeds (no inline scripts). Every page
+is a generic scoped view (``rasad.web.generic``): scope is never applied here by hand."""
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.db import models
+from django.http import Http404, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from rasad.core.access import ObjectNotFound, access_object, access_organization_by_id, can
-from rasad.core.models import Organization, Province, User
-from rasad.core.scope import organization_scope
+from rasad.core.models import Organization, Province
 from rasad.indicators import dashboards, energy, scoring, validation
 from rasad.indicators.actions import (
     ObservationInput,
@@ -38,6 +36,7 @@ from rasad.indicators.actions import (
 )
 from rasad.indicators.catalogue import Catalogue
 from rasad.indicators.choices import ObservationSource, ObservationStatus
+from rasad.indicators.exports import write_observations_xlsx, write_template_xlsx
 from rasad.indicators.filtersets import ObservationFilterSet
 from rasad.indicators.forms import (
     AssignmentForm,
@@ -49,17 +48,29 @@ from rasad.indicators.forms import (
     TargetForm,
 )
 from rasad.indicators.importer import COLUMNS, do_import, read_table
-from rasad.indicators.models import Alert, Assignment, Baseline, Indicator, Observation, Scorecard, Target
+from rasad.indicators.models import (
+    Alert,
+    Assignment,
+    Baseline,
+    Indicator,
+    Observation,
+    Rollup,
+    Scorecard,
+    Target,
+)
 from rasad.lib import display
-from rasad.lib.jalali import JalaliPeriod, format_date, today_in_tehran
+from rasad.lib.jalali import JalaliPeriod, today_in_tehran
 from rasad.lib.persian import TextParseError, format_number
-from rasad.web.views import RasadView
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
+from rasad.lib.tabular import CSV_TYPE, XLSX_TYPE, ExportColumn, write_csv
+from rasad.web.generic import (
+    AuthenticatedRequest,
+    ScopedActionView,
+    ScopedDetailView,
+    ScopedFormView,
+    ScopedListView,
+    ScopedView,
+    refusal,
+)
 
 
 def _period(text: str) -> JalaliPeriod:
@@ -85,28 +96,59 @@ def _charted(organization: Organization, catalogue: Catalogue) -> list[Indicator
     return sorted(derived, key=lambda i: (i.category, i.code)) + inputs
 
 
-class DashboardView(RasadView):
+def _xlsx(workbook: Any, name: str) -> HttpResponse:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+class _AlertsMixin(ScopedView):
+    """Open alerts shown on a page, each with a close button when the user may change it."""
+
+    def open_alerts_under(self, organization: Organization) -> list[Alert]:
+        return list(
+            self.scoped(
+                Alert.objects.filter(organization__path__startswith=organization.path, is_open=True)
+                .select_related("indicator", "organization")
+                .order_by("-created")
+            )[:20]
+        )
+
+    def closable(self, alerts: list[Alert]) -> set[int]:
+        return self.permitted("change", alerts)
+
+
+# ---------------------------------------------------------------------------------------------
+# Dashboards and their feeds
+# ---------------------------------------------------------------------------------------------
+
+
+class DashboardView(_AlertsMixin):
     """National and provincial view: a choropleth by province of one indicator over a year."""
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        user = _user(request)
+    model = Rollup
+    template_name = "indicators/dashboard.html"
+
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         catalogue = Catalogue.load()
         code = request.GET.get("indicator") or "ENERGY_TOTAL"
         if code not in catalogue.indicators:
             code = "ENERGY_TOTAL"
         year = int(request.GET.get("year") or _default_year())
-        alerts = dashboards.open_alerts(user)
-        values = dashboards.province_values(user, code, year, catalogue=catalogue)
+        alerts = list(dashboards.open_alerts(self.user))
+        values = dashboards.province_values(self.user, code, year, catalogue=catalogue)
         provinces = {p.code: p for p in Province.objects.filter(code__in=values)}
         rows = sorted(
             ((provinces[c], v) for c, v in values.items() if c in provinces), key=lambda item: -item[1]
         )
         organizations = list(
-            Organization.objects.visible_to(user).filter(kind__in=["company", "site"]).order_by("path")[:200]
+            self.scoped(Organization.objects.filter(kind__in=["company", "site"]).order_by("path"))[:200]
         )
-        return render(
-            request,
-            "indicators/dashboard.html",
+        return self.render(
             {
                 "indicator": catalogue.indicators[code],
                 "indicators": sorted(catalogue.indicators.values(), key=lambda i: (i.category, i.code)),
@@ -114,15 +156,20 @@ class DashboardView(RasadView):
                 "years": list(range(_default_year(), _default_year() - 6, -1)),
                 "rows": rows,
                 "alerts": alerts,
-                "closable_alerts": closable_alert_ids(user, alerts),
+                "closable_alerts": self.closable(alerts),
                 "organizations": organizations,
                 "choropleth_url": reverse("indicators:choropleth") + f"?indicator={code}&year={year}",
-            },
+            }
         )
 
 
-class ChoroplethView(RasadView):
-    def get(self, request: HttpRequest) -> JsonResponse:
+class ChoroplethView(ScopedView):
+    """The dashboard map's feed: one indicator's yearly value per province, over the reader's
+    scope roots."""
+
+    model = Rollup
+
+    def get(self, request: AuthenticatedRequest) -> JsonResponse:
         catalogue = Catalogue.load()
         code = request.GET.get("indicator") or "ENERGY_TOTAL"
         if code not in catalogue.indicators:
@@ -132,59 +179,48 @@ class ChoroplethView(RasadView):
         except ValueError:
             raise Http404 from None
         indicator = catalogue.indicators[code]
-        values = dashboards.province_values(_user(request), code, year, catalogue=catalogue)
+        values = dashboards.province_values(self.user, code, year, catalogue=catalogue)
         return JsonResponse({"values": values, "label": f"{indicator.name} ({indicator.unit.code})"})
 
 
-class OrganizationKpiView(RasadView):
+class OrganizationKpiView(ScopedDetailView, _AlertsMixin):
     """One organization's KPIs: trend charts with target lines, completeness and alerts."""
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        user = _user(request)
-        organization = access_organization_by_id(user, pk)
+    model = Organization
+    template_name = "indicators/organization.html"
+    context_object_name = "organization"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        organization: Organization = self.object
         catalogue = Catalogue.load()
         months = dashboards.last_months(12)
-        alerts = list(organization_alerts(user, organization))
-        return render(
-            request,
-            "indicators/organization.html",
-            {
-                "organization": organization,
-                "indicators": _charted(organization, catalogue)
-                if dashboards.sees_subtree(user, organization)
-                else [],
-                "sees_subtree": dashboards.sees_subtree(user, organization),
-                "completeness": [
-                    row for p in reversed(months) for row in dashboards.completeness([organization], p)
-                ],
-                "alerts": alerts,
-                "closable_alerts": closable_alert_ids(user, alerts),
-                "baselines": Baseline.objects.visible_to(user).filter(organization=organization),
-                "can_add_baseline": can(user, "add", Baseline(organization=organization)),
-                "can_add_scorecard": can(user, "add", Scorecard(organization=organization)),
-                "current_period": months[-1].key,
-            },
+        alerts = self.open_alerts_under(organization)
+        sees_subtree = dashboards.sees_subtree(self.user, organization)
+        return super().get_context_data(
+            **context,
+            indicators=_charted(organization, catalogue) if sees_subtree else [],
+            sees_subtree=sees_subtree,
+            completeness=[
+                row for p in reversed(months) for row in dashboards.completeness([organization], p)
+            ],
+            alerts=alerts,
+            closable_alerts=self.closable(alerts),
+            baselines=self.scoped(Baseline.objects.filter(organization=organization)),
+            can_add_baseline=self.can("add", Baseline(organization=organization)),
+            can_add_scorecard=self.can("add", Scorecard(organization=organization)),
+            current_period=months[-1].key,
         )
 
 
-def organization_alerts(user: User, organization: Organization) -> Any:
-    from rasad.indicators.models import Alert
+class SeriesView(ScopedDetailView):
+    """JSON for one trend chart: Jalali labels, values, and the target lines. A subtree's figure
+    is shown only to readers who see that whole subtree."""
 
-    return (
-        Alert.objects.visible_to(user)
-        .filter(organization__path__startswith=organization.path, is_open=True)
-        .select_related("indicator", "organization")
-        .order_by("-created")[:20]
-    )
+    model = Organization
 
-
-class SeriesView(RasadView):
-    """JSON for one trend chart: Jalali labels, values, and the target lines."""
-
-    def get(self, request: HttpRequest, pk: int) -> JsonResponse:
-        user = _user(request)
-        organization = access_organization_by_id(user, pk)
-        if not dashboards.sees_subtree(user, organization):
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+        organization = self.get_object()
+        if not dashboards.sees_subtree(self.user, organization):
             raise Http404
         catalogue = Catalogue.load()
         code = request.GET.get("indicator", "")
@@ -200,46 +236,58 @@ class SeriesView(RasadView):
         return JsonResponse(series.to_dict(persian_digits=display.current().persian_digits))
 
 
-class ReportStartView(RasadView):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        user = _user(request)
-        organizations = Organization.objects.visible_to(user, "add").filter(
-            pk__in=organization_scope(user, Observation, "add").organization_ids()
-        )
-        form = ReportStartForm(request.GET or None, organizations=organizations)
+# ---------------------------------------------------------------------------------------------
+# Data entry: choose an organization and period, then the form of that period
+# ---------------------------------------------------------------------------------------------
+
+
+class ReportStartView(ScopedFormView):
+    """Choose where and when to report: the organizations the user may report for (holders of
+    ``indicators.add_observation``), and a period."""
+
+    model = Observation
+    scope_action = "add"
+    form_class = ReportStartForm
+    template_name = "indicators/report_start.html"
+    http_method_names = ["get"]
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"organizations": self.organizations_for("add")}
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        self.load()
+        form = self.get_form(request.GET or None)
         if request.GET and form.is_valid():
             return redirect(
                 "indicators:report",
                 pk=form.cleaned_data["organization"].pk,
                 period=form.cleaned_data["period"].key,
             )
-        return render(request, "indicators/report_start.html", {"form": form})
+        return self.render({"form": form})
 
 
-class ReportView(RasadView):
-    """The data-entry form of one organization and period: only the indicators assigned to it."""
+class ReportView(ScopedDetailView):
+    """The data-entry form of one organization and period: only the indicators assigned to it.
+    Saving needs ``indicators.add_observation`` there (the action checks it)."""
+
+    model = Organization
+    template_name = "indicators/report.html"
+
+    def _indicators(self, organization: Organization, period: JalaliPeriod) -> list[Indicator]:
+        return [i for i in assigned_indicators(organization) if i.periodicity == period.kind]
 
     def _context(
-        self, request: HttpRequest, organization: Organization, period: JalaliPeriod, form: EntryForm | None
+        self, organization: Organization, period: JalaliPeriod, form: EntryForm | None
     ) -> dict[str, Any]:
-        user = _user(request)
-        indicators = [i for i in assigned_indicators(organization) if i.periodicity == period.kind]
+        indicators = self._indicators(organization, period)
         existing = {
             o.indicator_id: o
-            for o in Observation.objects.filter(
-                organization=organization, period_key=period.key
+            for o in self.scoped(
+                Observation.objects.filter(organization=organization, period_key=period.key)
             ).select_related("indicator")
         }
         if form is None:
-            initial: dict[str, Any] = {}
-            for indicator in indicators:
-                observation = existing.get(indicator.pk)
-                if observation is not None:
-                    initial[f"value_{indicator.code}"] = format_number(
-                        observation.value, persian_digits=False, grouping=False
-                    )
-                    initial[f"comment_{indicator.code}"] = observation.comment
-            form = EntryForm(initial=initial, indicators=indicators)
+            form = EntryForm(initial=_entry_initial(indicators, existing), indicators=indicators)
         rows = form.rows()
         for row in rows:
             observation = existing.get(row["indicator"].pk)
@@ -249,42 +297,39 @@ class ReportView(RasadView):
                 for f in (observation.findings if observation else [])
             ]
         statuses = {o.status for o in existing.values()}
+        prototype = Observation(organization=organization)
         return {
             "organization": organization,
             "period": period,
             "form": form,
             "rows": rows,
             "locked": ObservationStatus.APPROVED in statuses,
-            "can_edit": can(user, "add", Observation(organization=organization)),
-            "can_submit": ObservationStatus.DRAFT in statuses
-            and can(user, "submit", Observation(organization=organization)),
+            "can_edit": self.can("add", prototype),
+            "can_submit": ObservationStatus.DRAFT in statuses and self.can("submit", prototype),
             "can_approve": ObservationStatus.SUBMITTED in statuses
             and ObservationStatus.DRAFT not in statuses
-            and may_approve(user, organization),
+            and may_approve(self.user, organization),
             "can_reopen": ObservationStatus.APPROVED in statuses
-            and may_approve(user, organization, "reopen"),
+            and may_approve(self.user, organization, "reopen"),
             "previous": period.previous().key,
             "next": period.next().key,
         }
 
-    def get(self, request: HttpRequest, pk: int, period: str) -> HttpResponse:
-        organization = access_organization_by_id(_user(request), pk)
-        return render(
-            request, "indicators/report.html", self._context(request, organization, _period(period), None)
-        )
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        organization = self.get_object()
+        return self.render(self._context(organization, _period(kwargs["period"]), None))
 
-    def post(self, request: HttpRequest, pk: int, period: str) -> HttpResponse:
-        user = _user(request)
-        organization = access_organization_by_id(user, pk, action="view")
-        jperiod = _period(period)
-        indicators = [i for i in assigned_indicators(organization) if i.periodicity == jperiod.kind]
+    def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        organization = self.get_object()
+        period = _period(kwargs["period"])
+        indicators = self._indicators(organization, period)
         form = EntryForm(request.POST, indicators=indicators)
         if form.is_valid():
             rows = [
                 ObservationInput(
                     organization,
                     i,
-                    jperiod,
+                    period,
                     form.cleaned_data[f"number_{i.code}"],
                     form.cleaned_data.get(f"comment_{i.code}") or "",
                     row=n,
@@ -294,7 +339,10 @@ class ReportView(RasadView):
             ]
             try:
                 result = do_record_observations(
-                    rows, acting_user=user, source=ObservationSource.FORM, submit="submit" in request.POST
+                    rows,
+                    acting_user=self.user,
+                    source=ObservationSource.FORM,
+                    submit="submit" in request.POST,
                 )
             except ValidationError as error:
                 for message in error.messages:
@@ -305,49 +353,75 @@ class ReportView(RasadView):
                     _("Saved: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
                     % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
                 )
-                return redirect("indicators:report", pk=organization.pk, period=jperiod.key)
-        return render(
-            request, "indicators/report.html", self._context(request, organization, jperiod, form), status=400
-        )
+                return redirect("indicators:report", pk=organization.pk, period=period.key)
+        return self.render(self._context(organization, period, form), status=400)
 
 
-class PeriodActionView(RasadView):
-    def post(self, request: HttpRequest, pk: int, period: str, verb: str) -> HttpResponse:
-        user = _user(request)
-        organization = access_organization_by_id(user, pk)
-        key = _period(period).key
-        try:
-            if verb == "submit":
-                do_submit_period(organization, key, acting_user=user)
-                messages.success(request, _("The period was submitted for approval."))
-            elif verb == "approve":
-                do_approve_period(organization, key, acting_user=user)
-                messages.success(request, _("The period was approved and is now locked."))
-            elif verb == "reopen":
-                do_reopen_period(organization, key, acting_user=user, reason=request.POST.get("reason", ""))
-                messages.success(request, _("The period was reopened for correction."))
-            else:
-                raise Http404
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        return redirect("indicators:report", pk=organization.pk, period=key)
+def _entry_initial(indicators: list[Indicator], existing: dict[int, Observation]) -> dict[str, Any]:
+    initial: dict[str, Any] = {}
+    for indicator in indicators:
+        observation = existing.get(indicator.pk)
+        if observation is not None:
+            initial[f"value_{indicator.code}"] = format_number(
+                observation.value, persian_digits=False, grouping=False
+            )
+            initial[f"comment_{indicator.code}"] = observation.comment
+    return initial
 
 
-class ImportView(RasadView):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, "indicators/import.html", {"form": ImportForm(), "columns": COLUMNS})
+class PeriodActionView(ScopedActionView):
+    """Submit, approve or reopen an organization's period (each action checks its own right:
+    approval belongs to the parent organization)."""
 
-    def post(self, request: HttpRequest) -> HttpResponse:
-        form = ImportForm(request.POST, request.FILES)
-        context: dict[str, Any] = {"form": form, "columns": COLUMNS}
+    model = Organization
+    http_method_names = ["post"]
+
+    def perform(self, obj: Organization) -> None:
+        key = _period(self.kwargs["period"]).key
+        verb = self.kwargs["verb"]
+        if verb == "submit":
+            do_submit_period(obj, key, acting_user=self.user)
+            messages.success(self.request, _("The period was submitted for approval."))
+        elif verb == "approve":
+            do_approve_period(obj, key, acting_user=self.user)
+            messages.success(self.request, _("The period was approved and is now locked."))
+        elif verb == "reopen":
+            do_reopen_period(obj, key, acting_user=self.user, reason=self.request.POST.get("reason", ""))
+            messages.success(self.request, _("The period was reopened for correction."))
+        else:
+            raise Http404
+
+    def get_success_url(self, obj: Organization) -> str:
+        return reverse("indicators:report", args=[obj.pk, _period(self.kwargs["period"]).key])
+
+
+# ---------------------------------------------------------------------------------------------
+# Import, the table and its export
+# ---------------------------------------------------------------------------------------------
+
+
+class ImportView(ScopedFormView):
+    """Upload values (.xlsx or .csv); offered to those who may report somewhere."""
+
+    model = Observation
+    scope_action = "add"
+    form_class = ImportForm
+    template_name = "indicators/import.html"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(**context, columns=COLUMNS)
+
+    def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.load()
+        form = self.get_form(request.POST, request.FILES)
+        context: dict[str, Any] = {"form": form}
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                rows = read_table(upload.name, upload.read())
+                rows = read_table(upload.name, upload)
                 outcome = do_import(
                     rows,
-                    acting_user=_user(request),
+                    acting_user=self.user,
                     apply_valid_rows=form.cleaned_data["apply_valid_rows"],
                     submit=form.cleaned_data["submit"],
                 )
@@ -366,224 +440,158 @@ class ImportView(RasadView):
                             "unchanged": outcome.applied.unchanged,
                         },
                     )
-        return render(request, "indicators/import.html", context)
+        return self.render(context)
 
 
-class ImportTemplateView(RasadView):
+class ImportTemplateView(ScopedView):
     """A template to fill: one row per assigned indicator of the first organization the user may
     report for, for last month."""
 
-    def get(self, request: HttpRequest, fmt: str) -> HttpResponse:
-        user = _user(request)
-        organization = (
-            Organization.objects.filter(
-                pk__in=organization_scope(user, Observation, "add").organization_ids()
-            )
-            .order_by("-depth")
-            .first()
-        )
+    model = Observation
+
+    def get(self, request: AuthenticatedRequest, fmt: str) -> HttpResponse:
+        organization = self.organizations_for("add", include_closed=True).order_by("-depth").first()
         period = JalaliPeriod.containing(today_in_tehran(), "month").previous()
-        rows: list[list[str]] = []
-        if organization is not None:
-            rows = [
-                [
-                    organization.code,
-                    i.code,
-                    period.key
-                    if i.periodicity == "month"
-                    else JalaliPeriod.containing(
-                        period.start, "season" if i.periodicity == "season" else "year"
-                    ).key,
-                    "",
-                    i.unit.code,
-                    "",
-                ]
-                for i in assigned_indicators(organization)
-            ]
+        rows = _template_rows(organization, period) if organization is not None else []
+        buffer = io.BytesIO()
         if fmt == "csv":
-            buffer = io.StringIO()
-            writer = csv.writer(buffer)
-            writer.writerow(COLUMNS)
-            writer.writerows(rows)
-            response = HttpResponse(
-                ("\ufeff" + buffer.getvalue()).encode(), content_type="text/csv; charset=utf-8"
+            write_csv(
+                buffer,
+                [ExportColumn(key, key, _item(i)) for i, key in enumerate(COLUMNS)],
+                rows,
             )
-            response["Content-Disposition"] = 'attachment; filename="indicators-template.csv"'
-            return response
+            return _download(buffer, "indicators-template.csv", CSV_TYPE)
         if fmt != "xlsx":
             raise Http404
-        import openpyxl
-
-        workbook = openpyxl.Workbook()
-        sheet = workbook.active
-        assert sheet is not None
-        sheet.title = "data"
-        sheet.append(list(COLUMNS))
-        for row in rows:
-            sheet.append(row)
-        help_sheet = workbook.create_sheet("help")
-        help_sheet.append(["period", _("1403-07 for a month, 1403-S2 for a season, 1403 for a year.")])
-        help_sheet.append(["unit", _("Optional; another unit of the same kind is converted.")])
-        return _xlsx(workbook, "indicators-template.xlsx")
+        write_template_xlsx(buffer, rows)
+        return _download(buffer, "indicators-template.xlsx", XLSX_TYPE)
 
 
-def _xlsx(workbook: Any, name: str) -> HttpResponse:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+def _item(index: int) -> Any:
+    return lambda row: row[index]
+
+
+def _download(buffer: io.BytesIO, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(buffer.getvalue(), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
-class ObservationTableView(RasadView):
+def _template_rows(organization: Organization, period: JalaliPeriod) -> list[list[str]]:
+    return [
+        [
+            organization.code,
+            i.code,
+            period.key
+            if i.periodicity == "month"
+            else JalaliPeriod.containing(period.start, "season" if i.periodicity == "season" else "year").key,
+            "",
+            i.unit.code,
+            "",
+        ]
+        for i in assigned_indicators(organization)
+    ]
+
+
+class ObservationTableView(ScopedListView):
     """Every visible value as a table, filterable, with an Excel export (dates per preference
     plus an ISO column)."""
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        user = _user(request)
-        queryset = Observation.objects.visible_to(user).select_related(
-            "organization", "indicator", "indicator__unit"
-        )
-        filterset = ObservationFilterSet(request.GET or None, queryset=queryset)
-        rows = filterset.qs.order_by("-period_start", "organization__code", "indicator__code")
-        if request.GET.get("export") == "xlsx":
-            return self.export(rows[:100_000])
-        page = Paginator(rows, 50).get_page(request.GET.get("page"))
-        query = request.GET.copy()
+    model = Observation
+    queryset = Observation.objects.select_related("organization", "indicator", "indicator__unit")
+    filterset_class = ObservationFilterSet
+    ordering = ("-period_start", "organization__code", "indicator__code")
+    paginate_by = 50
+    template_name = "indicators/observations.html"
+
+    def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
+        if self.request.GET.get("export") == "xlsx":
+            return self.export(objects[:100_000])
+        return super().respond(objects)
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        query = self.request.GET.copy()
         query.pop("page", None)
         query["export"] = "xlsx"
-        return render(
-            request,
-            "indicators/observations.html",
-            {
-                "filter": filterset,
-                "page": page,
-                "export_query": query.urlencode(),
-                "statuses": ObservationStatus.choices,
-            },
+        return super().get_context_data(
+            **context, export_query=query.urlencode(), statuses=ObservationStatus.choices
         )
 
     def export(self, rows: Any) -> HttpResponse:
-        import openpyxl
-
-        prefs = display.current()
-        workbook = openpyxl.Workbook()
-        sheet = workbook.active
-        assert sheet is not None
-        sheet.title = "observations"
-        sheet.sheet_view.rightToLeft = prefs.language == "fa"
-        sheet.append(
-            [
-                _("Organization code"),
-                _("Organization"),
-                _("Indicator code"),
-                _("Indicator"),
-                _("Period"),
-                _("Period start"),
-                "period_start_iso",
-                _("Value"),
-                _("Unit"),
-                _("Status"),
-                _("Comment"),
-            ]
-        )
-        for o in rows:
-            sheet.append(
-                [
-                    o.organization.code,
-                    o.organization.name,
-                    o.indicator.code,
-                    o.indicator.name,
-                    JalaliPeriod.parse(o.period_key).label(persian_digits=False),
-                    format_date(o.period_start, calendar=prefs.calendar, persian_digits=False),
-                    o.period_start.isoformat(),
-                    o.value,
-                    o.indicator.unit.code,
-                    o.get_status_display(),
-                    o.comment,
-                ]
-            )
-        return _xlsx(workbook, "observations.xlsx")
+        buffer = io.BytesIO()
+        write_observations_xlsx(buffer, rows)
+        return _download(buffer, "observations.xlsx", XLSX_TYPE)
 
 
-class CatalogueView(RasadView):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        indicators = (
-            Indicator.objects.visible_to(_user(request)).select_related("unit").order_by("category", "code")
-        )
-        return render(request, "indicators/catalogue.html", {"indicators": indicators})
+class CatalogueView(ScopedListView):
+    model = Indicator
+    queryset = Indicator.objects.select_related("unit")
+    ordering = ("category", "code")
+    context_object_name = "indicators"
+    template_name = "indicators/catalogue.html"
 
 
-class BaselineListView(RasadView):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        baselines = Baseline.objects.visible_to(_user(request)).select_related(
-            "organization", "energy_indicator"
-        )
-        return render(
-            request,
-            "indicators/baselines.html",
-            {
-                "baselines": baselines,
-                "can_add": not organization_scope(_user(request), Baseline, "add").is_nothing,
-            },
-        )
+# ---------------------------------------------------------------------------------------------
+# Baselines and scorecards
+# ---------------------------------------------------------------------------------------------
 
 
-class BaselineDetailView(RasadView):
+class BaselineListView(ScopedListView):
+    model = Baseline
+    queryset = Baseline.objects.select_related("organization", "energy_indicator")
+    context_object_name = "baselines"
+    template_name = "indicators/baselines.html"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(**context, can_add=self.may("add"))
+
+
+class BaselineDetailView(ScopedDetailView):
     """The gate result: "not valid" with its reasons (never a number), or the figures and CUSUM."""
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        baseline = access_object(
-            Baseline.objects.select_related("organization", "energy_indicator"), _user(request), pk
-        )
+    model = Baseline
+    queryset = Baseline.objects.select_related("organization", "energy_indicator")
+    template_name = "indicators/baseline_detail.html"
+    context_object_name = "baseline"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        baseline: Baseline = self.object
         report = energy.report(baseline)
-        return render(
-            request,
-            "indicators/baseline_detail.html",
-            {
-                "baseline": baseline,
-                "report": report,
-                "drivers": list(baseline.drivers.all()),
-                "periods": report["periods"],
-                "reporting": report["reporting"],
-                "labels": [
-                    JalaliPeriod.parse(k).label(persian_digits=display.current().persian_digits)
-                    for k in report["periods"]["reporting"]
-                ],
-            },
+        return super().get_context_data(
+            **context,
+            report=report,
+            drivers=list(baseline.drivers.all()),
+            periods=report["periods"],
+            reporting=report["reporting"],
+            labels=[
+                JalaliPeriod.parse(k).label(persian_digits=display.current().persian_digits)
+                for k in report["periods"]["reporting"]
+            ],
         )
 
 
-def _visible_ids(request: HttpRequest) -> set[int]:
-    return set(Organization.objects.visible_to(_user(request)).values_list("pk", flat=True))
+class ScorecardListView(ScopedListView):
+    model = Scorecard
+    queryset = Scorecard.objects.select_related("organization")
+    context_object_name = "scorecards"
+    template_name = "indicators/scorecards.html"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(**context, can_add=self.may("add"))
 
 
-class ScorecardListView(RasadView):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        scorecards = Scorecard.objects.visible_to(_user(request)).select_related("organization")
-        return render(
-            request,
-            "indicators/scorecards.html",
-            {
-                "scorecards": scorecards,
-                "can_add": not organization_scope(_user(request), Scorecard, "add").is_nothing,
-            },
-        )
+class ScorecardDetailView(ScopedDetailView):
+    model = Scorecard
+    queryset = Scorecard.objects.select_related("organization")
+    template_name = "indicators/scorecard_detail.html"
+    context_object_name = "scorecard"
 
-
-class ScorecardDetailView(RasadView):
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        scorecard = access_object(Scorecard.objects.select_related("organization"), _user(request), pk)
-        return render(
-            request,
-            "indicators/scorecard_detail.html",
-            {
-                "scorecard": scorecard,
-                "results": scoring.results(scorecard, visible_ids=_visible_ids(request)),
-                "criteria": list(scorecard.criteria.select_related("indicator")),
-            },
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        visible_ids = set(self.scoped(Organization.objects.all()).values_list("pk", flat=True))
+        return super().get_context_data(
+            **context,
+            results=scoring.results(self.object, visible_ids=visible_ids),
+            criteria=list(self.object.criteria.select_related("indicator")),
         )
 
 
@@ -594,103 +602,73 @@ class ScorecardDetailView(RasadView):
 # ---------------------------------------------------------------------------------------------
 
 
-def _refuse() -> ObjectNotFound:
-    return ObjectNotFound(_("No such object, or you may not see it."))
+def _indicators(view: ScopedView) -> Any:
+    """The catalogue (national reference data every signed-in user reads), in its order."""
+    return view.scoped(Indicator.objects.select_related("unit").order_by("category", "code"))
 
 
-def _indicators(user: User) -> Any:
-    return Indicator.objects.visible_to(user).select_related("unit").order_by("category", "code")
-
-
-def _organizations_for(user: User, model: type[Any], action: str = "add") -> Any:
-    """The organizations where ``user`` may ``action`` records of ``model``; 404 if none."""
-    scope = organization_scope(user, model, action)
-    if scope.is_nothing:
-        raise _refuse()
-    return (
-        Organization.objects.visible_to(user)
-        .filter(pk__in=scope.organization_ids(), closed_on__isnull=True)
-        .order_by("path")
-    )
-
-
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return fallback
-
-
-def closable_alert_ids(user: User, alerts: Any) -> set[int]:
-    scope = organization_scope(user, Alert, "change")
-    return {a.pk for a in alerts if scope.contains(a.organization)}
-
-
-class TargetListView(RasadView):
+class TargetListView(ScopedDetailView):
     """An organization's targets and thresholds per Jalali year."""
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        user = _user(request)
-        organization = access_organization_by_id(user, pk)
+    model = Organization
+    template_name = "indicators/targets.html"
+    context_object_name = "organization"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        organization: Organization = self.object
         targets = list(
-            Target.objects.visible_to(user)
-            .filter(organization=organization)
+            self.scoped(Target.objects.filter(organization=organization))
             .select_related("indicator", "indicator__unit", "organization")
             .order_by("-year", "indicator__category", "indicator__code")
         )
-        return render(
-            request,
-            "indicators/targets.html",
-            {
-                "organization": organization,
-                "targets": targets,
-                "can_add": can(user, "add", Target(organization=organization)),
-                "changeable": {t.pk for t in targets if can(user, "change", t)},
-                "deletable": {t.pk for t in targets if can(user, "delete", t)},
-            },
+        return super().get_context_data(
+            **context,
+            targets=targets,
+            can_add=self.can("add", Target(organization=organization)),
+            changeable=self.permitted("change", targets),
+            deletable=self.permitted("delete", targets),
         )
 
 
-class TargetCreateView(RasadView):
-    def _organization(self, request: HttpRequest, pk: int) -> Organization:
-        user = _user(request)
-        organization = access_organization_by_id(user, pk)
-        if not can(user, "add", Target(organization=organization)):
-            raise _refuse()
-        return organization
+class TargetCreateView(ScopedFormView):
+    model = Organization
+    creates = Target
+    form_class = TargetForm
+    template_name = "indicators/target_form.html"
+    title = gettext_lazy("New target")
+    success_message = gettext_lazy("The target was saved.")
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        organization = self._organization(request, pk)
-        form = TargetForm(initial={"year": _default_year()}, indicators=_indicators(_user(request)))
-        return self._render(request, form, organization)
+    def get_initial(self) -> dict[str, Any]:
+        return {"year": _default_year()}
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        user = _user(request)
-        organization = self._organization(request, pk)
-        form = TargetForm(request.POST, indicators=_indicators(user))
-        if form.is_valid() and form.run_action(do_save_target, form.values(organization), acting_user=user):
-            messages.success(request, _("The target was saved."))
-            return redirect("indicators:targets", pk=organization.pk)
-        return self._render(request, form, organization)
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"indicators": _indicators(self)}
 
-    def _render(self, request: HttpRequest, form: TargetForm, organization: Organization) -> HttpResponse:
-        return render(
-            request,
-            "indicators/target_form.html",
-            {"form": form, "organization": organization, "title": _("New target")},
+    def perform(self, form: TargetForm) -> Target | None:
+        saved: Target | None = form.run_action(
+            do_save_target, form.values(self.object), acting_user=self.user
         )
+        return saved
+
+    def get_success_url(self, result: Target) -> str:
+        return reverse("indicators:targets", args=[self.object.pk])
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(**context, organization=self.object)
 
 
-class TargetEditView(RasadView):
-    def _target(self, request: HttpRequest, pk: int) -> Target:
-        target: Target = access_object(
-            Target.objects.select_related("organization", "indicator"), _user(request), pk, action="change"
-        )
-        return target
+class TargetEditView(ScopedFormView):
+    model = Target
+    queryset = Target.objects.select_related("organization", "indicator")
+    scope_action = "change"
+    form_class = TargetForm
+    template_name = "indicators/target_form.html"
+    title = gettext_lazy("Edit target")
+    success_message = gettext_lazy("The target was saved.")
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        target = self._target(request, pk)
-        initial = {
+    def get_initial(self) -> dict[str, Any]:
+        target: Target = self.object
+        return {
             "indicator": target.indicator_id,
             "year": target.year,
             "target": format_number(target.target, persian_digits=False, grouping=False),
@@ -701,176 +679,162 @@ class TargetEditView(RasadView):
                 target.critical_threshold, persian_digits=False, grouping=False
             ),
         }
-        return self._render(
-            request, TargetForm(initial=initial, indicators=_indicators(_user(request))), target
+
+    def get_form(self, data: Any = None, files: Any = None) -> Any:
+        if data is None:
+            return TargetForm(initial=self.get_initial(), indicators=_indicators(self))
+        return TargetForm(data, indicators=_indicators(self))
+
+    def perform(self, form: TargetForm) -> Target | None:
+        saved: Target | None = form.run_action(
+            do_save_target, form.values(self.object.organization), acting_user=self.user, instance=self.object
         )
+        return saved
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        user = _user(request)
-        target = self._target(request, pk)
-        form = TargetForm(request.POST, indicators=_indicators(user))
-        if form.is_valid() and form.run_action(
-            do_save_target, form.values(target.organization), acting_user=user, instance=target
-        ):
-            messages.success(request, _("The target was saved."))
-            return redirect("indicators:targets", pk=target.organization_id)
-        return self._render(request, form, target)
+    def get_success_url(self, result: Target) -> str:
+        return reverse("indicators:targets", args=[self.object.organization_id])
 
-    def _render(self, request: HttpRequest, form: TargetForm, target: Target) -> HttpResponse:
-        return render(
-            request,
-            "indicators/target_form.html",
-            {"form": form, "organization": target.organization, "target": target, "title": _("Edit target")},
-        )
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(**context, organization=self.object.organization, target=self.object)
 
 
-class TargetDeleteView(RasadView):
-    def _target(self, request: HttpRequest, pk: int) -> Target:
-        target: Target = access_object(
-            Target.objects.select_related("organization", "indicator"), _user(request), pk, action="delete"
-        )
-        return target
+class TargetDeleteView(ScopedActionView):
+    model = Target
+    queryset = Target.objects.select_related("organization", "indicator")
+    scope_action = "delete"
+    confirm_template = "indicators/target_delete.html"
+    success_message = gettext_lazy("The target was deleted.")
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        target = self._target(request, pk)
-        return render(request, "indicators/target_delete.html", {"target": target})
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(**context, target=context["object"])
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        target = self._target(request, pk)
-        organization_id = target.organization_id
-        do_delete_target(target, acting_user=_user(request))
-        messages.success(request, _("The target was deleted."))
-        return redirect("indicators:targets", pk=organization_id)
+    def perform(self, obj: Target) -> None:
+        do_delete_target(obj, acting_user=self.user)
+
+    def get_success_url(self, obj: Target) -> str:
+        return reverse("indicators:targets", args=[obj.organization_id])
 
 
-class AssignmentView(RasadView):
+class AssignmentView(ScopedDetailView):
     """Which indicators an organization reports: its own assignments (assign, unassign) and the
     ones it inherits from an ancestor's subtree assignment."""
 
-    def _context(self, request: HttpRequest, organization: Organization) -> dict[str, Any]:
-        user = _user(request)
+    model = Organization
+    template_name = "indicators/assignments.html"
+    context_object_name = "organization"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        organization: Organization = self.object
         assignments = list(
-            Assignment.objects.visible_to(user)
-            .for_organization(organization)
+            self.scoped(Assignment.objects.for_organization(organization))
             .select_related("indicator", "indicator__unit", "organization")
             .order_by("indicator__category", "indicator__code")
         )
         own = [a for a in assignments if a.organization_id == organization.pk]
-        return {
-            "organization": organization,
-            "own": own,
-            "inherited": [a for a in assignments if a.organization_id != organization.pk],
-            "deletable": {a.pk for a in own if can(user, "delete", a)},
-        }
+        context.setdefault("form", self._form())
+        return super().get_context_data(
+            **context,
+            own=own,
+            inherited=[a for a in assignments if a.organization_id != organization.pk],
+            deletable=self.permitted("delete", own),
+        )
 
-    def _form(
-        self, request: HttpRequest, organization: Organization, data: Any = None
-    ) -> AssignmentForm | None:
-        user = _user(request)
-        if not can(user, "add", Assignment(organization=organization)):
+    def _form(self, data: Any = None) -> AssignmentForm | None:
+        if not self.can("add", Assignment(organization=self.object)):
             return None
-        return AssignmentForm(data, indicators=_indicators(user).inputs())
+        return AssignmentForm(data, indicators=_indicators(self).inputs())
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        organization = access_organization_by_id(_user(request), pk)
-        context = self._context(request, organization)
-        context["form"] = self._form(request, organization)
-        return render(request, "indicators/assignments.html", context)
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        user = _user(request)
-        organization = access_organization_by_id(user, pk)
-        form = self._form(request, organization, request.POST)
+    def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        self.object = organization = self.get_object()
+        form = self._form(request.POST)
         if form is None:
-            raise _refuse()
+            raise refusal()
         if form.is_valid() and form.run_action(
             do_save_assignment,
             organization,
             form.cleaned_data["indicator"],
             include_descendants=form.cleaned_data["include_descendants"],
-            acting_user=user,
+            acting_user=self.user,
         ):
             messages.success(request, _("The indicator was assigned."))
             return redirect("indicators:assignments", pk=organization.pk)
-        context = self._context(request, organization)
-        context["form"] = form
-        return render(request, "indicators/assignments.html", context)
+        return self.render({"object": organization, "organization": organization, "form": form})
 
 
-class AssignmentDeleteView(RasadView):
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        user = _user(request)
-        assignment: Assignment = access_object(
-            Assignment.objects.select_related("organization", "indicator"), user, pk, action="delete"
-        )
-        organization_id = assignment.organization_id
-        do_delete_assignment(assignment, acting_user=user)
-        messages.success(request, _("The assignment was removed."))
-        return redirect("indicators:assignments", pk=organization_id)
+class AssignmentDeleteView(ScopedActionView):
+    model = Assignment
+    queryset = Assignment.objects.select_related("organization", "indicator")
+    scope_action = "delete"
+    http_method_names = ["post"]
+    success_message = gettext_lazy("The assignment was removed.")
+
+    def perform(self, obj: Assignment) -> None:
+        do_delete_assignment(obj, acting_user=self.user)
+
+    def get_success_url(self, obj: Assignment) -> str:
+        return reverse("indicators:assignments", args=[obj.organization_id])
 
 
-class BaselineCreateView(RasadView):
+class BaselineCreateView(ScopedFormView):
     """A new energy baseline (``?organization=<id>`` preselects the organization)."""
 
-    def _form(self, request: HttpRequest, data: Any = None) -> BaselineForm:
-        user = _user(request)
-        organizations = _organizations_for(user, Baseline)
-        initial = {"organization": request.GET.get("organization")} if request.GET.get("organization") else {}
-        return BaselineForm(data, initial=initial, organizations=organizations, indicators=_indicators(user))
+    model = Baseline
+    scope_action = "add"
+    form_class = BaselineForm
+    template_name = "indicators/baseline_form.html"
+    success_message = gettext_lazy("The energy baseline was saved.")
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        return self._render(request, self._form(request))
+    def get_initial(self) -> dict[str, Any]:
+        organization = self.request.GET.get("organization")
+        return {"organization": organization} if organization else {}
 
-    def post(self, request: HttpRequest) -> HttpResponse:
-        form = self._form(request, request.POST)
-        if form.is_valid():
-            baseline = form.run_action(do_save_baseline, form.values(), acting_user=_user(request))
-            if baseline is not None:
-                messages.success(request, _("The energy baseline was saved."))
-                return redirect("indicators:baseline", pk=baseline.pk)
-        return self._render(request, form)
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"organizations": self.organizations_for("add"), "indicators": _indicators(self)}
 
-    def _render(self, request: HttpRequest, form: BaselineForm) -> HttpResponse:
-        return render(request, "indicators/baseline_form.html", {"form": form})
+    def perform(self, form: BaselineForm) -> Baseline | None:
+        saved: Baseline | None = form.run_action(do_save_baseline, form.values(), acting_user=self.user)
+        return saved
+
+    def get_success_url(self, result: Baseline) -> str:
+        return reverse("indicators:baseline", args=[result.pk])
 
 
-class ScorecardCreateView(RasadView):
-    def _form(self, request: HttpRequest, data: Any = None) -> ScorecardForm:
-        user = _user(request)
-        organizations = _organizations_for(user, Scorecard)
+class ScorecardCreateView(ScopedFormView):
+    model = Scorecard
+    scope_action = "add"
+    form_class = ScorecardForm
+    template_name = "indicators/scorecard_form.html"
+    success_message = gettext_lazy("The scorecard was saved.")
+
+    def get_initial(self) -> dict[str, Any]:
         year = _default_year()
         initial: dict[str, Any] = {"year": year, "baseline_year": year - 1}
-        if request.GET.get("organization"):
-            initial["organization"] = request.GET["organization"]
-        return ScorecardForm(data, initial=initial, organizations=organizations, indicators=_indicators(user))
+        if self.request.GET.get("organization"):
+            initial["organization"] = self.request.GET["organization"]
+        return initial
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        return self._render(request, self._form(request))
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"organizations": self.organizations_for("add"), "indicators": _indicators(self)}
 
-    def post(self, request: HttpRequest) -> HttpResponse:
-        form = self._form(request, request.POST)
-        if form.is_valid():
-            scorecard = form.run_action(do_save_scorecard, form.values(), acting_user=_user(request))
-            if scorecard is not None:
-                messages.success(request, _("The scorecard was saved."))
-                return redirect("indicators:scorecard", pk=scorecard.pk)
-        return self._render(request, form)
+    def perform(self, form: ScorecardForm) -> Scorecard | None:
+        saved: Scorecard | None = form.run_action(do_save_scorecard, form.values(), acting_user=self.user)
+        return saved
 
-    def _render(self, request: HttpRequest, form: ScorecardForm) -> HttpResponse:
-        return render(request, "indicators/scorecard_form.html", {"form": form})
+    def get_success_url(self, result: Scorecard) -> str:
+        return reverse("indicators:scorecard", args=[result.pk])
 
 
-class AlertCloseView(RasadView):
+class AlertCloseView(ScopedActionView):
     """Acknowledge and close an open alert, then go back where the button was."""
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        user = _user(request)
-        alert: Alert = access_object(Alert.objects.select_related("organization"), user, pk, action="change")
-        try:
-            do_close_alert(alert, acting_user=user)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("The alert was closed."))
-        return redirect(_safe_next(request, reverse("indicators:organization", args=[alert.organization_id])))
+    model = Alert
+    queryset = Alert.objects.select_related("organization")
+    scope_action = "change"
+    http_method_names = ["post"]
+    success_message = gettext_lazy("The alert was closed.")
+
+    def perform(self, obj: Alert) -> None:
+        do_close_alert(obj, acting_user=self.user)
+
+    def get_success_url(self, obj: Alert) -> str:
+        return self.safe_next(reverse("indicators:organization", args=[obj.organization_id]))

@@ -1,20 +1,35 @@
-"""The main menu, declared as data. Apps add their entries here; templates only render it.
+"""The main menu and each app's sub-navigation, declared as data.
 
-An entry is shown when the user holds its permission somewhere (``scope_for_permission`` is not
-empty); the pages themselves still apply scope to what they list.
+Each app declares its entries in its own ``<app>/menu.py`` as ``MENU: tuple[MenuGroup, ...]``;
+this module discovers them by name (it imports no app), merges groups that share a ``key`` (so
+several apps can add to "administration"), and orders groups by ``position``, then app order.
+
+An entry names the permission its page requires (``"app.action_model"``, or ``None`` for every
+signed-in user). It is shown when the user holds that permission somewhere
+(``rasad.core.scope.holds_anywhere``), which is exactly when the page opens for them: the generic
+scoped views refuse a form to anyone who may use it nowhere. Pages still apply scope to what they
+show. An app's sub-navigation (the pills at the top of its pages) is its menu group, shown by the
+``{% app_nav "<key>" %}`` tag with the same rule.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
-from rasad.indicators import menu as indicators_menu
-from rasad.jobs.access import may_manage_jobs
+from rasad.core.scope import holds_anywhere
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from rasad.core.models import User
 
 
 @dataclass(frozen=True)
@@ -23,54 +38,106 @@ class MenuItem:
     url_name: str
     icon: str
     permission: str | None = None
+    # Shown in the app's sub-navigation as a button (e.g. "File a case"), not as a tab.
+    is_action: bool = False
+    # Left out of the main menu (still in the app's sub-navigation).
+    in_main_menu: bool = True
     # A further condition on the user, for pages whose audience is not a permission's scope.
     check: Callable[[Any], bool] | None = None
 
 
 @dataclass(frozen=True)
 class MenuGroup:
+    key: str
     label: str | Promise
     items: tuple[MenuItem, ...]
+    position: int = 50
+    icon: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
-MENU: tuple[MenuGroup, ...] = (
-    MenuGroup(
-        _("Overview"),
-        (MenuItem(_("Home"), "web:home", "bi-house"),),
-    ),
-    MenuGroup(
-        _("Organizations"),
-        (
-            MenuItem(
-                _("Organization tree"), "core:organization-list", "bi-diagram-3", "core.view_organization"
-            ),
-            MenuItem(_("Map"), "core:organization-map", "bi-map", "core.view_organization"),
-            MenuItem(_("People"), "core:people-list", "bi-people", "core.view_user"),
-            MenuItem(
-                _("Working groups"), "core:working-group-list", "bi-people-fill", "core.view_workinggroup"
-            ),
-        ),
-    ),
-    MenuGroup(indicators_menu.LABEL, tuple(MenuItem(*item) for item in indicators_menu.ITEMS)),
-    MenuGroup(
-        _("Cases"),
-        (
-            MenuItem(_("Cases"), "cases:case-list", "bi-list-check", "cases.view_case"),
-            MenuItem(_("Case board"), "cases:case-board", "bi-kanban", "cases.view_case"),
-            MenuItem(_("Map of cases"), "cases:case-map", "bi-geo-alt", "cases.view_case"),
-            MenuItem(_("Consolidate"), "cases:consolidate", "bi-collection", "cases.forward_case"),
-            MenuItem(_("Dossiers"), "cases:dossier-list", "bi-folder2-open", "cases.view_dossier"),
-            MenuItem(_("Notifications"), "cases:notifications", "bi-bell"),
-            MenuItem(_("Working calendar"), "cases:calendar", "bi-calendar3", "cases.view_holiday"),
-            MenuItem(_("SLA policy"), "cases:sla-policy", "bi-stopwatch", "cases.view_slapolicy"),
-        ),
-    ),
-    MenuGroup(
-        _("Administration"),
-        (
-            MenuItem(_("Audit trail"), "core:audit-list", "bi-shield-check", "core.view_auditevent"),
-            MenuItem(_("My API tokens"), "core:token-list", "bi-key"),
-            MenuItem(_("Background work"), "jobs:jobs", "bi-gear-wide-connected", check=may_manage_jobs),
-        ),
-    ),
-)
+def _discover() -> list[MenuGroup]:
+    groups: list[MenuGroup] = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("rasad."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.menu")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.menu":
+                raise
+            continue
+        groups.extend(module.MENU)
+    return groups
+
+
+@cache
+def menu_groups() -> tuple[MenuGroup, ...]:
+    """Every app's groups, those sharing a key merged (items in app order), sorted by position."""
+    merged: dict[str, MenuGroup] = {}
+    for group in _discover():
+        known = merged.get(group.key)
+        if known is None:
+            merged[group.key] = group
+        else:
+            merged[group.key] = MenuGroup(
+                known.key,
+                known.label,
+                known.items + group.items,
+                min(known.position, group.position),
+                known.icon,
+            )
+    order = list(merged)
+    return tuple(sorted(merged.values(), key=lambda g: (g.position, order.index(g.key))))
+
+
+def may_open(user: User | AnonymousUser, item: MenuItem) -> bool:
+    if not user.is_authenticated:
+        return False
+    if item.permission is not None and not holds_anywhere(user, item.permission):
+        return False
+    return item.check is None or bool(item.check(user))
+
+
+def _entry(item: MenuItem, path: str) -> dict[str, Any] | None:
+    try:
+        url = reverse(item.url_name)
+    except NoReverseMatch:
+        return None
+    return {
+        "label": item.label,
+        "url": url,
+        "icon": item.icon,
+        "active": path == url,
+        "is_action": item.is_action,
+        "url_name": item.url_name,
+    }
+
+
+def visible_menu(user: User | AnonymousUser, path: str) -> list[dict[str, Any]]:
+    """The main menu for ``user``: groups with at least one entry they may open."""
+    menu = []
+    for group in menu_groups():
+        items = [
+            entry
+            for item in group.items
+            if item.in_main_menu and not item.is_action and may_open(user, item)
+            if (entry := _entry(item, path)) is not None
+        ]
+        if items:
+            menu.append({"key": group.key, "label": group.label, "items": items})
+    return menu
+
+
+def app_navigation(user: User | AnonymousUser, key: str, path: str) -> list[dict[str, Any]]:
+    """The sub-navigation of group ``key``: its entries (tabs and action buttons) ``user`` may
+    open."""
+    for group in menu_groups():
+        if group.key == key:
+            return [
+                entry
+                for item in group.items
+                if may_open(user, item)
+                if (entry := _entry(item, path)) is not None
+            ]
+    return []

@@ -30,7 +30,12 @@ from rasad.cases.actions.collaboration import (
 from rasad.cases.actions.common import ALLOWED_ATTACHMENTS, MAX_ATTACHMENT_BYTES, MENTION, REFERENCE_PREFIX
 from rasad.cases.actions.consolidation import FORWARDABLE, do_forward_dossier, do_merge_cases
 from rasad.cases.actions.escalation import do_escalate_case, escalation_target
-from rasad.cases.actions.transitions import allowed_actions, check_transition, do_transition_case
+from rasad.cases.actions.transitions import (
+    allowed_actions,
+    assignee_candidates,
+    check_transition,
+    do_transition_case,
+)
 
 __all__ = [
     "ALLOWED_ATTACHMENTS",
@@ -41,6 +46,7 @@ __all__ = [
     "REFERENCE_PREFIX",
     "CaseValues",
     "allowed_actions",
+    "assignee_candidates",
     "check_attachment",
     "check_case_values",
     "check_transition",

@@ -23,10 +23,10 @@ from rasad.cases.models import (
     Case,
     Dossier,
 )
-from rasad.cases.notifications import notify, users_who_can
+from rasad.cases.notifications import notify
 from rasad.core.access import ObjectNotFound
 from rasad.core.models import Organization, User
-from rasad.core.scope import organization_scope
+from rasad.core.scope import organization_scope, users_who_can
 from rasad.lib.persian import normalize_text, search_key
 
 
@@ -198,7 +198,7 @@ def do_forward_dossier(
         _push("case.forwarded", case)
     audit_dossier_forwarded(dossier, acting_user=acting_user, case_ids=[c.pk for c in locked])
     notify(
-        users_who_can("assign", to_organization),
+        users_who_can(Case, to_organization, "assign"),
         None,
         NotificationKind.DOSSIER,
         _("Dossier %(reference)s from %(organization)s: %(title)s")

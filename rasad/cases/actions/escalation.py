@@ -19,8 +19,9 @@ from rasad.cases.choices import OPEN_STATUSES, CaseStatus, NotificationKind
 from rasad.cases.models import (
     Case,
 )
-from rasad.cases.notifications import notify, users_who_can
+from rasad.cases.notifications import notify
 from rasad.core.models import Organization
+from rasad.core.scope import users_who_can
 
 
 def escalation_target(case: Case) -> Organization | None:
@@ -71,7 +72,7 @@ def do_escalate_case(case: Case, *, now: datetime | None = None) -> Case | None:
     )
     audit_case_escalated(locked, organization=target, level=locked.escalation_level)
     notify(
-        [*users_who_can("assign", target), *locked.watchers.all()],
+        [*users_who_can(Case, target, "assign"), *locked.watchers.all()],
         locked,
         NotificationKind.ESCALATED,
         _("%(reference)s is overdue and was escalated to %(organization)s.")

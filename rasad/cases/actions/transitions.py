@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +29,7 @@ from rasad.cases.notifications import notify
 from rasad.cases.workflow import ACTION_LABELS, TRANSITIONS, Action, Party
 from rasad.core.access import ObjectNotFound
 from rasad.core.models import Organization, User
-from rasad.core.scope import organization_scope
+from rasad.core.scope import organization_scope, users_who_can
 from rasad.lib.persian import normalize_text
 
 
@@ -43,6 +43,15 @@ def allowed_actions(case: Case, user: User) -> list[Action]:
         if organization_scope(user, Case, transition.permission).contains(party):
             result.append(action)
     return result
+
+
+def assignee_candidates(organization: Organization, viewer: User) -> models.QuerySet[User]:
+    """Who may be assigned a case owned by ``organization``: the people who may work (change) its
+    cases through a grant that counts now, among the people ``viewer`` may see. Platform
+    administrators are candidates only through grants of their own."""
+    visible = User.objects.visible_to(viewer).values("pk")
+    candidates: models.QuerySet[User] = users_who_can(Case, organization, "change").filter(pk__in=visible)
+    return candidates
 
 
 def check_transition(case: Case, action: str, *, acting_user: User) -> Party:
@@ -184,7 +193,7 @@ def _apply_assignment(
         raise ValidationError({"owner_organization": [_("You may not route cases to this organization.")]})
     if assignee is None:
         raise ValidationError({"assignee": [_("Choose the person who will work the case.")]})
-    if not assignee.is_active or not organization_scope(assignee, Case, "change").contains(target):
+    if not users_who_can(Case, target, "change").filter(pk=assignee.pk).exists():
         raise ValidationError(
             {
                 "assignee": [

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rasad.core.models.base import TimestampedModel
+from rasad.core.querysets import OwnRecordsQuerySet
 
 
 class ApiToken(TimestampedModel):
@@ -20,6 +21,8 @@ class ApiToken(TimestampedModel):
     expires = models.DateTimeField(_("expires"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    objects = OwnRecordsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created"]

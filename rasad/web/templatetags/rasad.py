@@ -66,3 +66,15 @@ def digits(value: Any) -> str:
 @register.simple_tag
 def calendar_name() -> str:
     return display.current().calendar
+
+
+@register.inclusion_tag("web/includes/app_nav.html", takes_context=True)
+def app_nav(context: Any, key: str) -> dict[str, Any]:
+    """An app's sub-navigation: the entries of its menu group the user may open (the same
+    permission data as the main menu)."""
+    from rasad.web.navigation import app_navigation
+
+    request = context.get("request")
+    if request is None:
+        return {"entries": [], "key": key}
+    return {"entries": app_navigation(request.user, key, request.path), "key": key}

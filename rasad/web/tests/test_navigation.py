@@ -1,0 +1,64 @@
+"""Navigation as data: each app's ``menu.py`` is discovered, and an entry is shown exactly when
+its page opens for the user (the generic views refuse a form to whoever may use it nowhere)."""
+
+from __future__ import annotations
+
+import re
+
+from rasad.core.actions.people import do_create_user, do_grant_role
+from rasad.core.models import Role
+from rasad.testing.cast import Cast
+from rasad.testing.web import signed_in_client
+from rasad.web.navigation import menu_groups
+
+
+def _menu_links(html: str) -> set[str]:
+    navbar = html.split('id="mainnav"', 1)[1].split("</nav>", 1)[0]
+    return set(re.findall(r'href="(/[^"?]*)"', navbar))
+
+
+def test_every_app_declares_its_own_entries():
+    keys = [group.key for group in menu_groups()]
+    assert keys == ["overview", "organizations", "indicators", "cases", "intake", "reports", "administration"]
+
+
+def test_the_reporter_can_enter_data_from_the_menu(cast: Cast):
+    client = signed_in_client(cast.ali)
+    links = _menu_links(client.get("/").content.decode())
+    assert "/indicators/report/" in links
+    page = client.get("/indicators/report/").content.decode()
+    options = re.findall(r'<option value="(\d+)"', page)
+    assert sorted(int(pk) for pk in options) == sorted([cast.isfahan.pk, cast.isfahan_post.pk])
+
+
+def test_a_viewer_is_not_shown_forms_they_cannot_use(cast: Cast):
+    vida = do_create_user("vida", acting_user=None, password=None, organization=cast.isfahan)
+    do_grant_role(vida, Role.objects.get(slug="viewer"), acting_user=None, organization=cast.isfahan)
+    client = signed_in_client(vida)
+    home = client.get("/").content.decode()
+    links = _menu_links(home)
+    assert "/indicators/observations/" in links
+    assert {"/indicators/report/", "/indicators/import/", "/cases/consolidate/"}.isdisjoint(links)
+    # The pages behind the hidden entries are refused too.
+    for url in ("/indicators/report/", "/indicators/import/", "/cases/consolidate/", "/cases/new/"):
+        assert client.get(url).status_code == 404, url
+    # Sub-navigation follows the same rule: no "Import" tab, no "File a case" button.
+    indicators_nav = client.get("/indicators/observations/").content.decode()
+    assert 'href="/indicators/import/"' not in indicators_nav
+    assert 'href="/cases/new/"' not in client.get("/cases/").content.decode()
+
+
+def test_the_reporter_sees_the_file_a_case_button(cast: Cast):
+    assert 'href="/cases/new/"' in signed_in_client(cast.ali).get("/cases/").content.decode()
+
+
+def test_someone_without_grants_sees_only_the_home_and_their_own_pages(cast: Cast):
+    links = _menu_links(signed_in_client(cast.charlie).get("/").content.decode())
+    own = {
+        "/account/preferences/",
+        "/account/two-factor/",
+        "/account/tokens/",
+        "/cases/notifications/",
+        "/files/",
+    }
+    assert links == {"/", *own}
