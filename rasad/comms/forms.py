@@ -15,6 +15,25 @@ from rasad.core.models import Organization, WorkingGroup
 from rasad.web.forms import ActionFormMixin, JalaliDateField, NormalizedCharField
 
 
+class CommsForm(ActionFormMixin, forms.Form):
+    """Bootstrap classes on every widget (selects, check boxes, text), so the forms read like
+    the rest of Rasad on a desktop and a phone."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.HiddenInput):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs.setdefault("class", css)
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -42,7 +61,7 @@ class CentresChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-a
         return f"{obj.name} ({obj.code})"
 
 
-class ComposeForm(ActionFormMixin, forms.Form):
+class ComposeForm(CommsForm):
     sender = CentreChoiceField(label=_("From"), queryset=Centre.objects.none())
     recipients = CentresChoiceField(
         label=_("To"),
@@ -64,29 +83,32 @@ class ComposeForm(ActionFormMixin, forms.Form):
             self.fields["sender"].initial = senders.first()
 
 
-class ReplyForm(ActionFormMixin, forms.Form):
-    text = NormalizedCharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 4}))
+class ReplyForm(CommsForm):
+    text = NormalizedCharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}))
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
     requires_ack = forms.BooleanField(label=_("Ask for an acknowledgment"), required=False)
     attachments = MultipleFileField(label=_("Attachments"), required=False)
 
 
-class AcknowledgeForm(ActionFormMixin, forms.Form):
+class AcknowledgeForm(CommsForm):
     note = NormalizedCharField(label=_("Note"), max_length=1000, required=False)
 
 
-class OpenCaseForm(ActionFormMixin, forms.Form):
+class OpenCaseForm(CommsForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=CaseKind.choices, initial=CaseKind.CHALLENGE)
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True))
     title = NormalizedCharField(
-        label=_("Title"), max_length=300, required=False, help_text=_("Leave empty to use the message's subject.")
+        label=_("Title"),
+        max_length=300,
+        required=False,
+        help_text=_("Leave empty to use the message's subject."),
     )
     deadline = JalaliDateField(label=_("Deadline"), required=False, help_text=_("Required for directives."))
     latitude = forms.FloatField(label=_("Latitude"), required=False, help_text=_("Incidents need a point."))
     longitude = forms.FloatField(label=_("Longitude"), required=False)
 
 
-class PeerAddForm(ActionFormMixin, forms.Form):
+class PeerAddForm(CommsForm):
     local_centre = CentreChoiceField(label=_("Our centre"), queryset=Centre.objects.none())
     node_url = forms.URLField(
         label=_("Peer node address"),
@@ -95,7 +117,10 @@ class PeerAddForm(ActionFormMixin, forms.Form):
         widget=forms.URLInput(attrs={"dir": "ltr", "placeholder": "https://rasad.example.ir/"}),
     )
     code = forms.CharField(
-        label=_("Peer centre code"), max_length=40, required=False, widget=forms.TextInput(attrs={"dir": "ltr"})
+        label=_("Peer centre code"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"dir": "ltr"}),
     )
     bundle = forms.CharField(
         label=_("Or paste its public bundle"),
@@ -111,11 +136,13 @@ class PeerAddForm(ActionFormMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not data.get("bundle") and not (data.get("node_url") and data.get("code")):
-            raise forms.ValidationError(_("Give the peer node's address and the centre's code, or paste its bundle."))
+            raise forms.ValidationError(
+                _("Give the peer node's address and the centre's code, or paste its bundle.")
+            )
         return data
 
 
-class ConfirmPeerForm(ActionFormMixin, forms.Form):
+class ConfirmPeerForm(CommsForm):
     fingerprint_digits = forms.CharField(
         label=_("Fingerprint read by the other centre"),
         max_length=120,
@@ -127,16 +154,16 @@ class ConfirmPeerForm(ActionFormMixin, forms.Form):
     )
 
 
-class ReasonForm(ActionFormMixin, forms.Form):
+class ReasonForm(CommsForm):
     reason = NormalizedCharField(label=_("Reason"), max_length=200)
 
 
-class RevokeForm(ActionFormMixin, forms.Form):
+class RevokeForm(CommsForm):
     kid = forms.CharField(label=_("Key id"), max_length=32, widget=forms.TextInput(attrs={"dir": "ltr"}))
     reason = NormalizedCharField(label=_("Reason"), max_length=200)
 
 
-class SetUpCentreForm(ActionFormMixin, forms.Form):
+class SetUpCentreForm(CommsForm):
     organization = forms.ModelChoiceField(label=_("Command centre"), queryset=Organization.objects.none())
 
     def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
@@ -144,7 +171,7 @@ class SetUpCentreForm(ActionFormMixin, forms.Form):
         self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
 
 
-class MakeJointForm(ActionFormMixin, forms.Form):
+class MakeJointForm(CommsForm):
     working_group = forms.ModelChoiceField(label=_("Working group"), queryset=WorkingGroup.objects.none())
     peers = CentresChoiceField(
         label=_("Centres on other nodes"),
@@ -159,7 +186,7 @@ class MakeJointForm(ActionFormMixin, forms.Form):
         self.fields["peers"].queryset = peers  # type: ignore[attr-defined]
 
 
-class GroupTaskForm(ActionFormMixin, forms.Form):
+class GroupTaskForm(CommsForm):
     centre = CentreChoiceField(label=_("Written by"), queryset=Centre.objects.none())
     title = NormalizedCharField(label=_("Title"), max_length=300)
     description = NormalizedCharField(
@@ -183,5 +210,5 @@ class GroupTaskForm(ActionFormMixin, forms.Form):
             self.fields["centre"].initial = writers.first()
 
 
-class TaskStatusForm(ActionFormMixin, forms.Form):
+class TaskStatusForm(CommsForm):
     status = forms.ChoiceField(choices=TaskStatus.choices, widget=forms.HiddenInput)

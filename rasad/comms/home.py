@@ -18,7 +18,11 @@ def home_counts(user: User) -> list[HomeCount]:
         received = Message.objects.visible_to(user).filter(
             direction=Direction.INCOMING, envelope__kind=EnvelopeKind.MESSAGE
         )
-        counts.append(HomeCount(_("Unread centre messages"), received.filter(read_at__isnull=True).count(), "comms:inbox"))
+        counts.append(
+            HomeCount(
+                _("Unread centre messages"), received.filter(read_at__isnull=True).count(), "comms:inbox"
+            )
+        )
         awaiting = received.filter(envelope__requires_ack=True, acknowledged_at__isnull=True).count()
         if awaiting:
             counts.append(HomeCount(_("Messages awaiting acknowledgment"), awaiting, "comms:inbox"))

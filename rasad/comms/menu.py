@@ -16,7 +16,9 @@ MENU = (
             MenuItem(_("Peer centres"), "comms:peers", "bi-diagram-3", "comms.view_peer"),
             MenuItem(_("Keys"), "comms:centres", "bi-key", "comms.view_centre"),
             MenuItem(_("Outbox"), "comms:outbox", "bi-send-check", "comms.view_delivery"),
-            MenuItem(_("New message"), "comms:compose", "bi-pencil-square", "comms.add_message", is_action=True),
+            MenuItem(
+                _("New message"), "comms:compose", "bi-pencil-square", "comms.add_message", is_action=True
+            ),
         ),
         position=35,
     ),

@@ -9,7 +9,9 @@ urlpatterns = [
     path("comms/", views.ThreadListView.as_view(), name="inbox"),
     path("comms/new/", views.ComposeView.as_view(), name="compose"),
     path("comms/threads/<int:pk>/", views.ThreadView.as_view(), name="thread"),
-    path("comms/messages/<int:pk>/attachments/<int:index>/", views.AttachmentView.as_view(), name="attachment"),
+    path(
+        "comms/messages/<int:pk>/attachments/<int:index>/", views.AttachmentView.as_view(), name="attachment"
+    ),
     path("comms/messages/<int:pk>/acknowledge/", views.AcknowledgeView.as_view(), name="acknowledge"),
     path("comms/messages/<int:pk>/case/", views.OpenCaseView.as_view(), name="open-case"),
     path("comms/peers/", views.PeerListView.as_view(), name="peers"),

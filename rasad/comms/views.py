@@ -76,7 +76,9 @@ def _attachments(files: list[Any]) -> list[OutgoingAttachment]:
 
 def _flash_validation(request: AuthenticatedRequest, error: ValidationError) -> None:
     texts = (
-        [" ".join(texts) for texts in error.message_dict.values()] if hasattr(error, "error_dict") else error.messages
+        [" ".join(texts) for texts in error.message_dict.values()]
+        if hasattr(error, "error_dict")
+        else error.messages
     )
     for text in texts:
         messages.error(request, text)
@@ -126,13 +128,21 @@ class ThreadListView(ScopedListView):
         page = context.get("page")
         if page is not None:
             for thread in page:
-                first = self.scoped(Message.objects.filter(thread=thread)).select_related("envelope").order_by("id").first()
+                first = (
+                    self.scoped(Message.objects.filter(thread=thread))
+                    .select_related("envelope")
+                    .order_by("id")
+                    .first()
+                )
                 thread.first_message = first
+                thread.others = [
+                    centre.name for centre in thread.participants.all() if centre.pk != thread.centre_id
+                ]
                 try:
                     thread.subject = read_message(first).content.subject if first is not None else ""
                 except errors.Refusal:
                     thread.subject = None
-        return super().get_context_data(**context, may_write=self.may("add", Message))
+        return super().get_context_data(**context)
 
 
 class ThreadView(ScopedDetailView):
@@ -140,7 +150,9 @@ class ThreadView(ScopedDetailView):
     read receipt goes to each sender). The reply form writes to the same centres."""
 
     model = Thread
-    queryset = Thread.objects.select_related("centre", "joint_group__working_group").prefetch_related("participants")
+    queryset = Thread.objects.select_related("centre", "joint_group__working_group").prefetch_related(
+        "participants"
+    )
     template_name = "comms/thread.html"
     context_object_name = "thread"
 
@@ -239,7 +251,10 @@ class ComposeView(ScopedFormView):
     def get_form_kwargs(self) -> dict[str, Any]:
         senders = self.senders()
         book = {centre.pk for sender in senders for centre in address_book(sender)}
-        return {"senders": senders, "recipients": Centre.objects.filter(pk__in=book).order_by("-is_local", "code")}
+        return {
+            "senders": senders,
+            "recipients": Centre.objects.filter(pk__in=book).order_by("-is_local", "code"),
+        }
 
     def perform(self, form: ComposeForm) -> Message | None:
         data = form.cleaned_data
@@ -367,15 +382,23 @@ class PeerView(ScopedDetailView):
     def get_context_data(self, **context: Any) -> dict[str, Any]:
         peer: Peer = self.object
         offered = peer.offered_identity_key
-        key = bytes(offered) if peer.status == PeerStatus.KEY_CHANGED and offered is not None else bytes(peer.pinned_identity_key)
+        key = (
+            bytes(offered)
+            if peer.status == PeerStatus.KEY_CHANGED and offered is not None
+            else bytes(peer.pinned_identity_key)
+        )
         context.setdefault("confirm_form", ConfirmPeerForm())
         context.setdefault("block_form", ReasonForm())
         return super().get_context_data(
             **context,
             print=Fingerprinted(key),
-            old_print=Fingerprinted(bytes(peer.pinned_identity_key)) if peer.status == PeerStatus.KEY_CHANGED else None,
+            old_print=Fingerprinted(bytes(peer.pinned_identity_key))
+            if peer.status == PeerStatus.KEY_CHANGED
+            else None,
             may_confirm=self.can("confirm", peer),
-            keys=CentreKey.objects.filter(centre=peer.centre).exclude(purpose=KeyPurpose.IDENTITY).order_by("-not_before"),
+            keys=CentreKey.objects.filter(centre=peer.centre)
+            .exclude(purpose=KeyPurpose.IDENTITY)
+            .order_by("-not_before"),
         )
 
     def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -383,13 +406,18 @@ class PeerView(ScopedDetailView):
         self.object = peer
         if request.POST.get("form") == "block":
             form: Any = ReasonForm(request.POST)
-            if form.is_valid() and form.run_action(do_block_peer, peer, reason=form.cleaned_data["reason"], acting_user=self.user):
+            if form.is_valid() and form.run_action(
+                do_block_peer, peer, reason=form.cleaned_data["reason"], acting_user=self.user
+            ):
                 messages.success(request, _("The peer is blocked: nothing is exchanged with it any more."))
                 return HttpResponseRedirect(reverse("comms:peer", args=[peer.pk]))
             return self.render({"object": peer, "peer": peer, "block_form": form}, status=400)
         form = ConfirmPeerForm(request.POST)
         if form.is_valid() and form.run_action(
-            do_confirm_peer, peer, fingerprint_digits=form.cleaned_data["fingerprint_digits"], acting_user=self.user
+            do_confirm_peer,
+            peer,
+            fingerprint_digits=form.cleaned_data["fingerprint_digits"],
+            acting_user=self.user,
         ):
             messages.success(request, _("The fingerprint matches: the peer is confirmed."))
             return HttpResponseRedirect(reverse("comms:peer", args=[peer.pk]))
@@ -425,7 +453,9 @@ class PeerAddView(ScopedFormView):
             except errors.Refusal as refusal_:
                 form.add_error("node_url", refusal_.message)
                 return None
-        peer: Peer | None = form.run_action(do_register_peer, data["local_centre"], bundle, acting_user=self.user)
+        peer: Peer | None = form.run_action(
+            do_register_peer, data["local_centre"], bundle, acting_user=self.user
+        )
         return peer
 
     def get_success_message(self, result: Peer) -> str:
@@ -453,7 +483,9 @@ class CentreListView(ScopedListView):
         for centre in centres:
             centre.print = Fingerprinted(bytes(centre.identity_key))
             centre.key_rows = list(
-                CentreKey.objects.filter(centre=centre).exclude(purpose=KeyPurpose.IDENTITY).order_by("-not_before", "purpose")
+                CentreKey.objects.filter(centre=centre)
+                .exclude(purpose=KeyPurpose.IDENTITY)
+                .order_by("-not_before", "purpose")
             )
         manageable = self.permitted("manage_keys", centres)
         return self.render(
@@ -470,7 +502,9 @@ class RotateView(ScopedActionView):
     model = Centre
     queryset = Centre.objects.filter(is_local=True)
     scope_action = "manage_keys"
-    success_message = gettext_lazy("New keys were issued; the old encryption key is kept for the grace period.")
+    success_message = gettext_lazy(
+        "New keys were issued; the old encryption key is kept for the grace period."
+    )
 
     def perform(self, obj: Centre) -> Any:
         return do_rotate_keys(obj, acting_user=self.user)
@@ -488,8 +522,10 @@ class RevokeView(ScopedActionView):
     def perform(self, obj: Centre) -> Any:
         form = RevokeForm(self.request.POST)
         if not form.is_valid():
-            raise ValidationError([" ".join(errors_) for errors_ in form.errors.values()])
-        return do_revoke_key(obj, form.cleaned_data["kid"], reason=form.cleaned_data["reason"], acting_user=self.user)
+            raise ValidationError([" ".join(str(text) for text in texts) for texts in form.errors.values()])
+        return do_revoke_key(
+            obj, form.cleaned_data["kid"], reason=form.cleaned_data["reason"], acting_user=self.user
+        )
 
     def get_success_url(self, obj: Centre) -> str:
         return reverse("comms:centres")
@@ -503,13 +539,17 @@ class SetUpCentreView(ScopedFormView):
     title = gettext_lazy("Set up a command centre's keys")
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        organizations = self.organizations_for("manage_keys").filter(kind=OrganizationKind.COMMAND_CENTRE).exclude(
-            comms_centre__isnull=False
+        organizations = (
+            self.organizations_for("manage_keys")
+            .filter(kind=OrganizationKind.COMMAND_CENTRE)
+            .exclude(comms_centre__isnull=False)
         )
         return {"organizations": organizations}
 
     def perform(self, form: SetUpCentreForm) -> Centre | None:
-        centre: Centre | None = form.run_action(do_set_up_centre, form.cleaned_data["organization"], acting_user=self.user)
+        centre: Centre | None = form.run_action(
+            do_set_up_centre, form.cleaned_data["organization"], acting_user=self.user
+        )
         return centre
 
     def get_success_message(self, result: Centre) -> str:
@@ -560,7 +600,9 @@ class GroupView(ScopedDetailView):
         group: JointGroup = self.object
         members = group.members.order_by("code")
         context.setdefault("task_form", GroupTaskForm(writers=self.writers(group), members=members))
-        tasks = list(self.scoped(GroupTask.objects.filter(group=group)).select_related("assigned_centre", "case"))
+        tasks = list(
+            self.scoped(GroupTask.objects.filter(group=group)).select_related("assigned_centre", "case")
+        )
         threads = self.scoped(Thread.objects.filter(uid=group.thread_uid)).select_related("centre")
         return super().get_context_data(
             **context,
@@ -577,12 +619,21 @@ class GroupView(ScopedDetailView):
         self.object = group
         writers = self.writers(group)
         if request.POST.get("form") == "status":
-            task = self.get_related(GroupTask.objects.filter(group=group), request.POST.get("task"), action="change")
-            centre = writers.first() or group.members.filter(is_local=True, organization__in=self.organizations_for("change", GroupTask)).first()
+            task = self.get_related(
+                GroupTask.objects.filter(group=group), request.POST.get("task"), action="change"
+            )
+            centre = (
+                writers.first()
+                or group.members.filter(
+                    is_local=True, organization__in=self.organizations_for("change", GroupTask)
+                ).first()
+            )
             if centre is None:
                 raise refusal()
             try:
-                do_set_group_task_status(task, centre=centre, status=request.POST.get("status", ""), acting_user=self.user)
+                do_set_group_task_status(
+                    task, centre=centre, status=request.POST.get("status", ""), acting_user=self.user
+                )
             except ValidationError as error:
                 _flash_validation(request, error)
             else:
@@ -618,7 +669,9 @@ class MakeJointView(ScopedFormView):
     title = gettext_lazy("Make a working group joint with other centres")
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        owners = Centre.objects.filter(is_local=True, organization__in=self.organizations_for("add", JointGroup))
+        owners = Centre.objects.filter(
+            is_local=True, organization__in=self.organizations_for("add", JointGroup)
+        )
         working_groups = WorkingGroup.objects.filter(owner__comms_centre__in=owners, joint_group__isnull=True)
         peers = Centre.objects.filter(
             trusted_by__local_centre__in=owners, trusted_by__status=PeerStatus.PINNED

@@ -4,6 +4,7 @@ port, its own server and worker processes, started with the real ``rasad`` comma
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -146,10 +147,19 @@ class Node:
         self.worker = self._spawn("worker", "--poll", str(interval))
 
     def kill(self, which: str, sig: int = signal.SIGKILL) -> None:
+        """Send ``sig`` to the whole process group of the server or worker and wait for it."""
         process = getattr(self, which)
-        if process is not None and process.poll() is None:
-            process.send_signal(sig)
+        if process is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, sig)
             process.wait(timeout=30)
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                try:
+                    os.killpg(process.pid, 0)
+                except ProcessLookupError:
+                    break
+                time.sleep(0.1)
         setattr(self, which, None)
 
     def stop(self) -> None:
