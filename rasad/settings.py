@@ -282,6 +282,22 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # No online validator badge: the docs page talks to this server only.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # The comms app's vocabularies share field names (kind, status, priority, direction) with
+    # other apps'; each gets a name of its own in the schema, and so do the cases' sets they
+    # would otherwise be confused with.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseKindEnum": "rasad.cases.choices.CaseKind",
+        "CasePriorityEnum": "rasad.cases.choices.Priority",
+        "CommsPriorityEnum": "rasad.comms.choices.Priority",
+        "CommsDirectionEnum": "rasad.comms.choices.Direction",
+        "EnvelopeKindEnum": "rasad.comms.choices.EnvelopeKind",
+        "DeliveryKindEnum": "rasad.comms.choices.DeliveryKind",
+        "DeliveryStatusEnum": "rasad.comms.choices.DeliveryStatus",
+        "PeerStatusEnum": "rasad.comms.choices.PeerStatus",
+        "JointTaskStatusEnum": "rasad.comms.choices.TaskStatus",
+        "KeyStateEnum": "rasad.comms.choices.KeyState",
+        "KeyPurposeEnum": "rasad.comms.choices.KeyPurpose",
+    },
 }
 
 # Centre-to-centre messages (rasad.comms, docs/comms.md). The operator key seals the centres'

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from rasad.comms.choices import Direction, EnvelopeKind, PeerStatus
-from rasad.comms.models import Message, Peer
+from rasad.comms.models import Centre, Message, Peer
 from rasad.core.models import User
 from rasad.core.scope import holds_anywhere
 from rasad.web.home import HomeCount
@@ -14,7 +14,11 @@ from rasad.web.home import HomeCount
 
 def home_counts(user: User) -> list[HomeCount]:
     counts: list[HomeCount] = []
-    if holds_anywhere(user, Message, "view"):
+    # Only someone who reads a mailbox hosted here gets its counts: an office with no command
+    # centre on this node sees no "unread: 0" for a mailbox it does not have.
+    if Centre.objects.visible_to(user).filter(is_local=True).exists() and holds_anywhere(
+        user, Message, "view"
+    ):
         received = Message.objects.visible_to(user).filter(
             direction=Direction.INCOMING, envelope__kind=EnvelopeKind.MESSAGE
         )

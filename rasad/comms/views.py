@@ -120,10 +120,6 @@ class ThreadListView(ScopedListView):
     paginate_by = 25
     template_name = "comms/inbox.html"
 
-    def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
-        response = super().respond(objects)
-        return response
-
     def get_context_data(self, **context: Any) -> dict[str, Any]:
         page = context.get("page")
         if page is not None:

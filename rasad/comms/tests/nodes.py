@@ -127,7 +127,9 @@ class Node:
     # -- processes ------------------------------------------------------------------------
     def _spawn(self, *args: str) -> subprocess.Popen[bytes]:
         log = self.log.open("ab")
-        return subprocess.Popen([RASAD, *args], env=self.env, stdout=log, stderr=log)
+        # A session of its own, so that killing the group reaches the server's worker processes
+        # too (``rasad serve`` execs granian, which forks its workers).
+        return subprocess.Popen([RASAD, *args], env=self.env, stdout=log, stderr=log, start_new_session=True)
 
     def start_server(self) -> None:
         self.server = self._spawn("serve", "--host", "127.0.0.1", "--port", str(self.port), "--no-migrate")
