@@ -319,6 +319,9 @@ COMMS_CA_FILE = env_str("RASAD_COMMS_CA_FILE", "")
 COMMS_PUSH_TIMEOUT_SECONDS = env_int("RASAD_COMMS_PUSH_TIMEOUT_SECONDS", 20, minimum=1, maximum=600)
 # The outbox retries an unreachable peer after 5 s, 10 s, 20 s ... up to this many seconds apart.
 COMMS_RETRY_MAX_SECONDS = env_int("RASAD_COMMS_RETRY_MAX_SECONDS", 600, minimum=1, maximum=86400)
+# Envelopes the inbox takes from one peer (per client address) per minute; more are answered
+# 429 and the peer's outbox retries later (rasad.comms.throttle).
+COMMS_INBOX_PER_MINUTE = env_int("RASAD_COMMS_INBOX_PER_MINUTE", 1200, minimum=1, maximum=1_000_000)
 
 LOG_LEVEL = env_choice("RASAD_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
 LOGGING = {

@@ -28,6 +28,7 @@ SERVER_ERROR = "server_error"
 UNKNOWN_MESSAGE = "unknown_message"
 UNKNOWN_CATEGORY = "unknown_category"
 NOT_A_MEMBER = "not_a_member"
+RATE_LIMITED = "rate_limited"
 
 MESSAGES: dict[str, StrOrPromise] = {
     Failure.MALFORMED: _("The envelope is not well formed."),
@@ -68,6 +69,9 @@ MESSAGES: dict[str, StrOrPromise] = {
     UNKNOWN_CATEGORY: _("There is no such case category."),
     NOT_A_MEMBER: _("This centre is not a member of the joint working group."),
     UNREACHABLE: _("The peer node could not be reached; the envelope will be retried."),
+    RATE_LIMITED: _(
+        "The peer node is receiving too many envelopes from this centre; the rest will be retried shortly."
+    ),
     SERVER_ERROR: _("The peer node failed to process the envelope; it will be retried."),
 }
 

@@ -15,9 +15,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from rasad.comms import errors, keystore
+from rasad.comms import errors, keystore, throttle
 from rasad.comms.actions.common import now_or
 from rasad.comms.audit import audit_refusal
 from rasad.comms.choices import DeliveryKind, Direction, EnvelopeKind
@@ -204,14 +205,18 @@ def _check_for(centre: Centre, wire: WireEnvelope, sender: Centre, now: datetime
     return Accepted(centre=centre, verified=verified, opened=opened, recipient_kid=entry[1].kid)
 
 
-def accept_envelope(raw: bytes, *, now: datetime | None = None) -> AcceptResult:
+def accept_envelope(raw: bytes, *, now: datetime | None = None, client: str = "") -> AcceptResult:
     """The inbox: check an envelope pushed by a peer node and store it for every local centre
     it is addressed to and that accepts it. Refuses (raises :class:`errors.Refusal`, audited)
-    when no local centre accepts it; nothing of a refused envelope is stored."""
+    when no local centre accepts it; nothing of a refused envelope is stored. ``client`` is the
+    pushing node's address, for the per-peer allowance (:mod:`rasad.comms.throttle`)."""
     moment = now_or(now)
     try:
-        return _accept(raw, moment)
+        return _accept(raw, moment, client)
     except errors.Refusal as refusal:
+        if refusal.code == errors.RATE_LIMITED:
+            # Not audited one by one: a flood must not become a flood of audit events.
+            raise
         audit_refusal(
             Centre.objects.filter(code=refusal.centre, is_local=True).first() if refusal.centre else None,
             extra={
@@ -224,10 +229,18 @@ def accept_envelope(raw: bytes, *, now: datetime | None = None) -> AcceptResult:
 
 
 @transaction.atomic
-def _accept(raw: bytes, now: datetime) -> AcceptResult:
+def _accept(raw: bytes, now: datetime, client: str = "") -> AcceptResult:
     try:
         wire = WireEnvelope.from_transport(raw, limits())
         header = wire.unverified_header()
+    except CryptoError as error:
+        raise errors.Refusal.from_crypto(error) from None
+    if client and not throttle.allow(header.sender, client):
+        raise errors.Refusal(
+            errors.RATE_LIMITED,
+            f"more than {settings.COMMS_INBOX_PER_MINUTE} envelopes a minute from {header.sender}",
+        )
+    try:
         addressed = [r.centre for r in wire.unverified_recipients(limits()) if not r.copy]
     except CryptoError as error:
         raise errors.Refusal.from_crypto(error) from None

@@ -17,11 +17,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from rasad.comms import errors
+from rasad.comms import errors, throttle
 from rasad.comms.actions import accept_envelope, apply_bundle_update, bundle_for
 from rasad.comms.actions.envelopes import limits
 from rasad.comms.crypto import Failure
 from rasad.comms.models import Centre
+from rasad.core.middleware import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ STATUS_FOR = {
     errors.PEER_KEY_CHANGED: 403,
     errors.PEER_BLOCKED: 403,
     Failure.REPLAY.value: 409,
+    errors.RATE_LIMITED: 429,
 }
 
 
@@ -74,8 +76,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
             errors.Refusal(Failure.TOO_LARGE.value, "the envelope is larger than this node accepts")
         )
     try:
-        result = accept_envelope(raw)
+        result = accept_envelope(raw, client=client_ip(request))
     except errors.Refusal as refusal:
+        if refusal.code == errors.RATE_LIMITED:
+            response = _refused(refusal)
+            response["Retry-After"] = str(throttle.WINDOW_SECONDS)
+            return response
         logger.info("inbox refused an envelope: %s %s", refusal.code, refusal.detail)
         return _refused(refusal)
     return JsonResponse(

@@ -207,3 +207,61 @@ def test_accept_envelope_raises_a_refusal_with_its_code(world: World) -> None:
     with pytest.raises(Refusal) as caught:
         accept_envelope(b"{}")
     assert caught.value.code == Failure.MALFORMED
+
+
+def test_a_peer_over_its_allowance_is_answered_429_and_nothing_is_stored(world: World, settings) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.COMMS_INBOX_PER_MINUTE = 2
+    refusals = AuditEvent.objects.filter(event_type=CommsAuditEvent.ENVELOPE_REFUSED).count()
+    for number in range(2):
+        assert post(world.khorasan.write(world.isfahan, f"پیام {number}").to_transport())[0] == 200
+    response = Client().post(
+        "/comms/federation/v1/inbox",
+        data=world.khorasan.write(world.isfahan, "سومی").to_transport(),
+        content_type="application/json",
+    )
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+    assert json.loads(response.content)["error"]["code"] == "rate_limited"
+    assert Message.objects.count() == 2
+    # A flood is not turned into a flood of audit events.
+    assert AuditEvent.objects.filter(event_type=CommsAuditEvent.ENVELOPE_REFUSED).count() == refusals
+    # Forged headers from another address do not use up the real peer's allowance, and the other
+    # way round: the same peer from another address is counted apart.
+    other = Client(REMOTE_ADDR="10.9.8.7").post(
+        "/comms/federation/v1/inbox",
+        data=world.khorasan.write(world.isfahan, "از نشانی دیگر").to_transport(),
+        content_type="application/json",
+    )
+    assert other.status_code == 200
+
+
+def test_the_allowance_is_per_minute() -> None:
+    from django.core.cache import cache
+    from django.test import override_settings
+
+    from rasad.comms import throttle
+
+    cache.clear()
+    with override_settings(COMMS_INBOX_PER_MINUTE=1):
+        assert throttle.allow("SKH-CC", "10.0.0.1", now=600.0)
+        assert not throttle.allow("SKH-CC", "10.0.0.1", now=630.0)
+        assert throttle.allow("YZD-CC", "10.0.0.1", now=630.0)
+        assert throttle.allow("SKH-CC", "10.0.0.1", now=660.0)
+
+
+def test_the_outbox_retries_a_peer_that_answers_429() -> None:
+    from rasad.comms.delivery import _push
+    from rasad.comms.models import Delivery
+
+    class Busy:
+        def post(self, url: str, body: bytes) -> tuple[int, bytes]:
+            return 429, json.dumps({"error": {"code": "rate_limited", "detail": "busy"}}).encode()
+
+        def get(self, url: str) -> tuple[int, bytes]:
+            raise AssertionError
+
+    delivery = Delivery(kind="bundle", node_url="http://peer.example/", bundle={})
+    assert _push(delivery, Busy())[0] == "retry"
