@@ -1,4 +1,4 @@
-"""Audit events of the comms app (codes 600-699): one small function per event.
+"""Audit events of the comms app (codes 900-999): one small function per event.
 
 Every key change (set-up, rotation, destruction, revocation, a peer's new key) is an event on
 the hash chain of the local centre's organization. Events name keys by key id and messages by
@@ -24,26 +24,27 @@ if TYPE_CHECKING:
 
 @unique
 class CommsAuditEvent(IntEnum):
-    CENTRE_SET_UP = 601
-    KEYS_ROTATED = 602
-    KEY_DESTROYED = 603
-    KEY_REVOKED = 604
-    PEER_REGISTERED = 610
-    PEER_CONFIRMED = 611
-    PEER_KEY_CHANGED = 612
-    PEER_BLOCKED = 613
-    PEER_KEYS_UPDATED = 614
-    MESSAGE_SENT = 620
-    MESSAGE_RECEIVED = 621
-    ENVELOPE_REFUSED = 622
-    MESSAGE_READ = 623
-    MESSAGE_ACKNOWLEDGED = 624
-    CASE_FROM_MESSAGE = 625
-    DELIVERY_REFUSED = 626
-    GROUP_CREATED = 630
-    GROUP_JOINED = 631
-    TASK_ADDED = 632
-    TASK_CHANGED = 633
+    CENTRE_SET_UP = 901
+    KEYS_ROTATED = 902
+    KEY_DESTROYED = 903
+    KEY_REVOKED = 904
+    IDENTITY_ROTATED = 905
+    PEER_REGISTERED = 910
+    PEER_CONFIRMED = 911
+    PEER_KEY_CHANGED = 912
+    PEER_BLOCKED = 913
+    PEER_KEYS_UPDATED = 914
+    MESSAGE_SENT = 920
+    MESSAGE_RECEIVED = 921
+    ENVELOPE_REFUSED = 922
+    MESSAGE_READ = 923
+    MESSAGE_ACKNOWLEDGED = 924
+    CASE_FROM_MESSAGE = 925
+    DELIVERY_REFUSED = 926
+    GROUP_CREATED = 930
+    GROUP_JOINED = 931
+    TASK_ADDED = 932
+    TASK_CHANGED = 933
 
 
 register_event_types(
@@ -53,6 +54,7 @@ register_event_types(
         CommsAuditEvent.KEYS_ROTATED: _("Centre keys rotated"),
         CommsAuditEvent.KEY_DESTROYED: _("Old private key destroyed"),
         CommsAuditEvent.KEY_REVOKED: _("Key revoked"),
+        CommsAuditEvent.IDENTITY_ROTATED: _("Centre identity key replaced"),
         CommsAuditEvent.PEER_REGISTERED: _("Peer centre registered"),
         CommsAuditEvent.PEER_CONFIRMED: _("Peer fingerprint confirmed"),
         CommsAuditEvent.PEER_KEY_CHANGED: _("Peer presented a new identity key"),

@@ -39,6 +39,9 @@ logger = logging.getLogger(__name__)
 INBOX_PATH = "comms/federation/v1/inbox"
 BUNDLES_PATH = "comms/federation/v1/bundles"
 USER_AGENT = "Rasad-comms/1"
+# Refusals that end when the peer's administrator acts (confirming our new identity key): the
+# envelope waits, in order, rather than being given up.
+RETRIED_CODES = frozenset({errors.PEER_KEY_CHANGED})
 
 
 class Transport(Protocol):
@@ -129,7 +132,7 @@ def _push(delivery: Delivery, transport: Transport) -> tuple[str, str, str]:
     error_body = payload.get("error", {}) if isinstance(payload, dict) else {}
     code = str(error_body.get("code", "")) if isinstance(error_body, dict) else ""
     detail = str(error_body.get("detail", "")) if isinstance(error_body, dict) else ""
-    if status in (408, 425, 429) or status >= 500 or not code:
+    if status in (408, 425, 429) or status >= 500 or not code or code in RETRIED_CODES:
         return "retry", code or errors.SERVER_ERROR, (detail or f"HTTP {status}")[:300]
     return "refused", code, detail[:500]
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("comms/keys/new/", views.SetUpCentreView.as_view(), name="centre-set-up"),
     path("comms/keys/<int:pk>/rotate/", views.RotateView.as_view(), name="rotate"),
     path("comms/keys/<int:pk>/revoke/", views.RevokeView.as_view(), name="revoke"),
+    path("comms/keys/<int:pk>/identity/", views.RotateIdentityView.as_view(), name="rotate-identity"),
     path("comms/outbox/", views.OutboxView.as_view(), name="outbox"),
     path("comms/groups/", views.GroupListView.as_view(), name="groups"),
     path("comms/groups/new/", views.MakeJointView.as_view(), name="group-create"),

@@ -32,6 +32,7 @@ from rasad.comms.actions import (
     do_open_message,
     do_register_peer,
     do_revoke_key,
+    do_rotate_identity,
     do_rotate_keys,
     do_send_message,
     do_set_group_task_status,
@@ -504,6 +505,24 @@ class RotateView(ScopedActionView):
 
     def perform(self, obj: Centre) -> Any:
         return do_rotate_keys(obj, acting_user=self.user)
+
+    def get_success_url(self, obj: Centre) -> str:
+        return reverse("comms:centres")
+
+
+class RotateIdentityView(ScopedActionView):
+    """A new identity key, vouched for by the old one; every peer must confirm it again."""
+
+    model = Centre
+    queryset = Centre.objects.filter(is_local=True)
+    scope_action = "manage_keys"
+    success_message = gettext_lazy(
+        "The centre has a new identity key. Read its new fingerprint to every peer centre: they "
+        "exchange nothing with it until they confirm it."
+    )
+
+    def perform(self, obj: Centre) -> Any:
+        return do_rotate_identity(obj, acting_user=self.user)
 
     def get_success_url(self, obj: Centre) -> str:
         return reverse("comms:centres")

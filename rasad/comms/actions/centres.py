@@ -24,6 +24,7 @@ from rasad.comms.crypto import (
     Revocation,
     SigningKeyPair,
     certify,
+    cross_sign_identity,
     fingerprint,
     make_bundle,
     revoke,
@@ -151,7 +152,11 @@ def bundle_for(centre: Centre, *, now: datetime | None = None) -> Bundle:
     """The signed public bundle of a local centre: its identity key, every certificate still
     useful to a peer (valid now, or recently expired so a backlog verifies), every revocation."""
     moment = now_or(now)
-    keys = CentreKey.objects.filter(centre=centre).exclude(purpose=KeyPurpose.IDENTITY)
+    # Only what the current identity key certified or revoked: the bundle is signed by it, and
+    # a peer already holds what an earlier identity signed (identity rotation).
+    keys = CentreKey.objects.filter(centre=centre, issuer_kid=centre.identity_kid).exclude(
+        purpose=KeyPurpose.IDENTITY
+    )
     certificates = [
         Certificate.from_dict(key.certificate)
         for key in keys.filter(not_after__gt=moment - grace_period()).order_by("not_before", "id")
@@ -162,6 +167,7 @@ def bundle_for(centre: Centre, *, now: datetime | None = None) -> Bundle:
         for key in CentreKey.objects.filter(centre=centre, revocation__isnull=False).order_by(
             "revoked_at", "id"
         )
+        if key.revocation.get("issuer_kid") == centre.identity_kid
     ]
     return make_bundle(
         keystore.identity_pair(centre),
@@ -174,6 +180,25 @@ def bundle_for(centre: Centre, *, now: datetime | None = None) -> Bundle:
     )
 
 
+def identity_rotation_for(centre: Centre) -> dict[str, object] | None:
+    """The statement by which the centre's previous identity key vouched for the current one, if
+    its identity was rotated here (kept as the current identity key's certificate)."""
+    key = CentreKey.objects.filter(
+        centre=centre, purpose=KeyPurpose.IDENTITY, kid=centre.identity_kid, certificate__isnull=False
+    ).first()
+    return dict(key.certificate) if key is not None and key.certificate else None
+
+
+def published_bundle(centre: Centre, *, now: datetime | None = None) -> dict[str, object]:
+    """The bundle as peers receive it (pushed or fetched): the signed bundle, plus the
+    cross-signed identity rotation when the identity key was replaced."""
+    data: dict[str, object] = bundle_for(centre, now=now).to_dict()
+    rotation = identity_rotation_for(centre)
+    if rotation is not None:
+        data["identity_rotation"] = rotation
+    return data
+
+
 def queue_bundle(centre: Centre, *, now: datetime | None = None) -> list[Delivery]:
     """Push the centre's current bundle to every node hosting a peer it has pinned (in the same
     outbox as envelopes, so it arrives before anything signed with the new keys)."""
@@ -184,7 +209,7 @@ def queue_bundle(centre: Centre, *, now: datetime | None = None) -> list[Deliver
             by_node[peer.centre.node_url].append(peer.centre.code)
     if not by_node:
         return []
-    bundle = bundle_for(centre, now=moment).to_dict()
+    bundle = published_bundle(centre, now=moment)
     return [
         Delivery.objects.create(
             sender=centre,
@@ -366,3 +391,66 @@ def do_revoke_key(
         new={"kid": kid, "purpose": key.purpose, "reason": reason},
     )
     return key
+
+
+@transaction.atomic
+def do_rotate_identity(centre: Centre, *, acting_user: User | None, now: datetime | None = None) -> Centre:
+    """Replace the centre's identity key (suspected exposure, a rebuilt node, policy). The old
+    identity key signs a statement naming its successor; the new one certifies fresh signing and
+    encryption keys; the old identity's private half is destroyed at once.
+
+    Every peer receives the new bundle with that statement and treats it as a key change: nothing
+    is exchanged until its administrator confirms the new fingerprint out of band (SECURITY.md
+    A.5, 6), but the peer's page says the change is vouched for by the key it had confirmed.
+    Envelopes written meanwhile wait in the outbox and go through once the peer confirms. The
+    retired encryption key stays for the grace period, so what was sealed to it still opens."""
+    moment = now_or(now)
+    centre = Centre.objects.select_for_update().get(pk=centre.pk)
+    require(acting_user, "manage_keys_centre", centre)
+    if not centre.is_local:
+        raise ValidationError({"centre": [_("Only a centre hosted on this node has keys to rotate.")]})
+    old_identity = keystore.identity_pair(centre)
+    new_identity = SigningKeyPair.generate(Purpose.IDENTITY)
+    rotation = cross_sign_identity(old_identity, new_identity, centre=centre.code, rotated_at=moment)
+    old_row = CentreKey.objects.get(centre=centre, purpose=KeyPurpose.IDENTITY, kid=old_identity.kid)
+    if old_row.private_sealed is not None:
+        keystore.forget(bytes(old_row.private_sealed))
+    old_row.private_sealed = None
+    old_row.state = KeyState.DESTROYED
+    old_row.retired_at = old_row.destroyed_at = moment
+    old_row.save(update_fields=["private_sealed", "state", "retired_at", "destroyed_at", "last_updated"])
+    CentreKey.objects.create(
+        centre=centre,
+        purpose=KeyPurpose.IDENTITY,
+        kid=new_identity.kid,
+        public_key=new_identity.public_key,
+        issuer_kid=old_identity.kid,
+        not_before=moment,
+        certificate=rotation.to_dict(),
+        state=KeyState.ACTIVE,
+        private_sealed=keystore.seal_private(centre.code, new_identity.kid, new_identity.seed),
+    )
+    centre.identity_key = new_identity.public_key
+    centre.identity_kid = new_identity.kid
+    centre.save(update_fields=["identity_key", "identity_kid", "last_updated"])
+    retired = _retire_active_keys(centre, moment)
+    signing, encryption = _issue_keys(centre, new_identity, moment)
+    queue_bundle(centre, now=moment)
+    audit_comms(
+        CommsAuditEvent.IDENTITY_ROTATED,
+        centre,
+        acting_user=acting_user,
+        obj=centre,
+        old={
+            "identity_kid": old_identity.kid,
+            "fingerprint": fingerprint(old_identity.public_key).digits,
+            "kids": sorted(key.kid for key in retired),
+        },
+        new={
+            "identity_kid": new_identity.kid,
+            "fingerprint": fingerprint(new_identity.public_key).digits,
+            "signing_kid": signing.kid,
+            "encryption_kid": encryption.kid,
+        },
+    )
+    return centre

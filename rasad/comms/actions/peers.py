@@ -17,7 +17,16 @@ from rasad.comms import errors
 from rasad.comms.actions.common import now_or, require
 from rasad.comms.audit import CommsAuditEvent, audit_comms
 from rasad.comms.choices import KeyPurpose, KeyState, PeerStatus
-from rasad.comms.crypto import Bundle, CryptoError, Purpose, fingerprint, key_id, verify_bundle
+from rasad.comms.crypto import (
+    Bundle,
+    CryptoError,
+    IdentityRotation,
+    Purpose,
+    fingerprint,
+    key_id,
+    verify_bundle,
+    verify_identity_rotation,
+)
 from rasad.comms.models import Centre, CentreKey, Peer
 from rasad.core.models import User
 from rasad.lib.events import send_event_on_commit
@@ -123,7 +132,8 @@ def do_register_peer(
     peer: Peer | None = Peer.objects.filter(local_centre=local_centre, centre=centre).first()
     if peer is not None and peer.status in (PeerStatus.PINNED, PeerStatus.KEY_CHANGED):
         # Already trusted: a new bundle is an update, handled like one pushed by the peer.
-        _apply_bundle_to_peer(peer, bundle, moment)
+        rotation = bundle_data.get("identity_rotation") if isinstance(bundle_data, dict) else None
+        _apply_bundle_to_peer(peer, bundle, moment, rotation)
         return peer
     if peer is None:
         peer = Peer(local_centre=local_centre, centre=centre)
@@ -229,21 +239,38 @@ def do_block_peer(peer: Peer, *, reason: str, acting_user: User | None) -> Peer:
     return peer
 
 
-def _apply_bundle_to_peer(peer: Peer, bundle: Bundle, moment: datetime) -> None:
+def vouched_rotation(rotation_data: Any, *, pinned: bytes, offered: bytes) -> dict[str, Any] | None:
+    """The identity rotation sent with a bundle, if it is a statement by the pinned identity key
+    naming exactly the offered one; None when absent, malformed or not verifying (the change is
+    then shown as unvouched: possibly an impostor)."""
+    if rotation_data is None:
+        return None
+    try:
+        rotation = IdentityRotation.from_dict(rotation_data)
+        verify_identity_rotation(rotation, old_identity_key=pinned, new_identity_key=offered)
+    except CryptoError:
+        return None
+    return rotation.to_dict()
+
+
+def _apply_bundle_to_peer(peer: Peer, bundle: Bundle, moment: datetime, rotation_data: Any = None) -> None:
     """Take in a bundle for a peer already registered by ``peer.local_centre``."""
     pinned = bytes(peer.pinned_identity_key)
     if bundle.identity_key != pinned:
+        rotation = vouched_rotation(rotation_data, pinned=pinned, offered=bundle.identity_key)
         if (
             peer.status == PeerStatus.KEY_CHANGED
             and bytes(peer.offered_identity_key or b"") == bundle.identity_key
         ):
             peer.offered_bundle = bundle.to_dict()
-            peer.save(update_fields=["offered_bundle", "last_updated"])
+            peer.identity_rotation = rotation or peer.identity_rotation
+            peer.save(update_fields=["offered_bundle", "identity_rotation", "last_updated"])
             return
         old_status = peer.status
         peer.status = PeerStatus.KEY_CHANGED
         peer.offered_identity_key = bundle.identity_key
         peer.offered_bundle = bundle.to_dict()
+        peer.identity_rotation = rotation
         peer.key_changed_at = moment
         peer.save()
         _store_bundle_keys(peer.centre, bundle)  # stored, but not trusted: another issuer
@@ -253,11 +280,15 @@ def _apply_bundle_to_peer(peer: Peer, bundle: Bundle, moment: datetime) -> None:
             acting_user=None,
             obj=peer,
             old={"identity_kid": key_id(Purpose.IDENTITY, pinned), "status": old_status},
-            new={"identity_kid": bundle.identity_kid, "fingerprint": fingerprint(bundle.identity_key).digits},
+            new={
+                "identity_kid": bundle.identity_kid,
+                "fingerprint": fingerprint(bundle.identity_key).digits,
+                "vouched_by_pinned_key": rotation is not None,
+            },
         )
         send_event_on_commit(
             "comms.peer_key_changed",
-            {"peer": peer.centre.code, "centre": peer.local_centre.code},
+            {"peer": peer.centre.code, "centre": peer.local_centre.code, "vouched": rotation is not None},
             organization_ids=[peer.local_centre.organization_id] if peer.local_centre.organization_id else [],
         )
         return
@@ -297,6 +328,7 @@ def apply_bundle_update(bundle_data: Any, *, now: datetime | None = None) -> lis
     )
     if not peers:
         raise errors.Refusal(errors.UNKNOWN_SENDER, f"{bundle.centre} is not a registered peer here")
+    rotation = bundle_data.get("identity_rotation") if isinstance(bundle_data, dict) else None
     for peer in peers:
-        _apply_bundle_to_peer(peer, bundle, moment)
+        _apply_bundle_to_peer(peer, bundle, moment, rotation)
     return peers

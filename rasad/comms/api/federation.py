@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from rasad.comms import errors, throttle
-from rasad.comms.actions import accept_envelope, apply_bundle_update, bundle_for
+from rasad.comms.actions import accept_envelope, apply_bundle_update, published_bundle
 from rasad.comms.actions.envelopes import limits
 from rasad.comms.crypto import Failure
 from rasad.comms.models import Centre
@@ -119,7 +119,7 @@ def centre_bundle(request: HttpRequest, code: str) -> HttpResponse:
     centre = Centre.objects.filter(code=code, is_local=True).first()
     if centre is None:
         return _refused(errors.Refusal(errors.NOT_HOSTED, f"{code} is not hosted here"))
-    return JsonResponse(bundle_for(centre).to_dict(), json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(published_bundle(centre), json_dumps_params={"ensure_ascii": False})
 
 
 @require_GET

@@ -32,6 +32,7 @@ from rasad.comms.actions import (
     do_open_message,
     do_register_peer,
     do_revoke_key,
+    do_rotate_identity,
     do_rotate_keys,
     do_send_message,
     do_set_group_task_status,
@@ -94,6 +95,16 @@ class CentreViewSet(ScopedReadOnlyViewSet):
         return Response(self.get_serializer(centre).data)
 
     rotate.scope_action = "manage_keys"  # type: ignore[attr-defined]
+
+    @extend_schema(request=None, responses=s.CentreSerializer)
+    @action(detail=True, methods=["post"], url_path="rotate-identity")
+    def rotate_identity(self, request: Request, pk: Any = None) -> Response:
+        """Replace the identity key (cross-signed by the old one); every peer must confirm the
+        new fingerprint before messages flow again."""
+        centre = do_rotate_identity(self.get_object(), acting_user=_actor(request))
+        return Response(self.get_serializer(centre).data)
+
+    rotate_identity.scope_action = "manage_keys"  # type: ignore[attr-defined]
 
     @extend_schema(request=s.RevokeSerializer, responses=s.CentreSerializer)
     @action(detail=True, methods=["post"])

@@ -8,6 +8,7 @@ rasad comms add-peer ISF-BCC --url URL --code SKH-CC    register a peer from its
 rasad comms add-peer ISF-BCC --file bundle.json         ... or from a bundle file
 rasad comms confirm-peer ISF-BCC SKH-CC --digits "..."  confirm its fingerprint
 rasad comms rotate ISF-BCC | revoke ISF-BCC KID --reason "..."
+rasad comms rotate-identity ISF-BCC           a new identity key, vouched for by the old one
 rasad comms deliver                           push the outbox once (``rasad worker`` does it in
                                               the background, and rotates keys when due)
 rasad comms status                            outbox and peers at a glance
@@ -26,12 +27,13 @@ from django.utils import timezone
 
 from rasad.comms import tasks
 from rasad.comms.actions import (
-    bundle_for,
     do_confirm_peer,
     do_register_peer,
     do_revoke_key,
+    do_rotate_identity,
     do_rotate_keys,
     do_set_up_centre,
+    published_bundle,
 )
 from rasad.comms.choices import DeliveryStatus
 from rasad.comms.crypto import fingerprint, generate_key_text
@@ -54,7 +56,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser("generate-key", help="print a new operator key")
-        for name in ("set-up", "fingerprint", "bundle", "rotate"):
+        for name in ("set-up", "fingerprint", "bundle", "rotate", "rotate-identity"):
             sub.add_parser(name).add_argument("centre")
         add = sub.add_parser("add-peer", help="register a peer centre for a local centre")
         add.add_argument("centre")
@@ -112,7 +114,7 @@ class Command(BaseCommand):
         self._print_fingerprint(centre)
 
     def do_bundle(self, options: dict[str, Any]) -> None:
-        self.stdout.write(json.dumps(bundle_for(_local(options["centre"])).to_dict(), ensure_ascii=False))
+        self.stdout.write(json.dumps(published_bundle(_local(options["centre"])), ensure_ascii=False))
 
     def do_add_peer(self, options: dict[str, Any]) -> None:
         centre = _local(options["centre"])
@@ -139,6 +141,11 @@ class Command(BaseCommand):
     def do_rotate(self, options: dict[str, Any]) -> None:
         do_rotate_keys(_local(options["centre"]), acting_user=None)
         self.stdout.write("rotated")
+
+    def do_rotate_identity(self, options: dict[str, Any]) -> None:
+        centre = do_rotate_identity(_local(options["centre"]), acting_user=None)
+        self.stdout.write("new identity key; every peer must confirm this fingerprint again:")
+        self._print_fingerprint(centre)
 
     def do_revoke(self, options: dict[str, Any]) -> None:
         key = do_revoke_key(
