@@ -59,7 +59,8 @@ class Node:
             "RASAD_COMMS_NODE_URL": self.url,
             "RASAD_COMMS_ALLOW_HTTP": "true",
             "RASAD_COMMS_RETRY_MAX_SECONDS": "1",
-            "RASAD_COMMS_PUSH_TIMEOUT_SECONDS": "5",
+            # Long enough for a cold server process on a loaded machine (2 cores, load 25).
+            "RASAD_COMMS_PUSH_TIMEOUT_SECONDS": "15",
             "RASAD_LOG_LEVEL": "INFO",
             "RASAD_EVENT_BUS": "local",
             # Deliveries run in the worker the tests start and kill, not inside the server.
@@ -134,9 +135,14 @@ class Node:
     def start_server(self) -> None:
         self.server = self._spawn("serve", "--host", "127.0.0.1", "--port", str(self.port), "--no-migrate")
         deadline = time.monotonic() + 180
+        answered = 0
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(self.url + "comms/federation/v1/node", timeout=2):  # noqa: S310
+                with urllib.request.urlopen(self.url + "comms/federation/v1/node", timeout=30):  # noqa: S310
+                    answered += 1
+                # A few answers, so that each server process has loaded the application before a
+                # peer's first push (a cold process answers slowly on a loaded machine).
+                if answered >= 4:
                     return
             except OSError:
                 if self.server.poll() is not None:
@@ -149,12 +155,18 @@ class Node:
         self.worker = self._spawn("worker", "--poll", str(interval))
 
     def kill(self, which: str, sig: int = signal.SIGKILL) -> None:
-        """Send ``sig`` to the whole process group of the server or worker and wait for it."""
+        """Send ``sig`` to the whole process group of the server or worker and wait for it; a
+        group still there after 30 s (a graceful stop on a loaded machine) is killed outright."""
         process = getattr(self, which)
         if process is not None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, sig)
-            process.wait(timeout=30)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=30)
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:
                 try:
@@ -162,6 +174,8 @@ class Node:
                 except ProcessLookupError:
                     break
                 time.sleep(0.1)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)  # stragglers of the group
         setattr(self, which, None)
 
     def stop(self) -> None:
