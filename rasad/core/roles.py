@@ -50,6 +50,7 @@ DEFAULT_ROLES = (
             "cases.add_case",
             "cases.change_case",
             "cases.comment_case",
+            "programs.submit_statusreport",
             # Messages between command centres are for the centres' staff, not their field posts.
             "!comms.*",
         ),
@@ -63,6 +64,7 @@ DEFAULT_ROLES = (
             *VIEW,
             "indicators.*",
             "cases.*",
+            "programs.submit_statusreport",
             "core.view_auditevent",
             "comms.add_message",
             "comms.acknowledge_message",

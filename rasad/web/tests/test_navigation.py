@@ -25,6 +25,7 @@ def test_every_app_declares_its_own_entries():
         "indicators",
         "cases",
         "intake",
+        "programs",
         "comms",
         "reports",
         "administration",
