@@ -20,6 +20,6 @@ MENU = (
                 _("New message"), "comms:compose", "bi-pencil-square", "comms.add_message", is_action=True
             ),
         ),
-        position=35,
+        position=50,
     ),
 )
