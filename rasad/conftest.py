@@ -9,9 +9,15 @@ import pytest
 from django.db import connections
 from django.db.backends.signals import connection_created
 from django.test import TransactionTestCase
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from rasad.testing.cast import Cast, build_cast
+
+# Property tests have no time limit per example: on a loaded machine one example is slow, not
+# wrong, and a deadline turns that into a flaky failure. Each test bounds its examples instead.
+hypothesis_settings.register_profile("rasad", deadline=None)
+hypothesis_settings.load_profile("rasad")
 
 # The test command runs the PostgreSQL suite as the application's own database role, as in
 # production (docs/security.md, "Two database roles"): the owner role creates the test database

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "rasad.reports",
     "rasad.assessments",
     "rasad.live",
+    "rasad.comms",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -349,14 +350,49 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # No online validator badge: the docs page talks to this server only.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
-    # Choice sets that share a field name with another app's get a name of their own.
+    # Choice sets that share a field name with another app's get a name of their own (the comms
+    # app's kind, status, priority and direction; the cases' sets they would be confused with).
     "ENUM_NAME_OVERRIDES": {
         "ProgrammeKindEnum": "rasad.programs.choices.ProgrammeKind",
         "InstrumentKindEnum": "rasad.assessments.choices.InstrumentKind",
         "ReviewKindEnum": "rasad.assessments.choices.ReviewKind",
         "LiveStatusEnum": "rasad.live.choices.Status",
+        "CaseKindEnum": "rasad.cases.choices.CaseKind",
+        "CasePriorityEnum": "rasad.cases.choices.Priority",
+        "CommsPriorityEnum": "rasad.comms.choices.Priority",
+        "CommsDirectionEnum": "rasad.comms.choices.Direction",
+        "EnvelopeKindEnum": "rasad.comms.choices.EnvelopeKind",
+        "DeliveryKindEnum": "rasad.comms.choices.DeliveryKind",
+        "DeliveryStatusEnum": "rasad.comms.choices.DeliveryStatus",
+        "PeerStatusEnum": "rasad.comms.choices.PeerStatus",
+        "JointTaskStatusEnum": "rasad.comms.choices.TaskStatus",
+        "KeyStateEnum": "rasad.comms.choices.KeyState",
+        "KeyPurposeEnum": "rasad.comms.choices.KeyPurpose",
     },
 }
+
+# Centre-to-centre messages (rasad.comms, docs/comms.md). The operator key seals the centres'
+# private keys at rest: 32 random bytes in base64 (``rasad comms generate-key``), given in
+# RASAD_COMMS_KEY or, better, in the file named by RASAD_COMMS_KEY_FILE. It never enters the
+# database; without it a node can neither send nor read messages.
+COMMS_KEY = env_str("RASAD_COMMS_KEY", "")
+if (DEBUG or TESTING) and not COMMS_KEY:
+    # Like the development SECRET_KEY above: public, for development and tests only.
+    COMMS_KEY = "cmFzYWQtdGVzdC1vcGVyYXRvci1rZXktbm90LXNlY3I="
+# Where peers push to this node (its public base URL); goes into the centres' signed bundles.
+COMMS_NODE_URL = env_str("RASAD_COMMS_NODE_URL", "http://127.0.0.1:8000/")
+COMMS_ROTATION_DAYS = env_int("RASAD_COMMS_ROTATION_DAYS", 30, minimum=1, maximum=365)
+COMMS_GRACE_DAYS = env_int("RASAD_COMMS_GRACE_DAYS", 14, minimum=0, maximum=365)
+COMMS_MAX_ATTACHMENT_MB = env_int("RASAD_COMMS_MAX_ATTACHMENT_MB", 10, minimum=1, maximum=100)
+# Plain http:// to a peer only for loopback and explicit development set-ups; HTTPS otherwise.
+COMMS_ALLOW_HTTP = env_bool("RASAD_COMMS_ALLOW_HTTP", DEBUG or TESTING)
+COMMS_CA_FILE = env_str("RASAD_COMMS_CA_FILE", "")
+COMMS_PUSH_TIMEOUT_SECONDS = env_int("RASAD_COMMS_PUSH_TIMEOUT_SECONDS", 20, minimum=1, maximum=600)
+# The outbox retries an unreachable peer after 5 s, 10 s, 20 s ... up to this many seconds apart.
+COMMS_RETRY_MAX_SECONDS = env_int("RASAD_COMMS_RETRY_MAX_SECONDS", 600, minimum=1, maximum=86400)
+# Envelopes the inbox takes from one peer (per client address) per minute; more are answered
+# 429 and the peer's outbox retries later (rasad.comms.throttle).
+COMMS_INBOX_PER_MINUTE = env_int("RASAD_COMMS_INBOX_PER_MINUTE", 1200, minimum=1, maximum=1_000_000)
 
 LOG_LEVEL = env_choice("RASAD_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
 LOGGING = {

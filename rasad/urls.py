@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("rasad.live.urls")),
     path("", include("rasad.jobs.urls")),
     path("", include("rasad.reports.urls")),
+    path("", include("rasad.comms.urls")),
     path("", include("rasad.web.urls")),
 ]
 

@@ -19,7 +19,12 @@ step 2 "Installing Rasad and its libraries (the first time takes a few minutes)"
   | awk '/^(Collecting|Successfully installed)/ { sub(/ \(from .*/, ""); print "  " $0; fflush() }'
 mkdir -p var
 [ -s var/secret_key ] || .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret_key
-export RASAD_SECRET_KEY_FILE="$PWD/var/secret_key" RASAD_DATA_DIR="$PWD/var"
+# The operator key that seals the command centres' private keys (docs/comms.md): a file, never the database.
+[ -s var/comms_key ] || .venv/bin/python -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())' > var/comms_key
+chmod 600 var/secret_key var/comms_key
+export RASAD_SECRET_KEY_FILE="$PWD/var/secret_key" RASAD_DATA_DIR="$PWD/var" RASAD_COMMS_KEY_FILE="$PWD/var/comms_key"
+# The second demo node (scripts/demo-node2.sh) listens on plain http on this machine; come back quickly to it.
+export RASAD_COMMS_ALLOW_HTTP=true RASAD_COMMS_NODE_URL="http://127.0.0.1:${PORT:-8000}/" RASAD_COMMS_RETRY_MAX_SECONDS=30
 step 3 "Preparing the database (var/rasad.sqlite3)"
 .venv/bin/rasad migrate --no-input -v 1 | awk '/Applying/ { print "  " $0; fflush() }'
 step 4 "Loading the demo world"

@@ -27,6 +27,7 @@ def test_every_app_declares_its_own_entries():
         "intake",
         "programs",
         "live",
+        "comms",
         "reports",
         "administration",
     ]
