@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "rasad.jobs",
     "rasad.intake",
     "rasad.programs",
+    "rasad.training",
     "rasad.reports",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Permission
 
-RASAD_APPS = ("core", "indicators", "cases", "jobs", "reports", "programs", "ops", "comms", "intake")
+RASAD_APPS = ("core", "indicators", "cases", "jobs", "reports", "programs", "ops", "comms", "intake", "training")
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,7 @@ DEFAULT_ROLES = (
             "indicators.*",
             "cases.*",
             "programs.*",
+            "training.*",
             "core.view_auditevent",
             "core.change_organization",
             *INTAKE_REVIEW,
