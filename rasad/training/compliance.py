@@ -63,11 +63,7 @@ def obligations(
 ) -> list[Obligation]:
     """Every obligation of ``holdings`` (open ones) under ``requirements`` (active ones), with its
     state on ``today``. Three queries whatever the number of people."""
-    rules = [
-        r
-        for r in requirements
-        if r.is_active
-    ]
+    rules = [r for r in requirements if r.is_active]
     if not rules:
         return []
     course_sets = {r.pk: {c.pk for c in r.courses.all()} for r in rules}
@@ -104,7 +100,12 @@ def obligations(
                 due_on = add_months(holding.since, requirement.within_months)
                 state = ComplianceState.DUE if due_on >= today else ComplianceState.OVERDUE
             result.append(Obligation(holding, requirement, state, due_on, best))
-    order = {ComplianceState.OVERDUE: 0, ComplianceState.LAPSED: 1, ComplianceState.DUE: 2, ComplianceState.MET: 3}
+    order = {
+        ComplianceState.OVERDUE: 0,
+        ComplianceState.LAPSED: 1,
+        ComplianceState.DUE: 2,
+        ComplianceState.MET: 3,
+    }
     result.sort(key=lambda o: (order[o.state], o.due_on or date.max, o.organization.path, o.user.pk))
     return result
 

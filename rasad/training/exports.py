@@ -83,9 +83,10 @@ def visible_obligations(user: User) -> list[Obligation]:
     user may see: the compliance table and its export."""
     return obligations(
         PositionHolding.objects.visible_to(user, "view"),
-        Requirement.objects.visible_to(user, "view").active().select_related("organization").prefetch_related(
-            "courses"
-        ),
+        Requirement.objects.visible_to(user, "view")
+        .active()
+        .select_related("organization")
+        .prefetch_related("courses"),
         today=local_date(timezone.now()),
     )
 

@@ -41,7 +41,9 @@ class ClockField(forms.CharField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 5)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"dir": "ltr", "inputmode": "numeric", "placeholder": "09:00"}))
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"dir": "ltr", "inputmode": "numeric", "placeholder": "09:00"})
+        )
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> time | None:  # type: ignore[override]
@@ -116,7 +118,10 @@ class CourseForm(StyledForm):
 class EventForm(StyledForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices)
     course = forms.ModelChoiceField(
-        label=_("Course"), queryset=Course.objects.none(), required=False, help_text=_("For a course session.")
+        label=_("Course"),
+        queryset=Course.objects.none(),
+        required=False,
+        help_text=_("For a course session."),
     )
     title = NormalizedCharField(
         label=_("Title"), max_length=300, required=False, help_text=_("Empty: the course's title.")
@@ -209,8 +214,15 @@ class RequirementForm(StyledForm):
         queryset=Course.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
-    within_months = forms.IntegerField(label=_("Within (months of taking the position)"), min_value=1, max_value=120)
-    basis = NormalizedCharField(label=_("Basis"), max_length=300, required=False, help_text=_("The decision or rule that requires it."))
+    within_months = forms.IntegerField(
+        label=_("Within (months of taking the position)"), min_value=1, max_value=120
+    )
+    basis = NormalizedCharField(
+        label=_("Basis"),
+        max_length=300,
+        required=False,
+        help_text=_("The decision or rule that requires it."),
+    )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
     def __init__(

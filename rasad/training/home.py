@@ -21,12 +21,16 @@ def home_counts(user: User) -> list[HomeCount]:
     own = PositionHolding.objects.filter(membership__user=user, until__isnull=True)
     if own.exists():
         mine = obligations(
-            own, Requirement.objects.active().select_related("organization").prefetch_related("courses"), today=today
+            own,
+            Requirement.objects.active().select_related("organization").prefetch_related("courses"),
+            today=today,
         )
         if mine:
             counts.append(
                 HomeCount(
-                    _("Required training to complete"), sum(1 for o in mine if not o.is_met), "training:my-learning"
+                    _("Required training to complete"),
+                    sum(1 for o in mine if not o.is_met),
+                    "training:my-learning",
                 )
             )
     if PositionHolding.objects.may_act_anywhere(user, "view"):

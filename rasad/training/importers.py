@@ -39,7 +39,7 @@ YES = {"yes", "y", "1", "true", "بله", "آری", "بلی", "حاضر", "✓"}
 NO = {"no", "n", "0", "false", "خیر", "نه", "غایب"}
 
 
-def read_yes_no(text: str) -> bool | None | str:
+def read_yes_no(text: str) -> bool | str | None:
     """``True``/``False``, ``None`` for an empty cell, or the text itself when it is neither."""
     cleaned = normalize_text(to_latin_digits(text)).strip().lower()
     if not cleaned:

@@ -15,10 +15,18 @@ MENU = (
             MenuItem(_("My learning"), "training:my-learning", "bi-mortarboard", None),
             MenuItem(_("Events calendar"), "training:event-list", "bi-calendar3", "training.view_event"),
             MenuItem(_("Courses"), "training:course-list", "bi-book", "training.view_course"),
-            MenuItem(_("Compliance"), "training:compliance", "bi-clipboard-data", "training.view_positionholding"),
-            MenuItem(_("Requirements"), "training:requirement-list", "bi-list-check", "training.view_requirement"),
-            MenuItem(_("New event"), "training:event-create", "bi-plus-lg", "training.add_event", is_action=True),
-            MenuItem(_("New course"), "training:course-create", "bi-plus-lg", "training.add_course", is_action=True),
+            MenuItem(
+                _("Compliance"), "training:compliance", "bi-clipboard-data", "training.view_positionholding"
+            ),
+            MenuItem(
+                _("Requirements"), "training:requirement-list", "bi-list-check", "training.view_requirement"
+            ),
+            MenuItem(
+                _("New event"), "training:event-create", "bi-plus-lg", "training.add_event", is_action=True
+            ),
+            MenuItem(
+                _("New course"), "training:course-create", "bi-plus-lg", "training.add_course", is_action=True
+            ),
         ),
         position=45,
     ),

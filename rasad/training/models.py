@@ -171,7 +171,9 @@ class Event(TimestampedModel):
         verbose_name_plural = _("events")
         permissions = [("attend_event", "Can record who attended an event")]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="training_event_dates"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="training_event_dates"
+            ),
             models.CheckConstraint(
                 condition=Q(capacity__isnull=True) | Q(capacity__gte=1), name="training_event_capacity"
             ),

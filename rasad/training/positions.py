@@ -20,9 +20,8 @@ STANDARD_POSITIONS: tuple[tuple[str, str, str], ...] = (
 
 def load(apps: Any = None, schema_editor: Any = None) -> None:
     """Create the standard positions that are missing (idempotent)."""
-    if apps is None:
-        from rasad.training.models import Position
-    else:
-        Position = apps.get_model("training", "Position")  # noqa: N806
+    from django.apps import apps as installed
+
+    model: Any = (apps or installed).get_model("training", "Position")
     for code, name, name_en in STANDARD_POSITIONS:
-        Position.objects.get_or_create(code=code, defaults={"name": name, "name_en": name_en})
+        model.objects.get_or_create(code=code, defaults={"name": name, "name_en": name_en})

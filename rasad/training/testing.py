@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from rasad.core.actions.people import do_create_user, do_grant_role
 from rasad.core.models import Membership, Organization, Role, User
+from rasad.testing.cast import Cast
+from rasad.testing.factories import register
 from rasad.training.actions import (
     AttendanceMark,
     CourseValues,
@@ -31,8 +33,6 @@ from rasad.training.actions import (
 from rasad.training.choices import DeliveryMode, EventKind
 from rasad.training.models import Completion, Course, Enrolment, Event, Position, PositionHolding, Requirement
 from rasad.training.positions import load as load_positions
-from rasad.testing.cast import Cast
-from rasad.testing.factories import register
 
 _sequence = itertools.count(1)
 
@@ -100,9 +100,14 @@ def membership_of(user: User, organization: Organization) -> Membership:
     return found
 
 
-def hold(user: User, organization: Organization, code: str = "pr-officer", since: date | None = None) -> PositionHolding:
+def hold(
+    user: User, organization: Organization, code: str = "pr-officer", since: date | None = None
+) -> PositionHolding:
     return do_assign_position(
-        membership_of(user, organization), position(code), since=since or timezone.localdate(), acting_user=None
+        membership_of(user, organization),
+        position(code),
+        since=since or timezone.localdate(),
+        acting_user=None,
     )
 
 
@@ -127,7 +132,10 @@ def complete(user: User, event: Event, *, score: Decimal | None = None) -> Enrol
         event, user, acting_user=None, now=event.starts_at - timedelta(days=1)
     )
     do_record_attendance(
-        event, [AttendanceMark(enrolment, True, score)], acting_user=None, now=event.ends_at + timedelta(hours=1)
+        event,
+        [AttendanceMark(enrolment, True, score)],
+        acting_user=None,
+        now=event.ends_at + timedelta(hours=1),
     )
     enrolment.refresh_from_db()
     return enrolment

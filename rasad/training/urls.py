@@ -22,12 +22,16 @@ urlpatterns = [
         views.RosterTemplateView.as_view(),
         name="roster-template",
     ),
-    path("training/enrolments/<int:pk>/cancel/", views.EnrolmentCancelView.as_view(), name="enrolment-cancel"),
+    path(
+        "training/enrolments/<int:pk>/cancel/", views.EnrolmentCancelView.as_view(), name="enrolment-cancel"
+    ),
     path("training/courses/", views.CourseListView.as_view(), name="course-list"),
     path("training/courses/new/", views.CourseCreateView.as_view(), name="course-create"),
     path("training/courses/<int:pk>/", views.CourseDetailView.as_view(), name="course-detail"),
     path("training/courses/<int:pk>/edit/", views.CourseEditView.as_view(), name="course-edit"),
     path("training/requirements/", views.RequirementListView.as_view(), name="requirement-list"),
     path("training/requirements/new/", views.RequirementCreateView.as_view(), name="requirement-create"),
-    path("training/requirements/<int:pk>/edit/", views.RequirementEditView.as_view(), name="requirement-edit"),
+    path(
+        "training/requirements/<int:pk>/edit/", views.RequirementEditView.as_view(), name="requirement-edit"
+    ),
 ]

@@ -124,7 +124,9 @@ class EventListView(ScopedListView):
         period = _month(self.request.GET.get("month"), today)
         start = datetime.combine(period.start, time.min, tzinfo=TEHRAN)
         end = datetime.combine(period.end, time.min, tzinfo=TEHRAN)
-        in_month = list(self.get_queryset().filter(starts_at__lt=end, ends_at__gte=start).order_by("starts_at"))
+        in_month = list(
+            self.get_queryset().filter(starts_at__lt=end, ends_at__gte=start).order_by("starts_at")
+        )
         return super().get_context_data(
             **context,
             period=period,
@@ -152,18 +154,24 @@ class EventDetailView(ScopedDetailView):
             taken=Count("pk", filter=Q(status=EnrolmentStatus.ENROLLED)),
             waiting=Count("pk", filter=Q(status=EnrolmentStatus.WAITLISTED)),
         )
-        mine = Enrolment.objects.filter(event=event, user=self.user).exclude(status=EnrolmentStatus.CANCELLED).first()
+        mine = (
+            Enrolment.objects.filter(event=event, user=self.user)
+            .exclude(status=EnrolmentStatus.CANCELLED)
+            .first()
+        )
         open_for_me = (
             event.status == EventStatus.SCHEDULED
             and now < event.ends_at
             and mine is None
             and audience_membership(event, self.user) is not None
         )
-        roster = self.scoped(Enrolment.objects.filter(event=event)).select_related("user", "organization").order_by(
-            "status", "created", "pk"
+        roster = (
+            self.scoped(Enrolment.objects.filter(event=event))
+            .select_related("user", "organization")
+            .order_by("status", "created", "pk")
         )
         can_attend = self.can("attend", event)
-        staff = Membership.objects.none()
+        staff: Any = Membership.objects.none()
         if event.status == EventStatus.SCHEDULED and now < event.ends_at:
             staff = (
                 self.scoped(Membership.objects.all())
@@ -171,12 +179,22 @@ class EventDetailView(ScopedDetailView):
                     organization__in=self.organizations_for("add", Enrolment),
                     organization__path__startswith=event.audience.path,
                 )
-                .exclude(user__training_enrolments__event=event, user__training_enrolments__status__in=[EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITLISTED])
+                .exclude(
+                    user__training_enrolments__event=event,
+                    user__training_enrolments__status__in=[
+                        EnrolmentStatus.ENROLLED,
+                        EnrolmentStatus.WAITLISTED,
+                    ],
+                )
                 .select_related("user", "organization")
                 .order_by("organization__path", "user__username")[:200]
             )
         rows = list(roster)
-        cancellable = {e.pk for e in rows if e.status != EnrolmentStatus.CANCELLED and not e.attended and may_cancel(self.user, e)}
+        cancellable = {
+            e.pk
+            for e in rows
+            if e.status != EnrolmentStatus.CANCELLED and not e.attended and may_cancel(self.user, e)
+        }
         return super().get_context_data(
             **context,
             taken=counts["taken"],
@@ -218,12 +236,17 @@ class EnrolStaffView(ScopedActionView):
 
     def perform(self, obj: Event) -> Enrolment | None:
         try:
-            membership = self.get_related(Membership.objects.select_related("user"), self.request.POST.get("membership"))
+            membership = self.get_related(
+                Membership.objects.select_related("user"), self.request.POST.get("membership")
+            )
         except Exception:
             raise ValidationError(_("Choose a person.")) from None
         enrolment = do_enrol(obj, membership.user, acting_user=self.user)
         if enrolment.status == EnrolmentStatus.WAITLISTED:
-            messages.warning(self.request, _("The event is full; %(person)s is on the waiting list.") % {"person": membership.user})
+            messages.warning(
+                self.request,
+                _("The event is full; %(person)s is on the waiting list.") % {"person": membership.user},
+            )
         else:
             messages.success(self.request, _("%(person)s is enrolled.") % {"person": membership.user})
         return enrolment
@@ -273,8 +296,10 @@ class AttendanceView(ScopedDetailView):
 
     def get_context_data(self, **context: Any) -> dict[str, Any]:
         event: Event = context.get("event") or self.object
-        rows = event.enrolments.filter(status=EnrolmentStatus.ENROLLED).select_related("user", "organization").order_by(
-            "organization__path", "user__username"
+        rows = (
+            event.enrolments.filter(status=EnrolmentStatus.ENROLLED)
+            .select_related("user", "organization")
+            .order_by("organization__path", "user__username")
         )
         return super().get_context_data(**context, rows=rows, started=timezone.now() >= event.starts_at)
 
@@ -292,7 +317,10 @@ class AttendanceView(ScopedDetailView):
                 try:
                     score = Decimal(raw)
                 except InvalidOperation:
-                    problems.append(_("%(person)s: the score “%(value)s” is not a number.") % {"person": enrolment.user, "value": raw})
+                    problems.append(
+                        _("%(person)s: the score “%(value)s” is not a number.")
+                        % {"person": enrolment.user, "value": raw}
+                    )
             marks.append(AttendanceMark(enrolment, str(enrolment.pk) in ticked, score))
         if not problems:
             try:
@@ -307,24 +335,23 @@ class AttendanceView(ScopedDetailView):
         return redirect("training:event-detail", pk=event.pk)
 
 
-class EventFormMixin:
+class EventFormMixin(ScopedFormView):
     model = Event
     form_class = EventForm
     template_name = "training/form.html"
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        view: Any = self
         return {
-            "organizers": view.organizations_for("add", Event),
-            "audiences": view.organizations_for("view", Organization),
-            "courses": view.scoped(Course.objects.all()).order_by("title"),
+            "organizers": self.organizations_for("add", Event),
+            "audiences": self.organizations_for("view", Organization),
+            "courses": self.scoped(Course.objects.all()).order_by("title"),
         }
 
     def get_success_url(self, result: Event) -> str:
         return reverse("training:event-detail", args=[result.pk])
 
 
-class EventCreateView(EventFormMixin, ScopedFormView):
+class EventCreateView(EventFormMixin):
     scope_action = "add"
     title = gettext_lazy("New training event")
     success_message = gettext_lazy("The event was scheduled.")
@@ -338,7 +365,7 @@ class EventCreateView(EventFormMixin, ScopedFormView):
         return result
 
 
-class EventEditView(EventFormMixin, ScopedFormView):
+class EventEditView(EventFormMixin):
     scope_action = "change"
     title = gettext_lazy("Edit training event")
     success_message = gettext_lazy("The event was saved.")
@@ -347,7 +374,9 @@ class EventEditView(EventFormMixin, ScopedFormView):
         return EventForm.initial_for(self.object)
 
     def perform(self, form: EventForm) -> Event | None:
-        result: Event | None = form.run_action(do_save_event, form.values(), acting_user=self.user, instance=self.object)
+        result: Event | None = form.run_action(
+            do_save_event, form.values(), acting_user=self.user, instance=self.object
+        )
         _map_errors(form)
         return result
 
@@ -386,7 +415,9 @@ class RosterImportView(ScopedFormView):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             if upload.size > MAX_FILE_BYTES:
-                form.add_error("file", _("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // 2**20})
+                form.add_error(
+                    "file", _("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // 2**20}
+                )
             else:
                 report = RosterImporter(self.object, acting_user=self.user).run(
                     upload.read(), file_name=upload.name or "upload", dry_run=form.cleaned_data["dry_run"]
@@ -434,30 +465,33 @@ class CourseDetailView(ScopedDetailView):
         course: Course = self.object
         return super().get_context_data(
             **context,
-            events=self.scoped(Event.objects.filter(course=course)).select_related("organization").order_by("-starts_at")[:50],
-            requirements=self.scoped(Requirement.objects.filter(courses=course)).select_related("organization", "position"),
+            events=self.scoped(Event.objects.filter(course=course))
+            .select_related("organization")
+            .order_by("-starts_at")[:50],
+            requirements=self.scoped(Requirement.objects.filter(courses=course)).select_related(
+                "organization", "position"
+            ),
             can_change=self.can("change", course),
             can_add_event=self.may("add", Event),
         )
 
 
-class CourseFormMixin:
+class CourseFormMixin(ScopedFormView):
     model = Course
     form_class = CourseForm
     template_name = "training/form.html"
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        view: Any = self
         return {
-            "organizations": view.organizations_for("add", Course),
-            "courses": view.scoped(Course.objects.all()).order_by("title"),
+            "organizations": self.organizations_for("add", Course),
+            "courses": self.scoped(Course.objects.all()).order_by("title"),
         }
 
     def get_success_url(self, result: Course) -> str:
         return reverse("training:course-detail", args=[result.pk])
 
 
-class CourseCreateView(CourseFormMixin, ScopedFormView):
+class CourseCreateView(CourseFormMixin):
     scope_action = "add"
     title = gettext_lazy("New course")
     success_message = gettext_lazy("The course was added to the catalogue.")
@@ -467,7 +501,7 @@ class CourseCreateView(CourseFormMixin, ScopedFormView):
         return result
 
 
-class CourseEditView(CourseFormMixin, ScopedFormView):
+class CourseEditView(CourseFormMixin):
     scope_action = "change"
     title = gettext_lazy("Edit course")
     success_message = gettext_lazy("The course was saved.")
@@ -476,7 +510,9 @@ class CourseEditView(CourseFormMixin, ScopedFormView):
         return CourseForm.initial_for(self.object)
 
     def perform(self, form: CourseForm) -> Course | None:
-        result: Course | None = form.run_action(do_save_course, form.values(), acting_user=self.user, instance=self.object)
+        result: Course | None = form.run_action(
+            do_save_course, form.values(), acting_user=self.user, instance=self.object
+        )
         return result
 
 
@@ -491,33 +527,34 @@ class RequirementListView(ScopedListView):
         return super().get_context_data(**context, can_add=self.may("add"))
 
 
-class RequirementFormMixin:
+class RequirementFormMixin(ScopedFormView):
     model = Requirement
     form_class = RequirementForm
     template_name = "training/form.html"
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        view: Any = self
         return {
-            "organizations": view.organizations_for("add", Requirement),
-            "courses": view.scoped(Course.objects.all()).order_by("title"),
+            "organizations": self.organizations_for("add", Requirement),
+            "courses": self.scoped(Course.objects.all()).order_by("title"),
         }
 
     def get_success_url(self, result: Requirement) -> str:
         return reverse("training:requirement-list")
 
 
-class RequirementCreateView(RequirementFormMixin, ScopedFormView):
+class RequirementCreateView(RequirementFormMixin):
     scope_action = "add"
     title = gettext_lazy("New training requirement")
     success_message = gettext_lazy("The requirement was saved.")
 
     def perform(self, form: RequirementForm) -> Requirement | None:
-        result: Requirement | None = form.run_action(do_save_requirement, form.values(), acting_user=self.user)
+        result: Requirement | None = form.run_action(
+            do_save_requirement, form.values(), acting_user=self.user
+        )
         return result
 
 
-class RequirementEditView(RequirementFormMixin, ScopedFormView):
+class RequirementEditView(RequirementFormMixin):
     scope_action = "change"
     title = gettext_lazy("Edit training requirement")
     success_message = gettext_lazy("The requirement was saved.")
@@ -554,7 +591,11 @@ class PositionAssignView(ScopedFormView):
     def perform(self, form: PositionAssignForm) -> PositionHolding | None:
         data = form.cleaned_data
         result: PositionHolding | None = form.run_action(
-            do_assign_position, data["membership"], data["position"], since=data["since"], acting_user=self.user
+            do_assign_position,
+            data["membership"],
+            data["position"],
+            since=data["since"],
+            acting_user=self.user,
         )
         return result
 
@@ -592,7 +633,9 @@ class MyLearningView(ScopedView):
             .select_related("event")
             .order_by("-event__starts_at")[:50]
         )
-        completions = Completion.objects.filter(user=self.user).select_related("course").order_by("-completed_on")[:50]
+        completions = (
+            Completion.objects.filter(user=self.user).select_related("course").order_by("-completed_on")[:50]
+        )
         return self.render(
             {
                 "obligations": [{"o": o, "css": STATE_CSS[o.state]} for o in mine],
@@ -617,7 +660,9 @@ class ComplianceView(ScopedView):
         today = local_date(timezone.now())
         found = obligations(
             self.get_queryset(),
-            self.scoped(Requirement.objects.active()).select_related("organization").prefetch_related("courses"),
+            self.scoped(Requirement.objects.active())
+            .select_related("organization")
+            .prefetch_related("courses"),
             today=today,
         )
         organizations = self.scoped(Organization.objects.filter(pk__in=organizations_involved(found)))

@@ -34,7 +34,9 @@ class CourseValues:
 
 
 @transaction.atomic
-def do_save_course(values: CourseValues, *, acting_user: User | None, instance: Course | None = None) -> Course:
+def do_save_course(
+    values: CourseValues, *, acting_user: User | None, instance: Course | None = None
+) -> Course:
     """Add a course to the catalogue (or change one): its provider must be in the actor's scope."""
     require(acting_user, Course, "change" if instance else "add", values.organization)
     if instance is not None:
@@ -134,9 +136,12 @@ def check_event(values: EventValues, *, instance: Event | None) -> None:
             )
     if (values.latitude is None) != (values.longitude is None):
         errors.add("latitude", _("Give both latitude and longitude, or neither."))
-    elif values.latitude is not None and values.longitude is not None:
-        if not (-90 <= values.latitude <= 90 and -180 <= values.longitude <= 180):
-            errors.add("latitude", _("The point is not on the map."))
+    elif (
+        values.latitude is not None
+        and values.longitude is not None
+        and not (-90 <= values.latitude <= 90 and -180 <= values.longitude <= 180)
+    ):
+        errors.add("latitude", _("The point is not on the map."))
     if values.online_url and not values.online_url.startswith(("https://", "http://")):
         errors.add("online_url", _("An online link starts with https://."))
     errors.raise_if_any()
@@ -312,7 +317,12 @@ def do_end_position(holding: PositionHolding, *, until: date, acting_user: User 
         from django.core.exceptions import ValidationError
 
         raise ValidationError(
-            {"until": [_("The end %(until)s is before the start %(since)s.") % {"until": day(until), "since": day(holding.since)}]}
+            {
+                "until": [
+                    _("The end %(until)s is before the start %(since)s.")
+                    % {"until": day(until), "since": day(holding.since)}
+                ]
+            }
         )
     holding.until = until
     holding.save(update_fields=["until", "last_updated"])

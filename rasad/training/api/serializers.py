@@ -129,7 +129,9 @@ class CourseSerializer(RasadModelSerializer):
 class EventSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="training-api:event-detail")
     organization = _organization(help_text=_("Code of the organizer."))
-    audience = _organization(help_text=_("Code of the organization whose people (and its subtree's) may enrol."))
+    audience = _organization(
+        help_text=_("Code of the organization whose people (and its subtree's) may enrol.")
+    )
     course = _course(required=False, allow_null=True, help_text=_("Code of the course, for a session."))
     kind = serializers.ChoiceField(choices=EventKind.choices)
     places_taken = serializers.SerializerMethodField()
@@ -194,8 +196,8 @@ class EventSerializer(RasadModelSerializer):
 
 class EnrolmentSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="training-api:enrolment-detail")
-    event = serializers.PrimaryKeyRelatedField(read_only=True)
-    user = serializers.PrimaryKeyRelatedField(read_only=True)
+    event = serializers.IntegerField(source="event_id", read_only=True)
+    user = serializers.IntegerField(source="user_id", read_only=True)
     organization = serializers.CharField(source="organization.code", read_only=True)
 
     class Meta:
@@ -238,7 +240,7 @@ class AttendanceSerializer(serializers.Serializer[Any]):
 
 class CompletionSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="training-api:completion-detail")
-    user = serializers.PrimaryKeyRelatedField(read_only=True)
+    user = serializers.IntegerField(source="user_id", read_only=True)
     course = serializers.CharField(source="course.code", read_only=True)
     organization = serializers.CharField(source="organization.code", read_only=True)
     event = serializers.IntegerField(source="enrolment.event_id", read_only=True, allow_null=True)
@@ -296,7 +298,9 @@ class RequirementSerializer(RasadModelSerializer):
         return RequirementValues(
             organization=value("organization", None),
             position=value("position", None),
-            courses=list(data["courses"] if "courses" in data else (instance.courses.all() if instance else [])),
+            courses=list(
+                data["courses"] if "courses" in data else (instance.courses.all() if instance else [])
+            ),
             title=value("title", ""),
             within_months=value("within_months", 0),
             basis=value("basis", ""),

@@ -21,6 +21,7 @@ from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from rasad.core.api.serializers import ImportReportSerializer, ImportUploadSerializer
 from rasad.core.importers import MAX_FILE_BYTES
 from rasad.core.models import Organization, User
+from rasad.lib.jalali import local_date
 from rasad.training.actions import (
     AttendanceMark,
     do_assign_position,
@@ -34,8 +35,8 @@ from rasad.training.actions import (
 )
 from rasad.training.api.serializers import (
     AttendanceSerializer,
-    ComplianceSerializer,
     CompletionSerializer,
+    ComplianceSerializer,
     CourseSerializer,
     EnrolmentSerializer,
     EnrolSerializer,
@@ -44,6 +45,7 @@ from rasad.training.api.serializers import (
     PositionSerializer,
     RequirementSerializer,
 )
+from rasad.training.choices import EnrolmentStatus
 from rasad.training.compliance import obligations, organizations_involved, rollup
 from rasad.training.exports import visible_obligations
 from rasad.training.filtersets import (
@@ -64,8 +66,6 @@ from rasad.training.models import (
     PositionHolding,
     Requirement,
 )
-from rasad.training.choices import EnrolmentStatus
-from rasad.lib.jalali import local_date
 
 
 def _actor(request: Request) -> User:
@@ -111,7 +111,9 @@ class CourseViewSet(ScopedModelViewSet):
     def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         assert isinstance(serializer, CourseSerializer) and isinstance(serializer.instance, Course)
         serializer.instance = do_save_course(
-            serializer.to_values(serializer.instance), acting_user=_actor(self.request), instance=serializer.instance
+            serializer.to_values(serializer.instance),
+            acting_user=_actor(self.request),
+            instance=serializer.instance,
         )
 
 
@@ -139,7 +141,9 @@ class EventViewSet(ScopedModelViewSet):
     def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         assert isinstance(serializer, EventSerializer) and isinstance(serializer.instance, Event)
         serializer.instance = do_save_event(
-            serializer.to_values(serializer.instance), acting_user=_actor(self.request), instance=serializer.instance
+            serializer.to_values(serializer.instance),
+            acting_user=_actor(self.request),
+            instance=serializer.instance,
         )
 
     @extend_schema(request=EnrolSerializer, responses={201: EnrolmentSerializer})
@@ -169,7 +173,11 @@ class EventViewSet(ScopedModelViewSet):
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: Any = None) -> Response:
         event = do_cancel_event(self.get_object(), acting_user=_actor(request))
-        return Response(EventSerializer(_with_places(Event.objects.filter(pk=event.pk)).get(), context=self.get_serializer_context()).data)
+        return Response(
+            EventSerializer(
+                _with_places(Event.objects.filter(pk=event.pk)).get(), context=self.get_serializer_context()
+            ).data
+        )
 
     cancel.scope_action = "change"  # type: ignore[attr-defined]
 
@@ -231,7 +239,9 @@ class EventViewSet(ScopedModelViewSet):
                 },
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        return Response(report.as_dict(), status=status.HTTP_201_CREATED if report.applied else status.HTTP_200_OK)
+        return Response(
+            report.as_dict(), status=status.HTTP_201_CREATED if report.applied else status.HTTP_200_OK
+        )
 
     roster.scope_action = "attend"  # type: ignore[attr-defined]
 
@@ -285,7 +295,9 @@ class RequirementViewSet(ScopedModelViewSet):
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     def compliance(self, request: Request) -> Response:
         found = visible_obligations(_actor(request))
-        organizations = Organization.objects.visible_to(request.user).filter(pk__in=organizations_involved(found))
+        organizations = Organization.objects.visible_to(request.user).filter(
+            pk__in=organizations_involved(found)
+        )
         data = {"organizations": rollup(found, organizations), "obligations": found}
         return Response(ComplianceSerializer(data).data)
 
