@@ -36,17 +36,16 @@ class StyledForm(ActionFormMixin, forms.Form):
         _style(self)
 
 
-class ClockField(forms.CharField):
+class ClockField(forms.Field):
     """An hour and minute (۰۹:۳۰ or 9:30), in Persian or Latin digits."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 5)
         kwargs.setdefault(
             "widget", forms.TextInput(attrs={"dir": "ltr", "inputmode": "numeric", "placeholder": "09:00"})
         )
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> time | None:  # type: ignore[override]
+    def to_python(self, value: Any) -> time | None:
         text = to_latin_digits(str(value or "")).strip()
         if not text:
             return None

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Self
 
+from django.db import models
 from django.db.models import Q
 
 from rasad.core.querysets import ScopedQuerySet
@@ -42,7 +43,7 @@ def reaching(scope: Scope, field: str) -> Q:
     return Q(**{f"{field}_id__in": scope.organization_ids()}) | Q(**{f"{field}_id__in": ancestor_ids(scope)})
 
 
-class PositionQuerySet(ScopedQuerySet[Any]):
+class PositionQuerySet(models.QuerySet[Any]):
     """Positions are reference data: everyone signed in reads them; platform administrators
     change them."""
 

@@ -88,8 +88,12 @@ def make_event(
     )
 
 
-def make_member(username: str, organization: Organization, *, role: str | None = None) -> User:
-    user = do_create_user(username, acting_user=None, password=None, organization=organization)
+def make_member(
+    username: str, organization: Organization, *, role: str | None = None, password: str | None = None
+) -> User:
+    user = do_create_user(
+        username, acting_user=None, password=password, organization=organization, validate=False
+    )
     if role is not None:
         do_grant_role(user, Role.objects.get(slug=role), acting_user=None, organization=organization)
     return user

@@ -84,7 +84,9 @@ class PositionViewSet(ScopedReadOnlyViewSet):
 class PositionHoldingViewSet(ScopedModelViewSet):
     """Who holds which position where, since when. ``POST`` assigns one to a membership."""
 
-    queryset = PositionHolding.objects.select_related("membership__organization", "position")
+    queryset = PositionHolding.objects.select_related(
+        "membership__organization", "membership__user", "position"
+    )
     serializer_class = PositionHoldingSerializer
     filterset_class = PositionHoldingFilterSet
     http_method_names = ["get", "post", "head", "options"]
@@ -250,7 +252,7 @@ class EnrolmentViewSet(ScopedReadOnlyViewSet):
     """Enrolments the reader may see (their organizations' people, their events).
     ``POST .../cancel/`` gives up the place."""
 
-    queryset = Enrolment.objects.select_related("organization")
+    queryset = Enrolment.objects.select_related("organization", "user", "event")
     serializer_class = EnrolmentSerializer
     filterset_class = EnrolmentFilterSet
 
@@ -264,7 +266,7 @@ class EnrolmentViewSet(ScopedReadOnlyViewSet):
 
 
 class CompletionViewSet(ScopedReadOnlyViewSet):
-    queryset = Completion.objects.select_related("organization", "course", "enrolment")
+    queryset = Completion.objects.select_related("organization", "course", "enrolment", "user")
     serializer_class = CompletionSerializer
     filterset_class = CompletionFilterSet
 

@@ -70,5 +70,6 @@ def test_someone_without_grants_sees_only_the_home_and_their_own_pages(cast: Cas
         "/account/tokens/",
         "/cases/notifications/",
         "/files/",
+        "/training/mine/",
     }
     assert links == {"/", *own}
