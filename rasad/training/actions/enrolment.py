@@ -51,7 +51,9 @@ def audience_membership(event: Event, person: User) -> Membership | None:
 
 
 def _lock(event: Event) -> Event:
-    locked: Event = Event.objects.select_for_update().select_related("audience", "course").get(pk=event.pk)
+    locked: Event = (
+        Event.objects.select_for_update(of=("self",)).select_related("audience", "course").get(pk=event.pk)
+    )
     return locked
 
 
@@ -259,7 +261,8 @@ def do_record_attendance(
     locked = _lock(event)
     ids = [m.enrolment.pk for m in marks]
     current = {
-        e.pk: e for e in Enrolment.objects.select_for_update().filter(pk__in=ids).select_related("user")
+        e.pk: e
+        for e in Enrolment.objects.select_for_update(of=("self",)).filter(pk__in=ids).select_related("user")
     }
     marks = [AttendanceMark(current.get(m.enrolment.pk, m.enrolment), m.attended, m.score) for m in marks]
     check_marks(locked, marks, now=now or timezone.now(), prefix="marks")

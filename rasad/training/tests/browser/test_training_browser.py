@@ -44,7 +44,11 @@ def test_a_new_pr_officer_enrols_attends_and_compliance_changes(page: Any, live_
     # Desktop: Ali signs in and is told of the requirement.
     sign_in(page, live_server, cast.ali.username)
     assert page.evaluate("document.documentElement.dir") == "rtl"
-    page.click("a[href='/training/mine/']")
+    told = page.locator("a.text-decoration-none[href='/training/mine/']")
+    assert "آموزش‌های الزامی که باید بگذرانید" in told.inner_text()
+    assert told.locator("[data-testid=count]").inner_text() == "۱"
+    screenshot(page, "training-home-told")
+    told.click()
     requirement = page.locator("[data-testid=requirement]")
     assert requirement.get_attribute("data-state") == "due"
     assert "سواد رسانه‌ای" in requirement.inner_text()
