@@ -37,6 +37,6 @@ class ComplianceState(models.TextChoices):
     """Where one person stands on one requirement."""
 
     MET = "met", _("Met")
-    DUE = "due", _("Due")
+    DUE = "due", _("Within the deadline")
     OVERDUE = "overdue", _("Overdue")
     LAPSED = "lapsed", _("Certificate expired")

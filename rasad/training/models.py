@@ -42,8 +42,8 @@ class Position(TimestampedModel):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("position")
-        verbose_name_plural = _("positions")
+        verbose_name = _("job position")
+        verbose_name_plural = _("job positions")
 
     def __str__(self) -> str:
         return self.name
@@ -57,7 +57,7 @@ class PositionHolding(TimestampedModel):
         "core.Membership", on_delete=models.CASCADE, related_name="positions", verbose_name=_("membership")
     )
     position = models.ForeignKey(
-        Position, on_delete=models.PROTECT, related_name="holdings", verbose_name=_("position")
+        Position, on_delete=models.PROTECT, related_name="holdings", verbose_name=_("job position")
     )
     since = models.DateField(_("since"))
     until = models.DateField(_("until"), null=True, blank=True)
@@ -121,6 +121,12 @@ class Course(TimestampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("training:course-detail", args=[self.pk])
+
+    @property
+    def hours_number(self) -> int | float:
+        """The hours as people write them: 8, not 8.0."""
+        value = float(self.hours)
+        return int(value) if value.is_integer() else value
 
 
 class Event(TimestampedModel):
@@ -270,7 +276,7 @@ class Requirement(TimestampedModel):
         verbose_name=_("applies in"),
     )
     position = models.ForeignKey(
-        Position, on_delete=models.PROTECT, related_name="requirements", verbose_name=_("position")
+        Position, on_delete=models.PROTECT, related_name="requirements", verbose_name=_("job position")
     )
     courses = models.ManyToManyField(Course, related_name="requirements", verbose_name=_("courses"))
     title = models.CharField(_("title"), max_length=300)
