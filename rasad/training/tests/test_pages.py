@@ -4,6 +4,7 @@ attendance check boxes, my learning, compliance; and the other province's people
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -62,7 +63,7 @@ def test_the_organizer_ticks_attendance(cast: Cast):
     assert response.status_code == 302
     ali.refresh_from_db()
     other.refresh_from_db()
-    assert (ali.attended, ali.score, other.attended) == (True, 88, False)
+    assert (ali.attended, ali.score, other.attended) == (True, Decimal(88), False)
     # Alice sees the event but is not its organizer.
     assert signed_in_client(cast.alice).get(url).status_code == 404
 
