@@ -26,8 +26,8 @@ def test_every_app_declares_its_own_entries():
         "cases",
         "intake",
         "programs",
-        "live",
         "training",
+        "live",
         "reports",
         "administration",
     ]
