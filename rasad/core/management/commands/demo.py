@@ -19,6 +19,7 @@ DOMAIN_DEMOS = (
     "rasad.programs.demo",
     "rasad.live.demo",
     "rasad.comms.demo",
+    "rasad.training.demo",
 )
 
 
