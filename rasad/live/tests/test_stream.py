@@ -46,8 +46,8 @@ def event(kind: str, organization_id: int, **payload: Any) -> dict[str, Any]:
 
 def test_a_client_takes_only_what_its_filter_admits():
     client = ThreadClient(lambda e: e["organization_ids"] == [1], limit=4)
-    client.offer(event("live.event", 1, id=1))
-    client.offer(event("live.event", 2, id=2))
+    assert client.offer(event("live.event", 1, id=1)) is True
+    assert client.offer(event("live.event", 2, id=2)) is False
     assert [e["payload"]["id"] for e in client.wait(0)] == [1]
 
 
