@@ -99,6 +99,7 @@ class PostPointsView(ScopedView):
                     "colour": STATUS_COLOURS[Status(post["status"])],
                     "id": post["id"],
                     "status": post["status"],
+                    "devices": post["devices"],
                 },
             )
             for post in posts
