@@ -362,7 +362,11 @@ class IndicatorTargetForm(StyledForm):
 
 
 class StatusReportForm(StyledForm):
-    state = forms.ChoiceField(label=_("State"), choices=ReportState.choices, widget=forms.RadioSelect)
+    state = forms.ChoiceField(
+        label=_("State"),
+        choices=ReportState.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
     note = NormalizedCharField(
         label=_("Note"),
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -60,7 +60,7 @@
           l.bindTooltip(escapeHtml(name + text), { sticky: true });
         }
       }).addTo(map);
-      map.fitBounds(layer.getBounds());
+      map.fitBounds(layer.getBounds(), { animate: false });
       if (data) {
         var low = codes.filter(function (k) { return values[k] === min; })[0];
         var high = codes.filter(function (k) { return values[k] === max; })[0];
@@ -101,7 +101,7 @@
             el.dataset.legendDrawn = "1";
           }
           if (el.dataset.fit === "points" && points.features.length && !el.dataset.fitted) {
-            map.fitBounds(pointLayer.getBounds(), { maxZoom: 8, padding: [30, 30] });
+            map.fitBounds(pointLayer.getBounds(), { maxZoom: 7, padding: [30, 30], animate: false });
             el.dataset.fitted = "1";
           }
           el.dataset.ready = "points";
