@@ -324,6 +324,9 @@ class CaseDetailView(ScopedDetailView):
     def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         case: Case = self.get_object()
         kind = request.POST.get("form")
+        if kind in ("comment", "attachment"):
+            # Commenting and attaching need cases.comment_case: refused like a missing case.
+            self.require("comment", case)
         try:
             if kind == "comment":
                 comment_form = CommentForm(request.POST)

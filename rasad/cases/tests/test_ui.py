@@ -152,3 +152,19 @@ def test_upload_and_comment_from_the_case_page(cast: Cast, case: Case):
     assert (case.comments.count(), case.attachments.count()) == (1, 1)
     notifications = browser_for(cast.alice).get("/cases/notifications/").content.decode()
     assert case.reference in notifications
+
+
+def test_commenting_or_attaching_without_the_right_is_refused_like_a_missing_case(cast: Cast):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from rasad.testing.api import assert_nothing_changed
+    from rasad.testing.web import signed_in_client
+
+    case = open_challenge(cast, cast.isfahan)
+    client = signed_in_client(cast.wali)  # reads ISF-CC's cases, may not comment
+    assert client.get(f"/cases/{case.pk}/").status_code == 200
+    upload = SimpleUploadedFile("note.txt", b"x", content_type="text/plain")
+    for data in ({"form": "comment", "body": "سلام"}, {"form": "attachment", "file": upload}):
+        with assert_nothing_changed("cases.comment", "cases.attachment", "cases.case"):
+            response = client.post(f"/cases/{case.pk}/", data)
+        assert response.status_code == 404, data["form"]
