@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseBase, QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -360,7 +361,14 @@ class PeopleListView(ScopedListView):
     template_name = "core/people_list.html"
 
     def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
-        return super().respond(objects.prefetch_related("memberships__organization"))
+        # Each person's memberships as the viewer may see them: a membership in an organization
+        # outside the viewer's scope is not listed (``visible_memberships``).
+        memberships = self.scoped(Membership.objects.select_related("organization").order_by("pk"))
+        return super().respond(
+            objects.prefetch_related(
+                Prefetch("memberships", queryset=memberships, to_attr="visible_memberships")
+            )
+        )
 
     def get_context_data(self, **context: Any) -> dict[str, Any]:
         return super().get_context_data(**context, q=self.request.GET.get("q", ""))

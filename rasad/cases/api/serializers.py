@@ -183,7 +183,9 @@ class TransitionSerializer(serializers.Serializer[Any]):
     owner_organization = ScopedSlugRelatedField(
         slug_field="code", queryset=Organization.objects.all(), required=False, allow_null=True
     )
-    assignee = serializers.SlugRelatedField(
+    # Resolved among the people the caller may see, so that naming anyone else reads exactly like
+    # naming nobody (it used to resolve any active user and its error named them).
+    assignee = ScopedSlugRelatedField(
         slug_field="username", queryset=User.objects.filter(is_active=True), required=False, allow_null=True
     )
 

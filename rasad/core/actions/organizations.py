@@ -82,8 +82,10 @@ def check_organization_values(values: OrganizationValues, *, instance: Organizat
     if instance is not None:
         duplicate = duplicate.exclude(pk=instance.pk)
     if values.code.strip() and duplicate.exists():
+        # Neutral: the same words whether or not the actor may see the organization holding the
+        # code, so the answer reveals no hidden organization.
         errors.setdefault("code", []).append(
-            _("Another organization already has the code “%(code)s”.") % {"code": values.code}
+            _("The code “%(code)s” is already in use; choose another.") % {"code": values.code}
         )
     if (
         values.county is not None
