@@ -47,13 +47,22 @@ from rasad.cases.filtersets import (
     DossierFilterSet,
     NotificationFilterSet,
 )
-from rasad.cases.models import Attachment, Case, Category, Comment, Dossier, Holiday, Notification
+from rasad.cases.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    Category,
+    Comment,
+    Dossier,
+    Holiday,
+    Notification,
+)
 from rasad.core.access import access_object
 from rasad.core.models import User
 
 
-def _case(request: Request, pk: Any) -> Case:
-    case: Case = access_object(Case.objects.all(), request.user, pk, action="view")
+def _case(request: Request, pk: Any, action: str = "view") -> Case:
+    case: Case = access_object(Case.objects.all(), request.user, pk, action=action)
     return case
 
 
@@ -125,21 +134,26 @@ class CaseViewSet(ScopedModelViewSet):
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def timeline(self, request: Request, pk: Any = None) -> Response:
         case = _case(request, pk)
-        events = case.events.select_related("actor").order_by("created", "id")
-        return Response(CaseEventSerializer(events, many=True).data)
+        # Timeline rows are judged by their own permission (cases.view_caseevent), like everywhere.
+        events = CaseEvent.objects.visible_to(request.user).filter(case=case)
+        return Response(
+            CaseEventSerializer(events.select_related("actor").order_by("created", "id"), many=True).data
+        )
 
     @extend_schema(methods=["GET"], responses={200: CommentSerializer(many=True)}, filters=False)
     @extend_schema(methods=["POST"], request=CommentBodySerializer, responses={201: CommentSerializer})
     @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
     def comments(self, request: Request, pk: Any = None) -> Response:
-        case = _case(request, pk)
+        # Writing needs cases.comment_case on the case: refused like a missing case otherwise.
+        case = _case(request, pk, "comment" if request.method == "POST" else "view")
         context = self.get_serializer_context()
         if request.method == "POST":
             body = CommentBodySerializer(data=request.data)
             body.is_valid(raise_exception=True)
             comment = do_add_comment(case, body.validated_data["body"], acting_user=_actor(request))
             return Response(CommentSerializer(comment, context=context).data, status=status.HTTP_201_CREATED)
-        comments = case.comments.select_related("author").prefetch_related("mentions")
+        comments = Comment.objects.visible_to(request.user).filter(case=case)
+        comments = comments.select_related("author").prefetch_related("mentions")
         return Response(CommentSerializer(comments, many=True, context=context).data)
 
     @extend_schema(methods=["GET"], responses={200: AttachmentSerializer(many=True)}, filters=False)
@@ -156,7 +170,7 @@ class CaseViewSet(ScopedModelViewSet):
         filterset_class=None,
     )
     def attachments(self, request: Request, pk: Any = None) -> Response:
-        case = _case(request, pk)
+        case = _case(request, pk, "comment" if request.method == "POST" else "view")
         context = self.get_serializer_context()
         if request.method == "POST":
             upload = AttachmentUploadSerializer(data=request.data)
@@ -165,7 +179,8 @@ class CaseViewSet(ScopedModelViewSet):
             return Response(
                 AttachmentSerializer(attachment, context=context).data, status=status.HTTP_201_CREATED
             )
-        return Response(AttachmentSerializer(case.attachments.all(), many=True, context=context).data)
+        attachments = Attachment.objects.visible_to(request.user).filter(case=case)
+        return Response(AttachmentSerializer(attachments, many=True, context=context).data)
 
     @extend_schema(request=MergeSerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"])

@@ -91,3 +91,40 @@ def test_a_watcher_rerouted_out_of_a_case_stops_receiving_its_notifications(cast
     do_add_comment(case, "گزارش پیشرفت", acting_user=cast.ali)
     assert not Notification.objects.filter(user=cast.bob).exists()
     assert Notification.objects.filter(user=cast.alice, kind=NotificationKind.COMMENT).exists()
+
+
+def test_a_viewer_may_read_but_commenting_through_the_api_reads_like_a_missing_case(cast: Cast):
+    case = open_challenge(cast, cast.isfahan)
+    client = client_for(cast.wali)
+    assert client.get(f"/api/v1/cases/{case.pk}/comments/").status_code == 200
+    with assert_nothing_changed(*CASE_TABLES, "cases.attachment"):
+        refused = client.post(f"/api/v1/cases/{case.pk}/comments/", {"body": "سلام"}, format="json")
+        missing = client.post("/api/v1/cases/999999/comments/", {"body": "سلام"}, format="json")
+    assert refused.status_code == missing.status_code == 404
+    assert refused.json() == missing.json()
+
+
+def test_a_cases_children_are_shown_by_their_own_permission(cast: Cast):
+    """A role that may read cases but not their comments, attachments or timeline sees none of
+    them, on the case page and in the case's API actions alike."""
+    from django.contrib.auth.models import Permission
+
+    from rasad.core.actions.people import do_create_user, do_grant_role
+    from rasad.core.models import Role
+
+    role = Role.objects.create(slug="case-reader", name="خوانندهٔ پرونده", name_en="Case reader")
+    role.permissions.add(
+        *Permission.objects.filter(content_type__app_label="cases", codename__in=["view_case"]),
+        *Permission.objects.filter(content_type__app_label="core", codename__in=["view_organization"]),
+    )
+    reader = do_create_user("reader", acting_user=None, password=None)
+    do_grant_role(reader, role, acting_user=None, organization=cast.isfahan)
+    case = open_challenge(cast, cast.isfahan)
+    do_add_comment(case, "یادداشت محرمانه", acting_user=cast.alice)
+    api = client_for(reader)
+    for action in ("comments", "attachments", "timeline"):
+        response = api.get(f"/api/v1/cases/{case.pk}/{action}/")
+        assert (response.status_code, response.json()) == (200, []), action
+    page = signed_in_client(reader).get(f"/cases/{case.pk}/").content.decode()
+    assert "یادداشت محرمانه" not in page
+    assert "یادداشت محرمانه" in signed_in_client(cast.alice).get(f"/cases/{case.pk}/").content.decode()
