@@ -28,6 +28,7 @@ from django.db import connection, transaction
 
 from bench.common import Fixture, build_fixture, months_back, server
 from rasad.indicators.models import Observation, Rollup
+from rasad.lib.jalali import JalaliPeriod
 
 Row = tuple[str, str, str, float]
 
@@ -160,7 +161,7 @@ def post(url: str, token: str, batch: list[Row]) -> dict[str, object]:
 
 
 def over_http(
-    fixture: Fixture, rows: list[Row], batch_size: int, clients: int
+    fixture: Fixture, rows: list[Row], batch_size: int, clients: int, *, keep: bool = False
 ) -> tuple[float, dict[str, int]]:
     batches = [rows[i : i + batch_size] for i in range(0, len(rows), batch_size)]
     totals = {"created": 0, "updated": 0, "unchanged": 0}
@@ -168,7 +169,12 @@ def over_http(
     lock = threading.Lock()
     with server() as url:
         post(url, fixture.token, batches[0][:1])  # warm both the workers' imports and caches
-        empty_table()
+        if keep:
+            Observation.objects.filter(
+                period_key=batches[0][0][2], organization_id=fixture.sites[0].pk
+            ).delete()
+        else:
+            empty_table()
         queue = list(reversed(batches))
 
         def client() -> None:
@@ -202,9 +208,55 @@ def over_http(
     return elapsed, totals
 
 
+def load_history(fixture: Fixture, rows: list[Row], months: int) -> int:
+    """``months`` of earlier values per site and indicator, before the first ingested period, by
+    COPY: the batch's outlier check must then read only its window, not the whole history."""
+    if not months:
+        return 0
+    first = min(JalaliPeriod.parse(key) for _s, _c, key, _v in rows)
+    periods = months_back(months, last=first.previous().key)
+    generator = random.Random(189)
+    now = datetime.now(UTC)
+    table = Observation._meta.db_table
+    columns = (
+        "organization_id, indicator_id, period_key, period_start, year, value, comment, status, source, "
+        "findings, created, last_updated"
+    )
+    types = ["int8", "int8", "varchar", "date", "int2", "float8", "text", "varchar", "varchar", "jsonb"]
+    count = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types([*types, "timestamptz", "timestamptz"])
+            for site in fixture.sites:
+                for period in periods:
+                    for indicator in fixture.indicators:
+                        copy.write_row(
+                            (
+                                site.pk,
+                                indicator.pk,
+                                period.key,
+                                period.start,
+                                period.year,
+                                round(generator.uniform(50, 5000), 3),
+                                "",
+                                "approved",
+                                "api",
+                                "[]",
+                                now,
+                                now,
+                            )
+                        )
+                        count += 1
+        cursor.execute(f"ANALYZE {table}")
+    return count
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument(
+        "--history", type=int, default=0, help="months of earlier history per site before the HTTP run"
+    )
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--sites", type=int, default=100)
     parser.add_argument("--clients", type=int, default=2)
@@ -217,7 +269,10 @@ def main() -> None:
     empty_table()
     bulk_seconds = bulk_create(fixture, rows)
     empty_table()
-    http_seconds, totals = over_http(fixture, rows, args.batch, args.clients)
+    history = load_history(fixture, rows, args.history)
+    if history:
+        print(f"  history: {history:,} earlier observations ({args.history} months per site and indicator)")
+    http_seconds, totals = over_http(fixture, rows, args.batch, args.clients, keep=bool(history))
     count = len(rows)
     copy_rate, bulk_rate, http_rate = count / copy_seconds, count / bulk_seconds, count / http_seconds
     print(f"  binary COPY          {copy_rate:>10,.0f} rows/s  ({copy_seconds:.2f} s)")

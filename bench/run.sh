@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Rasad's benchmarks, reported as ratios to limits measured in the same run on the same machine.
 #
-#   bash bench/run.sh                 # ingest (HTTP vs binary COPY vs bulk_create) and dashboard latency
+#   bash bench/run.sh                 # ingest (HTTP vs binary COPY vs bulk_create), dashboard latency,
+#                                     # background export of 100k and 1M observations (time, peak RSS)
 #   ROWS=50000 OBSERVATIONS=500000 bash bench/run.sh   # smaller, quicker
 #
 # A throwaway PostgreSQL (durable settings: fsync on) and Redis are started under a temporary
@@ -24,3 +25,4 @@ createdb
 rasad migrate --no-input -v 0
 python -m bench.ingest --rows "${ROWS:-100000}" --batch "${BATCH:-1000}"
 python -m bench.dashboard --observations "${OBSERVATIONS:-2000000}"
+python -m bench.exports --sizes "${EXPORT_SIZES:-100000,1000000}"

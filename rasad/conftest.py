@@ -1,9 +1,75 @@
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import ExitStack
+from typing import Any
+
 import pytest
+from django.db import connections
+from django.db.backends.signals import connection_created
+from django.test import TransactionTestCase
 from rest_framework.test import APIClient
 
 from rasad.testing.cast import Cast, build_cast
+
+# The test command runs the PostgreSQL suite as the application's own database role, as in
+# production (docs/security.md, "Two database roles"): the owner role creates the test database
+# and runs the migrations, then every connection switches to RASAD_TEST_APP_ROLE.
+APP_ROLE = os.environ.get("RASAD_TEST_APP_ROLE", "")
+
+
+def _switch_to_app_role(sender: Any, connection: Any, **kwargs: Any) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET ROLE {connection.ops.quote_name(APP_ROLE)}")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    if not APP_ROLE:
+        yield
+        return
+    connection_created.connect(_switch_to_app_role, weak=False, dispatch_uid="rasad-test-app-role")
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            connection.close()
+    yield
+    # The owner drops the test databases.
+    connection_created.disconnect(dispatch_uid="rasad-test-app-role")
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            connection.close()
+
+
+_flush_between_tests = TransactionTestCase._fixture_teardown  # type: ignore[attr-defined]
+
+
+def _flush_as_owner(self: TransactionTestCase) -> None:
+    """Transactional tests empty every table afterwards, the append-only audit tables included:
+    that one clean-up runs as the owner role, inside the triggers' maintenance block."""
+    from rasad.core.audit_guard import audit_maintenance
+
+    with ExitStack() as stack:
+        for alias in self._databases_names(include_mirrors=False):  # type: ignore[attr-defined]
+            connection = connections[alias]
+            if APP_ROLE and connection.vendor == "postgresql":
+                connection.ensure_connection()
+                with connection.cursor() as cursor:
+                    cursor.execute("RESET ROLE")
+                stack.callback(_back_to_app_role, alias)
+            stack.enter_context(audit_maintenance(alias))
+        _flush_between_tests(self)
+
+
+def _back_to_app_role(alias: str) -> None:
+    connection = connections[alias]
+    if connection.connection is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET ROLE {connection.ops.quote_name(APP_ROLE)}")
+
+
+TransactionTestCase._fixture_teardown = _flush_as_owner  # type: ignore[attr-defined]
 
 
 @pytest.fixture

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "rasad.cases",
     "rasad.jobs",
     "rasad.intake",
+    "rasad.reports",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -81,6 +82,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Admission control (rasad.lib.admission): per worker process, at most ADMISSION_LIMIT requests
+# run at once; others wait up to ADMISSION_TIMEOUT_MS in a queue of ADMISSION_QUEUE, then get a
+# 503 with Retry-After. docs/development/dependencies.md has the measurements behind the defaults.
+ADMISSION_LIMIT = env_int("RASAD_ADMISSION_LIMIT", 4, minimum=1, maximum=256)
+ADMISSION_QUEUE = env_int("RASAD_ADMISSION_QUEUE", 64, minimum=0, maximum=10000)
+ADMISSION_TIMEOUT_MS = env_int("RASAD_ADMISSION_TIMEOUT_MS", 500, minimum=0, maximum=30000)
 
 ROOT_URLCONF = "rasad.urls"
 WSGI_APPLICATION = "rasad.wsgi.application"
@@ -116,7 +124,12 @@ else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend plus a writer lock: concurrent writers queue in the
+            # application, in turn, instead of in SQLite's busy loop (rasad.lib.sqlite). The test
+            # suite keeps Django's name for it: its in-memory databases need no lock, and
+            # pytest-django recognises SQLite by that name when it names per-worker databases
+            # (rasad/lib/tests/test_sqlite_writer.py tests the lock on files of its own).
+            "ENGINE": "django.db.backends.sqlite3" if TESTING else "rasad.lib.sqlite",
             "NAME": DATA_DIR / "rasad.sqlite3",
             "OPTIONS": {
                 # WAL lets readers proceed during a write; FULL makes a committed write survive
@@ -128,6 +141,14 @@ else:
             },
         }
     }
+# The audit trail's signed checkpoints (docs/security.md): the node's Ed25519 key and the
+# append-only checkpoint file live outside the database, where the operator says.
+AUDIT_KEY_PATH = Path(env_str("RASAD_AUDIT_KEY_PATH", str(DATA_DIR / "audit" / "node-ed25519.key")))
+AUDIT_CHECKPOINT_PATH = Path(
+    env_str("RASAD_AUDIT_CHECKPOINT_PATH", str(DATA_DIR / "audit" / "checkpoints.jsonl"))
+)
+# Public keys (hex) of other nodes whose checkpoints this node trusts, besides its own.
+AUDIT_TRUSTED_KEYS = env_list("RASAD_AUDIT_TRUSTED_KEYS", [])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 
@@ -223,6 +244,8 @@ if RASAD_TASK_LEASE_SECONDS <= 2 * RASAD_TASK_HEARTBEAT_SECONDS:
         str(RASAD_TASK_LEASE_SECONDS),
     )
 RASAD_SCHEDULE_TIME_ZONE = "Asia/Tehran"
+# Files prepared in the background (exports, reports) are deleted after this many hours.
+RASAD_EXPORT_KEEP_HOURS = env_int("RASAD_EXPORT_KEEP_HOURS", 72, minimum=1, maximum=24 * 90)
 # ``rasad serve`` also runs one worker in-process (the demo needs one command); off in production
 # where ``rasad worker`` runs beside the web servers.
 RASAD_SERVE_WORKER = env_bool("RASAD_SERVE_WORKER", not DATABASE_URL)

@@ -1,11 +1,16 @@
 from django.urls import include, path
 
+from rasad.web.health import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("api/", include("rasad.api.urls")),
     path("", include("rasad.core.urls")),
     path("", include("rasad.indicators.urls")),
     path("", include("rasad.cases.urls")),
+    path("", include("rasad.intake.urls")),
     path("", include("rasad.jobs.urls")),
+    path("", include("rasad.reports.urls")),
     path("", include("rasad.web.urls")),
 ]
 

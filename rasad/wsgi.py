@@ -1,6 +1,21 @@
+"""The WSGI entry point ``rasad serve`` runs (granian, threads), behind the admission gate."""
+
 import os
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rasad.settings")
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from rasad.api.overload import busy_answer  # noqa: E402
+from rasad.lib.admission import AdmissionGate  # noqa: E402
+
+application = AdmissionGate(
+    django_application,
+    limit=settings.ADMISSION_LIMIT,
+    queue=settings.ADMISSION_QUEUE,
+    timeout=settings.ADMISSION_TIMEOUT_MS / 1000,
+    busy=busy_answer,
+    exempt=("/healthz",),
+)

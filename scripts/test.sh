@@ -29,6 +29,9 @@ RASAD_TESTING=true RASAD_DATA_DIR=$(mktemp -d) rasad makemigrations --check --dr
 # ---- throwaway services ------------------------------------------------------------------------
 # fsync off: the test clusters are thrown away, and durability is not what the suite measures.
 start_services fsync=off full_page_writes=off
+# As in production, the owner role creates and migrates the databases and the suite then runs as
+# the application's role, which may not rewrite the audit trail (rasad/conftest.py).
+create_app_roles
 
 # ---- the suite ---------------------------------------------------------------------------------
 export RASAD_TESTING=true RASAD_DATA_DIR="$WORK/data" PYTHONDONTWRITEBYTECODE=1
@@ -41,8 +44,8 @@ run() {  # run NAME ENV... -- PYTEST-ARGS...
 }
 # Two workers (pytest-xdist): the machine has two cores, and each worker gets its own test database.
 run sqlite DATABASE_URL= REDIS_URL= -- -n 2 -m "not browser and not postgres and not redis" "$@"
-run postgres DATABASE_URL="$PG_URL" REDIS_URL="$REDIS" -- -n 2 -m "not browser" "$@"
-run browser DATABASE_URL="$PG_URL" REDIS_URL="$REDIS" RASAD_ARTIFACTS="$ROOT/var/test-artifacts" -- -m browser "$@"
+run postgres DATABASE_URL="$PG_OWNER_URL" RASAD_TEST_APP_ROLE=rasad_app REDIS_URL="$REDIS" -- -n 2 -m "not browser" "$@"
+run browser DATABASE_URL="$PG_OWNER_URL" RASAD_TEST_APP_ROLE=rasad_app REDIS_URL="$REDIS" RASAD_ARTIFACTS="$ROOT/var/test-artifacts" -- -m browser "$@"
 
 # ---- counts ------------------------------------------------------------------------------------
 python3 - "$WORK" <<'PY' || status=1

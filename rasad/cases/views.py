@@ -58,7 +58,7 @@ from rasad.cases.models import (
     WorkingCalendarSettings,
 )
 from rasad.cases.workflow import ACTION_LABELS, Action
-from rasad.lib import display, jalali, persian
+from rasad.lib import jalali, persian
 from rasad.web.generic import (
     AuthenticatedRequest,
     ScopedActionView,
@@ -146,58 +146,10 @@ class CaseExportView(_CaseListBase):
     """The filtered list as an Excel workbook: dates in the user's calendar plus ISO columns."""
 
     def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
-        from openpyxl import Workbook
+        from rasad.cases.exports import write_cases_xlsx
 
-        prefs = display.current()
-        workbook = Workbook()
-        sheet = workbook.active
-        assert sheet is not None
-        sheet.title = "cases"
-        sheet.sheet_view.rightToLeft = prefs.language == "fa"
-        sheet.append(
-            [
-                _("Reference"),
-                _("Kind"),
-                _("Category"),
-                _("Title"),
-                _("Priority"),
-                _("Status"),
-                _("Reporter organization"),
-                _("Owner organization"),
-                _("Assignee"),
-                _("Opened"),
-                _("Opened (ISO)"),
-                _("Due"),
-                _("Due (ISO)"),
-                _("Overdue"),
-                _("Escalation level"),
-            ]
-        )
-        now = timezone.now()
-        for case in objects[:10000]:
-            sheet.append(
-                [
-                    case.reference,
-                    str(CaseKind(case.kind).label),
-                    case.category.name,
-                    case.title,
-                    case.get_priority_display(),
-                    case.get_status_display(),
-                    case.reporter_organization.name,
-                    case.owner_organization.name,
-                    str(case.assignee) if case.assignee else "",
-                    jalali.format_datetime(case.opened_at, calendar=prefs.calendar, persian_digits=False),
-                    case.opened_at.isoformat(),
-                    jalali.format_datetime(case.due_at, calendar=prefs.calendar, persian_digits=False)
-                    if case.due_at
-                    else "",
-                    case.due_at.isoformat() if case.due_at else "",
-                    _("yes") if case.is_overdue(now) else _("no"),
-                    case.escalation_level,
-                ]
-            )
         buffer = io.BytesIO()
-        workbook.save(buffer)
+        write_cases_xlsx(buffer, objects[:10000])
         buffer.seek(0)
         return FileResponse(
             buffer,

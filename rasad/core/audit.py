@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 from enum import IntEnum, unique
 from typing import TYPE_CHECKING, Any
 
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rasad.core.audit_log import record, register_event_types
+from rasad.core.audit_log import normalize_ip, record, register_event_types
+from rasad.lib import context
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -41,6 +44,7 @@ class CoreAuditEvent(IntEnum):
     TWO_FACTOR_DISABLED = 135
     TWO_FACTOR_FAILED = 136
     ACCESS_DENIED = 140
+    ACCESS_DENIED_REPEATED = 141
     API_TOKEN_CREATED = 150
     API_TOKEN_REVOKED = 151
     HOLIDAY_CHANGED = 160
@@ -72,6 +76,7 @@ register_event_types(
         CoreAuditEvent.TWO_FACTOR_DISABLED: _("Two-factor disabled"),
         CoreAuditEvent.TWO_FACTOR_FAILED: _("Two-factor code rejected"),
         CoreAuditEvent.ACCESS_DENIED: _("Access denied"),
+        CoreAuditEvent.ACCESS_DENIED_REPEATED: _("Access denied again (summary of a minute)"),
         CoreAuditEvent.API_TOKEN_CREATED: _("API token created"),
         CoreAuditEvent.API_TOKEN_REVOKED: _("API token revoked"),
         CoreAuditEvent.HOLIDAY_CHANGED: _("Holiday changed"),
@@ -180,11 +185,125 @@ def audit_security_event(
 def record_access_denied(
     user: User | AnonymousUser, model: type[models.Model], pk: Any, *, action: str
 ) -> None:
+    """A refused access to an existing object. Refusals are aggregated per actor, object type and
+    minute: the first of the minute is an event at once, the others only count in a tally that
+    ``fold_access_denials`` turns into one summary event when the minute is over. A flood of
+    refusals therefore writes a bounded number of events, and they wait on no shared lock."""
+    request = context.current()
+    authenticated = user is not None and user.is_authenticated
+    actor_id = user.pk if authenticated else None
+    ip = normalize_ip(request.ip if request else None)
+    object_type = model._meta.label_lower
+    object_id = str(pk)[:64]
+    minute = timezone.now().replace(second=0, microsecond=0)
+    who = str(actor_id) if actor_id is not None else f"anonymous:{ip or '-'}"
+    prefix = f"{who}|{object_type}|"
     with transaction.atomic():
-        record(
-            CoreAuditEvent.ACCESS_DENIED,
-            actor=user,
-            object_type=model._meta.label_lower,
-            object_id=str(pk)[:64],
-            extra={"action": action},
+        count = _count_refusal(
+            bucket=f"{prefix}{minute:%Y-%m-%dT%H:%M}",
+            actor_id=actor_id,
+            actor_name=user.get_username() if authenticated else "",
+            object_type=object_type,
+            minute=minute,
+            object_id=object_id,
+            action=action[:50],
+            ip=ip,
+            request_id=request.request_id if request else "",
         )
+        if count == 1:
+            record(
+                CoreAuditEvent.ACCESS_DENIED,
+                actor=user,
+                object_type=object_type,
+                object_id=object_id,
+                extra={"action": action},
+            )
+            fold_access_denials(bucket_prefix=prefix, before=minute)
+
+
+_MAX_LISTED = 300
+"""Characters of object ids and actions a tally lists; the count is always exact."""
+
+
+def _count_refusal(
+    *,
+    bucket: str,
+    actor_id: int | None,
+    actor_name: str,
+    object_type: str,
+    minute: datetime.datetime,
+    object_id: str,
+    action: str,
+    ip: str | None,
+    request_id: str,
+) -> int:
+    """Add one refusal to its tally (one upsert) and return the tally's count."""
+    from rasad.core.models import AccessDenialTally
+
+    connection = connections[router.db_for_write(AccessDenialTally)]
+    table = connection.ops.quote_name(AccessDenialTally._meta.db_table)
+    listed = (
+        "CASE WHEN length({t}.{c}) < %s "
+        "AND (',' || {t}.{c} || ',') NOT LIKE ('%%,' || excluded.{c} || ',%%') "
+        "THEN {t}.{c} || ',' || excluded.{c} ELSE {t}.{c} END"
+    )
+    sql = (
+        f"INSERT INTO {table} (bucket, actor_id, actor_name, object_type, minute, count, object_ids, "  # noqa: S608
+        "actions, ip, request_id) VALUES (%s, %s, %s, %s, %s, 1, %s, %s, %s, %s) "
+        f"ON CONFLICT (bucket) DO UPDATE SET count = {table}.count + 1, "
+        f"object_ids = {listed.format(t=table, c='object_ids')}, "
+        f"actions = {listed.format(t=table, c='actions')} "
+        "RETURNING count"
+    )
+    params = [
+        bucket,
+        actor_id,
+        actor_name,
+        object_type,
+        connection.ops.adapt_datetimefield_value(minute),
+        object_id.replace(",", " "),
+        action.replace(",", " "),
+        connection.ops.adapt_ipaddressfield_value(ip),
+        request_id,
+        _MAX_LISTED,
+        _MAX_LISTED,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return int(row[0])
+
+
+def fold_access_denials(*, bucket_prefix: str = "", before: datetime.datetime | None = None) -> int:
+    """Turn the tallies of finished minutes into summary events (one per actor, object type and
+    minute with more than one refusal) and drop them. Returns the number of events written."""
+    from rasad.core.models import AccessDenialTally, User
+
+    before = before or timezone.now().replace(second=0, microsecond=0)
+    written = 0
+    with transaction.atomic():
+        tallies = list(
+            AccessDenialTally.objects.select_for_update(skip_locked=True)
+            .filter(minute__lt=before, bucket__startswith=bucket_prefix)
+            .order_by("minute", "id")
+        )
+        actors = User.objects.in_bulk({t.actor_id for t in tallies if t.actor_id is not None})
+        for tally in tallies:
+            if tally.count > 1:
+                record(
+                    CoreAuditEvent.ACCESS_DENIED_REPEATED,
+                    actor=actors.get(tally.actor_id) if tally.actor_id is not None else None,
+                    actor_name=tally.actor_name,
+                    object_type=tally.object_type,
+                    extra={
+                        "refusals": tally.count,
+                        "minute": tally.minute.isoformat(),
+                        "object_ids": [i for i in tally.object_ids.split(",") if i],
+                        "actions": [a for a in tally.actions.split(",") if a],
+                    },
+                    ip=tally.ip,
+                    request_id=tally.request_id,
+                )
+                written += 1
+        AccessDenialTally.objects.filter(pk__in=[t.pk for t in tallies]).delete()
+    return written

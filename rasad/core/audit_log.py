@@ -1,20 +1,26 @@
-"""The tamper-evident audit trail: appending events and verifying the chains.
+"""The tamper-evident audit trail: appending events.
 
-Design (see docs/security/audit.md): one hash chain per top-level organization plus a
-``system`` chain. Appending locks the chain head row (``SELECT ... FOR UPDATE``), so concurrent
-writers of one chain queue while other chains proceed. The hash of an event is
-``SHA-256(0x00 || prev_hash || canonical_json(payload))``, where the payload holds every stored
-column except the hashes themselves; canonical JSON sorts keys and uses no insignificant
-whitespace, so the hash is independent of database key order.
+Design (docs/security.md, "The audit trail"): every organization has ``SHARDS`` hash chains
+(``org:<id>/<shard>``) and the system events have ``SHARDS`` more (``system/<shard>``). Appending
+locks the head row of one shard of the event's organization, choosing a shard no other
+transaction holds (``SELECT ... FOR UPDATE SKIP LOCKED``), so writers of different organizations
+never wait for each other and up to ``SHARDS`` writers of one organization do not either.
+
+An event's ``body`` is the canonical JSON text (sorted keys, no insignificant whitespace) of
+every recorded field; it is stored as text, exactly as hashed, and the hash is
+``SHA-256(0x00 || prev_hash || body)``. Verification lives in ``rasad.core.audit_verify``, the
+signed checkpoints of the chain heads in ``rasad.core.audit_checkpoints``.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+import ipaddress
 import json
+import random
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
@@ -27,10 +33,16 @@ from rasad.lib import context
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from rasad.core.models import AuditEvent, Organization, User
+    from rasad.core.audit_verify import Problem
+    from rasad.core.models import AuditChainHead, AuditEvent, Organization, User
 
 GENESIS = "0" * 64
 SYSTEM_CHAIN = "system"
+SHARDS = 4
+"""Chains per organization (and for the system events). Changing it needs a migration that
+creates the new heads of every organization."""
+
+_CHAIN_NAME = re.compile(r"^(?:system|org:([1-9][0-9]*))/([0-9]+)$")
 
 _event_labels: dict[int, Any] = {}
 
@@ -60,36 +72,83 @@ def canonical(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def compute_hash(prev_hash: str, payload: dict[str, Any]) -> str:
-    return hashlib.sha256(b"\x00" + prev_hash.encode() + canonical(payload)).hexdigest()
+def hash_body(prev_hash: str, body: str) -> str:
+    return hashlib.sha256(b"\x00" + prev_hash.encode() + body.encode()).hexdigest()
 
 
-def payload_of(event: AuditEvent) -> dict[str, Any]:
-    created = event.created.astimezone(datetime.UTC) if timezone.is_aware(event.created) else event.created
-    return {
-        "chain": event.chain,
-        "sequence": event.sequence,
-        "created": created.isoformat(timespec="microseconds"),
-        "event_type": event.event_type,
-        "actor_id": event.actor_id,
-        "actor_name": event.actor_name,
-        "organization_id": event.organization_id,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "object_repr": event.object_repr,
-        "old": event.old,
-        "new": event.new,
-        "extra": event.extra,
-        "request_id": event.request_id,
-        "ip": event.ip,
-    }
+def iso_utc(moment: datetime.datetime) -> str:
+    if timezone.is_aware(moment):
+        moment = moment.astimezone(datetime.UTC)
+    return moment.isoformat(timespec="microseconds")
 
 
-def chain_for(organization: Organization | None) -> str:
-    if organization is None:
-        return SYSTEM_CHAIN
-    ancestors = organization.path.strip("/").split("/")
-    return f"org:{int(ancestors[0])}" if ancestors and ancestors[0] else SYSTEM_CHAIN
+def normalize_ip(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
+
+
+# ---- chains -------------------------------------------------------------------------------------
+
+
+def chain_base(organization_id: int | None) -> str:
+    return SYSTEM_CHAIN if organization_id is None else f"org:{organization_id}"
+
+
+def chain_names(organization_id: int | None) -> list[str]:
+    """The shard chains of one organization (or of the system events), in locking order."""
+    base = chain_base(organization_id)
+    return [f"{base}/{shard}" for shard in range(SHARDS)]
+
+
+def parse_chain(name: str) -> tuple[int | None, int] | None:
+    """``(organization id or None for system, shard)`` of a well-formed chain name, else None."""
+    match = _CHAIN_NAME.match(name)
+    if match is None or int(match.group(2)) >= SHARDS or match.group(2) != str(int(match.group(2))):
+        return None
+    return (int(match.group(1)) if match.group(1) else None, int(match.group(2)))
+
+
+def create_chain_heads(organization_ids: list[int]) -> None:
+    """Create the shard heads of new organizations, in the transaction that creates them."""
+    from rasad.core.models import AuditChainHead
+
+    AuditChainHead.objects.bulk_create(
+        [
+            AuditChainHead(chain=name, sequence=0, hash=GENESIS)
+            for organization_id in organization_ids
+            for name in chain_names(organization_id)
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _lock_head(organization_id: int | None) -> AuditChainHead:
+    """Lock the first shard head of the organization that no other transaction holds; if all are
+    held, wait for one of them. A transaction that already holds a shard gets it again."""
+    from rasad.core.models import AuditChainHead
+
+    names = chain_names(organization_id)
+    free = (
+        AuditChainHead.objects.select_for_update(skip_locked=True).filter(chain__in=names).order_by("chain")
+    )
+    head = free.first()
+    if head is None:
+        if not AuditChainHead.objects.filter(chain__in=names).exists():
+            AuditChainHead.objects.bulk_create(
+                [AuditChainHead(chain=name, sequence=0, hash=GENESIS) for name in names],
+                ignore_conflicts=True,
+            )
+        head = free.first() or AuditChainHead.objects.select_for_update().get(
+            chain=names[random.randrange(SHARDS)]
+        )
+    return head
+
+
+# ---- appending ----------------------------------------------------------------------------------
 
 
 def record(
@@ -105,6 +164,8 @@ def record(
     new: dict[str, Any] | None = None,
     extra: dict[str, Any] | None = None,
     actor_name: str = "",
+    ip: str | None = None,
+    request_id: str | None = None,
 ) -> AuditEvent:
     """Append one event. Call inside the transaction of the change it describes."""
     from rasad.core.models import AuditChainHead, AuditEvent
@@ -114,15 +175,12 @@ def record(
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
     request = context.current()
-    chain = chain_for(organization)
     authenticated = actor is not None and actor.is_authenticated
+    organization_id = organization.pk if organization is not None else None
     with transaction.atomic():
-        AuditChainHead.objects.bulk_create(
-            [AuditChainHead(chain=chain, sequence=0, hash=GENESIS)], ignore_conflicts=True
-        )
-        head = AuditChainHead.objects.select_for_update().get(chain=chain)
+        head = _lock_head(organization_id)
         event = AuditEvent(
-            chain=chain,
+            chain=head.chain,
             sequence=head.sequence + 1,
             created=timezone.now(),
             event_type=int(event_type),
@@ -130,81 +188,44 @@ def record(
             actor_name=(actor_name or (actor.get_username() if authenticated and actor is not None else ""))[
                 :150
             ],
-            organization_id=organization.pk if organization is not None else None,
-            object_type=object_type,
+            organization_id=organization_id,
+            object_type=object_type[:100],
             object_id=object_id[:64],
             object_repr=object_repr[:200],
-            old=jsonable(old) if old is not None else None,
-            new=jsonable(new) if new is not None else None,
-            extra=jsonable(extra or {}),
-            request_id=request.request_id if request else "",
-            ip=request.ip if request else None,
+            request_id=(request_id if request_id is not None else request.request_id if request else "")[:64],
+            ip=normalize_ip(ip if ip is not None else request.ip if request else None),
             prev_hash=head.hash,
         )
-        event.hash = compute_hash(head.hash, payload_of(event))
+        payload = columns_of(event)
+        payload["old"] = jsonable(old) if old is not None else None
+        payload["new"] = jsonable(new) if new is not None else None
+        payload["extra"] = jsonable(extra or {})
+        event.body = canonical(payload).decode()
+        event.hash = hash_body(event.prev_hash, event.body)
         event.save(force_insert=True)
-        head.sequence = event.sequence
-        head.hash = event.hash
-        head.save(update_fields=["sequence", "hash"])
+        AuditChainHead.objects.filter(pk=head.pk).update(sequence=event.sequence, hash=event.hash)
     return event
 
 
-@dataclass(frozen=True)
-class Problem:
-    chain: str
-    sequence: int
-    event_id: int | None
-    kind: str  # "modified", "missing", "reordered", "head_mismatch"
-    detail: str
+def columns_of(event: AuditEvent) -> dict[str, Any]:
+    """The fields of an event that are both columns and part of its hashed body."""
+    return {
+        "chain": event.chain,
+        "sequence": event.sequence,
+        "created": iso_utc(event.created),
+        "event_type": event.event_type,
+        "actor_id": event.actor_id,
+        "actor_name": event.actor_name,
+        "organization_id": event.organization_id,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "object_repr": event.object_repr,
+        "request_id": event.request_id,
+        "ip": normalize_ip(event.ip),
+    }
 
 
-def verify(batch_size: int = 2000) -> Iterator[Problem]:
-    """Walk every chain in sequence order and yield each problem found."""
-    from rasad.core.models import AuditChainHead, AuditEvent
-
-    chains = set(AuditEvent.objects.values_list("chain", flat=True).distinct())
-    heads = {head.chain: head for head in AuditChainHead.objects.all()}
-    for chain in sorted(chains | set(heads)):
-        expected_sequence = 1
-        prev_hash = GENESIS
-        events = AuditEvent.objects.filter(chain=chain).order_by("sequence", "id")
-        for event in events.iterator(chunk_size=batch_size):
-            if event.sequence != expected_sequence:
-                if event.sequence > expected_sequence:
-                    yield Problem(
-                        chain,
-                        expected_sequence,
-                        None,
-                        "missing",
-                        f"events {expected_sequence}..{event.sequence - 1} are missing "
-                        f"before event {event.pk}",
-                    )
-                else:
-                    yield Problem(
-                        chain, event.sequence, event.pk, "reordered", f"sequence {event.sequence} repeats"
-                    )
-            if event.prev_hash != prev_hash:
-                yield Problem(
-                    chain,
-                    event.sequence,
-                    event.pk,
-                    "reordered",
-                    f"event {event.pk} does not follow the event before it in the chain",
-                )
-            if compute_hash(event.prev_hash, payload_of(event)) != event.hash:
-                yield Problem(chain, event.sequence, event.pk, "modified", f"event {event.pk} was modified")
-            prev_hash = event.hash
-            expected_sequence = event.sequence + 1
-        head = heads.get(chain)
-        if head is not None and (head.sequence != expected_sequence - 1 or head.hash != prev_hash):
-            yield Problem(
-                chain,
-                head.sequence,
-                None,
-                "missing",
-                f"the chain ends at {expected_sequence - 1} but its head says {head.sequence}: "
-                "events were removed",
-            )
+# ---- reading ------------------------------------------------------------------------------------
 
 
 def visible_events(user: User | AnonymousUser) -> models.QuerySet[AuditEvent]:
@@ -214,3 +235,10 @@ def visible_events(user: User | AnonymousUser) -> models.QuerySet[AuditEvent]:
 
     events: models.QuerySet[AuditEvent] = AuditEvent.objects.visible_to(user)
     return events
+
+
+def verify(batch_size: int = 2000, *, restored: bool = False) -> Iterator[Problem]:
+    """Every problem in the trail (``rasad.core.audit_verify.verify``; kept here for callers)."""
+    from rasad.core.audit_verify import verify as verify_database
+
+    return verify_database(batch_size, restored=restored)

@@ -1,80 +1,55 @@
-"""Exports to Excel and CSV: dates in the reader's calendar plus an ISO column for machines.
+"""Exports to Excel and CSV of the core app's lists, written by ``rasad.lib.tabular``.
 
 An export is a list of :class:`ExportColumn` (key, label, how to get the value) applied to a
-queryset that the caller has already scoped with ``visible_to``. Text cells that a spreadsheet
-would run as a formula (starting with ``=``, ``+``, ``-``, ``@``) are prefixed with an apostrophe.
+queryset that the caller has already scoped with ``visible_to``. Dates come as a pair (the
+reader's calendar, and ISO for machines); text cells are cleaned and neutralised against formula
+injection by the tabular module.
 """
 
 from __future__ import annotations
 
-import csv
 import io
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.utils import translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from rasad.lib import display, jalali
+from rasad.core.models import AuditEvent, Organization, User
+from rasad.jobs.exports import ExportKind, Params, apply_filters, register_export
+from rasad.lib.tabular import (
+    CSV_TYPE,
+    XLSX_TYPE,
+    ExportColumn,
+    date_columns,
+    export_xlsx,
+    iso,
+    person_date,
+    safe_cell,
+    write_csv,
+)
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_TYPE = "text/csv; charset=utf-8"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-@dataclass(frozen=True)
-class ExportColumn:
-    key: str
-    label: str | Promise
-    value: Callable[[Any], Any]
-
-
-def safe_cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def person_date(value: date | datetime | None) -> str:
-    """A date as the current reader wants it (calendar and digits from their preferences)."""
-    if value is None:
-        return ""
-    prefs = display.current()
-    if isinstance(value, datetime):
-        return jalali.format_datetime(value, calendar=prefs.calendar, persian_digits=prefs.persian_digits)
-    return jalali.format_date(value, calendar=prefs.calendar, persian_digits=prefs.persian_digits)
-
-
-def iso(value: date | datetime | None) -> str:
-    return value.isoformat() if value is not None else ""
-
-
-def date_columns(key: str, label: str | Promise, getter: Callable[[Any], Any]) -> list[ExportColumn]:
-    """The pair every exported date gets: the reader's calendar, and ISO (Gregorian)."""
-    return [
-        ExportColumn(key, label, lambda obj: person_date(getter(obj))),
-        ExportColumn(f"{key}_iso", _("%(label)s (ISO)") % {"label": label}, lambda obj: iso(getter(obj))),
-    ]
-
-
-def rows_of(columns: Sequence[ExportColumn], objects: Iterable[Any]) -> Iterable[list[Any]]:
-    for obj in objects:
-        yield [safe_cell(column.value(obj)) for column in columns]
+__all__ = [
+    "CSV_TYPE",
+    "XLSX_TYPE",
+    "ExportColumn",
+    "audit_columns",
+    "csv_response",
+    "date_columns",
+    "iso",
+    "organization_columns",
+    "person_date",
+    "safe_cell",
+    "xlsx_response",
+]
 
 
 def csv_response(columns: Sequence[ExportColumn], objects: Iterable[Any], file_name: str) -> HttpResponse:
-    """UTF-8 with a BOM (so Excel reads Persian), one header row of keys and one of labels."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow([column.key for column in columns])
-    for row in rows_of(columns, objects):
-        writer.writerow(row)
-    response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type=CSV_TYPE)
+    """UTF-8 with a BOM (so Excel reads Persian), one header row of keys."""
+    buffer = io.BytesIO()
+    write_csv(buffer, columns, objects)
+    response = HttpResponse(buffer.getvalue(), content_type=CSV_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{file_name}.csv"'
     return response
 
@@ -83,24 +58,8 @@ def xlsx_response(
     columns: Sequence[ExportColumn], objects: Iterable[Any], file_name: str, *, title: str
 ) -> HttpResponse:
     """Row 1: translated labels; row 2: the English keys (so an export can be re-imported)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=False)
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = title[:31]
-    sheet.sheet_view.rightToLeft = translation.get_language_bidi()
-    sheet.append([str(column.label) for column in columns])
-    sheet.append([column.key for column in columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for cell in sheet[2]:
-        cell.font = Font(italic=True, color="666666")
-    for row in rows_of(columns, objects):
-        sheet.append(row)
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    export_xlsx(buffer, columns, objects, title=title)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{file_name}.xlsx"'
     return response
@@ -144,3 +103,42 @@ def audit_columns() -> list[ExportColumn]:
         ExportColumn("sequence", _("Sequence"), lambda e: e.sequence),
         ExportColumn("hash", _("Hash"), lambda e: e.hash),
     ]
+
+
+# ---- background exports (rasad.jobs.exports) ----------------------------------------------------
+
+
+def visible_organizations(user: User, params: Params) -> QuerySet[Organization]:
+    from rasad.core.filtersets import OrganizationFilterSet
+
+    visible = Organization.objects.visible_to(user).select_related("parent", "province", "county")
+    return apply_filters(OrganizationFilterSet, visible, params).order_by("path")
+
+
+def visible_audit_events(user: User, params: Params) -> QuerySet[AuditEvent]:
+    from rasad.core.audit_log import visible_events
+    from rasad.core.filtersets import AuditEventFilterSet
+
+    return apply_filters(AuditEventFilterSet, visible_events(user), params).order_by("-created", "-id")
+
+
+ORGANIZATIONS = register_export(
+    ExportKind(
+        name="organizations",
+        title=_("Organizations"),
+        permission="core.view_organization",
+        columns=organization_columns,
+        queryset=visible_organizations,
+        list_url="core:organization-list",
+    )
+)
+AUDIT = register_export(
+    ExportKind(
+        name="audit",
+        title=_("Audit trail"),
+        permission="core.view_auditevent",
+        columns=audit_columns,
+        queryset=visible_audit_events,
+        list_url="core:audit-list",
+    )
+)

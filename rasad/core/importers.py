@@ -17,43 +17,39 @@ that the UI renders as a table and the API returns as JSON.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import IO, TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.utils import translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from rasad.lib import jalali
+from rasad.lib import jalali, tabular
 from rasad.lib.persian import TextParseError, normalize_text, parse_number, search_key, to_latin_digits
+from rasad.lib.tabular import Column, Table, TableRow, TabularError, cell_text
 
 if TYPE_CHECKING:
     from rasad.core.models import Organization, User
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
+# What a bulk import of reference records accepts (rasad.lib.tabular checks it while reading).
+LIMITS = tabular.Limits(
+    file_bytes=MAX_FILE_BYTES,
+    uncompressed_bytes=40 * 1024 * 1024,
+    rows=MAX_ROWS + 3,
+    columns=60,
+    cell_chars=2000,
+)
 FILE_COLUMN = "file"
 
 _Plan = TypeVar("_Plan")
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column an importer reads: its key (the English key row), label and whether required."""
-
-    key: str
-    label: str | Promise
-    required: bool = False
-    help: str | Promise = ""
 
 
 @dataclass(frozen=True)
@@ -66,21 +62,6 @@ class RowError:
 
     def as_dict(self) -> dict[str, Any]:
         return {"row": self.row, "column": self.column, "message": self.message}
-
-
-@dataclass
-class TableRow:
-    number: int
-    cells: dict[str, Any]
-
-    def text(self, key: str) -> str:
-        return cell_text(self.cells.get(key))
-
-
-@dataclass
-class Table:
-    columns: list[str]
-    rows: list[TableRow]
 
 
 @dataclass
@@ -144,152 +125,24 @@ class ImportFileError(Exception):
     """The file as a whole cannot be read (wrong format, too big, empty, no header)."""
 
 
-def cell_text(value: Any) -> str:
-    """A cell as text: integers stored as floats by Excel lose their ".0"; dates become ISO."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _header_key(text: str, lookup: dict[str, str]) -> str | None:
-    return lookup.get(search_key(text)) if text else None
-
-
-def _label_lookup(columns: Sequence[Column], ignored: Iterable[str]) -> dict[str, str]:
-    lookup: dict[str, str] = {}
-    for column in columns:
-        lookup[search_key(column.key)] = column.key
-        for language in ("fa", "en"):
-            with translation.override(language):
-                lookup[search_key(str(column.label))] = column.key
-    for key in ignored:
-        lookup[search_key(key)] = key
-    return lookup
-
-
-def _raw_rows(data: bytes, file_name: str) -> list[list[Any]]:
-    if data.startswith(b"PK\x03\x04") or file_name.lower().endswith((".xlsx", ".xlsm")):
-        return _xlsx_rows(data)
-    if data.startswith(b"\xd0\xcf\x11\xe0") or file_name.lower().endswith(".xls"):
-        raise ImportFileError(_("Old Excel files (.xls) are not read; save the file as .xlsx or CSV."))
-    return _csv_rows(data)
-
-
-def _xlsx_rows(data: bytes) -> list[list[Any]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        raise ImportFileError(_("The file is not a readable Excel (.xlsx) workbook.")) from None
-    try:
-        sheet = workbook.worksheets[0]
-        rows: list[list[Any]] = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append(list(values))
-            if len(rows) > MAX_ROWS + 3:
-                break
-        return rows
-    finally:
-        workbook.close()
-
-
-def _csv_rows(data: bytes) -> list[list[Any]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1256")
-        except UnicodeDecodeError:
-            raise ImportFileError(_("The file is neither UTF-8 text nor an Excel workbook.")) from None
-    sample = text[:4096]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), dialect)]
-    except csv.Error as error:
-        raise ImportFileError(_("The CSV file cannot be read: %(cause)s") % {"cause": error}) from None
-
-
 def read_table(
-    data: bytes, file_name: str, columns: Sequence[Column], *, ignored: Iterable[str] = ()
+    data: bytes | IO[bytes],
+    file_name: str,
+    columns: Sequence[Column],
+    *,
+    ignored: Iterable[str] = (),
+    limits: tabular.Limits = LIMITS,
 ) -> tuple[Table, list[RowError]]:
-    """Read a CSV or xlsx file into a :class:`Table`; header problems come back as RowErrors."""
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportFileError(
-            _("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // (1024 * 1024)}
-        )
-    raw = _raw_rows(data, file_name)
-    lookup = _label_lookup(columns, ignored)
-    header_index = next((i for i, row in enumerate(raw) if any(cell_text(c) for c in row)), None)
-    if header_index is None:
-        raise ImportFileError(_("The file is empty."))
-    header = [cell_text(c) for c in raw[header_index]]
-    keys = [_header_key(text, lookup) for text in header]
-    data_start = header_index + 1
-    # The template and exports put translated labels in row 1 and the English keys in row 2.
-    # When row 2 is such a key row, it is the header (labels of skipped columns need no match).
-    if data_start < len(raw):
-        second = [cell_text(c) for c in raw[data_start]]
-        second_keys = [lookup.get(text.lower()) if text else None for text in second]
-        named = [text for text in second if text]
-        if (
-            named
-            and all(key is not None for text, key in zip(second, second_keys, strict=True) if text)
-            and (sum(k is not None for k in second_keys) >= sum(k is not None for k in keys))
-        ):
-            header_index, header, keys = data_start, second, second_keys
-            data_start += 1
-    errors: list[RowError] = []
-    for position, (text, key) in enumerate(zip(header, keys, strict=True)):
-        if text and key is None:
-            errors.append(
-                RowError(
-                    header_index + 1,
-                    text,
-                    _("Unknown column “%(name)s” (column %(position)s).")
-                    % {"name": text, "position": position + 1},
-                )
-            )
-    seen: set[str] = set()
-    for key in keys:
-        if key is not None and key in seen:
-            errors.append(
-                RowError(header_index + 1, key, _("The column “%(name)s” appears twice.") % {"name": key})
-            )
-        if key is not None:
-            seen.add(key)
-    for column in columns:
-        if column.required and column.key not in seen:
-            errors.append(
-                RowError(
-                    header_index + 1,
-                    column.key,
-                    _("The column “%(name)s” is missing.") % {"name": column.key},
-                )
-            )
-    rows: list[TableRow] = []
-    for index in range(data_start, len(raw)):
-        values = raw[index]
-        if not any(cell_text(c) for c in values):
-            continue
-        cells = {
-            key: values[position]
-            for position, key in enumerate(keys)
-            if key is not None and position < len(values)
-        }
-        rows.append(TableRow(index + 1, cells))
-    if len(rows) > MAX_ROWS:
+    """Read a CSV or xlsx file into a :class:`Table` (``rasad.lib.tabular``); header problems come
+    back as RowErrors, and a file that cannot be read or is beyond the limits raises
+    ImportFileError."""
+    try:
+        table, problems = tabular.read_table(data, file_name, columns, limits, ignored=ignored)
+    except TabularError as error:
+        raise ImportFileError(str(error)) from None
+    if len(table.rows) > MAX_ROWS:
         raise ImportFileError(_("The file has more than %(count)s rows.") % {"count": MAX_ROWS})
-    return Table([k for k in keys if k is not None], rows), errors
+    return table, [RowError(p.row, p.column, p.message) for p in problems]
 
 
 class TabularImporter(Generic[_Plan]):
@@ -407,32 +260,29 @@ def read_text(
 def build_template(columns: Sequence[Column], *, title: str, guide: Sequence[tuple[str, str]] = ()) -> bytes:
     """An empty workbook with the translated labels in row 1, the English keys in row 2 (the
     importer reads either), and a second sheet explaining each column."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = title[:31]
-    sheet.sheet_view.rightToLeft = translation.get_language_bidi()
-    sheet.append([str(column.label) for column in columns])
-    sheet.append([column.key for column in columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for cell in sheet[2]:
-        cell.font = Font(italic=True, color="666666")
-    for index in range(1, len(columns) + 1):
-        sheet.column_dimensions[get_column_letter(index)].width = 18
-    notes = workbook.create_sheet(_("Guide")[:31])
-    notes.sheet_view.rightToLeft = translation.get_language_bidi()
-    notes.append([_("Column"), _("Key"), _("Required"), _("What to write")])
-    for column in columns:
-        notes.append([str(column.label), column.key, _("yes") if column.required else "", str(column.help)])
-    for key, text in guide:
-        notes.append(["", key, "", text])
+    notes: list[list[Any]] = [
+        [str(column.label), column.key, _("yes") if column.required else "", str(column.help)]
+        for column in columns
+    ]
+    notes.extend(["", key, "", text] for key, text in guide)
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    tabular.write_xlsx(
+        buffer,
+        [
+            tabular.Sheet(
+                title,
+                [],
+                labels=[column.label for column in columns],
+                keys=[column.key for column in columns],
+            ),
+            tabular.Sheet(
+                _("Guide"),
+                notes,
+                labels=[_("Column"), _("Key"), _("Required"), _("What to write")],
+                widths=(24, 18, 10, 60),
+            ),
+        ],
+    )
     return buffer.getvalue()
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.apps import apps as global_apps
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import DEFAULT_DB_ALIAS
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
@@ -30,6 +31,21 @@ def _sync_roles(sender: Any, **kwargs: Any) -> None:
             apps=kwargs.get("apps", global_apps),
         )
         sync_default_roles()
+
+
+@receiver(post_migrate)
+def _append_only_audit(sender: Any, **kwargs: Any) -> None:
+    if getattr(sender, "label", None) == "core":
+        from rasad.core.audit_guard import install_append_only
+
+        install_append_only(kwargs.get("using", DEFAULT_DB_ALIAS))
+
+
+@receiver(connection_created)
+def _sqlite_audit_guard(sender: Any, connection: Any, **kwargs: Any) -> None:
+    from rasad.core.audit_guard import sqlite_connection_created
+
+    sqlite_connection_created(sender, connection)
 
 
 @receiver(user_logged_in)

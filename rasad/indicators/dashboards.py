@@ -13,10 +13,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, Sum
+from django.db.models import Q
 
 from rasad.core.models import Organization
 from rasad.core.scope import organization_scope, subtree_roots
+from rasad.indicators import rollups
 from rasad.indicators.catalogue import Catalogue
 from rasad.indicators.choices import ObservationStatus
 from rasad.indicators.models import Alert, Assignment, Indicator, Observation, Rollup, Target
@@ -73,14 +74,12 @@ def organization_series(
     """One indicator's values per period for an organization's subtree (from its rollup rows)."""
     indicator = catalogue.indicators[code]
     field = "approved_total" if approved_only else "total"
-    rows = (
-        Rollup.objects.filter(
-            organization=organization,
-            indicator_id__in=_inputs(catalogue, code),
-            period_key__in=[p.key for p in periods],
-        )
-        .values("indicator__code", "period_key")
-        .annotate(total=Sum(field), n=Sum("approved_count" if approved_only else "value_count"))
+    rows = rollups.sums(
+        ("indicator__code", "period_key"),
+        {"total": field, "n": "approved_count" if approved_only else "value_count"},
+        organization_id=organization.pk,
+        indicator_id__in=_inputs(catalogue, code),
+        period_key__in=[p.key for p in periods],
     )
     by_period: dict[str, dict[str, float]] = defaultdict(dict)
     for row in rows:
@@ -117,11 +116,13 @@ def province_values(
     roots = scope_roots(user)
     if not roots:
         return {}
-    rows = (
-        Rollup.objects.filter(organization_id__in=roots, indicator_id__in=_inputs(catalogue, code), year=year)
-        .exclude(province="")
-        .values("province", "indicator__code")
-        .annotate(total=Sum("total"), n=Sum("value_count"))
+    rows = rollups.sums(
+        ("province", "indicator__code"),
+        {"total": "total", "n": "value_count"},
+        exclude={"province": ""},
+        organization_id__in=roots,
+        indicator_id__in=_inputs(catalogue, code),
+        year=year,
     )
     by_province: dict[str, dict[str, float]] = defaultdict(dict)
     for row in rows:

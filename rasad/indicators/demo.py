@@ -171,7 +171,9 @@ def _targets(
 
     check_targets(
         list(
-            Observation.objects.filter(organization__in=[hojedk, sarcheshmeh], year__in={last_year, current})
+            Observation.objects.filter(
+                organization__in=[hojedk, sarcheshmeh], year__in={last_year, current}
+            ).values_list("organization_id", "period_key", "year", "pk")
         ),
         acting_user=None,
     )

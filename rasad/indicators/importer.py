@@ -9,18 +9,17 @@ valid ones.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from rasad.core.models import Organization, User
 from rasad.indicators.actions import (
+    BatchClaim,
     BatchResult,
     ObservationInput,
     RowError,
@@ -28,12 +27,21 @@ from rasad.indicators.actions import (
     do_record_observations,
 )
 from rasad.indicators.models import Indicator, Unit
+from rasad.lib import tabular
 from rasad.lib.jalali import JalaliPeriod
 from rasad.lib.persian import TextParseError, parse_number
 
 COLUMNS = ("organization", "indicator", "period", "value", "unit", "comment")
 REQUIRED = ("organization", "indicator", "period", "value")
 MAX_ROWS = 100_000
+# Checked while the file is read (rasad.lib.tabular): a bomb is refused before it inflates.
+LIMITS = tabular.Limits(
+    file_bytes=20 * 1024 * 1024,
+    uncompressed_bytes=150 * 1024 * 1024,
+    rows=MAX_ROWS + 2,
+    columns=30,
+    cell_chars=2000,
+)
 
 
 @dataclass
@@ -42,48 +50,40 @@ class ImportOutcome:
     errors: list[RowError] = field(default_factory=list)
     total: int = 0
     applied: BatchResult | None = None
+    rejected: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def error_rows(self) -> int:
         return len({e.row for e in self.errors})
 
 
-def read_table(name: str, content: bytes) -> list[dict[str, Any]]:
-    """Rows of a .xlsx or .csv file as dicts keyed by the header; raises ValidationError."""
+def read_table(name: str, content: bytes | IO[bytes]) -> list[dict[str, Any]]:
+    """Rows of a .xlsx or .csv file as dicts keyed by the header; raises ValidationError.
+    Read through ``rasad.lib.tabular``, which checks the limits while it reads."""
     lower = name.lower()
-    if lower.endswith(".xlsx"):
-        import openpyxl
-
-        try:
-            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception:
-            raise ValidationError({"file": [_("The file is not a readable Excel workbook.")]}) from None
-        sheet = workbook.worksheets[0]
-        rows = list(sheet.iter_rows(values_only=True))
-    elif lower.endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationError({"file": [_("The CSV file must be UTF-8.")]}) from None
-        rows = [tuple(r) for r in csv.reader(io.StringIO(text))]
-    else:
+    if not lower.endswith((".xlsx", ".csv")):
         raise ValidationError({"file": [_("Upload an .xlsx or .csv file.")]})
-    if not rows:
-        raise ValidationError({"file": [_("The file is empty.")]})
-    header = [str(h or "").strip().lower() for h in rows[0]]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise ValidationError(
-            {"file": [_("The header lacks the columns: %(columns)s.") % {"columns": ", ".join(missing)}]}
-        )
-    if len(rows) - 1 > MAX_ROWS:
-        raise ValidationError({"file": [_("At most %(count)s rows per file.") % {"count": MAX_ROWS}]})
-    result: list[dict[str, Any]] = []
-    for values in rows[1:]:
-        if all(v is None or str(v).strip() == "" for v in values):
-            result.append({})
-            continue
-        result.append({header[i]: values[i] for i in range(min(len(header), len(values))) if header[i]})
+    try:
+        rows = tabular.read_rows(content, name, LIMITS)
+        first = next((row for row in rows if any(tabular.cell_text(v) for v in row)), None)
+        if first is None:
+            raise ValidationError({"file": [_("The file is empty.")]})
+        header = [tabular.cell_text(h).lower() for h in first]
+        missing = [c for c in REQUIRED if c not in header]
+        if missing:
+            raise ValidationError(
+                {"file": [_("The header lacks the columns: %(columns)s.") % {"columns": ", ".join(missing)}]}
+            )
+        result: list[dict[str, Any]] = []
+        for values in rows:
+            if len(result) >= MAX_ROWS:
+                raise ValidationError({"file": [_("At most %(count)s rows per file.") % {"count": MAX_ROWS}]})
+            if all(v is None or str(v).strip() == "" for v in values):
+                result.append({})
+                continue
+            result.append({header[i]: values[i] for i in range(min(len(header), len(values))) if header[i]})
+    except tabular.TabularError as error:
+        raise ValidationError({"file": [str(error)]}) from None
     return result
 
 
@@ -98,7 +98,14 @@ class Resolver:
         self.indicators = {
             i.code: i for i in Indicator.objects.filter(code__in=indicator_codes).select_related("unit")
         }
-        self.units = {u.code.lower(): u for u in Unit.objects.all()}
+        self._units: dict[str, Unit] | None = None
+
+    @property
+    def units(self) -> dict[str, Unit]:
+        """Every unit by lower-case code, read on first use (most batches name no unit)."""
+        if self._units is None:
+            self._units = {u.code.lower(): u for u in Unit.objects.all()}
+        return self._units
 
 
 def _text(value: Any) -> str:
@@ -206,8 +213,12 @@ def do_import(
     submit: bool = False,
     source: str = "import",
     first_row: int = 2,
+    batch: BatchClaim | None = None,
 ) -> ImportOutcome:
-    """Parse and, if every row is valid (or ``apply_valid_rows``), record the batch."""
+    """Parse and, if every row is valid (or ``apply_valid_rows``), record the batch.
+
+    With ``batch`` (a client's batch id) the answer, rejected rows included, is stored under the
+    batch id, and a batch id already recorded returns its stored answer (``applied.replayed``)."""
     parsed, errors = parse_rows(rows, user=acting_user, first_row=first_row)
     bad_rows = {e.row for e in errors}
     outcome = ImportOutcome(
@@ -217,9 +228,13 @@ def do_import(
     )
     if errors and not apply_valid_rows:
         return outcome
+    rejected = [{"row": e.row, "column": e.column, "message": e.message} for e in errors]
+    if batch is not None:
+        batch = BatchClaim(batch.batch_id, batch.digest, {**batch.extra, "rejected": rejected})
     outcome.applied = do_record_observations(
-        outcome.valid, acting_user=acting_user, source=source, submit=submit
+        outcome.valid, acting_user=acting_user, source=source, submit=submit, batch=batch
     )
+    outcome.rejected = rejected
     return outcome
 
 

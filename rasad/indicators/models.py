@@ -241,6 +241,55 @@ class Rollup(models.Model):
         return f"{self.indicator_id}/{self.organization_id}/{self.province}/{self.period_key}"
 
 
+class RollupDelta(models.Model):
+    """A change to rollup rows waiting to be folded into ``Rollup`` (PostgreSQL).
+
+    Writers append deltas instead of updating the ancestors' rollup rows, so concurrent writers
+    under one national body never wait on each other's row locks. ``rasad.indicators.rollups.fold``
+    moves them into ``Rollup`` after each write's commit; readers add pending deltas to the rollup
+    rows, so dashboards are exact at once. Plain id columns (no foreign keys): a delta is
+    short-lived bookkeeping, and a foreign-key check would lock the referenced rows."""
+
+    indicator_id = models.BigIntegerField()
+    organization_id = models.BigIntegerField()
+    province = models.CharField(max_length=4, default="")
+    period_key = models.CharField(max_length=8)
+    year = models.PositiveSmallIntegerField()
+    total = models.FloatField(default=0.0)
+    value_count = models.IntegerField(default=0)
+    approved_total = models.FloatField(default=0.0)
+    approved_count = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["indicator_id", "organization_id", "period_key"])]
+        verbose_name = _("pending rollup change")
+        verbose_name_plural = _("pending rollup changes")
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}/{self.organization_id}/{self.province}/{self.period_key}"
+
+
+class ObservationBatch(models.Model):
+    """A batch of observations a client sent with its own batch id, and the answer it got.
+
+    The same batch id from the same user again gets the stored answer and writes nothing, so a
+    late retry cannot undo a later correction (idempotency by request)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    batch_id = models.CharField(_("batch id"), max_length=64)
+    digest = models.CharField(max_length=64)
+    result = models.JSONField(default=dict)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "batch_id"], name="observation_batch_unique")]
+        verbose_name = _("observation batch")
+        verbose_name_plural = _("observation batches")
+
+    def __str__(self) -> str:
+        return self.batch_id
+
+
 class Target(OrganizationOwnedModel):
     """What an organization aims for on an indicator in a Jalali year, with the thresholds whose
     crossing raises a warning or a critical alert (above them when lower is better, below them

@@ -15,10 +15,11 @@ from collections import defaultdict
 from typing import Any
 
 from rasad.core.models import Organization
+from rasad.indicators import rollups
 from rasad.indicators.catalogue import Catalogue
 from rasad.indicators.choices import CriterionKind, Direction
 from rasad.indicators.methods import ranking
-from rasad.indicators.models import Rollup, Scorecard
+from rasad.indicators.models import Scorecard
 from rasad.lib.jalali import JalaliPeriod
 
 
@@ -38,9 +39,22 @@ def _monthly(
     org_ids: list[int], input_ids: list[int], years: set[int]
 ) -> dict[tuple[int, str], dict[str, float]]:
     values: dict[tuple[int, str], dict[str, float]] = defaultdict(dict)
-    for org_id, code, key, total in Rollup.objects.filter(
-        organization_id__in=org_ids, indicator_id__in=input_ids, year__in=years, approved_count__gt=0
-    ).values_list("organization_id", "indicator__code", "period_key", "approved_total"):
+    rows = rollups.sums(
+        ("organization_id", "indicator__code", "period_key"),
+        {"total": "approved_total", "n": "approved_count"},
+        organization_id__in=org_ids,
+        indicator_id__in=input_ids,
+        year__in=years,
+    )
+    for row in rows:
+        if not row["n"]:
+            continue
+        org_id, code, key, total = (
+            row["organization_id"],
+            row["indicator__code"],
+            row["period_key"],
+            row["total"],
+        )
         values[(org_id, key)][code] = total
     return values
 

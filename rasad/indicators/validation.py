@@ -4,8 +4,11 @@ and rendered in the reader's language. A warning needs a comment before submissi
 blocks submission.
 
 Outliers use the modified z-score (Iglewicz and Hoaglin): M = 0.6745 (x − median) / MAD over the
-organization's earlier values of the indicator; |M| > 3.5 is a warning. At least
-``MINIMUM_HISTORY`` earlier values are needed, and a zero MAD (a constant history) skips the test.
+organization's earlier values of the indicator; |M| > 3.5 is a warning. The history is the
+organization's stored values of the indicator in the ``HISTORY_WINDOW`` periods before the reported
+one (two years of months), so that a batch reads a bounded slice of history by index and costs
+the same whatever the length of the record. At least ``MINIMUM_HISTORY`` earlier values are
+needed, and a zero MAD (a constant history) skips the test.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from rasad.indicators.models import Indicator, IndicatorRule
 from rasad.lib.persian import format_number
 
 MINIMUM_HISTORY = 6
+HISTORY_WINDOW = 24
 OUTLIER_LIMIT = 3.5
 
 MESSAGES = {

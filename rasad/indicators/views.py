@@ -4,7 +4,6 @@ is a generic scoped view (``rasad.web.generic``): scope is never applied here by
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -37,6 +36,7 @@ from rasad.indicators.actions import (
 )
 from rasad.indicators.catalogue import Catalogue
 from rasad.indicators.choices import ObservationSource, ObservationStatus
+from rasad.indicators.exports import write_observations_xlsx, write_template_xlsx
 from rasad.indicators.filtersets import ObservationFilterSet
 from rasad.indicators.forms import (
     AssignmentForm,
@@ -59,8 +59,9 @@ from rasad.indicators.models import (
     Target,
 )
 from rasad.lib import display
-from rasad.lib.jalali import JalaliPeriod, format_date, today_in_tehran
+from rasad.lib.jalali import JalaliPeriod, today_in_tehran
 from rasad.lib.persian import TextParseError, format_number
+from rasad.lib.tabular import CSV_TYPE, XLSX_TYPE, ExportColumn, write_csv
 from rasad.web.generic import (
     AuthenticatedRequest,
     ScopedActionView,
@@ -433,7 +434,7 @@ class ImportView(ScopedFormView):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                rows = read_table(upload.name, upload.read())
+                rows = read_table(upload.name, upload)
                 outcome = do_import(
                     rows,
                     acting_user=self.user,
@@ -468,31 +469,28 @@ class ImportTemplateView(ScopedView):
         organization = self.organizations_for("add", include_closed=True).order_by("-depth").first()
         period = JalaliPeriod.containing(today_in_tehran(), "month").previous()
         rows = _template_rows(organization, period) if organization is not None else []
+        buffer = io.BytesIO()
         if fmt == "csv":
-            buffer = io.StringIO()
-            writer = csv.writer(buffer)
-            writer.writerow(COLUMNS)
-            writer.writerows(rows)
-            response = HttpResponse(
-                ("\ufeff" + buffer.getvalue()).encode(), content_type="text/csv; charset=utf-8"
+            write_csv(
+                buffer,
+                [ExportColumn(key, key, _item(i)) for i, key in enumerate(COLUMNS)],
+                rows,
             )
-            response["Content-Disposition"] = 'attachment; filename="indicators-template.csv"'
-            return response
+            return _download(buffer, "indicators-template.csv", CSV_TYPE)
         if fmt != "xlsx":
             raise Http404
-        import openpyxl
+        write_template_xlsx(buffer, rows)
+        return _download(buffer, "indicators-template.xlsx", XLSX_TYPE)
 
-        workbook = openpyxl.Workbook()
-        sheet = workbook.active
-        assert sheet is not None
-        sheet.title = "data"
-        sheet.append(list(COLUMNS))
-        for row in rows:
-            sheet.append(row)
-        help_sheet = workbook.create_sheet("help")
-        help_sheet.append(["period", _("1403-07 for a month, 1403-S2 for a season, 1403 for a year.")])
-        help_sheet.append(["unit", _("Optional; another unit of the same kind is converted.")])
-        return _xlsx(workbook, "indicators-template.xlsx")
+
+def _item(index: int) -> Any:
+    return lambda row: row[index]
+
+
+def _download(buffer: io.BytesIO, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(buffer.getvalue(), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def _template_rows(organization: Organization, period: JalaliPeriod) -> list[list[str]]:
@@ -536,46 +534,9 @@ class ObservationTableView(ScopedListView):
         )
 
     def export(self, rows: Any) -> HttpResponse:
-        import openpyxl
-
-        prefs = display.current()
-        workbook = openpyxl.Workbook()
-        sheet = workbook.active
-        assert sheet is not None
-        sheet.title = "observations"
-        sheet.sheet_view.rightToLeft = prefs.language == "fa"
-        sheet.append(
-            [
-                _("Organization code"),
-                _("Organization"),
-                _("Indicator code"),
-                _("Indicator"),
-                _("Period"),
-                _("Period start"),
-                "period_start_iso",
-                _("Value"),
-                _("Unit"),
-                _("Status"),
-                _("Comment"),
-            ]
-        )
-        for o in rows:
-            sheet.append(
-                [
-                    o.organization.code,
-                    o.organization.name,
-                    o.indicator.code,
-                    o.indicator.name,
-                    JalaliPeriod.parse(o.period_key).label(persian_digits=False),
-                    format_date(o.period_start, calendar=prefs.calendar, persian_digits=False),
-                    o.period_start.isoformat(),
-                    o.value,
-                    o.indicator.unit.code,
-                    o.get_status_display(),
-                    o.comment,
-                ]
-            )
-        return _xlsx(workbook, "observations.xlsx")
+        buffer = io.BytesIO()
+        write_observations_xlsx(buffer, rows)
+        return _download(buffer, "observations.xlsx", XLSX_TYPE)
 
 
 class CatalogueView(ScopedListView):

@@ -104,8 +104,9 @@ def do_submit_document(values: SubmissionValues, *, acting_user: User) -> Intake
 
 
 def _first_line(text: str) -> str:
+    """The first line with words in it (a dateline such as «۱۳ اسفند ۱۴۰۳ - ۱۶:۲۱» is skipped)."""
     for line in text.splitlines():
-        if len(line.strip()) > 10:
+        if sum(1 for c in line if c.isalpha()) >= 12:
             return line.strip()
     return text.strip()[:120]
 

@@ -15,9 +15,10 @@ class JobsConfig(AppConfig):
 
         from rasad.jobs import audit  # noqa: F401  (registers the 6xx audit codes)
 
-        # Every app declares its tasks and periodic jobs in its ``tasks.py``: importing them here
-        # registers the periodic jobs before the schedule table is brought in step with them.
-        autodiscover_modules("tasks")
+        # Every app declares its tasks and periodic jobs in its ``tasks.py`` and its exportable
+        # lists in its ``exports.py``: importing them here registers them before the schedule
+        # table is brought in step with the periodic jobs.
+        autodiscover_modules("tasks", "exports")
         post_migrate.connect(_sync_after_migrate, sender=self, dispatch_uid="rasad.jobs.sync_schedules")
 
 

@@ -1,4 +1,4 @@
-"""Audit events of background work (codes 900-949): one small function per event."""
+"""Audit events of background work (codes 1200-1249; reports take 1250-1299)."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ if TYPE_CHECKING:
 
 @unique
 class JobAuditEvent(IntEnum):
-    TASK_RETRIED = 901
-    SCHEDULE_CHANGED = 902
-    EXPORT_REQUESTED = 910
-    EXPORT_DOWNLOADED = 911
+    TASK_RETRIED = 1201
+    SCHEDULE_CHANGED = 1202
+    EXPORT_REQUESTED = 1210
+    EXPORT_DOWNLOADED = 1211
 
 
 register_event_types(

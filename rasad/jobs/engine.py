@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
@@ -71,6 +72,20 @@ class PeriodicJob:
     cron: str
     task: Task[Any, Any]
     title: str | Promise
+
+
+_current_run: ContextVar[TaskRun | None] = ContextVar("rasad_current_run", default=None)
+
+
+def current_run() -> TaskRun | None:
+    """The ``TaskRun`` of the task running in this context (its attempt number and the attempts
+    allowed, as claimed), or None outside a worker."""
+    return _current_run.get()
+
+
+def is_last_attempt() -> bool:
+    run = current_run()
+    return run is None or run.attempts >= run.max_attempts
 
 
 _options: dict[str, TaskOptions] = {}

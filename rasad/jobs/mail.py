@@ -18,8 +18,17 @@ if TYPE_CHECKING:
 
 
 @background_task(max_attempts=8, backoff_seconds=30)
-def send_email(subject: str, body: str, to: list[str]) -> int:
+def send_email(subject: str, body: str, to: list[str], export_id: int | None = None) -> int:
     message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+    if export_id is not None:
+        from pathlib import Path
+
+        from rasad.jobs.models import ExportFile, ExportStatus
+
+        export = ExportFile.objects.filter(pk=export_id, status=ExportStatus.READY).first()
+        if export is not None and export.file.name:
+            path = Path(settings.MEDIA_ROOT) / str(export.file.name)
+            message.attach(export.download_name, path.read_bytes(), export.content_type)
     return message.send(fail_silently=False)
 
 
@@ -29,6 +38,7 @@ def queue_mail(
     to: Sequence[str],
     *,
     key: str | None = None,
+    export_id: int | None = None,
 ) -> TaskRun | None:
     """Send an e-mail after the current transaction commits (nothing is sent if it rolls back)."""
     recipients = [address for address in to if address]
@@ -39,6 +49,7 @@ def queue_mail(
         str(subject)[:250],
         str(body),
         recipients,
+        export_id,
         key=key,
         title=f"e-mail: {str(subject)[:80]}",
     )

@@ -1,5 +1,5 @@
-"""The jobs app's menu entry: background work, for platform administrators (see
-``rasad.web.navigation``)."""
+"""The jobs app's menu entries: the person's prepared files, and background work for platform
+administrators (see ``rasad.web.navigation``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,10 @@ MENU = (
     MenuGroup(
         "administration",
         _("Administration"),
-        (MenuItem(_("Background work"), "jobs:jobs", "bi-gear-wide-connected", check=may_manage_jobs),),
+        (
+            MenuItem(_("My files"), "jobs:my-files", "bi-folder2"),
+            MenuItem(_("Background work"), "jobs:jobs", "bi-gear-wide-connected", check=may_manage_jobs),
+        ),
         position=90,
     ),
 )

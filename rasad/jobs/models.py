@@ -102,3 +102,60 @@ class EffectKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ExportStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    RUNNING = "running", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Expired")
+
+
+class ExportFile(models.Model):
+    """A file prepared in the background for one person: an export of a list they may see, or a
+    generated report. Kept for a set time, then deleted; served only to its owner, and only while
+    they may still see what it holds."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("owner")
+    )
+    kind = models.CharField(_("kind"), max_length=60)
+    file_format = models.CharField(_("format"), max_length=8)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.WAITING
+    )
+    run = models.ForeignKey(TaskRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    file = models.FileField(_("file"), upload_to="exports/", max_length=200, blank=True)
+    size = models.BigIntegerField(_("size"), default=0)
+    row_count = models.BigIntegerField(_("rows"), default=0)
+    error = models.CharField(_("error"), max_length=400, blank=True)
+    language = models.CharField(_("language"), max_length=8, default="fa")
+    created = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("kept until"), null=True, blank=True, db_index=True)
+    seen_at = models.DateTimeField(_("seen at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("prepared file")
+        verbose_name_plural = _("prepared files")
+        indexes = [models.Index(fields=["owner", "status", "seen_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def download_name(self) -> str:
+        stamp = (self.finished_at or self.created).strftime("%Y%m%d-%H%M")
+        return f"{self.kind}-{stamp}.{self.file_format}"
+
+    @property
+    def content_type(self) -> str:
+        if self.file_format == "xlsx":
+            return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        if self.file_format == "pdf":
+            return "application/pdf"
+        return "text/csv; charset=utf-8"

@@ -4,20 +4,31 @@ the progress of one task for the person who asked for it (polled by the page).""
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tasks.base import TaskResultStatus
 
 from rasad.core.models import User
 from rasad.jobs.access import may_manage_jobs
 from rasad.jobs.actions import do_change_schedule, do_retry_task
+from rasad.jobs.exports import (
+    do_record_download,
+    do_request_export,
+    export_kinds,
+    keep_hours,
+    mark_seen,
+    may_export,
+)
 from rasad.jobs.forms import ScheduleForm
-from rasad.jobs.models import Schedule, TaskRun
+from rasad.jobs.models import ExportFile, ExportStatus, Schedule, TaskRun
 from rasad.web.views import RasadView
 
 
@@ -124,3 +135,123 @@ def _schedule_or_404(pk: int) -> Schedule:
     if schedule is None:
         raise Http404
     return schedule
+
+
+# ---- prepared files (background exports and reports) -----------------------------------------
+
+
+def _own_export_or_404(request: HttpRequest, pk: int) -> ExportFile:
+    export = ExportFile.objects.filter(pk=pk, owner_id=request.user.pk).first()
+    if export is None:
+        raise Http404
+    return export
+
+
+class ExportRequestView(RasadView):
+    """Confirm, then ask for, the export of a list as the person sees it (with the list page's
+    filters). GET shows how many rows will be written; POST queues the work."""
+
+    def get(self, request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+        user: User = request.user  # type: ignore[assignment]
+        export_kind = export_kinds().get(kind)
+        if export_kind is None or not may_export(user, export_kind) or fmt not in export_kind.formats:
+            raise Http404
+        params = {key: request.GET.getlist(key) for key in request.GET}
+        if export_kind.queryset is None:
+            raise Http404
+        try:
+            count = export_kind.queryset(user, params).count()
+        except ValidationError as error:
+            return render(
+                request,
+                "jobs/export_request.html",
+                {"kind": export_kind, "fmt": fmt, "errors": error.messages},
+                status=400,
+            )
+        return render(
+            request,
+            "jobs/export_request.html",
+            {"kind": export_kind, "fmt": fmt, "count": count, "query": request.GET.urlencode()},
+        )
+
+    def post(self, request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+        user: User = request.user  # type: ignore[assignment]
+        params = {key: request.GET.getlist(key) for key in request.GET}
+        try:
+            export = do_request_export(kind, fmt, params, acting_user=user)
+        except ValidationError as error:
+            if "kind" in getattr(error, "error_dict", {}):
+                raise Http404 from None
+            export_kind = export_kinds()[kind]
+            return render(
+                request,
+                "jobs/export_request.html",
+                {"kind": export_kind, "fmt": fmt, "errors": error.messages},
+                status=400,
+            )
+        return redirect("jobs:export-detail", pk=export.pk)
+
+
+class ExportDetailView(RasadView):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        export = _own_export_or_404(request, pk)
+        if export.status in (ExportStatus.READY, ExportStatus.FAILED):
+            mark_seen(request.user, [export.pk])  # type: ignore[arg-type]
+        return render(
+            request, "jobs/export_detail.html", {"export": export, "status": export_payload(export)}
+        )
+
+
+class ExportStatusView(RasadView):
+    def get(self, request: HttpRequest, pk: int) -> JsonResponse:
+        return JsonResponse(export_payload(_own_export_or_404(request, pk)))
+
+
+class ExportDownloadView(RasadView):
+    """The file, to its owner only, and only while they may still see the list it holds."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        export = _own_export_or_404(request, pk)
+        user: User = request.user  # type: ignore[assignment]
+        kind = export_kinds().get(export.kind)
+        allowed = kind is not None and may_export(user, kind, export.params)
+        if export.status != ExportStatus.READY or not export.file.name or not allowed:
+            raise Http404
+        path = Path(settings.MEDIA_ROOT) / export.file.name
+        if not path.is_file():
+            raise Http404
+        do_record_download(export, acting_user=user)
+        return FileResponse(
+            path.open("rb"),
+            as_attachment=True,
+            filename=export.download_name,
+            content_type=export.content_type,
+        )
+
+
+class MyFilesView(RasadView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        files = list(ExportFile.objects.filter(owner_id=request.user.pk).select_related("run")[:100])
+        response = render(request, "jobs/my_files.html", {"files": files, "hours": keep_hours()})
+        mark_seen(request.user, [f.pk for f in files])  # type: ignore[arg-type]
+        return response
+
+
+def export_payload(export: ExportFile) -> dict[str, Any]:
+    run = export.run
+    payload: dict[str, Any] = {
+        "id": export.pk,
+        "status": export.status,
+        "status_label": str(ExportStatus(export.status).label),
+        "done": run.progress_done if run else 0,
+        "total": run.progress_total if run else None,
+        "percent": 100 if export.status == ExportStatus.READY else (run.percent if run else None),
+        "rows": export.row_count,
+        "size": export.size,
+        "error": export.error,
+        "finished": export.status in (ExportStatus.READY, ExportStatus.FAILED, ExportStatus.EXPIRED),
+        "download_url": reverse("jobs:export-download", args=[export.pk])
+        if export.status == ExportStatus.READY
+        else None,
+    }
+    return payload

@@ -37,7 +37,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
-from rasad.jobs.engine import PermanentError, options_for
+from rasad.jobs.engine import PermanentError, _current_run, options_for
 from rasad.jobs.models import TaskRun
 from rasad.lib.progress import reporting_to
 
@@ -207,12 +207,17 @@ class Worker:
                 except (ImportError, AttributeError) as missing:
                     raise PermanentError(f"task {result.task_path} does not exist: {missing}") from missing
                 args, kwargs = result.args_kwargs["args"], result.args_kwargs["kwargs"]
-                with reporting_to(current):
-                    if declared.takes_context:
-                        context = TaskContext(task_result=result.task_result)  # type: ignore[arg-type]
-                        value = declared.call(context, *args, **kwargs)
-                    else:
-                        value = declared.call(*args, **kwargs)
+                run = TaskRun.objects.filter(task_id=result.pk).first()
+                token = _current_run.set(run)
+                try:
+                    with reporting_to(current):
+                        if declared.takes_context:
+                            context = TaskContext(task_result=result.task_result)  # type: ignore[arg-type]
+                            value = declared.call(context, *args, **kwargs)
+                        else:
+                            value = declared.call(*args, **kwargs)
+                finally:
+                    _current_run.reset(token)
             except (KeyboardInterrupt, SystemExit):
                 # Stopped from outside mid-task: give the task back, unharmed, and stop.
                 self._close_broken_connection(outer_atomic)

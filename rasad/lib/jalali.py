@@ -371,6 +371,7 @@ def parse_date(text: str, *, calendar: Calendar = "jalali") -> date:
 
 _MONTHS_PER_PERIOD: Final[dict[str, int]] = {"month": 1, "season": 3, "year": 12}
 _PERIODS_PER_YEAR: Final[dict[str, int]] = {"month": 12, "season": 4, "year": 1}
+_PARSED: dict[str, JalaliPeriod] = {}
 _PERIOD_KEY: Final = re.compile(r"(\d{4})(?:[-/](?:(\d{1,2})|[Ss](\d)))?")
 
 
@@ -404,9 +405,9 @@ class JalaliPeriod:
         """The Jalali month the period starts in."""
         return (self.index - 1) * _MONTHS_PER_PERIOD[self.kind] + 1
 
-    @property
+    @functools.cached_property
     def start(self) -> date:
-        """The first Gregorian day of the period."""
+        """The first Gregorian day of the period (computed once: periods are immutable)."""
         return from_jalali(self.year, self.first_month, 1)
 
     @property
@@ -414,7 +415,7 @@ class JalaliPeriod:
         """The first Gregorian day after the period (exclusive end)."""
         return self.next().start
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
         """A stable text key: "1403-07" (month), "1403-S2" (season), "1403" (year)."""
         if self.kind == "month":
@@ -459,6 +460,17 @@ class JalaliPeriod:
     @classmethod
     def parse(cls, key: str) -> JalaliPeriod:
         """Read a key made by :attr:`key`; Persian or Arabic-Indic digits are accepted too."""
+        # A bulk import parses the same few keys thousands of times; periods are immutable.
+        known = _PARSED.get(key)
+        if known is not None and type(known) is cls:
+            return known
+        period = cls._parse(key)
+        if len(_PARSED) < 4096:
+            _PARSED[key] = period
+        return period
+
+    @classmethod
+    def _parse(cls, key: str) -> JalaliPeriod:
         match = _PERIOD_KEY.fullmatch(to_latin_digits(key.strip()))
         if match is None:
             raise TextParseError(

@@ -1,5 +1,5 @@
 # Throwaway PostgreSQL and Redis for the test and benchmark commands. Source this file, then:
-#   ensure_system_packages      # apt-get installs PostgreSQL, Redis, Chromium, python3-venv if missing
+#   ensure_system_packages      # apt-get installs PostgreSQL, Redis, Chromium, python3-venv, Pango, poppler if missing
 #   ensure_venv '.[dev]'        # .venv with Rasad installed (extras as given)
 #   start_services              # sets WORK, PG_URL, REDIS, PG_PORT; stops everything by PID on exit
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -14,6 +14,9 @@ ensure_system_packages() {
   command -v redis-server >/dev/null || need+=(redis-server)
   [ -x /usr/bin/chromium ] || need+=(chromium)
   python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
+  # Reports: WeasyPrint shapes Persian with Pango/HarfBuzz; the tests read PDFs with pdftotext.
+  ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || need+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+  command -v pdftotext >/dev/null || need+=(poppler-utils)
   if [ ${#need[@]} -gt 0 ]; then
     log "installing ${need[*]} from apt"
     $SUDO apt-get update -qq
@@ -59,4 +62,23 @@ start_services() {
   PG_URL="postgres://postgres@127.0.0.1:$PG_PORT/rasad"
   REDIS="redis://127.0.0.1:$REDIS_PORT/0"
   export PG_URL REDIS PG_PORT WORK
+}
+
+# create_app_roles: the two database roles of a production set-up (docs/security.md, "Two
+# database roles"). rasad_owner owns the database and runs the migrations; rasad_app is the
+# application's role: it reads and writes every table, but may not UPDATE, DELETE or TRUNCATE the
+# audit trail (the migrations revoke it). Sets PG_OWNER_URL and PG_APP_URL. The default privileges
+# are set in template1 so that every database created later (the test databases) inherits them.
+create_app_roles() {
+  local sql="CREATE ROLE rasad_owner LOGIN CREATEDB; CREATE ROLE rasad_app LOGIN;
+    GRANT rasad_app TO rasad_owner;
+    ALTER DEFAULT PRIVILEGES FOR ROLE rasad_owner GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO rasad_app;
+    ALTER DEFAULT PRIVILEGES FOR ROLE rasad_owner GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO rasad_app;"
+  for db in template1 postgres; do
+    if [[ $db == template1 ]]; then q=$sql; else q=${sql#*GRANT rasad_app TO rasad_owner;}; fi
+    _as_pg "$PG_BIN/psql" -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$db" -c "$q" >/dev/null
+  done
+  PG_OWNER_URL="postgres://rasad_owner@127.0.0.1:$PG_PORT/rasad"
+  PG_APP_URL="postgres://rasad_app@127.0.0.1:$PG_PORT/rasad"
+  export PG_OWNER_URL PG_APP_URL
 }

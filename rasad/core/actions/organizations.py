@@ -20,6 +20,7 @@ from rasad.core.audit import (
     audit_organization_moved,
     audit_organizations_imported,
 )
+from rasad.core.audit_log import create_chain_heads
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import County, Organization, OrganizationParentHistory, Province, User
 from rasad.core.scope import clear_scope_cache
@@ -172,6 +173,7 @@ def _create(values: OrganizationValues, *, acting_user: User) -> Organization:
     OrganizationParentHistory.objects.create(
         organization=organization, parent=values.parent, valid_from=timezone.now()
     )
+    create_chain_heads([organization.pk])
     return organization
 
 

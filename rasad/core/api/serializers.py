@@ -131,6 +131,9 @@ class OrganizationSerializer(RasadModelSerializer):
 
 class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
     event = serializers.SerializerMethodField()
+    old = serializers.JSONField(read_only=True, allow_null=True)
+    new = serializers.JSONField(read_only=True, allow_null=True)
+    extra = serializers.JSONField(read_only=True)
 
     class Meta:
         model = AuditEvent

@@ -103,7 +103,9 @@ def common_ancestor(organizations: Sequence[Organization]) -> Organization | Non
         common.append(parts[0])
     if not common:
         return None
-    return Organization.objects.get(pk=int(common[-1]))
+    deepest = int(common[-1])
+    # Usually one of the given organizations is the common ancestor itself (a one-site batch).
+    return next((o for o in organizations if o.pk == deepest), None) or Organization.objects.get(pk=deepest)
 
 
 class OrganizationParentHistory(models.Model):

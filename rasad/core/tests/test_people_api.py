@@ -101,7 +101,7 @@ def test_only_a_platform_administrator_changes_a_role(cast: Cast, isfahan_admin)
     assert (event.old, event.new, event.chain) == (
         {"permissions": ["core.view_organization"]},
         {"permissions": []},
-        "system",
+        "system/0",
     )
 
 

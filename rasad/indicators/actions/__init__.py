@@ -31,6 +31,7 @@ from rasad.indicators.actions.catalogue import (
     do_save_indicator,
 )
 from rasad.indicators.actions.reporting import (
+    BatchClaim,
     BatchResult,
     ObservationInput,
     RowError,
@@ -50,6 +51,7 @@ from rasad.indicators.actions.targets import (
 
 __all__ = [
     "BaselineValues",
+    "BatchClaim",
     "BatchResult",
     "CriterionValues",
     "IndicatorValues",

@@ -1,16 +1,41 @@
-"""Indicator actions: reporting."""
+"""Indicator actions: reporting.
+
+One path records every batch, from the form, the Excel/CSV import and the bulk API, on SQLite and
+PostgreSQL alike (docs/development/benchmarks.md has the figures):
+
+1. A client's batch id, if given, is claimed first; a batch id already recorded returns its stored
+   answer and writes nothing, and a twin sent at the same moment waits on the claim and gets the
+   same answer.
+2. The rows are checked (scope, assignment, periods, duplicates, locked periods).
+3. On PostgreSQL the organizations of the batch are locked (transaction advisory locks, one per
+   organization, in id order), so two batches touching the same organization cannot both believe
+   a row new; batches of different organizations never wait on each other.
+4. One indexed query reads what the batch needs: the stored rows of its keys and, for the outlier
+   check, the ``HISTORY_WINDOW`` periods before each reported period (never the whole history).
+5. Findings, created/updated/unchanged and rollup deltas are computed in Python.
+6. Changed rows are merged with one ``INSERT … SELECT … ON CONFLICT DO UPDATE``: from a temporary
+   staging table filled by binary COPY for large batches on PostgreSQL, from a multi-row
+   ``VALUES`` list otherwise (and always on SQLite).
+7. Targets are checked (alerts and breach handlers in the same transaction); the rollup deltas
+   and the batch's one audit event come last, so the lock-sensitive part is as short as possible.
+"""
 
 from __future__ import annotations
 
+import bisect
+import functools
 import hashlib
 import json
+import weakref
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,9 +45,6 @@ from rasad.core.scope import organization_scope
 from rasad.indicators import rollups, validation
 from rasad.indicators.actions.approval import (
     _submit,
-)
-from rasad.indicators.actions.catalogue import (
-    assigned_indicators,
 )
 from rasad.indicators.actions.targets import (
     check_targets,
@@ -35,9 +57,11 @@ from rasad.indicators.choices import (
 )
 from rasad.indicators.models import (
     Alert,
+    Assignment,
     Indicator,
     IndicatorRule,
     Observation,
+    ObservationBatch,
 )
 from rasad.lib.events import send_event_on_commit
 from rasad.lib.jalali import JalaliPeriod, today_in_tehran
@@ -70,10 +94,20 @@ class BatchResult:
     updated: int = 0
     unchanged: int = 0
     digest: str = ""
-    observations: list[Observation] = field(default_factory=list)
+    observation_ids: list[int] = field(default_factory=list)
     alerts: list[Alert] = field(default_factory=list)
+    # The stored answer of a batch id recorded before; nothing was written this time.
+    replayed: dict[str, Any] | None = None
+
+    @functools.cached_property
+    def observations(self) -> list[Observation]:
+        """The batch's observations (written or unchanged), in batch order; one query."""
+        by_id = Observation.objects.select_related("indicator", "organization").in_bulk(self.observation_ids)
+        return [by_id[pk] for pk in self.observation_ids if pk in by_id]
 
     def to_dict(self) -> dict[str, Any]:
+        if self.replayed is not None:
+            return dict(self.replayed)
         return {
             "created": self.created,
             "updated": self.updated,
@@ -81,6 +115,57 @@ class BatchResult:
             "sha256": self.digest,
             "alerts": len(self.alerts),
         }
+
+
+@dataclass(frozen=True)
+class BatchClaim:
+    """A client's batch id with the digest of what was sent under it, and what the caller adds
+    to the stored answer (the rows it rejected, when valid rows are applied)."""
+
+    batch_id: str
+    digest: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def request_digest(payload: Any) -> str:
+    """SHA-256 of a request's content in canonical JSON (key order and spacing do not matter)."""
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _batch_reused_error() -> ValidationError:
+    return ValidationError(
+        {"batch_id": [_("This batch id was already used for a different batch; send a new batch id.")]}
+    )
+
+
+def recorded_batch(user: User | None, batch_id: str, digest: str) -> dict[str, Any] | None:
+    """The stored answer of ``batch_id`` if ``user`` recorded it before (a quick read, no lock);
+    a different batch under the same id is refused."""
+    if user is None or not batch_id:
+        return None
+    stored = ObservationBatch.objects.filter(user=user, batch_id=batch_id).values("digest", "result").first()
+    if stored is None:
+        return None
+    if stored["digest"] != digest:
+        raise _batch_reused_error()
+    result: dict[str, Any] = stored["result"]
+    return result
+
+
+def _claim(user: User, claim: BatchClaim) -> dict[str, Any] | None:
+    """Claim the batch id in this transaction. A concurrent twin waits here until the first
+    commits (the unique index), then finds the stored answer; returns it, or None if claimed."""
+    table = ObservationBatch._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (user_id, batch_id, digest, result, created) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (user_id, batch_id) DO NOTHING RETURNING id",
+            [user.pk, claim.batch_id, claim.digest, "{}", timezone.now()],
+        )
+        if cursor.fetchone() is not None:
+            return None
+    return recorded_batch(user, claim.batch_id, claim.digest) or {}
 
 
 def batch_digest(rows: Sequence[ObservationInput]) -> str:
@@ -108,14 +193,23 @@ def check_record_observations(
             status=ObservationStatus.APPROVED,
         ).values_list("organization_id", "period_key")
     )
+    organizations = {r.organization.pk: r.organization for r in rows}
+    ancestors = {a for o in organizations.values() for a in o.ancestor_ids()}
+    reach = Assignment.objects.filter(
+        Q(organization_id__in=organizations) | Q(organization_id__in=ancestors, include_descendants=True)
+    ).values_list("organization_id", "indicator_id", "include_descendants")
+    lineage = {pk: set(o.ancestor_ids()) for pk, o in organizations.items()}
+    for org_id, indicator_id, subtree in reach:
+        for pk, above in lineage.items():
+            if org_id == pk or (subtree and org_id in above):
+                assigned.setdefault(pk, set()).add(indicator_id)
     for r in rows:
         if add_scope is not None and not add_scope.contains(r.organization):
             errors.append(
                 RowError(r.row, "organization", _("Unknown organization, or you may not report for it."))
             )
             continue
-        if r.organization.pk not in assigned:
-            assigned[r.organization.pk] = {i.pk for i in assigned_indicators(r.organization)}
+        assigned.setdefault(r.organization.pk, set())
         if r.indicator.is_derived:
             errors.append(
                 RowError(
@@ -183,125 +277,272 @@ def do_record_observations(
     acting_user: User | None,
     source: str = ObservationSource.API,
     submit: bool = False,
+    batch: BatchClaim | None = None,
 ) -> BatchResult:
     """Record a batch of values (insert or update, keyed on organization, indicator, period).
 
     The same batch again changes nothing and writes no audit event. Any bad row refuses the
-    whole batch (the importer offers "apply valid rows" by passing only those)."""
+    whole batch (the importer offers "apply valid rows" by passing only those). With ``batch``
+    (a client's batch id), a batch id already recorded returns its stored answer and writes
+    nothing. The steps and their reasons are in the module docstring."""
+    if batch is not None and acting_user is not None:
+        stored = _claim(acting_user, batch)
+        if stored is not None:
+            return BatchResult(replayed=stored)
     errors = check_record_observations(rows, acting_user=acting_user)
     if errors:
         raise ValidationError({f"observations[{e.row}].{e.column}": [e.message] for e in errors})
     result = BatchResult(digest=batch_digest(rows))
-    if not rows:
-        return result
+    if rows:
+        _record(rows, result, acting_user=acting_user, source=source, submit=submit)
+    if batch is not None and acting_user is not None:
+        ObservationBatch.objects.filter(user=acting_user, batch_id=batch.batch_id).update(
+            result={**result.to_dict(), **batch.extra}
+        )
+    return result
+
+
+_OBSERVATION_COLUMNS = (
+    "organization_id",
+    "indicator_id",
+    "period_key",
+    "period_start",
+    "year",
+    "value",
+    "comment",
+    "status",
+    "source",
+    "findings",
+    "reported_by_id",
+    "created",
+    "last_updated",
+)
+_STAGE_TYPES = (
+    "int8",
+    "int8",
+    "text",
+    "date",
+    "int2",
+    "float8",
+    "text",
+    "text",
+    "text",
+    "text",
+    "int8",
+    "timestamptz",
+    "timestamptz",
+)
+_UPDATED_ON_CONFLICT = ("value", "comment", "findings", "status", "source", "reported_by_id", "last_updated")
+# Batches at least this large go through a binary COPY into a staging table on PostgreSQL;
+# smaller ones (a form, a single value) are one multi-row INSERT.
+COPY_THRESHOLD = 200
+_STAGE = "rasad_observation_stage"
+_staged_connections: weakref.WeakSet[Any] = weakref.WeakSet()
+
+Row = tuple[int, int, str, date, int, float, str, str, str, str, int | None, datetime, datetime]
+
+
+@functools.lru_cache(maxsize=4096)
+def _window_start(period: JalaliPeriod) -> str:
+    """The key of the first period of the outlier check's history window before ``period``."""
+    first = period
+    for _step in range(validation.HISTORY_WINDOW):
+        first = first.previous()
+    return first.key
+
+
+def _lock_organizations(org_ids: set[int]) -> None:
+    if connection.vendor != "postgresql":
+        return  # SQLite: one writer at a time already
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(7311, (k %% 2147483647)::int) "
+            "FROM unnest(%s::bigint[]) WITH ORDINALITY AS t(k, n) ORDER BY n",
+            [sorted(org_ids)],
+        )
+
+
+def _merge(rows: list[Row]) -> dict[tuple[int, int, str], int]:
+    """Insert or update ``rows`` with one ``INSERT … ON CONFLICT DO UPDATE``; {key: id}."""
+    table = Observation._meta.db_table
+    columns = ", ".join(_OBSERVATION_COLUMNS)
+    conflict = (
+        " ON CONFLICT (organization_id, indicator_id, period_key) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in _UPDATED_ON_CONFLICT)
+        + " RETURNING id, organization_id, indicator_id, period_key"
+    )
+    ids: dict[tuple[int, int, str], int] = {}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD:
+            raw = cursor.cursor
+            if raw.connection not in _staged_connections:
+                cursor.execute(
+                    f"CREATE TEMP TABLE IF NOT EXISTS {_STAGE} (organization_id bigint, indicator_id bigint, "
+                    "period_key text, period_start date, year smallint, value float8, comment text, "
+                    "status text, source text, findings text, reported_by_id bigint, "
+                    "created timestamptz, last_updated timestamptz) ON COMMIT DELETE ROWS"
+                )
+                _staged_connections.add(raw.connection)
+            with raw.copy(f"COPY {_STAGE} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(list(_STAGE_TYPES))
+                for row in rows:
+                    copy.write_row(row)
+            select = ", ".join("findings::jsonb" if c == "findings" else c for c in _OBSERVATION_COLUMNS)
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {select} FROM {_STAGE}" + conflict  # noqa: S608
+            )
+            for pk, org_id, indicator_id, key in cursor.fetchall():
+                ids[(org_id, indicator_id, key)] = pk
+            return ids
+        placeholders = "(" + ", ".join(["%s"] * len(_OBSERVATION_COLUMNS)) + ")"
+        chunk = 500  # SQLite allows 32,766 parameters per statement
+        for start in range(0, len(rows), chunk):
+            part = rows[start : start + chunk]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 - fixed identifiers
+                + ", ".join([placeholders] * len(part))
+                + conflict,
+                [value for row in part for value in row],
+            )
+            for pk, org_id, indicator_id, key in cursor.fetchall():
+                ids[(org_id, indicator_id, key)] = pk
+    return ids
+
+
+def _record(
+    rows: Sequence[ObservationInput],
+    result: BatchResult,
+    *,
+    acting_user: User | None,
+    source: str,
+    submit: bool,
+) -> None:
     org_ids = {r.organization.pk for r in rows}
     indicator_ids = {r.indicator.pk for r in rows}
     period_keys = {r.period.key for r in rows}
+    _lock_organizations(org_ids)
     rules = list(
-        IndicatorRule.objects.filter(left_id__in=indicator_ids).select_related("left", "right")
-        | IndicatorRule.objects.filter(right_id__in=indicator_ids).select_related("left", "right")
+        IndicatorRule.objects.filter(
+            Q(left_id__in=indicator_ids) | Q(right_id__in=indicator_ids)
+        ).select_related("left", "right")
     )
     rules_by_indicator: dict[int, list[IndicatorRule]] = defaultdict(list)
     for rule in rules:
         rules_by_indicator[rule.left_id].append(rule)
     related_ids = indicator_ids | {r.left_id for r in rules} | {r.right_id for r in rules}
-    existing: dict[tuple[int, int, str], Observation] = {}
-    history: dict[tuple[int, int], dict[str, float]] = defaultdict(dict)
+
+    # One indexed read of what the batch needs: its keys and each series' history window.
+    low = min(_window_start(r.period) for r in rows)
+    high = max(period_keys)
+    existing: dict[tuple[int, int, str], tuple[int, float, str, str]] = {}
+    series: dict[tuple[int, int], list[tuple[str, float]]] = defaultdict(list)
     period_values: dict[tuple[int, str], dict[int, float]] = defaultdict(dict)
-    for observation in Observation.objects.select_for_update().filter(
-        organization_id__in=org_ids, indicator_id__in=related_ids
-    ):
-        key = (observation.organization_id, observation.indicator_id, observation.period_key)
-        if observation.indicator_id in indicator_ids and observation.period_key in period_keys:
-            existing[key] = observation
-        history[(observation.organization_id, observation.indicator_id)][observation.period_key] = (
-            observation.value
+    stored = (
+        Observation.objects.filter(
+            organization_id__in=org_ids,
+            indicator_id__in=related_ids,
+            period_key__gte=low,
+            period_key__lte=high,
         )
-        period_values[(observation.organization_id, observation.period_key)][observation.indicator_id] = (
-            observation.value
-        )
+        .order_by()
+        .values_list("id", "organization_id", "indicator_id", "period_key", "value", "comment", "status")
+    )
+    for pk, org_id, indicator_id, key, value, comment, status in stored:
+        series[(org_id, indicator_id)].append((key, value))
+        period_values[(org_id, key)][indicator_id] = value
+        existing[(org_id, indicator_id, key)] = (pk, value, comment, status)
+    for values in series.values():
+        values.sort()
     for r in rows:
         period_values[(r.organization.pk, r.period.key)][r.indicator.pk] = float(r.value)
 
     provinces = rollups.province_codes({r.organization.pk: r.organization for r in rows}.values())
     deltas = rollups.Deltas()
     now = timezone.now()
-    created: list[Observation] = []
-    changed: list[Observation] = []
+    reporter = acting_user.pk if acting_user is not None else None
+    writes: list[Row] = []
+    keys: list[tuple[int, int, str]] = []
+    locked: list[ObservationInput] = []
+    created = changed = 0
     for r in rows:
+        org_id, indicator_id, key = r.organization.pk, r.indicator.pk, r.period.key
         value = float(r.value)
         comment = normalize_text(r.comment) if r.comment else ""
-        past = [v for p, v in history[(r.organization.pk, r.indicator.pk)].items() if p != r.period.key]
+        keys.append((org_id, indicator_id, key))
+        old = existing.get((org_id, indicator_id, key))
+        if old is not None:
+            if old[3] == ObservationStatus.APPROVED:
+                locked.append(r)
+                continue
+            # Same value and comment is the same report: sending a batch again must change
+            # nothing, even if newer history would now judge an outlier differently.
+            if old[1] == value and old[2] == comment:
+                result.unchanged += 1
+                continue
+        history = series.get((org_id, indicator_id), [])
+        begin = bisect.bisect_left(history, (_window_start(r.period), float("-inf")))
+        end = bisect.bisect_left(history, (key, float("-inf")))
         findings = validation.findings_for(
             r.indicator,
             value,
-            history=past,
-            period_values=period_values[(r.organization.pk, r.period.key)],
-            rules=rules_by_indicator[r.indicator.pk],
+            history=[v for _k, v in history[begin:end]],
+            period_values=period_values[(org_id, key)],
+            rules=rules_by_indicator[indicator_id],
         )
-        old = existing.get((r.organization.pk, r.indicator.pk, r.period.key))
         if old is not None:
-            # Same value and comment is the same report: sending a batch again must change
-            # nothing, even if newer history would now judge an outlier differently.
-            if old.value == value and old.comment == comment:
-                result.unchanged += 1
-                result.observations.append(old)
-                continue
             deltas.add(
-                r.organization,
-                provinces[r.organization.pk],
-                r.indicator.pk,
-                r.period.key,
-                r.period.year,
-                total=value - old.value,
+                r.organization, provinces[org_id], indicator_id, key, r.period.year, total=value - old[1]
             )
-            old.value = value
-            old.comment = comment
-            old.findings = findings
-            old.status = ObservationStatus.DRAFT
-            old.source = source
-            old.reported_by = acting_user
-            old.last_updated = now
-            changed.append(old)
+            changed += 1
         else:
             deltas.add(
-                r.organization,
-                provinces[r.organization.pk],
-                r.indicator.pk,
-                r.period.key,
+                r.organization, provinces[org_id], indicator_id, key, r.period.year, total=value, count=1
+            )
+            created += 1
+        writes.append(
+            (
+                org_id,
+                indicator_id,
+                key,
+                r.period.start,
                 r.period.year,
-                total=value,
-                count=1,
+                value,
+                comment,
+                ObservationStatus.DRAFT,
+                source,
+                json.dumps(findings, ensure_ascii=False),
+                reporter,
+                now,
+                now,
             )
-            created.append(
-                Observation(
-                    organization=r.organization,
-                    indicator=r.indicator,
-                    period_key=r.period.key,
-                    period_start=r.period.start,
-                    year=r.period.year,
-                    value=value,
-                    comment=comment,
-                    status=ObservationStatus.DRAFT,
-                    source=source,
-                    findings=findings,
-                    reported_by=acting_user,
-                )
-            )
-    if created:
-        Observation.objects.bulk_create(created, batch_size=1000)
-    if changed:
-        Observation.objects.bulk_update(
-            changed,
-            ["value", "comment", "findings", "status", "source", "reported_by", "last_updated"],
-            batch_size=1000,
         )
-    result.created, result.updated = len(created), len(changed)
-    result.observations.extend([*created, *changed])
-    if not created and not changed:
+    if locked:
+        # Approved between the check and the lock (an approval that committed meanwhile).
+        raise ValidationError(
+            {
+                f"observations[{r.row}].period": [
+                    _("The period %(period)s is approved and locked; ask for it to be reopened.")
+                    % {"period": r.period.key}
+                ]
+                for r in locked
+            }
+        )
+    ids = _merge(writes) if writes else {}
+    result.created, result.updated = created, changed
+    result.observation_ids = [ids.get(k) or existing[k][0] for k in keys]
+    if not writes:
         if submit:
             _submit(result.observations, acting_user=acting_user)
-        return result
+        return
+    touched = [(org_id, key, year, ids[(org_id, ind, key)]) for org_id, ind, key, year in _touched(writes)]
+    result.alerts = check_targets(touched, acting_user=acting_user)
+    if submit:
+        _submit(result.observations, acting_user=acting_user)
+    if acting_user is not None:
+        scope = organization_scope(acting_user, Observation, "add")
+        if not all(scope.contains(r.organization) for r in rows):
+            raise ObjectNotFound(_("No such object, or you may not see it."))
+    # The lock-sensitive part last: rollup deltas, then the audit event (its chain's head row).
     deltas.apply()
     organizations = list({r.organization.pk: r.organization for r in rows}.values())
     audit_batch(
@@ -316,16 +557,12 @@ def do_record_observations(
             "source": source,
         },
     )
-    result.alerts = check_targets([*created, *changed], acting_user=acting_user)
-    if submit:
-        _submit(result.observations, acting_user=acting_user)
-    if acting_user is not None:
-        scope = organization_scope(acting_user, Observation, "add")
-        if not all(scope.contains(o) for o in organizations):
-            raise ObjectNotFound(_("No such object, or you may not see it."))
     send_event_on_commit(
         "indicators.observations.recorded",
         {"count": result.created + result.updated, "periods": sorted(period_keys)},
         organization_ids=org_ids,
     )
-    return result
+
+
+def _touched(writes: list[Row]) -> list[tuple[int, int, str, int]]:
+    return [(w[0], w[1], w[2], w[4]) for w in writes]

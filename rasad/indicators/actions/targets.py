@@ -45,16 +45,21 @@ def breach_level(target: Target, value: float) -> str | None:
     return None
 
 
-def check_targets(observations: Sequence[Observation], *, acting_user: User | None) -> list[Alert]:
+def check_targets(
+    touched_rows: Sequence[tuple[int, str, int, int]], *, acting_user: User | None
+) -> list[Alert]:
     """Raise an alert for each target crossed by a touched (organization, period), for input and
-    derived indicators alike; each new alert goes to the breach handlers in this transaction."""
-    if not observations:
+    derived indicators alike; each new alert goes to the breach handlers in this transaction.
+
+    ``touched_rows`` are (organization id, period key, Jalali year, observation id) of the values
+    just written."""
+    if not touched_rows:
         return []
-    touched: dict[tuple[int, str], Observation] = {}
-    for o in observations:
-        touched.setdefault((o.organization_id, o.period_key), o)
+    touched: dict[tuple[int, str], tuple[int, int]] = {}
+    for org_id, period_key, year, observation_id in touched_rows:
+        touched.setdefault((org_id, period_key), (year, observation_id))
     org_ids = {k[0] for k in touched}
-    years = {o.year for o in observations}
+    years = {year for year, _observation_id in touched.values()}
     targets = list(
         Target.objects.filter(organization_id__in=org_ids, year__in=years).select_related(
             "indicator", "organization"
@@ -64,12 +69,12 @@ def check_targets(observations: Sequence[Observation], *, acting_user: User | No
         return []
     catalogue = Catalogue.load()
     values: dict[tuple[int, str], dict[str, float]] = defaultdict(dict)
-    by_key: dict[tuple[int, str, int], Observation] = {}
-    for o in Observation.objects.filter(
+    by_key: dict[tuple[int, str, int], int] = {}
+    for pk, org_id, period_key, indicator_id, code, value in Observation.objects.filter(
         organization_id__in=org_ids, period_key__in={k[1] for k in touched}
-    ).select_related("indicator"):
-        values[(o.organization_id, o.period_key)][o.indicator.code] = o.value
-        by_key[(o.organization_id, o.period_key, o.indicator_id)] = o
+    ).values_list("pk", "organization_id", "period_key", "indicator_id", "indicator__code", "value"):
+        values[(org_id, period_key)][code] = value
+        by_key[(org_id, period_key, indicator_id)] = pk
     existing = set(
         Alert.objects.filter(organization_id__in=org_ids, period_key__in={k[1] for k in touched}).values_list(
             "organization_id", "indicator_id", "period_key", "level"
@@ -77,8 +82,8 @@ def check_targets(observations: Sequence[Observation], *, acting_user: User | No
     )
     alerts: list[Alert] = []
     for target in targets:
-        for (org_id, period_key), first in touched.items():
-            if org_id != target.organization_id or first.year != target.year:
+        for (org_id, period_key), (year, first) in touched.items():
+            if org_id != target.organization_id or year != target.year:
                 continue
             period = JalaliPeriod.parse(period_key)
             if period.kind != target.indicator.periodicity and not target.indicator.is_derived:
@@ -93,7 +98,7 @@ def check_targets(observations: Sequence[Observation], *, acting_user: User | No
                 organization=target.organization,
                 indicator=target.indicator,
                 target=target,
-                observation=by_key.get((org_id, period_key, target.indicator_id), first),
+                observation_id=by_key.get((org_id, period_key, target.indicator_id), first),
                 period_key=period_key,
                 level=level,
                 value=value,

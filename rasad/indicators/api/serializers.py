@@ -240,9 +240,21 @@ class BulkRowSerializer(serializers.Serializer[Any]):
 
 
 class BulkSerializer(serializers.Serializer[Any]):
+    """Documents the request; ``rasad.indicators.api.bulk`` reads it (same rules, no per-row
+    serializer)."""
+
     observations = serializers.ListField(child=BulkRowSerializer(), max_length=50_000, allow_empty=False)
     submit = serializers.BooleanField(default=False)
     apply_valid_rows = serializers.BooleanField(default=False)
+    batch_id = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        help_text=_(
+            "A batch id the client generates (a UUID, say). The same batch id again returns the "
+            "stored answer and writes nothing, so a late retry cannot undo a later correction."
+        ),
+    )
 
 
 class BulkResultSerializer(serializers.Serializer[Any]):

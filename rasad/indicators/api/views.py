@@ -28,6 +28,8 @@ from rasad.indicators.actions import (
     do_save_target,
     do_submit_period,
 )
+from rasad.indicators.actions.reporting import BatchClaim, recorded_batch, request_digest
+from rasad.indicators.api import bulk
 from rasad.indicators.api import serializers as s
 from rasad.indicators.filtersets import (
     AlertFilterSet,
@@ -142,24 +144,31 @@ class ObservationViewSet(ScopedReadOnlyViewSet):
     @extend_schema(request=s.BulkSerializer, responses={200: s.BulkResultSerializer})
     @action(detail=False, methods=["post"])
     def bulk(self, request: Request) -> Response:
-        serializer = s.BulkSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = bulk.parse(request.data)
+        user = _actor(request)
+        claim = None
+        if data.batch_id:
+            digest = request_digest(
+                [data.observations, data.submit, data.apply_valid_rows]  # what the client sent
+            )
+            stored = recorded_batch(user, data.batch_id, digest)
+            if stored is not None:
+                return Response(stored, status=status.HTTP_200_OK)
+            claim = BatchClaim(data.batch_id, digest)
         outcome = do_import(
-            [dict(row) for row in data["observations"]],
-            acting_user=_actor(request),
-            apply_valid_rows=data["apply_valid_rows"],
-            submit=data["submit"],
+            data.observations,
+            acting_user=user,
+            apply_valid_rows=data.apply_valid_rows,
+            submit=data.submit,
             source="api",
             first_row=0,
+            batch=claim,
         )
-        if outcome.errors and not data["apply_valid_rows"]:
+        if outcome.errors and not data.apply_valid_rows:
             raise ValidationError({f"observations[{e.row}].{e.column}": [e.message] for e in outcome.errors})
         assert outcome.applied is not None
-        body = {
-            **outcome.applied.to_dict(),
-            "rejected": [{"row": e.row, "column": e.column, "message": e.message} for e in outcome.errors],
-        }
+        body = outcome.applied.to_dict()
+        body.setdefault("rejected", outcome.rejected)
         return Response(body, status=status.HTTP_200_OK)
 
     bulk.scope_action = "add"  # type: ignore[attr-defined]

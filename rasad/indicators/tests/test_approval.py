@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils import translation
 
 from rasad.core.models import AuditEvent
+from rasad.indicators import rollups
 from rasad.indicators.actions import do_approve_period, do_reopen_period, do_submit_period
 from rasad.indicators.models import Observation, Rollup
 from rasad.indicators.testing import record
@@ -26,6 +27,7 @@ def test_parent_analyst_approves(submitted: Cast):
     approved = do_approve_period(submitted.isfahan_post, "1402-01", acting_user=submitted.alice)
     assert {o.status for o in approved} == {"approved"}
     assert AuditEvent.objects.filter(event_type=212).count() == 1
+    rollups.fold()  # on PostgreSQL, deltas fold after commit; tests never commit
     row = Rollup.objects.get(
         organization=submitted.isfahan, indicator__code="ELEC_CONS", period_key="1402-01"
     )
@@ -76,6 +78,7 @@ def test_reopen_needs_a_reason_and_is_audited(submitted: Cast):
     assert event.extra == {"reason": "خطای تایپی"}
     corrected = record(submitted.isfahan_post, "ELEC_CONS", "1402-01", 90.0, user=submitted.ali)
     assert corrected.value == 90.0
+    rollups.fold()  # on PostgreSQL, deltas fold after commit; tests never commit
     row = Rollup.objects.get(
         organization=submitted.isfahan, indicator__code="ELEC_CONS", period_key="1402-01"
     )

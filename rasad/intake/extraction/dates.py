@@ -111,6 +111,10 @@ _JALALI_NUMERIC: Final = re.compile(
     rf"(?<![\d/.\-])(?:(?P<weekday>{_WEEKDAY}){_S}(?:مورخ{_S})?)?"
     r"(?P<year>1[2-4]\d\d)\s*(?P<sep>[/\-.])\s*(?P<month>\d{1,2})\s*(?P=sep)\s*(?P<day>\d{1,2})(?![\d/])"
 )
+# Day first, as some minutes write it: «۲۱/۰۵/۱۴۰۴».
+_JALALI_NUMERIC_DAY_FIRST: Final = re.compile(
+    r"(?<![\d/.\-])(?P<day>\d{1,2})(?P<sep>[/\-.])(?P<month>\d{1,2})(?P=sep)(?P<year>1[2-4]\d\d)(?![\d/])"
+)
 _GREGORIAN_NUMERIC: Final = re.compile(
     r"(?<![\d/.\-])(?P<year>(?:19|20)\d\d)(?P<sep>[/\-.])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})(?![\d/])"
 )
@@ -228,6 +232,12 @@ def find_dates(document: Document, reference: date | None) -> list[DateMention]:
         weekday = _weekday_of(match.group("weekday"))
         mismatch = value is not None and weekday is not None and value.weekday() != weekday
         add(match, value, "date.jalali_numeric", weekday_mismatch=mismatch)
+    for match in _JALALI_NUMERIC_DAY_FIRST.finditer(text):
+        add(
+            match,
+            _jalali_or_none(int(match.group("year")), int(match.group("month")), int(match.group("day"))),
+            "date.jalali_numeric",
+        )
     for match in _GREGORIAN_NUMERIC.finditer(text):
         add(
             match,

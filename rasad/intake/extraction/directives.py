@@ -31,12 +31,12 @@ from rasad.intake.extraction.people import Person
 from rasad.intake.extraction.text import Document, Sentence, fold, word_keys
 
 _MUST = word_keys("باید بایستی میبایست میبایستی بایست")
-_NECESSARY = word_keys("ضروری لازم الزامی ضرورت")
+_NECESSARY = word_keys("ضروری لازم الزامی ضرورت لزوم نیاز")
 _COPULAS = word_keys("است بود باشد دارد میباشد هست است،")
 _EMPHASIS = word_keys("تاکید تأکید")
 _DID = word_keys("کرد کردند نمود نمودند داشت داشتند شد")
 _PROPOSAL_DID = word_keys("داد دادند کرد کردند شد")
-_OBLIGED = word_keys("موظف مکلف")
+_OBLIGED = word_keys("موظف مکلف ملزم")
 _OBLIGED_VERB = word_keys("است هستند شد شدند گردید گردیدند میشوند میشود باشند")
 _SUBJUNCTIVE = word_keys(
     "کند کنند نماید نمایند شود شوند گردد گردند دهد دهند یابد یابند بگیرد "
@@ -91,7 +91,8 @@ def _find_cue(document: Document, sentence: Sentence) -> tuple[str, str, int] | 
         if key in _OBLIGED and nxt in _OBLIGED_VERB:
             return "directive.obliged", tokens[i].text, tokens[i].index
         if key in _NECESSARY and (
-            nxt in _COPULAS or (key == fold("ضرورت") and fold("بر") in keys[max(0, i - 1) : i])
+            nxt in _COPULAS
+            or (key in (fold("ضرورت"), fold("لزوم")) and fold("بر") in keys[max(0, i - 1) : i])
         ):
             return "directive.necessary", tokens[i].text, tokens[i].index
         if key in _EMPHASIS and (nxt in _DID or (i + 2 < len(keys) and keys[i + 2] in _DID)):
@@ -102,7 +103,9 @@ def _find_cue(document: Document, sentence: Sentence) -> tuple[str, str, int] | 
             return "directive.request", tokens[i].text, tokens[i].index
         if key in (fold("خواست"), fold("درخواست")) and (key == fold("خواست") or nxt in _DID):
             return "directive.request", tokens[i].text, tokens[i].index
-        if key == fold("پیشنهاد") and nxt in _PROPOSAL_DID:
+        if key == fold("خواسته") and nxt in (fold("شد"), fold("شدند")):
+            return "directive.request", tokens[i].text, tokens[i].index
+        if key in (fold("پیشنهاد"), fold("توصیه")) and nxt in _PROPOSAL_DID:
             return "directive.proposal", tokens[i].text, tokens[i].index
         if key == fold("مقرر") and nxt in (fold("شد"), fold("گردید")):
             return "directive.decision", tokens[i].text, tokens[i].index
@@ -124,6 +127,9 @@ def _verb_cue(document: Document, sentence: Sentence, start: int) -> tuple[str, 
     if end - start < 3:
         return None
     last = tokens[end - 1]
+    # «… می‌توانند … کمک کنند» says what someone can do, not what they must.
+    if any(t.key.startswith(("میتوان", "نمیتوان", "بتوان")) for t in tokens[start:end]):
+        return None
     if last.key in _IMPERATIVE:
         return "directive.imperative", last.text, last.index
     if last.key in _SUBJUNCTIVE:
@@ -329,7 +335,7 @@ def _requested_from(
 ) -> OrgMention | None:
     """«از X خواست / خواستار شد»: X is who must act."""
     keys = [t.key for t in sentence.tokens(document)]
-    if fold("خواست") not in keys and fold("خواستار") not in keys:
+    if not {fold("خواست"), fold("خواستار"), fold("خواسته"), fold("درخواست")} & set(keys):
         return None
     for mention in organizations:
         if sentence.first_token < mention.first < sentence.last_token:

@@ -210,9 +210,17 @@ def _date_proposals(document: Document, dates: Sequence[DateMention]) -> list[Pr
 
 
 def _organization_proposals(document: Document, mentions: Sequence[OrgMention]) -> list[Proposal]:
+    # A new body named in full once and shortly later («ستاد رسانه‌ای استان خراسان رضوی» …
+    # «ستاد رسانه‌ای») is one body: a short name that begins a longer one joins it.
+    new_keys = sorted({m.identity for m in mentions if m.entry is None}, key=len, reverse=True)
+    same_as: dict[str, str] = {}
+    for key in new_keys:
+        longer = next((k for k in new_keys if len(k) > len(key) and k.startswith(key)), None)
+        if longer is not None and len(key) >= len("new:") + 6:
+            same_as[key] = same_as.get(longer, longer)
     grouped: dict[str, list[OrgMention]] = {}
     for mention in mentions:
-        grouped.setdefault(mention.identity, []).append(mention)
+        grouped.setdefault(same_as.get(mention.identity, mention.identity), []).append(mention)
     proposals = []
     for identity, group in grouped.items():
         first = group[0]

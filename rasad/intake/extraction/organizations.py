@@ -34,6 +34,7 @@ from rasad.intake.extraction.lexicon import (
     GIVEN_NAMES,
     HEAD_KINDS,
     HONORIFICS,
+    KNOWN_BODIES,
     LIGHT_VERBS,
     NEWS_SOURCE_HEADS,
     NOT_ORGANIZATIONS,
@@ -109,6 +110,14 @@ class OrganizationResolver:
         self._province_names = {
             fold(place.name): place.code for place in self.places if place.kind == "province"
         }
+        # Well-known bodies the tree lacks: recognised whole, proposed as new.
+        for name, kind, abbreviations in KNOWN_BODIES:
+            if fold(name) in self._by_key:
+                continue
+            known = OrganizationEntry(code="known:" + fold(name), name=name, kind=kind)
+            for variant in (name, *abbreviations):
+                if fold(variant) not in self._by_key:
+                    self.matcher.add(variant, known)
 
     def add_document_alias(self, alias: str, entry: OrganizationEntry) -> None:
         self.matcher.add(alias, entry)
@@ -119,6 +128,15 @@ class OrganizationResolver:
                 if match.value.code.startswith("new:"):
                     name = match.value.name
                     return OrgMention(match.first, match.last, name, None, "organization.abbreviation")
+                if match.value.code.startswith("known:"):
+                    return OrgMention(
+                        match.first,
+                        match.last,
+                        match.value.name,
+                        None,
+                        "organization.known_body",
+                        match.value.kind,
+                    )
                 return OrgMention(
                     match.first,
                     match.last,
@@ -141,8 +159,13 @@ class OrganizationResolver:
             if not full.startswith(key) or len(key) < 6:
                 continue
             rest = full[len(key) :]
-            if self._is_place_qualifier(rest):
+            if rest in {fold(s) for s in _NATIONAL_SUFFIXES}:
                 candidates.append(entry)
+            elif self._is_place_qualifier(rest):
+                # «ستاد رسانه‌ای استان» names Kerman's only in a document about Kerman.
+                province = self._province_names.get(rest.removeprefix(fold("استان")))
+                if not self.province_context or province in self.province_context:
+                    candidates.append(entry)
         if len(candidates) == 1:
             return candidates[0]
         if candidates and self.province_context:
@@ -161,6 +184,18 @@ class OrganizationResolver:
 
     def province_code_of(self, name: str) -> str | None:
         return self._province_names.get(fold(name))
+
+    def province_after(self, document: Document, index: int) -> tuple[str, int] | None:
+        """The province named from token ``index`` on («خراسان رضوی» is two words), and the
+        token after it."""
+        key = ""
+        for last in range(index, min(len(document.tokens), index + 4)):
+            key += document.tokens[last].key
+            if key in self._province_names:
+                return self._province_names[key], last + 1
+            if last > index and document.is_break_after(last - 1):
+                break
+        return None
 
 
 def _surface(document: Document, first: int, last: int) -> str:
@@ -288,8 +323,10 @@ def _phrase_end(
             break
         if key == fold("استان"):
             # «… استان قم» ends the name; a bare «… استان» («اداره کل آموزش و پرورش استان») too.
-            province = resolver.province_code_of(tokens[end + 1].key) if end + 1 < len(tokens) else None
-            end += 2 if province is not None and not document.is_break_after(end) else 1
+            province = (
+                resolver.province_after(document, end + 1) if not document.is_break_after(end) else None
+            )
+            end = province[1] if province is not None else end + 1
             last_place_end = end
             break
         end += 1
@@ -314,17 +351,20 @@ def _coordinated_offices(
         start = token.index + 2
         end = start
         province_code: str | None = None
+        province_end = start
         while end < min(len(tokens), start + 25):
             if end > start and document.is_hard_break_after(end - 1):
                 break
             if tokens[end].key == fold("استان") and end + 1 < len(tokens):
-                province_code = resolver.province_code_of(tokens[end + 1].key)
-                if province_code is not None:
+                found_province = resolver.province_after(document, end + 1)
+                if found_province is not None:
+                    province_code = found_province[0]
+                    province_end = found_province[1]
                     break
             end += 1
         if province_code is None:
             continue
-        province_name = document.text[tokens[end + 1].start : tokens[end + 1].end]
+        province_name = document.text[tokens[end + 1].start : tokens[province_end - 1].end]
         list_keys = [t.key for t in tokens[start:end]]
         covered = [False] * (end - start)
         for entry in resolver.entries:
@@ -377,7 +417,7 @@ def _coordinated_offices(
             found.append(
                 OrgMention(first, last, name, None, "organization.coordinated_new", "provincial_office")
             )
-        for i in range(token.index, end + 2):
+        for i in range(token.index, province_end):
             taken[i] = True
     return found
 
@@ -418,6 +458,16 @@ def _find_organizations(
             index += 1
             continue
         mention = resolver.match_at(document, index)
+        if (
+            mention is not None
+            and mention.rule == "organization.known_body"
+            and _quoted_from(document, index)
+        ):
+            # «خبرگزاری صدا و سیما»: the agency a report is quoted from, not a party to it.
+            for i in range(mention.first, mention.last):
+                taken[i] = True
+            index = mention.last
+            continue
         if mention is None or any(taken[mention.first : mention.last]):
             mention = phrase_at(document, index, resolver, taken)
         if mention is None:
@@ -429,6 +479,12 @@ def _find_organizations(
         _learn_abbreviation(document, mention, resolver, found, taken)
         index = mention.last
     return sorted(found, key=lambda m: m.first)
+
+
+def _quoted_from(document: Document, index: int) -> bool:
+    if index == 0 or document.is_break_after(index - 1):
+        return False
+    return document.tokens[index - 1].key == fold("خبرگزاری")
 
 
 def _learn_abbreviation(

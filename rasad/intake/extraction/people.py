@@ -120,6 +120,14 @@ def find_names(document: Document, org_like: Sequence[bool]) -> list[Person]:
             continue
         keys = [t.key for t in tokens[index : index + 4]]
         honorific_length = _starts_with_phrase(keys, HONORIFICS)
+        # Ranks and honorifics stack: «سرتیپ دوم پاسدار دکتر …».
+        while honorific_length:
+            more = _starts_with_phrase(
+                [t.key for t in tokens[index + honorific_length : index + honorific_length + 4]], HONORIFICS
+            )
+            if not more or tokens[index + honorific_length].key in (fold("سید"), fold("سیده")):
+                break
+            honorific_length += more
         if honorific_length:
             start = index + honorific_length
             # «سید» after a rank («سردار سید محمد …») is part of the name.
@@ -163,6 +171,20 @@ def find_names(document: Document, org_like: Sequence[bool]) -> list[Person]:
                 index = end + 1
                 continue
         index += 1
+    # «کامبیز مشیری مدیرعامل شرکت …»: two name words opening a sentence, right before a title.
+    for sentence in document.sentences:
+        first = sentence.first_token
+        if first + 2 >= sentence.last_token or taken[first] or taken[first + 1]:
+            continue
+        if tokens[first].key in _SENTENCE_OPENERS or document.is_break_after(first):
+            continue
+        if not (_is_name_word(document, first) and _is_name_word(document, first + 1)):
+            continue
+        if document.is_break_after(first + 1) and "،" not in document.gap(first + 1):
+            continue
+        keys = [t.key for t in tokens[first + 2 : first + 6]]
+        if _starts_with_phrase(keys, TITLE_HEADS) and len(tokens[first].key) >= 3:
+            take(first, first + 2, "person.before_title")
     # A speaker named by surname alone at the start of a sentence.
     for sentence in document.sentences:
         first = sentence.first_token
@@ -241,13 +263,23 @@ def find_titles(
                 break
             if position > index and document.is_hard_break_after(position):
                 break
-        if organization is None and head_key in TITLE_TO_ORGANIZATION and content < len(tokens):
+        # «معاون وزیر کشور»: a second head in the title implies the organization («وزارت کشور»).
+        implied_head, implied_at = head_key, content
+        if organization is None and head_key not in TITLE_TO_ORGANIZATION:
+            for offset in range(0, 3):
+                position = content + offset
+                if position >= len(tokens) or tokens[position].key in STOPWORDS:
+                    break
+                if tokens[position].key in TITLE_TO_ORGANIZATION:
+                    implied_head, implied_at = tokens[position].key, position + 1
+                    break
+        if organization is None and implied_head in TITLE_TO_ORGANIZATION and implied_at < len(tokens):
             implied = phrase_at(
                 document,
-                content,
+                implied_at,
                 resolver,
                 [names[i] for i in range(len(tokens))],
-                head=TITLE_TO_ORGANIZATION[head_key],
+                head=TITLE_TO_ORGANIZATION[implied_head],
             )
             if implied is not None:
                 organization = OrgMention(

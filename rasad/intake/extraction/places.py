@@ -60,7 +60,14 @@ def find_places(
     for entry in places:
         by_name.setdefault((entry.kind, fold(entry.name)), entry)
     found: list[PlaceMention] = []
+    previous_cue: str | None = None
+    previous_end = -1
+    seen: set[tuple[int, int]] = set()
     for match in matcher.find_all(document, skip=skip):
+        # A name that is both a province and a city is one match here; _choose decides.
+        if (match.first, match.last) in seen:
+            continue
+        seen.add((match.first, match.last))
         entries = [
             m.value
             for m in matcher.matches_at(document, match.first)
@@ -73,13 +80,18 @@ def find_places(
         cue = _CUE_KINDS.get(before) if not has_break_before else None
         if before in NOT_PLACE_BEFORE and not has_break_before:
             continue
+        # «شهرهای اردبیل، تبریز و زنجان»: a cue carries over a list of places.
+        inherited = False
+        if cue is None and previous_cue is not None and _listed_after(document, previous_end, match.first):
+            cue, inherited = previous_cue, True
         key = fold(document.text[tokens[match.first].start : tokens[match.last - 1].end])
         # «بندر» is part of many city names («بندر انزلی»); a bare «بندر» cue then means nothing.
         if key in AMBIGUOUS_PLACES and cue is None:
             continue
         entry, rule = _choose(entries, cue, by_name)
-        first = match.first - 1 if cue is not None else match.first
+        first = match.first - 1 if cue is not None and not inherited else match.first
         found.append(PlaceMention(first, match.last, entry, rule))
+        previous_cue, previous_end = cue, match.last
     # «شهرستان X» / «بخش X» for an X the geography does not know.
     taken = [False] * len(tokens)
     for mention in found:
@@ -107,6 +119,18 @@ def find_places(
         name = document.text[tokens[nxt].start : tokens[last - 1].end]
         found.append(PlaceMention(token.index, last, PlaceEntry("county", "", name, None, None), "place.new"))
     return sorted(found, key=lambda m: m.first)
+
+
+def _listed_after(document: Document, previous_end: int, first: int) -> bool:
+    """Whether the place at token ``first`` follows the one ending at ``previous_end`` in a list
+    (separated only by «،» or «و»)."""
+    if previous_end < 0 or first < previous_end:
+        return False
+    between = document.tokens[previous_end:first]
+    if len(between) > 1 or any(t.key != "و" for t in between):
+        return False
+    gap = document.text[document.tokens[previous_end - 1].end : document.tokens[first].start]
+    return all(c in " \u200c،,و" for c in gap)
 
 
 def _choose(

@@ -126,6 +126,8 @@ def places(result):
         ("در میانه راه", []),  # «میانه» is a city, and a word
         ("خلیج فارس", []),
         ("در شهر میانه", [("city", "میانه")]),
+        ("در شهرهای اردبیل، تبریز و زنجان", [("city", "اردبیل"), ("city", "تبریز"), ("city", "زنجان")]),
+        ("استان‌های قم و یزد", [("province", "قم"), ("province", "یزد")]),
     ],
 )
 def test_places(gazetteer, text, expected):
@@ -161,8 +163,11 @@ def directives(result):
         ),
         ("استاندار از فرمانداری نائین خواست گزارش را ارسال کند.", [("directive.request", "ISF-NAIN", "")]),
         ("وی پیشنهاد داد رزمایش مشترک برگزار شود.", [("directive.proposal", "", "")]),
+        ("از شرکت توانیر خواسته شد گزارش را ارسال کند.", [("directive.request", "شرکت توانیر", "")]),
+        ("بر لزوم تکمیل طرح تأکید کرد.", [("directive.necessary", "", "")]),
         ("وی گفت: همکاری دو سازمان ادامه دارد.", []),
         ("امیدواریم گام‌های مثبتی برداشته شود.", []),
+        ("دانشگاه یزد می‌تواند در بومی‌سازی فناوری کمک کند.", []),
     ],
 )
 def test_directives(gazetteer, text, expected):
@@ -207,3 +212,38 @@ def test_aliases_learnt_from_corrections_are_used():
     ]
     result = run("پدافند کشوری اعلام کرد", gazetteer_of(entries))
     assert organizations(result) == [("PDO", "سازمان پدافند غیرعامل کشور")]
+
+
+def test_well_known_bodies_are_read_whole_and_proposed_as_new(gazetteer):
+    result = run("وزارت صنعت، معدن و تجارت و نیروی انتظامی گزارش دادند", gazetteer)
+    assert organizations(result) == [
+        ("", "وزارت صنعت، معدن و تجارت"),
+        ("", "فرماندهی انتظامی جمهوری اسلامی ایران"),
+    ]
+    assert {p.rule for p in result.of("organization")} == {"organization.known_body"}
+
+
+def test_the_news_agency_quoted_is_not_a_party(gazetteer):
+    assert organizations(run("به گزارش خبرگزاری صدا و سیما، جلسه برگزار شد", gazetteer)) == []
+
+
+def test_a_title_naming_a_minister_implies_the_ministry(gazetteer):
+    (person,) = run("علی اکبر پورجمشیدیان معاون وزیر کشور گفت", gazetteer).of("person")
+    assert (person.data["title"], person.data["organization_name"]) == ("معاون وزیر کشور", "وزارت کشور")
+
+
+def test_a_name_not_in_the_lexicon_before_a_title(gazetteer):
+    (person,) = run("کامبیز مشیری مدیرعامل شرکت آب منطقه‌ای یزد گزارش داد.", gazetteer).of("person")
+    assert (person.data["name"], person.rule) == ("کامبیز مشیری", "person.before_title")
+
+
+def test_stacked_ranks(gazetteer):
+    (person,) = run("سرتیپ دوم پاسدار حسین رحمانی فرمانده مرزبانی استان گفت", gazetteer).of("person")
+    assert (person.data["name"], person.data["honorific"]) == ("حسین رحمانی", "سرتیپ دوم پاسدار")
+
+
+def test_a_two_word_province_ends_the_name_and_another_province_is_not_matched(gazetteer):
+    result = run("نشست ستاد رسانه‌ای استان خراسان رضوی برگزار شد. ستاد رسانه‌ای گزارش داد.", gazetteer)
+    (proposal,) = result.of("organization")
+    assert (proposal.data["code"], proposal.data["name"]) == ("", "ستاد رسانه‌ای استان خراسان رضوی")
+    assert len(proposal.spans) == 2

@@ -19,7 +19,7 @@ def _menu_links(html: str) -> set[str]:
 
 def test_every_app_declares_its_own_entries():
     keys = [group.key for group in menu_groups()]
-    assert keys == ["overview", "organizations", "indicators", "cases", "administration"]
+    assert keys == ["overview", "organizations", "indicators", "cases", "intake", "reports", "administration"]
 
 
 def test_the_reporter_can_enter_data_from_the_menu(cast: Cast):
@@ -54,5 +54,11 @@ def test_the_reporter_sees_the_file_a_case_button(cast: Cast):
 
 def test_someone_without_grants_sees_only_the_home_and_their_own_pages(cast: Cast):
     links = _menu_links(signed_in_client(cast.charlie).get("/").content.decode())
-    own = {"/account/preferences/", "/account/two-factor/", "/account/tokens/", "/cases/notifications/"}
+    own = {
+        "/account/preferences/",
+        "/account/two-factor/",
+        "/account/tokens/",
+        "/cases/notifications/",
+        "/files/",
+    }
     assert links == {"/", *own}

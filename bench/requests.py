@@ -1,0 +1,525 @@
+"""Requests over HTTP against limits measured in the same run on the same machine.
+
+    python -m bench.requests --scale 1 --seconds 8 --rounds 3
+
+With ``rasad serve`` (granian, two workers) and wrk as the client, each round measures in turn:
+  * bare Django (one view, no middleware: ``bench/bare.py``) on the same server stack;
+  * Rasad's hello world (``/healthz``: the full middleware stack, no database);
+  * the cheapest authenticated endpoint (``/api/v1/users/me/`` with a token);
+  * a company analyst's scoped 50-row lists (cases, observations) at 16 and 64 clients;
+  * an object's detail (a case);
+  * one-row observation writes from 32 clients, while a sampler reads ``pg_stat_activity`` for
+    lock waits; and ``pg_test_fsync``'s fdatasync rate as the limit for commits.
+Figures are medians over the rounds, with the load average beside each. ``--scale 10`` loads ten
+times the data (observations and cases). ``--overload`` then sends five times the measured write
+capacity for a few seconds and checks that every acknowledged write is stored and that refusals
+are quick 503s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from django.db import connection, transaction
+
+from bench.common import INDICATORS, free_port, months_back, server
+from rasad.cases.models import Case
+from rasad.core.actions.organizations import OrganizationValues, do_create_organization
+from rasad.core.actions.people import do_create_user, do_grant_role
+from rasad.core.actions.tokens import do_create_api_token
+from rasad.core.models import Organization, Role, User
+from rasad.indicators.actions import do_save_assignment
+from rasad.indicators.models import Indicator, Observation, ObservationBatch, Rollup, RollupDelta
+
+LUA = str(Path(__file__).with_name("wrk.lua"))
+SITES_PER_COMPANY = 50
+
+
+@dataclass
+class World:
+    analyst_token: str
+    reporter_token: str
+    sites: list[str]
+    case_id: int
+    months: list[str]
+    observations: int
+    cases: int
+
+
+def build_world(scale: int) -> World:
+    """A national body, two companies of 50 sites each; the analyst and reporter work at company
+    A. Observations: 8 indicators × 12·scale months for every site; cases: 2,000·scale."""
+    root_user = User.objects.filter(username="bench-r-root").first() or do_create_user(
+        "bench-r-root", acting_user=None, password=None, is_superuser=True
+    )
+    national = Organization.objects.filter(code="BR").first() or do_create_organization(
+        OrganizationValues(code="BR", name="نهاد ملی آزمون درخواست", kind="national_body"),
+        acting_user=root_user,
+    )
+    companies = []
+    for letter in "AB":
+        company = Organization.objects.filter(code=f"BR-{letter}").first() or do_create_organization(
+            OrganizationValues(code=f"BR-{letter}", name=f"شرکت {letter}", kind="company", parent=national),
+            acting_user=root_user,
+        )
+        companies.append(company)
+        existing = Organization.objects.filter(parent=company).count()
+        for index in range(existing, SITES_PER_COMPANY):
+            do_create_organization(
+                OrganizationValues(
+                    code=f"BR-{letter}-{index:03d}", name=f"سایت {letter}{index}", kind="site", parent=company
+                ),
+                acting_user=root_user,
+            )
+    for indicator in Indicator.objects.filter(code__in=INDICATORS):
+        do_save_assignment(national, indicator, include_descendants=True, acting_user=root_user)
+    analyst = User.objects.filter(username="bench-r-analyst").first()
+    if analyst is None:
+        analyst = do_create_user("bench-r-analyst", acting_user=None, password=None)
+        do_grant_role(analyst, Role.objects.get(slug="analyst"), acting_user=None, organization=companies[0])
+    reporter = User.objects.filter(username="bench-r-reporter").first()
+    if reporter is None:
+        reporter = do_create_user("bench-r-reporter", acting_user=None, password=None)
+        do_grant_role(
+            reporter, Role.objects.get(slug="reporter"), acting_user=None, organization=companies[0]
+        )
+    sites = list(Organization.objects.filter(parent__in=companies).order_by("code"))
+    months = months_back(12 * scale)
+    observations = _load_observations(sites, months)
+    cases = _load_cases(companies, sites, root_user, 2000 * scale)
+    case_id = (
+        Case.objects.filter(reporter_organization__parent=companies[0])
+        .order_by("pk")
+        .values_list("pk", flat=True)[0]
+    )
+    return World(
+        analyst_token=do_create_api_token(analyst, acting_user=analyst, name="bench")[1],
+        reporter_token=do_create_api_token(reporter, acting_user=reporter, name="bench")[1],
+        sites=[s.code for s in sites if s.parent_id == companies[0].pk],
+        case_id=case_id,
+        months=[m.key for m in months[-12:]],
+        observations=observations,
+        cases=cases,
+    )
+
+
+def _load_observations(sites: list[Organization], months: list[Any]) -> int:
+    """Observations by binary COPY and their rollups by one statement (what the write path keeps)."""
+    indicators = list(Indicator.objects.filter(code__in=INDICATORS).values_list("pk", flat=True))
+    now = datetime.now(UTC)
+    generator = random.Random(11)
+    table, rollup = Observation._meta.db_table, Rollup._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"TRUNCATE {table}, {rollup}, {RollupDelta._meta.db_table}, "
+            f"{ObservationBatch._meta.db_table} CASCADE"
+        )
+    columns = (
+        "organization_id, indicator_id, period_key, period_start, year, value, comment, status, source, "
+        "findings, created, last_updated"
+    )
+    types = ["int8", "int8", "varchar", "date", "int2", "float8", "text", "varchar", "varchar", "jsonb"]
+    with transaction.atomic(), connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types([*types, "timestamptz", "timestamptz"])
+            for site in sites:
+                for period in months:
+                    for indicator_id in indicators:
+                        copy.write_row(
+                            (
+                                site.pk,
+                                indicator_id,
+                                period.key,
+                                period.start,
+                                period.year,
+                                round(generator.uniform(50, 5000), 3),
+                                "",
+                                "draft",
+                                "api",
+                                "[]",
+                                now,
+                                now,
+                            )
+                        )
+        cursor.execute(
+            f"""INSERT INTO {rollup} (indicator_id, organization_id, province, period_key, year, total,
+                    value_count, approved_total, approved_count)
+                SELECT o.indicator_id, a.id, '', o.period_key, o.year, SUM(o.value), COUNT(*), 0, 0
+                FROM {table} o JOIN core_organization leaf ON leaf.id = o.organization_id
+                JOIN core_organization a ON leaf.path LIKE a.path || '%%'
+                GROUP BY o.indicator_id, a.id, o.period_key, o.year"""
+        )
+        cursor.execute(f"ANALYZE {table}; ANALYZE {rollup}")
+    return len(sites) * len(months) * len(indicators)
+
+
+def _load_cases(companies: list[Organization], sites: list[Organization], user: User, count: int) -> int:
+    """A few cases through the actions, then copies of them (new references) up to ``count``."""
+    from rasad.cases.actions import CaseValues, do_open_case
+    from rasad.cases.testing import category
+
+    have = Case.objects.filter(reporter_organization__in=sites).count()
+    if have >= count:
+        return have
+    templates = list(Case.objects.filter(reporter_organization__in=sites)[:20])
+    for index in range(len(templates), 20):
+        templates.append(
+            do_open_case(
+                CaseValues(
+                    kind="challenge",
+                    category=category(),
+                    title=f"چالش آزمون {index}",
+                    reporter_organization=sites[index % len(sites)],
+                    priority="medium",
+                ),
+                acting_user=user,
+            )
+        )
+    fields = [f.attname for f in Case._meta.concrete_fields if f.attname not in {"id", "reference"}]
+    copies = []
+    for index in range(have + 20, count):
+        template = templates[index % len(templates)]
+        values = {name: getattr(template, name) for name in fields}
+        site = sites[index % len(sites)]
+        values.update(reporter_organization_id=site.pk, owner_organization_id=site.parent_id)
+        copies.append(Case(reference=f"BR-{index:07d}", **values))
+    Case.objects.bulk_create(copies, batch_size=2000)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Case._meta.db_table}")
+    return Case.objects.filter(reporter_organization__in=sites).count()
+
+
+def fdatasync_ops() -> float:
+    """pg_test_fsync's fdatasync rate (one 8 kB write per sync) on the benchmark's disk."""
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_test_fsync"))
+    binary = str(candidates[-1]) if candidates else shutil.which("pg_test_fsync")
+    if not binary:
+        return float("nan")
+    target = Path(os.environ.get("RASAD_DATA_DIR", "var")) / "fsync.test"
+    output = subprocess.run(
+        [binary, "-s", "2", "-f", str(target)], capture_output=True, text=True, check=False
+    ).stdout
+    for line in output.splitlines():
+        if line.strip().startswith("fdatasync") and "ops/sec" in line:
+            return float(line.split()[1].replace(",", ""))
+    return float("nan")
+
+
+def load() -> float:
+    return os.getloadavg()[0]
+
+
+def wrk(url: str, clients: int, seconds: int, env: dict[str, str] | None = None) -> dict[str, Any]:
+    command = ["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "--timeout", "10s", "-s", LUA, url]
+    started_load = load()
+    result = subprocess.run(
+        command, capture_output=True, text=True, env={**os.environ, **(env or {})}, check=True
+    )
+    line = next(x for x in result.stdout.splitlines() if x.startswith("{"))
+    data: dict[str, Any] = json.loads(line)
+    data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
+    data["load"] = (started_load + load()) / 2
+    return data
+
+
+@contextmanager
+def bare_server() -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface",
+            "wsgi",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--blocking-threads",
+            "8",
+            "--no-ws",
+            "--log-level",
+            "warning",
+            "bench.bare:wsgi",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def _wait_for(url: str) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()  # noqa: S310 - loopback
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer")
+
+
+@dataclass
+class LockSampler:
+    """Samples pg_stat_activity every 20 ms: backends waiting on a lock, and for how long their
+    statement has run (an upper bound of the wait), grouped by what they wait for."""
+
+    waits: dict[str, list[float]] = field(default_factory=dict)
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def run(self) -> None:
+        from django.db import connections
+
+        cursor = connections["default"].cursor()
+        try:
+            while not self._stop.is_set():
+                cursor.execute(
+                    "SELECT query, EXTRACT(EPOCH FROM now() - query_start) FROM pg_stat_activity "
+                    "WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+                )
+                for query, seconds in cursor.fetchall():
+                    text = query.lower()
+                    kind = (
+                        "audit chain head"
+                        if "auditchainhead" in text
+                        else "organization (advisory)"
+                        if "pg_advisory" in text
+                        else "rollup"
+                        if "indicators_rollup" in text
+                        else "observation"
+                        if "indicators_observation" in text
+                        else "other"
+                    )
+                    self.waits.setdefault(kind, []).append(float(seconds))
+                time.sleep(0.02)
+        finally:
+            cursor.close()
+            connections["default"].close()
+
+    @contextmanager
+    def sampling(self) -> Iterator[None]:
+        thread = threading.Thread(target=self.run, daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            self._stop.set()
+            thread.join(timeout=5)
+
+    def over(self, seconds: float) -> dict[str, int]:
+        return {kind: sum(1 for w in waits if w > seconds) for kind, waits in self.waits.items()}
+
+
+def median_of(rounds: list[dict[str, Any]], key: str) -> float:
+    return float(statistics.median(r[key] for r in rounds))
+
+
+def measure(world: World, url: str, bare: str, seconds: int, rounds: int) -> dict[str, list[dict[str, Any]]]:
+    results: dict[str, list[dict[str, Any]]] = {}
+    analyst = {"TOKEN": world.analyst_token}
+    writes = {
+        "TOKEN": world.reporter_token,
+        "WRITE_SITES": ",".join(world.sites),
+        "WRITE_INDICATORS": ",".join(INDICATORS),
+        "WRITE_MONTHS": ",".join(world.months),
+    }
+    plan = [
+        ("bare Django", bare + "/", 16, None),
+        ("hello (/healthz)", url + "/healthz", 16, None),
+        ("cheapest authenticated (users/me)", url + "/api/v1/users/me/", 16, analyst),
+        ("case list, 50 rows, 16 clients", url + "/api/v1/cases/", 16, analyst),
+        ("case list, 50 rows, 64 clients", url + "/api/v1/cases/", 64, analyst),
+        ("observation list, 50 rows, 16 clients", url + "/api/v1/observations/", 16, analyst),
+        ("case detail", url + f"/api/v1/cases/{world.case_id}/", 16, analyst),
+        ("one-row writes, 32 clients", url + "/api/v1/observations/bulk/", 32, writes),
+    ]
+    for name, target, clients, env in plan:  # warm-up: imports, caches, pools
+        wrk(target, clients, 2, env)
+        results[name] = []
+    for _round in range(rounds):
+        for name, target, clients, env in plan:
+            results[name].append(wrk(target, clients, seconds, env))
+    return results
+
+
+def report(results: dict[str, list[dict[str, Any]]], fsync: float, sampler: LockSampler) -> dict[str, float]:
+    def line(name: str) -> str:
+        rs = results[name]
+        bad = sum(r["non2xx"] + r["errors"] for r in rs)
+        return (
+            f"  {name:<40} {median_of(rs, 'rps'):>8,.0f} req/s   "
+            f"p50 {median_of(rs, 'p50') / 1000:>6.1f} ms   "
+            f"p95 {median_of(rs, 'p95') / 1000:>6.1f} ms   p99 {median_of(rs, 'p99') / 1000:>6.1f} ms   "
+            f"(load {median_of(rs, 'load'):.1f}{f'; {bad} non-2xx' if bad else ''})"
+        )
+
+    for name in results:
+        print(line(name))
+    rps = {name: median_of(rs, "rps") for name, rs in results.items()}
+    p95 = {name: median_of(rs, "p95") / 1000 for name, rs in results.items()}
+    hello = rps["hello (/healthz)"]
+    ratios = {
+        "authenticated / bare": rps["cheapest authenticated (users/me)"] / rps["bare Django"],
+        "case list / hello": rps["case list, 50 rows, 16 clients"] / hello,
+        "observation list / hello": rps["observation list, 50 rows, 16 clients"] / hello,
+        "case detail / hello": rps["case detail"] / hello,
+        "writes / hello": rps["one-row writes, 32 clients"] / hello,
+        "writes / fdatasync": rps["one-row writes, 32 clients"] / fsync if fsync == fsync else float("nan"),
+    }
+    goals = {
+        "authenticated / bare": 0.5,
+        "case list / hello": 0.4,
+        "observation list / hello": 0.4,
+        "case detail / hello": 0.5,
+        "writes / hello": 0.25,
+    }
+    print(
+        f"  denominators: bare Django {rps['bare Django']:,.0f} req/s, hello {hello:,.0f} req/s, "
+        f"pg_test_fsync fdatasync {fsync:,.0f} ops/s"
+    )
+    for name, value in ratios.items():
+        goal = goals.get(name)
+        verdict = "" if goal is None else f"(goal ≥ {goal}: {'met' if value >= goal else 'NOT met'})"
+        print(f"  ratio {name:<28} {value:6.3f}  {verdict}")
+    print(
+        f"  p95 case list at 16 clients {p95['case list, 50 rows, 16 clients']:.1f} ms (goal ≤ 100 ms); "
+        f"one-row writes at 32 clients {p95['one-row writes, 32 clients']:.1f} ms (goal ≤ 100 ms)"
+    )
+    over = sampler.over(0.050)
+    print(f"  lock waits over 50 ms while writing (pg_stat_activity every 20 ms): {over or 'none'}")
+    return {**ratios, **{f"p95 {k}": v for k, v in p95.items()}}
+
+
+async def _one_write(port: int, token: str, body: bytes) -> tuple[int, float, bytes]:
+    started = time.perf_counter()
+    try:
+        reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 10)
+        writer.write(
+            b"POST /api/v1/observations/bulk/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+            b"Content-Type: application/json\r\nAuthorization: Bearer "
+            + token.encode()
+            + b"\r\nContent-Length: "
+            + str(len(body)).encode()
+            + b"\r\n\r\n"
+            + body
+        )
+        await writer.drain()
+        raw = await asyncio.wait_for(reader.read(), 30)
+        writer.close()
+        status = int(raw.split(b" ", 2)[1]) if raw else 0
+        return status, time.perf_counter() - started, raw
+    except (TimeoutError, OSError):
+        return 0, time.perf_counter() - started, b""
+
+
+def overload(world: World, url: str, capacity: float, seconds: float = 6.0) -> None:
+    """Open loop at five times the measured write capacity: distinct one-row batches, each with
+    a batch id; then every 200 must be stored and every refusal a quick 503."""
+    port = int(url.rsplit(":", 1)[1])
+    rate = 5 * capacity
+    sent: list[tuple[str, str, str, float]] = []
+
+    async def main() -> list[tuple[int, float, bytes]]:
+        tasks = []
+        started = time.perf_counter()
+        index = 0
+        while time.perf_counter() - started < seconds:
+            site = world.sites[index % len(world.sites)]
+            month = world.months[(index // len(world.sites)) % len(world.months)]
+            indicator = INDICATORS[index % len(INDICATORS)]
+            value = 10_000 + index
+            batch = uuid.uuid4().hex
+            sent.append((batch, site, f"{indicator}|{month}", value))
+            body = json.dumps(
+                {
+                    "batch_id": batch,
+                    "observations": [
+                        {"organization": site, "indicator": indicator, "period": month, "value": value}
+                    ],
+                }
+            ).encode()
+            tasks.append(asyncio.create_task(_one_write(port, world.reporter_token, body)))
+            index += 1
+            await asyncio.sleep(max(0.0, started + index / rate - time.perf_counter()))
+        return await asyncio.gather(*tasks)
+
+    load_before = load()
+    answers = asyncio.run(main())
+    statuses: dict[int, int] = {}
+    for status, _seconds, _raw in answers:
+        statuses[status] = statuses.get(status, 0) + 1
+    acknowledged = {sent[i][0] for i, (status, _s, _r) in enumerate(answers) if status == 200}
+    stored = set(
+        ObservationBatch.objects.filter(batch_id__in=acknowledged).values_list("batch_id", flat=True)
+    )
+    refused = sorted(s for status, s, _r in answers if status == 503)
+    shapes = {
+        json.loads(r.split(b"\r\n\r\n", 1)[1]).get("error", {}).get("code")
+        for st, _s, r in answers
+        if st == 503
+    }
+    retry = all(b"retry-after" in r.lower() for st, _s, r in answers if st == 503)
+    print(
+        f"  overload: {len(answers)} writes offered at {rate:,.0f}/s (5 × {capacity:,.0f}/s) "
+        f"for {seconds:.0f} s "
+        f"(load {load_before:.1f}); answers {dict(sorted(statuses.items()))}"
+    )
+    print(
+        f"    acknowledged {len(acknowledged)}, stored {len(stored)}, lost {len(acknowledged - stored)}; "
+        f"503s: p50 {(refused[len(refused) // 2] if refused else 0) * 1000:.0f} ms, "
+        f"max {(refused[-1] if refused else 0) * 1000:.0f} ms, error codes {shapes or '-'}, "
+        f"Retry-After on all: {retry}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--overload", action="store_true")
+    args = parser.parse_args()
+    world = build_world(args.scale)
+    print(
+        f"requests ×{args.scale}: {world.observations:,} observations, {world.cases:,} cases; "
+        f"{args.rounds} rounds of {args.seconds} s; medians"
+    )
+    fsync = fdatasync_ops()
+    sampler = LockSampler()
+    with bare_server() as bare, server(workers=2) as url:
+        _wait_for(url + "/healthz")
+        with sampler.sampling():
+            results = measure(world, url, bare, args.seconds, args.rounds)
+        report(results, fsync, sampler)
+        if args.overload:
+            capacity = median_of(results["one-row writes, 32 clients"], "rps")
+            overload(world, url, capacity)
+
+
+if __name__ == "__main__":
+    main()

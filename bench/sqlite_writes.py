@@ -1,0 +1,70 @@
+"""SQLite, the embedded default: 32 concurrent one-row writes over HTTP, p99.
+
+    python -m bench.sqlite_writes --seconds 10
+
+Runs in a fresh data directory with no DATABASE_URL (so Rasad uses SQLite, with its writer
+lock), ``rasad serve`` with two workers, and wrk posting one-row observation batches from 32
+connections. The goal is p99 ≤ 1 s (issue 11; before the writer lock it was 12 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+SETUP = """
+import json, os
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rasad.settings")
+import django; django.setup()
+from django.core.management import call_command
+call_command("migrate", interactive=False, verbosity=0)
+from bench.common import build_fixture, months_back
+fixture = build_fixture(20)
+print(json.dumps({"token": fixture.token, "sites": [s.code for s in fixture.sites],
+                  "months": [p.key for p in months_back(12)]}))
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--clients", type=int, default=32)
+    args = parser.parse_args()
+    data = tempfile.mkdtemp(prefix="rasad-sqlite-bench-")
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(RASAD_DATA_DIR=data, RASAD_EVENT_BUS="local")
+    output = subprocess.run(
+        [sys.executable, "-c", SETUP], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    world = json.loads(output.strip().splitlines()[-1])
+    os.environ.update(env)
+    os.environ.pop("DATABASE_URL", None)
+    from bench.common import INDICATORS, server
+    from bench.requests import load, wrk
+
+    with server(workers=2) as url:
+        writes = {
+            "TOKEN": world["token"],
+            "WRITE_SITES": ",".join(world["sites"]),
+            "WRITE_INDICATORS": ",".join(INDICATORS),
+            "WRITE_MONTHS": ",".join(world["months"]),
+        }
+        target = url + "/api/v1/observations/bulk/"
+        wrk(target, args.clients, 2, writes)
+        before = load()
+        result = wrk(target, args.clients, args.seconds, writes)
+    print(
+        f"sqlite: {args.clients} concurrent one-row writes: {result['rps']:,.0f} writes/s, "
+        f"p50 {result['p50'] / 1000:.0f} ms, p95 {result['p95'] / 1000:.0f} ms, "
+        f"p99 {result['p99'] / 1000:.0f} ms "
+        f"(goal ≤ 1000 ms: {'met' if result['p99'] <= 1e6 else 'NOT met'}); "
+        f"non-2xx {result['non2xx']}, errors {result['errors']} (load {before:.1f})"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,25 @@
+"""A full worker's answer: 503, Retry-After, the API's error shape, Persian unless English is asked."""
+
+from __future__ import annotations
+
+import json
+
+from rasad.api.overload import busy_answer
+
+
+def test_api_overload_uses_the_error_shape_in_english_when_asked():
+    status, headers, body = busy_answer({"PATH_INFO": "/api/v1/observations/", "HTTP_ACCEPT_LANGUAGE": "en"})
+    assert status == "503 Service Unavailable"
+    assert dict(headers)["Retry-After"] == "1"
+    error = json.loads(body)["error"]
+    assert error["code"] == "overloaded"
+    assert error["fields"] == {}
+    assert error["message"].startswith("The server is busy")
+
+
+def test_pages_get_a_persian_page_by_default():
+    status, headers, body = busy_answer({"PATH_INFO": "/cases/"})
+    assert status.startswith("503")
+    assert dict(headers)["Content-Type"].startswith("text/html")
+    assert 'dir="rtl"' in body.decode()
+    assert "The server is busy" not in body.decode()

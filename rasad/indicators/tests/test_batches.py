@@ -1,0 +1,222 @@
+"""Idempotency by request: a client's batch id makes a retry return the first answer and write
+nothing, so a late retry cannot undo a later correction; twin batches at the same moment give one
+write and the same answer, never a 500 (PostgreSQL)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+from django.db.models import Sum
+
+from rasad.conftest import client_for
+from rasad.core.models import AuditEvent
+from rasad.indicators import rollups
+from rasad.indicators.models import Observation, ObservationBatch, Rollup
+from rasad.indicators.testing import assign
+from rasad.indicators.tests.conftest import ENERGY
+from rasad.testing.api import assert_nothing_changed
+from rasad.testing.cast import Cast, build_cast
+
+BULK = "/api/v1/observations/bulk/"
+
+
+def body(value: float, batch_id: str = "", months: int = 3) -> dict[str, object]:
+    payload: dict[str, object] = {
+        "observations": [
+            {"organization": "ISF-P1", "indicator": "ELEC_CONS", "period": f"1402-{m:02d}", "value": value}
+            for m in range(1, months + 1)
+        ]
+    }
+    if batch_id:
+        payload["batch_id"] = batch_id
+    return payload
+
+
+def test_same_batch_id_returns_the_stored_answer_and_writes_nothing(assigned: Cast):
+    client = client_for(assigned.ali)
+    first = client.post(BULK, body(100, "b-0001"), format="json")
+    assert first.status_code == 200, first.json()
+    assert first.json()["created"] == 3
+    with assert_nothing_changed("indicators.observation", "indicators.rollup", "indicators.observationbatch"):
+        again = client.post(BULK, body(100, "b-0001"), format="json")
+    assert again.status_code == 200
+    assert again.json() == first.json()
+
+
+def test_a_late_retry_cannot_undo_a_later_correction(assigned: Cast):
+    client = client_for(assigned.ali)
+    first = client.post(BULK, body(100, "b-first"), format="json")
+    correction = client.post(BULK, body(120, "b-correction"), format="json")
+    assert correction.json()["updated"] == 3
+    late = client.post(BULK, body(100, "b-first"), format="json")
+    assert late.json() == first.json()
+    assert set(Observation.objects.values_list("value", flat=True)) == {120.0}
+    assert AuditEvent.objects.filter(event_type=210).count() == 2
+
+
+def test_a_batch_id_reused_for_other_rows_is_refused(assigned: Cast):
+    client = client_for(assigned.ali)
+    client.post(BULK, body(100, "b-reused"), format="json")
+    with assert_nothing_changed("indicators.observation", "indicators.rollup"):
+        response = client.post(BULK, body(101, "b-reused"), format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "already used for a different batch" in response.json()["error"]["fields"]["batch_id"][0]
+
+
+def test_batch_ids_belong_to_their_sender(assigned: Cast):
+    """Another person's batch id is not theirs to replay: it records normally."""
+    client_for(assigned.ali).post(BULK, body(100, "b-shared"), format="json")
+    kerman = {
+        "batch_id": "b-shared",
+        "observations": [
+            {"organization": "KER-P1", "indicator": "ELEC_CONS", "period": "1402-01", "value": 7}
+        ],
+    }
+    response = client_for(assigned.bahram).post(BULK, kerman, format="json")
+    assert response.json()["created"] == 1
+    assert ObservationBatch.objects.filter(batch_id="b-shared").count() == 2
+
+
+def test_a_refused_batch_leaves_its_id_free(assigned: Cast):
+    client = client_for(assigned.ali)
+    bad = body(100, "b-bad")
+    bad["observations"][0]["value"] = "x"  # type: ignore[index]
+    assert client.post(BULK, bad, format="json").status_code == 400
+    assert not ObservationBatch.objects.exists()
+    assert client.post(BULK, body(100, "b-bad"), format="json").json()["created"] == 3
+
+
+def test_applied_valid_rows_keep_their_rejections_in_the_stored_answer(assigned: Cast):
+    client = client_for(assigned.ali)
+    payload = body(100, "b-partial")
+    payload["apply_valid_rows"] = True
+    payload["observations"].append(  # type: ignore[attr-defined]
+        {"organization": "KER-P1", "indicator": "ELEC_CONS", "period": "1402-05", "value": 1}
+    )
+    first = client.post(BULK, payload, format="json")
+    assert [r["row"] for r in first.json()["rejected"]] == [3]
+    assert client.post(BULK, payload, format="json").json() == first.json()
+
+
+def test_structural_errors_keep_their_paths(assigned: Cast):
+    response = client_for(assigned.ali).post(
+        BULK,
+        {"observations": [{"organization": "", "indicator": None, "period": "1402-01"}, 5], "submit": "x"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert set(response.json()["error"]["fields"]) == {
+        "observations.0.organization",
+        "observations.0.indicator",
+        "observations.0.value",
+        "observations.1.non_field_errors",
+        "submit",
+    }
+
+
+def test_null_characters_are_refused(assigned: Cast):
+    payload = body(100)
+    payload["observations"][0]["organization"] = "ISF-P1\x00"  # type: ignore[index]
+    response = client_for(assigned.ali).post(BULK, payload, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "observations.0.organization" in response.json()["error"]["fields"]
+
+
+def test_history_is_read_only_for_the_outlier_window(assigned: Cast):
+    """The check judges a value by the 24 periods before it; a wild value 3 years back does not
+    count, and the cost of a batch does not grow with the length of the record."""
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(assigned.ali)
+    old = [
+        {"organization": "ISF-P1", "indicator": "ELEC_CONS", "period": f"{y}-{m:02d}", "value": 100 + m % 3}
+        for y in (1398, 1399, 1400, 1401)
+        for m in range(1, 13)
+    ]
+    assert client.post(BULK, {"observations": old}, format="json").status_code == 200
+    payload = {
+        "observations": [
+            {"organization": "ISF-P1", "indicator": "ELEC_CONS", "period": "1402-01", "value": 900}
+        ]
+    }
+    with CaptureQueriesContext(db) as queries:
+        assert client.post(BULK, payload, format="json").status_code == 200
+    stored = Observation.objects.get(period_key="1402-01")
+    assert [f["code"] for f in stored.findings] == ["outlier"]
+    history_reads = [q["sql"] for q in queries.captured_queries if 'period_key" >=' in q["sql"]]
+    assert len(history_reads) == 1
+    assert "1400-01" in history_reads[0]  # 24 months before 1402-01
+
+
+@pytest.fixture
+def committed(django_db_blocker) -> Cast:
+    cast = build_cast()
+    assign(cast.isfahan, *ENERGY)
+    return cast
+
+
+def _twins(cast: Cast, payload: dict[str, object]) -> list[tuple[int, object]]:
+    barrier = threading.Barrier(2)
+    answers: list[tuple[int, object]] = []
+
+    def send() -> None:
+        from django.db import connections
+
+        try:
+            client = client_for(cast.ali)
+            barrier.wait(timeout=10)
+            response = client.post(BULK, payload, format="json")
+            answers.append((response.status_code, response.json()))
+        except Exception as error:  # reported by the assertions
+            answers.append((0, repr(error)))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return answers
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_twin_batches_with_one_batch_id_write_once(committed: Cast):
+    if connection.vendor != "postgresql":
+        pytest.fail("this test needs DATABASE_URL pointing at PostgreSQL")
+    for attempt in range(5):
+        answers = _twins(committed, body(100 + attempt, f"twin-{attempt}", months=12))
+        assert [status for status, _answer in answers] == [200, 200], answers
+        assert answers[0][1] == answers[1][1]
+    assert AuditEvent.objects.filter(event_type=210).count() == 5
+    assert Observation.objects.count() == 12
+    assert_rollups_exact()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_twin_batches_without_batch_id_never_fail(committed: Cast):
+    """Issue 9's IntegrityError on observation_unique_period: two identical new batches at once."""
+    if connection.vendor != "postgresql":
+        pytest.fail("this test needs DATABASE_URL pointing at PostgreSQL")
+    for attempt in range(5):
+        answers = _twins(committed, body(200 + attempt, months=12))
+        assert [status for status, _answer in answers] == [200, 200], answers
+        counts = sorted((a["created"] + a["updated"], a["unchanged"]) for _s, a in answers)  # type: ignore[index]
+        assert counts == [(0, 12), (12, 0)]
+    assert Observation.objects.count() == 12
+    national = Rollup.objects.filter(organization=committed.national).aggregate(n=Sum("value_count"))["n"]
+    assert national == 12
+    assert_rollups_exact()
+
+
+def assert_rollups_exact() -> None:
+    assert rollups.pending() == 0, "every delta was folded after its write's commit"
+    incremental = rollups.snapshot()
+    rollups.rebuild()
+    assert rollups.snapshot() == incremental

@@ -1,0 +1,74 @@
+"""The intake journey in Chromium, at desktop and phone width: IMIDRO's coordinator pastes the
+civil-defence report, sees the highlights beside the proposals, and accepts the directive as a
+draft case; the case links back to its sentence."""
+
+from __future__ import annotations
+
+import pytest
+
+from rasad.cases.models import Case
+from rasad.intake.models import Proposal
+from rasad.intake.tests.test_intake_api import IMIDRO_REPORT
+from rasad.testing.browser import screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo_world(db):
+    from rasad.core.demo import load_demo
+    from rasad.testing.cast import ensure_reference_data
+
+    # Transactional tests flush every table, the data migrations' rows (categories) included.
+    ensure_reference_data()
+    load_demo()
+
+
+def sign_in(page, live_server, username: str) -> None:
+    from rasad.core.demo import DEMO_PASSWORD
+
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("[data-testid=login-submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+@pytest.mark.parametrize(("width", "height", "name"), [(1280, 860, "desktop"), (390, 844, "phone")])
+def test_coordinator_reads_the_report_and_accepts_the_directive(
+    page, live_server, demo_world, width, height, name
+):
+    page.set_viewport_size({"width": width, "height": height})
+    sign_in(page, live_server, "imidro.coordinator")
+    page.goto(f"{live_server.url}/intake/new/")
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    page.select_option("select[name=organization]", label="سازمان توسعه و نوسازی معادن و صنایع معدنی ایران")
+    page.fill("[data-testid=intake-text]", IMIDRO_REPORT)
+    screenshot(page, f"intake-form-{name}")
+    page.click("[data-testid=intake-submit]")
+    page.wait_for_selector("[data-testid=intake-text-pane]")
+    assert page.locator("mark.ik-organization").count() >= 4
+    assert page.locator("mark.ik-directive").count() >= 3
+    headline = Proposal.objects.filter(field="directive").order_by("position").first()
+    assert headline is not None
+    card = page.locator(f"#proposal-{headline.pk}")
+    assert "ایمیدرو چالش‌های صادرات و تامین انرژی" in card.inner_text()
+    assert card.locator("select[name$=organization_code]").input_value() == "IMIDRO"
+    # The deadline field is filled with a suggestion (30 days on); the reviewer keeps it.
+    assert card.locator("input[name$=deadline]").input_value() != ""
+    screenshot(page, f"intake-review-{name}")
+    card.locator(f"[data-testid=accept-{headline.pk}]").click()
+    page.wait_for_load_state()
+    screenshot(page, f"intake-after-accept-{name}")
+    page.wait_for_selector(f"[data-testid=decision-{headline.pk}]")
+    case = Case.objects.get()
+    assert (case.kind, case.owner_organization.code, case.source) == (
+        "directive",
+        "IMIDRO",
+        Proposal.objects.get(pk=headline.pk),
+    )
+    assert case.reference in page.locator(f"[data-testid=decision-{headline.pk}]").inner_text()
+    screenshot(page, f"intake-accepted-{name}")
+    # Clicking a highlight brings its proposal forward.
+    page.locator("mark.ik-person").first.click()
+    assert page.locator(".intake-card.is-active").count() == 1

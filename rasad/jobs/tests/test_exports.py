@@ -1,0 +1,200 @@
+"""Background exports: asked for through the list's filters, prepared by a worker with progress,
+served to their owner only while they may see the list, deleted after their time."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from rasad.cases.models import Case
+from rasad.cases.tests.test_sla_cases import _directive, tehran
+from rasad.core.actions.people import do_revoke_grant
+from rasad.core.models import AuditEvent, Grant
+from rasad.jobs.audit import JobAuditEvent
+from rasad.jobs.exports import expire_files
+from rasad.jobs.models import ExportFile, ExportStatus
+from rasad.jobs.testing import run_queued
+from rasad.testing.cast import Cast
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _cases(cast: Cast) -> list[Case]:
+    return [
+        _directive(cast, opened=tehran(2026, 5, 2, 9, 0), deadline=date(2026, 5, 5)),
+        _directive(cast, opened=tehran(2026, 5, 3, 9, 0), deadline=date(2026, 5, 9)),
+    ]
+
+
+def _request(client: Client, kind: str = "cases", fmt: str = "xlsx", query: str = "") -> ExportFile:
+    url = reverse("jobs:export-request", args=[kind, fmt]) + (f"?{query}" if query else "")
+    confirm = client.get(url)
+    assert confirm.status_code == 200
+    response = client.post(url)
+    assert response.status_code == 302
+    return ExportFile.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-1]))
+
+
+def test_a_case_export_is_prepared_in_the_background_and_downloaded(cast: Cast):
+    _cases(cast)
+    client = _client(cast.alice)
+    export = _request(client)
+    assert export.status == ExportStatus.WAITING
+    assert AuditEvent.objects.filter(
+        event_type=JobAuditEvent.EXPORT_REQUESTED, object_id=str(export.pk)
+    ).exists()
+    status = client.get(reverse("jobs:export-status", args=[export.pk])).json()
+    assert (status["status"], status["download_url"]) == ("waiting", None)
+    assert run_queued() == 1
+    export.refresh_from_db()
+    assert (export.status, export.row_count) == (ExportStatus.READY, 2)
+    status = client.get(reverse("jobs:export-status", args=[export.pk])).json()
+    assert status["percent"] == 100
+    assert status["download_url"] == reverse("jobs:export-download", args=[export.pk])
+    response = client.get(status["download_url"])
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active  # type: ignore[attr-defined]
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][0] == "reference"
+    assert len(rows) == 4
+    assert AuditEvent.objects.filter(
+        event_type=JobAuditEvent.EXPORT_DOWNLOADED, object_id=str(export.pk)
+    ).exists()
+
+
+def test_the_export_holds_the_filtered_list_only(cast: Cast):
+    first, second = _cases(cast)
+    other = "low" if first.priority != "low" else "high"
+    Case.objects.filter(pk=second.pk).update(priority=other)
+    export = _request(_client(cast.alice), "cases", "csv", f"priority={first.priority}")
+    run_queued()
+    export.refresh_from_db()
+    assert export.row_count == 1
+    text = (Path(settings.MEDIA_ROOT) / str(export.file.name)).read_text(encoding="utf-8-sig")
+    assert first.reference in text
+
+
+def test_another_province_sees_nothing_of_isfahan_in_its_export(cast: Cast):
+    _cases(cast)
+    export = _request(_client(cast.bob))
+    run_queued()
+    export.refresh_from_db()
+    assert export.row_count == 0
+
+
+def test_a_file_is_served_to_its_owner_only(cast: Cast):
+    _cases(cast)
+    export = _request(_client(cast.alice))
+    run_queued()
+    from rasad.core.tests.conftest import verified_client
+
+    for user in (cast.bob, cast.nadia, cast.root):
+        client = verified_client(user) if user.requires_two_factor else _client(user)
+        assert client.get(reverse("jobs:export-download", args=[export.pk])).status_code == 404
+        assert client.get(reverse("jobs:export-status", args=[export.pk])).status_code == 404
+        assert client.get(reverse("jobs:export-detail", args=[export.pk])).status_code == 404
+
+
+def test_a_file_is_not_served_once_its_owner_lost_the_right_to_see_the_list(cast: Cast):
+    _cases(cast)
+    export = _request(_client(cast.alice))
+    run_queued()
+    for grant in Grant.objects.filter(user=cast.alice):
+        do_revoke_grant(grant, acting_user=cast.root)
+    assert _client(cast.alice).get(reverse("jobs:export-download", args=[export.pk])).status_code == 404
+
+
+def test_a_list_the_user_may_not_see_cannot_be_exported(cast: Cast):
+    client = _client(cast.charlie)
+    url = reverse("jobs:export-request", args=["cases", "xlsx"])
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
+    assert client.get(reverse("jobs:export-request", args=["no-such-list", "xlsx"])).status_code == 404
+    assert ExportFile.objects.count() == 0
+
+
+def test_bad_filters_are_a_translated_error_and_nothing_is_queued(cast: Cast):
+    client = _client(cast.alice)
+    url = reverse("jobs:export-request", args=["cases", "xlsx"]) + "?status=nonsense"
+    response = client.post(url)
+    assert response.status_code == 400
+    assert "nonsense" in response.content.decode()
+    assert ExportFile.objects.count() == 0
+
+
+def test_a_file_past_its_time_is_deleted(cast: Cast):
+    _cases(cast)
+    export = _request(_client(cast.alice))
+    run_queued()
+    export.refresh_from_db()
+    path = Path(settings.MEDIA_ROOT) / str(export.file.name)
+    assert path.is_file()
+    ExportFile.objects.filter(pk=export.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert expire_files.call() == 1
+    export.refresh_from_db()
+    assert export.status == ExportStatus.EXPIRED
+    assert not path.exists()
+    assert _client(cast.alice).get(reverse("jobs:export-download", args=[export.pk])).status_code == 404
+
+
+def test_my_files_lists_the_owner_s_files_and_the_home_page_counts_new_ones(cast: Cast):
+    _cases(cast)
+    client = _client(cast.alice)
+    export = _request(client)
+    run_queued()
+    home = client.get(reverse("web:home")).content.decode()
+    assert reverse("jobs:my-files") in home
+    page = client.get(reverse("jobs:my-files")).content.decode()
+    assert reverse("jobs:export-download", args=[export.pk]) in page
+    export.refresh_from_db()
+    assert export.seen_at is not None
+
+
+def test_list_pages_ask_for_background_exports(cast: Cast):
+    from rasad.testing.web import signed_in_client
+
+    client = signed_in_client(cast.root)
+    pages = {
+        "/cases/": reverse("jobs:export-request", args=["cases", "xlsx"]),
+        "/indicators/observations/": reverse("jobs:export-request", args=["observations", "xlsx"]),
+        "/organizations/": reverse("jobs:export-request", args=["organizations", "csv"]),
+        "/audit/": reverse("jobs:export-request", args=["audit", "csv"]),
+    }
+    for page, link in pages.items():
+        assert link in client.get(page).content.decode(), page
+
+
+def test_every_list_export_kind_runs_in_the_background(cast: Cast):
+    _cases(cast)
+    client = _client(cast.nadia)
+    for kind, fmt in (
+        ("cases", "csv"),
+        ("observations", "xlsx"),
+        ("organizations", "xlsx"),
+        ("audit", "csv"),
+    ):
+        export = _request(client, kind, fmt)
+        run_queued()
+        export.refresh_from_db()
+        assert export.status == ExportStatus.READY, (kind, export.error)

@@ -1,0 +1,254 @@
+"""The one tabular module: what it writes is safe to open and correct to read back, and what it
+reads is bounded in time and memory whatever the file claims."""
+
+from __future__ import annotations
+
+import io
+import time
+import tracemalloc
+import zipfile
+from datetime import date, datetime
+
+import openpyxl
+import pytest
+from django.utils import translation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from rasad.lib.tabular import (
+    Column,
+    ExportColumn,
+    Limits,
+    Sheet,
+    TabularError,
+    date_columns,
+    export_xlsx,
+    read_rows,
+    read_table,
+    write_csv,
+    write_xlsx,
+)
+
+FORMULA = '=HYPERLINK("http://x","y")'
+
+
+class Thing:
+    def __init__(self, name: str, when: date | None = None, amount: float = 1.5) -> None:
+        self.name, self.when, self.amount = name, when, amount
+
+
+COLUMNS = [
+    ExportColumn("name", "نام", lambda t: t.name),
+    ExportColumn("amount", "مقدار", lambda t: t.amount),
+    *date_columns("when", "تاریخ", lambda t: t.when),
+]
+
+
+def _sheet(data: bytes) -> Worksheet:
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert isinstance(sheet, Worksheet)
+    return sheet
+
+
+def _xlsx(objects, **kwargs) -> bytes:
+    buffer = io.BytesIO()
+    with translation.override("fa"):
+        export_xlsx(buffer, COLUMNS, objects, title="فهرست", **kwargs)
+    return buffer.getvalue()
+
+
+def test_xlsx_cells_that_look_like_formulas_stay_inert_text():
+    sheet = _sheet(_xlsx([Thing(FORMULA), Thing("-5"), Thing("@x")]))
+    cells = [sheet.cell(row=r, column=1) for r in (3, 4, 5)]
+    assert [c.value for c in cells] == [FORMULA, "-5", "@x"]
+    assert [c.data_type for c in cells] == ["s", "s", "s"]
+    assert all(c.quotePrefix for c in cells)
+
+
+def test_xlsx_drops_characters_a_workbook_cannot_hold():
+    sheet = _sheet(_xlsx([Thing("زنگ\x07 خطر\x00\x1b\ufffe")]))
+    assert sheet.cell(row=3, column=1).value == "زنگ خطر"
+
+
+def test_xlsx_is_rtl_with_labels_keys_and_jalali_plus_iso_dates():
+    sheet = _sheet(_xlsx([Thing("الف", date(2025, 3, 21), 2)]))
+    assert sheet.title == "فهرست"
+    assert sheet.sheet_view.rightToLeft is True
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("نام", "مقدار", "تاریخ", "تاریخ (ISO)")
+    assert rows[1] == ("name", "amount", "when", "when_iso")
+    assert rows[2] == ("الف", 2, "۱۴۰۴/۰۱/۰۱", "2025-03-21")
+    assert sheet.freeze_panes == "A3"
+    assert sheet.cell(row=1, column=1).font.b is True
+
+
+def test_csv_neutralises_formulas_and_control_characters():
+    buffer = io.BytesIO()
+    write_csv(buffer, COLUMNS[:1], [Thing(FORMULA), Thing("a\x07b"), Thing("+1"), Thing("\tx")])
+    text = buffer.getvalue().decode("utf-8")
+    assert text.startswith("\ufeffname\r\n")
+    assert text.splitlines()[1:] == ['"\'=HYPERLINK(""http://x"",""y"")"', "ab", "'+1", "'\tx"]
+
+
+def test_what_is_written_reads_back_the_same():
+    table, problems = read_table(
+        _xlsx([Thing(FORMULA, date(2024, 1, 2), 3.25)]),
+        "x.xlsx",
+        [Column("name", "نام"), Column("amount", "مقدار")],
+        Limits(),
+        ignored=("when", "when_iso"),
+    )
+    assert problems == []
+    assert [(r.number, r.cells["name"], r.cells["amount"]) for r in table.rows] == [(3, FORMULA, 3.25)]
+    buffer = io.BytesIO()
+    write_csv(buffer, COLUMNS[:2], [Thing(FORMULA)])
+    table, problems = read_table(
+        buffer.getvalue(), "x.csv", [Column("name", "نام")], Limits(), ignored=["amount"]
+    )
+    assert problems == []
+    assert table.rows[0].cells["name"] == FORMULA
+
+
+def test_reads_a_workbook_written_by_excel_style_tools():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert isinstance(sheet, Worksheet)
+    sheet.append(["code", "name", "opened_on", "count", "ok"])
+    sheet.append(["ISF-1", "اصفهان", datetime(2024, 3, 20), 12, True])
+    sheet.append([])
+    sheet.append(["KER-1", "کرمان", None, 3.5, False])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    rows = list(read_rows(buffer.getvalue(), "a.xlsx", Limits()))
+    assert rows == [
+        ["code", "name", "opened_on", "count", "ok"],
+        ["ISF-1", "اصفهان", datetime(2024, 3, 20), 12, True],
+        [],
+        ["KER-1", "کرمان", None, 3.5, False],
+    ]
+
+
+def test_reads_persian_csv_saved_by_excel_in_windows_1256():
+    data = "code;name\r\nISF-1;اصفهان\r\n".encode("cp1256")
+    assert list(read_rows(data, "a.csv", Limits())) == [["code", "name"], ["ISF-1", "اصفهان"]]
+
+
+@pytest.mark.parametrize(
+    ("limits", "message"),
+    [
+        (Limits(file_bytes=40), "larger than"),
+        (Limits(rows=3), "more than 3 rows"),
+        (Limits(columns=2), "more than 2 columns"),
+        (Limits(cell_chars=5), "longer than 5 characters"),
+    ],
+)
+def test_limits_are_checked_while_reading(limits, message):
+    rows = [[f"c{i}" for i in range(3)]] + [["abcdefgh", "b", "c"] for _ in range(5)]
+    buffer = io.BytesIO()
+    write_xlsx(buffer, [Sheet("s", rows)])
+    for data, name in ((buffer.getvalue(), "x.xlsx"), (_csv_bytes(rows), "x.csv")):
+        with translation.override("en"), pytest.raises(TabularError, match=message):
+            list(read_rows(data, name, limits))
+
+
+def _csv_bytes(rows) -> bytes:
+    return "\r\n".join(",".join(row) for row in rows).encode()
+
+
+def _bomb(size: int = 150 * 1024 * 1024) -> bytes:
+    """A valid-looking workbook whose one cell inflates to ``size`` bytes (about 150 KiB packed)."""
+    buffer = io.BytesIO()
+    write_xlsx(buffer, [Sheet("s", [["x"]])])
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                archive.writestr(info, source.read(info))
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+            member.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+            member.write(b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>')
+            chunk = b"a" * (1024 * 1024)
+            for _ in range(size // len(chunk)):
+                member.write(chunk)
+            member.write(b"</t></is></c></row></sheetData></worksheet>")
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def bomb() -> bytes:
+    return _bomb()
+
+
+def test_a_decompression_bomb_is_refused_in_bounded_time_and_memory(bomb):
+    assert len(bomb) < 400 * 1024
+    tracemalloc.start()
+    started = time.perf_counter()
+    with translation.override("en"), pytest.raises(TabularError, match="unpacks to more than"):
+        list(read_rows(bomb, "bomb.xlsx", Limits()))
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert elapsed < 1.0
+    assert peak < 8 * 1024 * 1024
+
+
+def test_a_workbook_that_lies_about_its_sizes_is_cut_off_at_the_declared_size(bomb):
+    """Rewrite the declared uncompressed size of the bomb's sheet to 1 KiB: zipfile stops
+    inflating there, the XML is cut short, and the file is refused as unreadable."""
+    archive = zipfile.ZipFile(io.BytesIO(bomb))
+    info = archive.getinfo("xl/worksheets/sheet1.xml")
+    data = bytearray(bomb)
+    name = info.filename.encode()
+    offset = data.rfind(name)  # the central directory entry comes last
+    header = offset - 46
+    assert data[header : header + 4] == b"PK\x01\x02"
+    if int.from_bytes(data[header + 24 : header + 28], "little") != 0xFFFFFFFF:
+        data[header + 24 : header + 28] = (1024).to_bytes(4, "little")
+    else:
+        extra_length = int.from_bytes(data[header + 30 : header + 32], "little")
+        extra = offset + len(name)
+        position = 0
+        while position < extra_length:
+            kind = int.from_bytes(data[extra + position : extra + position + 2], "little")
+            length = int.from_bytes(data[extra + position + 2 : extra + position + 4], "little")
+            if kind == 1:  # zip64: the uncompressed size comes first
+                data[extra + position + 4 : extra + position + 12] = (1024).to_bytes(8, "little")
+            position += 4 + length
+    assert zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo(info.filename).file_size == 1024
+    tracemalloc.start()
+    started = time.perf_counter()
+    with translation.override("en"), pytest.raises(TabularError, match="not a readable"):
+        list(read_rows(bytes(data), "liar.xlsx", Limits()))
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert elapsed < 1.0
+    assert peak < 8 * 1024 * 1024
+
+
+def test_a_document_type_declaration_is_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("xl/workbook.xml", '<!DOCTYPE x [<!ENTITY a "aaaa">]><workbook/>')
+        archive.writestr("xl/worksheets/sheet1.xml", "<worksheet/>")
+    with translation.override("en"), pytest.raises(TabularError, match="not a readable"):
+        list(read_rows(buffer.getvalue(), "x.xlsx", Limits()))
+
+
+def test_a_million_rows_are_written_in_flat_memory():
+    tracemalloc.start()
+
+    def rows():
+        for index in range(50_000):
+            yield [f"name {index % 97}", index, "۱۴۰۴/۰۱/۰۱"]
+
+    buffer = io.BytesIO()
+    write_xlsx(buffer, [Sheet("s", rows(), labels=["a", "b", "c"], keys=["a", "b", "c"])])
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    # The output buffer itself grows; everything else stays small.
+    assert peak < len(buffer.getvalue()) + 8 * 1024 * 1024
+    count = sum(
+        1 for _ in read_rows(buffer.getvalue(), "big.xlsx", Limits(rows=60_000, uncompressed_bytes=10**9))
+    )
+    assert count == 50_002

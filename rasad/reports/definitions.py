@@ -1,0 +1,597 @@
+"""Report templates as code: each report is a parameter set, an access check and a builder that
+turns the data a person may see into sections (figures, tables, charts). ``rasad.reports.render``
+turns the sections into a PDF (WeasyPrint) or an Excel workbook (``rasad.lib.tabular``).
+
+Every number and date in a report is formatted for people here (Persian digits, Jalali dates);
+the Excel version keeps numbers as numbers and adds ISO dates.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from rasad.core.access import ObjectNotFound
+from rasad.core.models import Organization, User
+from rasad.core.scope import scope_for_permission
+from rasad.lib import jalali
+from rasad.lib.jalali import JalaliPeriod
+from rasad.lib.persian import TextParseError, format_number, to_persian_digits
+from rasad.reports.charts import bar_chart, line_chart
+
+
+@dataclass
+class Figure:
+    label: str
+    value: str
+    note: str = ""
+
+
+@dataclass
+class Table:
+    """A table: ``header`` labels, ``rows`` of display text (PDF), ``raw`` rows of values for Excel
+    (numbers as numbers), and the English ``keys`` of its columns."""
+
+    title: str
+    header: list[str]
+    keys: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+    raw: list[list[Any]] = field(default_factory=list)
+    classes: list[str] = field(default_factory=list)
+    empty: str = ""
+
+    @property
+    def styled_rows(self) -> list[tuple[str, list[str]]]:
+        return [(self.classes[i] if i < len(self.classes) else "", row) for i, row in enumerate(self.rows)]
+
+
+@dataclass
+class Chart:
+    title: str
+    svg: str
+    caption: str = ""
+
+
+@dataclass
+class Section:
+    title: str
+    figures: list[Figure] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ReportData:
+    title: str
+    subtitle: str
+    generated_at: str
+    sections: list[Section]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    label: str | Promise
+    kind: str  # "organization", "month", "season", "baseline"
+
+
+@dataclass(frozen=True)
+class ReportDefinition:
+    name: str
+    title: str | Promise
+    description: str | Promise
+    permission: str
+    parameters: tuple[Parameter, ...]
+    build: Callable[[User, dict[str, Any]], ReportData]
+    # The period kind a subscription delivers for each frequency (None: not subscribable).
+    subscribable: bool = True
+
+
+REPORTS: dict[str, ReportDefinition] = {}
+
+
+def available_reports(user: User) -> list[ReportDefinition]:
+    return [d for d in REPORTS.values() if not scope_for_permission(user, d.permission).is_nothing]
+
+
+def may_see_reports(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and bool(available_reports(user))
+
+
+def register(definition: ReportDefinition) -> ReportDefinition:
+    REPORTS[definition.name] = definition
+    return definition
+
+
+def num(value: float | int | None, decimals: int | None = None) -> str:
+    if value is None:
+        return "—"
+    return format_number(value, decimals=decimals, persian_digits=True)
+
+
+def now_text() -> str:
+    return jalali.format_datetime(timezone.now(), calendar="jalali", persian_digits=True)
+
+
+def period_param(value: Any, kind: str, *, also: tuple[str, ...] = ()) -> JalaliPeriod:
+    try:
+        period = JalaliPeriod.parse(str(value or ""))
+    except (TextParseError, ValueError) as error:
+        raise ParameterError("period", str(error)) from None
+    if period.kind != kind and period.kind not in also:
+        raise ParameterError(
+            "period",
+            _("Choose a month, such as 1403-07.")
+            if kind == "month"
+            else _("Choose a season, such as 1403-S2."),
+        )
+    return period
+
+
+class ParameterError(Exception):
+    """A report parameter is invalid: the field and a translated cause."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field_name
+        self.message = message
+
+
+def organization_param(user: User, value: Any, permission: str) -> Organization:
+    """The organization, if the user holds ``permission`` over it and its whole subtree; else the
+    same 404 as a missing one."""
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        raise ObjectNotFound from None
+    organization: Organization | None = Organization.objects.filter(pk=pk).first()
+    if organization is None:
+        raise ObjectNotFound
+    scope = scope_for_permission(user, permission)
+    if not (scope.is_everything or any(s and organization.path.startswith(p) for p, s in scope.rules)):
+        raise ObjectNotFound
+    return organization
+
+
+def subtree(organization: Organization) -> Q:
+    return Q(path__startswith=organization.path)
+
+
+# ---- 1. Monthly indicators report of a province or company ------------------------------------
+
+
+def build_indicators_monthly(user: User, params: dict[str, Any]) -> ReportData:
+    from rasad.indicators.actions.catalogue import assigned_indicators
+    from rasad.indicators.actions.targets import breach_level
+    from rasad.indicators.catalogue import Catalogue
+    from rasad.indicators.choices import AlertLevel
+    from rasad.indicators.dashboards import completeness, organization_series
+    from rasad.indicators.models import Alert, Target
+
+    organization = organization_param(user, params.get("organization"), "indicators.view_rollup")
+    period = period_param(params.get("period"), "month")
+    catalogue = Catalogue.load()
+    months = [period]
+    while len(months) < 12:
+        months.insert(0, months[0].previous())
+    indicators = [i for i in assigned_indicators(organization) if i.periodicity == "month"]
+    year_ago = JalaliPeriod("month", period.year - 1, period.index)
+    table = Table(
+        _("Figures of %(period)s") % {"period": period.label()},
+        [
+            _("Indicator"),
+            _("Unit"),
+            period.label(),
+            period.previous().label(),
+            _("Change from last month"),
+            year_ago.label(),
+            _("Target %(year)s") % {"year": to_persian_digits(str(period.year))},
+            _("Status"),
+        ],
+        ["indicator", "unit", "value", "previous", "change_percent", "year_ago", "target", "status"],
+        empty=_("No indicator is assigned to this organization."),
+    )
+    charts: list[Chart] = []
+    counts = {"ok": 0, "warning": 0, "critical": 0, "none": 0}
+    for indicator in indicators:
+        series = organization_series(organization, indicator.code, months, catalogue=catalogue)
+        value, previous = series.values[-1], series.values[-2]
+        ago = organization_series(organization, indicator.code, [year_ago], catalogue=catalogue).values[0]
+        target = Target.objects.filter(
+            organization=organization, indicator=indicator, year=period.year
+        ).first()
+        change = None if value is None or not previous else 100.0 * (value - previous) / abs(previous)
+        if target is None or value is None:
+            status, css = (_("No target") if target is None else _("Not reported")), "none"
+        else:
+            level = breach_level(target, value)
+            status = {
+                "": _("On target"),
+                AlertLevel.WARNING: _("Warning"),
+                AlertLevel.CRITICAL: _("Critical"),
+            }[level or ""]
+            css = level or "ok"
+        counts[css] += 1
+        unit = indicator.unit.code
+        table.rows.append(
+            [
+                indicator.name,
+                unit,
+                num(value, 1),
+                num(previous, 1),
+                "—" if change is None else f"{num(change, 1)}٪",
+                num(ago, 1),
+                num(target.target, 1) if target else "—",
+                status,
+            ]
+        )
+        table.raw.append(
+            [indicator.name, unit, value, previous, change, ago, target.target if target else None, status]
+        )
+        table.classes.append(css)
+        if len(charts) < 6 and any(v is not None for v in series.values):
+            charts.append(
+                Chart(
+                    f"{indicator.name} ({unit})",
+                    line_chart(
+                        [to_persian_digits(f"{p.year}/{p.index:02d}") for p in months],
+                        series.values,
+                        target=target.target if target else None,
+                    ),
+                    _("Twelve months to %(period)s; the dashed line is the target.")
+                    % {"period": period.label()},
+                )
+            )
+    members = list(Organization.objects.filter(subtree(organization)).order_by("path"))
+    filled = completeness(members, period)
+    expected = sum(c.expected for c in filled)
+    reported = sum(c.reported for c in filled)
+    alerts = list(
+        Alert.objects.filter(organization__in=members, period_key=period.key)
+        .select_related("organization", "indicator")
+        .order_by("-level", "organization__code")[:200]
+    )
+    alert_table = Table(
+        _("Alerts of %(period)s") % {"period": period.label()},
+        [_("Organization"), _("Indicator"), _("Level"), _("Value"), _("Threshold"), _("Open")],
+        ["organization", "indicator", "level", "value", "threshold", "open"],
+        empty=_("No alert was raised in this period."),
+    )
+    for alert in alerts:
+        alert_table.rows.append(
+            [
+                alert.organization.name,
+                alert.indicator.name,
+                alert.get_level_display(),
+                num(alert.value, 1),
+                num(alert.threshold, 1),
+                _("yes") if alert.is_open else _("no"),
+            ]
+        )
+        alert_table.raw.append(
+            [
+                alert.organization.name,
+                alert.indicator.name,
+                alert.level,
+                alert.value,
+                alert.threshold,
+                alert.is_open,
+            ]
+        )
+        alert_table.classes.append(alert.level)
+    summary = Section(
+        _("Summary"),
+        figures=[
+            Figure(_("Indicators"), num(len(indicators))),
+            Figure(
+                _("Reports received"),
+                _("%(count)s of %(total)s") % {"count": num(reported), "total": num(expected)},
+                _("%(percent)s٪ complete")
+                % {"percent": num(100 * reported / expected if expected else 0, 0)},
+            ),
+            Figure(_("On target"), num(counts["ok"])),
+            Figure(_("Warning"), num(counts["warning"])),
+            Figure(_("Critical"), num(counts["critical"])),
+            Figure(_("Alerts in the period"), num(len(alerts))),
+        ],
+    )
+    return ReportData(
+        _("Monthly indicators report"),
+        _("%(organization)s — %(period)s") % {"organization": organization.name, "period": period.label()},
+        now_text(),
+        [
+            summary,
+            Section(_("Indicators and targets"), tables=[table]),
+            Section(_("Trends"), charts=charts, notes=[] if charts else [_("No values were reported yet.")]),
+            Section(_("Alerts"), tables=[alert_table]),
+        ],
+    )
+
+
+# ---- 2. Case status report ----------------------------------------------------------------------
+
+
+def build_case_status(user: User, params: dict[str, Any]) -> ReportData:
+    from rasad.cases.choices import OPEN_STATUSES, CaseStatus
+    from rasad.cases.models import Case, CaseEvent
+
+    organization = organization_param(user, params.get("organization"), "cases.view_case")
+    period = period_param(params.get("period"), "month", also=("season",))
+    start = _midnight(period.start)
+    end = _midnight(period.end)
+    now = min(timezone.now(), end)
+    cases = Case.objects.visible_to(user).filter(owner_organization__path__startswith=organization.path)
+    open_cases = list(
+        cases.filter(opened_at__lt=end)
+        .filter(Q(status__in=OPEN_STATUSES) | Q(closed_at__gte=end) | Q(resolved_at__gte=end))
+        .select_related("owner_organization", "category")
+    )
+    by_org: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    by_category: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    children = {o.pk: o for o in Organization.objects.filter(parent=organization)}
+    for case in open_cases:
+        owner = case.owner_organization
+        child = next((c for c in children.values() if owner.path.startswith(c.path)), None)
+        name = (child or organization).name
+        overdue = case.due_at is not None and case.due_at < now
+        for bucket in (by_org[name], by_category[case.category.name]):
+            bucket[0] += 1
+            bucket[1] += int(overdue)
+    resolved = list(cases.filter(resolved_at__gte=start, resolved_at__lt=end).exclude(due_at=None))
+    on_time = sum(
+        1
+        for c in resolved
+        if c.resolved_at is not None and c.due_at is not None and c.resolved_at <= c.due_at
+    )
+    hours = [(c.resolved_at - c.opened_at).total_seconds() / 3600 for c in resolved if c.resolved_at]
+    escalations = CaseEvent.objects.filter(
+        case__in=cases, action="escalate", created__gte=start, created__lt=end
+    ).count()
+    opened = cases.filter(opened_at__gte=start, opened_at__lt=end).count()
+    closed = cases.filter(status=CaseStatus.CLOSED, closed_at__gte=start, closed_at__lt=end).count()
+
+    def table(title: str, first: str, key: str, data: dict[str, list[int]]) -> Table:
+        result = Table(
+            title, [first, _("Open"), _("Overdue")], [key, "open", "overdue"], empty=_("No open case.")
+        )
+        for name, (count, late) in sorted(data.items(), key=lambda item: -item[1][0]):
+            result.rows.append([name, num(count), num(late)])
+            result.raw.append([name, count, late])
+            result.classes.append("critical" if late else "")
+        return result
+
+    org_table = table(_("Open cases by organization"), _("Organization"), "organization", by_org)
+    return ReportData(
+        _("Case status report"),
+        _("%(organization)s — %(period)s") % {"organization": organization.name, "period": period.label()},
+        now_text(),
+        [
+            Section(
+                _("Summary"),
+                figures=[
+                    Figure(_("Open at the end of the period"), num(len(open_cases))),
+                    Figure(_("Overdue"), num(sum(v[1] for v in by_org.values()))),
+                    Figure(_("Opened in the period"), num(opened)),
+                    Figure(_("Closed in the period"), num(closed)),
+                    Figure(_("Escalations in the period"), num(escalations)),
+                ],
+            ),
+            Section(
+                _("Service level"),
+                figures=[
+                    Figure(_("Resolved in the period"), num(len(resolved))),
+                    Figure(
+                        _("Resolved on time"),
+                        f"{num(100 * on_time / len(resolved) if resolved else 0, 0)}٪",
+                        _("%(count)s of %(total)s") % {"count": num(on_time), "total": num(len(resolved))},
+                    ),
+                    Figure(
+                        _("Median time to resolve"),
+                        _("%(hours)s hours") % {"hours": num(sorted(hours)[len(hours) // 2], 0)}
+                        if hours
+                        else "—",
+                    ),
+                ],
+            ),
+            Section(
+                _("Open and overdue"),
+                tables=[
+                    org_table,
+                    table(_("Open cases by category"), _("Category"), "category", by_category),
+                ],
+                charts=[
+                    Chart(
+                        _("Open cases by organization (as in the table)"),
+                        bar_chart([r[1] for r in org_table.raw]),
+                    )
+                ]
+                if org_table.raw
+                else [],
+            ),
+        ],
+    )
+
+
+def _period_label(key: str) -> str:
+    try:
+        return JalaliPeriod.parse(key).label()
+    except (TextParseError, ValueError):
+        return key
+
+
+def _midnight(day: Any) -> datetime:
+    return timezone.make_aware(datetime(day.year, day.month, day.day), jalali.TEHRAN)
+
+
+# ---- 3. Baseline / EnPI report of a site ----------------------------------------------------------
+
+
+def build_baseline(user: User, params: dict[str, Any]) -> ReportData:
+    from rasad.indicators.energy import report
+    from rasad.indicators.models import Baseline, Indicator
+
+    try:
+        pk = int(params.get("baseline") or 0)
+    except (TypeError, ValueError):
+        raise ObjectNotFound from None
+    baseline = (
+        Baseline.objects.visible_to(user)
+        .select_related("organization", "energy_indicator__unit")
+        .filter(pk=pk)
+        .first()
+    )
+    if baseline is None:
+        raise ObjectNotFound
+    bundle = report(baseline)
+    model = bundle.get("baseline") or {}
+    reporting = bundle.get("reporting") or {}
+    unit = baseline.energy_indicator.unit.code
+    unit_name = baseline.energy_indicator.unit.name
+    grades = {"valid": _("Valid"), "caution": _("Use with caution"), "not_valid": _("Not valid")}
+    names = dict(Indicator.objects.values_list("code", "name"))
+    names["intercept"] = _("Intercept")
+    figures = [
+        Figure(_("Grade"), grades.get(str(bundle.get("grade")), "—")),
+        Figure(_("R²"), num(model.get("r_squared"), 3)),
+        Figure(
+            _("CV(RMSE)"), f"{num(100 * model['cv_rmse'], 2)}٪" if model.get("cv_rmse") is not None else "—"
+        ),
+        Figure(_("Data points"), num(model.get("n"))),
+    ]
+    coefficients = Table(
+        _("Model"),
+        [_("Term"), _("Coefficient"), _("Standard error"), _("p-value")],
+        ["term", "coefficient", "standard_error", "p_value"],
+    )
+    for name, value in (model.get("coefficients") or {}).items():
+        se = (model.get("standard_errors") or {}).get(name)
+        p = (model.get("p_values") or {}).get(name)
+        coefficients.rows.append([names.get(name, name), num(value, 3), num(se, 3), num(p, 4)])
+        coefficients.raw.append([name, value, se, p])
+    sections = [
+        Section(_("Baseline model"), figures=figures, tables=[coefficients]),
+    ]
+    notes = [str(reason.get("message", "")) for reason in bundle.get("reasons", [])]
+    if reporting:
+        monthly = Table(
+            _("Reporting period"),
+            [
+                _("Period"),
+                _("Actual (%(unit)s)") % {"unit": unit},
+                _("Adjusted baseline"),
+                _("Avoided energy"),
+                _("CUSUM"),
+            ],
+            ["period", "actual", "adjusted_baseline", "avoided_energy", "cusum"],
+        )
+        labels = reporting.get("period_labels") or []
+        for index, label in enumerate(labels):
+            row = [
+                reporting["actual"][index],
+                reporting["adjusted_baseline"][index],
+                reporting["avoided_energy"][index],
+                reporting["cusum"][index],
+            ]
+            monthly.rows.append([_period_label(str(label)), *[num(v, 0) for v in row]])
+            monthly.raw.append([str(label), *row])
+        uncertainty = next(iter(reporting.get("uncertainties") or []), None)
+        sections.append(
+            Section(
+                _("Savings"),
+                figures=[
+                    Figure(
+                        _("Adjusted baseline"),
+                        f"{num(reporting.get('total_adjusted_baseline'), 0)} {unit_name}",
+                    ),
+                    Figure(
+                        _("Avoided energy"), f"{num(reporting.get('total_avoided_energy'), 0)} {unit_name}"
+                    ),
+                    Figure(_("SEnPI"), num(reporting.get("senpi"), 4)),
+                    Figure(_("Improvement"), f"{num(reporting.get('improvement_percent'), 2)}٪"),
+                    Figure(
+                        _("Savings uncertainty"),
+                        f"±{num(100 * uncertainty['fractional'], 1)}٪" if uncertainty else "—",
+                        _("at %(level)s٪ confidence")
+                        % {"level": num(100 * uncertainty["confidence_level"], 0)}
+                        if uncertainty
+                        else "",
+                    ),
+                ],
+                tables=[monthly],
+                charts=[
+                    Chart(
+                        _("CUSUM (actual − expected)"),
+                        line_chart([num(i + 1) for i in range(len(labels))], reporting.get("cusum") or []),
+                        _("A falling line is a persistent saving."),
+                    )
+                ],
+            )
+        )
+    if notes:
+        sections.append(Section(_("Findings"), notes=notes))
+    return ReportData(
+        _("Energy baseline and EnPI report"),
+        _("%(site)s — %(name)s") % {"site": baseline.organization.name, "name": baseline.name},
+        now_text(),
+        sections,
+    )
+
+
+register(
+    ReportDefinition(
+        "indicators-monthly",
+        gettext_lazy("Monthly indicators report"),
+        gettext_lazy(
+            "The month's figures of a province or company with their trend, target status and alerts."
+        ),
+        "indicators.view_rollup",
+        (
+            Parameter("organization", gettext_lazy("Province or company"), "organization"),
+            Parameter("period", gettext_lazy("Month"), "month"),
+        ),
+        build_indicators_monthly,
+    )
+)
+register(
+    ReportDefinition(
+        "case-status",
+        gettext_lazy("Case status report"),
+        gettext_lazy("Open and overdue cases by organization and category, service levels and escalations."),
+        "cases.view_case",
+        (
+            Parameter("organization", gettext_lazy("Organization"), "organization"),
+            Parameter("period", gettext_lazy("Month"), "month"),
+        ),
+        build_case_status,
+    )
+)
+register(
+    ReportDefinition(
+        "baseline",
+        gettext_lazy("Energy baseline and EnPI report"),
+        gettext_lazy("A site's energy baseline model, savings, SEnPI and their uncertainty (ISO 50006)."),
+        "indicators.view_baseline",
+        (Parameter("baseline", gettext_lazy("Baseline"), "baseline"),),
+        build_baseline,
+        subscribable=False,
+    )
+)
+
+
+def last_complete_period(kind: str, today: Any = None) -> JalaliPeriod:
+    day = today or jalali.today_in_tehran()
+    return JalaliPeriod.containing(day, kind).previous()  # type: ignore[arg-type]
+
+
+def since(hours: int) -> datetime:
+    return timezone.now() - timedelta(hours=hours)
