@@ -234,7 +234,8 @@ def wrk(url: str, clients: int, seconds: int, env: dict[str, str] | None = None)
     )
     line = next(x for x in result.stdout.splitlines() if x.startswith("{"))
     data: dict[str, Any] = json.loads(line)
-    data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
+    # Answered requests per second: refusals (503) and errors do not count as served.
+    data["rps"] = (data["requests"] - data["non2xx"] - data["errors"]) / (data["duration_us"] / 1e6)
     data["load"] = (started_load + load()) / 2
     return data
 

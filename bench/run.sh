@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Rasad's benchmarks, reported as ratios to limits measured in the same run on the same machine.
 #
-#   bash bench/run.sh                 # ingest (HTTP vs binary COPY vs bulk_create), dashboard latency,
-#                                     # background export of 100k and 1M observations (time, peak RSS)
+#   bash bench/run.sh                 # ingest (HTTP vs binary COPY vs bulk_create, without and with
+#                                     # 189 months of history), requests over HTTP at 1× and 10× data
+#                                     # (hello, bare Django, lists, detail, writes, overload), SQLite
+#                                     # writes, dashboard latency, background exports
 #   ROWS=50000 OBSERVATIONS=500000 bash bench/run.sh   # smaller, quicker
 #
 # A throwaway PostgreSQL (durable settings: fsync on) and Redis are started under a temporary
@@ -11,6 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/services.sh
 ensure_system_packages
+command -v wrk >/dev/null || { $SUDO apt-get install -y -qq wrk >/dev/null || { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq wrk >/dev/null; }; }
 ensure_venv '.[dev]'
 start_services shared_buffers=256MB
 export DATABASE_URL="$PG_URL" REDIS_URL="$REDIS" RASAD_DATA_DIR="$WORK/data" RASAD_SECRET_KEY="bench-$RANDOM$RANDOM"
@@ -24,5 +27,9 @@ PY
 createdb
 rasad migrate --no-input -v 0
 python -m bench.ingest --rows "${ROWS:-100000}" --batch "${BATCH:-1000}"
+python -m bench.ingest --rows "${ROWS:-100000}" --batch "${BATCH:-1000}" --history 189
+python -m bench.requests --scale 1 --seconds "${SECONDS_PER_RUN:-8}" --rounds "${ROUNDS:-3}" --overload
+python -m bench.requests --scale 10 --seconds "${SECONDS_PER_RUN:-8}" --rounds "${ROUNDS:-3}"
+python -m bench.sqlite_writes --seconds "${SECONDS_PER_RUN:-8}"
 python -m bench.dashboard --observations "${OBSERVATIONS:-2000000}"
 python -m bench.exports --sizes "${EXPORT_SIZES:-100000,1000000}"
