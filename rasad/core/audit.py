@@ -26,6 +26,7 @@ class CoreAuditEvent(IntEnum):
     ORGANIZATION_MOVED = 103
     ORGANIZATION_CLOSED = 104
     ORGANIZATIONS_IMPORTED = 105
+    NATIONAL_BODY_CHANGED = 106
     USER_CREATED = 110
     USER_CHANGED = 111
     USER_PREFERENCES_CHANGED = 112
@@ -58,6 +59,7 @@ register_event_types(
         CoreAuditEvent.ORGANIZATION_MOVED: _("Organization moved"),
         CoreAuditEvent.ORGANIZATION_CLOSED: _("Organization closed"),
         CoreAuditEvent.ORGANIZATIONS_IMPORTED: _("Organizations imported"),
+        CoreAuditEvent.NATIONAL_BODY_CHANGED: _("National body flag changed"),
         CoreAuditEvent.USER_CREATED: _("User created"),
         CoreAuditEvent.USER_CHANGED: _("User changed"),
         CoreAuditEvent.USER_PREFERENCES_CHANGED: _("Preferences changed"),
@@ -130,6 +132,17 @@ def audit_organization_closed(organization: Organization, *, acting_user: User, 
         obj=organization,
         old={"closed_on": None},
         new={"closed_on": closed_on},
+    )
+
+
+def audit_national_body_changed(organization: Organization, *, acting_user: User, value: bool) -> None:
+    record(
+        CoreAuditEvent.NATIONAL_BODY_CHANGED,
+        actor=acting_user,
+        organization=organization,
+        obj=organization,
+        old={"is_national_body": not value},
+        new={"is_national_body": value},
     )
 
 

@@ -13,6 +13,11 @@ urlpatterns = [
     path("organizations/<int:pk>/move/", views.OrganizationMoveView.as_view(), name="organization-move"),
     path("organizations/<int:pk>/close/", views.OrganizationCloseView.as_view(), name="organization-close"),
     path(
+        "organizations/<int:pk>/national-body/",
+        views.OrganizationNationalBodyView.as_view(),
+        name="organization-national-body",
+    ),
+    path(
         "organizations/<int:pk>/people/", views.OrganizationPeopleView.as_view(), name="organization-people"
     ),
     path("organizations/<int:pk>/grants/new/", views.GrantCreateView.as_view(), name="grant-create"),

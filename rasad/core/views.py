@@ -17,6 +17,7 @@ from rasad.core.actions.organizations import (
     do_close_organization,
     do_create_organization,
     do_move_organization,
+    do_set_national_body,
     do_update_organization,
 )
 from rasad.core.actions.people import (
@@ -47,7 +48,9 @@ from rasad.web.generic import (
     ScopedDetailView,
     ScopedFormView,
     ScopedListView,
+    ScopedView,
     SignedInView,
+    refusal,
 )
 from rasad.web.maps import points_response
 
@@ -105,7 +108,28 @@ class OrganizationDetailView(ScopedDetailView):
             members=self.scoped(Membership.objects.filter(organization=organization).select_related("user")),
             may_change=self.can("change", organization),
             may_add=self.can("add", organization),
+            may_set_national_body=self.user.is_superuser,
         )
+
+
+class OrganizationNationalBodyView(ScopedActionView):
+    """Mark or unmark a national body (POST ``value`` = 1 or 0): platform administrators only,
+    everyone else is answered like a missing page."""
+
+    model = Organization
+    http_method_names = ["post"]
+
+    def check_access(self) -> None:
+        if not self.user.is_superuser:
+            raise refusal()
+
+    success_message = gettext_lazy("The national-body mark was saved.")
+
+    def perform(self, obj: Organization) -> Any:
+        return do_set_national_body(obj, self.request.POST.get("value") == "1", acting_user=self.user)
+
+    def get_success_url(self, obj: Organization) -> str:
+        return reverse("core:organization-detail", args=[obj.pk])
 
 
 class OrganizationMapView(SignedInView):
@@ -275,8 +299,13 @@ class OrganizationImportView(ScopedFormView):
         return super().get_context_data(**context)
 
 
-class OrganizationImportTemplateView(SignedInView):
-    """The empty import workbook (no data: only the columns and their help)."""
+class OrganizationImportTemplateView(ScopedView):
+    """The empty import workbook (no data: only the columns and their help), for those who may
+    import: refused like the import page itself."""
+
+    model = Organization
+    scope_action = "add"
+    refuse_when_nowhere = True
 
     def get(self, request: AuthenticatedRequest) -> HttpResponse:
         response = HttpResponse(organization_template(), content_type=XLSX_TYPE)

@@ -1,6 +1,6 @@
 """The fixed cast every test uses. Built only through actions, like real data.
 
-    national (NAT, national body)            Nadia: analyst over NAT and everything under it
+    national (NAT, national body, flagged)   Nadia: analyst over NAT and everything under it
     ├── isfahan (ISF-CC, command centre)     Alice: analyst over ISF-CC subtree
     │   └── isfahan_post (ISF-P1, field post)  Ali: reporter over ISF-CC subtree
     └── kerman (KER-CC, command centre)      Bob: analyst over KER-CC subtree
@@ -23,7 +23,11 @@ from dataclasses import dataclass
 
 from django.apps import apps as django_apps
 
-from rasad.core.actions.organizations import OrganizationValues, do_create_organization
+from rasad.core.actions.organizations import (
+    OrganizationValues,
+    do_create_organization,
+    do_set_national_body,
+)
 from rasad.core.actions.people import do_create_user, do_grant_role
 from rasad.core.models import Organization, Province, Role, User
 from rasad.core.reference import load_reference_data
@@ -147,6 +151,7 @@ def build_cast() -> Cast:
         ),
         acting_user=root,
     )
+    national = do_set_national_body(national, True, acting_user=root)
     isfahan = do_create_organization(
         OrganizationValues(
             code="ISF-CC",

@@ -83,10 +83,12 @@ class OrganizationSerializer(RasadModelSerializer):
             "opened_on",
             "closed_on",
             "description",
+            "is_national_body",
             "created",
             "last_updated",
         ]
-        read_only_fields = ["created", "last_updated"]
+        # The national-body flag is set only by a platform administrator's action (UI).
+        read_only_fields = ["is_national_body", "created", "last_updated"]
         # Uniqueness is checked by the action, with a message that names the code.
         extra_kwargs: dict[str, Any] = {"code": {"validators": []}}
 
