@@ -311,13 +311,13 @@ def test_a_dossier_shows_the_coordinator_exactly_its_cases(cast: Cast):
 def test_a_dossier_must_go_outside_the_senders_subtree(cast: Cast):
     case = open_challenge(cast, cast.isfahan_post, user=cast.ali)
     with assert_nothing_changed(*CASE_TABLES, "cases.dossier"):
-        response = client_for(cast.alice).post(
+        response = client_for(cast.nadia).post(
             "/api/v1/dossiers/",
             {
                 "title": "t",
                 "summary": "s",
-                "from_organization": "ISF-CC",
-                "to_organization": "ISF-P1",
+                "from_organization": "NAT",
+                "to_organization": "ISF-CC",
                 "cases": [case.pk],
             },
             format="json",
@@ -392,3 +392,37 @@ def test_due_date_in_the_past_is_refused_for_directives_via_the_action(cast: Cas
             acting_user=cast.alice,
         )
     assert list(error.value.message_dict) == ["deadline"]
+
+
+def test_a_dossier_goes_only_to_a_coordinating_organization(cast: Cast):
+    """The recipients rule (issue 8): not any organization of the country, only coordinating
+    ones (national bodies, governorates, councils, command centres) outside the sender's subtree.
+    A field post of another province is answered like an unknown code."""
+    case = open_challenge(cast, cast.isfahan_post, user=cast.ali)
+    with assert_nothing_changed(*CASE_TABLES, "cases.dossier"):
+        response = client_for(cast.alice).post(
+            "/api/v1/dossiers/",
+            {
+                "title": "t",
+                "summary": "s",
+                "from_organization": "ISF-CC",
+                "to_organization": "KER-P1",
+                "cases": [case.pk],
+            },
+            format="json",
+        )
+    assert response.status_code == 400
+    unknown = client_for(cast.alice).post(
+        "/api/v1/dossiers/",
+        {
+            "title": "t",
+            "summary": "s",
+            "from_organization": "ISF-CC",
+            "to_organization": "NOPE",
+            "cases": [case.pk],
+        },
+        format="json",
+    )
+    (said,) = response.json()["error"]["fields"]["to_organization"]
+    (unknown_said,) = unknown.json()["error"]["fields"]["to_organization"]
+    assert said.replace("KER-P1", "NOPE") == unknown_said

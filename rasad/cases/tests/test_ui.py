@@ -168,3 +168,11 @@ def test_commenting_or_attaching_without_the_right_is_refused_like_a_missing_cas
         with assert_nothing_changed("cases.comment", "cases.attachment", "cases.case"):
             response = client.post(f"/cases/{case.pk}/", data)
         assert response.status_code == 404, data["form"]
+
+
+def test_the_dossier_form_offers_coordinating_organizations_only(cast: Cast, case: Case):
+    """It listed every organization of the country (issue 8); now only the coordinating ones."""
+    from rasad.cases.forms import DossierForm
+
+    field: Any = DossierForm(user=cast.alice).fields["to_organization"]
+    assert set(field.queryset.values_list("code", flat=True)) == {"NAT", "ISF-CC", "KER-CC"}
