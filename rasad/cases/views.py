@@ -66,6 +66,7 @@ from rasad.web.generic import (
     ScopedFormView,
     ScopedListView,
     SignedInView,
+    refusal,
 )
 from rasad.web.maps import points_response
 
@@ -293,6 +294,9 @@ class CaseDetailView(ScopedDetailView):
                 do_add_attachment(case, attachment_form.cleaned_data["file"], acting_user=self.user)
                 messages.success(request, _("The file was attached."))
             else:
+                # A workflow step from someone who may take none (a viewer) reads like a missing case.
+                if not allowed_actions(case, self.user):
+                    raise refusal()
                 form = transition_form(case, self.user, data=request.POST)
                 if not form.is_valid():
                     return self._again(case, error=form.errors)

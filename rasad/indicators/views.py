@@ -461,12 +461,16 @@ class ImportView(ScopedFormView):
 
 class ImportTemplateView(ScopedView):
     """A template to fill: one row per assigned indicator of the first organization the user may
-    report for, for last month."""
+    report for, for last month. Refused to those who may report nowhere, like the import."""
 
     model = Observation
+    scope_action = "add"
+    refuse_when_nowhere = True
 
     def get(self, request: AuthenticatedRequest, fmt: str) -> HttpResponse:
-        organization = self.organizations_for("add", include_closed=True).order_by("-depth").first()
+        organization = (
+            self.organizations_for(self.scope_action, include_closed=True).order_by("-depth").first()
+        )
         period = JalaliPeriod.containing(today_in_tehran(), "month").previous()
         rows = _template_rows(organization, period) if organization is not None else []
         buffer = io.BytesIO()
