@@ -2,16 +2,18 @@
 
     python -m bench.audit_chain --clients 16 --seconds 10 --runs 3
 
-Each client is a process with its own connection. A write is one transaction: update one site's
-row, append its audit event, re-read the site (as an action re-checks scope), then hold the
-transaction for ``--hold-ms`` of "Python work" before COMMIT, as a real action does between its
-audit event and its commit. Three ways of appending are measured in the same run:
+Each client is a process with its own connection and its own site (``--sites`` >= ``--clients``,
+so that no two clients update one row). A write is one transaction: update the site's row, append
+its audit event, re-read the site (as an action re-checks scope), then hold the transaction for
+``--hold-ms`` of "Python work" before COMMIT, as a real action does between its audit event and its
+commit. Three ways of appending are measured in the same run:
 
 * ``top-level chain``: the design before issue 11 (one chain per top-level organization, its head
   row locked with ``SELECT ... FOR UPDATE`` until commit), reproduced with the same statements;
 * ``sharded, many sites``: the current ``rasad.core.audit_log.record`` (chains per organization
   and shard, ``SKIP LOCKED``), clients writing to the sites of one top-level organization;
-* ``sharded, one site``: the same, every client writing to one site (the worst case: four shards).
+* ``sharded, one site``: the same, every client auditing into one site's chains (the worst case:
+  four shards for all the clients).
 
 While the clients run, a sampler reads ``pg_stat_activity`` every 20 ms and counts the backends
 waiting on a lock, and how long the longest of them had waited. Every figure is the median of
@@ -24,12 +26,18 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
-import random
 import statistics
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+
+import psycopg
+import psycopg.conninfo
+
+# One plain connection per client process: a connection pool opened before the fork would be
+# shared by every client.
+os.environ["RASAD_DB_POOL"] = "false"
 
 from django.db import connection, connections, transaction
 from django.utils import timezone
@@ -81,20 +89,21 @@ MODES: dict[str, tuple[Callable[[Organization, int], None], bool]] = {
 
 
 def _client(args: tuple[str, list[int], int, float, float, int]) -> tuple[int, list[float]]:
-    mode, site_ids, top_id, seconds, hold, seed = args
+    """Client ``index`` updates its own site's row (no two clients share a row), and appends the
+    event to its own site's chains, or with ``one site`` to the first site's."""
+    mode, site_ids, top_id, seconds, hold, index = args
     connections.close_all()
-    append, _one_site = MODES[mode]
-    rng = random.Random(seed)
-    sites = {s.pk: s for s in Organization.objects.filter(pk__in=site_ids)}
+    append, one_site = MODES[mode]
+    own = Organization.objects.get(pk=site_ids[index % len(site_ids)])
+    audited = Organization.objects.get(pk=site_ids[0]) if one_site else own
     latencies: list[float] = []
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        site = sites[rng.choice(site_ids)]
         started = time.monotonic()
         with transaction.atomic():
-            Organization.objects.filter(pk=site.pk).update(last_updated=timezone.now())
-            append(site, top_id)
-            Organization.objects.filter(pk=site.pk).values_list("pk", flat=True).first()
+            Organization.objects.filter(pk=own.pk).update(last_updated=timezone.now())
+            append(audited, top_id)
+            Organization.objects.filter(pk=own.pk).values_list("pk", flat=True).first()
             if hold:
                 time.sleep(hold)
         latencies.append(time.monotonic() - started)
@@ -111,37 +120,46 @@ class Sample:
     over_50ms: int = 0
 
 
-def _sample(stop: threading.Event, result: Sample) -> None:
-    with connection.cursor() as cursor:
+def _sample(stop: threading.Event, result: Sample, conninfo: str) -> None:
+    """Its own psycopg connection (not Django's), so that nothing is shared with the clients."""
+    with psycopg.connect(conninfo, autocommit=True) as sampler:
         while not stop.is_set():
-            cursor.execute(
+            row = sampler.execute(
                 "SELECT count(*), coalesce(max(extract(epoch FROM now() - query_start)), 0) "
                 "FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
-            )
-            waiting, longest = cursor.fetchone()
+            ).fetchone()
+            assert row is not None
+            waiting, longest = int(row[0]), float(row[1])
             result.samples += 1
             if waiting:
                 result.waiting_samples += 1
-                result.waiters += int(waiting)
-                result.longest_ms = max(result.longest_ms, float(longest) * 1000)
-                result.over_50ms += int(float(longest) * 1000 > 50)
+                result.waiters += waiting
+                result.longest_ms = max(result.longest_ms, longest * 1000)
+                result.over_50ms += int(longest * 1000 > 50)
             time.sleep(0.02)
-    connection.close()
 
 
 def run_once(
     mode: str, site_ids: list[int], top_id: int, clients: int, seconds: float, hold: float
 ) -> dict[str, float]:
-    one_site = MODES[mode][1]
-    targets = site_ids[:1] if one_site else site_ids
     connections.close_all()
     stop, sample = threading.Event(), Sample()
-    sampler = threading.Thread(target=_sample, args=(stop, sample))
+    settings = connection.settings_dict
+    conninfo = psycopg.conninfo.make_conninfo(
+        dbname=settings["NAME"],
+        user=settings["USER"] or None,
+        password=settings["PASSWORD"] or None,
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
+    )
+    sampler = threading.Thread(target=_sample, args=(stop, sample, conninfo))
     context = multiprocessing.get_context("fork")
     with context.Pool(clients) as pool:
         sampler.start()
         started = time.monotonic()
-        results = pool.map(_client, [(mode, targets, top_id, seconds, hold, i) for i in range(clients)])
+        results = pool.map(
+            _client, [(mode, site_ids, top_id, seconds, hold, i) for i in range(clients)], chunksize=1
+        )
         elapsed = time.monotonic() - started
     stop.set()
     sampler.join()
@@ -169,6 +187,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--hold-ms", type=float, default=2.0)
     options = parser.parse_args()
+    if options.sites < options.clients:
+        parser.error("--sites must be at least --clients: each client writes its own site's row")
     assert connection.vendor == "postgresql", "the benchmark measures PostgreSQL row locks"
     fixture = build_fixture(options.sites)
     site_ids = [s.pk for s in fixture.sites]

@@ -177,7 +177,8 @@ def record(
     request = context.current()
     authenticated = actor is not None and actor.is_authenticated
     organization_id = organization.pk if organization is not None else None
-    with transaction.atomic():
+    # No savepoint: if appending fails, the change it describes must not commit either.
+    with transaction.atomic(savepoint=False):
         head = _lock_head(organization_id)
         event = AuditEvent(
             chain=head.chain,

@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy
 
 from rasad.lib import jalali, tabular
 from rasad.lib.persian import TextParseError, normalize_text, parse_number, search_key, to_latin_digits
+from rasad.lib.progress import track
 from rasad.lib.tabular import Column, Table, TableRow, TabularError, cell_text
 
 if TYPE_CHECKING:
@@ -371,7 +372,7 @@ class OrganizationImporter(TabularImporter[list[_OrganizationRow]]):
         provinces = {p.code: p for p in Province.objects.all()}
         counties = {c.code: c for c in County.objects.all()}
         codes_in_file: dict[str, int] = {}
-        for row in table.rows:
+        for row in track(table.rows, note=_("Checking rows"), every=200):
             code = to_latin_digits(row.text("code"))
             if code and code in codes_in_file:
                 report.add(

@@ -30,6 +30,7 @@ from rasad.indicators.models import Indicator, Unit
 from rasad.lib import tabular
 from rasad.lib.jalali import JalaliPeriod
 from rasad.lib.persian import TextParseError, parse_number
+from rasad.lib.progress import track
 
 COLUMNS = ("organization", "indicator", "period", "value", "unit", "comment")
 REQUIRED = ("organization", "indicator", "period", "value")
@@ -120,7 +121,7 @@ def parse_rows(
     resolver = Resolver(user, rows)
     parsed: list[ObservationInput] = []
     errors: list[RowError] = []
-    for offset, raw in enumerate(rows):
+    for offset, raw in enumerate(track(rows, total=len(rows), note=_("Checking rows"), every=200)):
         number = first_row + offset
         if not raw:
             continue

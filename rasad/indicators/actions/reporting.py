@@ -26,7 +26,6 @@ import bisect
 import functools
 import hashlib
 import json
-import weakref
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -337,7 +336,6 @@ _UPDATED_ON_CONFLICT = ("value", "comment", "findings", "status", "source", "rep
 # smaller ones (a form, a single value) are one multi-row INSERT.
 COPY_THRESHOLD = 200
 _STAGE = "rasad_observation_stage"
-_staged_connections: weakref.WeakSet[Any] = weakref.WeakSet()
 
 Row = tuple[int, int, str, date, int, float, str, str, str, str, int | None, datetime, datetime]
 
@@ -375,14 +373,16 @@ def _merge(rows: list[Row]) -> dict[tuple[int, int, str], int]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD:
             raw = cursor.cursor
-            if raw.connection not in _staged_connections:
-                cursor.execute(
-                    f"CREATE TEMP TABLE IF NOT EXISTS {_STAGE} (organization_id bigint, indicator_id bigint, "
-                    "period_key text, period_start date, year smallint, value float8, comment text, "
-                    "status text, source text, findings text, reported_by_id bigint, "
-                    "created timestamptz, last_updated timestamptz) ON COMMIT DELETE ROWS"
-                )
-                _staged_connections.add(raw.connection)
+            # Created on every large batch, not once per connection: a rolled-back transaction
+            # (a failed import, a test) takes the temporary table with it, so remembering the
+            # connection would point COPY at a table that no longer exists. One statement per
+            # batch of at least COPY_THRESHOLD rows costs nothing measurable.
+            cursor.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS {_STAGE} (organization_id bigint, indicator_id bigint, "
+                "period_key text, period_start date, year smallint, value float8, comment text, "
+                "status text, source text, findings text, reported_by_id bigint, "
+                "created timestamptz, last_updated timestamptz) ON COMMIT DELETE ROWS"
+            )
             with raw.copy(f"COPY {_STAGE} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
                 copy.set_types(list(_STAGE_TYPES))
                 for row in rows:

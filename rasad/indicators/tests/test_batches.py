@@ -220,3 +220,29 @@ def assert_rollups_exact() -> None:
     incremental = rollups.snapshot()
     rollups.rebuild()
     assert rollups.snapshot() == incremental
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_copy_batch_leaves_the_next_one_working(committed: Cast, monkeypatch):
+    """The COPY staging table is temporary; a rollback drops it, and the next batch recreates it."""
+    if connection.vendor != "postgresql":
+        pytest.fail("this test needs DATABASE_URL pointing at PostgreSQL")
+    from django.db import transaction
+
+    from rasad.indicators.actions import reporting
+
+    monkeypatch.setattr(reporting, "COPY_THRESHOLD", 2)
+    client = client_for(committed.ali)
+
+    def import_then_fail() -> None:
+        with transaction.atomic():
+            assert client.post(BULK, body(5, months=3), format="json").status_code == 200
+            raise RuntimeError("roll back the import and its staging table")
+
+    with pytest.raises(RuntimeError):
+        import_then_fail()
+    assert Observation.objects.count() == 0
+    response = client.post(BULK, body(6, months=3), format="json")
+    assert response.status_code == 200, response.content
+    assert Observation.objects.count() == 3
