@@ -163,6 +163,33 @@ def organization_param(user: User, value: Any, permission: str) -> Organization:
     return organization
 
 
+def report_organizations(user: User, permission: str, *, limit: int = 500) -> list[Organization]:
+    """The open organizations a report may be asked about: those over which (with their whole
+    subtree) the user holds ``permission``, the rule ``organization_param`` checks."""
+    scope = scope_for_permission(user, permission)
+    organizations = list(
+        Organization.objects.filter(scope.as_q())
+        .filter(closed_on__isnull=True)
+        .order_by("path")
+        .only("pk", "name", "code", "depth", "path")[:limit]
+    )
+    if scope.is_everything:
+        return organizations
+    roots = [path for path, whole in scope.rules if whole]
+    return [o for o in organizations if any(o.path.startswith(root) for root in roots)]
+
+
+def report_baselines(user: User, *, limit: int = 200) -> list[Any]:
+    """The energy baselines a baseline report may be asked about: those the user sees."""
+    from rasad.indicators.models import Baseline
+
+    return list(
+        Baseline.objects.visible_to(user)
+        .select_related("organization")
+        .order_by("organization__name")[:limit]
+    )
+
+
 def subtree(organization: Organization) -> Q:
     return Q(path__startswith=organization.path)
 
