@@ -1,0 +1,703 @@
+"""The independent authorization table: who may open every page and call every API operation.
+
+Written by hand, row by row, from what each member of the cast is (``rasad/testing/cast.py``) and
+what the default roles promise (``rasad/core/roles.py``'s descriptions): a viewer reads, a
+reporter reports and files cases, an analyst also reviews, plans and works cases, and only the
+platform administrator manages structure, people and reference data. Nothing here asks
+``rasad.core.scope``, ``rasad.core.access`` or a queryset: the table is what the code is checked
+against, so it must not be computed by the code it checks. ``rasad/web/tests/test_authz_table.py``
+runs it, and fails for a route or an API operation that has no row here.
+
+Every object a row names is made in the Isfahan command centre (ISF-CC) by the subject maker of
+the row (owner-only records belong to Alice). So, for a record of ISF-CC:
+
+=================  ===========================================================================
+``ISF_READERS``    may read it: Wali (viewer of the command centres through a working group),
+                   Ali (reporter), Alice (analyst), Nadia (analyst over the country), Root
+``ISF_STAFF``      may report and file for it: Ali, Alice, Nadia, Root
+``ISF_ANALYSTS``   may review, plan and work it: Alice, Nadia, Root
+``ROOT``           may manage structure, people and reference data: Root
+=================  ===========================================================================
+
+Charlie (no grant) and Erfan (an expired grant) are refused everything scoped; Bob and Bahram
+(Kerman) everything of Isfahan. A refusal is the 404 of a missing object, with the same page as
+the same route naming an object that does not exist, and changes nothing.
+
+A new page or API operation gets its row here in the same commit (see
+``docs/development/conventions.md``, "The authorization table").
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rasad.testing.cast import Cast
+
+# ---- who -----------------------------------------------------------------------------------------
+
+ANONYMOUS = "anonymous"
+USERS = ("charlie", "erfan", "wali", "ali", "alice", "bahram", "bob", "nadia", "root")
+
+EVERYONE = frozenset(USERS)
+NOBODY: frozenset[str] = frozenset()
+ROOT = frozenset({"root"})
+NATIONAL = frozenset({"nadia"}) | ROOT
+ISF_ANALYSTS = frozenset({"alice"}) | NATIONAL
+ISF_STAFF = frozenset({"ali"}) | ISF_ANALYSTS
+ISF_READERS = frozenset({"wali"}) | ISF_STAFF
+# Somewhere, not necessarily in Isfahan:
+ANALYSTS = frozenset({"bob"}) | ISF_ANALYSTS
+REPORTERS = frozenset({"bahram"}) | ANALYSTS | ISF_STAFF
+GRANTED = frozenset({"wali"}) | REPORTERS
+# Owner-only records (tokens, files, subscriptions) are Alice's.
+OWNER = frozenset({"alice"})
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who gets through (``allowed``) and what everybody else gets: ``refusal``, or the status
+    ``others`` names for them."""
+
+    allowed: frozenset[str]
+    refusal: int = 404
+    others: Mapping[str, int] = field(default_factory=dict)
+
+    def expected(self, user: str) -> int | None:
+        """``None`` when the user gets through, else the status of their refusal."""
+        if user in self.allowed:
+            return None
+        return self.others.get(user, self.refusal)
+
+
+def allow(users: frozenset[str], refusal: int = 404, **others: frozenset[str]) -> Rule:
+    """``allow(ISF_STAFF)``; ``allow(ISF_STAFF, 403, s400=KERMAN)``: Kerman gets 400, the rest 403."""
+    table = {user: int(key[1:]) for key, group in others.items() for user in group}
+    return Rule(frozenset(users), refusal, table)
+
+
+# A method the route does not answer: 405 for every signed-in user.
+NOT_ANSWERED = Rule(NOBODY, 405)
+
+
+# ---- what the URL names ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Makes the object a row is about and gives the URL's keyword arguments; ``hides`` is the
+    argument that, given a value that names nothing, makes the same route name a missing object."""
+
+    make: Callable[[Cast], dict[str, Any]]
+    hides: str = "pk"
+
+    def missing(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        value = kwargs[self.hides]
+        absent: Any = uuid.UUID(int=1) if isinstance(value, uuid.UUID) else 2_000_000_000
+        return {**kwargs, self.hides: absent}
+
+
+def _isfahan(cast: Cast) -> dict[str, Any]:
+    return {"pk": cast.isfahan.pk}
+
+
+def _period(verb: str | None = None) -> Callable[[Cast], dict[str, Any]]:
+    def make(cast: Cast) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {"pk": cast.isfahan.pk, "period": "1403-01"}
+        return {**kwargs, "verb": verb} if verb else kwargs
+
+    return make
+
+
+def _grant(cast: Cast) -> dict[str, Any]:
+    from rasad.core.testing import make_grant
+
+    return {"pk": make_grant(cast, cast.isfahan).pk}
+
+
+def _working_group(cast: Cast) -> dict[str, Any]:
+    from rasad.core.testing import make_working_group
+
+    return {"pk": make_working_group(cast, cast.isfahan).pk}
+
+
+def _token(cast: Cast) -> dict[str, Any]:
+    from rasad.core.actions.tokens import do_create_api_token
+
+    token, _secret = do_create_api_token(cast.alice, acting_user=cast.alice, name="نشانه آلیس")
+    return {"pk": token.pk}
+
+
+def _membership(cast: Cast) -> dict[str, Any]:
+    from rasad.core.testing import make_membership
+
+    return {"pk": make_membership(cast, cast.isfahan).pk}
+
+
+def _audit_event(cast: Cast) -> dict[str, Any]:
+    from rasad.core.testing import make_audit_event
+
+    return {"pk": make_audit_event(cast, cast.isfahan).pk}
+
+
+def _user(cast: Cast) -> dict[str, Any]:
+    from rasad.core.testing import make_user
+
+    return {"pk": make_user(cast, cast.isfahan).pk}
+
+
+def _role(cast: Cast) -> dict[str, Any]:
+    from rasad.core.models import Role
+
+    return {"pk": Role.objects.get(slug="viewer").pk}
+
+
+def _province(cast: Cast) -> dict[str, Any]:
+    assert cast.isfahan.province_id is not None
+    return {"pk": cast.isfahan.province_id}
+
+
+def _target(cast: Cast) -> dict[str, Any]:
+    from rasad.indicators.testing import make_target
+
+    return {"pk": make_target(cast, cast.isfahan).pk}
+
+
+def _assignment(cast: Cast) -> dict[str, Any]:
+    from rasad.indicators.testing import make_assignment
+
+    return {"pk": make_assignment(cast, cast.isfahan).pk}
+
+
+def _alert(cast: Cast) -> dict[str, Any]:
+    from rasad.indicators.testing import make_alert
+
+    return {"pk": make_alert(cast, cast.isfahan).pk}
+
+
+def _baseline(cast: Cast) -> dict[str, Any]:
+    from rasad.indicators.testing import make_baseline
+
+    return {"pk": make_baseline(cast, cast.isfahan).pk}
+
+
+def _scorecard(cast: Cast) -> dict[str, Any]:
+    from rasad.indicators.testing import make_scorecard
+
+    return {"pk": make_scorecard(cast, cast.isfahan).pk}
+
+
+def _observation(cast: Cast) -> dict[str, Any]:
+    from rasad.indicators.testing import make_observation
+
+    return {"pk": make_observation(cast, cast.isfahan).pk}
+
+
+def _indicator(cast: Cast) -> dict[str, Any]:
+    from rasad.indicators.models import Indicator
+
+    return {"pk": Indicator.objects.get(code="ELEC_CONS").pk}
+
+
+def _unit(cast: Cast) -> dict[str, Any]:
+    from rasad.indicators.models import Indicator
+
+    unit_id = Indicator.objects.get(code="ELEC_CONS").unit_id
+    return {"pk": unit_id}
+
+
+def _emission_factor(cast: Cast) -> dict[str, Any]:
+    from rasad.indicators.models import EmissionFactor
+
+    factor = EmissionFactor.objects.order_by("pk").first()
+    assert factor is not None, "the starter catalogue has emission factors"
+    return {"pk": factor.pk}
+
+
+def _case(cast: Cast) -> dict[str, Any]:
+    from rasad.cases.testing import make_case
+
+    return {"pk": make_case(cast, cast.isfahan).pk}
+
+
+def _comment(cast: Cast) -> dict[str, Any]:
+    from rasad.cases.testing import make_comment
+
+    return {"pk": make_comment(cast, cast.isfahan).pk}
+
+
+def _attachment(cast: Cast) -> dict[str, Any]:
+    from rasad.cases.testing import make_attachment
+
+    attachment = make_attachment(cast, cast.isfahan)
+    return {"pk": attachment.pk}
+
+
+def _case_attachment(cast: Cast) -> dict[str, Any]:
+    from rasad.cases.testing import make_attachment
+
+    attachment = make_attachment(cast, cast.isfahan)
+    return {"pk": attachment.case_id, "attachment_id": attachment.pk}
+
+
+def _dossier(cast: Cast) -> dict[str, Any]:
+    from rasad.cases.testing import make_dossier
+
+    return {"pk": make_dossier(cast, cast.isfahan).pk}
+
+
+def _category(cast: Cast) -> dict[str, Any]:
+    from rasad.cases.testing import category
+
+    return {"pk": category().pk}
+
+
+def _holiday(cast: Cast) -> dict[str, Any]:
+    from datetime import date
+
+    from rasad.cases.actions.calendar import do_set_holiday
+
+    return {"pk": do_set_holiday(date(2031, 3, 1), "تعطیل آزمایشی", acting_user=cast.root).pk}
+
+
+def _notification(cast: Cast) -> dict[str, Any]:
+    """A notification of Alice's: a case filed in Isfahan by Ali reaches its analysts."""
+    from rasad.cases.models import Notification
+    from rasad.cases.testing import open_challenge
+
+    open_challenge(cast, cast.isfahan)
+    notification = Notification.objects.filter(user=cast.alice).order_by("pk").first()
+    assert notification is not None, "a case filed in Isfahan notifies Isfahan's analysts"
+    return {"pk": notification.pk}
+
+
+def _document(cast: Cast) -> dict[str, Any]:
+    from rasad.intake.testing import make_document
+
+    return {"pk": make_document(cast, cast.isfahan).pk}
+
+
+def _proposal(cast: Cast) -> dict[str, Any]:
+    from rasad.intake.testing import make_proposal
+
+    return {"pk": make_proposal(cast, cast.isfahan).pk}
+
+
+def _alias(cast: Cast) -> dict[str, Any]:
+    from rasad.intake.testing import make_alias
+
+    return {"pk": make_alias(cast, cast.isfahan).pk}
+
+
+def _known_person(cast: Cast) -> dict[str, Any]:
+    from rasad.intake.testing import make_person
+
+    return {"pk": make_person(cast, cast.isfahan).pk}
+
+
+def _alice_export(cast: Cast) -> Any:
+    from rasad.jobs.exports import do_request_export
+
+    return do_request_export("cases", "csv", {}, acting_user=cast.alice)
+
+
+def _export(cast: Cast) -> dict[str, Any]:
+    return {"pk": _alice_export(cast).pk}
+
+
+def _ready_export(cast: Cast) -> dict[str, Any]:
+    from rasad.jobs.testing import run_queued
+
+    export = _alice_export(cast)
+    run_queued()
+    return {"pk": export.pk}
+
+
+def _task_run(cast: Cast) -> dict[str, Any]:
+    export = _alice_export(cast)
+    return {"pk": export.run.task_id}
+
+
+def _schedule(cast: Cast) -> dict[str, Any]:
+    from rasad.jobs.models import Schedule
+
+    schedule = Schedule.objects.filter(is_orphaned=False).order_by("pk").first()
+    assert schedule is not None, "the jobs app declares its schedules"
+    return {"pk": schedule.pk}
+
+
+def _subscription(cast: Cast) -> dict[str, Any]:
+    from rasad.reports.actions import do_subscribe
+
+    subscription = do_subscribe("case-status", cast.isfahan.pk, "monthly", acting_user=cast.alice)
+    return {"pk": subscription.pk}
+
+
+def _fixed(**kwargs: Any) -> Callable[[Cast], dict[str, Any]]:
+    return lambda cast: dict(kwargs)
+
+
+SUBJECTS: dict[str, Subject] = {
+    "isfahan": Subject(_isfahan),
+    "period": Subject(_period()),
+    "period-submit": Subject(_period("submit")),
+    "grant": Subject(_grant),
+    "working-group": Subject(_working_group),
+    "token": Subject(_token),
+    "membership": Subject(_membership),
+    "audit-event": Subject(_audit_event),
+    "user": Subject(_user),
+    "role": Subject(_role),
+    "province": Subject(_province),
+    "target": Subject(_target),
+    "assignment": Subject(_assignment),
+    "alert": Subject(_alert),
+    "baseline": Subject(_baseline),
+    "scorecard": Subject(_scorecard),
+    "observation": Subject(_observation),
+    "indicator": Subject(_indicator),
+    "unit": Subject(_unit),
+    "emission-factor": Subject(_emission_factor),
+    "case": Subject(_case),
+    "comment": Subject(_comment),
+    "attachment": Subject(_attachment),
+    "case-attachment": Subject(_case_attachment),
+    "dossier": Subject(_dossier),
+    "category": Subject(_category),
+    "holiday": Subject(_holiday),
+    "notification": Subject(_notification),
+    "document": Subject(_document),
+    "proposal": Subject(_proposal),
+    "alias": Subject(_alias),
+    "known-person": Subject(_known_person),
+    "export": Subject(_export),
+    "export-ready": Subject(_ready_export),
+    "task-run": Subject(_task_run),
+    "schedule": Subject(_schedule),
+    "subscription": Subject(_subscription),
+    "template-csv": Subject(_fixed(fmt="csv"), hides="fmt"),
+    "export-cases": Subject(_fixed(kind="cases", fmt="csv"), hides="kind"),
+    "report-case-status": Subject(_fixed(name="case-status"), hides="name"),
+}
+
+
+# ---- pages ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    """One URL of the UI: what it names (a key of ``SUBJECTS``), and who may GET and POST it.
+    ``public`` pages answer the anonymous too; every other page sends them to sign in."""
+
+    subject: str | None
+    get: Rule
+    post: Rule = NOT_ANSWERED
+    public: bool = False
+
+
+def page(subject: str | None = None, *, get: Rule, post: Rule = NOT_ANSWERED) -> Page:
+    return Page(subject, get, post)
+
+
+ALL_READ = allow(EVERYONE)
+# A page any signed-in person may open (their own things, or lists scoped to what they see).
+LIST = page(get=ALL_READ)
+
+PAGES: dict[str, Page] = {
+    # Public: the load balancer's probe and the sign-in pages.
+    "healthz": Page(None, ALL_READ, public=True),
+    "web:login": Page(None, ALL_READ, allow(EVERYONE), public=True),
+    "web:two-factor": Page(None, ALL_READ, allow(EVERYONE), public=True),
+    "web:logout": Page(None, ALL_READ, allow(EVERYONE), public=True),
+    "api-schema": Page(None, ALL_READ, public=True),
+    "api-docs": Page(None, ALL_READ, public=True),
+    # The person's own pages.
+    "web:home": LIST,
+    "web:two-factor-setup": page(get=ALL_READ, post=allow(EVERYONE)),
+    "web:preferences": page(get=ALL_READ, post=allow(EVERYONE)),
+    "core:token-list": page(get=ALL_READ, post=allow(EVERYONE)),
+    "core:token-revoke": page("token", get=NOT_ANSWERED, post=allow(OWNER)),
+    # Organizations and people: read within scope; structure is the administrator's.
+    "core:organization-list": LIST,
+    "core:organization-map": LIST,
+    "core:organization-geojson": LIST,
+    "core:organization-export": LIST,
+    "core:organization-detail": page("isfahan", get=allow(ISF_READERS)),
+    "core:organization-people": page("isfahan", get=allow(ISF_READERS)),
+    "core:organization-create": page(get=allow(ROOT), post=allow(ROOT)),
+    "core:organization-edit": page("isfahan", get=allow(ROOT), post=allow(ROOT)),
+    "core:organization-move": page("isfahan", get=allow(ROOT), post=allow(ROOT)),
+    "core:organization-close": page("isfahan", get=allow(ROOT), post=allow(ROOT)),
+    "core:organization-national-body": page("isfahan", get=NOT_ANSWERED, post=allow(ROOT)),
+    "core:organization-import": page(get=allow(ROOT), post=allow(ROOT)),
+    "core:organization-import-template": page(get=allow(ROOT)),
+    "core:grant-create": page("isfahan", get=allow(ROOT), post=allow(ROOT)),
+    "core:grant-revoke": page("grant", get=NOT_ANSWERED, post=allow(ROOT)),
+    "core:people-list": LIST,
+    "core:working-group-list": LIST,
+    "core:working-group-create": page(get=allow(ROOT), post=allow(ROOT)),
+    "core:working-group-members": page("working-group", get=allow(ROOT), post=allow(ROOT)),
+    # The audit trail: a list scoped like the rest (empty for those who may read none of it).
+    "core:audit-list": LIST,
+    "core:audit-export": LIST,
+    # Indicators.
+    "indicators:dashboard": LIST,
+    "indicators:choropleth": LIST,
+    "indicators:observations": LIST,
+    "indicators:catalogue": LIST,
+    "indicators:baselines": LIST,
+    "indicators:scorecards": LIST,
+    "indicators:organization": page("isfahan", get=allow(ISF_READERS)),
+    "indicators:series": page("isfahan", get=allow(ISF_READERS)),
+    "indicators:targets": page("isfahan", get=allow(ISF_READERS)),
+    "indicators:report-start": page(get=allow(REPORTERS)),
+    "indicators:report": page("period", get=allow(ISF_READERS), post=allow(ISF_STAFF)),
+    "indicators:period-action": page("period-submit", get=NOT_ANSWERED, post=allow(ISF_STAFF)),
+    "indicators:import": page(get=allow(REPORTERS), post=allow(REPORTERS)),
+    "indicators:import-template": page("template-csv", get=allow(REPORTERS)),
+    "indicators:target-create": page("isfahan", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
+    "indicators:target-edit": page("target", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
+    "indicators:target-delete": page("target", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
+    "indicators:assignments": page("isfahan", get=allow(ISF_READERS), post=allow(ISF_ANALYSTS)),
+    "indicators:assignment-delete": page("assignment", get=NOT_ANSWERED, post=allow(ISF_ANALYSTS)),
+    "indicators:alert-close": page("alert", get=NOT_ANSWERED, post=allow(ISF_ANALYSTS)),
+    "indicators:baseline-create": page(get=allow(ANALYSTS), post=allow(ANALYSTS)),
+    "indicators:baseline": page("baseline", get=allow(ISF_READERS)),
+    "indicators:scorecard-create": page(get=allow(ANALYSTS), post=allow(ANALYSTS)),
+    "indicators:scorecard": page("scorecard", get=allow(ISF_READERS)),
+    # Cases.
+    "cases:case-list": LIST,
+    "cases:case-board": LIST,
+    "cases:case-map": LIST,
+    "cases:case-geojson": LIST,
+    "cases:case-export": LIST,
+    "cases:dossier-list": LIST,
+    "cases:notifications": page(get=ALL_READ, post=allow(EVERYONE)),
+    "cases:calendar": LIST,
+    "cases:sla-policy": LIST,
+    "cases:case-create": page(get=allow(REPORTERS), post=allow(REPORTERS)),
+    "cases:consolidate": page(get=allow(ANALYSTS), post=allow(ANALYSTS)),
+    # The dossier goes from Isfahan to the national centre: both sides read it.
+    "cases:dossier-detail": page("dossier", get=allow(ISF_READERS)),
+    "cases:calendar-week": page(get=allow(ROOT), post=allow(ROOT)),
+    "cases:holiday-create": page(get=allow(ROOT), post=allow(ROOT)),
+    "cases:holiday-edit": page("holiday", get=allow(ROOT), post=allow(ROOT)),
+    "cases:holiday-delete": page("holiday", get=NOT_ANSWERED, post=allow(ROOT)),
+    # Reading a case is the viewer's; commenting on it the reporter's.
+    "cases:case-detail": page("case", get=allow(ISF_READERS), post=allow(ISF_STAFF)),
+    "cases:attachment-download": page("case-attachment", get=allow(ISF_READERS)),
+    # Intake: analysts submit and review documents; the alias list is the administrator's.
+    "intake:document-list": LIST,
+    "intake:people-list": LIST,
+    "intake:alias-list": LIST,
+    "intake:document-create": page(get=allow(ANALYSTS), post=allow(ANALYSTS)),
+    "intake:document-review": page("document", get=allow(ISF_READERS)),
+    "intake:document-decide": page("document", get=NOT_ANSWERED, post=allow(ISF_ANALYSTS)),
+    "intake:document-delete": page("document", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
+    "intake:proposal-correct": page("proposal", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
+    "intake:alias-create": page(get=allow(ROOT), post=allow(ROOT)),
+    "intake:alias-edit": page("alias", get=allow(ROOT), post=allow(ROOT)),
+    "intake:alias-delete": page("alias", get=NOT_ANSWERED, post=allow(ROOT)),
+    # Background work: the platform administrator's; a person's own files are theirs alone.
+    "jobs:jobs": page(get=allow(ROOT)),
+    "jobs:retry": page("task-run", get=NOT_ANSWERED, post=allow(ROOT)),
+    "jobs:progress": page("task-run", get=allow(OWNER | ROOT)),
+    "jobs:schedule-edit": page("schedule", get=allow(ROOT), post=allow(ROOT)),
+    "jobs:my-files": LIST,
+    "jobs:export-request": page("export-cases", get=allow(GRANTED), post=allow(GRANTED)),
+    "jobs:export-detail": page("export", get=allow(OWNER)),
+    "jobs:export-status": page("export", get=allow(OWNER)),
+    "jobs:export-download": page("export-ready", get=allow(OWNER)),
+    # Reports: those who may read the report's subject somewhere; subscriptions are their owner's.
+    "reports:list": LIST,
+    "reports:form": page("report-case-status", get=allow(GRANTED), post=allow(GRANTED)),
+    "reports:unsubscribe": page("subscription", get=NOT_ANSWERED, post=allow(OWNER)),
+}
+
+
+# ---- API operations ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One operation of the API schema: what ``{id}`` names (a key of ``SUBJECTS``), who gets
+    through, the body sent (a valid one where a maker is given; else ``{}``, which those who get
+    through may answer with 400), and, for a list, who finds the subject in it."""
+
+    rule: Rule
+    subject: str | None = None
+    body: Callable[[Cast], dict[str, Any]] | None = None
+    listed: frozenset[str] | None = None
+
+
+def op(
+    rule: Rule,
+    subject: str | None = None,
+    body: Callable[[Cast], dict[str, Any]] | None = None,
+    listed: frozenset[str] | None = None,
+) -> Operation:
+    return Operation(rule, subject, body, listed)
+
+
+def _payload(model_label: str) -> Callable[[Cast], dict[str, Any]]:
+    """The app's own valid create body for a record in Isfahan (``rasad/<app>/testing.py``)."""
+
+    def make(cast: Cast) -> dict[str, Any]:
+        from rasad.testing.factories import load_all
+
+        maker = load_all()[model_label].create_payload
+        assert maker is not None
+        return maker(cast, cast.isfahan)
+
+    return make
+
+
+def _token_body(cast: Cast) -> dict[str, Any]:
+    return {"name": "نشانه آزمایشی"}
+
+
+# A create naming Isfahan: those who may add such records nowhere get 403 before the body is
+# read; those who may add them elsewhere but cannot see Isfahan get 400 (an unknown reference).
+KERMAN = frozenset({"bob", "bahram"})
+KERMAN_ANALYST = frozenset({"bob"})
+
+
+def creates(users: frozenset[str], elsewhere: frozenset[str] = NOBODY) -> Rule:
+    return allow(users, 403, s400=elsewhere)
+
+
+READ_ALL = allow(EVERYONE)
+
+API: dict[str, Operation] = {
+    # core
+    "GET /api/v1/api-tokens/": op(READ_ALL, "token", listed=OWNER),
+    "POST /api/v1/api-tokens/": op(allow(EVERYONE), body=_token_body),
+    "GET /api/v1/api-tokens/{id}/": op(allow(OWNER), "token"),
+    "POST /api/v1/api-tokens/{id}/revoke/": op(allow(OWNER), "token"),
+    "GET /api/v1/audit-events/": op(READ_ALL, "audit-event", listed=ISF_ANALYSTS),
+    "GET /api/v1/audit-events/{id}/": op(allow(ISF_ANALYSTS), "audit-event"),
+    "GET /api/v1/grants/": op(READ_ALL, "grant", listed=ISF_READERS),
+    "POST /api/v1/grants/": op(creates(ROOT), body=_payload("core.grant")),
+    "GET /api/v1/grants/{id}/": op(allow(ISF_READERS), "grant"),
+    "DELETE /api/v1/grants/{id}/": op(allow(ROOT), "grant"),
+    "GET /api/v1/memberships/": op(READ_ALL, "membership", listed=ISF_READERS),
+    "POST /api/v1/memberships/": op(creates(ROOT)),
+    "GET /api/v1/memberships/{id}/": op(allow(ISF_READERS), "membership"),
+    "DELETE /api/v1/memberships/{id}/": op(allow(ROOT), "membership"),
+    "GET /api/v1/organizations/": op(READ_ALL, "isfahan", listed=ISF_READERS),
+    "POST /api/v1/organizations/": op(creates(ROOT), body=_payload("core.organization")),
+    "GET /api/v1/organizations/{id}/": op(allow(ISF_READERS), "isfahan"),
+    "PUT /api/v1/organizations/{id}/": op(allow(ROOT), "isfahan"),
+    "PATCH /api/v1/organizations/{id}/": op(allow(ROOT), "isfahan"),
+    "POST /api/v1/organizations/import/": op(creates(ROOT)),
+    "GET /api/v1/provinces/": op(READ_ALL),
+    "GET /api/v1/provinces/{id}/": op(READ_ALL, "province"),
+    "GET /api/v1/roles/": op(READ_ALL),
+    "GET /api/v1/roles/{id}/": op(READ_ALL, "role"),
+    "PUT /api/v1/roles/{id}/": op(allow(ROOT), "role"),
+    "PATCH /api/v1/roles/{id}/": op(allow(ROOT), "role"),
+    "GET /api/v1/users/": op(READ_ALL, "user", listed=ISF_READERS),
+    "GET /api/v1/users/{id}/": op(allow(ISF_READERS), "user"),
+    "GET /api/v1/users/me/": op(READ_ALL),
+    "PATCH /api/v1/users/me/": op(allow(EVERYONE)),
+    "GET /api/v1/working-groups/": op(READ_ALL, "working-group", listed=ISF_READERS),
+    "POST /api/v1/working-groups/": op(creates(ROOT), body=_payload("core.workinggroup")),
+    "GET /api/v1/working-groups/{id}/": op(allow(ISF_READERS), "working-group"),
+    "PUT /api/v1/working-groups/{id}/": op(allow(ROOT), "working-group"),
+    "PATCH /api/v1/working-groups/{id}/": op(allow(ROOT), "working-group"),
+    # indicators: the catalogue is read by all and kept by the national centre
+    "GET /api/v1/indicators/": op(READ_ALL),
+    "POST /api/v1/indicators/": op(creates(NATIONAL)),
+    "GET /api/v1/indicators/{id}/": op(READ_ALL, "indicator"),
+    "PUT /api/v1/indicators/{id}/": op(allow(NATIONAL), "indicator"),
+    "PATCH /api/v1/indicators/{id}/": op(allow(NATIONAL), "indicator"),
+    "GET /api/v1/indicator-units/": op(READ_ALL),
+    "GET /api/v1/indicator-units/{id}/": op(READ_ALL, "unit"),
+    "GET /api/v1/emission-factors/": op(READ_ALL),
+    "GET /api/v1/emission-factors/{id}/": op(READ_ALL, "emission-factor"),
+    "GET /api/v1/indicator-assignments/": op(READ_ALL, "assignment", listed=ISF_READERS),
+    "POST /api/v1/indicator-assignments/": op(creates(ANALYSTS)),
+    "GET /api/v1/indicator-assignments/{id}/": op(allow(ISF_READERS), "assignment"),
+    "DELETE /api/v1/indicator-assignments/{id}/": op(allow(ISF_ANALYSTS), "assignment"),
+    "GET /api/v1/indicator-targets/": op(READ_ALL, "target", listed=ISF_READERS),
+    "POST /api/v1/indicator-targets/": op(
+        creates(ISF_ANALYSTS, KERMAN_ANALYST), body=_payload("indicators.target")
+    ),
+    "GET /api/v1/indicator-targets/{id}/": op(allow(ISF_READERS), "target"),
+    "PUT /api/v1/indicator-targets/{id}/": op(allow(ISF_ANALYSTS), "target"),
+    "PATCH /api/v1/indicator-targets/{id}/": op(allow(ISF_ANALYSTS), "target"),
+    "DELETE /api/v1/indicator-targets/{id}/": op(allow(ISF_ANALYSTS), "target"),
+    "GET /api/v1/indicator-alerts/": op(READ_ALL, "alert", listed=ISF_READERS),
+    "GET /api/v1/indicator-alerts/{id}/": op(allow(ISF_READERS), "alert"),
+    "POST /api/v1/indicator-alerts/{id}/close/": op(allow(ISF_ANALYSTS), "alert"),
+    "GET /api/v1/observations/": op(READ_ALL, "observation", listed=ISF_READERS),
+    "GET /api/v1/observations/{id}/": op(allow(ISF_READERS), "observation"),
+    "GET /api/v1/observations/completeness/": op(READ_ALL),
+    "POST /api/v1/observations/bulk/": op(creates(REPORTERS)),
+    "POST /api/v1/observations/submit/": op(creates(REPORTERS)),
+    "POST /api/v1/observations/approve/": op(creates(ANALYSTS)),
+    "POST /api/v1/observations/reopen/": op(creates(ANALYSTS)),
+    "GET /api/v1/energy-baselines/": op(READ_ALL, "baseline", listed=ISF_READERS),
+    "POST /api/v1/energy-baselines/": op(creates(ANALYSTS)),
+    "GET /api/v1/energy-baselines/{id}/": op(allow(ISF_READERS), "baseline"),
+    "PUT /api/v1/energy-baselines/{id}/": op(allow(ISF_ANALYSTS), "baseline"),
+    "PATCH /api/v1/energy-baselines/{id}/": op(allow(ISF_ANALYSTS), "baseline"),
+    "GET /api/v1/energy-baselines/{id}/report/": op(allow(ISF_READERS), "baseline"),
+    "GET /api/v1/scorecards/": op(READ_ALL, "scorecard", listed=ISF_READERS),
+    "POST /api/v1/scorecards/": op(creates(ANALYSTS)),
+    "GET /api/v1/scorecards/{id}/": op(allow(ISF_READERS), "scorecard"),
+    "PUT /api/v1/scorecards/{id}/": op(allow(ISF_ANALYSTS), "scorecard"),
+    "GET /api/v1/scorecards/{id}/results/": op(allow(ISF_READERS), "scorecard"),
+    # cases
+    "GET /api/v1/case-categories/": op(READ_ALL),
+    "GET /api/v1/case-categories/{id}/": op(READ_ALL, "category"),
+    "GET /api/v1/cases/": op(READ_ALL, "case", listed=ISF_READERS),
+    "POST /api/v1/cases/": op(creates(ISF_STAFF, KERMAN), body=_payload("cases.case")),
+    "GET /api/v1/cases/{id}/": op(allow(ISF_READERS), "case"),
+    "PATCH /api/v1/cases/{id}/": op(allow(ISF_STAFF), "case"),
+    "GET /api/v1/cases/{id}/allowed-actions/": op(allow(ISF_READERS), "case"),
+    "GET /api/v1/cases/{id}/timeline/": op(allow(ISF_READERS), "case"),
+    "GET /api/v1/cases/{id}/comments/": op(allow(ISF_READERS), "case"),
+    "POST /api/v1/cases/{id}/comments/": op(allow(ISF_STAFF), "case"),
+    "GET /api/v1/cases/{id}/attachments/": op(allow(ISF_READERS), "case"),
+    "POST /api/v1/cases/{id}/attachments/": op(allow(ISF_STAFF), "case"),
+    "POST /api/v1/cases/{id}/transition/": op(allow(ISF_STAFF), "case"),
+    "POST /api/v1/cases/{id}/merge/": op(allow(ISF_ANALYSTS), "case"),
+    "GET /api/v1/case-comments/": op(READ_ALL, "comment", listed=ISF_READERS),
+    "GET /api/v1/case-comments/{id}/": op(allow(ISF_READERS), "comment"),
+    "GET /api/v1/case-attachments/": op(READ_ALL, "attachment", listed=ISF_READERS),
+    "GET /api/v1/case-attachments/{id}/": op(allow(ISF_READERS), "attachment"),
+    "GET /api/v1/case-attachments/{id}/download/": op(allow(ISF_READERS), "attachment"),
+    "GET /api/v1/dossiers/": op(READ_ALL, "dossier", listed=ISF_READERS),
+    "POST /api/v1/dossiers/": op(creates(ISF_ANALYSTS, KERMAN_ANALYST), body=_payload("cases.dossier")),
+    "GET /api/v1/dossiers/{id}/": op(allow(ISF_READERS), "dossier"),
+    "GET /api/v1/holidays/": op(READ_ALL, "holiday", listed=EVERYONE),
+    "POST /api/v1/holidays/": op(creates(ROOT)),
+    "GET /api/v1/holidays/{id}/": op(READ_ALL, "holiday"),
+    "DELETE /api/v1/holidays/{id}/": op(allow(ROOT), "holiday"),
+    "GET /api/v1/notifications/": op(READ_ALL, "notification", listed=OWNER),
+    "GET /api/v1/notifications/{id}/": op(allow(OWNER), "notification"),
+    "POST /api/v1/notifications/{id}/read/": op(allow(OWNER), "notification"),
+    # intake
+    "GET /api/v1/intake-documents/": op(READ_ALL, "document", listed=ISF_READERS),
+    "POST /api/v1/intake-documents/": op(
+        creates(ISF_ANALYSTS, KERMAN_ANALYST), body=_payload("intake.intakedocument")
+    ),
+    "GET /api/v1/intake-documents/{id}/": op(allow(ISF_READERS), "document"),
+    "DELETE /api/v1/intake-documents/{id}/": op(allow(ISF_ANALYSTS), "document"),
+    "POST /api/v1/intake-documents/{id}/accept/": op(allow(ISF_ANALYSTS), "document"),
+    "POST /api/v1/intake-documents/{id}/reject/": op(allow(ISF_ANALYSTS), "document"),
+    "GET /api/v1/intake-proposals/": op(READ_ALL, "proposal", listed=ISF_READERS),
+    "GET /api/v1/intake-proposals/{id}/": op(allow(ISF_READERS), "proposal"),
+    "PATCH /api/v1/intake-proposals/{id}/": op(allow(ISF_ANALYSTS), "proposal"),
+    "GET /api/v1/known-people/": op(READ_ALL, "known-person", listed=ISF_READERS),
+    "GET /api/v1/known-people/{id}/": op(allow(ISF_READERS), "known-person"),
+    "GET /api/v1/organization-aliases/": op(READ_ALL, "alias", listed=ISF_READERS),
+    "POST /api/v1/organization-aliases/": op(creates(ROOT), body=_payload("intake.organizationalias")),
+    "GET /api/v1/organization-aliases/{id}/": op(allow(ISF_READERS), "alias"),
+    "PATCH /api/v1/organization-aliases/{id}/": op(allow(ROOT), "alias"),
+    "DELETE /api/v1/organization-aliases/{id}/": op(allow(ROOT), "alias"),
+}
