@@ -264,13 +264,15 @@ def _holiday(cast: Cast) -> dict[str, Any]:
 
 
 def _notification(cast: Cast) -> dict[str, Any]:
-    """A notification of Alice's: a case filed in Isfahan by Ali reaches its analysts."""
+    """A notification of Alice's: Ali mentions her on a case of Isfahan."""
+    from rasad.cases.actions import do_add_comment
     from rasad.cases.models import Notification
     from rasad.cases.testing import open_challenge
 
-    open_challenge(cast, cast.isfahan)
-    notification = Notification.objects.filter(user=cast.alice).order_by("pk").first()
-    assert notification is not None, "a case filed in Isfahan notifies Isfahan's analysts"
+    case = open_challenge(cast, cast.isfahan, user=cast.ali)
+    do_add_comment(case, "@alice لطفاً بررسی کنید", acting_user=cast.ali)
+    notification = Notification.objects.filter(user=cast.alice).order_by("-pk").first()
+    assert notification is not None, "a mention notifies the person mentioned"
     return {"pk": notification.pk}
 
 
@@ -531,6 +533,7 @@ class Operation:
     subject: str | None = None
     body: Callable[[Cast], dict[str, Any]] | None = None
     listed: frozenset[str] | None = None
+    query: Mapping[str, str] = field(default_factory=dict)
 
 
 def op(
@@ -538,8 +541,9 @@ def op(
     subject: str | None = None,
     body: Callable[[Cast], dict[str, Any]] | None = None,
     listed: frozenset[str] | None = None,
+    query: Mapping[str, str] | None = None,
 ) -> Operation:
-    return Operation(rule, subject, body, listed)
+    return Operation(rule, subject, body, listed, dict(query or {}))
 
 
 def _payload(model_label: str) -> Callable[[Cast], dict[str, Any]]:
@@ -574,7 +578,8 @@ READ_ALL = allow(EVERYONE)
 API: dict[str, Operation] = {
     # core
     "GET /api/v1/api-tokens/": op(READ_ALL, "token", listed=OWNER),
-    "POST /api/v1/api-tokens/": op(allow(EVERYONE), body=_token_body),
+    # Minting a token needs two-factor passed in this session: Root's API client has not.
+    "POST /api/v1/api-tokens/": op(allow(EVERYONE - ROOT, 403), body=_token_body),
     "GET /api/v1/api-tokens/{id}/": op(allow(OWNER), "token"),
     "POST /api/v1/api-tokens/{id}/revoke/": op(allow(OWNER), "token"),
     "GET /api/v1/audit-events/": op(READ_ALL, "audit-event", listed=ISF_ANALYSTS),
@@ -635,7 +640,7 @@ API: dict[str, Operation] = {
     "POST /api/v1/indicator-alerts/{id}/close/": op(allow(ISF_ANALYSTS), "alert"),
     "GET /api/v1/observations/": op(READ_ALL, "observation", listed=ISF_READERS),
     "GET /api/v1/observations/{id}/": op(allow(ISF_READERS), "observation"),
-    "GET /api/v1/observations/completeness/": op(READ_ALL),
+    "GET /api/v1/observations/completeness/": op(READ_ALL, query={"period": "1403-01"}),
     "POST /api/v1/observations/bulk/": op(creates(REPORTERS)),
     "POST /api/v1/observations/submit/": op(creates(REPORTERS)),
     "POST /api/v1/observations/approve/": op(creates(ANALYSTS)),

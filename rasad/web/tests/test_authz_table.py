@@ -185,7 +185,7 @@ def test_api(cast: Cast, key: str):
     url = template.replace("{id}", str(kwargs["pk"])) if detail else template
     body: dict[str, Any] = row.body(cast) if row.body else {}
     if method == "get" and not detail:
-        body = {"limit": 1000}
+        body = {"limit": 1000, **row.query}
     fmt = None if method == "get" else "json"
     with assert_nothing_changed():
         response = getattr(APIClient(), method)(url, body, format=fmt)
