@@ -54,9 +54,11 @@ class ScopedViewSetMixin(viewsets.GenericViewSet):  # type: ignore[type-arg]
     def check_permissions(self, request: Request) -> None:
         super().check_permissions(request)
         if self.action == "create":
-            from rasad.core.scope import organization_scope
+            from rasad.core.access import may_act_anywhere
 
-            if organization_scope(request.user, self._model(), "add").is_nothing:
+            # The model's own answer: reference data (the catalogue, holidays) asks for a platform
+            # administrator or a national body, not merely the permission somewhere.
+            if not may_act_anywhere(request.user, self._model(), "add"):
                 raise exceptions.PermissionDenied(_("You may not create these here."))
 
     def _base_queryset(self) -> models.QuerySet[Any]:

@@ -601,7 +601,8 @@ API: dict[str, Operation] = {
     "GET /api/v1/provinces/": op(READ_ALL),
     "GET /api/v1/provinces/{id}/": op(READ_ALL, "province"),
     "GET /api/v1/roles/": op(READ_ALL),
-    "GET /api/v1/roles/{id}/": op(READ_ALL, "role"),
+    # Roles are read by everyone with a grant that counts (RoleViewSet).
+    "GET /api/v1/roles/{id}/": op(allow(GRANTED), "role"),
     "PUT /api/v1/roles/{id}/": op(allow(ROOT), "role"),
     "PATCH /api/v1/roles/{id}/": op(allow(ROOT), "role"),
     "GET /api/v1/users/": op(READ_ALL, "user", listed=ISF_READERS),
