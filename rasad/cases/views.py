@@ -284,13 +284,15 @@ class CaseDetailView(ScopedDetailView):
             if kind == "comment":
                 comment_form = CommentForm(request.POST)
                 if not comment_form.is_valid():
-                    return self._again(case, comment_form=comment_form, error=True)
+                    return self._again(case, comment_form=comment_form, error=[_("Some values are invalid.")])
                 do_add_comment(case, comment_form.cleaned_data["body"], acting_user=self.user)
                 messages.success(request, _("Your comment was added."))
             elif kind == "attachment":
                 attachment_form = AttachmentForm(request.POST, request.FILES)
                 if not attachment_form.is_valid():
-                    return self._again(case, attachment_form=attachment_form, error=True)
+                    return self._again(
+                        case, attachment_form=attachment_form, error=[_("Some values are invalid.")]
+                    )
                 do_add_attachment(case, attachment_form.cleaned_data["file"], acting_user=self.user)
                 messages.success(request, _("The file was attached."))
             else:

@@ -398,10 +398,14 @@ class Page:
     get: Rule
     post: Rule = NOT_ANSWERED
     public: bool = False
+    # The POST's form fields, where the page holds several forms (a case: comment or step).
+    data: Mapping[str, str] = field(default_factory=dict)
 
 
-def page(subject: str | None = None, *, get: Rule, post: Rule = NOT_ANSWERED) -> Page:
-    return Page(subject, get, post)
+def page(
+    subject: str | None = None, *, get: Rule, post: Rule = NOT_ANSWERED, data: Mapping[str, str] | None = None
+) -> Page:
+    return Page(subject, get, post, data=dict(data or {}))
 
 
 ALL_READ = allow(EVERYONE)
@@ -489,7 +493,9 @@ PAGES: dict[str, Page] = {
     "cases:holiday-edit": page("holiday", get=allow(ROOT), post=allow(ROOT)),
     "cases:holiday-delete": page("holiday", get=NOT_ANSWERED, post=allow(ROOT)),
     # Reading a case is the viewer's; commenting on it the reporter's.
-    "cases:case-detail": page("case", get=allow(ISF_READERS), post=allow(ISF_STAFF)),
+    "cases:case-detail": page(
+        "case", get=allow(ISF_READERS), post=allow(ISF_STAFF), data={"form": "comment"}
+    ),
     "cases:attachment-download": page("case-attachment", get=allow(ISF_READERS)),
     # Intake: analysts submit and review documents; the alias list is the administrator's.
     "intake:document-list": LIST,

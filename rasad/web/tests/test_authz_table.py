@@ -142,20 +142,20 @@ def test_page(cast: Cast, name: str, method: str):
         if expected is None:
             continue
         with assert_nothing_changed():
-            response = getattr(clients[user], method)(url)
+            response = getattr(clients[user], method)(url, dict(row.data))
         assert response.status_code == expected, (
             f"{method.upper()} {url} as {user}: the table says {expected}, got {response.status_code}"
         )
         if expected == 404 and subject is not None and user in COMPARED:
             missing_url = reverse(name, kwargs=subject.missing(kwargs))
-            missing = getattr(clients[user], method)(missing_url)
+            missing = getattr(clients[user], method)(missing_url, dict(row.data))
             assert missing.status_code == 404
             assert _body_text(missing) == _body_text(response), f"{url} as {user} differs from missing"
     for user in USERS:
         if rule.expected(user) is not None:
             continue
         with rolled_back():
-            response = getattr(clients[user], method)(url)
+            response = getattr(clients[user], method)(url, dict(row.data))
         assert response.status_code in GOT_THROUGH[method], (
             f"{method.upper()} {url} as {user}: the table lets them through, got {response.status_code}"
         )
