@@ -437,9 +437,10 @@ PAGES: dict[str, Page] = {
     "core:organization-edit": page("isfahan", get=allow(ROOT), post=allow(ROOT)),
     "core:organization-move": page("isfahan", get=allow(ROOT), post=allow(ROOT)),
     "core:organization-close": page("isfahan", get=allow(ROOT), post=allow(ROOT)),
-    "core:organization-national-body": page("isfahan", get=NOT_ANSWERED, post=allow(ROOT)),
+    # Tool pages refuse before the method is looked at: 404 to the refused, 405 to the rest.
+    "core:organization-national-body": page("isfahan", get=allow(NOBODY, 404, s405=ROOT), post=allow(ROOT)),
     "core:organization-import": page(get=allow(ROOT), post=allow(ROOT)),
-    "core:organization-import-template": page(get=allow(ROOT)),
+    "core:organization-import-template": page(get=allow(ROOT), post=allow(NOBODY, 404, s405=ROOT)),
     "core:grant-create": page("isfahan", get=allow(ROOT), post=allow(ROOT)),
     "core:grant-revoke": page("grant", get=NOT_ANSWERED, post=allow(ROOT)),
     "core:people-list": LIST,
@@ -457,13 +458,16 @@ PAGES: dict[str, Page] = {
     "indicators:baselines": LIST,
     "indicators:scorecards": LIST,
     "indicators:organization": page("isfahan", get=allow(ISF_READERS)),
-    "indicators:series": page("isfahan", get=allow(ISF_READERS)),
+    # A subtree's figures, to readers of the whole subtree: Wali reads ISF-CC itself only.
+    "indicators:series": page("isfahan", get=allow(ISF_STAFF), data={"indicator": "ELEC_CONS"}),
     "indicators:targets": page("isfahan", get=allow(ISF_READERS)),
     "indicators:report-start": page(get=allow(REPORTERS)),
     "indicators:report": page("period", get=allow(ISF_READERS), post=allow(ISF_STAFF)),
     "indicators:period-action": page("period-submit", get=NOT_ANSWERED, post=allow(ISF_STAFF)),
     "indicators:import": page(get=allow(REPORTERS), post=allow(REPORTERS)),
-    "indicators:import-template": page("template-csv", get=allow(REPORTERS)),
+    "indicators:import-template": page(
+        "template-csv", get=allow(REPORTERS), post=allow(NOBODY, 404, s405=REPORTERS)
+    ),
     "indicators:target-create": page("isfahan", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
     "indicators:target-edit": page("target", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
     "indicators:target-delete": page("target", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
