@@ -417,7 +417,7 @@ PAGES: dict[str, Page] = {
     "healthz": Page(None, ALL_READ, public=True),
     "web:login": Page(None, ALL_READ, allow(EVERYONE), public=True),
     "web:two-factor": Page(None, ALL_READ, allow(EVERYONE), public=True),
-    "web:logout": Page(None, ALL_READ, allow(EVERYONE), public=True),
+    "web:logout": Page(None, NOT_ANSWERED, allow(EVERYONE), public=True),
     "api-schema": Page(None, ALL_READ, public=True),
     "api-docs": Page(None, ALL_READ, public=True),
     # The person's own pages.
@@ -514,8 +514,8 @@ PAGES: dict[str, Page] = {
     "intake:alias-edit": page("alias", get=allow(ROOT), post=allow(ROOT)),
     "intake:alias-delete": page("alias", get=NOT_ANSWERED, post=allow(ROOT)),
     # Background work: the platform administrator's; a person's own files are theirs alone.
-    "jobs:jobs": page(get=allow(ROOT)),
-    "jobs:retry": page("task-run", get=NOT_ANSWERED, post=allow(ROOT)),
+    "jobs:jobs": page(get=allow(ROOT), post=allow(NOBODY, 404, s405=ROOT)),
+    "jobs:retry": page("task-run", get=allow(NOBODY, 404, s405=ROOT), post=allow(ROOT)),
     "jobs:progress": page("task-run", get=allow(OWNER | ROOT)),
     "jobs:schedule-edit": page("schedule", get=allow(ROOT), post=allow(ROOT)),
     "jobs:my-files": LIST,
