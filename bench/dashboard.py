@@ -106,7 +106,7 @@ def load_observations(sites: list[Organization], count: int) -> int:
                         "",
                         "approved",
                         "api",
-                        "[]",
+                        [],  # jsonb dumps the Python value: "[]" was stored as a JSON string
                         now,
                         now,
                     )

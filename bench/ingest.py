@@ -23,6 +23,7 @@ import threading
 import time
 import urllib.request
 from datetime import UTC, datetime
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -72,7 +73,7 @@ def copy_binary(fixture: Fixture, rows: list[Row]) -> float:
         "created",
         "last_updated",
     ]
-    records = [
+    records: list[tuple[Any, ...]] = [
         (
             sites[site],
             indicators[code],
@@ -83,7 +84,7 @@ def copy_binary(fixture: Fixture, rows: list[Row]) -> float:
             "",
             "draft",
             "api",
-            "[]",
+            [],  # jsonb dumps the Python value: "[]" was stored as a JSON string
             now,
             now,
         )
@@ -241,7 +242,7 @@ def load_history(fixture: Fixture, rows: list[Row], months: int) -> int:
                                 "",
                                 "approved",
                                 "api",
-                                "[]",
+                                [],  # jsonb dumps the Python value: "[]" was stored as a JSON string
                                 now,
                                 now,
                             )

@@ -153,7 +153,7 @@ def _load_observations(sites: list[Organization], months: list[Any]) -> int:
                                 "",
                                 "draft",
                                 "api",
-                                "[]",
+                                [],  # jsonb dumps the Python value: "[]" was stored as a JSON string
                                 now,
                                 now,
                             )
@@ -308,7 +308,7 @@ class LockSampler:
                     kind = (
                         "audit chain head"
                         if "auditchainhead" in text
-                        else "organization (advisory)"
+                        else "organization and period (advisory)"
                         if "pg_advisory" in text
                         else "rollup"
                         if "indicators_rollup" in text

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "rasad.cases",
     "rasad.jobs",
     "rasad.intake",
+    "rasad.programs",
     "rasad.reports",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -246,6 +247,8 @@ if RASAD_TASK_LEASE_SECONDS <= 2 * RASAD_TASK_HEARTBEAT_SECONDS:
 RASAD_SCHEDULE_TIME_ZONE = "Asia/Tehran"
 # Files prepared in the background (exports, reports) are deleted after this many hours.
 RASAD_EXPORT_KEEP_HOURS = env_int("RASAD_EXPORT_KEEP_HOURS", 72, minimum=1, maximum=24 * 90)
+# Batch ids of observation batches (the bulk API's idempotency) are kept this many days.
+RASAD_BATCH_KEEP_DAYS = env_int("RASAD_BATCH_KEEP_DAYS", 30, minimum=1, maximum=3650)
 # ``rasad serve`` also runs one worker in-process (the demo needs one command); off in production
 # where ``rasad worker`` runs beside the web servers.
 RASAD_SERVE_WORKER = env_bool("RASAD_SERVE_WORKER", not DATABASE_URL)
@@ -282,6 +285,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # No online validator badge: the docs page talks to this server only.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Choice sets that share a field name with another app's get a name of their own.
+    "ENUM_NAME_OVERRIDES": {"ProgrammeKindEnum": "rasad.programs.choices.ProgrammeKind"},
 }
 
 LOG_LEVEL = env_choice("RASAD_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))

@@ -29,6 +29,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, viewsets
 from rest_framework.request import Request
+from rest_framework.response import Response
+
+from rasad.api.lean import LeanList
 
 ACTION_VERBS = {
     "list": "view",
@@ -46,6 +49,16 @@ class ScopedViewSetMixin(viewsets.GenericViewSet):  # type: ignore[type-arg]
     ``queryset`` should be a queryset with ``visible_to`` (a ``rasad.core.querysets.ScopedQuerySet``
     or ``GeographyQuerySet``): the base uses it for lists and single objects alike.
     """
+
+    # A hot list reads its rows with values() (``rasad.api.lean``); ``None``: the serializer.
+    lean_list: LeanList | None = None
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        lean = self.lean_list
+        if lean is None or not lean.applies(self):
+            return super().list(request, *args, **kwargs)  # type: ignore[misc,no-any-return]
+        rows = lean.rows(self, self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(rows) if self.paginator is not None else Response(rows)
 
     def scope_verb(self) -> str:
         explicit = getattr(getattr(self, self.action or "", None), "scope_action", None)

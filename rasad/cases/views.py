@@ -219,6 +219,7 @@ EVENT_LABELS: dict[str, Any] = {
     "forward": gettext_lazy("Forwarded in a dossier"),
     "merge": gettext_lazy("Merged as a duplicate"),
     "absorb": gettext_lazy("Duplicates merged into this case"),
+    "answer": gettext_lazy("Answered by the record it was raised for"),
     **{action.value: label for action, label in ACTION_LABELS.items()},
 }
 

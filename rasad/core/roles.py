@@ -50,6 +50,7 @@ DEFAULT_ROLES = (
             "cases.add_case",
             "cases.change_case",
             "cases.comment_case",
+            "programs.submit_statusreport",
         ),
     ),
     RoleDefinition(
@@ -57,7 +58,14 @@ DEFAULT_ROLES = (
         "کارشناس",
         "Analyst",
         "Reports, reviews and analyses data; works cases; cannot manage people or structure.",
-        (*VIEW, "indicators.*", "cases.*", "core.view_auditevent", *INTAKE_REVIEW),
+        (
+            *VIEW,
+            "indicators.*",
+            "cases.*",
+            "programs.submit_statusreport",
+            "core.view_auditevent",
+            *INTAKE_REVIEW,
+        ),
     ),
     RoleDefinition(
         "coordinator",

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from rasad.core.models import Organization, User
@@ -95,7 +96,10 @@ class Resolver:
         org_codes = {str(r.get("organization") or "").strip() for r in rows}
         indicator_codes = {str(r.get("indicator") or "").strip() for r in rows}
         organizations = Organization.objects.all() if user is None else Organization.objects.visible_to(user)
-        self.organizations = {o.code: o for o in organizations.filter(code__in=org_codes)}
+        # The province comes along: the rollups need it (``rollups.province_codes``).
+        self.organizations = {
+            o.code: o for o in organizations.filter(code__in=org_codes).select_related("province")
+        }
         self.indicators = {
             i.code: i for i in Indicator.objects.filter(code__in=indicator_codes).select_related("unit")
         }
@@ -114,10 +118,12 @@ def _text(value: Any) -> str:
 
 
 def parse_rows(
-    rows: Sequence[Mapping[str, Any]], *, user: User | None, first_row: int = 2
+    rows: Sequence[Mapping[str, Any]], *, user: User | None, first_row: int = 2, check: bool = True
 ) -> tuple[list[ObservationInput], list[RowError]]:
     """Parse raw rows; ``first_row`` is the number of the first data row (2 below a header;
-    0 for a JSON list)."""
+    0 for a JSON list). ``check=False`` leaves out ``check_record_observations`` (what the
+    database says about the rows: scope, assignment, locked periods), for a caller that runs it
+    in the transaction that records them."""
     resolver = Resolver(user, rows)
     parsed: list[ObservationInput] = []
     errors: list[RowError] = []
@@ -200,10 +206,13 @@ def parse_rows(
                 row=number,
             )
         )
-    errors.extend(check_record_observations(parsed, acting_user=user))
-    return parsed, sorted(
-        errors, key=lambda e: (e.row, COLUMNS.index(e.column) if e.column in COLUMNS else 9)
-    )
+    if check:
+        errors.extend(check_record_observations(parsed, acting_user=user))
+    return parsed, _in_order(errors)
+
+
+def _in_order(errors: list[RowError]) -> list[RowError]:
+    return sorted(errors, key=lambda e: (e.row, COLUMNS.index(e.column) if e.column in COLUMNS else 9))
 
 
 def do_import(
@@ -218,23 +227,28 @@ def do_import(
 ) -> ImportOutcome:
     """Parse and, if every row is valid (or ``apply_valid_rows``), record the batch.
 
+    Rows are parsed outside any transaction (on SQLite a transaction holds the writer lock);
+    what the database says about them is checked once, in the transaction that records them.
+
     With ``batch`` (a client's batch id) the answer, rejected rows included, is stored under the
     batch id, and a batch id already recorded returns its stored answer (``applied.replayed``)."""
-    parsed, errors = parse_rows(rows, user=acting_user, first_row=first_row)
-    bad_rows = {e.row for e in errors}
-    outcome = ImportOutcome(
-        valid=[r for r in parsed if r.row not in bad_rows],
-        errors=errors,
-        total=sum(1 for r in rows if r),
-    )
-    if errors and not apply_valid_rows:
-        return outcome
-    rejected = [{"row": e.row, "column": e.column, "message": e.message} for e in errors]
-    if batch is not None:
-        batch = BatchClaim(batch.batch_id, batch.digest, {**batch.extra, "rejected": rejected})
-    outcome.applied = do_record_observations(
-        outcome.valid, acting_user=acting_user, source=source, submit=submit, batch=batch
-    )
+    parsed, errors = parse_rows(rows, user=acting_user, first_row=first_row, check=False)
+    with transaction.atomic():
+        errors = _in_order(errors + check_record_observations(parsed, acting_user=acting_user))
+        bad_rows = {e.row for e in errors}
+        outcome = ImportOutcome(
+            valid=[r for r in parsed if r.row not in bad_rows],
+            errors=errors,
+            total=sum(1 for r in rows if r),
+        )
+        if errors and not apply_valid_rows:
+            return outcome
+        rejected = [{"row": e.row, "column": e.column, "message": e.message} for e in errors]
+        if batch is not None:
+            batch = BatchClaim(batch.batch_id, batch.digest, {**batch.extra, "rejected": rejected})
+        outcome.applied = do_record_observations(
+            outcome.valid, acting_user=acting_user, source=source, submit=submit, batch=batch, checked=True
+        )
     outcome.rejected = rejected
     return outcome
 

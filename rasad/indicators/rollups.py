@@ -231,14 +231,21 @@ def sums(
 
 def province_codes(organizations: Iterable[Organization]) -> dict[int, str]:
     """The province code of each organization (its own, else its nearest ancestor's)."""
-    orgs = list(organizations)
+    result: dict[int, str] = {}
+    orgs = []
+    for org in organizations:
+        if Organization.province.is_cached(org) and org.province is not None:  # select_related: no query
+            result[org.pk] = org.province.code
+        else:
+            orgs.append(org)
+    if not orgs:
+        return result
     ancestor_ids = {a for o in orgs for a in o.ancestor_ids()}
     provinces = dict(
         Organization.objects.filter(pk__in=ancestor_ids | {o.pk for o in orgs}).values_list(
             "pk", "province__code"
         )
     )
-    result: dict[int, str] = {}
     for org in orgs:
         code = provinces.get(org.pk) or ""
         for ancestor in reversed(org.ancestor_ids()):

@@ -12,16 +12,16 @@ The rules it holds every endpoint to are those of ``rasad.api.viewsets``: 401 wh
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from rasad.api.viewsets import ACTION_VERBS
 from rasad.testing.factories import FACTORIES, Factory, load_all
+from rasad.testing.routes import walk
 
 if TYPE_CHECKING:
     from rasad.core.models import Organization, User
@@ -100,19 +100,10 @@ class Endpoint:
         )
 
 
-def _walk(patterns: list[Any], prefix: str, namespace: str) -> Iterator[tuple[str, str, URLPattern]]:
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            inner = ":".join(part for part in (namespace, pattern.namespace or "") if part)
-            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
-        elif isinstance(pattern, URLPattern):
-            yield prefix, namespace, pattern
-
-
 def discover_endpoints() -> list[Endpoint]:
     """Every viewset routed under ``/api/v1/``, in URL order. Nothing is listed by hand."""
     found: dict[tuple[str, str], dict[str, Any]] = {}
-    for prefix, namespace, pattern in _walk(get_resolver().url_patterns, "", ""):
+    for prefix, namespace, pattern in walk():
         callback = pattern.callback
         actions = getattr(callback, "actions", None)
         basename = getattr(callback, "initkwargs", {}).get("basename")

@@ -7,6 +7,7 @@ succeed: the second gets a translated error naming ``version`` (or ``action``)."
 
 from __future__ import annotations
 
+from rasad.cases.actions.answers import do_answer_case
 from rasad.cases.actions.calendar import (
     do_delete_holiday,
     do_set_holiday,
@@ -52,6 +53,7 @@ __all__ = [
     "check_transition",
     "do_add_attachment",
     "do_add_comment",
+    "do_answer_case",
     "do_delete_holiday",
     "do_escalate_case",
     "do_forward_dossier",

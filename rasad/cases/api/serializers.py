@@ -6,11 +6,22 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from rasad.api.lean import Computed, LeanList
 from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField
 from rasad.cases.actions import CaseValues
 from rasad.cases.actions.consolidation import dossier_recipients
 from rasad.cases.choices import CaseKind, Priority
-from rasad.cases.models import Attachment, Case, CaseEvent, Category, Comment, Dossier, Holiday, Notification
+from rasad.cases.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    Category,
+    Comment,
+    Dossier,
+    Holiday,
+    Notification,
+    case_is_overdue,
+)
 from rasad.cases.workflow import Action
 from rasad.core.filtersets import MAX_ID
 from rasad.core.models import Organization, User
@@ -159,6 +170,25 @@ class CaseSerializer(RasadModelSerializer):
             treatment_plan=data.get("treatment_plan") or "",
             origin=data.get("origin") or "",
         )
+
+
+# The case list reads rows with values() and writes them as CaseSerializer does.
+CASE_LIST = LeanList(
+    computed={
+        "display": Computed(("reference", "title"), lambda row, _: f"{row['reference']} {row['title']}"),
+        "is_overdue": Computed(
+            ("status", "due_at"), lambda row, _: case_is_overdue(row["status"], row["due_at"])
+        ),
+        "risk_score": Computed(
+            ("likelihood", "impact"),
+            lambda row, _: (
+                None
+                if row["likelihood"] is None or row["impact"] is None
+                else row["likelihood"] * row["impact"]
+            ),
+        ),
+    }
+)
 
 
 class CaseUpdateSerializer(serializers.Serializer[Any]):

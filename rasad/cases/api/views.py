@@ -26,6 +26,7 @@ from rasad.cases.actions import (
     do_update_case,
 )
 from rasad.cases.api.serializers import (
+    CASE_LIST,
     AttachmentSerializer,
     AttachmentUploadSerializer,
     CaseEventSerializer,
@@ -87,6 +88,7 @@ class CaseViewSet(ScopedModelViewSet):
     )
     serializer_class = CaseSerializer
     filterset_class = CaseFilterSet
+    lean_list = CASE_LIST
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:

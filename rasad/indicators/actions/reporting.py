@@ -7,9 +7,11 @@ PostgreSQL alike (docs/development/benchmarks.md has the figures):
    answer and writes nothing, and a twin sent at the same moment waits on the claim and gets the
    same answer.
 2. The rows are checked (scope, assignment, periods, duplicates, locked periods).
-3. On PostgreSQL the organizations of the batch are locked (transaction advisory locks, one per
-   organization, in id order), so two batches touching the same organization cannot both believe
-   a row new; batches of different organizations never wait on each other.
+3. On PostgreSQL the (organization, period) pairs of the batch are locked (transaction advisory
+   locks, in one order), so two batches touching the same key cannot both believe a row new, and
+   a row's check against its period's other values (rules) sees them all; batches of other
+   organizations or other periods never wait on each other (a batch's outlier history, earlier
+   periods, is what was committed when it took its locks).
 4. One indexed query reads what the batch needs: the stored rows of its keys and, for the outlier
    check, the ``HISTORY_WINDOW`` periods before each reported period (never the whole history).
 5. Findings, created/updated/unchanged and rollup deltas are computed in Python.
@@ -26,6 +28,7 @@ import bisect
 import functools
 import hashlib
 import json
+import zlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -277,8 +280,12 @@ def do_record_observations(
     source: str = ObservationSource.API,
     submit: bool = False,
     batch: BatchClaim | None = None,
+    checked: bool = False,
 ) -> BatchResult:
     """Record a batch of values (insert or update, keyed on organization, indicator, period).
+
+    ``checked``: the caller ran ``check_record_observations`` on exactly these rows in the same
+    transaction and found nothing (``do_import`` does), so the check is not run twice.
 
     The same batch again changes nothing and writes no audit event. Any bad row refuses the
     whole batch (the importer offers "apply valid rows" by passing only those). With ``batch``
@@ -288,7 +295,7 @@ def do_record_observations(
         stored = _claim(acting_user, batch)
         if stored is not None:
             return BatchResult(replayed=stored)
-    errors = check_record_observations(rows, acting_user=acting_user)
+    errors = [] if checked else check_record_observations(rows, acting_user=acting_user)
     if errors:
         raise ValidationError({f"observations[{e.row}].{e.column}": [e.message] for e in errors})
     result = BatchResult(digest=batch_digest(rows))
@@ -349,14 +356,18 @@ def _window_start(period: JalaliPeriod) -> str:
     return first.key
 
 
-def _lock_organizations(org_ids: set[int]) -> None:
+def _lock_periods(keys: set[tuple[int, str]]) -> None:
+    """Transaction advisory locks, one per (organization, period) of the batch, taken in one
+    order so that two batches cannot deadlock. Each key hashes to 31 bits: a collision only makes
+    two unrelated batches wait for each other."""
     if connection.vendor != "postgresql":
         return  # SQLite: one writer at a time already
+    hashes = sorted({zlib.crc32(f"{org_id}:{period}".encode()) & 0x7FFFFFFF for org_id, period in keys})
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pg_advisory_xact_lock(7311, (k %% 2147483647)::int) "
+            "SELECT pg_advisory_xact_lock(7312, k::int) "
             "FROM unnest(%s::bigint[]) WITH ORDINALITY AS t(k, n) ORDER BY n",
-            [sorted(org_ids)],
+            [hashes],
         )
 
 
@@ -420,7 +431,7 @@ def _record(
     org_ids = {r.organization.pk for r in rows}
     indicator_ids = {r.indicator.pk for r in rows}
     period_keys = {r.period.key for r in rows}
-    _lock_organizations(org_ids)
+    _lock_periods({(r.organization.pk, r.period.key) for r in rows})
     rules = list(
         IndicatorRule.objects.filter(
             Q(left_id__in=indicator_ids) | Q(right_id__in=indicator_ids)

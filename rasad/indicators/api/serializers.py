@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from rasad.api.lean import Computed, LeanList
 from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField
 from rasad.core.models import Organization
 from rasad.indicators import validation
@@ -224,10 +225,25 @@ class ObservationSerializer(RasadModelSerializer):
 
     @extend_schema_field(FindingSerializer(many=True))
     def get_findings(self, obj: Observation) -> list[dict[str, str]]:
-        return [
-            {"code": f["code"], "severity": f["severity"], "message": validation.message(f)}
-            for f in obj.findings
-        ]
+        return _findings(obj.findings)
+
+
+def _findings(findings: list[dict[str, Any]]) -> list[dict[str, str]]:
+    return [
+        {"code": f["code"], "severity": f["severity"], "message": validation.message(f)} for f in findings
+    ]
+
+
+# The observation list reads rows with values() and writes them as ObservationSerializer does.
+OBSERVATION_LIST = LeanList(
+    computed={
+        "display": Computed(
+            ("indicator__code", "period_key"), lambda row, _: f"{row['indicator__code']} {row['period_key']}"
+        ),
+        "unit": Computed(("indicator__unit__code",), lambda row, _: row["indicator__unit__code"]),
+        "findings": Computed(("findings",), lambda row, _: _findings(row["findings"])),
+    }
+)
 
 
 class BulkRowSerializer(serializers.Serializer[Any]):

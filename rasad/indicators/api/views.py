@@ -140,6 +140,7 @@ class ObservationViewSet(ScopedReadOnlyViewSet):
     queryset = Observation.objects.select_related("organization", "indicator", "indicator__unit")
     serializer_class = s.ObservationSerializer
     filterset_class = ObservationFilterSet
+    lean_list = s.OBSERVATION_LIST
 
     @extend_schema(request=s.BulkSerializer, responses={200: s.BulkResultSerializer})
     @action(detail=False, methods=["post"])

@@ -246,3 +246,28 @@ def test_a_rolled_back_copy_batch_leaves_the_next_one_working(committed: Cast, m
     response = client.post(BULK, body(6, months=3), format="json")
     assert response.status_code == 200, response.content
     assert Observation.objects.count() == 3
+
+
+def test_batch_ids_are_forgotten_after_the_keep_days(assigned: Cast, settings):
+    """The nightly job deletes batch ids older than RASAD_BATCH_KEEP_DAYS; a retry after that is
+    a new batch, which writes nothing when the values are the same."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from rasad.indicators.tasks import prune_batches, prune_observation_batches
+    from rasad.jobs.models import Schedule
+
+    settings.RASAD_BATCH_KEEP_DAYS = 30
+    client = client_for(assigned.ali)
+    assert client.post(BULK, body(100, "b-old"), format="json").status_code == 200
+    assert client.post(BULK, body(100, "b-new"), format="json").status_code == 200
+    ObservationBatch.objects.filter(batch_id="b-old").update(created=timezone.now() - timedelta(days=31))
+    assert prune_batches() == 1
+    assert list(ObservationBatch.objects.values_list("batch_id", flat=True)) == ["b-new"]
+    assert prune_batches() == 0  # idempotent
+    again = client.post(BULK, body(100, "b-old"), format="json")
+    assert again.status_code == 200
+    assert again.json()["unchanged"] == 3
+    assert Schedule.objects.filter(name="indicators-prune-batches").exists()
+    assert prune_observation_batches.func() == 0

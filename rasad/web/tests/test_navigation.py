@@ -19,7 +19,16 @@ def _menu_links(html: str) -> set[str]:
 
 def test_every_app_declares_its_own_entries():
     keys = [group.key for group in menu_groups()]
-    assert keys == ["overview", "organizations", "indicators", "cases", "intake", "reports", "administration"]
+    assert keys == [
+        "overview",
+        "organizations",
+        "indicators",
+        "cases",
+        "intake",
+        "programs",
+        "reports",
+        "administration",
+    ]
 
 
 def test_the_reporter_can_enter_data_from_the_menu(cast: Cast):

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from rasad.core.demo import DemoLogin, DemoSummary, load_demo
 
-DOMAIN_DEMOS = ("rasad.indicators.demo", "rasad.cases.demo", "rasad.intake.demo")
+DOMAIN_DEMOS = ("rasad.indicators.demo", "rasad.cases.demo", "rasad.intake.demo", "rasad.programs.demo")
 
 
 def display_width(text: str) -> int:

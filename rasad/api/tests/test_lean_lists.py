@@ -1,0 +1,68 @@
+"""Lean lists (``rasad.api.lean``) write every row exactly as the endpoint's serializer would:
+each endpoint with a ``lean_list`` is listed, and every row is compared with the serializer's
+output for the same object (URLs, dates, choices, nulls and computed fields included)."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
+from rest_framework.test import APIClient
+
+from rasad.cases.models import Case
+from rasad.testing.cast import Cast
+from rasad.testing.matrix import Endpoint, discover_endpoints, factories
+from rasad.testing.web import verified_client
+
+FACTORIES = factories()
+LEAN = [endpoint for endpoint in discover_endpoints() if getattr(endpoint.viewset, "lean_list", None)]
+
+
+def test_the_hot_lists_are_lean():
+    assert {endpoint.route for endpoint in LEAN} >= {"cases", "observations"}
+
+
+def _vary(cast: Cast, endpoint: Endpoint, objects: list[Any]) -> None:
+    """Give the rows the values that are easy to get wrong: nulls, an overdue clock, a risk."""
+    if endpoint.model is Case:
+        late, risky = objects[0], objects[1]
+        Case.objects.filter(pk=late.pk).update(due_at=timezone.now() - timedelta(hours=1))
+        Case.objects.filter(pk=risky.pk).update(likelihood=3, impact=4, latitude=32.65, longitude=51.67)
+
+
+@pytest.mark.parametrize("endpoint", LEAN, ids=lambda endpoint: endpoint.route)
+def test_lean_rows_equal_the_serializer(cast: Cast, endpoint: Endpoint):
+    factory = endpoint.factory
+    assert factory is not None
+    objects = [factory.make(cast, cast.isfahan) for _ in range(4)]
+    _vary(cast, endpoint, objects)
+    client: APIClient = verified_client(cast.root)  # type: ignore[assignment]
+    response = client.get(endpoint.list_url, {"limit": 1000})
+    assert response.status_code == 200, response.content
+    rows = response.json()["results"]
+    assert len(rows) >= 4
+    serializer_class = endpoint.viewset.serializer_class
+    by_pk = endpoint.viewset.queryset.in_bulk([row["id"] for row in rows])
+    for row in rows:
+        data = serializer_class(by_pk[row["id"]], context={"request": response.wsgi_request}).data
+        assert row == json.loads(JSONRenderer().render(data)), row["id"]
+    assert list(rows[0]) == list(serializer_class().fields), "fields in the serializer's order"
+
+
+@pytest.mark.parametrize("endpoint", LEAN, ids=lambda endpoint: endpoint.route)
+def test_lean_lists_filter_and_page_like_the_serializer(cast: Cast, endpoint: Endpoint):
+    factory = endpoint.factory
+    assert factory is not None
+    for _ in range(3):
+        factory.make(cast, cast.isfahan)
+    client = verified_client(cast.root)
+    first = client.get(endpoint.list_url, {"limit": 2}).json()
+    second = client.get(endpoint.list_url, {"limit": 2, "offset": 2}).json()
+    assert first["count"] == second["count"] >= 3
+    assert len(first["results"]) == 2
+    assert {row["id"] for row in first["results"]}.isdisjoint(row["id"] for row in second["results"])
+    assert first["next"] and "offset=2" in first["next"]

@@ -1,0 +1,387 @@
+"""Forms of the programmes UI. They collect values; the actions validate and write, and their
+errors come back on the field they name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from rasad.cases.choices import Priority
+from rasad.cases.models import Category
+from rasad.core.models import Organization
+from rasad.indicators.models import Indicator
+from rasad.programs.actions import (
+    ActionItemValues,
+    IndicatorTargetValues,
+    PartValues,
+    PartyValues,
+    ProgrammeValues,
+)
+from rasad.programs.choices import Comparator, ProgrammeKind, ReportState
+from rasad.programs.models import Axis, Objective, Party, Programme
+from rasad.web.forms import ActionFormMixin, JalaliDateField, NormalizedCharField
+
+# Rows for the other parties on the new-programme form (the lead is one more); a programme with
+# more parties gets them added from its page.
+EXTRA_PARTY_ROWS = 5
+
+
+def _style(form: forms.BaseForm) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.RadioSelect | forms.CheckboxInput):
+            continue
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs.setdefault("class", css)
+
+
+class StyledForm(ActionFormMixin, forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+    def run_mapped(self, mapping: dict[str, str], callback: Any, *args: Any, **kwargs: Any) -> Any:
+        """Run ``callback``; an error the action names ``key`` lands on the field
+        ``mapping[key]`` (or on the field of that name, or on the whole form)."""
+        try:
+            return callback(*args, **kwargs)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for key, messages in error.message_dict.items():
+                    name = mapping.get(key, key)
+                    self.add_error(name if name in self.fields else None, messages)
+            else:
+                self.add_error(None, error.messages)
+            return None
+
+
+def _legal_basis(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class ProgrammeForm(StyledForm):
+    """A new programme: what it is, its dates, and its parties (the lead first)."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=ProgrammeKind.choices)
+    reference_number = NormalizedCharField(label=_("Reference number"), max_length=80, required=False)
+    signed_on = JalaliDateField(label=_("Signed on"), required=False)
+    title = NormalizedCharField(label=_("Title"), max_length=300)
+    organization = forms.ModelChoiceField(label=_("Lead organization"), queryset=Organization.objects.none())
+    lead_signatory_name = NormalizedCharField(label=_("Lead's signatory"), max_length=150, required=False)
+    lead_signatory_title = NormalizedCharField(
+        label=_("Lead's signatory's title"), max_length=200, required=False
+    )
+    starts_on = JalaliDateField(label=_("Starts on"), required=False)
+    ends_on = JalaliDateField(label=_("Ends on"), required=False)
+    reviewing_organization = forms.ModelChoiceField(
+        label=_("Reviewing body"),
+        queryset=Organization.objects.none(),
+        required=False,
+        help_text=_("A body above the parties (a governorate) that follows the roll-up."),
+    )
+    legal_basis = NormalizedCharField(
+        label=_("Legal basis"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("One reference a line (an article of a law or policy)."),
+    )
+    description = NormalizedCharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        leads: QuerySet[Organization],
+        organizations: QuerySet[Organization],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = leads.order_by("name")  # type: ignore[attr-defined]
+        self.fields["reviewing_organization"].queryset = organizations.order_by("name")  # type: ignore[attr-defined]
+        for row in range(1, EXTRA_PARTY_ROWS + 1):
+            self.fields[f"party_{row}_organization"] = forms.ModelChoiceField(
+                label=_("Party %(number)s") % {"number": row},
+                queryset=organizations.order_by("name"),
+                required=False,
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )
+            self.fields[f"party_{row}_signatory_name"] = NormalizedCharField(
+                label=_("Signatory"), max_length=150, required=False
+            )
+            self.fields[f"party_{row}_signatory_title"] = NormalizedCharField(
+                label=_("Signatory's title"), max_length=200, required=False
+            )
+        _style(self)
+        self.party_prefixes: list[str] = []
+
+    def main_fields(self) -> list[forms.BoundField]:
+        """Every field but the other-party rows (the template lays those out as a table)."""
+        return [self[name] for name in self.fields if not name.startswith("party_")]
+
+    def party_rows(self) -> list[dict[str, Any]]:
+        """The other-party rows as (organization, name, title) bound fields, for the template."""
+        return [
+            {
+                "organization": self[f"party_{row}_organization"],
+                "signatory_name": self[f"party_{row}_signatory_name"],
+                "signatory_title": self[f"party_{row}_signatory_title"],
+            }
+            for row in range(1, EXTRA_PARTY_ROWS + 1)
+        ]
+
+    def values(self) -> ProgrammeValues:
+        data = self.cleaned_data
+        lead: Organization = data["organization"]
+        parties = [PartyValues(lead, data["lead_signatory_name"], data["lead_signatory_title"])]
+        self.party_prefixes = ["lead_"]
+        for row in range(1, EXTRA_PARTY_ROWS + 1):
+            organization = data.get(f"party_{row}_organization")
+            if organization is None:
+                continue
+            parties.append(
+                PartyValues(
+                    organization,
+                    data.get(f"party_{row}_signatory_name") or "",
+                    data.get(f"party_{row}_signatory_title") or "",
+                )
+            )
+            self.party_prefixes.append(f"party_{row}_")
+        return ProgrammeValues(
+            kind=data["kind"],
+            title=data["title"],
+            reference_number=data["reference_number"],
+            organization=lead,
+            parties=parties,
+            reviewing_organization=data["reviewing_organization"],
+            signed_on=data["signed_on"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            legal_basis=_legal_basis(data["legal_basis"]),
+            description=data["description"],
+        )
+
+    def error_fields(self) -> dict[str, str]:
+        """Where an error of ``do_create_programme`` about party ``n`` goes on this form."""
+        mapping = {"parties": "party_1_organization"}
+        for index, prefix in enumerate(self.party_prefixes):
+            target = "organization" if prefix == "lead_" else f"{prefix}organization"
+            mapping[f"parties.{index}.organization"] = target
+            mapping[f"parties.{index}.signatory_name"] = f"{prefix}signatory_name"
+            mapping[f"parties.{index}.signatory_title"] = f"{prefix}signatory_title"
+        return mapping
+
+
+class ProgrammeEditForm(StyledForm):
+    """What a programme says (its parties, lead and status change elsewhere)."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=ProgrammeKind.choices)
+    title = NormalizedCharField(label=_("Title"), max_length=300)
+    reference_number = NormalizedCharField(label=_("Reference number"), max_length=80, required=False)
+    reviewing_organization = forms.ModelChoiceField(
+        label=_("Reviewing body"), queryset=Organization.objects.none(), required=False
+    )
+    signed_on = JalaliDateField(label=_("Signed on"), required=False)
+    starts_on = JalaliDateField(label=_("Starts on"), required=False)
+    ends_on = JalaliDateField(label=_("Ends on"), required=False)
+    legal_basis = NormalizedCharField(
+        label=_("Legal basis"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("One reference a line (an article of a law or policy)."),
+    )
+    description = NormalizedCharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reviewing_organization"].queryset = organizations.order_by("name")  # type: ignore[attr-defined]
+
+    @staticmethod
+    def initial_for(programme: Programme) -> dict[str, Any]:
+        return {
+            "kind": programme.kind,
+            "title": programme.title,
+            "reference_number": programme.reference_number,
+            "reviewing_organization": programme.reviewing_organization,
+            "signed_on": programme.signed_on,
+            "starts_on": programme.starts_on,
+            "ends_on": programme.ends_on,
+            "legal_basis": "\n".join(programme.legal_basis),
+            "description": programme.description,
+            "version": programme.version,
+        }
+
+    def changes(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["legal_basis"] = _legal_basis(data["legal_basis"])
+        return data
+
+
+class PartyForm(StyledForm):
+    organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.none())
+    signatory_name = NormalizedCharField(label=_("Signatory"), max_length=150, required=False)
+    signatory_title = NormalizedCharField(label=_("Signatory's title"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations.order_by("name")  # type: ignore[attr-defined]
+
+    def values(self) -> PartyValues:
+        data = self.cleaned_data
+        return PartyValues(data["organization"], data["signatory_name"], data["signatory_title"])
+
+
+class StepForm(forms.Form):
+    step = forms.CharField(widget=forms.HiddenInput)
+    note = NormalizedCharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
+    )
+
+
+class PartForm(StyledForm):
+    """An axis (or, with ``axes``, an objective under one of them)."""
+
+    title = NormalizedCharField(label=_("Title"), max_length=300)
+    description = NormalizedCharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    weight = forms.IntegerField(
+        label=_("Weight (percent)"),
+        min_value=0,
+        max_value=100,
+        initial=0,
+        help_text=_("Its share of the level above; the weights of one level sum to 100."),
+    )
+
+    def __init__(self, *args: Any, axes: QuerySet[Axis] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if axes is not None:
+            self.fields = {
+                "axis": forms.ModelChoiceField(
+                    label=_("Axis"),
+                    queryset=axes,
+                    empty_label=None,
+                    widget=forms.Select(attrs={"class": "form-select"}),
+                ),
+                **self.fields,
+            }
+
+    def values(self) -> PartValues:
+        data = self.cleaned_data
+        return PartValues(data["title"], data["description"], data["weight"])
+
+
+class ActionItemForm(StyledForm):
+    objective = forms.ModelChoiceField(
+        label=_("Objective"), queryset=Objective.objects.none(), empty_label=None
+    )
+    party = forms.ModelChoiceField(label=_("Party"), queryset=Party.objects.none())
+    title = NormalizedCharField(label=_("Title"), max_length=300)
+    description = NormalizedCharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True))
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.MEDIUM)
+    starts_on = JalaliDateField(label=_("Starts on"), required=False)
+    deadline = JalaliDateField(label=_("Deadline"))
+    weight = forms.IntegerField(
+        label=_("Weight"),
+        min_value=1,
+        max_value=100,
+        initial=1,
+        help_text=_("Its share within the objective, against the objective's other obligations."),
+    )
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["objective"].queryset = programme.objectives.select_related("axis").order_by(  # type: ignore[attr-defined]
+            "axis__position", "position", "pk"
+        )
+        self.fields["party"].queryset = programme.parties.select_related("organization")  # type: ignore[attr-defined]
+
+    def values(self) -> ActionItemValues:
+        data = self.cleaned_data
+        return ActionItemValues(
+            objective=data["objective"],
+            party=data["party"],
+            title=data["title"],
+            description=data["description"],
+            deadline=data["deadline"],
+            category=data["category"],
+            priority=data["priority"],
+            starts_on=data["starts_on"],
+            weight=data["weight"],
+        )
+
+
+class IndicatorTargetForm(StyledForm):
+    objective = forms.ModelChoiceField(label=_("Objective"), queryset=Objective.objects.none())
+    party = forms.ModelChoiceField(label=_("Party"), queryset=Party.objects.none())
+    indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=Indicator.objects.none())
+    organization = forms.ModelChoiceField(
+        label=_("Measured organization"),
+        queryset=Organization.objects.none(),
+        help_text=_("The party's organization or one under it, whose approved values count."),
+    )
+    comparator = forms.ChoiceField(label=_("Comparison"), choices=Comparator.choices)
+    target_value = forms.FloatField(label=_("Target value"))
+    due_on = JalaliDateField(label=_("By"))
+    weight = forms.IntegerField(label=_("Weight"), min_value=1, max_value=100, initial=1)
+
+    def __init__(
+        self, *args: Any, programme: Programme, organizations: QuerySet[Organization], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["objective"].queryset = programme.objectives.select_related("axis").order_by(  # type: ignore[attr-defined]
+            "axis__position", "position", "pk"
+        )
+        self.fields["party"].queryset = programme.parties.select_related("organization")  # type: ignore[attr-defined]
+        self.fields["indicator"].queryset = Indicator.objects.order_by("code")  # type: ignore[attr-defined]
+        self.fields["organization"].queryset = organizations.order_by("name")  # type: ignore[attr-defined]
+
+    def values(self) -> IndicatorTargetValues:
+        data = self.cleaned_data
+        return IndicatorTargetValues(
+            objective=data["objective"],
+            party=data["party"],
+            indicator=data["indicator"],
+            organization=data["organization"],
+            comparator=data["comparator"],
+            target_value=data["target_value"],
+            due_on=data["due_on"],
+            weight=data["weight"],
+        )
+
+
+class StatusReportForm(StyledForm):
+    state = forms.ChoiceField(label=_("State"), choices=ReportState.choices, widget=forms.RadioSelect)
+    note = NormalizedCharField(
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Required when the item is at risk or blocked."),
+    )
+
+
+class ProgrammeAttachmentForm(StyledForm):
+    file = forms.FileField(label=_("File"))
+    description = NormalizedCharField(label=_("Description"), max_length=200, required=False)
+
+
+class ActionItemImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File (.xlsx or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv", "class": "form-control"}),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Only check the file; add nothing"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )

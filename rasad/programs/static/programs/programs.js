@@ -1,0 +1,35 @@
+// The programme page's burn-up chart (ECharts). No inline scripts: the element carries its data.
+//   [data-burnup] data-labels / data-planned / data-done ("|"-separated; empty = no value)
+(function () {
+  "use strict";
+  var rtl = document.documentElement.dir === "rtl";
+  var persian = document.documentElement.dataset.persianDigits === "1";
+  var font = "Vazirmatn, sans-serif";
+  function digits(text) {
+    return persian ? String(text).replace(/[0-9]/g, function (d) { return "۰۱۲۳۴۵۶۷۸۹"[d]; }) : String(text);
+  }
+  function values(text) {
+    return text ? text.split("|").map(function (v) { return v === "" ? null : Number(v); }) : [];
+  }
+  document.querySelectorAll("[data-burnup]").forEach(function (el) {
+    var labels = el.dataset.labels ? el.dataset.labels.split("|") : [];
+    var chart = echarts.init(el, null, { renderer: "svg" });
+    chart.setOption({
+      textStyle: { fontFamily: font },
+      grid: { left: rtl ? 16 : 48, right: rtl ? 48 : 16, top: 32, bottom: 56 },
+      legend: { top: 0, textStyle: { fontFamily: font } },
+      tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : digits(v.toFixed(0)) + "٪"; } },
+      xAxis: { type: "category", data: labels, inverse: rtl, axisLabel: { rotate: 40, fontFamily: font } },
+      yAxis: { type: "value", min: 0, max: 100, position: rtl ? "right" : "left",
+               axisLabel: { formatter: function (v) { return digits(v); }, fontFamily: font } },
+      series: [
+        { type: "line", name: el.dataset.plannedLabel || "planned", data: values(el.dataset.planned), step: "end",
+          lineStyle: { type: "dashed", color: "#6c757d" }, itemStyle: { color: "#6c757d" }, symbol: "none" },
+        { type: "line", name: el.dataset.doneLabel || "done", data: values(el.dataset.done), areaStyle: { opacity: 0.15 },
+          itemStyle: { color: "#198754" }, connectNulls: false }
+      ]
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+    el.dataset.ready = "1";
+  });
+})();

@@ -1,0 +1,134 @@
+"""Every page makes a fixed number of queries, however many rows it shows: each routed page is
+opened with 2 records of every model that has a matrix factory, then with 10, and the two
+counts must be equal (growth, not an absolute count, is what this holds pages to).
+
+Pages are discovered from the URL resolver (``rasad.testing.routes``): a page whose URL needs
+an object gets one of its view's model (an organization page gets the Isfahan command centre,
+where the rows are made); a page whose URL needs anything else we cannot fill is listed in
+``SKIPPED`` with the reason, and a test fails if a new page falls through without one.
+"""
+
+from __future__ import annotations
+
+import time
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from rasad.core.models import Organization
+from rasad.core.scope import clear_scope_cache
+from rasad.testing.cast import Cast
+from rasad.testing.factories import FACTORIES, load_all
+from rasad.testing.routes import Page, discover_pages
+from rasad.testing.web import signed_in_client
+
+load_all()
+PAGES = discover_pages()
+PERIOD = "1395-06"  # a period the observation factory reports in
+
+# Pages this test cannot open with made-up arguments, and why.
+SKIPPED = {
+    "healthz": "no database",
+    "web:login": "signed out",
+    "web:two-factor": "signed out",
+    "web:logout": "ends the session",
+    "web:two-factor-setup": "an administrator's set-up flow, no rows",
+    "jobs:retry": "a task run id (uuid)",
+    "jobs:progress": "a task run id (uuid)",
+    "jobs:export-request": "an export kind and format",
+    "indicators:import-template": "a file format",
+    "indicators:period-action": "a verb: POST only",
+    "cases:attachment-download": "a file, not a page",
+    "programs:attachment-download": "a file, not a page",
+    "reports:form": "a report name",
+}
+
+
+def _arguments(page: Page, cast: Cast) -> dict[str, Any] | None:
+    """The URL arguments for ``page`` over the rows made in Isfahan, or ``None``."""
+    kwargs: dict[str, Any] = {}
+    for name in page.arguments:
+        if name == "period":
+            kwargs[name] = PERIOD
+        elif name == "pk" and page.model is Organization:
+            kwargs[name] = cast.isfahan.pk
+        elif name == "pk" and page.model is not None:
+            found = page.model._default_manager.order_by("pk").first()
+            if found is None:
+                return None
+            kwargs[name] = found.pk
+        else:
+            return None
+    return kwargs
+
+
+def _make_rows(cast: Cast, count: int) -> None:
+    for factory in FACTORIES.values():
+        for _ in range(count):
+            factory.make(cast, cast.isfahan)
+
+
+def _counts(client: Client, user: Any, urls: dict[str, str]) -> dict[str, tuple[int, int]]:
+    counts = {}
+    for name, url in urls.items():
+        clear_scope_cache(user)
+        with CaptureQueriesContext(connection) as captured:
+            status = client.get(url).status_code
+        counts[name] = (status, len(captured))
+    return counts
+
+
+def test_every_page_is_opened_or_skipped_with_a_reason():
+    unknown = [
+        page.name
+        for page in PAGES
+        if page.name not in SKIPPED and any(name not in {"pk", "period"} for name in page.arguments)
+    ]
+    assert not unknown, f"pages this test cannot open: {unknown}; give their arguments or a reason"
+
+
+@pytest.fixture
+def still_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two things happen by the clock, not by the rows: the session middleware saves the session
+    when 30 s have passed since the last save (three queries), and a refusal is audited as an
+    event once per actor, object type and minute (the others only count). The clocks they read
+    stand still here, so the counts compare like with like."""
+    now = time.time()
+    moment = timezone.now()
+    monkeypatch.setattr("rasad.core.middleware.time", SimpleNamespace(time=lambda: now))
+    monkeypatch.setattr("rasad.core.audit.timezone", SimpleNamespace(now=lambda: moment))
+
+
+@pytest.mark.parametrize("user_name", ["nadia", "root"])
+@pytest.mark.usefixtures("still_clock")
+def test_page_query_count_does_not_grow_with_rows(cast: Cast, user_name: str):
+    user = getattr(cast, user_name)
+    client = signed_in_client(user)
+    _make_rows(cast, 2)
+    urls = {}
+    for page in PAGES:
+        if page.name in SKIPPED:
+            continue
+        kwargs = _arguments(page, cast)
+        if kwargs is not None:  # None: no row of the page's model exists (no factory makes one)
+            urls[page.name] = page.url(**kwargs)
+    for url in urls.values():  # warm caches (content types, sessions, menus) outside the count
+        client.get(url)
+    few = _counts(client, user, urls)
+    _make_rows(cast, 8)
+    many = _counts(client, user, urls)
+    opened = [name for name, (status, _queries) in few.items() if status == 200]
+    assert len(opened) >= 40, f"only {len(opened)} pages answered 200: {few}"
+    grown = {
+        name: f"{few[name][1]} queries with 2 rows, {many[name][1]} with 10"
+        for name in urls
+        if many[name][1] > few[name][1]
+    }
+    changed = {name: (few[name][0], many[name][0]) for name in urls if few[name][0] != many[name][0]}
+    assert not changed, f"answers changed between the runs: {changed}"
+    assert not grown, f"queries grow with rows: {grown}"
