@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -149,7 +150,9 @@ class ParameterError(Exception):
 
 def organization_param(user: User, value: Any, permission: str) -> Organization:
     """The organization, if the user holds ``permission`` over it and its whole subtree; else the
-    same 404 as a missing one."""
+    same 404 as a missing one. An empty choice is a field error, not a refusal."""
+    if value is None or str(value).strip() == "":
+        raise ValidationError({"organization": [_("Choose an organization.")]})
     try:
         pk = int(value)
     except (TypeError, ValueError):

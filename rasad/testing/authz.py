@@ -338,6 +338,24 @@ def _subscription(cast: Cast) -> dict[str, Any]:
     return {"pk": subscription.pk}
 
 
+def _made(model_label: str) -> Callable[[Cast], dict[str, Any]]:
+    """A record made in Isfahan by the app's own matrix factory (``rasad/<app>/testing.py``)."""
+
+    def make(cast: Cast) -> dict[str, Any]:
+        from rasad.testing.factories import load_all
+
+        return {"pk": load_all()[model_label].make(cast, cast.isfahan).pk}
+
+    return make
+
+
+def _programme_attachment(cast: Cast) -> dict[str, Any]:
+    from rasad.programs.testing import make_attachment
+
+    attachment = make_attachment(cast, cast.isfahan)
+    return {"pk": attachment.programme_id, "attachment_id": attachment.pk}
+
+
 def _fixed(**kwargs: Any) -> Callable[[Cast], dict[str, Any]]:
     return lambda cast: dict(kwargs)
 
@@ -380,6 +398,17 @@ SUBJECTS: dict[str, Subject] = {
     "task-run": Subject(_task_run),
     "schedule": Subject(_schedule),
     "subscription": Subject(_subscription),
+    # A programme led by ISF-CC with its field post ISF-P1 and the national centre as parties;
+    # its action items, targets and status reports are owed by ISF-P1.
+    "programme": Subject(_made("programs.programme")),
+    "programme-party": Subject(_made("programs.party")),
+    "programme-axis": Subject(_made("programs.axis")),
+    "programme-objective": Subject(_made("programs.objective")),
+    "programme-item": Subject(_made("programs.actionitem")),
+    "programme-target": Subject(_made("programs.indicatortarget")),
+    "programme-report": Subject(_made("programs.statusreport")),
+    "programme-file": Subject(_made("programs.programmeattachment")),
+    "programme-attachment": Subject(_programme_attachment),
     "template-csv": Subject(_fixed(fmt="csv"), hides="fmt"),
     "export-cases": Subject(_fixed(kind="cases", fmt="csv"), hides="kind"),
     "report-case-status": Subject(_fixed(name="case-status"), hides="name"),
@@ -416,7 +445,9 @@ PAGES: dict[str, Page] = {
     # Public: the load balancer's probe and the sign-in pages.
     "healthz": Page(None, ALL_READ, public=True),
     "web:login": Page(None, ALL_READ, allow(EVERYONE), public=True),
-    "web:two-factor": Page(None, ALL_READ, allow(EVERYONE), public=True),
+    # The code page answers only between the password and the code: a signed-in person (no
+    # password step pending) is sent to sign in, whatever the method.
+    "web:two-factor": Page(None, allow(NOBODY, 302), allow(NOBODY, 302), public=True),
     "web:logout": Page(None, NOT_ANSWERED, allow(EVERYONE), public=True),
     "api-schema": Page(None, ALL_READ, public=True),
     "api-docs": Page(None, ALL_READ, public=True),
@@ -513,6 +544,25 @@ PAGES: dict[str, Page] = {
     "intake:alias-create": page(get=allow(ROOT), post=allow(ROOT)),
     "intake:alias-edit": page("alias", get=allow(ROOT), post=allow(ROOT)),
     "intake:alias-delete": page("alias", get=NOT_ANSWERED, post=allow(ROOT)),
+    # Programmes: read by the audience of the lead (ISF-CC) and the parties (ISF-P1, NAT); changed
+    # by those who may change the lead's programmes (coordinators; in the cast only Root); a
+    # status report is sent by those who may submit for the party that owes it.
+    "programs:programme-list": LIST,
+    "programs:obligations": LIST,
+    "programs:programme-create": page(get=allow(ROOT), post=allow(ROOT)),
+    "programs:programme-detail": page("programme", get=allow(ISF_READERS), post=allow(ROOT)),
+    "programs:programme-progress": page("programme", get=allow(ISF_READERS)),
+    "programs:programme-edit": page("programme", get=allow(ROOT), post=allow(ROOT)),
+    "programs:programme-transition": page("programme", get=NOT_ANSWERED, post=allow(ROOT)),
+    "programs:party-create": page("programme", get=allow(ROOT), post=allow(ROOT)),
+    "programs:axis-create": page("programme", get=allow(ROOT), post=allow(ROOT)),
+    "programs:objective-create": page("programme", get=allow(ROOT), post=allow(ROOT)),
+    "programs:item-create": page("programme", get=allow(ROOT), post=allow(ROOT)),
+    "programs:item-import": page("programme", get=allow(ROOT), post=allow(ROOT)),
+    "programs:item-import-template": page("programme", get=allow(ROOT)),
+    "programs:target-create": page("programme", get=allow(ROOT), post=allow(ROOT)),
+    "programs:attachment-download": page("programme-attachment", get=allow(ISF_READERS)),
+    "programs:report-submit": page("programme-report", get=allow(ISF_STAFF), post=allow(ISF_STAFF)),
     # Background work: the platform administrator's; a person's own files are theirs alone.
     "jobs:jobs": page(get=allow(ROOT), post=allow(NOBODY, 404, s405=ROOT)),
     "jobs:retry": page("task-run", get=allow(NOBODY, 404, s405=ROOT), post=allow(ROOT)),
@@ -525,6 +575,7 @@ PAGES: dict[str, Page] = {
     "jobs:export-download": page("export-ready", get=allow(OWNER)),
     # Reports: those who may read the report's subject somewhere; subscriptions are their owner's.
     "reports:list": LIST,
+    # An empty form: the form again with "choose an organization" (400) to those who may ask.
     "reports:form": page("report-case-status", get=allow(GRANTED), post=allow(GRANTED)),
     "reports:unsubscribe": page("subscription", get=NOT_ANSWERED, post=allow(OWNER)),
 }
@@ -697,6 +748,48 @@ API: dict[str, Operation] = {
     "GET /api/v1/notifications/": op(READ_ALL, "notification", listed=OWNER),
     "GET /api/v1/notifications/{id}/": op(allow(OWNER), "notification"),
     "POST /api/v1/notifications/{id}/read/": op(allow(OWNER), "notification"),
+    # programmes (see the pages above for who is who)
+    "GET /api/v1/programmes/": op(READ_ALL, "programme", listed=ISF_READERS),
+    "POST /api/v1/programmes/": op(creates(ROOT), body=_payload("programs.programme")),
+    "GET /api/v1/programmes/{id}/": op(allow(ISF_READERS), "programme"),
+    "PATCH /api/v1/programmes/{id}/": op(allow(ROOT), "programme"),
+    "POST /api/v1/programmes/{id}/transition/": op(allow(ROOT), "programme"),
+    "GET /api/v1/programmes/{id}/allowed-steps/": op(allow(ISF_READERS), "programme"),
+    "POST /api/v1/programmes/{id}/axis-weights/": op(allow(ROOT), "programme"),
+    "GET /api/v1/programmes/{id}/progress/": op(allow(ISF_READERS), "programme"),
+    "GET /api/v1/programmes/{id}/attachments/": op(allow(ISF_READERS), "programme"),
+    "POST /api/v1/programmes/{id}/attachments/": op(allow(ROOT), "programme"),
+    "GET /api/v1/programme-parties/": op(READ_ALL, "programme-party", listed=ISF_READERS),
+    "POST /api/v1/programme-parties/": op(creates(ROOT), body=_payload("programs.party")),
+    "GET /api/v1/programme-parties/{id}/": op(allow(ISF_READERS), "programme-party"),
+    "PATCH /api/v1/programme-parties/{id}/": op(allow(ROOT), "programme-party"),
+    "DELETE /api/v1/programme-parties/{id}/": op(allow(ROOT), "programme-party"),
+    "GET /api/v1/programme-axes/": op(READ_ALL, "programme-axis", listed=ISF_READERS),
+    "POST /api/v1/programme-axes/": op(creates(ROOT), body=_payload("programs.axis")),
+    "GET /api/v1/programme-axes/{id}/": op(allow(ISF_READERS), "programme-axis"),
+    "PATCH /api/v1/programme-axes/{id}/": op(allow(ROOT), "programme-axis"),
+    "DELETE /api/v1/programme-axes/{id}/": op(allow(ROOT), "programme-axis"),
+    "POST /api/v1/programme-axes/{id}/objective-weights/": op(allow(ROOT), "programme-axis"),
+    "GET /api/v1/programme-objectives/": op(READ_ALL, "programme-objective", listed=ISF_READERS),
+    "POST /api/v1/programme-objectives/": op(creates(ROOT), body=_payload("programs.objective")),
+    "GET /api/v1/programme-objectives/{id}/": op(allow(ISF_READERS), "programme-objective"),
+    "PATCH /api/v1/programme-objectives/{id}/": op(allow(ROOT), "programme-objective"),
+    "DELETE /api/v1/programme-objectives/{id}/": op(allow(ROOT), "programme-objective"),
+    "GET /api/v1/programme-action-items/": op(READ_ALL, "programme-item", listed=ISF_READERS),
+    "POST /api/v1/programme-action-items/": op(creates(ROOT), body=_payload("programs.actionitem")),
+    "GET /api/v1/programme-action-items/{id}/": op(allow(ISF_READERS), "programme-item"),
+    "PATCH /api/v1/programme-action-items/{id}/": op(allow(ROOT), "programme-item"),
+    "GET /api/v1/programme-indicator-targets/": op(READ_ALL, "programme-target", listed=ISF_READERS),
+    "POST /api/v1/programme-indicator-targets/": op(creates(ROOT), body=_payload("programs.indicatortarget")),
+    "GET /api/v1/programme-indicator-targets/{id}/": op(allow(ISF_READERS), "programme-target"),
+    "PATCH /api/v1/programme-indicator-targets/{id}/": op(allow(ROOT), "programme-target"),
+    "DELETE /api/v1/programme-indicator-targets/{id}/": op(allow(ROOT), "programme-target"),
+    "GET /api/v1/programme-status-reports/": op(READ_ALL, "programme-report", listed=ISF_READERS),
+    "GET /api/v1/programme-status-reports/{id}/": op(allow(ISF_READERS), "programme-report"),
+    "POST /api/v1/programme-status-reports/{id}/submit/": op(allow(ISF_STAFF), "programme-report"),
+    "GET /api/v1/programme-attachments/": op(READ_ALL, "programme-file", listed=ISF_READERS),
+    "GET /api/v1/programme-attachments/{id}/": op(allow(ISF_READERS), "programme-file"),
+    "GET /api/v1/programme-attachments/{id}/download/": op(allow(ISF_READERS), "programme-file"),
     # intake
     "GET /api/v1/intake-documents/": op(READ_ALL, "document", listed=ISF_READERS),
     "POST /api/v1/intake-documents/": op(

@@ -24,6 +24,7 @@ from rasad.cases.actions import (
     do_set_holiday,
     do_transition_case,
     do_update_case,
+    may_take_steps,
 )
 from rasad.cases.api.serializers import (
     CASE_LIST,
@@ -58,7 +59,7 @@ from rasad.cases.models import (
     Holiday,
     Notification,
 )
-from rasad.core.access import access_object
+from rasad.core.access import access_object, refuse
 from rasad.core.models import User
 
 
@@ -110,6 +111,9 @@ class CaseViewSet(ScopedModelViewSet):
         resolve, verify, reopen. ``assign`` needs ``version``, ``assignee`` and optionally
         ``owner_organization``."""
         case = _case(request, pk)
+        # Someone who may take no step (a viewer) is refused before the body is read.
+        if not may_take_steps(case, _actor(request)):
+            raise refuse(request.user, case, action="transition")
         serializer = TransitionSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -188,7 +192,8 @@ class CaseViewSet(ScopedModelViewSet):
     @action(detail=True, methods=["post"])
     def merge(self, request: Request, pk: Any = None) -> Response:
         """Merge the given duplicate cases into this one (consolidation)."""
-        case = _case(request, pk)
+        # Merging is forwarding (cases.forward_case): refused before the body is read.
+        case = _case(request, pk, "forward")
         serializer = MergeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         duplicates = list(
