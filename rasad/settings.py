@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "rasad.intake",
     "rasad.programs",
     "rasad.reports",
+    "rasad.assessments",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -286,7 +287,11 @@ SPECTACULAR_SETTINGS = {
     # No online validator badge: the docs page talks to this server only.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     # Choice sets that share a field name with another app's get a name of their own.
-    "ENUM_NAME_OVERRIDES": {"ProgrammeKindEnum": "rasad.programs.choices.ProgrammeKind"},
+    "ENUM_NAME_OVERRIDES": {
+        "ProgrammeKindEnum": "rasad.programs.choices.ProgrammeKind",
+        "InstrumentKindEnum": "rasad.assessments.choices.InstrumentKind",
+        "ReviewKindEnum": "rasad.assessments.choices.ReviewKind",
+    },
 }
 
 LOG_LEVEL = env_choice("RASAD_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))

@@ -13,7 +13,18 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Permission
 
-RASAD_APPS = ("core", "indicators", "cases", "jobs", "reports", "programs", "ops", "comms", "intake")
+RASAD_APPS = (
+    "core",
+    "indicators",
+    "cases",
+    "jobs",
+    "reports",
+    "programs",
+    "ops",
+    "comms",
+    "intake",
+    "assessments",
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +46,10 @@ INTAKE_REVIEW = (
     "!intake.change_organizationalias",
     "!intake.delete_organizationalias",
 )
+# Assessments: the assessed side answers and submits; analysts also review and audit as assessors
+# of other organizations; coordinators run cycles and keep instruments (assessments.*).
+SELF_ASSESS = ("assessments.change_assessment", "assessments.submit_assessment")
+ASSESS = (*SELF_ASSESS, "assessments.review_assessment", "assessments.audit_assessment")
 DEFAULT_ROLES = (
     RoleDefinition("viewer", "بیننده", "Viewer", "Sees everything in scope; changes nothing.", VIEW),
     RoleDefinition(
@@ -51,6 +66,7 @@ DEFAULT_ROLES = (
             "cases.change_case",
             "cases.comment_case",
             "programs.submit_statusreport",
+            *SELF_ASSESS,
         ),
     ),
     RoleDefinition(
@@ -65,6 +81,7 @@ DEFAULT_ROLES = (
             "programs.submit_statusreport",
             "core.view_auditevent",
             *INTAKE_REVIEW,
+            *ASSESS,
         ),
     ),
     RoleDefinition(
@@ -77,6 +94,7 @@ DEFAULT_ROLES = (
             "indicators.*",
             "cases.*",
             "programs.*",
+            "assessments.*",
             "core.view_auditevent",
             "core.change_organization",
             *INTAKE_REVIEW,

@@ -88,6 +88,10 @@ def ensure_reference_data() -> None:
         if not Category.objects.exists():
             seed = importlib.import_module("rasad.cases.migrations.0002_reference_data")
             seed.load(django_apps, None)
+    if django_apps.is_installed("rasad.assessments"):
+        from rasad.assessments import starter as instruments
+
+        instruments.ensure_loaded()
 
 
 def _expired_analyst(analyst: Role, organization: Organization) -> User:

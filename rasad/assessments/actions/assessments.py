@@ -1,0 +1,657 @@
+"""Assessment actions: the organization's self-assessment (answers, evidence, submission), the
+assessors (assigned without conflict of interest) and their reviews, the consensus, and the
+final result with the findings that open cases.
+
+Who does what is decided by the assessment's verbs (``rasad.assessments.querysets``): the
+assessed organization answers and submits (``change``, ``submit``); an assessor reviews
+(``review``), and only their own review; the cycle's owner assigns assessors and finalizes
+(``manage``). Every refusal of a hidden or forbidden object is the same 404; bad input is a
+ValidationError naming the field, and nothing is partly saved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import PurePath
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rasad.assessments import scoring
+from rasad.assessments.actions.common import not_found, refuse, require, today
+from rasad.assessments.audit import AssessmentAuditEvent, audit_assessment
+from rasad.assessments.choices import (
+    AssessmentStatus,
+    CycleStatus,
+    InstrumentKind,
+    ItemType,
+    ReviewKind,
+    Stage,
+)
+from rasad.assessments.models import Assessment, Evidence, Finding, Item, ItemScore, Review, Section
+from rasad.assessments.results import Structure, assessment_result, total_for
+from rasad.core.models import Organization, User
+from rasad.core.scope import organization_scope
+from rasad.lib.events import send_event_on_commit
+from rasad.lib.persian import normalize_text
+
+SELF_OPEN = (AssessmentStatus.NOT_STARTED, AssessmentStatus.IN_PROGRESS)
+
+
+@dataclass(frozen=True)
+class AnswerValues:
+    """One answer to one item, as a form or the API gives it: ``answer`` for compliance and
+    choice items, ``value`` for RADAR and number items."""
+
+    item: Item
+    answer: str = ""
+    value: float | None = None
+    comment: str = ""
+
+
+def _lock(assessment: Assessment) -> Assessment:
+    locked: Assessment = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("cycle__instrument", "cycle__organization", "organization")
+        .get(pk=assessment.pk)
+    )
+    return locked
+
+
+def _push(kind: str, assessment: Assessment) -> None:
+    send_event_on_commit(
+        kind,
+        {"id": assessment.pk, "cycle": assessment.cycle_id, "status": assessment.status},
+        organization_ids=[assessment.organization_id, assessment.cycle.organization_id],
+    )
+
+
+def _check_window(assessment: Assessment, now: Any) -> None:
+    cycle = assessment.cycle
+    if cycle.status != CycleStatus.OPEN:
+        raise refuse("cycle", _("The cycle is not open."))
+    day = today(now)
+    if day < cycle.opens_on:
+        raise refuse("cycle", _("The self-assessment window has not opened yet."))
+    if day > cycle.closes_on:
+        raise refuse("cycle", _("The self-assessment window has closed; answers can no longer change."))
+
+
+def _has_file(assessment: Assessment, item: Item) -> bool:
+    return Evidence.objects.filter(assessment=assessment, item=item).exists()
+
+
+def _file_answer(assessment: Assessment, values: AnswerValues) -> scoring.Scored:
+    """A reviewer's judgement of a file item: "yes" accepts the attached file, "no" does not."""
+    item = values.item
+    answer = (values.answer or "").strip()
+    if answer == "no":
+        return scoring.Scored("no", None, 0.0)
+    if answer in ("yes", "file"):
+        if not _has_file(assessment, item):
+            raise refuse("answer", _("Item %(code)s: no file is attached to it.") % {"code": item.code})
+        return scoring.Scored("file", None, 1.0)
+    raise refuse("answer", _("Item %(code)s: answer yes (the file is accepted) or no.") % {"code": item.code})
+
+
+def _scored(
+    assessment: Assessment, answers: Sequence[AnswerValues], stage: str = Stage.SELF
+) -> list[tuple[AnswerValues, scoring.Scored]]:
+    """Check every answer before anything is written; all problems at once, by item."""
+    errors: list[str] = []
+    seen: set[int] = set()
+    accepted: list[tuple[AnswerValues, scoring.Scored]] = []
+    for values in answers:
+        item = values.item
+        if item.instrument_id != assessment.cycle.instrument_id:
+            raise not_found()
+        if item.pk in seen:
+            errors.append(_("Item %(code)s is answered twice.") % {"code": item.code})
+            continue
+        seen.add(item.pk)
+        try:
+            if item.item_type == ItemType.FILE and stage != Stage.SELF:
+                scored = _file_answer(assessment, values)
+            else:
+                scored = scoring.score_answer(
+                    scoring.ItemRule.of(item),
+                    values.answer,
+                    values.value,
+                    has_file=item.item_type == ItemType.FILE and _has_file(assessment, item),
+                )
+        except ValidationError as error:
+            errors.extend(message for messages in error.message_dict.values() for message in messages)
+            continue
+        accepted.append((values, scored))
+    if errors:
+        raise ValidationError({"answers": errors})
+    return accepted
+
+
+def _write_scores(
+    assessment: Assessment,
+    accepted: Sequence[tuple[AnswerValues, scoring.Scored]],
+    *,
+    stage: str,
+    acting_user: User,
+    review: Review | None = None,
+) -> dict[str, Any]:
+    """Upsert the scores of one stage (and review); returns the changes by item code."""
+    existing = {
+        score.item_id: score
+        for score in ItemScore.objects.filter(assessment=assessment, stage=stage, review=review)
+    }
+    changed: dict[str, Any] = {}
+    for values, scored in accepted:
+        comment = normalize_text(values.comment)[:4000]
+        score = existing.get(values.item.pk)
+        if score is None:
+            score = ItemScore(assessment=assessment, item=values.item, stage=stage, review=review)
+        elif (score.answer, score.value, score.fraction, score.comment) == (
+            scored.answer,
+            scored.value,
+            scored.fraction,
+            comment,
+        ):
+            continue
+        score.answer = scored.answer
+        score.value = scored.value
+        score.fraction = scored.fraction
+        score.comment = comment
+        score.scored_by = acting_user
+        score.save()
+        changed[values.item.code] = {
+            "answer": scored.answer,
+            "value": scored.value,
+            "fraction": scored.fraction,
+        }
+    return changed
+
+
+def self_total(assessment: Assessment) -> Decimal | None:
+    structure = Structure.of(assessment.cycle.instrument_id)
+    fractions = {
+        s.item_id: (s.fraction, True)
+        for s in ItemScore.objects.filter(assessment=assessment, stage=Stage.SELF, review__isnull=True)
+    }
+    return total_for(structure, Decimal(assessment.cycle.instrument.total_points), fractions).score
+
+
+# ---------------------------------------------------------------------------------------------
+# Self-assessment
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_save_answers(
+    assessment: Assessment, answers: Sequence[AnswerValues], *, acting_user: User, now: Any = None
+) -> Assessment:
+    """Save some of the organization's own answers (the form saves as you go). Every answer is
+    checked against its item first; one bad answer refuses them all."""
+    require(acting_user, "change", assessment)
+    locked = _lock(assessment)
+    _check_window(locked, now)
+    if locked.status not in SELF_OPEN:
+        raise refuse("status", _("The self-assessment has been submitted; it can no longer change."))
+    accepted = _scored(locked, answers)
+    changed = _write_scores(locked, accepted, stage=Stage.SELF, acting_user=acting_user)
+    old_status = locked.status
+    locked.status = AssessmentStatus.IN_PROGRESS
+    locked.self_score = self_total(locked)
+    locked.version += 1
+    locked.save(update_fields=["status", "self_score", "version", "last_updated"])
+    if changed or old_status != locked.status:
+        audit_assessment(
+            AssessmentAuditEvent.ANSWERS_SAVED,
+            locked,
+            acting_user=acting_user,
+            new={"answers": changed, "self_score": locked.self_score},
+        )
+    _push("assessment.changed", locked)
+    return locked
+
+
+@transaction.atomic
+def do_add_evidence(
+    assessment: Assessment,
+    upload: UploadedFile[Any],
+    *,
+    acting_user: User,
+    item: Item | None = None,
+    description: str = "",
+    now: Any = None,
+) -> Evidence:
+    """Attach a file to the self-assessment (to one item, or to the whole), checked like a case
+    file. A refused file leaves no row and no file behind."""
+    from rasad.cases.actions import ALLOWED_ATTACHMENTS, check_attachment
+
+    require(acting_user, "change", assessment)
+    locked = _lock(assessment)
+    _check_window(locked, now)
+    if locked.status not in SELF_OPEN:
+        raise refuse("status", _("The self-assessment has been submitted; it can no longer change."))
+    if item is not None and item.instrument_id != locked.cycle.instrument_id:
+        raise not_found()
+    name, content = check_attachment(upload)
+    suffix = PurePath(name).suffix.lower()
+    evidence = Evidence(
+        assessment=locked,
+        item=item,
+        stage=Stage.SELF,
+        uploaded_by=acting_user,
+        name=normalize_text(name)[:200] or f"file{suffix}",
+        description=normalize_text(description)[:300],
+        content_type=ALLOWED_ATTACHMENTS[suffix][0],
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+    evidence.file.save(name, ContentFile(content), save=False)
+    stored = evidence.file.name
+    try:
+        with transaction.atomic():
+            evidence.save()
+            if item is not None and item.item_type == ItemType.FILE:
+                # A file item is answered by its file.
+                accepted = _scored(locked, [AnswerValues(item)])
+                _write_scores(locked, accepted, stage=Stage.SELF, acting_user=acting_user)
+            locked.status = AssessmentStatus.IN_PROGRESS
+            locked.self_score = self_total(locked)
+            locked.save(update_fields=["status", "self_score", "last_updated"])
+            audit_assessment(
+                AssessmentAuditEvent.EVIDENCE_ADDED,
+                locked,
+                acting_user=acting_user,
+                obj=evidence,
+                new={
+                    "item": item.code if item else "",
+                    "name": evidence.name,
+                    "size": evidence.size,
+                    "sha256": evidence.sha256,
+                },
+            )
+    except Exception:
+        if stored:
+            evidence.file.storage.delete(stored)
+        raise
+    return evidence
+
+
+def submission_problems(assessment: Assessment) -> list[str]:
+    """Why the self-assessment cannot be submitted yet (empty: it can)."""
+    answered = {
+        s.item_id: s
+        for s in ItemScore.objects.filter(assessment=assessment, stage=Stage.SELF, review__isnull=True)
+    }
+    with_files = set(
+        Evidence.objects.filter(assessment=assessment, item__isnull=False).values_list("item_id", flat=True)
+    )
+    problems = []
+    for item in Item.objects.filter(instrument_id=assessment.cycle.instrument_id).order_by(
+        "criterion__section__order", "criterion__order", "order"
+    ):
+        score = answered.get(item.pk)
+        if score is None or (item.item_type == ItemType.FILE and item.pk not in with_files):
+            problems.append(_("Item %(code)s is not answered.") % {"code": item.code})
+        elif item.evidence_required and score.fraction is not None and item.pk not in with_files:
+            problems.append(
+                _("Item %(code)s needs its evidence: %(evidence)s")
+                % {
+                    "code": item.code,
+                    "evidence": item.required_evidence or _("a file"),
+                }
+            )
+    return problems
+
+
+@transaction.atomic
+def do_submit_assessment(assessment: Assessment, *, acting_user: User, now: Any = None) -> Assessment:
+    """Send the self-assessment for review: every item answered, every required evidence
+    attached (an item answered "not applicable" needs none)."""
+    require(acting_user, "submit", assessment)
+    locked = _lock(assessment)
+    _check_window(locked, now)
+    if locked.status not in SELF_OPEN:
+        raise refuse("status", _("The self-assessment has been submitted already."))
+    problems = submission_problems(locked)
+    if problems:
+        raise ValidationError({"answers": problems})
+    locked.status = AssessmentStatus.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.submitted_by = acting_user
+    locked.self_score = self_total(locked)
+    locked.save(update_fields=["status", "submitted_at", "submitted_by", "self_score", "last_updated"])
+    audit_assessment(
+        AssessmentAuditEvent.ASSESSMENT_SUBMITTED,
+        locked,
+        acting_user=acting_user,
+        old={"status": AssessmentStatus.IN_PROGRESS},
+        new={"status": locked.status, "self_score": locked.self_score},
+    )
+    _push("assessment.submitted", locked)
+    return locked
+
+
+# ---------------------------------------------------------------------------------------------
+# Assessors
+# ---------------------------------------------------------------------------------------------
+
+
+def conflict_of_interest(organization: Organization, assessed: Organization) -> bool:
+    """An assessor acting for the assessed organization, one of its subtree, or one above it
+    (its holding, its ministry) has a conflict of interest."""
+    return organization.path.startswith(assessed.path) or assessed.path.startswith(organization.path)
+
+
+@transaction.atomic
+def do_assign_assessor(
+    assessment: Assessment, reviewer: User, organization: Organization, *, acting_user: User
+) -> Review:
+    """The cycle's owner assigns an assessor, acting for ``organization``. Refused when the
+    assessor's organization is the assessed one, in its subtree or above it, or when the person
+    may not review for that organization."""
+    require(acting_user, "manage", assessment)
+    locked = _lock(assessment)
+    if locked.cycle.status != CycleStatus.OPEN or locked.status == AssessmentStatus.FINAL:
+        raise refuse("assessment", _("Assessors can be assigned only while the assessment is open."))
+    if conflict_of_interest(organization, locked.organization):
+        raise refuse(
+            "organization",
+            _("Conflict of interest: %(organization)s is the assessed organization, part of it or above it.")
+            % {"organization": organization.name},
+        )
+    if not reviewer.is_active or not organization_scope(reviewer, Assessment, "review").contains(
+        organization
+    ):
+        raise refuse(
+            "reviewer",
+            _("%(person)s may not review assessments for %(organization)s.")
+            % {"person": reviewer.get_full_name() or reviewer.username, "organization": organization.name},
+        )
+    if locked.reviews.filter(kind=ReviewKind.ASSESSOR, reviewer=reviewer).exists():
+        raise refuse("reviewer", _("This person is an assessor of this assessment already."))
+    is_lead = not locked.reviews.filter(kind=ReviewKind.ASSESSOR).exists()
+    review = Review.objects.create(
+        assessment=locked,
+        kind=ReviewKind.ASSESSOR,
+        reviewer=reviewer,
+        organization=organization,
+        is_lead=is_lead,
+        assigned_by=acting_user,
+    )
+    audit_assessment(
+        AssessmentAuditEvent.ASSESSOR_ASSIGNED,
+        locked,
+        acting_user=acting_user,
+        obj=review,
+        organization=locked.cycle.organization,
+        new={"reviewer": reviewer.username, "organization": organization.code, "lead": is_lead},
+    )
+    send_event_on_commit(
+        "assessment.assessor",
+        {"id": locked.pk, "review": review.pk},
+        organization_ids=[organization.pk, locked.cycle.organization_id],
+    )
+    return review
+
+
+def _own_review(review: Review, acting_user: User) -> Review:
+    """The review, locked, if it is the acting user's own and they may still review for its
+    organization; else the 404 of a missing object."""
+    require(acting_user, "review", review.assessment)
+    locked: Review = Review.objects.select_for_update().get(pk=review.pk)
+    if locked.reviewer_id != acting_user.pk or locked.kind != ReviewKind.ASSESSOR:
+        raise not_found()
+    return locked
+
+
+REVIEWABLE = (AssessmentStatus.SUBMITTED, AssessmentStatus.REVIEWED)
+
+
+@transaction.atomic
+def do_save_review_scores(review: Review, answers: Sequence[AnswerValues], *, acting_user: User) -> Review:
+    """An assessor's own scores (saved as they go, until they submit their review)."""
+    locked_review = _own_review(review, acting_user)
+    assessment = _lock(locked_review.assessment)
+    if assessment.status not in REVIEWABLE:
+        raise refuse("status", _("This assessment is not awaiting review."))
+    if locked_review.submitted_at:
+        raise refuse("review", _("Your review has been submitted; it can no longer change."))
+    accepted = _scored(assessment, answers, Stage.ASSESSOR)
+    changed = _write_scores(
+        assessment, accepted, stage=Stage.ASSESSOR, acting_user=acting_user, review=locked_review
+    )
+    if changed:
+        audit_assessment(
+            AssessmentAuditEvent.REVIEW_SCORES_SAVED,
+            assessment,
+            acting_user=acting_user,
+            obj=locked_review,
+            organization=locked_review.organization,
+            new={"scores": changed},
+        )
+    return locked_review
+
+
+@transaction.atomic
+def do_submit_review(review: Review, *, acting_user: User) -> Review:
+    """Close an assessor's review: every item scored. When every assessor has submitted, the
+    assessment awaits consensus."""
+    locked_review = _own_review(review, acting_user)
+    assessment = _lock(locked_review.assessment)
+    if assessment.status not in REVIEWABLE:
+        raise refuse("status", _("This assessment is not awaiting review."))
+    if locked_review.submitted_at:
+        raise refuse("review", _("Your review has been submitted already."))
+    scored = set(locked_review.scores.values_list("item_id", flat=True))
+    missing = list(
+        Item.objects.filter(instrument_id=assessment.cycle.instrument_id)
+        .exclude(pk__in=scored)
+        .order_by("criterion__section__order", "criterion__order", "order")
+        .values_list("code", flat=True)
+    )
+    if missing:
+        raise ValidationError(
+            {"scores": [_("Item %(code)s is not scored.") % {"code": code} for code in missing]}
+        )
+    locked_review.submitted_at = timezone.now()
+    locked_review.save(update_fields=["submitted_at", "last_updated"])
+    assessors = assessment.reviews.filter(kind=ReviewKind.ASSESSOR)
+    done = assessors.filter(submitted_at__isnull=False).count()
+    if (
+        done >= max(assessment.cycle.required_assessors, 1)
+        and not assessors.filter(submitted_at__isnull=True).exists()
+    ):
+        assessment.status = AssessmentStatus.REVIEWED
+        assessment.save(update_fields=["status", "last_updated"])
+    audit_assessment(
+        AssessmentAuditEvent.REVIEW_SUBMITTED,
+        assessment,
+        acting_user=acting_user,
+        obj=locked_review,
+        organization=locked_review.organization,
+        new={"status": assessment.status, "reviews_submitted": done},
+    )
+    _push("assessment.changed", assessment)
+    return locked_review
+
+
+def differences(assessment: Assessment) -> dict[int, scoring.Spread]:
+    """Each item's spread between the submitted assessors' scores."""
+    reviews = list(assessment.reviews.filter(kind=ReviewKind.ASSESSOR, submitted_at__isnull=False))
+    by_item: dict[int, list[float | None]] = {}
+    for score in ItemScore.objects.filter(review__in=reviews, stage=Stage.ASSESSOR):
+        by_item.setdefault(score.item_id, []).append(score.fraction)
+    return {
+        item_id: scoring.spread(fractions, assessment.cycle.spread_threshold)
+        for item_id, fractions in by_item.items()
+    }
+
+
+@transaction.atomic
+def do_agree_consensus(
+    assessment: Assessment, answers: Sequence[AnswerValues], *, acting_user: User
+) -> Assessment:
+    """The lead assessor records the consensus: the agreed answer of every item on which the
+    assessors differ; where they all gave the same answer, it stands. The assessors' own scores
+    are kept beside it."""
+    require(acting_user, "review", assessment)
+    locked = _lock(assessment)
+    lead = locked.reviews.filter(kind=ReviewKind.ASSESSOR, is_lead=True, reviewer=acting_user).first()
+    if lead is None:
+        raise not_found()
+    if locked.status != AssessmentStatus.REVIEWED:
+        raise refuse("status", _("The consensus is recorded once every assessor has submitted."))
+    given = {values.item.pk: values for values in answers}
+    reviews = list(locked.reviews.filter(kind=ReviewKind.ASSESSOR, submitted_at__isnull=False))
+    scores: dict[int, list[ItemScore]] = {}
+    for score in ItemScore.objects.filter(review__in=reviews, stage=Stage.ASSESSOR).select_related("item"):
+        scores.setdefault(score.item_id, []).append(score)
+    items = list(Item.objects.filter(instrument_id=locked.cycle.instrument_id))
+    missing = []
+    full: list[AnswerValues] = []
+    for item in items:
+        if item.pk in given:
+            full.append(given[item.pk])
+            continue
+        same = {(s.answer, s.value) for s in scores.get(item.pk, [])}
+        if len(same) == 1:
+            answer, value = next(iter(same))
+            full.append(AnswerValues(item, answer, value))
+        else:
+            missing.append(
+                _("Item %(code)s: the assessors differ; give the agreed score.") % {"code": item.code}
+            )
+    if missing:
+        raise ValidationError({"answers": missing})
+    accepted = _scored(locked, full, Stage.CONSENSUS)
+    changed = _write_scores(locked, accepted, stage=Stage.CONSENSUS, acting_user=acting_user)
+    locked.status = AssessmentStatus.AGREED
+    locked.agreed_at = timezone.now()
+    locked.save(update_fields=["status", "agreed_at", "last_updated"])
+    audit_assessment(
+        AssessmentAuditEvent.CONSENSUS_AGREED,
+        locked,
+        acting_user=acting_user,
+        organization=lead.organization,
+        new={"scores": changed, "status": locked.status},
+    )
+    _push("assessment.changed", locked)
+    return locked
+
+
+# ---------------------------------------------------------------------------------------------
+# Result and findings
+# ---------------------------------------------------------------------------------------------
+
+
+def _likelihood(percent: float | None) -> int:
+    """A risk's likelihood from how far the section falls short (docs/assessments.md)."""
+    shortfall = 100 - (percent or 0)
+    return max(1, min(5, 1 + int(shortfall // 20)))
+
+
+@transaction.atomic
+def do_finalize_assessment(assessment: Assessment, *, acting_user: User, now: Any = None) -> Assessment:
+    """The cycle's owner makes the agreed result final: the score of every stage, the band and
+    each item's trace are stored. For a compliance checklist whose cycle opens cases, each
+    section with non-compliant items opens one case for the assessed organization, through the
+    cases app's own action (a challenge or a risk, as the cycle says)."""
+    require(acting_user, "manage", assessment)
+    locked = _lock(assessment)
+    if locked.status != AssessmentStatus.AGREED:
+        raise refuse("status", _("Only an assessment whose consensus is recorded can be made final."))
+    result = assessment_result(locked)
+    score = result["final"]["score"]
+    locked.result = result
+    locked.final_score = Decimal(str(score)) if score is not None else None
+    band = result["band"]
+    locked.band_id = band["id"] if band else None
+    locked.status = AssessmentStatus.FINAL
+    locked.finalized_at = timezone.now()
+    locked.save(update_fields=["result", "final_score", "band", "status", "finalized_at", "last_updated"])
+    audit_assessment(
+        AssessmentAuditEvent.ASSESSMENT_FINALIZED,
+        locked,
+        acting_user=acting_user,
+        organization=locked.cycle.organization,
+        new={"final_score": locked.final_score, "band": band["name"] if band else None},
+    )
+    if locked.cycle.instrument.kind == InstrumentKind.COMPLIANCE:
+        _open_findings(locked, result, acting_user=acting_user, now=now)
+    _push("assessment.final", locked)
+    return locked
+
+
+def _open_findings(assessment: Assessment, result: dict[str, Any], *, acting_user: User, now: Any) -> None:
+    from rasad.cases.actions import CaseValues, do_open_case
+    from rasad.cases.models import Category
+
+    non_compliant = set(result["non_compliant"])
+    if not non_compliant:
+        return
+    cycle = assessment.cycle
+    by_section: dict[str, list[Item]] = {}
+    for item in Item.objects.filter(instrument_id=cycle.instrument_id, code__in=non_compliant).select_related(
+        "criterion__section"
+    ):
+        by_section.setdefault(item.criterion.section.code, []).append(item)
+    sections = Section.objects.filter(instrument_id=cycle.instrument_id, code__in=list(by_section)).order_by(
+        "order"
+    )
+    fallback = Category.objects.filter(code="other").first()
+    for section in sections:
+        items = sorted(by_section[section.code], key=lambda i: (i.criterion.order, i.order))
+        percent = result["final"]["sections"].get(section.code, {}).get("percent")
+        finding = Finding.objects.create(
+            assessment=assessment,
+            section=section,
+            score=Decimal(str(result["final"]["sections"][section.code]["earned"] or 0)),
+        )
+        finding.items.set(items)
+        if not cycle.opens_cases:
+            continue
+        category = Category.objects.filter(code=section.case_category, is_active=True).first() or fallback
+        if category is None:  # pragma: no cover - the reference data migration makes "other"
+            continue
+        lines = [f"{item.code}. {item.text}" for item in items]
+        is_risk = cycle.case_kind == "risk"
+        case = do_open_case(
+            CaseValues(
+                kind=cycle.case_kind,
+                category=category,
+                title=_("Non-compliance: %(section)s — %(cycle)s")
+                % {"section": section.title, "cycle": cycle.name},
+                reporter_organization=cycle.organization,
+                owner_organization=assessment.organization,
+                description="\n".join(
+                    [
+                        _("Items not met in the assessment of %(organization)s:")
+                        % {"organization": assessment.organization.name},
+                        *lines,
+                    ]
+                ),
+                likelihood=_likelihood(percent) if is_risk else None,
+                impact=3 if is_risk else None,
+                origin=cycle.name[:300],
+            ),
+            acting_user=None,
+            source=finding,
+        )
+        finding.case = case
+        finding.save(update_fields=["case", "last_updated"])
+        audit_assessment(
+            AssessmentAuditEvent.FINDING_CASE_OPENED,
+            assessment,
+            acting_user=acting_user,
+            obj=finding,
+            organization=cycle.organization,
+            new={"section": section.code, "case": case.reference, "items": [i.code for i in items]},
+        )

@@ -1,0 +1,338 @@
+"""Serializers of the assessments API: instruments with their structure, cycles, assessments
+with their stages, reviews, evidence and findings, and the inputs of the actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField
+from rasad.assessments.actions import AnswerValues, CycleValues, InstrumentValues
+from rasad.assessments.choices import InstrumentKind
+from rasad.assessments.models import (
+    Assessment,
+    Band,
+    Criterion,
+    Cycle,
+    Evidence,
+    Finding,
+    Instrument,
+    Item,
+    Review,
+    Section,
+)
+from rasad.core.models import Organization
+
+
+def _read_slug(slug_field: str, **kwargs: Any) -> Any:
+    return serializers.SlugRelatedField(slug_field=slug_field, read_only=True, **kwargs)
+
+
+def _organization(**kwargs: Any) -> ScopedSlugRelatedField:
+    return ScopedSlugRelatedField(slug_field="code", queryset=Organization.objects.all(), **kwargs)
+
+
+class InstrumentItemSerializer(serializers.ModelSerializer[Item]):
+    indicator = _read_slug("code", allow_null=True)
+
+    class Meta:
+        model = Item
+        fields = [
+            "id",
+            "code",
+            "text",
+            "text_en",
+            "item_type",
+            "weight",
+            "guidance",
+            "evidence_required",
+            "required_evidence",
+            "indicator",
+            "minimum",
+            "maximum",
+            "threshold",
+            "target",
+            "options",
+        ]
+
+
+class InstrumentCriterionSerializer(serializers.ModelSerializer[Criterion]):
+    items = InstrumentItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Criterion
+        fields = ["id", "code", "title", "title_en", "items"]
+
+
+class InstrumentSectionSerializer(serializers.ModelSerializer[Section]):
+    criteria = InstrumentCriterionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Section
+        fields = ["id", "code", "title", "title_en", "points", "ranking_role", "case_category", "criteria"]
+
+
+class InstrumentBandSerializer(serializers.ModelSerializer[Band]):
+    class Meta:
+        model = Band
+        fields = ["id", "name", "name_en", "minimum"]
+
+
+class InstrumentSerializer(RasadModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="assessments-api:instrument-detail")
+    owner = _read_slug("code", allow_null=True)
+    sections = InstrumentSectionSerializer(many=True, read_only=True)
+    bands = InstrumentBandSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Instrument
+        fields = [
+            "id",
+            "url",
+            "display",
+            "code",
+            "version",
+            "name",
+            "name_en",
+            "description",
+            "kind",
+            "owner",
+            "status",
+            "total_points",
+            "previous",
+            "published_at",
+            "sections",
+            "bands",
+            "created",
+            "last_updated",
+        ]
+        read_only_fields = fields
+
+
+class InstrumentImportSerializer(serializers.Serializer[Any]):
+    """A new instrument from a spreadsheet (the columns of the instrument export)."""
+
+    file = serializers.FileField()
+    code = serializers.CharField(max_length=40)
+    name = serializers.CharField(max_length=300)
+    name_en = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    kind = serializers.ChoiceField(choices=InstrumentKind.choices)
+    total_points = serializers.DecimalField(max_digits=9, decimal_places=2)
+    owner = _organization()
+
+    def to_values(self) -> InstrumentValues:
+        data = self.validated_data
+        return InstrumentValues(
+            code=data["code"],
+            name=data["name"],
+            kind=data["kind"],
+            total_points=data["total_points"],
+            owner=data["owner"],
+            name_en=data["name_en"],
+            description=data["description"],
+        )
+
+
+class FileSerializer(serializers.Serializer[Any]):
+    file = serializers.FileField()
+
+
+class CycleSerializer(RasadModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="assessments-api:cycle-detail")
+    organization = _organization()
+    scope_root = _organization()
+    instrument = serializers.PrimaryKeyRelatedField(queryset=Instrument.objects.all())
+    scope_kinds = serializers.ListField(
+        child=serializers.CharField(max_length=40),
+        required=False,
+        default=list,
+        help_text=_("Kinds of organization (codes); empty: every kind."),
+    )
+    scope_sectors = serializers.ListField(
+        child=serializers.CharField(max_length=60), required=False, default=list
+    )
+    peer_tags = serializers.ListField(
+        child=serializers.CharField(max_length=60), required=False, default=list
+    )
+
+    class Meta:
+        model = Cycle
+        fields = [
+            "id",
+            "url",
+            "display",
+            "organization",
+            "instrument",
+            "name",
+            "description",
+            "status",
+            "opens_on",
+            "closes_on",
+            "review_closes_on",
+            "year",
+            "scope_root",
+            "scope_kinds",
+            "scope_sectors",
+            "peer_tags",
+            "minimum_peers",
+            "required_assessors",
+            "spread_threshold",
+            "opens_cases",
+            "case_kind",
+            "launched_at",
+            "closed_at",
+            "created",
+            "last_updated",
+        ]
+        read_only_fields = ["status", "launched_at", "closed_at", "created", "last_updated"]
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        instrument: Any = fields["instrument"]
+        instrument.queryset = (
+            Instrument.objects.visible_to(user) if user is not None else Instrument.objects.none()
+        )
+        return fields
+
+    def to_values(self) -> CycleValues:
+        data = self.validated_data
+        return CycleValues(
+            organization=data["organization"],
+            instrument=data["instrument"],
+            name=data["name"],
+            opens_on=data["opens_on"],
+            closes_on=data["closes_on"],
+            scope_root=data["scope_root"],
+            description=data.get("description", ""),
+            review_closes_on=data.get("review_closes_on"),
+            year=data.get("year"),
+            scope_kinds=list(data.get("scope_kinds", [])),
+            scope_sectors=list(data.get("scope_sectors", [])),
+            peer_tags=list(data.get("peer_tags", [])),
+            minimum_peers=data.get("minimum_peers", 3),
+            required_assessors=data.get("required_assessors", 1),
+            spread_threshold=data.get("spread_threshold", 20),
+            opens_cases=data.get("opens_cases", False),
+            case_kind=data.get("case_kind", "challenge"),
+        )
+
+
+class AssessmentReviewSerializer(serializers.ModelSerializer[Review]):
+    reviewer = _read_slug("username")
+    organization = _read_slug("code")
+
+    class Meta:
+        model = Review
+        fields = ["id", "kind", "reviewer", "organization", "is_lead", "submitted_at"]
+
+
+class AssessmentEvidenceSerializer(serializers.ModelSerializer[Evidence]):
+    item = _read_slug("code", allow_null=True)
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "item", "name", "description", "content_type", "size", "sha256", "created"]
+
+
+class AssessmentFindingSerializer(serializers.ModelSerializer[Finding]):
+    section = _read_slug("code")
+    items = _read_slug("code", many=True)
+    case = _read_slug("reference", allow_null=True)
+
+    class Meta:
+        model = Finding
+        fields = ["id", "section", "items", "score", "case"]
+
+
+class AssessmentSerializer(RasadModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="assessments-api:assessment-detail")
+    organization = _read_slug("code")
+    band = _read_slug("name", allow_null=True)
+    reviews = AssessmentReviewSerializer(many=True, read_only=True)
+    evidence = AssessmentEvidenceSerializer(many=True, read_only=True)
+    findings = AssessmentFindingSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "url",
+            "display",
+            "cycle",
+            "organization",
+            "status",
+            "peer_group",
+            "submitted_at",
+            "agreed_at",
+            "finalized_at",
+            "self_score",
+            "final_score",
+            "band",
+            "result",
+            "reviews",
+            "evidence",
+            "findings",
+            "created",
+            "last_updated",
+        ]
+        read_only_fields = fields
+
+
+class AnswerSerializer(serializers.Serializer[Any]):
+    item = serializers.CharField(max_length=20, help_text=_("The item's code."))
+    answer = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    value = serializers.FloatField(required=False, allow_null=True, default=None)
+    comment = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+
+
+class AnswersSerializer(serializers.Serializer[Any]):
+    answers = AnswerSerializer(many=True)
+
+    def to_values(self, assessment: Assessment) -> list[AnswerValues]:
+        items = {
+            item.code: item for item in Item.objects.filter(instrument_id=assessment.cycle.instrument_id)
+        }
+        values = []
+        unknown = []
+        for row in self.validated_data["answers"]:
+            item = items.get(row["item"])
+            if item is None:
+                unknown.append(str(_("Unknown item “%(code)s”.") % {"code": row["item"]}))
+                continue
+            values.append(AnswerValues(item, row["answer"], row["value"], row["comment"]))
+        if unknown:
+            raise serializers.ValidationError({"answers": unknown})
+        return values
+
+
+class ReviewScoresSerializer(AnswersSerializer):
+    submit = serializers.BooleanField(required=False, default=False)
+
+
+class EvidenceUploadSerializer(serializers.Serializer[Any]):
+    file = serializers.FileField()
+    item = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    description = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class AssignSerializer(serializers.Serializer[Any]):
+    reviewer = serializers.CharField(max_length=150, help_text=_("The assessor's user name."))
+    organization = serializers.CharField(max_length=40, help_text=_("Code of the organization they act for."))
+
+
+@extend_schema_field(serializers.DictField())
+class JSONResultField(serializers.JSONField):
+    pass
+
+
+class RankingSerializer(serializers.Serializer[Any]):
+    rules = serializers.CharField()
+    minimum_peers = serializers.IntegerField()
+    message = serializers.CharField()
+    groups = serializers.ListField(child=serializers.DictField())

@@ -1,0 +1,10 @@
+from rest_framework.routers import DefaultRouter
+
+from rasad.assessments.api import views
+
+app_name = "assessments-api"
+router = DefaultRouter()
+router.register("assessment-instruments", views.InstrumentViewSet, basename="instrument")
+router.register("assessment-cycles", views.CycleViewSet, basename="cycle")
+router.register("assessments", views.AssessmentViewSet, basename="assessment")
+urlpatterns = router.urls

@@ -1,0 +1,352 @@
+"""The assessments API: instruments (read, import from a spreadsheet, export, publish, new
+version), cycles (create, launch, close, ranking) and assessments (answers, evidence,
+submission, assessors, reviews, consensus, finalization). Every write is an action of
+``rasad.assessments.actions``; scope is applied by the base viewsets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, parsers, serializers, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+
+from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+from rasad.assessments.actions import (
+    do_add_evidence,
+    do_agree_consensus,
+    do_assign_assessor,
+    do_close_cycle,
+    do_finalize_assessment,
+    do_import_instrument,
+    do_launch_cycle,
+    do_new_version,
+    do_publish_instrument,
+    do_replace_structure,
+    do_save_answers,
+    do_save_cycle,
+    do_save_review_scores,
+    do_submit_assessment,
+    do_submit_review,
+)
+from rasad.assessments.api.serializers import (
+    AnswersSerializer,
+    AssessmentEvidenceSerializer,
+    AssessmentSerializer,
+    AssignSerializer,
+    CycleSerializer,
+    EvidenceUploadSerializer,
+    FileSerializer,
+    InstrumentImportSerializer,
+    InstrumentSerializer,
+    RankingSerializer,
+    ReviewScoresSerializer,
+)
+from rasad.assessments.filtersets import AssessmentFilterSet, CycleFilterSet, InstrumentFilterSet
+from rasad.assessments.models import Assessment, Cycle, Instrument, Item, Review
+from rasad.assessments.results import cycle_results
+from rasad.assessments.spreadsheet import structure_csv, structure_xlsx
+from rasad.assessments.structure import spec_of
+from rasad.core.models import Organization, User
+from rasad.core.scope import organization_scope
+from rasad.lib.tabular import XLSX_TYPE
+
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+def _actor(request: Request) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _file_bytes(upload: Any) -> bytes:
+    if upload.size > MAX_UPLOAD:
+        raise serializers.ValidationError(
+            {"file": [_("The file is larger than %(limit)s bytes.") % {"limit": MAX_UPLOAD}]}
+        )
+    return bytes(upload.read())
+
+
+def instrument_file(instrument: Instrument, file_type: str) -> HttpResponse:
+    """An instrument's structure as a spreadsheet (the import format)."""
+    spec = spec_of(instrument)
+    name = f"{instrument.code}-v{instrument.version}"
+    if file_type == "csv":
+        response = HttpResponse(structure_csv(spec), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    response = HttpResponse(structure_xlsx(spec, title=instrument.code), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+class InstrumentViewSet(ScopedReadOnlyViewSet):
+    """Assessment instruments (checklists and award models), each version with its sections,
+    criteria, items and bands. Published versions are read by everyone who reads instruments;
+    drafts only in their owner's scope."""
+
+    queryset = Instrument.objects.select_related("owner").prefetch_related(
+        "bands", "sections__criteria__items__indicator"
+    )
+    serializer_class = InstrumentSerializer
+    filterset_class = InstrumentFilterSet
+
+    @extend_schema(
+        request={"multipart/form-data": InstrumentImportSerializer},
+        responses={201: InstrumentSerializer},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[parsers.MultiPartParser, parsers.FormParser],
+    )
+    def import_file(self, request: Request) -> Response:
+        """A new instrument (a draft) from a spreadsheet: every bad row is reported, and nothing
+        is written unless the whole file is valid."""
+        if organization_scope(request.user, Instrument, "add").is_nothing:
+            raise exceptions.PermissionDenied(_("You may not create these here."))
+        serializer = InstrumentImportSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        instrument = do_import_instrument(
+            serializer.to_values(), _file_bytes(upload), upload.name, acting_user=_actor(request)
+        )
+        return Response(
+            InstrumentSerializer(instrument, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    import_file.scope_action = "add"  # type: ignore[attr-defined]
+
+    @extend_schema(
+        request={"multipart/form-data": FileSerializer},
+        responses={200: InstrumentSerializer},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[parsers.MultiPartParser, parsers.FormParser])
+    def structure(self, request: Request, pk: Any = None) -> Response:
+        """Replace the structure from a spreadsheet (in the next version when a cycle uses this
+        one)."""
+        instrument = self.get_object()
+        serializer = FileSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        target = do_replace_structure(
+            instrument, _file_bytes(upload), upload.name, acting_user=_actor(request)
+        )
+        return Response(InstrumentSerializer(target, context=self.get_serializer_context()).data)
+
+    structure.scope_action = "change"  # type: ignore[attr-defined]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("file_type", str, enum=["xlsx", "csv"])],
+        responses={(200, XLSX_TYPE): bytes, (200, "text/csv"): bytes},
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def spreadsheet(self, request: Request, pk: Any = None) -> HttpResponse:
+        """The structure as a spreadsheet in the import format (``?file_type=csv`` for CSV)."""
+        instrument = self.get_object()
+        return instrument_file(instrument, request.query_params.get("file_type", "xlsx"))
+
+    @extend_schema(request=None, responses=InstrumentSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: Any = None) -> Response:
+        """Publish a draft after checking it in full (weights sum to each section's points)."""
+        instrument = do_publish_instrument(self.get_object(), acting_user=_actor(request))
+        return Response(InstrumentSerializer(instrument, context=self.get_serializer_context()).data)
+
+    publish.scope_action = "publish"  # type: ignore[attr-defined]
+
+    @extend_schema(request=None, responses={201: InstrumentSerializer})
+    @action(detail=True, methods=["post"], url_path="new-version")
+    def new_version(self, request: Request, pk: Any = None) -> Response:
+        """Start the next version of a published instrument (a draft copy)."""
+        instrument = do_new_version(self.get_object(), acting_user=_actor(request))
+        return Response(
+            InstrumentSerializer(instrument, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    new_version.scope_action = "change"  # type: ignore[attr-defined]
+
+
+class CycleViewSet(ScopedModelViewSet):
+    """Assessment cycles: one instrument version applied to organizations chosen by tree, kind
+    and sector, within Jalali-dated windows. ``POST`` prepares one; ``.../launch/`` opens it;
+    ``.../close/`` freezes its results; ``.../ranking/`` is the ranking within peer groups."""
+
+    queryset = Cycle.objects.select_related("organization", "scope_root", "instrument")
+    serializer_class = CycleSerializer
+    filterset_class = CycleFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        assert isinstance(serializer, CycleSerializer)
+        serializer.instance = do_save_cycle(serializer.to_values(), acting_user=_actor(self.request))
+
+    @extend_schema(request=None, responses=CycleSerializer)
+    @action(detail=True, methods=["post"])
+    def launch(self, request: Request, pk: Any = None) -> Response:
+        cycle = do_launch_cycle(self.get_object(), acting_user=_actor(request))
+        return Response(CycleSerializer(cycle, context=self.get_serializer_context()).data)
+
+    launch.scope_action = "change"  # type: ignore[attr-defined]
+
+    @extend_schema(request=None, responses=CycleSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: Any = None) -> Response:
+        cycle = do_close_cycle(self.get_object(), acting_user=_actor(request))
+        return Response(CycleSerializer(cycle, context=self.get_serializer_context()).data)
+
+    close.scope_action = "change"  # type: ignore[attr-defined]
+
+    @extend_schema(responses=RankingSerializer, filters=False)
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def ranking(self, request: Request, pk: Any = None) -> Response:
+        """Bands and the ranking of the final assessments within peer groups (the published
+        results once the cycle is closed)."""
+        cycle = self.get_object()
+        return Response(cycle.results if cycle.results else cycle_results(cycle))
+
+
+class AssessmentViewSet(ScopedReadOnlyViewSet):
+    """One organization's assessment in a cycle: its stages, reviews, evidence, result and
+    findings. The assessed organization answers and submits; assessors review; the cycle's
+    owner assigns assessors and finalizes."""
+
+    queryset = Assessment.objects.select_related("organization", "band", "cycle").prefetch_related(
+        "reviews__reviewer", "reviews__organization", "evidence__item", "findings__items", "findings__case"
+    )
+    serializer_class = AssessmentSerializer
+    filterset_class = AssessmentFilterSet
+
+    def _respond(self, assessment: Assessment) -> Response:
+        fresh = self._base_queryset().get(pk=assessment.pk)
+        return Response(AssessmentSerializer(fresh, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=AnswersSerializer, responses=AssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def answers(self, request: Request, pk: Any = None) -> Response:
+        """Save some of the organization's own answers (all checked first; one bad answer
+        refuses them all): ``{"answers": [{"item": "A1.1", "answer": "yes"}, ...]}``."""
+        assessment = self.get_object()
+        serializer = AnswersSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        do_save_answers(assessment, serializer.to_values(assessment), acting_user=_actor(request))
+        return self._respond(assessment)
+
+    answers.scope_action = "change"  # type: ignore[attr-defined]
+
+    @extend_schema(
+        request={"multipart/form-data": EvidenceUploadSerializer},
+        responses={201: AssessmentEvidenceSerializer},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[parsers.MultiPartParser, parsers.FormParser])
+    def evidence(self, request: Request, pk: Any = None) -> Response:
+        """Attach a file to an item (``item``: its code) or to the whole self-assessment."""
+        assessment = self.get_object()
+        serializer = EvidenceUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        code = serializer.validated_data["item"]
+        item = None
+        if code:
+            item = Item.objects.filter(instrument_id=assessment.cycle.instrument_id, code=code).first()
+            if item is None:
+                raise serializers.ValidationError({"item": [_("Unknown item “%(code)s”.") % {"code": code}]})
+        evidence = do_add_evidence(
+            assessment,
+            serializer.validated_data["file"],
+            acting_user=_actor(request),
+            item=item,
+            description=serializer.validated_data["description"],
+        )
+        return Response(AssessmentEvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+    evidence.scope_action = "change"  # type: ignore[attr-defined]
+
+    @extend_schema(request=None, responses=AssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: Any = None) -> Response:
+        """Send the self-assessment for review (every item answered, every required evidence
+        attached)."""
+        assessment = do_submit_assessment(self.get_object(), acting_user=_actor(request))
+        return self._respond(assessment)
+
+    submit.scope_action = "submit"  # type: ignore[attr-defined]
+
+    @extend_schema(request=AssignSerializer, responses={201: AssessmentSerializer})
+    @action(detail=True, methods=["post"])
+    def assessors(self, request: Request, pk: Any = None) -> Response:
+        """Assign an assessor acting for an organization with no conflict of interest (not the
+        assessed organization, its subtree or above it)."""
+        assessment = self.get_object()
+        serializer = AssignSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        reviewer = User.objects.filter(username=serializer.validated_data["reviewer"], is_active=True).first()
+        if reviewer is None:
+            raise serializers.ValidationError({"reviewer": [_("No such person.")]})
+        organization = (
+            Organization.objects.visible_to(request.user)
+            .filter(code=serializer.validated_data["organization"])
+            .first()
+        )
+        if organization is None:
+            raise serializers.ValidationError({"organization": [_("No such organization.")]})
+        do_assign_assessor(assessment, reviewer, organization, acting_user=_actor(request))
+        response = self._respond(assessment)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    assessors.scope_action = "manage"  # type: ignore[attr-defined]
+
+    @extend_schema(request=ReviewScoresSerializer, responses=AssessmentSerializer)
+    @action(detail=True, methods=["post"], url_path="review-scores")
+    def review_scores(self, request: Request, pk: Any = None) -> Response:
+        """The acting assessor's own scores (``"submit": true`` closes their review)."""
+        assessment = self.get_object()
+        review = Review.objects.filter(
+            assessment=assessment, reviewer=_actor(request), kind="assessor"
+        ).first()
+        if review is None:
+            from rasad.assessments.actions.common import not_found
+
+            raise not_found()
+        serializer = ReviewScoresSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        actor = _actor(request)
+        do_save_review_scores(review, serializer.to_values(assessment), acting_user=actor)
+        if serializer.validated_data["submit"]:
+            do_submit_review(review, acting_user=actor)
+        return self._respond(assessment)
+
+    review_scores.scope_action = "review"  # type: ignore[attr-defined]
+
+    @extend_schema(request=AnswersSerializer, responses=AssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def consensus(self, request: Request, pk: Any = None) -> Response:
+        """The lead assessor's consensus: the agreed answer of every item on which the assessors
+        differ (where they agree, their answer stands)."""
+        assessment = self.get_object()
+        serializer = AnswersSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        do_agree_consensus(assessment, serializer.to_values(assessment), acting_user=_actor(request))
+        return self._respond(assessment)
+
+    consensus.scope_action = "review"  # type: ignore[attr-defined]
+
+    @extend_schema(request=None, responses=AssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def finalize(self, request: Request, pk: Any = None) -> Response:
+        """Make the agreed result final: scores, band, item traces, and (for a compliance
+        checklist) one case per non-compliant section."""
+        assessment = do_finalize_assessment(self.get_object(), acting_user=_actor(request))
+        return self._respond(assessment)
+
+    finalize.scope_action = "manage"  # type: ignore[attr-defined]

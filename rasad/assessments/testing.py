@@ -1,0 +1,105 @@
+"""Matrix factories for the assessments API (see rasad.testing.factories), and the helpers the
+assessments tests share.
+
+A matrix instrument is a draft owned by the organization it is made in; a matrix cycle is a
+draft run by it; a matrix assessment is the organization's own, in a cycle it runs over itself
+(so that exactly the people who see the organization see each of them)."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from rasad.assessments.actions import (
+    CycleValues,
+    InstrumentValues,
+    do_create_instrument,
+    do_launch_cycle,
+    do_save_cycle,
+)
+from rasad.assessments.models import Assessment, Cycle, Instrument
+from rasad.core.actions.people import do_create_user, do_grant_role
+from rasad.core.models import Organization, Role, User
+from rasad.testing.cast import PASSWORD, Cast
+from rasad.testing.factories import register
+
+_sequence = itertools.count(1)
+
+
+def starter(code: str = "PD-INFRA") -> Instrument:
+    return Instrument.objects.get(code=code, version=1)
+
+
+def person(username: str, organization: Organization, role: str = "coordinator") -> User:
+    """A person with one role over ``organization``'s subtree."""
+    user = do_create_user(
+        username,
+        acting_user=None,
+        password=PASSWORD,
+        display_name=username,
+        organization=organization,
+        validate=False,
+    )
+    do_grant_role(user, Role.objects.get(slug=role), acting_user=None, organization=organization)
+    return user
+
+
+def cycle_values(organization: Organization, instrument: Instrument, **values: Any) -> CycleValues:
+    today = timezone.localdate()
+    return CycleValues(
+        organization=organization,
+        instrument=instrument,
+        name=values.pop("name", f"دوره ارزیابی آزمایشی {next(_sequence)}"),
+        opens_on=values.pop("opens_on", today - timedelta(days=1)),
+        closes_on=values.pop("closes_on", today + timedelta(days=30)),
+        scope_root=values.pop("scope_root", organization),
+        **values,
+    )
+
+
+def make_cycle(
+    organization: Organization, *, user: User, instrument: Instrument | None = None, **values: Any
+) -> Cycle:
+    return do_save_cycle(cycle_values(organization, instrument or starter(), **values), acting_user=user)
+
+
+@register("assessments.instrument")
+def make_matrix_instrument(cast: Cast, organization: Organization) -> Instrument:
+    return do_create_instrument(
+        InstrumentValues(
+            code=f"MX-{next(_sequence)}",
+            name="چک‌لیست آزمایشی",
+            kind="compliance",
+            total_points=Decimal(100),
+            owner=organization,
+        ),
+        acting_user=cast.root,
+    )
+
+
+def _cycle_payload(cast: Cast, organization: Organization) -> dict[str, Any]:
+    today = timezone.localdate()
+    return {
+        "organization": organization.code,
+        "instrument": starter().pk,
+        "name": "دوره ارزیابی از راه API",
+        "opens_on": today.isoformat(),
+        "closes_on": (today + timedelta(days=30)).isoformat(),
+        "scope_root": organization.code,
+    }
+
+
+@register("assessments.cycle", create_payload=_cycle_payload)
+def make_matrix_cycle(cast: Cast, organization: Organization) -> Cycle:
+    return make_cycle(organization, user=cast.root)
+
+
+@register("assessments.assessment")
+def make_matrix_assessment(cast: Cast, organization: Organization) -> Assessment:
+    cycle = make_cycle(organization, user=cast.root, scope_kinds=[organization.kind])
+    do_launch_cycle(cycle, acting_user=cast.root)
+    return Assessment.objects.get(cycle=cycle, organization=organization)
