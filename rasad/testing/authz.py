@@ -409,6 +409,11 @@ SUBJECTS: dict[str, Subject] = {
     "programme-report": Subject(_made("programs.statusreport")),
     "programme-file": Subject(_made("programs.programmeattachment")),
     "programme-attachment": Subject(_programme_attachment),
+    # Assessments (made in ISF-CC): a draft instrument owned by ISF-CC, a cycle run by ISF-CC,
+    # and the self-assessment of ISF-CC in a launched cycle of its own.
+    "instrument": Subject(_made("assessments.instrument")),
+    "assessment-cycle": Subject(_made("assessments.cycle")),
+    "assessment": Subject(_made("assessments.assessment")),
     "template-csv": Subject(_fixed(fmt="csv"), hides="fmt"),
     "export-cases": Subject(_fixed(kind="cases", fmt="csv"), hides="kind"),
     "report-case-status": Subject(_fixed(name="case-status"), hides="name"),
@@ -790,6 +795,33 @@ API: dict[str, Operation] = {
     "GET /api/v1/programme-attachments/": op(READ_ALL, "programme-file", listed=ISF_READERS),
     "GET /api/v1/programme-attachments/{id}/": op(allow(ISF_READERS), "programme-file"),
     "GET /api/v1/programme-attachments/{id}/download/": op(allow(ISF_READERS), "programme-file"),
+    # assessments: instruments and cycles are the coordinators' (in the cast only Root); the
+    # assessed side (reporters and analysts of ISF-CC) answers and submits; assessors review;
+    # the cycle's owner assigns assessors and finalizes. A draft instrument is read in its
+    # owner's scope only.
+    "GET /api/v1/assessment-instruments/": op(READ_ALL, "instrument", listed=ISF_READERS),
+    "GET /api/v1/assessment-instruments/{id}/": op(allow(ISF_READERS), "instrument"),
+    "GET /api/v1/assessment-instruments/{id}/spreadsheet/": op(allow(ISF_READERS), "instrument"),
+    "POST /api/v1/assessment-instruments/import/": op(creates(ROOT)),
+    "POST /api/v1/assessment-instruments/{id}/structure/": op(allow(ROOT), "instrument"),
+    "POST /api/v1/assessment-instruments/{id}/publish/": op(allow(ROOT), "instrument"),
+    "POST /api/v1/assessment-instruments/{id}/new-version/": op(allow(ROOT), "instrument"),
+    "GET /api/v1/assessment-cycles/": op(READ_ALL, "assessment-cycle", listed=ISF_READERS),
+    "POST /api/v1/assessment-cycles/": op(creates(ROOT), body=_payload("assessments.cycle")),
+    "GET /api/v1/assessment-cycles/{id}/": op(allow(ISF_READERS), "assessment-cycle"),
+    "GET /api/v1/assessment-cycles/{id}/ranking/": op(allow(ISF_READERS), "assessment-cycle"),
+    "POST /api/v1/assessment-cycles/{id}/launch/": op(allow(ROOT), "assessment-cycle"),
+    "POST /api/v1/assessment-cycles/{id}/close/": op(allow(ROOT), "assessment-cycle"),
+    "GET /api/v1/assessments/": op(READ_ALL, "assessment", listed=ISF_READERS),
+    "GET /api/v1/assessments/{id}/": op(allow(ISF_READERS), "assessment"),
+    "POST /api/v1/assessments/{id}/answers/": op(allow(ISF_STAFF), "assessment"),
+    "POST /api/v1/assessments/{id}/evidence/": op(allow(ISF_STAFF), "assessment"),
+    "POST /api/v1/assessments/{id}/submit/": op(allow(ISF_STAFF), "assessment"),
+    "POST /api/v1/assessments/{id}/assessors/": op(allow(ROOT), "assessment"),
+    # Scores are reviewed by an assigned assessor only: the subject has none, so nobody, Root too.
+    "POST /api/v1/assessments/{id}/review-scores/": op(allow(NOBODY), "assessment"),
+    "POST /api/v1/assessments/{id}/consensus/": op(allow(ROOT), "assessment"),
+    "POST /api/v1/assessments/{id}/finalize/": op(allow(ROOT), "assessment"),
     # intake
     "GET /api/v1/intake-documents/": op(READ_ALL, "document", listed=ISF_READERS),
     "POST /api/v1/intake-documents/": op(
