@@ -30,6 +30,7 @@ class CoreAuditEvent(IntEnum):
     USER_CREATED = 110
     USER_CHANGED = 111
     USER_PREFERENCES_CHANGED = 112
+    PASSWORD_CHANGED = 115
     MEMBERSHIP_ADDED = 113
     MEMBERSHIP_REMOVED = 114
     GRANT_ADDED = 120
@@ -44,6 +45,8 @@ class CoreAuditEvent(IntEnum):
     TWO_FACTOR_ENABLED = 134
     TWO_FACTOR_DISABLED = 135
     TWO_FACTOR_FAILED = 136
+    BACKUP_CODES_CREATED = 137
+    BACKUP_CODE_USED = 138
     ACCESS_DENIED = 140
     ACCESS_DENIED_REPEATED = 141
     API_TOKEN_CREATED = 150
@@ -63,6 +66,7 @@ register_event_types(
         CoreAuditEvent.USER_CREATED: _("User created"),
         CoreAuditEvent.USER_CHANGED: _("User changed"),
         CoreAuditEvent.USER_PREFERENCES_CHANGED: _("Preferences changed"),
+        CoreAuditEvent.PASSWORD_CHANGED: _("Password changed"),
         CoreAuditEvent.MEMBERSHIP_ADDED: _("Membership added"),
         CoreAuditEvent.MEMBERSHIP_REMOVED: _("Membership removed"),
         CoreAuditEvent.GRANT_ADDED: _("Grant added"),
@@ -77,6 +81,8 @@ register_event_types(
         CoreAuditEvent.TWO_FACTOR_ENABLED: _("Two-factor enabled"),
         CoreAuditEvent.TWO_FACTOR_DISABLED: _("Two-factor disabled"),
         CoreAuditEvent.TWO_FACTOR_FAILED: _("Two-factor code rejected"),
+        CoreAuditEvent.BACKUP_CODES_CREATED: _("Two-factor backup codes created"),
+        CoreAuditEvent.BACKUP_CODE_USED: _("Two-factor backup code used"),
         CoreAuditEvent.ACCESS_DENIED: _("Access denied"),
         CoreAuditEvent.ACCESS_DENIED_REPEATED: _("Access denied again (summary of a minute)"),
         CoreAuditEvent.API_TOKEN_CREATED: _("API token created"),

@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     path("organizations/export/", views.OrganizationExportView.as_view(), name="organization-export"),
     path("people/", views.PeopleListView.as_view(), name="people-list"),
+    path("people/<int:pk>/reset-two-factor/", views.TwoFactorResetView.as_view(), name="two-factor-reset"),
     path("working-groups/", views.WorkingGroupListView.as_view(), name="working-group-list"),
     path("working-groups/new/", views.WorkingGroupCreateView.as_view(), name="working-group-create"),
     path(

@@ -12,6 +12,7 @@ from django.http import HttpResponse, HttpResponseBase, QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rasad.core.actions.organizations import (
     do_close_organization,
@@ -26,6 +27,7 @@ from rasad.core.actions.people import (
     do_revoke_grant,
     do_update_working_group,
 )
+from rasad.core.actions.security import do_reset_two_factor
 from rasad.core.actions.tokens import do_create_api_token, do_revoke_api_token
 from rasad.core.audit_log import event_label
 from rasad.core.exports import XLSX_TYPE, audit_columns, csv_response, organization_columns, xlsx_response
@@ -400,7 +402,32 @@ class PeopleListView(ScopedListView):
         )
 
     def get_context_data(self, **context: Any) -> dict[str, Any]:
-        return super().get_context_data(**context, q=self.request.GET.get("q", ""))
+        page = context.get("page")
+        people = list(page.object_list) if page is not None else []
+        # Who gets a "reset two-factor" button: people with two-factor on whom the viewer may
+        # change, never the viewer (another administrator resets one's own).
+        with_two_factor = set(
+            TOTPDevice.objects.filter(user__in=people, confirmed=True).values_list("user_id", flat=True)
+        )
+        resettable = (self.permitted("change", people) & with_two_factor) - {self.user.pk}
+        return super().get_context_data(**context, q=self.request.GET.get("q", ""), resettable=resettable)
+
+
+class TwoFactorResetView(ScopedActionView):
+    """Another administrator removes a person's authenticator apps and backup codes."""
+
+    model = User
+    scope_action = "change"
+    http_method_names = ["post"]
+    success_message = gettext_lazy(
+        "Two-factor sign-in was reset; the person sets it up again at the next sign-in."
+    )
+
+    def perform(self, obj: User) -> None:
+        do_reset_two_factor(obj, acting_user=self.user)
+
+    def get_success_url(self, obj: User) -> str:
+        return reverse("core:people-list")
 
 
 class OrganizationPeopleView(ScopedDetailView):

@@ -460,6 +460,10 @@ PAGES: dict[str, Page] = {
     "web:home": LIST,
     "web:two-factor-setup": page(get=ALL_READ, post=allow(EVERYONE)),
     "web:preferences": page(get=ALL_READ, post=allow(EVERYONE)),
+    "web:password": page(get=ALL_READ, post=allow(EVERYONE)),
+    # Backup codes are made only in a session that passed two-factor (Root's, in the table: the
+    # others have no two-factor and are sent back to its page).
+    "web:backup-codes": page(get=NOT_ANSWERED, post=allow(ROOT, 302)),
     "core:token-list": page(get=ALL_READ, post=allow(EVERYONE)),
     "core:token-revoke": page("token", get=NOT_ANSWERED, post=allow(OWNER)),
     # Organizations and people: read within scope; structure is the administrator's.
@@ -480,6 +484,7 @@ PAGES: dict[str, Page] = {
     "core:grant-create": page("isfahan", get=allow(ROOT), post=allow(ROOT)),
     "core:grant-revoke": page("grant", get=NOT_ANSWERED, post=allow(ROOT)),
     "core:people-list": LIST,
+    "core:two-factor-reset": page("user", get=NOT_ANSWERED, post=allow(ROOT)),
     "core:working-group-list": LIST,
     "core:working-group-create": page(get=allow(ROOT), post=allow(ROOT)),
     "core:working-group-members": page("working-group", get=allow(ROOT), post=allow(ROOT)),
@@ -675,6 +680,8 @@ API: dict[str, Operation] = {
     "GET /api/v1/users/{id}/": op(allow(ISF_READERS), "user"),
     "GET /api/v1/users/me/": op(READ_ALL),
     "PATCH /api/v1/users/me/": op(allow(EVERYONE)),
+    "POST /api/v1/users/me/password/": op(allow(EVERYONE)),
+    "POST /api/v1/users/{id}/reset-two-factor/": op(allow(ROOT), "user"),
     "GET /api/v1/working-groups/": op(READ_ALL, "working-group", listed=ISF_READERS),
     "POST /api/v1/working-groups/": op(creates(ROOT), body=_payload("core.workinggroup")),
     "GET /api/v1/working-groups/{id}/": op(allow(ISF_READERS), "working-group"),

@@ -38,6 +38,28 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
+class NoStoreMiddleware:
+    """What a signed-in person is shown is never kept by a browser or a proxy: every answer to a
+    signed-in request (pages, exports, file downloads) and every API answer carries
+    ``Cache-Control: no-store``, so the back button or a shared machine's cache does not show it
+    to the next person. Static assets are served before this middleware and stay cacheable."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        signed_in = self._signed_in(request)  # before: signing out ends it during the request
+        response = self.get_response(request)
+        if request.path.startswith("/api/") or signed_in or self._signed_in(request):
+            response["Cache-Control"] = "no-store, private"
+        return response
+
+    @staticmethod
+    def _signed_in(request: HttpRequest) -> bool:
+        user = getattr(request, "user", None)
+        return bool(user is not None and user.is_authenticated)
+
+
 class TwoFactorRequiredMiddleware:
     """A signed-in user who must use two-factor and has not passed it this session reaches only
     the two-factor pages and sign-out: every other page redirects to the two-factor set-up, on

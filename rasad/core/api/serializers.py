@@ -208,6 +208,13 @@ class UserSerializer(RasadModelSerializer):
         return list(MembershipBriefSerializer(memberships, many=True).data)
 
 
+class PasswordChangeSerializer(serializers.Serializer[Any]):
+    """Your current password and the new one."""
+
+    old_password = serializers.CharField(write_only=True, trim_whitespace=False)
+    new_password = serializers.CharField(write_only=True, trim_whitespace=False)
+
+
 class MeSerializer(serializers.ModelSerializer[User]):
     """The signed-in person: identity, display preferences (writable) and where they may act."""
 

@@ -138,6 +138,8 @@ def test_page(cast: Cast, name: str, method: str):
         assert response.status_code in GOT_THROUGH[method], (
             f"{method.upper()} {url} as {user}: the table lets them through, got {response.status_code}"
         )
+        # Nothing a signed-in person is shown (pages, exports, downloads) is kept by a cache.
+        assert "no-store" in response.get("Cache-Control", ""), f"{method.upper()} {url}: no no-store"
         # Got through means not sent to sign in (signing out, of course, lands there).
         if response.status_code == 302 and name != "web:logout":
             assert not response["Location"].startswith(("/login", "/account/two-factor")), response[
@@ -196,6 +198,7 @@ def test_api(cast: Cast, key: str):
                 f"{key} as {user}: the table lets them through, got {response.status_code}: "
                 f"{response.content[:300]!r}"
             )
+            assert "no-store" in response.get("Cache-Control", ""), f"{key}: no no-store"
             if row.listed is not None and subject is not None:
                 listed = {item["id"] for item in response.json()["results"]}
                 assert (kwargs["pk"] in listed) is (user in row.listed), f"{key}: {user} and the subject"
