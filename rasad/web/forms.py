@@ -94,12 +94,16 @@ class PasswordChangeForm(ActionFormMixin, forms.Form):
     old_password = forms.CharField(
         label=_("Current password"),
         strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        widget=forms.PasswordInput(
+            attrs={"autocomplete": "current-password", "class": "form-control", "dir": "ltr"}
+        ),
     )
     new_password = forms.CharField(
         label=_("New password"),
         strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        widget=forms.PasswordInput(
+            attrs={"autocomplete": "new-password", "class": "form-control", "dir": "ltr"}
+        ),
         help_text=_(
             "At least 10 characters, not only digits, not a common password, not like your username."
         ),
@@ -107,7 +111,9 @@ class PasswordChangeForm(ActionFormMixin, forms.Form):
     new_password_again = forms.CharField(
         label=_("New password again"),
         strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        widget=forms.PasswordInput(
+            attrs={"autocomplete": "new-password", "class": "form-control", "dir": "ltr"}
+        ),
     )
 
     def clean(self) -> dict[str, Any]:
