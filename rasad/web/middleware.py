@@ -50,7 +50,8 @@ class NoStoreMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         signed_in = self._signed_in(request)  # before: signing out ends it during the request
         response = self.get_response(request)
-        if request.path.startswith("/api/") or signed_in or self._signed_in(request):
+        stored = "no-store" in response.get("Cache-Control", "")  # a view may have said so already
+        if not stored and (request.path.startswith("/api/") or signed_in or self._signed_in(request)):
             response["Cache-Control"] = "no-store, private"
         return response
 
