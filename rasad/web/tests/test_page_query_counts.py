@@ -46,6 +46,7 @@ SKIPPED = {
     "cases:attachment-download": "a file, not a page",
     "programs:attachment-download": "a file, not a page",
     "reports:form": "a report name",
+    "live:stream": "an endless stream (server-sent events)",
 }
 
 
