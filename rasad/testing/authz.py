@@ -414,6 +414,12 @@ SUBJECTS: dict[str, Subject] = {
     "instrument": Subject(_made("assessments.instrument")),
     "assessment-cycle": Subject(_made("assessments.cycle")),
     "assessment": Subject(_made("assessments.assessment")),
+    # Live operations: ISF-CC's field post ISF-P1, and a device, an agent credential and an event
+    # there. ISF-P1 is read by ISF_STAFF (Wali's grant over ISF-CC does not reach below it).
+    "field-post": Subject(lambda cast: {"pk": cast.isfahan_post.pk}),
+    "live-device": Subject(_made("live.device")),
+    "live-credential": Subject(_made("live.agentcredential")),
+    "live-event": Subject(_made("live.deviceevent")),
     "template-csv": Subject(_fixed(fmt="csv"), hides="fmt"),
     "export-cases": Subject(_fixed(kind="cases", fmt="csv"), hides="kind"),
     "report-case-status": Subject(_fixed(name="case-status"), hides="name"),
@@ -573,6 +579,19 @@ PAGES: dict[str, Page] = {
     "programs:target-create": page("programme", get=allow(ROOT), post=allow(ROOT)),
     "programs:attachment-download": page("programme-attachment", get=allow(ISF_READERS)),
     "programs:report-submit": page("programme-report", get=allow(ISF_STAFF), post=allow(ISF_STAFF)),
+    # Live operations: posts and their devices are read where the post is read; devices are
+    # registered and changed by analysts and coordinators; agent credentials are the
+    # administrator's.
+    "live:command": LIST,
+    "live:stream": LIST,
+    "live:feed": LIST,
+    "live:post-points": LIST,
+    "live:post": page("field-post", get=allow(ISF_STAFF)),
+    "live:device-create": page("field-post", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
+    "live:credential-issue": page("field-post", get=allow(ROOT), post=allow(ROOT)),
+    "live:device-edit": page("live-device", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
+    "live:device-retire": page("live-device", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
+    "live:credential-revoke": page("live-credential", get=allow(ROOT), post=allow(ROOT)),
     # Background work: the platform administrator's; a person's own files are theirs alone.
     "jobs:jobs": page(get=allow(ROOT), post=allow(NOBODY, 404, s405=ROOT)),
     "jobs:retry": page("task-run", get=allow(NOBODY, 404, s405=ROOT), post=allow(ROOT)),
@@ -829,6 +848,20 @@ API: dict[str, Operation] = {
     "POST /api/v1/assessments/{id}/review-scores/": op(allow(NOBODY), "assessment"),
     "POST /api/v1/assessments/{id}/consensus/": op(allow(ROOT), "assessment"),
     "POST /api/v1/assessments/{id}/finalize/": op(allow(ROOT), "assessment"),
+    # live operations (see the pages above); agents send with their credential, never a person
+    "GET /api/v1/live-posts/": op(READ_ALL),
+    "GET /api/v1/live-devices/": op(READ_ALL, "live-device", listed=ISF_STAFF),
+    "POST /api/v1/live-devices/": op(creates(ISF_ANALYSTS, KERMAN_ANALYST), body=_payload("live.device")),
+    "GET /api/v1/live-devices/{id}/": op(allow(ISF_STAFF), "live-device"),
+    "PATCH /api/v1/live-devices/{id}/": op(allow(ISF_ANALYSTS), "live-device"),
+    "POST /api/v1/live-devices/{id}/retire/": op(allow(ISF_ANALYSTS), "live-device"),
+    "GET /api/v1/live-credentials/": op(READ_ALL, "live-credential", listed=ISF_STAFF),
+    "POST /api/v1/live-credentials/": op(creates(ROOT), body=_payload("live.agentcredential")),
+    "GET /api/v1/live-credentials/{id}/": op(allow(ISF_STAFF), "live-credential"),
+    "POST /api/v1/live-credentials/{id}/revoke/": op(allow(ROOT), "live-credential"),
+    "GET /api/v1/live-events/": op(READ_ALL, "live-event", listed=ISF_STAFF),
+    "GET /api/v1/live-events/{id}/": op(allow(ISF_STAFF), "live-event"),
+    "POST /api/v1/live/ingest/": op(allow(NOBODY, 403)),
     # intake
     "GET /api/v1/intake-documents/": op(READ_ALL, "document", listed=ISF_READERS),
     "POST /api/v1/intake-documents/": op(
