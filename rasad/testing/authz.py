@@ -356,6 +356,12 @@ def _programme_attachment(cast: Cast) -> dict[str, Any]:
     return {"pk": attachment.programme_id, "attachment_id": attachment.pk}
 
 
+def _training_position(cast: Cast) -> dict[str, Any]:
+    from rasad.training.testing import position
+
+    return {"pk": position().pk}
+
+
 def _fixed(**kwargs: Any) -> Callable[[Cast], dict[str, Any]]:
     return lambda cast: dict(kwargs)
 
@@ -420,6 +426,15 @@ SUBJECTS: dict[str, Subject] = {
     "live-device": Subject(_made("live.device")),
     "live-credential": Subject(_made("live.agentcredential")),
     "live-event": Subject(_made("live.deviceevent")),
+    # Training (made in ISF-CC): an event organized for ISF-CC with its course, an enrolment of a
+    # member of ISF-CC, a completion, a requirement, a position held; positions are reference data.
+    "training-event": Subject(_made("training.event")),
+    "training-course": Subject(_made("training.course")),
+    "training-enrolment": Subject(_made("training.enrolment")),
+    "training-completion": Subject(_made("training.completion")),
+    "training-requirement": Subject(_made("training.requirement")),
+    "training-holding": Subject(_made("training.positionholding")),
+    "training-position": Subject(_training_position),
     "template-csv": Subject(_fixed(fmt="csv"), hides="fmt"),
     "export-cases": Subject(_fixed(kind="cases", fmt="csv"), hides="kind"),
     "report-case-status": Subject(_fixed(name="case-status"), hides="name"),
@@ -592,6 +607,31 @@ PAGES: dict[str, Page] = {
     "live:device-edit": page("live-device", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
     "live:device-retire": page("live-device", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
     "live:credential-revoke": page("live-credential", get=allow(ROOT), post=allow(ROOT)),
+    # Training: events and courses are read by their organizer's readers and the audience they
+    # reach; training is run by coordinators and administrators (in the cast only Root); anyone
+    # who reads an event may enrol (or withdraw) themselves.
+    "training:event-list": LIST,
+    "training:my-learning": LIST,
+    "training:compliance": LIST,
+    "training:course-list": LIST,
+    "training:requirement-list": LIST,
+    "training:position-assign": page(get=allow(ROOT), post=allow(ROOT)),
+    "training:event-create": page(get=allow(ROOT), post=allow(ROOT)),
+    "training:event-detail": page("training-event", get=allow(ISF_READERS)),
+    "training:event-edit": page("training-event", get=allow(ROOT), post=allow(ROOT)),
+    "training:event-cancel": page("training-event", get=NOT_ANSWERED, post=allow(ROOT)),
+    "training:event-enrol": page("training-event", get=NOT_ANSWERED, post=allow(ISF_READERS)),
+    "training:event-enrol-staff": page("training-event", get=NOT_ANSWERED, post=allow(ISF_READERS)),
+    "training:event-withdraw": page("training-event", get=NOT_ANSWERED, post=allow(ISF_READERS)),
+    "training:event-attendance": page("training-event", get=allow(ROOT), post=allow(ROOT)),
+    "training:roster-import": page("training-event", get=allow(ROOT), post=allow(ROOT)),
+    "training:roster-template": page("training-event", get=allow(ROOT)),
+    "training:enrolment-cancel": page("training-enrolment", get=NOT_ANSWERED, post=allow(ROOT)),
+    "training:course-create": page(get=allow(ROOT), post=allow(ROOT)),
+    "training:course-detail": page("training-course", get=allow(ISF_READERS)),
+    "training:course-edit": page("training-course", get=allow(ROOT), post=allow(ROOT)),
+    "training:requirement-create": page(get=allow(ROOT), post=allow(ROOT)),
+    "training:requirement-edit": page("training-requirement", get=allow(ROOT), post=allow(ROOT)),
     # Background work: the platform administrator's; a person's own files are theirs alone.
     "jobs:jobs": page(get=allow(ROOT), post=allow(NOBODY, 404, s405=ROOT)),
     "jobs:retry": page("task-run", get=allow(NOBODY, 404, s405=ROOT), post=allow(ROOT)),
@@ -862,6 +902,35 @@ API: dict[str, Operation] = {
     "GET /api/v1/live-events/": op(READ_ALL, "live-event", listed=ISF_STAFF),
     "GET /api/v1/live-events/{id}/": op(allow(ISF_STAFF), "live-event"),
     "POST /api/v1/live/ingest/": op(allow(NOBODY, 403)),
+    # training (see the pages above)
+    "GET /api/v1/training-positions/": op(READ_ALL),
+    "GET /api/v1/training-positions/{id}/": op(READ_ALL, "training-position"),
+    "GET /api/v1/training-position-holdings/": op(READ_ALL, "training-holding", listed=ISF_READERS),
+    "POST /api/v1/training-position-holdings/": op(creates(ROOT)),
+    "GET /api/v1/training-position-holdings/{id}/": op(allow(ISF_READERS), "training-holding"),
+    "GET /api/v1/training-courses/": op(READ_ALL, "training-course", listed=ISF_READERS),
+    "POST /api/v1/training-courses/": op(creates(ROOT), body=_payload("training.course")),
+    "GET /api/v1/training-courses/{id}/": op(allow(ISF_READERS), "training-course"),
+    "PATCH /api/v1/training-courses/{id}/": op(allow(ROOT), "training-course"),
+    "GET /api/v1/training-events/": op(READ_ALL, "training-event", listed=ISF_READERS),
+    "POST /api/v1/training-events/": op(creates(ROOT), body=_payload("training.event")),
+    "GET /api/v1/training-events/{id}/": op(allow(ISF_READERS), "training-event"),
+    "PATCH /api/v1/training-events/{id}/": op(allow(ROOT), "training-event"),
+    "POST /api/v1/training-events/{id}/enrol/": op(allow(ISF_READERS), "training-event"),
+    "POST /api/v1/training-events/{id}/cancel/": op(allow(ROOT), "training-event"),
+    "POST /api/v1/training-events/{id}/attendance/": op(allow(ROOT), "training-event"),
+    "POST /api/v1/training-events/{id}/roster/": op(allow(ROOT), "training-event"),
+    "GET /api/v1/training-enrolments/": op(READ_ALL, "training-enrolment", listed=ISF_READERS),
+    "GET /api/v1/training-enrolments/{id}/": op(allow(ISF_READERS), "training-enrolment"),
+    "POST /api/v1/training-enrolments/{id}/cancel/": op(allow(ROOT), "training-enrolment"),
+    "GET /api/v1/training-completions/": op(READ_ALL, "training-completion", listed=ISF_READERS),
+    "GET /api/v1/training-completions/{id}/": op(allow(ISF_READERS), "training-completion"),
+    "GET /api/v1/training-requirements/": op(READ_ALL, "training-requirement", listed=ISF_READERS),
+    "POST /api/v1/training-requirements/": op(creates(ROOT), body=_payload("training.requirement")),
+    "GET /api/v1/training-requirements/{id}/": op(allow(ISF_READERS), "training-requirement"),
+    "PATCH /api/v1/training-requirements/{id}/": op(allow(ROOT), "training-requirement"),
+    "GET /api/v1/training-requirements/mine/": op(READ_ALL),
+    "GET /api/v1/training-requirements/compliance/": op(READ_ALL),
     # intake
     "GET /api/v1/intake-documents/": op(READ_ALL, "document", listed=ISF_READERS),
     "POST /api/v1/intake-documents/": op(
