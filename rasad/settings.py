@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -85,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "rasad.web.middleware.NoStoreMiddleware",
+    "rasad.web.middleware.TwoFactorRequiredMiddleware",
     "rasad.core.middleware.SessionTimeoutMiddleware",
     "rasad.web.middleware.UserPreferenceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -250,6 +253,8 @@ except ValueError as error:
 API_TOKEN_DEFAULT_DAYS = env_int("RASAD_API_TOKEN_DAYS", 90, minimum=1, maximum=3650)
 # Days after a reporting period ends within which its values are due (rasad.indicators.deadlines).
 REPORT_GRACE_DAYS = env_int("RASAD_REPORT_GRACE_DAYS", 10, minimum=1, maximum=90)
+# The longest a token may live, whatever expiry its creator asks for.
+API_TOKEN_MAX_DAYS = env_int("RASAD_API_TOKEN_MAX_DAYS", 365, minimum=1, maximum=3650)
 
 LANGUAGE_CODE = "fa"
 LANGUAGES = [("fa", _("Persian")), ("en", _("English"))]
@@ -325,7 +330,7 @@ EMAIL_FILE_PATH = env_str("RASAD_EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rasad.api.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "rasad.api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # Bodies are JSON; the operations that take a file declare the multipart parser themselves.

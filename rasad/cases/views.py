@@ -72,6 +72,7 @@ from rasad.web.generic import (
     ScopedDetailView,
     ScopedFormView,
     ScopedListView,
+    refusal,
 )
 from rasad.web.maps import Placement, points_response
 
@@ -328,17 +329,22 @@ class CaseDetailView(ScopedDetailView):
     def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         case: Case = self.get_object()
         kind = request.POST.get("form")
+        if kind in ("comment", "attachment"):
+            # Commenting and attaching need cases.comment_case: refused like a missing case.
+            self.require("comment", case)
         try:
             if kind == "comment":
                 comment_form = CommentForm(request.POST)
                 if not comment_form.is_valid():
-                    return self._again(case, comment_form=comment_form, error=True)
+                    return self._again(case, comment_form=comment_form, error=[_("Some values are invalid.")])
                 do_add_comment(case, comment_form.cleaned_data["body"], acting_user=self.user)
                 messages.success(request, _("Your comment was added."))
             elif kind == "attachment":
                 attachment_form = AttachmentForm(request.POST, request.FILES)
                 if not attachment_form.is_valid():
-                    return self._again(case, attachment_form=attachment_form, error=True)
+                    return self._again(
+                        case, attachment_form=attachment_form, error=[_("Some values are invalid.")]
+                    )
                 do_add_attachment(
                     case,
                     attachment_form.cleaned_data["file"],
@@ -347,6 +353,9 @@ class CaseDetailView(ScopedDetailView):
                 )
                 messages.success(request, _("The file was attached."))
             else:
+                # A workflow step from someone who may take none (a viewer) reads like a missing case.
+                if not allowed_actions(case, self.user):
+                    raise refusal()
                 form = transition_form(case, self.user, data=request.POST)
                 if not form.is_valid():
                     return self._again(case, error=form.errors)

@@ -33,7 +33,7 @@ def remove_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0004_audit_canonical_text_and_checkpoints"),
+        ("core", "0005_organization_is_national_body"),
     ]
 
     operations = [
