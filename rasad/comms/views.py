@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rasad.comms import errors
+from rasad.comms.access import may_open_case
 from rasad.comms.actions import (
     Draft,
     OutgoingAttachment,
@@ -322,6 +323,10 @@ class OpenCaseView(ScopedFormView):
     def load(self) -> None:
         super().load()
         if self.object.direction != Direction.INCOMING or self.object.case_id is not None:
+            raise refusal()
+        # The case is filed for the receiving centre: whoever may not file cases there is not
+        # shown the form (a viewer reads the message but files nothing).
+        if not may_open_case(self.user, self.object):
             raise refusal()
         try:
             self.subject = read_message(self.object).content.subject

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rasad.api.viewsets import ScopedReadOnlyViewSet
 from rasad.cases.models import Category
 from rasad.comms import errors
+from rasad.comms.access import may_open_case
 from rasad.comms.actions import (
     Draft,
     OutgoingAttachment,
@@ -39,6 +40,7 @@ from rasad.comms.actions import (
     read_attachment,
 )
 from rasad.comms.api import serializers as s
+from rasad.comms.choices import Direction
 from rasad.comms.content import Reference
 from rasad.comms.delivery import fetch_bundle
 from rasad.comms.filtersets import (
@@ -61,6 +63,7 @@ from rasad.comms.models import (
     Receipt,
     Thread,
 )
+from rasad.core.access import refuse
 from rasad.core.models import User
 
 
@@ -278,6 +281,9 @@ class MessageViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def open_case(self, request: Request, pk: Any = None) -> Response:
         """Turn a message into a case of the receiving centre."""
         message = self.get_object()
+        # Refused before the body is read: the same 404 as a missing message.
+        if message.direction != Direction.INCOMING or not may_open_case(_actor(request), message):
+            raise refuse(request.user, message, action="open_case")
         body = s.OpenCaseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
