@@ -8,6 +8,7 @@ unconfirmed identity are in the database but not trusted.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from rasad.comms import errors
@@ -163,6 +164,21 @@ def verified_from_store(envelope: Envelope) -> VerifiedEnvelope:
     bytes altered in the database are caught before anything is decrypted from them."""
     wire = WireEnvelope.from_transport(bytes(envelope.raw))
     return verify_envelope(wire, directory=StoredKeysDirectory(), now=envelope.received_at)
+
+
+def address_book_ids(senders: Iterable[Centre]) -> set[int]:
+    """The centres any of ``senders`` may write to now (``address_book`` of each, in two queries
+    whatever their number)."""
+    chosen = [sender.pk for sender in senders]
+    if not chosen:
+        return set()
+    local = set(Centre.objects.filter(is_local=True).values_list("pk", flat=True))
+    if len(chosen) == 1:
+        local.discard(chosen[0])
+    peers = Centre.objects.filter(
+        trusted_by__local_centre__in=chosen, trusted_by__status=PeerStatus.PINNED
+    ).values_list("pk", flat=True)
+    return local | set(peers)
 
 
 def address_book(sender: Centre) -> list[Centre]:

@@ -44,7 +44,7 @@ from rasad.comms.actions import (
 from rasad.comms.choices import Direction, EnvelopeKind, KeyPurpose, PeerStatus
 from rasad.comms.crypto import fingerprint
 from rasad.comms.delivery import fetch_bundle
-from rasad.comms.directory import address_book
+from rasad.comms.directory import address_book_ids
 from rasad.comms.filtersets import DeliveryFilterSet, JointGroupFilterSet, PeerFilterSet, ThreadFilterSet
 from rasad.comms.forms import (
     AcknowledgeForm,
@@ -248,7 +248,7 @@ class ComposeView(ScopedFormView):
 
     def get_form_kwargs(self) -> dict[str, Any]:
         senders = self.senders()
-        book = {centre.pk for sender in senders for centre in address_book(sender)}
+        book = address_book_ids(senders)
         return {
             "senders": senders,
             "recipients": Centre.objects.filter(pk__in=book).order_by("-is_local", "code"),
@@ -482,13 +482,16 @@ class CentreListView(ScopedListView):
 
     def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
         centres = list(objects)
+        keys: dict[int, list[CentreKey]] = {}
+        for key in (
+            CentreKey.objects.filter(centre__in=centres)
+            .exclude(purpose=KeyPurpose.IDENTITY)
+            .order_by("-not_before", "purpose")
+        ):
+            keys.setdefault(key.centre_id, []).append(key)
         for centre in centres:
             centre.print = Fingerprinted(bytes(centre.identity_key))
-            centre.key_rows = list(
-                CentreKey.objects.filter(centre=centre)
-                .exclude(purpose=KeyPurpose.IDENTITY)
-                .order_by("-not_before", "purpose")
-            )
+            centre.key_rows = keys.get(centre.pk, [])
         manageable = self.permitted("manage_keys", centres)
         return self.render(
             {

@@ -550,7 +550,7 @@ PAGES: dict[str, Page] = {
     "core:organization-list": LIST,
     "core:organization-map": LIST,
     "core:organization-geojson": LIST,
-    "core:organization-export": LIST,
+    "core:organization-export": LIST,  # an old address: leads to the export request page
     "core:organization-detail": page("isfahan", get=allow(ISF_READERS)),
     "core:organization-people": page("isfahan", get=allow(ISF_READERS)),
     "core:organization-create": page(get=allow(ROOT), post=allow(ROOT)),
@@ -570,7 +570,7 @@ PAGES: dict[str, Page] = {
     "core:working-group-members": page("working-group", get=allow(ROOT), post=allow(ROOT)),
     # The audit trail: a list scoped like the rest (empty for those who may read none of it).
     "core:audit-list": LIST,
-    "core:audit-export": LIST,
+    "core:audit-export": LIST,  # an old address: leads to the export request page
     # Indicators.
     "indicators:dashboard": LIST,
     "indicators:choropleth": LIST,
@@ -604,7 +604,7 @@ PAGES: dict[str, Page] = {
     "cases:case-board": LIST,
     "cases:case-map": LIST,
     "cases:case-geojson": LIST,
-    "cases:case-export": LIST,
+    "cases:case-export": LIST,  # an old address: leads to the export request page
     "cases:dossier-list": LIST,
     "cases:notifications": page(get=ALL_READ, post=allow(EVERYONE)),
     "cases:calendar": LIST,
