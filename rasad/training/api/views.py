@@ -184,7 +184,7 @@ class EventViewSet(ScopedModelViewSet):
     cancel.scope_action = "change"  # type: ignore[attr-defined]
 
     @extend_schema(request=AttendanceSerializer, responses={200: EnrolmentSerializer(many=True)})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], pagination_class=None, filterset_class=None)
     def attendance(self, request: Request, pk: Any = None) -> Response:
         """Who attended (``marks``: enrolment id, attended, optional score)."""
         event = self.get_object()
