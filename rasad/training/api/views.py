@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from rasad.api.parsers import FormParser, MultiPartParser
 from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from rasad.core.api.serializers import ImportReportSerializer, ImportUploadSerializer
 from rasad.core.importers import MAX_FILE_BYTES
