@@ -460,7 +460,7 @@ def _period_label(key: str) -> str:
 
 
 def _midnight(day: Any) -> datetime:
-    return timezone.make_aware(datetime(day.year, day.month, day.day), jalali.TEHRAN)
+    return datetime(day.year, day.month, day.day, tzinfo=jalali.TEHRAN)
 
 
 # ---- 3. Baseline / EnPI report of a site ----------------------------------------------------------
