@@ -106,10 +106,6 @@ def last_months(count: int, *, until: JalaliPeriod | None = None) -> list[Jalali
     return list(reversed(periods))
 
 
-def year_months(year: int) -> list[JalaliPeriod]:
-    return [JalaliPeriod("month", year, m) for m in range(1, 13)]
-
-
 def province_values(
     user: User | AnonymousUser, code: str, year: int, *, catalogue: Catalogue
 ) -> dict[str, float]:
