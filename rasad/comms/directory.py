@@ -176,7 +176,7 @@ def verified_from_store(envelope: Envelope, directory: StoredKeysDirectory | Non
 
 
 def address_book_ids(senders: Iterable[Centre]) -> set[int]:
-    """The centres any of ``senders`` may write to now (``address_book`` of each, in two queries
+    """The centres any of ``senders`` may write to now (each one's address book, in two queries
     whatever their number)."""
     chosen = [sender.pk for sender in senders]
     if not chosen:
@@ -188,15 +188,3 @@ def address_book_ids(senders: Iterable[Centre]) -> set[int]:
         trusted_by__local_centre__in=chosen, trusted_by__status=PeerStatus.PINNED
     ).values_list("pk", flat=True)
     return local | set(peers)
-
-
-def address_book(sender: Centre) -> list[Centre]:
-    """The centres ``sender`` may write to now: the other centres hosted here, and its confirmed
-    peers (in that order, each by code)."""
-    local = list(Centre.objects.filter(is_local=True).exclude(pk=sender.pk).order_by("code"))
-    peers = list(
-        Centre.objects.filter(trusted_by__local_centre=sender, trusted_by__status=PeerStatus.PINNED).order_by(
-            "code"
-        )
-    )
-    return [*local, *peers]

@@ -618,10 +618,5 @@ register(
 )
 
 
-def last_complete_period(kind: str, today: Any = None) -> JalaliPeriod:
-    day = today or jalali.today_in_tehran()
-    return JalaliPeriod.containing(day, kind).previous()  # type: ignore[arg-type]
-
-
 def since(hours: int) -> datetime:
     return timezone.now() - timedelta(hours=hours)

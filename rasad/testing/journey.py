@@ -218,7 +218,3 @@ def journey(browser: Any, live_server: Any, request: Any) -> Iterator[Callable[.
     for context in contexts:
         context.close()
     assert foreign == [], f"pages made requests outside the server: {foreign}"
-
-
-def artifacts_dir() -> Path:
-    return ARTIFACTS / "journeys"
