@@ -18,10 +18,11 @@ ensure_venv '.[dev]'
 # ---- lint and types ----------------------------------------------------------------------------
 # A lint or type failure fails the run, but the suite still runs so that one CI run shows all.
 status=0
-log "ruff, ruff format --check, deptry, mypy"
+log "ruff, ruff format --check, deptry, import-linter, mypy"
 ruff check . || { echo "ruff check failed"; status=1; }
 ruff format --check . || { echo "ruff format --check failed"; status=1; }
 deptry . || { echo "deptry: a dependency is unused, undeclared or misplaced"; status=1; }
+RASAD_TESTING=true lint-imports || { echo "import-linter: a module imports from a layer above it (docs/development/directory-structure.md)"; status=1; }
 RASAD_TESTING=true mypy rasad $( [ -d bench ] && echo bench ) || { echo "mypy failed"; status=1; }
 RASAD_TESTING=true rasad check --fail-level WARNING || { echo "rasad check failed"; status=1; }
 RASAD_TESTING=true RASAD_DATA_DIR=$(mktemp -d) rasad makemigrations --check --dry-run >/dev/null \
