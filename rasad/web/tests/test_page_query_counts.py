@@ -45,6 +45,7 @@ SKIPPED = {
     "indicators:period-action": "a verb: POST only",
     "cases:attachment-download": "a file, not a page",
     "programs:attachment-download": "a file, not a page",
+    "training:certificate": "a file, not a page",
     "reports:form": "a report name",
     "live:stream": "an endless stream (server-sent events)",
 }
