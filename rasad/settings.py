@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -80,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "rasad.web.middleware.NoStoreMiddleware",
+    "rasad.web.middleware.TwoFactorRequiredMiddleware",
     "rasad.core.middleware.SessionTimeoutMiddleware",
     "rasad.web.middleware.UserPreferenceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -215,6 +218,8 @@ if USE_HTTPS:
 LOGIN_FAILURE_LIMIT = env_int("RASAD_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("RASAD_LOGIN_FAILURE_WINDOW_SECONDS", 900, minimum=10)
 API_TOKEN_DEFAULT_DAYS = env_int("RASAD_API_TOKEN_DAYS", 90, minimum=1, maximum=3650)
+# The longest a token may live, whatever expiry its creator asks for.
+API_TOKEN_MAX_DAYS = env_int("RASAD_API_TOKEN_MAX_DAYS", 365, minimum=1, maximum=3650)
 
 LANGUAGE_CODE = "fa"
 LANGUAGES = [("fa", _("Persian")), ("en", _("English"))]
@@ -282,7 +287,7 @@ EMAIL_FILE_PATH = env_str("RASAD_EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rasad.api.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "rasad.api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rasad.api.pagination.Pagination",

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rasad.cases.actions import assignee_candidates
+from rasad.cases.actions.consolidation import dossier_recipients
 from rasad.cases.choices import CaseKind, HolidayKind, Priority
 from rasad.cases.models import Case, Category
 from rasad.cases.workflow import Action
@@ -116,8 +117,9 @@ class DossierForm(forms.Form):
     from_organization = forms.ModelChoiceField(
         label=_("From organization"), queryset=Organization.objects.none()
     )
+    # Coordinating organizations only (``dossier_recipients``), never the whole tree.
     to_organization = forms.ModelChoiceField(
-        label=_("Coordinating organization"), queryset=Organization.objects.all().order_by("name")
+        label=_("Coordinating organization"), queryset=Organization.objects.none()
     )
     title = NormalizedCharField(label=_("Title"), max_length=300)
     summary = NormalizedCharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}))
@@ -125,6 +127,7 @@ class DossierForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["from_organization"].queryset = organizations_for(user, "forward")  # type: ignore[attr-defined]
+        self.fields["to_organization"].queryset = dossier_recipients()  # type: ignore[attr-defined]
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)

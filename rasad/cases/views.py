@@ -66,6 +66,7 @@ from rasad.web.generic import (
     ScopedFormView,
     ScopedListView,
     SignedInView,
+    refusal,
 )
 from rasad.web.maps import points_response
 
@@ -277,20 +278,28 @@ class CaseDetailView(ScopedDetailView):
     def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         case: Case = self.get_object()
         kind = request.POST.get("form")
+        if kind in ("comment", "attachment"):
+            # Commenting and attaching need cases.comment_case: refused like a missing case.
+            self.require("comment", case)
         try:
             if kind == "comment":
                 comment_form = CommentForm(request.POST)
                 if not comment_form.is_valid():
-                    return self._again(case, comment_form=comment_form, error=True)
+                    return self._again(case, comment_form=comment_form, error=[_("Some values are invalid.")])
                 do_add_comment(case, comment_form.cleaned_data["body"], acting_user=self.user)
                 messages.success(request, _("Your comment was added."))
             elif kind == "attachment":
                 attachment_form = AttachmentForm(request.POST, request.FILES)
                 if not attachment_form.is_valid():
-                    return self._again(case, attachment_form=attachment_form, error=True)
+                    return self._again(
+                        case, attachment_form=attachment_form, error=[_("Some values are invalid.")]
+                    )
                 do_add_attachment(case, attachment_form.cleaned_data["file"], acting_user=self.user)
                 messages.success(request, _("The file was attached."))
             else:
+                # A workflow step from someone who may take none (a viewer) reads like a missing case.
+                if not allowed_actions(case, self.user):
+                    raise refusal()
                 form = transition_form(case, self.user, data=request.POST)
                 if not form.is_valid():
                     return self._again(case, error=form.errors)

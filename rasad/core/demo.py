@@ -25,7 +25,11 @@ from typing import Protocol, TextIO
 from django.db import transaction
 from tqdm import tqdm
 
-from rasad.core.actions.organizations import OrganizationValues, do_create_organization
+from rasad.core.actions.organizations import (
+    OrganizationValues,
+    do_create_organization,
+    do_set_national_body,
+)
 from rasad.core.actions.people import do_create_user, do_create_working_group, do_grant_role
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import Grant, Organization, Province, Role, User, WorkingGroup
@@ -474,6 +478,9 @@ def load_demo(*, stdout: TextIO | None = None) -> DemoSummary:
             )
             progress.update()
             organizations = _create_organizations(admin, progress)
+            for organization in organizations.values():
+                if organization.kind == OrganizationKind.NATIONAL_BODY:
+                    do_set_national_body(organization, True, acting_user=admin)
             working_groups = _create_working_groups(admin, organizations, progress)
             _create_people(admin, organizations, working_groups, progress)
         return summarize_demo(created=True)

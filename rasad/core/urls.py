@@ -13,6 +13,11 @@ urlpatterns = [
     path("organizations/<int:pk>/move/", views.OrganizationMoveView.as_view(), name="organization-move"),
     path("organizations/<int:pk>/close/", views.OrganizationCloseView.as_view(), name="organization-close"),
     path(
+        "organizations/<int:pk>/national-body/",
+        views.OrganizationNationalBodyView.as_view(),
+        name="organization-national-body",
+    ),
+    path(
         "organizations/<int:pk>/people/", views.OrganizationPeopleView.as_view(), name="organization-people"
     ),
     path("organizations/<int:pk>/grants/new/", views.GrantCreateView.as_view(), name="grant-create"),
@@ -24,6 +29,7 @@ urlpatterns = [
     ),
     path("organizations/export/", views.OrganizationExportView.as_view(), name="organization-export"),
     path("people/", views.PeopleListView.as_view(), name="people-list"),
+    path("people/<int:pk>/reset-two-factor/", views.TwoFactorResetView.as_view(), name="two-factor-reset"),
     path("working-groups/", views.WorkingGroupListView.as_view(), name="working-group-list"),
     path("working-groups/new/", views.WorkingGroupCreateView.as_view(), name="working-group-create"),
     path(

@@ -7,15 +7,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseBase, QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rasad.core.actions.organizations import (
     do_close_organization,
     do_create_organization,
     do_move_organization,
+    do_set_national_body,
     do_update_organization,
 )
 from rasad.core.actions.people import (
@@ -24,6 +27,7 @@ from rasad.core.actions.people import (
     do_revoke_grant,
     do_update_working_group,
 )
+from rasad.core.actions.security import do_reset_two_factor
 from rasad.core.actions.tokens import do_create_api_token, do_revoke_api_token
 from rasad.core.audit_log import event_label
 from rasad.core.exports import XLSX_TYPE, audit_columns, csv_response, organization_columns, xlsx_response
@@ -46,7 +50,9 @@ from rasad.web.generic import (
     ScopedDetailView,
     ScopedFormView,
     ScopedListView,
+    ScopedView,
     SignedInView,
+    refusal,
 )
 from rasad.web.maps import points_response
 
@@ -104,7 +110,28 @@ class OrganizationDetailView(ScopedDetailView):
             members=self.scoped(Membership.objects.filter(organization=organization).select_related("user")),
             may_change=self.can("change", organization),
             may_add=self.can("add", organization),
+            may_set_national_body=self.user.is_superuser,
         )
+
+
+class OrganizationNationalBodyView(ScopedActionView):
+    """Mark or unmark a national body (POST ``value`` = 1 or 0): platform administrators only,
+    everyone else is answered like a missing page."""
+
+    model = Organization
+    http_method_names = ["post"]
+
+    def check_access(self) -> None:
+        if not self.user.is_superuser:
+            raise refusal()
+
+    success_message = gettext_lazy("The national-body mark was saved.")
+
+    def perform(self, obj: Organization) -> Any:
+        return do_set_national_body(obj, self.request.POST.get("value") == "1", acting_user=self.user)
+
+    def get_success_url(self, obj: Organization) -> str:
+        return reverse("core:organization-detail", args=[obj.pk])
 
 
 class OrganizationMapView(SignedInView):
@@ -274,8 +301,13 @@ class OrganizationImportView(ScopedFormView):
         return super().get_context_data(**context)
 
 
-class OrganizationImportTemplateView(SignedInView):
-    """The empty import workbook (no data: only the columns and their help)."""
+class OrganizationImportTemplateView(ScopedView):
+    """The empty import workbook (no data: only the columns and their help), for those who may
+    import: refused like the import page itself."""
+
+    model = Organization
+    scope_action = "add"
+    refuse_when_nowhere = True
 
     def get(self, request: AuthenticatedRequest) -> HttpResponse:
         response = HttpResponse(organization_template(), content_type=XLSX_TYPE)
@@ -360,10 +392,42 @@ class PeopleListView(ScopedListView):
     template_name = "core/people_list.html"
 
     def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
-        return super().respond(objects.prefetch_related("memberships__organization"))
+        # Each person's memberships as the viewer may see them: a membership in an organization
+        # outside the viewer's scope is not listed (``visible_memberships``).
+        memberships = self.scoped(Membership.objects.select_related("organization").order_by("pk"))
+        return super().respond(
+            objects.prefetch_related(
+                Prefetch("memberships", queryset=memberships, to_attr="visible_memberships")
+            )
+        )
 
     def get_context_data(self, **context: Any) -> dict[str, Any]:
-        return super().get_context_data(**context, q=self.request.GET.get("q", ""))
+        page = context.get("page")
+        people = list(page.object_list) if page is not None else []
+        # Who gets a "reset two-factor" button: people with two-factor on whom the viewer may
+        # change, never the viewer (another administrator resets one's own).
+        with_two_factor = set(
+            TOTPDevice.objects.filter(user__in=people, confirmed=True).values_list("user_id", flat=True)
+        )
+        resettable = (self.permitted("change", people) & with_two_factor) - {self.user.pk}
+        return super().get_context_data(**context, q=self.request.GET.get("q", ""), resettable=resettable)
+
+
+class TwoFactorResetView(ScopedActionView):
+    """Another administrator removes a person's authenticator apps and backup codes."""
+
+    model = User
+    scope_action = "change"
+    http_method_names = ["post"]
+    success_message = gettext_lazy(
+        "Two-factor sign-in was reset; the person sets it up again at the next sign-in."
+    )
+
+    def perform(self, obj: User) -> None:
+        do_reset_two_factor(obj, acting_user=self.user)
+
+    def get_success_url(self, obj: User) -> str:
+        return reverse("core:people-list")
 
 
 class OrganizationPeopleView(ScopedDetailView):

@@ -321,6 +321,7 @@ class ReportView(ScopedDetailView):
 
     def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         organization = self.get_object()
+        self.require("add", Observation(organization=organization))
         period = _period(kwargs["period"])
         indicators = self._indicators(organization, period)
         form = EntryForm(request.POST, indicators=indicators)
@@ -375,6 +376,21 @@ class PeriodActionView(ScopedActionView):
 
     model = Organization
     http_method_names = ["post"]
+
+    def get_object(self, action: str | None = None, pk: Any = None) -> Any:
+        """The organization, if the user may take this step there: submitting needs
+        ``indicators.submit_observation`` over it; approving and reopening need the permission
+        over its parent (``may_approve``). Otherwise 404, like a missing organization."""
+        organization = super().get_object(action, pk)
+        verb = self.kwargs["verb"]
+        if verb == "submit":
+            self.require("submit", Observation(organization=organization))
+        elif verb in ("approve", "reopen"):
+            if not may_approve(self.user, organization, verb):
+                raise refusal()
+        else:
+            raise refusal()
+        return organization
 
     def perform(self, obj: Organization) -> None:
         key = _period(self.kwargs["period"]).key
@@ -445,12 +461,16 @@ class ImportView(ScopedFormView):
 
 class ImportTemplateView(ScopedView):
     """A template to fill: one row per assigned indicator of the first organization the user may
-    report for, for last month."""
+    report for, for last month. Refused to those who may report nowhere, like the import."""
 
     model = Observation
+    scope_action = "add"
+    refuse_when_nowhere = True
 
     def get(self, request: AuthenticatedRequest, fmt: str) -> HttpResponse:
-        organization = self.organizations_for("add", include_closed=True).order_by("-depth").first()
+        organization = (
+            self.organizations_for(self.scope_action, include_closed=True).order_by("-depth").first()
+        )
         period = JalaliPeriod.containing(today_in_tehran(), "month").previous()
         rows = _template_rows(organization, period) if organization is not None else []
         buffer = io.BytesIO()

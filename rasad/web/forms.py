@@ -86,3 +86,38 @@ class PreferencesForm(forms.Form):
         label=_("Calendar"), choices=[("jalali", _("Jalali (solar hijri)")), ("gregorian", _("Gregorian"))]
     )
     persian_digits = forms.BooleanField(label=_("Show Persian digits"), required=False)
+
+
+class PasswordChangeForm(ActionFormMixin, forms.Form):
+    """The signed-in person's own password: the current one again, and the new one twice."""
+
+    old_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(
+            attrs={"autocomplete": "current-password", "class": "form-control", "dir": "ltr"}
+        ),
+    )
+    new_password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(
+            attrs={"autocomplete": "new-password", "class": "form-control", "dir": "ltr"}
+        ),
+        help_text=_(
+            "At least 10 characters, not only digits, not a common password, not like your username."
+        ),
+    )
+    new_password_again = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        widget=forms.PasswordInput(
+            attrs={"autocomplete": "new-password", "class": "form-control", "dir": "ltr"}
+        ),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        if data.get("new_password") and data.get("new_password_again") != data.get("new_password"):
+            self.add_error("new_password_again", _("The two new passwords differ."))
+        return data

@@ -5,9 +5,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,11 +21,19 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rasad.core.actions.people import do_change_preferences
+from rasad.core.actions.security import (
+    Verdict,
+    backup_codes_left,
+    check_code,
+    do_change_password,
+    do_create_backup_codes,
+    do_enable_two_factor,
+)
 from rasad.core.audit import CoreAuditEvent, audit_security_event
 from rasad.core.middleware import client_ip
 from rasad.core.models import User
 from rasad.lib import throttle
-from rasad.web.forms import ActionFormMixin, PreferencesForm
+from rasad.web.forms import ActionFormMixin, PasswordChangeForm, PreferencesForm
 from rasad.web.generic import AuthenticatedRequest, SignedInFormView, SignedInView
 from rasad.web.home import home_counts
 
@@ -43,7 +51,10 @@ class LoginForm(forms.Form):
 
 
 class OtpForm(forms.Form):
-    token = forms.CharField(label=gettext_lazy("Six-digit code"), max_length=8, min_length=6)
+    # Six digits from the app, or a ten-character backup code (spaces and dashes allowed).
+    token = forms.CharField(
+        label=gettext_lazy("Six-digit code (or a backup code)"), max_length=16, min_length=6
+    )
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -87,22 +98,22 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
         if throttle.is_throttled(user.username, ip):
             form.add_error(None, _("Too many failed attempts. Wait a few minutes and try again."))
         else:
-            device = next(
-                (
-                    d
-                    for d in TOTPDevice.objects.filter(user=user, confirmed=True)
-                    if d.verify_token(form.cleaned_data["token"].strip())
-                ),
-                None,
-            )
-            if device is None:
-                throttle.record_failure(user.username, ip)
+            check = check_code(user, form.cleaned_data["token"])
+            if not check.passed or check.device is None:
+                if check.verdict == Verdict.WRONG:
+                    throttle.record_failure(user.username, ip)
                 audit_security_event(CoreAuditEvent.TWO_FACTOR_FAILED, user=user)
-                form.add_error("token", _("The code is wrong or has expired."))
+                form.add_error("token", check.message())
             else:
                 del request.session[PENDING_USER]
                 login(request, user)
-                otp_login(request, device)
+                otp_login(request, check.device)
+                if check.verdict == Verdict.BACKUP:
+                    messages.warning(
+                        request,
+                        _("You signed in with a backup code; %(left)s are left. Make new ones if few remain.")
+                        % {"left": backup_codes_left(user)},
+                    )
                 return HttpResponseRedirect(_next_url(request))
     return render(request, "web/two_factor.html", {"form": form, "next": _next_url(request)})
 
@@ -110,7 +121,8 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
 class TwoFactorSetupView(LoginRequiredMixin, View):
     request: AuthenticatedRequest
 
-    """Shows a TOTP secret and QR code; confirming a first code turns two-factor on."""
+    """Shows a TOTP secret and QR code; confirming a first code turns two-factor on. Once it is
+    on, the page offers backup codes."""
 
     def _device(self, user: User) -> TOTPDevice:
         device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
@@ -132,6 +144,7 @@ class TwoFactorSetupView(LoginRequiredMixin, View):
                 "qr_svg": buffer.getvalue().decode(),
                 "secret": secret,
                 "has_device": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
+                "backup_codes_left": backup_codes_left(request.user),
             },
         )
 
@@ -143,17 +156,58 @@ class TwoFactorSetupView(LoginRequiredMixin, View):
         user = request.user
         if form.is_valid():
             device = self._device(user)
-            if device.verify_token(form.cleaned_data["token"].strip()):
-                with transaction.atomic():
-                    device.confirmed = True
-                    device.save(update_fields=["confirmed"])
-                    audit_security_event(CoreAuditEvent.TWO_FACTOR_ENABLED, user=user)
+            check = check_code(user, form.cleaned_data["token"], devices=[device])
+            if check.passed:
+                do_enable_two_factor(device, acting_user=user)
                 otp_login(request, device)
-                messages.success(request, _("Two-factor sign-in is on."))
+                messages.success(
+                    request,
+                    _("Two-factor sign-in is on. Create backup codes now, in case you lose your phone."),
+                )
                 return redirect("web:home")
             audit_security_event(CoreAuditEvent.TWO_FACTOR_FAILED, user=user)
-            form.add_error("token", _("The code is wrong or has expired."))
+            form.add_error("token", check.message())
         return self._render(request, form)
+
+
+class BackupCodesView(SignedInView):
+    """New backup codes, shown once on the answer to the POST (never stored anywhere shown)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: AuthenticatedRequest) -> HttpResponse:
+        if not request.user.is_verified():  # type: ignore[attr-defined]
+            # Codes that pass two-factor are made only in a session that passed it.
+            messages.error(request, _("Sign in with your two-factor code first."))
+            return redirect("web:two-factor-setup")
+        try:
+            codes = do_create_backup_codes(self.user, acting_user=self.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("web:two-factor-setup")
+        return render(request, "web/backup_codes.html", {"codes": codes})
+
+
+class PasswordChangeView(SignedInFormView):
+    """The signed-in person changes their own password; the session stays signed in."""
+
+    form_class = PasswordChangeForm
+    template_name = "web/password_change.html"
+    title = gettext_lazy("Change password")
+    success_message = gettext_lazy("Your password was changed.")
+
+    def perform(self, form: PasswordChangeForm) -> User | None:
+        data = form.cleaned_data
+        user: User | None = form.run_action(
+            do_change_password, self.user, data["old_password"], data["new_password"], acting_user=self.user
+        )
+        if user is not None:
+            update_session_auth_hash(self.request, user)
+        return user
+
+    def get_success_url(self, result: User) -> str:
+        return reverse("web:home")
 
 
 @require_POST

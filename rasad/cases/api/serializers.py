@@ -9,6 +9,7 @@ from rest_framework import serializers
 from rasad.api.lean import Computed, LeanList
 from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField
 from rasad.cases.actions import CaseValues
+from rasad.cases.actions.consolidation import dossier_recipients
 from rasad.cases.choices import CaseKind, Priority
 from rasad.cases.models import (
     Attachment,
@@ -213,7 +214,9 @@ class TransitionSerializer(serializers.Serializer[Any]):
     owner_organization = ScopedSlugRelatedField(
         slug_field="code", queryset=Organization.objects.all(), required=False, allow_null=True
     )
-    assignee = serializers.SlugRelatedField(
+    # Resolved among the people the caller may see, so that naming anyone else reads exactly like
+    # naming nobody (it used to resolve any active user and its error named them).
+    assignee = ScopedSlugRelatedField(
         slug_field="username", queryset=User.objects.filter(is_active=True), required=False, allow_null=True
     )
 
@@ -307,9 +310,10 @@ class AttachmentUploadSerializer(serializers.Serializer[Any]):
 class DossierSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="cases-api:dossier-detail")
     from_organization = ScopedSlugRelatedField(slug_field="code", queryset=Organization.objects.all())
-    # The coordinating organization is usually outside the sender's scope: any organization may
-    # be named as the recipient (the action refuses one inside the sender's own subtree).
-    to_organization = serializers.SlugRelatedField(slug_field="code", queryset=Organization.objects.all())
+    # The coordinating organization is usually outside the sender's scope: any coordinating
+    # organization may be named (``dossier_recipients``); another code reads like an unknown one,
+    # and the action refuses one inside the sender's own subtree.
+    to_organization = serializers.SlugRelatedField(slug_field="code", queryset=dossier_recipients())
     cases = serializers.PrimaryKeyRelatedField(many=True, queryset=Case.objects.all())
     forwarded_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="username", read_only=True

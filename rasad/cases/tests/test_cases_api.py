@@ -90,12 +90,34 @@ def test_out_of_scope_writes_change_nothing(cast: Cast, isfahan_case: Case, name
 
 
 def test_reporter_cannot_triage_and_nothing_changes(cast: Cast, isfahan_case: Case):
+    """A step the reporter may not take on a case they see is the 404 of a missing case."""
     with assert_nothing_changed(*CASE_TABLES):
         response = client_for(cast.ali).post(
             transition(isfahan_case), {"action": "triage"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
         )
-    assert response.status_code == 403
-    assert "owner organization" in response.json()["error"]["message"]
+        missing = client_for(cast.ali).post(
+            "/api/v1/cases/2000000000/transition/",
+            {"action": "triage"},
+            format="json",
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+    assert response.status_code == 404
+    assert response.json() == missing.json()
+
+
+def test_a_viewer_step_or_merge_is_refused_before_the_body_is_read(cast: Cast):
+    """Wali sees the command centre's cases and may take no step: an empty or a valid body alike
+    is 404, like a missing case."""
+    case = open_challenge(cast, cast.isfahan, user=cast.ali, title="قطع برق مرکز")
+    client = client_for(cast.wali)
+    assert client.get(detail(case)).status_code == 200
+    with assert_nothing_changed(*CASE_TABLES):
+        answers = [
+            client.post(transition(case), {}, format="json"),
+            client.post(transition(case), {"action": "triage"}, format="json"),
+            client.post(f"{detail(case)}merge/", {}, format="json"),
+        ]
+    assert [a.status_code for a in answers] == [404, 404, 404]
 
 
 def test_the_whole_workflow_through_the_api(cast: Cast, isfahan_case: Case):
@@ -311,13 +333,13 @@ def test_a_dossier_shows_the_coordinator_exactly_its_cases(cast: Cast):
 def test_a_dossier_must_go_outside_the_senders_subtree(cast: Cast):
     case = open_challenge(cast, cast.isfahan_post, user=cast.ali)
     with assert_nothing_changed(*CASE_TABLES, "cases.dossier"):
-        response = client_for(cast.alice).post(
+        response = client_for(cast.nadia).post(
             "/api/v1/dossiers/",
             {
                 "title": "t",
                 "summary": "s",
-                "from_organization": "ISF-CC",
-                "to_organization": "ISF-P1",
+                "from_organization": "NAT",
+                "to_organization": "ISF-CC",
                 "cases": [case.pk],
             },
             format="json",
@@ -392,3 +414,37 @@ def test_due_date_in_the_past_is_refused_for_directives_via_the_action(cast: Cas
             acting_user=cast.alice,
         )
     assert list(error.value.message_dict) == ["deadline"]
+
+
+def test_a_dossier_goes_only_to_a_coordinating_organization(cast: Cast):
+    """The recipients rule (issue 8): not any organization of the country, only coordinating
+    ones (national bodies, governorates, councils, command centres) outside the sender's subtree.
+    A field post of another province is answered like an unknown code."""
+    case = open_challenge(cast, cast.isfahan_post, user=cast.ali)
+    with assert_nothing_changed(*CASE_TABLES, "cases.dossier"):
+        response = client_for(cast.alice).post(
+            "/api/v1/dossiers/",
+            {
+                "title": "t",
+                "summary": "s",
+                "from_organization": "ISF-CC",
+                "to_organization": "KER-P1",
+                "cases": [case.pk],
+            },
+            format="json",
+        )
+    assert response.status_code == 400
+    unknown = client_for(cast.alice).post(
+        "/api/v1/dossiers/",
+        {
+            "title": "t",
+            "summary": "s",
+            "from_organization": "ISF-CC",
+            "to_organization": "NOPE",
+            "cases": [case.pk],
+        },
+        format="json",
+    )
+    (said,) = response.json()["error"]["fields"]["to_organization"]
+    (unknown_said,) = unknown.json()["error"]["fields"]["to_organization"]
+    assert said.replace("KER-P1", "NOPE") == unknown_said

@@ -152,3 +152,27 @@ def test_upload_and_comment_from_the_case_page(cast: Cast, case: Case):
     assert (case.comments.count(), case.attachments.count()) == (1, 1)
     notifications = browser_for(cast.alice).get("/cases/notifications/").content.decode()
     assert case.reference in notifications
+
+
+def test_commenting_or_attaching_without_the_right_is_refused_like_a_missing_case(cast: Cast):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from rasad.testing.api import assert_nothing_changed
+    from rasad.testing.web import signed_in_client
+
+    case = open_challenge(cast, cast.isfahan)
+    client = signed_in_client(cast.wali)  # reads ISF-CC's cases, may not comment
+    assert client.get(f"/cases/{case.pk}/").status_code == 200
+    upload = SimpleUploadedFile("note.txt", b"x", content_type="text/plain")
+    for data in ({"form": "comment", "body": "سلام"}, {"form": "attachment", "file": upload}):
+        with assert_nothing_changed("cases.comment", "cases.attachment", "cases.case"):
+            response = client.post(f"/cases/{case.pk}/", data)
+        assert response.status_code == 404, data["form"]
+
+
+def test_the_dossier_form_offers_coordinating_organizations_only(cast: Cast, case: Case):
+    """It listed every organization of the country (issue 8); now only the coordinating ones."""
+    from rasad.cases.forms import DossierForm
+
+    field: Any = DossierForm(user=cast.alice).fields["to_organization"]
+    assert set(field.queryset.values_list("code", flat=True)) == {"NAT", "ISF-CC", "KER-CC"}

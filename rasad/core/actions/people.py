@@ -197,7 +197,8 @@ def check_working_group(
         if instance is not None:
             duplicate = duplicate.exclude(pk=instance.pk)
         if duplicate.exists():
-            errors["code"] = [_("Another working group already has the code “%(code)s”.") % {"code": code}]
+            # Neutral, like organization codes: a hidden working group is not revealed.
+            errors["code"] = [_("The code “%(code)s” is already in use; choose another.") % {"code": code}]
     if not name.strip():
         errors["name"] = [_("A name is required.")]
     if not organizations:

@@ -25,6 +25,7 @@ from rasad.core.actions.people import (
     do_revoke_grant,
     do_update_working_group,
 )
+from rasad.core.actions.security import do_change_password, do_reset_two_factor
 from rasad.core.actions.tokens import do_create_api_token, do_revoke_api_token
 from rasad.core.api.serializers import (
     ApiTokenCreatedSerializer,
@@ -36,6 +37,7 @@ from rasad.core.api.serializers import (
     MembershipSerializer,
     MeSerializer,
     OrganizationSerializer,
+    PasswordChangeSerializer,
     ProvinceSerializer,
     RoleSerializer,
     UserSerializer,
@@ -186,6 +188,31 @@ class UserViewSet(ScopedReadOnlyViewSet):
             )
         return Response(MeSerializer(user, context={"request": request}).data)
 
+    @extend_schema(request=PasswordChangeSerializer, responses={204: None})
+    @action(
+        detail=False, methods=["post"], url_path="me/password", filterset_class=None, pagination_class=None
+    )
+    def password(self, request: Request) -> Response:
+        """Change your own password: the current one and the new one (the password rules apply).
+        Audited; the answer is empty."""
+        user = _actor(request)
+        serializer = PasswordChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        do_change_password(user, data["old_password"], data["new_password"], acting_user=user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses={200: UserSerializer})
+    @action(detail=True, methods=["post"], url_path="reset-two-factor")
+    def reset_two_factor(self, request: Request, pk: Any = None) -> Response:
+        """Remove another person's authenticator apps and backup codes (they lost their phone):
+        for those who may change the person; never for oneself. Audited."""
+        person = self.get_object()
+        do_reset_two_factor(person, acting_user=_actor(request))
+        return Response(UserSerializer(person, context=self.get_serializer_context()).data)
+
+    reset_two_factor.scope_action = "change"  # type: ignore[attr-defined]
+
 
 class MembershipViewSet(ScopedModelViewSet):
     queryset = Membership.objects.select_related("user", "organization").order_by(
@@ -298,6 +325,11 @@ class ApiTokenViewSet(
     @extend_schema(request=ApiTokenSerializer, responses={201: ApiTokenCreatedSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user = _actor(request)
+        if isinstance(request.auth, ApiToken):
+            # A token mints nothing: a token it made would outlive its revocation.
+            raise exceptions.PermissionDenied(
+                _("A token cannot create tokens. Sign in with your password to create one.")
+            )
         verified = getattr(user, "is_verified", None)
         if request.auth is None and user.requires_two_factor and not (verified and verified()):
             # A session that has not passed two-factor must not mint a credential that skips it.

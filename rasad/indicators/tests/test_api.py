@@ -99,8 +99,17 @@ def test_bulk_out_of_scope_organization_reads_as_unknown(assigned: Cast):
 def test_bulk_refused_without_add_permission(assigned: Cast):
     with assert_nothing_changed("indicators.observation"):
         response = client_for(assigned.charlie).post(BULK, {"observations": rows()}, format="json")
-    assert response.status_code in (403, 400)
+    assert response.status_code == 403
     assert not Observation.objects.exists()
+
+
+@pytest.mark.parametrize("verb", ["bulk", "submit", "approve", "reopen"])
+def test_a_period_step_nobody_may_take_anywhere_is_403_before_the_body(assigned: Cast, verb: str):
+    """A collection endpoint names no object: those without the permission anywhere get 403,
+    whatever the body says (an empty one included), and nothing changes."""
+    with assert_nothing_changed("indicators.observation"):
+        empty = client_for(assigned.charlie).post(f"/api/v1/observations/{verb}/", {}, format="json")
+    assert empty.status_code == 403
 
 
 def test_submit_and_approve_over_the_api(assigned: Cast):
@@ -109,7 +118,7 @@ def test_submit_and_approve_over_the_api(assigned: Cast):
     refused = client_for(assigned.ali).post(
         "/api/v1/observations/approve/", {"organization": "ISF-P1", "period": "1402-01"}, format="json"
     )
-    assert refused.status_code == 404
+    assert refused.status_code == 403  # a reporter may approve nowhere: refused before the body
     approved = client_for(assigned.alice).post(
         "/api/v1/observations/approve/", {"organization": "ISF-P1", "period": "1402-01"}, format="json"
     )

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
+from rasad.core.access import access_object
 from rasad.core.models import User
 from rasad.programs.actions import (
     IndicatorTargetValues,
@@ -185,7 +186,8 @@ class ProgrammeViewSet(ScopedModelViewSet):
         """The programme's files (the signed scan, annexes); ``POST`` attaches one."""
         context = self.get_serializer_context()
         if request.method == "POST":
-            programme = self.get_object()
+            # Attaching is changing the programme: refused like a missing one before the body is read.
+            programme = access_object(Programme.objects.all(), request.user, pk, action="change")
             upload = ProgrammeAttachmentUploadSerializer(data=request.data)
             upload.is_valid(raise_exception=True)
             attachment = do_add_programme_attachment(

@@ -67,6 +67,7 @@ def test_someone_without_grants_sees_only_the_home_and_their_own_pages(cast: Cas
     links = _menu_links(signed_in_client(cast.charlie).get("/").content.decode())
     own = {
         "/account/preferences/",
+        "/account/password/",
         "/account/two-factor/",
         "/account/tokens/",
         "/cases/notifications/",

@@ -35,7 +35,7 @@
           l.bindTooltip(escapeHtml(name) + (v !== undefined ? ": " + escapeHtml(String(v)) : ""));
         }
       }).addTo(map);
-      map.fitBounds(layer.getBounds());
+      map.fitBounds(layer.getBounds(), { animate: false });
       el.dataset.ready = "provinces";
       if (el.dataset.points) {
         var pointLayer = null;
@@ -51,7 +51,7 @@
             }
           }).addTo(map);
           if (el.dataset.fit === "points" && points.features.length && !el.dataset.fitted) {
-            map.fitBounds(pointLayer.getBounds(), { maxZoom: 8, padding: [30, 30] });
+            map.fitBounds(pointLayer.getBounds(), { maxZoom: 7, padding: [30, 30], animate: false });
             el.dataset.fitted = "1";
           }
           el.dataset.ready = "points";
