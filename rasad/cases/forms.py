@@ -14,6 +14,7 @@ from rasad.cases.models import Case, Category
 from rasad.cases.workflow import Action
 from rasad.core.models import Organization, User
 from rasad.core.scope import organizations_for as scope_organizations_for
+from rasad.lib import formatting
 from rasad.web.forms import ActionFormMixin, JalaliDateField, NormalizedCharField
 
 RISK_SCALE = [("", "—"), *[(str(i), str(i)) for i in range(1, 6)]]
@@ -30,6 +31,14 @@ class CaseForm(ActionFormMixin, forms.Form):
     title = NormalizedCharField(label=_("Title"), max_length=300)
     description = NormalizedCharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    confidential_details = NormalizedCharField(
+        label=_("Confidential details"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_(
+            "Only people who may see this case can read it: stored encrypted, never searched or exported."
+        ),
     )
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.MEDIUM)
     reporter_organization = forms.ModelChoiceField(
@@ -58,6 +67,10 @@ class CaseForm(ActionFormMixin, forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The 1-5 scale in the reader's digits.
+        scale = [(value, formatting.digits(label)) for value, label in RISK_SCALE]
+        self.fields["likelihood"].choices = scale  # type: ignore[attr-defined]
+        self.fields["impact"].choices = scale  # type: ignore[attr-defined]
         reporters = organizations_for(user, "add")
         self.fields["reporter_organization"].queryset = reporters  # type: ignore[attr-defined]
         self.fields["owner_organization"].queryset = organizations_for(user, "assign")  # type: ignore[attr-defined]
@@ -111,6 +124,11 @@ class CommentForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("File"), widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
+    confidential = forms.BooleanField(
+        label=_("Confidential (stored encrypted)"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
 
 class DossierForm(forms.Form):

@@ -52,6 +52,7 @@ class CoreAuditEvent(IntEnum):
     API_TOKEN_CREATED = 150
     API_TOKEN_REVOKED = 151
     HOLIDAY_CHANGED = 160
+    DATABASE_RESTORED = 170
 
 
 register_event_types(
@@ -88,6 +89,7 @@ register_event_types(
         CoreAuditEvent.API_TOKEN_CREATED: _("API token created"),
         CoreAuditEvent.API_TOKEN_REVOKED: _("API token revoked"),
         CoreAuditEvent.HOLIDAY_CHANGED: _("Holiday changed"),
+        CoreAuditEvent.DATABASE_RESTORED: _("Database restored from a backup"),
     },
 )
 

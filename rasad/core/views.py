@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Prefetch
-from django.http import HttpResponse, HttpResponseBase, QueryDict
+from django.http import HttpResponse, HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,7 +30,7 @@ from rasad.core.actions.people import (
 from rasad.core.actions.security import do_reset_two_factor
 from rasad.core.actions.tokens import do_create_api_token, do_revoke_api_token
 from rasad.core.audit_log import event_label
-from rasad.core.exports import XLSX_TYPE, audit_columns, csv_response, organization_columns, xlsx_response
+from rasad.core.exports import XLSX_TYPE
 from rasad.core.filtersets import AuditEventFilterSet, OrganizationFilterSet, UserFilterSet
 from rasad.core.forms import (
     CloseOrganizationForm,
@@ -44,6 +44,7 @@ from rasad.core.forms import (
 )
 from rasad.core.importers import MAX_FILE_BYTES, OrganizationImporter, organization_template
 from rasad.core.models import ApiToken, AuditEvent, Grant, Membership, Organization, User, WorkingGroup
+from rasad.lib import display
 from rasad.web.generic import (
     AuthenticatedRequest,
     ScopedActionView,
@@ -51,10 +52,9 @@ from rasad.web.generic import (
     ScopedFormView,
     ScopedListView,
     ScopedView,
-    SignedInView,
     refusal,
 )
-from rasad.web.maps import points_response
+from rasad.web.maps import Placement, points_response
 
 # ---------------------------------------------------------------------------------------------
 # The organization tree
@@ -134,13 +134,21 @@ class OrganizationNationalBodyView(ScopedActionView):
         return reverse("core:organization-detail", args=[obj.pk])
 
 
-class OrganizationMapView(SignedInView):
-    """The map page; its points come from ``OrganizationGeoJsonView``, through scope."""
+class OrganizationMapView(ScopedListView):
+    """The map page: how many of the organizations the user may see have a point (and why the
+    others are not on the map), and a table by province beside it; the points come from
+    ``OrganizationGeoJsonView``, through the same scope and filters."""
 
+    model = Organization
+    filterset_class = OrganizationFilterSet
     template_name = "core/organization_map.html"
 
-    def get(self, request: AuthenticatedRequest) -> HttpResponse:
-        return self.render()
+    def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
+        placement = Placement()
+        name = "province__name_fa" if display.current().language.startswith("fa") else "province__name_en"
+        for latitude, province in objects.values_list("latitude", name):
+            placement.add(exact=latitude is not None, approximate=False, province=province or "")
+        return self.render({"placement": placement, "query": self.request.GET.urlencode()})
 
 
 class OrganizationGeoJsonView(ScopedListView):
@@ -315,32 +323,9 @@ class OrganizationImportTemplateView(ScopedView):
         return response
 
 
-class OrganizationExportView(ScopedListView):
-    """The filtered list, as the user may see it, to Excel (default) or CSV (``?format=csv``)."""
-
-    model = Organization
-    queryset = Organization.objects.select_related("parent", "province", "county")
-    filterset_class = OrganizationFilterSet
-    ordering = ("path",)
-
-    def filter_data(self) -> QueryDict | None:
-        params = self.request.GET.copy()
-        params.pop("format", None)
-        return params or None
-
-    def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
-        if self.request.GET.get("format") == "csv":
-            return csv_response(organization_columns(), objects.iterator(), "organizations")
-        return xlsx_response(
-            organization_columns(), objects.iterator(), "organizations", title=str(_("Organizations"))
-        )
-
-
 # ---------------------------------------------------------------------------------------------
 # The audit trail
 # ---------------------------------------------------------------------------------------------
-
-AUDIT_EXPORT_LIMIT = 100_000
 
 
 class AuditListView(ScopedListView):
@@ -357,24 +342,6 @@ class AuditListView(ScopedListView):
             "pk", "name", "code", "depth"
         )
         return super().get_context_data(**context, organizations=organizations)
-
-
-class AuditExportView(ScopedListView):
-    """The filtered audit list as CSV (at most ``AUDIT_EXPORT_LIMIT`` newest events)."""
-
-    model = AuditEvent
-    filterset_class = AuditEventFilterSet
-    ordering = ("-created", "-id")
-
-    def filter_data(self) -> QueryDict:
-        return self.request.GET
-
-    def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
-        if not self.filterset.is_valid():
-            return HttpResponse(
-                str(self.filterset.errors), status=400, content_type="text/plain; charset=utf-8"
-            )
-        return csv_response(audit_columns(), objects[:AUDIT_EXPORT_LIMIT], "audit")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from django.db import models
 
 from rasad.core.querysets import OrganizationScopedQuerySet
-from rasad.lib.persian import search_key
+from rasad.lib.search import matching
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -42,10 +42,7 @@ class CatalogueQuerySet(models.QuerySet[_M]):
     """Reference data (like provinces): read by every signed-in user; no organization owns it."""
 
     def search(self, query: str, field: str = "search_text") -> Self:
-        queryset = self
-        for word in search_key(query).split():
-            queryset = queryset.filter(**{f"{field}__contains": word})
-        return queryset
+        return self.filter(matching(query, field))
 
     def visible_to(self, user: User | AnonymousUser, action: str = "view") -> Self:
         if not user.is_authenticated:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
@@ -36,7 +37,8 @@ from rasad.indicators.actions import (
 )
 from rasad.indicators.catalogue import Catalogue
 from rasad.indicators.choices import ObservationSource, ObservationStatus
-from rasad.indicators.exports import write_observations_xlsx, write_template_xlsx
+from rasad.indicators.deadlines import collecting_period
+from rasad.indicators.exports import write_template_xlsx
 from rasad.indicators.filtersets import ObservationFilterSet
 from rasad.indicators.forms import (
     AssignmentForm,
@@ -58,9 +60,10 @@ from rasad.indicators.models import (
     Scorecard,
     Target,
 )
-from rasad.lib import display
+from rasad.jobs.views import redirect_to_export
+from rasad.lib import display, formatting
 from rasad.lib.jalali import JalaliPeriod, today_in_tehran
-from rasad.lib.persian import TextParseError, format_number
+from rasad.lib.persian import TextParseError
 from rasad.lib.tabular import CSV_TYPE, XLSX_TYPE, ExportColumn, write_csv
 from rasad.web.generic import (
     AuthenticatedRequest,
@@ -113,7 +116,7 @@ class _AlertsMixin(ScopedView):
         return list(
             self.scoped(
                 Alert.objects.filter(organization__path__startswith=organization.path, is_open=True)
-                .select_related("indicator", "organization")
+                .select_related("indicator", "indicator__unit", "organization")
                 .order_by("-created")
             )[:20]
         )
@@ -125,6 +128,9 @@ class _AlertsMixin(ScopedView):
 # ---------------------------------------------------------------------------------------------
 # Dashboards and their feeds
 # ---------------------------------------------------------------------------------------------
+
+
+ALERTS_PER_PAGE = 10
 
 
 class DashboardView(_AlertsMixin):
@@ -139,7 +145,16 @@ class DashboardView(_AlertsMixin):
         if code not in catalogue.indicators:
             code = "ENERGY_TOTAL"
         year = int(request.GET.get("year") or _default_year())
-        alerts = list(dashboards.open_alerts(self.user))
+        # Open alerts, newest first, ten to a page (?alerts_page=2).
+        alert_page = Paginator(
+            self.scoped(
+                Alert.objects.filter(is_open=True)
+                .select_related("organization", "indicator", "indicator__unit")
+                .order_by("-created", "-pk")
+            ),
+            ALERTS_PER_PAGE,
+        ).get_page(request.GET.get("alerts_page"))
+        alerts = list(alert_page.object_list)
         values = dashboards.province_values(self.user, code, year, catalogue=catalogue)
         provinces = {p.code: p for p in Province.objects.filter(code__in=values)}
         rows = sorted(
@@ -156,6 +171,7 @@ class DashboardView(_AlertsMixin):
                 "years": list(range(_default_year(), _default_year() - 6, -1)),
                 "rows": rows,
                 "alerts": alerts,
+                "alert_page": alert_page,
                 "closable_alerts": self.closable(alerts),
                 "organizations": organizations,
                 "choropleth_url": reverse("indicators:choropleth") + f"?indicator={code}&year={year}",
@@ -180,7 +196,14 @@ class ChoroplethView(ScopedView):
             raise Http404 from None
         indicator = catalogue.indicators[code]
         values = dashboards.province_values(self.user, code, year, catalogue=catalogue)
-        return JsonResponse({"values": values, "label": f"{indicator.name} ({indicator.unit.code})"})
+        return JsonResponse(
+            {
+                "values": values,
+                # What the map shows a person: each value rounded for its unit, in their digits.
+                "display": {key: formatting.quantity(value, indicator.unit) for key, value in values.items()},
+                "label": f"{indicator.name} ({formatting.unit_name(indicator.unit)})",
+            }
+        )
 
 
 class OrganizationKpiView(ScopedDetailView, _AlertsMixin):
@@ -253,6 +276,11 @@ class ReportStartView(ScopedFormView):
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {"organizations": self.organizations_for("add")}
+
+    def get_initial(self) -> dict[str, Any]:
+        # The person's own organization and the period being collected are the likely choice.
+        own = self.organizations_for("add").filter(memberships__user=self.user).first()
+        return {"organization": own, "period": collecting_period("month", today_in_tehran())}
 
     def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         self.load()
@@ -352,7 +380,11 @@ class ReportView(ScopedDetailView):
                 messages.success(
                     request,
                     _("Saved: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
-                    % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+                    % {
+                        "created": formatting.number(result.created),
+                        "updated": formatting.number(result.updated),
+                        "unchanged": formatting.number(result.unchanged),
+                    },
                 )
                 return redirect("indicators:report", pk=organization.pk, period=period.key)
         return self.render(self._context(organization, period, form), status=400)
@@ -363,9 +395,8 @@ def _entry_initial(indicators: list[Indicator], existing: dict[int, Observation]
     for indicator in indicators:
         observation = existing.get(indicator.pk)
         if observation is not None:
-            initial[f"value_{indicator.code}"] = format_number(
-                observation.value, persian_digits=False, grouping=False
-            )
+            # A number: the form's NumberInput shows it in the reader's digits.
+            initial[f"value_{indicator.code}"] = observation.value
             initial[f"comment_{indicator.code}"] = observation.comment
     return initial
 
@@ -408,7 +439,8 @@ class PeriodActionView(ScopedActionView):
             raise Http404
 
     def get_success_url(self, obj: Organization) -> str:
-        return reverse("indicators:report", args=[obj.pk, _period(self.kwargs["period"]).key])
+        # From the home queue the button sends next=/ and the person stays on their queue.
+        return self.safe_next(reverse("indicators:report", args=[obj.pk, _period(self.kwargs["period"]).key]))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -526,21 +558,16 @@ class ObservationTableView(ScopedListView):
 
     def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
         if self.request.GET.get("export") == "xlsx":
-            return self.export(objects[:100_000])
+            # An old address of the direct download: now the background export of this list.
+            return redirect_to_export(self.request, "observations", "xlsx")
         return super().respond(objects)
 
     def get_context_data(self, **context: Any) -> dict[str, Any]:
         query = self.request.GET.copy()
         query.pop("page", None)
-        query["export"] = "xlsx"
         return super().get_context_data(
             **context, export_query=query.urlencode(), statuses=ObservationStatus.choices
         )
-
-    def export(self, rows: Any) -> HttpResponse:
-        buffer = io.BytesIO()
-        write_observations_xlsx(buffer, rows)
-        return _download(buffer, "observations.xlsx", XLSX_TYPE)
 
 
 class CatalogueView(ScopedListView):
@@ -691,13 +718,9 @@ class TargetEditView(ScopedFormView):
         return {
             "indicator": target.indicator_id,
             "year": target.year,
-            "target": format_number(target.target, persian_digits=False, grouping=False),
-            "warning_threshold": format_number(
-                target.warning_threshold, persian_digits=False, grouping=False
-            ),
-            "critical_threshold": format_number(
-                target.critical_threshold, persian_digits=False, grouping=False
-            ),
+            "target": target.target,
+            "warning_threshold": target.warning_threshold,
+            "critical_threshold": target.critical_threshold,
         }
 
     def get_form(self, data: Any = None, files: Any = None) -> Any:

@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -253,3 +253,25 @@ def export_payload(export: ExportFile) -> dict[str, Any]:
         else None,
     }
     return payload
+
+
+class ExportRedirectView(SignedInView):
+    """An old address of a list's direct download (``/cases/export.xlsx``,
+    ``/organizations/export/?format=csv``, ``/audit/export.csv``): it now leads to the request
+    for a background export of the same list with the same filters. Nothing is written here, so
+    no file is ever cut short at a row limit."""
+
+    kind = ""
+    fmt = "xlsx"
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return redirect_to_export(request, self.kind, request.GET.get("format") or self.fmt)
+
+
+def redirect_to_export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    """To the export request page of ``kind`` in ``fmt``, keeping the list page's filters."""
+    query = request.GET.copy()
+    for key in ("format", "export", "page"):
+        query.pop(key, None)
+    url = reverse("jobs:export-request", args=[kind, fmt])
+    return redirect(f"{url}?{query.urlencode()}" if query else url)

@@ -351,7 +351,7 @@ class StreamView(ScopedView):
         else:
             content = _thread_stream(state, replaying=last is not None)
         response = StreamingHttpResponse(content, content_type="text/event-stream")
-        response["Cache-Control"] = "no-cache, no-transform"
+        response["Cache-Control"] = "no-store, no-transform"
         response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
         return response
 

@@ -55,6 +55,8 @@ REPORTERS = frozenset({"bahram"}) | ANALYSTS | ISF_STAFF
 GRANTED = frozenset({"wali"}) | REPORTERS
 # Owner-only records (tokens, files, subscriptions) are Alice's.
 OWNER = frozenset({"alice"})
+# Secure messages of ISF-CC are read by Wali and its analysts, not by its reporter (by role).
+COMMS_READERS = frozenset({"wali"}) | ISF_ANALYSTS
 
 
 @dataclass(frozen=True)
@@ -362,6 +364,50 @@ def _training_position(cast: Cast) -> dict[str, Any]:
     return {"pk": position().pk}
 
 
+def _comms_centre(cast: Cast) -> dict[str, Any]:
+    from rasad.comms.testing import centre_of
+
+    return {"pk": centre_of(cast, cast.isfahan).pk}
+
+
+def _comms_centre_code(cast: Cast) -> dict[str, Any]:
+    from rasad.comms.testing import centre_of
+
+    return {"code": centre_of(cast, cast.isfahan).code}
+
+
+def _comms_attachment(cast: Cast) -> dict[str, Any]:
+    from rasad.comms.actions import Draft, OutgoingAttachment, do_send_message
+    from rasad.comms.testing import centre_of
+
+    message = do_send_message(
+        Draft(
+            sender=centre_of(cast, cast.isfahan),
+            recipients=[centre_of(cast, cast.kerman)],
+            subject="پیوست آزمایشی",
+            text="متن",
+            attachments=[OutgoingAttachment("note.txt", "text/plain", "یادداشت".encode())],
+        ),
+        acting_user=cast.root,
+    )
+    return {"pk": message.pk, "index": 0}
+
+
+def _comms_received(cast: Cast) -> dict[str, Any]:
+    """A message KER-CC sent to ISF-CC: ISF-CC's received copy."""
+    from rasad.comms.choices import Direction
+    from rasad.comms.models import Message
+    from rasad.comms.testing import centre_of, make_message
+
+    make_message(cast, cast.kerman)
+    received = Message.objects.filter(centre=centre_of(cast, cast.isfahan), direction=Direction.INCOMING)
+    return {"pk": received.latest("pk").pk}
+
+
+def _export_body(cast: Cast) -> dict[str, Any]:
+    return {"kind": "cases", "format": "csv"}
+
+
 def _fixed(**kwargs: Any) -> Callable[[Cast], dict[str, Any]]:
     return lambda cast: dict(kwargs)
 
@@ -438,6 +484,19 @@ SUBJECTS: dict[str, Subject] = {
     "template-csv": Subject(_fixed(fmt="csv"), hides="fmt"),
     "export-cases": Subject(_fixed(kind="cases", fmt="csv"), hides="kind"),
     "report-case-status": Subject(_fixed(name="case-status"), hides="name"),
+    # Secure messages (comms): ISF-CC's command centre (keys set up by Root), a message it sent to
+    # KER-CC with its thread and delivery, a peer centre on another node it pinned, and a joint
+    # group of centres with a task.
+    "comms-centre": Subject(_comms_centre),
+    "comms-centre-code": Subject(_comms_centre_code, hides="code"),
+    "comms-message": Subject(_made("comms.message")),
+    "comms-attachment": Subject(_comms_attachment),
+    "comms-received": Subject(_comms_received),
+    "comms-thread": Subject(_made("comms.thread")),
+    "comms-delivery": Subject(_made("comms.delivery")),
+    "comms-peer": Subject(_made("comms.peer")),
+    "comms-group": Subject(_made("comms.jointgroup")),
+    "comms-group-task": Subject(_made("comms.grouptask")),
 }
 
 
@@ -491,7 +550,7 @@ PAGES: dict[str, Page] = {
     "core:organization-list": LIST,
     "core:organization-map": LIST,
     "core:organization-geojson": LIST,
-    "core:organization-export": LIST,
+    "core:organization-export": LIST,  # an old address: leads to the export request page
     "core:organization-detail": page("isfahan", get=allow(ISF_READERS)),
     "core:organization-people": page("isfahan", get=allow(ISF_READERS)),
     "core:organization-create": page(get=allow(ROOT), post=allow(ROOT)),
@@ -511,7 +570,7 @@ PAGES: dict[str, Page] = {
     "core:working-group-members": page("working-group", get=allow(ROOT), post=allow(ROOT)),
     # The audit trail: a list scoped like the rest (empty for those who may read none of it).
     "core:audit-list": LIST,
-    "core:audit-export": LIST,
+    "core:audit-export": LIST,  # an old address: leads to the export request page
     # Indicators.
     "indicators:dashboard": LIST,
     "indicators:choropleth": LIST,
@@ -545,7 +604,7 @@ PAGES: dict[str, Page] = {
     "cases:case-board": LIST,
     "cases:case-map": LIST,
     "cases:case-geojson": LIST,
-    "cases:case-export": LIST,
+    "cases:case-export": LIST,  # an old address: leads to the export request page
     "cases:dossier-list": LIST,
     "cases:notifications": page(get=ALL_READ, post=allow(EVERYONE)),
     "cases:calendar": LIST,
@@ -651,6 +710,36 @@ PAGES: dict[str, Page] = {
     # An empty form: the form again with "choose an organization" (400) to those who may ask.
     "reports:form": page("report-case-status", get=allow(GRANTED), post=allow(GRANTED)),
     "reports:unsubscribe": page("subscription", get=NOT_ANSWERED, post=allow(OWNER)),
+    # Secure messages: read by those who may view comms records of ISF-CC (reporters are left
+    # out by their role: field posts do not read centre correspondence); written, acknowledged and
+    # turned into tasks by analysts; peers, joint groups and keys are the administrator's (the
+    # coordinator's role would do peers and groups, but nobody of the cast is a coordinator). The
+    # federation endpoints answer other nodes, with no session: public.
+    "comms:inbox": LIST,
+    "comms:outbox": LIST,
+    "comms:peers": LIST,
+    "comms:centres": LIST,
+    "comms:groups": LIST,
+    "comms:compose": page(get=allow(ANALYSTS), post=allow(ANALYSTS)),
+    "comms:thread": page("comms-thread", get=allow(COMMS_READERS), post=allow(ISF_ANALYSTS)),
+    "comms:attachment": page("comms-attachment", get=allow(COMMS_READERS)),
+    "comms:acknowledge": page("comms-message", get=NOT_ANSWERED, post=allow(ISF_ANALYSTS)),
+    # Opening a case from a message needs both: reading the message and filing cases there.
+    "comms:open-case": page("comms-received", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
+    "comms:peer-add": page(get=allow(ROOT), post=allow(ROOT)),
+    "comms:peer": page("comms-peer", get=allow(COMMS_READERS), post=allow(ROOT)),
+    "comms:centre-set-up": page(get=allow(ROOT), post=allow(ROOT)),
+    "comms:rotate": page("comms-centre", get=NOT_ANSWERED, post=allow(ROOT)),
+    "comms:revoke": page("comms-centre", get=NOT_ANSWERED, post=allow(ROOT)),
+    "comms:rotate-identity": page("comms-centre", get=NOT_ANSWERED, post=allow(ROOT)),
+    "comms:group-create": page(get=allow(ROOT), post=allow(ROOT)),
+    "comms:group": page("comms-group", get=allow(COMMS_READERS), post=allow(ISF_ANALYSTS)),
+    # Other nodes post envelopes and bundles with no session: an empty one is read and refused as
+    # unprocessable (422, and the refusal is on the audit trail), whoever sends it.
+    "comms:federation-inbox": Page(None, NOT_ANSWERED, allow(EVERYONE), public=True),
+    "comms:federation-bundles": Page(None, NOT_ANSWERED, allow(EVERYONE), public=True),
+    "comms:federation-bundle": Page("comms-centre-code", ALL_READ, public=True),
+    "comms:federation-node": Page(None, ALL_READ, public=True),
 }
 
 
@@ -954,4 +1043,42 @@ API: dict[str, Operation] = {
     "GET /api/v1/organization-aliases/{id}/": op(allow(ISF_READERS), "alias"),
     "PATCH /api/v1/organization-aliases/{id}/": op(allow(ROOT), "alias"),
     "DELETE /api/v1/organization-aliases/{id}/": op(allow(ROOT), "alias"),
+    # secure messages (see the pages above)
+    "GET /api/v1/comms-centres/": op(READ_ALL, "comms-centre", listed=COMMS_READERS),
+    "GET /api/v1/comms-centres/{id}/": op(allow(COMMS_READERS), "comms-centre"),
+    "POST /api/v1/comms-centres/{id}/rotate/": op(allow(ROOT), "comms-centre"),
+    "POST /api/v1/comms-centres/{id}/revoke/": op(allow(ROOT), "comms-centre"),
+    "POST /api/v1/comms-centres/{id}/rotate-identity/": op(allow(ROOT), "comms-centre"),
+    "GET /api/v1/comms-deliveries/": op(READ_ALL, "comms-delivery", listed=COMMS_READERS),
+    "GET /api/v1/comms-deliveries/{id}/": op(allow(COMMS_READERS), "comms-delivery"),
+    "GET /api/v1/comms-messages/": op(READ_ALL, "comms-message", listed=COMMS_READERS),
+    "POST /api/v1/comms-messages/": op(creates(ISF_ANALYSTS, KERMAN_ANALYST), body=_payload("comms.message")),
+    "GET /api/v1/comms-messages/{id}/": op(allow(COMMS_READERS), "comms-message"),
+    "GET /api/v1/comms-messages/{id}/attachments/{index}/": op(allow(COMMS_READERS), "comms-attachment"),
+    "POST /api/v1/comms-messages/{id}/read/": op(allow(COMMS_READERS), "comms-message"),
+    "POST /api/v1/comms-messages/{id}/acknowledge/": op(allow(ISF_ANALYSTS), "comms-message"),
+    "POST /api/v1/comms-messages/{id}/open-case/": op(allow(ISF_ANALYSTS), "comms-received"),
+    "GET /api/v1/comms-threads/": op(READ_ALL, "comms-thread", listed=COMMS_READERS),
+    "GET /api/v1/comms-threads/{id}/": op(allow(COMMS_READERS), "comms-thread"),
+    "GET /api/v1/comms-peers/": op(READ_ALL, "comms-peer", listed=COMMS_READERS),
+    "POST /api/v1/comms-peers/": op(creates(ROOT), body=_payload("comms.peer")),
+    "GET /api/v1/comms-peers/{id}/": op(allow(COMMS_READERS), "comms-peer"),
+    "POST /api/v1/comms-peers/{id}/confirm/": op(allow(ROOT), "comms-peer"),
+    "POST /api/v1/comms-peers/{id}/block/": op(allow(ROOT), "comms-peer"),
+    "GET /api/v1/comms-joint-groups/": op(READ_ALL, "comms-group", listed=COMMS_READERS),
+    "POST /api/v1/comms-joint-groups/": op(creates(ROOT), body=_payload("comms.jointgroup")),
+    "GET /api/v1/comms-joint-groups/{id}/": op(allow(COMMS_READERS), "comms-group"),
+    "GET /api/v1/comms-group-tasks/": op(READ_ALL, "comms-group-task", listed=COMMS_READERS),
+    "POST /api/v1/comms-group-tasks/": op(
+        creates(ISF_ANALYSTS, KERMAN_ANALYST), body=_payload("comms.grouptask")
+    ),
+    "GET /api/v1/comms-group-tasks/{id}/": op(allow(COMMS_READERS), "comms-group-task"),
+    "POST /api/v1/comms-group-tasks/{id}/status/": op(allow(ISF_ANALYSTS), "comms-group-task"),
+    # files prepared in the background: a person's own, whoever asks
+    "GET /api/v1/exports/": op(READ_ALL, "export", listed=OWNER),
+    # Those without a grant that counts have no list to export: the kind is unknown to them (400).
+    "POST /api/v1/exports/": op(allow(GRANTED, 400), body=_export_body),
+    "GET /api/v1/exports/kinds/": op(READ_ALL),
+    "GET /api/v1/exports/{id}/": op(allow(OWNER), "export"),
+    "GET /api/v1/exports/{id}/download/": op(allow(OWNER), "export-ready"),
 }

@@ -1,13 +1,18 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect
 from django.utils import translation
+from django.utils.translation import gettext as _
 
-from rasad.lib import display
+from rasad.api.errors import error_response, is_api_request
+from rasad.lib import boundary, display
+from rasad.web.errors import error_page
 
 # No external origin of any kind: every asset is vendored. Inline scripts are not allowed;
 # styles allow 'unsafe-inline' only for the style attributes that Leaflet and ECharts set.
@@ -126,3 +131,91 @@ class UserPreferenceMiddleware:
             display.reset(token)
         response.setdefault("Content-Language", language)
         return response
+
+
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class InputBoundaryMiddleware:
+    """The request half of the input boundary (``rasad.lib.boundary``), before any view runs:
+
+    * a body larger than the limit (``Content-Length`` above ``RASAD_MAX_BODY_BYTES``, or
+      ``RASAD_MAX_UPLOAD_BYTES`` for a multipart upload) answers 413 without being read;
+    * the path and every query parameter may hold no control character at all (they are one
+      line by nature), so a NUL in a reference or a filter never reaches the database;
+    * the fields of a page's form may hold tab and line breaks but no other control character.
+
+    The API's bodies are checked by its parsers (``rasad.api.parsers``), which also name the
+    place in a JSON document. Refusals are 400/413 in the API's JSON error shape under ``/api/``
+    and the site's error page elsewhere.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self._refusal(request) or self.get_response(request)
+
+    def _refusal(self, request: HttpRequest) -> HttpResponse | None:
+        content_type = request.content_type or ""
+        limit = (
+            settings.RASAD_MAX_UPLOAD_BYTES
+            if content_type == "multipart/form-data"
+            else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        )
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return self._bad(request, {"Content-Length": [_("The Content-Length header is not a number.")]})
+        if length > limit:
+            return self._too_large(request)
+        try:
+            errors = self._check(self._line_strings(request), multiline=False)
+            if not is_api_request(request) and request.method == "POST" and content_type in _FORM_TYPES:
+                errors.update(self._check(self._form_strings(request), multiline=True))
+        except RequestDataTooBig:
+            return self._too_large(request)
+        except (TooManyFieldsSent, MultiPartParserError, SuspiciousOperation, UnicodeDecodeError):
+            return self._bad(request, {})
+        return self._bad(request, errors) if errors else None
+
+    @staticmethod
+    def _line_strings(request: HttpRequest) -> Iterable[tuple[str, str]]:
+        yield "path", request.path
+        for key, values in request.GET.lists():
+            yield key, key
+            for value in values:
+                yield key, value
+
+    @staticmethod
+    def _form_strings(request: HttpRequest) -> Iterable[tuple[str, str]]:
+        for key, values in request.POST.lists():
+            yield key, key
+            for value in values:
+                yield key, value
+        for key, uploads in request.FILES.lists():
+            for upload in uploads:
+                yield key, str(upload.name or "")
+
+    @staticmethod
+    def _check(strings: Iterable[tuple[str, str]], *, multiline: bool) -> dict[str, list[str]]:
+        errors: dict[str, list[str]] = {}
+        for where, text in strings:
+            char = boundary.forbidden_character(text, multiline=multiline)
+            if char is not None:
+                errors.setdefault(where, []).extend(boundary.text_error(char, multiline=multiline).messages)
+        return errors
+
+    @staticmethod
+    def _bad(request: HttpRequest, fields: dict[str, list[str]]) -> HttpResponse:
+        if is_api_request(request):
+            message = _("Some values are invalid.") if fields else _("The request could not be understood.")
+            return error_response(400, "invalid" if fields else "bad_request", message, fields)
+        text = " ".join(message for messages in fields.values() for message in messages)
+        return error_page(request, 400, text or None)
+
+    @staticmethod
+    def _too_large(request: HttpRequest) -> HttpResponse:
+        if is_api_request(request):
+            return error_response(413, "too_large", _("The request body is larger than Rasad accepts."))
+        return error_page(request, 413)

@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,10 +31,10 @@ from rasad.core.actions.security import (
 from rasad.core.audit import CoreAuditEvent, audit_security_event
 from rasad.core.middleware import client_ip
 from rasad.core.models import User
-from rasad.lib import throttle
+from rasad.lib import jalali, throttle
 from rasad.web.forms import ActionFormMixin, PasswordChangeForm, PreferencesForm
 from rasad.web.generic import AuthenticatedRequest, SignedInFormView, SignedInView
-from rasad.web.home import home_counts
+from rasad.web.home import collect
 
 PENDING_USER = "rasad_pending_user"
 
@@ -217,10 +216,15 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 class HomeView(SignedInView):
+    """The person's work queue, collected from every app's ``home`` provider."""
+
     template_name = "web/home.html"
 
     def get(self, request: AuthenticatedRequest) -> HttpResponse:
-        return self.render({"counts": home_counts(self.user), "today": timezone.localdate()})
+        today = jalali.today_in_tehran()
+        home = collect(self.user, today)
+        needs_map = any(panel.template.endswith("_map.html") for panel in home.panels)
+        return self.render({"home": home, "today": today, "needs_map": needs_map})
 
 
 class PreferencesView(SignedInFormView):
@@ -260,29 +264,3 @@ class PreferencesView(SignedInFormView):
 
 class _PreferencesActionForm(ActionFormMixin, PreferencesForm):
     pass
-
-
-def error_view(status: int, title: str, text: str) -> Any:
-    def view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-        return render(
-            request, "web/error.html", {"status": status, "title": _(title), "text": _(text)}, status=status
-        )
-
-    return view
-
-
-# Marked for translation here so the strings above are extracted.
-_ERROR_TEXTS = [
-    gettext_lazy("Bad request"),
-    gettext_lazy("The request could not be understood."),
-    gettext_lazy("Access denied"),
-    gettext_lazy("You may not do this."),
-    gettext_lazy("Not found"),
-    gettext_lazy("No such page, or you may not see it."),
-    gettext_lazy("Server error"),
-    gettext_lazy("Something went wrong on our side. It has been logged."),
-]
-handler400 = error_view(400, "Bad request", "The request could not be understood.")
-handler403 = error_view(403, "Access denied", "You may not do this.")
-handler404 = error_view(404, "Not found", "No such page, or you may not see it.")
-handler500 = error_view(500, "Server error", "Something went wrong on our side. It has been logged.")

@@ -28,6 +28,7 @@ from rasad.core.access import ObjectNotFound
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import Organization, User
 from rasad.core.scope import organization_scope, users_who_can
+from rasad.lib import formatting
 from rasad.lib.persian import normalize_text, search_key
 
 
@@ -231,7 +232,11 @@ def do_forward_dossier(
         None,
         NotificationKind.DOSSIER,
         _("Dossier %(reference)s from %(organization)s: %(title)s")
-        % {"reference": dossier.reference, "organization": from_organization.name, "title": dossier.title},
+        % {
+            "reference": formatting.digits(dossier.reference),
+            "organization": from_organization.name,
+            "title": dossier.title,
+        },
         exclude=acting_user,
     )
     return dossier

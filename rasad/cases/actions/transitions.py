@@ -30,6 +30,7 @@ from rasad.cases.workflow import ACTION_LABELS, TRANSITIONS, Action, Party
 from rasad.core.access import ObjectNotFound, refuse
 from rasad.core.models import Organization, User
 from rasad.core.scope import organization_scope, users_who_can
+from rasad.lib import formatting
 from rasad.lib.persian import normalize_text
 
 
@@ -222,7 +223,7 @@ def _notify_transition(case: Case, action: str, acting_user: User | None) -> Non
             case,
             NotificationKind.ASSIGNED,
             _("%(reference)s was assigned to you: %(title)s")
-            % {"reference": case.reference, "title": case.title},
+            % {"reference": formatting.digits(case.reference), "title": case.title},
             exclude=acting_user,
         )
     watchers = list(case.watchers.all())
@@ -231,6 +232,6 @@ def _notify_transition(case: Case, action: str, acting_user: User | None) -> Non
         case,
         NotificationKind.STATUS,
         _("%(reference)s: %(action)s, now %(status)s.")
-        % {"reference": case.reference, "action": label, "status": status},
+        % {"reference": formatting.digits(case.reference), "action": label, "status": status},
         exclude=acting_user,
     )

@@ -103,6 +103,7 @@ class CaseSerializer(RasadModelSerializer):
             "category",
             "title",
             "description",
+            "confidential_details",
             "priority",
             "status",
             "reporter_organization",
@@ -159,6 +160,7 @@ class CaseSerializer(RasadModelSerializer):
             title=data.get("title") or "",
             reporter_organization=data["reporter_organization"],
             description=data.get("description") or "",
+            confidential_details=data.get("confidential_details") or "",
             priority=data.get("priority") or Priority.MEDIUM,
             owner_organization=data.get("owner_organization"),
             deadline=data.get("deadline"),
@@ -201,6 +203,9 @@ class CaseUpdateSerializer(serializers.Serializer[Any]):
     likelihood = serializers.IntegerField(required=False, allow_null=True)
     impact = serializers.IntegerField(required=False, allow_null=True)
     treatment_plan = serializers.CharField(required=False, allow_blank=True)
+    confidential_details = serializers.CharField(
+        required=False, allow_blank=True, help_text=_("Encrypted at rest; never searched or exported.")
+    )
     version = serializers.IntegerField(required=False)
 
 
@@ -290,6 +295,7 @@ class AttachmentSerializer(RasadModelSerializer):
             "content_type",
             "size",
             "sha256",
+            "confidential",
             "uploaded_by",
             "download",
             "created",
@@ -305,6 +311,9 @@ class AttachmentSerializer(RasadModelSerializer):
 
 class AttachmentUploadSerializer(serializers.Serializer[Any]):
     file = serializers.FileField()
+    confidential = serializers.BooleanField(
+        required=False, default=False, help_text=_("Store the file encrypted at rest.")
+    )
 
 
 class DossierSerializer(RasadModelSerializer):

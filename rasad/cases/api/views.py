@@ -5,12 +5,13 @@ from typing import Any
 from django.db import models
 from django.http import FileResponse
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, parsers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from rasad.api import parsers
 from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
 from rasad.cases.actions import (
     allowed_actions,
@@ -181,7 +182,12 @@ class CaseViewSet(ScopedModelViewSet):
         if request.method == "POST":
             upload = AttachmentUploadSerializer(data=request.data)
             upload.is_valid(raise_exception=True)
-            attachment = do_add_attachment(case, upload.validated_data["file"], acting_user=_actor(request))
+            attachment = do_add_attachment(
+                case,
+                upload.validated_data["file"],
+                acting_user=_actor(request),
+                confidential=upload.validated_data["confidential"],
+            )
             return Response(
                 AttachmentSerializer(attachment, context=context).data, status=status.HTTP_201_CREATED
             )
@@ -221,12 +227,13 @@ class AttachmentViewSet(ScopedReadOnlyViewSet):
     serializer_class = AttachmentSerializer
     filterset_class = AttachmentFilterSet
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    # The file is served with its own content type (a PDF, a photo, a spreadsheet ...).
+    @extend_schema(responses={(200, "*/*"): bytes})
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: Any = None) -> FileResponse:
         attachment = self.get_object()
         response = FileResponse(
-            attachment.file.open("rb"),
+            attachment.open_content(),
             as_attachment=True,
             filename=attachment.name,
             content_type=attachment.content_type,

@@ -15,7 +15,14 @@ from rasad.core.audit_log import record
 from rasad.core.choices import CalendarChoices, LanguageChoices
 from rasad.core.models import Grant, Membership, Organization, Role, User, WorkingGroup
 from rasad.core.scope import clear_scope_cache, permissions_over
-from rasad.lib.persian import normalize_text
+from rasad.lib.persian import normalize_text, search_key
+
+
+def user_search_text(user: User) -> str:
+    """The search key of a person: display name, first and last names, username and e-mail."""
+    return search_key(
+        " ".join([user.display_name, user.first_name, user.last_name, user.username, user.email])
+    )
 
 
 @transaction.atomic
@@ -50,6 +57,7 @@ def do_create_user(
         language=language,
         calendar=calendar,
     )
+    user.search_text = user_search_text(user)
     if password is None:
         user.set_unusable_password()
     else:

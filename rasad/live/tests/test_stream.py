@@ -107,7 +107,7 @@ def test_the_stream_replays_then_pushes_only_the_readers_events(
         send(posts["ker_cred"], {"events": [event_item(posts["ker"], 1, text="کرمان پیش از اتصال")]})
     response = signed_in_client(cast.alice).get("/live/stream/?last=0")
     assert response["Content-Type"] == "text/event-stream"
-    assert response["Cache-Control"] == "no-cache, no-transform"
+    assert response["Cache-Control"] == "no-store, no-transform"
     chunks = iter(response.streaming_content)  # type: ignore[attr-defined]
     try:
         replayed = frames(chunks, 1)
