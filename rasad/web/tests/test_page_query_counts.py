@@ -45,6 +45,7 @@ SKIPPED = {
     "indicators:period-action": "a verb: POST only",
     "cases:attachment-download": "a file, not a page",
     "programs:attachment-download": "a file, not a page",
+    "training:certificate": "a file, not a page",
     "comms:attachment": "a file, not a page",
     "comms:federation-bundle": "a centre code: another node's endpoint, no session",
     "reports:form": "a report name",
