@@ -472,6 +472,7 @@ SUBJECTS: dict[str, Subject] = {
     "live-device": Subject(_made("live.device")),
     "live-credential": Subject(_made("live.agentcredential")),
     "live-event": Subject(_made("live.deviceevent")),
+    "live-outage": Subject(_made("live.outage")),
     # Training (made in ISF-CC): an event organized for ISF-CC with its course, an enrolment of a
     # member of ISF-CC, a completion, a requirement, a position held; positions are reference data.
     "training-event": Subject(_made("training.event")),
@@ -994,6 +995,8 @@ API: dict[str, Operation] = {
     "POST /api/v1/live-credentials/{id}/revoke/": op(allow(ROOT), "live-credential"),
     "GET /api/v1/live-events/": op(READ_ALL, "live-event", listed=ISF_STAFF),
     "GET /api/v1/live-events/{id}/": op(allow(ISF_STAFF), "live-event"),
+    "GET /api/v1/live-outages/": op(READ_ALL, "live-outage", listed=ISF_STAFF),
+    "GET /api/v1/live-outages/{id}/": op(allow(ISF_STAFF), "live-outage"),
     "POST /api/v1/live/ingest/": op(allow(NOBODY, 403)),
     # training (see the pages above)
     "GET /api/v1/training-positions/": op(READ_ALL),
