@@ -67,7 +67,9 @@ def test_a_long_outage_opens_one_incident_case_and_its_return_ends_the_outage(
     page = signed_in_client(cast.nadia).get(f"/live/posts/{cast.isfahan_post.pk}/").content.decode()
     assert case.reference in page and "data-testid=\"outage\"" in page
     rows = client_for(cast.nadia).get("/api/v1/live-outages/", {"open": "true"}).json()["results"]
-    assert [(r["organization"], r["case_reference"]) for r in rows] == [(cast.isfahan_post.code, case.reference)]
+    assert [(r["organization"], r["case_reference"]) for r in rows] == [
+        (cast.isfahan_post.code, case.reference)
+    ]
 
     send(
         post["credential"], {"heartbeats": [heartbeat_item(post["camera"])]}, now=later + timedelta(minutes=5)
