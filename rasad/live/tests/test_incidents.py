@@ -65,7 +65,7 @@ def test_a_long_outage_opens_one_incident_case_and_its_return_ends_the_outage(
     assert cast.isfahan_post.name in case.title and "۱۴" in case.description  # Jalali, Persian digits
     assert AuditEvent.objects.filter(event_type=LiveAuditEvent.OUTAGE_OPENED).count() == 1
     page = signed_in_client(cast.nadia).get(f"/live/posts/{cast.isfahan_post.pk}/").content.decode()
-    assert case.reference in page and "data-testid=\"outage\"" in page
+    assert case.reference in page and 'data-testid="outage"' in page
     rows = client_for(cast.nadia).get("/api/v1/live-outages/", {"open": "true"}).json()["results"]
     assert [(r["organization"], r["case_reference"]) for r in rows] == [
         (cast.isfahan_post.code, case.reference)
