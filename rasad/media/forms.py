@@ -13,11 +13,25 @@ from django.utils.translation import gettext_lazy as _
 
 from rasad.core.models import Organization
 from rasad.lib.jalali import TEHRAN
+from rasad.lib.persian import to_latin_digits
 from rasad.media.actions import Deadline, ResponseValues, StatementValues
 from rasad.media.choices import Channel, DeadlineBasis, ResponseOutcome, StatementKind
 from rasad.media.models import Statement
 from rasad.training.forms import ClockField, StyledForm
-from rasad.web.forms import JalaliDateField, NormalizedCharField
+from rasad.web.forms import JalaliDateField, NormalizedCharField, NumberInput
+
+
+class WholeNumberField(forms.IntegerField):
+    """A whole number a person types in Persian or Latin digits."""
+
+    widget = NumberInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", NumberInput(attrs={"inputmode": "numeric"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        return super().to_python(to_latin_digits(str(value)).strip() if value not in (None, "") else value)
 
 
 class MediaForm(StyledForm):
@@ -82,16 +96,16 @@ class IssueForm(MediaForm):
     agencies = forms.ModelMultipleChoiceField(
         label=_("Agencies"),
         queryset=Organization.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         error_messages={"required": _("Choose at least one agency to issue the statement to.")},
     )
     deadline_basis = forms.ChoiceField(
         label=_("Deadline counted in"),
         choices=DeadlineBasis.choices,
         initial=DeadlineBasis.WORKING,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
-    deadline_hours = forms.IntegerField(
+    deadline_hours = WholeNumberField(
         label=_("Hours to respond"),
         required=False,
         min_value=1,
@@ -128,18 +142,22 @@ class IssueForm(MediaForm):
 
 
 class ResponseForm(MediaForm):
-    outcome = forms.ChoiceField(label=_("Answer"), choices=ResponseOutcome.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(
+        label=_("Answer"),
+        choices=ResponseOutcome.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
     channel = forms.ChoiceField(label=_("Channel"), choices=[("", "—"), *Channel.choices], required=False)
     evidence_url = forms.CharField(
         label=_("Link to the publication"),
         required=False,
         max_length=500,
-        widget=forms.TextInput(attrs={"dir": "ltr", "inputmode": "url", "placeholder": "https://"}),
+        widget=forms.TextInput(attrs={"dir": "ltr", "inputmode": "url"}),
     )
     evidence_file = forms.FileField(
         label=_("Or a file as evidence"),
         required=False,
-        help_text=_("A screenshot or a scan: PDF, PNG, JPEG, Word, Excel, text; at most 10 MB."),
+        help_text=_("A screenshot or a scan (PDF, image, Word, Excel or text); at most 10 MB."),
     )
     reason = NormalizedCharField(
         label=_("Reason"),

@@ -30,7 +30,7 @@ _sequence = itertools.count(1)
 
 def agency_of(organization: Organization) -> Organization:
     """The matrix member agency of a headquarters: its first child."""
-    child: Organization = organization.children.order_by("pk").first()
+    child: Organization = organization.children.order_by("pk")[0]
     return child
 
 
@@ -77,10 +77,17 @@ def issue(
 
 
 def issued_statement(
-    organization: Organization, agencies: list[Organization] | None = None, **kwargs: Any
+    organization: Organization,
+    agencies: list[Organization] | None = None,
+    *,
+    user: User | None = None,
+    title: str | None = None,
+    **kwargs: Any,
 ) -> Statement:
-    statement = approved(make_statement(organization))
-    return issue(statement, agencies if agencies is not None else [agency_of(organization)], **kwargs)
+    draft = make_statement(organization, title=title) if title else make_statement(organization)
+    statement = approved(draft)
+    chosen = agencies if agencies is not None else [agency_of(organization)]
+    return issue(statement, chosen, user=user, **kwargs)
 
 
 # ---- matrix factories ----------------------------------------------------------------------------

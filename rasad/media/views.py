@@ -175,6 +175,16 @@ class StatementCreateView(StatementFormMixin):
     title = gettext_lazy("New statement")
     success_message = gettext_lazy("The draft was saved.")
 
+    def get_initial(self) -> dict[str, Any]:
+        """The headquarters the person drafts for: the first with member agencies (or the only
+        organization they may draft for)."""
+        choices = self.organizations_for("add")
+        members = MemberAgency.objects.active().filter(hq__in=choices).order_by("hq__name")
+        first = members.values_list("hq_id", flat=True).first()
+        if first is None and choices.count() == 1:
+            first = choices.values_list("pk", flat=True).first()
+        return {"organization": first} if first is not None else {}
+
     def perform(self, form: StatementForm) -> Statement | None:
         result: Statement | None = form.run_action(do_save_statement, form.values(), acting_user=self.user)
         return result
