@@ -10,6 +10,8 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from rasad.core.actions.organizations import OrganizationValues, do_create_organization
+from rasad.core.choices import OrganizationKind
 from rasad.core.models import Organization, User
 from rasad.media.actions import (
     Deadline,
@@ -99,7 +101,19 @@ def _member_payload(cast: Cast, organization: Organization) -> dict[str, object]
 
 @register("media.memberagency", create_payload=_member_payload)
 def make_member(cast: Cast, organization: Organization) -> MemberAgency:
-    return ensure_member(organization, agency_of(organization))
+    """A new agency under the headquarters, made its member."""
+    number = next(_sequence)
+    agency = do_create_organization(
+        OrganizationValues(
+            code=f"{organization.code}-MA{number}",
+            name=f"دستگاه عضو {number}",
+            kind=OrganizationKind.PROVINCIAL_OFFICE,
+            parent=organization,
+            province=organization.province,
+        ),
+        acting_user=cast.root,
+    )
+    return do_add_member_agency(organization, agency, acting_user=cast.root)
 
 
 def _statement_payload(cast: Cast, organization: Organization) -> dict[str, object]:

@@ -61,7 +61,7 @@ class StatementAttachmentSerializer(RasadModelSerializer):
         return reverse("media:attachment-download", args=[obj.statement_id, obj.pk])
 
 
-class AttachmentUploadSerializer(serializers.Serializer[Any]):
+class StatementFileUploadSerializer(serializers.Serializer[Any]):
     file = serializers.FileField()
 
 

@@ -31,7 +31,7 @@ from rasad.media.actions import (
     do_submit_statement,
 )
 from rasad.media.api.serializers import (
-    AttachmentUploadSerializer,
+    StatementFileUploadSerializer,
     IssueSerializer,
     MemberAgencySerializer,
     RecipientSerializer,
@@ -151,14 +151,14 @@ class StatementViewSet(ScopedModelViewSet):
     revise.scope_action = "add"  # type: ignore[attr-defined]
 
     @extend_schema(
-        request={"multipart/form-data": AttachmentUploadSerializer},
+        request={"multipart/form-data": StatementFileUploadSerializer},
         responses={201: StatementAttachmentSerializer},
     )
     @action(detail=True, methods=["post"], parser_classes=[parsers.MultiPartParser, parsers.FormParser])
     def attachments(self, request: Request, pk: Any = None) -> Response:
         """Add a file to a draft (PDF, image, Word, Excel, text; at most 10 MB)."""
         statement = self.get_object()
-        upload = AttachmentUploadSerializer(data=request.data)
+        upload = StatementFileUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         attachment = do_add_statement_attachment(
             statement, upload.validated_data["file"], acting_user=_actor(request)
