@@ -70,8 +70,13 @@ class StatementSerializer(RasadModelSerializer):
     organization = _organization(help_text=_("Code of the media headquarters."))
     kind = serializers.ChoiceField(choices=StatementKind.choices)
     body = fields.MultiLineCharField(max_length=20_000)
-    previous: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(read_only=True)
+    previous: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True
+    )
     attachments = StatementAttachmentSerializer(many=True, read_only=True)
+    deadline_basis = serializers.CharField(
+        read_only=True, help_text=_("working, clock or fixed; empty until the statement is issued.")
+    )
 
     class Meta:
         model = Statement
@@ -134,6 +139,11 @@ class RecipientSerializer(RasadModelSerializer):
     statement_title = serializers.CharField(source="statement.title", read_only=True)
     agency = serializers.CharField(source="agency.code", read_only=True)
     is_late = serializers.BooleanField(read_only=True)
+    channel = serializers.CharField(
+        read_only=True,
+        help_text=_("website, news_agency, social_media or press_conference; empty unless published."),
+    )
+    evidence_url = serializers.CharField(read_only=True, help_text=_("Link to the publication, or empty."))
     evidence_download = serializers.SerializerMethodField()
 
     class Meta:
