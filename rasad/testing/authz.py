@@ -727,6 +727,10 @@ PAGES: dict[str, Page] = {
     "training:course-edit": page("training-course", get=allow(ROOT), post=allow(ROOT)),
     "training:requirement-create": page(get=allow(ROOT), post=allow(ROOT)),
     "training:requirement-edit": page("training-requirement", get=allow(ROOT), post=allow(ROOT)),
+    # The certificate is the completion's readers'; checking a code is public (it shows only the
+    # name, course, date and validity, and a plain "not found" otherwise).
+    "training:certificate": page("training-completion", get=allow(ISF_READERS)),
+    "training:verify": Page(None, ALL_READ, public=True),
     # Media coordination (ISF-CC is the headquarters, ISF-P1 the agency): everyone in scope reads;
     # analysts draft and send for review; approving, issuing and adding member agencies is for
     # coordinators and administrators (in the cast only Root); an agency's staff (the reporter
