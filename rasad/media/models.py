@@ -198,6 +198,7 @@ class Recipient(TimestampedModel):
     evidence_size = models.PositiveBigIntegerField(null=True, blank=True)
     evidence_sha256 = models.CharField(max_length=64, blank=True)
     reason = models.TextField(_("reason"), blank=True)
+    remind_at = models.DateTimeField(_("remind at"), null=True, blank=True, db_index=True)
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
 

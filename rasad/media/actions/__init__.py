@@ -4,6 +4,7 @@ event after commit."""
 
 from __future__ import annotations
 
+from rasad.media.actions.deadlines import agency_heads, do_escalate_recipient, do_remind_recipient
 from rasad.media.actions.responses import ResponseValues, do_acknowledge, do_respond
 from rasad.media.actions.statements import (
     Deadline,
@@ -23,11 +24,14 @@ __all__ = [
     "Deadline",
     "ResponseValues",
     "StatementValues",
+    "agency_heads",
     "do_acknowledge",
     "do_add_member_agency",
     "do_add_statement_attachment",
     "do_approve_statement",
+    "do_escalate_recipient",
     "do_issue_statement",
+    "do_remind_recipient",
     "do_respond",
     "do_return_statement",
     "do_revise_statement",

@@ -23,6 +23,7 @@ from rasad.core.models import Organization, User
 from rasad.lib.jalali import local_date
 from rasad.lib.persian import search_key
 from rasad.media.actions.common import Errors, moment, push, require, text
+from rasad.media.actions.deadlines import reminder_moment
 from rasad.media.audit import MediaAuditEvent, audit
 from rasad.media.choices import (
     OPEN_RECIPIENT_STATES,
@@ -318,8 +319,9 @@ def do_issue_statement(
     locked.deadline_hours = deadline.hours if deadline.basis != DeadlineBasis.FIXED else None
     locked.due_at = due
     locked.save()
+    remind_at = reminder_moment(issued_at, due)
     Recipient.objects.bulk_create(
-        [Recipient(statement=locked, agency=agency, due_at=due) for agency in chosen]
+        [Recipient(statement=locked, agency=agency, due_at=due, remind_at=remind_at) for agency in chosen]
     )
     audit(
         MediaAuditEvent.STATEMENT_ISSUED,

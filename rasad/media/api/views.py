@@ -31,13 +31,13 @@ from rasad.media.actions import (
     do_submit_statement,
 )
 from rasad.media.api.serializers import (
-    StatementFileUploadSerializer,
     IssueSerializer,
     MemberAgencySerializer,
     RecipientSerializer,
     ResponseSerializer,
     ReturnSerializer,
     StatementAttachmentSerializer,
+    StatementFileUploadSerializer,
     StatementSerializer,
 )
 from rasad.media.filtersets import MemberAgencyFilterSet, RecipientFilterSet, StatementFilterSet
