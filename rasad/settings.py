@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "rasad.assessments",
     "rasad.live",
     "rasad.comms",
+    "rasad.media",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("rasad.jobs.urls")),
     path("", include("rasad.reports.urls")),
     path("", include("rasad.comms.urls")),
+    path("", include("rasad.media.urls")),
     path("", include("rasad.web.urls")),
 ]
 

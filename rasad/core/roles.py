@@ -26,6 +26,7 @@ RASAD_APPS = (
     "assessments",
     "live",
     "training",
+    "media",
 )
 
 
@@ -55,6 +56,11 @@ ASSESS = (*SELF_ASSESS, "assessments.review_assessment", "assessments.audit_asse
 # Analysts and coordinators register and change the devices of field posts in scope; only
 # administrators issue and revoke the credentials post agents send with.
 LIVE_DEVICES = ("live.add_device", "live.change_device")
+# Media coordination: an agency's staff acknowledge and answer the statements issued to it;
+# analysts of a media headquarters also draft statements and send them for review; approving
+# and issuing is for coordinators (media.*), so who may approve is a grant, i.e. data.
+MEDIA_RESPOND = ("media.respond_recipient",)
+MEDIA_DRAFT = (*MEDIA_RESPOND, "media.add_statement", "media.change_statement")
 DEFAULT_ROLES = (
     RoleDefinition("viewer", "بیننده", "Viewer", "Sees everything in scope; changes nothing.", VIEW),
     RoleDefinition(
@@ -72,6 +78,7 @@ DEFAULT_ROLES = (
             "cases.comment_case",
             "programs.submit_statusreport",
             *SELF_ASSESS,
+            *MEDIA_RESPOND,
             # Messages between command centres are for the centres' staff, not their field posts.
             "!comms.*",
         ),
@@ -94,6 +101,7 @@ DEFAULT_ROLES = (
             *INTAKE_REVIEW,
             *ASSESS,
             *LIVE_DEVICES,
+            *MEDIA_DRAFT,
         ),
     ),
     RoleDefinition(
@@ -108,6 +116,7 @@ DEFAULT_ROLES = (
             "programs.*",
             "assessments.*",
             "training.*",
+            "media.*",
             "core.view_auditevent",
             "core.change_organization",
             *INTAKE_REVIEW,

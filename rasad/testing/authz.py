@@ -364,6 +364,35 @@ def _training_position(cast: Cast) -> dict[str, Any]:
     return {"pk": position().pk}
 
 
+def _media_attachment(cast: Cast) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from rasad.media.actions import do_add_statement_attachment
+    from rasad.media.testing import make_statement
+
+    statement = make_statement(cast.isfahan, user=cast.root)
+    upload = SimpleUploadedFile("fact-sheet.pdf", b"%PDF-1.4 facts", content_type="application/pdf")
+    attachment = do_add_statement_attachment(statement, upload, acting_user=cast.root)
+    return {"pk": statement.pk, "attachment_id": attachment.pk}
+
+
+def _media_answered(cast: Cast) -> dict[str, Any]:
+    """A receipt of ISF-P1 answered with a screenshot as evidence."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from rasad.media.actions import ResponseValues, do_acknowledge, do_respond
+    from rasad.media.testing import make_recipient
+
+    recipient = do_acknowledge(make_recipient(cast, cast.isfahan), acting_user=cast.root)
+    shot = SimpleUploadedFile("shot.png", b"\x89PNG\r\n\x1a\nimage", content_type="image/png")
+    do_respond(
+        recipient,
+        ResponseValues(outcome="published", channel="website", evidence_file=shot),
+        acting_user=cast.root,
+    )
+    return {"pk": recipient.pk}
+
+
 def _comms_centre(cast: Cast) -> dict[str, Any]:
     from rasad.comms.testing import centre_of
 
@@ -482,6 +511,13 @@ SUBJECTS: dict[str, Subject] = {
     "training-requirement": Subject(_made("training.requirement")),
     "training-holding": Subject(_made("training.positionholding")),
     "training-position": Subject(_training_position),
+    # Media coordination: ISF-CC is the media headquarters and ISF-P1 its member agency; a draft
+    # statement of ISF-CC (with a file), and a receipt of ISF-P1 of a statement issued to it.
+    "media-member": Subject(_made("media.memberagency")),
+    "media-statement": Subject(_made("media.statement")),
+    "media-attachment": Subject(_media_attachment),
+    "media-recipient": Subject(_made("media.recipient")),
+    "media-answered": Subject(_media_answered),
     "template-csv": Subject(_fixed(fmt="csv"), hides="fmt"),
     "export-cases": Subject(_fixed(kind="cases", fmt="csv"), hides="kind"),
     "report-case-status": Subject(_fixed(name="case-status"), hides="name"),
@@ -696,6 +732,28 @@ PAGES: dict[str, Page] = {
     # name, course, date and validity, and a plain "not found" otherwise).
     "training:certificate": page("training-completion", get=allow(ISF_READERS)),
     "training:verify": Page(None, ALL_READ, public=True),
+    # Media coordination (ISF-CC is the headquarters, ISF-P1 the agency): everyone in scope reads;
+    # analysts draft and send for review; approving, issuing and adding member agencies is for
+    # coordinators and administrators (in the cast only Root); an agency's staff (the reporter
+    # Ali too) acknowledge and answer.
+    "media:board": LIST,
+    "media:inbox": LIST,
+    "media:members": LIST,
+    "media:member-create": page(get=allow(ROOT), post=allow(ROOT)),
+    "media:statement-create": page(get=allow(ANALYSTS), post=allow(ANALYSTS)),
+    "media:statement-detail": page("media-statement", get=allow(ISF_READERS)),
+    "media:statement-edit": page("media-statement", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
+    "media:statement-submit": page("media-statement", get=NOT_ANSWERED, post=allow(ISF_ANALYSTS)),
+    "media:statement-approve": page("media-statement", get=NOT_ANSWERED, post=allow(ROOT)),
+    "media:statement-return": page("media-statement", get=NOT_ANSWERED, post=allow(ROOT)),
+    "media:statement-issue": page("media-statement", get=allow(ROOT), post=allow(ROOT)),
+    "media:statement-revise": page("media-statement", get=NOT_ANSWERED, post=allow(ISF_ANALYSTS)),
+    "media:statement-attach": page("media-statement", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
+    "media:attachment-download": page("media-attachment", get=allow(ISF_READERS)),
+    "media:recipient-detail": page("media-recipient", get=allow(ISF_READERS)),
+    "media:recipient-acknowledge": page("media-recipient", get=NOT_ANSWERED, post=allow(ISF_STAFF)),
+    "media:recipient-respond": page("media-recipient", get=allow(ISF_STAFF), post=allow(ISF_STAFF)),
+    "media:evidence-download": page("media-answered", get=allow(ISF_READERS)),
     # Background work: the platform administrator's; a person's own files are theirs alone.
     "jobs:jobs": page(get=allow(ROOT), post=allow(NOBODY, 404, s405=ROOT)),
     "jobs:retry": page("task-run", get=allow(NOBODY, 404, s405=ROOT), post=allow(ROOT)),
@@ -1027,6 +1085,26 @@ API: dict[str, Operation] = {
     "PATCH /api/v1/training-requirements/{id}/": op(allow(ROOT), "training-requirement"),
     "GET /api/v1/training-requirements/mine/": op(READ_ALL),
     "GET /api/v1/training-requirements/compliance/": op(READ_ALL),
+    # media (see the pages above)
+    "GET /api/v1/media-member-agencies/": op(READ_ALL, "media-member", listed=ISF_READERS),
+    "POST /api/v1/media-member-agencies/": op(creates(ROOT), body=_payload("media.memberagency")),
+    "GET /api/v1/media-member-agencies/{id}/": op(allow(ISF_READERS), "media-member"),
+    "GET /api/v1/media-statements/": op(READ_ALL, "media-statement", listed=ISF_READERS),
+    "POST /api/v1/media-statements/": op(
+        creates(ISF_ANALYSTS, KERMAN_ANALYST), body=_payload("media.statement")
+    ),
+    "GET /api/v1/media-statements/{id}/": op(allow(ISF_READERS), "media-statement"),
+    "PATCH /api/v1/media-statements/{id}/": op(allow(ISF_ANALYSTS), "media-statement"),
+    "POST /api/v1/media-statements/{id}/submit/": op(allow(ISF_ANALYSTS), "media-statement"),
+    "POST /api/v1/media-statements/{id}/approve/": op(allow(ROOT), "media-statement"),
+    "POST /api/v1/media-statements/{id}/return/": op(allow(ROOT), "media-statement"),
+    "POST /api/v1/media-statements/{id}/issue/": op(allow(ROOT), "media-statement"),
+    "POST /api/v1/media-statements/{id}/revise/": op(allow(ISF_ANALYSTS), "media-statement"),
+    "POST /api/v1/media-statements/{id}/attachments/": op(allow(ISF_ANALYSTS), "media-statement"),
+    "GET /api/v1/media-recipients/": op(READ_ALL, "media-recipient", listed=ISF_READERS),
+    "GET /api/v1/media-recipients/{id}/": op(allow(ISF_READERS), "media-recipient"),
+    "POST /api/v1/media-recipients/{id}/acknowledge/": op(allow(ISF_STAFF), "media-recipient"),
+    "POST /api/v1/media-recipients/{id}/respond/": op(allow(ISF_STAFF), "media-recipient"),
     # intake
     "GET /api/v1/intake-documents/": op(READ_ALL, "document", listed=ISF_READERS),
     "POST /api/v1/intake-documents/": op(

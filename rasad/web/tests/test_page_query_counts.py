@@ -46,6 +46,7 @@ SKIPPED = {
     "cases:attachment-download": "a file, not a page",
     "programs:attachment-download": "a file, not a page",
     "training:certificate": "a file, not a page",
+    "media:attachment-download": "a file, not a page",
     "comms:attachment": "a file, not a page",
     "comms:federation-bundle": "a centre code: another node's endpoint, no session",
     "reports:form": "a report name",

@@ -1,0 +1,41 @@
+"""Every state change of the media app. Each ``do_*`` runs in one transaction, checks the acting
+user's scope (refusals are the 404 of a missing object), writes its audit event and pushes its
+event after commit."""
+
+from __future__ import annotations
+
+from rasad.media.actions.deadlines import agency_heads, do_escalate_recipient, do_remind_recipient
+from rasad.media.actions.responses import ResponseValues, do_acknowledge, do_respond
+from rasad.media.actions.statements import (
+    Deadline,
+    StatementValues,
+    do_add_member_agency,
+    do_add_statement_attachment,
+    do_approve_statement,
+    do_issue_statement,
+    do_return_statement,
+    do_revise_statement,
+    do_save_statement,
+    do_set_member_active,
+    do_submit_statement,
+)
+
+__all__ = [
+    "Deadline",
+    "ResponseValues",
+    "StatementValues",
+    "agency_heads",
+    "do_acknowledge",
+    "do_add_member_agency",
+    "do_add_statement_attachment",
+    "do_approve_statement",
+    "do_escalate_recipient",
+    "do_issue_statement",
+    "do_remind_recipient",
+    "do_respond",
+    "do_return_statement",
+    "do_revise_statement",
+    "do_save_statement",
+    "do_set_member_active",
+    "do_submit_statement",
+]

@@ -1,0 +1,183 @@
+"""Media actions of an agency: acknowledge a statement issued to it, then answer it (published,
+with a link or a file as evidence and the channel; not applicable, with a reason; declined)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import PurePath
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rasad.cases.actions import ALLOWED_ATTACHMENTS, check_attachment
+from rasad.core.models import User
+from rasad.media.actions.common import Errors, push, require, text
+from rasad.media.audit import MediaAuditEvent, audit
+from rasad.media.choices import Channel, RecipientState, ResponseOutcome
+from rasad.media.models import Recipient
+
+
+def _lock(recipient: Recipient) -> Recipient:
+    locked: Recipient = (
+        Recipient.objects.select_for_update().select_related("statement", "agency").get(pk=recipient.pk)
+    )
+    return locked
+
+
+def _closed(recipient: Recipient) -> str | None:
+    if recipient.state == RecipientState.WITHDRAWN:
+        return _("This version was withdrawn when a new version was issued; answer the new one.")
+    if recipient.is_answered:
+        return _("The agency already answered this statement (%(state)s).") % {
+            "state": recipient.get_state_display()
+        }
+    return None
+
+
+def _push(recipient: Recipient) -> None:
+    push(
+        "media.recipient",
+        {recipient.agency_id, recipient.statement.organization_id},
+        statement=recipient.statement_id,
+        recipient=recipient.pk,
+        agency=recipient.agency_id,
+        state=recipient.state,
+    )
+
+
+@transaction.atomic
+def do_acknowledge(
+    recipient: Recipient, *, acting_user: User | None, now: datetime | None = None
+) -> Recipient:
+    """The agency confirms it received the statement."""
+    require(acting_user, Recipient, "respond", recipient.agency)
+    locked = _lock(recipient)
+    closed = _closed(locked)
+    if closed:
+        raise ValidationError({"state": [closed]})
+    if locked.state != RecipientState.SENT:
+        raise ValidationError({"state": [_("The agency already acknowledged this statement.")]})
+    locked.state = RecipientState.ACKNOWLEDGED
+    locked.acknowledged_at = now or timezone.now()
+    locked.acknowledged_by = acting_user
+    locked.save(update_fields=["state", "acknowledged_at", "acknowledged_by", "last_updated"])
+    audit(
+        MediaAuditEvent.ACKNOWLEDGED,
+        acting_user=acting_user,
+        organization=locked.agency,
+        obj=locked,
+        old={"state": RecipientState.SENT},
+        new={"state": locked.state, "acknowledged_at": locked.acknowledged_at.isoformat()},
+    )
+    _push(locked)
+    return locked
+
+
+@dataclass
+class ResponseValues:
+    outcome: str
+    channel: str = ""
+    evidence_url: str = ""
+    evidence_file: UploadedFile[Any] | None = None
+    reason: str = ""
+
+
+def _check_url(value: str, errors: Errors) -> str:
+    url = value.strip()
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 500:
+        errors.add("evidence_url", _("The link must be a web address starting with https:// or http://."))
+        return ""
+    return url
+
+
+def _read_evidence(upload: UploadedFile[Any], errors: Errors) -> tuple[str, bytes] | None:
+    try:
+        return check_attachment(upload)
+    except ValidationError as error:
+        for message in error.messages:
+            errors.add("evidence_file", message)
+        return None
+
+
+@transaction.atomic
+def do_respond(
+    recipient: Recipient, values: ResponseValues, *, acting_user: User | None, now: datetime | None = None
+) -> Recipient:
+    """The agency reports its answer. Nothing is written unless every field is right."""
+    require(acting_user, Recipient, "respond", recipient.agency)
+    locked = _lock(recipient)
+    errors = Errors()
+    closed = _closed(locked)
+    if closed:
+        errors.add("state", closed)
+    elif locked.state == RecipientState.SENT:
+        errors.add("state", _("Acknowledge receipt of the statement before answering it."))
+    if values.outcome not in ResponseOutcome.values:
+        errors.add("outcome", _("Choose published, not applicable or declined."))
+    reason = text(values.reason, 2000)
+    url = ""
+    evidence: tuple[str, bytes] | None = None
+    if values.outcome == ResponseOutcome.PUBLISHED:
+        if values.channel not in Channel.values:
+            errors.add("channel", _("Choose the channel it was published on."))
+        url = _check_url(values.evidence_url, errors)
+        if values.evidence_file is not None:
+            evidence = _read_evidence(values.evidence_file, errors)
+        if not url and values.evidence_file is None and "evidence_url" not in errors.fields:
+            errors.add("evidence_url", _("Give a link to the publication or attach a file as evidence."))
+    elif values.outcome in (ResponseOutcome.NOT_APPLICABLE, ResponseOutcome.DECLINED) and not reason:
+        errors.add("reason", _("Give the reason."))
+    errors.raise_if_any()
+    old_state = locked.state
+    locked.state = values.outcome
+    locked.responded_at = now or timezone.now()
+    locked.responded_by = acting_user
+    locked.reason = reason
+    if values.outcome == ResponseOutcome.PUBLISHED:
+        locked.channel = values.channel
+        locked.evidence_url = url
+    stored = ""
+    if evidence is not None:
+        name, content = evidence
+        suffix = PurePath(name).suffix.lower()
+        locked.evidence_name = text(name, 200) or f"evidence{suffix}"
+        locked.evidence_type = ALLOWED_ATTACHMENTS[suffix][0]
+        locked.evidence_size = len(content)
+        locked.evidence_sha256 = hashlib.sha256(content).hexdigest()
+        locked.evidence_file.save(name, ContentFile(content), save=False)
+        stored = locked.evidence_file.name or ""
+    try:
+        with transaction.atomic():
+            locked.save()
+            audit(
+                MediaAuditEvent.RESPONDED,
+                acting_user=acting_user,
+                organization=locked.agency,
+                obj=locked,
+                old={"state": old_state},
+                new={
+                    "state": locked.state,
+                    "channel": locked.channel,
+                    "evidence_url": locked.evidence_url,
+                    "evidence_sha256": locked.evidence_sha256,
+                    "reason": reason,
+                    "late": locked.responded_at > locked.due_at,
+                },
+            )
+    except Exception:
+        if stored:
+            locked.evidence_file.storage.delete(stored)
+        raise
+    _push(locked)
+    return locked

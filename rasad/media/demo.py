@@ -1,0 +1,167 @@
+"""Demo media coordination on top of the core demo world (``rasad.core.demo``):
+
+* Kerman's provincial media headquarters (KER-MHQ, under the governorate beside the cyberspace
+  council) with the six executive agencies as members: medical sciences university, education,
+  regional water, power distribution, Red Crescent and the police's social affairs;
+* talking points on the peak-load power cuts, issued two days ago to all six with six working
+  hours to answer: four published on time or late, one not applicable, one never answered;
+* a statement on the AI bootcamp's publicity waiting for approval, and an approved statement on
+  water rationing rumours that the HQ's secretary may issue now.
+
+Everything goes through the actions, dated in the past where the story needs it. Idempotent.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import TextIO
+
+from django.db import transaction
+from django.utils import timezone
+
+from rasad.core.models import Organization, User
+from rasad.lib.jalali import TEHRAN, local_date
+from rasad.media.actions import (
+    Deadline,
+    ResponseValues,
+    StatementValues,
+    do_acknowledge,
+    do_add_member_agency,
+    do_approve_statement,
+    do_issue_statement,
+    do_respond,
+    do_save_statement,
+    do_submit_statement,
+)
+from rasad.media.choices import DeadlineBasis, StatementKind
+from rasad.media.models import MemberAgency, Recipient, Statement
+
+HQ = "KER-MHQ"
+KERMAN_AGENCIES = ("KER-HLT", "KER-EDU", "KER-WTR", "KER-PWR", "KER-RC", "KER-POL")
+STEMS = (
+    "kerman-health",
+    "kerman-education",
+    "kerman-water",
+    "kerman-power",
+    "kerman-redcrescent",
+    "kerman-police",
+)
+POWER_CUTS = "محورهای پیام: خاموشی‌های ساعت اوج مصرف برق"
+POWER_CUTS_TEXT = (
+    "۱. خاموشی‌های این هفته طبق جدول اعلام‌شده و برای مدیریت اوج مصرف است، نه به‌علت حادثه در شبکه.\n\n"
+    "۲. جدول خاموشی هر منطقه در وبگاه و پیام‌رسان رسمی شرکت توزیع برق شمال استان منتشر می‌شود.\n\n"
+    "۳. بیمارستان‌ها، مراکز درمانی و ایستگاه‌های آب از برنامه خاموشی مستثنا هستند.\n\n"
+    "۴. مردم با خاموش‌کردن وسایل پرمصرف بین ساعت ۱۲ تا ۱۷ به کوتاه‌شدن خاموشی‌ها کمک می‌کنند."
+)
+
+
+def load_demo(stdout: TextIO | None = None) -> dict[str, int]:
+    """Load the demo media coordination (and the core demo first, when it is missing)."""
+    if not Organization.objects.filter(code=HQ).exists():
+        from rasad.core.demo import load_demo as load_core_demo
+
+        load_core_demo()
+    if not Statement.objects.filter(organization__code=HQ, title=POWER_CUTS).exists():
+        with transaction.atomic():
+            _kerman(timezone.now())
+    summary = {
+        "members": MemberAgency.objects.count(),
+        "statements": Statement.objects.count(),
+        "receipts": Recipient.objects.count(),
+    }
+    if stdout is not None:
+        stdout.write(
+            f"media: {summary['members']} member agencies, {summary['statements']} statements, "
+            f"{summary['receipts']} receipts\n"
+        )
+    return summary
+
+
+def _user(username: str) -> User:
+    found: User = User.objects.get(username=username)
+    return found
+
+
+def _org(code: str) -> Organization:
+    return Organization.objects.get(code=code)
+
+
+def _at(now: datetime, days: int, hour: int, minute: int = 0) -> datetime:
+    """``days`` from today (negative: in the past), at ``hour`` Tehran time."""
+    return datetime.combine(local_date(now) + timedelta(days=days), time(hour, minute), tzinfo=TEHRAN)
+
+
+def _kerman(now: datetime) -> None:
+    hq = _org(HQ)
+    secretary = _user("kerman-media.coordinator")
+    analyst = _user("kerman-media.analyst")
+    agencies = [_org(code) for code in KERMAN_AGENCIES]
+    for agency in agencies:
+        if not MemberAgency.objects.filter(hq=hq, agency=agency).exists():
+            do_add_member_agency(
+                hq, agency, acting_user=secretary, joined_on=local_date(now) - timedelta(days=90)
+            )
+
+    # The power-cut talking points, issued two days ago at 08:30 with six working hours.
+    issued_at = _at(now, -2, 8, 30)
+    points = do_save_statement(
+        StatementValues(hq, StatementKind.TALKING_POINTS, POWER_CUTS, POWER_CUTS_TEXT), acting_user=analyst
+    )
+    do_submit_statement(points, acting_user=analyst)
+    do_approve_statement(points, acting_user=secretary)
+    points = do_issue_statement(
+        points, agencies, Deadline(DeadlineBasis.WORKING, 6), acting_user=secretary, now=issued_at
+    )
+    due = points.due_at
+    assert due is not None
+    receipts = {r.agency.code: r for r in points.recipients.select_related("agency")}
+    answers = (
+        # agency, acknowledged after, answered after (None: never), outcome, channel, link or reason
+        ("KER-PWR", 0.3, 2.0, "published", "website", "https://kerman.example/power/news/peak-load"),
+        ("KER-HLT", 0.5, 3.0, "published", "social_media", "https://kerman.example/kmu/posts/1405"),
+        ("KER-RC", 1.0, 5.5, "published", "news_agency", "https://news.example/kerman/red-crescent"),
+        ("KER-EDU", 4.0, 30.0, "published", "press_conference", "https://kerman.example/edu/press"),
+        ("KER-POL", 2.0, 6.0, "not_applicable", "", "موضوع خاموشی در حوزه اطلاع‌رسانی پلیس نیست."),
+        ("KER-WTR", 26.0, None, "", "", ""),
+    )
+    for code, ack_hours, answer_hours, outcome, channel, detail in answers:
+        officer = _user(f"{STEMS[KERMAN_AGENCIES.index(code)]}.pr")
+        recipient = do_acknowledge(
+            receipts[code], acting_user=officer, now=issued_at + timedelta(hours=ack_hours)
+        )
+        if answer_hours is None:
+            continue
+        values = (
+            ResponseValues(outcome=outcome, channel=channel, evidence_url=detail)
+            if outcome == "published"
+            else ResponseValues(outcome=outcome, reason=detail)
+        )
+        do_respond(recipient, values, acting_user=officer, now=issued_at + timedelta(hours=answer_hours))
+
+    # A statement waiting for the secretary's approval.
+    bootcamp = do_save_statement(
+        StatementValues(
+            hq,
+            StatementKind.STATEMENT,
+            "اطلاعیه: ثبت‌نام بوت‌کمپ هوش مصنوعی استان کرمان",
+            "ستاد رسانه‌ای استان از همه دستگاه‌های اجرایی می‌خواهد خبر بوت‌کمپ هوش مصنوعی را دست‌کم "
+            "یک هفته پیش از برگزاری در وبگاه و شبکه‌های اجتماعی خود منتشر کنند.\n\n"
+            "ظرفیت بوت‌کمپ شصت نفر است و ثبت‌نام از طریق سامانه رصد انجام می‌شود.",
+        ),
+        acting_user=analyst,
+    )
+    do_submit_statement(bootcamp, acting_user=analyst)
+
+    # An approved statement the secretary may issue now.
+    water = do_save_statement(
+        StatementValues(
+            hq,
+            StatementKind.STATEMENT,
+            "تکذیب شایعه جیره‌بندی آب شرب در شهر کرمان",
+            "شرکت آب منطقه‌ای و آبفای استان هیچ برنامه‌ای برای جیره‌بندی آب شرب ندارند.\n\n"
+            "افت فشار شبانه در برخی محله‌ها برای مدیریت مصرف است و آب شرب قطع نمی‌شود.",
+        ),
+        acting_user=analyst,
+    )
+    do_submit_statement(water, acting_user=analyst)
+    do_approve_statement(water, acting_user=secretary)

@@ -1,0 +1,51 @@
+"""Filters shared by the media lists (UI) and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from rasad.core.filtersets import IdFilter
+from rasad.media.choices import RecipientState, StatementKind, StatementState
+from rasad.media.models import MemberAgency, Recipient, Statement
+
+
+class StatementFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    state = django_filters.MultipleChoiceFilter(choices=StatementState.choices, label=_("State"))
+    kind = django_filters.MultipleChoiceFilter(choices=StatementKind.choices, label=_("Kind"))
+    organization = django_filters.CharFilter(
+        field_name="organization__code", label=_("Media headquarters (code)")
+    )
+    organization_id = IdFilter(field_name="organization_id", label=_("Media headquarters (organization id)"))
+
+    class Meta:
+        model = Statement
+        fields = ["q", "state", "kind", "organization", "organization_id"]
+
+    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return queryset.search(value)  # type: ignore[attr-defined,no-any-return]
+
+
+class RecipientFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+    statement_id = IdFilter(field_name="statement_id", label=_("Statement (id)"))
+    agency = django_filters.CharFilter(field_name="agency__code", label=_("Agency (code)"))
+    agency_id = IdFilter(field_name="agency_id", label=_("Agency (organization id)"))
+    state = django_filters.MultipleChoiceFilter(choices=RecipientState.choices, label=_("State"))
+
+    class Meta:
+        model = Recipient
+        fields = ["statement_id", "agency", "agency_id", "state"]
+
+
+class MemberAgencyFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+    hq = django_filters.CharFilter(field_name="hq__code", label=_("Media headquarters (code)"))
+    hq_id = IdFilter(field_name="hq_id", label=_("Media headquarters (organization id)"))
+    agency_id = IdFilter(field_name="agency_id", label=_("Agency (organization id)"))
+
+    class Meta:
+        model = MemberAgency
+        fields = ["hq", "hq_id", "agency_id"]

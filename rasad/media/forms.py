@@ -1,0 +1,190 @@
+"""Forms of the media pages. A deadline is a number of working or clock hours from issue, or a
+Jalali day and a time in Tehran."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from rasad.core.models import Organization
+from rasad.lib.jalali import TEHRAN
+from rasad.lib.persian import to_latin_digits
+from rasad.media.actions import Deadline, ResponseValues, StatementValues
+from rasad.media.choices import Channel, DeadlineBasis, ResponseOutcome, StatementKind
+from rasad.media.models import Statement
+from rasad.training.forms import ClockField, StyledForm
+from rasad.web.forms import JalaliDateField, NormalizedCharField, NumberInput
+
+
+class WholeNumberField(forms.IntegerField):
+    """A whole number a person types in Persian or Latin digits."""
+
+    widget = NumberInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", NumberInput(attrs={"inputmode": "numeric"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        return super().to_python(to_latin_digits(str(value)).strip() if value not in (None, "") else value)
+
+
+class MediaForm(StyledForm):
+    """A styled form whose action errors land on the field they name (``error_fields`` maps the
+    action's names onto the form's)."""
+
+    error_fields: ClassVar[dict[str, str]] = {}
+
+    def run_action(self, callback: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return callback(*args, **kwargs)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for name, messages in error.message_dict.items():
+                    field = self.error_fields.get(name, name)
+                    self.add_error(field if field in self.fields else None, messages)
+            else:
+                self.add_error(None, error.messages)
+            return None
+
+
+class StatementForm(MediaForm):
+    organization = forms.ModelChoiceField(label=_("Media headquarters"), queryset=Organization.objects.none())
+    kind = forms.ChoiceField(label=_("Kind"), choices=StatementKind.choices)
+    title = NormalizedCharField(label=_("Title"), max_length=300)
+    body = NormalizedCharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("For talking points, one point a paragraph; an empty line between paragraphs."),
+    )
+
+    def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+
+    @staticmethod
+    def initial_for(statement: Statement) -> dict[str, Any]:
+        return {
+            "organization": statement.organization_id,
+            "kind": statement.kind,
+            "title": statement.title,
+            "body": statement.body,
+        }
+
+    def values(self) -> StatementValues:
+        data = self.cleaned_data
+        return StatementValues(
+            organization=data["organization"], kind=data["kind"], title=data["title"], body=data["body"]
+        )
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        widget=forms.ClearableFileInput(
+            attrs={"class": "form-control", "accept": ".pdf,.png,.jpg,.jpeg,.docx,.xlsx,.txt,.csv"}
+        ),
+    )
+
+
+class IssueForm(MediaForm):
+    agencies = forms.ModelMultipleChoiceField(
+        label=_("Agencies"),
+        queryset=Organization.objects.none(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        error_messages={"required": _("Choose at least one agency to issue the statement to.")},
+    )
+    deadline_basis = forms.ChoiceField(
+        label=_("Deadline counted in"),
+        choices=DeadlineBasis.choices,
+        initial=DeadlineBasis.WORKING,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    deadline_hours = WholeNumberField(
+        label=_("Hours to respond"),
+        required=False,
+        min_value=1,
+        max_value=720,
+        help_text=_("Working hours on the working calendar, or clock hours in a crisis."),
+    )
+    due_day = JalaliDateField(label=_("Respond by (day)"), required=False)
+    due_time = ClockField(label=_("Respond by (time)"), required=False)
+
+    def __init__(self, *args: Any, agencies: QuerySet[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agencies"].queryset = agencies  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        if data.get("deadline_basis") == DeadlineBasis.FIXED and data.get("due_day") is None:
+            self.add_error(
+                "due_day", ValidationError(_("Give the date and time by which agencies must answer."))
+            )
+        return data
+
+    def deadline(self) -> Deadline:
+        data = self.cleaned_data
+        due_at = None
+        if data.get("due_day") is not None:
+            clock = data.get("due_time")
+            due_at = datetime.combine(
+                data["due_day"], clock or datetime.min.time().replace(hour=14), tzinfo=TEHRAN
+            )
+        return Deadline(basis=data["deadline_basis"], hours=data.get("deadline_hours"), due_at=due_at)
+
+    # The action names the fixed moment "due_at".
+    error_fields: ClassVar[dict[str, str]] = {"due_at": "due_day"}
+
+
+class ResponseForm(MediaForm):
+    outcome = forms.ChoiceField(
+        label=_("Answer"),
+        choices=ResponseOutcome.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    channel = forms.ChoiceField(label=_("Channel"), choices=[("", "—"), *Channel.choices], required=False)
+    evidence_url = forms.CharField(
+        label=_("Link to the publication"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"dir": "ltr", "inputmode": "url"}),
+    )
+    evidence_file = forms.FileField(
+        label=_("Or a file as evidence"),
+        required=False,
+        help_text=_("A screenshot or a scan (PDF, image, Word, Excel or text); at most 10 MB."),
+    )
+    reason = NormalizedCharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the statement is not applicable or is declined."),
+    )
+
+    def values(self) -> ResponseValues:
+        data = self.cleaned_data
+        return ResponseValues(
+            outcome=data["outcome"],
+            channel=data["channel"],
+            evidence_url=data["evidence_url"],
+            evidence_file=data["evidence_file"],
+            reason=data["reason"],
+        )
+
+
+class MemberAgencyForm(MediaForm):
+    hq = forms.ModelChoiceField(label=_("Media headquarters"), queryset=Organization.objects.none())
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Organization.objects.none())
+    joined_on = JalaliDateField(label=_("Member since"), required=False, help_text=_("Empty: today."))
+
+    def __init__(
+        self, *args: Any, hqs: QuerySet[Organization], agencies: QuerySet[Organization], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["hq"].queryset = hqs  # type: ignore[attr-defined]
+        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]

@@ -1,0 +1,27 @@
+"""The media app's menu entries, which are also its sub-navigation (see ``rasad.web.navigation``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from rasad.web.navigation import MenuGroup, MenuItem
+
+MENU = (
+    MenuGroup(
+        "media",
+        _("Media"),
+        (
+            MenuItem(_("Media board"), "media:board", "bi-megaphone", "media.view_statement"),
+            MenuItem(_("Statements inbox"), "media:inbox", "bi-inbox", "media.respond_recipient"),
+            MenuItem(_("Member agencies"), "media:members", "bi-people", "media.view_memberagency"),
+            MenuItem(
+                _("New statement"),
+                "media:statement-create",
+                "bi-plus-lg",
+                "media.add_statement",
+                is_action=True,
+            ),
+        ),
+        position=47,
+    ),
+)

@@ -1,0 +1,42 @@
+"""The demo media coordination loads once, through the actions, and tells the seed story:
+Kerman's media HQ issued the power-cut talking points to its six agencies; some answered on time,
+some late, one never; a statement waits for approval and another may be issued now."""
+
+from __future__ import annotations
+
+import pytest
+
+from rasad.core.models import User
+from rasad.media.demo import POWER_CUTS, load_demo
+from rasad.media.models import Recipient, Statement
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_loads_once_with_late_agencies():
+    first = load_demo()
+    assert load_demo() == first
+    assert first == {"members": 6, "statements": 3, "receipts": 6}
+    receipts = Recipient.objects.filter(statement__title=POWER_CUTS).select_related("agency")
+    states = {r.agency.code: r.state for r in receipts}
+    assert states == {
+        "KER-PWR": "published",
+        "KER-HLT": "published",
+        "KER-RC": "published",
+        "KER-EDU": "published",
+        "KER-POL": "not_applicable",
+        "KER-WTR": "acknowledged",
+    }
+    late = {r.agency.code for r in receipts if r.is_late}
+    assert {"KER-EDU", "KER-WTR"} <= late
+    assert "KER-PWR" not in late
+
+
+def test_each_agency_officer_sees_only_its_own_receipt():
+    load_demo()
+    officer = User.objects.get(username="kerman-water.pr")
+    seen = Recipient.objects.visible_to(officer, "respond")
+    assert [r.agency.code for r in seen] == ["KER-WTR"]
+    secretary = User.objects.get(username="kerman-media.coordinator")
+    assert Statement.objects.visible_to(secretary, "approve").filter(state="review").count() == 1
+    assert Statement.objects.visible_to(secretary, "issue").filter(state="approved").count() == 1

@@ -1,0 +1,92 @@
+"""The media pages as people use them: the HQ's board with its late agencies, a statement's
+steps, the issue form's errors, an agency's inbox and answer form; the other province refused."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from rasad.core.models import Organization, User
+from rasad.media.models import Recipient, Statement
+from rasad.media.testing import approved, ensure_member, issued_statement, make_statement
+from rasad.testing.cast import Cast
+from rasad.testing.web import signed_in_client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_board_counts_late_agencies(cast: Cast, agencies: list[Organization]):
+    past = timezone.now() - timedelta(hours=6)
+    statement = issued_statement(cast.isfahan, agencies[:3], hours=2, now=past, title="پیام قطعی برق")
+    page = signed_in_client(cast.alice).get("/media/").content.decode()
+    assert "پیام قطعی برق" in page
+    overdue = re.search(r'data-testid="overdue-count">([^<]*)<', page)
+    assert overdue is not None and overdue.group(1) == "۳ دستگاه دیرکرد"
+    assert statement.recipients.count() == 3
+    assert "پیام قطعی برق" not in signed_in_client(cast.bob).get("/media/").content.decode()
+
+
+def test_a_draft_goes_through_review_and_approval_on_its_page(cast: Cast, coordinator: User):
+    statement = make_statement(cast.isfahan, user=cast.alice)
+    client = signed_in_client(coordinator)
+    page = client.get(f"/media/statements/{statement.pk}/").content.decode()
+    assert 'data-testid="submit-review"' in page
+    assert client.post(f"/media/statements/{statement.pk}/submit/").status_code == 302
+    assert client.post(f"/media/statements/{statement.pk}/approve/").status_code == 302
+    statement.refresh_from_db()
+    assert statement.state == "approved"
+    assert 'data-testid="issue"' in client.get(f"/media/statements/{statement.pk}/").content.decode()
+
+
+def test_the_issue_form_names_a_past_deadline(cast: Cast, coordinator: User):
+    statement = approved(make_statement(cast.isfahan))
+    ensure_member(cast.isfahan, cast.isfahan_post)
+    response = signed_in_client(coordinator).post(
+        f"/media/statements/{statement.pk}/issue/",
+        {
+            "agencies": [cast.isfahan_post.pk],
+            "deadline_basis": "fixed",
+            "due_day": "1400/01/05",
+            "due_time": "10:00",
+        },
+    )
+    assert response.status_code == 200
+    assert 'data-field-error="due_day"' in response.content.decode()
+    statement.refresh_from_db()
+    assert (statement.state, Recipient.objects.count()) == ("approved", 0)
+
+
+def test_an_agency_acknowledges_and_answers_from_its_inbox(cast: Cast):
+    recipient = issued_statement(cast.isfahan, [cast.isfahan_post], title="پیام ایمنی").recipients.get()
+    client = signed_in_client(cast.ali)
+    inbox = client.get("/media/inbox/").content.decode()
+    assert "پیام ایمنی" in inbox and 'data-testid="acknowledge"' in inbox
+    assert client.post(f"/media/received/{recipient.pk}/acknowledge/").status_code == 302
+    page = client.get(f"/media/received/{recipient.pk}/").content.decode()
+    assert 'data-testid="respond-form"' in page
+    refused = client.post(f"/media/received/{recipient.pk}/respond/", {"outcome": "declined"})
+    assert refused.status_code == 400
+    assert 'data-field-error="reason"' in refused.content.decode()
+    done = client.post(
+        f"/media/received/{recipient.pk}/respond/",
+        {"outcome": "published", "channel": "news_agency", "evidence_url": "https://irna.example/n/1"},
+    )
+    assert done.status_code == 302
+    recipient.refresh_from_db()
+    assert (recipient.state, recipient.channel) == ("published", "news_agency")
+
+
+def test_an_issued_statement_has_no_edit_button_and_its_edit_page_refuses(cast: Cast):
+    statement = issued_statement(cast.isfahan)
+    client = signed_in_client(cast.root)
+    assert 'data-testid="edit"' not in client.get(f"/media/statements/{statement.pk}/").content.decode()
+    response = client.post(
+        f"/media/statements/{statement.pk}/edit/",
+        {"organization": cast.isfahan.pk, "kind": "statement", "title": "تازه", "body": "متن"},
+    )
+    assert response.status_code == 200
+    assert "بیانیه ابلاغ‌شده تغییر نمی‌کند" in response.content.decode()
+    assert Statement.objects.get(pk=statement.pk).title != "تازه"
