@@ -25,6 +25,15 @@ urlpatterns = [
     path(
         "training/enrolments/<int:pk>/cancel/", views.EnrolmentCancelView.as_view(), name="enrolment-cancel"
     ),
+    path("training/events/<int:pk>/announce/", views.EventAnnounceView.as_view(), name="event-announce"),
+    path("training/events/<int:pk>/calendar.ics", views.EventCalendarFileView.as_view(), name="event-ics"),
+    path("training/events/<int:pk>/check-in/", views.CheckInCodeView.as_view(), name="check-in-code"),
+    path("training/check-in/<int:pk>/<str:code>/", views.CheckInView.as_view(), name="check-in"),
+    path("training/mine/calendar/", views.CalendarAddressView.as_view(), name="calendar-address"),
+    path(
+        "training/mine/calendar/stop/", views.CalendarAddressStopView.as_view(), name="calendar-address-stop"
+    ),
+    path("training/calendar/<str:key>.ics", views.CalendarFeedView.as_view(), name="calendar-feed"),
     path("training/verify/", views.VerifyCertificateView.as_view(), name="verify"),
     path("training/certificates/<int:pk>.pdf", views.CertificateView.as_view(), name="certificate"),
     path("training/courses/", views.CourseListView.as_view(), name="course-list"),

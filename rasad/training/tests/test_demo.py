@@ -37,3 +37,20 @@ def test_the_bootcamp_had_sixty_places_and_few_came():
     assert bootcamp.capacity == 60
     rows = Enrolment.objects.filter(event=bootcamp)
     assert (rows.count(), rows.filter(attended=True).count()) == (4, 3)
+
+
+def test_the_bootcamps_publicity_was_weak_and_the_next_session_was_announced_widely():
+    from rasad.training.actions.announce import Publicity, publicity
+    from rasad.training.models import Notice
+
+    load_demo()
+    bootcamp = Event.objects.get(kind="bootcamp")
+    assert publicity(bootcamp) == Publicity(notified=2, opened=1, enrolled=4, reminded=0)
+    told = set(Notice.objects.filter(event=bootcamp).values_list("user__username", flat=True))
+    assert told == {"kerman-media.coordinator", "kerman-media.analyst"}
+    upcoming = (
+        Event.objects.filter(kind="session", starts_at__gt=bootcamp.ends_at).order_by("starts_at").first()
+    )
+    assert upcoming is not None
+    widely = publicity(upcoming)
+    assert widely.notified >= 12 and widely.opened == 4
