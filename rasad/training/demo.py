@@ -325,6 +325,7 @@ def _industry(now: datetime) -> None:
         DeliveryMode.BLENDED,
         tags=["محیط زیست", "ISO 14004"],
         validity_months=36,
+        prerequisites=[ems],  # the guidelines build on the EMS course
     )
     iso50001 = _course(
         actor,

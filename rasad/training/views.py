@@ -38,6 +38,7 @@ from rasad.training.actions import (
     do_save_event,
     do_save_requirement,
     may_cancel,
+    missing_prerequisites,
 )
 from rasad.training.actions.announce import do_announce_event, do_open_notices, publicity
 from rasad.training.actions.checkin import code_matches, do_check_in, do_open_check_in
@@ -169,10 +170,12 @@ class EventDetailView(ScopedDetailView):
             .exclude(status=EnrolmentStatus.CANCELLED)
             .first()
         )
+        prerequisites_missing = missing_prerequisites(event, self.user) if mine is None else []
         open_for_me = (
             event.status == EventStatus.SCHEDULED
             and now < event.ends_at
             and mine is None
+            and not prerequisites_missing
             and audience_membership(event, self.user) is not None
         )
         roster = (
@@ -212,6 +215,7 @@ class EventDetailView(ScopedDetailView):
             places_left=None if event.capacity is None else max(event.capacity - counts["taken"], 0),
             mine=mine,
             open_for_me=open_for_me,
+            prerequisites_missing=prerequisites_missing,
             roster=rows,
             cancellable=cancellable,
             staff=staff,
