@@ -689,6 +689,8 @@ PAGES: dict[str, Page] = {
     "training:event-list": LIST,
     "training:my-learning": LIST,
     "training:compliance": LIST,
+    "training:compliance-map": LIST,
+    "training:compliance-points": LIST,
     "training:course-list": LIST,
     "training:requirement-list": LIST,
     "training:position-assign": page(get=allow(ROOT), post=allow(ROOT)),

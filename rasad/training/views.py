@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from rasad.core.models import Membership, Organization
+from rasad.lib import formatting
 from rasad.lib.jalali import TEHRAN, JalaliPeriod, local_date
 from rasad.lib.persian import to_latin_digits
 from rasad.lib.tabular import XLSX_TYPE
@@ -44,7 +45,14 @@ from rasad.training.actions.announce import do_announce_event, do_open_notices, 
 from rasad.training.actions.checkin import code_matches, do_check_in, do_open_check_in
 from rasad.training.actions.feed import do_make_calendar_feed, do_stop_calendar_feed, feed_owner
 from rasad.training.choices import ComplianceState, EnrolmentStatus, EventStatus
-from rasad.training.compliance import obligations, organizations_involved, rollup
+from rasad.training.compliance import (
+    PlaceTally,
+    by_place,
+    obligations,
+    organizations_involved,
+    rate_colour,
+    rollup,
+)
 from rasad.training.filtersets import CourseFilterSet, EventFilterSet, RequirementFilterSet
 from rasad.training.forms import (
     AnnounceForm,
@@ -74,6 +82,7 @@ from rasad.web.generic import (
     ScopedView,
     SignedInView,
 )
+from rasad.web.maps import points_response
 
 STATE_CSS = {
     ComplianceState.MET: "success",
@@ -882,3 +891,74 @@ class CheckInView(ScopedDetailView):
             return redirect("training:check-in", pk=event.pk, code=kwargs.get("code", ""))
         messages.success(request, _("You are checked in. Welcome!"))
         return redirect("training:event-detail", pk=event.pk)
+
+
+class _ComplianceFeed(ScopedView):
+    model = PositionHolding
+
+    def found(self) -> list[Any]:
+        return obligations(
+            self.get_queryset(),
+            self.scoped(Requirement.objects.active())
+            .select_related("organization")
+            .prefetch_related("courses"),
+            today=local_date(timezone.now()),
+        )
+
+    def places(self, found: list[Any]) -> dict[int, Organization]:
+        ids = {o.organization.pk for o in found}
+        return {
+            organization.pk: organization
+            for organization in self.scoped(Organization.objects.filter(pk__in=ids)).select_related(
+                "province"
+            )
+        }
+
+    @staticmethod
+    def shown(tally: PlaceTally) -> str:
+        return _("%(rate)s (%(met)s of %(total)s)") % {
+            "rate": formatting.percent(tally.share),
+            "met": formatting.number(tally.met),
+            "total": formatting.number(tally.total),
+        }
+
+
+class ComplianceMapView(_ComplianceFeed):
+    """The compliance map's provinces: the share of obligations met among the people the reader
+    may see, by the province of each person's organization."""
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        found = self.found()
+        places = self.places(found)
+        place_of = {pk: (o.province.code if o.province is not None else None) for pk, o in places.items()}
+        tallies = by_place(found, place_of)
+        return JsonResponse(
+            {
+                "values": {code: round(100 * t.share, 1) for code, t in tallies.items()},
+                "display": {code: self.shown(t) for code, t in tallies.items()},
+                "label": _("Required training met"),
+            }
+        )
+
+
+class CompliancePointsView(_ComplianceFeed):
+    """The compliance map's points: each organization with people bound by a requirement, at its
+    location, coloured by the share of its own people's obligations met."""
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        found = self.found()
+        places = self.places(found)
+        tallies = by_place(found, {pk: str(pk) for pk in places})
+        page = reverse("training:compliance")
+        points = []
+        for pk, tally in tallies.items():
+            organization = places[int(pk)]
+            if organization.latitude is None or organization.longitude is None:
+                continue
+            properties = {
+                "name": f"{organization.name}: {self.shown(tally)}",
+                "url": f"{page}#org-{organization.code}",
+                "colour": rate_colour(tally.share),
+            }
+            points.append((organization.latitude, organization.longitude, properties))
+        return points_response(points)

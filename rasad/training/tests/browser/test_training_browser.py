@@ -81,6 +81,9 @@ def test_a_new_pr_officer_enrols_attends_and_compliance_changes(page: Any, live_
     page.goto(f"{live_server.url}/training/compliance/")
     assert fits_the_screen(page)
     assert page.inner_text("[data-organization=ISF-CC] [data-testid=rate]").startswith("۱۰۰")
+    # The map draws the province boundaries (vendored) and Isfahan's command centre as a point.
+    page.wait_for_selector("[data-testid=compliance-map][data-ready=points]")
+    assert page.get_attribute("[data-testid=compliance-map]", "data-point-count") == "1"
     screenshot(page, "training-compliance-phone")
     page.goto(f"{live_server.url}/training/")
     assert fits_the_screen(page)
