@@ -29,6 +29,7 @@ class TrainingAuditEvent(IntEnum):
     ATTENDANCE_RECORDED = 1513
     ROSTER_IMPORTED = 1514
     CHECKED_IN = 1515
+    COMPLETIONS_IMPORTED = 1516
     REQUIREMENT_SAVED = 1520
     POSITION_ASSIGNED = 1530
     POSITION_ENDED = 1531
@@ -50,6 +51,7 @@ register_event_types(
         TrainingAuditEvent.ATTENDANCE_RECORDED: _("Attendance recorded"),
         TrainingAuditEvent.ROSTER_IMPORTED: _("Enrolments and attendance imported"),
         TrainingAuditEvent.CHECKED_IN: _("Checked in at a training event"),
+        TrainingAuditEvent.COMPLETIONS_IMPORTED: _("Past completions imported"),
         TrainingAuditEvent.REQUIREMENT_SAVED: _("Training requirement saved"),
         TrainingAuditEvent.POSITION_ASSIGNED: _("Position assigned"),
         TrainingAuditEvent.POSITION_ENDED: _("Position ended"),

@@ -37,6 +37,7 @@ from rasad.training.actions import (
     do_save_requirement,
 )
 from rasad.training.actions.announce import deliver_announcement, do_announce_event, do_open_notices
+from rasad.training.actions.completions import PastCompletion, do_import_completions
 from rasad.training.choices import DeliveryMode, EventKind
 from rasad.training.models import Course, Enrolment, Event, Position, PositionHolding, Requirement
 from rasad.training.positions import load as load_positions
@@ -369,6 +370,20 @@ def _industry(now: datetime) -> None:
         point=(35.7617, 51.4450),
     )
     _attend(workshop, [("copper.analyst", True, Decimal(84)), ("zinc.analyst", True, Decimal(90))])
+    # The ISO 50001 course two staff took at IMI before Rasad kept track, imported from IMIDRO's
+    # spreadsheet (the import of past completions).
+    today = local_date(now)
+    do_import_completions(
+        [
+            PastCompletion(
+                2, _user("sirjan-iron.analyst"), iso50001, today - timedelta(days=300), Decimal(88)
+            ),
+            PastCompletion(3, _user("yazd-iron.analyst"), iso50001, today - timedelta(days=300), None),
+        ],
+        acting_user=None,
+        sha256="demo",
+        today=today,
+    )
     _event(
         actor,
         "IMI",

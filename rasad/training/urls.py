@@ -38,6 +38,12 @@ urlpatterns = [
     path("training/calendar/<str:key>.ics", views.CalendarFeedView.as_view(), name="calendar-feed"),
     path("training/verify/", views.VerifyCertificateView.as_view(), name="verify"),
     path("training/certificates/<int:pk>.pdf", views.CertificateView.as_view(), name="certificate"),
+    path("training/completions/import/", views.CompletionImportView.as_view(), name="completion-import"),
+    path(
+        "training/completions/import/template.xlsx",
+        views.CompletionTemplateView.as_view(),
+        name="completion-template",
+    ),
     path("training/courses/", views.CourseListView.as_view(), name="course-list"),
     path("training/courses/new/", views.CourseCreateView.as_view(), name="course-create"),
     path("training/courses/<int:pk>/", views.CourseDetailView.as_view(), name="course-detail"),

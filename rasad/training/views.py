@@ -62,7 +62,7 @@ from rasad.training.forms import (
     RequirementForm,
     RosterImportForm,
 )
-from rasad.training.importers import RosterImporter, roster_template
+from rasad.training.importers import CompletionImporter, RosterImporter, completion_template, roster_template
 from rasad.training.models import (
     CalendarFeed,
     Completion,
@@ -682,6 +682,7 @@ class ComplianceView(ScopedView):
                 "state": state,
                 "states": ComplianceState.choices,
                 "can_assign": self.may("add"),
+                "can_import": self.may("add", Completion),
                 "can_export": self.may("view"),
             }
         )
@@ -962,3 +963,33 @@ class CompliancePointsView(_ComplianceFeed):
             }
             points.append((organization.latitude, organization.longitude, properties))
         return points_response(points)
+
+
+class CompletionImportView(ScopedImportView):
+    """Upload past completions (user name, course code, Jalali day, score); every bad row is
+    listed, and nothing is recorded unless every row is valid."""
+
+    model = Completion
+    scope_action = "add"
+    form_class = RosterImportForm
+    template_name = "training/completion_import.html"
+    title = gettext_lazy("Import past completions")
+
+    def importer(self) -> CompletionImporter:
+        return CompletionImporter(acting_user=self.user)
+
+    def get_done_url(self) -> str:
+        return reverse("training:compliance")
+
+
+class CompletionTemplateView(ScopedView):
+    """The empty workbook for importing past completions, for those who may import them."""
+
+    model = Completion
+    scope_action = "add"
+    refuse_when_nowhere = True
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = HttpResponse(completion_template(), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = 'attachment; filename="past-completions-template.xlsx"'
+        return response

@@ -63,7 +63,7 @@ from rasad.training.filtersets import (
     PositionHoldingFilterSet,
     RequirementFilterSet,
 )
-from rasad.training.importers import RosterImporter
+from rasad.training.importers import CompletionImporter, RosterImporter
 from rasad.training.models import (
     Completion,
     Course,
@@ -306,9 +306,50 @@ class EnrolmentViewSet(ScopedReadOnlyViewSet):
 
 
 class CompletionViewSet(ScopedReadOnlyViewSet):
+    """Completions the reader may see. ``POST .../import/`` records past completions from a
+    spreadsheet (user name, course code, Jalali day, score), all rows or none."""
+
     queryset = Completion.objects.select_related("organization", "course", "enrolment", "user")
     serializer_class = CompletionSerializer
     filterset_class = CompletionFilterSet
+
+    @extend_schema(
+        request={"multipart/form-data": ImportUploadSerializer},
+        responses={201: ImportReportSerializer, 200: ImportReportSerializer},
+        description=(
+            "Import past completions (username, course, completed_on as a Jalali day, score) from an "
+            ".xlsx or .csv file. Every row is validated first; if any row is bad, nothing is written "
+            "and the 400 error lists each problem in error.fields (rows[<row>].<column>) and error.rows."
+        ),
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[MultiPartParser, FormParser],
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def import_file(self, request: Request) -> Response:
+        upload = ImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        file = upload.validated_data["file"]
+        if file.size > MAX_FILE_BYTES:
+            raise exceptions.ValidationError(
+                {"file": [_("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // 2**20}]}
+            )
+        report = CompletionImporter(acting_user=_actor(request)).run(
+            file.read(), file_name=file.name or "upload", dry_run=upload.validated_data["dry_run"]
+        )
+        if not report.ok:
+            body = error_body("import_invalid", report.summary(), report.error_fields())
+            body["error"]["rows"] = [error.as_dict() for error in report.sorted_errors()]
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            report.as_dict(), status=status.HTTP_201_CREATED if report.applied else status.HTTP_200_OK
+        )
+
+    import_file.scope_action = "add"  # type: ignore[attr-defined]
 
 
 class RequirementViewSet(ScopedModelViewSet):

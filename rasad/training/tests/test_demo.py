@@ -54,3 +54,14 @@ def test_the_bootcamps_publicity_was_weak_and_the_next_session_was_announced_wid
     assert upcoming is not None
     widely = publicity(upcoming)
     assert widely.notified >= 12 and widely.opened == 4
+
+
+def test_past_completions_were_imported_for_two_industry_staff():
+    from rasad.training.models import Completion
+
+    load_demo()
+    imported = Completion.objects.filter(source="import").order_by("user__username")
+    assert [(c.user.username, c.course.code) for c in imported] == [
+        ("sirjan-iron.analyst", "iso-50001"),
+        ("yazd-iron.analyst", "iso-50001"),
+    ]
