@@ -130,16 +130,20 @@ def test_the_page_lists_every_bad_row_and_the_api_answers_the_one_error_shape(
     client = APIClient()
     client.force_authenticate(coordinator)
     answer = client.post(
-        "/api/v1/training-completions/import/", {"file": SimpleUploadedFile("past.csv", bad, "text/csv")}
+        "/api/v1/training-completions/import/",
+        {"file": SimpleUploadedFile("past.csv", bad, "text/csv")},
+        format="multipart",
     )
     assert answer.status_code == 400
     assert list(answer.json()["error"]["fields"]) == ["rows[2].username"]
     good = _csv(f"ali,media-literacy,{_jalali(10)},")
     answer = client.post(
-        "/api/v1/training-completions/import/", {"file": SimpleUploadedFile("past.csv", good, "text/csv")}
+        "/api/v1/training-completions/import/",
+        {"file": SimpleUploadedFile("past.csv", good, "text/csv")},
+        format="multipart",
     )
     assert answer.status_code == 201
     # Those who may record completions nowhere are refused before the file is read.
     other = APIClient()
     other.force_authenticate(cast.bob)
-    assert other.post("/api/v1/training-completions/import/", {}).status_code == 403
+    assert other.post("/api/v1/training-completions/import/", {}, format="multipart").status_code == 403
