@@ -148,3 +148,43 @@ def test_an_announcement_reaches_a_person_who_opens_it_and_subscribes_on_a_phone
     assert counts == ["۲", "۱", "۱"]
     assert fits_the_screen(page)
     screenshot(page, "training-publicity-phone")
+
+
+def test_the_organizer_shows_the_qr_and_a_person_checks_in_on_a_phone(
+    page: Any, live_server: Any, cast: Cast
+):
+    from rasad.training.actions import do_enrol
+
+    event = make_event(
+        cast.isfahan, title="کارگاه امنیت سایبری", starts_at=timezone.now() - timedelta(minutes=15)
+    )
+    do_enrol(event, cast.ali, acting_user=None, now=event.starts_at - timedelta(days=1))
+    organizer = make_member("isf.organizer", cast.isfahan, role="coordinator", password=ORGANIZER_PASSWORD)
+
+    # Desktop: the organizer opens check-in; the screen shows the QR code.
+    sign_in(page, live_server, organizer.username, ORGANIZER_PASSWORD)
+    page.goto(f"{live_server.url}/training/events/{event.pk}/")
+    page.click("[data-testid=check-in-link]")
+    page.click("[data-testid=open-check-in]")
+    page.wait_for_selector("[data-testid=qr] svg")
+    address = page.inner_text("[data-testid=check-in-address]")
+    screenshot(page, "training-check-in-qr")
+
+    # Phone: Ali, signed in, opens what the QR leads to and checks in.
+    page.context.clear_cookies()
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, cast.ali.username)
+    page.goto(address)
+    assert fits_the_screen(page)
+    screenshot(page, "training-check-in-phone")
+    page.click("[data-testid=check-in-button]")
+    page.wait_for_selector("[data-testid=event-title]")
+    assert "حاضر بود" in page.inner_text("[data-testid=my-enrolment]")
+    assert Completion.objects.filter(user=cast.ali, course=event.course).count() == 1
+
+    # Back on the organizer's screen: one of one has checked in.
+    page.context.clear_cookies()
+    sign_in(page, live_server, organizer.username, ORGANIZER_PASSWORD)
+    page.goto(f"{live_server.url}/training/events/{event.pk}/check-in/")
+    assert page.inner_text("[data-testid=checked-in]").startswith("۱")
+    assert fits_the_screen(page)
