@@ -692,7 +692,7 @@ PAGES: dict[str, Page] = {
     "training:compliance-map": LIST,
     "training:compliance-points": LIST,
     "training:completion-import": page(get=allow(ROOT), post=allow(ROOT)),
-    "training:completion-template": page(get=allow(ROOT)),
+    "training:completion-template": page(get=allow(ROOT), post=allow(NOBODY, 404, s405=ROOT)),
     "training:course-list": LIST,
     "training:requirement-list": LIST,
     "training:position-assign": page(get=allow(ROOT), post=allow(ROOT)),
