@@ -391,6 +391,19 @@ def _media_answered(cast: Cast) -> dict[str, Any]:
         acting_user=cast.root,
     )
     return {"pk": recipient.pk}
+def _training_check_in(cast: Cast) -> dict[str, Any]:
+    from rasad.training.actions.checkin import do_open_check_in
+    from rasad.training.testing import make_event
+
+    event = do_open_check_in(make_event(cast.isfahan), acting_user=None)
+    return {"pk": event.pk, "code": event.check_in_code}
+
+
+def _training_feed(cast: Cast) -> dict[str, Any]:
+    from rasad.training.actions.feed import do_make_calendar_feed
+
+    _feed, secret = do_make_calendar_feed(cast.alice, acting_user=cast.alice)
+    return {"key": secret}
 
 
 def _comms_centre(cast: Cast) -> dict[str, Any]:
@@ -518,6 +531,8 @@ SUBJECTS: dict[str, Subject] = {
     "media-attachment": Subject(_media_attachment),
     "media-recipient": Subject(_made("media.recipient")),
     "media-answered": Subject(_media_answered),
+    "training-check-in": Subject(_training_check_in),
+    "training-feed": Subject(_training_feed, hides="key"),
     "template-csv": Subject(_fixed(fmt="csv"), hides="fmt"),
     "export-cases": Subject(_fixed(kind="cases", fmt="csv"), hides="kind"),
     "report-case-status": Subject(_fixed(name="case-status"), hides="name"),
@@ -709,6 +724,10 @@ PAGES: dict[str, Page] = {
     "training:event-list": LIST,
     "training:my-learning": LIST,
     "training:compliance": LIST,
+    "training:compliance-map": LIST,
+    "training:compliance-points": LIST,
+    "training:completion-import": page(get=allow(ROOT), post=allow(ROOT)),
+    "training:completion-template": page(get=allow(ROOT), post=allow(NOBODY, 404, s405=ROOT)),
     "training:course-list": LIST,
     "training:requirement-list": LIST,
     "training:position-assign": page(get=allow(ROOT), post=allow(ROOT)),
@@ -754,6 +773,16 @@ PAGES: dict[str, Page] = {
     "media:recipient-acknowledge": page("media-recipient", get=NOT_ANSWERED, post=allow(ISF_STAFF)),
     "media:recipient-respond": page("media-recipient", get=allow(ISF_STAFF), post=allow(ISF_STAFF)),
     "media:evidence-download": page("media-answered", get=allow(ISF_READERS)),
+    "training:event-announce": page("training-event", get=allow(ROOT), post=allow(ROOT)),
+    "training:event-ics": page("training-event", get=allow(ISF_READERS)),
+    "training:check-in-code": page("training-event", get=allow(ROOT), post=allow(ROOT)),
+    # Scanning the code at the door: whoever sees the event reaches the page; checking in without
+    # a place is answered with the reason (a redirect and a message).
+    "training:check-in": page("training-check-in", get=allow(ISF_READERS), post=allow(ISF_READERS)),
+    "training:calendar-address": page(get=ALL_READ, post=allow(EVERYONE)),
+    "training:calendar-address-stop": page(get=NOT_ANSWERED, post=allow(EVERYONE)),
+    # A calendar program reads the feed without signing in: the secret in the address is Alice's.
+    "training:calendar-feed": Page("training-feed", ALL_READ, public=True),
     # Background work: the platform administrator's; a person's own files are theirs alone.
     "jobs:jobs": page(get=allow(ROOT), post=allow(NOBODY, 404, s405=ROOT)),
     "jobs:retry": page("task-run", get=allow(NOBODY, 404, s405=ROOT), post=allow(ROOT)),
@@ -1074,11 +1103,15 @@ API: dict[str, Operation] = {
     "POST /api/v1/training-events/{id}/cancel/": op(allow(ROOT), "training-event"),
     "POST /api/v1/training-events/{id}/attendance/": op(allow(ROOT), "training-event"),
     "POST /api/v1/training-events/{id}/roster/": op(allow(ROOT), "training-event"),
+    "POST /api/v1/training-events/{id}/announce/": op(allow(ROOT), "training-event"),
+    "GET /api/v1/training-events/{id}/publicity/": op(allow(ROOT), "training-event"),
+    "POST /api/v1/training-events/{id}/check-in/": op(allow(ISF_READERS), "training-event"),
     "GET /api/v1/training-enrolments/": op(READ_ALL, "training-enrolment", listed=ISF_READERS),
     "GET /api/v1/training-enrolments/{id}/": op(allow(ISF_READERS), "training-enrolment"),
     "POST /api/v1/training-enrolments/{id}/cancel/": op(allow(ROOT), "training-enrolment"),
     "GET /api/v1/training-completions/": op(READ_ALL, "training-completion", listed=ISF_READERS),
     "GET /api/v1/training-completions/{id}/": op(allow(ISF_READERS), "training-completion"),
+    "POST /api/v1/training-completions/import/": op(allow(ROOT, 403)),
     "GET /api/v1/training-requirements/": op(READ_ALL, "training-requirement", listed=ISF_READERS),
     "POST /api/v1/training-requirements/": op(creates(ROOT), body=_payload("training.requirement")),
     "GET /api/v1/training-requirements/{id}/": op(allow(ISF_READERS), "training-requirement"),

@@ -47,6 +47,8 @@ SKIPPED = {
     "programs:attachment-download": "a file, not a page",
     "training:certificate": "a file, not a page",
     "media:attachment-download": "a file, not a page",
+    "training:check-in": "a check-in code from the event's QR",
+    "training:calendar-feed": "a calendar address's secret, no session",
     "comms:attachment": "a file, not a page",
     "comms:federation-bundle": "a centre code: another node's endpoint, no session",
     "reports:form": "a report name",
