@@ -411,3 +411,15 @@ def read_structure(
 
 def guide_rows() -> Sequence[tuple[str, str]]:
     return [(key, str(label)) for key, label in ItemType.choices]
+
+
+def instrument_file(instrument: Any, file_type: str) -> tuple[bytes, str, str]:
+    """An instrument's structure as a spreadsheet in the import format: (content, content type,
+    file name). ``file_type`` is "csv" or (anything else) "xlsx"."""
+    from rasad.assessments.structure import spec_of
+
+    spec = spec_of(instrument)
+    name = f"{instrument.code}-v{instrument.version}"
+    if file_type == "csv":
+        return structure_csv(spec), "text/csv; charset=utf-8", f"{name}.csv"
+    return structure_xlsx(spec, title=instrument.code), tabular.XLSX_TYPE, f"{name}.xlsx"

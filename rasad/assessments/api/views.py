@@ -50,8 +50,7 @@ from rasad.assessments.api.serializers import (
 from rasad.assessments.filtersets import AssessmentFilterSet, CycleFilterSet, InstrumentFilterSet
 from rasad.assessments.models import Assessment, Cycle, Instrument, Item, Review
 from rasad.assessments.results import cycle_results
-from rasad.assessments.spreadsheet import structure_csv, structure_xlsx
-from rasad.assessments.structure import spec_of
+from rasad.assessments.spreadsheet import instrument_file
 from rasad.core.models import Organization, User
 from rasad.core.scope import organization_scope
 from rasad.lib.tabular import XLSX_TYPE
@@ -73,16 +72,10 @@ def _file_bytes(upload: Any) -> bytes:
     return bytes(upload.read())
 
 
-def instrument_file(instrument: Instrument, file_type: str) -> HttpResponse:
-    """An instrument's structure as a spreadsheet (the import format)."""
-    spec = spec_of(instrument)
-    name = f"{instrument.code}-v{instrument.version}"
-    if file_type == "csv":
-        response = HttpResponse(structure_csv(spec), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
-    response = HttpResponse(structure_xlsx(spec, title=instrument.code), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+def instrument_response(instrument: Instrument, file_type: str) -> HttpResponse:
+    content, content_type, name = instrument_file(instrument, file_type)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
@@ -153,7 +146,7 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
     def spreadsheet(self, request: Request, pk: Any = None) -> HttpResponse:
         """The structure as a spreadsheet in the import format (``?file_type=csv`` for CSV)."""
         instrument = self.get_object()
-        return instrument_file(instrument, request.query_params.get("file_type", "xlsx"))
+        return instrument_response(instrument, request.query_params.get("file_type", "xlsx"))
 
     @extend_schema(request=None, responses=InstrumentSerializer)
     @action(detail=True, methods=["post"])

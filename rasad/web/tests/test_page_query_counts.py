@@ -45,6 +45,8 @@ SKIPPED = {
     "indicators:period-action": "a verb: POST only",
     "cases:attachment-download": "a file, not a page",
     "programs:attachment-download": "a file, not a page",
+    "assessments:evidence-download": "a file, not a page",
+    "assessments:instrument-spreadsheet": "a file, not a page",
     "reports:form": "a report name",
 }
 

@@ -12,7 +12,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from rasad.core.demo import DemoLogin, DemoSummary, load_demo
 
-DOMAIN_DEMOS = ("rasad.indicators.demo", "rasad.cases.demo", "rasad.intake.demo", "rasad.programs.demo")
+DOMAIN_DEMOS = (
+    "rasad.indicators.demo",
+    "rasad.cases.demo",
+    "rasad.intake.demo",
+    "rasad.programs.demo",
+    "rasad.assessments.demo",
+)
 
 
 def display_width(text: str) -> int:

@@ -1,0 +1,42 @@
+from django.urls import path
+
+from rasad.assessments import views
+
+app_name = "assessments"
+urlpatterns = [
+    path("assessments/", views.AssessmentListView.as_view(), name="assessment-list"),
+    path("assessments/instruments/", views.InstrumentListView.as_view(), name="instrument-list"),
+    path("assessments/instruments/import/", views.InstrumentImportView.as_view(), name="instrument-import"),
+    path("assessments/instruments/<int:pk>/", views.InstrumentDetailView.as_view(), name="instrument-detail"),
+    path(
+        "assessments/instruments/<int:pk>/spreadsheet/",
+        views.InstrumentSpreadsheetView.as_view(),
+        name="instrument-spreadsheet",
+    ),
+    path(
+        "assessments/instruments/<int:pk>/structure/",
+        views.InstrumentStructureView.as_view(),
+        name="instrument-structure",
+    ),
+    path(
+        "assessments/instruments/<int:pk>/publish/",
+        views.InstrumentPublishView.as_view(),
+        name="instrument-publish",
+    ),
+    path("assessments/cycles/", views.CycleListView.as_view(), name="cycle-list"),
+    path("assessments/cycles/new/", views.CycleCreateView.as_view(), name="cycle-create"),
+    path("assessments/cycles/<int:pk>/", views.CycleDetailView.as_view(), name="cycle-detail"),
+    path("assessments/cycles/<int:pk>/launch/", views.CycleLaunchView.as_view(), name="cycle-launch"),
+    path("assessments/cycles/<int:pk>/close/", views.CycleCloseView.as_view(), name="cycle-close"),
+    path("assessments/<int:pk>/", views.AssessmentDetailView.as_view(), name="assessment-detail"),
+    path("assessments/<int:pk>/answers/", views.SelfAssessmentView.as_view(), name="assessment-answers"),
+    path("assessments/<int:pk>/review/", views.ReviewView.as_view(), name="assessment-review"),
+    path("assessments/<int:pk>/consensus/", views.ConsensusView.as_view(), name="assessment-consensus"),
+    path("assessments/<int:pk>/assessors/new/", views.AssignAssessorView.as_view(), name="assessment-assign"),
+    path("assessments/<int:pk>/finalize/", views.FinalizeView.as_view(), name="assessment-finalize"),
+    path(
+        "assessments/<int:pk>/evidence/<int:evidence_id>/",
+        views.EvidenceDownloadView.as_view(),
+        name="evidence-download",
+    ),
+]

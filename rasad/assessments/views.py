@@ -1,0 +1,685 @@
+"""The assessments UI: instruments (list, structure, spreadsheet import and export, publish),
+cycles (list, new, launch, close, results and ranking), and each assessment (its page, the
+self-assessment form with evidence, an assessor's review, the consensus, assigning assessors,
+finalizing). Every page is a generic scoped view (``rasad.web.generic``) and writes through
+actions; scope is never applied here by hand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse, HttpResponse, HttpResponseBase
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from rasad.assessments.actions import (
+    differences,
+    do_add_evidence,
+    do_agree_consensus,
+    do_assign_assessor,
+    do_close_cycle,
+    do_finalize_assessment,
+    do_import_instrument,
+    do_launch_cycle,
+    do_publish_instrument,
+    do_replace_structure,
+    do_save_answers,
+    do_save_cycle,
+    do_save_review_scores,
+    do_submit_assessment,
+    do_submit_review,
+    submission_problems,
+)
+from rasad.assessments.choices import (
+    AssessmentStatus,
+    CycleStatus,
+    InstrumentKind,
+    InstrumentStatus,
+    ReviewKind,
+    Stage,
+)
+from rasad.assessments.filtersets import AssessmentFilterSet, CycleFilterSet, InstrumentFilterSet
+from rasad.assessments.forms import (
+    AnswersForm,
+    AssignForm,
+    CycleForm,
+    InstrumentImportForm,
+    StructureFileForm,
+)
+from rasad.assessments.models import (
+    Assessment,
+    Cycle,
+    Evidence,
+    Finding,
+    Instrument,
+    Item,
+    ItemScore,
+    Review,
+    Section,
+)
+from rasad.assessments.results import Structure, cycle_results
+from rasad.assessments.spreadsheet import instrument_file
+from rasad.core.importers import MAX_FILE_BYTES
+from rasad.core.models import Organization, User
+from rasad.web.generic import (
+    AuthenticatedRequest,
+    ScopedActionView,
+    ScopedDetailView,
+    ScopedFormView,
+    ScopedListView,
+)
+
+STATUS_CSS = {
+    AssessmentStatus.NOT_STARTED: "secondary",
+    AssessmentStatus.IN_PROGRESS: "info",
+    AssessmentStatus.SUBMITTED: "primary",
+    AssessmentStatus.REVIEWED: "warning",
+    AssessmentStatus.AGREED: "warning",
+    AssessmentStatus.FINAL: "success",
+    CycleStatus.DRAFT: "secondary",
+    CycleStatus.OPEN: "success",
+    CycleStatus.CLOSED: "dark",
+    InstrumentStatus.PUBLISHED: "success",
+    InstrumentStatus.RETIRED: "light",
+}
+
+
+def _read_upload(form: Any, upload: Any) -> bytes | None:
+    if upload.size > MAX_FILE_BYTES:
+        form.add_error("file", _("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // 2**20})
+        return None
+    return bytes(upload.read())
+
+
+# ---------------------------------------------------------------------------------------------
+# Instruments
+# ---------------------------------------------------------------------------------------------
+
+
+class InstrumentListView(ScopedListView):
+    """Published instruments, and the drafts of the bodies in the user's scope."""
+
+    model = Instrument
+    queryset = Instrument.objects.select_related("owner")
+    filterset_class = InstrumentFilterSet
+    paginate_by = 50
+    template_name = "assessments/instrument_list.html"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(**context, can_add=self.may("add"), status_css=STATUS_CSS)
+
+
+class InstrumentDetailView(ScopedDetailView):
+    """An instrument version's structure: sections, criteria, items with their type, weight,
+    guidance and evidence; its bands; the spreadsheet and the actions the user may take."""
+
+    model = Instrument
+    queryset = Instrument.objects.select_related("owner", "previous")
+    template_name = "assessments/instrument_detail.html"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        instrument: Instrument = context["object"]
+        sections = list(
+            self.scoped(Section.objects.filter(instrument=instrument)).prefetch_related(
+                "criteria__items__indicator"
+            )
+        )
+        return super().get_context_data(
+            **context,
+            sections=sections,
+            bands=list(instrument.bands.all()),
+            can_publish=instrument.status == InstrumentStatus.DRAFT and self.can("publish", instrument),
+            can_change=instrument.status != InstrumentStatus.RETIRED and self.can("change", instrument),
+            status_css=STATUS_CSS,
+        )
+
+
+class InstrumentSpreadsheetView(ScopedDetailView):
+    """The instrument's structure as a workbook (or CSV) in the import format."""
+
+    model = Instrument
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        instrument: Instrument = self.get_object()
+        content, content_type, name = instrument_file(instrument, request.GET.get("file_type", "xlsx"))
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+class InstrumentImportView(ScopedFormView):
+    """A new instrument from a spreadsheet: every bad row listed, nothing written unless the
+    whole file is valid."""
+
+    model = Instrument
+    scope_action = "add"
+    form_class = InstrumentImportForm
+    template_name = "assessments/form.html"
+    title = gettext_lazy("Import an instrument from a spreadsheet")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"owners": self.organizations_for("add")}
+
+    def perform(self, form: InstrumentImportForm) -> Instrument | None:
+        upload = form.cleaned_data["file"]
+        data = _read_upload(form, upload)
+        if data is None:
+            return None
+        result: Instrument | None = form.run_action(
+            do_import_instrument, form.values(), data, upload.name or "upload", acting_user=self.user
+        )
+        return result
+
+    def get_success_message(self, result: Instrument) -> str:
+        return _("The instrument “%(name)s” was imported as a draft.") % {"name": result.name}
+
+    def get_success_url(self, result: Instrument) -> str:
+        return reverse("assessments:instrument-detail", args=[result.pk])
+
+
+class InstrumentStructureView(ScopedFormView):
+    """Replace an instrument's structure from a spreadsheet (the next version, when a cycle uses
+    this one)."""
+
+    model = Instrument
+    scope_action = "change"
+    form_class = StructureFileForm
+    template_name = "assessments/form.html"
+    title = gettext_lazy("Replace the structure from a spreadsheet")
+
+    def perform(self, form: StructureFileForm) -> Instrument | None:
+        upload = form.cleaned_data["file"]
+        data = _read_upload(form, upload)
+        if data is None:
+            return None
+        result: Instrument | None = form.run_action(
+            do_replace_structure, self.object, data, upload.name or "upload", acting_user=self.user
+        )
+        return result
+
+    def get_success_message(self, result: Instrument) -> str:
+        return _("The structure of version %(version)s was replaced.") % {"version": result.version}
+
+    def get_success_url(self, result: Instrument) -> str:
+        return reverse("assessments:instrument-detail", args=[result.pk])
+
+
+class InstrumentPublishView(ScopedActionView):
+    model = Instrument
+    scope_action = "publish"
+    success_message = gettext_lazy("The instrument was published.")
+
+    def perform(self, obj: Instrument) -> Instrument:
+        return do_publish_instrument(obj, acting_user=self.user)
+
+    def get_success_url(self, obj: Instrument) -> str:
+        return reverse("assessments:instrument-detail", args=[obj.pk])
+
+
+# ---------------------------------------------------------------------------------------------
+# Cycles
+# ---------------------------------------------------------------------------------------------
+
+
+class CycleListView(ScopedListView):
+    """Cycles run, assessed, reviewed or audited by organizations in the user's scope."""
+
+    model = Cycle
+    queryset = Cycle.objects.select_related("organization", "instrument")
+    filterset_class = CycleFilterSet
+    paginate_by = 25
+    template_name = "assessments/cycle_list.html"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(**context, can_add=self.may("add"), status_css=STATUS_CSS)
+
+
+class CycleCreateView(ScopedFormView):
+    model = Cycle
+    scope_action = "add"
+    form_class = CycleForm
+    template_name = "assessments/form.html"
+    title = gettext_lazy("New assessment cycle")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {
+            "runners": self.organizations_for("add"),
+            "organizations": self.organizations_for("view", Organization),
+            "instruments": self.scoped(Instrument.objects.filter(status=InstrumentStatus.PUBLISHED)),
+        }
+
+    def perform(self, form: CycleForm) -> Cycle | None:
+        result: Cycle | None = form.run_action(do_save_cycle, form.values(), acting_user=self.user)
+        return result
+
+    def get_success_message(self, result: Cycle) -> str:
+        return _("The cycle “%(name)s” was saved; launch it when it is ready.") % {"name": result.name}
+
+    def get_success_url(self, result: Cycle) -> str:
+        return reverse("assessments:cycle-detail", args=[result.pk])
+
+
+class CycleDetailView(ScopedDetailView):
+    """A cycle: its window and choice of organizations, every assessment the reader may see with
+    its stage, score and band, and the ranking within peer groups."""
+
+    model = Cycle
+    queryset = Cycle.objects.select_related("organization", "instrument", "scope_root")
+    template_name = "assessments/cycle_detail.html"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        cycle: Cycle = context["object"]
+        assessments = list(
+            self.scoped(Assessment.objects.filter(cycle=cycle))
+            .select_related("organization", "band")
+            .order_by("organization__path")
+        )
+        results = cycle.results or (cycle_results(cycle) if cycle.status == CycleStatus.OPEN else {})
+        visible = {a.pk for a in assessments}
+        groups = [
+            {**group, "members": [m for m in group.get("members", []) if m.get("assessment") in visible]}
+            for group in results.get("groups", [])
+        ]
+        can_change = self.can("change", cycle)
+        return super().get_context_data(
+            **context,
+            assessments=assessments,
+            groups=[g for g in groups if g["members"]],
+            ranking_message=results.get("message", ""),
+            can_launch=can_change and cycle.status == CycleStatus.DRAFT,
+            can_close=can_change and cycle.status == CycleStatus.OPEN,
+            status_css=STATUS_CSS,
+        )
+
+
+class CycleLaunchView(ScopedActionView):
+    model = Cycle
+    scope_action = "change"
+    success_message = gettext_lazy("The cycle was launched: each organization has its assessment.")
+
+    def perform(self, obj: Cycle) -> Cycle:
+        return do_launch_cycle(obj, acting_user=self.user)
+
+    def get_success_url(self, obj: Cycle) -> str:
+        return reverse("assessments:cycle-detail", args=[obj.pk])
+
+
+class CycleCloseView(ScopedActionView):
+    model = Cycle
+    scope_action = "change"
+    success_message = gettext_lazy("The cycle was closed and its results published.")
+
+    def perform(self, obj: Cycle) -> Cycle:
+        return do_close_cycle(obj, acting_user=self.user)
+
+    def get_success_url(self, obj: Cycle) -> str:
+        return reverse("assessments:cycle-detail", args=[obj.pk])
+
+
+# ---------------------------------------------------------------------------------------------
+# Assessments
+# ---------------------------------------------------------------------------------------------
+
+
+class AssessmentListView(ScopedListView):
+    """Every assessment the user may see (their own organization's, those they review, those
+    of the cycles they run), filtered by cycle and status: the assessor's and the organization's
+    queue."""
+
+    model = Assessment
+    queryset = Assessment.objects.select_related("organization", "cycle", "band")
+    filterset_class = AssessmentFilterSet
+    ordering = ("-cycle__opens_on", "organization__path")
+    paginate_by = 50
+    template_name = "assessments/assessment_list.html"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(**context, status_css=STATUS_CSS)
+
+
+def _items(view: Any, assessment: Assessment) -> list[Item]:
+    return list(
+        view.scoped(Item.objects.filter(instrument_id=assessment.cycle.instrument_id))
+        .select_related("criterion__section")
+        .order_by("criterion__section__order", "criterion__order", "order", "id")
+    )
+
+
+class AssessmentDetailView(ScopedDetailView):
+    """One organization's assessment: where it stands, its scores by section at every stage, each
+    item's answers and evidence, its assessors, the findings and their cases, and the buttons the
+    reader's role allows."""
+
+    model = Assessment
+    queryset = Assessment.objects.select_related(
+        "organization", "cycle__instrument", "cycle__organization", "band"
+    )
+    template_name = "assessments/assessment_detail.html"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        assessment: Assessment = context["object"]
+        items = _items(self, assessment)
+        scores = list(
+            self.scoped(ItemScore.objects.filter(assessment=assessment)).select_related("review__reviewer")
+        )
+        by_item: dict[int, dict[str, Any]] = {item.pk: {"assessors": []} for item in items}
+        for score in scores:
+            row = by_item.setdefault(score.item_id, {"assessors": []})
+            if score.stage == Stage.ASSESSOR:
+                row["assessors"].append(score)
+            else:
+                row[score.stage] = score
+        evidence = list(self.scoped(Evidence.objects.filter(assessment=assessment)).select_related("item"))
+        files: dict[int | None, list[Evidence]] = {}
+        for row in evidence:
+            files.setdefault(row.item_id, []).append(row)
+        reviews = list(
+            self.scoped(Review.objects.filter(assessment=assessment)).select_related(
+                "reviewer", "organization"
+            )
+        )
+        own_review = next(
+            (r for r in reviews if r.reviewer_id == self.user.pk and r.kind == ReviewKind.ASSESSOR), None
+        )
+        findings = list(
+            self.scoped(Finding.objects.filter(assessment=assessment))
+            .select_related("section", "case")
+            .prefetch_related("items")
+        )
+        sections = (assessment.result or {}).get("final", {}).get("sections", {})
+        structure_sections = list(Structure.of(assessment.cycle.instrument_id).sections)
+        rows = [
+            {
+                "item": item,
+                "self": by_item[item.pk].get(Stage.SELF),
+                "assessors": by_item[item.pk]["assessors"],
+                "consensus": by_item[item.pk].get(Stage.CONSENSUS),
+                "files": files.get(item.pk, []),
+            }
+            for item in items
+        ]
+        status = assessment.status
+        window_open = assessment.cycle.status == CycleStatus.OPEN
+        can_answer = window_open and status in (AssessmentStatus.NOT_STARTED, AssessmentStatus.IN_PROGRESS)
+        reviewable = status in (AssessmentStatus.SUBMITTED, AssessmentStatus.REVIEWED)
+        return super().get_context_data(
+            **context,
+            rows=rows,
+            reviews=reviews,
+            findings=findings,
+            section_rows=[
+                {
+                    "section": s,
+                    **sections.get(s.code, {}),
+                    "self": (assessment.result or {}).get("self", {}).get("sections", {}).get(s.code, {}),
+                }
+                for s in structure_sections
+            ],
+            general_files=files.get(None, []),
+            status_css=STATUS_CSS,
+            can_answer=can_answer and self.can("change", assessment),
+            can_submit=can_answer and self.can("submit", assessment),
+            can_review=reviewable and own_review is not None and own_review.submitted_at is None,
+            can_agree=status == AssessmentStatus.REVIEWED and own_review is not None and own_review.is_lead,
+            can_assign=window_open and status != AssessmentStatus.FINAL and self.can("manage", assessment),
+            can_finalize=status == AssessmentStatus.AGREED and self.can("manage", assessment),
+            is_compliance=assessment.cycle.instrument.kind == InstrumentKind.COMPLIANCE,
+        )
+
+
+class _AnswersView(ScopedFormView):
+    """A form of every item of the assessment's instrument."""
+
+    model = Assessment
+    queryset = Assessment.objects.select_related("organization", "cycle__instrument")
+    form_class = AnswersForm
+    template_name = "assessments/answers_form.html"
+    stage = Stage.SELF
+    with_files = False
+    reviewing = False
+
+    def load(self) -> None:
+        super().load()
+        self.items = _items(self, self.object)
+
+    def current(self) -> dict[int, Any]:
+        return {
+            score.item_id: score
+            for score in self.scoped(
+                ItemScore.objects.filter(assessment=self.object, stage=self.stage, review=None)
+            )
+        }
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {
+            "items": self.items,
+            "initial_answers": self.current(),
+            "with_files": self.with_files,
+            "reviewing": self.reviewing,
+        }
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        form = context.get("form")
+        rows = []
+        sections: list[Any] = []
+        for item in self.items:
+            section = item.criterion.section
+            if not sections or sections[-1]["section"].pk != section.pk:
+                sections.append({"section": section, "rows": []})
+            sections[-1]["rows"].append(
+                {
+                    "item": item,
+                    "field": form.field_for(item) if form is not None else None,
+                    "file": form.file_for(item) if form is not None else None,
+                }
+            )
+            rows.append(item)
+        return super().get_context_data(**context, sections=sections, stage=self.stage)
+
+    def get_success_url(self, result: Any) -> str:
+        return reverse("assessments:assessment-detail", args=[self.object.pk])
+
+
+class SelfAssessmentView(_AnswersView):
+    """The organization's own answers, with the evidence each item asks for. "Save" keeps what is
+    filled; "Save and submit" also sends it for review (every item answered, every required
+    evidence attached)."""
+
+    scope_action = "change"
+    title = gettext_lazy("Self-assessment")
+    with_files = True
+
+    def perform(self, form: AnswersForm) -> Assessment | None:
+        submit = "submit" in self.request.POST
+        try:
+            with transaction.atomic():
+                assessment = do_save_answers(self.object, form.answers(), acting_user=self.user)
+                for item, upload in form.uploads():
+                    do_add_evidence(assessment, upload, acting_user=self.user, item=item)
+                if submit:
+                    assessment = do_submit_assessment(assessment, acting_user=self.user)
+        except ValidationError as error:
+            for errors in error.message_dict.values():
+                form.add_error(None, errors)
+            return None
+        return assessment
+
+    def get_success_message(self, result: Assessment) -> str:
+        if result.status == AssessmentStatus.SUBMITTED:
+            return _("The self-assessment was submitted for review.")
+        return _("The answers were saved.")
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            **context,
+            problems=submission_problems(self.object),
+            submit_label=_("Save and submit for review"),
+        )
+
+
+class ReviewView(_AnswersView):
+    """An assessor's own scores: the organization's answers and evidence beside each item."""
+
+    scope_action = "review"
+    title = gettext_lazy("Review")
+    stage = Stage.ASSESSOR
+    reviewing = True
+
+    def load(self) -> None:
+        super().load()
+        review = self.scoped(
+            Review.objects.filter(assessment=self.object, reviewer=self.user, kind="assessor")
+        ).first()
+        if review is None:
+            from rasad.web.generic import refusal
+
+            raise refusal()
+        self.review = review
+
+    def current(self) -> dict[int, Any]:
+        return {score.item_id: score for score in self.scoped(ItemScore.objects.filter(review=self.review))}
+
+    def perform(self, form: AnswersForm) -> Review | None:
+        submit = "submit" in self.request.POST
+        try:
+            with transaction.atomic():
+                review = do_save_review_scores(self.review, form.answers(), acting_user=self.user)
+                if submit:
+                    review = do_submit_review(review, acting_user=self.user)
+        except ValidationError as error:
+            for errors in error.message_dict.values():
+                form.add_error(None, errors)
+            return None
+        return review
+
+    def get_success_message(self, result: Review) -> str:
+        return _("Your review was submitted.") if result.submitted_at else _("Your scores were saved.")
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        own = {
+            s.item_id: s
+            for s in self.scoped(ItemScore.objects.filter(assessment=self.object, stage=Stage.SELF))
+        }
+        files: dict[int, list[Evidence]] = {}
+        for row in self.scoped(Evidence.objects.filter(assessment=self.object)):
+            if row.item_id:
+                files.setdefault(row.item_id, []).append(row)
+        context = super().get_context_data(**context, submit_label=_("Save and submit my review"))
+        for section in context["sections"]:
+            for row in section["rows"]:
+                row["self"] = own.get(row["item"].pk)
+                row["files"] = files.get(row["item"].pk, [])
+        return context
+
+
+class ConsensusView(_AnswersView):
+    """The lead assessor's consensus: every item where the assessors differ needs the agreed
+    answer; where they agree, their answer stands."""
+
+    scope_action = "review"
+    title = gettext_lazy("Consensus")
+    stage = Stage.CONSENSUS
+    reviewing = True
+
+    def load(self) -> None:
+        super().load()
+        spreads = differences(self.object)
+        self.differing = {item_id for item_id, spread in spreads.items() if len({*spread.fractions}) > 1}
+        self.spreads = spreads
+        self.items = [item for item in self.items if item.pk in self.differing]
+
+    def perform(self, form: AnswersForm) -> Assessment | None:
+        result: Assessment | None = form.run_action(
+            do_agree_consensus, self.object, form.answers(), acting_user=self.user
+        )
+        return result
+
+    def get_success_message(self, result: Assessment) -> str:
+        return _("The consensus was recorded.")
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        scores: dict[int, list[ItemScore]] = {}
+        for score in self.scoped(
+            ItemScore.objects.filter(assessment=self.object, stage=Stage.ASSESSOR).select_related(
+                "review__reviewer"
+            )
+        ):
+            scores.setdefault(score.item_id, []).append(score)
+        context = super().get_context_data(**context, submit_label=_("Record the consensus"), consensus=True)
+        for section in context["sections"]:
+            for row in section["rows"]:
+                row["assessors"] = scores.get(row["item"].pk, [])
+                row["spread"] = self.spreads[row["item"].pk].width
+        return context
+
+
+class AssignAssessorView(ScopedFormView):
+    """The cycle's owner assigns an assessor acting for an organization without a conflict of
+    interest."""
+
+    model = Assessment
+    scope_action = "manage"
+    form_class = AssignForm
+    template_name = "assessments/form.html"
+    title = gettext_lazy("Assign an assessor")
+    success_message = gettext_lazy("The assessor was assigned.")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"organizations": self.organizations_for("view", Organization)}
+
+    def perform(self, form: AssignForm) -> Review | None:
+        reviewer = User.objects.filter(username=form.cleaned_data["reviewer"], is_active=True).first()
+        if reviewer is None:
+            form.add_error("reviewer", _("No such person."))
+            return None
+        result: Review | None = form.run_action(
+            do_assign_assessor,
+            self.object,
+            reviewer,
+            form.cleaned_data["organization"],
+            acting_user=self.user,
+        )
+        return result
+
+    def get_success_url(self, result: Review) -> str:
+        return reverse("assessments:assessment-detail", args=[self.object.pk])
+
+
+class FinalizeView(ScopedActionView):
+    model = Assessment
+    scope_action = "manage"
+    success_message = gettext_lazy("The assessment is final; its findings opened their cases.")
+
+    def perform(self, obj: Assessment) -> Assessment:
+        return do_finalize_assessment(obj, acting_user=self.user)
+
+    def get_success_url(self, obj: Assessment) -> str:
+        return reverse("assessments:assessment-detail", args=[obj.pk])
+
+
+class EvidenceDownloadView(ScopedDetailView):
+    """Evidence is served only here, after the assessment's and the file's visibility are
+    checked."""
+
+    model = Assessment
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        assessment: Assessment = self.get_object()
+        evidence: Evidence = self.get_related(
+            Evidence.objects.filter(assessment=assessment), kwargs["evidence_id"]
+        )
+        response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type)
+        response["Content-Disposition"] = (
+            f'attachment; filename="evidence-{evidence.pk}{_suffix(evidence.name)}"'
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+def _suffix(name: str) -> str:
+    from pathlib import PurePath
+
+    return PurePath(name).suffix.lower()[:10]
