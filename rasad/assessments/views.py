@@ -340,6 +340,14 @@ class AssessmentListView(ScopedListView):
         return super().get_context_data(**context, status_css=STATUS_CSS)
 
 
+def _label(score: ItemScore | None, item: Item) -> ItemScore | None:
+    """Give a choice item's score the label of the chosen option (``display``) for the page."""
+    if score is not None and item.item_type == "choice":
+        labels = {str(o.get("code")): str(o.get("label")) for o in item.options or []}
+        score.display = labels.get(score.answer, score.answer)  # type: ignore[attr-defined]
+    return score
+
+
 def _items(view: Any, assessment: Assessment) -> list[Item]:
     return list(
         view.scoped(Item.objects.filter(instrument_id=assessment.cycle.instrument_id))
@@ -394,9 +402,9 @@ class AssessmentDetailView(ScopedDetailView):
         rows = [
             {
                 "item": item,
-                "self": by_item[item.pk].get(Stage.SELF),
-                "assessors": by_item[item.pk]["assessors"],
-                "consensus": by_item[item.pk].get(Stage.CONSENSUS),
+                "self": _label(by_item[item.pk].get(Stage.SELF), item),
+                "assessors": [_label(score, item) for score in by_item[item.pk]["assessors"]],
+                "consensus": _label(by_item[item.pk].get(Stage.CONSENSUS), item),
                 "files": files.get(item.pk, []),
             }
             for item in items
@@ -570,7 +578,7 @@ class ReviewView(_AnswersView):
         context = super().get_context_data(**context, submit_label=_("Save and submit my review"))
         for section in context["sections"]:
             for row in section["rows"]:
-                row["self"] = own.get(row["item"].pk)
+                row["self"] = _label(own.get(row["item"].pk), row["item"])
                 row["files"] = files.get(row["item"].pk, [])
         return context
 
@@ -611,7 +619,7 @@ class ConsensusView(_AnswersView):
         context = super().get_context_data(**context, submit_label=_("Record the consensus"), consensus=True)
         for section in context["sections"]:
             for row in section["rows"]:
-                row["assessors"] = scores.get(row["item"].pk, [])
+                row["assessors"] = [_label(score, row["item"]) for score in scores.get(row["item"].pk, [])]
                 row["spread"] = self.spreads[row["item"].pk].width
         return context
 

@@ -373,7 +373,7 @@ def do_assign_assessor(
         raise refuse(
             "reviewer",
             _("%(person)s may not review assessments for %(organization)s.")
-            % {"person": reviewer.get_full_name() or reviewer.username, "organization": organization.name},
+            % {"person": str(reviewer), "organization": organization.name},
         )
     if locked.reviews.filter(kind=ReviewKind.ASSESSOR, reviewer=reviewer).exists():
         raise refuse("reviewer", _("This person is an assessor of this assessment already."))

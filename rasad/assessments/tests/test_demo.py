@@ -51,5 +51,7 @@ def test_the_demo_cycles_load_once_and_tell_their_stories():
     copper = User.objects.get(username="copper.analyst")
     assert Assessment.objects.visible_to(holding).filter(cycle=defence).count() == 5
     assert set(
-        Assessment.objects.visible_to(copper).filter(cycle=defence).values_list("organization__code", flat=True)
+        Assessment.objects.visible_to(copper)
+        .filter(cycle=defence)
+        .values_list("organization__code", flat=True)
     ) == {"IMIDRO-M1"}
