@@ -31,14 +31,16 @@ from rasad.assessments.actions import (
     do_close_cycle,
     do_finalize_assessment,
     do_launch_cycle,
+    do_name_audit,
     do_save_answers,
+    do_save_audit_scores,
     do_save_cycle,
     do_save_review_scores,
     do_submit_assessment,
     do_submit_review,
     do_update_instrument,
 )
-from rasad.assessments.models import Assessment, Cycle, Instrument, Item
+from rasad.assessments.models import Assessment, Cycle, Instrument, Item, Section
 from rasad.core.models import Organization, Role, User
 
 PASSIVE_DEFENCE = "ارزیابی انطباق با دستورالعمل ایمنی و پدافند غیرعامل — شرکت‌های معدنی ۱۴۰۴"
@@ -286,6 +288,14 @@ def _energy_award() -> None:
         ),
         acting_user=coordinator,
     )
+    # The environment agency audits the environmental criteria (section E) of every site.
+    do_name_audit(
+        cycle, _org("DOE"), [Section.objects.get(instrument=instrument, code="E")], acting_user=coordinator
+    )
+    # The environment agency audits the environmental criteria (section E) of every site.
+    do_name_audit(
+        cycle, _org("DOE"), [Section.objects.get(instrument=instrument, code="E")], acting_user=coordinator
+    )
     do_launch_cycle(cycle, acting_user=coordinator)
     items = list(
         Item.objects.filter(instrument=instrument)
@@ -319,5 +329,12 @@ def _energy_award() -> None:
             if (a.answer, a.value) != (b.answer, b.value)
         ]
         do_agree_consensus(assessment, agreed, acting_user=first)
+        # The agency finds the environment five points weaker than the assessors did.
+        environment = [
+            AnswerValues(a.item, a.answer, max(0.0, a.value - 5) if a.value is not None else a.value)
+            for a in answers
+            if a.item.criterion.section.code == "E"
+        ]
+        do_save_audit_scores(assessment, environment, acting_user=_user("doe.analyst"), submit=True)
         do_finalize_assessment(assessment, acting_user=coordinator)
     do_close_cycle(cycle, acting_user=coordinator)

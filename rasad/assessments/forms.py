@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rasad.assessments.actions import AnswerValues, CycleValues, InstrumentValues
 from rasad.assessments.choices import ComplianceAnswer, InstrumentKind, ItemType
-from rasad.assessments.models import Instrument, Item
+from rasad.assessments.models import Instrument, Item, Section
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import Organization
 from rasad.web.forms import ActionFormMixin, JalaliDateField, NormalizedCharField
@@ -158,6 +158,22 @@ class AssignForm(StyledForm):
         organization: Any = self.fields["organization"]
         organization.queryset = organizations
         self.fields["reviewer"].widget.attrs["class"] = "form-control ltr"
+
+
+class AuditNameForm(StyledForm):
+    organization = forms.ModelChoiceField(label=_("Auditing agency"), queryset=Organization.objects.none())
+    sections = forms.ModelMultipleChoiceField(
+        label=_("Sections it audits"), queryset=Section.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(
+        self, *args: Any, organizations: QuerySet[Organization], sections: QuerySet[Section], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        organization: Any = self.fields["organization"]
+        organization.queryset = organizations
+        chosen: Any = self.fields["sections"]
+        chosen.queryset = sections
 
 
 COMPLIANCE_CHOICES = [("", "—"), *ComplianceAnswer.choices]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rasad.assessments.actions import (
+    audited_items,
     differences,
     do_add_evidence,
     do_agree_consensus,
@@ -24,13 +25,16 @@ from rasad.assessments.actions import (
     do_finalize_assessment,
     do_import_instrument,
     do_launch_cycle,
+    do_name_audit,
     do_publish_instrument,
     do_replace_structure,
     do_save_answers,
+    do_save_audit_scores,
     do_save_cycle,
     do_save_review_scores,
     do_submit_assessment,
     do_submit_review,
+    pending_audits,
     submission_problems,
 )
 from rasad.assessments.choices import (
@@ -45,6 +49,7 @@ from rasad.assessments.filtersets import AssessmentFilterSet, CycleFilterSet, In
 from rasad.assessments.forms import (
     AnswersForm,
     AssignForm,
+    AuditNameForm,
     CycleForm,
     InstrumentImportForm,
     StructureFileForm,
@@ -52,6 +57,7 @@ from rasad.assessments.forms import (
 from rasad.assessments.models import (
     Assessment,
     Cycle,
+    CycleAudit,
     Evidence,
     Finding,
     Instrument,
@@ -289,6 +295,12 @@ class CycleDetailView(ScopedDetailView):
             assessments=assessments,
             groups=[g for g in groups if g["members"]],
             ranking_message=results.get("message", ""),
+            audits=list(
+                self.scoped(CycleAudit.objects.filter(cycle=cycle))
+                .select_related("organization")
+                .prefetch_related("sections")
+            ),
+            can_name_audit=can_change and cycle.status != CycleStatus.CLOSED,
             can_launch=can_change and cycle.status == CycleStatus.DRAFT,
             can_close=can_change and cycle.status == CycleStatus.OPEN,
             status_css=STATUS_CSS,
@@ -434,6 +446,14 @@ class AssessmentDetailView(ScopedDetailView):
             can_agree=status == AssessmentStatus.REVIEWED and own_review is not None and own_review.is_lead,
             can_assign=window_open and status != AssessmentStatus.FINAL and self.can("manage", assessment),
             can_finalize=status == AssessmentStatus.AGREED and self.can("manage", assessment),
+            can_audit=status == AssessmentStatus.AGREED
+            and self.can("audit", assessment)
+            and not any(
+                r.kind == ReviewKind.AUDIT and r.submitted_at
+                for r in reviews
+                if r.reviewer_id == self.user.pk
+            ),
+            pending=pending_audits(assessment) if status == AssessmentStatus.AGREED else [],
             is_compliance=assessment.cycle.instrument.kind == InstrumentKind.COMPLIANCE,
         )
 
@@ -666,6 +686,98 @@ class FinalizeView(ScopedActionView):
 
     def get_success_url(self, obj: Assessment) -> str:
         return reverse("assessments:assessment-detail", args=[obj.pk])
+
+
+class AuditView(_AnswersView):
+    """The auditing agency's scores of the sections it audits, beside the assessors' consensus."""
+
+    scope_action = "audit"
+    title = gettext_lazy("Audit")
+    stage = Stage.AUDIT
+    reviewing = True
+
+    def load(self) -> None:
+        super().load()
+        audit = next(
+            (
+                a
+                for a in self.scoped(CycleAudit.objects.filter(cycle_id=self.object.cycle_id))
+                if self.can_audit_for(a)
+            ),
+            None,
+        )
+        if audit is None:
+            from rasad.web.generic import refusal
+
+            raise refusal()
+        allowed = {item.pk for item in audited_items(self.object, audit)}
+        self.items = [item for item in self.items if item.pk in allowed]
+        self.review = self.scoped(
+            Review.objects.filter(assessment=self.object, kind="audit", audit=audit)
+        ).first()
+
+    def can_audit_for(self, audit: CycleAudit) -> bool:
+        return self.can("audit", Assessment(organization=audit.organization, cycle=self.object.cycle))
+
+    def current(self) -> dict[int, Any]:
+        if self.review is None:
+            return {}
+        return {score.item_id: score for score in self.scoped(ItemScore.objects.filter(review=self.review))}
+
+    def perform(self, form: AnswersForm) -> Review | None:
+        result: Review | None = form.run_action(
+            do_save_audit_scores,
+            self.object,
+            form.answers(),
+            acting_user=self.user,
+            submit="submit" in self.request.POST,
+        )
+        return result
+
+    def get_success_message(self, result: Review) -> str:
+        return _("The audit was submitted.") if result.submitted_at else _("The audit scores were saved.")
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        agreed = {
+            s.item_id: s
+            for s in self.scoped(ItemScore.objects.filter(assessment=self.object, stage=Stage.CONSENSUS))
+        }
+        context = super().get_context_data(**context, submit_label=_("Save and submit the audit"))
+        for section in context["sections"]:
+            for row in section["rows"]:
+                row["self"] = _label(agreed.get(row["item"].pk), row["item"])
+        context["answer_caption"] = _("The assessors' consensus")
+        return context
+
+
+class NameAuditView(ScopedFormView):
+    """The cycle's owner names a second agency to audit chosen sections."""
+
+    model = Cycle
+    scope_action = "change"
+    form_class = AuditNameForm
+    template_name = "assessments/form.html"
+    title = gettext_lazy("Name an auditing agency")
+    success_message = gettext_lazy("The auditing agency was named.")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {
+            "organizations": self.organizations_for("view", Organization),
+            "sections": self.scoped(Section.objects.filter(instrument_id=self.object.instrument_id)),
+        }
+
+    def perform(self, form: AuditNameForm) -> CycleAudit | None:
+        result: CycleAudit | None = form.run_action(
+            do_name_audit,
+            self.object,
+            form.cleaned_data["organization"],
+            list(form.cleaned_data["sections"]),
+            acting_user=self.user,
+        )
+        return result
+
+    def get_success_url(self, result: CycleAudit) -> str:
+        return reverse("assessments:cycle-detail", args=[self.object.pk])
 
 
 class EvidenceDownloadView(ScopedDetailView):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from rasad.assessments.actions.assessments import (
     AnswerValues,
+    audited_items,
     conflict_of_interest,
     differences,
     do_add_evidence,
@@ -13,9 +14,11 @@ from rasad.assessments.actions.assessments import (
     do_assign_assessor,
     do_finalize_assessment,
     do_save_answers,
+    do_save_audit_scores,
     do_save_review_scores,
     do_submit_assessment,
     do_submit_review,
+    pending_audits,
     submission_problems,
 )
 from rasad.assessments.actions.cycles import (
@@ -63,6 +66,7 @@ __all__ = [
     "ItemValues",
     "SectionValues",
     "Written",
+    "audited_items",
     "check_cycle_values",
     "conflict_of_interest",
     "differences",
@@ -84,6 +88,7 @@ __all__ = [
     "do_remove_audit",
     "do_replace_structure",
     "do_save_answers",
+    "do_save_audit_scores",
     "do_save_criterion",
     "do_save_cycle",
     "do_save_item",
@@ -95,6 +100,7 @@ __all__ = [
     "do_submit_review",
     "do_update_instrument",
     "members",
+    "pending_audits",
     "report_messages",
     "submission_problems",
     "usable_problems",

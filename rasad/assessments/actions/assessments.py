@@ -568,6 +568,12 @@ def do_finalize_assessment(assessment: Assessment, *, acting_user: User, now: An
     locked = _lock(assessment)
     if locked.status != AssessmentStatus.AGREED:
         raise refuse("status", _("Only an assessment whose consensus is recorded can be made final."))
+    waiting = pending_audits(locked)
+    if waiting:
+        raise refuse(
+            "status",
+            _("The audit of %(agencies)s is not submitted yet.") % {"agencies": "، ".join(waiting)},
+        )
     result = assessment_result(locked)
     score = result["final"]["score"]
     locked.result = result
@@ -655,3 +661,121 @@ def _open_findings(assessment: Assessment, result: dict[str, Any], *, acting_use
             organization=cycle.organization,
             new={"section": section.code, "case": case.reference, "items": [i.code for i in items]},
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# Audit of chosen sections by a second agency
+# ---------------------------------------------------------------------------------------------
+
+
+AUDITABLE = (AssessmentStatus.AGREED,)
+
+
+def _audit_of(assessment: Assessment, acting_user: User) -> Any:
+    """The auditing agency the acting user audits for in this assessment's cycle (404 if none)."""
+    from rasad.assessments.models import CycleAudit
+
+    scope = organization_scope(acting_user, Assessment, "audit")
+    for audit in CycleAudit.objects.filter(cycle_id=assessment.cycle_id).select_related("organization"):
+        if scope.contains(audit.organization):
+            return audit
+    raise not_found()
+
+
+def audited_items(assessment: Assessment, audit: Any) -> list[Item]:
+    return list(
+        Item.objects.filter(
+            instrument_id=assessment.cycle.instrument_id, criterion__section__in=audit.sections.all()
+        ).order_by("criterion__section__order", "criterion__order", "order")
+    )
+
+
+@transaction.atomic
+def do_save_audit_scores(
+    assessment: Assessment, answers: Sequence[AnswerValues], *, acting_user: User, submit: bool = False
+) -> Review:
+    """The auditing agency's scores of its sections (after the assessors' consensus, before the
+    result is final). Its score overrides the consensus for those sections; both are kept.
+    ``submit`` closes the audit once every item of those sections is scored."""
+    require(acting_user, "audit", assessment)
+    locked = _lock(assessment)
+    audit = _audit_of(locked, acting_user)
+    if locked.status not in AUDITABLE:
+        raise refuse("status", _("The audit is made once the assessors' consensus is recorded."))
+    review = Review.objects.filter(assessment=locked, kind=ReviewKind.AUDIT, audit=audit).first()
+    if review is not None and review.submitted_at:
+        raise refuse("review", _("The audit has been submitted; it can no longer change."))
+    items = audited_items(locked, audit)
+    allowed = {item.pk for item in items}
+    outside = [values.item.code for values in answers if values.item.pk not in allowed]
+    if outside:
+        raise ValidationError(
+            {
+                "answers": [
+                    _("Item %(code)s is not in a section this agency audits.") % {"code": code}
+                    for code in outside
+                ]
+            }
+        )
+    accepted = _scored(locked, answers, Stage.AUDIT)
+    if review is None:
+        review = Review.objects.create(
+            assessment=locked,
+            kind=ReviewKind.AUDIT,
+            reviewer=acting_user,
+            organization=audit.organization,
+            audit=audit,
+        )
+        audit_assessment(
+            AssessmentAuditEvent.AUDIT_STARTED,
+            locked,
+            acting_user=acting_user,
+            obj=review,
+            organization=audit.organization,
+            new={"sections": sorted(audit.sections.values_list("code", flat=True))},
+        )
+    changed = _write_scores(locked, accepted, stage=Stage.AUDIT, acting_user=acting_user, review=review)
+    if changed:
+        audit_assessment(
+            AssessmentAuditEvent.REVIEW_SCORES_SAVED,
+            locked,
+            acting_user=acting_user,
+            obj=review,
+            organization=audit.organization,
+            new={"audit": changed},
+        )
+    if submit:
+        scored = set(review.scores.values_list("item_id", flat=True))
+        missing = [item.code for item in items if item.pk not in scored]
+        if missing:
+            raise ValidationError(
+                {"answers": [_("Item %(code)s is not scored.") % {"code": code} for code in missing]}
+            )
+        review.submitted_at = timezone.now()
+        review.save(update_fields=["submitted_at", "last_updated"])
+        audit_assessment(
+            AssessmentAuditEvent.REVIEW_SUBMITTED,
+            locked,
+            acting_user=acting_user,
+            obj=review,
+            organization=audit.organization,
+            new={"audit": True, "sections": sorted(audit.sections.values_list("code", flat=True))},
+        )
+        _push("assessment.changed", locked)
+    return review
+
+
+def pending_audits(assessment: Assessment) -> list[str]:
+    """The agencies named to audit this cycle that have not submitted this assessment's audit."""
+    from rasad.assessments.models import CycleAudit
+
+    done = set(
+        Review.objects.filter(
+            assessment=assessment, kind=ReviewKind.AUDIT, submitted_at__isnull=False
+        ).values_list("audit_id", flat=True)
+    )
+    return [
+        audit.organization.name
+        for audit in CycleAudit.objects.filter(cycle_id=assessment.cycle_id).select_related("organization")
+        if audit.pk not in done
+    ]

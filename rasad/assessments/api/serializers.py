@@ -321,6 +321,11 @@ class EvidenceUploadSerializer(serializers.Serializer[Any]):
     description = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
+class AuditNameSerializer(serializers.Serializer[Any]):
+    organization = serializers.CharField(max_length=40, help_text=_("Code of the auditing agency."))
+    sections = serializers.ListField(child=serializers.CharField(max_length=20), min_length=1)
+
+
 class AssignSerializer(serializers.Serializer[Any]):
     reviewer = serializers.CharField(max_length=150, help_text=_("The assessor's user name."))
     organization = serializers.CharField(max_length=40, help_text=_("Code of the organization they act for."))

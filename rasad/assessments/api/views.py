@@ -25,10 +25,12 @@ from rasad.assessments.actions import (
     do_finalize_assessment,
     do_import_instrument,
     do_launch_cycle,
+    do_name_audit,
     do_new_version,
     do_publish_instrument,
     do_replace_structure,
     do_save_answers,
+    do_save_audit_scores,
     do_save_cycle,
     do_save_review_scores,
     do_submit_assessment,
@@ -39,6 +41,7 @@ from rasad.assessments.api.serializers import (
     AssessmentEvidenceSerializer,
     AssessmentSerializer,
     AssignSerializer,
+    AuditNameSerializer,
     CycleSerializer,
     EvidenceUploadSerializer,
     FileSerializer,
@@ -48,7 +51,7 @@ from rasad.assessments.api.serializers import (
     ReviewScoresSerializer,
 )
 from rasad.assessments.filtersets import AssessmentFilterSet, CycleFilterSet, InstrumentFilterSet
-from rasad.assessments.models import Assessment, Cycle, Instrument, Item, Review
+from rasad.assessments.models import Assessment, Cycle, Instrument, Item, Review, Section
 from rasad.assessments.results import cycle_results
 from rasad.assessments.spreadsheet import instrument_file
 from rasad.core.models import Organization, User
@@ -200,6 +203,35 @@ class CycleViewSet(ScopedModelViewSet):
 
     close.scope_action = "change"  # type: ignore[attr-defined]
 
+    @extend_schema(request=AuditNameSerializer, responses={201: CycleSerializer})
+    @action(detail=True, methods=["post"])
+    def audits(self, request: Request, pk: Any = None) -> Response:
+        """Name a second agency to audit chosen sections (``{"organization": "DOE", "sections":
+        ["E"]}``); its score overrides the consensus for those sections, and both are kept."""
+        cycle = self.get_object()
+        serializer = AuditNameSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        organization = (
+            Organization.objects.visible_to(request.user)
+            .filter(code=serializer.validated_data["organization"])
+            .first()
+        )
+        if organization is None:
+            raise serializers.ValidationError({"organization": [_("No such organization.")]})
+        codes = serializer.validated_data["sections"]
+        sections = list(Section.objects.filter(instrument_id=cycle.instrument_id, code__in=codes))
+        unknown = sorted(set(codes) - {section.code for section in sections})
+        if unknown:
+            raise serializers.ValidationError(
+                {"sections": [_("Unknown section “%(code)s”.") % {"code": code} for code in unknown]}
+            )
+        do_name_audit(cycle, organization, sections, acting_user=_actor(request))
+        response = Response(CycleSerializer(cycle, context=self.get_serializer_context()).data)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    audits.scope_action = "change"  # type: ignore[attr-defined]
+
     @extend_schema(responses=RankingSerializer, filters=False)
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def ranking(self, request: Request, pk: Any = None) -> Response:
@@ -320,6 +352,24 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         return self._respond(assessment)
 
     review_scores.scope_action = "review"  # type: ignore[attr-defined]
+
+    @extend_schema(request=ReviewScoresSerializer, responses=AssessmentSerializer)
+    @action(detail=True, methods=["post"], url_path="audit-scores")
+    def audit_scores(self, request: Request, pk: Any = None) -> Response:
+        """The auditing agency's scores of the sections it audits (``"submit": true`` closes
+        the audit); made after the consensus, before the result is final."""
+        assessment = self.get_object()
+        serializer = ReviewScoresSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        do_save_audit_scores(
+            assessment,
+            serializer.to_values(assessment),
+            acting_user=_actor(request),
+            submit=serializer.validated_data["submit"],
+        )
+        return self._respond(assessment)
+
+    audit_scores.scope_action = "audit"  # type: ignore[attr-defined]
 
     @extend_schema(request=AnswersSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"])

@@ -45,6 +45,11 @@ def test_the_demo_cycles_load_once_and_tell_their_stories():
     assert ranks[0] == 1 and len(ranks) == 6
     best = min(groups[0]["members"], key=lambda m: m["rank"])
     assert best["organization"] == "IMIDRO-M3-S1"
+    # The environment agency's audit of section E overrides the assessors' consensus there.
+    audited = Assessment.objects.filter(cycle=award, status="final").first()
+    assert audited is not None
+    assert audited.result["audited_sections"] == ["E"]
+    assert all(row["final"]["source"] == "audit" for row in audited.result["items"] if row["section"] == "E")
 
     # The holding sees its companies' results; the copper company does not see the iron company's.
     holding = User.objects.get(username="imidro.coordinator")
