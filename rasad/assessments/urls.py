@@ -26,6 +26,7 @@ urlpatterns = [
     path("assessments/cycles/", views.CycleListView.as_view(), name="cycle-list"),
     path("assessments/cycles/new/", views.CycleCreateView.as_view(), name="cycle-create"),
     path("assessments/cycles/<int:pk>/", views.CycleDetailView.as_view(), name="cycle-detail"),
+    path("assessments/cycles/<int:pk>/results.xlsx", views.CycleResultsView.as_view(), name="cycle-results"),
     path("assessments/cycles/<int:pk>/launch/", views.CycleLaunchView.as_view(), name="cycle-launch"),
     path("assessments/cycles/<int:pk>/close/", views.CycleCloseView.as_view(), name="cycle-close"),
     path("assessments/<int:pk>/", views.AssessmentDetailView.as_view(), name="assessment-detail"),

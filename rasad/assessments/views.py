@@ -67,9 +67,10 @@ from rasad.assessments.models import (
     Section,
 )
 from rasad.assessments.results import Structure, cycle_results
-from rasad.assessments.spreadsheet import instrument_file
+from rasad.assessments.spreadsheet import instrument_file, results_xlsx
 from rasad.core.importers import MAX_FILE_BYTES
 from rasad.core.models import Organization, User
+from rasad.lib.tabular import XLSX_TYPE
 from rasad.web.generic import (
     AuthenticatedRequest,
     ScopedActionView,
@@ -305,6 +306,27 @@ class CycleDetailView(ScopedDetailView):
             can_close=can_change and cycle.status == CycleStatus.OPEN,
             status_css=STATUS_CSS,
         )
+
+
+class CycleResultsView(ScopedDetailView):
+    """The cycle's results as a workbook: the assessments the reader may see, their scores, bands,
+    ranks and section points."""
+
+    model = Cycle
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        cycle: Cycle = self.get_object()
+        assessments = (
+            self.scoped(Assessment.objects.filter(cycle=cycle))
+            .select_related("organization", "band")
+            .order_by("organization__path")
+        )
+        sections = list(
+            self.scoped(Section.objects.filter(instrument_id=cycle.instrument_id)).order_by("order")
+        )
+        response = HttpResponse(results_xlsx(cycle, assessments, sections), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="cycle-{cycle.pk}-results.xlsx"'
+        return response
 
 
 class CycleLaunchView(ScopedActionView):

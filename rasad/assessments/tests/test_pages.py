@@ -15,6 +15,7 @@ from rasad.assessments.actions import do_assign_assessor, do_launch_cycle
 from rasad.assessments.models import Assessment, Evidence, Instrument, ItemScore
 from rasad.assessments.testing import make_cycle, starter
 from rasad.assessments.tests.test_assessment_flow import ANSWERS, EVIDENCE_ITEMS, REVIEW
+from rasad.lib.tabular import XLSX_TYPE
 from rasad.testing.api import assert_nothing_changed
 from rasad.testing.cast import Cast
 from rasad.testing.web import signed_in_client
@@ -24,6 +25,16 @@ pytestmark = pytest.mark.django_db
 
 def _pdf(name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n", content_type="application/pdf")
+
+
+def _sheet(content: bytes) -> list[list[Any]]:
+    """The rows of a workbook's first sheet (labels, keys, then data), read for the test only."""
+    import io
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
 def _form(answers: list[dict[str, Any]]) -> dict[str, Any]:
@@ -89,6 +100,15 @@ def test_the_whole_path_through_the_pages(cast: Cast, civil: Any, cycle: Any):
     assert 'data-testid="finding-case"' in html
     cycle_page = coordinator.get(reverse("assessments:cycle-detail", args=[cycle.pk])).content.decode()
     assert "۹۱٫۲۵" in cycle_page
+    workbook = coordinator.get(reverse("assessments:cycle-results", args=[cycle.pk]))
+    assert workbook["Content-Type"] == XLSX_TYPE
+    rows = _sheet(workbook.content)
+    assert rows[1][:2] == ["organization_code", "organization"]
+    finals = {row[0]: (row[5] if len(row) > 5 else None) for row in rows[2:]}
+    assert finals == {"ISF-P1": 91.25, "KER-P1": None}
+    # The post's own people see only their own row.
+    own = _sheet(ali.get(reverse("assessments:cycle-results", args=[cycle.pk])).content)
+    assert [row[0] for row in own[2:]] == ["ISF-P1"]
 
 
 def test_a_bad_answer_comes_back_on_the_form_and_nothing_is_saved(cast: Cast, cycle: Any):

@@ -47,6 +47,7 @@ SKIPPED = {
     "programs:attachment-download": "a file, not a page",
     "assessments:evidence-download": "a file, not a page",
     "assessments:instrument-spreadsheet": "a file, not a page",
+    "assessments:cycle-results": "a file, not a page",
     "reports:form": "a report name",
 }
 
