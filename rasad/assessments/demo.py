@@ -24,6 +24,7 @@ from django.utils import timezone
 from rasad.assessments.actions import (
     AnswerValues,
     CycleValues,
+    FeedbackValues,
     InstrumentValues,
     do_add_evidence,
     do_agree_consensus,
@@ -35,6 +36,7 @@ from rasad.assessments.actions import (
     do_save_answers,
     do_save_audit_scores,
     do_save_cycle,
+    do_save_feedback,
     do_save_review_scores,
     do_submit_assessment,
     do_submit_review,
@@ -199,6 +201,26 @@ def _review_of(items: Sequence[Item], self_answers: Sequence[AnswerValues]) -> l
     return review
 
 
+def _feedback(items: Sequence[Item], exceptions: dict[str, Any]) -> list[FeedbackValues]:
+    """The assessor's feedback: a strength for each fully met criterion, an area for improvement
+    naming each item not fully met."""
+    by_criterion: dict[int, list[Item]] = {}
+    for item in items:
+        by_criterion.setdefault(item.criterion_id, []).append(item)
+    entries = []
+    for members in by_criterion.values():
+        criterion = members[0].criterion
+        short = [item for item in members if item.code in exceptions and exceptions[item.code] != "na"]
+        if short:
+            text = "؛ ".join(f"{item.code}: {item.text}" for item in short)
+            entries.append(FeedbackValues(criterion, "", f"این موارد کامل رعایت نشده است — {text}"))
+        else:
+            entries.append(
+                FeedbackValues(criterion, "همه الزامات این معیار با مستندات کافی رعایت شده است.", "")
+            )
+    return entries
+
+
 def _passive_defence() -> None:
     instrument = _hand_over("PD-INFRA", "PDO")
     coordinator = _user("pdo.coordinator")
@@ -244,6 +266,7 @@ def _passive_defence() -> None:
         do_save_review_scores(review, _review_of(items, answers), acting_user=assessor)
         do_submit_review(review, acting_user=assessor)
         do_agree_consensus(assessment, [], acting_user=assessor)
+        do_save_feedback(assessment, _feedback(items, exceptions), acting_user=assessor)
         do_finalize_assessment(assessment, acting_user=coordinator)
 
 

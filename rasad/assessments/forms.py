@@ -176,6 +176,53 @@ class AuditNameForm(StyledForm):
         chosen.queryset = sections
 
 
+class FeedbackForm(StyledForm):
+    """Two texts per criterion: its strengths and its areas for improvement."""
+
+    def __init__(self, *args: Any, criteria: Sequence[Any], current: dict[int, Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            row = current.get(criterion.pk)
+            self.fields[f"strengths_{criterion.code}"] = NormalizedCharField(
+                label=_("Strengths"),
+                required=False,
+                max_length=4000,
+                initial=row.strengths if row else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.fields[f"improvements_{criterion.code}"] = NormalizedCharField(
+                label=_("Areas for improvement"),
+                required=False,
+                max_length=4000,
+                initial=row.improvements if row else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        _style(self)
+
+    def entries(self) -> list[Any]:
+        from rasad.assessments.actions import FeedbackValues
+
+        return [
+            FeedbackValues(
+                criterion,
+                self.cleaned_data.get(f"strengths_{criterion.code}") or "",
+                self.cleaned_data.get(f"improvements_{criterion.code}") or "",
+            )
+            for criterion in self.criteria
+        ]
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "criterion": criterion,
+                "strengths": self[f"strengths_{criterion.code}"],
+                "improvements": self[f"improvements_{criterion.code}"],
+            }
+            for criterion in self.criteria
+        ]
+
+
 COMPLIANCE_CHOICES = [("", "—"), *ComplianceAnswer.choices]
 FILE_REVIEW_CHOICES = [("", "—"), ("yes", _("Accepted")), ("no", _("Not accepted"))]
 

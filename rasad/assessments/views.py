@@ -31,6 +31,7 @@ from rasad.assessments.actions import (
     do_save_answers,
     do_save_audit_scores,
     do_save_cycle,
+    do_save_feedback,
     do_save_review_scores,
     do_submit_assessment,
     do_submit_review,
@@ -51,14 +52,17 @@ from rasad.assessments.forms import (
     AssignForm,
     AuditNameForm,
     CycleForm,
+    FeedbackForm,
     InstrumentImportForm,
     StructureFileForm,
 )
 from rasad.assessments.models import (
     Assessment,
+    Criterion,
     Cycle,
     CycleAudit,
     Evidence,
+    Feedback,
     Finding,
     Instrument,
     Item,
@@ -431,6 +435,11 @@ class AssessmentDetailView(ScopedDetailView):
             .select_related("section", "case")
             .prefetch_related("items")
         )
+        feedback = list(
+            self.scoped(Feedback.objects.filter(assessment=assessment))
+            .select_related("criterion__section")
+            .order_by("criterion__section__order", "criterion__order")
+        )
         sections = (assessment.result or {}).get("final", {}).get("sections", {})
         structure_sections = list(Structure.of(assessment.cycle.instrument_id).sections)
         rows = [
@@ -466,6 +475,11 @@ class AssessmentDetailView(ScopedDetailView):
             can_submit=can_answer and self.can("submit", assessment),
             can_review=reviewable and own_review is not None and own_review.submitted_at is None,
             can_agree=status == AssessmentStatus.REVIEWED and own_review is not None and own_review.is_lead,
+            can_feedback=status
+            in (AssessmentStatus.REVIEWED, AssessmentStatus.AGREED, AssessmentStatus.FINAL)
+            and own_review is not None
+            and own_review.is_lead,
+            feedback=feedback,
             can_assign=window_open and status != AssessmentStatus.FINAL and self.can("manage", assessment),
             can_finalize=status == AssessmentStatus.AGREED and self.can("manage", assessment),
             can_audit=status == AssessmentStatus.AGREED
@@ -664,6 +678,44 @@ class ConsensusView(_AnswersView):
                 row["assessors"] = [_label(score, row["item"]) for score in scores.get(row["item"].pk, [])]
                 row["spread"] = self.spreads[row["item"].pk].width
         return context
+
+
+class FeedbackView(ScopedFormView):
+    """The lead assessor's feedback report: strengths and areas for improvement per criterion."""
+
+    model = Assessment
+    queryset = Assessment.objects.select_related("organization", "cycle")
+    scope_action = "review"
+    form_class = FeedbackForm
+    template_name = "assessments/feedback_form.html"
+    title = gettext_lazy("Feedback")
+    success_message = gettext_lazy("The feedback was saved.")
+
+    def load(self) -> None:
+        super().load()
+        lead = self.scoped(
+            Review.objects.filter(assessment=self.object, reviewer=self.user, kind="assessor", is_lead=True)
+        )
+        if not lead.exists():
+            from rasad.web.generic import refusal
+
+            raise refusal()
+        self.criteria = list(
+            self.scoped(Criterion.objects.filter(instrument_id=self.object.cycle.instrument_id))
+            .select_related("section")
+            .order_by("section__order", "order")
+        )
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        current = {f.criterion_id: f for f in self.scoped(Feedback.objects.filter(assessment=self.object))}
+        return {"criteria": self.criteria, "current": current}
+
+    def perform(self, form: FeedbackForm) -> Assessment | None:
+        result = form.run_action(do_save_feedback, self.object, form.entries(), acting_user=self.user)
+        return None if result is None else self.object
+
+    def get_success_url(self, result: Assessment) -> str:
+        return reverse("assessments:assessment-detail", args=[self.object.pk])
 
 
 class AssignAssessorView(ScopedFormView):

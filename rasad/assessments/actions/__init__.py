@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from rasad.assessments.actions.assessments import (
     AnswerValues,
+    FeedbackValues,
     audited_items,
     conflict_of_interest,
     differences,
@@ -15,6 +16,7 @@ from rasad.assessments.actions.assessments import (
     do_finalize_assessment,
     do_save_answers,
     do_save_audit_scores,
+    do_save_feedback,
     do_save_review_scores,
     do_submit_assessment,
     do_submit_review,
@@ -62,6 +64,7 @@ __all__ = [
     "BandValues",
     "CriterionValues",
     "CycleValues",
+    "FeedbackValues",
     "InstrumentValues",
     "ItemValues",
     "SectionValues",
@@ -91,6 +94,7 @@ __all__ = [
     "do_save_audit_scores",
     "do_save_criterion",
     "do_save_cycle",
+    "do_save_feedback",
     "do_save_item",
     "do_save_review_scores",
     "do_save_section",

@@ -779,3 +779,76 @@ def pending_audits(assessment: Assessment) -> list[str]:
         for audit in CycleAudit.objects.filter(cycle_id=assessment.cycle_id).select_related("organization")
         if audit.pk not in done
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Feedback: strengths and areas for improvement per criterion
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedbackValues:
+    criterion: Any
+    strengths: str = ""
+    improvements: str = ""
+
+
+FEEDBACK_OPEN = (AssessmentStatus.REVIEWED, AssessmentStatus.AGREED, AssessmentStatus.FINAL)
+FEEDBACK_MAX = 4000
+
+
+@transaction.atomic
+def do_save_feedback(
+    assessment: Assessment, entries: Sequence[FeedbackValues], *, acting_user: User
+) -> list[Any]:
+    """The lead assessor writes what the assessors agreed to tell the organization, per
+    criterion: its strengths and its areas for improvement (the feedback report)."""
+    from rasad.assessments.models import Feedback
+
+    require(acting_user, "review", assessment)
+    locked = _lock(assessment)
+    lead = locked.reviews.filter(kind=ReviewKind.ASSESSOR, is_lead=True, reviewer=acting_user).first()
+    if lead is None:
+        raise not_found()
+    if locked.status not in FEEDBACK_OPEN:
+        raise refuse("status", _("Feedback is written once every assessor has submitted."))
+    errors = []
+    for entry in entries:
+        if entry.criterion.instrument_id != locked.cycle.instrument_id:
+            raise not_found()
+        for text in (entry.strengths, entry.improvements):
+            if len(text) > FEEDBACK_MAX:
+                errors.append(
+                    _("Criterion %(code)s: at most %(max)s characters.")
+                    % {"code": entry.criterion.code, "max": FEEDBACK_MAX}
+                )
+    if errors:
+        raise ValidationError({"feedback": errors})
+    saved = []
+    changed: dict[str, Any] = {}
+    for entry in entries:
+        strengths, improvements = (
+            normalize_text(entry.strengths).strip(),
+            normalize_text(entry.improvements).strip(),
+        )
+        row = Feedback.objects.filter(assessment=locked, criterion=entry.criterion).first()
+        if row is None:
+            if not strengths and not improvements:
+                continue
+            row = Feedback(assessment=locked, criterion=entry.criterion)
+        elif (row.strengths, row.improvements) == (strengths, improvements):
+            saved.append(row)
+            continue
+        row.strengths, row.improvements, row.written_by = strengths, improvements, acting_user
+        row.save()
+        saved.append(row)
+        changed[entry.criterion.code] = {"strengths": strengths, "improvements": improvements}
+    if changed:
+        audit_assessment(
+            AssessmentAuditEvent.FEEDBACK_SAVED,
+            locked,
+            acting_user=acting_user,
+            organization=lead.organization,
+            new={"feedback": changed},
+        )
+    return saved

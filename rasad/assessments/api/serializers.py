@@ -18,6 +18,7 @@ from rasad.assessments.models import (
     Criterion,
     Cycle,
     Evidence,
+    Feedback,
     Finding,
     Instrument,
     Item,
@@ -250,6 +251,24 @@ class AssessmentFindingSerializer(serializers.ModelSerializer[Finding]):
         fields = ["id", "section", "items", "score", "case"]
 
 
+class AssessmentFeedbackSerializer(serializers.ModelSerializer[Feedback]):
+    criterion = _read_slug("code")
+
+    class Meta:
+        model = Feedback
+        fields = ["id", "criterion", "strengths", "improvements"]
+
+
+class FeedbackEntrySerializer(serializers.Serializer[Any]):
+    criterion = serializers.CharField(max_length=20, help_text=_("The criterion's code."))
+    strengths = serializers.CharField(required=False, allow_blank=True, default="")
+    improvements = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class FeedbackInputSerializer(serializers.Serializer[Any]):
+    entries = FeedbackEntrySerializer(many=True)
+
+
 class AssessmentSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="assessments-api:assessment-detail")
     organization = _read_slug("code")
@@ -257,6 +276,7 @@ class AssessmentSerializer(RasadModelSerializer):
     reviews = AssessmentReviewSerializer(many=True, read_only=True)
     evidence = AssessmentEvidenceSerializer(many=True, read_only=True)
     findings = AssessmentFindingSerializer(many=True, read_only=True)
+    feedback = AssessmentFeedbackSerializer(many=True, read_only=True)
 
     class Meta:
         model = Assessment
@@ -278,6 +298,7 @@ class AssessmentSerializer(RasadModelSerializer):
             "reviews",
             "evidence",
             "findings",
+            "feedback",
             "created",
             "last_updated",
         ]

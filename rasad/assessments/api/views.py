@@ -18,6 +18,7 @@ from rest_framework.serializers import BaseSerializer
 
 from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from rasad.assessments.actions import (
+    FeedbackValues,
     do_add_evidence,
     do_agree_consensus,
     do_assign_assessor,
@@ -32,6 +33,7 @@ from rasad.assessments.actions import (
     do_save_answers,
     do_save_audit_scores,
     do_save_cycle,
+    do_save_feedback,
     do_save_review_scores,
     do_submit_assessment,
     do_submit_review,
@@ -44,6 +46,7 @@ from rasad.assessments.api.serializers import (
     AuditNameSerializer,
     CycleSerializer,
     EvidenceUploadSerializer,
+    FeedbackInputSerializer,
     FileSerializer,
     InstrumentImportSerializer,
     InstrumentSerializer,
@@ -51,7 +54,7 @@ from rasad.assessments.api.serializers import (
     ReviewScoresSerializer,
 )
 from rasad.assessments.filtersets import AssessmentFilterSet, CycleFilterSet, InstrumentFilterSet
-from rasad.assessments.models import Assessment, Cycle, Instrument, Item, Review, Section
+from rasad.assessments.models import Assessment, Criterion, Cycle, Instrument, Item, Review, Section
 from rasad.assessments.results import cycle_results
 from rasad.assessments.spreadsheet import instrument_file
 from rasad.core.models import Organization, User
@@ -247,7 +250,12 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
     owner assigns assessors and finalizes."""
 
     queryset = Assessment.objects.select_related("organization", "band", "cycle").prefetch_related(
-        "reviews__reviewer", "reviews__organization", "evidence__item", "findings__items", "findings__case"
+        "reviews__reviewer",
+        "reviews__organization",
+        "evidence__item",
+        "findings__items",
+        "findings__case",
+        "feedback__criterion",
     )
     serializer_class = AssessmentSerializer
     filterset_class = AssessmentFilterSet
@@ -383,6 +391,30 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         return self._respond(assessment)
 
     consensus.scope_action = "review"  # type: ignore[attr-defined]
+
+    @extend_schema(request=FeedbackInputSerializer, responses=AssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def feedback(self, request: Request, pk: Any = None) -> Response:
+        """The lead assessor's feedback per criterion: ``{"entries": [{"criterion": "A1",
+        "strengths": "...", "improvements": "..."}]}``."""
+        assessment = self.get_object()
+        serializer = FeedbackInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        criteria = {c.code: c for c in Criterion.objects.filter(instrument_id=assessment.cycle.instrument_id)}
+        entries = []
+        unknown = []
+        for row in serializer.validated_data["entries"]:
+            criterion = criteria.get(row["criterion"])
+            if criterion is None:
+                unknown.append(_("Unknown criterion “%(code)s”.") % {"code": row["criterion"]})
+                continue
+            entries.append(FeedbackValues(criterion, row["strengths"], row["improvements"]))
+        if unknown:
+            raise serializers.ValidationError({"entries": unknown})
+        do_save_feedback(assessment, entries, acting_user=_actor(request))
+        return self._respond(assessment)
+
+    feedback.scope_action = "review"  # type: ignore[attr-defined]
 
     @extend_schema(request=None, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"])

@@ -146,3 +146,45 @@ def test_the_audit_pages(cast: Cast, civil: Any, agreed: Assessment):
     naming = reverse("assessments:cycle-audit", args=[agreed.cycle_id])
     assert signed_in_client(civil).get(naming).status_code == 200
     assert bob.get(naming).status_code == 404
+
+
+def test_the_lead_assessor_writes_the_feedback_the_organization_reads(cast: Cast, agreed: Assessment):
+    from django.urls import reverse
+
+    from rasad.testing.web import signed_in_client
+
+    lead = agreed.reviews.get(kind="assessor", is_lead=True).reviewer
+    entries = [
+        {
+            "criterion": "C1",
+            "strengths": "جداسازی شبکه کنترل با دیواره آتش و نقشه به‌روز.",
+            "improvements": "",
+        },
+        {
+            "criterion": "C2",
+            "strengths": "",
+            "improvements": "آزمون بازیابی نسخه پشتیبان فقط سالی یک بار انجام می‌شود.",
+        },
+    ]
+    response = client_for(lead).post(_url(agreed, "feedback"), {"entries": entries}, format="json")
+    assert response.status_code == 200, response.content
+    feedback = {row["criterion"]: row for row in response.json()["feedback"]}
+    assert set(feedback) == {"C1", "C2"}
+    assert feedback["C2"]["improvements"].startswith("آزمون بازیابی")
+    page = signed_in_client(cast.ali).get(reverse("assessments:assessment-detail", args=[agreed.pk]))
+    assert "آزمون بازیابی نسخه پشتیبان" in page.content.decode()
+    # Only the lead writes it; an unknown criterion is named; the organization cannot.
+    bad = client_for(lead).post(_url(agreed, "feedback"), {"entries": [{"criterion": "Z9"}]}, format="json")
+    assert bad.status_code == 400 and "Z9" in bad.json()["error"]["fields"]["entries"][0]
+    for user in (cast.ali, cast.bob):
+        with assert_nothing_changed("assessments.feedback"):
+            denied = client_for(user).post(_url(agreed, "feedback"), {"entries": entries}, format="json")
+        assert denied.status_code == 404, user.username
+    form = signed_in_client(lead).get(reverse("assessments:assessment-feedback", args=[agreed.pk]))
+    assert form.status_code == 200 and 'data-code="C2"' in form.content.decode()
+    assert (
+        signed_in_client(cast.bob)
+        .get(reverse("assessments:assessment-feedback", args=[agreed.pk]))
+        .status_code
+        == 404
+    )
