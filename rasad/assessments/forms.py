@@ -69,6 +69,58 @@ class InstrumentImportForm(StyledForm):
         )
 
 
+class ItemForm(StyledForm):
+    """The words and weight of one item (its type and range come from the spreadsheet)."""
+
+    text = NormalizedCharField(label=_("Question"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    text_en = NormalizedCharField(
+        label=_("Question (English)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    weight = forms.DecimalField(label=_("Weight"), max_digits=9, decimal_places=2, min_value=Decimal(0))
+    guidance = NormalizedCharField(
+        label=_("Guidance"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    evidence_required = forms.BooleanField(label=_("Evidence required"), required=False)
+    required_evidence = NormalizedCharField(label=_("Evidence expected"), required=False, max_length=2000)
+
+    @staticmethod
+    def initial_for(item: Item) -> dict[str, Any]:
+        return {
+            "text": item.text,
+            "text_en": item.text_en,
+            "weight": item.weight,
+            "guidance": item.guidance,
+            "evidence_required": item.evidence_required,
+            "required_evidence": item.required_evidence,
+        }
+
+    def values(self, item: Item) -> Any:
+        from rasad.assessments.actions import ItemValues
+
+        data = self.cleaned_data
+        return ItemValues(
+            criterion=item.criterion,
+            code=item.code,
+            text=data["text"],
+            item_type=item.item_type,
+            weight=data["weight"],
+            text_en=data.get("text_en") or "",
+            guidance=data.get("guidance") or "",
+            evidence_required=bool(data.get("evidence_required")),
+            required_evidence=data.get("required_evidence") or "",
+            indicator=item.indicator,
+            minimum=item.minimum,
+            maximum=item.maximum,
+            threshold=item.threshold,
+            target=item.target,
+            options=list(item.options or []),
+            order=item.order,
+        )
+
+
 class StructureFileForm(StyledForm):
     file = forms.FileField(label=_("Spreadsheet (Excel or CSV)"))
 

@@ -23,6 +23,7 @@ urlpatterns = [
         views.InstrumentPublishView.as_view(),
         name="instrument-publish",
     ),
+    path("assessments/instruments/items/<int:pk>/edit/", views.ItemEditView.as_view(), name="item-edit"),
     path("assessments/cycles/", views.CycleListView.as_view(), name="cycle-list"),
     path("assessments/cycles/new/", views.CycleCreateView.as_view(), name="cycle-create"),
     path("assessments/cycles/<int:pk>/", views.CycleDetailView.as_view(), name="cycle-detail"),

@@ -32,6 +32,7 @@ from rasad.assessments.actions import (
     do_save_audit_scores,
     do_save_cycle,
     do_save_feedback,
+    do_save_item,
     do_save_review_scores,
     do_submit_assessment,
     do_submit_review,
@@ -54,6 +55,7 @@ from rasad.assessments.forms import (
     CycleForm,
     FeedbackForm,
     InstrumentImportForm,
+    ItemForm,
     StructureFileForm,
 )
 from rasad.assessments.models import (
@@ -216,6 +218,40 @@ class InstrumentStructureView(ScopedFormView):
 
     def get_success_url(self, result: Instrument) -> str:
         return reverse("assessments:instrument-detail", args=[result.pk])
+
+
+class ItemEditView(ScopedFormView):
+    """Change an item's words, weight, guidance and evidence. A version a cycle uses is not
+    changed: the change goes to the next version (a draft), and the page says so."""
+
+    model = Item
+    queryset = Item.objects.select_related("instrument", "criterion__section", "indicator")
+    scope_action = "change"
+    form_class = ItemForm
+    template_name = "assessments/form.html"
+    title = gettext_lazy("Edit an item")
+
+    def get_initial(self) -> dict[str, Any]:
+        return ItemForm.initial_for(self.object)
+
+    def perform(self, form: ItemForm) -> Any:
+        return form.run_action(
+            do_save_item,
+            self.object.instrument,
+            form.values(self.object),
+            acting_user=self.user,
+            item=self.object,
+        )
+
+    def get_success_message(self, result: Any) -> str:
+        if result.new_version:
+            return _("The instrument is in use: the change was made in version %(version)s, a draft.") % {
+                "version": result.instrument.version
+            }
+        return _("The item was saved.")
+
+    def get_success_url(self, result: Any) -> str:
+        return reverse("assessments:instrument-detail", args=[result.instrument.pk])
 
 
 class InstrumentPublishView(ScopedActionView):

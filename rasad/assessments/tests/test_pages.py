@@ -217,3 +217,52 @@ def test_an_instrument_page_downloads_and_imports_its_spreadsheet(cast: Cast, is
     assert response.status_code == 302, response.content.decode()[:2000]
     imported = Instrument.objects.get(code="PD-ISF")
     assert imported.items.count() == starter().items.count()
+
+
+def test_an_item_is_edited_in_the_next_version_when_a_cycle_uses_it(cast: Cast, civil: Any, cycle: Any):
+    root = signed_in_client(cast.root)
+    item = starter().items.get(code="A1.1")
+    url = reverse("assessments:item-edit", args=[item.pk])
+    assert root.get(url).status_code == 200
+    response = root.post(
+        url,
+        {
+            "text": "محدوده تأسیسات حصارکشی و روشن است.",
+            "weight": "5",
+            "guidance": "",
+            "required_evidence": "",
+        },
+    )
+    assert response.status_code == 302
+    version2 = Instrument.objects.get(code="PD-INFRA", version=2)
+    assert version2.items.get(code="A1.1").text == "محدوده تأسیسات حصارکشی و روشن است."
+    assert starter().items.get(code="A1.1").text != "محدوده تأسیسات حصارکشی و روشن است."
+    # Only those who keep the instrument may edit it: a platform instrument is the administrators'.
+    assert signed_in_client(civil).get(url).status_code == 404
+
+
+def test_a_weight_that_breaks_the_sum_of_a_published_version_is_refused(cast: Cast, isfahan_coordinator: Any):
+    from rasad.assessments.actions import do_import_instrument, do_publish_instrument
+    from rasad.assessments.actions.instruments import InstrumentValues
+    from rasad.assessments.spreadsheet import structure_csv
+    from rasad.assessments.structure import spec_of
+
+    own = do_import_instrument(
+        InstrumentValues(
+            "GREEN-ISF", "سبزسازی اصفهان", "compliance", starter("GREEN-WS").total_points, cast.isfahan
+        ),
+        structure_csv(spec_of(starter("GREEN-WS"))),
+        "green.csv",
+        acting_user=isfahan_coordinator,
+    )
+    do_publish_instrument(own, acting_user=isfahan_coordinator)
+    item = own.items.order_by("pk").first()
+    assert item is not None
+    client = signed_in_client(isfahan_coordinator)
+    with assert_nothing_changed("assessments.item", "assessments.instrument"):
+        response = client.post(
+            reverse("assessments:item-edit", args=[item.pk]),
+            {"text": item.text, "weight": str(item.weight + 1), "guidance": "", "required_evidence": ""},
+        )
+    assert response.status_code == 200
+    assert "data-field-error" in response.content.decode()
