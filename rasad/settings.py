@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "rasad.programs",
     "rasad.reports",
     "rasad.assessments",
+    "rasad.live",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -253,6 +254,25 @@ RASAD_BATCH_KEEP_DAYS = env_int("RASAD_BATCH_KEEP_DAYS", 30, minimum=1, maximum=
 # where ``rasad worker`` runs beside the web servers.
 RASAD_SERVE_WORKER = env_bool("RASAD_SERVE_WORKER", not DATABASE_URL)
 
+# Live operations (docs/live.md): a device is offline after this many missed heartbeat intervals;
+# a device time further ahead of the server than the tolerance is refused; an agent's batch is
+# refused whole above these sizes.
+RASAD_LIVE_OFFLINE_INTERVALS = env_int("RASAD_LIVE_OFFLINE_INTERVALS", 3, minimum=2, maximum=100)
+RASAD_LIVE_SKEW_TOLERANCE_SECONDS = env_int(
+    "RASAD_LIVE_SKEW_TOLERANCE_SECONDS", 300, minimum=1, maximum=86400
+)
+RASAD_LIVE_MAX_BATCH_BYTES = env_int(
+    "RASAD_LIVE_MAX_BATCH_BYTES", 256 * 1024, minimum=1024, maximum=16 * 1024**2
+)
+RASAD_LIVE_MAX_BATCH_ITEMS = env_int("RASAD_LIVE_MAX_BATCH_ITEMS", 500, minimum=1, maximum=10_000)
+# Server-sent events: a tab whose queue holds more than this many events is told to refetch.
+RASAD_LIVE_CLIENT_QUEUE = env_int("RASAD_LIVE_CLIENT_QUEUE", 256, minimum=8, maximum=100_000)
+# Under a threaded WSGI server each open stream holds a thread: at most this many per process
+# (the ASGI server holds none; docs/live.md says how to route streams to it).
+RASAD_LIVE_THREAD_STREAMS = env_int("RASAD_LIVE_THREAD_STREAMS", 8, minimum=1, maximum=256)
+# How long a stream trusts the organizations it computed for its user before computing them again.
+RASAD_LIVE_SCOPE_SECONDS = env_int("RASAD_LIVE_SCOPE_SECONDS", 10, minimum=1, maximum=3600)
+
 EMAIL_BACKEND = env_str("RASAD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("RASAD_DEFAULT_FROM_EMAIL", "rasad@localhost")
 # Where django.core.mail.backends.filebased.EmailBackend writes messages (one file per message).
@@ -290,6 +310,7 @@ SPECTACULAR_SETTINGS = {
         "ProgrammeKindEnum": "rasad.programs.choices.ProgrammeKind",
         "InstrumentKindEnum": "rasad.assessments.choices.InstrumentKind",
         "ReviewKindEnum": "rasad.assessments.choices.ReviewKind",
+        "LiveStatusEnum": "rasad.live.choices.Status",
     },
 }
 

@@ -17,5 +17,6 @@ application = AdmissionGate(
     queue=settings.ADMISSION_QUEUE,
     timeout=settings.ADMISSION_TIMEOUT_MS / 1000,
     busy=busy_answer,
-    exempt=("/healthz",),
+    # A live stream holds its thread for as long as the tab is open; the view caps how many.
+    exempt=("/healthz", "/live/stream/"),
 )

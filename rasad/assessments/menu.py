@@ -33,6 +33,6 @@ MENU = (
                 is_action=True,
             ),
         ),
-        position=45,
+        position=50,
     ),
 )

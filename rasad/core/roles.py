@@ -24,6 +24,7 @@ RASAD_APPS = (
     "comms",
     "intake",
     "assessments",
+    "live",
 )
 
 
@@ -50,6 +51,9 @@ INTAKE_REVIEW = (
 # of other organizations; coordinators run cycles and keep instruments (assessments.*).
 SELF_ASSESS = ("assessments.change_assessment", "assessments.submit_assessment")
 ASSESS = (*SELF_ASSESS, "assessments.review_assessment", "assessments.audit_assessment")
+# Analysts and coordinators register and change the devices of field posts in scope; only
+# administrators issue and revoke the credentials post agents send with.
+LIVE_DEVICES = ("live.add_device", "live.change_device")
 DEFAULT_ROLES = (
     RoleDefinition("viewer", "بیننده", "Viewer", "Sees everything in scope; changes nothing.", VIEW),
     RoleDefinition(
@@ -82,6 +86,7 @@ DEFAULT_ROLES = (
             "core.view_auditevent",
             *INTAKE_REVIEW,
             *ASSESS,
+            *LIVE_DEVICES,
         ),
     ),
     RoleDefinition(
@@ -98,6 +103,7 @@ DEFAULT_ROLES = (
             "core.view_auditevent",
             "core.change_organization",
             *INTAKE_REVIEW,
+            *LIVE_DEVICES,
         ),
     ),
     RoleDefinition(

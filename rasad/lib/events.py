@@ -38,7 +38,14 @@ def publish(event: Event) -> None:
         except Exception:
             logger.exception("event subscriber failed")
     if settings.EVENT_BUS == "redis":
-        _redis().publish(settings.EVENT_CHANNEL, json.dumps(event, cls=DjangoJSONEncoder, ensure_ascii=False))
+        try:
+            _redis().publish(
+                settings.EVENT_CHANNEL, json.dumps(event, cls=DjangoJSONEncoder, ensure_ascii=False)
+            )
+        except Exception:
+            # The write has committed; only its push is lost. Open streams resynchronise from the
+            # database when their node's subscription comes back (rasad.lib.push).
+            logger.exception("could not publish event %s to Redis", event.get("kind"))
 
 
 def send_event_on_commit(kind: str, payload: dict[str, Any], *, organization_ids: Iterable[int]) -> None:

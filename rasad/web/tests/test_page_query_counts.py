@@ -49,6 +49,7 @@ SKIPPED = {
     "assessments:instrument-spreadsheet": "a file, not a page",
     "assessments:cycle-results": "a file, not a page",
     "reports:form": "a report name",
+    "live:stream": "an endless stream (server-sent events)",
 }
 
 

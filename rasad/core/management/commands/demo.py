@@ -17,6 +17,7 @@ DOMAIN_DEMOS = (
     "rasad.cases.demo",
     "rasad.intake.demo",
     "rasad.programs.demo",
+    "rasad.live.demo",
     "rasad.assessments.demo",
 )
 

@@ -1,6 +1,8 @@
 // The one map component: every map in Rasad is a <div data-rasad-map> with data attributes.
 //   data-provinces  URL of the offline province GeoJSON (always drawn; there is no tile server)
-//   data-points     URL of a GeoJSON FeatureCollection of points (properties: name, url)
+//   data-points     URL of a GeoJSON FeatureCollection of points (properties: name, url, and an
+//                   optional colour); el.rasadRefreshPoints() fetches and draws them again
+//   data-fit        "points" to zoom to the points (once) instead of the whole country
 //   data-choropleth URL of {"values": {province_code: number}, "label": "..."} to colour provinces
 (function () {
   "use strict";
@@ -36,18 +38,28 @@
       map.fitBounds(layer.getBounds());
       el.dataset.ready = "provinces";
       if (el.dataset.points) {
-        return fetchJson(el.dataset.points).then(function (points) {
-          L.geoJSON(points, {
+        var pointLayer = null;
+        var drawPoints = function () {
+          return fetchJson(el.dataset.points).then(function (points) {
+          if (pointLayer) { map.removeLayer(pointLayer); }
+          pointLayer = L.geoJSON(points, {
             pointToLayer: function (f, latlng) {
-              return L.circleMarker(latlng, { radius: 6, color: "#fff", weight: 1.5, fillColor: "#c0392b", fillOpacity: 0.9 });
+              return L.circleMarker(latlng, { radius: 7, color: "#fff", weight: 1.5, fillColor: f.properties.colour || "#c0392b", fillOpacity: 0.9 });
             },
             onEachFeature: function (f, l) {
               l.bindPopup('<a href="' + encodeURI(f.properties.url) + '">' + escapeHtml(f.properties.name) + "</a>");
             }
           }).addTo(map);
+          if (el.dataset.fit === "points" && points.features.length && !el.dataset.fitted) {
+            map.fitBounds(pointLayer.getBounds(), { maxZoom: 8, padding: [30, 30] });
+            el.dataset.fitted = "1";
+          }
           el.dataset.ready = "points";
           el.dataset.pointCount = String(points.features.length);
-        });
+          });
+        };
+        el.rasadRefreshPoints = drawPoints;
+        return drawPoints();
       }
     });
   }

@@ -1,0 +1,201 @@
+"""Server-sent events: one subscription to the event bus per process, fanned out in memory to
+every open stream (SECURITY.md C.3 as docs/live.md applies it).
+
+* The hub subscribes once: to the in-process bus (``RASAD_EVENT_BUS=local``), or with one
+  Redis pub/sub connection on a thread of its own (``redis``), so that an event committed on any
+  node reaches the streams of every node. It never subscribes to both: with Redis, the local bus
+  would deliver this node's own events twice.
+* Each stream is a ``Client`` with a filter (what its user may see, decided by the caller: this
+  module knows nothing of grants) and a bounded queue. A client whose queue is full is not given a
+  backlog: its queue is dropped and it is told to refetch.
+* After the Redis connection was lost and comes back, every client is told to resynchronise (it
+  reads what it missed from the database: pub/sub does not keep messages).
+
+Two kinds of client share the hub: ``AsyncClient`` for the ASGI server (an asyncio event woken
+from the hub's thread) and ``ThreadClient`` for a threaded WSGI server (the embedded demo).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+
+from rasad.lib import events
+
+logger = logging.getLogger(__name__)
+
+Event = dict[str, Any]
+# A marker in a client's queue: the events before it may be incomplete, read them again.
+RESYNC: Event = {"kind": "resync"}
+# A marker: the queue overflowed and was dropped; the page should refetch its state.
+REFETCH: Event = {"kind": "refetch"}
+
+
+class Client:
+    """One open stream: its filter, its bounded queue, and how to wake its reader."""
+
+    def __init__(self, accepts: Callable[[Event], bool], *, limit: int) -> None:
+        self.accepts = accepts
+        self.limit = limit
+        self._queue: deque[Event] = deque()
+        self._lock = threading.Lock()
+
+    def offer(self, event: Event) -> None:
+        if event is not RESYNC:
+            try:
+                if not self.accepts(event):
+                    return
+            except Exception:
+                logger.exception("stream filter failed")
+                return
+        with self._lock:
+            if event is RESYNC or len(self._queue) >= self.limit:
+                self._queue.clear()
+                self._queue.append(RESYNC if event is RESYNC else REFETCH)
+            else:
+                self._queue.append(event)
+        self.wake()
+
+    def take(self) -> list[Event]:
+        with self._lock:
+            taken = list(self._queue)
+            self._queue.clear()
+        return taken
+
+    def wake(self) -> None:
+        raise NotImplementedError
+
+
+class ThreadClient(Client):
+    def __init__(self, accepts: Callable[[Event], bool], *, limit: int) -> None:
+        super().__init__(accepts, limit=limit)
+        self._ready = threading.Event()
+
+    def wake(self) -> None:
+        self._ready.set()
+
+    def wait(self, timeout: float) -> list[Event]:
+        self._ready.wait(timeout)
+        self._ready.clear()
+        return self.take()
+
+
+class AsyncClient(Client):
+    def __init__(self, accepts: Callable[[Event], bool], *, limit: int) -> None:
+        super().__init__(accepts, limit=limit)
+        self._loop = asyncio.get_running_loop()
+        self._ready = asyncio.Event()
+
+    def wake(self) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop has closed: the stream is gone
+            self._loop.call_soon_threadsafe(self._ready.set)
+
+    async def wait(self, timeout: float) -> list[Event]:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._ready.wait(), timeout)
+        self._ready.clear()
+        return self.take()
+
+
+class Hub:
+    """The process's one subscription and the streams it feeds."""
+
+    def __init__(self) -> None:
+        self._clients: set[Client] = set()
+        self._lock = threading.Lock()
+        self._started = False
+        self._stop = threading.Event()
+        self.connected = threading.Event()
+
+    def register(self, client: Client) -> None:
+        self.start()
+        with self._lock:
+            self._clients.add(client)
+
+    def unregister(self, client: Client) -> None:
+        with self._lock:
+            self._clients.discard(client)
+
+    @property
+    def client_count(self) -> int:
+        return len(self._clients)
+
+    def dispatch(self, event: Event) -> None:
+        with self._lock:
+            clients = list(self._clients)
+        for client in clients:
+            client.offer(event)
+
+    def start(self) -> None:
+        with self._lock:
+            if self._started:
+                return
+            self._started = True
+        if settings.EVENT_BUS == "redis":
+            threading.Thread(target=self._listen, name="rasad-push", daemon=True).start()
+        else:
+            events.subscribe_local(self.dispatch)
+            self.connected.set()
+
+    def _listen(self) -> None:
+        import redis
+
+        delay = 0.5
+        was_connected = False
+        while not self._stop.is_set():
+            try:
+                connection = redis.Redis.from_url(settings.REDIS_URL, health_check_interval=10)
+                pubsub = connection.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
+                pubsub.subscribe(settings.EVENT_CHANNEL)
+                self.connected.set()
+                if was_connected:
+                    self.dispatch(RESYNC)  # what was published while we were away is lost: re-read
+                was_connected = True
+                delay = 0.5
+                while not self._stop.is_set():
+                    message = pubsub.get_message(timeout=1.0)
+                    if message is not None and message.get("type") == "message":
+                        self.dispatch(json.loads(message["data"]))
+            except Exception:
+                self.connected.clear()
+                logger.warning("push: lost the Redis subscription; reconnecting in %.1f s", delay)
+                time.sleep(delay)
+                delay = min(delay * 2, 5.0)
+
+
+_hub: Hub | None = None
+_hub_lock = threading.Lock()
+
+
+def hub() -> Hub:
+    global _hub
+    with _hub_lock:
+        if _hub is None:
+            _hub = Hub()
+        return _hub
+
+
+def sse(data: Any, *, event: str | None = None, event_id: int | None = None) -> bytes:
+    """One server-sent event, as bytes on the wire."""
+    lines = []
+    if event_id is not None:
+        lines.append(f"id: {event_id}")
+    if event is not None:
+        lines.append(f"event: {event}")
+    lines.append(
+        "data: " + json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
+    )
+    return ("\n".join(lines) + "\n\n").encode()
+
+
+KEEPALIVE = b": keepalive\n\n"

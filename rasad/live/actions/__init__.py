@@ -1,0 +1,28 @@
+"""Every state change of live operations (conventions.md, "Writes go through actions")."""
+
+from rasad.live.actions.credentials import authenticate_agent, do_issue_credential, do_revoke_credential
+from rasad.live.actions.devices import DeviceValues, do_change_device, do_register_device, do_retire_device
+from rasad.live.actions.ingest import (
+    BatchRefused,
+    BatchResult,
+    do_ingest_batch,
+    do_sweep_device,
+    event_payload,
+    parse_batch,
+)
+
+__all__ = [
+    "BatchRefused",
+    "BatchResult",
+    "DeviceValues",
+    "authenticate_agent",
+    "do_change_device",
+    "do_ingest_batch",
+    "do_issue_credential",
+    "do_register_device",
+    "do_retire_device",
+    "do_revoke_credential",
+    "do_sweep_device",
+    "event_payload",
+    "parse_batch",
+]

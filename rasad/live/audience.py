@@ -1,0 +1,102 @@
+"""Who receives what on the live stream (docs/live.md, "Live push").
+
+A pushed event names the organizations it belongs to (``send_event_on_commit``). A stream
+carries a ``live.*`` event to a user only when one of those organizations is in the user's scope
+for viewing device events. The set is computed from the grants (``rasad.core.scope``), kept for
+``RASAD_LIVE_SCOPE_SECONDS`` per user and process, then computed again, so a grant withdrawn or a
+user deactivated stops the stream's deliveries within that time; every event is checked against
+the set when it is pushed. Kinds nobody registered here are never delivered.
+
+Replay after a reconnect reads the event table through ``visible_to``, exactly as the API does."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+from rasad.core.models import Organization, User
+from rasad.core.scope import clear_scope_cache, organization_scope
+from rasad.live.actions import event_payload
+from rasad.live.models import DeviceEvent
+
+# Event kinds the stream carries, and the model whose view permission admits them.
+TOPICS = ("live.",)
+REPLAY_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Audience:
+    user_id: int
+    active: bool
+    everything: bool
+    organizations: frozenset[int]
+    computed: float
+
+    def admits(self, event: dict[str, Any]) -> bool:
+        if not self.active or not str(event.get("kind", "")).startswith(TOPICS):
+            return False
+        return self.everything or not self.organizations.isdisjoint(event.get("organization_ids", ()))
+
+
+_cache: dict[int, Audience] = {}
+_cache_lock = threading.Lock()
+
+
+def audience_of(user_id: int, *, fresh: bool = False) -> Audience:
+    """The user's audience, from the cache when it is younger than RASAD_LIVE_SCOPE_SECONDS."""
+    now = time.monotonic()
+    with _cache_lock:
+        cached = _cache.get(user_id)
+    if cached is not None and not fresh and now - cached.computed < settings.RASAD_LIVE_SCOPE_SECONDS:
+        return cached
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or not user.is_active:
+        audience = Audience(user_id, False, False, frozenset(), now)
+    else:
+        clear_scope_cache(user)
+        scope = organization_scope(user, DeviceEvent, "view")
+        ids: frozenset[int] = frozenset()
+        if not scope.is_everything and not scope.is_nothing:
+            ids = frozenset(
+                Organization.objects.filter(pk__in=scope.organization_ids()).values_list("pk", flat=True)
+            )
+        audience = Audience(user_id, True, scope.is_everything, ids, now)
+    with _cache_lock:
+        _cache[user_id] = audience
+    return audience
+
+
+def forget_audiences() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def replay(user_id: int, after: int) -> tuple[list[dict[str, Any]], bool]:
+    """The events after stream position ``after`` the user may see, oldest first, as pushed
+    events; and whether there were more than the replay limit (then the page refetches)."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return [], False
+    rows = list(
+        DeviceEvent.objects.visible_to(user, "view")
+        .filter(id__gt=after)
+        .select_related("organization", "device")
+        .order_by("id")[: REPLAY_LIMIT + 1]
+    )
+    return [
+        {
+            "kind": "live.event",
+            "payload": {"post": e.organization_id, **event_payload(e)},
+            "organization_ids": [e.organization_id],
+        }
+        for e in rows[:REPLAY_LIMIT]
+    ], len(rows) > REPLAY_LIMIT
+
+
+def latest_id() -> int:
+    last = DeviceEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    return int(last or 0)

@@ -1,0 +1,67 @@
+"""Audit events of live operations (codes 800-899): one small function per kind of event.
+
+Every event is written in the field post's own chain, so that the posts of a province never
+queue on one chain head while they report."""
+
+from __future__ import annotations
+
+from enum import IntEnum, unique
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext_lazy as _
+
+from rasad.core.audit_log import record, register_event_types
+
+if TYPE_CHECKING:
+    from django.db import models
+
+    from rasad.core.models import Organization, User
+
+
+@unique
+class LiveAuditEvent(IntEnum):
+    DEVICE_REGISTERED = 801
+    DEVICE_CHANGED = 802
+    DEVICE_RETIRED = 803
+    CREDENTIAL_ISSUED = 810
+    CREDENTIAL_REVOKED = 811
+    BATCH_RECEIVED = 820
+    STATUS_CHANGED = 830
+
+
+register_event_types(
+    LiveAuditEvent,
+    {
+        LiveAuditEvent.DEVICE_REGISTERED: _("Device registered"),
+        LiveAuditEvent.DEVICE_CHANGED: _("Device changed"),
+        LiveAuditEvent.DEVICE_RETIRED: _("Device retired"),
+        LiveAuditEvent.CREDENTIAL_ISSUED: _("Agent credential issued"),
+        LiveAuditEvent.CREDENTIAL_REVOKED: _("Agent credential revoked"),
+        LiveAuditEvent.BATCH_RECEIVED: _("Agent batch recorded"),
+        LiveAuditEvent.STATUS_CHANGED: _("Device status changed"),
+    },
+)
+
+
+def audit_live(
+    event: LiveAuditEvent,
+    organization: Organization,
+    *,
+    acting_user: User | None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    old: dict[str, Any] | None = None,
+    new: dict[str, Any] | None = None,
+    actor_name: str = "",
+) -> None:
+    """An event in the chain of the field post ``organization``."""
+    record(
+        event,
+        actor=acting_user,
+        actor_name=actor_name or ("" if acting_user is not None else "system"),
+        organization=organization,
+        obj=obj,
+        object_type=object_type,
+        old=old,
+        new=new,
+    )

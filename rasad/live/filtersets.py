@@ -1,0 +1,43 @@
+"""Filters shared by the live pages and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from rasad.core.filtersets import IdFilter
+from rasad.live.choices import DeviceKind, EventKind, Severity, Status
+from rasad.live.models import AgentCredential, Device, DeviceEvent
+
+
+class DeviceFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+    organization = django_filters.CharFilter(field_name="organization__code", label=_("Field post (code)"))
+    organization_id = IdFilter(field_name="organization_id", label=_("Field post (organization id)"))
+    kind = django_filters.MultipleChoiceFilter(choices=DeviceKind.choices, label=_("Type"))
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
+    serial = django_filters.CharFilter(field_name="serial", label=_("Serial number"))
+
+    class Meta:
+        model = Device
+        fields = ["organization", "organization_id", "kind", "status", "serial"]
+
+
+class DeviceEventFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+    organization = django_filters.CharFilter(field_name="organization__code", label=_("Field post (code)"))
+    organization_id = IdFilter(field_name="organization_id", label=_("Field post (organization id)"))
+    device_id = IdFilter(field_name="device_id", label=_("Device (id)"))
+    kind = django_filters.MultipleChoiceFilter(choices=EventKind.choices, label=_("Kind"))
+    severity = django_filters.MultipleChoiceFilter(choices=Severity.choices, label=_("Severity"))
+    after = IdFilter(field_name="id", lookup_expr="gt", label=_("After stream position"))
+
+    class Meta:
+        model = DeviceEvent
+        fields = ["organization", "organization_id", "device_id", "kind", "severity", "after"]
+
+
+class AgentCredentialFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+    organization_id = IdFilter(field_name="organization_id", label=_("Field post (organization id)"))
+
+    class Meta:
+        model = AgentCredential
+        fields = ["organization_id"]

@@ -1,0 +1,125 @@
+// The command view, kept current by server-sent events (/live/stream/): new events go to the top
+// of the feed, a status change recolours its post on the map and in the list, a high-severity
+// event raises the alert banner, and "refetch" (the tab fell behind) reloads feed and states.
+(function () {
+  "use strict";
+  var feed = document.getElementById("live-feed");
+  if (!feed || !window.EventSource) { return; }
+  var labels = JSON.parse(document.getElementById("live-labels").textContent);
+  var stateLabel = document.getElementById("stream-state");
+  var alertBox = document.getElementById("live-alert");
+  var map = document.querySelector("[data-rasad-map]");
+  var FEED_LENGTH = 30;
+  var refreshTimer = null;
+
+  function text(tag, value, cls) {
+    var el = document.createElement(tag);
+    el.textContent = value;
+    if (cls) { el.className = cls; }
+    return el;
+  }
+  function severityClass(severity) {
+    return severity === "high" ? "danger" : severity === "medium" ? "warning" : "light";
+  }
+  function when(iso) {
+    try {
+      var digits = document.documentElement.dataset.persianDigits === "1" ? "fa-IR" : "en-GB";
+      var calendar = document.documentElement.dataset.calendar === "jalali" ? "-u-ca-persian" : "";
+      return new Date(iso).toLocaleString(digits + calendar, { timeZone: "Asia/Tehran", dateStyle: "short", timeStyle: "short" });
+    } catch (e) { return iso; }
+  }
+  function eventItem(p) {
+    var li = document.createElement("li");
+    li.className = "live-event severity-" + p.severity + " is-new";
+    li.dataset.testid = "event";
+    li.setAttribute("data-testid", "event");
+    li.dataset.event = String(p.id);
+    var head = document.createElement("div");
+    head.className = "d-flex justify-content-between gap-2";
+    var title = labels.kind[p.kind] || p.kind;
+    if (p.kind === "status_changed" && p.status) { title += ": " + (labels.status[p.status] || p.status); }
+    head.appendChild(text("strong", title));
+    head.appendChild(text("span", labels.severity[p.severity] || p.severity, "badge text-bg-" + severityClass(p.severity)));
+    li.appendChild(head);
+    var where = document.createElement("div");
+    where.className = "small";
+    var link = text("a", p.post_name || "");
+    link.href = "/live/posts/" + encodeURIComponent(p.post) + "/";
+    where.appendChild(link);
+    where.appendChild(document.createTextNode(" · "));
+    var serial = text("bdi", p.serial || "");
+    serial.dir = "ltr";
+    where.appendChild(serial);
+    li.appendChild(where);
+    if (p.text) { li.appendChild(text("div", p.text, "small")); }
+    li.appendChild(text("div", when(p.device_time), "small text-muted"));
+    return li;
+  }
+  function addEvent(p) {
+    if (feed.querySelector('[data-event="' + p.id + '"]')) { return; }
+    var empty = feed.querySelector("[data-empty]");
+    if (empty) { empty.remove(); }
+    feed.insertBefore(eventItem(p), feed.firstChild);
+    while (feed.children.length > FEED_LENGTH) { feed.removeChild(feed.lastChild); }
+    if (p.severity === "high") { raise(p); }
+  }
+  function raise(p) {
+    alertBox.textContent = "";
+    alertBox.appendChild(text("strong", alertBox.dataset.title + ": "));
+    alertBox.appendChild(document.createTextNode((labels.kind[p.kind] || p.kind) + " · " + (p.post_name || "") + (p.text ? " · " + p.text : "")));
+    alertBox.classList.remove("d-none");
+    try {
+      var audio = new (window.AudioContext || window.webkitAudioContext)();
+      var tone = audio.createOscillator();
+      tone.frequency.value = 880;
+      tone.connect(audio.destination);
+      tone.start();
+      tone.stop(audio.currentTime + 0.25);
+    } catch (e) { /* no sound without a user gesture: the banner is enough */ }
+  }
+  function applyStates(points) {
+    var counts = {};
+    Object.keys(labels.status).forEach(function (s) { counts[s] = 0; });
+    points.features.forEach(function (f) {
+      var status = f.properties.status;
+      counts[status] = (counts[status] || 0) + 1;
+      var badge = document.querySelector('[data-post="' + f.properties.id + '"] [data-post-status]');
+      if (badge) {
+        badge.textContent = labels.status[status] || status;
+        badge.className = "badge text-bg-" + (labels.badge[status] || "secondary");
+        badge.dataset.status = status;
+      }
+    });
+    Object.keys(counts).forEach(function (s) {
+      var cell = document.querySelector('[data-status-count="' + s + '"] [data-count]');
+      if (cell) { cell.textContent = new Intl.NumberFormat(document.documentElement.dataset.persianDigits === "1" ? "fa-IR" : "en-US").format(counts[s]); }
+    });
+  }
+  function refreshStates() {
+    if (refreshTimer) { return; }
+    refreshTimer = setTimeout(function () {
+      refreshTimer = null;
+      if (map && map.rasadRefreshPoints) { map.rasadRefreshPoints(); }
+      fetch(map.dataset.points, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(applyStates);
+    }, 300);
+  }
+  function refetch() {
+    fetch(feed.dataset.feed, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) {
+      feed.innerHTML = html;
+    });
+    refreshStates();
+  }
+
+  var url = feed.dataset.stream + "?last=" + encodeURIComponent(feed.dataset.last || "0");
+  var source = new EventSource(url);
+  source.onopen = function () { stateLabel.textContent = stateLabel.dataset.live; stateLabel.dataset.state = "live"; };
+  source.onerror = function () { stateLabel.textContent = stateLabel.dataset.lost; stateLabel.dataset.state = "lost"; };
+  source.addEventListener("live.event", function (message) {
+    var p = JSON.parse(message.data);
+    addEvent(p);
+    if (p.kind === "status_changed") { refreshStates(); }
+  });
+  source.addEventListener("live.device", refreshStates);
+  source.addEventListener("refetch", refetch);
+  window.addEventListener("pagehide", function () { source.close(); });
+})();

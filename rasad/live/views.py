@@ -1,0 +1,433 @@
+"""The live UI: the command view (map of field posts by status, feed of events), a post's page
+(devices, recent history, agent credentials) and the forms that register devices and issue or
+revoke credentials. Every page is a generic scoped view (``rasad.web.generic``)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.core.handlers.asgi import ASGIRequest
+from django.db import connection as db_connection
+from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
+
+from rasad.core.choices import OrganizationKind
+from rasad.core.models import Organization
+from rasad.lib.push import KEEPALIVE, REFETCH, RESYNC, AsyncClient, ThreadClient, hub, sse
+from rasad.live.actions import (
+    DeviceValues,
+    do_change_device,
+    do_issue_credential,
+    do_register_device,
+    do_retire_device,
+    do_revoke_credential,
+)
+from rasad.live.api.views import post_rows
+from rasad.live.audience import audience_of, latest_id, replay
+from rasad.live.choices import EventKind, Severity, Status
+from rasad.live.forms import CredentialForm, DeviceForm
+from rasad.live.models import AgentCredential, Device, DeviceEvent
+from rasad.live.status import STATUS_BADGES, STATUS_COLOURS
+from rasad.web.generic import (
+    AuthenticatedRequest,
+    ScopedActionView,
+    ScopedDetailView,
+    ScopedFormView,
+    ScopedView,
+    refusal,
+)
+from rasad.web.maps import points_response
+
+FEED_LENGTH = 30
+
+
+def _labels() -> dict[str, dict[str, str]]:
+    """Translated labels the page's script needs to show pushed events."""
+    return {
+        "kind": {k.value: str(k.label) for k in EventKind},
+        "severity": {s.value: str(s.label) for s in Severity},
+        "status": {s.value: str(s.label) for s in Status},
+        "badge": {s.value: STATUS_BADGES[s] for s in Status},
+        "colour": {s.value: STATUS_COLOURS[s] for s in Status},
+    }
+
+
+class CommandView(ScopedView):
+    """The command centre's page: every field post the user may see on the map, coloured by
+    status, the posts as a list, and the latest events."""
+
+    model = Device
+    template_name = "live/command.html"
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        posts = post_rows(self.scoped(Organization.objects.all()), self.get_queryset())
+        events = self.scoped(DeviceEvent.objects.select_related("device", "organization"))[:FEED_LENGTH]
+        counts = {s.value: sum(1 for p in posts if p["status"] == s.value) for s in Status}
+        return self.render(
+            {
+                "posts": posts,
+                "events": events,
+                "counts": [(s, counts[s.value]) for s in Status],
+                "badges": STATUS_BADGES,
+                "labels": _labels(),
+                "last_event_id": events[0].pk if events else 0,
+            }
+        )
+
+
+class PostPointsView(ScopedView):
+    """The posts as map points (the shared map component's ``data-points``), coloured by status."""
+
+    model = Device
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        posts = post_rows(self.scoped(Organization.objects.all()), self.get_queryset())
+        return points_response(
+            (
+                post["latitude"],
+                post["longitude"],
+                {
+                    "name": f"{post['name']} · {Status(post['status']).label}",
+                    "url": reverse("live:post", args=[post["id"]]),
+                    "colour": STATUS_COLOURS[Status(post["status"])],
+                    "id": post["id"],
+                    "status": post["status"],
+                },
+            )
+            for post in posts
+            if post["latitude"] is not None and post["longitude"] is not None
+        )
+
+
+class PostDetailView(ScopedDetailView):
+    """A field post: its devices with their readings, recent events, and agent credentials."""
+
+    model = Organization
+    template_name = "live/post.html"
+
+    def get_object(self, action: str | None = None, pk: Any = None) -> Any:
+        post = super().get_object(action, pk)
+        if post.kind != OrganizationKind.FIELD_POST:
+            raise refusal()
+        return post
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        post = context["object"]
+        devices = list(
+            self.scoped(Device.objects.filter(organization=post)).order_by("retired_at", "kind", "serial")
+        )
+        events = self.scoped(DeviceEvent.objects.filter(organization=post).select_related("device"))[:50]
+        credentials = self.scoped(AgentCredential.objects.filter(organization=post))
+        row = post_rows(Organization.objects.filter(pk=post.pk), self.scoped(Device.objects.all()))[0]
+        return super().get_context_data(
+            **context,
+            post=post,
+            devices=devices,
+            events=events,
+            credentials=credentials,
+            status=Status(row["status"]),
+            badges=STATUS_BADGES,
+            can_add_device=self.can("add", Device(organization=post)),
+            changeable=self.permitted("change", devices),
+            can_issue=self.can("add", AgentCredential(organization=post)),
+            revocable=self.permitted("change", list(credentials)),
+        )
+
+
+class DeviceCreateView(ScopedFormView):
+    """Register a device at the post in the URL."""
+
+    model = Organization
+    creates = Device
+    form_class = DeviceForm
+    template_name = "live/form.html"
+    title = gettext_lazy("Register a device")
+    success_message = gettext_lazy("The device was registered.")
+
+    def perform(self, form: DeviceForm) -> Device | None:
+        data = form.cleaned_data
+        return form.run_action(  # type: ignore[no-any-return]
+            do_register_device,
+            DeviceValues(self.object, data["kind"], data["serial"], data["name"], data["heartbeat_interval"]),
+            acting_user=self.user,
+        )
+
+    def get_success_url(self, result: Device) -> str:
+        return reverse("live:post", args=[result.organization_id])
+
+
+class DeviceEditView(ScopedFormView):
+    model = Device
+    scope_action = "change"
+    form_class = DeviceForm
+    template_name = "live/form.html"
+    title = gettext_lazy("Change a device")
+    success_message = gettext_lazy("The device was saved.")
+
+    def get_initial(self) -> dict[str, Any]:
+        device = self.object
+        return {
+            "kind": device.kind,
+            "serial": device.serial,
+            "name": device.name,
+            "heartbeat_interval": device.heartbeat_interval,
+        }
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(**context, post=self.object.organization)
+
+    def perform(self, form: DeviceForm) -> Device | None:
+        data = form.cleaned_data
+        return form.run_action(  # type: ignore[no-any-return]
+            do_change_device,
+            self.object,
+            DeviceValues(
+                self.object.organization,
+                data["kind"],
+                data["serial"],
+                data["name"],
+                data["heartbeat_interval"],
+            ),
+            acting_user=self.user,
+        )
+
+    def get_success_url(self, result: Device) -> str:
+        return reverse("live:post", args=[result.organization_id])
+
+
+class DeviceRetireView(ScopedActionView):
+    model = Device
+    scope_action = "change"
+    confirm_template = "live/confirm.html"
+    success_message = gettext_lazy("The device was retired.")
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            **context,
+            question=gettext_lazy("Retire this device?"),
+            consequence=gettext_lazy(
+                "It no longer counts towards the post's status, and what it sends afterwards is refused. "
+                "Its history stays."
+            ),
+            button=gettext_lazy("Retire"),
+        )
+
+    def perform(self, obj: Device) -> Device:
+        return do_retire_device(obj, acting_user=self.user)
+
+    def get_success_url(self, obj: Device) -> str:
+        return reverse("live:post", args=[obj.organization_id])
+
+
+class CredentialIssueView(ScopedFormView):
+    """Issue a credential for the post's agent; the secret is shown on the answer, once."""
+
+    model = Organization
+    creates = AgentCredential
+    form_class = CredentialForm
+    template_name = "live/form.html"
+    title = gettext_lazy("Issue an agent credential")
+
+    def perform(self, form: CredentialForm) -> tuple[AgentCredential, str] | None:
+        return form.run_action(  # type: ignore[no-any-return]
+            do_issue_credential, self.object, form.cleaned_data["name"], acting_user=self.user
+        )
+
+    def succeeded(self, result: tuple[AgentCredential, str]) -> HttpResponseBase:
+        credential, secret = result
+        response: HttpResponse = self.render(
+            {"credential": credential, "secret": secret, "post": self.object}
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        if "secret" in context:
+            context.setdefault("title", gettext_lazy("Agent credential issued"))
+        context.setdefault("post", self.object)
+        return super().get_context_data(**context)
+
+
+class CredentialRevokeView(ScopedActionView):
+    model = AgentCredential
+    scope_action = "change"
+    confirm_template = "live/confirm.html"
+    success_message = gettext_lazy("The credential was revoked; the agent can no longer send with it.")
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            **context,
+            question=gettext_lazy("Revoke this credential?"),
+            consequence=gettext_lazy("The agent that uses it can no longer send anything, from this moment."),
+            button=gettext_lazy("Revoke"),
+        )
+
+    def perform(self, obj: AgentCredential) -> AgentCredential:
+        return do_revoke_credential(obj, acting_user=self.user)
+
+    def get_success_url(self, obj: AgentCredential) -> str:
+        return reverse("live:post", args=[obj.organization_id])
+
+
+# ---- live push ------------------------------------------------------------------------------------
+
+KEEPALIVE_SECONDS = 15.0
+REPLAY_OVERLAP = 100  # ids committed out of order: read a little behind, the page drops repeats
+
+
+class _StreamState:
+    """What one stream remembers: its user, the audience it filters with, where it is."""
+
+    def __init__(self, user_id: int, last: int) -> None:
+        self.user_id = user_id
+        self.last = last
+        self.audience = audience_of(user_id)
+        self.checked = time.monotonic()
+        self.sent: deque[int] = deque(maxlen=500)
+
+    def accepts(self, event: dict[str, Any]) -> bool:
+        return self.audience.admits(event)
+
+    def due_for_recheck(self) -> bool:
+        return time.monotonic() - self.checked >= settings.RASAD_LIVE_SCOPE_SECONDS
+
+    def recheck(self) -> None:
+        self.audience = audience_of(self.user_id)
+        self.checked = time.monotonic()
+
+    def catch_up(self) -> list[bytes]:
+        """What happened since ``last``, from the event table (after a reconnect or a lost
+        subscription), or a refetch when that is too much."""
+        events, more = replay(self.user_id, max(0, self.last - REPLAY_OVERLAP))
+        if more:
+            self.last = latest_id()
+            return [sse({}, event="refetch")]
+        return [chunk for event in events if (chunk := self.frame(event))]
+
+    def frame(self, event: dict[str, Any]) -> bytes | None:
+        if event is REFETCH:
+            self.last = max(self.last, latest_id())
+            return sse({}, event="refetch")
+        payload = event.get("payload", {})
+        event_id = payload.get("id") if event.get("kind") == "live.event" else None
+        if event_id is not None:
+            if event_id in self.sent:
+                return None
+            self.sent.append(event_id)
+            self.last = max(self.last, event_id)
+        return sse(payload, event=str(event["kind"]), event_id=event_id)
+
+
+def _last_event_id(request: AuthenticatedRequest) -> int | None:
+    raw = request.headers.get("Last-Event-ID") or request.GET.get("last") or ""
+    return int(raw) if raw.isdigit() and len(raw) < 19 else None
+
+
+_thread_streams = threading.BoundedSemaphore(settings.RASAD_LIVE_THREAD_STREAMS)
+
+
+class StreamView(ScopedView):
+    """``/live/stream/``: the one server-sent event stream of a tab (every topic; today the live
+    operations' events). Replays from ``Last-Event-ID`` (or ``?last=``) out of the event table,
+    then pushes what the hub brings, filtered by the user's audience; a slow tab is told to
+    refetch. Served by the ASGI server without holding a thread; under a threaded WSGI server
+    (the embedded demo) each stream holds a thread, so at most ``RASAD_LIVE_THREAD_STREAMS``."""
+
+    model = DeviceEvent
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        last = _last_event_id(request)
+        state = _StreamState(self.user.pk, last if last is not None else latest_id())
+        content: Any
+        if isinstance(request, ASGIRequest):
+            content = _async_stream(state, replaying=last is not None)
+        else:
+            content = _thread_stream(state, replaying=last is not None)
+        response = StreamingHttpResponse(content, content_type="text/event-stream")
+        response["Cache-Control"] = "no-cache, no-transform"
+        response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
+        return response
+
+
+def _thread_stream(state: _StreamState, *, replaying: bool) -> Iterator[bytes]:
+    if not _thread_streams.acquire(blocking=False):
+        yield b"retry: 10000\n\n"  # every place is taken: the browser comes back in 10 s
+        return
+    client = ThreadClient(state.accepts, limit=settings.RASAD_LIVE_CLIENT_QUEUE)
+    hub().register(client)
+    try:
+        yield b"retry: 3000\n\n"
+        if replaying:
+            yield from _closing(state.catch_up)
+        while True:
+            batch = client.wait(KEEPALIVE_SECONDS)
+            if state.due_for_recheck():
+                _closing(state.recheck)
+            if not batch:
+                yield KEEPALIVE
+            for event in batch:
+                if event is RESYNC:
+                    yield from _closing(state.catch_up)
+                elif chunk := (_closing(state.frame, event) if event is REFETCH else state.frame(event)):
+                    yield chunk
+    finally:
+        hub().unregister(client)
+        _thread_streams.release()
+
+
+def _closing(function: Any, *args: Any) -> Any:
+    """Run a database read of a stream, then give the connection back: a stream waits for
+    minutes between reads and must not hold a connection meanwhile."""
+    try:
+        return function(*args)
+    finally:
+        if not db_connection.in_atomic_block:  # (a test's transaction: not ours to close)
+            db_connection.close()
+
+
+async def _db(function: Any, *args: Any) -> Any:
+    return await sync_to_async(_closing, thread_sensitive=False)(function, *args)
+
+
+async def _async_stream(state: _StreamState, *, replaying: bool) -> AsyncIterator[bytes]:
+    client = AsyncClient(state.accepts, limit=settings.RASAD_LIVE_CLIENT_QUEUE)
+    hub().register(client)
+    try:
+        yield b"retry: 3000\n\n"
+        if replaying:
+            for chunk in await _db(state.catch_up):
+                yield chunk
+        while True:
+            batch = await client.wait(KEEPALIVE_SECONDS)
+            if state.due_for_recheck():
+                await _db(state.recheck)
+            if not batch:
+                yield KEEPALIVE
+            for event in batch:
+                if event is RESYNC:
+                    for chunk in await _db(state.catch_up):
+                        yield chunk
+                elif event is REFETCH:
+                    yield await _db(state.frame, event)
+                elif chunk := state.frame(event):
+                    yield chunk
+    finally:
+        hub().unregister(client)
+
+
+class FeedView(ScopedView):
+    """The latest events as the feed's HTML, for a page that was told to refetch."""
+
+    model = DeviceEvent
+    template_name = "live/includes/feed.html"
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        events = self.get_queryset().select_related("device", "organization")[:FEED_LENGTH]
+        return self.render({"events": events})
