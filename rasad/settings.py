@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "rasad.jobs",
     "rasad.intake",
     "rasad.programs",
+    "rasad.training",
     "rasad.reports",
     "rasad.assessments",
     "rasad.live",

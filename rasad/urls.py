@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("rasad.intake.urls")),
     path("", include("rasad.programs.urls")),
     path("", include("rasad.live.urls")),
+    path("", include("rasad.training.urls")),
     path("", include("rasad.assessments.urls")),
     path("", include("rasad.jobs.urls")),
     path("", include("rasad.reports.urls")),

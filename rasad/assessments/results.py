@@ -1,6 +1,6 @@
 """An assessment's scores at each stage, its final result, and a cycle's results (bands and the
 ranking within peer groups), computed from the stored answers by the rules of
-``rasad.assessments.scoring`` (docs/reference/methods.md §3). Nothing here writes."""
+``rasad.assessments.scoring`` (docs/reference/methods.md §4). Nothing here writes."""
 
 from __future__ import annotations
 

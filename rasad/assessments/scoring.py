@@ -1,4 +1,4 @@
-"""How answers become scores (docs/reference/methods.md §3): pure functions over plain values,
+"""How answers become scores (docs/reference/methods.md §4): pure functions over plain values,
 with no database, so every published figure can be recomputed from what is stored.
 
 * An answer earns a **fraction** of its item's weight, by the item's type (``score_answer``).

@@ -25,6 +25,7 @@ RASAD_APPS = (
     "intake",
     "assessments",
     "live",
+    "training",
 )
 
 
@@ -100,6 +101,7 @@ DEFAULT_ROLES = (
             "cases.*",
             "programs.*",
             "assessments.*",
+            "training.*",
             "core.view_auditevent",
             "core.change_organization",
             *INTAKE_REVIEW,

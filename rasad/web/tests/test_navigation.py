@@ -26,6 +26,7 @@ def test_every_app_declares_its_own_entries():
         "cases",
         "intake",
         "programs",
+        "training",
         "live",
         "assessments",
         "reports",
@@ -71,5 +72,6 @@ def test_someone_without_grants_sees_only_the_home_and_their_own_pages(cast: Cas
         "/account/tokens/",
         "/cases/notifications/",
         "/files/",
+        "/training/mine/",
     }
     assert links == {"/", *own}

@@ -18,6 +18,7 @@ DOMAIN_DEMOS = (
     "rasad.intake.demo",
     "rasad.programs.demo",
     "rasad.live.demo",
+    "rasad.training.demo",
     "rasad.assessments.demo",
 )
 

@@ -1,0 +1,335 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField
+from rasad.core.models import Membership, Organization
+from rasad.training.actions import CourseValues, EventValues, RequirementValues
+from rasad.training.choices import DeliveryMode, EventKind
+from rasad.training.models import (
+    Completion,
+    Course,
+    Enrolment,
+    Event,
+    Position,
+    PositionHolding,
+    Requirement,
+)
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+    """A reference by id that resolves only rows the requesting user may see."""
+
+    def get_queryset(self) -> Any:
+        queryset: Any = super().get_queryset()
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return queryset.visible_to(user) if user is not None else queryset.none()
+
+
+def _organization(**kwargs: Any) -> ScopedSlugRelatedField:
+    return ScopedSlugRelatedField(slug_field="code", queryset=Organization.objects.all(), **kwargs)
+
+
+def _course(**kwargs: Any) -> ScopedSlugRelatedField:
+    return ScopedSlugRelatedField(slug_field="code", queryset=Course.objects.all(), **kwargs)
+
+
+class PositionSerializer(RasadModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="training-api:position-detail")
+
+    class Meta:
+        model = Position
+        fields = ["id", "url", "display", "code", "name", "name_en", "created", "last_updated"]
+
+
+class PositionHoldingSerializer(RasadModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="training-api:positionholding-detail")
+    membership = ScopedPrimaryKeyRelatedField(
+        queryset=Membership.objects.all(), help_text=_("Id of the person's membership of an organization.")
+    )
+    position = serializers.SlugRelatedField(slug_field="code", queryset=Position.objects.all())
+    user = serializers.IntegerField(source="membership.user_id", read_only=True)
+    organization = serializers.CharField(source="membership.organization.code", read_only=True)
+
+    class Meta:
+        model = PositionHolding
+        fields = [
+            "id",
+            "url",
+            "display",
+            "membership",
+            "user",
+            "organization",
+            "position",
+            "since",
+            "until",
+            "created",
+            "last_updated",
+        ]
+        read_only_fields = ["until", "created", "last_updated"]
+        extra_kwargs = {"since": {"required": False}}
+
+
+class CourseSerializer(RasadModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="training-api:course-detail")
+    organization = _organization(help_text=_("Code of the provider organization."))
+    mode = serializers.ChoiceField(choices=DeliveryMode.choices)
+    tags = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=20)
+    prerequisites = serializers.SlugRelatedField(
+        slug_field="code", many=True, required=False, queryset=Course.objects.all()
+    )
+
+    class Meta:
+        model = Course
+        fields = [
+            "id",
+            "url",
+            "display",
+            "organization",
+            "code",
+            "title",
+            "description",
+            "tags",
+            "hours",
+            "mode",
+            "prerequisites",
+            "validity_months",
+            "created",
+            "last_updated",
+        ]
+        read_only_fields = ["created", "last_updated"]
+
+    def to_values(self, instance: Course | None = None) -> CourseValues:
+        data: dict[str, Any] = dict(self.validated_data)
+
+        def value(name: str, default: Any) -> Any:
+            return data[name] if name in data else (getattr(instance, name) if instance else default)
+
+        return CourseValues(
+            organization=value("organization", None),
+            code=value("code", ""),
+            title=value("title", ""),
+            hours=value("hours", 0),
+            mode=value("mode", ""),
+            description=value("description", ""),
+            tags=list(value("tags", [])),
+            validity_months=value("validity_months", None),
+            prerequisites=list(
+                data["prerequisites"]
+                if "prerequisites" in data
+                else (instance.prerequisites.all() if instance else [])
+            ),
+        )
+
+
+class EventSerializer(RasadModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="training-api:event-detail")
+    organization = _organization(help_text=_("Code of the organizer."))
+    audience = _organization(
+        help_text=_("Code of the organization whose people (and its subtree's) may enrol.")
+    )
+    course = _course(required=False, allow_null=True, help_text=_("Code of the course, for a session."))
+    kind = serializers.ChoiceField(choices=EventKind.choices)
+    places_taken = serializers.SerializerMethodField()
+    waiting = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "url",
+            "display",
+            "organization",
+            "audience",
+            "course",
+            "kind",
+            "title",
+            "description",
+            "starts_at",
+            "ends_at",
+            "place",
+            "latitude",
+            "longitude",
+            "online_url",
+            "capacity",
+            "status",
+            "places_taken",
+            "waiting",
+            "created",
+            "last_updated",
+        ]
+        read_only_fields = ["status", "created", "last_updated"]
+        extra_kwargs = {"title": {"required": False}}
+
+    def get_places_taken(self, obj: Event) -> int:
+        return int(getattr(obj, "places_taken", 0) or 0)
+
+    def get_waiting(self, obj: Event) -> int:
+        return int(getattr(obj, "waiting", 0) or 0)
+
+    def to_values(self, instance: Event | None = None) -> EventValues:
+        data: dict[str, Any] = dict(self.validated_data)
+
+        def value(name: str, default: Any) -> Any:
+            return data[name] if name in data else (getattr(instance, name) if instance else default)
+
+        return EventValues(
+            organization=value("organization", None),
+            audience=value("audience", None),
+            kind=value("kind", ""),
+            title=value("title", ""),
+            starts_at=value("starts_at", None),
+            ends_at=value("ends_at", None),
+            course=value("course", None),
+            description=value("description", ""),
+            place=value("place", ""),
+            latitude=value("latitude", None),
+            longitude=value("longitude", None),
+            online_url=value("online_url", ""),
+            capacity=value("capacity", None),
+        )
+
+
+class EnrolmentSerializer(RasadModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="training-api:enrolment-detail")
+    event = serializers.IntegerField(source="event_id", read_only=True)
+    user = serializers.IntegerField(source="user_id", read_only=True)
+    organization = serializers.CharField(source="organization.code", read_only=True)
+
+    class Meta:
+        model = Enrolment
+        fields = [
+            "id",
+            "url",
+            "display",
+            "event",
+            "user",
+            "organization",
+            "status",
+            "attended",
+            "score",
+            "created",
+            "last_updated",
+        ]
+        read_only_fields = fields
+
+
+class EnrolSerializer(serializers.Serializer[Any]):
+    user = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text=_("Id of the person to enrol; empty: yourself."),
+    )
+
+
+class AttendanceMarkSerializer(serializers.Serializer[Any]):
+    enrolment = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    attended = serializers.BooleanField()
+    score = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
+
+
+class AttendanceSerializer(serializers.Serializer[Any]):
+    marks = AttendanceMarkSerializer(many=True, max_length=2000)  # type: ignore[call-arg]
+
+
+class CompletionSerializer(RasadModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="training-api:completion-detail")
+    user = serializers.IntegerField(source="user_id", read_only=True)
+    course = serializers.CharField(source="course.code", read_only=True)
+    organization = serializers.CharField(source="organization.code", read_only=True)
+    event = serializers.IntegerField(source="enrolment.event_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Completion
+        fields = [
+            "id",
+            "url",
+            "display",
+            "user",
+            "course",
+            "organization",
+            "completed_on",
+            "expires_on",
+            "score",
+            "source",
+            "event",
+            "created",
+            "last_updated",
+        ]
+        read_only_fields = fields
+
+
+class RequirementSerializer(RasadModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="training-api:requirement-detail")
+    organization = _organization(help_text=_("Code of the organization whose subtree it applies in."))
+    position = serializers.SlugRelatedField(slug_field="code", queryset=Position.objects.all())
+    courses = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Course.objects.all())
+
+    class Meta:
+        model = Requirement
+        fields = [
+            "id",
+            "url",
+            "display",
+            "organization",
+            "position",
+            "courses",
+            "title",
+            "basis",
+            "within_months",
+            "is_active",
+            "created",
+            "last_updated",
+        ]
+        read_only_fields = ["created", "last_updated"]
+
+    def to_values(self, instance: Requirement | None = None) -> RequirementValues:
+        data: dict[str, Any] = dict(self.validated_data)
+
+        def value(name: str, default: Any) -> Any:
+            return data[name] if name in data else (getattr(instance, name) if instance else default)
+
+        return RequirementValues(
+            organization=value("organization", None),
+            position=value("position", None),
+            courses=list(
+                data["courses"] if "courses" in data else (instance.courses.all() if instance else [])
+            ),
+            title=value("title", ""),
+            within_months=value("within_months", 0),
+            basis=value("basis", ""),
+            is_active=value("is_active", True),
+        )
+
+
+class ObligationSerializer(serializers.Serializer[Any]):
+    user = serializers.IntegerField(source="user.pk")
+    person = serializers.CharField(source="user")
+    organization = serializers.CharField(source="organization.code")
+    position = serializers.CharField(source="holding.position.code")
+    requirement = serializers.IntegerField(source="requirement.pk")
+    requirement_title = serializers.CharField(source="requirement.title")
+    state = serializers.CharField()
+    due_on = serializers.DateField(allow_null=True)
+    completed_on = serializers.DateField(source="completion.completed_on", allow_null=True, default=None)
+
+
+class TallySerializer(serializers.Serializer[Any]):
+    organization = serializers.CharField(source="organization.code")
+    organization_name = serializers.CharField(source="organization.name")
+    total = serializers.IntegerField()
+    met = serializers.IntegerField()
+    due = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True)
+
+
+class ComplianceSerializer(serializers.Serializer[Any]):
+    organizations = TallySerializer(many=True)
+    obligations = ObligationSerializer(many=True)

@@ -1,0 +1,316 @@
+"""The training API: positions and who holds them, courses, events (enrol, cancel, attendance,
+roster import), enrolments, completions, requirements and compliance. Every write is an action
+of ``rasad.training.actions``; scope is applied by the base viewsets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, status
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+
+from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+from rasad.core.api.serializers import ImportReportSerializer, ImportUploadSerializer
+from rasad.core.importers import MAX_FILE_BYTES
+from rasad.core.models import Organization, User
+from rasad.lib.jalali import local_date
+from rasad.training.actions import (
+    AttendanceMark,
+    do_assign_position,
+    do_cancel_enrolment,
+    do_cancel_event,
+    do_enrol,
+    do_record_attendance,
+    do_save_course,
+    do_save_event,
+    do_save_requirement,
+)
+from rasad.training.api.serializers import (
+    AttendanceSerializer,
+    CompletionSerializer,
+    ComplianceSerializer,
+    CourseSerializer,
+    EnrolmentSerializer,
+    EnrolSerializer,
+    EventSerializer,
+    PositionHoldingSerializer,
+    PositionSerializer,
+    RequirementSerializer,
+)
+from rasad.training.choices import EnrolmentStatus
+from rasad.training.compliance import obligations, organizations_involved, rollup
+from rasad.training.exports import visible_obligations
+from rasad.training.filtersets import (
+    CompletionFilterSet,
+    CourseFilterSet,
+    EnrolmentFilterSet,
+    EventFilterSet,
+    PositionHoldingFilterSet,
+    RequirementFilterSet,
+)
+from rasad.training.importers import RosterImporter
+from rasad.training.models import (
+    Completion,
+    Course,
+    Enrolment,
+    Event,
+    Position,
+    PositionHolding,
+    Requirement,
+)
+
+
+def _actor(request: Request) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+class PositionViewSet(ScopedReadOnlyViewSet):
+    """The positions requirements name (reference data)."""
+
+    queryset = Position.objects.all()
+    serializer_class = PositionSerializer
+
+
+class PositionHoldingViewSet(ScopedModelViewSet):
+    """Who holds which position where, since when. ``POST`` assigns one to a membership."""
+
+    queryset = PositionHolding.objects.select_related(
+        "membership__organization", "membership__user", "position"
+    )
+    serializer_class = PositionHoldingSerializer
+    filterset_class = PositionHoldingFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        data = serializer.validated_data
+        serializer.instance = do_assign_position(
+            data["membership"], data["position"], since=data.get("since"), acting_user=_actor(self.request)
+        )
+
+
+class CourseViewSet(ScopedModelViewSet):
+    """The course catalogue."""
+
+    queryset = Course.objects.select_related("organization").prefetch_related("prerequisites")
+    serializer_class = CourseSerializer
+    filterset_class = CourseFilterSet
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        assert isinstance(serializer, CourseSerializer)
+        serializer.instance = do_save_course(serializer.to_values(), acting_user=_actor(self.request))
+
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
+        assert isinstance(serializer, CourseSerializer) and isinstance(serializer.instance, Course)
+        serializer.instance = do_save_course(
+            serializer.to_values(serializer.instance),
+            acting_user=_actor(self.request),
+            instance=serializer.instance,
+        )
+
+
+def _with_places(queryset: Any) -> Any:
+    return queryset.annotate(
+        places_taken=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ENROLLED)),
+        waiting=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.WAITLISTED)),
+    )
+
+
+class EventViewSet(ScopedModelViewSet):
+    """Training events. ``POST .../enrol/`` enrols yourself (or, by id, someone you may enrol);
+    ``POST .../cancel/`` cancels the event; ``POST .../attendance/`` records who attended;
+    ``POST .../roster/`` imports enrolments and attendance from a spreadsheet."""
+
+    queryset = _with_places(Event.objects.select_related("organization", "audience", "course"))
+    serializer_class = EventSerializer
+    filterset_class = EventFilterSet
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        assert isinstance(serializer, EventSerializer)
+        serializer.instance = do_save_event(serializer.to_values(), acting_user=_actor(self.request))
+
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
+        assert isinstance(serializer, EventSerializer) and isinstance(serializer.instance, Event)
+        serializer.instance = do_save_event(
+            serializer.to_values(serializer.instance),
+            acting_user=_actor(self.request),
+            instance=serializer.instance,
+        )
+
+    @extend_schema(request=EnrolSerializer, responses={201: EnrolmentSerializer})
+    @action(detail=True, methods=["post"])
+    def enrol(self, request: Request, pk: Any = None) -> Response:
+        """Enrol yourself, or (``user``) a person you may enrol; on the waiting list when full."""
+        event = self.get_object()
+        serializer = EnrolSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user_id = serializer.validated_data.get("user")
+        actor = _actor(request)
+        if user_id is None or user_id == actor.pk:
+            person = actor
+        else:
+            person = User.objects.visible_to(actor, "view").filter(pk=user_id).first()
+            if person is None:
+                raise exceptions.ValidationError({"user": [_("Unknown person.")]})
+        enrolment = do_enrol(event, person, acting_user=actor)
+        return Response(
+            EnrolmentSerializer(enrolment, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    enrol.scope_action = "view"  # type: ignore[attr-defined]
+
+    @extend_schema(request=None, responses=EventSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: Any = None) -> Response:
+        event = do_cancel_event(self.get_object(), acting_user=_actor(request))
+        return Response(
+            EventSerializer(
+                _with_places(Event.objects.filter(pk=event.pk)).get(), context=self.get_serializer_context()
+            ).data
+        )
+
+    cancel.scope_action = "change"  # type: ignore[attr-defined]
+
+    @extend_schema(request=AttendanceSerializer, responses={200: EnrolmentSerializer(many=True)})
+    @action(detail=True, methods=["post"])
+    def attendance(self, request: Request, pk: Any = None) -> Response:
+        """Who attended (``marks``: enrolment id, attended, optional score)."""
+        event = self.get_object()
+        serializer = AttendanceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        marks = serializer.validated_data["marks"]
+        found = {e.pk: e for e in event.enrolments.filter(pk__in=[m["enrolment"] for m in marks])}
+        unknown = [m["enrolment"] for m in marks if m["enrolment"] not in found]
+        if unknown:
+            raise exceptions.ValidationError(
+                {"marks": [_("No enrolment %(id)s at this event.") % {"id": unknown[0]}]}
+            )
+        do_record_attendance(
+            event,
+            [AttendanceMark(found[m["enrolment"]], m["attended"], m.get("score")) for m in marks],
+            acting_user=_actor(request),
+        )
+        rows = event.enrolments.filter(pk__in=found).order_by("pk")
+        return Response(EnrolmentSerializer(rows, many=True, context=self.get_serializer_context()).data)
+
+    attendance.scope_action = "attend"  # type: ignore[attr-defined]
+
+    @extend_schema(
+        request={"multipart/form-data": ImportUploadSerializer},
+        responses={201: ImportReportSerializer, 200: ImportReportSerializer},
+        description=(
+            "Import enrolments and attendance (username, attended, score) from an .xlsx or .csv file. "
+            "Every row is validated first; if any row is bad, nothing is written and the 400 error "
+            "lists each problem in error.fields (rows[<row>].<column>) and error.rows."
+        ),
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def roster(self, request: Request, pk: Any = None) -> Response:
+        event = self.get_object()
+        upload = ImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        file = upload.validated_data["file"]
+        if file.size > MAX_FILE_BYTES:
+            raise exceptions.ValidationError(
+                {"file": [_("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // 2**20}]}
+            )
+        report = RosterImporter(event, acting_user=_actor(request)).run(
+            file.read(), file_name=file.name or "upload", dry_run=upload.validated_data["dry_run"]
+        )
+        if not report.ok:
+            return Response(
+                {
+                    "error": {
+                        "code": "import_invalid",
+                        "message": report.summary(),
+                        "fields": report.error_fields(),
+                        "rows": [error.as_dict() for error in report.sorted_errors()],
+                    }
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response(
+            report.as_dict(), status=status.HTTP_201_CREATED if report.applied else status.HTTP_200_OK
+        )
+
+    roster.scope_action = "attend"  # type: ignore[attr-defined]
+
+
+class EnrolmentViewSet(ScopedReadOnlyViewSet):
+    """Enrolments the reader may see (their organizations' people, their events).
+    ``POST .../cancel/`` gives up the place."""
+
+    queryset = Enrolment.objects.select_related("organization", "user", "event")
+    serializer_class = EnrolmentSerializer
+    filterset_class = EnrolmentFilterSet
+
+    @extend_schema(request=None, responses=EnrolmentSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: Any = None) -> Response:
+        enrolment = do_cancel_enrolment(self.get_object(), acting_user=_actor(request))
+        return Response(EnrolmentSerializer(enrolment, context=self.get_serializer_context()).data)
+
+    cancel.scope_action = "view"  # type: ignore[attr-defined]
+
+
+class CompletionViewSet(ScopedReadOnlyViewSet):
+    queryset = Completion.objects.select_related("organization", "course", "enrolment", "user")
+    serializer_class = CompletionSerializer
+    filterset_class = CompletionFilterSet
+
+
+class RequirementViewSet(ScopedModelViewSet):
+    """Training required by position. ``GET .../compliance/`` is the compliance of the people the
+    reader may see: a tally per organization (over its subtree, lowest rate first) and every
+    obligation."""
+
+    queryset = Requirement.objects.select_related("organization", "position").prefetch_related("courses")
+    serializer_class = RequirementSerializer
+    filterset_class = RequirementFilterSet
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        assert isinstance(serializer, RequirementSerializer)
+        serializer.instance = do_save_requirement(serializer.to_values(), acting_user=_actor(self.request))
+
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
+        assert isinstance(serializer, RequirementSerializer) and isinstance(serializer.instance, Requirement)
+        serializer.instance = do_save_requirement(
+            serializer.to_values(serializer.instance),
+            acting_user=_actor(self.request),
+            instance=serializer.instance,
+        )
+
+    @extend_schema(responses=ComplianceSerializer, filters=False)
+    @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
+    def compliance(self, request: Request) -> Response:
+        found = visible_obligations(_actor(request))
+        organizations = Organization.objects.visible_to(request.user).filter(
+            pk__in=organizations_involved(found)
+        )
+        data = {"organizations": rollup(found, organizations), "obligations": found}
+        return Response(ComplianceSerializer(data).data)
+
+    @extend_schema(responses=ComplianceSerializer, filters=False)
+    @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
+    def mine(self, request: Request) -> Response:
+        """Your own requirements and where you stand on each."""
+        actor = _actor(request)
+        found = obligations(
+            PositionHolding.objects.filter(membership__user=actor),
+            Requirement.objects.active().prefetch_related("courses").select_related("organization"),
+            today=local_date(timezone.now()),
+        )
+        return Response(ComplianceSerializer({"organizations": [], "obligations": found}).data)

@@ -1,0 +1,146 @@
+"""An event's roster from a spreadsheet (``rasad.core.importers``' pattern): read every row,
+report every problem with its row and column, and apply all the rows or none.
+
+Each row names a person by user name, says whether they attended (yes/no; empty: only enrol
+them) and their score (0-100, optional). People not yet enrolled are enrolled (on the waiting
+list when the event is full); attendance is then recorded, which completes the event's course.
+The export of the roster (``training-roster``) has the same keys, so an organizer can download
+the list, tick attendance in Excel and upload it back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from rasad.core.importers import ImportReport, TabularImporter, build_template, read_float
+from rasad.core.models import Membership, User
+from rasad.lib.persian import normalize_text, to_latin_digits
+from rasad.lib.tabular import Column, Table
+from rasad.training.actions import RosterRow, do_import_roster
+from rasad.training.models import Enrolment, Event
+
+ROSTER_COLUMNS: tuple[Column, ...] = (
+    Column("username", gettext_lazy("User name"), True, gettext_lazy("The person's user name in Rasad.")),
+    Column(
+        "attended",
+        gettext_lazy("Attended"),
+        False,
+        gettext_lazy("yes or no (بله / خیر); empty: enrol only."),
+    ),
+    Column("score", gettext_lazy("Score"), False, gettext_lazy("From 0 to 100; optional.")),
+)
+
+YES = {"yes", "y", "1", "true", "بله", "آری", "بلی", "حاضر", "✓"}
+NO = {"no", "n", "0", "false", "خیر", "نه", "غایب"}
+
+
+def read_yes_no(text: str) -> bool | str | None:
+    """``True``/``False``, ``None`` for an empty cell, or the text itself when it is neither."""
+    cleaned = normalize_text(to_latin_digits(text)).strip().lower()
+    if not cleaned:
+        return None
+    if cleaned in YES:
+        return True
+    if cleaned in NO:
+        return False
+    return cleaned
+
+
+@dataclass
+class RosterPlan:
+    rows: list[RosterRow]
+
+
+class RosterImporter(TabularImporter[RosterPlan]):
+    columns: ClassVar[tuple[Column, ...]] = ROSTER_COLUMNS
+    ignored_columns: ClassVar[frozenset[str]] = frozenset(
+        {"person", "organization", "status", "completed_on", "completed_on_iso", "event"}
+    )
+
+    def __init__(self, event: Event, *, acting_user: User) -> None:
+        super().__init__(acting_user=acting_user)
+        self.event = event
+
+    def validate(self, table: Table, report: ImportReport) -> RosterPlan:
+        names = {row.text("username").strip().lower() for row in table.rows}
+        # People of the audience only: anyone else reads as unknown, whether they exist or not.
+        members = {
+            m.user.username.lower(): m.user
+            for m in Membership.objects.filter(
+                organization__path__startswith=self.event.audience.path, user__username__in=names
+            ).select_related("user")
+        }
+        seen: dict[str, int] = {}
+        rows = []
+        for row in table.rows:
+            before = len(report.errors)
+            name = row.text("username").strip().lower()
+            person = members.get(name)
+            if not name:
+                report.add(row.number, "username", _("This cell is required."))
+            elif person is None:
+                report.add(
+                    row.number,
+                    "username",
+                    _("Unknown person “%(name)s” (not among the people this event is for).") % {"name": name},
+                )
+            elif name in seen:
+                report.add(
+                    row.number,
+                    "username",
+                    _("%(name)s is already on row %(row)s.") % {"name": name, "row": seen[name]},
+                )
+            else:
+                seen[name] = row.number
+            attended = read_yes_no(row.text("attended"))
+            if isinstance(attended, str):
+                report.add(
+                    row.number,
+                    "attended",
+                    _("Write yes or no (بله or خیر), not “%(value)s”.") % {"value": attended},
+                )
+            score = read_float(row, "score", report, minimum=0, maximum=100)
+            if score is not None and attended is not True:
+                report.add(row.number, "score", _("A score is given only to someone who attended."))
+            if len(report.errors) == before and person is not None and not isinstance(attended, str):
+                rows.append(
+                    RosterRow(
+                        row.number,
+                        person,
+                        attended,
+                        Decimal(str(score)).quantize(Decimal("0.01")) if score is not None else None,
+                    )
+                )
+        return RosterPlan(rows)
+
+    def apply(self, plan: RosterPlan, report: ImportReport) -> list[Any]:
+        enrolled: list[Enrolment] = do_import_roster(
+            self.event, plan.rows, acting_user=self.acting_user, sha256=report.sha256
+        )
+        # The report counts the rows applied, enrolled or marked.
+        return [*enrolled, *(r for r in plan.rows if r.person.pk not in {e.user_id for e in enrolled})]
+
+    def report_apply_error(self, error: ValidationError, report: ImportReport) -> None:
+        """Errors of the action come back per row (``rows[<row>].<field>``)."""
+        if not hasattr(error, "error_dict"):
+            super().report_apply_error(error, report)
+            return
+        for name, messages in error.message_dict.items():
+            row, _dot, column = name.partition("].")
+            number = int(row.removeprefix("rows[")) if row.startswith("rows[") else 0
+            column = {"user": "username"}.get(column, column)
+            for message in messages:
+                report.add(number, column or name, message)
+
+
+def roster_template(event: Event) -> bytes:
+    return build_template(
+        ROSTER_COLUMNS,
+        title=str(_("Roster")),
+        guide=[(str(_("Event")), event.title), (str(_("Audience")), event.audience.name)],
+    )

@@ -1,0 +1,87 @@
+"""Training in the browser, in Persian: a newly named PR officer is told of the media-literacy
+requirement on signing in, finds the session and enrols (desktop); the organizer ticks attendance
+on a phone; the compliance figure of the organization changes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from rasad.testing.browser import screenshot
+from rasad.testing.cast import PASSWORD, Cast
+from rasad.training.models import Completion
+from rasad.training.testing import hold, make_course, make_event, make_member, make_requirement
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+ORGANIZER_PASSWORD = "organizer-" * 2
+
+
+def sign_in(page: Any, live_server: Any, username: str, password: str = PASSWORD) -> None:
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("[data-testid=login-submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def fits_the_screen(page: Any) -> bool:
+    return bool(page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth + 1"))
+
+
+def test_a_new_pr_officer_enrols_attends_and_compliance_changes(page: Any, live_server: Any, cast: Cast):
+    course = make_course(cast.isfahan, title="سواد رسانه‌ای و مدیریت افکار عمومی", validity_months=24)
+    make_requirement(cast.isfahan, [course], within_months=6)
+    # The session began an hour ago and runs all afternoon: people may still enrol.
+    event = make_event(
+        cast.isfahan, course=course, starts_at=timezone.now() - timedelta(hours=1), hours=5, capacity=20
+    )
+    organizer = make_member("isf.organizer", cast.isfahan, role="coordinator", password=ORGANIZER_PASSWORD)
+    hold(cast.ali, cast.isfahan)  # Ali was named PR officer today
+
+    # Desktop: Ali signs in and is told of the requirement.
+    sign_in(page, live_server, cast.ali.username)
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    told = page.locator("a.text-decoration-none[href='/training/mine/']")
+    assert "آموزش‌های الزامی که باید بگذرانید" in told.inner_text()
+    assert told.locator("[data-testid=count]").inner_text() == "۱"
+    screenshot(page, "training-home-told")
+    told.click()
+    requirement = page.locator("[data-testid=requirement]")
+    assert requirement.get_attribute("data-state") == "due"
+    assert "سواد رسانه‌ای" in requirement.inner_text()
+    screenshot(page, "training-my-learning")
+    page.click("[data-testid=upcoming-event] a")
+    page.click("[data-testid=enrol]")
+    page.wait_for_selector("[data-testid=my-status]")
+    assert page.inner_text("[data-testid=my-status]") == "ثبت‌نام‌شده"
+    screenshot(page, "training-event")
+    page.goto(f"{live_server.url}/training/")
+    assert page.locator("[data-testid=calendar-event]").count() >= 1
+    screenshot(page, "training-calendar")
+
+    # Phone: the organizer ticks attendance.
+    page.context.clear_cookies()
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, organizer.username, ORGANIZER_PASSWORD)
+    page.goto(f"{live_server.url}/training/compliance/")
+    assert page.inner_text("[data-organization=ISF-CC] [data-testid=rate]").startswith("۰")
+    page.goto(f"{live_server.url}/training/events/{event.pk}/")
+    assert fits_the_screen(page)
+    page.click("[data-testid=attendance-link]")
+    assert fits_the_screen(page)
+    page.check("[data-testid=attendance-row] input[type=checkbox]")
+    page.fill("[data-testid=attendance-row] input[name^=score]", "۹۰")
+    screenshot(page, "training-attendance-phone")
+    page.click("[data-testid=save-attendance]")
+    page.wait_for_selector("[data-testid=event-title]")
+    assert Completion.objects.get(user=cast.ali).score == 90
+    page.goto(f"{live_server.url}/training/compliance/")
+    assert fits_the_screen(page)
+    assert page.inner_text("[data-organization=ISF-CC] [data-testid=rate]").startswith("۱۰۰")
+    screenshot(page, "training-compliance-phone")
+    page.goto(f"{live_server.url}/training/")
+    assert fits_the_screen(page)
+    screenshot(page, "training-calendar-phone")

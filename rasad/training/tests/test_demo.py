@@ -1,0 +1,39 @@
+"""The demo training loads once, through the actions, and tells the seed stories: Kerman's
+media-literacy requirement with partial compliance, the AI bootcamp few heard of, the industry
+workshops and Qom's green-jobs training."""
+
+from __future__ import annotations
+
+import pytest
+
+from rasad.core.models import User
+from rasad.training.demo import MEDIA_REQUIREMENT, load_demo
+from rasad.training.exports import visible_obligations
+from rasad.training.models import Enrolment, Event
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_loads_once_and_kerman_is_partly_compliant():
+    first = load_demo()
+    assert load_demo() == first
+    assert first["courses"] == 7
+    governorate = User.objects.get(username="kerman.viewer")
+    found = [o for o in visible_obligations(governorate) if o.requirement.title == MEDIA_REQUIREMENT]
+    states = sorted(str(o.state) for o in found)
+    # 12 officers and 3 managers; 6 attended last month's session.
+    assert len(found) == 15
+    assert states.count("met") == 6
+    assert states.count("due") == 2  # the two newly named officers
+    assert states.count("overdue") == 7
+    # An agency's PR officer sees only their own agency's people.
+    health = User.objects.get(username="kerman-health.pr")
+    assert {o.organization.code for o in visible_obligations(health)} <= {"KER-HLT"}
+
+
+def test_the_bootcamp_had_sixty_places_and_few_came():
+    load_demo()
+    bootcamp = Event.objects.get(kind="bootcamp")
+    assert bootcamp.capacity == 60
+    rows = Enrolment.objects.filter(event=bootcamp)
+    assert (rows.count(), rows.filter(attended=True).count()) == (4, 3)

@@ -1,0 +1,37 @@
+from django.urls import path
+
+from rasad.training import views
+
+app_name = "training"
+urlpatterns = [
+    path("training/", views.EventListView.as_view(), name="event-list"),
+    path("training/mine/", views.MyLearningView.as_view(), name="my-learning"),
+    path("training/compliance/", views.ComplianceView.as_view(), name="compliance"),
+    path("training/positions/assign/", views.PositionAssignView.as_view(), name="position-assign"),
+    path("training/events/new/", views.EventCreateView.as_view(), name="event-create"),
+    path("training/events/<int:pk>/", views.EventDetailView.as_view(), name="event-detail"),
+    path("training/events/<int:pk>/edit/", views.EventEditView.as_view(), name="event-edit"),
+    path("training/events/<int:pk>/cancel/", views.EventCancelView.as_view(), name="event-cancel"),
+    path("training/events/<int:pk>/enrol/", views.EnrolSelfView.as_view(), name="event-enrol"),
+    path("training/events/<int:pk>/enrol-staff/", views.EnrolStaffView.as_view(), name="event-enrol-staff"),
+    path("training/events/<int:pk>/withdraw/", views.CancelMyEnrolmentView.as_view(), name="event-withdraw"),
+    path("training/events/<int:pk>/attendance/", views.AttendanceView.as_view(), name="event-attendance"),
+    path("training/events/<int:pk>/roster/import/", views.RosterImportView.as_view(), name="roster-import"),
+    path(
+        "training/events/<int:pk>/roster/template.xlsx",
+        views.RosterTemplateView.as_view(),
+        name="roster-template",
+    ),
+    path(
+        "training/enrolments/<int:pk>/cancel/", views.EnrolmentCancelView.as_view(), name="enrolment-cancel"
+    ),
+    path("training/courses/", views.CourseListView.as_view(), name="course-list"),
+    path("training/courses/new/", views.CourseCreateView.as_view(), name="course-create"),
+    path("training/courses/<int:pk>/", views.CourseDetailView.as_view(), name="course-detail"),
+    path("training/courses/<int:pk>/edit/", views.CourseEditView.as_view(), name="course-edit"),
+    path("training/requirements/", views.RequirementListView.as_view(), name="requirement-list"),
+    path("training/requirements/new/", views.RequirementCreateView.as_view(), name="requirement-create"),
+    path(
+        "training/requirements/<int:pk>/edit/", views.RequirementEditView.as_view(), name="requirement-edit"
+    ),
+]

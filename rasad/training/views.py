@@ -1,0 +1,682 @@
+"""The training UI: the events calendar (a Jalali month grid) and list, an event's page (enrol,
+the waiting list, the roster, attendance by check boxes on a phone, the roster import), courses,
+requirements, "My learning", and the compliance dashboard. Every page is a generic scoped view
+(``rasad.web.generic``) and writes through actions; scope is never applied here by hand."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import HttpResponse, HttpResponseBase
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from rasad.core.importers import MAX_FILE_BYTES
+from rasad.core.models import Membership, Organization
+from rasad.lib.jalali import TEHRAN, JalaliPeriod, local_date
+from rasad.lib.persian import to_latin_digits
+from rasad.lib.tabular import XLSX_TYPE
+from rasad.training.actions import (
+    AttendanceMark,
+    audience_membership,
+    do_assign_position,
+    do_cancel_enrolment,
+    do_cancel_event,
+    do_enrol,
+    do_record_attendance,
+    do_save_course,
+    do_save_event,
+    do_save_requirement,
+    may_cancel,
+)
+from rasad.training.choices import ComplianceState, EnrolmentStatus, EventStatus
+from rasad.training.compliance import obligations, organizations_involved, rollup
+from rasad.training.filtersets import CourseFilterSet, EventFilterSet, RequirementFilterSet
+from rasad.training.forms import (
+    CourseForm,
+    EventForm,
+    PositionAssignForm,
+    RequirementForm,
+    RosterImportForm,
+)
+from rasad.training.importers import RosterImporter, roster_template
+from rasad.training.models import (
+    Completion,
+    Course,
+    Enrolment,
+    Event,
+    PositionHolding,
+    Requirement,
+)
+from rasad.web.generic import (
+    AuthenticatedRequest,
+    ScopedActionView,
+    ScopedDetailView,
+    ScopedFormView,
+    ScopedListView,
+    ScopedView,
+)
+
+STATE_CSS = {
+    ComplianceState.MET: "success",
+    ComplianceState.DUE: "warning",
+    ComplianceState.OVERDUE: "danger",
+    ComplianceState.LAPSED: "danger",
+}
+ENROLMENT_CSS = {
+    EnrolmentStatus.ENROLLED: "success",
+    EnrolmentStatus.WAITLISTED: "warning",
+    EnrolmentStatus.CANCELLED: "secondary",
+}
+WEEKDAYS = ("شنبه", "یکشنبه", "دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه")
+
+
+def _month(text: str | None, today: Any) -> JalaliPeriod:
+    try:
+        period = JalaliPeriod.parse(to_latin_digits(text or ""))
+        if period.kind == "month":
+            return period
+    except ValueError:
+        pass
+    return JalaliPeriod.containing(today, "month")
+
+
+def month_grid(period: JalaliPeriod, events: list[Event], today: Any) -> list[list[dict[str, Any] | None]]:
+    """Weeks (Saturday first) of the Jalali month, each day with its events."""
+    by_day: dict[Any, list[Event]] = {}
+    for event in events:
+        first, last = local_date(event.starts_at), local_date(event.ends_at)
+        day = first
+        while day <= last:
+            by_day.setdefault(day, []).append(event)
+            day += timedelta(days=1)
+    cells: list[dict[str, Any] | None] = [None] * ((period.start.weekday() - 5) % 7)
+    day = period.start
+    number = 1
+    while day < period.end:
+        cells.append({"day": day, "number": number, "events": by_day.get(day, []), "today": day == today})
+        day += timedelta(days=1)
+        number += 1
+    cells += [None] * (-len(cells) % 7)
+    return [cells[i : i + 7] for i in range(0, len(cells), 7)]
+
+
+class EventListView(ScopedListView):
+    """The events the user may see (organized in scope, or open to people in scope): a Jalali
+    month grid, and the list."""
+
+    model = Event
+    queryset = Event.objects.select_related("organization", "audience", "course")
+    filterset_class = EventFilterSet
+    paginate_by = 25
+    template_name = "training/event_list.html"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        today = local_date(timezone.now())
+        period = _month(self.request.GET.get("month"), today)
+        start = datetime.combine(period.start, time.min, tzinfo=TEHRAN)
+        end = datetime.combine(period.end, time.min, tzinfo=TEHRAN)
+        in_month = list(
+            self.get_queryset().filter(starts_at__lt=end, ends_at__gte=start).order_by("starts_at")
+        )
+        return super().get_context_data(
+            **context,
+            period=period,
+            previous_month=period.previous().key,
+            next_month=period.next().key,
+            weeks=month_grid(period, in_month, today),
+            weekdays=WEEKDAYS,
+            can_add=self.may("add"),
+        )
+
+
+class EventDetailView(ScopedDetailView):
+    """An event: when and where, places left, your enrolment and its button, the enrolments the
+    reader may see, and the organizer's tools."""
+
+    model = Event
+    queryset = Event.objects.select_related("organization", "audience", "course")
+    template_name = "training/event_detail.html"
+    context_object_name = "event"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        event: Event = self.object
+        now = timezone.now()
+        counts = event.enrolments.aggregate(
+            taken=Count("pk", filter=Q(status=EnrolmentStatus.ENROLLED)),
+            waiting=Count("pk", filter=Q(status=EnrolmentStatus.WAITLISTED)),
+        )
+        mine = (
+            Enrolment.objects.filter(event=event, user=self.user)
+            .exclude(status=EnrolmentStatus.CANCELLED)
+            .first()
+        )
+        open_for_me = (
+            event.status == EventStatus.SCHEDULED
+            and now < event.ends_at
+            and mine is None
+            and audience_membership(event, self.user) is not None
+        )
+        roster = (
+            self.scoped(Enrolment.objects.filter(event=event))
+            .select_related("user", "organization")
+            .order_by("status", "created", "pk")
+        )
+        can_attend = self.can("attend", event)
+        staff: Any = Membership.objects.none()
+        if event.status == EventStatus.SCHEDULED and now < event.ends_at:
+            staff = (
+                self.scoped(Membership.objects.all())
+                .filter(
+                    organization__in=self.organizations_for("add", Enrolment),
+                    organization__path__startswith=event.audience.path,
+                )
+                .exclude(
+                    user__training_enrolments__event=event,
+                    user__training_enrolments__status__in=[
+                        EnrolmentStatus.ENROLLED,
+                        EnrolmentStatus.WAITLISTED,
+                    ],
+                )
+                .select_related("user", "organization")
+                .order_by("organization__path", "user__username")[:200]
+            )
+        rows = list(roster)
+        cancellable = {
+            e.pk
+            for e in rows
+            if e.status != EnrolmentStatus.CANCELLED and not e.attended and may_cancel(self.user, e)
+        }
+        return super().get_context_data(
+            **context,
+            taken=counts["taken"],
+            waiting=counts["waiting"],
+            places_left=None if event.capacity is None else max(event.capacity - counts["taken"], 0),
+            mine=mine,
+            open_for_me=open_for_me,
+            roster=rows,
+            cancellable=cancellable,
+            staff=staff,
+            can_attend=can_attend,
+            can_change=self.can("change", event) and event.status == EventStatus.SCHEDULED,
+            started=now >= event.starts_at,
+            enrolment_css=ENROLMENT_CSS,
+        )
+
+
+class EnrolSelfView(ScopedActionView):
+    """Enrol yourself (on the waiting list when the event is full)."""
+
+    model = Event
+
+    def perform(self, obj: Event) -> Enrolment:
+        enrolment = do_enrol(obj, self.user, acting_user=self.user)
+        if enrolment.status == EnrolmentStatus.WAITLISTED:
+            messages.warning(self.request, _("The event is full; you are on the waiting list."))
+        else:
+            messages.success(self.request, _("You are enrolled."))
+        return enrolment
+
+    def get_success_url(self, obj: Event) -> str:
+        return reverse("training:event-detail", args=[obj.pk])
+
+
+class EnrolStaffView(ScopedActionView):
+    """A manager enrols a member of their staff (or the organizer enrols someone of the audience)."""
+
+    model = Event
+
+    def perform(self, obj: Event) -> Enrolment | None:
+        try:
+            membership = self.get_related(
+                Membership.objects.select_related("user"), self.request.POST.get("membership")
+            )
+        except Exception:
+            raise ValidationError(_("Choose a person.")) from None
+        enrolment = do_enrol(obj, membership.user, acting_user=self.user)
+        if enrolment.status == EnrolmentStatus.WAITLISTED:
+            messages.warning(
+                self.request,
+                _("The event is full; %(person)s is on the waiting list.") % {"person": membership.user},
+            )
+        else:
+            messages.success(self.request, _("%(person)s is enrolled.") % {"person": membership.user})
+        return enrolment
+
+    def get_success_url(self, obj: Event) -> str:
+        return reverse("training:event-detail", args=[obj.pk])
+
+
+class CancelMyEnrolmentView(ScopedActionView):
+    """Give up your own place; the first person waiting takes it."""
+
+    model = Event
+    success_message = gettext_lazy("Your enrolment was cancelled.")
+
+    def perform(self, obj: Event) -> Enrolment:
+        enrolment = Enrolment.objects.filter(event=obj, user=self.user).first()
+        if enrolment is None:
+            raise ValidationError(_("You are not enrolled in this event."))
+        return do_cancel_enrolment(enrolment, acting_user=self.user)
+
+    def get_success_url(self, obj: Event) -> str:
+        return reverse("training:event-detail", args=[obj.pk])
+
+
+class EnrolmentCancelView(ScopedActionView):
+    """A manager or the organizer cancels someone's enrolment."""
+
+    model = Enrolment
+    success_message = gettext_lazy("The enrolment was cancelled.")
+
+    def perform(self, obj: Enrolment) -> Enrolment:
+        return do_cancel_enrolment(obj, acting_user=self.user)
+
+    def get_success_url(self, obj: Enrolment) -> str:
+        return reverse("training:event-detail", args=[obj.event_id])
+
+
+class AttendanceView(ScopedDetailView):
+    """The organizer's attendance list: one check box and an optional score per person holding a
+    place, large enough to tick on a phone."""
+
+    model = Event
+    queryset = Event.objects.select_related("organization", "audience", "course")
+    scope_action = "attend"
+    template_name = "training/attendance.html"
+    context_object_name = "event"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        event: Event = context.get("event") or self.object
+        rows = (
+            event.enrolments.filter(status=EnrolmentStatus.ENROLLED)
+            .select_related("user", "organization")
+            .order_by("organization__path", "user__username")
+        )
+        return super().get_context_data(**context, rows=rows, started=timezone.now() >= event.starts_at)
+
+    def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        event: Event = self.get_object()
+        self.object = event
+        held = list(event.enrolments.filter(status=EnrolmentStatus.ENROLLED).select_related("user"))
+        ticked = set(request.POST.getlist("attended"))
+        marks = []
+        problems = []
+        for enrolment in held:
+            raw = to_latin_digits(request.POST.get(f"score-{enrolment.pk}", "")).strip()
+            score = None
+            if raw:
+                try:
+                    score = Decimal(raw)
+                except InvalidOperation:
+                    problems.append(
+                        _("%(person)s: the score “%(value)s” is not a number.")
+                        % {"person": enrolment.user, "value": raw}
+                    )
+            marks.append(AttendanceMark(enrolment, str(enrolment.pk) in ticked, score))
+        if not problems:
+            try:
+                do_record_attendance(event, marks, acting_user=self.user)
+            except ValidationError as error:
+                problems.extend(error.messages)
+        if problems:
+            for problem in problems:
+                messages.error(request, problem)
+            return self.render({"object": event, "event": event}, status=400)
+        messages.success(request, _("Attendance was saved."))
+        return redirect("training:event-detail", pk=event.pk)
+
+
+class EventFormMixin(ScopedFormView):
+    model = Event
+    form_class = EventForm
+    template_name = "training/form.html"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {
+            "organizers": self.organizations_for("add", Event),
+            "audiences": self.organizations_for("view", Organization),
+            "courses": self.scoped(Course.objects.all()).order_by("title"),
+        }
+
+    def get_success_url(self, result: Event) -> str:
+        return reverse("training:event-detail", args=[result.pk])
+
+
+class EventCreateView(EventFormMixin):
+    scope_action = "add"
+    title = gettext_lazy("New training event")
+    success_message = gettext_lazy("The event was scheduled.")
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"course": self.request.GET.get("course")}
+
+    def perform(self, form: EventForm) -> Event | None:
+        result: Event | None = form.run_action(do_save_event, form.values(), acting_user=self.user)
+        _map_errors(form)
+        return result
+
+
+class EventEditView(EventFormMixin):
+    scope_action = "change"
+    title = gettext_lazy("Edit training event")
+    success_message = gettext_lazy("The event was saved.")
+
+    def get_initial(self) -> dict[str, Any]:
+        return EventForm.initial_for(self.object)
+
+    def perform(self, form: EventForm) -> Event | None:
+        result: Event | None = form.run_action(
+            do_save_event, form.values(), acting_user=self.user, instance=self.object
+        )
+        _map_errors(form)
+        return result
+
+
+def _map_errors(form: EventForm) -> None:
+    """Errors the action names ``starts_at``/``ends_at`` were put on the whole form by
+    ``run_action``; that is where they stay (the message names the field)."""
+
+
+class EventCancelView(ScopedActionView):
+    model = Event
+    scope_action = "change"
+    success_message = gettext_lazy("The event was cancelled.")
+
+    def perform(self, obj: Event) -> Event:
+        return do_cancel_event(obj, acting_user=self.user)
+
+    def get_success_url(self, obj: Event) -> str:
+        return reverse("training:event-detail", args=[obj.pk])
+
+
+class RosterImportView(ScopedFormView):
+    """Upload the roster (user name, attended, score); every bad row is listed, and nothing is
+    written unless every row is valid."""
+
+    model = Event
+    scope_action = "attend"
+    form_class = RosterImportForm
+    template_name = "training/roster_import.html"
+    title = gettext_lazy("Import enrolments and attendance")
+
+    def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        self.load()
+        form = self.get_form(request.POST, request.FILES)
+        report = None
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > MAX_FILE_BYTES:
+                form.add_error(
+                    "file", _("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // 2**20}
+                )
+            else:
+                report = RosterImporter(self.object, acting_user=self.user).run(
+                    upload.read(), file_name=upload.name or "upload", dry_run=form.cleaned_data["dry_run"]
+                )
+                if report.applied:
+                    messages.success(request, report.summary())
+                    return redirect("training:event-detail", pk=self.object.pk)
+        status = 400 if report is not None and not report.ok else 200
+        return self.render({"form": form, "report": report}, status=status)
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        context.setdefault("report", None)
+        return super().get_context_data(**context)
+
+
+class RosterTemplateView(ScopedDetailView):
+    model = Event
+    scope_action = "attend"
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        event: Event = self.get_object()
+        response = HttpResponse(roster_template(event), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = 'attachment; filename="roster-template.xlsx"'
+        return response
+
+
+class CourseListView(ScopedListView):
+    model = Course
+    queryset = Course.objects.select_related("organization")
+    filterset_class = CourseFilterSet
+    paginate_by = 25
+    template_name = "training/course_list.html"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(**context, can_add=self.may("add"))
+
+
+class CourseDetailView(ScopedDetailView):
+    model = Course
+    queryset = Course.objects.select_related("organization").prefetch_related("prerequisites")
+    template_name = "training/course_detail.html"
+    context_object_name = "course"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        course: Course = self.object
+        return super().get_context_data(
+            **context,
+            events=self.scoped(Event.objects.filter(course=course))
+            .select_related("organization")
+            .order_by("-starts_at")[:50],
+            requirements=self.scoped(Requirement.objects.filter(courses=course)).select_related(
+                "organization", "position"
+            ),
+            can_change=self.can("change", course),
+            can_add_event=self.may("add", Event),
+        )
+
+
+class CourseFormMixin(ScopedFormView):
+    model = Course
+    form_class = CourseForm
+    template_name = "training/form.html"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {
+            "organizations": self.organizations_for("add", Course),
+            "courses": self.scoped(Course.objects.all()).order_by("title"),
+        }
+
+    def get_success_url(self, result: Course) -> str:
+        return reverse("training:course-detail", args=[result.pk])
+
+
+class CourseCreateView(CourseFormMixin):
+    scope_action = "add"
+    title = gettext_lazy("New course")
+    success_message = gettext_lazy("The course was added to the catalogue.")
+
+    def perform(self, form: CourseForm) -> Course | None:
+        result: Course | None = form.run_action(do_save_course, form.values(), acting_user=self.user)
+        return result
+
+
+class CourseEditView(CourseFormMixin):
+    scope_action = "change"
+    title = gettext_lazy("Edit course")
+    success_message = gettext_lazy("The course was saved.")
+
+    def get_initial(self) -> dict[str, Any]:
+        return CourseForm.initial_for(self.object)
+
+    def perform(self, form: CourseForm) -> Course | None:
+        result: Course | None = form.run_action(
+            do_save_course, form.values(), acting_user=self.user, instance=self.object
+        )
+        return result
+
+
+class RequirementListView(ScopedListView):
+    model = Requirement
+    queryset = Requirement.objects.select_related("organization", "position").prefetch_related("courses")
+    filterset_class = RequirementFilterSet
+    template_name = "training/requirement_list.html"
+    context_object_name = "requirements"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(**context, can_add=self.may("add"))
+
+
+class RequirementFormMixin(ScopedFormView):
+    model = Requirement
+    form_class = RequirementForm
+    template_name = "training/form.html"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {
+            "organizations": self.organizations_for("add", Requirement),
+            "courses": self.scoped(Course.objects.all()).order_by("title"),
+        }
+
+    def get_success_url(self, result: Requirement) -> str:
+        return reverse("training:requirement-list")
+
+
+class RequirementCreateView(RequirementFormMixin):
+    scope_action = "add"
+    title = gettext_lazy("New training requirement")
+    success_message = gettext_lazy("The requirement was saved.")
+
+    def perform(self, form: RequirementForm) -> Requirement | None:
+        result: Requirement | None = form.run_action(
+            do_save_requirement, form.values(), acting_user=self.user
+        )
+        return result
+
+
+class RequirementEditView(RequirementFormMixin):
+    scope_action = "change"
+    title = gettext_lazy("Edit training requirement")
+    success_message = gettext_lazy("The requirement was saved.")
+
+    def get_initial(self) -> dict[str, Any]:
+        return RequirementForm.initial_for(self.object)
+
+    def perform(self, form: RequirementForm) -> Requirement | None:
+        result: Requirement | None = form.run_action(
+            do_save_requirement, form.values(), acting_user=self.user, instance=self.object
+        )
+        return result
+
+
+class PositionAssignView(ScopedFormView):
+    """Record that a member holds a position (PR officer, manager, ...) from a date."""
+
+    model = PositionHolding
+    scope_action = "add"
+    form_class = PositionAssignForm
+    template_name = "training/form.html"
+    title = gettext_lazy("Assign a position")
+    success_message = gettext_lazy("The position was recorded; its training requirements now apply.")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        memberships = (
+            self.scoped(Membership.objects.all())
+            .filter(organization__in=self.organizations_for("add"))
+            .select_related("user", "organization")
+            .order_by("organization__path", "user__username")
+        )
+        return {"memberships": memberships}
+
+    def perform(self, form: PositionAssignForm) -> PositionHolding | None:
+        data = form.cleaned_data
+        result: PositionHolding | None = form.run_action(
+            do_assign_position,
+            data["membership"],
+            data["position"],
+            since=data["since"],
+            acting_user=self.user,
+        )
+        return result
+
+    def get_success_url(self, result: PositionHolding) -> str:
+        return reverse("training:compliance")
+
+
+class MyLearningView(ScopedView):
+    """A person's own page: the training their positions require and where they stand, their
+    enrolments and certificates, and the upcoming events open to them."""
+
+    model = Event
+    template_name = "training/my_learning.html"
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        now = timezone.now()
+        today = local_date(now)
+        mine = obligations(
+            PositionHolding.objects.filter(membership__user=self.user),
+            Requirement.objects.active().select_related("organization").prefetch_related("courses"),
+            today=today,
+        )
+        paths = [m.organization.path for m in self.user.memberships.select_related("organization")]
+        reachable = {int(part) for path in paths for part in path.strip("/").split("/") if part}
+        upcoming = (
+            self.get_queryset()
+            .filter(audience_id__in=reachable, ends_at__gt=now, status=EventStatus.SCHEDULED)
+            .select_related("organization", "course")
+            .order_by("starts_at")[:20]
+        )
+        required_courses = {c.pk for o in mine if not o.is_met for c in o.requirement.courses.all()}
+        enrolments = (
+            Enrolment.objects.filter(user=self.user)
+            .exclude(status=EnrolmentStatus.CANCELLED)
+            .select_related("event")
+            .order_by("-event__starts_at")[:50]
+        )
+        completions = (
+            Completion.objects.filter(user=self.user).select_related("course").order_by("-completed_on")[:50]
+        )
+        return self.render(
+            {
+                "obligations": [{"o": o, "css": STATE_CSS[o.state]} for o in mine],
+                "upcoming": upcoming,
+                "required_courses": required_courses,
+                "enrolments": enrolments,
+                "completions": completions,
+                "today": today,
+                "enrolment_css": ENROLMENT_CSS,
+            }
+        )
+
+
+class ComplianceView(ScopedView):
+    """Compliance of the people the reader may see: each organization's rate over its subtree
+    (lowest first), and who is overdue."""
+
+    model = PositionHolding
+    template_name = "training/compliance.html"
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        today = local_date(timezone.now())
+        found = obligations(
+            self.get_queryset(),
+            self.scoped(Requirement.objects.active())
+            .select_related("organization")
+            .prefetch_related("courses"),
+            today=today,
+        )
+        organizations = self.scoped(Organization.objects.filter(pk__in=organizations_involved(found)))
+        tallies = rollup(found, organizations)
+        state = request.GET.get("state") or ""
+        shown = [o for o in found if not state or o.state == state or (state == "behind" and not o.is_met)]
+        return self.render(
+            {
+                "tallies": tallies,
+                "rows": [{"o": o, "css": STATE_CSS[o.state]} for o in shown[:500]],
+                "shown_count": len(shown),
+                "state": state,
+                "states": ComplianceState.choices,
+                "can_assign": self.may("add"),
+                "can_export": self.may("view"),
+            }
+        )
