@@ -4,8 +4,9 @@
 #   bash bench/run.sh                 # ingest (HTTP vs binary COPY vs bulk_create, without and with
 #                                     # 189 months of history), requests over HTTP at 1× and 10× data
 #                                     # (hello, bare Django, lists, detail, writes, overload), SQLite
-#                                     # writes, dashboard latency, background exports
+#                                     # writes, dashboard latency, background exports, audit chain, search
 #   ROWS=50000 OBSERVATIONS=500000 bash bench/run.sh   # smaller, quicker
+#   BENCHES=search bash bench/run.sh  # only some: ingest requests sqlite dashboard exports audit search
 #
 # A throwaway PostgreSQL (durable settings: fsync on) and Redis are started under a temporary
 # directory and stopped by PID on exit.
@@ -26,11 +27,17 @@ PY
 }
 createdb
 rasad migrate --no-input -v 0
-python -m bench.ingest --rows "${ROWS:-100000}" --batch "${BATCH:-1000}"
-python -m bench.ingest --rows "${ROWS:-100000}" --batch "${BATCH:-1000}" --history 189
-python -m bench.requests --scale 1 --seconds "${SECONDS_PER_RUN:-8}" --rounds "${ROUNDS:-3}" --overload
-python -m bench.requests --scale 10 --seconds "${SECONDS_PER_RUN:-8}" --rounds "${ROUNDS:-3}"
-python -m bench.sqlite_writes --seconds "${SECONDS_PER_RUN:-8}"
-python -m bench.dashboard --observations "${OBSERVATIONS:-2000000}"
-python -m bench.exports --sizes "${EXPORT_SIZES:-100000,1000000}"
-python -m bench.audit_chain --clients "${AUDIT_CLIENTS:-16}" --sites "${AUDIT_CLIENTS:-16}" --runs "${AUDIT_RUNS:-3}"
+BENCHES=" ${BENCHES:-ingest requests sqlite dashboard exports audit search} "
+if [[ $BENCHES == *" ingest "* ]]; then
+  python -m bench.ingest --rows "${ROWS:-100000}" --batch "${BATCH:-1000}"
+  python -m bench.ingest --rows "${ROWS:-100000}" --batch "${BATCH:-1000}" --history 189
+fi
+if [[ $BENCHES == *" requests "* ]]; then
+  python -m bench.requests --scale 1 --seconds "${SECONDS_PER_RUN:-8}" --rounds "${ROUNDS:-3}" --overload
+  python -m bench.requests --scale 10 --seconds "${SECONDS_PER_RUN:-8}" --rounds "${ROUNDS:-3}"
+fi
+[[ $BENCHES != *" sqlite "* ]] || python -m bench.sqlite_writes --seconds "${SECONDS_PER_RUN:-8}"
+[[ $BENCHES != *" dashboard "* ]] || python -m bench.dashboard --observations "${OBSERVATIONS:-2000000}"
+[[ $BENCHES != *" exports "* ]] || python -m bench.exports --sizes "${EXPORT_SIZES:-100000,1000000}"
+[[ $BENCHES != *" audit "* ]] || python -m bench.audit_chain --clients "${AUDIT_CLIENTS:-16}" --sites "${AUDIT_CLIENTS:-16}" --runs "${AUDIT_RUNS:-3}"
+[[ $BENCHES != *" search "* ]] || python -m bench.search --organizations "${ORGANIZATIONS:-100000}" --cases "${CASES:-100000}"

@@ -9,9 +9,15 @@ import pytest
 from django.db import connections
 from django.db.backends.signals import connection_created
 from django.test import TransactionTestCase
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from rasad.testing.cast import Cast, build_cast
+
+# Property tests have no time limit per example: on a loaded machine one example is slow, not
+# wrong, and a deadline turns that into a flaky failure. Each test bounds its examples instead.
+hypothesis_settings.register_profile("rasad", deadline=None)
+hypothesis_settings.load_profile("rasad")
 
 # The test command runs the PostgreSQL suite as the application's own database role, as in
 # production (docs/security.md, "Two database roles"): the owner role creates the test database
@@ -70,6 +76,15 @@ def _back_to_app_role(alias: str) -> None:
 
 
 TransactionTestCase._fixture_teardown = _flush_as_owner  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_counters() -> None:
+    """Login throttling and API rate limits count in a store that outlives a test (a file or
+    Redis): every test starts with none of another test's counts."""
+    from rasad.lib import counters
+
+    counters.clear()
 
 
 @pytest.fixture

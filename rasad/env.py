@@ -90,7 +90,9 @@ def database_from_url(name: str, url: str, *, pool: bool = False) -> dict[str, o
     except ValueError:
         raise SettingError(name, "a URL with a numeric port", url) from None
     return {
-        "ENGINE": "django.db.backends.postgresql",
+        # Django's backend, failing fast while the server is away and recovering within seconds
+        # of its return (docs/operations.md).
+        "ENGINE": "rasad.lib.postgresql",
         "NAME": database,
         "USER": unquote(parts.username or ""),
         "PASSWORD": unquote(parts.password or ""),
@@ -99,7 +101,14 @@ def database_from_url(name: str, url: str, *, pool: bool = False) -> dict[str, o
         # Under ASGI a request's synchronous code may run on a fresh thread, so thread-bound
         # persistent connections are not reused; psycopg's pool is (Django 5.1+).
         "CONN_MAX_AGE": 0 if pool else 60,
-        "CONN_HEALTH_CHECKS": not pool,
+        # A persistent or pooled connection is checked before use, so one the server dropped
+        # (a restart) is replaced instead of failing a request.
+        "CONN_HEALTH_CHECKS": True,
         "ATOMIC_REQUESTS": False,
-        "OPTIONS": {"pool": {"min_size": 2, "max_size": 20, "timeout": 10}} if pool else {},
+        # The pool's timeout bounds a request's wait for a connection: past it the request is
+        # answered 503, so that a client learns within two seconds that it should retry.
+        "OPTIONS": {
+            "connect_timeout": 2,
+            **({"pool": {"min_size": 2, "max_size": 20, "timeout": 1.5}} if pool else {}),
+        },
     }

@@ -21,6 +21,8 @@ from rasad.env import (
     env_list,
     env_str,
 )
+from rasad.lib.addresses import parse_networks
+from rasad.lib.encryption_keys import parse_keys
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("RASAD_DATA_DIR", str(BASE_DIR.parent / "var"))).resolve()
@@ -53,6 +55,7 @@ INSTALLED_APPS = [
     "rasad.reports",
     "rasad.assessments",
     "rasad.live",
+    "rasad.comms",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -65,21 +68,26 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
 ]
 
 MIDDLEWARE = [
     "rasad.core.middleware.RequestContextMiddleware",
+    "rasad.api.middleware.RateLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "rasad.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "rasad.web.middleware.InputBoundaryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "rasad.web.middleware.NoStoreMiddleware",
+    "rasad.web.middleware.TwoFactorRequiredMiddleware",
     "rasad.core.middleware.SessionTimeoutMiddleware",
     "rasad.web.middleware.UserPreferenceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -214,7 +222,39 @@ if USE_HTTPS:
 # from their own address; see rasad.lib.throttle.
 LOGIN_FAILURE_LIMIT = env_int("RASAD_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("RASAD_LOGIN_FAILURE_WINDOW_SECONDS", 900, minimum=10)
+# API rate limits, requests per minute per credential (token or session) and per client address;
+# 0 turns a limit off. Tests turn them on where they test them (rasad.api.middleware).
+API_RATE_PER_TOKEN = env_int("RASAD_API_RATE_PER_TOKEN", 0 if TESTING else 1200, minimum=0)
+API_RATE_PER_ADDRESS = env_int("RASAD_API_RATE_PER_ADDRESS", 0 if TESTING else 3000, minimum=0)
+# The counters of both, shared by every worker: Redis when REDIS_URL is set, else this SQLite
+# file on the machine (rasad.lib.counters); each parallel test worker gets its own.
+RATE_COUNTER_PATH = DATA_DIR / f"counters{'-' + _TEST_WORKER if TESTING and _TEST_WORKER else ''}.sqlite3"
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated):
+# the client address used for throttling and in the audit trail (rasad.lib.addresses).
+TRUSTED_PROXIES = env_list("RASAD_TRUSTED_PROXIES", [])
+try:
+    TRUSTED_PROXY_NETWORKS = parse_networks(TRUSTED_PROXIES)
+except ValueError:
+    raise SettingError(
+        "RASAD_TRUSTED_PROXIES",
+        "comma-separated addresses or networks (10.0.0.1, 10.0.0.0/8)",
+        ",".join(TRUSTED_PROXIES),
+    ) from None
+# Encryption at rest of what is marked confidential (rasad.lib.encryption): "id:base64key,..."
+# with 32-byte keys, the first current; `rasad encryption new-key` makes one. Tests use a fixed key.
+ENCRYPTION_KEYS = env_str(
+    "RASAD_ENCRYPTION_KEYS",
+    "test-1:cmFzYWQtdGVzdC1rZXktbm90LWZvci1wcm9kdWN0aW8=" if TESTING else "",
+)
+try:
+    parse_keys(ENCRYPTION_KEYS)
+except ValueError as error:
+    raise SettingError("RASAD_ENCRYPTION_KEYS", f"id:base64key,... ({error})", "(hidden)") from None
 API_TOKEN_DEFAULT_DAYS = env_int("RASAD_API_TOKEN_DAYS", 90, minimum=1, maximum=3650)
+# Days after a reporting period ends within which its values are due (rasad.indicators.deadlines).
+REPORT_GRACE_DAYS = env_int("RASAD_REPORT_GRACE_DAYS", 10, minimum=1, maximum=90)
+# The longest a token may live, whatever expiry its creator asks for.
+API_TOKEN_MAX_DAYS = env_int("RASAD_API_TOKEN_MAX_DAYS", 365, minimum=1, maximum=3650)
 
 LANGUAGE_CODE = "fa"
 LANGUAGES = [("fa", _("Persian")), ("en", _("English"))]
@@ -234,6 +274,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# Request size: a body (JSON, form) above RASAD_MAX_BODY_BYTES, or a multipart upload above
+# RASAD_MAX_UPLOAD_BYTES, answers 413 before it is read (rasad.web.middleware.InputBoundaryMiddleware).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("RASAD_MAX_BODY_BYTES", 10 * 1024 * 1024, minimum=1024)
+RASAD_MAX_UPLOAD_BYTES = env_int("RASAD_MAX_UPLOAD_BYTES", 50 * 1024 * 1024, minimum=1024)
 # Background work: Django's Tasks API (django-tasks backport) on the database queue of
 # django-tasks-db, so a task is enqueued in the transaction of the action that asks for it.
 # ``rasad worker`` runs the tasks; see docs/development/conventions.md ("Background work").
@@ -249,7 +293,11 @@ if RASAD_TASK_LEASE_SECONDS <= 2 * RASAD_TASK_HEARTBEAT_SECONDS:
 RASAD_SCHEDULE_TIME_ZONE = "Asia/Tehran"
 # Files prepared in the background (exports, reports) are deleted after this many hours.
 RASAD_EXPORT_KEEP_HOURS = env_int("RASAD_EXPORT_KEEP_HOURS", 72, minimum=1, maximum=24 * 90)
-# Batch ids of observation batches (the bulk API's idempotency) are kept this many days.
+# Finished work is forgotten after a while (rasad/jobs/tasks.py): tasks that succeeded and records
+# of expired files after the first, parked tasks and effect keys after the second; batch ids of
+# observation batches (idempotency by request) after the third.
+RASAD_FINISHED_TASK_KEEP_DAYS = env_int("RASAD_FINISHED_TASK_KEEP_DAYS", 30, minimum=1, maximum=3650)
+RASAD_PARKED_TASK_KEEP_DAYS = env_int("RASAD_PARKED_TASK_KEEP_DAYS", 90, minimum=1, maximum=3650)
 RASAD_BATCH_KEEP_DAYS = env_int("RASAD_BATCH_KEEP_DAYS", 30, minimum=1, maximum=3650)
 # ``rasad serve`` also runs one worker in-process (the demo needs one command); off in production
 # where ``rasad worker`` runs beside the web servers.
@@ -282,12 +330,14 @@ EMAIL_FILE_PATH = env_str("RASAD_EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rasad.api.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "rasad.api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Bodies are JSON; the operations that take a file declare the multipart parser themselves.
+    "DEFAULT_PARSER_CLASSES": ["rasad.api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "rasad.api.pagination.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["rasad.api.filters.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "rasad.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "rasad.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -306,14 +356,49 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # No online validator badge: the docs page talks to this server only.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
-    # Choice sets that share a field name with another app's get a name of their own.
+    # Choice sets that share a field name with another app's get a name of their own (the comms
+    # app's kind, status, priority and direction; the cases' sets they would be confused with).
     "ENUM_NAME_OVERRIDES": {
         "ProgrammeKindEnum": "rasad.programs.choices.ProgrammeKind",
         "InstrumentKindEnum": "rasad.assessments.choices.InstrumentKind",
         "ReviewKindEnum": "rasad.assessments.choices.ReviewKind",
         "LiveStatusEnum": "rasad.live.choices.Status",
+        "CaseKindEnum": "rasad.cases.choices.CaseKind",
+        "CasePriorityEnum": "rasad.cases.choices.Priority",
+        "CommsPriorityEnum": "rasad.comms.choices.Priority",
+        "CommsDirectionEnum": "rasad.comms.choices.Direction",
+        "EnvelopeKindEnum": "rasad.comms.choices.EnvelopeKind",
+        "DeliveryKindEnum": "rasad.comms.choices.DeliveryKind",
+        "DeliveryStatusEnum": "rasad.comms.choices.DeliveryStatus",
+        "PeerStatusEnum": "rasad.comms.choices.PeerStatus",
+        "JointTaskStatusEnum": "rasad.comms.choices.TaskStatus",
+        "KeyStateEnum": "rasad.comms.choices.KeyState",
+        "KeyPurposeEnum": "rasad.comms.choices.KeyPurpose",
     },
 }
+
+# Centre-to-centre messages (rasad.comms, docs/comms.md). The operator key seals the centres'
+# private keys at rest: 32 random bytes in base64 (``rasad comms generate-key``), given in
+# RASAD_COMMS_KEY or, better, in the file named by RASAD_COMMS_KEY_FILE. It never enters the
+# database; without it a node can neither send nor read messages.
+COMMS_KEY = env_str("RASAD_COMMS_KEY", "")
+if (DEBUG or TESTING) and not COMMS_KEY:
+    # Like the development SECRET_KEY above: public, for development and tests only.
+    COMMS_KEY = "cmFzYWQtdGVzdC1vcGVyYXRvci1rZXktbm90LXNlY3I="
+# Where peers push to this node (its public base URL); goes into the centres' signed bundles.
+COMMS_NODE_URL = env_str("RASAD_COMMS_NODE_URL", "http://127.0.0.1:8000/")
+COMMS_ROTATION_DAYS = env_int("RASAD_COMMS_ROTATION_DAYS", 30, minimum=1, maximum=365)
+COMMS_GRACE_DAYS = env_int("RASAD_COMMS_GRACE_DAYS", 14, minimum=0, maximum=365)
+COMMS_MAX_ATTACHMENT_MB = env_int("RASAD_COMMS_MAX_ATTACHMENT_MB", 10, minimum=1, maximum=100)
+# Plain http:// to a peer only for loopback and explicit development set-ups; HTTPS otherwise.
+COMMS_ALLOW_HTTP = env_bool("RASAD_COMMS_ALLOW_HTTP", DEBUG or TESTING)
+COMMS_CA_FILE = env_str("RASAD_COMMS_CA_FILE", "")
+COMMS_PUSH_TIMEOUT_SECONDS = env_int("RASAD_COMMS_PUSH_TIMEOUT_SECONDS", 20, minimum=1, maximum=600)
+# The outbox retries an unreachable peer after 5 s, 10 s, 20 s ... up to this many seconds apart.
+COMMS_RETRY_MAX_SECONDS = env_int("RASAD_COMMS_RETRY_MAX_SECONDS", 600, minimum=1, maximum=86400)
+# Envelopes the inbox takes from one peer (per client address) per minute; more are answered
+# 429 and the peer's outbox retries later (rasad.comms.throttle).
+COMMS_INBOX_PER_MINUTE = env_int("RASAD_COMMS_INBOX_PER_MINUTE", 1200, minimum=1, maximum=1_000_000)
 
 LOG_LEVEL = env_choice("RASAD_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
 LOGGING = {

@@ -15,10 +15,12 @@ urlpatterns = [
     path("", include("rasad.assessments.urls")),
     path("", include("rasad.jobs.urls")),
     path("", include("rasad.reports.urls")),
+    path("", include("rasad.comms.urls")),
     path("", include("rasad.web.urls")),
 ]
 
-handler400 = "rasad.web.views.handler400"
-handler403 = "rasad.web.views.handler403"
-handler404 = "rasad.web.views.handler404"
-handler500 = "rasad.web.views.handler500"
+# JSON under /api/, the site's error page elsewhere; 503 while the database is away.
+handler400 = "rasad.web.errors.handler400"
+handler403 = "rasad.web.errors.handler403"
+handler404 = "rasad.web.errors.handler404"
+handler500 = "rasad.web.errors.handler500"

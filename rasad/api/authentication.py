@@ -30,9 +30,40 @@ class TokenAuthentication(authentication.BaseAuthentication):
         return self.keyword
 
 
+def session_passed_two_factor(user: Any) -> bool:
+    """Whether a signed-in session may act: users who must use two-factor need a verified
+    session (django-otp's middleware adds ``is_verified``)."""
+    if not getattr(user, "requires_two_factor", False):
+        return True
+    verified = getattr(user, "is_verified", None)
+    return bool(verified and verified())
+
+
+class VerifiedSessionAuthentication(authentication.SessionAuthentication):
+    """The browser session, but only once two-factor is passed by those who must use it: an
+    unverified session of an administrator is no authentication at all (401 on every API
+    route), so it cannot read the API with the browser's cookie."""
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        result = super().authenticate(request)
+        if result is None:
+            return None
+        if not session_passed_two_factor(result[0]):
+            return None
+        return result
+
+
 class TokenAuthenticationScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
     target_class = "rasad.api.authentication.TokenAuthentication"
     name = "bearerAuth"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
         return {"type": "http", "scheme": "bearer"}
+
+
+class VerifiedSessionAuthenticationScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    target_class = "rasad.api.authentication.VerifiedSessionAuthentication"
+    name = "cookieAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "apiKey", "in": "cookie", "name": "sessionid"}

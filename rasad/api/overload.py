@@ -6,11 +6,14 @@ in microseconds."""
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+
+from rasad.core.middleware import REQUEST_ID
 
 RETRY_AFTER_SECONDS = 1
 
@@ -21,11 +24,18 @@ def busy_answer(environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], by
     with translation.override(language):
         message = _("The server is busy. Try again in a moment; nothing you sent was recorded.")
         title = _("Busy")
-    headers = [("Retry-After", str(RETRY_AFTER_SECONDS)), ("Cache-Control", "no-store")]
+    # The error shape carries a request id like every other answer (rasad.api.errors); the
+    # request never reached the middleware that binds one, so it is taken or made here.
+    incoming = str(environ.get("HTTP_X_REQUEST_ID", ""))
+    request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    headers = [
+        ("Retry-After", str(RETRY_AFTER_SECONDS)),
+        ("Cache-Control", "no-store"),
+        ("X-Request-ID", request_id),
+    ]
     if str(environ.get("PATH_INFO", "")).startswith("/api/"):
-        body = json.dumps(
-            {"error": {"code": "overloaded", "message": message, "fields": {}}}, ensure_ascii=False
-        ).encode()
+        error = {"code": "overloaded", "message": message, "fields": {}, "request_id": request_id}
+        body = json.dumps({"error": error}, ensure_ascii=False).encode()
         return "503 Service Unavailable", [*headers, ("Content-Type", "application/json")], body
     direction = "rtl" if language == "fa" else "ltr"
     page = (

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from rasad.api import fields
 
 
 class DisplayField(serializers.SerializerMethodField):
@@ -17,7 +20,15 @@ class DisplayField(serializers.SerializerMethodField):
 class RasadModelSerializer(serializers.HyperlinkedModelSerializer):  # type: ignore[type-arg]
     """Declare ``Meta.fields`` explicitly; ``display`` is the object's human name."""
 
-    serializer_field_mapping = serializers.ModelSerializer.serializer_field_mapping
+    # Model fields become fields that apply the input boundary (rasad.api.fields): dates within
+    # the accepted range, single-line text without line breaks, no control characters.
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: fields.SingleLineCharField,
+        models.TextField: fields.MultiLineCharField,
+        models.DateField: fields.DateField,
+        models.DateTimeField: fields.DateTimeField,
+    }
     serializer_related_field = serializers.PrimaryKeyRelatedField
     id = serializers.IntegerField(read_only=True)
     display = serializers.SerializerMethodField()

@@ -66,11 +66,19 @@ class ScopedViewSetMixin(viewsets.GenericViewSet):  # type: ignore[type-arg]
 
     def check_permissions(self, request: Request) -> None:
         super().check_permissions(request)
-        if self.action == "create":
-            from rasad.core.scope import organization_scope
+        # A create asks for "add" on the model (a viewset may scope its rows by another verb).
+        verb = "add" if self.action == "create" else self.scope_verb()
+        if request.method == "POST" and not self.detail and verb != "view":
+            from rasad.core.access import may_act_anywhere
 
-            if organization_scope(request.user, self._model(), "add").is_nothing:
-                raise exceptions.PermissionDenied(_("You may not create these here."))
+            # A write on the collection (create, bulk, submit...) names no object: those who may
+            # do it nowhere get 403 before the body is read. The model's own answer counts:
+            # reference data (the catalogue, holidays) asks for a platform administrator or a
+            # national body, not merely the permission somewhere.
+            if not may_act_anywhere(request.user, self._model(), verb):
+                if self.action == "create":
+                    raise exceptions.PermissionDenied(_("You may not create these here."))
+                raise exceptions.PermissionDenied(_("You may not do this for any organization."))
 
     def _base_queryset(self) -> models.QuerySet[Any]:
         declared: Any = type(self).queryset

@@ -22,6 +22,7 @@ class CaseAuditEvent(IntEnum):
     CASE_ASSIGNED = 304
     CASE_ESCALATED = 305
     CASES_MERGED = 306
+    BREACH_ADDED = 307
     COMMENT_ADDED = 310
     ATTACHMENT_ADDED = 311
     DOSSIER_FORWARDED = 320
@@ -39,6 +40,7 @@ register_event_types(
         CaseAuditEvent.CASE_ASSIGNED: _("Case assigned"),
         CaseAuditEvent.CASE_ESCALATED: _("Case escalated"),
         CaseAuditEvent.CASES_MERGED: _("Cases merged"),
+        CaseAuditEvent.BREACH_ADDED: _("Threshold breach added to the case"),
         CaseAuditEvent.COMMENT_ADDED: _("Comment added"),
         CaseAuditEvent.ATTACHMENT_ADDED: _("Attachment added"),
         CaseAuditEvent.DOSSIER_FORWARDED: _("Dossier forwarded"),
@@ -57,6 +59,19 @@ def audit_case_opened(case: Case, *, acting_user: User | None, values: dict[str,
         obj=case,
         new=values,
         actor_name="" if acting_user else "system",
+    )
+
+
+def audit_breach_added(case: Case, *, data: dict[str, Any], old_priority: str) -> None:
+    """A later breach of the same indicator at the same organization joined an open case."""
+    record(
+        CaseAuditEvent.BREACH_ADDED,
+        actor=None,
+        organization=case.reporter_organization,
+        obj=case,
+        old={"priority": old_priority} if old_priority != case.priority else {},
+        new={"breach": data, **({"priority": case.priority} if old_priority != case.priority else {})},
+        actor_name="system",
     )
 
 

@@ -5,9 +5,7 @@ the background export "cases" (``rasad.jobs.exports``); this module sits with th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
-from typing import IO
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -19,7 +17,7 @@ from rasad.cases.filtersets import CaseFilterSet
 from rasad.cases.models import Case
 from rasad.core.models import User
 from rasad.jobs.exports import ExportKind, Params, apply_filters, register_export
-from rasad.lib.tabular import ExportColumn, date_columns, export_xlsx
+from rasad.lib.tabular import ExportColumn, date_columns
 
 
 def case_columns(now: datetime | None = None) -> list[ExportColumn]:
@@ -47,10 +45,6 @@ def case_columns(now: datetime | None = None) -> list[ExportColumn]:
         ),
         ExportColumn("escalation_level", gettext_lazy("Escalation level"), lambda c: c.escalation_level),
     ]
-
-
-def write_cases_xlsx(target: IO[bytes], cases: Iterable[Case]) -> None:
-    export_xlsx(target, case_columns(), cases, title=_("Cases"))
 
 
 def visible_cases(user: User, params: Params) -> QuerySet[Case]:

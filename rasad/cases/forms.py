@@ -8,11 +8,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rasad.cases.actions import assignee_candidates
+from rasad.cases.actions.consolidation import dossier_recipients
 from rasad.cases.choices import CaseKind, HolidayKind, Priority
 from rasad.cases.models import Case, Category
 from rasad.cases.workflow import Action
 from rasad.core.models import Organization, User
 from rasad.core.scope import organizations_for as scope_organizations_for
+from rasad.lib import formatting
 from rasad.web.forms import ActionFormMixin, JalaliDateField, NormalizedCharField
 
 RISK_SCALE = [("", "—"), *[(str(i), str(i)) for i in range(1, 6)]]
@@ -29,6 +31,14 @@ class CaseForm(ActionFormMixin, forms.Form):
     title = NormalizedCharField(label=_("Title"), max_length=300)
     description = NormalizedCharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    confidential_details = NormalizedCharField(
+        label=_("Confidential details"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_(
+            "Only people who may see this case can read it: stored encrypted, never searched or exported."
+        ),
     )
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.MEDIUM)
     reporter_organization = forms.ModelChoiceField(
@@ -57,6 +67,10 @@ class CaseForm(ActionFormMixin, forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The 1-5 scale in the reader's digits.
+        scale = [(value, formatting.digits(label)) for value, label in RISK_SCALE]
+        self.fields["likelihood"].choices = scale  # type: ignore[attr-defined]
+        self.fields["impact"].choices = scale  # type: ignore[attr-defined]
         reporters = organizations_for(user, "add")
         self.fields["reporter_organization"].queryset = reporters  # type: ignore[attr-defined]
         self.fields["owner_organization"].queryset = organizations_for(user, "assign")  # type: ignore[attr-defined]
@@ -110,14 +124,20 @@ class CommentForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("File"), widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
+    confidential = forms.BooleanField(
+        label=_("Confidential (stored encrypted)"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
 
 class DossierForm(forms.Form):
     from_organization = forms.ModelChoiceField(
         label=_("From organization"), queryset=Organization.objects.none()
     )
+    # Coordinating organizations only (``dossier_recipients``), never the whole tree.
     to_organization = forms.ModelChoiceField(
-        label=_("Coordinating organization"), queryset=Organization.objects.all().order_by("name")
+        label=_("Coordinating organization"), queryset=Organization.objects.none()
     )
     title = NormalizedCharField(label=_("Title"), max_length=300)
     summary = NormalizedCharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}))
@@ -125,6 +145,7 @@ class DossierForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["from_organization"].queryset = organizations_for(user, "forward")  # type: ignore[attr-defined]
+        self.fields["to_organization"].queryset = dossier_recipients()  # type: ignore[attr-defined]
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)

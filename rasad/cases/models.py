@@ -4,9 +4,10 @@ coordinating body."""
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
 from pathlib import PurePath
-from typing import Any
+from typing import IO, Any
 
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -31,6 +32,11 @@ from rasad.cases.querysets import (
     ReferenceQuerySet,
 )
 from rasad.core.models import TimestampedModel
+from rasad.lib import encryption
+from rasad.lib.encryption import ConfidentialTextField
+
+# The associated data binding an attachment's ciphertext to being an attachment of a case.
+ATTACHMENT_CONTEXT = "cases.attachment"
 
 
 class Category(TimestampedModel):
@@ -134,6 +140,10 @@ class Case(TimestampedModel):
     )
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
+    # What only those who may see the case may read (the names of informants, the details of an
+    # incident at a border post): encrypted at rest under the operator's key, never searched,
+    # exported or written into the audit trail (docs/security.md, "Encryption at rest").
+    confidential_details = ConfidentialTextField(_("confidential details"), blank=True)
     priority = models.CharField(
         _("priority"), max_length=16, choices=Priority.choices, default=Priority.MEDIUM
     )
@@ -224,6 +234,9 @@ class Case(TimestampedModel):
     )
     source_id = models.CharField(max_length=64, blank=True)
     source_display = models.CharField(_("source"), max_length=200, blank=True)
+    # The ongoing problem a case stands for, so that later records of it join the open case
+    # instead of opening another ("indicators.breach:<indicator>:<organization>").
+    source_key = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
     source = GenericForeignKey("source_type", "source_id")
     search_text = models.TextField(editable=False, default="")
 
@@ -360,7 +373,12 @@ class Attachment(TimestampedModel):
     name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
+    # Of the stored bytes: for a confidential file, of its ciphertext (a digest of the plaintext
+    # would let anyone holding a guess confirm it).
     sha256 = models.CharField(max_length=64)
+    # Stored encrypted under the operator's key and decrypted only when someone who may see the
+    # case downloads it (rasad.lib.encryption).
+    confidential = models.BooleanField(_("confidential"), default=False)
 
     objects = CaseChildQuerySet.as_manager()
 
@@ -371,6 +389,15 @@ class Attachment(TimestampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def open_content(self) -> IO[bytes]:
+        """The file's content to serve, decrypted when it is confidential (callers check access
+        first; the views that serve files do)."""
+        stream: IO[bytes] = self.file.open("rb")
+        if not self.confidential:
+            return stream
+        with stream:
+            return io.BytesIO(encryption.decrypt_bytes(stream.read(), context=ATTACHMENT_CONTEXT))
 
 
 class Dossier(TimestampedModel):

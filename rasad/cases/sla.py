@@ -23,6 +23,7 @@ how the holiday data is maintained.
 from __future__ import annotations
 
 import csv
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -53,6 +54,7 @@ __all__ = [
     "load_holidays",
     "next_working_moment",
     "read_holiday_records",
+    "solar_holiday_days",
     "tabular_hijri_to_gregorian",
     "tabular_lunar_holidays",
     "working_time_between",
@@ -99,12 +101,15 @@ class WorkingCalendar:
 
     ``hours`` is keyed by Python weekday (Monday=0 ... Sunday=6); a missing key
     or ``None`` means the day is off. ``holidays`` are Gregorian dates on which
-    nobody works regardless of the weekday.
+    nobody works regardless of the weekday. ``solar_holidays`` are (Jalali
+    month, day) pairs that are holidays in every year (Nowruz ...), so that no
+    year is ever without them.
     """
 
     hours: Mapping[int, WorkingDay | None] = field(hash=False)
     holidays: frozenset[date] = frozenset()
     tz: ZoneInfo = TEHRAN
+    solar_holidays: frozenset[tuple[int, int]] = frozenset()
 
     def __post_init__(self) -> None:
         unknown = set(self.hours) - set(range(7))
@@ -117,6 +122,7 @@ class WorkingCalendar:
         # cannot change under a computation that is holding it.
         object.__setattr__(self, "hours", MappingProxyType(dict(self.hours)))
         object.__setattr__(self, "holidays", frozenset(self.holidays))
+        object.__setattr__(self, "solar_holidays", frozenset(self.solar_holidays))
 
     @classmethod
     def iran_default(
@@ -126,6 +132,7 @@ class WorkingCalendar:
         thursday: WorkingDay | None = IRAN_THURSDAY,
         workday: WorkingDay = IRAN_WORKDAY,
         tz: ZoneInfo = TEHRAN,
+        solar_holidays: Iterable[tuple[int, int]] = (),
     ) -> WorkingCalendar:
         """Iran's usual office week: Saturday to Wednesday full days, Thursday short, Friday off.
 
@@ -136,11 +143,11 @@ class WorkingCalendar:
         hours: dict[int, WorkingDay | None] = dict.fromkeys(saturday_to_wednesday, workday)
         hours[3] = thursday
         hours[4] = None
-        return cls(hours=hours, holidays=frozenset(holidays), tz=tz)
+        return cls(hours=hours, holidays=frozenset(holidays), tz=tz, solar_holidays=frozenset(solar_holidays))
 
     def working_window(self, day: date) -> tuple[datetime, datetime] | None:
         """The UTC opening and closing moments of ``day`` (a local date), or None if it is off."""
-        if day in self.holidays:
+        if day in self.holidays or (self.solar_holidays and _jalali_month_day(day) in self.solar_holidays):
             return None
         hours = self.hours.get(day.weekday())
         if hours is None:
@@ -374,6 +381,17 @@ LUNAR_HIJRI: Final[tuple[_LunarDay, ...]] = (
     _LunarDay(12, 10, "عید سعید قربان", "Eid al-Adha"),
     _LunarDay(12, 18, "عید سعید غدیر خم", "Eid al-Ghadir"),
 )
+
+
+@functools.lru_cache(maxsize=4096)
+def _jalali_month_day(day: date) -> tuple[int, int]:
+    jalali = jdatetime.date.fromgregorian(date=day)
+    return int(jalali.month), int(jalali.day)
+
+
+def solar_holiday_days() -> frozenset[tuple[int, int]]:
+    """The (month, day) of every official holiday fixed in the Jalali calendar."""
+    return frozenset((named.month, named.day) for named in FIXED_JALALI)
 
 
 def _jalali_to_gregorian(year: int, month: int, day: int) -> date:

@@ -15,11 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
-from rasad.cases.actions import CaseValues, do_escalate_case, do_open_case
-from rasad.cases.choices import OPEN_STATUSES, CaseKind, CaseStatus, Priority
-from rasad.cases.models import Case, Category, Notification
+from rasad.cases.actions import do_escalate_case
+from rasad.cases.actions.breaches import do_record_breach
+from rasad.cases.choices import OPEN_STATUSES, CaseStatus
+from rasad.cases.models import Case, Notification
 from rasad.jobs.engine import background_task, periodic
 from rasad.jobs.mail import queue_mail
+from rasad.lib import display, formatting
 
 
 def escalate_overdue(now: datetime | None = None) -> list[Case]:
@@ -64,8 +66,14 @@ def send_daily_digest(now: datetime | None = None) -> int:
             )
             if not claimed or not user.email:
                 continue
-            with override(user.language or "fa"):
-                subject = _("Rasad: your daily summary (%(count)s items)") % {"count": len(items)}
+            language = user.language or "fa"
+            prefs = display.DisplayPreferences(
+                language=language, persian_digits=bool(user.persian_digits) and language == "fa"
+            )
+            with override(language):
+                subject = _("Rasad: your daily summary (%(count)s items)") % {
+                    "count": formatting.number(len(items), prefs=prefs)
+                }
                 body = "\n".join(f"- {n.message}" for n in items)
             queue_mail(subject, body, [user.email], key=f"cases-digest:{user.pk}:{moment.isoformat()}")
             sent += 1
@@ -86,45 +94,7 @@ def send_daily_digests() -> int:
 
 
 def open_case_for_breach(alert: Any) -> None:
-    """Breach handler for ``rasad.indicators.breaches``: an indicator alert opens a challenge of
-    the alert's organization, linked to the observation that breached (or to the alert when it
-    has no observation). It runs inside the transaction that raised the alert. One case per
-    linked record: a second alert on the same observation does not open another."""
-    from django.contrib.contenttypes.models import ContentType
-
-    organization = getattr(alert, "organization", None)
-    if organization is None:
-        return
-    source = getattr(alert, "observation", None) or alert
-    content_type = ContentType.objects.get_for_model(source)
-    if Case.objects.filter(source_type=content_type, source_id=str(source.pk)).exists():
-        return
-    category = Category.objects.filter(code="indicators").first() or Category.objects.first()
-    if category is None:
-        return
-    level = str(getattr(alert, "severity", None) or getattr(alert, "level", "") or "").lower()
-    priority = Priority.CRITICAL if level == "critical" else Priority.HIGH
-    indicator = getattr(alert, "indicator", None)
-    indicator_name = str(getattr(indicator, "name", None) or indicator or "—")
-    message = getattr(alert, "message", None) or _(
-        "%(indicator)s was %(value)s in period %(period)s, beyond the %(level)s threshold %(threshold)s."
-    ) % {
-        "indicator": indicator_name,
-        "value": getattr(alert, "value", "—"),
-        "period": getattr(alert, "period_key", "—"),
-        # The level's translated label («هشدار»), not its stored code ("warning").
-        "level": (alert.get_level_display() if hasattr(alert, "get_level_display") else level) or "—",
-        "threshold": getattr(alert, "threshold", "—"),
-    }
-    do_open_case(
-        CaseValues(
-            kind=CaseKind.CHALLENGE,
-            category=category,
-            title=_("Indicator breach: %(indicator)s") % {"indicator": indicator_name},
-            description=str(message),
-            priority=priority,
-            reporter_organization=organization,
-        ),
-        acting_user=None,
-        source=source,
-    )
+    """Breach handler for ``rasad.indicators.breaches``: the breach opens a challenge of the
+    alert's organization, or joins the open case of the same indicator there
+    (``rasad.cases.actions.breaches``). It runs inside the transaction that raised the alert."""
+    do_record_breach(alert)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from rasad.cases import views
+from rasad.jobs.views import ExportRedirectView
 
 app_name = "cases"
 urlpatterns = [
@@ -8,7 +9,7 @@ urlpatterns = [
     path("cases/board/", views.CaseBoardView.as_view(), name="case-board"),
     path("cases/map/", views.CaseMapView.as_view(), name="case-map"),
     path("cases/map.geojson", views.CaseGeoJsonView.as_view(), name="case-geojson"),
-    path("cases/export.xlsx", views.CaseExportView.as_view(), name="case-export"),
+    path("cases/export.xlsx", ExportRedirectView.as_view(kind="cases"), name="case-export"),
     path("cases/new/", views.CaseCreateView.as_view(), name="case-create"),
     path("cases/consolidate/", views.ConsolidateView.as_view(), name="consolidate"),
     path("cases/dossiers/", views.DossierListView.as_view(), name="dossier-list"),

@@ -4,8 +4,9 @@ view (``rasad.web.generic``) and writes through actions; scope is never applied 
 
 from __future__ import annotations
 
-import io
 from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -34,8 +35,14 @@ from rasad.cases.actions import (
     do_update_holiday,
     do_update_working_calendar,
 )
-from rasad.cases.calendar import DEFAULT_POLICY, current_calendar
-from rasad.cases.choices import CaseKind, CaseStatus, Priority
+from rasad.cases.calendar import (
+    DEFAULT_POLICY,
+    current_calendar,
+    estimated_lunar_holidays,
+    fixed_holidays_of,
+    lunar_years,
+)
+from rasad.cases.choices import CaseKind, CaseStatus, HolidayKind, Priority
 from rasad.cases.filtersets import CaseFilterSet
 from rasad.cases.forms import (
     AttachmentForm,
@@ -58,16 +65,16 @@ from rasad.cases.models import (
     WorkingCalendarSettings,
 )
 from rasad.cases.workflow import ACTION_LABELS, Action
-from rasad.lib import jalali, persian
+from rasad.lib import display, formatting, jalali, persian
 from rasad.web.generic import (
     AuthenticatedRequest,
     ScopedActionView,
     ScopedDetailView,
     ScopedFormView,
     ScopedListView,
-    SignedInView,
+    refusal,
 )
-from rasad.web.maps import points_response
+from rasad.web.maps import Placement, points_response
 
 BOARD_COLUMNS = (
     CaseStatus.NEW,
@@ -78,6 +85,9 @@ BOARD_COLUMNS = (
     CaseStatus.RESOLVED,
     CaseStatus.REOPENED,
 )
+
+
+BOARD_MOVES = (Action.TRIAGE, Action.START, Action.PROVIDE_INFO, Action.VERIFY, Action.REOPEN)
 
 
 class _CaseListBase(ScopedListView):
@@ -103,6 +113,13 @@ class CaseBoardView(_CaseListBase):
 
     def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
         cases = list(objects.filter(status__in=BOARD_COLUMNS)[:500])
+        # Moves that need nothing typed are buttons on the card (the others open the case).
+        for case in cases:
+            case.moves = [
+                {"action": action.value, "label": ACTION_LABELS[action]}
+                for action in allowed_actions(case, self.user)
+                if action in BOARD_MOVES
+            ]
         columns = [
             {"status": status, "label": status.label, "cases": [c for c in cases if c.status == status]}
             for status in BOARD_COLUMNS
@@ -110,53 +127,86 @@ class CaseBoardView(_CaseListBase):
         return self.render({"filter": self.filterset, "columns": columns})
 
 
-class CaseMapView(SignedInView):
-    """The map page; its points come from ``CaseGeoJsonView``, through scope."""
+def _map_rows(objects: models.QuerySet[Any]) -> Any:
+    """What the map needs of each case: its point, else its site's or reporter's point."""
+    return objects.values(
+        "pk",
+        "reference",
+        "title",
+        "kind",
+        "status",
+        "latitude",
+        "longitude",
+        "province__name_fa",
+        "province__name_en",
+        "site__latitude",
+        "site__longitude",
+        "site__province__name_fa",
+        "site__province__name_en",
+        "reporter_organization__latitude",
+        "reporter_organization__longitude",
+        "reporter_organization__province__name_fa",
+        "reporter_organization__province__name_en",
+    )
+
+
+def _placed(row: dict[str, Any]) -> tuple[float | None, float | None, bool]:
+    """(latitude, longitude, approximate): the case's own point, or its site's or reporter
+    organization's point, marked approximate."""
+    if row["latitude"] is not None and row["longitude"] is not None:
+        return row["latitude"], row["longitude"], False
+    for prefix in ("site__", "reporter_organization__"):
+        if row[f"{prefix}latitude"] is not None and row[f"{prefix}longitude"] is not None:
+            return row[f"{prefix}latitude"], row[f"{prefix}longitude"], True
+    return None, None, False
+
+
+def _province_name(row: dict[str, Any]) -> str:
+    suffix = "fa" if display.current().language.startswith("fa") else "en"
+    for prefix in ("", "site__", "reporter_organization__"):
+        name = row.get(f"{prefix}province__name_{suffix}")
+        if name:
+            return str(name)
+    return ""
+
+
+class CaseMapView(_CaseListBase):
+    """The map page: the filtered cases' summary (how many are placed where, and why some are
+    not on the map) and a table by province beside the map; the points come from
+    ``CaseGeoJsonView``, through the same scope and filters."""
 
     template_name = "cases/case_map.html"
 
-    def get(self, request: AuthenticatedRequest) -> HttpResponse:
-        return self.render({"query": request.GET.urlencode()})
+    def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
+        placement = Placement()
+        for row in _map_rows(objects):
+            latitude, _longitude, approximate = _placed(row)
+            placement.add(exact=latitude is not None and not approximate, approximate=approximate,
+                          province=_province_name(row))  # fmt: skip
+        return self.render({"query": self.request.GET.urlencode(), "placement": placement})
 
 
 class CaseGeoJsonView(_CaseListBase):
-    """Geo-located cases the user may see, for the shared map component (data-points)."""
+    """The cases the user may see, for the shared map component (data-points): at their own
+    point, or at their site's or reporter organization's point marked approximate."""
 
     def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
-        rows = objects.exclude(latitude=None).values(
-            "pk", "reference", "title", "kind", "status", "latitude", "longitude"
-        )
-        return points_response(
-            (
-                row["latitude"],
-                row["longitude"],
-                {
-                    "id": row["pk"],
-                    "name": f"{row['reference']} · {row['title']}",
-                    "kind": row["kind"],
-                    "status": row["status"],
-                    "url": reverse("cases:case-detail", args=[row["pk"]]),
-                },
-            )
-            for row in rows
-        )
-
-
-class CaseExportView(_CaseListBase):
-    """The filtered list as an Excel workbook: dates in the user's calendar plus ISO columns."""
-
-    def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
-        from rasad.cases.exports import write_cases_xlsx
-
-        buffer = io.BytesIO()
-        write_cases_xlsx(buffer, objects[:10000])
-        buffer.seek(0)
-        return FileResponse(
-            buffer,
-            as_attachment=True,
-            filename=f"cases-{timezone.localdate():%Y%m%d}.xlsx",
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        points = []
+        for row in _map_rows(objects):
+            latitude, longitude, approximate = _placed(row)
+            if latitude is None or longitude is None:
+                continue
+            properties = {
+                "id": row["pk"],
+                "name": f"{formatting.digits(row['reference'])} · {row['title']}",
+                "kind": row["kind"],
+                "status": row["status"],
+                "url": reverse("cases:case-detail", args=[row["pk"]]),
+            }
+            if approximate:
+                properties["approximate"] = True
+            points.append((latitude, longitude, properties))
+        return points_response(points)
 
 
 class CaseCreateView(ScopedFormView):
@@ -189,6 +239,7 @@ class CaseCreateView(ScopedFormView):
                 title=data["title"],
                 reporter_organization=data["reporter_organization"],
                 description=data.get("description") or "",
+                confidential_details=data.get("confidential_details") or "",
                 priority=data["priority"],
                 owner_organization=data.get("owner_organization"),
                 deadline=data.get("deadline"),
@@ -205,7 +256,7 @@ class CaseCreateView(ScopedFormView):
         return case
 
     def get_success_message(self, result: Case) -> str:
-        return _("Case %(reference)s was filed.") % {"reference": result.reference}
+        return _("Case %(reference)s was filed.") % {"reference": formatting.digits(result.reference)}
 
     def get_success_url(self, result: Case) -> str:
         return reverse("cases:case-detail", args=[result.pk])
@@ -218,6 +269,7 @@ EVENT_LABELS: dict[str, Any] = {
     "forward": gettext_lazy("Forwarded in a dossier"),
     "merge": gettext_lazy("Merged as a duplicate"),
     "absorb": gettext_lazy("Duplicates merged into this case"),
+    "breach": gettext_lazy("Threshold breached again"),
     "answer": gettext_lazy("Answered by the record it was raised for"),
     **{action.value: label for action, label in ACTION_LABELS.items()},
 }
@@ -277,20 +329,33 @@ class CaseDetailView(ScopedDetailView):
     def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         case: Case = self.get_object()
         kind = request.POST.get("form")
+        if kind in ("comment", "attachment"):
+            # Commenting and attaching need cases.comment_case: refused like a missing case.
+            self.require("comment", case)
         try:
             if kind == "comment":
                 comment_form = CommentForm(request.POST)
                 if not comment_form.is_valid():
-                    return self._again(case, comment_form=comment_form, error=True)
+                    return self._again(case, comment_form=comment_form, error=[_("Some values are invalid.")])
                 do_add_comment(case, comment_form.cleaned_data["body"], acting_user=self.user)
                 messages.success(request, _("Your comment was added."))
             elif kind == "attachment":
                 attachment_form = AttachmentForm(request.POST, request.FILES)
                 if not attachment_form.is_valid():
-                    return self._again(case, attachment_form=attachment_form, error=True)
-                do_add_attachment(case, attachment_form.cleaned_data["file"], acting_user=self.user)
+                    return self._again(
+                        case, attachment_form=attachment_form, error=[_("Some values are invalid.")]
+                    )
+                do_add_attachment(
+                    case,
+                    attachment_form.cleaned_data["file"],
+                    acting_user=self.user,
+                    confidential=attachment_form.cleaned_data["confidential"],
+                )
                 messages.success(request, _("The file was attached."))
             else:
+                # A workflow step from someone who may take none (a viewer) reads like a missing case.
+                if not allowed_actions(case, self.user):
+                    raise refusal()
                 form = transition_form(case, self.user, data=request.POST)
                 if not form.is_valid():
                     return self._again(case, error=form.errors)
@@ -317,7 +382,8 @@ class CaseDetailView(ScopedDetailView):
         except PermissionDenied as error:
             case.refresh_from_db()
             return self._again(case, error=[str(error)])
-        return redirect("cases:case-detail", pk=case.pk)
+        # A move from the board comes back to the board (next=); anything else to the case.
+        return redirect(self.safe_next(reverse("cases:case-detail", args=[case.pk])))
 
 
 class AttachmentDownloadView(ScopedDetailView):
@@ -330,7 +396,7 @@ class AttachmentDownloadView(ScopedDetailView):
         case = self.get_object()
         attachment = self.get_related(Attachment.objects.filter(case=case), kwargs["attachment_id"])
         response = FileResponse(
-            attachment.file.open("rb"),
+            attachment.open_content(),
             as_attachment=True,
             filename=attachment.name,
             content_type=attachment.content_type,
@@ -380,7 +446,9 @@ class ConsolidateView(ScopedListView):
                     summary=data["summary"],
                 )
                 messages.success(
-                    request, _("Dossier %(reference)s was forwarded.") % {"reference": dossier.reference}
+                    request,
+                    _("Dossier %(reference)s was forwarded.")
+                    % {"reference": formatting.digits(dossier.reference)},
                 )
                 return redirect("cases:dossier-detail", pk=dossier.pk)
             return self._page(form, error=[_("Some values are invalid.")])
@@ -404,7 +472,8 @@ class ConsolidateView(ScopedListView):
         )
         messages.success(
             self.request,
-            _("The duplicates were merged into %(reference)s.") % {"reference": primary.reference},
+            _("The duplicates were merged into %(reference)s.")
+            % {"reference": formatting.digits(primary.reference)},
         )
         return redirect("cases:consolidate")
 
@@ -471,9 +540,23 @@ class WorkingCalendarView(ScopedListView):
     def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
         year = _jalali_year(self.request.GET.get("year", ""))
         calendar = current_calendar()
-        holidays = objects.filter(
-            date__gte=jalali.from_jalali(year, 1, 1), date__lt=jalali.from_jalali(year + 1, 1, 1)
+        holidays: list[Any] = list(
+            objects.filter(
+                date__gte=jalali.from_jalali(year, 1, 1), date__lt=jalali.from_jalali(year + 1, 1, 1)
+            )
         )
+        # Holidays fixed in the Jalali calendar hold in every year by rule, entered or not; the
+        # lunar ones of a year nobody entered are estimates the SLA clock uses meanwhile.
+        entered = {holiday.date for holiday in holidays}
+        lunar_entered = any(holiday.kind == HolidayKind.LUNAR for holiday in holidays)
+        persian_names = display.current().language.startswith("fa")
+        for day, name_fa, name_en in fixed_holidays_of(year):
+            if day not in entered:
+                holidays.append(CalendarDay(day, name_fa if persian_names else name_en, "rule"))
+        if not lunar_entered:
+            for day, name in estimated_lunar_holidays(year).items():
+                holidays.append(CalendarDay(day, name, "estimate"))
+        holidays.sort(key=lambda holiday: holiday.date)
         # A Gregorian year overlaps two Jalali years; list every Jalali year that has holidays.
         years = sorted({year} | {jalali.to_jalali(day).year for day in objects.dates("date", "day")})
         return self.render(
@@ -485,6 +568,16 @@ class WorkingCalendarView(ScopedListView):
                 "may_change": self.may("change"),
             }
         )
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    """A holiday the calendar page lists that is no stored row: by rule, or an estimate."""
+
+    date: date
+    name: str
+    source: str
+    pk: None = None
 
 
 def _calendar_url(holiday: Holiday) -> str:
@@ -620,4 +713,6 @@ class SlaPolicyView(ScopedListView):
             }
             for kind in CaseKind
         ]
-        return self.render({"priorities": [p.label for p in priorities], "rows": rows})
+        return self.render(
+            {"priorities": [p.label for p in priorities], "rows": rows, "lunar_years": lunar_years()}
+        )

@@ -113,6 +113,15 @@ def permitted_ids(user: User | AnonymousUser, action: str, objects: Iterable[mod
     return set(visible.filter(pk__in=[row.pk for row in rows]).values_list("pk", flat=True))
 
 
+def refuse(user: User | AnonymousUser, obj: models.Model, *, action: str) -> ObjectNotFound:
+    """The refusal of ``action`` on an object the user may see: audited like any refusal, and the
+    same 404 as a missing object (a forbidden step on a visible object gives nothing away)."""
+    from rasad.core.audit import record_access_denied
+
+    record_access_denied(user, type(obj), obj.pk, action=action)
+    return ObjectNotFound(_("No such object, or you may not see it."))
+
+
 def require_in_scope(user: User | AnonymousUser, action: str, obj: models.Model) -> None:
     """Re-check after a write, inside the same transaction: raising rolls the write back (NetBox)."""
     if not can(user, action, obj):

@@ -26,9 +26,11 @@ class CoreAuditEvent(IntEnum):
     ORGANIZATION_MOVED = 103
     ORGANIZATION_CLOSED = 104
     ORGANIZATIONS_IMPORTED = 105
+    NATIONAL_BODY_CHANGED = 106
     USER_CREATED = 110
     USER_CHANGED = 111
     USER_PREFERENCES_CHANGED = 112
+    PASSWORD_CHANGED = 115
     MEMBERSHIP_ADDED = 113
     MEMBERSHIP_REMOVED = 114
     GRANT_ADDED = 120
@@ -43,11 +45,14 @@ class CoreAuditEvent(IntEnum):
     TWO_FACTOR_ENABLED = 134
     TWO_FACTOR_DISABLED = 135
     TWO_FACTOR_FAILED = 136
+    BACKUP_CODES_CREATED = 137
+    BACKUP_CODE_USED = 138
     ACCESS_DENIED = 140
     ACCESS_DENIED_REPEATED = 141
     API_TOKEN_CREATED = 150
     API_TOKEN_REVOKED = 151
     HOLIDAY_CHANGED = 160
+    DATABASE_RESTORED = 170
 
 
 register_event_types(
@@ -58,9 +63,11 @@ register_event_types(
         CoreAuditEvent.ORGANIZATION_MOVED: _("Organization moved"),
         CoreAuditEvent.ORGANIZATION_CLOSED: _("Organization closed"),
         CoreAuditEvent.ORGANIZATIONS_IMPORTED: _("Organizations imported"),
+        CoreAuditEvent.NATIONAL_BODY_CHANGED: _("National body flag changed"),
         CoreAuditEvent.USER_CREATED: _("User created"),
         CoreAuditEvent.USER_CHANGED: _("User changed"),
         CoreAuditEvent.USER_PREFERENCES_CHANGED: _("Preferences changed"),
+        CoreAuditEvent.PASSWORD_CHANGED: _("Password changed"),
         CoreAuditEvent.MEMBERSHIP_ADDED: _("Membership added"),
         CoreAuditEvent.MEMBERSHIP_REMOVED: _("Membership removed"),
         CoreAuditEvent.GRANT_ADDED: _("Grant added"),
@@ -75,11 +82,14 @@ register_event_types(
         CoreAuditEvent.TWO_FACTOR_ENABLED: _("Two-factor enabled"),
         CoreAuditEvent.TWO_FACTOR_DISABLED: _("Two-factor disabled"),
         CoreAuditEvent.TWO_FACTOR_FAILED: _("Two-factor code rejected"),
+        CoreAuditEvent.BACKUP_CODES_CREATED: _("Two-factor backup codes created"),
+        CoreAuditEvent.BACKUP_CODE_USED: _("Two-factor backup code used"),
         CoreAuditEvent.ACCESS_DENIED: _("Access denied"),
         CoreAuditEvent.ACCESS_DENIED_REPEATED: _("Access denied again (summary of a minute)"),
         CoreAuditEvent.API_TOKEN_CREATED: _("API token created"),
         CoreAuditEvent.API_TOKEN_REVOKED: _("API token revoked"),
         CoreAuditEvent.HOLIDAY_CHANGED: _("Holiday changed"),
+        CoreAuditEvent.DATABASE_RESTORED: _("Database restored from a backup"),
     },
 )
 
@@ -130,6 +140,17 @@ def audit_organization_closed(organization: Organization, *, acting_user: User, 
         obj=organization,
         old={"closed_on": None},
         new={"closed_on": closed_on},
+    )
+
+
+def audit_national_body_changed(organization: Organization, *, acting_user: User, value: bool) -> None:
+    record(
+        CoreAuditEvent.NATIONAL_BODY_CHANGED,
+        actor=acting_user,
+        organization=organization,
+        obj=organization,
+        old={"is_national_body": not value},
+        new={"is_national_body": value},
     )
 
 

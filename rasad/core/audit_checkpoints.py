@@ -163,3 +163,41 @@ def take_checkpoint() -> AuditCheckpoint | None:
     if missing:
         _append_to_file(missing)
     return checkpoint
+
+
+def reanchor_after_restore(*, backup_created: str, archive_sha256: str) -> AuditCheckpoint | None:
+    """After ``rasad restore``: declare the restore in the trail and anchor the restored heads.
+
+    A node that restores its own backup still has its checkpoint file, which may hold checkpoints
+    newer than the backup (they anchor events the restore took away, so ``verify`` would report
+    them). The file is set aside under a name that says so, never deleted; a "Database restored"
+    event on the system chain records the backup, the file set aside and the newest checkpoint it
+    held; then a new checkpoint signs the restored heads and starts a new file with every
+    checkpoint of this node in the database. The loss of the events after the backup is thus on
+    the record instead of silent, and ``verify`` passes without ``--restored``."""
+    from rasad.core.audit import CoreAuditEvent
+    from rasad.core.audit_log import record
+    from rasad.core.models import AuditCheckpoint
+
+    path = _file_path()
+    in_file = read_checkpoint_file(path) or []
+    in_database = set(AuditCheckpoint.objects.values_list("body", flat=True))
+    newer = [c for c in in_file if c.body not in in_database]
+    set_aside = ""
+    if newer:
+        target = path.with_name(f"{path.name}.before-restore-{timezone.now():%Y%m%dT%H%M%SZ}")
+        path.rename(target)
+        set_aside = str(target)
+    with transaction.atomic():
+        record(
+            CoreAuditEvent.DATABASE_RESTORED,
+            actor=None,
+            object_repr=f"backup of {backup_created}",
+            extra={
+                "backup_created": backup_created,
+                "archive_sha256": archive_sha256,
+                "checkpoint_file_set_aside": set_aside,
+                "checkpoints_not_restored": sorted(c.number for c in newer),
+            },
+        )
+    return take_checkpoint()

@@ -431,10 +431,14 @@ def load_trail(*, with_events: bool = True) -> Trail:
 
 
 def stream_events(batch_size: int = 2000) -> Iterator[StoredEvent]:
+    """Every event in chain order, reporting progress (``rasad.lib.progress``: a bar on the
+    ``rasad audit verify`` command, the task's progress in a background task)."""
     from rasad.core.models import AuditEvent
+    from rasad.lib.progress import track
 
     rows = AuditEvent.objects.order_by("chain", "sequence", "id").values_list(*EVENT_COLUMNS)
-    for row in rows.iterator(chunk_size=batch_size):
+    total = AuditEvent.objects.count()
+    for row in track(rows.iterator(chunk_size=batch_size), total=total, note="events", every=500):
         yield StoredEvent(*row)
 
 

@@ -18,6 +18,7 @@ and must never be used outside a demo.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol, TextIO
@@ -25,7 +26,11 @@ from typing import Protocol, TextIO
 from django.db import transaction
 from tqdm import tqdm
 
-from rasad.core.actions.organizations import OrganizationValues, do_create_organization
+from rasad.core.actions.organizations import (
+    OrganizationValues,
+    do_create_organization,
+    do_set_national_body,
+)
 from rasad.core.actions.people import do_create_user, do_create_working_group, do_grant_role
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import Grant, Organization, Province, Role, User, WorkingGroup
@@ -35,7 +40,30 @@ from rasad.core.roles import DEFAULT_ROLES, sync_default_roles
 # Public on purpose: it is printed on the terminal and in docs/demo.md. Demo accounts are created
 # without Django's password validators, so the demo never depends on how they are configured.
 DEMO_PASSWORD = "rasad-demo-1404"  # noqa: S105
-DEMO_URL = "http://127.0.0.1:8000/"
+# `scripts/demo.sh` serves on $PORT (8000 unless set), and the summary must name that address.
+DEMO_URL = "http://127.0.0.1:{port}/"
+
+
+def demo_url() -> str:
+    return DEMO_URL.format(port=os.environ.get("PORT") or "8000")
+
+
+# What each kind of login is for, printed beside it (``rasad demo``) and in docs/demo.md.
+PURPOSE_BY_ROLE = {
+    "superuser": "Platform administrator: everything, including the working calendar (two-factor sign-in)",
+    "administrator": "Manages the organizations, people and grants of their subtree (two-factor sign-in)",
+    "coordinator": "Approves reports, routes and assigns cases, forwards dossiers in their subtree",
+    "analyst": "Reviews and analyses data, works cases, sets targets in their subtree",
+    "reporter": "Enters the organization's indicator values and files its cases",
+    "viewer": "Reads everything in their scope, changes nothing",
+}
+# The logins a newcomer should try first, in this order, with what to do with each.
+START_HERE = (
+    ("national.coordinator", "Sees the whole country: the home queue, charts, maps, every case"),
+    ("chadormalu.reporter", "A mine's reporter: the report due on the home page, data entry on a phone"),
+    ("imidro.coordinator", "Approves the mines' reports from the home queue"),
+    ("admin", "Administration; sets up two-factor sign-in first"),
+)
 SUPERUSER_USERNAME = "admin"
 SUPERUSER_DISPLAY_NAME = "مدیر ارشد سامانه رصد"
 
@@ -106,6 +134,7 @@ class PersonSpec:
     organization: str
     title: str
     grants: tuple[GrantSpec, ...]
+    purpose: str = ""
 
 
 @dataclass(frozen=True)
@@ -120,6 +149,7 @@ class DemoLogin:
     organization: str
     organization_code: str
     requires_two_factor: bool
+    purpose: str = ""
 
 
 @dataclass(frozen=True)
@@ -175,8 +205,10 @@ def _in_group(role: str, working_group: str) -> GrantSpec:
     return GrantSpec(role, working_group=working_group)
 
 
-def _person(username: str, name: str, organization: str, title: str, *grants: GrantSpec) -> PersonSpec:
-    return PersonSpec(username, name, organization, title, grants)
+def _person(
+    username: str, name: str, organization: str, title: str, *grants: GrantSpec, purpose: str = ""
+) -> PersonSpec:
+    return PersonSpec(username, name, organization, title, grants, purpose)
 
 
 PR_OFFICER = "مسئول روابط عمومی"
@@ -322,7 +354,15 @@ ORGANIZATIONS: tuple[OrganizationSpec, ...] = (
          Kind.PROVINCIAL_OFFICE, KERMAN, (30.2870, 57.1100), parent="KER-GOV", tags=["انتظامی"]),
 )
 
+# Organizations at the top of a tree: a grant over each of them reaches the whole country.
+_ROOTS = tuple(spec.code for spec in ORGANIZATIONS if not spec.parent)
+
 PEOPLE: tuple[PersonSpec, ...] = (
+    # The national coordinator: a coordinator over every tree, so the whole country, and no
+    # administrator rights, so no two-factor sign-in (the first login a newcomer should try).
+    _person("national.coordinator", "پریسا شریفی", "PDO", "هماهنگ‌کنندهٔ ملی پایش",
+            *(_on("coordinator", root) for root in _ROOTS),
+            purpose="Coordinates the whole country: every organization, report and case"),
     # Civil defence: sees only its own organization; mining dossiers will be forwarded to it.
     _person("pdo.coordinator", "مسعود کریمی", "PDO", "مدیر هماهنگی پدافند اقتصادی",
             _on("coordinator", "PDO")),
@@ -474,6 +514,9 @@ def load_demo(*, stdout: TextIO | None = None) -> DemoSummary:
             )
             progress.update()
             organizations = _create_organizations(admin, progress)
+            for organization in organizations.values():
+                if organization.kind == OrganizationKind.NATIONAL_BODY:
+                    do_set_national_body(organization, True, acting_user=admin)
             working_groups = _create_working_groups(admin, organizations, progress)
             _create_people(admin, organizations, working_groups, progress)
         return summarize_demo(created=True)
@@ -567,6 +610,7 @@ def summarize_demo(*, created: bool) -> DemoSummary:
                 organization="",
                 organization_code="",
                 requires_two_factor=admin.requires_two_factor,
+                purpose=PURPOSE_BY_ROLE["superuser"],
             )
         )
     for spec in PEOPLE:
@@ -585,12 +629,13 @@ def summarize_demo(*, created: bool) -> DemoSummary:
                 organization=organization.name if organization else "",
                 organization_code=spec.organization,
                 requires_two_factor=user.requires_two_factor,
+                purpose=spec.purpose or PURPOSE_BY_ROLE.get(main_role, ""),
             )
         )
     return DemoSummary(
         created=created,
         password=DEMO_PASSWORD,
-        url=DEMO_URL,
+        url=demo_url(),
         organizations=len(organizations),
         users=len(users),
         working_groups=WorkingGroup.objects.filter(code__in=[spec.code for spec in WORKING_GROUPS]).count(),

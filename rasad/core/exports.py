@@ -8,12 +8,7 @@ injection by the tabular module.
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterable, Sequence
-from typing import Any
-
 from django.db.models import QuerySet
-from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from rasad.core.models import AuditEvent, Organization, User
@@ -23,11 +18,9 @@ from rasad.lib.tabular import (
     XLSX_TYPE,
     ExportColumn,
     date_columns,
-    export_xlsx,
     iso,
     person_date,
     safe_cell,
-    write_csv,
 )
 
 __all__ = [
@@ -35,34 +28,12 @@ __all__ = [
     "XLSX_TYPE",
     "ExportColumn",
     "audit_columns",
-    "csv_response",
     "date_columns",
     "iso",
     "organization_columns",
     "person_date",
     "safe_cell",
-    "xlsx_response",
 ]
-
-
-def csv_response(columns: Sequence[ExportColumn], objects: Iterable[Any], file_name: str) -> HttpResponse:
-    """UTF-8 with a BOM (so Excel reads Persian), one header row of keys."""
-    buffer = io.BytesIO()
-    write_csv(buffer, columns, objects)
-    response = HttpResponse(buffer.getvalue(), content_type=CSV_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{file_name}.csv"'
-    return response
-
-
-def xlsx_response(
-    columns: Sequence[ExportColumn], objects: Iterable[Any], file_name: str, *, title: str
-) -> HttpResponse:
-    """Row 1: translated labels; row 2: the English keys (so an export can be re-imported)."""
-    buffer = io.BytesIO()
-    export_xlsx(buffer, columns, objects, title=title)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{file_name}.xlsx"'
-    return response
 
 
 def organization_columns() -> list[ExportColumn]:

@@ -6,14 +6,17 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from rasad.core.audit_log import event_choices
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import AuditEvent, Grant, Membership, Organization, User, WorkingGroup
-from rasad.web.forms import JalaliDateField
+from rasad.lib import boundary
+from rasad.web.forms import JalaliDateField, PeriodField
 
 MAX_ID = 2**63 - 1
 
@@ -29,6 +32,24 @@ class IdFilter(django_filters.NumberFilter):  # type: ignore[misc]
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+
+
+class BoundedIsoDateTimeField(django_filters.fields.IsoDateTimeField):  # type: ignore[misc]
+    """An ISO 8601 moment within the accepted dates (``rasad.lib.boundary``): a moment at the
+    edge of the calendar (``9999-12-31T23:59:59-14:00``) overflowed while being converted to UTC."""
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            moment = super().to_python(value)
+        except OverflowError:
+            raise ValidationError(_("This date and time cannot be represented."), code="invalid") from None
+        if moment is not None:
+            boundary.check_date(moment)
+        return moment
+
+
+class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):  # type: ignore[misc]
+    field_class = BoundedIsoDateTimeField
 
 
 class JalaliDateFilter(django_filters.Filter):  # type: ignore[misc]
@@ -52,6 +73,19 @@ class JalaliDateFilter(django_filters.Filter):  # type: ignore[misc]
         moment = datetime.datetime.combine(day, datetime.time.min, tzinfo=TEHRAN)
         lookup = "lt" if self.end_of_day else "gte"
         return qs.filter(**{f"{self.field_name}__{lookup}": moment})
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class PeriodFilter(django_filters.Filter):  # type: ignore[misc]
+    """A Jalali reporting period, chosen with the period picker (or given as a key such as
+    ``1403-07`` by the API), matched against a stored period key."""
+
+    field_class = PeriodField
+
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
+        if value in (None, ""):
+            return qs
+        return qs.filter(**{self.field_name: value.key})
 
 
 class OrganizationFilterSet(django_filters.FilterSet):  # type: ignore[misc]
@@ -93,10 +127,8 @@ class AuditEventFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     object_type = django_filters.CharFilter(field_name="object_type", label=_("Object type"))
     object_id = django_filters.CharFilter(field_name="object_id", label=_("Object id"))
     request_id = django_filters.CharFilter(field_name="request_id", label=_("Request id"))
-    created_after = django_filters.IsoDateTimeFilter(field_name="created", lookup_expr="gte", label=_("From"))
-    created_before = django_filters.IsoDateTimeFilter(
-        field_name="created", lookup_expr="lt", label=_("Until")
-    )
+    created_after = IsoDateTimeFilter(field_name="created", lookup_expr="gte", label=_("From"))
+    created_before = IsoDateTimeFilter(field_name="created", lookup_expr="lt", label=_("Until"))
     date_from = JalaliDateFilter(field_name="created", label=_("From date"))
     date_to = JalaliDateFilter(field_name="created", end_of_day=True, label=_("To date"))
 

@@ -30,7 +30,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from rasad.lib import jalali, tabular
+from rasad.lib import boundary, formatting, jalali, tabular
 from rasad.lib.persian import TextParseError, normalize_text, parse_number, search_key, to_latin_digits
 from rasad.lib.progress import track
 from rasad.lib.tabular import Column, Table, TableRow, TabularError, cell_text
@@ -92,14 +92,15 @@ class ImportReport:
         return sorted({error.row for error in self.errors if error.row})
 
     def summary(self) -> str:
+        # Counts in the reader's digits (rasad.lib.formatting), as everywhere a person reads.
         if self.applied:
-            return _("%(count)s rows imported.") % {"count": len(self.created)}
+            return _("%(count)s rows imported.") % {"count": formatting.number(len(self.created))}
         if self.errors:
             return _("%(count)s problems in %(rows)s rows; nothing was imported.") % {
-                "count": len(self.errors),
-                "rows": len(self.bad_rows),
+                "count": formatting.number(len(self.errors)),
+                "rows": formatting.number(len(self.bad_rows)),
             }
-        return _("All %(count)s rows are valid.") % {"count": self.row_count}
+        return _("All %(count)s rows are valid.") % {"count": formatting.number(self.row_count)}
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -169,6 +170,13 @@ class TabularImporter(Generic[_Plan]):
         report.row_count = len(table.rows)
         report.errors.extend(header_errors)
         if header_errors:
+            return report
+        # The input boundary, cell by cell (rasad.lib.boundary), before any code is looked up
+        # (PostgreSQL refuses a NUL even in a query's parameters); every refused cell is named.
+        for row in table.rows:
+            for column, message in boundary.cell_problems(row.cells):
+                report.add(row.number, column, message)
+        if report.errors:
             return report
         if not table.rows:
             report.add(0, FILE_COLUMN, _("The file has a header but no rows."))
@@ -379,7 +387,7 @@ class OrganizationImporter(TabularImporter[list[_OrganizationRow]]):
                     row.number,
                     "code",
                     _("The code “%(code)s” also appears on row %(row)s.")
-                    % {"code": code, "row": codes_in_file[code]},
+                    % {"code": code, "row": formatting.number(codes_in_file[code])},
                 )
             elif code:
                 codes_in_file[code] = row.number
@@ -403,7 +411,9 @@ class OrganizationImporter(TabularImporter[list[_OrganizationRow]]):
                     row.number,
                     "kind",
                     _("Unknown organization kind “%(kind)s”; use one of: %(choices)s.")
-                    % {"kind": kind_text, "choices": ", ".join(OrganizationKind.values)},
+                    # The kinds by the names the reader reads (the importer takes them as well
+                    # as the codes), so that the message asks for words a person knows.
+                    % {"kind": kind_text, "choices": formatting.join(OrganizationKind.labels)},
                 )
             parent_code = row.text("parent_code")
             parent = existing_parents.get(parent_code) if parent_code not in codes_in_file else None

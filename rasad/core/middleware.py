@@ -8,13 +8,25 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
-from rasad.lib import context
+from rasad.lib import addresses, context
 
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# A client may name its request (8-64 letters, digits, ".", "_", "-"); anything else gets a new id.
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
 def client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR") or "0.0.0.0")  # noqa: S104
+    """The client's address, as throttling and the audit trail use it: the TCP peer, or behind
+    the reverse proxies of ``RASAD_TRUSTED_PROXIES`` the address they forwarded
+    (``rasad.lib.addresses``). Computed once per request."""
+    known: str | None = getattr(request, "_rasad_client_ip", None)
+    if known is None:
+        known = addresses.client_address(
+            str(request.META.get("REMOTE_ADDR") or ""),
+            request.META.get("HTTP_X_FORWARDED_FOR"),
+            settings.TRUSTED_PROXY_NETWORKS,
+        )
+        request._rasad_client_ip = known  # type: ignore[attr-defined]
+    return known
 
 
 class RequestContextMiddleware:
@@ -26,7 +38,7 @@ class RequestContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
-        with context.bound(incoming if _REQUEST_ID.match(incoming) else None, client_ip(request)) as bound:
+        with context.bound(incoming if REQUEST_ID.match(incoming) else None, client_ip(request)) as bound:
             request.request_id = bound.request_id  # type: ignore[attr-defined]
             response = self.get_response(request)
         response["X-Request-ID"] = bound.request_id

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.db import models
 
-from rasad.lib.persian import search_key
+from rasad.lib.search import matching
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -55,10 +55,7 @@ class ScopedQuerySet(models.QuerySet[_M]):
 
     def search(self, query: str, field: str = "search_text") -> Self:
         """Match every word of the query, in any spelling variant, against a normalized key."""
-        queryset = self
-        for word in search_key(query).split():
-            queryset = queryset.filter(**{f"{field}__contains": word})
-        return queryset
+        return self.filter(matching(query, field))
 
 
 class OrganizationScopedQuerySet(ScopedQuerySet[_M]):
@@ -131,19 +128,6 @@ class UserQuerySet(ScopedQuerySet[Any]):
 
         members = Membership.objects.filter(organization_id__in=scope.organization_ids()).values("user_id")
         return self.filter(pk__in=members)
-
-    def search(self, query: str, field: str = "search_text") -> Self:
-        from rasad.lib.persian import normalize_text
-
-        queryset = self
-        for word in normalize_text(query).split():
-            queryset = queryset.filter(
-                models.Q(username__icontains=word)
-                | models.Q(display_name__icontains=word)
-                | models.Q(first_name__icontains=word)
-                | models.Q(last_name__icontains=word)
-            )
-        return queryset
 
 
 class RoleQuerySet(models.QuerySet[_M]):

@@ -72,6 +72,8 @@ DEFAULT_ROLES = (
             "cases.comment_case",
             "programs.submit_statusreport",
             *SELF_ASSESS,
+            # Messages between command centres are for the centres' staff, not their field posts.
+            "!comms.*",
         ),
     ),
     RoleDefinition(
@@ -85,6 +87,10 @@ DEFAULT_ROLES = (
             "cases.*",
             "programs.submit_statusreport",
             "core.view_auditevent",
+            "comms.add_message",
+            "comms.acknowledge_message",
+            "comms.add_grouptask",
+            "comms.change_grouptask",
             *INTAKE_REVIEW,
             *ASSESS,
             *LIVE_DEVICES,
@@ -106,6 +112,13 @@ DEFAULT_ROLES = (
             "core.change_organization",
             *INTAKE_REVIEW,
             *LIVE_DEVICES,
+            # Coordinators write, register peers and run joint groups; confirming a peer's
+            # fingerprint and handling keys is for administrators.
+            "comms.*",
+            "!comms.confirm_peer",
+            "!comms.manage_keys_centre",
+            "!comms.*_centrekey",
+            "!comms.delete_*",
         ),
     ),
     RoleDefinition(

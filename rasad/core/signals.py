@@ -1,4 +1,5 @@
-"""Framework plumbing: default roles after migrate, and auditing of Django's auth signals."""
+"""Framework plumbing: default roles after migrate, auditing of Django's auth signals, and the
+input boundary's backstop on every saved row."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from django.apps import apps as global_apps
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import DEFAULT_DB_ALIAS
 from django.db.backends.signals import connection_created
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_save
 from django.dispatch import receiver
 
 from rasad.core.audit import CoreAuditEvent, audit_security_event
+from rasad.lib import boundary
 
 
 @receiver(post_migrate)
@@ -67,3 +69,14 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
     audit_security_event(
         CoreAuditEvent.LOGIN_FAILED, user=None, username=str(credentials.get("username", ""))[:150]
     )
+
+
+@receiver(pre_save)
+def _input_boundary(
+    sender: Any, instance: Any, update_fields: Any = None, raw: bool = False, **kwargs: Any
+) -> None:
+    """No row of Rasad's own models is stored with a control character in its text or a date
+    outside the accepted range, whatever path wrote it (``rasad.lib.boundary``). Forms, the API
+    and imports refuse such values earlier with the same message; this is the backstop."""
+    if not raw and sender.__module__.startswith("rasad."):
+        boundary.check_instance(instance, update_fields)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from rasad.core import views
+from rasad.jobs.views import ExportRedirectView
 
 app_name = "core"
 urlpatterns = [
@@ -13,6 +14,11 @@ urlpatterns = [
     path("organizations/<int:pk>/move/", views.OrganizationMoveView.as_view(), name="organization-move"),
     path("organizations/<int:pk>/close/", views.OrganizationCloseView.as_view(), name="organization-close"),
     path(
+        "organizations/<int:pk>/national-body/",
+        views.OrganizationNationalBodyView.as_view(),
+        name="organization-national-body",
+    ),
+    path(
         "organizations/<int:pk>/people/", views.OrganizationPeopleView.as_view(), name="organization-people"
     ),
     path("organizations/<int:pk>/grants/new/", views.GrantCreateView.as_view(), name="grant-create"),
@@ -22,8 +28,11 @@ urlpatterns = [
         views.OrganizationImportTemplateView.as_view(),
         name="organization-import-template",
     ),
-    path("organizations/export/", views.OrganizationExportView.as_view(), name="organization-export"),
+    path(
+        "organizations/export/", ExportRedirectView.as_view(kind="organizations"), name="organization-export"
+    ),
     path("people/", views.PeopleListView.as_view(), name="people-list"),
+    path("people/<int:pk>/reset-two-factor/", views.TwoFactorResetView.as_view(), name="two-factor-reset"),
     path("working-groups/", views.WorkingGroupListView.as_view(), name="working-group-list"),
     path("working-groups/new/", views.WorkingGroupCreateView.as_view(), name="working-group-create"),
     path(
@@ -35,5 +44,5 @@ urlpatterns = [
     path("account/tokens/", views.TokenListView.as_view(), name="token-list"),
     path("account/tokens/<int:pk>/revoke/", views.TokenRevokeView.as_view(), name="token-revoke"),
     path("audit/", views.AuditListView.as_view(), name="audit-list"),
-    path("audit/export.csv", views.AuditExportView.as_view(), name="audit-export"),
+    path("audit/export.csv", ExportRedirectView.as_view(kind="audit", fmt="csv"), name="audit-export"),
 ]

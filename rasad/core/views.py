@@ -7,15 +7,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.http import HttpResponse, HttpResponseBase, QueryDict
+from django.db.models import Prefetch
+from django.http import HttpResponse, HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rasad.core.actions.organizations import (
     do_close_organization,
     do_create_organization,
     do_move_organization,
+    do_set_national_body,
     do_update_organization,
 )
 from rasad.core.actions.people import (
@@ -24,9 +27,10 @@ from rasad.core.actions.people import (
     do_revoke_grant,
     do_update_working_group,
 )
+from rasad.core.actions.security import do_reset_two_factor
 from rasad.core.actions.tokens import do_create_api_token, do_revoke_api_token
 from rasad.core.audit_log import event_label
-from rasad.core.exports import XLSX_TYPE, audit_columns, csv_response, organization_columns, xlsx_response
+from rasad.core.exports import XLSX_TYPE
 from rasad.core.filtersets import AuditEventFilterSet, OrganizationFilterSet, UserFilterSet
 from rasad.core.forms import (
     CloseOrganizationForm,
@@ -40,15 +44,17 @@ from rasad.core.forms import (
 )
 from rasad.core.importers import MAX_FILE_BYTES, OrganizationImporter, organization_template
 from rasad.core.models import ApiToken, AuditEvent, Grant, Membership, Organization, User, WorkingGroup
+from rasad.lib import display
 from rasad.web.generic import (
     AuthenticatedRequest,
     ScopedActionView,
     ScopedDetailView,
     ScopedFormView,
     ScopedListView,
-    SignedInView,
+    ScopedView,
+    refusal,
 )
-from rasad.web.maps import points_response
+from rasad.web.maps import Placement, points_response
 
 # ---------------------------------------------------------------------------------------------
 # The organization tree
@@ -104,16 +110,45 @@ class OrganizationDetailView(ScopedDetailView):
             members=self.scoped(Membership.objects.filter(organization=organization).select_related("user")),
             may_change=self.can("change", organization),
             may_add=self.can("add", organization),
+            may_set_national_body=self.user.is_superuser,
         )
 
 
-class OrganizationMapView(SignedInView):
-    """The map page; its points come from ``OrganizationGeoJsonView``, through scope."""
+class OrganizationNationalBodyView(ScopedActionView):
+    """Mark or unmark a national body (POST ``value`` = 1 or 0): platform administrators only,
+    everyone else is answered like a missing page."""
 
+    model = Organization
+    http_method_names = ["post"]
+
+    def check_access(self) -> None:
+        if not self.user.is_superuser:
+            raise refusal()
+
+    success_message = gettext_lazy("The national-body mark was saved.")
+
+    def perform(self, obj: Organization) -> Any:
+        return do_set_national_body(obj, self.request.POST.get("value") == "1", acting_user=self.user)
+
+    def get_success_url(self, obj: Organization) -> str:
+        return reverse("core:organization-detail", args=[obj.pk])
+
+
+class OrganizationMapView(ScopedListView):
+    """The map page: how many of the organizations the user may see have a point (and why the
+    others are not on the map), and a table by province beside it; the points come from
+    ``OrganizationGeoJsonView``, through the same scope and filters."""
+
+    model = Organization
+    filterset_class = OrganizationFilterSet
     template_name = "core/organization_map.html"
 
-    def get(self, request: AuthenticatedRequest) -> HttpResponse:
-        return self.render()
+    def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
+        placement = Placement()
+        name = "province__name_fa" if display.current().language.startswith("fa") else "province__name_en"
+        for latitude, province in objects.values_list("latitude", name):
+            placement.add(exact=latitude is not None, approximate=False, province=province or "")
+        return self.render({"placement": placement, "query": self.request.GET.urlencode()})
 
 
 class OrganizationGeoJsonView(ScopedListView):
@@ -274,8 +309,13 @@ class OrganizationImportView(ScopedFormView):
         return super().get_context_data(**context)
 
 
-class OrganizationImportTemplateView(SignedInView):
-    """The empty import workbook (no data: only the columns and their help)."""
+class OrganizationImportTemplateView(ScopedView):
+    """The empty import workbook (no data: only the columns and their help), for those who may
+    import: refused like the import page itself."""
+
+    model = Organization
+    scope_action = "add"
+    refuse_when_nowhere = True
 
     def get(self, request: AuthenticatedRequest) -> HttpResponse:
         response = HttpResponse(organization_template(), content_type=XLSX_TYPE)
@@ -283,32 +323,9 @@ class OrganizationImportTemplateView(SignedInView):
         return response
 
 
-class OrganizationExportView(ScopedListView):
-    """The filtered list, as the user may see it, to Excel (default) or CSV (``?format=csv``)."""
-
-    model = Organization
-    queryset = Organization.objects.select_related("parent", "province", "county")
-    filterset_class = OrganizationFilterSet
-    ordering = ("path",)
-
-    def filter_data(self) -> QueryDict | None:
-        params = self.request.GET.copy()
-        params.pop("format", None)
-        return params or None
-
-    def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
-        if self.request.GET.get("format") == "csv":
-            return csv_response(organization_columns(), objects.iterator(), "organizations")
-        return xlsx_response(
-            organization_columns(), objects.iterator(), "organizations", title=str(_("Organizations"))
-        )
-
-
 # ---------------------------------------------------------------------------------------------
 # The audit trail
 # ---------------------------------------------------------------------------------------------
-
-AUDIT_EXPORT_LIMIT = 100_000
 
 
 class AuditListView(ScopedListView):
@@ -327,24 +344,6 @@ class AuditListView(ScopedListView):
         return super().get_context_data(**context, organizations=organizations)
 
 
-class AuditExportView(ScopedListView):
-    """The filtered audit list as CSV (at most ``AUDIT_EXPORT_LIMIT`` newest events)."""
-
-    model = AuditEvent
-    filterset_class = AuditEventFilterSet
-    ordering = ("-created", "-id")
-
-    def filter_data(self) -> QueryDict:
-        return self.request.GET
-
-    def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
-        if not self.filterset.is_valid():
-            return HttpResponse(
-                str(self.filterset.errors), status=400, content_type="text/plain; charset=utf-8"
-            )
-        return csv_response(audit_columns(), objects[:AUDIT_EXPORT_LIMIT], "audit")
-
-
 # ---------------------------------------------------------------------------------------------
 # People and grants
 # ---------------------------------------------------------------------------------------------
@@ -360,10 +359,42 @@ class PeopleListView(ScopedListView):
     template_name = "core/people_list.html"
 
     def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
-        return super().respond(objects.prefetch_related("memberships__organization"))
+        # Each person's memberships as the viewer may see them: a membership in an organization
+        # outside the viewer's scope is not listed (``visible_memberships``).
+        memberships = self.scoped(Membership.objects.select_related("organization").order_by("pk"))
+        return super().respond(
+            objects.prefetch_related(
+                Prefetch("memberships", queryset=memberships, to_attr="visible_memberships")
+            )
+        )
 
     def get_context_data(self, **context: Any) -> dict[str, Any]:
-        return super().get_context_data(**context, q=self.request.GET.get("q", ""))
+        page = context.get("page")
+        people = list(page.object_list) if page is not None else []
+        # Who gets a "reset two-factor" button: people with two-factor on whom the viewer may
+        # change, never the viewer (another administrator resets one's own).
+        with_two_factor = set(
+            TOTPDevice.objects.filter(user__in=people, confirmed=True).values_list("user_id", flat=True)
+        )
+        resettable = (self.permitted("change", people) & with_two_factor) - {self.user.pk}
+        return super().get_context_data(**context, q=self.request.GET.get("q", ""), resettable=resettable)
+
+
+class TwoFactorResetView(ScopedActionView):
+    """Another administrator removes a person's authenticator apps and backup codes."""
+
+    model = User
+    scope_action = "change"
+    http_method_names = ["post"]
+    success_message = gettext_lazy(
+        "Two-factor sign-in was reset; the person sets it up again at the next sign-in."
+    )
+
+    def perform(self, obj: User) -> None:
+        do_reset_two_factor(obj, acting_user=self.user)
+
+    def get_success_url(self, obj: User) -> str:
+        return reverse("core:people-list")
 
 
 class OrganizationPeopleView(ScopedDetailView):

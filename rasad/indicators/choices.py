@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class Periodicity(models.TextChoices):
     MONTH = "month", _("Monthly")
     SEASON = "season", _("Seasonal")
+    HALF = "half", _("Half-yearly")
     YEAR = "year", _("Yearly")
 
 

@@ -21,6 +21,7 @@ from rasad.indicators import rollups
 from rasad.indicators.catalogue import Catalogue
 from rasad.indicators.choices import ObservationStatus
 from rasad.indicators.models import Alert, Assignment, Indicator, Observation, Rollup, Target
+from rasad.lib import formatting
 from rasad.lib.jalali import JalaliPeriod
 
 if TYPE_CHECKING:
@@ -53,8 +54,8 @@ class Series:
         return {
             "code": self.indicator.code,
             "name": self.indicator.name,
-            "unit": self.indicator.unit.code,
-            "labels": [p.label(persian_digits=persian_digits) for p in self.periods],
+            "unit": formatting.unit_name(self.indicator.unit),
+            "labels": [formatting.period(p) for p in self.periods],
             "keys": [p.key for p in self.periods],
             "values": [None if v is None else round(v, 4) for v in self.values],
             "target": self.target.target if self.target else None,

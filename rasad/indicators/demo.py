@@ -37,6 +37,7 @@ from rasad.indicators.actions import (
 )
 from rasad.indicators.models import Assignment, Indicator, Observation
 from rasad.lib.jalali import JalaliPeriod, periods_between, today_in_tehran
+from rasad.lib.persian import to_persian_digits
 
 COORDINATOR = "imidro.coordinator"
 HOLDING = "IMIDRO"
@@ -204,7 +205,7 @@ def _scorecard(
     do_save_scorecard(
         ScorecardValues(
             holding,
-            f"رتبه‌بندی انرژی و انتشار معادن {last_year}",
+            f"رتبه‌بندی انرژی و انتشار معادن {to_persian_digits(str(last_year))}",
             last_year,
             last_year - 1,
             ["معدن"],

@@ -5,7 +5,7 @@ text (names, comments) neutralised against formula injection."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from typing import IO
 
 from django.db.models import QuerySet
@@ -18,7 +18,7 @@ from rasad.indicators.importer import COLUMNS
 from rasad.indicators.models import Observation
 from rasad.jobs.exports import ExportKind, Params, apply_filters, register_export
 from rasad.lib.jalali import JalaliPeriod
-from rasad.lib.tabular import ExportColumn, Sheet, date_columns, export_xlsx, write_xlsx
+from rasad.lib.tabular import ExportColumn, Sheet, date_columns, write_xlsx
 
 
 def observation_columns() -> list[ExportColumn]:
@@ -39,12 +39,6 @@ def observation_columns() -> list[ExportColumn]:
         ExportColumn("status", gettext_lazy("Status"), lambda o: o.get_status_display()),
         ExportColumn("comment", gettext_lazy("Comment"), lambda o: o.comment),
     ]
-
-
-def write_observations_xlsx(
-    target: IO[bytes], observations: Iterable[Observation], *, on_row: Callable[[], None] | None = None
-) -> None:
-    export_xlsx(target, observation_columns(), observations, title=_("Observations"), on_row=on_row)
 
 
 def visible_observations(user: User, params: Params) -> QuerySet[Observation]:

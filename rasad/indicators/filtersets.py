@@ -8,11 +8,11 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from rasad.core.filtersets import IdFilter
+from rasad.core.filtersets import IdFilter, PeriodFilter
 from rasad.core.models import Organization
 from rasad.indicators.choices import Category, ObservationStatus
 from rasad.indicators.models import Alert, Assignment, Indicator, Observation, Target
-from rasad.lib.persian import search_key
+from rasad.lib.search import matching
 
 
 def _within(queryset: QuerySet[Any], value: int) -> QuerySet[Any]:
@@ -43,7 +43,7 @@ class ObservationFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     within_id = IdFilter(method="filter_within", label=_("Within organization (id)"))
     indicator_id = IdFilter(field_name="indicator_id", label=_("Indicator (id)"))
     indicator = django_filters.CharFilter(field_name="indicator__code", label=_("Indicator (code)"))
-    period = django_filters.CharFilter(field_name="period_key", label=_("Period"))
+    period = PeriodFilter(field_name="period_key", label=_("Period"))
     year = IdFilter(field_name="year", label=_("Jalali year"))
     status = django_filters.ChoiceFilter(choices=ObservationStatus.choices, label=_("Status"))
 
@@ -52,9 +52,7 @@ class ObservationFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         fields = ["organization_id", "indicator_id", "period", "year", "status"]
 
     def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        for word in search_key(value).split():
-            queryset = queryset.filter(indicator__search_text__contains=word)
-        return queryset
+        return queryset.filter(matching(value, "indicator__search_text"))
 
     def filter_within(self, queryset: QuerySet[Any], name: str, value: int) -> QuerySet[Any]:
         return _within(queryset, value)

@@ -11,31 +11,15 @@ from rasad.core.models import Organization
 from rasad.indicators.actions import BaselineValues, CriterionValues, ScorecardValues, TargetValues
 from rasad.indicators.choices import Category, CriterionKind
 from rasad.indicators.models import Indicator
-from rasad.lib.jalali import JalaliPeriod
 from rasad.lib.persian import TextParseError, parse_number
-from rasad.web.forms import ActionFormMixin, NormalizedCharField
-
-
-class PeriodField(forms.CharField):
-    """A Jalali period key: 1403 (year), 1403-S2 (season), 1403-07 (month)."""
-
-    def to_python(self, value: Any) -> Any:
-        text = super().to_python(value)
-        if not text:
-            return None
-        try:
-            return JalaliPeriod.parse(text)
-        except TextParseError as error:
-            raise forms.ValidationError(str(error)) from None
+from rasad.web.forms import ActionFormMixin, NormalizedCharField, NumberInput, PeriodField
 
 
 class ReportStartForm(forms.Form):
     organization: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         queryset=Organization.objects.none(), label=_("Organization")
     )
-    period = PeriodField(
-        label=_("Period"), help_text=_("1403-07 for a month, 1403-S2 for a season, 1403 for a year.")
-    )
+    period = PeriodField(label=_("Period"))
 
     def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -52,7 +36,7 @@ class EntryForm(forms.Form):
             self.fields[f"value_{indicator.code}"] = forms.CharField(
                 label=indicator.name,
                 required=False,
-                widget=forms.TextInput(attrs={"dir": "ltr", "inputmode": "decimal"}),
+                widget=NumberInput(),
             )
             self.fields[f"comment_{indicator.code}"] = forms.CharField(
                 label=_("Comment"), required=False, max_length=2000
@@ -104,7 +88,7 @@ class NumberField(forms.CharField):
 
     def __init__(self, *, integer: bool = False, **kwargs: Any) -> None:
         self.integer = integer
-        kwargs.setdefault("widget", _control(forms.TextInput(attrs={"dir": "ltr", "inputmode": "decimal"})))
+        kwargs.setdefault("widget", NumberInput())
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> Any:
@@ -205,20 +189,10 @@ class BaselineForm(ActionFormMixin, forms.Form):
         help_text=_("The drivers the energy use is regressed on, such as ore milled."),
         widget=_control(forms.SelectMultiple(attrs={"size": 8}), "form-select"),
     )
-    baseline_start = forms.CharField(
-        label=_("Baseline from (month)"), widget=_control(forms.TextInput(attrs={"dir": "ltr"}))
-    )
-    baseline_end = forms.CharField(
-        label=_("Baseline to (month)"), widget=_control(forms.TextInput(attrs={"dir": "ltr"}))
-    )
-    reporting_start = forms.CharField(
-        label=_("Reporting from (month)"), widget=_control(forms.TextInput(attrs={"dir": "ltr"}))
-    )
-    reporting_end = forms.CharField(
-        label=_("Reporting to (month)"),
-        help_text=_("Months as Jalali year-month, such as 1402-01."),
-        widget=_control(forms.TextInput(attrs={"dir": "ltr"})),
-    )
+    baseline_start = PeriodField(label=_("Baseline from (month)"), kinds=("month",))
+    baseline_end = PeriodField(label=_("Baseline to (month)"), kinds=("month",))
+    reporting_start = PeriodField(label=_("Reporting from (month)"), kinds=("month",))
+    reporting_end = PeriodField(label=_("Reporting to (month)"), kinds=("month",))
 
     def __init__(self, *args: Any, organizations: Any, indicators: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -227,8 +201,6 @@ class BaselineForm(ActionFormMixin, forms.Form):
             category__in=[Category.ENERGY, Category.ENERGY_SUPPLY]
         )
         self.fields["drivers"].queryset = indicators  # type: ignore[attr-defined]
-        for name in ("baseline_start", "baseline_end", "reporting_start", "reporting_end"):
-            self.fields[name].widget.attrs.setdefault("placeholder", "1402-01")
 
     def values(self) -> BaselineValues:
         data = self.cleaned_data
@@ -237,10 +209,10 @@ class BaselineForm(ActionFormMixin, forms.Form):
             name=data["name"],
             energy_indicator=data["energy_indicator"],
             drivers=list(data["drivers"]),
-            baseline_start=data["baseline_start"],
-            baseline_end=data["baseline_end"],
-            reporting_start=data["reporting_start"],
-            reporting_end=data["reporting_end"],
+            baseline_start=data["baseline_start"].key,
+            baseline_end=data["baseline_end"].key,
+            reporting_start=data["reporting_start"].key,
+            reporting_end=data["reporting_end"].key,
         )
 
 

@@ -28,7 +28,7 @@ from rasad.indicators.actions import (
     do_record_observations,
 )
 from rasad.indicators.models import Indicator, Unit
-from rasad.lib import tabular
+from rasad.lib import boundary, tabular
 from rasad.lib.jalali import JalaliPeriod
 from rasad.lib.persian import TextParseError, parse_number
 from rasad.lib.progress import track
@@ -124,12 +124,24 @@ def parse_rows(
     0 for a JSON list). ``check=False`` leaves out ``check_record_observations`` (what the
     database says about the rows: scope, assignment, locked periods), for a caller that runs it
     in the transaction that records them."""
-    resolver = Resolver(user, rows)
+    # The input boundary, cell by cell (rasad.lib.boundary), before any code is looked up: the
+    # bulk write bypasses pre_save, and PostgreSQL refuses a NUL even in a query's parameters.
+    refused = {
+        offset: [RowError(first_row + offset, column, message) for column, message in problems]
+        for offset, raw in enumerate(rows)
+        if (problems := list(boundary.cell_problems(raw)))
+    }
+    resolver = Resolver(
+        user, [{} if offset in refused else raw for offset, raw in enumerate(rows)] if refused else rows
+    )
     parsed: list[ObservationInput] = []
     errors: list[RowError] = []
     for offset, raw in enumerate(track(rows, total=len(rows), note=_("Checking rows"), every=200)):
         number = first_row + offset
         if not raw:
+            continue
+        if offset in refused:
+            errors.extend(refused[offset])
             continue
         row_errors: list[RowError] = []
         organization = resolver.organizations.get(_text(raw.get("organization")))

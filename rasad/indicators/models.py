@@ -31,13 +31,23 @@ from rasad.indicators.querysets import (
 
 class Unit(TimestampedModel):
     """A unit of measurement (MWh, GJ, t, m³ …). Units of one dimension convert into each other
-    through ``factor``: the size of one unit in the dimension's base unit (GJ for energy)."""
+    through ``factor``: the size of one unit in the dimension's base unit (GJ for energy).
+
+    ``name`` is the Persian name people read («مگاوات‌ساعت»); ``code`` is the symbol shown in
+    English and in files for machines. ``decimals`` says how many places values in this unit
+    are shown with (empty: by the size of the value); ``rasad.lib.formatting`` reads both."""
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
     dimension = models.CharField(_("dimension"), max_length=20, choices=Dimension.choices)
     factor = models.FloatField(_("size in the base unit"), default=1.0)
+    decimals = models.PositiveSmallIntegerField(
+        _("decimal places"),
+        null=True,
+        blank=True,
+        help_text=_("How many decimal places values are shown with; empty to follow the size of the value."),
+    )
 
     objects = CatalogueQuerySet.as_manager()
 
@@ -279,7 +289,7 @@ class ObservationBatch(models.Model):
     batch_id = models.CharField(_("batch id"), max_length=64)
     digest = models.CharField(max_length=64)
     result = models.JSONField(default=dict)
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)  # old ones are forgotten (tasks.py)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "batch_id"], name="observation_batch_unique")]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from django.db import models
 
 from rasad.core.querysets import OrganizationScopedQuerySet
-from rasad.lib.persian import search_key
+from rasad.lib.search import matching
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -24,23 +24,25 @@ _M = TypeVar("_M", bound=models.Model)
 
 
 def may_edit_catalogue(user: User | AnonymousUser, model: type[models.Model], action: str) -> bool:
+    """The national catalogue is kept by those who hold ``action`` over an organization a platform
+    administrator has marked as a national body (``Organization.is_national_body``), and by
+    platform administrators. Holding a top-level subtree is not enough: a province may be one."""
+    from rasad.core.models import Organization
     from rasad.core.scope import organization_scope
 
     scope = organization_scope(user, model, action)
     if scope.is_everything:
         return True
-    # A rule over a top-level organization's whole subtree: "/00000001/" has one segment.
-    return any(subtree and path.count("/") == 2 for path, subtree in scope.rules)
+    if scope.is_nothing:
+        return False
+    return Organization.objects.filter(scope.as_q(), is_national_body=True, closed_on__isnull=True).exists()
 
 
 class CatalogueQuerySet(models.QuerySet[_M]):
     """Reference data (like provinces): read by every signed-in user; no organization owns it."""
 
     def search(self, query: str, field: str = "search_text") -> Self:
-        queryset = self
-        for word in search_key(query).split():
-            queryset = queryset.filter(**{f"{field}__contains": word})
-        return queryset
+        return self.filter(matching(query, field))
 
     def visible_to(self, user: User | AnonymousUser, action: str = "view") -> Self:
         if not user.is_authenticated:

@@ -256,30 +256,45 @@ def province_codes(organizations: Iterable[Organization]) -> dict[int, str]:
     return result
 
 
-def rebuild() -> None:
-    """Recompute every rollup row from raw observations (a correctness check, not the write path)."""
-    RollupDelta.objects.all().delete()
-    Rollup.objects.all().delete()
-    deltas = Deltas()
-    observations = list(Observation.objects.select_related("organization"))
-    organizations = {o.organization_id: o.organization for o in observations}
-    codes = province_codes(organizations.values())
-    for observation in observations:
-        approved = observation.status == "approved"
-        deltas.add(
-            observation.organization,
-            codes[observation.organization_id],
-            observation.indicator_id,
-            observation.period_key,
-            observation.year,
-            total=observation.value,
-            count=1,
-            approved_total=observation.value if approved else 0.0,
-            approved_count=1 if approved else 0,
+def rebuild() -> int:
+    """Recompute every rollup row from raw observations (a correctness check and a repair, not
+    the write path); returns how many observations were read. One transaction: readers see the
+    old rows until the new ones commit. Observations stream in chunks, with progress reported
+    (``rasad rollups rebuild`` draws a bar); the sums held in memory are one row per rollup row."""
+    from rasad.lib.progress import track
+
+    with transaction.atomic():
+        RollupDelta.objects.all().delete()
+        Rollup.objects.all().delete()
+        deltas = Deltas()
+        organizations = Organization.objects.in_bulk(
+            set(Observation.objects.order_by().values_list("organization_id", flat=True).distinct())
         )
-    params = deltas.params()
-    if params:
-        _upsert(params)
+        codes = province_codes(organizations.values())
+        rows = Observation.objects.order_by("pk").values_list(
+            "organization_id", "indicator_id", "period_key", "year", "value", "status"
+        )
+        read = 0
+        for organization_id, indicator_id, period_key, year, value, status in track(
+            rows.iterator(chunk_size=5000), total=rows.count(), note="observations", every=1000
+        ):
+            approved = status == "approved"
+            deltas.add(
+                organizations[organization_id],
+                codes[organization_id],
+                indicator_id,
+                period_key,
+                year,
+                total=value,
+                count=1,
+                approved_total=value if approved else 0.0,
+                approved_count=1 if approved else 0,
+            )
+            read += 1
+        params = deltas.params()
+        if params:
+            _upsert(params)
+    return read
 
 
 def snapshot() -> dict[tuple[int, int, str, str], tuple[float, int, float, int]]:

@@ -149,11 +149,15 @@ def results(scorecard: Scorecard, *, visible_ids: set[int] | None = None) -> dic
         },
         "groups": [card.to_dict() for card in cards],
     }
+    hidden = 0
     for group in body["groups"]:
         for entity in group["entities"]:
             org = names[entity["entity_id"]]
             if visible_ids is None or org.pk in visible_ids:
                 entity["organization"] = {"id": org.pk, "code": org.code, "name": org.name}
             else:
+                # Anonymous: no name, no code, and no database id (``entity_id`` was the id).
+                hidden += 1
+                entity["entity_id"] = f"anonymous-{hidden}"
                 entity["organization"] = {"id": None, "code": "", "name": "—"}
     return body

@@ -13,32 +13,33 @@ from typing import Any
 
 from rasad.lib.persian import normalize_text, search_key
 
-# code, Persian name, English name, dimension, size in the base unit
-UNITS: tuple[tuple[str, str, str, str, float], ...] = (
-    ("GJ", "گیگاژول", "gigajoule", "energy", 1.0),
-    ("MJ", "مگاژول", "megajoule", "energy", 0.001),
-    ("TJ", "تراژول", "terajoule", "energy", 1000.0),
-    ("MWh", "مگاوات‌ساعت", "megawatt-hour", "energy", 3.6),
-    ("kWh", "کیلووات‌ساعت", "kilowatt-hour", "energy", 0.0036),
-    ("toe", "تن معادل نفت", "tonne of oil equivalent", "energy", 41.868),
-    ("m3", "مترمکعب", "cubic metre", "volume", 1.0),
-    ("kSm3", "هزار مترمکعب استاندارد", "thousand standard cubic metres", "volume", 1000.0),
-    ("L", "لیتر", "litre", "volume", 0.001),
-    ("kL", "هزار لیتر", "kilolitre", "volume", 1.0),
-    ("t", "تن", "tonne", "mass", 1.0),
-    ("kt", "هزار تن", "kilotonne", "mass", 1000.0),
-    ("kg", "کیلوگرم", "kilogram", "mass", 0.001),
-    ("h", "ساعت", "hour", "duration", 1.0),
-    ("count", "عدد", "count", "count", 1.0),
-    ("%", "درصد", "percent", "ratio", 1.0),
-    ("tCO2e", "تن معادل دی‌اکسید کربن", "tonne CO2e", "emissions", 1.0),
-    ("ha", "هکتار", "hectare", "area", 1.0),
-    ("GJ/t", "گیگاژول بر تن", "GJ per tonne", "intensity", 1.0),
-    ("kWh/t", "کیلووات‌ساعت بر تن", "kWh per tonne", "intensity", 1.0),
-    ("m3/t", "مترمکعب بر تن", "m³ per tonne", "intensity", 1.0),
-    ("kgCO2e/t", "کیلوگرم معادل دی‌اکسید کربن بر تن", "kg CO2e per tonne", "intensity", 1.0),
-    ("mg/Nm3", "میلی‌گرم بر نرمال مترمکعب", "mg per Nm³", "concentration", 1.0),
-    ("ug/m3", "میکروگرم بر مترمکعب", "µg per m³", "concentration", 0.001),
+# code, Persian name, English name, dimension, size in the base unit, decimal places shown
+# (None: by the size of the value, rasad.lib.formatting.auto_decimals)
+UNITS: tuple[tuple[str, str, str, str, float, int | None], ...] = (
+    ("GJ", "گیگاژول", "gigajoule", "energy", 1.0, None),
+    ("MJ", "مگاژول", "megajoule", "energy", 0.001, 0),
+    ("TJ", "تراژول", "terajoule", "energy", 1000.0, None),
+    ("MWh", "مگاوات‌ساعت", "megawatt-hour", "energy", 3.6, None),
+    ("kWh", "کیلووات‌ساعت", "kilowatt-hour", "energy", 0.0036, 0),
+    ("toe", "تن معادل نفت", "tonne of oil equivalent", "energy", 41.868, None),
+    ("m3", "مترمکعب", "cubic metre", "volume", 1.0, 0),
+    ("kSm3", "هزار مترمکعب استاندارد", "thousand standard cubic metres", "volume", 1000.0, None),
+    ("L", "لیتر", "litre", "volume", 0.001, 0),
+    ("kL", "کیلولیتر", "kilolitre", "volume", 1.0, None),
+    ("t", "تن", "tonne", "mass", 1.0, None),
+    ("kt", "هزار تن", "kilotonne", "mass", 1000.0, None),
+    ("kg", "کیلوگرم", "kilogram", "mass", 0.001, 0),
+    ("h", "ساعت", "hour", "duration", 1.0, None),
+    ("count", "عدد", "count", "count", 1.0, 0),
+    ("%", "درصد", "percent", "ratio", 1.0, 1),
+    ("tCO2e", "تن معادل دی‌اکسید کربن", "tonne CO2e", "emissions", 1.0, None),
+    ("ha", "هکتار", "hectare", "area", 1.0, 1),
+    ("GJ/t", "گیگاژول بر تن", "GJ per tonne", "intensity", 1.0, 3),
+    ("kWh/t", "کیلووات‌ساعت بر تن", "kWh per tonne", "intensity", 1.0, 1),
+    ("m3/t", "مترمکعب بر تن", "m³ per tonne", "intensity", 1.0, 2),
+    ("kgCO2e/t", "کیلوگرم معادل دی‌اکسید کربن بر تن", "kg CO2e per tonne", "intensity", 1.0, 1),
+    ("mg/Nm3", "میلی‌گرم بر نرمال مترمکعب", "mg per Nm³", "concentration", 1.0, 1),
+    ("ug/m3", "میکروگرم بر مترمکعب", "µg per m³", "concentration", 0.001, 1),
 )
 
 L, H = "lower_is_better", "higher_is_better"
@@ -356,16 +357,18 @@ def load(apps: Any) -> None:
     rule_model = apps.get_model("indicators", "IndicatorRule")
     factor_model = apps.get_model("indicators", "EmissionFactor")
     units = {}
-    for code, name, name_en, dimension, factor in UNITS:
-        units[code], _created = unit_model.objects.update_or_create(
-            code=code,
-            defaults={
-                "name": normalize_text(name),
-                "name_en": name_en,
-                "dimension": dimension,
-                "factor": factor,
-            },
-        )
+    # Migration 0002 runs this before the unit had decimal places (added in 0003).
+    has_decimals = any(field.name == "decimals" for field in unit_model._meta.get_fields())
+    for code, name, name_en, dimension, factor, decimals in UNITS:
+        defaults: dict[str, Any] = {
+            "name": normalize_text(name),
+            "name_en": name_en,
+            "dimension": dimension,
+            "factor": factor,
+        }
+        if has_decimals:
+            defaults["decimals"] = decimals
+        units[code], _created = unit_model.objects.update_or_create(code=code, defaults=defaults)
     indicators = {}
     for code, name, name_en, unit, periodicity, direction, category, formula, additive in INDICATORS:
         indicators[code], _created = indicator_model.objects.update_or_create(

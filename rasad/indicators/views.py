@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
@@ -36,7 +37,8 @@ from rasad.indicators.actions import (
 )
 from rasad.indicators.catalogue import Catalogue
 from rasad.indicators.choices import ObservationSource, ObservationStatus
-from rasad.indicators.exports import write_observations_xlsx, write_template_xlsx
+from rasad.indicators.deadlines import collecting_period
+from rasad.indicators.exports import write_template_xlsx
 from rasad.indicators.filtersets import ObservationFilterSet
 from rasad.indicators.forms import (
     AssignmentForm,
@@ -58,9 +60,10 @@ from rasad.indicators.models import (
     Scorecard,
     Target,
 )
-from rasad.lib import display
+from rasad.jobs.views import redirect_to_export
+from rasad.lib import display, formatting
 from rasad.lib.jalali import JalaliPeriod, today_in_tehran
-from rasad.lib.persian import TextParseError, format_number
+from rasad.lib.persian import TextParseError
 from rasad.lib.tabular import CSV_TYPE, XLSX_TYPE, ExportColumn, write_csv
 from rasad.web.generic import (
     AuthenticatedRequest,
@@ -113,7 +116,7 @@ class _AlertsMixin(ScopedView):
         return list(
             self.scoped(
                 Alert.objects.filter(organization__path__startswith=organization.path, is_open=True)
-                .select_related("indicator", "organization")
+                .select_related("indicator", "indicator__unit", "organization")
                 .order_by("-created")
             )[:20]
         )
@@ -125,6 +128,9 @@ class _AlertsMixin(ScopedView):
 # ---------------------------------------------------------------------------------------------
 # Dashboards and their feeds
 # ---------------------------------------------------------------------------------------------
+
+
+ALERTS_PER_PAGE = 10
 
 
 class DashboardView(_AlertsMixin):
@@ -139,7 +145,16 @@ class DashboardView(_AlertsMixin):
         if code not in catalogue.indicators:
             code = "ENERGY_TOTAL"
         year = int(request.GET.get("year") or _default_year())
-        alerts = list(dashboards.open_alerts(self.user))
+        # Open alerts, newest first, ten to a page (?alerts_page=2).
+        alert_page = Paginator(
+            self.scoped(
+                Alert.objects.filter(is_open=True)
+                .select_related("organization", "indicator", "indicator__unit")
+                .order_by("-created", "-pk")
+            ),
+            ALERTS_PER_PAGE,
+        ).get_page(request.GET.get("alerts_page"))
+        alerts = list(alert_page.object_list)
         values = dashboards.province_values(self.user, code, year, catalogue=catalogue)
         provinces = {p.code: p for p in Province.objects.filter(code__in=values)}
         rows = sorted(
@@ -156,6 +171,7 @@ class DashboardView(_AlertsMixin):
                 "years": list(range(_default_year(), _default_year() - 6, -1)),
                 "rows": rows,
                 "alerts": alerts,
+                "alert_page": alert_page,
                 "closable_alerts": self.closable(alerts),
                 "organizations": organizations,
                 "choropleth_url": reverse("indicators:choropleth") + f"?indicator={code}&year={year}",
@@ -180,7 +196,14 @@ class ChoroplethView(ScopedView):
             raise Http404 from None
         indicator = catalogue.indicators[code]
         values = dashboards.province_values(self.user, code, year, catalogue=catalogue)
-        return JsonResponse({"values": values, "label": f"{indicator.name} ({indicator.unit.code})"})
+        return JsonResponse(
+            {
+                "values": values,
+                # What the map shows a person: each value rounded for its unit, in their digits.
+                "display": {key: formatting.quantity(value, indicator.unit) for key, value in values.items()},
+                "label": f"{indicator.name} ({formatting.unit_name(indicator.unit)})",
+            }
+        )
 
 
 class OrganizationKpiView(ScopedDetailView, _AlertsMixin):
@@ -254,6 +277,11 @@ class ReportStartView(ScopedFormView):
     def get_form_kwargs(self) -> dict[str, Any]:
         return {"organizations": self.organizations_for("add")}
 
+    def get_initial(self) -> dict[str, Any]:
+        # The person's own organization and the period being collected are the likely choice.
+        own = self.organizations_for("add").filter(memberships__user=self.user).first()
+        return {"organization": own, "period": collecting_period("month", today_in_tehran())}
+
     def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         self.load()
         form = self.get_form(request.GET or None)
@@ -321,6 +349,7 @@ class ReportView(ScopedDetailView):
 
     def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         organization = self.get_object()
+        self.require("add", Observation(organization=organization))
         period = _period(kwargs["period"])
         indicators = self._indicators(organization, period)
         form = EntryForm(request.POST, indicators=indicators)
@@ -351,7 +380,11 @@ class ReportView(ScopedDetailView):
                 messages.success(
                     request,
                     _("Saved: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
-                    % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+                    % {
+                        "created": formatting.number(result.created),
+                        "updated": formatting.number(result.updated),
+                        "unchanged": formatting.number(result.unchanged),
+                    },
                 )
                 return redirect("indicators:report", pk=organization.pk, period=period.key)
         return self.render(self._context(organization, period, form), status=400)
@@ -362,9 +395,8 @@ def _entry_initial(indicators: list[Indicator], existing: dict[int, Observation]
     for indicator in indicators:
         observation = existing.get(indicator.pk)
         if observation is not None:
-            initial[f"value_{indicator.code}"] = format_number(
-                observation.value, persian_digits=False, grouping=False
-            )
+            # A number: the form's NumberInput shows it in the reader's digits.
+            initial[f"value_{indicator.code}"] = observation.value
             initial[f"comment_{indicator.code}"] = observation.comment
     return initial
 
@@ -375,6 +407,21 @@ class PeriodActionView(ScopedActionView):
 
     model = Organization
     http_method_names = ["post"]
+
+    def get_object(self, action: str | None = None, pk: Any = None) -> Any:
+        """The organization, if the user may take this step there: submitting needs
+        ``indicators.submit_observation`` over it; approving and reopening need the permission
+        over its parent (``may_approve``). Otherwise 404, like a missing organization."""
+        organization = super().get_object(action, pk)
+        verb = self.kwargs["verb"]
+        if verb == "submit":
+            self.require("submit", Observation(organization=organization))
+        elif verb in ("approve", "reopen"):
+            if not may_approve(self.user, organization, verb):
+                raise refusal()
+        else:
+            raise refusal()
+        return organization
 
     def perform(self, obj: Organization) -> None:
         key = _period(self.kwargs["period"]).key
@@ -392,7 +439,8 @@ class PeriodActionView(ScopedActionView):
             raise Http404
 
     def get_success_url(self, obj: Organization) -> str:
-        return reverse("indicators:report", args=[obj.pk, _period(self.kwargs["period"]).key])
+        # From the home queue the button sends next=/ and the person stays on their queue.
+        return self.safe_next(reverse("indicators:report", args=[obj.pk, _period(self.kwargs["period"]).key]))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -445,12 +493,16 @@ class ImportView(ScopedFormView):
 
 class ImportTemplateView(ScopedView):
     """A template to fill: one row per assigned indicator of the first organization the user may
-    report for, for last month."""
+    report for, for last month. Refused to those who may report nowhere, like the import."""
 
     model = Observation
+    scope_action = "add"
+    refuse_when_nowhere = True
 
     def get(self, request: AuthenticatedRequest, fmt: str) -> HttpResponse:
-        organization = self.organizations_for("add", include_closed=True).order_by("-depth").first()
+        organization = (
+            self.organizations_for(self.scope_action, include_closed=True).order_by("-depth").first()
+        )
         period = JalaliPeriod.containing(today_in_tehran(), "month").previous()
         rows = _template_rows(organization, period) if organization is not None else []
         buffer = io.BytesIO()
@@ -506,21 +558,16 @@ class ObservationTableView(ScopedListView):
 
     def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
         if self.request.GET.get("export") == "xlsx":
-            return self.export(objects[:100_000])
+            # An old address of the direct download: now the background export of this list.
+            return redirect_to_export(self.request, "observations", "xlsx")
         return super().respond(objects)
 
     def get_context_data(self, **context: Any) -> dict[str, Any]:
         query = self.request.GET.copy()
         query.pop("page", None)
-        query["export"] = "xlsx"
         return super().get_context_data(
             **context, export_query=query.urlencode(), statuses=ObservationStatus.choices
         )
-
-    def export(self, rows: Any) -> HttpResponse:
-        buffer = io.BytesIO()
-        write_observations_xlsx(buffer, rows)
-        return _download(buffer, "observations.xlsx", XLSX_TYPE)
 
 
 class CatalogueView(ScopedListView):
@@ -671,13 +718,9 @@ class TargetEditView(ScopedFormView):
         return {
             "indicator": target.indicator_id,
             "year": target.year,
-            "target": format_number(target.target, persian_digits=False, grouping=False),
-            "warning_threshold": format_number(
-                target.warning_threshold, persian_digits=False, grouping=False
-            ),
-            "critical_threshold": format_number(
-                target.critical_threshold, persian_digits=False, grouping=False
-            ),
+            "target": target.target,
+            "warning_threshold": target.warning_threshold,
+            "critical_threshold": target.critical_threshold,
         }
 
     def get_form(self, data: Any = None, files: Any = None) -> Any:

@@ -5,14 +5,36 @@ from __future__ import annotations
 import os
 import signal
 import time
+from typing import Any
+from urllib.parse import urlencode
 
 from django.db import transaction
+from django.test import Client
+from django.urls import reverse
 
 from rasad.jobs.engine import background_task, claim_effect
 from rasad.jobs.mail import queue_mail
-from rasad.jobs.models import TaskRun
+from rasad.jobs.models import ExportFile, ExportStatus, TaskRun
 from rasad.jobs.worker import Worker
 from rasad.lib.progress import Progress
+
+
+def exported(client: Client, kind: str, fmt: str, query: dict[str, Any] | str | None = None) -> bytes:
+    """A list exported as a person would: ask on the request page (with the list's filters),
+    let a worker prepare the file, then download it from its page. Asserts each step."""
+    url = reverse("jobs:export-request", args=[kind, fmt])
+    if query:
+        url += "?" + (query if isinstance(query, str) else urlencode(query, doseq=True))
+    assert client.get(url).status_code == 200
+    response = client.post(url)
+    assert response.status_code == 302, response.content[:500]
+    export = ExportFile.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-1]))
+    run_queued()
+    export.refresh_from_db()
+    assert export.status == ExportStatus.READY, (export.status, export.error)
+    download = client.get(reverse("jobs:export-download", args=[export.pk]))
+    assert download.status_code == 200
+    return b"".join(download.streaming_content)  # type: ignore[attr-defined]
 
 
 def run_queued(*, ignore_delays: bool = True, max_tasks: int = 1000) -> int:

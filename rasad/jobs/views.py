@@ -10,13 +10,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tasks.base import TaskResultStatus
 
-from rasad.core.models import User
 from rasad.jobs.access import may_manage_jobs
 from rasad.jobs.actions import do_change_schedule, do_retry_task
 from rasad.jobs.exports import (
@@ -29,20 +28,19 @@ from rasad.jobs.exports import (
 )
 from rasad.jobs.forms import ScheduleForm
 from rasad.jobs.models import ExportFile, ExportStatus, Schedule, TaskRun
-from rasad.web.views import RasadView
+from rasad.web.generic import AuthenticatedRequest, SignedInView, refusal
 
 
-class ManagerView(RasadView):
+class ManagerView(SignedInView):
     """Pages for platform administrators only; anyone else gets the same 404 as a missing page."""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if request.user.is_authenticated and not may_manage_jobs(request.user):
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
+    def check_access(self) -> None:
+        if not may_manage_jobs(self.user):
+            raise refusal()
 
 
 class JobsView(ManagerView):
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         runs = TaskRun.objects.select_related("task", "owner")
         parked = runs.filter(parked_at__isnull=False, task__status=TaskResultStatus.FAILED).order_by(
             "-parked_at"
@@ -65,9 +63,9 @@ class JobsView(ManagerView):
 
 
 class RetryView(ManagerView):
-    def post(self, request: HttpRequest, pk: str) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: str) -> HttpResponse:
         run = _run_or_404(pk)
-        user: User = request.user  # type: ignore[assignment]
+        user = request.user
         try:
             do_retry_task(run, acting_user=user)
         except ValidationError as error:
@@ -78,15 +76,15 @@ class RetryView(ManagerView):
 
 
 class ScheduleEditView(ManagerView):
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         schedule = _schedule_or_404(pk)
         form = ScheduleForm(initial={"cron": schedule.cron, "is_enabled": schedule.is_enabled})
         return render(request, "jobs/schedule_form.html", {"schedule": schedule, "form": form})
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         schedule = _schedule_or_404(pk)
         form = ScheduleForm(request.POST)
-        user: User = request.user  # type: ignore[assignment]
+        user = request.user
         if form.is_valid() and form.run_action(
             do_change_schedule,
             schedule,
@@ -99,13 +97,13 @@ class ScheduleEditView(ManagerView):
         return render(request, "jobs/schedule_form.html", {"schedule": schedule, "form": form}, status=400)
 
 
-class RunProgressView(RasadView):
+class RunProgressView(SignedInView):
     """JSON progress of one task, for the person who asked for it (or an administrator)."""
 
-    def get(self, request: HttpRequest, pk: str) -> JsonResponse:
+    def get(self, request: AuthenticatedRequest, pk: str) -> JsonResponse:
         run = _run_or_404(pk)
         if run.owner_id != request.user.pk and not may_manage_jobs(request.user):
-            raise Http404
+            raise refusal()
         return JsonResponse(progress_payload(run))
 
 
@@ -127,38 +125,38 @@ def _run_or_404(pk: str) -> TaskRun:
     try:
         return TaskRun.objects.select_related("task").get(pk=uuid.UUID(str(pk)))
     except (TaskRun.DoesNotExist, ValidationError, ValueError):
-        raise Http404 from None
+        raise refusal() from None
 
 
 def _schedule_or_404(pk: int) -> Schedule:
     schedule = Schedule.objects.filter(pk=pk, is_orphaned=False).first()
     if schedule is None:
-        raise Http404
+        raise refusal()
     return schedule
 
 
 # ---- prepared files (background exports and reports) -----------------------------------------
 
 
-def _own_export_or_404(request: HttpRequest, pk: int) -> ExportFile:
+def _own_export_or_404(request: AuthenticatedRequest, pk: int) -> ExportFile:
     export = ExportFile.objects.filter(pk=pk, owner_id=request.user.pk).first()
     if export is None:
-        raise Http404
+        raise refusal()
     return export
 
 
-class ExportRequestView(RasadView):
+class ExportRequestView(SignedInView):
     """Confirm, then ask for, the export of a list as the person sees it (with the list page's
     filters). GET shows how many rows will be written; POST queues the work."""
 
-    def get(self, request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
-        user: User = request.user  # type: ignore[assignment]
+    def get(self, request: AuthenticatedRequest, kind: str, fmt: str) -> HttpResponse:
+        user = request.user
         export_kind = export_kinds().get(kind)
         if export_kind is None or not may_export(user, export_kind) or fmt not in export_kind.formats:
-            raise Http404
+            raise refusal()
         params = {key: request.GET.getlist(key) for key in request.GET}
         if export_kind.queryset is None:
-            raise Http404
+            raise refusal()
         try:
             count = export_kind.queryset(user, params).count()
         except ValidationError as error:
@@ -174,14 +172,14 @@ class ExportRequestView(RasadView):
             {"kind": export_kind, "fmt": fmt, "count": count, "query": request.GET.urlencode()},
         )
 
-    def post(self, request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
-        user: User = request.user  # type: ignore[assignment]
+    def post(self, request: AuthenticatedRequest, kind: str, fmt: str) -> HttpResponse:
+        user = request.user
         params = {key: request.GET.getlist(key) for key in request.GET}
         try:
             export = do_request_export(kind, fmt, params, acting_user=user)
         except ValidationError as error:
             if "kind" in getattr(error, "error_dict", {}):
-                raise Http404 from None
+                raise refusal() from None
             export_kind = export_kinds()[kind]
             return render(
                 request,
@@ -192,34 +190,34 @@ class ExportRequestView(RasadView):
         return redirect("jobs:export-detail", pk=export.pk)
 
 
-class ExportDetailView(RasadView):
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+class ExportDetailView(SignedInView):
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         export = _own_export_or_404(request, pk)
         if export.status in (ExportStatus.READY, ExportStatus.FAILED):
-            mark_seen(request.user, [export.pk])  # type: ignore[arg-type]
+            mark_seen(request.user, [export.pk])
         return render(
             request, "jobs/export_detail.html", {"export": export, "status": export_payload(export)}
         )
 
 
-class ExportStatusView(RasadView):
-    def get(self, request: HttpRequest, pk: int) -> JsonResponse:
+class ExportStatusView(SignedInView):
+    def get(self, request: AuthenticatedRequest, pk: int) -> JsonResponse:
         return JsonResponse(export_payload(_own_export_or_404(request, pk)))
 
 
-class ExportDownloadView(RasadView):
+class ExportDownloadView(SignedInView):
     """The file, to its owner only, and only while they may still see the list it holds."""
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
         export = _own_export_or_404(request, pk)
-        user: User = request.user  # type: ignore[assignment]
+        user = request.user
         kind = export_kinds().get(export.kind)
         allowed = kind is not None and may_export(user, kind, export.params)
         if export.status != ExportStatus.READY or not export.file.name or not allowed:
-            raise Http404
+            raise refusal()
         path = Path(settings.MEDIA_ROOT) / export.file.name
         if not path.is_file():
-            raise Http404
+            raise refusal()
         do_record_download(export, acting_user=user)
         return FileResponse(
             path.open("rb"),
@@ -229,11 +227,11 @@ class ExportDownloadView(RasadView):
         )
 
 
-class MyFilesView(RasadView):
-    def get(self, request: HttpRequest) -> HttpResponse:
+class MyFilesView(SignedInView):
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         files = list(ExportFile.objects.filter(owner_id=request.user.pk).select_related("run")[:100])
         response = render(request, "jobs/my_files.html", {"files": files, "hours": keep_hours()})
-        mark_seen(request.user, [f.pk for f in files])  # type: ignore[arg-type]
+        mark_seen(request.user, [f.pk for f in files])
         return response
 
 
@@ -255,3 +253,25 @@ def export_payload(export: ExportFile) -> dict[str, Any]:
         else None,
     }
     return payload
+
+
+class ExportRedirectView(SignedInView):
+    """An old address of a list's direct download (``/cases/export.xlsx``,
+    ``/organizations/export/?format=csv``, ``/audit/export.csv``): it now leads to the request
+    for a background export of the same list with the same filters. Nothing is written here, so
+    no file is ever cut short at a row limit."""
+
+    kind = ""
+    fmt = "xlsx"
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return redirect_to_export(request, self.kind, request.GET.get("format") or self.fmt)
+
+
+def redirect_to_export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    """To the export request page of ``kind`` in ``fmt``, keeping the list page's filters."""
+    query = request.GET.copy()
+    for key in ("format", "export", "page"):
+        query.pop(key, None)
+    url = reverse("jobs:export-request", args=[kind, fmt])
+    return redirect(f"{url}?{query.urlencode()}" if query else url)

@@ -9,6 +9,7 @@ time. Reporting periods (a Jalali month, season or year) are :class:`JalaliPerio
 
 from __future__ import annotations
 
+import calendar as calendar_module
 import functools
 import re
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ __all__ = [
     "JalaliDate",
     "JalaliPeriod",
     "PeriodKind",
+    "check_accepted_date",
     "format_date",
     "format_datetime",
     "from_jalali",
@@ -49,7 +51,7 @@ __all__ = [
 
 Calendar = Literal["jalali", "gregorian"]
 DateStyle = Literal["short", "long"]
-PeriodKind = Literal["month", "season", "year"]
+PeriodKind = Literal["month", "season", "half", "year"]
 
 TEHRAN: Final = ZoneInfo("Asia/Tehran")
 
@@ -69,6 +71,7 @@ JALALI_MONTH_NAMES: Final = (
 )
 jalali_month_names: Final = JALALI_MONTH_NAMES
 JALALI_SEASON_NAMES: Final = ("بهار", "تابستان", "پاییز", "زمستان")
+JALALI_HALF_NAMES: Final = ("نیمهٔ نخست", "نیمهٔ دوم")
 GREGORIAN_MONTH_NAMES_EN: Final = (
     "January",
     "February",
@@ -104,6 +107,13 @@ MAX_JALALI_YEAR: Final = 9377
 # A four-digit year above this is Gregorian whatever calendar was asked for (Jalali 1700 is
 # Gregorian 2321, so the two ranges people actually type never meet).
 GREGORIAN_YEAR_THRESHOLD: Final = 1700
+# The dates Rasad accepts from people and programs (forms, API, imports, filters): Jalali years
+# 1200 to 1500, Gregorian 1821-03-21 to 2122-03-20. Wide enough for the founding date of the
+# oldest ministry and for any deadline or plan, narrow enough that every accepted date converts,
+# formats and takes arithmetic (a deadline plus working hours) without overflowing.
+# docs/reference/persian-text.md ("Accepted dates") states the range for users.
+FIRST_ACCEPTED_JALALI_YEAR: Final = 1200
+LAST_ACCEPTED_JALALI_YEAR: Final = 1500
 
 
 class JalaliDate(NamedTuple):
@@ -136,10 +146,45 @@ def jalali_month_length(year: int, month: int) -> int:
 
 
 def to_jalali(value: date) -> JalaliDate:
-    """The Jalali day of a Gregorian date (of its Tehran date, for an aware datetime)."""
+    """The Jalali day of a Gregorian date (of its Tehran date, for an aware datetime).
+
+    Raises ``ValueError`` for a date before the Jalali era or after Jalali 9377 (Gregorian
+    0001-01-01 ... 0622-03-21 and 9999-12-31 have no Jalali day here)."""
     day = local_date(value)
     converted = jdatetime.date.fromgregorian(date=day)
     return JalaliDate(int(converted.year), int(converted.month), int(converted.day))
+
+
+def first_accepted_date() -> date:
+    """Gregorian 1821-03-21, Jalali 1200/01/01: the earliest date Rasad accepts."""
+    return _gregorian_of(FIRST_ACCEPTED_JALALI_YEAR, 1, 1)
+
+
+def last_accepted_date() -> date:
+    """Gregorian 2122-03-20, the last day of Jalali 1500: the latest date Rasad accepts."""
+    return date.fromordinal(_gregorian_of(LAST_ACCEPTED_JALALI_YEAR + 1, 1, 1).toordinal() - 1)
+
+
+def check_accepted_date(value: date, *, margin_days: int = 0) -> None:
+    """Raise :class:`TextParseError` (code ``date_range``) for a date (or the Tehran day of a
+    datetime) outside the accepted range, Jalali 1200/01/01 to 1500/12/29. ``margin_days``
+    widens the range on both sides, for values derived from accepted ones (a due time a few
+    working days after a deadline on the last accepted day)."""
+    try:
+        day = local_date(value)
+    except OverflowError:  # an aware datetime at the very edge of the representable range
+        day = value.date() if isinstance(value, datetime) else value
+    first, last = first_accepted_date(), last_accepted_date()
+    if not first.toordinal() - margin_days <= day.toordinal() <= last.toordinal() + margin_days:
+        raise TextParseError(
+            _("The date %(date)s is outside the range Rasad accepts, %(first)s to %(last)s."),
+            code="date_range",
+            params={
+                "date": day.isoformat(),
+                "first": f"{FIRST_ACCEPTED_JALALI_YEAR}/01/01 ({first.isoformat()})",
+                "last": f"{format_date(last, persian_digits=False)} ({last.isoformat()})",
+            },
+        )
 
 
 def from_jalali(year: int, month: int, day: int) -> date:
@@ -177,8 +222,7 @@ def _check_gregorian(year: int, month: int, day: int) -> None:
             _("Year %(year)s is outside the supported range."), code="year_range", params={"year": year}
         )
     _check_month(month)
-    next_month = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
-    length = (next_month - date(year, month, 1)).days
+    length = calendar_module.monthrange(year, month)[1]
     if month == 2 and day == 29 and length == 28:
         raise TextParseError(
             _("%(year)s is not a leap year, so February has only 28 days."),
@@ -266,7 +310,15 @@ def format_date(
         return EMPTY_VALUE
     _check_choice(calendar, Calendar, "calendar")
     _check_choice(style, DateStyle, "style")
-    day = local_date(value)
+    try:
+        day = local_date(value)
+    except OverflowError:  # Tehran time of an aware datetime past 9999-12-31
+        day = value.date() if isinstance(value, datetime) else value
+    if calendar == "jalali" and not _has_jalali_day(day):
+        # A stored date outside the Jalali range (0001-01-01, 9999-12-31) must not break the
+        # page that shows it, or nobody could open it to correct it: show it in ISO form.
+        calendar = "gregorian"
+        style = "short"
     if calendar == "jalali":
         jalali = to_jalali(day)
         if style == "short":
@@ -279,6 +331,10 @@ def format_date(
         names = GREGORIAN_MONTH_NAMES_FA if persian_digits else GREGORIAN_MONTH_NAMES_EN
         text = f"{day.day} {names[day.month - 1]} {day.year}"
     return to_persian_digits(text) if persian_digits else text
+
+
+def _has_jalali_day(day: date) -> bool:
+    return date(623, 1, 1) <= day <= date(9999, 3, 19)
 
 
 def format_datetime(
@@ -297,7 +353,10 @@ def format_datetime(
         return EMPTY_VALUE
     if not isinstance(value, datetime):
         return format_date(value, calendar=calendar, persian_digits=persian_digits, style=style)
-    local = to_tehran(value)
+    try:
+        local = to_tehran(value)
+    except OverflowError:  # 9999-12-31 23:00 UTC has no Tehran time
+        local = value
     day_text = format_date(local, calendar=calendar, persian_digits=persian_digits, style=style)
     time_text = f"{local.hour:02d}:{local.minute:02d}"
     if persian_digits:
@@ -328,9 +387,10 @@ def parse_date(text: str, *, calendar: Calendar = "jalali") -> date:
 
     The date is year/month/day with "/", "-" or "." between the parts, in Persian, Arabic-Indic
     or Latin digits: "1403/12/13", "۱۴۰۳-۱۲-۱۳", "1403.12.13". A year above 1700 is Gregorian
-    whatever ``calendar`` says, so ISO dates ("2025-03-03") are always understood. Anything
-    else raises :class:`TextParseError` whose message names the cause (empty text, wrong shape,
-    day before year, month 13, day 31 of a 30-day month, Esfand 30 in a common year ...).
+    whatever ``calendar`` says, so ISO dates ("2025-03-03") are always understood. A date
+    outside the accepted range (:func:`check_accepted_date`) is refused. Anything else raises
+    :class:`TextParseError` whose message names the cause (empty text, wrong shape, day before
+    year, month 13, day 31 of a 30-day month, Esfand 30 in a common year ...).
     """
     _check_choice(calendar, Calendar, "calendar")
     cleaned = to_latin_digits(_BIDI_MARKS.sub("", text)).strip()
@@ -355,35 +415,39 @@ def parse_date(text: str, *, calendar: Calendar = "jalali") -> date:
     year, month, day = int(year_text), int(month_text), int(day_text)
     if year > GREGORIAN_YEAR_THRESHOLD:
         _check_gregorian(year, month, day)
-        return date(year, month, day)
-    if calendar == "gregorian":
+        result = date(year, month, day)
+    elif calendar == "gregorian":
         raise TextParseError(
             _("%(year)s looks like a Jalali year; enter a Gregorian date such as 2025-03-21."),
             code="jalali_year",
             params={"year": year},
         )
-    return from_jalali(year, month, day)
+    else:
+        result = from_jalali(year, month, day)
+    check_accepted_date(result)
+    return result
 
 
 # ---------------------------------------------------------------------------------------------
 # Reporting periods
 # ---------------------------------------------------------------------------------------------
 
-_MONTHS_PER_PERIOD: Final[dict[str, int]] = {"month": 1, "season": 3, "year": 12}
-_PERIODS_PER_YEAR: Final[dict[str, int]] = {"month": 12, "season": 4, "year": 1}
+_MONTHS_PER_PERIOD: Final[dict[str, int]] = {"month": 1, "season": 3, "half": 6, "year": 12}
+_PERIODS_PER_YEAR: Final[dict[str, int]] = {"month": 12, "season": 4, "half": 2, "year": 1}
 _PARSED: dict[str, JalaliPeriod] = {}
-_PERIOD_KEY: Final = re.compile(r"(\d{4})(?:[-/](?:(\d{1,2})|[Ss](\d)))?")
+_PERIOD_KEY: Final = re.compile(r"(\d{4})(?:[-/](?:(\d{1,2})|[Ss](\d)|[Hh](\d)))?")
 
 
 @functools.total_ordering
 @dataclass(frozen=True)
 class JalaliPeriod:
-    """A Jalali month, season or year, the unit of periodic reporting.
+    """A Jalali month, season, half-year or year, the unit of periodic reporting.
 
-    ``index`` is the month (1-12), the season (1-4: بهار، تابستان، پاییز، زمستان) or 1 for a
-    year. ``start`` and ``end`` are Gregorian dates with ``end`` exclusive, so a period selects
-    ``start <= day < end``. Periods sort by when they start, and a longer one after a shorter
-    one that starts the same day (فروردین ۱۴۰۳ < بهار ۱۴۰۳ < ۱۴۰۳).
+    ``index`` is the month (1-12), the season (1-4: بهار، تابستان، پاییز، زمستان), the half
+    (1-2: فروردین-شهریور، مهر-اسفند) or 1 for a year. ``start`` and ``end`` are Gregorian
+    dates with ``end`` exclusive, so a period selects ``start <= day < end``. Periods sort by
+    when they start, and a longer one after a shorter one that starts the same day
+    (فروردین ۱۴۰۳ < بهار ۱۴۰۳ < ۱۴۰۳).
     """
 
     kind: PeriodKind
@@ -392,7 +456,7 @@ class JalaliPeriod:
 
     def __post_init__(self) -> None:
         if self.kind not in _MONTHS_PER_PERIOD:
-            raise ValueError(f"kind must be month, season or year, not {self.kind!r}")
+            raise ValueError(f"kind must be month, season, half or year, not {self.kind!r}")
         if not MIN_JALALI_YEAR <= self.year < MAX_JALALI_YEAR:
             raise ValueError(f"year {self.year} is outside {MIN_JALALI_YEAR}..{MAX_JALALI_YEAR - 1}")
         if not 1 <= self.index <= _PERIODS_PER_YEAR[self.kind]:
@@ -417,20 +481,24 @@ class JalaliPeriod:
 
     @functools.cached_property
     def key(self) -> str:
-        """A stable text key: "1403-07" (month), "1403-S2" (season), "1403" (year)."""
+        """A stable text key: "1403-07" (month), "1403-S2" (season), "1403-H1" (half), "1403"."""
         if self.kind == "month":
             return f"{self.year:04d}-{self.index:02d}"
         if self.kind == "season":
             return f"{self.year:04d}-S{self.index}"
+        if self.kind == "half":
+            return f"{self.year:04d}-H{self.index}"
         return f"{self.year:04d}"
 
     def label(self, *, persian_digits: bool = True) -> str:
-        """The name people read: «مهر ۱۴۰۳», «بهار ۱۴۰۳», «۱۴۰۳»."""
+        """The name people read: «مهر ۱۴۰۳», «بهار ۱۴۰۳», «نیمهٔ دوم ۱۴۰۳», «۱۴۰۳»."""
         year = to_persian_digits(str(self.year)) if persian_digits else str(self.year)
         if self.kind == "month":
             return f"{JALALI_MONTH_NAMES[self.index - 1]} {year}"
         if self.kind == "season":
             return f"{JALALI_SEASON_NAMES[self.index - 1]} {year}"
+        if self.kind == "half":
+            return f"{JALALI_HALF_NAMES[self.index - 1]} {year}"
         return year
 
     def contains(self, value: date) -> bool:
@@ -455,6 +523,8 @@ class JalaliPeriod:
             return cls("month", jalali.year, jalali.month)
         if kind == "season":
             return cls("season", jalali.year, (jalali.month - 1) // 3 + 1)
+        if kind == "half":
+            return cls("half", jalali.year, (jalali.month - 1) // 6 + 1)
         return cls(kind, jalali.year, 1)
 
     @classmethod
@@ -475,19 +545,21 @@ class JalaliPeriod:
         if match is None:
             raise TextParseError(
                 _(
-                    "“%(key)s” is not a period; write 1403 for a year, 1403-S2 for a season "
-                    "or 1403-07 for a month."
+                    "“%(key)s” is not a period; write 1403 for a year, 1403-H1 for a half-year, "
+                    "1403-S2 for a season or 1403-07 for a month."
                 ),
                 code="invalid_period",
                 params={"key": key.strip()},
             )
-        year_text, month_text, season_text = match.groups()
+        year_text, month_text, season_text, half_text = match.groups()
         year = int(year_text)
         if month_text is not None:
             kind: PeriodKind = "month"
             index = int(month_text)
         elif season_text is not None:
             kind, index = "season", int(season_text)
+        elif half_text is not None:
+            kind, index = "half", int(half_text)
         else:
             kind, index = "year", 1
         if not MIN_JALALI_YEAR <= year < MAX_JALALI_YEAR:
@@ -501,6 +573,12 @@ class JalaliPeriod:
                 _("Season %(season)s does not exist; seasons run from 1 to 4."),
                 code="season_range",
                 params={"season": index},
+            )
+        if kind == "half" and not 1 <= index <= 2:
+            raise TextParseError(
+                _("Half %(half)s does not exist; a year has halves 1 and 2."),
+                code="half_range",
+                params={"half": index},
             )
         return cls(kind, year, index)
 

@@ -36,6 +36,7 @@ __all__ = [
     "normalize_text",
     "parse_number",
     "search_key",
+    "search_variants",
     "to_latin_digits",
     "to_persian_digits",
 ]
@@ -342,9 +343,19 @@ def _looks_like_verb(word: str) -> bool:
     return word in _VERB_FORMS or (len(word) >= 2 and word.endswith(_VERB_LIKE_ENDINGS))
 
 
+# «می» is also the Gregorian month May. After a day number, after «ماه» or after words that
+# place something in a month («اوایل می»، «اواخر می»), it is the month and stays a word.
+_MONTH_MAY_BEFORE: Final = re.compile(
+    f"(?:[0-9{PERSIAN_DIGITS}{ARABIC_INDIC_DIGITS}]"
+    f"|(?<![{_L}])(?:ماه|اوایل|اواسط|اواخر|ابتدای|پایان|نیمهٔ|نیمه)) $"
+)
+
+
 def _join_spaced_verb_prefix(text: str) -> str:
     def replace(match: re.Match[str]) -> str:
         particle, word = match.group(1), match.group(2)
+        if particle == "می" and _MONTH_MAY_BEFORE.search(match.string, 0, match.start()):
+            return match.group()
         if _looks_like_verb(word):
             return particle + ZWNJ + word
         return match.group()
@@ -466,25 +477,38 @@ def normalize_text(text: str) -> str:
 
 # Folds applied only to search keys: spellings that people treat as the same word.
 _SEARCH_FOLDS: Final[dict[int, str | None]] = {
-    ord("أ"): "ا",
-    ord("إ"): "ا",
+    ord("آ"): "ا",
     ord("ٱ"): "ا",
     ord("ۀ"): "ه",
     ord("ة"): "ه",
-    ord("ؤ"): "و",
     0x0654: None,  # hamza above, as in the ezafe «خانهٔ»
     0x0653: None,
     0x0655: None,
 }
+
+# The seat of a hamza («مسئله»، «مسأله»، «مسؤول»، «هیئت»، «هیأت») varies between writers and
+# between the Persian and the Arabic tradition; keys write every seated or bare hamza inside a
+# word as «ء». At the start of a word «أ» and «إ» are only an alef («أمنیت»، «امنیت»).
+HAMZA: Final = "ء"
+_SEATED_HAMZA: Final = re.compile("[ئأؤإ]|[یو]\u0654")
+_WORD_INITIAL_ALEF_HAMZA: Final = re.compile(f"(?<![{_L}])[أإ]")
+# A final hamza after an alef is often left out («اجزاء»، «اجزا»).
+_FINAL_HAMZA_AFTER_ALEF: Final = re.compile(f"(?<=ا)ء(?![{_L}])")
+# A separator between digits followed by exactly three digits groups thousands: «۳۲۹٬۳۶۹»,
+# "329,369", «۳۲۹،۳۶۹» and "329'369" all key as "329369".
+_THOUSANDS: Final = re.compile(r"(?<=\d)[,،'’](?=\d{3}(?!\d))")
 
 
 def search_key(text: str) -> str:
     """Return the key under which text is compared and searched.
 
     Every spelling of a word that :func:`normalize_text` reconciles gives the same key, and in
-    addition the key has Latin digits, no ZWNJ or other invisible format characters, lower-case
-    Latin letters, single spaces, «أ إ ۀ ة ؤ» folded to «ا ه ه و», and no ezafe after a final
-    «ه» («صفحهٔ»، «صفحه‌ی» → «صفحه»).
+    addition the key has Latin digits without thousands separators and with "." before
+    decimals, no ZWNJ or other invisible format characters (so a compound written with a ZWNJ
+    is keyed joined), lower-case Latin letters, single spaces, «آ ٱ» folded to «ا», «ۀ ة» to «ه»,
+    every hamza seat inside a word («ئ أ ؤ إ») written «ء», and no ezafe after a final «ه»
+    («صفحهٔ»، «صفحه‌ی» → «صفحه»). :func:`search_variants` gives the forms a query word is
+    looked for in.
     """
     key = _key_of_normalized(normalize_text(text))
     # Folding letters and turning line breaks into spaces can give the rules of normalize_text
@@ -504,8 +528,48 @@ _EZAFE_AFTER_HEH: Final = re.compile(f"ه{ZWNJ}ی(?![{_L}{ZWNJ}])")
 
 def _key_of_normalized(text: str) -> str:
     text = _EZAFE_AFTER_HEH.sub("ه", text)
-    text = to_latin_digits(text.translate(_SEARCH_FOLDS))
+    text = _WORD_INITIAL_ALEF_HAMZA.sub("ا", text)
+    text = _SEATED_HAMZA.sub(HAMZA, text)
+    text = _FINAL_HAMZA_AFTER_ALEF.sub("", text.translate(_SEARCH_FOLDS))
+    text = to_latin_digits(text, separators=True)
+    text = _THOUSANDS.sub("", text)
     return " ".join(_drop_format_characters(text).lower().split())
+
+
+# Letters a writer may put where a hamza sits, or where another writer puts one.
+_HAMZA_STAND_INS: Final = ("ا", "ی", "و")
+# A query word of at least this many letters is also looked for split in two, each part at
+# least two letters long, so that «محیطزیست» finds «محیط زیست».
+_SPLIT_MIN_LENGTH: Final = 4
+_PERSIAN_WORD: Final = re.compile(f"[{_L}]+")
+
+
+def search_variants(query: str) -> list[list[str]]:
+    """The words of a query, each with the forms it is looked for in a search key.
+
+    A text matches when, for every word, one of its forms occurs in the text's key. The forms
+    of a word are its key; with a hamza, the key with «ا»، «ی» or «و» in its place (a writer who
+    left the hamza out: «مساله», «هیات»); without one, the key with a hamza in place of each
+    inner «ا»، «ی» or «و» (the reverse); and a Persian word written joined, split in two at
+    every place («محیطزیست» → «محیط زیست»), because keys write a compound's ZWNJ as nothing and
+    a space as a space. A compound typed with a space needs no variant: each of its words
+    occurs in the joined key as it is.
+    """
+    words = []
+    for word in search_key(query).split():
+        forms = [word]
+        if HAMZA in word:
+            forms += [word.replace(HAMZA, stand_in) for stand_in in _HAMZA_STAND_INS]
+        elif _PERSIAN_WORD.fullmatch(word):
+            forms += [
+                word[:position] + HAMZA + word[position + 1 :]
+                for position in range(1, len(word) - 1)
+                if word[position] in _HAMZA_STAND_INS
+            ]
+        if _PERSIAN_WORD.fullmatch(word.replace(HAMZA, "ا")) and len(word) >= _SPLIT_MIN_LENGTH:
+            forms += [word[:position] + " " + word[position:] for position in range(2, len(word) - 1)]
+        words.append(list(dict.fromkeys(forms)))
+    return words
 
 
 def _drop_format_characters(text: str) -> str:

@@ -35,6 +35,7 @@ from rasad.lib import events
 logger = logging.getLogger(__name__)
 
 Event = dict[str, Any]
+KEEPALIVE_SECONDS = 15.0
 # A marker in a client's queue: the events before it may be incomplete, read them again.
 RESYNC: Event = {"kind": "resync"}
 # A marker: the queue overflowed and was dropped; the page should refetch its state.
@@ -50,21 +51,23 @@ class Client:
         self._queue: deque[Event] = deque()
         self._lock = threading.Lock()
 
-    def offer(self, event: Event) -> None:
+    def offer(self, event: Event) -> bool:
+        """Queue ``event`` if the filter admits it; ``True`` when the reader must be woken (the
+        caller wakes it: the hub wakes the streams of one event loop with one call)."""
         if event is not RESYNC:
             try:
                 if not self.accepts(event):
-                    return
+                    return False
             except Exception:
                 logger.exception("stream filter failed")
-                return
+                return False
         with self._lock:
             if event is RESYNC or len(self._queue) >= self.limit:
                 self._queue.clear()
                 self._queue.append(RESYNC if event is RESYNC else REFETCH)
             else:
                 self._queue.append(event)
-        self.wake()
+        return True
 
     def take(self) -> list[Event]:
         with self._lock:
@@ -93,18 +96,42 @@ class ThreadClient(Client):
 class AsyncClient(Client):
     def __init__(self, accepts: Callable[[Event], bool], *, limit: int) -> None:
         super().__init__(accepts, limit=limit)
-        self._loop = asyncio.get_running_loop()
+        self.loop = asyncio.get_running_loop()
         self._ready = asyncio.Event()
 
     def wake(self) -> None:
-        with contextlib.suppress(RuntimeError):  # the loop has closed: the stream is gone
-            self._loop.call_soon_threadsafe(self._ready.set)
+        _wake_on(self.loop, [self])
 
-    async def wait(self, timeout: float) -> list[Event]:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._ready.wait(), timeout)
+    def set_ready(self) -> None:
+        """In the client's own loop."""
+        self._ready.set()
+
+    async def wait(self, timeout: float | None = None) -> list[Event]:
+        """The events queued since the last call, once there are any, or empty when woken for a
+        keepalive. Without ``timeout`` no timer is armed: the hub's keepalive thread wakes every
+        stream every ``KEEPALIVE_SECONDS`` (one timer per stream per wait cost more than the
+        fan-out itself at thousands of streams: bench/live_push.py)."""
+        if not self._ready.is_set():
+            if timeout is None:
+                await self._ready.wait()
+            else:
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(timeout):
+                        await self._ready.wait()
         self._ready.clear()
         return self.take()
+
+
+def _set_all(clients: list[AsyncClient]) -> None:
+    for client in clients:
+        client.set_ready()
+
+
+def _wake_on(loop: asyncio.AbstractEventLoop, clients: list[AsyncClient]) -> None:
+    """One thread-safe call per loop, however many of its streams an event reaches (each
+    ``call_soon_threadsafe`` writes to the loop's wake-up pipe)."""
+    with contextlib.suppress(RuntimeError):  # the loop has closed: its streams are gone
+        loop.call_soon_threadsafe(_set_all, clients)
 
 
 class Hub:
@@ -133,19 +160,42 @@ class Hub:
     def dispatch(self, event: Event) -> None:
         with self._lock:
             clients = list(self._clients)
+        by_loop: dict[asyncio.AbstractEventLoop, list[AsyncClient]] = {}
         for client in clients:
-            client.offer(event)
+            if client.offer(event):
+                if isinstance(client, AsyncClient):
+                    by_loop.setdefault(client.loop, []).append(client)
+                else:
+                    client.wake()
+        for loop, woken in by_loop.items():
+            _wake_on(loop, woken)
 
     def start(self) -> None:
         with self._lock:
             if self._started:
                 return
             self._started = True
+        threading.Thread(target=self._keepalive, name="rasad-push-keepalive", daemon=True).start()
         if settings.EVENT_BUS == "redis":
             threading.Thread(target=self._listen, name="rasad-push", daemon=True).start()
         else:
             events.subscribe_local(self.dispatch)
             self.connected.set()
+
+    def _keepalive(self) -> None:
+        """Wake every stream now and then, so that each sends a keepalive comment (and learns
+        that its client has gone, when the write fails)."""
+        while not self._stop.wait(KEEPALIVE_SECONDS):
+            with self._lock:
+                clients = list(self._clients)
+            by_loop: dict[asyncio.AbstractEventLoop, list[AsyncClient]] = {}
+            for client in clients:
+                if isinstance(client, AsyncClient):
+                    by_loop.setdefault(client.loop, []).append(client)
+                else:
+                    client.wake()
+            for loop, woken in by_loop.items():
+                _wake_on(loop, woken)
 
     def _listen(self) -> None:
         import redis

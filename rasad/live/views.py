@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import Organization
-from rasad.lib.push import KEEPALIVE, REFETCH, RESYNC, AsyncClient, ThreadClient, hub, sse
+from rasad.lib.push import KEEPALIVE, KEEPALIVE_SECONDS, REFETCH, RESYNC, AsyncClient, ThreadClient, hub, sse
 from rasad.live.actions import (
     DeviceValues,
     do_change_device,
@@ -99,6 +99,7 @@ class PostPointsView(ScopedView):
                     "colour": STATUS_COLOURS[Status(post["status"])],
                     "id": post["id"],
                     "status": post["status"],
+                    "devices": post["devices"],
                 },
             )
             for post in posts
@@ -278,7 +279,6 @@ class CredentialRevokeView(ScopedActionView):
 
 # ---- live push ------------------------------------------------------------------------------------
 
-KEEPALIVE_SECONDS = 15.0
 REPLAY_OVERLAP = 100  # ids committed out of order: read a little behind, the page drops repeats
 
 
@@ -351,7 +351,7 @@ class StreamView(ScopedView):
         else:
             content = _thread_stream(state, replaying=last is not None)
         response = StreamingHttpResponse(content, content_type="text/event-stream")
-        response["Cache-Control"] = "no-cache, no-transform"
+        response["Cache-Control"] = "no-store, no-transform"
         response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
         return response
 
@@ -367,7 +367,7 @@ def _thread_stream(state: _StreamState, *, replaying: bool) -> Iterator[bytes]:
         if replaying:
             yield from _closing(state.catch_up)
         while True:
-            batch = client.wait(KEEPALIVE_SECONDS)
+            batch = client.wait(KEEPALIVE_SECONDS + 1)
             if state.due_for_recheck():
                 _closing(state.recheck)
             if not batch:
@@ -405,7 +405,7 @@ async def _async_stream(state: _StreamState, *, replaying: bool) -> AsyncIterato
             for chunk in await _db(state.catch_up):
                 yield chunk
         while True:
-            batch = await client.wait(KEEPALIVE_SECONDS)
+            batch = await client.wait()  # woken by an event, or by the hub's keepalive
             if state.due_for_recheck():
                 await _db(state.recheck)
             if not batch:

@@ -14,6 +14,7 @@ from rasad.cases.choices import Priority
 from rasad.cases.models import Category
 from rasad.core.models import Organization
 from rasad.indicators.models import Indicator
+from rasad.lib import formatting
 from rasad.programs.actions import (
     ActionItemValues,
     IndicatorTargetValues,
@@ -105,7 +106,7 @@ class ProgrammeForm(StyledForm):
         self.fields["reviewing_organization"].queryset = organizations.order_by("name")  # type: ignore[attr-defined]
         for row in range(1, EXTRA_PARTY_ROWS + 1):
             self.fields[f"party_{row}_organization"] = forms.ModelChoiceField(
-                label=_("Party %(number)s") % {"number": row},
+                label=_("Party %(number)s") % {"number": formatting.number(row)},
                 queryset=organizations.order_by("name"),
                 required=False,
                 widget=forms.Select(attrs={"class": "form-select"}),
@@ -361,7 +362,11 @@ class IndicatorTargetForm(StyledForm):
 
 
 class StatusReportForm(StyledForm):
-    state = forms.ChoiceField(label=_("State"), choices=ReportState.choices, widget=forms.RadioSelect)
+    state = forms.ChoiceField(
+        label=_("State"),
+        choices=ReportState.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
     note = NormalizedCharField(
         label=_("Note"),
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -142,6 +142,7 @@ def _timeline_context(programme: Programme, progress: ProgrammeProgress, now: An
             if index == 0 or month.key.endswith("-01")
             else month.label().split(" ")[0],
             "width": round(100.0 * (month.end - month.start).days / span, 3),
+            "season": index == 0 or month.key[-2:] in ("01", "04", "07", "10"),
         }
         for index, month in enumerate(chart.months)
     ]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -149,7 +150,9 @@ class ParameterError(Exception):
 
 def organization_param(user: User, value: Any, permission: str) -> Organization:
     """The organization, if the user holds ``permission`` over it and its whole subtree; else the
-    same 404 as a missing one."""
+    same 404 as a missing one. An empty choice is a field error, not a refusal."""
+    if value is None or str(value).strip() == "":
+        raise ValidationError({"organization": [_("Choose an organization.")]})
     try:
         pk = int(value)
     except (TypeError, ValueError):
@@ -161,6 +164,33 @@ def organization_param(user: User, value: Any, permission: str) -> Organization:
     if not (scope.is_everything or any(s and organization.path.startswith(p) for p, s in scope.rules)):
         raise ObjectNotFound
     return organization
+
+
+def report_organizations(user: User, permission: str, *, limit: int = 500) -> list[Organization]:
+    """The open organizations a report may be asked about: those over which (with their whole
+    subtree) the user holds ``permission``, the rule ``organization_param`` checks."""
+    scope = scope_for_permission(user, permission)
+    organizations = list(
+        Organization.objects.filter(scope.as_q())
+        .filter(closed_on__isnull=True)
+        .order_by("path")
+        .only("pk", "name", "code", "depth", "path")[:limit]
+    )
+    if scope.is_everything:
+        return organizations
+    roots = [path for path, whole in scope.rules if whole]
+    return [o for o in organizations if any(o.path.startswith(root) for root in roots)]
+
+
+def report_baselines(user: User, *, limit: int = 200) -> list[Any]:
+    """The energy baselines a baseline report may be asked about: those the user sees."""
+    from rasad.indicators.models import Baseline
+
+    return list(
+        Baseline.objects.visible_to(user)
+        .select_related("organization")
+        .order_by("organization__name")[:limit]
+    )
 
 
 def subtree(organization: Organization) -> Q:

@@ -7,31 +7,31 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from rasad.core.access import ObjectNotFound
-from rasad.core.models import Organization, User
-from rasad.core.scope import scope_for_permission
+from rasad.core.models import User
 from rasad.lib.jalali import JalaliPeriod, today_in_tehran
 from rasad.reports.actions import do_request_report, do_subscribe, do_unsubscribe
-from rasad.reports.definitions import REPORTS, ReportDefinition, available_reports
+from rasad.reports.definitions import (
+    REPORTS,
+    ReportDefinition,
+    available_reports,
+    report_baselines,
+    report_organizations,
+)
 from rasad.reports.models import Frequency, ReportSubscription
-from rasad.web.generic import SignedInView as RasadView
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+from rasad.web.generic import AuthenticatedRequest, SignedInView, refusal
 
 
 def _available(user: User) -> list[ReportDefinition]:
     return available_reports(user)
 
 
-class ReportListView(RasadView):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        user = _user(request)
+class ReportListView(SignedInView):
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
+        user = request.user
         subscriptions = ReportSubscription.objects.filter(user=user, is_active=True).select_related(
             "organization"
         )
@@ -47,16 +47,7 @@ class ReportListView(RasadView):
 
 
 def _choices(user: User, definition: ReportDefinition) -> dict[str, Any]:
-    scope = scope_for_permission(user, definition.permission)
-    organizations = list(
-        Organization.objects.filter(scope.as_q())
-        .filter(closed_on__isnull=True)
-        .order_by("path")
-        .only("pk", "name", "code", "depth", "path")[:500]
-    )
-    if not scope.is_everything:
-        subtree_roots = [path for path, subtree in scope.rules if subtree]
-        organizations = [o for o in organizations if any(o.path.startswith(p) for p in subtree_roots)]
+    organizations = report_organizations(user, definition.permission)
     month = JalaliPeriod.containing(today_in_tehran(), "month").previous()
     months = []
     for _index in range(24):
@@ -69,32 +60,24 @@ def _choices(user: User, definition: ReportDefinition) -> dict[str, Any]:
         season.previous().previous(),
         season.previous().previous().previous(),
     ]
-    baselines: list[Any] = []
-    if any(p.kind == "baseline" for p in definition.parameters):
-        from rasad.indicators.models import Baseline
-
-        baselines = list(
-            Baseline.objects.visible_to(user)
-            .select_related("organization")
-            .order_by("organization__name")[:200]
-        )
+    baselines = report_baselines(user) if any(p.kind == "baseline" for p in definition.parameters) else []
     return {"organizations": organizations, "months": months, "seasons": seasons, "baselines": baselines}
 
 
-class ReportFormView(RasadView):
-    def _definition(self, request: HttpRequest, name: str) -> ReportDefinition:
+class ReportFormView(SignedInView):
+    def _definition(self, request: AuthenticatedRequest, name: str) -> ReportDefinition:
         definition = REPORTS.get(name)
-        if definition is None or definition not in _available(_user(request)):
-            raise Http404
+        if definition is None or definition not in _available(request.user):
+            raise refusal()
         return definition
 
-    def get(self, request: HttpRequest, name: str) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, name: str) -> HttpResponse:
         definition = self._definition(request, name)
         return self._render(request, definition, {}, [])
 
     def _render(
         self,
-        request: HttpRequest,
+        request: AuthenticatedRequest,
         definition: ReportDefinition,
         values: dict[str, Any],
         errors: list[str],
@@ -105,13 +88,13 @@ class ReportFormView(RasadView):
             "values": values,
             "errors": errors,
             "frequencies": Frequency.choices,
-            **_choices(_user(request), definition),
+            **_choices(request.user, definition),
         }
         return render(request, "reports/report_form.html", context, status=status)
 
-    def post(self, request: HttpRequest, name: str) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, name: str) -> HttpResponse:
         definition = self._definition(request, name)
-        user = _user(request)
+        user = request.user
         values = {p.name: request.POST.get(p.name, "") for p in definition.parameters}
         action = request.POST.get("action", "pdf")
         try:
@@ -126,18 +109,16 @@ class ReportFormView(RasadView):
                 messages.success(request, _("You will receive this report by e-mail and under “My files”."))
                 return redirect("reports:list")
             export = do_request_report(name, "xlsx" if action == "xlsx" else "pdf", values, acting_user=user)
-        except ObjectNotFound:
-            raise Http404 from None
         except ValidationError as error:
             return self._render(request, definition, values, error.messages, status=400)
         return redirect("jobs:export-detail", pk=export.pk)
 
 
-class UnsubscribeView(RasadView):
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        subscription = ReportSubscription.objects.filter(pk=pk, user=_user(request), is_active=True).first()
+class UnsubscribeView(SignedInView):
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
+        subscription = ReportSubscription.objects.filter(pk=pk, user=request.user, is_active=True).first()
         if subscription is None:
-            raise Http404
-        do_unsubscribe(subscription, acting_user=_user(request))
+            raise refusal()
+        do_unsubscribe(subscription, acting_user=request.user)
         messages.success(request, _("The subscription has ended."))
         return redirect("reports:list")

@@ -1,6 +1,6 @@
 """The fixed cast every test uses. Built only through actions, like real data.
 
-    national (NAT, national body)            Nadia: analyst over NAT and everything under it
+    national (NAT, national body, flagged)   Nadia: analyst over NAT and everything under it
     ├── isfahan (ISF-CC, command centre)     Alice: analyst over ISF-CC subtree
     │   └── isfahan_post (ISF-P1, field post)  Ali: reporter over ISF-CC subtree
     └── kerman (KER-CC, command centre)      Bob: analyst over KER-CC subtree
@@ -8,6 +8,9 @@
 
     Charlie: signed-in user with no grants at all: sees nothing.
     Root: platform administrator (superuser): sees everything.
+    Erfan: was an analyst over ISF-CC's subtree; the grant has expired: sees nothing.
+    Wali: viewer through the working group "command centres" (ISF-CC and KER-CC themselves, not
+          their subtrees): reads both command centres, nothing under them, changes nothing.
 
 So Alice and Ali must never see anything of Kerman, Bob and Bahram nothing of Isfahan, and Nadia
 sees both provinces.
@@ -20,7 +23,11 @@ from dataclasses import dataclass
 
 from django.apps import apps as django_apps
 
-from rasad.core.actions.organizations import OrganizationValues, do_create_organization
+from rasad.core.actions.organizations import (
+    OrganizationValues,
+    do_create_organization,
+    do_set_national_body,
+)
 from rasad.core.actions.people import do_create_user, do_grant_role
 from rasad.core.models import Organization, Province, Role, User
 from rasad.core.reference import load_reference_data
@@ -43,6 +50,8 @@ class Cast:
     bob: User
     bahram: User
     charlie: User
+    erfan: User
+    wali: User
 
     @property
     def everyone(self) -> dict[str, User]:
@@ -53,6 +62,8 @@ class Cast:
             "bob": self.bob,
             "bahram": self.bahram,
             "charlie": self.charlie,
+            "erfan": self.erfan,
+            "wali": self.wali,
         }
 
 
@@ -83,6 +94,47 @@ def ensure_reference_data() -> None:
         instruments.ensure_loaded()
 
 
+def _expired_analyst(analyst: Role, organization: Organization) -> User:
+    """A grant that counted once: given with an expiry, which has since passed (the update stands
+    for the time that went by; an action refuses to give a grant that is already expired)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from rasad.core.models import Grant
+
+    erfan = do_create_user(
+        "erfan", acting_user=None, password=PASSWORD, display_name="عرفان پیشین", validate=False
+    )
+    grant = do_grant_role(
+        erfan,
+        analyst,
+        acting_user=None,
+        organization=organization,
+        expires=timezone.now() + timedelta(days=1),
+    )
+    Grant.objects.filter(pk=grant.pk).update(expires=timezone.now() - timedelta(days=1))
+    return erfan
+
+
+def _working_group_viewer(viewer: Role, root: User, *members: Organization) -> User:
+    from rasad.core.actions.people import do_create_working_group
+
+    group = do_create_working_group(
+        "CAST-CC",
+        "کارگروه مراکز فرماندهی",
+        acting_user=root,
+        owner=members[0].parent or members[0],
+        organizations=list(members),
+        include_descendants=False,
+    )
+    wali = do_create_user(
+        "wali", acting_user=None, password=PASSWORD, display_name="ولی هماهنگ", validate=False
+    )
+    do_grant_role(wali, viewer, acting_user=None, working_group=group, include_descendants=False)
+    return wali
+
+
 def build_cast() -> Cast:
     ensure_reference_data()
     root = do_create_user(
@@ -103,6 +155,7 @@ def build_cast() -> Cast:
         ),
         acting_user=root,
     )
+    national = do_set_national_body(national, True, acting_user=root)
     isfahan = do_create_organization(
         OrganizationValues(
             code="ISF-CC",
@@ -172,6 +225,8 @@ def build_cast() -> Cast:
 
     return Cast(
         root=root,
+        erfan=_expired_analyst(roles["analyst"], isfahan),
+        wali=_working_group_viewer(roles["viewer"], root, isfahan, kerman),
         national=national,
         isfahan=isfahan,
         isfahan_post=isfahan_post,

@@ -12,6 +12,9 @@ from typing import Any
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 API_PREFIX = "api/"
+# The API's operations live here; the API's schema and docs pages sit beside them under /api/.
+API_OPERATIONS_PREFIX = "api/v1/"
+METHODS = ("get", "post", "put", "patch", "delete")
 
 
 def walk(
@@ -53,10 +56,27 @@ class Page:
         return reverse(self.name, kwargs=kwargs or None)
 
 
-def discover_pages() -> list[Page]:
-    """Every named page outside ``/api/``, in URL order."""
+def discover_pages(exclude: str = API_PREFIX) -> list[Page]:
+    """Every named page whose route does not start with ``exclude`` (by default everything outside
+    ``/api/``; the authorization table passes ``API_OPERATIONS_PREFIX`` to keep the schema and
+    docs pages), in URL order."""
     return [
         Page(route=route, name=f"{namespace}:{pattern.name}" if namespace else pattern.name, pattern=pattern)
         for route, namespace, pattern in walk()
-        if pattern.name and not route.startswith(API_PREFIX)
+        if pattern.name and not route.startswith(exclude)
     ]
+
+
+def discover_api_operations() -> set[str]:
+    """Every operation of the API's schema as ``"METHOD /api/v1/path/"`` (custom actions and PUT
+    included), which is what a row of the authorization table is keyed by."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    generator = SchemaGenerator()  # type: ignore[no-untyped-call]
+    schema: dict[str, Any] = generator.get_schema(request=None, public=True)  # type: ignore[no-untyped-call]
+    return {
+        f"{method.upper()} {path}"
+        for path, operations in schema["paths"].items()
+        for method in operations
+        if method in METHODS
+    }

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from rasad.core.models import Membership, Organization
+from rasad.lib import formatting
 from rasad.lib.jalali import TEHRAN
 from rasad.lib.persian import to_latin_digits
 from rasad.training.actions import CourseValues, EventValues, RequirementValues
@@ -36,13 +37,27 @@ class StyledForm(ActionFormMixin, forms.Form):
         _style(self)
 
 
+class ClockInput(forms.TextInput):
+    """An hour and minute shown in the reader's digits (the example, and a stored time)."""
+
+    def __init__(self) -> None:
+        super().__init__(attrs={"dir": "ltr", "inputmode": "numeric"})
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["placeholder"] = formatting.digits("09:00")
+        return context
+
+    def format_value(self, value: Any) -> str | None:
+        shown: str | None = super().format_value(value)
+        return formatting.digits(shown) if shown else shown
+
+
 class ClockField(forms.Field):
     """An hour and minute (۰۹:۳۰ or 9:30), in Persian or Latin digits."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"dir": "ltr", "inputmode": "numeric", "placeholder": "09:00"})
-        )
+        kwargs.setdefault("widget", ClockInput())
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> time | None:

@@ -1,16 +1,19 @@
-"""Form building blocks shared by every app: a date field that speaks the user's calendar, and
-the form mixin that turns an action's ValidationError into field errors."""
+"""Form building blocks shared by every app: a date field that speaks the user's calendar, the
+Jalali period picker, and the form mixin that turns an action's ValidationError into field
+errors."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from decimal import Decimal
+from typing import Any, Final
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from rasad.lib import display, jalali, persian
+from rasad.lib import boundary, display, formatting, jalali, persian
+from rasad.lib.jalali import JalaliPeriod, PeriodKind
 
 
 class JalaliDateInput(forms.TextInput):
@@ -36,8 +39,24 @@ class JalaliDateInput(forms.TextInput):
         return formatted
 
 
+class NumberInput(forms.TextInput):
+    """A text input for a number a person types in any digits; a value the form starts with (an
+    initial or stored number) is shown in the reader's digits, «۱۱۰٫۵» (what they type back is
+    parsed by ``rasad.lib.persian.parse_number``)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"dir": "ltr", "inputmode": "decimal", "class": "form-control", **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+            formatted: str | None = super().format_value(value)
+            return formatted
+        return persian.format_number(value, persian_digits=display.current().persian_digits, grouping=False)
+
+
 class JalaliDateField(forms.Field):
-    """Accepts a date in the user's calendar (Persian, Arabic or Latin digits); stores Gregorian."""
+    """Accepts a date in the user's calendar (Persian, Arabic or Latin digits) within the accepted
+    range (Jalali 1200 to 1500, ``rasad.lib.boundary``); stores Gregorian."""
 
     widget = JalaliDateInput
 
@@ -45,6 +64,7 @@ class JalaliDateField(forms.Field):
         if value in (None, ""):
             return None
         if isinstance(value, date):
+            boundary.check_date(value)
             return value
         try:
             return jalali.parse_date(str(value), calendar=display.current().calendar)
@@ -56,11 +76,191 @@ class JalaliDateField(forms.Field):
             ) from None
 
 
+# The second select of the period picker: what part of the year. Months "01".."12", seasons
+# "S1".."S4", halves "H1", "H2", and "Y" for the whole year.
+_YEAR_PART: Final = "Y"
+
+
+def _part_choices(kinds: tuple[PeriodKind, ...]) -> list[tuple[str, Any]]:
+    groups: list[tuple[str, Any]] = []
+
+    def name(period: JalaliPeriod) -> str:
+        label = formatting.period(period)
+        return label.rsplit(" ", 1)[0]
+
+    if "month" in kinds:
+        months = [(f"{m:02d}", name(JalaliPeriod("month", 1400, m))) for m in range(1, 13)]
+        groups.append((str(_("Month")), months))
+    if "season" in kinds:
+        seasons = [(f"S{s}", name(JalaliPeriod("season", 1400, s))) for s in range(1, 5)]
+        groups.append((str(_("Season")), seasons))
+    if "half" in kinds:
+        halves = [(f"H{h}", name(JalaliPeriod("half", 1400, h))) for h in range(1, 3)]
+        groups.append((str(_("Half-year")), halves))
+    if "year" in kinds:
+        groups.append((str(_("Year")), [(_YEAR_PART, str(_("Whole year")))]))
+    # One kind: a flat list, no group headings.
+    return groups[0][1] if len(groups) == 1 else groups
+
+
+class PeriodWidget(forms.MultiWidget):
+    """Two selects: the Jalali year and the part of it (a month, a season, a half, the whole
+    year), with Persian names. Works without JavaScript. A request that carries the period key
+    itself under the field's name (``?period=1405-09``, old links and the API's style) is read
+    too."""
+
+    template_name = "web/widgets/period.html"
+
+    def __init__(
+        self, kinds: tuple[PeriodKind, ...], years: tuple[int, int], attrs: dict[str, Any] | None = None
+    ):
+        self.kinds = kinds
+        self.years = years
+        super().__init__(
+            [
+                # Read as people say it: «آذر» then «۱۴۰۵».
+                forms.Select(
+                    attrs={"class": "form-select", "data-period": "part", "aria-label": _("Period")}
+                ),
+                forms.Select(attrs={"class": "form-select", "data-period": "year", "aria-label": _("Year")}),
+            ],
+            attrs,
+        )
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        first, last = self.years
+        self.widgets[0].choices = [("", "—"), *_part_choices(self.kinds)]  # type: ignore[attr-defined]
+        self.widgets[1].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (str(year), formatting.digits(year)) for year in range(last, first - 1, -1)
+        ]
+        return super().get_context(name, value, attrs)
+
+    def decompress(self, value: Any) -> list[str | None]:
+        if isinstance(value, str) and value:
+            try:
+                value = JalaliPeriod.parse(value)
+            except ValueError:
+                return [None, None]
+        if isinstance(value, JalaliPeriod):
+            if value.kind == "month":
+                part = f"{value.index:02d}"
+            elif value.kind == "season":
+                part = f"S{value.index}"
+            elif value.kind == "half":
+                part = f"H{value.index}"
+            else:
+                part = _YEAR_PART
+            return [part, str(value.year)]
+        return [None, None]
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        typed = data.get(name)
+        if typed:
+            return str(typed)
+        part, year = super().value_from_datadict(data, files, name)
+        if not year and not part:
+            return None
+        if not year or not part:
+            return f"{year or ''}-{part or ''}"
+        return str(year) if part == _YEAR_PART else f"{year}-{part}"
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return name not in data and super().value_omitted_from_data(data, files, name)
+
+
+class PeriodField(forms.Field):
+    """A Jalali reporting period chosen with the period picker; cleans to a ``JalaliPeriod``.
+
+    ``kinds`` limits what may be chosen (an indicator's periodicity); ``years`` is the range of
+    Jalali years offered, by default from ten years back to next year.
+    """
+
+    default_error_messages = {
+        "incomplete": _("Choose both the year and the period."),
+        "kind": _("Choose a %(kinds)s."),
+    }
+
+    def __init__(
+        self,
+        *,
+        kinds: tuple[PeriodKind, ...] = ("month", "season", "half", "year"),
+        years: tuple[int, int] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        this_year = jalali.today_jalali().year
+        self.kinds = kinds
+        self.years = years or (this_year - 10, this_year + 1)
+        kwargs.setdefault("widget", PeriodWidget(kinds, self.years))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> JalaliPeriod | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, JalaliPeriod):
+            return value
+        text = str(value)
+        if text.startswith("-") or text.endswith("-"):
+            raise ValidationError(self.error_messages["incomplete"], code="incomplete")
+        try:
+            period = JalaliPeriod.parse(text)
+        except ValueError as error:
+            raise ValidationError(
+                "%(message)s", code="invalid_period", params={"message": str(error)}
+            ) from None
+        if period.kind not in self.kinds:
+            names = {"month": _("month"), "season": _("season"), "half": _("half-year"), "year": _("year")}
+            raise ValidationError(
+                self.error_messages["kind"],
+                code="kind",
+                params={"kinds": str(_(" or ")).join(str(names[kind]) for kind in self.kinds)},
+            )
+        return period
+
+    def prepare_value(self, value: Any) -> Any:
+        return value.key if isinstance(value, JalaliPeriod) else value
+
+
+class _RawNullBooleanSelect(forms.NullBooleanSelect):
+    """Django's yes/no/unknown select, handing the submitted text over as it came (the stock one
+    turns anything it does not know into "unknown" before the field can refuse it)."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return data.get(name)
+
+
+class StrictNullBooleanField(forms.NullBooleanField):
+    """Yes, no, or not given; anything else is an error rather than "not given" (the filters'
+    boolean field, ``rasad.web.apps``)."""
+
+    widget = _RawNullBooleanSelect
+
+    _TRUE = frozenset({"true", "1", "yes", "on", "2"})  # "2"/"3": Django's NullBooleanSelect
+    _FALSE = frozenset({"false", "0", "no", "off", "3"})
+
+    def to_python(self, value: Any) -> bool | None:  # type: ignore[override]
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in self._TRUE:
+            return True
+        if text in self._FALSE:
+            return False
+        raise ValidationError(_("Give true or false."), code="invalid")
+
+    def validate(self, value: Any) -> None:
+        pass
+
+
 class NormalizedCharField(forms.CharField):
-    """A text field whose value is Persian-normalized on input (ی/ک, ZWNJ, digits)."""
+    """A text field whose value is Persian-normalized on input (ی/ک, ZWNJ, digits). Unless it is
+    a text area it is one line: a tab or line break is refused (``rasad.lib.boundary``)."""
 
     def to_python(self, value: Any) -> str:
         text: str = super().to_python(value) or ""
+        if text and not isinstance(self.widget, forms.Textarea):
+            boundary.check_single_line(text)
         return persian.normalize_text(text) if text else text
 
 
@@ -86,3 +286,38 @@ class PreferencesForm(forms.Form):
         label=_("Calendar"), choices=[("jalali", _("Jalali (solar hijri)")), ("gregorian", _("Gregorian"))]
     )
     persian_digits = forms.BooleanField(label=_("Show Persian digits"), required=False)
+
+
+class PasswordChangeForm(ActionFormMixin, forms.Form):
+    """The signed-in person's own password: the current one again, and the new one twice."""
+
+    old_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(
+            attrs={"autocomplete": "current-password", "class": "form-control", "dir": "ltr"}
+        ),
+    )
+    new_password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(
+            attrs={"autocomplete": "new-password", "class": "form-control", "dir": "ltr"}
+        ),
+        help_text=_(
+            "At least 10 characters, not only digits, not a common password, not like your username."
+        ),
+    )
+    new_password_again = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        widget=forms.PasswordInput(
+            attrs={"autocomplete": "new-password", "class": "form-control", "dir": "ltr"}
+        ),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        if data.get("new_password") and data.get("new_password_again") != data.get("new_password"):
+            self.add_error("new_password_again", _("The two new passwords differ."))
+        return data

@@ -41,7 +41,14 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect, QueryDict
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+    JsonResponse,
+    QueryDict,
+)
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -213,10 +220,33 @@ class ScopedListView(ScopedView):
     def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         queryset = self.get_queryset()
         self.filterset = self.get_filterset(queryset)
+        if self.filterset is not None and self.filterset.is_bound and not self.filterset.is_valid():
+            # A filter that cannot be read (a date that does not exist) is never ignored: the
+            # page says why, with the API's translated message, and lists nothing.
+            return self.invalid_filters(queryset.none())
         objects = self.filterset.qs if self.filterset is not None else queryset
         if self.ordering:
             objects = objects.order_by(*self.ordering)
         return self.respond(objects)
+
+    def invalid_filters(self, nothing: models.QuerySet[Any]) -> HttpResponseBase:
+        """The answer to filters that do not validate: the page with the filter form's errors
+        (status 400), or, for a feed or an export without a template, the API's error body."""
+        if not self.template_name:
+            fields = {
+                name: [str(message) for message in errors] for name, errors in self.filterset.errors.items()
+            }
+            body = {
+                "error": {
+                    "code": "invalid",
+                    "message": str(_("Some filters are not valid.")),
+                    "fields": fields,
+                }
+            }
+            return JsonResponse(body, status=400)
+        response = self.respond(nothing)
+        response.status_code = 400
+        return response
 
     def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:
         """Render the list; an export or a JSON feed over the same rows overrides this."""

@@ -1,12 +1,18 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import redirect
 from django.utils import translation
+from django.utils.translation import gettext as _
 
-from rasad.lib import display
+from rasad.api.errors import error_response, is_api_request
+from rasad.lib import boundary, display
+from rasad.web.errors import error_page
 
 # No external origin of any kind: every asset is vendored. Inline scripts are not allowed;
 # styles allow 'unsafe-inline' only for the style attributes that Leaflet and ECharts set.
@@ -35,6 +41,52 @@ class ContentSecurityPolicyMiddleware:
         response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
         return response
+
+
+class NoStoreMiddleware:
+    """What a signed-in person is shown is never kept by a browser or a proxy: every answer to a
+    signed-in request (pages, exports, file downloads) and every API answer carries
+    ``Cache-Control: no-store``, so the back button or a shared machine's cache does not show it
+    to the next person. Static assets are served before this middleware and stay cacheable."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        signed_in = self._signed_in(request)  # before: signing out ends it during the request
+        response = self.get_response(request)
+        stored = "no-store" in response.get("Cache-Control", "")  # a view may have said so already
+        if not stored and (request.path.startswith("/api/") or signed_in or self._signed_in(request)):
+            response["Cache-Control"] = "no-store, private"
+        return response
+
+    @staticmethod
+    def _signed_in(request: HttpRequest) -> bool:
+        user = getattr(request, "user", None)
+        return bool(user is not None and user.is_authenticated)
+
+
+class TwoFactorRequiredMiddleware:
+    """A signed-in user who must use two-factor and has not passed it this session reaches only
+    the two-factor pages and sign-out: every other page redirects to the two-factor set-up, on
+    every route, whatever view serves it. API routes are left to the API's authentication, which
+    treats such a session as no authentication (401)."""
+
+    ALLOWED = ("/account/two-factor/", "/login/", "/logout/", "/static/", "/api/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and user.requires_two_factor
+            and not user.is_verified()  # type: ignore[attr-defined]
+            and not request.path.startswith(self.ALLOWED)
+        ):
+            return redirect("web:two-factor-setup")
+        return self.get_response(request)
 
 
 class UserPreferenceMiddleware:
@@ -79,3 +131,91 @@ class UserPreferenceMiddleware:
             display.reset(token)
         response.setdefault("Content-Language", language)
         return response
+
+
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class InputBoundaryMiddleware:
+    """The request half of the input boundary (``rasad.lib.boundary``), before any view runs:
+
+    * a body larger than the limit (``Content-Length`` above ``RASAD_MAX_BODY_BYTES``, or
+      ``RASAD_MAX_UPLOAD_BYTES`` for a multipart upload) answers 413 without being read;
+    * the path and every query parameter may hold no control character at all (they are one
+      line by nature), so a NUL in a reference or a filter never reaches the database;
+    * the fields of a page's form may hold tab and line breaks but no other control character.
+
+    The API's bodies are checked by its parsers (``rasad.api.parsers``), which also name the
+    place in a JSON document. Refusals are 400/413 in the API's JSON error shape under ``/api/``
+    and the site's error page elsewhere.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self._refusal(request) or self.get_response(request)
+
+    def _refusal(self, request: HttpRequest) -> HttpResponse | None:
+        content_type = request.content_type or ""
+        limit = (
+            settings.RASAD_MAX_UPLOAD_BYTES
+            if content_type == "multipart/form-data"
+            else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        )
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return self._bad(request, {"Content-Length": [_("The Content-Length header is not a number.")]})
+        if length > limit:
+            return self._too_large(request)
+        try:
+            errors = self._check(self._line_strings(request), multiline=False)
+            if not is_api_request(request) and request.method == "POST" and content_type in _FORM_TYPES:
+                errors.update(self._check(self._form_strings(request), multiline=True))
+        except RequestDataTooBig:
+            return self._too_large(request)
+        except (TooManyFieldsSent, MultiPartParserError, SuspiciousOperation, UnicodeDecodeError):
+            return self._bad(request, {})
+        return self._bad(request, errors) if errors else None
+
+    @staticmethod
+    def _line_strings(request: HttpRequest) -> Iterable[tuple[str, str]]:
+        yield "path", request.path
+        for key, values in request.GET.lists():
+            yield key, key
+            for value in values:
+                yield key, value
+
+    @staticmethod
+    def _form_strings(request: HttpRequest) -> Iterable[tuple[str, str]]:
+        for key, values in request.POST.lists():
+            yield key, key
+            for value in values:
+                yield key, value
+        for key, uploads in request.FILES.lists():
+            for upload in uploads:
+                yield key, str(upload.name or "")
+
+    @staticmethod
+    def _check(strings: Iterable[tuple[str, str]], *, multiline: bool) -> dict[str, list[str]]:
+        errors: dict[str, list[str]] = {}
+        for where, text in strings:
+            char = boundary.forbidden_character(text, multiline=multiline)
+            if char is not None:
+                errors.setdefault(where, []).extend(boundary.text_error(char, multiline=multiline).messages)
+        return errors
+
+    @staticmethod
+    def _bad(request: HttpRequest, fields: dict[str, list[str]]) -> HttpResponse:
+        if is_api_request(request):
+            message = _("Some values are invalid.") if fields else _("The request could not be understood.")
+            return error_response(400, "invalid" if fields else "bad_request", message, fields)
+        text = " ".join(message for messages in fields.values() for message in messages)
+        return error_page(request, 400, text or None)
+
+    @staticmethod
+    def _too_large(request: HttpRequest) -> HttpResponse:
+        if is_api_request(request):
+            return error_response(413, "too_large", _("The request body is larger than Rasad accepts."))
+        return error_page(request, 413)

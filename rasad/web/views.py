@@ -5,13 +5,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,13 +20,21 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rasad.core.actions.people import do_change_preferences
+from rasad.core.actions.security import (
+    Verdict,
+    backup_codes_left,
+    check_code,
+    do_change_password,
+    do_create_backup_codes,
+    do_enable_two_factor,
+)
 from rasad.core.audit import CoreAuditEvent, audit_security_event
 from rasad.core.middleware import client_ip
 from rasad.core.models import User
-from rasad.lib import throttle
-from rasad.web.forms import ActionFormMixin, PreferencesForm
+from rasad.lib import jalali, throttle
+from rasad.web.forms import ActionFormMixin, PasswordChangeForm, PreferencesForm
 from rasad.web.generic import AuthenticatedRequest, SignedInFormView, SignedInView
-from rasad.web.home import home_counts
+from rasad.web.home import collect
 
 PENDING_USER = "rasad_pending_user"
 
@@ -43,7 +50,10 @@ class LoginForm(forms.Form):
 
 
 class OtpForm(forms.Form):
-    token = forms.CharField(label=gettext_lazy("Six-digit code"), max_length=8, min_length=6)
+    # Six digits from the app, or a ten-character backup code (spaces and dashes allowed).
+    token = forms.CharField(
+        label=gettext_lazy("Six-digit code (or a backup code)"), max_length=16, min_length=6
+    )
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -87,22 +97,22 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
         if throttle.is_throttled(user.username, ip):
             form.add_error(None, _("Too many failed attempts. Wait a few minutes and try again."))
         else:
-            device = next(
-                (
-                    d
-                    for d in TOTPDevice.objects.filter(user=user, confirmed=True)
-                    if d.verify_token(form.cleaned_data["token"].strip())
-                ),
-                None,
-            )
-            if device is None:
-                throttle.record_failure(user.username, ip)
+            check = check_code(user, form.cleaned_data["token"])
+            if not check.passed or check.device is None:
+                if check.verdict == Verdict.WRONG:
+                    throttle.record_failure(user.username, ip)
                 audit_security_event(CoreAuditEvent.TWO_FACTOR_FAILED, user=user)
-                form.add_error("token", _("The code is wrong or has expired."))
+                form.add_error("token", check.message())
             else:
                 del request.session[PENDING_USER]
                 login(request, user)
-                otp_login(request, device)
+                otp_login(request, check.device)
+                if check.verdict == Verdict.BACKUP:
+                    messages.warning(
+                        request,
+                        _("You signed in with a backup code; %(left)s are left. Make new ones if few remain.")
+                        % {"left": backup_codes_left(user)},
+                    )
                 return HttpResponseRedirect(_next_url(request))
     return render(request, "web/two_factor.html", {"form": form, "next": _next_url(request)})
 
@@ -110,7 +120,8 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
 class TwoFactorSetupView(LoginRequiredMixin, View):
     request: AuthenticatedRequest
 
-    """Shows a TOTP secret and QR code; confirming a first code turns two-factor on."""
+    """Shows a TOTP secret and QR code; confirming a first code turns two-factor on. Once it is
+    on, the page offers backup codes."""
 
     def _device(self, user: User) -> TOTPDevice:
         device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
@@ -132,6 +143,7 @@ class TwoFactorSetupView(LoginRequiredMixin, View):
                 "qr_svg": buffer.getvalue().decode(),
                 "secret": secret,
                 "has_device": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
+                "backup_codes_left": backup_codes_left(request.user),
             },
         )
 
@@ -143,17 +155,58 @@ class TwoFactorSetupView(LoginRequiredMixin, View):
         user = request.user
         if form.is_valid():
             device = self._device(user)
-            if device.verify_token(form.cleaned_data["token"].strip()):
-                with transaction.atomic():
-                    device.confirmed = True
-                    device.save(update_fields=["confirmed"])
-                    audit_security_event(CoreAuditEvent.TWO_FACTOR_ENABLED, user=user)
+            check = check_code(user, form.cleaned_data["token"], devices=[device])
+            if check.passed:
+                do_enable_two_factor(device, acting_user=user)
                 otp_login(request, device)
-                messages.success(request, _("Two-factor sign-in is on."))
+                messages.success(
+                    request,
+                    _("Two-factor sign-in is on. Create backup codes now, in case you lose your phone."),
+                )
                 return redirect("web:home")
             audit_security_event(CoreAuditEvent.TWO_FACTOR_FAILED, user=user)
-            form.add_error("token", _("The code is wrong or has expired."))
+            form.add_error("token", check.message())
         return self._render(request, form)
+
+
+class BackupCodesView(SignedInView):
+    """New backup codes, shown once on the answer to the POST (never stored anywhere shown)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: AuthenticatedRequest) -> HttpResponse:
+        if not request.user.is_verified():  # type: ignore[attr-defined]
+            # Codes that pass two-factor are made only in a session that passed it.
+            messages.error(request, _("Sign in with your two-factor code first."))
+            return redirect("web:two-factor-setup")
+        try:
+            codes = do_create_backup_codes(self.user, acting_user=self.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("web:two-factor-setup")
+        return render(request, "web/backup_codes.html", {"codes": codes})
+
+
+class PasswordChangeView(SignedInFormView):
+    """The signed-in person changes their own password; the session stays signed in."""
+
+    form_class = PasswordChangeForm
+    template_name = "web/password_change.html"
+    title = gettext_lazy("Change password")
+    success_message = gettext_lazy("Your password was changed.")
+
+    def perform(self, form: PasswordChangeForm) -> User | None:
+        data = form.cleaned_data
+        user: User | None = form.run_action(
+            do_change_password, self.user, data["old_password"], data["new_password"], acting_user=self.user
+        )
+        if user is not None:
+            update_session_auth_hash(self.request, user)
+        return user
+
+    def get_success_url(self, result: User) -> str:
+        return reverse("web:home")
 
 
 @require_POST
@@ -163,10 +216,15 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 class HomeView(SignedInView):
+    """The person's work queue, collected from every app's ``home`` provider."""
+
     template_name = "web/home.html"
 
     def get(self, request: AuthenticatedRequest) -> HttpResponse:
-        return self.render({"counts": home_counts(self.user), "today": timezone.localdate()})
+        today = jalali.today_in_tehran()
+        home = collect(self.user, today)
+        needs_map = any(panel.template.endswith("_map.html") for panel in home.panels)
+        return self.render({"home": home, "today": today, "needs_map": needs_map})
 
 
 class PreferencesView(SignedInFormView):
@@ -206,29 +264,3 @@ class PreferencesView(SignedInFormView):
 
 class _PreferencesActionForm(ActionFormMixin, PreferencesForm):
     pass
-
-
-def error_view(status: int, title: str, text: str) -> Any:
-    def view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-        return render(
-            request, "web/error.html", {"status": status, "title": _(title), "text": _(text)}, status=status
-        )
-
-    return view
-
-
-# Marked for translation here so the strings above are extracted.
-_ERROR_TEXTS = [
-    gettext_lazy("Bad request"),
-    gettext_lazy("The request could not be understood."),
-    gettext_lazy("Access denied"),
-    gettext_lazy("You may not do this."),
-    gettext_lazy("Not found"),
-    gettext_lazy("No such page, or you may not see it."),
-    gettext_lazy("Server error"),
-    gettext_lazy("Something went wrong on our side. It has been logged."),
-]
-handler400 = error_view(400, "Bad request", "The request could not be understood.")
-handler403 = error_view(403, "Access denied", "You may not do this.")
-handler404 = error_view(404, "Not found", "No such page, or you may not see it.")
-handler500 = error_view(500, "Server error", "Something went wrong on our side. It has been logged.")

@@ -23,3 +23,10 @@ def test_pages_get_a_persian_page_by_default():
     assert dict(headers)["Content-Type"].startswith("text/html")
     assert 'dir="rtl"' in body.decode()
     assert "The server is busy" not in body.decode()
+
+
+def test_the_busy_answer_carries_a_request_id_like_every_api_error():
+    _, headers, body = busy_answer({"PATH_INFO": "/api/v1/cases/", "HTTP_X_REQUEST_ID": "client-chosen-id-1"})
+    assert json.loads(body)["error"]["request_id"] == "client-chosen-id-1" == dict(headers)["X-Request-ID"]
+    _, headers, body = busy_answer({"PATH_INFO": "/api/v1/cases/", "HTTP_X_REQUEST_ID": "bad id!"})
+    assert json.loads(body)["error"]["request_id"] == dict(headers)["X-Request-ID"] != "bad id!"

@@ -29,6 +29,21 @@ def test_schema_generates_without_warnings(tmp_path: Path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
 
 
+def test_only_list_routes_are_documented_as_paginated(db: None):
+    # An action answering a plain array (submit, approve, reopen, completeness) once inherited
+    # the list's pagination and filters in the schema, and every client reading it was misled.
+    from rasad.testing.matrix import discover_endpoints
+
+    schema = APIClient().get("/api/schema/", {"format": "json"}).json()
+    list_routes = {endpoint.list_url for endpoint in discover_endpoints()}
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            ok = operation.get("responses", {}).get("200", {})
+            reference = ok.get("content", {}).get("application/json", {}).get("schema", {}).get("$ref", "")
+            if "/Paginated" in reference:
+                assert (method, path) in {("get", route) for route in list_routes}, f"{method.upper()} {path}"
+
+
 def _scripts_and_links(html: str) -> tuple[list[str], list[str]]:
     scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", html, re.DOTALL | re.IGNORECASE)
     inline = [body for attributes, body in scripts if "src=" not in attributes and body.strip()]

@@ -5,8 +5,15 @@ is fuzzed without being named here, under its own test id. At run time the schem
 the WSGI application, so requests run in-process against the test database. Each operation gets
 a bounded, derandomized set of valid and invalid examples, sent with a real Bearer token, once as
 an analyst with a grant (Nadia) and once as the platform administrator (Root); operations on one
-record also get valid examples aimed at a real record of their endpoint. Checks: no 5xx, no
-status the schema does not document, and every response body matches its documented schema.
+record also get valid examples aimed at a real record of their endpoint.
+
+Random generation rarely produces the inputs that crashed Rasad, so the valid examples are also
+sent in hostile variants (:func:`_hostile_variants`): every string with a NUL and with a control
+character appended, every date at the far ends of the calendar, and the body nested thousands of
+levels deep (by default for the richest valid example of each round, see
+:data:`HOSTILE_FOR_EVERY_EXAMPLE`). All of schemathesis' checks run on every response (none is
+named, so the library's full set applies): no 5xx, no status the schema does not document, every body and
+header as documented, valid data accepted, invalid data rejected, authentication enforced.
 """
 
 from __future__ import annotations
@@ -14,28 +21,38 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Final
 
 import pytest
 import schemathesis
 from django.core import signals
 from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
+from schemathesis.config import PositiveDataAcceptanceConfig
 
 from rasad.core.actions.tokens import do_create_api_token
 from rasad.testing.cast import Cast, build_cast
 from rasad.testing.matrix import discover_endpoints, factories
 
-CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 METHODS = ("get", "post", "put", "patch", "delete")
 # Examples per operation, identity and round (valid, invalid, aimed at a real record): up to 18
-# per identity, 36 per operation.
+# per identity, 36 per operation, plus the hostile variants of each valid example.
 # RASAD_FUZZ_EXAMPLES raises it for a deeper local run.
 EXAMPLES = int(os.environ.get("RASAD_FUZZ_EXAMPLES", "6"))
+# Every hostile variant is sent for the valid example of a round with the most strings (the one
+# that reaches the most fields); RASAD_FUZZ_HOSTILE=all sends them for every valid example, about
+# three times the requests (docs/development/testing.md, "Schema fuzzing": run time and knobs).
+HOSTILE_FOR_EVERY_EXAMPLE = os.environ.get("RASAD_FUZZ_HOSTILE", "richest") == "all"
+# Valid data may still be refused for a rule no schema can state (a code that does not exist, a
+# state that forbids the step): that is a documented 400 or 409, not a failure to accept it.
+ACCEPTED_FOR_VALID_DATA: Final = ["2xx", "400", "401", "403", "404", "409", "429"]
+EXTREME_DATES: Final = ("9999-12-31", "0001-01-01")
+EXTREME_MOMENTS: Final = ("9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00")
+DEEP_JSON_LEVELS: Final = 5000
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T")
 _schema: list[Any] = []
 
 
@@ -51,7 +68,11 @@ def _loaded_schema() -> Any:
     if not _schema:
         from rasad.wsgi import application
 
-        _schema.append(schemathesis.openapi.from_wsgi("/api/schema/", application))
+        schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+        schema.config.checks.positive_data_acceptance = PositiveDataAcceptanceConfig(
+            expected_statuses=ACCEPTED_FOR_VALID_DATA
+        )
+        _schema.append(schema)
     return _schema[0]
 
 
@@ -106,6 +127,8 @@ def test_operation_answers_as_documented(db: None, keep_test_connection: None, l
 
 
 def _fuzz(operation: Any, mode: GenerationMode, fixed: dict[str, Any], headers: dict[str, str]) -> None:
+    valid: list[Any] = []
+
     @given(case=operation.as_strategy(mode))
     @settings(
         max_examples=EXAMPLES,
@@ -115,8 +138,83 @@ def _fuzz(operation: Any, mode: GenerationMode, fixed: dict[str, Any], headers: 
         suppress_health_check=list(HealthCheck),
     )
     def run(case: Any) -> None:
+        if mode == GenerationMode.NEGATIVE:
+            # An empty query parameter is the same as an absent one (docs/api.md, "Filters"): a
+            # list page's filter form sends its empty fields, so "?category=" is no filter.
+            assume(not any(value == "" for value in (case.query or {}).values()))
         if fixed:
             case.path_parameters = {**(case.path_parameters or {}), **fixed}
-        case.call_and_validate(headers=headers, checks=CHECKS)
+        case.call_and_validate(headers=headers)
+        if mode == GenerationMode.POSITIVE:
+            if HOSTILE_FOR_EVERY_EXAMPLE:
+                for variant in _hostile_variants(operation, case):
+                    variant.call_and_validate(headers=headers)
+            else:
+                valid.append(case)
 
     run()
+    if valid:
+        richest = max(valid, key=lambda case: sum(1 for _ in _strings(case)))
+        for variant in _hostile_variants(operation, richest):
+            variant.call_and_validate(headers=headers)
+
+
+def _strings(case: Any) -> Iterator[str]:
+    """Every string of an example's path, query and JSON body."""
+    stack: list[Any] = [case.path_parameters, case.query]
+    if not isinstance(case.body, bytes):
+        stack.append(case.body)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _map_strings(value: Any, change: Any) -> Any:
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, dict):
+        return {key: _map_strings(item, change) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_map_strings(item, change) for item in value]
+    return value
+
+
+def _deep(levels: int) -> bytes:
+    """A JSON body nested ``levels`` deep, as bytes: the client's own encoder would give up."""
+    return b'{"deep": ' + b"[" * levels + b'"x"' + b"]" * levels + b"}"
+
+
+def _hostile_variants(operation: Any, case: Any) -> Iterator[Any]:
+    """The valid example with every string carrying a NUL, then a control character; with every
+    date and moment at each far end of the calendar; and with a body nested thousands deep.
+    Built without case metadata, so the checks that judge generated data as valid or invalid
+    stand aside and the rest (no 5xx, documented status, schema of the answer) apply."""
+
+    def variant(change: Any, body: Any = None) -> Any:
+        has_body = case.body is not None and not isinstance(case.body, (bytes, type(None)))
+        return operation.Case(
+            path_parameters=_map_strings(case.path_parameters, change) if case.path_parameters else None,
+            query=_map_strings(case.query, change) if case.query else None,
+            body=body if body is not None else (_map_strings(case.body, change) if has_body else case.body),
+            media_type=case.media_type,
+        )
+
+    def dated(date_text: str, moment_text: str) -> Any:
+        def change(text: str) -> str:
+            if _ISO_DATE.match(text):
+                return date_text
+            return moment_text if _ISO_MOMENT.match(text) else text
+
+        return change
+
+    yield variant(lambda text: f"{text}\x00")
+    yield variant(lambda text: f"{text}\x07")
+    for date_text, moment_text in zip(EXTREME_DATES, EXTREME_MOMENTS, strict=True):
+        yield variant(dated(date_text, moment_text))
+    if case.media_type == "application/json":
+        yield variant(lambda text: text, body=_deep(DEEP_JSON_LEVELS))

@@ -36,6 +36,7 @@ from rasad.cases.actions.transitions import (
     assignee_candidates,
     check_transition,
     do_transition_case,
+    may_take_steps,
 )
 
 __all__ = [
@@ -66,5 +67,6 @@ __all__ = [
     "do_update_holiday",
     "do_update_working_calendar",
     "escalation_target",
+    "may_take_steps",
     "recompute_due_times",
 ]

@@ -34,7 +34,7 @@ from rasad.cases.models import (
 from rasad.core.access import ObjectNotFound
 from rasad.core.models import Organization, Province, User
 from rasad.core.scope import organization_scope
-from rasad.lib import geo
+from rasad.lib import encryption, geo
 from rasad.lib.persian import normalize_text, search_key
 
 
@@ -58,6 +58,7 @@ class CaseValues:
     treatment_plan: str = ""
     origin: str = ""
     watchers: Sequence[User] = field(default_factory=list)
+    confidential_details: str = ""
 
 
 def check_case_values(values: CaseValues, *, now: datetime | None = None) -> None:
@@ -92,8 +93,15 @@ def check_case_values(values: CaseValues, *, now: datetime | None = None) -> Non
         add("latitude", point_error)
     if values.kind == CaseKind.INCIDENT and values.site is None and values.latitude is None:
         add("latitude", _("An incident needs a site or a point on the map."))
+    if values.confidential_details.strip() and not encryption.available():
+        add("confidential_details", _ENCRYPTION_UNAVAILABLE())
     if errors:
         raise ValidationError(errors)
+
+
+def case_search_text(case: Case) -> str:
+    """The search key of a case: its reference, title, description and origin."""
+    return search_key(" ".join([case.reference, case.title, case.description, case.origin]))
 
 
 @transaction.atomic
@@ -103,9 +111,13 @@ def do_open_case(
     acting_user: User | None,
     now: datetime | None = None,
     source: models.Model | None = None,
+    source_key: str = "",
+    source_display: str = "",
 ) -> Case:
     """Open a case reported by ``values.reporter_organization``. ``acting_user`` None means the
-    system (an indicator alert); ``now`` lets importers and the demo date a case in the past."""
+    system (an indicator alert); ``now`` lets importers and the demo date a case in the past.
+    ``source`` is the record that raised the case, ``source_display`` how a person reads it, and
+    ``source_key`` names the ongoing problem later records may join (``breaches.breach_key``)."""
     moment = _now(now)
     check_case_values(values, now=moment)
     owner = values.owner_organization or values.reporter_organization
@@ -146,17 +158,19 @@ def do_open_case(
         longitude=longitude,
         province=province,
         origin=normalize_text(values.origin)[:300],
+        confidential_details=normalize_text(values.confidential_details),
     )
     if source is not None:
         case.source_type = ContentType.objects.get_for_model(source)
         case.source_id = str(source.pk)
-        case.source_display = str(source)[:200]
-    case.search_text = search_key(" ".join([case.title, case.description, case.origin]))
+        case.source_display = normalize_text(source_display or str(source))[:200]
+    case.source_key = source_key
     case.save()
     case.reference = f"{REFERENCE_PREFIX[CaseKind(case.kind)]}-{case.pk:06d}"
+    case.search_text = case_search_text(case)
     case.due_at = compute_due(case)
     case.next_escalation_at = case.due_at
-    case.save(update_fields=["reference", "due_at", "next_escalation_at"])
+    case.save(update_fields=["reference", "search_text", "due_at", "next_escalation_at"])
     watchers = [*values.watchers, *([acting_user] if acting_user is not None else [])]
     if watchers:
         case.watchers.add(*watchers)
@@ -187,7 +201,15 @@ EDITABLE_FIELDS = (
     "likelihood",
     "impact",
     "treatment_plan",
+    "confidential_details",
 )
+# Recorded in the audit trail as changed, never with its text.
+CONFIDENTIAL_FIELDS = frozenset({"confidential_details"})
+CONFIDENTIAL_MARK = "[confidential]"
+
+
+def _ENCRYPTION_UNAVAILABLE() -> str:
+    return _("Confidential details cannot be stored: encryption at rest is not configured on this server.")
 
 
 @transaction.atomic
@@ -207,7 +229,7 @@ def do_update_case(case: Case, changes: dict[str, Any], *, acting_user: User) ->
     for name, value in changes.items():
         if name == "category":
             case.category = value
-        elif name in {"title", "description", "treatment_plan"}:
+        elif name in {"title", "description", "treatment_plan", "confidential_details"}:
             setattr(case, name, normalize_text(value or ""))
         elif name in {"priority", "likelihood", "impact"}:
             setattr(case, name, value)
@@ -222,13 +244,16 @@ def do_update_case(case: Case, changes: dict[str, Any], *, acting_user: User) ->
             errors[name] = [_("Give a %(name)s from 1 to 5.") % {"name": _(name)}]
         elif case.kind != CaseKind.RISK and value is not None:
             errors[name] = [_("Only risks have a likelihood and an impact.")]
+    details_changed = old["confidential_details"] != case.confidential_details
+    if case.confidential_details.strip() and details_changed and not encryption.available():
+        errors["confidential_details"] = [_ENCRYPTION_UNAVAILABLE()]
     if errors:
         raise ValidationError(errors)
     new = {name: getattr(case, name) for name in EDITABLE_FIELDS}
     changed = {name: old[name] for name in EDITABLE_FIELDS if old[name] != new[name]}
     if not changed:
         return case
-    case.search_text = search_key(" ".join([case.title, case.description, case.origin]))
+    case.search_text = case_search_text(case)
     if "priority" in changed:
         case.due_at = compute_due(case)
         if case.escalation_level == 0:
@@ -236,6 +261,11 @@ def do_update_case(case: Case, changes: dict[str, Any], *, acting_user: User) ->
     case.version += 1
     case.save()
     _event(case, "edit", actor=acting_user, created=timezone.now(), data={"fields": sorted(changed)})
-    audit_case_changed(case, acting_user=acting_user, old=changed, new={name: new[name] for name in changed})
+    audit_case_changed(
+        case,
+        acting_user=acting_user,
+        old={name: CONFIDENTIAL_MARK if name in CONFIDENTIAL_FIELDS else changed[name] for name in changed},
+        new={name: CONFIDENTIAL_MARK if name in CONFIDENTIAL_FIELDS else new[name] for name in changed},
+    )
     _push("case.changed", case)
     return case

@@ -26,6 +26,7 @@ from rasad.cases.audit import (
 )
 from rasad.cases.choices import NotificationKind
 from rasad.cases.models import (
+    ATTACHMENT_CONTEXT,
     Attachment,
     Case,
     Comment,
@@ -34,6 +35,7 @@ from rasad.cases.models import (
 from rasad.cases.notifications import notify
 from rasad.core.access import ObjectNotFound
 from rasad.core.models import User
+from rasad.lib import encryption, formatting
 from rasad.lib.events import send_event_on_commit
 from rasad.lib.persian import normalize_text
 
@@ -75,7 +77,7 @@ def do_add_comment(case: Case, body: str, *, acting_user: User) -> Comment:
         case,
         NotificationKind.MENTION,
         _("%(author)s mentioned you on %(reference)s.")
-        % {"author": str(acting_user), "reference": case.reference},
+        % {"author": str(acting_user), "reference": formatting.digits(case.reference)},
         exclude=acting_user,
     )
     notify(
@@ -83,7 +85,7 @@ def do_add_comment(case: Case, body: str, *, acting_user: User) -> Comment:
         case,
         NotificationKind.COMMENT,
         _("%(author)s commented on %(reference)s.")
-        % {"author": str(acting_user), "reference": case.reference},
+        % {"author": str(acting_user), "reference": formatting.digits(case.reference)},
         exclude=acting_user,
     )
     send_event_on_commit(
@@ -144,18 +146,33 @@ def check_attachment(upload: UploadedFile[Any]) -> tuple[str, bytes]:
 
 
 @transaction.atomic
-def do_add_attachment(case: Case, upload: UploadedFile[Any], *, acting_user: User) -> Attachment:
-    """Store a file with the case. Nothing is written (no row, no file) unless it is accepted."""
+def do_add_attachment(
+    case: Case, upload: UploadedFile[Any], *, acting_user: User, confidential: bool = False
+) -> Attachment:
+    """Store a file with the case. Nothing is written (no row, no file) unless it is accepted. A
+    confidential file is stored encrypted under the operator's key (rasad.lib.encryption)."""
     _require_comment(case, acting_user)
     name, content = check_attachment(upload)
     suffix = PurePath(name).suffix.lower()
+    size = len(content)
+    if confidential:
+        if not encryption.available():
+            raise ValidationError(
+                {
+                    "confidential": [
+                        _("A confidential file cannot be stored: encryption at rest is not configured.")
+                    ]
+                }
+            )
+        content = encryption.encrypt_bytes(content, context=ATTACHMENT_CONTEXT)
     attachment = Attachment(
         case=case,
         uploaded_by=acting_user,
         name=normalize_text(name)[:200] or f"file{suffix}",
         content_type=ALLOWED_ATTACHMENTS[suffix][0],
-        size=len(content),
+        size=size,
         sha256=hashlib.sha256(content).hexdigest(),
+        confidential=confidential,
     )
     # The file is written first; if any database write fails, it is removed again, so a failed
     # upload leaves neither a row nor a file behind.

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from rasad.cases.actions.common import (
@@ -25,8 +25,10 @@ from rasad.cases.models import (
 )
 from rasad.cases.notifications import notify
 from rasad.core.access import ObjectNotFound
+from rasad.core.choices import OrganizationKind
 from rasad.core.models import Organization, User
 from rasad.core.scope import organization_scope, users_who_can
+from rasad.lib import formatting
 from rasad.lib.persian import normalize_text, search_key
 
 
@@ -105,6 +107,27 @@ def do_merge_cases(
 
 FORWARDABLE = (CaseStatus.NEW, CaseStatus.TRIAGED, CaseStatus.REOPENED)
 
+# Who a dossier may be addressed to (docs/cases.md, "Dossiers"): an open organization outside the
+# sender's subtree whose kind coordinates others. The kinds are the rule's data; companies, sites,
+# field posts and provincial offices receive work through their own coordinating body.
+DOSSIER_RECIPIENT_KINDS = (
+    OrganizationKind.NATIONAL_BODY,
+    OrganizationKind.GOVERNORATE,
+    OrganizationKind.COUNCIL,
+    OrganizationKind.COMMAND_CENTRE,
+)
+
+
+def dossier_recipients(from_organization: Organization | None = None) -> models.QuerySet[Organization]:
+    """The coordinating organizations a dossier from ``from_organization`` may be addressed to
+    (without a sender: every coordinating organization, for a form before it is chosen)."""
+    recipients = Organization.objects.filter(
+        kind__in=DOSSIER_RECIPIENT_KINDS, closed_on__isnull=True
+    ).order_by("name")
+    if from_organization is not None:
+        recipients = recipients.exclude(path__startswith=from_organization.path)
+    return recipients
+
 
 @transaction.atomic
 def do_forward_dossier(
@@ -127,6 +150,13 @@ def do_forward_dossier(
         errors["to_organization"] = [
             _("The coordinating organization must be outside %(organization)s and its members.")
             % {"organization": from_organization.name}
+        ]
+    elif not dossier_recipients(from_organization).filter(pk=to_organization.pk).exists():
+        errors["to_organization"] = [
+            _(
+                "A dossier goes to a coordinating organization: a national body, a governorate, "
+                "a council or a command centre."
+            )
         ]
     if not title.strip():
         errors["title"] = [_("A title is required.")]
@@ -202,7 +232,11 @@ def do_forward_dossier(
         None,
         NotificationKind.DOSSIER,
         _("Dossier %(reference)s from %(organization)s: %(title)s")
-        % {"reference": dossier.reference, "organization": from_organization.name, "title": dossier.title},
+        % {
+            "reference": formatting.digits(dossier.reference),
+            "organization": from_organization.name,
+            "title": dossier.title,
+        },
         exclude=acting_user,
     )
     return dossier

@@ -22,6 +22,7 @@ from rasad.cases.models import (
 from rasad.cases.notifications import notify
 from rasad.core.models import Organization
 from rasad.core.scope import users_who_can
+from rasad.lib import formatting
 
 
 def escalation_target(case: Case) -> Organization | None:
@@ -76,7 +77,7 @@ def do_escalate_case(case: Case, *, now: datetime | None = None) -> Case | None:
         locked,
         NotificationKind.ESCALATED,
         _("%(reference)s is overdue and was escalated to %(organization)s.")
-        % {"reference": locked.reference, "organization": target.name},
+        % {"reference": formatting.digits(locked.reference), "organization": target.name},
     )
     _push("case.escalated", locked)
     return locked

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,9 +27,10 @@ from rasad.cases.models import (
 )
 from rasad.cases.notifications import notify
 from rasad.cases.workflow import ACTION_LABELS, TRANSITIONS, Action, Party
-from rasad.core.access import ObjectNotFound
+from rasad.core.access import ObjectNotFound, refuse
 from rasad.core.models import Organization, User
 from rasad.core.scope import organization_scope, users_who_can
+from rasad.lib import formatting
 from rasad.lib.persian import normalize_text
 
 
@@ -43,6 +44,17 @@ def allowed_actions(case: Case, user: User) -> list[Action]:
         if organization_scope(user, Case, transition.permission).contains(party):
             result.append(action)
     return result
+
+
+def may_take_steps(case: Case, user: User) -> bool:
+    """Whether ``user`` may take some workflow step on ``case`` in some status: the gate before
+    a step's body is read (a viewer's step is refused like a missing case, whatever it says)."""
+    for transition in {(t.permission, t.party) for t in TRANSITIONS.values()}:
+        permission, side = transition
+        party = case.owner_organization if side == Party.OWNER else case.reporter_organization
+        if organization_scope(user, Case, permission).contains(party):
+            return True
+    return False
 
 
 def assignee_candidates(organization: Organization, viewer: User) -> models.QuerySet[User]:
@@ -72,13 +84,8 @@ def check_transition(case: Case, action: str, *, acting_user: User) -> Party:
         )
     party = case.owner_organization if transition.party == Party.OWNER else case.reporter_organization
     if not organization_scope(acting_user, Case, transition.permission).contains(party):
-        raise PermissionDenied(
-            _("You may not “%(action)s” this case: that is for the %(party)s organization.")
-            % {
-                "action": ACTION_LABELS[key],
-                "party": _("owner") if transition.party == Party.OWNER else _("reporter"),
-            }
-        )
+        # A step the user may not take reads like a missing case (issue 8, "Bad input").
+        raise refuse(acting_user, case, action=transition.permission)
     return transition.party
 
 
@@ -216,7 +223,7 @@ def _notify_transition(case: Case, action: str, acting_user: User | None) -> Non
             case,
             NotificationKind.ASSIGNED,
             _("%(reference)s was assigned to you: %(title)s")
-            % {"reference": case.reference, "title": case.title},
+            % {"reference": formatting.digits(case.reference), "title": case.title},
             exclude=acting_user,
         )
     watchers = list(case.watchers.all())
@@ -225,6 +232,6 @@ def _notify_transition(case: Case, action: str, acting_user: User | None) -> Non
         case,
         NotificationKind.STATUS,
         _("%(reference)s: %(action)s, now %(status)s.")
-        % {"reference": case.reference, "action": label, "status": status},
+        % {"reference": formatting.digits(case.reference), "action": label, "status": status},
         exclude=acting_user,
     )

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from rasad.api.lean import Computed, LeanList
 from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField
 from rasad.cases.actions import CaseValues
+from rasad.cases.actions.consolidation import dossier_recipients
 from rasad.cases.choices import CaseKind, Priority
 from rasad.cases.models import (
     Attachment,
@@ -102,6 +103,7 @@ class CaseSerializer(RasadModelSerializer):
             "category",
             "title",
             "description",
+            "confidential_details",
             "priority",
             "status",
             "reporter_organization",
@@ -158,6 +160,7 @@ class CaseSerializer(RasadModelSerializer):
             title=data.get("title") or "",
             reporter_organization=data["reporter_organization"],
             description=data.get("description") or "",
+            confidential_details=data.get("confidential_details") or "",
             priority=data.get("priority") or Priority.MEDIUM,
             owner_organization=data.get("owner_organization"),
             deadline=data.get("deadline"),
@@ -200,6 +203,9 @@ class CaseUpdateSerializer(serializers.Serializer[Any]):
     likelihood = serializers.IntegerField(required=False, allow_null=True)
     impact = serializers.IntegerField(required=False, allow_null=True)
     treatment_plan = serializers.CharField(required=False, allow_blank=True)
+    confidential_details = serializers.CharField(
+        required=False, allow_blank=True, help_text=_("Encrypted at rest; never searched or exported.")
+    )
     version = serializers.IntegerField(required=False)
 
 
@@ -213,7 +219,9 @@ class TransitionSerializer(serializers.Serializer[Any]):
     owner_organization = ScopedSlugRelatedField(
         slug_field="code", queryset=Organization.objects.all(), required=False, allow_null=True
     )
-    assignee = serializers.SlugRelatedField(
+    # Resolved among the people the caller may see, so that naming anyone else reads exactly like
+    # naming nobody (it used to resolve any active user and its error named them).
+    assignee = ScopedSlugRelatedField(
         slug_field="username", queryset=User.objects.filter(is_active=True), required=False, allow_null=True
     )
 
@@ -287,6 +295,7 @@ class AttachmentSerializer(RasadModelSerializer):
             "content_type",
             "size",
             "sha256",
+            "confidential",
             "uploaded_by",
             "download",
             "created",
@@ -302,14 +311,18 @@ class AttachmentSerializer(RasadModelSerializer):
 
 class AttachmentUploadSerializer(serializers.Serializer[Any]):
     file = serializers.FileField()
+    confidential = serializers.BooleanField(
+        required=False, default=False, help_text=_("Store the file encrypted at rest.")
+    )
 
 
 class DossierSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="cases-api:dossier-detail")
     from_organization = ScopedSlugRelatedField(slug_field="code", queryset=Organization.objects.all())
-    # The coordinating organization is usually outside the sender's scope: any organization may
-    # be named as the recipient (the action refuses one inside the sender's own subtree).
-    to_organization = serializers.SlugRelatedField(slug_field="code", queryset=Organization.objects.all())
+    # The coordinating organization is usually outside the sender's scope: any coordinating
+    # organization may be named (``dossier_recipients``); another code reads like an unknown one,
+    # and the action refuses one inside the sender's own subtree.
+    to_organization = serializers.SlugRelatedField(slug_field="code", queryset=dossier_recipients())
     cases = serializers.PrimaryKeyRelatedField(many=True, queryset=Case.objects.all())
     forwarded_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="username", read_only=True

@@ -5,12 +5,13 @@ from typing import Any
 from django.db import models
 from django.http import FileResponse
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, parsers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from rasad.api import parsers
 from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
 from rasad.cases.actions import (
     allowed_actions,
@@ -24,6 +25,7 @@ from rasad.cases.actions import (
     do_set_holiday,
     do_transition_case,
     do_update_case,
+    may_take_steps,
 )
 from rasad.cases.api.serializers import (
     CASE_LIST,
@@ -48,13 +50,22 @@ from rasad.cases.filtersets import (
     DossierFilterSet,
     NotificationFilterSet,
 )
-from rasad.cases.models import Attachment, Case, Category, Comment, Dossier, Holiday, Notification
-from rasad.core.access import access_object
+from rasad.cases.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    Category,
+    Comment,
+    Dossier,
+    Holiday,
+    Notification,
+)
+from rasad.core.access import access_object, refuse
 from rasad.core.models import User
 
 
-def _case(request: Request, pk: Any) -> Case:
-    case: Case = access_object(Case.objects.all(), request.user, pk, action="view")
+def _case(request: Request, pk: Any, action: str = "view") -> Case:
+    case: Case = access_object(Case.objects.all(), request.user, pk, action=action)
     return case
 
 
@@ -101,6 +112,9 @@ class CaseViewSet(ScopedModelViewSet):
         resolve, verify, reopen. ``assign`` needs ``version``, ``assignee`` and optionally
         ``owner_organization``."""
         case = _case(request, pk)
+        # Someone who may take no step (a viewer) is refused before the body is read.
+        if not may_take_steps(case, _actor(request)):
+            raise refuse(request.user, case, action="transition")
         serializer = TransitionSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -127,21 +141,26 @@ class CaseViewSet(ScopedModelViewSet):
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def timeline(self, request: Request, pk: Any = None) -> Response:
         case = _case(request, pk)
-        events = case.events.select_related("actor").order_by("created", "id")
-        return Response(CaseEventSerializer(events, many=True).data)
+        # Timeline rows are judged by their own permission (cases.view_caseevent), like everywhere.
+        events = CaseEvent.objects.visible_to(request.user).filter(case=case)
+        return Response(
+            CaseEventSerializer(events.select_related("actor").order_by("created", "id"), many=True).data
+        )
 
     @extend_schema(methods=["GET"], responses={200: CommentSerializer(many=True)}, filters=False)
     @extend_schema(methods=["POST"], request=CommentBodySerializer, responses={201: CommentSerializer})
     @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
     def comments(self, request: Request, pk: Any = None) -> Response:
-        case = _case(request, pk)
+        # Writing needs cases.comment_case on the case: refused like a missing case otherwise.
+        case = _case(request, pk, "comment" if request.method == "POST" else "view")
         context = self.get_serializer_context()
         if request.method == "POST":
             body = CommentBodySerializer(data=request.data)
             body.is_valid(raise_exception=True)
             comment = do_add_comment(case, body.validated_data["body"], acting_user=_actor(request))
             return Response(CommentSerializer(comment, context=context).data, status=status.HTTP_201_CREATED)
-        comments = case.comments.select_related("author").prefetch_related("mentions")
+        comments = Comment.objects.visible_to(request.user).filter(case=case)
+        comments = comments.select_related("author").prefetch_related("mentions")
         return Response(CommentSerializer(comments, many=True, context=context).data)
 
     @extend_schema(methods=["GET"], responses={200: AttachmentSerializer(many=True)}, filters=False)
@@ -158,22 +177,29 @@ class CaseViewSet(ScopedModelViewSet):
         filterset_class=None,
     )
     def attachments(self, request: Request, pk: Any = None) -> Response:
-        case = _case(request, pk)
+        case = _case(request, pk, "comment" if request.method == "POST" else "view")
         context = self.get_serializer_context()
         if request.method == "POST":
             upload = AttachmentUploadSerializer(data=request.data)
             upload.is_valid(raise_exception=True)
-            attachment = do_add_attachment(case, upload.validated_data["file"], acting_user=_actor(request))
+            attachment = do_add_attachment(
+                case,
+                upload.validated_data["file"],
+                acting_user=_actor(request),
+                confidential=upload.validated_data["confidential"],
+            )
             return Response(
                 AttachmentSerializer(attachment, context=context).data, status=status.HTTP_201_CREATED
             )
-        return Response(AttachmentSerializer(case.attachments.all(), many=True, context=context).data)
+        attachments = Attachment.objects.visible_to(request.user).filter(case=case)
+        return Response(AttachmentSerializer(attachments, many=True, context=context).data)
 
     @extend_schema(request=MergeSerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"])
     def merge(self, request: Request, pk: Any = None) -> Response:
         """Merge the given duplicate cases into this one (consolidation)."""
-        case = _case(request, pk)
+        # Merging is forwarding (cases.forward_case): refused before the body is read.
+        case = _case(request, pk, "forward")
         serializer = MergeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         duplicates = list(
@@ -201,12 +227,13 @@ class AttachmentViewSet(ScopedReadOnlyViewSet):
     serializer_class = AttachmentSerializer
     filterset_class = AttachmentFilterSet
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    # The file is served with its own content type (a PDF, a photo, a spreadsheet ...).
+    @extend_schema(responses={(200, "*/*"): bytes})
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: Any = None) -> FileResponse:
         attachment = self.get_object()
         response = FileResponse(
-            attachment.file.open("rb"),
+            attachment.open_content(),
             as_attachment=True,
             filename=attachment.name,
             content_type=attachment.content_type,

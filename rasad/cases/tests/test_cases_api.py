@@ -13,7 +13,7 @@ from rasad.cases.models import Attachment, Case, CaseEvent, Comment
 from rasad.cases.testing import open_challenge
 from rasad.conftest import client_for
 from rasad.core.models import AuditEvent
-from rasad.testing.api import assert_nothing_changed
+from rasad.testing.api import assert_nothing_changed, error_without_request_id
 from rasad.testing.cast import Cast
 
 LIST = "/api/v1/cases/"
@@ -72,9 +72,11 @@ def test_out_of_scope_case_reads_like_a_missing_one(cast: Cast, isfahan_case: Ca
     out_of_scope = client.get(detail(isfahan_case))
     missing = client.get(f"{LIST}999999/")
     assert out_of_scope.status_code == missing.status_code == 404
-    assert out_of_scope.json() == missing.json()
+    assert error_without_request_id(out_of_scope) == error_without_request_id(missing)
     for suffix in ("timeline/", "comments/", "attachments/", "allowed-actions/"):
-        assert client.get(f"{detail(isfahan_case)}{suffix}").json() == missing.json()
+        assert error_without_request_id(client.get(f"{detail(isfahan_case)}{suffix}")) == (
+            error_without_request_id(missing)
+        )
 
 
 @pytest.mark.parametrize("name", ["bob", "bahram", "charlie"])
@@ -90,12 +92,35 @@ def test_out_of_scope_writes_change_nothing(cast: Cast, isfahan_case: Case, name
 
 
 def test_reporter_cannot_triage_and_nothing_changes(cast: Cast, isfahan_case: Case):
+    """A step the reporter may not take on a case they see is the 404 of a missing case."""
     with assert_nothing_changed(*CASE_TABLES):
         response = client_for(cast.ali).post(
             transition(isfahan_case), {"action": "triage"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
         )
-    assert response.status_code == 403
-    assert "owner organization" in response.json()["error"]["message"]
+        missing = client_for(cast.ali).post(
+            "/api/v1/cases/2000000000/transition/",
+            {"action": "triage"},
+            format="json",
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+    assert response.status_code == 404
+    # The same answer but for its request id (every answer has its own).
+    assert {**response.json()["error"], "request_id": ""} == {**missing.json()["error"], "request_id": ""}
+
+
+def test_a_viewer_step_or_merge_is_refused_before_the_body_is_read(cast: Cast):
+    """Wali sees the command centre's cases and may take no step: an empty or a valid body alike
+    is 404, like a missing case."""
+    case = open_challenge(cast, cast.isfahan, user=cast.ali, title="قطع برق مرکز")
+    client = client_for(cast.wali)
+    assert client.get(detail(case)).status_code == 200
+    with assert_nothing_changed(*CASE_TABLES):
+        answers = [
+            client.post(transition(case), {}, format="json"),
+            client.post(transition(case), {"action": "triage"}, format="json"),
+            client.post(f"{detail(case)}merge/", {}, format="json"),
+        ]
+    assert [a.status_code for a in answers] == [404, 404, 404]
 
 
 def test_the_whole_workflow_through_the_api(cast: Cast, isfahan_case: Case):
@@ -311,13 +336,13 @@ def test_a_dossier_shows_the_coordinator_exactly_its_cases(cast: Cast):
 def test_a_dossier_must_go_outside_the_senders_subtree(cast: Cast):
     case = open_challenge(cast, cast.isfahan_post, user=cast.ali)
     with assert_nothing_changed(*CASE_TABLES, "cases.dossier"):
-        response = client_for(cast.alice).post(
+        response = client_for(cast.nadia).post(
             "/api/v1/dossiers/",
             {
                 "title": "t",
                 "summary": "s",
-                "from_organization": "ISF-CC",
-                "to_organization": "ISF-P1",
+                "from_organization": "NAT",
+                "to_organization": "ISF-CC",
                 "cases": [case.pk],
             },
             format="json",
@@ -392,3 +417,37 @@ def test_due_date_in_the_past_is_refused_for_directives_via_the_action(cast: Cas
             acting_user=cast.alice,
         )
     assert list(error.value.message_dict) == ["deadline"]
+
+
+def test_a_dossier_goes_only_to_a_coordinating_organization(cast: Cast):
+    """The recipients rule (issue 8): not any organization of the country, only coordinating
+    ones (national bodies, governorates, councils, command centres) outside the sender's subtree.
+    A field post of another province is answered like an unknown code."""
+    case = open_challenge(cast, cast.isfahan_post, user=cast.ali)
+    with assert_nothing_changed(*CASE_TABLES, "cases.dossier"):
+        response = client_for(cast.alice).post(
+            "/api/v1/dossiers/",
+            {
+                "title": "t",
+                "summary": "s",
+                "from_organization": "ISF-CC",
+                "to_organization": "KER-P1",
+                "cases": [case.pk],
+            },
+            format="json",
+        )
+    assert response.status_code == 400
+    unknown = client_for(cast.alice).post(
+        "/api/v1/dossiers/",
+        {
+            "title": "t",
+            "summary": "s",
+            "from_organization": "ISF-CC",
+            "to_organization": "NOPE",
+            "cases": [case.pk],
+        },
+        format="json",
+    )
+    (said,) = response.json()["error"]["fields"]["to_organization"]
+    (unknown_said,) = unknown.json()["error"]["fields"]["to_organization"]
+    assert said.replace("KER-P1", "NOPE") == unknown_said

@@ -13,6 +13,8 @@ from openpyxl import load_workbook
 from rasad.cases.actions import do_transition_case
 from rasad.cases.models import Case, Dossier
 from rasad.cases.testing import open_challenge
+from rasad.jobs.testing import exported
+from rasad.lib.persian import to_persian_digits
 from rasad.testing.cast import Cast
 
 
@@ -46,10 +48,10 @@ def test_map_points_only_for_located_visible_cases(cast: Cast):
 
 
 def test_excel_export_has_jalali_and_iso_dates(cast: Cast, case: Case):
-    response = browser_for(cast.alice).get("/cases/export.xlsx", {"kind": "challenge"})
-    assert response.status_code == 200
-    content: Any = response
-    sheet: Any = load_workbook(io.BytesIO(b"".join(content.streaming_content))).active
+    client = browser_for(cast.alice)
+    old = client.get("/cases/export.xlsx", {"kind": "challenge"})
+    assert (old.status_code, old["Location"]) == (302, "/files/new/cases.xlsx?kind=challenge")
+    sheet: Any = load_workbook(io.BytesIO(exported(client, "cases", "xlsx", {"kind": "challenge"}))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 3  # labels, keys, the one case
     labels, keys, values = rows
@@ -151,4 +153,29 @@ def test_upload_and_comment_from_the_case_page(cast: Cast, case: Case):
     )
     assert (case.comments.count(), case.attachments.count()) == (1, 1)
     notifications = browser_for(cast.alice).get("/cases/notifications/").content.decode()
-    assert case.reference in notifications
+    # The reference in the reader's digits (alice reads Persian digits).
+    assert to_persian_digits(case.reference) in notifications
+
+
+def test_commenting_or_attaching_without_the_right_is_refused_like_a_missing_case(cast: Cast):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from rasad.testing.api import assert_nothing_changed
+    from rasad.testing.web import signed_in_client
+
+    case = open_challenge(cast, cast.isfahan)
+    client = signed_in_client(cast.wali)  # reads ISF-CC's cases, may not comment
+    assert client.get(f"/cases/{case.pk}/").status_code == 200
+    upload = SimpleUploadedFile("note.txt", b"x", content_type="text/plain")
+    for data in ({"form": "comment", "body": "سلام"}, {"form": "attachment", "file": upload}):
+        with assert_nothing_changed("cases.comment", "cases.attachment", "cases.case"):
+            response = client.post(f"/cases/{case.pk}/", data)
+        assert response.status_code == 404, data["form"]
+
+
+def test_the_dossier_form_offers_coordinating_organizations_only(cast: Cast, case: Case):
+    """It listed every organization of the country (issue 8); now only the coordinating ones."""
+    from rasad.cases.forms import DossierForm
+
+    field: Any = DossierForm(user=cast.alice).fields["to_organization"]
+    assert set(field.queryset.values_list("code", flat=True)) == {"NAT", "ISF-CC", "KER-CC"}

@@ -28,7 +28,7 @@ def canonical_json(value: Any) -> bytes:
 def parse_json(data: bytes, failure: Failure, what: str) -> Any:
     try:
         return json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise CryptoError(failure, f"{what} is not valid UTF-8 JSON") from None
 
 

@@ -327,6 +327,10 @@ class Envelope:
         """The header as sent, *not yet authenticated*: for routing and error messages only."""
         return Header.from_bytes(self.header)
 
+    def unverified_recipients(self, limits: Limits = DEFAULT_LIMITS) -> tuple[Recipient, ...]:
+        """The recipient list as sent, *not yet authenticated*: for routing only."""
+        return _recipients_from_bytes(self.recipients, limits)
+
     def transport_digest(self) -> str:
         return hashlib.sha256(self.to_transport()).hexdigest()
 

@@ -12,8 +12,9 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rasad.core.access import require_in_scope
+from rasad.core.access import ObjectNotFound, require_in_scope
 from rasad.core.audit import (
+    audit_national_body_changed,
     audit_organization_changed,
     audit_organization_closed,
     audit_organization_created,
@@ -83,8 +84,10 @@ def check_organization_values(values: OrganizationValues, *, instance: Organizat
     if instance is not None:
         duplicate = duplicate.exclude(pk=instance.pk)
     if values.code.strip() and duplicate.exists():
+        # Neutral: the same words whether or not the actor may see the organization holding the
+        # code, so the answer reveals no hidden organization.
         errors.setdefault("code", []).append(
-            _("Another organization already has the code “%(code)s”.") % {"code": values.code}
+            _("The code “%(code)s” is already in use; choose another.") % {"code": values.code}
         )
     if (
         values.county is not None
@@ -196,6 +199,23 @@ def do_update_organization(
             organization, acting_user=acting_user, old=changed_old, new={key: new[key] for key in changed_old}
         )
     require_in_scope(acting_user, "change", organization)
+    send_event_on_commit("organization.changed", {"id": organization.pk}, organization_ids=[organization.pk])
+    return organization
+
+
+@transaction.atomic
+def do_set_national_body(organization: Organization, value: bool, *, acting_user: User) -> Organization:
+    """Mark (or unmark) ``organization`` as a national body: whoever holds a right over it holds
+    that right over the national reference data too (``indicators.querysets.may_edit_catalogue``).
+    Platform administrators only; anyone else is answered like a missing object."""
+    if not acting_user.is_superuser:
+        raise ObjectNotFound(_("No such object, or you may not see it."))
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    if organization.is_national_body == value:
+        return organization
+    organization.is_national_body = value
+    organization.save(update_fields=["is_national_body", "last_updated"])
+    audit_national_body_changed(organization, acting_user=acting_user, value=value)
     send_event_on_commit("organization.changed", {"id": organization.pk}, organization_ids=[organization.pk])
     return organization
 

@@ -15,7 +15,14 @@ from rasad.core.audit_log import record
 from rasad.core.choices import CalendarChoices, LanguageChoices
 from rasad.core.models import Grant, Membership, Organization, Role, User, WorkingGroup
 from rasad.core.scope import clear_scope_cache, permissions_over
-from rasad.lib.persian import normalize_text
+from rasad.lib.persian import normalize_text, search_key
+
+
+def user_search_text(user: User) -> str:
+    """The search key of a person: display name, first and last names, username and e-mail."""
+    return search_key(
+        " ".join([user.display_name, user.first_name, user.last_name, user.username, user.email])
+    )
 
 
 @transaction.atomic
@@ -50,6 +57,7 @@ def do_create_user(
         language=language,
         calendar=calendar,
     )
+    user.search_text = user_search_text(user)
     if password is None:
         user.set_unusable_password()
     else:
@@ -197,7 +205,8 @@ def check_working_group(
         if instance is not None:
             duplicate = duplicate.exclude(pk=instance.pk)
         if duplicate.exists():
-            errors["code"] = [_("Another working group already has the code “%(code)s”.") % {"code": code}]
+            # Neutral, like organization codes: a hidden working group is not revealed.
+            errors["code"] = [_("The code “%(code)s” is already in use; choose another.") % {"code": code}]
     if not name.strip():
         errors["name"] = [_("A name is required.")]
     if not organizations:

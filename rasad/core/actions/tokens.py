@@ -31,9 +31,12 @@ def do_create_api_token(
     if not name.strip():
         raise ValidationError({"name": [_("A name is required.")]})
     now = timezone.now()
-    expires = expires or now + timedelta(days=settings.API_TOKEN_DEFAULT_DAYS)
+    longest = settings.API_TOKEN_MAX_DAYS
+    expires = expires or now + timedelta(days=min(settings.API_TOKEN_DEFAULT_DAYS, longest))
     if expires <= now:
         raise ValidationError({"expires": [_("The expiry must be in the future.")]})
+    if expires > now + timedelta(days=longest):
+        raise ValidationError({"expires": [_("A token may live at most %(days)s days.") % {"days": longest}]})
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,

@@ -83,10 +83,12 @@ class OrganizationSerializer(RasadModelSerializer):
             "opened_on",
             "closed_on",
             "description",
+            "is_national_body",
             "created",
             "last_updated",
         ]
-        read_only_fields = ["created", "last_updated"]
+        # The national-body flag is set only by a platform administrator's action (UI).
+        read_only_fields = ["is_national_body", "created", "last_updated"]
         # Uniqueness is checked by the action, with a message that names the code.
         extra_kwargs: dict[str, Any] = {"code": {"validators": []}}
 
@@ -204,6 +206,13 @@ class UserSerializer(RasadModelSerializer):
             memberships = Membership.objects.filter(user=obj).select_related("organization")
             memberships = memberships.visible_to(request.user) if request is not None else memberships.none()
         return list(MembershipBriefSerializer(memberships, many=True).data)
+
+
+class PasswordChangeSerializer(serializers.Serializer[Any]):
+    """Your current password and the new one."""
+
+    old_password = serializers.CharField(write_only=True, trim_whitespace=False)
+    new_password = serializers.CharField(write_only=True, trim_whitespace=False)
 
 
 class MeSerializer(serializers.ModelSerializer[User]):

@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from rasad.api.errors import error_body
+from rasad.api.parsers import FormParser, MultiPartParser
 from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
 from rasad.core.actions.organizations import do_create_organization, do_update_organization
 from rasad.core.actions.people import (
@@ -25,6 +26,7 @@ from rasad.core.actions.people import (
     do_revoke_grant,
     do_update_working_group,
 )
+from rasad.core.actions.security import do_change_password, do_reset_two_factor
 from rasad.core.actions.tokens import do_create_api_token, do_revoke_api_token
 from rasad.core.api.serializers import (
     ApiTokenCreatedSerializer,
@@ -36,6 +38,7 @@ from rasad.core.api.serializers import (
     MembershipSerializer,
     MeSerializer,
     OrganizationSerializer,
+    PasswordChangeSerializer,
     ProvinceSerializer,
     RoleSerializer,
     UserSerializer,
@@ -118,17 +121,9 @@ class OrganizationViewSet(ScopedModelViewSet):
             file.read(), file_name=file.name or "upload", dry_run=upload.validated_data["dry_run"]
         )
         if not report.ok:
-            return Response(
-                {
-                    "error": {
-                        "code": "import_invalid",
-                        "message": report.summary(),
-                        "fields": report.error_fields(),
-                        "rows": [error.as_dict() for error in report.sorted_errors()],
-                    }
-                },
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            body = error_body("import_invalid", report.summary(), report.error_fields())
+            body["error"]["rows"] = [error.as_dict() for error in report.sorted_errors()]
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
         return Response(
             report.as_dict(), status=status.HTTP_201_CREATED if report.applied else status.HTTP_200_OK
         )
@@ -185,6 +180,31 @@ class UserViewSet(ScopedReadOnlyViewSet):
                 persian_digits=data.get("persian_digits"),
             )
         return Response(MeSerializer(user, context={"request": request}).data)
+
+    @extend_schema(request=PasswordChangeSerializer, responses={204: None})
+    @action(
+        detail=False, methods=["post"], url_path="me/password", filterset_class=None, pagination_class=None
+    )
+    def password(self, request: Request) -> Response:
+        """Change your own password: the current one and the new one (the password rules apply).
+        Audited; the answer is empty."""
+        user = _actor(request)
+        serializer = PasswordChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        do_change_password(user, data["old_password"], data["new_password"], acting_user=user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses={200: UserSerializer})
+    @action(detail=True, methods=["post"], url_path="reset-two-factor")
+    def reset_two_factor(self, request: Request, pk: Any = None) -> Response:
+        """Remove another person's authenticator apps and backup codes (they lost their phone):
+        for those who may change the person; never for oneself. Audited."""
+        person = self.get_object()
+        do_reset_two_factor(person, acting_user=_actor(request))
+        return Response(UserSerializer(person, context=self.get_serializer_context()).data)
+
+    reset_two_factor.scope_action = "change"  # type: ignore[attr-defined]
 
 
 class MembershipViewSet(ScopedModelViewSet):
@@ -298,6 +318,11 @@ class ApiTokenViewSet(
     @extend_schema(request=ApiTokenSerializer, responses={201: ApiTokenCreatedSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user = _actor(request)
+        if isinstance(request.auth, ApiToken):
+            # A token mints nothing: a token it made would outlive its revocation.
+            raise exceptions.PermissionDenied(
+                _("A token cannot create tokens. Sign in with your password to create one.")
+            )
         verified = getattr(user, "is_verified", None)
         if request.auth is None and user.requires_two_factor and not (verified and verified()):
             # A session that has not passed two-factor must not mint a credential that skips it.

@@ -55,6 +55,14 @@ class Organization(TimestampedModel):
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
+    # Set only by a platform administrator (do_set_national_body, audited): whoever holds a right
+    # over a national body exercises it on the national reference data (the indicator catalogue).
+    is_national_body = models.BooleanField(
+        _("national body"),
+        default=False,
+        editable=False,
+        help_text=_("Keeps the national indicator catalogue. Set by a platform administrator."),
+    )
     # Normalized search key of the names and code (rasad.lib.persian.search_key).
     search_text = models.TextField(editable=False, default="")
 

@@ -32,6 +32,9 @@ class User(AbstractUser):
         _("calendar"), max_length=16, choices=CalendarChoices.choices, default=CalendarChoices.JALALI
     )
     persian_digits = models.BooleanField(_("Persian digits"), default=True)
+    # Normalized search key of the names and username (rasad.lib.persian.search_key), so people
+    # are found under every spelling, like organizations and cases.
+    search_text = models.TextField(editable=False, default="")
 
     objects = RasadUserManager()  # type: ignore[misc]
 

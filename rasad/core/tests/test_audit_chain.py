@@ -30,7 +30,8 @@ def test_every_action_of_the_cast_left_an_event(cast: Cast):
             "پاسگاه کرمان یک",
         ]
     )
-    assert AuditEvent.objects.filter(event_type=CoreAuditEvent.GRANT_ADDED).count() == 5
+    # Nadia, Alice, Ali, Bob, Bahram, Erfan (since expired) and Wali (through a working group).
+    assert AuditEvent.objects.filter(event_type=CoreAuditEvent.GRANT_ADDED).count() == 7
 
 
 def test_each_organization_has_its_own_chains_from_the_start(cast: Cast):

@@ -14,7 +14,7 @@ from django.test import override_settings
 from nacl.signing import SigningKey
 
 from rasad.core.audit import CoreAuditEvent
-from rasad.core.audit_checkpoints import read_checkpoint_file, take_checkpoint
+from rasad.core.audit_checkpoints import read_checkpoint_file, reanchor_after_restore, take_checkpoint
 from rasad.core.audit_log import record
 from rasad.core.audit_verify import CHECKPOINT_CONTEXT, verify
 from rasad.core.models import AuditChainHead, AuditCheckpoint, AuditEvent
@@ -120,3 +120,65 @@ def test_the_public_key_is_what_peers_trust(cast: Cast, node: Path, capsys):
     key = capsys.readouterr().out.strip()
     checkpoint = take_checkpoint()
     assert checkpoint is not None and checkpoint.key == key and len(key) == 64
+
+
+def test_a_restore_is_on_the_record_and_re_anchors_the_trail(cast: Cast, node: Path):
+    """A node restores its own backup: its checkpoint file holds a checkpoint newer than the
+    backup. The restore sets the file aside, records itself, and signs the restored heads, so
+    verify passes without --restored and the lost checkpoint is named in the trail."""
+    from django.db import transaction
+
+    take_checkpoint()
+
+    def checkpoint_after_the_backup() -> None:
+        with transaction.atomic():
+            record(
+                CoreAuditEvent.ORGANIZATION_CHANGED, actor=cast.root, organization=cast.kerman, new={"x": 1}
+            )
+            assert take_checkpoint() is not None  # written to the file, rolled back in the database
+            raise RuntimeError("the backup was taken before this checkpoint")
+
+    with pytest.raises(RuntimeError):
+        checkpoint_after_the_backup()
+    assert kinds() == ["checkpoint"]
+
+    checkpoint = reanchor_after_restore(backup_created="2026-12-02T20:00:00+00:00", archive_sha256="ab" * 32)
+
+    assert checkpoint is not None and checkpoint.number == 2
+    assert kinds() == []
+    (set_aside,) = node.glob("checkpoints.jsonl.before-restore-*")
+    assert [c.number for c in read_checkpoint_file(set_aside) or []] == [1, 2]
+    assert [c.number for c in read_checkpoint_file() or []] == [1, 2]
+    event = AuditEvent.objects.get(event_type=CoreAuditEvent.DATABASE_RESTORED)
+    assert event.chain.startswith("system/")
+    assert event.extra == {
+        "archive_sha256": "ab" * 32,
+        "backup_created": "2026-12-02T20:00:00+00:00",
+        "checkpoint_file_set_aside": str(set_aside),
+        "checkpoints_not_restored": [2],
+    }
+    call_command("audit", "verify")
+
+
+def test_a_restore_on_a_new_node_sets_nothing_aside(cast: Cast, node: Path):
+    checkpoint = reanchor_after_restore(backup_created="2026-12-02T20:00:00+00:00", archive_sha256="cd" * 32)
+    assert checkpoint is not None and checkpoint.number == 1
+    assert not list(node.glob("*.before-restore-*"))
+    event = AuditEvent.objects.get(event_type=CoreAuditEvent.DATABASE_RESTORED)
+    assert event.extra["checkpoint_file_set_aside"] == ""
+    assert kinds() == []
+
+
+def test_verify_reports_its_progress(cast: Cast, node: Path, capsys):
+    """``rasad audit verify`` draws a bar on a terminal; the events walked are reported as they
+    stream (here to a sink, as the bar would receive them)."""
+    from rasad.lib.progress import reporting_to
+    from rasad.lib.tests.test_progress import Sink
+
+    sink = Sink()
+    with reporting_to(sink):
+        call_command("audit", "verify")
+    count = AuditEvent.objects.count()
+    assert count > 0
+    assert sink.seen[0] == (0, count, "events")
+    assert sink.seen[-1] == (count, count, "events")

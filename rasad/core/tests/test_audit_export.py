@@ -1,4 +1,5 @@
-"""The audit list: Jalali date range and organization filters, and CSV export of what is shown."""
+"""The audit list: Jalali date range and organization filters, and the CSV export of what is
+shown (prepared in the background)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ import io
 from django.test import Client
 from django.utils import timezone
 
+from rasad.jobs.models import ExportFile
+from rasad.jobs.testing import exported
 from rasad.lib.jalali import format_date, today_in_tehran
 from rasad.testing.cast import Cast
-
-EXPORT = "/audit/export.csv"
 
 
 def _client(user) -> Client:
@@ -21,18 +22,18 @@ def _client(user) -> Client:
     return client
 
 
-def _rows(response) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+def _rows(client: Client, query: dict[str, object] | None = None) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(exported(client, "audit", "csv", query).decode("utf-8-sig"))))
 
 
 def test_export_is_scoped_to_the_readers_organizations(cast: Cast):
-    rows = _rows(_client(cast.alice).get(EXPORT))
+    rows = _rows(_client(cast.alice))
     organizations = {row["organization_id"] for row in rows}
     assert organizations == {str(cast.isfahan.pk), str(cast.isfahan_post.pk)}
 
 
 def test_export_follows_the_filters(cast: Cast):
-    rows = _rows(_client(cast.alice).get(EXPORT, {"organization_id": cast.isfahan.pk, "event_type": 101}))
+    rows = _rows(_client(cast.alice), {"organization_id": cast.isfahan.pk, "event_type": 101})
     assert [(row["event_type"], row["object_id"]) for row in rows] == [("101", str(cast.isfahan.pk))]
     assert rows[0]["created_iso"].startswith(str(timezone.now().year))
 
@@ -42,12 +43,12 @@ def test_jalali_date_range(cast: Cast):
     tomorrow = format_date(today + datetime.timedelta(days=1), persian_digits=False)
     yesterday = format_date(today - datetime.timedelta(days=1), persian_digits=False)
     client = _client(cast.alice)
-    assert _rows(client.get(EXPORT, {"date_from": tomorrow})) == []
-    assert _rows(client.get(EXPORT, {"date_to": yesterday})) == []
-    everything = _rows(client.get(EXPORT))
-    assert len(
-        _rows(client.get(EXPORT, {"date_from": format_date(today), "date_to": format_date(today)}))
-    ) == len(everything)
+    assert _rows(client, {"date_from": tomorrow}) == []
+    assert _rows(client, {"date_to": yesterday}) == []
+    everything = _rows(client)
+    assert len(_rows(client, {"date_from": format_date(today), "date_to": format_date(today)})) == len(
+        everything
+    )
 
 
 def test_bad_date_is_shown_next_to_its_field(cast: Cast):
@@ -62,4 +63,13 @@ def test_audit_list_offers_only_organizations_in_scope(cast: Cast):
 
 
 def test_users_without_audit_rights_export_nothing(cast: Cast):
-    assert _rows(_client(cast.charlie).get(EXPORT)) == []
+    client = _client(cast.charlie)
+    assert client.get("/files/new/audit.csv").status_code == 404
+    assert client.post("/files/new/audit.csv").status_code == 404
+    assert not ExportFile.objects.exists()
+
+
+def test_the_old_address_leads_to_the_background_export(cast: Cast):
+    """The direct download (capped at 100,000 events) is gone: its address asks for the file."""
+    response = _client(cast.alice).get("/audit/export.csv", {"event_type": 101, "page": 2})
+    assert (response.status_code, response["Location"]) == (302, "/files/new/audit.csv?event_type=101")

@@ -18,12 +18,13 @@ from django.core.management import call_command
 
 from rasad.core.demo import (
     DEMO_PASSWORD,
-    DEMO_URL,
     ORGANIZATIONS,
     PEOPLE,
     WORKING_GROUPS,
     DemoSummary,
+    demo_url,
     load_demo,
+    summarize_demo,
 )
 from rasad.core.models import AuditEvent, Grant, Membership, Organization, User, WorkingGroup
 from rasad.core.roles import DEFAULT_ROLES
@@ -164,11 +165,30 @@ def test_command_prints_logins_password_and_address():
     printed = out.getvalue()
     assert "Demo loaded" in printed
     assert DEMO_PASSWORD in printed
-    assert DEMO_URL in printed
+    assert "http://127.0.0.1:8000/" in printed
     assert "TOTP" in printed
+    assert "Start here:" in printed and "national.coordinator" in printed
     coordinator = User.objects.get(username="isfahan-cc.coordinator")
     assert coordinator.display_name in printed
     assert "مرکز فرماندهی و کنترل مرزی استان اصفهان" in printed
+
+
+def test_the_printed_address_follows_port(monkeypatch):
+    monkeypatch.setenv("PORT", "8123")
+    assert demo_url() == "http://127.0.0.1:8123/"
+
+
+def test_national_coordinator_sees_the_whole_country_without_two_factor(demo):
+    coordinator = User.objects.get(username="national.coordinator")
+    assert not coordinator.requires_two_factor
+    assert Organization.objects.visible_to(coordinator).count() == Organization.objects.count()
+    administrators = User.objects.filter(username__endswith=".admin")
+    assert administrators and all(user.requires_two_factor for user in administrators)
+
+
+def test_every_login_says_what_it_is_for(demo):
+    summary = summarize_demo(created=False)
+    assert all(login.purpose for login in summary.logins)
 
 
 def test_command_run_again_says_nothing_changed(demo):

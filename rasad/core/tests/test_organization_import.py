@@ -61,12 +61,20 @@ def test_every_bad_row_is_reported_and_nothing_is_applied(cast: Cast, isfahan_ad
 def test_messages_name_the_cause(cast: Cast, isfahan_admin):
     from django.utils import translation
 
-    with translation.override("en"):
-        report = OrganizationImporter(acting_user=isfahan_admin).run(
-            (HEADER + BAD_ROWS).encode(), file_name="x.csv"
-        )
+    from rasad.lib import display
+
+    # A person reading English with Latin digits.
+    token = display.activate(display.DisplayPreferences(language="en", persian_digits=False))
+    try:
+        with translation.override("en"):
+            report = OrganizationImporter(acting_user=isfahan_admin).run(
+                (HEADER + BAD_ROWS).encode(), file_name="x.csv"
+            )
+    finally:
+        display.reset(token)
     messages = {(e.row, e.column): e.message for e in report.errors}
     assert "spaceship" in messages[(3, "kind")]
+    assert "Field post, Command centre." in messages[(3, "kind")]
     assert "99" in messages[(4, "province_code")]
     assert "outside Iran" in messages[(5, "latitude")]
     assert "NOPE" in messages[(6, "parent_code")]
@@ -207,6 +215,40 @@ def test_template_has_labels_then_english_keys(db):
         "closed_on",
     ]
     assert sheet.max_row == 2
+
+
+def test_a_control_character_or_far_date_in_any_cell_is_reported_with_its_row(cast: Cast, isfahan_admin):
+    """The input boundary, cell by cell, before the importer's own checks: every bad cell is
+    reported (not only the first row the pre_save backstop would stop at), and nothing is applied."""
+    import datetime
+
+    from django.utils import translation
+
+    body = (
+        "ISF-P2,پاسگاه\x07 دو,field_post,ISF-CC,10,,,\n"  # row 2: BEL in the name
+        "ISF-P3,پاسگاه سه,field_post,ISF-CC\x00,10,,,\n"  # row 3: NUL in a reference
+        "ISF-P4,پاسگاه چهار,field_post,ISF-CC,10,,,\n"  # row 4: fine
+    )
+    with translation.override("en"), assert_nothing_changed("core.organization"):
+        report = OrganizationImporter(acting_user=isfahan_admin).run(
+            (HEADER + body).encode(), file_name="orgs.csv"
+        )
+    assert errors_of(report) == {(2, "name"), (3, "parent_code")}
+    assert "control character (U+0007)" in {(e.row, e.column): e.message for e in report.errors}[(2, "name")]
+    far = _xlsx_from_template(
+        [
+            _xlsx_row(
+                code="ISF-P5",
+                name="پاسگاه پنج",
+                kind="field_post",
+                parent_code="ISF-CC",
+                opened_on=datetime.datetime(9999, 12, 31),
+            )
+        ]
+    )
+    with assert_nothing_changed("core.organization"):
+        report = OrganizationImporter(acting_user=isfahan_admin).run(far, file_name="orgs.xlsx")
+    assert errors_of(report) == {(3, "opened_on")}  # the template's first data row is row 3
 
 
 def test_xlsx_import_reports_rows_as_the_spreadsheet_numbers_them(cast: Cast, isfahan_admin):

@@ -46,7 +46,10 @@ def test_an_administrator_creates_a_working_group(cast: Cast, admin_client: Clie
     group = WorkingGroup.objects.get(code="ISF-JOINT")
     assert (group.name, group.owner, group.include_descendants) == ("گروه مشترک اصفهان", cast.isfahan, True)
     assert set(group.organizations.all()) == {cast.isfahan, cast.isfahan_post}
-    assert AuditEvent.objects.filter(event_type=CoreAuditEvent.WORKING_GROUP_CREATED).count() == 1
+    created = AuditEvent.objects.filter(
+        event_type=CoreAuditEvent.WORKING_GROUP_CREATED, object_id=str(group.pk)
+    )
+    assert created.count() == 1
 
 
 def test_the_create_form_offers_only_organizations_in_scope(cast: Cast, admin_client: Client):
@@ -77,7 +80,7 @@ def test_an_action_error_shows_next_to_its_field(cast: Cast, admin_client: Clien
         )
     assert response.status_code == 400
     page = response.content.decode()
-    assert 'data-field-error="code"' in page and "already has the code" in page
+    assert 'data-field-error="code"' in page and "already in use" in page
 
 
 def test_the_list_shows_only_groups_the_user_may_see(cast: Cast, group: WorkingGroup):

@@ -148,10 +148,27 @@ def check_scorecard_values(values: ScorecardValues) -> None:
                 for c in values.criteria
             ]
         )
-    except (ranking.RankingConfigurationError, ValueError) as error:
-        errors["criteria"] = [str(error)]
+    except ranking.RankingConfigurationError as error:
+        errors["criteria"] = [_ranking_message(error.code)]
+    except ValueError:
+        errors["criteria"] = [_ranking_message("")]
     if errors:
         raise ValidationError(errors)
+
+
+def _ranking_message(code: str) -> str:
+    """The ranking method's refusal (``RankingConfigurationError.code``) in the reader's language."""
+    messages = {
+        "no_criteria": _("Add at least one criterion."),
+        "duplicate_criterion": _("Each indicator may appear once for each kind of criterion."),
+        "invalid_weight": _("Every weight must be a number greater than zero."),
+        "zero_weight_total": _("The weights sum to zero."),
+        "level_and_improvement_required": _(
+            "A ranking must combine at least one level criterion (performance against peers) with at "
+            "least one improvement criterion (progress against the organization's own baseline)."
+        ),
+    }
+    return messages.get(code, _("These criteria cannot form a ranking."))
 
 
 @transaction.atomic

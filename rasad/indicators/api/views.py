@@ -186,7 +186,7 @@ class ObservationViewSet(ScopedReadOnlyViewSet):
         )
 
     @extend_schema(request=s.PeriodActionSerializer, responses={200: s.ObservationSerializer(many=True)})
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], pagination_class=None, filterset_class=None)
     def submit(self, request: Request) -> Response:
         organization, period, _reason = self._period_action(request)
         return self._period_response(do_submit_period(organization, period, acting_user=_actor(request)))
@@ -194,7 +194,7 @@ class ObservationViewSet(ScopedReadOnlyViewSet):
     submit.scope_action = "submit"  # type: ignore[attr-defined]
 
     @extend_schema(request=s.PeriodActionSerializer, responses={200: s.ObservationSerializer(many=True)})
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], pagination_class=None, filterset_class=None)
     def approve(self, request: Request) -> Response:
         organization, period, _reason = self._period_action(request)
         return self._period_response(do_approve_period(organization, period, acting_user=_actor(request)))
@@ -202,7 +202,7 @@ class ObservationViewSet(ScopedReadOnlyViewSet):
     approve.scope_action = "approve"  # type: ignore[attr-defined]
 
     @extend_schema(request=s.PeriodActionSerializer, responses={200: s.ObservationSerializer(many=True)})
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], pagination_class=None, filterset_class=None)
     def reopen(self, request: Request) -> Response:
         organization, period, reason = self._period_action(request)
         return self._period_response(
@@ -218,7 +218,8 @@ class ObservationViewSet(ScopedReadOnlyViewSet):
         ],
         responses={200: s.CompletenessSerializer(many=True)},
     )
-    @action(detail=False, methods=["get"])
+    # One row per organization, not a page of observations: no pagination, no observation filters.
+    @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     def completeness(self, request: Request) -> Response:
         period = _period(request.query_params.get("period", ""))
         organizations = Organization.objects.visible_to(request.user)

@@ -122,7 +122,7 @@ def test_null_characters_are_refused(assigned: Cast):
     payload["observations"][0]["organization"] = "ISF-P1\x00"  # type: ignore[index]
     response = client_for(assigned.ali).post(BULK, payload, format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
-    assert "observations.0.organization" in response.json()["error"]["fields"]
+    assert "observations[0].organization" in response.json()["error"]["fields"]
 
 
 def test_history_is_read_only_for_the_outlier_window(assigned: Cast):

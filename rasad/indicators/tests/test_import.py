@@ -101,3 +101,25 @@ def test_missing_columns_are_refused(assigned: Cast):
 
     with pytest.raises(ValidationError):
         read_table("data.csv", b"organization,value\nISF-P1,1\n")
+
+
+def test_a_control_character_or_far_date_in_any_cell_is_a_row_error(assigned: Cast):
+    """The input boundary, cell by cell: the bulk write bypasses pre_save, so the importer itself
+    refuses what the boundary refuses, and reports every such row with its column."""
+    import datetime
+
+    content = (
+        "organization,indicator,period,value,comment\n"
+        "ISF-P1,ELEC_CONS,1402-01,100,خوب\tو روشن\n"  # row 2: a tab is allowed in a comment
+        "ISF-P1,ELEC_CONS,1402-02,100,زنگ\x07\n"  # row 3: BEL
+        "ISF-P1\x00,ELEC_CONS,1402-03,100,\n"  # row 4: NUL in a code
+    ).encode()
+    with translation.override("en"):
+        outcome = do_import(read_table("cells.csv", content), acting_user=assigned.ali)
+    assert [(e.row, e.column) for e in outcome.errors] == [(3, "comment"), (4, "organization")]
+    assert all("control character" in e.message for e in outcome.errors)
+    assert outcome.applied is None
+    far = xlsx([["ISF-P1", "ELEC_CONS", "1402-01", 100, "", datetime.datetime(9999, 12, 31)]])
+    outcome = do_import(read_table("far.xlsx", far), acting_user=assigned.ali)
+    assert [(e.row, e.column) for e in outcome.errors] == [(2, "comment")]
+    assert not Observation.objects.exists()

@@ -111,3 +111,33 @@ def test_raw_level_alone_is_refused(cast: Cast):
             acting_user=cast.bob,
         )
     assert "criteria" in error.value.message_dict
+
+
+def test_anonymous_results_carry_no_real_identifier(cast: Cast):
+    assign(cast.kerman, "ELEC_CONS", "ORE_MILLED")
+    mines = sites(cast, 3)
+    for index, mine in enumerate(mines):
+        report_year(cast, mine, 1401, 1000.0, 100.0)
+        report_year(cast, mine, 1402, 1000.0 - 50 * index, 100.0)
+    visible = {mines[0].pk}
+    body = results(scorecard(cast, 3), visible_ids=visible)
+    entities = body["groups"][0]["entities"]
+    shown = [e for e in entities if e["organization"]["id"] is not None]
+    hidden = [e for e in entities if e["organization"]["id"] is None]
+    assert [e["organization"]["code"] for e in shown] == ["MINE-0"]
+    assert len(hidden) == 2
+    hidden_ids = {str(mine.pk) for mine in mines[1:]}
+    for entity in hidden:
+        assert entity["entity_id"].startswith("anonymous-")
+        assert not any(value in hidden_ids for value in _strings(entity)), entity
+
+
+def _strings(value):
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    else:
+        yield str(value)

@@ -12,6 +12,7 @@ from rasad.core.models import Organization
 from rasad.indicators.importer import do_import, read_table
 from rasad.indicators.models import Observation
 from rasad.indicators.tests.test_import import xlsx
+from rasad.jobs.testing import exported
 from rasad.testing.cast import Cast
 from rasad.testing.tabular import BELL, FORMULA, assert_csv_safe, assert_xlsx_safe, bounded, cached_bomb
 
@@ -33,9 +34,7 @@ def test_observation_export_is_safe(assigned: Cast):
     # A control character stored before the input boundary refused it.
     Organization.objects.filter(pk=assigned.isfahan_post.pk).update(name=BELL)
     assert Observation.objects.filter(comment=FORMULA).count() == 1
-    response = _client(assigned.alice).get("/indicators/observations/?export=xlsx")
-    assert response.status_code == 200
-    assert_xlsx_safe(response.content)
+    assert_xlsx_safe(exported(_client(assigned.alice), "observations", "xlsx"))
 
 
 def test_import_templates_are_clean(assigned: Cast):

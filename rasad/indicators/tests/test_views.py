@@ -11,6 +11,7 @@ from django.test import Client
 from rasad.indicators.actions import do_approve_period, do_submit_period
 from rasad.indicators.models import Observation
 from rasad.indicators.testing import make_baseline, make_scorecard, record
+from rasad.jobs.testing import exported
 from rasad.testing.cast import Cast
 
 
@@ -69,8 +70,11 @@ def test_import_template_downloads(assigned: Cast):
 
 def test_excel_export_has_jalali_and_iso_dates(assigned: Cast):
     record(assigned.isfahan_post, "ELEC_CONS", "1402-01", 100.0, user=assigned.ali)
-    response = client(assigned.alice).get("/indicators/observations/", {"export": "xlsx"})
-    sheet: Any = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    browser = client(assigned.alice)
+    old = browser.get("/indicators/observations/", {"export": "xlsx", "year": "1402"})
+    assert (old.status_code, old["Location"]) == (302, "/files/new/observations.xlsx?year=1402")
+    content = exported(browser, "observations", "xlsx", {"year": "1402"})
+    sheet: Any = openpyxl.load_workbook(io.BytesIO(content)).active
     # Row 1: labels; row 2: the keys; then the data, dates in the reader's calendar plus ISO.
     keys = [c.value for c in sheet[2]]
     row = dict(zip(keys, [c.value for c in sheet[3]], strict=True))

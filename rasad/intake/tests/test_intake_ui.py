@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from rasad.intake.models import IntakeDocument, OrganizationAlias, Proposal
 from rasad.intake.testing import SAMPLE, submit
@@ -129,9 +130,14 @@ def test_only_administrators_edit_aliases(client, cast: Cast):
     assert OrganizationAlias.objects.get().alias == "مرکز اصفهان"
 
 
-def test_home_counts_documents_awaiting_review(cast: Cast):
-    from rasad.intake.home import home_counts
+def test_home_queue_shows_documents_awaiting_review(cast: Cast):
+    from rasad.intake.home import provide
 
     submit(cast, cast.isfahan)
-    assert [(c.url_name, c.value) for c in home_counts(cast.alice)] == [("intake:document-list", 1)]
-    assert home_counts(cast.bob) == []
+    today = timezone.localdate()
+    alice = provide(cast.alice, today)
+    assert [(c.url, c.value) for c in alice.counts] == [("/intake/", 1)]
+    assert [item.kind for item in alice.items] == ["intake.review"]
+    assert "۱" in str(alice.items[0].title)
+    bob = provide(cast.bob, today)
+    assert bob.counts == [] and bob.items == []

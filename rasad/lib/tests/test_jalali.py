@@ -252,7 +252,7 @@ def test_parse_date_error_is_a_value_error() -> None:
         parse_date("1404/12/30")
 
 
-@given(st.dates(min_value=date(1950, 1, 1), max_value=date(2150, 12, 31)), st.booleans())
+@given(st.dates(min_value=date(1950, 1, 1), max_value=date(2122, 3, 20)), st.booleans())
 def test_parse_date_reads_what_format_date_writes(value: date, persian_digits: bool) -> None:
     for calendar in ("jalali", "gregorian"):
         text = format_date(value, calendar=calendar, persian_digits=persian_digits)
@@ -274,6 +274,8 @@ def test_parse_date_reads_what_format_date_writes(value: date, persian_digits: b
         (JalaliPeriod("month", 1403, 7), date(2024, 9, 22), date(2024, 10, 22)),
         (JalaliPeriod("month", 1403, 12), date(2025, 2, 19), date(2025, 3, 21)),  # 30 days
         (JalaliPeriod("month", 1404, 12), date(2026, 2, 20), date(2026, 3, 21)),  # 29 days
+        (JalaliPeriod("half", 1403, 1), date(2024, 3, 20), date(2024, 9, 22)),  # فروردین-شهریور
+        (JalaliPeriod("half", 1403, 2), date(2024, 9, 22), date(2025, 3, 21)),  # مهر-اسفند
         (JalaliPeriod("year", 1403), date(2024, 3, 20), date(2025, 3, 21)),  # 366 days
         (JalaliPeriod("year", 1404), date(2025, 3, 21), date(2026, 3, 21)),  # 365 days
     ],
@@ -291,6 +293,7 @@ def test_period_start_and_exclusive_end(period: JalaliPeriod, start: date, end: 
         (JalaliPeriod("season", 1403, 2), "تابستان ۱۴۰۳", "تابستان 1403", "1403-S2"),
         (JalaliPeriod("season", 1403, 3), "پاییز ۱۴۰۳", "پاییز 1403", "1403-S3"),
         (JalaliPeriod("season", 1403, 4), "زمستان ۱۴۰۳", "زمستان 1403", "1403-S4"),
+        (JalaliPeriod("half", 1403, 2), "نیمهٔ دوم ۱۴۰۳", "نیمهٔ دوم 1403", "1403-H2"),
         (JalaliPeriod("year", 1403), "۱۴۰۳", "1403", "1403"),
     ],
 )
@@ -311,6 +314,8 @@ def test_period_label_and_key(period: JalaliPeriod, label: str, latin_label: str
         ("1403-S2", JalaliPeriod("season", 1403, 2)),
         ("1403-s2", JalaliPeriod("season", 1403, 2)),
         ("۱۴۰۳-S۲", JalaliPeriod("season", 1403, 2)),
+        ("1403-H1", JalaliPeriod("half", 1403, 1)),
+        ("۱۴۰۳-h۲", JalaliPeriod("half", 1403, 2)),
         ("1403", JalaliPeriod("year", 1403)),
         ("١٤٠٣", JalaliPeriod("year", 1403)),
         (" 1404 ", JalaliPeriod("year", 1404)),
@@ -329,6 +334,7 @@ def test_period_parse(key: str, expected: JalaliPeriod) -> None:
         ("1403-13", "month_range", "Month 13 does not exist"),
         ("1403-00", "month_range", "Month 0 does not exist"),
         ("1403-S5", "season_range", "Season 5 does not exist"),
+        ("1403-H3", "half_range", "Half 3 does not exist"),
         ("0000", "year_range", "Year 0"),
     ],
 )
@@ -360,6 +366,8 @@ def test_period_rejects_impossible_values(kind: str, year: int, index: int) -> N
         (date(2025, 3, 21), "month", JalaliPeriod("month", 1404, 1)),
         (date(2025, 3, 20), "year", JalaliPeriod("year", 1403)),
         (date(2025, 3, 21), "year", JalaliPeriod("year", 1404)),
+        (date(2024, 9, 21), "half", JalaliPeriod("half", 1403, 1)),  # 31 Shahrivar
+        (date(2024, 9, 22), "half", JalaliPeriod("half", 1403, 2)),  # 1 Mehr
         (datetime(2025, 3, 20, 21, 0, tzinfo=UTC), "year", JalaliPeriod("year", 1404)),  # Tehran time
     ],
 )
@@ -376,6 +384,7 @@ def test_period_containing(value: date, kind: str, expected: JalaliPeriod) -> No
         (JalaliPeriod("month", 1403, 12), JalaliPeriod("month", 1404, 1)),
         (JalaliPeriod("season", 1403, 4), JalaliPeriod("season", 1404, 1)),
         (JalaliPeriod("season", 1403, 1), JalaliPeriod("season", 1403, 2)),
+        (JalaliPeriod("half", 1403, 2), JalaliPeriod("half", 1404, 1)),
         (JalaliPeriod("year", 1403), JalaliPeriod("year", 1404)),
     ],
 )
@@ -430,9 +439,9 @@ def test_periods_between_needs_one_kind() -> None:
 
 _periods = st.builds(
     lambda kind, year, index: JalaliPeriod(
-        kind, year, min(index, {"month": 12, "season": 4, "year": 1}[kind])
+        kind, year, min(index, {"month": 12, "season": 4, "half": 2, "year": 1}[kind])
     ),
-    st.sampled_from(["month", "season", "year"]),
+    st.sampled_from(["month", "season", "half", "year"]),
     st.integers(min_value=1300, max_value=1500),
     st.integers(min_value=1, max_value=12),
 )
@@ -449,3 +458,38 @@ def test_period_key_round_trips_and_periods_tile_the_calendar(period: JalaliPeri
     assert period.contains(period.end - timedelta(days=1))
     assert not period.contains(period.end)
     assert JalaliPeriod.containing(period.start, period.kind) == period
+
+
+# ---------------------------------------------------------------------------------------------
+# Accepted dates, and dates stored before the range was enforced
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["1199/12/29", "1501/01/01", "2122-03-21", "1821-03-20", "9999-12-31"])
+def test_parse_date_refuses_dates_outside_the_accepted_range(text: str) -> None:
+    with pytest.raises(TextParseError) as caught:
+        parse_date(text)
+    assert caught.value.code == "date_range"
+    with translation.override("en"):
+        assert "1200/01/01 (1821-03-21)" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("1200/01/01", date(1821, 3, 21)), ("1500/12/29", date(2122, 3, 20))]
+)
+def test_parse_date_accepts_the_ends_of_the_range(text: str, expected: date) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(date(1, 1, 1), "0001-01-01"), (date(9999, 12, 31), "9999-12-31"), (date(622, 3, 21), "0622-03-21")],
+)
+def test_format_date_shows_a_date_with_no_jalali_day_in_iso_form(value: date, expected: str) -> None:
+    assert format_date(value, persian_digits=False) == expected
+    assert format_date(value, persian_digits=False, style="long") == expected
+
+
+def test_format_datetime_survives_the_last_representable_moment() -> None:
+    moment = datetime(9999, 12, 31, 23, 59, tzinfo=UTC)
+    assert format_datetime(moment, persian_digits=False) == "9999-12-31 23:59"

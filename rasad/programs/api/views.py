@@ -9,13 +9,15 @@ from typing import Any
 from django.http import FileResponse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, parsers, status
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from rasad.api import parsers
 from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
+from rasad.core.access import access_object
 from rasad.core.models import User
 from rasad.programs.actions import (
     IndicatorTargetValues,
@@ -185,7 +187,8 @@ class ProgrammeViewSet(ScopedModelViewSet):
         """The programme's files (the signed scan, annexes); ``POST`` attaches one."""
         context = self.get_serializer_context()
         if request.method == "POST":
-            programme = self.get_object()
+            # Attaching is changing the programme: refused like a missing one before the body is read.
+            programme = access_object(Programme.objects.all(), request.user, pk, action="change")
             upload = ProgrammeAttachmentUploadSerializer(data=request.data)
             upload.is_valid(raise_exception=True)
             attachment = do_add_programme_attachment(
@@ -450,7 +453,7 @@ class AttachmentViewSet(ScopedReadOnlyViewSet):
     serializer_class = ProgrammeAttachmentSerializer
     filterset_class = AttachmentFilterSet
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses={(200, "*/*"): bytes})
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: Any = None) -> FileResponse:
         attachment = self.get_object()

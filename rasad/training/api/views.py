@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from rasad.api.errors import error_body
+from rasad.api.parsers import FormParser, MultiPartParser
 from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from rasad.core.api.serializers import ImportReportSerializer, ImportUploadSerializer
 from rasad.core.importers import MAX_FILE_BYTES
@@ -184,7 +185,7 @@ class EventViewSet(ScopedModelViewSet):
     cancel.scope_action = "change"  # type: ignore[attr-defined]
 
     @extend_schema(request=AttendanceSerializer, responses={200: EnrolmentSerializer(many=True)})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], pagination_class=None, filterset_class=None)
     def attendance(self, request: Request, pk: Any = None) -> Response:
         """Who attended (``marks``: enrolment id, attended, optional score)."""
         event = self.get_object()
@@ -230,17 +231,9 @@ class EventViewSet(ScopedModelViewSet):
             file.read(), file_name=file.name or "upload", dry_run=upload.validated_data["dry_run"]
         )
         if not report.ok:
-            return Response(
-                {
-                    "error": {
-                        "code": "import_invalid",
-                        "message": report.summary(),
-                        "fields": report.error_fields(),
-                        "rows": [error.as_dict() for error in report.sorted_errors()],
-                    }
-                },
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            body = error_body("import_invalid", report.summary(), report.error_fields())
+            body["error"]["rows"] = [error.as_dict() for error in report.sorted_errors()]
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
         return Response(
             report.as_dict(), status=status.HTTP_201_CREATED if report.applied else status.HTTP_200_OK
         )

@@ -1,71 +1,118 @@
-"""The one set of template filters for dates and numbers, used by every template.
+"""The one set of template filters for dates, numbers, quantities and periods, used by every
+template. Each is a thin wrapper over ``rasad.lib.formatting`` (the one formatting layer), so a
+page, a message, an export and a PDF write the same value the same way.
 
 ``{{ value|jdate }}``, ``{{ value|jdate:"long" }}``, ``{{ value|jdatetime }}``, ``{{ value|num }}``,
-``{{ value|num:2 }}``, ``{{ text|digits }}``. They follow the current user's calendar and digit
-preferences (``rasad.lib.display``).
+``{{ value|num:2 }}``, ``{{ value|num:"auto" }}`` (places by size), ``{{ value|qty:unit }}``
+(«۴۷٫۹ مگاوات‌ساعت»), ``{{ unit|unit }}`` («مگاوات‌ساعت»), ``{{ key|period }}`` («آذر ۱۴۰۵»),
+``{{ count|days }}`` («۳ روز»), ``{{ date|due }}`` («تا ۳ روز دیگر»), ``{{ text|digits }}``.
+They follow the current person's language, calendar and digit preferences (``rasad.lib.display``).
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django import template
+from django import forms, template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
-from rasad.lib import display, jalali, persian
+from rasad.lib import display, formatting, jalali
 
 register = template.Library()
 
 
 @register.filter
 def jdate(value: date | datetime | None, style: str = "short") -> str:
-    prefs = display.current()
-    if value in (None, ""):
-        return "—"
-    return jalali.format_date(
-        value,
-        calendar=prefs.calendar,
-        persian_digits=prefs.persian_digits,
-        style="long" if style == "long" else "short",
-    )
+    return formatting.date_text(value, style="long" if style == "long" else "short")
 
 
 @register.filter
 def jdatetime(value: datetime | None, style: str = "short") -> str:
-    prefs = display.current()
-    if value in (None, ""):
-        return "—"
-    return jalali.format_datetime(
-        value,
-        calendar=prefs.calendar,
-        persian_digits=prefs.persian_digits,
-        style="long" if style == "long" else "short",
-    )
+    return formatting.datetime_text(value, style="long" if style == "long" else "short")
 
 
 @register.filter
-def num(value: int | float | Decimal | str | None, decimals: int | None = None) -> str:
-    prefs = display.current()
-    if value in (None, ""):
-        return "—"
-    if isinstance(value, str):
-        try:
-            value = Decimal(value)
-        except ArithmeticError:
-            return digits(value)
-    return persian.format_number(value, decimals=decimals, persian_digits=prefs.persian_digits)
+def num(value: int | float | Decimal | str | None, decimals: int | str | None = None) -> str:
+    if decimals == "auto":
+        return formatting.number(value, rounded=True)
+    return formatting.number(value, decimals=int(decimals) if decimals not in (None, "") else None)
+
+
+@register.filter
+def qty(value: int | float | Decimal | None, unit: Any = None) -> str:
+    """A value with its unit, rounded for the unit (the unit's decimal places, else by size)."""
+    return formatting.quantity(value, unit)
+
+
+@register.filter(name="unit")
+def unit_filter(unit: Any) -> str:
+    return formatting.unit_name(unit)
+
+
+@register.filter
+def period(value: jalali.JalaliPeriod | str | None) -> str:
+    return formatting.period(value)
+
+
+@register.filter
+def days(value: int | None) -> str:
+    return formatting.EMPTY if value is None else formatting.days_text(int(value))
+
+
+@register.filter
+def due(value: date | None) -> str:
+    return formatting.EMPTY if value is None else formatting.due_text(value)
 
 
 @register.filter
 def digits(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return persian.to_persian_digits(text) if display.current().persian_digits else text
+    return formatting.digits(value)
+
+
+@register.filter
+def input_number(value: Any) -> str:
+    """A number as the value of a text input: the reader's digits, no grouping («۶۱۷۴٫۸»); what a
+    person typed (a string) is shown back as typed."""
+    from rasad.web.forms import NumberInput
+
+    return NumberInput().format_value(value) or ""
 
 
 @register.simple_tag
 def calendar_name() -> str:
     return display.current().calendar
+
+
+_CONTROL_CLASSES = ("form-control", "form-select", "form-check-input", "btn-check")
+
+
+@register.filter
+def control(field: Any) -> str:
+    """A form field's widget with Bootstrap's class for its kind (and ``is-invalid`` when the
+    field has errors), unless the widget already carries one: every control on every page is
+    styled, whatever form it belongs to."""
+    widget = field.field.widget
+    classes = str(widget.attrs.get("class", ""))
+    if isinstance(widget, forms.MultiWidget) or any(name in classes.split() for name in _CONTROL_CLASSES):
+        extra = classes
+    elif isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
+        extra = f"{classes} form-check-input".strip()
+    elif isinstance(widget, forms.Select):
+        extra = f"{classes} form-select".strip()
+    else:
+        extra = f"{classes} form-control".strip()
+    if field.errors and not isinstance(widget, forms.MultiWidget):
+        extra += " is-invalid"
+    attrs = {"class": extra} if extra else {}
+    if field.label and "aria-label" not in widget.attrs:
+        attrs["aria-label"] = str(field.label)
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return str(field.as_widget(attrs=attrs))
 
 
 @register.inclusion_tag("web/includes/app_nav.html", takes_context=True)
@@ -78,3 +125,37 @@ def app_nav(context: Any, key: str) -> dict[str, Any]:
     if request is None:
         return {"entries": [], "key": key}
     return {"entries": app_navigation(request.user, key, request.path), "key": key}
+
+
+@register.filter
+def model_label(value: str | None) -> str:
+    """ "core.user" → «کاربر»: the translated name of a model named by ``app_label.model``;
+    anything else unchanged."""
+    from django.apps import apps
+
+    if not value or "." not in value:
+        return value or ""
+    try:
+        model = apps.get_model(value)
+    except (LookupError, ValueError):
+        return value
+    return str(model._meta.verbose_name)
+
+
+@register.filter
+def field_label(form: Any, name: str) -> str:
+    """The label of a form's field by name (to say which filter an error belongs to)."""
+    field = form.fields.get(name) if form is not None else None
+    return str(field.label) if field is not None and field.label else name
+
+
+_MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_.\-]+)")
+
+
+@register.filter(needs_autoescape=True)
+def mentions(text: str, autoescape: bool = True) -> str:
+    """A comment with its ``@username`` mentions marked as identifiers (not to be translated)."""
+    escaped = conditional_escape(text) if autoescape else text
+    return mark_safe(  # noqa: S308 - the text is escaped above; only the span is added
+        _MENTION.sub(r'<span class="mention" dir="ltr" translate="no">@\1</span>', str(escaped))
+    )

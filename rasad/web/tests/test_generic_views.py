@@ -103,7 +103,7 @@ SCOPING_CALLS = {
     "users_who_can",
     "visible_events",
 }
-PORTED = ["core", "indicators", "cases", "web", "intake"]
+PORTED = ["core", "indicators", "cases", "web", "intake", "comms", "jobs", "reports"]
 
 
 def _view_modules():

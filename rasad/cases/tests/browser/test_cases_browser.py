@@ -4,6 +4,7 @@ sees it in the list and on the board."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from rasad.cases.models import Case
 from rasad.testing.browser import screenshot
@@ -50,6 +51,6 @@ def test_reporter_files_a_challenge_and_the_coordinator_sees_it(page, live_serve
     assert "قطع مکرر برق پاسگاه در شب" in column.inner_text()
     page.goto(f"{live_server.url}/cases/{case.pk}/")
     page.click("[data-testid=do-triage]")
-    page.wait_for_selector("[data-testid=case-status]")
-    assert page.inner_text("[data-testid=case-status]") == "بررسی‌شده"
+    # The transition updates the page in place (htmx): wait for the new status.
+    expect(page.locator("[data-testid=case-status]")).to_have_text("بررسی‌شده")
     screenshot(page, "case-triaged")

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rasad.core.audit_checkpoints import node_key, public_hex, take_checkpoint
 from rasad.core.audit_verify import verify
 from rasad.core.models import AuditCheckpoint, AuditEvent
+from rasad.lib.progress import cli_bar
 
 
 class Command(BaseCommand):
@@ -49,7 +50,8 @@ class Command(BaseCommand):
     def _verify(self, *, restored: bool) -> None:
         total = AuditEvent.objects.count()
         notes: list[str] = []
-        problems = list(verify(restored=restored, notes=notes.append))
+        with cli_bar("audit verify"):
+            problems = list(verify(restored=restored, notes=notes.append))
         for note in notes:
             self.stdout.write(f"note: {note}")
         for problem in problems:

@@ -10,7 +10,7 @@ from typing import Any, TextIO
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from rasad.core.demo import DemoLogin, DemoSummary, load_demo
+from rasad.core.demo import START_HERE, DemoLogin, DemoSummary, load_demo
 
 DOMAIN_DEMOS = (
     "rasad.indicators.demo",
@@ -18,6 +18,7 @@ DOMAIN_DEMOS = (
     "rasad.intake.demo",
     "rasad.programs.demo",
     "rasad.live.demo",
+    "rasad.comms.demo",
     "rasad.training.demo",
     "rasad.assessments.demo",
 )
@@ -37,7 +38,7 @@ def login_rows(logins: Sequence[DemoLogin]) -> list[tuple[str, ...]]:
     # Columns alternate between Latin and Persian text on purpose: a terminal that applies the
     # bidirectional algorithm would otherwise run two neighbouring Persian columns together and
     # show them in swapped order.
-    header = ("Username", "Role", "Name", "Scope", "Organization")
+    header = ("Username", "Role", "Name", "What it is for", "Organization")
     rows: list[tuple[str, ...]] = [header]
     for login in logins:
         rows.append(
@@ -45,10 +46,21 @@ def login_rows(logins: Sequence[DemoLogin]) -> list[tuple[str, ...]]:
                 login.username,
                 login.role + (" (TOTP)" if login.requires_two_factor else ""),
                 login.display_name,
-                ", ".join(login.scopes),
+                login.purpose,
                 login.organization or "—",
             )
         )
+    return rows
+
+
+def start_rows(logins: Sequence[DemoLogin]) -> list[tuple[str, ...]]:
+    """The few logins to try first, with what to do with each."""
+    by_username = {login.username: login for login in logins}
+    rows: list[tuple[str, ...]] = [("Username", "Try it for", "Name")]
+    for username, what in START_HERE:
+        login = by_username.get(username)
+        if login is not None:
+            rows.append((username, what, login.display_name))
     return rows
 
 
@@ -101,7 +113,12 @@ class Command(BaseCommand):
                 "nothing changed."
             )
         self.stdout.write("")
+        self.stdout.write("Every demo login:")
         for line in format_table(login_rows(summary.logins)):
+            self.stdout.write(line)
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Start here:"))
+        for line in format_table(start_rows(summary.logins)):
             self.stdout.write(line)
         self.stdout.write("")
         self.stdout.write("Password for every demo login: " + self.style.WARNING(summary.password))

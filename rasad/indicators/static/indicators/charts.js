@@ -5,6 +5,10 @@
   "use strict";
   var rtl = document.documentElement.dir === "rtl";
   var font = "Vazirmatn, sans-serif";
+  // Numbers on axes and in tooltips in the reader's digits («۱٬۲۳۴٫۵» or "1,234.5").
+  var numbers = new Intl.NumberFormat(document.documentElement.dataset.persianDigits === "1" ? "fa-IR" : "en-US",
+                                      { maximumFractionDigits: 2 });
+  function number(value) { return typeof value === "number" ? numbers.format(value) : value; }
   function line(value, label, colour) {
     return { yAxis: value, name: label, lineStyle: { color: colour, type: "dashed" },
              label: { formatter: label, color: colour, fontFamily: font } };
@@ -14,9 +18,9 @@
     chart.setOption({
       textStyle: { fontFamily: font },
       grid: { left: 56, right: 24, top: 24, bottom: 40 },
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", valueFormatter: number },
       xAxis: { type: "category", data: labels, inverse: rtl, axisLabel: { rotate: 30 } },
-      yAxis: { type: "value", position: rtl ? "right" : "left", scale: true },
+      yAxis: { type: "value", position: rtl ? "right" : "left", scale: true, axisLabel: { formatter: number } },
       series: [{ type: "line", name: series.name, data: series.values, connectNulls: false, smooth: false,
                  markLine: marks.length ? { symbol: "none", data: marks } : undefined }]
     });
@@ -37,6 +41,6 @@
   document.querySelectorAll("[data-cusum]").forEach(function (el) {
     var labels = el.dataset.labels ? el.dataset.labels.split("|") : [];
     var values = el.dataset.values ? el.dataset.values.split("|").map(Number) : [];
-    draw(el, labels, { name: el.dataset.name, values: values }, [line(0, "0", "#6c757d")]);
+    draw(el, labels, { name: el.dataset.name, values: values }, [line(0, number(0), "#6c757d")]);
   });
 })();

@@ -22,10 +22,17 @@
     return severity === "high" ? "danger" : severity === "medium" ? "warning" : "light";
   }
   function when(iso) {
+    // As the server writes it (rasad.lib.display): yyyy/mm/dd hh:mm, Tehran time, in the reader's
+    // calendar and digits.
     try {
-      var digits = document.documentElement.dataset.persianDigits === "1" ? "fa-IR" : "en-GB";
-      var calendar = document.documentElement.dataset.calendar === "jalali" ? "-u-ca-persian" : "";
-      return new Date(iso).toLocaleString(digits + calendar, { timeZone: "Asia/Tehran", dateStyle: "short", timeStyle: "short" });
+      var root = document.documentElement.dataset;
+      var locale = (root.persianDigits === "1" ? "fa-IR" : "en-GB") + (root.calendar === "jalali" ? "-u-ca-persian" : "-u-ca-gregory");
+      var parts = {};
+      new Intl.DateTimeFormat(locale, {
+        timeZone: "Asia/Tehran", year: "numeric", month: "2-digit", day: "2-digit",
+        hour: "2-digit", minute: "2-digit", hourCycle: "h23"
+      }).formatToParts(new Date(iso)).forEach(function (p) { parts[p.type] = p.value; });
+      return parts.year.replace(/[^0-9\u06F0-\u06F9]+$/, "") + "/" + parts.month + "/" + parts.day + " " + parts.hour + ":" + parts.minute;
     } catch (e) { return iso; }
   }
   function eventItem(p) {
@@ -77,12 +84,20 @@
       tone.stop(audio.currentTime + 0.25);
     } catch (e) { /* no sound without a user gesture: the banner is enough */ }
   }
+  function number(value) {
+    return new Intl.NumberFormat(document.documentElement.dataset.persianDigits === "1" ? "fa-IR" : "en-US").format(value);
+  }
   function applyStates(points) {
     var counts = {};
     Object.keys(labels.status).forEach(function (s) { counts[s] = 0; });
     points.features.forEach(function (f) {
       var status = f.properties.status;
       counts[status] = (counts[status] || 0) + 1;
+      var cell = document.querySelector('[data-post="' + f.properties.id + '"] [data-post-devices]');
+      if (cell && f.properties.devices) {
+        cell.textContent = Object.keys(f.properties.devices).filter(function (k) { return f.properties.devices[k]; })
+          .map(function (k) { return (labels.status[k] || k) + " " + number(f.properties.devices[k]); }).join("  ");
+      }
       var badge = document.querySelector('[data-post="' + f.properties.id + '"] [data-post-status]');
       if (badge) {
         badge.textContent = labels.status[status] || status;

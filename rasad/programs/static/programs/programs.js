@@ -17,9 +17,10 @@
     chart.setOption({
       textStyle: { fontFamily: font },
       grid: { left: rtl ? 16 : 48, right: rtl ? 48 : 16, top: 32, bottom: 56 },
-      legend: { top: 0, textStyle: { fontFamily: font } },
+      legend: { top: 0, align: rtl ? "right" : "left", itemGap: 24, textStyle: { fontFamily: font } },
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : digits(v.toFixed(0)) + "٪"; } },
-      xAxis: { type: "category", data: labels, inverse: rtl, axisLabel: { rotate: 40, fontFamily: font } },
+      xAxis: { type: "category", data: labels, inverse: rtl,
+               axisLabel: { rotate: 40, hideOverlap: true, fontFamily: font } },
       yAxis: { type: "value", min: 0, max: 100, position: rtl ? "right" : "left",
                axisLabel: { formatter: function (v) { return digits(v); }, fontFamily: font } },
       series: [

@@ -1,61 +1,112 @@
-// The one map component: every map in Rasad is a <div data-rasad-map> with data attributes.
+// The one map component: every map in Rasad is a <div data-rasad-map> with data attributes
+// (templates include web/includes/map.html, which sets them with translated legend texts).
 //   data-provinces  URL of the offline province GeoJSON (always drawn; there is no tile server)
-//   data-points     URL of a GeoJSON FeatureCollection of points (properties: name, url, and an
-//                   optional colour); el.rasadRefreshPoints() fetches and draws them again
+//   data-points     URL of a GeoJSON FeatureCollection of points (properties: name, url, an
+//                   optional colour, and approximate: true for an item drawn at its
+//                   organization's location); el.rasadRefreshPoints() fetches and draws them again
 //   data-fit        "points" to zoom to the points (once) instead of the whole country
-//   data-choropleth URL of {"values": {province_code: number}, "label": "..."} to colour provinces
+//   data-choropleth URL of {"values": {province: number}, "display": {province: "۱۲٫۳ …"},
+//                   "label": "..."} to colour provinces
+// Every map gets a legend; province names show on hover (and, on the pages, in the table
+// beside the map).
 (function () {
   "use strict";
+  var SHADES = ["#e0f2f1", "#a7d7d3", "#6bb8b3", "#2f8f8c", "#0b5563"];
+  var NO_DATA = "#e9ecef";
   function fetchJson(url) { return fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }); }
-  function colour(value, min, max) {
-    if (value === undefined || value === null) { return "#e9ecef"; }
+  function shade(value, min, max) {
+    if (value === undefined || value === null) { return NO_DATA; }
     var t = max > min ? (value - min) / (max - min) : 0.5;
-    var shades = ["#e0f2f1", "#a7d7d3", "#6bb8b3", "#2f8f8c", "#0b5563"];
-    return shades[Math.min(shades.length - 1, Math.floor(t * shades.length))];
+    return SHADES[Math.min(SHADES.length - 1, Math.floor(t * SHADES.length))];
   }
   function escapeHtml(text) {
     var div = document.createElement("div"); div.textContent = text; return div.innerHTML;
   }
+  function legend(map, el, rows) {
+    var control = L.control({ position: "bottomleft" });
+    control.onAdd = function () {
+      var box = L.DomUtil.create("div", "map-legend");
+      box.setAttribute("data-testid", "map-legend");
+      var html = '<div class="map-legend-title">' + escapeHtml(el.dataset.legendTitle || "") + "</div>";
+      rows.forEach(function (row) {
+        html += '<div class="map-legend-row"><span class="map-legend-swatch ' + (row.css || "") + '" style="' +
+          (row.colour ? "background:" + row.colour : "") + '"></span> ' + escapeHtml(row.label) + "</div>";
+      });
+      box.innerHTML = html;
+      return box;
+    };
+    control.addTo(map);
+  }
   function init(el) {
     var map = L.map(el, { zoomSnap: 0.25, attributionControl: true }).setView([32.5, 54], 5);
     map.attributionControl.setPrefix("Natural Earth · GeoNames");
+    var persian = document.documentElement.lang === "fa";
     var choropleth = el.dataset.choropleth ? fetchJson(el.dataset.choropleth) : Promise.resolve(null);
     Promise.all([fetchJson(el.dataset.provinces), choropleth]).then(function (results) {
-      var provinces = results[0], values = (results[1] && results[1].values) || {};
-      var numbers = Object.keys(values).map(function (k) { return values[k]; });
+      var provinces = results[0], data = results[1];
+      var values = (data && data.values) || {}, shown = (data && data.display) || {};
+      var codes = Object.keys(values);
+      var numbers = codes.map(function (k) { return values[k]; });
       var min = Math.min.apply(null, numbers), max = Math.max.apply(null, numbers);
       var layer = L.geoJSON(provinces, {
         style: function (f) {
           return { color: "#6c757d", weight: 1, fillOpacity: 0.7,
-                   fillColor: results[1] ? colour(values[f.properties.code], min, max) : "#f1f5f6" };
+                   fillColor: data ? shade(values[f.properties.code], min, max) : "#f1f5f6" };
         },
         onEachFeature: function (f, l) {
-          var name = document.documentElement.lang === "fa" ? f.properties.name_fa : f.properties.name_en;
-          var v = values[f.properties.code];
-          l.bindTooltip(escapeHtml(name) + (v !== undefined ? ": " + escapeHtml(String(v)) : ""));
+          var name = persian ? f.properties.name_fa : f.properties.name_en;
+          var code = f.properties.code;
+          var text = values[code] !== undefined ? ": " + (shown[code] || String(values[code])) : "";
+          l.bindTooltip(escapeHtml(name + text), { sticky: true });
         }
       }).addTo(map);
-      map.fitBounds(layer.getBounds());
+      map.fitBounds(layer.getBounds(), { animate: false });
+      if (data) {
+        var low = codes.filter(function (k) { return values[k] === min; })[0];
+        var high = codes.filter(function (k) { return values[k] === max; })[0];
+        var rows = [];
+        if (codes.length) {
+          rows.push({ colour: SHADES[0], label: (el.dataset.legendLow || "") + (low ? ": " + (shown[low] || min) : "") });
+          rows.push({ colour: SHADES[SHADES.length - 1], label: (el.dataset.legendHigh || "") + (high ? ": " + (shown[high] || max) : "") });
+        }
+        rows.push({ colour: NO_DATA, label: el.dataset.legendNone || "" });
+        if (data.label) { el.dataset.legendTitle = data.label; }
+        legend(map, el, rows);
+      }
       el.dataset.ready = "provinces";
       if (el.dataset.points) {
         var pointLayer = null;
         var drawPoints = function () {
           return fetchJson(el.dataset.points).then(function (points) {
           if (pointLayer) { map.removeLayer(pointLayer); }
+          var approximate = 0;
           pointLayer = L.geoJSON(points, {
             pointToLayer: function (f, latlng) {
-              return L.circleMarker(latlng, { radius: 7, color: "#fff", weight: 1.5, fillColor: f.properties.colour || "#c0392b", fillOpacity: 0.9 });
+              var fill = f.properties.colour || "#c0392b";
+              if (f.properties.approximate) {
+                approximate += 1;
+                return L.circleMarker(latlng, { radius: 6, color: fill, weight: 2, dashArray: "2 2", fillColor: "#fff", fillOpacity: 0.9 });
+              }
+              return L.circleMarker(latlng, { radius: 6, color: "#fff", weight: 1.5, fillColor: fill, fillOpacity: 0.9 });
             },
             onEachFeature: function (f, l) {
-              l.bindPopup('<a href="' + encodeURI(f.properties.url) + '">' + escapeHtml(f.properties.name) + "</a>");
+              var note = f.properties.approximate ? '<div class="small text-muted">' + escapeHtml(el.dataset.approximateNote || "") + "</div>" : "";
+              l.bindPopup('<a href="' + encodeURI(f.properties.url) + '">' + escapeHtml(f.properties.name) + "</a>" + note);
             }
           }).addTo(map);
+          if (!data && !el.dataset.legendDrawn) {
+            var rows = [{ colour: "#c0392b", label: el.dataset.legendExact || "" }];
+            if (approximate) { rows.push({ css: "map-legend-approximate", label: el.dataset.legendApproximate || "" }); }
+            legend(map, el, rows);
+            el.dataset.legendDrawn = "1";
+          }
           if (el.dataset.fit === "points" && points.features.length && !el.dataset.fitted) {
-            map.fitBounds(pointLayer.getBounds(), { maxZoom: 8, padding: [30, 30] });
+            map.fitBounds(pointLayer.getBounds(), { maxZoom: 7, padding: [30, 30], animate: false });
             el.dataset.fitted = "1";
           }
           el.dataset.ready = "points";
           el.dataset.pointCount = String(points.features.length);
+          el.dataset.approximateCount = String(approximate);
           });
         };
         el.rasadRefreshPoints = drawPoints;

@@ -5,5 +5,33 @@
   var persianDigits = root.dataset.persianDigits === "1";
   if (window.jalaliDatepicker) {
     window.jalaliDatepicker.startWatch({ persianDigits: persianDigits, autoReadOnlyInput: false, time: false });
+    // Moving on to another field (Tab, or a phone keyboard's "next") closes the picker, which
+    // would otherwise cover the fields and buttons below it on a narrow screen.
+    document.addEventListener("focusin", function (event) {
+      var target = event.target;
+      if (target.closest && !target.closest("[data-jdp], jdp-container")) {
+        window.jalaliDatepicker.hide();
+      }
+    });
+  }
+  // A form with data-confirm asks first (inline onclick handlers are blocked by the CSP).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+  if (window.htmx) {
+    // Forms with hx-post/hx-get swap the page's <main> in place. A form with errors comes back
+    // with 400 and must be shown (htmx leaves 4xx alone by default); server errors are not.
+    window.htmx.config.responseHandling = [
+      { code: "204", swap: false },
+      { code: "[23]..", swap: true },
+      { code: "4..", swap: true, error: false },
+      { code: "...", swap: false, error: true }
+    ];
+    // The CSRF header comes from <body hx-headers>; the date picker watches the whole document,
+    // so inputs swapped in later get it too.
   }
 })();

@@ -1,0 +1,131 @@
+"""What the indicators app puts on the home queue: reports due and overdue, approvals with a
+button that approves from the queue, and open alerts; each within the person's scope."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client, override_settings
+from django.utils import translation
+
+from rasad.indicators.actions import do_submit_period
+from rasad.indicators.deadlines import collecting_period, due_date, owed_reports
+from rasad.indicators.home import provide
+from rasad.indicators.models import Observation
+from rasad.indicators.testing import assign, record
+from rasad.lib import display
+from rasad.lib.jalali import JalaliPeriod, from_jalali
+from rasad.testing.cast import Cast
+
+pytestmark = pytest.mark.django_db
+
+# 7 Dey 1405: the report for Azar 1405 is being collected and is due on 10 Dey.
+TODAY = from_jalali(1405, 10, 7)
+AZAR = JalaliPeriod("month", 1405, 9)
+ENGLISH = display.DisplayPreferences(language="en", persian_digits=False)
+
+
+@pytest.fixture
+def english():
+    token = display.activate(ENGLISH)
+    with translation.override("en"):
+        yield
+    display.reset(token)
+
+
+def titles(user, today=TODAY, section=None):
+    return [str(i.title) for i in provide(user, today).items if section is None or i.section == section]
+
+
+def test_collecting_period_is_the_last_month_that_ended():
+    assert collecting_period("month", TODAY) == AZAR
+    assert collecting_period("season", TODAY) == JalaliPeriod("season", 1405, 3)
+
+
+@override_settings(REPORT_GRACE_DAYS=10)
+def test_a_period_is_due_on_the_tenth_day_after_it_ends():
+    assert due_date(AZAR) == from_jalali(1405, 10, 10)
+
+
+@override_settings(REPORT_GRACE_DAYS=10)
+def test_reporter_sees_the_report_due_in_three_days(cast: Cast, english):
+    assign(cast.isfahan, "ELEC_CONS", "GAS_CONS")
+    items = [i for i in provide(cast.ali, TODAY).items if i.kind == "indicators.report_due"]
+    assert [(i.section, str(i.title), str(i.detail)) for i in items] == [
+        ("waiting", "Report for Azar 1405: due in 3 days", "2 of 2 values not yet submitted")
+    ]
+    assert items[0].url == f"/indicators/report/{cast.isfahan.pk}/1405-09/"
+
+
+@override_settings(REPORT_GRACE_DAYS=10)
+def test_reporter_reads_the_item_in_persian(cast: Cast):
+    assign(cast.isfahan, "ELEC_CONS")
+    with translation.override("fa"):
+        assert titles(cast.ali) == ["گزارش آذر ۱۴۰۵: مهلت ۳ روز دیگر"]
+
+
+@override_settings(REPORT_GRACE_DAYS=10)
+def test_a_report_past_its_due_date_is_overdue(cast: Cast, english):
+    assign(cast.isfahan, "ELEC_CONS")
+    later = from_jalali(1405, 10, 15)
+    assert titles(cast.ali, later, "overdue") == ["Report for Azar 1405: 5 days overdue"]
+
+
+@override_settings(REPORT_GRACE_DAYS=10)
+def test_a_submitted_report_leaves_the_queue(cast: Cast):
+    assign(cast.isfahan, "ELEC_CONS")
+    record(cast.isfahan, "ELEC_CONS", "1405-09", 120.0, user=cast.ali)
+    assert len(owed_reports([cast.isfahan], TODAY)) == 1  # a draft is not yet a report
+    do_submit_period(cast.isfahan, "1405-09", acting_user=cast.ali)
+    assert owed_reports([cast.isfahan], TODAY) == []
+
+
+def test_reports_are_owed_only_by_organizations_the_person_works_for(cast: Cast):
+    assign(cast.kerman, "ELEC_CONS")
+    assert [i for i in provide(cast.ali, TODAY).items if i.kind == "indicators.report_due"] == []
+
+
+def _submitted_by_ali(cast: Cast) -> None:
+    assign(cast.isfahan, "ELEC_CONS")
+    record(cast.isfahan_post, "ELEC_CONS", "1405-09", 120.0, user=cast.ali)
+    do_submit_period(cast.isfahan_post, "1405-09", acting_user=cast.ali)
+
+
+def test_the_parents_analyst_sees_the_approval_with_a_button(cast: Cast, english):
+    _submitted_by_ali(cast)
+    items = [i for i in provide(cast.alice, TODAY).items if i.kind == "indicators.approval"]
+    assert [str(i.title) for i in items] == ["Approve the report of پاسگاه مرزی یک for Azar 1405"]
+    action = items[0].actions[0]
+    assert action.url == f"/indicators/report/{cast.isfahan_post.pk}/1405-09/approve/"
+    assert action.fields == {"next": "/"}
+
+
+def test_another_province_sees_no_approval(cast: Cast):
+    _submitted_by_ali(cast)
+    assert [i for i in provide(cast.bob, TODAY).items if i.kind == "indicators.approval"] == []
+    assert [i for i in provide(cast.ali, TODAY).items if i.kind == "indicators.approval"] == []
+
+
+def test_approving_from_the_queue_approves_and_returns_home(cast: Cast):
+    _submitted_by_ali(cast)
+    client = Client()
+    client.force_login(cast.alice)
+    response = client.post(f"/indicators/report/{cast.isfahan_post.pk}/1405-09/approve/", {"next": "/"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert list(Observation.objects.values_list("status", flat=True)) == ["approved"]
+    home = client.get("/").content.decode()
+    assert 'data-testid="approve-' not in home
+
+
+def test_approving_refuses_a_next_outside_the_site(cast: Cast):
+    _submitted_by_ali(cast)
+    client = Client()
+    client.force_login(cast.alice)
+    response = client.post(
+        f"/indicators/report/{cast.isfahan_post.pk}/1405-09/approve/", {"next": "https://example.com/"}
+    )
+    assert response["Location"] == f"/indicators/report/{cast.isfahan_post.pk}/1405-09/"
+
+
+def test_counts_link_to_the_filtered_lists(cast: Cast, english):
+    counts = {str(c.label): (c.value, c.url) for c in provide(cast.alice, TODAY).counts}
+    assert counts["Reports waiting for approval"] == (0, "/indicators/observations/?status=submitted")

@@ -1,0 +1,285 @@
+"""The one formatting layer: numbers, quantities with units, periods, dates and durations as
+people read them.
+
+Templates use it through the filters in ``rasad.web.templatetags.rasad`` (``num``, ``qty``,
+``unit``, ``period``, ``jdate``, ``jdatetime``, ``days``, ``digits``); generated texts (case titles,
+notifications, e-mails, audit labels), flash messages, exports and PDFs call these functions
+directly. Every function follows the current person's display preferences
+(``rasad.lib.display``: language, calendar, Persian digits) unless ``prefs`` is given, so one
+preference governs every page, message and file. ``docs/development/conventions.md`` shows the
+output of each function.
+
+Units are data: anything with ``code``, ``name`` (Persian), ``name_en`` and ``decimals``
+attributes (``rasad.indicators.models.Unit`` is one) is a unit here, so this module needs no
+model. A unit's ``decimals`` says how many places its values are shown with; when it is ``None``
+the number of places follows the size of the value (:func:`auto_decimals`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Final, Protocol
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from rasad.lib import display, jalali, persian
+
+__all__ = [
+    "EMPTY",
+    "UnitLike",
+    "auto_decimals",
+    "date_text",
+    "datetime_text",
+    "days_text",
+    "digits",
+    "due_text",
+    "join",
+    "number",
+    "percent",
+    "period",
+    "quantity",
+    "round_for_unit",
+    "unit_name",
+]
+
+EMPTY: Final = persian.EMPTY_VALUE
+
+# Jalali month and season names in Latin letters, for people reading in English.
+_JALALI_MONTHS_EN: Final = (
+    "Farvardin",
+    "Ordibehesht",
+    "Khordad",
+    "Tir",
+    "Mordad",
+    "Shahrivar",
+    "Mehr",
+    "Aban",
+    "Azar",
+    "Dey",
+    "Bahman",
+    "Esfand",
+)
+_JALALI_SEASONS_EN: Final = ("Spring", "Summer", "Autumn", "Winter")
+_JALALI_HALVES_FA: Final = ("نیمهٔ نخست", "نیمهٔ دوم")
+_JALALI_HALVES_EN: Final = ("First half", "Second half")
+
+
+class UnitLike(Protocol):
+    """What the formatting layer needs of a unit of measurement."""
+
+    code: str
+    name: str
+    name_en: str
+    decimals: int | None
+
+
+Number = int | float | Decimal
+
+
+def _prefs(prefs: display.DisplayPreferences | None) -> display.DisplayPreferences:
+    return prefs if prefs is not None else display.current()
+
+
+def _is_persian(prefs: display.DisplayPreferences) -> bool:
+    return prefs.language.startswith("fa")
+
+
+def digits(text: object, *, prefs: display.DisplayPreferences | None = None) -> str:
+    """Any text with its digits in the reader's digits (a code, a reference, a year)."""
+    value = "" if text is None else str(text)
+    return persian.to_persian_digits(value) if _prefs(prefs).persian_digits else value
+
+
+def join(items: Iterable[object], *, prefs: display.DisplayPreferences | None = None) -> str:
+    """Items listed in the reader's language: «الف، ب، پ» in Persian, "a, b, c" in English."""
+    separator = "، " if _is_persian(_prefs(prefs)) else ", "
+    return separator.join(str(item) for item in items)
+
+
+def auto_decimals(value: Number) -> int:
+    """How many decimal places show a value sensibly when its unit does not say.
+
+    Large values need no fraction (۱۲٬۳۴۵), values from 10 to 100 one place (۴۷٫۹), from 1 to 10
+    two (۳٫۴۲), and smaller ones enough for three significant digits (۰٫۰۰۴۵۶), at most six.
+    """
+    magnitude = abs(float(value))
+    if magnitude == 0 or not math.isfinite(magnitude) or magnitude >= 100:
+        return 0
+    if magnitude >= 10:
+        return 1
+    if magnitude >= 1:
+        return 2
+    return min(6, 2 - math.floor(math.log10(magnitude)))
+
+
+def _trimmed(value: Number, decimals: int) -> Decimal:
+    """``value`` rounded half away from zero to ``decimals`` places, trailing zeros dropped."""
+    text = persian.format_number(value, decimals=decimals, persian_digits=False, grouping=False)
+    rounded = Decimal(text)
+    if rounded == rounded.to_integral_value():
+        return rounded.quantize(Decimal(1))
+    return rounded.normalize()
+
+
+def round_for_unit(value: Number, unit: UnitLike | None = None, *, decimals: int | None = None) -> Decimal:
+    """The value as it is shown: rounded to ``decimals``, else the unit's places, else by size."""
+    places = decimals if decimals is not None else getattr(unit, "decimals", None)
+    if places is None:
+        return _trimmed(value, auto_decimals(value))
+    text = persian.format_number(value, decimals=places, persian_digits=False, grouping=False)
+    return Decimal(text)
+
+
+def number(
+    value: Number | str | None,
+    *,
+    decimals: int | None = None,
+    rounded: bool = False,
+    prefs: display.DisplayPreferences | None = None,
+) -> str:
+    """A number for people: «۱۲٬۳۴۵٫۶» (Persian digits) or "12,345.6".
+
+    ``decimals`` fixes the places; ``rounded=True`` picks them by size (:func:`auto_decimals`);
+    otherwise the number is shown as it is. Text that is not a number is shown with the reader's
+    digits, and ``None`` or "" as «—».
+    """
+    preferences = _prefs(prefs)
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, str):
+        try:
+            value = Decimal(persian.to_latin_digits(value, separators=True).replace(",", ""))
+        except ArithmeticError:
+            return digits(value, prefs=preferences)
+    if rounded and decimals is None and not isinstance(value, bool):
+        value = _trimmed(value, auto_decimals(value))
+    return persian.format_number(value, decimals=decimals, persian_digits=preferences.persian_digits)
+
+
+def unit_name(unit: UnitLike | None, *, prefs: display.DisplayPreferences | None = None) -> str:
+    """The unit as the reader names it: «مگاوات‌ساعت» in Persian, "MWh" in English."""
+    if unit is None:
+        return ""
+    if _is_persian(_prefs(prefs)):
+        return unit.name or unit.code
+    return unit.code
+
+
+def quantity(
+    value: Number | None,
+    unit: UnitLike | None,
+    *,
+    decimals: int | None = None,
+    prefs: display.DisplayPreferences | None = None,
+) -> str:
+    """A value with its unit, rounded for the unit: «۴۷٫۹ مگاوات‌ساعت», "47.9 MWh".
+
+    A percentage is written «۱۲٫۵٪» / "12.5%". ``None`` gives «—» without a unit.
+    """
+    preferences = _prefs(prefs)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return EMPTY
+    shown = round_for_unit(value, unit, decimals=decimals)
+    text = persian.format_number(shown, persian_digits=preferences.persian_digits)
+    if unit is None:
+        return text
+    if unit.code == "%":
+        return text + ("٪" if preferences.persian_digits else "%")
+    name = unit_name(unit, prefs=preferences)
+    return f"{text} {name}" if name else text
+
+
+def percent(
+    value: Number | None, *, decimals: int = 0, prefs: display.DisplayPreferences | None = None
+) -> str:
+    """A share as a percentage: 0.875 → «۸۸٪» (``value`` is a fraction of one)."""
+    preferences = _prefs(prefs)
+    if value is None:
+        return EMPTY
+    text = persian.format_number(
+        Decimal(str(value)) * 100, decimals=decimals, persian_digits=preferences.persian_digits
+    )
+    return text + ("٪" if preferences.persian_digits else "%")
+
+
+def period(
+    value: jalali.JalaliPeriod | str | None, *, prefs: display.DisplayPreferences | None = None
+) -> str:
+    """A reporting period by name: «آذر ۱۴۰۵», «پاییز ۱۴۰۵», «نیمهٔ دوم ۱۴۰۵», «۱۴۰۵»; in English
+    "Azar 1405", "Autumn 1405", "Second half 1405", "1405". A key that is not a period is shown
+    as it is, with the reader's digits."""
+    preferences = _prefs(prefs)
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, str):
+        try:
+            value = jalali.JalaliPeriod.parse(value)
+        except ValueError:
+            return digits(value, prefs=preferences)
+    year = digits(value.year, prefs=preferences)
+    persian_names = _is_persian(preferences)
+    names: tuple[str, ...]
+    if value.kind == "month":
+        names = jalali.JALALI_MONTH_NAMES if persian_names else _JALALI_MONTHS_EN
+    elif value.kind == "season":
+        names = jalali.JALALI_SEASON_NAMES if persian_names else _JALALI_SEASONS_EN
+    elif value.kind == "half":
+        names = _JALALI_HALVES_FA if persian_names else _JALALI_HALVES_EN
+    else:
+        return year
+    return f"{names[value.index - 1]} {year}"
+
+
+def date_text(
+    value: date | datetime | None,
+    *,
+    style: jalali.DateStyle = "short",
+    prefs: display.DisplayPreferences | None = None,
+) -> str:
+    """A date in the reader's calendar and digits: «۱۴۰۵/۰۹/۱۲», «۱۲ آذر ۱۴۰۵»."""
+    preferences = _prefs(prefs)
+    if value is None or value == "":
+        return EMPTY
+    if preferences.calendar == "jalali" and style == "long" and not _is_persian(preferences):
+        day = jalali.to_jalali(value)
+        return f"{day.day} {_JALALI_MONTHS_EN[day.month - 1]} {day.year}"
+    return jalali.format_date(
+        value, calendar=preferences.calendar, persian_digits=preferences.persian_digits, style=style
+    )
+
+
+def datetime_text(
+    value: datetime | None,
+    *,
+    style: jalali.DateStyle = "short",
+    prefs: display.DisplayPreferences | None = None,
+) -> str:
+    """A moment in the reader's calendar and digits, in Tehran time: «۱۴۰۵/۰۹/۱۲ ۱۴:۳۰»."""
+    preferences = _prefs(prefs)
+    if value is None or value == "":
+        return EMPTY
+    return jalali.format_datetime(
+        value, calendar=preferences.calendar, persian_digits=preferences.persian_digits, style=style
+    )
+
+
+def days_text(count: int, *, prefs: display.DisplayPreferences | None = None) -> str:
+    """A number of days: «۳ روز», "3 days"."""
+    shown = number(count, prefs=prefs)
+    return ngettext("%(count)s day", "%(count)s days", count) % {"count": shown}
+
+
+def due_text(due: date, *, today: date | None = None, prefs: display.DisplayPreferences | None = None) -> str:
+    """How a deadline stands from today: «تا ۳ روز دیگر», «امروز», «۲ روز گذشته»."""
+    remaining = (due - (today or jalali.today_in_tehran())).days
+    if remaining == 0:
+        return _("due today")
+    if remaining == 1:
+        return _("due tomorrow")
+    if remaining > 0:
+        return _("due in %(days)s") % {"days": days_text(remaining, prefs=prefs)}
+    return _("%(days)s overdue") % {"days": days_text(-remaining, prefs=prefs)}

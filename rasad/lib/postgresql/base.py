@@ -1,0 +1,119 @@
+"""Django's PostgreSQL backend, made to fail fast while the server is away and to recover within
+seconds of its return.
+
+* **Fail fast.** When connecting fails, every connection attempt of this process in the next
+  :data:`PROBE_INTERVAL` seconds fails at once, without waiting for the pool or the network: the
+  request answers 503 (``rasad.lib.dbhealth``) in milliseconds instead of holding a worker for the
+  pool's timeout. With the pool, its own background reconnection attempts are the probe (each
+  failure extends the interval, the first success ends it); without it, the first request after
+  the interval tries again. A pool timeout under load is not taken for an outage.
+* **Bounded reconnect backoff.** psycopg's pool retries a failed connection with a doubling
+  delay (1, 2, 4 ... s, up to five minutes), so after an outage of two minutes it may not try
+  again for another two. :class:`Pool` caps the delay at :data:`MAX_RECONNECT_DELAY`, so service
+  resumes within a few seconds of the server's return.
+* **Health check.** A pooled connection is checked before it is handed out
+  (``CONN_HEALTH_CHECKS``), so a connection the server dropped while restarting is replaced, not
+  used to fail a request.
+
+``docs/operations.md`` ("When the database is away") states what operators and clients see.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any, Final
+
+import psycopg
+from django.core.exceptions import ImproperlyConfigured
+from django.db.backends.base.base import NO_DB_ALIAS
+from django.db.backends.postgresql import base
+from psycopg_pool import ConnectionPool
+from psycopg_pool.base import AttemptWithBackoff
+
+PROBE_INTERVAL: Final = 1.0
+MAX_RECONNECT_DELAY: Final = 1.0
+
+
+class _Availability:
+    """When this process last failed to reach the database (shared by all its threads)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._down_until = 0.0
+
+    def check(self) -> None:
+        if time.monotonic() < self._down_until:
+            raise psycopg.OperationalError(
+                "connection failed moments ago: not retrying before the probe interval ends"
+            )
+
+    def mark_down(self) -> None:
+        with self._lock:
+            self._down_until = time.monotonic() + PROBE_INTERVAL
+
+    def mark_up(self) -> None:
+        self._down_until = 0.0
+
+
+availability = _Availability()
+
+
+class _CappedAttempt(AttemptWithBackoff):
+    def update_delay(self, now: float) -> None:
+        super().update_delay(now)
+        self.delay = min(self.delay, MAX_RECONNECT_DELAY)
+
+
+class Pool(ConnectionPool):
+    """psycopg's pool with the reconnection delay capped, whose connection attempts tell the
+    process whether the server is there (psycopg-pool 3.2-3.3 create the attempt in
+    ``_add_connection`` and connect in ``_connect``)."""
+
+    def _add_connection(self, attempt: AttemptWithBackoff | None, growing: bool = False) -> None:
+        super()._add_connection(attempt or _CappedAttempt(timeout=self.reconnect_timeout), growing)
+
+    def _connect(self, timeout: float | None = None) -> Any:
+        try:
+            connection = super()._connect(timeout)
+        except psycopg.OperationalError:
+            availability.mark_down()
+            raise
+        availability.mark_up()
+        return connection
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    @property
+    def pool(self) -> Any:
+        # Django's own property, building a Pool instead of a ConnectionPool.
+        pool_options = self.settings_dict["OPTIONS"].get("pool")
+        if self.alias == NO_DB_ALIAS or not pool_options:
+            return None
+        pools: dict[str, Any] = self._connection_pools  # type: ignore[attr-defined]
+        if self.alias not in pools:
+            if self.settings_dict.get("CONN_MAX_AGE", 0) != 0:
+                raise ImproperlyConfigured("Pooling doesn't support persistent connections.")
+            connect_kwargs = self.get_connection_params()
+            connect_kwargs["autocommit"] = True
+            pool = Pool(
+                kwargs=connect_kwargs,
+                open=False,
+                configure=self._configure_connection,  # type: ignore[attr-defined]
+                check=ConnectionPool.check_connection if self.settings_dict["CONN_HEALTH_CHECKS"] else None,
+                **({} if pool_options is True else pool_options),
+            )
+            pools.setdefault(self.alias, pool)
+        return pools[self.alias]
+
+    def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
+        availability.check()
+        if self.pool:
+            return super().get_new_connection(conn_params)
+        try:
+            connection = super().get_new_connection(conn_params)
+        except psycopg.OperationalError:
+            availability.mark_down()
+            raise
+        availability.mark_up()
+        return connection

@@ -1,0 +1,108 @@
+"""The input boundary's rules: which characters text may hold, which dates are accepted, and the
+backstop that applies both to every saved row."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from rasad.lib import boundary, jalali
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x01", "\x07", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f", "\ud800"])
+def test_control_characters_are_refused_in_any_text(char: str) -> None:
+    assert boundary.forbidden_character(f"a{char}b") == char
+    assert boundary.forbidden_character(f"a{char}b", multiline=False) == char
+
+
+@pytest.mark.parametrize("char", ["\t", "\n", "\r"])
+def test_tab_and_line_breaks_are_refused_only_on_one_line(char: str) -> None:
+    assert boundary.forbidden_character(f"a{char}b") is None
+    assert boundary.forbidden_character(f"a{char}b", multiline=False) == char
+
+
+def test_persian_text_with_zwnj_and_bidi_marks_is_clean() -> None:
+    assert boundary.forbidden_character("می‌شود \u200f۱۴۰۳/۱۲/۱۳ — «نقطهٔ مرزی»", multiline=False) is None
+
+
+def test_the_message_names_the_character() -> None:
+    with pytest.raises(ValidationError) as caught:
+        boundary.check_text("bell\x07")
+    assert caught.value.code == "control_character"
+    with translation.override("en"):
+        assert caught.value.messages == [
+            "This text contains a control character (U+0007) that text may not hold."
+        ]
+
+
+def test_a_line_break_in_single_line_text_says_so() -> None:
+    with pytest.raises(ValidationError) as caught:
+        boundary.check_single_line("two\nlines")
+    assert caught.value.code == "single_line"
+    with translation.override("en"):
+        assert "must be on one line" in caught.value.messages[0]
+
+
+def test_the_message_is_translated() -> None:
+    with translation.override("fa"), pytest.raises(ValidationError) as caught:
+        boundary.check_text("\x00")
+    assert "U+0000" in caught.value.messages[0]
+    assert "control character" not in caught.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [date(1821, 3, 21), date(1921, 3, 21), date(2025, 3, 21), date(2122, 3, 20)],
+)
+def test_dates_in_the_accepted_range_pass(value: date) -> None:
+    boundary.check_date(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        date(1, 1, 1),
+        date(1821, 3, 20),
+        date(2122, 3, 21),
+        date(9999, 12, 31),
+        datetime(9999, 12, 31, 23, 59, tzinfo=UTC),
+        datetime(1, 1, 1, tzinfo=UTC),
+    ],
+)
+def test_dates_outside_the_accepted_range_are_refused(value: date) -> None:
+    with pytest.raises(ValidationError) as caught:
+        boundary.check_date(value)
+    assert caught.value.code == "date_range"
+
+
+def test_the_accepted_range_is_jalali_1200_to_1500() -> None:
+    assert jalali.to_jalali(jalali.first_accepted_date()) == (1200, 1, 1)
+    assert jalali.to_jalali(jalali.last_accepted_date()) == (1500, 12, 29)
+
+
+def test_iter_strings_names_where_each_string_is() -> None:
+    document = {"items": [{"comment": "a"}, {"comment": "b", "tags": ["x"]}], "k": 1}
+    found = sorted(boundary.iter_strings(document))
+    assert found == [
+        ("items", "items"),
+        ("items[0].comment", "a"),
+        ("items[0].comment", "comment"),
+        ("items[1].comment", "b"),
+        ("items[1].comment", "comment"),
+        ("items[1].tags", "tags"),
+        ("items[1].tags[0]", "x"),
+        ("k", "k"),
+    ]
+
+
+def test_depth_of_counts_nesting_without_recursion() -> None:
+    assert boundary.depth_of(1) == 0
+    assert boundary.depth_of([]) == 1
+    assert boundary.depth_of({"a": [{"b": 1}]}) == 3
+    deep: list[object] = []
+    for _ in range(100_000):
+        deep = [deep]
+    assert boundary.depth_of(deep) == 100_001

@@ -1,0 +1,136 @@
+"""The one formatting layer: numbers, quantities with units, periods, dates and deadlines, in
+Persian and in English, with the reader's digits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from rasad.lib import display, formatting
+from rasad.lib.jalali import JalaliPeriod, from_jalali
+
+FA = display.DisplayPreferences(language="fa", persian_digits=True)
+FA_LATIN = display.DisplayPreferences(language="fa", persian_digits=False)
+EN = display.DisplayPreferences(language="en", persian_digits=False)
+
+
+@dataclass
+class Unit:
+    code: str
+    name: str
+    name_en: str = ""
+    decimals: int | None = None
+
+
+MWH = Unit("MWh", "مگاوات‌ساعت", "megawatt-hour")
+PERCENT = Unit("%", "درصد", "percent", 1)
+COUNT = Unit("count", "عدد", "count", 0)
+
+
+@pytest.mark.parametrize(
+    ("value", "places"),
+    [(12345.678, 0), (100, 0), (47.85992578849722, 1), (3.4219, 2), (0.004567, 5), (0.5, 3), (0, 0)],
+)
+def test_places_follow_the_size_of_the_value(value, places):
+    assert formatting.auto_decimals(value) == places
+
+
+def test_a_breach_value_reads_as_a_person_writes_it():
+    assert formatting.quantity(47.85992578849722, MWH, prefs=FA) == "۴۷٫۹ مگاوات‌ساعت"
+    assert formatting.quantity(47.85992578849722, MWH, prefs=EN) == "47.9 MWh"
+
+
+def test_a_whole_rounded_value_has_no_fraction():
+    assert formatting.quantity(12000.4, MWH, prefs=FA) == "۱۲٬۰۰۰ مگاوات‌ساعت"
+    assert formatting.quantity(2.0, MWH, prefs=FA) == "۲ مگاوات‌ساعت"
+
+
+def test_the_units_own_places_win():
+    assert formatting.quantity(12.0, COUNT, prefs=FA) == "۱۲ عدد"
+    assert formatting.quantity(87.25, PERCENT, prefs=FA) == "۸۷٫۳٪"
+    assert formatting.quantity(87.25, PERCENT, prefs=EN) == "87.3%"
+
+
+def test_missing_values_are_a_dash_without_unit():
+    assert formatting.quantity(None, MWH, prefs=FA) == "—"
+    assert formatting.quantity(float("nan"), MWH, prefs=FA) == "—"
+
+
+def test_persian_language_with_latin_digits_keeps_the_persian_unit_name():
+    assert formatting.quantity(1234.5, MWH, prefs=FA_LATIN) == "1,235 مگاوات‌ساعت"
+
+
+def test_numbers():
+    assert formatting.number(1234567.891, decimals=2, prefs=FA) == "۱٬۲۳۴٬۵۶۷٫۸۹"
+    assert formatting.number(47.85992578849722, rounded=True, prefs=FA) == "۴۷٫۹"
+    assert formatting.number("۱۲۳۴", prefs=EN) == "1,234"
+    assert formatting.number("ISO-9001", prefs=FA) == "ISO-۹۰۰۱"
+    assert formatting.number(None, prefs=FA) == "—"
+
+
+def test_percent_of_a_fraction():
+    assert formatting.percent(0.875, prefs=FA) == "۸۸٪"
+    assert formatting.percent(Decimal("0.5"), decimals=1, prefs=EN) == "50.0%"
+
+
+@pytest.mark.parametrize(
+    ("period", "persian", "english"),
+    [
+        (JalaliPeriod("month", 1405, 9), "آذر ۱۴۰۵", "Azar 1405"),
+        (JalaliPeriod("season", 1405, 3), "پاییز ۱۴۰۵", "Autumn 1405"),
+        (JalaliPeriod("half", 1405, 2), "نیمهٔ دوم ۱۴۰۵", "Second half 1405"),
+        (JalaliPeriod("year", 1405), "۱۴۰۵", "1405"),
+        ("1404-01", "فروردین ۱۴۰۴", "Farvardin 1404"),
+        ("1404-H1", "نیمهٔ نخست ۱۴۰۴", "First half 1404"),
+    ],
+)
+def test_periods_by_name(period, persian, english):
+    assert formatting.period(period, prefs=FA) == persian
+    assert formatting.period(period, prefs=EN) == english
+
+
+def test_a_key_that_is_no_period_is_shown_with_the_readers_digits():
+    assert formatting.period("1404-99", prefs=FA) == "۱۴۰۴-۹۹"
+
+
+def test_dates_in_the_readers_calendar():
+    day = from_jalali(1405, 9, 12)
+    assert formatting.date_text(day, prefs=FA) == "۱۴۰۵/۰۹/۱۲"
+    assert formatting.date_text(day, style="long", prefs=FA) == "۱۲ آذر ۱۴۰۵"
+    assert formatting.date_text(day, style="long", prefs=EN) == "12 Azar 1405"
+    gregorian = display.DisplayPreferences(language="en", calendar="gregorian", persian_digits=False)
+    assert formatting.date_text(day, prefs=gregorian) == day.isoformat()
+
+
+@pytest.mark.parametrize(
+    ("offset", "persian", "english"),
+    [
+        (3, "مهلت ۳ روز دیگر", "due in 3 days"),
+        (1, "مهلت فردا", "due tomorrow"),
+        (0, "مهلت امروز", "due today"),
+        (-5, "۵ روز از مهلت گذشته", "5 days overdue"),
+    ],
+)
+def test_deadlines_from_today(offset, persian, english):
+    today = date(2026, 12, 28)
+    due = date.fromordinal(today.toordinal() + offset)
+    with translation.override("fa"):
+        assert formatting.due_text(due, today=today, prefs=FA) == persian
+    with translation.override("en"):
+        assert formatting.due_text(due, today=today, prefs=EN) == english
+
+
+def test_digits_follow_the_preference():
+    assert formatting.digits("CH-000012", prefs=FA) == "CH-۰۰۰۰۱۲"
+    assert formatting.digits("CH-000012", prefs=EN) == "CH-000012"
+
+
+def test_a_list_is_joined_in_the_reader_s_language():
+    assert formatting.join(["سایت", "پاسگاه مرزی"], prefs=FA) == "سایت، پاسگاه مرزی"
+    assert formatting.join(["site", "field post"], prefs=display.DisplayPreferences(language="en")) == (
+        "site, field post"
+    )

@@ -1,0 +1,87 @@
+// The page checks of rasad.testing.journey, evaluated in the page by Playwright. Two functions:
+// visibleText() lists what a person can read; layoutProblems(phone) lists what is wrong with the
+// layout (sideways scroll, unstyled controls, small tap targets on a phone).
+({
+  // Identifiers are exempt: elements marked translate="no" (usernames, codes, formulas), code,
+  // kbd and samp; and what nobody reads (scripts, hidden text, the map's attribution).
+  exempt: '[translate="no"], code, kbd, samp, script, style, noscript, template, ' +
+          '.leaflet-control-attribution, .visually-hidden',
+
+  hidden(el) {
+    for (let e = el; e && e !== document.body; e = e.parentElement) {
+      const style = getComputedStyle(e);
+      if (style.display === 'none' || style.visibility === 'hidden') return true;
+    }
+    return false;
+  },
+
+  visibleText() {
+    const out = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const el = node.parentElement;
+      const text = node.textContent.trim();
+      if (!text || !el || el.closest(this.exempt)) continue;
+      // Options of a closed select are what the person will choose from: they count too.
+      if (el.tagName !== 'OPTION' && el.tagName !== 'OPTGROUP' && this.hidden(el)) continue;
+      out.push(text);
+    }
+    const readable = el => !el.closest(this.exempt) && !this.hidden(el);
+    document.querySelectorAll('input[placeholder], textarea[placeholder]').forEach(el => {
+      if (readable(el)) out.push(el.getAttribute('placeholder'));
+    });
+    // Numbers a form starts with (its initial or stored values) are shown in Persian digits.
+    document.querySelectorAll('input[inputmode=decimal]').forEach(el => {
+      if (readable(el) && el.defaultValue) out.push(el.defaultValue);
+    });
+    document.querySelectorAll('input[type=submit], input[type=button]').forEach(el => {
+      if (readable(el)) out.push(el.value);
+    });
+    document.querySelectorAll('optgroup[label]').forEach(el => {
+      if (!el.closest(this.exempt)) out.push(el.label);
+    });
+    out.push(document.title);
+    return out;
+  },
+
+  visible(el) {
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && box.height > 0 && getComputedStyle(el).visibility !== 'hidden';
+  },
+
+  layoutProblems(phone) {
+    const problems = [];
+    const width = window.innerWidth;
+    const page = document.documentElement;
+    if (page.scrollWidth > width + 1) {
+      const scrolling = '.table-responsive, .leaflet-container, .overflow-auto, .case-board';
+      const wide = [...document.querySelectorAll('body *')].filter(el => {
+        const box = el.getBoundingClientRect();
+        return box.width > 0 && (box.right > width + 1 || box.left < -1) && !el.closest(scrolling);
+      }).slice(0, 3).map(el => el.tagName.toLowerCase() + (el.className ? '.' +
+        String(el.className).trim().split(/\s+/).join('.') : ''));
+      problems.push(`the page scrolls sideways: ${page.scrollWidth}px wide in a ${width}px window ` +
+                    `(${wide.join(', ')})`);
+    }
+    const styled = /\b(form-control|form-select|form-check-input|btn-check|btn)\b/;
+    document.querySelectorAll('input:not([type=hidden]), select, textarea').forEach(el => {
+      if (!this.visible(el) || el.closest('.leaflet-container')) return;
+      if (!styled.test(el.className)) {
+        problems.push(`an unstyled control: ${el.tagName.toLowerCase()}[name=${el.name || '?'}]`);
+      }
+    });
+    if (phone) {
+      const targets = 'button, .btn, select, .nav-link, .page-link, .dropdown-item, ' +
+                      'input:not([type=hidden]):not([type=checkbox]):not([type=radio])';
+      document.querySelectorAll(targets).forEach(el => {
+        if (!this.visible(el) || el.closest('.leaflet-container, .dropdown-menu:not(.show)')) return;
+        const height = el.getBoundingClientRect().height;
+        if (height < 24) {
+          const label = (el.innerText || el.value || el.name || '').trim().slice(0, 30);
+          problems.push(`a small tap target (${Math.round(height)}px high): ${el.tagName.toLowerCase()} «${label}»`);
+        }
+      });
+    }
+    return problems;
+  },
+})

@@ -1,0 +1,223 @@
+"""Browser journeys: a person's path through the UI at desktop and phone widths, with every page
+it lands on checked the same way (a pytest plugin, ``-p rasad.testing.journey``).
+
+    def test_reporter_enters_values(journey, cast):
+        j = journey("phone")                      # 390 px wide; "narrow" is 360, "desktop" 1280
+        j.sign_in("ali")
+        j.go("/indicators/report/")               # checks the page
+        j.page.select_option(...)                 # Playwright as usual
+        j.click("[data-testid=report-open]")      # clicks, waits, checks the new page
+
+Every check of :func:`check_page` runs on each page a journey shows, in Persian:
+
+* **Latin digits and English words** in visible text (text nodes, placeholders, button values,
+  select options), except codes (``ISF-CC``, ``CH-000012``, ``ELEC_CONS``, ``field_post``), one
+  word a person typed quoted back in «», standards (``ISO 50006``), e-mail addresses and URLs,
+  and text inside elements marked ``translate="no"`` (usernames, formulas, tokens; the HTML way
+  to say "this is not to be translated"), ``code``, ``kbd`` or ``samp``, plus the map's
+  attribution; the values of number inputs too (a form shows its numbers in Persian digits);
+* **horizontal overflow**: the page is never wider than the window (wide tables scroll inside
+  their own box);
+* **unstyled controls**: every visible input, select and textarea has a Bootstrap class;
+* **small tap targets** at phone widths: buttons, form controls and navigation links at least
+  24 px high (WCAG 2.5.8);
+* **requests outside the server**: any request a page makes to another origin fails the test.
+
+A screenshot of every checked page goes to ``var/test-artifacts/journeys/``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rasad.testing.browser import ARTIFACTS
+
+WIDTHS = {"desktop": (1280, 860), "phone": (390, 844), "narrow": (360, 740), "wide-phone": (414, 896)}
+# Names that stay Latin in Persian text: products and protocols a person must recognise as
+# written (an authenticator app's name, the API's header, ISO 50006's indicators), file formats.
+LATIN_TERMS = ("Google Authenticator", "FreeOTP", "Authorization: Bearer", "Bearer", "Excel", "SEnPI", "EnPI")
+# Codes (ISF-CC, CH-000012, GJ/t is not one: units are shown by their Persian names), e-mail
+# addresses and URLs may be written in Latin.
+ALLOWED = re.compile(
+    "|".join(re.escape(term) for term in LATIN_TERMS) + "|"
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail
+    r"|https?://\S+"  # URL
+    r"|\b[A-Z][A-Z0-9]*(?:[-/_][A-Z0-9]+)+\b"  # a code with a separator: ISF-CC, CH-000012, ELEC_CONS
+    r"|\bISO \d+(?::\d{4})?"  # a standard by its number: ISO 50006
+    r"|\b[A-Z]{2,}[0-9]*\b"  # an acronym or a code without hyphen: NAT, IMIDRO, API, ISO
+    r"|\.[a-z0-9]{2,5}\b"  # a file extension: .xlsx, .csv
+    r"|\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b"  # a choice's code a file must contain: field_post
+    r"|«[^\s«»]+»"  # one word a person typed, quoted back in an error: «spaceship»
+)
+LATIN_DIGIT = re.compile(r"[0-9]")
+ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
+
+_CHECKS = (Path(__file__).with_name("journey.js")).read_text(encoding="utf-8")
+_VISIBLE_TEXT_JS = f"() => {_CHECKS}.visibleText()"
+_LAYOUT_JS = f"(phone) => {_CHECKS}.layoutProblems(phone)"
+
+
+def foreign_text(texts: list[str]) -> list[str]:
+    """The pieces of visible text that are Latin digits or English words outside the allow-list."""
+    found = []
+    for text in texts:
+        rest = ALLOWED.sub(" ", text)
+        for pattern in (LATIN_DIGIT, ENGLISH_WORD):
+            match = pattern.search(rest)
+            if match:
+                found.append(text.strip()[:80])
+                break
+    return found
+
+
+def check_page(page: Any, *, persian: bool = True, phone: bool = False) -> list[str]:
+    """Every problem :mod:`rasad.testing.journey` looks for on the page now shown."""
+    problems = list(page.evaluate(_LAYOUT_JS, phone))
+    if persian:
+        problems += [f"Latin text: «{text}»" for text in foreign_text(page.evaluate(_VISIBLE_TEXT_JS))]
+    return problems
+
+
+@dataclass
+class Journey:
+    """One person's path through the UI in one browser window."""
+
+    page: Any
+    base_url: str
+    width: str
+    name: str
+    persian: bool = True
+    checked: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    strict: bool = True
+
+    @property
+    def is_phone(self) -> bool:
+        return self.width != "desktop"
+
+    def url(self, path: str) -> str:
+        return path if path.startswith("http") else f"{self.base_url}{path}"
+
+    def check(self, label: str = "") -> list[str]:
+        """Check the page now shown; fail at once (``strict``) or collect the problems."""
+        self.page.wait_for_load_state("load")
+        path = self.page.url.removeprefix(self.base_url) or "/"
+        found = check_page(self.page, persian=self.persian, phone=self.is_phone)
+        shot = ARTIFACTS / "journeys" / f"{self.name}-{self.width}-{len(self.checked):02d}.png"
+        shot.parent.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(shot), full_page=True)
+        self.checked.append(path)
+        problems = [f"{path} ({self.width}{', ' + label if label else ''}): {problem}" for problem in found]
+        self.problems += problems
+        if self.strict and problems:
+            raise AssertionError("\n".join(problems))
+        return problems
+
+    def go(self, path: str, *, check: bool = True, status: int | None = None) -> Any:
+        """Open a page and check it; it must answer 2xx (or ``status``, e.g. 400 for a page
+        that shows a form's errors)."""
+        response = self.page.goto(self.url(path))
+        assert response is not None, path
+        if status is None:
+            assert response.status < 400, f"{path}: HTTP {response.status}"
+        else:
+            assert response.status == status, f"{path}: HTTP {response.status}, not {status}"
+        if check:
+            self.check()
+        return response
+
+    def sign_in(self, username: str, password: str = "") -> None:
+        # The plugin loads before Django is set up, so the cast is imported only when used.
+        from rasad.testing.cast import PASSWORD
+
+        self.page.goto(self.url("/login/"))
+        self.check("sign-in")
+        self.page.fill("input[name=username]", username)
+        self.page.fill("input[name=password]", password or PASSWORD)
+        self.page.click("[data-testid=login-submit]")
+        self.page.wait_for_load_state("load")
+        if "/account/two-factor/" in self.page.url:
+            self.set_up_two_factor(username)
+            return
+        self.check()
+
+    def set_up_two_factor(self, username: str) -> None:
+        """After an administrator's first sign-in: the set-up page, then a code from the
+        device's secret, as an authenticator app would show it."""
+        from django_otp.oath import TOTP
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        self.page.wait_for_url("**/account/two-factor/")
+        self.check("two-factor set-up")
+        device = TOTPDevice.objects.get(user__username=username, confirmed=False)
+        self.page.fill("input[name=token]", f"{TOTP(device.bin_key).token():06d}")
+        self.submit()
+
+    def click(self, selector: str, *, check: bool = True) -> None:
+        """Click something that loads a page (or swaps part of it) and check the result."""
+        self.page.click(selector)
+        self.page.wait_for_load_state("load")
+        if check:
+            self.check()
+
+    def submit(self, selector: str = "main button[type=submit]", *, check: bool = True) -> None:
+        with self.page.expect_navigation():
+            self.page.click(selector)
+        if check:
+            self.check()
+
+    def export(self, selector: str) -> Any:
+        """Export as a person does: the export link, "Prepare the file", the background worker
+        (run here, in the test), then Download on the file's page. Every page is checked;
+        returns the download."""
+        from rasad.jobs.testing import run_queued
+
+        self.click(selector)
+        self.submit("[data-testid=export-start]")
+        run_queued()
+        self.page.reload()
+        self.check("file ready")
+        with self.page.expect_download() as download:
+            self.page.click("[data-testid=export-download]")
+        return download.value
+
+
+@pytest.fixture
+def journey(browser: Any, live_server: Any, request: Any) -> Iterator[Callable[..., Journey]]:
+    """A factory of journeys: ``journey("phone")``, ``journey("desktop", persian=False)``."""
+    contexts: list[Any] = []
+    foreign: list[str] = []
+
+    def start(width: str = "desktop", *, persian: bool = True, strict: bool = True) -> Journey:
+        viewport_width, height = WIDTHS[width]
+        context = browser.new_context(
+            viewport={"width": viewport_width, "height": height},
+            locale="fa-IR",
+            is_mobile=width != "desktop",
+            has_touch=width != "desktop",
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.on(
+            "request",
+            lambda r: (
+                None if r.url.startswith((live_server.url, "data:", "blob:")) else foreign.append(r.url)
+            ),
+        )
+        name = re.sub(r"\W+", "-", request.node.name).strip("-")[:60] + f"-{len(contexts)}"
+        return Journey(page, live_server.url, width, name, persian=persian, strict=strict)
+
+    yield start
+    for context in contexts:
+        context.close()
+    assert foreign == [], f"pages made requests outside the server: {foreign}"
+
+
+def artifacts_dir() -> Path:
+    return ARTIFACTS / "journeys"
