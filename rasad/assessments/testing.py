@@ -103,3 +103,38 @@ def make_matrix_assessment(cast: Cast, organization: Organization) -> Assessment
     cycle = make_cycle(organization, user=cast.root, scope_kinds=[organization.kind])
     do_launch_cycle(cycle, acting_user=cast.root)
     return Assessment.objects.get(cycle=cycle, organization=organization)
+
+
+def matrix_item(cast: Cast, organization: Organization) -> Any:
+    """An item of a draft instrument owned by ``organization`` (the starter safety guideline's
+    structure imported into it)."""
+    from rasad.assessments.actions import do_import_instrument
+    from rasad.assessments.spreadsheet import instrument_file
+
+    content, _type, name = instrument_file(starter(), "xlsx")
+    instrument = do_import_instrument(
+        InstrumentValues(
+            code=f"MX-{next(_sequence)}",
+            name="چک‌لیست آزمایشی",
+            kind="compliance",
+            total_points=Decimal(starter().total_points),
+            owner=organization,
+        ),
+        content,
+        name,
+        acting_user=cast.root,
+    )
+    item = instrument.sections.first().criteria.first().items.first()  # type: ignore[union-attr]
+    assert item is not None
+    return item
+
+
+def matrix_evidence(cast: Cast, organization: Organization) -> Any:
+    """A file of ``organization``'s own self-assessment (see ``make_matrix_assessment``)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from rasad.assessments.actions import do_add_evidence
+
+    assessment = make_matrix_assessment(cast, organization)
+    upload = SimpleUploadedFile("evidence.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    return do_add_evidence(assessment, upload, acting_user=cast.root, description="مدرک آزمایشی")

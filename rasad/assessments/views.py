@@ -686,6 +686,12 @@ class ConsensusView(_AnswersView):
 
     def load(self) -> None:
         super().load()
+        if not Review.objects.filter(
+            assessment=self.object, reviewer=self.user, kind="assessor", is_lead=True
+        ).exists():
+            from rasad.web.generic import refusal
+
+            raise refusal()
         spreads = differences(self.object)
         self.differing = {item_id for item_id, spread in spreads.items() if len({*spread.fractions}) > 1}
         self.spreads = spreads

@@ -364,6 +364,19 @@ def _training_position(cast: Cast) -> dict[str, Any]:
     return {"pk": position().pk}
 
 
+def _assessment_item(cast: Cast) -> dict[str, Any]:
+    from rasad.assessments.testing import matrix_item
+
+    return {"pk": matrix_item(cast, cast.isfahan).pk}
+
+
+def _assessment_evidence(cast: Cast) -> dict[str, Any]:
+    from rasad.assessments.testing import matrix_evidence
+
+    evidence = matrix_evidence(cast, cast.isfahan)
+    return {"pk": evidence.assessment_id, "evidence_id": evidence.pk}
+
+
 def _comms_centre(cast: Cast) -> dict[str, Any]:
     from rasad.comms.testing import centre_of
 
@@ -466,6 +479,8 @@ SUBJECTS: dict[str, Subject] = {
     "instrument": Subject(_made("assessments.instrument")),
     "assessment-cycle": Subject(_made("assessments.cycle")),
     "assessment": Subject(_made("assessments.assessment")),
+    "instrument-item": Subject(_assessment_item),
+    "assessment-evidence": Subject(_assessment_evidence, hides="evidence_id"),
     # Live operations: ISF-CC's field post ISF-P1, and a device, an agent credential and an event
     # there. ISF-P1 is read by ISF_STAFF (Wali's grant over ISF-CC does not reach below it).
     "field-post": Subject(lambda cast: {"pk": cast.isfahan_post.pk}),
@@ -669,6 +684,36 @@ PAGES: dict[str, Page] = {
     # Training: events and courses are read by their organizer's readers and the audience they
     # reach; training is run by coordinators and administrators (in the cast only Root); anyone
     # who reads an event may enrol (or withdraw) themselves.
+    # Assessments: instruments and cycles are the coordinators' (in the cast only Root); the
+    # assessed side (reporters and analysts of ISF-CC) answers and submits its own
+    # self-assessment; only an assigned assessor reviews, only the lead assessor agrees the
+    # consensus and writes feedback, only a named auditing agency audits (the subject has
+    # neither: nobody, Root too); the cycle's owner (ISF-CC: Root) assigns assessors and
+    # finalizes. A draft instrument is read in its owner's subtree.
+    "assessments:assessment-list": LIST,
+    "assessments:instrument-list": LIST,
+    "assessments:cycle-list": LIST,
+    "assessments:instrument-import": page(get=allow(ROOT), post=allow(ROOT)),
+    "assessments:instrument-detail": page("instrument", get=allow(ISF_READERS)),
+    "assessments:instrument-spreadsheet": page("instrument", get=allow(ISF_READERS)),
+    "assessments:instrument-structure": page("instrument", get=allow(ROOT), post=allow(ROOT)),
+    "assessments:instrument-publish": page("instrument", get=NOT_ANSWERED, post=allow(ROOT)),
+    "assessments:item-edit": page("instrument-item", get=allow(ROOT), post=allow(ROOT)),
+    "assessments:cycle-create": page(get=allow(ROOT), post=allow(ROOT)),
+    "assessments:cycle-detail": page("assessment-cycle", get=allow(ISF_READERS)),
+    "assessments:cycle-results": page("assessment-cycle", get=allow(ISF_READERS)),
+    "assessments:cycle-launch": page("assessment-cycle", get=NOT_ANSWERED, post=allow(ROOT)),
+    "assessments:cycle-close": page("assessment-cycle", get=NOT_ANSWERED, post=allow(ROOT)),
+    "assessments:cycle-audit": page("assessment-cycle", get=allow(ROOT), post=allow(ROOT)),
+    "assessments:assessment-detail": page("assessment", get=allow(ISF_READERS)),
+    "assessments:assessment-answers": page("assessment", get=allow(ISF_STAFF), post=allow(ISF_STAFF)),
+    "assessments:assessment-review": page("assessment", get=allow(NOBODY), post=allow(NOBODY)),
+    "assessments:assessment-consensus": page("assessment", get=allow(NOBODY), post=allow(NOBODY)),
+    "assessments:assessment-feedback": page("assessment", get=allow(NOBODY), post=allow(NOBODY)),
+    "assessments:assessment-audit": page("assessment", get=allow(NOBODY), post=allow(NOBODY)),
+    "assessments:assessment-assign": page("assessment", get=allow(ROOT), post=allow(ROOT)),
+    "assessments:assessment-finalize": page("assessment", get=NOT_ANSWERED, post=allow(ROOT)),
+    "assessments:evidence-download": page("assessment-evidence", get=allow(ISF_READERS)),
     "training:event-list": LIST,
     "training:my-learning": LIST,
     "training:compliance": LIST,
@@ -975,7 +1020,12 @@ API: dict[str, Operation] = {
     "POST /api/v1/assessments/{id}/assessors/": op(allow(ROOT), "assessment"),
     # Scores are reviewed by an assigned assessor only: the subject has none, so nobody, Root too.
     "POST /api/v1/assessments/{id}/review-scores/": op(allow(NOBODY), "assessment"),
-    "POST /api/v1/assessments/{id}/consensus/": op(allow(ROOT), "assessment"),
+    # Only the lead assessor agrees the consensus and writes feedback; only a named auditing
+    # agency audits: the subject has neither.
+    "POST /api/v1/assessments/{id}/consensus/": op(allow(NOBODY), "assessment"),
+    "POST /api/v1/assessments/{id}/feedback/": op(allow(NOBODY), "assessment"),
+    "POST /api/v1/assessments/{id}/audit-scores/": op(allow(NOBODY), "assessment"),
+    "POST /api/v1/assessment-cycles/{id}/audits/": op(allow(ROOT), "assessment-cycle"),
     "POST /api/v1/assessments/{id}/finalize/": op(allow(ROOT), "assessment"),
     # live operations (see the pages above); agents send with their credential, never a person
     "GET /api/v1/live-posts/": op(READ_ALL),

@@ -671,7 +671,7 @@ def _open_findings(assessment: Assessment, result: dict[str, Any], *, acting_use
 AUDITABLE = (AssessmentStatus.AGREED,)
 
 
-def _audit_of(assessment: Assessment, acting_user: User) -> Any:
+def audit_of(assessment: Assessment, acting_user: User) -> Any:
     """The auditing agency the acting user audits for in this assessment's cycle (404 if none)."""
     from rasad.assessments.models import CycleAudit
 
@@ -699,7 +699,7 @@ def do_save_audit_scores(
     ``submit`` closes the audit once every item of those sections is scored."""
     require(acting_user, "audit", assessment)
     locked = _lock(assessment)
-    audit = _audit_of(locked, acting_user)
+    audit = audit_of(locked, acting_user)
     if locked.status not in AUDITABLE:
         raise refuse("status", _("The audit is made once the assessors' consensus is recorded."))
     review = Review.objects.filter(assessment=locked, kind=ReviewKind.AUDIT, audit=audit).first()

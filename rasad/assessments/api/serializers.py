@@ -343,13 +343,13 @@ class EvidenceUploadSerializer(serializers.Serializer[Any]):
 
 
 class AuditNameSerializer(serializers.Serializer[Any]):
-    organization = serializers.CharField(max_length=40, help_text=_("Code of the auditing agency."))
+    organization = _organization(help_text=_("Code of the auditing agency."))
     sections = serializers.ListField(child=serializers.CharField(max_length=20), min_length=1)
 
 
 class AssignSerializer(serializers.Serializer[Any]):
     reviewer = serializers.CharField(max_length=150, help_text=_("The assessor's user name."))
-    organization = serializers.CharField(max_length=40, help_text=_("Code of the organization they act for."))
+    organization = _organization(help_text=_("Code of the organization they act for."))
 
 
 @extend_schema_field(serializers.DictField())

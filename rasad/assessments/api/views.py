@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -39,6 +39,8 @@ from rasad.assessments.actions import (
     do_submit_assessment,
     do_submit_review,
 )
+from rasad.assessments.actions.assessments import audit_of
+from rasad.assessments.actions.common import not_found
 from rasad.assessments.api.serializers import (
     AnswersSerializer,
     AssessmentEvidenceSerializer,
@@ -54,12 +56,12 @@ from rasad.assessments.api.serializers import (
     RankingSerializer,
     ReviewScoresSerializer,
 )
+from rasad.assessments.choices import ReviewKind
 from rasad.assessments.filtersets import AssessmentFilterSet, CycleFilterSet, InstrumentFilterSet
 from rasad.assessments.models import Assessment, Criterion, Cycle, Instrument, Item, Review, Section
 from rasad.assessments.results import cycle_results
 from rasad.assessments.spreadsheet import instrument_file
-from rasad.core.models import Organization, User
-from rasad.core.scope import organization_scope
+from rasad.core.models import User
 from rasad.lib.tabular import XLSX_TYPE
 
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -69,6 +71,15 @@ def _actor(request: Request) -> User:
     user = request.user
     assert isinstance(user, User)
     return user
+
+
+def _require_lead(assessment: Assessment, user: User) -> None:
+    """Only the lead assessor agrees the consensus and writes the feedback: anyone else gets the
+    404 of a missing assessment, before the body is read."""
+    if not Review.objects.filter(
+        assessment=assessment, reviewer=user, kind=ReviewKind.ASSESSOR, is_lead=True
+    ).exists():
+        raise not_found()
 
 
 def _file_bytes(upload: Any) -> bytes:
@@ -110,8 +121,6 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
     def import_file(self, request: Request) -> Response:
         """A new instrument (a draft) from a spreadsheet: every bad row is reported, and nothing
         is written unless the whole file is valid."""
-        if organization_scope(request.user, Instrument, "add").is_nothing:
-            raise exceptions.PermissionDenied(_("You may not create these here."))
         serializer = InstrumentImportSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
@@ -213,15 +222,9 @@ class CycleViewSet(ScopedModelViewSet):
         """Name a second agency to audit chosen sections (``{"organization": "DOE", "sections":
         ["E"]}``); its score overrides the consensus for those sections, and both are kept."""
         cycle = self.get_object()
-        serializer = AuditNameSerializer(data=request.data)
+        serializer = AuditNameSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        organization = (
-            Organization.objects.visible_to(request.user)
-            .filter(code=serializer.validated_data["organization"])
-            .first()
-        )
-        if organization is None:
-            raise serializers.ValidationError({"organization": [_("No such organization.")]})
+        organization = serializer.validated_data["organization"]
         codes = serializer.validated_data["sections"]
         sections = list(Section.objects.filter(instrument_id=cycle.instrument_id, code__in=codes))
         unknown = sorted(set(codes) - {section.code for section in sections})
@@ -321,18 +324,12 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         """Assign an assessor acting for an organization with no conflict of interest (not the
         assessed organization, its subtree or above it)."""
         assessment = self.get_object()
-        serializer = AssignSerializer(data=request.data)
+        serializer = AssignSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         reviewer = User.objects.filter(username=serializer.validated_data["reviewer"], is_active=True).first()
         if reviewer is None:
             raise serializers.ValidationError({"reviewer": [_("No such person.")]})
-        organization = (
-            Organization.objects.visible_to(request.user)
-            .filter(code=serializer.validated_data["organization"])
-            .first()
-        )
-        if organization is None:
-            raise serializers.ValidationError({"organization": [_("No such organization.")]})
+        organization = serializer.validated_data["organization"]
         do_assign_assessor(assessment, reviewer, organization, acting_user=_actor(request))
         response = self._respond(assessment)
         response.status_code = status.HTTP_201_CREATED
@@ -346,11 +343,9 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         """The acting assessor's own scores (``"submit": true`` closes their review)."""
         assessment = self.get_object()
         review = Review.objects.filter(
-            assessment=assessment, reviewer=_actor(request), kind="assessor"
+            assessment=assessment, reviewer=_actor(request), kind=ReviewKind.ASSESSOR
         ).first()
         if review is None:
-            from rasad.assessments.actions.common import not_found
-
             raise not_found()
         serializer = ReviewScoresSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -368,6 +363,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         """The auditing agency's scores of the sections it audits (``"submit": true`` closes
         the audit); made after the consensus, before the result is final."""
         assessment = self.get_object()
+        audit_of(assessment, _actor(request))  # those who audit nothing here: 404 before the body
         serializer = ReviewScoresSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         do_save_audit_scores(
@@ -386,6 +382,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         """The lead assessor's consensus: the agreed answer of every item on which the assessors
         differ (where they agree, their answer stands)."""
         assessment = self.get_object()
+        _require_lead(assessment, _actor(request))
         serializer = AnswersSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         do_agree_consensus(assessment, serializer.to_values(assessment), acting_user=_actor(request))
@@ -399,6 +396,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         """The lead assessor's feedback per criterion: ``{"entries": [{"criterion": "A1",
         "strengths": "...", "improvements": "..."}]}``."""
         assessment = self.get_object()
+        _require_lead(assessment, _actor(request))
         serializer = FeedbackInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         criteria = {c.code: c for c in Criterion.objects.filter(instrument_id=assessment.cycle.instrument_id)}
