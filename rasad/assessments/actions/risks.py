@@ -45,7 +45,7 @@ def _require_risk(case: Case) -> None:
         raise not_found()
 
 
-def _require_register(
+def require_register(
     user: User, action: str, case: Case, model: type[RiskRating] | type[RiskAction]
 ) -> None:
     """404 unless ``user`` may ``action`` ``model`` rows of this risk (the owner's scope)."""
@@ -126,7 +126,7 @@ def _save_rating(case: Case, values: RatingValues, *, acting_user: User | None) 
 def do_rate_risk(case: Case, values: RatingValues, *, acting_user: User, now: Any = None) -> RiskRating:
     """Record the risk's residual likelihood and impact (after its treatment) and the date of its
     next review. Both scores or neither; the review date is not in the past."""
-    _require_register(acting_user, "change", case, RiskRating)
+    require_register(acting_user, "change", case, RiskRating)
     errors = rating_errors(values, now=now)
     if errors:
         raise ValidationError(errors)
@@ -139,7 +139,7 @@ def do_add_risk_action(
 ) -> RiskAction:
     """Add one action to the risk's treatment plan, owed by ``owner`` (an organization in the
     acting user's scope for treatment actions) by ``due_on``."""
-    _require_register(acting_user, "add", case, RiskAction)
+    require_register(acting_user, "add", case, RiskAction)
     errors: dict[str, list[str]] = {}
     title = " ".join(title.split())
     if not title:
@@ -254,7 +254,7 @@ def do_import_risk_ratings(
     risk and one for the file."""
     ratings = []
     for case, values in rows:
-        _require_register(acting_user, "change", case, RiskRating)
+        require_register(acting_user, "change", case, RiskRating)
         errors = rating_errors(values, now=now)
         if errors:
             raise ValidationError(errors)

@@ -49,6 +49,7 @@ from rasad.assessments.actions.risks import (
     do_complete_risk_action,
     do_propose_risk,
     do_rate_risk,
+    require_register,
 )
 from rasad.assessments.api.serializers import (
     AnswersSerializer,
@@ -502,6 +503,8 @@ class RiskRegisterViewSet(ScopedReadOnlyViewSet):
     )
     serializer_class = RiskSerializer
     filterset_class = RiskFilterSet
+    # The matrix's records are risk cases, not any case (rasad.testing.matrix).
+    matrix_factory = "assessments.risk"
 
     @extend_schema(responses=HeatMapsSerializer)
     @action(detail=False, methods=["get"], url_path="heat-map")
@@ -516,6 +519,7 @@ class RiskRegisterViewSet(ScopedReadOnlyViewSet):
         """Rate the risk after its treatment (residual likelihood and impact, both or neither)
         and set its next review; in the scope of the organization that owns the risk."""
         case = self.get_object()
+        require_register(_actor(request), "change", case, RiskRating)  # 404 before the body
         serializer = RiskRatingInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -533,6 +537,7 @@ class RiskRegisterViewSet(ScopedReadOnlyViewSet):
     def actions(self, request: Request, pk: Any = None) -> Response:
         """Add an action to the risk's treatment plan (``title``, ``owner`` code, ``due_on``)."""
         case = self.get_object()
+        require_register(_actor(request), "add", case, RiskAction)  # 404 before the body
         serializer = RiskActionInputSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
