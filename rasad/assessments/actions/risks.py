@@ -45,9 +45,7 @@ def _require_risk(case: Case) -> None:
         raise not_found()
 
 
-def require_register(
-    user: User, action: str, case: Case, model: type[RiskRating] | type[RiskAction]
-) -> None:
+def require_register(user: User, action: str, case: Case, model: type[RiskRating] | type[RiskAction]) -> None:
     """404 unless ``user`` may ``action`` ``model`` rows of this risk (the owner's scope)."""
     _require_risk(case)
     if not can(user, action, model(case=case)):
