@@ -61,7 +61,9 @@ class RiskFilterSet(_Search):
     organization = django_filters.CharFilter(
         method="filter_subtree", label=_("Organization and below (code)")
     )
-    state = django_filters.ChoiceFilter(choices=RISK_STATES, method="filter_state", label=_("State"))
+    state = django_filters.ChoiceFilter(
+        choices=RISK_STATES, method="filter_state", label=_("State"), empty_label=_("All")
+    )
     likelihood = django_filters.NumberFilter(field_name="likelihood", label=_("Inherent likelihood"))
     impact = django_filters.NumberFilter(field_name="impact", label=_("Inherent impact"))
     residual_likelihood = django_filters.NumberFilter(
@@ -70,11 +72,24 @@ class RiskFilterSet(_Search):
     residual_impact = django_filters.NumberFilter(
         field_name="risk_rating__residual_impact", label=_("Residual impact")
     )
-    review_due = django_filters.BooleanFilter(method="filter_review_due", label=_("Review due"))
+    review_due = django_filters.ChoiceFilter(
+        choices=[("true", _("Due now")), ("false", _("Not due"))],
+        method="filter_review_due",
+        label=_("Review due"),
+        empty_label=_("All"),
+    )
 
     class Meta:
         model = Case
         fields = ["q", "organization", "state"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            css = (
+                "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
+            )
+            field.widget.attrs.setdefault("class", css)
 
     def filter_subtree(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         from rasad.core.models import Organization
@@ -91,10 +106,8 @@ class RiskFilterSet(_Search):
             return queryset.filter(status__in=OPEN_STATUSES)
         return queryset.exclude(status__in=OPEN_STATUSES)
 
-    def filter_review_due(self, queryset: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
+    def filter_review_due(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         from rasad.lib.jalali import today_in_tehran
 
-        if value is None:
-            return queryset
         due = queryset.filter(risk_rating__review_on__lte=today_in_tehran())
-        return due if value else queryset.exclude(pk__in=due.values("pk"))
+        return due if value == "true" else queryset.exclude(pk__in=due.values("pk"))
