@@ -106,6 +106,7 @@ def load_demo(stdout: TextIO | None = None) -> dict[str, int]:
             _people()
             _passive_defence()
             _energy_award()
+            _risks()
     summary = {
         "cycles": Cycle.objects.count(),
         "assessments": Assessment.objects.count(),
@@ -361,3 +362,79 @@ def _energy_award() -> None:
         do_save_audit_scores(assessment, environment, acting_user=_user("doe.analyst"), submit=True)
         do_finalize_assessment(assessment, acting_user=coordinator)
     do_close_cycle(cycle, acting_user=coordinator)
+
+
+def _risks() -> None:
+    """The risk register: the civil defence body proposes a risk from the energy-resilience
+    section Sirjan iron falls short in and from the crisis-management section of the copper
+    company; their analysts rate them after treatment and plan actions. The coal company files
+    a risk of its own (a tunnel collapse at Tabas), rated and treated; the copper company's
+    review has come due today."""
+    from rasad.assessments.actions.risks import (
+        RatingValues,
+        do_add_risk_action,
+        do_propose_risk,
+        do_rate_risk,
+    )
+    from rasad.assessments.models import Finding
+    from rasad.cases.actions import CaseValues, do_open_case
+    from rasad.cases.models import Category
+
+    coordinator = _user("pdo.coordinator")
+    today = timezone.localdate()
+    defence = Cycle.objects.get(name=PASSIVE_DEFENCE)
+    sirjan = _user("sirjan-iron.analyst")
+    finding = Finding.objects.get(
+        assessment__cycle=defence, assessment__organization__code="IMIDRO-M3", section__code="B"
+    )
+    risk = do_propose_risk(finding, acting_user=coordinator)
+    do_add_risk_action(
+        risk,
+        "نصب دیزل‌ژنراتور پشتیبان برای ایستگاه پمپاژ",
+        _org("IMIDRO-M3"),
+        today + timedelta(days=45),
+        acting_user=sirjan,
+    )
+    do_rate_risk(
+        risk,
+        RatingValues(
+            2, 3, today + timedelta(days=60), "با ژنراتور پشتیبان، قطع برق سراسری کمتر از یک ساعت اثر دارد."
+        ),
+        acting_user=sirjan,
+    )
+    copper = _user("copper.analyst")
+    finding = Finding.objects.get(
+        assessment__cycle=defence, assessment__organization__code="IMIDRO-M1", section__code="D"
+    )
+    risk = do_propose_risk(finding, acting_user=coordinator)
+    do_rate_risk(risk, RatingValues(3, 3, today, "مانور بحران در برنامه سال آینده است."), acting_user=copper)
+
+    coal = _user("coal.analyst")
+    category = Category.objects.filter(code="infrastructure").first() or Category.objects.get(code="other")
+    tunnel = do_open_case(
+        CaseValues(
+            kind="risk",
+            category=category,
+            title="ریزش تونل اصلی معدن زغال‌سنگ طبس",
+            description="نگهداری تونل در بخش شرقی پس از زمین‌لرزه اخیر نیاز به بازبینی دارد.",
+            reporter_organization=_org("IMIDRO-M4"),
+            likelihood=3,
+            impact=5,
+        ),
+        acting_user=coal,
+    )
+    do_add_risk_action(
+        tunnel,
+        "پایش هفتگی همگرایی تونل با ابزار دقیق",
+        _org("IMIDRO-M4"),
+        today + timedelta(days=14),
+        acting_user=coal,
+    )
+    do_add_risk_action(
+        tunnel,
+        "تقویت نگهداری بخش شرقی با قاب فولادی",
+        _org("IMIDRO-M4"),
+        today + timedelta(days=90),
+        acting_user=coal,
+    )
+    do_rate_risk(tunnel, RatingValues(2, 4, today + timedelta(days=30), ""), acting_user=coal)

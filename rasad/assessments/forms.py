@@ -366,3 +366,44 @@ class AnswersForm(StyledForm):
     def file_for(self, item: Item) -> forms.BoundField | None:
         name = file_field_name(item)
         return self[name] if name in self.fields else None
+
+
+RISK_CHOICES = [("", "—"), *[(str(value), str(value)) for value in range(1, 6)]]
+
+
+class RiskRatingForm(StyledForm):
+    """A risk's residual likelihood and impact (after its treatment) and its next review."""
+
+    residual_likelihood = forms.TypedChoiceField(
+        label=_("Residual likelihood"), choices=RISK_CHOICES, coerce=int, empty_value=None, required=False
+    )
+    residual_impact = forms.TypedChoiceField(
+        label=_("Residual impact"), choices=RISK_CHOICES, coerce=int, empty_value=None, required=False
+    )
+    review_on = JalaliDateField(label=_("Next review"), required=False)
+    note = NormalizedCharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def values(self) -> Any:
+        from rasad.assessments.actions.risks import RatingValues
+
+        data = self.cleaned_data
+        return RatingValues(
+            data["residual_likelihood"], data["residual_impact"], data["review_on"], data["note"]
+        )
+
+
+class RiskActionForm(StyledForm):
+    """One action of a risk's treatment plan."""
+
+    title = NormalizedCharField(label=_("Action"), max_length=300)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=Organization.objects.none())
+    due_on = JalaliDateField(label=_("Due on"))
+
+    def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owner: Any = self.fields["owner"]
+        owner.queryset = organizations
+
+
+class RiskImportForm(StyledForm):
+    file = forms.FileField(label=_("Spreadsheet (Excel or CSV)"))

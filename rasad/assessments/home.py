@@ -29,4 +29,36 @@ def home_counts(user: User) -> list[HomeCount]:
     review_count = reviews.count()
     if review_count:
         counts.append(HomeCount(_("Assessments to review"), review_count, "assessments:assessment-list"))
+    counts.extend(risk_counts(user))
+    return counts
+
+
+def risk_counts(user: User) -> list[HomeCount]:
+    """Risks whose review has come due and treatment actions past their date, in the scope where
+    the person rates and treats risks (their owner's analysts)."""
+    from django.urls import reverse
+
+    from rasad.assessments.models import RiskAction, RiskRating
+    from rasad.cases.choices import OPEN_STATUSES
+    from rasad.lib.jalali import today_in_tehran
+
+    today = today_in_tehran()
+    counts = []
+    reviews = (
+        RiskRating.objects.visible_to(user, "change")
+        .filter(review_on__lte=today, case__status__in=OPEN_STATUSES)
+        .count()
+    )
+    if reviews:
+        url = reverse("assessments:risk-register") + "?review_due=true&state=open"
+        counts.append(HomeCount(_("Risk reviews due"), reviews, url, "warning"))
+    late = (
+        RiskAction.objects.visible_to(user, "change")
+        .filter(done_on__isnull=True, due_on__lt=today, case__status__in=OPEN_STATUSES)
+        .count()
+    )
+    if late:
+        counts.append(
+            HomeCount(_("Risk treatment actions overdue"), late, "assessments:risk-register", "danger")
+        )
     return counts

@@ -25,6 +25,7 @@ MENU = (
                 "bi-list-check",
                 "assessments.view_instrument",
             ),
+            MenuItem(_("Risk register"), "assessments:risk-register", "bi-grid-3x3", "cases.view_case"),
             MenuItem(
                 _("New cycle"),
                 "assessments:cycle-create",

@@ -44,4 +44,23 @@ urlpatterns = [
         views.EvidenceDownloadView.as_view(),
         name="evidence-download",
     ),
+    path("assessments/risks/", views.RiskRegisterView.as_view(), name="risk-register"),
+    path("assessments/risks/import/", views.RiskImportView.as_view(), name="risk-import"),
+    path("assessments/risks/<int:pk>/", views.RiskDetailView.as_view(), name="risk-detail"),
+    path("assessments/risks/<int:pk>/rating/", views.RiskRateView.as_view(), name="risk-rate"),
+    path(
+        "assessments/risks/<int:pk>/actions/new/",
+        views.RiskActionCreateView.as_view(),
+        name="risk-action-add",
+    ),
+    path(
+        "assessments/risks/actions/<int:pk>/done/",
+        views.RiskActionDoneView.as_view(),
+        name="risk-action-done",
+    ),
+    path(
+        "assessments/findings/<int:pk>/propose-risk/",
+        views.ProposeRiskView.as_view(),
+        name="finding-propose-risk",
+    ),
 ]

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import FileResponse, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,6 +42,14 @@ from rasad.assessments.actions import (
     pending_audits,
     submission_problems,
 )
+from rasad.assessments.actions.common import today
+from rasad.assessments.actions.risks import (
+    RISK,
+    do_add_risk_action,
+    do_complete_risk_action,
+    do_propose_risk,
+    do_rate_risk,
+)
 from rasad.assessments.choices import (
     AssessmentStatus,
     CycleStatus,
@@ -47,7 +58,12 @@ from rasad.assessments.choices import (
     ReviewKind,
     Stage,
 )
-from rasad.assessments.filtersets import AssessmentFilterSet, CycleFilterSet, InstrumentFilterSet
+from rasad.assessments.filtersets import (
+    AssessmentFilterSet,
+    CycleFilterSet,
+    InstrumentFilterSet,
+    RiskFilterSet,
+)
 from rasad.assessments.forms import (
     AnswersForm,
     AssignForm,
@@ -56,6 +72,9 @@ from rasad.assessments.forms import (
     FeedbackForm,
     InstrumentImportForm,
     ItemForm,
+    RiskActionForm,
+    RiskImportForm,
+    RiskRatingForm,
     StructureFileForm,
 )
 from rasad.assessments.models import (
@@ -70,10 +89,14 @@ from rasad.assessments.models import (
     Item,
     ItemScore,
     Review,
+    RiskAction,
+    RiskRating,
     Section,
 )
 from rasad.assessments.results import Structure, cycle_results
+from rasad.assessments.risks import LEVEL_NAMES, RiskRatingImporter, heat_maps, level_of
 from rasad.assessments.spreadsheet import instrument_file, results_xlsx
+from rasad.cases.models import Case
 from rasad.core.importers import MAX_FILE_BYTES
 from rasad.core.models import Organization, User
 from rasad.lib.tabular import XLSX_TYPE
@@ -468,7 +491,7 @@ class AssessmentDetailView(ScopedDetailView):
         )
         findings = list(
             self.scoped(Finding.objects.filter(assessment=assessment))
-            .select_related("section", "case")
+            .select_related("section", "case", "risk")
             .prefetch_related("items")
         )
         feedback = list(
@@ -518,6 +541,7 @@ class AssessmentDetailView(ScopedDetailView):
             feedback=feedback,
             can_assign=window_open and status != AssessmentStatus.FINAL and self.can("manage", assessment),
             can_finalize=status == AssessmentStatus.AGREED and self.can("manage", assessment),
+            can_propose_risk=status == AssessmentStatus.FINAL and self.can("manage", assessment),
             can_audit=status == AssessmentStatus.AGREED
             and self.can("audit", assessment)
             and not any(
@@ -919,3 +943,207 @@ def _suffix(name: str) -> str:
     from pathlib import PurePath
 
     return PurePath(name).suffix.lower()[:10]
+
+
+# ---------------------------------------------------------------------------------------------
+# Risk register
+# ---------------------------------------------------------------------------------------------
+
+
+RISK_LEVEL_CSS = {"low": "risk-low", "medium": "risk-medium", "high": "risk-high", "extreme": "risk-extreme"}
+
+
+class RiskRegisterView(ScopedListView):
+    """The risks of the user's scope (a subtree with the filter) on two 5×5 heat maps, inherent
+    and residual side by side, and the register below: owner, both ratings, next review, open
+    treatment actions. A cell of either map filters the list."""
+
+    model = Case
+    queryset = (
+        Case.objects.filter(kind=RISK)
+        .select_related("owner_organization", "reporter_organization", "risk_rating")
+        .prefetch_related("risk_actions")
+    )
+    ordering = ("-likelihood", "-impact", "-opened_at", "-id")
+    filterset_class = RiskFilterSet
+    paginate_by = 50
+    template_name = "assessments/risk_register.html"
+
+    def respond(self, objects: Any) -> HttpResponseBase:
+        # The maps count the filtered risks but for the chosen cell (so that the cell stays
+        # one of many); the list below is narrowed to it.
+        data = self.request.GET.copy()
+        for name in CELL_FILTERS:
+            data.pop(name, None)
+        mapped = RiskFilterSet(data or None, queryset=self.get_queryset())
+        valid = not mapped.is_bound or mapped.is_valid()
+        self.maps = heat_maps(mapped.qs if valid else objects.none())
+        return super().respond(objects)
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        query = self.request.GET.copy()
+        for name in (*CELL_FILTERS, "page"):
+            query.pop(name, None)
+        return super().get_context_data(
+            **context,
+            maps=getattr(self, "maps", None),
+            level_names=LEVEL_NAMES,
+            cell_query=query.urlencode(),
+            export_kind="risk-register",
+            can_import=self.may("change", RiskRating),
+            today=today(),
+        )
+
+
+CELL_FILTERS = ("likelihood", "impact", "residual_likelihood", "residual_impact")
+
+
+class RiskDetailView(ScopedDetailView):
+    """One risk of the register: inherent and residual rating side by side, the next review,
+    the treatment plan's actions, and the forms its owner's analysts use."""
+
+    model = Case
+    queryset = Case.objects.filter(kind=RISK).select_related("owner_organization", "reporter_organization")
+    template_name = "assessments/risk_detail.html"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        case = context["object"]
+        rating = RiskRating.objects.filter(case=case).select_related("reviewed_by").first()
+        actions = list(self.scoped(RiskAction.objects.filter(case=case).select_related("owner", "done_by")))
+        return super().get_context_data(
+            **context,
+            rating=rating,
+            inherent_level=level_of(case.risk_score),
+            residual_level=level_of(rating.residual_score if rating else None),
+            level_names=LEVEL_NAMES,
+            actions=actions,
+            can_rate=self.can("change", RiskRating(case=case)),
+            can_add_action=self.can("add", RiskAction(case=case)),
+            can_complete=self.permitted("change", actions),
+            today=today(),
+            finding=Finding.objects.filter(Q(risk=case) | Q(case=case)).select_related("assessment").first(),
+        )
+
+
+class _RiskFormView(ScopedFormView):
+    model = Case
+    queryset = Case.objects.filter(kind=RISK).select_related("owner_organization")
+    template_name = "assessments/form.html"
+    register_model: Any = RiskRating
+    register_action = "change"
+
+    def load(self) -> None:
+        super().load()
+        self.require(self.register_action, self.register_model(case=self.object))
+
+    def get_success_url(self, result: Any) -> str:
+        return reverse("assessments:risk-detail", args=[self.object.pk])
+
+
+class RiskRateView(_RiskFormView):
+    """Rate the risk after its treatment, and set its next review."""
+
+    form_class = RiskRatingForm
+    title = gettext_lazy("Residual risk and next review")
+    success_message = gettext_lazy("The rating is saved.")
+
+    def get_initial(self) -> dict[str, Any]:
+        rating = RiskRating.objects.filter(case=self.object).first()
+        if rating is None:
+            return {}
+        return {
+            "residual_likelihood": rating.residual_likelihood,
+            "residual_impact": rating.residual_impact,
+            "review_on": rating.review_on,
+            "note": rating.note,
+        }
+
+    def perform(self, form: RiskRatingForm) -> Any:
+        return form.run_action(do_rate_risk, self.object, form.values(), acting_user=self.user)
+
+
+class RiskActionCreateView(_RiskFormView):
+    """Add an action to the risk's treatment plan."""
+
+    form_class = RiskActionForm
+    register_model = RiskAction
+    register_action = "add"
+    title = gettext_lazy("New treatment action")
+    success_message = gettext_lazy("The action is added to the treatment plan.")
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"owner": self.object.owner_organization_id}
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"organizations": self.organizations_for("add", RiskAction)}
+
+    def perform(self, form: RiskActionForm) -> Any:
+        data = form.cleaned_data
+        return form.run_action(
+            do_add_risk_action,
+            self.object,
+            data["title"],
+            data["owner"],
+            data["due_on"],
+            acting_user=self.user,
+        )
+
+
+class RiskActionDoneView(ScopedActionView):
+    model = RiskAction
+    scope_action = "change"
+    success_message = gettext_lazy("The action is recorded as done.")
+
+    def perform(self, obj: RiskAction) -> Any:
+        return do_complete_risk_action(obj, acting_user=self.user)
+
+    def get_success_url(self, obj: RiskAction) -> str:
+        return reverse("assessments:risk-detail", args=[obj.case_id])
+
+
+class ProposeRiskView(ScopedActionView):
+    """A non-compliant section of a final assessment proposes a risk with one action."""
+
+    model = Finding
+    scope_action = "view"
+
+    def perform(self, obj: Finding) -> Any:
+        case = do_propose_risk(obj, acting_user=self.user)
+        messages.success(
+            self.request, _("Risk %(reference)s is proposed with one action.") % {"reference": case.reference}
+        )
+        return case
+
+    def get_success_url(self, obj: Finding) -> str:
+        return reverse("assessments:assessment-detail", args=[obj.assessment_id])
+
+
+class RiskImportView(ScopedFormView):
+    """Residual ratings and review dates from the register's spreadsheet: every bad row is
+    listed, and nothing is written unless every row is valid."""
+
+    model = RiskRating
+    scope_action = "change"
+    form_class = RiskImportForm
+    template_name = "assessments/risk_import.html"
+    title = gettext_lazy("Import risk ratings")
+
+    def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        self.load()
+        form = self.get_form(request.POST, request.FILES)
+        report = None
+        if form.is_valid():
+            content = _read_upload(form, form.cleaned_data["file"])
+            if content is not None:
+                report = RiskRatingImporter(acting_user=self.user).run(
+                    content, file_name=form.cleaned_data["file"].name or "upload"
+                )
+                if report.applied:
+                    messages.success(request, report.summary())
+                    return redirect("assessments:risk-register")
+        status = 400 if report is not None and not report.ok else 200
+        return self.render({"form": form, "report": report}, status=status)
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        context.setdefault("report", None)
+        return super().get_context_data(**context)

@@ -370,6 +370,15 @@ def _assessment_item(cast: Cast) -> dict[str, Any]:
     return {"pk": matrix_item(cast, cast.isfahan).pk}
 
 
+def _from_assessments(maker: str) -> Callable[[Cast], dict[str, Any]]:
+    def make(cast: Cast) -> dict[str, Any]:
+        from rasad.assessments import testing
+
+        return {"pk": getattr(testing, maker)(cast, cast.isfahan).pk}
+
+    return make
+
+
 def _assessment_evidence(cast: Cast) -> dict[str, Any]:
     from rasad.assessments.testing import matrix_evidence
 
@@ -480,6 +489,12 @@ SUBJECTS: dict[str, Subject] = {
     "assessment-cycle": Subject(_made("assessments.cycle")),
     "assessment": Subject(_made("assessments.assessment")),
     "instrument-item": Subject(_assessment_item),
+    # The risk register: a risk case raised and owned by ISF-CC, a treatment action of it owed by
+    # ISF-CC, and a finding of ISF-CC's own assessment (a cycle ISF-CC runs over itself).
+    "risk": Subject(_from_assessments("matrix_risk")),
+    "risk-action": Subject(_from_assessments("matrix_risk_action")),
+    "risk-rating": Subject(_from_assessments("matrix_risk_rating")),
+    "assessment-finding": Subject(_from_assessments("matrix_finding")),
     "assessment-evidence": Subject(_assessment_evidence, hides="evidence_id"),
     # Live operations: ISF-CC's field post ISF-P1, and a device, an agent credential and an event
     # there. ISF-P1 is read by ISF_STAFF (Wali's grant over ISF-CC does not reach below it).
@@ -714,6 +729,16 @@ PAGES: dict[str, Page] = {
     "assessments:assessment-assign": page("assessment", get=allow(ROOT), post=allow(ROOT)),
     "assessments:assessment-finalize": page("assessment", get=NOT_ANSWERED, post=allow(ROOT)),
     "assessments:evidence-download": page("assessment-evidence", get=allow(ISF_READERS)),
+    # The risk register: read where the risk case is read; rated and treated by the analysts of
+    # the organization that owns the risk (ISF-CC: Alice, Nadia, Root). A risk is proposed from a
+    # finding by the cycle's owner (Root); the finding's readers who may not are refused alike.
+    "assessments:risk-register": LIST,
+    "assessments:risk-import": page(get=allow(ANALYSTS), post=allow(ANALYSTS)),
+    "assessments:risk-detail": page("risk", get=allow(ISF_READERS)),
+    "assessments:risk-rate": page("risk", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
+    "assessments:risk-action-add": page("risk", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
+    "assessments:risk-action-done": page("risk-action", get=NOT_ANSWERED, post=allow(ISF_ANALYSTS)),
+    "assessments:finding-propose-risk": page("assessment-finding", get=NOT_ANSWERED, post=allow(ROOT)),
     "training:event-list": LIST,
     "training:my-learning": LIST,
     "training:compliance": LIST,
@@ -1030,6 +1055,19 @@ API: dict[str, Operation] = {
     "POST /api/v1/assessments/{id}/feedback/": op(allow(NOBODY), "assessment"),
     "POST /api/v1/assessments/{id}/audit-scores/": op(allow(NOBODY), "assessment"),
     "POST /api/v1/assessment-cycles/{id}/audits/": op(allow(ROOT), "assessment-cycle"),
+    "POST /api/v1/assessments/{id}/propose-risk/": op(allow(ROOT), "assessment"),
+    # The risk register (see the pages above).
+    "GET /api/v1/risk-register/": op(READ_ALL, "risk", listed=ISF_READERS),
+    "GET /api/v1/risk-register/heat-map/": op(READ_ALL),
+    "GET /api/v1/risk-register/{id}/": op(allow(ISF_READERS), "risk"),
+    "POST /api/v1/risk-register/{id}/rating/": op(allow(ISF_ANALYSTS), "risk"),
+    "POST /api/v1/risk-register/{id}/actions/": op(allow(ISF_ANALYSTS), "risk"),
+    "GET /api/v1/risk-actions/": op(READ_ALL, "risk-action", listed=ISF_READERS),
+    "GET /api/v1/risk-actions/{id}/": op(allow(ISF_READERS), "risk-action"),
+    "POST /api/v1/risk-actions/{id}/complete/": op(allow(ISF_ANALYSTS), "risk-action"),
+    "GET /api/v1/risk-ratings/": op(READ_ALL, "risk-rating", listed=ISF_READERS),
+    "GET /api/v1/risk-ratings/{id}/": op(allow(ISF_READERS), "risk-rating"),
+    "POST /api/v1/risk-ratings/import/": op(creates(ANALYSTS)),
     "POST /api/v1/assessments/{id}/finalize/": op(allow(ROOT), "assessment"),
     # live operations (see the pages above); agents send with their credential, never a person
     "GET /api/v1/live-posts/": op(READ_ALL),

@@ -596,9 +596,48 @@ def do_finalize_assessment(assessment: Assessment, *, acting_user: User, now: An
     return locked
 
 
-def _open_findings(assessment: Assessment, result: dict[str, Any], *, acting_user: User, now: Any) -> None:
-    from rasad.cases.actions import CaseValues, do_open_case
+def finding_case_values(finding: Finding, *, kind: str) -> Any:
+    """What the case of a finding says (a challenge or a risk): the section, the cycle, the items
+    not met; a risk's likelihood from the section's shortfall and impact 3. ``None`` when no
+    case category is available."""
+    from rasad.cases.actions import CaseValues
     from rasad.cases.models import Category
+
+    assessment = finding.assessment
+    cycle = assessment.cycle
+    section = finding.section
+    category = (
+        Category.objects.filter(code=section.case_category, is_active=True).first()
+        or Category.objects.filter(code="other").first()
+    )
+    if category is None:
+        return None
+    items = sorted(finding.items.select_related("criterion"), key=lambda i: (i.criterion.order, i.order))
+    percent = ((assessment.result or {}).get("final", {}).get("sections", {}).get(section.code) or {}).get(
+        "percent"
+    )
+    is_risk = kind == "risk"
+    return CaseValues(
+        kind=kind,
+        category=category,
+        title=_("Non-compliance: %(section)s — %(cycle)s") % {"section": section.title, "cycle": cycle.name},
+        reporter_organization=cycle.organization,
+        owner_organization=assessment.organization,
+        description="\n".join(
+            [
+                _("Items not met in the assessment of %(organization)s:")
+                % {"organization": assessment.organization.name},
+                *[f"{item.code}. {item.text}" for item in items],
+            ]
+        ),
+        likelihood=_likelihood(percent) if is_risk else None,
+        impact=3 if is_risk else None,
+        origin=cycle.name[:300],
+    )
+
+
+def _open_findings(assessment: Assessment, result: dict[str, Any], *, acting_user: User, now: Any) -> None:
+    from rasad.cases.actions import do_open_case
 
     non_compliant = set(result["non_compliant"])
     if not non_compliant:
@@ -612,10 +651,8 @@ def _open_findings(assessment: Assessment, result: dict[str, Any], *, acting_use
     sections = Section.objects.filter(instrument_id=cycle.instrument_id, code__in=list(by_section)).order_by(
         "order"
     )
-    fallback = Category.objects.filter(code="other").first()
     for section in sections:
         items = sorted(by_section[section.code], key=lambda i: (i.criterion.order, i.order))
-        percent = result["final"]["sections"].get(section.code, {}).get("percent")
         finding = Finding.objects.create(
             assessment=assessment,
             section=section,
@@ -624,33 +661,10 @@ def _open_findings(assessment: Assessment, result: dict[str, Any], *, acting_use
         finding.items.set(items)
         if not cycle.opens_cases:
             continue
-        category = Category.objects.filter(code=section.case_category, is_active=True).first() or fallback
-        if category is None:  # pragma: no cover - the reference data migration makes "other"
+        values = finding_case_values(finding, kind=cycle.case_kind)
+        if values is None:  # pragma: no cover - the reference data migration makes "other"
             continue
-        lines = [f"{item.code}. {item.text}" for item in items]
-        is_risk = cycle.case_kind == "risk"
-        case = do_open_case(
-            CaseValues(
-                kind=cycle.case_kind,
-                category=category,
-                title=_("Non-compliance: %(section)s — %(cycle)s")
-                % {"section": section.title, "cycle": cycle.name},
-                reporter_organization=cycle.organization,
-                owner_organization=assessment.organization,
-                description="\n".join(
-                    [
-                        _("Items not met in the assessment of %(organization)s:")
-                        % {"organization": assessment.organization.name},
-                        *lines,
-                    ]
-                ),
-                likelihood=_likelihood(percent) if is_risk else None,
-                impact=3 if is_risk else None,
-                origin=cycle.name[:300],
-            ),
-            acting_user=None,
-            source=finding,
-        )
+        case = do_open_case(values, acting_user=None, source=finding)
         finding.case = case
         finding.save(update_fields=["case", "last_updated"])
         audit_assessment(

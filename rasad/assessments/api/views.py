@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from rasad.api import parsers
+from rasad.api.errors import error_body
 from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from rasad.assessments.actions import (
     FeedbackValues,
@@ -41,6 +42,15 @@ from rasad.assessments.actions import (
 )
 from rasad.assessments.actions.assessments import audit_of
 from rasad.assessments.actions.common import not_found
+from rasad.assessments.actions.risks import (
+    RISK,
+    RatingValues,
+    do_add_risk_action,
+    do_complete_risk_action,
+    do_propose_risk,
+    do_rate_risk,
+    require_register,
+)
 from rasad.assessments.api.serializers import (
     AnswersSerializer,
     AssessmentEvidenceSerializer,
@@ -51,16 +61,42 @@ from rasad.assessments.api.serializers import (
     EvidenceUploadSerializer,
     FeedbackInputSerializer,
     FileSerializer,
+    HeatMapsSerializer,
     InstrumentImportSerializer,
     InstrumentSerializer,
+    ProposeRiskSerializer,
     RankingSerializer,
     ReviewScoresSerializer,
+    RiskActionInputSerializer,
+    RiskActionSerializer,
+    RiskRatingInputSerializer,
+    RiskRatingSerializer,
+    RiskSerializer,
 )
 from rasad.assessments.choices import ReviewKind
-from rasad.assessments.filtersets import AssessmentFilterSet, CycleFilterSet, InstrumentFilterSet
-from rasad.assessments.models import Assessment, Criterion, Cycle, Instrument, Item, Review, Section
+from rasad.assessments.filtersets import (
+    AssessmentFilterSet,
+    CycleFilterSet,
+    InstrumentFilterSet,
+    RiskFilterSet,
+)
+from rasad.assessments.models import (
+    Assessment,
+    Criterion,
+    Cycle,
+    Finding,
+    Instrument,
+    Item,
+    Review,
+    RiskAction,
+    RiskRating,
+    Section,
+)
 from rasad.assessments.results import cycle_results
+from rasad.assessments.risks import RiskRatingImporter, heat_map_data, heat_maps
 from rasad.assessments.spreadsheet import instrument_file
+from rasad.cases.models import Case
+from rasad.core.api.serializers import ImportReportSerializer, ImportUploadSerializer
 from rasad.core.models import User
 from rasad.lib.tabular import XLSX_TYPE
 
@@ -424,3 +460,149 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         return self._respond(assessment)
 
     finalize.scope_action = "manage"  # type: ignore[attr-defined]
+
+    @extend_schema(request=ProposeRiskSerializer, responses={201: RiskSerializer})
+    @action(detail=True, methods=["post"], url_path="propose-risk")
+    def propose_risk(self, request: Request, pk: Any = None) -> Response:
+        """A non-compliant section of the final assessment proposes a risk for the assessed
+        organization with one treatment action (once per section); the cycle's owner decides."""
+        assessment = self.get_object()
+        serializer = ProposeRiskSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        finding = Finding.objects.filter(
+            assessment=assessment, section__code=serializer.validated_data["section"]
+        ).first()
+        if finding is None:
+            raise serializers.ValidationError(
+                {"section": [_("This section has no finding in this assessment.")]}
+            )
+        case = do_propose_risk(finding, acting_user=_actor(request))
+        risk = RiskRegisterViewSet.queryset.get(pk=case.pk)
+        return Response(
+            RiskSerializer(risk, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )
+
+    propose_risk.scope_action = "manage"  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------------------------------------
+# Risk register
+# ---------------------------------------------------------------------------------------------
+
+
+class RiskRegisterViewSet(ScopedReadOnlyViewSet):
+    """The risk register: the risk cases the reader may see, each with its inherent rating (the
+    case's), its residual rating after treatment, its next review and its treatment actions.
+    Filters: ``organization`` (a subtree), ``state``, a heat map cell, ``review_due``."""
+
+    queryset = (
+        Case.objects.filter(kind=RISK)
+        .select_related("owner_organization", "reporter_organization", "risk_rating")
+        .prefetch_related("risk_actions__owner", "risk_actions__case")
+        .order_by("-likelihood", "-impact", "-opened_at", "-id")
+    )
+    serializer_class = RiskSerializer
+    filterset_class = RiskFilterSet
+    # The matrix's records are risk cases, not any case (rasad.testing.matrix).
+    matrix_factory = "assessments.risk"
+
+    @extend_schema(responses=HeatMapsSerializer)
+    @action(detail=False, methods=["get"], url_path="heat-map")
+    def heat_map(self, request: Request) -> Response:
+        """The two 5×5 heat maps (likelihood × impact), inherent and residual, of the filtered
+        risks: the count and level of every cell, and how many are not rated on each."""
+        return Response(heat_map_data(heat_maps(self.filter_queryset(self.get_queryset()))))
+
+    @extend_schema(request=RiskRatingInputSerializer, responses=RiskSerializer)
+    @action(detail=True, methods=["post"])
+    def rating(self, request: Request, pk: Any = None) -> Response:
+        """Rate the risk after its treatment (residual likelihood and impact, both or neither)
+        and set its next review; in the scope of the organization that owns the risk."""
+        case = self.get_object()
+        require_register(_actor(request), "change", case, RiskRating)  # 404 before the body
+        serializer = RiskRatingInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        do_rate_risk(
+            case,
+            RatingValues(
+                data["residual_likelihood"], data["residual_impact"], data["review_on"], data["note"]
+            ),
+            acting_user=_actor(request),
+        )
+        return self._respond(case)
+
+    @extend_schema(request=RiskActionInputSerializer, responses={201: RiskSerializer})
+    @action(detail=True, methods=["post"])
+    def actions(self, request: Request, pk: Any = None) -> Response:
+        """Add an action to the risk's treatment plan (``title``, ``owner`` code, ``due_on``)."""
+        case = self.get_object()
+        require_register(_actor(request), "add", case, RiskAction)  # 404 before the body
+        serializer = RiskActionInputSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        do_add_risk_action(case, data["title"], data["owner"], data["due_on"], acting_user=_actor(request))
+        response = self._respond(case)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    def _respond(self, case: Case) -> Response:
+        fresh = self.get_queryset().get(pk=case.pk)
+        return Response(RiskSerializer(fresh, context=self.get_serializer_context()).data)
+
+
+class RiskActionViewSet(ScopedReadOnlyViewSet):
+    """Actions of the risks' treatment plans the reader may see."""
+
+    queryset = RiskAction.objects.select_related("owner", "case").order_by("due_on", "pk")
+    serializer_class = RiskActionSerializer
+
+    @extend_schema(request=None, responses=RiskActionSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, pk: Any = None) -> Response:
+        """Record the action as done (once)."""
+        done = do_complete_risk_action(self.get_object(), acting_user=_actor(request))
+        return Response(RiskActionSerializer(done, context=self.get_serializer_context()).data)
+
+    complete.scope_action = "change"  # type: ignore[attr-defined]
+
+
+class RiskRatingViewSet(ScopedReadOnlyViewSet):
+    """The residual ratings of the risks the reader may see; ratings are imported in bulk from
+    the register's spreadsheet."""
+
+    queryset = RiskRating.objects.select_related("case").order_by("review_on", "pk")
+    serializer_class = RiskRatingSerializer
+
+    @extend_schema(
+        request={"multipart/form-data": ImportUploadSerializer},
+        responses={201: ImportReportSerializer, 200: ImportReportSerializer},
+        description=(
+            "Rate many risks from an .xlsx or .csv file (the register's export, or the columns "
+            "reference, residual_likelihood, residual_impact, review_on, note). Every row is "
+            "validated first; if any row is bad, nothing is written and the 400 error lists each "
+            "problem in error.fields (rows[<row>].<column>) and error.rows."
+        ),
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[parsers.MultiPartParser, parsers.FormParser],
+    )
+    def import_file(self, request: Request) -> Response:
+        upload = ImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        file = upload.validated_data["file"]
+        report = RiskRatingImporter(acting_user=_actor(request)).run(
+            _file_bytes(file), file_name=file.name or "upload", dry_run=upload.validated_data["dry_run"]
+        )
+        if not report.ok:
+            body = error_body("import_invalid", report.summary(), report.error_fields())
+            body["error"]["rows"] = [error.as_dict() for error in report.sorted_errors()]
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            report.as_dict(), status=status.HTTP_201_CREATED if report.applied else status.HTTP_200_OK
+        )
+
+    import_file.scope_action = "change"  # type: ignore[attr-defined]

@@ -37,6 +37,16 @@ def test_the_demo_cycles_load_once_and_tell_their_stories():
     assert copper_case.case.owner_organization.code == "IMIDRO-M1"
     assert copper_case.case.reporter_organization.code == "PDO"
 
+    # The risk register: two risks proposed from findings and one filed by the coal company.
+    from rasad.assessments.models import RiskAction, RiskRating
+    from rasad.cases.models import Case
+
+    risks = Case.objects.filter(kind="risk", owner_organization__code__startswith="IMIDRO")
+    assert risks.count() == 3
+    assert Finding.objects.filter(assessment__cycle=defence, risk__isnull=False).count() == 2
+    assert RiskRating.objects.filter(case__in=risks, residual_likelihood__isnull=False).count() == 3
+    assert RiskAction.objects.filter(case__in=risks).count() == 5
+
     award = Cycle.objects.get(name=ENERGY_AWARD)
     assert award.status == "closed"
     groups = award.results["groups"]
