@@ -46,9 +46,8 @@ def _jalali(day: Any) -> str:
 
 
 def _cell(maps: dict[str, Any], name: str, likelihood: int, impact: int) -> int:
-    return next(
-        c["count"] for c in maps[name]["cells"] if c["likelihood"] == likelihood and c["impact"] == impact
-    )
+    counts = {(c["likelihood"], c["impact"]): int(c["count"]) for c in maps[name]["cells"]}
+    return counts[(likelihood, impact)]
 
 
 def test_an_analyst_rates_the_risk_and_keeps_its_treatment_plan(cast: Cast):
