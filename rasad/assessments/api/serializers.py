@@ -385,6 +385,9 @@ class RiskActionSerializer(serializers.ModelSerializer[RiskAction]):
 
 class RiskRatingSerializer(serializers.ModelSerializer[RiskRating]):
     risk = _read_slug("reference", source="case")
+    # 1 to 5, or null: plain integers, not an enum of the scale (methods §4.6).
+    residual_likelihood = serializers.IntegerField(read_only=True, allow_null=True)
+    residual_impact = serializers.IntegerField(read_only=True, allow_null=True)
     residual_level = serializers.SerializerMethodField()
 
     class Meta:
@@ -413,6 +416,8 @@ class RiskSerializer(serializers.ModelSerializer[Case]):
 
     owner_organization = _read_slug("code")
     reporter_organization = _read_slug("code")
+    # The case's status as the cases API names it (its enum is the cases app's).
+    status = serializers.CharField(read_only=True)
     inherent_level = serializers.SerializerMethodField()
     rating = serializers.SerializerMethodField()
     actions = RiskActionSerializer(source="risk_actions", many=True, read_only=True)
