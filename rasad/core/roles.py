@@ -53,6 +53,13 @@ INTAKE_REVIEW = (
 # of other organizations; coordinators run cycles and keep instruments (assessments.*).
 SELF_ASSESS = ("assessments.change_assessment", "assessments.submit_assessment")
 ASSESS = (*SELF_ASSESS, "assessments.review_assessment", "assessments.audit_assessment")
+# The risk register: analysts rate risks and keep their treatment plans in their scope.
+RISK_REGISTER = (
+    "assessments.add_riskrating",
+    "assessments.change_riskrating",
+    "assessments.add_riskaction",
+    "assessments.change_riskaction",
+)
 # Analysts and coordinators register and change the devices of field posts in scope; only
 # administrators issue and revoke the credentials post agents send with.
 LIVE_DEVICES = ("live.add_device", "live.change_device")
@@ -100,6 +107,7 @@ DEFAULT_ROLES = (
             "comms.change_grouptask",
             *INTAKE_REVIEW,
             *ASSESS,
+            *RISK_REGISTER,
             *LIVE_DEVICES,
             *MEDIA_DRAFT,
         ),

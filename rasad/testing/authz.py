@@ -404,6 +404,26 @@ def _training_feed(cast: Cast) -> dict[str, Any]:
 
     _feed, secret = do_make_calendar_feed(cast.alice, acting_user=cast.alice)
     return {"key": secret}
+def _assessment_item(cast: Cast) -> dict[str, Any]:
+    from rasad.assessments.testing import matrix_item
+
+    return {"pk": matrix_item(cast, cast.isfahan).pk}
+
+
+def _from_assessments(maker: str) -> Callable[[Cast], dict[str, Any]]:
+    def make(cast: Cast) -> dict[str, Any]:
+        from rasad.assessments import testing
+
+        return {"pk": getattr(testing, maker)(cast, cast.isfahan).pk}
+
+    return make
+
+
+def _assessment_evidence(cast: Cast) -> dict[str, Any]:
+    from rasad.assessments.testing import matrix_evidence
+
+    evidence = matrix_evidence(cast, cast.isfahan)
+    return {"pk": evidence.assessment_id, "evidence_id": evidence.pk}
 
 
 def _comms_centre(cast: Cast) -> dict[str, Any]:
@@ -508,6 +528,14 @@ SUBJECTS: dict[str, Subject] = {
     "instrument": Subject(_made("assessments.instrument")),
     "assessment-cycle": Subject(_made("assessments.cycle")),
     "assessment": Subject(_made("assessments.assessment")),
+    "instrument-item": Subject(_assessment_item),
+    # The risk register: a risk case raised and owned by ISF-CC, a treatment action of it owed by
+    # ISF-CC, and a finding of ISF-CC's own assessment (a cycle ISF-CC runs over itself).
+    "risk": Subject(_from_assessments("matrix_risk")),
+    "risk-action": Subject(_from_assessments("matrix_risk_action")),
+    "risk-rating": Subject(_from_assessments("matrix_risk_rating")),
+    "assessment-finding": Subject(_from_assessments("matrix_finding")),
+    "assessment-evidence": Subject(_assessment_evidence, hides="evidence_id"),
     # Live operations: ISF-CC's field post ISF-P1, and a device, an agent credential and an event
     # there. ISF-P1 is read by ISF_STAFF (Wali's grant over ISF-CC does not reach below it).
     "field-post": Subject(lambda cast: {"pk": cast.isfahan_post.pk}),
@@ -721,6 +749,46 @@ PAGES: dict[str, Page] = {
     # Training: events and courses are read by their organizer's readers and the audience they
     # reach; training is run by coordinators and administrators (in the cast only Root); anyone
     # who reads an event may enrol (or withdraw) themselves.
+    # Assessments: instruments and cycles are the coordinators' (in the cast only Root); the
+    # assessed side (reporters and analysts of ISF-CC) answers and submits its own
+    # self-assessment; only an assigned assessor reviews, only the lead assessor agrees the
+    # consensus and writes feedback, only a named auditing agency audits (the subject has
+    # neither: nobody, Root too); the cycle's owner (ISF-CC: Root) assigns assessors and
+    # finalizes. A draft instrument is read in its owner's subtree.
+    "assessments:assessment-list": LIST,
+    "assessments:instrument-list": LIST,
+    "assessments:cycle-list": LIST,
+    "assessments:instrument-import": page(get=allow(ROOT), post=allow(ROOT)),
+    "assessments:instrument-detail": page("instrument", get=allow(ISF_READERS)),
+    "assessments:instrument-spreadsheet": page("instrument", get=allow(ISF_READERS)),
+    "assessments:instrument-structure": page("instrument", get=allow(ROOT), post=allow(ROOT)),
+    "assessments:instrument-publish": page("instrument", get=NOT_ANSWERED, post=allow(ROOT)),
+    "assessments:item-edit": page("instrument-item", get=allow(ROOT), post=allow(ROOT)),
+    "assessments:cycle-create": page(get=allow(ROOT), post=allow(ROOT)),
+    "assessments:cycle-detail": page("assessment-cycle", get=allow(ISF_READERS)),
+    "assessments:cycle-results": page("assessment-cycle", get=allow(ISF_READERS)),
+    "assessments:cycle-launch": page("assessment-cycle", get=NOT_ANSWERED, post=allow(ROOT)),
+    "assessments:cycle-close": page("assessment-cycle", get=NOT_ANSWERED, post=allow(ROOT)),
+    "assessments:cycle-audit": page("assessment-cycle", get=allow(ROOT), post=allow(ROOT)),
+    "assessments:assessment-detail": page("assessment", get=allow(ISF_READERS)),
+    "assessments:assessment-answers": page("assessment", get=allow(ISF_STAFF), post=allow(ISF_STAFF)),
+    "assessments:assessment-review": page("assessment", get=allow(NOBODY), post=allow(NOBODY)),
+    "assessments:assessment-consensus": page("assessment", get=allow(NOBODY), post=allow(NOBODY)),
+    "assessments:assessment-feedback": page("assessment", get=allow(NOBODY), post=allow(NOBODY)),
+    "assessments:assessment-audit": page("assessment", get=allow(NOBODY), post=allow(NOBODY)),
+    "assessments:assessment-assign": page("assessment", get=allow(ROOT), post=allow(ROOT)),
+    "assessments:assessment-finalize": page("assessment", get=NOT_ANSWERED, post=allow(ROOT)),
+    "assessments:evidence-download": page("assessment-evidence", get=allow(ISF_READERS)),
+    # The risk register: read where the risk case is read; rated and treated by the analysts of
+    # the organization that owns the risk (ISF-CC: Alice, Nadia, Root). A risk is proposed from a
+    # finding by the cycle's owner (Root); the finding's readers who may not are refused alike.
+    "assessments:risk-register": LIST,
+    "assessments:risk-import": page(get=allow(ANALYSTS), post=allow(ANALYSTS)),
+    "assessments:risk-detail": page("risk", get=allow(ISF_READERS)),
+    "assessments:risk-rate": page("risk", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
+    "assessments:risk-action-add": page("risk", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
+    "assessments:risk-action-done": page("risk-action", get=NOT_ANSWERED, post=allow(ISF_ANALYSTS)),
+    "assessments:finding-propose-risk": page("assessment-finding", get=NOT_ANSWERED, post=allow(ROOT)),
     "training:event-list": LIST,
     "training:my-learning": LIST,
     "training:compliance": LIST,
@@ -1067,7 +1135,25 @@ API: dict[str, Operation] = {
     "POST /api/v1/assessments/{id}/assessors/": op(allow(ROOT), "assessment"),
     # Scores are reviewed by an assigned assessor only: the subject has none, so nobody, Root too.
     "POST /api/v1/assessments/{id}/review-scores/": op(allow(NOBODY), "assessment"),
-    "POST /api/v1/assessments/{id}/consensus/": op(allow(ROOT), "assessment"),
+    # Only the lead assessor agrees the consensus and writes feedback; only a named auditing
+    # agency audits: the subject has neither.
+    "POST /api/v1/assessments/{id}/consensus/": op(allow(NOBODY), "assessment"),
+    "POST /api/v1/assessments/{id}/feedback/": op(allow(NOBODY), "assessment"),
+    "POST /api/v1/assessments/{id}/audit-scores/": op(allow(NOBODY), "assessment"),
+    "POST /api/v1/assessment-cycles/{id}/audits/": op(allow(ROOT), "assessment-cycle"),
+    "POST /api/v1/assessments/{id}/propose-risk/": op(allow(ROOT), "assessment"),
+    # The risk register (see the pages above).
+    "GET /api/v1/risk-register/": op(READ_ALL, "risk", listed=ISF_READERS),
+    "GET /api/v1/risk-register/heat-map/": op(READ_ALL),
+    "GET /api/v1/risk-register/{id}/": op(allow(ISF_READERS), "risk"),
+    "POST /api/v1/risk-register/{id}/rating/": op(allow(ISF_ANALYSTS), "risk"),
+    "POST /api/v1/risk-register/{id}/actions/": op(allow(ISF_ANALYSTS), "risk"),
+    "GET /api/v1/risk-actions/": op(READ_ALL, "risk-action", listed=ISF_READERS),
+    "GET /api/v1/risk-actions/{id}/": op(allow(ISF_READERS), "risk-action"),
+    "POST /api/v1/risk-actions/{id}/complete/": op(allow(ISF_ANALYSTS), "risk-action"),
+    "GET /api/v1/risk-ratings/": op(READ_ALL, "risk-rating", listed=ISF_READERS),
+    "GET /api/v1/risk-ratings/{id}/": op(allow(ISF_READERS), "risk-rating"),
+    "POST /api/v1/risk-ratings/import/": op(creates(ANALYSTS)),
     "POST /api/v1/assessments/{id}/finalize/": op(allow(ROOT), "assessment"),
     # live operations (see the pages above); agents send with their credential, never a person
     "GET /api/v1/live-posts/": op(READ_ALL),

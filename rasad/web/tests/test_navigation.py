@@ -29,6 +29,7 @@ def test_every_app_declares_its_own_entries():
         "training",
         "live",
         "media",
+        "assessments",
         "comms",
         "reports",
         "administration",

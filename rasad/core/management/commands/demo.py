@@ -21,6 +21,7 @@ DOMAIN_DEMOS = (
     "rasad.comms.demo",
     "rasad.training.demo",
     "rasad.media.demo",
+    "rasad.assessments.demo",
 )
 
 
