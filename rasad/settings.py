@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "rasad.intake",
     "rasad.programs",
     "rasad.training",
+    "rasad.greenjobs",
     "rasad.reports",
     "rasad.assessments",
     "rasad.live",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("rasad.programs.urls")),
     path("", include("rasad.live.urls")),
     path("", include("rasad.training.urls")),
+    path("", include("rasad.greenjobs.urls")),
     path("", include("rasad.jobs.urls")),
     path("", include("rasad.reports.urls")),
     path("", include("rasad.comms.urls")),

@@ -26,6 +26,7 @@ RASAD_APPS = (
     "assessments",
     "live",
     "training",
+    "greenjobs",
 )
 
 
@@ -55,6 +56,17 @@ ASSESS = (*SELF_ASSESS, "assessments.review_assessment", "assessments.audit_asse
 # Analysts and coordinators register and change the devices of field posts in scope; only
 # administrators issue and revoke the credentials post agents send with.
 LIVE_DEVICES = ("live.add_device", "live.change_device")
+# Green jobs: a business's people apply and correct their applications; analysts of the three
+# offices review them (each office its own step), register businesses, approve and pay;
+# coordinators also run the schemes (greenjobs.*).
+GREEN_APPLY = ("greenjobs.add_application", "greenjobs.change_application")
+GREEN_REVIEW = (
+    *GREEN_APPLY,
+    "greenjobs.review_application",
+    "greenjobs.approve_application",
+    "greenjobs.add_business",
+    "greenjobs.change_business",
+)
 DEFAULT_ROLES = (
     RoleDefinition("viewer", "بیننده", "Viewer", "Sees everything in scope; changes nothing.", VIEW),
     RoleDefinition(
@@ -72,6 +84,7 @@ DEFAULT_ROLES = (
             "cases.comment_case",
             "programs.submit_statusreport",
             *SELF_ASSESS,
+            *GREEN_APPLY,
             # Messages between command centres are for the centres' staff, not their field posts.
             "!comms.*",
         ),
@@ -94,6 +107,7 @@ DEFAULT_ROLES = (
             *INTAKE_REVIEW,
             *ASSESS,
             *LIVE_DEVICES,
+            *GREEN_REVIEW,
         ),
     ),
     RoleDefinition(
@@ -108,6 +122,7 @@ DEFAULT_ROLES = (
             "programs.*",
             "assessments.*",
             "training.*",
+            "greenjobs.*",
             "core.view_auditevent",
             "core.change_organization",
             *INTAKE_REVIEW,

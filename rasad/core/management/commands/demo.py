@@ -20,6 +20,7 @@ DOMAIN_DEMOS = (
     "rasad.live.demo",
     "rasad.comms.demo",
     "rasad.training.demo",
+    "rasad.greenjobs.demo",
 )
 
 
