@@ -187,3 +187,26 @@ def _application_payload(cast: Cast, organization: Organization) -> dict[str, An
 def _make_application(cast: Cast, organization: Organization) -> Application:
     business = make_business(organization)
     return apply(make_scheme(business.organization), business)
+
+
+def application_at(cast: Cast, stage: str) -> Application:
+    """An application of a workshop under ISF-CC (reviewed by that workshop), brought to
+    ``stage`` through the actions (the authorization table's subjects)."""
+    from rasad.greenjobs.actions import (
+        do_approve_application,
+        do_check_eligibility,
+        do_confirm_compliance,
+        do_confirm_training,
+        do_return_application,
+    )
+
+    application = _make_application(cast, cast.isfahan)
+    if stage == "returned":
+        return do_return_application(application, reason="مدرک ناخوانا است", acting_user=None)
+    for step in (do_check_eligibility, do_confirm_compliance, do_confirm_training):
+        if stage == application.stage:
+            return application
+        application = step(application, acting_user=None)
+    if stage == "approved":
+        application = do_approve_application(application, 100_000_000, acting_user=None)
+    return application
