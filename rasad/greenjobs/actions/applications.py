@@ -549,14 +549,19 @@ def do_close_application(application: Application, *, acting_user: User | None, 
 def _set_back(
     application: Application, *, outcome: str, reason: str, acting_user: User | None
 ) -> Application:
-    if application.stage not in STEPS:
-        raise ValidationError(
-            {"stage": [_("The application is %(stage)s; it can no longer be returned or refused.") % {"stage": application.get_stage_display()}]}
-        )
-    agency = STEPS[application.stage][0]
-    require(acting_user, Application, "review", _office(application.scheme, agency))
     locked = _lock(application)
-    _expect(locked, stage_before := application.stage)
+    stage_before = locked.stage
+    if stage_before not in STEPS:
+        raise ValidationError(
+            {
+                "stage": [
+                    _("The application is %(stage)s; it can no longer be returned or refused.")
+                    % {"stage": locked.get_stage_display()}
+                ]
+            }
+        )
+    agency = STEPS[stage_before][0]
+    require(acting_user, Application, "review", _office(locked.scheme, agency))
     reason = text(reason, 2000)
     if not reason:
         raise ValidationError({"reason": [_("Give the reasons.")]})

@@ -28,6 +28,7 @@ def test_every_app_declares_its_own_entries():
         "programs",
         "training",
         "live",
+        "greenjobs",
         "comms",
         "reports",
         "administration",
