@@ -55,30 +55,138 @@ PDF = b"%PDF-1.4\n% demo document\n"
 
 # code, name, kind, ISIC class, size, employees, knowledge-based, occupations, point
 BUSINESSES: tuple[tuple[str, str, str, str, str, int, bool, tuple[str, ...], tuple[float, float]], ...] = (
-    ("QOM-GB01", "کارگاه بازیافت پلاستیک پارسیان", "workshop", "3830", "small", 14, False,
-     ("recycling-sorter",), (34.6021, 50.9412)),
-    ("QOM-GB02", "شرکت بازیافت کاغذ و مقوای سپهر", "business", "3830", "small", 22, False,
-     ("recycling-sorter", "waste-collector"), (34.5902, 50.8655)),
-    ("QOM-GB03", "کارگاه کود آلی شکوهیه", "workshop", "3821", "micro", 6, False,
-     ("compost-maker",), (34.6510, 50.9650)),
-    ("QOM-GB04", "شرکت دانش‌بنیان خورشید انرژی قم", "business", "4321", "small", 18, True,
-     ("solar-installer", "energy-auditor"), (34.6420, 50.8790)),
-    ("QOM-GB05", "کارگاه نصب پنل خورشیدی نور کویر", "workshop", "4321", "micro", 5, False,
-     ("solar-installer",), (34.6300, 50.8520)),
-    ("QOM-GB06", "شرکت آبگرمکن خورشیدی آفتاب", "business", "4322", "micro", 8, False,
-     ("solar-water-heater",), (34.6605, 50.8902)),
-    ("QOM-GB07", "اقامتگاه بوم‌گردی کویر مسیله", "workshop", "5510", "micro", 7, False,
-     ("eco-lodge-manager", "nature-guide"), (34.7850, 51.0500)),
-    ("QOM-GB08", "اقامتگاه بوم‌گردی خانهٔ کاهگلی کهک", "workshop", "5510", "micro", 4, False,
-     ("eco-lodge-manager",), (34.3930, 50.8650)),
-    ("QOM-GB09", "مؤسسهٔ طبیعت‌گردی دریاچهٔ نمک", "business", "7990", "micro", 9, False,
-     ("nature-guide",), (34.7200, 51.2300)),
-    ("QOM-GB10", "شرکت دانش‌بنیان آبیاری هوشمند دشت قم", "business", "0161", "small", 16, True,
-     ("drip-irrigation-installer",), (34.5500, 50.7800)),
-    ("QOM-GB11", "کارگاه گلخانهٔ کم‌آب‌بر جعفریه", "workshop", "0113", "micro", 6, False,
-     ("greenhouse-grower",), (34.7760, 50.5190)),
-    ("QOM-GB12", "شرکت عایق‌کاری ساختمان پایا", "business", "4329", "small", 11, False,
-     ("insulation-worker",), (34.6180, 50.9010)),
+    (
+        "QOM-GB01",
+        "کارگاه بازیافت پلاستیک پارسیان",
+        "workshop",
+        "3830",
+        "small",
+        14,
+        False,
+        ("recycling-sorter",),
+        (34.6021, 50.9412),
+    ),
+    (
+        "QOM-GB02",
+        "شرکت بازیافت کاغذ و مقوای سپهر",
+        "business",
+        "3830",
+        "small",
+        22,
+        False,
+        ("recycling-sorter", "waste-collector"),
+        (34.5902, 50.8655),
+    ),
+    (
+        "QOM-GB03",
+        "کارگاه کود آلی شکوهیه",
+        "workshop",
+        "3821",
+        "micro",
+        6,
+        False,
+        ("compost-maker",),
+        (34.6510, 50.9650),
+    ),
+    (
+        "QOM-GB04",
+        "شرکت دانش‌بنیان خورشید انرژی قم",
+        "business",
+        "4321",
+        "small",
+        18,
+        True,
+        ("solar-installer", "energy-auditor"),
+        (34.6420, 50.8790),
+    ),
+    (
+        "QOM-GB05",
+        "کارگاه نصب پنل خورشیدی نور کویر",
+        "workshop",
+        "4321",
+        "micro",
+        5,
+        False,
+        ("solar-installer",),
+        (34.6300, 50.8520),
+    ),
+    (
+        "QOM-GB06",
+        "شرکت آبگرمکن خورشیدی آفتاب",
+        "business",
+        "4322",
+        "micro",
+        8,
+        False,
+        ("solar-water-heater",),
+        (34.6605, 50.8902),
+    ),
+    (
+        "QOM-GB07",
+        "اقامتگاه بوم‌گردی کویر مسیله",
+        "workshop",
+        "5510",
+        "micro",
+        7,
+        False,
+        ("eco-lodge-manager", "nature-guide"),
+        (34.7850, 51.0500),
+    ),
+    (
+        "QOM-GB08",
+        "اقامتگاه بوم‌گردی خانهٔ کاهگلی کهک",
+        "workshop",
+        "5510",
+        "micro",
+        4,
+        False,
+        ("eco-lodge-manager",),
+        (34.3930, 50.8650),
+    ),
+    (
+        "QOM-GB09",
+        "مؤسسهٔ طبیعت‌گردی دریاچهٔ نمک",
+        "business",
+        "7990",
+        "micro",
+        9,
+        False,
+        ("nature-guide",),
+        (34.7200, 51.2300),
+    ),
+    (
+        "QOM-GB10",
+        "شرکت دانش‌بنیان آبیاری هوشمند دشت قم",
+        "business",
+        "0161",
+        "small",
+        16,
+        True,
+        ("drip-irrigation-installer",),
+        (34.5500, 50.7800),
+    ),
+    (
+        "QOM-GB11",
+        "کارگاه گلخانهٔ کم‌آب‌بر جعفریه",
+        "workshop",
+        "0113",
+        "micro",
+        6,
+        False,
+        ("greenhouse-grower",),
+        (34.7760, 50.5190),
+    ),
+    (
+        "QOM-GB12",
+        "شرکت عایق‌کاری ساختمان پایا",
+        "business",
+        "4329",
+        "small",
+        11,
+        False,
+        ("insulation-worker",),
+        (34.6180, 50.9010),
+    ),
 )
 
 # Business, amount (millions of rials), jobs, purpose, where it stands.
@@ -129,7 +237,7 @@ def _org(code: str) -> Organization:
 def _person(username: str, name: str, organization: Organization, role: str, title: str) -> User:
     from rasad.core.demo import DEMO_PASSWORD
 
-    existing = User.objects.filter(username=username).first()
+    existing: User | None = User.objects.filter(username=username).first()
     if existing is not None:
         return existing
     user = do_create_user(
@@ -149,7 +257,9 @@ def _load() -> None:
     admin = User.objects.get(username="admin")
     labour, environment, training = _org("QOM-LAB"), _org("DOE-QOM"), _org("QOM-TVT")
     labour_officer = _person("qom-labour.analyst", "رضا کریمی", labour, "analyst", "کارشناس تسهیلات اشتغال")
-    training_officer = _person("qom-tvto.analyst", "لیلا حسینی", training, "analyst", "کارشناس آموزش مشاغل سبز")
+    training_officer = _person(
+        "qom-tvto.analyst", "لیلا حسینی", training, "analyst", "کارشناس آموزش مشاغل سبز"
+    )
     environment_officer = User.objects.get(username="qom-doe.coordinator")
     occupations = {o.code: o for o in Occupation.objects.all()}
     businesses: dict[str, Business] = {}
@@ -254,7 +364,11 @@ def _load() -> None:
             continue
         plan = (
             (do_check_eligibility, labour_officer, "مدارک کامل و شغل در فهرست مشاغل سبز است."),
-            (do_confirm_compliance, environment_officer, "بازدید میدانی انجام شد؛ الزامات محیط زیستی رعایت می‌شود."),
+            (
+                do_confirm_compliance,
+                environment_officer,
+                "بازدید میدانی انجام شد؛ الزامات محیط زیستی رعایت می‌شود.",
+            ),
             (do_confirm_training, training_officer, "کارکنان دورهٔ مهارت‌های مشاغل سبز را گذرانده‌اند."),
         )
         target = steps.index(stage) if stage in steps else len(steps)
@@ -265,11 +379,19 @@ def _load() -> None:
         if target < steps.index("approved"):
             continue
         amount = application.amount_requested * Decimal("0.8")
-        application = do_approve_application(application, amount, acting_user=labour_officer, note="تصویب در کمیته")
+        application = do_approve_application(
+            application, amount, acting_user=labour_officer, note="تصویب در کمیته"
+        )
         if stage == "approved":
-            do_pay_instalment(application, amount / 2, paid_on=today, reference="ب-۱۴۰۵-۰۱", acting_user=labour_officer)
+            do_pay_instalment(
+                application, amount / 2, paid_on=today, reference="ب-۱۴۰۵-۰۱", acting_user=labour_officer
+            )
             continue
-        do_pay_instalment(application, amount / 2, paid_on=today, reference="ب-۱۴۰۵-۰۲", acting_user=labour_officer)
-        do_pay_instalment(application, amount / 2, paid_on=today, reference="ب-۱۴۰۵-۰۳", acting_user=labour_officer)
+        do_pay_instalment(
+            application, amount / 2, paid_on=today, reference="ب-۱۴۰۵-۰۲", acting_user=labour_officer
+        )
+        do_pay_instalment(
+            application, amount / 2, paid_on=today, reference="ب-۱۴۰۵-۰۳", acting_user=labour_officer
+        )
         if stage == "closed":
             do_close_application(application, acting_user=labour_officer, note="تسهیلات کامل پرداخت شد.")

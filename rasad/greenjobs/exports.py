@@ -25,7 +25,9 @@ def application_columns() -> list[ExportColumn]:
         ExportColumn("scheme_code", gettext_lazy("Scheme code"), lambda a: a.scheme.code),
         ExportColumn("stage", gettext_lazy("Stage"), lambda a: a.get_stage_display()),
         ExportColumn("stage_code", gettext_lazy("Stage code"), lambda a: a.stage),
-        ExportColumn("amount_requested", gettext_lazy("Amount requested (rials)"), lambda a: int(a.amount_requested)),
+        ExportColumn(
+            "amount_requested", gettext_lazy("Amount requested (rials)"), lambda a: int(a.amount_requested)
+        ),
         ExportColumn(
             "approved_amount",
             gettext_lazy("Approved (rials)"),

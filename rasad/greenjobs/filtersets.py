@@ -21,8 +21,12 @@ class _Search(django_filters.FilterSet):  # type: ignore[misc]
 
 
 class OccupationFilterSet(_Search):
-    isco_code = django_filters.CharFilter(field_name="isco_code", lookup_expr="startswith", label=_("ISCO-08 code"))
-    isic_code = django_filters.CharFilter(field_name="isic_code", lookup_expr="startswith", label=_("ISIC Rev.4 code"))
+    isco_code = django_filters.CharFilter(
+        field_name="isco_code", lookup_expr="startswith", label=_("ISCO-08 code")
+    )
+    isic_code = django_filters.CharFilter(
+        field_name="isic_code", lookup_expr="startswith", label=_("ISIC Rev.4 code")
+    )
 
     class Meta:
         model = Occupation
@@ -31,10 +35,16 @@ class OccupationFilterSet(_Search):
 
 class BusinessFilterSet(_Search):
     size = django_filters.MultipleChoiceFilter(choices=BusinessSize.choices, label=_("Size"))
-    sector = django_filters.CharFilter(field_name="sector_code", lookup_expr="startswith", label=_("Sector (ISIC Rev.4)"))
+    sector = django_filters.CharFilter(
+        field_name="sector_code", lookup_expr="startswith", label=_("Sector (ISIC Rev.4)")
+    )
     knowledge_based = django_filters.BooleanFilter(field_name="knowledge_based", label=_("Knowledge-based"))
-    occupation = django_filters.CharFilter(field_name="occupations__code", label=_("Occupation (code)"), distinct=True)
-    province = django_filters.CharFilter(field_name="organization__province__code", label=_("Province (code)"))
+    occupation = django_filters.CharFilter(
+        field_name="occupations__code", label=_("Occupation (code)"), distinct=True
+    )
+    province = django_filters.CharFilter(
+        field_name="organization__province__code", label=_("Province (code)")
+    )
     organization_id = IdFilter(field_name="organization_id", label=_("Organization (id)"))
 
     class Meta:

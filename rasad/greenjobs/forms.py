@@ -100,7 +100,9 @@ class ApplicationForm(StyledForm):
             self.fields[f"document_{document['code']}"] = forms.FileField(
                 label=document["name"],
                 help_text=_("A .pdf, .jpg, .png, .docx or .xlsx file, at most 10 MB."),
-                widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}),
+                widget=forms.ClearableFileInput(
+                    attrs={"class": "form-control", "accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}
+                ),
             )
 
     def files_by_code(self) -> dict[str, Any]:
@@ -140,12 +142,17 @@ class CorrectionForm(StyledForm):
     )
     jobs_planned = CountField(label=_("Jobs to be created"))
     note = NormalizedCharField(
-        label=_("What was corrected"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("What was corrected"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class BusinessForm(StyledForm):
-    organization = forms.ModelChoiceField(label=_("Business or workshop"), queryset=Organization.objects.none())
+    organization = forms.ModelChoiceField(
+        label=_("Business or workshop"), queryset=Organization.objects.none()
+    )
     sector_code = forms.CharField(
         label=_("Sector (ISIC Rev.4 class)"),
         max_length=4,
@@ -236,12 +243,18 @@ class SchemeForm(StyledForm):
     opens_on = JalaliDateField(label=_("Applications open on"))
     closes_on = JalaliDateField(label=_("Applications close on"))
     labour_office = forms.ModelChoiceField(label=_("Labour office"), queryset=Organization.objects.none())
-    environment_office = forms.ModelChoiceField(label=_("Environment office"), queryset=Organization.objects.none())
-    training_office = forms.ModelChoiceField(label=_("Technical-training office"), queryset=Organization.objects.none())
+    environment_office = forms.ModelChoiceField(
+        label=_("Environment office"), queryset=Organization.objects.none()
+    )
+    training_office = forms.ModelChoiceField(
+        label=_("Technical-training office"), queryset=Organization.objects.none()
+    )
     rules = JSONListField(
         label=_("Eligibility rules"),
         required=False,
-        help_text=_('For example: [{"field": "certified", "effect": "require", "value": true}]; see the help page.'),
+        help_text=_(
+            'For example: [{"field": "certified", "effect": "require", "value": true}]; see the help page.'
+        ),
     )
     documents = JSONListField(
         label=_("Required documents"),
@@ -250,7 +263,11 @@ class SchemeForm(StyledForm):
     )
 
     def __init__(
-        self, *args: Any, organizations: QuerySet[Organization], offices: QuerySet[Organization], **kwargs: Any
+        self,
+        *args: Any,
+        organizations: QuerySet[Organization],
+        offices: QuerySet[Organization],
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         for name, queryset in (

@@ -28,7 +28,9 @@ STEP_TITLES = {
 def provide(user: User, today: date) -> HomeContribution:
     contribution = HomeContribution()
     waiting = list(
-        Application.objects.visible_to(user, "review").select_related("organization").order_by("submitted_at")[:12]
+        Application.objects.visible_to(user, "review")
+        .select_related("organization")
+        .order_by("submitted_at")[:12]
     )
     approving = list(
         Application.objects.visible_to(user, "approve")
@@ -54,9 +56,15 @@ def provide(user: User, today: date) -> HomeContribution:
         )
     if waiting or approving:
         contribution.counts.append(
-            HomeCount(gettext_lazy("Incentive applications waiting for your office"), len(waiting) + len(approving), "greenjobs:queue")
+            HomeCount(
+                gettext_lazy("Incentive applications waiting for your office"),
+                len(waiting) + len(approving),
+                "greenjobs:queue",
+            )
         )
-    returned = Application.objects.visible_to(user, "change").filter(stage=Stage.RETURNED).select_related("scheme")
+    returned = (
+        Application.objects.visible_to(user, "change").filter(stage=Stage.RETURNED).select_related("scheme")
+    )
     for application in returned[:12]:
         contribution.items.append(
             WorkItem(

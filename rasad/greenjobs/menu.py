@@ -12,13 +12,26 @@ MENU = (
         "greenjobs",
         _("Green jobs"),
         (
-            MenuItem(_("Incentive schemes"), "greenjobs:scheme-list", "bi-cash-coin", "greenjobs.view_scheme"),
-            MenuItem(_("Queues"), "greenjobs:queue", "bi-inboxes", "greenjobs.review_application"),
-            MenuItem(_("Applications"), "greenjobs:application-list", "bi-file-earmark-text", "greenjobs.view_application"),
-            MenuItem(_("Green businesses"), "greenjobs:business-list", "bi-shop", "greenjobs.view_business"),
-            MenuItem(_("Green occupations"), "greenjobs:occupation-list", "bi-tree", "greenjobs.view_occupation"),
             MenuItem(
-                _("New scheme"), "greenjobs:scheme-create", "bi-plus-lg", "greenjobs.add_scheme", is_action=True
+                _("Incentive schemes"), "greenjobs:scheme-list", "bi-cash-coin", "greenjobs.view_scheme"
+            ),
+            MenuItem(_("Queues"), "greenjobs:queue", "bi-inboxes", "greenjobs.review_application"),
+            MenuItem(
+                _("Applications"),
+                "greenjobs:application-list",
+                "bi-file-earmark-text",
+                "greenjobs.view_application",
+            ),
+            MenuItem(_("Green businesses"), "greenjobs:business-list", "bi-shop", "greenjobs.view_business"),
+            MenuItem(
+                _("Green occupations"), "greenjobs:occupation-list", "bi-tree", "greenjobs.view_occupation"
+            ),
+            MenuItem(
+                _("New scheme"),
+                "greenjobs:scheme-create",
+                "bi-plus-lg",
+                "greenjobs.add_scheme",
+                is_action=True,
             ),
         ),
         position=47,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import PurePath
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -25,7 +26,7 @@ from rasad.greenjobs.querysets import (
     SchemeQuerySet,
 )
 
-MONEY = {"max_digits": 18, "decimal_places": 0}
+MONEY: dict[str, Any] = {"max_digits": 18, "decimal_places": 0}
 
 
 class Occupation(TimestampedModel):
@@ -180,7 +181,10 @@ class Application(TimestampedModel):
         Scheme, on_delete=models.PROTECT, related_name="applications", verbose_name=_("scheme")
     )
     organization = models.ForeignKey(
-        "core.Organization", on_delete=models.PROTECT, related_name="green_applications", verbose_name=_("applicant")
+        "core.Organization",
+        on_delete=models.PROTECT,
+        related_name="green_applications",
+        verbose_name=_("applicant"),
     )
     business = models.ForeignKey(
         Business, on_delete=models.PROTECT, related_name="applications", verbose_name=_("business")
@@ -189,13 +193,17 @@ class Application(TimestampedModel):
     amount_requested = models.DecimalField(_("amount requested (rials)"), **MONEY)
     purpose = models.TextField(_("what the money is for"))
     jobs_planned = models.PositiveIntegerField(_("jobs to be created"))
-    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.SUBMITTED, db_index=True)
+    stage = models.CharField(
+        _("stage"), max_length=12, choices=Stage.choices, default=Stage.SUBMITTED, db_index=True
+    )
     returned_from = models.CharField(_("returned at"), max_length=12, choices=Stage.choices, blank=True)
     priority_points = models.PositiveIntegerField(_("priority points"), default=0)
     approved_amount = models.DecimalField(_("approved amount (rials)"), null=True, blank=True, **MONEY)
     disbursed_amount = models.DecimalField(_("disbursed (rials)"), default=Decimal(0), **MONEY)
     submitted_at = models.DateTimeField(_("submitted at"))
-    submitted_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     search_text = models.TextField(editable=False, default="")
 
     objects = ApplicationQuerySet.as_manager()
@@ -211,7 +219,8 @@ class Application(TimestampedModel):
         constraints = [
             models.CheckConstraint(condition=Q(amount_requested__gt=0), name="greenjobs_requested_positive"),
             models.CheckConstraint(
-                condition=Q(approved_amount__isnull=True) | Q(disbursed_amount__lte=models.F("approved_amount")),
+                condition=Q(approved_amount__isnull=True)
+                | Q(disbursed_amount__lte=models.F("approved_amount")),
                 name="greenjobs_disbursed_within_approved",
             ),
         ]
@@ -237,7 +246,9 @@ class Decision(TimestampedModel):
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
     note = models.TextField(_("note"), blank=True)
     amount = models.DecimalField(_("amount (rials)"), null=True, blank=True, **MONEY)
-    decided_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     acting_for = models.ForeignKey(
         "core.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -269,7 +280,9 @@ class Document(TimestampedModel):
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = ApplicationPartQuerySet.as_manager()
 
@@ -291,7 +304,9 @@ class Instalment(TimestampedModel):
     amount = models.DecimalField(_("amount (rials)"), **MONEY)
     paid_on = models.DateField(_("paid on"))
     reference = models.CharField(_("payment reference"), max_length=80, blank=True)
-    recorded_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = ApplicationPartQuerySet.as_manager()
 

@@ -68,17 +68,22 @@ def check_rules(rules: Any) -> tuple[list[dict[str, Any]], dict[str, list[str]]]
         if effect not in RuleEffect.values:
             add(f"{where}.effect", _("The effect is “require” or “priority”."))
             continue
-        value = rule.get("value")
+        value: Any = rule.get("value")
         clean: Any = None
         if name in (RuleField.CERTIFIED, RuleField.KNOWLEDGE_BASED):
             clean = value if isinstance(value, bool) else None
             message = _("The value is true or false.")
         elif name == RuleField.EMPLOYEES:
             message = _("The value is an object with “min” and/or “max”, whole numbers of people.")
-            if isinstance(value, dict) and value and set(value) <= {"min", "max"}:
-                if all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 10**6 for v in value.values()):
-                    if value.get("min", 0) <= value.get("max", 10**6):
-                        clean = dict(value)
+            numbers = isinstance(value, dict) and value and set(value) <= {"min", "max"}
+            if (
+                numbers
+                and all(
+                    isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 10**6 for v in value.values()
+                )
+                and value.get("min", 0) <= value.get("max", 10**6)
+            ):
+                clean = dict(value)
         else:
             codes = _codes(value)
             message = _("The value is a list of codes.")
@@ -86,7 +91,9 @@ def check_rules(rules: Any) -> tuple[list[dict[str, Any]], dict[str, list[str]]]
                 if name == RuleField.OCCUPATION:
                     known = set(Occupation.objects.filter(code__in=codes).values_list("code", flat=True))
                     unknown = [c for c in codes if c not in known]
-                    message = _("Unknown occupation “%(code)s”.") % {"code": unknown[0]} if unknown else message
+                    message = (
+                        _("Unknown occupation “%(code)s”.") % {"code": unknown[0]} if unknown else message
+                    )
                     clean = None if unknown else codes
                 elif name == RuleField.SECTOR:
                     bad = [c for c in codes if not (c.isdigit() and 2 <= len(c) <= 4)]
@@ -154,7 +161,9 @@ def meets(rule: dict[str, Any], business: Business, today: date) -> bool:
 
 def evaluate(rules: list[dict[str, Any]], business: Business, today: date) -> Verdict:
     failed = [r for r in rules if r["effect"] == RuleEffect.REQUIRE and not meets(r, business, today)]
-    points = sum(int(r["points"]) for r in rules if r["effect"] == RuleEffect.PRIORITY and meets(r, business, today))
+    points = sum(
+        int(r["points"]) for r in rules if r["effect"] == RuleEffect.PRIORITY and meets(r, business, today)
+    )
     return Verdict(eligible=not failed, points=points, failed=failed)
 
 

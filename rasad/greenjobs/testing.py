@@ -9,6 +9,7 @@ the application leads to the same organization."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -43,7 +44,9 @@ def occupation(code: str = "solar-installer") -> Occupation:
     return found
 
 
-def make_workshop(parent: Organization, *, kind: str = OrganizationKind.WORKSHOP, name: str = "") -> Organization:
+def make_workshop(
+    parent: Organization, *, kind: str = OrganizationKind.WORKSHOP, name: str = ""
+) -> Organization:
     number = next(_sequence)
     return do_create_organization(
         OrganizationValues(
@@ -55,7 +58,7 @@ def make_workshop(parent: Organization, *, kind: str = OrganizationKind.WORKSHOP
             latitude=parent.latitude,
             longitude=parent.longitude,
         ),
-        acting_user=User.objects.filter(is_superuser=True).order_by("pk").first(),  # type: ignore[arg-type]
+        acting_user=User.objects.filter(is_superuser=True).order_by("pk").first(),
     )
 
 
@@ -106,8 +109,12 @@ def make_scheme(
             labour_office=labour or organization,
             environment_office=environment or organization,
             training_office=training or organization,
-            rules=rules if rules is not None else [{"field": "occupation", "effect": "require", "value": ["solar-installer"]}],
-            documents=documents if documents is not None else [{"code": "business-licence", "name": "پروانهٔ کسب"}],
+            rules=rules
+            if rules is not None
+            else [{"field": "occupation", "effect": "require", "value": ["solar-installer"]}],
+            documents=documents
+            if documents is not None
+            else [{"code": "business-licence", "name": "پروانهٔ کسب"}],
         ),
         acting_user=None,
     )
@@ -117,7 +124,9 @@ def pdf(name: str = "licence.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
 
-def apply(scheme: Scheme, business: Business, *, amount: int = 300_000_000, acting_user: Any = None) -> Application:
+def apply(
+    scheme: Scheme, business: Business, *, amount: int = 300_000_000, acting_user: Any = None
+) -> Application:
     return do_apply(
         ApplicationValues(
             scheme=scheme,
@@ -200,10 +209,15 @@ def application_at(cast: Cast, stage: str) -> Application:
         do_return_application,
     )
 
-    application = _make_application(cast, cast.isfahan)
+    application: Application = _make_application(cast, cast.isfahan)
     if stage == "returned":
         return do_return_application(application, reason="مدرک ناخوانا است", acting_user=None)
-    for step in (do_check_eligibility, do_confirm_compliance, do_confirm_training):
+    steps: tuple[Callable[..., Application], ...] = (
+        do_check_eligibility,
+        do_confirm_compliance,
+        do_confirm_training,
+    )
+    for step in steps:
         if stage == application.stage:
             return application
         application = step(application, acting_user=None)

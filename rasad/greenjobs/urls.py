@@ -13,9 +13,15 @@ urlpatterns = [
     path("green/applications/", views.ApplicationListView.as_view(), name="application-list"),
     path("green/applications/<int:pk>/", views.ApplicationDetailView.as_view(), name="application-detail"),
     path(
-        "green/applications/<int:pk>/eligibility/", views.EligibilityView.as_view(), name="application-eligibility"
+        "green/applications/<int:pk>/eligibility/",
+        views.EligibilityView.as_view(),
+        name="application-eligibility",
     ),
-    path("green/applications/<int:pk>/compliance/", views.ComplianceView.as_view(), name="application-compliance"),
+    path(
+        "green/applications/<int:pk>/compliance/",
+        views.ComplianceView.as_view(),
+        name="application-compliance",
+    ),
     path("green/applications/<int:pk>/training/", views.TrainingView.as_view(), name="application-training"),
     path("green/applications/<int:pk>/approve/", views.ApproveView.as_view(), name="application-approve"),
     path("green/applications/<int:pk>/pay/", views.PayView.as_view(), name="application-pay"),

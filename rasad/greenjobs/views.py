@@ -5,8 +5,9 @@ businesses and the occupations catalogue. Every page is a generic scoped view
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
+from django import forms
 from django.db.models import Count, Sum
 from django.http import FileResponse, HttpResponseBase
 from django.urls import reverse
@@ -30,7 +31,12 @@ from rasad.greenjobs.actions import (
 )
 from rasad.greenjobs.actions.applications import ApplicationValues
 from rasad.greenjobs.choices import Agency, Stage
-from rasad.greenjobs.filtersets import ApplicationFilterSet, BusinessFilterSet, OccupationFilterSet, SchemeFilterSet
+from rasad.greenjobs.filtersets import (
+    ApplicationFilterSet,
+    BusinessFilterSet,
+    OccupationFilterSet,
+    SchemeFilterSet,
+)
 from rasad.greenjobs.forms import (
     ApplicationForm,
     ApproveForm,
@@ -63,6 +69,10 @@ STAGE_CSS = {
     Stage.RETURNED: "warning",
     Stage.REFUSED: "danger",
 }
+
+
+def _css(stage: str) -> str:
+    return STAGE_CSS.get(Stage(stage), "secondary")
 
 
 def budget_use(scheme: Scheme) -> dict[str, Any]:
@@ -112,7 +122,9 @@ class SchemeDetailView(ScopedDetailView):
             .annotate(n=Count("pk"))
             .values_list("stage", "n")
         )
-        stages = [(stage, label, counts.get(stage, 0)) for stage, label in Stage.choices if stage != Stage.DRAFT]
+        stages = [
+            (stage, label, counts.get(stage, 0)) for stage, label in Stage.choices if stage != Stage.DRAFT
+        ]
         return super().get_context_data(
             **context,
             bar=budget_use(scheme),
@@ -176,16 +188,18 @@ class ApplyView(ScopedFormView):
 
     def businesses(self) -> Any:
         return self.scoped(
-            Business.objects.filter(organization__in=self.organizations_for("add", Application)).select_related(
-                "organization"
-            )
+            Business.objects.filter(
+                organization__in=self.organizations_for("add", Application)
+            ).select_related("organization")
         )
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {"scheme": self.object, "businesses": self.businesses()}
 
     def get_context_data(self, **context: Any) -> dict[str, Any]:
-        return super().get_context_data(**context, scheme=self.object, rules=[describe(r) for r in self.object.rules])
+        return super().get_context_data(
+            **context, scheme=self.object, rules=[describe(r) for r in self.object.rules]
+        )
 
     def perform(self, form: ApplicationForm) -> Application | None:
         data = form.cleaned_data
@@ -196,7 +210,9 @@ class ApplyView(ScopedFormView):
             purpose=data["purpose"],
             jobs_planned=data["jobs_planned"],
         )
-        result: Application | None = form.run_action(do_apply, values, form.files_by_code(), acting_user=self.user)
+        result: Application | None = form.run_action(
+            do_apply, values, form.files_by_code(), acting_user=self.user
+        )
         return result
 
     def get_success_url(self, result: Application) -> str:
@@ -218,14 +234,19 @@ class ApplicationListView(ScopedListView):
     def get_context_data(self, **context: Any) -> dict[str, Any]:
         context = super().get_context_data(**context)
         for application in context["page"]:
-            application.css = STAGE_CSS.get(application.stage, "secondary")
+            application.css = _css(application.stage)
         return context
 
 
 QUEUES = (
     (Agency.LABOUR, Stage.SUBMITTED, gettext_lazy("Eligibility to check (labour office)"), "review"),
     (Agency.ENVIRONMENT, Stage.ELIGIBLE, gettext_lazy("Environmental compliance to confirm"), "review"),
-    (Agency.TRAINING, Stage.COMPLIANT, gettext_lazy("Training to confirm (technical-training office)"), "review"),
+    (
+        Agency.TRAINING,
+        Stage.COMPLIANT,
+        gettext_lazy("Training to confirm (technical-training office)"),
+        "review",
+    ),
     (Agency.LABOUR, Stage.TRAINED, gettext_lazy("To approve with an amount"), "approve"),
     (Agency.LABOUR, Stage.APPROVED, gettext_lazy("Instalments to pay"), "approve"),
 )
@@ -239,13 +260,19 @@ class QueueView(ScopedView):
     template_name = "greenjobs/queue.html"
 
     def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        sections = []
-        base = Application.objects.select_related("scheme", "organization").order_by("-priority_points", "submitted_at")
+        sections: list[dict[str, Any]] = []
+        base = Application.objects.select_related("scheme", "organization").order_by(
+            "-priority_points", "submitted_at"
+        )
         for _agency, stage, title, action in QUEUES:
             rows = list(self.scoped(base.filter(stage=stage), action)[:100])
             sections.append({"stage": stage, "title": title, "rows": rows})
         return self.render(
-            {"sections": sections, "waiting": sum(len(s["rows"]) for s in sections), "title": gettext_lazy("Queues")}
+            {
+                "sections": sections,
+                "waiting": sum(len(s["rows"]) for s in sections),
+                "title": gettext_lazy("Queues"),
+            }
         )
 
 
@@ -255,7 +282,11 @@ class ApplicationDetailView(ScopedDetailView):
 
     model = Application
     queryset = Application.objects.select_related(
-        "scheme__labour_office", "scheme__environment_office", "scheme__training_office", "business", "organization"
+        "scheme__labour_office",
+        "scheme__environment_office",
+        "scheme__training_office",
+        "business",
+        "organization",
     )
     template_name = "greenjobs/application_detail.html"
     context_object_name = "application"
@@ -269,7 +300,13 @@ class ApplicationDetailView(ScopedDetailView):
         if may_review and stage == Stage.SUBMITTED:
             steps.append(("greenjobs:application-eligibility", gettext_lazy("Check eligibility"), "primary"))
         if may_review and stage == Stage.ELIGIBLE:
-            steps.append(("greenjobs:application-compliance", gettext_lazy("Confirm environmental compliance"), "primary"))
+            steps.append(
+                (
+                    "greenjobs:application-compliance",
+                    gettext_lazy("Confirm environmental compliance"),
+                    "primary",
+                )
+            )
         if may_review and stage == Stage.COMPLIANT:
             steps.append(("greenjobs:application-training", gettext_lazy("Confirm training"), "primary"))
         if may_approve and stage == Stage.TRAINED:
@@ -279,7 +316,9 @@ class ApplicationDetailView(ScopedDetailView):
         if may_approve and stage in (Stage.APPROVED, Stage.DISBURSED):
             steps.append(("greenjobs:application-close", gettext_lazy("Close"), "outline-secondary"))
         if may_review and stage in (Stage.SUBMITTED, Stage.ELIGIBLE, Stage.COMPLIANT, Stage.TRAINED):
-            steps.append(("greenjobs:application-return", gettext_lazy("Return for correction"), "outline-warning"))
+            steps.append(
+                ("greenjobs:application-return", gettext_lazy("Return for correction"), "outline-warning")
+            )
             steps.append(("greenjobs:application-refuse", gettext_lazy("Refuse"), "outline-danger"))
         if stage == Stage.RETURNED and self.can("change", application):
             steps.append(("greenjobs:application-resubmit", gettext_lazy("Correct and resubmit"), "primary"))
@@ -290,7 +329,7 @@ class ApplicationDetailView(ScopedDetailView):
         return super().get_context_data(
             **context,
             steps=steps,
-            stage_css=STAGE_CSS.get(stage, "secondary"),
+            stage_css=_css(stage),
             decisions=self.scoped(application.decisions.select_related("decided_by", "acting_for")),
             documents=documents,
             instalments=self.scoped(application.instalments.all()),
@@ -303,7 +342,7 @@ class StepView(ScopedFormView):
     model = Application
     queryset = Application.objects.select_related("scheme", "organization")
     template_name = "greenjobs/step.html"
-    form_class = NoteForm
+    form_class: ClassVar[type[forms.BaseForm]] = NoteForm
 
     def get_success_url(self, result: Any) -> str:
         return reverse("greenjobs:application-detail", args=[self.object.pk])
@@ -318,7 +357,9 @@ class EligibilityView(StepView):
     success_message = gettext_lazy("Eligibility recorded; the environment office is next.")
 
     def perform(self, form: NoteForm) -> Any:
-        return form.run_action(do_check_eligibility, self.object, note=form.cleaned_data["note"], acting_user=self.user)
+        return form.run_action(
+            do_check_eligibility, self.object, note=form.cleaned_data["note"], acting_user=self.user
+        )
 
 
 class ComplianceView(StepView):
@@ -327,7 +368,9 @@ class ComplianceView(StepView):
     success_message = gettext_lazy("Compliance confirmed; the technical-training office is next.")
 
     def perform(self, form: NoteForm) -> Any:
-        return form.run_action(do_confirm_compliance, self.object, note=form.cleaned_data["note"], acting_user=self.user)
+        return form.run_action(
+            do_confirm_compliance, self.object, note=form.cleaned_data["note"], acting_user=self.user
+        )
 
 
 class TrainingView(StepView):
@@ -336,7 +379,9 @@ class TrainingView(StepView):
     success_message = gettext_lazy("Training confirmed; the labour office approves next.")
 
     def perform(self, form: NoteForm) -> Any:
-        return form.run_action(do_confirm_training, self.object, note=form.cleaned_data["note"], acting_user=self.user)
+        return form.run_action(
+            do_confirm_training, self.object, note=form.cleaned_data["note"], acting_user=self.user
+        )
 
 
 class ApproveView(StepView):
@@ -353,7 +398,9 @@ class ApproveView(StepView):
 
     def perform(self, form: ApproveForm) -> Any:
         data = form.cleaned_data
-        return form.run_action(do_approve_application, self.object, data["amount"], note=data["note"], acting_user=self.user)
+        return form.run_action(
+            do_approve_application, self.object, data["amount"], note=data["note"], acting_user=self.user
+        )
 
 
 class PayView(StepView):
@@ -383,7 +430,9 @@ class CloseView(StepView):
     success_message = gettext_lazy("The application was closed.")
 
     def perform(self, form: NoteForm) -> Any:
-        return form.run_action(do_close_application, self.object, note=form.cleaned_data["note"], acting_user=self.user)
+        return form.run_action(
+            do_close_application, self.object, note=form.cleaned_data["note"], acting_user=self.user
+        )
 
 
 class ReturnView(StepView):
@@ -393,7 +442,9 @@ class ReturnView(StepView):
     success_message = gettext_lazy("The application was returned to the business.")
 
     def perform(self, form: ReasonForm) -> Any:
-        return form.run_action(do_return_application, self.object, reason=form.cleaned_data["reason"], acting_user=self.user)
+        return form.run_action(
+            do_return_application, self.object, reason=form.cleaned_data["reason"], acting_user=self.user
+        )
 
 
 class RefuseView(StepView):
@@ -403,7 +454,9 @@ class RefuseView(StepView):
     success_message = gettext_lazy("The application was refused.")
 
     def perform(self, form: ReasonForm) -> Any:
-        return form.run_action(do_refuse_application, self.object, reason=form.cleaned_data["reason"], acting_user=self.user)
+        return form.run_action(
+            do_refuse_application, self.object, reason=form.cleaned_data["reason"], acting_user=self.user
+        )
 
 
 class ResubmitView(StepView):
@@ -435,7 +488,10 @@ class DocumentDownloadView(ScopedDetailView):
     def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         document: Document = self.get_object()
         response = FileResponse(
-            document.file.open("rb"), as_attachment=True, filename=document.name, content_type=document.content_type
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=document.name,
+            content_type=document.content_type,
         )
         response["X-Content-Type-Options"] = "nosniff"
         return response
@@ -467,7 +523,7 @@ class BusinessDetailView(ScopedDetailView):
         business: Business = self.object
         applications = list(self.scoped(business.applications.select_related("scheme")))
         for application in applications:
-            application.css = STAGE_CSS.get(application.stage, "secondary")
+            application.css = _css(application.stage)
         totals = self.scoped(business.applications.all()).aggregate(
             approved=Sum("approved_amount"), paid=Sum("disbursed_amount")
         )
@@ -530,6 +586,3 @@ class OccupationListView(ScopedListView):
     filterset_class = OccupationFilterSet
     paginate_by = 50
     template_name = "greenjobs/occupation_list.html"
-
-
-

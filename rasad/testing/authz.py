@@ -712,18 +712,30 @@ PAGES: dict[str, Page] = {
     "greenjobs:apply": page("green-scheme", get=allow(ISF_READERS), post=allow(ISF_READERS)),
     "greenjobs:application-list": LIST,
     "greenjobs:application-detail": page("green-application", get=allow(ISF_STAFF)),
-    "greenjobs:application-eligibility": page("green-application", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
-    "greenjobs:application-compliance": page("green-application", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
-    "greenjobs:application-training": page("green-application", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
+    "greenjobs:application-eligibility": page(
+        "green-application", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
+    ),
+    "greenjobs:application-compliance": page(
+        "green-application", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
+    ),
+    "greenjobs:application-training": page(
+        "green-application", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
+    ),
     "greenjobs:application-approve": page(
         "green-application-trained", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
     ),
-    "greenjobs:application-pay": page("green-application-approved", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
+    "greenjobs:application-pay": page(
+        "green-application-approved", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
+    ),
     "greenjobs:application-close": page(
         "green-application-approved", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
     ),
-    "greenjobs:application-return": page("green-application", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
-    "greenjobs:application-refuse": page("green-application", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
+    "greenjobs:application-return": page(
+        "green-application", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
+    ),
+    "greenjobs:application-refuse": page(
+        "green-application", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
+    ),
     "greenjobs:application-resubmit": page(
         "green-application-returned", get=allow(ISF_STAFF), post=allow(ISF_STAFF)
     ),
@@ -1059,7 +1071,9 @@ API: dict[str, Operation] = {
     "GET /api/v1/green-occupations/": op(READ_ALL),
     "GET /api/v1/green-occupations/{id}/": op(READ_ALL, "green-occupation"),
     "GET /api/v1/green-businesses/": op(READ_ALL, "green-business", listed=ISF_STAFF),
-    "POST /api/v1/green-businesses/": op(creates(ISF_ANALYSTS, frozenset({"bob"})), body=_payload("greenjobs.business")),
+    "POST /api/v1/green-businesses/": op(
+        creates(ISF_ANALYSTS, frozenset({"bob"})), body=_payload("greenjobs.business")
+    ),
     "GET /api/v1/green-businesses/{id}/": op(allow(ISF_STAFF), "green-business"),
     "PATCH /api/v1/green-businesses/{id}/": op(allow(ISF_ANALYSTS), "green-business"),
     "GET /api/v1/green-schemes/": op(READ_ALL, "green-scheme", listed=ISF_READERS),
@@ -1078,7 +1092,9 @@ API: dict[str, Operation] = {
     "POST /api/v1/green-applications/{id}/confirm-compliance/": op(allow(ISF_ANALYSTS), "green-application"),
     "POST /api/v1/green-applications/{id}/confirm-training/": op(allow(ISF_ANALYSTS), "green-application"),
     "POST /api/v1/green-applications/{id}/approve/": op(allow(ISF_ANALYSTS), "green-application-trained"),
-    "POST /api/v1/green-applications/{id}/instalments/": op(allow(ISF_ANALYSTS), "green-application-approved"),
+    "POST /api/v1/green-applications/{id}/instalments/": op(
+        allow(ISF_ANALYSTS), "green-application-approved"
+    ),
     "POST /api/v1/green-applications/{id}/close/": op(allow(ISF_ANALYSTS), "green-application-approved"),
     "POST /api/v1/green-applications/{id}/return/": op(allow(ISF_ANALYSTS), "green-application"),
     "POST /api/v1/green-applications/{id}/refuse/": op(allow(ISF_ANALYSTS), "green-application"),

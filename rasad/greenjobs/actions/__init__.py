@@ -56,4 +56,5 @@ __all__ = [
     "do_save_business",
     "do_save_occupation",
     "do_save_scheme",
+    "do_submit_application",
 ]

@@ -58,8 +58,8 @@ def _rials(value: Decimal) -> str:
 
 
 def _lock(application: Application) -> Application:
-    locked: Application = Application.objects.select_for_update().select_related("scheme", "business").get(
-        pk=application.pk
+    locked: Application = (
+        Application.objects.select_for_update().select_related("scheme", "business").get(pk=application.pk)
     )
     return locked
 
@@ -156,7 +156,8 @@ def _window(scheme: Scheme, errors: Errors) -> None:
     elif today > scheme.closes_on:
         errors.add(
             "scheme",
-            _("The scheme closed to applications on %(day)s.") % {"day": formatting.date_text(scheme.closes_on)},
+            _("The scheme closed to applications on %(day)s.")
+            % {"day": formatting.date_text(scheme.closes_on)},
         )
 
 
@@ -166,9 +167,11 @@ def do_create_application(values: ApplicationValues, *, acting_user: User | None
     ``do_submit_application``."""
     organization = values.business.organization
     require(acting_user, Application, "add", organization)
-    if acting_user is not None:
-        if not Scheme.objects.visible_to(acting_user).filter(pk=values.scheme.pk).exists():
-            raise ValidationError({"scheme": [_("Unknown scheme.")]})
+    if (
+        acting_user is not None
+        and not Scheme.objects.visible_to(acting_user).filter(pk=values.scheme.pk).exists()
+    ):
+        raise ValidationError({"scheme": [_("Unknown scheme.")]})
     errors = Errors()
     _window(values.scheme, errors)
     amount, purpose, jobs = _check_values(values, errors)
@@ -203,7 +206,9 @@ def do_attach_document(
     _expect(locked, Stage.DRAFT, Stage.RETURNED)
     codes = {d["code"]: d["name"] for d in locked.scheme.documents}
     if requirement not in codes:
-        raise ValidationError({"requirement": [_("The scheme asks for no document “%(code)s”.") % {"code": requirement}]})
+        raise ValidationError(
+            {"requirement": [_("The scheme asks for no document “%(code)s”.") % {"code": requirement}]}
+        )
     name, content = check_attachment(upload)
     suffix = PurePath(name).suffix.lower()
     document = Document(
@@ -279,7 +284,7 @@ def do_apply(
         for code, upload in files.items():
             try:
                 document = do_attach_document(application, code, upload, acting_user=acting_user)
-                stored.append((document.file.storage, document.file.name))
+                stored.append((document.file.storage, str(document.file.name)))
             except ValidationError as error:
                 for message in error.messages:
                     errors.add(f"document_{code}", message)
@@ -312,7 +317,9 @@ def do_resubmit_application(
         ApplicationValues(
             scheme=locked.scheme,
             business=locked.business,
-            amount_requested=locked.amount_requested if correction.amount_requested is None else correction.amount_requested,
+            amount_requested=locked.amount_requested
+            if correction.amount_requested is None
+            else correction.amount_requested,
             purpose=locked.purpose if correction.purpose is None else correction.purpose,
             jobs_planned=locked.jobs_planned if correction.jobs_planned is None else correction.jobs_planned,
         ),
@@ -323,7 +330,11 @@ def do_resubmit_application(
         errors.add("documents", _("Attach: %(names)s.") % {"names": "، ".join(missing)})
     errors.raise_if_any()
     assert amount is not None and jobs is not None
-    old = {"amount_requested": locked.amount_requested, "purpose": locked.purpose, "jobs_planned": locked.jobs_planned}
+    old = {
+        "amount_requested": locked.amount_requested,
+        "purpose": locked.purpose,
+        "jobs_planned": locked.jobs_planned,
+    }
     locked.amount_requested = amount
     locked.purpose = purpose
     locked.jobs_planned = jobs
@@ -365,7 +376,12 @@ def _step(
 
 
 def _advance(
-    locked: Application, stage: str, *, acting_user: User | None, note: str, extra: dict[str, Any] | None = None
+    locked: Application,
+    stage: str,
+    *,
+    acting_user: User | None,
+    note: str,
+    extra: dict[str, Any] | None = None,
 ) -> Application:
     agency, next_stage, event = STEPS[stage]
     locked.stage = next_stage
@@ -392,7 +408,9 @@ def _advance(
 
 
 @transaction.atomic
-def do_check_eligibility(application: Application, *, acting_user: User | None, note: str = "") -> Application:
+def do_check_eligibility(
+    application: Application, *, acting_user: User | None, note: str = ""
+) -> Application:
     """The labour office checks the scheme's rules against the business and records its
     priority points. A business that fails a required rule cannot pass (refuse or return it)."""
     locked, note = _step(application, Stage.SUBMITTED, acting_user=acting_user, note=note)
@@ -407,11 +425,15 @@ def do_check_eligibility(application: Application, *, acting_user: User | None, 
             }
         )
     locked.priority_points = verdict.points
-    return _advance(locked, Stage.SUBMITTED, acting_user=acting_user, note=note, extra={"points": verdict.points})
+    return _advance(
+        locked, Stage.SUBMITTED, acting_user=acting_user, note=note, extra={"points": verdict.points}
+    )
 
 
 @transaction.atomic
-def do_confirm_compliance(application: Application, *, acting_user: User | None, note: str = "") -> Application:
+def do_confirm_compliance(
+    application: Application, *, acting_user: User | None, note: str = ""
+) -> Application:
     """The environment office confirms the business meets the environmental requirements."""
     locked, note = _step(application, Stage.ELIGIBLE, acting_user=acting_user, note=note)
     return _advance(locked, Stage.ELIGIBLE, acting_user=acting_user, note=note)
@@ -446,7 +468,8 @@ def do_approve_application(
     elif value > scheme.remaining:
         errors.add(
             "amount",
-            _("Only %(left)s rials of the scheme's budget remain uncommitted.") % {"left": _rials(scheme.remaining)},
+            _("Only %(left)s rials of the scheme's budget remain uncommitted.")
+            % {"left": _rials(scheme.remaining)},
         )
     errors.raise_if_any()
     assert value is not None
@@ -455,7 +478,11 @@ def do_approve_application(
     locked.scheme = scheme
     locked.approved_amount = value
     return _advance(
-        locked, Stage.TRAINED, acting_user=acting_user, note=note, extra={"amount": value, "committed": scheme.committed}
+        locked,
+        Stage.TRAINED,
+        acting_user=acting_user,
+        note=note,
+        extra={"amount": value, "committed": scheme.committed},
     )
 
 
@@ -481,7 +508,8 @@ def do_pay_instalment(
     elif value > locked.undisbursed:
         errors.add(
             "amount",
-            _("Only %(left)s rials of the approved amount remain to be paid.") % {"left": _rials(locked.undisbursed)},
+            _("Only %(left)s rials of the approved amount remain to be paid.")
+            % {"left": _rials(locked.undisbursed)},
         )
     today = local_date(timezone.now())
     if paid_on is None:
@@ -519,7 +547,9 @@ def do_pay_instalment(
 
 
 @transaction.atomic
-def do_close_application(application: Application, *, acting_user: User | None, note: str = "") -> Application:
+def do_close_application(
+    application: Application, *, acting_user: User | None, note: str = ""
+) -> Application:
     """Close a paid application. What was approved and not paid goes back to the scheme's
     budget."""
     require(acting_user, Application, "approve", application.scheme.labour_office)
@@ -533,7 +563,14 @@ def do_close_application(application: Application, *, acting_user: User | None, 
     old_stage = locked.stage
     locked.stage = Stage.CLOSED
     locked.save(update_fields=["stage", "last_updated"])
-    _decide(locked, stage=old_stage, agency=Agency.LABOUR, outcome=Outcome.PASSED, note=text(note, 2000), acting_user=acting_user)
+    _decide(
+        locked,
+        stage=old_stage,
+        agency=Agency.LABOUR,
+        outcome=Outcome.PASSED,
+        note=text(note, 2000),
+        acting_user=acting_user,
+    )
     audit(
         GreenAuditEvent.APPLICATION_CLOSED,
         acting_user=acting_user,

@@ -127,7 +127,15 @@ def do_save_business(
     business.knowledge_based = bool(values.knowledge_based)
     codes = sorted(o.code for o in values.occupations)
     business.search_text = search_key(
-        " ".join([organization.name, organization.name_en, organization.code, sector, *(o.name for o in values.occupations)])
+        " ".join(
+            [
+                organization.name,
+                organization.name_en,
+                organization.code,
+                sector,
+                *(o.name for o in values.occupations),
+            ]
+        )
     )
     business.save()
     business.occupations.set(values.occupations)
@@ -173,7 +181,9 @@ def check_documents(documents: Any) -> tuple[list[dict[str, str]], dict[str, lis
     if not isinstance(documents, list):
         return [], {"documents": [_("Required documents are a list.")]}
     if len(documents) > MAX_DOCUMENTS:
-        return [], {"documents": [_("A scheme asks for at most %(count)s documents.") % {"count": MAX_DOCUMENTS}]}
+        return [], {
+            "documents": [_("A scheme asks for at most %(count)s documents.") % {"count": MAX_DOCUMENTS}]
+        }
     errors: dict[str, list[str]] = {}
     cleaned: list[dict[str, str]] = []
     seen: set[str] = set()
@@ -185,9 +195,13 @@ def check_documents(documents: Any) -> tuple[list[dict[str, str]], dict[str, lis
         code = text(item.get("code"), 40).lower()
         name = text(item.get("name"), 200)
         if not code or not all(c.isalnum() or c in "-_" for c in code) or not code.isascii():
-            errors.setdefault(f"{where}.code", []).append(_("A document code is Latin letters, digits and dashes."))
+            errors.setdefault(f"{where}.code", []).append(
+                _("A document code is Latin letters, digits and dashes.")
+            )
         elif code in seen:
-            errors.setdefault(f"{where}.code", []).append(_("The code “%(code)s” is listed twice.") % {"code": code})
+            errors.setdefault(f"{where}.code", []).append(
+                _("The code “%(code)s” is listed twice.") % {"code": code}
+            )
         if not name:
             errors.setdefault(f"{where}.name", []).append(_("Name the document."))
         seen.add(code)
@@ -196,7 +210,9 @@ def check_documents(documents: Any) -> tuple[list[dict[str, str]], dict[str, lis
 
 
 @transaction.atomic
-def do_save_scheme(values: SchemeValues, *, acting_user: User | None, instance: Scheme | None = None) -> Scheme:
+def do_save_scheme(
+    values: SchemeValues, *, acting_user: User | None, instance: Scheme | None = None
+) -> Scheme:
     """Open an incentive scheme (or change one): its budget, window, rules and documents, and
     the three offices that review its applications."""
     require(acting_user, Scheme, "change" if instance else "add", values.organization)
@@ -243,10 +259,14 @@ def do_save_scheme(values: SchemeValues, *, acting_user: User | None, instance: 
     if values.programme is not None:
         from rasad.programs.models import Programme
 
-        if acting_user is not None and not Programme.objects.visible_to(acting_user).filter(pk=values.programme.pk).exists():
+        if (
+            acting_user is not None
+            and not Programme.objects.visible_to(acting_user).filter(pk=values.programme.pk).exists()
+        ):
             errors.add("programme", _("Unknown memorandum."))
     errors.raise_if_any()
     assert budget is not None and most is not None
+    assert values.opens_on is not None and values.closes_on is not None
     scheme = instance or Scheme()
     old = (
         {"title": scheme.title, "budget": scheme.budget, "closes_on": scheme.closes_on, "rules": scheme.rules}

@@ -12,7 +12,7 @@ from rasad.greenjobs.actions import BusinessValues, SchemeValues
 from rasad.greenjobs.choices import BusinessSize, SchemeKind
 from rasad.greenjobs.models import Application, Business, Decision, Document, Instalment, Occupation, Scheme
 
-MONEY = {"max_digits": 18, "decimal_places": 0}
+MONEY: dict[str, Any] = {"max_digits": 18, "decimal_places": 0}
 
 
 def _organization(**kwargs: Any) -> ScopedSlugRelatedField:
@@ -34,7 +34,19 @@ class OccupationSerializer(RasadModelSerializer):
 
     class Meta:
         model = Occupation
-        fields = ["id", "url", "display", "code", "name", "name_en", "isco_code", "isic_code", "criteria", "created", "last_updated"]
+        fields = [
+            "id",
+            "url",
+            "display",
+            "code",
+            "name",
+            "name_en",
+            "isco_code",
+            "isic_code",
+            "criteria",
+            "created",
+            "last_updated",
+        ]
         read_only_fields = fields
 
 
@@ -46,7 +58,9 @@ class BusinessSerializer(RasadModelSerializer):
     occupations = serializers.SlugRelatedField(
         slug_field="code", many=True, required=False, queryset=Occupation.objects.all()
     )
-    province = serializers.CharField(source="organization.province.code", read_only=True, allow_null=True, default=None)
+    province = serializers.CharField(
+        source="organization.province.code", read_only=True, allow_null=True, default=None
+    )
     latitude = serializers.FloatField(source="organization.latitude", read_only=True, allow_null=True)
     longitude = serializers.FloatField(source="organization.longitude", read_only=True, allow_null=True)
 
@@ -84,7 +98,9 @@ class BusinessSerializer(RasadModelSerializer):
             employees=value("employees", 0),
             knowledge_based=value("knowledge_based", False),
             occupations=list(
-                data["occupations"] if "occupations" in data else (instance.occupations.all() if instance else [])
+                data["occupations"]
+                if "occupations" in data
+                else (instance.occupations.all() if instance else [])
             ),
         )
 
@@ -101,9 +117,12 @@ class SchemeSerializer(RasadModelSerializer):
     committed = serializers.DecimalField(**MONEY, read_only=True)
     disbursed = serializers.DecimalField(**MONEY, read_only=True)
     rules = serializers.JSONField(
-        required=False, help_text=_("Eligibility rules: a list of {field, effect, value, points}; see docs/greenjobs.md.")
+        required=False,
+        help_text=_("Eligibility rules: a list of {field, effect, value, points}; see docs/greenjobs.md."),
     )
-    documents = serializers.JSONField(required=False, help_text=_("Required documents: a list of {code, name}."))
+    documents = serializers.JSONField(
+        required=False, help_text=_("Required documents: a list of {code, name}.")
+    )
 
     class Meta:
         model = Scheme
@@ -158,7 +177,9 @@ class SchemeSerializer(RasadModelSerializer):
 
 
 class DecisionSerializer(serializers.ModelSerializer[Decision]):
-    decided_by = serializers.CharField(source="decided_by.username", read_only=True, allow_null=True, default=None)
+    decided_by = serializers.CharField(
+        source="decided_by.username", read_only=True, allow_null=True, default=None
+    )
 
     class Meta:
         model = Decision
@@ -182,7 +203,9 @@ class InstalmentSerializer(serializers.ModelSerializer[Instalment]):
 
 class ApplicationSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="greenjobs-api:application-detail")
-    scheme = ScopedSlugRelatedField(slug_field="code", queryset=Scheme.objects.all(), help_text=_("Code of the scheme."))
+    scheme = ScopedSlugRelatedField(
+        slug_field="code", queryset=Scheme.objects.all(), help_text=_("Code of the scheme.")
+    )
     business = BusinessReferenceField(help_text=_("Code of the applying business (its organization's code)."))
     organization = serializers.CharField(source="organization.code", read_only=True)
     amount_requested = serializers.DecimalField(**MONEY, min_value=1)

@@ -49,7 +49,12 @@ from rasad.greenjobs.api.serializers import (
     ReasonSerializer,
     SchemeSerializer,
 )
-from rasad.greenjobs.filtersets import ApplicationFilterSet, BusinessFilterSet, OccupationFilterSet, SchemeFilterSet
+from rasad.greenjobs.filtersets import (
+    ApplicationFilterSet,
+    BusinessFilterSet,
+    OccupationFilterSet,
+    SchemeFilterSet,
+)
 from rasad.greenjobs.models import Application, Business, Occupation, Scheme
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -84,14 +89,18 @@ class BusinessViewSet(ScopedModelViewSet):
     def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         assert isinstance(serializer, BusinessSerializer) and isinstance(serializer.instance, Business)
         serializer.instance = do_save_business(
-            serializer.to_values(serializer.instance), acting_user=_actor(self.request), instance=serializer.instance
+            serializer.to_values(serializer.instance),
+            acting_user=_actor(self.request),
+            instance=serializer.instance,
         )
 
 
 class SchemeViewSet(ScopedModelViewSet):
     """Incentive schemes: budget, window, eligibility rules, required documents, offices."""
 
-    queryset = Scheme.objects.select_related("organization", "labour_office", "environment_office", "training_office")
+    queryset = Scheme.objects.select_related(
+        "organization", "labour_office", "environment_office", "training_office"
+    )
     serializer_class = SchemeSerializer
     filterset_class = SchemeFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -103,7 +112,9 @@ class SchemeViewSet(ScopedModelViewSet):
     def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         assert isinstance(serializer, SchemeSerializer) and isinstance(serializer.instance, Scheme)
         serializer.instance = do_save_scheme(
-            serializer.to_values(serializer.instance), acting_user=_actor(self.request), instance=serializer.instance
+            serializer.to_values(serializer.instance),
+            acting_user=_actor(self.request),
+            instance=serializer.instance,
         )
 
 
@@ -114,9 +125,9 @@ class ApplicationViewSet(ScopedModelViewSet):
     ``approve`` and ``instalments`` and ``close`` (labour); the office of the current step may
     ``return`` or ``refuse`` it; the business ``resubmit``s a returned one."""
 
-    queryset = Application.objects.select_related("scheme", "business__organization", "organization").prefetch_related(
-        "decisions__decided_by", "documents", "instalments"
-    )
+    queryset = Application.objects.select_related(
+        "scheme", "business__organization", "organization"
+    ).prefetch_related("decisions__decided_by", "documents", "instalments")
     serializer_class = ApplicationSerializer
     filterset_class = ApplicationFilterSet
     http_method_names = ["get", "post", "head", "options"]
@@ -196,7 +207,9 @@ class ApplicationViewSet(ScopedModelViewSet):
     def check_eligibility(self, request: Request, pk: Any = None) -> Response:
         """Labour office: the business meets the scheme's rules (priority points recorded)."""
         application = self.get_object()
-        return self._answer(do_check_eligibility(application, note=self._note(request), acting_user=_actor(request)))
+        return self._answer(
+            do_check_eligibility(application, note=self._note(request), acting_user=_actor(request))
+        )
 
     check_eligibility.scope_action = "review"  # type: ignore[attr-defined]
 
@@ -205,7 +218,9 @@ class ApplicationViewSet(ScopedModelViewSet):
     def confirm_compliance(self, request: Request, pk: Any = None) -> Response:
         """Environment office: the business meets the environmental requirements."""
         application = self.get_object()
-        return self._answer(do_confirm_compliance(application, note=self._note(request), acting_user=_actor(request)))
+        return self._answer(
+            do_confirm_compliance(application, note=self._note(request), acting_user=_actor(request))
+        )
 
     confirm_compliance.scope_action = "review"  # type: ignore[attr-defined]
 
@@ -214,7 +229,9 @@ class ApplicationViewSet(ScopedModelViewSet):
     def confirm_training(self, request: Request, pk: Any = None) -> Response:
         """Technical-training office: the training the scheme requires was completed."""
         application = self.get_object()
-        return self._answer(do_confirm_training(application, note=self._note(request), acting_user=_actor(request)))
+        return self._answer(
+            do_confirm_training(application, note=self._note(request), acting_user=_actor(request))
+        )
 
     confirm_training.scope_action = "review"  # type: ignore[attr-defined]
 
@@ -227,7 +244,9 @@ class ApplicationViewSet(ScopedModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         return self._answer(
-            do_approve_application(application, data["amount"], note=data.get("note", ""), acting_user=_actor(request))
+            do_approve_application(
+                application, data["amount"], note=data.get("note", ""), acting_user=_actor(request)
+            )
         )
 
     approve.scope_action = "approve"  # type: ignore[attr-defined]
@@ -256,7 +275,9 @@ class ApplicationViewSet(ScopedModelViewSet):
     def close(self, request: Request, pk: Any = None) -> Response:
         """Labour office: close a paid application; what was not paid returns to the budget."""
         application = self.get_object()
-        return self._answer(do_close_application(application, note=self._note(request), acting_user=_actor(request)))
+        return self._answer(
+            do_close_application(application, note=self._note(request), acting_user=_actor(request))
+        )
 
     close.scope_action = "approve"  # type: ignore[attr-defined]
 
@@ -268,7 +289,9 @@ class ApplicationViewSet(ScopedModelViewSet):
         serializer = ReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return self._answer(
-            do_return_application(application, reason=serializer.validated_data["reason"], acting_user=_actor(request))
+            do_return_application(
+                application, reason=serializer.validated_data["reason"], acting_user=_actor(request)
+            )
         )
 
     send_back.scope_action = "review"  # type: ignore[attr-defined]
@@ -281,7 +304,9 @@ class ApplicationViewSet(ScopedModelViewSet):
         serializer = ReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return self._answer(
-            do_refuse_application(application, reason=serializer.validated_data["reason"], acting_user=_actor(request))
+            do_refuse_application(
+                application, reason=serializer.validated_data["reason"], acting_user=_actor(request)
+            )
         )
 
     refuse.scope_action = "review"  # type: ignore[attr-defined]

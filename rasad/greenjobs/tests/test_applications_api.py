@@ -8,13 +8,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from rest_framework.test import APIClient
 
 from rasad.core.actions.people import do_create_user, do_grant_role
 from rasad.core.models import Role, User
-from rasad.greenjobs.models import Application, Document, Instalment, Scheme
+from rasad.greenjobs.models import Application, Scheme
 from rasad.greenjobs.testing import make_business, make_scheme, make_workshop
-from rest_framework.test import APIClient
-
 from rasad.testing.api import assert_nothing_changed
 from rasad.testing.cast import Cast
 
@@ -86,34 +85,55 @@ def test_a_workshop_is_paid_in_two_instalments_after_the_three_offices_act(offic
     environment = api_client(offices["environment"])
     training = api_client(offices["training"])
     # Each office finds it in its own queue, and only there.
-    assert [a["id"] for a in labour.get("/api/v1/green-applications/?stage=submitted").json()["results"]] == [pk]
+    assert [a["id"] for a in labour.get("/api/v1/green-applications/?stage=submitted").json()["results"]] == [
+        pk
+    ]
     assert environment.post(f"/api/v1/green-applications/{pk}/confirm-compliance/").status_code == 404
     checked = labour.post(f"/api/v1/green-applications/{pk}/check-eligibility/", {"note": "مدارک کامل است"})
     assert checked.json()["stage"] == "eligible"
     assert training.post(f"/api/v1/green-applications/{pk}/confirm-training/").status_code == 404
-    assert environment.post(f"/api/v1/green-applications/{pk}/confirm-compliance/").json()["stage"] == "compliant"
+    assert (
+        environment.post(f"/api/v1/green-applications/{pk}/confirm-compliance/").json()["stage"]
+        == "compliant"
+    )
     assert training.post(f"/api/v1/green-applications/{pk}/confirm-training/").json()["stage"] == "trained"
     approved = labour.post(f"/api/v1/green-applications/{pk}/approve/", {"amount": "250000000"})
     assert approved.json()["stage"] == "approved"
     assert approved.json()["approved_amount"] == "250000000"
 
-    first = labour.post(f"/api/v1/green-applications/{pk}/instalments/", {"amount": "150000000", "paid_on": "1404-01-01"})
+    first = labour.post(
+        f"/api/v1/green-applications/{pk}/instalments/", {"amount": "150000000", "paid_on": "1404-01-01"}
+    )
     assert first.status_code == 400  # a Gregorian date is asked for (ISO); see the next call
     today = Application.objects.get(pk=pk).submitted_at.date().isoformat()
-    first = labour.post(f"/api/v1/green-applications/{pk}/instalments/", {"amount": "150000000", "paid_on": today})
+    first = labour.post(
+        f"/api/v1/green-applications/{pk}/instalments/", {"amount": "150000000", "paid_on": today}
+    )
     assert first.status_code == 201, first.content
-    second = labour.post(f"/api/v1/green-applications/{pk}/instalments/", {"amount": "100000000", "paid_on": today})
+    second = labour.post(
+        f"/api/v1/green-applications/{pk}/instalments/", {"amount": "100000000", "paid_on": today}
+    )
     assert second.json()["stage"] == "disbursed"
     assert labour.post(f"/api/v1/green-applications/{pk}/close/").json()["stage"] == "closed"
 
     scheme = Scheme.objects.get(pk=offices["scheme"].pk)
     assert (scheme.committed, scheme.disbursed) == (Decimal(250_000_000), Decimal(250_000_000))
-    assert [d["stage"] for d in second.json()["decisions"]] == ["submitted", "eligible", "compliant", "trained"]
+    assert [d["stage"] for d in second.json()["decisions"]] == [
+        "submitted",
+        "eligible",
+        "compliant",
+        "trained",
+    ]
 
 
 def test_a_disbursement_beyond_the_approved_amount_is_refused(offices, cast: Cast):
+    from rasad.greenjobs.actions import (
+        do_approve_application,
+        do_check_eligibility,
+        do_confirm_compliance,
+        do_confirm_training,
+    )
     from rasad.greenjobs.testing import apply
-    from rasad.greenjobs.actions import do_approve_application, do_check_eligibility, do_confirm_compliance, do_confirm_training
 
     application = apply(offices["scheme"], offices["business"])
     for step in (do_check_eligibility, do_confirm_compliance, do_confirm_training):
@@ -123,18 +143,24 @@ def test_a_disbursement_beyond_the_approved_amount_is_refused(offices, cast: Cas
     today = application.submitted_at.date().isoformat()
     with assert_nothing_changed("greenjobs.instalment", "greenjobs.application"):
         answer = labour.post(
-            f"/api/v1/green-applications/{application.pk}/instalments/", {"amount": "100000001", "paid_on": today}
+            f"/api/v1/green-applications/{application.pk}/instalments/",
+            {"amount": "100000001", "paid_on": today},
         )
     assert answer.status_code == 400
     assert list(answer.json()["error"]["fields"]) == ["amount"]
 
 
 def test_an_approval_beyond_the_remaining_budget_is_refused(offices):
-    from rasad.greenjobs.testing import apply
     from rasad.greenjobs.actions import do_check_eligibility, do_confirm_compliance, do_confirm_training
+    from rasad.greenjobs.testing import apply
 
-    scheme = make_scheme(offices["scheme"].labour_office, budget=400_000_000, max_amount=300_000_000,
-                         environment=offices["scheme"].environment_office, training=offices["scheme"].training_office)
+    scheme = make_scheme(
+        offices["scheme"].labour_office,
+        budget=400_000_000,
+        max_amount=300_000_000,
+        environment=offices["scheme"].environment_office,
+        training=offices["scheme"].training_office,
+    )
     ids = []
     for _ in range(2):
         application = apply(scheme, offices["business"], amount=300_000_000)
@@ -142,7 +168,10 @@ def test_an_approval_beyond_the_remaining_budget_is_refused(offices):
             application = step(application, acting_user=None)
         ids.append(application.pk)
     labour = api_client(offices["labour"])
-    assert labour.post(f"/api/v1/green-applications/{ids[0]}/approve/", {"amount": "300000000"}).status_code == 200
+    assert (
+        labour.post(f"/api/v1/green-applications/{ids[0]}/approve/", {"amount": "300000000"}).status_code
+        == 200
+    )
     with assert_nothing_changed("greenjobs.application", "greenjobs.scheme"):
         answer = labour.post(f"/api/v1/green-applications/{ids[1]}/approve/", {"amount": "200000000"})
     assert answer.status_code == 400
@@ -227,18 +256,24 @@ def test_a_business_that_fails_a_required_rule_cannot_pass_eligibility(offices, 
         answer = labour.post(f"/api/v1/green-applications/{application.pk}/check-eligibility/")
     assert answer.status_code == 400
     assert list(answer.json()["error"]["fields"]) == ["eligibility"]
-    refused = labour.post(f"/api/v1/green-applications/{application.pk}/refuse/", {"reason": "شغل در فهرست نیست"})
+    refused = labour.post(
+        f"/api/v1/green-applications/{application.pk}/refuse/", {"reason": "شغل در فهرست نیست"}
+    )
     assert refused.json()["stage"] == "refused"
 
 
 def test_a_returned_application_goes_back_to_the_office_that_returned_it(offices):
-    from rasad.greenjobs.testing import apply
     from rasad.greenjobs.actions import do_check_eligibility
+    from rasad.greenjobs.testing import apply
 
     application = do_check_eligibility(apply(offices["scheme"], offices["business"]), acting_user=None)
     environment = api_client(offices["environment"])
-    returned = environment.post(f"/api/v1/green-applications/{application.pk}/return/", {"reason": "گزارش پسماند پیوست نیست"})
+    returned = environment.post(
+        f"/api/v1/green-applications/{application.pk}/return/", {"reason": "گزارش پسماند پیوست نیست"}
+    )
     assert returned.json()["stage"] == "returned"
     owner = api_client(offices["owner"])
-    again = owner.post(f"/api/v1/green-applications/{application.pk}/resubmit/", {"jobs_planned": 4, "note": "اصلاح شد"})
+    again = owner.post(
+        f"/api/v1/green-applications/{application.pk}/resubmit/", {"jobs_planned": 4, "note": "اصلاح شد"}
+    )
     assert (again.json()["stage"], again.json()["jobs_planned"]) == ("eligible", 4)

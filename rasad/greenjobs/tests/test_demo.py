@@ -17,7 +17,17 @@ def test_the_demo_has_a_dozen_businesses_and_applications_at_every_step():
     summary = load_demo()
     assert summary["businesses"] == 12
     stages = set(Application.objects.values_list("stage", flat=True))
-    assert stages == {"submitted", "eligible", "compliant", "trained", "approved", "disbursed", "closed", "returned", "refused"}
+    assert stages == {
+        "submitted",
+        "eligible",
+        "compliant",
+        "trained",
+        "approved",
+        "disbursed",
+        "closed",
+        "returned",
+        "refused",
+    }
     scheme = Scheme.objects.get(code=SCHEME)
     approved = sum((a.approved_amount or Decimal(0)) for a in scheme.applications.exclude(stage="closed"))
     closed = scheme.applications.get(stage="closed")
