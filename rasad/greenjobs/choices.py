@@ -31,7 +31,7 @@ class Stage(models.TextChoices):
     TRAINED = "trained", _("Training confirmed, awaiting approval")
     APPROVED = "approved", _("Approved, being disbursed")
     DISBURSED = "disbursed", _("Fully disbursed")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", _("Closed and settled")
     RETURNED = "returned", _("Returned for correction")
     REFUSED = "refused", _("Refused")
 

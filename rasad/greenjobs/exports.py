@@ -18,7 +18,7 @@ from rasad.lib.tabular import ExportColumn, date_columns
 
 def application_columns() -> list[ExportColumn]:
     return [
-        ExportColumn("number", gettext_lazy("Number"), lambda a: a.number),
+        ExportColumn("number", gettext_lazy("Application number"), lambda a: a.number),
         ExportColumn("applicant", gettext_lazy("Applicant"), lambda a: a.organization.name),
         ExportColumn("applicant_code", gettext_lazy("Applicant code"), lambda a: a.organization.code),
         ExportColumn("scheme", gettext_lazy("Scheme"), lambda a: a.scheme.title),

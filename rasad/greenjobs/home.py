@@ -20,7 +20,7 @@ STEP_TITLES = {
     Stage.SUBMITTED: gettext_lazy("Check eligibility"),
     Stage.ELIGIBLE: gettext_lazy("Confirm environmental compliance"),
     Stage.COMPLIANT: gettext_lazy("Confirm training"),
-    Stage.TRAINED: gettext_lazy("Approve"),
+    Stage.TRAINED: gettext_lazy("Approve with an amount"),
     Stage.APPROVED: gettext_lazy("Record an instalment"),
 }
 

@@ -31,6 +31,7 @@ from rasad.greenjobs.actions import (
 from rasad.greenjobs.models import Application, Business, Occupation, Scheme
 from rasad.greenjobs.occupations import load as load_occupations
 from rasad.lib.jalali import local_date
+from rasad.lib.persian import to_persian_digits
 from rasad.testing.cast import Cast
 from rasad.testing.factories import register
 
@@ -51,7 +52,7 @@ def make_workshop(
     return do_create_organization(
         OrganizationValues(
             code=f"GRN-{parent.pk}-{number}",
-            name=name or f"کارگاه سبز آزمایشی {number}",
+            name=name or f"کارگاه سبز آزمایشی {to_persian_digits(str(number))}",
             kind=kind,
             parent=parent,
             province=parent.province,
@@ -100,7 +101,7 @@ def make_scheme(
         SchemeValues(
             organization=organization,
             code=f"scheme-{next(_sequence)}",
-            title=f"طرح تسهیلات مشاغل سبز {next(_sequence)}",
+            title=f"طرح تسهیلات مشاغل سبز {to_persian_digits(str(next(_sequence)))}",
             kind="loan",
             budget=budget,
             max_amount=max_amount,

@@ -310,7 +310,7 @@ class ApplicationDetailView(ScopedDetailView):
         if may_review and stage == Stage.COMPLIANT:
             steps.append(("greenjobs:application-training", gettext_lazy("Confirm training"), "primary"))
         if may_approve and stage == Stage.TRAINED:
-            steps.append(("greenjobs:application-approve", gettext_lazy("Approve"), "success"))
+            steps.append(("greenjobs:application-approve", gettext_lazy("Approve with an amount"), "success"))
         if may_approve and stage == Stage.APPROVED:
             steps.append(("greenjobs:application-pay", gettext_lazy("Record an instalment"), "success"))
         if may_approve and stage in (Stage.APPROVED, Stage.DISBURSED):
