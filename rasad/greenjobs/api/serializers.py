@@ -177,6 +177,7 @@ class SchemeSerializer(RasadModelSerializer):
 
 
 class DecisionSerializer(serializers.ModelSerializer[Decision]):
+    agency = serializers.CharField(read_only=True, help_text=_("The office (empty: the business)."))
     decided_by = serializers.CharField(
         source="decided_by.username", read_only=True, allow_null=True, default=None
     )
@@ -212,6 +213,9 @@ class ApplicationSerializer(RasadModelSerializer):
     jobs_planned = serializers.IntegerField(min_value=0, max_value=100000)
     approved_amount = serializers.DecimalField(**MONEY, read_only=True, allow_null=True)
     disbursed_amount = serializers.DecimalField(**MONEY, read_only=True)
+    returned_from = serializers.CharField(
+        read_only=True, help_text=_("The stage it was returned at (empty unless returned).")
+    )
     decisions = DecisionSerializer(many=True, read_only=True)
     documents = DocumentSerializer(many=True, read_only=True)
     instalments = InstalmentSerializer(many=True, read_only=True)
