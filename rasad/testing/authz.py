@@ -767,6 +767,10 @@ PAGES: dict[str, Page] = {
     "training:course-edit": page("training-course", get=allow(ROOT), post=allow(ROOT)),
     "training:requirement-create": page(get=allow(ROOT), post=allow(ROOT)),
     "training:requirement-edit": page("training-requirement", get=allow(ROOT), post=allow(ROOT)),
+    # The certificate is the completion's readers'; checking a code is public (it shows only the
+    # name, course, date and validity, and a plain "not found" otherwise).
+    "training:certificate": page("training-completion", get=allow(ISF_READERS)),
+    "training:verify": Page(None, ALL_READ, public=True),
     # Background work: the platform administrator's; a person's own files are theirs alone.
     "jobs:jobs": page(get=allow(ROOT), post=allow(NOBODY, 404, s405=ROOT)),
     "jobs:retry": page("task-run", get=allow(NOBODY, 404, s405=ROOT), post=allow(ROOT)),

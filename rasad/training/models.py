@@ -252,6 +252,8 @@ class Completion(TimestampedModel):
     recorded_by = models.ForeignKey(
         "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The certificate's verification code (rasad.training.codes), checked on the public page.
+    code = models.CharField(_("verification code"), max_length=16, unique=True, null=True, blank=True)
 
     objects = CompletionQuerySet.as_manager()
 

@@ -25,6 +25,8 @@ urlpatterns = [
     path(
         "training/enrolments/<int:pk>/cancel/", views.EnrolmentCancelView.as_view(), name="enrolment-cancel"
     ),
+    path("training/verify/", views.VerifyCertificateView.as_view(), name="verify"),
+    path("training/certificates/<int:pk>.pdf", views.CertificateView.as_view(), name="certificate"),
     path("training/courses/", views.CourseListView.as_view(), name="course-list"),
     path("training/courses/new/", views.CourseCreateView.as_view(), name="course-create"),
     path("training/courses/<int:pk>/", views.CourseDetailView.as_view(), name="course-detail"),

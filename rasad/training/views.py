@@ -5,6 +5,7 @@ requirements, "My learning", and the compliance dashboard. Every page is a gener
 
 from __future__ import annotations
 
+import io
 from datetime import datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -12,18 +13,20 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import HttpResponse, HttpResponseBase
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 
 from rasad.core.importers import MAX_FILE_BYTES
 from rasad.core.models import Membership, Organization
 from rasad.lib.jalali import TEHRAN, JalaliPeriod, local_date
 from rasad.lib.persian import to_latin_digits
 from rasad.lib.tabular import XLSX_TYPE
+from rasad.training import certificates
 from rasad.training.actions import (
     AttendanceMark,
     audience_membership,
@@ -680,3 +683,43 @@ class ComplianceView(ScopedView):
                 "can_export": self.may("view"),
             }
         )
+
+
+class VerifyCertificateView(View):
+    """The public page that checks a certificate's code (no sign-in): it shows only the name, the
+    course, the date and the validity; an unknown code gets a plain "not found" that says
+    nothing more (the same page and status whatever the code looks like)."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        typed = (request.GET.get("code") or kwargs.get("code") or "").strip()[:40]
+        completion = certificates.find(typed) if typed else None
+        status = 404 if typed and completion is None else 200
+        context = {
+            "typed": typed,
+            "completion": completion,
+            "expired": completion is not None
+            and completion.expires_on is not None
+            and completion.expires_on < local_date(timezone.now()),
+        }
+        response = render(request, "training/verify.html", context, status=status)
+        response["X-Robots-Tag"] = "noindex"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+
+class CertificateView(ScopedView):
+    """A certificate as PDF: one's own, or one the reader may see (a manager, the provider)."""
+
+    model = Completion
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        queryset = Completion.objects.select_related("user", "course__organization")
+        completion = queryset.filter(pk=kwargs["pk"], user=self.user).first() or self.get_related(
+            queryset, kwargs["pk"]
+        )
+        buffer = io.BytesIO()
+        url = request.build_absolute_uri(reverse("training:verify")) + f"?code={completion.code}"
+        certificates.write_pdf(completion, url, buffer)
+        response = HttpResponse(buffer.getvalue(), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="certificate-{completion.pk}.pdf"'
+        return response

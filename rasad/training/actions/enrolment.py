@@ -31,6 +31,7 @@ from rasad.lib.jalali import local_date
 from rasad.training.actions.common import Errors, add_months, allowed, moment, push, refusal
 from rasad.training.audit import TrainingAuditEvent, audit
 from rasad.training.choices import CompletionSource, EnrolmentStatus, EventStatus
+from rasad.training.codes import new_code
 from rasad.training.models import Completion, Enrolment, Event
 
 MAX_SCORE = Decimal(100)
@@ -223,6 +224,7 @@ def _mark(event: Event, mark: AttendanceMark, *, acting_user: User | None) -> bo
             source=CompletionSource.EVENT,
             enrolment=enrolment,
             recorded_by=acting_user,
+            code=new_code(),
         )
     return True
 

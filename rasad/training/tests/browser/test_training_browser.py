@@ -85,3 +85,13 @@ def test_a_new_pr_officer_enrols_attends_and_compliance_changes(page: Any, live_
     page.goto(f"{live_server.url}/training/")
     assert fits_the_screen(page)
     screenshot(page, "training-calendar-phone")
+
+    # Anyone, signed out, checks the certificate's code on the public page.
+    page.context.clear_cookies()
+    code = Completion.objects.get(user=cast.ali).code or ""
+    page.goto(f"{live_server.url}/training/verify/")
+    page.fill("input[name=code]", f"{code[:5]}-{code[5:]}".lower())
+    page.click("[data-testid=verify-form] button")
+    assert page.inner_text("[data-testid=verified-name]") == str(cast.ali)
+    assert fits_the_screen(page)
+    screenshot(page, "training-verify-phone")
