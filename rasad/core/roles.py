@@ -59,11 +59,12 @@ LIVE_DEVICES = ("live.add_device", "live.change_device")
 # Green jobs: a business's people apply and correct their applications; analysts of the three
 # offices review them (each office its own step), register businesses, approve and pay;
 # coordinators also run the schemes (greenjobs.*).
-GREEN_APPLY = ("greenjobs.add_application", "greenjobs.change_application")
+GREEN_APPLY = ("greenjobs.add_application", "greenjobs.change_application", "greenjobs.add_certificate")
 GREEN_REVIEW = (
     *GREEN_APPLY,
     "greenjobs.review_application",
     "greenjobs.approve_application",
+    "greenjobs.certify_certificate",
     "greenjobs.add_business",
     "greenjobs.change_business",
 )

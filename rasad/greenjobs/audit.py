@@ -31,6 +31,11 @@ class GreenAuditEvent(IntEnum):
     APPLICATION_CLOSED = 1627
     APPLICATION_RETURNED = 1628
     APPLICATION_REFUSED = 1629
+    CERTIFICATE_REQUESTED = 1640
+    SITE_VISIT_RECORDED = 1641
+    CERTIFICATE_GRANTED = 1642
+    CERTIFICATE_REFUSED = 1643
+    CERTIFICATE_EXPIRY_NOTIFIED = 1644
 
 
 register_event_types(
@@ -49,6 +54,11 @@ register_event_types(
         GreenAuditEvent.APPLICATION_CLOSED: _("Incentive application closed"),
         GreenAuditEvent.APPLICATION_RETURNED: _("Incentive application returned for correction"),
         GreenAuditEvent.APPLICATION_REFUSED: _("Incentive application refused"),
+        GreenAuditEvent.CERTIFICATE_REQUESTED: _("Green certification requested"),
+        GreenAuditEvent.SITE_VISIT_RECORDED: _("Site visit for green certification recorded"),
+        GreenAuditEvent.CERTIFICATE_GRANTED: _("Green certificate granted"),
+        GreenAuditEvent.CERTIFICATE_REFUSED: _("Green certification refused"),
+        GreenAuditEvent.CERTIFICATE_EXPIRY_NOTIFIED: _("Business told its green certificate expires soon"),
     },
 )
 

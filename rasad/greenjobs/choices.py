@@ -66,3 +66,12 @@ class RuleField(models.TextChoices):
 class RuleEffect(models.TextChoices):
     REQUIRE = "require", _("Required")
     PRIORITY = "priority", _("Priority points")
+
+
+class CertificateStatus(models.TextChoices):
+    """Where a request for a green certificate stands."""
+
+    REQUESTED = "requested", _("Requested, awaiting the environment office")
+    VISITED = "visited", _("Site visited, awaiting the decision")
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Refused")

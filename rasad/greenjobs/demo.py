@@ -10,7 +10,10 @@ training office trains workers and employers.
   a budget of fifty billion rials, eligibility rules (a listed green occupation; knowledge-based
   companies and employers of ten or more get priority points) and three required documents;
 * applications at every step: waiting for each office, approved and paid in part, fully paid,
-  closed, returned for correction and refused.
+  closed, returned for correction and refused;
+* the environment office's greening-checklist cycle over the registry, and certification: one
+  business certified for two years, two whose one-month certificates lapse within thirty days
+  (the expiry notice is due), one request waiting for the site visit.
 
 The offices act through their own people (``qom-labour.analyst``, ``qom-doe.coordinator``,
 ``qom-tvto.analyst``), so the audit trail reads as it would. Idempotent.
@@ -395,3 +398,76 @@ def _load() -> None:
         )
         if stage == "closed":
             do_close_application(application, acting_user=labour_officer, note="تسهیلات کامل پرداخت شد.")
+    _certification(admin, labour, environment, environment_officer, businesses, owner)
+
+
+def _certification(
+    admin: User,
+    labour: Organization,
+    environment: Organization,
+    officer: User,
+    businesses: dict[str, Business],
+    owner: User,
+) -> None:
+    """The greening checklist (the assessments app's starter GREEN-WS) run by the environment
+    office over the registry; four businesses answer it and ask to be certified."""
+    from rasad.assessments.actions import (
+        AnswerValues,
+        CycleValues,
+        do_launch_cycle,
+        do_save_answers,
+        do_save_cycle,
+        do_submit_assessment,
+    )
+    from rasad.assessments.models import Assessment, Instrument
+    from rasad.assessments.starter import ensure_loaded
+    from rasad.greenjobs.actions import do_grant_certificate, do_record_site_visit, do_request_certificate
+
+    ensure_loaded()
+    instrument = Instrument.objects.get(code="GREEN-WS", version=1)
+    today = local_date(timezone.now())
+    cycle = do_save_cycle(
+        CycleValues(
+            organization=environment,
+            instrument=instrument,
+            name="چک‌لیست سبزسازی کسب‌وکارهای استان قم",
+            opens_on=today - timedelta(days=20),
+            closes_on=today + timedelta(days=70),
+            scope_root=labour,
+            scope_kinds=["business", "workshop"],
+        ),
+        acting_user=admin,
+    )
+    do_launch_cycle(cycle, acting_user=admin)
+    plan = (("QOM-GB04", 24), ("QOM-GB02", 1), ("QOM-GB06", 1), ("QOM-GB11", None))
+    for code, months in plan:
+        business = businesses[code]
+        assessment = Assessment.objects.get(cycle=cycle, organization=business.organization)
+        answers = []
+        for item in instrument.items.all():
+            if item.item_type == "choice":
+                first = item.options[0]
+                answers.append(
+                    AnswerValues(
+                        item, answer=str(first.get("code", first) if isinstance(first, dict) else first)
+                    )
+                )
+            else:
+                answers.append(AnswerValues(item, answer="na" if item.evidence_required else "yes"))
+        do_save_answers(assessment, answers, acting_user=admin)
+        assessment = do_submit_assessment(assessment, acting_user=admin)
+        certificate = do_request_certificate(
+            business,
+            office=environment,
+            assessment=assessment,
+            acting_user=owner if code == "QOM-GB01" else admin,
+        )
+        if months is None:
+            continue
+        certificate = do_record_site_visit(
+            certificate,
+            visited_on=today,
+            findings="پسماند در مبدأ تفکیک می‌شود، روشنایی کم‌مصرف است و پساب به شبکهٔ مجاز می‌رود.",
+            acting_user=officer,
+        )
+        do_grant_certificate(certificate, valid_months=months, acting_user=officer)

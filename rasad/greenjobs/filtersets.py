@@ -9,8 +9,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from rasad.core.filtersets import IdFilter
-from rasad.greenjobs.choices import BusinessSize, SchemeKind, Stage
-from rasad.greenjobs.models import Application, Business, Occupation, Scheme
+from rasad.greenjobs.choices import BusinessSize, CertificateStatus, SchemeKind, Stage
+from rasad.greenjobs.models import Application, Business, Certificate, Occupation, Scheme
 
 
 class _Search(django_filters.FilterSet):  # type: ignore[misc]
@@ -70,3 +70,13 @@ class ApplicationFilterSet(_Search):
     class Meta:
         model = Application
         fields = ["q", "stage", "scheme_id", "scheme", "organization_id"]
+
+
+class CertificateFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+    status = django_filters.MultipleChoiceFilter(choices=CertificateStatus.choices, label=_("Status"))
+    business_id = IdFilter(field_name="business_id", label=_("Business (id)"))
+    organization_id = IdFilter(field_name="organization_id", label=_("Business (organization id)"))
+
+    class Meta:
+        model = Certificate
+        fields = ["status", "business_id", "organization_id"]

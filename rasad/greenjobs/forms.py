@@ -321,3 +321,48 @@ class SchemeForm(StyledForm):
                 "documents",
             )
         }
+
+
+class CertificateRequestForm(StyledForm):
+    business = forms.ModelChoiceField(label=_("Business"), queryset=Business.objects.none())
+    office = forms.ModelChoiceField(label=_("Environment office"), queryset=Organization.objects.none())
+    assessment = forms.ModelChoiceField(
+        label=_("Greening checklist"),
+        queryset=Organization.objects.none(),
+        required=False,
+        help_text=_("The business's submitted greening checklist."),
+    )
+    renews = forms.ModelChoiceField(
+        label=_("Renews certificate"), queryset=Organization.objects.none(), required=False
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        businesses: QuerySet[Business],
+        offices: QuerySet[Organization],
+        assessments: QuerySet[Any],
+        certificates: QuerySet[Any],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for name, queryset in (
+            ("business", businesses),
+            ("office", offices),
+            ("assessment", assessments),
+            ("renews", certificates),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = queryset
+
+
+class SiteVisitForm(StyledForm):
+    visited_on = JalaliDateField(label=_("Site visit on"))
+    findings = NormalizedCharField(
+        label=_("Findings"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class GrantForm(StyledForm):
+    valid_months = CountField(label=_("Valid for (months)"), help_text=_("1 to 60 Jalali months."))

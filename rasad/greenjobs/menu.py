@@ -24,6 +24,12 @@ MENU = (
             ),
             MenuItem(_("Green businesses"), "greenjobs:business-list", "bi-shop", "greenjobs.view_business"),
             MenuItem(
+                _("Green certificates"),
+                "greenjobs:certificate-list",
+                "bi-patch-check",
+                "greenjobs.view_certificate",
+            ),
+            MenuItem(
                 _("Green occupations"), "greenjobs:occupation-list", "bi-tree", "greenjobs.view_occupation"
             ),
             MenuItem(

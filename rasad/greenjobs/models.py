@@ -17,11 +17,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from rasad.core.models import TimestampedModel
-from rasad.greenjobs.choices import Agency, BusinessSize, Outcome, SchemeKind, Stage
+from rasad.greenjobs.choices import Agency, BusinessSize, CertificateStatus, Outcome, SchemeKind, Stage
 from rasad.greenjobs.querysets import (
     ApplicationPartQuerySet,
     ApplicationQuerySet,
     BusinessQuerySet,
+    CertificateQuerySet,
     OccupationQuerySet,
     SchemeQuerySet,
 )
@@ -321,3 +322,72 @@ class Instalment(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.application} · {self.number}"
+
+
+class Certificate(TimestampedModel):
+    """A business's request to be certified green, and the certificate it becomes: the greening
+    checklist it filled (an assessment of the assessments app), the environment office that
+    reviews it (site visit day, findings), and the decision: granted with a validity, or refused
+    with reasons. A renewal is a new request that names the certificate it renews.
+    ``organization`` is the business's organization."""
+
+    business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="certificates")
+    organization = models.ForeignKey(
+        "core.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("business")
+    )
+    office = models.ForeignKey(
+        "core.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("environment office")
+    )
+    assessment = models.ForeignKey(
+        "assessments.Assessment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("greening checklist"),
+    )
+    renews = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="renewals",
+        verbose_name=_("renews"),
+    )
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=CertificateStatus.choices, default=CertificateStatus.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    visited_on = models.DateField(_("site visit on"), null=True, blank=True)
+    findings = models.TextField(_("findings"), blank=True)
+    decided_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_on = models.DateField(_("granted on"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    reason = models.TextField(_("reasons"), blank=True)
+    expiry_notified_on = models.DateField(_("expiry notice sent on"), null=True, blank=True)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("green certificate")
+        verbose_name_plural = _("green certificates")
+        permissions = [("certify_certificate", "Can review and decide green certification")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True)
+                | Q(granted_on__isnull=False, valid_until__gt=models.F("granted_on")),
+                name="greenjobs_certificate_validity",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("greenjobs:certificate-detail", args=[self.pk])

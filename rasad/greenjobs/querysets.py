@@ -124,3 +124,18 @@ class ApplicationPartQuerySet(ScopedQuerySet[Any]):
         from rasad.greenjobs.models import Application
 
         return self.filter(application__in=Application.objects.all().within(scope, action).values("pk"))
+
+
+class CertificateQuerySet(ScopedQuerySet[Any]):
+    """Seen by the business and by the environment office that reviews it; ``certify`` is held
+    where the office is in the scope."""
+
+    scope_field = "organization"
+
+    def within(self, scope: Scope, action: str) -> Self:
+        ids = scope.organization_ids()
+        if action == "view":
+            return self.filter(Q(organization_id__in=ids) | Q(office_id__in=ids))
+        if action == "certify":
+            return self.filter(office_id__in=ids)
+        return super().within(scope, action)

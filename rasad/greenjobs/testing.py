@@ -225,3 +225,75 @@ def application_at(cast: Cast, stage: str) -> Application:
     if stage == "approved":
         application = do_approve_application(application, 100_000_000, acting_user=None)
     return application
+
+
+def greening_checklist(business: Business, office: Organization) -> Any:
+    """The business's greening checklist (the starter instrument GREEN-WS) in a cycle the office
+    runs, answered and submitted through the assessments app's actions."""
+    from rasad.assessments.actions import (
+        AnswerValues,
+        CycleValues,
+        do_launch_cycle,
+        do_save_answers,
+        do_save_cycle,
+        do_submit_assessment,
+    )
+    from rasad.assessments.models import Assessment, Instrument
+    from rasad.assessments.starter import ensure_loaded
+
+    ensure_loaded()
+    root = User.objects.filter(is_superuser=True).order_by("pk").first()
+    assert root is not None
+    instrument = Instrument.objects.get(code="GREEN-WS", version=1)
+    today = local_date(timezone.now())
+    cycle = do_save_cycle(
+        CycleValues(
+            organization=office,
+            instrument=instrument,
+            name=f"چک‌لیست سبزسازی {to_persian_digits(str(next(_sequence)))}",
+            opens_on=today - timedelta(days=1),
+            closes_on=today + timedelta(days=30),
+            scope_root=business.organization,
+            scope_kinds=[business.organization.kind],
+        ),
+        acting_user=root,
+    )
+    do_launch_cycle(cycle, acting_user=root)
+    assessment = Assessment.objects.get(cycle=cycle, organization=business.organization)
+    answers = []
+    for item in instrument.items.all():
+        if item.item_type == "choice":
+            first = item.options[0]
+            value = first.get("code", first) if isinstance(first, dict) else first
+            answers.append(AnswerValues(item, answer=str(value)))
+        else:
+            answers.append(AnswerValues(item, answer="na" if item.evidence_required else "yes"))
+    do_save_answers(assessment, answers, acting_user=root)
+    return do_submit_assessment(assessment, acting_user=root)
+
+
+def make_certificate_request(organization: Organization) -> Any:
+    """A request of a new workshop under ``organization`` to an environment office made under that
+    workshop (so that every way of seeing the request leads to the same subtree)."""
+    from rasad.greenjobs.actions import do_request_certificate
+
+    business = make_business(organization)
+    office = make_workshop(business.organization, kind="provincial_office", name="ادارهٔ محیط زیست آزمایشی")
+    return do_request_certificate(
+        business, office=office, assessment=greening_checklist(business, office), acting_user=None
+    )
+
+
+def _certificate_payload(cast: Cast, organization: Organization) -> dict[str, Any]:
+    business = make_business(organization)
+    office = make_workshop(business.organization, kind="provincial_office", name="ادارهٔ محیط زیست آزمایشی")
+    return {
+        "business": business.organization.code,
+        "office": office.code,
+        "assessment": greening_checklist(business, office).pk,
+    }
+
+
+@register("greenjobs.certificate", create_payload=_certificate_payload)
+def _make_certificate(cast: Cast, organization: Organization) -> Any:
+    return make_certificate_request(organization)

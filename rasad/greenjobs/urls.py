@@ -35,4 +35,14 @@ urlpatterns = [
     path("green/businesses/<int:pk>/", views.BusinessDetailView.as_view(), name="business-detail"),
     path("green/businesses/<int:pk>/edit/", views.BusinessEditView.as_view(), name="business-edit"),
     path("green/occupations/", views.OccupationListView.as_view(), name="occupation-list"),
+    path("green/certificates/", views.CertificateListView.as_view(), name="certificate-list"),
+    path("green/certificates/new/", views.CertificateRequestView.as_view(), name="certificate-request"),
+    path("green/certificates/<int:pk>/", views.CertificateDetailView.as_view(), name="certificate-detail"),
+    path("green/certificates/<int:pk>/visit/", views.SiteVisitView.as_view(), name="certificate-visit"),
+    path("green/certificates/<int:pk>/grant/", views.GrantView.as_view(), name="certificate-grant"),
+    path(
+        "green/certificates/<int:pk>/refuse/",
+        views.CertificateRefuseView.as_view(),
+        name="certificate-refuse",
+    ),
 ]

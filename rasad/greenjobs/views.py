@@ -22,8 +22,12 @@ from rasad.greenjobs.actions import (
     do_close_application,
     do_confirm_compliance,
     do_confirm_training,
+    do_grant_certificate,
     do_pay_instalment,
+    do_record_site_visit,
     do_refuse_application,
+    do_refuse_certificate,
+    do_request_certificate,
     do_resubmit_application,
     do_return_application,
     do_save_business,
@@ -34,6 +38,7 @@ from rasad.greenjobs.choices import Agency, Stage
 from rasad.greenjobs.filtersets import (
     ApplicationFilterSet,
     BusinessFilterSet,
+    CertificateFilterSet,
     OccupationFilterSet,
     SchemeFilterSet,
 )
@@ -41,13 +46,16 @@ from rasad.greenjobs.forms import (
     ApplicationForm,
     ApproveForm,
     BusinessForm,
+    CertificateRequestForm,
     CorrectionForm,
+    GrantForm,
     InstalmentForm,
     NoteForm,
     ReasonForm,
     SchemeForm,
+    SiteVisitForm,
 )
-from rasad.greenjobs.models import Application, Business, Document, Occupation, Scheme
+from rasad.greenjobs.models import Application, Business, Certificate, Document, Occupation, Scheme
 from rasad.greenjobs.rules import describe
 from rasad.web.generic import (
     AuthenticatedRequest,
@@ -586,3 +594,147 @@ class OccupationListView(ScopedListView):
     filterset_class = OccupationFilterSet
     paginate_by = 50
     template_name = "greenjobs/occupation_list.html"
+
+
+# ---- certification -------------------------------------------------------------------------------
+
+CERTIFICATE_CSS = {"requested": "info", "visited": "primary", "granted": "success", "refused": "danger"}
+
+
+class CertificateListView(ScopedListView):
+    """The certification requests and certificates the reader may see: the business's own, and
+    those an environment office reviews."""
+
+    model = Certificate
+    queryset = Certificate.objects.select_related("organization", "office")
+    filterset_class = CertificateFilterSet
+    paginate_by = 25
+    template_name = "greenjobs/certificate_list.html"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        context = super().get_context_data(**context, can_add=self.may("add"))
+        for certificate in context["page"]:
+            certificate.css = CERTIFICATE_CSS.get(certificate.status, "secondary")
+        return context
+
+
+class CertificateDetailView(ScopedDetailView):
+    model = Certificate
+    queryset = Certificate.objects.select_related(
+        "organization", "office", "business", "assessment__cycle", "renews", "requested_by", "decided_by"
+    )
+    template_name = "greenjobs/certificate_detail.html"
+    context_object_name = "certificate"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        certificate: Certificate = self.object
+        may_certify = self.can("certify", certificate)
+        return super().get_context_data(
+            **context,
+            css=CERTIFICATE_CSS.get(certificate.status, "secondary"),
+            can_visit=may_certify and certificate.status in ("requested", "visited"),
+            can_decide=may_certify and certificate.status == "visited",
+            can_refuse=may_certify and certificate.status in ("requested", "visited"),
+        )
+
+
+class CertificateRequestView(ScopedFormView):
+    """A business asks the environment office to certify it green, naming its submitted greening
+    checklist, or to renew a certificate it holds."""
+
+    model = Certificate
+    scope_action = "add"
+    form_class = CertificateRequestForm
+    template_name = "greenjobs/form.html"
+    title = gettext_lazy("Ask to be certified green")
+    success_message = gettext_lazy("The request was sent to the environment office.")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        from rasad.assessments.models import Assessment
+        from rasad.greenjobs.actions.certification import ANSWERED, GREENING_CHECKLIST, OFFICE_KINDS
+
+        acting_for = self.organizations_for("add")
+        return {
+            "businesses": self.scoped(Business.objects.filter(organization__in=acting_for)).select_related(
+                "organization"
+            ),
+            "offices": Organization.objects.filter(kind__in=OFFICE_KINDS).order_by("path"),
+            "assessments": self.scoped(
+                Assessment.objects.filter(
+                    organization__in=acting_for,
+                    cycle__instrument__code=GREENING_CHECKLIST,
+                    status__in=ANSWERED,
+                ).select_related("cycle", "organization")
+            ),
+            "certificates": self.scoped(
+                Certificate.objects.filter(organization__in=acting_for, status="granted")
+            ),
+        }
+
+    def perform(self, form: CertificateRequestForm) -> Certificate | None:
+        data = form.cleaned_data
+        result: Certificate | None = form.run_action(
+            do_request_certificate,
+            data["business"],
+            office=data["office"],
+            assessment=data["assessment"],
+            renews=data["renews"],
+            acting_user=self.user,
+        )
+        return result
+
+    def get_success_url(self, result: Certificate) -> str:
+        return reverse("greenjobs:certificate-detail", args=[result.pk])
+
+
+class CertificateStepView(ScopedFormView):
+    model = Certificate
+    scope_action = "certify"
+    template_name = "greenjobs/form.html"
+
+    def get_success_url(self, result: Any) -> str:
+        return reverse("greenjobs:certificate-detail", args=[self.object.pk])
+
+
+class SiteVisitView(CertificateStepView):
+    form_class = SiteVisitForm
+    title = gettext_lazy("Record the site visit")
+    success_message = gettext_lazy("The site visit was recorded.")
+
+    def perform(self, form: SiteVisitForm) -> Any:
+        data = form.cleaned_data
+        return form.run_action(
+            do_record_site_visit,
+            self.object,
+            visited_on=data["visited_on"],
+            findings=data["findings"],
+            acting_user=self.user,
+        )
+
+
+class GrantView(CertificateStepView):
+    form_class = GrantForm
+    title = gettext_lazy("Grant the green certificate")
+    success_message = gettext_lazy("The certificate was granted.")
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"valid_months": 24}
+
+    def perform(self, form: GrantForm) -> Any:
+        return form.run_action(
+            do_grant_certificate,
+            self.object,
+            valid_months=form.cleaned_data["valid_months"],
+            acting_user=self.user,
+        )
+
+
+class CertificateRefuseView(CertificateStepView):
+    form_class = ReasonForm
+    title = gettext_lazy("Refuse the certification")
+    success_message = gettext_lazy("The certification was refused.")
+
+    def perform(self, form: ReasonForm) -> Any:
+        return form.run_action(
+            do_refuse_certificate, self.object, reason=form.cleaned_data["reason"], acting_user=self.user
+        )

@@ -505,6 +505,7 @@ SUBJECTS: dict[str, Subject] = {
     "green-application-returned": Subject(_green_application("returned")),
     "green-document": Subject(_green_document),
     "green-occupation": Subject(_green_occupation),
+    "green-certificate": Subject(_made("greenjobs.certificate")),
     # Training (made in ISF-CC): an event organized for ISF-CC with its course, an enrolment of a
     # member of ISF-CC, a completion, a requirement, a position held; positions are reference data.
     "training-event": Subject(_made("training.event")),
@@ -745,6 +746,18 @@ PAGES: dict[str, Page] = {
     "greenjobs:business-detail": page("green-business", get=allow(ISF_STAFF)),
     "greenjobs:business-edit": page("green-business", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
     "greenjobs:occupation-list": LIST,
+    "greenjobs:certificate-list": LIST,
+    "greenjobs:certificate-request": page(get=allow(REPORTERS), post=allow(REPORTERS)),
+    "greenjobs:certificate-detail": page("green-certificate", get=allow(ISF_STAFF)),
+    "greenjobs:certificate-visit": page(
+        "green-certificate", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
+    ),
+    "greenjobs:certificate-grant": page(
+        "green-certificate", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
+    ),
+    "greenjobs:certificate-refuse": page(
+        "green-certificate", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
+    ),
     "training:event-list": LIST,
     "training:my-learning": LIST,
     "training:compliance": LIST,
@@ -1102,6 +1115,14 @@ API: dict[str, Operation] = {
     "POST /api/v1/green-applications/{id}/close/": op(allow(ISF_ANALYSTS), "green-application-approved"),
     "POST /api/v1/green-applications/{id}/return/": op(allow(ISF_ANALYSTS), "green-application"),
     "POST /api/v1/green-applications/{id}/refuse/": op(allow(ISF_ANALYSTS), "green-application"),
+    "GET /api/v1/green-certificates/": op(READ_ALL, "green-certificate", listed=ISF_STAFF),
+    "POST /api/v1/green-certificates/": op(
+        creates(ISF_STAFF, frozenset({"bob", "bahram"})), body=_payload("greenjobs.certificate")
+    ),
+    "GET /api/v1/green-certificates/{id}/": op(allow(ISF_STAFF), "green-certificate"),
+    "POST /api/v1/green-certificates/{id}/visit/": op(allow(ISF_ANALYSTS), "green-certificate"),
+    "POST /api/v1/green-certificates/{id}/grant/": op(allow(ISF_ANALYSTS), "green-certificate"),
+    "POST /api/v1/green-certificates/{id}/refuse/": op(allow(ISF_ANALYSTS), "green-certificate"),
     # training (see the pages above)
     "GET /api/v1/training-positions/": op(READ_ALL),
     "GET /api/v1/training-positions/{id}/": op(READ_ALL, "training-position"),

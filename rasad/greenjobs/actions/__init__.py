@@ -23,6 +23,15 @@ from rasad.greenjobs.actions.applications import (
     do_return_application,
     do_submit_application,
 )
+from rasad.greenjobs.actions.certification import (
+    EXPIRY_NOTICE_DAYS,
+    add_months,
+    do_grant_certificate,
+    do_notify_expiry,
+    do_record_site_visit,
+    do_refuse_certificate,
+    do_request_certificate,
+)
 from rasad.greenjobs.actions.registry import (
     BusinessValues,
     OccupationValues,
@@ -34,12 +43,14 @@ from rasad.greenjobs.actions.registry import (
 )
 
 __all__ = [
+    "EXPIRY_NOTICE_DAYS",
     "STEPS",
     "ApplicationValues",
     "BusinessValues",
     "Correction",
     "OccupationValues",
     "SchemeValues",
+    "add_months",
     "check_documents",
     "do_apply",
     "do_approve_application",
@@ -49,8 +60,13 @@ __all__ = [
     "do_confirm_compliance",
     "do_confirm_training",
     "do_create_application",
+    "do_grant_certificate",
+    "do_notify_expiry",
     "do_pay_instalment",
+    "do_record_site_visit",
     "do_refuse_application",
+    "do_refuse_certificate",
+    "do_request_certificate",
     "do_resubmit_application",
     "do_return_application",
     "do_save_business",

@@ -10,7 +10,16 @@ from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField
 from rasad.core.models import Organization
 from rasad.greenjobs.actions import BusinessValues, SchemeValues
 from rasad.greenjobs.choices import BusinessSize, SchemeKind
-from rasad.greenjobs.models import Application, Business, Decision, Document, Instalment, Occupation, Scheme
+from rasad.greenjobs.models import (
+    Application,
+    Business,
+    Certificate,
+    Decision,
+    Document,
+    Instalment,
+    Occupation,
+    Scheme,
+)
 
 MONEY: dict[str, Any] = {"max_digits": 18, "decimal_places": 0}
 
@@ -27,6 +36,12 @@ class BusinessReferenceField(ScopedSlugRelatedField):
 
     def to_representation(self, obj: Any) -> Any:
         return obj.organization.code
+
+
+def _assessments() -> Any:
+    from rasad.assessments.models import Assessment
+
+    return Assessment.objects.all()
 
 
 class OccupationSerializer(RasadModelSerializer):
@@ -285,3 +300,78 @@ class CorrectionSerializer(serializers.Serializer[Any]):
 class DocumentUploadSerializer(serializers.Serializer[Any]):
     requirement = SingleLineCharField(max_length=40, help_text=_("Code of the scheme's required document."))
     file = serializers.FileField(help_text=_("A .pdf, .jpg, .png, .docx or .xlsx file, at most 10 MB."))
+
+
+class CertificateSerializer(RasadModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="greenjobs-api:certificate-detail")
+    business = BusinessReferenceField(help_text=_("Code of the business asking to be certified."))
+    office = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Organization.objects.filter(kind__in=["provincial_office", "national_body"]),
+        help_text=_("Code of the environment office that reviews it."),
+    )
+    assessment = serializers.PrimaryKeyRelatedField(
+        queryset=_assessments(),
+        required=False,
+        allow_null=True,
+        help_text=_("Id of the business's greening checklist (an assessment)."),
+    )
+    renews = serializers.PrimaryKeyRelatedField(
+        queryset=Certificate.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("Id of the certificate this request renews."),
+    )
+
+    class Meta:
+        model = Certificate
+        fields = [
+            "id",
+            "url",
+            "display",
+            "number",
+            "business",
+            "office",
+            "assessment",
+            "renews",
+            "status",
+            "visited_on",
+            "findings",
+            "granted_on",
+            "valid_until",
+            "reason",
+            "expiry_notified_on",
+            "created",
+            "last_updated",
+        ]
+        read_only_fields = [
+            "number",
+            "status",
+            "visited_on",
+            "findings",
+            "granted_on",
+            "valid_until",
+            "reason",
+            "expiry_notified_on",
+            "created",
+            "last_updated",
+        ]
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        for name in ("assessment", "renews"):
+            field = fields[name]
+            if user is not None and hasattr(field, "queryset"):
+                field.queryset = field.queryset.visible_to(user)
+        return fields
+
+
+class SiteVisitSerializer(serializers.Serializer[Any]):
+    visited_on = DateField()
+    findings = MultiLineCharField(max_length=5000)
+
+
+class GrantSerializer(serializers.Serializer[Any]):
+    valid_months = serializers.IntegerField(min_value=1, max_value=60)

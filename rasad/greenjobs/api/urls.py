@@ -8,4 +8,5 @@ router.register("green-occupations", views.OccupationViewSet, basename="occupati
 router.register("green-businesses", views.BusinessViewSet, basename="business")
 router.register("green-schemes", views.SchemeViewSet, basename="scheme")
 router.register("green-applications", views.ApplicationViewSet, basename="application")
+router.register("green-certificates", views.CertificateViewSet, basename="certificate")
 urlpatterns = router.urls

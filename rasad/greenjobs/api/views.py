@@ -28,8 +28,12 @@ from rasad.greenjobs.actions import (
     do_confirm_compliance,
     do_confirm_training,
     do_create_application,
+    do_grant_certificate,
     do_pay_instalment,
+    do_record_site_visit,
     do_refuse_application,
+    do_refuse_certificate,
+    do_request_certificate,
     do_resubmit_application,
     do_return_application,
     do_save_business,
@@ -40,22 +44,26 @@ from rasad.greenjobs.api.serializers import (
     ApplicationSerializer,
     ApproveSerializer,
     BusinessSerializer,
+    CertificateSerializer,
     CorrectionSerializer,
     DocumentSerializer,
     DocumentUploadSerializer,
+    GrantSerializer,
     InstalmentInputSerializer,
     NoteSerializer,
     OccupationSerializer,
     ReasonSerializer,
     SchemeSerializer,
+    SiteVisitSerializer,
 )
 from rasad.greenjobs.filtersets import (
     ApplicationFilterSet,
     BusinessFilterSet,
+    CertificateFilterSet,
     OccupationFilterSet,
     SchemeFilterSet,
 )
-from rasad.greenjobs.models import Application, Business, Occupation, Scheme
+from rasad.greenjobs.models import Application, Business, Certificate, Occupation, Scheme
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
@@ -310,3 +318,79 @@ class ApplicationViewSet(ScopedModelViewSet):
         )
 
     refuse.scope_action = "review"  # type: ignore[attr-defined]
+
+
+class CertificateViewSet(ScopedModelViewSet):
+    """Green certificates. ``POST`` asks the environment office to certify a business (with its
+    greening checklist) or to renew a certificate; the office records its ``visit``, then
+    ``grant``s the certificate for some months or ``refuse``s it with reasons."""
+
+    queryset = Certificate.objects.select_related("business__organization", "office", "organization")
+    serializer_class = CertificateSerializer
+    filterset_class = CertificateFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        data = serializer.validated_data
+        serializer.instance = do_request_certificate(
+            data["business"],
+            office=data["office"],
+            assessment=data.get("assessment"),
+            renews=data.get("renews"),
+            acting_user=_actor(self.request),
+        )
+
+    def _answer(self, certificate: Certificate) -> Response:
+        fresh = self._base_queryset().get(pk=certificate.pk)
+        return Response(CertificateSerializer(fresh, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=SiteVisitSerializer, responses=CertificateSerializer)
+    @action(detail=True, methods=["post"])
+    def visit(self, request: Request, pk: Any = None) -> Response:
+        """Environment office: the day of the site visit and its findings."""
+        certificate = self.get_object()
+        serializer = SiteVisitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        return self._answer(
+            do_record_site_visit(
+                certificate,
+                visited_on=data["visited_on"],
+                findings=data["findings"],
+                acting_user=_actor(request),
+            )
+        )
+
+    visit.scope_action = "certify"  # type: ignore[attr-defined]
+
+    @extend_schema(request=GrantSerializer, responses=CertificateSerializer)
+    @action(detail=True, methods=["post"])
+    def grant(self, request: Request, pk: Any = None) -> Response:
+        """Environment office: grant the certificate for ``valid_months`` Jalali months."""
+        certificate = self.get_object()
+        serializer = GrantSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._answer(
+            do_grant_certificate(
+                certificate,
+                valid_months=serializer.validated_data["valid_months"],
+                acting_user=_actor(request),
+            )
+        )
+
+    grant.scope_action = "certify"  # type: ignore[attr-defined]
+
+    @extend_schema(request=ReasonSerializer, responses=CertificateSerializer)
+    @action(detail=True, methods=["post"])
+    def refuse(self, request: Request, pk: Any = None) -> Response:
+        """Environment office: refuse the certification, with reasons."""
+        certificate = self.get_object()
+        serializer = ReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._answer(
+            do_refuse_certificate(
+                certificate, reason=serializer.validated_data["reason"], acting_user=_actor(request)
+            )
+        )
+
+    refuse.scope_action = "certify"  # type: ignore[attr-defined]

@@ -34,4 +34,10 @@ def test_the_demo_has_a_dozen_businesses_and_applications_at_every_step():
     assert scheme.committed == approved + closed.disbursed_amount
     assert scheme.disbursed == sum(a.disbursed_amount for a in scheme.applications.all())
     assert Business.objects.filter(knowledge_based=True).count() == 2
+    from rasad.greenjobs.models import Certificate
+    from rasad.greenjobs.tasks import notify_expiring
+
+    assert Certificate.objects.filter(status="granted").count() == 3
+    assert Certificate.objects.filter(status="requested").count() == 1
+    assert notify_expiring() == 2  # the two one-month certificates lapse within thirty days
     assert load_demo() == summary  # idempotent
