@@ -10,11 +10,11 @@ urlpatterns = [
     path("v1/", include("rasad.intake.api.urls")),
     path("v1/", include("rasad.jobs.api.urls")),
     path("v1/", include("rasad.programs.api.urls")),
+    path("v1/", include("rasad.greenjobs.api.urls")),
     path("v1/", include("rasad.assessments.api.urls")),
     path("v1/", include("rasad.live.api.urls")),
     path("v1/", include("rasad.comms.api.urls")),
     path("v1/", include("rasad.training.api.urls")),
-    path("v1/", include("rasad.greenjobs.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up code as a script file of its own: the
     # Content-Security-Policy (script-src 'self') blocks the inline script of the plain view.

@@ -15,6 +15,7 @@ from django.contrib.auth.models import Permission
 
 RASAD_APPS = (
     "core",
+    "greenjobs",
     "indicators",
     "cases",
     "jobs",
@@ -26,7 +27,6 @@ RASAD_APPS = (
     "assessments",
     "live",
     "training",
-    "greenjobs",
 )
 
 
@@ -41,6 +41,18 @@ class RoleDefinition:
 
 # Reading the audit trail is a right of its own (analysts, coordinators, administrators).
 VIEW = ("*.view_*", "!core.view_auditevent")
+# Green jobs: a business's people apply and correct their applications; analysts of the three
+# offices review them (each office its own step), register businesses, approve and pay;
+# coordinators also run the schemes (greenjobs.*).
+GREEN_APPLY = ("greenjobs.add_application", "greenjobs.change_application", "greenjobs.add_certificate")
+GREEN_REVIEW = (
+    *GREEN_APPLY,
+    "greenjobs.review_application",
+    "greenjobs.approve_application",
+    "greenjobs.certify_certificate",
+    "greenjobs.add_business",
+    "greenjobs.change_business",
+)
 # Analysts and coordinators submit and review documents and record the people they name; only
 # administrators edit the alias list (reviewers' corrections add aliases through the action).
 INTAKE_REVIEW = (
@@ -56,18 +68,6 @@ ASSESS = (*SELF_ASSESS, "assessments.review_assessment", "assessments.audit_asse
 # Analysts and coordinators register and change the devices of field posts in scope; only
 # administrators issue and revoke the credentials post agents send with.
 LIVE_DEVICES = ("live.add_device", "live.change_device")
-# Green jobs: a business's people apply and correct their applications; analysts of the three
-# offices review them (each office its own step), register businesses, approve and pay;
-# coordinators also run the schemes (greenjobs.*).
-GREEN_APPLY = ("greenjobs.add_application", "greenjobs.change_application", "greenjobs.add_certificate")
-GREEN_REVIEW = (
-    *GREEN_APPLY,
-    "greenjobs.review_application",
-    "greenjobs.approve_application",
-    "greenjobs.certify_certificate",
-    "greenjobs.add_business",
-    "greenjobs.change_business",
-)
 DEFAULT_ROLES = (
     RoleDefinition("viewer", "بیننده", "Viewer", "Sees everything in scope; changes nothing.", VIEW),
     RoleDefinition(
@@ -80,12 +80,12 @@ DEFAULT_ROLES = (
             "indicators.add_observation",
             "indicators.change_observation",
             "indicators.submit_observation",
+            *GREEN_APPLY,
             "cases.add_case",
             "cases.change_case",
             "cases.comment_case",
             "programs.submit_statusreport",
             *SELF_ASSESS,
-            *GREEN_APPLY,
             # Messages between command centres are for the centres' staff, not their field posts.
             "!comms.*",
         ),
@@ -99,6 +99,7 @@ DEFAULT_ROLES = (
             *VIEW,
             "indicators.*",
             "cases.*",
+            *GREEN_REVIEW,
             "programs.submit_statusreport",
             "core.view_auditevent",
             "comms.add_message",
@@ -108,7 +109,6 @@ DEFAULT_ROLES = (
             *INTAKE_REVIEW,
             *ASSESS,
             *LIVE_DEVICES,
-            *GREEN_REVIEW,
         ),
     ),
     RoleDefinition(
@@ -120,10 +120,10 @@ DEFAULT_ROLES = (
             *VIEW,
             "indicators.*",
             "cases.*",
+            "greenjobs.*",
             "programs.*",
             "assessments.*",
             "training.*",
-            "greenjobs.*",
             "core.view_auditevent",
             "core.change_organization",
             *INTAKE_REVIEW,

@@ -40,6 +40,6 @@ MENU = (
                 is_action=True,
             ),
         ),
-        position=47,
+        position=42,
     ),
 )

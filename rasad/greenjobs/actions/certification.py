@@ -34,7 +34,7 @@ OFFICE_KINDS = ("provincial_office", "national_body")
 
 def add_months(start: date, months: int) -> date:
     """``start`` plus whole Jalali months; a day beyond the target month's length becomes its last
-    day (docs/reference/methods.md, "Green-jobs certification")."""
+    day (docs/reference/methods.md, "Green jobs: eligibility, budget and certificates")."""
     jalali = to_jalali(start)
     index = jalali.year * 12 + (jalali.month - 1) + months
     year, month = divmod(index, 12)
