@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "rasad.jobs",
     "rasad.intake",
     "rasad.programs",
+    "rasad.greenjobs",
     "rasad.training",
     "rasad.reports",
     "rasad.assessments",

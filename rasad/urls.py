@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("rasad.cases.urls")),
     path("", include("rasad.intake.urls")),
     path("", include("rasad.programs.urls")),
+    path("", include("rasad.greenjobs.urls")),
     path("", include("rasad.live.urls")),
     path("", include("rasad.training.urls")),
     path("", include("rasad.assessments.urls")),

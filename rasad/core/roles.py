@@ -15,6 +15,7 @@ from django.contrib.auth.models import Permission
 
 RASAD_APPS = (
     "core",
+    "greenjobs",
     "indicators",
     "cases",
     "jobs",
@@ -41,6 +42,18 @@ class RoleDefinition:
 
 # Reading the audit trail is a right of its own (analysts, coordinators, administrators).
 VIEW = ("*.view_*", "!core.view_auditevent")
+# Green jobs: a business's people apply and correct their applications; analysts of the three
+# offices review them (each office its own step), register businesses, approve and pay;
+# coordinators also run the schemes (greenjobs.*).
+GREEN_APPLY = ("greenjobs.add_application", "greenjobs.change_application", "greenjobs.add_certificate")
+GREEN_REVIEW = (
+    *GREEN_APPLY,
+    "greenjobs.review_application",
+    "greenjobs.approve_application",
+    "greenjobs.certify_certificate",
+    "greenjobs.add_business",
+    "greenjobs.change_business",
+)
 # Analysts and coordinators submit and review documents and record the people they name; only
 # administrators edit the alias list (reviewers' corrections add aliases through the action).
 INTAKE_REVIEW = (
@@ -80,6 +93,7 @@ DEFAULT_ROLES = (
             "indicators.add_observation",
             "indicators.change_observation",
             "indicators.submit_observation",
+            *GREEN_APPLY,
             "cases.add_case",
             "cases.change_case",
             "cases.comment_case",
@@ -99,6 +113,7 @@ DEFAULT_ROLES = (
             *VIEW,
             "indicators.*",
             "cases.*",
+            *GREEN_REVIEW,
             "programs.submit_statusreport",
             "core.view_auditevent",
             "comms.add_message",
@@ -121,6 +136,7 @@ DEFAULT_ROLES = (
             *VIEW,
             "indicators.*",
             "cases.*",
+            "greenjobs.*",
             "programs.*",
             "assessments.*",
             "training.*",

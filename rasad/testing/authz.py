@@ -340,6 +340,27 @@ def _subscription(cast: Cast) -> dict[str, Any]:
     return {"pk": subscription.pk}
 
 
+def _green_application(stage: str) -> Callable[[Cast], dict[str, Any]]:
+    def make(cast: Cast) -> dict[str, Any]:
+        from rasad.greenjobs.testing import application_at
+
+        return {"pk": application_at(cast, stage).pk}
+
+    return make
+
+
+def _green_occupation(cast: Cast) -> dict[str, Any]:
+    from rasad.greenjobs.testing import occupation
+
+    return {"pk": occupation().pk}
+
+
+def _green_document(cast: Cast) -> dict[str, Any]:
+    from rasad.greenjobs.testing import application_at
+
+    return {"pk": application_at(cast, "submitted").documents.get().pk}
+
+
 def _made(model_label: str) -> Callable[[Cast], dict[str, Any]]:
     """A record made in Isfahan by the app's own matrix factory (``rasad/<app>/testing.py``)."""
 
@@ -475,6 +496,19 @@ def _fixed(**kwargs: Any) -> Callable[[Cast], dict[str, Any]]:
 
 
 SUBJECTS: dict[str, Subject] = {
+    # Green jobs (made in ISF-CC): a scheme run by ISF-CC (which is also its three offices); a
+    # workshop under ISF-CC in the registry; an application of such a workshop to a scheme that
+    # workshop runs and reviews, at the stage each step needs; a document of it. The workshop is
+    # read by ISF_STAFF (Wali's grant over ISF-CC does not reach below it).
+    "green-scheme": Subject(_made("greenjobs.scheme")),
+    "green-business": Subject(_made("greenjobs.business")),
+    "green-application": Subject(_made("greenjobs.application")),
+    "green-application-trained": Subject(_green_application("trained")),
+    "green-application-approved": Subject(_green_application("approved")),
+    "green-application-returned": Subject(_green_application("returned")),
+    "green-document": Subject(_green_document),
+    "green-occupation": Subject(_green_occupation),
+    "green-certificate": Subject(_made("greenjobs.certificate")),
     "isfahan": Subject(_isfahan),
     "period": Subject(_period()),
     "period-submit": Subject(_period("submit")),
@@ -607,6 +641,61 @@ ALL_READ = allow(EVERYONE)
 LIST = page(get=ALL_READ)
 
 PAGES: dict[str, Page] = {
+    # green jobs: schemes are run by coordinators (in the cast only Root); analysts of the
+    # offices review, approve and pay; reporters of a business apply and correct.
+    "greenjobs:scheme-list": LIST,
+    "greenjobs:queue": LIST,
+    "greenjobs:scheme-create": page(get=allow(ROOT), post=allow(ROOT)),
+    "greenjobs:scheme-detail": page("green-scheme", get=allow(ISF_READERS)),
+    "greenjobs:scheme-edit": page("green-scheme", get=allow(ROOT), post=allow(ROOT)),
+    "greenjobs:apply": page("green-scheme", get=allow(ISF_READERS), post=allow(ISF_READERS)),
+    "greenjobs:application-list": LIST,
+    "greenjobs:application-detail": page("green-application", get=allow(ISF_STAFF)),
+    "greenjobs:application-eligibility": page(
+        "green-application", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
+    ),
+    "greenjobs:application-compliance": page(
+        "green-application", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
+    ),
+    "greenjobs:application-training": page(
+        "green-application", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
+    ),
+    "greenjobs:application-approve": page(
+        "green-application-trained", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
+    ),
+    "greenjobs:application-pay": page(
+        "green-application-approved", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
+    ),
+    "greenjobs:application-close": page(
+        "green-application-approved", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
+    ),
+    "greenjobs:application-return": page(
+        "green-application", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
+    ),
+    "greenjobs:application-refuse": page(
+        "green-application", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
+    ),
+    "greenjobs:application-resubmit": page(
+        "green-application-returned", get=allow(ISF_STAFF), post=allow(ISF_STAFF)
+    ),
+    "greenjobs:document": page("green-document", get=allow(ISF_STAFF)),
+    "greenjobs:business-list": LIST,
+    "greenjobs:business-create": page(get=allow(ANALYSTS), post=allow(ANALYSTS)),
+    "greenjobs:business-detail": page("green-business", get=allow(ISF_STAFF)),
+    "greenjobs:business-edit": page("green-business", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
+    "greenjobs:occupation-list": LIST,
+    "greenjobs:certificate-list": LIST,
+    "greenjobs:certificate-request": page(get=allow(REPORTERS), post=allow(REPORTERS)),
+    "greenjobs:certificate-detail": page("green-certificate", get=allow(ISF_STAFF)),
+    "greenjobs:certificate-visit": page(
+        "green-certificate", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
+    ),
+    "greenjobs:certificate-grant": page(
+        "green-certificate", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
+    ),
+    "greenjobs:certificate-refuse": page(
+        "green-certificate", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
+    ),
     # Public: the load balancer's probe and the sign-in pages.
     "healthz": Page(None, ALL_READ, public=True),
     "web:login": Page(None, ALL_READ, allow(EVERYONE), public=True),
@@ -955,6 +1044,45 @@ def creates(users: frozenset[str], elsewhere: frozenset[str] = NOBODY) -> Rule:
 READ_ALL = allow(EVERYONE)
 
 API: dict[str, Operation] = {
+    # green jobs (see the pages above)
+    "GET /api/v1/green-occupations/": op(READ_ALL),
+    "GET /api/v1/green-occupations/{id}/": op(READ_ALL, "green-occupation"),
+    "GET /api/v1/green-businesses/": op(READ_ALL, "green-business", listed=ISF_STAFF),
+    "POST /api/v1/green-businesses/": op(
+        creates(ISF_ANALYSTS, frozenset({"bob"})), body=_payload("greenjobs.business")
+    ),
+    "GET /api/v1/green-businesses/{id}/": op(allow(ISF_STAFF), "green-business"),
+    "PATCH /api/v1/green-businesses/{id}/": op(allow(ISF_ANALYSTS), "green-business"),
+    "GET /api/v1/green-schemes/": op(READ_ALL, "green-scheme", listed=ISF_READERS),
+    "POST /api/v1/green-schemes/": op(creates(ROOT), body=_payload("greenjobs.scheme")),
+    "GET /api/v1/green-schemes/{id}/": op(allow(ISF_READERS), "green-scheme"),
+    "PATCH /api/v1/green-schemes/{id}/": op(allow(ROOT), "green-scheme"),
+    "GET /api/v1/green-applications/": op(READ_ALL, "green-application", listed=ISF_STAFF),
+    "POST /api/v1/green-applications/": op(
+        creates(ISF_STAFF, frozenset({"bob", "bahram"})), body=_payload("greenjobs.application")
+    ),
+    "GET /api/v1/green-applications/{id}/": op(allow(ISF_STAFF), "green-application"),
+    "POST /api/v1/green-applications/{id}/documents/": op(allow(ISF_STAFF), "green-application"),
+    "POST /api/v1/green-applications/{id}/submit/": op(allow(ISF_STAFF), "green-application"),
+    "POST /api/v1/green-applications/{id}/resubmit/": op(allow(ISF_STAFF), "green-application-returned"),
+    "POST /api/v1/green-applications/{id}/check-eligibility/": op(allow(ISF_ANALYSTS), "green-application"),
+    "POST /api/v1/green-applications/{id}/confirm-compliance/": op(allow(ISF_ANALYSTS), "green-application"),
+    "POST /api/v1/green-applications/{id}/confirm-training/": op(allow(ISF_ANALYSTS), "green-application"),
+    "POST /api/v1/green-applications/{id}/approve/": op(allow(ISF_ANALYSTS), "green-application-trained"),
+    "POST /api/v1/green-applications/{id}/instalments/": op(
+        allow(ISF_ANALYSTS), "green-application-approved"
+    ),
+    "POST /api/v1/green-applications/{id}/close/": op(allow(ISF_ANALYSTS), "green-application-approved"),
+    "POST /api/v1/green-applications/{id}/return/": op(allow(ISF_ANALYSTS), "green-application"),
+    "POST /api/v1/green-applications/{id}/refuse/": op(allow(ISF_ANALYSTS), "green-application"),
+    "GET /api/v1/green-certificates/": op(READ_ALL, "green-certificate", listed=ISF_STAFF),
+    "POST /api/v1/green-certificates/": op(
+        creates(ISF_STAFF, frozenset({"bob", "bahram"})), body=_payload("greenjobs.certificate")
+    ),
+    "GET /api/v1/green-certificates/{id}/": op(allow(ISF_STAFF), "green-certificate"),
+    "POST /api/v1/green-certificates/{id}/visit/": op(allow(ISF_ANALYSTS), "green-certificate"),
+    "POST /api/v1/green-certificates/{id}/grant/": op(allow(ISF_ANALYSTS), "green-certificate"),
+    "POST /api/v1/green-certificates/{id}/refuse/": op(allow(ISF_ANALYSTS), "green-certificate"),
     # core
     "GET /api/v1/api-tokens/": op(READ_ALL, "token", listed=OWNER),
     # Minting a token needs two-factor passed in this session: Root's API client has not.

@@ -26,6 +26,7 @@ def test_every_app_declares_its_own_entries():
         "cases",
         "intake",
         "programs",
+        "greenjobs",
         "training",
         "live",
         "media",

@@ -17,6 +17,7 @@ DOMAIN_DEMOS = (
     "rasad.cases.demo",
     "rasad.intake.demo",
     "rasad.programs.demo",
+    "rasad.greenjobs.demo",
     "rasad.live.demo",
     "rasad.comms.demo",
     "rasad.training.demo",
