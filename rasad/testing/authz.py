@@ -412,6 +412,8 @@ def _media_answered(cast: Cast) -> dict[str, Any]:
         acting_user=cast.root,
     )
     return {"pk": recipient.pk}
+
+
 def _training_check_in(cast: Cast) -> dict[str, Any]:
     from rasad.training.actions.checkin import do_open_check_in
     from rasad.training.testing import make_event
@@ -425,6 +427,8 @@ def _training_feed(cast: Cast) -> dict[str, Any]:
 
     _feed, secret = do_make_calendar_feed(cast.alice, acting_user=cast.alice)
     return {"key": secret}
+
+
 def _assessment_item(cast: Cast) -> dict[str, Any]:
     from rasad.assessments.testing import matrix_item
 
