@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from rasad.api.fields import DateField, MultiLineCharField, SingleLineCharField
@@ -28,6 +30,7 @@ def _organization(**kwargs: Any) -> ScopedSlugRelatedField:
     return ScopedSlugRelatedField(slug_field="code", queryset=Organization.objects.all(), **kwargs)
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class BusinessReferenceField(ScopedSlugRelatedField):
     """A business named by its organization's code."""
 
@@ -275,7 +278,7 @@ class NoteSerializer(serializers.Serializer[Any]):
     note = MultiLineCharField(required=False, allow_blank=True, max_length=2000)
 
 
-class ReasonSerializer(serializers.Serializer[Any]):
+class GreenReasonSerializer(serializers.Serializer[Any]):
     reason = MultiLineCharField(max_length=2000, help_text=_("Why: the business reads it."))
 
 
@@ -373,5 +376,5 @@ class SiteVisitSerializer(serializers.Serializer[Any]):
     findings = MultiLineCharField(max_length=5000)
 
 
-class GrantSerializer(serializers.Serializer[Any]):
+class CertificateGrantSerializer(serializers.Serializer[Any]):
     valid_months = serializers.IntegerField(min_value=1, max_value=60)

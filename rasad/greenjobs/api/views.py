@@ -44,15 +44,15 @@ from rasad.greenjobs.api.serializers import (
     ApplicationSerializer,
     ApproveSerializer,
     BusinessSerializer,
+    CertificateGrantSerializer,
     CertificateSerializer,
     CorrectionSerializer,
     DocumentSerializer,
     DocumentUploadSerializer,
-    GrantSerializer,
+    GreenReasonSerializer,
     InstalmentInputSerializer,
     NoteSerializer,
     OccupationSerializer,
-    ReasonSerializer,
     SchemeSerializer,
     SiteVisitSerializer,
 )
@@ -289,12 +289,12 @@ class ApplicationViewSet(ScopedModelViewSet):
 
     close.scope_action = "approve"  # type: ignore[attr-defined]
 
-    @extend_schema(request=ReasonSerializer, responses=ApplicationSerializer)
+    @extend_schema(request=GreenReasonSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def send_back(self, request: Request, pk: Any = None) -> Response:
         """The office of the current step returns the application for correction."""
         application = self.get_object()
-        serializer = ReasonSerializer(data=request.data)
+        serializer = GreenReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return self._answer(
             do_return_application(
@@ -304,12 +304,12 @@ class ApplicationViewSet(ScopedModelViewSet):
 
     send_back.scope_action = "review"  # type: ignore[attr-defined]
 
-    @extend_schema(request=ReasonSerializer, responses=ApplicationSerializer)
+    @extend_schema(request=GreenReasonSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
     def refuse(self, request: Request, pk: Any = None) -> Response:
         """The office of the current step refuses the application, with reasons."""
         application = self.get_object()
-        serializer = ReasonSerializer(data=request.data)
+        serializer = GreenReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return self._answer(
             do_refuse_application(
@@ -363,12 +363,12 @@ class CertificateViewSet(ScopedModelViewSet):
 
     visit.scope_action = "certify"  # type: ignore[attr-defined]
 
-    @extend_schema(request=GrantSerializer, responses=CertificateSerializer)
+    @extend_schema(request=CertificateGrantSerializer, responses=CertificateSerializer)
     @action(detail=True, methods=["post"])
     def grant(self, request: Request, pk: Any = None) -> Response:
         """Environment office: grant the certificate for ``valid_months`` Jalali months."""
         certificate = self.get_object()
-        serializer = GrantSerializer(data=request.data)
+        serializer = CertificateGrantSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return self._answer(
             do_grant_certificate(
@@ -380,12 +380,12 @@ class CertificateViewSet(ScopedModelViewSet):
 
     grant.scope_action = "certify"  # type: ignore[attr-defined]
 
-    @extend_schema(request=ReasonSerializer, responses=CertificateSerializer)
+    @extend_schema(request=GreenReasonSerializer, responses=CertificateSerializer)
     @action(detail=True, methods=["post"])
     def refuse(self, request: Request, pk: Any = None) -> Response:
         """Environment office: refuse the certification, with reasons."""
         certificate = self.get_object()
-        serializer = ReasonSerializer(data=request.data)
+        serializer = GreenReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return self._answer(
             do_refuse_certificate(
