@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from rasad.assessments.actions import AnswerValues, CycleValues, InstrumentValues
 from rasad.assessments.choices import ComplianceAnswer, InstrumentKind, ItemType
 from rasad.assessments.models import Instrument, Item, Section
+from rasad.cases.forms import RISK_SCALE
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import Organization
 from rasad.web.forms import ActionFormMixin, JalaliDateField, NormalizedCharField
@@ -368,7 +369,7 @@ class AnswersForm(StyledForm):
         return self[name] if name in self.fields else None
 
 
-RISK_CHOICES = [("", "—"), *[(str(value), str(value)) for value in range(1, 6)]]
+RISK_CHOICES = RISK_SCALE  # the cases app's 1-5 scale
 
 
 class RiskRatingForm(StyledForm):

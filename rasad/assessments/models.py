@@ -15,6 +15,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from rasad.assessments.choices import (
@@ -39,6 +40,7 @@ from rasad.assessments.querysets import (
     RiskQuerySet,
 )
 from rasad.core.models import TimestampedModel
+from rasad.lib import formatting
 
 POINTS: dict[str, Any] = {"max_digits": 9, "decimal_places": 2}
 
@@ -97,7 +99,10 @@ class Instrument(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} (v{self.version})"
+        return gettext("%(name)s, version %(version)s") % {
+            "name": self.name,
+            "version": formatting.number(self.version),
+        }
 
     def get_absolute_url(self) -> str:
         return reverse("assessments:instrument-detail", args=[self.pk])

@@ -207,9 +207,10 @@ class JSONListField(forms.CharField):
     """A list written as JSON (eligibility rules, required documents); the action checks each
     item and names the bad one."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, example: str = "", **kwargs: Any) -> None:
         kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 5, "dir": "ltr", "translate": "no"}))
         super().__init__(**kwargs)
+        self.example = example  # shown as code after the help text (web/includes/form.html)
 
     def to_python(self, value: Any) -> Any:
         text = str(value or "").strip()
@@ -252,14 +253,14 @@ class SchemeForm(StyledForm):
     rules = JSONListField(
         label=_("Eligibility rules"),
         required=False,
-        help_text=_(
-            'For example: [{"field": "certified", "effect": "require", "value": true}]; see the help page.'
-        ),
+        help_text=_("See the help page. For example:"),
+        example='[{"field": "certified", "effect": "require", "value": true}]',
     )
     documents = JSONListField(
         label=_("Required documents"),
         required=False,
-        help_text=_('For example: [{"code": "licence", "name": "Business licence"}].'),
+        help_text=_("For example:"),
+        example='[{"code": "licence", "name": "پروانهٔ کسب"}]',
     )
 
     def __init__(
