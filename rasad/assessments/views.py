@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, HttpResponse, HttpResponseBase
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -99,6 +99,7 @@ from rasad.assessments.spreadsheet import instrument_file, results_xlsx
 from rasad.cases.models import Case
 from rasad.core.importers import MAX_FILE_BYTES
 from rasad.core.models import Organization, User
+from rasad.lib.downloads import file_download
 from rasad.lib.tabular import XLSX_TYPE
 from rasad.web.generic import (
     AuthenticatedRequest,
@@ -931,12 +932,9 @@ class EvidenceDownloadView(ScopedDetailView):
         evidence: Evidence = self.get_related(
             Evidence.objects.filter(assessment=assessment), kwargs["evidence_id"]
         )
-        response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type)
-        response["Content-Disposition"] = (
-            f'attachment; filename="evidence-{evidence.pk}{_suffix(evidence.name)}"'
+        return file_download(
+            evidence.file.open("rb"), f"evidence-{evidence.pk}{_suffix(evidence.name)}", evidence.content_type
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
 
 
 def _suffix(name: str) -> str:

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.db.models import Count, Sum
-from django.http import FileResponse, HttpResponseBase
+from django.http import HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
@@ -57,6 +57,7 @@ from rasad.greenjobs.forms import (
 )
 from rasad.greenjobs.models import Application, Business, Certificate, Document, Occupation, Scheme
 from rasad.greenjobs.rules import describe
+from rasad.lib.downloads import file_download
 from rasad.web.generic import (
     AuthenticatedRequest,
     ScopedDetailView,
@@ -495,14 +496,7 @@ class DocumentDownloadView(ScopedDetailView):
 
     def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         document: Document = self.get_object()
-        response = FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
-            filename=document.name,
-            content_type=document.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return file_download(document.file.open("rb"), document.name, document.content_type)
 
 
 # ---- the registry --------------------------------------------------------------------------------

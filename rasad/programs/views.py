@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import FileResponse, HttpResponse, HttpResponseBase
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rasad.core.models import Organization
+from rasad.lib.downloads import file_download
 from rasad.lib.jalali import local_date
 from rasad.lib.tabular import XLSX_TYPE
 from rasad.programs.actions import (
@@ -448,14 +449,7 @@ class ProgrammeAttachmentDownloadView(ScopedDetailView):
         attachment = self.get_related(
             ProgrammeAttachment.objects.filter(programme=programme), kwargs["attachment_id"]
         )
-        response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.name,
-            content_type=attachment.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return file_download(attachment.file.open("rb"), attachment.name, attachment.content_type)
 
 
 class ObligationListView(ScopedListView):

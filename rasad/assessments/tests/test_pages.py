@@ -18,6 +18,7 @@ from rasad.assessments.tests.test_assessment_flow import ANSWERS, EVIDENCE_ITEMS
 from rasad.lib.tabular import XLSX_TYPE
 from rasad.testing.api import assert_nothing_changed
 from rasad.testing.cast import Cast
+from rasad.testing.tabular import xlsx_rows
 from rasad.testing.web import signed_in_client
 
 pytestmark = pytest.mark.django_db
@@ -28,13 +29,8 @@ def _pdf(name: str) -> SimpleUploadedFile:
 
 
 def _sheet(content: bytes) -> list[list[Any]]:
-    """The rows of a workbook's first sheet (labels, keys, then data), read for the test only."""
-    import io
-
-    from openpyxl import load_workbook
-
-    sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
+    """The rows of a workbook's first sheet (labels, keys, then data)."""
+    return [list(row) for row in xlsx_rows(content)]
 
 
 def _form(answers: list[dict[str, Any]]) -> dict[str, Any]:

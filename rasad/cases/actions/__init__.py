@@ -31,7 +31,7 @@ from rasad.cases.actions.collaboration import (
 from rasad.cases.actions.common import ALLOWED_ATTACHMENTS, MAX_ATTACHMENT_BYTES, MENTION, REFERENCE_PREFIX
 from rasad.cases.actions.consolidation import FORWARDABLE, do_forward_dossier, do_merge_cases
 from rasad.cases.actions.escalation import do_escalate_case, escalation_target
-from rasad.cases.actions.problems import Occurrence, do_add_occurrence, do_raise_problem, open_problem_case
+from rasad.cases.actions.problems import Occurrence, do_add_occurrence, do_raise_problem
 from rasad.cases.actions.transitions import (
     allowed_actions,
     assignee_candidates,
@@ -72,6 +72,5 @@ __all__ = [
     "do_update_working_calendar",
     "escalation_target",
     "may_take_steps",
-    "open_problem_case",
     "recompute_due_times",
 ]

@@ -41,7 +41,7 @@ def _record(case: Case, occurrence: Occurrence) -> None:
     )
 
 
-def open_problem_case(key: str) -> Case | None:
+def _open_problem_case(key: str) -> Case | None:
     """The open case of problem ``key``, locked, or None."""
     case: Case | None = (
         Case.objects.select_for_update()
@@ -67,7 +67,7 @@ def do_raise_problem(
     with the values ``new_case`` gives (None: no case can be filed, e.g. no category exists; then
     nothing is written). The system acts: no person is the actor."""
     Organization.objects.select_for_update().filter(pk=organization.pk).first()
-    case = open_problem_case(key)
+    case = _open_problem_case(key)
     if case is None:
         values = new_case()
         if values is None:

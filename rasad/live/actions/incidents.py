@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from rasad.cases.actions import CaseValues, Occurrence, do_add_occurrence, do_raise_problem, open_problem_case
+from rasad.cases.actions import CaseValues, Occurrence, do_add_occurrence, do_raise_problem
 from rasad.cases.choices import CaseKind, Priority
 from rasad.cases.models import Case, Category
 from rasad.core.models import Organization
@@ -72,7 +72,7 @@ def do_check_outage(post_id: int, *, now: datetime) -> Outage | None:
     status = post_status(d["status"] for d in devices)
     outage = Outage.objects.select_for_update().filter(organization=post, ended_at__isnull=True).first()
     if outage is None and status == Status.OFFLINE:
-        since = max(d["status_since"] for d in devices if d["status_since"] is not None)
+        since = max((d["status_since"] for d in devices if d["status_since"] is not None), default=now)
         if now - since < timedelta(minutes=settings.RASAD_LIVE_OUTAGE_MINUTES):
             return None
         return _open_outage(post, since, now)
@@ -174,8 +174,3 @@ def do_raise_device_incident(event: DeviceEvent) -> Case | None:
             new={"event": str(event.uuid), "case": case.reference},
         )
     return case
-
-
-def open_incident(post_id: int) -> Case | None:
-    """The post's open incident case, if any (locked: call inside a transaction)."""
-    return open_problem_case(incident_key(post_id))
