@@ -355,6 +355,12 @@ def _green_occupation(cast: Cast) -> dict[str, Any]:
     return {"pk": occupation().pk}
 
 
+def _green_certified(cast: Cast) -> dict[str, Any]:
+    from rasad.greenjobs.testing import make_certified_business
+
+    return {"pk": make_certified_business(cast.isfahan).pk}
+
+
 def _green_document(cast: Cast) -> dict[str, Any]:
     from rasad.greenjobs.testing import application_at
 
@@ -513,6 +519,7 @@ SUBJECTS: dict[str, Subject] = {
     "green-document": Subject(_green_document),
     "green-occupation": Subject(_green_occupation),
     "green-certificate": Subject(_made("greenjobs.certificate")),
+    "green-business-certified": Subject(_green_certified),
     "isfahan": Subject(_isfahan),
     "period": Subject(_period()),
     "period-submit": Subject(_period("submit")),
@@ -700,6 +707,12 @@ PAGES: dict[str, Page] = {
     "greenjobs:certificate-refuse": page(
         "green-certificate", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
     ),
+    # The directory of certified green businesses is public, like training's certificate check:
+    # the same rows for everyone, signed in or not (docs/greenjobs.md, "The public directory").
+    "greenjobs:directory": Page(None, ALL_READ, public=True),
+    "greenjobs:directory-points": Page(None, ALL_READ, public=True),
+    "greenjobs:directory-provinces": Page(None, ALL_READ, public=True),
+    "greenjobs:directory-entry": Page("green-business-certified", ALL_READ, public=True),
     # Public: the load balancer's probe and the sign-in pages.
     "healthz": Page(None, ALL_READ, public=True),
     "web:login": Page(None, ALL_READ, allow(EVERYONE), public=True),
@@ -1056,6 +1069,8 @@ API: dict[str, Operation] = {
         creates(ISF_ANALYSTS, frozenset({"bob"})), body=_payload("greenjobs.business")
     ),
     "GET /api/v1/green-businesses/{id}/": op(allow(ISF_STAFF), "green-business"),
+    # The directory: every signed-in caller reads every certified business (401 when signed out).
+    "GET /api/v1/green-businesses/directory/": op(READ_ALL, "green-business-certified", listed=EVERYONE),
     "PATCH /api/v1/green-businesses/{id}/": op(allow(ISF_ANALYSTS), "green-business"),
     "GET /api/v1/green-schemes/": op(READ_ALL, "green-scheme", listed=ISF_READERS),
     "POST /api/v1/green-schemes/": op(creates(ROOT), body=_payload("greenjobs.scheme")),

@@ -47,6 +47,7 @@ from rasad.greenjobs.api.serializers import (
     CertificateGrantSerializer,
     CertificateSerializer,
     CorrectionSerializer,
+    GreenDirectoryEntrySerializer,
     DocumentSerializer,
     DocumentUploadSerializer,
     GreenReasonSerializer,
@@ -56,6 +57,7 @@ from rasad.greenjobs.api.serializers import (
     SchemeSerializer,
     SiteVisitSerializer,
 )
+from rasad.greenjobs.directory import DirectoryFilterSet, certified_businesses
 from rasad.greenjobs.filtersets import (
     ApplicationFilterSet,
     BusinessFilterSet,
@@ -93,6 +95,23 @@ class BusinessViewSet(ScopedModelViewSet):
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         assert isinstance(serializer, BusinessSerializer)
         serializer.instance = do_save_business(serializer.to_values(), acting_user=_actor(self.request))
+
+    @extend_schema(responses=GreenDirectoryEntrySerializer(many=True))
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="directory",
+        filterset_class=DirectoryFilterSet,
+        serializer_class=GreenDirectoryEntrySerializer,
+    )
+    def directory(self, request: Request) -> Response:
+        """The directory of certified green businesses: every business whose green certificate is
+        valid today, whoever asks, with only what the certificate makes public (the rows of the
+        public page ``/green/directory/``; places rounded to two decimals of a degree)."""
+        rows = self.filter_queryset(certified_businesses())
+        page = self.paginate_queryset(rows)
+        data = GreenDirectoryEntrySerializer(page, many=True, context=self.get_serializer_context()).data
+        return self.get_paginated_response(data)
 
     def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         assert isinstance(serializer, BusinessSerializer) and isinstance(serializer.instance, Business)
