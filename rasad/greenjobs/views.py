@@ -784,7 +784,7 @@ class DirectoryView(View):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         filterset, businesses, valid = _directory(request)
-        page = Paginator(businesses, self.paginate_by).get_page(request.GET.get("page"))
+        page: Any = Paginator(businesses, self.paginate_by).get_page(request.GET.get("page"))
         for business in page:
             section = sectors.section_of(business.sector_code)
             business.sector_name = section.name if section else ""
