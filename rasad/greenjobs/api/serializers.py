@@ -463,3 +463,12 @@ class GreenDirectoryEntrySerializer(serializers.ModelSerializer):  # type: ignor
     @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_longitude(self, obj: Business) -> float | None:
         return rounded(obj.organization.longitude)
+
+
+class GreenDirectoryPageSerializer(serializers.Serializer[Any]):
+    """A page of the directory (limit and offset, like every list of the API)."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = GreenDirectoryEntrySerializer(many=True)
