@@ -18,9 +18,11 @@ ensure_venv '.[dev]'
 # ---- lint and types ----------------------------------------------------------------------------
 # A lint or type failure fails the run, but the suite still runs so that one CI run shows all.
 status=0
-log "ruff, ruff format --check, mypy"
+log "ruff, ruff format --check, deptry, import-linter, mypy"
 ruff check . || { echo "ruff check failed"; status=1; }
 ruff format --check . || { echo "ruff format --check failed"; status=1; }
+deptry . || { echo "deptry: a dependency is unused, undeclared or misplaced"; status=1; }
+RASAD_TESTING=true lint-imports || { echo "import-linter: a module imports from a layer above it (docs/development/directory-structure.md)"; status=1; }
 RASAD_TESTING=true mypy rasad $( [ -d bench ] && echo bench ) || { echo "mypy failed"; status=1; }
 RASAD_TESTING=true rasad check --fail-level WARNING || { echo "rasad check failed"; status=1; }
 RASAD_TESTING=true RASAD_DATA_DIR=$(mktemp -d) rasad makemigrations --check --dry-run >/dev/null \
@@ -43,7 +45,15 @@ run() {  # run NAME ENV... -- PYTEST-ARGS...
   env "${envs[@]}" pytest -q -p no:randomly --junitxml="$WORK/$name.xml" "$@" || { rc=$?; [ $rc -eq 5 ] || status=1; }
 }
 # Two workers (pytest-xdist): the machine has two cores, and each worker gets its own test database.
-run sqlite DATABASE_URL= REDIS_URL= -- -n 2 -m "not browser and not postgres and not redis" "$@"
+# Coverage is measured on the SQLite run (the widest without services; about a fifth slower)
+# and reported after it: the total, then the twenty least-covered modules.
+run sqlite DATABASE_URL= REDIS_URL= COVERAGE_FILE="$WORK/.coverage" -- -n 2 -m "not browser and not postgres and not redis" \
+  --cov --cov-report= "$@"
+if [ -f "$WORK/.coverage" ]; then
+  log "coverage (SQLite run)"
+  COVERAGE_FILE="$WORK/.coverage" coverage report --sort=cover 2>/dev/null | head -22
+  echo "total: $(COVERAGE_FILE="$WORK/.coverage" coverage report --format=total)%"
+fi
 run postgres DATABASE_URL="$PG_OWNER_URL" RASAD_TEST_APP_ROLE=rasad_app REDIS_URL="$REDIS" -- -n 2 -m "not browser" "$@"
 run browser DATABASE_URL="$PG_OWNER_URL" RASAD_TEST_APP_ROLE=rasad_app REDIS_URL="$REDIS" RASAD_ARTIFACTS="$ROOT/var/test-artifacts" -- -m browser "$@"
 

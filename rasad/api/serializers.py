@@ -11,12 +11,6 @@ from rest_framework import serializers
 from rasad.api import fields
 
 
-class DisplayField(serializers.SerializerMethodField):
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("read_only", True)
-        super().__init__(**kwargs)
-
-
 class RasadModelSerializer(serializers.HyperlinkedModelSerializer):  # type: ignore[type-arg]
     """Declare ``Meta.fields`` explicitly; ``display`` is the object's human name."""
 

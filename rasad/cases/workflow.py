@@ -73,7 +73,3 @@ TRANSITIONS: dict[tuple[CaseStatus, Action], Transition] = {
     (S.CLOSED, Action.REOPEN): Transition(S.REOPENED, "change", Party.REPORTER),
     (S.REJECTED, Action.REOPEN): Transition(S.REOPENED, "change", Party.REPORTER),
 }
-
-
-def actions_from(status: str) -> list[Action]:
-    return [action for (source, action) in TRANSITIONS if source == status]

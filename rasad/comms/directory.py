@@ -148,26 +148,35 @@ def recipient_key(local: Centre, other: Centre, *, now: datetime) -> RecipientKe
 
 class StoredKeysDirectory:
     """The signing keys as stored, without today's trust decision: for envelopes this node
-    already accepted (a peer blocked since then does not make its old messages unreadable)."""
+    already accepted (a peer blocked since then does not make its old messages unreadable).
+
+    Each key is read once per directory: a page that verifies many envelopes shares one
+    directory and reads each sender's key once, not once per envelope."""
+
+    def __init__(self) -> None:
+        self._read: dict[tuple[str, str], KnownSigningKey | None] = {}
 
     def signing_key(self, centre: str, kid: str) -> KnownSigningKey | None:
-        key = CentreKey.objects.filter(centre__code=centre, kid=kid, purpose=KeyPurpose.SIGN).first()
-        if key is None or key.not_before is None or key.not_after is None:
-            return None
-        return KnownSigningKey(
-            centre, kid, bytes(key.public_key), key.not_before, key.not_after, key.revoked_at
-        )
+        if (centre, kid) not in self._read:
+            key = CentreKey.objects.filter(centre__code=centre, kid=kid, purpose=KeyPurpose.SIGN).first()
+            known = None
+            if key is not None and key.not_before is not None and key.not_after is not None:
+                known = KnownSigningKey(
+                    centre, kid, bytes(key.public_key), key.not_before, key.not_after, key.revoked_at
+                )
+            self._read[(centre, kid)] = known
+        return self._read[(centre, kid)]
 
 
-def verified_from_store(envelope: Envelope) -> VerifiedEnvelope:
+def verified_from_store(envelope: Envelope, directory: StoredKeysDirectory | None = None) -> VerifiedEnvelope:
     """Re-check a stored envelope (signature and every part) as of when it was received, so that
     bytes altered in the database are caught before anything is decrypted from them."""
     wire = WireEnvelope.from_transport(bytes(envelope.raw))
-    return verify_envelope(wire, directory=StoredKeysDirectory(), now=envelope.received_at)
+    return verify_envelope(wire, directory=directory or StoredKeysDirectory(), now=envelope.received_at)
 
 
 def address_book_ids(senders: Iterable[Centre]) -> set[int]:
-    """The centres any of ``senders`` may write to now (``address_book`` of each, in two queries
+    """The centres any of ``senders`` may write to now (each one's address book, in two queries
     whatever their number)."""
     chosen = [sender.pk for sender in senders]
     if not chosen:
@@ -179,15 +188,3 @@ def address_book_ids(senders: Iterable[Centre]) -> set[int]:
         trusted_by__local_centre__in=chosen, trusted_by__status=PeerStatus.PINNED
     ).values_list("pk", flat=True)
     return local | set(peers)
-
-
-def address_book(sender: Centre) -> list[Centre]:
-    """The centres ``sender`` may write to now: the other centres hosted here, and its confirmed
-    peers (in that order, each by code)."""
-    local = list(Centre.objects.filter(is_local=True).exclude(pk=sender.pk).order_by("code"))
-    peers = list(
-        Centre.objects.filter(trusted_by__local_centre=sender, trusted_by__status=PeerStatus.PINNED).order_by(
-            "code"
-        )
-    )
-    return [*local, *peers]

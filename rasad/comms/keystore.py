@@ -100,19 +100,22 @@ def current_encryption_key(centre: Centre) -> CentreKey:
 
 def encryption_keyring(centre: Centre) -> Callable[[str], EncryptionKeyPair | None]:
     """Look up a private encryption key of ``centre`` by key id: present while the key is in use
-    or retired within its grace period; None once it is destroyed (or was never here)."""
+    or retired within its grace period; None once it is destroyed (or was never here). The
+    keyring reads and unseals each key once: keep it for as long as one request lasts, no longer
+    (a destroyed key must stop opening messages)."""
+    opened: dict[str, EncryptionKeyPair | None] = {}
 
     def lookup(kid: str) -> EncryptionKeyPair | None:
-        row = (
-            CentreKey.objects.filter(
-                centre=centre, kid=kid, purpose=KeyPurpose.ENCRYPT, private_sealed__isnull=False
+        if kid not in opened:
+            row = (
+                CentreKey.objects.filter(
+                    centre=centre, kid=kid, purpose=KeyPurpose.ENCRYPT, private_sealed__isnull=False
+                )
+                .values_list("private_sealed", flat=True)
+                .first()
             )
-            .values_list("private_sealed", flat=True)
-            .first()
-        )
-        if row is None:
-            return None
-        return EncryptionKeyPair(_open(centre.code, kid, bytes(row)))
+            opened[kid] = None if row is None else EncryptionKeyPair(_open(centre.code, kid, bytes(row)))
+        return opened[kid]
 
     return lookup
 

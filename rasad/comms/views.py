@@ -40,6 +40,7 @@ from rasad.comms.actions import (
     do_set_up_centre,
     read_attachment,
     read_message,
+    read_messages,
 )
 from rasad.comms.choices import Direction, EnvelopeKind, KeyPurpose, PeerStatus
 from rasad.comms.crypto import fingerprint
@@ -125,21 +126,27 @@ class ThreadListView(ScopedListView):
     def get_context_data(self, **context: Any) -> dict[str, Any]:
         page = context.get("page")
         if page is not None:
-            for thread in page:
-                first = (
-                    self.scoped(Message.objects.filter(thread=thread))
-                    .select_related("envelope")
-                    .order_by("id")
-                    .first()
-                )
+            threads = list(page)
+            # Each thread's first message, decrypted for its subject: two queries and one read
+            # of each key for the whole page, however many threads it shows.
+            first_ids = (
+                self.scoped(Message.objects.filter(thread__in=threads))
+                .values("thread_id")
+                .annotate(first=models.Min("id"))
+                .values_list("thread_id", "first")
+            )
+            chosen = Message.objects.filter(pk__in=[first for _, first in first_ids])
+            firsts = {message.thread_id: message for message in chosen.select_related("envelope", "centre")}
+            opened = read_messages(firsts.values())
+            for thread in threads:
+                first = firsts.get(thread.pk)
                 thread.first_message = first
                 thread.others = [
                     centre.name for centre in thread.participants.all() if centre.pk != thread.centre_id
                 ]
-                try:
-                    thread.subject = read_message(first).content.subject if first is not None else ""
-                except errors.Refusal:
-                    thread.subject = None
+                reading = opened[first.pk] if first is not None else None
+                # No message yet: no subject; one that cannot be read (its key is gone): None.
+                thread.subject = "" if first is None else (reading.content.subject if reading else None)
         return super().get_context_data(**context)
 
 

@@ -23,12 +23,3 @@ class LanguageChoices(models.TextChoices):
 class CalendarChoices(models.TextChoices):
     JALALI = "jalali", _("Jalali (solar hijri)")
     GREGORIAN = "gregorian", _("Gregorian")
-
-
-class ActionChoices(models.TextChoices):
-    """The verbs a role grant can name. Domain apps add their own custom permissions."""
-
-    VIEW = "view", _("View")
-    ADD = "add", _("Add")
-    CHANGE = "change", _("Change")
-    DELETE = "delete", _("Delete")

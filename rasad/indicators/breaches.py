@@ -31,5 +31,5 @@ def register_breach_handler(handler: BreachHandler) -> Callable[[], None]:
 
 
 def notify(alert: Alert) -> None:
-    for handler in list(_handlers):
+    for handler in list(_handlers):  # noqa: PERF101 (a copy: a handler may unsubscribe)
         handler(alert)

@@ -20,7 +20,7 @@ from rasad.core.scope import organization_scope, subtree_roots
 from rasad.indicators import rollups
 from rasad.indicators.catalogue import Catalogue
 from rasad.indicators.choices import ObservationStatus
-from rasad.indicators.models import Alert, Assignment, Indicator, Observation, Rollup, Target
+from rasad.indicators.models import Assignment, Indicator, Observation, Rollup, Target
 from rasad.lib import formatting
 from rasad.lib.jalali import JalaliPeriod
 
@@ -106,10 +106,6 @@ def last_months(count: int, *, until: JalaliPeriod | None = None) -> list[Jalali
     return list(reversed(periods))
 
 
-def year_months(year: int) -> list[JalaliPeriod]:
-    return [JalaliPeriod("month", year, m) for m in range(1, 13)]
-
-
 def province_values(
     user: User | AnonymousUser, code: str, year: int, *, catalogue: Catalogue
 ) -> dict[str, float]:
@@ -187,12 +183,3 @@ def completeness(organizations: list[Organization], period: JalaliPeriod) -> lis
                 Completeness(org, period, len(expected), drafts + submitted + approved, submitted, approved)
             )
     return result
-
-
-def open_alerts(user: User | AnonymousUser, limit: int = 20) -> list[Alert]:
-    return list(
-        Alert.objects.visible_to(user)
-        .filter(is_open=True)
-        .select_related("organization", "indicator", "indicator__unit")
-        .order_by("-created")[:limit]
-    )

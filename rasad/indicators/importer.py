@@ -9,7 +9,7 @@ valid ones.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
@@ -263,7 +263,3 @@ def do_import(
         )
     outcome.rejected = rejected
     return outcome
-
-
-def template_rows(indicators: Iterable[Indicator], organization_code: str, period: str) -> list[list[str]]:
-    return [[organization_code, i.code, period, "", i.unit.code, ""] for i in indicators]

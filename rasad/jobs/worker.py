@@ -376,17 +376,3 @@ def reap_expired(now: Any = None) -> int:
             )
             reaped += 1
     return reaped
-
-
-def run_in_thread(worker: Worker) -> threading.Thread:
-    """Start ``worker`` in a daemon thread of this process (``rasad serve`` in the demo)."""
-
-    def target() -> None:
-        try:
-            worker.run()
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=target, name=f"worker-{worker.worker_id}", daemon=True)
-    thread.start()
-    return thread

@@ -32,7 +32,7 @@ def subscribe_local(subscriber: Subscriber) -> Callable[[], None]:
 
 
 def publish(event: Event) -> None:
-    for subscriber in list(_local_subscribers):
+    for subscriber in list(_local_subscribers):  # noqa: PERF101 (a copy: a handler may unsubscribe)
         try:
             subscriber(event)
         except Exception:

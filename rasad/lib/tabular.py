@@ -798,7 +798,8 @@ def _cell_value(
     except ValueError:
         return text
     if is_date and isinstance(number, int | float) and 0 <= number < 2958466:
-        epoch = datetime(1904, 1, 1) if date1904 else datetime(1899, 12, 30)
+        # A spreadsheet's serial date has no zone: the cell's value is naive, like openpyxl's.
+        epoch = datetime(1904, 1, 1) if date1904 else datetime(1899, 12, 30)  # noqa: DTZ001
         moment = epoch + timedelta(days=float(number))
         return moment.replace(microsecond=0)
     return number

@@ -13,7 +13,7 @@ degraded (and at least one was heard from), degraded in between."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -52,15 +52,6 @@ def post_status(statuses: Iterable[str]) -> Status:
     if all(s == Status.OFFLINE for s in known):
         return Status.OFFLINE
     return Status.DEGRADED
-
-
-def offline_deadline(device: Device) -> datetime | None:
-    """When the device turns offline if nothing more arrives."""
-    if device.last_heartbeat_at is None:
-        return None
-    return device.last_heartbeat_at + timedelta(
-        seconds=settings.RASAD_LIVE_OFFLINE_INTERVALS * max(1, device.heartbeat_interval)
-    )
 
 
 STATUS_COLOURS = {

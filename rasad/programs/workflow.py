@@ -61,7 +61,3 @@ TRANSITIONS: dict[tuple[ProgrammeStatus, Step], Transition] = {
     (S.ACTIVE, Step.EXPIRE): Transition(S.EXPIRED),
     (S.SUSPENDED, Step.EXPIRE): Transition(S.EXPIRED),
 }
-
-
-def steps_from(status: str) -> list[Step]:
-    return [step for (source, step) in TRANSITIONS if source == status]

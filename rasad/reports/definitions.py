@@ -460,7 +460,7 @@ def _period_label(key: str) -> str:
 
 
 def _midnight(day: Any) -> datetime:
-    return timezone.make_aware(datetime(day.year, day.month, day.day), jalali.TEHRAN)
+    return datetime(day.year, day.month, day.day, tzinfo=jalali.TEHRAN)
 
 
 # ---- 3. Baseline / EnPI report of a site ----------------------------------------------------------
@@ -616,11 +616,6 @@ register(
         subscribable=False,
     )
 )
-
-
-def last_complete_period(kind: str, today: Any = None) -> JalaliPeriod:
-    day = today or jalali.today_in_tehran()
-    return JalaliPeriod.containing(day, kind).previous()  # type: ignore[arg-type]
 
 
 def since(hours: int) -> datetime:

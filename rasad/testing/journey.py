@@ -143,20 +143,21 @@ class Journey:
         self.page.click("[data-testid=login-submit]")
         self.page.wait_for_load_state("load")
         if "/account/two-factor/" in self.page.url:
-            self.set_up_two_factor(username)
+            self.set_up_two_factor()
             return
         self.check()
 
-    def set_up_two_factor(self, username: str) -> None:
-        """After an administrator's first sign-in: the set-up page, then a code from the
-        device's secret, as an authenticator app would show it."""
+    def set_up_two_factor(self) -> None:
+        """After an administrator's first sign-in: the set-up page, then a code from the secret
+        it shows, as an authenticator app would make it."""
+        import base64
+
         from django_otp.oath import TOTP
-        from django_otp.plugins.otp_totp.models import TOTPDevice
 
         self.page.wait_for_url("**/account/two-factor/")
         self.check("two-factor set-up")
-        device = TOTPDevice.objects.get(user__username=username, confirmed=False)
-        self.page.fill("input[name=token]", f"{TOTP(device.bin_key).token():06d}")
+        secret = self.page.locator("[data-testid=two-factor-secret]").inner_text().strip()
+        self.page.fill("input[name=token]", f"{TOTP(base64.b32decode(secret)).token():06d}")
         self.submit()
 
     def click(self, selector: str, *, check: bool = True) -> None:
@@ -217,7 +218,3 @@ def journey(browser: Any, live_server: Any, request: Any) -> Iterator[Callable[.
     for context in contexts:
         context.close()
     assert foreign == [], f"pages made requests outside the server: {foreign}"
-
-
-def artifacts_dir() -> Path:
-    return ARTIFACTS / "journeys"

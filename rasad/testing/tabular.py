@@ -11,13 +11,35 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from rasad.lib.tabular import Sheet, write_xlsx
 
 FORMULA = '=HYPERLINK("http://x","y")'
 BELL = "زنگ\x07خطر"
 BELL_CLEAN = "زنگخطر"
+
+
+def xlsx_rows(content: bytes | Iterator[bytes]) -> list[tuple[Any, ...]]:
+    """The values of a workbook's first sheet, row by row, as a spreadsheet program reads them.
+
+    openpyxl, not :mod:`rasad.lib.tabular`'s own reader: the tests of every export check the
+    file with an independent reader, so that a fault shared by our writer and our reader cannot
+    hide. A streamed download's chunks are joined first."""
+    data = content if isinstance(content, bytes) else b"".join(content)
+    return list(load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True))
+
+
+def xlsx_bytes(rows: list[list[Any]]) -> bytes:
+    """A workbook made by a spreadsheet library (openpyxl), for the tests of every import: the
+    uploaded file comes from an independent writer, like a user's."""
+    workbook = Workbook()
+    sheet: Any = workbook.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def xlsx_cells(content: bytes) -> Iterator[Any]:

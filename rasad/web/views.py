@@ -27,6 +27,8 @@ from rasad.core.actions.security import (
     do_change_password,
     do_create_backup_codes,
     do_enable_two_factor,
+    new_setup_key,
+    setup_device,
 )
 from rasad.core.audit import CoreAuditEvent, audit_security_event
 from rasad.core.middleware import client_ip
@@ -117,21 +119,28 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
     return render(request, "web/two_factor.html", {"form": form, "next": _next_url(request)})
 
 
+SETUP_KEY_SESSION = "two_factor_setup_key"
+
+
 class TwoFactorSetupView(LoginRequiredMixin, View):
     request: AuthenticatedRequest
 
     """Shows a TOTP secret and QR code; confirming a first code turns two-factor on. Once it is
     on, the page offers backup codes."""
 
-    def _device(self, user: User) -> TOTPDevice:
-        device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-        return device or TOTPDevice.objects.create(user=user, name="default", confirmed=False)
+    def _key(self, request: AuthenticatedRequest) -> str:
+        """The secret being set up, kept in the session between the page and its form (nothing is
+        written to the database before the first code confirms it)."""
+        key = request.session.get(SETUP_KEY_SESSION)
+        if not isinstance(key, str) or not key:
+            key = request.session[SETUP_KEY_SESSION] = new_setup_key()
+        return key
 
     def _render(self, request: AuthenticatedRequest, form: OtpForm) -> HttpResponse:
         import qrcode
         import qrcode.image.svg
 
-        device = self._device(self.request.user)
+        device = setup_device(request.user, self._key(request))
         buffer = io.BytesIO()
         qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage).save(buffer)
         secret = __import__("base64").b32encode(device.bin_key).decode()
@@ -154,18 +163,22 @@ class TwoFactorSetupView(LoginRequiredMixin, View):
         form = OtpForm(request.POST)
         user = request.user
         if form.is_valid():
-            device = self._device(user)
-            check = check_code(user, form.cleaned_data["token"], devices=[device])
-            if check.passed:
-                do_enable_two_factor(device, acting_user=user)
+            try:
+                device = do_enable_two_factor(
+                    user, self._key(request), form.cleaned_data["token"], acting_user=user
+                )
+            except ValidationError as error:
+                audit_security_event(CoreAuditEvent.TWO_FACTOR_FAILED, user=user)
+                for message in error.message_dict.get("token", error.messages):
+                    form.add_error("token", message)
+            else:
+                del request.session[SETUP_KEY_SESSION]
                 otp_login(request, device)
                 messages.success(
                     request,
                     _("Two-factor sign-in is on. Create backup codes now, in case you lose your phone."),
                 )
                 return redirect("web:home")
-            audit_security_event(CoreAuditEvent.TWO_FACTOR_FAILED, user=user)
-            form.add_error("token", check.message())
         return self._render(request, form)
 
 

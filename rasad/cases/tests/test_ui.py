@@ -3,12 +3,10 @@ timeline and workflow buttons, and consolidation."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import pytest
 from django.test import Client
-from openpyxl import load_workbook
 
 from rasad.cases.actions import do_transition_case
 from rasad.cases.models import Case, Dossier
@@ -16,6 +14,7 @@ from rasad.cases.testing import open_challenge
 from rasad.jobs.testing import exported
 from rasad.lib.persian import to_persian_digits
 from rasad.testing.cast import Cast
+from rasad.testing.tabular import xlsx_rows
 
 
 def browser_for(user) -> Client:
@@ -51,8 +50,7 @@ def test_excel_export_has_jalali_and_iso_dates(cast: Cast, case: Case):
     client = browser_for(cast.alice)
     old = client.get("/cases/export.xlsx", {"kind": "challenge"})
     assert (old.status_code, old["Location"]) == (302, "/files/new/cases.xlsx?kind=challenge")
-    sheet: Any = load_workbook(io.BytesIO(exported(client, "cases", "xlsx", {"kind": "challenge"}))).active
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = xlsx_rows(exported(client, "cases", "xlsx", {"kind": "challenge"}))
     assert len(rows) == 3  # labels, keys, the one case
     labels, keys, values = rows
     assert len(labels) == len(keys) == 15

@@ -28,6 +28,7 @@ from rasad.comms.actions.messages import (
     do_send_message,
     read_attachment,
     read_message,
+    read_messages,
 )
 from rasad.comms.actions.peers import (
     apply_bundle_update,
@@ -66,5 +67,6 @@ __all__ = [
     "queue_bundle",
     "read_attachment",
     "read_message",
+    "read_messages",
     "register_delivery_scheduler",
 ]

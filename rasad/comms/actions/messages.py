@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePath
@@ -31,7 +31,8 @@ from rasad.comms.crypto import (
     uuid7,
 )
 from rasad.comms.crypto.envelope import open_with_content_key
-from rasad.comms.directory import verified_from_store
+from rasad.comms.crypto.keys import EncryptionKeyPair
+from rasad.comms.directory import StoredKeysDirectory, verified_from_store
 from rasad.comms.models import Centre, JointGroup, Message, Thread
 from rasad.core.models import User
 from rasad.lib.persian import normalize_text
@@ -211,7 +212,10 @@ class OpenedMessage:
     recipients: list[str] = field(default_factory=list)
 
 
-def _content_key(message: Message, verified: VerifiedEnvelope) -> bytes:
+Keyring = Callable[[str], EncryptionKeyPair | None]
+
+
+def _content_key(message: Message, verified: VerifiedEnvelope, keyring: Keyring | None = None) -> bytes:
     centre = message.centre
     if message.archived_key is not None:
         return keystore.archive_vault(centre).open(
@@ -220,24 +224,45 @@ def _content_key(message: Message, verified: VerifiedEnvelope) -> bytes:
     return unwrap_content_key(
         verified,
         centre=centre.code,
-        keyring=keystore.encryption_keyring(centre),
+        keyring=keyring or keystore.encryption_keyring(centre),
         copy=message.direction == Direction.OUTGOING,
     )
 
 
-def read_message(message: Message) -> OpenedMessage:
+def read_message(
+    message: Message, *, directory: StoredKeysDirectory | None = None, keyring: Keyring | None = None
+) -> OpenedMessage:
     """Verify the stored envelope again and decrypt it for ``message``'s centre. Raises
     :class:`errors.Refusal` when it cannot be read (for example its key was destroyed without
-    an archive copy)."""
+    an archive copy). ``directory`` and ``keyring`` let several readings share their key reads
+    (:func:`read_messages`)."""
     try:
-        verified = verified_from_store(message.envelope)
-        opened = open_with_content_key(verified, _content_key(message, verified))
+        verified = verified_from_store(message.envelope, directory)
+        opened = open_with_content_key(verified, _content_key(message, verified, keyring))
         content = MessageContent.from_bytes(opened.body, attachment_count=len(verified.envelope.attachments))
     except CryptoError as error:
         raise errors.Refusal.from_crypto(error, centre=message.centre.code) from None
     return OpenedMessage(
         message=message, content=content, verified=verified, recipients=list(verified.addressees)
     )
+
+
+def read_messages(messages: Iterable[Message]) -> dict[int, OpenedMessage | None]:
+    """Decrypt several messages (a mailbox page) reading each key once, whatever their number:
+    by message id, the opened message, or None where it cannot be read. ``messages`` should come
+    with their envelope and centre (``select_related``)."""
+    directory = StoredKeysDirectory()
+    keyrings: dict[int, Keyring] = {}
+    opened: dict[int, OpenedMessage | None] = {}
+    for message in messages:
+        keyring = keyrings.get(message.centre_id)
+        if keyring is None:
+            keyring = keyrings[message.centre_id] = keystore.encryption_keyring(message.centre)
+        try:
+            opened[message.pk] = read_message(message, directory=directory, keyring=keyring)
+        except errors.Refusal:
+            opened[message.pk] = None
+    return opened
 
 
 def read_attachment(message: Message, index: int) -> tuple[AttachmentInfo, bytes]:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from rasad.core.access import access_object
 from rasad.core.audit import CoreAuditEvent
@@ -105,13 +106,38 @@ def check_code(user: User, code: str, *, devices: list[TOTPDevice] | None = None
     return CodeCheck(Verdict.WRONG)
 
 
+def new_setup_key() -> str:
+    """A new authenticator secret (hex, 20 bytes like django-otp's own)."""
+    key: str = random_hex(20)
+    return key
+
+
+def setup_device(user: User, key: str) -> TOTPDevice:
+    """The authenticator app ``user`` is setting up, *not saved*: until its first code confirms
+    it, its secret lives in the person's session, so that opening the set-up page writes
+    nothing (no write on GET)."""
+    return TOTPDevice(user=user, name="default", key=key, confirmed=False)
+
+
 @transaction.atomic
-def do_enable_two_factor(device: TOTPDevice, *, acting_user: User) -> TOTPDevice:
-    """Turn on the authenticator app ``acting_user`` is setting up (its first code was checked)."""
-    if device.user_id != acting_user.pk:
+def do_enable_two_factor(user: User, key: str, code: str, *, acting_user: User) -> TOTPDevice:
+    """Turn on the authenticator app with secret ``key`` that ``acting_user`` is setting up for
+    themselves, once ``code`` shows the app has it. Saves the device (confirmed, its first time
+    step spent) and removes any unconfirmed one left by an earlier set-up."""
+    if user.pk != acting_user.pk:
         raise ValidationError({"token": [_("You may set up two-factor sign-in only for yourself.")]})
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
+    device = setup_device(user, key)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    try:
+        token: int | None = int(_normalized(code))
+    except ValueError:
+        token = None
+    if token is None or not totp.verify(token, device.tolerance):
+        raise ValidationError({"token": [CodeCheck(Verdict.WRONG).message()]})
+    device.last_t, device.drift, device.confirmed = totp.t(), totp.drift, True
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    device.save()
     record(CoreAuditEvent.TWO_FACTOR_ENABLED, actor=acting_user, obj=acting_user)
     return device
 

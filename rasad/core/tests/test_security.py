@@ -141,10 +141,16 @@ def test_two_factor_setup_then_sign_in_requires_the_code(cast: Cast):
 
     client = Client()
     login(client, "root", PASSWORD)
-    client.get("/account/two-factor/")
-    device = TOTPDevice.objects.get(user=cast.root)
-    code = f"{TOTP(device.bin_key).token():06d}"
+    assert client.get("/account/two-factor/").status_code == 200
+    assert not TOTPDevice.objects.filter(user=cast.root).exists()  # opening the page writes nothing
+    shown = TOTPDevice(key=client.session["two_factor_setup_key"])
+    wrong = client.post("/account/two-factor/", {"token": f"{(TOTP(shown.bin_key).token() + 1) % 10**6:06d}"})
+    assert wrong.status_code == 200 and not TOTPDevice.objects.filter(user=cast.root).exists()
+    assert AuditEvent.objects.filter(event_type=CoreAuditEvent.TWO_FACTOR_FAILED).count() == 1
+    code = f"{TOTP(shown.bin_key).token():06d}"
     assert client.post("/account/two-factor/", {"token": code}).status_code == 302
+    device = TOTPDevice.objects.get(user=cast.root)
+    assert device.confirmed and device.key == shown.key
     assert AuditEvent.objects.filter(event_type=CoreAuditEvent.TWO_FACTOR_ENABLED).count() == 1
     fresh = Client()
     response = login(fresh, "root", PASSWORD)

@@ -3,29 +3,19 @@ and cause, and "apply valid rows" on request."""
 
 from __future__ import annotations
 
-import io
-from typing import Any
-
-import openpyxl
 import pytest
 from django.utils import translation
 
 from rasad.indicators.importer import do_import, read_table
 from rasad.indicators.models import Observation
 from rasad.testing.cast import Cast
+from rasad.testing.tabular import xlsx_bytes
 
 HEADER = ["organization", "indicator", "period", "value", "unit", "comment"]
 
 
 def xlsx(rows) -> bytes:
-    workbook = openpyxl.Workbook()
-    sheet: Any = workbook.active
-    sheet.append(HEADER)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes([HEADER, *rows])
 
 
 def test_a_year_from_excel(assigned: Cast):

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import io
-from typing import Any
 
-import openpyxl
 from django.test import Client
 
 from rasad.indicators.actions import do_approve_period, do_submit_period
@@ -13,6 +11,7 @@ from rasad.indicators.models import Observation
 from rasad.indicators.testing import make_baseline, make_scorecard, record
 from rasad.jobs.testing import exported
 from rasad.testing.cast import Cast
+from rasad.testing.tabular import xlsx_bytes, xlsx_rows
 
 
 def client(user) -> Client:
@@ -48,13 +47,11 @@ def test_entry_form_out_of_scope_is_404(assigned: Cast):
 
 
 def test_import_page_reports_row_errors(assigned: Cast):
-    workbook = openpyxl.Workbook()
-    sheet: Any = workbook.active
-    sheet.append(["organization", "indicator", "period", "value"])
-    sheet.append(["ISF-P1", "ELEC_CONS", "1402-01", "abc"])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
+    buffer = io.BytesIO(
+        xlsx_bytes(
+            [["organization", "indicator", "period", "value"], ["ISF-P1", "ELEC_CONS", "1402-01", "abc"]]
+        )
+    )
     buffer.name = "data.xlsx"
     html = client(assigned.ali).post("/indicators/import/", {"file": buffer}).content.decode()
     assert 'data-testid="import-errors"' in html
@@ -64,8 +61,14 @@ def test_import_page_reports_row_errors(assigned: Cast):
 def test_import_template_downloads(assigned: Cast):
     response = client(assigned.ali).get("/indicators/import/template.xlsx")
     assert response.status_code == 200
-    sheet: Any = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    assert [c.value for c in sheet[1]] == ["organization", "indicator", "period", "value", "unit", "comment"]
+    assert xlsx_rows(response.content)[0] == (
+        "organization",
+        "indicator",
+        "period",
+        "value",
+        "unit",
+        "comment",
+    )
 
 
 def test_excel_export_has_jalali_and_iso_dates(assigned: Cast):
@@ -74,10 +77,9 @@ def test_excel_export_has_jalali_and_iso_dates(assigned: Cast):
     old = browser.get("/indicators/observations/", {"export": "xlsx", "year": "1402"})
     assert (old.status_code, old["Location"]) == (302, "/files/new/observations.xlsx?year=1402")
     content = exported(browser, "observations", "xlsx", {"year": "1402"})
-    sheet: Any = openpyxl.load_workbook(io.BytesIO(content)).active
     # Row 1: labels; row 2: the keys; then the data, dates in the reader's calendar plus ISO.
-    keys = [c.value for c in sheet[2]]
-    row = dict(zip(keys, [c.value for c in sheet[3]], strict=True))
+    _, keys, values = xlsx_rows(content)
+    row = dict(zip(keys, values, strict=True))
     assert (row["period_start"], row["period_start_iso"], row["value"]) == ("۱۴۰۲/۰۱/۰۱", "2023-03-21", 100)
 
 

@@ -82,8 +82,7 @@ def name_variants(entry: OrganizationEntry) -> list[str]:
     for suffix in _NATIONAL_SUFFIXES:
         if entry.name.endswith(" " + suffix):
             variants.append(entry.name[: -len(suffix) - 1])
-    for acronym in _ACRONYM.findall(entry.name_en):
-        variants.append(acronym)
+    variants.extend(_ACRONYM.findall(entry.name_en))
     if entry.code.isalpha() and entry.code.isupper() and len(entry.code) >= 3:
         variants.append(entry.code)
     return variants

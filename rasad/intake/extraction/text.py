@@ -49,11 +49,6 @@ def fold(text: str) -> str:
     return "".join(c for c in text if c.isalnum())
 
 
-def fold_words(text: str) -> list[str]:
-    """The keys of each word of ``text`` (split where :class:`Document` would split tokens)."""
-    return [fold(m.group()) for m in _TOKEN.finditer(text)]
-
-
 @dataclass(frozen=True)
 class Token:
     """One word of the document, with its offsets in the normalized text."""

@@ -3,7 +3,6 @@ served to their owner only while they may see the list, deleted after their time
 
 from __future__ import annotations
 
-import io
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -12,7 +11,6 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from rasad.cases.models import Case
 from rasad.cases.tests.test_sla_cases import _directive, tehran
@@ -23,6 +21,7 @@ from rasad.jobs.exports import expire_files
 from rasad.jobs.models import ExportFile, ExportStatus
 from rasad.jobs.testing import run_queued
 from rasad.testing.cast import Cast
+from rasad.testing.tabular import xlsx_rows
 
 
 @pytest.fixture(autouse=True)
@@ -70,9 +69,7 @@ def test_a_case_export_is_prepared_in_the_background_and_downloaded(cast: Cast):
     assert status["download_url"] == reverse("jobs:export-download", args=[export.pk])
     response = client.get(status["download_url"])
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active  # type: ignore[attr-defined]
-    assert sheet is not None
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = xlsx_rows(response.streaming_content)  # type: ignore[attr-defined]
     assert rows[1][0] == "reference"
     assert len(rows) == 4
     assert AuditEvent.objects.filter(

@@ -4,11 +4,9 @@ and only while they may still see the list."""
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 import pytest
-from openpyxl import load_workbook
 
 from rasad.cases.models import Case
 from rasad.cases.tests.test_sla_cases import _directive, tehran
@@ -19,6 +17,7 @@ from rasad.jobs.audit import JobAuditEvent
 from rasad.jobs.models import ExportFile, TaskRun
 from rasad.jobs.testing import run_queued
 from rasad.testing.cast import Cast
+from rasad.testing.tabular import xlsx_rows
 
 EXPORTS = "/api/v1/exports/"
 
@@ -60,9 +59,7 @@ def test_an_export_is_asked_for_polled_and_downloaded(cast: Cast):
     download = api.get(ready["download_url"])
     assert download.status_code == 200
     assert download["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active  # type: ignore[attr-defined]
-    assert sheet is not None
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = xlsx_rows(download.streaming_content)  # type: ignore[attr-defined]
     assert [row[0] for row in rows[2:]] == [first.reference]
     assert AuditEvent.objects.filter(
         event_type=JobAuditEvent.EXPORT_DOWNLOADED, object_id=str(job["id"])

@@ -47,10 +47,6 @@ SKIPPED = {
     "programs:attachment-download": "a file, not a page",
     "training:certificate": "a file, not a page",
     "media:attachment-download": "a file, not a page",
-    # A known cost, not a page without rows: the mailbox decrypts each thread's latest subject,
-    # reading that message's key and centre per thread (about 7 queries a thread). Batching the
-    # key reads is left to the comms work (see the closing note); until then this page is listed.
-    "comms:inbox": "decrypts per thread (known N+1, left)",
     "comms:attachment": "a file, not a page",
     "comms:federation-bundle": "a centre code: another node's endpoint, no session",
     "reports:form": "a report name",
