@@ -232,7 +232,9 @@ def _crises(now: datetime) -> None:
         acting_user=analyst,
         now=start + timedelta(minutes=10),
     )
-    rumour = do_assign_rumour(rumour, _org("KER-PWR"), acting_user=secretary, now=start + timedelta(minutes=15))
+    rumour = do_assign_rumour(
+        rumour, _org("KER-PWR"), acting_user=secretary, now=start + timedelta(minutes=15)
+    )
     do_add_timeline_entry(
         crisis,
         "decision",

@@ -53,7 +53,9 @@ def test_the_closed_crisis_has_its_timeline_and_figures():
     crisis = Crisis.objects.get(title=CLOSED_CRISIS)
     assert crisis.state == "closed" and crisis.places.count() >= 1
     figures = agency_figures(
-        Recipient.objects.filter(statement__crisis=crisis), Rumour.objects.filter(crisis=crisis), now=timezone.now()
+        Recipient.objects.filter(statement__crisis=crisis),
+        Rumour.objects.filter(crisis=crisis),
+        now=timezone.now(),
     )
     by_code = {f.agency.code: f for f in figures}
     assert by_code["KER-PWR"].rank == 1 and by_code["KER-PWR"].response_hours == pytest.approx(35 / 60)
