@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "rasad.jobs",
     "rasad.intake",
     "rasad.programs",
+    "rasad.greenjobs",
     "rasad.training",
     "rasad.reports",
     "rasad.assessments",
@@ -308,6 +309,9 @@ RASAD_SERVE_WORKER = env_bool("RASAD_SERVE_WORKER", not DATABASE_URL)
 # a device time further ahead of the server than the tolerance is refused; an agent's batch is
 # refused whole above these sizes.
 RASAD_LIVE_OFFLINE_INTERVALS = env_int("RASAD_LIVE_OFFLINE_INTERVALS", 3, minimum=2, maximum=100)
+# A post silent this long (every device offline) opens an incident case: one per outage
+# (docs/live.md, "Outages and incidents").
+RASAD_LIVE_OUTAGE_MINUTES = env_int("RASAD_LIVE_OUTAGE_MINUTES", 10, minimum=1, maximum=7 * 24 * 60)
 RASAD_LIVE_SKEW_TOLERANCE_SECONDS = env_int(
     "RASAD_LIVE_SKEW_TOLERANCE_SECONDS", 300, minimum=1, maximum=86400
 )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("v1/", include("rasad.intake.api.urls")),
     path("v1/", include("rasad.jobs.api.urls")),
     path("v1/", include("rasad.programs.api.urls")),
+    path("v1/", include("rasad.greenjobs.api.urls")),
     path("v1/", include("rasad.assessments.api.urls")),
     path("v1/", include("rasad.live.api.urls")),
     path("v1/", include("rasad.comms.api.urls")),

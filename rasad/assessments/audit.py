@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from django.db import models
 
     from rasad.assessments.models import Assessment, Cycle, Instrument
+    from rasad.cases.models import Case
     from rasad.core.models import Organization, User
 
 
@@ -49,6 +50,10 @@ class AssessmentAuditEvent(IntEnum):
     ASSESSMENT_FINALIZED = 540
     FINDING_CASE_OPENED = 541
     RISK_PROPOSED = 542
+    RISK_RATED = 550
+    RISK_ACTION_ADDED = 551
+    RISK_ACTION_DONE = 552
+    RISK_RATINGS_IMPORTED = 553
 
 
 register_event_types(
@@ -85,6 +90,10 @@ register_event_types(
         AssessmentAuditEvent.ASSESSMENT_FINALIZED: _("Assessment finalized"),
         AssessmentAuditEvent.FINDING_CASE_OPENED: _("Case opened for a non-compliant section"),
         AssessmentAuditEvent.RISK_PROPOSED: _("Risk proposed from a non-compliant section"),
+        AssessmentAuditEvent.RISK_RATED: _("Risk rated (residual risk and next review)"),
+        AssessmentAuditEvent.RISK_ACTION_ADDED: _("Risk treatment action added"),
+        AssessmentAuditEvent.RISK_ACTION_DONE: _("Risk treatment action done"),
+        AssessmentAuditEvent.RISK_RATINGS_IMPORTED: _("Risk ratings imported from a spreadsheet"),
     },
 )
 
@@ -162,4 +171,25 @@ def audit_assessment(
         old=old,
         new=new,
         extra={"assessment": assessment.pk, "cycle": assessment.cycle_id},
+    )
+
+
+def audit_risk(
+    event: AssessmentAuditEvent,
+    case: Case,
+    *,
+    acting_user: User | None,
+    obj: models.Model | None = None,
+    old: dict[str, Any] | None = None,
+    new: dict[str, Any] | None = None,
+) -> None:
+    """Events of the risk register go on the chain of the organization that owns the risk."""
+    record(
+        event,
+        actor=acting_user,
+        organization=case.owner_organization,
+        obj=obj or case,
+        old=old,
+        new=new,
+        extra={"case": case.pk, "reference": case.reference},
     )

@@ -34,7 +34,7 @@ class ComplianceAnswer(models.TextChoices):
 
 
 class RankingRole(models.TextChoices):
-    """How a section's score enters the peer ranking (docs/reference/methods.md §4.6)."""
+    """How a section's score enters the peer ranking (docs/reference/methods.md §4.4)."""
 
     LEVEL = "level", _("Level (performance against peers)")
     IMPROVEMENT = "improvement", _("Improvement (against its own past)")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rasad.assessments.choices import AssessmentStatus, CycleStatus, InstrumentKind, InstrumentStatus
 from rasad.assessments.models import Assessment, Cycle, Instrument
+from rasad.cases.models import Case
 from rasad.core.filtersets import IdFilter
 
 
@@ -48,3 +49,65 @@ class AssessmentFilterSet(_Search):
     class Meta:
         model = Assessment
         fields = ["q", "cycle_id", "status", "organization"]
+
+
+RISK_STATES = [("open", _("Open")), ("closed", _("Closed or rejected"))]
+
+
+class RiskFilterSet(_Search):
+    """The risk register's filters: a subtree, open or not, a cell of either heat map, and the
+    risks whose review has come due."""
+
+    organization = django_filters.CharFilter(
+        method="filter_subtree", label=_("Organization and below (code)")
+    )
+    state = django_filters.ChoiceFilter(
+        choices=RISK_STATES, method="filter_state", label=_("State"), empty_label=_("All")
+    )
+    likelihood = django_filters.NumberFilter(field_name="likelihood", label=_("Inherent likelihood"))
+    impact = django_filters.NumberFilter(field_name="impact", label=_("Inherent impact"))
+    residual_likelihood = django_filters.NumberFilter(
+        field_name="risk_rating__residual_likelihood", label=_("Residual likelihood")
+    )
+    residual_impact = django_filters.NumberFilter(
+        field_name="risk_rating__residual_impact", label=_("Residual impact")
+    )
+    review_due = django_filters.ChoiceFilter(
+        choices=[("true", _("Due now")), ("false", _("Not due"))],
+        method="filter_review_due",
+        label=_("Review due"),
+        empty_label=_("All"),
+    )
+
+    class Meta:
+        model = Case
+        fields = ["q", "organization", "state"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            css = (
+                "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
+            )
+            field.widget.attrs.setdefault("class", css)
+
+    def filter_subtree(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        from rasad.core.models import Organization
+
+        root = Organization.objects.filter(code__iexact=value.strip()).first()
+        if root is None:
+            return queryset.none()
+        return queryset.filter(owner_organization__path__startswith=root.path)
+
+    def filter_state(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        from rasad.cases.choices import OPEN_STATUSES
+
+        if value == "open":
+            return queryset.filter(status__in=OPEN_STATUSES)
+        return queryset.exclude(status__in=OPEN_STATUSES)
+
+    def filter_review_due(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        from rasad.lib.jalali import today_in_tehran
+
+        due = queryset.filter(risk_rating__review_on__lte=today_in_tehran())
+        return due if value == "true" else queryset.exclude(pk__in=due.values("pk"))

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from rasad.assessments.choices import (
@@ -36,8 +37,10 @@ from rasad.assessments.querysets import (
     InstrumentChildQuerySet,
     InstrumentQuerySet,
     ReviewQuerySet,
+    RiskQuerySet,
 )
 from rasad.core.models import TimestampedModel
+from rasad.lib import formatting
 
 POINTS: dict[str, Any] = {"max_digits": 9, "decimal_places": 2}
 
@@ -96,7 +99,10 @@ class Instrument(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} (v{self.version})"
+        return gettext("%(name)s, version %(version)s") % {
+            "name": self.name,
+            "version": formatting.number(self.version),
+        }
 
     def get_absolute_url(self) -> str:
         return reverse("assessments:instrument-detail", args=[self.pk])
@@ -570,6 +576,104 @@ class Finding(TimestampedModel):
     @property
     def organization(self) -> Any:
         return self.assessment.organization
+
+
+RISK_SCALE = [(value, str(value)) for value in range(1, 6)]
+
+
+class RiskRating(TimestampedModel):
+    """The risk register's entry for one risk case: the residual likelihood and impact (after
+    the treatment), beside the inherent ones the case itself carries, and the date by which the
+    risk is next reviewed (``docs/assessments.md``, "Risk register")."""
+
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.CASCADE, related_name="risk_rating", verbose_name=_("risk")
+    )
+    residual_likelihood = models.PositiveSmallIntegerField(
+        _("residual likelihood"), null=True, blank=True, choices=RISK_SCALE
+    )
+    residual_impact = models.PositiveSmallIntegerField(
+        _("residual impact"), null=True, blank=True, choices=RISK_SCALE
+    )
+    review_on = models.DateField(_("next review"), null=True, blank=True, db_index=True)
+    reviewed_at = models.DateTimeField(_("last reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        "core.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    objects = RiskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["review_on", "id"]
+        verbose_name = _("risk rating")
+        verbose_name_plural = _("risk ratings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(residual_likelihood__isnull=True)
+                | Q(residual_likelihood__gte=1, residual_likelihood__lte=5),
+                name="assessments_risk_residual_likelihood_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(residual_impact__isnull=True) | Q(residual_impact__gte=1, residual_impact__lte=5),
+                name="assessments_risk_residual_impact_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.case)
+
+    @property
+    def residual_score(self) -> int | None:
+        if self.residual_likelihood is None or self.residual_impact is None:
+            return None
+        return self.residual_likelihood * self.residual_impact
+
+
+class RiskAction(TimestampedModel):
+    """One action of a risk's treatment plan: what is to be done, by which organization, by
+    when; done once its owner records it."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="risk_actions", verbose_name=_("risk")
+    )
+    title = models.CharField(_("action"), max_length=300)
+    owner = models.ForeignKey(
+        "core.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("owner")
+    )
+    due_on = models.DateField(_("due on"), db_index=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        "core.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("done by"),
+    )
+    created_by = models.ForeignKey(
+        "core.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    objects = RiskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("risk treatment action")
+        verbose_name_plural = _("risk treatment actions")
+
+    def __str__(self) -> str:
+        return self.title
 
 
 ZERO = Decimal("0")

@@ -149,3 +149,18 @@ class CycleChildQuerySet(ScopedQuerySet[Any]):
             | Q(organization_id__in=ids)
             | Q(cycle_id__in=Assessment.objects.filter(organization_id__in=ids).values("cycle_id"))
         )
+
+
+class RiskQuerySet(ScopedQuerySet[Any]):
+    """A risk's residual rating and its treatment actions (``rasad.assessments.risks``): read
+    wherever the risk case is read; written in the scope of the organization that owns the risk
+    (the one that must treat it)."""
+
+    scope_field = "case__owner_organization"
+
+    def within(self, scope: Scope, action: str) -> Self:
+        if action != "view":
+            return self.filter(case__owner_organization_id__in=scope.organization_ids())
+        from rasad.cases.querysets import case_visibility
+
+        return self.filter(case_visibility(scope, "case__"))

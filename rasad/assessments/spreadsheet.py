@@ -411,3 +411,52 @@ def read_structure(
 
 def guide_rows() -> Sequence[tuple[str, str]]:
     return [(key, str(label)) for key, label in ItemType.choices]
+
+
+def instrument_file(instrument: Any, file_type: str) -> tuple[bytes, str, str]:
+    """An instrument's structure as a spreadsheet in the import format: (content, content type,
+    file name). ``file_type`` is "csv" or (anything else) "xlsx"."""
+    from rasad.assessments.structure import spec_of
+
+    spec = spec_of(instrument)
+    name = f"{instrument.code}-v{instrument.version}"
+    if file_type == "csv":
+        return structure_csv(spec), "text/csv; charset=utf-8", f"{name}.csv"
+    return structure_xlsx(spec, title=instrument.code), tabular.XLSX_TYPE, f"{name}.xlsx"
+
+
+def results_xlsx(cycle: Any, assessments: Iterable[Any], sections: Sequence[Any]) -> bytes:
+    """A cycle's results as a workbook: one row per assessment the reader may see, with its
+    stage, scores, band, rank within its peer group and the final points of every section."""
+    ranks: dict[int, Any] = {}
+    for group in (cycle.results or {}).get("groups", []):
+        for member in group.get("members", []):
+            ranks[member.get("assessment")] = member.get("rank")
+
+    def section_points(code: str) -> Any:
+        def value(assessment: Any) -> Any:
+            earned = (
+                (assessment.result or {}).get("final", {}).get("sections", {}).get(code, {}).get("earned")
+            )
+            return "" if earned is None else earned
+
+        return value
+
+    columns = [
+        ExportColumn("organization_code", gettext_lazy("Organization code"), lambda a: a.organization.code),
+        ExportColumn("organization", gettext_lazy("Organization"), lambda a: a.organization.name),
+        ExportColumn("status", gettext_lazy("Stage"), lambda a: str(a.get_status_display())),
+        ExportColumn("peer_group", gettext_lazy("Peer group"), lambda a: a.peer_group),
+        ExportColumn("self_score", gettext_lazy("Self-assessed score"), lambda a: _plain(a.self_score)),
+        ExportColumn("final_score", gettext_lazy("Final score"), lambda a: _plain(a.final_score)),
+        ExportColumn("band", gettext_lazy("Band"), lambda a: a.band.name if a.band_id else ""),
+        ExportColumn("rank", gettext_lazy("Rank"), lambda a: ranks.get(a.pk) or ""),
+        *tabular.date_columns("finalized_at", gettext_lazy("Finalized"), lambda a: a.finalized_at),
+        *(
+            ExportColumn(f"section_{s.code}", f"{s.code}. {s.title}", section_points(s.code))
+            for s in sections
+        ),
+    ]
+    buffer = io.BytesIO()
+    tabular.export_xlsx(buffer, columns, assessments, title=str(cycle.name)[:31])
+    return buffer.getvalue()

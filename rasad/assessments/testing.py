@@ -103,3 +103,84 @@ def make_matrix_assessment(cast: Cast, organization: Organization) -> Assessment
     cycle = make_cycle(organization, user=cast.root, scope_kinds=[organization.kind])
     do_launch_cycle(cycle, acting_user=cast.root)
     return Assessment.objects.get(cycle=cycle, organization=organization)
+
+
+def matrix_item(cast: Cast, organization: Organization) -> Any:
+    """An item of a draft instrument owned by ``organization`` (the starter safety guideline's
+    structure imported into it)."""
+    from rasad.assessments.actions import do_import_instrument
+    from rasad.assessments.spreadsheet import instrument_file
+
+    content, _type, name = instrument_file(starter(), "xlsx")
+    instrument = do_import_instrument(
+        InstrumentValues(
+            code=f"MX-{next(_sequence)}",
+            name="چک‌لیست آزمایشی",
+            kind="compliance",
+            total_points=Decimal(starter().total_points),
+            owner=organization,
+        ),
+        content,
+        name,
+        acting_user=cast.root,
+    )
+    item = instrument.sections.first().criteria.first().items.first()  # type: ignore[union-attr]
+    assert item is not None
+    return item
+
+
+def matrix_evidence(cast: Cast, organization: Organization) -> Any:
+    """A file of ``organization``'s own self-assessment (see ``make_matrix_assessment``)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from rasad.assessments.actions import do_add_evidence
+
+    assessment = make_matrix_assessment(cast, organization)
+    upload = SimpleUploadedFile("evidence.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    return do_add_evidence(assessment, upload, acting_user=cast.root, description="مدرک آزمایشی")
+
+
+@register("assessments.risk")
+def matrix_risk(cast: Cast, organization: Organization) -> Any:
+    """A risk case of ``organization`` (raised and owned by it), rated likelihood 4 × impact 5."""
+    from rasad.cases.testing import open_challenge
+
+    return open_challenge(
+        cast, organization, kind="risk", title="خطر آزمایشی", likelihood=4, impact=5, user=cast.root
+    )
+
+
+@register("assessments.riskaction")
+def matrix_risk_action(cast: Cast, organization: Organization) -> Any:
+    """A treatment action of ``matrix_risk``, owed by ``organization`` in a month."""
+    from rasad.assessments.actions.risks import do_add_risk_action
+
+    return do_add_risk_action(
+        matrix_risk(cast, organization),
+        "اقدام آزمایشی",
+        organization,
+        timezone.localdate() + timedelta(days=30),
+        acting_user=cast.root,
+    )
+
+
+def matrix_finding(cast: Cast, organization: Organization) -> Any:
+    """A finding (its first section not met) of ``organization``'s own assessment."""
+    from rasad.assessments.models import Finding
+
+    assessment = make_matrix_assessment(cast, organization)
+    section = assessment.cycle.instrument.sections.order_by("order").first()
+    assert section is not None
+    return Finding.objects.create(assessment=assessment, section=section)
+
+
+@register("assessments.riskrating")
+def matrix_risk_rating(cast: Cast, organization: Organization) -> Any:
+    """The residual rating of ``matrix_risk`` (2 × 3, reviewed in a month)."""
+    from rasad.assessments.actions.risks import RatingValues, do_rate_risk
+
+    return do_rate_risk(
+        matrix_risk(cast, organization),
+        RatingValues(2, 3, timezone.localdate() + timedelta(days=30)),
+        acting_user=cast.root,
+    )

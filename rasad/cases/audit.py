@@ -23,6 +23,7 @@ class CaseAuditEvent(IntEnum):
     CASE_ESCALATED = 305
     CASES_MERGED = 306
     BREACH_ADDED = 307
+    OCCURRENCE_ADDED = 308
     COMMENT_ADDED = 310
     ATTACHMENT_ADDED = 311
     DOSSIER_FORWARDED = 320
@@ -41,6 +42,7 @@ register_event_types(
         CaseAuditEvent.CASE_ESCALATED: _("Case escalated"),
         CaseAuditEvent.CASES_MERGED: _("Cases merged"),
         CaseAuditEvent.BREACH_ADDED: _("Threshold breach added to the case"),
+        CaseAuditEvent.OCCURRENCE_ADDED: _("A new occurrence of the problem added to the case"),
         CaseAuditEvent.COMMENT_ADDED: _("Comment added"),
         CaseAuditEvent.ATTACHMENT_ADDED: _("Attachment added"),
         CaseAuditEvent.DOSSIER_FORWARDED: _("Dossier forwarded"),
@@ -62,15 +64,19 @@ def audit_case_opened(case: Case, *, acting_user: User | None, values: dict[str,
     )
 
 
-def audit_breach_added(case: Case, *, data: dict[str, Any], old_priority: str) -> None:
-    """A later breach of the same indicator at the same organization joined an open case."""
+def audit_occurrence_added(
+    case: Case, event: CaseAuditEvent, *, data: dict[str, Any], old_priority: str
+) -> None:
+    """A later signal of the same problem joined an open case (``BREACH_ADDED`` for an
+    indicator's breach, ``OCCURRENCE_ADDED`` for the others)."""
+    label = "breach" if event == CaseAuditEvent.BREACH_ADDED else "occurrence"
     record(
-        CaseAuditEvent.BREACH_ADDED,
+        event,
         actor=None,
         organization=case.reporter_organization,
         obj=case,
         old={"priority": old_priority} if old_priority != case.priority else {},
-        new={"breach": data, **({"priority": case.priority} if old_priority != case.priority else {})},
+        new={label: data, **({"priority": case.priority} if old_priority != case.priority else {})},
         actor_name="system",
     )
 

@@ -59,3 +59,4 @@ class NotificationKind(models.TextChoices):
     MENTION = "mention", _("You were mentioned")
     ESCALATED = "escalated", _("Escalated")
     DOSSIER = "dossier", _("Dossier received")
+    TRAINING = "training", _("Training")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from rasad.cases.actions import assignee_candidates
@@ -17,7 +18,9 @@ from rasad.core.scope import organizations_for as scope_organizations_for
 from rasad.lib import formatting
 from rasad.web.forms import ActionFormMixin, JalaliDateField, NormalizedCharField
 
-RISK_SCALE = [("", "—"), *[(str(i), str(i)) for i in range(1, 6)]]
+# The 1-5 scale of likelihood and impact, its labels in the reader's digits (formatting.number at
+# render time); assessments' risk register uses the same scale.
+RISK_SCALE = [("", "—"), *[(str(i), lazy(formatting.number, str)(i)) for i in range(1, 6)]]
 
 
 def organizations_for(user: User, verb: str) -> Any:

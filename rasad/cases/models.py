@@ -447,6 +447,9 @@ class Notification(models.Model):
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("kind"), max_length=16, choices=NotificationKind.choices)
     message = models.CharField(_("message"), max_length=400)
+    # Where the notification leads when it is not about a case (a path in the site: a training
+    # event).
+    link = models.CharField(_("link"), max_length=200, blank=True, default="")
     created = models.DateTimeField(default=timezone.now, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     digested_at = models.DateTimeField(null=True, blank=True)

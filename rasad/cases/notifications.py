@@ -13,10 +13,17 @@ if TYPE_CHECKING:
 
 
 def notify(
-    users: Iterable[User], case: Case | None, kind: str, message: str, *, exclude: User | None = None
+    users: Iterable[User],
+    case: Case | None,
+    kind: str,
+    message: str,
+    *,
+    exclude: User | None = None,
+    link: str = "",
 ) -> list[Notification]:
     """Notify ``users``. A notification about a case reaches only those who may see the case at
-    this moment: a watcher or mention that lost access gets nothing."""
+    this moment: a watcher or mention that lost access gets nothing. ``link`` is where a
+    notification about something else leads (a path in the site)."""
     from rasad.cases.models import Case, Notification
 
     recipients = {user.pk: user for user in users if exclude is None or user.pk != exclude.pk}
@@ -27,7 +34,7 @@ def notify(
             if Case.objects.visible_to(user).filter(pk=case.pk).exists()
         }
     created = [
-        Notification.objects.create(user=user, case=case, kind=kind, message=message[:400])
+        Notification.objects.create(user=user, case=case, kind=kind, message=message[:400], link=link[:200])
         for user in recipients.values()
     ]
     subject = f"[Rasad] {case.reference}" if case is not None else "[Rasad]"

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import FileResponse, HttpResponse, HttpResponseBase
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -66,6 +66,7 @@ from rasad.cases.models import (
 )
 from rasad.cases.workflow import ACTION_LABELS, Action
 from rasad.lib import display, formatting, jalali, persian
+from rasad.lib.downloads import file_download
 from rasad.web.generic import (
     AuthenticatedRequest,
     ScopedActionView,
@@ -395,14 +396,7 @@ class AttachmentDownloadView(ScopedDetailView):
     def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         case = self.get_object()
         attachment = self.get_related(Attachment.objects.filter(case=case), kwargs["attachment_id"])
-        response = FileResponse(
-            attachment.open_content(),
-            as_attachment=True,
-            filename=attachment.name,
-            content_type=attachment.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return file_download(attachment.open_content(), attachment.name, attachment.content_type)
 
 
 class ConsolidateView(ScopedListView):

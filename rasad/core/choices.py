@@ -13,6 +13,8 @@ class OrganizationKind(models.TextChoices):
     SITE = "site", _("Site (mine or plant)")
     FIELD_POST = "field_post", _("Field post")
     COMMAND_CENTRE = "command_centre", _("Command centre")
+    BUSINESS = "business", _("Business")
+    WORKSHOP = "workshop", _("Workshop")
 
 
 class LanguageChoices(models.TextChoices):

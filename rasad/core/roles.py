@@ -15,6 +15,7 @@ from django.contrib.auth.models import Permission
 
 RASAD_APPS = (
     "core",
+    "greenjobs",
     "indicators",
     "cases",
     "jobs",
@@ -41,6 +42,18 @@ class RoleDefinition:
 
 # Reading the audit trail is a right of its own (analysts, coordinators, administrators).
 VIEW = ("*.view_*", "!core.view_auditevent")
+# Green jobs: a business's people apply and correct their applications; analysts of the three
+# offices review them (each office its own step), register businesses, approve and pay;
+# coordinators also run the schemes (greenjobs.*).
+GREEN_APPLY = ("greenjobs.add_application", "greenjobs.change_application", "greenjobs.add_certificate")
+GREEN_REVIEW = (
+    *GREEN_APPLY,
+    "greenjobs.review_application",
+    "greenjobs.approve_application",
+    "greenjobs.certify_certificate",
+    "greenjobs.add_business",
+    "greenjobs.change_business",
+)
 # Analysts and coordinators submit and review documents and record the people they name; only
 # administrators edit the alias list (reviewers' corrections add aliases through the action).
 INTAKE_REVIEW = (
@@ -53,6 +66,13 @@ INTAKE_REVIEW = (
 # of other organizations; coordinators run cycles and keep instruments (assessments.*).
 SELF_ASSESS = ("assessments.change_assessment", "assessments.submit_assessment")
 ASSESS = (*SELF_ASSESS, "assessments.review_assessment", "assessments.audit_assessment")
+# The risk register: analysts rate risks and keep their treatment plans in their scope.
+RISK_REGISTER = (
+    "assessments.add_riskrating",
+    "assessments.change_riskrating",
+    "assessments.add_riskaction",
+    "assessments.change_riskaction",
+)
 # Analysts and coordinators register and change the devices of field posts in scope; only
 # administrators issue and revoke the credentials post agents send with.
 LIVE_DEVICES = ("live.add_device", "live.change_device")
@@ -80,6 +100,7 @@ DEFAULT_ROLES = (
             "indicators.add_observation",
             "indicators.change_observation",
             "indicators.submit_observation",
+            *GREEN_APPLY,
             "cases.add_case",
             "cases.change_case",
             "cases.comment_case",
@@ -99,6 +120,7 @@ DEFAULT_ROLES = (
             *VIEW,
             "indicators.*",
             "cases.*",
+            *GREEN_REVIEW,
             "programs.submit_statusreport",
             "core.view_auditevent",
             "comms.add_message",
@@ -107,6 +129,7 @@ DEFAULT_ROLES = (
             "comms.change_grouptask",
             *INTAKE_REVIEW,
             *ASSESS,
+            *RISK_REGISTER,
             *LIVE_DEVICES,
             *MEDIA_DRAFT,
         ),
@@ -120,6 +143,7 @@ DEFAULT_ROLES = (
             *VIEW,
             "indicators.*",
             "cases.*",
+            "greenjobs.*",
             "programs.*",
             "assessments.*",
             "training.*",

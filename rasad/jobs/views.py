@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,6 +28,7 @@ from rasad.jobs.exports import (
 )
 from rasad.jobs.forms import ScheduleForm
 from rasad.jobs.models import ExportFile, ExportStatus, Schedule, TaskRun
+from rasad.lib.downloads import file_download
 from rasad.web.generic import AuthenticatedRequest, SignedInView, refusal
 
 
@@ -219,12 +220,7 @@ class ExportDownloadView(SignedInView):
         if not path.is_file():
             raise refusal()
         do_record_download(export, acting_user=user)
-        return FileResponse(
-            path.open("rb"),
-            as_attachment=True,
-            filename=export.download_name,
-            content_type=export.content_type,
-        )
+        return file_download(path.open("rb"), export.download_name, export.content_type)
 
 
 class MyFilesView(SignedInView):

@@ -27,6 +27,9 @@ class LiveAuditEvent(IntEnum):
     CREDENTIAL_REVOKED = 811
     BATCH_RECEIVED = 820
     STATUS_CHANGED = 830
+    OUTAGE_OPENED = 840
+    OUTAGE_ENDED = 841
+    INCIDENT_RAISED = 842
 
 
 register_event_types(
@@ -39,6 +42,9 @@ register_event_types(
         LiveAuditEvent.CREDENTIAL_REVOKED: _("Agent credential revoked"),
         LiveAuditEvent.BATCH_RECEIVED: _("Agent batch recorded"),
         LiveAuditEvent.STATUS_CHANGED: _("Device status changed"),
+        LiveAuditEvent.OUTAGE_OPENED: _("Post outage opened"),
+        LiveAuditEvent.OUTAGE_ENDED: _("Post outage ended"),
+        LiveAuditEvent.INCIDENT_RAISED: _("Device event raised an incident"),
     },
 )
 

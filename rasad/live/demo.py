@@ -6,7 +6,9 @@ and a satellite terminal.
 
 The last hour is replayed through the same actions agents use: heartbeats every interval,
 a few sensor alarms and observation reports, and the Farrokhi post losing power and falling
-silent twenty minutes ago, so that its devices are offline and the command view shows it red.
+silent forty minutes ago, so that its devices are offline, the command view shows it red, and
+its outage has opened an incident case for the command centre (high-severity alarms at the
+other posts open or join their posts' incident cases the same way).
 ``rasad live-simulate`` keeps the posts sending afterwards. Idempotent: a second run changes
 nothing."""
 
@@ -90,16 +92,17 @@ def _replay(posts: list[Organization], credentials: dict[str, AgentCredential], 
     for minute in range(0, 61, 2):
         moment = start + timedelta(minutes=minute)
         for post in posts:
-            if post.code == SILENT_POST and moment > now - timedelta(minutes=20):
+            if post.code == SILENT_POST and moment > now - timedelta(minutes=40):
                 continue
             body = heartbeats_for(post, moment, rng)
             if minute in (14, 30, 46):
                 kind, event_kind, severity, text = OBSERVATIONS[(minute // 16 + posts.index(post)) % 3]
                 body["events"].append(_event(post, kind, event_kind, severity, text, moment, sequences))
-            if post.code == SILENT_POST and minute == 38:
+            if post.code == SILENT_POST and minute == 18:
                 kind, event_kind, severity, text = OBSERVATIONS[3]
                 body["events"].append(_event(post, kind, event_kind, severity, text, moment, sequences))
             do_ingest_batch(credentials[post.code], parse_batch(body, moment), now=moment)
+        sweep(moment)  # the periodic sweep, as it ran during that hour
 
 
 def heartbeats_for(post: Organization, moment: datetime, rng: random.Random) -> dict[str, Any]:

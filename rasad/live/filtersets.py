@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rasad.core.filtersets import IdFilter
 from rasad.live.choices import DeviceKind, EventKind, Severity, Status
-from rasad.live.models import AgentCredential, Device, DeviceEvent
+from rasad.live.models import AgentCredential, Device, DeviceEvent, Outage
 
 
 class DeviceFilterSet(django_filters.FilterSet):  # type: ignore[misc]
@@ -33,6 +33,16 @@ class DeviceEventFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     class Meta:
         model = DeviceEvent
         fields = ["organization", "organization_id", "device_id", "kind", "severity", "after"]
+
+
+class OutageFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+    organization = django_filters.CharFilter(field_name="organization__code", label=_("Field post (code)"))
+    organization_id = IdFilter(field_name="organization_id", label=_("Field post (organization id)"))
+    open = django_filters.BooleanFilter(field_name="ended_at", lookup_expr="isnull", label=_("Still open"))
+
+    class Meta:
+        model = Outage
+        fields = ["organization", "organization_id", "open"]
 
 
 class AgentCredentialFilterSet(django_filters.FilterSet):  # type: ignore[misc]

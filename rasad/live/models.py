@@ -158,3 +158,41 @@ class DeviceEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.device_id}, {self.uuid})"
+
+
+class Outage(TimestampedModel):
+    """A field post that went silent (every device in service offline) for longer than
+    ``RASAD_LIVE_OUTAGE_MINUTES``: the alert that opened, or joined, the post's incident case.
+    It ends when the post is heard from again; the case stays with its owner to close. At most
+    one outage of a post is open at a time."""
+
+    organization = models.ForeignKey(
+        "core.Organization", on_delete=models.PROTECT, related_name="outages", verbose_name=_("post")
+    )
+    started_at = models.DateTimeField(_("silent since"))
+    ended_at = models.DateTimeField(_("heard from again"), null=True, blank=True)
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("incident case"),
+    )
+
+    objects = LiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("outage")
+        verbose_name_plural = _("outages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=models.Q(ended_at__isnull=True),
+                name="live_one_open_outage",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.started_at:%Y-%m-%d %H:%M}"

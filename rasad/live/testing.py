@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from rasad.core.actions.organizations import OrganizationValues, do_create_organization
@@ -22,7 +23,7 @@ from rasad.live.actions import (
     parse_batch,
 )
 from rasad.live.actions.ingest import BatchResult
-from rasad.live.models import AgentCredential, Device, DeviceEvent
+from rasad.live.models import AgentCredential, Device, DeviceEvent, Outage
 from rasad.testing.cast import Cast
 from rasad.testing.factories import register
 
@@ -123,6 +124,22 @@ def matrix_event(cast: Cast, organization: Organization) -> DeviceEvent:
     send(credential, {"events": [event_item(device, 1)]})
     event: DeviceEvent = DeviceEvent.objects.filter(device=device, kind="sensor_alarm").get()
     return event
+
+
+@register("live.outage")
+def matrix_outage(cast: Cast, organization: Organization) -> Outage:
+    """A post silent long enough to open an outage (and its incident case), through the sweep."""
+    from rasad.live.tasks import sweep
+
+    device = make_device(cast, organization)
+    credential, _secret = make_credential(cast, organization)
+    send(credential, {"heartbeats": [heartbeat_item(device)]})
+    silent = device.heartbeat_interval * settings.RASAD_LIVE_OFFLINE_INTERVALS + 1
+    offline_at = timezone.now() + timedelta(seconds=silent)
+    sweep(offline_at)
+    sweep(offline_at + timedelta(minutes=settings.RASAD_LIVE_OUTAGE_MINUTES + 1))
+    outage: Outage = Outage.objects.filter(organization=device.organization).latest("started_at")
+    return outage
 
 
 @register(

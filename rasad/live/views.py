@@ -33,7 +33,7 @@ from rasad.live.api.views import post_rows
 from rasad.live.audience import audience_of, latest_id, replay
 from rasad.live.choices import EventKind, Severity, Status
 from rasad.live.forms import CredentialForm, DeviceForm
-from rasad.live.models import AgentCredential, Device, DeviceEvent
+from rasad.live.models import AgentCredential, Device, DeviceEvent, Outage
 from rasad.live.status import STATUS_BADGES, STATUS_COLOURS
 from rasad.web.generic import (
     AuthenticatedRequest,
@@ -126,6 +126,7 @@ class PostDetailView(ScopedDetailView):
         )
         events = self.scoped(DeviceEvent.objects.filter(organization=post).select_related("device"))[:50]
         credentials = self.scoped(AgentCredential.objects.filter(organization=post))
+        outages = self.scoped(Outage.objects.filter(organization=post).select_related("case"))[:10]
         row = post_rows(Organization.objects.filter(pk=post.pk), self.scoped(Device.objects.all()))[0]
         return super().get_context_data(
             **context,
@@ -133,6 +134,7 @@ class PostDetailView(ScopedDetailView):
             devices=devices,
             events=events,
             credentials=credentials,
+            outages=outages,
             status=Status(row["status"]),
             badges=STATUS_BADGES,
             can_add_device=self.can("add", Device(organization=post)),

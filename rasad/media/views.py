@@ -9,12 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Min, Q
-from django.http import FileResponse, Http404, HttpResponseBase
+from django.http import Http404, HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from rasad.core.models import Organization
+from rasad.lib.downloads import file_download
 from rasad.media.actions import (
     do_acknowledge,
     do_add_member_agency,
@@ -338,14 +339,7 @@ class AttachmentDownloadView(ScopedDetailView):
         attachment = self.get_related(
             StatementAttachment.objects.filter(statement=statement), kwargs["attachment_id"]
         )
-        response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.name,
-            content_type=attachment.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return file_download(attachment.file.open("rb"), attachment.name, attachment.content_type)
 
 
 class InboxView(ScopedListView):
@@ -435,14 +429,9 @@ class EvidenceDownloadView(ScopedDetailView):
         recipient: Recipient = self.get_object()
         if not recipient.evidence_file:
             raise Http404
-        response = FileResponse(
-            recipient.evidence_file.open("rb"),
-            as_attachment=True,
-            filename=recipient.evidence_name,
-            content_type=recipient.evidence_type,
+        return file_download(
+            recipient.evidence_file.open("rb"), recipient.evidence_name, recipient.evidence_type
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
 
 
 class MemberAgencyListView(ScopedListView):

@@ -10,15 +10,15 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import FileResponse, HttpResponse, HttpResponseBase
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from rasad.core.importers import MAX_FILE_BYTES
 from rasad.core.models import Organization
+from rasad.lib.downloads import file_download
 from rasad.lib.jalali import local_date
 from rasad.lib.tabular import XLSX_TYPE
 from rasad.programs.actions import (
@@ -68,6 +68,7 @@ from rasad.web.generic import (
     ScopedActionView,
     ScopedDetailView,
     ScopedFormView,
+    ScopedImportView,
     ScopedListView,
 )
 
@@ -373,37 +374,21 @@ class ActionItemCreateView(_ProgrammePartView):
         return result
 
 
-class ActionItemImportView(_ProgrammePartView):
+class ActionItemImportView(ScopedImportView):
     """Upload a spreadsheet of action items; every bad row is listed, and nothing is added unless
-    every row is valid."""
+    every row is valid (the shared import page, ``rasad.web.generic.ScopedImportView``)."""
 
+    model = Programme
+    scope_action = "change"
     form_class = ActionItemImportForm
     template_name = "programs/item_import.html"
     title = gettext_lazy("Import action items")
 
-    def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        self.load()
-        form = self.get_form(request.POST, request.FILES)
-        report = None
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            if upload.size > MAX_FILE_BYTES:
-                form.add_error(
-                    "file", _("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // 2**20}
-                )
-            else:
-                report = ActionItemImporter(self.object, acting_user=self.user).run(
-                    upload.read(), file_name=upload.name or "upload", dry_run=form.cleaned_data["dry_run"]
-                )
-                if report.applied:
-                    messages.success(request, report.summary())
-                    return redirect("programs:programme-detail", pk=self.object.pk)
-        status = 400 if report is not None and not report.ok else 200
-        return self.render({"form": form, "report": report}, status=status)
+    def importer(self) -> ActionItemImporter:
+        return ActionItemImporter(self.object, acting_user=self.user)
 
-    def get_context_data(self, **context: Any) -> dict[str, Any]:
-        context.setdefault("report", None)
-        return super().get_context_data(**context)
+    def get_done_url(self) -> str:
+        return reverse("programs:programme-detail", args=[self.object.pk])
 
 
 class ActionItemImportTemplateView(ScopedDetailView):
@@ -464,14 +449,7 @@ class ProgrammeAttachmentDownloadView(ScopedDetailView):
         attachment = self.get_related(
             ProgrammeAttachment.objects.filter(programme=programme), kwargs["attachment_id"]
         )
-        response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.name,
-            content_type=attachment.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return file_download(attachment.file.open("rb"), attachment.name, attachment.content_type)
 
 
 class ObligationListView(ScopedListView):

@@ -340,6 +340,27 @@ def _subscription(cast: Cast) -> dict[str, Any]:
     return {"pk": subscription.pk}
 
 
+def _green_application(stage: str) -> Callable[[Cast], dict[str, Any]]:
+    def make(cast: Cast) -> dict[str, Any]:
+        from rasad.greenjobs.testing import application_at
+
+        return {"pk": application_at(cast, stage).pk}
+
+    return make
+
+
+def _green_occupation(cast: Cast) -> dict[str, Any]:
+    from rasad.greenjobs.testing import occupation
+
+    return {"pk": occupation().pk}
+
+
+def _green_document(cast: Cast) -> dict[str, Any]:
+    from rasad.greenjobs.testing import application_at
+
+    return {"pk": application_at(cast, "submitted").documents.get().pk}
+
+
 def _made(model_label: str) -> Callable[[Cast], dict[str, Any]]:
     """A record made in Isfahan by the app's own matrix factory (``rasad/<app>/testing.py``)."""
 
@@ -393,6 +414,43 @@ def _media_answered(cast: Cast) -> dict[str, Any]:
     return {"pk": recipient.pk}
 
 
+def _training_check_in(cast: Cast) -> dict[str, Any]:
+    from rasad.training.actions.checkin import do_open_check_in
+    from rasad.training.testing import make_event
+
+    event = do_open_check_in(make_event(cast.isfahan), acting_user=None)
+    return {"pk": event.pk, "code": event.check_in_code}
+
+
+def _training_feed(cast: Cast) -> dict[str, Any]:
+    from rasad.training.actions.feed import do_make_calendar_feed
+
+    _feed, secret = do_make_calendar_feed(cast.alice, acting_user=cast.alice)
+    return {"key": secret}
+
+
+def _assessment_item(cast: Cast) -> dict[str, Any]:
+    from rasad.assessments.testing import matrix_item
+
+    return {"pk": matrix_item(cast, cast.isfahan).pk}
+
+
+def _from_assessments(maker: str) -> Callable[[Cast], dict[str, Any]]:
+    def make(cast: Cast) -> dict[str, Any]:
+        from rasad.assessments import testing
+
+        return {"pk": getattr(testing, maker)(cast, cast.isfahan).pk}
+
+    return make
+
+
+def _assessment_evidence(cast: Cast) -> dict[str, Any]:
+    from rasad.assessments.testing import matrix_evidence
+
+    evidence = matrix_evidence(cast, cast.isfahan)
+    return {"pk": evidence.assessment_id, "evidence_id": evidence.pk}
+
+
 def _comms_centre(cast: Cast) -> dict[str, Any]:
     from rasad.comms.testing import centre_of
 
@@ -442,6 +500,19 @@ def _fixed(**kwargs: Any) -> Callable[[Cast], dict[str, Any]]:
 
 
 SUBJECTS: dict[str, Subject] = {
+    # Green jobs (made in ISF-CC): a scheme run by ISF-CC (which is also its three offices); a
+    # workshop under ISF-CC in the registry; an application of such a workshop to a scheme that
+    # workshop runs and reviews, at the stage each step needs; a document of it. The workshop is
+    # read by ISF_STAFF (Wali's grant over ISF-CC does not reach below it).
+    "green-scheme": Subject(_made("greenjobs.scheme")),
+    "green-business": Subject(_made("greenjobs.business")),
+    "green-application": Subject(_made("greenjobs.application")),
+    "green-application-trained": Subject(_green_application("trained")),
+    "green-application-approved": Subject(_green_application("approved")),
+    "green-application-returned": Subject(_green_application("returned")),
+    "green-document": Subject(_green_document),
+    "green-occupation": Subject(_green_occupation),
+    "green-certificate": Subject(_made("greenjobs.certificate")),
     "isfahan": Subject(_isfahan),
     "period": Subject(_period()),
     "period-submit": Subject(_period("submit")),
@@ -495,12 +566,21 @@ SUBJECTS: dict[str, Subject] = {
     "instrument": Subject(_made("assessments.instrument")),
     "assessment-cycle": Subject(_made("assessments.cycle")),
     "assessment": Subject(_made("assessments.assessment")),
+    "instrument-item": Subject(_assessment_item),
+    # The risk register: a risk case raised and owned by ISF-CC, a treatment action of it owed by
+    # ISF-CC, and a finding of ISF-CC's own assessment (a cycle ISF-CC runs over itself).
+    "risk": Subject(_from_assessments("matrix_risk")),
+    "risk-action": Subject(_from_assessments("matrix_risk_action")),
+    "risk-rating": Subject(_from_assessments("matrix_risk_rating")),
+    "assessment-finding": Subject(_from_assessments("matrix_finding")),
+    "assessment-evidence": Subject(_assessment_evidence, hides="evidence_id"),
     # Live operations: ISF-CC's field post ISF-P1, and a device, an agent credential and an event
     # there. ISF-P1 is read by ISF_STAFF (Wali's grant over ISF-CC does not reach below it).
     "field-post": Subject(lambda cast: {"pk": cast.isfahan_post.pk}),
     "live-device": Subject(_made("live.device")),
     "live-credential": Subject(_made("live.agentcredential")),
     "live-event": Subject(_made("live.deviceevent")),
+    "live-outage": Subject(_made("live.outage")),
     # Training (made in ISF-CC): an event organized for ISF-CC with its course, an enrolment of a
     # member of ISF-CC, a completion, a requirement, a position held; positions are reference data.
     "training-event": Subject(_made("training.event")),
@@ -520,6 +600,8 @@ SUBJECTS: dict[str, Subject] = {
     # An open crisis of ISF-CC (ISF-P1 its member), and a rumour of ISF-CC assigned to ISF-P1.
     "media-crisis": Subject(_made("media.crisis")),
     "media-rumour": Subject(_made("media.rumour")),
+    "training-check-in": Subject(_training_check_in),
+    "training-feed": Subject(_training_feed, hides="key"),
     "template-csv": Subject(_fixed(fmt="csv"), hides="fmt"),
     "export-cases": Subject(_fixed(kind="cases", fmt="csv"), hides="kind"),
     "report-case-status": Subject(_fixed(name="case-status"), hides="name"),
@@ -566,6 +648,61 @@ ALL_READ = allow(EVERYONE)
 LIST = page(get=ALL_READ)
 
 PAGES: dict[str, Page] = {
+    # green jobs: schemes are run by coordinators (in the cast only Root); analysts of the
+    # offices review, approve and pay; reporters of a business apply and correct.
+    "greenjobs:scheme-list": LIST,
+    "greenjobs:queue": LIST,
+    "greenjobs:scheme-create": page(get=allow(ROOT), post=allow(ROOT)),
+    "greenjobs:scheme-detail": page("green-scheme", get=allow(ISF_READERS)),
+    "greenjobs:scheme-edit": page("green-scheme", get=allow(ROOT), post=allow(ROOT)),
+    "greenjobs:apply": page("green-scheme", get=allow(ISF_READERS), post=allow(ISF_READERS)),
+    "greenjobs:application-list": LIST,
+    "greenjobs:application-detail": page("green-application", get=allow(ISF_STAFF)),
+    "greenjobs:application-eligibility": page(
+        "green-application", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
+    ),
+    "greenjobs:application-compliance": page(
+        "green-application", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
+    ),
+    "greenjobs:application-training": page(
+        "green-application", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
+    ),
+    "greenjobs:application-approve": page(
+        "green-application-trained", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
+    ),
+    "greenjobs:application-pay": page(
+        "green-application-approved", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
+    ),
+    "greenjobs:application-close": page(
+        "green-application-approved", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
+    ),
+    "greenjobs:application-return": page(
+        "green-application", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
+    ),
+    "greenjobs:application-refuse": page(
+        "green-application", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
+    ),
+    "greenjobs:application-resubmit": page(
+        "green-application-returned", get=allow(ISF_STAFF), post=allow(ISF_STAFF)
+    ),
+    "greenjobs:document": page("green-document", get=allow(ISF_STAFF)),
+    "greenjobs:business-list": LIST,
+    "greenjobs:business-create": page(get=allow(ANALYSTS), post=allow(ANALYSTS)),
+    "greenjobs:business-detail": page("green-business", get=allow(ISF_STAFF)),
+    "greenjobs:business-edit": page("green-business", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
+    "greenjobs:occupation-list": LIST,
+    "greenjobs:certificate-list": LIST,
+    "greenjobs:certificate-request": page(get=allow(REPORTERS), post=allow(REPORTERS)),
+    "greenjobs:certificate-detail": page("green-certificate", get=allow(ISF_STAFF)),
+    "greenjobs:certificate-visit": page(
+        "green-certificate", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
+    ),
+    "greenjobs:certificate-grant": page(
+        "green-certificate", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
+    ),
+    "greenjobs:certificate-refuse": page(
+        "green-certificate", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
+    ),
     # Public: the load balancer's probe and the sign-in pages.
     "healthz": Page(None, ALL_READ, public=True),
     "web:login": Page(None, ALL_READ, allow(EVERYONE), public=True),
@@ -708,9 +845,53 @@ PAGES: dict[str, Page] = {
     # Training: events and courses are read by their organizer's readers and the audience they
     # reach; training is run by coordinators and administrators (in the cast only Root); anyone
     # who reads an event may enrol (or withdraw) themselves.
+    # Assessments: instruments and cycles are the coordinators' (in the cast only Root); the
+    # assessed side (reporters and analysts of ISF-CC) answers and submits its own
+    # self-assessment; only an assigned assessor reviews, only the lead assessor agrees the
+    # consensus and writes feedback, only a named auditing agency audits (the subject has
+    # neither: nobody, Root too); the cycle's owner (ISF-CC: Root) assigns assessors and
+    # finalizes. A draft instrument is read in its owner's subtree.
+    "assessments:assessment-list": LIST,
+    "assessments:instrument-list": LIST,
+    "assessments:cycle-list": LIST,
+    "assessments:instrument-import": page(get=allow(ROOT), post=allow(ROOT)),
+    "assessments:instrument-detail": page("instrument", get=allow(ISF_READERS)),
+    "assessments:instrument-spreadsheet": page("instrument", get=allow(ISF_READERS)),
+    "assessments:instrument-structure": page("instrument", get=allow(ROOT), post=allow(ROOT)),
+    "assessments:instrument-publish": page("instrument", get=NOT_ANSWERED, post=allow(ROOT)),
+    "assessments:item-edit": page("instrument-item", get=allow(ROOT), post=allow(ROOT)),
+    "assessments:cycle-create": page(get=allow(ROOT), post=allow(ROOT)),
+    "assessments:cycle-detail": page("assessment-cycle", get=allow(ISF_READERS)),
+    "assessments:cycle-results": page("assessment-cycle", get=allow(ISF_READERS)),
+    "assessments:cycle-launch": page("assessment-cycle", get=NOT_ANSWERED, post=allow(ROOT)),
+    "assessments:cycle-close": page("assessment-cycle", get=NOT_ANSWERED, post=allow(ROOT)),
+    "assessments:cycle-audit": page("assessment-cycle", get=allow(ROOT), post=allow(ROOT)),
+    "assessments:assessment-detail": page("assessment", get=allow(ISF_READERS)),
+    "assessments:assessment-answers": page("assessment", get=allow(ISF_STAFF), post=allow(ISF_STAFF)),
+    "assessments:assessment-review": page("assessment", get=allow(NOBODY), post=allow(NOBODY)),
+    "assessments:assessment-consensus": page("assessment", get=allow(NOBODY), post=allow(NOBODY)),
+    "assessments:assessment-feedback": page("assessment", get=allow(NOBODY), post=allow(NOBODY)),
+    "assessments:assessment-audit": page("assessment", get=allow(NOBODY), post=allow(NOBODY)),
+    "assessments:assessment-assign": page("assessment", get=allow(ROOT), post=allow(ROOT)),
+    "assessments:assessment-finalize": page("assessment", get=NOT_ANSWERED, post=allow(ROOT)),
+    "assessments:evidence-download": page("assessment-evidence", get=allow(ISF_READERS)),
+    # The risk register: read where the risk case is read; rated and treated by the analysts of
+    # the organization that owns the risk (ISF-CC: Alice, Nadia, Root). A risk is proposed from a
+    # finding by the cycle's owner (Root); the finding's readers who may not are refused alike.
+    "assessments:risk-register": LIST,
+    "assessments:risk-import": page(get=allow(ANALYSTS), post=allow(ANALYSTS)),
+    "assessments:risk-detail": page("risk", get=allow(ISF_READERS)),
+    "assessments:risk-rate": page("risk", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
+    "assessments:risk-action-add": page("risk", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
+    "assessments:risk-action-done": page("risk-action", get=NOT_ANSWERED, post=allow(ISF_ANALYSTS)),
+    "assessments:finding-propose-risk": page("assessment-finding", get=NOT_ANSWERED, post=allow(ROOT)),
     "training:event-list": LIST,
     "training:my-learning": LIST,
     "training:compliance": LIST,
+    "training:compliance-map": LIST,
+    "training:compliance-points": LIST,
+    "training:completion-import": page(get=allow(ROOT), post=allow(ROOT)),
+    "training:completion-template": page(get=allow(ROOT), post=allow(NOBODY, 404, s405=ROOT)),
     "training:course-list": LIST,
     "training:requirement-list": LIST,
     "training:position-assign": page(get=allow(ROOT), post=allow(ROOT)),
@@ -774,6 +955,16 @@ PAGES: dict[str, Page] = {
     "media:rumour-assign": page("media-rumour", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
     "media:rumour-answer": page("media-rumour", get=allow(ISF_STAFF), post=allow(ISF_STAFF)),
     "media:rumour-dismiss": page("media-rumour", get=NOT_ANSWERED, post=allow(ISF_ANALYSTS)),
+    "training:event-announce": page("training-event", get=allow(ROOT), post=allow(ROOT)),
+    "training:event-ics": page("training-event", get=allow(ISF_READERS)),
+    "training:check-in-code": page("training-event", get=allow(ROOT), post=allow(ROOT)),
+    # Scanning the code at the door: whoever sees the event reaches the page; checking in without
+    # a place is answered with the reason (a redirect and a message).
+    "training:check-in": page("training-check-in", get=allow(ISF_READERS), post=allow(ISF_READERS)),
+    "training:calendar-address": page(get=ALL_READ, post=allow(EVERYONE)),
+    "training:calendar-address-stop": page(get=NOT_ANSWERED, post=allow(EVERYONE)),
+    # A calendar program reads the feed without signing in: the secret in the address is Alice's.
+    "training:calendar-feed": Page("training-feed", ALL_READ, public=True),
     # Background work: the platform administrator's; a person's own files are theirs alone.
     "jobs:jobs": page(get=allow(ROOT), post=allow(NOBODY, 404, s405=ROOT)),
     "jobs:retry": page("task-run", get=allow(NOBODY, 404, s405=ROOT), post=allow(ROOT)),
@@ -878,6 +1069,45 @@ def creates(users: frozenset[str], elsewhere: frozenset[str] = NOBODY) -> Rule:
 READ_ALL = allow(EVERYONE)
 
 API: dict[str, Operation] = {
+    # green jobs (see the pages above)
+    "GET /api/v1/green-occupations/": op(READ_ALL),
+    "GET /api/v1/green-occupations/{id}/": op(READ_ALL, "green-occupation"),
+    "GET /api/v1/green-businesses/": op(READ_ALL, "green-business", listed=ISF_STAFF),
+    "POST /api/v1/green-businesses/": op(
+        creates(ISF_ANALYSTS, frozenset({"bob"})), body=_payload("greenjobs.business")
+    ),
+    "GET /api/v1/green-businesses/{id}/": op(allow(ISF_STAFF), "green-business"),
+    "PATCH /api/v1/green-businesses/{id}/": op(allow(ISF_ANALYSTS), "green-business"),
+    "GET /api/v1/green-schemes/": op(READ_ALL, "green-scheme", listed=ISF_READERS),
+    "POST /api/v1/green-schemes/": op(creates(ROOT), body=_payload("greenjobs.scheme")),
+    "GET /api/v1/green-schemes/{id}/": op(allow(ISF_READERS), "green-scheme"),
+    "PATCH /api/v1/green-schemes/{id}/": op(allow(ROOT), "green-scheme"),
+    "GET /api/v1/green-applications/": op(READ_ALL, "green-application", listed=ISF_STAFF),
+    "POST /api/v1/green-applications/": op(
+        creates(ISF_STAFF, frozenset({"bob", "bahram"})), body=_payload("greenjobs.application")
+    ),
+    "GET /api/v1/green-applications/{id}/": op(allow(ISF_STAFF), "green-application"),
+    "POST /api/v1/green-applications/{id}/documents/": op(allow(ISF_STAFF), "green-application"),
+    "POST /api/v1/green-applications/{id}/submit/": op(allow(ISF_STAFF), "green-application"),
+    "POST /api/v1/green-applications/{id}/resubmit/": op(allow(ISF_STAFF), "green-application-returned"),
+    "POST /api/v1/green-applications/{id}/check-eligibility/": op(allow(ISF_ANALYSTS), "green-application"),
+    "POST /api/v1/green-applications/{id}/confirm-compliance/": op(allow(ISF_ANALYSTS), "green-application"),
+    "POST /api/v1/green-applications/{id}/confirm-training/": op(allow(ISF_ANALYSTS), "green-application"),
+    "POST /api/v1/green-applications/{id}/approve/": op(allow(ISF_ANALYSTS), "green-application-trained"),
+    "POST /api/v1/green-applications/{id}/instalments/": op(
+        allow(ISF_ANALYSTS), "green-application-approved"
+    ),
+    "POST /api/v1/green-applications/{id}/close/": op(allow(ISF_ANALYSTS), "green-application-approved"),
+    "POST /api/v1/green-applications/{id}/return/": op(allow(ISF_ANALYSTS), "green-application"),
+    "POST /api/v1/green-applications/{id}/refuse/": op(allow(ISF_ANALYSTS), "green-application"),
+    "GET /api/v1/green-certificates/": op(READ_ALL, "green-certificate", listed=ISF_STAFF),
+    "POST /api/v1/green-certificates/": op(
+        creates(ISF_STAFF, frozenset({"bob", "bahram"})), body=_payload("greenjobs.certificate")
+    ),
+    "GET /api/v1/green-certificates/{id}/": op(allow(ISF_STAFF), "green-certificate"),
+    "POST /api/v1/green-certificates/{id}/visit/": op(allow(ISF_ANALYSTS), "green-certificate"),
+    "POST /api/v1/green-certificates/{id}/grant/": op(allow(ISF_ANALYSTS), "green-certificate"),
+    "POST /api/v1/green-certificates/{id}/refuse/": op(allow(ISF_ANALYSTS), "green-certificate"),
     # core
     "GET /api/v1/api-tokens/": op(READ_ALL, "token", listed=OWNER),
     # Minting a token needs two-factor passed in this session: Root's API client has not.
@@ -1058,7 +1288,25 @@ API: dict[str, Operation] = {
     "POST /api/v1/assessments/{id}/assessors/": op(allow(ROOT), "assessment"),
     # Scores are reviewed by an assigned assessor only: the subject has none, so nobody, Root too.
     "POST /api/v1/assessments/{id}/review-scores/": op(allow(NOBODY), "assessment"),
-    "POST /api/v1/assessments/{id}/consensus/": op(allow(ROOT), "assessment"),
+    # Only the lead assessor agrees the consensus and writes feedback; only a named auditing
+    # agency audits: the subject has neither.
+    "POST /api/v1/assessments/{id}/consensus/": op(allow(NOBODY), "assessment"),
+    "POST /api/v1/assessments/{id}/feedback/": op(allow(NOBODY), "assessment"),
+    "POST /api/v1/assessments/{id}/audit-scores/": op(allow(NOBODY), "assessment"),
+    "POST /api/v1/assessment-cycles/{id}/audits/": op(allow(ROOT), "assessment-cycle"),
+    "POST /api/v1/assessments/{id}/propose-risk/": op(allow(ROOT), "assessment"),
+    # The risk register (see the pages above).
+    "GET /api/v1/risk-register/": op(READ_ALL, "risk", listed=ISF_READERS),
+    "GET /api/v1/risk-register/heat-map/": op(READ_ALL),
+    "GET /api/v1/risk-register/{id}/": op(allow(ISF_READERS), "risk"),
+    "POST /api/v1/risk-register/{id}/rating/": op(allow(ISF_ANALYSTS), "risk"),
+    "POST /api/v1/risk-register/{id}/actions/": op(allow(ISF_ANALYSTS), "risk"),
+    "GET /api/v1/risk-actions/": op(READ_ALL, "risk-action", listed=ISF_READERS),
+    "GET /api/v1/risk-actions/{id}/": op(allow(ISF_READERS), "risk-action"),
+    "POST /api/v1/risk-actions/{id}/complete/": op(allow(ISF_ANALYSTS), "risk-action"),
+    "GET /api/v1/risk-ratings/": op(READ_ALL, "risk-rating", listed=ISF_READERS),
+    "GET /api/v1/risk-ratings/{id}/": op(allow(ISF_READERS), "risk-rating"),
+    "POST /api/v1/risk-ratings/import/": op(creates(ANALYSTS)),
     "POST /api/v1/assessments/{id}/finalize/": op(allow(ROOT), "assessment"),
     # live operations (see the pages above); agents send with their credential, never a person
     "GET /api/v1/live-posts/": op(READ_ALL),
@@ -1073,6 +1321,8 @@ API: dict[str, Operation] = {
     "POST /api/v1/live-credentials/{id}/revoke/": op(allow(ROOT), "live-credential"),
     "GET /api/v1/live-events/": op(READ_ALL, "live-event", listed=ISF_STAFF),
     "GET /api/v1/live-events/{id}/": op(allow(ISF_STAFF), "live-event"),
+    "GET /api/v1/live-outages/": op(READ_ALL, "live-outage", listed=ISF_STAFF),
+    "GET /api/v1/live-outages/{id}/": op(allow(ISF_STAFF), "live-outage"),
     "POST /api/v1/live/ingest/": op(allow(NOBODY, 403)),
     # training (see the pages above)
     "GET /api/v1/training-positions/": op(READ_ALL),
@@ -1092,11 +1342,15 @@ API: dict[str, Operation] = {
     "POST /api/v1/training-events/{id}/cancel/": op(allow(ROOT), "training-event"),
     "POST /api/v1/training-events/{id}/attendance/": op(allow(ROOT), "training-event"),
     "POST /api/v1/training-events/{id}/roster/": op(allow(ROOT), "training-event"),
+    "POST /api/v1/training-events/{id}/announce/": op(allow(ROOT), "training-event"),
+    "GET /api/v1/training-events/{id}/publicity/": op(allow(ROOT), "training-event"),
+    "POST /api/v1/training-events/{id}/check-in/": op(allow(ISF_READERS), "training-event"),
     "GET /api/v1/training-enrolments/": op(READ_ALL, "training-enrolment", listed=ISF_READERS),
     "GET /api/v1/training-enrolments/{id}/": op(allow(ISF_READERS), "training-enrolment"),
     "POST /api/v1/training-enrolments/{id}/cancel/": op(allow(ROOT), "training-enrolment"),
     "GET /api/v1/training-completions/": op(READ_ALL, "training-completion", listed=ISF_READERS),
     "GET /api/v1/training-completions/{id}/": op(allow(ISF_READERS), "training-completion"),
+    "POST /api/v1/training-completions/import/": op(allow(ROOT, 403)),
     "GET /api/v1/training-requirements/": op(READ_ALL, "training-requirement", listed=ISF_READERS),
     "POST /api/v1/training-requirements/": op(creates(ROOT), body=_payload("training.requirement")),
     "GET /api/v1/training-requirements/{id}/": op(allow(ISF_READERS), "training-requirement"),

@@ -12,7 +12,8 @@ Every check of :func:`check_page` runs on each page a journey shows, in Persian:
 
 * **Latin digits and English words** in visible text (text nodes, placeholders, button values,
   select options), except codes (``ISF-CC``, ``CH-000012``, ``ELEC_CONS``, ``field_post``), one
-  word a person typed quoted back in «», standards (``ISO 50006``), e-mail addresses and URLs,
+  word a person typed quoted back in «», a checklist's outline codes (``E1.3``), standards
+  (``ISO 50006``, ``ISIC Rev.4``), e-mail addresses and URLs,
   and text inside elements marked ``translate="no"`` (usernames, formulas, tokens; the HTML way
   to say "this is not to be translated"), ``code``, ``kbd`` or ``samp``, plus the map's
   attribution; the values of number inputs too (a form shows its numbers in Persian digits);
@@ -41,7 +42,18 @@ from rasad.testing.browser import ARTIFACTS
 WIDTHS = {"desktop": (1280, 860), "phone": (390, 844), "narrow": (360, 740), "wide-phone": (414, 896)}
 # Names that stay Latin in Persian text: products and protocols a person must recognise as
 # written (an authenticator app's name, the API's header, ISO 50006's indicators), file formats.
-LATIN_TERMS = ("Google Authenticator", "FreeOTP", "Authorization: Bearer", "Bearer", "Excel", "SEnPI", "EnPI")
+LATIN_TERMS = (
+    "Google Authenticator",
+    "FreeOTP",
+    "Authorization: Bearer",
+    "Bearer",
+    "Excel",
+    "SEnPI",
+    "EnPI",
+    "iCalendar",  # the calendar file format, as calendar programs name it
+    "ISIC Rev.4",  # the classifications green jobs are coded in, as published
+    "ISCO-08",
+)
 # Codes (ISF-CC, CH-000012, GJ/t is not one: units are shown by their Persian names), e-mail
 # addresses and URLs may be written in Latin.
 ALLOWED = re.compile(
@@ -51,6 +63,7 @@ ALLOWED = re.compile(
     r"|\b[A-Z][A-Z0-9]*(?:[-/_][A-Z0-9]+)+\b"  # a code with a separator: ISF-CC, CH-000012, ELEC_CONS
     r"|\bISO \d+(?::\d{4})?"  # a standard by its number: ISO 50006
     r"|\b[A-Z]{2,}[0-9]*\b"  # an acronym or a code without hyphen: NAT, IMIDRO, API, ISO
+    r"|\b[A-Z][0-9]+(?:\.[0-9]+)*\b"  # a checklist's outline code: A1, E1.3 (and a file E1.3.pdf)
     r"|\.[a-z0-9]{2,5}\b"  # a file extension: .xlsx, .csv
     r"|\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b"  # a choice's code a file must contain: field_post
     r"|«[^\s«»]+»"  # one word a person typed, quoted back in an error: «spaceship»

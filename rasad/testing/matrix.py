@@ -76,8 +76,14 @@ class Endpoint:
         return self.model._meta.label_lower
 
     @property
+    def factory_label(self) -> str:
+        """The factory that makes this endpoint's records: the model's, unless the viewset serves
+        a kind of it and names its own (``matrix_factory = "assessments.risk"``: risk cases)."""
+        return getattr(self.viewset, "matrix_factory", None) or self.model_label
+
+    @property
     def factory(self) -> Factory | None:
-        return FACTORIES.get(self.model_label)
+        return FACTORIES.get(self.factory_label)
 
     def allows(self, operation: str) -> bool:
         """Whether the route maps the operation's method and the viewset accepts that method."""

@@ -40,3 +40,8 @@ class ComplianceState(models.TextChoices):
     DUE = "due", _("Within the deadline")
     OVERDUE = "overdue", _("Overdue")
     LAPSED = "lapsed", _("Certificate expired")
+
+
+class NoticeKind(models.TextChoices):
+    ANNOUNCEMENT = "announcement", _("Announcement")
+    REMINDER = "reminder", _("Reminder")

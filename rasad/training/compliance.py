@@ -162,3 +162,37 @@ def organizations_involved(found: list[Obligation]) -> set[int]:
         for part in obligation.organization.path.strip("/").split("/")
         if part
     }
+
+
+@dataclass
+class PlaceTally:
+    """Obligations met of all, in one place (a province, or one organization's own people)."""
+
+    met: int = 0
+    total: int = 0
+
+    @property
+    def share(self) -> float:
+        return self.met / self.total if self.total else 0.0
+
+
+def by_place(found: list[Obligation], place_of: dict[int, str | None]) -> dict[str, PlaceTally]:
+    """Obligations met of all per place; ``place_of`` gives each organization id its place (a
+    province code), or ``None`` for none (those obligations are left out)."""
+    places: dict[str, PlaceTally] = defaultdict(PlaceTally)
+    for obligation in found:
+        place = place_of.get(obligation.organization.pk)
+        if place is None:
+            continue
+        places[place].total += 1
+        places[place].met += 1 if obligation.is_met else 0
+    return dict(places)
+
+
+def rate_colour(share: float) -> str:
+    """The colour of a point on the compliance map: red under half met, amber under 80%, green."""
+    if share < 0.5:
+        return "#c0392b"
+    if share < 0.8:
+        return "#d68910"
+    return "#1e8449"

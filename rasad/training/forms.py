@@ -293,3 +293,17 @@ class RosterImportForm(forms.Form):
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
+
+
+class AnnounceForm(StyledForm):
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.none(),
+        label=_("Tell the people of"),
+        help_text=_("The organization and everything under it; the event's whole audience by default."),
+    )
+
+    def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organization"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = organizations.order_by("path")

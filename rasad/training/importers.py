@@ -14,15 +14,18 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from rasad.core.importers import ImportReport, TabularImporter, build_template, read_float
+from rasad.core.importers import ImportReport, TabularImporter, build_template, read_date, read_float
 from rasad.core.models import Membership, User
+from rasad.lib.jalali import local_date
 from rasad.lib.persian import normalize_text, to_latin_digits
 from rasad.lib.tabular import Column, Table
 from rasad.training.actions import RosterRow, do_import_roster
-from rasad.training.models import Enrolment, Event
+from rasad.training.actions.completions import PastCompletion, check_completions, do_import_completions
+from rasad.training.models import Course, Enrolment, Event
 
 ROSTER_COLUMNS: tuple[Column, ...] = (
     Column("username", gettext_lazy("User name"), True, gettext_lazy("The person's user name in Rasad.")),
@@ -49,6 +52,20 @@ def read_yes_no(text: str) -> bool | str | None:
     if cleaned in NO:
         return False
     return cleaned
+
+
+def per_row(error: ValidationError, report: ImportReport) -> bool:
+    """Put an action's errors (``rows[<row>].<field>``) on their rows; False when they are not
+    per field."""
+    if not hasattr(error, "error_dict"):
+        return False
+    for name, messages in error.message_dict.items():
+        row, _dot, column = name.partition("].")
+        number = int(row.removeprefix("rows[")) if row.startswith("rows[") else 0
+        column = {"user": "username"}.get(column, column)
+        for message in messages:
+            report.add(number, column or name, message)
+    return True
 
 
 @dataclass
@@ -126,16 +143,8 @@ class RosterImporter(TabularImporter[RosterPlan]):
         return [*enrolled, *(r for r in plan.rows if r.person.pk not in {e.user_id for e in enrolled})]
 
     def report_apply_error(self, error: ValidationError, report: ImportReport) -> None:
-        """Errors of the action come back per row (``rows[<row>].<field>``)."""
-        if not hasattr(error, "error_dict"):
+        if not per_row(error, report):
             super().report_apply_error(error, report)
-            return
-        for name, messages in error.message_dict.items():
-            row, _dot, column = name.partition("].")
-            number = int(row.removeprefix("rows[")) if row.startswith("rows[") else 0
-            column = {"user": "username"}.get(column, column)
-            for message in messages:
-                report.add(number, column or name, message)
 
 
 def roster_template(event: Event) -> bytes:
@@ -144,3 +153,95 @@ def roster_template(event: Event) -> bytes:
         title=str(_("Roster")),
         guide=[(str(_("Event")), event.title), (str(_("Audience")), event.audience.name)],
     )
+
+
+COMPLETION_COLUMNS: tuple[Column, ...] = (
+    Column("username", gettext_lazy("User name"), True, gettext_lazy("The person's user name in Rasad.")),
+    Column("course", gettext_lazy("Course code"), True, gettext_lazy("The course's code, as on its page.")),
+    Column(
+        "completed_on",
+        gettext_lazy("Completed on"),
+        True,
+        gettext_lazy("The Jalali day it was completed, e.g. 1403/08/15."),
+    ),
+    Column("score", gettext_lazy("Score"), False, gettext_lazy("From 0 to 100; optional.")),
+)
+
+
+@dataclass
+class CompletionPlan:
+    rows: list[PastCompletion]
+
+
+class CompletionImporter(TabularImporter[CompletionPlan]):
+    """Past completions (user name, course code, Jalali day, score): every bad row is reported
+    with its column; all rows are recorded or none (``do_import_completions``)."""
+
+    columns: ClassVar[tuple[Column, ...]] = COMPLETION_COLUMNS
+    ignored_columns: ClassVar[frozenset[str]] = frozenset(
+        {"person", "organization", "course_title", "completed_on_iso", "expires_on", "expires_on_iso", "code"}
+    )
+
+    def validate(self, table: Table, report: ImportReport) -> CompletionPlan:
+        names = {row.text("username").strip().lower() for row in table.rows}
+        codes = {row.text("course").strip().lower() for row in table.rows}
+        # Only people and courses the importer may see are found; anyone else reads as unknown.
+        people = {
+            u.username.lower(): u
+            for u in User.objects.visible_to(self.acting_user, "view").filter(username__in=names)
+        }
+        courses = {
+            c.code.lower(): c
+            for c in Course.objects.visible_to(self.acting_user, "view").filter(code__in=codes)
+        }
+        rows = []
+        for row in table.rows:
+            before = len(report.errors)
+            name = row.text("username").strip().lower()
+            code = row.text("course").strip().lower()
+            person = people.get(name)
+            course = courses.get(code)
+            if not name:
+                report.add(row.number, "username", _("This cell is required."))
+            elif person is None:
+                report.add(row.number, "username", _("Unknown person “%(name)s”.") % {"name": name})
+            if not code:
+                report.add(row.number, "course", _("This cell is required."))
+            elif course is None:
+                report.add(row.number, "course", _("Unknown course “%(code)s”.") % {"code": code})
+            completed_on = read_date(row, "completed_on", report)
+            if completed_on is None and len(report.errors) == before:
+                report.add(row.number, "completed_on", _("This cell is required."))
+            score = read_float(row, "score", report, minimum=0, maximum=100)
+            if len(report.errors) == before and person is not None and course is not None and completed_on:
+                rows.append(
+                    PastCompletion(
+                        row.number,
+                        person,
+                        course,
+                        completed_on,
+                        Decimal(str(score)).quantize(Decimal("0.01")) if score is not None else None,
+                    )
+                )
+        # The action's own checks (who may record, future days, duplicates), on the rows read
+        # well, so that every bad row is reported at once.
+        problems, _memberships = check_completions(
+            rows, acting_user=self.acting_user, today=local_date(timezone.now())
+        )
+        if problems.fields:
+            per_row(ValidationError(problems.fields), report)
+        return CompletionPlan(rows)
+
+    def apply(self, plan: CompletionPlan, report: ImportReport) -> list[Any]:
+        created: list[Any] = do_import_completions(
+            plan.rows, acting_user=self.acting_user, sha256=report.sha256
+        )
+        return created
+
+    def report_apply_error(self, error: ValidationError, report: ImportReport) -> None:
+        if not per_row(error, report):
+            super().report_apply_error(error, report)
+
+
+def completion_template() -> bytes:
+    return build_template(COMPLETION_COLUMNS, title=str(_("Past completions")))

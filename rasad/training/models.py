@@ -9,15 +9,18 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rasad.core.models import TimestampedModel
+from rasad.core.querysets import OwnRecordsQuerySet
 from rasad.training.choices import (
     CompletionSource,
     DeliveryMode,
     EnrolmentStatus,
     EventKind,
     EventStatus,
+    NoticeKind,
 )
 from rasad.training.querysets import (
     CompletionQuerySet,
@@ -167,6 +170,10 @@ class Event(TimestampedModel):
     status = models.CharField(
         _("status"), max_length=16, choices=EventStatus.choices, default=EventStatus.SCHEDULED
     )
+    # When the organizer last announced it (rasad.training.actions.announce).
+    announced_at = models.DateTimeField(_("announced at"), null=True, blank=True)
+    # The code of the QR at the door while check-in is open (rasad.training.actions.checkin).
+    check_in_code = models.CharField(max_length=24, blank=True, default="", editable=False)
     search_text = models.TextField(editable=False, default="")
 
     objects = EventQuerySet.as_manager()
@@ -300,3 +307,47 @@ class Requirement(TimestampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Notice(models.Model):
+    """That a person was told of an event: announced to them (in the app and by e-mail), or
+    reminded before it starts; and when they first opened the event's page after it. One row per
+    person, event and kind, so telling twice tells once. The person's own record."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="notices")
+    user = models.ForeignKey("core.User", on_delete=models.CASCADE, related_name="training_notices")
+    kind = models.CharField(_("kind"), max_length=16, choices=NoticeKind.choices)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+
+    objects = OwnRecordsQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("training notice")
+        verbose_name_plural = _("training notices")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user", "kind"], name="training_notice_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.event}"
+
+
+class CalendarFeed(TimestampedModel):
+    """A person's calendar address (an iCalendar feed of their training events). Only a SHA-256
+    of the secret in the address is stored; the address is shown once, when it is made."""
+
+    user = models.OneToOneField("core.User", on_delete=models.CASCADE, related_name="training_feed")
+    prefix = models.CharField(max_length=12, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    objects = OwnRecordsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("calendar address")
+        verbose_name_plural = _("calendar addresses")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.prefix}…)"

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,12 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from rasad.core.importers import MAX_FILE_BYTES
 from rasad.core.models import Membership, Organization
+from rasad.lib import formatting
 from rasad.lib.jalali import TEHRAN, JalaliPeriod, local_date
 from rasad.lib.persian import to_latin_digits
 from rasad.lib.tabular import XLSX_TYPE
-from rasad.training import certificates
+from rasad.training import certificates, feeds, ical, texts
 from rasad.training.actions import (
     AttendanceMark,
     audience_membership,
@@ -39,19 +39,32 @@ from rasad.training.actions import (
     do_save_event,
     do_save_requirement,
     may_cancel,
+    missing_prerequisites,
 )
+from rasad.training.actions.announce import do_announce_event, do_open_notices, publicity
+from rasad.training.actions.checkin import code_matches, do_check_in, do_open_check_in
+from rasad.training.actions.feed import do_make_calendar_feed, do_stop_calendar_feed, feed_owner
 from rasad.training.choices import ComplianceState, EnrolmentStatus, EventStatus
-from rasad.training.compliance import obligations, organizations_involved, rollup
+from rasad.training.compliance import (
+    PlaceTally,
+    by_place,
+    obligations,
+    organizations_involved,
+    rate_colour,
+    rollup,
+)
 from rasad.training.filtersets import CourseFilterSet, EventFilterSet, RequirementFilterSet
 from rasad.training.forms import (
+    AnnounceForm,
     CourseForm,
     EventForm,
     PositionAssignForm,
     RequirementForm,
     RosterImportForm,
 )
-from rasad.training.importers import RosterImporter, roster_template
+from rasad.training.importers import CompletionImporter, RosterImporter, completion_template, roster_template
 from rasad.training.models import (
+    CalendarFeed,
     Completion,
     Course,
     Enrolment,
@@ -64,9 +77,12 @@ from rasad.web.generic import (
     ScopedActionView,
     ScopedDetailView,
     ScopedFormView,
+    ScopedImportView,
     ScopedListView,
     ScopedView,
+    SignedInView,
 )
+from rasad.web.maps import points_response
 
 STATE_CSS = {
     ComplianceState.MET: "success",
@@ -153,6 +169,7 @@ class EventDetailView(ScopedDetailView):
     def get_context_data(self, **context: Any) -> dict[str, Any]:
         event: Event = self.object
         now = timezone.now()
+        do_open_notices(event, acting_user=self.user, now=now)
         counts = event.enrolments.aggregate(
             taken=Count("pk", filter=Q(status=EnrolmentStatus.ENROLLED)),
             waiting=Count("pk", filter=Q(status=EnrolmentStatus.WAITLISTED)),
@@ -162,10 +179,12 @@ class EventDetailView(ScopedDetailView):
             .exclude(status=EnrolmentStatus.CANCELLED)
             .first()
         )
+        prerequisites_missing = missing_prerequisites(event, self.user) if mine is None else []
         open_for_me = (
             event.status == EventStatus.SCHEDULED
             and now < event.ends_at
             and mine is None
+            and not prerequisites_missing
             and audience_membership(event, self.user) is not None
         )
         roster = (
@@ -205,6 +224,7 @@ class EventDetailView(ScopedDetailView):
             places_left=None if event.capacity is None else max(event.capacity - counts["taken"], 0),
             mine=mine,
             open_for_me=open_for_me,
+            prerequisites_missing=prerequisites_missing,
             roster=rows,
             cancellable=cancellable,
             staff=staff,
@@ -401,7 +421,7 @@ class EventCancelView(ScopedActionView):
         return reverse("training:event-detail", args=[obj.pk])
 
 
-class RosterImportView(ScopedFormView):
+class RosterImportView(ScopedImportView):
     """Upload the roster (user name, attended, score); every bad row is listed, and nothing is
     written unless every row is valid."""
 
@@ -411,29 +431,11 @@ class RosterImportView(ScopedFormView):
     template_name = "training/roster_import.html"
     title = gettext_lazy("Import enrolments and attendance")
 
-    def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        self.load()
-        form = self.get_form(request.POST, request.FILES)
-        report = None
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            if upload.size > MAX_FILE_BYTES:
-                form.add_error(
-                    "file", _("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // 2**20}
-                )
-            else:
-                report = RosterImporter(self.object, acting_user=self.user).run(
-                    upload.read(), file_name=upload.name or "upload", dry_run=form.cleaned_data["dry_run"]
-                )
-                if report.applied:
-                    messages.success(request, report.summary())
-                    return redirect("training:event-detail", pk=self.object.pk)
-        status = 400 if report is not None and not report.ok else 200
-        return self.render({"form": form, "report": report}, status=status)
+    def importer(self) -> RosterImporter:
+        return RosterImporter(self.object, acting_user=self.user)
 
-    def get_context_data(self, **context: Any) -> dict[str, Any]:
-        context.setdefault("report", None)
-        return super().get_context_data(**context)
+    def get_done_url(self) -> str:
+        return reverse("training:event-detail", args=[self.object.pk])
 
 
 class RosterTemplateView(ScopedDetailView):
@@ -680,6 +682,7 @@ class ComplianceView(ScopedView):
                 "state": state,
                 "states": ComplianceState.choices,
                 "can_assign": self.may("add"),
+                "can_import": self.may("add", Completion),
                 "can_export": self.may("view"),
             }
         )
@@ -722,4 +725,271 @@ class CertificateView(ScopedView):
         certificates.write_pdf(completion, url, buffer)
         response = HttpResponse(buffer.getvalue(), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="certificate-{completion.pk}.pdf"'
+        return response
+
+
+class EventAnnounceView(ScopedFormView):
+    """Announce an event to its audience or a part of it (the people are told in the background),
+    and see how far word went: told, opened, enrolled."""
+
+    model = Event
+    queryset = Event.objects.select_related("organization", "audience")
+    scope_action = "change"
+    form_class = AnnounceForm
+    template_name = "training/announce.html"
+    title = gettext_lazy("Announce the event")
+    success_message = gettext_lazy("The event is being announced; people are told in the background.")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        event: Event = self.object
+        below = self.scoped(Organization.objects.filter(path__startswith=event.audience.path))
+        return {
+            "organizations": Organization.objects.filter(
+                Q(pk=event.audience_id) | Q(pk__in=below.values("pk"))
+            )
+        }
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"organization": self.object.audience_id}
+
+    def perform(self, form: AnnounceForm) -> Event | None:
+        result: Event | None = form.run_action(
+            do_announce_event,
+            self.object,
+            acting_user=self.user,
+            organization=form.cleaned_data["organization"],
+        )
+        return result
+
+    def get_success_url(self, result: Event) -> str:
+        return reverse("training:event-announce", args=[result.pk])
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(**context, event=self.object, publicity=publicity(self.object))
+
+
+class EventCalendarFileView(ScopedDetailView):
+    """One event as an iCalendar file, for a calendar program."""
+
+    model = Event
+    queryset = Event.objects.select_related("organization")
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        event: Event = self.get_object()
+        address = request.build_absolute_uri(event.get_absolute_url())
+        data = ical.calendar([event], name=event.title, address_of={event.pk: address})
+        response = HttpResponse(data, content_type=ical.CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="training-event-{event.pk}.ics"'
+        return response
+
+
+class CalendarAddressView(SignedInView):
+    """The person's calendar address: whether they have one, and a button that makes a new one
+    (shown once, on the answer to that button) or stops it."""
+
+    template_name = "training/calendar_address.html"
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        return self.render({"feed": CalendarFeed.objects.filter(user=self.user).first(), "address": ""})
+
+    def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        feed, secret = do_make_calendar_feed(self.user, acting_user=self.user)
+        address = request.build_absolute_uri(reverse("training:calendar-feed", args=[secret]))
+        response = self.render({"feed": feed, "address": address})
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class CalendarAddressStopView(SignedInView):
+    def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if do_stop_calendar_feed(self.user, acting_user=self.user):
+            messages.success(request, _("Your calendar address no longer works."))
+        return redirect("training:calendar-address")
+
+
+class CalendarFeedView(View):
+    """A person's training events for their calendar program (no sign-in: the secret in the
+    address says whose). An unknown or stopped address is a plain 404."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        person = feed_owner(str(kwargs.get("key", "")))
+        if person is None:
+            raise Http404
+        events = list(feeds.events_for(person, now=timezone.now()))
+        addresses = {e.pk: request.build_absolute_uri(e.get_absolute_url()) for e in events}
+        with texts.in_persian():
+            name = _("Training in Rasad")
+        response = HttpResponse(
+            ical.calendar(events, name=name, address_of=addresses), content_type=ical.CONTENT_TYPE
+        )
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+
+class CheckInCodeView(ScopedDetailView):
+    """The organizer's screen at the door: the event's check-in QR code (open check-in, or make a
+    new code, with the button)."""
+
+    model = Event
+    queryset = Event.objects.select_related("organization")
+    scope_action = "attend"
+    template_name = "training/check_in_code.html"
+    context_object_name = "event"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        event: Event = self.object
+        address = ""
+        qr = ""
+        if event.check_in_code:
+            address = self.request.build_absolute_uri(
+                reverse("training:check-in", args=[event.pk, event.check_in_code])
+            )
+            qr = certificates.qr_svg(address)
+        checked_in = event.enrolments.filter(attended=True).count()
+        holding = event.enrolments.filter(status=EnrolmentStatus.ENROLLED).count()
+        return super().get_context_data(
+            **context, address=address, qr=qr, checked_in=checked_in, holding=holding
+        )
+
+    def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        event: Event = self.get_object()
+        try:
+            do_open_check_in(event, acting_user=self.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        return redirect("training:check-in-code", pk=event.pk)
+
+
+class CheckInView(ScopedDetailView):
+    """What a person reaches by scanning the code at the door (signed in): the event and a button
+    that checks them in."""
+
+    model = Event
+    queryset = Event.objects.select_related("organization")
+    template_name = "training/check_in.html"
+    context_object_name = "event"
+
+    def get_object(self, action: str | None = None, pk: Any = None) -> Any:
+        event: Event = super().get_object(action, pk)
+        if not code_matches(event, str(self.kwargs.get("code", ""))):
+            raise Http404
+        return event
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        mine = Enrolment.objects.filter(event=self.object, user=self.user).first()
+        return super().get_context_data(**context, mine=mine)
+
+    def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        event: Event = self.get_object()
+        try:
+            do_check_in(event, str(kwargs.get("code", "")), acting_user=self.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("training:check-in", pk=event.pk, code=kwargs.get("code", ""))
+        messages.success(request, _("You are checked in. Welcome!"))
+        return redirect("training:event-detail", pk=event.pk)
+
+
+class _ComplianceFeed(ScopedView):
+    model = PositionHolding
+
+    def found(self) -> list[Any]:
+        return obligations(
+            self.get_queryset(),
+            self.scoped(Requirement.objects.active())
+            .select_related("organization")
+            .prefetch_related("courses"),
+            today=local_date(timezone.now()),
+        )
+
+    def places(self, found: list[Any]) -> dict[int, Organization]:
+        ids = {o.organization.pk for o in found}
+        return {
+            organization.pk: organization
+            for organization in self.scoped(Organization.objects.filter(pk__in=ids)).select_related(
+                "province"
+            )
+        }
+
+    @staticmethod
+    def shown(tally: PlaceTally) -> str:
+        return _("%(rate)s (%(met)s of %(total)s)") % {
+            "rate": formatting.percent(tally.share),
+            "met": formatting.number(tally.met),
+            "total": formatting.number(tally.total),
+        }
+
+
+class ComplianceMapView(_ComplianceFeed):
+    """The compliance map's provinces: the share of obligations met among the people the reader
+    may see, by the province of each person's organization."""
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        found = self.found()
+        places = self.places(found)
+        place_of = {pk: (o.province.code if o.province is not None else None) for pk, o in places.items()}
+        tallies = by_place(found, place_of)
+        return JsonResponse(
+            {
+                "values": {code: round(100 * t.share, 1) for code, t in tallies.items()},
+                "display": {code: self.shown(t) for code, t in tallies.items()},
+                "label": _("Required training met"),
+            }
+        )
+
+
+class CompliancePointsView(_ComplianceFeed):
+    """The compliance map's points: each organization with people bound by a requirement, at its
+    location, coloured by the share of its own people's obligations met."""
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        found = self.found()
+        places = self.places(found)
+        tallies = by_place(found, {pk: str(pk) for pk in places})
+        page = reverse("training:compliance")
+        points = []
+        for pk, tally in tallies.items():
+            organization = places[int(pk)]
+            if organization.latitude is None or organization.longitude is None:
+                continue
+            properties = {
+                "name": f"{organization.name}: {self.shown(tally)}",
+                "url": f"{page}#org-{organization.code}",
+                "colour": rate_colour(tally.share),
+            }
+            points.append((organization.latitude, organization.longitude, properties))
+        return points_response(points)
+
+
+class CompletionImportView(ScopedImportView):
+    """Upload past completions (user name, course code, Jalali day, score); every bad row is
+    listed, and nothing is recorded unless every row is valid."""
+
+    model = Completion
+    scope_action = "add"
+    form_class = RosterImportForm
+    template_name = "training/completion_import.html"
+    title = gettext_lazy("Import past completions")
+
+    def importer(self) -> CompletionImporter:
+        return CompletionImporter(acting_user=self.user)
+
+    def get_done_url(self) -> str:
+        return reverse("training:compliance")
+
+
+class CompletionTemplateView(ScopedView):
+    """The empty workbook for importing past completions, for those who may import them."""
+
+    model = Completion
+    scope_action = "add"
+    refuse_when_nowhere = True
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = HttpResponse(completion_template(), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = 'attachment; filename="past-completions-template.xlsx"'
         return response

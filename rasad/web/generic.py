@@ -401,3 +401,45 @@ class ScopedActionView(ScopedView):
             if self.success_message:
                 messages.success(request, str(self.success_message))
         return HttpResponseRedirect(url)
+
+
+class ScopedImportView(ScopedFormView):
+    """A page that imports a spreadsheet through a ``TabularImporter`` (``rasad.core.importers``):
+    GET shows the upload form (a file and "only check"); POST refuses a file over the importers'
+    size limit on the form, else runs ``importer()`` on it. When every row is valid and the file
+    was applied, the summary is flashed and the browser goes to ``get_done_url()``; otherwise the
+    page shows the report with every bad row (status 400 when the file was refused), and nothing
+    was written. The one import page of every app (programme action items, training rosters)."""
+
+    def importer(self) -> Any:
+        """The importer to run (``TabularImporter``), for the object in the URL and the user."""
+        raise NotImplementedError
+
+    def get_done_url(self) -> str:
+        raise NotImplementedError
+
+    def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        from rasad.core.importers import MAX_FILE_BYTES
+
+        self.load()
+        form = self.get_form(request.POST, request.FILES)
+        report = None
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > MAX_FILE_BYTES:
+                form.add_error(
+                    "file", _("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // 2**20}
+                )
+            else:
+                report = self.importer().run(
+                    upload.read(), file_name=upload.name or "upload", dry_run=form.cleaned_data["dry_run"]
+                )
+                if report.applied:
+                    messages.success(request, report.summary())
+                    return HttpResponseRedirect(self.get_done_url())
+        status = 400 if report is not None and not report.ok else 200
+        return self.render({"form": form, "report": report}, status=status)
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        context.setdefault("report", None)
+        return super().get_context_data(**context)

@@ -85,7 +85,7 @@ def _aimed_at_real_record(path: str, cast: Cast) -> dict[str, Any]:
         return {}
     registered = factories()
     for endpoint in discover_endpoints():
-        factory = registered.get(endpoint.model_label)
+        factory = registered.get(endpoint.factory_label)
         if endpoint.list_url == match.group(1) and factory is not None:
             return {match.group(2): factory.make(cast, cast.isfahan).pk}
     return {}

@@ -373,7 +373,7 @@ def do_assign_assessor(
         raise refuse(
             "reviewer",
             _("%(person)s may not review assessments for %(organization)s.")
-            % {"person": reviewer.get_full_name() or reviewer.username, "organization": organization.name},
+            % {"person": str(reviewer), "organization": organization.name},
         )
     if locked.reviews.filter(kind=ReviewKind.ASSESSOR, reviewer=reviewer).exists():
         raise refuse("reviewer", _("This person is an assessor of this assessment already."))
@@ -568,6 +568,12 @@ def do_finalize_assessment(assessment: Assessment, *, acting_user: User, now: An
     locked = _lock(assessment)
     if locked.status != AssessmentStatus.AGREED:
         raise refuse("status", _("Only an assessment whose consensus is recorded can be made final."))
+    waiting = pending_audits(locked)
+    if waiting:
+        raise refuse(
+            "status",
+            _("The audit of %(agencies)s is not submitted yet.") % {"agencies": "، ".join(waiting)},
+        )
     result = assessment_result(locked)
     score = result["final"]["score"]
     locked.result = result
@@ -590,9 +596,48 @@ def do_finalize_assessment(assessment: Assessment, *, acting_user: User, now: An
     return locked
 
 
-def _open_findings(assessment: Assessment, result: dict[str, Any], *, acting_user: User, now: Any) -> None:
-    from rasad.cases.actions import CaseValues, do_open_case
+def finding_case_values(finding: Finding, *, kind: str) -> Any:
+    """What the case of a finding says (a challenge or a risk): the section, the cycle, the items
+    not met; a risk's likelihood from the section's shortfall and impact 3. ``None`` when no
+    case category is available."""
+    from rasad.cases.actions import CaseValues
     from rasad.cases.models import Category
+
+    assessment = finding.assessment
+    cycle = assessment.cycle
+    section = finding.section
+    category = (
+        Category.objects.filter(code=section.case_category, is_active=True).first()
+        or Category.objects.filter(code="other").first()
+    )
+    if category is None:
+        return None
+    items = sorted(finding.items.select_related("criterion"), key=lambda i: (i.criterion.order, i.order))
+    percent = ((assessment.result or {}).get("final", {}).get("sections", {}).get(section.code) or {}).get(
+        "percent"
+    )
+    is_risk = kind == "risk"
+    return CaseValues(
+        kind=kind,
+        category=category,
+        title=_("Non-compliance: %(section)s — %(cycle)s") % {"section": section.title, "cycle": cycle.name},
+        reporter_organization=cycle.organization,
+        owner_organization=assessment.organization,
+        description="\n".join(
+            [
+                _("Items not met in the assessment of %(organization)s:")
+                % {"organization": assessment.organization.name},
+                *[f"{item.code}. {item.text}" for item in items],
+            ]
+        ),
+        likelihood=_likelihood(percent) if is_risk else None,
+        impact=3 if is_risk else None,
+        origin=cycle.name[:300],
+    )
+
+
+def _open_findings(assessment: Assessment, result: dict[str, Any], *, acting_user: User, now: Any) -> None:
+    from rasad.cases.actions import do_open_case
 
     non_compliant = set(result["non_compliant"])
     if not non_compliant:
@@ -606,10 +651,8 @@ def _open_findings(assessment: Assessment, result: dict[str, Any], *, acting_use
     sections = Section.objects.filter(instrument_id=cycle.instrument_id, code__in=list(by_section)).order_by(
         "order"
     )
-    fallback = Category.objects.filter(code="other").first()
     for section in sections:
         items = sorted(by_section[section.code], key=lambda i: (i.criterion.order, i.order))
-        percent = result["final"]["sections"].get(section.code, {}).get("percent")
         finding = Finding.objects.create(
             assessment=assessment,
             section=section,
@@ -618,33 +661,10 @@ def _open_findings(assessment: Assessment, result: dict[str, Any], *, acting_use
         finding.items.set(items)
         if not cycle.opens_cases:
             continue
-        category = Category.objects.filter(code=section.case_category, is_active=True).first() or fallback
-        if category is None:  # pragma: no cover - the reference data migration makes "other"
+        values = finding_case_values(finding, kind=cycle.case_kind)
+        if values is None:  # pragma: no cover - the reference data migration makes "other"
             continue
-        lines = [f"{item.code}. {item.text}" for item in items]
-        is_risk = cycle.case_kind == "risk"
-        case = do_open_case(
-            CaseValues(
-                kind=cycle.case_kind,
-                category=category,
-                title=_("Non-compliance: %(section)s — %(cycle)s")
-                % {"section": section.title, "cycle": cycle.name},
-                reporter_organization=cycle.organization,
-                owner_organization=assessment.organization,
-                description="\n".join(
-                    [
-                        _("Items not met in the assessment of %(organization)s:")
-                        % {"organization": assessment.organization.name},
-                        *lines,
-                    ]
-                ),
-                likelihood=_likelihood(percent) if is_risk else None,
-                impact=3 if is_risk else None,
-                origin=cycle.name[:300],
-            ),
-            acting_user=None,
-            source=finding,
-        )
+        case = do_open_case(values, acting_user=None, source=finding)
         finding.case = case
         finding.save(update_fields=["case", "last_updated"])
         audit_assessment(
@@ -655,3 +675,194 @@ def _open_findings(assessment: Assessment, result: dict[str, Any], *, acting_use
             organization=cycle.organization,
             new={"section": section.code, "case": case.reference, "items": [i.code for i in items]},
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# Audit of chosen sections by a second agency
+# ---------------------------------------------------------------------------------------------
+
+
+AUDITABLE = (AssessmentStatus.AGREED,)
+
+
+def audit_of(assessment: Assessment, acting_user: User) -> Any:
+    """The auditing agency the acting user audits for in this assessment's cycle (404 if none)."""
+    from rasad.assessments.models import CycleAudit
+
+    scope = organization_scope(acting_user, Assessment, "audit")
+    for audit in CycleAudit.objects.filter(cycle_id=assessment.cycle_id).select_related("organization"):
+        if scope.contains(audit.organization):
+            return audit
+    raise not_found()
+
+
+def audited_items(assessment: Assessment, audit: Any) -> list[Item]:
+    return list(
+        Item.objects.filter(
+            instrument_id=assessment.cycle.instrument_id, criterion__section__in=audit.sections.all()
+        ).order_by("criterion__section__order", "criterion__order", "order")
+    )
+
+
+@transaction.atomic
+def do_save_audit_scores(
+    assessment: Assessment, answers: Sequence[AnswerValues], *, acting_user: User, submit: bool = False
+) -> Review:
+    """The auditing agency's scores of its sections (after the assessors' consensus, before the
+    result is final). Its score overrides the consensus for those sections; both are kept.
+    ``submit`` closes the audit once every item of those sections is scored."""
+    require(acting_user, "audit", assessment)
+    locked = _lock(assessment)
+    audit = audit_of(locked, acting_user)
+    if locked.status not in AUDITABLE:
+        raise refuse("status", _("The audit is made once the assessors' consensus is recorded."))
+    review = Review.objects.filter(assessment=locked, kind=ReviewKind.AUDIT, audit=audit).first()
+    if review is not None and review.submitted_at:
+        raise refuse("review", _("The audit has been submitted; it can no longer change."))
+    items = audited_items(locked, audit)
+    allowed = {item.pk for item in items}
+    outside = [values.item.code for values in answers if values.item.pk not in allowed]
+    if outside:
+        raise ValidationError(
+            {
+                "answers": [
+                    _("Item %(code)s is not in a section this agency audits.") % {"code": code}
+                    for code in outside
+                ]
+            }
+        )
+    accepted = _scored(locked, answers, Stage.AUDIT)
+    if review is None:
+        review = Review.objects.create(
+            assessment=locked,
+            kind=ReviewKind.AUDIT,
+            reviewer=acting_user,
+            organization=audit.organization,
+            audit=audit,
+        )
+        audit_assessment(
+            AssessmentAuditEvent.AUDIT_STARTED,
+            locked,
+            acting_user=acting_user,
+            obj=review,
+            organization=audit.organization,
+            new={"sections": sorted(audit.sections.values_list("code", flat=True))},
+        )
+    changed = _write_scores(locked, accepted, stage=Stage.AUDIT, acting_user=acting_user, review=review)
+    if changed:
+        audit_assessment(
+            AssessmentAuditEvent.REVIEW_SCORES_SAVED,
+            locked,
+            acting_user=acting_user,
+            obj=review,
+            organization=audit.organization,
+            new={"audit": changed},
+        )
+    if submit:
+        scored = set(review.scores.values_list("item_id", flat=True))
+        missing = [item.code for item in items if item.pk not in scored]
+        if missing:
+            raise ValidationError(
+                {"answers": [_("Item %(code)s is not scored.") % {"code": code} for code in missing]}
+            )
+        review.submitted_at = timezone.now()
+        review.save(update_fields=["submitted_at", "last_updated"])
+        audit_assessment(
+            AssessmentAuditEvent.REVIEW_SUBMITTED,
+            locked,
+            acting_user=acting_user,
+            obj=review,
+            organization=audit.organization,
+            new={"audit": True, "sections": sorted(audit.sections.values_list("code", flat=True))},
+        )
+        _push("assessment.changed", locked)
+    return review
+
+
+def pending_audits(assessment: Assessment) -> list[str]:
+    """The agencies named to audit this cycle that have not submitted this assessment's audit."""
+    from rasad.assessments.models import CycleAudit
+
+    done = set(
+        Review.objects.filter(
+            assessment=assessment, kind=ReviewKind.AUDIT, submitted_at__isnull=False
+        ).values_list("audit_id", flat=True)
+    )
+    return [
+        audit.organization.name
+        for audit in CycleAudit.objects.filter(cycle_id=assessment.cycle_id).select_related("organization")
+        if audit.pk not in done
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Feedback: strengths and areas for improvement per criterion
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedbackValues:
+    criterion: Any
+    strengths: str = ""
+    improvements: str = ""
+
+
+FEEDBACK_OPEN = (AssessmentStatus.REVIEWED, AssessmentStatus.AGREED, AssessmentStatus.FINAL)
+FEEDBACK_MAX = 4000
+
+
+@transaction.atomic
+def do_save_feedback(
+    assessment: Assessment, entries: Sequence[FeedbackValues], *, acting_user: User
+) -> list[Any]:
+    """The lead assessor writes what the assessors agreed to tell the organization, per
+    criterion: its strengths and its areas for improvement (the feedback report)."""
+    from rasad.assessments.models import Feedback
+
+    require(acting_user, "review", assessment)
+    locked = _lock(assessment)
+    lead = locked.reviews.filter(kind=ReviewKind.ASSESSOR, is_lead=True, reviewer=acting_user).first()
+    if lead is None:
+        raise not_found()
+    if locked.status not in FEEDBACK_OPEN:
+        raise refuse("status", _("Feedback is written once every assessor has submitted."))
+    errors = []
+    for entry in entries:
+        if entry.criterion.instrument_id != locked.cycle.instrument_id:
+            raise not_found()
+        for text in (entry.strengths, entry.improvements):
+            if len(text) > FEEDBACK_MAX:
+                errors.append(
+                    _("Criterion %(code)s: at most %(max)s characters.")
+                    % {"code": entry.criterion.code, "max": FEEDBACK_MAX}
+                )
+    if errors:
+        raise ValidationError({"feedback": errors})
+    saved = []
+    changed: dict[str, Any] = {}
+    for entry in entries:
+        strengths, improvements = (
+            normalize_text(entry.strengths).strip(),
+            normalize_text(entry.improvements).strip(),
+        )
+        row = Feedback.objects.filter(assessment=locked, criterion=entry.criterion).first()
+        if row is None:
+            if not strengths and not improvements:
+                continue
+            row = Feedback(assessment=locked, criterion=entry.criterion)
+        elif (row.strengths, row.improvements) == (strengths, improvements):
+            saved.append(row)
+            continue
+        row.strengths, row.improvements, row.written_by = strengths, improvements, acting_user
+        row.save()
+        saved.append(row)
+        changed[entry.criterion.code] = {"strengths": strengths, "improvements": improvements}
+    if changed:
+        audit_assessment(
+            AssessmentAuditEvent.FEEDBACK_SAVED,
+            locked,
+            acting_user=acting_user,
+            organization=lead.organization,
+            new={"feedback": changed},
+        )
+    return saved

@@ -277,7 +277,10 @@ def _check_still_usable(instrument: Instrument) -> None:
         return
     problems = usable_problems(instrument)
     if problems:
-        raise ValidationError({"weight" if "weight" in problems[0] else "instrument": problems})
+        weights = [
+            p for p in structure_problems(spec_of(instrument), instrument.total_points) if p.field == "weight"
+        ]
+        raise ValidationError({"weight" if weights else "instrument": problems})
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from rasad.api.fields import DateField, MultiLineCharField, SingleLineCharField
 from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField
 from rasad.assessments.actions import AnswerValues, CycleValues, InstrumentValues
 from rasad.assessments.choices import InstrumentKind
@@ -18,12 +19,16 @@ from rasad.assessments.models import (
     Criterion,
     Cycle,
     Evidence,
+    Feedback,
     Finding,
     Instrument,
     Item,
     Review,
+    RiskAction,
+    RiskRating,
     Section,
 )
+from rasad.cases.models import Case
 from rasad.core.models import Organization
 
 
@@ -250,6 +255,24 @@ class AssessmentFindingSerializer(serializers.ModelSerializer[Finding]):
         fields = ["id", "section", "items", "score", "case"]
 
 
+class AssessmentFeedbackSerializer(serializers.ModelSerializer[Feedback]):
+    criterion = _read_slug("code")
+
+    class Meta:
+        model = Feedback
+        fields = ["id", "criterion", "strengths", "improvements"]
+
+
+class FeedbackEntrySerializer(serializers.Serializer[Any]):
+    criterion = serializers.CharField(max_length=20, help_text=_("The criterion's code."))
+    strengths = serializers.CharField(required=False, allow_blank=True, default="")
+    improvements = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class FeedbackInputSerializer(serializers.Serializer[Any]):
+    entries = FeedbackEntrySerializer(many=True)
+
+
 class AssessmentSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="assessments-api:assessment-detail")
     organization = _read_slug("code")
@@ -257,6 +280,7 @@ class AssessmentSerializer(RasadModelSerializer):
     reviews = AssessmentReviewSerializer(many=True, read_only=True)
     evidence = AssessmentEvidenceSerializer(many=True, read_only=True)
     findings = AssessmentFindingSerializer(many=True, read_only=True)
+    feedback = AssessmentFeedbackSerializer(many=True, read_only=True)
 
     class Meta:
         model = Assessment
@@ -278,6 +302,7 @@ class AssessmentSerializer(RasadModelSerializer):
             "reviews",
             "evidence",
             "findings",
+            "feedback",
             "created",
             "last_updated",
         ]
@@ -321,9 +346,14 @@ class EvidenceUploadSerializer(serializers.Serializer[Any]):
     description = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
+class AuditNameSerializer(serializers.Serializer[Any]):
+    organization = _organization(help_text=_("Code of the auditing agency."))
+    sections = serializers.ListField(child=serializers.CharField(max_length=20), min_length=1)
+
+
 class AssignSerializer(serializers.Serializer[Any]):
     reviewer = serializers.CharField(max_length=150, help_text=_("The assessor's user name."))
-    organization = serializers.CharField(max_length=40, help_text=_("Code of the organization they act for."))
+    organization = _organization(help_text=_("Code of the organization they act for."))
 
 
 @extend_schema_field(serializers.DictField())
@@ -336,3 +366,126 @@ class RankingSerializer(serializers.Serializer[Any]):
     minimum_peers = serializers.IntegerField()
     message = serializers.CharField()
     groups = serializers.ListField(child=serializers.DictField())
+
+
+# ---------------------------------------------------------------------------------------------
+# Risk register
+# ---------------------------------------------------------------------------------------------
+
+
+class RiskActionSerializer(serializers.ModelSerializer[RiskAction]):
+    owner = _read_slug("code")
+    risk = _read_slug("reference", source="case")
+
+    class Meta:
+        model = RiskAction
+        fields = ["id", "risk", "title", "owner", "due_on", "done_on"]
+        read_only_fields = fields
+
+
+class RiskRatingSerializer(serializers.ModelSerializer[RiskRating]):
+    risk = _read_slug("reference", source="case")
+    # 1 to 5, or null: plain integers, not an enum of the scale (methods §4.6).
+    residual_likelihood = serializers.IntegerField(read_only=True, allow_null=True)
+    residual_impact = serializers.IntegerField(read_only=True, allow_null=True)
+    residual_level = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RiskRating
+        fields = [
+            "id",
+            "risk",
+            "residual_likelihood",
+            "residual_impact",
+            "residual_level",
+            "review_on",
+            "reviewed_at",
+            "note",
+        ]
+        read_only_fields = fields
+
+    def get_residual_level(self, rating: RiskRating) -> str:
+        from rasad.assessments.risks import level_of
+
+        return level_of(rating.residual_score)
+
+
+class RiskSerializer(serializers.ModelSerializer[Case]):
+    """A risk of the register: the case's inherent rating beside the residual one, the next
+    review and the treatment plan's actions. Levels: low, medium, high, extreme ("" unrated)."""
+
+    owner_organization = _read_slug("code")
+    reporter_organization = _read_slug("code")
+    # The case's status as the cases API names it (its enum is the cases app's).
+    status = serializers.CharField(read_only=True)
+    inherent_level = serializers.SerializerMethodField()
+    rating = serializers.SerializerMethodField()
+    actions = RiskActionSerializer(source="risk_actions", many=True, read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "reference",
+            "title",
+            "status",
+            "owner_organization",
+            "reporter_organization",
+            "likelihood",
+            "impact",
+            "inherent_level",
+            "rating",
+            "actions",
+        ]
+        read_only_fields = fields
+
+    def get_inherent_level(self, case: Case) -> str:
+        from rasad.assessments.risks import level_of
+
+        return level_of(case.risk_score)
+
+    @extend_schema_field(RiskRatingSerializer(allow_null=True))
+    def get_rating(self, case: Case) -> Any:
+        rating = getattr(case, "risk_rating", None)
+        return RiskRatingSerializer(rating).data if rating is not None else None
+
+
+class RiskRatingInputSerializer(serializers.Serializer[Any]):
+    residual_likelihood = serializers.IntegerField(
+        min_value=1, max_value=5, allow_null=True, required=False, default=None
+    )
+    residual_impact = serializers.IntegerField(
+        min_value=1, max_value=5, allow_null=True, required=False, default=None
+    )
+    review_on = DateField(allow_null=True, required=False, default=None)
+    note = MultiLineCharField(required=False, allow_blank=True, default="", max_length=4000)
+
+
+class RiskActionInputSerializer(serializers.Serializer[Any]):
+    title = SingleLineCharField(max_length=300)
+    owner = _organization(help_text=_("Code of the organization that owes the action."))
+    due_on = DateField()
+
+
+class ProposeRiskSerializer(serializers.Serializer[Any]):
+    section = serializers.CharField(
+        max_length=20, help_text=_("Code of a non-compliant section of the final assessment.")
+    )
+
+
+class HeatMapCellSerializer(serializers.Serializer[Any]):
+    likelihood = serializers.IntegerField()
+    impact = serializers.IntegerField()
+    count = serializers.IntegerField()
+    level = serializers.CharField()
+
+
+class HeatMapSerializer(serializers.Serializer[Any]):
+    total = serializers.IntegerField()
+    unrated = serializers.IntegerField()
+    cells = HeatMapCellSerializer(many=True)
+
+
+class HeatMapsSerializer(serializers.Serializer[Any]):
+    inherent = HeatMapSerializer()
+    residual = HeatMapSerializer()

@@ -10,15 +10,17 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from rasad.api import parsers
+from rasad.api.errors import error_body
 from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from rasad.assessments.actions import (
+    FeedbackValues,
     do_add_evidence,
     do_agree_consensus,
     do_assign_assessor,
@@ -26,35 +28,76 @@ from rasad.assessments.actions import (
     do_finalize_assessment,
     do_import_instrument,
     do_launch_cycle,
+    do_name_audit,
     do_new_version,
     do_publish_instrument,
     do_replace_structure,
     do_save_answers,
+    do_save_audit_scores,
     do_save_cycle,
+    do_save_feedback,
     do_save_review_scores,
     do_submit_assessment,
     do_submit_review,
+)
+from rasad.assessments.actions.assessments import audit_of
+from rasad.assessments.actions.common import not_found
+from rasad.assessments.actions.risks import (
+    RISK,
+    RatingValues,
+    do_add_risk_action,
+    do_complete_risk_action,
+    do_propose_risk,
+    do_rate_risk,
+    require_register,
 )
 from rasad.assessments.api.serializers import (
     AnswersSerializer,
     AssessmentEvidenceSerializer,
     AssessmentSerializer,
     AssignSerializer,
+    AuditNameSerializer,
     CycleSerializer,
     EvidenceUploadSerializer,
+    FeedbackInputSerializer,
     FileSerializer,
+    HeatMapsSerializer,
     InstrumentImportSerializer,
     InstrumentSerializer,
+    ProposeRiskSerializer,
     RankingSerializer,
     ReviewScoresSerializer,
+    RiskActionInputSerializer,
+    RiskActionSerializer,
+    RiskRatingInputSerializer,
+    RiskRatingSerializer,
+    RiskSerializer,
 )
-from rasad.assessments.filtersets import AssessmentFilterSet, CycleFilterSet, InstrumentFilterSet
-from rasad.assessments.models import Assessment, Cycle, Instrument, Item, Review
+from rasad.assessments.choices import ReviewKind
+from rasad.assessments.filtersets import (
+    AssessmentFilterSet,
+    CycleFilterSet,
+    InstrumentFilterSet,
+    RiskFilterSet,
+)
+from rasad.assessments.models import (
+    Assessment,
+    Criterion,
+    Cycle,
+    Finding,
+    Instrument,
+    Item,
+    Review,
+    RiskAction,
+    RiskRating,
+    Section,
+)
 from rasad.assessments.results import cycle_results
-from rasad.assessments.spreadsheet import structure_csv, structure_xlsx
-from rasad.assessments.structure import spec_of
-from rasad.core.models import Organization, User
-from rasad.core.scope import organization_scope
+from rasad.assessments.risks import RiskRatingImporter, heat_map_data, heat_maps
+from rasad.assessments.spreadsheet import instrument_file
+from rasad.cases.models import Case
+from rasad.core.api.serializers import ImportReportSerializer, ImportUploadSerializer
+from rasad.core.models import User
 from rasad.lib.tabular import XLSX_TYPE
 
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -66,6 +109,15 @@ def _actor(request: Request) -> User:
     return user
 
 
+def _require_lead(assessment: Assessment, user: User) -> None:
+    """Only the lead assessor agrees the consensus and writes the feedback: anyone else gets the
+    404 of a missing assessment, before the body is read."""
+    if not Review.objects.filter(
+        assessment=assessment, reviewer=user, kind=ReviewKind.ASSESSOR, is_lead=True
+    ).exists():
+        raise not_found()
+
+
 def _file_bytes(upload: Any) -> bytes:
     if upload.size > MAX_UPLOAD:
         raise serializers.ValidationError(
@@ -74,16 +126,10 @@ def _file_bytes(upload: Any) -> bytes:
     return bytes(upload.read())
 
 
-def instrument_file(instrument: Instrument, file_type: str) -> HttpResponse:
-    """An instrument's structure as a spreadsheet (the import format)."""
-    spec = spec_of(instrument)
-    name = f"{instrument.code}-v{instrument.version}"
-    if file_type == "csv":
-        response = HttpResponse(structure_csv(spec), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
-    response = HttpResponse(structure_xlsx(spec, title=instrument.code), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+def instrument_response(instrument: Instrument, file_type: str) -> HttpResponse:
+    content, content_type, name = instrument_file(instrument, file_type)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
@@ -111,8 +157,6 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
     def import_file(self, request: Request) -> Response:
         """A new instrument (a draft) from a spreadsheet: every bad row is reported, and nothing
         is written unless the whole file is valid."""
-        if organization_scope(request.user, Instrument, "add").is_nothing:
-            raise exceptions.PermissionDenied(_("You may not create these here."))
         serializer = InstrumentImportSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
@@ -154,7 +198,7 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
     def spreadsheet(self, request: Request, pk: Any = None) -> HttpResponse:
         """The structure as a spreadsheet in the import format (``?file_type=csv`` for CSV)."""
         instrument = self.get_object()
-        return instrument_file(instrument, request.query_params.get("file_type", "xlsx"))
+        return instrument_response(instrument, request.query_params.get("file_type", "xlsx"))
 
     @extend_schema(request=None, responses=InstrumentSerializer)
     @action(detail=True, methods=["post"])
@@ -208,6 +252,29 @@ class CycleViewSet(ScopedModelViewSet):
 
     close.scope_action = "change"  # type: ignore[attr-defined]
 
+    @extend_schema(request=AuditNameSerializer, responses={201: CycleSerializer})
+    @action(detail=True, methods=["post"])
+    def audits(self, request: Request, pk: Any = None) -> Response:
+        """Name a second agency to audit chosen sections (``{"organization": "DOE", "sections":
+        ["E"]}``); its score overrides the consensus for those sections, and both are kept."""
+        cycle = self.get_object()
+        serializer = AuditNameSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        organization = serializer.validated_data["organization"]
+        codes = serializer.validated_data["sections"]
+        sections = list(Section.objects.filter(instrument_id=cycle.instrument_id, code__in=codes))
+        unknown = sorted(set(codes) - {section.code for section in sections})
+        if unknown:
+            raise serializers.ValidationError(
+                {"sections": [_("Unknown section “%(code)s”.") % {"code": code} for code in unknown]}
+            )
+        do_name_audit(cycle, organization, sections, acting_user=_actor(request))
+        response = Response(CycleSerializer(cycle, context=self.get_serializer_context()).data)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    audits.scope_action = "change"  # type: ignore[attr-defined]
+
     @extend_schema(responses=RankingSerializer, filters=False)
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def ranking(self, request: Request, pk: Any = None) -> Response:
@@ -223,7 +290,12 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
     owner assigns assessors and finalizes."""
 
     queryset = Assessment.objects.select_related("organization", "band", "cycle").prefetch_related(
-        "reviews__reviewer", "reviews__organization", "evidence__item", "findings__items", "findings__case"
+        "reviews__reviewer",
+        "reviews__organization",
+        "evidence__item",
+        "findings__items",
+        "findings__case",
+        "feedback__criterion",
     )
     serializer_class = AssessmentSerializer
     filterset_class = AssessmentFilterSet
@@ -288,18 +360,12 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         """Assign an assessor acting for an organization with no conflict of interest (not the
         assessed organization, its subtree or above it)."""
         assessment = self.get_object()
-        serializer = AssignSerializer(data=request.data)
+        serializer = AssignSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         reviewer = User.objects.filter(username=serializer.validated_data["reviewer"], is_active=True).first()
         if reviewer is None:
             raise serializers.ValidationError({"reviewer": [_("No such person.")]})
-        organization = (
-            Organization.objects.visible_to(request.user)
-            .filter(code=serializer.validated_data["organization"])
-            .first()
-        )
-        if organization is None:
-            raise serializers.ValidationError({"organization": [_("No such organization.")]})
+        organization = serializer.validated_data["organization"]
         do_assign_assessor(assessment, reviewer, organization, acting_user=_actor(request))
         response = self._respond(assessment)
         response.status_code = status.HTTP_201_CREATED
@@ -313,11 +379,9 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         """The acting assessor's own scores (``"submit": true`` closes their review)."""
         assessment = self.get_object()
         review = Review.objects.filter(
-            assessment=assessment, reviewer=_actor(request), kind="assessor"
+            assessment=assessment, reviewer=_actor(request), kind=ReviewKind.ASSESSOR
         ).first()
         if review is None:
-            from rasad.assessments.actions.common import not_found
-
             raise not_found()
         serializer = ReviewScoresSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -329,18 +393,63 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
 
     review_scores.scope_action = "review"  # type: ignore[attr-defined]
 
+    @extend_schema(request=ReviewScoresSerializer, responses=AssessmentSerializer)
+    @action(detail=True, methods=["post"], url_path="audit-scores")
+    def audit_scores(self, request: Request, pk: Any = None) -> Response:
+        """The auditing agency's scores of the sections it audits (``"submit": true`` closes
+        the audit); made after the consensus, before the result is final."""
+        assessment = self.get_object()
+        audit_of(assessment, _actor(request))  # those who audit nothing here: 404 before the body
+        serializer = ReviewScoresSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        do_save_audit_scores(
+            assessment,
+            serializer.to_values(assessment),
+            acting_user=_actor(request),
+            submit=serializer.validated_data["submit"],
+        )
+        return self._respond(assessment)
+
+    audit_scores.scope_action = "audit"  # type: ignore[attr-defined]
+
     @extend_schema(request=AnswersSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"])
     def consensus(self, request: Request, pk: Any = None) -> Response:
         """The lead assessor's consensus: the agreed answer of every item on which the assessors
         differ (where they agree, their answer stands)."""
         assessment = self.get_object()
+        _require_lead(assessment, _actor(request))
         serializer = AnswersSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         do_agree_consensus(assessment, serializer.to_values(assessment), acting_user=_actor(request))
         return self._respond(assessment)
 
     consensus.scope_action = "review"  # type: ignore[attr-defined]
+
+    @extend_schema(request=FeedbackInputSerializer, responses=AssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def feedback(self, request: Request, pk: Any = None) -> Response:
+        """The lead assessor's feedback per criterion: ``{"entries": [{"criterion": "A1",
+        "strengths": "...", "improvements": "..."}]}``."""
+        assessment = self.get_object()
+        _require_lead(assessment, _actor(request))
+        serializer = FeedbackInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        criteria = {c.code: c for c in Criterion.objects.filter(instrument_id=assessment.cycle.instrument_id)}
+        entries = []
+        unknown = []
+        for row in serializer.validated_data["entries"]:
+            criterion = criteria.get(row["criterion"])
+            if criterion is None:
+                unknown.append(_("Unknown criterion “%(code)s”.") % {"code": row["criterion"]})
+                continue
+            entries.append(FeedbackValues(criterion, row["strengths"], row["improvements"]))
+        if unknown:
+            raise serializers.ValidationError({"entries": unknown})
+        do_save_feedback(assessment, entries, acting_user=_actor(request))
+        return self._respond(assessment)
+
+    feedback.scope_action = "review"  # type: ignore[attr-defined]
 
     @extend_schema(request=None, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"])
@@ -351,3 +460,149 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         return self._respond(assessment)
 
     finalize.scope_action = "manage"  # type: ignore[attr-defined]
+
+    @extend_schema(request=ProposeRiskSerializer, responses={201: RiskSerializer})
+    @action(detail=True, methods=["post"], url_path="propose-risk")
+    def propose_risk(self, request: Request, pk: Any = None) -> Response:
+        """A non-compliant section of the final assessment proposes a risk for the assessed
+        organization with one treatment action (once per section); the cycle's owner decides."""
+        assessment = self.get_object()
+        serializer = ProposeRiskSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        finding = Finding.objects.filter(
+            assessment=assessment, section__code=serializer.validated_data["section"]
+        ).first()
+        if finding is None:
+            raise serializers.ValidationError(
+                {"section": [_("This section has no finding in this assessment.")]}
+            )
+        case = do_propose_risk(finding, acting_user=_actor(request))
+        risk = RiskRegisterViewSet.queryset.get(pk=case.pk)
+        return Response(
+            RiskSerializer(risk, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )
+
+    propose_risk.scope_action = "manage"  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------------------------------------
+# Risk register
+# ---------------------------------------------------------------------------------------------
+
+
+class RiskRegisterViewSet(ScopedReadOnlyViewSet):
+    """The risk register: the risk cases the reader may see, each with its inherent rating (the
+    case's), its residual rating after treatment, its next review and its treatment actions.
+    Filters: ``organization`` (a subtree), ``state``, a heat map cell, ``review_due``."""
+
+    queryset = (
+        Case.objects.filter(kind=RISK)
+        .select_related("owner_organization", "reporter_organization", "risk_rating")
+        .prefetch_related("risk_actions__owner", "risk_actions__case")
+        .order_by("-likelihood", "-impact", "-opened_at", "-id")
+    )
+    serializer_class = RiskSerializer
+    filterset_class = RiskFilterSet
+    # The matrix's records are risk cases, not any case (rasad.testing.matrix).
+    matrix_factory = "assessments.risk"
+
+    @extend_schema(responses=HeatMapsSerializer)
+    @action(detail=False, methods=["get"], url_path="heat-map")
+    def heat_map(self, request: Request) -> Response:
+        """The two 5×5 heat maps (likelihood × impact), inherent and residual, of the filtered
+        risks: the count and level of every cell, and how many are not rated on each."""
+        return Response(heat_map_data(heat_maps(self.filter_queryset(self.get_queryset()))))
+
+    @extend_schema(request=RiskRatingInputSerializer, responses=RiskSerializer)
+    @action(detail=True, methods=["post"])
+    def rating(self, request: Request, pk: Any = None) -> Response:
+        """Rate the risk after its treatment (residual likelihood and impact, both or neither)
+        and set its next review; in the scope of the organization that owns the risk."""
+        case = self.get_object()
+        require_register(_actor(request), "change", case, RiskRating)  # 404 before the body
+        serializer = RiskRatingInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        do_rate_risk(
+            case,
+            RatingValues(
+                data["residual_likelihood"], data["residual_impact"], data["review_on"], data["note"]
+            ),
+            acting_user=_actor(request),
+        )
+        return self._respond(case)
+
+    @extend_schema(request=RiskActionInputSerializer, responses={201: RiskSerializer})
+    @action(detail=True, methods=["post"])
+    def actions(self, request: Request, pk: Any = None) -> Response:
+        """Add an action to the risk's treatment plan (``title``, ``owner`` code, ``due_on``)."""
+        case = self.get_object()
+        require_register(_actor(request), "add", case, RiskAction)  # 404 before the body
+        serializer = RiskActionInputSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        do_add_risk_action(case, data["title"], data["owner"], data["due_on"], acting_user=_actor(request))
+        response = self._respond(case)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    def _respond(self, case: Case) -> Response:
+        fresh = self.get_queryset().get(pk=case.pk)
+        return Response(RiskSerializer(fresh, context=self.get_serializer_context()).data)
+
+
+class RiskActionViewSet(ScopedReadOnlyViewSet):
+    """Actions of the risks' treatment plans the reader may see."""
+
+    queryset = RiskAction.objects.select_related("owner", "case").order_by("due_on", "pk")
+    serializer_class = RiskActionSerializer
+
+    @extend_schema(request=None, responses=RiskActionSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, pk: Any = None) -> Response:
+        """Record the action as done (once)."""
+        done = do_complete_risk_action(self.get_object(), acting_user=_actor(request))
+        return Response(RiskActionSerializer(done, context=self.get_serializer_context()).data)
+
+    complete.scope_action = "change"  # type: ignore[attr-defined]
+
+
+class RiskRatingViewSet(ScopedReadOnlyViewSet):
+    """The residual ratings of the risks the reader may see; ratings are imported in bulk from
+    the register's spreadsheet."""
+
+    queryset = RiskRating.objects.select_related("case").order_by("review_on", "pk")
+    serializer_class = RiskRatingSerializer
+
+    @extend_schema(
+        request={"multipart/form-data": ImportUploadSerializer},
+        responses={201: ImportReportSerializer, 200: ImportReportSerializer},
+        description=(
+            "Rate many risks from an .xlsx or .csv file (the register's export, or the columns "
+            "reference, residual_likelihood, residual_impact, review_on, note). Every row is "
+            "validated first; if any row is bad, nothing is written and the 400 error lists each "
+            "problem in error.fields (rows[<row>].<column>) and error.rows."
+        ),
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[parsers.MultiPartParser, parsers.FormParser],
+    )
+    def import_file(self, request: Request) -> Response:
+        upload = ImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        file = upload.validated_data["file"]
+        report = RiskRatingImporter(acting_user=_actor(request)).run(
+            _file_bytes(file), file_name=file.name or "upload", dry_run=upload.validated_data["dry_run"]
+        )
+        if not report.ok:
+            body = error_body("import_invalid", report.summary(), report.error_fields())
+            body["error"]["rows"] = [error.as_dict() for error in report.sorted_errors()]
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            report.as_dict(), status=status.HTTP_201_CREATED if report.applied else status.HTTP_200_OK
+        )
+
+    import_file.scope_action = "change"  # type: ignore[attr-defined]

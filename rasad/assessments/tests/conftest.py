@@ -5,7 +5,8 @@ from typing import Any
 
 import pytest
 
-from rasad.assessments.testing import person
+from rasad.assessments.actions import do_launch_cycle
+from rasad.assessments.testing import make_cycle, person
 from rasad.testing.cast import Cast
 
 
@@ -29,3 +30,16 @@ def kerman_coordinator(cast: Cast) -> Any:
 @pytest.fixture
 def isfahan_coordinator(cast: Cast) -> Any:
     return person("isf.coordinator", cast.isfahan)
+
+
+@pytest.fixture
+def posts_cycle(cast: Cast, civil: Any) -> Any:
+    """The civil defence cycle over every field post, opening a challenge per bad section."""
+    cycle = make_cycle(
+        cast.national,
+        user=civil,
+        scope_kinds=["field_post"],
+        opens_cases=True,
+        name="ارزیابی پدافند غیرعامل ۱۴۰۴",
+    )
+    return do_launch_cycle(cycle, acting_user=civil)

@@ -54,19 +54,6 @@ def _pdf(name: str = "plan.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n", content_type="application/pdf")
 
 
-@pytest.fixture
-def posts_cycle(cast: Cast, civil: Any) -> Any:
-    """The civil defence cycle over every field post, opening a challenge per bad section."""
-    cycle = make_cycle(
-        cast.national,
-        user=civil,
-        scope_kinds=["field_post"],
-        opens_cases=True,
-        name="ارزیابی پدافند غیرعامل ۱۴۰۴",
-    )
-    return do_launch_cycle(cycle, acting_user=civil)
-
-
 def _assessment(cycle: Any, organization: Any) -> Assessment:
     return Assessment.objects.get(cycle=cycle, organization=organization)
 

@@ -31,6 +31,7 @@ from rasad.cases.actions.collaboration import (
 from rasad.cases.actions.common import ALLOWED_ATTACHMENTS, MAX_ATTACHMENT_BYTES, MENTION, REFERENCE_PREFIX
 from rasad.cases.actions.consolidation import FORWARDABLE, do_forward_dossier, do_merge_cases
 from rasad.cases.actions.escalation import do_escalate_case, escalation_target
+from rasad.cases.actions.problems import Occurrence, do_add_occurrence, do_raise_problem
 from rasad.cases.actions.transitions import (
     allowed_actions,
     assignee_candidates,
@@ -47,6 +48,7 @@ __all__ = [
     "MENTION",
     "REFERENCE_PREFIX",
     "CaseValues",
+    "Occurrence",
     "allowed_actions",
     "assignee_candidates",
     "check_attachment",
@@ -54,6 +56,7 @@ __all__ = [
     "check_transition",
     "do_add_attachment",
     "do_add_comment",
+    "do_add_occurrence",
     "do_answer_case",
     "do_delete_holiday",
     "do_escalate_case",
@@ -61,6 +64,7 @@ __all__ = [
     "do_mark_notifications_read",
     "do_merge_cases",
     "do_open_case",
+    "do_raise_problem",
     "do_set_holiday",
     "do_transition_case",
     "do_update_case",

@@ -1,4 +1,5 @@
-"""One case per ongoing problem: an indicator's threshold breaches at one organization.
+"""One case per ongoing problem (``rasad.cases.actions.problems``): an indicator's threshold
+breaches at one organization.
 
 The first breach opens a challenge of the organization; every later breach of the same
 indicator at the same organization joins that case while it is open (a timeline entry with the
@@ -18,11 +19,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from rasad.cases.actions.cases import CaseValues, do_open_case
-from rasad.cases.actions.common import _event, _now, _push
-from rasad.cases.audit import audit_breach_added
-from rasad.cases.calendar import compute_due
-from rasad.cases.choices import OPEN_STATUSES, CaseKind, Priority
+from rasad.cases.actions.cases import CaseValues
+from rasad.cases.actions.problems import Occurrence, do_raise_problem
+from rasad.cases.audit import CaseAuditEvent
+from rasad.cases.choices import CaseKind, Priority
 from rasad.cases.models import Case, CaseEvent, Category
 from rasad.lib import display, formatting
 
@@ -72,57 +72,39 @@ def _breach_data(alert: Any) -> dict[str, Any]:
 
 @transaction.atomic
 def do_record_breach(alert: Any) -> Case | None:
-    """Open a case for a threshold breach, or add it to the open case of the same problem.
-    Idempotent: an alert already recorded changes nothing. Returns the case (None when no
-    category exists to file it under)."""
+    """Open a case for a threshold breach, or add it to the open case of the same problem
+    (``rasad.cases.actions.problems``). Idempotent: an alert already recorded changes nothing.
+    Returns the case (None when no category exists to file it under)."""
     if alert.organization_id is None or _already_recorded(alert):
         return None
     critical = str(alert.level) == "critical"
     with override(settings.LANGUAGE_CODE):
         sentence = breach_sentence(alert)
-        key = breach_key(alert)
-        case: Case | None = (
-            Case.objects.select_for_update()
-            .filter(source_key=key, status__in=OPEN_STATUSES)
-            .order_by("-opened_at", "-pk")
-            .first()
-        )
-        if case is None:
+
+        def new_case() -> CaseValues | None:
             category = Category.objects.filter(code="indicators").first() or Category.objects.first()
             if category is None:
                 return None
-            source = alert.observation or alert
-            case = do_open_case(
-                CaseValues(
-                    kind=CaseKind.CHALLENGE,
-                    category=category,
-                    title=_("%(indicator)s at %(organization)s beyond its threshold")
-                    % {"indicator": alert.indicator.name, "organization": alert.organization.name},
-                    description=sentence,
-                    priority=Priority.CRITICAL if critical else Priority.HIGH,
-                    reporter_organization=alert.organization,
-                ),
-                acting_user=None,
-                source=source,
-                source_key=key,
-                source_display=_("%(indicator)s, %(period)s")
-                % {
-                    "indicator": alert.indicator.name,
-                    "period": formatting.period(alert.period_key, prefs=STORED_TEXT),
-                },
+            return CaseValues(
+                kind=CaseKind.CHALLENGE,
+                category=category,
+                title=_("%(indicator)s at %(organization)s beyond its threshold")
+                % {"indicator": alert.indicator.name, "organization": alert.organization.name},
+                description=sentence,
+                priority=Priority.CRITICAL if critical else Priority.HIGH,
+                reporter_organization=alert.organization,
             )
-            _event(case, "breach", actor=None, created=_now(None), note=sentence, data=_breach_data(alert))
-            return case
-        moment = _now(None)
-        old_priority = case.priority
-        if critical and case.priority != Priority.CRITICAL:
-            case.priority = Priority.CRITICAL
-            case.due_at = compute_due(case)
-            if case.escalation_level == 0:
-                case.next_escalation_at = case.due_at
-        case.version += 1
-        case.save(update_fields=["priority", "due_at", "next_escalation_at", "version", "last_updated"])
-        _event(case, "breach", actor=None, created=moment, note=sentence, data=_breach_data(alert))
-        audit_breach_added(case, data=_breach_data(alert), old_priority=old_priority)
-        _push("case.changed", case)
-        return case
+
+        return do_raise_problem(
+            breach_key(alert),
+            alert.organization,
+            Occurrence("breach", sentence, _breach_data(alert), critical=critical),
+            new_case,
+            source=alert.observation or alert,
+            source_display=_("%(indicator)s, %(period)s")
+            % {
+                "indicator": alert.indicator.name,
+                "period": formatting.period(alert.period_key, prefs=STORED_TEXT),
+            },
+            audit_event=CaseAuditEvent.BREACH_ADDED,
+        )

@@ -62,6 +62,7 @@ from rasad.cases.models import (
 )
 from rasad.core.access import access_object, refuse
 from rasad.core.models import User
+from rasad.lib.downloads import file_download
 
 
 def _case(request: Request, pk: Any, action: str = "view") -> Case:
@@ -232,14 +233,7 @@ class AttachmentViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: Any = None) -> FileResponse:
         attachment = self.get_object()
-        response = FileResponse(
-            attachment.open_content(),
-            as_attachment=True,
-            filename=attachment.name,
-            content_type=attachment.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return file_download(attachment.open_content(), attachment.name, attachment.content_type)
 
 
 class DossierViewSet(

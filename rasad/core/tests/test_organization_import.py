@@ -74,7 +74,7 @@ def test_messages_name_the_cause(cast: Cast, isfahan_admin):
         display.reset(token)
     messages = {(e.row, e.column): e.message for e in report.errors}
     assert "spaceship" in messages[(3, "kind")]
-    assert "Field post, Command centre." in messages[(3, "kind")]
+    assert "Field post, Command centre, Business, Workshop." in messages[(3, "kind")]
     assert "99" in messages[(4, "province_code")]
     assert "outside Iran" in messages[(5, "latitude")]
     assert "NOPE" in messages[(6, "parent_code")]

@@ -22,6 +22,7 @@ from rasad.core.models import User
 from rasad.jobs.api.serializers import ExportFileSerializer, ExportKindSerializer, ExportRequestSerializer
 from rasad.jobs.exports import do_record_download, do_request_export, export_kinds, may_export
 from rasad.jobs.models import ExportFile, ExportStatus
+from rasad.lib.downloads import file_download
 
 FILE_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -100,11 +101,4 @@ class ExportFileViewSet(
         if export.status != ExportStatus.READY or not allowed or path is None or not path.is_file():
             raise exceptions.NotFound(_("No such object, or you may not see it."))
         do_record_download(export, acting_user=user)
-        response = FileResponse(
-            path.open("rb"),
-            as_attachment=True,
-            filename=export.download_name,
-            content_type=export.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return file_download(path.open("rb"), export.download_name, export.content_type)

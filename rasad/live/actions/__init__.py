@@ -2,6 +2,7 @@
 
 from rasad.live.actions.credentials import authenticate_agent, do_issue_credential, do_revoke_credential
 from rasad.live.actions.devices import DeviceValues, do_change_device, do_register_device, do_retire_device
+from rasad.live.actions.incidents import do_check_outage, do_raise_device_incident, incident_key
 from rasad.live.actions.ingest import (
     BatchRefused,
     BatchResult,
@@ -17,12 +18,15 @@ __all__ = [
     "DeviceValues",
     "authenticate_agent",
     "do_change_device",
+    "do_check_outage",
     "do_ingest_batch",
     "do_issue_credential",
+    "do_raise_device_incident",
     "do_register_device",
     "do_retire_device",
     "do_revoke_credential",
     "do_sweep_device",
     "event_payload",
+    "incident_key",
     "parse_batch",
 ]

@@ -29,6 +29,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from rasad.live.actions.common import push, text
+from rasad.live.actions.incidents import do_check_outage, do_raise_device_incident
 from rasad.live.audit import LiveAuditEvent, audit_live
 from rasad.live.choices import AGENT_EVENT_KINDS, EventKind, ItemResult, Severity, Status
 from rasad.live.models import AgentCredential, Device, DeviceEvent, Heartbeat
@@ -310,6 +311,11 @@ def do_ingest_batch(credential: AgentCredential, batch: ParsedBatch, *, now: dat
         AgentCredential.objects.filter(pk=credential.pk).update(last_used=now)
     for event in [*created_events, *status_events]:
         push("live.event", post.pk, **event_payload(event))
+    for event in created_events:
+        if event.severity == Severity.HIGH:
+            do_raise_device_incident(event)
+    if status_events:  # a post heard from again ends its outage at once, not at the next sweep
+        do_check_outage(post.pk, now=now)
     return BatchResult(heartbeat_outcomes, event_outcomes)
 
 

@@ -10,7 +10,7 @@ from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField
 from rasad.core.models import Organization
 from rasad.live.actions import DeviceValues
 from rasad.live.choices import AGENT_EVENT_KINDS, DeviceKind, ItemResult, Severity, Status
-from rasad.live.models import AgentCredential, Device, DeviceEvent
+from rasad.live.models import AgentCredential, Device, DeviceEvent, Outage
 
 
 def _post(**kwargs: Any) -> ScopedSlugRelatedField:
@@ -96,6 +96,19 @@ class DeviceEventSerializer(RasadModelSerializer):
             "clock_skew_seconds",
             "data",
         ]
+        read_only_fields = fields
+
+
+class OutageSerializer(RasadModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="live-api:outage-detail")
+    organization: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    case_reference = serializers.CharField(source="case.reference", read_only=True, default=None)
+
+    class Meta:
+        model = Outage
+        fields = ["id", "url", "display", "organization", "started_at", "ended_at", "case", "case_reference"]
         read_only_fields = fields
 
 

@@ -7,6 +7,7 @@ app_name = "live-api"
 router = DefaultRouter()
 router.register("live-devices", views.DeviceViewSet, basename="device")
 router.register("live-events", views.DeviceEventViewSet, basename="deviceevent")
+router.register("live-outages", views.OutageViewSet, basename="outage")
 router.register("live-credentials", views.AgentCredentialViewSet, basename="agentcredential")
 urlpatterns = [
     path("live-posts/", views.PostStatusView.as_view(), name="post-status"),

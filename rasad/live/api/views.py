@@ -43,11 +43,17 @@ from rasad.live.api.serializers import (
     DeviceEventSerializer,
     DeviceSerializer,
     IssuedCredentialSerializer,
+    OutageSerializer,
     PostStatusSerializer,
 )
 from rasad.live.choices import Status
-from rasad.live.filtersets import AgentCredentialFilterSet, DeviceEventFilterSet, DeviceFilterSet
-from rasad.live.models import AgentCredential, Device, DeviceEvent
+from rasad.live.filtersets import (
+    AgentCredentialFilterSet,
+    DeviceEventFilterSet,
+    DeviceFilterSet,
+    OutageFilterSet,
+)
+from rasad.live.models import AgentCredential, Device, DeviceEvent, Outage
 from rasad.live.status import post_status
 
 
@@ -93,6 +99,16 @@ class DeviceEventViewSet(ScopedReadOnlyViewSet):
     queryset = DeviceEvent.objects.select_related("organization", "device")
     serializer_class = DeviceEventSerializer
     filterset_class = DeviceEventFilterSet
+
+
+class OutageViewSet(ScopedReadOnlyViewSet):
+    """Outages of field posts, newest first: when the post went silent, when it was heard from
+    again (null while open), and the incident case it raised (docs/live.md, "Outages and
+    incidents")."""
+
+    queryset = Outage.objects.select_related("organization", "case")
+    serializer_class = OutageSerializer
+    filterset_class = OutageFilterSet
 
 
 class AgentCredentialViewSet(ScopedModelViewSet):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from rasad.core.demo import load_demo as load_core_demo
 from rasad.core.models import User
 from rasad.live.demo import POSTS, load_demo
-from rasad.live.models import Device, DeviceEvent
+from rasad.live.models import Device, DeviceEvent, Outage
 from rasad.live.simulator import Simulator
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +30,10 @@ def test_the_border_posts_come_alive_once_and_only_for_isfahan():
         "degraded",
     }
     assert DeviceEvent.objects.filter(kind="power_loss", organization__code="ISF-BP5").count() == 1
+    outage = Outage.objects.get(organization__code="ISF-BP5")
+    assert outage.ended_at is None and outage.case is not None
+    assert outage.case.owner_organization.code == "ISF-BCC"
+    assert Outage.objects.count() == 1  # the other posts kept sending
     commander = User.objects.get(username="isfahan-cc.coordinator")
     assert DeviceEvent.objects.visible_to(commander).count() == DeviceEvent.objects.count()
     kerman = User.objects.get(username="kerman-csc.coordinator")

@@ -304,7 +304,14 @@ def test_an_event_is_pushed_only_for_its_post(
             post(secret, {"events": [event_item(device, 1, severity="high")]})
     finally:
         unsubscribe()
-    assert [(e["kind"], e["organization_ids"]) for e in pushed] == [("live.event", [device.organization_id])]
+    live = [(e["kind"], e["organization_ids"]) for e in pushed if e["kind"].startswith("live.")]
+    assert live == [("live.event", [device.organization_id])]
+    # The high-severity event also opened the post's incident case: that push is the case's,
+    # addressed to its reporter (the post) and its owner (the post's parent), like any case.
+    cases = [sorted(e["organization_ids"]) for e in pushed if e["kind"] == "case.opened"]
+    parent = device.organization.parent
+    assert parent is not None
+    assert cases == [sorted([parent.pk, device.organization_id])]
     assert pushed[0]["payload"]["severity"] == "high"
 
 

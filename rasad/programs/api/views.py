@@ -19,6 +19,7 @@ from rasad.api import parsers
 from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
 from rasad.core.access import access_object
 from rasad.core.models import User
+from rasad.lib.downloads import file_download
 from rasad.programs.actions import (
     IndicatorTargetValues,
     PartValues,
@@ -457,11 +458,4 @@ class AttachmentViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: Any = None) -> FileResponse:
         attachment = self.get_object()
-        response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.name,
-            content_type=attachment.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return file_download(attachment.file.open("rb"), attachment.name, attachment.content_type)

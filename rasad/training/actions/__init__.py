@@ -27,6 +27,7 @@ from rasad.training.actions.enrolment import (
     do_import_roster,
     do_record_attendance,
     may_cancel,
+    missing_prerequisites,
 )
 
 __all__ = [
@@ -49,4 +50,5 @@ __all__ = [
     "do_save_event",
     "do_save_requirement",
     "may_cancel",
+    "missing_prerequisites",
 ]

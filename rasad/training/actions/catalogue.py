@@ -62,6 +62,11 @@ def do_save_course(
         errors.add("validity_months", _("A certificate is valid for 1 to 240 months, or for ever (empty)."))
     if instance is not None and any(p.pk == instance.pk for p in values.prerequisites):
         errors.add("prerequisites", _("A course cannot be its own prerequisite."))
+    elif instance is not None and _leads_back(instance, values.prerequisites):
+        errors.add(
+            "prerequisites",
+            _("One of these courses requires this course first, directly or through others: a circle."),
+        )
     errors.raise_if_any()
     tags = [text(tag, 60) for tag in values.tags if text(tag)][:20]
     course = instance or Course()
@@ -113,6 +118,25 @@ class EventValues:
     longitude: float | None = None
     online_url: str = ""
     capacity: int | None = None
+
+
+def _leads_back(course: Course, prerequisites: list[Course]) -> bool:
+    """Whether ``course`` is among the prerequisites of ``prerequisites``, at any depth."""
+    seen: set[int] = set()
+    frontier = {p.pk for p in prerequisites}
+    while frontier:
+        if course.pk in frontier:
+            return True
+        seen |= frontier
+        frontier = (
+            set(
+                Course.prerequisites.through.objects.filter(from_course_id__in=frontier).values_list(
+                    "to_course_id", flat=True
+                )
+            )
+            - seen
+        )
+    return False
 
 
 def check_event(values: EventValues, *, instance: Event | None) -> None:

@@ -32,7 +32,7 @@ from rasad.training.actions.common import Errors, add_months, allowed, moment, p
 from rasad.training.audit import TrainingAuditEvent, audit
 from rasad.training.choices import CompletionSource, EnrolmentStatus, EventStatus
 from rasad.training.codes import new_code
-from rasad.training.models import Completion, Enrolment, Event
+from rasad.training.models import Completion, Course, Enrolment, Event
 
 MAX_SCORE = Decimal(100)
 BEFORE_START = gettext_lazy(
@@ -49,6 +49,20 @@ def audience_membership(event: Event, person: User) -> Membership | None:
         .first()
     )
     return membership
+
+
+def missing_prerequisites(event: Event, person: User) -> list[Course]:
+    """The prerequisite courses of the event's course that ``person`` has never completed (a
+    completion counts even after its certificate lapsed: the knowledge came first)."""
+    if event.course is None:
+        return []
+    required = list(event.course.prerequisites.order_by("title"))
+    if not required:
+        return []
+    done = set(
+        Completion.objects.filter(user=person, course__in=required).values_list("course_id", flat=True)
+    )
+    return [course for course in required if course.pk not in done]
 
 
 def _lock(event: Event) -> Event:
@@ -96,6 +110,17 @@ def _enrol(
                 ]
             }
         )
+    if acting_user is not None and not late:
+        missing = missing_prerequisites(event, person)
+        if missing:
+            raise ValidationError(
+                {
+                    "user": [
+                        _("%(person)s has not completed what this course requires first: %(courses)s.")
+                        % {"person": person, "courses": "، ".join(c.title for c in missing)}
+                    ]
+                }
+            )
     existing = Enrolment.objects.select_for_update().filter(event=event, user=person).first()
     if existing is not None and existing.status != EnrolmentStatus.CANCELLED:
         raise ValidationError(

@@ -159,10 +159,11 @@ class EventSerializer(RasadModelSerializer):
             "status",
             "places_taken",
             "waiting",
+            "announced_at",
             "created",
             "last_updated",
         ]
-        read_only_fields = ["status", "created", "last_updated"]
+        read_only_fields = ["status", "announced_at", "created", "last_updated"]
         extra_kwargs = {"title": {"required": False}}
 
     def get_places_taken(self, obj: Event) -> int:
@@ -333,3 +334,24 @@ class TallySerializer(serializers.Serializer[Any]):
 class ComplianceSerializer(serializers.Serializer[Any]):
     organizations = TallySerializer(many=True)
     obligations = ObligationSerializer(many=True)
+
+
+class AnnounceSerializer(serializers.Serializer[Any]):
+    organization = _organization(
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "Code of the part of the audience to tell (with everything under it); empty: the whole audience."
+        ),
+    )
+
+
+class PublicitySerializer(serializers.Serializer[Any]):
+    notified = serializers.IntegerField(help_text=_("People told of the event (announced to them)."))
+    opened = serializers.IntegerField(help_text=_("Of them, the people who opened the event afterwards."))
+    enrolled = serializers.IntegerField(help_text=_("People holding a place or waiting for one."))
+    reminded = serializers.IntegerField(help_text=_("Reminders sent before the event."))
+
+
+class CheckInSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(max_length=64, help_text=_("The code of the QR shown at the door."))

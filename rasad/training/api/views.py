@@ -34,8 +34,13 @@ from rasad.training.actions import (
     do_save_event,
     do_save_requirement,
 )
+from rasad.training.actions.announce import do_announce_event
+from rasad.training.actions.announce import publicity as publicity_of
+from rasad.training.actions.checkin import do_check_in
 from rasad.training.api.serializers import (
+    AnnounceSerializer,
     AttendanceSerializer,
+    CheckInSerializer,
     CompletionSerializer,
     ComplianceSerializer,
     CourseSerializer,
@@ -44,6 +49,7 @@ from rasad.training.api.serializers import (
     EventSerializer,
     PositionHoldingSerializer,
     PositionSerializer,
+    PublicitySerializer,
     RequirementSerializer,
 )
 from rasad.training.choices import EnrolmentStatus
@@ -57,7 +63,7 @@ from rasad.training.filtersets import (
     PositionHoldingFilterSet,
     RequirementFilterSet,
 )
-from rasad.training.importers import RosterImporter
+from rasad.training.importers import CompletionImporter, RosterImporter
 from rasad.training.models import (
     Completion,
     Course,
@@ -240,6 +246,47 @@ class EventViewSet(ScopedModelViewSet):
 
     roster.scope_action = "attend"  # type: ignore[attr-defined]
 
+    @extend_schema(request=AnnounceSerializer, responses={202: EventSerializer})
+    @action(detail=True, methods=["post"])
+    def announce(self, request: Request, pk: Any = None) -> Response:
+        """Announce the event to its audience (or, ``organization``, a part of it): the people are
+        told in the background, once each."""
+        event = self.get_object()
+        serializer = AnnounceSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        event = do_announce_event(
+            event, acting_user=_actor(request), organization=serializer.validated_data.get("organization")
+        )
+        return Response(
+            EventSerializer(
+                _with_places(Event.objects.filter(pk=event.pk)).get(), context=self.get_serializer_context()
+            ).data,
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+    announce.scope_action = "change"  # type: ignore[attr-defined]
+
+    @extend_schema(responses=PublicitySerializer)
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def publicity(self, request: Request, pk: Any = None) -> Response:
+        """How far word of the event went: told, opened, enrolled, reminded."""
+        found = publicity_of(self.get_object())
+        return Response(PublicitySerializer(found).data)
+
+    publicity.scope_action = "change"  # type: ignore[attr-defined]
+
+    @extend_schema(request=CheckInSerializer, responses={200: EnrolmentSerializer})
+    @action(detail=True, methods=["post"], url_path="check-in")
+    def check_in(self, request: Request, pk: Any = None) -> Response:
+        """Check yourself in with the code of the QR shown at the door (you must hold a place)."""
+        event = self.get_object()
+        serializer = CheckInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        enrolment = do_check_in(event, serializer.validated_data["code"], acting_user=_actor(request))
+        return Response(EnrolmentSerializer(enrolment, context=self.get_serializer_context()).data)
+
+    check_in.scope_action = "view"  # type: ignore[attr-defined]
+
 
 class EnrolmentViewSet(ScopedReadOnlyViewSet):
     """Enrolments the reader may see (their organizations' people, their events).
@@ -259,9 +306,50 @@ class EnrolmentViewSet(ScopedReadOnlyViewSet):
 
 
 class CompletionViewSet(ScopedReadOnlyViewSet):
+    """Completions the reader may see. ``POST .../import/`` records past completions from a
+    spreadsheet (user name, course code, Jalali day, score), all rows or none."""
+
     queryset = Completion.objects.select_related("organization", "course", "enrolment", "user")
     serializer_class = CompletionSerializer
     filterset_class = CompletionFilterSet
+
+    @extend_schema(
+        request={"multipart/form-data": ImportUploadSerializer},
+        responses={201: ImportReportSerializer, 200: ImportReportSerializer},
+        description=(
+            "Import past completions (username, course, completed_on as a Jalali day, score) from an "
+            ".xlsx or .csv file. Every row is validated first; if any row is bad, nothing is written "
+            "and the 400 error lists each problem in error.fields (rows[<row>].<column>) and error.rows."
+        ),
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[MultiPartParser, FormParser],
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def import_file(self, request: Request) -> Response:
+        upload = ImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        file = upload.validated_data["file"]
+        if file.size > MAX_FILE_BYTES:
+            raise exceptions.ValidationError(
+                {"file": [_("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // 2**20}]}
+            )
+        report = CompletionImporter(acting_user=_actor(request)).run(
+            file.read(), file_name=file.name or "upload", dry_run=upload.validated_data["dry_run"]
+        )
+        if not report.ok:
+            body = error_body("import_invalid", report.summary(), report.error_fields())
+            body["error"]["rows"] = [error.as_dict() for error in report.sorted_errors()]
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            report.as_dict(), status=status.HTTP_201_CREATED if report.applied else status.HTTP_200_OK
+        )
+
+    import_file.scope_action = "add"  # type: ignore[attr-defined]
 
 
 class RequirementViewSet(ScopedModelViewSet):

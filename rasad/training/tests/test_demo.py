@@ -37,3 +37,31 @@ def test_the_bootcamp_had_sixty_places_and_few_came():
     assert bootcamp.capacity == 60
     rows = Enrolment.objects.filter(event=bootcamp)
     assert (rows.count(), rows.filter(attended=True).count()) == (4, 3)
+
+
+def test_the_bootcamps_publicity_was_weak_and_the_next_session_was_announced_widely():
+    from rasad.training.actions.announce import Publicity, publicity
+    from rasad.training.models import Notice
+
+    load_demo()
+    bootcamp = Event.objects.get(kind="bootcamp")
+    assert publicity(bootcamp) == Publicity(notified=2, opened=1, enrolled=4, reminded=0)
+    told = set(Notice.objects.filter(event=bootcamp).values_list("user__username", flat=True))
+    assert told == {"kerman-media.coordinator", "kerman-media.analyst"}
+    upcoming = (
+        Event.objects.filter(kind="session", starts_at__gt=bootcamp.ends_at).order_by("starts_at").first()
+    )
+    assert upcoming is not None
+    widely = publicity(upcoming)
+    assert (widely.notified, widely.opened) == (16, 4)
+
+
+def test_past_completions_were_imported_for_two_industry_staff():
+    from rasad.training.models import Completion
+
+    load_demo()
+    imported = Completion.objects.filter(source="import").order_by("user__username")
+    assert [(c.user.username, c.course.code) for c in imported] == [
+        ("sirjan-iron.analyst", "iso-50001"),
+        ("yazd-iron.analyst", "iso-50001"),
+    ]

@@ -17,10 +17,12 @@ DOMAIN_DEMOS = (
     "rasad.cases.demo",
     "rasad.intake.demo",
     "rasad.programs.demo",
+    "rasad.greenjobs.demo",
     "rasad.live.demo",
     "rasad.comms.demo",
     "rasad.training.demo",
     "rasad.media.demo",
+    "rasad.assessments.demo",
 )
 
 

@@ -81,6 +81,9 @@ def test_a_new_pr_officer_enrols_attends_and_compliance_changes(page: Any, live_
     page.goto(f"{live_server.url}/training/compliance/")
     assert fits_the_screen(page)
     assert page.inner_text("[data-organization=ISF-CC] [data-testid=rate]").startswith("۱۰۰")
+    # The map draws the province boundaries (vendored) and Isfahan's command centre as a point.
+    page.wait_for_selector("[data-testid=compliance-map][data-ready=points]")
+    assert page.get_attribute("[data-testid=compliance-map]", "data-point-count") == "1"
     screenshot(page, "training-compliance-phone")
     page.goto(f"{live_server.url}/training/")
     assert fits_the_screen(page)
@@ -95,3 +98,93 @@ def test_a_new_pr_officer_enrols_attends_and_compliance_changes(page: Any, live_
     assert page.inner_text("[data-testid=verified-name]") == str(cast.ali)
     assert fits_the_screen(page)
     screenshot(page, "training-verify-phone")
+
+
+def test_an_announcement_reaches_a_person_who_opens_it_and_subscribes_on_a_phone(
+    page: Any, live_server: Any, cast: Cast
+):
+    from rasad.jobs.testing import run_queued
+
+    event = make_event(cast.isfahan, title="بوت‌کمپ هوش مصنوعی", starts_at=timezone.now() + timedelta(days=5))
+    organizer = make_member("isf.organizer", cast.isfahan, role="coordinator", password=ORGANIZER_PASSWORD)
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    # The organizer announces the bootcamp to the whole audience, on a phone.
+    sign_in(page, live_server, organizer.username, ORGANIZER_PASSWORD)
+    page.goto(f"{live_server.url}/training/events/{event.pk}/")
+    page.click("[data-testid=announce-link]")
+    assert fits_the_screen(page)
+    page.click("[data-testid=submit]")
+    page.wait_for_selector("[data-testid=publicity]")
+    run_queued()  # the worker tells the audience
+
+    # Ali reads the notification and opens the event from it.
+    page.context.clear_cookies()
+    sign_in(page, live_server, cast.ali.username)
+    page.goto(f"{live_server.url}/cases/notifications/")
+    link = page.locator("a", has_text="بوت‌کمپ هوش مصنوعی")
+    assert fits_the_screen(page)
+    screenshot(page, "training-notification-phone")
+    link.first.click()
+    page.wait_for_selector("[data-testid=event-title]")
+    page.click("[data-testid=enrol]")
+    page.wait_for_selector("[data-testid=my-status]")
+
+    # Ali makes a calendar address for their calendar program.
+    page.goto(f"{live_server.url}/training/mine/calendar/")
+    page.click("[data-testid=make-address]")
+    address = page.input_value("[data-testid=feed-address]")
+    assert "/training/calendar/cal_" in address and address.endswith(".ics")
+    assert fits_the_screen(page)
+    screenshot(page, "training-calendar-address-phone")
+    feed = page.request.get(address)
+    assert feed.status == 200 and "بوت‌کمپ هوش مصنوعی" in feed.text()
+
+    # The organizer sees how far word went: two told (Alice and Ali), one opened, one enrolled.
+    page.context.clear_cookies()
+    sign_in(page, live_server, organizer.username, ORGANIZER_PASSWORD)
+    page.goto(f"{live_server.url}/training/events/{event.pk}/announce/")
+    counts = [page.inner_text(f"[data-testid={name}]") for name in ("notified", "opened", "enrolled")]
+    assert counts == ["۲", "۱", "۱"]
+    assert fits_the_screen(page)
+    screenshot(page, "training-publicity-phone")
+
+
+def test_the_organizer_shows_the_qr_and_a_person_checks_in_on_a_phone(
+    page: Any, live_server: Any, cast: Cast
+):
+    from rasad.training.actions import do_enrol
+
+    event = make_event(
+        cast.isfahan, title="کارگاه امنیت سایبری", starts_at=timezone.now() - timedelta(minutes=15)
+    )
+    do_enrol(event, cast.ali, acting_user=None, now=event.starts_at - timedelta(days=1))
+    organizer = make_member("isf.organizer", cast.isfahan, role="coordinator", password=ORGANIZER_PASSWORD)
+
+    # Desktop: the organizer opens check-in; the screen shows the QR code.
+    sign_in(page, live_server, organizer.username, ORGANIZER_PASSWORD)
+    page.goto(f"{live_server.url}/training/events/{event.pk}/")
+    page.click("[data-testid=check-in-link]")
+    page.click("[data-testid=open-check-in]")
+    page.wait_for_selector("[data-testid=qr] svg")
+    address = page.inner_text("[data-testid=check-in-address]")
+    screenshot(page, "training-check-in-qr")
+
+    # Phone: Ali, signed in, opens what the QR leads to and checks in.
+    page.context.clear_cookies()
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, cast.ali.username)
+    page.goto(address)
+    assert fits_the_screen(page)
+    screenshot(page, "training-check-in-phone")
+    page.click("[data-testid=check-in-button]")
+    page.wait_for_selector("[data-testid=event-title]")
+    assert "حاضر بود" in page.inner_text("[data-testid=my-enrolment]")
+    assert Completion.objects.filter(user=cast.ali, course=event.course).count() == 1
+
+    # Back on the organizer's screen: one of one has checked in.
+    page.context.clear_cookies()
+    sign_in(page, live_server, organizer.username, ORGANIZER_PASSWORD)
+    page.goto(f"{live_server.url}/training/events/{event.pk}/check-in/")
+    assert page.inner_text("[data-testid=checked-in]").startswith("۱")
+    assert fits_the_screen(page)

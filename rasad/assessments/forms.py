@@ -1,0 +1,410 @@
+"""Forms of the assessments UI. They collect values; the actions validate and write, and their
+errors come back on the field they name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from rasad.assessments.actions import AnswerValues, CycleValues, InstrumentValues
+from rasad.assessments.choices import ComplianceAnswer, InstrumentKind, ItemType
+from rasad.assessments.models import Instrument, Item, Section
+from rasad.cases.forms import RISK_SCALE
+from rasad.core.choices import OrganizationKind
+from rasad.core.models import Organization
+from rasad.web.forms import ActionFormMixin, JalaliDateField, NormalizedCharField
+
+
+def _style(form: forms.BaseForm) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.RadioSelect | forms.CheckboxInput | forms.CheckboxSelectMultiple):
+            continue
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs.setdefault("class", css)
+
+
+class StyledForm(ActionFormMixin, forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class InstrumentImportForm(StyledForm):
+    """A new instrument from a spreadsheet in the export's format."""
+
+    file = forms.FileField(label=_("Spreadsheet (Excel or CSV)"))
+    code = forms.CharField(label=_("Code"), max_length=40)
+    name = NormalizedCharField(label=_("Name"), max_length=300)
+    name_en = NormalizedCharField(label=_("English name"), max_length=300, required=False)
+    description = NormalizedCharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=InstrumentKind.choices)
+    total_points = forms.DecimalField(
+        label=_("Total points"), max_digits=9, decimal_places=2, min_value=Decimal("0.01")
+    )
+    owner = forms.ModelChoiceField(label=_("Published by"), queryset=Organization.objects.none())
+
+    def __init__(self, *args: Any, owners: QuerySet[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owner: Any = self.fields["owner"]
+        owner.queryset = owners
+        self.fields["code"].widget.attrs["class"] = "form-control ltr"
+
+    def values(self) -> InstrumentValues:
+        data = self.cleaned_data
+        return InstrumentValues(
+            code=data["code"],
+            name=data["name"],
+            kind=data["kind"],
+            total_points=data["total_points"],
+            owner=data["owner"],
+            name_en=data.get("name_en") or "",
+            description=data.get("description") or "",
+        )
+
+
+class ItemForm(StyledForm):
+    """The words and weight of one item (its type and range come from the spreadsheet)."""
+
+    text = NormalizedCharField(label=_("Question"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    text_en = NormalizedCharField(
+        label=_("Question (English)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    weight = forms.DecimalField(label=_("Weight"), max_digits=9, decimal_places=2, min_value=Decimal(0))
+    guidance = NormalizedCharField(
+        label=_("Guidance"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    evidence_required = forms.BooleanField(label=_("Evidence required"), required=False)
+    required_evidence = NormalizedCharField(label=_("Evidence expected"), required=False, max_length=2000)
+
+    @staticmethod
+    def initial_for(item: Item) -> dict[str, Any]:
+        return {
+            "text": item.text,
+            "text_en": item.text_en,
+            "weight": item.weight,
+            "guidance": item.guidance,
+            "evidence_required": item.evidence_required,
+            "required_evidence": item.required_evidence,
+        }
+
+    def values(self, item: Item) -> Any:
+        from rasad.assessments.actions import ItemValues
+
+        data = self.cleaned_data
+        return ItemValues(
+            criterion=item.criterion,
+            code=item.code,
+            text=data["text"],
+            item_type=item.item_type,
+            weight=data["weight"],
+            text_en=data.get("text_en") or "",
+            guidance=data.get("guidance") or "",
+            evidence_required=bool(data.get("evidence_required")),
+            required_evidence=data.get("required_evidence") or "",
+            indicator=item.indicator,
+            minimum=item.minimum,
+            maximum=item.maximum,
+            threshold=item.threshold,
+            target=item.target,
+            options=list(item.options or []),
+            order=item.order,
+        )
+
+
+class StructureFileForm(StyledForm):
+    file = forms.FileField(label=_("Spreadsheet (Excel or CSV)"))
+
+
+class CycleForm(StyledForm):
+    """A new cycle: which instrument, for whom, and when."""
+
+    organization = forms.ModelChoiceField(label=_("Run by"), queryset=Organization.objects.none())
+    instrument = forms.ModelChoiceField(label=_("Instrument"), queryset=Instrument.objects.none())
+    name = NormalizedCharField(label=_("Name"), max_length=300)
+    description = NormalizedCharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    opens_on = JalaliDateField(label=_("Self-assessment opens"))
+    closes_on = JalaliDateField(label=_("Self-assessment closes"))
+    review_closes_on = JalaliDateField(label=_("Review closes"), required=False)
+    scope_root = forms.ModelChoiceField(label=_("Organizations under"), queryset=Organization.objects.none())
+    scope_kinds = forms.MultipleChoiceField(
+        label=_("Kinds of organization"),
+        choices=OrganizationKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None chosen: every organization under it, itself excluded."),
+    )
+    scope_sectors = NormalizedCharField(
+        label=_("Sector tags"), required=False, help_text=_("Separated by commas; empty: any sector.")
+    )
+    peer_tags = NormalizedCharField(
+        label=_("Peer groups by sector tag"), required=False, help_text=_("Separated by commas.")
+    )
+    required_assessors = forms.IntegerField(
+        label=_("Assessors per organization"), min_value=1, max_value=9, initial=1
+    )
+    opens_cases = forms.BooleanField(label=_("Open a case per non-compliant section"), required=False)
+    case_kind = forms.ChoiceField(
+        label=_("Kind of case opened"),
+        choices=[("challenge", _("Challenge")), ("risk", _("Risk"))],
+        initial="challenge",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        runners: QuerySet[Organization],
+        organizations: QuerySet[Organization],
+        instruments: QuerySet[Instrument],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        runner: Any = self.fields["organization"]
+        runner.queryset = runners
+        root: Any = self.fields["scope_root"]
+        root.queryset = organizations
+        instrument: Any = self.fields["instrument"]
+        instrument.queryset = instruments
+
+    @staticmethod
+    def _tags(text: str) -> list[str]:
+        return [t.strip() for t in (text or "").replace("،", ",").split(",") if t.strip()]
+
+    def values(self) -> CycleValues:
+        data = self.cleaned_data
+        return CycleValues(
+            organization=data["organization"],
+            instrument=data["instrument"],
+            name=data["name"],
+            opens_on=data["opens_on"],
+            closes_on=data["closes_on"],
+            scope_root=data["scope_root"],
+            description=data.get("description") or "",
+            review_closes_on=data.get("review_closes_on"),
+            scope_kinds=list(data.get("scope_kinds") or []),
+            scope_sectors=self._tags(data.get("scope_sectors") or ""),
+            peer_tags=self._tags(data.get("peer_tags") or ""),
+            required_assessors=data.get("required_assessors") or 1,
+            opens_cases=bool(data.get("opens_cases")),
+            case_kind=data.get("case_kind") or "challenge",
+        )
+
+
+class AssignForm(StyledForm):
+    reviewer = forms.CharField(label=_("Assessor (user name)"), max_length=150)
+    organization = forms.ModelChoiceField(label=_("Acting for"), queryset=Organization.objects.none())
+
+    def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        organization: Any = self.fields["organization"]
+        organization.queryset = organizations
+        self.fields["reviewer"].widget.attrs["class"] = "form-control ltr"
+
+
+class AuditNameForm(StyledForm):
+    organization = forms.ModelChoiceField(label=_("Auditing agency"), queryset=Organization.objects.none())
+    sections = forms.ModelMultipleChoiceField(
+        label=_("Sections it audits"), queryset=Section.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(
+        self, *args: Any, organizations: QuerySet[Organization], sections: QuerySet[Section], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        organization: Any = self.fields["organization"]
+        organization.queryset = organizations
+        chosen: Any = self.fields["sections"]
+        chosen.queryset = sections
+
+
+class FeedbackForm(StyledForm):
+    """Two texts per criterion: its strengths and its areas for improvement."""
+
+    def __init__(self, *args: Any, criteria: Sequence[Any], current: dict[int, Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            row = current.get(criterion.pk)
+            self.fields[f"strengths_{criterion.code}"] = NormalizedCharField(
+                label=_("Strengths"),
+                required=False,
+                max_length=4000,
+                initial=row.strengths if row else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.fields[f"improvements_{criterion.code}"] = NormalizedCharField(
+                label=_("Areas for improvement"),
+                required=False,
+                max_length=4000,
+                initial=row.improvements if row else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        _style(self)
+
+    def entries(self) -> list[Any]:
+        from rasad.assessments.actions import FeedbackValues
+
+        return [
+            FeedbackValues(
+                criterion,
+                self.cleaned_data.get(f"strengths_{criterion.code}") or "",
+                self.cleaned_data.get(f"improvements_{criterion.code}") or "",
+            )
+            for criterion in self.criteria
+        ]
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "criterion": criterion,
+                "strengths": self[f"strengths_{criterion.code}"],
+                "improvements": self[f"improvements_{criterion.code}"],
+            }
+            for criterion in self.criteria
+        ]
+
+
+COMPLIANCE_CHOICES = [("", "—"), *ComplianceAnswer.choices]
+FILE_REVIEW_CHOICES = [("", "—"), ("yes", _("Accepted")), ("no", _("Not accepted"))]
+
+
+def answer_field_name(item: Item) -> str:
+    return f"answer_{item.code}"
+
+
+def file_field_name(item: Item) -> str:
+    return f"file_{item.code}"
+
+
+class AnswersForm(StyledForm):
+    """One field per item (and, for the assessed side, a file field where evidence is asked):
+    the self-assessment, an assessor's review or the consensus. An empty field is left as it is;
+    what is filled is checked by the action, all at once."""
+
+    def __init__(
+        self,
+        *args: Any,
+        items: Sequence[Item],
+        initial_answers: dict[int, Any] | None = None,
+        with_files: bool = False,
+        reviewing: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        self.with_files = with_files
+        initial_answers = initial_answers or {}
+        for item in self.items:
+            name = answer_field_name(item)
+            current = initial_answers.get(item.pk)
+            field: forms.Field | None
+            if item.item_type == ItemType.COMPLIANCE:
+                field = forms.ChoiceField(choices=COMPLIANCE_CHOICES, required=False)
+                start = current.answer if current else ""
+            elif item.item_type == ItemType.CHOICE:
+                options = [(str(o.get("code")), str(o.get("label"))) for o in item.options or []]
+                field = forms.ChoiceField(choices=[("", "—"), *options], required=False)
+                start = current.answer if current else ""
+            elif item.item_type == ItemType.RADAR:
+                field = forms.IntegerField(required=False, min_value=0, max_value=100)
+                field.widget.attrs.update({"step": 5, "inputmode": "numeric"})
+                start = current.value if current else None
+            elif item.item_type == ItemType.NUMBER:
+                field = forms.FloatField(required=False)
+                field.widget.attrs.update({"step": "any", "inputmode": "decimal"})
+                start = current.value if current else None
+            elif reviewing:
+                field = forms.ChoiceField(choices=FILE_REVIEW_CHOICES, required=False)
+                start = ("yes" if current.answer == "file" else current.answer) if current else ""
+            else:
+                field = None
+                start = None
+            if field is not None:
+                field.label = f"{item.code}. {item.text}"
+                field.initial = start
+                self.fields[name] = field
+            if with_files and (item.evidence_required or item.item_type == ItemType.FILE):
+                self.fields[file_field_name(item)] = forms.FileField(
+                    label=_("Evidence for %(code)s") % {"code": item.code}, required=False
+                )
+        _style(self)
+
+    def answers(self) -> list[AnswerValues]:
+        """The filled answers (an empty field is skipped, not cleared)."""
+        values = []
+        for item in self.items:
+            raw = self.cleaned_data.get(answer_field_name(item))
+            if raw in (None, ""):
+                continue
+            if item.item_type in (ItemType.RADAR, ItemType.NUMBER):
+                values.append(AnswerValues(item, "", float(raw)))
+            else:
+                values.append(AnswerValues(item, str(raw)))
+        return values
+
+    def uploads(self) -> Iterable[tuple[Item, Any]]:
+        for item in self.items:
+            upload = self.cleaned_data.get(file_field_name(item))
+            if upload:
+                yield item, upload
+
+    def field_for(self, item: Item) -> forms.BoundField | None:
+        name = answer_field_name(item)
+        return self[name] if name in self.fields else None
+
+    def file_for(self, item: Item) -> forms.BoundField | None:
+        name = file_field_name(item)
+        return self[name] if name in self.fields else None
+
+
+RISK_CHOICES = RISK_SCALE  # the cases app's 1-5 scale
+
+
+class RiskRatingForm(StyledForm):
+    """A risk's residual likelihood and impact (after its treatment) and its next review."""
+
+    residual_likelihood = forms.TypedChoiceField(
+        label=_("Residual likelihood"), choices=RISK_CHOICES, coerce=int, empty_value=None, required=False
+    )
+    residual_impact = forms.TypedChoiceField(
+        label=_("Residual impact"), choices=RISK_CHOICES, coerce=int, empty_value=None, required=False
+    )
+    review_on = JalaliDateField(label=_("Next review"), required=False)
+    note = NormalizedCharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def values(self) -> Any:
+        from rasad.assessments.actions.risks import RatingValues
+
+        data = self.cleaned_data
+        return RatingValues(
+            data["residual_likelihood"], data["residual_impact"], data["review_on"], data["note"]
+        )
+
+
+class RiskActionForm(StyledForm):
+    """One action of a risk's treatment plan."""
+
+    title = NormalizedCharField(label=_("Action"), max_length=300)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=Organization.objects.none())
+    due_on = JalaliDateField(label=_("Due on"))
+
+    def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owner: Any = self.fields["owner"]
+        owner.queryset = organizations
+
+
+class RiskImportForm(StyledForm):
+    file = forms.FileField(label=_("Spreadsheet (Excel or CSV)"))

@@ -1,0 +1,1147 @@
+"""The assessments UI: instruments (list, structure, spreadsheet import and export, publish),
+cycles (list, new, launch, close, results and ranking), and each assessment (its page, the
+self-assessment form with evidence, an assessor's review, the consensus, assigning assessors,
+finalizing). Every page is a generic scoped view (``rasad.web.generic``) and writes through
+actions; scope is never applied here by hand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpResponse, HttpResponseBase
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from rasad.assessments.actions import (
+    audited_items,
+    differences,
+    do_add_evidence,
+    do_agree_consensus,
+    do_assign_assessor,
+    do_close_cycle,
+    do_finalize_assessment,
+    do_import_instrument,
+    do_launch_cycle,
+    do_name_audit,
+    do_publish_instrument,
+    do_replace_structure,
+    do_save_answers,
+    do_save_audit_scores,
+    do_save_cycle,
+    do_save_feedback,
+    do_save_item,
+    do_save_review_scores,
+    do_submit_assessment,
+    do_submit_review,
+    pending_audits,
+    submission_problems,
+)
+from rasad.assessments.actions.common import today
+from rasad.assessments.actions.risks import (
+    RISK,
+    do_add_risk_action,
+    do_complete_risk_action,
+    do_propose_risk,
+    do_rate_risk,
+)
+from rasad.assessments.choices import (
+    AssessmentStatus,
+    CycleStatus,
+    InstrumentKind,
+    InstrumentStatus,
+    ReviewKind,
+    Stage,
+)
+from rasad.assessments.filtersets import (
+    AssessmentFilterSet,
+    CycleFilterSet,
+    InstrumentFilterSet,
+    RiskFilterSet,
+)
+from rasad.assessments.forms import (
+    AnswersForm,
+    AssignForm,
+    AuditNameForm,
+    CycleForm,
+    FeedbackForm,
+    InstrumentImportForm,
+    ItemForm,
+    RiskActionForm,
+    RiskImportForm,
+    RiskRatingForm,
+    StructureFileForm,
+)
+from rasad.assessments.models import (
+    Assessment,
+    Criterion,
+    Cycle,
+    CycleAudit,
+    Evidence,
+    Feedback,
+    Finding,
+    Instrument,
+    Item,
+    ItemScore,
+    Review,
+    RiskAction,
+    RiskRating,
+    Section,
+)
+from rasad.assessments.results import Structure, cycle_results
+from rasad.assessments.risks import LEVEL_NAMES, RiskRatingImporter, heat_maps, level_of
+from rasad.assessments.spreadsheet import instrument_file, results_xlsx
+from rasad.cases.models import Case
+from rasad.core.importers import MAX_FILE_BYTES
+from rasad.core.models import Organization, User
+from rasad.lib.downloads import file_download
+from rasad.lib.tabular import XLSX_TYPE
+from rasad.web.generic import (
+    AuthenticatedRequest,
+    ScopedActionView,
+    ScopedDetailView,
+    ScopedFormView,
+    ScopedListView,
+)
+
+STATUS_CSS = {
+    AssessmentStatus.NOT_STARTED: "secondary",
+    AssessmentStatus.IN_PROGRESS: "info",
+    AssessmentStatus.SUBMITTED: "primary",
+    AssessmentStatus.REVIEWED: "warning",
+    AssessmentStatus.AGREED: "warning",
+    AssessmentStatus.FINAL: "success",
+    CycleStatus.DRAFT: "secondary",
+    CycleStatus.OPEN: "success",
+    CycleStatus.CLOSED: "dark",
+    InstrumentStatus.PUBLISHED: "success",
+    InstrumentStatus.RETIRED: "light",
+}
+
+
+def _read_upload(form: Any, upload: Any) -> bytes | None:
+    if upload.size > MAX_FILE_BYTES:
+        form.add_error("file", _("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // 2**20})
+        return None
+    return bytes(upload.read())
+
+
+# ---------------------------------------------------------------------------------------------
+# Instruments
+# ---------------------------------------------------------------------------------------------
+
+
+class InstrumentListView(ScopedListView):
+    """Published instruments, and the drafts of the bodies in the user's scope."""
+
+    model = Instrument
+    queryset = Instrument.objects.select_related("owner")
+    filterset_class = InstrumentFilterSet
+    paginate_by = 50
+    template_name = "assessments/instrument_list.html"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(**context, can_add=self.may("add"), status_css=STATUS_CSS)
+
+
+class InstrumentDetailView(ScopedDetailView):
+    """An instrument version's structure: sections, criteria, items with their type, weight,
+    guidance and evidence; its bands; the spreadsheet and the actions the user may take."""
+
+    model = Instrument
+    queryset = Instrument.objects.select_related("owner", "previous")
+    template_name = "assessments/instrument_detail.html"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        instrument: Instrument = context["object"]
+        sections = list(
+            self.scoped(Section.objects.filter(instrument=instrument)).prefetch_related(
+                "criteria__items__indicator"
+            )
+        )
+        return super().get_context_data(
+            **context,
+            sections=sections,
+            bands=list(instrument.bands.all()),
+            can_publish=instrument.status == InstrumentStatus.DRAFT and self.can("publish", instrument),
+            can_change=instrument.status != InstrumentStatus.RETIRED and self.can("change", instrument),
+            status_css=STATUS_CSS,
+        )
+
+
+class InstrumentSpreadsheetView(ScopedDetailView):
+    """The instrument's structure as a workbook (or CSV) in the import format."""
+
+    model = Instrument
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        instrument: Instrument = self.get_object()
+        content, content_type, name = instrument_file(instrument, request.GET.get("file_type", "xlsx"))
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+class InstrumentImportView(ScopedFormView):
+    """A new instrument from a spreadsheet: every bad row listed, nothing written unless the
+    whole file is valid."""
+
+    model = Instrument
+    scope_action = "add"
+    form_class = InstrumentImportForm
+    template_name = "assessments/form.html"
+    title = gettext_lazy("Import an instrument from a spreadsheet")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"owners": self.organizations_for("add")}
+
+    def perform(self, form: InstrumentImportForm) -> Instrument | None:
+        upload = form.cleaned_data["file"]
+        data = _read_upload(form, upload)
+        if data is None:
+            return None
+        result: Instrument | None = form.run_action(
+            do_import_instrument, form.values(), data, upload.name or "upload", acting_user=self.user
+        )
+        return result
+
+    def get_success_message(self, result: Instrument) -> str:
+        return _("The instrument “%(name)s” was imported as a draft.") % {"name": result.name}
+
+    def get_success_url(self, result: Instrument) -> str:
+        return reverse("assessments:instrument-detail", args=[result.pk])
+
+
+class InstrumentStructureView(ScopedFormView):
+    """Replace an instrument's structure from a spreadsheet (the next version, when a cycle uses
+    this one)."""
+
+    model = Instrument
+    scope_action = "change"
+    form_class = StructureFileForm
+    template_name = "assessments/form.html"
+    title = gettext_lazy("Replace the structure from a spreadsheet")
+
+    def perform(self, form: StructureFileForm) -> Instrument | None:
+        upload = form.cleaned_data["file"]
+        data = _read_upload(form, upload)
+        if data is None:
+            return None
+        result: Instrument | None = form.run_action(
+            do_replace_structure, self.object, data, upload.name or "upload", acting_user=self.user
+        )
+        return result
+
+    def get_success_message(self, result: Instrument) -> str:
+        return _("The structure of version %(version)s was replaced.") % {"version": result.version}
+
+    def get_success_url(self, result: Instrument) -> str:
+        return reverse("assessments:instrument-detail", args=[result.pk])
+
+
+class ItemEditView(ScopedFormView):
+    """Change an item's words, weight, guidance and evidence. A version a cycle uses is not
+    changed: the change goes to the next version (a draft), and the page says so."""
+
+    model = Item
+    queryset = Item.objects.select_related("instrument", "criterion__section", "indicator")
+    scope_action = "change"
+    form_class = ItemForm
+    template_name = "assessments/form.html"
+    title = gettext_lazy("Edit an item")
+
+    def get_initial(self) -> dict[str, Any]:
+        return ItemForm.initial_for(self.object)
+
+    def perform(self, form: ItemForm) -> Any:
+        return form.run_action(
+            do_save_item,
+            self.object.instrument,
+            form.values(self.object),
+            acting_user=self.user,
+            item=self.object,
+        )
+
+    def get_success_message(self, result: Any) -> str:
+        if result.new_version:
+            return _("The instrument is in use: the change was made in version %(version)s, a draft.") % {
+                "version": result.instrument.version
+            }
+        return _("The item was saved.")
+
+    def get_success_url(self, result: Any) -> str:
+        return reverse("assessments:instrument-detail", args=[result.instrument.pk])
+
+
+class InstrumentPublishView(ScopedActionView):
+    model = Instrument
+    scope_action = "publish"
+    success_message = gettext_lazy("The instrument was published.")
+
+    def perform(self, obj: Instrument) -> Instrument:
+        return do_publish_instrument(obj, acting_user=self.user)
+
+    def get_success_url(self, obj: Instrument) -> str:
+        return reverse("assessments:instrument-detail", args=[obj.pk])
+
+
+# ---------------------------------------------------------------------------------------------
+# Cycles
+# ---------------------------------------------------------------------------------------------
+
+
+class CycleListView(ScopedListView):
+    """Cycles run, assessed, reviewed or audited by organizations in the user's scope."""
+
+    model = Cycle
+    queryset = Cycle.objects.select_related("organization", "instrument")
+    filterset_class = CycleFilterSet
+    paginate_by = 25
+    template_name = "assessments/cycle_list.html"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(**context, can_add=self.may("add"), status_css=STATUS_CSS)
+
+
+class CycleCreateView(ScopedFormView):
+    model = Cycle
+    scope_action = "add"
+    form_class = CycleForm
+    template_name = "assessments/form.html"
+    title = gettext_lazy("New assessment cycle")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {
+            "runners": self.organizations_for("add"),
+            "organizations": self.organizations_for("view", Organization),
+            "instruments": self.scoped(Instrument.objects.filter(status=InstrumentStatus.PUBLISHED)),
+        }
+
+    def perform(self, form: CycleForm) -> Cycle | None:
+        result: Cycle | None = form.run_action(do_save_cycle, form.values(), acting_user=self.user)
+        return result
+
+    def get_success_message(self, result: Cycle) -> str:
+        return _("The cycle “%(name)s” was saved; launch it when it is ready.") % {"name": result.name}
+
+    def get_success_url(self, result: Cycle) -> str:
+        return reverse("assessments:cycle-detail", args=[result.pk])
+
+
+class CycleDetailView(ScopedDetailView):
+    """A cycle: its window and choice of organizations, every assessment the reader may see with
+    its stage, score and band, and the ranking within peer groups."""
+
+    model = Cycle
+    queryset = Cycle.objects.select_related("organization", "instrument", "scope_root")
+    template_name = "assessments/cycle_detail.html"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        cycle: Cycle = context["object"]
+        assessments = list(
+            self.scoped(Assessment.objects.filter(cycle=cycle))
+            .select_related("organization", "band")
+            .order_by("organization__path")
+        )
+        results = cycle.results or (cycle_results(cycle) if cycle.status == CycleStatus.OPEN else {})
+        visible = {a.pk for a in assessments}
+        groups = [
+            {**group, "members": [m for m in group.get("members", []) if m.get("assessment") in visible]}
+            for group in results.get("groups", [])
+        ]
+        can_change = self.can("change", cycle)
+        return super().get_context_data(
+            **context,
+            assessments=assessments,
+            groups=[g for g in groups if g["members"]],
+            ranking_message=results.get("message", ""),
+            audits=list(
+                self.scoped(CycleAudit.objects.filter(cycle=cycle))
+                .select_related("organization")
+                .prefetch_related("sections")
+            ),
+            can_name_audit=can_change and cycle.status != CycleStatus.CLOSED,
+            can_launch=can_change and cycle.status == CycleStatus.DRAFT,
+            can_close=can_change and cycle.status == CycleStatus.OPEN,
+            status_css=STATUS_CSS,
+        )
+
+
+class CycleResultsView(ScopedDetailView):
+    """The cycle's results as a workbook: the assessments the reader may see, their scores, bands,
+    ranks and section points."""
+
+    model = Cycle
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        cycle: Cycle = self.get_object()
+        assessments = (
+            self.scoped(Assessment.objects.filter(cycle=cycle))
+            .select_related("organization", "band")
+            .order_by("organization__path")
+        )
+        sections = list(
+            self.scoped(Section.objects.filter(instrument_id=cycle.instrument_id)).order_by("order")
+        )
+        response = HttpResponse(results_xlsx(cycle, assessments, sections), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="cycle-{cycle.pk}-results.xlsx"'
+        return response
+
+
+class CycleLaunchView(ScopedActionView):
+    model = Cycle
+    scope_action = "change"
+    success_message = gettext_lazy("The cycle was launched: each organization has its assessment.")
+
+    def perform(self, obj: Cycle) -> Cycle:
+        return do_launch_cycle(obj, acting_user=self.user)
+
+    def get_success_url(self, obj: Cycle) -> str:
+        return reverse("assessments:cycle-detail", args=[obj.pk])
+
+
+class CycleCloseView(ScopedActionView):
+    model = Cycle
+    scope_action = "change"
+    success_message = gettext_lazy("The cycle was closed and its results published.")
+
+    def perform(self, obj: Cycle) -> Cycle:
+        return do_close_cycle(obj, acting_user=self.user)
+
+    def get_success_url(self, obj: Cycle) -> str:
+        return reverse("assessments:cycle-detail", args=[obj.pk])
+
+
+# ---------------------------------------------------------------------------------------------
+# Assessments
+# ---------------------------------------------------------------------------------------------
+
+
+class AssessmentListView(ScopedListView):
+    """Every assessment the user may see (their own organization's, those they review, those
+    of the cycles they run), filtered by cycle and status: the assessor's and the organization's
+    queue."""
+
+    model = Assessment
+    queryset = Assessment.objects.select_related("organization", "cycle", "band")
+    filterset_class = AssessmentFilterSet
+    ordering = ("-cycle__opens_on", "organization__path")
+    paginate_by = 50
+    template_name = "assessments/assessment_list.html"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(**context, status_css=STATUS_CSS)
+
+
+def _label(score: ItemScore | None, item: Item) -> ItemScore | None:
+    """Give a choice item's score the label of the chosen option (``display``) for the page."""
+    if score is not None and item.item_type == "choice":
+        labels = {str(o.get("code")): str(o.get("label")) for o in item.options or []}
+        score.display = labels.get(score.answer, score.answer)  # type: ignore[attr-defined]
+    return score
+
+
+def _items(view: Any, assessment: Assessment) -> list[Item]:
+    return list(
+        view.scoped(Item.objects.filter(instrument_id=assessment.cycle.instrument_id))
+        .select_related("criterion__section")
+        .order_by("criterion__section__order", "criterion__order", "order", "id")
+    )
+
+
+class AssessmentDetailView(ScopedDetailView):
+    """One organization's assessment: where it stands, its scores by section at every stage, each
+    item's answers and evidence, its assessors, the findings and their cases, and the buttons the
+    reader's role allows."""
+
+    model = Assessment
+    queryset = Assessment.objects.select_related(
+        "organization", "cycle__instrument", "cycle__organization", "band"
+    )
+    template_name = "assessments/assessment_detail.html"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        assessment: Assessment = context["object"]
+        items = _items(self, assessment)
+        scores = list(
+            self.scoped(ItemScore.objects.filter(assessment=assessment)).select_related("review__reviewer")
+        )
+        by_item: dict[int, dict[str, Any]] = {item.pk: {"assessors": []} for item in items}
+        for score in scores:
+            row = by_item.setdefault(score.item_id, {"assessors": []})
+            if score.stage == Stage.ASSESSOR:
+                row["assessors"].append(score)
+            else:
+                row[score.stage] = score
+        evidence = list(self.scoped(Evidence.objects.filter(assessment=assessment)).select_related("item"))
+        files: dict[int | None, list[Evidence]] = {}
+        for row in evidence:
+            files.setdefault(row.item_id, []).append(row)
+        reviews = list(
+            self.scoped(Review.objects.filter(assessment=assessment)).select_related(
+                "reviewer", "organization"
+            )
+        )
+        own_review = next(
+            (r for r in reviews if r.reviewer_id == self.user.pk and r.kind == ReviewKind.ASSESSOR), None
+        )
+        findings = list(
+            self.scoped(Finding.objects.filter(assessment=assessment))
+            .select_related("section", "case", "risk")
+            .prefetch_related("items")
+        )
+        feedback = list(
+            self.scoped(Feedback.objects.filter(assessment=assessment))
+            .select_related("criterion__section")
+            .order_by("criterion__section__order", "criterion__order")
+        )
+        sections = (assessment.result or {}).get("final", {}).get("sections", {})
+        structure_sections = list(Structure.of(assessment.cycle.instrument_id).sections)
+        rows = [
+            {
+                "item": item,
+                "self": _label(by_item[item.pk].get(Stage.SELF), item),
+                "assessors": [_label(score, item) for score in by_item[item.pk]["assessors"]],
+                "consensus": _label(by_item[item.pk].get(Stage.CONSENSUS), item),
+                "files": files.get(item.pk, []),
+            }
+            for item in items
+        ]
+        status = assessment.status
+        window_open = assessment.cycle.status == CycleStatus.OPEN
+        can_answer = window_open and status in (AssessmentStatus.NOT_STARTED, AssessmentStatus.IN_PROGRESS)
+        reviewable = status in (AssessmentStatus.SUBMITTED, AssessmentStatus.REVIEWED)
+        return super().get_context_data(
+            **context,
+            rows=rows,
+            reviews=reviews,
+            findings=findings,
+            section_rows=[
+                {
+                    "section": s,
+                    **sections.get(s.code, {}),
+                    "self": (assessment.result or {}).get("self", {}).get("sections", {}).get(s.code, {}),
+                }
+                for s in structure_sections
+            ],
+            general_files=files.get(None, []),
+            status_css=STATUS_CSS,
+            can_answer=can_answer and self.can("change", assessment),
+            can_submit=can_answer and self.can("submit", assessment),
+            can_review=reviewable and own_review is not None and own_review.submitted_at is None,
+            can_agree=status == AssessmentStatus.REVIEWED and own_review is not None and own_review.is_lead,
+            can_feedback=status
+            in (AssessmentStatus.REVIEWED, AssessmentStatus.AGREED, AssessmentStatus.FINAL)
+            and own_review is not None
+            and own_review.is_lead,
+            feedback=feedback,
+            can_assign=window_open and status != AssessmentStatus.FINAL and self.can("manage", assessment),
+            can_finalize=status == AssessmentStatus.AGREED and self.can("manage", assessment),
+            can_propose_risk=status == AssessmentStatus.FINAL and self.can("manage", assessment),
+            can_audit=status == AssessmentStatus.AGREED
+            and self.can("audit", assessment)
+            and not any(
+                r.kind == ReviewKind.AUDIT and r.submitted_at
+                for r in reviews
+                if r.reviewer_id == self.user.pk
+            ),
+            pending=pending_audits(assessment) if status == AssessmentStatus.AGREED else [],
+            is_compliance=assessment.cycle.instrument.kind == InstrumentKind.COMPLIANCE,
+        )
+
+
+class _AnswersView(ScopedFormView):
+    """A form of every item of the assessment's instrument."""
+
+    model = Assessment
+    queryset = Assessment.objects.select_related("organization", "cycle__instrument")
+    form_class = AnswersForm
+    template_name = "assessments/answers_form.html"
+    stage = Stage.SELF
+    with_files = False
+    reviewing = False
+
+    def load(self) -> None:
+        super().load()
+        self.items = _items(self, self.object)
+
+    def current(self) -> dict[int, Any]:
+        return {
+            score.item_id: score
+            for score in self.scoped(
+                ItemScore.objects.filter(assessment=self.object, stage=self.stage, review=None)
+            )
+        }
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {
+            "items": self.items,
+            "initial_answers": self.current(),
+            "with_files": self.with_files,
+            "reviewing": self.reviewing,
+        }
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        form = context.get("form")
+        rows = []
+        sections: list[Any] = []
+        for item in self.items:
+            section = item.criterion.section
+            if not sections or sections[-1]["section"].pk != section.pk:
+                sections.append({"section": section, "rows": []})
+            sections[-1]["rows"].append(
+                {
+                    "item": item,
+                    "field": form.field_for(item) if form is not None else None,
+                    "file": form.file_for(item) if form is not None else None,
+                }
+            )
+            rows.append(item)
+        return super().get_context_data(**context, sections=sections, stage=self.stage)
+
+    def get_success_url(self, result: Any) -> str:
+        return reverse("assessments:assessment-detail", args=[self.object.pk])
+
+
+class SelfAssessmentView(_AnswersView):
+    """The organization's own answers, with the evidence each item asks for. "Save" keeps what is
+    filled; "Save and submit" also sends it for review (every item answered, every required
+    evidence attached)."""
+
+    scope_action = "change"
+    title = gettext_lazy("Self-assessment")
+    with_files = True
+
+    def perform(self, form: AnswersForm) -> Assessment | None:
+        submit = "submit" in self.request.POST
+        try:
+            with transaction.atomic():
+                assessment = do_save_answers(self.object, form.answers(), acting_user=self.user)
+                for item, upload in form.uploads():
+                    do_add_evidence(assessment, upload, acting_user=self.user, item=item)
+                if submit:
+                    assessment = do_submit_assessment(assessment, acting_user=self.user)
+        except ValidationError as error:
+            for errors in error.message_dict.values():
+                form.add_error(None, errors)
+            return None
+        return assessment
+
+    def get_success_message(self, result: Assessment) -> str:
+        if result.status == AssessmentStatus.SUBMITTED:
+            return _("The self-assessment was submitted for review.")
+        return _("The answers were saved.")
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            **context,
+            problems=submission_problems(self.object),
+            submit_label=_("Save and submit for review"),
+        )
+
+
+class ReviewView(_AnswersView):
+    """An assessor's own scores: the organization's answers and evidence beside each item."""
+
+    scope_action = "review"
+    title = gettext_lazy("Review")
+    stage = Stage.ASSESSOR
+    reviewing = True
+
+    def load(self) -> None:
+        super().load()
+        review = self.scoped(
+            Review.objects.filter(assessment=self.object, reviewer=self.user, kind="assessor")
+        ).first()
+        if review is None:
+            from rasad.web.generic import refusal
+
+            raise refusal()
+        self.review = review
+
+    def current(self) -> dict[int, Any]:
+        return {score.item_id: score for score in self.scoped(ItemScore.objects.filter(review=self.review))}
+
+    def perform(self, form: AnswersForm) -> Review | None:
+        submit = "submit" in self.request.POST
+        try:
+            with transaction.atomic():
+                review = do_save_review_scores(self.review, form.answers(), acting_user=self.user)
+                if submit:
+                    review = do_submit_review(review, acting_user=self.user)
+        except ValidationError as error:
+            for errors in error.message_dict.values():
+                form.add_error(None, errors)
+            return None
+        return review
+
+    def get_success_message(self, result: Review) -> str:
+        return _("Your review was submitted.") if result.submitted_at else _("Your scores were saved.")
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        own = {
+            s.item_id: s
+            for s in self.scoped(ItemScore.objects.filter(assessment=self.object, stage=Stage.SELF))
+        }
+        files: dict[int, list[Evidence]] = {}
+        for row in self.scoped(Evidence.objects.filter(assessment=self.object)):
+            if row.item_id:
+                files.setdefault(row.item_id, []).append(row)
+        context = super().get_context_data(**context, submit_label=_("Save and submit my review"))
+        for section in context["sections"]:
+            for row in section["rows"]:
+                row["self"] = _label(own.get(row["item"].pk), row["item"])
+                row["files"] = files.get(row["item"].pk, [])
+        return context
+
+
+class ConsensusView(_AnswersView):
+    """The lead assessor's consensus: every item where the assessors differ needs the agreed
+    answer; where they agree, their answer stands."""
+
+    scope_action = "review"
+    title = gettext_lazy("Consensus")
+    stage = Stage.CONSENSUS
+    reviewing = True
+
+    def load(self) -> None:
+        super().load()
+        if not Review.objects.filter(
+            assessment=self.object, reviewer=self.user, kind="assessor", is_lead=True
+        ).exists():
+            from rasad.web.generic import refusal
+
+            raise refusal()
+        spreads = differences(self.object)
+        self.differing = {item_id for item_id, spread in spreads.items() if len({*spread.fractions}) > 1}
+        self.spreads = spreads
+        self.items = [item for item in self.items if item.pk in self.differing]
+
+    def perform(self, form: AnswersForm) -> Assessment | None:
+        result: Assessment | None = form.run_action(
+            do_agree_consensus, self.object, form.answers(), acting_user=self.user
+        )
+        return result
+
+    def get_success_message(self, result: Assessment) -> str:
+        return _("The consensus was recorded.")
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        scores: dict[int, list[ItemScore]] = {}
+        for score in self.scoped(
+            ItemScore.objects.filter(assessment=self.object, stage=Stage.ASSESSOR).select_related(
+                "review__reviewer"
+            )
+        ):
+            scores.setdefault(score.item_id, []).append(score)
+        context = super().get_context_data(**context, submit_label=_("Record the consensus"), consensus=True)
+        for section in context["sections"]:
+            for row in section["rows"]:
+                row["assessors"] = [_label(score, row["item"]) for score in scores.get(row["item"].pk, [])]
+                row["spread"] = self.spreads[row["item"].pk].width
+        return context
+
+
+class FeedbackView(ScopedFormView):
+    """The lead assessor's feedback report: strengths and areas for improvement per criterion."""
+
+    model = Assessment
+    queryset = Assessment.objects.select_related("organization", "cycle")
+    scope_action = "review"
+    form_class = FeedbackForm
+    template_name = "assessments/feedback_form.html"
+    title = gettext_lazy("Feedback")
+    success_message = gettext_lazy("The feedback was saved.")
+
+    def load(self) -> None:
+        super().load()
+        lead = self.scoped(
+            Review.objects.filter(assessment=self.object, reviewer=self.user, kind="assessor", is_lead=True)
+        )
+        if not lead.exists():
+            from rasad.web.generic import refusal
+
+            raise refusal()
+        self.criteria = list(
+            self.scoped(Criterion.objects.filter(instrument_id=self.object.cycle.instrument_id))
+            .select_related("section")
+            .order_by("section__order", "order")
+        )
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        current = {f.criterion_id: f for f in self.scoped(Feedback.objects.filter(assessment=self.object))}
+        return {"criteria": self.criteria, "current": current}
+
+    def perform(self, form: FeedbackForm) -> Assessment | None:
+        result = form.run_action(do_save_feedback, self.object, form.entries(), acting_user=self.user)
+        return None if result is None else self.object
+
+    def get_success_url(self, result: Assessment) -> str:
+        return reverse("assessments:assessment-detail", args=[self.object.pk])
+
+
+class AssignAssessorView(ScopedFormView):
+    """The cycle's owner assigns an assessor acting for an organization without a conflict of
+    interest."""
+
+    model = Assessment
+    scope_action = "manage"
+    form_class = AssignForm
+    template_name = "assessments/form.html"
+    title = gettext_lazy("Assign an assessor")
+    success_message = gettext_lazy("The assessor was assigned.")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"organizations": self.organizations_for("view", Organization)}
+
+    def perform(self, form: AssignForm) -> Review | None:
+        reviewer = User.objects.filter(username=form.cleaned_data["reviewer"], is_active=True).first()
+        if reviewer is None:
+            form.add_error("reviewer", _("No such person."))
+            return None
+        result: Review | None = form.run_action(
+            do_assign_assessor,
+            self.object,
+            reviewer,
+            form.cleaned_data["organization"],
+            acting_user=self.user,
+        )
+        return result
+
+    def get_success_url(self, result: Review) -> str:
+        return reverse("assessments:assessment-detail", args=[self.object.pk])
+
+
+class FinalizeView(ScopedActionView):
+    model = Assessment
+    scope_action = "manage"
+    success_message = gettext_lazy("The assessment is final; its findings opened their cases.")
+
+    def perform(self, obj: Assessment) -> Assessment:
+        return do_finalize_assessment(obj, acting_user=self.user)
+
+    def get_success_url(self, obj: Assessment) -> str:
+        return reverse("assessments:assessment-detail", args=[obj.pk])
+
+
+class AuditView(_AnswersView):
+    """The auditing agency's scores of the sections it audits, beside the assessors' consensus."""
+
+    scope_action = "audit"
+    title = gettext_lazy("Audit")
+    stage = Stage.AUDIT
+    reviewing = True
+
+    def load(self) -> None:
+        super().load()
+        audit = next(
+            (
+                a
+                for a in self.scoped(CycleAudit.objects.filter(cycle_id=self.object.cycle_id))
+                if self.can_audit_for(a)
+            ),
+            None,
+        )
+        if audit is None:
+            from rasad.web.generic import refusal
+
+            raise refusal()
+        allowed = {item.pk for item in audited_items(self.object, audit)}
+        self.items = [item for item in self.items if item.pk in allowed]
+        self.review = self.scoped(
+            Review.objects.filter(assessment=self.object, kind="audit", audit=audit)
+        ).first()
+
+    def can_audit_for(self, audit: CycleAudit) -> bool:
+        return self.can("audit", Assessment(organization=audit.organization, cycle=self.object.cycle))
+
+    def current(self) -> dict[int, Any]:
+        if self.review is None:
+            return {}
+        return {score.item_id: score for score in self.scoped(ItemScore.objects.filter(review=self.review))}
+
+    def perform(self, form: AnswersForm) -> Review | None:
+        result: Review | None = form.run_action(
+            do_save_audit_scores,
+            self.object,
+            form.answers(),
+            acting_user=self.user,
+            submit="submit" in self.request.POST,
+        )
+        return result
+
+    def get_success_message(self, result: Review) -> str:
+        return _("The audit was submitted.") if result.submitted_at else _("The audit scores were saved.")
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        agreed = {
+            s.item_id: s
+            for s in self.scoped(ItemScore.objects.filter(assessment=self.object, stage=Stage.CONSENSUS))
+        }
+        context = super().get_context_data(**context, submit_label=_("Save and submit the audit"))
+        for section in context["sections"]:
+            for row in section["rows"]:
+                row["self"] = _label(agreed.get(row["item"].pk), row["item"])
+        context["answer_caption"] = _("The assessors' consensus")
+        return context
+
+
+class NameAuditView(ScopedFormView):
+    """The cycle's owner names a second agency to audit chosen sections."""
+
+    model = Cycle
+    scope_action = "change"
+    form_class = AuditNameForm
+    template_name = "assessments/form.html"
+    title = gettext_lazy("Name an auditing agency")
+    success_message = gettext_lazy("The auditing agency was named.")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {
+            "organizations": self.organizations_for("view", Organization),
+            "sections": self.scoped(Section.objects.filter(instrument_id=self.object.instrument_id)),
+        }
+
+    def perform(self, form: AuditNameForm) -> CycleAudit | None:
+        result: CycleAudit | None = form.run_action(
+            do_name_audit,
+            self.object,
+            form.cleaned_data["organization"],
+            list(form.cleaned_data["sections"]),
+            acting_user=self.user,
+        )
+        return result
+
+    def get_success_url(self, result: CycleAudit) -> str:
+        return reverse("assessments:cycle-detail", args=[self.object.pk])
+
+
+class EvidenceDownloadView(ScopedDetailView):
+    """Evidence is served only here, after the assessment's and the file's visibility are
+    checked."""
+
+    model = Assessment
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        assessment: Assessment = self.get_object()
+        evidence: Evidence = self.get_related(
+            Evidence.objects.filter(assessment=assessment), kwargs["evidence_id"]
+        )
+        return file_download(
+            evidence.file.open("rb"), f"evidence-{evidence.pk}{_suffix(evidence.name)}", evidence.content_type
+        )
+
+
+def _suffix(name: str) -> str:
+    from pathlib import PurePath
+
+    return PurePath(name).suffix.lower()[:10]
+
+
+# ---------------------------------------------------------------------------------------------
+# Risk register
+# ---------------------------------------------------------------------------------------------
+
+
+RISK_LEVEL_CSS = {"low": "risk-low", "medium": "risk-medium", "high": "risk-high", "extreme": "risk-extreme"}
+
+
+class RiskRegisterView(ScopedListView):
+    """The risks of the user's scope (a subtree with the filter) on two 5×5 heat maps, inherent
+    and residual side by side, and the register below: owner, both ratings, next review, open
+    treatment actions. A cell of either map filters the list."""
+
+    model = Case
+    queryset = (
+        Case.objects.filter(kind=RISK)
+        .select_related("owner_organization", "reporter_organization", "risk_rating")
+        .prefetch_related("risk_actions")
+    )
+    ordering = ("-likelihood", "-impact", "-opened_at", "-id")
+    filterset_class = RiskFilterSet
+    paginate_by = 50
+    template_name = "assessments/risk_register.html"
+
+    def respond(self, objects: Any) -> HttpResponseBase:
+        # The maps count the filtered risks but for the chosen cell (so that the cell stays
+        # one of many); the list below is narrowed to it.
+        data = self.request.GET.copy()
+        for name in CELL_FILTERS:
+            data.pop(name, None)
+        mapped = RiskFilterSet(data or None, queryset=self.get_queryset())
+        valid = not mapped.is_bound or mapped.is_valid()
+        self.maps = heat_maps(mapped.qs if valid else objects.none())
+        return super().respond(objects)
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        query = self.request.GET.copy()
+        for name in (*CELL_FILTERS, "page"):
+            query.pop(name, None)
+        return super().get_context_data(
+            **context,
+            maps=getattr(self, "maps", None),
+            level_names=LEVEL_NAMES,
+            cell_query=query.urlencode(),
+            export_kind="risk-register",
+            can_import=self.may("change", RiskRating),
+            today=today(),
+        )
+
+
+CELL_FILTERS = ("likelihood", "impact", "residual_likelihood", "residual_impact")
+
+
+class RiskDetailView(ScopedDetailView):
+    """One risk of the register: inherent and residual rating side by side, the next review,
+    the treatment plan's actions, and the forms its owner's analysts use."""
+
+    model = Case
+    queryset = Case.objects.filter(kind=RISK).select_related("owner_organization", "reporter_organization")
+    template_name = "assessments/risk_detail.html"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        case = context["object"]
+        rating = RiskRating.objects.filter(case=case).select_related("reviewed_by").first()
+        actions = list(self.scoped(RiskAction.objects.filter(case=case).select_related("owner", "done_by")))
+        return super().get_context_data(
+            **context,
+            rating=rating,
+            inherent_level=level_of(case.risk_score),
+            residual_level=level_of(rating.residual_score if rating else None),
+            level_names=LEVEL_NAMES,
+            actions=actions,
+            can_rate=self.can("change", RiskRating(case=case)),
+            can_add_action=self.can("add", RiskAction(case=case)),
+            can_complete=self.permitted("change", actions),
+            today=today(),
+            finding=Finding.objects.filter(Q(risk=case) | Q(case=case)).select_related("assessment").first(),
+        )
+
+
+class _RiskFormView(ScopedFormView):
+    model = Case
+    queryset = Case.objects.filter(kind=RISK).select_related("owner_organization")
+    template_name = "assessments/form.html"
+    register_model: Any = RiskRating
+    register_action = "change"
+
+    def load(self) -> None:
+        super().load()
+        self.require(self.register_action, self.register_model(case=self.object))
+
+    def get_success_url(self, result: Any) -> str:
+        return reverse("assessments:risk-detail", args=[self.object.pk])
+
+
+class RiskRateView(_RiskFormView):
+    """Rate the risk after its treatment, and set its next review."""
+
+    form_class = RiskRatingForm
+    title = gettext_lazy("Residual risk and next review")
+    success_message = gettext_lazy("The rating is saved.")
+
+    def get_initial(self) -> dict[str, Any]:
+        rating = RiskRating.objects.filter(case=self.object).first()
+        if rating is None:
+            return {}
+        return {
+            "residual_likelihood": rating.residual_likelihood,
+            "residual_impact": rating.residual_impact,
+            "review_on": rating.review_on,
+            "note": rating.note,
+        }
+
+    def perform(self, form: RiskRatingForm) -> Any:
+        return form.run_action(do_rate_risk, self.object, form.values(), acting_user=self.user)
+
+
+class RiskActionCreateView(_RiskFormView):
+    """Add an action to the risk's treatment plan."""
+
+    form_class = RiskActionForm
+    register_model = RiskAction
+    register_action = "add"
+    title = gettext_lazy("New treatment action")
+    success_message = gettext_lazy("The action is added to the treatment plan.")
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"owner": self.object.owner_organization_id}
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"organizations": self.organizations_for("add", RiskAction)}
+
+    def perform(self, form: RiskActionForm) -> Any:
+        data = form.cleaned_data
+        return form.run_action(
+            do_add_risk_action,
+            self.object,
+            data["title"],
+            data["owner"],
+            data["due_on"],
+            acting_user=self.user,
+        )
+
+
+class RiskActionDoneView(ScopedActionView):
+    model = RiskAction
+    scope_action = "change"
+    success_message = gettext_lazy("The action is recorded as done.")
+
+    def perform(self, obj: RiskAction) -> Any:
+        return do_complete_risk_action(obj, acting_user=self.user)
+
+    def get_success_url(self, obj: RiskAction) -> str:
+        return reverse("assessments:risk-detail", args=[obj.case_id])
+
+
+class ProposeRiskView(ScopedActionView):
+    """A non-compliant section of a final assessment proposes a risk with one action."""
+
+    model = Finding
+    scope_action = "view"
+
+    def perform(self, obj: Finding) -> Any:
+        case = do_propose_risk(obj, acting_user=self.user)
+        messages.success(
+            self.request, _("Risk %(reference)s is proposed with one action.") % {"reference": case.reference}
+        )
+        return case
+
+    def get_success_url(self, obj: Finding) -> str:
+        return reverse("assessments:assessment-detail", args=[obj.assessment_id])
+
+
+class RiskImportView(ScopedFormView):
+    """Residual ratings and review dates from the register's spreadsheet: every bad row is
+    listed, and nothing is written unless every row is valid."""
+
+    model = RiskRating
+    scope_action = "change"
+    form_class = RiskImportForm
+    template_name = "assessments/risk_import.html"
+    title = gettext_lazy("Import risk ratings")
+
+    def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        self.load()
+        form = self.get_form(request.POST, request.FILES)
+        report = None
+        if form.is_valid():
+            content = _read_upload(form, form.cleaned_data["file"])
+            if content is not None:
+                report = RiskRatingImporter(acting_user=self.user).run(
+                    content, file_name=form.cleaned_data["file"].name or "upload"
+                )
+                if report.applied:
+                    messages.success(request, report.summary())
+                    return redirect("assessments:risk-register")
+        status = 400 if report is not None and not report.ok else 200
+        return self.render({"form": form, "report": report}, status=status)
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        context.setdefault("report", None)
+        return super().get_context_data(**context)

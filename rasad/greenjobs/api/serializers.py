@@ -1,0 +1,380 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from rasad.api.fields import DateField, MultiLineCharField, SingleLineCharField
+from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField
+from rasad.core.models import Organization
+from rasad.greenjobs.actions import BusinessValues, SchemeValues
+from rasad.greenjobs.choices import BusinessSize, SchemeKind
+from rasad.greenjobs.models import (
+    Application,
+    Business,
+    Certificate,
+    Decision,
+    Document,
+    Instalment,
+    Occupation,
+    Scheme,
+)
+
+MONEY: dict[str, Any] = {"max_digits": 18, "decimal_places": 0}
+
+
+def _organization(**kwargs: Any) -> ScopedSlugRelatedField:
+    return ScopedSlugRelatedField(slug_field="code", queryset=Organization.objects.all(), **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class BusinessReferenceField(ScopedSlugRelatedField):
+    """A business named by its organization's code."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(slug_field="organization__code", queryset=Business.objects.all(), **kwargs)
+
+    def to_representation(self, obj: Any) -> Any:
+        return obj.organization.code
+
+
+def _assessments() -> Any:
+    from rasad.assessments.models import Assessment
+
+    return Assessment.objects.all()
+
+
+class OccupationSerializer(RasadModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="greenjobs-api:occupation-detail")
+
+    class Meta:
+        model = Occupation
+        fields = [
+            "id",
+            "url",
+            "display",
+            "code",
+            "name",
+            "name_en",
+            "isco_code",
+            "isic_code",
+            "criteria",
+            "created",
+            "last_updated",
+        ]
+        read_only_fields = fields
+
+
+class BusinessSerializer(RasadModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="greenjobs-api:business-detail")
+    organization = _organization(help_text=_("Code of the business or workshop (an organization)."))
+    size = serializers.ChoiceField(choices=BusinessSize.choices)
+    employees = serializers.IntegerField(min_value=0, max_value=10**6)
+    occupations = serializers.SlugRelatedField(
+        slug_field="code", many=True, required=False, queryset=Occupation.objects.all()
+    )
+    province = serializers.CharField(
+        source="organization.province.code", read_only=True, allow_null=True, default=None
+    )
+    latitude = serializers.FloatField(source="organization.latitude", read_only=True, allow_null=True)
+    longitude = serializers.FloatField(source="organization.longitude", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Business
+        fields = [
+            "id",
+            "url",
+            "display",
+            "organization",
+            "sector_code",
+            "size",
+            "employees",
+            "knowledge_based",
+            "occupations",
+            "certified_until",
+            "province",
+            "latitude",
+            "longitude",
+            "created",
+            "last_updated",
+        ]
+        read_only_fields = ["certified_until", "created", "last_updated"]
+
+    def to_values(self, instance: Business | None = None) -> BusinessValues:
+        data: dict[str, Any] = dict(self.validated_data)
+
+        def value(name: str, default: Any) -> Any:
+            return data[name] if name in data else (getattr(instance, name) if instance else default)
+
+        return BusinessValues(
+            organization=value("organization", None),
+            sector_code=value("sector_code", ""),
+            size=value("size", ""),
+            employees=value("employees", 0),
+            knowledge_based=value("knowledge_based", False),
+            occupations=list(
+                data["occupations"]
+                if "occupations" in data
+                else (instance.occupations.all() if instance else [])
+            ),
+        )
+
+
+class SchemeSerializer(RasadModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="greenjobs-api:scheme-detail")
+    organization = _organization(help_text=_("Code of the organization that runs the scheme."))
+    labour_office = _organization(help_text=_("Code of the labour office (eligibility, approval, payment)."))
+    environment_office = _organization(help_text=_("Code of the environment office (compliance)."))
+    training_office = _organization(help_text=_("Code of the technical-training office (training)."))
+    kind = serializers.ChoiceField(choices=SchemeKind.choices)
+    budget = serializers.DecimalField(**MONEY, min_value=1)
+    max_amount = serializers.DecimalField(**MONEY, min_value=1)
+    committed = serializers.DecimalField(**MONEY, read_only=True)
+    disbursed = serializers.DecimalField(**MONEY, read_only=True)
+    rules = serializers.JSONField(
+        required=False,
+        help_text=_("Eligibility rules: a list of {field, effect, value, points}; see docs/greenjobs.md."),
+    )
+    documents = serializers.JSONField(
+        required=False, help_text=_("Required documents: a list of {code, name}.")
+    )
+
+    class Meta:
+        model = Scheme
+        fields = [
+            "id",
+            "url",
+            "display",
+            "organization",
+            "code",
+            "title",
+            "kind",
+            "description",
+            "labour_office",
+            "environment_office",
+            "training_office",
+            "budget",
+            "max_amount",
+            "committed",
+            "disbursed",
+            "opens_on",
+            "closes_on",
+            "rules",
+            "documents",
+            "created",
+            "last_updated",
+        ]
+        read_only_fields = ["created", "last_updated"]
+
+    def to_values(self, instance: Scheme | None = None) -> SchemeValues:
+        data: dict[str, Any] = dict(self.validated_data)
+
+        def value(name: str, default: Any) -> Any:
+            return data[name] if name in data else (getattr(instance, name) if instance else default)
+
+        return SchemeValues(
+            organization=value("organization", None),
+            code=value("code", ""),
+            title=value("title", ""),
+            kind=value("kind", ""),
+            budget=value("budget", None),
+            max_amount=value("max_amount", None),
+            opens_on=value("opens_on", None),
+            closes_on=value("closes_on", None),
+            labour_office=value("labour_office", None),
+            environment_office=value("environment_office", None),
+            training_office=value("training_office", None),
+            description=value("description", ""),
+            rules=value("rules", []),
+            documents=value("documents", []),
+            programme=instance.programme if instance else None,
+        )
+
+
+class DecisionSerializer(serializers.ModelSerializer[Decision]):
+    agency = serializers.CharField(read_only=True, help_text=_("The office (empty: the business)."))
+    decided_by = serializers.CharField(
+        source="decided_by.username", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = Decision
+        fields = ["stage", "agency", "outcome", "note", "amount", "decided_by", "created"]
+        read_only_fields = fields
+
+
+class DocumentSerializer(serializers.ModelSerializer[Document]):
+    class Meta:
+        model = Document
+        fields = ["id", "requirement", "name", "content_type", "size", "sha256", "created"]
+        read_only_fields = fields
+
+
+class InstalmentSerializer(serializers.ModelSerializer[Instalment]):
+    class Meta:
+        model = Instalment
+        fields = ["number", "amount", "paid_on", "reference", "created"]
+        read_only_fields = fields
+
+
+class ApplicationSerializer(RasadModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="greenjobs-api:application-detail")
+    scheme = ScopedSlugRelatedField(
+        slug_field="code", queryset=Scheme.objects.all(), help_text=_("Code of the scheme.")
+    )
+    business = BusinessReferenceField(help_text=_("Code of the applying business (its organization's code)."))
+    organization = serializers.CharField(source="organization.code", read_only=True)
+    amount_requested = serializers.DecimalField(**MONEY, min_value=1)
+    jobs_planned = serializers.IntegerField(min_value=0, max_value=100000)
+    approved_amount = serializers.DecimalField(**MONEY, read_only=True, allow_null=True)
+    disbursed_amount = serializers.DecimalField(**MONEY, read_only=True)
+    returned_from = serializers.CharField(
+        read_only=True, help_text=_("The stage it was returned at (empty unless returned).")
+    )
+    decisions = DecisionSerializer(many=True, read_only=True)
+    documents = DocumentSerializer(many=True, read_only=True)
+    instalments = InstalmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "url",
+            "display",
+            "number",
+            "scheme",
+            "business",
+            "organization",
+            "amount_requested",
+            "purpose",
+            "jobs_planned",
+            "stage",
+            "returned_from",
+            "priority_points",
+            "approved_amount",
+            "disbursed_amount",
+            "submitted_at",
+            "decisions",
+            "documents",
+            "instalments",
+            "created",
+            "last_updated",
+        ]
+        read_only_fields = [
+            "number",
+            "stage",
+            "returned_from",
+            "priority_points",
+            "submitted_at",
+            "created",
+            "last_updated",
+        ]
+
+
+class NoteSerializer(serializers.Serializer[Any]):
+    note = MultiLineCharField(required=False, allow_blank=True, max_length=2000)
+
+
+class GreenReasonSerializer(serializers.Serializer[Any]):
+    reason = MultiLineCharField(max_length=2000, help_text=_("Why: the business reads it."))
+
+
+class ApproveSerializer(serializers.Serializer[Any]):
+    amount = serializers.DecimalField(**MONEY, min_value=1)
+    note = MultiLineCharField(required=False, allow_blank=True, max_length=2000)
+
+
+class InstalmentInputSerializer(serializers.Serializer[Any]):
+    amount = serializers.DecimalField(**MONEY, min_value=1)
+    paid_on = DateField()
+    reference = SingleLineCharField(required=False, allow_blank=True, max_length=80)
+
+
+class CorrectionSerializer(serializers.Serializer[Any]):
+    amount_requested = serializers.DecimalField(**MONEY, min_value=1, required=False)
+    purpose = MultiLineCharField(required=False, max_length=5000)
+    jobs_planned = serializers.IntegerField(min_value=0, max_value=100000, required=False)
+    note = MultiLineCharField(required=False, allow_blank=True, max_length=2000)
+
+
+class DocumentUploadSerializer(serializers.Serializer[Any]):
+    requirement = SingleLineCharField(max_length=40, help_text=_("Code of the scheme's required document."))
+    file = serializers.FileField(help_text=_("A .pdf, .jpg, .png, .docx or .xlsx file, at most 10 MB."))
+
+
+class CertificateSerializer(RasadModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="greenjobs-api:certificate-detail")
+    business = BusinessReferenceField(help_text=_("Code of the business asking to be certified."))
+    office = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Organization.objects.filter(kind__in=["provincial_office", "national_body"]),
+        help_text=_("Code of the environment office that reviews it."),
+    )
+    assessment = serializers.PrimaryKeyRelatedField(
+        queryset=_assessments(),
+        required=False,
+        allow_null=True,
+        help_text=_("Id of the business's greening checklist (an assessment)."),
+    )
+    renews = serializers.PrimaryKeyRelatedField(
+        queryset=Certificate.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("Id of the certificate this request renews."),
+    )
+
+    class Meta:
+        model = Certificate
+        fields = [
+            "id",
+            "url",
+            "display",
+            "number",
+            "business",
+            "office",
+            "assessment",
+            "renews",
+            "status",
+            "visited_on",
+            "findings",
+            "granted_on",
+            "valid_until",
+            "reason",
+            "expiry_notified_on",
+            "created",
+            "last_updated",
+        ]
+        read_only_fields = [
+            "number",
+            "status",
+            "visited_on",
+            "findings",
+            "granted_on",
+            "valid_until",
+            "reason",
+            "expiry_notified_on",
+            "created",
+            "last_updated",
+        ]
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        for name in ("assessment", "renews"):
+            field = fields[name]
+            if user is not None and hasattr(field, "queryset"):
+                field.queryset = field.queryset.visible_to(user)
+        return fields
+
+
+class SiteVisitSerializer(serializers.Serializer[Any]):
+    visited_on = DateField()
+    findings = MultiLineCharField(max_length=5000)
+
+
+class CertificateGrantSerializer(serializers.Serializer[Any]):
+    valid_months = serializers.IntegerField(min_value=1, max_value=60)

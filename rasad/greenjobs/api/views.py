@@ -1,0 +1,396 @@
+"""The green-jobs API: occupations, businesses, schemes and applications with the three
+offices' steps as named actions. Every write is an action of ``rasad.greenjobs.actions``; scope
+is applied by the base viewsets (an office's step on an application it may not act on is the
+404 of a missing one)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+
+from rasad.api.parsers import FormParser, MultiPartParser
+from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+from rasad.core.models import User
+from rasad.greenjobs.actions import (
+    ApplicationValues,
+    Correction,
+    do_approve_application,
+    do_attach_document,
+    do_check_eligibility,
+    do_close_application,
+    do_confirm_compliance,
+    do_confirm_training,
+    do_create_application,
+    do_grant_certificate,
+    do_pay_instalment,
+    do_record_site_visit,
+    do_refuse_application,
+    do_refuse_certificate,
+    do_request_certificate,
+    do_resubmit_application,
+    do_return_application,
+    do_save_business,
+    do_save_scheme,
+    do_submit_application,
+)
+from rasad.greenjobs.api.serializers import (
+    ApplicationSerializer,
+    ApproveSerializer,
+    BusinessSerializer,
+    CertificateGrantSerializer,
+    CertificateSerializer,
+    CorrectionSerializer,
+    DocumentSerializer,
+    DocumentUploadSerializer,
+    GreenReasonSerializer,
+    InstalmentInputSerializer,
+    NoteSerializer,
+    OccupationSerializer,
+    SchemeSerializer,
+    SiteVisitSerializer,
+)
+from rasad.greenjobs.filtersets import (
+    ApplicationFilterSet,
+    BusinessFilterSet,
+    CertificateFilterSet,
+    OccupationFilterSet,
+    SchemeFilterSet,
+)
+from rasad.greenjobs.models import Application, Business, Certificate, Occupation, Scheme
+
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+
+
+def _actor(request: Request) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+class OccupationViewSet(ScopedReadOnlyViewSet):
+    """The catalogue of green occupations (reference data, ISCO-08 and ISIC Rev.4 codes)."""
+
+    queryset = Occupation.objects.all()
+    serializer_class = OccupationSerializer
+    filterset_class = OccupationFilterSet
+
+
+class BusinessViewSet(ScopedModelViewSet):
+    """The green registry: businesses and workshops with their sector, size and occupations."""
+
+    queryset = Business.objects.select_related("organization__province").prefetch_related("occupations")
+    serializer_class = BusinessSerializer
+    filterset_class = BusinessFilterSet
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        assert isinstance(serializer, BusinessSerializer)
+        serializer.instance = do_save_business(serializer.to_values(), acting_user=_actor(self.request))
+
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
+        assert isinstance(serializer, BusinessSerializer) and isinstance(serializer.instance, Business)
+        serializer.instance = do_save_business(
+            serializer.to_values(serializer.instance),
+            acting_user=_actor(self.request),
+            instance=serializer.instance,
+        )
+
+
+class SchemeViewSet(ScopedModelViewSet):
+    """Incentive schemes: budget, window, eligibility rules, required documents, offices."""
+
+    queryset = Scheme.objects.select_related(
+        "organization", "labour_office", "environment_office", "training_office"
+    )
+    serializer_class = SchemeSerializer
+    filterset_class = SchemeFilterSet
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        assert isinstance(serializer, SchemeSerializer)
+        serializer.instance = do_save_scheme(serializer.to_values(), acting_user=_actor(self.request))
+
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
+        assert isinstance(serializer, SchemeSerializer) and isinstance(serializer.instance, Scheme)
+        serializer.instance = do_save_scheme(
+            serializer.to_values(serializer.instance),
+            acting_user=_actor(self.request),
+            instance=serializer.instance,
+        )
+
+
+class ApplicationViewSet(ScopedModelViewSet):
+    """Applications to incentive schemes. ``POST`` starts a draft; ``.../documents/`` attaches a
+    required document; ``.../submit/`` sends it. The offices act with ``check-eligibility``
+    (labour), ``confirm-compliance`` (environment), ``confirm-training`` (technical training),
+    ``approve`` and ``instalments`` and ``close`` (labour); the office of the current step may
+    ``return`` or ``refuse`` it; the business ``resubmit``s a returned one."""
+
+    queryset = Application.objects.select_related(
+        "scheme", "business__organization", "organization"
+    ).prefetch_related("decisions__decided_by", "documents", "instalments")
+    serializer_class = ApplicationSerializer
+    filterset_class = ApplicationFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        data = serializer.validated_data
+        serializer.instance = do_create_application(
+            ApplicationValues(
+                scheme=data["scheme"],
+                business=data["business"],
+                amount_requested=data["amount_requested"],
+                purpose=data["purpose"],
+                jobs_planned=data["jobs_planned"],
+            ),
+            acting_user=_actor(self.request),
+        )
+
+    def _answer(self, application: Application, code: int = status.HTTP_200_OK) -> Response:
+        fresh = self._base_queryset().get(pk=application.pk)
+        return Response(ApplicationSerializer(fresh, context=self.get_serializer_context()).data, status=code)
+
+    def _note(self, request: Request) -> str:
+        serializer = NoteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return str(serializer.validated_data.get("note", ""))
+
+    @extend_schema(
+        request={"multipart/form-data": DocumentUploadSerializer}, responses={201: DocumentSerializer}
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def documents(self, request: Request, pk: Any = None) -> Response:
+        """Attach a required document (``requirement``: its code) to a draft or returned
+        application."""
+        application = self.get_object()
+        upload = DocumentUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        file = upload.validated_data["file"]
+        if file.size > MAX_DOCUMENT_BYTES:
+            raise exceptions.ValidationError(
+                {"file": [_("The file is larger than %(size)s MB.") % {"size": MAX_DOCUMENT_BYTES // 2**20}]}
+            )
+        document = do_attach_document(
+            application, upload.validated_data["requirement"], file, acting_user=_actor(request)
+        )
+        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+    documents.scope_action = "change"  # type: ignore[attr-defined]
+
+    @extend_schema(request=None, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: Any = None) -> Response:
+        """Send a draft to the offices (the scheme open, every required document attached)."""
+        return self._answer(do_submit_application(self.get_object(), acting_user=_actor(request)))
+
+    submit.scope_action = "change"  # type: ignore[attr-defined]
+
+    @extend_schema(request=CorrectionSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def resubmit(self, request: Request, pk: Any = None) -> Response:
+        """Correct a returned application and send it back to the office that returned it."""
+        application = self.get_object()
+        serializer = CorrectionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        correction = Correction(
+            amount_requested=data.get("amount_requested"),
+            purpose=data.get("purpose"),
+            jobs_planned=data.get("jobs_planned"),
+            note=data.get("note", ""),
+        )
+        return self._answer(do_resubmit_application(application, correction, acting_user=_actor(request)))
+
+    resubmit.scope_action = "change"  # type: ignore[attr-defined]
+
+    @extend_schema(request=NoteSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"], url_path="check-eligibility")
+    def check_eligibility(self, request: Request, pk: Any = None) -> Response:
+        """Labour office: the business meets the scheme's rules (priority points recorded)."""
+        application = self.get_object()
+        return self._answer(
+            do_check_eligibility(application, note=self._note(request), acting_user=_actor(request))
+        )
+
+    check_eligibility.scope_action = "review"  # type: ignore[attr-defined]
+
+    @extend_schema(request=NoteSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"], url_path="confirm-compliance")
+    def confirm_compliance(self, request: Request, pk: Any = None) -> Response:
+        """Environment office: the business meets the environmental requirements."""
+        application = self.get_object()
+        return self._answer(
+            do_confirm_compliance(application, note=self._note(request), acting_user=_actor(request))
+        )
+
+    confirm_compliance.scope_action = "review"  # type: ignore[attr-defined]
+
+    @extend_schema(request=NoteSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"], url_path="confirm-training")
+    def confirm_training(self, request: Request, pk: Any = None) -> Response:
+        """Technical-training office: the training the scheme requires was completed."""
+        application = self.get_object()
+        return self._answer(
+            do_confirm_training(application, note=self._note(request), acting_user=_actor(request))
+        )
+
+    confirm_training.scope_action = "review"  # type: ignore[attr-defined]
+
+    @extend_schema(request=ApproveSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: Any = None) -> Response:
+        """Labour office: approve an amount, within what remains of the scheme's budget."""
+        application = self.get_object()
+        serializer = ApproveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        return self._answer(
+            do_approve_application(
+                application, data["amount"], note=data.get("note", ""), acting_user=_actor(request)
+            )
+        )
+
+    approve.scope_action = "approve"  # type: ignore[attr-defined]
+
+    @extend_schema(request=InstalmentInputSerializer, responses={201: ApplicationSerializer})
+    @action(detail=True, methods=["post"])
+    def instalments(self, request: Request, pk: Any = None) -> Response:
+        """Labour office: record an instalment paid (never beyond the approved amount)."""
+        application = self.get_object()
+        serializer = InstalmentInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        do_pay_instalment(
+            application,
+            data["amount"],
+            paid_on=data["paid_on"],
+            reference=data.get("reference", ""),
+            acting_user=_actor(request),
+        )
+        return self._answer(application, status.HTTP_201_CREATED)
+
+    instalments.scope_action = "approve"  # type: ignore[attr-defined]
+
+    @extend_schema(request=NoteSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: Any = None) -> Response:
+        """Labour office: close a paid application; what was not paid returns to the budget."""
+        application = self.get_object()
+        return self._answer(
+            do_close_application(application, note=self._note(request), acting_user=_actor(request))
+        )
+
+    close.scope_action = "approve"  # type: ignore[attr-defined]
+
+    @extend_schema(request=GreenReasonSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def send_back(self, request: Request, pk: Any = None) -> Response:
+        """The office of the current step returns the application for correction."""
+        application = self.get_object()
+        serializer = GreenReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._answer(
+            do_return_application(
+                application, reason=serializer.validated_data["reason"], acting_user=_actor(request)
+            )
+        )
+
+    send_back.scope_action = "review"  # type: ignore[attr-defined]
+
+    @extend_schema(request=GreenReasonSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def refuse(self, request: Request, pk: Any = None) -> Response:
+        """The office of the current step refuses the application, with reasons."""
+        application = self.get_object()
+        serializer = GreenReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._answer(
+            do_refuse_application(
+                application, reason=serializer.validated_data["reason"], acting_user=_actor(request)
+            )
+        )
+
+    refuse.scope_action = "review"  # type: ignore[attr-defined]
+
+
+class CertificateViewSet(ScopedModelViewSet):
+    """Green certificates. ``POST`` asks the environment office to certify a business (with its
+    greening checklist) or to renew a certificate; the office records its ``visit``, then
+    ``grant``s the certificate for some months or ``refuse``s it with reasons."""
+
+    queryset = Certificate.objects.select_related("business__organization", "office", "organization")
+    serializer_class = CertificateSerializer
+    filterset_class = CertificateFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        data = serializer.validated_data
+        serializer.instance = do_request_certificate(
+            data["business"],
+            office=data["office"],
+            assessment=data.get("assessment"),
+            renews=data.get("renews"),
+            acting_user=_actor(self.request),
+        )
+
+    def _answer(self, certificate: Certificate) -> Response:
+        fresh = self._base_queryset().get(pk=certificate.pk)
+        return Response(CertificateSerializer(fresh, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=SiteVisitSerializer, responses=CertificateSerializer)
+    @action(detail=True, methods=["post"])
+    def visit(self, request: Request, pk: Any = None) -> Response:
+        """Environment office: the day of the site visit and its findings."""
+        certificate = self.get_object()
+        serializer = SiteVisitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        return self._answer(
+            do_record_site_visit(
+                certificate,
+                visited_on=data["visited_on"],
+                findings=data["findings"],
+                acting_user=_actor(request),
+            )
+        )
+
+    visit.scope_action = "certify"  # type: ignore[attr-defined]
+
+    @extend_schema(request=CertificateGrantSerializer, responses=CertificateSerializer)
+    @action(detail=True, methods=["post"])
+    def grant(self, request: Request, pk: Any = None) -> Response:
+        """Environment office: grant the certificate for ``valid_months`` Jalali months."""
+        certificate = self.get_object()
+        serializer = CertificateGrantSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._answer(
+            do_grant_certificate(
+                certificate,
+                valid_months=serializer.validated_data["valid_months"],
+                acting_user=_actor(request),
+            )
+        )
+
+    grant.scope_action = "certify"  # type: ignore[attr-defined]
+
+    @extend_schema(request=GreenReasonSerializer, responses=CertificateSerializer)
+    @action(detail=True, methods=["post"])
+    def refuse(self, request: Request, pk: Any = None) -> Response:
+        """Environment office: refuse the certification, with reasons."""
+        certificate = self.get_object()
+        serializer = GreenReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._answer(
+            do_refuse_certificate(
+                certificate, reason=serializer.validated_data["reason"], acting_user=_actor(request)
+            )
+        )
+
+    refuse.scope_action = "certify"  # type: ignore[attr-defined]

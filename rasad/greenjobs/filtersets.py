@@ -1,0 +1,82 @@
+"""Filters shared by the green-jobs lists (UI), the exports and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from rasad.core.filtersets import IdFilter
+from rasad.greenjobs.choices import BusinessSize, CertificateStatus, SchemeKind, Stage
+from rasad.greenjobs.models import Application, Business, Certificate, Occupation, Scheme
+
+
+class _Search(django_filters.FilterSet):  # type: ignore[misc]
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+
+    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return queryset.search(value)  # type: ignore[attr-defined,no-any-return]
+
+
+class OccupationFilterSet(_Search):
+    isco_code = django_filters.CharFilter(
+        field_name="isco_code", lookup_expr="startswith", label=_("ISCO-08 code")
+    )
+    isic_code = django_filters.CharFilter(
+        field_name="isic_code", lookup_expr="startswith", label=_("ISIC Rev.4 code")
+    )
+
+    class Meta:
+        model = Occupation
+        fields = ["q", "isco_code", "isic_code"]
+
+
+class BusinessFilterSet(_Search):
+    size = django_filters.MultipleChoiceFilter(choices=BusinessSize.choices, label=_("Size"))
+    sector = django_filters.CharFilter(
+        field_name="sector_code", lookup_expr="startswith", label=_("Sector (ISIC Rev.4)")
+    )
+    knowledge_based = django_filters.BooleanFilter(field_name="knowledge_based", label=_("Knowledge-based"))
+    occupation = django_filters.CharFilter(
+        field_name="occupations__code", label=_("Occupation (code)"), distinct=True
+    )
+    province = django_filters.CharFilter(
+        field_name="organization__province__code", label=_("Province (code)")
+    )
+    organization_id = IdFilter(field_name="organization_id", label=_("Organization (id)"))
+
+    class Meta:
+        model = Business
+        fields = ["q", "size", "sector", "knowledge_based", "occupation", "province", "organization_id"]
+
+
+class SchemeFilterSet(_Search):
+    kind = django_filters.MultipleChoiceFilter(choices=SchemeKind.choices, label=_("Kind"))
+    organization_id = IdFilter(field_name="organization_id", label=_("Run by (organization id)"))
+
+    class Meta:
+        model = Scheme
+        fields = ["q", "kind", "organization_id"]
+
+
+class ApplicationFilterSet(_Search):
+    stage = django_filters.MultipleChoiceFilter(choices=Stage.choices, label=_("Stage"))
+    scheme_id = IdFilter(field_name="scheme_id", label=_("Scheme (id)"))
+    scheme = django_filters.CharFilter(field_name="scheme__code", label=_("Scheme (code)"))
+    organization_id = IdFilter(field_name="organization_id", label=_("Applicant (organization id)"))
+
+    class Meta:
+        model = Application
+        fields = ["q", "stage", "scheme_id", "scheme", "organization_id"]
+
+
+class CertificateFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+    status = django_filters.MultipleChoiceFilter(choices=CertificateStatus.choices, label=_("Status"))
+    business_id = IdFilter(field_name="business_id", label=_("Business (id)"))
+    organization_id = IdFilter(field_name="organization_id", label=_("Business (organization id)"))
+
+    class Meta:
+        model = Certificate
+        fields = ["status", "business_id", "organization_id"]

@@ -1,0 +1,89 @@
+"""The green-jobs app's part of the home page (rasad.web.home collects every app's): for the
+people of the three offices, the applications waiting for their office's step; for a business,
+its applications returned for correction."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from rasad.core.models import User
+from rasad.greenjobs.choices import Stage
+from rasad.greenjobs.models import Application
+from rasad.lib import formatting
+from rasad.web.home import HomeContribution, HomeCount, WorkItem, url_with
+
+STEP_TITLES = {
+    Stage.SUBMITTED: gettext_lazy("Check eligibility"),
+    Stage.ELIGIBLE: gettext_lazy("Confirm environmental compliance"),
+    Stage.COMPLIANT: gettext_lazy("Confirm training"),
+    Stage.TRAINED: gettext_lazy("Approve with an amount"),
+    Stage.APPROVED: gettext_lazy("Record an instalment"),
+}
+
+
+def provide(user: User, today: date) -> HomeContribution:
+    contribution = HomeContribution()
+    waiting = list(
+        Application.objects.visible_to(user, "review")
+        .select_related("organization")
+        .order_by("submitted_at")[:12]
+    )
+    approving = list(
+        Application.objects.visible_to(user, "approve")
+        .filter(stage__in=[Stage.TRAINED, Stage.APPROVED])
+        .exclude(pk__in=[a.pk for a in waiting])
+        .select_related("organization")
+        .order_by("submitted_at")[:12]
+    )
+    for application in [*waiting, *approving]:
+        contribution.items.append(
+            WorkItem(
+                section="waiting",
+                kind="greenjobs.step",
+                title=_("%(step)s: application %(number)s of %(business)s")
+                % {
+                    "step": STEP_TITLES.get(application.stage, application.get_stage_display()),
+                    "number": formatting.digits(application.number),
+                    "business": application.organization.name,
+                },
+                url=reverse("greenjobs:application-detail", args=[application.pk]),
+                moment=application.submitted_at,
+            )
+        )
+    if waiting or approving:
+        contribution.counts.append(
+            HomeCount(
+                gettext_lazy("Incentive applications waiting for your office"),
+                len(waiting) + len(approving),
+                "greenjobs:queue",
+            )
+        )
+    returned = (
+        Application.objects.visible_to(user, "change").filter(stage=Stage.RETURNED).select_related("scheme")
+    )
+    for application in returned[:12]:
+        contribution.items.append(
+            WorkItem(
+                section="waiting",
+                kind="greenjobs.returned",
+                title=_("Correct and resubmit application %(number)s (%(scheme)s)")
+                % {"number": formatting.digits(application.number), "scheme": application.scheme.title},
+                url=reverse("greenjobs:application-detail", args=[application.pk]),
+                moment=application.last_updated,
+                tone="warning",
+            )
+        )
+    if returned.exists():
+        contribution.counts.append(
+            HomeCount(
+                gettext_lazy("Applications returned for correction"),
+                returned.count(),
+                url_with("greenjobs:application-list", stage="returned"),
+                tone="warning",
+            )
+        )
+    return contribution
