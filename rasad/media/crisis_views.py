@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rasad.core.models import City, Organization
@@ -413,6 +412,5 @@ class FiguresView(ScopedView):
                 "previous": period.previous().key,
                 "next": period.next().key,
                 "query": urlencode({"period": period.key}),
-                "kinds": [("month", _("Month")), ("season", _("Season")), ("year", _("Year"))],
             }
         )
