@@ -89,7 +89,7 @@ class IncidentCards:
         cards = list(cases)
         for case in cards:
             allowed = allowed_actions(case, self.user)
-            case.live_steps = [step.value for step in INCIDENT_STEPS if step in allowed]  # type: ignore[attr-defined]
+            case.live_steps = [step.value for step in INCIDENT_STEPS if step in allowed]
         return cards
 
 

@@ -18,7 +18,7 @@ from rasad.testing.api import assert_nothing_changed
 from rasad.testing.cast import Cast
 from rasad.testing.web import signed_in_client
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def test_each_province_sees_only_its_own_posts_incidents(cast: Cast, incidents: 
 def test_acknowledging_in_place_takes_the_workflows_step(cast: Cast, incidents: dict[str, Case]):
     case = incidents["isf"]
     response = signed_in_client(cast.alice).post(
-        f"/live/incidents/{case.pk}/", {"action": "triage", "version": case.version}, **HTMX
+        f"/live/incidents/{case.pk}/", {"action": "triage", "version": case.version}, headers=HTMX
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -74,9 +74,9 @@ def test_acknowledging_in_place_takes_the_workflows_step(cast: Cast, incidents: 
 def test_assigning_in_place_offers_only_people_who_may_work_it(cast: Cast, incidents: dict[str, Case]):
     case = incidents["isf"]
     client = signed_in_client(cast.alice)
-    client.post(f"/live/incidents/{case.pk}/", {"action": "triage", "version": case.version}, **HTMX)
+    client.post(f"/live/incidents/{case.pk}/", {"action": "triage", "version": case.version}, headers=HTMX)
     case.refresh_from_db()
-    form = client.get(f"/live/incidents/{case.pk}/?assign=1", **HTMX).content.decode()
+    form = client.get(f"/live/incidents/{case.pk}/?assign=1", headers=HTMX).content.decode()
     offered = set(map(int, re.findall(r'<option value="(\d+)"', form)))
     # Those who may work ISF-CC's cases, among the people Alice may see: never Kerman's.
     assert offered == {cast.alice.pk, cast.ali.pk}
@@ -85,7 +85,7 @@ def test_assigning_in_place_offers_only_people_who_may_work_it(cast: Cast, incid
         refused = client.post(
             f"/live/incidents/{case.pk}/",
             {"action": "assign", "version": case.version, "assignee": cast.bob.pk},
-            **HTMX,
+            headers=HTMX,
         )
     assert refused.status_code == 400
     assert 'data-testid="incident-error"' in refused.content.decode()
@@ -93,7 +93,7 @@ def test_assigning_in_place_offers_only_people_who_may_work_it(cast: Cast, incid
     done = client.post(
         f"/live/incidents/{case.pk}/",
         {"action": "assign", "version": case.version, "assignee": cast.alice.pk},
-        **HTMX,
+        headers=HTMX,
     )
     assert done.status_code == 200
     case.refresh_from_db()
@@ -105,10 +105,10 @@ def test_a_stale_card_is_refused_with_the_case_as_it_now_stands(cast: Cast, inci
     case = incidents["isf"]
     stale = case.version
     signed_in_client(cast.nadia).post(
-        f"/live/incidents/{case.pk}/", {"action": "triage", "version": stale}, **HTMX
+        f"/live/incidents/{case.pk}/", {"action": "triage", "version": stale}, headers=HTMX
     )
     response = signed_in_client(cast.alice).post(
-        f"/live/incidents/{case.pk}/", {"action": "triage", "version": stale}, **HTMX
+        f"/live/incidents/{case.pk}/", {"action": "triage", "version": stale}, headers=HTMX
     )
     assert response.status_code == 400
     html = response.content.decode()
@@ -122,7 +122,7 @@ def test_other_steps_are_for_the_case_page(cast: Cast, incidents: dict[str, Case
     client = signed_in_client(cast.alice)
     with assert_nothing_changed("cases.case", "cases.caseevent"):
         response = client.post(
-            f"/live/incidents/{case.pk}/", {"action": "reject", "version": case.version}, **HTMX
+            f"/live/incidents/{case.pk}/", {"action": "reject", "version": case.version}, headers=HTMX
         )
     assert response.status_code == 400
     assert "پرونده" in response.content.decode()  # "open the case for other steps", in Persian
@@ -132,8 +132,8 @@ def test_another_province_is_refused_like_a_missing_incident(cast: Cast, inciden
     case = incidents["isf"]
     client = signed_in_client(cast.bob)
     with assert_nothing_changed("cases.case", "cases.caseevent"):
-        refused = client.post(f"/live/incidents/{case.pk}/", {"action": "triage", "version": 1}, **HTMX)
-        missing = client.post("/live/incidents/2000000000/", {"action": "triage", "version": 1}, **HTMX)
+        refused = client.post(f"/live/incidents/{case.pk}/", {"action": "triage", "version": 1}, headers=HTMX)
+        missing = client.post("/live/incidents/2000000000/", {"action": "triage", "version": 1}, headers=HTMX)
         seen = client.get(f"/live/incidents/{case.pk}/")
     assert refused.status_code == missing.status_code == seen.status_code == 404
     assert _without_csrf(refused) == _without_csrf(missing)
@@ -145,7 +145,7 @@ def test_the_posts_reporter_reads_the_card_but_may_take_no_step(cast: Cast, inci
     card = client.get(f"/live/incidents/{case.pk}/").content.decode()
     assert _cards(card) == [str(case.pk)] and "do-acknowledge" not in card
     with assert_nothing_changed("cases.case", "cases.caseevent"):
-        refused = client.post(f"/live/incidents/{case.pk}/", {"action": "triage", "version": 1}, **HTMX)
+        refused = client.post(f"/live/incidents/{case.pk}/", {"action": "triage", "version": 1}, headers=HTMX)
     assert refused.status_code == 404
 
 
