@@ -355,6 +355,12 @@ def _green_occupation(cast: Cast) -> dict[str, Any]:
     return {"pk": occupation().pk}
 
 
+def _green_certified(cast: Cast) -> dict[str, Any]:
+    from rasad.greenjobs.testing import make_certified_business
+
+    return {"pk": make_certified_business(cast.isfahan).pk}
+
+
 def _green_document(cast: Cast) -> dict[str, Any]:
     from rasad.greenjobs.testing import application_at
 
@@ -519,6 +525,7 @@ SUBJECTS: dict[str, Subject] = {
     "green-document": Subject(_green_document),
     "green-occupation": Subject(_green_occupation),
     "green-certificate": Subject(_made("greenjobs.certificate")),
+    "green-business-certified": Subject(_green_certified),
     "isfahan": Subject(_isfahan),
     "period": Subject(_period()),
     "period-submit": Subject(_period("submit")),
@@ -709,6 +716,12 @@ PAGES: dict[str, Page] = {
     "greenjobs:certificate-refuse": page(
         "green-certificate", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
     ),
+    # The directory of certified green businesses is public, like training's certificate check:
+    # the same rows for everyone, signed in or not (docs/greenjobs.md, "The public directory").
+    "greenjobs:directory": Page(None, ALL_READ, public=True),
+    "greenjobs:directory-points": Page(None, ALL_READ, public=True),
+    "greenjobs:directory-provinces": Page(None, ALL_READ, public=True),
+    "greenjobs:directory-entry": Page("green-business-certified", ALL_READ, public=True),
     # Public: the load balancer's probe and the sign-in pages.
     "healthz": Page(None, ALL_READ, public=True),
     "web:login": Page(None, ALL_READ, allow(EVERYONE), public=True),
@@ -747,6 +760,8 @@ PAGES: dict[str, Page] = {
     "core:grant-revoke": page("grant", get=NOT_ANSWERED, post=allow(ROOT)),
     "core:people-list": LIST,
     "core:two-factor-reset": page("user", get=NOT_ANSWERED, post=allow(ROOT)),
+    "core:user-deactivate": page("user", get=NOT_ANSWERED, post=allow(ROOT)),
+    "core:user-reactivate": page("user", get=NOT_ANSWERED, post=allow(ROOT)),
     "core:working-group-list": LIST,
     "core:working-group-create": page(get=allow(ROOT), post=allow(ROOT)),
     "core:working-group-members": page("working-group", get=allow(ROOT), post=allow(ROOT)),
@@ -1074,6 +1089,8 @@ API: dict[str, Operation] = {
         creates(ISF_ANALYSTS, frozenset({"bob"})), body=_payload("greenjobs.business")
     ),
     "GET /api/v1/green-businesses/{id}/": op(allow(ISF_STAFF), "green-business"),
+    # The directory: every signed-in caller reads every certified business (401 when signed out).
+    "GET /api/v1/green-businesses/directory/": op(READ_ALL, "green-business-certified", listed=EVERYONE),
     "PATCH /api/v1/green-businesses/{id}/": op(allow(ISF_ANALYSTS), "green-business"),
     "GET /api/v1/green-schemes/": op(READ_ALL, "green-scheme", listed=ISF_READERS),
     "POST /api/v1/green-schemes/": op(creates(ROOT), body=_payload("greenjobs.scheme")),
@@ -1140,6 +1157,8 @@ API: dict[str, Operation] = {
     "PATCH /api/v1/users/me/": op(allow(EVERYONE)),
     "POST /api/v1/users/me/password/": op(allow(EVERYONE)),
     "POST /api/v1/users/{id}/reset-two-factor/": op(allow(ROOT), "user"),
+    "POST /api/v1/users/{id}/deactivate/": op(allow(ROOT), "user"),
+    "POST /api/v1/users/{id}/reactivate/": op(allow(ROOT), "user"),
     "GET /api/v1/working-groups/": op(READ_ALL, "working-group", listed=ISF_READERS),
     "POST /api/v1/working-groups/": op(creates(ROOT), body=_payload("core.workinggroup")),
     "GET /api/v1/working-groups/{id}/": op(allow(ISF_READERS), "working-group"),
