@@ -367,6 +367,12 @@ def _green_document(cast: Cast) -> dict[str, Any]:
     return {"pk": application_at(cast, "submitted").documents.get().pk}
 
 
+def _live_incident(cast: Cast) -> dict[str, Any]:
+    from rasad.live.testing import make_incident
+
+    return {"pk": make_incident(cast, cast.isfahan).pk}
+
+
 def _made(model_label: str) -> Callable[[Cast], dict[str, Any]]:
     """A record made in Isfahan by the app's own matrix factory (``rasad/<app>/testing.py``)."""
 
@@ -588,6 +594,9 @@ SUBJECTS: dict[str, Subject] = {
     "live-credential": Subject(_made("live.agentcredential")),
     "live-event": Subject(_made("live.deviceevent")),
     "live-outage": Subject(_made("live.outage")),
+    # The open incident case of ISF-P1 (raised by a high-severity event): reported by the post,
+    # owned by ISF-CC, so Wali (a viewer of ISF-CC itself) reads it too.
+    "live-incident": Subject(_live_incident),
     # Training (made in ISF-CC): an event organized for ISF-CC with its course, an enrolment of a
     # member of ISF-CC, a completion, a requirement, a position held; positions are reference data.
     "training-event": Subject(_made("training.event")),
@@ -851,6 +860,15 @@ PAGES: dict[str, Page] = {
     "live:stream": LIST,
     "live:feed": LIST,
     "live:post-points": LIST,
+    "live:incidents": LIST,
+    # Acknowledging (triage) and assigning are the case workflow's owner steps: analysts of
+    # ISF-CC; the post's reporter and a viewer read the card and are refused the step.
+    "live:incident": page(
+        "live-incident",
+        get=allow(ISF_READERS),
+        post=allow(ISF_ANALYSTS),
+        data={"action": "triage", "version": "1"},
+    ),
     "live:post": page("field-post", get=allow(ISF_STAFF)),
     "live:device-create": page("field-post", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
     "live:credential-issue": page("field-post", get=allow(ROOT), post=allow(ROOT)),
