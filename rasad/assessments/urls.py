@@ -44,6 +44,11 @@ urlpatterns = [
         views.EvidenceDownloadView.as_view(),
         name="evidence-download",
     ),
+    path("assessments/compliance/", views.ComplianceView.as_view(), name="compliance"),
+    path("assessments/compliance/map.json", views.ComplianceMapView.as_view(), name="compliance-map"),
+    path(
+        "assessments/compliance/points.json", views.CompliancePointsView.as_view(), name="compliance-points"
+    ),
     path("assessments/risks/", views.RiskRegisterView.as_view(), name="risk-register"),
     path("assessments/risks/import/", views.RiskImportView.as_view(), name="risk-import"),
     path("assessments/risks/<int:pk>/", views.RiskDetailView.as_view(), name="risk-detail"),

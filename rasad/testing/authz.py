@@ -876,6 +876,11 @@ PAGES: dict[str, Page] = {
     # the organization that owns the risk (ISF-CC: Alice, Nadia, Root). A risk is proposed from a
     # finding by the cycle's owner (Root); the finding's readers who may not are refused alike.
     "assessments:risk-register": LIST,
+    # Compliance at every level: any signed-in person; the heat map, the map's feeds and the
+    # trend count only the assessments they may see (rasad/assessments/tests/test_compliance.py).
+    "assessments:compliance": LIST,
+    "assessments:compliance-map": LIST,
+    "assessments:compliance-points": LIST,
     "assessments:risk-import": page(get=allow(ANALYSTS), post=allow(ANALYSTS)),
     "assessments:risk-detail": page("risk", get=allow(ISF_READERS)),
     "assessments:risk-rate": page("risk", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
@@ -1261,6 +1266,7 @@ API: dict[str, Operation] = {
     "POST /api/v1/assessment-cycles/{id}/close/": op(allow(ROOT), "assessment-cycle"),
     "GET /api/v1/assessments/": op(READ_ALL, "assessment", listed=ISF_READERS),
     "GET /api/v1/assessments/{id}/": op(allow(ISF_READERS), "assessment"),
+    "GET /api/v1/assessments/compliance/": op(READ_ALL),
     "POST /api/v1/assessments/{id}/answers/": op(allow(ISF_STAFF), "assessment"),
     "POST /api/v1/assessments/{id}/evidence/": op(allow(ISF_STAFF), "assessment"),
     "POST /api/v1/assessments/{id}/submit/": op(allow(ISF_STAFF), "assessment"),

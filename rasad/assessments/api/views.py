@@ -57,6 +57,7 @@ from rasad.assessments.api.serializers import (
     AssessmentSerializer,
     AssignSerializer,
     AuditNameSerializer,
+    ComplianceSerializer,
     CycleSerializer,
     EvidenceUploadSerializer,
     FeedbackInputSerializer,
@@ -74,6 +75,7 @@ from rasad.assessments.api.serializers import (
     RiskSerializer,
 )
 from rasad.assessments.choices import ReviewKind
+from rasad.assessments.compliance import compliance, compliance_data, parse_cycle, visible_for
 from rasad.assessments.filtersets import (
     AssessmentFilterSet,
     CycleFilterSet,
@@ -299,6 +301,28 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
     )
     serializer_class = AssessmentSerializer
     filterset_class = AssessmentFilterSet
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "cycle", int, description=_("The cycle's number; empty: the latest checklist cycle.")
+            ),
+            OpenApiParameter(
+                "under",
+                str,
+                description=_("An organization's code: the rows are the organizations just below it."),
+            ),
+        ],
+        responses=ComplianceSerializer,
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
+    def compliance(self, request: Request) -> Response:
+        """Compliance at every level: the mean final score of each section over the assessments
+        at or under each organization of one level, by province, and across the cycles of the
+        same checklist (docs/reference/methods.md §4.7)."""
+        cycle_id = parse_cycle(request.query_params.get("cycle"))
+        under = (request.query_params.get("under") or "")[:40]
+        return Response(compliance_data(compliance(visible_for(_actor(request)), cycle_id, under)))
 
     def _respond(self, assessment: Assessment) -> Response:
         fresh = self._base_queryset().get(pk=assessment.pk)
