@@ -18,7 +18,7 @@ from rasad.assessments.compliance import Compliance, compliance, parse_cycle, vi
 from rasad.assessments.filtersets import RiskFilterSet
 from rasad.assessments.risks import EXPORT_COLUMNS, register
 from rasad.cases.models import Case
-from rasad.core.models import User
+from rasad.core.models import Organization, User
 from rasad.jobs.exports import ExportKind, Params, apply_filters, register_export
 from rasad.lib.tabular import ExportColumn, Sheet, date_columns, rows_of, write_csv, write_xlsx
 
@@ -56,6 +56,13 @@ def _check_compliance(user: User, params: Params) -> None:
     if unknown:
         raise ValidationError({unknown[0]: [_("This list takes only a cycle and an organization.")]})
     _compliance(user, params)  # a bad cycle or organization is refused now, not in the worker
+
+
+def _level_organizations(user: User, params: Params) -> QuerySet[Organization]:
+    """The rows the file will hold (the request page counts them): the organizations of the
+    chosen level."""
+    result = _compliance(user, params)
+    return Organization.objects.filter(pk__in=[row.organization.pk for row in result.rows])
 
 
 def _percent(value: float | None) -> Any:
@@ -137,6 +144,7 @@ COMPLIANCE = register_export(
         title=gettext_lazy("Compliance at every level"),
         permission="assessments.view_assessment",
         validate=_check_compliance,
+        queryset=_level_organizations,
         allowed=_may_export_compliance,
         writer=_write_compliance,
         list_url="assessments:compliance",
