@@ -26,7 +26,7 @@ MENU = (
                 "assessments.view_instrument",
             ),
             MenuItem(
-                _("Compliance"),
+                _("Checklist compliance"),
                 "assessments:compliance",
                 "bi-grid-3x3-gap",
                 "assessments.view_assessment",

@@ -34,13 +34,16 @@ def starter(code: str = "PD-INFRA") -> Instrument:
     return Instrument.objects.get(code=code, version=1)
 
 
-def person(username: str, organization: Organization, role: str = "coordinator") -> User:
-    """A person with one role over ``organization``'s subtree."""
+def person(
+    username: str, organization: Organization, role: str = "coordinator", *, name: str = ""
+) -> User:
+    """A person with one role over ``organization``'s subtree (``name``: shown instead of the
+    user name)."""
     user = do_create_user(
         username,
         acting_user=None,
         password=PASSWORD,
-        display_name=username,
+        display_name=name or username,
         organization=organization,
         validate=False,
     )

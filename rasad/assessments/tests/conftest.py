@@ -23,7 +23,7 @@ def _private_media_root(settings: Any, tmp_path: Path) -> None:
 @pytest.fixture
 def civil(cast: Cast) -> Any:
     """The civil defence coordinator: runs cycles over the whole tree (coordinator over NAT)."""
-    return person("civil.defence", cast.national)
+    return person("civil.defence", cast.national, name="کیوان صدری")
 
 
 @pytest.fixture
