@@ -182,7 +182,7 @@ def _entries(queryset: QuerySet[Assessment]) -> list[_Entry]:
     entries = []
     for assessment in rows:
         organization = assessment.organization
-        final = assessment.final_result  # type: ignore[attr-defined]
+        final = assessment.final_result
         entries.append(
             _Entry(
                 assessment.pk,

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
@@ -69,6 +70,11 @@ def _percent(value: float | None) -> Any:
     return "" if value is None else value
 
 
+def _section_value(index: int) -> Callable[[Any], Any]:
+    """The value of a row's ``index``-th section (a heat map row or a trend row)."""
+    return lambda row: _percent(row.sections[index].percent)
+
+
 def compliance_columns(result: Compliance) -> list[ExportColumn]:
     """A row of the heat map: the organization, its counts, the total and each section (plain
     percentages of 100, for machines and charts)."""
@@ -84,7 +90,7 @@ def compliance_columns(result: Compliance) -> list[ExportColumn]:
             ExportColumn(
                 f"section_{section.code}",
                 f"{section.code}. {section.title}",
-                lambda r, i=index: _percent(r.sections[i].percent),
+                _section_value(index),
             )
         )
     return columns
@@ -101,10 +107,7 @@ def _write_compliance(user: User, params: Params, file_format: str, target: IO[b
         *date_columns("opens_on", gettext_lazy("Opened on"), lambda r: r.cycle.opens_on),
         ExportColumn("assessments", gettext_lazy("Assessments"), lambda r: r.assessments),
         ExportColumn("total", gettext_lazy("Mean final score (%)"), lambda r: _percent(r.total.percent)),
-        *(
-            ExportColumn(f"section_{code}", code, lambda r, i=index: _percent(r.sections[i].percent))
-            for index, code in enumerate(codes)
-        ),
+        *(ExportColumn(f"section_{code}", code, _section_value(index)) for index, code in enumerate(codes)),
     ]
     province_columns = [
         ExportColumn("province", gettext_lazy("Province"), lambda p: p.name),

@@ -34,9 +34,7 @@ def starter(code: str = "PD-INFRA") -> Instrument:
     return Instrument.objects.get(code=code, version=1)
 
 
-def person(
-    username: str, organization: Organization, role: str = "coordinator", *, name: str = ""
-) -> User:
+def person(username: str, organization: Organization, role: str = "coordinator", *, name: str = "") -> User:
     """A person with one role over ``organization``'s subtree (``name``: shown instead of the
     user name)."""
     user = do_create_user(
