@@ -36,6 +36,7 @@ urlpatterns = [
     path("assessments/<int:pk>/consensus/", views.ConsensusView.as_view(), name="assessment-consensus"),
     path("assessments/<int:pk>/assessors/new/", views.AssignAssessorView.as_view(), name="assessment-assign"),
     path("assessments/<int:pk>/feedback/", views.FeedbackView.as_view(), name="assessment-feedback"),
+    path("assessments/<int:pk>/feedback.pdf", views.FeedbackReportView.as_view(), name="feedback-report"),
     path("assessments/<int:pk>/audit/", views.AuditView.as_view(), name="assessment-audit"),
     path("assessments/cycles/<int:pk>/audits/new/", views.NameAuditView.as_view(), name="cycle-audit"),
     path("assessments/<int:pk>/finalize/", views.FinalizeView.as_view(), name="assessment-finalize"),

@@ -6,6 +6,7 @@ actions; scope is never applied here by hand."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.contrib import messages
@@ -66,6 +67,8 @@ from rasad.assessments.compliance import (
     legend,
     parse_cycle,
 )
+from rasad.assessments.feedback_report import feedback_pdf
+from rasad.assessments.feedback_report import file_name as feedback_file_name
 from rasad.assessments.filtersets import (
     AssessmentFilterSet,
     CycleFilterSet,
@@ -795,6 +798,21 @@ class FeedbackView(ScopedFormView):
 
     def get_success_url(self, result: Assessment) -> str:
         return reverse("assessments:assessment-detail", args=[self.object.pk])
+
+
+class FeedbackReportView(ScopedDetailView):
+    """The feedback report of a final assessment as a PDF (``rasad.assessments.feedback_report``),
+    for everyone who may see the assessment; before it is final there is no report (404)."""
+
+    model = Assessment
+    queryset = Assessment.objects.select_related("organization", "cycle__instrument", "band")
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        assessment: Assessment = self.get_object()
+        if assessment.status != AssessmentStatus.FINAL:
+            raise refusal()
+        content = feedback_pdf(assessment, self.scoped)
+        return file_download(io.BytesIO(content), feedback_file_name(assessment), "application/pdf")
 
 
 class AssignAssessorView(ScopedFormView):

@@ -869,6 +869,8 @@ PAGES: dict[str, Page] = {
     "assessments:assessment-consensus": page("assessment", get=allow(NOBODY), post=allow(NOBODY)),
     "assessments:assessment-feedback": page("assessment", get=allow(NOBODY), post=allow(NOBODY)),
     "assessments:assessment-audit": page("assessment", get=allow(NOBODY), post=allow(NOBODY)),
+    # The feedback report exists once the assessment is final; the table's assessment is not.
+    "assessments:feedback-report": page("assessment", get=allow(NOBODY)),
     "assessments:assessment-assign": page("assessment", get=allow(ROOT), post=allow(ROOT)),
     "assessments:assessment-finalize": page("assessment", get=NOT_ANSWERED, post=allow(ROOT)),
     "assessments:evidence-download": page("assessment-evidence", get=allow(ISF_READERS)),
@@ -1267,6 +1269,7 @@ API: dict[str, Operation] = {
     "GET /api/v1/assessments/": op(READ_ALL, "assessment", listed=ISF_READERS),
     "GET /api/v1/assessments/{id}/": op(allow(ISF_READERS), "assessment"),
     "GET /api/v1/assessments/compliance/": op(READ_ALL),
+    "GET /api/v1/assessments/{id}/feedback-report/": op(allow(NOBODY), "assessment"),
     "POST /api/v1/assessments/{id}/answers/": op(allow(ISF_STAFF), "assessment"),
     "POST /api/v1/assessments/{id}/evidence/": op(allow(ISF_STAFF), "assessment"),
     "POST /api/v1/assessments/{id}/submit/": op(allow(ISF_STAFF), "assessment"),

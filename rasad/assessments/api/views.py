@@ -9,6 +9,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -76,6 +77,8 @@ from rasad.assessments.api.serializers import (
 )
 from rasad.assessments.choices import ReviewKind
 from rasad.assessments.compliance import compliance, compliance_data, parse_cycle, visible_for
+from rasad.assessments.feedback_report import feedback_pdf
+from rasad.assessments.feedback_report import file_name as feedback_file_name
 from rasad.assessments.filtersets import (
     AssessmentFilterSet,
     CycleFilterSet,
@@ -327,6 +330,24 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
     def _respond(self, assessment: Assessment) -> Response:
         fresh = self._base_queryset().get(pk=assessment.pk)
         return Response(AssessmentSerializer(fresh, context=self.get_serializer_context()).data)
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(
+        detail=True, methods=["get"], url_path="feedback-report", pagination_class=None, filterset_class=None
+    )
+    def feedback_report(self, request: Request, pk: Any = None) -> HttpResponse:
+        """The feedback report of a final assessment as a PDF: the result, each section's scores,
+        the strengths and areas for improvement per criterion, the non-compliant items and their
+        cases. Before the assessment is final there is no report (404)."""
+        assessment = self.get_object()
+        if assessment.status != "final":
+            raise not_found()
+        user = _actor(request)
+        content = feedback_pdf(assessment, lambda queryset: queryset.visible_to(user, "view"))
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{feedback_file_name(assessment)}"'
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
     @extend_schema(request=AnswersSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"])
