@@ -343,7 +343,11 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         if assessment.status != "final":
             raise not_found()
         user = _actor(request)
-        content = feedback_pdf(assessment, lambda queryset: queryset.visible_to(user, "view"))
+
+        def scoped(queryset: Any) -> Any:
+            return queryset.visible_to(user, "view")
+
+        content = feedback_pdf(assessment, scoped)
         response = HttpResponse(content, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{feedback_file_name(assessment)}"'
         response["X-Content-Type-Options"] = "nosniff"
