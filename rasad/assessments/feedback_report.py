@@ -109,7 +109,7 @@ def feedback_report(
         _("Scores by section"),
         tables=[
             Table(
-                _("Scores by section"),
+                _("Each section at each stage"),
                 [
                     _("Section"),
                     _("Points"),
@@ -184,8 +184,8 @@ def feedback_report(
                 _("Non-compliant items"),
                 tables=[
                     Table(
-                        _("Non-compliant items"),
-                        [_("Section"), _("Items"), _("Case opened")],
+                        _("Items not fully met, by section"),
+                        [_("Section"), _("Items"), _("Case")],
                         ["section", "items", "case"],
                         rows=finding_rows,
                         raw=finding_rows,
