@@ -491,68 +491,68 @@ class HeatMapsSerializer(serializers.Serializer[Any]):
     residual = HeatMapSerializer()
 
 
-class ComplianceHeatSerializer(serializers.Serializer[Any]):
+class AssessmentComplianceHeatSerializer(serializers.Serializer[Any]):
     percent = serializers.FloatField(allow_null=True, help_text=_("Mean final score, of 100."))
     count = serializers.IntegerField(help_text=_("Final assessments averaged."))
     level = serializers.CharField(help_text=_("full, good, partial, low, or empty for none."))
 
 
-class ComplianceCycleSerializer(serializers.Serializer[Any]):
+class AssessmentComplianceCycleSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
     instrument = serializers.CharField()
     version = serializers.IntegerField()
 
 
-class ComplianceNamedSerializer(serializers.Serializer[Any]):
+class AssessmentComplianceNamedSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class ComplianceSectionSerializer(serializers.Serializer[Any]):
+class AssessmentComplianceSectionSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     title = serializers.CharField()
 
 
-class ComplianceCycleChoiceSerializer(serializers.Serializer[Any]):
+class AssessmentComplianceCycleChoiceSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class ComplianceRowSerializer(serializers.Serializer[Any]):
+class AssessmentComplianceRowSerializer(serializers.Serializer[Any]):
     organization = serializers.CharField()
     name = serializers.CharField()
     assessments = serializers.IntegerField()
     final = serializers.IntegerField()
     below = serializers.BooleanField()
     assessment = serializers.IntegerField(allow_null=True)
-    total = ComplianceHeatSerializer()
-    sections = serializers.DictField(child=ComplianceHeatSerializer())
+    total = AssessmentComplianceHeatSerializer()
+    sections = serializers.DictField(child=AssessmentComplianceHeatSerializer())
 
 
-class ComplianceProvinceSerializer(ComplianceHeatSerializer):
+class AssessmentComplianceProvinceSerializer(AssessmentComplianceHeatSerializer):
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class ComplianceTrendSerializer(serializers.Serializer[Any]):
+class AssessmentComplianceTrendSerializer(serializers.Serializer[Any]):
     cycle = serializers.IntegerField()
     name = serializers.CharField()
     opens_on = serializers.DateField()
     assessments = serializers.IntegerField()
-    total = ComplianceHeatSerializer()
-    sections = serializers.DictField(child=ComplianceHeatSerializer())
+    total = AssessmentComplianceHeatSerializer()
+    sections = serializers.DictField(child=AssessmentComplianceHeatSerializer())
 
 
-class ComplianceSerializer(serializers.Serializer[Any]):
-    cycle = ComplianceCycleSerializer(allow_null=True)
-    cycles = ComplianceCycleChoiceSerializer(many=True)
+class AssessmentComplianceSerializer(serializers.Serializer[Any]):
+    cycle = AssessmentComplianceCycleSerializer(allow_null=True)
+    cycles = AssessmentComplianceCycleChoiceSerializer(many=True)
     under = serializers.CharField(allow_null=True)
-    trail = ComplianceNamedSerializer(many=True)
-    sections = ComplianceSectionSerializer(many=True)
-    total = ComplianceHeatSerializer()
+    trail = AssessmentComplianceNamedSerializer(many=True)
+    sections = AssessmentComplianceSectionSerializer(many=True)
+    total = AssessmentComplianceHeatSerializer()
     assessments = serializers.IntegerField()
     final = serializers.IntegerField()
-    rows = ComplianceRowSerializer(many=True)
-    provinces = ComplianceProvinceSerializer(many=True)
-    trend = ComplianceTrendSerializer(many=True)
+    rows = AssessmentComplianceRowSerializer(many=True)
+    provinces = AssessmentComplianceProvinceSerializer(many=True)
+    trend = AssessmentComplianceTrendSerializer(many=True)

@@ -54,11 +54,11 @@ from rasad.assessments.actions.risks import (
 )
 from rasad.assessments.api.serializers import (
     AnswersSerializer,
+    AssessmentComplianceSerializer,
     AssessmentEvidenceSerializer,
     AssessmentSerializer,
     AssignSerializer,
     AuditNameSerializer,
-    ComplianceSerializer,
     CycleSerializer,
     EvidenceUploadSerializer,
     FeedbackInputSerializer,
@@ -316,7 +316,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
                 description=_("An organization's code: the rows are the organizations just below it."),
             ),
         ],
-        responses=ComplianceSerializer,
+        responses=AssessmentComplianceSerializer,
     )
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     def compliance(self, request: Request) -> Response:
