@@ -905,6 +905,8 @@ PAGES: dict[str, Page] = {
     "assessments:assessment-consensus": page("assessment", get=allow(NOBODY), post=allow(NOBODY)),
     "assessments:assessment-feedback": page("assessment", get=allow(NOBODY), post=allow(NOBODY)),
     "assessments:assessment-audit": page("assessment", get=allow(NOBODY), post=allow(NOBODY)),
+    # The feedback report exists once the assessment is final; the table's assessment is not.
+    "assessments:feedback-report": page("assessment", get=allow(NOBODY)),
     "assessments:assessment-assign": page("assessment", get=allow(ROOT), post=allow(ROOT)),
     "assessments:assessment-finalize": page("assessment", get=NOT_ANSWERED, post=allow(ROOT)),
     "assessments:evidence-download": page("assessment-evidence", get=allow(ISF_READERS)),
@@ -912,6 +914,11 @@ PAGES: dict[str, Page] = {
     # the organization that owns the risk (ISF-CC: Alice, Nadia, Root). A risk is proposed from a
     # finding by the cycle's owner (Root); the finding's readers who may not are refused alike.
     "assessments:risk-register": LIST,
+    # Compliance at every level: any signed-in person; the heat map, the map's feeds and the
+    # trend count only the assessments they may see (rasad/assessments/tests/test_compliance.py).
+    "assessments:compliance": LIST,
+    "assessments:compliance-map": LIST,
+    "assessments:compliance-points": LIST,
     "assessments:risk-import": page(get=allow(ANALYSTS), post=allow(ANALYSTS)),
     "assessments:risk-detail": page("risk", get=allow(ISF_READERS)),
     "assessments:risk-rate": page("risk", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
@@ -1319,6 +1326,8 @@ API: dict[str, Operation] = {
     "POST /api/v1/assessment-cycles/{id}/close/": op(allow(ROOT), "assessment-cycle"),
     "GET /api/v1/assessments/": op(READ_ALL, "assessment", listed=ISF_READERS),
     "GET /api/v1/assessments/{id}/": op(allow(ISF_READERS), "assessment"),
+    "GET /api/v1/assessments/compliance/": op(READ_ALL),
+    "GET /api/v1/assessments/{id}/feedback-report/": op(allow(NOBODY), "assessment"),
     "POST /api/v1/assessments/{id}/answers/": op(allow(ISF_STAFF), "assessment"),
     "POST /api/v1/assessments/{id}/evidence/": op(allow(ISF_STAFF), "assessment"),
     "POST /api/v1/assessments/{id}/submit/": op(allow(ISF_STAFF), "assessment"),
