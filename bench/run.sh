@@ -6,7 +6,8 @@
 #                                     # (hello, bare Django, lists, detail, writes, overload), SQLite
 #                                     # writes, dashboard latency, background exports, audit chain, search
 #   ROWS=50000 OBSERVATIONS=500000 bash bench/run.sh   # smaller, quicker
-#   BENCHES=search bash bench/run.sh  # only some: ingest requests sqlite dashboard exports audit search
+#   BENCHES=search bash bench/run.sh  # only some: ingest requests planning sqlite dashboard exports
+#                                     # audit search
 #
 # A throwaway PostgreSQL (durable settings: fsync on) and Redis are started under a temporary
 # directory and stopped by PID on exit.
@@ -30,7 +31,7 @@ PY
 }
 createdb
 rasad migrate --no-input -v 0
-BENCHES=" ${BENCHES:-ingest requests sqlite dashboard exports audit search} "
+BENCHES=" ${BENCHES:-ingest requests planning sqlite dashboard exports audit search} "
 if [[ $BENCHES == *" ingest "* ]]; then
   python -m bench.ingest --rows "${ROWS:-100000}" --batch "${BATCH:-1000}"
   python -m bench.ingest --rows "${ROWS:-100000}" --batch "${BATCH:-1000}" --history 189
@@ -39,6 +40,7 @@ if [[ $BENCHES == *" requests "* ]]; then
   python -m bench.requests --scale 1 --seconds "${SECONDS_PER_RUN:-8}" --rounds "${ROUNDS:-3}" --overload
   python -m bench.requests --scale 10 --seconds "${SECONDS_PER_RUN:-8}" --rounds "${ROUNDS:-3}"
 fi
+[[ $BENCHES != *" planning "* ]] || python -m bench.planning --scale 10
 [[ $BENCHES != *" sqlite "* ]] || python -m bench.sqlite_writes --seconds "${SECONDS_PER_RUN:-8}"
 [[ $BENCHES != *" dashboard "* ]] || python -m bench.dashboard --observations "${OBSERVATIONS:-2000000}"
 [[ $BENCHES != *" exports "* ]] || python -m bench.exports --sizes "${EXPORT_SIZES:-100000,1000000}"

@@ -6,9 +6,11 @@ from contextlib import ExitStack
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import connections, transaction
 from django.db.backends.signals import connection_created
 from django.test import TransactionTestCase
+from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
@@ -85,6 +87,17 @@ def _fresh_rate_counters() -> None:
     from rasad.lib import counters
 
     counters.clear()
+
+
+@pytest.fixture(autouse=True)
+def _site_language() -> Iterator[None]:
+    """Every test starts in the site's language (Persian). A request through the test client in
+    another language leaves that language active in the thread (LocaleMiddleware activates it and
+    nothing deactivates it), so a later test that renders a lazy message outside its own
+    ``translation.override`` would otherwise depend on which tests ran before it in its worker."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -51,6 +51,17 @@ def test_database_url_is_parsed():
     )
 
 
+@pytest.mark.postgres
+def test_postgresql_connections_plan_at_most_four_joins_in_any_order(db):
+    """The planner's join search is bounded on every connection (rasad/env.py): a list page's
+    nine-table query otherwise costs more to plan than to run."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW join_collapse_limit")
+        assert cursor.fetchone() == ("4",)
+
+
 def test_unknown_database_scheme_is_refused():
     with pytest.raises(SettingError, match="DATABASE_URL"):
         database_from_url("DATABASE_URL", "mysql://x/y")

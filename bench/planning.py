@@ -1,0 +1,77 @@
+"""Planning against execution of the queries behind the API's scoped lists and a detail.
+
+    python -m bench.planning --scale 1 --repeats 15
+
+Loads the world of ``bench.requests`` (a company analyst's scope over 50 sites, 2,000·scale
+cases), sends each request once in-process to capture its SQL, then runs ``EXPLAIN (ANALYZE,
+SUMMARY)`` of every captured query ``--repeats`` times under each ``join_collapse_limit`` and
+prints the medians of planning and execution time. The limit is the one setting
+``rasad.env.database_from_url`` puts on every connection; this shows what it buys.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from bench.requests import build_world
+from rasad.env import JOIN_COLLAPSE_LIMIT
+
+PATHS = ("/api/v1/cases/", "/api/v1/cases/{case}/", "/api/v1/observations/")
+LIMITS = (8, JOIN_COLLAPSE_LIMIT, 1)  # PostgreSQL's default, Rasad's, none reordered
+_TIME = re.compile(r"(Planning|Execution) Time: ([\d.]+) ms")
+
+
+def explain(sql: str) -> tuple[float, float]:
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, SUMMARY) " + sql)
+        found = dict(_TIME.findall("\n".join(row[0] for row in cursor.fetchall())))
+    return float(found["Planning"]), float(found["Execution"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument("--repeats", type=int, default=15)
+    args = parser.parse_args()
+    world = build_world(args.scale)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {world.analyst_token}")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(
+        f"planning ×{args.scale}: {world.cases:,} cases; medians of {args.repeats} EXPLAIN ANALYZE "
+        f"per query (load {os.getloadavg()[0]:.1f})"
+    )
+    for template in PATHS:
+        path = template.format(case=world.case_id)
+        client.get(path)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200, path
+        # The request's heaviest statement: its main query (authentication and scope are cheap).
+        timings: dict[int, tuple[float, float]] = {}
+        for limit in LIMITS:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET join_collapse_limit = {limit}")
+            per_query = [
+                [explain(query["sql"]) for _ in range(args.repeats)] for query in captured.captured_queries
+            ]
+            planning = sum(statistics.median(p for p, _ in runs) for runs in per_query)
+            execution = sum(statistics.median(e for _, e in runs) for runs in per_query)
+            timings[limit] = (planning, execution)
+        with connection.cursor() as cursor:
+            cursor.execute("RESET join_collapse_limit")
+        shown = "   ".join(
+            f"limit {limit}: plan {plan:6.2f} ms, run {run:5.2f} ms" for limit, (plan, run) in timings.items()
+        )
+        print(f"  {template:28s} {len(captured.captured_queries)} queries   {shown}")
+    print(f"  (limit {JOIN_COLLAPSE_LIMIT} is what every Rasad connection uses; 8 is PostgreSQL's default)")
+
+
+if __name__ == "__main__":
+    main()
