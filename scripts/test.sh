@@ -42,7 +42,8 @@ run() {  # run NAME ENV... -- PYTEST-ARGS...
   local name=$1; shift; local envs=()
   while [ "$1" != "--" ]; do envs+=("$1"); shift; done; shift
   log "pytest: $name"
-  env "${envs[@]}" pytest -q -p no:randomly --junitxml="$WORK/$name.xml" "$@" || { rc=$?; [ $rc -eq 5 ] || status=1; }
+  # --durations: the slowest tests of each run are printed, so that CI's time can be spent knowingly.
+  env "${envs[@]}" pytest -q -p no:randomly --durations=15 --junitxml="$WORK/$name.xml" "$@" || { rc=$?; [ $rc -eq 5 ] || status=1; }
 }
 # Two workers (pytest-xdist): the machine has two cores, and each worker gets its own test database.
 # Coverage (RASAD_COVERAGE=1): measured on the SQLite run and reported after it: the total, then
