@@ -516,3 +516,12 @@ class OutcomeSerializer(RasadModelSerializer):
             waste_diverted=data.get("waste_diverted") or 0,
             note=data.get("note") or "",
         )
+
+
+class GreenDirectoryPageSerializer(serializers.Serializer[Any]):
+    """A page of the directory (limit and offset, like every list of the API)."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = GreenDirectoryEntrySerializer(many=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -51,6 +51,7 @@ from rasad.greenjobs.api.serializers import (
     DocumentSerializer,
     DocumentUploadSerializer,
     GreenDirectoryEntrySerializer,
+    GreenDirectoryPageSerializer,
     GreenReasonSerializer,
     InstalmentInputSerializer,
     NoteSerializer,
@@ -99,7 +100,16 @@ class BusinessViewSet(ScopedModelViewSet):
         assert isinstance(serializer, BusinessSerializer)
         serializer.instance = do_save_business(serializer.to_values(), acting_user=_actor(self.request))
 
-    @extend_schema(responses=GreenDirectoryEntrySerializer(many=True))
+    # Documented as the page it answers, not as a list route of the registry: the directory is
+    # not the viewset's list (it is the same for every caller), but it is paginated like one.
+    @extend_schema(
+        responses=GreenDirectoryPageSerializer,
+        filters=True,
+        parameters=[
+            OpenApiParameter("limit", int, description="Rows per page (1-1000, default 50)."),
+            OpenApiParameter("offset", int, description="Rows to skip (0 or more)."),
+        ],
+    )
     @action(
         detail=False,
         methods=["get"],
