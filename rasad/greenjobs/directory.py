@@ -52,7 +52,7 @@ def certified_businesses(on: date | None = None) -> QuerySet[Business]:
         .order_by("-valid_until", "-pk")
         .values("number")[:1]
     )
-    return (
+    listed: QuerySet[Business] = (
         Business.objects.filter(certified_until__gte=day)
         .filter(Q(organization__closed_on__isnull=True) | Q(organization__closed_on__gt=day))
         .annotate(certificate_number=Subquery(number))
@@ -60,6 +60,7 @@ def certified_businesses(on: date | None = None) -> QuerySet[Business]:
         .prefetch_related("occupations")
         .order_by("organization__province__code", "organization__name", "pk")
     )
+    return listed
 
 
 class DirectoryFilterSet(django_filters.FilterSet):  # type: ignore[misc]

@@ -42,9 +42,9 @@ from rasad.greenjobs.actions.applications import ApplicationValues
 from rasad.greenjobs.choices import Agency, Milestone, Stage
 from rasad.greenjobs.directory import (
     KINDS,
+    POINT_DECIMALS,
     DirectoryFilterSet,
     certified_businesses,
-    rounded,
     tally,
     today,
 )
@@ -835,24 +835,17 @@ class DirectoryPointsView(View):
         filterset, businesses, valid = _directory(request)
         if not valid:
             return _invalid_filters(filterset)
-        rows = (
-            businesses.prefetch_related(None)
-            .exclude(organization__latitude=None)
-            .exclude(organization__longitude=None)
-            .values("pk", "organization__name", "organization__latitude", "organization__longitude")
+        rows = businesses.prefetch_related(None).values_list(
+            "pk", "organization__name", "organization__latitude", "organization__longitude"
         )
-        return points_response(
-            (
-                rounded(row["organization__latitude"]),
-                rounded(row["organization__longitude"]),
-                {
-                    "id": row["pk"],
-                    "name": row["organization__name"],
-                    "url": reverse("greenjobs:directory-entry", args=[row["pk"]]),
-                },
-            )
-            for row in rows
-        )
+        points = []
+        for pk, name, latitude, longitude in rows:
+            if latitude is None or longitude is None:
+                continue
+            url = reverse("greenjobs:directory-entry", args=[pk])
+            place = (round(latitude, POINT_DECIMALS), round(longitude, POINT_DECIMALS))
+            points.append((*place, {"id": pk, "name": name, "url": url}))
+        return points_response(points)
 
 
 class DirectoryProvincesView(View):

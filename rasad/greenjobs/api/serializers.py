@@ -404,7 +404,9 @@ class GreenDirectoryEntrySerializer(serializers.ModelSerializer):  # type: ignor
     )
     sector = serializers.SerializerMethodField(help_text=_("The ISIC Rev.4 section (a letter A-U)."))
     sector_name = serializers.SerializerMethodField()
-    occupations = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    occupations: serializers.SlugRelatedField[Occupation] = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
     certificate = serializers.CharField(
         source="certificate_number", read_only=True, allow_null=True, help_text=_("The certificate's number.")
     )
