@@ -81,11 +81,18 @@ RISK_REGISTER = (
 # Analysts and coordinators register and change the devices of field posts in scope; only
 # administrators issue and revoke the credentials post agents send with.
 LIVE_DEVICES = ("live.add_device", "live.change_device")
-# Media coordination: an agency's staff acknowledge and answer the statements issued to it;
-# analysts of a media headquarters also draft statements and send them for review; approving
-# and issuing is for coordinators (media.*), so who may approve is a grant, i.e. data.
-MEDIA_RESPOND = ("media.respond_recipient",)
-MEDIA_DRAFT = (*MEDIA_RESPOND, "media.add_statement", "media.change_statement")
+# Media coordination: an agency's staff acknowledge and answer the statements issued to it, answer
+# the rumours assigned to it and write on a crisis's timeline; analysts of a media headquarters
+# also draft statements and keep the rumour log; approving, issuing and running the crisis room
+# is for coordinators (media.*), so who may approve is a grant, i.e. data.
+MEDIA_RESPOND = ("media.respond_recipient", "media.answer_rumour", "media.add_timelineentry")
+MEDIA_DRAFT = (
+    *MEDIA_RESPOND,
+    "media.add_statement",
+    "media.change_statement",
+    "media.add_rumour",
+    "media.change_rumour",
+)
 DEFAULT_ROLES = (
     RoleDefinition("viewer", "بیننده", "Viewer", "Sees everything in scope; changes nothing.", VIEW),
     RoleDefinition(

@@ -156,10 +156,16 @@ class ExportRequestView(SignedInView):
         if export_kind is None or not may_export(user, export_kind) or fmt not in export_kind.formats:
             raise refusal()
         params = {key: request.GET.getlist(key) for key in request.GET}
-        if export_kind.queryset is None:
+        if export_kind.queryset is None and export_kind.validate is None:
             raise refusal()
         try:
-            count = export_kind.queryset(user, params).count()
+            # A list says how many rows it will write; a report (a writer of its own, such as
+            # the media figures) checks its parameters only.
+            count: int | None = None
+            if export_kind.queryset is not None:
+                count = export_kind.queryset(user, params).count()
+            elif export_kind.validate is not None:
+                export_kind.validate(user, params)
         except ValidationError as error:
             return render(
                 request,

@@ -26,6 +26,16 @@ from rasad.live.models import DeviceEvent
 # Event kinds the stream carries, and the model whose view permission admits them.
 TOPICS = ("live.",)
 REPLAY_LIMIT = 200
+# Other apps' kinds (a prefix, and the model whose view scope admits them), registered in their
+# AppConfig.ready(): the media app's crisis room ("media."). They are pushed, not replayed: a page
+# that follows them refetches what it shows when its stream (re)opens.
+_topics: dict[str, type[Any]] = {}
+
+
+def register_topic(prefix: str, model: type[Any]) -> None:
+    """Deliver events whose kind starts with ``prefix`` to the users who may view ``model`` in
+    one of the event's organizations."""
+    _topics[prefix] = model
 
 
 @dataclass(frozen=True)
@@ -35,11 +45,19 @@ class Audience:
     everything: bool
     organizations: frozenset[int]
     computed: float
+    # For each registered topic: (everything, the organizations).
+    topics: tuple[tuple[str, bool, frozenset[int]], ...] = ()
 
     def admits(self, event: dict[str, Any]) -> bool:
-        if not self.active or not str(event.get("kind", "")).startswith(TOPICS):
+        kind = str(event.get("kind", ""))
+        if not self.active:
             return False
-        return self.everything or not self.organizations.isdisjoint(event.get("organization_ids", ()))
+        if kind.startswith(TOPICS):
+            return self.everything or not self.organizations.isdisjoint(event.get("organization_ids", ()))
+        for prefix, everything, organizations in self.topics:
+            if kind.startswith(prefix):
+                return everything or not organizations.isdisjoint(event.get("organization_ids", ()))
+        return False
 
 
 _cache: dict[int, Audience] = {}
@@ -58,16 +76,22 @@ def audience_of(user_id: int, *, fresh: bool = False) -> Audience:
         audience = Audience(user_id, False, False, frozenset(), now)
     else:
         clear_scope_cache(user)
-        scope = organization_scope(user, DeviceEvent, "view")
-        ids: frozenset[int] = frozenset()
-        if not scope.is_everything and not scope.is_nothing:
-            ids = frozenset(
-                Organization.objects.filter(pk__in=scope.organization_ids()).values_list("pk", flat=True)
-            )
-        audience = Audience(user_id, True, scope.is_everything, ids, now)
+        everything, ids = _reach(user, DeviceEvent)
+        topics = tuple((prefix, *_reach(user, model)) for prefix, model in sorted(_topics.items()))
+        audience = Audience(user_id, True, everything, ids, now, topics)
     with _cache_lock:
         _cache[user_id] = audience
     return audience
+
+
+def _reach(user: User, model: type[Any]) -> tuple[bool, frozenset[int]]:
+    scope = organization_scope(user, model, "view")
+    ids: frozenset[int] = frozenset()
+    if not scope.is_everything and not scope.is_nothing:
+        ids = frozenset(
+            Organization.objects.filter(pk__in=scope.organization_ids()).values_list("pk", flat=True)
+        )
+    return scope.is_everything, ids
 
 
 def forget_audiences() -> None:

@@ -10,4 +10,10 @@ class MediaConfig(AppConfig):
     verbose_name = _("Media coordination")
 
     def ready(self) -> None:
+        from rasad.live.audience import register_topic
         from rasad.media import audit  # noqa: F401  (19xx audit codes)
+        from rasad.media.models import Crisis
+
+        # The crisis room's timeline and the receipts' states reach open pages over the one live
+        # stream, for those who may see the crisis (the headquarters and its member agencies).
+        register_topic("media.", Crisis)

@@ -32,6 +32,13 @@ class MediaAuditEvent(IntEnum):
     RESPONDED = 1921
     REMINDED = 1922
     ESCALATED = 1923
+    CRISIS_OPENED = 1930
+    CRISIS_CLOSED = 1931
+    TIMELINE_ENTRY_ADDED = 1932
+    RUMOUR_LOGGED = 1940
+    RUMOUR_ASSIGNED = 1941
+    RUMOUR_ANSWERED = 1942
+    RUMOUR_DISMISSED = 1943
 
 
 register_event_types(
@@ -51,6 +58,13 @@ register_event_types(
         MediaAuditEvent.RESPONDED: _("Agency answered a statement"),
         MediaAuditEvent.REMINDED: _("Agency reminded of a statement's deadline"),
         MediaAuditEvent.ESCALATED: _("Missed statement deadline escalated"),
+        MediaAuditEvent.CRISIS_OPENED: _("Crisis room opened"),
+        MediaAuditEvent.CRISIS_CLOSED: _("Crisis room closed"),
+        MediaAuditEvent.TIMELINE_ENTRY_ADDED: _("Crisis timeline entry added"),
+        MediaAuditEvent.RUMOUR_LOGGED: _("Rumour logged"),
+        MediaAuditEvent.RUMOUR_ASSIGNED: _("Rumour assigned to an agency"),
+        MediaAuditEvent.RUMOUR_ANSWERED: _("Rumour answered"),
+        MediaAuditEvent.RUMOUR_DISMISSED: _("Rumour set aside"),
     },
 )
 

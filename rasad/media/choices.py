@@ -49,3 +49,30 @@ class Channel(models.TextChoices):
     NEWS_AGENCY = "news_agency", _("News agency")
     SOCIAL_MEDIA = "social_media", _("Social media account")
     PRESS_CONFERENCE = "press_conference", _("Press conference")
+
+
+class Severity(models.TextChoices):
+    LOW = "low", _("Low")
+    MODERATE = "moderate", _("Moderate")
+    HIGH = "high", _("High")
+    CRITICAL = "critical", _("Critical")
+
+
+class CrisisState(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class EntryKind(models.TextChoices):
+    EVENT = "event", _("Event")
+    DECISION = "decision", _("Decision")
+    STATEMENT = "statement", _("Statement issued")
+    RESPONSE = "response", _("Agency's response")
+    RUMOUR = "rumour", _("Rumour")
+
+
+class RumourState(models.TextChoices):
+    LOGGED = "logged", _("Logged")
+    ASSIGNED = "assigned", _("Assigned to an agency")
+    ANSWERED = "answered", _("Answered")
+    DISMISSED = "dismissed", _("Set aside")

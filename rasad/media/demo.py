@@ -6,7 +6,10 @@
 * talking points on the peak-load power cuts, issued two days ago to all six with six working
   hours to answer: four published on time or late, one not applicable, one never answered;
 * a statement on the AI bootcamp's publicity waiting for approval, and an approved statement on
-  water rationing rumours that the HQ's secretary may issue now.
+  water rationing rumours that the HQ's secretary may issue now;
+* a closed crisis (last week's rumour of a province-wide blackout at peak load) with its
+  timeline, rumour, talking points answered by all six agencies and its report; and an open one
+  (a flood in the south) where the demo people can act.
 
 Everything goes through the actions, dated in the past where the story needs it. Idempotent.
 """
@@ -34,7 +37,7 @@ from rasad.media.actions import (
     do_submit_statement,
 )
 from rasad.media.choices import DeadlineBasis, StatementKind
-from rasad.media.models import MemberAgency, Recipient, Statement
+from rasad.media.models import Crisis, MemberAgency, Recipient, Rumour, Statement
 
 HQ = "KER-MHQ"
 KERMAN_AGENCIES = ("KER-HLT", "KER-EDU", "KER-WTR", "KER-PWR", "KER-RC", "KER-POL")
@@ -64,15 +67,20 @@ def load_demo(stdout: TextIO | None = None) -> dict[str, int]:
     if not Statement.objects.filter(organization__code=HQ, title=POWER_CUTS).exists():
         with transaction.atomic():
             _kerman(timezone.now())
+    if not Crisis.objects.filter(organization__code=HQ, title=CLOSED_CRISIS).exists():
+        with transaction.atomic():
+            _crises(timezone.now())
     summary = {
         "members": MemberAgency.objects.count(),
         "statements": Statement.objects.count(),
         "receipts": Recipient.objects.count(),
+        "crises": Crisis.objects.count(),
+        "rumours": Rumour.objects.count(),
     }
     if stdout is not None:
         stdout.write(
             f"media: {summary['members']} member agencies, {summary['statements']} statements, "
-            f"{summary['receipts']} receipts\n"
+            f"{summary['receipts']} receipts, {summary['crises']} crises, {summary['rumours']} rumours\n"
         )
     return summary
 
@@ -165,3 +173,161 @@ def _kerman(now: datetime) -> None:
     )
     do_submit_statement(water, acting_user=analyst)
     do_approve_statement(water, acting_user=secretary)
+
+
+CLOSED_CRISIS = "شایعه خاموشی سراسری کرمان در اوج بار"
+OPEN_CRISIS = "سیلاب جنوب استان کرمان"
+
+
+def _crises(now: datetime) -> None:
+    """A closed crisis (a rumour of a province-wide blackout at peak load, last week) with its
+    timeline, rumours and figures; and an open one the secretary and the agencies can act in."""
+    from django.db.models import Q
+
+    from rasad.core.models import City
+    from rasad.media.actions import (
+        CrisisValues,
+        RumourValues,
+        do_add_timeline_entry,
+        do_answer_rumour,
+        do_assign_rumour,
+        do_close_crisis,
+        do_log_rumour,
+        do_open_crisis,
+    )
+
+    hq = _org(HQ)
+    secretary = _user("kerman-media.coordinator")
+    analyst = _user("kerman-media.analyst")
+
+    def cities(*names: str) -> list[City]:
+        query = Q()
+        for name in names:
+            query |= Q(name_en__iexact=name)
+        return list(City.objects.filter(query, province=hq.province))
+
+    # Last week: the blackout rumour.
+    start = _at(now, -7, 13, 10)
+    crisis = do_open_crisis(
+        CrisisValues(
+            hq,
+            CLOSED_CRISIS,
+            "critical",
+            "در ساعت اوج مصرف، پیامی در شبکه‌های اجتماعی خبر از خاموشی سه‌روزه سراسری استان داد و "
+            "صف خرید مولد و شمع در شهر کرمان شکل گرفت.",
+            cities("Kerman", "Rafsanjan", "Sirjan"),
+        ),
+        acting_user=secretary,
+        now=start,
+    )
+    rumour = do_log_rumour(
+        RumourValues(
+            hq,
+            "استان کرمان از امشب سه روز خاموشی سراسری خواهد داشت.",
+            "کانال‌های خبری محلی در پیام‌رسان‌ها",
+            crisis=crisis,
+            reach=120_000,
+            facts="خاموشی‌ها طبق جدول دوساعته است و برنامه‌ای برای خاموشی سراسری وجود ندارد.",
+        ),
+        acting_user=analyst,
+        now=start + timedelta(minutes=10),
+    )
+    rumour = do_assign_rumour(
+        rumour, _org("KER-PWR"), acting_user=secretary, now=start + timedelta(minutes=15)
+    )
+    do_add_timeline_entry(
+        crisis,
+        "decision",
+        "سخنگوی واحد: مدیرعامل شرکت توزیع برق شمال استان. دستگاه‌های دیگر به پیام او ارجاع دهند.",
+        organization=hq,
+        acting_user=secretary,
+        now=start + timedelta(minutes=20),
+    )
+    denial = do_save_statement(
+        StatementValues(
+            hq,
+            StatementKind.TALKING_POINTS,
+            "محورهای پیام: تکذیب خاموشی سراسری",
+            "۱. هیچ برنامه‌ای برای خاموشی سراسری استان وجود ندارد.\n\n"
+            "۲. خاموشی‌های دوساعته طبق جدول اعلام‌شده ادامه دارد.\n\n"
+            "۳. خرید هیجانی مولد و سوخت لازم نیست.",
+            crisis=crisis,
+        ),
+        acting_user=analyst,
+    )
+    do_submit_statement(denial, acting_user=analyst)
+    do_approve_statement(denial, acting_user=secretary)
+    issued_at = start + timedelta(minutes=40)
+    denial = do_issue_statement(
+        denial,
+        [_org(code) for code in KERMAN_AGENCIES],
+        Deadline(DeadlineBasis.CLOCK, 2),
+        acting_user=secretary,
+        now=issued_at,
+    )
+    receipts = {r.agency.code: r for r in denial.recipients.select_related("agency")}
+    timings = (
+        # agency, acknowledged after (minutes), answered after (minutes), channel
+        ("KER-PWR", 5, 35, "press_conference"),
+        ("KER-POL", 10, 70, "social_media"),
+        ("KER-HLT", 15, 90, "website"),
+        ("KER-RC", 20, 100, "social_media"),
+        ("KER-EDU", 40, 180, "website"),
+        ("KER-WTR", 95, 260, "news_agency"),
+    )
+    for code, ack, answer, channel in timings:
+        officer = _user(f"{STEMS[KERMAN_AGENCIES.index(code)]}.pr")
+        receipt = do_acknowledge(receipts[code], acting_user=officer, now=issued_at + timedelta(minutes=ack))
+        do_respond(
+            receipt,
+            ResponseValues(
+                "published", channel=channel, evidence_url=f"https://kerman.example/{code.lower()}/denial"
+            ),
+            acting_user=officer,
+            now=issued_at + timedelta(minutes=answer),
+        )
+    do_answer_rumour(
+        rumour,
+        "مدیرعامل توزیع برق در نشست خبری و برنامه زنده صدا و سیمای مرکز کرمان خاموشی سراسری را تکذیب کرد.",
+        acting_user=_user("kerman-power.pr"),
+        now=issued_at + timedelta(minutes=40),
+    )
+    do_close_crisis(
+        crisis,
+        "شایعه در کمتر از سه ساعت مهار شد. برق و پلیس زود سخن گفتند؛ آب منطقه‌ای دیر پاسخ داد و "
+        "برای بحران بعد باید مسئول کشیک روابط عمومی معرفی کند.",
+        acting_user=secretary,
+        now=start + timedelta(hours=6),
+    )
+
+    # Now: the flood in the south, open.
+    flood = do_open_crisis(
+        CrisisValues(
+            hq,
+            OPEN_CRISIS,
+            "high",
+            "بارش سنگین در جنوب استان؛ راه‌های روستایی بسته و گزارش‌های تأییدنشده از تخلیه روستاها.",
+            cities("Jiroft", "Kahnuj", "Bam"),
+        ),
+        acting_user=secretary,
+        now=now - timedelta(hours=3),
+    )
+    do_log_rumour(
+        RumourValues(
+            hq,
+            "سد جیرفت شکسته و آب به شهر رسیده است.",
+            "ویدئوی دست‌به‌دست‌شده در شبکه‌های اجتماعی",
+            crisis=flood,
+            reach=40_000,
+        ),
+        acting_user=analyst,
+        now=now - timedelta(hours=2),
+    )
+    do_add_timeline_entry(
+        flood,
+        "event",
+        "هلال احمر دو تیم امداد به روستاهای جنوب جیرفت اعزام کرد.",
+        organization=_org("KER-RC"),
+        acting_user=_user("kerman-redcrescent.pr"),
+        now=now - timedelta(hours=1),
+    )

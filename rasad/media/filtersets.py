@@ -9,8 +9,16 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from rasad.core.filtersets import IdFilter
-from rasad.media.choices import RecipientState, StatementKind, StatementState
-from rasad.media.models import MemberAgency, Recipient, Statement
+from rasad.media.choices import (
+    CrisisState,
+    EntryKind,
+    RecipientState,
+    RumourState,
+    Severity,
+    StatementKind,
+    StatementState,
+)
+from rasad.media.models import Crisis, MemberAgency, Recipient, Rumour, Statement, TimelineEntry
 
 
 class StatementFilterSet(django_filters.FilterSet):  # type: ignore[misc]
@@ -49,3 +57,40 @@ class MemberAgencyFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     class Meta:
         model = MemberAgency
         fields = ["hq", "hq_id", "agency_id"]
+
+
+class CrisisFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    state = django_filters.MultipleChoiceFilter(choices=CrisisState.choices, label=_("State"))
+    severity = django_filters.MultipleChoiceFilter(choices=Severity.choices, label=_("Severity"))
+    organization_id = IdFilter(field_name="organization_id", label=_("Media headquarters (organization id)"))
+
+    class Meta:
+        model = Crisis
+        fields = ["q", "state", "severity", "organization_id"]
+
+    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return queryset.search(value)  # type: ignore[attr-defined,no-any-return]
+
+
+class RumourFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    state = django_filters.MultipleChoiceFilter(choices=RumourState.choices, label=_("State"))
+    crisis_id = IdFilter(field_name="crisis_id", label=_("Crisis (id)"))
+    agency_id = IdFilter(field_name="agency_id", label=_("Agency (organization id)"))
+
+    class Meta:
+        model = Rumour
+        fields = ["q", "state", "crisis_id", "agency_id"]
+
+    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return queryset.search(value)  # type: ignore[attr-defined,no-any-return]
+
+
+class TimelineEntryFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+    crisis_id = IdFilter(field_name="crisis_id", label=_("Crisis (id)"))
+    kind = django_filters.MultipleChoiceFilter(choices=EntryKind.choices, label=_("Kind"))
+
+    class Meta:
+        model = TimelineEntry
+        fields = ["crisis_id", "kind"]

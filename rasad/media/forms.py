@@ -11,12 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from rasad.core.models import Organization
+from rasad.core.models import City, Organization
 from rasad.lib.jalali import TEHRAN
 from rasad.lib.persian import to_latin_digits
-from rasad.media.actions import Deadline, ResponseValues, StatementValues
-from rasad.media.choices import Channel, DeadlineBasis, ResponseOutcome, StatementKind
-from rasad.media.models import Statement
+from rasad.media.actions import CrisisValues, Deadline, ResponseValues, RumourValues, StatementValues
+from rasad.media.choices import Channel, DeadlineBasis, EntryKind, ResponseOutcome, Severity, StatementKind
+from rasad.media.models import Crisis, Statement
 from rasad.training.forms import ClockField, StyledForm
 from rasad.web.forms import JalaliDateField, NormalizedCharField, NumberInput
 
@@ -62,10 +62,19 @@ class StatementForm(MediaForm):
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("For talking points, one point a paragraph; an empty line between paragraphs."),
     )
+    crisis = forms.ModelChoiceField(
+        label=_("Crisis"),
+        queryset=Crisis.objects.none(),
+        required=False,
+        help_text=_("When the statement is part of an open crisis: it then shows on the crisis timeline."),
+    )
 
-    def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organizations: QuerySet[Organization], crises: QuerySet[Crisis], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+        self.fields["crisis"].queryset = crises  # type: ignore[attr-defined]
 
     @staticmethod
     def initial_for(statement: Statement) -> dict[str, Any]:
@@ -74,12 +83,17 @@ class StatementForm(MediaForm):
             "kind": statement.kind,
             "title": statement.title,
             "body": statement.body,
+            "crisis": statement.crisis_id,
         }
 
     def values(self) -> StatementValues:
         data = self.cleaned_data
         return StatementValues(
-            organization=data["organization"], kind=data["kind"], title=data["title"], body=data["body"]
+            organization=data["organization"],
+            kind=data["kind"],
+            title=data["title"],
+            body=data["body"],
+            crisis=data["crisis"],
         )
 
 
@@ -188,3 +202,120 @@ class MemberAgencyForm(MediaForm):
         super().__init__(*args, **kwargs)
         self.fields["hq"].queryset = hqs  # type: ignore[attr-defined]
         self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+
+
+class CrisisForm(MediaForm):
+    organization = forms.ModelChoiceField(label=_("Media headquarters"), queryset=Organization.objects.none())
+    title = NormalizedCharField(label=_("Title"), max_length=300)
+    severity = forms.ChoiceField(
+        label=_("Severity"),
+        choices=Severity.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    places = forms.ModelMultipleChoiceField(
+        label=_("Places affected"),
+        queryset=City.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        help_text=_("The cities of the headquarters' province, largest first."),
+    )
+    description = NormalizedCharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(
+        self, *args: Any, organizations: QuerySet[Organization], cities: QuerySet[City], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+        places = self.fields["places"]
+        places.queryset = cities  # type: ignore[attr-defined]
+        places.label_from_instance = lambda city: city.name_fa or city.name_en  # type: ignore[attr-defined]
+
+    def values(self) -> CrisisValues:
+        data = self.cleaned_data
+        return CrisisValues(
+            organization=data["organization"],
+            title=data["title"],
+            severity=data["severity"],
+            description=data["description"],
+            places=list(data["places"]),
+        )
+
+
+class TimelineEntryForm(MediaForm):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[(EntryKind.EVENT, EntryKind.EVENT.label), (EntryKind.DECISION, EntryKind.DECISION.label)],
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        initial=EntryKind.EVENT,
+    )
+    text = NormalizedCharField(
+        label=_("What happened or was decided"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    organization = forms.ModelChoiceField(label=_("On behalf of"), queryset=Organization.objects.none())
+
+    def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organization"]
+        field.queryset = organizations  # type: ignore[attr-defined]
+        if organizations.count() == 1:
+            field.initial = organizations.first()
+            field.widget = forms.HiddenInput()
+
+
+class CloseCrisisForm(MediaForm):
+    closing_summary = NormalizedCharField(
+        label=_("Closing summary"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What happened, what was said, and what to do better next time."),
+    )
+
+
+class RumourForm(MediaForm):
+    organization = forms.ModelChoiceField(label=_("Media headquarters"), queryset=Organization.objects.none())
+    crisis = forms.ModelChoiceField(label=_("Crisis"), queryset=Crisis.objects.none(), required=False)
+    claim = NormalizedCharField(label=_("Claim"), widget=forms.Textarea(attrs={"rows": 3}))
+    seen_where = NormalizedCharField(
+        label=_("Seen where"), max_length=300, help_text=_("A channel, a page, a group, a place.")
+    )
+    reach = WholeNumberField(
+        label=_("Estimated reach (people)"), required=False, min_value=0, max_value=100_000_000
+    )
+    facts = NormalizedCharField(
+        label=_("Verified facts"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(
+        self, *args: Any, organizations: QuerySet[Organization], crises: QuerySet[Crisis], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+        self.fields["crisis"].queryset = crises  # type: ignore[attr-defined]
+
+    def values(self) -> RumourValues:
+        data = self.cleaned_data
+        return RumourValues(
+            organization=data["organization"],
+            claim=data["claim"],
+            seen_where=data["seen_where"],
+            crisis=data["crisis"],
+            reach=data["reach"],
+            facts=data["facts"],
+        )
+
+
+class AssignRumourForm(MediaForm):
+    agency = forms.ModelChoiceField(label=_("Agency to answer"), queryset=Organization.objects.none())
+
+    def __init__(self, *args: Any, agencies: QuerySet[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+
+
+class AnswerRumourForm(MediaForm):
+    response = NormalizedCharField(
+        label=_("The answer given"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What was said to the public, and where."),
+    )

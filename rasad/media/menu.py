@@ -13,6 +13,9 @@ MENU = (
         (
             MenuItem(_("Media board"), "media:board", "bi-megaphone", "media.view_statement"),
             MenuItem(_("Statements inbox"), "media:inbox", "bi-inbox", "media.respond_recipient"),
+            MenuItem(_("Crisis room"), "media:crisis-list", "bi-broadcast", "media.view_crisis"),
+            MenuItem(_("Rumour log"), "media:rumour-list", "bi-chat-square-quote", "media.view_rumour"),
+            MenuItem(_("Agencies' figures"), "media:figures", "bi-bar-chart", "media.view_recipient"),
             MenuItem(_("Member agencies"), "media:members", "bi-people", "media.view_memberagency"),
             MenuItem(
                 _("New statement"),

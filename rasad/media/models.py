@@ -18,16 +18,23 @@ from rasad.core.models import TimestampedModel
 from rasad.media.choices import (
     ANSWERED_STATES,
     Channel,
+    CrisisState,
     DeadlineBasis,
+    EntryKind,
     RecipientState,
+    RumourState,
+    Severity,
     StatementKind,
     StatementState,
 )
 from rasad.media.querysets import (
+    CrisisQuerySet,
     MemberAgencyQuerySet,
     RecipientQuerySet,
+    RumourQuerySet,
     StatementAttachmentQuerySet,
     StatementQuerySet,
+    TimelineEntryQuerySet,
 )
 
 
@@ -108,6 +115,14 @@ class Statement(TimestampedModel):
     )
     deadline_hours = models.PositiveIntegerField(_("hours to respond"), null=True, blank=True)
     due_at = models.DateTimeField(_("respond by"), null=True, blank=True)
+    crisis = models.ForeignKey(
+        "Crisis",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="statements",
+        verbose_name=_("crisis"),
+    )
     search_text = models.TextField(editable=False, default="")
 
     objects = StatementQuerySet.as_manager()
@@ -231,3 +246,143 @@ class Recipient(TimestampedModel):
         if self.responded_at is not None:
             return self.responded_at > self.due_at
         return timezone.now() > self.due_at
+
+
+class Crisis(TimestampedModel):
+    """A crisis the media headquarters coordinates the agencies' speech in: a power-outage rumour
+    at peak load, a flood, an accident. It has a severity, the places it touches on the map, a
+    timeline shared by the headquarters and its member agencies, a rumour log, and, once closed,
+    a report with each agency's response times."""
+
+    organization = models.ForeignKey(
+        "core.Organization",
+        on_delete=models.PROTECT,
+        related_name="media_crises",
+        verbose_name=_("media headquarters"),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    state = models.CharField(_("state"), max_length=10, choices=CrisisState.choices, default=CrisisState.OPEN)
+    places = models.ManyToManyField(
+        "core.City", blank=True, related_name="+", verbose_name=_("places affected")
+    )
+    opened_at = models.DateTimeField(_("opened at"))
+    opened_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closing_summary = models.TextField(_("closing summary"), blank=True)
+    search_text = models.TextField(editable=False, default="")
+
+    objects = CrisisQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        verbose_name = _("crisis")
+        verbose_name_plural = _("crises")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("media:crisis-detail", args=[self.pk])
+
+
+class TimelineEntry(TimestampedModel):
+    """One line of a crisis's timeline: an event or a decision someone recorded, or what Rasad
+    wrote itself when a statement was issued, an agency acknowledged or answered, or a rumour was
+    logged or answered. ``organization`` is whose entry it is (the headquarters or an agency)."""
+
+    crisis = models.ForeignKey(Crisis, on_delete=models.CASCADE, related_name="timeline")
+    moment = models.DateTimeField(_("moment"))
+    kind = models.CharField(_("kind"), max_length=12, choices=EntryKind.choices)
+    text = models.TextField(_("text"))
+    organization = models.ForeignKey(
+        "core.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("from")
+    )
+    author = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    statement = models.ForeignKey(
+        Statement, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recipient = models.ForeignKey(
+        Recipient, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rumour = models.ForeignKey("Rumour", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = TimelineEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["moment", "id"]
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline entries")
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Rumour(TimestampedModel):
+    """A claim circulating among the public: where it was seen, how many people it is estimated
+    to have reached, the verified facts, which agency is to answer it, and the answer."""
+
+    organization = models.ForeignKey(
+        "core.Organization",
+        on_delete=models.PROTECT,
+        related_name="media_rumours",
+        verbose_name=_("media headquarters"),
+    )
+    crisis = models.ForeignKey(
+        Crisis,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rumours",
+        verbose_name=_("crisis"),
+    )
+    claim = models.TextField(_("claim"))
+    seen_where = models.CharField(_("seen where"), max_length=300)
+    reach = models.PositiveIntegerField(_("estimated reach (people)"), null=True, blank=True)
+    facts = models.TextField(_("verified facts"), blank=True)
+    agency = models.ForeignKey(
+        "core.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="media_rumours_assigned",
+        verbose_name=_("agency to answer"),
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=RumourState.choices, default=RumourState.LOGGED
+    )
+    logged_at = models.DateTimeField(_("logged at"))
+    logged_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    response = models.TextField(_("response"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    search_text = models.TextField(editable=False, default="")
+
+    objects = RumourQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-logged_at", "-id"]
+        verbose_name = _("rumour")
+        verbose_name_plural = _("rumours")
+        permissions = [("answer_rumour", "Can answer a rumour assigned to the agency")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reach__isnull=True) | Q(reach__gte=0), name="media_rumour_reach"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.claim[:80]

@@ -77,3 +77,52 @@ class RecipientQuerySet(ScopedQuerySet[Any]):
         from rasad.media.choices import OPEN_RECIPIENT_STATES
 
         return self.filter(state__in=OPEN_RECIPIENT_STATES)
+
+
+def _member_of(field: str, ids: Any) -> Q:
+    """Rows whose headquarters (at ``field``) has an active member agency in ``ids``."""
+    from rasad.media.models import MemberAgency
+
+    hqs = MemberAgency.objects.filter(agency_id__in=ids, is_active=True).values("hq_id")
+    return Q(**{f"{field}_id__in": hqs})
+
+
+class CrisisQuerySet(ScopedQuerySet[Any]):
+    """A crisis belongs to its headquarters; its member agencies see it too (the crisis room is
+    shared)."""
+
+    scope_field = "organization"
+
+    def within(self, scope: Scope, action: str) -> Self:
+        ids = scope.organization_ids()
+        if action == "view":
+            return self.filter(Q(organization_id__in=ids) | _member_of("organization", ids))
+        return self.filter(organization_id__in=ids)
+
+
+class TimelineEntryQuerySet(ScopedQuerySet[Any]):
+    """Seen by the crisis's headquarters and its member agencies; added by either, each for
+    itself (``organization``)."""
+
+    scope_field = "organization"
+
+    def within(self, scope: Scope, action: str) -> Self:
+        ids = scope.organization_ids()
+        if action == "view":
+            return self.filter(Q(crisis__organization_id__in=ids) | _member_of("crisis__organization", ids))
+        return self.filter(organization_id__in=ids)
+
+
+class RumourQuerySet(ScopedQuerySet[Any]):
+    """A rumour belongs to the headquarters; the agency it is assigned to sees it and answers it
+    (``answer``)."""
+
+    scope_field = "organization"
+
+    def within(self, scope: Scope, action: str) -> Self:
+        ids = scope.organization_ids()
+        if action == "view":
+            return self.filter(Q(organization_id__in=ids) | Q(agency_id__in=ids))
+        if action == "answer":
+            return self.filter(agency_id__in=ids)
+        return self.filter(organization_id__in=ids)

@@ -14,16 +14,21 @@ from rasad.core.actions.organizations import OrganizationValues, do_create_organ
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import Organization, User
 from rasad.media.actions import (
+    CrisisValues,
     Deadline,
+    RumourValues,
     StatementValues,
     do_add_member_agency,
     do_approve_statement,
+    do_assign_rumour,
     do_issue_statement,
+    do_log_rumour,
+    do_open_crisis,
     do_save_statement,
     do_submit_statement,
 )
-from rasad.media.choices import DeadlineBasis, StatementKind
-from rasad.media.models import MemberAgency, Recipient, Statement
+from rasad.media.choices import DeadlineBasis, Severity, StatementKind
+from rasad.media.models import Crisis, MemberAgency, Recipient, Rumour, Statement
 from rasad.testing.cast import Cast
 from rasad.testing.factories import register
 
@@ -135,3 +140,45 @@ def make_recipient(cast: Cast, organization: Organization) -> Recipient:
     statement = issued_statement(organization, user=cast.root)
     recipient: Recipient = statement.recipients.get()
     return recipient
+
+
+def make_crisis(organization: Organization, *, user: User | None = None, **values: Any) -> Crisis:
+    ensure_member(organization, agency_of(organization))
+    return do_open_crisis(
+        CrisisValues(
+            organization=organization,
+            title=values.pop("title", f"بحران آزمایشی {next(_sequence)}"),
+            severity=values.pop("severity", Severity.HIGH),
+            **values,
+        ),
+        acting_user=user,
+    )
+
+
+def _crisis_payload(cast: Cast, organization: Organization) -> dict[str, object]:
+    return {"organization": organization.code, "title": f"بحران ماتریس {next(_sequence)}", "severity": "high"}
+
+
+@register("media.crisis", create_payload=_crisis_payload)
+def make_matrix_crisis(cast: Cast, organization: Organization) -> Crisis:
+    return make_crisis(organization, user=cast.root)
+
+
+def _rumour_payload(cast: Cast, organization: Organization) -> dict[str, object]:
+    return {
+        "organization": organization.code,
+        "claim": "شایعه قطع سراسری برق",
+        "seen_where": "کانال خبری محلی",
+    }
+
+
+@register("media.rumour", create_payload=_rumour_payload)
+def make_rumour(cast: Cast, organization: Organization) -> Rumour:
+    """A rumour of the headquarters, assigned to its member agency to answer."""
+    agency = agency_of(organization)
+    ensure_member(organization, agency)
+    rumour = do_log_rumour(
+        RumourValues(organization=organization, claim="شایعه جیره‌بندی آب", seen_where="پیام‌رسان", reach=5000),
+        acting_user=cast.root,
+    )
+    return do_assign_rumour(rumour, agency, acting_user=cast.root)

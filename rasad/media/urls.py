@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rasad.media import views
+from rasad.media import crisis_views, views
 
 app_name = "media"
 urlpatterns = [
@@ -34,4 +34,25 @@ urlpatterns = [
     ),
     path("media/received/<int:pk>/respond/", views.RecipientRespondView.as_view(), name="recipient-respond"),
     path("media/received/<int:pk>/evidence/", views.EvidenceDownloadView.as_view(), name="evidence-download"),
+    path("media/crises/", crisis_views.CrisisListView.as_view(), name="crisis-list"),
+    path("media/crises/new/", crisis_views.CrisisCreateView.as_view(), name="crisis-create"),
+    path("media/crises/<int:pk>/", crisis_views.CrisisDetailView.as_view(), name="crisis-detail"),
+    path(
+        "media/crises/<int:pk>/timeline/", crisis_views.CrisisTimelineView.as_view(), name="crisis-timeline"
+    ),
+    path(
+        "media/crises/<int:pk>/places.geojson", crisis_views.CrisisPlacesView.as_view(), name="crisis-places"
+    ),
+    path(
+        "media/crises/<int:pk>/entries/new/", crisis_views.TimelineEntryAddView.as_view(), name="crisis-entry"
+    ),
+    path("media/crises/<int:pk>/close/", crisis_views.CrisisCloseView.as_view(), name="crisis-close"),
+    path("media/crises/<int:pk>/report/", crisis_views.CrisisReportView.as_view(), name="crisis-report"),
+    path("media/figures/", crisis_views.FiguresView.as_view(), name="figures"),
+    path("media/rumours/", crisis_views.RumourListView.as_view(), name="rumour-list"),
+    path("media/rumours/new/", crisis_views.RumourCreateView.as_view(), name="rumour-create"),
+    path("media/rumours/<int:pk>/", crisis_views.RumourDetailView.as_view(), name="rumour-detail"),
+    path("media/rumours/<int:pk>/assign/", crisis_views.RumourAssignView.as_view(), name="rumour-assign"),
+    path("media/rumours/<int:pk>/answer/", crisis_views.RumourAnswerView.as_view(), name="rumour-answer"),
+    path("media/rumours/<int:pk>/dismiss/", crisis_views.RumourDismissView.as_view(), name="rumour-dismiss"),
 ]

@@ -28,10 +28,16 @@ from rasad.media.actions import (
     do_save_statement,
     do_submit_statement,
 )
-from rasad.media.choices import ANSWERED_STATES, OPEN_RECIPIENT_STATES, RecipientState, StatementState
+from rasad.media.choices import (
+    ANSWERED_STATES,
+    OPEN_RECIPIENT_STATES,
+    CrisisState,
+    RecipientState,
+    StatementState,
+)
 from rasad.media.filtersets import RecipientFilterSet, StatementFilterSet
 from rasad.media.forms import AttachmentForm, IssueForm, MemberAgencyForm, ResponseForm, StatementForm
-from rasad.media.models import MemberAgency, Recipient, Statement, StatementAttachment
+from rasad.media.models import Crisis, MemberAgency, Recipient, Statement, StatementAttachment
 from rasad.web.generic import (
     AuthenticatedRequest,
     ScopedActionView,
@@ -163,9 +169,13 @@ class StatementFormMixin(ScopedFormView):
     template_name = "media/form.html"
 
     def get_form_kwargs(self) -> dict[str, Any]:
+        organizations: Any
         if self.object is not None:
-            return {"organizations": Organization.objects.filter(pk=self.object.organization_id)}
-        return {"organizations": self.organizations_for("add")}
+            organizations = Organization.objects.filter(pk=self.object.organization_id)
+        else:
+            organizations = self.organizations_for("add")
+        crises = self.scoped(Crisis.objects.filter(state=CrisisState.OPEN, organization__in=organizations))
+        return {"organizations": organizations, "crises": crises.order_by("-opened_at")}
 
     def get_success_url(self, result: Statement) -> str:
         return reverse("media:statement-detail", args=[result.pk])
@@ -184,7 +194,13 @@ class StatementCreateView(StatementFormMixin):
         first = members.values_list("hq_id", flat=True).first()
         if first is None and choices.count() == 1:
             first = choices.values_list("pk", flat=True).first()
-        return {"organization": first} if first is not None else {}
+        initial: dict[str, Any] = {"organization": first} if first is not None else {}
+        crisis = self.request.GET.get("crisis", "")
+        if crisis.isdigit():
+            found = self.scoped(Crisis.objects.filter(pk=int(crisis), state=CrisisState.OPEN)).first()
+            if found is not None:
+                initial.update(organization=found.organization_id, crisis=found.pk)
+        return initial
 
     def perform(self, form: StatementForm) -> Statement | None:
         result: Statement | None = form.run_action(do_save_statement, form.values(), acting_user=self.user)

@@ -373,6 +373,12 @@ def _green_document(cast: Cast) -> dict[str, Any]:
     return {"pk": application_at(cast, "submitted").documents.get().pk}
 
 
+def _live_incident(cast: Cast) -> dict[str, Any]:
+    from rasad.live.testing import make_incident
+
+    return {"pk": make_incident(cast, cast.isfahan).pk}
+
+
 def _made(model_label: str) -> Callable[[Cast], dict[str, Any]]:
     """A record made in Isfahan by the app's own matrix factory (``rasad/<app>/testing.py``)."""
 
@@ -596,6 +602,9 @@ SUBJECTS: dict[str, Subject] = {
     "live-credential": Subject(_made("live.agentcredential")),
     "live-event": Subject(_made("live.deviceevent")),
     "live-outage": Subject(_made("live.outage")),
+    # The open incident case of ISF-P1 (raised by a high-severity event): reported by the post,
+    # owned by ISF-CC, so Wali (a viewer of ISF-CC itself) reads it too.
+    "live-incident": Subject(_live_incident),
     # Training (made in ISF-CC): an event organized for ISF-CC with its course, an enrolment of a
     # member of ISF-CC, a completion, a requirement, a position held; positions are reference data.
     "training-event": Subject(_made("training.event")),
@@ -612,6 +621,9 @@ SUBJECTS: dict[str, Subject] = {
     "media-attachment": Subject(_media_attachment),
     "media-recipient": Subject(_made("media.recipient")),
     "media-answered": Subject(_media_answered),
+    # An open crisis of ISF-CC (ISF-P1 its member), and a rumour of ISF-CC assigned to ISF-P1.
+    "media-crisis": Subject(_made("media.crisis")),
+    "media-rumour": Subject(_made("media.rumour")),
     "training-check-in": Subject(_training_check_in),
     "training-feed": Subject(_training_feed, hides="key"),
     "template-csv": Subject(_fixed(fmt="csv"), hides="fmt"),
@@ -862,6 +874,15 @@ PAGES: dict[str, Page] = {
     "live:stream": LIST,
     "live:feed": LIST,
     "live:post-points": LIST,
+    "live:incidents": LIST,
+    # Acknowledging (triage) and assigning are the case workflow's owner steps: analysts of
+    # ISF-CC; the post's reporter and a viewer read the card and are refused the step.
+    "live:incident": page(
+        "live-incident",
+        get=allow(ISF_READERS),
+        post=allow(ISF_ANALYSTS),
+        data={"action": "triage", "version": "1"},
+    ),
     "live:post": page("field-post", get=allow(ISF_STAFF)),
     "live:device-create": page("field-post", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
     "live:credential-issue": page("field-post", get=allow(ROOT), post=allow(ROOT)),
@@ -898,6 +919,8 @@ PAGES: dict[str, Page] = {
     "assessments:assessment-consensus": page("assessment", get=allow(NOBODY), post=allow(NOBODY)),
     "assessments:assessment-feedback": page("assessment", get=allow(NOBODY), post=allow(NOBODY)),
     "assessments:assessment-audit": page("assessment", get=allow(NOBODY), post=allow(NOBODY)),
+    # The feedback report exists once the assessment is final; the table's assessment is not.
+    "assessments:feedback-report": page("assessment", get=allow(NOBODY)),
     "assessments:assessment-assign": page("assessment", get=allow(ROOT), post=allow(ROOT)),
     "assessments:assessment-finalize": page("assessment", get=NOT_ANSWERED, post=allow(ROOT)),
     "assessments:evidence-download": page("assessment-evidence", get=allow(ISF_READERS)),
@@ -905,6 +928,11 @@ PAGES: dict[str, Page] = {
     # the organization that owns the risk (ISF-CC: Alice, Nadia, Root). A risk is proposed from a
     # finding by the cycle's owner (Root); the finding's readers who may not are refused alike.
     "assessments:risk-register": LIST,
+    # Compliance at every level: any signed-in person; the heat map, the map's feeds and the
+    # trend count only the assessments they may see (rasad/assessments/tests/test_compliance.py).
+    "assessments:compliance": LIST,
+    "assessments:compliance-map": LIST,
+    "assessments:compliance-points": LIST,
     "assessments:risk-import": page(get=allow(ANALYSTS), post=allow(ANALYSTS)),
     "assessments:risk-detail": page("risk", get=allow(ISF_READERS)),
     "assessments:risk-rate": page("risk", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
@@ -963,6 +991,24 @@ PAGES: dict[str, Page] = {
     "media:recipient-acknowledge": page("media-recipient", get=NOT_ANSWERED, post=allow(ISF_STAFF)),
     "media:recipient-respond": page("media-recipient", get=allow(ISF_STAFF), post=allow(ISF_STAFF)),
     "media:evidence-download": page("media-answered", get=allow(ISF_READERS)),
+    # The crisis room is shared by the headquarters and its member agencies; coordinators open and
+    # close it; anyone who works for either (not a viewer) writes on the timeline; analysts keep
+    # the rumour log; the agency it is assigned to (the reporter too) answers a rumour.
+    "media:crisis-list": LIST,
+    "media:crisis-create": page(get=allow(ROOT), post=allow(ROOT)),
+    "media:crisis-detail": page("media-crisis", get=allow(ISF_READERS)),
+    "media:crisis-timeline": page("media-crisis", get=allow(ISF_READERS)),
+    "media:crisis-places": page("media-crisis", get=allow(ISF_READERS)),
+    "media:crisis-entry": page("media-crisis", get=allow(ISF_STAFF), post=allow(ISF_STAFF)),
+    "media:crisis-close": page("media-crisis", get=allow(ROOT), post=allow(ROOT)),
+    "media:crisis-report": page("media-crisis", get=allow(ISF_READERS)),
+    "media:rumour-list": LIST,
+    "media:figures": LIST,
+    "media:rumour-create": page(get=allow(ANALYSTS), post=allow(ANALYSTS)),
+    "media:rumour-detail": page("media-rumour", get=allow(ISF_READERS)),
+    "media:rumour-assign": page("media-rumour", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
+    "media:rumour-answer": page("media-rumour", get=allow(ISF_STAFF), post=allow(ISF_STAFF)),
+    "media:rumour-dismiss": page("media-rumour", get=NOT_ANSWERED, post=allow(ISF_ANALYSTS)),
     "training:event-announce": page("training-event", get=allow(ROOT), post=allow(ROOT)),
     "training:event-ics": page("training-event", get=allow(ISF_READERS)),
     "training:check-in-code": page("training-event", get=allow(ROOT), post=allow(ROOT)),
@@ -1299,6 +1345,8 @@ API: dict[str, Operation] = {
     "POST /api/v1/assessment-cycles/{id}/close/": op(allow(ROOT), "assessment-cycle"),
     "GET /api/v1/assessments/": op(READ_ALL, "assessment", listed=ISF_READERS),
     "GET /api/v1/assessments/{id}/": op(allow(ISF_READERS), "assessment"),
+    "GET /api/v1/assessments/compliance/": op(READ_ALL),
+    "GET /api/v1/assessments/{id}/feedback-report/": op(allow(NOBODY), "assessment"),
     "POST /api/v1/assessments/{id}/answers/": op(allow(ISF_STAFF), "assessment"),
     "POST /api/v1/assessments/{id}/evidence/": op(allow(ISF_STAFF), "assessment"),
     "POST /api/v1/assessments/{id}/submit/": op(allow(ISF_STAFF), "assessment"),
@@ -1394,6 +1442,20 @@ API: dict[str, Operation] = {
     "GET /api/v1/media-recipients/{id}/": op(allow(ISF_READERS), "media-recipient"),
     "POST /api/v1/media-recipients/{id}/acknowledge/": op(allow(ISF_STAFF), "media-recipient"),
     "POST /api/v1/media-recipients/{id}/respond/": op(allow(ISF_STAFF), "media-recipient"),
+    "GET /api/v1/media-recipients/figures/": op(READ_ALL),
+    "GET /api/v1/media-crises/": op(READ_ALL, "media-crisis", listed=ISF_READERS),
+    "POST /api/v1/media-crises/": op(creates(ROOT), body=_payload("media.crisis")),
+    "GET /api/v1/media-crises/{id}/": op(allow(ISF_READERS), "media-crisis"),
+    "POST /api/v1/media-crises/{id}/close/": op(allow(ROOT), "media-crisis"),
+    "GET /api/v1/media-crises/{id}/timeline/": op(allow(ISF_READERS), "media-crisis"),
+    "POST /api/v1/media-crises/{id}/entries/": op(allow(ISF_STAFF), "media-crisis"),
+    "GET /api/v1/media-crises/{id}/report/": op(allow(ISF_READERS), "media-crisis"),
+    "GET /api/v1/media-rumours/": op(READ_ALL, "media-rumour", listed=ISF_READERS),
+    "POST /api/v1/media-rumours/": op(creates(ISF_ANALYSTS, KERMAN_ANALYST), body=_payload("media.rumour")),
+    "GET /api/v1/media-rumours/{id}/": op(allow(ISF_READERS), "media-rumour"),
+    "POST /api/v1/media-rumours/{id}/assign/": op(allow(ISF_ANALYSTS), "media-rumour"),
+    "POST /api/v1/media-rumours/{id}/answer/": op(allow(ISF_STAFF), "media-rumour"),
+    "POST /api/v1/media-rumours/{id}/dismiss/": op(allow(ISF_ANALYSTS), "media-rumour"),
     # intake
     "GET /api/v1/intake-documents/": op(READ_ALL, "document", listed=ISF_READERS),
     "POST /api/v1/intake-documents/": op(

@@ -16,7 +16,8 @@ from urllib.parse import urldefrag, urlsplit
 from django.urls import Resolver404, resolve
 
 # Links that are not pages: they leave, download a file, switch the language or answer in JSON.
-SKIPPED_PREFIXES = ("/logout", "/static/", "/media/", "/api/", "/admin/")
+# ("/media/" is the media coordination app's pages: uploaded files have no public address.)
+SKIPPED_PREFIXES = ("/logout", "/static/", "/api/", "/admin/")
 SKIPPED_SUFFIXES = (".xlsx", ".csv", ".json", ".geojson", ".pdf", ".svg", ".png", ".zip")
 
 

@@ -4,6 +4,17 @@ event after commit."""
 
 from __future__ import annotations
 
+from rasad.media.actions.crisis import (
+    CrisisValues,
+    RumourValues,
+    do_add_timeline_entry,
+    do_answer_rumour,
+    do_assign_rumour,
+    do_close_crisis,
+    do_dismiss_rumour,
+    do_log_rumour,
+    do_open_crisis,
+)
 from rasad.media.actions.deadlines import agency_heads, do_escalate_recipient, do_remind_recipient
 from rasad.media.actions.responses import ResponseValues, do_acknowledge, do_respond
 from rasad.media.actions.statements import (
@@ -21,16 +32,25 @@ from rasad.media.actions.statements import (
 )
 
 __all__ = [
+    "CrisisValues",
     "Deadline",
     "ResponseValues",
+    "RumourValues",
     "StatementValues",
     "agency_heads",
     "do_acknowledge",
     "do_add_member_agency",
     "do_add_statement_attachment",
+    "do_add_timeline_entry",
+    "do_answer_rumour",
     "do_approve_statement",
+    "do_assign_rumour",
+    "do_close_crisis",
+    "do_dismiss_rumour",
     "do_escalate_recipient",
     "do_issue_statement",
+    "do_log_rumour",
+    "do_open_crisis",
     "do_remind_recipient",
     "do_respond",
     "do_return_statement",

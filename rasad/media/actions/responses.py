@@ -16,12 +16,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from rasad.cases.actions import ALLOWED_ATTACHMENTS, check_attachment
 from rasad.core.models import User
 from rasad.media.actions.common import Errors, push, require, text
+from rasad.media.actions.crisis import record_on_timeline
 from rasad.media.audit import MediaAuditEvent, audit
-from rasad.media.choices import Channel, RecipientState, ResponseOutcome
+from rasad.media.choices import Channel, EntryKind, RecipientState, ResponseOutcome
 from rasad.media.models import Recipient
 
 
@@ -77,8 +79,30 @@ def do_acknowledge(
         old={"state": RecipientState.SENT},
         new={"state": locked.state, "acknowledged_at": locked.acknowledged_at.isoformat()},
     )
+    if locked.statement.crisis_id is not None:
+        with override("fa"):
+            message = _("%(agency)s acknowledged “%(title)s”.") % {
+                "agency": locked.agency.name,
+                "title": locked.statement.title,
+            }
+        _on_timeline(locked, message, locked.acknowledged_at, acting_user)
     _push(locked)
     return locked
+
+
+def _on_timeline(recipient: Recipient, message: str, moment: datetime, author: User | None) -> None:
+    crisis = recipient.statement.crisis
+    assert crisis is not None
+    record_on_timeline(
+        crisis,
+        EntryKind.RESPONSE,
+        message,
+        organization=recipient.agency,
+        moment=moment,
+        author=author,
+        statement=recipient.statement,
+        recipient=recipient,
+    )
 
 
 @dataclass
@@ -179,5 +203,21 @@ def do_respond(
         if stored:
             locked.evidence_file.storage.delete(stored)
         raise
+    if locked.statement.crisis_id is not None:
+        with override("fa"):
+            if locked.state == ResponseOutcome.PUBLISHED:
+                message = _("%(agency)s published “%(title)s” (%(channel)s).") % {
+                    "agency": locked.agency.name,
+                    "title": locked.statement.title,
+                    "channel": locked.get_channel_display(),
+                }
+            else:
+                message = _("%(agency)s answered “%(title)s”: %(state)s. %(reason)s") % {
+                    "agency": locked.agency.name,
+                    "title": locked.statement.title,
+                    "state": locked.get_state_display(),
+                    "reason": reason,
+                }
+        _on_timeline(locked, message.strip(), locked.responded_at, acting_user)
     _push(locked)
     return locked

@@ -15,24 +15,29 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, override
 
 from rasad.cases.actions import ALLOWED_ATTACHMENTS, check_attachment
 from rasad.cases.calendar import current_calendar
 from rasad.cases.sla import add_working_time
 from rasad.core.models import Organization, User
+from rasad.lib import formatting
 from rasad.lib.jalali import local_date
 from rasad.lib.persian import search_key
 from rasad.media.actions.common import Errors, moment, push, require, text
+from rasad.media.actions.crisis import record_on_timeline
 from rasad.media.actions.deadlines import reminder_moment
 from rasad.media.audit import MediaAuditEvent, audit
 from rasad.media.choices import (
     OPEN_RECIPIENT_STATES,
+    CrisisState,
     DeadlineBasis,
+    EntryKind,
     RecipientState,
     StatementKind,
     StatementState,
 )
-from rasad.media.models import MemberAgency, Recipient, Statement, StatementAttachment
+from rasad.media.models import Crisis, MemberAgency, Recipient, Statement, StatementAttachment
 
 MAX_DEADLINE_HOURS = 720
 MAX_BODY = 20_000
@@ -96,6 +101,7 @@ class StatementValues:
     kind: str
     title: str
     body: str
+    crisis: Crisis | None = None
 
 
 def _lock(statement: Statement) -> Statement:
@@ -139,10 +145,17 @@ def do_save_statement(
         errors.add("body", _("The text is longer than %(limit)s characters.") % {"limit": MAX_BODY})
     if values.kind not in StatementKind.values:
         errors.add("kind", _("Choose a statement or talking points."))
+    organization_id = instance.organization_id if instance else values.organization.pk
+    if values.crisis is not None:
+        if values.crisis.organization_id != organization_id:
+            errors.add("crisis", _("The crisis belongs to another headquarters."))
+        elif values.crisis.state != CrisisState.OPEN:
+            errors.add("crisis", _("The crisis is closed; its timeline no longer changes."))
     errors.raise_if_any()
     statement = instance or Statement(organization=values.organization, created_by=acting_user)
     old = {"title": statement.title, "kind": statement.kind} if instance else None
     statement.kind = values.kind
+    statement.crisis = values.crisis
     statement.title = title
     statement.body = body
     statement.search_text = search_key(f"{title} {body[:2000]}")
@@ -337,6 +350,27 @@ def do_issue_statement(
             "due_at": due.isoformat(),
         },
     )
+    if locked.crisis is not None:
+        with override("fa"):
+            issued = ngettext(
+                "“%(title)s” (version %(version)s) was issued to %(count)s agency; respond by %(due)s.",
+                "“%(title)s” (version %(version)s) was issued to %(count)s agencies; respond by %(due)s.",
+                len(chosen),
+            ) % {
+                "title": locked.title,
+                "version": formatting.number(locked.version),
+                "count": formatting.number(len(chosen)),
+                "due": formatting.datetime_text(due),
+            }
+        record_on_timeline(
+            locked.crisis,
+            EntryKind.STATEMENT,
+            issued,
+            organization=locked.organization,
+            moment=issued_at,
+            author=acting_user,
+            statement=locked,
+        )
     previous = locked.previous
     if previous is not None and previous.state == StatementState.ISSUED:
         _supersede(previous, acting_user=acting_user)
@@ -379,6 +413,9 @@ def do_revise_statement(statement: Statement, *, acting_user: User | None) -> St
         body=locked.body,
         version=locked.version + 1,
         previous=locked,
+        crisis=locked.crisis
+        if locked.crisis is not None and locked.crisis.state == CrisisState.OPEN
+        else None,
         created_by=acting_user,
         search_text=locked.search_text,
     )

@@ -9,10 +9,28 @@ from rest_framework import serializers
 
 from rasad.api import fields
 from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField
-from rasad.core.models import Organization
+from rasad.core.models import City, Organization
 from rasad.media.actions import StatementValues
-from rasad.media.choices import Channel, DeadlineBasis, ResponseOutcome, StatementKind
-from rasad.media.models import MemberAgency, Recipient, Statement, StatementAttachment
+from rasad.media.choices import Channel, DeadlineBasis, EntryKind, ResponseOutcome, Severity, StatementKind
+from rasad.media.models import (
+    Crisis,
+    MemberAgency,
+    Recipient,
+    Rumour,
+    Statement,
+    StatementAttachment,
+    TimelineEntry,
+)
+
+
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+    """A reference by id that resolves only rows the requesting user may see."""
+
+    def get_queryset(self) -> Any:
+        queryset: Any = super().get_queryset()
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return queryset.visible_to(user) if user is not None else queryset.none()
 
 
 def _organization(**kwargs: Any) -> ScopedSlugRelatedField:
@@ -74,6 +92,9 @@ class StatementSerializer(RasadModelSerializer):
         read_only=True, allow_null=True
     )
     attachments = StatementAttachmentSerializer(many=True, read_only=True)
+    crisis = ScopedPrimaryKeyField(
+        queryset=Crisis.objects.all(), required=False, allow_null=True, help_text=_("Id of an open crisis.")
+    )
     deadline_basis = serializers.CharField(
         read_only=True, help_text=_("working, clock or fixed; empty until the statement is issued.")
     )
@@ -96,6 +117,7 @@ class StatementSerializer(RasadModelSerializer):
             "deadline_basis",
             "deadline_hours",
             "due_at",
+            "crisis",
             "attachments",
             "created",
             "last_updated",
@@ -119,6 +141,7 @@ class StatementSerializer(RasadModelSerializer):
             kind=data.get("kind", instance.kind if instance else ""),
             title=data.get("title", instance.title if instance else ""),
             body=data.get("body", instance.body if instance else ""),
+            crisis=data.get("crisis", instance.crisis if instance else None),
         )
 
 
@@ -183,3 +206,132 @@ class ResponseSerializer(serializers.Serializer[Any]):
     evidence_url = fields.SingleLineCharField(required=False, allow_blank=True, default="", max_length=500)
     evidence_file = serializers.FileField(required=False, allow_null=True, default=None)
     reason = fields.MultiLineCharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class CrisisSerializer(RasadModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="media-api:crisis-detail")
+    organization = _organization(help_text=_("Code of the media headquarters."))
+    severity = serializers.ChoiceField(choices=Severity.choices)
+    description = fields.MultiLineCharField(required=False, allow_blank=True, default="", max_length=5000)
+    places = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=City.objects.all(), required=False, help_text=_("Ids of the cities affected.")
+    )
+
+    class Meta:
+        model = Crisis
+        fields = [
+            "id",
+            "url",
+            "display",
+            "organization",
+            "title",
+            "description",
+            "severity",
+            "state",
+            "places",
+            "opened_at",
+            "closed_at",
+            "closing_summary",
+            "created",
+            "last_updated",
+        ]
+        read_only_fields = ["state", "opened_at", "closed_at", "closing_summary", "created", "last_updated"]
+
+
+class CloseCrisisSerializer(serializers.Serializer[Any]):
+    closing_summary = fields.MultiLineCharField(max_length=5000)
+
+
+class TimelineEntrySerializer(RasadModelSerializer):
+    url = serializers.SerializerMethodField()
+    crisis: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(read_only=True)
+    organization = serializers.CharField(source="organization.code", read_only=True)
+    kind = serializers.ChoiceField(choices=EntryKind.choices, read_only=True)
+
+    class Meta:
+        model = TimelineEntry
+        fields = [
+            "id",
+            "url",
+            "display",
+            "crisis",
+            "moment",
+            "kind",
+            "text",
+            "organization",
+            "created",
+            "last_updated",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField())
+    def get_url(self, obj: TimelineEntry) -> str:
+        request = self.context.get("request")
+        path = reverse("media-api:crisis-detail", args=[obj.crisis_id])
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class NewEntrySerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=[EntryKind.EVENT.value, EntryKind.DECISION.value])
+    text = fields.MultiLineCharField(max_length=5000)
+    organization = _organization(help_text=_("Code of the headquarters or member agency it is from."))
+
+
+class FiguresSerializer(serializers.Serializer[Any]):
+    agency = serializers.CharField()
+    agency_name = serializers.CharField()
+    issued = serializers.IntegerField()
+    acknowledged = serializers.IntegerField()
+    answered = serializers.IntegerField()
+    on_time = serializers.IntegerField()
+    due = serializers.IntegerField()
+    late_open = serializers.IntegerField()
+    ack_hours = serializers.FloatField(allow_null=True)
+    response_hours = serializers.FloatField(allow_null=True)
+    met_share = serializers.FloatField(allow_null=True)
+    rumours_assigned = serializers.IntegerField()
+    rumours_answered = serializers.IntegerField()
+    score = serializers.FloatField(allow_null=True)
+    rank = serializers.IntegerField(allow_null=True)
+
+
+class RumourSerializer(RasadModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="media-api:rumour-detail")
+    organization = _organization(help_text=_("Code of the media headquarters."))
+    crisis = ScopedPrimaryKeyField(queryset=Crisis.objects.all(), required=False, allow_null=True)
+    claim = fields.MultiLineCharField(max_length=5000)
+    facts = fields.MultiLineCharField(required=False, allow_blank=True, default="", max_length=5000)
+    reach = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=100_000_000)
+    agency = serializers.CharField(source="agency.code", read_only=True, allow_null=True)
+    response = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Rumour
+        fields = [
+            "id",
+            "url",
+            "display",
+            "organization",
+            "crisis",
+            "claim",
+            "seen_where",
+            "reach",
+            "facts",
+            "agency",
+            "state",
+            "logged_at",
+            "assigned_at",
+            "response",
+            "answered_at",
+            "created",
+            "last_updated",
+        ]
+        read_only_fields = ["state", "logged_at", "assigned_at", "answered_at", "created", "last_updated"]
+
+
+class AssignRumourSerializer(serializers.Serializer[Any]):
+    agency = _organization(help_text=_("Code of the member agency to answer the rumour."))
+
+
+class AnswerRumourSerializer(serializers.Serializer[Any]):
+    response = fields.MultiLineCharField(max_length=5000)

@@ -7,4 +7,6 @@ router = DefaultRouter()
 router.register("media-member-agencies", views.MemberAgencyViewSet, basename="memberagency")
 router.register("media-statements", views.StatementViewSet, basename="statement")
 router.register("media-recipients", views.RecipientViewSet, basename="recipient")
+router.register("media-crises", views.CrisisViewSet, basename="crisis")
+router.register("media-rumours", views.RumourViewSet, basename="rumour")
 urlpatterns = router.urls

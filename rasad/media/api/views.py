@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -17,31 +18,58 @@ from rasad.api import parsers
 from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from rasad.core.models import User
 from rasad.media.actions import (
+    CrisisValues,
     Deadline,
     ResponseValues,
+    RumourValues,
     do_acknowledge,
     do_add_member_agency,
     do_add_statement_attachment,
+    do_add_timeline_entry,
+    do_answer_rumour,
     do_approve_statement,
+    do_assign_rumour,
+    do_close_crisis,
+    do_dismiss_rumour,
     do_issue_statement,
+    do_log_rumour,
+    do_open_crisis,
     do_respond,
     do_return_statement,
     do_revise_statement,
     do_save_statement,
     do_submit_statement,
 )
+from rasad.media.actions.common import refusal
+from rasad.media.actions.crisis import may_answer, may_write_on_timeline
 from rasad.media.api.serializers import (
+    AnswerRumourSerializer,
+    AssignRumourSerializer,
+    CloseCrisisSerializer,
+    CrisisSerializer,
+    FiguresSerializer,
     IssueSerializer,
     MemberAgencySerializer,
+    NewEntrySerializer,
     RecipientSerializer,
     ResponseSerializer,
     ReturnSerializer,
+    RumourSerializer,
     StatementAttachmentSerializer,
     StatementFileUploadSerializer,
     StatementSerializer,
+    TimelineEntrySerializer,
 )
-from rasad.media.filtersets import MemberAgencyFilterSet, RecipientFilterSet, StatementFilterSet
-from rasad.media.models import MemberAgency, Recipient, Statement
+from rasad.media.exports import period_of
+from rasad.media.figures import agency_figures, figures_for_period
+from rasad.media.filtersets import (
+    CrisisFilterSet,
+    MemberAgencyFilterSet,
+    RecipientFilterSet,
+    RumourFilterSet,
+    StatementFilterSet,
+)
+from rasad.media.models import Crisis, MemberAgency, Recipient, Rumour, Statement, TimelineEntry
 
 
 def _actor(request: Request) -> User:
@@ -191,6 +219,27 @@ class RecipientViewSet(ScopedReadOnlyViewSet):
     acknowledge.scope_action = "respond"  # type: ignore[attr-defined]
 
     @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "period",
+                str,
+                description=(
+                    "A Jalali month, season, half-year or year key (1405-09, 1405-S3, 1405); "
+                    "empty: this month."
+                ),
+            )
+        ],
+        responses={200: FiguresSerializer(many=True)},
+        filters=False,
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
+    def figures(self, request: Request) -> Response:
+        """Each agency's responsiveness over the period, ranked (as on the figures page)."""
+        period = period_of({"period": request.query_params.get("period", "")})
+        rows = figures_for_period(_actor(request), period)
+        return Response(FiguresSerializer([row.as_dict() for row in rows], many=True).data)
+
+    @extend_schema(
         request={"application/json": ResponseSerializer, "multipart/form-data": ResponseSerializer},
         responses=RecipientSerializer,
     )
@@ -216,3 +265,144 @@ class RecipientViewSet(ScopedReadOnlyViewSet):
         return self._answer(do_respond(recipient, values, acting_user=_actor(request)))
 
     respond.scope_action = "respond"  # type: ignore[attr-defined]
+
+
+class CrisisViewSet(ScopedModelViewSet):
+    """Crises of a headquarters' crisis room, seen by the headquarters and its member agencies.
+    ``POST`` opens one; ``close`` closes it with its summary; ``timeline`` lists its entries and
+    ``entries`` adds an event or a decision; ``report`` gives each agency's figures."""
+
+    queryset = Crisis.objects.select_related("organization").prefetch_related("places")
+    serializer_class = CrisisSerializer
+    filterset_class = CrisisFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        data = serializer.validated_data
+        serializer.instance = do_open_crisis(
+            CrisisValues(
+                organization=data["organization"],
+                title=data["title"],
+                severity=data["severity"],
+                description=data.get("description", ""),
+                places=list(data.get("places", [])),
+            ),
+            acting_user=_actor(self.request),
+        )
+
+    @extend_schema(request=CloseCrisisSerializer, responses=CrisisSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: Any = None) -> Response:
+        crisis = self.get_object()
+        body = CloseCrisisSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        closed = do_close_crisis(crisis, body.validated_data["closing_summary"], acting_user=_actor(request))
+        return Response(CrisisSerializer(closed, context=self.get_serializer_context()).data)
+
+    close.scope_action = "change"  # type: ignore[attr-defined]
+
+    @extend_schema(responses={200: TimelineEntrySerializer(many=True)}, filters=False)
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def timeline(self, request: Request, pk: Any = None) -> Response:
+        """The crisis's timeline, oldest first."""
+        crisis = self.get_object()
+        entries = (
+            TimelineEntry.objects.visible_to(request.user)
+            .filter(crisis=crisis)
+            .select_related("organization")
+        )
+        return Response(
+            TimelineEntrySerializer(
+                entries.order_by("moment", "pk"), many=True, context=self.get_serializer_context()
+            ).data
+        )
+
+    @extend_schema(request=NewEntrySerializer, responses={201: TimelineEntrySerializer})
+    @action(detail=True, methods=["post"])
+    def entries(self, request: Request, pk: Any = None) -> Response:
+        """Add an event or a decision, from the headquarters or a member agency."""
+        crisis = self.get_object()
+        if not may_write_on_timeline(_actor(request), crisis):
+            raise refusal()  # before the body is read: the same 404 as a missing crisis
+        body = NewEntrySerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        entry = do_add_timeline_entry(
+            crisis, data["kind"], data["text"], organization=data["organization"], acting_user=_actor(request)
+        )
+        return Response(
+            TimelineEntrySerializer(entry, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(responses={200: FiguresSerializer(many=True)}, filters=False)
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def report(self, request: Request, pk: Any = None) -> Response:
+        """Each agency's acknowledgment and response times, deadlines met and rumours answered in
+        this crisis (as of its closing, or now while it is open), ranked."""
+        crisis = self.get_object()
+        figures = agency_figures(
+            Recipient.objects.visible_to(request.user).filter(statement__crisis=crisis),
+            Rumour.objects.visible_to(request.user).filter(crisis=crisis),
+            now=crisis.closed_at or timezone.now(),
+        )
+        return Response(FiguresSerializer([f.as_dict() for f in figures], many=True).data)
+
+
+class RumourViewSet(ScopedModelViewSet):
+    """The rumour log. ``POST`` logs a rumour; ``assign`` asks a member agency to answer it;
+    ``answer`` records the answer (the agency's, or the headquarters'); ``dismiss`` sets it aside."""
+
+    queryset = Rumour.objects.select_related("organization", "agency", "crisis")
+    serializer_class = RumourSerializer
+    filterset_class = RumourFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        data = serializer.validated_data
+        serializer.instance = do_log_rumour(
+            RumourValues(
+                organization=data["organization"],
+                claim=data["claim"],
+                seen_where=data["seen_where"],
+                crisis=data.get("crisis"),
+                reach=data.get("reach"),
+                facts=data.get("facts", ""),
+            ),
+            acting_user=_actor(self.request),
+        )
+
+    def _answer(self, rumour: Rumour) -> Response:
+        return Response(RumourSerializer(rumour, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=AssignRumourSerializer, responses=RumourSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request: Request, pk: Any = None) -> Response:
+        rumour = self.get_object()
+        body = AssignRumourSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        return self._answer(
+            do_assign_rumour(rumour, body.validated_data["agency"], acting_user=_actor(request))
+        )
+
+    assign.scope_action = "change"  # type: ignore[attr-defined]
+
+    @extend_schema(request=AnswerRumourSerializer, responses=RumourSerializer)
+    @action(detail=True, methods=["post"])
+    def answer(self, request: Request, pk: Any = None) -> Response:
+        """The agency the rumour is assigned to (or the headquarters) records the answer given."""
+        rumour = self.get_object()
+        if not may_answer(_actor(request), rumour):
+            raise refusal()  # before the body is read: the same 404 as a missing rumour
+        body = AnswerRumourSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._answer(
+            do_answer_rumour(rumour, body.validated_data["response"], acting_user=_actor(request))
+        )
+
+    @extend_schema(request=None, responses=RumourSerializer)
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request: Request, pk: Any = None) -> Response:
+        return self._answer(do_dismiss_rumour(self.get_object(), acting_user=_actor(request)))
+
+    dismiss.scope_action = "change"  # type: ignore[attr-defined]

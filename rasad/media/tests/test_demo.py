@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_loads_once_with_late_agencies():
     first = load_demo()
     assert load_demo() == first
-    assert first == {"members": 6, "statements": 3, "receipts": 6}
+    assert first == {"members": 6, "statements": 4, "receipts": 12, "crises": 2, "rumours": 2}
     receipts = Recipient.objects.filter(statement__title=POWER_CUTS).select_related("agency")
     states = {r.agency.code: r.state for r in receipts}
     assert states == {
@@ -36,7 +36,28 @@ def test_each_agency_officer_sees_only_its_own_receipt():
     load_demo()
     officer = User.objects.get(username="kerman-water.pr")
     seen = Recipient.objects.visible_to(officer, "respond")
-    assert [r.agency.code for r in seen] == ["KER-WTR"]
+    assert {r.agency.code for r in seen} == {"KER-WTR"}
     secretary = User.objects.get(username="kerman-media.coordinator")
     assert Statement.objects.visible_to(secretary, "approve").filter(state="review").count() == 1
     assert Statement.objects.visible_to(secretary, "issue").filter(state="approved").count() == 1
+
+
+def test_the_closed_crisis_has_its_timeline_and_figures():
+    from django.utils import timezone
+
+    from rasad.media.demo import CLOSED_CRISIS
+    from rasad.media.figures import agency_figures
+    from rasad.media.models import Crisis, Rumour
+
+    load_demo()
+    crisis = Crisis.objects.get(title=CLOSED_CRISIS)
+    assert crisis.state == "closed" and crisis.places.count() >= 1
+    figures = agency_figures(
+        Recipient.objects.filter(statement__crisis=crisis),
+        Rumour.objects.filter(crisis=crisis),
+        now=timezone.now(),
+    )
+    by_code = {f.agency.code: f for f in figures}
+    assert by_code["KER-PWR"].rank == 1 and by_code["KER-PWR"].response_hours == pytest.approx(35 / 60)
+    assert by_code["KER-WTR"].on_time == 0  # answered after the two clock hours
+    assert crisis.timeline.filter(kind="response").count() == 12
