@@ -357,9 +357,11 @@ class ApplicationDetailView(ScopedDetailView):
                 ("greenjobs:application-return", gettext_lazy("Return for correction"), "outline-warning")
             )
             steps.append(("greenjobs:application-refuse", gettext_lazy("Refuse"), "outline-danger"))
+        outcomes = list(self.scoped(application.outcomes.all()))
         if (
             stage in FUNDED
             and application.disbursed_amount
+            and len(outcomes) < len(Milestone)
             and self.can("add", OutcomeReport(organization=application.organization))
         ):
             steps.append(
@@ -378,7 +380,7 @@ class ApplicationDetailView(ScopedDetailView):
             decisions=self.scoped(application.decisions.select_related("decided_by", "acting_for")),
             documents=documents,
             instalments=self.scoped(application.instalments.all()),
-            outcomes=self.scoped(application.outcomes.all()),
+            outcomes=outcomes,
         )
 
 
@@ -930,13 +932,14 @@ class DashboardView(ScopedListView):
     template_name = "greenjobs/dashboard.html"
 
     def respond(self, objects: QuerySet[Any]) -> HttpResponseBase:
+        province_name = "name_fa" if _persian() else "name_en"
         rows = list(
             objects.order_by().values(
                 "pk",
                 "scheme_id",
                 "scheme__title",
                 "organization__province__code",
-                "organization__province__name_fa",
+                f"organization__province__{province_name}",
                 "approved_amount",
                 "disbursed_amount",
                 "jobs_planned",
@@ -953,7 +956,7 @@ class DashboardView(ScopedListView):
         )
         latest = latest_reports(reports)
         provinces, grand = totals(
-            rows, latest, key="organization__province__code", name="organization__province__name_fa"
+            rows, latest, key="organization__province__code", name=f"organization__province__{province_name}"
         )
         schemes, _grand = totals(rows, latest, key="scheme_id", name="scheme__title")
         certified = {code: n for code, _name, n in tally(certified_businesses()).provinces}
@@ -966,6 +969,8 @@ class DashboardView(ScopedListView):
                 "schemes": schemes,
                 "grand": grand,
                 "scheme_choices": self.scoped(Scheme.objects.all()).values_list("pk", "title"),
-                "province_choices": Province.objects.order_by("name_fa").values_list("code", "name_fa"),
+                "province_choices": Province.objects.order_by(province_name).values_list(
+                    "code", province_name
+                ),
             }
         )

@@ -485,6 +485,7 @@ class OutcomeSerializer(RasadModelSerializer):
     energy_saved = serializers.DecimalField(**SAVING_INPUT)
     water_saved = serializers.DecimalField(**SAVING_INPUT)
     waste_diverted = serializers.DecimalField(**SAVING_INPUT)
+    note = MultiLineCharField(required=False, allow_blank=True, max_length=2000)
 
     class Meta:
         model = OutcomeReport
@@ -506,6 +507,9 @@ class OutcomeSerializer(RasadModelSerializer):
             "last_updated",
         ]
         read_only_fields = ["due_on", "created", "last_updated"]
+        # A milestone reported twice is refused by do_report_outcome, naming ``milestone``
+        # (not DRF's unique-together check, which names no field).
+        validators: list[Any] = []
 
     def to_values(self) -> OutcomeValues:
         data = self.validated_data
