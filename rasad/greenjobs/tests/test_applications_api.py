@@ -144,10 +144,12 @@ def test_a_workshop_is_paid_in_two_instalments_and_its_outcomes_reach_the_provin
         format="json",
     )
     assert reported.status_code == 201, reported.content
-    dashboard = signed_in_client(cast.alice).get(f"/green/dashboard/?province={cast.isfahan.province.code}")
+    isfahan = cast.isfahan.province
+    assert isfahan is not None
+    dashboard = signed_in_client(cast.alice).get(f"/green/dashboard/?province={isfahan.code}")
     assert dashboard.status_code == 200
     [province] = dashboard.context["provinces"]
-    assert (province.key, province.applications, province.reported) == (cast.isfahan.province.code, 1, 1)
+    assert (province.key, province.applications, province.reported) == (isfahan.code, 1, 1)
     assert (province.jobs_created, province.jobs_retained) == (4, 11)
     assert (province.energy_saved, province.waste_diverted) == (Decimal("18500.0"), Decimal("3.5"))
     assert province.disbursed == Decimal(250_000_000)

@@ -56,6 +56,7 @@ def test_the_business_reports_at_six_and_twelve_months_and_the_dashboard_adds_th
     assert grand.energy_saved == Decimal("20000.0")
     assert grand.disbursed == Decimal(40_000_000)
     [province] = page.context["provinces"]
+    assert cast.isfahan.province is not None
     assert province.key == cast.isfahan.province.code
     assert province.jobs_created == 7
     assert "۷" in page.content.decode()
