@@ -49,7 +49,7 @@ def test_a_workshop_reports_its_outcomes_and_they_reach_the_province_dashboard(j
         return str(desk.page.inner_text(f"[data-field-error={field}]"))
 
     assert error("jobs_created") == "عددی صحیح از صفر به بالا بنویسید."
-    assert error("jobs_retained") == "عدد هیچ رقمی ندارد."
+    assert error("jobs_retained") == "نویسهٔ «د» در عدد مجاز نیست."
     assert error("water_saved") == "عددی برابر صفر یا بیشتر بنویسید."
     assert fits(desk.page)
 
