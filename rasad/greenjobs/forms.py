@@ -403,6 +403,13 @@ class OutcomeForm(StyledForm):
         label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    def __init__(self, *args: Any, reported: frozenset[str] = frozenset(), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the milestones not yet reported are offered (the action refuses the others).
+        milestone = self.fields["milestone"]
+        assert isinstance(milestone, forms.ChoiceField)
+        milestone.choices = [(value, label) for value, label in Milestone.choices if value not in reported]
+
     def values(self) -> OutcomeValues:
         data = self.cleaned_data
         return OutcomeValues(

@@ -900,13 +900,18 @@ class OutcomeReportView(ScopedFormView):
     title = gettext_lazy("Report outcomes")
     success_message = gettext_lazy("The outcomes were recorded.")
 
-    def get_initial(self) -> dict[str, Any]:
-        done = set(
+    def reported(self) -> frozenset[str]:
+        return frozenset(
             self.scoped(OutcomeReport.objects.filter(application=self.object)).values_list(
                 "milestone", flat=True
             )
         )
-        return {"milestone": Milestone.TWELVE if Milestone.SIX in done else Milestone.SIX}
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"reported": self.reported()}
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"milestone": Milestone.TWELVE if Milestone.SIX in self.reported() else Milestone.SIX}
 
     def perform(self, form: OutcomeForm) -> OutcomeReport | None:
         result: OutcomeReport | None = form.run_action(

@@ -148,3 +148,17 @@ def test_the_dashboard_costs_the_same_queries_with_more_rows(cast: Cast):
 def test_a_bad_dashboard_filter_is_a_400(cast: Cast):
     page = signed_in_client(cast.alice).get("/green/dashboard/?scheme_id=abc")
     assert page.status_code == 400
+
+
+def test_the_form_offers_only_the_milestones_not_yet_reported(cast: Cast):
+    application = paid_application(cast)
+    client = signed_in_client(cast.ali)
+    url = f"/green/applications/{application.pk}/outcomes/"
+    assert [value for value, _label in client.get(url).context["form"].fields["milestone"].choices] == [
+        "6",
+        "12",
+    ]
+    assert _report(_api(cast.ali), application).status_code == 201
+    form = client.get(url).context["form"]
+    assert [value for value, _label in form.fields["milestone"].choices] == ["12"]
+    assert form.initial["milestone"] == "12"
