@@ -45,7 +45,12 @@ VIEW = ("*.view_*", "!core.view_auditevent")
 # Green jobs: a business's people apply and correct their applications; analysts of the three
 # offices review them (each office its own step), register businesses, approve and pay;
 # coordinators also run the schemes (greenjobs.*).
-GREEN_APPLY = ("greenjobs.add_application", "greenjobs.change_application", "greenjobs.add_certificate")
+GREEN_APPLY = (
+    "greenjobs.add_application",
+    "greenjobs.change_application",
+    "greenjobs.add_certificate",
+    "greenjobs.add_outcomereport",
+)
 GREEN_REVIEW = (
     *GREEN_APPLY,
     "greenjobs.review_application",

@@ -36,6 +36,7 @@ class GreenAuditEvent(IntEnum):
     CERTIFICATE_GRANTED = 1642
     CERTIFICATE_REFUSED = 1643
     CERTIFICATE_EXPIRY_NOTIFIED = 1644
+    OUTCOME_REPORTED = 1650
 
 
 register_event_types(
@@ -59,6 +60,7 @@ register_event_types(
         GreenAuditEvent.CERTIFICATE_GRANTED: _("Green certificate granted"),
         GreenAuditEvent.CERTIFICATE_REFUSED: _("Green certification refused"),
         GreenAuditEvent.CERTIFICATE_EXPIRY_NOTIFIED: _("Business told its green certificate expires soon"),
+        GreenAuditEvent.OUTCOME_REPORTED: _("Outcomes of a funded application reported"),
     },
 )
 

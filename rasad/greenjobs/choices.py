@@ -75,3 +75,10 @@ class CertificateStatus(models.TextChoices):
     VISITED = "visited", _("Site visited, awaiting the decision")
     GRANTED = "granted", _("Granted")
     REFUSED = "refused", _("Refused")
+
+
+class Milestone(models.TextChoices):
+    """When a funded business reports its outcomes: months after its first payment."""
+
+    SIX = "6", _("Six months after the first payment")
+    TWELVE = "12", _("Twelve months after the first payment")

@@ -399,7 +399,39 @@ def _load() -> None:
         )
         if stage == "closed":
             do_close_application(application, acting_user=labour_officer, note="تسهیلات کامل پرداخت شد.")
+    _outcomes(businesses, labour_officer)
     _certification(admin, labour, environment, environment_officer, businesses, owner)
+
+
+# Business, milestone, jobs created, jobs kept, energy (kWh), water (m³), waste (t) a year, note.
+OUTCOMES: tuple[tuple[str, str, int, int, int, int, int, str], ...] = (
+    ("QOM-GB02", "6", 3, 22, 18_000, 900, 420, "خط پرس مقوا راه افتاد؛ سه نفر برای جمع‌آوری استخدام شدند."),
+    ("QOM-GB02", "12", 5, 22, 26_000, 1_300, 610, "خودروی جمع‌آوری دوم به کار افتاد."),
+    ("QOM-GB12", "6", 4, 11, 64_000, 0, 12, "عایق‌کاری چهل ساختمان مسکونی انجام شد."),
+    ("QOM-GB04", "6", 6, 18, 120_000, 0, 0, "تیم نصب نیروگاه‌های پشت‌بامی تشکیل شد."),
+)
+
+
+def _outcomes(businesses: dict[str, Business], officer: User) -> None:
+    """The funded businesses' outcome reports at six and twelve months, entered by the labour
+    office's analyst from the businesses' forms."""
+    from rasad.greenjobs.actions import OutcomeValues, do_report_outcome
+
+    for code, milestone, created, kept, energy, water, waste, note in OUTCOMES:
+        application = Application.objects.get(business=businesses[code])
+        do_report_outcome(
+            application,
+            OutcomeValues(
+                milestone=milestone,
+                jobs_created=created,
+                jobs_retained=kept,
+                energy_saved=energy,
+                water_saved=water,
+                waste_diverted=waste,
+                note=note,
+            ),
+            acting_user=officer,
+        )
 
 
 def _certification(

@@ -9,8 +9,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from rasad.core.filtersets import IdFilter
-from rasad.greenjobs.choices import BusinessSize, CertificateStatus, SchemeKind, Stage
-from rasad.greenjobs.models import Application, Business, Certificate, Occupation, Scheme
+from rasad.greenjobs.choices import BusinessSize, CertificateStatus, Milestone, SchemeKind, Stage
+from rasad.greenjobs.models import Application, Business, Certificate, Occupation, OutcomeReport, Scheme
 
 
 class _Search(django_filters.FilterSet):  # type: ignore[misc]
@@ -80,3 +80,26 @@ class CertificateFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     class Meta:
         model = Certificate
         fields = ["status", "business_id", "organization_id"]
+
+
+class OutcomeFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+    milestone = django_filters.ChoiceFilter(choices=Milestone.choices, label=_("Milestone"))
+    application_id = IdFilter(field_name="application_id", label=_("Application (id)"))
+    organization_id = IdFilter(field_name="organization_id", label=_("Business (organization id)"))
+
+    class Meta:
+        model = OutcomeReport
+        fields = ["milestone", "application_id", "organization_id"]
+
+
+class DashboardFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+    """The outcomes dashboard's filters: one scheme, one province."""
+
+    scheme_id = IdFilter(field_name="scheme_id", label=_("Scheme (id)"))
+    province = django_filters.CharFilter(
+        field_name="organization__province__code", label=_("Province (code)")
+    )
+
+    class Meta:
+        model = Application
+        fields = ["scheme_id", "province"]

@@ -13,8 +13,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from rasad.core.models import Organization
-from rasad.greenjobs.actions import BusinessValues, SchemeValues
-from rasad.greenjobs.choices import BusinessSize, SchemeKind
+from rasad.greenjobs.actions import BusinessValues, OutcomeValues, SchemeValues
+from rasad.greenjobs.choices import BusinessSize, Milestone, SchemeKind
 from rasad.greenjobs.models import Business, Occupation, Scheme
 from rasad.lib.persian import TextParseError, parse_number
 from rasad.web.forms import ActionFormMixin, JalaliDateField, NormalizedCharField, NumberInput
@@ -367,3 +367,57 @@ class SiteVisitForm(StyledForm):
 
 class GrantForm(StyledForm):
     valid_months = CountField(label=_("Valid for (months)"), help_text=_("1 to 60 Jalali months."))
+
+
+class SavingField(forms.Field):
+    """A quantity of zero or more, in Persian or Latin digits, one decimal kept («۱۲٬۵۰۰٫۵»)."""
+
+    widget = NumberInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.widget.attrs["inputmode"] = "decimal"
+
+    def to_python(self, value: Any) -> Decimal:
+        if value in (None, ""):
+            return Decimal(0)
+        try:
+            number = parse_number(str(value))
+        except TextParseError as error:
+            raise ValidationError("%(message)s", code="invalid", params={"message": str(error)}) from None
+        if not 0 <= number < Decimal(10) ** 12:
+            raise ValidationError(_("Write a number of zero or more."), code="invalid")
+        return number
+
+
+class OutcomeForm(StyledForm):
+    milestone = forms.ChoiceField(label=_("Milestone"), choices=Milestone.choices)
+    jobs_created = CountField(label=_("Jobs created since the loan"))
+    jobs_retained = CountField(
+        label=_("Jobs kept"), help_text=_("People who worked here before the loan and still do.")
+    )
+    energy_saved = SavingField(label=_("Energy saved (kWh a year)"), required=False)
+    water_saved = SavingField(label=_("Water saved (cubic metres a year)"), required=False)
+    waste_diverted = SavingField(label=_("Waste kept from landfill (tonnes a year)"), required=False)
+    note = NormalizedCharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, reported: frozenset[str] = frozenset(), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the milestones not yet reported are offered (the action refuses the others).
+        milestone = self.fields["milestone"]
+        assert isinstance(milestone, forms.ChoiceField)
+        milestone.choices = [(value, label) for value, label in Milestone.choices if value not in reported]
+
+    def values(self) -> OutcomeValues:
+        data = self.cleaned_data
+        return OutcomeValues(
+            milestone=data["milestone"],
+            jobs_created=data["jobs_created"],
+            jobs_retained=data["jobs_retained"],
+            energy_saved=data.get("energy_saved") or 0,
+            water_saved=data.get("water_saved") or 0,
+            waste_diverted=data.get("waste_diverted") or 0,
+            note=data.get("note") or "",
+        )

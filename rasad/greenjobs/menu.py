@@ -22,6 +22,9 @@ MENU = (
                 "bi-file-earmark-text",
                 "greenjobs.view_application",
             ),
+            MenuItem(
+                _("Outcomes dashboard"), "greenjobs:dashboard", "bi-graph-up", "greenjobs.view_application"
+            ),
             MenuItem(_("Green businesses"), "greenjobs:business-list", "bi-shop", "greenjobs.view_business"),
             MenuItem(
                 _("Green certificates"),

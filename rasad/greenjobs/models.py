@@ -17,13 +17,22 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from rasad.core.models import TimestampedModel
-from rasad.greenjobs.choices import Agency, BusinessSize, CertificateStatus, Outcome, SchemeKind, Stage
+from rasad.greenjobs.choices import (
+    Agency,
+    BusinessSize,
+    CertificateStatus,
+    Milestone,
+    Outcome,
+    SchemeKind,
+    Stage,
+)
 from rasad.greenjobs.querysets import (
     ApplicationPartQuerySet,
     ApplicationQuerySet,
     BusinessQuerySet,
     CertificateQuerySet,
     OccupationQuerySet,
+    OutcomeQuerySet,
     SchemeQuerySet,
 )
 
@@ -391,3 +400,48 @@ class Certificate(TimestampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("greenjobs:certificate-detail", args=[self.pk])
+
+
+SAVING: dict[str, Any] = {"max_digits": 14, "decimal_places": 1, "default": Decimal(0)}
+
+
+class OutcomeReport(TimestampedModel):
+    """What a funded business reports six and twelve months after its first payment: the jobs
+    it created and the jobs it kept, and what it saved over the last twelve months in energy
+    (kWh), water (m³) and waste kept from landfill (tonnes). One report per milestone.
+    ``organization`` is the business's organization."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="outcomes", verbose_name=_("application")
+    )
+    organization = models.ForeignKey(
+        "core.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("business")
+    )
+    milestone = models.CharField(_("milestone"), max_length=2, choices=Milestone.choices)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    jobs_created = models.PositiveIntegerField(_("jobs created"))
+    jobs_retained = models.PositiveIntegerField(_("jobs retained"))
+    energy_saved = models.DecimalField(_("energy saved (kWh a year)"), **SAVING)
+    water_saved = models.DecimalField(_("water saved (m³ a year)"), **SAVING)
+    waste_diverted = models.DecimalField(_("waste kept from landfill (tonnes a year)"), **SAVING)
+    note = models.TextField(_("note"), blank=True)
+    reported_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = OutcomeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["application", "milestone"]
+        verbose_name = _("outcome report")
+        verbose_name_plural = _("outcome reports")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "milestone"], name="greenjobs_outcome_once"),
+            models.CheckConstraint(
+                condition=Q(energy_saved__gte=0) & Q(water_saved__gte=0) & Q(waste_diverted__gte=0),
+                name="greenjobs_outcome_savings_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} · {self.milestone}"

@@ -139,3 +139,22 @@ class CertificateQuerySet(ScopedQuerySet[Any]):
         if action == "certify":
             return self.filter(office_id__in=ids)
         return super().within(scope, action)
+
+
+class OutcomeQuerySet(ScopedQuerySet[Any]):
+    """Outcome reports: the business writes them (``add`` where it is in the scope); they are
+    seen where their application is (the business, the scheme's runner and its three offices)."""
+
+    scope_field = "organization"
+
+    def within(self, scope: Scope, action: str) -> Self:
+        if action == "view":
+            ids = scope.organization_ids()
+            return self.filter(
+                Q(organization_id__in=ids)
+                | Q(application__scheme__organization_id__in=ids)
+                | Q(application__scheme__labour_office_id__in=ids)
+                | Q(application__scheme__environment_office_id__in=ids)
+                | Q(application__scheme__training_office_id__in=ids)
+            )
+        return super().within(scope, action)

@@ -333,3 +333,32 @@ def make_certified_business(
     do_grant_certificate(certificate, valid_months=months, acting_user=None)
     business.refresh_from_db()
     return business
+
+
+def paid_application(cast: Cast) -> Application:
+    """An application under ISF-CC approved and paid in part (outcomes may be reported)."""
+    from rasad.greenjobs.actions import do_pay_instalment
+
+    application = application_at(cast, "approved")
+    do_pay_instalment(application, 40_000_000, paid_on=local_date(timezone.now()), acting_user=None)
+    return Application.objects.get(pk=application.pk)
+
+
+def _outcome_payload(cast: Cast, organization: Organization) -> dict[str, Any]:
+    return {
+        "application": paid_application(cast).number,
+        "milestone": "6",
+        "jobs_created": 3,
+        "jobs_retained": 5,
+    }
+
+
+@register("greenjobs.outcomereport", create_payload=_outcome_payload)
+def _make_outcome(cast: Cast, organization: Organization) -> Any:
+    from rasad.greenjobs.actions import OutcomeValues, do_report_outcome
+
+    return do_report_outcome(
+        paid_application(cast),
+        OutcomeValues(milestone="6", jobs_created=2, jobs_retained=4),
+        acting_user=None,
+    )

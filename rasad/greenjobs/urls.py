@@ -29,6 +29,10 @@ urlpatterns = [
     path("green/applications/<int:pk>/return/", views.ReturnView.as_view(), name="application-return"),
     path("green/applications/<int:pk>/refuse/", views.RefuseView.as_view(), name="application-refuse"),
     path("green/applications/<int:pk>/resubmit/", views.ResubmitView.as_view(), name="application-resubmit"),
+    path(
+        "green/applications/<int:pk>/outcomes/", views.OutcomeReportView.as_view(), name="application-outcome"
+    ),
+    path("green/dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("green/documents/<int:pk>/", views.DocumentDownloadView.as_view(), name="document"),
     path("green/businesses/", views.BusinessListView.as_view(), name="business-list"),
     path("green/businesses/new/", views.BusinessCreateView.as_view(), name="business-create"),

@@ -31,6 +31,7 @@ from rasad.greenjobs.actions import (
     do_record_site_visit,
     do_refuse_application,
     do_refuse_certificate,
+    do_report_outcome,
     do_request_certificate,
     do_resubmit_application,
     do_return_application,
@@ -38,7 +39,7 @@ from rasad.greenjobs.actions import (
     do_save_scheme,
 )
 from rasad.greenjobs.actions.applications import ApplicationValues
-from rasad.greenjobs.choices import Agency, Stage
+from rasad.greenjobs.choices import Agency, Milestone, Stage
 from rasad.greenjobs.directory import (
     KINDS,
     POINT_DECIMALS,
@@ -52,6 +53,7 @@ from rasad.greenjobs.filtersets import (
     ApplicationFilterSet,
     BusinessFilterSet,
     CertificateFilterSet,
+    DashboardFilterSet,
     OccupationFilterSet,
     SchemeFilterSet,
 )
@@ -64,11 +66,21 @@ from rasad.greenjobs.forms import (
     GrantForm,
     InstalmentForm,
     NoteForm,
+    OutcomeForm,
     ReasonForm,
     SchemeForm,
     SiteVisitForm,
 )
-from rasad.greenjobs.models import Application, Business, Certificate, Document, Occupation, Scheme
+from rasad.greenjobs.models import (
+    Application,
+    Business,
+    Certificate,
+    Document,
+    Occupation,
+    OutcomeReport,
+    Scheme,
+)
+from rasad.greenjobs.outcomes import latest_reports, totals
 from rasad.greenjobs.rules import describe
 from rasad.jobs.exports import may_export
 from rasad.lib import display, formatting
@@ -345,6 +357,16 @@ class ApplicationDetailView(ScopedDetailView):
                 ("greenjobs:application-return", gettext_lazy("Return for correction"), "outline-warning")
             )
             steps.append(("greenjobs:application-refuse", gettext_lazy("Refuse"), "outline-danger"))
+        outcomes = list(self.scoped(application.outcomes.all()))
+        if (
+            stage in FUNDED
+            and application.disbursed_amount
+            and len(outcomes) < len(Milestone)
+            and self.can("add", OutcomeReport(organization=application.organization))
+        ):
+            steps.append(
+                ("greenjobs:application-outcome", gettext_lazy("Report outcomes"), "outline-success")
+            )
         if stage == Stage.RETURNED and self.can("change", application):
             steps.append(("greenjobs:application-resubmit", gettext_lazy("Correct and resubmit"), "primary"))
         required = {d["code"]: d["name"] for d in application.scheme.documents}
@@ -358,6 +380,7 @@ class ApplicationDetailView(ScopedDetailView):
             decisions=self.scoped(application.decisions.select_related("decided_by", "acting_for")),
             documents=documents,
             instalments=self.scoped(application.instalments.all()),
+            outcomes=outcomes,
         )
 
 
@@ -859,3 +882,100 @@ class DirectoryEntryView(View):
             "today": today(),
         }
         return render(request, "greenjobs/directory_entry.html", context)
+
+
+# ---- outcomes and the dashboard ------------------------------------------------------------------
+
+FUNDED = (Stage.APPROVED, Stage.DISBURSED, Stage.CLOSED)
+
+
+class OutcomeReportView(ScopedFormView):
+    """The business reports its outcomes at six or twelve months after its first payment."""
+
+    model = Application
+    queryset = Application.objects.select_related("scheme", "organization")
+    creates = OutcomeReport
+    form_class = OutcomeForm
+    template_name = "greenjobs/step.html"
+    title = gettext_lazy("Report outcomes")
+    success_message = gettext_lazy("The outcomes were recorded.")
+
+    def reported(self) -> frozenset[str]:
+        return frozenset(
+            self.scoped(OutcomeReport.objects.filter(application=self.object)).values_list(
+                "milestone", flat=True
+            )
+        )
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"reported": self.reported()}
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"milestone": Milestone.TWELVE if Milestone.SIX in self.reported() else Milestone.SIX}
+
+    def perform(self, form: OutcomeForm) -> OutcomeReport | None:
+        result: OutcomeReport | None = form.run_action(
+            do_report_outcome, self.object, form.values(), acting_user=self.user
+        )
+        return result
+
+    def get_success_url(self, result: Any) -> str:
+        return reverse("greenjobs:application-detail", args=[self.object.pk])
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(**context, application=self.object)
+
+
+class DashboardView(ScopedListView):
+    """Outcomes by province and by scheme: the funded applications the reader may see, what was
+    approved and paid, the jobs planned, created and kept, the energy, water and waste saved
+    (from each application's latest report), and the certified businesses of each province."""
+
+    model = Application
+    queryset = Application.objects.filter(stage__in=FUNDED)
+    filterset_class = DashboardFilterSet
+    template_name = "greenjobs/dashboard.html"
+
+    def respond(self, objects: QuerySet[Any]) -> HttpResponseBase:
+        province_name = "name_fa" if _persian() else "name_en"
+        rows = list(
+            objects.order_by().values(
+                "pk",
+                "scheme_id",
+                "scheme__title",
+                "organization__province__code",
+                f"organization__province__{province_name}",
+                "approved_amount",
+                "disbursed_amount",
+                "jobs_planned",
+            )
+        )
+        reports = self.scoped(OutcomeReport.objects.filter(application__in=objects.values("pk"))).values(
+            "application_id",
+            "milestone",
+            "jobs_created",
+            "jobs_retained",
+            "energy_saved",
+            "water_saved",
+            "waste_diverted",
+        )
+        latest = latest_reports(reports)
+        provinces, grand = totals(
+            rows, latest, key="organization__province__code", name=f"organization__province__{province_name}"
+        )
+        schemes, _grand = totals(rows, latest, key="scheme_id", name="scheme__title")
+        certified = {code: n for code, _name, n in tally(certified_businesses()).provinces}
+        for row in provinces:
+            row.certified = certified.get(row.key, 0)
+        return self.render(
+            {
+                "filter": self.filterset,
+                "provinces": provinces,
+                "schemes": schemes,
+                "grand": grand,
+                "scheme_choices": self.scoped(Scheme.objects.all()).values_list("pk", "title"),
+                "province_choices": Province.objects.order_by(province_name).values_list(
+                    "code", province_name
+                ),
+            }
+        )

@@ -355,6 +355,12 @@ def _green_occupation(cast: Cast) -> dict[str, Any]:
     return {"pk": occupation().pk}
 
 
+def _green_paid(cast: Cast) -> dict[str, Any]:
+    from rasad.greenjobs.testing import paid_application
+
+    return {"pk": paid_application(cast).pk}
+
+
 def _green_certified(cast: Cast) -> dict[str, Any]:
     from rasad.greenjobs.testing import make_certified_business
 
@@ -526,6 +532,8 @@ SUBJECTS: dict[str, Subject] = {
     "green-occupation": Subject(_green_occupation),
     "green-certificate": Subject(_made("greenjobs.certificate")),
     "green-business-certified": Subject(_green_certified),
+    "green-application-paid": Subject(_green_paid),
+    "green-outcome": Subject(_made("greenjobs.outcomereport")),
     "isfahan": Subject(_isfahan),
     "period": Subject(_period()),
     "period-submit": Subject(_period("submit")),
@@ -721,6 +729,12 @@ PAGES: dict[str, Page] = {
     ),
     # The directory of certified green businesses is public, like training's certificate check:
     # the same rows for everyone, signed in or not (docs/greenjobs.md, "The public directory").
+    # Outcomes: the business's people (and the offices' analysts, who hold the same right)
+    # report them on a paid application; the dashboard is a scoped list.
+    "greenjobs:application-outcome": page(
+        "green-application-paid", get=allow(ISF_STAFF), post=allow(ISF_STAFF)
+    ),
+    "greenjobs:dashboard": LIST,
     "greenjobs:directory": Page(None, ALL_READ, public=True),
     "greenjobs:directory-points": Page(None, ALL_READ, public=True),
     "greenjobs:directory-provinces": Page(None, ALL_READ, public=True),
@@ -1142,6 +1156,11 @@ API: dict[str, Operation] = {
     "POST /api/v1/green-applications/{id}/close/": op(allow(ISF_ANALYSTS), "green-application-approved"),
     "POST /api/v1/green-applications/{id}/return/": op(allow(ISF_ANALYSTS), "green-application"),
     "POST /api/v1/green-applications/{id}/refuse/": op(allow(ISF_ANALYSTS), "green-application"),
+    "GET /api/v1/green-outcomes/": op(READ_ALL, "green-outcome", listed=ISF_STAFF),
+    "POST /api/v1/green-outcomes/": op(
+        creates(ISF_STAFF, frozenset({"bob", "bahram"})), body=_payload("greenjobs.outcomereport")
+    ),
+    "GET /api/v1/green-outcomes/{id}/": op(allow(ISF_STAFF), "green-outcome"),
     "GET /api/v1/green-certificates/": op(READ_ALL, "green-certificate", listed=ISF_STAFF),
     "POST /api/v1/green-certificates/": op(
         creates(ISF_STAFF, frozenset({"bob", "bahram"})), body=_payload("greenjobs.certificate")

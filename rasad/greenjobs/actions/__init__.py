@@ -32,6 +32,7 @@ from rasad.greenjobs.actions.certification import (
     do_refuse_certificate,
     do_request_certificate,
 )
+from rasad.greenjobs.actions.outcomes import OutcomeValues, do_report_outcome
 from rasad.greenjobs.actions.registry import (
     BusinessValues,
     OccupationValues,
@@ -49,6 +50,7 @@ __all__ = [
     "BusinessValues",
     "Correction",
     "OccupationValues",
+    "OutcomeValues",
     "SchemeValues",
     "add_months",
     "check_documents",
@@ -66,6 +68,7 @@ __all__ = [
     "do_record_site_visit",
     "do_refuse_application",
     "do_refuse_certificate",
+    "do_report_outcome",
     "do_request_certificate",
     "do_resubmit_application",
     "do_return_application",

@@ -12,8 +12,8 @@ from rasad.api.fields import DateField, MultiLineCharField, SingleLineCharField
 from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField
 from rasad.core.models import Organization
 from rasad.greenjobs import sectors
-from rasad.greenjobs.actions import BusinessValues, SchemeValues
-from rasad.greenjobs.choices import BusinessSize, SchemeKind
+from rasad.greenjobs.actions import BusinessValues, OutcomeValues, SchemeValues
+from rasad.greenjobs.choices import BusinessSize, Milestone, SchemeKind
 from rasad.greenjobs.directory import rounded
 from rasad.greenjobs.models import (
     Application,
@@ -23,6 +23,7 @@ from rasad.greenjobs.models import (
     Document,
     Instalment,
     Occupation,
+    OutcomeReport,
     Scheme,
 )
 
@@ -465,6 +466,62 @@ class GreenDirectoryEntrySerializer(serializers.ModelSerializer):  # type: ignor
     @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_longitude(self, obj: Business) -> float | None:
         return rounded(obj.organization.longitude)
+
+
+SAVING_INPUT: dict[str, Any] = {"max_digits": 13, "decimal_places": 1, "min_value": 0, "required": False}
+
+
+class OutcomeSerializer(RasadModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="greenjobs-api:outcome-detail")
+    application = ScopedSlugRelatedField(
+        slug_field="number",
+        queryset=Application.objects.all(),
+        help_text=_("Number of the funded application."),
+    )
+    organization = serializers.CharField(source="organization.code", read_only=True)
+    milestone = serializers.ChoiceField(choices=Milestone.choices)
+    jobs_created = serializers.IntegerField(min_value=0, max_value=100000)
+    jobs_retained = serializers.IntegerField(min_value=0, max_value=100000)
+    energy_saved = serializers.DecimalField(**SAVING_INPUT)
+    water_saved = serializers.DecimalField(**SAVING_INPUT)
+    waste_diverted = serializers.DecimalField(**SAVING_INPUT)
+    note = MultiLineCharField(required=False, allow_blank=True, max_length=2000)
+
+    class Meta:
+        model = OutcomeReport
+        fields = [
+            "id",
+            "url",
+            "display",
+            "application",
+            "organization",
+            "milestone",
+            "due_on",
+            "jobs_created",
+            "jobs_retained",
+            "energy_saved",
+            "water_saved",
+            "waste_diverted",
+            "note",
+            "created",
+            "last_updated",
+        ]
+        read_only_fields = ["due_on", "created", "last_updated"]
+        # A milestone reported twice is refused by do_report_outcome, naming ``milestone``
+        # (not DRF's unique-together check, which names no field).
+        validators: list[Any] = []
+
+    def to_values(self) -> OutcomeValues:
+        data = self.validated_data
+        return OutcomeValues(
+            milestone=data["milestone"],
+            jobs_created=data["jobs_created"],
+            jobs_retained=data["jobs_retained"],
+            energy_saved=data.get("energy_saved") or 0,
+            water_saved=data.get("water_saved") or 0,
+            waste_diverted=data.get("waste_diverted") or 0,
+            note=data.get("note") or "",
+        )
 
 
 class GreenDirectoryPageSerializer(serializers.Serializer[Any]):

@@ -9,4 +9,5 @@ router.register("green-businesses", views.BusinessViewSet, basename="business")
 router.register("green-schemes", views.SchemeViewSet, basename="scheme")
 router.register("green-applications", views.ApplicationViewSet, basename="application")
 router.register("green-certificates", views.CertificateViewSet, basename="certificate")
+router.register("green-outcomes", views.OutcomeViewSet, basename="outcome")
 urlpatterns = router.urls

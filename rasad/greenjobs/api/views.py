@@ -33,6 +33,7 @@ from rasad.greenjobs.actions import (
     do_record_site_visit,
     do_refuse_application,
     do_refuse_certificate,
+    do_report_outcome,
     do_request_certificate,
     do_resubmit_application,
     do_return_application,
@@ -55,6 +56,7 @@ from rasad.greenjobs.api.serializers import (
     InstalmentInputSerializer,
     NoteSerializer,
     OccupationSerializer,
+    OutcomeSerializer,
     SchemeSerializer,
     SiteVisitSerializer,
 )
@@ -64,9 +66,10 @@ from rasad.greenjobs.filtersets import (
     BusinessFilterSet,
     CertificateFilterSet,
     OccupationFilterSet,
+    OutcomeFilterSet,
     SchemeFilterSet,
 )
-from rasad.greenjobs.models import Application, Business, Certificate, Occupation, Scheme
+from rasad.greenjobs.models import Application, Business, Certificate, Occupation, OutcomeReport, Scheme
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
@@ -423,3 +426,19 @@ class CertificateViewSet(ScopedModelViewSet):
         )
 
     refuse.scope_action = "certify"  # type: ignore[attr-defined]
+
+
+class OutcomeViewSet(ScopedModelViewSet):
+    """Outcome reports of funded applications: ``POST`` by the business (six or twelve months
+    after its first payment, once each); read where the application is read."""
+
+    queryset = OutcomeReport.objects.select_related("application", "organization")
+    serializer_class = OutcomeSerializer
+    filterset_class = OutcomeFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        assert isinstance(serializer, OutcomeSerializer)
+        serializer.instance = do_report_outcome(
+            serializer.validated_data["application"], serializer.to_values(), acting_user=_actor(self.request)
+        )

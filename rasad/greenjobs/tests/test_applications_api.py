@@ -16,6 +16,7 @@ from rasad.greenjobs.models import Application, Scheme
 from rasad.greenjobs.testing import make_business, make_scheme, make_workshop
 from rasad.testing.api import assert_nothing_changed
 from rasad.testing.cast import Cast
+from rasad.testing.web import signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +76,9 @@ def _attach(client, pk: int, name: str = "licence.pdf", content: bytes = b"%PDF-
     )
 
 
-def test_a_workshop_is_paid_in_two_instalments_after_the_three_offices_act(offices):
+def test_a_workshop_is_paid_in_two_instalments_and_its_outcomes_reach_the_province_dashboard(
+    offices, cast: Cast
+):
     owner = api_client(offices["owner"])
     pk = _apply(owner, offices["scheme"], offices["business"])
     assert _attach(owner, pk).status_code == 201
@@ -124,6 +127,37 @@ def test_a_workshop_is_paid_in_two_instalments_after_the_three_offices_act(offic
         "compliant",
         "trained",
     ]
+
+    # The issue's "done when": the business reports its outcomes at six months, and they
+    # appear on the province dashboard of Isfahan's analyst, in the row of the province.
+    reported = owner.post(
+        "/api/v1/green-outcomes/",
+        {
+            "application": Application.objects.get(pk=pk).number,
+            "milestone": "6",
+            "jobs_created": 4,
+            "jobs_retained": 11,
+            "energy_saved": "18500",
+            "water_saved": "0",
+            "waste_diverted": "3.5",
+        },
+        format="json",
+    )
+    assert reported.status_code == 201, reported.content
+    isfahan = cast.isfahan.province
+    assert isfahan is not None
+    dashboard = signed_in_client(cast.alice).get(f"/green/dashboard/?province={isfahan.code}")
+    assert dashboard.status_code == 200
+    [province] = dashboard.context["provinces"]
+    assert (province.key, province.applications, province.reported) == (isfahan.code, 1, 1)
+    assert (province.jobs_created, province.jobs_retained) == (4, 11)
+    assert (province.energy_saved, province.waste_diverted) == (Decimal("18500.0"), Decimal("3.5"))
+    assert province.disbursed == Decimal(250_000_000)
+    row = dashboard.content.decode().split('data-testid="province-row"')[1].split("</tr>")[0]
+    assert 'data-testid="row-created">۴</td>' in row
+    assert "۱۸٬۵۰۰" in row
+    # Kerman's analyst sees no row of Isfahan's.
+    assert signed_in_client(cast.bob).get("/green/dashboard/").context["provinces"] == []
 
 
 def test_a_disbursement_beyond_the_approved_amount_is_refused(offices, cast: Cast):

@@ -40,6 +40,9 @@ def test_the_demo_has_a_dozen_businesses_and_applications_at_every_step():
     assert Certificate.objects.filter(status="granted").count() == 8
     assert Certificate.objects.filter(status="requested").count() == 1
     assert notify_expiring() == 2  # the two one-month certificates lapse within thirty days
+    from rasad.greenjobs.models import OutcomeReport
+
+    assert OutcomeReport.objects.count() == 4
     assert load_demo() == summary  # idempotent
 
 

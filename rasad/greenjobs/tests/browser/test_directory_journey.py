@@ -36,6 +36,11 @@ def test_a_visitor_finds_certified_businesses_by_sector_on_the_map(journey: Any,
         assert hidden.organization.name not in text
         assert fits(visitor.page)
         visitor.check("map drawn")
+        # Both provinces hold one business: the legend shows that one count, not "lowest: 1,
+        # highest: 1".
+        legend = visitor.page.inner_text("[data-testid=map-legend]")
+        assert "۱" in legend
+        assert "کمترین" not in legend and "بیشترین" not in legend
 
         # The recycling sector only (section E of ISIC Rev.4).
         visitor.page.select_option("select[name=sector]", "E")

@@ -87,7 +87,11 @@
         var low = codes.filter(function (k) { return values[k] === min; })[0];
         var high = codes.filter(function (k) { return values[k] === max; })[0];
         var rows = [];
-        if (codes.length) {
+        if (codes.length && min === max) {
+          // One value for every shaded province: one swatch in its shade, with the value (not
+          // "lowest: 1, highest: 1").
+          rows.push({ colour: shade(min, min, max), label: String(shown[low] || min) });
+        } else if (codes.length) {
           rows.push({ colour: SHADES[0], label: (el.dataset.legendLow || "") + (low ? ": " + (shown[low] || min) : "") });
           rows.push({ colour: SHADES[SHADES.length - 1], label: (el.dataset.legendHigh || "") + (high ? ": " + (shown[high] || max) : "") });
         }
