@@ -139,7 +139,11 @@ class CrisisDetailView(ScopedDetailView):
             rumours=self.scoped(Rumour.objects.filter(crisis=crisis))
             .select_related("agency")
             .order_by("-logged_at"),
-            entry_form=TimelineEntryForm(organizations=writers) if is_open and writers.exists() else None,
+            entry_form=TimelineEntryForm(
+                organizations=writers, initial={"organization": crisis.organization_id}
+            )
+            if is_open and writers.exists()
+            else None,
             can_close=is_open and self.can("change", crisis),
             can_add_statement=is_open and self.can("add", Statement(organization=crisis.organization)),
             can_log_rumour=is_open and self.can("add", Rumour(organization=crisis.organization)),
@@ -191,6 +195,9 @@ class TimelineEntryAddView(ScopedFormView):
             *member_agencies(crisis.organization_id).values_list("pk", flat=True),
         ]
         return {"organizations": self.organizations_for("add", TimelineEntry).filter(pk__in=allowed)}
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"organization": self.object.organization_id}
 
     def load(self) -> None:
         super().load()

@@ -35,7 +35,9 @@ def _secretary(cast: Cast) -> User:
         organization=cast.isfahan,
         validate=False,
     )
-    do_grant_role(secretary, Role.objects.get(slug="coordinator"), acting_user=None, organization=cast.isfahan)
+    do_grant_role(
+        secretary, Role.objects.get(slug="coordinator"), acting_user=None, organization=cast.isfahan
+    )
     return secretary
 
 
