@@ -12,13 +12,13 @@ from rasad.core.filtersets import IdFilter
 from rasad.media.choices import (
     CrisisState,
     EntryKind,
+    PlanKind,
+    PlanState,
     RecipientState,
     RumourState,
     Severity,
     StatementKind,
     StatementState,
-    PlanKind,
-    PlanState,
 )
 from rasad.media.models import (
     Crisis,

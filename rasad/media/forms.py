@@ -353,9 +353,7 @@ class PlannedItemForm(MediaForm):
     start_day = JalaliDateField(label=_("From (day)"))
     start_time = ClockField(label=_("From (time)"), required=False, help_text=_("Empty: 9:00."))
     end_day = JalaliDateField(label=_("To (day)"), required=False, help_text=_("Empty: the same day."))
-    channel = forms.ChoiceField(
-        label=_("Channel"), choices=[("", "—"), *Channel.choices], required=False
-    )
+    channel = forms.ChoiceField(label=_("Channel"), choices=[("", "—"), *Channel.choices], required=False)
     training_event = forms.ModelChoiceField(
         label=_("Training event it announces"), queryset=Event.objects.none(), required=False
     )
@@ -382,7 +380,9 @@ class PlannedItemForm(MediaForm):
         clock = data.get("start_time") or time(9, 0)
         starts = datetime.combine(data["start_day"], clock, tzinfo=TEHRAN)
         end_day = data.get("end_day")
-        ends = starts if end_day is None else datetime.combine(end_day, max(clock, time(17, 0)), tzinfo=TEHRAN)
+        ends = (
+            starts if end_day is None else datetime.combine(end_day, max(clock, time(17, 0)), tzinfo=TEHRAN)
+        )
         return PlanValues(
             organization=data["organization"],
             kind=data["kind"],
@@ -398,7 +398,10 @@ class PlannedItemForm(MediaForm):
 
 class PublishItemForm(MediaForm):
     link = forms.URLField(
-        label=_("Where it was published"), max_length=500, assume_scheme="https", help_text=_("The address (https://…).")
+        label=_("Where it was published"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("The address (https://…)."),
     )
 
 

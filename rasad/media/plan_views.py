@@ -43,7 +43,9 @@ def month_of(text: str | None, today: Any) -> JalaliPeriod:
     return JalaliPeriod.containing(today, "month")
 
 
-def month_grid(period: JalaliPeriod, items: list[PlannedItem], today: Any) -> list[list[dict[str, Any] | None]]:
+def month_grid(
+    period: JalaliPeriod, items: list[PlannedItem], today: Any
+) -> list[list[dict[str, Any] | None]]:
     """Weeks (Saturday first) of the Jalali month, each day with the items it falls in."""
     by_day: dict[Any, list[PlannedItem]] = {}
     for item in items:
@@ -150,7 +152,9 @@ class PlannedItemEditView(_PlanForm):
             "agency": item.agency_id,
             "start_day": local_date(item.starts_at),
             "start_time": item.starts_at.astimezone(TEHRAN).strftime("%H:%M"),
-            "end_day": local_date(item.ends_at) if local_date(item.ends_at) != local_date(item.starts_at) else None,
+            "end_day": local_date(item.ends_at)
+            if local_date(item.ends_at) != local_date(item.starts_at)
+            else None,
             "channel": item.channel,
             "training_event": item.training_event_id,
             "description": item.description,
@@ -165,7 +169,9 @@ class PlannedItemEditView(_PlanForm):
 
 class PlannedItemDetailView(ScopedDetailView):
     model = PlannedItem
-    queryset = PlannedItem.objects.select_related("organization", "agency", "training_event", "planned_by", "done_by")
+    queryset = PlannedItem.objects.select_related(
+        "organization", "agency", "training_event", "planned_by", "done_by"
+    )
     template_name = "media/plan_detail.html"
     context_object_name = "item"
 
@@ -224,4 +230,3 @@ class PlannedItemCancelView(ScopedFormView):
 
     def get_success_url(self, result: PlannedItem) -> str:
         return reverse("media:plan-detail", args=[result.pk])
-

@@ -59,6 +59,8 @@ urlpatterns = [
     path("media/calendar/new/", plan_views.PlannedItemCreateView.as_view(), name="plan-create"),
     path("media/calendar/<int:pk>/", plan_views.PlannedItemDetailView.as_view(), name="plan-detail"),
     path("media/calendar/<int:pk>/edit/", plan_views.PlannedItemEditView.as_view(), name="plan-edit"),
-    path("media/calendar/<int:pk>/publish/", plan_views.PlannedItemPublishView.as_view(), name="plan-publish"),
+    path(
+        "media/calendar/<int:pk>/publish/", plan_views.PlannedItemPublishView.as_view(), name="plan-publish"
+    ),
     path("media/calendar/<int:pk>/cancel/", plan_views.PlannedItemCancelView.as_view(), name="plan-cancel"),
 ]

@@ -15,6 +15,7 @@ from rasad.media.actions.crisis import (
     do_log_rumour,
     do_open_crisis,
 )
+from rasad.media.actions.deadlines import agency_heads, do_escalate_recipient, do_remind_recipient
 from rasad.media.actions.plan import (
     PlanValues,
     do_cancel_planned_item,
@@ -22,7 +23,6 @@ from rasad.media.actions.plan import (
     do_plan_item,
     do_publish_planned_item,
 )
-from rasad.media.actions.deadlines import agency_heads, do_escalate_recipient, do_remind_recipient
 from rasad.media.actions.responses import ResponseValues, do_acknowledge, do_respond
 from rasad.media.actions.statements import (
     Deadline,

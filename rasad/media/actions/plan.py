@@ -63,9 +63,7 @@ def _check(values: PlanValues, errors: Errors, *, now: datetime) -> tuple[str, d
 
 
 @transaction.atomic
-def do_plan_item(
-    values: PlanValues, *, acting_user: User | None, now: datetime | None = None
-) -> PlannedItem:
+def do_plan_item(values: PlanValues, *, acting_user: User | None, now: datetime | None = None) -> PlannedItem:
     """Put an item on the headquarters' media calendar."""
     require(acting_user, PlannedItem, "add", values.organization)
     errors = Errors()

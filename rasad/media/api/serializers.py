@@ -20,7 +20,6 @@ from rasad.media.choices import (
     Severity,
     StatementKind,
 )
-from rasad.training.models import Event
 from rasad.media.models import (
     Crisis,
     MemberAgency,
@@ -31,6 +30,7 @@ from rasad.media.models import (
     StatementAttachment,
     TimelineEntry,
 )
+from rasad.training.models import Event
 
 
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]

@@ -29,12 +29,12 @@ from rasad.media.actions import (
     do_answer_rumour,
     do_approve_statement,
     do_assign_rumour,
+    do_cancel_planned_item,
+    do_change_planned_item,
     do_close_crisis,
     do_dismiss_rumour,
     do_issue_statement,
     do_log_rumour,
-    do_cancel_planned_item,
-    do_change_planned_item,
     do_open_crisis,
     do_plan_item,
     do_publish_planned_item,
@@ -469,7 +469,9 @@ class PlannedItemViewSet(ScopedModelViewSet):
             raise refusal()  # before the body is read: the same 404 as a missing item
         body = PublishItemSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._answer(do_publish_planned_item(item, body.validated_data["link"], acting_user=_actor(request)))
+        return self._answer(
+            do_publish_planned_item(item, body.validated_data["link"], acting_user=_actor(request))
+        )
 
     @extend_schema(request=CancelItemSerializer, responses=PlannedItemSerializer)
     @action(detail=True, methods=["post"])
@@ -477,6 +479,8 @@ class PlannedItemViewSet(ScopedModelViewSet):
         item = self.get_object()
         body = CancelItemSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._answer(do_cancel_planned_item(item, body.validated_data["reason"], acting_user=_actor(request)))
+        return self._answer(
+            do_cancel_planned_item(item, body.validated_data["reason"], acting_user=_actor(request))
+        )
 
     cancel.scope_action = "change"  # type: ignore[attr-defined]

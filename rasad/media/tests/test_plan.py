@@ -26,7 +26,11 @@ PERSIAN = re.compile(r"[\u0600-\u06FF]")
 
 
 def _soon(days: int = 3) -> datetime:
-    return (timezone.now() + timedelta(days=days)).astimezone(TEHRAN).replace(hour=10, minute=0, second=0, microsecond=0)
+    return (
+        (timezone.now() + timedelta(days=days))
+        .astimezone(TEHRAN)
+        .replace(hour=10, minute=0, second=0, microsecond=0)
+    )
 
 
 def test_the_hq_plans_an_item_for_an_agency_which_publishes_it(cast: Cast, coordinator: User):
@@ -49,7 +53,12 @@ def test_the_hq_plans_an_item_for_an_agency_which_publishes_it(cast: Cast, coord
     pk = created.json()["id"]
     assert client_for(cast.bob).get(f"{PLAN}{pk}/").status_code == 404
     assert client_for(cast.bob).get(PLAN).json()["results"] == []
-    assert client_for(cast.bahram).post(f"{PLAN}{pk}/publish/", {"link": "https://x.example"}, format="json").status_code == 404
+    assert (
+        client_for(cast.bahram)
+        .post(f"{PLAN}{pk}/publish/", {"link": "https://x.example"}, format="json")
+        .status_code
+        == 404
+    )
     published = client_for(cast.ali).post(
         f"{PLAN}{pk}/publish/", {"link": "https://isf-p1.example/news/bootcamp"}, format="json"
     )
@@ -144,6 +153,11 @@ def test_the_plan_form_names_the_fields_and_the_agency_marks_it_published(cast: 
     assert 'data-testid="publish-form"' in reporter.get(f"/media/calendar/{item.pk}/").content.decode()
     refused = reporter.post(f"/media/calendar/{item.pk}/publish/", {"link": "نشانی"})
     assert refused.status_code == 400
-    assert reporter.post(f"/media/calendar/{item.pk}/publish/", {"link": "https://tv.example/live/1"}).status_code == 302
+    assert (
+        reporter.post(
+            f"/media/calendar/{item.pk}/publish/", {"link": "https://tv.example/live/1"}
+        ).status_code
+        == 302
+    )
     item.refresh_from_db()
     assert item.state == "published"

@@ -33,7 +33,9 @@ def test_the_secretary_plans_and_the_agency_publishes(journey: Any, cast: Cast, 
         organization=cast.isfahan,
         validate=False,
     )
-    do_grant_role(secretary, Role.objects.get(slug="coordinator"), acting_user=None, organization=cast.isfahan)
+    do_grant_role(
+        secretary, Role.objects.get(slug="coordinator"), acting_user=None, organization=cast.isfahan
+    )
     ensure_member(cast.isfahan, cast.isfahan_post)
     day = local_date(timezone.now() + timedelta(days=3))
     month = JalaliPeriod.containing(day, "month").key
