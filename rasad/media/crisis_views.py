@@ -81,7 +81,12 @@ class CrisisCreateView(ScopedFormView):
     def get_form_kwargs(self) -> dict[str, Any]:
         organizations = self.organizations_for("add")
         provinces = organizations.exclude(province__isnull=True).values("province_id")
-        cities = City.objects.filter(province_id__in=provinces).order_by("-population", "name_en")[:40]
+        # Cities with a Persian name only: a list of transliterations is no choice for a reader.
+        cities = (
+            City.objects.filter(province_id__in=provinces)
+            .exclude(name_fa="")
+            .order_by("-population", "name_en")[:40]
+        )
         return {
             "organizations": organizations,
             "cities": City.objects.filter(pk__in=[city.pk for city in cities]).order_by(

@@ -218,7 +218,9 @@ class RumourValues:
 
 
 def _rumour_lock(rumour: Rumour) -> Rumour:
-    locked: Rumour = Rumour.objects.select_for_update().select_related("crisis", "agency").get(pk=rumour.pk)
+    locked: Rumour = (
+        Rumour.objects.select_for_update(of=("self",)).select_related("crisis", "agency").get(pk=rumour.pk)
+    )
     return locked
 
 
