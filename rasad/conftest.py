@@ -6,13 +6,13 @@ from contextlib import ExitStack
 from typing import Any
 
 import pytest
-from django.db import connections
+from django.db import connections, transaction
 from django.db.backends.signals import connection_created
 from django.test import TransactionTestCase
 from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
-from rasad.testing.cast import Cast, build_cast
+from rasad.testing.cast import Cast, build_cast, refetched
 
 # Property tests have no time limit per example: on a loaded machine one example is slow, not
 # wrong, and a deadline turns that into a flaky failure. Each test bounds its examples instead.
@@ -90,6 +90,29 @@ def _fresh_rate_counters() -> None:
 @pytest.fixture
 def cast(db: None) -> Cast:
     return build_cast()
+
+
+@pytest.fixture(scope="module")
+def _module_cast(django_db_setup: None, django_db_blocker: Any) -> Iterator[Cast]:
+    """One cast for a whole module, inside a transaction rolled back after the module's last
+    test; each test's own transaction nests in it as a savepoint, as in Django's
+    ``TestCase.setUpTestData``. For the long generated tables (the authorization table and
+    matrix: thousands of tests, each of which would build the same cast), not for tests that
+    need a transactional database."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_cast()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def shared_cast(_module_cast: Cast, db: None) -> Cast:
+    """The module's cast (``_module_cast``), read afresh for this test."""
+    return refetched(_module_cast)
 
 
 @pytest.fixture

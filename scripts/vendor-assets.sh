@@ -15,6 +15,7 @@ BOOTSTRAP_VERSION=5.3.9
 HTMX_VERSION=2.0.11            # stay on htmx 2.x; htmx 4 is a different API
 ECHARTS_VERSION=6.1.0
 LEAFLET_VERSION=1.9.4
+MARKERCLUSTER_VERSION=1.5.3     # Leaflet.markercluster: the command view's clusters of field posts
 VAZIRMATN_VERSION=33.0.3
 JALALIDATEPICKER_VERSION=0.9.12
 BOOTSTRAP_ICONS_VERSION=1.13.2
@@ -85,6 +86,14 @@ D="$DEST/leaflet"; mkdir -p "$D/images"
 cp "$P/dist/leaflet.js" "$P/dist/leaflet.css" "$P/LICENSE" "$D/"
 cp "$P/dist/images/"* "$D/images/"
 
+echo "leaflet.markercluster $MARKERCLUSTER_VERSION"
+P="$(fetch "leaflet.markercluster@$MARKERCLUSTER_VERSION")"
+check_license "$P" MIT
+D="$DEST/leaflet.markercluster"; mkdir -p "$D"
+# The plugin's own layout and animation rules only: the cluster icons are styled by the page
+# (MarkerCluster.Default.css sets a Latin font and fixed colours; Rasad colours by status).
+cp "$P/dist/leaflet.markercluster.js" "$P/dist/MarkerCluster.css" "$P/MIT-LICENCE.txt" "$D/"
+
 echo "vazirmatn $VAZIRMATN_VERSION"
 P="$(fetch "vazirmatn@$VAZIRMATN_VERSION")"
 check_license "$P" OFL
@@ -145,7 +154,7 @@ if [ -n "$bad" ]; then
 fi
 
 # VERSIONS.json: name -> {version, license, files}
-export DEST BOOTSTRAP_VERSION HTMX_VERSION ECHARTS_VERSION LEAFLET_VERSION \
+export DEST BOOTSTRAP_VERSION HTMX_VERSION ECHARTS_VERSION LEAFLET_VERSION MARKERCLUSTER_VERSION \
     VAZIRMATN_VERSION JALALIDATEPICKER_VERSION BOOTSTRAP_ICONS_VERSION
 node - <<'EOF'
 const fs = require('fs');
@@ -156,6 +165,7 @@ const pkgs = [
   ['htmx', 'htmx.org', process.env.HTMX_VERSION, '0BSD'],
   ['echarts', 'echarts', process.env.ECHARTS_VERSION, 'Apache-2.0'],
   ['leaflet', 'leaflet', process.env.LEAFLET_VERSION, 'BSD-2-Clause'],
+  ['leaflet.markercluster', 'leaflet.markercluster', process.env.MARKERCLUSTER_VERSION, 'MIT'],
   ['vazirmatn', 'vazirmatn', process.env.VAZIRMATN_VERSION, 'OFL-1.1'],
   ['jalalidatepicker', '@majidh1/jalalidatepicker', process.env.JALALIDATEPICKER_VERSION, 'MIT'],
   ['bootstrap-icons', 'bootstrap-icons', process.env.BOOTSTRAP_ICONS_VERSION, 'MIT'],

@@ -1,5 +1,7 @@
 """Demo assessments on top of the core demo world (``rasad.core.demo``), after the seed scenarios:
 
+* last year's passive-defence cycle over the same companies, all final and closed (the
+  compliance page's trend across cycles);
 * the civil defence organization's passive-defence compliance cycle over the five mining
   companies of IMIDRO, with the guideline handed to it: three companies self-assessed, were
   reviewed by the civil defence assessor and made final (with the non-compliant sections and the
@@ -46,6 +48,7 @@ from rasad.assessments.models import Assessment, Cycle, Instrument, Item, Sectio
 from rasad.core.models import Organization, Role, User
 
 PASSIVE_DEFENCE = "ارزیابی انطباق با دستورالعمل ایمنی و پدافند غیرعامل — شرکت‌های معدنی ۱۴۰۴"
+PASSIVE_DEFENCE_BEFORE = "ارزیابی انطباق با دستورالعمل ایمنی و پدافند غیرعامل — شرکت‌های معدنی ۱۴۰۳"
 ENERGY_AWARD = "دوره ششم جایزه ملی مدیریت انرژی — معادن و کارخانه‌ها"
 
 # (username, name, organization, title, role)
@@ -72,6 +75,14 @@ PD_USERS = {
     "IMIDRO-M5": "zinc.analyst",
 }
 PD_FINAL = ("IMIDRO-M1", "IMIDRO-M2", "IMIDRO-M3")
+# The year before: every company went through, each with more left to do (the trend shows it).
+PD_BEFORE: dict[str, dict[str, Any]] = {
+    "IMIDRO-M1": {"A1.3": "no", "B2.2": "no", "C1.2": "partial", "D2.1": "1", "D1.2": "no"},
+    "IMIDRO-M2": {"C1.2": "no", "C2.2": "no", "B1.3": "partial", "A2.2": "na"},
+    "IMIDRO-M3": {"A1.2": "no", "B1.2": 12, "D1.2": "no", "D2.3": "no", "C2.1": "partial"},
+    "IMIDRO-M4": {"B1.3": "no", "C1.1": "no", "A1.1": "partial", "D2.2": "partial"},
+    "IMIDRO-M5": {"A2.1": "partial", "C2.2": "partial"},
+}
 
 # Energy award answers per site: (energy intensity GJ/t, improvement %, RADAR level for the
 # management system, RADAR level for the environment); the second assessor is 10 points stricter
@@ -104,6 +115,7 @@ def load_demo(stdout: TextIO | None = None) -> dict[str, int]:
     if not Cycle.objects.filter(name=PASSIVE_DEFENCE).exists():
         with transaction.atomic():
             _people()
+            _passive_defence_before()
             _passive_defence()
             _energy_award()
             _risks()
@@ -271,6 +283,54 @@ def _passive_defence() -> None:
         do_finalize_assessment(assessment, acting_user=coordinator)
 
 
+def _passive_defence_before() -> None:
+    """Last year's cycle of the same guideline over the same companies, run and closed within
+    its own window (the actions take the day they act on), with no cases opened: compliance's
+    trend across cycles compares it with this year's."""
+    instrument = _hand_over("PD-INFRA", "PDO")
+    coordinator = _user("pdo.coordinator")
+    opens = timezone.localdate() - timedelta(days=400)
+    cycle = do_save_cycle(
+        CycleValues(
+            organization=_org("PDO"),
+            instrument=instrument,
+            name=PASSIVE_DEFENCE_BEFORE,
+            description="دور پیشین ارزیابی انطباق شرکت‌های تابعه ایمیدرو با دستورالعمل ایمنی زیرساخت‌ها.",
+            opens_on=opens,
+            closes_on=opens + timedelta(days=45),
+            review_closes_on=opens + timedelta(days=70),
+            scope_root=_org("IMIDRO"),
+            scope_kinds=["company"],
+            opens_cases=False,
+        ),
+        acting_user=coordinator,
+    )
+    during = opens + timedelta(days=10)
+    do_launch_cycle(cycle, acting_user=coordinator, now=during)
+    items = list(
+        Item.objects.filter(instrument=instrument).order_by(
+            "criterion__section__order", "criterion__order", "order"
+        )
+    )
+    assessor = _user("pdo.assessor")
+    for code, exceptions in PD_BEFORE.items():
+        assessment = Assessment.objects.get(cycle=cycle, organization__code=code)
+        user = _user(PD_USERS[code])
+        answers = _answers(items, exceptions)
+        do_save_answers(assessment, answers, acting_user=user, now=during)
+        for item in items:
+            if item.item_type == "file" or (item.evidence_required and exceptions.get(item.code) != "na"):
+                do_add_evidence(assessment, _pdf(f"{item.code}.pdf"), acting_user=user, item=item, now=during)
+        do_submit_assessment(assessment, acting_user=user, now=during)
+        review = do_assign_assessor(assessment, assessor, _org("PDO"), acting_user=coordinator)
+        do_save_review_scores(review, _review_of(items, answers), acting_user=assessor)
+        do_submit_review(review, acting_user=assessor)
+        do_agree_consensus(assessment, [], acting_user=assessor)
+        do_save_feedback(assessment, _feedback(items, exceptions), acting_user=assessor)
+        do_finalize_assessment(assessment, acting_user=coordinator, now=during)
+    do_close_cycle(cycle, acting_user=coordinator)
+
+
 def _ema_answers(
     items: Sequence[Item], site: tuple[float, float, int, int], *, stricter: bool
 ) -> list[AnswerValues]:
@@ -311,10 +371,6 @@ def _energy_award() -> None:
             minimum_peers=3,
         ),
         acting_user=coordinator,
-    )
-    # The environment agency audits the environmental criteria (section E) of every site.
-    do_name_audit(
-        cycle, _org("DOE"), [Section.objects.get(instrument=instrument, code="E")], acting_user=coordinator
     )
     # The environment agency audits the environmental criteria (section E) of every site.
     do_name_audit(

@@ -25,6 +25,12 @@ MENU = (
                 "bi-list-check",
                 "assessments.view_instrument",
             ),
+            MenuItem(
+                _("Checklist compliance"),
+                "assessments:compliance",
+                "bi-grid-3x3-gap",
+                "assessments.view_assessment",
+            ),
             MenuItem(_("Risk register"), "assessments:risk-register", "bi-grid-3x3", "cases.view_case"),
             MenuItem(
                 _("New cycle"),

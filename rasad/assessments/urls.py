@@ -36,6 +36,7 @@ urlpatterns = [
     path("assessments/<int:pk>/consensus/", views.ConsensusView.as_view(), name="assessment-consensus"),
     path("assessments/<int:pk>/assessors/new/", views.AssignAssessorView.as_view(), name="assessment-assign"),
     path("assessments/<int:pk>/feedback/", views.FeedbackView.as_view(), name="assessment-feedback"),
+    path("assessments/<int:pk>/feedback.pdf", views.FeedbackReportView.as_view(), name="feedback-report"),
     path("assessments/<int:pk>/audit/", views.AuditView.as_view(), name="assessment-audit"),
     path("assessments/cycles/<int:pk>/audits/new/", views.NameAuditView.as_view(), name="cycle-audit"),
     path("assessments/<int:pk>/finalize/", views.FinalizeView.as_view(), name="assessment-finalize"),
@@ -43,6 +44,11 @@ urlpatterns = [
         "assessments/<int:pk>/evidence/<int:evidence_id>/",
         views.EvidenceDownloadView.as_view(),
         name="evidence-download",
+    ),
+    path("assessments/compliance/", views.ComplianceView.as_view(), name="compliance"),
+    path("assessments/compliance/map.json", views.ComplianceMapView.as_view(), name="compliance-map"),
+    path(
+        "assessments/compliance/points.json", views.CompliancePointsView.as_view(), name="compliance-points"
     ),
     path("assessments/risks/", views.RiskRegisterView.as_view(), name="risk-register"),
     path("assessments/risks/import/", views.RiskImportView.as_view(), name="risk-import"),

@@ -6,17 +6,18 @@ actions; scope is never applied here by hand."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpResponse, HttpResponseBase
+from django.http import HttpResponse, HttpResponseBase, JsonResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from rasad.assessments.actions import (
     audited_items,
@@ -58,6 +59,16 @@ from rasad.assessments.choices import (
     ReviewKind,
     Stage,
 )
+from rasad.assessments.compliance import (
+    Compliance,
+    Heat,
+    Visible,
+    compliance,
+    legend,
+    parse_cycle,
+)
+from rasad.assessments.feedback_report import feedback_pdf
+from rasad.assessments.feedback_report import file_name as feedback_file_name
 from rasad.assessments.filtersets import (
     AssessmentFilterSet,
     CycleFilterSet,
@@ -99,6 +110,7 @@ from rasad.assessments.spreadsheet import instrument_file, results_xlsx
 from rasad.cases.models import Case
 from rasad.core.importers import MAX_FILE_BYTES
 from rasad.core.models import Organization, User
+from rasad.lib import formatting
 from rasad.lib.downloads import file_download
 from rasad.lib.tabular import XLSX_TYPE
 from rasad.web.generic import (
@@ -107,7 +119,10 @@ from rasad.web.generic import (
     ScopedDetailView,
     ScopedFormView,
     ScopedListView,
+    ScopedView,
+    refusal,
 )
+from rasad.web.maps import points_response
 
 STATUS_CSS = {
     AssessmentStatus.NOT_STARTED: "secondary",
@@ -785,6 +800,21 @@ class FeedbackView(ScopedFormView):
         return reverse("assessments:assessment-detail", args=[self.object.pk])
 
 
+class FeedbackReportView(ScopedDetailView):
+    """The feedback report of a final assessment as a PDF (``rasad.assessments.feedback_report``),
+    for everyone who may see the assessment; before it is final there is no report (404)."""
+
+    model = Assessment
+    queryset = Assessment.objects.select_related("organization", "cycle__instrument", "band")
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        assessment: Assessment = self.get_object()
+        if assessment.status != AssessmentStatus.FINAL:
+            raise refusal()
+        content = feedback_pdf(assessment, self.scoped)
+        return file_download(io.BytesIO(content), feedback_file_name(assessment), "application/pdf")
+
+
 class AssignAssessorView(ScopedFormView):
     """The cycle's owner assigns an assessor acting for an organization without a conflict of
     interest."""
@@ -1145,3 +1175,124 @@ class RiskImportView(ScopedFormView):
     def get_context_data(self, **context: Any) -> dict[str, Any]:
         context.setdefault("report", None)
         return super().get_context_data(**context)
+
+
+# ---------------------------------------------------------------------------------------------
+# Compliance at every level
+# ---------------------------------------------------------------------------------------------
+
+
+class _ComplianceBase(ScopedView):
+    """The compliance of one cycle at one level (``rasad.assessments.compliance``), over the
+    assessments the reader may see. ``cycle`` (its number) and ``under`` (an organization's code)
+    choose; either naming what the reader may not see is the 404 of a missing object."""
+
+    model = Assessment
+
+    def visible(self) -> Visible:
+        return Visible(
+            assessments=self.get_queryset(),
+            cycles=self.scoped(Cycle.objects.all()),
+            organizations=self.scoped(Organization.objects.all()),
+            sections=self.scoped(Section.objects.all()),
+        )
+
+    def compute(self) -> Compliance:
+        try:
+            cycle_id = parse_cycle(self.request.GET.get("cycle"))
+        except ValidationError:
+            raise refusal() from None
+        return compliance(self.visible(), cycle_id, (self.request.GET.get("under") or "")[:40])
+
+    def query(self, result: Compliance) -> str:
+        data = QueryDict(mutable=True)
+        if result.cycle is not None:
+            data["cycle"] = str(result.cycle.pk)
+        if result.node is not None:
+            data["under"] = result.node.code
+        return data.urlencode()
+
+
+def heat_text(heat: Heat) -> str:
+    """«۸۷٪ (۳ ارزیابی)» for the map's tooltips and legend."""
+    if heat.percent is None:
+        return _("no final assessment")
+    return ngettext(
+        "%(percent)s (%(count)s final assessment)", "%(percent)s (%(count)s final assessments)", heat.count
+    ) % {
+        "percent": formatting.percent(heat.percent / 100, decimals=0),
+        "count": formatting.number(heat.count),
+    }
+
+
+class ComplianceView(_ComplianceBase):
+    """A parent's view of its subtree's compliance: the heat map of organizations × sections at
+    one level (each row opens the level below it), the province map, and the trend across the
+    cycles of the same checklist."""
+
+    template_name = "assessments/compliance.html"
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        result = self.compute()
+        query = self.query(result)
+        return self.render(
+            {
+                "result": result,
+                "query": query,
+                "legend": legend(),
+                "export_kind": "assessment-compliance",
+                "map_url": reverse("assessments:compliance-map") + (f"?{query}" if query else ""),
+                "points_url": reverse("assessments:compliance-points") + (f"?{query}" if query else ""),
+                "trend_chart": _trend_chart(result),
+            }
+        )
+
+
+def _trend_chart(result: Compliance) -> dict[str, str]:
+    """The trend line's data for the chart script: labels and totals, "|"-separated."""
+    rows = [row for row in result.trend if row.assessments]
+    return {
+        "labels": "|".join(formatting.digits(row.cycle.name) for row in rows),
+        "values": "|".join("" if row.total.percent is None else f"{row.total.percent:.1f}" for row in rows),
+    }
+
+
+class ComplianceMapView(_ComplianceBase):
+    """The province map's colours: each province's mean final percentage, at the page's cycle
+    and level."""
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        result = self.compute()
+        return JsonResponse(
+            {
+                "values": {p.code: p.heat.percent for p in result.provinces if p.heat.percent is not None},
+                "display": {
+                    p.code: heat_text(p.heat) for p in result.provinces if p.heat.percent is not None
+                },
+                "label": _("Compliance (mean final score)"),
+            }
+        )
+
+
+POINT_COLOURS = {"full": "#1e8449", "good": "#7dbb42", "partial": "#d68910", "low": "#c0392b"}
+
+
+class CompliancePointsView(_ComplianceBase):
+    """The province map's points: each assessed organization with a final score, at its location,
+    coloured by its level and linked to its assessment."""
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        result = self.compute()
+        return points_response(
+            (
+                place.latitude,
+                place.longitude,
+                {
+                    "name": f"{place.name}: {heat_text(place.heat)}",
+                    "url": reverse("assessments:assessment-detail", args=[place.assessment_id]),
+                    "colour": POINT_COLOURS[place.heat.level],
+                },
+            )
+            for place in result.points
+            if place.latitude is not None and place.longitude is not None
+        )

@@ -28,7 +28,8 @@ class CoreAuditEvent(IntEnum):
     ORGANIZATIONS_IMPORTED = 105
     NATIONAL_BODY_CHANGED = 106
     USER_CREATED = 110
-    USER_CHANGED = 111
+    USER_DEACTIVATED = 111
+    USER_REACTIVATED = 116
     USER_PREFERENCES_CHANGED = 112
     PASSWORD_CHANGED = 115
     MEMBERSHIP_ADDED = 113
@@ -65,7 +66,8 @@ register_event_types(
         CoreAuditEvent.ORGANIZATIONS_IMPORTED: _("Organizations imported"),
         CoreAuditEvent.NATIONAL_BODY_CHANGED: _("National body flag changed"),
         CoreAuditEvent.USER_CREATED: _("User created"),
-        CoreAuditEvent.USER_CHANGED: _("User changed"),
+        CoreAuditEvent.USER_DEACTIVATED: _("Account deactivated"),
+        CoreAuditEvent.USER_REACTIVATED: _("Account reactivated"),
         CoreAuditEvent.USER_PREFERENCES_CHANGED: _("Preferences changed"),
         CoreAuditEvent.PASSWORD_CHANGED: _("Password changed"),
         CoreAuditEvent.MEMBERSHIP_ADDED: _("Membership added"),

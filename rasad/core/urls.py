@@ -33,6 +33,8 @@ urlpatterns = [
     ),
     path("people/", views.PeopleListView.as_view(), name="people-list"),
     path("people/<int:pk>/reset-two-factor/", views.TwoFactorResetView.as_view(), name="two-factor-reset"),
+    path("people/<int:pk>/deactivate/", views.UserDeactivateView.as_view(), name="user-deactivate"),
+    path("people/<int:pk>/reactivate/", views.UserReactivateView.as_view(), name="user-reactivate"),
     path("working-groups/", views.WorkingGroupListView.as_view(), name="working-group-list"),
     path("working-groups/new/", views.WorkingGroupCreateView.as_view(), name="working-group-create"),
     path(

@@ -25,6 +25,7 @@ from rasad.core.actions.people import (
     do_create_working_group,
     do_grant_role,
     do_revoke_grant,
+    do_set_user_active,
     do_update_working_group,
 )
 from rasad.core.actions.security import do_reset_two_factor
@@ -376,8 +377,15 @@ class PeopleListView(ScopedListView):
         with_two_factor = set(
             TOTPDevice.objects.filter(user__in=people, confirmed=True).values_list("user_id", flat=True)
         )
-        resettable = (self.permitted("change", people) & with_two_factor) - {self.user.pk}
-        return super().get_context_data(**context, q=self.request.GET.get("q", ""), resettable=resettable)
+        changeable = self.permitted("change", people) - {self.user.pk}
+        if not self.user.is_superuser:
+            changeable -= {person.pk for person in people if person.is_superuser}
+        return super().get_context_data(
+            **context,
+            q=self.request.GET.get("q", ""),
+            resettable=changeable & with_two_factor,
+            changeable=changeable,
+        )
 
 
 class TwoFactorResetView(ScopedActionView):
@@ -395,6 +403,28 @@ class TwoFactorResetView(ScopedActionView):
 
     def get_success_url(self, obj: User) -> str:
         return reverse("core:people-list")
+
+
+class UserDeactivateView(ScopedActionView):
+    """Deactivate a person who has left (``do_set_user_active``); ``UserReactivateView`` takes
+    them back."""
+
+    model = User
+    scope_action = "change"
+    http_method_names = ["post"]
+    active = False
+    success_message = gettext_lazy("The account is deactivated; the person can no longer sign in.")
+
+    def perform(self, obj: User) -> None:
+        do_set_user_active(obj, self.active, acting_user=self.user)
+
+    def get_success_url(self, obj: User) -> str:
+        return reverse("core:people-list")
+
+
+class UserReactivateView(UserDeactivateView):
+    active = True
+    success_message = gettext_lazy("The account is active again; the person can sign in.")
 
 
 class OrganizationPeopleView(ScopedDetailView):

@@ -11,9 +11,10 @@ training office trains workers and employers.
   companies and employers of ten or more get priority points) and three required documents;
 * applications at every step: waiting for each office, approved and paid in part, fully paid,
   closed, returned for correction and refused;
-* the environment office's greening-checklist cycle over the registry, and certification: one
-  business certified for two years, two whose one-month certificates lapse within thirty days
-  (the expiry notice is due), one request waiting for the site visit.
+* the environment office's greening-checklist cycle over the registry, and certification: eight
+  businesses certified (for six months to two years) in five sectors, two of them on one-month
+  certificates that lapse within thirty days (the expiry notice is due), one request waiting for
+  the site visit. The eight make the public directory of certified green businesses.
 
 The offices act through their own people (``qom-labour.analyst``, ``qom-doe.coordinator``,
 ``qom-tvto.analyst``), so the audit trail reads as it would. Idempotent.
@@ -410,7 +411,7 @@ def _certification(
     owner: User,
 ) -> None:
     """The greening checklist (the assessments app's starter GREEN-WS) run by the environment
-    office over the registry; four businesses answer it and ask to be certified."""
+    office over the registry; nine businesses answer it and ask to be certified, eight are."""
     from rasad.assessments.actions import (
         AnswerValues,
         CycleValues,
@@ -439,7 +440,17 @@ def _certification(
         acting_user=admin,
     )
     do_launch_cycle(cycle, acting_user=admin)
-    plan = (("QOM-GB04", 24), ("QOM-GB02", 1), ("QOM-GB06", 1), ("QOM-GB11", None))
+    plan = (
+        ("QOM-GB04", 24),
+        ("QOM-GB02", 1),
+        ("QOM-GB06", 1),
+        ("QOM-GB10", 18),
+        ("QOM-GB07", 12),
+        ("QOM-GB01", 12),
+        ("QOM-GB12", 24),
+        ("QOM-GB09", 6),
+        ("QOM-GB11", None),
+    )
     for code, months in plan:
         business = businesses[code]
         assessment = Assessment.objects.get(cycle=cycle, organization=business.organization)

@@ -1,5 +1,7 @@
 """Green-jobs lists as spreadsheets (``rasad.lib.tabular``), made in the background
-(``rasad.jobs.exports``): the applications, with their amounts, stage and dates."""
+(``rasad.jobs.exports``): the applications, with their amounts, stage and dates; and the public
+directory of certified businesses (its rows are the same for everyone; the file is made for
+people with a role, since files wait in "My files" of a signed-in person)."""
 
 from __future__ import annotations
 
@@ -9,8 +11,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
 from rasad.core.models import User
+from rasad.greenjobs import sectors
+from rasad.greenjobs.directory import DirectoryFilterSet, certified_businesses, rounded
 from rasad.greenjobs.filtersets import ApplicationFilterSet
-from rasad.greenjobs.models import Application
+from rasad.greenjobs.models import Application, Business
 from rasad.jobs.exports import ExportKind, Params, apply_filters, register_export
 from rasad.lib.jalali import local_date
 from rasad.lib.tabular import ExportColumn, date_columns
@@ -56,4 +60,70 @@ APPLICATIONS = register_export(
     )
 )
 
-__all__: list[Any] = ["APPLICATIONS"]
+
+def _sector_name(business: Business) -> str:
+    section = sectors.section_of(business.sector_code)
+    return str(section.name) if section else ""
+
+
+def directory_columns() -> list[ExportColumn]:
+    return [
+        ExportColumn("name", gettext_lazy("Business"), lambda b: b.organization.name),
+        ExportColumn("kind", gettext_lazy("Kind"), lambda b: b.organization.get_kind_display()),
+        ExportColumn(
+            "province",
+            gettext_lazy("Province"),
+            lambda b: b.organization.province.name_fa if b.organization.province else "",
+        ),
+        ExportColumn(
+            "province_code",
+            gettext_lazy("Province code"),
+            lambda b: b.organization.province.code if b.organization.province else "",
+        ),
+        ExportColumn(
+            "county",
+            gettext_lazy("County"),
+            lambda b: b.organization.county.name_fa if b.organization.county else "",
+        ),
+        ExportColumn("sector", gettext_lazy("Sector"), _sector_name),
+        ExportColumn("sector_code", gettext_lazy("Sector (ISIC Rev.4)"), lambda b: b.sector_code),
+        ExportColumn("size", gettext_lazy("Size"), lambda b: b.get_size_display()),
+        ExportColumn(
+            "knowledge_based",
+            gettext_lazy("Knowledge-based company"),
+            lambda b: 1 if b.knowledge_based else 0,
+        ),
+        ExportColumn(
+            "occupations",
+            gettext_lazy("Green occupations"),
+            lambda b: "، ".join(o.name for o in b.occupations.all()),
+        ),
+        ExportColumn("certificate", gettext_lazy("Certificate number"), lambda b: b.certificate_number or ""),
+        *date_columns(
+            "certified_until", gettext_lazy("Certificate valid until"), lambda b: b.certified_until
+        ),
+        ExportColumn(
+            "latitude", gettext_lazy("Latitude (rounded)"), lambda b: rounded(b.organization.latitude)
+        ),
+        ExportColumn(
+            "longitude", gettext_lazy("Longitude (rounded)"), lambda b: rounded(b.organization.longitude)
+        ),
+    ]
+
+
+def directory_rows(user: User, params: Params) -> QuerySet[Business]:
+    return apply_filters(DirectoryFilterSet, certified_businesses(), params)
+
+
+DIRECTORY_EXPORT = register_export(
+    ExportKind(
+        name="green-directory",
+        title=gettext_lazy("Certified green businesses"),
+        permission="greenjobs.view_business",
+        columns=directory_columns,
+        queryset=directory_rows,
+        list_url="greenjobs:directory",
+    )
+)
+
+__all__: list[Any] = ["APPLICATIONS", "DIRECTORY_EXPORT"]

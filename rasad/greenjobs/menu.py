@@ -29,6 +29,13 @@ MENU = (
                 "bi-patch-check",
                 "greenjobs.view_certificate",
             ),
+            # The page is public (no sign-in needed); the menu shows it to people with a role.
+            MenuItem(
+                _("Directory of certified businesses"),
+                "greenjobs:directory",
+                "bi-map",
+                "greenjobs.view_business",
+            ),
             MenuItem(
                 _("Green occupations"), "greenjobs:occupation-list", "bi-tree", "greenjobs.view_occupation"
             ),

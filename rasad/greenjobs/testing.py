@@ -297,3 +297,39 @@ def _certificate_payload(cast: Cast, organization: Organization) -> dict[str, An
 @register("greenjobs.certificate", create_payload=_certificate_payload)
 def _make_certificate(cast: Cast, organization: Organization) -> Any:
     return make_certificate_request(organization)
+
+
+def make_certified_business(
+    parent: Organization,
+    *,
+    months: int = 12,
+    sector_code: str = "4321",
+    knowledge_based: bool = False,
+    occupations: tuple[str, ...] = ("solar-installer",),
+) -> Business:
+    """A workshop under ``parent`` certified green for ``months`` Jalali months through the
+    actions: greening checklist, request, site visit today, grant (the public directory lists
+    it). The environment office is made under the workshop, like the certificate factory's."""
+    from rasad.greenjobs.actions import do_grant_certificate, do_record_site_visit, do_request_certificate
+
+    business = do_save_business(
+        BusinessValues(
+            organization=make_workshop(parent),
+            sector_code=sector_code,
+            size="micro",
+            employees=6,
+            knowledge_based=knowledge_based,
+            occupations=[occupation(code) for code in occupations],
+        ),
+        acting_user=None,
+    )
+    office = make_workshop(business.organization, kind="provincial_office", name="ادارهٔ محیط زیست آزمایشی")
+    certificate = do_request_certificate(
+        business, office=office, assessment=greening_checklist(business, office), acting_user=None
+    )
+    certificate = do_record_site_visit(
+        certificate, visited_on=local_date(timezone.now()), findings="پسماند تفکیک می‌شود.", acting_user=None
+    )
+    do_grant_certificate(certificate, valid_months=months, acting_user=None)
+    business.refresh_from_db()
+    return business

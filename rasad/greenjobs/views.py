@@ -8,12 +8,16 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django import forms
-from django.db.models import Count, Sum
-from django.http import HttpResponseBase
+from django.core.paginator import Paginator
+from django.db.models import Count, QuerySet, Sum
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
+from django.views import View
 
-from rasad.core.models import Organization
+from rasad.core.models import Organization, Province, User
+from rasad.greenjobs import sectors
 from rasad.greenjobs.actions import (
     Correction,
     do_apply,
@@ -35,6 +39,15 @@ from rasad.greenjobs.actions import (
 )
 from rasad.greenjobs.actions.applications import ApplicationValues
 from rasad.greenjobs.choices import Agency, Stage
+from rasad.greenjobs.directory import (
+    KINDS,
+    POINT_DECIMALS,
+    DirectoryFilterSet,
+    certified_businesses,
+    tally,
+    today,
+)
+from rasad.greenjobs.exports import DIRECTORY_EXPORT
 from rasad.greenjobs.filtersets import (
     ApplicationFilterSet,
     BusinessFilterSet,
@@ -57,6 +70,8 @@ from rasad.greenjobs.forms import (
 )
 from rasad.greenjobs.models import Application, Business, Certificate, Document, Occupation, Scheme
 from rasad.greenjobs.rules import describe
+from rasad.jobs.exports import may_export
+from rasad.lib import display, formatting
 from rasad.lib.downloads import file_download
 from rasad.web.generic import (
     AuthenticatedRequest,
@@ -65,6 +80,7 @@ from rasad.web.generic import (
     ScopedListView,
     ScopedView,
 )
+from rasad.web.maps import points_response
 
 STAGE_CSS = {
     Stage.DRAFT: "secondary",
@@ -732,3 +748,114 @@ class CertificateRefuseView(CertificateStepView):
         return form.run_action(
             do_refuse_certificate, self.object, reason=form.cleaned_data["reason"], acting_user=self.user
         )
+
+
+# ---- the public directory ------------------------------------------------------------------------
+# Public pages, like training's certificate check: anyone reaches them, signed in or not, and they
+# show the same rows to everyone. What they may show is decided in ``rasad.greenjobs.directory``
+# (certified, current businesses; no personal data); nothing here reads a grant.
+
+
+def _directory(request: HttpRequest) -> tuple[DirectoryFilterSet, QuerySet[Business], bool]:
+    """The directory's filter set over the certified businesses, the rows it selects, and whether
+    its filters were valid (an invalid filter selects nothing)."""
+    filterset = DirectoryFilterSet(request.GET or None, queryset=certified_businesses())
+    if filterset.is_bound and not filterset.is_valid():
+        return filterset, Business.objects.none(), False
+    return filterset, filterset.qs, True
+
+
+def _invalid_filters(filterset: DirectoryFilterSet) -> JsonResponse:
+    fields = {name: [str(message) for message in errors] for name, errors in filterset.errors.items()}
+    body = {"error": {"code": "invalid", "message": gettext("Some filters are not valid."), "fields": fields}}
+    return JsonResponse(body, status=400)
+
+
+def _persian() -> bool:
+    return display.current().language.startswith("fa")
+
+
+class DirectoryView(View):
+    """The directory of certified green businesses, filterable by province, sector, occupation,
+    kind and knowledge-based status, with a map (points rounded to about a kilometre, provinces
+    shaded by count) and the counts by province and sector beside it."""
+
+    paginate_by = 30
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        filterset, businesses, valid = _directory(request)
+        page: Any = Paginator(businesses, self.paginate_by).get_page(request.GET.get("page"))
+        for business in page:
+            section = sectors.section_of(business.sector_code)
+            business.sector_name = section.name if section else ""
+        query = request.GET.copy()
+        query.pop("page", None)
+        user = request.user
+        context = {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "tally": tally(businesses, persian=_persian()),
+            "provinces": Province.objects.order_by("name_fa"),
+            "sectors": sectors.choices(),
+            "occupations": Occupation.objects.all(),
+            "kinds": KINDS,
+            "can_export": isinstance(user, User) and may_export(user, DIRECTORY_EXPORT),
+            "today": today(),
+        }
+        return render(request, "greenjobs/directory.html", context, status=200 if valid else 400)
+
+
+class DirectoryPointsView(View):
+    """The directory's businesses on the map (GeoJSON for the shared map component), each at its
+    organization's point rounded to two decimals of a degree, linked to its public page."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        filterset, businesses, valid = _directory(request)
+        if not valid:
+            return _invalid_filters(filterset)
+        rows = businesses.prefetch_related(None).values_list(
+            "pk", "organization__name", "organization__latitude", "organization__longitude"
+        )
+        points = []
+        for pk, name, latitude, longitude in rows:
+            if latitude is None or longitude is None:
+                continue
+            url = reverse("greenjobs:directory-entry", args=[pk])
+            place = (round(latitude, POINT_DECIMALS), round(longitude, POINT_DECIMALS))
+            points.append((*place, {"id": pk, "name": name, "url": url}))
+        return points_response(points)
+
+
+class DirectoryProvincesView(View):
+    """How many listed businesses each province has, for the map's shading."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        filterset, businesses, valid = _directory(request)
+        if not valid:
+            return _invalid_filters(filterset)
+        counts = tally(businesses, persian=_persian()).provinces
+        return JsonResponse(
+            {
+                "values": {code: n for code, _name, n in counts if code},
+                "display": {code: formatting.number(n) for code, _name, n in counts if code},
+                "label": gettext("Certified green businesses"),
+            }
+        )
+
+
+class DirectoryEntryView(View):
+    """One business of the directory: what its certificate makes public. A business that is not
+    listed (no valid certificate, closed, or no such business) is the same plain 404."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        business = certified_businesses().filter(pk=kwargs["pk"]).first()
+        if business is None:
+            raise Http404(gettext("No certified green business has this number."))
+        section = sectors.section_of(business.sector_code)
+        context = {
+            "business": business,
+            "section": section,
+            "today": today(),
+        }
+        return render(request, "greenjobs/directory_entry.html", context)

@@ -8,8 +8,10 @@ every open stream (SECURITY.md C.3 as docs/live.md applies it).
 * Each stream is a ``Client`` with a filter (what its user may see, decided by the caller: this
   module knows nothing of grants) and a bounded queue. A client whose queue is full is not given a
   backlog: its queue is dropped and it is told to refetch.
-* After the Redis connection was lost and comes back, every client is told to resynchronise (it
-  reads what it missed from the database: pub/sub does not keep messages).
+* Once the subscription is made (the first time too: a stream that registered before it took
+  effect may have read the database before an event that was published before it), and after the
+  Redis connection was lost and comes back, every client is told to resynchronise (it reads what
+  it missed from the database: pub/sub does not keep messages).
 
 Two kinds of client share the hub: ``AsyncClient`` for the ASGI server (an asyncio event woken
 from the hub's thread) and ``ThreadClient`` for a threaded WSGI server (the embedded demo).
@@ -201,16 +203,20 @@ class Hub:
         import redis
 
         delay = 0.5
-        was_connected = False
         while not self._stop.is_set():
             try:
                 connection = redis.Redis.from_url(settings.REDIS_URL, health_check_interval=10)
                 pubsub = connection.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
                 pubsub.subscribe(settings.EVENT_CHANNEL)
+                # Read up to the server's confirmation: from there on, nothing published is missed.
+                first = pubsub.get_message(timeout=5.0)
                 self.connected.set()
-                if was_connected:
-                    self.dispatch(RESYNC)  # what was published while we were away is lost: re-read
-                was_connected = True
+                # What was published while we were away is lost, and so is what was published
+                # before the first subscription took effect, after the streams registered so far
+                # had read the database: they re-read it (a stream drops what it already sent).
+                self.dispatch(RESYNC)
+                if first is not None and first.get("type") == "message":
+                    self.dispatch(json.loads(first["data"]))
                 delay = 0.5
                 while not self._stop.is_set():
                     message = pubsub.get_message(timeout=1.0)

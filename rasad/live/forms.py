@@ -1,4 +1,4 @@
-"""Forms of the live pages: a device, an agent credential."""
+"""Forms of the live pages: a device, an agent credential, a step on a post's incident."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rasad.cases.workflow import Action
+from rasad.core.models import User
 from rasad.live.choices import DeviceKind
 from rasad.web.forms import ActionFormMixin
 
@@ -38,3 +40,35 @@ class CredentialForm(ActionFormMixin, forms.Form):
         help_text=_("Which agent uses it, for example “the post's relay computer”."),
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
+
+
+# The steps of an incident's case taken in place on the command view; every other step is on the
+# case's own page.
+INCIDENT_STEPS = (Action.TRIAGE, Action.ASSIGN)
+
+
+class IncidentStepForm(forms.Form):
+    """Acknowledge (the case workflow's triage) or assign a post's incident case, from the
+    command view. It only collects values: ``do_transition_case`` checks and writes."""
+
+    action = forms.ChoiceField(
+        choices=[(step.value, step.value) for step in INCIDENT_STEPS],
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": _(
+                "Only acknowledging and assigning are done here; open the case for other steps."
+            )
+        },
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    assignee = forms.ModelChoiceField(
+        label=_("Assignee"),
+        queryset=User.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("This person cannot be assigned this incident.")},
+    )
+
+    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = candidates  # type: ignore[attr-defined]
+        self.fields["assignee"].widget.attrs["class"] = "form-select form-select-sm"

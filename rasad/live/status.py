@@ -60,6 +60,8 @@ STATUS_COLOURS = {
     Status.OFFLINE: "#dc3545",
     Status.UNKNOWN: "#6c757d",
 }
+# How bad a status is, for a map cluster's colour (its worst post's).
+STATUS_RANKS = {Status.ONLINE: 0, Status.UNKNOWN: 1, Status.DEGRADED: 2, Status.OFFLINE: 3}
 STATUS_BADGES = {
     Status.ONLINE: "success",
     Status.DEGRADED: "warning",

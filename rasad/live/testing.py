@@ -12,6 +12,8 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from rasad.cases.choices import OPEN_STATUSES
+from rasad.cases.models import Case
 from rasad.core.actions.organizations import OrganizationValues, do_create_organization
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import Organization
@@ -20,6 +22,7 @@ from rasad.live.actions import (
     do_ingest_batch,
     do_issue_credential,
     do_register_device,
+    incident_key,
     parse_batch,
 )
 from rasad.live.actions.ingest import BatchResult
@@ -102,6 +105,18 @@ def heartbeat_item(device: Device, **values: Any) -> dict[str, Any]:
         "storage": values.pop("storage", 1200),
         **values,
     }
+
+
+def make_incident(cast: Cast, organization: Organization, text: str = "بریدن حصار مرزی") -> Case:
+    """The open incident case of the field post under ``organization``, opened (or joined) by a
+    high-severity tamper event its agent sends."""
+    device = make_device(cast, organization)
+    credential, _secret = make_credential(cast, organization)
+    send(credential, {"events": [event_item(device, 1, kind="tamper", severity="high", text=text)]})
+    case: Case = Case.objects.filter(
+        source_key=incident_key(device.organization_id), status__in=OPEN_STATUSES
+    ).latest("opened_at", "pk")
+    return case
 
 
 @register(

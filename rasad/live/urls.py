@@ -8,6 +8,8 @@ urlpatterns = [
     path("live/stream/", views.StreamView.as_view(), name="stream"),
     path("live/feed/", views.FeedView.as_view(), name="feed"),
     path("live/posts.geojson", views.PostPointsView.as_view(), name="post-points"),
+    path("live/incidents/", views.IncidentListView.as_view(), name="incidents"),
+    path("live/incidents/<int:pk>/", views.IncidentView.as_view(), name="incident"),
     path("live/posts/<int:pk>/", views.PostDetailView.as_view(), name="post"),
     path("live/posts/<int:pk>/devices/new/", views.DeviceCreateView.as_view(), name="device-create"),
     path(

@@ -1,9 +1,11 @@
-"""The live UI: the command view (map of field posts by status, feed of events), a post's page
-(devices, recent history, agent credentials) and the forms that register devices and issue or
-revoke credentials. Every page is a generic scoped view (``rasad.web.generic``)."""
+"""The live UI: the command view (map of field posts by status, the posts' open incidents with
+their in-place steps, feed of events), a post's page (devices, recent history, agent
+credentials) and the forms that register devices and issue or revoke credentials. Every page is
+a generic scoped view (``rasad.web.generic``)."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections import deque
@@ -12,16 +14,25 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.handlers.asgi import ASGIRequest
 from django.db import connection as db_connection
-from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.db.models import QuerySet
+from django.http import HttpResponse, HttpResponseBase, HttpResponseRedirect, StreamingHttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from rasad.cases.actions import allowed_actions, assignee_candidates, do_transition_case
+from rasad.cases.choices import OPEN_STATUSES
+from rasad.cases.models import Case
+from rasad.cases.workflow import Action
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import Organization
 from rasad.lib.push import KEEPALIVE, KEEPALIVE_SECONDS, REFETCH, RESYNC, AsyncClient, ThreadClient, hub, sse
 from rasad.live.actions import (
+    INCIDENT_KEY_PREFIX,
     DeviceValues,
     do_change_device,
     do_issue_credential,
@@ -32,9 +43,9 @@ from rasad.live.actions import (
 from rasad.live.api.views import post_rows
 from rasad.live.audience import audience_of, latest_id, replay
 from rasad.live.choices import EventKind, Severity, Status
-from rasad.live.forms import CredentialForm, DeviceForm
+from rasad.live.forms import INCIDENT_STEPS, CredentialForm, DeviceForm, IncidentStepForm
 from rasad.live.models import AgentCredential, Device, DeviceEvent, Outage
-from rasad.live.status import STATUS_BADGES, STATUS_COLOURS
+from rasad.live.status import STATUS_BADGES, STATUS_COLOURS, STATUS_RANKS
 from rasad.web.generic import (
     AuthenticatedRequest,
     ScopedActionView,
@@ -46,6 +57,7 @@ from rasad.web.generic import (
 from rasad.web.maps import points_response
 
 FEED_LENGTH = 30
+INCIDENT_LIMIT = 20  # the command view's open incidents, newest first; the case list has them all
 
 
 def _labels() -> dict[str, dict[str, str]]:
@@ -59,9 +71,32 @@ def _labels() -> dict[str, dict[str, str]]:
     }
 
 
-class CommandView(ScopedView):
+def live_incidents() -> QuerySet[Case]:
+    """The incident cases live opened for field posts (one per problem at a post:
+    ``rasad.live.actions.incidents``), with what their cards show."""
+    return Case.objects.filter(source_key__startswith=INCIDENT_KEY_PREFIX).select_related(
+        "reporter_organization", "owner_organization", "assignee"
+    )
+
+
+class IncidentCards:
+    """What a view needs to draw incident cards: each case with the in-place steps the user may
+    take on it now (``allowed_actions``: the case workflow decides, nothing here does)."""
+
+    user: Any
+
+    def with_steps(self, cases: Any) -> list[Case]:
+        cards = list(cases)
+        for case in cards:
+            allowed = allowed_actions(case, self.user)
+            case.live_steps = [step.value for step in INCIDENT_STEPS if step in allowed]
+        return cards
+
+
+class CommandView(IncidentCards, ScopedView):
     """The command centre's page: every field post the user may see on the map, coloured by
-    status, the posts as a list, and the latest events."""
+    status and clustered, the posts as a list, their open incidents (acknowledged and assigned
+    in place), and the latest events."""
 
     model = Device
     template_name = "live/command.html"
@@ -70,15 +105,114 @@ class CommandView(ScopedView):
         posts = post_rows(self.scoped(Organization.objects.all()), self.get_queryset())
         events = self.scoped(DeviceEvent.objects.select_related("device", "organization"))[:FEED_LENGTH]
         counts = {s.value: sum(1 for p in posts if p["status"] == s.value) for s in Status}
+        incidents = self.scoped(live_incidents().filter(status__in=OPEN_STATUSES)).order_by(
+            "-opened_at", "-pk"
+        )
         return self.render(
             {
                 "posts": posts,
                 "events": events,
+                "incidents": self.with_steps(incidents[:INCIDENT_LIMIT]),
                 "counts": [(s, counts[s.value]) for s in Status],
                 "badges": STATUS_BADGES,
                 "labels": _labels(),
+                "legend": json.dumps(
+                    [{"colour": STATUS_COLOURS[s], "label": str(s.label)} for s in Status], ensure_ascii=False
+                ),
                 "last_event_id": events[0].pk if events else 0,
             }
+        )
+
+
+class IncidentListView(IncidentCards, ScopedView):
+    """The command view's open incidents as HTML, for a page that heard of a new one (an outage,
+    a high-severity event) or was told to refetch."""
+
+    model = Case
+    template_name = "live/includes/incidents.html"
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        incidents = self.get_queryset().filter(
+            source_key__startswith=INCIDENT_KEY_PREFIX, status__in=OPEN_STATUSES
+        )
+        incidents = incidents.select_related("reporter_organization", "owner_organization", "assignee")
+        return self.render(
+            {"incidents": self.with_steps(incidents.order_by("-opened_at", "-pk")[:INCIDENT_LIMIT])}
+        )
+
+
+class IncidentView(IncidentCards, ScopedDetailView):
+    """One post's incident case as the command view's card, and the steps taken on it in place
+    (htmx): acknowledge (the workflow's triage) and assign, through the case workflow's action
+    ``do_transition_case`` with its version check, timeline, audit and notifications. GET draws
+    the card (``?assign=1``: with the assignee form); POST takes the step and answers the card
+    again (a page without htmx is sent back to the command view). Only incidents live opened are
+    reached here; a case the user may not see, or on which they may take no step, is a missing
+    object."""
+
+    model = Case
+    queryset = live_incidents()
+    template_name = "live/includes/incident.html"
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        case = self.get_object()
+        return self.card(case, assigning=request.GET.get("assign") == "1")
+
+    def card(self, case: Case, *, status: int = 200, **extra: Any) -> HttpResponse:
+        (case,) = self.with_steps([case])
+        if extra.get("assigning") and Action.ASSIGN.value in case.live_steps:  # type: ignore[attr-defined]
+            extra["form"] = IncidentStepForm(
+                initial={
+                    "action": Action.ASSIGN.value,
+                    "version": case.version,
+                    "assignee": case.assignee_id,
+                },
+                candidates=assignee_candidates(case.owner_organization, self.user),
+            )
+        else:
+            extra["assigning"] = False
+        return self.render({"case": case, **extra}, status=status)
+
+    def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        case: Case = self.get_object()
+        # Someone who may take no step on the case (a viewer, the post's reporter) is refused
+        # like a missing case, whatever the body says.
+        if not allowed_actions(case, self.user):
+            raise refusal()
+        form = IncidentStepForm(
+            request.POST, candidates=assignee_candidates(case.owner_organization, self.user)
+        )
+        if not form.is_valid():
+            return self.refused_step(case, [str(m) for errors in form.errors.values() for m in errors])
+        action = form.cleaned_data["action"]
+        try:
+            case = do_transition_case(
+                case,
+                action,
+                acting_user=self.user,
+                expected_version=form.cleaned_data["version"],
+                assignee=form.cleaned_data["assignee"] if action == Action.ASSIGN else None,
+            )
+        except ValidationError as error:
+            return self.refused_step(case, error.messages)
+        notice = (
+            _("Acknowledged: the incident is now “%(status)s”.")
+            if action == Action.TRIAGE
+            else _("Assigned to %(name)s.")
+        ) % {"status": case.get_status_display(), "name": str(case.assignee)}
+        if not request.headers.get("HX-Request"):
+            messages.success(request, notice)
+            return HttpResponseRedirect(reverse("live:command"))
+        return self.card(self.get_object(), notice=notice)
+
+    def refused_step(self, case: Case, errors: list[str]) -> HttpResponseBase:
+        """The card again, as the case now stands, with why the step was not taken (400)."""
+        if not self.request.headers.get("HX-Request"):
+            for message in errors:
+                messages.error(self.request, message)
+            return HttpResponseRedirect(reverse("live:command"))
+        return self.card(
+            self.get_object(), status=400, errors=errors, assigning="assignee" in self.request.POST
         )
 
 
@@ -97,6 +231,7 @@ class PostPointsView(ScopedView):
                     "name": f"{post['name']} · {Status(post['status']).label}",
                     "url": reverse("live:post", args=[post["id"]]),
                     "colour": STATUS_COLOURS[Status(post["status"])],
+                    "rank": STATUS_RANKS[Status(post["status"])],
                     "id": post["id"],
                     "status": post["status"],
                     "devices": post["devices"],

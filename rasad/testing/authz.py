@@ -355,10 +355,22 @@ def _green_occupation(cast: Cast) -> dict[str, Any]:
     return {"pk": occupation().pk}
 
 
+def _green_certified(cast: Cast) -> dict[str, Any]:
+    from rasad.greenjobs.testing import make_certified_business
+
+    return {"pk": make_certified_business(cast.isfahan).pk}
+
+
 def _green_document(cast: Cast) -> dict[str, Any]:
     from rasad.greenjobs.testing import application_at
 
     return {"pk": application_at(cast, "submitted").documents.get().pk}
+
+
+def _live_incident(cast: Cast) -> dict[str, Any]:
+    from rasad.live.testing import make_incident
+
+    return {"pk": make_incident(cast, cast.isfahan).pk}
 
 
 def _made(model_label: str) -> Callable[[Cast], dict[str, Any]]:
@@ -513,6 +525,7 @@ SUBJECTS: dict[str, Subject] = {
     "green-document": Subject(_green_document),
     "green-occupation": Subject(_green_occupation),
     "green-certificate": Subject(_made("greenjobs.certificate")),
+    "green-business-certified": Subject(_green_certified),
     "isfahan": Subject(_isfahan),
     "period": Subject(_period()),
     "period-submit": Subject(_period("submit")),
@@ -581,6 +594,9 @@ SUBJECTS: dict[str, Subject] = {
     "live-credential": Subject(_made("live.agentcredential")),
     "live-event": Subject(_made("live.deviceevent")),
     "live-outage": Subject(_made("live.outage")),
+    # The open incident case of ISF-P1 (raised by a high-severity event): reported by the post,
+    # owned by ISF-CC, so Wali (a viewer of ISF-CC itself) reads it too.
+    "live-incident": Subject(_live_incident),
     # Training (made in ISF-CC): an event organized for ISF-CC with its course, an enrolment of a
     # member of ISF-CC, a completion, a requirement, a position held; positions are reference data.
     "training-event": Subject(_made("training.event")),
@@ -705,6 +721,12 @@ PAGES: dict[str, Page] = {
     "greenjobs:certificate-refuse": page(
         "green-certificate", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)
     ),
+    # The directory of certified green businesses is public, like training's certificate check:
+    # the same rows for everyone, signed in or not (docs/greenjobs.md, "The public directory").
+    "greenjobs:directory": Page(None, ALL_READ, public=True),
+    "greenjobs:directory-points": Page(None, ALL_READ, public=True),
+    "greenjobs:directory-provinces": Page(None, ALL_READ, public=True),
+    "greenjobs:directory-entry": Page("green-business-certified", ALL_READ, public=True),
     # Public: the load balancer's probe and the sign-in pages.
     "healthz": Page(None, ALL_READ, public=True),
     "web:login": Page(None, ALL_READ, allow(EVERYONE), public=True),
@@ -743,6 +765,8 @@ PAGES: dict[str, Page] = {
     "core:grant-revoke": page("grant", get=NOT_ANSWERED, post=allow(ROOT)),
     "core:people-list": LIST,
     "core:two-factor-reset": page("user", get=NOT_ANSWERED, post=allow(ROOT)),
+    "core:user-deactivate": page("user", get=NOT_ANSWERED, post=allow(ROOT)),
+    "core:user-reactivate": page("user", get=NOT_ANSWERED, post=allow(ROOT)),
     "core:working-group-list": LIST,
     "core:working-group-create": page(get=allow(ROOT), post=allow(ROOT)),
     "core:working-group-members": page("working-group", get=allow(ROOT), post=allow(ROOT)),
@@ -838,6 +862,15 @@ PAGES: dict[str, Page] = {
     "live:stream": LIST,
     "live:feed": LIST,
     "live:post-points": LIST,
+    "live:incidents": LIST,
+    # Acknowledging (triage) and assigning are the case workflow's owner steps: analysts of
+    # ISF-CC; the post's reporter and a viewer read the card and are refused the step.
+    "live:incident": page(
+        "live-incident",
+        get=allow(ISF_READERS),
+        post=allow(ISF_ANALYSTS),
+        data={"action": "triage", "version": "1"},
+    ),
     "live:post": page("field-post", get=allow(ISF_STAFF)),
     "live:device-create": page("field-post", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
     "live:credential-issue": page("field-post", get=allow(ROOT), post=allow(ROOT)),
@@ -874,6 +907,8 @@ PAGES: dict[str, Page] = {
     "assessments:assessment-consensus": page("assessment", get=allow(NOBODY), post=allow(NOBODY)),
     "assessments:assessment-feedback": page("assessment", get=allow(NOBODY), post=allow(NOBODY)),
     "assessments:assessment-audit": page("assessment", get=allow(NOBODY), post=allow(NOBODY)),
+    # The feedback report exists once the assessment is final; the table's assessment is not.
+    "assessments:feedback-report": page("assessment", get=allow(NOBODY)),
     "assessments:assessment-assign": page("assessment", get=allow(ROOT), post=allow(ROOT)),
     "assessments:assessment-finalize": page("assessment", get=NOT_ANSWERED, post=allow(ROOT)),
     "assessments:evidence-download": page("assessment-evidence", get=allow(ISF_READERS)),
@@ -881,6 +916,11 @@ PAGES: dict[str, Page] = {
     # the organization that owns the risk (ISF-CC: Alice, Nadia, Root). A risk is proposed from a
     # finding by the cycle's owner (Root); the finding's readers who may not are refused alike.
     "assessments:risk-register": LIST,
+    # Compliance at every level: any signed-in person; the heat map, the map's feeds and the
+    # trend count only the assessments they may see (rasad/assessments/tests/test_compliance.py).
+    "assessments:compliance": LIST,
+    "assessments:compliance-map": LIST,
+    "assessments:compliance-points": LIST,
     "assessments:risk-import": page(get=allow(ANALYSTS), post=allow(ANALYSTS)),
     "assessments:risk-detail": page("risk", get=allow(ISF_READERS)),
     "assessments:risk-rate": page("risk", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
@@ -1087,6 +1127,8 @@ API: dict[str, Operation] = {
         creates(ISF_ANALYSTS, frozenset({"bob"})), body=_payload("greenjobs.business")
     ),
     "GET /api/v1/green-businesses/{id}/": op(allow(ISF_STAFF), "green-business"),
+    # The directory: every signed-in caller reads every certified business (401 when signed out).
+    "GET /api/v1/green-businesses/directory/": op(READ_ALL, "green-business-certified", listed=EVERYONE),
     "PATCH /api/v1/green-businesses/{id}/": op(allow(ISF_ANALYSTS), "green-business"),
     "GET /api/v1/green-schemes/": op(READ_ALL, "green-scheme", listed=ISF_READERS),
     "POST /api/v1/green-schemes/": op(creates(ROOT), body=_payload("greenjobs.scheme")),
@@ -1153,6 +1195,8 @@ API: dict[str, Operation] = {
     "PATCH /api/v1/users/me/": op(allow(EVERYONE)),
     "POST /api/v1/users/me/password/": op(allow(EVERYONE)),
     "POST /api/v1/users/{id}/reset-two-factor/": op(allow(ROOT), "user"),
+    "POST /api/v1/users/{id}/deactivate/": op(allow(ROOT), "user"),
+    "POST /api/v1/users/{id}/reactivate/": op(allow(ROOT), "user"),
     "GET /api/v1/working-groups/": op(READ_ALL, "working-group", listed=ISF_READERS),
     "POST /api/v1/working-groups/": op(creates(ROOT), body=_payload("core.workinggroup")),
     "GET /api/v1/working-groups/{id}/": op(allow(ISF_READERS), "working-group"),
@@ -1292,6 +1336,8 @@ API: dict[str, Operation] = {
     "POST /api/v1/assessment-cycles/{id}/close/": op(allow(ROOT), "assessment-cycle"),
     "GET /api/v1/assessments/": op(READ_ALL, "assessment", listed=ISF_READERS),
     "GET /api/v1/assessments/{id}/": op(allow(ISF_READERS), "assessment"),
+    "GET /api/v1/assessments/compliance/": op(READ_ALL),
+    "GET /api/v1/assessments/{id}/feedback-report/": op(allow(NOBODY), "assessment"),
     "POST /api/v1/assessments/{id}/answers/": op(allow(ISF_STAFF), "assessment"),
     "POST /api/v1/assessments/{id}/evidence/": op(allow(ISF_STAFF), "assessment"),
     "POST /api/v1/assessments/{id}/submit/": op(allow(ISF_STAFF), "assessment"),

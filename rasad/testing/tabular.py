@@ -26,8 +26,13 @@ def xlsx_rows(content: bytes | Iterator[bytes]) -> list[tuple[Any, ...]]:
     openpyxl, not :mod:`rasad.lib.tabular`'s own reader: the tests of every export check the
     file with an independent reader, so that a fault shared by our writer and our reader cannot
     hide. A streamed download's chunks are joined first."""
+    return xlsx_sheets(content)[0]
+
+
+def xlsx_sheets(content: bytes | Iterator[bytes]) -> list[list[tuple[Any, ...]]]:
+    """The values of every sheet of a workbook, in order, row by row (openpyxl, as ``xlsx_rows``)."""
     data = content if isinstance(content, bytes) else b"".join(content)
-    return list(load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True))
+    return [list(sheet.iter_rows(values_only=True)) for sheet in load_workbook(io.BytesIO(data)).worksheets]
 
 
 def xlsx_bytes(rows: list[list[Any]]) -> bytes:

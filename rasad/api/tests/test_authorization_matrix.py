@@ -33,6 +33,12 @@ FACTORIES = factories()
 MISSING_PK = 2_000_000_000
 
 
+@pytest.fixture
+def cast(shared_cast: Cast) -> Cast:
+    """Every test of this module reads one cast, built once (``shared_cast``, rasad/conftest.py)."""
+    return shared_cast
+
+
 def _matrix() -> list[Any]:
     cases: list[Any] = []
     for endpoint in ENDPOINTS:

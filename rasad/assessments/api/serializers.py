@@ -489,3 +489,70 @@ class HeatMapSerializer(serializers.Serializer[Any]):
 class HeatMapsSerializer(serializers.Serializer[Any]):
     inherent = HeatMapSerializer()
     residual = HeatMapSerializer()
+
+
+class AssessmentComplianceHeatSerializer(serializers.Serializer[Any]):
+    percent = serializers.FloatField(allow_null=True, help_text=_("Mean final score, of 100."))
+    count = serializers.IntegerField(help_text=_("Final assessments averaged."))
+    level = serializers.CharField(help_text=_("full, good, partial, low, or empty for none."))
+
+
+class AssessmentComplianceCycleSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    instrument = serializers.CharField()
+    version = serializers.IntegerField()
+
+
+class AssessmentComplianceNamedSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class AssessmentComplianceSectionSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    title = serializers.CharField()
+
+
+class AssessmentComplianceCycleChoiceSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class AssessmentComplianceRowSerializer(serializers.Serializer[Any]):
+    organization = serializers.CharField()
+    name = serializers.CharField()
+    assessments = serializers.IntegerField()
+    final = serializers.IntegerField()
+    below = serializers.BooleanField()
+    assessment = serializers.IntegerField(allow_null=True)
+    total = AssessmentComplianceHeatSerializer()
+    sections = serializers.DictField(child=AssessmentComplianceHeatSerializer())
+
+
+class AssessmentComplianceProvinceSerializer(AssessmentComplianceHeatSerializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class AssessmentComplianceTrendSerializer(serializers.Serializer[Any]):
+    cycle = serializers.IntegerField()
+    name = serializers.CharField()
+    opens_on = serializers.DateField()
+    assessments = serializers.IntegerField()
+    total = AssessmentComplianceHeatSerializer()
+    sections = serializers.DictField(child=AssessmentComplianceHeatSerializer())
+
+
+class AssessmentComplianceSerializer(serializers.Serializer[Any]):
+    cycle = AssessmentComplianceCycleSerializer(allow_null=True)
+    cycles = AssessmentComplianceCycleChoiceSerializer(many=True)
+    under = serializers.CharField(allow_null=True)
+    trail = AssessmentComplianceNamedSerializer(many=True)
+    sections = AssessmentComplianceSectionSerializer(many=True)
+    total = AssessmentComplianceHeatSerializer()
+    assessments = serializers.IntegerField()
+    final = serializers.IntegerField()
+    rows = AssessmentComplianceRowSerializer(many=True)
+    provinces = AssessmentComplianceProvinceSerializer(many=True)
+    trend = AssessmentComplianceTrendSerializer(many=True)

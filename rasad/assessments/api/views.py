@@ -9,6 +9,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -53,6 +54,7 @@ from rasad.assessments.actions.risks import (
 )
 from rasad.assessments.api.serializers import (
     AnswersSerializer,
+    AssessmentComplianceSerializer,
     AssessmentEvidenceSerializer,
     AssessmentSerializer,
     AssignSerializer,
@@ -74,6 +76,9 @@ from rasad.assessments.api.serializers import (
     RiskSerializer,
 )
 from rasad.assessments.choices import ReviewKind
+from rasad.assessments.compliance import compliance, compliance_data, parse_cycle, visible_for
+from rasad.assessments.feedback_report import feedback_pdf
+from rasad.assessments.feedback_report import file_name as feedback_file_name
 from rasad.assessments.filtersets import (
     AssessmentFilterSet,
     CycleFilterSet,
@@ -300,9 +305,53 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
     serializer_class = AssessmentSerializer
     filterset_class = AssessmentFilterSet
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "cycle", int, description=_("The cycle's number; empty: the latest checklist cycle.")
+            ),
+            OpenApiParameter(
+                "under",
+                str,
+                description=_("An organization's code: the rows are the organizations just below it."),
+            ),
+        ],
+        responses=AssessmentComplianceSerializer,
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
+    def compliance(self, request: Request) -> Response:
+        """Compliance at every level: the mean final score of each section over the assessments
+        at or under each organization of one level, by province, and across the cycles of the
+        same checklist (docs/reference/methods.md §4.7)."""
+        cycle_id = parse_cycle(request.query_params.get("cycle"))
+        under = (request.query_params.get("under") or "")[:40]
+        return Response(compliance_data(compliance(visible_for(_actor(request)), cycle_id, under)))
+
     def _respond(self, assessment: Assessment) -> Response:
         fresh = self._base_queryset().get(pk=assessment.pk)
         return Response(AssessmentSerializer(fresh, context=self.get_serializer_context()).data)
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(
+        detail=True, methods=["get"], url_path="feedback-report", pagination_class=None, filterset_class=None
+    )
+    def feedback_report(self, request: Request, pk: Any = None) -> HttpResponse:
+        """The feedback report of a final assessment as a PDF: the result, each section's scores,
+        the strengths and areas for improvement per criterion, the non-compliant items and their
+        cases. Before the assessment is final there is no report (404)."""
+        assessment = self.get_object()
+        if assessment.status != "final":
+            raise not_found()
+        user = _actor(request)
+
+        def scoped(queryset: Any) -> Any:
+            return queryset.visible_to(user, "view")
+
+        content = feedback_pdf(assessment, scoped)
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{feedback_file_name(assessment)}"'
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
     @extend_schema(request=AnswersSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"])

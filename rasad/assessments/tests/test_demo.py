@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from rasad.assessments.demo import ENERGY_AWARD, PASSIVE_DEFENCE, load_demo
+from rasad.assessments.compliance import compliance, visible_for
+from rasad.assessments.demo import ENERGY_AWARD, PASSIVE_DEFENCE, PASSIVE_DEFENCE_BEFORE, load_demo
 from rasad.assessments.models import Assessment, Cycle, Finding
 from rasad.core.demo import load_demo as load_core_demo
 from rasad.core.models import User
@@ -18,7 +19,7 @@ def test_the_demo_cycles_load_once_and_tell_their_stories():
     load_core_demo()
     first = load_demo()
     assert load_demo() == first
-    assert first["cycles"] == 2
+    assert first["cycles"] == 3
 
     defence = Cycle.objects.get(name=PASSIVE_DEFENCE)
     statuses = dict(Assessment.objects.filter(cycle=defence).values_list("organization__code", "status"))
@@ -70,3 +71,17 @@ def test_the_demo_cycles_load_once_and_tell_their_stories():
         .filter(cycle=defence)
         .values_list("organization__code", flat=True)
     ) == {"IMIDRO-M1"}
+
+    # Last year's cycle: every company final, closed, no case opened; compliance compares the two.
+    before = Cycle.objects.get(name=PASSIVE_DEFENCE_BEFORE)
+    assert before.status == "closed"
+    assert Assessment.objects.filter(cycle=before, status="final").count() == 5
+    assert not Finding.objects.filter(assessment__cycle=before, case__isnull=False).exists()
+    result = compliance(visible_for(holding))
+    assert result.cycle == defence
+    assert result.node is not None and result.node.code == "IMIDRO"
+    assert {row.organization.code for row in result.rows} == {f"IMIDRO-M{n}" for n in range(1, 6)}
+    assert [row.cycle for row in result.trend] == [before, defence]
+    assert result.trend[0].total.count == 5 and result.trend[1].total.count == 3
+    before_total, now_total = (row.total.percent for row in result.trend)
+    assert before_total is not None and now_total is not None and before_total < now_total

@@ -9,11 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rasad.core.access import require_in_scope, require_permission_in_scope
+from rasad.core.access import access_object, require_in_scope, require_permission_in_scope
 from rasad.core.audit import CoreAuditEvent, audit_role_changed, audit_user_event
 from rasad.core.audit_log import record
 from rasad.core.choices import CalendarChoices, LanguageChoices
-from rasad.core.models import Grant, Membership, Organization, Role, User, WorkingGroup
+from rasad.core.models import ApiToken, Grant, Membership, Organization, Role, User, WorkingGroup
 from rasad.core.scope import clear_scope_cache, permissions_over
 from rasad.lib.persian import normalize_text, search_key
 
@@ -177,6 +177,44 @@ def do_revoke_grant(grant: Grant, *, acting_user: User | None) -> None:
     )
     grant.delete()
     clear_scope_cache(grant.user)
+
+
+@transaction.atomic
+def do_set_user_active(user: User, active: bool, *, acting_user: User) -> User:
+    """Deactivate a person who has left, or take them back.
+
+    A deactivated person cannot sign in; their open sessions end at their next request (the
+    authentication backend refuses an inactive user), their API tokens are revoked, and every
+    list of assignees, watchers and recipients leaves them out (``rasad.core.scope`` reads only
+    active users' grants). Memberships and grants stay, so the record of who held what is whole
+    and a person taken back has the access they had; revoke a grant on its own if they should
+    not. By someone who may change the person; never on oneself; a platform administrator only
+    by another."""
+    if acting_user.pk == user.pk:
+        raise ValidationError({"user": [_("Another administrator must do this for your own account.")]})
+    access_object(User.objects.all(), acting_user, user.pk, action="change")
+    if user.is_superuser and not acting_user.is_superuser:
+        raise ValidationError(
+            {"user": [_("Only another platform administrator may do this for a platform administrator.")]}
+        )
+    if user.is_active == active:
+        if active:
+            raise ValidationError({"user": [_("This account is already active.")]})
+        raise ValidationError({"user": [_("This account is already deactivated.")]})
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    revoked = 0
+    if not active:
+        revoked = ApiToken.objects.filter(user=user, revoked_at=None).update(revoked_at=timezone.now())
+    audit_user_event(
+        CoreAuditEvent.USER_REACTIVATED if active else CoreAuditEvent.USER_DEACTIVATED,
+        user,
+        acting_user=acting_user,
+        old={"is_active": not active},
+        new={"is_active": active, "api_tokens_revoked": revoked},
+    )
+    clear_scope_cache(user)
+    return user
 
 
 @transaction.atomic

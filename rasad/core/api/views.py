@@ -24,6 +24,7 @@ from rasad.core.actions.people import (
     do_grant_role,
     do_remove_membership,
     do_revoke_grant,
+    do_set_user_active,
     do_update_working_group,
 )
 from rasad.core.actions.security import do_change_password, do_reset_two_factor
@@ -205,6 +206,29 @@ class UserViewSet(ScopedReadOnlyViewSet):
         return Response(UserSerializer(person, context=self.get_serializer_context()).data)
 
     reset_two_factor.scope_action = "change"  # type: ignore[attr-defined]
+
+    @extend_schema(request=None, responses={200: UserSerializer})
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request: Request, pk: Any = None) -> Response:
+        """Deactivate a person who has left: they can no longer sign in, their sessions end and
+        their API tokens are revoked; memberships and grants stay. For those who may change the
+        person; never for oneself; a platform administrator only by another. Audited."""
+        return self._set_active(request, active=False)
+
+    deactivate.scope_action = "change"  # type: ignore[attr-defined]
+
+    @extend_schema(request=None, responses={200: UserSerializer})
+    @action(detail=True, methods=["post"])
+    def reactivate(self, request: Request, pk: Any = None) -> Response:
+        """Take a deactivated person back: they can sign in again with the grants they had (new
+        API tokens are needed). Same rules as ``deactivate``. Audited."""
+        return self._set_active(request, active=True)
+
+    reactivate.scope_action = "change"  # type: ignore[attr-defined]
+
+    def _set_active(self, request: Request, *, active: bool) -> Response:
+        person = do_set_user_active(self.get_object(), active, acting_user=_actor(request))
+        return Response(UserSerializer(person, context=self.get_serializer_context()).data)
 
 
 class MembershipViewSet(ScopedModelViewSet):

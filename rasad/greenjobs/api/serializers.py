@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -10,8 +11,10 @@ from rest_framework import serializers
 from rasad.api.fields import DateField, MultiLineCharField, SingleLineCharField
 from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField
 from rasad.core.models import Organization
+from rasad.greenjobs import sectors
 from rasad.greenjobs.actions import BusinessValues, SchemeValues
 from rasad.greenjobs.choices import BusinessSize, SchemeKind
+from rasad.greenjobs.directory import rounded
 from rasad.greenjobs.models import (
     Application,
     Business,
@@ -378,3 +381,96 @@ class SiteVisitSerializer(serializers.Serializer[Any]):
 
 class CertificateGrantSerializer(serializers.Serializer[Any]):
     valid_months = serializers.IntegerField(min_value=1, max_value=60)
+
+
+class GreenDirectoryEntrySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """A business of the public directory: only what its green certificate makes public
+    (docs/greenjobs.md, "The public directory"); its place rounded to about a kilometre."""
+
+    id = serializers.IntegerField(read_only=True)
+    url = serializers.SerializerMethodField(help_text=_("The business's page in the public directory."))
+    display = serializers.SerializerMethodField()
+    name = serializers.CharField(source="organization.name", read_only=True)
+    kind = serializers.CharField(source="organization.kind", read_only=True)
+    province = serializers.CharField(
+        source="organization.province.code", read_only=True, allow_null=True, default=None
+    )
+    province_name = serializers.CharField(
+        source="organization.province.name_fa", read_only=True, allow_null=True, default=None
+    )
+    county_name = serializers.CharField(
+        source="organization.county.name_fa", read_only=True, allow_null=True, default=None
+    )
+    sector = serializers.SerializerMethodField(help_text=_("The ISIC Rev.4 section (a letter A-U)."))
+    sector_name = serializers.SerializerMethodField()
+    occupations: serializers.SlugRelatedField[Occupation] = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
+    certificate = serializers.CharField(
+        source="certificate_number", read_only=True, allow_null=True, help_text=_("The certificate's number.")
+    )
+    latitude = serializers.SerializerMethodField()
+    longitude = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Business
+        fields = [
+            "id",
+            "url",
+            "display",
+            "name",
+            "kind",
+            "province",
+            "province_name",
+            "county_name",
+            "sector_code",
+            "sector",
+            "sector_name",
+            "size",
+            "knowledge_based",
+            "occupations",
+            "certificate",
+            "certified_until",
+            "latitude",
+            "longitude",
+            "created",
+            "last_updated",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, obj: Business) -> str:
+        path = reverse("greenjobs:directory-entry", args=[obj.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+    @extend_schema_field(serializers.CharField())
+    def get_display(self, obj: Business) -> str:
+        return obj.organization.name
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_sector(self, obj: Business) -> str | None:
+        section = sectors.section_of(obj.sector_code)
+        return section.letter if section else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_sector_name(self, obj: Business) -> str | None:
+        section = sectors.section_of(obj.sector_code)
+        return str(section.name) if section else None
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_latitude(self, obj: Business) -> float | None:
+        return rounded(obj.organization.latitude)
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_longitude(self, obj: Business) -> float | None:
+        return rounded(obj.organization.longitude)
+
+
+class GreenDirectoryPageSerializer(serializers.Serializer[Any]):
+    """A page of the directory (limit and offset, like every list of the API)."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = GreenDirectoryEntrySerializer(many=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -49,6 +49,8 @@ from rasad.greenjobs.api.serializers import (
     CorrectionSerializer,
     DocumentSerializer,
     DocumentUploadSerializer,
+    GreenDirectoryEntrySerializer,
+    GreenDirectoryPageSerializer,
     GreenReasonSerializer,
     InstalmentInputSerializer,
     NoteSerializer,
@@ -56,6 +58,7 @@ from rasad.greenjobs.api.serializers import (
     SchemeSerializer,
     SiteVisitSerializer,
 )
+from rasad.greenjobs.directory import DirectoryFilterSet, certified_businesses
 from rasad.greenjobs.filtersets import (
     ApplicationFilterSet,
     BusinessFilterSet,
@@ -93,6 +96,32 @@ class BusinessViewSet(ScopedModelViewSet):
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         assert isinstance(serializer, BusinessSerializer)
         serializer.instance = do_save_business(serializer.to_values(), acting_user=_actor(self.request))
+
+    # Documented as the page it answers, not as a list route of the registry: the directory is
+    # not the viewset's list (it is the same for every caller), but it is paginated like one.
+    @extend_schema(
+        responses=GreenDirectoryPageSerializer,
+        filters=True,
+        parameters=[
+            OpenApiParameter("limit", int, description="Rows per page (1-1000, default 50)."),
+            OpenApiParameter("offset", int, description="Rows to skip (0 or more)."),
+        ],
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="directory",
+        filterset_class=DirectoryFilterSet,
+        serializer_class=GreenDirectoryEntrySerializer,
+    )
+    def directory(self, request: Request) -> Response:
+        """The directory of certified green businesses: every business whose green certificate is
+        valid today, whoever asks, with only what the certificate makes public (the rows of the
+        public page ``/green/directory/``; places rounded to two decimals of a degree)."""
+        rows = self.filter_queryset(certified_businesses())
+        page = self.paginate_queryset(rows)
+        data = GreenDirectoryEntrySerializer(page, many=True, context=self.get_serializer_context()).data
+        return self.get_paginated_response(data)
 
     def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         assert isinstance(serializer, BusinessSerializer) and isinstance(serializer.instance, Business)

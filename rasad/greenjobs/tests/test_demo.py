@@ -37,7 +37,34 @@ def test_the_demo_has_a_dozen_businesses_and_applications_at_every_step():
     from rasad.greenjobs.models import Certificate
     from rasad.greenjobs.tasks import notify_expiring
 
-    assert Certificate.objects.filter(status="granted").count() == 3
+    assert Certificate.objects.filter(status="granted").count() == 8
     assert Certificate.objects.filter(status="requested").count() == 1
     assert notify_expiring() == 2  # the two one-month certificates lapse within thirty days
     assert load_demo() == summary  # idempotent
+
+
+def test_the_demo_directory_lists_the_certified_businesses_in_five_sectors():
+    from rasad.greenjobs.demo import load_demo
+    from rasad.greenjobs.directory import certified_businesses, tally
+
+    load_demo()
+    listed = certified_businesses()
+    assert sorted(b.organization.code for b in listed) == [
+        "QOM-GB01",
+        "QOM-GB02",
+        "QOM-GB04",
+        "QOM-GB06",
+        "QOM-GB07",
+        "QOM-GB09",
+        "QOM-GB10",
+        "QOM-GB12",
+    ]
+    counts = tally(listed)
+    assert [(code, n) for code, _name, n in counts.provinces] == [("25", 8)]
+    assert sorted((letter, n) for letter, _name, n in counts.sectors) == [
+        ("A", 1),
+        ("E", 2),
+        ("F", 3),
+        ("I", 1),
+        ("N", 1),
+    ]

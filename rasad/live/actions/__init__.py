@@ -2,7 +2,12 @@
 
 from rasad.live.actions.credentials import authenticate_agent, do_issue_credential, do_revoke_credential
 from rasad.live.actions.devices import DeviceValues, do_change_device, do_register_device, do_retire_device
-from rasad.live.actions.incidents import do_check_outage, do_raise_device_incident, incident_key
+from rasad.live.actions.incidents import (
+    INCIDENT_KEY_PREFIX,
+    do_check_outage,
+    do_raise_device_incident,
+    incident_key,
+)
 from rasad.live.actions.ingest import (
     BatchRefused,
     BatchResult,
@@ -13,6 +18,7 @@ from rasad.live.actions.ingest import (
 )
 
 __all__ = [
+    "INCIDENT_KEY_PREFIX",
     "BatchRefused",
     "BatchResult",
     "DeviceValues",

@@ -35,9 +35,12 @@ CATEGORY = "field-posts"  # seeded by live's migration 0003
 STORED_TEXT = display.DisplayPreferences()
 
 
+INCIDENT_KEY_PREFIX = "live.post:"
+
+
 def incident_key(post_id: int) -> str:
     """What makes two signals one problem: the same post."""
-    return f"live.post:{post_id}"
+    return f"{INCIDENT_KEY_PREFIX}{post_id}"
 
 
 def _new_case(post: Organization, title: str, description: str, priority: str) -> CaseValues | None:

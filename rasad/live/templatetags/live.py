@@ -27,3 +27,21 @@ def status_badge(value: Any) -> str:
 @register.filter
 def status_label(value: Any) -> str:
     return str(_status(value).label)
+
+
+CASE_BADGES = {
+    "new": "danger",
+    "triaged": "warning",
+    "reopened": "danger",
+    "assigned": "primary",
+    "in_progress": "primary",
+    "waiting": "secondary",
+    "resolved": "success",
+}
+
+
+@register.filter
+def case_badge(value: Any) -> str:
+    """The badge colour of an incident case's status on the command view: red until someone
+    acknowledged it, amber until someone is assigned, blue while it is worked."""
+    return CASE_BADGES.get(str(value), "secondary")

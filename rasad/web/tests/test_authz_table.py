@@ -45,6 +45,12 @@ API_GOT_THROUGH = {"get": {200}, "post": {200, 201, 202, 204, 400, 415}}
 COMPARED = ("erfan", "bob", "wali")
 
 
+@pytest.fixture
+def cast(shared_cast: Cast) -> Cast:
+    """Every test of this module reads one cast, built once (``shared_cast``, rasad/conftest.py)."""
+    return shared_cast
+
+
 def page_names() -> set[str]:
     return {page.name for page in discover_pages(exclude=API_OPERATIONS_PREFIX)}
 

@@ -1,6 +1,8 @@
 // The command view, kept current by server-sent events (/live/stream/): new events go to the top
 // of the feed, a status change recolours its post on the map and in the list, a high-severity
-// event raises the alert banner, and "refetch" (the tab fell behind) reloads feed and states.
+// event raises the alert banner and, like an outage, reloads the open incidents (whose cards are
+// acknowledged and assigned in place with htmx), and "refetch" (the tab fell behind) reloads
+// feed, incidents and states.
 (function () {
   "use strict";
   var feed = document.getElementById("live-feed");
@@ -11,6 +13,8 @@
   var map = document.querySelector("[data-rasad-map]");
   var FEED_LENGTH = 30;
   var refreshTimer = null;
+  var incidents = document.getElementById("live-incidents");
+  var incidentTimer = null;
 
   function text(tag, value, cls) {
     var el = document.createElement(tag);
@@ -118,11 +122,25 @@
       fetch(map.dataset.points, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(applyStates);
     }, 300);
   }
+  function refreshIncidents() {
+    if (!incidents || incidentTimer) { return; }
+    incidentTimer = setTimeout(function () {
+      incidentTimer = null;
+      // Someone is choosing an assignee: do not pull the form from under them; try again later.
+      if (incidents.querySelector("form[data-testid=assign-form]")) { refreshIncidents(); return; }
+      fetch(incidents.dataset.url, { credentials: "same-origin" }).then(function (r) { return r.ok ? r.text() : null; }).then(function (html) {
+        if (html === null || incidents.querySelector("form[data-testid=assign-form]")) { return; }
+        incidents.innerHTML = html;
+        if (window.htmx) { window.htmx.process(incidents); }
+      });
+    }, 1500);
+  }
   function refetch() {
     fetch(feed.dataset.feed, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) {
       feed.innerHTML = html;
     });
     refreshStates();
+    refreshIncidents();
   }
 
   var url = feed.dataset.stream + "?last=" + encodeURIComponent(feed.dataset.last || "0");
@@ -133,7 +151,9 @@
     var p = JSON.parse(message.data);
     addEvent(p);
     if (p.kind === "status_changed") { refreshStates(); }
+    if (p.severity === "high") { refreshIncidents(); }
   });
+  source.addEventListener("live.outage", refreshIncidents);
   source.addEventListener("live.device", refreshStates);
   source.addEventListener("refetch", refetch);
   window.addEventListener("pagehide", function () { source.close(); });

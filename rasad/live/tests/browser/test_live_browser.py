@@ -1,6 +1,7 @@
 """Live operations in the browser, in Persian: the command view at desktop and phone width (the
-map with each post coloured by status, the list, the feed), a post's page, registering a device,
-and the view updating by itself when an agent reports (server-sent events)."""
+map with each post coloured by status and nearby posts clustered, the list, the feed), a post's
+incident acknowledged and assigned in place, a post's page, registering a device, and the view
+updating by itself when an agent reports (server-sent events)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from typing import Any
 
 import pytest
 
+from rasad.cases.models import Case
+from rasad.core.actions.organizations import OrganizationValues, do_create_organization
 from rasad.live.models import Device
-from rasad.live.testing import event_item, heartbeat_item, make_credential, make_device, send
+from rasad.live.testing import event_item, heartbeat_item, make_credential, make_device, make_incident, send
 from rasad.testing.browser import screenshot
 from rasad.testing.cast import PASSWORD, Cast
 
@@ -128,3 +131,61 @@ def test_the_command_view_updates_itself_when_posts_report(page: Any, live_serve
     assert "قطع" in page.locator("[data-testid=post-row]").inner_text()
     assert "رویداد کرمان" not in page.locator("[data-testid=feed]").inner_text()
     screenshot(page, "live-command-pushed")
+
+
+def neighbours(cast: Cast, count: int) -> None:
+    """``count`` more field posts of Isfahan a few kilometres from ISF-P1: one cluster at the
+    command view's zoom."""
+    for n in range(count):
+        do_create_organization(
+            OrganizationValues(
+                code=f"ISF-P{n + 2}",
+                name=f"پاسگاه مرزی همسایه {['دوم', 'سوم', 'چهارم', 'پنجم'][n]}",
+                kind="field_post",
+                parent=cast.isfahan,
+                latitude=33.2 + 0.02 * (n + 1),
+                longitude=54.4 + 0.02 * (n + 1),
+            ),
+            acting_user=cast.root,
+        )
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_an_incident_is_acknowledged_and_assigned_in_place(journey: Any, cast: Cast, width: str):
+    """From the command view, without leaving it: the post's new incident is acknowledged, then
+    assigned to a colleague chosen among those who may work it. Kerman's incident is never on
+    Isfahan's page; close posts are drawn as one cluster with its count in Persian digits."""
+    isfahan = make_incident(cast, cast.isfahan_post, text="بریدن حصار مرزی در شب")
+    kerman = make_incident(cast, cast.kerman_post, text="بریدن حصار در کرمان")
+    neighbours(cast, 4)
+    alice = journey(width)
+    alice.sign_in("alice")
+    alice.go("/live/")
+    page = alice.page
+    page.wait_for_selector("[data-rasad-map][data-ready=points]")
+    # One cluster once the fit's animation is over, its count in Persian digits.
+    from playwright.sync_api import expect
+
+    expect(page.locator(".map-cluster")).to_have_count(1)
+    assert page.locator(".map-cluster").inner_text().strip() == "۵"
+    cards = page.locator("[data-testid=incident]")
+    assert cards.count() == 1
+    assert isfahan.title in cards.first.inner_text() and kerman.title not in page.content()
+    # Stays on this page: the marker set now survives only if nothing reloads it.
+    page.evaluate("window.stillHere = true")
+    page.click(f"[data-case='{isfahan.pk}'] [data-testid=do-acknowledge]")
+    page.wait_for_selector(f"[data-case='{isfahan.pk}'][data-status=triaged]")
+    assert "تأیید دریافت شد" in page.locator("[data-testid=incident-notice]").inner_text()
+    alice.check("acknowledged")
+    page.click(f"[data-case='{isfahan.pk}'] [data-testid=open-assign]")
+    page.wait_for_selector("[data-testid=assign-form]")
+    alice.check("choosing the assignee")
+    page.select_option("[data-testid=assignee]", str(cast.ali.pk))
+    page.click("[data-testid=do-assign]")
+    page.wait_for_selector(f"[data-case='{isfahan.pk}'][data-status=assigned]")
+    assert str(cast.ali) in page.locator("[data-testid=incident-assignee]").inner_text()
+    assert page.evaluate("window.stillHere") is True
+    alice.check("assigned")
+    isfahan.refresh_from_db()
+    assert (isfahan.status, isfahan.assignee) == ("assigned", cast.ali)
+    assert Case.objects.get(pk=kerman.pk).status == "new"

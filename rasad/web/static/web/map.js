@@ -5,6 +5,11 @@
 //                   optional colour, and approximate: true for an item drawn at its
 //                   organization's location); el.rasadRefreshPoints() fetches and draws them again
 //   data-fit        "points" to zoom to the points (once) instead of the whole country
+//   data-cluster    cluster nearby points (needs vendor/leaflet.markercluster); a cluster takes
+//                   the colour of its point with the highest "rank" property (the worst status)
+//                   and shows its count in the reader's digits
+//   data-legend-rows JSON [{"colour": "#…", "label": "…"}]: the legend of the points (instead
+//                   of the exact/approximate pair)
 //   data-choropleth URL of {"values": {province: number}, "display": {province: "۱۲٫۳ …"},
 //                   "label": "..."} to colour provinces
 // Every map gets a legend; province names show on hover (and, on the pages, in the table
@@ -37,8 +42,25 @@
     };
     control.addTo(map);
   }
+  function clusterIcon(cluster) {
+    var worst = null;
+    cluster.getAllChildMarkers().forEach(function (m) {
+      var p = (m.feature && m.feature.properties) || {};
+      if (worst === null || (p.rank || 0) > (worst.rank || 0)) { worst = p; }
+    });
+    var count = cluster.getChildCount();
+    var digits = document.documentElement.dataset.persianDigits === "1" ? "fa-IR" : "en-US";
+    var size = count < 10 ? 32 : count < 100 ? 38 : 44;
+    return L.divIcon({
+      className: "map-cluster",
+      iconSize: L.point(size, size),
+      html: '<span style="background:' + escapeHtml((worst && worst.colour) || "#6c757d") + '">' +
+        escapeHtml(new Intl.NumberFormat(digits).format(count)) + "</span>"
+    });
+  }
   function init(el) {
-    var map = L.map(el, { zoomSnap: 0.25, attributionControl: true }).setView([32.5, 54], 5);
+    // Clusters need a highest zoom (there is no tile layer to give one): 18, a street.
+    var map = L.map(el, { zoomSnap: 0.25, attributionControl: true, maxZoom: el.dataset.cluster !== undefined ? 18 : undefined }).setView([32.5, 54], 5);
     map.attributionControl.setPrefix("Natural Earth · GeoNames");
     var persian = document.documentElement.lang === "fa";
     var choropleth = el.dataset.choropleth ? fetchJson(el.dataset.choropleth) : Promise.resolve(null);
@@ -76,9 +98,14 @@
       el.dataset.ready = "provinces";
       if (el.dataset.points) {
         var pointLayer = null;
+        var clusters = el.dataset.cluster !== undefined && L.markerClusterGroup ? L.markerClusterGroup({
+          showCoverageOnHover: false, maxClusterRadius: 40, spiderfyOnMaxZoom: true,
+          iconCreateFunction: clusterIcon
+        }).addTo(map) : null;
         var drawPoints = function () {
           return fetchJson(el.dataset.points).then(function (points) {
-          if (pointLayer) { map.removeLayer(pointLayer); }
+          if (pointLayer && !clusters) { map.removeLayer(pointLayer); }
+          if (clusters) { clusters.clearLayers(); }
           var approximate = 0;
           pointLayer = L.geoJSON(points, {
             pointToLayer: function (f, latlng) {
@@ -92,11 +119,14 @@
             onEachFeature: function (f, l) {
               var note = f.properties.approximate ? '<div class="small text-muted">' + escapeHtml(el.dataset.approximateNote || "") + "</div>" : "";
               l.bindPopup('<a href="' + encodeURI(f.properties.url) + '">' + escapeHtml(f.properties.name) + "</a>" + note);
+              l.feature = f;
             }
-          }).addTo(map);
+          });
+          if (clusters) { clusters.addLayer(pointLayer); } else { pointLayer.addTo(map); }
           if (!data && !el.dataset.legendDrawn) {
             var rows = [{ colour: "#c0392b", label: el.dataset.legendExact || "" }];
             if (approximate) { rows.push({ css: "map-legend-approximate", label: el.dataset.legendApproximate || "" }); }
+            if (el.dataset.legendRows) { rows = JSON.parse(el.dataset.legendRows); }
             legend(map, el, rows);
             el.dataset.legendDrawn = "1";
           }

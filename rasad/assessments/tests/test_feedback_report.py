@@ -1,0 +1,100 @@
+"""The feedback report of a final assessment as a PDF: the Isfahan post's (A1.2 not met: section
+A at ۸۰٪, total ۹۵ of ۱۰۰) with the assessor's feedback per criterion, read back with
+pdftotext in Persian; the same file through the API; Kerman never gets Isfahan's report, and an
+assessment that is not final has none, both answered like a missing assessment."""
+
+from __future__ import annotations
+
+import subprocess
+from typing import Any
+
+import pytest
+
+from rasad.assessments.actions import FeedbackValues, do_save_feedback
+from rasad.assessments.models import Assessment, Criterion, Cycle, Review
+from rasad.conftest import client_for
+from rasad.testing.api import error_without_request_id
+from rasad.testing.cast import Cast
+from rasad.testing.web import signed_in_client
+
+pytestmark = pytest.mark.django_db
+
+MARKS = dict.fromkeys(map(ord, "\u200c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def pdf_text(data: bytes) -> str:
+    """The PDF's text as pdftotext reads it, without bidi and joiner marks."""
+    out = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout
+    return out.decode("utf-8").translate(MARKS)
+
+
+@pytest.fixture
+def isfahan(cast: Cast, posts: Cycle) -> Assessment:
+    """The Isfahan post's final assessment, with the lead assessor's feedback on two criteria."""
+    assessment = Assessment.objects.get(cycle=posts, organization=cast.isfahan_post)
+    review = Review.objects.get(assessment=assessment, is_lead=True)
+    criteria = {c.code: c for c in Criterion.objects.filter(instrument=posts.instrument)}
+    do_save_feedback(
+        assessment,
+        [
+            FeedbackValues(criteria["A1"], "", "حصار شمالی پاسگاه ترمیم نشده است."),
+            FeedbackValues(criteria["B1"], "برق اضطراری هفتاد و دو ساعت بار حیاتی را تأمین می‌کند.", ""),
+        ],
+        acting_user=review.reviewer,
+    )
+    return assessment
+
+
+def test_the_report_reads_back_in_persian(cast: Cast, isfahan: Assessment):
+    response = signed_in_client(cast.ali).get(f"/assessments/{isfahan.pk}/feedback.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert f'filename="feedback-{isfahan.pk}.pdf"' in response["Content-Disposition"]
+    data = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    assert data.startswith(b"%PDF")
+    text = pdf_text(data)
+    assert "گزارش بازخورد ارزیابی" in text
+    assert "پاسگاه مرزی یک" in text
+    assert "حصار شمالی پاسگاه ترمیم نشده است" in text
+    assert "برق اضطراری هفتاد و دو ساعت" in text
+    # pdftotext orders the numbers of a right-to-left line its own way: each figure is checked.
+    assert "۹۵" in text and "۱۰۰" in text and "۸۰" in text  # total 95 of 100, section A at 80%
+    assert "A1.2" in text  # the non-compliant item, under its section
+
+
+def test_the_api_gives_the_same_report(cast: Cast, isfahan: Assessment):
+    response = client_for(cast.alice).get(f"/api/v1/assessments/{isfahan.pk}/feedback-report/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "گزارش بازخورد ارزیابی" in pdf_text(response.content)
+
+
+def test_kerman_never_gets_isfahans_report(cast: Cast, isfahan: Assessment):
+    missing = isfahan.pk + 10_000
+    page = signed_in_client(cast.bob)
+    assert page.get(f"/assessments/{isfahan.pk}/feedback.pdf").status_code == 404
+    hidden = client_for(cast.bob).get(f"/api/v1/assessments/{isfahan.pk}/feedback-report/")
+    absent = client_for(cast.bob).get(f"/api/v1/assessments/{missing}/feedback-report/")
+    assert hidden.status_code == 404
+    assert error_without_request_id(hidden) == error_without_request_id(absent)
+    # Kerman's own report is there for Kerman.
+    own = Assessment.objects.get(cycle=isfahan.cycle, organization=cast.kerman_post)
+    assert page.get(f"/assessments/{own.pk}/feedback.pdf").status_code == 200
+
+
+def test_an_assessment_that_is_not_final_has_no_report(cast: Cast, civil: Any):
+    from rasad.assessments.actions import do_launch_cycle
+    from rasad.assessments.testing import make_cycle
+
+    cycle = do_launch_cycle(
+        make_cycle(cast.national, user=civil, scope_kinds=["field_post"]), acting_user=civil
+    )
+    open_one = Assessment.objects.get(cycle=cycle, organization=cast.isfahan_post)
+    assert signed_in_client(cast.ali).get(f"/assessments/{open_one.pk}/feedback.pdf").status_code == 404
+    assert client_for(civil).get(f"/api/v1/assessments/{open_one.pk}/feedback-report/").status_code == 404
+
+
+def test_the_final_assessment_page_links_its_report(cast: Cast, isfahan: Assessment):
+    html = signed_in_client(cast.ali).get(f"/assessments/{isfahan.pk}/").content.decode()
+    assert f'href="/assessments/{isfahan.pk}/feedback.pdf"' in html
