@@ -350,9 +350,11 @@ class PlannedItemForm(MediaForm):
         required=False,
         empty_label=_("The headquarters itself"),
     )
-    start_day = JalaliDateField(label=_("From (day)"))
-    start_time = ClockField(label=_("From (time)"), required=False, help_text=_("Empty: 9:00."))
-    end_day = JalaliDateField(label=_("To (day)"), required=False, help_text=_("Empty: the same day."))
+    start_day = JalaliDateField(label=_("Start day"))
+    start_time = ClockField(label=_("Start time"), required=False, help_text=_("Leave empty for 9:00."))
+    end_day = JalaliDateField(
+        label=_("End day"), required=False, help_text=_("Leave empty for an item of one day.")
+    )
     channel = forms.ChoiceField(label=_("Channel"), choices=[("", "—"), *Channel.choices], required=False)
     training_event = forms.ModelChoiceField(
         label=_("Training event it announces"), queryset=Event.objects.none(), required=False
@@ -402,6 +404,7 @@ class PublishItemForm(MediaForm):
         max_length=500,
         assume_scheme="https",
         help_text=_("The address (https://…)."),
+        widget=forms.URLInput(attrs={"dir": "ltr"}),
     )
 
 

@@ -5,16 +5,22 @@ scope is never applied here by hand."""
 
 from __future__ import annotations
 
+import io
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from django.db.models import QuerySet
+from django.http import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy
 
 from rasad.core.models import Organization
+from rasad.lib.downloads import file_download
 from rasad.lib.jalali import TEHRAN, JalaliPeriod, local_date
 from rasad.lib.persian import to_latin_digits
+from rasad.media import ical
 from rasad.media.actions import (
     do_cancel_planned_item,
     do_change_planned_item,
@@ -29,7 +35,8 @@ from rasad.media.models import MemberAgency, PlannedItem
 from rasad.training.models import Event
 from rasad.web.generic import ScopedDetailView, ScopedFormView, ScopedListView
 
-WEEKDAYS = ("شنبه", "یکشنبه", "دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه")
+# Python's weekday numbers (Monday 0) from Saturday to Friday, the order of the Iranian week.
+IRANIAN_WEEK = (5, 6, 0, 1, 2, 3, 4)
 
 
 def month_of(text: str | None, today: Any) -> JalaliPeriod:
@@ -43,24 +50,51 @@ def month_of(text: str | None, today: Any) -> JalaliPeriod:
     return JalaliPeriod.containing(today, "month")
 
 
+def agenda_day(item: PlannedItem, period: JalaliPeriod) -> Any:
+    """The day of the month an item is listed under: its first day, or the month's first."""
+    return max(local_date(item.starts_at), period.start)
+
+
 def month_grid(
     period: JalaliPeriod, items: list[PlannedItem], today: Any
 ) -> list[list[dict[str, Any] | None]]:
     """Weeks (Saturday first) of the Jalali month, each day with the items it falls in."""
     by_day: dict[Any, list[PlannedItem]] = {}
     for item in items:
-        day, last = max(local_date(item.starts_at), period.start), local_date(item.ends_at)
+        day, last = agenda_day(item, period), local_date(item.ends_at)
         while day <= last and day < period.end:
             by_day.setdefault(day, []).append(item)
             day += timedelta(days=1)
     cells: list[dict[str, Any] | None] = [None] * ((period.start.weekday() - 5) % 7)
     day, number = period.start, 1
     while day < period.end:
-        cells.append({"day": day, "number": number, "items": by_day.get(day, []), "today": day == today})
+        cells.append(
+            {
+                "day": day,
+                "number": number,
+                "items": by_day.get(day, []),
+                "today": day == today,
+                # On a phone the day links to where its first item is listed in the agenda.
+                "anchor": min((agenda_day(item, period) for item in by_day.get(day, [])), default=None),
+            }
+        )
         day += timedelta(days=1)
         number += 1
     cells += [None] * (-len(cells) % 7)
     return [cells[i : i + 7] for i in range(0, len(cells), 7)]
+
+
+def agenda(period: JalaliPeriod, items: list[PlannedItem]) -> list[dict[str, Any]]:
+    """The month as a list of days with something planned (what a phone shows instead of reading
+    titles off a grid): each item under the day it starts, or the month's first day when it
+    started before."""
+    days: dict[Any, list[PlannedItem]] = {}
+    for item in items:
+        days.setdefault(agenda_day(item, period), []).append(item)
+    return [
+        {"day": day, "weekday": WEEKDAYS[day.weekday()], "items": day_items}
+        for day, day_items in sorted(days.items())
+    ]
 
 
 class PlanCalendarView(ScopedListView):
@@ -83,6 +117,13 @@ class PlanCalendarView(ScopedListView):
         end = datetime.combine(period.end, time.min, tzinfo=TEHRAN)
         return super().get_queryset(action).filter(starts_at__lt=end, ends_at__gte=start)
 
+    def ics_query(self, period: JalaliPeriod) -> str:
+        """The page's filters and its month, for the calendar file of what the page shows."""
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query["month"] = period.key
+        return query.urlencode()
+
     def get_context_data(self, **context: Any) -> dict[str, Any]:
         data = super().get_context_data(**context)
         period = self.month()
@@ -93,9 +134,29 @@ class PlanCalendarView(ScopedListView):
             "previous_month": period.previous().key,
             "next_month": period.next().key,
             "weeks": month_grid(period, list(data["page"]), today),
-            "weekdays": WEEKDAYS,
+            "weekdays": [(WEEKDAYS[number], str(WEEKDAYS[number])[:1]) for number in IRANIAN_WEEK],
+            "agenda": agenda(period, list(data["page"])),
             "can_add": self.may("add"),
+            "ics_query": self.ics_query(period),
         }
+
+
+class PlanCalendarFileView(PlanCalendarView):
+    """The month's items as they are filtered on the calendar page, as an iCalendar file for a
+    calendar program. A month of one person's headquarters is small (the page shows up to 100
+    items of it), so the file is written within the request, bounded the same way."""
+
+    template_name = ""  # a filter that cannot be read is answered with the API's error body
+
+    def respond(self, objects: QuerySet[Any]) -> HttpResponseBase:
+        items = list(objects.select_related("training_event")[: self.paginate_by])
+        period = self.month()
+        data = ical.calendar(
+            items,
+            name=str(gettext_lazy("Media calendar")),
+            address_of={item.pk: self.request.build_absolute_uri(item.get_absolute_url()) for item in items},
+        )
+        return file_download(io.BytesIO(data), f"media-calendar-{period.key}.ics", ical.CONTENT_TYPE)
 
 
 class _PlanForm(ScopedFormView):

@@ -1000,6 +1000,7 @@ PAGES: dict[str, Page] = {
     # The media calendar: the headquarters' analysts plan; the agency it is planned for (the
     # reporter too) marks an item published.
     "media:plan-calendar": LIST,
+    "media:plan-ics": LIST,  # the month's items the person sees, as an iCalendar file
     "media:plan-create": page(get=allow(ANALYSTS), post=allow(ANALYSTS)),
     "media:plan-detail": page("media-plan", get=allow(ISF_READERS)),
     "media:plan-edit": page("media-plan", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),

@@ -49,11 +49,13 @@ def _check(values: PlanValues, errors: Errors, *, now: datetime) -> tuple[str, d
         errors.add("channel", _("Choose a channel from the list."))
     ends = values.ends_at or values.starts_at
     if ends < values.starts_at:
-        errors.add("ends_at", _("The end comes before the start."))
+        errors.add("ends_at", _("The end day comes before the start day."))
     elif (ends - values.starts_at).days > MAX_LENGTH_DAYS:
         errors.add("ends_at", _("A planned item lasts at most 90 days."))
     if (values.starts_at - now).days > MAX_AHEAD_DAYS:
-        errors.add("starts_at", _("The plan reaches one year ahead at most."))
+        errors.add(
+            "starts_at", _("The start is more than a year ahead; the calendar plans one year ahead at most.")
+        )
     if values.agency is not None and values.agency.pk not in member_ids(values.organization.pk):
         errors.add(
             "agency",
