@@ -34,7 +34,7 @@ from rasad.media.choices import (
 from rasad.media.models import Crisis, Statement
 from rasad.training.forms import ClockField, StyledForm
 from rasad.training.models import Event
-from rasad.web.forms import JalaliDateField, NormalizedCharField, NumberInput
+from rasad.web.forms import JalaliDateField, JalaliDateInput, NormalizedCharField, NumberInput
 
 
 class WholeNumberField(forms.IntegerField):
@@ -353,11 +353,18 @@ class PlannedItemForm(MediaForm):
     start_day = JalaliDateField(label=_("Start day"))
     start_time = ClockField(label=_("Start time"), required=False, help_text=_("Leave empty for 9:00."))
     end_day = JalaliDateField(
-        label=_("End day"), required=False, help_text=_("Leave empty for an item of one day.")
+        label=_("End day"),
+        required=False,
+        help_text=_("Leave empty for an item of one day."),
+        # Not the shared example date: an empty end reads "the same day", not a date in the past.
+        widget=JalaliDateInput(attrs={"placeholder": _("The same day")}),
     )
     channel = forms.ChoiceField(label=_("Channel"), choices=[("", "—"), *Channel.choices], required=False)
     training_event = forms.ModelChoiceField(
-        label=_("Training event it announces"), queryset=Event.objects.none(), required=False
+        label=_("Training event it announces"),
+        queryset=Event.objects.none(),
+        required=False,
+        empty_label=_("No training event"),
     )
     description = NormalizedCharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})

@@ -13,8 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dates import WEEKDAYS
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from rasad.core.models import Organization
 from rasad.lib.downloads import file_download
@@ -37,6 +36,16 @@ from rasad.web.generic import ScopedDetailView, ScopedFormView, ScopedListView
 
 # Python's weekday numbers (Monday 0) from Saturday to Friday, the order of the Iranian week.
 IRANIAN_WEEK = (5, 6, 0, 1, 2, 3, 4)
+# The app's own names («سه‌شنبه» with its half-space; Django's catalog writes «سه شنبه»).
+WEEKDAYS = {
+    0: pgettext_lazy("weekday", "Monday"),
+    1: pgettext_lazy("weekday", "Tuesday"),
+    2: pgettext_lazy("weekday", "Wednesday"),
+    3: pgettext_lazy("weekday", "Thursday"),
+    4: pgettext_lazy("weekday", "Friday"),
+    5: pgettext_lazy("weekday", "Saturday"),
+    6: pgettext_lazy("weekday", "Sunday"),
+}
 
 
 def month_of(text: str | None, today: Any) -> JalaliPeriod:

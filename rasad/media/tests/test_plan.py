@@ -149,6 +149,9 @@ def test_the_plan_form_names_the_fields_and_the_agency_marks_it_published(cast: 
     item = PlannedItem.objects.get(title="گفت‌وگوی زنده دربارهٔ کیفیت آب")
     assert done.status_code == 302
     assert (local_date(item.starts_at), item.starts_at.astimezone(TEHRAN).hour) == (day, 18)
+    # Changing it, the form shows the stored Jalali day and time in Persian digits.
+    edit = client.get(f"/media/calendar/{item.pk}/edit/").content.decode()
+    assert f'value="{format_date(day)}"' in edit and 'value="۱۸:۳۰"' in edit
     reporter = signed_in_client(cast.ali)
     assert 'data-testid="publish-form"' in reporter.get(f"/media/calendar/{item.pk}/").content.decode()
     refused = reporter.post(f"/media/calendar/{item.pk}/publish/", {"link": "نشانی"})
@@ -322,7 +325,7 @@ def test_the_month_is_a_grid_and_an_agenda_of_jalali_days(cast: Cast):
     assert page.count(f'href="/media/calendar/{item.pk}/" title=') == (
         2 if local_date(start + timedelta(days=1)) < period.end else 1
     )
-    assert "شنبه" in page and "Saturday" not in page
+    assert "سه\u200cشنبه" in page and "Saturday" not in page
 
 
 def _field_errors(html: str) -> dict[str, str]:
