@@ -360,6 +360,10 @@ class PlannedItemSerializer(RasadModelSerializer):
     ends_at = fields.DateTimeField(required=False, allow_null=True)
     channel = serializers.ChoiceField(choices=Channel.choices, required=False, allow_blank=True, default="")
     training_event = ScopedPrimaryKeyField(queryset=Event.objects.all(), required=False, allow_null=True)
+    # Empty until the item is published, so a plain string, not a "uri" the schema would hold it to.
+    link = serializers.CharField(
+        read_only=True, label=_("Where it was published"), help_text=_("Empty until it is published.")
+    )
 
     class Meta:
         model = PlannedItem
