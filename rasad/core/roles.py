@@ -85,13 +85,20 @@ LIVE_DEVICES = ("live.add_device", "live.change_device")
 # the rumours assigned to it and write on a crisis's timeline; analysts of a media headquarters
 # also draft statements and keep the rumour log; approving, issuing and running the crisis room
 # is for coordinators (media.*), so who may approve is a grant, i.e. data.
-MEDIA_RESPOND = ("media.respond_recipient", "media.answer_rumour", "media.add_timelineentry")
+MEDIA_RESPOND = (
+    "media.respond_recipient",
+    "media.answer_rumour",
+    "media.add_timelineentry",
+    "media.publish_planneditem",
+)
 MEDIA_DRAFT = (
     *MEDIA_RESPOND,
     "media.add_statement",
     "media.change_statement",
     "media.add_rumour",
     "media.change_rumour",
+    "media.add_planneditem",
+    "media.change_planneditem",
 )
 DEFAULT_ROLES = (
     RoleDefinition("viewer", "بیننده", "Viewer", "Sees everything in scope; changes nothing.", VIEW),

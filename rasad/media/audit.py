@@ -39,6 +39,10 @@ class MediaAuditEvent(IntEnum):
     RUMOUR_ASSIGNED = 1941
     RUMOUR_ANSWERED = 1942
     RUMOUR_DISMISSED = 1943
+    ITEM_PLANNED = 1950
+    ITEM_CHANGED = 1951
+    ITEM_PUBLISHED = 1952
+    ITEM_CANCELLED = 1953
 
 
 register_event_types(
@@ -65,6 +69,10 @@ register_event_types(
         MediaAuditEvent.RUMOUR_ASSIGNED: _("Rumour assigned to an agency"),
         MediaAuditEvent.RUMOUR_ANSWERED: _("Rumour answered"),
         MediaAuditEvent.RUMOUR_DISMISSED: _("Rumour set aside"),
+        MediaAuditEvent.ITEM_PLANNED: _("Item put on the media calendar"),
+        MediaAuditEvent.ITEM_CHANGED: _("Media calendar item changed"),
+        MediaAuditEvent.ITEM_PUBLISHED: _("Media calendar item published"),
+        MediaAuditEvent.ITEM_CANCELLED: _("Media calendar item cancelled"),
     },
 )
 

@@ -76,3 +76,19 @@ class RumourState(models.TextChoices):
     ASSIGNED = "assigned", _("Assigned to an agency")
     ANSWERED = "answered", _("Answered")
     DISMISSED = "dismissed", _("Set aside")
+
+
+class PlanKind(models.TextChoices):
+    EVENT = "event", _("Event to publicize")
+    PRESS_CONFERENCE = "press_conference", _("Press conference")
+    NEWS = "news", _("News or report")
+    VIDEO = "video", _("Video or podcast")
+    INFOGRAPHIC = "infographic", _("Infographic")
+    INTERVIEW = "interview", _("Interview")
+    CAMPAIGN = "campaign", _("Campaign")
+
+
+class PlanState(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    PUBLISHED = "published", _("Published")
+    CANCELLED = "cancelled", _("Cancelled")

@@ -26,18 +26,22 @@ from rasad.core.models import Organization, User
 from rasad.lib.jalali import TEHRAN, local_date
 from rasad.media.actions import (
     Deadline,
+    PlanValues,
     ResponseValues,
     StatementValues,
     do_acknowledge,
     do_add_member_agency,
     do_approve_statement,
+    do_cancel_planned_item,
     do_issue_statement,
+    do_plan_item,
+    do_publish_planned_item,
     do_respond,
     do_save_statement,
     do_submit_statement,
 )
-from rasad.media.choices import DeadlineBasis, StatementKind
-from rasad.media.models import Crisis, MemberAgency, Recipient, Rumour, Statement
+from rasad.media.choices import Channel, DeadlineBasis, PlanKind, StatementKind
+from rasad.media.models import Crisis, MemberAgency, PlannedItem, Recipient, Rumour, Statement
 
 HQ = "KER-MHQ"
 KERMAN_AGENCIES = ("KER-HLT", "KER-EDU", "KER-WTR", "KER-PWR", "KER-RC", "KER-POL")
@@ -70,17 +74,22 @@ def load_demo(stdout: TextIO | None = None) -> dict[str, int]:
     if not Crisis.objects.filter(organization__code=HQ, title=CLOSED_CRISIS).exists():
         with transaction.atomic():
             _crises(timezone.now())
+    if not PlannedItem.objects.filter(organization__code=HQ, title=PLANNED_PRESS).exists():
+        with transaction.atomic():
+            _plan(timezone.now())
     summary = {
         "members": MemberAgency.objects.count(),
         "statements": Statement.objects.count(),
         "receipts": Recipient.objects.count(),
         "crises": Crisis.objects.count(),
         "rumours": Rumour.objects.count(),
+        "planned": PlannedItem.objects.count(),
     }
     if stdout is not None:
         stdout.write(
             f"media: {summary['members']} member agencies, {summary['statements']} statements, "
-            f"{summary['receipts']} receipts, {summary['crises']} crises, {summary['rumours']} rumours\n"
+            f"{summary['receipts']} receipts, {summary['crises']} crises, {summary['rumours']} rumours, "
+            f"{summary['planned']} planned items\n"
         )
     return summary
 
@@ -330,4 +339,82 @@ def _crises(now: datetime) -> None:
         organization=_org("KER-RC"),
         acting_user=_user("kerman-redcrescent.pr"),
         now=now - timedelta(hours=1),
+    )
+
+
+PLANNED_PRESS = "نشست خبری برنامهٔ خاموشی‌های تابستان"
+
+
+def _plan(now: datetime) -> None:
+    """The headquarters' media calendar around today: the publicity of the next media-literacy
+    session (linked to its training event, so that it is not announced late as the AI bootcamp
+    was), a press conference, an infographic, a news piece published last week and an interview
+    cancelled."""
+    from rasad.training.models import Event
+
+    hq = _org(HQ)
+    secretary = _user("kerman-media.coordinator")
+    upcoming = (
+        Event.objects.filter(organization__code="KER-CSC", starts_at__gt=now).order_by("starts_at").first()
+    )
+    do_plan_item(
+        PlanValues(
+            hq,
+            PlanKind.EVENT,
+            "اطلاع‌رسانی دورهٔ سواد رسانه‌ای مدیران",
+            _at(now, 2, 9),
+            ends_at=_at(now, 11, 17),
+            channel=Channel.SOCIAL_MEDIA,
+            description="پیش از ثبت‌نام: معرفی دوره در کانال‌های رسمی دستگاه‌ها و یادآوری سه روز پیش از آغاز.",
+            training_event=upcoming,
+        ),
+        acting_user=secretary,
+    )
+    do_plan_item(
+        PlanValues(hq, PlanKind.PRESS_CONFERENCE, PLANNED_PRESS, _at(now, 3, 10), agency=_org("KER-PWR")),
+        acting_user=secretary,
+    )
+    do_plan_item(
+        PlanValues(
+            hq,
+            PlanKind.INFOGRAPHIC,
+            "اینفوگرافیک مصرف بهینهٔ آب در تابستان",
+            _at(now, 1, 12),
+            agency=_org("KER-WTR"),
+            channel=Channel.SOCIAL_MEDIA,
+        ),
+        acting_user=secretary,
+    )
+    published = do_plan_item(
+        PlanValues(
+            hq,
+            PlanKind.NEWS,
+            "گزارش آمادگی بیمارستان‌ها برای خاموشی‌ها",
+            _at(now, -4, 11),
+            agency=_org("KER-HLT"),
+            channel=Channel.WEBSITE,
+        ),
+        acting_user=secretary,
+    )
+    do_publish_planned_item(
+        published,
+        "https://kerman.example/ker-hlt/hospitals-ready",
+        acting_user=_user("kerman-health.pr"),
+        now=_at(now, -4, 15),
+    )
+    cancelled = do_plan_item(
+        PlanValues(
+            hq,
+            PlanKind.INTERVIEW,
+            "گفت‌وگوی رادیویی دربارهٔ بازگشایی مدارس",
+            _at(now, -2, 18),
+            agency=_org("KER-EDU"),
+        ),
+        acting_user=secretary,
+    )
+    do_cancel_planned_item(
+        cancelled,
+        "برنامهٔ رادیو به هفتهٔ بعد منتقل شد؛ دوباره برنامه‌ریزی می‌شود.",
+        acting_user=secretary,
+        now=_at(now, -3, 9),
     )

@@ -12,13 +12,23 @@ from rasad.core.filtersets import IdFilter
 from rasad.media.choices import (
     CrisisState,
     EntryKind,
+    PlanKind,
+    PlanState,
     RecipientState,
     RumourState,
     Severity,
     StatementKind,
     StatementState,
 )
-from rasad.media.models import Crisis, MemberAgency, Recipient, Rumour, Statement, TimelineEntry
+from rasad.media.models import (
+    Crisis,
+    MemberAgency,
+    PlannedItem,
+    Recipient,
+    Rumour,
+    Statement,
+    TimelineEntry,
+)
 
 
 class StatementFilterSet(django_filters.FilterSet):  # type: ignore[misc]
@@ -94,3 +104,17 @@ class TimelineEntryFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     class Meta:
         model = TimelineEntry
         fields = ["crisis_id", "kind"]
+
+
+class PlannedItemFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    kind = django_filters.MultipleChoiceFilter(choices=PlanKind.choices, label=_("What is planned"))
+    state = django_filters.MultipleChoiceFilter(choices=PlanState.choices, label=_("State"))
+    agency_id = IdFilter(field_name="agency_id", label=_("Agency (organization id)"))
+
+    class Meta:
+        model = PlannedItem
+        fields = ["q", "kind", "state", "agency_id"]
+
+    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return queryset.search(value)  # type: ignore[attr-defined,no-any-return]

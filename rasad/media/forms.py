@@ -3,7 +3,7 @@ Jalali day and a time in Tehran."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any, ClassVar
 
 from django import forms
@@ -14,11 +14,27 @@ from django.utils.translation import gettext_lazy as _
 from rasad.core.models import City, Organization
 from rasad.lib.jalali import TEHRAN
 from rasad.lib.persian import to_latin_digits
-from rasad.media.actions import CrisisValues, Deadline, ResponseValues, RumourValues, StatementValues
-from rasad.media.choices import Channel, DeadlineBasis, EntryKind, ResponseOutcome, Severity, StatementKind
+from rasad.media.actions import (
+    CrisisValues,
+    Deadline,
+    PlanValues,
+    ResponseValues,
+    RumourValues,
+    StatementValues,
+)
+from rasad.media.choices import (
+    Channel,
+    DeadlineBasis,
+    EntryKind,
+    PlanKind,
+    ResponseOutcome,
+    Severity,
+    StatementKind,
+)
 from rasad.media.models import Crisis, Statement
 from rasad.training.forms import ClockField, StyledForm
-from rasad.web.forms import JalaliDateField, NormalizedCharField, NumberInput
+from rasad.training.models import Event
+from rasad.web.forms import JalaliDateField, JalaliDateInput, NormalizedCharField, NumberInput
 
 
 class WholeNumberField(forms.IntegerField):
@@ -319,3 +335,85 @@ class AnswerRumourForm(MediaForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What was said to the public, and where."),
     )
+
+
+class PlannedItemForm(MediaForm):
+    """An item of the media calendar: what, for which agency, from which Jalali day (and time)
+    to which, on which channel, the training event it announces."""
+
+    organization = forms.ModelChoiceField(label=_("Media headquarters"), queryset=Organization.objects.none())
+    kind = forms.ChoiceField(label=_("What is planned"), choices=PlanKind.choices)
+    title = NormalizedCharField(label=_("Title"), max_length=300)
+    agency = forms.ModelChoiceField(
+        label=_("Agency"),
+        queryset=Organization.objects.none(),
+        required=False,
+        empty_label=_("The headquarters itself"),
+    )
+    start_day = JalaliDateField(label=_("Start day"))
+    start_time = ClockField(label=_("Start time"), required=False, help_text=_("Leave empty for 9:00."))
+    end_day = JalaliDateField(
+        label=_("End day"),
+        required=False,
+        help_text=_("Leave empty for an item of one day."),
+        # Not the shared example date: an empty end reads "the same day", not a date in the past.
+        widget=JalaliDateInput(attrs={"placeholder": _("The same day")}),
+    )
+    channel = forms.ChoiceField(label=_("Channel"), choices=[("", "—"), *Channel.choices], required=False)
+    training_event = forms.ModelChoiceField(
+        label=_("Training event it announces"),
+        queryset=Event.objects.none(),
+        required=False,
+        empty_label=_("No training event"),
+    )
+    description = NormalizedCharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    error_fields: ClassVar[dict[str, str]] = {"starts_at": "start_day", "ends_at": "end_day"}
+
+    def __init__(
+        self,
+        *args: Any,
+        organizations: QuerySet[Organization],
+        agencies: QuerySet[Organization],
+        events: QuerySet[Event],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        self.fields["training_event"].queryset = events  # type: ignore[attr-defined]
+
+    def values(self) -> PlanValues:
+        data = self.cleaned_data
+        clock = data.get("start_time") or time(9, 0)
+        starts = datetime.combine(data["start_day"], clock, tzinfo=TEHRAN)
+        end_day = data.get("end_day")
+        ends = (
+            starts if end_day is None else datetime.combine(end_day, max(clock, time(17, 0)), tzinfo=TEHRAN)
+        )
+        return PlanValues(
+            organization=data["organization"],
+            kind=data["kind"],
+            title=data["title"],
+            starts_at=starts,
+            ends_at=ends,
+            agency=data.get("agency"),
+            channel=data.get("channel") or "",
+            description=data.get("description") or "",
+            training_event=data.get("training_event"),
+        )
+
+
+class PublishItemForm(MediaForm):
+    link = forms.URLField(
+        label=_("Where it was published"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("The address (https://…)."),
+        widget=forms.URLInput(attrs={"dir": "ltr"}),
+    )
+
+
+class CancelItemForm(MediaForm):
+    reason = NormalizedCharField(label=_("Why it is cancelled"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -15,6 +15,7 @@ MENU = (
             MenuItem(_("Statements inbox"), "media:inbox", "bi-inbox", "media.respond_recipient"),
             MenuItem(_("Crisis room"), "media:crisis-list", "bi-broadcast", "media.view_crisis"),
             MenuItem(_("Rumour log"), "media:rumour-list", "bi-chat-square-quote", "media.view_rumour"),
+            MenuItem(_("Media calendar"), "media:plan-calendar", "bi-calendar3", "media.view_planneditem"),
             MenuItem(_("Agencies' figures"), "media:figures", "bi-bar-chart", "media.view_recipient"),
             MenuItem(_("Member agencies"), "media:members", "bi-people", "media.view_memberagency"),
             MenuItem(

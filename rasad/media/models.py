@@ -21,6 +21,8 @@ from rasad.media.choices import (
     CrisisState,
     DeadlineBasis,
     EntryKind,
+    PlanKind,
+    PlanState,
     RecipientState,
     RumourState,
     Severity,
@@ -30,6 +32,7 @@ from rasad.media.choices import (
 from rasad.media.querysets import (
     CrisisQuerySet,
     MemberAgencyQuerySet,
+    PlannedItemQuerySet,
     RecipientQuerySet,
     RumourQuerySet,
     StatementAttachmentQuerySet,
@@ -386,3 +389,66 @@ class Rumour(TimestampedModel):
 
     def __str__(self) -> str:
         return self.claim[:80]
+
+
+class PlannedItem(TimestampedModel):
+    """An item of the media calendar (the content plan): what the headquarters plans to publish or
+    publicize, by itself or by a member agency, on which days, on which channel; the training
+    event it announces, if any; and, once done, where it was published or why it was cancelled."""
+
+    organization = models.ForeignKey(
+        "core.Organization",
+        on_delete=models.PROTECT,
+        related_name="media_plan",
+        verbose_name=_("media headquarters"),
+    )
+    agency = models.ForeignKey(
+        "core.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="media_plan_assigned",
+        verbose_name=_("agency"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=PlanKind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, blank=True)
+    training_event = models.ForeignKey(
+        "training.Event",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("training event"),
+    )
+    state = models.CharField(_("state"), max_length=10, choices=PlanState.choices, default=PlanState.PLANNED)
+    planned_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    link = models.URLField(_("published at"), max_length=500, blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    search_text = models.TextField(editable=False, default="")
+
+    objects = PlannedItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        verbose_name = _("planned item")
+        verbose_name_plural = _("planned items")
+        permissions = [("publish_planneditem", "Can mark a planned item of the agency published")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gte=models.F("starts_at")), name="media_plan_ends"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("media:plan-detail", args=[self.pk])

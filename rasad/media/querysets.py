@@ -126,3 +126,18 @@ class RumourQuerySet(ScopedQuerySet[Any]):
         if action == "answer":
             return self.filter(agency_id__in=ids)
         return self.filter(organization_id__in=ids)
+
+
+class PlannedItemQuerySet(ScopedQuerySet[Any]):
+    """An item of the media calendar belongs to the headquarters; the agency it is planned for
+    sees it and marks it published (``publish``)."""
+
+    scope_field = "organization"
+
+    def within(self, scope: Scope, action: str) -> Self:
+        ids = scope.organization_ids()
+        if action == "view":
+            return self.filter(Q(organization_id__in=ids) | Q(agency_id__in=ids))
+        if action == "publish":
+            return self.filter(agency_id__in=ids)
+        return self.filter(organization_id__in=ids)

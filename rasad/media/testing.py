@@ -8,7 +8,10 @@ organization's subtree see the agency's receipt."""
 from __future__ import annotations
 
 import itertools
+from datetime import timedelta
 from typing import Any
+
+from django.utils import timezone
 
 from rasad.core.actions.organizations import OrganizationValues, do_create_organization
 from rasad.core.choices import OrganizationKind
@@ -16,6 +19,7 @@ from rasad.core.models import Organization, User
 from rasad.media.actions import (
     CrisisValues,
     Deadline,
+    PlanValues,
     RumourValues,
     StatementValues,
     do_add_member_agency,
@@ -24,11 +28,12 @@ from rasad.media.actions import (
     do_issue_statement,
     do_log_rumour,
     do_open_crisis,
+    do_plan_item,
     do_save_statement,
     do_submit_statement,
 )
-from rasad.media.choices import DeadlineBasis, Severity, StatementKind
-from rasad.media.models import Crisis, MemberAgency, Recipient, Rumour, Statement
+from rasad.media.choices import DeadlineBasis, PlanKind, Severity, StatementKind
+from rasad.media.models import Crisis, MemberAgency, PlannedItem, Recipient, Rumour, Statement
 from rasad.testing.cast import Cast
 from rasad.testing.factories import register
 
@@ -182,3 +187,36 @@ def make_rumour(cast: Cast, organization: Organization) -> Rumour:
         acting_user=cast.root,
     )
     return do_assign_rumour(rumour, agency, acting_user=cast.root)
+
+
+def make_planned_item(organization: Organization, *, user: User | None = None, **values: Any) -> PlannedItem:
+    agency = agency_of(organization)
+    ensure_member(organization, agency)
+    starts = values.pop("starts_at", None) or (timezone.now() + timedelta(days=2))
+    return do_plan_item(
+        PlanValues(
+            organization=organization,
+            kind=values.pop("kind", PlanKind.NEWS),
+            title=values.pop("title", f"برنامهٔ رسانه‌ای {next(_sequence)}"),
+            starts_at=starts,
+            ends_at=values.pop("ends_at", None),
+            agency=values.pop("agency", agency),
+            **values,
+        ),
+        acting_user=user,
+    )
+
+
+def _plan_payload(cast: Cast, organization: Organization) -> dict[str, object]:
+    return {
+        "organization": organization.code,
+        "kind": "news",
+        "title": f"برنامهٔ ماتریس {next(_sequence)}",
+        "starts_at": (timezone.now() + timedelta(days=2)).isoformat(),
+    }
+
+
+@register("media.planneditem", create_payload=_plan_payload)
+def make_matrix_planned_item(cast: Cast, organization: Organization) -> PlannedItem:
+    """An item of the headquarters' calendar, planned for its member agency."""
+    return make_planned_item(organization, user=cast.root)

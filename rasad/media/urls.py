@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rasad.media import crisis_views, views
+from rasad.media import crisis_views, plan_views, views
 
 app_name = "media"
 urlpatterns = [
@@ -55,4 +55,13 @@ urlpatterns = [
     path("media/rumours/<int:pk>/assign/", crisis_views.RumourAssignView.as_view(), name="rumour-assign"),
     path("media/rumours/<int:pk>/answer/", crisis_views.RumourAnswerView.as_view(), name="rumour-answer"),
     path("media/rumours/<int:pk>/dismiss/", crisis_views.RumourDismissView.as_view(), name="rumour-dismiss"),
+    path("media/calendar/", plan_views.PlanCalendarView.as_view(), name="plan-calendar"),
+    path("media/calendar/month.ics", plan_views.PlanCalendarFileView.as_view(), name="plan-ics"),
+    path("media/calendar/new/", plan_views.PlannedItemCreateView.as_view(), name="plan-create"),
+    path("media/calendar/<int:pk>/", plan_views.PlannedItemDetailView.as_view(), name="plan-detail"),
+    path("media/calendar/<int:pk>/edit/", plan_views.PlannedItemEditView.as_view(), name="plan-edit"),
+    path(
+        "media/calendar/<int:pk>/publish/", plan_views.PlannedItemPublishView.as_view(), name="plan-publish"
+    ),
+    path("media/calendar/<int:pk>/cancel/", plan_views.PlannedItemCancelView.as_view(), name="plan-cancel"),
 ]

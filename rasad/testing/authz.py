@@ -624,6 +624,8 @@ SUBJECTS: dict[str, Subject] = {
     # An open crisis of ISF-CC (ISF-P1 its member), and a rumour of ISF-CC assigned to ISF-P1.
     "media-crisis": Subject(_made("media.crisis")),
     "media-rumour": Subject(_made("media.rumour")),
+    # An item of ISF-CC's media calendar, planned for ISF-P1.
+    "media-plan": Subject(_made("media.planneditem")),
     "training-check-in": Subject(_training_check_in),
     "training-feed": Subject(_training_feed, hides="key"),
     "template-csv": Subject(_fixed(fmt="csv"), hides="fmt"),
@@ -1009,6 +1011,15 @@ PAGES: dict[str, Page] = {
     "media:rumour-assign": page("media-rumour", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
     "media:rumour-answer": page("media-rumour", get=allow(ISF_STAFF), post=allow(ISF_STAFF)),
     "media:rumour-dismiss": page("media-rumour", get=NOT_ANSWERED, post=allow(ISF_ANALYSTS)),
+    # The media calendar: the headquarters' analysts plan; the agency it is planned for (the
+    # reporter too) marks an item published.
+    "media:plan-calendar": LIST,
+    "media:plan-ics": LIST,  # the month's items the person sees, as an iCalendar file
+    "media:plan-create": page(get=allow(ANALYSTS), post=allow(ANALYSTS)),
+    "media:plan-detail": page("media-plan", get=allow(ISF_READERS)),
+    "media:plan-edit": page("media-plan", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
+    "media:plan-publish": page("media-plan", get=allow(ISF_STAFF), post=allow(ISF_STAFF)),
+    "media:plan-cancel": page("media-plan", get=allow(ISF_ANALYSTS), post=allow(ISF_ANALYSTS)),
     "training:event-announce": page("training-event", get=allow(ROOT), post=allow(ROOT)),
     "training:event-ics": page("training-event", get=allow(ISF_READERS)),
     "training:check-in-code": page("training-event", get=allow(ROOT), post=allow(ROOT)),
@@ -1456,6 +1467,12 @@ API: dict[str, Operation] = {
     "POST /api/v1/media-rumours/{id}/assign/": op(allow(ISF_ANALYSTS), "media-rumour"),
     "POST /api/v1/media-rumours/{id}/answer/": op(allow(ISF_STAFF), "media-rumour"),
     "POST /api/v1/media-rumours/{id}/dismiss/": op(allow(ISF_ANALYSTS), "media-rumour"),
+    "GET /api/v1/media-plan/": op(READ_ALL, "media-plan", listed=ISF_READERS),
+    "POST /api/v1/media-plan/": op(creates(ISF_ANALYSTS, KERMAN_ANALYST), body=_payload("media.planneditem")),
+    "GET /api/v1/media-plan/{id}/": op(allow(ISF_READERS), "media-plan"),
+    "PATCH /api/v1/media-plan/{id}/": op(allow(ISF_ANALYSTS), "media-plan"),
+    "POST /api/v1/media-plan/{id}/publish/": op(allow(ISF_STAFF), "media-plan"),
+    "POST /api/v1/media-plan/{id}/cancel/": op(allow(ISF_ANALYSTS), "media-plan"),
     # intake
     "GET /api/v1/intake-documents/": op(READ_ALL, "document", listed=ISF_READERS),
     "POST /api/v1/intake-documents/": op(

@@ -34,7 +34,8 @@ class JalaliDateInput(forms.TextInput):
     def format_value(self, value: Any) -> str | None:
         if isinstance(value, date):
             prefs = display.current()
-            return jalali.format_date(value, calendar=prefs.calendar, persian_digits=False)
+            # In the reader's digits, as the date picker writes them («۱۴۰۵/۰۹/۱۵»).
+            return jalali.format_date(value, calendar=prefs.calendar, persian_digits=prefs.persian_digits)
         formatted: str | None = super().format_value(value)
         return formatted
 

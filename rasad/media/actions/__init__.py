@@ -16,6 +16,13 @@ from rasad.media.actions.crisis import (
     do_open_crisis,
 )
 from rasad.media.actions.deadlines import agency_heads, do_escalate_recipient, do_remind_recipient
+from rasad.media.actions.plan import (
+    PlanValues,
+    do_cancel_planned_item,
+    do_change_planned_item,
+    do_plan_item,
+    do_publish_planned_item,
+)
 from rasad.media.actions.responses import ResponseValues, do_acknowledge, do_respond
 from rasad.media.actions.statements import (
     Deadline,
@@ -34,6 +41,7 @@ from rasad.media.actions.statements import (
 __all__ = [
     "CrisisValues",
     "Deadline",
+    "PlanValues",
     "ResponseValues",
     "RumourValues",
     "StatementValues",
@@ -45,12 +53,16 @@ __all__ = [
     "do_answer_rumour",
     "do_approve_statement",
     "do_assign_rumour",
+    "do_cancel_planned_item",
+    "do_change_planned_item",
     "do_close_crisis",
     "do_dismiss_rumour",
     "do_escalate_recipient",
     "do_issue_statement",
     "do_log_rumour",
     "do_open_crisis",
+    "do_plan_item",
+    "do_publish_planned_item",
     "do_remind_recipient",
     "do_respond",
     "do_return_statement",

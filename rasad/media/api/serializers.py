@@ -10,17 +10,27 @@ from rest_framework import serializers
 from rasad.api import fields
 from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField
 from rasad.core.models import City, Organization
-from rasad.media.actions import StatementValues
-from rasad.media.choices import Channel, DeadlineBasis, EntryKind, ResponseOutcome, Severity, StatementKind
+from rasad.media.actions import PlanValues, StatementValues
+from rasad.media.choices import (
+    Channel,
+    DeadlineBasis,
+    EntryKind,
+    PlanKind,
+    ResponseOutcome,
+    Severity,
+    StatementKind,
+)
 from rasad.media.models import (
     Crisis,
     MemberAgency,
+    PlannedItem,
     Recipient,
     Rumour,
     Statement,
     StatementAttachment,
     TimelineEntry,
 )
+from rasad.training.models import Event
 
 
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
@@ -335,3 +345,69 @@ class AssignRumourSerializer(serializers.Serializer[Any]):
 
 class AnswerRumourSerializer(serializers.Serializer[Any]):
     response = fields.MultiLineCharField(max_length=5000)
+
+
+class PlannedItemSerializer(RasadModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="media-api:planneditem-detail")
+    organization = _organization(help_text=_("Code of the media headquarters."))
+    agency = _organization(
+        required=False, allow_null=True, help_text=_("Code of the member agency; empty: the headquarters.")
+    )
+    kind = serializers.ChoiceField(choices=PlanKind.choices)
+    title = fields.SingleLineCharField(max_length=300)
+    description = fields.MultiLineCharField(required=False, allow_blank=True, default="", max_length=5000)
+    starts_at = fields.DateTimeField()
+    ends_at = fields.DateTimeField(required=False, allow_null=True)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False, allow_blank=True, default="")
+    training_event = ScopedPrimaryKeyField(queryset=Event.objects.all(), required=False, allow_null=True)
+    # Empty until the item is published, so a plain string, not a "uri" the schema would hold it to.
+    link = serializers.CharField(
+        read_only=True, label=_("Where it was published"), help_text=_("Empty until it is published.")
+    )
+
+    class Meta:
+        model = PlannedItem
+        fields = [
+            "id",
+            "url",
+            "display",
+            "organization",
+            "agency",
+            "kind",
+            "title",
+            "description",
+            "starts_at",
+            "ends_at",
+            "channel",
+            "training_event",
+            "state",
+            "link",
+            "cancel_reason",
+            "done_at",
+            "created",
+            "last_updated",
+        ]
+        read_only_fields = ["state", "link", "cancel_reason", "done_at", "created", "last_updated"]
+
+
+def plan_values(data: dict[str, Any]) -> PlanValues:
+    """The action's values from a serializer's validated data (all fields present)."""
+    return PlanValues(
+        organization=data["organization"],
+        kind=data["kind"],
+        title=data["title"],
+        starts_at=data["starts_at"],
+        ends_at=data.get("ends_at"),
+        agency=data.get("agency"),
+        channel=data.get("channel", ""),
+        description=data.get("description", ""),
+        training_event=data.get("training_event"),
+    )
+
+
+class PublishItemSerializer(serializers.Serializer[Any]):
+    link = serializers.URLField(max_length=500)
+
+
+class CancelItemSerializer(serializers.Serializer[Any]):
+    reason = fields.MultiLineCharField(max_length=5000)

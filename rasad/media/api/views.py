@@ -29,11 +29,15 @@ from rasad.media.actions import (
     do_answer_rumour,
     do_approve_statement,
     do_assign_rumour,
+    do_cancel_planned_item,
+    do_change_planned_item,
     do_close_crisis,
     do_dismiss_rumour,
     do_issue_statement,
     do_log_rumour,
     do_open_crisis,
+    do_plan_item,
+    do_publish_planned_item,
     do_respond,
     do_return_statement,
     do_revise_statement,
@@ -42,15 +46,19 @@ from rasad.media.actions import (
 )
 from rasad.media.actions.common import refusal
 from rasad.media.actions.crisis import may_answer, may_write_on_timeline
+from rasad.media.actions.plan import may_publish
 from rasad.media.api.serializers import (
     AnswerRumourSerializer,
     AssignRumourSerializer,
+    CancelItemSerializer,
     CloseCrisisSerializer,
     CrisisSerializer,
     FiguresSerializer,
     IssueSerializer,
     MemberAgencySerializer,
     NewEntrySerializer,
+    PlannedItemSerializer,
+    PublishItemSerializer,
     RecipientSerializer,
     ResponseSerializer,
     ReturnSerializer,
@@ -59,17 +67,27 @@ from rasad.media.api.serializers import (
     StatementFileUploadSerializer,
     StatementSerializer,
     TimelineEntrySerializer,
+    plan_values,
 )
 from rasad.media.exports import period_of
 from rasad.media.figures import agency_figures, figures_for_period
 from rasad.media.filtersets import (
     CrisisFilterSet,
     MemberAgencyFilterSet,
+    PlannedItemFilterSet,
     RecipientFilterSet,
     RumourFilterSet,
     StatementFilterSet,
 )
-from rasad.media.models import Crisis, MemberAgency, Recipient, Rumour, Statement, TimelineEntry
+from rasad.media.models import (
+    Crisis,
+    MemberAgency,
+    PlannedItem,
+    Recipient,
+    Rumour,
+    Statement,
+    TimelineEntry,
+)
 
 
 def _actor(request: Request) -> User:
@@ -406,3 +424,63 @@ class RumourViewSet(ScopedModelViewSet):
         return self._answer(do_dismiss_rumour(self.get_object(), acting_user=_actor(request)))
 
     dismiss.scope_action = "change"  # type: ignore[attr-defined]
+
+
+class PlannedItemViewSet(ScopedModelViewSet):
+    """The media calendar (content plan). ``POST`` plans an item, ``PATCH`` changes it while it is
+    planned; ``publish`` records where it was published (the agency's, or the headquarters');
+    ``cancel`` takes it off the plan with the reason."""
+
+    queryset = PlannedItem.objects.select_related("organization", "agency")
+    serializer_class = PlannedItemSerializer
+    filterset_class = PlannedItemFilterSet
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        values = plan_values(serializer.validated_data)
+        serializer.instance = do_plan_item(values, acting_user=_actor(self.request))
+
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
+        item: PlannedItem = serializer.instance  # type: ignore[assignment]
+        merged = {
+            "organization": item.organization,
+            "kind": item.kind,
+            "title": item.title,
+            "starts_at": item.starts_at,
+            "ends_at": item.ends_at,
+            "agency": item.agency,
+            "channel": item.channel,
+            "description": item.description,
+            "training_event": item.training_event,
+            **serializer.validated_data,
+        }
+        serializer.instance = do_change_planned_item(
+            item, plan_values(merged), acting_user=_actor(self.request)
+        )
+
+    def _answer(self, item: PlannedItem) -> Response:
+        return Response(PlannedItemSerializer(item, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=PublishItemSerializer, responses=PlannedItemSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: Any = None) -> Response:
+        item = self.get_object()
+        if not may_publish(_actor(request), item):
+            raise refusal()  # before the body is read: the same 404 as a missing item
+        body = PublishItemSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._answer(
+            do_publish_planned_item(item, body.validated_data["link"], acting_user=_actor(request))
+        )
+
+    @extend_schema(request=CancelItemSerializer, responses=PlannedItemSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: Any = None) -> Response:
+        item = self.get_object()
+        body = CancelItemSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._answer(
+            do_cancel_planned_item(item, body.validated_data["reason"], acting_user=_actor(request))
+        )
+
+    cancel.scope_action = "change"  # type: ignore[attr-defined]

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_loads_once_with_late_agencies():
     first = load_demo()
     assert load_demo() == first
-    assert first == {"members": 6, "statements": 4, "receipts": 12, "crises": 2, "rumours": 2}
+    assert first == {"members": 6, "statements": 4, "receipts": 12, "crises": 2, "rumours": 2, "planned": 5}
     receipts = Recipient.objects.filter(statement__title=POWER_CUTS).select_related("agency")
     states = {r.agency.code: r.state for r in receipts}
     assert states == {
