@@ -235,6 +235,24 @@ class PointsField(forms.Field):
         return number
 
 
+class NumberAnswerField(forms.Field):
+    """A number answer typed in Persian or Latin digits; a stored value (or an approved figure)
+    is shown in the reader's digits, «۰٫۲»."""
+
+    widget = NumberInput
+
+    def to_python(self, value: Any) -> float | None:
+        if value in (None, ""):
+            return None
+        try:
+            number = parse_number(str(value))
+        except TextParseError as error:
+            raise forms.ValidationError(
+                "%(message)s", code="invalid", params={"message": str(error)}
+            ) from None
+        return float(number)
+
+
 BAND_ROWS = 8
 
 
@@ -303,7 +321,10 @@ class ReasonForm(StyledForm):
     """Why: kept in the audit trail (the action refuses an empty one, naming this field)."""
 
     reason = NormalizedCharField(
-        label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the audit trail with the change."),
     )
 
 
@@ -315,13 +336,16 @@ class ReviewChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 class WithdrawForm(StyledForm):
     """Which assessor is withdrawn, and why."""
 
-    review = ReviewChoiceField(label=_("Assessor"), queryset=Review.objects.none())
+    review = ReviewChoiceField(label=_("Assessor"), queryset=Review.objects.none(), empty_label="—")
     reason = ReasonForm.base_fields["reason"]
 
     def __init__(self, *args: Any, reviews: QuerySet[Review], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         review: Any = self.fields["review"]
         review.queryset = reviews
+        only = list(reviews[:2])
+        if len(only) == 1:  # the one assessor is chosen already
+            review.initial = only[0].pk
 
 
 class AuditNameForm(StyledForm):
@@ -440,8 +464,7 @@ class AnswersForm(StyledForm):
                 field.widget.attrs.update({"step": 5, "inputmode": "numeric"})
                 start = current.value if current else None
             elif item.item_type == ItemType.NUMBER:
-                field = forms.FloatField(required=False)
-                field.widget.attrs.update({"step": "any", "inputmode": "decimal"})
+                field = NumberAnswerField(required=False)
                 start = current.value if current else None
                 if figure is not None and figure.value is not None:
                     # An item answered from an indicator: the approved figure is offered; another

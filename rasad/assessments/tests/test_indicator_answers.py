@@ -196,7 +196,7 @@ def test_the_assessor_sees_the_source_and_may_not_type_over_it_silently(cast: Ca
     # The assessor's form offers the approved figure and says where it comes from.
     page = signed_in_client(cast.bob).get(f"/assessments/{assessment.pk}/review/").content.decode()
     assert 'data-testid="indicator-figure"' in page and 'data-testid="answer-source"' in page
-    assert 'name="reason_T1.1"' in page and 'value="0.2"' in page
+    assert 'name="reason_T1.1"' in page and 'value="۰٫۲"' in page
     with assert_nothing_changed("assessments.itemscore"):
         response = client_for(cast.bob).post(
             _url(assessment, "review-scores"), {"answers": [{"item": "T1.1", "value": 0.3}]}, format="json"

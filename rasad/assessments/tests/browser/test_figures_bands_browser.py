@@ -15,6 +15,7 @@ from rasad.assessments.models import Assessment, Band, Instrument
 from rasad.assessments.spreadsheet import structure_csv
 from rasad.assessments.structure import spec_of
 from rasad.assessments.testing import make_cycle, starter
+from rasad.assessments.testing import person as person_named
 from rasad.assessments.tests.test_indicator_answers import YEAR, _report_year
 from rasad.conftest import client_for
 from rasad.testing.browser import screenshot
@@ -29,7 +30,12 @@ def test_the_approved_figure_answers_t11_and_is_not_typed_over_silently(
 ):
     _report_year(cast, cast.isfahan_post)
     cycle = make_cycle(
-        cast.national, user=civil, instrument=starter("EMA"), scope_kinds=["field_post"], year=YEAR
+        cast.national,
+        user=civil,
+        instrument=starter("EMA"),
+        scope_kinds=["field_post"],
+        year=YEAR,
+        name="جایزه ملی مدیریت انرژی، دوره ششم",
     )
     do_launch_cycle(cycle, acting_user=civil)
     assessment = Assessment.objects.get(cycle=cycle, organization=cast.isfahan_post)
@@ -41,7 +47,7 @@ def test_the_approved_figure_answers_t11_and_is_not_typed_over_silently(
     figure = item.locator("[data-testid=indicator-figure]").inner_text()
     assert "شدت مصرف انرژی" in figure and "۱۴۰۳" in figure and "۰٫۲" in figure
     screenshot(page, f"assessment-figure-{width}")
-    page.fill("[name='answer_T1.1']", "0.1")
+    page.fill("[name='answer_T1.1']", "۰٫۱")
     ali.submit("[data-testid=save]")
     errors = page.inner_text("[data-testid=form-errors]")
     assert "T1.1" in errors and "دلیل" in errors
@@ -54,10 +60,9 @@ def test_the_approved_figure_answers_t11_and_is_not_typed_over_silently(
 
 
 @pytest.mark.parametrize("width", ["narrow", "desktop"])
-def test_the_coordinator_sets_the_bands_of_an_imported_checklist(
-    journey: Any, cast: Cast, isfahan_coordinator: Any, width: str
-):
-    response = client_for(isfahan_coordinator).post(
+def test_the_coordinator_sets_the_bands_of_an_imported_checklist(journey: Any, cast: Cast, width: str):
+    keeper = person_named("isf.keeper", cast.isfahan, name="نسرین اصفهانی")
+    response = client_for(keeper).post(
         "/api/v1/assessment-instruments/import/",
         {
             "file": SimpleUploadedFile("green.csv", structure_csv(spec_of(starter("GREEN-WS")))),
@@ -71,7 +76,7 @@ def test_the_coordinator_sets_the_bands_of_an_imported_checklist(
     )
     instrument = Instrument.objects.get(pk=response.json()["id"])
     person = journey(width)
-    person.sign_in("isf.coordinator")
+    person.sign_in("isf.keeper")
     person.go(f"/assessments/instruments/{instrument.pk}/")
     person.click("[data-testid=edit-bands]")
     page = person.page
@@ -106,6 +111,7 @@ def test_the_coordinator_withdraws_an_assessor_and_reopens_the_answers(
     person.go(f"/assessments/{assessment.pk}/")
     page = person.page
     person.click("[data-testid=withdraw]")
+    assert page.locator("[name=review] option:checked").inner_text() != "—"  # the one assessor
     screenshot(page, f"withdraw-form-{width}")
     page.fill("[name=reason]", "ارزیاب در مأموریت است.")
     person.submit("[data-testid=submit]")
