@@ -358,7 +358,7 @@ class AnswersSerializer(serializers.Serializer[Any]):
         return values
 
 
-class ReasonSerializer(serializers.Serializer[Any]):
+class AssessmentReasonSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(
         max_length=2000,
         required=False,
@@ -368,7 +368,7 @@ class ReasonSerializer(serializers.Serializer[Any]):
     )
 
 
-class WithdrawSerializer(ReasonSerializer):
+class AssessmentWithdrawSerializer(AssessmentReasonSerializer):
     reviewer = serializers.CharField(max_length=150, help_text=_("The assessor's user name."))
 
 

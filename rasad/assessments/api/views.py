@@ -61,7 +61,9 @@ from rasad.assessments.api.serializers import (
     AnswersSerializer,
     AssessmentComplianceSerializer,
     AssessmentEvidenceSerializer,
+    AssessmentReasonSerializer,
     AssessmentSerializer,
+    AssessmentWithdrawSerializer,
     AssignSerializer,
     AuditNameSerializer,
     BandsInputSerializer,
@@ -75,14 +77,12 @@ from rasad.assessments.api.serializers import (
     InstrumentSerializer,
     ProposeRiskSerializer,
     RankingSerializer,
-    ReasonSerializer,
     ReviewScoresSerializer,
     RiskActionInputSerializer,
     RiskActionSerializer,
     RiskRatingInputSerializer,
     RiskRatingSerializer,
     RiskSerializer,
-    WithdrawSerializer,
 )
 from rasad.assessments.choices import ReviewKind, Stage
 from rasad.assessments.compliance import compliance, compliance_data, parse_cycle, visible_for
@@ -481,7 +481,13 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         return self._figures(self.get_object())
 
     @extend_schema(request=None, responses=IndicatorFigureSerializer(many=True))
-    @action(detail=True, methods=["post"], url_path="fill-from-indicators")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="fill-from-indicators",
+        pagination_class=None,
+        filterset_class=None,
+    )
     def fill_from_indicators(self, request: Request, pk: Any = None) -> Response:
         """Answer the self-assessment's indicator items with the approved figures (a value
         given with a reason stands); answers as ``indicator-values``."""
@@ -546,13 +552,13 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
 
     assessors.scope_action = "manage"  # type: ignore[attr-defined]
 
-    @extend_schema(request=ReasonSerializer, responses=AssessmentSerializer)
+    @extend_schema(request=AssessmentReasonSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: Any = None) -> Response:
         """Give a submitted self-assessment back to the organization (``{"reason": "..."}``),
         while the window is open and before any assessor has submitted a review."""
         assessment = self.get_object()
-        serializer = ReasonSerializer(data=request.data)
+        serializer = AssessmentReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         do_reopen_assessment(
             assessment, acting_user=_actor(request), reason=serializer.validated_data["reason"]
@@ -561,13 +567,13 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
 
     reopen.scope_action = "manage"  # type: ignore[attr-defined]
 
-    @extend_schema(request=WithdrawSerializer, responses=AssessmentSerializer)
+    @extend_schema(request=AssessmentWithdrawSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"], url_path="withdraw-assessor")
     def withdraw_assessor(self, request: Request, pk: Any = None) -> Response:
         """Withdraw an assessor (``{"reviewer": "<user name>", "reason": "..."}``) until the
         consensus is recorded; their scores are kept in the audit trail."""
         assessment = self.get_object()
-        serializer = WithdrawSerializer(data=request.data)
+        serializer = AssessmentWithdrawSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         review = Review.objects.filter(
             assessment=assessment,
