@@ -44,6 +44,7 @@ from rasad.assessments.actions import (
     do_submit_review,
     do_update_instrument,
 )
+from rasad.assessments.indicator_answers import Figure, figures
 from rasad.assessments.models import Assessment, Cycle, Instrument, Item, Section
 from rasad.core.models import Organization, Role, User
 
@@ -332,13 +333,22 @@ def _passive_defence_before() -> None:
 
 
 def _ema_answers(
-    items: Sequence[Item], site: tuple[float, float, int, int], *, stricter: bool
+    items: Sequence[Item],
+    site: tuple[float, float, int, int],
+    *,
+    stricter: bool,
+    found: dict[int, Figure] | None = None,
 ) -> list[AnswerValues]:
+    """A site's answers; the energy intensity item takes the site's approved figure when the
+    indicator demo has approved the cycle's year (``found``), else the listed value."""
     intensity, improvement, system, environment = site
     values = []
     for item in items:
         section = item.criterion.section.code
-        if item.item_type == "number":
+        figure = (found or {}).get(item.pk)
+        if figure is not None and figure.offered is not None:
+            values.append(AnswerValues(item, "", figure.offered))
+        elif item.item_type == "number":
             values.append(AnswerValues(item, "", intensity if item.code == "T1.1" else improvement))
         elif item.item_type == "radar":
             level = environment - (10 if stricter else 0) if section == "E" else system
@@ -386,7 +396,8 @@ def _energy_award() -> None:
     for code, site in EMA_SITES.items():
         assessment = Assessment.objects.get(cycle=cycle, organization__code=code)
         reporter = _user(EMA_REPORTERS[code])
-        answers = _ema_answers(items, site, stricter=False)
+        found = figures(assessment, items)
+        answers = _ema_answers(items, site, stricter=False, found=found)
         do_save_answers(assessment, answers, acting_user=reporter)
         _evidence(assessment, items, reporter, {})
         do_submit_assessment(assessment, acting_user=reporter)
@@ -396,7 +407,7 @@ def _energy_award() -> None:
         ]
         do_save_review_scores(reviews[0], answers, acting_user=first)
         do_submit_review(reviews[0], acting_user=first)
-        stricter = _ema_answers(items, site, stricter=code in EMA_STRICTER)
+        stricter = _ema_answers(items, site, stricter=code in EMA_STRICTER, found=found)
         do_save_review_scores(reviews[1], stricter, acting_user=second)
         do_submit_review(reviews[1], acting_user=second)
         agreed = [

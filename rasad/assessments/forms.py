@@ -13,11 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from rasad.assessments.actions import AnswerValues, CycleValues, InstrumentValues
 from rasad.assessments.choices import ComplianceAnswer, InstrumentKind, ItemType
-from rasad.assessments.models import Instrument, Item, Section
+from rasad.assessments.models import Instrument, Item, Review, Section
 from rasad.cases.forms import RISK_SCALE
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import Organization
-from rasad.web.forms import ActionFormMixin, JalaliDateField, NormalizedCharField
+from rasad.lib.persian import TextParseError, parse_number
+from rasad.web.forms import ActionFormMixin, JalaliDateField, NormalizedCharField, NumberInput
 
 
 def _style(form: forms.BaseForm) -> None:
@@ -213,6 +214,140 @@ class AssignForm(StyledForm):
         self.fields["reviewer"].widget.attrs["class"] = "form-control ltr"
 
 
+class PointsField(forms.Field):
+    """A number of points in Persian or Latin digits («۴۵۰٫۵»)."""
+
+    widget = NumberInput
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if value in (None, ""):
+            return None
+        try:
+            number = parse_number(str(value))
+        except TextParseError as error:
+            raise forms.ValidationError(
+                "%(message)s", code="invalid", params={"message": str(error)}
+            ) from None
+        if number.as_tuple().exponent < -2 or abs(number) >= Decimal(10) ** 7:  # type: ignore[operator]
+            raise forms.ValidationError(
+                _("Write a number of points with at most two decimals."), code="invalid"
+            )
+        return number
+
+
+class NumberAnswerField(forms.Field):
+    """A number answer typed in Persian or Latin digits; a stored value (or an approved figure)
+    is shown in the reader's digits, «۰٫۲»."""
+
+    widget = NumberInput
+
+    def to_python(self, value: Any) -> float | None:
+        if value in (None, ""):
+            return None
+        try:
+            number = parse_number(str(value))
+        except TextParseError as error:
+            raise forms.ValidationError(
+                "%(message)s", code="invalid", params={"message": str(error)}
+            ) from None
+        return float(number)
+
+
+BAND_ROWS = 8
+
+
+class BandsForm(StyledForm):
+    """A version's bands: up to eight rows of a name and the points it starts from (empty rows
+    are left out), or a spreadsheet in the bands file's format instead."""
+
+    file = forms.FileField(
+        label=_("Or a spreadsheet of the bands (Excel or CSV)"),
+        required=False,
+        help_text=_("In the format of “Download the bands”; it replaces the rows above."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: dict[str, forms.Field] = {}
+        for index in range(BAND_ROWS):
+            fields[f"name_{index}"] = NormalizedCharField(label=_("Band"), required=False, max_length=120)
+            fields[f"name_en_{index}"] = NormalizedCharField(
+                label=_("Band (English)"), required=False, max_length=120
+            )
+            fields[f"minimum_{index}"] = PointsField(label=_("From (points)"), required=False)
+        fields["file"] = self.fields.pop("file")
+        self.fields.update(fields)
+        _style(self)
+
+    @staticmethod
+    def initial_for(bands: Sequence[Any]) -> dict[str, Any]:
+        initial: dict[str, Any] = {}
+        for index, band in enumerate(sorted(bands, key=lambda b: b.minimum)[:BAND_ROWS]):
+            initial[f"name_{index}"] = band.name
+            initial[f"name_en_{index}"] = band.name_en
+            initial[f"minimum_{index}"] = band.minimum
+        return initial
+
+    def rows(self) -> list[dict[str, forms.BoundField]]:
+        return [
+            {"name": self[f"name_{i}"], "name_en": self[f"name_en_{i}"], "minimum": self[f"minimum_{i}"]}
+            for i in range(BAND_ROWS)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for index in range(BAND_ROWS):
+            name, minimum = data.get(f"name_{index}"), data.get(f"minimum_{index}")
+            if name and minimum is None:
+                self.add_error(f"minimum_{index}", _("Give the points this band starts from."))
+            elif minimum is not None and not name:
+                self.add_error(f"name_{index}", _("Give the band a name."))
+        return data
+
+    def bands(self) -> list[Any]:
+        from rasad.assessments.actions import BandValues
+
+        data = self.cleaned_data
+        return [
+            BandValues(
+                name=data[f"name_{i}"], minimum=data[f"minimum_{i}"], name_en=data.get(f"name_en_{i}") or ""
+            )
+            for i in range(BAND_ROWS)
+            if data.get(f"name_{i}") and data.get(f"minimum_{i}") is not None
+        ]
+
+
+class ReasonForm(StyledForm):
+    """Why: kept in the audit trail (the action refuses an empty one, naming this field)."""
+
+    reason = NormalizedCharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the audit trail with the change."),
+    )
+
+
+class ReviewChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.reviewer} · {obj.organization}"
+
+
+class WithdrawForm(StyledForm):
+    """Which assessor is withdrawn, and why."""
+
+    review = ReviewChoiceField(label=_("Assessor"), queryset=Review.objects.none(), empty_label="—")
+    reason = ReasonForm.base_fields["reason"]
+
+    def __init__(self, *args: Any, reviews: QuerySet[Review], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        review: Any = self.fields["review"]
+        review.queryset = reviews
+        only = list(reviews[:2])
+        if len(only) == 1:  # the one assessor is chosen already
+            review.initial = only[0].pk
+
+
 class AuditNameForm(StyledForm):
     organization = forms.ModelChoiceField(label=_("Auditing agency"), queryset=Organization.objects.none())
     sections = forms.ModelMultipleChoiceField(
@@ -288,6 +423,10 @@ def file_field_name(item: Item) -> str:
     return f"file_{item.code}"
 
 
+def reason_field_name(item: Item) -> str:
+    return f"reason_{item.code}"
+
+
 class AnswersForm(StyledForm):
     """One field per item (and, for the assessed side, a file field where evidence is asked):
     the self-assessment, an assessor's review or the consensus. An empty field is left as it is;
@@ -300,15 +439,18 @@ class AnswersForm(StyledForm):
         initial_answers: dict[int, Any] | None = None,
         with_files: bool = False,
         reviewing: bool = False,
+        figures: dict[int, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.items = list(items)
         self.with_files = with_files
+        self.figures = figures or {}
         initial_answers = initial_answers or {}
         for item in self.items:
             name = answer_field_name(item)
             current = initial_answers.get(item.pk)
+            figure = self.figures.get(item.pk)
             field: forms.Field | None
             if item.item_type == ItemType.COMPLIANCE:
                 field = forms.ChoiceField(choices=COMPLIANCE_CHOICES, required=False)
@@ -322,9 +464,20 @@ class AnswersForm(StyledForm):
                 field.widget.attrs.update({"step": 5, "inputmode": "numeric"})
                 start = current.value if current else None
             elif item.item_type == ItemType.NUMBER:
-                field = forms.FloatField(required=False)
-                field.widget.attrs.update({"step": "any", "inputmode": "decimal"})
+                field = NumberAnswerField(required=False)
                 start = current.value if current else None
+                if figure is not None and figure.value is not None:
+                    # An item answered from an indicator: the approved figure is offered; another
+                    # value needs its reason (the action refuses it without one).
+                    if current is None or start is None or current.source != "manual" or not current.comment:
+                        start = figure.offered
+                    self.fields[reason_field_name(item)] = NormalizedCharField(
+                        label=_("Why a value other than the approved one"),
+                        required=False,
+                        max_length=4000,
+                        initial=current.comment if current and current.source == "manual" else "",
+                        widget=forms.Textarea(attrs={"rows": 1}),
+                    )
             elif reviewing:
                 field = forms.ChoiceField(choices=FILE_REVIEW_CHOICES, required=False)
                 start = ("yes" if current.answer == "file" else current.answer) if current else ""
@@ -349,7 +502,8 @@ class AnswersForm(StyledForm):
             if raw in (None, ""):
                 continue
             if item.item_type in (ItemType.RADAR, ItemType.NUMBER):
-                values.append(AnswerValues(item, "", float(raw)))
+                reason = self.cleaned_data.get(reason_field_name(item)) or ""
+                values.append(AnswerValues(item, "", float(raw), reason))
             else:
                 values.append(AnswerValues(item, str(raw)))
         return values
@@ -366,6 +520,10 @@ class AnswersForm(StyledForm):
 
     def file_for(self, item: Item) -> forms.BoundField | None:
         name = file_field_name(item)
+        return self[name] if name in self.fields else None
+
+    def reason_for(self, item: Item) -> forms.BoundField | None:
+        name = reason_field_name(item)
         return self[name] if name in self.fields else None
 
 

@@ -460,3 +460,91 @@ def results_xlsx(cycle: Any, assessments: Iterable[Any], sections: Sequence[Any]
     buffer = io.BytesIO()
     tabular.export_xlsx(buffer, columns, assessments, title=str(cycle.name)[:31])
     return buffer.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# Bands: a file of their own (one row per band), exported and imported on the bands page
+# ---------------------------------------------------------------------------------------------
+
+BAND_COLUMNS: tuple[Column, ...] = (
+    Column("name", gettext_lazy("Band"), True, gettext_lazy("Such as three stars or commendation.")),
+    Column("name_en", gettext_lazy("Band (English)")),
+    Column(
+        "minimum",
+        gettext_lazy("From (points)"),
+        True,
+        gettext_lazy("The lowest total that reaches the band; between 0 and the instrument's total."),
+    ),
+)
+
+
+def band_columns() -> list[ExportColumn]:
+    return [
+        ExportColumn("name", BAND_COLUMNS[0].label, lambda band: band.name),
+        ExportColumn("name_en", BAND_COLUMNS[1].label, lambda band: band.name_en),
+        ExportColumn("minimum", BAND_COLUMNS[2].label, lambda band: _plain(band.minimum)),
+    ]
+
+
+def bands_file(instrument: Any, file_type: str) -> tuple[bytes, str, str]:
+    """An instrument version's bands, lowest first, in the format the bands import reads."""
+    bands = sorted(instrument.bands.all(), key=lambda band: band.minimum)
+    name = f"{instrument.code}-v{instrument.version}-bands"
+    buffer = io.BytesIO()
+    if file_type == "csv":
+        tabular.write_csv(buffer, band_columns(), bands, labels=True)
+        return buffer.getvalue(), "text/csv; charset=utf-8", f"{name}.csv"
+    tabular.export_xlsx(buffer, band_columns(), bands, title=str(_("Bands")))
+    return buffer.getvalue(), tabular.XLSX_TYPE, f"{name}.xlsx"
+
+
+def read_bands(
+    data: bytes, file_name: str, *, total_points: Decimal
+) -> tuple[list[Any] | None, ImportReport]:
+    """Read and check a bands file: every bad row is reported; the bands are returned only when
+    every row is valid (the same rules as ``do_set_bands``)."""
+    import hashlib
+
+    from rasad.assessments.actions.instruments import BandValues
+    from rasad.core.importers import FILE_COLUMN, ImportFileError, read_table
+
+    report = ImportReport(file_name=file_name[:200], sha256=hashlib.sha256(data).hexdigest())
+    try:
+        table, header_errors = read_table(data, file_name, BAND_COLUMNS)
+    except ImportFileError as error:
+        report.add(0, FILE_COLUMN, str(error))
+        return None, report
+    report.row_count = len(table.rows)
+    report.errors.extend(header_errors)
+    if header_errors:
+        return None, report
+    from rasad.assessments.actions.instruments import MAX_BANDS
+
+    if len(table.rows) > MAX_BANDS:
+        report.add(0, FILE_COLUMN, _("At most %(count)s bands.") % {"count": MAX_BANDS})
+        return None, report
+    reader = StructureReader(report, lambda _code: False)
+    bands: list[Any] = []
+    seen: dict[Decimal, int] = {}
+    for row in table.rows:
+        name = reader.text(row, "name", required=True, max_length=120)
+        name_en = reader.text(row, "name_en", max_length=120)
+        minimum = reader.decimal(row, "minimum", required=True)
+        if minimum is not None:
+            if minimum < 0 or minimum > total_points:
+                reader.add(
+                    row.number,
+                    "minimum",
+                    _("A band starts between 0 and the total, %(total)s.") % {"total": _plain(total_points)},
+                )
+            elif minimum in seen:
+                reader.add(
+                    row.number,
+                    "minimum",
+                    _("Row %(row)s starts at the same number.") % {"row": seen[minimum]},
+                )
+            else:
+                seen[minimum] = row.number
+        if name and minimum is not None:
+            bands.append(BandValues(name=name, minimum=minimum, name_en=name_en))
+    return (None if report.errors else bands), report

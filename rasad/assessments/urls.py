@@ -23,6 +23,16 @@ urlpatterns = [
         views.InstrumentPublishView.as_view(),
         name="instrument-publish",
     ),
+    path(
+        "assessments/instruments/<int:pk>/bands/",
+        views.InstrumentBandsView.as_view(),
+        name="instrument-bands",
+    ),
+    path(
+        "assessments/instruments/<int:pk>/bands/spreadsheet/",
+        views.InstrumentBandsSpreadsheetView.as_view(),
+        name="instrument-bands-spreadsheet",
+    ),
     path("assessments/instruments/items/<int:pk>/edit/", views.ItemEditView.as_view(), name="item-edit"),
     path("assessments/cycles/", views.CycleListView.as_view(), name="cycle-list"),
     path("assessments/cycles/new/", views.CycleCreateView.as_view(), name="cycle-create"),
@@ -39,6 +49,17 @@ urlpatterns = [
     path("assessments/<int:pk>/feedback.pdf", views.FeedbackReportView.as_view(), name="feedback-report"),
     path("assessments/<int:pk>/audit/", views.AuditView.as_view(), name="assessment-audit"),
     path("assessments/cycles/<int:pk>/audits/new/", views.NameAuditView.as_view(), name="cycle-audit"),
+    path("assessments/<int:pk>/reopen/", views.ReopenView.as_view(), name="assessment-reopen"),
+    path(
+        "assessments/<int:pk>/assessors/withdraw/",
+        views.WithdrawAssessorView.as_view(),
+        name="assessment-withdraw",
+    ),
+    path(
+        "assessments/<int:pk>/fill-from-indicators/",
+        views.FillIndicatorAnswersView.as_view(),
+        name="assessment-fill-indicators",
+    ),
     path("assessments/<int:pk>/finalize/", views.FinalizeView.as_view(), name="assessment-finalize"),
     path(
         "assessments/<int:pk>/evidence/<int:evidence_id>/",

@@ -7,6 +7,7 @@ actions; scope is never applied here by hand."""
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -26,11 +27,14 @@ from rasad.assessments.actions import (
     do_agree_consensus,
     do_assign_assessor,
     do_close_cycle,
+    do_fill_indicator_answers,
     do_finalize_assessment,
+    do_import_bands,
     do_import_instrument,
     do_launch_cycle,
     do_name_audit,
     do_publish_instrument,
+    do_reopen_assessment,
     do_replace_structure,
     do_save_answers,
     do_save_audit_scores,
@@ -38,11 +42,14 @@ from rasad.assessments.actions import (
     do_save_feedback,
     do_save_item,
     do_save_review_scores,
+    do_set_bands,
     do_submit_assessment,
     do_submit_review,
+    do_withdraw_assessor,
     pending_audits,
     submission_problems,
 )
+from rasad.assessments.actions.assessments import WITHDRAWABLE
 from rasad.assessments.actions.common import today
 from rasad.assessments.actions.risks import (
     RISK,
@@ -79,17 +86,22 @@ from rasad.assessments.forms import (
     AnswersForm,
     AssignForm,
     AuditNameForm,
+    BandsForm,
     CycleForm,
     FeedbackForm,
     InstrumentImportForm,
     ItemForm,
+    ReasonForm,
     RiskActionForm,
     RiskImportForm,
     RiskRatingForm,
     StructureFileForm,
+    WithdrawForm,
 )
+from rasad.assessments.indicator_answers import Figure, figures
 from rasad.assessments.models import (
     Assessment,
+    Band,
     Criterion,
     Cycle,
     CycleAudit,
@@ -106,7 +118,8 @@ from rasad.assessments.models import (
 )
 from rasad.assessments.results import Structure, cycle_results
 from rasad.assessments.risks import LEVEL_NAMES, RiskRatingImporter, heat_maps, level_of
-from rasad.assessments.spreadsheet import instrument_file, results_xlsx
+from rasad.assessments.scoring import BandRule, band_for
+from rasad.assessments.spreadsheet import bands_file, instrument_file, results_xlsx
 from rasad.cases.models import Case
 from rasad.core.importers import MAX_FILE_BYTES
 from rasad.core.models import Organization, User
@@ -257,6 +270,57 @@ class InstrumentStructureView(ScopedFormView):
 
     def get_success_url(self, result: Instrument) -> str:
         return reverse("assessments:instrument-detail", args=[result.pk])
+
+
+class InstrumentBandsView(ScopedFormView):
+    """A version's bands, typed in rows or read from a spreadsheet (the next version when a cycle
+    uses this one, so a running cycle keeps its bands)."""
+
+    model = Instrument
+    scope_action = "change"
+    form_class = BandsForm
+    template_name = "assessments/bands_form.html"
+    title = gettext_lazy("Bands")
+
+    def get_initial(self) -> dict[str, Any]:
+        return BandsForm.initial_for(list(self.scoped(Band.objects.filter(instrument=self.object))))
+
+    def perform(self, form: BandsForm) -> Any:
+        upload = form.cleaned_data.get("file")
+        if upload:
+            data = _read_upload(form, upload)
+            if data is None:
+                return None
+            return form.run_action(
+                do_import_bands, self.object, data, upload.name or "upload", acting_user=self.user
+            )
+        return form.run_action(do_set_bands, self.object, form.bands(), acting_user=self.user)
+
+    def get_success_message(self, result: Any) -> str:
+        if result.new_version:
+            return _("The instrument is in use: the bands were set in version %(version)s, a draft.") % {
+                "version": formatting.number(result.instrument.version)
+            }
+        return _("The bands were saved.")
+
+    def get_success_url(self, result: Any) -> str:
+        return reverse("assessments:instrument-detail", args=[result.instrument.pk])
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            **context, in_use=self.scoped(Cycle.objects.filter(instrument=self.object)).exists()
+        )
+
+
+class InstrumentBandsSpreadsheetView(ScopedDetailView):
+    """A version's bands as a workbook (or CSV) in the format the bands page reads."""
+
+    model = Instrument
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        instrument: Instrument = self.get_object()
+        content, content_type, name = bands_file(instrument, request.GET.get("file_type", "xlsx"))
+        return file_download(io.BytesIO(content), name, content_type)
 
 
 class ItemEditView(ScopedFormView):
@@ -464,9 +528,14 @@ def _label(score: ItemScore | None, item: Item) -> ItemScore | None:
 def _items(view: Any, assessment: Assessment) -> list[Item]:
     return list(
         view.scoped(Item.objects.filter(instrument_id=assessment.cycle.instrument_id))
-        .select_related("criterion__section")
+        .select_related("criterion__section", "indicator__unit")
         .order_by("criterion__section__order", "criterion__order", "order", "id")
     )
+
+
+def _figures(assessment: Assessment, items: list[Item]) -> dict[int, Figure]:
+    """The approved figure of each item that names an indicator (none asked when no item does)."""
+    return figures(assessment, [item for item in items if item.indicator_id])
 
 
 class AssessmentDetailView(ScopedDetailView):
@@ -515,6 +584,17 @@ class AssessmentDetailView(ScopedDetailView):
             .select_related("criterion__section")
             .order_by("criterion__section__order", "criterion__order")
         )
+        found = _figures(assessment, items)
+        bands = sorted(
+            self.scoped(Band.objects.filter(instrument_id=assessment.cycle.instrument_id)),
+            key=lambda band: band.minimum,
+        )
+        # The band the final score reached, or (before it) the one the self-assessed score reaches.
+        basis = assessment.final_score if assessment.final_score is not None else assessment.self_score
+        reached = band_for(
+            Decimal(basis) if basis is not None else None,
+            [BandRule(b.name, Decimal(b.minimum), b.pk) for b in bands],
+        )
         sections = (assessment.result or {}).get("final", {}).get("sections", {})
         structure_sections = list(Structure.of(assessment.cycle.instrument_id).sections)
         rows = [
@@ -524,6 +604,7 @@ class AssessmentDetailView(ScopedDetailView):
                 "assessors": [_label(score, item) for score in by_item[item.pk]["assessors"]],
                 "consensus": _label(by_item[item.pk].get(Stage.CONSENSUS), item),
                 "files": files.get(item.pk, []),
+                "figure": found.get(item.pk),
             }
             for item in items
         ]
@@ -548,6 +629,17 @@ class AssessmentDetailView(ScopedDetailView):
             status_css=STATUS_CSS,
             can_answer=can_answer and self.can("change", assessment),
             can_submit=can_answer and self.can("submit", assessment),
+            can_fill=can_answer and bool(found) and self.can("change", assessment),
+            bands=bands,
+            reached_band=reached.pk if reached else None,
+            band_basis="final" if assessment.final_score is not None else "self",
+            can_reopen=window_open
+            and status == AssessmentStatus.SUBMITTED
+            and not any(r.kind == ReviewKind.ASSESSOR and r.submitted_at for r in reviews)
+            and self.can("manage", assessment),
+            can_withdraw=status in WITHDRAWABLE
+            and any(r.kind == ReviewKind.ASSESSOR for r in reviews)
+            and self.can("manage", assessment),
             can_review=reviewable and own_review is not None and own_review.submitted_at is None,
             can_agree=status == AssessmentStatus.REVIEWED and own_review is not None and own_review.is_lead,
             can_feedback=status
@@ -584,6 +676,7 @@ class _AnswersView(ScopedFormView):
     def load(self) -> None:
         super().load()
         self.items = _items(self, self.object)
+        self.figures = _figures(self.object, self.items)
 
     def current(self) -> dict[int, Any]:
         return {
@@ -599,6 +692,7 @@ class _AnswersView(ScopedFormView):
             "initial_answers": self.current(),
             "with_files": self.with_files,
             "reviewing": self.reviewing,
+            "figures": self.figures,
         }
 
     def get_context_data(self, **context: Any) -> dict[str, Any]:
@@ -614,6 +708,8 @@ class _AnswersView(ScopedFormView):
                     "item": item,
                     "field": form.field_for(item) if form is not None else None,
                     "file": form.file_for(item) if form is not None else None,
+                    "reason": form.reason_for(item) if form is not None else None,
+                    "figure": self.figures.get(item.pk),
                 }
             )
             rows.append(item)
@@ -845,6 +941,81 @@ class AssignAssessorView(ScopedFormView):
 
     def get_success_url(self, result: Review) -> str:
         return reverse("assessments:assessment-detail", args=[self.object.pk])
+
+
+class ReopenView(ScopedFormView):
+    """The cycle's owner gives a submitted self-assessment back to the organization, saying
+    why."""
+
+    model = Assessment
+    queryset = Assessment.objects.select_related("organization", "cycle")
+    scope_action = "manage"
+    form_class = ReasonForm
+    template_name = "assessments/form.html"
+    title = gettext_lazy("Reopen the self-assessment")
+    success_message = gettext_lazy(
+        "The self-assessment was reopened; the organization can change its answers and submit again."
+    )
+
+    def perform(self, form: ReasonForm) -> Assessment | None:
+        result: Assessment | None = form.run_action(
+            do_reopen_assessment, self.object, acting_user=self.user, reason=form.cleaned_data["reason"]
+        )
+        return result
+
+    def get_success_url(self, result: Assessment) -> str:
+        return reverse("assessments:assessment-detail", args=[self.object.pk])
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(**context, submit_label=_("Reopen"))
+
+
+class WithdrawAssessorView(ScopedFormView):
+    """The cycle's owner withdraws one of the assessment's assessors, saying why."""
+
+    model = Assessment
+    queryset = Assessment.objects.select_related("organization", "cycle")
+    scope_action = "manage"
+    form_class = WithdrawForm
+    template_name = "assessments/form.html"
+    title = gettext_lazy("Withdraw an assessor")
+    success_message = gettext_lazy("The assessor was withdrawn.")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {
+            "reviews": self.scoped(
+                Review.objects.filter(assessment=self.object, kind=ReviewKind.ASSESSOR)
+            ).select_related("reviewer", "organization")
+        }
+
+    def perform(self, form: WithdrawForm) -> Assessment | None:
+        result: Assessment | None = form.run_action(
+            do_withdraw_assessor,
+            form.cleaned_data["review"],
+            acting_user=self.user,
+            reason=form.cleaned_data["reason"],
+        )
+        return result
+
+    def get_success_url(self, result: Assessment) -> str:
+        return reverse("assessments:assessment-detail", args=[self.object.pk])
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(**context, submit_label=_("Withdraw"))
+
+
+class FillIndicatorAnswersView(ScopedActionView):
+    """Bring the approved indicator figures approved since into the self-assessment."""
+
+    model = Assessment
+    scope_action = "change"
+    success_message = gettext_lazy("The answers were filled from approved indicator values.")
+
+    def perform(self, obj: Assessment) -> Assessment:
+        return do_fill_indicator_answers(obj, acting_user=self.user)
+
+    def get_success_url(self, obj: Assessment) -> str:
+        return reverse("assessments:assessment-detail", args=[obj.pk])
 
 
 class FinalizeView(ScopedActionView):

@@ -909,6 +909,8 @@ PAGES: dict[str, Page] = {
     "assessments:instrument-structure": page("instrument", get=allow(ROOT), post=allow(ROOT)),
     "assessments:instrument-publish": page("instrument", get=NOT_ANSWERED, post=allow(ROOT)),
     "assessments:item-edit": page("instrument-item", get=allow(ROOT), post=allow(ROOT)),
+    "assessments:instrument-bands": page("instrument", get=allow(ROOT), post=allow(ROOT)),
+    "assessments:instrument-bands-spreadsheet": page("instrument", get=allow(ISF_READERS)),
     "assessments:cycle-create": page(get=allow(ROOT), post=allow(ROOT)),
     "assessments:cycle-detail": page("assessment-cycle", get=allow(ISF_READERS)),
     "assessments:cycle-results": page("assessment-cycle", get=allow(ISF_READERS)),
@@ -925,6 +927,9 @@ PAGES: dict[str, Page] = {
     "assessments:feedback-report": page("assessment", get=allow(NOBODY)),
     "assessments:assessment-assign": page("assessment", get=allow(ROOT), post=allow(ROOT)),
     "assessments:assessment-finalize": page("assessment", get=NOT_ANSWERED, post=allow(ROOT)),
+    "assessments:assessment-fill-indicators": page("assessment", get=NOT_ANSWERED, post=allow(ISF_STAFF)),
+    "assessments:assessment-reopen": page("assessment", get=allow(ROOT), post=allow(ROOT)),
+    "assessments:assessment-withdraw": page("assessment", get=allow(ROOT), post=allow(ROOT)),
     "assessments:evidence-download": page("assessment-evidence", get=allow(ISF_READERS)),
     # The risk register: read where the risk case is read; rated and treated by the analysts of
     # the organization that owns the risk (ISF-CC: Alice, Nadia, Root). A risk is proposed from a
@@ -1347,6 +1352,9 @@ API: dict[str, Operation] = {
     "POST /api/v1/assessment-instruments/import/": op(creates(ROOT)),
     "POST /api/v1/assessment-instruments/{id}/structure/": op(allow(ROOT), "instrument"),
     "POST /api/v1/assessment-instruments/{id}/publish/": op(allow(ROOT), "instrument"),
+    "POST /api/v1/assessment-instruments/{id}/bands/": op(allow(ROOT), "instrument"),
+    "POST /api/v1/assessment-instruments/{id}/bands-import/": op(allow(ROOT), "instrument"),
+    "GET /api/v1/assessment-instruments/{id}/bands-spreadsheet/": op(allow(ISF_READERS), "instrument"),
     "POST /api/v1/assessment-instruments/{id}/new-version/": op(allow(ROOT), "instrument"),
     "GET /api/v1/assessment-cycles/": op(READ_ALL, "assessment-cycle", listed=ISF_READERS),
     "POST /api/v1/assessment-cycles/": op(creates(ROOT), body=_payload("assessments.cycle")),
@@ -1359,9 +1367,13 @@ API: dict[str, Operation] = {
     "GET /api/v1/assessments/compliance/": op(READ_ALL),
     "GET /api/v1/assessments/{id}/feedback-report/": op(allow(NOBODY), "assessment"),
     "POST /api/v1/assessments/{id}/answers/": op(allow(ISF_STAFF), "assessment"),
+    "GET /api/v1/assessments/{id}/indicator-values/": op(allow(ISF_READERS), "assessment"),
+    "POST /api/v1/assessments/{id}/fill-from-indicators/": op(allow(ISF_STAFF), "assessment"),
     "POST /api/v1/assessments/{id}/evidence/": op(allow(ISF_STAFF), "assessment"),
     "POST /api/v1/assessments/{id}/submit/": op(allow(ISF_STAFF), "assessment"),
     "POST /api/v1/assessments/{id}/assessors/": op(allow(ROOT), "assessment"),
+    "POST /api/v1/assessments/{id}/reopen/": op(allow(ROOT), "assessment"),
+    "POST /api/v1/assessments/{id}/withdraw-assessor/": op(allow(ROOT), "assessment"),
     # Scores are reviewed by an assigned assessor only: the subject has none, so nobody, Root too.
     "POST /api/v1/assessments/{id}/review-scores/": op(allow(NOBODY), "assessment"),
     # Only the lead assessor agrees the consensus and writes feedback; only a named auditing

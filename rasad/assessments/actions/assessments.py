@@ -29,6 +29,7 @@ from rasad.assessments import scoring
 from rasad.assessments.actions.common import not_found, refuse, require, today
 from rasad.assessments.audit import AssessmentAuditEvent, audit_assessment
 from rasad.assessments.choices import (
+    AnswerSource,
     AssessmentStatus,
     CycleStatus,
     InstrumentKind,
@@ -36,6 +37,7 @@ from rasad.assessments.choices import (
     ReviewKind,
     Stage,
 )
+from rasad.assessments.indicator_answers import Figure, figures
 from rasad.assessments.models import Assessment, Evidence, Finding, Item, ItemScore, Review, Section
 from rasad.assessments.results import Structure, assessment_result, total_for
 from rasad.core.models import Organization, User
@@ -102,13 +104,37 @@ def _file_answer(assessment: Assessment, values: AnswerValues) -> scoring.Scored
     raise refuse("answer", _("Item %(code)s: answer yes (the file is accepted) or no.") % {"code": item.code})
 
 
+Accepted = tuple[AnswerValues, scoring.Scored, str]
+
+
+def _indicator_problem(values: AnswerValues, figure: Figure | None) -> str | None:
+    """A value that differs from the item's approved indicator figure needs a written reason
+    (the comment); without one it is refused, never taken silently."""
+    if figure is None or figure.value is None or figure.matches(values.value) or values.comment.strip():
+        return None
+    from rasad.lib import formatting
+
+    return _(
+        "Item %(code)s: the approved value of “%(indicator)s” for %(year)s is %(value)s; "
+        "to give another value, write why in the comment."
+    ) % {
+        "code": values.item.code,
+        "indicator": figure.indicator.name,
+        "year": formatting.digits(str(figure.year)),
+        "value": formatting.number(figure.value, rounded=True),
+    }
+
+
 def _scored(
     assessment: Assessment, answers: Sequence[AnswerValues], stage: str = Stage.SELF
-) -> list[tuple[AnswerValues, scoring.Scored]]:
-    """Check every answer before anything is written; all problems at once, by item."""
+) -> list[Accepted]:
+    """Check every answer before anything is written; all problems at once, by item. An item
+    answered from an indicator keeps the approved figure unless a reason is given
+    (``rasad.assessments.indicator_answers``); the source of each answer is returned with it."""
     errors: list[str] = []
     seen: set[int] = set()
-    accepted: list[tuple[AnswerValues, scoring.Scored]] = []
+    accepted: list[Accepted] = []
+    found = figures(assessment, [values.item for values in answers if values.item.indicator_id])
     for values in answers:
         item = values.item
         if item.instrument_id != assessment.cycle.instrument_id:
@@ -130,7 +156,17 @@ def _scored(
         except ValidationError as error:
             errors.extend(message for messages in error.message_dict.values() for message in messages)
             continue
-        accepted.append((values, scored))
+        figure = found.get(item.pk)
+        problem = _indicator_problem(values, figure)
+        if problem:
+            errors.append(problem)
+            continue
+        source = (
+            AnswerSource.INDICATOR
+            if figure is not None and figure.matches(values.value)
+            else AnswerSource.MANUAL
+        )
+        accepted.append((values, scored, source))
     if errors:
         raise ValidationError({"answers": errors})
     return accepted
@@ -138,7 +174,7 @@ def _scored(
 
 def _write_scores(
     assessment: Assessment,
-    accepted: Sequence[tuple[AnswerValues, scoring.Scored]],
+    accepted: Sequence[Accepted],
     *,
     stage: str,
     acting_user: User,
@@ -150,30 +186,69 @@ def _write_scores(
         for score in ItemScore.objects.filter(assessment=assessment, stage=stage, review=review)
     }
     changed: dict[str, Any] = {}
-    for values, scored in accepted:
+    for values, scored, source in accepted:
         comment = normalize_text(values.comment)[:4000]
         score = existing.get(values.item.pk)
         if score is None:
             score = ItemScore(assessment=assessment, item=values.item, stage=stage, review=review)
-        elif (score.answer, score.value, score.fraction, score.comment) == (
+        elif (score.answer, score.value, score.fraction, score.comment, score.source) == (
             scored.answer,
             scored.value,
             scored.fraction,
             comment,
+            source,
         ):
             continue
         score.answer = scored.answer
         score.value = scored.value
         score.fraction = scored.fraction
         score.comment = comment
+        score.source = source
         score.scored_by = acting_user
         score.save()
         changed[values.item.code] = {
             "answer": scored.answer,
             "value": scored.value,
             "fraction": scored.fraction,
+            **({"source": source} if source != AnswerSource.MANUAL else {}),
+            **({"comment": comment} if comment and source == AnswerSource.MANUAL else {}),
         }
     return changed
+
+
+def _fill_from_indicators(assessment: Assessment, *, acting_user: User) -> dict[str, Any]:
+    """Answer the self-assessment's indicator items with their approved figures. A value the
+    organization gave with a reason stands; one given without a reason is replaced. A figure
+    outside the item's range is not taken (the form shows it; a value is then given with a
+    reason)."""
+    items = list(
+        Item.objects.filter(
+            instrument_id=assessment.cycle.instrument_id, indicator__isnull=False
+        ).select_related("indicator")
+    )
+    if not items:
+        return {}
+    found = figures(assessment, items)
+    current = {
+        score.item_id: score
+        for score in ItemScore.objects.filter(
+            assessment=assessment, stage=Stage.SELF, review__isnull=True, item__in=items
+        )
+    }
+    accepted: list[Accepted] = []
+    for item in items:
+        figure = found[item.pk]
+        if figure.value is None:
+            continue
+        score = current.get(item.pk)
+        if score is not None and score.source == AnswerSource.MANUAL and score.comment:
+            continue
+        try:
+            scored = scoring.score_answer(scoring.ItemRule.of(item), "", figure.value)
+        except ValidationError:
+            continue
+        accepted.append((AnswerValues(item, "", figure.value), scored, AnswerSource.INDICATOR))
+    return _write_scores(assessment, accepted, stage=Stage.SELF, acting_user=acting_user)
 
 
 def self_total(assessment: Assessment) -> Decimal | None:
@@ -203,6 +278,7 @@ def do_save_answers(
         raise refuse("status", _("The self-assessment has been submitted; it can no longer change."))
     accepted = _scored(locked, answers)
     changed = _write_scores(locked, accepted, stage=Stage.SELF, acting_user=acting_user)
+    filled = _fill_from_indicators(locked, acting_user=acting_user)
     old_status = locked.status
     locked.status = AssessmentStatus.IN_PROGRESS
     locked.self_score = self_total(locked)
@@ -215,7 +291,39 @@ def do_save_answers(
             acting_user=acting_user,
             new={"answers": changed, "self_score": locked.self_score},
         )
+    _audit_filled(locked, filled, acting_user=acting_user)
     _push("assessment.changed", locked)
+    return locked
+
+
+def _audit_filled(assessment: Assessment, filled: dict[str, Any], *, acting_user: User) -> None:
+    if filled:
+        audit_assessment(
+            AssessmentAuditEvent.INDICATOR_ANSWERS_FILLED,
+            assessment,
+            acting_user=acting_user,
+            new={"answers": filled, "year": assessment.cycle.year, "self_score": assessment.self_score},
+        )
+
+
+@transaction.atomic
+def do_fill_indicator_answers(assessment: Assessment, *, acting_user: User, now: Any = None) -> Assessment:
+    """Answer the items that name an indicator with the organization's approved figures for the
+    cycle's year (saving and submitting do it too; this is the button and the API call that
+    bring in figures approved since). A value given with a reason stands."""
+    require(acting_user, "change", assessment)
+    locked = _lock(assessment)
+    _check_window(locked, now)
+    if locked.status not in SELF_OPEN:
+        raise refuse("status", _("The self-assessment has been submitted; it can no longer change."))
+    filled = _fill_from_indicators(locked, acting_user=acting_user)
+    if filled:
+        locked.status = AssessmentStatus.IN_PROGRESS
+        locked.self_score = self_total(locked)
+        locked.version += 1
+        locked.save(update_fields=["status", "self_score", "version", "last_updated"])
+        _audit_filled(locked, filled, acting_user=acting_user)
+        _push("assessment.changed", locked)
     return locked
 
 
@@ -320,6 +428,10 @@ def do_submit_assessment(assessment: Assessment, *, acting_user: User, now: Any 
     _check_window(locked, now)
     if locked.status not in SELF_OPEN:
         raise refuse("status", _("The self-assessment has been submitted already."))
+    filled = _fill_from_indicators(locked, acting_user=acting_user)
+    if filled:
+        locked.self_score = self_total(locked)
+        _audit_filled(locked, filled, acting_user=acting_user)
     problems = submission_problems(locked)
     if problems:
         raise ValidationError({"answers": problems})
@@ -400,6 +512,134 @@ def do_assign_assessor(
         organization_ids=[organization.pk, locked.cycle.organization_id],
     )
     return review
+
+
+REASON_MAX = 2000
+
+
+def _reason(text: str) -> str:
+    reason = normalize_text(text or "").strip()
+    if not reason:
+        raise refuse("reason", _("Say why; the reason is kept in the audit trail."))
+    if len(reason) > REASON_MAX:
+        raise refuse("reason", _("At most %(max)s characters.") % {"max": REASON_MAX})
+    return reason
+
+
+WITHDRAWABLE = (
+    AssessmentStatus.NOT_STARTED,
+    AssessmentStatus.IN_PROGRESS,
+    AssessmentStatus.SUBMITTED,
+    AssessmentStatus.REVIEWED,
+)
+
+
+def _review_status(assessment: Assessment) -> str:
+    """Submitted or reviewed, from the assessors who remain: reviewed once at least as many as
+    the cycle requires have submitted and none is still at work."""
+    assessors = list(assessment.reviews.filter(kind=ReviewKind.ASSESSOR))
+    done = sum(1 for review in assessors if review.submitted_at)
+    if done >= max(assessment.cycle.required_assessors, 1) and done == len(assessors):
+        return AssessmentStatus.REVIEWED
+    return AssessmentStatus.SUBMITTED
+
+
+@transaction.atomic
+def do_withdraw_assessor(review: Review, *, acting_user: User, reason: str) -> Assessment:
+    """The cycle's owner withdraws an assessor (taken ill, a conflict found late), until the
+    consensus is recorded. Their scores go with them and are kept in the audit event; if they
+    led, the next assessor assigned leads; the assessment waits for review again when too few
+    reviews remain."""
+    require(acting_user, "manage", review.assessment)
+    locked = _lock(review.assessment)
+    locked_review = Review.objects.select_for_update().filter(pk=review.pk, assessment=locked).first()
+    if locked_review is None or locked_review.kind != ReviewKind.ASSESSOR:
+        raise not_found()
+    if locked.status not in WITHDRAWABLE:
+        raise refuse("assessment", _("An assessor can be withdrawn only until the consensus is recorded."))
+    why = _reason(reason)
+    scores = {
+        score.item.code: {"answer": score.answer, "value": score.value, "comment": score.comment}
+        for score in locked_review.scores.select_related("item")
+    }
+    old = {
+        "reviewer": locked_review.reviewer.username,
+        "organization": locked_review.organization.code,
+        "lead": locked_review.is_lead,
+        "submitted_at": locked_review.submitted_at,
+        "scores": scores,
+    }
+    audit_assessment(
+        AssessmentAuditEvent.ASSESSOR_WITHDRAWN,
+        locked,
+        acting_user=acting_user,
+        obj=locked_review,
+        organization=locked.cycle.organization,
+        old=old,
+        new={"reason": why},
+    )
+    was_lead = locked_review.is_lead
+    organization_id = locked_review.organization_id
+    locked_review.delete()
+    if was_lead:
+        successor = locked.reviews.filter(kind=ReviewKind.ASSESSOR).order_by("created", "id").first()
+        if successor is not None:
+            successor.is_lead = True
+            successor.save(update_fields=["is_lead", "last_updated"])
+    if locked.status in REVIEWABLE:
+        status = _review_status(locked)
+        if status != locked.status:
+            locked.status = status
+            locked.save(update_fields=["status", "last_updated"])
+    send_event_on_commit(
+        "assessment.assessor",
+        {"id": locked.pk, "withdrawn": True},
+        organization_ids=[organization_id, locked.cycle.organization_id],
+    )
+    _push("assessment.changed", locked)
+    return locked
+
+
+@transaction.atomic
+def do_reopen_assessment(
+    assessment: Assessment, *, acting_user: User, reason: str, now: Any = None
+) -> Assessment:
+    """The cycle's owner gives a submitted self-assessment back to the organization (a wrong
+    answer, a missing file), while the window is open and before any assessor has submitted a
+    review: its answers can change again and it is submitted anew. Assessors keep what they
+    saved so far."""
+    require(acting_user, "manage", assessment)
+    locked = _lock(assessment)
+    if locked.status != AssessmentStatus.SUBMITTED:
+        raise refuse(
+            "status", _("Only a self-assessment that is submitted and awaits review can be reopened.")
+        )
+    _check_window(locked, now)
+    if locked.reviews.filter(kind=ReviewKind.ASSESSOR, submitted_at__isnull=False).exists():
+        raise refuse(
+            "status",
+            _("An assessor has submitted a review of these answers; withdraw that assessor first."),
+        )
+    why = _reason(reason)
+    audit_assessment(
+        AssessmentAuditEvent.ASSESSMENT_REOPENED,
+        locked,
+        acting_user=acting_user,
+        organization=locked.cycle.organization,
+        old={
+            "status": locked.status,
+            "submitted_at": locked.submitted_at,
+            "submitted_by": locked.submitted_by.username if locked.submitted_by else None,
+        },
+        new={"status": AssessmentStatus.IN_PROGRESS, "reason": why},
+    )
+    locked.status = AssessmentStatus.IN_PROGRESS
+    locked.submitted_at = None
+    locked.submitted_by = None
+    locked.version += 1
+    locked.save(update_fields=["status", "submitted_at", "submitted_by", "version", "last_updated"])
+    _push("assessment.reopened", locked)
+    return locked
 
 
 def _own_review(review: Review, acting_user: User) -> Review:
@@ -524,7 +764,8 @@ def do_agree_consensus(
         same = {(s.answer, s.value) for s in scores.get(item.pk, [])}
         if len(same) == 1:
             answer, value = next(iter(same))
-            full.append(AnswerValues(item, answer, value))
+            reasons = [s.comment for s in scores[item.pk] if s.comment]
+            full.append(AnswerValues(item, answer, value, reasons[0] if reasons else ""))
         else:
             missing.append(
                 _("Item %(code)s: the assessors differ; give the agreed score.") % {"code": item.code}

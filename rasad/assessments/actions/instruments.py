@@ -89,6 +89,9 @@ class ItemValues:
     order: int | None = None
 
 
+MAX_BANDS = 20
+
+
 @dataclass(frozen=True)
 class BandValues:
     name: str
@@ -671,23 +674,48 @@ def do_set_weights(section: Section, weights: dict[int, Decimal], *, acting_user
     return Written(target, mapped, new_version)
 
 
-@transaction.atomic
-def do_set_bands(instrument: Instrument, bands: Sequence[BandValues], *, acting_user: User) -> Written:
-    """Replace the bands of a version (each from a lower bound, within the total)."""
-    target, new_version = writable_version(instrument, acting_user)
+def band_problems(bands: Sequence[BandValues], total_points: Decimal) -> list[str]:
+    """Every problem of a set of bands at once (empty: none)."""
+    from rasad.lib import formatting
+
+    problems: list[str] = []
     seen: set[Decimal] = set()
+    if len(bands) > MAX_BANDS:
+        problems.append(_("At most %(count)s bands.") % {"count": formatting.number(MAX_BANDS)})
     for band in bands:
         if not normalize_text(band.name).strip():
-            raise refuse("bands", _("Every band needs a name."))
-        if band.minimum is None or band.minimum < 0 or band.minimum > target.total_points:
-            raise refuse(
-                "bands",
+            problems.append(_("Every band needs a name."))
+            continue
+        if band.minimum is None or band.minimum < 0 or band.minimum > total_points:
+            problems.append(
                 _("The band “%(name)s” must start between 0 and the total, %(total)s.")
-                % {"name": band.name, "total": target.total_points},
+                % {"name": band.name, "total": formatting.number(total_points, rounded=True)}
             )
-        if band.minimum in seen:
-            raise refuse("bands", _("Two bands start at %(minimum)s.") % {"minimum": band.minimum})
-        seen.add(band.minimum)
+        elif band.minimum in seen:
+            problems.append(
+                _("Two bands start at %(minimum)s.")
+                % {"minimum": formatting.number(band.minimum, rounded=True)}
+            )
+        else:
+            seen.add(band.minimum)
+    return problems
+
+
+@transaction.atomic
+def do_set_bands(
+    instrument: Instrument,
+    bands: Sequence[BandValues],
+    *,
+    acting_user: User,
+    source: dict[str, Any] | None = None,
+) -> Written:
+    """Replace the bands of a version (each from a lower bound, within the total); in the next
+    version when a cycle uses this one, so a running cycle keeps the bands it started with.
+    ``source``: the file they were read from (its name and SHA-256), for the audit event."""
+    target, new_version = writable_version(instrument, acting_user)
+    problems = band_problems(bands, Decimal(target.total_points))
+    if problems:
+        raise ValidationError({"bands": problems})
     old = [[b.name, b.minimum] for b in target.bands.all()]
     target.bands.all().delete()
     Band.objects.bulk_create(
@@ -706,9 +734,27 @@ def do_set_bands(instrument: Instrument, bands: Sequence[BandValues], *, acting_
         target,
         acting_user=acting_user,
         old={"bands": old},
-        new={"bands": [[b.name, b.minimum] for b in bands]},
+        new={"bands": [[b.name, b.minimum] for b in bands], **(source or {})},
     )
     return Written(target, target, new_version)
+
+
+@transaction.atomic
+def do_import_bands(instrument: Instrument, data: bytes, file_name: str, *, acting_user: User) -> Written:
+    """Replace a version's bands from a spreadsheet (the bands file's format): every bad row is
+    reported and nothing changes unless the whole file is valid."""
+    from rasad.assessments.spreadsheet import read_bands
+
+    _require_change(instrument, acting_user)
+    bands, report = read_bands(data, file_name, total_points=Decimal(instrument.total_points))
+    if bands is None:
+        raise ValidationError({"file": report_messages(report, band_file=True)})
+    return do_set_bands(
+        instrument,
+        bands,
+        acting_user=acting_user,
+        source={"file": file_name[:200], "sha256": report.sha256},
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -716,18 +762,20 @@ def do_set_bands(instrument: Instrument, bands: Sequence[BandValues], *, acting_
 # ---------------------------------------------------------------------------------------------
 
 
-def report_messages(report: Any) -> list[str]:
+def report_messages(report: Any, *, band_file: bool = False) -> list[str]:
     """Every problem of an import report as one translated line naming its row and column."""
-    from rasad.assessments.spreadsheet import COLUMNS
+    from rasad.assessments.spreadsheet import BAND_COLUMNS, COLUMNS
 
-    labels = {column.key: str(column.label) for column in COLUMNS}
+    labels = {column.key: str(column.label) for column in (BAND_COLUMNS if band_file else COLUMNS)}
     lines = []
     for error in report.sorted_errors():
         column = labels.get(error.column, error.column)
         if error.row:
+            from rasad.lib import formatting
+
             lines.append(
                 _("Row %(row)s, %(column)s: %(message)s")
-                % {"row": error.row, "column": column, "message": error.message}
+                % {"row": formatting.number(error.row), "column": column, "message": error.message}
             )
         else:
             lines.append(error.message)

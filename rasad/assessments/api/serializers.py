@@ -117,6 +117,28 @@ class InstrumentSerializer(RasadModelSerializer):
         read_only_fields = fields
 
 
+class BandInputSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=120)
+    name_en = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    minimum = serializers.DecimalField(
+        max_digits=9, decimal_places=2, help_text=_("The lowest total that reaches the band.")
+    )
+
+
+class BandsInputSerializer(serializers.Serializer[Any]):
+    """A version's bands, replaced whole (an empty list leaves it without bands)."""
+
+    bands = serializers.ListField(child=BandInputSerializer(), max_length=20)
+
+    def to_values(self) -> list[Any]:
+        from rasad.assessments.actions import BandValues
+
+        return [
+            BandValues(name=row["name"], minimum=row["minimum"], name_en=row["name_en"])
+            for row in self.validated_data["bands"]
+        ]
+
+
 class InstrumentImportSerializer(serializers.Serializer[Any]):
     """A new instrument from a spreadsheet (the columns of the instrument export)."""
 
@@ -334,6 +356,43 @@ class AnswersSerializer(serializers.Serializer[Any]):
         if unknown:
             raise serializers.ValidationError({"answers": unknown})
         return values
+
+
+class AssessmentReasonSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Why (kept in the audit trail)."),
+    )
+
+
+class AssessmentWithdrawSerializer(AssessmentReasonSerializer):
+    reviewer = serializers.CharField(max_length=150, help_text=_("The assessor's user name."))
+
+
+class IndicatorFigureSerializer(serializers.Serializer[Any]):
+    """An item answered from an indicator: the approved figure for the cycle's year and the
+    organization's stored answer beside it."""
+
+    item = serializers.CharField(help_text=_("The item's code."))
+    indicator = serializers.CharField(help_text=_("The indicator's code."))
+    indicator_name = serializers.CharField()
+    unit = serializers.CharField(help_text=_("The indicator's unit code."))
+    year = serializers.IntegerField(allow_null=True, help_text=_("Jalali year of the figures (empty: none)."))
+    value = serializers.FloatField(
+        allow_null=True, help_text=_("The approved figure; empty when incomplete.")
+    )
+    missing_periods = serializers.ListField(
+        child=serializers.CharField(), help_text=_("Periods of the year without approved values.")
+    )
+    answer = serializers.FloatField(allow_null=True, help_text=_("The self-assessment's stored value."))
+    source = serializers.CharField(  # type: ignore[assignment]  # a field named "source"
+        allow_null=True,
+        help_text=_("Where the stored value came from: “indicator” (the approved figure) or “manual”."),
+    )
+    reason = serializers.CharField(allow_blank=True, help_text=_("Why another value was given."))
 
 
 class ReviewScoresSerializer(AnswersSerializer):

@@ -26,20 +26,25 @@ from rasad.assessments.actions import (
     do_agree_consensus,
     do_assign_assessor,
     do_close_cycle,
+    do_fill_indicator_answers,
     do_finalize_assessment,
+    do_import_bands,
     do_import_instrument,
     do_launch_cycle,
     do_name_audit,
     do_new_version,
     do_publish_instrument,
+    do_reopen_assessment,
     do_replace_structure,
     do_save_answers,
     do_save_audit_scores,
     do_save_cycle,
     do_save_feedback,
     do_save_review_scores,
+    do_set_bands,
     do_submit_assessment,
     do_submit_review,
+    do_withdraw_assessor,
 )
 from rasad.assessments.actions.assessments import audit_of
 from rasad.assessments.actions.common import not_found
@@ -56,14 +61,18 @@ from rasad.assessments.api.serializers import (
     AnswersSerializer,
     AssessmentComplianceSerializer,
     AssessmentEvidenceSerializer,
+    AssessmentReasonSerializer,
     AssessmentSerializer,
+    AssessmentWithdrawSerializer,
     AssignSerializer,
     AuditNameSerializer,
+    BandsInputSerializer,
     CycleSerializer,
     EvidenceUploadSerializer,
     FeedbackInputSerializer,
     FileSerializer,
     HeatMapsSerializer,
+    IndicatorFigureSerializer,
     InstrumentImportSerializer,
     InstrumentSerializer,
     ProposeRiskSerializer,
@@ -75,7 +84,7 @@ from rasad.assessments.api.serializers import (
     RiskRatingSerializer,
     RiskSerializer,
 )
-from rasad.assessments.choices import ReviewKind
+from rasad.assessments.choices import ReviewKind, Stage
 from rasad.assessments.compliance import compliance, compliance_data, parse_cycle, visible_for
 from rasad.assessments.feedback_report import feedback_pdf
 from rasad.assessments.feedback_report import file_name as feedback_file_name
@@ -85,6 +94,7 @@ from rasad.assessments.filtersets import (
     InstrumentFilterSet,
     RiskFilterSet,
 )
+from rasad.assessments.indicator_answers import figures
 from rasad.assessments.models import (
     Assessment,
     Criterion,
@@ -92,6 +102,7 @@ from rasad.assessments.models import (
     Finding,
     Instrument,
     Item,
+    ItemScore,
     Review,
     RiskAction,
     RiskRating,
@@ -99,7 +110,7 @@ from rasad.assessments.models import (
 )
 from rasad.assessments.results import cycle_results
 from rasad.assessments.risks import RiskRatingImporter, heat_map_data, heat_maps
-from rasad.assessments.spreadsheet import instrument_file
+from rasad.assessments.spreadsheet import bands_file, instrument_file
 from rasad.cases.models import Case
 from rasad.core.api.serializers import ImportReportSerializer, ImportUploadSerializer
 from rasad.core.models import User
@@ -204,6 +215,67 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
         """The structure as a spreadsheet in the import format (``?file_type=csv`` for CSV)."""
         instrument = self.get_object()
         return instrument_response(instrument, request.query_params.get("file_type", "xlsx"))
+
+    @extend_schema(request=BandsInputSerializer, responses=InstrumentSerializer)
+    @action(detail=True, methods=["post"])
+    def bands(self, request: Request, pk: Any = None) -> Response:
+        """Replace the version's bands: ``{"bands": [{"name": "...", "minimum": 600}, ...]}`` (in
+        the next version when a cycle uses this one; the answer is the version changed)."""
+        instrument = self.get_object()
+        serializer = BandsInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        written = do_set_bands(instrument, serializer.to_values(), acting_user=_actor(request))
+        return self._instrument(written.instrument)
+
+    bands.scope_action = "change"  # type: ignore[attr-defined]
+
+    @extend_schema(
+        request={"multipart/form-data": FileSerializer},
+        responses={200: InstrumentSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="bands-import",
+        parser_classes=[parsers.MultiPartParser, parsers.FormParser],
+    )
+    def bands_import(self, request: Request, pk: Any = None) -> Response:
+        """Replace the version's bands from a spreadsheet in the format of ``bands-spreadsheet``:
+        every bad row is reported and nothing changes unless the whole file is valid."""
+        instrument = self.get_object()
+        serializer = FileSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        written = do_import_bands(instrument, _file_bytes(upload), upload.name, acting_user=_actor(request))
+        return self._instrument(written.instrument)
+
+    bands_import.scope_action = "change"  # type: ignore[attr-defined]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("file_type", str, enum=["xlsx", "csv"])],
+        responses={(200, XLSX_TYPE): bytes, (200, "text/csv"): bytes},
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="bands-spreadsheet",
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def bands_spreadsheet(self, request: Request, pk: Any = None) -> HttpResponse:
+        """The version's bands as a spreadsheet (``?file_type=csv`` for CSV), lowest first."""
+        instrument = self.get_object()
+        content, content_type, name = bands_file(instrument, request.query_params.get("file_type", "xlsx"))
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    def _instrument(self, instrument: Instrument) -> Response:
+        fresh = Instrument.objects.prefetch_related("bands", "sections__criteria__items__indicator")
+        return Response(
+            InstrumentSerializer(fresh.get(pk=instrument.pk), context=self.get_serializer_context()).data
+        )
 
     @extend_schema(request=None, responses=InstrumentSerializer)
     @action(detail=True, methods=["post"])
@@ -366,6 +438,64 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
 
     answers.scope_action = "change"  # type: ignore[attr-defined]
 
+    def _figures(self, assessment: Assessment) -> Response:
+        items = list(
+            Item.objects.filter(instrument_id=assessment.cycle.instrument_id, indicator__isnull=False)
+            .select_related("indicator__unit")
+            .order_by("criterion__section__order", "criterion__order", "order", "id")
+        )
+        found = figures(assessment, items)
+        stored = {
+            score.item_id: score
+            for score in ItemScore.objects.visible_to(_actor(self.request), "view").filter(
+                assessment=assessment, stage=Stage.SELF, review__isnull=True, item__in=items
+            )
+        }
+        rows = []
+        for item in items:
+            figure, score = found[item.pk], stored.get(item.pk)
+            rows.append(
+                {
+                    "item": item.code,
+                    "indicator": item.indicator.code,
+                    "indicator_name": item.indicator.name,
+                    "unit": item.indicator.unit.code,
+                    "year": figure.year,
+                    "value": figure.value,
+                    "missing_periods": list(figure.missing),
+                    "answer": score.value if score else None,
+                    "source": score.source if score else None,
+                    "reason": score.comment if score and score.source == "manual" else "",
+                }
+            )
+        return Response(IndicatorFigureSerializer(rows, many=True).data)
+
+    @extend_schema(responses=IndicatorFigureSerializer(many=True))
+    @action(
+        detail=True, methods=["get"], url_path="indicator-values", pagination_class=None, filterset_class=None
+    )
+    def indicator_values(self, request: Request, pk: Any = None) -> Response:
+        """The items answered from indicators: each one's approved figure for the cycle's year
+        (empty, with the periods missing, when the year is not wholly approved) and the
+        self-assessment's stored value with its source."""
+        return self._figures(self.get_object())
+
+    @extend_schema(request=None, responses=IndicatorFigureSerializer(many=True))
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="fill-from-indicators",
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def fill_from_indicators(self, request: Request, pk: Any = None) -> Response:
+        """Answer the self-assessment's indicator items with the approved figures (a value
+        given with a reason stands); answers as ``indicator-values``."""
+        assessment = do_fill_indicator_answers(self.get_object(), acting_user=_actor(request))
+        return self._figures(assessment)
+
+    fill_from_indicators.scope_action = "change"  # type: ignore[attr-defined]
+
     @extend_schema(
         request={"multipart/form-data": EvidenceUploadSerializer},
         responses={201: AssessmentEvidenceSerializer},
@@ -421,6 +551,43 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         return response
 
     assessors.scope_action = "manage"  # type: ignore[attr-defined]
+
+    @extend_schema(request=AssessmentReasonSerializer, responses=AssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, pk: Any = None) -> Response:
+        """Give a submitted self-assessment back to the organization (``{"reason": "..."}``),
+        while the window is open and before any assessor has submitted a review."""
+        assessment = self.get_object()
+        serializer = AssessmentReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        do_reopen_assessment(
+            assessment, acting_user=_actor(request), reason=serializer.validated_data["reason"]
+        )
+        return self._respond(assessment)
+
+    reopen.scope_action = "manage"  # type: ignore[attr-defined]
+
+    @extend_schema(request=AssessmentWithdrawSerializer, responses=AssessmentSerializer)
+    @action(detail=True, methods=["post"], url_path="withdraw-assessor")
+    def withdraw_assessor(self, request: Request, pk: Any = None) -> Response:
+        """Withdraw an assessor (``{"reviewer": "<user name>", "reason": "..."}``) until the
+        consensus is recorded; their scores are kept in the audit trail."""
+        assessment = self.get_object()
+        serializer = AssessmentWithdrawSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        review = Review.objects.filter(
+            assessment=assessment,
+            kind=ReviewKind.ASSESSOR,
+            reviewer__username=serializer.validated_data["reviewer"],
+        ).first()
+        if review is None:
+            raise serializers.ValidationError(
+                {"reviewer": [_("This person is not an assessor of this assessment.")]}
+            )
+        do_withdraw_assessor(review, acting_user=_actor(request), reason=serializer.validated_data["reason"])
+        return self._respond(assessment)
+
+    withdraw_assessor.scope_action = "manage"  # type: ignore[attr-defined]
 
     @extend_schema(request=ReviewScoresSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"], url_path="review-scores")

@@ -98,3 +98,22 @@ def test_an_assessment_that_is_not_final_has_no_report(cast: Cast, civil: Any):
 def test_the_final_assessment_page_links_its_report(cast: Cast, isfahan: Assessment):
     html = signed_in_client(cast.ali).get(f"/assessments/{isfahan.pk}/").content.decode()
     assert f'href="/assessments/{isfahan.pk}/feedback.pdf"' in html
+
+
+def test_the_page_numbers_are_in_persian_digits(cast: Cast, isfahan: Assessment):
+    from rasad.assessments.feedback_report import feedback_pdf
+
+    data = feedback_pdf(isfahan, lambda queryset: queryset)
+    pages = subprocess.run(["pdfinfo", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    count = int(next(line.split()[-1] for line in pages.splitlines() if line.startswith("Pages:")))
+    assert count >= 2
+    persian = "۰۱۲۳۴۵۶۷۸۹"
+    for number in range(1, count + 1):
+        text = subprocess.run(
+            ["pdftotext", "-f", str(number), "-l", str(number), "-", "-"],
+            input=data,
+            capture_output=True,
+            check=True,
+        ).stdout.decode("utf-8")
+        footer = [line.strip() for line in text.translate(MARKS).splitlines() if line.strip()][-1]
+        assert footer == "".join(persian[int(d)] for d in str(number)), footer
