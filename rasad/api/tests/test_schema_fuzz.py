@@ -137,6 +137,11 @@ def _fuzz(
     valid: list[Any] = []
 
     def send(case: Any) -> None:
+        if mode == GenerationMode.NEGATIVE:
+            # An empty object or list in a query parameter is written as an empty parameter, which
+            # is no filter (as "" is, above). Checked here rather than in ``run``: the examples are
+            # derandomized from ``run``'s source, and these are the ones CI has run.
+            assume(not any(value in ({}, []) for value in (case.query or {}).values()))
         for headers in identities:
             case.call_and_validate(headers=headers)
 
