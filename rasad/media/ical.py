@@ -14,17 +14,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
-from rasad.lib import formatting
+from rasad.lib import formatting, ical
 from rasad.media.choices import Channel, PlanKind, PlanState
 from rasad.media.models import PlannedItem
 from rasad.training.texts import PERSIAN, in_persian
 
-CONTENT_TYPE = "text/calendar; charset=utf-8"
+CONTENT_TYPE = ical.CONTENT_TYPE
 PRODUCT = "-//Rasad//Media calendar//FA"
 
 
@@ -77,15 +75,10 @@ def _entry(item: PlannedItem, *, address: str, stamp: datetime) -> CalendarEvent
 
 def calendar(items: Iterable[PlannedItem], *, name: str, address_of: dict[int, str] | None = None) -> bytes:
     """The iCalendar text of ``items``; ``address_of`` gives each item's absolute address."""
-    book = Calendar()
-    book.add("prodid", PRODUCT)
-    book.add("version", "2.0")
-    book.add("calscale", "GREGORIAN")
-    book.add("method", "PUBLISH")
-    book.add("x-wr-calname", name)
-    book.add("x-wr-timezone", "Asia/Tehran")
-    stamp = timezone.now().astimezone(UTC).replace(microsecond=0)
-    for item in items:
-        book.add_component(_entry(item, address=(address_of or {}).get(item.pk, ""), stamp=stamp))
-    data: bytes = book.to_ical()
-    return data
+    made = ical.stamp()
+    addresses = address_of or {}
+    return ical.calendar_file(
+        (_entry(item, address=addresses.get(item.pk, ""), stamp=made) for item in items),
+        product=PRODUCT,
+        name=name,
+    )

@@ -11,16 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from rasad.lib import ical
 from rasad.training import texts
 from rasad.training.choices import EventKind, EventStatus
 from rasad.training.models import Event
 
-CONTENT_TYPE = "text/calendar; charset=utf-8"
+CONTENT_TYPE = ical.CONTENT_TYPE
 PRODUCT = "-//Rasad//Training//FA"
 
 
@@ -65,15 +64,10 @@ def _entry(event: Event, *, address: str, stamp: datetime) -> CalendarEvent:
 
 def calendar(events: Iterable[Event], *, name: str, address_of: dict[int, str] | None = None) -> bytes:
     """The iCalendar text of ``events``; ``address_of`` gives each event's absolute address."""
-    book = Calendar()
-    book.add("prodid", PRODUCT)
-    book.add("version", "2.0")
-    book.add("calscale", "GREGORIAN")
-    book.add("method", "PUBLISH")
-    book.add("x-wr-calname", name)
-    book.add("x-wr-timezone", "Asia/Tehran")
-    stamp = timezone.now().astimezone(UTC).replace(microsecond=0)
-    for event in events:
-        book.add_component(_entry(event, address=(address_of or {}).get(event.pk, ""), stamp=stamp))
-    data: bytes = book.to_ical()
-    return data
+    made = ical.stamp()
+    addresses = address_of or {}
+    return ical.calendar_file(
+        (_entry(event, address=addresses.get(event.pk, ""), stamp=made) for event in events),
+        product=PRODUCT,
+        name=name,
+    )
