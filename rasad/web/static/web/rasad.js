@@ -7,10 +7,17 @@
     window.jalaliDatepicker.startWatch({ persianDigits: persianDigits, autoReadOnlyInput: false, time: false });
     // Moving on to another field (Tab, or a phone keyboard's "next") closes the picker, which
     // would otherwise cover the fields and buttons below it on a narrow screen.
+    var inPicker = function (element) {
+      return element && element.closest && element.closest("[data-jdp], jdp-container");
+    };
     document.addEventListener("focusin", function (event) {
-      var target = event.target;
-      if (target.closest && !target.closest("[data-jdp], jdp-container")) {
+      if (!inPicker(event.target)) {
         window.jalaliDatepicker.hide();
+        // The picker's show() shows it once more on a 300 ms timer, so a field left sooner than
+        // that (a quick Tab) would get the picker back over the form: hide it again after it.
+        window.setTimeout(function () {
+          if (!inPicker(document.activeElement)) { window.jalaliDatepicker.hide(); }
+        }, 350);
       }
     });
   }
