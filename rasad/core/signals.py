@@ -17,9 +17,16 @@ from rasad.core.audit import CoreAuditEvent, audit_security_event
 from rasad.lib import boundary
 
 
+def _last_rasad_app() -> str:
+    """The label of the last of Rasad's apps that ``post_migrate`` is sent for (it is sent for
+    every app with models, in ``INSTALLED_APPS`` order)."""
+    ours = [c for c in global_apps.get_app_configs() if c.name.startswith("rasad.") and c.models_module]
+    return ours[-1].label
+
+
 @receiver(post_migrate)
 def _sync_roles(sender: Any, **kwargs: Any) -> None:
-    if getattr(sender, "label", None) == "core" or getattr(sender, "name", "").startswith("rasad."):
+    if getattr(sender, "name", "").startswith("rasad."):
         from django.contrib.auth.management import create_permissions
 
         from rasad.core.roles import sync_default_roles
@@ -32,7 +39,11 @@ def _sync_roles(sender: Any, **kwargs: Any) -> None:
             using=kwargs.get("using", DEFAULT_DB_ALIAS),
             apps=kwargs.get("apps", global_apps),
         )
-        sync_default_roles()
+        # The roles are synchronized once, after the last of Rasad's apps has its permissions:
+        # once per app made every migrate and every flush (each transactional test's clean-up)
+        # synchronize them twenty times.
+        if sender.label == _last_rasad_app():
+            sync_default_roles()
 
 
 @receiver(post_migrate)

@@ -29,6 +29,7 @@ A screenshot of every checked page goes to ``var/test-artifacts/journeys/``.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -70,6 +71,11 @@ ALLOWED = re.compile(
 )
 LATIN_DIGIT = re.compile(r"[0-9]")
 ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
+
+# A full-page screenshot of every checked page costs more than the checks themselves (the
+# whole-site check takes about twice as long with them): by default only a page with a problem is
+# photographed. RASAD_SCREENSHOTS=1 photographs every page, to look at what was built.
+EVERY_SCREENSHOT = os.environ.get("RASAD_SCREENSHOTS", "") == "1"
 
 _CHECKS = (Path(__file__).with_name("journey.js")).read_text(encoding="utf-8")
 _VISIBLE_TEXT_JS = f"() => {_CHECKS}.visibleText()"
@@ -122,9 +128,10 @@ class Journey:
         self.page.wait_for_load_state("load")
         path = self.page.url.removeprefix(self.base_url) or "/"
         found = check_page(self.page, persian=self.persian, phone=self.is_phone)
-        shot = ARTIFACTS / "journeys" / f"{self.name}-{self.width}-{len(self.checked):02d}.png"
-        shot.parent.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(shot), full_page=True)
+        if found or EVERY_SCREENSHOT:
+            shot = ARTIFACTS / "journeys" / f"{self.name}-{self.width}-{len(self.checked):02d}.png"
+            shot.parent.mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=str(shot), full_page=True)
         self.checked.append(path)
         problems = [f"{path} ({self.width}{', ' + label if label else ''}): {problem}" for problem in found]
         self.problems += problems
