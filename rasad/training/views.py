@@ -791,9 +791,8 @@ class EventCalendarFileView(ScopedDetailView):
     def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         event: Event = self.get_object()
         address = request.build_absolute_uri(event.get_absolute_url())
-        data = ical.calendar([event], name=event.title, address_of={event.pk: address})
-        response = HttpResponse(data, content_type=ical.CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="training-event-{event.pk}.ics"'
+        response = HttpResponse(ical.event_file(event, address=address), content_type=ical.CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{ical.event_file_name(event)}"'
         return response
 
 
