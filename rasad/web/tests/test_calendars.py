@@ -11,7 +11,8 @@ import pytest
 from django.utils import translation
 
 from rasad.lib import display, formatting
-from rasad.lib.jalali import TEHRAN, JalaliPeriod, TextParseError
+from rasad.lib.jalali import TEHRAN, JalaliPeriod
+from rasad.lib.persian import TextParseError
 from rasad.web import calendars
 
 PERSIAN = display.DisplayPreferences(language="fa", calendar="jalali", persian_digits=True)
