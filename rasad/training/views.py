@@ -156,17 +156,28 @@ class EventWeekView(EventCalendarView):
             start = calendars.week_start(today)
         end = start + timedelta(days=7)
         month = JalaliPeriod.containing(today if start <= today < end else start, "month")
+        events = self.events_between(start, end)
+        # An empty week says when the next event is, and leads to its week.
+        following = None
+        if not events:
+            following = (
+                self.get_queryset()
+                .filter(starts_at__gte=calendars.bounds(end, end)[0])
+                .order_by("starts_at", "pk")
+                .first()
+            )
         context = {
             "start": start,
             "label": formatting.date_range_text(start, end - timedelta(days=1)),
-            "days": calendars.week_days(start, self.events_between(start, end), today),
+            "days": calendars.week_days(start, events, today),
+            "following": following,
+            "following_week": calendars.day_key(local_date(following.starts_at)) if following else "",
             "previous_week": calendars.day_key(start - timedelta(days=7)),
             "next_week": calendars.day_key(end),
             "this_week": start <= today < end,
             "month": month.key,
             "week": calendars.day_key(start),
             "problem": problem,
-            "can_add": self.may("add"),
         }
         return self.render(context, status=400 if problem else 200)
 

@@ -218,3 +218,14 @@ def test_an_english_reader_gets_the_jalali_week_in_latin_letters(cast: Cast) -> 
     assert "Week of 8 to 14 Azar 1404" in page
     assert "Saturday" in page and "شنبه" not in page.split('data-testid="week"', 1)[1]
     assert to_jalali(SATURDAY) == (1404, 9, 8)
+
+
+def test_an_empty_week_leads_to_the_week_of_the_next_event_the_reader_may_see(cast: Cast) -> None:
+    later = make_event(cast.isfahan, title="کارگاه بعدی", starts_at=_at(SATURDAY + timedelta(days=23), 9))
+    make_event(cast.kerman, title="رویداد کرمان", starts_at=_at(SATURDAY + timedelta(days=10), 9))
+    page = signed_in_client(cast.ali).get(WEEK, {"week": "1404-09-08"}).content.decode()
+    following = page.split('data-testid="following-event">', 1)[1].split("</p>", 1)[0]
+    assert 'href="?week=1404-10-01"' in following and later.title in following
+    assert "۱ دی ۱۴۰۴" in following and "رویداد کرمان" not in page
+    with_event = signed_in_client(cast.bob).get(WEEK, {"week": "1404-09-15"}).content.decode()
+    assert 'data-testid="following-event"' not in with_event
