@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from rasad.core.models import User
-from rasad.jobs.mail import queue_mail
+from rasad.jobs.mail import Attachment, queue_mail
 
 if TYPE_CHECKING:
     from rasad.cases.models import Case, Notification
@@ -20,10 +20,12 @@ def notify(
     *,
     exclude: User | None = None,
     link: str = "",
+    attachments: Sequence[Attachment] = (),
 ) -> list[Notification]:
     """Notify ``users``. A notification about a case reaches only those who may see the case at
     this moment: a watcher or mention that lost access gets nothing. ``link`` is where a
-    notification about something else leads (a path in the site)."""
+    notification about something else leads (a path in the site); ``attachments`` go with its
+    e-mail (an event's calendar file)."""
     from rasad.cases.models import Case, Notification
 
     recipients = {user.pk: user for user in users if exclude is None or user.pk != exclude.pk}
@@ -41,6 +43,10 @@ def notify(
     for notification in created:
         if notification.user.email:
             queue_mail(
-                subject, message, [notification.user.email], key=f"cases-notification:{notification.pk}"
+                subject,
+                message,
+                [notification.user.email],
+                key=f"cases-notification:{notification.pk}",
+                attachments=attachments,
             )
     return created

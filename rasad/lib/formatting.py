@@ -32,8 +32,10 @@ __all__ = [
     "EMPTY",
     "UnitLike",
     "auto_decimals",
+    "date_range_text",
     "date_text",
     "datetime_text",
+    "day_month_text",
     "days_text",
     "digits",
     "due_text",
@@ -250,6 +252,33 @@ def date_text(
     return jalali.format_date(
         value, calendar=preferences.calendar, persian_digits=preferences.persian_digits, style=style
     )
+
+
+def day_month_text(value: date, *, prefs: display.DisplayPreferences | None = None) -> str:
+    """A day and its month without the year, where the year is said once nearby (a week's
+    days): «۱۲ آذر», "12 Azar"; in the Gregorian calendar the whole date."""
+    preferences = _prefs(prefs)
+    if preferences.calendar != "jalali":
+        return date_text(value, style="long", prefs=preferences)
+    day = jalali.to_jalali(value)
+    names = jalali.JALALI_MONTH_NAMES if _is_persian(preferences) else _JALALI_MONTHS_EN
+    return f"{digits(day.day, prefs=preferences)} {names[day.month - 1]}"
+
+
+def date_range_text(first: date, last: date, *, prefs: display.DisplayPreferences | None = None) -> str:
+    """Days from ``first`` to ``last`` (both included) without repeating what they share:
+    «۸ تا ۱۴ آذر ۱۴۰۵», «۲۹ آبان تا ۵ آذر ۱۴۰۵», «۲۷ اسفند ۱۴۰۴ تا ۳ فروردین ۱۴۰۵»; in the
+    Gregorian calendar both days in full."""
+    preferences = _prefs(prefs)
+    first_text = date_text(first, style="long", prefs=preferences)
+    if preferences.calendar == "jalali":
+        start, end = jalali.to_jalali(first), jalali.to_jalali(last)
+        if (start.year, start.month) == (end.year, end.month):
+            first_text = digits(start.day, prefs=preferences)
+        elif start.year == end.year:
+            first_text = day_month_text(first, prefs=preferences)
+    last_text = date_text(last, style="long", prefs=preferences)
+    return _("%(first)s to %(last)s") % {"first": first_text, "last": last_text}
 
 
 def datetime_text(

@@ -6,19 +6,17 @@ scope is never applied here by hand."""
 from __future__ import annotations
 
 import io
-from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 
 from rasad.core.models import Organization
 from rasad.lib.downloads import file_download
 from rasad.lib.jalali import TEHRAN, JalaliPeriod, local_date
-from rasad.lib.persian import to_latin_digits
 from rasad.media import ical
 from rasad.media.actions import (
     do_cancel_planned_item,
@@ -32,31 +30,8 @@ from rasad.media.filtersets import PlannedItemFilterSet
 from rasad.media.forms import CancelItemForm, PlannedItemForm, PublishItemForm
 from rasad.media.models import MemberAgency, PlannedItem
 from rasad.training.models import Event
+from rasad.web import calendars
 from rasad.web.generic import ScopedDetailView, ScopedFormView, ScopedListView
-
-# Python's weekday numbers (Monday 0) from Saturday to Friday, the order of the Iranian week.
-IRANIAN_WEEK = (5, 6, 0, 1, 2, 3, 4)
-# The app's own names («سه‌شنبه» with its half-space; Django's catalog writes «سه شنبه»).
-WEEKDAYS = {
-    0: pgettext_lazy("weekday", "Monday"),
-    1: pgettext_lazy("weekday", "Tuesday"),
-    2: pgettext_lazy("weekday", "Wednesday"),
-    3: pgettext_lazy("weekday", "Thursday"),
-    4: pgettext_lazy("weekday", "Friday"),
-    5: pgettext_lazy("weekday", "Saturday"),
-    6: pgettext_lazy("weekday", "Sunday"),
-}
-
-
-def month_of(text: str | None, today: Any) -> JalaliPeriod:
-    """The Jalali month of ``?month=1405-09`` (Persian digits too); the current one otherwise."""
-    try:
-        period = JalaliPeriod.parse(to_latin_digits(text or "").strip())
-        if period.kind == "month":
-            return period
-    except ValueError:
-        pass
-    return JalaliPeriod.containing(today, "month")
 
 
 def agenda_day(item: PlannedItem, period: JalaliPeriod) -> Any:
@@ -67,30 +42,12 @@ def agenda_day(item: PlannedItem, period: JalaliPeriod) -> Any:
 def month_grid(
     period: JalaliPeriod, items: list[PlannedItem], today: Any
 ) -> list[list[dict[str, Any] | None]]:
-    """Weeks (Saturday first) of the Jalali month, each day with the items it falls in."""
-    by_day: dict[Any, list[PlannedItem]] = {}
-    for item in items:
-        day, last = agenda_day(item, period), local_date(item.ends_at)
-        while day <= last and day < period.end:
-            by_day.setdefault(day, []).append(item)
-            day += timedelta(days=1)
-    cells: list[dict[str, Any] | None] = [None] * ((period.start.weekday() - 5) % 7)
-    day, number = period.start, 1
-    while day < period.end:
-        cells.append(
-            {
-                "day": day,
-                "number": number,
-                "items": by_day.get(day, []),
-                "today": day == today,
-                # On a phone the day links to where its first item is listed in the agenda.
-                "anchor": min((agenda_day(item, period) for item in by_day.get(day, [])), default=None),
-            }
-        )
-        day += timedelta(days=1)
-        number += 1
-    cells += [None] * (-len(cells) % 7)
-    return [cells[i : i + 7] for i in range(0, len(cells), 7)]
+    """The site's month grid (``rasad.web.calendars``), each day with where a phone finds it."""
+    weeks = calendars.month_grid(period, items, today)
+    for cell in (cell for week in weeks for cell in week if cell is not None):
+        # On a phone the day links to where its first item is listed in the agenda.
+        cell["anchor"] = min((agenda_day(item, period) for item in cell["items"]), default=None)
+    return weeks
 
 
 def agenda(period: JalaliPeriod, items: list[PlannedItem]) -> list[dict[str, Any]]:
@@ -101,7 +58,7 @@ def agenda(period: JalaliPeriod, items: list[PlannedItem]) -> list[dict[str, Any
     for item in items:
         days.setdefault(agenda_day(item, period), []).append(item)
     return [
-        {"day": day, "weekday": WEEKDAYS[day.weekday()], "items": day_items}
+        {"day": day, "weekday": calendars.WEEKDAYS[day.weekday()], "items": day_items}
         for day, day_items in sorted(days.items())
     ]
 
@@ -118,12 +75,11 @@ class PlanCalendarView(ScopedListView):
     template_name = "media/plan_calendar.html"
 
     def month(self) -> JalaliPeriod:
-        return month_of(self.request.GET.get("month"), local_date(timezone.now()))
+        return calendars.month_of(self.request.GET.get("month"), local_date(timezone.now()))
 
     def get_queryset(self, action: str | None = None) -> Any:
         period = self.month()
-        start = datetime.combine(period.start, time.min, tzinfo=TEHRAN)
-        end = datetime.combine(period.end, time.min, tzinfo=TEHRAN)
+        start, end = calendars.bounds(period.start, period.end)
         return super().get_queryset(action).filter(starts_at__lt=end, ends_at__gte=start)
 
     def ics_query(self, period: JalaliPeriod) -> str:
@@ -143,7 +99,7 @@ class PlanCalendarView(ScopedListView):
             "previous_month": period.previous().key,
             "next_month": period.next().key,
             "weeks": month_grid(period, list(data["page"]), today),
-            "weekdays": [(WEEKDAYS[number], str(WEEKDAYS[number])[:1]) for number in IRANIAN_WEEK],
+            "weekdays": calendars.weekday_headings(),
             "agenda": agenda(period, list(data["page"])),
             "can_add": self.may("add"),
             "ics_query": self.ics_query(period),

@@ -947,6 +947,7 @@ PAGES: dict[str, Page] = {
     "assessments:risk-action-done": page("risk-action", get=NOT_ANSWERED, post=allow(ISF_ANALYSTS)),
     "assessments:finding-propose-risk": page("assessment-finding", get=NOT_ANSWERED, post=allow(ROOT)),
     "training:event-list": LIST,
+    "training:event-week": LIST,
     "training:my-learning": LIST,
     "training:compliance": LIST,
     "training:compliance-map": LIST,

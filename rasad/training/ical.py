@@ -20,6 +20,8 @@ from rasad.training.choices import EventKind, EventStatus
 from rasad.training.models import Event
 
 CONTENT_TYPE = ical.CONTENT_TYPE
+# The type an e-mail attachment is sent with (the message gives the charset, UTF-8).
+ATTACHMENT_TYPE = "text/calendar"
 PRODUCT = "-//Rasad//Training//FA"
 
 
@@ -71,3 +73,13 @@ def calendar(events: Iterable[Event], *, name: str, address_of: dict[int, str] |
         product=PRODUCT,
         name=name,
     )
+
+
+def event_file(event: Event, *, address: str = "") -> bytes:
+    """One event's file, as downloaded from its page and attached to its announcement e-mail
+    (``address``, the event's absolute address, when the request gives one)."""
+    return calendar([event], name=event.title, address_of={event.pk: address} if address else None)
+
+
+def event_file_name(event: Event) -> str:
+    return f"training-event-{event.pk}.ics"

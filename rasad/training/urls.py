@@ -5,6 +5,7 @@ from rasad.training import views
 app_name = "training"
 urlpatterns = [
     path("training/", views.EventListView.as_view(), name="event-list"),
+    path("training/week/", views.EventWeekView.as_view(), name="event-week"),
     path("training/mine/", views.MyLearningView.as_view(), name="my-learning"),
     path("training/compliance/", views.ComplianceView.as_view(), name="compliance"),
     path("training/compliance/map.json", views.ComplianceMapView.as_view(), name="compliance-map"),

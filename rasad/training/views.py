@@ -6,7 +6,7 @@ requirements, "My learning", and the compliance dashboard. Every page is a gener
 from __future__ import annotations
 
 import io
-from datetime import datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -23,7 +23,7 @@ from django.views import View
 
 from rasad.core.models import Membership, Organization
 from rasad.lib import formatting
-from rasad.lib.jalali import TEHRAN, JalaliPeriod, local_date
+from rasad.lib.jalali import JalaliPeriod, local_date
 from rasad.lib.persian import to_latin_digits
 from rasad.lib.tabular import XLSX_TYPE
 from rasad.training import certificates, feeds, ical, texts
@@ -72,6 +72,7 @@ from rasad.training.models import (
     PositionHolding,
     Requirement,
 )
+from rasad.web import calendars
 from rasad.web.generic import (
     AuthenticatedRequest,
     ScopedActionView,
@@ -95,66 +96,90 @@ ENROLMENT_CSS = {
     EnrolmentStatus.WAITLISTED: "warning",
     EnrolmentStatus.CANCELLED: "secondary",
 }
-WEEKDAYS = ("شنبه", "یکشنبه", "دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه")
 
 
-def _month(text: str | None, today: Any) -> JalaliPeriod:
-    try:
-        period = JalaliPeriod.parse(to_latin_digits(text or ""))
-        if period.kind == "month":
-            return period
-    except ValueError:
-        pass
-    return JalaliPeriod.containing(today, "month")
-
-
-def month_grid(period: JalaliPeriod, events: list[Event], today: Any) -> list[list[dict[str, Any] | None]]:
-    """Weeks (Saturday first) of the Jalali month, each day with its events."""
-    by_day: dict[Any, list[Event]] = {}
-    for event in events:
-        first, last = local_date(event.starts_at), local_date(event.ends_at)
-        day = first
-        while day <= last:
-            by_day.setdefault(day, []).append(event)
-            day += timedelta(days=1)
-    cells: list[dict[str, Any] | None] = [None] * ((period.start.weekday() - 5) % 7)
-    day = period.start
-    number = 1
-    while day < period.end:
-        cells.append({"day": day, "number": number, "events": by_day.get(day, []), "today": day == today})
-        day += timedelta(days=1)
-        number += 1
-    cells += [None] * (-len(cells) % 7)
-    return [cells[i : i + 7] for i in range(0, len(cells), 7)]
-
-
-class EventListView(ScopedListView):
-    """The events the user may see (organized in scope, or open to people in scope): a Jalali
-    month grid, and the list."""
+class EventCalendarView(ScopedView):
+    """What the month grid and the week have in common: the events the reader may see
+    (organized in scope, or open to people in scope), read once for the days shown."""
 
     model = Event
     queryset = Event.objects.select_related("organization", "audience", "course")
+
+    def events_between(self, first: date, end: date) -> list[Event]:
+        """The events the reader may see that fall on a day from ``first`` up to ``end``."""
+        start, stop = calendars.bounds(first, end)
+        return list(
+            self.get_queryset().filter(starts_at__lt=stop, ends_at__gte=start).order_by("starts_at", "pk")
+        )
+
+
+class EventListView(EventCalendarView, ScopedListView):
+    """The events the user may see: a Jalali month grid (each day leads to its week), and the
+    list."""
+
     filterset_class = EventFilterSet
     paginate_by = 25
     template_name = "training/event_list.html"
 
     def get_context_data(self, **context: Any) -> dict[str, Any]:
         today = local_date(timezone.now())
-        period = _month(self.request.GET.get("month"), today)
-        start = datetime.combine(period.start, time.min, tzinfo=TEHRAN)
-        end = datetime.combine(period.end, time.min, tzinfo=TEHRAN)
-        in_month = list(
-            self.get_queryset().filter(starts_at__lt=end, ends_at__gte=start).order_by("starts_at")
-        )
+        period = calendars.month_of(self.request.GET.get("month"), today)
+        shown_week = calendars.week_start(today) if period.contains(today) else period.start
         return super().get_context_data(
             **context,
             period=period,
             previous_month=period.previous().key,
             next_month=period.next().key,
-            weeks=month_grid(period, in_month, today),
-            weekdays=WEEKDAYS,
+            weeks=calendars.month_grid(period, self.events_between(period.start, period.end), today),
+            weekdays=calendars.weekday_headings(),
+            month=period.key,
+            week=calendars.day_key(shown_week),
             can_add=self.may("add"),
         )
+
+
+class EventWeekView(EventCalendarView):
+    """A week of the events calendar, Saturday to Friday: seven columns on a wide screen, the
+    days one under another on a phone; the previous and next week, and back to its month."""
+
+    template_name = "training/event_week.html"
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        today = local_date(timezone.now())
+        problem = ""
+        try:
+            start = calendars.week_of(request.GET.get("week"), today)
+        except ValueError as error:
+            # A day that cannot be read is never ignored: the page says why (status 400) and
+            # shows this week, with its way on.
+            problem = str(error)
+            start = calendars.week_start(today)
+        end = start + timedelta(days=7)
+        month = JalaliPeriod.containing(today if start <= today < end else start, "month")
+        events = self.events_between(start, end)
+        # An empty week says when the next event is, and leads to its week.
+        following = None
+        if not events:
+            following = (
+                self.get_queryset()
+                .filter(starts_at__gte=calendars.bounds(end, end)[0])
+                .order_by("starts_at", "pk")
+                .first()
+            )
+        context = {
+            "start": start,
+            "label": formatting.date_range_text(start, end - timedelta(days=1)),
+            "days": calendars.week_days(start, events, today),
+            "following": following,
+            "following_week": calendars.day_key(local_date(following.starts_at)) if following else "",
+            "previous_week": calendars.day_key(start - timedelta(days=7)),
+            "next_week": calendars.day_key(end),
+            "this_week": start <= today < end,
+            "month": month.key,
+            "week": calendars.day_key(start),
+            "problem": problem,
+        }
+        return self.render(context, status=400 if problem else 200)
 
 
 class EventDetailView(ScopedDetailView):
@@ -777,9 +802,8 @@ class EventCalendarFileView(ScopedDetailView):
     def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         event: Event = self.get_object()
         address = request.build_absolute_uri(event.get_absolute_url())
-        data = ical.calendar([event], name=event.title, address_of={event.pk: address})
-        response = HttpResponse(data, content_type=ical.CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="training-event-{event.pk}.ics"'
+        response = HttpResponse(ical.event_file(event, address=address), content_type=ical.CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{ical.event_file_name(event)}"'
         return response
 
 

@@ -3,7 +3,8 @@ what they were told.
 
 * The organizer (``change`` on the event) **announces** an event to its audience, or to a part of
   it. A background task tells every active person of that part who may see the event, once each:
-  an in-app notification that links to the event, and its e-mail. Announcing again (to the same
+  an in-app notification that links to the event, and its e-mail with the event's calendar file
+  (``training-event-<id>.ics``, the file of the event's page) attached. Announcing again (to the same
   part, later, or to a wider one) tells only the people not told yet.
 * A periodic job **reminds** the people holding a place at an event that starts within
   ``REMINDER_HOURS``, once each.
@@ -19,6 +20,7 @@ nobody twice.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -33,8 +35,9 @@ from rasad.cases.notifications import notify
 from rasad.core.models import Organization, User
 from rasad.core.scope import users_who_can
 from rasad.jobs.engine import claim_effect, enqueue
+from rasad.jobs.mail import Attachment
 from rasad.lib.progress import track
-from rasad.training import texts
+from rasad.training import ical, texts
 from rasad.training.actions.common import Errors, allowed, moment, push, refusal
 from rasad.training.audit import TrainingAuditEvent, audit
 from rasad.training.choices import EnrolmentStatus, EventStatus, NoticeKind
@@ -104,16 +107,37 @@ def do_announce_event(
     return locked
 
 
-def tell(event: Event, person: User, kind: NoticeKind, message: str, *, now: datetime | None = None) -> bool:
-    """Tell ``person`` of ``event`` once (its notice, the notification and the e-mail in one
-    transaction); False when they were told already."""
+def tell(
+    event: Event,
+    person: User,
+    kind: NoticeKind,
+    message: str,
+    *,
+    now: datetime | None = None,
+    attachments: Sequence[Attachment] = (),
+) -> bool:
+    """Tell ``person`` of ``event`` once (its notice, the notification and the e-mail, with
+    ``attachments``, in one transaction); False when they were told already."""
     with transaction.atomic():
         _notice, created = Notice.objects.get_or_create(
             event=event, user=person, kind=kind, defaults={"sent_at": now or timezone.now()}
         )
         if created:
-            notify([person], None, NotificationKind.TRAINING, message, link=event.get_absolute_url())
+            notify(
+                [person],
+                None,
+                NotificationKind.TRAINING,
+                message,
+                link=event.get_absolute_url(),
+                attachments=attachments,
+            )
     return created
+
+
+def calendar_attachment(event: Event) -> Attachment:
+    """The event's calendar file as an e-mail attachment: the same file as its page's «add to
+    my calendar» link (without the page's address, which a background task does not know)."""
+    return Attachment(ical.event_file_name(event), ical.event_file(event).decode(), ical.ATTACHMENT_TYPE)
 
 
 def may_see(person: User, event: Event) -> bool:
@@ -138,9 +162,12 @@ def deliver_announcement(
         .order_by("pk")
     )
     message = texts.announcement(event)
+    attachments = [calendar_attachment(event)]
     count = 0
     for person in track(people, total=len(people)):
-        if may_see(person, event) and tell(event, person, NoticeKind.ANNOUNCEMENT, message, now=moment_now):
+        if may_see(person, event) and tell(
+            event, person, NoticeKind.ANNOUNCEMENT, message, now=moment_now, attachments=attachments
+        ):
             count += 1
     return count
 

@@ -4,7 +4,7 @@ on a phone; the compliance figure of the organization changes."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -187,4 +187,64 @@ def test_the_organizer_shows_the_qr_and_a_person_checks_in_on_a_phone(
     sign_in(page, live_server, organizer.username, ORGANIZER_PASSWORD)
     page.goto(f"{live_server.url}/training/events/{event.pk}/check-in/")
     assert page.inner_text("[data-testid=checked-in]").startswith("۱")
+    assert fits_the_screen(page)
+
+
+def test_the_week_of_the_calendar_on_a_desktop_and_a_phone(page: Any, live_server: Any, cast: Cast):
+    from rasad.lib.jalali import TEHRAN, local_date
+    from rasad.training.actions import do_cancel_event
+    from rasad.training.choices import EventKind
+    from rasad.web.calendars import week_start
+
+    saturday = week_start(local_date(timezone.now()))
+
+    def at(offset: int, hour: int) -> Any:
+        return datetime.combine(saturday + timedelta(days=offset), time(hour), tzinfo=TEHRAN)
+
+    make_event(
+        cast.isfahan,
+        title="کارگاه سواد رسانه‌ای برای مدیران و روابط عمومی",
+        starts_at=at(1, 9),
+        place="سالن همایش استانداری اصفهان",
+    )
+    make_event(cast.isfahan, title="بوت‌کمپ هوش مصنوعی", kind=EventKind.BOOTCAMP, starts_at=at(2, 9), hours=52)
+    make_event(
+        cast.isfahan, title="سمینار امنیت سایبری", kind=EventKind.SEMINAR, starts_at=at(2, 14), hours=3
+    )
+    do_cancel_event(make_event(cast.isfahan, title="نشست لغوشده", starts_at=at(5, 10)), acting_user=None)
+    make_event(cast.kerman, title="رویداد کرمان", starts_at=at(3, 9))
+
+    # Desktop: from the month to the week, seven columns from Saturday.
+    sign_in(page, live_server, cast.ali.username)
+    page.goto(f"{live_server.url}/training/")
+    page.click("[data-testid=show-week]")
+    page.wait_for_selector("[data-testid=week-label]")
+    label = page.inner_text("[data-testid=week-label]")
+    assert label.startswith("هفتهٔ ") and not any(digit in label for digit in "0123456789")
+    days = page.locator("[data-testid=week-day]")
+    assert days.count() == 7
+    assert days.nth(0).locator("h3").inner_text().startswith("شنبه")
+    assert days.nth(6).locator("h3").inner_text().startswith("جمعه")
+    tops = {round(days.nth(n).bounding_box()["y"]) for n in range(7)}
+    assert len(tops) == 1  # one row of seven columns
+    assert page.locator("[data-testid=week-event]", has_text="بوت‌کمپ هوش مصنوعی").count() == 3
+    assert page.locator("[data-testid=week-event]", has_text="رویداد کرمان").count() == 0
+    assert fits_the_screen(page)
+    screenshot(page, "training-week")
+    page.click("[data-testid=next-week]")
+    page.wait_for_selector("[data-testid=this-week]")
+    assert page.inner_text("[data-testid=week-label]") != label
+    page.click("[data-testid=this-week]")
+    page.wait_for_selector("[data-testid=week-label]")
+    assert page.inner_text("[data-testid=week-label]") == label
+
+    # Phone: the days one under another, in order; the month is one tap away.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    tops_in_order = [days.nth(n).bounding_box()["y"] for n in range(7)]
+    assert tops_in_order == sorted(tops_in_order) and len(set(tops_in_order)) == 7
+    assert fits_the_screen(page)
+    screenshot(page, "training-week-phone")
+    page.click("[data-testid=show-month]")
+    page.wait_for_selector("[data-testid=month-label]")
     assert fits_the_screen(page)
