@@ -126,12 +126,16 @@ def record_savings(report: Any, *, acting_user: User | None) -> str:
     transaction) and return the period's key. A refusal of the indicators app (the year is
     approved and locked, or the person may not report for the business) is raised as a
     ValidationError naming ``milestone``, so that the whole report is refused."""
-    from rasad.greenjobs.models import OutcomeReport
+    from rasad.greenjobs.models import Business, OutcomeReport
     from rasad.indicators.actions import ObservationInput, do_record_observations, do_save_assignment
     from rasad.indicators.choices import ObservationSource
     from rasad.indicators.models import Assignment, Indicator
 
     organization = report.organization
+    # Two reports of one business's applications at once must not each read the other as
+    # missing and write a year's value without it: the business's row is locked before its
+    # reports are read (after the application's, the order do_report_outcome takes them in).
+    Business.objects.select_for_update().filter(pk=report.application.business_id).first()
     today = local_date(timezone.now())
     period = period_for(report.due_on, today)
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=FIELD_BY_CODE).select_related("unit")}
