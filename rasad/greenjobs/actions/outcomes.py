@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from rasad.core.models import Organization, User
+from rasad.core.models import User
 from rasad.greenjobs.actions.certification import add_months
 from rasad.greenjobs.actions.common import Errors, push, require, text
 from rasad.greenjobs.audit import GreenAuditEvent, audit
@@ -180,15 +180,23 @@ def due_milestones(applications: QuerySet[Application], *, today: date) -> list[
     return sorted(found, key=lambda item: (item.due_on, item.application.pk, int(item.milestone)))
 
 
-def workshop_people(organization: Organization) -> list[User]:
+def workshop_people(application: Application) -> list[User]:
     """Who is told of a business's outcome report: its own people who may report it; where the
-    business has nobody in Rasad, everyone who may report for it (the offices' analysts who enter
-    its paper forms)."""
+    business has nobody in Rasad, the people of the scheme's offices who may report for it (the
+    labour office's analysts enter a business's paper forms); only when neither exists, everyone
+    who may report for it (which reaches national coordinators too)."""
     from rasad.core.scope import users_who_can
 
-    may_report = users_who_can(OutcomeReport, organization, "add")
-    own = list(may_report.filter(memberships__organization=organization).distinct())
-    return own or list(may_report)
+    may_report = users_who_can(OutcomeReport, application.organization, "add")
+    scheme = application.scheme
+    for members_of in (
+        [application.organization_id],
+        [scheme.labour_office_id, scheme.environment_office_id, scheme.training_office_id],
+    ):
+        people = list(may_report.filter(memberships__organization_id__in=members_of).distinct())
+        if people:
+            return people
+    return list(may_report)
 
 
 @transaction.atomic
@@ -203,7 +211,7 @@ def do_remind_outcome(application: Application, milestone: str, *, today: date) 
     from rasad.jobs.engine import claim_effect
 
     locked: Application | None = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("organization")
         .filter(pk=application.pk)
         .first()
@@ -225,7 +233,7 @@ def do_remind_outcome(application: Application, milestone: str, *, today: date) 
         return None
     if not claim_effect(f"greenjobs-outcome-{kind}:{locked.pk}:{milestone}"):
         return None
-    people = workshop_people(locked.organization)
+    people = workshop_people(locked)
     values = {
         "milestone": Milestone(milestone).label,
         "number": formatting.digits(locked.number),

@@ -62,6 +62,12 @@ def test_the_demo_has_a_dozen_businesses_and_applications_at_every_step():
         ("QOM-GB12", "12", "due"),
     ]
     assert remind_outcomes() == 0
+    # Neither business has people of its own: the labour office's people are told, nobody national.
+    from rasad.cases.models import Notification
+
+    told = Notification.objects.filter(link__contains="/outcomes/").values_list("user__username", flat=True)
+    assert sorted(set(told)) == ["qom-labour.analyst", "qom-labour.reporter"]
+    assert len(told) == 4  # two notices, each to both
     assert load_demo() == summary  # idempotent
 
 

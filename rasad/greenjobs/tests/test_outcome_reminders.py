@@ -73,7 +73,8 @@ def test_a_report_due_soon_is_told_once_however_often_the_job_runs(cast: Cast):
         _due(application, 6),
         day,
     )
-    # The workshop has nobody of its own in Rasad: those who may report for it are told.
+    # The workshop has nobody of its own in Rasad, and its scheme's offices are the workshop
+    # itself: everyone who may report for it is told.
     told = set(Notification.objects.values_list("user__username", flat=True))
     assert told == {"ali", "alice", "nadia"}
     assert reminder.recipients == 3
