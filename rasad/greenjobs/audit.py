@@ -37,6 +37,8 @@ class GreenAuditEvent(IntEnum):
     CERTIFICATE_REFUSED = 1643
     CERTIFICATE_EXPIRY_NOTIFIED = 1644
     OUTCOME_REPORTED = 1650
+    OUTCOME_DUE_NOTIFIED = 1651
+    OUTCOME_OVERDUE_NOTIFIED = 1652
 
 
 register_event_types(
@@ -61,6 +63,8 @@ register_event_types(
         GreenAuditEvent.CERTIFICATE_REFUSED: _("Green certification refused"),
         GreenAuditEvent.CERTIFICATE_EXPIRY_NOTIFIED: _("Business told its green certificate expires soon"),
         GreenAuditEvent.OUTCOME_REPORTED: _("Outcomes of a funded application reported"),
+        GreenAuditEvent.OUTCOME_DUE_NOTIFIED: _("Business told an outcome report falls due soon"),
+        GreenAuditEvent.OUTCOME_OVERDUE_NOTIFIED: _("Business told an outcome report is overdue"),
     },
 )
 

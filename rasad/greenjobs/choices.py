@@ -82,3 +82,10 @@ class Milestone(models.TextChoices):
 
     SIX = "6", _("Six months after the first payment")
     TWELVE = "12", _("Twelve months after the first payment")
+
+
+class ReminderKind(models.TextChoices):
+    """What an outcome report reminder says: the report falls due soon, or its day has passed."""
+
+    DUE = "due", _("Due soon")
+    OVERDUE = "overdue", _("Overdue")

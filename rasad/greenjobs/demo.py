@@ -15,6 +15,10 @@ training office trains workers and employers.
   businesses certified (for six months to two years) in five sectors, two of them on one-month
   certificates that lapse within thirty days (the expiry notice is due), one request waiting for
   the site visit. The eight make the public directory of certified green businesses.
+* outcome reports of three funded businesses, whose savings are written to the indicators app as
+  the yearly values of GREEN_ENERGY_SAVED, GREEN_WATER_SAVED and GREEN_WASTE_DIVERTED; a year has
+  gone by for two of them, so one twelve-month report falls due within the notice days and one is
+  overdue, and the reminders have been sent.
 
 The offices act through their own people (``qom-labour.analyst``, ``qom-doe.coordinator``,
 ``qom-tvto.analyst``), so the audit trail reads as it would. Idempotent.
@@ -22,7 +26,7 @@ The offices act through their own people (``qom-labour.analyst``, ``qom-doe.coor
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TextIO
 
@@ -399,8 +403,36 @@ def _load() -> None:
         )
         if stage == "closed":
             do_close_application(application, acting_user=labour_officer, note="تسهیلات کامل پرداخت شد.")
+    _time_passed(businesses, today)
     _outcomes(businesses, labour_officer)
     _certification(admin, labour, environment, environment_officer, businesses, owner)
+    from rasad.greenjobs.tasks import remind_outcomes
+
+    remind_outcomes(today)
+
+
+# Business, days ago its first instalment was paid: the insulation company's twelve-month report
+# falls due within the notice days, the solar installer's is overdue.
+PAID_LONG_AGO: tuple[tuple[str, int], ...] = (("QOM-GB12", 355), ("QOM-GB04", 371))
+
+
+def _time_passed(businesses: dict[str, Business], today: date) -> None:
+    """A year goes by for two funded applications, so that the outcome reminders have something
+    to say: their submission, decisions and instalments are moved back in time. This is the one
+    write of the demo outside the actions: it stands for time that went by (as the test cast's
+    expired grant does); the actions refuse a payment dated before its application."""
+    from rasad.greenjobs.models import Decision, Instalment
+
+    for code, days in PAID_LONG_AGO:
+        application = Application.objects.get(business=businesses[code])
+        paid_on = today - timedelta(days=days)
+        submitted = timezone.now() - timedelta(days=days + 30)
+        Application.objects.filter(pk=application.pk).update(submitted_at=submitted)
+        Decision.objects.filter(application=application).update(created=submitted + timedelta(days=10))
+        Instalment.objects.filter(application=application, number=1).update(paid_on=paid_on)
+        Instalment.objects.filter(application=application, number__gt=1).update(
+            paid_on=paid_on + timedelta(days=60)
+        )
 
 
 # Business, milestone, jobs created, jobs kept, energy (kWh), water (m³), waste (t) a year, note.

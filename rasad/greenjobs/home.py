@@ -1,6 +1,7 @@
 """The green-jobs app's part of the home page (rasad.web.home collects every app's): for the
 people of the three offices, the applications waiting for their office's step; for a business,
-its applications returned for correction."""
+its applications returned for correction, and the outcome reports of its funded applications
+that fall due within a fortnight or are overdue (for everyone who may report them)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rasad.core.models import User
-from rasad.greenjobs.choices import Stage
-from rasad.greenjobs.models import Application
+from rasad.core.scope import organization_scope
+from rasad.greenjobs.actions import due_milestones
+from rasad.greenjobs.choices import Milestone, Stage
+from rasad.greenjobs.models import Application, OutcomeReport
 from rasad.lib import formatting
 from rasad.web.home import HomeContribution, HomeCount, WorkItem, url_with
 
@@ -86,4 +89,33 @@ def provide(user: User, today: date) -> HomeContribution:
                 tone="warning",
             )
         )
+    contribution.items.extend(_outcome_items(user, today))
     return contribution
+
+
+def _outcome_items(user: User, today: date) -> list[WorkItem]:
+    """Unreported outcome milestones due within the notice days or overdue, of the businesses
+    the person may report outcomes for."""
+    scope = organization_scope(user, OutcomeReport, "add")
+    if scope.is_nothing:
+        return []
+    items = []
+    applications = Application.objects.filter(organization_id__in=scope.organization_ids())
+    for item in due_milestones(applications, today=today)[:12]:
+        overdue = item.is_overdue(today)
+        items.append(
+            WorkItem(
+                section="overdue" if overdue else "waiting",
+                kind="greenjobs.outcome_due",
+                title=_("Report the outcomes of application %(number)s (%(milestone)s)")
+                % {
+                    "number": formatting.digits(item.application.number),
+                    "milestone": Milestone(item.milestone).label,
+                },
+                url=reverse("greenjobs:application-outcome", args=[item.application.pk]),
+                detail=formatting.due_text(item.due_on, today=today),
+                due=item.due_on,
+                tone="danger" if overdue else "warning",
+            )
+        )
+    return items

@@ -23,6 +23,7 @@ from rasad.greenjobs.choices import (
     CertificateStatus,
     Milestone,
     Outcome,
+    ReminderKind,
     SchemeKind,
     Stage,
 )
@@ -425,6 +426,9 @@ class OutcomeReport(TimestampedModel):
     water_saved = models.DecimalField(_("water saved (m³ a year)"), **SAVING)
     waste_diverted = models.DecimalField(_("waste kept from landfill (tonnes a year)"), **SAVING)
     note = models.TextField(_("note"), blank=True)
+    # The Jalali year (an indicator period key, "1405") its savings were written for in the
+    # indicators app (rasad.greenjobs.savings).
+    indicator_period = models.CharField(_("indicator period"), max_length=8, blank=True)
     reported_by = models.ForeignKey(
         "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -445,3 +449,37 @@ class OutcomeReport(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.application} · {self.milestone}"
+
+
+class OutcomeReminder(TimestampedModel):
+    """A notice sent to a funded business about one outcome milestone: that the report is due
+    within a few days (``due``) or that its due day has passed (``overdue``). One of each kind per
+    milestone at most: the row is the record that the notice went out (and the unique key that it
+    goes out once). ``organization`` is the business's organization."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="outcome_reminders", verbose_name=_("application")
+    )
+    organization = models.ForeignKey(
+        "core.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("business")
+    )
+    milestone = models.CharField(_("milestone"), max_length=2, choices=Milestone.choices)
+    kind = models.CharField(_("notice"), max_length=8, choices=ReminderKind.choices)
+    due_on = models.DateField(_("due on"))
+    sent_on = models.DateField(_("notice sent on"))
+    recipients = models.PositiveIntegerField(_("people told"), default=0)
+
+    objects = OutcomeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["application", "milestone", "kind"]
+        verbose_name = _("outcome report reminder")
+        verbose_name_plural = _("outcome report reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "milestone", "kind"], name="greenjobs_outcome_reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} · {self.milestone} · {self.kind}"

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from rasad.greenjobs.actions.certification import add_months
+from rasad.greenjobs.choices import Milestone, ReminderKind
+
 
 @dataclass
 class Totals:
@@ -72,3 +75,26 @@ def totals(
                 target.waste_diverted += report["waste_diverted"]
     ordered = sorted(groups.values(), key=lambda t: (-t.disbursed, t.name))
     return ordered, grand
+
+
+def milestones_of(
+    instalments: Iterable[Any], outcomes: Iterable[Any], reminders: Iterable[Any]
+) -> list[dict[str, Any]]:
+    """An application's two outcome milestones, from its instalments, reports and reminders
+    (already read): the day each falls due (None before the first payment), whether it was
+    reported, and when the business was told it was due soon and overdue."""
+    paid = [instalment.paid_on for instalment in instalments]
+    first = min(paid) if paid else None
+    reported = {report.milestone for report in outcomes}
+    notices = {(reminder.milestone, reminder.kind): reminder.sent_on for reminder in reminders}
+    return [
+        {
+            "milestone": milestone,
+            "label": Milestone(milestone).label,
+            "due_on": add_months(first, int(milestone)) if first is not None else None,
+            "reported": milestone in reported,
+            "due_notice_on": notices.get((milestone, ReminderKind.DUE)),
+            "overdue_notice_on": notices.get((milestone, ReminderKind.OVERDUE)),
+        }
+        for milestone in Milestone.values
+    ]

@@ -80,7 +80,7 @@ from rasad.greenjobs.models import (
     OutcomeReport,
     Scheme,
 )
-from rasad.greenjobs.outcomes import latest_reports, totals
+from rasad.greenjobs.outcomes import latest_reports, milestones_of, totals
 from rasad.greenjobs.rules import describe
 from rasad.jobs.exports import may_export
 from rasad.lib import display, formatting
@@ -370,6 +370,7 @@ class ApplicationDetailView(ScopedDetailView):
         if stage == Stage.RETURNED and self.can("change", application):
             steps.append(("greenjobs:application-resubmit", gettext_lazy("Correct and resubmit"), "primary"))
         required = {d["code"]: d["name"] for d in application.scheme.documents}
+        instalments = list(self.scoped(application.instalments.all()))
         documents = list(self.scoped(application.documents.all()))
         for document in documents:
             document.label = required.get(document.requirement, document.requirement)
@@ -379,8 +380,11 @@ class ApplicationDetailView(ScopedDetailView):
             stage_css=_css(stage),
             decisions=self.scoped(application.decisions.select_related("decided_by", "acting_for")),
             documents=documents,
-            instalments=self.scoped(application.instalments.all()),
+            instalments=instalments,
             outcomes=outcomes,
+            milestones=milestones_of(instalments, outcomes, self.scoped(application.outcome_reminders.all()))
+            if stage in FUNDED and instalments
+            else [],
         )
 
 

@@ -82,6 +82,13 @@ def ensure_reference_data() -> None:
 
         if not Indicator.objects.exists():
             starter.load(django_apps)
+        if (
+            django_apps.is_installed("rasad.greenjobs")
+            and not Indicator.objects.filter(code="GREEN_ENERGY_SAVED").exists()
+        ):
+            from rasad.greenjobs import savings
+
+            savings.load(django_apps)
     if django_apps.is_installed("rasad.cases"):
         from rasad.cases.models import Category
 

@@ -32,7 +32,15 @@ from rasad.greenjobs.actions.certification import (
     do_refuse_certificate,
     do_request_certificate,
 )
-from rasad.greenjobs.actions.outcomes import OutcomeValues, do_report_outcome
+from rasad.greenjobs.actions.outcomes import (
+    OUTCOME_NOTICE_DAYS,
+    DueMilestone,
+    OutcomeValues,
+    do_remind_outcome,
+    do_report_outcome,
+    due_milestones,
+    workshop_people,
+)
 from rasad.greenjobs.actions.registry import (
     BusinessValues,
     OccupationValues,
@@ -45,10 +53,12 @@ from rasad.greenjobs.actions.registry import (
 
 __all__ = [
     "EXPIRY_NOTICE_DAYS",
+    "OUTCOME_NOTICE_DAYS",
     "STEPS",
     "ApplicationValues",
     "BusinessValues",
     "Correction",
+    "DueMilestone",
     "OccupationValues",
     "OutcomeValues",
     "SchemeValues",
@@ -68,6 +78,7 @@ __all__ = [
     "do_record_site_visit",
     "do_refuse_application",
     "do_refuse_certificate",
+    "do_remind_outcome",
     "do_report_outcome",
     "do_request_certificate",
     "do_resubmit_application",
@@ -76,4 +87,6 @@ __all__ = [
     "do_save_occupation",
     "do_save_scheme",
     "do_submit_application",
+    "due_milestones",
+    "workshop_people",
 ]

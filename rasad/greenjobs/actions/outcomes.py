@@ -5,18 +5,24 @@ saved in energy, water and waste over the last twelve months."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Min, QuerySet
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from rasad.core.models import User
 from rasad.greenjobs.actions.certification import add_months
 from rasad.greenjobs.actions.common import Errors, push, require, text
 from rasad.greenjobs.audit import GreenAuditEvent, audit
-from rasad.greenjobs.choices import Milestone, Stage
-from rasad.greenjobs.models import Application, OutcomeReport
+from rasad.greenjobs.choices import Milestone, ReminderKind, Stage
+from rasad.greenjobs.models import Application, OutcomeReminder, OutcomeReport
+from rasad.greenjobs.savings import record_savings
+from rasad.lib import formatting
 
 FUNDED = (Stage.APPROVED, Stage.DISBURSED, Stage.CLOSED)
 MAX_JOBS = 100_000
@@ -100,6 +106,10 @@ def do_report_outcome(
         reported_by=acting_user,
         **savings,
     )
+    # The savings go to the indicators app in this transaction: a refusal there (the year is
+    # approved and locked) refuses the report too, and nothing is written.
+    report.indicator_period = record_savings(report, acting_user=acting_user)
+    report.save(update_fields=["indicator_period", "last_updated"])
     audit(
         GreenAuditEvent.OUTCOME_REPORTED,
         acting_user=acting_user,
@@ -111,6 +121,7 @@ def do_report_outcome(
             "jobs_created": created,
             "jobs_retained": retained,
             **{name: str(amount) for name, amount in savings.items()},
+            "indicator_period": report.indicator_period,
         },
     )
     scheme = locked.scheme
@@ -121,3 +132,166 @@ def do_report_outcome(
         application=locked.pk,
     )
     return report
+
+
+# A business is told this many days before an outcome report falls due (and again, once, when
+# its day has passed); docs/greenjobs.md, "Reminders".
+OUTCOME_NOTICE_DAYS = 14
+
+
+@dataclass(frozen=True)
+class DueMilestone:
+    """A milestone of a funded application whose report has not been sent, with its due day."""
+
+    application: Application
+    milestone: str
+    due_on: date
+
+    def is_overdue(self, today: date) -> bool:
+        return self.due_on < today
+
+
+def due_milestones(applications: QuerySet[Application], *, today: date) -> list[DueMilestone]:
+    """The unreported milestones of ``applications`` (already scoped by the caller) that fall due
+    within ``OUTCOME_NOTICE_DAYS`` or have passed, earliest first. Two queries however many rows."""
+    horizon = today + timedelta(days=OUTCOME_NOTICE_DAYS)
+    funded = list(
+        applications.filter(stage__in=FUNDED, disbursed_amount__gt=0)
+        .annotate(first_paid=Min("instalments__paid_on"))
+        .select_related("organization", "scheme")
+        .order_by("pk")
+    )
+    reported = set(
+        OutcomeReport.objects.filter(application_id__in=[a.pk for a in funded]).values_list(
+            "application_id", "milestone"
+        )
+    )
+    found = []
+    for application in funded:
+        first_paid: date | None = getattr(application, "first_paid", None)
+        if first_paid is None:
+            continue
+        for milestone in Milestone.values:
+            if (application.pk, milestone) in reported:
+                continue
+            due = add_months(first_paid, int(milestone))
+            if due <= horizon:
+                found.append(DueMilestone(application, milestone, due))
+    return sorted(found, key=lambda item: (item.due_on, item.application.pk, int(item.milestone)))
+
+
+def workshop_people(application: Application) -> list[User]:
+    """Who is told of a business's outcome report: its own people who may report it; where the
+    business has nobody in Rasad, the people of the scheme's offices who may report for it (the
+    labour office's analysts enter a business's paper forms); only when neither exists, everyone
+    who may report for it (which reaches national coordinators too)."""
+    from rasad.core.scope import users_who_can
+
+    may_report = users_who_can(OutcomeReport, application.organization, "add")
+    scheme = application.scheme
+    for members_of in (
+        [application.organization_id],
+        [scheme.labour_office_id, scheme.environment_office_id, scheme.training_office_id],
+    ):
+        people = list(may_report.filter(memberships__organization_id__in=members_of).distinct())
+        if people:
+            return people
+    return list(may_report)
+
+
+@transaction.atomic
+def do_remind_outcome(application: Application, milestone: str, *, today: date) -> OutcomeReminder | None:
+    """Tell the business that its report at ``milestone`` falls due within
+    ``OUTCOME_NOTICE_DAYS`` days, or, once the day has passed, that it is overdue: each once per
+    milestone, however many times the job runs (checked again under the application's lock, kept
+    as an ``OutcomeReminder`` row and claimed as an effect key). None when there is nothing to
+    send: not funded, reported, not yet time, or told already."""
+    from rasad.cases.choices import NotificationKind
+    from rasad.cases.notifications import notify
+    from rasad.jobs.engine import claim_effect
+
+    locked: Application | None = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .filter(pk=application.pk)
+        .first()
+    )
+    if locked is None or locked.stage not in FUNDED or not locked.disbursed_amount:
+        return None
+    if milestone not in Milestone.values:
+        return None
+    due = due_on(locked, milestone)
+    if due is None or OutcomeReport.objects.filter(application=locked, milestone=milestone).exists():
+        return None
+    if due < today:
+        kind = ReminderKind.OVERDUE
+    elif due <= today + timedelta(days=OUTCOME_NOTICE_DAYS):
+        kind = ReminderKind.DUE
+    else:
+        return None
+    if OutcomeReminder.objects.filter(application=locked, milestone=milestone, kind=kind).exists():
+        return None
+    if not claim_effect(f"greenjobs-outcome-{kind}:{locked.pk}:{milestone}"):
+        return None
+    people = workshop_people(locked)
+    values = {
+        "milestone": Milestone(milestone).label,
+        "number": formatting.digits(locked.number),
+        "day": formatting.date_text(due, style="long"),
+    }
+    with translation.override("fa"):
+        if kind == ReminderKind.OVERDUE:
+            message = (
+                _(
+                    "The outcome report of application %(number)s (%(milestone)s) was due on %(day)s "
+                    "and has not been sent. Report the jobs and savings now."
+                )
+                % values
+            )
+        else:
+            message = (
+                _(
+                    "The outcome report of application %(number)s (%(milestone)s) is due on %(day)s. "
+                    "Report the jobs created and kept and what was saved."
+                )
+                % values
+            )
+    notify(
+        people,
+        None,
+        NotificationKind.STATUS,
+        message,
+        link=reverse("greenjobs:application-outcome", args=[locked.pk]),
+    )
+    reminder = OutcomeReminder.objects.create(
+        application=locked,
+        organization_id=locked.organization_id,
+        milestone=milestone,
+        kind=kind,
+        due_on=due,
+        sent_on=today,
+        recipients=len(people),
+    )
+    audit(
+        GreenAuditEvent.OUTCOME_OVERDUE_NOTIFIED
+        if kind == ReminderKind.OVERDUE
+        else GreenAuditEvent.OUTCOME_DUE_NOTIFIED,
+        acting_user=None,
+        organization=locked.organization,
+        obj=reminder,
+        new={
+            "application": locked.number,
+            "milestone": milestone,
+            "due_on": due,
+            "people": sorted(user.username for user in people),
+        },
+    )
+    push(
+        "greenjobs.outcome-reminder",
+        {locked.organization_id},
+        id=reminder.pk,
+        application=locked.pk,
+        milestone=milestone,
+        notice=str(kind),
+    )
+    return reminder

@@ -26,6 +26,7 @@ from rasad.greenjobs.models import (
     OutcomeReport,
     Scheme,
 )
+from rasad.greenjobs.outcomes import milestones_of
 
 MONEY: dict[str, Any] = {"max_digits": 18, "decimal_places": 0}
 
@@ -224,6 +225,19 @@ class InstalmentSerializer(serializers.ModelSerializer[Instalment]):
         read_only_fields = fields
 
 
+class MilestoneSerializer(serializers.Serializer[Any]):
+    """One outcome milestone of an application: when its report falls due, whether it was sent,
+    and when the business was told it was due soon or overdue."""
+
+    milestone = serializers.ChoiceField(choices=Milestone.choices)
+    due_on = serializers.DateField(allow_null=True, help_text=_("Empty until the first payment."))
+    reported = serializers.BooleanField()
+    due_notice_on = serializers.DateField(
+        allow_null=True, help_text=_("When the business was told it falls due.")
+    )
+    overdue_notice_on = serializers.DateField(allow_null=True, help_text=_("When it was told it is overdue."))
+
+
 class ApplicationSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="greenjobs-api:application-detail")
     scheme = ScopedSlugRelatedField(
@@ -241,6 +255,9 @@ class ApplicationSerializer(RasadModelSerializer):
     decisions = DecisionSerializer(many=True, read_only=True)
     documents = DocumentSerializer(many=True, read_only=True)
     instalments = InstalmentSerializer(many=True, read_only=True)
+    milestones = serializers.SerializerMethodField(
+        help_text=_("The outcome reports due six and twelve months after the first payment.")
+    )
 
     class Meta:
         model = Application
@@ -264,6 +281,7 @@ class ApplicationSerializer(RasadModelSerializer):
             "decisions",
             "documents",
             "instalments",
+            "milestones",
             "created",
             "last_updated",
         ]
@@ -276,6 +294,11 @@ class ApplicationSerializer(RasadModelSerializer):
             "created",
             "last_updated",
         ]
+
+    @extend_schema_field(MilestoneSerializer(many=True))
+    def get_milestones(self, obj: Application) -> list[dict[str, Any]]:
+        found = milestones_of(obj.instalments.all(), obj.outcomes.all(), obj.outcome_reminders.all())
+        return list(MilestoneSerializer(found, many=True).data)
 
 
 class NoteSerializer(serializers.Serializer[Any]):
@@ -497,6 +520,7 @@ class OutcomeSerializer(RasadModelSerializer):
             "organization",
             "milestone",
             "due_on",
+            "indicator_period",
             "jobs_created",
             "jobs_retained",
             "energy_saved",
@@ -506,7 +530,7 @@ class OutcomeSerializer(RasadModelSerializer):
             "created",
             "last_updated",
         ]
-        read_only_fields = ["due_on", "created", "last_updated"]
+        read_only_fields = ["due_on", "indicator_period", "created", "last_updated"]
         # A milestone reported twice is refused by do_report_outcome, naming ``milestone``
         # (not DRF's unique-together check, which names no field).
         validators: list[Any] = []

@@ -167,7 +167,7 @@ class ApplicationViewSet(ScopedModelViewSet):
 
     queryset = Application.objects.select_related(
         "scheme", "business__organization", "organization"
-    ).prefetch_related("decisions__decided_by", "documents", "instalments")
+    ).prefetch_related("decisions__decided_by", "documents", "instalments", "outcomes", "outcome_reminders")
     serializer_class = ApplicationSerializer
     filterset_class = ApplicationFilterSet
     http_method_names = ["get", "post", "head", "options"]

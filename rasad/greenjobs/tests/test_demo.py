@@ -43,6 +43,31 @@ def test_the_demo_has_a_dozen_businesses_and_applications_at_every_step():
     from rasad.greenjobs.models import OutcomeReport
 
     assert OutcomeReport.objects.count() == 4
+    # Their savings are the yearly values of the savings indicators, submitted for approval.
+    from rasad.indicators.models import Observation
+
+    saved = Observation.objects.filter(indicator__code="GREEN_ENERGY_SAVED").order_by("organization__code")
+    assert [(o.organization.code, o.value, o.status) for o in saved] == [
+        ("QOM-GB02", 26_000.0, "submitted"),
+        ("QOM-GB04", 120_000.0, "submitted"),
+        ("QOM-GB12", 64_000.0, "submitted"),
+    ]
+    # A year went by for two: one twelve-month report falls due soon, one is overdue; told once.
+    from rasad.greenjobs.models import OutcomeReminder
+    from rasad.greenjobs.tasks import remind_outcomes
+
+    reminders = OutcomeReminder.objects.order_by("organization__code")
+    assert [(r.organization.code, r.milestone, r.kind) for r in reminders] == [
+        ("QOM-GB04", "12", "overdue"),
+        ("QOM-GB12", "12", "due"),
+    ]
+    assert remind_outcomes() == 0
+    # Neither business has people of its own: the labour office's people are told, nobody national.
+    from rasad.cases.models import Notification
+
+    told = Notification.objects.filter(link__contains="/outcomes/").values_list("user__username", flat=True)
+    assert sorted(set(told)) == ["qom-labour.analyst", "qom-labour.reporter"]
+    assert len(told) == 4  # two notices, each to both
     assert load_demo() == summary  # idempotent
 
 
