@@ -19,10 +19,10 @@ from rasad.lib.jalali import JalaliPeriod, PeriodKind
 
 def typed_in_reader_digits(text: str, *, separators: bool = False) -> str:
     """What a person typed, shown back (a form that came back with an error) in the reader's
-    digits: «۱۱۰٫۵» for "110.5" or for «١١٠٫٥» when they read Persian digits, "110.5" for «۱۱۰٫۵»
-    when they read Latin ones. The fields read all three kinds of digits, so what is shown can be sent again as
-    it is. ``separators`` also writes a decimal or thousands separator between digits in the
-    reader's form (numbers; a date's separators are not a number's)."""
+    digits: «۱۱۰٫۵» for "110.5" or for «١١٠٫٥» when they read Persian digits, "110.5" for
+    «۱۱۰٫۵» when they read Latin ones. The fields read all three kinds of digits, so what is shown
+    can be sent again as it is. ``separators`` also writes a decimal or thousands separator
+    between digits in the reader's form (numbers; a date's separators are not a number's)."""
     if display.current().persian_digits:
         return persian.to_persian_digits(text, separators=separators)
     return persian.to_latin_digits(text, separators=separators)

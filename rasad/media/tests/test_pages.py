@@ -67,8 +67,10 @@ def test_the_issue_form_shows_what_was_typed_back_in_persian_digits(cast: Cast, 
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert re.search(r'name="deadline_hours" value="([^"]*)"', page).group(1) == "۴۸"
-    assert re.search(r'name="due_day" value="([^"]*)"', page).group(1) == "۱۴۰۰/۰۱/۰۵"
+    hours = re.search(r'name="deadline_hours" value="([^"]*)"', page)
+    day = re.search(r'name="due_day" value="([^"]*)"', page)
+    assert hours is not None and hours.group(1) == "۴۸"
+    assert day is not None and day.group(1) == "۱۴۰۰/۰۱/۰۵"
 
 
 @pytest.mark.parametrize("typed", ["48", "۴۸", "٤٨", "48.0", "۴۸٫۰"])
