@@ -22,6 +22,8 @@ from typing import TextIO
 from django.db import transaction
 from django.utils import timezone
 
+from rasad.cases.calendar import current_calendar
+from rasad.cases.sla import WorkingCalendar
 from rasad.core.models import Organization, User
 from rasad.lib.jalali import TEHRAN, local_date
 from rasad.media.actions import (
@@ -106,6 +108,17 @@ def _org(code: str) -> Organization:
 def _at(now: datetime, days: int, hour: int, minute: int = 0) -> datetime:
     """``days`` from today (negative: in the past), at ``hour`` Tehran time."""
     return datetime.combine(local_date(now) + timedelta(days=days), time(hour, minute), tzinfo=TEHRAN)
+
+
+def _working_at(calendar: WorkingCalendar, now: datetime, days: int, hour: int, minute: int = 0) -> datetime:
+    """Like ``_at``, on a working day: a day off (Friday, a holiday of the working calendar) moves
+    away from today, to the next working day for a day ahead and to the one before for a day
+    past, so that what is planned stays ahead and what is done stays past."""
+    day = local_date(now) + timedelta(days=days)
+    step = timedelta(days=-1 if days < 0 else 1)
+    while calendar.working_window(day) is None:
+        day += step
+    return datetime.combine(day, time(hour, minute), tzinfo=TEHRAN)
 
 
 def _kerman(now: datetime) -> None:
@@ -349,8 +362,14 @@ def _plan(now: datetime) -> None:
     """The headquarters' media calendar around today: the publicity of the next media-literacy
     session (linked to its training event, so that it is not announced late as the AI bootcamp
     was), a press conference, an infographic, a news piece published last week and an interview
-    cancelled."""
+    cancelled. Every day is a working day of the working calendar: a press conference is not held
+    on a Friday."""
     from rasad.training.models import Event
+
+    calendar = current_calendar(local_date(now))
+
+    def at(days: int, hour: int, minute: int = 0) -> datetime:
+        return _working_at(calendar, now, days, hour, minute)
 
     hq = _org(HQ)
     secretary = _user("kerman-media.coordinator")
@@ -362,8 +381,8 @@ def _plan(now: datetime) -> None:
             hq,
             PlanKind.EVENT,
             "اطلاع‌رسانی دورهٔ سواد رسانه‌ای مدیران",
-            _at(now, 2, 9),
-            ends_at=_at(now, 11, 17),
+            at(2, 9),
+            ends_at=at(11, 17),
             channel=Channel.SOCIAL_MEDIA,
             description="پیش از ثبت‌نام: معرفی دوره در کانال‌های رسمی دستگاه‌ها و یادآوری سه روز پیش از آغاز.",
             training_event=upcoming,
@@ -371,7 +390,7 @@ def _plan(now: datetime) -> None:
         acting_user=secretary,
     )
     do_plan_item(
-        PlanValues(hq, PlanKind.PRESS_CONFERENCE, PLANNED_PRESS, _at(now, 3, 10), agency=_org("KER-PWR")),
+        PlanValues(hq, PlanKind.PRESS_CONFERENCE, PLANNED_PRESS, at(3, 10), agency=_org("KER-PWR")),
         acting_user=secretary,
     )
     do_plan_item(
@@ -379,7 +398,7 @@ def _plan(now: datetime) -> None:
             hq,
             PlanKind.INFOGRAPHIC,
             "اینفوگرافیک مصرف بهینهٔ آب در تابستان",
-            _at(now, 1, 12),
+            at(1, 12),
             agency=_org("KER-WTR"),
             channel=Channel.SOCIAL_MEDIA,
         ),
@@ -390,7 +409,7 @@ def _plan(now: datetime) -> None:
             hq,
             PlanKind.NEWS,
             "گزارش آمادگی بیمارستان‌ها برای خاموشی‌ها",
-            _at(now, -4, 11),
+            at(-4, 11),
             agency=_org("KER-HLT"),
             channel=Channel.WEBSITE,
         ),
@@ -400,14 +419,14 @@ def _plan(now: datetime) -> None:
         published,
         "https://kerman.example/ker-hlt/hospitals-ready",
         acting_user=_user("kerman-health.pr"),
-        now=_at(now, -4, 15),
+        now=at(-4, 15),
     )
     cancelled = do_plan_item(
         PlanValues(
             hq,
             PlanKind.INTERVIEW,
             "گفت‌وگوی رادیویی دربارهٔ بازگشایی مدارس",
-            _at(now, -2, 18),
+            at(-2, 18),
             agency=_org("KER-EDU"),
         ),
         acting_user=secretary,
@@ -416,5 +435,5 @@ def _plan(now: datetime) -> None:
         cancelled,
         "برنامهٔ رادیو به هفتهٔ بعد منتقل شد؛ دوباره برنامه‌ریزی می‌شود.",
         acting_user=secretary,
-        now=_at(now, -3, 9),
+        now=at(-3, 9),
     )

@@ -47,7 +47,11 @@ class WholeNumberField(forms.IntegerField):
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> int | None:
-        return super().to_python(to_latin_digits(str(value)).strip() if value not in (None, "") else value)
+        # Separators too: what the form shows back after an error is in the reader's digits
+        # («۵٫۰» for "5.0", ``NumberInput``) and must read as it did when typed.
+        if value in (None, ""):
+            return super().to_python(value)
+        return super().to_python(to_latin_digits(str(value), separators=True).strip())
 
 
 class MediaForm(StyledForm):

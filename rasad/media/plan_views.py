@@ -6,6 +6,7 @@ scope is never applied here by hand."""
 from __future__ import annotations
 
 import io
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import QuerySet
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from rasad.core.models import Organization
+from rasad.lib import formatting
 from rasad.lib.downloads import file_download
 from rasad.lib.jalali import TEHRAN, JalaliPeriod, local_date
 from rasad.media import ical
@@ -50,15 +52,36 @@ def month_grid(
     return weeks
 
 
+def _moment_under(moment: datetime, day: date) -> str:
+    """A moment as a row under ``day``'s heading shows it: the time alone on that day («۱۰:۳۰»),
+    the date and time on another («۱۴۰۵/۰۹/۱۷ ۱۷:۰۰»)."""
+    if local_date(moment) == day:
+        return formatting.digits(moment.astimezone(TEHRAN).strftime("%H:%M"))
+    return formatting.datetime_text(moment)
+
+
+def agenda_when(item: PlannedItem, day: date) -> str:
+    """When an item listed under ``day`` takes place, without the date its heading already gives
+    («۱۰:۳۰ – ۱۲:۰۰»; an item that runs into another day gives that day's date)."""
+    when = _moment_under(item.starts_at, day)
+    if item.ends_at != item.starts_at:
+        when += " – " + _moment_under(item.ends_at, day)
+    return when
+
+
 def agenda(period: JalaliPeriod, items: list[PlannedItem]) -> list[dict[str, Any]]:
     """The month as a list of days with something planned (what a phone shows instead of reading
     titles off a grid): each item under the day it starts, or the month's first day when it
-    started before."""
+    started before, with when it takes place (the heading gives the date once)."""
     days: dict[Any, list[PlannedItem]] = {}
     for item in items:
         days.setdefault(agenda_day(item, period), []).append(item)
     return [
-        {"day": day, "weekday": calendars.WEEKDAYS[day.weekday()], "items": day_items}
+        {
+            "day": day,
+            "weekday": calendars.WEEKDAYS[day.weekday()],
+            "rows": [{"item": item, "when": agenda_when(item, day)} for item in day_items],
+        }
         for day, day_items in sorted(days.items())
     ]
 

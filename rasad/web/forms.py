@@ -10,10 +10,38 @@ from typing import Any, Final
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from rasad.lib import boundary, display, formatting, jalali, persian
 from rasad.lib.jalali import JalaliPeriod, PeriodKind
+
+
+def typed_in_reader_digits(text: str, *, separators: bool = False) -> str:
+    """What a person typed, shown back (a form that came back with an error) in the reader's
+    digits: «۱۱۰٫۵» for "110.5" or for «١١٠٫٥» when they read Persian digits, "110.5" for
+    «۱۱۰٫۵» when they read Latin ones. The fields read all three kinds of digits, so what is shown
+    can be sent again as it is. ``separators`` also writes a decimal or thousands separator
+    between digits in the reader's form (numbers; a date's separators are not a number's)."""
+    if display.current().persian_digits:
+        return persian.to_persian_digits(text, separators=separators)
+    return persian.to_latin_digits(text, separators=separators)
+
+
+# The day every date field's hint shows as its example: the 15th, so that the day and the month
+# cannot be taken for each other, of the first month of a year (Jalali 1405/01/15).
+DATE_HINT_EXAMPLE: Final = date(2026, 4, 4)
+
+
+def date_hint() -> str:
+    """The placeholder of every date field: an example marked as one («مثلاً ۱۴۰۵/۰۱/۱۵», "e.g.
+    2026-04-04"), in the reader's calendar and digits, so that an empty field does not look filled
+    in."""
+    prefs = display.current()
+    example = jalali.format_date(
+        DATE_HINT_EXAMPLE, calendar=prefs.calendar, persian_digits=prefs.persian_digits
+    )
+    return gettext("e.g. %(date)s") % {"date": example}
 
 
 class JalaliDateInput(forms.TextInput):
@@ -26,9 +54,7 @@ class JalaliDateInput(forms.TextInput):
         context = super().get_context(name, value, attrs)
         if display.current().calendar == "jalali":
             context["widget"]["attrs"]["data-jdp"] = ""
-            context["widget"]["attrs"].setdefault("placeholder", "۱۴۰۴/۰۱/۰۱")
-        else:
-            context["widget"]["attrs"].setdefault("placeholder", "2025-03-21")
+        context["widget"]["attrs"].setdefault("placeholder", date_hint())
         return context
 
     def format_value(self, value: Any) -> str | None:
@@ -36,19 +62,24 @@ class JalaliDateInput(forms.TextInput):
             prefs = display.current()
             # In the reader's digits, as the date picker writes them («۱۴۰۵/۰۹/۱۵»).
             return jalali.format_date(value, calendar=prefs.calendar, persian_digits=prefs.persian_digits)
+        if isinstance(value, str) and value:
+            return typed_in_reader_digits(value)
         formatted: str | None = super().format_value(value)
         return formatted
 
 
 class NumberInput(forms.TextInput):
-    """A text input for a number a person types in any digits; a value the form starts with (an
-    initial or stored number) is shown in the reader's digits, «۱۱۰٫۵» (what they type back is
-    parsed by ``rasad.lib.persian.parse_number``)."""
+    """A text input for a number a person types in any digits. A value the form starts with (an
+    initial or stored number) and what the person typed, when the form comes back with an error,
+    are both shown in the reader's digits, «۱۱۰٫۵» (what they send is parsed by
+    ``rasad.lib.persian.parse_number``, which reads Latin, Persian and Arabic-Indic digits)."""
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__({"dir": "ltr", "inputmode": "decimal", "class": "form-control", **(attrs or {})})
 
     def format_value(self, value: Any) -> str | None:
+        if isinstance(value, str) and value:
+            return typed_in_reader_digits(value, separators=True)
         if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
             formatted: str | None = super().format_value(value)
             return formatted

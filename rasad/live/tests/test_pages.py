@@ -41,6 +41,14 @@ def test_the_command_view_shows_only_the_readers_posts_and_events(cast: Cast, wo
     assert "برخط" in page  # Online, in Persian
 
 
+def test_the_incidents_come_before_the_map_and_the_posts_in_the_page(cast: Cast, world: dict[str, Any]):
+    """What needs action first: a phone shows the page in this order (a wide screen puts the
+    incidents beside the map, ``order-lg-last``)."""
+    page = signed_in_client(cast.alice).get("/live/").content.decode()
+    order = [page.index(f'data-testid="{name}"') for name in ("incidents", "feed", "map", "post-table")]
+    assert order == sorted(order)
+
+
 def test_the_map_points_carry_status_colours_within_scope(cast: Cast, world: dict[str, Any]):
     points = signed_in_client(cast.bob).get("/live/posts.geojson").json()["features"]
     assert [p["properties"]["id"] for p in points] == [cast.kerman_post.pk]

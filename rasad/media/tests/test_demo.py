@@ -61,3 +61,40 @@ def test_the_closed_crisis_has_its_timeline_and_figures():
     assert by_code["KER-PWR"].rank == 1 and by_code["KER-PWR"].response_hours == pytest.approx(35 / 60)
     assert by_code["KER-WTR"].on_time == 0  # answered after the two clock hours
     assert crisis.timeline.filter(kind="response").count() == 12
+
+
+def test_the_planned_items_fall_on_working_days_whatever_the_day_of_the_week():
+    """Loaded on any day of the week, no planned item starts or ends on a Friday or a holiday:
+    those move to the next working day ahead, or the one before in the past."""
+    from datetime import timedelta
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from rasad.cases.calendar import current_calendar
+    from rasad.lib.jalali import local_date
+    from rasad.media.demo import _plan
+    from rasad.media.models import PlannedItem
+
+    load_demo()
+    calendar = current_calendar()
+    monday = timezone.now() - timedelta(days=timezone.now().weekday())
+    for offset in range(7):
+        now = monday + timedelta(days=offset)
+        with transaction.atomic():
+            PlannedItem.objects.all().delete()
+            _plan(now)
+            items = list(PlannedItem.objects.all())
+            transaction.set_rollback(True)
+        assert len(items) == 5
+        days = {local_date(moment) for item in items for moment in (item.starts_at, item.ends_at)}
+        assert [day for day in days if day.weekday() == 4] == []
+        assert [day for day in days if calendar.working_window(day) is None] == []
+        today = local_date(now)
+        assert sorted(local_date(item.starts_at) > today for item in items) == [
+            False,
+            False,
+            True,
+            True,
+            True,
+        ]

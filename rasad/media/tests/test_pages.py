@@ -59,6 +59,27 @@ def test_the_issue_form_names_a_past_deadline(cast: Cast, coordinator: User):
     assert (statement.state, Recipient.objects.count()) == ("approved", 0)
 
 
+def test_the_issue_form_shows_what_was_typed_back_in_persian_digits(cast: Cast, coordinator: User):
+    statement = approved(make_statement(cast.isfahan))
+    response = signed_in_client(coordinator).post(
+        f"/media/statements/{statement.pk}/issue/",
+        {"agencies": [], "deadline_basis": "working", "deadline_hours": "48", "due_day": "1400/01/05"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    hours = re.search(r'name="deadline_hours" value="([^"]*)"', page)
+    day = re.search(r'name="due_day" value="([^"]*)"', page)
+    assert hours is not None and hours.group(1) == "۴۸"
+    assert day is not None and day.group(1) == "۱۴۰۰/۰۱/۰۵"
+
+
+@pytest.mark.parametrize("typed", ["48", "۴۸", "٤٨", "48.0", "۴۸٫۰"])
+def test_hours_to_respond_are_read_in_every_digit_as_shown_back(typed):
+    from rasad.media.forms import IssueForm
+
+    assert IssueForm.base_fields["deadline_hours"].clean(typed) == 48
+
+
 def test_an_agency_acknowledges_and_answers_from_its_inbox(cast: Cast):
     recipient = issued_statement(cast.isfahan, [cast.isfahan_post], title="پیام ایمنی").recipients.get()
     client = signed_in_client(cast.ali)

@@ -328,6 +328,28 @@ def test_the_month_is_a_grid_and_an_agenda_of_jalali_days(cast: Cast):
     assert "سه\u200cشنبه" in page and "Saturday" not in page
 
 
+def test_the_agenda_gives_the_date_once_in_the_days_heading(cast: Cast):
+    """Under a day's heading a row gives the times of that day, and a date only for an end on
+    another day."""
+    start = _soon(1).replace(hour=10, minute=30)
+    short = make_planned_item(
+        cast.isfahan, title="نشست کوتاه", starts_at=start, ends_at=start + timedelta(hours=2)
+    )
+    long = make_planned_item(
+        cast.isfahan, title="پویش سه‌روزه", starts_at=start, ends_at=start + timedelta(days=2, hours=6)
+    )
+    period = JalaliPeriod.containing(local_date(start), "month")
+    page = signed_in_client(cast.alice).get(f"/media/calendar/?month={period.key}").content.decode()
+    heading = re.search(r'data-testid="agenda-day">([^<]*)<', page)
+    assert heading is not None and format_date(start, style="long") in heading.group(1)
+    when = dict(
+        re.findall(r'href="/media/calendar/(\d+)/">[^<]*</a>.*?data-testid="plan-when">([^<]*)<', page, re.S)
+    )
+    assert when[str(short.pk)] == "۱۰:۳۰ – ۱۲:۳۰"
+    assert when[str(long.pk)] == "۱۰:۳۰ – " + format_date(start + timedelta(days=2)) + " ۱۶:۳۰"
+    assert page.count(format_date(start)) == 0
+
+
 def _field_errors(html: str) -> dict[str, str]:
     return dict(re.findall(r'data-field-error="([^"]+)">([^<]*)<', html))
 

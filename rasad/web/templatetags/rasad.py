@@ -76,7 +76,7 @@ def digits(value: Any) -> str:
 @register.filter
 def input_number(value: Any) -> str:
     """A number as the value of a text input: the reader's digits, no grouping («۶۱۷۴٫۸»); what a
-    person typed (a string) is shown back as typed."""
+    person typed (a string) is shown back in the reader's digits too (``NumberInput``)."""
     from rasad.web.forms import NumberInput
 
     return NumberInput().format_value(value) or ""

@@ -31,6 +31,11 @@ def fits_the_screen(page: Any) -> bool:
     return bool(page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth + 1"))
 
 
+def box(page: Any, testid: str) -> dict[str, float]:
+    found: dict[str, float] = page.locator(f"[data-testid={testid}]").bounding_box()
+    return found
+
+
 def posts_reporting(cast: Cast) -> dict[str, Any]:
     isf = make_device(cast, cast.isfahan_post, serial="ISF-CAM1", name="دوربین برج")
     ker = make_device(cast, cast.kerman_post, serial="KER-CAM1")
@@ -61,6 +66,10 @@ def test_the_command_view_on_a_desktop(page: Any, live_server: Any, cast: Cast):
     feed = page.locator("[data-testid=feed]").inner_text()
     assert "ردپای خودرو در جادهٔ خاکی" in feed
     assert "گزارش کرمان" not in feed
+    # The incidents and the feed stand beside the map, on its left in Persian.
+    incidents, map_box = box(page, "incidents"), box(page, "map")
+    assert incidents["x"] + incidents["width"] <= map_box["x"]
+    assert incidents["y"] < map_box["y"] + map_box["height"] / 2
     screenshot(page, "live-command-desktop")
     row.locator("a").first.click()
     page.wait_for_selector("[data-testid=device-table]")
@@ -97,6 +106,28 @@ def test_registering_a_device_on_a_phone(browser: Any, live_server: Any, cast: C
         screenshot(page, "live-post-phone")
     finally:
         context.close()
+
+
+def test_on_a_phone_the_incidents_come_before_the_map_and_the_posts(journey: Any, cast: Cast):
+    """At 390 px the open incidents (what needs action) are at the top, above the feed, the map
+    and the list of posts, and the first one is on the first screen; the page is in Persian and
+    fits the screen (``Journey.check``)."""
+    posts_reporting(cast)
+    neighbours(cast, 4)
+    incident = make_incident(cast, cast.isfahan_post, text="بریدن حصار مرزی در شب")
+    alice = journey("phone")
+    alice.sign_in("alice")
+    alice.go("/live/", check=False)
+    page = alice.page
+    page.wait_for_selector("[data-rasad-map][data-ready=points]")
+    alice.check("incidents first")
+    incidents, feed = box(page, "incidents"), box(page, "feed")
+    map_box, posts = box(page, "map"), box(page, "post-table")
+    assert incidents["y"] < feed["y"] < map_box["y"] < posts["y"]
+    card = page.locator(f"[data-case='{incident.pk}']").bounding_box()
+    assert card is not None and card["y"] + card["height"] <= page.viewport_size["height"]
+    assert incident.title in page.locator("[data-testid=incidents]").inner_text()
+    screenshot(page, "live-command-phone-incidents-first")
 
 
 def test_the_command_view_updates_itself_when_posts_report(page: Any, live_server: Any, cast: Cast):

@@ -12,6 +12,7 @@ from rasad.core.actions.people import do_create_user, do_grant_role
 from rasad.core.models import Role
 from rasad.media.models import Recipient, Statement
 from rasad.media.testing import ensure_member, issued_statement
+from rasad.testing.browser import screenshot
 from rasad.testing.cast import Cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,9 +45,15 @@ def test_the_secretary_drafts_approves_and_issues_talking_points(journey: Any, c
     person.submit("[data-testid=submit-review]")
     person.submit("[data-testid=approve]")
     person.click("[data-testid=issue]")
-    page.check("input[name=agencies]")
+    # No agency chosen, the hours typed in Latin digits: the form comes back with the hours in
+    # Persian digits, as they will be read.
     page.check("input[name=deadline_basis][value=clock]")
-    page.fill("input[name=deadline_hours]", "۴")
+    page.fill("input[name=deadline_hours]", "4")
+    person.submit("[data-testid=submit]")
+    assert page.locator("[data-field-error=agencies]").count() == 1
+    assert page.input_value("input[name=deadline_hours]") == "۴"
+    screenshot(page, f"media-issue-typed-back-{width}")
+    page.check("input[name=agencies]")
     person.submit("[data-testid=submit]")
     assert page.inner_text("[data-testid=statement-state]") == "ابلاغ‌شده"
     assert page.locator("[data-testid=recipient-row]").count() == 1

@@ -48,13 +48,17 @@ def test_the_secretary_plans_and_the_agency_publishes(journey: Any, cast: Cast, 
     hq.click("[data-testid=new-plan]")
     page = hq.page
     screenshot(page, f"media-plan-form-{width}")
-    # Bad input first: no title, a day that does not exist, an end before the start.
+    # An empty day shows an example marked as one, not a value.
+    assert page.get_attribute("input[name=start_day]", "placeholder") == "مثلاً ۱۴۰۵/۰۱/۱۵"
+    # Bad input first: no title, a day that does not exist (typed in Latin digits: it comes
+    # back in Persian ones), an end before the start.
     page.select_option("select[name=kind]", "event")
-    page.fill("input[name=start_day]", "۱۴۰۵/۱۳/۰۱")
+    page.fill("input[name=start_day]", "1405/13/01")
     close_date_picker(page)
     hq.submit("[data-testid=submit]")
     assert page.locator("[data-field-error=title]").count() == 1
     assert page.locator("[data-field-error=start_day]").count() == 1
+    assert page.input_value("input[name=start_day]") == "۱۴۰۵/۱۳/۰۱"
     screenshot(page, f"media-plan-form-errors-{width}")
     assert PlannedItem.objects.count() == 0
     page.fill("input[name=title]", TITLE)
@@ -91,6 +95,8 @@ def test_the_secretary_plans_and_the_agency_publishes(journey: Any, cast: Cast, 
         assert page.url.endswith(f"#day-{day.isoformat()}")
     assert page.locator("[data-testid=plan-row]").count() == 1
     assert TITLE in page.inner_text("[data-testid=plan-list]")
+    # The day's heading gives the date; the row only the time.
+    assert page.inner_text("[data-testid=plan-when]") == "۱۰:۳۰"
     screenshot(page, f"media-calendar-{width}")
 
     agency = journey(width)

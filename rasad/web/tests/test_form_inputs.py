@@ -1,0 +1,146 @@
+"""The shared number and date inputs: what a person typed comes back, when the form has an error,
+in the reader's digits (as a stored value is shown), and is still read in Latin, Persian or
+Arabic-Indic digits; an empty date field shows an example marked as one, not a value."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django import forms
+from django.utils import translation
+
+from rasad.lib import display
+from rasad.lib.display import DisplayPreferences
+from rasad.lib.persian import TextParseError, parse_number
+from rasad.web.forms import JalaliDateField, NumberInput
+
+
+class AmountField(forms.Field):
+    """A number read as the apps' number fields read one (``parse_number``)."""
+
+    widget = NumberInput
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if value in (None, ""):
+            return None
+        try:
+            return parse_number(str(value))
+        except TextParseError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class EntryForm(forms.Form):
+    """A number, a date and a required note: leaving the note empty sends the form back."""
+
+    amount = AmountField()
+    day = JalaliDateField()
+    note = forms.CharField()
+
+
+def rendered_value(form: forms.Form, name: str) -> str:
+    match = re.search(r'value="([^"]*)"', str(form[name]))
+    assert match is not None, str(form[name])
+    return match.group(1)
+
+
+@pytest.fixture
+def reader() -> Iterator[None]:
+    """A Persian reader who reads Persian digits and the Jalali calendar (the default)."""
+    token = display.activate(DisplayPreferences(language="fa", calendar="jalali", persian_digits=True))
+    with translation.override("fa"):
+        yield
+    display.reset(token)
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("110.5", "۱۱۰٫۵"),
+        ("١١٠٫٥", "۱۱۰٫۵"),  # Arabic-Indic digits
+        ("۱۱۰٫۵", "۱۱۰٫۵"),
+        ("1,250", "۱٬۲۵۰"),
+        ("-3", "-۳"),
+    ],
+)
+def test_a_typed_number_comes_back_in_the_readers_digits(reader, typed, shown):
+    form = EntryForm({"amount": typed, "day": "1405/01/15", "note": ""})
+    assert not form.is_valid()
+    assert rendered_value(form, "amount") == shown
+
+
+def test_a_typed_date_comes_back_in_the_readers_digits(reader):
+    form = EntryForm({"amount": "5", "day": "1405/01/15", "note": ""})
+    assert not form.is_valid()
+    assert rendered_value(form, "day") == "۱۴۰۵/۰۱/۱۵"
+
+
+def test_a_reader_of_latin_digits_gets_latin_digits_back():
+    token = display.activate(DisplayPreferences(language="en", calendar="jalali", persian_digits=False))
+    try:
+        form = EntryForm({"amount": "۱۱۰٫۵", "day": "۱۴۰۵/۰۱/۱۵", "note": ""})
+        assert not form.is_valid()
+        assert rendered_value(form, "amount") == "110.5"
+        assert rendered_value(form, "day") == "1405/01/15"
+    finally:
+        display.reset(token)
+
+
+def test_text_that_is_not_a_number_comes_back_with_only_its_digits_changed(reader):
+    form = EntryForm({"amount": "12kg", "day": "", "note": "x"})
+    assert not form.is_valid()
+    assert rendered_value(form, "amount") == "۱۲kg"
+
+
+@pytest.mark.parametrize("typed", ["110.5", "۱۱۰٫۵", "١١٠٫٥", "110٫5"])
+def test_every_kind_of_digit_is_read(reader, typed):
+    form = EntryForm({"amount": typed, "day": "١٤٠٥/٠١/١٥", "note": "x"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["amount"] == Decimal("110.5")
+    assert form.cleaned_data["day"] == date(2026, 4, 4)
+
+
+def test_what_comes_back_can_be_sent_again_as_it_is(reader):
+    first = EntryForm({"amount": "1,250.75", "day": "1405/01/15", "note": ""})
+    assert not first.is_valid()
+    again = EntryForm(
+        {"amount": rendered_value(first, "amount"), "day": rendered_value(first, "day"), "note": "x"}
+    )
+    assert again.is_valid(), again.errors
+    assert again.cleaned_data["amount"] == Decimal("1250.75")
+    assert again.cleaned_data["day"] == date(2026, 4, 4)
+
+
+def test_a_stored_number_is_still_shown_in_the_readers_digits(reader):
+    form = EntryForm(initial={"amount": Decimal("6174.8")})
+    assert rendered_value(form, "amount") == "۶۱۷۴٫۸"
+
+
+@pytest.mark.parametrize(
+    ("preferences", "hint"),
+    [
+        (DisplayPreferences(language="fa", calendar="jalali", persian_digits=True), "مثلاً ۱۴۰۵/۰۱/۱۵"),
+        (DisplayPreferences(language="en", calendar="jalali", persian_digits=False), "e.g. 1405/01/15"),
+        (DisplayPreferences(language="en", calendar="gregorian", persian_digits=False), "e.g. 2026-04-04"),
+        (DisplayPreferences(language="fa", calendar="gregorian", persian_digits=True), "مثلاً ۲۰۲۶-۰۴-۰۴"),
+    ],
+)
+def test_an_empty_date_field_shows_an_example_marked_as_one(preferences, hint):
+    token = display.activate(preferences)
+    try:
+        with translation.override(preferences.language):
+            html = str(EntryForm()["day"])
+    finally:
+        display.reset(token)
+    assert f'placeholder="{hint}"' in html
+    assert 'value="' not in html
+
+
+def test_the_example_date_is_read_back_as_the_day_it_names(reader):
+    form = EntryForm({"amount": "1", "day": "۱۴۰۵/۰۱/۱۵", "note": "x"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["day"] == date(2026, 4, 4)
