@@ -26,6 +26,7 @@ ISF, SKH = "ISF-BCC", "SKH-CC"
 
 pytestmark = pytest.mark.slow
 
+
 @pytest.fixture(scope="module")
 def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Node, Node]]:
     root = tmp_path_factory.mktemp("federation")
