@@ -80,6 +80,14 @@ def _back_to_app_role(alias: str) -> None:
 TransactionTestCase._fixture_teardown = _flush_as_owner  # type: ignore[attr-defined]
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``slow`` (real processes, outages, the demo: tens of seconds each) run first.
+    Collected in path order, some came last, and one of the two workers (pytest-xdist) then ran
+    them alone for minutes while the other had finished. The sort is stable: the other tests keep
+    their order, and a module's tests stay together."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_rate_counters() -> None:
     """Login throttling and API rate limits count in a store that outlives a test (a file or

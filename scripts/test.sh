@@ -61,7 +61,10 @@ else
   run sqlite DATABASE_URL= REDIS_URL= -- -n 2 -m "not browser and not postgres and not redis" "$@"
 fi
 run postgres DATABASE_URL="$PG_OWNER_URL" RASAD_TEST_APP_ROLE=rasad_app REDIS_URL="$REDIS" -- -n 2 -m "not browser" "$@"
-run browser DATABASE_URL="$PG_OWNER_URL" RASAD_TEST_APP_ROLE=rasad_app REDIS_URL="$REDIS" RASAD_ARTIFACTS="$ROOT/var/test-artifacts" -- -m browser "$@"
+# The browser run has two workers too: one worker (its test process with the live server, Chromium
+# and PostgreSQL) kept about one core busy, and CI waited 18 minutes for it. Each worker has its
+# own live server, test database and browser. 67 passed with two workers at load 7-9.
+run browser DATABASE_URL="$PG_OWNER_URL" RASAD_TEST_APP_ROLE=rasad_app REDIS_URL="$REDIS" RASAD_ARTIFACTS="$ROOT/var/test-artifacts" -- -n 2 -m browser "$@"
 
 # ---- counts ------------------------------------------------------------------------------------
 python3 - "$WORK" <<'PY' || status=1

@@ -15,7 +15,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from rasad.testing.api import assert_nothing_changed, error_without_request_id
-from rasad.testing.cast import Cast
+from rasad.testing.cast import Cast, asked
 from rasad.testing.matrix import (
     OPERATIONS,
     USERS,
@@ -48,7 +48,7 @@ def _matrix() -> list[Any]:
         for operation in endpoint.operations:
             if operation == "create" and factory.create_payload is None:
                 continue
-            for user in USERS:
+            for user in asked(USERS):  # everyone on PostgreSQL, three on SQLite
                 cases.append(
                     pytest.param(endpoint, operation, user, id=f"{endpoint.route}-{operation}-{user}")
                 )

@@ -24,7 +24,7 @@ import pytest
 
 from rasad.testing.postgres import Cluster, free_port, throwaway_cluster
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 # Bounds that separate failing fast from hanging (a connection attempt without the fail-fast
 # settings waits for the TCP timeout, and psycopg's pool backs off up to five minutes), wide

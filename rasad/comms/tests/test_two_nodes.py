@@ -24,6 +24,9 @@ from rasad.comms.tests.nodes import Node, pin_each_other, wait_for
 ISF, SKH = "ISF-BCC", "SKH-CC"
 
 
+pytestmark = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Node, Node]]:
     root = tmp_path_factory.mktemp("federation")

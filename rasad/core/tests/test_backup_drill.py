@@ -24,6 +24,8 @@ from django.db import connections
 
 from rasad.lib import backup
 
+pytestmark = pytest.mark.slow
+
 WRITER = """
 import os
 from pathlib import Path

@@ -30,7 +30,7 @@ from rasad.core.models import AuditEvent, Grant, Membership, Organization, User,
 from rasad.core.roles import DEFAULT_ROLES
 from rasad.lib import geo
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 @pytest.fixture

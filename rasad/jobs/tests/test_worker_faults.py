@@ -22,7 +22,7 @@ from rasad.jobs.mail import send_email
 from rasad.jobs.models import EffectKey, TaskRun
 from rasad.jobs.testing import slow_marker
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 # Generous: the machine running the suite may be shared and loaded.
 DEADLINE_SECONDS = 300

@@ -16,7 +16,7 @@ from rasad.live.models import DeviceEvent, Heartbeat
 from rasad.live.testing import make_credential, make_device
 from rasad.testing.cast import Cast
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
 @pytest.fixture

@@ -41,7 +41,12 @@ from rasad.live.models import DeviceEvent
 from rasad.live.testing import make_credential, make_device
 from rasad.testing.cast import Cast
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.slow,
+]
 
 START_SECONDS = 120  # a cold Django process on a shared, loaded machine
 WAIT_SECONDS = 30
