@@ -80,12 +80,39 @@ def _back_to_app_role(alias: str) -> None:
 TransactionTestCase._fixture_teardown = _flush_as_owner  # type: ignore[attr-defined]
 
 
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(
+        (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+        or "transactional_db" in fixtures
+        or "live_server" in fixtures
+    )
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked ``slow`` (real processes, outages, the demo: tens of seconds each) run first.
     Collected in path order, some came last, and one of the two workers (pytest-xdist) then ran
-    them alone for minutes while the other had finished. The sort is stable: the other tests keep
-    their order, and a module's tests stay together."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    them alone for minutes while the other had finished.
+
+    pytest-django has already put the transactional tests after the others, as Django does: their
+    clean-up empties every table, the rows the migrations wrote too, which later tests may need.
+    So a slow transactional test moves only to the front of the transactional tests. The order is
+    otherwise kept, and a module's tests stay together."""
+
+    def slow(item: pytest.Item) -> bool:
+        return item.get_closest_marker("slow") is not None
+
+    anywhere = [item for item in items if slow(item) and not _is_transactional(item)]
+    rest = [item for item in items if not (slow(item) and not _is_transactional(item))]
+    first = next((i for i, item in enumerate(rest) if _is_transactional(item)), len(rest))
+    tail = rest[first:]
+    items[:] = [
+        *anywhere,
+        *rest[:first],
+        *[item for item in tail if slow(item)],
+        *[item for item in tail if not slow(item)],
+    ]
 
 
 @pytest.fixture(autouse=True)
