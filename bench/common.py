@@ -4,7 +4,6 @@ sites with monthly indicators assigned, an API token, and a server process to me
 from __future__ import annotations
 
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,6 +25,7 @@ from rasad.core.models import Organization, User  # noqa: E402
 from rasad.indicators.actions import do_save_assignment  # noqa: E402
 from rasad.indicators.models import Indicator  # noqa: E402
 from rasad.lib.jalali import JalaliPeriod  # noqa: E402
+from rasad.testing.ports import free_port  # noqa: E402  (bench.requests and bench.serving import it from here)
 
 # Monthly input indicators with no rule tying one to another, so that every generated row is valid.
 INDICATORS = (
@@ -78,12 +78,6 @@ def months_back(count: int, *, last: str = "1403-06") -> list[JalaliPeriod]:
     while len(periods) < count:
         periods.append(periods[-1].previous())
     return list(reversed(periods))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @contextmanager

@@ -12,12 +12,13 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from rasad.testing.ports import free_port
 
 
 def pg_bin() -> Path:
@@ -29,13 +30,6 @@ def pg_bin() -> Path:
             raise RuntimeError("PostgreSQL is not installed (no initdb)")
         return Path(found).parent
     return candidates[-1]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass

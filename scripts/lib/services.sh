@@ -33,7 +33,8 @@ ensure_venv() {
 }
 
 _as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-_free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# Outside the kernel's range for outgoing connections: see rasad/testing/ports.py.
+_free_port() { python3 "$(dirname "${BASH_SOURCE[0]}")/../../rasad/testing/ports.py"; }
 
 stop_services() {
   if [ -n "${WORK:-}" ] && [ -f "$WORK/pg/postmaster.pid" ]; then

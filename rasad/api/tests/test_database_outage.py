@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from rasad.testing.postgres import Cluster, free_port, throwaway_cluster
+from rasad.testing.ports import free_port
+from rasad.testing.postgres import Cluster, throwaway_cluster
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 

@@ -35,6 +35,8 @@ from rasad.comms.crypto.keys import EncryptionKeyPair
 from rasad.comms.directory import StoredKeysDirectory, verified_from_store
 from rasad.comms.models import Centre, JointGroup, Message, Thread
 from rasad.core.models import User
+from rasad.lib import formatting
+from rasad.lib.jalali import local_date
 from rasad.lib.persian import normalize_text
 
 CASE_PRIORITY = {"low": "low", "normal": "medium", "high": "high", "urgent": "critical"}
@@ -381,7 +383,7 @@ def do_open_case_from_message(
     sender = message.envelope.sender
     source_line = _("From %(centre)s, message of %(date)s.") % {
         "centre": sender.name,
-        "date": message.envelope.created_at.date().isoformat(),
+        "date": formatting.date_text(local_date(message.envelope.created_at), style="long"),
     }
     values = CaseValues(
         kind=kind,

@@ -9,7 +9,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,14 +18,9 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from rasad.comms.crypto import generate_key_text
+from rasad.testing.ports import free_port
 
 RASAD = str(Path(sys.executable).with_name("rasad"))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _database_url(name: str) -> str | None:

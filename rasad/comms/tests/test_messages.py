@@ -25,6 +25,8 @@ from rasad.comms.choices import Direction, EnvelopeKind
 from rasad.comms.models import Envelope, Message, Receipt, Thread
 from rasad.comms.tests.world import World, present
 from rasad.core.access import ObjectNotFound
+from rasad.lib import jalali
+from rasad.lib.persian import to_persian_digits
 from rasad.testing.cast import Cast
 
 
@@ -193,6 +195,10 @@ def test_message_becomes_a_case_with_one_action(world: World) -> None:
     assert case.reporter_organization == world.cast.kerman
     assert case.source == inbox_copy
     assert "گزارش پاسگاه" in case.description
+    # The message's day, as its reader in Tehran saw it, in the Jalali calendar and Persian digits.
+    day = jalali.to_jalali(jalali.local_date(inbox_copy.envelope.created_at))
+    assert f"{to_persian_digits(str(day.day))} {jalali.JALALI_MONTH_NAMES[day.month - 1]}" in case.description
+    assert str(inbox_copy.envelope.created_at.year) not in case.description
     with pytest.raises(ValidationError):
         do_open_case_from_message(
             inbox_copy,

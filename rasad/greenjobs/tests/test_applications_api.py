@@ -14,6 +14,7 @@ from rasad.core.actions.people import do_create_user, do_grant_role
 from rasad.core.models import Role, User
 from rasad.greenjobs.models import Application, Scheme
 from rasad.greenjobs.testing import make_business, make_scheme, make_workshop
+from rasad.lib.jalali import local_date
 from rasad.testing.api import assert_nothing_changed
 from rasad.testing.cast import Cast
 from rasad.testing.web import signed_in_client
@@ -108,7 +109,7 @@ def test_a_workshop_is_paid_in_two_instalments_and_its_outcomes_reach_the_provin
         f"/api/v1/green-applications/{pk}/instalments/", {"amount": "150000000", "paid_on": "1404-01-01"}
     )
     assert first.status_code == 400  # a Gregorian date is asked for (ISO); see the next call
-    today = Application.objects.get(pk=pk).submitted_at.date().isoformat()
+    today = local_date(Application.objects.get(pk=pk).submitted_at).isoformat()
     first = labour.post(
         f"/api/v1/green-applications/{pk}/instalments/", {"amount": "150000000", "paid_on": today}
     )
@@ -174,7 +175,7 @@ def test_a_disbursement_beyond_the_approved_amount_is_refused(offices, cast: Cas
         application = step(application, acting_user=None)
     application = do_approve_application(application, 100_000_000, acting_user=None)
     labour = api_client(offices["labour"])
-    today = application.submitted_at.date().isoformat()
+    today = local_date(application.submitted_at).isoformat()
     with assert_nothing_changed("greenjobs.instalment", "greenjobs.application"):
         answer = labour.post(
             f"/api/v1/green-applications/{application.pk}/instalments/",

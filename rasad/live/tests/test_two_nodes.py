@@ -19,7 +19,6 @@ import json
 import os
 import queue
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -40,6 +39,7 @@ from rasad.live.agent import Agent, Queue
 from rasad.live.models import DeviceEvent
 from rasad.live.testing import make_credential, make_device
 from rasad.testing.cast import Cast
+from rasad.testing.ports import free_port
 
 pytestmark = [
     pytest.mark.postgres,
@@ -50,12 +50,6 @@ pytestmark = [
 
 START_SECONDS = 120  # a cold Django process on a shared, loaded machine
 WAIT_SECONDS = 30
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _database_url() -> str:
@@ -87,7 +81,7 @@ class Node:
 
 
 def _start(name: str, tmp_path: Path) -> Node:
-    port = _free_port()
+    port = free_port()
     data = tmp_path / name
     data.mkdir()
     env = {
