@@ -37,13 +37,17 @@ create_app_roles
 
 # ---- the suite ---------------------------------------------------------------------------------
 export RASAD_TESTING=true RASAD_DATA_DIR="$WORK/data" PYTHONDONTWRITEBYTECODE=1
-mkdir -p "$WORK/data" "$ROOT/var/test-artifacts"
+RESULTS="$ROOT/var/test-results"
+rm -rf "$RESULTS"
+mkdir -p "$WORK/data" "$ROOT/var/test-artifacts" "$RESULTS"
 run() {  # run NAME ENV... -- PYTEST-ARGS...
   local name=$1; shift; local envs=()
   while [ "$1" != "--" ]; do envs+=("$1"); shift; done; shift
   log "pytest: $name"
   # --durations: the slowest tests of each run are printed, so that CI's time can be spent knowingly.
-  env "${envs[@]}" pytest -q -p no:randomly --durations=15 --junitxml="$WORK/$name.xml" "$@" || { rc=$?; [ $rc -eq 5 ] || status=1; }
+  # The JUnit reports stay in var/test-results (not under $WORK, which is deleted on exit), so that
+  # each test's time can be read after the run: scripts/slowest.py.
+  env "${envs[@]}" pytest -q -p no:randomly --durations=15 --junitxml="$RESULTS/$name.xml" "$@" || { rc=$?; [ $rc -eq 5 ] || status=1; }
 }
 # Two workers (pytest-xdist): the machine has two cores, and each worker gets its own test database.
 # Coverage (RASAD_COVERAGE=1): measured on the SQLite run and reported after it: the total, then
@@ -67,7 +71,7 @@ run postgres DATABASE_URL="$PG_OWNER_URL" RASAD_TEST_APP_ROLE=rasad_app REDIS_UR
 run browser DATABASE_URL="$PG_OWNER_URL" RASAD_TEST_APP_ROLE=rasad_app REDIS_URL="$REDIS" RASAD_ARTIFACTS="$ROOT/var/test-artifacts" -- -n 2 -m browser "$@"
 
 # ---- counts ------------------------------------------------------------------------------------
-python3 - "$WORK" <<'PY' || status=1
+python3 - "$RESULTS" <<'PY' || status=1
 import sys, xml.etree.ElementTree as ET
 from pathlib import Path
 work = Path(sys.argv[1]); totals = {"passed": 0, "failed": 0, "skipped": 0}; bad = False
@@ -81,7 +85,8 @@ for name in ("sqlite", "postgres", "browser"):
     tests, failures, errors, skipped = (int(suite.get(k, 0)) for k in ("tests", "failures", "errors", "skipped"))
     passed = tests - failures - errors - skipped
     totals["passed"] += passed; totals["failed"] += failures + errors; totals["skipped"] += skipped
-    print(f"{name:>9}: {passed} passed, {failures + errors} failed, {skipped} skipped")
+    minutes = float(suite.get("time", 0)) / 60
+    print(f"{name:>9}: {passed} passed, {failures + errors} failed, {skipped} skipped in {minutes:.1f} min")
     if tests == 0 or skipped:
         bad = True
 if totals["skipped"]:
