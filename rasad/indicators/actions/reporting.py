@@ -420,97 +420,116 @@ def _merge(rows: list[Row]) -> dict[tuple[int, int, str], int]:
     return ids
 
 
-def _record(
-    rows: Sequence[ObservationInput],
-    result: BatchResult,
-    *,
-    acting_user: User | None,
-    source: str,
-    submit: bool,
-) -> None:
-    org_ids = {r.organization.pk for r in rows}
-    indicator_ids = {r.indicator.pk for r in rows}
-    period_keys = {r.period.key for r in rows}
-    _lock_periods({(r.organization.pk, r.period.key) for r in rows})
+@dataclass
+class _Stored:
+    """What the database holds for a batch, read once by index: the batch's own keys and each
+    series' history window (for the outlier check), and every value of a period of an
+    organization (for the cross-indicator rules), the batch's new values included."""
+
+    existing: dict[tuple[int, int, str], tuple[int, float, str, str]]
+    series: dict[tuple[int, int], list[tuple[str, float]]]
+    period_values: dict[tuple[int, str], dict[int, float]]
+
+
+@dataclass
+class _Plan:
+    """The rows a batch writes, in order, with the rollup deltas they make."""
+
+    writes: list[Row] = field(default_factory=list)
+    keys: list[tuple[int, int, str]] = field(default_factory=list)
+    locked: list[ObservationInput] = field(default_factory=list)
+    deltas: rollups.Deltas = field(default_factory=rollups.Deltas)
+    created: int = 0
+    changed: int = 0
+
+
+def _rules_of(indicator_ids: set[int]) -> tuple[dict[int, list[IndicatorRule]], set[int]]:
+    """The cross-indicator rules whose left side is in the batch, by indicator, and every
+    indicator they or the batch involve (whose values the rules read)."""
     rules = list(
         IndicatorRule.objects.filter(
             Q(left_id__in=indicator_ids) | Q(right_id__in=indicator_ids)
         ).select_related("left", "right")
     )
-    rules_by_indicator: dict[int, list[IndicatorRule]] = defaultdict(list)
+    by_indicator: dict[int, list[IndicatorRule]] = defaultdict(list)
     for rule in rules:
-        rules_by_indicator[rule.left_id].append(rule)
-    related_ids = indicator_ids | {r.left_id for r in rules} | {r.right_id for r in rules}
+        by_indicator[rule.left_id].append(rule)
+    return by_indicator, indicator_ids | {r.left_id for r in rules} | {r.right_id for r in rules}
 
-    # One indexed read of what the batch needs: its keys and each series' history window.
-    low = min(_window_start(r.period) for r in rows)
-    high = max(period_keys)
-    existing: dict[tuple[int, int, str], tuple[int, float, str, str]] = {}
-    series: dict[tuple[int, int], list[tuple[str, float]]] = defaultdict(list)
-    period_values: dict[tuple[int, str], dict[int, float]] = defaultdict(dict)
-    stored = (
+
+def _read_stored(rows: Sequence[ObservationInput], related_ids: set[int]) -> _Stored:
+    stored = _Stored(existing={}, series=defaultdict(list), period_values=defaultdict(dict))
+    values = (
         Observation.objects.filter(
-            organization_id__in=org_ids,
+            organization_id__in={r.organization.pk for r in rows},
             indicator_id__in=related_ids,
-            period_key__gte=low,
-            period_key__lte=high,
+            period_key__gte=min(_window_start(r.period) for r in rows),
+            period_key__lte=max(r.period.key for r in rows),
         )
         .order_by()
         .values_list("id", "organization_id", "indicator_id", "period_key", "value", "comment", "status")
     )
-    for pk, org_id, indicator_id, key, value, comment, status in stored:
-        series[(org_id, indicator_id)].append((key, value))
-        period_values[(org_id, key)][indicator_id] = value
-        existing[(org_id, indicator_id, key)] = (pk, value, comment, status)
-    for values in series.values():
-        values.sort()
+    for pk, org_id, indicator_id, key, value, comment, status in values:
+        stored.series[(org_id, indicator_id)].append((key, value))
+        stored.period_values[(org_id, key)][indicator_id] = value
+        stored.existing[(org_id, indicator_id, key)] = (pk, value, comment, status)
+    for history in stored.series.values():
+        history.sort()
     for r in rows:
-        period_values[(r.organization.pk, r.period.key)][r.indicator.pk] = float(r.value)
+        stored.period_values[(r.organization.pk, r.period.key)][r.indicator.pk] = float(r.value)
+    return stored
 
+
+def _plan(
+    rows: Sequence[ObservationInput],
+    stored: _Stored,
+    rules_by_indicator: dict[int, list[IndicatorRule]],
+    result: BatchResult,
+    *,
+    reporter: int | None,
+    source: str,
+) -> _Plan:
+    """Each row's write, with its validation findings, or why it is not written: unchanged
+    (counted in ``result``) or approved meanwhile (``locked``)."""
+    plan = _Plan()
     provinces = rollups.province_codes({r.organization.pk: r.organization for r in rows}.values())
-    deltas = rollups.Deltas()
     now = timezone.now()
-    reporter = acting_user.pk if acting_user is not None else None
-    writes: list[Row] = []
-    keys: list[tuple[int, int, str]] = []
-    locked: list[ObservationInput] = []
-    created = changed = 0
     for r in rows:
         org_id, indicator_id, key = r.organization.pk, r.indicator.pk, r.period.key
         value = float(r.value)
         comment = normalize_text(r.comment) if r.comment else ""
-        keys.append((org_id, indicator_id, key))
-        old = existing.get((org_id, indicator_id, key))
+        plan.keys.append((org_id, indicator_id, key))
+        old = stored.existing.get((org_id, indicator_id, key))
         if old is not None:
             if old[3] == ObservationStatus.APPROVED:
-                locked.append(r)
+                plan.locked.append(r)
                 continue
             # Same value and comment is the same report: sending a batch again must change
             # nothing, even if newer history would now judge an outlier differently.
             if old[1] == value and old[2] == comment:
                 result.unchanged += 1
                 continue
-        history = series.get((org_id, indicator_id), [])
+        history = stored.series.get((org_id, indicator_id), [])
         begin = bisect.bisect_left(history, (_window_start(r.period), float("-inf")))
         end = bisect.bisect_left(history, (key, float("-inf")))
         findings = validation.findings_for(
             r.indicator,
             value,
             history=[v for _k, v in history[begin:end]],
-            period_values=period_values[(org_id, key)],
+            period_values=stored.period_values[(org_id, key)],
             rules=rules_by_indicator[indicator_id],
         )
         if old is not None:
-            deltas.add(
+            plan.deltas.add(
                 r.organization, provinces[org_id], indicator_id, key, r.period.year, total=value - old[1]
             )
-            changed += 1
+            plan.changed += 1
         else:
-            deltas.add(
+            plan.deltas.add(
                 r.organization, provinces[org_id], indicator_id, key, r.period.year, total=value, count=1
             )
-            created += 1
-        writes.append(
+            plan.created += 1
+        plan.writes.append(
             (
                 org_id,
                 indicator_id,
@@ -527,8 +546,12 @@ def _record(
                 now,
             )
         )
+    return plan
+
+
+def _refuse_locked(locked: list[ObservationInput]) -> None:
+    """Periods approved between the check and the lock (an approval that committed meanwhile)."""
     if locked:
-        # Approved between the check and the lock (an approval that committed meanwhile).
         raise ValidationError(
             {
                 f"observations[{r.row}].period": [
@@ -538,14 +561,32 @@ def _record(
                 for r in locked
             }
         )
-    ids = _merge(writes) if writes else {}
-    result.created, result.updated = created, changed
-    result.observation_ids = [ids.get(k) or existing[k][0] for k in keys]
-    if not writes:
+
+
+def _record(
+    rows: Sequence[ObservationInput],
+    result: BatchResult,
+    *,
+    acting_user: User | None,
+    source: str,
+    submit: bool,
+) -> None:
+    _lock_periods({(r.organization.pk, r.period.key) for r in rows})
+    rules_by_indicator, related_ids = _rules_of({r.indicator.pk for r in rows})
+    stored = _read_stored(rows, related_ids)
+    reporter = acting_user.pk if acting_user is not None else None
+    plan = _plan(rows, stored, rules_by_indicator, result, reporter=reporter, source=source)
+    _refuse_locked(plan.locked)
+    ids = _merge(plan.writes) if plan.writes else {}
+    result.created, result.updated = plan.created, plan.changed
+    result.observation_ids = [ids.get(k) or stored.existing[k][0] for k in plan.keys]
+    if not plan.writes:
         if submit:
             _submit(result.observations, acting_user=acting_user)
         return
-    touched = [(org_id, key, year, ids[(org_id, ind, key)]) for org_id, ind, key, year in _touched(writes)]
+    touched = [
+        (org_id, key, year, ids[(org_id, ind, key)]) for org_id, ind, key, year in _touched(plan.writes)
+    ]
     result.alerts = check_targets(touched, acting_user=acting_user)
     if submit:
         _submit(result.observations, acting_user=acting_user)
@@ -554,7 +595,7 @@ def _record(
         if not all(scope.contains(r.organization) for r in rows):
             raise ObjectNotFound(_("No such object, or you may not see it."))
     # The lock-sensitive part last: rollup deltas, then the audit event (its chain's head row).
-    deltas.apply()
+    plan.deltas.apply()
     organizations = list({r.organization.pk: r.organization for r in rows}.values())
     audit_batch(
         IndicatorAuditEvent.OBSERVATIONS_RECORDED,
@@ -570,8 +611,8 @@ def _record(
     )
     send_event_on_commit(
         "indicators.observations.recorded",
-        {"count": result.created + result.updated, "periods": sorted(period_keys)},
-        organization_ids=org_ids,
+        {"count": result.created + result.updated, "periods": sorted({r.period.key for r in rows})},
+        organization_ids={r.organization.pk for r in rows},
     )
 
 
