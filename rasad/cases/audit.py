@@ -113,14 +113,20 @@ def audit_case_transitioned(
     )
 
 
-def audit_case_escalated(case: Case, *, organization: Organization, level: int) -> None:
+def audit_case_escalated(
+    case: Case, *, organization: Organization, level: int, acting_user: User | None = None, reason: str = ""
+) -> None:
+    """An escalation: by the SLA job (no actor) or by a person, with their reason."""
+    new: dict[str, object] = {"escalated_to": organization.pk, "escalation_level": level}
+    if reason:
+        new["reason"] = reason
     record(
         CaseAuditEvent.CASE_ESCALATED,
-        actor=None,
-        actor_name="system",
+        actor=acting_user,
+        actor_name="" if acting_user is not None else "system",
         organization=case.owner_organization,
         obj=case,
-        new={"escalated_to": organization.pk, "escalation_level": level},
+        new=new,
     )
 
 

@@ -45,22 +45,32 @@ class CredentialForm(ActionFormMixin, forms.Form):
 # The steps of an incident's case taken in place on the command view; every other step is on the
 # case's own page.
 INCIDENT_STEPS = (Action.TRIAGE, Action.ASSIGN)
+# Not a workflow step: the case stays in its status and goes one level up its owner's tree
+# (rasad.cases.actions.do_escalate_case_by_hand).
+ESCALATE = "escalate"
 
 
 class IncidentStepForm(forms.Form):
-    """Acknowledge (the case workflow's triage) or assign a post's incident case, from the
-    command view. It only collects values: ``do_transition_case`` checks and writes."""
+    """Acknowledge (the case workflow's triage), assign or escalate a post's incident case, from
+    the command view. It only collects values: ``do_transition_case`` and
+    ``do_escalate_case_by_hand`` check and write."""
 
     action = forms.ChoiceField(
-        choices=[(step.value, step.value) for step in INCIDENT_STEPS],
+        choices=[(step.value, step.value) for step in INCIDENT_STEPS] + [(ESCALATE, ESCALATE)],
         widget=forms.HiddenInput,
         error_messages={
             "invalid_choice": _(
-                "Only acknowledging and assigning are done here; open the case for other steps."
+                "Only acknowledging, assigning and escalating are done here; open the case for other steps."
             )
         },
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why it goes up a level"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
+    )
     assignee = forms.ModelChoiceField(
         label=_("Assignee"),
         queryset=User.objects.none(),

@@ -24,7 +24,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from rasad.cases.actions import allowed_actions, assignee_candidates, do_transition_case
+from rasad.cases.actions import (
+    allowed_actions,
+    assignee_candidates,
+    do_escalate_case_by_hand,
+    do_transition_case,
+    may_escalate,
+)
 from rasad.cases.choices import OPEN_STATUSES
 from rasad.cases.models import Case
 from rasad.cases.workflow import Action
@@ -43,7 +49,7 @@ from rasad.live.actions import (
 from rasad.live.api.views import post_rows
 from rasad.live.audience import audience_of, latest_id, replay
 from rasad.live.choices import EventKind, Severity, Status
-from rasad.live.forms import INCIDENT_STEPS, CredentialForm, DeviceForm, IncidentStepForm
+from rasad.live.forms import ESCALATE, INCIDENT_STEPS, CredentialForm, DeviceForm, IncidentStepForm
 from rasad.live.models import AgentCredential, Device, DeviceEvent, Outage
 from rasad.live.status import STATUS_BADGES, STATUS_COLOURS, STATUS_RANKS
 from rasad.web.generic import (
@@ -90,6 +96,8 @@ class IncidentCards:
         for case in cards:
             allowed = allowed_actions(case, self.user)
             case.live_steps = [step.value for step in INCIDENT_STEPS if step in allowed]
+            if may_escalate(case, self.user):
+                case.live_steps.append(ESCALATE)
         return cards
 
 
@@ -144,11 +152,12 @@ class IncidentListView(IncidentCards, ScopedView):
 class IncidentView(IncidentCards, ScopedDetailView):
     """One post's incident case as the command view's card, and the steps taken on it in place
     (htmx): acknowledge (the workflow's triage) and assign, through the case workflow's action
-    ``do_transition_case`` with its version check, timeline, audit and notifications. GET draws
-    the card (``?assign=1``: with the assignee form); POST takes the step and answers the card
-    again (a page without htmx is sent back to the command view). Only incidents live opened are
-    reached here; a case the user may not see, or on which they may take no step, is a missing
-    object."""
+    ``do_transition_case`` with its version check, timeline, audit and notifications, and
+    escalate one level up (``do_escalate_case_by_hand``, with a reason). GET draws the card
+    (``?assign=1``: with the assignee form; ``?escalate=1``: with the reason); POST takes the
+    step and answers the card again (a page without htmx is sent back to the command view). Only
+    incidents live opened are reached here; a case the user may not see, or on which they may
+    take no step, is a missing object."""
 
     model = Case
     queryset = live_incidents()
@@ -156,7 +165,9 @@ class IncidentView(IncidentCards, ScopedDetailView):
 
     def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         case = self.get_object()
-        return self.card(case, assigning=request.GET.get("assign") == "1")
+        return self.card(
+            case, assigning=request.GET.get("assign") == "1", escalating=request.GET.get("escalate") == "1"
+        )
 
     def card(self, case: Case, *, status: int = 200, **extra: Any) -> HttpResponse:
         (case,) = self.with_steps([case])
@@ -171,13 +182,15 @@ class IncidentView(IncidentCards, ScopedDetailView):
             )
         else:
             extra["assigning"] = False
+        if extra.get("escalating") and ESCALATE not in case.live_steps:  # type: ignore[attr-defined]
+            extra["escalating"] = False
         return self.render({"case": case, **extra}, status=status)
 
     def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         case: Case = self.get_object()
         # Someone who may take no step on the case (a viewer, the post's reporter) is refused
         # like a missing case, whatever the body says.
-        if not allowed_actions(case, self.user):
+        if not allowed_actions(case, self.user) and not may_escalate(case, self.user):
             raise refusal()
         form = IncidentStepForm(
             request.POST, candidates=assignee_candidates(case.owner_organization, self.user)
@@ -185,6 +198,8 @@ class IncidentView(IncidentCards, ScopedDetailView):
         if not form.is_valid():
             return self.refused_step(case, [str(m) for errors in form.errors.values() for m in errors])
         action = form.cleaned_data["action"]
+        if action == ESCALATE:
+            return self.escalate(case, form.cleaned_data)
         try:
             case = do_transition_case(
                 case,
@@ -205,6 +220,20 @@ class IncidentView(IncidentCards, ScopedDetailView):
             return HttpResponseRedirect(reverse("live:command"))
         return self.card(self.get_object(), notice=notice)
 
+    def escalate(self, case: Case, data: dict[str, Any]) -> HttpResponseBase:
+        try:
+            case = do_escalate_case_by_hand(
+                case, acting_user=self.user, reason=data.get("reason") or "", expected_version=data["version"]
+            )
+        except ValidationError as error:
+            return self.refused_step(case, error.messages)
+        assert case.escalated_to is not None
+        notice = _("Escalated to %(organization)s.") % {"organization": case.escalated_to.name}
+        if not self.request.headers.get("HX-Request"):
+            messages.success(self.request, notice)
+            return HttpResponseRedirect(reverse("live:command"))
+        return self.card(self.get_object(), notice=notice)
+
     def refused_step(self, case: Case, errors: list[str]) -> HttpResponseBase:
         """The card again, as the case now stands, with why the step was not taken (400)."""
         if not self.request.headers.get("HX-Request"):
@@ -212,7 +241,12 @@ class IncidentView(IncidentCards, ScopedDetailView):
                 messages.error(self.request, message)
             return HttpResponseRedirect(reverse("live:command"))
         return self.card(
-            self.get_object(), status=400, errors=errors, assigning="assignee" in self.request.POST
+            self.get_object(),
+            status=400,
+            errors=errors,
+            assigning="assignee" in self.request.POST,
+            escalating=self.request.POST.get("action") == ESCALATE,
+            reason=self.request.POST.get("reason", ""),
         )
 
 

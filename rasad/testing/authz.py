@@ -1123,6 +1123,10 @@ def _payload(model_label: str) -> Callable[[Cast], dict[str, Any]]:
     return make
 
 
+def _escalation_body(cast: Cast) -> dict[str, Any]:
+    return {"reason": "نیاز به پشتیبانی مرکز ملی"}
+
+
 def _token_body(cast: Cast) -> dict[str, Any]:
     return {"name": "نشانه آزمایشی"}
 
@@ -1286,6 +1290,7 @@ API: dict[str, Operation] = {
     "POST /api/v1/cases/{id}/attachments/": op(allow(ISF_STAFF), "case"),
     "POST /api/v1/cases/{id}/transition/": op(allow(ISF_STAFF), "case"),
     "POST /api/v1/cases/{id}/merge/": op(allow(ISF_ANALYSTS), "case"),
+    "POST /api/v1/cases/{id}/escalate/": op(allow(ISF_ANALYSTS), "case", body=_escalation_body),
     "GET /api/v1/case-comments/": op(READ_ALL, "comment", listed=ISF_READERS),
     "GET /api/v1/case-comments/{id}/": op(allow(ISF_READERS), "comment"),
     "GET /api/v1/case-attachments/": op(READ_ALL, "attachment", listed=ISF_READERS),

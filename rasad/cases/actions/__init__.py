@@ -30,7 +30,12 @@ from rasad.cases.actions.collaboration import (
 )
 from rasad.cases.actions.common import ALLOWED_ATTACHMENTS, MAX_ATTACHMENT_BYTES, MENTION, REFERENCE_PREFIX
 from rasad.cases.actions.consolidation import FORWARDABLE, do_forward_dossier, do_merge_cases
-from rasad.cases.actions.escalation import do_escalate_case, escalation_target
+from rasad.cases.actions.escalation import (
+    do_escalate_case,
+    do_escalate_case_by_hand,
+    escalation_target,
+    may_escalate,
+)
 from rasad.cases.actions.problems import Occurrence, do_add_occurrence, do_raise_problem
 from rasad.cases.actions.transitions import (
     allowed_actions,
@@ -60,6 +65,7 @@ __all__ = [
     "do_answer_case",
     "do_delete_holiday",
     "do_escalate_case",
+    "do_escalate_case_by_hand",
     "do_forward_dossier",
     "do_mark_notifications_read",
     "do_merge_cases",
@@ -71,6 +77,7 @@ __all__ = [
     "do_update_holiday",
     "do_update_working_calendar",
     "escalation_target",
+    "may_escalate",
     "may_take_steps",
     "recompute_due_times",
 ]

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from rasad.cases.actions.common import (
     _event,
     _now,
     _push,
+    _stale_message,
+    _visible,
 )
 from rasad.cases.audit import (
     audit_case_escalated,
@@ -20,9 +24,11 @@ from rasad.cases.models import (
     Case,
 )
 from rasad.cases.notifications import notify
-from rasad.core.models import Organization
-from rasad.core.scope import users_who_can
+from rasad.core.access import ObjectNotFound, refuse
+from rasad.core.models import Organization, User
+from rasad.core.scope import organization_scope, users_who_can
 from rasad.lib import formatting
+from rasad.lib.persian import normalize_text
 
 
 def escalation_target(case: Case) -> Organization | None:
@@ -55,29 +61,98 @@ def do_escalate_case(case: Case, *, now: datetime | None = None) -> Case | None:
         locked.next_escalation_at = None
         locked.save(update_fields=["next_escalation_at"])
         return None
-    locked.escalation_level += 1
-    locked.escalated_to = target
     locked.next_escalation_at = add_working_time(
         current_calendar(), moment, budget_for(locked.kind, locked.priority)
     )
+    _escalate(locked, target, moment=moment)
+    return locked
+
+
+def may_escalate(case: Case, user: User) -> bool:
+    """Whether ``user`` may send ``case`` up its owner's tree by hand now: someone who may assign
+    the owner's cases, on an open case that has a level above it (for buttons and the API)."""
+    return (
+        case.status in OPEN_STATUSES
+        and escalation_target(case) is not None
+        and organization_scope(user, Case, "assign").contains(case.owner_organization)
+    )
+
+
+@transaction.atomic
+def do_escalate_case_by_hand(
+    case: Case, *, acting_user: User, reason: str, expected_version: int | None = None
+) -> Case:
+    """A person sends a case one level up its owner's tree before its deadline forces it (a
+    command centre calling its province in): the same escalation as the SLA job's, with the
+    person and their reason on the timeline, in the audit trail and in the notification. The
+    SLA clock is not reset: if the case stays overdue, the job escalates it further."""
+    if not _visible(case.pk, acting_user):
+        raise ObjectNotFound(_("No such object, or you may not see it."))
+    locked: Case = Case.objects.select_for_update().select_related("owner_organization").get(pk=case.pk)
+    if not organization_scope(acting_user, Case, "assign").contains(locked.owner_organization):
+        raise refuse(acting_user, locked, action="escalate")
+    reason = normalize_text(reason or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not reason:
+        errors["reason"] = [_("Say why the case goes up a level.")]
+    if expected_version is not None and expected_version != locked.version:
+        errors["version"] = [_stale_message(locked)]
+    if locked.status not in OPEN_STATUSES:
+        errors["status"] = [_("Only an open case is escalated.")]
+    target = escalation_target(locked)
+    if target is None and "status" not in errors:
+        errors["status"] = [_("This case is already at the top of its organization's tree.")]
+    if errors:
+        raise ValidationError(errors)
+    assert target is not None
+    _escalate(locked, target, moment=_now(None), acting_user=acting_user, reason=reason)
+    return locked
+
+
+def _escalate(
+    locked: Case, target: Organization, *, moment: datetime, acting_user: User | None = None, reason: str = ""
+) -> None:
+    """One level up, by the SLA job (no ``acting_user``) or by a person: the case, its timeline,
+    the audit event and the notification of those who may assign the target's cases."""
+    locked.escalation_level += 1
+    locked.escalated_to = target
     locked.version += 1
-    locked.save()
+    locked.save(
+        update_fields=["escalation_level", "escalated_to", "next_escalation_at", "version", "last_updated"]
+    )
+    data: dict[str, object] = {
+        "escalated_to": target.pk,
+        "escalated_to_name": target.name,
+        "level": locked.escalation_level,
+    }
     _event(
         locked,
         "escalate",
-        actor=None,
+        actor=acting_user,
         created=moment,
         from_status=locked.status,
         to_status=locked.status,
-        data={"escalated_to": target.pk, "escalated_to_name": target.name, "level": locked.escalation_level},
+        note=reason,
+        data=data,
     )
-    audit_case_escalated(locked, organization=target, level=locked.escalation_level)
+    audit_case_escalated(
+        locked, organization=target, level=locked.escalation_level, acting_user=acting_user, reason=reason
+    )
+    values = {"reference": formatting.digits(locked.reference), "organization": target.name}
+    if acting_user is None:
+        text = _("%(reference)s is overdue and was escalated to %(organization)s.") % values
+    else:
+        text = _("%(person)s escalated %(reference)s to %(organization)s: %(reason)s") % {
+            **values,
+            "person": str(acting_user),
+            # A notification holds 400 characters; the whole reason is on the case's timeline.
+            "reason": Truncator(reason).chars(200),
+        }
     notify(
         [*users_who_can(Case, target, "assign"), *locked.watchers.all()],
         locked,
         NotificationKind.ESCALATED,
-        _("%(reference)s is overdue and was escalated to %(organization)s.")
-        % {"reference": formatting.digits(locked.reference), "organization": target.name},
+        text,
+        exclude=acting_user,
     )
     _push("case.escalated", locked)
-    return locked

@@ -233,6 +233,14 @@ class TransitionSerializer(serializers.Serializer[Any]):
         return attrs
 
 
+class EscalationSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(
+        max_length=2000,
+        help_text=_("Why the case goes one level up its owner's tree; shown to the level above."),
+    )
+    version = serializers.IntegerField(required=False, help_text=_("The version you read."))
+
+
 class CaseEventSerializer(serializers.ModelSerializer[CaseEvent]):
     actor: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True

@@ -18,6 +18,7 @@ from rasad.cases.actions import (
     do_add_attachment,
     do_add_comment,
     do_delete_holiday,
+    do_escalate_case_by_hand,
     do_forward_dossier,
     do_mark_notifications_read,
     do_merge_cases,
@@ -38,6 +39,7 @@ from rasad.cases.api.serializers import (
     CommentBodySerializer,
     CommentSerializer,
     DossierSerializer,
+    EscalationSerializer,
     HolidaySerializer,
     MergeSerializer,
     NotificationSerializer,
@@ -62,6 +64,7 @@ from rasad.cases.models import (
 )
 from rasad.core.access import access_object, refuse
 from rasad.core.models import User
+from rasad.core.scope import organization_scope
 from rasad.lib.downloads import file_download
 
 
@@ -127,6 +130,25 @@ class CaseViewSet(ScopedModelViewSet):
             expected_version=data.get("version"),
             owner_organization=data.get("owner_organization"),
             assignee=data.get("assignee"),
+        )
+        return Response(CaseSerializer(case, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=EscalationSerializer, responses=CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def escalate(self, request: Request, pk: Any = None) -> Response:
+        """Send the case one level up its owner's tree now, with a reason (as the SLA job does
+        when it is overdue). For those who may assign the owner's cases."""
+        case = _case(request, pk)
+        # Someone who may not assign the owner's cases is refused before the body is read.
+        if not organization_scope(_actor(request), Case, "assign").contains(case.owner_organization):
+            raise refuse(request.user, case, action="escalate")
+        serializer = EscalationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        case = do_escalate_case_by_hand(
+            case,
+            acting_user=_actor(request),
+            reason=serializer.validated_data["reason"],
+            expected_version=serializer.validated_data.get("version"),
         )
         return Response(CaseSerializer(case, context=self.get_serializer_context()).data)
 

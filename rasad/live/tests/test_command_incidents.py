@@ -165,3 +165,56 @@ def test_without_htmx_the_step_returns_to_the_command_view(cast: Cast, incidents
     assert "تأیید دریافت شد" in page  # the flash message, in Persian
     case.refresh_from_db()
     assert case.status == "triaged"
+
+
+def test_escalating_in_place_asks_why_and_sends_the_incident_up(cast: Cast, incidents: dict[str, Case]):
+    case = incidents["isf"]
+    client = signed_in_client(cast.alice)
+    card = client.get(f"/live/incidents/{case.pk}/").content.decode()
+    assert 'data-testid="open-escalate"' in card and "ارجاع به سطح بالاتر" in card
+    form = client.get(f"/live/incidents/{case.pk}/?escalate=1").content.decode()
+    assert 'data-testid="escalate-form"' in form and 'data-testid="escalate-reason"' in form
+    # Without a reason: refused, the card keeps the form, nothing written.
+    with assert_nothing_changed("cases.case", "cases.caseevent"):
+        refused = client.post(
+            f"/live/incidents/{case.pk}/",
+            {"action": "escalate", "version": case.version, "reason": ""},
+            headers=HTMX,
+        )
+    assert refused.status_code == 400
+    assert 'data-testid="escalate-form"' in refused.content.decode()
+    done = client.post(
+        f"/live/incidents/{case.pk}/",
+        {"action": "escalate", "version": case.version, "reason": "نیاز به نیروی کمکی"},
+        headers=HTMX,
+    )
+    assert done.status_code == 200
+    assert cast.national.name in done.content.decode()  # «به مرکز ملی پایش ارجاع شد.»
+    case.refresh_from_db()
+    assert (case.escalated_to, case.escalation_level) == (cast.national, 1)
+    step = CaseEvent.objects.get(case=case, action="escalate")
+    assert (step.actor, step.note) == (cast.alice, "نیاز به نیروی کمکی")
+
+
+def test_a_stale_escalation_keeps_what_was_typed(cast: Cast, incidents: dict[str, Case]):
+    case = incidents["isf"]
+    answer = signed_in_client(cast.alice).post(
+        f"/live/incidents/{case.pk}/",
+        {"action": "escalate", "version": case.version - 1, "reason": "متن تایپ‌شده"},
+        headers=HTMX,
+    )
+    assert answer.status_code == 400
+    assert "متن تایپ‌شده" in answer.content.decode()
+
+
+def test_the_posts_reporter_is_not_offered_escalation_and_is_refused(cast: Cast, incidents: dict[str, Case]):
+    case = incidents["isf"]
+    client = signed_in_client(cast.ali)
+    assert "open-escalate" not in client.get(f"/live/incidents/{case.pk}/").content.decode()
+    with assert_nothing_changed("cases.case", "cases.caseevent"):
+        refused = client.post(
+            f"/live/incidents/{case.pk}/",
+            {"action": "escalate", "version": case.version, "reason": "x"},
+            headers=HTMX,
+        )
+    assert refused.status_code == 404
