@@ -81,7 +81,7 @@ def live_incidents() -> QuerySet[Case]:
     """The incident cases live opened for field posts (one per problem at a post:
     ``rasad.live.actions.incidents``), with what their cards show."""
     return Case.objects.filter(source_key__startswith=INCIDENT_KEY_PREFIX).select_related(
-        "reporter_organization", "owner_organization", "assignee"
+        "reporter_organization", "owner_organization", "assignee", "escalated_to"
     )
 
 
@@ -143,7 +143,9 @@ class IncidentListView(IncidentCards, ScopedView):
         incidents = self.get_queryset().filter(
             source_key__startswith=INCIDENT_KEY_PREFIX, status__in=OPEN_STATUSES
         )
-        incidents = incidents.select_related("reporter_organization", "owner_organization", "assignee")
+        incidents = incidents.select_related(
+            "reporter_organization", "owner_organization", "assignee", "escalated_to"
+        )
         return self.render(
             {"incidents": self.with_steps(incidents.order_by("-opened_at", "-pk")[:INCIDENT_LIMIT])}
         )

@@ -189,7 +189,9 @@ def test_escalating_in_place_asks_why_and_sends_the_incident_up(cast: Cast, inci
         headers=HTMX,
     )
     assert done.status_code == 200
-    assert cast.national.name in done.content.decode()  # «به مرکز ملی پایش ارجاع شد.»
+    assert 'data-testid="incident-notice"' in done.content.decode()  # «به مرکز ملی پایش ارجاع شد.»
+    assert 'data-testid="incident-escalated"' in done.content.decode()
+    assert cast.national.name in done.content.decode()
     case.refresh_from_db()
     assert (case.escalated_to, case.escalation_level) == (cast.national, 1)
     step = CaseEvent.objects.get(case=case, action="escalate")

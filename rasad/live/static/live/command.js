@@ -122,14 +122,16 @@
       fetch(map.dataset.points, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(applyStates);
     }, 300);
   }
+  var BUSY = "form[data-testid=assign-form], form[data-testid=escalate-form]";
   function refreshIncidents() {
     if (!incidents || incidentTimer) { return; }
     incidentTimer = setTimeout(function () {
       incidentTimer = null;
-      // Someone is choosing an assignee: do not pull the form from under them; try again later.
-      if (incidents.querySelector("form[data-testid=assign-form]")) { refreshIncidents(); return; }
+      // Someone is choosing an assignee or writing why a case goes up: do not pull the form from
+      // under them; try again later.
+      if (incidents.querySelector(BUSY)) { refreshIncidents(); return; }
       fetch(incidents.dataset.url, { credentials: "same-origin" }).then(function (r) { return r.ok ? r.text() : null; }).then(function (html) {
-        if (html === null || incidents.querySelector("form[data-testid=assign-form]")) { return; }
+        if (html === null || incidents.querySelector(BUSY)) { return; }
         incidents.innerHTML = html;
         if (window.htmx) { window.htmx.process(incidents); }
       });

@@ -183,8 +183,9 @@ def neighbours(cast: Cast, count: int) -> None:
 
 @pytest.mark.parametrize("width", ["desktop", "phone"])
 def test_an_incident_is_acknowledged_and_assigned_in_place(journey: Any, cast: Cast, width: str):
-    """From the command view, without leaving it: the post's new incident is acknowledged, then
-    assigned to a colleague chosen among those who may work it. Kerman's incident is never on
+    """From the command view, without leaving it: the post's new incident is acknowledged,
+    assigned to a colleague chosen among those who may work it, then escalated to the national
+    level with a reason. Kerman's incident is never on
     Isfahan's page; close posts are drawn as one cluster with its count in Persian digits."""
     isfahan = make_incident(cast, cast.isfahan_post, text="بریدن حصار مرزی در شب")
     kerman = make_incident(cast, cast.kerman_post, text="بریدن حصار در کرمان")
@@ -219,4 +220,16 @@ def test_an_incident_is_acknowledged_and_assigned_in_place(journey: Any, cast: C
     alice.check("assigned")
     isfahan.refresh_from_db()
     assert (isfahan.status, isfahan.assignee) == ("assigned", cast.ali)
+    # The fence is cut in several places: the centre calls in the national level, with a reason.
+    page.click(f"[data-case='{isfahan.pk}'] [data-testid=open-escalate]")
+    page.wait_for_selector("[data-testid=escalate-form]")
+    page.fill("[data-testid=escalate-reason]", "بریدگی در چند نقطه؛ نیروی کمکی لازم است")
+    alice.check("escalating")
+    page.click("[data-testid=do-escalate]")
+    page.wait_for_selector(f"[data-case='{isfahan.pk}'] [data-testid=incident-escalated]")
+    assert cast.national.name in page.locator("[data-testid=incident-escalated]").inner_text()
+    assert page.evaluate("window.stillHere") is True
+    alice.check("escalated")
+    isfahan.refresh_from_db()
+    assert (isfahan.escalated_to, isfahan.escalation_level, isfahan.status) == (cast.national, 1, "assigned")
     assert Case.objects.get(pk=kerman.pk).status == "new"
