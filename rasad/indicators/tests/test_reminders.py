@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import override_settings
+from django.urls import reverse
 
 from rasad.cases.models import Notification
 from rasad.core.models import AuditEvent
@@ -21,6 +22,7 @@ from rasad.jobs.models import EffectKey, Schedule
 from rasad.jobs.schedules import sync_schedules
 from rasad.lib.jalali import from_jalali
 from rasad.testing.cast import Cast
+from rasad.testing.web import verified_client
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("ten_days_grace")]
 
@@ -118,4 +120,6 @@ def test_the_job_is_on_the_schedules_page(cast: Cast):
     sync_schedules()
     schedule = Schedule.objects.get(name="indicators-report-reminders")
     assert (schedule.cron, schedule.is_enabled) == ("0 8 * * *", True)
+    page = verified_client(cast.root).get(reverse("jobs:jobs")).content.decode()
+    assert '<td>indicators-report-reminders</td><td><code dir="ltr">0 8 * * *</code></td>' in page
     assert remind_indicator_reports.call() == 0  # nothing assigned: nothing to tell
