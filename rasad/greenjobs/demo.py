@@ -15,8 +15,9 @@ training office trains workers and employers.
   businesses certified (for six months to two years) in five sectors, two of them on one-month
   certificates that lapse within thirty days (the expiry notice is due), one request waiting for
   the site visit. The eight make the public directory of certified green businesses.
-* outcome reports of three funded businesses, whose savings are written to the indicators app as
-  the yearly values of GREEN_ENERGY_SAVED, GREEN_WATER_SAVED and GREEN_WASTE_DIVERTED; a year has
+* outcome reports of three funded businesses, whose savings and jobs are written to the indicators
+  app as the yearly values of GREEN_ENERGY_SAVED, GREEN_WATER_SAVED, GREEN_WASTE_DIVERTED,
+  GREEN_JOBS_CREATED and GREEN_JOBS_KEPT; a year has
   gone by for two of them, so one twelve-month report falls due within the notice days and one is
   overdue, and the reminders have been sent.
 

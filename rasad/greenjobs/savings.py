@@ -1,11 +1,11 @@
-"""A funded business's savings as indicator observations (docs/greenjobs.md, "Savings in the
-indicators").
+"""A funded business's savings and jobs as indicator observations (docs/greenjobs.md, "Savings
+and jobs in the indicators").
 
 The indicators app is the system's one store of reported figures (approval by the parent,
-rollups, the national view, scorecards). What a business saves in energy, water and waste, as its
-outcome reports give it, is written there as three yearly indicators of the catalogue, through the
-indicators app's own reporting action (``do_record_observations``), in the transaction that
-records the report:
+rollups, the national view, scorecards). What a business saves in energy, water and waste and the
+jobs it created and kept, as its outcome reports give them, are written there as five yearly
+indicators of the catalogue, through the indicators app's own reporting action
+(``do_record_observations``), in the transaction that records the report:
 
 * **organization**: the business's organization;
 * **period**: the Jalali year the milestone's due day falls in; when that year has not begun (a
@@ -13,7 +13,8 @@ records the report:
   the indicators app takes no value for a period that has not started;
 * **value**: for each of the business's applications, the latest of its reports that fall in that
   year (twelve months over six, the dashboard's rule: each report gives the savings of the last
-  twelve months, so two reports in one year must not be added up), summed over its applications.
+  twelve months and the jobs created and kept since the loan, so two reports of one application
+  in one year must not be added up), summed over its applications.
 
 The indicators are assigned to the business (``do_save_assignment``, by the system: the scheme's
 outcome reports are what asks for them) the first time it reports, because the indicators app
@@ -39,7 +40,7 @@ from rasad.lib.jalali import JalaliPeriod, local_date
 from rasad.lib.persian import normalize_text, search_key
 
 # code, Persian name, English name, unit, outcome report field
-SAVINGS_INDICATORS: tuple[tuple[str, str, str, str, str], ...] = (
+OUTCOME_INDICATORS: tuple[tuple[str, str, str, str, str], ...] = (
     (
         "GREEN_ENERGY_SAVED",
         "صرفه‌جویی انرژی مشاغل سبز",
@@ -61,23 +62,42 @@ SAVINGS_INDICATORS: tuple[tuple[str, str, str, str, str], ...] = (
         "t",
         "waste_diverted",
     ),
+    (
+        "GREEN_JOBS_CREATED",
+        "شغل‌های ایجادشدهٔ مشاغل سبز",
+        "Jobs created by funded green businesses",
+        "count",
+        "jobs_created",
+    ),
+    (
+        "GREEN_JOBS_KEPT",
+        "شغل‌های حفظ‌شدهٔ مشاغل سبز",
+        "Jobs kept by funded green businesses",
+        "count",
+        "jobs_retained",
+    ),
 )
-FIELD_BY_CODE = {code: field for code, _name, _name_en, _unit, field in SAVINGS_INDICATORS}
+FIELD_BY_CODE = {code: field for code, _name, _name_en, _unit, field in OUTCOME_INDICATORS}
 DESCRIPTION = (
     "آنچه کسب‌وکار سبزِ برخوردار از تسهیلات در دوازده ماه گذشته صرفه‌جویی کرده است، از گزارش نتایج "
     "شش و دوازده ماه پس از نخستین پرداخت (سامانهٔ مشاغل سبز)."
 )
+JOBS_DESCRIPTION = (
+    "شغل‌هایی که کسب‌وکار سبزِ برخوردار از تسهیلات از زمان دریافت تسهیلات ایجاد یا حفظ کرده است، از "
+    "گزارش نتایج شش و دوازده ماه پس از نخستین پرداخت (سامانهٔ مشاغل سبز)."
+)
 
 
 def load(apps: Any = None, schema_editor: Any = None) -> None:
-    """Create or update the three savings indicators (idempotent; matched by code). Run by the
-    migration ``greenjobs.0006`` and again after a test database is flushed."""
+    """Create or update the five outcome indicators (idempotent; matched by code). Run by the
+    migrations ``greenjobs.0006`` (savings) and ``greenjobs.0007`` (jobs), and again after a test
+    database is flushed."""
     from django.apps import apps as installed
 
     registry = apps or installed
     unit_model = registry.get_model("indicators", "Unit")
     indicator_model = registry.get_model("indicators", "Indicator")
-    for code, name, name_en, unit, _field in SAVINGS_INDICATORS:
+    for code, name, name_en, unit, field in OUTCOME_INDICATORS:
         indicator_model.objects.update_or_create(
             code=code,
             defaults={
@@ -91,7 +111,7 @@ def load(apps: Any = None, schema_editor: Any = None) -> None:
                 "minimum": 0.0,
                 "maximum": None,
                 "is_additive": True,
-                "description": normalize_text(DESCRIPTION),
+                "description": normalize_text(JOBS_DESCRIPTION if field.startswith("jobs") else DESCRIPTION),
                 "search_text": search_key(f"{name} {name_en} {code}"),
             },
         )
@@ -107,7 +127,7 @@ def period_for(due_on: date | None, today: date) -> JalaliPeriod:
 
 
 def yearly_values(reports: Iterable[Any]) -> dict[str, Decimal]:
-    """The business's value of each savings indicator for one year, from its reports of that
+    """The business's value of each outcome indicator for one year, from its reports of that
     year: each application's latest report, summed over applications."""
     latest: dict[int, Any] = {}
     for report in reports:
@@ -122,7 +142,7 @@ def yearly_values(reports: Iterable[Any]) -> dict[str, Decimal]:
 
 
 def record_savings(report: Any, *, acting_user: User | None) -> str:
-    """Write the business's savings for the report's year as observations (in the caller's
+    """Write the business's savings and jobs for the report's year as observations (in the caller's
     transaction) and return the period's key. A refusal of the indicators app (the year is
     approved and locked, or the person may not report for the business) is raised as a
     ValidationError naming ``milestone``, so that the whole report is refused."""

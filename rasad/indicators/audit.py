@@ -30,6 +30,8 @@ class IndicatorAuditEvent(IntEnum):
     ALERT_CLOSED = 223
     BASELINE_SAVED = 230
     SCORECARD_SAVED = 240
+    REPORT_DUE_NOTIFIED = 250
+    REPORT_OVERDUE_NOTIFIED = 251
 
 
 register_event_types(
@@ -48,6 +50,8 @@ register_event_types(
         IndicatorAuditEvent.ALERT_CLOSED: _("Alert closed"),
         IndicatorAuditEvent.BASELINE_SAVED: _("Energy baseline saved"),
         IndicatorAuditEvent.SCORECARD_SAVED: _("Scorecard saved"),
+        IndicatorAuditEvent.REPORT_DUE_NOTIFIED: _("Reporters told a report falls due"),
+        IndicatorAuditEvent.REPORT_OVERDUE_NOTIFIED: _("Reporters told a report is overdue"),
     },
 )
 

@@ -72,3 +72,10 @@ class AlertLevel(models.TextChoices):
 class CriterionKind(models.TextChoices):
     LEVEL = "level", _("Level against peers")
     IMPROVEMENT = "improvement", _("Improvement against own baseline year")
+
+
+class ReminderKind(models.TextChoices):
+    """What a report reminder says: the report falls due within a few days, or its day has passed."""
+
+    DUE = "due", _("Due soon")
+    OVERDUE = "overdue", _("Overdue")

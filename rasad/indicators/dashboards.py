@@ -13,14 +13,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
-
 from rasad.core.models import Organization
 from rasad.core.scope import organization_scope, subtree_roots
 from rasad.indicators import rollups
 from rasad.indicators.catalogue import Catalogue
 from rasad.indicators.choices import ObservationStatus
-from rasad.indicators.models import Assignment, Indicator, Observation, Rollup, Target
+from rasad.indicators.deadlines import assigned_since, expected_in
+from rasad.indicators.models import Indicator, Observation, Rollup, Target
 from rasad.lib import formatting
 from rasad.lib.jalali import JalaliPeriod
 
@@ -154,16 +153,11 @@ class Completeness:
 
 def completeness(organizations: list[Organization], period: JalaliPeriod) -> list[Completeness]:
     """Per organization: how many assigned indicators of this period's kind were reported,
-    submitted and approved. Three queries whatever the number of organizations."""
+    submitted and approved; an indicator assigned after the period ended is not expected of it
+    (``deadlines.assigned_since``). Three queries whatever the number of organizations."""
     if not organizations:
         return []
-    ancestor_ids = {a for o in organizations for a in o.ancestor_ids()}
-    assignments = list(
-        Assignment.objects.filter(
-            Q(organization__in=organizations) | Q(organization_id__in=ancestor_ids, include_descendants=True),
-            indicator__periodicity=period.kind,
-        ).values_list("organization_id", "indicator_id", "include_descendants")
-    )
+    assigned = assigned_since(organizations)  # the owed-reports rule (deadlines.py)
     counts: dict[tuple[int, str], int] = defaultdict(int)
     for org_id, status in Observation.objects.filter(
         organization__in=organizations, period_key=period.key
@@ -171,10 +165,7 @@ def completeness(organizations: list[Organization], period: JalaliPeriod) -> lis
         counts[(org_id, status)] += 1
     result = []
     for org in organizations:
-        reach = {org.pk} | set(org.ancestor_ids())
-        expected = {
-            ind for org_id, ind, subtree in assignments if org_id == org.pk or (org_id in reach and subtree)
-        }
+        expected = expected_in(assigned[org.pk], period)
         drafts = counts[(org.pk, ObservationStatus.DRAFT)]
         submitted = counts[(org.pk, ObservationStatus.SUBMITTED)]
         approved = counts[(org.pk, ObservationStatus.APPROVED)]

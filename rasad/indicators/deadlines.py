@@ -3,7 +3,11 @@
 A period's values are collected after it ends: the report for آذر ۱۴۰۵ is due on the
 ``REPORT_GRACE_DAYS``-th day after آذر ends (``RASAD_REPORT_GRACE_DAYS``, ten by default, so on
 ۱۰ دی ۱۴۰۵). A report is owed while some indicator assigned to the organization for that
-period's kind has no submitted or approved value. ``docs/indicators.md`` describes the rule.
+period's kind has no submitted or approved value. A period that ended before the indicator was
+assigned (the day in Tehran the assignment was made) is not owed for it: a business assigned a
+yearly indicator in آذر ۱۴۰۵ owes the year ۱۴۰۵, not ۱۴۰۴. ``docs/indicators.md`` describes the
+rule; ``assigned_since`` is the one place that says which indicators an organization reports from
+when (the owed reports here, the completeness dashboard, and the overdue reminders use it).
 """
 
 from __future__ import annotations
@@ -14,11 +18,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.db.models import Q
 
 from rasad.core.models import Organization
 from rasad.indicators.choices import ObservationStatus
-from rasad.indicators.models import Assignment, Indicator, Observation
-from rasad.lib.jalali import JalaliPeriod, PeriodKind
+from rasad.indicators.models import Assignment, Observation
+from rasad.lib.jalali import JalaliPeriod, PeriodKind, local_date
 
 # How many past periods an owed report is still shown for (older ones are a matter for the
 # observations table, not for a daily queue).
@@ -48,39 +53,67 @@ class OwedReport:
     due: date
     expected: int
     missing: int
+    missing_ids: frozenset[int] = frozenset()  # the indicators not yet submitted
 
     def is_overdue(self, today: date) -> bool:
         return today > self.due
 
 
-def _indicators_by_organization(organizations: Iterable[Organization]) -> dict[int, list[Indicator]]:
-    """Input indicators assigned to each organization (own and inherited subtree assignments)."""
-    result: dict[int, list[Indicator]] = {}
-    for organization in organizations:
-        ancestors = organization.ancestor_ids()
-        assignments = Assignment.objects.filter(organization_id=organization.pk) | Assignment.objects.filter(
-            organization_id__in=ancestors, include_descendants=True
+def assigned_since(organizations: Iterable[Organization]) -> dict[int, dict[int, tuple[str, date]]]:
+    """Per organization: its input indicators (own assignments and its ancestors' subtree ones),
+    each with its periodicity and the day (in Tehran) the earliest of those assignments was made.
+    One query whatever the number of organizations."""
+    organizations = list(organizations)
+    result: dict[int, dict[int, tuple[str, date]]] = {organization.pk: {} for organization in organizations}
+    if not organizations:
+        return result
+    reach = {organization.pk: set(organization.ancestor_ids()) for organization in organizations}
+    ancestors = {pk for ids in reach.values() for pk in ids}
+    rows = (
+        Assignment.objects.filter(
+            Q(organization_id__in=result) | Q(organization_id__in=ancestors, include_descendants=True),
+            indicator__formula="",
         )
-        indicator_ids = assignments.values("indicator_id")
-        result[organization.pk] = list(Indicator.objects.filter(pk__in=indicator_ids, formula=""))
+        .values_list(
+            "organization_id", "indicator_id", "include_descendants", "created", "indicator__periodicity"
+        )
+        .order_by()
+    )
+    by_owner: dict[int, list[tuple[int, bool, str, date]]] = defaultdict(list)
+    for owner_id, indicator_id, subtree, created, kind in rows:
+        by_owner[owner_id].append((indicator_id, subtree, kind, local_date(created)))
+    for organization_id, above in reach.items():
+        held = result[organization_id]
+        for owner_id in (organization_id, *above):
+            for indicator_id, subtree, kind, day in by_owner.get(owner_id, ()):
+                if owner_id != organization_id and not subtree:
+                    continue
+                if indicator_id not in held or day < held[indicator_id][1]:
+                    held[indicator_id] = (kind, day)
     return result
+
+
+def expected_in(assigned: dict[int, tuple[str, date]], period: JalaliPeriod) -> set[int]:
+    """The indicators of ``assigned`` (one organization's ``assigned_since``) owed for ``period``:
+    of its kind, and assigned on or before its last day (``end`` is the day after it)."""
+    return {pk for pk, (kind, day) in assigned.items() if kind == period.kind and day < period.end}
 
 
 def owed_reports(organizations: Iterable[Organization], today: date) -> list[OwedReport]:
     """Reports the organizations still owe, for the period being collected and a few before it."""
     organizations = list(organizations)
-    indicators = _indicators_by_organization(organizations)
+    assigned = assigned_since(organizations)
     wanted: dict[tuple[int, str], tuple[Organization, JalaliPeriod, set[int]]] = {}
     for organization in organizations:
-        by_kind: dict[str, set[int]] = defaultdict(set)
-        for indicator in indicators[organization.pk]:
-            by_kind[indicator.periodicity].add(indicator.pk)
         # Older periods are owed only if the organization existed when they began.
-        founded = organization.created.date()
-        for kind, ids in by_kind.items():
+        founded = local_date(organization.created)
+        for kind in sorted({kind for kind, _day in assigned[organization.pk].values()}):
             period = collecting_period(kind, today)  # type: ignore[arg-type]
             for step in range(LOOKBACK_PERIODS):
                 if step and period.start < founded:
+                    break
+                ids = expected_in(assigned[organization.pk], period)
+                if not ids:  # assigned after this period ended, so after every earlier one too
                     break
                 wanted[(organization.pk, period.key)] = (organization, period, ids)
                 period = period.previous()
@@ -96,7 +129,9 @@ def owed_reports(organizations: Iterable[Organization], today: date) -> list[Owe
         reported[(organization_id, period_key)].add(indicator_id)
     owed = []
     for key, (organization, period, ids) in wanted.items():
-        missing = len(ids - reported[key])
+        missing = ids - reported[key]
         if missing:
-            owed.append(OwedReport(organization, period, due_date(period), len(ids), missing))
+            owed.append(
+                OwedReport(organization, period, due_date(period), len(ids), len(missing), frozenset(missing))
+            )
     return sorted(owed, key=lambda report: (report.due, report.organization.name))

@@ -18,6 +18,7 @@ from rasad.indicators.choices import (
     ObservationSource,
     ObservationStatus,
     Periodicity,
+    ReminderKind,
     RuleOperator,
     Severity,
 )
@@ -414,3 +415,33 @@ class ScorecardCriterion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.kind} {self.weight}"
+
+
+class ReportReminder(TimestampedModel):
+    """A notice sent to an organization's reporters about one period's report: that it falls due
+    within a few days (``due``) or that its due day has passed (``overdue``). One of each kind per
+    organization and period at most: the row is the record that the notice went out and the
+    unique key that it goes out once (``rasad.indicators.tasks``, ``do_remind_report``)."""
+
+    organization = models.ForeignKey(
+        "core.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("organization")
+    )
+    period_key = models.CharField(_("period"), max_length=8)
+    kind = models.CharField(_("notice"), max_length=8, choices=ReminderKind.choices)
+    due_on = models.DateField(_("due on"))
+    sent_on = models.DateField(_("notice sent on"))
+    indicators = models.JSONField(_("indicators not yet submitted"), default=list)
+    recipients = models.PositiveIntegerField(_("people told"), default=0)
+
+    class Meta:
+        ordering = ["organization", "period_key", "kind"]
+        verbose_name = _("report reminder")
+        verbose_name_plural = _("report reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "period_key", "kind"], name="indicators_report_reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} · {self.period_key} · {self.kind}"

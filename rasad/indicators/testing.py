@@ -4,6 +4,7 @@ small builders the tests share."""
 from __future__ import annotations
 
 import itertools
+from datetime import date, datetime, time
 
 from rasad.core.models import Organization
 from rasad.indicators.actions import (
@@ -19,7 +20,7 @@ from rasad.indicators.actions import (
     do_save_target,
 )
 from rasad.indicators.models import Alert, Assignment, Baseline, Indicator, Observation, Scorecard, Target
-from rasad.lib.jalali import JalaliPeriod
+from rasad.lib.jalali import TEHRAN, JalaliPeriod
 from rasad.testing.cast import Cast
 from rasad.testing.factories import register
 
@@ -36,9 +37,16 @@ def indicator(code: str) -> Indicator:
     return found
 
 
-def assign(organization: Organization, *codes: str, subtree: bool = True) -> None:
+def assign(organization: Organization, *codes: str, subtree: bool = True, since: date | None = None) -> None:
+    """Assign the indicators to ``organization``; ``since`` dates the assignments back to that day
+    (Tehran), since a period that ended before its assignment is not owed (deadlines.py)."""
     for code in codes:
-        do_save_assignment(organization, indicator(code), include_descendants=subtree, acting_user=None)
+        made = do_save_assignment(
+            organization, indicator(code), include_descendants=subtree, acting_user=None
+        )
+        if since is not None:
+            made_on = datetime.combine(since, time(12), tzinfo=TEHRAN)
+            Assignment.objects.filter(pk=made.pk).update(created=made_on)
 
 
 def record(

@@ -52,6 +52,14 @@ def test_the_demo_has_a_dozen_businesses_and_applications_at_every_step():
         ("QOM-GB04", 120_000.0, "submitted"),
         ("QOM-GB12", 64_000.0, "submitted"),
     ]
+    # And the jobs created since the loan: the cardboard recycler's twelve-month report (5), not
+    # its six-month one added to it.
+    jobs = Observation.objects.filter(indicator__code="GREEN_JOBS_CREATED").order_by("organization__code")
+    assert [(o.organization.code, o.value, o.status) for o in jobs] == [
+        ("QOM-GB02", 5.0, "submitted"),
+        ("QOM-GB04", 6.0, "submitted"),
+        ("QOM-GB12", 4.0, "submitted"),
+    ]
     # A year went by for two: one twelve-month report falls due soon, one is overdue; told once.
     from rasad.greenjobs.models import OutcomeReminder
     from rasad.greenjobs.tasks import remind_outcomes

@@ -1,5 +1,6 @@
-"""Savings in the indicators: an outcome report writes the business's energy, water and waste
-savings as submitted yearly observations of the three savings indicators, in the report's
+"""Savings and jobs in the indicators: an outcome report writes the business's energy, water and
+waste savings and the jobs it created and kept as submitted yearly observations of the five
+outcome indicators, in the report's
 transaction, for the year its milestone falls in (rasad/greenjobs/savings.py). The latest report
 of an application in a year counts, applications of one business add up, an approved year
 refuses the report whole, and Kerman never sees an Isfahan workshop's values."""
@@ -26,7 +27,13 @@ from rasad.testing.web import signed_in_client
 
 pytestmark = pytest.mark.django_db
 
-CODES = ("GREEN_ENERGY_SAVED", "GREEN_WATER_SAVED", "GREEN_WASTE_DIVERTED")
+CODES = (
+    "GREEN_ENERGY_SAVED",
+    "GREEN_WATER_SAVED",
+    "GREEN_WASTE_DIVERTED",
+    "GREEN_JOBS_CREATED",
+    "GREEN_JOBS_KEPT",
+)
 
 
 def _api(user) -> APIClient:
@@ -43,14 +50,22 @@ def _values(organization_id: int) -> dict[str, tuple[str, float, str]]:
 
 
 def _report(
-    application: Application, milestone: str = "6", *, energy=12000, water="350.5", waste=40, user=None
+    application: Application,
+    milestone: str = "6",
+    *,
+    energy=12000,
+    water="350.5",
+    waste=40,
+    jobs=3,
+    kept=5,
+    user=None,
 ):
     return do_report_outcome(
         application,
         OutcomeValues(
             milestone=milestone,
-            jobs_created=3,
-            jobs_retained=5,
+            jobs_created=jobs,
+            jobs_retained=kept,
             energy_saved=energy,
             water_saved=water,
             waste_diverted=waste,
@@ -70,7 +85,7 @@ def _time_passes(application: Application, days: int) -> None:
     )
 
 
-def test_a_report_writes_the_three_savings_as_submitted_yearly_values(cast: Cast):
+def test_a_report_writes_the_savings_and_jobs_as_submitted_yearly_values(cast: Cast):
     application = paid_application(cast)
     report = _report(application, user=cast.ali)
     year = JalaliPeriod.containing(local_date(timezone.now()), "year").key
@@ -79,6 +94,8 @@ def test_a_report_writes_the_three_savings_as_submitted_yearly_values(cast: Cast
         "GREEN_ENERGY_SAVED": (year, 12000.0, "submitted"),
         "GREEN_WATER_SAVED": (year, 350.5, "submitted"),
         "GREEN_WASTE_DIVERTED": (year, 40.0, "submitted"),
+        "GREEN_JOBS_CREATED": (year, 3.0, "submitted"),
+        "GREEN_JOBS_KEPT": (year, 5.0, "submitted"),
     }
     observation = Observation.objects.get(organization=application.organization, indicator__code=CODES[0])
     assert observation.reported_by == cast.ali
@@ -108,12 +125,14 @@ def test_a_report_sent_before_a_year_begins_is_written_for_the_current_year():
 def test_the_twelve_month_report_of_the_same_year_replaces_the_six_month_one(cast: Cast):
     application = paid_application(cast)
     _report(application, "6", energy=12000)
-    twelve = _report(application, "12", energy=20000, water=0, waste="1.5")
+    twelve = _report(application, "12", energy=20000, water=0, waste="1.5", jobs=4, kept=6)
     assert twelve.indicator_period == OutcomeReport.objects.get(milestone="6").indicator_period
     values = _values(application.organization_id)
     assert values["GREEN_ENERGY_SAVED"][1] == 20000.0
     assert values["GREEN_WATER_SAVED"][1] == 0.0
     assert values["GREEN_WASTE_DIVERTED"][1] == 1.5
+    # Jobs are counted since the loan: the twelve-month figure, not six's plus twelve's.
+    assert (values["GREEN_JOBS_CREATED"][1], values["GREEN_JOBS_KEPT"][1]) == (4.0, 6.0)
     # The province dashboard keeps its figures: the latest report, as the indicator value.
     grand = signed_in_client(cast.alice).get("/green/dashboard/").context["grand"]
     assert grand.energy_saved == Decimal("20000.0")
@@ -137,10 +156,10 @@ def test_two_applications_of_one_business_add_up(cast: Cast):
         second = step(second, acting_user=None)
     second = do_approve_application(second, 100_000_000, acting_user=None)
     do_pay_instalment(second, 10_000_000, paid_on=local_date(timezone.now()), acting_user=None)
-    _report(first, energy=1000, water=10, waste=1)
-    _report(Application.objects.get(pk=second.pk), energy=500, water=5, waste="0.5")
+    _report(first, energy=1000, water=10, waste=1, jobs=2, kept=1)
+    _report(Application.objects.get(pk=second.pk), energy=500, water=5, waste="0.5", jobs=4, kept=3)
     values = _values(business.organization_id)
-    assert [values[code][1] for code in CODES] == [1500.0, 15.0, 1.5]
+    assert [values[code][1] for code in CODES] == [1500.0, 15.0, 1.5, 6.0, 4.0]
 
 
 def test_an_approved_year_refuses_the_report_and_writes_nothing(cast: Cast):
@@ -238,4 +257,6 @@ def test_the_indicators_exist_after_migrate():
         "GREEN_ENERGY_SAVED": ("year", "kWh", "green_jobs"),
         "GREEN_WATER_SAVED": ("year", "m3", "green_jobs"),
         "GREEN_WASTE_DIVERTED": ("year", "t", "green_jobs"),
+        "GREEN_JOBS_CREATED": ("year", "count", "green_jobs"),
+        "GREEN_JOBS_KEPT": ("year", "count", "green_jobs"),
     }
