@@ -123,6 +123,12 @@ class CommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
         help_text=_("Mention someone who can see this case with @username."),
     )
+    confidential = forms.BooleanField(
+        label=_("Confidential (stored encrypted)"),
+        required=False,
+        help_text=_("Only those who may see this case read it, like its confidential details."),
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
 
 class AttachmentForm(forms.Form):

@@ -21,6 +21,7 @@ from rasad.cases.models import (
     Holiday,
     Notification,
     case_is_overdue,
+    comment_text,
 )
 from rasad.cases.workflow import Action
 from rasad.core.filtersets import MAX_ID
@@ -265,15 +266,44 @@ class CommentSerializer(RasadModelSerializer):
         slug_field="username", read_only=True
     )
     mentions: Any = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
+    body = serializers.SerializerMethodField(
+        help_text=_(
+            "The comment's text. A confidential comment's text is given only to those who may see "
+            "its case, like the case's confidential details; otherwise it is empty."
+        )
+    )
 
     class Meta:
         model = Comment
-        fields = ["id", "url", "display", "case", "author", "body", "mentions", "created", "last_updated"]
-        read_only_fields = ["created", "last_updated"]
+        fields = [
+            "id",
+            "url",
+            "display",
+            "case",
+            "author",
+            "body",
+            "confidential",
+            "mentions",
+            "created",
+            "last_updated",
+        ]
+        read_only_fields = ["confidential", "created", "last_updated"]
+
+    @extend_schema_field(serializers.CharField())
+    def get_body(self, obj: Comment) -> str:
+        # One cache per response (a list's children share their parent's context).
+        readable = self.context.setdefault("confidential_cases", {})
+        request = self.context.get("request")
+        return comment_text(obj, getattr(request, "user", None), readable)
 
 
 class CommentBodySerializer(serializers.Serializer[Any]):
     body = serializers.CharField(max_length=20000)
+    confidential = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("Store the comment's text encrypted at rest; only those who may see the case read it."),
+    )
 
 
 class AttachmentSerializer(RasadModelSerializer):
