@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -292,7 +292,7 @@ class CommentSerializer(RasadModelSerializer):
     @extend_schema_field(serializers.CharField())
     def get_body(self, obj: Comment) -> str:
         # One cache per response (a list's children share their parent's context).
-        readable = self.context.setdefault("confidential_cases", {})
+        readable = cast(dict[str, Any], self.context).setdefault("confidential_cases", {})
         request = self.context.get("request")
         return comment_text(obj, getattr(request, "user", None), readable)
 
