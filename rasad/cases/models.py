@@ -381,10 +381,17 @@ def comment_text(comment: Comment, user: Any, readable: dict[int, bool] | None =
         return comment.body
     cache = readable if readable is not None else {}
     if comment.case_id not in cache:
-        cache[comment.case_id] = (
-            user is not None and Case.objects.visible_to(user, "view").filter(pk=comment.case_id).exists()
-        )
+        cache.update(cases_readable(user, {comment.case_id}))
     return comment.confidential_body if cache[comment.case_id] else ""
+
+
+def cases_readable(user: Any, case_ids: set[int]) -> dict[int, bool]:
+    """Whether ``user`` may read the confidential values (details, comments) of each case: one
+    query for them all."""
+    if user is None or not case_ids:
+        return dict.fromkeys(case_ids, False)
+    visible = set(Case.objects.visible_to(user, "view").filter(pk__in=case_ids).values_list("pk", flat=True))
+    return {pk: pk in visible for pk in case_ids}
 
 
 def _attachment_path(instance: Attachment, filename: str) -> str:

@@ -21,6 +21,7 @@ from rasad.cases.models import (
     Holiday,
     Notification,
     case_is_overdue,
+    cases_readable,
     comment_text,
 )
 from rasad.cases.workflow import Action
@@ -291,10 +292,14 @@ class CommentSerializer(RasadModelSerializer):
 
     @extend_schema_field(serializers.CharField())
     def get_body(self, obj: Comment) -> str:
-        # One cache per response (a list's children share their parent's context).
+        # One cache per response (a list's children share their parent's context), filled with
+        # one query for every confidential comment of the list.
         readable = cast(dict[str, Any], self.context).setdefault("confidential_cases", {})
-        request = self.context.get("request")
-        return comment_text(obj, getattr(request, "user", None), readable)
+        user = getattr(self.context.get("request"), "user", None)
+        if obj.confidential and obj.case_id not in readable:
+            rows = getattr(self.parent, "instance", None) or [obj]
+            readable.update(cases_readable(user, {c.case_id for c in rows if c.confidential} | {obj.case_id}))
+        return comment_text(obj, user, readable)
 
 
 class CommentBodySerializer(serializers.Serializer[Any]):
