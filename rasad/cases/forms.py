@@ -130,6 +130,12 @@ class CommentForm(forms.Form):
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The case page also holds the attachment form, whose checkbox has the same name: own ids,
+        # so that each label ticks its own box.
+        kwargs.setdefault("auto_id", "id_comment_%s")
+        super().__init__(*args, **kwargs)
+
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("File"), widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
