@@ -146,7 +146,12 @@ def audit_comment_added(comment: Comment, *, acting_user: User) -> None:
         actor=acting_user,
         organization=comment.case.reporter_organization,
         obj=comment,
-        new={"case": comment.case_id, "mentions": sorted(u.pk for u in comment.mentions.all())},
+        # Never the text (a confidential comment's object_repr is "[confidential]" too).
+        new={
+            "case": comment.case_id,
+            "mentions": sorted(u.pk for u in comment.mentions.all()),
+            "confidential": comment.confidential,
+        },
     )
 
 

@@ -123,6 +123,18 @@ class CommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
         help_text=_("Mention someone who can see this case with @username."),
     )
+    confidential = forms.BooleanField(
+        label=_("Confidential (stored encrypted)"),
+        required=False,
+        help_text=_("Only those who may see this case read it, like its confidential details."),
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The case page also holds the attachment form, whose checkbox has the same name: own ids,
+        # so that each label ticks its own box.
+        kwargs.setdefault("auto_id", "id_comment_%s")
+        super().__init__(*args, **kwargs)
 
 
 class AttachmentForm(forms.Form):

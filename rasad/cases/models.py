@@ -37,6 +37,8 @@ from rasad.lib.encryption import ConfidentialTextField
 
 # The associated data binding an attachment's ciphertext to being an attachment of a case.
 ATTACHMENT_CONTEXT = "cases.attachment"
+# What the audit trail records instead of a confidential value (a changed field, a comment's text).
+CONFIDENTIAL_MARK = "[confidential]"
 
 
 class Category(TimestampedModel):
@@ -346,6 +348,12 @@ class Comment(TimestampedModel):
     author = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("comment"))
     mentions = models.ManyToManyField("core.User", blank=True, related_name="+")
+    # A confidential comment's text is kept only in ``confidential_body``, encrypted at rest under
+    # the operator's key like ``Case.confidential_details``; its ``body`` stays empty. Its text is
+    # read only by those who may see its case (``comment_text``), never searched, exported,
+    # notified or written into the audit trail (docs/security.md, "Encryption at rest").
+    confidential = models.BooleanField(_("confidential"), default=False)
+    confidential_body = ConfidentialTextField(_("confidential comment"), blank=True)
 
     objects = CaseChildQuerySet.as_manager()
 
@@ -355,7 +363,35 @@ class Comment(TimestampedModel):
         verbose_name_plural = _("comments")
 
     def __str__(self) -> str:
-        return self.body[:60]
+        # Also the audit event's object_repr: never a confidential comment's text.
+        return CONFIDENTIAL_MARK if self.confidential else self.body[:60]
+
+    @property
+    def text(self) -> str:
+        """The comment's text, decrypted when it is confidential: only for someone who may see the
+        case (callers check; ``comment_text`` does)."""
+        return self.confidential_body if self.confidential else self.body
+
+
+def comment_text(comment: Comment, user: Any, readable: dict[int, bool] | None = None) -> str:
+    """What ``user`` may read of a comment: its text, or for a confidential comment on a case
+    the user may not see, nothing. The rule is that of ``Case.confidential_details``: whoever may
+    see the case (``Case.objects.visible_to``) reads it. ``readable`` caches the answer per case."""
+    if not comment.confidential:
+        return comment.body
+    cache = readable if readable is not None else {}
+    if comment.case_id not in cache:
+        cache.update(cases_readable(user, {comment.case_id}))
+    return comment.confidential_body if cache[comment.case_id] else ""
+
+
+def cases_readable(user: Any, case_ids: set[int]) -> dict[int, bool]:
+    """Whether ``user`` may read the confidential values (details, comments) of each case: one
+    query for them all."""
+    if user is None or not case_ids:
+        return dict.fromkeys(case_ids, False)
+    visible = set(Case.objects.visible_to(user, "view").filter(pk__in=case_ids).values_list("pk", flat=True))
+    return {pk: pk in visible for pk in case_ids}
 
 
 def _attachment_path(instance: Attachment, filename: str) -> str:

@@ -338,7 +338,12 @@ class CaseDetailView(ScopedDetailView):
                 comment_form = CommentForm(request.POST)
                 if not comment_form.is_valid():
                     return self._again(case, comment_form=comment_form, error=[_("Some values are invalid.")])
-                do_add_comment(case, comment_form.cleaned_data["body"], acting_user=self.user)
+                do_add_comment(
+                    case,
+                    comment_form.cleaned_data["body"],
+                    acting_user=self.user,
+                    confidential=comment_form.cleaned_data["confidential"],
+                )
                 messages.success(request, _("Your comment was added."))
             elif kind == "attachment":
                 attachment_form = AttachmentForm(request.POST, request.FILES)

@@ -28,6 +28,7 @@ from rasad.cases.audit import (
 from rasad.cases.calendar import compute_due
 from rasad.cases.choices import CaseKind, CaseStatus, Priority
 from rasad.cases.models import (
+    CONFIDENTIAL_MARK,
     Case,
     Category,
 )
@@ -205,7 +206,6 @@ EDITABLE_FIELDS = (
 )
 # Recorded in the audit trail as changed, never with its text.
 CONFIDENTIAL_FIELDS = frozenset({"confidential_details"})
-CONFIDENTIAL_MARK = "[confidential]"
 
 
 def _ENCRYPTION_UNAVAILABLE() -> str:

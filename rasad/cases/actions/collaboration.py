@@ -48,11 +48,22 @@ def _require_comment(case: Case, acting_user: User) -> None:
 
 
 @transaction.atomic
-def do_add_comment(case: Case, body: str, *, acting_user: User) -> Comment:
+def do_add_comment(case: Case, body: str, *, acting_user: User, confidential: bool = False) -> Comment:
+    """Add a comment. A confidential one is stored encrypted under the operator's key
+    (``Comment.confidential_body``) and its text goes nowhere else: not into the audit event, the
+    notifications or the live event."""
     _require_comment(case, acting_user)
     text = normalize_text(body or "")
     if not text:
         raise ValidationError({"body": [_("Write something.")]})
+    if confidential and not encryption.available():
+        raise ValidationError(
+            {
+                "confidential": [
+                    _("A confidential comment cannot be stored: encryption at rest is not configured.")
+                ]
+            }
+        )
     usernames = sorted(set(MENTION.findall(text)))
     mentioned: list[User] = []
     for username in usernames:
@@ -67,7 +78,13 @@ def do_add_comment(case: Case, body: str, *, acting_user: User) -> Comment:
                 }
             )
         mentioned.append(user)
-    comment = Comment.objects.create(case=case, author=acting_user, body=text)
+    comment = Comment.objects.create(
+        case=case,
+        author=acting_user,
+        body="" if confidential else text,
+        confidential=confidential,
+        confidential_body=text if confidential else "",
+    )
     if mentioned:
         comment.mentions.set(mentioned)
     case.watchers.add(acting_user)

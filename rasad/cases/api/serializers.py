@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -21,6 +21,8 @@ from rasad.cases.models import (
     Holiday,
     Notification,
     case_is_overdue,
+    cases_readable,
+    comment_text,
 )
 from rasad.cases.workflow import Action
 from rasad.core.filtersets import MAX_ID
@@ -273,15 +275,48 @@ class CommentSerializer(RasadModelSerializer):
         slug_field="username", read_only=True
     )
     mentions: Any = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
+    body = serializers.SerializerMethodField(
+        help_text=_(
+            "The comment's text. A confidential comment's text is given only to those who may see "
+            "its case, like the case's confidential details; otherwise it is empty."
+        )
+    )
 
     class Meta:
         model = Comment
-        fields = ["id", "url", "display", "case", "author", "body", "mentions", "created", "last_updated"]
-        read_only_fields = ["created", "last_updated"]
+        fields = [
+            "id",
+            "url",
+            "display",
+            "case",
+            "author",
+            "body",
+            "confidential",
+            "mentions",
+            "created",
+            "last_updated",
+        ]
+        read_only_fields = ["confidential", "created", "last_updated"]
+
+    @extend_schema_field(serializers.CharField())
+    def get_body(self, obj: Comment) -> str:
+        # One cache per response (a list's children share their parent's context), filled with
+        # one query for every confidential comment of the list.
+        readable = cast(dict[str, Any], self.context).setdefault("confidential_cases", {})
+        user = getattr(self.context.get("request"), "user", None)
+        if obj.confidential and obj.case_id not in readable:
+            rows = getattr(self.parent, "instance", None) or [obj]
+            readable.update(cases_readable(user, {c.case_id for c in rows if c.confidential} | {obj.case_id}))
+        return comment_text(obj, user, readable)
 
 
 class CommentBodySerializer(serializers.Serializer[Any]):
     body = serializers.CharField(max_length=20000)
+    confidential = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("Store the comment's text encrypted at rest; only those who may see the case read it."),
+    )
 
 
 class AttachmentSerializer(RasadModelSerializer):

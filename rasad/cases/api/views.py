@@ -180,7 +180,12 @@ class CaseViewSet(ScopedModelViewSet):
         if request.method == "POST":
             body = CommentBodySerializer(data=request.data)
             body.is_valid(raise_exception=True)
-            comment = do_add_comment(case, body.validated_data["body"], acting_user=_actor(request))
+            comment = do_add_comment(
+                case,
+                body.validated_data["body"],
+                acting_user=_actor(request),
+                confidential=body.validated_data["confidential"],
+            )
             return Response(CommentSerializer(comment, context=context).data, status=status.HTTP_201_CREATED)
         comments = Comment.objects.visible_to(request.user).filter(case=case)
         comments = comments.select_related("author").prefetch_related("mentions")

@@ -44,6 +44,7 @@ while not stop.exists():
         confidential_details=f"DRILL-SECRET جزئیات محرمانهٔ {written}",
     )
     do_add_comment(case, f"گزارش شمارهٔ {written}\\nسطر دوم", acting_user=cast.root)
+    do_add_comment(case, f"DRILL-SECRET نظر محرمانهٔ {written}", acting_user=cast.root, confidential=True)
     upload = SimpleUploadedFile(f"report-{written}.txt", f"DRILL-SECRET پیوست {written}".encode())
     do_add_attachment(case, upload, acting_user=cast.root, confidential=written % 2 == 0)
     written += 1
@@ -176,9 +177,11 @@ def test_a_backup_taken_during_writes_restores_to_a_database_that_verifies(seed:
         with tarfile.open(archive) as opened:
             manifest = backup.read_manifest(opened)
         # What is marked confidential is in the backup only as ciphertext: no case's confidential
-        # details, and only the ordinary (odd-numbered) attachments in the clear.
+        # details or comments, and only the ordinary (odd-numbered) attachments in the clear.
         raw = archive.read_bytes()
         assert "DRILL-SECRET جزئیات".encode() not in raw
+        assert "DRILL-SECRET نظر".encode() not in raw
+        assert "گزارش شمارهٔ".encode() in raw  # ordinary comments are: the check above can see text
         text = raw.decode("utf-8", "replace")
         clear = {int(number) for number in re.findall(r"DRILL-SECRET پیوست (\d+)", text)}
         assert clear and all(number % 2 == 1 for number in clear)

@@ -1,8 +1,8 @@
 """The cases capability as people use it, in Persian, at desktop and phone widths: a reporter
 files a challenge; the command centre's analyst filters the list (a date that does not exist
-gets its translated error), triages, assigns, comments and attaches a file in place (htmx),
-sees the board and the map; then merges two duplicates and forwards a dossier. Every page on the
-way passes the journey checks (rasad.testing.journey)."""
+gets its translated error), triages, assigns, comments (once confidentially, with the lock badge)
+and attaches a file in place (htmx), sees the board and the map; then merges two duplicates and
+forwards a dossier. Every page on the way passes the journey checks (rasad.testing.journey)."""
 
 from __future__ import annotations
 
@@ -52,13 +52,21 @@ def test_file_triage_assign_comment_attach(journey, cast: Cast, width, tmp_path)
     page.click("[data-testid=comment-submit]")
     page.locator("[data-testid=comment]", has_text="سوخت اضطراری").wait_for()
     analyst.check("commented")
+    comment_form = page.locator("form:has([data-testid=comment-submit])")
+    comment_form.locator("textarea[name=body]").fill("نام رانندهٔ تانکر: حسین کریمی")
+    comment_form.locator("label", has_text="محرمانه").click()
+    page.click("[data-testid=comment-submit]")
+    page.locator("[data-testid=comment][data-confidential] [data-testid=confidential-comment]").wait_for()
+    assert "حسین کریمی" in page.inner_text("[data-testid=comment][data-confidential]")
+    analyst.check("commented-confidentially")
     note = tmp_path / "گزارش.txt"
     note.write_text("گزارش بازدید میدانی", encoding="utf-8")
     page.set_input_files("input[name=file]", str(note))
     page.click("[data-testid=upload]")
     page.locator("[data-testid=attachments] a", has_text="گزارش").wait_for()
     analyst.check("attached")
-    assert (Comment.objects.count(), Attachment.objects.count()) == (1, 1)
+    assert (Comment.objects.count(), Attachment.objects.count()) == (2, 1)
+    assert Comment.objects.filter(confidential=True, body="").count() == 1
     analyst.go("/cases/map/")
     analyst.page.locator("[data-testid=map][data-ready=points]").wait_for()
     assert analyst.page.get_attribute("[data-testid=map]", "data-approximate-count") == "1"
