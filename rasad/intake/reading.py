@@ -200,18 +200,29 @@ def _turn_ligatures_around(page: Any) -> None:
     ``ToUnicode`` maps (``<0516> <06440627>``, «لا», becomes ``<06270644>``), so that turning a
     visual line around (:func:`visual_to_logical`) leaves them in reading order. Only the copy
     read in memory is changed."""
-    fonts = (page.get("/Resources") or {}).get("/Font") or {}
-    for font in fonts.values():
-        unicode_map = font.get_object().get("/ToUnicode")
-        if unicode_map is None:
+    from pypdf.errors import PdfReadError
+
+    resources = page.get("/Resources")
+    fonts = resources.get_object().get("/Font") if resources is not None else None
+    if fonts is None:
+        return
+    for font in fonts.get_object().values():
+        try:
+            unicode_map = font.get_object().get("/ToUnicode")
+            if unicode_map is None:
+                continue
+            stream = unicode_map.get_object()
+            data = stream.get_data()
+            patched = _BFCHAR_BLOCK.sub(
+                lambda block: b"beginbfchar" + _BFCHAR.sub(_reverse_ligature, block.group(1)) + b"endbfchar",
+                data,
+            )
+            if patched != data:
+                stream.set_data(patched)
+        except (AttributeError, NotImplementedError, PdfReadError, ValueError, KeyError, TypeError):
+            # A map that cannot be read or written back is read as it is (ligatures may then
+            # come out turned around); the text is still read.
             continue
-        stream = unicode_map.get_object()
-        data = stream.get_data()
-        patched = _BFCHAR_BLOCK.sub(
-            lambda block: b"beginbfchar" + _BFCHAR.sub(_reverse_ligature, block.group(1)) + b"endbfchar", data
-        )
-        if patched != data:
-            stream.set_data(patched)
 
 
 _RTL_LETTER = re.compile(r"[\u0600-\u06ef\u06fa-\u06ff\ufb50-\ufdff\ufe70-\ufefe]")
