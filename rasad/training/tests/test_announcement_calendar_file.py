@@ -13,7 +13,7 @@ import pytest
 from django.core import mail
 from django.db import transaction
 from django.utils import timezone
-from icalendar import Calendar
+from icalendar import Calendar, Component
 from rest_framework.test import APIClient
 
 from rasad.cases.models import Notification
@@ -93,7 +93,7 @@ def test_the_sent_message_has_a_utf_8_calendar_part_named_for_the_event(cast: Ca
     assert "سمینار امنیت سایبری" in str(Calendar.from_ical(payload).walk("VEVENT")[0]["summary"])
 
 
-def _mailed_entry(person: User) -> Calendar:
+def _mailed_entry(person: User) -> Component:
     (message,) = _mail_to(person)
     (entry,) = Calendar.from_ical(_only_file(message)[1]).walk("VEVENT")
     return entry
