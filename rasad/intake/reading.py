@@ -10,7 +10,19 @@ translated sentence; nothing is stored when reading fails. Limits:
 * a .docx file is a zip archive with ``word/document.xml``, read with the standard library (its
   paragraphs, tabs and line breaks); the archive may not unpack to more than ``MAX_UNPACKED_BYTES``;
 * a .pdf file is read with pypdf; one without a text layer (a scan) is refused with a plain
-  explanation, because there is no OCR;
+  explanation, because there is no OCR. A PDF holds its glyphs where they are drawn, so a
+  right-to-left line comes out in visual order; pypdf's plain extraction guesses the order
+  character by character and turns Persian digits around («۱۷ آبان» read as «۷۱ آبان») and puts
+  Latin text in the wrong place. Rasad reads each line in visual order (pypdf's layout mode,
+  which places glyphs by their position) and turns it into reading order itself
+  (:func:`visual_to_logical`). A glyph that stands for several letters (the lam-alef ligature
+  «لا») keeps them in reading order, so turning the line around would turn them around too:
+  before reading, the letters of each Arabic-script ligature in the fonts' ``ToUnicode`` maps
+  are put in drawing order (:func:`_turn_ligatures_around`). The lines of a paragraph are
+  joined with a space (a line that ends a sentence keeps its line break), so that a sentence
+  wrapped over two lines is one sentence again. Presentation forms (U+FB50-U+FEFF) are folded
+  by the Persian normalizer like any submitted text. A zero-width non-joiner has no glyph and
+  is lost («چالش‌های» is read «چالشهای»; the normalizer puts it back where it knows the word);
 * the text must be Persian: enough Persian letters, and not Arabic or another language in the
   Arabic script (which lack «پ چ ژ گ»).
 """
@@ -21,6 +33,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from typing import Any
 from xml.etree import ElementTree
 
 from django.core.exceptions import ValidationError
@@ -145,12 +158,15 @@ def _read_pdf(content: bytes) -> str:
         reader = PdfReader(io.BytesIO(content))
         if reader.is_encrypted:
             raise _refuse("file", _("The PDF is password-protected; upload an unprotected copy."))
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = []
+        for page in reader.pages:
+            _turn_ligatures_around(page)
+            pages.append(page.extract_text(extraction_mode="layout") or "")
     except ValidationError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError):
         raise _refuse("file", _("The file is not a readable PDF.")) from None
-    text = "\n\n".join(pages)
+    text = "\n\n".join(_reading_order(page) for page in pages)
     if len(re.sub(r"\s", "", text)) < MIN_LETTERS:
         raise _refuse(
             "file",
@@ -160,6 +176,111 @@ def _read_pdf(content: bytes) -> str:
             ),
         )
     return text
+
+
+_BFCHAR_BLOCK = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
+_BFCHAR = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
+
+
+def _arabic_unit(unit: bytes) -> bool:
+    code = int(unit, 16)
+    return 0x0600 <= code <= 0x06FF or 0xFB50 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFF
+
+
+def _reverse_ligature(entry: re.Match[bytes]) -> bytes:
+    source, target = entry.group(1), entry.group(2)
+    units = [target[i : i + 4] for i in range(0, len(target), 4)]
+    if len(target) % 4 or len(units) < 2 or not all(_arabic_unit(unit) for unit in units):
+        return entry.group()
+    return b"<" + source + b"> <" + b"".join(reversed(units)) + b">"
+
+
+def _turn_ligatures_around(page: Any) -> None:
+    """Put the letters of the page's Arabic-script ligature glyphs in drawing order in its fonts'
+    ``ToUnicode`` maps (``<0516> <06440627>``, «لا», becomes ``<06270644>``), so that turning a
+    visual line around (:func:`visual_to_logical`) leaves them in reading order. Only the copy
+    read in memory is changed."""
+    from pypdf.errors import PdfReadError
+
+    resources = page.get("/Resources")
+    fonts = resources.get_object().get("/Font") if resources is not None else None
+    if fonts is None:
+        return
+    for font in fonts.get_object().values():
+        try:
+            unicode_map = font.get_object().get("/ToUnicode")
+            if unicode_map is None:
+                continue
+            stream = unicode_map.get_object()
+            data = stream.get_data()
+            patched = _BFCHAR_BLOCK.sub(
+                lambda block: b"beginbfchar" + _BFCHAR.sub(_reverse_ligature, block.group(1)) + b"endbfchar",
+                data,
+            )
+            if patched != data:
+                stream.set_data(patched)
+        except (AttributeError, NotImplementedError, PdfReadError, ValueError, KeyError, TypeError):
+            # A map that cannot be read or written back is read as it is (ligatures may then
+            # come out turned around); the text is still read.
+            continue
+
+
+_RTL_LETTER = re.compile(r"[\u0600-\u06ef\u06fa-\u06ff\ufb50-\ufdff\ufe70-\ufefe]")
+_DIGIT = r"[0-9\u0660-\u0669\u06f0-\u06f9]"
+# A number as the bidirectional algorithm keeps it left to right: digits, separated by one of
+# . , : / and the Arabic decimal and thousands signs (a date 1403/12/13, a time 16:21, 329٬369).
+# A "-" or a percent sign joins it only where no Arabic letter comes before it in the line
+# (after one, the algorithm takes the digits for Arabic numbers, which a "-" or "%" does not
+# join: 2025-10-29 is drawn 29-10-2025).
+_PLAIN_NUMBER = rf"{_DIGIT}+(?:[.,:/٫٬]{_DIGIT}+)*"
+_NUMBER = rf"[%٪]?{_PLAIN_NUMBER}(?:-{_PLAIN_NUMBER})*[%٪]?"
+# A Latin word, code or address: starts and ends with a letter or digit, so that a sentence's
+# full stop or a bracket beside it stays in the right-to-left text.
+_LATIN = r"[A-Za-z0-9](?:[A-Za-z0-9@._/:+\-]*[A-Za-z0-9])?"
+# In the line turned around: a left-to-right run is Latin words and numbers separated by
+# spaces that begins, in reading order, with a Latin word (the number that follows a word
+# belongs to it: «ISO 14004»); it is the last token of the match, since the match is turned
+# around. Any other number stands alone.
+_LTR_RUN = re.compile(rf"(?:(?:{_LATIN}|{_NUMBER})[ \t]+)*(?=[A-Za-z0-9]*[A-Za-z]){_LATIN}|{_NUMBER}")
+
+
+def visual_to_logical(line: str) -> str:
+    """A right-to-left line read left to right as drawn (a PDF's glyphs), in reading order: the
+    line turned around, then each left-to-right run in it (numbers, Latin words) turned back.
+    Brackets need nothing: a PDF maps a mirrored bracket to the character it stands for. A line
+    without Arabic-script letters is left to right already and is kept."""
+    line = re.sub(r"[ \t]+", " ", line).strip()
+    if not _RTL_LETTER.search(line):
+        return line
+    turned = line[::-1]
+
+    def turn_back(run: re.Match[str]) -> str:
+        text = run.group()
+        if re.fullmatch(_NUMBER, text) and _RTL_LETTER.search(turned, 0, run.start()):
+            # After an Arabic letter: each plain number of it on its own, in the order read.
+            return re.sub(_PLAIN_NUMBER, lambda number: number.group()[::-1], text)
+        return text[::-1]
+
+    return _LTR_RUN.sub(turn_back, turned)
+
+
+_SENTENCE_END = re.compile(r"[.!?؟:؛]$")
+
+
+def _reading_order(page: str) -> str:
+    """A page read in layout mode (visual lines, padded with spaces), in reading order: each line
+    turned into reading order; the lines of a paragraph (layout mode leaves a blank line between
+    paragraphs) joined with a space, as the paragraph was written, unless a line ends a sentence;
+    a paragraph break kept as a blank line."""
+    paragraphs = []
+    for block in re.split(r"\n[ \t]*\n", page):
+        lines = [line for line in (visual_to_logical(line) for line in block.splitlines()) if line]
+        if lines:
+            text = lines[0]
+            for line in lines[1:]:
+                text += ("\n" if _SENTENCE_END.search(text) else " ") + line
+            paragraphs.append(text)
+    return "\n\n".join(paragraphs)
 
 
 def check_text(text: str, field: str) -> None:

@@ -19,7 +19,7 @@ from rasad.lib.persian import to_latin_digits
 from rasad.training.actions import CourseValues, EventValues, RequirementValues
 from rasad.training.choices import DeliveryMode, EventKind
 from rasad.training.models import Course, Event, Position, Requirement
-from rasad.web.forms import ActionFormMixin, JalaliDateField, NormalizedCharField
+from rasad.web.forms import ActionFormMixin, JalaliDateField, NormalizedCharField, time_hint
 
 
 def _style(form: forms.BaseForm) -> None:
@@ -38,14 +38,16 @@ class StyledForm(ActionFormMixin, forms.Form):
 
 
 class ClockInput(forms.TextInput):
-    """An hour and minute shown in the reader's digits (the example, and a stored time)."""
+    """An hour and minute shown in the reader's digits (a stored time, and the example of
+    :func:`rasad.web.forms.time_hint`, marked as one so that an empty field does not look filled
+    in)."""
 
     def __init__(self) -> None:
         super().__init__(attrs={"dir": "ltr", "inputmode": "numeric"})
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context: dict[str, Any] = super().get_context(name, value, attrs)
-        context["widget"]["attrs"]["placeholder"] = formatting.digits("09:00")
+        context["widget"]["attrs"].setdefault("placeholder", time_hint())
         return context
 
     def format_value(self, value: Any) -> str | None:

@@ -13,7 +13,13 @@ MENU = (
         _("Training"),
         (
             MenuItem(_("My learning"), "training:my-learning", "bi-mortarboard", None),
-            MenuItem(_("Events calendar"), "training:event-list", "bi-calendar3", "training.view_event"),
+            MenuItem(
+                _("Events calendar"),
+                "training:event-list",
+                "bi-calendar3",
+                "training.view_event",
+                current_on=("training:event-week",),
+            ),
             MenuItem(_("Courses"), "training:course-list", "bi-book", "training.view_course"),
             MenuItem(
                 _("Compliance"), "training:compliance", "bi-clipboard-data", "training.view_positionholding"

@@ -21,12 +21,14 @@ from rasad.training.models import Event
 
 
 @background_task(max_attempts=5, backoff_seconds=30)
-def announce_event(event_id: int, organization_id: int, announcer_id: int | None = None) -> int:
+def announce_event(
+    event_id: int, organization_id: int, announcer_id: int | None = None, address: str = ""
+) -> int:
     event = Event.objects.select_related("organization", "audience").filter(pk=event_id).first()
     organization = Organization.objects.filter(pk=organization_id).first()
     if event is None or organization is None:
         raise PermanentError(f"training event {event_id} or organization {organization_id} is gone")
-    return deliver_announcement(event, organization, announcer_id=announcer_id)
+    return deliver_announcement(event, organization, announcer_id=announcer_id, address=address)
 
 
 @periodic(

@@ -783,6 +783,7 @@ class EventAnnounceView(ScopedFormView):
             self.object,
             acting_user=self.user,
             organization=form.cleaned_data["organization"],
+            address=self.request.build_absolute_uri(self.object.get_absolute_url()),
         )
         return result
 

@@ -4,7 +4,7 @@ errors."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from typing import Any, Final
 
@@ -42,6 +42,18 @@ def date_hint() -> str:
         DATE_HINT_EXAMPLE, calendar=prefs.calendar, persian_digits=prefs.persian_digits
     )
     return gettext("e.g. %(date)s") % {"date": example}
+
+
+# The time every time-of-day field's hint shows as its example: half past nine, not a round hour
+# that reads like a default already chosen.
+TIME_HINT_EXAMPLE: Final = time(9, 30)
+
+
+def time_hint() -> str:
+    """The placeholder of every time-of-day field, marked as an example like the date's («مثلاً
+    ۰۹:۳۰», "e.g. 09:30"), in the reader's digits."""
+    example = formatting.digits(TIME_HINT_EXAMPLE.strftime("%H:%M"))
+    return gettext("e.g. %(time)s") % {"time": example}
 
 
 class JalaliDateInput(forms.TextInput):

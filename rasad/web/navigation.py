@@ -9,7 +9,9 @@ signed-in user). It is shown when the user holds that permission somewhere
 (``rasad.core.scope.holds_anywhere``), which is exactly when the page opens for them: the generic
 scoped views refuse a form to anyone who may use it nowhere. Pages still apply scope to what they
 show. An app's sub-navigation (the pills at the top of its pages) is its menu group, shown by the
-``{% app_nav "<key>" %}`` tag with the same rule.
+``{% app_nav "<key>" %}`` tag with the same rule. An entry is current (``aria-current="page"``)
+on its own page and on the pages it names in ``current_on`` (a view of the same thing, such as
+the events calendar's week).
 """
 
 from __future__ import annotations
@@ -44,6 +46,9 @@ class MenuItem:
     in_main_menu: bool = True
     # A further condition on the user, for pages whose audience is not a permission's scope.
     check: Callable[[Any], bool] | None = None
+    # Further pages (URL names without arguments) this entry stands for: its tab is marked
+    # current on them too, e.g. the events calendar's week under "Events calendar".
+    current_on: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,16 +104,22 @@ def may_open(user: User | AnonymousUser, item: MenuItem) -> bool:
     return item.check is None or bool(item.check(user))
 
 
-def _entry(item: MenuItem, path: str) -> dict[str, Any] | None:
+def _reverse(url_name: str) -> str | None:
     try:
-        url = reverse(item.url_name)
+        return reverse(url_name)
     except NoReverseMatch:
+        return None
+
+
+def _entry(item: MenuItem, path: str) -> dict[str, Any] | None:
+    url = _reverse(item.url_name)
+    if url is None:
         return None
     return {
         "label": item.label,
         "url": url,
         "icon": item.icon,
-        "active": path == url,
+        "active": path == url or any(path == _reverse(name) for name in item.current_on),
         "is_action": item.is_action,
         "url_name": item.url_name,
     }

@@ -5,7 +5,12 @@ what they were told.
   it. A background task tells every active person of that part who may see the event, once each:
   an in-app notification that links to the event, and its e-mail with the event's calendar file
   (``training-event-<id>.ics``, the file of the event's page) attached. Announcing again (to the same
-  part, later, or to a wider one) tells only the people not told yet.
+  part, later, or to a wider one) tells only the people not told yet. The site has no address of
+  its own in settings: an announcement made from a page or the API carries the event page's
+  absolute address as the organizer's request gives it (``request.build_absolute_uri``, the
+  same address as the page's own calendar file), and the file then links back to the event
+  (``URL`` and the last line of its description); one made without a request (the demo, a
+  command) sends the file without it.
 * A periodic job **reminds** the people holding a place at an event that starts within
   ``REMINDER_HOURS``, once each.
 * A daily job tells a person, and the managers who may enrol them, when a certificate a
@@ -54,9 +59,11 @@ def do_announce_event(
     acting_user: User | None,
     organization: Organization | None = None,
     now: datetime | None = None,
+    address: str = "",
 ) -> Event:
     """Announce ``event`` to ``organization`` (its audience when not given) and everything under
-    it; the telling happens in the background, after commit."""
+    it; the telling happens in the background, after commit. ``address`` is the event page's
+    absolute address, when the request that announces gives one; the calendar file links to it."""
     from rasad.training.tasks import announce_event
 
     locked: Event = (
@@ -99,6 +106,7 @@ def do_announce_event(
         locked.pk,
         target.pk,
         acting_user.pk if acting_user is not None else None,
+        address,
         key=f"training-announce:{locked.pk}:{target.pk}:{moment_now.isoformat()}",
         owner=acting_user,
         title=_("Announce “%(title)s”") % {"title": locked.title},
@@ -134,10 +142,12 @@ def tell(
     return created
 
 
-def calendar_attachment(event: Event) -> Attachment:
+def calendar_attachment(event: Event, address: str = "") -> Attachment:
     """The event's calendar file as an e-mail attachment: the same file as its page's «add to
-    my calendar» link (without the page's address, which a background task does not know)."""
-    return Attachment(ical.event_file_name(event), ical.event_file(event).decode(), ical.ATTACHMENT_TYPE)
+    my calendar» link, with the page's ``address`` when the announcement knows it."""
+    return Attachment(
+        ical.event_file_name(event), ical.event_file(event, address=address).decode(), ical.ATTACHMENT_TYPE
+    )
 
 
 def may_see(person: User, event: Event) -> bool:
@@ -145,11 +155,16 @@ def may_see(person: User, event: Event) -> bool:
 
 
 def deliver_announcement(
-    event: Event, organization: Organization, *, announcer_id: int | None = None, now: datetime | None = None
+    event: Event,
+    organization: Organization,
+    *,
+    announcer_id: int | None = None,
+    now: datetime | None = None,
+    address: str = "",
 ) -> int:
     """Tell the active people of ``organization`` and under it who may see the event and were
     not told yet (but the person who announced it); how many were told. Nothing for a cancelled
-    or ended event."""
+    or ended event. ``address``: the event page's absolute address, for the calendar file."""
     moment_now = now or timezone.now()
     if event.status != EventStatus.SCHEDULED or moment_now >= event.ends_at:
         return 0
@@ -162,7 +177,7 @@ def deliver_announcement(
         .order_by("pk")
     )
     message = texts.announcement(event)
-    attachments = [calendar_attachment(event)]
+    attachments = [calendar_attachment(event, address)]
     count = 0
     for person in track(people, total=len(people)):
         if may_see(person, event) and tell(

@@ -255,7 +255,10 @@ class EventViewSet(ScopedModelViewSet):
         serializer = AnnounceSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         event = do_announce_event(
-            event, acting_user=_actor(request), organization=serializer.validated_data.get("organization")
+            event,
+            acting_user=_actor(request),
+            organization=serializer.validated_data.get("organization"),
+            address=request.build_absolute_uri(event.get_absolute_url()),
         )
         return Response(
             EventSerializer(

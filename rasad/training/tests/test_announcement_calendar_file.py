@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 from email import message_from_bytes
+from typing import Any
 
 import pytest
 from django.core import mail
 from django.db import transaction
 from django.utils import timezone
-from icalendar import Calendar
+from icalendar import Calendar, Component
+from rest_framework.test import APIClient
 
 from rasad.cases.models import Notification
 from rasad.core.models import User
@@ -23,7 +25,7 @@ from rasad.testing.web import signed_in_client
 from rasad.training.actions import do_enrol
 from rasad.training.actions.announce import deliver_announcement, do_announce_event, send_reminders
 from rasad.training.models import Event, Notice
-from rasad.training.testing import make_event
+from rasad.training.testing import make_event, make_member
 from rasad.training.texts import PERSIAN
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +91,58 @@ def test_the_sent_message_has_a_utf_8_calendar_part_named_for_the_event(cast: Ca
     payload = part.get_payload(decode=True)
     assert isinstance(payload, bytes)
     assert "سمینار امنیت سایبری" in str(Calendar.from_ical(payload).walk("VEVENT")[0]["summary"])
+
+
+def _mailed_entry(person: User) -> Component:
+    (message,) = _mail_to(person)
+    (entry,) = Calendar.from_ical(_only_file(message)[1]).walk("VEVENT")
+    return entry
+
+
+def test_announced_from_its_page_the_file_links_back_to_the_event(cast: Cast) -> None:
+    _with_address(cast.ali)
+    organizer = make_member("isf-coordinator", cast.isfahan, role="coordinator")
+    event = make_event(cast.isfahan, title="کارگاه", description="ویژهٔ مدیران")
+    response = signed_in_client(organizer).post(
+        f"/training/events/{event.pk}/announce/", {"organization": cast.isfahan.pk}
+    )
+    assert response.status_code == 302, response.content
+    run_queued()
+    entry = _mailed_entry(cast.ali)
+    address = f"http://testserver/training/events/{event.pk}/"
+    assert str(entry["url"]) == address
+    # The address is the description's last line, after the event's own description.
+    assert str(entry["description"]).splitlines()[-3:] == ["ویژهٔ مدیران", "", address]
+
+
+def test_announced_through_the_api_the_file_links_back_to_the_event(cast: Cast, settings: Any) -> None:
+    """The address is the one the organizer reached the site by (a host the site accepts)."""
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "rasad.example.ir"]
+    _with_address(cast.ali)
+    organizer = make_member("isf-coordinator", cast.isfahan, role="coordinator")
+    event = make_event(cast.isfahan)
+    client = APIClient()
+    client.force_authenticate(organizer)
+    response = client.post(
+        f"/api/v1/training-events/{event.pk}/announce/", {}, format="json", HTTP_HOST="rasad.example.ir"
+    )
+    assert response.status_code == 202, response.content
+    run_queued()
+    entry = _mailed_entry(cast.ali)
+    assert str(entry["url"]) == f"http://rasad.example.ir/training/events/{event.pk}/"
+    assert str(entry["description"]).endswith(f"\nhttp://rasad.example.ir/training/events/{event.pk}/")
+
+
+def test_announced_without_a_request_the_file_has_no_address(cast: Cast) -> None:
+    """The demo or a command announces without a request: no address is made up."""
+    _with_address(cast.ali)
+    event = make_event(cast.isfahan, description="ویژهٔ مدیران")
+    do_announce_event(event, acting_user=None)
+    run_queued()
+    entry = _mailed_entry(cast.ali)
+    assert "url" not in entry
+    assert "http" not in str(entry["description"])
+    assert str(entry["description"]).splitlines()[-1] == "ویژهٔ مدیران"
 
 
 def test_a_title_with_calendar_punctuation_still_parses(cast: Cast) -> None:

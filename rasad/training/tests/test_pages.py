@@ -3,6 +3,7 @@ attendance check boxes, my learning, compliance; and the other province's people
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -102,6 +103,18 @@ def test_forms_are_refused_to_those_who_may_use_them_nowhere(cast: Cast):
     client = signed_in_client(coordinator)
     for url in ("/training/events/new/", "/training/courses/new/", "/training/requirements/new/"):
         assert client.get(url).status_code == 200, url
+
+
+def test_the_empty_time_fields_show_an_example_marked_as_one(cast: Cast):
+    """«مثلاً ۰۹:۳۰» in the placeholder colour of a styled control, not «۰۹:۰۰» that reads like a
+    time already entered."""
+    coordinator = make_member("isf-coordinator", cast.isfahan, role="coordinator")
+    page = signed_in_client(coordinator).get("/training/events/new/").content.decode()
+    for name in ("starts", "ends"):
+        (control,) = re.findall(rf'<input[^>]*name="{name}"[^>]*>', page)
+        assert 'placeholder="مثلاً ۰۹:۳۰"' in control
+        assert "value=" not in control
+        assert re.search(r'class="[^"]*\bform-control\b', control), control
 
 
 def test_an_event_form_with_bad_input_names_the_problem(cast: Cast):

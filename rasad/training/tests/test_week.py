@@ -229,3 +229,14 @@ def test_an_empty_week_leads_to_the_week_of_the_next_event_the_reader_may_see(ca
     assert "۱ دی ۱۴۰۴" in following and "رویداد کرمان" not in page
     with_event = signed_in_client(cast.bob).get(WEEK, {"week": "1404-09-15"}).content.decode()
     assert 'data-testid="following-event"' not in with_event
+
+
+def test_the_week_is_under_the_events_calendar_tab(cast: Cast) -> None:
+    """The week is the events calendar's, so its tab is the current one, as on the month."""
+    client = signed_in_client(cast.ali)
+    for url in (WEEK, "/training/"):
+        page = client.get(url, {"week": "1404-09-10"}).content.decode()
+        nav = page.split('data-testid="training-nav"', 1)[1].split("</ul>", 1)[0]
+        current = re.findall(r'<a class="nav-link active" href="([^"]*)" aria-current="page">', nav)
+        assert current == ["/training/"], url
+        assert nav.count('aria-current="page"') == 1

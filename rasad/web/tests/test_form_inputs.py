@@ -17,7 +17,7 @@ from django.utils import translation
 from rasad.lib import display
 from rasad.lib.display import DisplayPreferences
 from rasad.lib.persian import TextParseError, parse_number
-from rasad.web.forms import JalaliDateField, NumberInput
+from rasad.web.forms import JalaliDateField, NumberInput, time_hint
 
 
 class AmountField(forms.Field):
@@ -144,3 +144,33 @@ def test_the_example_date_is_read_back_as_the_day_it_names(reader):
     form = EntryForm({"amount": "1", "day": "۱۴۰۵/۰۱/۱۵", "note": "x"})
     assert form.is_valid(), form.errors
     assert form.cleaned_data["day"] == date(2026, 4, 4)
+
+
+@pytest.mark.parametrize(
+    ("preferences", "hint"),
+    [
+        (DisplayPreferences(language="fa", calendar="jalali", persian_digits=True), "مثلاً ۰۹:۳۰"),
+        (DisplayPreferences(language="en", calendar="jalali", persian_digits=False), "e.g. 09:30"),
+    ],
+)
+def test_a_time_fields_example_is_marked_as_one_like_the_dates(preferences, hint):
+    token = display.activate(preferences)
+    try:
+        with translation.override(preferences.language):
+            assert time_hint() == hint
+    finally:
+        display.reset(token)
+
+
+def test_no_stylesheet_of_rasad_restyles_the_placeholder():
+    """A hint is shown in Bootstrap's placeholder colour (``.form-control::placeholder``, the
+    secondary text colour): none of Rasad's own stylesheets may make it look like a value."""
+    from pathlib import Path
+
+    import rasad
+
+    root = Path(rasad.__file__).parent
+    sheets = [path for path in root.glob("*/static/**/*.css") if "vendor" not in path.parts]
+    assert sheets
+    for sheet in sheets:
+        assert "placeholder" not in sheet.read_text(encoding="utf-8"), sheet

@@ -72,3 +72,30 @@ def test_coordinator_reads_the_report_and_accepts_the_directive(
     # Clicking a highlight brings its proposal forward.
     page.locator("mark.ik-person").first.click()
     assert page.locator(".intake-card.is-active").count() == 1
+
+
+def test_coordinator_uploads_the_report_as_a_pdf_on_a_phone(page, live_server, demo_world, tmp_path):
+    """The same report as a PDF with a text layer (made with WeasyPrint and Vazirmatn), uploaded
+    from a phone: the text is read in reading order, so the same directive is proposed."""
+    from rasad.intake.tests.test_pdf_intake import _persian_pdf
+    from rasad.testing.journey import check_page
+
+    report = tmp_path / "گزارش-ایمیدرو.pdf"
+    report.write_bytes(_persian_pdf(IMIDRO_REPORT))
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, "imidro.coordinator")
+    page.goto(f"{live_server.url}/intake/new/")
+    page.select_option("select[name=organization]", label="سازمان توسعه و نوسازی معادن و صنایع معدنی ایران")
+    page.set_input_files("input[name=file]", str(report))
+    page.click("[data-testid=intake-submit]")
+    page.wait_for_selector("[data-testid=intake-text-pane]")
+    pane = page.inner_text("[data-testid=intake-text-pane]")
+    assert "۱۳ اسفند ۱۴۰۳" in pane and "سردار غلامرضا جلالی" in pane
+    assert page.locator("mark.ik-directive").count() >= 3
+    headline = Proposal.objects.filter(field="directive").order_by("position").first()
+    assert headline is not None
+    card = page.locator(f"#proposal-{headline.pk}")
+    assert "ایمیدرو چالش" in card.inner_text()
+    assert card.locator("select[name$=organization_code]").input_value() == "IMIDRO"
+    screenshot(page, "intake-pdf-review-phone")
+    assert check_page(page, phone=True) == []

@@ -50,6 +50,22 @@ def test_the_secretary_plans_and_the_agency_publishes(journey: Any, cast: Cast, 
     screenshot(page, f"media-plan-form-{width}")
     # An empty day shows an example marked as one, not a value.
     assert page.get_attribute("input[name=start_day]", "placeholder") == "مثلاً ۱۴۰۵/۰۱/۱۵"
+    # So does an empty time, in Bootstrap's placeholder colour (the secondary text colour), not
+    # in the colour of a value.
+    assert page.get_attribute("input[name=start_time]", "placeholder") == "مثلاً ۰۹:۳۰"
+    hint, value, secondary = page.evaluate(
+        """() => {
+            const input = document.querySelector("input[name=start_time]");
+            const probe = document.createElement("span");
+            probe.style.color = "var(--bs-secondary-color)";
+            document.body.append(probe);
+            const colours = [getComputedStyle(input, "::placeholder").color,
+                             getComputedStyle(input).color, getComputedStyle(probe).color];
+            probe.remove();
+            return colours;
+        }"""
+    )
+    assert hint == secondary != value
     # Bad input first: no title, a day that does not exist (typed in Latin digits: it comes
     # back in Persian ones), an end before the start.
     page.select_option("select[name=kind]", "event")
