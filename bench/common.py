@@ -25,7 +25,7 @@ from rasad.core.models import Organization, User  # noqa: E402
 from rasad.indicators.actions import do_save_assignment  # noqa: E402
 from rasad.indicators.models import Indicator  # noqa: E402
 from rasad.lib.jalali import JalaliPeriod  # noqa: E402
-from rasad.testing.ports import free_port  # noqa: E402  (bench.requests and bench.serving import it from here)
+from rasad.testing.ports import free_port  # noqa: E402
 
 # Monthly input indicators with no rule tying one to another, so that every generated row is valid.
 INDICATORS = (

@@ -39,7 +39,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from bench.common import INDICATORS, free_port, months_back, server
+from bench.common import INDICATORS, months_back, server
 from rasad.cases.models import Case
 from rasad.core.actions.organizations import OrganizationValues, do_create_organization
 from rasad.core.actions.people import do_create_user, do_grant_role
@@ -47,6 +47,7 @@ from rasad.core.actions.tokens import do_create_api_token
 from rasad.core.models import Organization, Role, User
 from rasad.indicators.actions import do_save_assignment
 from rasad.indicators.models import Indicator, Observation, ObservationBatch, Rollup, RollupDelta
+from rasad.testing.ports import free_port
 
 LUA = str(Path(__file__).with_name("wrk.lua"))
 SITES_PER_COMPANY = 50

@@ -21,8 +21,8 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from bench.common import free_port
 from bench.requests import _wait_for, wrk
+from rasad.testing.ports import free_port
 
 STACKS = {
     "granian WSGI (threads)": [
