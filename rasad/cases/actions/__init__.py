@@ -35,6 +35,7 @@ from rasad.cases.actions.escalation import (
     do_escalate_case_by_hand,
     escalation_target,
     may_escalate,
+    may_escalate_owner_cases,
 )
 from rasad.cases.actions.problems import Occurrence, do_add_occurrence, do_raise_problem
 from rasad.cases.actions.transitions import (
@@ -78,6 +79,7 @@ __all__ = [
     "do_update_working_calendar",
     "escalation_target",
     "may_escalate",
+    "may_escalate_owner_cases",
     "may_take_steps",
     "recompute_due_times",
 ]

@@ -68,13 +68,19 @@ def do_escalate_case(case: Case, *, now: datetime | None = None) -> Case | None:
     return locked
 
 
+def may_escalate_owner_cases(case: Case, user: User) -> bool:
+    """Whether ``user`` may assign the cases of ``case``'s owner: who may escalate it by hand
+    (the gate before a request's body is read)."""
+    return organization_scope(user, Case, "assign").contains(case.owner_organization)
+
+
 def may_escalate(case: Case, user: User) -> bool:
     """Whether ``user`` may send ``case`` up its owner's tree by hand now: someone who may assign
     the owner's cases, on an open case that has a level above it (for buttons and the API)."""
     return (
         case.status in OPEN_STATUSES
         and escalation_target(case) is not None
-        and organization_scope(user, Case, "assign").contains(case.owner_organization)
+        and may_escalate_owner_cases(case, user)
     )
 
 
@@ -89,7 +95,7 @@ def do_escalate_case_by_hand(
     if not _visible(case.pk, acting_user):
         raise ObjectNotFound(_("No such object, or you may not see it."))
     locked: Case = Case.objects.select_for_update().select_related("owner_organization").get(pk=case.pk)
-    if not organization_scope(acting_user, Case, "assign").contains(locked.owner_organization):
+    if not may_escalate_owner_cases(locked, acting_user):
         raise refuse(acting_user, locked, action="escalate")
     reason = normalize_text(reason or "").strip()
     errors: dict[str, list[str]] = {}

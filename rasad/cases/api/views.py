@@ -26,6 +26,7 @@ from rasad.cases.actions import (
     do_set_holiday,
     do_transition_case,
     do_update_case,
+    may_escalate_owner_cases,
     may_take_steps,
 )
 from rasad.cases.api.serializers import (
@@ -64,7 +65,6 @@ from rasad.cases.models import (
 )
 from rasad.core.access import access_object, refuse
 from rasad.core.models import User
-from rasad.core.scope import organization_scope
 from rasad.lib.downloads import file_download
 
 
@@ -140,7 +140,7 @@ class CaseViewSet(ScopedModelViewSet):
         when it is overdue). For those who may assign the owner's cases."""
         case = _case(request, pk)
         # Someone who may not assign the owner's cases is refused before the body is read.
-        if not organization_scope(_actor(request), Case, "assign").contains(case.owner_organization):
+        if not may_escalate_owner_cases(case, _actor(request)):
             raise refuse(request.user, case, action="escalate")
         serializer = EscalationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
