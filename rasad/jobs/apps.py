@@ -14,6 +14,11 @@ class JobsConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         from rasad.jobs import audit  # noqa: F401  (registers the 6xx audit codes)
+        from rasad.live.audience import register_personal_topic
+
+        # The progress and outcome of a person's background work reach that person's open pages
+        # over the one live stream (docs/background.md, "Progress").
+        register_personal_topic("jobs.")
 
         # Every app declares its tasks and periodic jobs in its ``tasks.py`` and its exportable
         # lists in its ``exports.py``: importing them here registers them before the schedule

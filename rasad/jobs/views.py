@@ -202,9 +202,19 @@ class ExportDetailView(SignedInView):
         export = _own_export_or_404(request, pk)
         if export.status in (ExportStatus.READY, ExportStatus.FAILED):
             mark_seen(request.user, [export.pk])
+        pushed = progress_is_pushed() and export.run is not None
         return render(
-            request, "jobs/export_detail.html", {"export": export, "status": export_payload(export)}
+            request,
+            "jobs/export_detail.html",
+            {"export": export, "status": export_payload(export), "pushed": pushed},
         )
+
+
+def progress_is_pushed() -> bool:
+    """Whether a worker's progress events reach the web processes: the worker is another process,
+    so only over a bus between processes (Redis). With the in-process bus the page polls
+    (docs/background.md, "Progress")."""
+    return bool(settings.EVENT_BUS == "redis")
 
 
 class ExportStatusView(SignedInView):

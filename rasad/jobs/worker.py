@@ -39,6 +39,7 @@ from django_tasks_db.utils import exclusive_transaction, is_locked_database_exce
 
 from rasad.jobs.engine import PermanentError, _current_run, options_for
 from rasad.jobs.models import TaskRun
+from rasad.lib import events
 from rasad.lib.progress import reporting_to
 
 logger = logging.getLogger(__name__)
@@ -58,20 +59,38 @@ def new_worker_id() -> str:
     return f"{socket.gethostname()[:30]}-{os.getpid()}-{get_random_string(8)}"[:64]
 
 
+# How often a running task's progress is pushed to the person who asked for it (at most).
+PUSH_SECONDS = 1.0
+
+
 @dataclass
 class _Current:
-    """The task this worker is running, with its progress as last reported."""
+    """The task this worker is running, with its progress as last reported.
+
+    The heartbeat thread writes the progress to the task's row every few seconds (what a page
+    reads when it opens or polls); the task's own thread pushes it, at most once a second, to the
+    owner's open pages over the event bus (``jobs.progress``, docs/background.md, "Progress").
+    The push is not a write of record, so it leaves at once, not after a commit."""
 
     task_id: str
+    owner_id: int | None = None
     done: int = 0
     total: int | None = None
     note: str = ""
     dirty: bool = True
+    pushed_at: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def update(self, done: int, total: int | None, note: str) -> None:
+        now = time.monotonic()
         with self.lock:
             self.done, self.total, self.note, self.dirty = done, total, note[:200], True
+            due = self.owner_id is not None and now - self.pushed_at >= PUSH_SECONDS
+            if due:
+                self.pushed_at = now
+        if due and self.owner_id is not None:
+            payload = {"task": self.task_id, "done": done, "total": total, "note": note[:200]}
+            events.publish(events.make_event("jobs.progress", payload, user_ids=[self.owner_id]))
 
 
 class Worker:
@@ -208,6 +227,7 @@ class Worker:
                     raise PermanentError(f"task {result.task_path} does not exist: {missing}") from missing
                 args, kwargs = result.args_kwargs["args"], result.args_kwargs["kwargs"]
                 run = TaskRun.objects.filter(task_id=result.pk).first()
+                current.owner_id = run.owner_id if run is not None else None
                 token = _current_run.set(run)
                 try:
                     with reporting_to(current):
@@ -281,12 +301,19 @@ def _locked_run(task_id: Any, worker_id: str) -> tuple[TaskRun, AnyResult] | Non
     return run, result
 
 
+def _tell_owner(run: TaskRun) -> None:
+    """After the outcome commits, the owner's open pages read the task's state again."""
+    if run.owner_id is not None:
+        events.send_event_on_commit("jobs.state", {"task": str(run.task_id)}, user_ids=[run.owner_id])
+
+
 def succeed(task_id: Any, worker_id: str, value: Any) -> None:
     with transaction.atomic():
         locked = _locked_run(task_id, worker_id)
         if locked is None:
             return
         run, result = locked
+        _tell_owner(run)
         try:
             result.set_successful(value)
         except TypeError as error:  # a return value that is not JSON
@@ -304,6 +331,7 @@ def fail(task_id: Any, worker_id: str, error: BaseException) -> None:
         if locked is None:
             return
         run, result = locked
+        _tell_owner(run)
         run.last_error = text
         run.worker_id = ""
         run.heartbeat_at = None

@@ -48,13 +48,23 @@ def publish(event: Event) -> None:
             logger.exception("could not publish event %s to Redis", event.get("kind"))
 
 
-def send_event_on_commit(kind: str, payload: dict[str, Any], *, organization_ids: Iterable[int]) -> None:
-    """Queue an event for after the current transaction commits (or now, outside a transaction).
-
-    ``organization_ids`` say whose event it is, so that a push channel can deliver it only to
-    users whose scope includes one of them.
-    """
+def make_event(
+    kind: str, payload: dict[str, Any], *, organization_ids: Iterable[int] = (), user_ids: Iterable[int] = ()
+) -> Event:
+    """An event as the bus carries it. ``organization_ids`` say whose event it is, so that a push
+    channel delivers it only to users whose scope includes one of them; ``user_ids``, for a
+    personal event (the progress of a person's own export), name the only people who get it."""
     event: Event = {"kind": kind, "payload": payload, "organization_ids": sorted(set(organization_ids))}
+    if user_ids:
+        event["user_ids"] = sorted(set(user_ids))
+    return event
+
+
+def send_event_on_commit(
+    kind: str, payload: dict[str, Any], *, organization_ids: Iterable[int] = (), user_ids: Iterable[int] = ()
+) -> None:
+    """Queue an event for after the current transaction commits (or now, outside a transaction)."""
+    event = make_event(kind, payload, organization_ids=organization_ids, user_ids=user_ids)
     transaction.on_commit(lambda: publish(event))
 
 

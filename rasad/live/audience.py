@@ -5,7 +5,8 @@ carries a ``live.*`` event to a user only when one of those organizations is in 
 for viewing device events. The set is computed from the grants (``rasad.core.scope``), kept for
 ``RASAD_LIVE_SCOPE_SECONDS`` per user and process, then computed again, so a grant withdrawn or a
 user deactivated stops the stream's deliveries within that time; every event is checked against
-the set when it is pushed. Kinds nobody registered here are never delivered.
+the set when it is pushed. A personal kind (``register_personal_topic``) goes only to the people
+the event names. Kinds nobody registered here are never delivered.
 
 Replay after a reconnect reads the event table through ``visible_to``, exactly as the API does."""
 
@@ -32,10 +33,20 @@ REPLAY_LIMIT = 200
 _topics: dict[str, type[Any]] = {}
 
 
+# Personal kinds (a prefix), delivered only to the people the event names in ``user_ids``: the
+# progress of one person's background work ("jobs.", registered by rasad.jobs).
+_personal: set[str] = set()
+
+
 def register_topic(prefix: str, model: type[Any]) -> None:
     """Deliver events whose kind starts with ``prefix`` to the users who may view ``model`` in
     one of the event's organizations."""
     _topics[prefix] = model
+
+
+def register_personal_topic(prefix: str) -> None:
+    """Deliver events whose kind starts with ``prefix`` only to the users in their ``user_ids``."""
+    _personal.add(prefix)
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,8 @@ class Audience:
         kind = str(event.get("kind", ""))
         if not self.active:
             return False
+        if any(kind.startswith(prefix) for prefix in _personal):
+            return self.user_id in event.get("user_ids", ())
         if kind.startswith(TOPICS):
             return self.everything or not self.organizations.isdisjoint(event.get("organization_ids", ()))
         for prefix, everything, organizations in self.topics:

@@ -517,7 +517,9 @@ class StreamView(ScopedView):
 
     def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         last = _last_event_id(request)
-        state = _StreamState(self.user.pk, last if last is not None else latest_id())
+        # The stream stays open for as long as the tab: the connection used to start it (the
+        # session, the audience) goes back now, not when the stream ends.
+        state = _closing(lambda: _StreamState(self.user.pk, last if last is not None else latest_id()))
         content: Any
         if isinstance(request, ASGIRequest):
             content = _async_stream(state, replaying=last is not None)

@@ -1,34 +1,80 @@
-// Polls the status of a file being prepared in the background and moves its progress bar.
+// The progress of a file being prepared in the background. With live push (data-stream-url: the
+// worker's events cross processes over Redis) the bar moves on each jobs.progress event of this
+// task from the one live stream, and the status is read again when the task's state changes
+// (jobs.state), when the stream (re)opens and on refetch; while the stream is away, and without
+// push, the page polls the status instead (docs/background.md, "Progress").
 (function () {
   "use strict";
   var box = document.querySelector("[data-export-status]");
   if (!box) { return; }
   var url = box.getAttribute("data-export-status");
+  var task = box.getAttribute("data-task");
+  var streamUrl = box.getAttribute("data-stream-url");
   var bar = box.querySelector("[data-role=bar]");
   var label = box.querySelector("[data-role=label]");
   var error = box.querySelector("[data-role=error]");
   var download = box.querySelector("[data-role=download]");
   var digits = document.documentElement.getAttribute("data-persian-digits") === "1";
+  var statusLabel = box.getAttribute("data-status-label") || "";
+  var finished = false;
+  var polling = false;
+  var source = null;
   var format = function (n) {
     return new Intl.NumberFormat(digits ? "fa-IR" : "en-US").format(n);
   };
-  function show(data) {
-    var percent = data.percent === null || data.percent === undefined ? 0 : data.percent;
+  function draw(percent, done, total) {
     bar.style.width = percent + "%";
     box.querySelector("[role=progressbar]").setAttribute("aria-valuenow", String(percent));
-    var text = data.status_label;
-    if (data.total) { text += " — " + format(data.done) + " / " + format(data.total); }
-    label.textContent = text;
+    label.textContent = statusLabel + (total ? " — " + format(done) + " / " + format(total) : "");
+  }
+  function move(done, total) {
+    if (total) { draw(Math.max(0, Math.min(100, Math.floor(100 * done / total))), done, total); }
+  }
+  function show(data) {
+    statusLabel = data.status_label;
+    draw(data.percent === null || data.percent === undefined ? 0 : data.percent, data.done, data.total);
     if (data.error) { error.textContent = data.error; error.hidden = false; }
     if (data.download_url) { download.href = data.download_url; download.hidden = false; }
-    if (data.finished) { bar.classList.remove("progress-bar-striped", "progress-bar-animated"); }
+    if (data.finished) {
+      finished = true;
+      bar.classList.remove("progress-bar-striped", "progress-bar-animated");
+      if (source) { source.close(); }
+    }
     return data.finished;
   }
-  function poll() {
-    fetch(url, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
+  function read() {
+    return fetch(url, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
       .then(function (response) { return response.json(); })
-      .then(function (data) { if (!show(data)) { window.setTimeout(poll, 1500); } })
-      .catch(function () { window.setTimeout(poll, 5000); });
+      .then(show);
   }
-  poll();
+  function poll() {
+    // One chain of polls at a time; it ends when the file is finished or the stream is back.
+    if (polling || finished || (source && source.readyState === EventSource.OPEN)) { return; }
+    polling = true;
+    read()
+      .then(function (done) { polling = false; if (!done) { window.setTimeout(poll, 1500); } })
+      .catch(function () { polling = false; window.setTimeout(poll, 5000); });
+  }
+  if (!streamUrl || !task || !window.EventSource) { poll(); return; }
+  source = new EventSource(streamUrl);
+  source.addEventListener("open", function () {
+    box.setAttribute("data-live", "on");
+    read().catch(function () { /* the next event or the poll reads it again */ });
+  });
+  source.addEventListener("error", function () {
+    box.setAttribute("data-live", "off");
+    window.setTimeout(poll, 1500);
+  });
+  source.addEventListener("jobs.progress", function (message) {
+    try {
+      var data = JSON.parse(message.data);
+      if (data.task === task && !finished) { move(data.done, data.total); }
+    } catch (ignored) { /* a frame we do not understand */ }
+  });
+  source.addEventListener("jobs.state", function (message) {
+    try {
+      if (JSON.parse(message.data).task === task) { read(); }
+    } catch (ignored) { /* a frame we do not understand */ }
+  });
+  source.addEventListener("refetch", function () { read(); });
 })();
