@@ -22,7 +22,7 @@ PORT_B="${PORT_B:-8001}"
 
 node_a() {
   RASAD_DATA_DIR="$PWD/var" RASAD_SECRET_KEY_FILE="$PWD/var/secret_key" RASAD_COMMS_KEY_FILE="$PWD/var/comms_key" \
-  RASAD_COMMS_NODE_URL="http://127.0.0.1:${PORT:-8000}/" RASAD_COMMS_ALLOW_HTTP=true .venv/bin/rasad "$@"
+  RASAD_ENCRYPTION_KEYS_FILE="$PWD/var/encryption_keys" RASAD_COMMS_NODE_URL="http://127.0.0.1:${PORT:-8000}/" RASAD_COMMS_ALLOW_HTTP=true .venv/bin/rasad "$@"
 }
 node_b() {
   RASAD_DATA_DIR="$PWD/$B" RASAD_SECRET_KEY_FILE="$PWD/$B/secret_key" RASAD_COMMS_KEY_FILE="$PWD/$B/comms_key" \

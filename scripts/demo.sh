@@ -21,8 +21,11 @@ mkdir -p var
 [ -s var/secret_key ] || .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret_key
 # The operator key that seals the command centres' private keys (docs/comms.md): a file, never the database.
 [ -s var/comms_key ] || .venv/bin/python -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())' > var/comms_key
-chmod 600 var/secret_key var/comms_key
+# The key that encrypts what is marked confidential at rest (docs/security.md): a file too.
+[ -s var/encryption_keys ] || .venv/bin/python -c 'import base64, os; print("demo-1:" + base64.b64encode(os.urandom(32)).decode())' > var/encryption_keys
+chmod 600 var/secret_key var/comms_key var/encryption_keys
 export RASAD_SECRET_KEY_FILE="$PWD/var/secret_key" RASAD_DATA_DIR="$PWD/var" RASAD_COMMS_KEY_FILE="$PWD/var/comms_key"
+export RASAD_ENCRYPTION_KEYS_FILE="$PWD/var/encryption_keys"
 # The second demo node (scripts/demo-node2.sh) listens on plain http on this machine; come back quickly to it.
 export RASAD_COMMS_ALLOW_HTTP=true RASAD_COMMS_NODE_URL="http://127.0.0.1:${PORT:-8000}/" RASAD_COMMS_RETRY_MAX_SECONDS=30
 step 3 "Preparing the database (var/rasad.sqlite3)"

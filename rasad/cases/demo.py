@@ -30,11 +30,13 @@ from rasad.cases.actions import (
     do_merge_cases,
     do_open_case,
     do_transition_case,
+    do_update_case,
 )
 from rasad.cases.choices import CaseKind, Priority
 from rasad.cases.models import Case, Category
 from rasad.cases.tasks import escalate_overdue
 from rasad.core.models import Organization, User
+from rasad.lib import encryption
 
 MARKER_TITLE = "قطعی برق در ساعات اوج بار و توقف سنگ‌شکن‌های معدن سرچشمه"
 ROADMAP = "نقشه راه فضای مجازی استان کرمان، مصوبه جلسه شورای فضای مجازی استان (۱۴۰۴)"
@@ -328,6 +330,7 @@ def _border(now: datetime) -> None:
         traffic.opened_at + timedelta(hours=2),
         note="تصویر دوربین حرارتی ساعت ۰۲:۰۰ تا ۰۳:۰۰ را بارگذاری کنید.",
     )
+    _confidential(traffic, analyst)
     _step(
         fire,
         coordinator,
@@ -336,6 +339,32 @@ def _border(now: datetime) -> None:
         note="آتش با همکاری منابع طبیعی و هلال احمر مهار شد؛ حدود ۳ هکتار درمنه‌زار آسیب دید.",
     )
     _step(fire, "bayazeh.operator", "verify", fire.opened_at + timedelta(days=1))
+
+
+def _confidential(case: Case, analyst: User) -> None:
+    """What only the case's readers may know of the border incident, encrypted at rest: its
+    confidential details and one confidential comment (docs/security.md). ``scripts/demo.sh``
+    makes the key; loaded without one (``rasad demo`` on a node with no key), the incident has
+    none, as such a node cannot store them."""
+    if not encryption.available():
+        return
+    case.refresh_from_db()
+    do_update_case(
+        case,
+        {
+            "confidential_details": "شمارهٔ شاسی یکی از دو خودرو با خودروی توقیف‌شده در پروندهٔ "
+            "قاچاق سوخت آبان ۱۴۰۴ یکی است؛ منبع: گزارش اطلاعاتی پاسگاه طبس.",
+            "version": case.version,
+        },
+        acting_user=analyst,
+    )
+    do_add_comment(
+        case,
+        "هماهنگی با مرزبانی خراسان جنوبی برای بستن محور طبس انجام شد؛ ساعت اجرا فقط به اطلاع "
+        "مرکز فرماندهی برسد.",
+        acting_user=analyst,
+        confidential=True,
+    )
 
 
 def _directives(now: datetime) -> None:

@@ -95,3 +95,34 @@ def test_the_demo_loads_once_and_escalates_an_overdue_directive(world):
     assert statuses == ["assigned", "assigned", "assigned", "closed", "in_progress", "resolved"]
     assert Case.objects.filter(kind="incident", latitude__isnull=False).count() == 4
     assert Case.objects.filter(status="merged").count() == 1
+
+
+def test_the_border_incident_has_confidential_details_and_a_comment_encrypted_at_rest(world):
+    from django.db import connection
+
+    from rasad.cases.demo import load_demo
+    from rasad.cases.models import Comment
+
+    load_demo()
+    case = Case.objects.get(title__contains="محور جندق")
+    assert "شمارهٔ شاسی" in case.confidential_details
+    comment = Comment.objects.get(case=case, confidential=True)
+    assert "محور طبس" in comment.confidential_body
+    assert str(comment) == "[confidential]"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT confidential_details FROM cases_case WHERE id = %s", [case.pk])
+        (stored_details,) = cursor.fetchone()
+        cursor.execute("SELECT body, confidential_body FROM cases_comment WHERE id = %s", [comment.pk])
+        body, stored_body = cursor.fetchone()
+    assert "شاسی" not in stored_details and "طبس" not in stored_body and "طبس" not in body
+
+
+def test_without_an_encryption_key_the_demo_loads_with_nothing_confidential(world, settings):
+    from rasad.cases.demo import load_demo
+    from rasad.cases.models import Comment
+
+    settings.ENCRYPTION_KEYS = ""
+    load_demo()
+    case = Case.objects.get(title__contains="محور جندق")
+    assert case.confidential_details == ""
+    assert not Comment.objects.filter(confidential=True).exists()
