@@ -88,6 +88,7 @@ def test_the_progress_page_follows_the_live_stream_instead_of_polling(
         page.locator("[data-testid=export-download]").wait_for(state="visible", timeout=30_000)
         assert page.get_attribute("[data-role=bar]", "style") == "width: 100%;"
         assert "۱ / ۱" in page.inner_text("[data-role=label]")
+        page.wait_for_timeout(700)  # the bar's width transition (0.6 s), for the screenshot
         screenshot(page, "export-ready-pushed-fa-desktop")
         assert len(status_reads) == reads_while_waiting + 1  # one read, on the worker's jobs.state
     finally:
