@@ -17,7 +17,7 @@ class JobsConfig(AppConfig):
         from rasad.live.audience import register_personal_topic
 
         # The progress and outcome of a person's background work reach that person's open pages
-        # over the one live stream (docs/background.md, "Progress").
+        # over the one live stream (docs/exports-and-background-work.md, "Progress").
         register_personal_topic("jobs.")
 
         # Every app declares its tasks and periodic jobs in its ``tasks.py`` and its exportable

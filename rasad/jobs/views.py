@@ -213,7 +213,7 @@ class ExportDetailView(SignedInView):
 def progress_is_pushed() -> bool:
     """Whether a worker's progress events reach the web processes: the worker is another process,
     so only over a bus between processes (Redis). With the in-process bus the page polls
-    (docs/background.md, "Progress")."""
+    (docs/exports-and-background-work.md, "Progress")."""
     return bool(settings.EVENT_BUS == "redis")
 
 

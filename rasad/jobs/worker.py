@@ -69,8 +69,8 @@ class _Current:
 
     The heartbeat thread writes the progress to the task's row every few seconds (what a page
     reads when it opens or polls); the task's own thread pushes it, at most once a second, to the
-    owner's open pages over the event bus (``jobs.progress``, docs/background.md, "Progress").
-    The push is not a write of record, so it leaves at once, not after a commit."""
+    owner's open pages over the event bus (``jobs.progress``; docs/exports-and-background-work.md,
+    "Progress"). The push is not a write of record, so it leaves at once, not after a commit."""
 
     task_id: str
     owner_id: int | None = None

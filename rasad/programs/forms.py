@@ -93,17 +93,25 @@ class ProgrammeForm(StyledForm):
     description = NormalizedCharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    renews = forms.ModelChoiceField(
+        label=_("Renews"),
+        queryset=Programme.objects.none(),
+        required=False,
+        help_text=_("The earlier programme this one renews, if any."),
+    )
 
     def __init__(
         self,
         *args: Any,
         leads: QuerySet[Organization],
         organizations: QuerySet[Organization],
+        programmes: QuerySet[Programme],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = leads.order_by("name")  # type: ignore[attr-defined]
         self.fields["reviewing_organization"].queryset = organizations.order_by("name")  # type: ignore[attr-defined]
+        self.fields["renews"].queryset = programmes.order_by("-starts_on", "title")  # type: ignore[attr-defined]
         for row in range(1, EXTRA_PARTY_ROWS + 1):
             self.fields[f"party_{row}_organization"] = forms.ModelChoiceField(
                 label=_("Party %(number)s") % {"number": formatting.number(row)},
@@ -164,6 +172,7 @@ class ProgrammeForm(StyledForm):
             ends_on=data["ends_on"],
             legal_basis=_legal_basis(data["legal_basis"]),
             description=data["description"],
+            renews=data["renews"],
         )
 
     def error_fields(self) -> dict[str, str]:
@@ -198,11 +207,24 @@ class ProgrammeEditForm(StyledForm):
     description = NormalizedCharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    renews = forms.ModelChoiceField(
+        label=_("Renews"),
+        queryset=Programme.objects.none(),
+        required=False,
+        help_text=_("The earlier programme this one renews, if any."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        organizations: QuerySet[Organization],
+        programmes: QuerySet[Programme],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reviewing_organization"].queryset = organizations.order_by("name")  # type: ignore[attr-defined]
+        self.fields["renews"].queryset = programmes.order_by("-starts_on", "title")  # type: ignore[attr-defined]
 
     @staticmethod
     def initial_for(programme: Programme) -> dict[str, Any]:
@@ -216,6 +238,7 @@ class ProgrammeEditForm(StyledForm):
             "ends_on": programme.ends_on,
             "legal_basis": "\n".join(programme.legal_basis),
             "description": programme.description,
+            "renews": programme.renews,
             "version": programme.version,
         }
 
@@ -237,6 +260,47 @@ class PartyForm(StyledForm):
     def values(self) -> PartyValues:
         data = self.cleaned_data
         return PartyValues(data["organization"], data["signatory_name"], data["signatory_title"])
+
+
+class WeightsForm(StyledForm):
+    """Every weight of a programme's structure on one page: the axes' (summing to 100), and
+    within each axis its objectives' (summing to 100)."""
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.axes = list(programme.axes.order_by("position", "pk").prefetch_related("objectives"))
+        for axis in self.axes:
+            label = _("Axis “%(title)s”") % {"title": axis.title}
+            self.fields[f"axis_{axis.pk}"] = self._weight(label, axis.weight)
+            for objective in self._objectives(axis):
+                self.fields[f"objective_{objective.pk}"] = self._weight(
+                    _("Objective “%(title)s” of “%(axis)s”") % {"title": objective.title, "axis": axis.title},
+                    objective.weight,
+                )
+        _style(self)
+
+    @staticmethod
+    def _weight(label: str, initial: int) -> forms.IntegerField:
+        return forms.IntegerField(label=label, min_value=0, max_value=100, initial=initial)
+
+    @staticmethod
+    def _objectives(axis: Axis) -> list[Objective]:
+        return sorted(axis.objectives.all(), key=lambda objective: (objective.position, objective.pk))
+
+    def axis_weights(self) -> dict[int, int]:
+        """Axis id → the weight given, when any differs from what is stored; else empty."""
+        weights = {axis.pk: self.cleaned_data[f"axis_{axis.pk}"] for axis in self.axes}
+        return weights if any(axis.weight != weights[axis.pk] for axis in self.axes) else {}
+
+    def objective_weights(self) -> list[tuple[Axis, dict[int, int]]]:
+        """For each axis whose objectives' weights changed: the axis, objective id → weight."""
+        changed = []
+        for axis in self.axes:
+            objectives = self._objectives(axis)
+            weights = {item.pk: self.cleaned_data[f"objective_{item.pk}"] for item in objectives}
+            if any(item.weight != weights[item.pk] for item in objectives):
+                changed.append((axis, weights))
+        return changed
 
 
 class StepForm(forms.Form):

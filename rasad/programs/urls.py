@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("programmes/<int:pk>/parties/new/", views.PartyCreateView.as_view(), name="party-create"),
     path("programmes/<int:pk>/axes/new/", views.AxisCreateView.as_view(), name="axis-create"),
+    path("programmes/<int:pk>/weights/", views.WeightsView.as_view(), name="weights"),
     path("programmes/<int:pk>/objectives/new/", views.ObjectiveCreateView.as_view(), name="objective-create"),
     path("programmes/<int:pk>/items/new/", views.ActionItemCreateView.as_view(), name="item-create"),
     path("programmes/<int:pk>/items/import/", views.ActionItemImportView.as_view(), name="item-import"),

@@ -5,11 +5,13 @@ applied here by hand."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -31,6 +33,8 @@ from rasad.programs.actions import (
     do_save_axis,
     do_save_indicator_target,
     do_save_objective,
+    do_set_axis_weights,
+    do_set_objective_weights,
     do_submit_status_report,
     do_transition_programme,
     do_update_programme,
@@ -48,6 +52,7 @@ from rasad.programs.forms import (
     ProgrammeForm,
     StatusReportForm,
     StepForm,
+    WeightsForm,
 )
 from rasad.programs.importers import ActionItemImporter, action_item_template
 from rasad.programs.models import (
@@ -264,6 +269,7 @@ class ProgrammeCreateView(ScopedFormView):
         return {
             "leads": self.organizations_for("add"),
             "organizations": self.organizations_for("view", Organization),
+            "programmes": Programme.objects.visible_to(self.user),
         }
 
     def perform(self, form: ProgrammeForm) -> Programme | None:
@@ -292,7 +298,10 @@ class ProgrammeEditView(ScopedFormView):
         return ProgrammeEditForm.initial_for(self.object)
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        return {"organizations": self.organizations_for("view", Organization)}
+        return {
+            "organizations": self.organizations_for("view", Organization),
+            "programmes": Programme.objects.visible_to(self.user).exclude(pk=self.object.pk),
+        }
 
     def perform(self, form: ProgrammeEditForm) -> Programme | None:
         result: Programme | None = form.run_action(
@@ -338,6 +347,40 @@ class AxisCreateView(_ProgrammePartView):
     def perform(self, form: PartForm) -> Axis | None:
         result: Axis | None = form.run_action(do_save_axis, self.object, form.values(), acting_user=self.user)
         return result
+
+
+class WeightsView(_ProgrammePartView):
+    """The weights of the axes and of each axis's objectives, changed together: every level that
+    changed is checked (each sums to 100) and saved in one transaction, or nothing is."""
+
+    form_class = WeightsForm
+    title = gettext_lazy("Weights of the axes and objectives")
+    success_message = gettext_lazy("The weights were saved.")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"programme": self.object}
+
+    def perform(self, form: WeightsForm) -> Programme | None:
+        result: Programme | None = form.run_action(self._save, form)
+        return result
+
+    def _save(self, form: WeightsForm) -> Programme:
+        calls: list[Callable[[], Any]] = []
+        if weights := form.axis_weights():
+            calls.append(partial(do_set_axis_weights, self.object, weights, acting_user=self.user))
+        for axis, objective_weights in form.objective_weights():
+            calls.append(partial(do_set_objective_weights, axis, objective_weights, acting_user=self.user))
+        messages: list[str] = []
+        with transaction.atomic():
+            for call in calls:
+                try:
+                    call()
+                except ValidationError as error:
+                    messages.extend(error.messages)
+            if messages:
+                raise ValidationError(messages)  # every level's error at once; nothing is kept
+        programme: Programme = self.object
+        return programme
 
 
 class ObjectiveCreateView(_ProgrammePartView):

@@ -862,6 +862,7 @@ PAGES: dict[str, Page] = {
     "programs:programme-transition": page("programme", get=NOT_ANSWERED, post=allow(ROOT)),
     "programs:party-create": page("programme", get=allow(ROOT), post=allow(ROOT)),
     "programs:axis-create": page("programme", get=allow(ROOT), post=allow(ROOT)),
+    "programs:weights": page("programme", get=allow(ROOT), post=allow(ROOT)),
     "programs:objective-create": page("programme", get=allow(ROOT), post=allow(ROOT)),
     "programs:item-create": page("programme", get=allow(ROOT), post=allow(ROOT)),
     "programs:item-import": page("programme", get=allow(ROOT), post=allow(ROOT)),

@@ -1,5 +1,5 @@
 """The progress of a person's background work reaches that person's open pages over the live
-stream, and nobody else's (docs/background.md, "Progress")."""
+stream, and nobody else's (docs/exports-and-background-work.md, "Progress")."""
 
 from __future__ import annotations
 

@@ -296,3 +296,95 @@ def test_the_party_sends_its_quarterly_report_from_the_form(cast: Cast, world: d
     assert (report.state, report.note) == ("at_risk", "سالن در دسترس نیست")
     # The lead may not answer for the party.
     assert signed_in_client(cast.alice).get(f"/programmes/reports/{report.pk}/").status_code == 404
+
+
+def test_the_lead_changes_the_weights_of_axes_and_objectives_on_one_page(cast: Cast, world: dict[str, Any]):
+    from rasad.core.models import AuditEvent
+    from rasad.programs.actions import PartValues, do_save_axis, do_save_objective
+    from rasad.programs.audit import ProgrammeAuditEvent
+
+    programme: Programme = world["isfahan"]
+    first_objective = programme.objectives.get()
+    first = first_objective.axis
+    second = do_save_axis(programme, PartValues("محور پایش", weight=0), acting_user=cast.root)
+    second_a = do_save_objective(second, PartValues("نصب سامانه", weight=100), acting_user=cast.root)
+    second_b = do_save_objective(second, PartValues("آموزش پایشگران", weight=0), acting_user=cast.root)
+    client = signed_in_client(world["coordinator"])
+    url = f"/programmes/{programme.pk}/weights/"
+    page = _text(client.get(url))
+    assert "محور پایش" in page and "آموزش پایشگران" in page
+    assert f'href="{url}"' in _text(client.get(f"/programmes/{programme.pk}/"))
+
+    def post(axes: tuple[int, int], objectives: tuple[int, int]) -> Any:
+        return client.post(
+            url,
+            {
+                f"axis_{first.pk}": axes[0],
+                f"axis_{second.pk}": axes[1],
+                f"objective_{first_objective.pk}": 100,
+                f"objective_{second_a.pk}": objectives[0],
+                f"objective_{second_b.pk}": objectives[1],
+            },
+        )
+
+    # Both levels wrong: both named, nothing saved.
+    response = post((60, 30), (70, 20))
+    text = _text(response)
+    assert "۹۰" in text and "100" not in text.split("۹۰")[0][-5:]
+    assert "محور پایش" in text  # the objectives' message names their axis
+    assert [axis.weight for axis in programme.axes.order_by("pk")] == [100, 0]
+    assert not AuditEvent.objects.filter(event_type=ProgrammeAuditEvent.WEIGHTS_SET).exists()
+    # One level right and one wrong: still nothing saved.
+    _text(post((60, 40), (70, 20)))
+    assert [axis.weight for axis in programme.axes.order_by("pk")] == [100, 0]
+    # Both right: saved together, one audit event a level.
+    response = post((60, 40), (70, 30))
+    assert response.status_code == 302
+    assert [axis.weight for axis in programme.axes.order_by("pk")] == [60, 40]
+    assert list(second.objectives.order_by("pk").values_list("weight", flat=True)) == [70, 30]
+    assert AuditEvent.objects.filter(event_type=ProgrammeAuditEvent.WEIGHTS_SET).count() == 2
+
+
+def test_a_renewal_is_recorded_on_the_pages_and_only_a_visible_programme_may_be_renewed(
+    cast: Cast, world: dict[str, Any]
+):
+    coordinator = world["coordinator"]
+    post = cast.isfahan.children.order_by("pk").first()
+    assert post is not None
+    client = signed_in_client(coordinator)
+    values = {
+        "kind": "memorandum",
+        "title": "تمدید تفاهم‌نامه آموزش",
+        "organization": cast.isfahan.pk,
+        "lead_signatory_name": "سعید رحیمی",
+        "lead_signatory_title": "فرمانده",
+        "starts_on": "1405/01/01",
+        "ends_on": "1406/12/29",
+        "party_1_organization": post.pk,
+        "party_1_signatory_name": "حسین قاسمی",
+        "party_1_signatory_title": "رئیس پاسگاه",
+    }
+    # Kerman's programme is not Isfahan's to see: not offered, and refused on the field.
+    kerman: Programme = world["kerman"]
+    assert kerman.title not in _text(client.get("/programmes/new/"))
+    response = client.post("/programmes/new/", {**values, "renews": kerman.pk})
+    assert response.status_code == 200
+    assert "renews" in response.context["form"].errors
+    assert not Programme.objects.filter(title="تمدید تفاهم‌نامه آموزش").exists()
+    earlier: Programme = world["isfahan"]
+    response = client.post("/programmes/new/", {**values, "renews": earlier.pk})
+    assert response.status_code == 302, response.content.decode()
+    renewal = Programme.objects.get(title="تمدید تفاهم‌نامه آموزش")
+    assert renewal.renews_id == earlier.pk
+    assert earlier.title in _text(client.get(f"/programmes/{renewal.pk}/"))
+    # The edit page shows it, does not offer the programme itself, and can clear it.
+    edit = client.get(f"/programmes/{renewal.pk}/edit/")
+    form = edit.context["form"]
+    assert form["renews"].value() == earlier.pk
+    assert set(form.fields["renews"].queryset) == {earlier}  # not itself, not Kerman's
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update(renews="", signed_on="", starts_on="1405/01/01", ends_on="1406/12/29", legal_basis="")
+    response = client.post(f"/programmes/{renewal.pk}/edit/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    renewal.refresh_from_db()
+    assert renewal.renews_id is None

@@ -2,7 +2,7 @@
 // worker's events cross processes over Redis) the bar moves on each jobs.progress event of this
 // task from the one live stream, and the status is read again when the task's state changes
 // (jobs.state), when the stream (re)opens and on refetch; while the stream is away, and without
-// push, the page polls the status instead (docs/background.md, "Progress").
+// push, the page polls the status instead (docs/exports-and-background-work.md, "Progress").
 (function () {
   "use strict";
   var box = document.querySelector("[data-export-status]");
