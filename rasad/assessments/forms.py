@@ -18,7 +18,13 @@ from rasad.cases.forms import RISK_SCALE
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import Organization
 from rasad.lib.persian import TextParseError, parse_number
-from rasad.web.forms import ActionFormMixin, JalaliDateField, NormalizedCharField, NumberInput
+from rasad.web.forms import (
+    ActionFormMixin,
+    DecimalNumberField,
+    JalaliDateField,
+    NormalizedCharField,
+    NumberInput,
+)
 
 
 def _style(form: forms.BaseForm) -> None:
@@ -47,7 +53,7 @@ class InstrumentImportForm(StyledForm):
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=InstrumentKind.choices)
-    total_points = forms.DecimalField(
+    total_points = DecimalNumberField(
         label=_("Total points"), max_digits=9, decimal_places=2, min_value=Decimal("0.01")
     )
     owner = forms.ModelChoiceField(label=_("Published by"), queryset=Organization.objects.none())
@@ -81,7 +87,7 @@ class ItemForm(StyledForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    weight = forms.DecimalField(label=_("Weight"), max_digits=9, decimal_places=2, min_value=Decimal(0))
+    weight = DecimalNumberField(label=_("Weight"), max_digits=9, decimal_places=2, min_value=Decimal(0))
     guidance = NormalizedCharField(
         label=_("Guidance"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -16,7 +16,7 @@ from rasad.cases.workflow import Action
 from rasad.core.models import Organization, User
 from rasad.core.scope import organizations_for as scope_organizations_for
 from rasad.lib import formatting
-from rasad.web.forms import ActionFormMixin, JalaliDateField, NormalizedCharField
+from rasad.web.forms import ActionFormMixin, FloatNumberField, JalaliDateField, NormalizedCharField
 
 # The 1-5 scale of likelihood and impact, its labels in the reader's digits (formatting.number at
 # render time); assessments' risk register uses the same scale.
@@ -65,8 +65,8 @@ class CaseForm(ActionFormMixin, forms.Form):
         label=_("Treatment plan"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     site = forms.ModelChoiceField(label=_("Site"), queryset=Organization.objects.none(), required=False)
-    latitude = forms.FloatField(label=_("Latitude"), required=False)
-    longitude = forms.FloatField(label=_("Longitude"), required=False)
+    latitude = FloatNumberField(label=_("Latitude"), required=False)
+    longitude = FloatNumberField(label=_("Longitude"), required=False)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

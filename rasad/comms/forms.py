@@ -12,7 +12,7 @@ from rasad.cases.models import Category
 from rasad.comms.choices import Priority, TaskStatus
 from rasad.comms.models import Centre
 from rasad.core.models import Organization, WorkingGroup
-from rasad.web.forms import ActionFormMixin, JalaliDateField, NormalizedCharField
+from rasad.web.forms import ActionFormMixin, FloatNumberField, JalaliDateField, NormalizedCharField
 
 
 class CommsForm(ActionFormMixin, forms.Form):
@@ -104,8 +104,8 @@ class OpenCaseForm(CommsForm):
         help_text=_("Leave empty to use the message's subject."),
     )
     deadline = JalaliDateField(label=_("Deadline"), required=False, help_text=_("Required for directives."))
-    latitude = forms.FloatField(label=_("Latitude"), required=False, help_text=_("Incidents need a point."))
-    longitude = forms.FloatField(label=_("Longitude"), required=False)
+    latitude = FloatNumberField(label=_("Latitude"), required=False, help_text=_("Incidents need a point."))
+    longitude = FloatNumberField(label=_("Longitude"), required=False)
 
 
 class PeerAddForm(CommsForm):

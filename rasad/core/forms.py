@@ -13,7 +13,7 @@ from rasad.core.actions.organizations import OrganizationValues
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import County, Organization, Province, Role, User, WorkingGroup
 from rasad.lib.jalali import TEHRAN
-from rasad.web.forms import ActionFormMixin, JalaliDateField, NormalizedCharField
+from rasad.web.forms import ActionFormMixin, FloatNumberField, JalaliDateField, NormalizedCharField
 
 _TAG_SEPARATORS = re.compile(r"[,،;؛]")
 
@@ -68,14 +68,14 @@ class OrganizationForm(ActionFormMixin, forms.Form):
         required=False,
         widget=_control(forms.Select(), "form-select"),
     )
-    latitude = forms.FloatField(
+    latitude = FloatNumberField(
         label=_("Latitude"),
         required=False,
         min_value=-90,
         max_value=90,
         widget=_control(forms.NumberInput(attrs={"step": "any", "dir": "ltr"})),
     )
-    longitude = forms.FloatField(
+    longitude = FloatNumberField(
         label=_("Longitude"),
         required=False,
         min_value=-180,

@@ -24,7 +24,7 @@ from rasad.programs.actions import (
 )
 from rasad.programs.choices import Comparator, ProgrammeKind, ReportState
 from rasad.programs.models import Axis, Objective, Party, Programme
-from rasad.web.forms import ActionFormMixin, JalaliDateField, NormalizedCharField
+from rasad.web.forms import ActionFormMixin, FloatNumberField, JalaliDateField, NormalizedCharField
 
 # Rows for the other parties on the new-programme form (the lead is one more); a programme with
 # more parties gets them added from its page.
@@ -396,7 +396,7 @@ class IndicatorTargetForm(StyledForm):
         help_text=_("The party's organization or one under it, whose approved values count."),
     )
     comparator = forms.ChoiceField(label=_("Comparison"), choices=Comparator.choices)
-    target_value = forms.FloatField(label=_("Target value"))
+    target_value = FloatNumberField(label=_("Target value"))
     due_on = JalaliDateField(label=_("By"))
     weight = forms.IntegerField(label=_("Weight"), min_value=1, max_value=100, initial=1)
 

@@ -961,6 +961,7 @@ PAGES: dict[str, Page] = {
     "training:event-create": page(get=allow(ROOT), post=allow(ROOT)),
     "training:event-detail": page("training-event", get=allow(ISF_READERS)),
     "training:event-edit": page("training-event", get=allow(ROOT), post=allow(ROOT)),
+    "training:event-place": page("training-event", get=allow(ISF_READERS)),
     "training:event-cancel": page("training-event", get=NOT_ANSWERED, post=allow(ROOT)),
     "training:event-enrol": page("training-event", get=NOT_ANSWERED, post=allow(ISF_READERS)),
     "training:event-enrol-staff": page("training-event", get=NOT_ANSWERED, post=allow(ISF_READERS)),

@@ -19,7 +19,14 @@ from rasad.lib.persian import to_latin_digits
 from rasad.training.actions import CourseValues, EventValues, RequirementValues
 from rasad.training.choices import DeliveryMode, EventKind
 from rasad.training.models import Course, Event, Position, Requirement
-from rasad.web.forms import ActionFormMixin, JalaliDateField, NormalizedCharField, time_hint
+from rasad.web.forms import (
+    ActionFormMixin,
+    DecimalNumberField,
+    FloatNumberField,
+    JalaliDateField,
+    NormalizedCharField,
+    time_hint,
+)
 
 
 def _style(form: forms.BaseForm) -> None:
@@ -82,7 +89,7 @@ class CourseForm(StyledForm):
     tags = NormalizedCharField(
         label=_("Topic tags"), required=False, help_text=_("Separated by commas (، or ,).")
     )
-    hours = forms.DecimalField(label=_("Hours"), max_digits=5, decimal_places=1, min_value=0.5)
+    hours = DecimalNumberField(label=_("Hours"), max_digits=5, decimal_places=1, min_value=0.5)
     mode = forms.ChoiceField(label=_("Delivery mode"), choices=DeliveryMode.choices)
     validity_months = forms.IntegerField(
         label=_("Certificate valid for (months)"),
@@ -154,6 +161,10 @@ class EventForm(StyledForm):
     ends = ClockField(label=_("Ends at"))
     place = NormalizedCharField(label=_("Place"), max_length=300, required=False)
     online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
+    latitude = FloatNumberField(
+        label=_("Latitude"), required=False, help_text=_("Where the event is held, for the map.")
+    )
+    longitude = FloatNumberField(label=_("Longitude"), required=False)
     capacity = forms.IntegerField(
         label=_("Capacity"), required=False, min_value=1, help_text=_("Empty: no limit.")
     )
@@ -191,6 +202,8 @@ class EventForm(StyledForm):
             "ends": end.strftime("%H:%M"),
             "place": event.place,
             "online_url": event.online_url,
+            "latitude": event.latitude,
+            "longitude": event.longitude,
             "capacity": event.capacity,
             "description": event.description,
         }
@@ -210,6 +223,8 @@ class EventForm(StyledForm):
             description=data["description"],
             place=data["place"],
             online_url=data["online_url"],
+            latitude=data["latitude"],
+            longitude=data["longitude"],
             capacity=data["capacity"],
         )
 

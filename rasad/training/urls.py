@@ -14,6 +14,7 @@ urlpatterns = [
     path("training/events/new/", views.EventCreateView.as_view(), name="event-create"),
     path("training/events/<int:pk>/", views.EventDetailView.as_view(), name="event-detail"),
     path("training/events/<int:pk>/edit/", views.EventEditView.as_view(), name="event-edit"),
+    path("training/events/<int:pk>/place.json", views.EventPlaceView.as_view(), name="event-place"),
     path("training/events/<int:pk>/cancel/", views.EventCancelView.as_view(), name="event-cancel"),
     path("training/events/<int:pk>/enrol/", views.EnrolSelfView.as_view(), name="event-enrol"),
     path("training/events/<int:pk>/enrol-staff/", views.EnrolStaffView.as_view(), name="event-enrol-staff"),

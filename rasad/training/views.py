@@ -434,6 +434,19 @@ def _map_errors(form: EventForm) -> None:
     ``run_action``; that is where they stay (the message names the field)."""
 
 
+class EventPlaceView(ScopedDetailView):
+    """The event's place as the map component reads it: one point, or none."""
+
+    model = Event
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        event: Event = self.get_object()
+        if event.latitude is None or event.longitude is None:
+            return points_response([])
+        url = reverse("training:event-detail", args=[event.pk])
+        return points_response([(event.latitude, event.longitude, {"name": event.title, "url": url})])
+
+
 class EventCancelView(ScopedActionView):
     model = Event
     scope_action = "change"

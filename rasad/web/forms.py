@@ -98,6 +98,29 @@ class NumberInput(forms.TextInput):
         return persian.format_number(value, persian_digits=display.current().persian_digits, grouping=False)
 
 
+class _TypedInAnyDigits:
+    """What a number field reads: Persian, Arabic-Indic or Latin digits, with «٫» (what a Persian
+    keyboard types) or "." before the decimals. Django's own fields take the rest (bounds,
+    decimal places, their messages)."""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = persian.to_latin_digits(value.strip(), separators=True)
+        return super().to_python(value)  # type: ignore[misc]
+
+
+class FloatNumberField(_TypedInAnyDigits, forms.FloatField):
+    """A decimal number (a latitude, a target value) typed in any digits."""
+
+    widget = NumberInput
+
+
+class DecimalNumberField(_TypedInAnyDigits, forms.DecimalField):
+    """An exact decimal (hours, points, weights) typed in any digits."""
+
+    widget = NumberInput
+
+
 class JalaliDateField(forms.Field):
     """Accepts a date in the user's calendar (Persian, Arabic or Latin digits) within the accepted
     range (Jalali 1200 to 1500, ``rasad.lib.boundary``); stores Gregorian."""

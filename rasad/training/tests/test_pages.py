@@ -161,3 +161,43 @@ def test_an_event_form_with_bad_input_names_the_problem(cast: Cast):
         },
     )
     assert ok.status_code == 302
+
+
+def test_the_place_of_an_event_is_set_on_its_form_kept_on_edit_and_shown_on_a_map(cast: Cast):
+    coordinator = make_member("isf-coordinator", cast.isfahan, role="coordinator")
+    client = signed_in_client(coordinator)
+    values = {
+        "kind": "workshop",
+        "title": "کارگاه سواد رسانه‌ای",
+        "organization": cast.isfahan.pk,
+        "audience": cast.isfahan.pk,
+        "day": "۱۴۰۵/۰۱/۱۰",
+        "starts": "۱۰:۰۰",
+        "ends": "۱۲:۳۰",
+        "place": "تالار استانداری",
+    }
+    refused = client.post("/training/events/new/", {**values, "latitude": "۳۲٫۶۵"})
+    assert refused.status_code == 200
+    assert "عرض و طول جغرافیایی را یا هر دو وارد کنید یا هیچ‌کدام را." in refused.content.decode()
+    created = client.post("/training/events/new/", {**values, "latitude": "۳۲٫۶۵۴", "longitude": "51.668"})
+    assert created.status_code == 302, created.content.decode()[:1500]
+    event_url = created["Location"]
+    from rasad.training.models import Event
+
+    event = Event.objects.get(title="کارگاه سواد رسانه‌ای")
+    assert (event.latitude, event.longitude) == (32.654, 51.668)
+    page = client.get(event_url).content.decode()
+    assert 'data-testid="event-map"' in page
+    points = client.get(f"/training/events/{event.pk}/place.json").json()
+    assert points["features"][0]["geometry"]["coordinates"] == [51.668, 32.654]
+    # Editing what the event says keeps its place (the form carries it).
+    edit = client.get(f"/training/events/{event.pk}/edit/")
+    data = {name: value for name, value in edit.context["form"].initial.items() if value is not None}
+    data.update(day="۱۴۰۵/۰۱/۱۰", starts="۱۰:۰۰", ends="۱۳:۰۰", title="کارگاه سواد رسانه‌ای")
+    assert client.post(f"/training/events/{event.pk}/edit/", data).status_code == 302
+    event.refresh_from_db()
+    assert (event.latitude, event.longitude) == (32.654, 51.668)
+    # An event without a place has no map and an empty place feed.
+    other = make_event(cast.isfahan)
+    assert 'data-testid="event-map"' not in client.get(f"/training/events/{other.pk}/").content.decode()
+    assert client.get(f"/training/events/{other.pk}/place.json").json()["features"] == []

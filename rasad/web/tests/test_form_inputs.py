@@ -17,7 +17,7 @@ from django.utils import translation
 from rasad.lib import display
 from rasad.lib.display import DisplayPreferences
 from rasad.lib.persian import TextParseError, parse_number
-from rasad.web.forms import JalaliDateField, NumberInput, time_hint
+from rasad.web.forms import DecimalNumberField, FloatNumberField, JalaliDateField, NumberInput, time_hint
 
 
 class AmountField(forms.Field):
@@ -174,3 +174,27 @@ def test_no_stylesheet_of_rasad_restyles_the_placeholder():
     assert sheets
     for sheet in sheets:
         assert "placeholder" not in sheet.read_text(encoding="utf-8"), sheet
+
+
+class PlaceForm(forms.Form):
+    latitude = FloatNumberField(min_value=-90, max_value=90)
+    hours = DecimalNumberField(max_digits=5, decimal_places=1, min_value=Decimal("0.5"))
+
+
+@pytest.mark.parametrize(
+    ("latitude", "hours"), [("32.654", "1.5"), ("۳۲٫۶۵۴", "۱٫۵"), ("٣٢٫٦٥٤", "١٫٥"), (" ۳۲.۶۵۴ ", "۱.۵")]
+)
+def test_the_float_and_decimal_fields_read_every_kind_of_digit_and_the_persian_separator(
+    reader, latitude, hours
+):
+    form = PlaceForm({"latitude": latitude, "hours": hours})
+    assert form.is_valid(), form.errors
+    assert (form.cleaned_data["latitude"], form.cleaned_data["hours"]) == (32.654, Decimal("1.5"))
+
+
+def test_the_float_and_decimal_fields_keep_django_s_bounds_and_messages(reader):
+    form = PlaceForm({"latitude": "۹۱", "hours": "۱٫۲۵"})
+    assert not form.is_valid()
+    assert set(form.errors) == {"latitude", "hours"}
+    assert rendered_value(form, "latitude") == "۹۱"  # what was typed comes back in Persian digits
+    assert not PlaceForm({"latitude": "سی", "hours": "1"}).is_valid()
