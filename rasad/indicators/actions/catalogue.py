@@ -169,6 +169,7 @@ def do_save_assignment(
         check_reports_from(indicator, reports_from)
     # get_or_create settles two people assigning the same indicator at once (the unique
     # constraint, then a second read); the row lock keeps a concurrent change's "old" exact.
+    assignment: Assignment
     assignment, created = Assignment.objects.select_for_update().get_or_create(
         organization=organization,
         indicator=indicator,
