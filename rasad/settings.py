@@ -23,6 +23,7 @@ from rasad.env import (
 )
 from rasad.lib.addresses import parse_networks
 from rasad.lib.encryption_keys import parse_keys
+from rasad.lib.site import public_url_setting
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("RASAD_DATA_DIR", str(BASE_DIR.parent / "var"))).resolve()
@@ -257,6 +258,9 @@ API_TOKEN_DEFAULT_DAYS = env_int("RASAD_API_TOKEN_DAYS", 90, minimum=1, maximum=
 REPORT_GRACE_DAYS = env_int("RASAD_REPORT_GRACE_DAYS", 10, minimum=1, maximum=90)
 # The longest a token may live, whatever expiry its creator asks for.
 API_TOKEN_MAX_DAYS = env_int("RASAD_API_TOKEN_MAX_DAYS", 365, minimum=1, maximum=3650)
+# The site's address as people reach it (https://rasad.example.ir), for links in text written
+# outside a request: reminders, calendar files (rasad.lib.site). Empty: relative links or none.
+RASAD_PUBLIC_URL = public_url_setting("RASAD_PUBLIC_URL", env_str("RASAD_PUBLIC_URL", ""))
 
 LANGUAGE_CODE = "fa"
 LANGUAGES = [("fa", _("Persian")), ("en", _("English"))]

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from rasad.core.models import User
 from rasad.jobs.mail import Attachment, queue_mail
+from rasad.lib.site import is_absolute
 
 if TYPE_CHECKING:
     from rasad.cases.models import Case, Notification
@@ -40,11 +41,14 @@ def notify(
         for user in recipients.values()
     ]
     subject = f"[Rasad] {case.reference}" if case is not None else "[Rasad]"
+    # An absolute link (rasad.lib.site, when the site's address is set) also ends the e-mail, which
+    # is read outside the site; a relative one means nothing there.
+    body = f"{message}\n\n{link}" if is_absolute(link) else message
     for notification in created:
         if notification.user.email:
             queue_mail(
                 subject,
-                message,
+                body,
                 [notification.user.email],
                 key=f"cases-notification:{notification.pk}",
                 attachments=attachments,

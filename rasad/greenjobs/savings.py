@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from rasad.core.access import ObjectNotFound
 from rasad.core.models import User
+from rasad.lib import formatting
 from rasad.lib.jalali import JalaliPeriod, local_date
 from rasad.lib.persian import normalize_text, search_key
 
@@ -161,7 +162,14 @@ def record_savings(report: Any, *, acting_user: User | None) -> str:
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=FIELD_BY_CODE).select_related("unit")}
     if len(indicators) != len(FIELD_BY_CODE):
         raise ValidationError(
-            {"milestone": [_("The savings indicators are missing from the catalogue; ask an administrator.")]}
+            {
+                "milestone": [
+                    _(
+                        "The outcome indicators (savings and jobs) are missing from the catalogue; "
+                        "ask an administrator."
+                    )
+                ]
+            }
         )
     assigned = set(
         Assignment.objects.for_organization(organization)
@@ -200,9 +208,12 @@ def record_savings(report: Any, *, acting_user: User | None) -> str:
         raise ValidationError(
             {
                 "milestone": [
-                    _("The savings cannot be written to the indicators for %(period)s: %(reason)s")
+                    _(
+                        "The outcomes (savings and jobs) cannot be written to the indicators for "
+                        "%(period)s: %(reason)s"
+                    )
                     % {
-                        "period": period.label(),
+                        "period": formatting.period(period),
                         "reason": "; ".join(dict.fromkeys(messages))
                         or _("you may not report indicator values for this business."),
                     }

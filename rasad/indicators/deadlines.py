@@ -3,11 +3,13 @@
 A period's values are collected after it ends: the report for آذر ۱۴۰۵ is due on the
 ``REPORT_GRACE_DAYS``-th day after آذر ends (``RASAD_REPORT_GRACE_DAYS``, ten by default, so on
 ۱۰ دی ۱۴۰۵). A report is owed while some indicator assigned to the organization for that
-period's kind has no submitted or approved value. A period that ended before the indicator was
-assigned (the day in Tehran the assignment was made) is not owed for it: a business assigned a
-yearly indicator in آذر ۱۴۰۵ owes the year ۱۴۰۵, not ۱۴۰۴. ``docs/indicators.md`` describes the
-rule; ``assigned_since`` is the one place that says which indicators an organization reports from
-when (the owed reports here, the completeness dashboard, and the overdue reminders use it).
+period's kind has no submitted or approved value. A period that ended before the assignment's
+first day of reporting (``Assignment.reports_from``; by default the day in Tehran the assignment
+was made) is not owed for it: a business assigned a yearly indicator in آذر ۱۴۰۵ owes the year
+۱۴۰۵, not ۱۴۰۴, unless its assignment says it reports from an earlier day. ``docs/indicators.md``
+describes the rule; ``assigned_since`` is the one place that says which indicators an
+organization reports from when (the owed reports here, the completeness dashboard, and the
+overdue reminders use it).
 """
 
 from __future__ import annotations
@@ -22,12 +24,18 @@ from django.db.models import Q
 
 from rasad.core.models import Organization
 from rasad.indicators.choices import ObservationStatus
-from rasad.indicators.models import Assignment, Observation
-from rasad.lib.jalali import JalaliPeriod, PeriodKind, local_date
+from rasad.indicators.models import Assignment, Indicator, Observation
+from rasad.lib.jalali import JalaliPeriod, PeriodKind, from_jalali, local_date, to_jalali
 
 # How many past periods an owed report is still shown for (older ones are a matter for the
 # observations table, not for a daily queue).
 LOOKBACK_PERIODS = 3
+
+# How far back and ahead an assignment's first day of reporting may lie: the Jalali years the
+# period picker offers for data entry (``rasad.web.forms.PeriodField``), from ten years back to
+# the next one. Every kind of period begins on 1 Farvardin of some year, so the first day of that
+# range starts the indicator's first period that can be reported, whatever its periodicity.
+REPORTS_FROM_YEARS_BACK = 10
 
 
 def grace_days() -> int:
@@ -42,6 +50,14 @@ def due_date(period: JalaliPeriod) -> date:
 def collecting_period(kind: PeriodKind, today: date) -> JalaliPeriod:
     """The period whose report is being collected today: the last one that has ended."""
     return JalaliPeriod.containing(today, kind).previous()
+
+
+def reports_from_range(indicator: Indicator, today: date) -> tuple[date, date]:
+    """The first and last day an assignment of ``indicator`` may report from (both included):
+    the start of its first period that can be reported, and the last day of the next year."""
+    year = to_jalali(today).year
+    first = JalaliPeriod.containing(from_jalali(year - REPORTS_FROM_YEARS_BACK, 1, 1), indicator.periodicity)  # type: ignore[arg-type]
+    return first.start, from_jalali(year + 2, 1, 1) - timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -61,7 +77,7 @@ class OwedReport:
 
 def assigned_since(organizations: Iterable[Organization]) -> dict[int, dict[int, tuple[str, date]]]:
     """Per organization: its input indicators (own assignments and its ancestors' subtree ones),
-    each with its periodicity and the day (in Tehran) the earliest of those assignments was made.
+    each with its periodicity and the earliest first day of reporting of those assignments.
     One query whatever the number of organizations."""
     organizations = list(organizations)
     result: dict[int, dict[int, tuple[str, date]]] = {organization.pk: {} for organization in organizations}
@@ -75,13 +91,13 @@ def assigned_since(organizations: Iterable[Organization]) -> dict[int, dict[int,
             indicator__formula="",
         )
         .values_list(
-            "organization_id", "indicator_id", "include_descendants", "created", "indicator__periodicity"
+            "organization_id", "indicator_id", "include_descendants", "reports_from", "indicator__periodicity"
         )
         .order_by()
     )
     by_owner: dict[int, list[tuple[int, bool, str, date]]] = defaultdict(list)
-    for owner_id, indicator_id, subtree, created, kind in rows:
-        by_owner[owner_id].append((indicator_id, subtree, kind, local_date(created)))
+    for owner_id, indicator_id, subtree, reports_from, kind in rows:
+        by_owner[owner_id].append((indicator_id, subtree, kind, reports_from))
     for organization_id, above in reach.items():
         held = result[organization_id]
         for owner_id in (organization_id, *above):
@@ -95,7 +111,7 @@ def assigned_since(organizations: Iterable[Organization]) -> dict[int, dict[int,
 
 def expected_in(assigned: dict[int, tuple[str, date]], period: JalaliPeriod) -> set[int]:
     """The indicators of ``assigned`` (one organization's ``assigned_since``) owed for ``period``:
-    of its kind, and assigned on or before its last day (``end`` is the day after it)."""
+    of its kind, and reported from on or before its last day (``end`` is the day after it)."""
     return {pk for pk, (kind, day) in assigned.items() if kind == period.kind and day < period.end}
 
 
@@ -113,7 +129,7 @@ def owed_reports(organizations: Iterable[Organization], today: date) -> list[Owe
                 if step and period.start < founded:
                     break
                 ids = expected_in(assigned[organization.pk], period)
-                if not ids:  # assigned after this period ended, so after every earlier one too
+                if not ids:  # reported from after this period ended, so after every earlier one too
                     break
                 wanted[(organization.pk, period.key)] = (organization, period, ids)
                 period = period.previous()

@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
-from datetime import datetime, time
 from typing import TextIO
 
 from django.db import transaction
@@ -37,7 +36,7 @@ from rasad.indicators.actions import (
     do_submit_period,
 )
 from rasad.indicators.models import Assignment, Indicator, Observation
-from rasad.lib.jalali import TEHRAN, JalaliPeriod, periods_between, today_in_tehran
+from rasad.lib.jalali import JalaliPeriod, periods_between, today_in_tehran
 from rasad.lib.persian import to_persian_digits
 
 COORDINATOR = "imidro.coordinator"
@@ -125,16 +124,18 @@ def load_demo(stdout: TextIO | None = None) -> bool:
     last_year = last.year - 1  # the last complete Jalali year
     months = periods_between(JalaliPeriod("month", last_year - 2, 1), last)
     with transaction.atomic():
+        # The sites have reported these indicators since the history begins: a period that ended
+        # before its assignment's first day of reporting is not owed (deadlines.py), and the
+        # demo's last month is.
         for site in SITES:
             for code in INDICATORS:
                 do_save_assignment(
-                    organizations[site.code], indicators[code], include_descendants=False, acting_user=None
+                    organizations[site.code],
+                    indicators[code],
+                    include_descendants=False,
+                    acting_user=None,
+                    reports_from=months[0].start,
                 )
-        # The sites have reported these indicators since the history begins: a period that ended
-        # before its assignment is not owed (deadlines.py), and the demo's last month is.
-        Assignment.objects.filter(organization__in=[organizations[s.code] for s in SITES]).update(
-            created=datetime.combine(months[0].start, time(12), tzinfo=TEHRAN)
-        )
         for year in sorted({p.year for p in months}):
             rows = [
                 ObservationInput(organizations[site.code], indicators[code], period, value, COMMENT)

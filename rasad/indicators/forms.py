@@ -12,7 +12,7 @@ from rasad.indicators.actions import BaselineValues, CriterionValues, ScorecardV
 from rasad.indicators.choices import Category, CriterionKind
 from rasad.indicators.models import Indicator
 from rasad.lib.persian import TextParseError, parse_number
-from rasad.web.forms import ActionFormMixin, NormalizedCharField, NumberInput, PeriodField
+from rasad.web.forms import ActionFormMixin, JalaliDateField, NormalizedCharField, NumberInput, PeriodField
 
 
 class ReportStartForm(forms.Form):
@@ -164,6 +164,14 @@ class AssignmentForm(ActionFormMixin, forms.Form):
         label=_("Include sub-organizations"),
         required=False,
         widget=_control(forms.CheckboxInput(), "form-check-input"),
+    )
+    reports_from = JalaliDateField(
+        label=_("Reports from"),
+        required=False,
+        help_text=_(
+            "The first day it reports from: a period that ended before it is not owed. "
+            "Empty: today (a new assignment), or unchanged."
+        ),
     )
 
     def __init__(self, *args: Any, indicators: Any, **kwargs: Any) -> None:

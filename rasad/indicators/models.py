@@ -154,10 +154,16 @@ class EmissionFactor(TimestampedModel):
 
 
 class Assignment(OrganizationOwnedModel):
-    """An organization (optionally with its whole subtree) must report an indicator."""
+    """An organization (optionally with its whole subtree) must report an indicator.
+
+    ``reports_from`` is the first day it reports from: a period that ended before that day is not
+    owed (``rasad.indicators.deadlines``). It is always set: the action fills in the day in Tehran
+    the assignment is made when none is given, and migration 0007 gave earlier assignments the
+    day they were made, so the rule has one date to read and no fallback."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="assignments")
     include_descendants = models.BooleanField(_("include sub-organizations"), default=False)
+    reports_from = models.DateField(_("reports from"))
 
     objects = AssignmentQuerySet.as_manager()
 

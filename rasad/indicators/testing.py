@@ -4,7 +4,7 @@ small builders the tests share."""
 from __future__ import annotations
 
 import itertools
-from datetime import date, datetime, time
+from datetime import date
 
 from rasad.core.models import Organization
 from rasad.indicators.actions import (
@@ -20,7 +20,7 @@ from rasad.indicators.actions import (
     do_save_target,
 )
 from rasad.indicators.models import Alert, Assignment, Baseline, Indicator, Observation, Scorecard, Target
-from rasad.lib.jalali import TEHRAN, JalaliPeriod
+from rasad.lib.jalali import JalaliPeriod
 from rasad.testing.cast import Cast
 from rasad.testing.factories import register
 
@@ -38,15 +38,12 @@ def indicator(code: str) -> Indicator:
 
 
 def assign(organization: Organization, *codes: str, subtree: bool = True, since: date | None = None) -> None:
-    """Assign the indicators to ``organization``; ``since`` dates the assignments back to that day
-    (Tehran), since a period that ended before its assignment is not owed (deadlines.py)."""
+    """Assign the indicators to ``organization``; ``since`` is the first day they report from
+    (today when not given), since a period that ended before it is not owed (deadlines.py)."""
     for code in codes:
-        made = do_save_assignment(
-            organization, indicator(code), include_descendants=subtree, acting_user=None
+        do_save_assignment(
+            organization, indicator(code), include_descendants=subtree, acting_user=None, reports_from=since
         )
-        if since is not None:
-            made_on = datetime.combine(since, time(12), tzinfo=TEHRAN)
-            Assignment.objects.filter(pk=made.pk).update(created=made_on)
 
 
 def record(

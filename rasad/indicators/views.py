@@ -798,6 +798,7 @@ class AssignmentView(ScopedDetailView):
             form.cleaned_data["indicator"],
             include_descendants=form.cleaned_data["include_descendants"],
             acting_user=self.user,
+            reports_from=form.cleaned_data["reports_from"],
         ):
             messages.success(request, _("The indicator was assigned."))
             return redirect("indicators:assignments", pk=organization.pk)

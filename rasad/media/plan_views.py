@@ -19,6 +19,7 @@ from rasad.core.models import Organization
 from rasad.lib import formatting
 from rasad.lib.downloads import file_download
 from rasad.lib.jalali import TEHRAN, JalaliPeriod, local_date
+from rasad.lib.site import absolute_url
 from rasad.media import ical
 from rasad.media.actions import (
     do_cancel_planned_item,
@@ -142,7 +143,7 @@ class PlanCalendarFileView(PlanCalendarView):
         data = ical.calendar(
             items,
             name=str(gettext_lazy("Media calendar")),
-            address_of={item.pk: self.request.build_absolute_uri(item.get_absolute_url()) for item in items},
+            address_of={item.pk: absolute_url(item.get_absolute_url(), self.request) for item in items},
         )
         return file_download(io.BytesIO(data), f"media-calendar-{period.key}.ics", ical.CONTENT_TYPE)
 

@@ -25,6 +25,7 @@ from rasad.core.models import Membership, Organization
 from rasad.lib import formatting
 from rasad.lib.jalali import JalaliPeriod, local_date
 from rasad.lib.persian import to_latin_digits
+from rasad.lib.site import absolute_url
 from rasad.lib.tabular import XLSX_TYPE
 from rasad.training import certificates, feeds, ical, texts
 from rasad.training.actions import (
@@ -796,7 +797,7 @@ class EventAnnounceView(ScopedFormView):
             self.object,
             acting_user=self.user,
             organization=form.cleaned_data["organization"],
-            address=self.request.build_absolute_uri(self.object.get_absolute_url()),
+            address=absolute_url(self.object.get_absolute_url(), self.request),
         )
         return result
 
@@ -815,7 +816,7 @@ class EventCalendarFileView(ScopedDetailView):
 
     def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         event: Event = self.get_object()
-        address = request.build_absolute_uri(event.get_absolute_url())
+        address = absolute_url(event.get_absolute_url(), request)
         response = HttpResponse(ical.event_file(event, address=address), content_type=ical.CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{ical.event_file_name(event)}"'
         return response
@@ -832,7 +833,7 @@ class CalendarAddressView(SignedInView):
 
     def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         feed, secret = do_make_calendar_feed(self.user, acting_user=self.user)
-        address = request.build_absolute_uri(reverse("training:calendar-feed", args=[secret]))
+        address = absolute_url(reverse("training:calendar-feed", args=[secret]), request)
         response = self.render({"feed": feed, "address": address})
         response["Cache-Control"] = "no-store"
         return response
@@ -854,7 +855,7 @@ class CalendarFeedView(View):
         if person is None:
             raise Http404
         events = list(feeds.events_for(person, now=timezone.now()))
-        addresses = {e.pk: request.build_absolute_uri(e.get_absolute_url()) for e in events}
+        addresses = {e.pk: absolute_url(e.get_absolute_url(), request) for e in events}
         with texts.in_persian():
             name = _("Training in Rasad")
         response = HttpResponse(

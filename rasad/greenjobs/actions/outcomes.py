@@ -23,6 +23,7 @@ from rasad.greenjobs.choices import Milestone, ReminderKind, Stage
 from rasad.greenjobs.models import Application, OutcomeReminder, OutcomeReport
 from rasad.greenjobs.savings import record_savings
 from rasad.lib import formatting
+from rasad.lib.site import absolute_url
 
 FUNDED = (Stage.APPROVED, Stage.DISBURSED, Stage.CLOSED)
 MAX_JOBS = 100_000
@@ -261,7 +262,7 @@ def do_remind_outcome(application: Application, milestone: str, *, today: date) 
         None,
         NotificationKind.STATUS,
         message,
-        link=reverse("greenjobs:application-outcome", args=[locked.pk]),
+        link=absolute_url(reverse("greenjobs:application-outcome", args=[locked.pk])),
     )
     reminder = OutcomeReminder.objects.create(
         application=locked,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -26,6 +27,7 @@ from rasad.greenjobs.audit import GreenAuditEvent
 from rasad.greenjobs.models import Application, OutcomeReminder
 from rasad.greenjobs.tasks import remind_outcome_reports, remind_outcomes
 from rasad.greenjobs.testing import paid_application
+from rasad.jobs.testing import run_queued
 from rasad.lib import formatting
 from rasad.lib.jalali import local_date
 from rasad.testing.cast import Cast
@@ -171,3 +173,17 @@ def test_the_periodic_job_is_declared_and_runs(cast: Cast):
     schedule = Schedule.objects.get(name="greenjobs-outcome-reminders")
     assert (schedule.cron, schedule.is_enabled) == ("15 7 * * *", True)
     assert remind_outcome_reports.call() == 0
+
+
+def test_with_the_sites_address_the_reminder_links_to_the_outcome_form_absolutely(cast: Cast, settings):
+    settings.RASAD_PUBLIC_URL = "https://rasad.example.ir"
+    cast.ali.email = "ali@example.ir"
+    cast.ali.save(update_fields=["email"])
+    application = paid_application(cast)
+    assert remind_outcomes(_due(application, 6) - timedelta(days=3)) == 1
+    note = Notification.objects.filter(user=cast.ali).get()
+    page = f"https://rasad.example.ir/green/applications/{application.pk}/outcomes/"
+    assert note.link == page
+    run_queued()
+    [sent] = [m for m in mail.outbox if m.to == ["ali@example.ir"]]
+    assert sent.body == f"{note.message}\n\n{page}"

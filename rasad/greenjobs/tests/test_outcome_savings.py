@@ -19,7 +19,7 @@ from rasad.greenjobs.models import Application, Instalment, OutcomeReport
 from rasad.greenjobs.savings import FIELD_BY_CODE, period_for
 from rasad.greenjobs.testing import apply, make_business, make_scheme, paid_application
 from rasad.indicators.actions import do_approve_period
-from rasad.indicators.models import Assignment, Observation
+from rasad.indicators.models import Assignment, Indicator, Observation
 from rasad.lib.jalali import JalaliPeriod, from_jalali, local_date
 from rasad.testing.api import assert_nothing_changed
 from rasad.testing.cast import Cast
@@ -180,7 +180,9 @@ def test_an_approved_year_refuses_the_report_and_writes_nothing(cast: Cast):
         )
     assert refused.status_code == 400
     [message] = refused.json()["error"]["fields"]["milestone"]
-    assert "approved" in message or "تأیید" in message
+    # The refusal speaks of savings and jobs alike (both are outcome indicators), in Persian.
+    assert message.startswith("نتایج (صرفه‌جویی و اشتغال) را نمی‌توان در شاخص‌های سال ")
+    assert "تأیید" in message
     assert _values(application.organization_id)["GREEN_ENERGY_SAVED"] == (
         six.indicator_period,
         12000.0,
@@ -260,3 +262,18 @@ def test_the_indicators_exist_after_migrate():
         "GREEN_JOBS_CREATED": ("year", "count", "green_jobs"),
         "GREEN_JOBS_KEPT": ("year", "count", "green_jobs"),
     }
+
+
+def test_a_missing_outcome_indicator_refuses_the_report_naming_savings_and_jobs(cast: Cast):
+    application = paid_application(cast)
+    Indicator.objects.filter(code="GREEN_JOBS_KEPT").delete()
+    with assert_nothing_changed("greenjobs.outcomereport", "indicators.observation"):
+        refused = _api(cast.ali).post(
+            "/api/v1/green-outcomes/",
+            {"application": application.number, "milestone": "6", "jobs_created": 1, "jobs_retained": 1},
+            format="json",
+        )
+    assert refused.status_code == 400
+    assert refused.json()["error"]["fields"]["milestone"] == [
+        "شاخص‌های نتایج (صرفه‌جویی و اشتغال) در فهرست شاخص‌ها نیست؛ به مدیر سامانه خبر دهید."
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from rasad.core.access import require_in_scope
 from rasad.core.models import Organization, User
-from rasad.indicators import formulas
+from rasad.indicators import deadlines, formulas
 from rasad.indicators.audit import IndicatorAuditEvent, audit_object
 from rasad.indicators.choices import (
     Category,
@@ -25,6 +26,8 @@ from rasad.indicators.models import (
     Unit,
 )
 from rasad.indicators.querysets import may_edit_catalogue
+from rasad.lib import formatting
+from rasad.lib.jalali import JalaliPeriod, today_in_tehran
 from rasad.lib.persian import normalize_text, search_key
 
 
@@ -111,25 +114,91 @@ def do_save_indicator(
     return indicator
 
 
+def check_reports_from(indicator: Indicator, reports_from: date, *, today: date | None = None) -> None:
+    """Refuse a first reporting day outside ``deadlines.reports_from_range``: before the
+    indicator's first period that can be reported, or in a year after the next one."""
+    first, last = deadlines.reports_from_range(indicator, today or today_in_tehran())
+    if reports_from < first:
+        raise ValidationError(
+            {
+                "reports_from": [
+                    _(
+                        "The first day of reporting cannot be before %(first)s, the start of this "
+                        "indicator's first period that can be reported (%(period)s)."
+                    )
+                    % {
+                        "first": formatting.date_text(first, style="long"),
+                        "period": formatting.period(JalaliPeriod.containing(first, indicator.periodicity)),  # type: ignore[arg-type]
+                    }
+                ]
+            }
+        )
+    if reports_from > last:
+        raise ValidationError(
+            {
+                "reports_from": [
+                    _(
+                        "The first day of reporting cannot be after %(last)s: an assignment may "
+                        "start at the latest in the next year."
+                    )
+                    % {"last": formatting.date_text(last, style="long")}
+                ]
+            }
+        )
+
+
 @transaction.atomic
 def do_save_assignment(
-    organization: Organization, indicator: Indicator, *, include_descendants: bool, acting_user: User | None
+    organization: Organization,
+    indicator: Indicator,
+    *,
+    include_descendants: bool,
+    acting_user: User | None,
+    reports_from: date | None = None,
 ) -> Assignment:
+    """Assign ``indicator`` to ``organization``, or change the assignment it has. ``reports_from``
+    is the first day it reports from; a new assignment without one reports from today (Tehran),
+    a changed one keeps its day."""
     if acting_user is not None:
         require_in_scope(acting_user, "add", _owned(Assignment, organization))
     if indicator.is_derived:
         raise ValidationError(
             {"indicator": [_("A derived indicator is computed; assign its inputs instead.")]}
         )
-    assignment, _created = Assignment.objects.update_or_create(
-        organization=organization, indicator=indicator, defaults={"include_descendants": include_descendants}
+    if reports_from is not None:
+        check_reports_from(indicator, reports_from)
+    # get_or_create settles two people assigning the same indicator at once (the unique
+    # constraint, then a second read); the row lock keeps a concurrent change's "old" exact.
+    assignment: Assignment
+    assignment, created = Assignment.objects.select_for_update().get_or_create(
+        organization=organization,
+        indicator=indicator,
+        defaults={
+            "include_descendants": include_descendants,
+            "reports_from": reports_from or today_in_tehran(),
+        },
     )
+    old = None
+    if not created:
+        old = {
+            "include_descendants": assignment.include_descendants,
+            "reports_from": assignment.reports_from.isoformat(),
+        }
+        assignment.include_descendants = include_descendants
+        if reports_from is not None:
+            assignment.reports_from = reports_from
+        assignment.save(update_fields=["include_descendants", "reports_from", "last_updated"])
     audit_object(
         IndicatorAuditEvent.ASSIGNMENT_SAVED,
         assignment,
         acting_user=acting_user,
         organization=organization,
-        new={"indicator": indicator.code, "include_descendants": include_descendants},
+        old=old,
+        new={
+            "indicator": indicator.code,
+            "include_descendants": include_descendants,
+            "reports_from": assignment.reports_from.isoformat(),
+        },
     )
     return assignment
 

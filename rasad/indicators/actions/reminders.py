@@ -21,6 +21,7 @@ from rasad.indicators.choices import ReminderKind
 from rasad.indicators.deadlines import OwedReport, owed_reports
 from rasad.indicators.models import Indicator, Observation, ReportReminder
 from rasad.lib import formatting
+from rasad.lib.site import absolute_url
 
 # A report is announced this many days before its due day (the home queue shows it all along).
 REPORT_NOTICE_DAYS = 3
@@ -116,7 +117,7 @@ def do_remind_report(organization: Organization, period_key: str, *, today: date
         None,
         NotificationKind.STATUS,
         message,
-        link=reverse("indicators:report", args=[locked.pk, period_key]),
+        link=absolute_url(reverse("indicators:report", args=[locked.pk, period_key])),
     )
     codes = sorted(Indicator.objects.filter(pk__in=report.missing_ids).values_list("code", flat=True))
     reminder = ReportReminder.objects.create(

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from rasad.api.fields import DateField
 from rasad.api.lean import Computed, LeanList
 from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField
 from rasad.core.models import Organization
@@ -162,6 +163,15 @@ class AssignmentSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="indicators-api:assignment-detail")
     organization: ScopedSlugRelatedField = _organization_field()
     indicator: serializers.SlugRelatedField[Any] = _indicator_field()
+    reports_from = DateField(
+        required=False,
+        help_text=_(
+            "The first day the organization reports from (ISO date): a period that ended before it "
+            "is not owed. From the start of the indicator's first period that can be reported (ten "
+            "Jalali years back) to the end of the next Jalali year. Default: today in Tehran for a "
+            "new assignment, unchanged when an existing one is posted again."
+        ),
+    )
 
     class Meta:
         model = Assignment
@@ -172,6 +182,7 @@ class AssignmentSerializer(RasadModelSerializer):
             "organization",
             "indicator",
             "include_descendants",
+            "reports_from",
             "created",
             "last_updated",
         ]

@@ -127,6 +127,7 @@ class AssignmentViewSet(ScopedModelViewSet):
             data["indicator"],
             include_descendants=data.get("include_descendants", False),
             acting_user=_actor(self.request),
+            reports_from=data.get("reports_from"),
         )
 
     def perform_destroy(self, instance: Assignment) -> None:

@@ -6,6 +6,7 @@ period that ended before the indicators were assigned, nothing to another organi
 from __future__ import annotations
 
 import pytest
+from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
 
@@ -20,6 +21,7 @@ from rasad.indicators.testing import assign, record
 from rasad.jobs.engine import periodic_jobs
 from rasad.jobs.models import EffectKey, Schedule
 from rasad.jobs.schedules import sync_schedules
+from rasad.jobs.testing import run_queued
 from rasad.lib.jalali import from_jalali
 from rasad.testing.cast import Cast
 from rasad.testing.web import verified_client
@@ -123,3 +125,37 @@ def test_the_job_is_on_the_schedules_page(cast: Cast):
     page = verified_client(cast.root).get(reverse("jobs:jobs")).content.decode()
     assert '<td>indicators-report-reminders</td><td><code dir="ltr">0 8 * * *</code></td>' in page
     assert remind_indicator_reports.call() == 0  # nothing assigned: nothing to tell
+
+
+SITE = "https://rasad.example.ir"
+
+
+def _with_e_mail(cast: Cast) -> None:
+    cast.ali.email = "ali@example.ir"
+    cast.ali.save(update_fields=["email"])
+
+
+def test_with_the_sites_address_the_reminder_links_to_the_entry_page_absolutely(cast: Cast, settings):
+    settings.RASAD_PUBLIC_URL = SITE
+    _with_e_mail(cast)
+    assign(cast.isfahan, "ELEC_CONS", subtree=False, since=SINCE)
+    assert remind_reports(LATE) == 1
+    note = Notification.objects.filter(user=cast.ali).get()
+    page = f"{SITE}/indicators/report/{cast.isfahan.pk}/1405-09/"
+    assert note.link == page
+    run_queued()
+    [sent] = [m for m in mail.outbox if m.to == ["ali@example.ir"]]
+    # The e-mail is read outside the site: it ends with the page's address.
+    assert sent.body == f"{note.message}\n\n{page}"
+
+
+def test_without_the_sites_address_the_link_stays_relative_and_out_of_the_e_mail(cast: Cast, settings):
+    settings.RASAD_PUBLIC_URL = ""
+    _with_e_mail(cast)
+    assign(cast.isfahan, "ELEC_CONS", subtree=False, since=SINCE)
+    assert remind_reports(LATE) == 1
+    note = Notification.objects.filter(user=cast.ali).get()
+    assert note.link == f"/indicators/report/{cast.isfahan.pk}/1405-09/"
+    run_queued()
+    [sent] = [m for m in mail.outbox if m.to == ["ali@example.ir"]]
+    assert sent.body == note.message

@@ -95,3 +95,19 @@ def test_a_bad_filter_is_refused_naming_it(cast: Cast):
     fields = response.json()["error"]["fields"]
     assert list(fields) == ["state"]
     assert re.search("[\u0600-\u06ff]", " ".join(fields["state"]))
+
+
+def test_with_the_sites_address_set_the_entries_link_to_it(cast: Cast, settings):
+    """RASAD_PUBLIC_URL wins over the host the request came by; unset, the request's host."""
+    start = (timezone.now() + timedelta(days=1)).astimezone(TEHRAN).replace(hour=10, minute=0)
+    item = make_planned_item(cast.isfahan, title="نشست خبری", starts_at=start)
+    month = JalaliPeriod.containing(local_date(start), "month").key
+    client = signed_in_client(cast.alice)
+    settings.RASAD_PUBLIC_URL = "https://rasad.example.ir"
+    response = client.get(ICS, {"month": month})
+    [entry] = Calendar.from_ical(b"".join(response.streaming_content)).walk("VEVENT")  # type: ignore[attr-defined]
+    assert str(entry["url"]) == f"https://rasad.example.ir{item.get_absolute_url()}"
+    settings.RASAD_PUBLIC_URL = ""
+    response = client.get(ICS, {"month": month})
+    [entry] = Calendar.from_ical(b"".join(response.streaming_content)).walk("VEVENT")  # type: ignore[attr-defined]
+    assert str(entry["url"]) == f"http://testserver{item.get_absolute_url()}"

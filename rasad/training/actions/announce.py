@@ -5,12 +5,12 @@ what they were told.
   it. A background task tells every active person of that part who may see the event, once each:
   an in-app notification that links to the event, and its e-mail with the event's calendar file
   (``training-event-<id>.ics``, the file of the event's page) attached. Announcing again (to the same
-  part, later, or to a wider one) tells only the people not told yet. The site has no address of
-  its own in settings: an announcement made from a page or the API carries the event page's
-  absolute address as the organizer's request gives it (``request.build_absolute_uri``, the
-  same address as the page's own calendar file), and the file then links back to the event
-  (``URL`` and the last line of its description); one made without a request (the demo, a
-  command) sends the file without it.
+  part, later, or to a wider one) tells only the people not told yet. The file links back to the
+  event (``URL`` and the last line of its description) at the event page's absolute address
+  (``rasad.lib.site.absolute_url``): the site's address ``RASAD_PUBLIC_URL`` when it is set,
+  else the one the organizer's request came to (the same address as the page's own calendar
+  file). One made without a request (the demo, a command) while the setting is empty sends the
+  file without it.
 * A periodic job **reminds** the people holding a place at an event that starts within
   ``REMINDER_HOURS``, once each.
 * A daily job tells a person, and the managers who may enrol them, when a certificate a
@@ -42,6 +42,7 @@ from rasad.core.scope import users_who_can
 from rasad.jobs.engine import claim_effect, enqueue
 from rasad.jobs.mail import Attachment
 from rasad.lib.progress import track
+from rasad.lib.site import public_url
 from rasad.training import ical, texts
 from rasad.training.actions.common import Errors, allowed, moment, push, refusal
 from rasad.training.audit import TrainingAuditEvent, audit
@@ -177,7 +178,8 @@ def deliver_announcement(
         .order_by("pk")
     )
     message = texts.announcement(event)
-    attachments = [calendar_attachment(event, address)]
+    # Without a request's address (the demo, a command), the site's own when it is set.
+    attachments = [calendar_attachment(event, address or public_url(event.get_absolute_url()))]
     count = 0
     for person in track(people, total=len(people)):
         if may_see(person, event) and tell(

@@ -23,6 +23,7 @@ from rasad.core.api.serializers import ImportReportSerializer, ImportUploadSeria
 from rasad.core.importers import MAX_FILE_BYTES
 from rasad.core.models import Organization, User
 from rasad.lib.jalali import local_date
+from rasad.lib.site import absolute_url
 from rasad.training.actions import (
     AttendanceMark,
     do_assign_position,
@@ -258,7 +259,7 @@ class EventViewSet(ScopedModelViewSet):
             event,
             acting_user=_actor(request),
             organization=serializer.validated_data.get("organization"),
-            address=request.build_absolute_uri(event.get_absolute_url()),
+            address=absolute_url(event.get_absolute_url(), request),
         )
         return Response(
             EventSerializer(

@@ -206,3 +206,38 @@ def test_a_reminder_is_a_plain_message(cast: Cast) -> None:
     run_queued()
     (message,) = _mail_to(cast.ali)
     assert message.attachments == []
+
+
+SITE = "https://rasad.example.ir"
+
+
+def test_with_the_sites_address_set_a_file_announced_without_a_request_links_to_it(
+    cast: Cast, settings: Any
+) -> None:
+    """RASAD_PUBLIC_URL gives the address the demo or a command cannot take from a request."""
+    settings.RASAD_PUBLIC_URL = SITE
+    _with_address(cast.ali)
+    event = make_event(cast.isfahan, description="ویژهٔ مدیران")
+    do_announce_event(event, acting_user=None)
+    run_queued()
+    entry = _mailed_entry(cast.ali)
+    assert str(entry["url"]) == f"{SITE}/training/events/{event.pk}/"
+    assert str(entry["description"]).splitlines()[-3:] == [
+        "ویژهٔ مدیران",
+        "",
+        f"{SITE}/training/events/{event.pk}/",
+    ]
+
+
+def test_with_the_sites_address_set_the_pages_file_and_feed_use_it_not_the_requests_host(
+    cast: Cast, settings: Any
+) -> None:
+    settings.RASAD_PUBLIC_URL = SITE
+    event = make_event(cast.isfahan)
+    client = signed_in_client(cast.ali)
+    page_file = Calendar.from_ical(client.get(f"/training/events/{event.pk}/calendar.ics").content)
+    assert str(page_file.walk("VEVENT")[0]["url"]) == f"{SITE}/training/events/{event.pk}/"
+    answer = client.post("/training/mine/calendar/")
+    assert answer.status_code == 200
+    assert f"{SITE}/training/calendar/" in answer.content.decode()
+    assert "http://testserver/" not in answer.content.decode()

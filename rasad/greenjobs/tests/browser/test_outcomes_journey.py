@@ -37,8 +37,8 @@ def test_a_workshop_reports_its_outcomes_and_they_reach_the_province_dashboard(j
     owner.submit()
     assert "۴" in owner.page.inner_text("[data-testid=outcomes]")
     assert "۱۸٬۵۰۰" in owner.page.inner_text("[data-testid=outcomes]")
-    # The savings were written to the indicators: the year, and a link to the values.
-    assert "ثبت شد" in owner.page.inner_text("[data-testid=outcome-indicators]")
+    # The savings and jobs were written to the indicators: the year, and a link to the values.
+    assert "صرفه‌جویی و اشتغال در شاخص‌های سال" in owner.page.inner_text("[data-testid=outcome-indicators]")
     owner.click("[data-testid=outcome-indicators] a")
     table = owner.page.inner_text("main")
     assert "صرفه‌جویی انرژی مشاغل سبز" in table

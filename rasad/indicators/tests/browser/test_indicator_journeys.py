@@ -78,3 +78,28 @@ def test_targets_baselines_scorecards_and_the_national_view(journey, assigned: C
     analyst.go("/indicators/?indicator=ELEC_CONS&year=1402")
     page.locator("[data-testid=choropleth][data-ready=provinces]").wait_for()
     assert page.locator("[data-testid=map-legend]").count() == 1
+
+
+def _assign_from(page, code: str, day: str) -> None:
+    """Type the day, then move on to the indicator as a person does: the date picker closes."""
+    page.fill("input[name=reports_from]", day)
+    page.focus("select[name=indicator]")
+    page.select_option("select[name=indicator]", str(indicator(code).pk))
+    page.wait_for_selector("jdp-container", state="hidden")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_an_assignment_reports_from_a_jalali_day(journey, assigned: Cast, width):
+    """The analyst assigns an indicator from a day typed in Persian digits and sees it in Jalali;
+    a day far in the future comes back with its Persian error under the field."""
+    cast = assigned
+    analyst = journey(width)
+    analyst.sign_in("alice")
+    analyst.go(f"/indicators/organizations/{cast.isfahan_post.pk}/assignments/")
+    page = analyst.page
+    _assign_from(page, "TAILINGS", "۱۴۰۴/۰۱/۰۱")
+    analyst.submit("[data-testid=save]")
+    assert page.inner_text("[data-testid=reports-from-TAILINGS]") == "۱۴۰۴/۰۱/۰۱"
+    _assign_from(page, "LAND_REHAB", "۱۵۰۰/۰۱/۰۱")
+    analyst.submit("[data-testid=save]")
+    assert "نخستین روز گزارش نمی‌تواند پس از" in page.inner_text("[data-testid=assignment-form]")

@@ -26,7 +26,7 @@ def test_report_due_entered_on_a_phone_and_approved_from_the_queue(journey, cast
     period = collecting_period("month", today)
     # The report of the month just ended is due in three days.
     grace = (today + timedelta(days=3) - period.end).days + 1
-    # Assigned before the month began (a period that ended before its assignment is not owed).
+    # Reporting from before the month began (a period that ended before it is not owed).
     assign(cast.isfahan, "ELEC_CONS", "GAS_CONS", since=period.start)
     with override_settings(REPORT_GRACE_DAYS=grace):
         reporter = journey("phone")
