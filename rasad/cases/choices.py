@@ -60,3 +60,4 @@ class NotificationKind(models.TextChoices):
     ESCALATED = "escalated", _("Escalated")
     DOSSIER = "dossier", _("Dossier received")
     TRAINING = "training", _("Training")
+    FILE = "file", _("File ready")

@@ -22,11 +22,13 @@ def notify(
     exclude: User | None = None,
     link: str = "",
     attachments: Sequence[Attachment] = (),
+    email: bool = True,
 ) -> list[Notification]:
     """Notify ``users``. A notification about a case reaches only those who may see the case at
     this moment: a watcher or mention that lost access gets nothing. ``link`` is where a
     notification about something else leads (a path in the site); ``attachments`` go with its
-    e-mail (an event's calendar file)."""
+    e-mail (an event's calendar file); ``email=False`` keeps it in the site (a file that is
+    ready: the person is usually on its page)."""
     from rasad.cases.models import Case, Notification
 
     recipients = {user.pk: user for user in users if exclude is None or user.pk != exclude.pk}
@@ -45,7 +47,7 @@ def notify(
     # is read outside the site; a relative one means nothing there.
     body = f"{message}\n\n{link}" if is_absolute(link) else message
     for notification in created:
-        if notification.user.email:
+        if email and notification.user.email:
             queue_mail(
                 subject,
                 body,

@@ -33,6 +33,7 @@ from typing import IO, TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -290,6 +291,7 @@ def _write(export: ExportFile, kind: ExportKind, owner: User) -> str:
         locked.save(
             update_fields=["file", "size", "row_count", "status", "finished_at", "expires_at", "error"]
         )
+        _tell_owner(locked, owner)
         if locked.params.get("deliver") == ["1"] and owner.email:
             # A subscription's delivery: the file also goes by e-mail, once.
             queue_mail(
@@ -301,6 +303,24 @@ def _write(export: ExportFile, kind: ExportKind, owner: User) -> str:
                 export_id=locked.pk,
             )
     return ExportStatus.READY
+
+
+def _tell_owner(export: ExportFile, owner: User) -> None:
+    """A notification in the site that the file is ready, with the link to its page (once: a run
+    that finds the file ready returns before this). No e-mail: the person asked a moment ago and
+    usually waits on the file's page; a subscription's file goes by e-mail itself."""
+    from rasad.cases.choices import NotificationKind
+    from rasad.cases.notifications import notify
+
+    notify(
+        [owner],
+        None,
+        NotificationKind.FILE,
+        _("“%(title)s” is ready to download until %(until)s.")
+        % {"title": export.title, "until": display_datetime(export.expires_at)},
+        link=reverse("jobs:export-detail", args=[export.pk]),
+        email=False,
+    )
 
 
 def display_datetime(moment: Any) -> str:

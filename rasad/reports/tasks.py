@@ -6,12 +6,17 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from rasad.core.access import ObjectNotFound
 from rasad.jobs.engine import background_task, periodic
-from rasad.jobs.exports import do_request_export
+from rasad.jobs.exports import do_request_export, preferences_of
+from rasad.lib import formatting
 from rasad.lib.jalali import JalaliPeriod, today_in_tehran
 from rasad.reports.definitions import REPORTS
 from rasad.reports.models import Frequency, ReportDelivery, ReportSubscription
@@ -57,13 +62,54 @@ def deliver(today: date | None = None) -> int:
                 delivery.save(update_fields=["export"])
         except IntegrityError:
             continue  # another worker delivered this period at the same moment
-        except Exception:  # the subscriber lost access, the organization is gone, ...
+        except (ObjectNotFound, PermissionDenied, ValidationError) as refused:
+            _tell_not_made(subscription, period, refused)
+            continue
+        except Exception:  # the organization is gone, a fault: logged, tried again tomorrow
             import logging
 
             logging.getLogger(__name__).exception("report subscription %s not delivered", subscription.pk)
             continue
         delivered += 1
     return delivered
+
+
+def _tell_not_made(subscription: ReportSubscription, period: JalaliPeriod, refused: Exception) -> None:
+    """The subscriber may no longer have this report (lost access to the organization): the
+    period is recorded as delivered without a file, so it is not tried every morning, and the
+    subscriber is told once, in the site and by e-mail, why and what to do."""
+    from rasad.cases.choices import NotificationKind
+    from rasad.cases.notifications import notify
+
+    user = subscription.user
+    language = user.language or "fa"
+    with transaction.atomic(), translation.override(language):
+        _delivery, created = ReportDelivery.objects.get_or_create(
+            subscription=subscription, period_key=period.key
+        )
+        if not created:
+            return
+        definition = REPORTS[subscription.report]
+        if isinstance(refused, ValidationError):
+            reason = " ".join(refused.messages)
+        else:  # the refusal of an organization out of scope says nothing of it, as everywhere
+            reason = _("you may no longer see this organization, or it is gone.")
+        notify(
+            [user],
+            None,
+            NotificationKind.FILE,
+            _(
+                "The report “%(report)s” of %(organization)s for %(period)s was not made: %(reason)s "
+                "End the subscription, or ask for access again."
+            )
+            % {
+                "report": definition.title,
+                "organization": subscription.organization.name,
+                "period": formatting.period(period, prefs=preferences_of(user, language)),
+                "reason": reason,
+            },
+            link=reverse("reports:list"),
+        )
 
 
 @periodic("reports-deliver", cron="30 6 * * *", title=gettext_lazy("Deliver subscribed reports"))

@@ -200,3 +200,19 @@ def test_every_list_export_kind_runs_in_the_background(cast: Cast):
             export.refresh_from_db()
             assert export.status == ExportStatus.READY, (kind.name, fmt, export.error)
             assert export.size > 0, (kind.name, fmt)
+
+
+def test_a_ready_file_is_a_notification_in_the_site_once_and_no_e_mail(cast: Cast, mailoutbox):
+    from rasad.cases.models import Notification
+
+    _cases(cast)
+    client = _client(cast.alice)
+    export = _request(client)
+    assert run_queued() == 1
+    notes = list(Notification.objects.filter(user=cast.alice, kind="file"))
+    assert [(n.link, n.case_id) for n in notes] == [(reverse("jobs:export-detail", args=[export.pk]), None)]
+    assert export.title in notes[0].message and "۱۴" in notes[0].message  # the Jalali "until"
+    assert run_queued() == 0
+    assert Notification.objects.filter(kind="file").count() == 1
+    assert not [m for m in mailoutbox if "Rasad" in m.subject]
+    assert not Notification.objects.filter(user=cast.bob, kind="file").exists()

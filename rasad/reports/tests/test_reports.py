@@ -278,3 +278,32 @@ def example_adjusted() -> list[int]:
 @pytest.mark.parametrize("name", ["indicators-monthly", "case-status"])
 def test_a_report_someone_may_not_see_is_404(cast: Cast, name: str):
     assert signed_in_client(cast.charlie).get(reverse("reports:form", args=[name])).status_code == 404
+
+
+def test_a_subscriber_who_lost_access_is_told_once_and_the_period_is_not_tried_again(assigned: Cast):
+    from rasad.cases.models import Notification
+    from rasad.core.actions.people import do_revoke_grant
+    from rasad.core.models import Grant
+
+    _reported(assigned)
+    client = signed_in_client(assigned.alice)
+    client.post(
+        reverse("reports:form", args=["indicators-monthly"]),
+        {
+            "organization": assigned.isfahan.pk,
+            "period": "1403-07",
+            "action": "subscribe",
+            "frequency": "monthly",
+        },
+    )
+    subscription = ReportSubscription.objects.get(user=assigned.alice)
+    for grant in Grant.objects.filter(user=assigned.alice):
+        do_revoke_grant(grant, acting_user=assigned.root)
+    assert deliver(date(2024, 10, 23)) == 0
+    assert deliver(date(2024, 10, 24)) == 0
+    [note] = Notification.objects.filter(user=assigned.alice, kind="file")
+    assert "مهر ۱۴۰۳" in note.message and "دیگر" in note.message
+    assert note.link == reverse("reports:list")
+    delivery = ReportDelivery.objects.get(subscription=subscription)
+    assert (delivery.period_key, delivery.export) == ("1403-07", None)
+    assert ExportFile.objects.count() == 0
