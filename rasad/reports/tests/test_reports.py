@@ -302,7 +302,7 @@ def test_a_subscriber_who_lost_access_is_told_once_and_the_period_is_not_tried_a
     assert deliver(date(2024, 10, 23)) == 0
     assert deliver(date(2024, 10, 24)) == 0
     [note] = Notification.objects.filter(user=assigned.alice, kind="file")
-    assert "مهر ۱۴۰۳" in note.message and "دیگر" in note.message
+    assert "مهر ۱۴۰۳" in note.message and "اجازهٔ دیدن" in note.message
     assert note.link == reverse("reports:list")
     delivery = ReportDelivery.objects.get(subscription=subscription)
     assert (delivery.period_key, delivery.export) == ("1403-07", None)
