@@ -70,8 +70,11 @@ def line_chart(
         text = format_number(tick, persian_digits=persian_digits)
         parts.append(_text(left - 6, y(tick) + 4, text, anchor="end"))
     step = max(1, math.ceil(len(labels) / 6))
+    last = len(labels) - 1
     for index, label in enumerate(labels):
-        if index % step == 0 or index == len(labels) - 1:
+        # Every ``step``-th label and the last, leaving out one that would stand closer than a
+        # step to the last (12 months: 0, 2, 4, 6, 8 and 11; 10 would print over 11).
+        if (index % step == 0 and last - index >= step) or index == last:
             anchor = "start" if index == 0 else "end" if index == len(labels) - 1 else "middle"
             parts.append(_text(x(index), height - 8, label, anchor=anchor))
     if target is not None:
