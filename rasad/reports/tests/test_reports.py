@@ -197,6 +197,27 @@ def test_the_case_status_report(cast: Cast):
     text = pdf_text(_file(export))
     assert "گزارش وضعیت پرونده‌ها".translate(MARKS) in text
     assert cast.isfahan.name.translate(MARKS) in text
+    # The figures, read from the same report as Excel: one directive open and overdue at the end
+    # of Ordibehesht 1405, opened and escalated in it, none closed.
+    from rasad.testing.tabular import xlsx_sheets
+
+    export = _request(
+        signed_in_client(cast.nadia),
+        "case-status",
+        {"organization": cast.national.pk, "period": "1405-02", "action": "xlsx"},
+    )
+    run_queued()
+    summary, by_organization, by_category = xlsx_sheets(_file(export).read_bytes())
+    figures = {row[1]: row[2] for row in summary if row[0] == "خلاصه"}
+    assert figures == {
+        "باز در پایان دوره": "۱",
+        "موعد گذشته": "۱",
+        "گشوده‌شده در دوره": "۱",
+        "بسته‌شده در دوره": "۰",
+        "ارجاع به سطح بالاتر در دوره": "۱",
+    }
+    assert by_organization[2:] == [(cast.isfahan.name, 1, 1)]
+    assert [row[1:] for row in by_category[2:]] == [(1, 1)]
 
 
 def _worked_example(cast: Cast):
