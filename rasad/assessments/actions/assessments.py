@@ -42,6 +42,7 @@ from rasad.assessments.models import Assessment, Evidence, Finding, Item, ItemSc
 from rasad.assessments.results import Structure, assessment_result, total_for
 from rasad.core.models import Organization, User
 from rasad.core.scope import organization_scope
+from rasad.lib import formatting
 from rasad.lib.events import send_event_on_commit
 from rasad.lib.persian import normalize_text
 
@@ -85,6 +86,18 @@ def _check_window(assessment: Assessment, now: Any) -> None:
         raise refuse("cycle", _("The self-assessment window has not opened yet."))
     if day > cycle.closes_on:
         raise refuse("cycle", _("The self-assessment window has closed; answers can no longer change."))
+
+
+def _check_review_window(assessment: Assessment) -> None:
+    """Assessors score, submit and agree the consensus until the cycle's review window closes
+    (when it has one): afterwards their scores can no longer change."""
+    closes = assessment.cycle.review_closes_on
+    if closes is not None and today() > closes:
+        raise refuse(
+            "cycle",
+            _("The review window closed on %(day)s; the reviews can no longer change.")
+            % {"day": formatting.date_text(closes)},
+        )
 
 
 def _has_file(assessment: Assessment, item: Item) -> bool:
@@ -664,6 +677,7 @@ def do_save_review_scores(review: Review, answers: Sequence[AnswerValues], *, ac
         raise refuse("status", _("This assessment is not awaiting review."))
     if locked_review.submitted_at:
         raise refuse("review", _("Your review has been submitted; it can no longer change."))
+    _check_review_window(assessment)
     accepted = _scored(assessment, answers, Stage.ASSESSOR)
     changed = _write_scores(
         assessment, accepted, stage=Stage.ASSESSOR, acting_user=acting_user, review=locked_review
@@ -690,6 +704,7 @@ def do_submit_review(review: Review, *, acting_user: User) -> Review:
         raise refuse("status", _("This assessment is not awaiting review."))
     if locked_review.submitted_at:
         raise refuse("review", _("Your review has been submitted already."))
+    _check_review_window(assessment)
     scored = set(locked_review.scores.values_list("item_id", flat=True))
     missing = list(
         Item.objects.filter(instrument_id=assessment.cycle.instrument_id)
@@ -749,6 +764,7 @@ def do_agree_consensus(
         raise not_found()
     if locked.status != AssessmentStatus.REVIEWED:
         raise refuse("status", _("The consensus is recorded once every assessor has submitted."))
+    _check_review_window(locked)
     given = {values.item.pk: values for values in answers}
     reviews = list(locked.reviews.filter(kind=ReviewKind.ASSESSOR, submitted_at__isnull=False))
     scores: dict[int, list[ItemScore]] = {}

@@ -313,3 +313,33 @@ def test_an_assessor_sees_only_what_they_were_assigned(cast: Cast, civil: Any, p
     assert bob.get(_url(isfahan)).status_code == 200
     # Reviewing is not answering: the assessor cannot change the self-assessment.
     assert bob.post(_url(isfahan, "answers"), {"answers": ANSWERS[:1]}, format="json").status_code == 404
+
+
+def test_reviews_after_the_review_window_closed_are_refused(cast: Cast, civil: Any, posts_cycle: Any):
+    from rasad.assessments.models import Review
+
+    assessment = _assessment(posts_cycle, cast.isfahan_post)
+    _self_assess(cast, assessment)
+    assert client_for(cast.ali).post(_url(assessment, "submit"), format="json").status_code == 200
+    coordinator = client_for(civil)
+    response = coordinator.post(
+        _url(assessment, "assessors"), {"reviewer": "bob", "organization": "KER-CC"}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    type(posts_cycle).objects.filter(pk=posts_cycle.pk).update(
+        review_closes_on=timezone.localdate() - timedelta(days=1)
+    )
+    with assert_nothing_changed("assessments.itemscore", "assessments.review"):
+        response = client_for(cast.bob).post(
+            _url(assessment, "review-scores"), {"answers": REVIEW, "submit": True}, format="json"
+        )
+    assert response.status_code == 400, response.content
+    [message] = response.json()["error"]["fields"]["cycle"]
+    assert message.startswith("مهلت بررسی در ") and "بررسی‌ها دیگر تغییر نمی‌کنند" in message
+    assert not Review.objects.filter(assessment=assessment, submitted_at__isnull=False).exists()
+    # Until the day it closes, the assessor may still score and submit.
+    type(posts_cycle).objects.filter(pk=posts_cycle.pk).update(review_closes_on=timezone.localdate())
+    response = client_for(cast.bob).post(
+        _url(assessment, "review-scores"), {"answers": REVIEW, "submit": True}, format="json"
+    )
+    assert response.status_code == 200, response.content
