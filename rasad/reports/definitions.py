@@ -434,41 +434,14 @@ def build_case_status(user: User, params: dict[str, Any]) -> ReportData:
         .filter(Q(status__in=OPEN_STATUSES) | Q(closed_at__gte=end) | Q(resolved_at__gte=end))
         .select_related("owner_organization", "category")
     )
-    by_org: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    by_category: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    children = {o.pk: o for o in Organization.objects.filter(parent=organization)}
-    for case in open_cases:
-        owner = case.owner_organization
-        child = next((c for c in children.values() if owner.path.startswith(c.path)), None)
-        name = (child or organization).name
-        overdue = case.due_at is not None and case.due_at < now
-        for bucket in (by_org[name], by_category[case.category.name]):
-            bucket[0] += 1
-            bucket[1] += int(overdue)
-    resolved = list(cases.filter(resolved_at__gte=start, resolved_at__lt=end).exclude(due_at=None))
-    on_time = sum(
-        1
-        for c in resolved
-        if c.resolved_at is not None and c.due_at is not None and c.resolved_at <= c.due_at
-    )
-    hours = [(c.resolved_at - c.opened_at).total_seconds() / 3600 for c in resolved if c.resolved_at]
+    by_org, by_category = _open_and_overdue(open_cases, organization, now)
+    service_level = _service_level_section(cases, start, end)
     escalations = CaseEvent.objects.filter(
         case__in=cases, action="escalate", created__gte=start, created__lt=end
     ).count()
     opened = cases.filter(opened_at__gte=start, opened_at__lt=end).count()
     closed = cases.filter(status=CaseStatus.CLOSED, closed_at__gte=start, closed_at__lt=end).count()
-
-    def table(title: str, first: str, key: str, data: dict[str, list[int]]) -> Table:
-        result = Table(
-            title, [first, _("Open"), _("Overdue")], [key, "open", "overdue"], empty=_("No open case.")
-        )
-        for name, (count, late) in sorted(data.items(), key=lambda item: -item[1][0]):
-            result.rows.append([name, num(count), num(late)])
-            result.raw.append([name, count, late])
-            result.classes.append("critical" if late else "")
-        return result
-
-    org_table = table(_("Open cases by organization"), _("Organization"), "organization", by_org)
+    org_table = _open_cases_table(_("Open cases by organization"), _("Organization"), "organization", by_org)
     return ReportData(
         _("Case status report"),
         _("%(organization)s — %(period)s") % {"organization": organization.name, "period": period.label()},
@@ -484,28 +457,12 @@ def build_case_status(user: User, params: dict[str, Any]) -> ReportData:
                     Figure(_("Escalations in the period"), num(escalations)),
                 ],
             ),
-            Section(
-                _("Service level"),
-                figures=[
-                    Figure(_("Resolved in the period"), num(len(resolved))),
-                    Figure(
-                        _("Resolved on time"),
-                        f"{num(100 * on_time / len(resolved) if resolved else 0, 0)}٪",
-                        _("%(count)s of %(total)s") % {"count": num(on_time), "total": num(len(resolved))},
-                    ),
-                    Figure(
-                        _("Median time to resolve"),
-                        _("%(hours)s hours") % {"hours": num(sorted(hours)[len(hours) // 2], 0)}
-                        if hours
-                        else "—",
-                    ),
-                ],
-            ),
+            service_level,
             Section(
                 _("Open and overdue"),
                 tables=[
                     org_table,
-                    table(_("Open cases by category"), _("Category"), "category", by_category),
+                    _open_cases_table(_("Open cases by category"), _("Category"), "category", by_category),
                 ],
                 charts=[
                     Chart(
@@ -518,6 +475,64 @@ def build_case_status(user: User, params: dict[str, Any]) -> ReportData:
             ),
         ],
     )
+
+
+def _open_and_overdue(
+    open_cases: list[Any], organization: Organization, now: datetime
+) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """``[open, overdue]`` counts by the organization's child that owns each case (or the
+    organization itself) and by category."""
+    by_org: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    by_category: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    children = {o.pk: o for o in Organization.objects.filter(parent=organization)}
+    for case in open_cases:
+        owner = case.owner_organization
+        child = next((c for c in children.values() if owner.path.startswith(c.path)), None)
+        name = (child or organization).name
+        overdue = case.due_at is not None and case.due_at < now
+        for bucket in (by_org[name], by_category[case.category.name]):
+            bucket[0] += 1
+            bucket[1] += int(overdue)
+    return by_org, by_category
+
+
+def _service_level_section(cases: Any, start: datetime, end: datetime) -> Section:
+    """The cases with a due time resolved in the period: how many, how many on time, and the
+    median hours to resolve."""
+    resolved = list(cases.filter(resolved_at__gte=start, resolved_at__lt=end).exclude(due_at=None))
+    on_time = sum(
+        1
+        for c in resolved
+        if c.resolved_at is not None and c.due_at is not None and c.resolved_at <= c.due_at
+    )
+    hours = [(c.resolved_at - c.opened_at).total_seconds() / 3600 for c in resolved if c.resolved_at]
+    return Section(
+        _("Service level"),
+        figures=[
+            Figure(_("Resolved in the period"), num(len(resolved))),
+            Figure(
+                _("Resolved on time"),
+                f"{num(100 * on_time / len(resolved) if resolved else 0, 0)}٪",
+                _("%(count)s of %(total)s") % {"count": num(on_time), "total": num(len(resolved))},
+            ),
+            Figure(
+                _("Median time to resolve"),
+                _("%(hours)s hours") % {"hours": num(sorted(hours)[len(hours) // 2], 0)} if hours else "—",
+            ),
+        ],
+    )
+
+
+def _open_cases_table(title: str, first: str, key: str, data: dict[str, list[int]]) -> Table:
+    """Open and overdue counts by ``first`` (an organization or a category), most open first."""
+    result = Table(
+        title, [first, _("Open"), _("Overdue")], [key, "open", "overdue"], empty=_("No open case.")
+    )
+    for name, (count, late) in sorted(data.items(), key=lambda item: -item[1][0]):
+        result.rows.append([name, num(count), num(late)])
+        result.raw.append([name, count, late])
+        result.classes.append("critical" if late else "")
+    return result
 
 
 def _period_label(key: str) -> str:
