@@ -269,7 +269,9 @@ def do_update_case(case: Case, changes: dict[str, Any], *, acting_user: User) ->
         if case.escalation_level == 0:
             case.next_escalation_at = case.due_at
     case.version += 1
-    case.save()
+    case.save(
+        update_fields=[*changed, "search_text", "due_at", "next_escalation_at", "version", "last_updated"]
+    )
     _event(case, "edit", actor=acting_user, created=timezone.now(), data={"fields": sorted(changed)})
     audit_case_changed(
         case,

@@ -79,7 +79,9 @@ def do_merge_cases(
         case.due_at = None
         case.next_escalation_at = None
         case.version += 1
-        case.save()
+        case.save(
+            update_fields=["status", "merged_into", "due_at", "next_escalation_at", "version", "last_updated"]
+        )
         _event(
             case,
             "merge",
@@ -252,7 +254,7 @@ def _hand_over(case: Case, dossier: Dossier, *, acting_user: User, moment: datet
     if case.status == CaseStatus.NEW:
         case.status = CaseStatus.TRIAGED
     case.version += 1
-    case.save()
+    case.save(update_fields=["owner_organization", "status", "version", "last_updated"])
     _event(
         case,
         "forward",

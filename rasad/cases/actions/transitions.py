@@ -123,7 +123,7 @@ def do_transition_case(
         raise ValidationError({"action": [_("Only the assign step takes an organization and an assignee.")]})
     source_status = locked.status
     _apply_step(locked, action, transition.to, note=note, moment=moment)
-    locked.save()
+    locked.save(update_fields=[*_ASSIGNMENT_FIELDS, *_STEP_FIELDS, "last_updated"])
     _record_transition(
         locked,
         action,
@@ -139,6 +139,23 @@ def do_transition_case(
     _notify_transition(locked, action, acting_user)
     _push("case.transitioned", locked)
     return locked
+
+
+# What ``_apply_assignment`` and ``_apply_step`` may change: a transition saves these.
+_ASSIGNMENT_FIELDS = ("owner_organization", "assignee")
+_STEP_FIELDS = (
+    "status",
+    "resolved_at",
+    "resolution",
+    "closed_at",
+    "sla_started_at",
+    "escalation_level",
+    "escalated_to",
+    "deadline",
+    "due_at",
+    "next_escalation_at",
+    "version",
+)
 
 
 def _tracked(case: Case) -> dict[str, Any]:
