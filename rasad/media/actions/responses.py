@@ -154,7 +154,7 @@ def do_respond(
     stored = _attach_evidence(locked, evidence) if evidence is not None else ""
     try:
         with transaction.atomic():
-            locked.save()
+            locked.save(update_fields=_RESPONSE_FIELDS)
             audit(
                 MediaAuditEvent.RESPONDED,
                 acting_user=acting_user,
@@ -178,6 +178,23 @@ def do_respond(
         _on_timeline(locked, _response_message(locked, reason), locked.responded_at, acting_user)
     _push(locked)
     return locked
+
+
+# What a response changes on its recipient row.
+_RESPONSE_FIELDS = [
+    "state",
+    "responded_at",
+    "responded_by",
+    "reason",
+    "channel",
+    "evidence_url",
+    "evidence_name",
+    "evidence_type",
+    "evidence_size",
+    "evidence_sha256",
+    "evidence_file",
+    "last_updated",
+]
 
 
 def _check_response(

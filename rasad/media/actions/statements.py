@@ -62,7 +62,10 @@ def do_add_member_agency(
     member = existing or MemberAgency(hq=hq, agency=agency)
     member.is_active = True
     member.joined_on = joined_on or local_date(timezone.now())
-    member.save()
+    if existing is None:
+        member.save()
+    else:
+        member.save(update_fields=["is_active", "joined_on", "last_updated"])
     audit(
         MediaAuditEvent.MEMBER_ADDED,
         acting_user=acting_user,
@@ -159,7 +162,10 @@ def do_save_statement(
     statement.title = title
     statement.body = body
     statement.search_text = search_key(f"{title} {body[:2000]}")
-    statement.save()
+    if instance is None:
+        statement.save()
+    else:
+        statement.save(update_fields=["kind", "crisis", "title", "body", "search_text", "last_updated"])
     audit(
         MediaAuditEvent.STATEMENT_SAVED,
         acting_user=acting_user,
@@ -320,7 +326,17 @@ def do_issue_statement(
     locked.deadline_basis = deadline.basis
     locked.deadline_hours = deadline.hours if deadline.basis != DeadlineBasis.FIXED else None
     locked.due_at = due
-    locked.save()
+    locked.save(
+        update_fields=[
+            "state",
+            "issued_at",
+            "issued_by",
+            "deadline_basis",
+            "deadline_hours",
+            "due_at",
+            "last_updated",
+        ]
+    )
     remind_at = reminder_moment(issued_at, due)
     Recipient.objects.bulk_create(
         [Recipient(statement=locked, agency=agency, due_at=due, remind_at=remind_at) for agency in chosen]
