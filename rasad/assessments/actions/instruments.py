@@ -306,7 +306,17 @@ def do_update_instrument(instrument: Instrument, values: InstrumentValues, *, ac
     target.total_points = values.total_points
     target.owner = values.owner
     target.search_text = _search(target)
-    target.save()
+    target.save(
+        update_fields=[
+            "name",
+            "name_en",
+            "description",
+            "total_points",
+            "owner",
+            "search_text",
+            "last_updated",
+        ]
+    )
     new = {
         "name": target.name,
         "name_en": target.name_en,
