@@ -468,9 +468,13 @@ def _part_values(part: Any, names: Sequence[str]) -> dict[str, Any]:
 def _save_part(
     part: Any, acting_user: User, instrument: Instrument, names: Sequence[str], old: dict[str, Any]
 ) -> None:
+    """Insert a new part, or write an existing one's ``names`` (every field its action sets)."""
     try:
         with transaction.atomic():
-            part.save()
+            if part.pk is None:
+                part.save()
+            else:
+                part.save(update_fields=[*names, "last_updated"])
     except IntegrityError:
         raise refuse(
             "code", _("The code “%(code)s” is used already in this instrument.") % {"code": part.code}
