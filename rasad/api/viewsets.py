@@ -22,7 +22,8 @@ endpoint:
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
@@ -32,6 +33,29 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from rasad.api.lean import LeanList
+
+# The attribute an extra action (DRF ``@action``) carries to name the verb it is scoped by.
+SCOPE_ACTION_ATTRIBUTE = "scope_action"
+
+ActionMethod = TypeVar("ActionMethod", bound=Callable[..., Any])
+
+
+def scope_action(verb: str) -> Callable[[ActionMethod], ActionMethod]:
+    """Scope an extra action by ``verb`` (``visible_to(user, verb)``) instead of "view".
+
+    Put it beside DRF's ``@action``; it marks the method and returns it unchanged::
+
+        @action(detail=True, methods=["post"])
+        @scope_action("change")
+        def transition(self, request, pk=None): ...
+    """
+
+    def mark(method: ActionMethod) -> ActionMethod:
+        setattr(method, SCOPE_ACTION_ATTRIBUTE, verb)
+        return method
+
+    return mark
+
 
 ACTION_VERBS = {
     "list": "view",
@@ -44,7 +68,7 @@ ACTION_VERBS = {
 
 
 class ScopedViewSetMixin(viewsets.GenericViewSet):  # type: ignore[type-arg]
-    """Apply ``visible_to`` for the action's verb; custom actions declare ``scope_action``.
+    """Apply ``visible_to`` for the action's verb; extra actions declare it with ``@scope_action``.
 
     ``queryset`` should be a queryset with ``visible_to`` (a ``rasad.core.querysets.ScopedQuerySet``
     or ``GeographyQuerySet``): the base uses it for lists and single objects alike.
@@ -61,7 +85,7 @@ class ScopedViewSetMixin(viewsets.GenericViewSet):  # type: ignore[type-arg]
         return self.get_paginated_response(rows) if self.paginator is not None else Response(rows)
 
     def scope_verb(self) -> str:
-        explicit = getattr(getattr(self, self.action or "", None), "scope_action", None)
+        explicit = getattr(getattr(self, self.action or "", None), SCOPE_ACTION_ATTRIBUTE, None)
         return explicit or ACTION_VERBS.get(self.action or "", "view")
 
     def check_permissions(self, request: Request) -> None:

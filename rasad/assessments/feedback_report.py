@@ -50,15 +50,26 @@ def feedback_report(
     findings: Sequence[Finding],
 ) -> ReportData:
     """The report's sections, from the assessment's stored result (``Assessment.result``)."""
-    cycle = assessment.cycle
-    instrument = cycle.instrument
     result = assessment.result or {}
-    final = result.get("final", {}).get("sections", {})
-    own = result.get("self", {}).get("sections", {})
-    consensus = result.get("consensus", {}).get("sections", {})
-    audited = set(result.get("audited_sections", []))
+    report_sections = [
+        _result_section(assessment, result),
+        _scores_section(sections, result),
+        _written_section(sections, criteria, feedback),
+    ]
+    if findings:
+        report_sections.append(_findings_section(findings))
+    return ReportData(
+        title=_("Assessment feedback report"),
+        subtitle=f"{assessment.organization.name} — {formatting.digits(assessment.cycle.name)}",
+        generated_at=formatting.datetime_text(timezone.now()),
+        sections=report_sections,
+    )
 
-    summary = ReportSection(
+
+def _result_section(assessment: Assessment, result: dict[str, Any]) -> ReportSection:
+    """Who was assessed with which instrument, the final score and band, and when."""
+    instrument = assessment.cycle.instrument
+    return ReportSection(
         _("Result"),
         figures=[
             Figure(_("Assessed organization"), assessment.organization.name),
@@ -78,6 +89,15 @@ def feedback_report(
             ),
         ],
     )
+
+
+def _scores_section(sections: Sequence[Section], result: dict[str, Any]) -> ReportSection:
+    """Each section's score at every stage (self, consensus, final) and where the final came
+    from, with a bar chart of the final percentages when there are any."""
+    final = result.get("final", {}).get("sections", {})
+    own = result.get("self", {}).get("sections", {})
+    consensus = result.get("consensus", {}).get("sections", {})
+    audited = set(result.get("audited_sections", []))
     score_rows = []
     raw_rows = []
     for section in sections:
@@ -143,7 +163,13 @@ def feedback_report(
                 % {"codes": formatting.join(s.code for s in sections)},
             )
         )
+    return scores
 
+
+def _written_section(
+    sections: Sequence[Section], criteria: Sequence[Criterion], feedback: Sequence[Feedback]
+) -> ReportSection:
+    """One table per section: the strengths and areas for improvement written for its criteria."""
     by_criterion = {f.criterion_id: f for f in feedback}
     by_section: dict[int, list[Criterion]] = defaultdict(list)
     for criterion in criteria:
@@ -168,37 +194,31 @@ def feedback_report(
                 empty=_("The assessors wrote no feedback for this section."),
             )
         )
+    return written
 
-    report_sections = [summary, scores, written]
-    if findings:
-        finding_rows = [
-            [
-                f"{finding.section.code}. {finding.section.title}",
-                formatting.join(item.code for item in finding.items.all()),
-                formatting.digits(finding.case.reference) if finding.case else "—",
-            ]
-            for finding in findings
+
+def _findings_section(findings: Sequence[Finding]) -> ReportSection:
+    """The non-compliant items of each section and the case each section's finding opened."""
+    finding_rows = [
+        [
+            f"{finding.section.code}. {finding.section.title}",
+            formatting.join(item.code for item in finding.items.all()),
+            formatting.digits(finding.case.reference) if finding.case else "—",
         ]
-        report_sections.append(
-            ReportSection(
-                _("Non-compliant items"),
-                tables=[
-                    Table(
-                        _("Items not fully met, by section"),
-                        [_("Section"), _("Items"), _("Case")],
-                        ["section", "items", "case"],
-                        rows=finding_rows,
-                        raw=finding_rows,
-                    )
-                ],
-                notes=[_("Each section with a non-compliant item opened one case for the organization.")],
+        for finding in findings
+    ]
+    return ReportSection(
+        _("Non-compliant items"),
+        tables=[
+            Table(
+                _("Items not fully met, by section"),
+                [_("Section"), _("Items"), _("Case")],
+                ["section", "items", "case"],
+                rows=finding_rows,
+                raw=finding_rows,
             )
-        )
-    return ReportData(
-        title=_("Assessment feedback report"),
-        subtitle=f"{assessment.organization.name} — {formatting.digits(cycle.name)}",
-        generated_at=formatting.datetime_text(timezone.now()),
-        sections=report_sections,
+        ],
+        notes=[_("Each section with a non-compliant item opened one case for the organization.")],
     )
 
 

@@ -276,19 +276,7 @@ def cycle_results(cycle: Cycle, assessments: Iterable[Assessment] | None = None)
         else cycle.assessments.filter(status="final").select_related("organization", "band")
     )
     criteria = _criteria(structure.sections)
-    entities = []
-    for assessment in finals:
-        sections = (assessment.result or {}).get("final", {}).get("sections", {})
-        values = {c.key: sections.get(c.key, {}).get("percent") for c in criteria}
-        uncertainties = assessor_spread(assessment, structure)
-        entities.append(
-            ranking.EntityValues(
-                entity_id=str(assessment.pk),
-                peer_group=assessment.peer_group or "",
-                values=values,
-                uncertainties={k: v for k, v in uncertainties.items() if k in values},
-            )
-        )
+    entities = [_entity(assessment, criteria, structure) for assessment in finals]
     rows = {
         str(a.pk): {
             "assessment": a.pk,
@@ -301,42 +289,12 @@ def cycle_results(cycle: Cycle, assessments: Iterable[Assessment] | None = None)
         }
         for a in finals
     }
-    groups: list[dict[str, Any]] = []
     message = ""
     try:
-        settings = ranking.RankingSettings(minimum_peers=cycle.minimum_peers)
-        cards = ranking.build_scorecards(entities, criteria, settings=settings) if entities else []
-        for card in cards:
-            card_dict = card.to_dict()
-            members = []
-            for entity in card_dict["entities"]:
-                members.append({**rows[entity["entity_id"]], **{k: entity[k] for k in _RANK_KEYS}})
-            groups.append(
-                {
-                    "peer_group": card_dict["peer_group"],
-                    "status": card_dict["status"],
-                    "is_ranked": card_dict["is_ranked"],
-                    "peer_count": card_dict["peer_count"],
-                    "criteria": card_dict["criteria"],
-                    "settings": card_dict["settings"],
-                    "members": members,
-                }
-            )
+        groups = _ranked_groups(entities, criteria, rows, minimum_peers=cycle.minimum_peers)
     except ranking.RankingConfigurationError as error:
         message = _not_ranked_message(error)
-        by_group: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for row in sorted(rows.values(), key=lambda r: -(r["score"] or 0)):
-            by_group[row["peer_group"]].append(row)
-        groups = [
-            {
-                "peer_group": name,
-                "status": "not_ranked",
-                "is_ranked": False,
-                "peer_count": len(members),
-                "members": members,
-            }
-            for name, members in sorted(by_group.items())
-        ]
+        groups = _unranked_groups(rows)
     return {
         "rules": RULES_VERSION,
         "computed_at": timezone.now().isoformat(),
@@ -345,6 +303,70 @@ def cycle_results(cycle: Cycle, assessments: Iterable[Assessment] | None = None)
         "message": message,
         "groups": groups,
     }
+
+
+def _entity(
+    assessment: Assessment, criteria: list[ranking.Criterion], structure: Structure
+) -> ranking.EntityValues:
+    """An assessment as the ranking method reads it: each section's final percentage, with the
+    assessors' spread as its uncertainty."""
+    sections = (assessment.result or {}).get("final", {}).get("sections", {})
+    values = {c.key: sections.get(c.key, {}).get("percent") for c in criteria}
+    uncertainties = assessor_spread(assessment, structure)
+    return ranking.EntityValues(
+        entity_id=str(assessment.pk),
+        peer_group=assessment.peer_group or "",
+        values=values,
+        uncertainties={k: v for k, v in uncertainties.items() if k in values},
+    )
+
+
+def _ranked_groups(
+    entities: list[ranking.EntityValues],
+    criteria: list[ranking.Criterion],
+    rows: dict[str, dict[str, Any]],
+    *,
+    minimum_peers: int,
+) -> list[dict[str, Any]]:
+    """One scorecard per peer group, each member's row with its rank; raises
+    ``RankingConfigurationError`` when the cycle cannot be ranked."""
+    groups: list[dict[str, Any]] = []
+    settings = ranking.RankingSettings(minimum_peers=minimum_peers)
+    cards = ranking.build_scorecards(entities, criteria, settings=settings) if entities else []
+    for card in cards:
+        card_dict = card.to_dict()
+        members = []
+        for entity in card_dict["entities"]:
+            members.append({**rows[entity["entity_id"]], **{k: entity[k] for k in _RANK_KEYS}})
+        groups.append(
+            {
+                "peer_group": card_dict["peer_group"],
+                "status": card_dict["status"],
+                "is_ranked": card_dict["is_ranked"],
+                "peer_count": card_dict["peer_count"],
+                "criteria": card_dict["criteria"],
+                "settings": card_dict["settings"],
+                "members": members,
+            }
+        )
+    return groups
+
+
+def _unranked_groups(rows: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The members of each peer group by score, not ranked."""
+    by_group: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in sorted(rows.values(), key=lambda r: -(r["score"] or 0)):
+        by_group[row["peer_group"]].append(row)
+    return [
+        {
+            "peer_group": name,
+            "status": "not_ranked",
+            "is_ranked": False,
+            "peer_count": len(members),
+            "members": members,
+        }
+        for name, members in sorted(by_group.items())
+    ]
 
 
 _RANK_KEYS = (

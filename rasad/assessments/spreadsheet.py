@@ -203,59 +203,8 @@ class StructureReader:
             section_code = self.text(row, "section_code", required=True, max_length=20)
             criterion_code = self.text(row, "criterion_code", required=True, max_length=20)
             item_code = self.text(row, "item_code", required=True, max_length=20)
-            section = sections.get(section_code)
-            title = self.text(row, "section_title", required=section is None)
-            points = self.decimal(row, "section_points", required=section is None)
-            role_text = row.text("section_role")
-            role = self.roles.get(search_key(role_text)) if role_text else RankingRole.LEVEL
-            if role is None:
-                self.add(row.number, "section_role", _("Write level, improvement or none."))
-                role = RankingRole.LEVEL
-            category = self.text(row, "section_category", max_length=50)
-            if section is None:
-                section = SectionSpec(
-                    code=section_code,
-                    title=title,
-                    title_en=self.text(row, "section_title_en"),
-                    points=points if points is not None else Decimal(0),
-                    ranking_role=role,
-                    case_category=category,
-                    row=row.number,
-                )
-                sections[section_code] = section
-                spec.sections.append(section)
-            else:
-                if title and title != section.title:
-                    self.add(
-                        row.number,
-                        "section_title",
-                        _("Section %(code)s has another title on an earlier row.") % {"code": section_code},
-                    )
-                if points is not None and points != section.points:
-                    self.add(
-                        row.number,
-                        "section_points",
-                        _("Section %(code)s has other points on an earlier row.") % {"code": section_code},
-                    )
-            known = criteria.get(criterion_code)
-            if known is None:
-                criterion = CriterionSpec(
-                    code=criterion_code,
-                    title=self.text(row, "criterion_title", required=True),
-                    title_en=self.text(row, "criterion_title_en"),
-                    row=row.number,
-                )
-                criteria[criterion_code] = (section_code, criterion)
-                section.criteria.append(criterion)
-            else:
-                owner, criterion = known
-                if owner != section_code:
-                    self.add(
-                        row.number,
-                        "criterion_code",
-                        _("Criterion %(code)s belongs to section %(section)s on an earlier row.")
-                        % {"code": criterion_code, "section": owner},
-                    )
+            section = self._section(row, section_code, sections, spec)
+            criterion = self._criterion(row, criterion_code, section, criteria)
             if item_code in items:
                 self.add(
                     row.number,
@@ -263,39 +212,113 @@ class StructureReader:
                     _("The item code “%(code)s” is used twice.") % {"code": item_code},
                 )
             items.add(item_code)
-            type_text = row.text("answer_type")
-            item_type = self.types.get(search_key(type_text))
-            if item_type is None:
-                self.add(
-                    row.number,
-                    "answer_type",
-                    _("Unknown answer type “%(type)s”: write compliance, radar, number, choice or file.")
-                    % {"type": type_text},
-                )
-                item_type = ItemType.COMPLIANCE
-            weight = self.decimal(row, "weight", required=True)
-            indicator = self.text(row, "indicator", max_length=40).upper()
-            if indicator and not self.indicator_exists(indicator):
-                self.add(row.number, "indicator", _("Unknown indicator “%(code)s”.") % {"code": indicator})
-            item = ItemSpec(
-                code=item_code,
-                text=self.text(row, "question", required=True, max_length=2000),
-                text_en=self.text(row, "question_en", max_length=2000),
-                item_type=item_type,
-                weight=weight if weight is not None else Decimal(0),
-                guidance=self.text(row, "guidance", max_length=4000),
-                evidence_required=self.flag(row, "evidence_required"),
-                required_evidence=self.text(row, "required_evidence", max_length=2000),
-                indicator=indicator,
-                minimum=self.real(row, "minimum"),
-                maximum=self.real(row, "maximum"),
-                threshold=self.real(row, "threshold"),
-                target=self.real(row, "target"),
-                options=self.options(row),
+            criterion.items.append(self._item(row, item_code))
+        return spec
+
+    def _section(
+        self, row: TableRow, section_code: str, sections: dict[str, SectionSpec], spec: StructureSpec
+    ) -> SectionSpec:
+        """The row's section: new on its first row (added to ``spec``); on a later row, its title
+        and points, where given, must be the same."""
+        section = sections.get(section_code)
+        title = self.text(row, "section_title", required=section is None)
+        points = self.decimal(row, "section_points", required=section is None)
+        role_text = row.text("section_role")
+        role = self.roles.get(search_key(role_text)) if role_text else RankingRole.LEVEL
+        if role is None:
+            self.add(row.number, "section_role", _("Write level, improvement or none."))
+            role = RankingRole.LEVEL
+        category = self.text(row, "section_category", max_length=50)
+        if section is None:
+            section = SectionSpec(
+                code=section_code,
+                title=title,
+                title_en=self.text(row, "section_title_en"),
+                points=points if points is not None else Decimal(0),
+                ranking_role=role,
+                case_category=category,
                 row=row.number,
             )
-            criterion.items.append(item)
-        return spec
+            sections[section_code] = section
+            spec.sections.append(section)
+            return section
+        if title and title != section.title:
+            self.add(
+                row.number,
+                "section_title",
+                _("Section %(code)s has another title on an earlier row.") % {"code": section_code},
+            )
+        if points is not None and points != section.points:
+            self.add(
+                row.number,
+                "section_points",
+                _("Section %(code)s has other points on an earlier row.") % {"code": section_code},
+            )
+        return section
+
+    def _criterion(
+        self,
+        row: TableRow,
+        criterion_code: str,
+        section: SectionSpec,
+        criteria: dict[str, tuple[str, CriterionSpec]],
+    ) -> CriterionSpec:
+        """The row's criterion: new on its first row (added to its section); on a later row it
+        must be under the same section."""
+        known = criteria.get(criterion_code)
+        if known is None:
+            criterion = CriterionSpec(
+                code=criterion_code,
+                title=self.text(row, "criterion_title", required=True),
+                title_en=self.text(row, "criterion_title_en"),
+                row=row.number,
+            )
+            criteria[criterion_code] = (section.code, criterion)
+            section.criteria.append(criterion)
+            return criterion
+        owner, criterion = known
+        if owner != section.code:
+            self.add(
+                row.number,
+                "criterion_code",
+                _("Criterion %(code)s belongs to section %(section)s on an earlier row.")
+                % {"code": criterion_code, "section": owner},
+            )
+        return criterion
+
+    def _item(self, row: TableRow, item_code: str) -> ItemSpec:
+        """The row's item: its question, answer type, weight, indicator and the rest."""
+        type_text = row.text("answer_type")
+        item_type = self.types.get(search_key(type_text))
+        if item_type is None:
+            self.add(
+                row.number,
+                "answer_type",
+                _("Unknown answer type “%(type)s”: write compliance, radar, number, choice or file.")
+                % {"type": type_text},
+            )
+            item_type = ItemType.COMPLIANCE
+        weight = self.decimal(row, "weight", required=True)
+        indicator = self.text(row, "indicator", max_length=40).upper()
+        if indicator and not self.indicator_exists(indicator):
+            self.add(row.number, "indicator", _("Unknown indicator “%(code)s”.") % {"code": indicator})
+        return ItemSpec(
+            code=item_code,
+            text=self.text(row, "question", required=True, max_length=2000),
+            text_en=self.text(row, "question_en", max_length=2000),
+            item_type=item_type,
+            weight=weight if weight is not None else Decimal(0),
+            guidance=self.text(row, "guidance", max_length=4000),
+            evidence_required=self.flag(row, "evidence_required"),
+            required_evidence=self.text(row, "required_evidence", max_length=2000),
+            indicator=indicator,
+            minimum=self.real(row, "minimum"),
+            maximum=self.real(row, "maximum"),
+            threshold=self.real(row, "threshold"),
+            target=self.real(row, "target"),
+            options=self.options(row),
+            row=row.number,
+        )
 
     def check(self, spec: StructureSpec, total_points: Decimal | None) -> None:
         """The rules of a usable structure, reported at the row they concern."""

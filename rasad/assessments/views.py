@@ -552,27 +552,12 @@ class AssessmentDetailView(ScopedDetailView):
     def get_context_data(self, **context: Any) -> dict[str, Any]:
         assessment: Assessment = context["object"]
         items = _items(self, assessment)
-        scores = list(
-            self.scoped(ItemScore.objects.filter(assessment=assessment)).select_related("review__reviewer")
-        )
-        by_item: dict[int, dict[str, Any]] = {item.pk: {"assessors": []} for item in items}
-        for score in scores:
-            row = by_item.setdefault(score.item_id, {"assessors": []})
-            if score.stage == Stage.ASSESSOR:
-                row["assessors"].append(score)
-            else:
-                row[score.stage] = score
-        evidence = list(self.scoped(Evidence.objects.filter(assessment=assessment)).select_related("item"))
-        files: dict[int | None, list[Evidence]] = {}
-        for row in evidence:
-            files.setdefault(row.item_id, []).append(row)
+        answers = self._answers(assessment, items)
+        files = self._files(assessment)
         reviews = list(
             self.scoped(Review.objects.filter(assessment=assessment)).select_related(
                 "reviewer", "organization"
             )
-        )
-        own_review = next(
-            (r for r in reviews if r.reviewer_id == self.user.pk and r.kind == ReviewKind.ASSESSOR), None
         )
         findings = list(
             self.scoped(Finding.objects.filter(assessment=assessment))
@@ -585,81 +570,126 @@ class AssessmentDetailView(ScopedDetailView):
             .order_by("criterion__section__order", "criterion__order")
         )
         found = _figures(assessment, items)
-        bands = sorted(
-            self.scoped(Band.objects.filter(instrument_id=assessment.cycle.instrument_id)),
-            key=lambda band: band.minimum,
-        )
-        # The band the final score reached, or (before it) the one the self-assessed score reaches.
-        basis = assessment.final_score if assessment.final_score is not None else assessment.self_score
-        reached = band_for(
-            Decimal(basis) if basis is not None else None,
-            [BandRule(b.name, Decimal(b.minimum), b.pk) for b in bands],
-        )
-        sections = (assessment.result or {}).get("final", {}).get("sections", {})
-        structure_sections = list(Structure.of(assessment.cycle.instrument_id).sections)
         rows = [
             {
                 "item": item,
-                "self": _label(by_item[item.pk].get(Stage.SELF), item),
-                "assessors": [_label(score, item) for score in by_item[item.pk]["assessors"]],
-                "consensus": _label(by_item[item.pk].get(Stage.CONSENSUS), item),
+                "self": _label(answers[item.pk].get(Stage.SELF), item),
+                "assessors": [_label(score, item) for score in answers[item.pk]["assessors"]],
+                "consensus": _label(answers[item.pk].get(Stage.CONSENSUS), item),
                 "files": files.get(item.pk, []),
                 "figure": found.get(item.pk),
             }
             for item in items
         ]
-        status = assessment.status
-        window_open = assessment.cycle.status == CycleStatus.OPEN
-        can_answer = window_open and status in (AssessmentStatus.NOT_STARTED, AssessmentStatus.IN_PROGRESS)
-        reviewable = status in (AssessmentStatus.SUBMITTED, AssessmentStatus.REVIEWED)
         return super().get_context_data(
             **context,
             rows=rows,
             reviews=reviews,
             findings=findings,
-            section_rows=[
-                {
-                    "section": s,
-                    **sections.get(s.code, {}),
-                    "self": (assessment.result or {}).get("self", {}).get("sections", {}).get(s.code, {}),
-                }
-                for s in structure_sections
-            ],
+            section_rows=_section_rows(assessment),
             general_files=files.get(None, []),
             status_css=STATUS_CSS,
-            can_answer=can_answer and self.can("change", assessment),
-            can_submit=can_answer and self.can("submit", assessment),
-            can_fill=can_answer and bool(found) and self.can("change", assessment),
-            bands=bands,
-            reached_band=reached.pk if reached else None,
-            band_basis="final" if assessment.final_score is not None else "self",
-            can_reopen=window_open
+            **self._bands(assessment),
+            **self._permissions(assessment, reviews, has_figures=bool(found)),
+            feedback=feedback,
+            pending=pending_audits(assessment) if assessment.status == AssessmentStatus.AGREED else [],
+            is_compliance=assessment.cycle.instrument.kind == InstrumentKind.COMPLIANCE,
+        )
+
+    def _answers(self, assessment: Assessment, items: list[Item]) -> dict[int, dict[str, Any]]:
+        """Each item's scores: the self-assessed and consensus ones by stage, the assessors' in a
+        list (``"assessors"``)."""
+        scores = list(
+            self.scoped(ItemScore.objects.filter(assessment=assessment)).select_related("review__reviewer")
+        )
+        by_item: dict[int, dict[str, Any]] = {item.pk: {"assessors": []} for item in items}
+        for score in scores:
+            row = by_item.setdefault(score.item_id, {"assessors": []})
+            if score.stage == Stage.ASSESSOR:
+                row["assessors"].append(score)
+            else:
+                row[score.stage] = score
+        return by_item
+
+    def _files(self, assessment: Assessment) -> dict[int | None, list[Evidence]]:
+        """The evidence files by item (``None``: the assessment's general files)."""
+        evidence = list(self.scoped(Evidence.objects.filter(assessment=assessment)).select_related("item"))
+        files: dict[int | None, list[Evidence]] = {}
+        for row in evidence:
+            files.setdefault(row.item_id, []).append(row)
+        return files
+
+    def _bands(self, assessment: Assessment) -> dict[str, Any]:
+        """The instrument's bands, and the one the final score reached or (before there is one) the
+        one the self-assessed score reaches."""
+        bands = sorted(
+            self.scoped(Band.objects.filter(instrument_id=assessment.cycle.instrument_id)),
+            key=lambda band: band.minimum,
+        )
+        basis = assessment.final_score if assessment.final_score is not None else assessment.self_score
+        reached = band_for(
+            Decimal(basis) if basis is not None else None,
+            [BandRule(b.name, Decimal(b.minimum), b.pk) for b in bands],
+        )
+        return {
+            "bands": bands,
+            "reached_band": reached.pk if reached else None,
+            "band_basis": "final" if assessment.final_score is not None else "self",
+        }
+
+    def _permissions(
+        self, assessment: Assessment, reviews: list[Review], *, has_figures: bool
+    ) -> dict[str, bool]:
+        """The buttons the reader's role allows at the assessment's status (``can_*``)."""
+        status = assessment.status
+        window_open = assessment.cycle.status == CycleStatus.OPEN
+        can_answer = window_open and status in (AssessmentStatus.NOT_STARTED, AssessmentStatus.IN_PROGRESS)
+        reviewable = status in (AssessmentStatus.SUBMITTED, AssessmentStatus.REVIEWED)
+        own_review = next(
+            (r for r in reviews if r.reviewer_id == self.user.pk and r.kind == ReviewKind.ASSESSOR), None
+        )
+        is_lead = own_review is not None and own_review.is_lead
+        return {
+            "can_answer": can_answer and self.can("change", assessment),
+            "can_submit": can_answer and self.can("submit", assessment),
+            "can_fill": can_answer and has_figures and self.can("change", assessment),
+            "can_reopen": window_open
             and status == AssessmentStatus.SUBMITTED
             and not any(r.kind == ReviewKind.ASSESSOR and r.submitted_at for r in reviews)
             and self.can("manage", assessment),
-            can_withdraw=status in WITHDRAWABLE
+            "can_withdraw": status in WITHDRAWABLE
             and any(r.kind == ReviewKind.ASSESSOR for r in reviews)
             and self.can("manage", assessment),
-            can_review=reviewable and own_review is not None and own_review.submitted_at is None,
-            can_agree=status == AssessmentStatus.REVIEWED and own_review is not None and own_review.is_lead,
-            can_feedback=status
+            "can_review": reviewable and own_review is not None and own_review.submitted_at is None,
+            "can_agree": status == AssessmentStatus.REVIEWED and is_lead,
+            "can_feedback": status
             in (AssessmentStatus.REVIEWED, AssessmentStatus.AGREED, AssessmentStatus.FINAL)
-            and own_review is not None
-            and own_review.is_lead,
-            feedback=feedback,
-            can_assign=window_open and status != AssessmentStatus.FINAL and self.can("manage", assessment),
-            can_finalize=status == AssessmentStatus.AGREED and self.can("manage", assessment),
-            can_propose_risk=status == AssessmentStatus.FINAL and self.can("manage", assessment),
-            can_audit=status == AssessmentStatus.AGREED
+            and is_lead,
+            "can_assign": window_open and status != AssessmentStatus.FINAL and self.can("manage", assessment),
+            "can_finalize": status == AssessmentStatus.AGREED and self.can("manage", assessment),
+            "can_propose_risk": status == AssessmentStatus.FINAL and self.can("manage", assessment),
+            "can_audit": status == AssessmentStatus.AGREED
             and self.can("audit", assessment)
             and not any(
                 r.kind == ReviewKind.AUDIT and r.submitted_at
                 for r in reviews
                 if r.reviewer_id == self.user.pk
             ),
-            pending=pending_audits(assessment) if status == AssessmentStatus.AGREED else [],
-            is_compliance=assessment.cycle.instrument.kind == InstrumentKind.COMPLIANCE,
-        )
+        }
+
+
+def _section_rows(assessment: Assessment) -> list[dict[str, Any]]:
+    """Each section of the instrument with its final result and its self-assessed result."""
+    result = assessment.result or {}
+    sections = result.get("final", {}).get("sections", {})
+    return [
+        {
+            "section": s,
+            **sections.get(s.code, {}),
+            "self": result.get("self", {}).get("sections", {}).get(s.code, {}),
+        }
+        for s in Structure.of(assessment.cycle.instrument_id).sections
+    ]
 
 
 class _AnswersView(ScopedFormView):

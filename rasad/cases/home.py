@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from rasad.cases.calendar import lunar_warning
 from rasad.cases.choices import CLOCK_STATUSES, CaseStatus
 from rasad.cases.models import Case, Notification
+from rasad.cases.querysets import CaseQuerySet
 from rasad.core.models import Organization, User
 from rasad.core.scope import organization_scope
 from rasad.lib import formatting, jalali
@@ -85,17 +86,59 @@ def provide(user: User, today: date) -> HomeContribution:
     visible = Case.objects.visible_to(user).select_related("owner_organization")
     if organization_scope(user, Case, "view").is_nothing:
         return contribution
+    contribution.items.extend(_case_items(user, visible, today))
+    contribution.items.extend(_notification_items(user))
+    open_cases = visible.open()
+    contribution.counts.extend(
+        [
+            HomeCount(
+                _("Assigned to you"),
+                _assigned(user, visible).count(),
+                url_with("cases:case-list", assignee_id=user.pk, is_open="true"),
+            ),
+            HomeCount(_("Open cases"), open_cases.count(), url_with("cases:case-list", is_open="true")),
+            HomeCount(
+                _("Overdue cases"),
+                visible.overdue().count(),
+                url_with("cases:case-list", overdue="true"),
+                "danger",
+            ),
+        ]
+    )
+    if oversees(user, "cases.assign_case"):
+        panel = _by_organization_panel(open_cases)
+        if panel is not None:
+            contribution.panels.append(panel)
+            contribution.panels.append(
+                HomePanel(
+                    _("Map of open cases"),
+                    "cases/home_map.html",
+                    {"points_url": url_with("cases:case-geojson", is_open="true")},
+                    order=40,
+                )
+            )
+    return contribution
+
+
+def _assigned(user: User, visible: CaseQuerySet) -> CaseQuerySet:
+    return visible.filter(assignee=user, status__in=CLOCK_STATUSES).order_by("due_at")
+
+
+def _case_items(user: User, visible: CaseQuerySet, today: date) -> list[WorkItem]:
+    """The cases waiting for the user, each once, under the first reason that applies: assigned
+    to them; new in their organization (to triage); waiting for an assignee; the reporter's side
+    (answer a question, verify a resolution); overdue in their organization."""
     members = _member_organization_ids(user)
+    items: list[WorkItem] = []
     seen: set[int] = set()
 
     def add(cases: list[Case], kind: str, detail: str) -> None:
         for case in cases:
             if case.pk not in seen:
                 seen.add(case.pk)
-                contribution.items.append(_item(case, kind, detail, today))
+                items.append(_item(case, kind, detail, today))
 
-    assigned = visible.filter(assignee=user, status__in=CLOCK_STATUSES).order_by("due_at")
-    add(list(assigned[:LIMIT]), "cases.assigned", _("Assigned to you"))
+    add(list(_assigned(user, visible)[:LIMIT]), "cases.assigned", _("Assigned to you"))
 
     triage = organization_scope(user, Case, "triage")
     if not triage.is_nothing:
@@ -126,17 +169,21 @@ def provide(user: User, today: date) -> HomeContribution:
 
     overdue = visible.overdue().filter(Q(assignee=user) | Q(owner_organization_id__in=members))
     add(list(overdue.order_by("due_at")[:LIMIT]), "cases.overdue", _("Your organization owns it"))
+    return items
 
-    # One item per case followed, with its latest unread notification.
+
+def _notification_items(user: User) -> list[WorkItem]:
+    """One item per case followed, with its latest unread notification."""
     latest: dict[int | None, tuple[Notification, int]] = {}
     notifications = Notification.objects.filter(user=user, read_at__isnull=True).order_by("-created", "-id")
     for notification in notifications[:200]:
         first, count = latest.get(notification.case_id, (notification, 0))
         latest[notification.case_id] = (first, count + 1)
+    items: list[WorkItem] = []
     for case_id, (notification, count) in list(latest.items())[:LIMIT]:
         url = reverse("cases:case-detail", args=[case_id]) if case_id else reverse("cases:notifications")
         when = formatting.datetime_text(notification.created)
-        contribution.items.append(
+        items.append(
             WorkItem(
                 section="following",
                 kind="cases.notification",
@@ -149,37 +196,7 @@ def provide(user: User, today: date) -> HomeContribution:
                 moment=notification.created,
             )
         )
-
-    open_cases = visible.open()
-    contribution.counts.extend(
-        [
-            HomeCount(
-                _("Assigned to you"),
-                assigned.count(),
-                url_with("cases:case-list", assignee_id=user.pk, is_open="true"),
-            ),
-            HomeCount(_("Open cases"), open_cases.count(), url_with("cases:case-list", is_open="true")),
-            HomeCount(
-                _("Overdue cases"),
-                visible.overdue().count(),
-                url_with("cases:case-list", overdue="true"),
-                "danger",
-            ),
-        ]
-    )
-    if oversees(user, "cases.assign_case"):
-        panel = _by_organization_panel(open_cases)
-        if panel is not None:
-            contribution.panels.append(panel)
-            contribution.panels.append(
-                HomePanel(
-                    _("Map of open cases"),
-                    "cases/home_map.html",
-                    {"points_url": url_with("cases:case-geojson", is_open="true")},
-                    order=40,
-                )
-            )
-    return contribution
+    return items
 
 
 def _by_organization_panel(open_cases: object) -> HomePanel | None:

@@ -251,112 +251,162 @@ def _check_chain(
     head: StoredHead | None,
     anchor: tuple[int, str] | None,
 ) -> list[Problem]:
-    problems: list[Problem] = []
-    flagged: set[int] = set()
-    organization_id, _shard = parse_chain(chain) or (None, 0)
+    """Every problem of one chain, in four passes over its events (sorted by sequence, id)."""
+    check = _ChainCheck(chain)
+    check.check_events(events)
+    ordered = check.keep_one_per_position(events, head, anchor)
+    check.check_links(ordered)
+    check.check_end(ordered, head, anchor)
+    return check.problems
 
-    def report(event: StoredEvent | None, sequence: int, kind: str, detail: str) -> None:
-        problems.append(Problem(chain, sequence, event.id if event else None, kind, detail))
+
+@dataclass
+class _ChainCheck:
+    """The problems found so far in one chain, and the events they name (``flagged``): a flagged
+    event is not blamed a second time for the links around it."""
+
+    chain: str
+    problems: list[Problem] = field(default_factory=list)
+    flagged: set[int] = field(default_factory=set)
+
+    def report(self, event: StoredEvent | None, sequence: int, kind: str, detail: str) -> None:
+        self.problems.append(Problem(self.chain, sequence, event.id if event else None, kind, detail))
         if event is not None:
-            flagged.add(event.id)
+            self.flagged.add(event.id)
 
-    # 1. each event on its own: content, position, organization
-    for event in events:
-        why, payload = _content_problem(event)
-        if why is not None:
-            report(event, event.sequence, "modified", f"event {event.id} was modified: {why}")
-            continue
-        assert payload is not None
-        if payload.get("sequence") != event.sequence:
-            report(
-                event,
-                event.sequence,
-                "reordered",
-                f"event {event.id} was written at position {payload.get('sequence')}, "
-                f"but sits at {event.sequence}",
-            )
-        elif payload.get("organization_id") != organization_id:
-            report(
-                event,
-                event.sequence,
-                "misplaced",
-                f"event {event.id} belongs to organization {payload.get('organization_id')}, "
-                f"not to chain {chain}",
-            )
+    def check_events(self, events: list[StoredEvent]) -> None:
+        """1. Each event on its own: its content, its position and its organization."""
+        organization_id, _shard = parse_chain(self.chain) or (None, 0)
+        for event in events:
+            why, payload = _content_problem(event)
+            if why is not None:
+                self.report(event, event.sequence, "modified", f"event {event.id} was modified: {why}")
+                continue
+            assert payload is not None
+            if payload.get("sequence") != event.sequence:
+                self.report(
+                    event,
+                    event.sequence,
+                    "reordered",
+                    f"event {event.id} was written at position {payload.get('sequence')}, "
+                    f"but sits at {event.sequence}",
+                )
+            elif payload.get("organization_id") != organization_id:
+                self.report(
+                    event,
+                    event.sequence,
+                    "misplaced",
+                    f"event {event.id} belongs to organization {payload.get('organization_id')}, "
+                    f"not to chain {self.chain}",
+                )
 
-    # 2. one event per position: the others were added
-    ordered: list[StoredEvent] = []
-    groups = [list(group) for _key, group in groupby(events, key=lambda e: e.sequence)]
-    for index, group in enumerate(groups):
-        if len(group) == 1:
-            ordered.append(group[0])
-            continue
-        following = groups[index + 1] if index + 1 < len(groups) else []
-        linked = {e.prev_hash for e in following}
-        sequence = group[0].sequence
-        candidates = (
-            [e for e in group if e.hash in linked]
-            or [e for e in group if head is not None and head.sequence == sequence and head.hash == e.hash]
-            or [e for e in group if anchor is not None and anchor == (sequence, e.hash)]
-            or [e for e in group if e.id not in flagged]
-            or group
-        )
-        keep = min(candidates, key=lambda e: e.id)
-        ordered.append(keep)
-        for event in group:
-            if event is not keep:
-                flagged.discard(event.id)
-                problems[:] = [p for p in problems if p.event_id != event.id]
-                report(event, sequence, "added", f"event {event.id} was added at position {sequence}")
-
-    # 3. the links
-    previous: StoredEvent | None = None
-    for event in ordered:
-        expected = previous.sequence + 1 if previous else 1
-        if event.sequence > expected:
-            report(
-                None,
-                expected,
-                "missing",
-                f"events {expected}..{event.sequence - 1} are missing before event {event.id}",
+    def keep_one_per_position(
+        self, events: list[StoredEvent], head: StoredHead | None, anchor: tuple[int, str] | None
+    ) -> list[StoredEvent]:
+        """2. One event per position: the one the chain goes on from (or the head or the anchor
+        names) is kept, the others were added. Returns the kept events in order."""
+        ordered: list[StoredEvent] = []
+        groups = [list(group) for _key, group in groupby(events, key=lambda e: e.sequence)]
+        for index, group in enumerate(groups):
+            if len(group) == 1:
+                ordered.append(group[0])
+                continue
+            following = groups[index + 1] if index + 1 < len(groups) else []
+            linked = {e.prev_hash for e in following}
+            sequence = group[0].sequence
+            candidates = (
+                [e for e in group if e.hash in linked]
+                or [
+                    e for e in group if head is not None and head.sequence == sequence and head.hash == e.hash
+                ]
+                or [e for e in group if anchor is not None and anchor == (sequence, e.hash)]
+                or [e for e in group if e.id not in self.flagged]
+                or group
             )
-        elif (
-            event.prev_hash != (previous.hash if previous else GENESIS)
-            and event.id not in flagged
-            and (previous is None or previous.id not in flagged)
-        ):
-            culprit = previous or event
-            report(
-                culprit,
-                culprit.sequence,
-                "modified",
-                f"event {culprit.id} was rewritten: the event after it does not link to it",
-            )
-        previous = event
+            keep = min(candidates, key=lambda e: e.id)
+            ordered.append(keep)
+            for event in group:
+                if event is not keep:
+                    self.flagged.discard(event.id)
+                    self.problems[:] = [p for p in self.problems if p.event_id != event.id]
+                    self.report(
+                        event, sequence, "added", f"event {event.id} was added at position {sequence}"
+                    )
+        return ordered
 
-    # 4. the end of the chain: its head and the latest checkpoint
-    last = ordered[-1] if ordered else None
-    end = last.sequence if last else 0
-    truncated = False
-    if head is None:
-        if ordered:
-            report(None, end, "head_missing", f"chain {chain} has {len(ordered)} events but no head")
-    elif end < head.sequence:
-        truncated = True
-        report(None, end + 1, "truncated", f"events {end + 1}..{head.sequence} were removed from the end")
-    elif end == head.sequence:
-        if (last.hash if last else GENESIS) != head.hash and (last is None or last.id not in flagged):
-            report(None, head.sequence, "head_mismatch", f"the head of {chain} does not name its last event")
-    elif anchor is not None and anchor[0] > head.sequence:
-        report(None, head.sequence, "head_mismatch", f"the head of {chain} was moved back to {head.sequence}")
-    else:
+    def check_links(self, ordered: list[StoredEvent]) -> None:
+        """3. The links: no position is skipped, and each event names the hash of the one before."""
+        previous: StoredEvent | None = None
         for event in ordered:
-            if event.sequence > head.sequence:
-                report(event, event.sequence, "added", f"event {event.id} lies beyond the head")
-    if anchor is not None and not truncated:
+            expected = previous.sequence + 1 if previous else 1
+            if event.sequence > expected:
+                self.report(
+                    None,
+                    expected,
+                    "missing",
+                    f"events {expected}..{event.sequence - 1} are missing before event {event.id}",
+                )
+            elif (
+                event.prev_hash != (previous.hash if previous else GENESIS)
+                and event.id not in self.flagged
+                and (previous is None or previous.id not in self.flagged)
+            ):
+                culprit = previous or event
+                self.report(
+                    culprit,
+                    culprit.sequence,
+                    "modified",
+                    f"event {culprit.id} was rewritten: the event after it does not link to it",
+                )
+            previous = event
+
+    def check_end(
+        self, ordered: list[StoredEvent], head: StoredHead | None, anchor: tuple[int, str] | None
+    ) -> None:
+        """4. The end of the chain: its head, then the latest checkpoint (unless the head already
+        shows the end was cut off)."""
+        truncated = self.check_head(ordered, head, anchor)
+        if anchor is not None and not truncated:
+            self.check_anchor(ordered, anchor)
+
+    def check_head(
+        self, ordered: list[StoredEvent], head: StoredHead | None, anchor: tuple[int, str] | None
+    ) -> bool:
+        """The head names the last event; True when events were removed from the end."""
+        chain = self.chain
+        last = ordered[-1] if ordered else None
+        end = last.sequence if last else 0
+        if head is None:
+            if ordered:
+                self.report(None, end, "head_missing", f"chain {chain} has {len(ordered)} events but no head")
+        elif end < head.sequence:
+            self.report(
+                None, end + 1, "truncated", f"events {end + 1}..{head.sequence} were removed from the end"
+            )
+            return True
+        elif end == head.sequence:
+            if (last.hash if last else GENESIS) != head.hash and (
+                last is None or last.id not in self.flagged
+            ):
+                self.report(
+                    None, head.sequence, "head_mismatch", f"the head of {chain} does not name its last event"
+                )
+        elif anchor is not None and anchor[0] > head.sequence:
+            self.report(
+                None, head.sequence, "head_mismatch", f"the head of {chain} was moved back to {head.sequence}"
+            )
+        else:
+            for event in ordered:
+                if event.sequence > head.sequence:
+                    self.report(event, event.sequence, "added", f"event {event.id} lies beyond the head")
+        return False
+
+    def check_anchor(self, ordered: list[StoredEvent], anchor: tuple[int, str]) -> None:
+        """The latest checkpoint: the chain still reaches it, and its event is the one it names."""
+        end = ordered[-1].sequence if ordered else 0
         anchored_sequence, anchored_hash = anchor
         if end < anchored_sequence:
-            report(
+            self.report(
                 None,
                 end + 1,
                 "truncated",
@@ -364,9 +414,8 @@ def _check_chain(
             )
         else:
             at = next((e for e in ordered if e.sequence == anchored_sequence), None)
-            if at is not None and at.hash != anchored_hash and at.id not in flagged:
-                report(at, anchored_sequence, "rewritten", f"event {at.id} is not the one checkpointed")
-    return problems
+            if at is not None and at.hash != anchored_hash and at.id not in self.flagged:
+                self.report(at, anchored_sequence, "rewritten", f"event {at.id} is not the one checkpointed")
 
 
 def verify_trail(

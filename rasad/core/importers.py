@@ -349,6 +349,19 @@ class _OrganizationRow:
     values: Any  # OrganizationValues
 
 
+@dataclass
+class _KnownRecords:
+    """What the rows of an organization file are checked against: the kinds by code and label,
+    the provinces and counties by code, the parents the user may add under by code, and the codes
+    of the file itself with their first row."""
+
+    kinds: dict[str, str]
+    provinces: dict[str, Any]
+    counties: dict[str, Any]
+    parents: dict[str, Any]
+    codes_in_file: dict[str, int]
+
+
 class OrganizationImporter(TabularImporter[list[_OrganizationRow]]):
     """Organizations from a spreadsheet (columns: :data:`ORGANIZATION_COLUMNS`).
 
@@ -372,13 +385,29 @@ class OrganizationImporter(TabularImporter[list[_OrganizationRow]]):
     )
 
     def validate(self, table: Table, report: ImportReport) -> list[_OrganizationRow]:
-        from rasad.core.actions.organizations import OrganizationValues, check_organization_values
         from rasad.core.choices import OrganizationKind
         from rasad.core.models import County, Organization, Province
 
-        kinds = self._kind_lookup(OrganizationKind.choices)
-        provinces = {p.code: p for p in Province.objects.all()}
-        counties = {c.code: c for c in County.objects.all()}
+        codes_in_file = self._codes_in_file(table, report)
+        parent_codes = {row.text("parent_code") for row in table.rows} - {""}
+        known = _KnownRecords(
+            kinds=self._kind_lookup(OrganizationKind.choices),
+            provinces={p.code: p for p in Province.objects.all()},
+            counties={c.code: c for c in County.objects.all()},
+            parents={
+                o.code: o
+                for o in Organization.objects.visible_to(self.acting_user, "add").filter(
+                    code__in=parent_codes
+                )
+            },
+            codes_in_file=codes_in_file,
+        )
+        planned = [self._plan_row(row, report, known) for row in table.rows]
+        return self._order(planned, report)
+
+    @staticmethod
+    def _codes_in_file(table: Table, report: ImportReport) -> dict[str, int]:
+        """Each code of the file and the first row it is on; a code on a second row is an error."""
         codes_in_file: dict[str, int] = {}
         for row in track(table.rows, note=_("Checking rows"), every=200):
             code = to_latin_digits(row.text("code"))
@@ -391,89 +420,111 @@ class OrganizationImporter(TabularImporter[list[_OrganizationRow]]):
                 )
             elif code:
                 codes_in_file[code] = row.number
-        parent_codes = {row.text("parent_code") for row in table.rows} - {""}
-        existing_parents = {
-            o.code: o
-            for o in Organization.objects.visible_to(self.acting_user, "add").filter(code__in=parent_codes)
-        }
-        planned: list[_OrganizationRow] = []
-        for row in table.rows:
-            errors_before = len(report.errors)
-            code = to_latin_digits(read_text(row, "code", report, max_length=40, required=True))
-            name = read_text(row, "name", report, max_length=200, required=True)
-            name_en = row.text("name_en")[:200]
-            kind_text = row.text("kind")
-            kind = kinds.get(search_key(kind_text), kind_text)
-            if not kind_text:
-                report.add(row.number, "kind", _("This cell is required."))
-            elif kind not in OrganizationKind.values:
-                report.add(
-                    row.number,
-                    "kind",
-                    _("Unknown organization kind “%(kind)s”; use one of: %(choices)s.")
-                    # The kinds by the names the reader reads (the importer takes them as well
-                    # as the codes), so that the message asks for words a person knows.
-                    % {"kind": kind_text, "choices": formatting.join(OrganizationKind.labels)},
-                )
-            parent_code = row.text("parent_code")
-            parent = existing_parents.get(parent_code) if parent_code not in codes_in_file else None
-            if parent_code and parent is None and parent_code not in codes_in_file:
-                report.add(
-                    row.number,
-                    "parent_code",
-                    _("No organization with the code “%(code)s” exists in the file or where you may add.")
-                    % {"code": parent_code},
-                )
-            if not parent_code and not self.acting_user.is_superuser:
-                report.add(
-                    row.number,
-                    "parent_code",
-                    _(
-                        "Only a platform administrator may create a top-level organization; "
-                        "give a parent code."
-                    ),
-                )
-            province = self._lookup(
-                row, "province_code", provinces, report, _("Unknown province code “%(code)s”.")
+        return codes_in_file
+
+    def _plan_row(self, row: TableRow, report: ImportReport, known: _KnownRecords) -> _OrganizationRow:
+        """One row read into organization values (every cell's problem reported), then checked as
+        the create action checks them."""
+        from rasad.core.actions.organizations import OrganizationValues
+
+        errors_before = len(report.errors)
+        code = to_latin_digits(read_text(row, "code", report, max_length=40, required=True))
+        name = read_text(row, "name", report, max_length=200, required=True)
+        name_en = row.text("name_en")[:200]
+        kind = self._read_kind(row, report, known.kinds)
+        parent_code = row.text("parent_code")
+        parent = self._read_parent(row, report, known)
+        province = self._lookup(
+            row, "province_code", known.provinces, report, _("Unknown province code “%(code)s”.")
+        )
+        county = self._lookup(
+            row, "county_code", known.counties, report, _("Unknown county code “%(code)s”.")
+        )
+        latitude = read_float(row, "latitude", report, minimum=-90, maximum=90)
+        longitude = read_float(row, "longitude", report, minimum=-180, maximum=180)
+        tags = [normalize_text(tag) for tag in _TAG_SEPARATORS.split(row.text("sector_tags")) if tag.strip()]
+        opened_on = read_date(row, "opened_on", report)
+        closed_on = read_date(row, "closed_on", report)
+        values = OrganizationValues(
+            code=code,
+            name=name,
+            kind=kind,
+            parent=parent,
+            name_en=name_en,
+            province=province,
+            county=county,
+            latitude=latitude,
+            longitude=longitude,
+            sector_tags=tags,
+            opened_on=opened_on,
+            closed_on=closed_on,
+        )
+        flagged = {(e.column) for e in report.errors[errors_before:]}
+        if {"latitude", "longitude"} & flagged:
+            values.latitude = values.longitude = None
+        self._check_values(row, values, report, flagged=flagged, codes_in_file=known.codes_in_file)
+        return _OrganizationRow(row.number, code, parent_code if parent is None else "", values)
+
+    @staticmethod
+    def _read_kind(row: TableRow, report: ImportReport, kinds: dict[str, str]) -> str:
+        """The kind's code, from its code or its label."""
+        from rasad.core.choices import OrganizationKind
+
+        kind_text = row.text("kind")
+        kind = kinds.get(search_key(kind_text), kind_text)
+        if not kind_text:
+            report.add(row.number, "kind", _("This cell is required."))
+        elif kind not in OrganizationKind.values:
+            report.add(
+                row.number,
+                "kind",
+                _("Unknown organization kind “%(kind)s”; use one of: %(choices)s.")
+                # The kinds by the names the reader reads (the importer takes them as well
+                # as the codes), so that the message asks for words a person knows.
+                % {"kind": kind_text, "choices": formatting.join(OrganizationKind.labels)},
             )
-            county = self._lookup(row, "county_code", counties, report, _("Unknown county code “%(code)s”."))
-            latitude = read_float(row, "latitude", report, minimum=-90, maximum=90)
-            longitude = read_float(row, "longitude", report, minimum=-180, maximum=180)
-            tags = [
-                normalize_text(tag) for tag in _TAG_SEPARATORS.split(row.text("sector_tags")) if tag.strip()
-            ]
-            opened_on = read_date(row, "opened_on", report)
-            closed_on = read_date(row, "closed_on", report)
-            values = OrganizationValues(
-                code=code,
-                name=name,
-                kind=kind,
-                parent=parent,
-                name_en=name_en,
-                province=province,
-                county=county,
-                latitude=latitude,
-                longitude=longitude,
-                sector_tags=tags,
-                opened_on=opened_on,
-                closed_on=closed_on,
+        return kind
+
+    def _read_parent(self, row: TableRow, report: ImportReport, known: _KnownRecords) -> Organization | None:
+        """The existing parent the row names (``None`` for a parent in the file, placed by
+        ``_order``); only a platform administrator may leave the parent out."""
+        parent_code = row.text("parent_code")
+        parent = known.parents.get(parent_code) if parent_code not in known.codes_in_file else None
+        if parent_code and parent is None and parent_code not in known.codes_in_file:
+            report.add(
+                row.number,
+                "parent_code",
+                _("No organization with the code “%(code)s” exists in the file or where you may add.")
+                % {"code": parent_code},
             )
-            flagged = {(e.column) for e in report.errors[errors_before:]}
-            if {"latitude", "longitude"} & flagged:
-                values.latitude = values.longitude = None
-            try:
-                check_organization_values(values)
-            except ValidationError as error:
-                for field_name, messages in error.message_dict.items():
-                    column = _COLUMN_OF_FIELD.get(field_name, field_name)
-                    if column in flagged or (field_name == "kind" and "kind" in flagged):
-                        continue
-                    if field_name == "code" and code in codes_in_file and codes_in_file[code] != row.number:
-                        continue
-                    for message in messages:
-                        report.add(row.number, column, message)
-            planned.append(_OrganizationRow(row.number, code, parent_code if parent is None else "", values))
-        return self._order(planned, report)
+        if not parent_code and not self.acting_user.is_superuser:
+            report.add(
+                row.number,
+                "parent_code",
+                _("Only a platform administrator may create a top-level organization; give a parent code."),
+            )
+        return parent
+
+    @staticmethod
+    def _check_values(
+        row: TableRow, values: Any, report: ImportReport, *, flagged: set[str], codes_in_file: dict[str, int]
+    ) -> None:
+        """The create action's own checks, reported on the row's columns, except where a cell's
+        problem (or the duplicate code) was already reported."""
+        from rasad.core.actions.organizations import check_organization_values
+
+        try:
+            check_organization_values(values)
+        except ValidationError as error:
+            for field_name, messages in error.message_dict.items():
+                column = _COLUMN_OF_FIELD.get(field_name, field_name)
+                if column in flagged or (field_name == "kind" and "kind" in flagged):
+                    continue
+                code = values.code
+                if field_name == "code" and code in codes_in_file and codes_in_file[code] != row.number:
+                    continue
+                for message in messages:
+                    report.add(row.number, column, message)
 
     def apply(self, plan: list[_OrganizationRow], report: ImportReport) -> list[Organization]:
         from rasad.core.actions.organizations import ImportedOrganization, do_import_organizations

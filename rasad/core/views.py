@@ -43,7 +43,7 @@ from rasad.core.forms import (
     WorkingGroupForm,
     WorkingGroupMembersForm,
 )
-from rasad.core.importers import MAX_FILE_BYTES, OrganizationImporter, organization_template
+from rasad.core.importers import OrganizationImporter, organization_template
 from rasad.core.models import ApiToken, AuditEvent, Grant, Membership, Organization, User, WorkingGroup
 from rasad.lib import display
 from rasad.web.generic import (
@@ -51,6 +51,7 @@ from rasad.web.generic import (
     ScopedActionView,
     ScopedDetailView,
     ScopedFormView,
+    ScopedImportView,
     ScopedListView,
     ScopedView,
     refusal,
@@ -276,38 +277,21 @@ class OrganizationCloseView(_OrganizationChangeView):
 # ---------------------------------------------------------------------------------------------
 
 
-class OrganizationImportView(ScopedFormView):
-    """Upload a spreadsheet; every bad row is listed, and nothing is created unless all are valid."""
+class OrganizationImportView(ScopedImportView):
+    """Upload a spreadsheet; every bad row is listed, and nothing is created unless all are valid.
+    Once a file is applied the page stays, showing the report (the shared import page,
+    ``rasad.web.generic.ScopedImportView``)."""
 
     model = Organization
     scope_action = "add"
     form_class = ImportForm
     template_name = "core/organization_import.html"
 
-    def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        self.load()
-        form = self.get_form(request.POST, request.FILES)
-        report = None
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            if upload.size > MAX_FILE_BYTES:
-                form.add_error(
-                    "file", _("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // 2**20}
-                )
-            else:
-                report = OrganizationImporter(acting_user=self.user).run(
-                    upload.read(), file_name=upload.name or "upload", dry_run=form.cleaned_data["dry_run"]
-                )
-                if report.applied:
-                    from django.contrib import messages
+    def importer(self) -> OrganizationImporter:
+        return OrganizationImporter(acting_user=self.user)
 
-                    messages.success(request, report.summary())
-        status = 400 if report is not None and not report.ok else 200
-        return self.render({"form": form, "report": report}, status=status)
-
-    def get_context_data(self, **context: Any) -> dict[str, Any]:
-        context.setdefault("report", None)
-        return super().get_context_data(**context)
+    def get_done_url(self) -> None:
+        return None
 
 
 class OrganizationImportTemplateView(ScopedView):

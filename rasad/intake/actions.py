@@ -181,7 +181,19 @@ def do_accept_proposals(
             proposal.record_type = ContentType.objects.get_for_model(record)
             proposal.record_id = str(record.pk)
             proposal.record_display = str(record)[:300]
-        proposal.save()
+        proposal.save(
+            update_fields=[
+                "status",
+                "values",
+                "decided_by",
+                "decided_at",
+                "target",
+                "record_type",
+                "record_id",
+                "record_display",
+                "last_updated",
+            ]
+        )
         audit_proposal_accepted(proposal, record, acting_user=acting_user, target=target.code)
         accepted.append(proposal)
     send_event_on_commit("intake.document", {"id": document.pk}, organization_ids=[document.organization_id])
@@ -387,7 +399,7 @@ def do_update_alias(alias: OrganizationAlias, values: AliasValues, *, acting_use
     alias.alias_key = fold(text)[:200]
     alias.organization = values.organization
     alias.search_text = search_key(f"{text} {values.organization.name}")
-    alias.save()
+    alias.save(update_fields=["alias", "alias_key", "organization", "search_text", "last_updated"])
     audit_alias(
         IntakeAuditEvent.ALIAS_CHANGED,
         alias,

@@ -201,99 +201,128 @@ def locate(needle: str, text: str) -> tuple[int, int] | None:
 
 
 def score_document(document: AnnotatedDocument, extraction: Extraction, report: Report) -> None:
-    gold = document.gold
-    by_field: dict[str, list[Proposal]] = {f: extraction.of(f) for f in SCORED_FIELDS}
+    """Add what ``extraction`` found in ``document`` against its gold annotations to ``report``:
+    each field's counts, each attribute's correctness, and a line for every miss."""
+    scoring = _DocumentScoring(document, extraction, report)
+    scoring.dates()
+    scoring.organizations()
+    scoring.people()
+    scoring.places()
+    scoring.directives()
 
-    def note(field_name: str, kind: str, items: Iterable[Any]) -> None:
+
+@dataclass
+class _DocumentScoring:
+    """The scoring of one document, a field at a time (in this order, which is the order of the
+    report's misses)."""
+
+    document: AnnotatedDocument
+    extraction: Extraction
+    report: Report
+    by_field: dict[str, list[Proposal]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_field = {f: self.extraction.of(f) for f in SCORED_FIELDS}
+
+    def proposals(self, field_name: str) -> list[Proposal]:
+        return self.by_field[field_name]
+
+    def note(self, field_name: str, kind: str, items: Iterable[Any]) -> None:
         for item in items:
-            report.misses.append(f"{document.identifier} {field_name} {kind}: {item}")
+            self.report.misses.append(f"{self.document.identifier} {field_name} {kind}: {item}")
 
-    counts, _pairs, missed = _pair(
-        gold["dates"], [p.data["iso"] for p in by_field["date"]], lambda g, p: g == p
-    )
-    report.fields["date"].add(counts)
-    note("date", "missed", missed)
-    note("date", "extra", sorted({p.data["iso"] for p in by_field["date"]} - set(gold["dates"])))
+    def unpaired(self, field_name: str, pairs: list[tuple[Any, Any]]) -> list[Proposal]:
+        """The proposals of ``field_name`` that matched no gold item (the extra ones)."""
+        return [p for p in self.proposals(field_name) if all(p is not q for _g, q in pairs)]
 
-    def organization_same(g: dict[str, str], p: Proposal) -> bool:
-        return _organization_matches(
-            g.get("code") or g.get("name"), p.data["code"], "" if p.data["code"] else p.data["name"]
+    def dates(self) -> None:
+        gold = self.document.gold["dates"]
+        found = [p.data["iso"] for p in self.proposals("date")]
+        counts, _pairs, missed = _pair(gold, found, lambda g, p: g == p)
+        self.report.fields["date"].add(counts)
+        self.note("date", "missed", missed)
+        self.note("date", "extra", sorted(set(found) - set(gold)))
+
+    def organizations(self) -> None:
+        def organization_same(g: dict[str, str], p: Proposal) -> bool:
+            return _organization_matches(
+                g.get("code") or g.get("name"), p.data["code"], "" if p.data["code"] else p.data["name"]
+            )
+
+        counts, pairs, missed = _pair(
+            self.document.gold["organizations"], self.proposals("organization"), organization_same
         )
+        self.report.fields["organization"].add(counts)
+        self.note("organization", "missed", missed)
+        self.note("organization", "extra", [p.data["name"] for p in self.unpaired("organization", pairs)])
 
-    counts, pairs, missed = _pair(gold["organizations"], by_field["organization"], organization_same)
-    report.fields["organization"].add(counts)
-    note("organization", "missed", missed)
-    note(
-        "organization",
-        "extra",
-        [p.data["name"] for p in by_field["organization"] if all(p is not q for _g, q in pairs)],
-    )
+    def people(self) -> None:
+        counts, pairs, missed = _pair(
+            self.document.gold["people"],
+            self.proposals("person"),
+            lambda g, p: _person_names_match(g["name"], p.data["name"]),
+        )
+        self.report.fields["person"].add(counts)
+        self.note("person", "missed", missed)
+        self.note("person", "extra", [p.data["name"] for p in self.unpaired("person", pairs)])
+        for g, p in pairs:
+            self.person_attributes(g, p)
 
-    counts, pairs, missed = _pair(
-        gold["people"], by_field["person"], lambda g, p: _person_names_match(g["name"], p.data["name"])
-    )
-    report.fields["person"].add(counts)
-    note("person", "missed", missed)
-    note(
-        "person", "extra", [p.data["name"] for p in by_field["person"] if all(p is not q for _g, q in pairs)]
-    )
-    for g, p in pairs:
+    def person_attributes(self, g: dict[str, Any], p: Proposal) -> None:
+        """A found person's title and organization, against the gold person's."""
         title_ok = (
             _names_match(g.get("title") or "", p.data["title"]) if g.get("title") else not p.data["title"]
         )
-        report.attributes["person.title"].add(title_ok)
+        self.report.attributes["person.title"].add(title_ok)
         if not title_ok:
-            note("person.title", "wrong", [f"{g['name']}: {p.data['title']!r} for {g.get('title')!r}"])
+            self.note("person.title", "wrong", [f"{g['name']}: {p.data['title']!r} for {g.get('title')!r}"])
         organization_ok = _organization_matches(
             g.get("organization"),
             p.data["organization_code"],
             p.data["organization_name"] if p.data["organization_is_new"] else "",
         )
-        report.attributes["person.organization"].add(organization_ok)
+        self.report.attributes["person.organization"].add(organization_ok)
         if not organization_ok:
-            note(
+            self.note(
                 "person.organization",
                 "wrong",
                 [f"{g['name']}: {p.data['organization_code'] or p.data['organization_name']!r}"],
             )
 
-    def place_same(g: dict[str, str], p: Proposal) -> bool:
-        return g["kind"] == p.data["kind"] and fold(g["name"]) == fold(p.data["name"])
+    def places(self) -> None:
+        def place_same(g: dict[str, str], p: Proposal) -> bool:
+            return g["kind"] == p.data["kind"] and fold(g["name"]) == fold(p.data["name"])
 
-    counts, pairs, missed = _pair(gold["places"], by_field["place"], place_same)
-    report.fields["place"].add(counts)
-    note("place", "missed", missed)
-    note(
-        "place",
-        "extra",
-        [
-            f"{p.data['kind']}:{p.data['name']}"
-            for p in by_field["place"]
-            if all(p is not q for _g, q in pairs)
-        ],
-    )
+        counts, pairs, missed = _pair(self.document.gold["places"], self.proposals("place"), place_same)
+        self.report.fields["place"].add(counts)
+        self.note("place", "missed", missed)
+        self.note(
+            "place", "extra", [f"{p.data['kind']}:{p.data['name']}" for p in self.unpaired("place", pairs)]
+        )
 
-    text = extraction.text
-    gold_directives = []
-    for item in gold["directives"]:
-        span = locate(item["text"], text)
-        if span is None:
-            raise ValueError(f"{document.identifier}: directive text not found: {item['text']}")
-        gold_directives.append((item, span))
+    def directives(self) -> None:
+        """Directives are matched by where they are in the text: a found directive matches a gold
+        one whose text overlaps one of its spans."""
+        gold_directives = []
+        for item in self.document.gold["directives"]:
+            span = locate(item["text"], self.extraction.text)
+            if span is None:
+                raise ValueError(f"{self.document.identifier}: directive text not found: {item['text']}")
+            gold_directives.append((item, span))
 
-    def directive_same(g: tuple[dict[str, Any], tuple[int, int]], p: Proposal) -> bool:
-        start, end = g[1]
-        return any(s < end and start < e for s, e in p.spans)
+        def directive_same(g: tuple[dict[str, Any], tuple[int, int]], p: Proposal) -> bool:
+            start, end = g[1]
+            return any(s < end and start < e for s, e in p.spans)
 
-    counts, pairs, missed = _pair(gold_directives, by_field["directive"], directive_same)
-    report.fields["directive"].add(counts)
-    note("directive", "missed", [g[0]["text"] for g in missed])
-    note(
-        "directive",
-        "extra",
-        [p.text[:80] for p in by_field["directive"] if all(p is not q for _g, q in pairs)],
-    )
-    for (g, _span), p in pairs:
+        counts, pairs, missed = _pair(gold_directives, self.proposals("directive"), directive_same)
+        self.report.fields["directive"].add(counts)
+        self.note("directive", "missed", [g[0]["text"] for g in missed])
+        self.note("directive", "extra", [p.text[:80] for p in self.unpaired("directive", pairs)])
+        for (g, _span), p in pairs:
+            self.directive_attributes(g, p)
+
+    def directive_attributes(self, g: dict[str, Any], p: Proposal) -> None:
+        """A found directive's actor and deadline, against the gold directive's."""
         actor = g.get("actor")
         actor_ok = _organization_matches(
             actor,
@@ -304,17 +333,17 @@ def score_document(document: AnnotatedDocument, extraction: Extraction, report: 
             and not p.data["organization_code"]
             and _names_match(actor, p.data["actor_text"])
         )
-        report.attributes["directive.actor"].add(actor_ok)
+        self.report.attributes["directive.actor"].add(actor_ok)
         if not actor_ok:
-            note(
+            self.note(
                 "directive.actor",
                 "wrong",
                 [f"{g['text'][:40]}: {p.data['organization_code'] or p.data['actor_text']!r} for {actor!r}"],
             )
         deadline_ok = (g.get("deadline") or "") == p.data["deadline"]
-        report.attributes["directive.deadline"].add(deadline_ok)
+        self.report.attributes["directive.deadline"].add(deadline_ok)
         if not deadline_ok:
-            note(
+            self.note(
                 "directive.deadline",
                 "wrong",
                 [f"{g['text'][:40]}: {p.data['deadline']!r} for {g.get('deadline')!r}"],

@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from itertools import chain
 from typing import IO, Any
 from xml.etree.ElementTree import XMLPullParser
 from xml.sax.saxutils import escape
@@ -883,32 +884,62 @@ def read_table(
     limits raises ``TabularError``."""
     lookup = _label_lookup(columns, ignored)
     rows = read_rows(source, file_name, limits)
-    buffered: list[tuple[int, list[Any]]] = []
-    header_number = 0
-    header: list[str] = []
-    for number, values in enumerate(rows, start=1):
-        if any(cell_text(c) for c in values):
-            header_number, header = number, [cell_text(c) for c in values]
-            break
-    if not header:
-        raise TabularError(_("The file is empty."))
+    header_number, header = _first_filled_row(rows)
     keys: list[str | None] = [lookup.get(search_key(text)) if text else None for text in header]
     # The template and exports put translated labels in row 1 and the English keys in row 2.
+    buffered: list[tuple[int, list[Any]]] = []
     second = next(rows, None)
     data_number = header_number + 1
     if second is not None:
-        second_text = [cell_text(c) for c in second]
-        second_keys = [lookup.get(text.lower()) if text else None for text in second_text]
-        named = [text for text in second_text if text]
-        if (
-            named
-            and all(key is not None for text, key in zip(second_text, second_keys, strict=False) if text)
-            and sum(k is not None for k in second_keys) >= sum(k is not None for k in keys)
-        ):
-            header_number, header, keys = data_number, second_text, second_keys
+        key_row = _key_row(second, keys, lookup)
+        if key_row is not None:
+            header_number, (header, keys) = data_number, key_row
         else:
             buffered.append((data_number, second))
         data_number += 1
+    problems = _header_problems(header_number, header, keys, columns)
+    table = Table([k for k in keys if k is not None])
+    for row_number, values in chain(buffered, enumerate(rows, start=data_number)):
+        if any(cell_text(c) for c in values):
+            cells = {
+                key: values[position]
+                for position, key in enumerate(keys)
+                if key is not None and position < len(values)
+            }
+            table.rows.append(TableRow(row_number, cells))
+    return table, problems
+
+
+def _first_filled_row(rows: Iterator[list[Any]]) -> tuple[int, list[str]]:
+    """The number and texts of the first row with any text (the header); the file is empty
+    without one."""
+    for number, values in enumerate(rows, start=1):
+        if any(cell_text(c) for c in values):
+            return number, [cell_text(c) for c in values]
+    raise TabularError(_("The file is empty."))
+
+
+def _key_row(
+    second: list[Any], keys: list[str | None], lookup: dict[str, str]
+) -> tuple[list[str], list[str | None]] | None:
+    """The texts and keys of the row after the header when it is a row of keys (each text a
+    known key, naming at least as many columns as the header did); else ``None``."""
+    second_text = [cell_text(c) for c in second]
+    second_keys = [lookup.get(text.lower()) if text else None for text in second_text]
+    named = [text for text in second_text if text]
+    if (
+        named
+        and all(key is not None for text, key in zip(second_text, second_keys, strict=False) if text)
+        and sum(k is not None for k in second_keys) >= sum(k is not None for k in keys)
+    ):
+        return second_text, second_keys
+    return None
+
+
+def _header_problems(
+    header_number: int, header: list[str], keys: list[str | None], columns: Sequence[Column]
+) -> list[HeaderProblem]:
+    """Unknown columns, columns that appear twice, and required columns that are missing."""
     problems: list[HeaderProblem] = []
     for position, (text, key) in enumerate(zip(header, keys, strict=True)):
         if text and key is None:
@@ -935,22 +966,4 @@ def read_table(
                     header_number, column.key, _("The column “%(name)s” is missing.") % {"name": column.key}
                 )
             )
-    table = Table([k for k in keys if k is not None])
-
-    def add(row_number: int, values: list[Any]) -> None:
-        if not any(cell_text(c) for c in values):
-            return
-        cells = {
-            key: values[position]
-            for position, key in enumerate(keys)
-            if key is not None and position < len(values)
-        }
-        table.rows.append(TableRow(row_number, cells))
-
-    for row_number, values in buffered:
-        add(row_number, values)
-    row_number = data_number - 1
-    for values in rows:
-        row_number += 1
-        add(row_number, values)
-    return table, problems
+    return problems

@@ -8,21 +8,31 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from rasad.core.models import User
+from rasad.core.models import Organization, User
 from rasad.jobs.exports import do_request_export
 from rasad.jobs.models import ExportFile
-from rasad.reports.audit import ReportAuditEvent, audit_subscription
+from rasad.reports.audit import ReportAuditEvent, audit_report_requested, audit_subscription
 from rasad.reports.definitions import REPORTS, organization_param
 from rasad.reports.models import Frequency, ReportSubscription
 
 
+@transaction.atomic
 def do_request_report(
     name: str, file_format: str, params: dict[str, Any], *, acting_user: User
 ) -> ExportFile:
     """Ask for a report now: checked (scope, parameters), then made by a worker into "My files"."""
-    return do_request_export(
+    export = do_request_export(
         f"report-{name}", file_format, {k: [str(v)] for k, v in params.items()}, acting_user=acting_user
     )
+    audit_report_requested(export, name, organization=_organization_of(export), acting_user=acting_user)
+    return export
+
+
+def _organization_of(export: ExportFile) -> Organization | None:
+    """The organization a report is about (its ``organization`` parameter, which the export has
+    checked against the user's scope), or ``None`` for a report that names none (a baseline)."""
+    values = export.params.get("organization") or [""]
+    return Organization.objects.filter(pk=int(values[0])).first() if values[0].isdigit() else None
 
 
 @transaction.atomic

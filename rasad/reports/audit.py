@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from rasad.core.audit_log import record, register_event_types
 
 if TYPE_CHECKING:
-    from rasad.core.models import User
+    from rasad.core.models import Organization, User
+    from rasad.jobs.models import ExportFile
     from rasad.reports.models import ReportSubscription
 
 
@@ -29,6 +30,20 @@ register_event_types(
         ReportAuditEvent.UNSUBSCRIBED: _("Report subscription ended"),
     },
 )
+
+
+def audit_report_requested(
+    export: ExportFile, report: str, *, organization: Organization | None, acting_user: User
+) -> None:
+    """A report asked for now. The export beside it records the file (``EXPORT_REQUESTED``);
+    this event names the report and, for a report about an organization, is that organization's."""
+    record(
+        ReportAuditEvent.REPORT_REQUESTED,
+        actor=acting_user,
+        organization=organization,
+        obj=export,
+        new={"report": report, "format": export.file_format, "params": export.params},
+    )
 
 
 def audit_subscription(

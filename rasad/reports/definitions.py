@@ -202,11 +202,7 @@ def subtree(organization: Organization) -> Q:
 
 def build_indicators_monthly(user: User, params: dict[str, Any]) -> ReportData:
     from rasad.indicators.actions.catalogue import assigned_indicators
-    from rasad.indicators.actions.targets import breach_level
     from rasad.indicators.catalogue import Catalogue
-    from rasad.indicators.choices import AlertLevel
-    from rasad.indicators.dashboards import completeness, organization_series
-    from rasad.indicators.models import Alert, Target
 
     organization = organization_param(user, params.get("organization"), "indicators.view_rollup")
     period = period_param(params.get("period"), "month")
@@ -216,7 +212,33 @@ def build_indicators_monthly(user: User, params: dict[str, Any]) -> ReportData:
         months.insert(0, months[0].previous())
     indicators = [i for i in assigned_indicators(organization) if i.periodicity == "month"]
     year_ago = JalaliPeriod("month", period.year - 1, period.index)
-    table = Table(
+    table = _figures_table(period, year_ago)
+    charts: list[Chart] = []
+    counts = {"ok": 0, "warning": 0, "critical": 0, "none": 0}
+    for indicator in indicators:
+        figures = _MonthlyFigures.of(organization, indicator, months, year_ago, catalogue)
+        counts[figures.css] += 1
+        figures.add_row(table, indicator)
+        if len(charts) < 6 and any(v is not None for v in figures.series):
+            charts.append(figures.trend_chart(indicator, months))
+    members = list(Organization.objects.filter(subtree(organization)).order_by("path"))
+    alerts = _period_alerts(members, period)
+    return ReportData(
+        _("Monthly indicators report"),
+        _("%(organization)s — %(period)s") % {"organization": organization.name, "period": period.label()},
+        now_text(),
+        [
+            _monthly_summary(members, period, len(indicators), counts, len(alerts)),
+            Section(_("Indicators and targets"), tables=[table]),
+            Section(_("Trends"), charts=charts, notes=[] if charts else [_("No values were reported yet.")]),
+            Section(_("Alerts"), tables=[_alerts_table(alerts, period)]),
+        ],
+    )
+
+
+def _figures_table(period: JalaliPeriod, year_ago: JalaliPeriod) -> Table:
+    """The empty table of the month's figures, one row per indicator to come."""
+    return Table(
         _("Figures of %(period)s") % {"period": period.label()},
         [
             _("Indicator"),
@@ -231,9 +253,40 @@ def build_indicators_monthly(user: User, params: dict[str, Any]) -> ReportData:
         ["indicator", "unit", "value", "previous", "change_percent", "year_ago", "target", "status"],
         empty=_("No indicator is assigned to this organization."),
     )
-    charts: list[Chart] = []
-    counts = {"ok": 0, "warning": 0, "critical": 0, "none": 0}
-    for indicator in indicators:
+
+
+@dataclass
+class _MonthlyFigures:
+    """One indicator of one organization in the report's month: its twelve months to the month,
+    the month's value, the month before, the same month a year ago, the year's target, the change
+    from last month (percent) and the status against the target (``css``: ok, warning, critical,
+    or none when there is no target or no value)."""
+
+    period: JalaliPeriod
+    series: list[float | None]
+    value: float | None
+    previous: float | None
+    year_ago: float | None
+    target: Any
+    change: float | None
+    status: str
+    css: str
+
+    @classmethod
+    def of(
+        cls,
+        organization: Organization,
+        indicator: Any,
+        months: list[JalaliPeriod],
+        year_ago: JalaliPeriod,
+        catalogue: Any,
+    ) -> _MonthlyFigures:
+        from rasad.indicators.actions.targets import breach_level
+        from rasad.indicators.choices import AlertLevel
+        from rasad.indicators.dashboards import organization_series
+        from rasad.indicators.models import Target
+
+        period = months[-1]
         series = organization_series(organization, indicator.code, months, catalogue=catalogue)
         value, previous = series.values[-1], series.values[-2]
         ago = organization_series(organization, indicator.code, [year_ago], catalogue=catalogue).values[0]
@@ -251,46 +304,55 @@ def build_indicators_monthly(user: User, params: dict[str, Any]) -> ReportData:
                 AlertLevel.CRITICAL: _("Critical"),
             }[level or ""]
             css = level or "ok"
-        counts[css] += 1
+        return cls(period, list(series.values), value, previous, ago, target, change, status, css)
+
+    def add_row(self, table: Table, indicator: Any) -> None:
+        """The indicator's row: formatted for the PDF, as numbers for Excel."""
         unit = indicator.unit.code
+        target = self.target.target if self.target else None
         table.rows.append(
             [
                 indicator.name,
                 unit,
-                num(value, 1),
-                num(previous, 1),
-                "—" if change is None else f"{num(change, 1)}٪",
-                num(ago, 1),
-                num(target.target, 1) if target else "—",
-                status,
+                num(self.value, 1),
+                num(self.previous, 1),
+                "—" if self.change is None else f"{num(self.change, 1)}٪",
+                num(self.year_ago, 1),
+                num(target, 1) if self.target else "—",
+                self.status,
             ]
         )
         table.raw.append(
-            [indicator.name, unit, value, previous, change, ago, target.target if target else None, status]
+            [indicator.name, unit, self.value, self.previous, self.change, self.year_ago, target, self.status]
         )
-        table.classes.append(css)
-        if len(charts) < 6 and any(v is not None for v in series.values):
-            charts.append(
-                Chart(
-                    f"{indicator.name} ({unit})",
-                    line_chart(
-                        [to_persian_digits(f"{p.year}/{p.index:02d}") for p in months],
-                        series.values,
-                        target=target.target if target else None,
-                    ),
-                    _("Twelve months to %(period)s; the dashed line is the target.")
-                    % {"period": period.label()},
-                )
-            )
-    members = list(Organization.objects.filter(subtree(organization)).order_by("path"))
-    filled = completeness(members, period)
-    expected = sum(c.expected for c in filled)
-    reported = sum(c.reported for c in filled)
-    alerts = list(
+        table.classes.append(self.css)
+
+    def trend_chart(self, indicator: Any, months: list[JalaliPeriod]) -> Chart:
+        """The twelve months to the report's month, with the target as a dashed line."""
+        return Chart(
+            f"{indicator.name} ({indicator.unit.code})",
+            line_chart(
+                [to_persian_digits(f"{p.year}/{p.index:02d}") for p in months],
+                self.series,
+                target=self.target.target if self.target else None,
+            ),
+            _("Twelve months to %(period)s; the dashed line is the target.")
+            % {"period": self.period.label()},
+        )
+
+
+def _period_alerts(members: list[Organization], period: JalaliPeriod) -> list[Any]:
+    """The alerts raised in the period in the organization and below (at most 200, worst first)."""
+    from rasad.indicators.models import Alert
+
+    return list(
         Alert.objects.filter(organization__in=members, period_key=period.key)
         .select_related("organization", "indicator")
         .order_by("-level", "organization__code")[:200]
     )
+
+
+def _alerts_table(alerts: list[Any], period: JalaliPeriod) -> Table:
     alert_table = Table(
         _("Alerts of %(period)s") % {"period": period.label()},
         [_("Organization"), _("Indicator"), _("Level"), _("Value"), _("Threshold"), _("Open")],
@@ -319,10 +381,27 @@ def build_indicators_monthly(user: User, params: dict[str, Any]) -> ReportData:
             ]
         )
         alert_table.classes.append(alert.level)
-    summary = Section(
+    return alert_table
+
+
+def _monthly_summary(
+    members: list[Organization],
+    period: JalaliPeriod,
+    indicator_count: int,
+    counts: dict[str, int],
+    alert_count: int,
+) -> Section:
+    """How many indicators, how complete the month's reports are, how many are on target, in
+    warning or critical, and how many alerts were raised."""
+    from rasad.indicators.dashboards import completeness
+
+    filled = completeness(members, period)
+    expected = sum(c.expected for c in filled)
+    reported = sum(c.reported for c in filled)
+    return Section(
         _("Summary"),
         figures=[
-            Figure(_("Indicators"), num(len(indicators))),
+            Figure(_("Indicators"), num(indicator_count)),
             Figure(
                 _("Reports received"),
                 _("%(count)s of %(total)s") % {"count": num(reported), "total": num(expected)},
@@ -332,18 +411,7 @@ def build_indicators_monthly(user: User, params: dict[str, Any]) -> ReportData:
             Figure(_("On target"), num(counts["ok"])),
             Figure(_("Warning"), num(counts["warning"])),
             Figure(_("Critical"), num(counts["critical"])),
-            Figure(_("Alerts in the period"), num(len(alerts))),
-        ],
-    )
-    return ReportData(
-        _("Monthly indicators report"),
-        _("%(organization)s — %(period)s") % {"organization": organization.name, "period": period.label()},
-        now_text(),
-        [
-            summary,
-            Section(_("Indicators and targets"), tables=[table]),
-            Section(_("Trends"), charts=charts, notes=[] if charts else [_("No values were reported yet.")]),
-            Section(_("Alerts"), tables=[alert_table]),
+            Figure(_("Alerts in the period"), num(alert_count)),
         ],
     )
 
@@ -366,41 +434,14 @@ def build_case_status(user: User, params: dict[str, Any]) -> ReportData:
         .filter(Q(status__in=OPEN_STATUSES) | Q(closed_at__gte=end) | Q(resolved_at__gte=end))
         .select_related("owner_organization", "category")
     )
-    by_org: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    by_category: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    children = {o.pk: o for o in Organization.objects.filter(parent=organization)}
-    for case in open_cases:
-        owner = case.owner_organization
-        child = next((c for c in children.values() if owner.path.startswith(c.path)), None)
-        name = (child or organization).name
-        overdue = case.due_at is not None and case.due_at < now
-        for bucket in (by_org[name], by_category[case.category.name]):
-            bucket[0] += 1
-            bucket[1] += int(overdue)
-    resolved = list(cases.filter(resolved_at__gte=start, resolved_at__lt=end).exclude(due_at=None))
-    on_time = sum(
-        1
-        for c in resolved
-        if c.resolved_at is not None and c.due_at is not None and c.resolved_at <= c.due_at
-    )
-    hours = [(c.resolved_at - c.opened_at).total_seconds() / 3600 for c in resolved if c.resolved_at]
+    by_org, by_category = _open_and_overdue(open_cases, organization, now)
+    service_level = _service_level_section(cases, start, end)
     escalations = CaseEvent.objects.filter(
         case__in=cases, action="escalate", created__gte=start, created__lt=end
     ).count()
     opened = cases.filter(opened_at__gte=start, opened_at__lt=end).count()
     closed = cases.filter(status=CaseStatus.CLOSED, closed_at__gte=start, closed_at__lt=end).count()
-
-    def table(title: str, first: str, key: str, data: dict[str, list[int]]) -> Table:
-        result = Table(
-            title, [first, _("Open"), _("Overdue")], [key, "open", "overdue"], empty=_("No open case.")
-        )
-        for name, (count, late) in sorted(data.items(), key=lambda item: -item[1][0]):
-            result.rows.append([name, num(count), num(late)])
-            result.raw.append([name, count, late])
-            result.classes.append("critical" if late else "")
-        return result
-
-    org_table = table(_("Open cases by organization"), _("Organization"), "organization", by_org)
+    org_table = _open_cases_table(_("Open cases by organization"), _("Organization"), "organization", by_org)
     return ReportData(
         _("Case status report"),
         _("%(organization)s — %(period)s") % {"organization": organization.name, "period": period.label()},
@@ -416,28 +457,12 @@ def build_case_status(user: User, params: dict[str, Any]) -> ReportData:
                     Figure(_("Escalations in the period"), num(escalations)),
                 ],
             ),
-            Section(
-                _("Service level"),
-                figures=[
-                    Figure(_("Resolved in the period"), num(len(resolved))),
-                    Figure(
-                        _("Resolved on time"),
-                        f"{num(100 * on_time / len(resolved) if resolved else 0, 0)}٪",
-                        _("%(count)s of %(total)s") % {"count": num(on_time), "total": num(len(resolved))},
-                    ),
-                    Figure(
-                        _("Median time to resolve"),
-                        _("%(hours)s hours") % {"hours": num(sorted(hours)[len(hours) // 2], 0)}
-                        if hours
-                        else "—",
-                    ),
-                ],
-            ),
+            service_level,
             Section(
                 _("Open and overdue"),
                 tables=[
                     org_table,
-                    table(_("Open cases by category"), _("Category"), "category", by_category),
+                    _open_cases_table(_("Open cases by category"), _("Category"), "category", by_category),
                 ],
                 charts=[
                     Chart(
@@ -450,6 +475,64 @@ def build_case_status(user: User, params: dict[str, Any]) -> ReportData:
             ),
         ],
     )
+
+
+def _open_and_overdue(
+    open_cases: list[Any], organization: Organization, now: datetime
+) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """``[open, overdue]`` counts by the organization's child that owns each case (or the
+    organization itself) and by category."""
+    by_org: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    by_category: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    children = {o.pk: o for o in Organization.objects.filter(parent=organization)}
+    for case in open_cases:
+        owner = case.owner_organization
+        child = next((c for c in children.values() if owner.path.startswith(c.path)), None)
+        name = (child or organization).name
+        overdue = case.due_at is not None and case.due_at < now
+        for bucket in (by_org[name], by_category[case.category.name]):
+            bucket[0] += 1
+            bucket[1] += int(overdue)
+    return by_org, by_category
+
+
+def _service_level_section(cases: Any, start: datetime, end: datetime) -> Section:
+    """The cases with a due time resolved in the period: how many, how many on time, and the
+    median hours to resolve."""
+    resolved = list(cases.filter(resolved_at__gte=start, resolved_at__lt=end).exclude(due_at=None))
+    on_time = sum(
+        1
+        for c in resolved
+        if c.resolved_at is not None and c.due_at is not None and c.resolved_at <= c.due_at
+    )
+    hours = [(c.resolved_at - c.opened_at).total_seconds() / 3600 for c in resolved if c.resolved_at]
+    return Section(
+        _("Service level"),
+        figures=[
+            Figure(_("Resolved in the period"), num(len(resolved))),
+            Figure(
+                _("Resolved on time"),
+                f"{num(100 * on_time / len(resolved) if resolved else 0, 0)}٪",
+                _("%(count)s of %(total)s") % {"count": num(on_time), "total": num(len(resolved))},
+            ),
+            Figure(
+                _("Median time to resolve"),
+                _("%(hours)s hours") % {"hours": num(sorted(hours)[len(hours) // 2], 0)} if hours else "—",
+            ),
+        ],
+    )
+
+
+def _open_cases_table(title: str, first: str, key: str, data: dict[str, list[int]]) -> Table:
+    """Open and overdue counts by ``first`` (an organization or a category), most open first."""
+    result = Table(
+        title, [first, _("Open"), _("Overdue")], [key, "open", "overdue"], empty=_("No open case.")
+    )
+    for name, (count, late) in sorted(data.items(), key=lambda item: -item[1][0]):
+        result.rows.append([name, num(count), num(late)])
+        result.raw.append([name, count, late])
+        result.classes.append("critical" if late else "")
+    return result
 
 
 def _period_label(key: str) -> str:
@@ -468,10 +551,32 @@ def _midnight(day: Any) -> datetime:
 
 def build_baseline(user: User, params: dict[str, Any]) -> ReportData:
     from rasad.indicators.energy import report
-    from rasad.indicators.models import Baseline, Indicator
+
+    baseline = _baseline_param(user, params.get("baseline"))
+    bundle = report(baseline)
+    reporting = bundle.get("reporting") or {}
+    sections = [_baseline_model_section(bundle)]
+    notes = [str(reason.get("message", "")) for reason in bundle.get("reasons", [])]
+    if reporting:
+        unit = baseline.energy_indicator.unit
+        sections.append(_savings_section(reporting, unit.code, unit.name))
+    if notes:
+        sections.append(Section(_("Findings"), notes=notes))
+    return ReportData(
+        _("Energy baseline and EnPI report"),
+        _("%(site)s — %(name)s") % {"site": baseline.organization.name, "name": baseline.name},
+        now_text(),
+        sections,
+    )
+
+
+def _baseline_param(user: User, value: Any) -> Any:
+    """The baseline the user sees, with its organization and energy unit; else the same 404 as a
+    missing one."""
+    from rasad.indicators.models import Baseline
 
     try:
-        pk = int(params.get("baseline") or 0)
+        pk = int(value or 0)
     except (TypeError, ValueError):
         raise ObjectNotFound from None
     baseline = (
@@ -482,11 +587,15 @@ def build_baseline(user: User, params: dict[str, Any]) -> ReportData:
     )
     if baseline is None:
         raise ObjectNotFound
-    bundle = report(baseline)
+    return baseline
+
+
+def _baseline_model_section(bundle: dict[str, Any]) -> Section:
+    """The model's grade and fit statistics, and each term's coefficient with its standard error
+    and p-value (terms named as the catalogue names their indicators)."""
+    from rasad.indicators.models import Indicator
+
     model = bundle.get("baseline") or {}
-    reporting = bundle.get("reporting") or {}
-    unit = baseline.energy_indicator.unit.code
-    unit_name = baseline.energy_indicator.unit.name
     grades = {"valid": _("Valid"), "caution": _("Use with caution"), "not_valid": _("Not valid")}
     names = dict(Indicator.objects.values_list("code", "name"))
     names["intercept"] = _("Intercept")
@@ -508,72 +617,60 @@ def build_baseline(user: User, params: dict[str, Any]) -> ReportData:
         p = (model.get("p_values") or {}).get(name)
         coefficients.rows.append([names.get(name, name), num(value, 3), num(se, 3), num(p, 4)])
         coefficients.raw.append([name, value, se, p])
-    sections = [
-        Section(_("Baseline model"), figures=figures, tables=[coefficients]),
-    ]
-    notes = [str(reason.get("message", "")) for reason in bundle.get("reasons", [])]
-    if reporting:
-        monthly = Table(
-            _("Reporting period"),
-            [
-                _("Period"),
-                _("Actual (%(unit)s)") % {"unit": unit},
+    return Section(_("Baseline model"), figures=figures, tables=[coefficients])
+
+
+def _savings_section(reporting: dict[str, Any], unit: str, unit_name: str) -> Section:
+    """The reporting period: totals, SEnPI, improvement and its uncertainty, the monthly table
+    (actual, adjusted baseline, avoided energy, CUSUM) and the CUSUM chart."""
+    monthly = Table(
+        _("Reporting period"),
+        [
+            _("Period"),
+            _("Actual (%(unit)s)") % {"unit": unit},
+            _("Adjusted baseline"),
+            _("Avoided energy"),
+            _("CUSUM"),
+        ],
+        ["period", "actual", "adjusted_baseline", "avoided_energy", "cusum"],
+    )
+    labels = reporting.get("period_labels") or []
+    for index, label in enumerate(labels):
+        row = [
+            reporting["actual"][index],
+            reporting["adjusted_baseline"][index],
+            reporting["avoided_energy"][index],
+            reporting["cusum"][index],
+        ]
+        monthly.rows.append([_period_label(str(label)), *[num(v, 0) for v in row]])
+        monthly.raw.append([str(label), *row])
+    uncertainty = next(iter(reporting.get("uncertainties") or []), None)
+    return Section(
+        _("Savings"),
+        figures=[
+            Figure(
                 _("Adjusted baseline"),
-                _("Avoided energy"),
-                _("CUSUM"),
-            ],
-            ["period", "actual", "adjusted_baseline", "avoided_energy", "cusum"],
-        )
-        labels = reporting.get("period_labels") or []
-        for index, label in enumerate(labels):
-            row = [
-                reporting["actual"][index],
-                reporting["adjusted_baseline"][index],
-                reporting["avoided_energy"][index],
-                reporting["cusum"][index],
-            ]
-            monthly.rows.append([_period_label(str(label)), *[num(v, 0) for v in row]])
-            monthly.raw.append([str(label), *row])
-        uncertainty = next(iter(reporting.get("uncertainties") or []), None)
-        sections.append(
-            Section(
-                _("Savings"),
-                figures=[
-                    Figure(
-                        _("Adjusted baseline"),
-                        f"{num(reporting.get('total_adjusted_baseline'), 0)} {unit_name}",
-                    ),
-                    Figure(
-                        _("Avoided energy"), f"{num(reporting.get('total_avoided_energy'), 0)} {unit_name}"
-                    ),
-                    Figure(_("SEnPI"), num(reporting.get("senpi"), 4)),
-                    Figure(_("Improvement"), f"{num(reporting.get('improvement_percent'), 2)}٪"),
-                    Figure(
-                        _("Savings uncertainty"),
-                        f"±{num(100 * uncertainty['fractional'], 1)}٪" if uncertainty else "—",
-                        _("at %(level)s٪ confidence")
-                        % {"level": num(100 * uncertainty["confidence_level"], 0)}
-                        if uncertainty
-                        else "",
-                    ),
-                ],
-                tables=[monthly],
-                charts=[
-                    Chart(
-                        _("CUSUM (actual − expected)"),
-                        line_chart([num(i + 1) for i in range(len(labels))], reporting.get("cusum") or []),
-                        _("A falling line is a persistent saving."),
-                    )
-                ],
+                f"{num(reporting.get('total_adjusted_baseline'), 0)} {unit_name}",
+            ),
+            Figure(_("Avoided energy"), f"{num(reporting.get('total_avoided_energy'), 0)} {unit_name}"),
+            Figure(_("SEnPI"), num(reporting.get("senpi"), 4)),
+            Figure(_("Improvement"), f"{num(reporting.get('improvement_percent'), 2)}٪"),
+            Figure(
+                _("Savings uncertainty"),
+                f"±{num(100 * uncertainty['fractional'], 1)}٪" if uncertainty else "—",
+                _("at %(level)s٪ confidence") % {"level": num(100 * uncertainty["confidence_level"], 0)}
+                if uncertainty
+                else "",
+            ),
+        ],
+        tables=[monthly],
+        charts=[
+            Chart(
+                _("CUSUM (actual − expected)"),
+                line_chart([num(i + 1) for i in range(len(labels))], reporting.get("cusum") or []),
+                _("A falling line is a persistent saving."),
             )
-        )
-    if notes:
-        sections.append(Section(_("Findings"), notes=notes))
-    return ReportData(
-        _("Energy baseline and EnPI report"),
-        _("%(site)s — %(name)s") % {"site": baseline.organization.name, "name": baseline.name},
-        now_text(),
-        sections,
+        ],
     )
 
 

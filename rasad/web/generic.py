@@ -407,15 +407,17 @@ class ScopedImportView(ScopedFormView):
     """A page that imports a spreadsheet through a ``TabularImporter`` (``rasad.core.importers``):
     GET shows the upload form (a file and "only check"); POST refuses a file over the importers'
     size limit on the form, else runs ``importer()`` on it. When every row is valid and the file
-    was applied, the summary is flashed and the browser goes to ``get_done_url()``; otherwise the
-    page shows the report with every bad row (status 400 when the file was refused), and nothing
-    was written. The one import page of every app (programme action items, training rosters)."""
+    was applied, the summary is flashed and the browser goes to ``get_done_url()`` (or, when that
+    is ``None``, the page shows the report again); otherwise the page shows the report with every
+    bad row (status 400 when the file was refused), and nothing was written. The one import page
+    of every app (organizations, programme action items, training rosters)."""
 
     def importer(self) -> Any:
         """The importer to run (``TabularImporter``), for the object in the URL and the user."""
         raise NotImplementedError
 
-    def get_done_url(self) -> str:
+    def get_done_url(self) -> str | None:
+        """Where to go once a file was applied; ``None``: stay on the page, showing the report."""
         raise NotImplementedError
 
     def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -436,7 +438,9 @@ class ScopedImportView(ScopedFormView):
                 )
                 if report.applied:
                     messages.success(request, report.summary())
-                    return HttpResponseRedirect(self.get_done_url())
+                    done_url = self.get_done_url()
+                    if done_url is not None:
+                        return HttpResponseRedirect(done_url)
         status = 400 if report is not None and not report.ok else 200
         return self.render({"form": form, "report": report}, status=status)
 

@@ -218,7 +218,20 @@ def _write_scores(
         score.comment = comment
         score.source = source
         score.scored_by = acting_user
-        score.save()
+        if score.pk is None:
+            score.save()
+        else:
+            score.save(
+                update_fields=[
+                    "answer",
+                    "value",
+                    "fraction",
+                    "comment",
+                    "source",
+                    "scored_by",
+                    "last_updated",
+                ]
+            )
         changed[values.item.code] = {
             "answer": scored.answer,
             "value": scored.value,
@@ -1111,7 +1124,10 @@ def do_save_feedback(
             saved.append(row)
             continue
         row.strengths, row.improvements, row.written_by = strengths, improvements, acting_user
-        row.save()
+        if row.pk is None:
+            row.save()
+        else:
+            row.save(update_fields=["strengths", "improvements", "written_by", "last_updated"])
         saved.append(row)
         changed[entry.criterion.code] = {"strengths": strengths, "improvements": improvements}
     if changed:

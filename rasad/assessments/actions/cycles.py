@@ -109,6 +109,29 @@ def peer_group(cycle: Cycle, organization: Organization) -> str:
     return next((tag for tag in cycle.peer_tags if tag in tags), "")
 
 
+# What ``_apply`` sets: a change saves these.
+_APPLIED_FIELDS = (
+    "organization",
+    "instrument",
+    "name",
+    "description",
+    "opens_on",
+    "closes_on",
+    "review_closes_on",
+    "year",
+    "scope_root",
+    "scope_kinds",
+    "scope_sectors",
+    "peer_tags",
+    "minimum_peers",
+    "required_assessors",
+    "spread_threshold",
+    "opens_cases",
+    "case_kind",
+    "search_text",
+)
+
+
 def _apply(cycle: Cycle, values: CycleValues) -> None:
     cycle.organization = values.organization
     cycle.instrument = values.instrument
@@ -192,7 +215,10 @@ def do_save_cycle(values: CycleValues, *, acting_user: User, cycle: Cycle | None
                     "can no longer change."
                 ),
             )
-    target.save()
+    if cycle is None:
+        target.save()
+    else:
+        target.save(update_fields=[*_APPLIED_FIELDS, "last_updated"])
     new = _snapshot(target)
     audit_cycle(
         AssessmentAuditEvent.CYCLE_SAVED,

@@ -306,7 +306,17 @@ def do_update_instrument(instrument: Instrument, values: InstrumentValues, *, ac
     target.total_points = values.total_points
     target.owner = values.owner
     target.search_text = _search(target)
-    target.save()
+    target.save(
+        update_fields=[
+            "name",
+            "name_en",
+            "description",
+            "total_points",
+            "owner",
+            "search_text",
+            "last_updated",
+        ]
+    )
     new = {
         "name": target.name,
         "name_en": target.name_en,
@@ -458,9 +468,13 @@ def _part_values(part: Any, names: Sequence[str]) -> dict[str, Any]:
 def _save_part(
     part: Any, acting_user: User, instrument: Instrument, names: Sequence[str], old: dict[str, Any]
 ) -> None:
+    """Insert a new part, or write an existing one's ``names`` (every field its action sets)."""
     try:
         with transaction.atomic():
-            part.save()
+            if part.pk is None:
+                part.save()
+            else:
+                part.save(update_fields=[*names, "last_updated"])
     except IntegrityError:
         raise refuse(
             "code", _("The code “%(code)s” is used already in this instrument.") % {"code": part.code}

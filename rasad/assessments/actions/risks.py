@@ -100,6 +100,7 @@ def _rating_state(rating: RiskRating | None) -> dict[str, Any]:
 def _save_rating(case: Case, values: RatingValues, *, acting_user: User | None) -> RiskRating:
     rating = RiskRating.objects.select_for_update().filter(case=case).first()
     old = _rating_state(rating)
+    is_new = rating is None
     if rating is None:
         rating = RiskRating(case=case)
     rating.residual_likelihood = values.residual_likelihood
@@ -108,7 +109,20 @@ def _save_rating(case: Case, values: RatingValues, *, acting_user: User | None) 
     rating.note = values.note
     rating.reviewed_at = timezone.now()
     rating.reviewed_by = acting_user
-    rating.save()
+    if is_new:
+        rating.save()
+    else:
+        rating.save(
+            update_fields=[
+                "residual_likelihood",
+                "residual_impact",
+                "review_on",
+                "note",
+                "reviewed_at",
+                "reviewed_by",
+                "last_updated",
+            ]
+        )
     audit_risk(
         AssessmentAuditEvent.RISK_RATED,
         case,

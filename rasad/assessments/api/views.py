@@ -19,7 +19,7 @@ from rest_framework.serializers import BaseSerializer
 
 from rasad.api import parsers
 from rasad.api.errors import error_body
-from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, scope_action
 from rasad.assessments.actions import (
     FeedbackValues,
     do_add_evidence,
@@ -170,6 +170,7 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
         url_path="import",
         parser_classes=[parsers.MultiPartParser, parsers.FormParser],
     )
+    @scope_action("add")
     def import_file(self, request: Request) -> Response:
         """A new instrument (a draft) from a spreadsheet: every bad row is reported, and nothing
         is written unless the whole file is valid."""
@@ -184,13 +185,12 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
             status=status.HTTP_201_CREATED,
         )
 
-    import_file.scope_action = "add"  # type: ignore[attr-defined]
-
     @extend_schema(
         request={"multipart/form-data": FileSerializer},
         responses={200: InstrumentSerializer},
     )
     @action(detail=True, methods=["post"], parser_classes=[parsers.MultiPartParser, parsers.FormParser])
+    @scope_action("change")
     def structure(self, request: Request, pk: Any = None) -> Response:
         """Replace the structure from a spreadsheet (in the next version when a cycle uses this
         one)."""
@@ -202,8 +202,6 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
             instrument, _file_bytes(upload), upload.name, acting_user=_actor(request)
         )
         return Response(InstrumentSerializer(target, context=self.get_serializer_context()).data)
-
-    structure.scope_action = "change"  # type: ignore[attr-defined]
 
     @extend_schema(
         parameters=[OpenApiParameter("file_type", str, enum=["xlsx", "csv"])],
@@ -218,6 +216,7 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
 
     @extend_schema(request=BandsInputSerializer, responses=InstrumentSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("change")
     def bands(self, request: Request, pk: Any = None) -> Response:
         """Replace the version's bands: ``{"bands": [{"name": "...", "minimum": 600}, ...]}`` (in
         the next version when a cycle uses this one; the answer is the version changed)."""
@@ -226,8 +225,6 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
         serializer.is_valid(raise_exception=True)
         written = do_set_bands(instrument, serializer.to_values(), acting_user=_actor(request))
         return self._instrument(written.instrument)
-
-    bands.scope_action = "change"  # type: ignore[attr-defined]
 
     @extend_schema(
         request={"multipart/form-data": FileSerializer},
@@ -239,6 +236,7 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
         url_path="bands-import",
         parser_classes=[parsers.MultiPartParser, parsers.FormParser],
     )
+    @scope_action("change")
     def bands_import(self, request: Request, pk: Any = None) -> Response:
         """Replace the version's bands from a spreadsheet in the format of ``bands-spreadsheet``:
         every bad row is reported and nothing changes unless the whole file is valid."""
@@ -248,8 +246,6 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
         upload = serializer.validated_data["file"]
         written = do_import_bands(instrument, _file_bytes(upload), upload.name, acting_user=_actor(request))
         return self._instrument(written.instrument)
-
-    bands_import.scope_action = "change"  # type: ignore[attr-defined]
 
     @extend_schema(
         parameters=[OpenApiParameter("file_type", str, enum=["xlsx", "csv"])],
@@ -279,15 +275,15 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
 
     @extend_schema(request=None, responses=InstrumentSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("publish")
     def publish(self, request: Request, pk: Any = None) -> Response:
         """Publish a draft after checking it in full (weights sum to each section's points)."""
         instrument = do_publish_instrument(self.get_object(), acting_user=_actor(request))
         return Response(InstrumentSerializer(instrument, context=self.get_serializer_context()).data)
 
-    publish.scope_action = "publish"  # type: ignore[attr-defined]
-
     @extend_schema(request=None, responses={201: InstrumentSerializer})
     @action(detail=True, methods=["post"], url_path="new-version")
+    @scope_action("change")
     def new_version(self, request: Request, pk: Any = None) -> Response:
         """Start the next version of a published instrument (a draft copy)."""
         instrument = do_new_version(self.get_object(), acting_user=_actor(request))
@@ -295,8 +291,6 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
             InstrumentSerializer(instrument, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
         )
-
-    new_version.scope_action = "change"  # type: ignore[attr-defined]
 
 
 class CycleViewSet(ScopedModelViewSet):
@@ -315,22 +309,21 @@ class CycleViewSet(ScopedModelViewSet):
 
     @extend_schema(request=None, responses=CycleSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("change")
     def launch(self, request: Request, pk: Any = None) -> Response:
         cycle = do_launch_cycle(self.get_object(), acting_user=_actor(request))
         return Response(CycleSerializer(cycle, context=self.get_serializer_context()).data)
 
-    launch.scope_action = "change"  # type: ignore[attr-defined]
-
     @extend_schema(request=None, responses=CycleSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("change")
     def close(self, request: Request, pk: Any = None) -> Response:
         cycle = do_close_cycle(self.get_object(), acting_user=_actor(request))
         return Response(CycleSerializer(cycle, context=self.get_serializer_context()).data)
 
-    close.scope_action = "change"  # type: ignore[attr-defined]
-
     @extend_schema(request=AuditNameSerializer, responses={201: CycleSerializer})
     @action(detail=True, methods=["post"])
+    @scope_action("change")
     def audits(self, request: Request, pk: Any = None) -> Response:
         """Name a second agency to audit chosen sections (``{"organization": "DOE", "sections":
         ["E"]}``); its score overrides the consensus for those sections, and both are kept."""
@@ -349,8 +342,6 @@ class CycleViewSet(ScopedModelViewSet):
         response = Response(CycleSerializer(cycle, context=self.get_serializer_context()).data)
         response.status_code = status.HTTP_201_CREATED
         return response
-
-    audits.scope_action = "change"  # type: ignore[attr-defined]
 
     @extend_schema(responses=RankingSerializer, filters=False)
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
@@ -427,6 +418,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
 
     @extend_schema(request=AnswersSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("change")
     def answers(self, request: Request, pk: Any = None) -> Response:
         """Save some of the organization's own answers (all checked first; one bad answer
         refuses them all): ``{"answers": [{"item": "A1.1", "answer": "yes"}, ...]}``."""
@@ -435,8 +427,6 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         serializer.is_valid(raise_exception=True)
         do_save_answers(assessment, serializer.to_values(assessment), acting_user=_actor(request))
         return self._respond(assessment)
-
-    answers.scope_action = "change"  # type: ignore[attr-defined]
 
     def _figures(self, assessment: Assessment) -> Response:
         items = list(
@@ -488,19 +478,19 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         pagination_class=None,
         filterset_class=None,
     )
+    @scope_action("change")
     def fill_from_indicators(self, request: Request, pk: Any = None) -> Response:
         """Answer the self-assessment's indicator items with the approved figures (a value
         given with a reason stands); answers as ``indicator-values``."""
         assessment = do_fill_indicator_answers(self.get_object(), acting_user=_actor(request))
         return self._figures(assessment)
 
-    fill_from_indicators.scope_action = "change"  # type: ignore[attr-defined]
-
     @extend_schema(
         request={"multipart/form-data": EvidenceUploadSerializer},
         responses={201: AssessmentEvidenceSerializer},
     )
     @action(detail=True, methods=["post"], parser_classes=[parsers.MultiPartParser, parsers.FormParser])
+    @scope_action("change")
     def evidence(self, request: Request, pk: Any = None) -> Response:
         """Attach a file to an item (``item``: its code) or to the whole self-assessment."""
         assessment = self.get_object()
@@ -521,20 +511,18 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         )
         return Response(AssessmentEvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
 
-    evidence.scope_action = "change"  # type: ignore[attr-defined]
-
     @extend_schema(request=None, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("submit")
     def submit(self, request: Request, pk: Any = None) -> Response:
         """Send the self-assessment for review (every item answered, every required evidence
         attached)."""
         assessment = do_submit_assessment(self.get_object(), acting_user=_actor(request))
         return self._respond(assessment)
 
-    submit.scope_action = "submit"  # type: ignore[attr-defined]
-
     @extend_schema(request=AssignSerializer, responses={201: AssessmentSerializer})
     @action(detail=True, methods=["post"])
+    @scope_action("manage")
     def assessors(self, request: Request, pk: Any = None) -> Response:
         """Assign an assessor acting for an organization with no conflict of interest (not the
         assessed organization, its subtree or above it)."""
@@ -550,10 +538,9 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         response.status_code = status.HTTP_201_CREATED
         return response
 
-    assessors.scope_action = "manage"  # type: ignore[attr-defined]
-
     @extend_schema(request=AssessmentReasonSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("manage")
     def reopen(self, request: Request, pk: Any = None) -> Response:
         """Give a submitted self-assessment back to the organization (``{"reason": "..."}``),
         while the window is open and before any assessor has submitted a review."""
@@ -565,10 +552,9 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         )
         return self._respond(assessment)
 
-    reopen.scope_action = "manage"  # type: ignore[attr-defined]
-
     @extend_schema(request=AssessmentWithdrawSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"], url_path="withdraw-assessor")
+    @scope_action("manage")
     def withdraw_assessor(self, request: Request, pk: Any = None) -> Response:
         """Withdraw an assessor (``{"reviewer": "<user name>", "reason": "..."}``) until the
         consensus is recorded; their scores are kept in the audit trail."""
@@ -587,10 +573,9 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         do_withdraw_assessor(review, acting_user=_actor(request), reason=serializer.validated_data["reason"])
         return self._respond(assessment)
 
-    withdraw_assessor.scope_action = "manage"  # type: ignore[attr-defined]
-
     @extend_schema(request=ReviewScoresSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"], url_path="review-scores")
+    @scope_action("review")
     def review_scores(self, request: Request, pk: Any = None) -> Response:
         """The acting assessor's own scores (``"submit": true`` closes their review)."""
         assessment = self.get_object()
@@ -607,10 +592,9 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
             do_submit_review(review, acting_user=actor)
         return self._respond(assessment)
 
-    review_scores.scope_action = "review"  # type: ignore[attr-defined]
-
     @extend_schema(request=ReviewScoresSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"], url_path="audit-scores")
+    @scope_action("audit")
     def audit_scores(self, request: Request, pk: Any = None) -> Response:
         """The auditing agency's scores of the sections it audits (``"submit": true`` closes
         the audit); made after the consensus, before the result is final."""
@@ -626,10 +610,9 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         )
         return self._respond(assessment)
 
-    audit_scores.scope_action = "audit"  # type: ignore[attr-defined]
-
     @extend_schema(request=AnswersSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("review")
     def consensus(self, request: Request, pk: Any = None) -> Response:
         """The lead assessor's consensus: the agreed answer of every item on which the assessors
         differ (where they agree, their answer stands)."""
@@ -640,10 +623,9 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         do_agree_consensus(assessment, serializer.to_values(assessment), acting_user=_actor(request))
         return self._respond(assessment)
 
-    consensus.scope_action = "review"  # type: ignore[attr-defined]
-
     @extend_schema(request=FeedbackInputSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("review")
     def feedback(self, request: Request, pk: Any = None) -> Response:
         """The lead assessor's feedback per criterion: ``{"entries": [{"criterion": "A1",
         "strengths": "...", "improvements": "..."}]}``."""
@@ -665,20 +647,18 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         do_save_feedback(assessment, entries, acting_user=_actor(request))
         return self._respond(assessment)
 
-    feedback.scope_action = "review"  # type: ignore[attr-defined]
-
     @extend_schema(request=None, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("manage")
     def finalize(self, request: Request, pk: Any = None) -> Response:
         """Make the agreed result final: scores, band, item traces, and (for a compliance
         checklist) one case per non-compliant section."""
         assessment = do_finalize_assessment(self.get_object(), acting_user=_actor(request))
         return self._respond(assessment)
 
-    finalize.scope_action = "manage"  # type: ignore[attr-defined]
-
     @extend_schema(request=ProposeRiskSerializer, responses={201: RiskSerializer})
     @action(detail=True, methods=["post"], url_path="propose-risk")
+    @scope_action("manage")
     def propose_risk(self, request: Request, pk: Any = None) -> Response:
         """A non-compliant section of the final assessment proposes a risk for the assessed
         organization with one treatment action (once per section); the cycle's owner decides."""
@@ -697,8 +677,6 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         return Response(
             RiskSerializer(risk, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
         )
-
-    propose_risk.scope_action = "manage"  # type: ignore[attr-defined]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -775,12 +753,11 @@ class RiskActionViewSet(ScopedReadOnlyViewSet):
 
     @extend_schema(request=None, responses=RiskActionSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("change")
     def complete(self, request: Request, pk: Any = None) -> Response:
         """Record the action as done (once)."""
         done = do_complete_risk_action(self.get_object(), acting_user=_actor(request))
         return Response(RiskActionSerializer(done, context=self.get_serializer_context()).data)
-
-    complete.scope_action = "change"  # type: ignore[attr-defined]
 
 
 class RiskRatingViewSet(ScopedReadOnlyViewSet):
@@ -806,6 +783,7 @@ class RiskRatingViewSet(ScopedReadOnlyViewSet):
         url_path="import",
         parser_classes=[parsers.MultiPartParser, parsers.FormParser],
     )
+    @scope_action("change")
     def import_file(self, request: Request) -> Response:
         upload = ImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
@@ -820,5 +798,3 @@ class RiskRatingViewSet(ScopedReadOnlyViewSet):
         return Response(
             report.as_dict(), status=status.HTTP_201_CREATED if report.applied else status.HTTP_200_OK
         )
-
-    import_file.scope_action = "change"  # type: ignore[attr-defined]

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from rasad.assessments.actions import FeedbackValues, do_save_feedback
-from rasad.assessments.models import Assessment, Criterion, Cycle, Review
+from rasad.assessments.models import Assessment, Criterion, Cycle, Feedback, Review
 from rasad.conftest import client_for
 from rasad.testing.api import error_without_request_id
 from rasad.testing.cast import Cast
@@ -43,6 +43,17 @@ def isfahan(cast: Cast, posts: Cycle) -> Assessment:
         acting_user=review.reviewer,
     )
     return assessment
+
+
+def test_rewritten_feedback_updates_the_criterions_row(cast: Cast, isfahan: Assessment):
+    review = Review.objects.get(assessment=isfahan, is_lead=True)
+    criterion = Criterion.objects.get(instrument=isfahan.cycle.instrument, code="A1")
+    before = Feedback.objects.get(assessment=isfahan, criterion=criterion)
+    do_save_feedback(
+        isfahan, [FeedbackValues(criterion, "حصار جنوبی سالم است.", "")], acting_user=review.reviewer
+    )
+    after = Feedback.objects.get(assessment=isfahan, criterion=criterion)
+    assert (after.pk, after.strengths, after.improvements) == (before.pk, "حصار جنوبی سالم است.", "")
 
 
 def test_the_report_reads_back_in_persian(cast: Cast, isfahan: Assessment):

@@ -68,7 +68,9 @@ def do_answer_case(
         locked.assignee = acting_user
     locked.due_at = compute_due(locked)
     locked.version += 1
-    locked.save()
+    locked.save(
+        update_fields=["status", "resolved_at", "resolution", "assignee", "due_at", "version", "last_updated"]
+    )
     locked.watchers.add(acting_user)
     new = {"status": locked.status, "assignee": locked.assignee_id, "version": locked.version}
     _event(

@@ -72,7 +72,7 @@ def do_update_holiday(
     changed = [key for key in old if old[key] != new[key]]
     if not changed:
         return holiday
-    holiday.save()
+    holiday.save(update_fields=["date", "name_fa", "name_en", "kind", "last_updated"])
     audit_calendar_event(
         CaseAuditEvent.HOLIDAY_CHANGED,
         acting_user=acting_user,
@@ -139,7 +139,7 @@ def do_update_working_calendar(
     }
     row.workday_start, row.workday_end = workday
     row.thursday_start, row.thursday_end = thursday if thursday is not None else (None, None)
-    row.save()
+    row.save(update_fields=["workday_start", "workday_end", "thursday_start", "thursday_end", "last_updated"])
     audit_calendar_event(
         CaseAuditEvent.CALENDAR_CHANGED,
         acting_user=acting_user,

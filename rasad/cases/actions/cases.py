@@ -123,44 +123,8 @@ def do_open_case(
     check_case_values(values, now=moment)
     owner = values.owner_organization or values.reporter_organization
     if acting_user is not None:
-        if not organization_scope(acting_user, Case, "add").contains(values.reporter_organization):
-            raise ObjectNotFound(_("No such object, or you may not see it."))
-        if owner.pk != values.reporter_organization.pk and not organization_scope(
-            acting_user, Case, "assign"
-        ).contains(owner):
-            raise ValidationError(
-                {"owner_organization": [_("You may not route cases to this organization.")]}
-            )
-    latitude, longitude = values.latitude, values.longitude
-    if latitude is None and values.site is not None and values.site.latitude is not None:
-        latitude, longitude = values.site.latitude, values.site.longitude
-    province = None
-    if latitude is not None and longitude is not None:
-        province = Province.objects.filter(code=geo.province_code_at(latitude, longitude)).first()
-    case = Case(
-        reference="",
-        kind=values.kind,
-        category=values.category,
-        title=normalize_text(values.title)[:300],
-        description=normalize_text(values.description),
-        priority=values.priority,
-        status=CaseStatus.NEW,
-        reporter_organization=values.reporter_organization,
-        owner_organization=owner,
-        reported_by=acting_user,
-        opened_at=moment,
-        sla_started_at=moment,
-        deadline=values.deadline,
-        likelihood=values.likelihood,
-        impact=values.impact,
-        treatment_plan=normalize_text(values.treatment_plan),
-        site=values.site,
-        latitude=latitude,
-        longitude=longitude,
-        province=province,
-        origin=normalize_text(values.origin)[:300],
-        confidential_details=normalize_text(values.confidential_details),
-    )
+        _require_open_scope(values, owner, acting_user)
+    case = _new_case(values, owner, acting_user=acting_user, moment=moment)
     if source is not None:
         case.source_type = ContentType.objects.get_for_model(source)
         case.source_id = str(source.pk)
@@ -192,6 +156,52 @@ def do_open_case(
     )
     _push("case.opened", case)
     return case
+
+
+def _require_open_scope(values: CaseValues, owner: Organization, acting_user: User) -> None:
+    """A person opens cases only for an organization in their ``add`` scope (else the 404 of a
+    missing one), and routes them to another owner only inside their ``assign`` scope."""
+    if not organization_scope(acting_user, Case, "add").contains(values.reporter_organization):
+        raise ObjectNotFound(_("No such object, or you may not see it."))
+    if owner.pk != values.reporter_organization.pk and not organization_scope(
+        acting_user, Case, "assign"
+    ).contains(owner):
+        raise ValidationError({"owner_organization": [_("You may not route cases to this organization.")]})
+
+
+def _new_case(values: CaseValues, owner: Organization, *, acting_user: User | None, moment: datetime) -> Case:
+    """The new case, unsaved: its fields from ``values`` (texts normalized), placed where it was
+    reported or else at its site, in the province of that place."""
+    latitude, longitude = values.latitude, values.longitude
+    if latitude is None and values.site is not None and values.site.latitude is not None:
+        latitude, longitude = values.site.latitude, values.site.longitude
+    province = None
+    if latitude is not None and longitude is not None:
+        province = Province.objects.filter(code=geo.province_code_at(latitude, longitude)).first()
+    return Case(
+        reference="",
+        kind=values.kind,
+        category=values.category,
+        title=normalize_text(values.title)[:300],
+        description=normalize_text(values.description),
+        priority=values.priority,
+        status=CaseStatus.NEW,
+        reporter_organization=values.reporter_organization,
+        owner_organization=owner,
+        reported_by=acting_user,
+        opened_at=moment,
+        sla_started_at=moment,
+        deadline=values.deadline,
+        likelihood=values.likelihood,
+        impact=values.impact,
+        treatment_plan=normalize_text(values.treatment_plan),
+        site=values.site,
+        latitude=latitude,
+        longitude=longitude,
+        province=province,
+        origin=normalize_text(values.origin)[:300],
+        confidential_details=normalize_text(values.confidential_details),
+    )
 
 
 EDITABLE_FIELDS = (
@@ -259,7 +269,9 @@ def do_update_case(case: Case, changes: dict[str, Any], *, acting_user: User) ->
         if case.escalation_level == 0:
             case.next_escalation_at = case.due_at
     case.version += 1
-    case.save()
+    case.save(
+        update_fields=[*changed, "search_text", "due_at", "next_escalation_at", "version", "last_updated"]
+    )
     _event(case, "edit", actor=acting_user, created=timezone.now(), data={"fields": sorted(changed)})
     audit_case_changed(
         case,

@@ -79,7 +79,9 @@ def do_merge_cases(
         case.due_at = None
         case.next_escalation_at = None
         case.version += 1
-        case.save()
+        case.save(
+            update_fields=["status", "merged_into", "due_at", "next_escalation_at", "version", "last_updated"]
+        )
         _event(
             case,
             "merge",
@@ -143,6 +145,55 @@ def do_forward_dossier(
     """Forward consolidated cases with a summary to a coordinating organization outside the
     sender's subtree. The coordinator becomes the owner of each case and sees exactly these."""
     moment = _now(now)
+    _require_dossier_request(
+        from_organization, to_organization, cases, acting_user=acting_user, title=title, summary=summary
+    )
+    locked = list(Case.objects.select_for_update().filter(pk__in=[c.pk for c in cases]).order_by("pk"))
+    _require_forwardable(locked, from_organization)
+    _require_forward(acting_user, locked, "cases")
+    dossier = Dossier.objects.create(
+        reference="",
+        title=normalize_text(title)[:300],
+        summary=normalize_text(summary),
+        from_organization=from_organization,
+        to_organization=to_organization,
+        forwarded_by=acting_user,
+        forwarded_at=moment,
+    )
+    dossier.reference = f"DS-{dossier.pk:06d}"
+    dossier.search_text = search_key(" ".join([dossier.title, dossier.summary]))
+    dossier.save(update_fields=["reference", "search_text"])
+    dossier.cases.set(locked)
+    for case in locked:
+        _hand_over(case, dossier, acting_user=acting_user, moment=moment)
+    audit_dossier_forwarded(dossier, acting_user=acting_user, case_ids=[c.pk for c in locked])
+    notify(
+        users_who_can(Case, to_organization, "assign"),
+        None,
+        NotificationKind.DOSSIER,
+        _("Dossier %(reference)s from %(organization)s: %(title)s")
+        % {
+            "reference": formatting.digits(dossier.reference),
+            "organization": from_organization.name,
+            "title": dossier.title,
+        },
+        exclude=acting_user,
+    )
+    return dossier
+
+
+def _require_dossier_request(
+    from_organization: Organization,
+    to_organization: Organization,
+    cases: Sequence[Case],
+    *,
+    acting_user: User,
+    title: str,
+    summary: str,
+) -> None:
+    """The sender is in the user's forward scope (else the 404 of a missing one); the recipient
+    is a coordinating organization outside the sender's subtree; a title, a summary and at least
+    one case are given. Every field's error at once."""
     errors: dict[str, list[str]] = {}
     if not organization_scope(acting_user, Case, "forward").contains(from_organization):
         raise ObjectNotFound(_("No such object, or you may not see it."))
@@ -166,7 +217,10 @@ def do_forward_dossier(
         errors["cases"] = [_("Choose at least one case.")]
     if errors:
         raise ValidationError(errors)
-    locked = list(Case.objects.select_for_update().filter(pk__in=[c.pk for c in cases]).order_by("pk"))
+
+
+def _require_forwardable(locked: Sequence[Case], from_organization: Organization) -> None:
+    """Each case was reported inside the sender's subtree and is not yet being worked."""
     for case in locked:
         if not case.reporter_organization.path.startswith(from_organization.path):
             raise ValidationError(
@@ -189,54 +243,31 @@ def do_forward_dossier(
                     ]
                 }
             )
-    _require_forward(acting_user, locked, "cases")
-    dossier = Dossier.objects.create(
-        reference="",
-        title=normalize_text(title)[:300],
-        summary=normalize_text(summary),
-        from_organization=from_organization,
-        to_organization=to_organization,
-        forwarded_by=acting_user,
-        forwarded_at=moment,
-    )
-    dossier.reference = f"DS-{dossier.pk:06d}"
-    dossier.search_text = search_key(" ".join([dossier.title, dossier.summary]))
-    dossier.save(update_fields=["reference", "search_text"])
-    dossier.cases.set(locked)
-    for case in locked:
-        previous_owner = case.owner_organization_id
-        case.owner_organization = to_organization
-        if case.status == CaseStatus.NEW:
-            case.status = CaseStatus.TRIAGED
-        case.version += 1
-        case.save()
-        _event(
-            case,
-            "forward",
-            actor=acting_user,
-            created=moment,
-            to_status=case.status,
-            note=dossier.summary[:500],
-            data={
-                "dossier": dossier.pk,
-                "dossier_reference": dossier.reference,
-                "from_owner": previous_owner,
-                "to_organization": to_organization.pk,
-                "to_organization_name": to_organization.name,
-            },
-        )
-        _push("case.forwarded", case)
-    audit_dossier_forwarded(dossier, acting_user=acting_user, case_ids=[c.pk for c in locked])
-    notify(
-        users_who_can(Case, to_organization, "assign"),
-        None,
-        NotificationKind.DOSSIER,
-        _("Dossier %(reference)s from %(organization)s: %(title)s")
-        % {
-            "reference": formatting.digits(dossier.reference),
-            "organization": from_organization.name,
-            "title": dossier.title,
+
+
+def _hand_over(case: Case, dossier: Dossier, *, acting_user: User, moment: datetime) -> None:
+    """The dossier's recipient becomes the owner of ``case`` (a new case is triaged by being
+    forwarded), with the forward event on the case's timeline and a push to its viewers."""
+    to_organization = dossier.to_organization
+    previous_owner = case.owner_organization_id
+    case.owner_organization = to_organization
+    if case.status == CaseStatus.NEW:
+        case.status = CaseStatus.TRIAGED
+    case.version += 1
+    case.save(update_fields=["owner_organization", "status", "version", "last_updated"])
+    _event(
+        case,
+        "forward",
+        actor=acting_user,
+        created=moment,
+        to_status=case.status,
+        note=dossier.summary[:500],
+        data={
+            "dossier": dossier.pk,
+            "dossier_reference": dossier.reference,
+            "from_owner": previous_owner,
+            "to_organization": to_organization.pk,
+            "to_organization_name": to_organization.name,
         },
-        exclude=acting_user,
     )
-    return dossier
+    _push("case.forwarded", case)

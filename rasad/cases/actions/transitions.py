@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -113,12 +114,7 @@ def do_transition_case(
     party = check_transition(locked, action, acting_user=acting_user)
     transition = TRANSITIONS[(CaseStatus(locked.status), Action(action))]
     note = normalize_text(note or "")
-    old = {
-        "status": locked.status,
-        "owner_organization": locked.owner_organization_id,
-        "assignee": locked.assignee_id,
-        "version": locked.version,
-    }
+    old = _tracked(locked)
     if action in (Action.REJECT, Action.RESOLVE, Action.REQUEST_INFO) and not note:
         raise ValidationError({"note": [_("Say why: a note is required for this step.")]})
     if action == Action.ASSIGN:
@@ -126,68 +122,121 @@ def do_transition_case(
     elif owner_organization is not None or assignee is not None:
         raise ValidationError({"action": [_("Only the assign step takes an organization and an assignee.")]})
     source_status = locked.status
-    locked.status = transition.to
-    if action == Action.REQUEST_INFO:
-        CasePause.objects.create(case=locked, started=moment)
-    if action == Action.PROVIDE_INFO:
-        locked.pauses.filter(ended__isnull=True).update(ended=moment)
-    if action == Action.RESOLVE:
-        locked.resolved_at = moment
-        locked.resolution = note
-    if action == Action.VERIFY:
-        locked.closed_at = moment
-    if action == Action.REOPEN:
-        locked.resolved_at = None
-        locked.closed_at = None
-        locked.sla_started_at = moment
-        locked.escalation_level = 0
-        locked.escalated_to = None
-        if locked.deadline is not None and locked.deadline < timezone.localdate(moment):
-            locked.deadline = None
-    if action == Action.REJECT:
-        locked.resolution = note
-    locked.due_at = compute_due(locked)
-    if locked.escalation_level == 0 or action == Action.PROVIDE_INFO:
-        locked.next_escalation_at = locked.due_at
-    locked.version += 1
-    locked.save()
-    new = {
-        "status": locked.status,
-        "owner_organization": locked.owner_organization_id,
-        "assignee": locked.assignee_id,
-        "version": locked.version,
-    }
-    _event(
+    _apply_step(locked, action, transition.to, note=note, moment=moment)
+    locked.save(update_fields=[*_ASSIGNMENT_FIELDS, *_STEP_FIELDS, "last_updated"])
+    _record_transition(
         locked,
         action,
-        actor=acting_user,
-        created=moment,
-        from_status=source_status,
-        to_status=locked.status,
-        note=note,
-        data={
-            key: value
-            for key, value in {
-                "owner_organization": locked.owner_organization_id,
-                "assignee": locked.assignee_id,
-            }.items()
-            if action == Action.ASSIGN and value is not None
-        },
-    )
-    party_organization = locked.owner_organization if party == Party.OWNER else locked.reporter_organization
-    audit_case_transitioned(
-        locked,
+        party,
         acting_user=acting_user,
-        organization=party_organization,
-        action=action,
-        old={key: value for key, value in old.items() if new[key] != value},
-        new={key: value for key, value in new.items() if old[key] != value},
+        moment=moment,
+        source_status=source_status,
+        note=note,
+        old=old,
     )
     if not _visible(locked.pk, acting_user):
         raise ObjectNotFound(_("No such object, or you may not see it."))
     _notify_transition(locked, action, acting_user)
     _push("case.transitioned", locked)
     return locked
+
+
+# What ``_apply_assignment`` and ``_apply_step`` may change: a transition saves these.
+_ASSIGNMENT_FIELDS = ("owner_organization", "assignee")
+_STEP_FIELDS = (
+    "status",
+    "resolved_at",
+    "resolution",
+    "closed_at",
+    "sla_started_at",
+    "escalation_level",
+    "escalated_to",
+    "deadline",
+    "due_at",
+    "next_escalation_at",
+    "version",
+)
+
+
+def _tracked(case: Case) -> dict[str, Any]:
+    """The fields a transition's audit row compares before and after."""
+    return {
+        "status": case.status,
+        "owner_organization": case.owner_organization_id,
+        "assignee": case.assignee_id,
+        "version": case.version,
+    }
+
+
+def _apply_step(case: Case, action: str, to_status: str, *, note: str, moment: datetime) -> None:
+    """The step's changes to the (locked) case, unsaved: its new status, the pause it starts or
+    ends, its resolution and closing times, what a reopening resets, and its new due time."""
+    case.status = to_status
+    if action == Action.REQUEST_INFO:
+        CasePause.objects.create(case=case, started=moment)
+    if action == Action.PROVIDE_INFO:
+        case.pauses.filter(ended__isnull=True).update(ended=moment)
+    if action == Action.RESOLVE:
+        case.resolved_at = moment
+        case.resolution = note
+    if action == Action.VERIFY:
+        case.closed_at = moment
+    if action == Action.REOPEN:
+        case.resolved_at = None
+        case.closed_at = None
+        case.sla_started_at = moment
+        case.escalation_level = 0
+        case.escalated_to = None
+        if case.deadline is not None and case.deadline < timezone.localdate(moment):
+            case.deadline = None
+    if action == Action.REJECT:
+        case.resolution = note
+    case.due_at = compute_due(case)
+    if case.escalation_level == 0 or action == Action.PROVIDE_INFO:
+        case.next_escalation_at = case.due_at
+    case.version += 1
+
+
+def _record_transition(
+    case: Case,
+    action: str,
+    party: Party,
+    *,
+    acting_user: User,
+    moment: datetime,
+    source_status: str,
+    note: str,
+    old: dict[str, Any],
+) -> None:
+    """The step on the case's timeline, and its audit row (in the trail of the party that took
+    it) with the tracked fields that changed."""
+    new = _tracked(case)
+    _event(
+        case,
+        action,
+        actor=acting_user,
+        created=moment,
+        from_status=source_status,
+        to_status=case.status,
+        note=note,
+        data={
+            key: value
+            for key, value in {
+                "owner_organization": case.owner_organization_id,
+                "assignee": case.assignee_id,
+            }.items()
+            if action == Action.ASSIGN and value is not None
+        },
+    )
+    party_organization = case.owner_organization if party == Party.OWNER else case.reporter_organization
+    audit_case_transitioned(
+        case,
+        acting_user=acting_user,
+        organization=party_organization,
+        action=action,
+        old={key: value for key, value in old.items() if new[key] != value},
+        new={key: value for key, value in new.items() if old[key] != value},
+    )
 
 
 def _apply_assignment(

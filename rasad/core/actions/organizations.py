@@ -118,6 +118,24 @@ def check_organization_values(values: OrganizationValues, *, instance: Organizat
         raise ValidationError(errors)
 
 
+# What ``_apply`` sets: an update saves these (the parent moves through ``_move``).
+_APPLIED_FIELDS = (
+    "code",
+    "name",
+    "name_en",
+    "kind",
+    "province",
+    "county",
+    "latitude",
+    "longitude",
+    "sector_tags",
+    "opened_on",
+    "closed_on",
+    "description",
+    "search_text",
+)
+
+
 def _apply(organization: Organization, values: OrganizationValues) -> None:
     organization.code = values.code.strip()
     organization.name = normalize_text(values.name)
@@ -188,7 +206,7 @@ def do_update_organization(
     old = snapshot(organization)
     new_parent = values.parent
     _apply(organization, values)
-    organization.save()
+    organization.save(update_fields=[*_APPLIED_FIELDS, "last_updated"])
     if (new_parent.pk if new_parent else None) != organization.parent_id:
         _move(organization, new_parent, acting_user=acting_user)
         organization.refresh_from_db()

@@ -312,7 +312,7 @@ def do_update_working_group(
         group.name = normalize_text(name)
     if include_descendants is not None:
         group.include_descendants = include_descendants
-    group.save()
+    group.save(update_fields=["name", "include_descendants", "last_updated"])
     group.organizations.set(new_members)
     new = {
         "name": group.name,

@@ -14,7 +14,7 @@ from rest_framework.serializers import BaseSerializer
 
 from rasad.api.errors import error_body
 from rasad.api.parsers import FormParser, MultiPartParser
-from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
+from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin, scope_action
 from rasad.core.actions.organizations import do_create_organization, do_update_organization
 from rasad.core.actions.people import (
     do_add_membership,
@@ -108,6 +108,7 @@ class OrganizationViewSet(ScopedModelViewSet):
         ),
     )
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
+    @scope_action("add")
     def import_file(self, request: Request) -> Response:
         if organization_scope(request.user, Organization, "add").is_nothing:
             raise exceptions.PermissionDenied(_("You may not create these here."))
@@ -128,8 +129,6 @@ class OrganizationViewSet(ScopedModelViewSet):
         return Response(
             report.as_dict(), status=status.HTTP_201_CREATED if report.applied else status.HTTP_200_OK
         )
-
-    import_file.scope_action = "add"  # type: ignore[attr-defined]
 
 
 class AuditEventViewSet(
@@ -198,6 +197,7 @@ class UserViewSet(ScopedReadOnlyViewSet):
 
     @extend_schema(request=None, responses={200: UserSerializer})
     @action(detail=True, methods=["post"], url_path="reset-two-factor")
+    @scope_action("change")
     def reset_two_factor(self, request: Request, pk: Any = None) -> Response:
         """Remove another person's authenticator apps and backup codes (they lost their phone):
         for those who may change the person; never for oneself. Audited."""
@@ -205,26 +205,22 @@ class UserViewSet(ScopedReadOnlyViewSet):
         do_reset_two_factor(person, acting_user=_actor(request))
         return Response(UserSerializer(person, context=self.get_serializer_context()).data)
 
-    reset_two_factor.scope_action = "change"  # type: ignore[attr-defined]
-
     @extend_schema(request=None, responses={200: UserSerializer})
     @action(detail=True, methods=["post"])
+    @scope_action("change")
     def deactivate(self, request: Request, pk: Any = None) -> Response:
         """Deactivate a person who has left: they can no longer sign in, their sessions end and
         their API tokens are revoked; memberships and grants stay. For those who may change the
         person; never for oneself; a platform administrator only by another. Audited."""
         return self._set_active(request, active=False)
 
-    deactivate.scope_action = "change"  # type: ignore[attr-defined]
-
     @extend_schema(request=None, responses={200: UserSerializer})
     @action(detail=True, methods=["post"])
+    @scope_action("change")
     def reactivate(self, request: Request, pk: Any = None) -> Response:
         """Take a deactivated person back: they can sign in again with the grants they had (new
         API tokens are needed). Same rules as ``deactivate``. Audited."""
         return self._set_active(request, active=True)
-
-    reactivate.scope_action = "change"  # type: ignore[attr-defined]
 
     def _set_active(self, request: Request, *, active: bool) -> Response:
         person = do_set_user_active(self.get_object(), active, acting_user=_actor(request))

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from rasad.api import parsers
-from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
+from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin, scope_action
 from rasad.core.access import access_object
 from rasad.core.models import User
 from rasad.intake.actions import (
@@ -100,6 +100,7 @@ class IntakeDocumentViewSet(
 
     @extend_schema(request=AcceptSerializer, responses=IntakeDocumentSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("review")
     def accept(self, request: Request, pk: Any = None) -> Response:
         """Accept several proposals at once, each as its default target or the one named, with
         corrected values; all of them or none."""
@@ -120,10 +121,9 @@ class IntakeDocumentViewSet(
         document = IntakeDocument.objects.get(pk=document.pk)
         return Response(IntakeDocumentSerializer(document, context=self.get_serializer_context()).data)
 
-    accept.scope_action = "review"  # type: ignore[attr-defined]
-
     @extend_schema(request=RejectSerializer, responses=IntakeDocumentSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("review")
     def reject(self, request: Request, pk: Any = None) -> Response:
         document = self._reviewable(pk)
         serializer = RejectSerializer(data=request.data)
@@ -137,8 +137,6 @@ class IntakeDocumentViewSet(
         do_reject_proposals(document, proposals, acting_user=_actor(request))
         document = IntakeDocument.objects.get(pk=document.pk)
         return Response(IntakeDocumentSerializer(document, context=self.get_serializer_context()).data)
-
-    reject.scope_action = "review"  # type: ignore[attr-defined]
 
 
 class ProposalViewSet(

@@ -16,6 +16,7 @@ proposal, so a reviewer can see why a date was proposed):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final
@@ -213,6 +214,20 @@ def find_dates(document: Document, reference: date | None) -> list[DateMention]:
             return
         found.append(DateMention(start, end, value, rule, **extra))
 
+    _find_absolute(text, reference, add)
+    if reference is not None:
+        _find_relative(text, reference, add)
+    return sorted(found, key=lambda m: m.start)
+
+
+# Adds a mention for a match (``None``: no date) unless it overlaps one found before.
+_Add = Callable[..., None]
+
+
+def _find_absolute(text: str, reference: date | None, add: _Add) -> None:
+    """Dates written in full, Jalali or Gregorian, in words or digits, and the first or last
+    day of a named month (a month without a year, or a written date without one, only when the
+    document's date is known)."""
     for match in _JALALI_LONG.finditer(text):
         weekday = _weekday_of(match.group("weekday"))
         month, day = _JMONTH_INDEX[match.group("month")], int(match.group("day"))
@@ -263,8 +278,11 @@ def find_dates(document: Document, reference: date | None) -> list[DateMention]:
             j = to_jalali(reference)
             year = j.year if month >= j.month else j.year + 1
             add(match, _month_edge(year, month, edge), "date.month_edge", relative=True)
-    if reference is None:
-        return sorted(found, key=lambda m: m.start)
+
+
+def _find_relative(text: str, reference: date, add: _Add) -> None:
+    """Dates relative to the document's date: today and its neighbours, a weekday of this or
+    the last week, the end of this or the next week, month or year, a duration from now."""
     for match in _DAY_WORDS.finditer(text):
         word = re.sub(r"[\s\u200c]", "", match.group("word"))
         offset = {"امروز": 0, "دیروز": -1, "پریروز": -2, "فردا": 1, "پسفردا": 2}[word]
@@ -308,7 +326,6 @@ def find_dates(document: Document, reference: date | None) -> list[DateMention]:
         else:
             value = reference + timedelta(days=amount * (7 if unit == "هفته" else 1))
         add(match, value, "date.duration", relative=True)
-    return sorted(found, key=lambda m: m.start)
 
 
 def detect_document_date(document: Document) -> DateMention | None:

@@ -390,23 +390,7 @@ def _coordinated_offices(
                 )
             )
         # What the tree does not know: the parts between commas and the last «و».
-        group: list[int] = []
-        groups: list[list[int]] = []
-        for offset, key in enumerate(list_keys):
-            if covered[offset] or (
-                key == "و" and (not group or document.is_soft_break_after(start + offset - 1))
-            ):
-                if group:
-                    groups.append(group)
-                group = []
-                continue
-            group.append(offset)
-            if document.is_soft_break_after(start + offset):
-                groups.append(group)
-                group = []
-        if group:
-            groups.append(group)
-        for part in groups:
+        for part in _uncovered_parts(document, list_keys, covered, start):
             while part and list_keys[part[-1]] in STOPWORDS:
                 part = part[:-1]
             if not part or all(list_keys[i] in STOPWORDS for i in part):
@@ -419,6 +403,30 @@ def _coordinated_offices(
         for i in range(token.index, province_end):
             taken[i] = True
     return found
+
+
+def _uncovered_parts(
+    document: Document, list_keys: list[str], covered: list[bool], start: int
+) -> list[list[int]]:
+    """The offsets (from ``start``) of each part of a list of offices that no tree entry covered:
+    the parts are separated by commas and by a «و» after a comma or at the start of a part."""
+    group: list[int] = []
+    groups: list[list[int]] = []
+    for offset, key in enumerate(list_keys):
+        if covered[offset] or (
+            key == "و" and (not group or document.is_soft_break_after(start + offset - 1))
+        ):
+            if group:
+                groups.append(group)
+            group = []
+            continue
+        group.append(offset)
+        if document.is_soft_break_after(start + offset):
+            groups.append(group)
+            group = []
+    if group:
+        groups.append(group)
+    return groups
 
 
 def _find_token_run(keys: Sequence[str], target: str) -> tuple[int, int] | None:

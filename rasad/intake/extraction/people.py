@@ -17,7 +17,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from rasad.intake.extraction.lexicon import (
@@ -171,7 +171,18 @@ def find_names(document: Document, org_like: Sequence[bool]) -> list[Person]:
                 index = end + 1
                 continue
         index += 1
-    # «کامبیز مشیری مدیرعامل شرکت …»: two name words opening a sentence, right before a title.
+    _find_names_before_titles(document, taken, take)
+    _find_speakers(document, taken, take)
+    return _merge(people)
+
+
+# Records a person found at tokens [first, last) by a rule, and marks those tokens as taken.
+_Take = Callable[[int, int, str], None]
+
+
+def _find_names_before_titles(document: Document, taken: list[bool], take: _Take) -> None:
+    """«کامبیز مشیری مدیرعامل شرکت …»: two name words opening a sentence, right before a title."""
+    tokens = document.tokens
     for sentence in document.sentences:
         first = sentence.first_token
         if first + 2 >= sentence.last_token or taken[first] or taken[first + 1]:
@@ -185,7 +196,11 @@ def find_names(document: Document, org_like: Sequence[bool]) -> list[Person]:
         keys = [t.key for t in tokens[first + 2 : first + 6]]
         if _starts_with_phrase(keys, TITLE_HEADS) and len(tokens[first].key) >= 3:
             take(first, first + 2, "person.before_title")
-    # A speaker named by surname alone at the start of a sentence.
+
+
+def _find_speakers(document: Document, taken: list[bool], take: _Take) -> None:
+    """A speaker named by surname alone at the start of a sentence."""
+    tokens = document.tokens
     for sentence in document.sentences:
         first = sentence.first_token
         if first >= len(tokens) or taken[first] or first + 1 >= sentence.last_token:
@@ -200,7 +215,6 @@ def find_names(document: Document, org_like: Sequence[bool]) -> list[Person]:
         if not any(key in _SPEECH_KEYS for key in sentence_keys):
             continue
         take(first, first + 1, "person.speaker")
-    return _merge(people)
 
 
 def _merge(people: list[Person]) -> list[Person]:
@@ -263,34 +277,10 @@ def find_titles(
                 break
             if position > index and document.is_hard_break_after(position):
                 break
-        # «معاون وزیر کشور»: a second head in the title implies the organization («وزارت کشور»).
-        implied_head, implied_at = head_key, content
-        if organization is None and head_key not in TITLE_TO_ORGANIZATION:
-            for offset in range(0, 3):
-                position = content + offset
-                if position >= len(tokens) or tokens[position].key in STOPWORDS:
-                    break
-                if tokens[position].key in TITLE_TO_ORGANIZATION:
-                    implied_head, implied_at = tokens[position].key, position + 1
-                    break
-        if organization is None and implied_head in TITLE_TO_ORGANIZATION and implied_at < len(tokens):
-            implied = phrase_at(
-                document,
-                implied_at,
-                resolver,
-                [names[i] for i in range(len(tokens))],
-                head=TITLE_TO_ORGANIZATION[implied_head],
-            )
-            if implied is not None:
-                organization = OrgMention(
-                    implied.first,
-                    implied.last,
-                    implied.name,
-                    implied.entry,
-                    "organization.from_title" if implied.entry is not None else "organization.new_from_title",
-                    implied.kind,
-                )
-                end = implied.last
+        if organization is None:
+            organization = _implied_organization(document, resolver, names, head_key, content)
+            if organization is not None:
+                end = organization.last
         if organization is None:
             # A function without an organization («معاون آموزش و مشارکت‌های مردمی سازمان»).
             while end < len(tokens) and end - content < 5 and not names[end]:
@@ -309,6 +299,43 @@ def find_titles(
         titles.append(TitleMention(index, end, text, organization))
         index = end
     return titles
+
+
+def _implied_organization(
+    document: Document, resolver: OrganizationResolver, names: Sequence[bool], head_key: str, content: int
+) -> OrgMention | None:
+    """The organization the title's head implies (``TITLE_TO_ORGANIZATION``), or a second head
+    in the title does: «معاون وزیر کشور» implies «وزارت کشور». ``content`` is the token after
+    the head."""
+    tokens = document.tokens
+    implied_head, implied_at = head_key, content
+    if head_key not in TITLE_TO_ORGANIZATION:
+        for offset in range(0, 3):
+            position = content + offset
+            if position >= len(tokens) or tokens[position].key in STOPWORDS:
+                break
+            if tokens[position].key in TITLE_TO_ORGANIZATION:
+                implied_head, implied_at = tokens[position].key, position + 1
+                break
+    if implied_head not in TITLE_TO_ORGANIZATION or implied_at >= len(tokens):
+        return None
+    implied = phrase_at(
+        document,
+        implied_at,
+        resolver,
+        [names[i] for i in range(len(tokens))],
+        head=TITLE_TO_ORGANIZATION[implied_head],
+    )
+    if implied is None:
+        return None
+    return OrgMention(
+        implied.first,
+        implied.last,
+        implied.name,
+        implied.entry,
+        "organization.from_title" if implied.entry is not None else "organization.new_from_title",
+        implied.kind,
+    )
 
 
 def attach_titles(document: Document, people: list[Person], titles: list[TitleMention]) -> None:

@@ -118,7 +118,20 @@ def do_change_planned_item(
     locked.channel = values.channel
     locked.training_event = values.training_event
     locked.search_text = search_key(f"{title} {values.description}")
-    locked.save()
+    locked.save(
+        update_fields=[
+            "kind",
+            "title",
+            "description",
+            "starts_at",
+            "ends_at",
+            "agency",
+            "channel",
+            "training_event",
+            "search_text",
+            "last_updated",
+        ]
+    )
     audit(
         MediaAuditEvent.ITEM_CHANGED,
         acting_user=acting_user,

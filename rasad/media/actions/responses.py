@@ -141,28 +141,8 @@ def do_respond(
     """The agency reports its answer. Nothing is written unless every field is right."""
     require(acting_user, Recipient, "respond", recipient.agency)
     locked = _lock(recipient)
-    errors = Errors()
-    closed = _closed(locked)
-    if closed:
-        errors.add("state", closed)
-    elif locked.state == RecipientState.SENT:
-        errors.add("state", _("Acknowledge receipt of the statement before answering it."))
-    if values.outcome not in ResponseOutcome.values:
-        errors.add("outcome", _("Choose published, not applicable or declined."))
     reason = text(values.reason, 2000)
-    url = ""
-    evidence: tuple[str, bytes] | None = None
-    if values.outcome == ResponseOutcome.PUBLISHED:
-        if values.channel not in Channel.values:
-            errors.add("channel", _("Choose the channel it was published on."))
-        url = _check_url(values.evidence_url, errors)
-        if values.evidence_file is not None:
-            evidence = _read_evidence(values.evidence_file, errors)
-        if not url and values.evidence_file is None and "evidence_url" not in errors.fields:
-            errors.add("evidence_url", _("Give a link to the publication or attach a file as evidence."))
-    elif values.outcome in (ResponseOutcome.NOT_APPLICABLE, ResponseOutcome.DECLINED) and not reason:
-        errors.add("reason", _("Give the reason."))
-    errors.raise_if_any()
+    url, evidence = _check_response(locked, values, reason)
     old_state = locked.state
     locked.state = values.outcome
     locked.responded_at = now or timezone.now()
@@ -171,19 +151,10 @@ def do_respond(
     if values.outcome == ResponseOutcome.PUBLISHED:
         locked.channel = values.channel
         locked.evidence_url = url
-    stored = ""
-    if evidence is not None:
-        name, content = evidence
-        suffix = PurePath(name).suffix.lower()
-        locked.evidence_name = text(name, 200) or f"evidence{suffix}"
-        locked.evidence_type = ALLOWED_ATTACHMENTS[suffix][0]
-        locked.evidence_size = len(content)
-        locked.evidence_sha256 = hashlib.sha256(content).hexdigest()
-        locked.evidence_file.save(name, ContentFile(content), save=False)
-        stored = locked.evidence_file.name or ""
+    stored = _attach_evidence(locked, evidence) if evidence is not None else ""
     try:
         with transaction.atomic():
-            locked.save()
+            locked.save(update_fields=_RESPONSE_FIELDS)
             audit(
                 MediaAuditEvent.RESPONDED,
                 acting_user=acting_user,
@@ -204,20 +175,84 @@ def do_respond(
             locked.evidence_file.storage.delete(stored)
         raise
     if locked.statement.crisis_id is not None:
-        with override("fa"):
-            if locked.state == ResponseOutcome.PUBLISHED:
-                message = _("%(agency)s published “%(title)s” (%(channel)s).") % {
-                    "agency": locked.agency.name,
-                    "title": locked.statement.title,
-                    "channel": locked.get_channel_display(),
-                }
-            else:
-                message = _("%(agency)s answered “%(title)s”: %(state)s. %(reason)s") % {
-                    "agency": locked.agency.name,
-                    "title": locked.statement.title,
-                    "state": locked.get_state_display(),
-                    "reason": reason,
-                }
-        _on_timeline(locked, message.strip(), locked.responded_at, acting_user)
+        _on_timeline(locked, _response_message(locked, reason), locked.responded_at, acting_user)
     _push(locked)
     return locked
+
+
+# What a response changes on its recipient row.
+_RESPONSE_FIELDS = [
+    "state",
+    "responded_at",
+    "responded_by",
+    "reason",
+    "channel",
+    "evidence_url",
+    "evidence_name",
+    "evidence_type",
+    "evidence_size",
+    "evidence_sha256",
+    "evidence_file",
+    "last_updated",
+]
+
+
+def _check_response(
+    recipient: Recipient, values: ResponseValues, reason: str
+) -> tuple[str, tuple[str, bytes] | None]:
+    """Every field's problem at once (nothing is written unless all are right); the checked
+    evidence link and the evidence file's name and content, for a publication."""
+    errors = Errors()
+    closed = _closed(recipient)
+    if closed:
+        errors.add("state", closed)
+    elif recipient.state == RecipientState.SENT:
+        errors.add("state", _("Acknowledge receipt of the statement before answering it."))
+    if values.outcome not in ResponseOutcome.values:
+        errors.add("outcome", _("Choose published, not applicable or declined."))
+    url = ""
+    evidence: tuple[str, bytes] | None = None
+    if values.outcome == ResponseOutcome.PUBLISHED:
+        if values.channel not in Channel.values:
+            errors.add("channel", _("Choose the channel it was published on."))
+        url = _check_url(values.evidence_url, errors)
+        if values.evidence_file is not None:
+            evidence = _read_evidence(values.evidence_file, errors)
+        if not url and values.evidence_file is None and "evidence_url" not in errors.fields:
+            errors.add("evidence_url", _("Give a link to the publication or attach a file as evidence."))
+    elif values.outcome in (ResponseOutcome.NOT_APPLICABLE, ResponseOutcome.DECLINED) and not reason:
+        errors.add("reason", _("Give the reason."))
+    errors.raise_if_any()
+    return url, evidence
+
+
+def _attach_evidence(recipient: Recipient, evidence: tuple[str, bytes]) -> str:
+    """Store the evidence file on the (unsaved) recipient, with its name, type, size and digest;
+    returns the stored file's name, to delete if the response is not saved."""
+    name, content = evidence
+    suffix = PurePath(name).suffix.lower()
+    recipient.evidence_name = text(name, 200) or f"evidence{suffix}"
+    recipient.evidence_type = ALLOWED_ATTACHMENTS[suffix][0]
+    recipient.evidence_size = len(content)
+    recipient.evidence_sha256 = hashlib.sha256(content).hexdigest()
+    recipient.evidence_file.save(name, ContentFile(content), save=False)
+    return recipient.evidence_file.name or ""
+
+
+def _response_message(recipient: Recipient, reason: str) -> str:
+    """The response, in Persian, for the crisis timeline."""
+    with override("fa"):
+        if recipient.state == ResponseOutcome.PUBLISHED:
+            message = _("%(agency)s published “%(title)s” (%(channel)s).") % {
+                "agency": recipient.agency.name,
+                "title": recipient.statement.title,
+                "channel": recipient.get_channel_display(),
+            }
+        else:
+            message = _("%(agency)s answered “%(title)s”: %(state)s. %(reason)s") % {
+                "agency": recipient.agency.name,
+                "title": recipient.statement.title,
+                "state": recipient.get_state_display(),
+                "reason": reason,
+            }
+    return message.strip()

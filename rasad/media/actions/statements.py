@@ -62,7 +62,10 @@ def do_add_member_agency(
     member = existing or MemberAgency(hq=hq, agency=agency)
     member.is_active = True
     member.joined_on = joined_on or local_date(timezone.now())
-    member.save()
+    if existing is None:
+        member.save()
+    else:
+        member.save(update_fields=["is_active", "joined_on", "last_updated"])
     audit(
         MediaAuditEvent.MEMBER_ADDED,
         acting_user=acting_user,
@@ -159,7 +162,10 @@ def do_save_statement(
     statement.title = title
     statement.body = body
     statement.search_text = search_key(f"{title} {body[:2000]}")
-    statement.save()
+    if instance is None:
+        statement.save()
+    else:
+        statement.save(update_fields=["kind", "crisis", "title", "body", "search_text", "last_updated"])
     audit(
         MediaAuditEvent.STATEMENT_SAVED,
         acting_user=acting_user,
@@ -310,18 +316,7 @@ def do_issue_statement(
             _("Only an approved statement can be issued; this one is “%(state)s”.")
             % {"state": locked.get_state_display()},
         )
-    members = set(
-        MemberAgency.objects.active().filter(hq_id=locked.organization_id).values_list("agency_id", flat=True)
-    )
-    chosen = list({agency.pk: agency for agency in agencies}.values())
-    if not chosen:
-        errors.add("agencies", _("Choose at least one agency to issue the statement to."))
-    for agency in chosen:
-        if agency.pk not in members:
-            errors.add(
-                "agencies",
-                _("%(agency)s is not a member agency of this headquarters.") % {"agency": agency.name},
-            )
+    chosen = _chosen_members(locked, agencies, errors)
     due = deadline.resolve(issued_at, errors)
     errors.raise_if_any()
     assert due is not None
@@ -331,7 +326,17 @@ def do_issue_statement(
     locked.deadline_basis = deadline.basis
     locked.deadline_hours = deadline.hours if deadline.basis != DeadlineBasis.FIXED else None
     locked.due_at = due
-    locked.save()
+    locked.save(
+        update_fields=[
+            "state",
+            "issued_at",
+            "issued_by",
+            "deadline_basis",
+            "deadline_hours",
+            "due_at",
+            "last_updated",
+        ]
+    )
     remind_at = reminder_moment(issued_at, due)
     Recipient.objects.bulk_create(
         [Recipient(statement=locked, agency=agency, due_at=due, remind_at=remind_at) for agency in chosen]
@@ -351,31 +356,59 @@ def do_issue_statement(
         },
     )
     if locked.crisis is not None:
-        with override("fa"):
-            issued = ngettext(
-                "“%(title)s” (version %(version)s) was issued to %(count)s agency; respond by %(due)s.",
-                "“%(title)s” (version %(version)s) was issued to %(count)s agencies; respond by %(due)s.",
-                len(chosen),
-            ) % {
-                "title": locked.title,
-                "version": formatting.number(locked.version),
-                "count": formatting.number(len(chosen)),
-                "due": formatting.datetime_text(due),
-            }
-        record_on_timeline(
-            locked.crisis,
-            EntryKind.STATEMENT,
-            issued,
-            organization=locked.organization,
-            moment=issued_at,
-            author=acting_user,
-            statement=locked,
-        )
+        _record_issue_on_timeline(locked, len(chosen), issued_at=issued_at, due=due, acting_user=acting_user)
     previous = locked.previous
     if previous is not None and previous.state == StatementState.ISSUED:
         _supersede(previous, acting_user=acting_user)
     _statement_push("media.statement", locked, due_at=due.isoformat())
     return locked
+
+
+def _chosen_members(statement: Statement, agencies: list[Organization], errors: Errors) -> list[Organization]:
+    """The chosen agencies, each once; at least one, and each an active member agency of the
+    statement's headquarters (else an error on ``agencies``)."""
+    members = set(
+        MemberAgency.objects.active()
+        .filter(hq_id=statement.organization_id)
+        .values_list("agency_id", flat=True)
+    )
+    chosen = list({agency.pk: agency for agency in agencies}.values())
+    if not chosen:
+        errors.add("agencies", _("Choose at least one agency to issue the statement to."))
+    for agency in chosen:
+        if agency.pk not in members:
+            errors.add(
+                "agencies",
+                _("%(agency)s is not a member agency of this headquarters.") % {"agency": agency.name},
+            )
+    return chosen
+
+
+def _record_issue_on_timeline(
+    statement: Statement, agency_count: int, *, issued_at: datetime, due: datetime, acting_user: User | None
+) -> None:
+    """The issue, in Persian, on the timeline of the statement's crisis."""
+    assert statement.crisis is not None
+    with override("fa"):
+        issued = ngettext(
+            "“%(title)s” (version %(version)s) was issued to %(count)s agency; respond by %(due)s.",
+            "“%(title)s” (version %(version)s) was issued to %(count)s agencies; respond by %(due)s.",
+            agency_count,
+        ) % {
+            "title": statement.title,
+            "version": formatting.number(statement.version),
+            "count": formatting.number(agency_count),
+            "due": formatting.datetime_text(due),
+        }
+    record_on_timeline(
+        statement.crisis,
+        EntryKind.STATEMENT,
+        issued,
+        organization=statement.organization,
+        moment=issued_at,
+        author=acting_user,
+        statement=statement,
+    )
 
 
 def _supersede(statement: Statement, *, acting_user: User | None) -> None:

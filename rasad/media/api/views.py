@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from rasad.api import parsers
-from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, scope_action
 from rasad.core.models import User
 from rasad.media.actions import (
     CrisisValues,
@@ -142,22 +142,21 @@ class StatementViewSet(ScopedModelViewSet):
 
     @extend_schema(request=None, responses=StatementSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("change")
     def submit(self, request: Request, pk: Any = None) -> Response:
         """Send a draft for review."""
         return self._answer(do_submit_statement(self.get_object(), acting_user=_actor(request)))
 
-    submit.scope_action = "change"  # type: ignore[attr-defined]
-
     @extend_schema(request=None, responses=StatementSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("approve")
     def approve(self, request: Request, pk: Any = None) -> Response:
         """Approve a statement in review."""
         return self._answer(do_approve_statement(self.get_object(), acting_user=_actor(request)))
 
-    approve.scope_action = "approve"  # type: ignore[attr-defined]
-
     @extend_schema(request=ReturnSerializer, responses=StatementSerializer)
     @action(detail=True, methods=["post"], url_path="return")
+    @scope_action("approve")
     def send_back(self, request: Request, pk: Any = None) -> Response:
         """Send a statement in review (or approved) back to draft, with an optional note."""
         statement = self.get_object()
@@ -167,10 +166,9 @@ class StatementViewSet(ScopedModelViewSet):
             do_return_statement(statement, acting_user=_actor(request), note=body.validated_data["note"])
         )
 
-    send_back.scope_action = "approve"  # type: ignore[attr-defined]
-
     @extend_schema(request=IssueSerializer, responses=StatementSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("issue")
     def issue(self, request: Request, pk: Any = None) -> Response:
         """Issue an approved statement to member agencies. The deadline is ``deadline_hours``
         working hours (``working``) or clock hours (``clock``) from now, or ``due_at``
@@ -184,23 +182,21 @@ class StatementViewSet(ScopedModelViewSet):
             do_issue_statement(statement, list(data["agencies"]), deadline, acting_user=_actor(request))
         )
 
-    issue.scope_action = "issue"  # type: ignore[attr-defined]
-
     @extend_schema(request=None, responses={201: StatementSerializer})
     @action(detail=True, methods=["post"])
+    @scope_action("add")
     def revise(self, request: Request, pk: Any = None) -> Response:
         """Draft the next version of an issued statement (both versions are kept)."""
         return self._answer(
             do_revise_statement(self.get_object(), acting_user=_actor(request)), status.HTTP_201_CREATED
         )
 
-    revise.scope_action = "add"  # type: ignore[attr-defined]
-
     @extend_schema(
         request={"multipart/form-data": StatementFileUploadSerializer},
         responses={201: StatementAttachmentSerializer},
     )
     @action(detail=True, methods=["post"], parser_classes=[parsers.MultiPartParser, parsers.FormParser])
+    @scope_action("change")
     def attachments(self, request: Request, pk: Any = None) -> Response:
         """Add a file to a draft (PDF, image, Word, Excel, text; at most 10 MB)."""
         statement = self.get_object()
@@ -213,8 +209,6 @@ class StatementViewSet(ScopedModelViewSet):
             StatementAttachmentSerializer(attachment, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
         )
-
-    attachments.scope_action = "change"  # type: ignore[attr-defined]
 
 
 class RecipientViewSet(ScopedReadOnlyViewSet):
@@ -231,10 +225,9 @@ class RecipientViewSet(ScopedReadOnlyViewSet):
 
     @extend_schema(request=None, responses=RecipientSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("respond")
     def acknowledge(self, request: Request, pk: Any = None) -> Response:
         return self._answer(do_acknowledge(self.get_object(), acting_user=_actor(request)))
-
-    acknowledge.scope_action = "respond"  # type: ignore[attr-defined]
 
     @extend_schema(
         parameters=[
@@ -266,6 +259,7 @@ class RecipientViewSet(ScopedReadOnlyViewSet):
         methods=["post"],
         parser_classes=[parsers.JSONParser, parsers.MultiPartParser, parsers.FormParser],
     )
+    @scope_action("respond")
     def respond(self, request: Request, pk: Any = None) -> Response:
         """Published (``channel`` and ``evidence_url`` or ``evidence_file``), not applicable or
         declined (``reason``)."""
@@ -281,8 +275,6 @@ class RecipientViewSet(ScopedReadOnlyViewSet):
             reason=data["reason"],
         )
         return self._answer(do_respond(recipient, values, acting_user=_actor(request)))
-
-    respond.scope_action = "respond"  # type: ignore[attr-defined]
 
 
 class CrisisViewSet(ScopedModelViewSet):
@@ -310,14 +302,13 @@ class CrisisViewSet(ScopedModelViewSet):
 
     @extend_schema(request=CloseCrisisSerializer, responses=CrisisSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("change")
     def close(self, request: Request, pk: Any = None) -> Response:
         crisis = self.get_object()
         body = CloseCrisisSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         closed = do_close_crisis(crisis, body.validated_data["closing_summary"], acting_user=_actor(request))
         return Response(CrisisSerializer(closed, context=self.get_serializer_context()).data)
-
-    close.scope_action = "change"  # type: ignore[attr-defined]
 
     @extend_schema(responses={200: TimelineEntrySerializer(many=True)}, filters=False)
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
@@ -395,6 +386,7 @@ class RumourViewSet(ScopedModelViewSet):
 
     @extend_schema(request=AssignRumourSerializer, responses=RumourSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("change")
     def assign(self, request: Request, pk: Any = None) -> Response:
         rumour = self.get_object()
         body = AssignRumourSerializer(data=request.data, context=self.get_serializer_context())
@@ -402,8 +394,6 @@ class RumourViewSet(ScopedModelViewSet):
         return self._answer(
             do_assign_rumour(rumour, body.validated_data["agency"], acting_user=_actor(request))
         )
-
-    assign.scope_action = "change"  # type: ignore[attr-defined]
 
     @extend_schema(request=AnswerRumourSerializer, responses=RumourSerializer)
     @action(detail=True, methods=["post"])
@@ -420,10 +410,9 @@ class RumourViewSet(ScopedModelViewSet):
 
     @extend_schema(request=None, responses=RumourSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("change")
     def dismiss(self, request: Request, pk: Any = None) -> Response:
         return self._answer(do_dismiss_rumour(self.get_object(), acting_user=_actor(request)))
-
-    dismiss.scope_action = "change"  # type: ignore[attr-defined]
 
 
 class PlannedItemViewSet(ScopedModelViewSet):
@@ -475,6 +464,7 @@ class PlannedItemViewSet(ScopedModelViewSet):
 
     @extend_schema(request=CancelItemSerializer, responses=PlannedItemSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("change")
     def cancel(self, request: Request, pk: Any = None) -> Response:
         item = self.get_object()
         body = CancelItemSerializer(data=request.data)
@@ -482,5 +472,3 @@ class PlannedItemViewSet(ScopedModelViewSet):
         return self._answer(
             do_cancel_planned_item(item, body.validated_data["reason"], acting_user=_actor(request))
         )
-
-    cancel.scope_action = "change"  # type: ignore[attr-defined]

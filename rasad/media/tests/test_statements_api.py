@@ -4,7 +4,7 @@ bad input is refused naming the field, and nothing is partly written."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,6 +14,7 @@ from rasad.cases.calendar import current_calendar
 from rasad.cases.sla import add_working_time
 from rasad.conftest import client_for
 from rasad.core.models import AuditEvent, Organization, User
+from rasad.media.actions import do_add_member_agency, do_set_member_active
 from rasad.media.audit import MediaAuditEvent
 from rasad.media.models import Recipient, Statement
 from rasad.media.testing import agency_of, approved, ensure_member, issue, issued_statement, make_statement
@@ -79,6 +80,15 @@ def test_the_hq_issues_talking_points_to_five_agencies_and_each_answers(
     board = hq.get(f"{RECIPIENTS}?statement_id={pk}").json()["results"]
     assert sorted(row["state"] for row in board) == ["published"] * 5
     assert AuditEvent.objects.filter(event_type=MediaAuditEvent.RESPONDED).count() == 5
+
+
+def test_an_agency_that_left_rejoins_on_the_same_row(cast: Cast):
+    agency = agency_of(cast.isfahan)
+    member = ensure_member(cast.isfahan, agency)
+    do_set_member_active(member, False, acting_user=None)
+    again = do_add_member_agency(cast.isfahan, agency, acting_user=None, joined_on=date(2024, 10, 1))
+    again.refresh_from_db()
+    assert (again.pk, again.is_active, again.joined_on) == (member.pk, True, date(2024, 10, 1))
 
 
 def test_another_province_sees_nothing_of_isfahans_media_work(cast: Cast):

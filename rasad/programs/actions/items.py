@@ -307,7 +307,22 @@ def do_save_indicator_target(
     target.target_value = float(values.target_value)
     target.due_on = values.due_on
     target.weight = values.weight
-    target.save()
+    if instance is None:
+        target.save()
+    else:
+        target.save(
+            update_fields=[
+                "objective",
+                "party",
+                "indicator",
+                "organization",
+                "comparator",
+                "target_value",
+                "due_on",
+                "weight",
+                "last_updated",
+            ]
+        )
     new = {
         "indicator": target.indicator_id,
         "organization": target.organization_id,

@@ -276,7 +276,7 @@ def do_update_programme(programme: Programme, changes: dict[str, Any], *, acting
         return locked
     locked.search_text = _search_text(locked)
     locked.version += 1
-    locked.save()
+    locked.save(update_fields=[*EDITABLE_FIELDS, "search_text", "version", "last_updated"])
     audit_programme(
         ProgrammeAuditEvent.PROGRAMME_CHANGED,
         locked,

@@ -61,7 +61,10 @@ def do_save_axis(
         axis.position = values.position
     elif instance is None:
         axis.position = locked.axes.count()
-    axis.save()
+    if instance is None:
+        axis.save()
+    else:
+        axis.save(update_fields=["title", "description", "weight", "position", "last_updated"])
     new = {"title": axis.title, "description": axis.description, "weight": axis.weight}
     audit_programme(
         ProgrammeAuditEvent.AXIS_SAVED,
@@ -126,7 +129,10 @@ def do_save_objective(
         objective.position = values.position
     elif instance is None:
         objective.position = axis.objectives.count()
-    objective.save()
+    if instance is None:
+        objective.save()
+    else:
+        objective.save(update_fields=["axis", "title", "description", "weight", "position", "last_updated"])
     new = {
         "title": objective.title,
         "axis": objective.axis_id,

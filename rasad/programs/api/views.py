@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from rasad.api import parsers
-from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
+from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin, scope_action
 from rasad.core.access import access_object
 from rasad.core.models import User
 from rasad.lib.downloads import file_download
@@ -124,6 +124,7 @@ class ProgrammeViewSet(ScopedModelViewSet):
 
     @extend_schema(request=ProgrammeTransitionSerializer, responses=ProgrammeSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("change")
     def transition(self, request: Request, pk: Any = None) -> Response:
         """One status step: activate, suspend, resume, complete, terminate, expire (a note is
         required to suspend and to terminate)."""
@@ -138,8 +139,6 @@ class ProgrammeViewSet(ScopedModelViewSet):
         )
         return Response(ProgrammeSerializer(programme, context=self.get_serializer_context()).data)
 
-    transition.scope_action = "change"  # type: ignore[attr-defined]
-
     @extend_schema(responses={200: {"type": "array", "items": {"type": "string"}}}, filters=False)
     @action(
         detail=True, methods=["get"], url_path="allowed-steps", pagination_class=None, filterset_class=None
@@ -150,6 +149,7 @@ class ProgrammeViewSet(ScopedModelViewSet):
 
     @extend_schema(request=WeightsSerializer, responses=ProgrammeSerializer)
     @action(detail=True, methods=["post"], url_path="axis-weights")
+    @scope_action("change")
     def axis_weights(self, request: Request, pk: Any = None) -> Response:
         """Set every axis's weight at once: ``{"weights": {"<axis id>": percent}}``, summing to 100."""
         programme = self.get_object()
@@ -158,8 +158,6 @@ class ProgrammeViewSet(ScopedModelViewSet):
         do_set_axis_weights(programme, serializer.validated_data["weights"], acting_user=_actor(request))
         programme.refresh_from_db()
         return Response(ProgrammeSerializer(programme, context=self.get_serializer_context()).data)
-
-    axis_weights.scope_action = "change"  # type: ignore[attr-defined]
 
     @extend_schema(responses=ProgressSerializer, filters=False)
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
@@ -289,6 +287,7 @@ class AxisViewSet(ScopedModelViewSet):
 
     @extend_schema(request=WeightsSerializer, responses=AxisSerializer)
     @action(detail=True, methods=["post"], url_path="objective-weights")
+    @scope_action("change")
     def objective_weights(self, request: Request, pk: Any = None) -> Response:
         """Set every objective's weight at once: ``{"weights": {"<objective id>": percent}}``,
         summing to 100."""
@@ -297,8 +296,6 @@ class AxisViewSet(ScopedModelViewSet):
         serializer.is_valid(raise_exception=True)
         do_set_objective_weights(axis, serializer.validated_data["weights"], acting_user=_actor(request))
         return Response(AxisSerializer(axis, context=self.get_serializer_context()).data)
-
-    objective_weights.scope_action = "change"  # type: ignore[attr-defined]
 
 
 class ObjectiveViewSet(ScopedModelViewSet):
@@ -437,6 +434,7 @@ class StatusReportViewSet(ScopedReadOnlyViewSet):
 
     @extend_schema(request=ReportSubmitSerializer, responses=StatusReportSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("submit")
     def submit(self, request: Request, pk: Any = None) -> Response:
         report = self.get_object()
         serializer = ReportSubmitSerializer(data=request.data)
@@ -445,8 +443,6 @@ class StatusReportViewSet(ScopedReadOnlyViewSet):
             report, ReportValues(**serializer.validated_data), acting_user=_actor(request)
         )
         return Response(StatusReportSerializer(report, context=self.get_serializer_context()).data)
-
-    submit.scope_action = "submit"  # type: ignore[attr-defined]
 
 
 class AttachmentViewSet(ScopedReadOnlyViewSet):

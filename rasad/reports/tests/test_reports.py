@@ -110,6 +110,25 @@ def test_the_same_report_as_excel(assigned: Cast):
     assert (electricity[2], electricity[3], electricity[6]) == (1750.5, 1500.0, 1600.0)
 
 
+def test_requesting_a_report_records_report_requested_in_its_organizations_trail(assigned: Cast):
+    export = _request(
+        signed_in_client(assigned.alice),
+        "indicators-monthly",
+        {"organization": assigned.isfahan.pk, "period": "1403-07", "action": "xlsx"},
+    )
+    [event] = AuditEvent.objects.filter(event_type=ReportAuditEvent.REPORT_REQUESTED)
+    assert (event.actor_id, event.organization_id, event.object_id) == (
+        assigned.alice.pk,
+        assigned.isfahan.pk,
+        str(export.pk),
+    )
+    assert event.new == {
+        "report": "indicators-monthly",
+        "format": "xlsx",
+        "params": {"organization": [str(assigned.isfahan.pk)], "period": ["1403-07"]},
+    }
+
+
 def test_a_report_of_an_organization_out_of_scope_is_404_and_nothing_is_queued(assigned: Cast):
     response = signed_in_client(assigned.bob).post(
         reverse("reports:form", args=["indicators-monthly"]),
@@ -117,6 +136,7 @@ def test_a_report_of_an_organization_out_of_scope_is_404_and_nothing_is_queued(a
     )
     assert response.status_code == 404
     assert ExportFile.objects.count() == 0
+    assert not AuditEvent.objects.filter(event_type=ReportAuditEvent.REPORT_REQUESTED).exists()
 
 
 def test_a_bad_period_is_a_translated_error(assigned: Cast):

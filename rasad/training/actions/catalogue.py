@@ -33,6 +33,20 @@ class CourseValues:
     prerequisites: list[Course] = field(default_factory=list)
 
 
+# What saving an existing course writes: every field the form sets.
+_COURSE_FIELDS = (
+    "organization",
+    "code",
+    "title",
+    "description",
+    "tags",
+    "hours",
+    "mode",
+    "validity_months",
+    "search_text",
+)
+
+
 @transaction.atomic
 def do_save_course(
     values: CourseValues, *, acting_user: User | None, instance: Course | None = None
@@ -84,7 +98,10 @@ def do_save_course(
     course.mode = values.mode
     course.validity_months = values.validity_months
     course.search_text = search_key(" ".join([title, code, *tags]))
-    course.save()
+    if instance is None:
+        course.save()
+    else:
+        course.save(update_fields=[*_COURSE_FIELDS, "last_updated"])
     course.prerequisites.set(values.prerequisites)
     audit(
         TrainingAuditEvent.COURSE_SAVED,
@@ -171,6 +188,25 @@ def check_event(values: EventValues, *, instance: Event | None) -> None:
     errors.raise_if_any()
 
 
+# What saving an existing event writes: every field the form sets.
+_EVENT_FIELDS = (
+    "organization",
+    "audience",
+    "course",
+    "kind",
+    "title",
+    "description",
+    "starts_at",
+    "ends_at",
+    "place",
+    "latitude",
+    "longitude",
+    "online_url",
+    "capacity",
+    "search_text",
+)
+
+
 @transaction.atomic
 def do_save_event(values: EventValues, *, acting_user: User | None, instance: Event | None = None) -> Event:
     """Schedule an event (or change one). The organizer must be in the actor's scope; the audience
@@ -200,7 +236,10 @@ def do_save_event(values: EventValues, *, acting_user: User | None, instance: Ev
     event.online_url = values.online_url
     event.capacity = values.capacity
     event.search_text = search_key(" ".join([event.title, event.place]))
-    event.save()
+    if instance is None:
+        event.save()
+    else:
+        event.save(update_fields=[*_EVENT_FIELDS, "last_updated"])
     audit(
         TrainingAuditEvent.EVENT_SAVED,
         acting_user=acting_user,
@@ -280,7 +319,20 @@ def do_save_requirement(
     requirement.basis = text(values.basis, 300)
     requirement.within_months = values.within_months
     requirement.is_active = values.is_active
-    requirement.save()
+    if instance is None:
+        requirement.save()
+    else:
+        requirement.save(
+            update_fields=[
+                "organization",
+                "position",
+                "title",
+                "basis",
+                "within_months",
+                "is_active",
+                "last_updated",
+            ]
+        )
     requirement.courses.set(values.courses)
     audit(
         TrainingAuditEvent.REQUIREMENT_SAVED,

@@ -137,7 +137,10 @@ def _enrol(
     enrolment.organization = membership.organization
     enrolment.status = status
     enrolment.enrolled_by = acting_user
-    enrolment.save()
+    if existing is None:
+        enrolment.save()
+    else:
+        enrolment.save(update_fields=["organization", "status", "enrolled_by", "last_updated"])
     return enrolment
 
 

@@ -39,7 +39,10 @@ def do_make_calendar_feed(user: User, *, acting_user: User) -> tuple[CalendarFee
     feed.prefix = secret[: len(FEED_PREFIX) + 6]
     feed.key_hash = hash_key(secret)
     feed.last_used = None
-    feed.save()
+    if existing is None:
+        feed.save()
+    else:
+        feed.save(update_fields=["prefix", "key_hash", "last_used", "last_updated"])
     audit(
         TrainingAuditEvent.CALENDAR_FEED_MADE,
         acting_user=acting_user,

@@ -18,7 +18,7 @@ from rest_framework.serializers import BaseSerializer
 
 from rasad.api.errors import error_body
 from rasad.api.parsers import FormParser, MultiPartParser
-from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, scope_action
 from rasad.core.api.serializers import ImportReportSerializer, ImportUploadSerializer
 from rasad.core.importers import MAX_FILE_BYTES
 from rasad.core.models import Organization, User
@@ -158,6 +158,7 @@ class EventViewSet(ScopedModelViewSet):
 
     @extend_schema(request=EnrolSerializer, responses={201: EnrolmentSerializer})
     @action(detail=True, methods=["post"])
+    @scope_action("view")
     def enrol(self, request: Request, pk: Any = None) -> Response:
         """Enrol yourself, or (``user``) a person you may enrol; on the waiting list when full."""
         event = self.get_object()
@@ -177,10 +178,9 @@ class EventViewSet(ScopedModelViewSet):
             status=status.HTTP_201_CREATED,
         )
 
-    enrol.scope_action = "view"  # type: ignore[attr-defined]
-
     @extend_schema(request=None, responses=EventSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("change")
     def cancel(self, request: Request, pk: Any = None) -> Response:
         event = do_cancel_event(self.get_object(), acting_user=_actor(request))
         return Response(
@@ -189,10 +189,9 @@ class EventViewSet(ScopedModelViewSet):
             ).data
         )
 
-    cancel.scope_action = "change"  # type: ignore[attr-defined]
-
     @extend_schema(request=AttendanceSerializer, responses={200: EnrolmentSerializer(many=True)})
     @action(detail=True, methods=["post"], pagination_class=None, filterset_class=None)
+    @scope_action("attend")
     def attendance(self, request: Request, pk: Any = None) -> Response:
         """Who attended (``marks``: enrolment id, attended, optional score)."""
         event = self.get_object()
@@ -213,8 +212,6 @@ class EventViewSet(ScopedModelViewSet):
         rows = event.enrolments.filter(pk__in=found).order_by("pk")
         return Response(EnrolmentSerializer(rows, many=True, context=self.get_serializer_context()).data)
 
-    attendance.scope_action = "attend"  # type: ignore[attr-defined]
-
     @extend_schema(
         request={"multipart/form-data": ImportUploadSerializer},
         responses={201: ImportReportSerializer, 200: ImportReportSerializer},
@@ -225,6 +222,7 @@ class EventViewSet(ScopedModelViewSet):
         ),
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    @scope_action("attend")
     def roster(self, request: Request, pk: Any = None) -> Response:
         event = self.get_object()
         upload = ImportUploadSerializer(data=request.data)
@@ -245,10 +243,9 @@ class EventViewSet(ScopedModelViewSet):
             report.as_dict(), status=status.HTTP_201_CREATED if report.applied else status.HTTP_200_OK
         )
 
-    roster.scope_action = "attend"  # type: ignore[attr-defined]
-
     @extend_schema(request=AnnounceSerializer, responses={202: EventSerializer})
     @action(detail=True, methods=["post"])
+    @scope_action("change")
     def announce(self, request: Request, pk: Any = None) -> Response:
         """Announce the event to its audience (or, ``organization``, a part of it): the people are
         told in the background, once each."""
@@ -268,19 +265,17 @@ class EventViewSet(ScopedModelViewSet):
             status=status.HTTP_202_ACCEPTED,
         )
 
-    announce.scope_action = "change"  # type: ignore[attr-defined]
-
     @extend_schema(responses=PublicitySerializer)
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    @scope_action("change")
     def publicity(self, request: Request, pk: Any = None) -> Response:
         """How far word of the event went: told, opened, enrolled, reminded."""
         found = publicity_of(self.get_object())
         return Response(PublicitySerializer(found).data)
 
-    publicity.scope_action = "change"  # type: ignore[attr-defined]
-
     @extend_schema(request=CheckInSerializer, responses={200: EnrolmentSerializer})
     @action(detail=True, methods=["post"], url_path="check-in")
+    @scope_action("view")
     def check_in(self, request: Request, pk: Any = None) -> Response:
         """Check yourself in with the code of the QR shown at the door (you must hold a place)."""
         event = self.get_object()
@@ -288,8 +283,6 @@ class EventViewSet(ScopedModelViewSet):
         serializer.is_valid(raise_exception=True)
         enrolment = do_check_in(event, serializer.validated_data["code"], acting_user=_actor(request))
         return Response(EnrolmentSerializer(enrolment, context=self.get_serializer_context()).data)
-
-    check_in.scope_action = "view"  # type: ignore[attr-defined]
 
 
 class EnrolmentViewSet(ScopedReadOnlyViewSet):
@@ -302,11 +295,10 @@ class EnrolmentViewSet(ScopedReadOnlyViewSet):
 
     @extend_schema(request=None, responses=EnrolmentSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("view")
     def cancel(self, request: Request, pk: Any = None) -> Response:
         enrolment = do_cancel_enrolment(self.get_object(), acting_user=_actor(request))
         return Response(EnrolmentSerializer(enrolment, context=self.get_serializer_context()).data)
-
-    cancel.scope_action = "view"  # type: ignore[attr-defined]
 
 
 class CompletionViewSet(ScopedReadOnlyViewSet):
@@ -334,6 +326,7 @@ class CompletionViewSet(ScopedReadOnlyViewSet):
         pagination_class=None,
         filterset_class=None,
     )
+    @scope_action("add")
     def import_file(self, request: Request) -> Response:
         upload = ImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
@@ -352,8 +345,6 @@ class CompletionViewSet(ScopedReadOnlyViewSet):
         return Response(
             report.as_dict(), status=status.HTTP_201_CREATED if report.applied else status.HTTP_200_OK
         )
-
-    import_file.scope_action = "add"  # type: ignore[attr-defined]
 
 
 class RequirementViewSet(ScopedModelViewSet):

@@ -47,6 +47,16 @@ def test_a_cancelled_place_goes_to_the_first_person_waiting(cast: Cast):
     assert AuditEvent.objects.filter(event_type=TrainingAuditEvent.PROMOTED_FROM_WAITING_LIST).count() == 1
 
 
+def test_a_person_who_cancelled_enrols_again_on_the_same_row(cast: Cast):
+    event = make_event(cast.isfahan, capacity=1)
+    first = do_enrol(event, make_member("p1", cast.isfahan), acting_user=None)
+    do_cancel_enrolment(first, acting_user=first.user)
+    again = do_enrol(event, first.user, acting_user=None)
+    again.refresh_from_db()
+    assert (again.pk, again.status, again.organization) == (first.pk, "enrolled", cast.isfahan)
+    assert Enrolment.objects.filter(event=event).count() == 1
+
+
 def test_a_person_enrols_themselves_only_where_the_event_is_for_them(cast: Cast):
     event = make_event(cast.isfahan)
     # Bahram works in Kerman: the Isfahan event is not even visible to him.
