@@ -5,6 +5,10 @@ Redis is killed, stays down while the agent sends events to node A (they commit;
 lost), and starts again; more events follow. Every event reaches both readers, none twice on one
 connection: the nodes' subscriptions come back and the open streams read what they missed from
 the event table (or, had a stream ended, its reconnect replays it).
+
+Before the restart, more streams are opened on node B: an open stream holds no database
+connection (each would otherwise keep its request's connection until it ends, and the pool's
+twenty connections would go to the first twenty streams).
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ pytestmark = [
 ]
 
 DOWN_SECONDS = 3.0
+EXTRA_STREAMS = 12
 WAIT_SECONDS = 30
 
 
@@ -90,6 +95,16 @@ class Follower:
             time.sleep(0.1)
 
 
+def _backends() -> int:
+    """Connections to the test database other than the test's own."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return int(cursor.fetchone()[0])
+
+
 def _stored() -> set[int]:
     return set(DeviceEvent.objects.exclude(kind="status_changed").values_list("pk", flat=True))
 
@@ -112,6 +127,12 @@ def test_a_redis_restart_loses_no_event_on_open_streams(cast: Cast, tmp_path: Pa
             before = _stored()
             for follower in followers:
                 follower.wait_for(before)
+            idle = _backends()
+            extra = [Stream(nodes["b"].url, cookie).start() for _ in range(EXTRA_STREAMS)]
+            time.sleep(1)
+            held = _backends() - idle
+            assert held < EXTRA_STREAMS, f"{EXTRA_STREAMS} more open streams hold {held} more connections"
+            assert not any(stream.closed.is_set() for stream in extra)
 
             began = time.monotonic()
             redis_server.stop()
