@@ -558,12 +558,15 @@ def stream(args: argparse.Namespace) -> None:
     posts, cookie = build(1)
     connections.close_all()
     rasad_rows, floor_rows = [], []
-    node_env = {} if args.nodes == 2 else {"RASAD_EVENT_BUS": "local"}
+    # granian serves at most GRANIAN_BACKPRESSURE requests at once per worker (default 1,024):
+    # every open stream is one, and request 1,025 waits for one of them to end.
+    backpressure = {"GRANIAN_BACKPRESSURE": str(args.clients + 100)}
+    node_env = backpressure if args.nodes == 2 else {"RASAD_EVENT_BUS": "local", **backpressure}
     for _ in range(args.runs):
         with contextlib.ExitStack() as stack:
             a_url, a_pid = stack.enter_context(serve("--interface", "asgi", "--workers", "1", env=node_env))
             b_url, b_pid = (
-                stack.enter_context(serve("--interface", "asgi", "--workers", "1"))
+                stack.enter_context(serve("--interface", "asgi", "--workers", "1", env=backpressure))
                 if args.nodes == 2
                 else (a_url, a_pid)
             )
