@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 
 import pytest
@@ -76,7 +76,7 @@ def _copy_test_database(cluster: Cluster, directory: Path) -> str:
     return cluster.url("rasad")
 
 
-def _serve(database_url: str, data: Path) -> Iterator[str]:
+def _serve(database_url: str, data: Path) -> Generator[str, None, None]:
     port = free_port()
     env = {
         **os.environ,
