@@ -7,7 +7,9 @@
 #                                     # writes, dashboard latency, background exports, audit chain, search
 #   ROWS=50000 OBSERVATIONS=500000 bash bench/run.sh   # smaller, quicker
 #   BENCHES=search bash bench/run.sh  # only some: ingest requests planning sqlite dashboard exports
-#                                     # audit search
+#                                     # audit search live
+#   BENCHES=live AGENTS=32 STREAMS=2000 bash bench/run.sh   # live operations: 32 agents' single
+#                                     # events vs fdatasync; SSE streams on one node and on two
 #
 # A throwaway PostgreSQL (durable settings: fsync on) and Redis are started under a temporary
 # directory and stopped by PID on exit.
@@ -31,7 +33,7 @@ PY
 }
 createdb
 rasad migrate --no-input -v 0
-BENCHES=" ${BENCHES:-ingest requests planning sqlite dashboard exports audit search} "
+BENCHES=" ${BENCHES:-ingest requests planning sqlite dashboard exports audit search live} "
 if [[ $BENCHES == *" ingest "* ]]; then
   python -m bench.ingest --rows "${ROWS:-100000}" --batch "${BATCH:-1000}"
   python -m bench.ingest --rows "${ROWS:-100000}" --batch "${BATCH:-1000}" --history 189
@@ -46,3 +48,8 @@ fi
 [[ $BENCHES != *" exports "* ]] || python -m bench.exports --sizes "${EXPORT_SIZES:-100000,1000000}"
 [[ $BENCHES != *" audit "* ]] || python -m bench.audit_chain --clients "${AUDIT_CLIENTS:-16}" --sites "${AUDIT_CLIENTS:-16}" --runs "${AUDIT_RUNS:-3}"
 [[ $BENCHES != *" search "* ]] || python -m bench.search --organizations "${ORGANIZATIONS:-100000}" --cases "${CASES:-100000}"
+if [[ $BENCHES == *" live "* ]]; then
+  python -m bench.live ingest --agents "${AGENTS:-32}" --seconds "${SECONDS_PER_RUN:-8}" --runs "${ROUNDS:-3}"
+  python -m bench.live stream --clients "${STREAMS:-5000}" --events "${EVENTS:-10}" --runs "${ROUNDS:-3}"
+  python -m bench.live stream --clients "${STREAMS:-5000}" --events "${EVENTS:-10}" --runs "${ROUNDS:-3}" --nodes 2
+fi

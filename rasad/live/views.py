@@ -571,7 +571,19 @@ async def _db(function: Any, *args: Any) -> Any:
     return await sync_to_async(_closing, thread_sensitive=False)(function, *args)
 
 
+def _release_request_connection() -> None:
+    if not db_connection.in_atomic_block:  # (a test's transaction: not ours to close)
+        db_connection.close()
+
+
 async def _async_stream(state: _StreamState, *, replaying: bool) -> AsyncIterator[bytes]:
+    # The request's own database connection (its thread's, used by the middleware and the view)
+    # would stay checked out until the stream ends, when the ASGI handler closes it: with the
+    # pool (20 connections), 20 open streams would take them all and every other request would
+    # wait and fail (bench/live.py found it). Give it back before the first byte; the stream's
+    # own reads take a connection and give it back each time (``_db``). Thread-sensitive: this
+    # runs in the request's thread, whose connection it is.
+    await sync_to_async(_release_request_connection, thread_sensitive=True)()
     client = AsyncClient(state.accepts, limit=settings.RASAD_LIVE_CLIENT_QUEUE)
     hub().register(client)
     try:

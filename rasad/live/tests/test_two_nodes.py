@@ -80,7 +80,7 @@ class Node:
         self.process.wait(timeout=30)
 
 
-def _start(name: str, tmp_path: Path) -> Node:
+def _start(name: str, tmp_path: Path, redis_url: str | None = None) -> Node:
     port = free_port()
     data = tmp_path / name
     data.mkdir()
@@ -94,7 +94,7 @@ def _start(name: str, tmp_path: Path) -> Node:
         "RASAD_DB_POOL": "false",
         "RASAD_EVENT_BUS": "redis",
         "RASAD_LOG_LEVEL": "WARNING",
-        "REDIS_URL": os.environ["REDIS_URL"],
+        "REDIS_URL": redis_url or os.environ["REDIS_URL"],
     }
     log = tmp_path / f"{name}.log"
     process = subprocess.Popen(

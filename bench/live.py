@@ -1,0 +1,631 @@
+"""Live operations over real HTTP (issue 17, item 7): agents posting single events, and thousands of
+server-sent event streams held open on one node or across two nodes through Redis.
+
+    python -m bench.live ingest --agents 32 --seconds 8 --runs 3
+    python -m bench.live stream --clients 5000 --events 10 --runs 3
+    python -m bench.live stream --clients 5000 --events 10 --runs 3 --nodes 2
+
+``ingest``: ``--agents`` agents, each a field post with its own device and credential, each a
+thread holding one keep-alive connection to ``rasad serve`` (WSGI) and sending one event per
+request, as fast as the answers come. Figures: events stored per second against
+``pg_test_fsync``'s fdatasync rate measured in the same run (one commit per event would be
+bounded by it; more than 100 % means commits are grouped), the p50/p95 of a request, and how
+many backends waited on a lock (``pg_stat_activity`` sampled every 20 ms: does the audit chain
+serialise the posts?).
+
+``stream``: ``rasad serve --interface asgi`` (one worker); an asyncio load client opens
+``--clients`` raw sockets to ``/live/stream/`` as one user who sees every post, then an agent
+posts one event every ``--interval`` s. Latency is from the moment the agent sends the POST to
+the moment each socket has read the event (so it includes the ingest request: an upper bound of
+commit-to-client; the request's own time is printed beside). With ``--nodes 2`` the agent posts
+to node A and the sockets are on node B (through Redis). Memory per idle stream is the growth of
+the server's resident memory (its process tree) from 50 warm streams to all of them, divided by
+the added streams. The limit, measured in the same run with the same load client, is a bare
+asyncio server that writes each posted event to every socket (the least fan-out over HTTP can
+cost on this machine, the load client included).
+
+Every figure is the median of ``--runs`` runs, with the load average beside it; the
+denominators are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import http.client
+import json
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "floor-server":
+    pass  # the floor server needs no Django
+else:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rasad.settings")
+    django.setup()
+
+# Each run marks its events with a token of its own: a stream may replay older events (after
+# its node's subscription takes effect it re-reads the event table a little behind).
+TOKEN = [uuid.uuid4().hex[:8]]
+
+
+def mark() -> re.Pattern[bytes]:
+    return re.compile(rb'"text": ?"bench ' + TOKEN[0].encode() + rb' (\d+)"')
+
+
+WARM = 50
+
+
+def load() -> float:
+    return os.getloadavg()[0]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))] if ordered else float("nan")
+
+
+# ---- fixture ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Post:
+    serial: str
+    secret: str
+
+
+def build(posts: int) -> tuple[list[Post], str]:
+    """``posts`` field posts under one province, each with a device and a credential; and a
+    session cookie of a viewer of the province (who sees every post; a superuser would be sent
+    to two-factor sign-in)."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from rasad.core.actions.organizations import OrganizationValues, do_create_organization
+    from rasad.core.actions.people import do_create_user, do_grant_role
+    from rasad.core.choices import OrganizationKind
+    from rasad.core.models import Organization, Role, User
+    from rasad.live.actions import DeviceValues, do_issue_credential, do_register_device
+    from rasad.live.models import Device
+
+    admin = User.objects.filter(username="bench-live").first() or do_create_user(
+        "bench-live", acting_user=None, password=None, is_superuser=True
+    )
+    province = Organization.objects.filter(code="BENCH-LIVE").first() or do_create_organization(
+        OrganizationValues(code="BENCH-LIVE", name="استان محک", kind="company"), acting_user=admin
+    )
+    made: list[Post] = []
+    for n in range(posts):
+        code = f"BENCH-LIVE-{n:03d}"
+        post = Organization.objects.filter(code=code).first() or do_create_organization(
+            OrganizationValues(
+                code=code,
+                name=f"پاسگاه محک {n}",
+                kind=OrganizationKind.FIELD_POST,
+                parent=province,
+                latitude=30.0 + n / 100,
+                longitude=60.0,
+            ),
+            acting_user=admin,
+        )
+        serial = f"BL-{n:03d}"
+        if not Device.objects.filter(serial=serial).exists():
+            do_register_device(DeviceValues(post, "ground_sensor", serial, "", 60), acting_user=admin)
+        _credential, secret = do_issue_credential(post, f"محک {uuid.uuid4().hex[:6]}", acting_user=admin)
+        made.append(Post(serial, secret))
+    viewer = User.objects.filter(username="bench-live-viewer").first()
+    if viewer is None:
+        viewer = do_create_user("bench-live-viewer", acting_user=None, password=None)
+        do_grant_role(viewer, Role.objects.get(slug="viewer"), acting_user=None, organization=province)
+    session = SessionStore()
+    session["_auth_user_id"] = str(viewer.pk)
+    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    session["_auth_user_hash"] = viewer.get_session_auth_hash()
+    session.create()
+    from django.conf import settings
+
+    return made, f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+_sequences: dict[str, int] = {}
+_sequence_lock = threading.Lock()
+
+
+def event_body(serial: str, text: str) -> bytes:
+    from rasad.live.agent import uuid7
+
+    with _sequence_lock:
+        _sequences[serial] = sequence = _sequences.get(serial, 10**9 + int(time.time())) + 1
+    item = {
+        "id": str(uuid7()),
+        "device": serial,
+        "time": datetime.now(UTC).isoformat(),
+        "sequence": sequence,
+        "kind": "observation",
+        "severity": "low",
+        "text": text,
+    }
+    return json.dumps({"events": [item]}, ensure_ascii=False).encode()
+
+
+def post_event(connection: http.client.HTTPConnection, post: Post, text: str) -> bool:
+    connection.request(
+        "POST",
+        "/api/v1/live/ingest/",
+        body=event_body(post.serial, text),
+        headers={"Authorization": f"Bearer {post.secret}", "Content-Type": "application/json"},
+    )
+    response = connection.getresponse()
+    answer = response.read()
+    ok = response.status == 200 and b'"created"' in answer
+    if not ok and os.environ.get("BENCH_DEBUG"):
+        print(response.status, answer[:300], file=sys.stderr)
+    return ok
+
+
+# ---- servers ----------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def serve(*args: str, env: dict[str, str] | None = None) -> Iterator[tuple[str, int]]:
+    from rasad.testing.ports import free_port
+
+    port = free_port()
+    log_path = Path(os.environ.get("RASAD_DATA_DIR", "var")) / f"bench-live-{port}.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "rasad",
+                "serve",
+                "--no-migrate",
+                "--no-worker",
+                "--port",
+                str(port),
+                *args,
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+            start_new_session=True,
+        )
+        try:
+            wait_ready(f"http://127.0.0.1:{port}/healthz", process, log_path)
+            yield f"http://127.0.0.1:{port}", process.pid
+        finally:
+            stop(process)
+
+
+@contextlib.contextmanager
+def floor_server() -> Iterator[tuple[str, int]]:
+    from rasad.testing.ports import free_port
+
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bench.live", "floor-server", str(port)], start_new_session=True
+    )
+    try:
+        wait_ready(f"http://127.0.0.1:{port}/healthz", process, None)
+        yield f"http://127.0.0.1:{port}", process.pid
+    finally:
+        stop(process)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server and its workers (a graceful stop waits for open streams: not here)."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+
+
+def wait_ready(url: str, process: subprocess.Popen[bytes], log: Path | None) -> None:
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server stopped: {log.read_text()[-3000:] if log else ''}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as answer:  # noqa: S310 (loopback)
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("the server did not start")
+
+
+def run_floor_server(port: int) -> None:
+    """A bare SSE fan-out: ``GET`` holds the socket, ``POST /publish`` writes the body as one event
+    to every held socket, ``/healthz`` answers ok."""
+    held: list[asyncio.StreamWriter] = []
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        if head.startswith(b"POST"):
+            length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))  # type: ignore[union-attr]
+            frame = b"data: " + await reader.readexactly(length) + b"\n\n"
+            for other in held:
+                other.write(frame)
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+            await writer.drain()
+            writer.close()
+        elif head.startswith(b"GET /healthz"):
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+            await writer.drain()
+            writer.close()
+        else:
+            writer.write(
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\r\n"
+            )
+            held.append(writer)
+
+    async def main() -> None:
+        server = await asyncio.start_server(handle, "127.0.0.1", port, backlog=4096)
+        async with server:
+            await server.serve_forever()
+
+    asyncio.run(main())
+
+
+def tree_rss(pid: int) -> tuple[int, int]:
+    """Resident bytes and threads of a process and all its descendants."""
+    total = threads = 0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        with contextlib.suppress(OSError):
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) * 1024  # type: ignore[union-attr]
+            threads += int(re.search(r"Threads:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+    return total, threads
+
+
+# ---- ingest -----------------------------------------------------------------------------------
+
+
+def fdatasync_ops() -> float:
+    from bench.requests import fdatasync_ops as measure
+
+    return measure()
+
+
+def lock_sampler(stop: threading.Event, waits: list[int]) -> None:
+    import psycopg
+    from django.db import connection
+
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params, autocommit=True) as db:
+        while not stop.is_set():
+            row = db.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            ).fetchone()
+            waits.append(int(row[0]) if row else 0)
+            time.sleep(0.02)
+
+
+def ingest_run(url: str, posts: list[Post], seconds: float) -> tuple[int, list[float], list[int], int]:
+    host, port = url.removeprefix("http://").split(":")
+    latencies: list[float] = []
+    created = [0]
+    failed = [0]
+    lock = threading.Lock()
+    start = threading.Barrier(len(posts) + 1)
+    deadline = [0.0]
+
+    def agent(post: Post) -> None:
+        connection = http.client.HTTPConnection(host, int(port), timeout=30)
+        mine: list[float] = []
+        ok = bad = 0
+        start.wait()
+        while time.monotonic() < deadline[0]:
+            began = time.perf_counter()
+            try:
+                if post_event(connection, post, "bench ingest"):
+                    ok += 1
+                else:
+                    bad += 1
+            except (OSError, http.client.HTTPException):
+                bad += 1
+                connection.close()
+                connection = http.client.HTTPConnection(host, int(port), timeout=30)
+            mine.append(time.perf_counter() - began)
+        connection.close()
+        with lock:
+            latencies.extend(mine)
+            created[0] += ok
+            failed[0] += bad
+
+    threads = [threading.Thread(target=agent, args=(post,)) for post in posts]
+    for thread in threads:
+        thread.start()
+    stop = threading.Event()
+    waits: list[int] = []
+    sampler = threading.Thread(target=lock_sampler, args=(stop, waits))
+    sampler.start()
+    deadline[0] = time.monotonic() + seconds
+    start.wait()
+    for thread in threads:
+        thread.join()
+    stop.set()
+    sampler.join()
+    return created[0], latencies, waits, failed[0]
+
+
+def ingest(args: argparse.Namespace) -> None:
+    from django.db import connections
+
+    posts, _cookie = build(args.agents)
+    connections.close_all()
+    rows = []
+    with serve("--workers", str(args.workers)) as (url, _pid):
+        # Warm up: every worker has imported everything, every credential has been used once.
+        warm = http.client.HTTPConnection(*url.removeprefix("http://").split(":"), timeout=30)
+        for post in posts:
+            post_event(warm, post, "bench warm-up")
+        warm.close()
+        for _ in range(args.runs):
+            fsync = fdatasync_ops()
+            before = load()
+            created, latencies, waits, failed = ingest_run(url, posts, args.seconds)
+            rows.append(
+                {
+                    "rate": created / args.seconds,
+                    "fsync": fsync,
+                    "p50": percentile(latencies, 0.5),
+                    "p95": percentile(latencies, 0.95),
+                    "created": created,
+                    "failed": failed,
+                    "waiting": max(waits, default=0),
+                    "waiting_mean": statistics.fmean(waits) if waits else 0.0,
+                    "load": (before + load()) / 2,
+                }
+            )
+    m = statistics.median
+    print(f"live ingest: {args.agents} agents, single events, {args.seconds:g} s x {args.runs} runs, "
+          f"{args.workers} server workers")  # fmt: skip
+    for n, row in enumerate(rows, 1):
+        print(
+            f"  run {n}: {row['rate']:.0f} events/s ({row['created']} stored, "
+            f"{row['failed']} refused or failed) / "
+            f"fdatasync {row['fsync']:.0f} ops/s = {row['rate'] / row['fsync']:.0%}; "
+            f"p50 {row['p50'] * 1000:.0f} ms, p95 {row['p95'] * 1000:.0f} ms; backends waiting on a lock: "
+            f"max {row['waiting']}, mean {row['waiting_mean']:.2f}; load {row['load']:.1f}"
+        )
+    rate, fsync = m(r["rate"] for r in rows), m(r["fsync"] for r in rows)
+    print(
+        f"  median: {rate:.0f} events/s / fdatasync {fsync:.0f} ops/s = {rate / fsync:.0%} (goal >= 100%); "
+        f"p95 {m(r['p95'] for r in rows) * 1000:.0f} ms (goal <= 50 ms); "
+        f"load {m(r['load'] for r in rows):.1f}"
+    )
+
+
+# ---- streams ----------------------------------------------------------------------------------
+
+
+class Sockets:
+    """The load client: raw sockets reading server-sent events, cheaply (one task each)."""
+
+    def __init__(self, url: str, cookie: str) -> None:
+        self.host, port = url.removeprefix("http://").split(":")
+        self.port = int(port)
+        self.cookie = cookie
+        self.arrivals: dict[int, list[float]] = {}
+        self.tasks: list[asyncio.Task[None]] = []
+        self.writers: list[asyncio.StreamWriter] = []
+        self.refused = 0
+        self.mark = mark()
+
+    async def open(self, count: int, parallel: int = 100) -> None:
+        gate = asyncio.Semaphore(parallel)
+        opened: list[asyncio.Future[None]] = []
+
+        async def one() -> None:
+            async with gate:
+                ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+                self.tasks.append(asyncio.create_task(self._read(ready)))
+                await ready
+
+        for _ in range(count):
+            opened.append(asyncio.ensure_future(one()))
+        await asyncio.gather(*opened)
+
+    async def _read(self, ready: asyncio.Future[None]) -> None:
+        try:
+            reader, writer = await asyncio.open_connection(self.host, self.port, limit=1 << 16)
+            self.writers.append(writer)
+            writer.write(
+                f"GET /live/stream/ HTTP/1.1\r\nHost: {self.host}\r\nCookie: {self.cookie}\r\n"
+                "Accept: text/event-stream\r\n\r\n".encode()
+            )
+            head = await reader.readuntil(b"\r\n\r\n")
+            if not head.startswith(b"HTTP/1.1 200"):
+                if os.environ.get("BENCH_DEBUG"):
+                    print(head[:300], file=sys.stderr)
+                self.refused += 1
+                ready.set_result(None)
+                return
+        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+            self.refused += 1
+            ready.set_result(None)
+            return
+        ready.set_result(None)
+        tail = b""
+        while True:
+            chunk = await reader.read(1 << 16)
+            if not chunk:
+                return
+            now = time.perf_counter()
+            text = tail + chunk
+            for match in self.mark.finditer(text):
+                self.arrivals.setdefault(int(match.group(1)), []).append(now)
+            tail = text[-64:] if not self.mark.search(text[-64:]) else b""
+
+    def close(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        for writer in self.writers:
+            writer.close()
+
+
+def publisher(url: str, post: Post, events: int, interval: float, sent: dict[int, float],
+              requests: list[float], floor: bool) -> None:  # fmt: skip
+    host, port = url.removeprefix("http://").split(":")
+    for n in range(events):
+        time.sleep(interval)
+        connection = http.client.HTTPConnection(host, int(port), timeout=30)
+        sent[n] = time.perf_counter()
+        if floor:
+            body = json.dumps({"text": f"bench {TOKEN[0]} {n}"}).encode()
+            connection.request("POST", "/publish", body=body, headers={"Content-Type": "application/json"})
+            connection.getresponse().read()
+        else:
+            post_event(connection, post, f"bench {TOKEN[0]} {n}")
+        requests.append(time.perf_counter() - sent[n])
+        connection.close()
+
+
+async def stream_run(
+    listen_url: str,
+    post_url: str,
+    pid: int,
+    cookie: str,
+    post: Post,
+    args: argparse.Namespace,
+    *,
+    floor: bool,
+) -> dict[str, float]:
+    TOKEN[0] = uuid.uuid4().hex[:8]
+    sockets = Sockets(listen_url, cookie)
+    await sockets.open(min(WARM, args.clients))
+    await asyncio.sleep(2)
+    rss_before, threads_before = tree_rss(pid)
+    await sockets.open(args.clients - min(WARM, args.clients))
+    await asyncio.sleep(3)
+    rss_after, threads_after = tree_rss(pid)
+    sent: dict[int, float] = {}
+    requests: list[float] = []
+    before = load()
+    thread = threading.Thread(
+        target=publisher, args=(post_url, post, args.events, args.interval, sent, requests, floor)
+    )
+    thread.start()
+    await asyncio.to_thread(thread.join)
+    connected = args.clients - sockets.refused
+    deadline = time.monotonic() + 30
+    while (
+        time.monotonic() < deadline
+        and sum(len(v) for v in sockets.arrivals.values()) < connected * args.events
+    ):
+        await asyncio.sleep(0.2)
+    latencies = [t - sent[n] for n, times in sockets.arrivals.items() for t in times]
+    sockets.close()
+    return {
+        "p50": percentile(latencies, 0.5),
+        "p99": percentile(latencies, 0.99),
+        "delivered": len(latencies),
+        "expected": connected * args.events,
+        "refused": sockets.refused,
+        "per_client": (rss_after - rss_before) / max(1, args.clients - min(WARM, args.clients)),
+        "request": statistics.median(requests) if requests else float("nan"),
+        "threads": threads_after - threads_before,
+        "load": (before + load()) / 2,
+    }
+
+
+def stream(args: argparse.Namespace) -> None:
+    from django.db import connections
+
+    posts, cookie = build(1)
+    connections.close_all()
+    rasad_rows, floor_rows = [], []
+    # granian serves at most GRANIAN_BACKPRESSURE requests at once per worker (default 1,024):
+    # every open stream is one, and request 1,025 waits for one of them to end.
+    backpressure = {"GRANIAN_BACKPRESSURE": str(args.clients + 100)}
+    node_env = backpressure if args.nodes == 2 else {"RASAD_EVENT_BUS": "local", **backpressure}
+    for _ in range(args.runs):
+        with contextlib.ExitStack() as stack:
+            a_url, a_pid = stack.enter_context(serve("--interface", "asgi", "--workers", "1", env=node_env))
+            b_url, b_pid = (
+                stack.enter_context(serve("--interface", "asgi", "--workers", "1", env=backpressure))
+                if args.nodes == 2
+                else (a_url, a_pid)
+            )
+            warm = http.client.HTTPConnection(*a_url.removeprefix("http://").split(":"), timeout=30)
+            post_event(warm, posts[0], "bench warm-up")
+            warm.close()
+            rasad_rows.append(
+                asyncio.run(stream_run(b_url, a_url, b_pid, cookie, posts[0], args, floor=False))
+            )
+        with floor_server() as (f_url, f_pid):
+            floor_rows.append(
+                asyncio.run(stream_run(f_url, f_url, f_pid, cookie, posts[0], args, floor=True))
+            )
+    m = statistics.median
+    where = "node A to streams on node B through Redis" if args.nodes == 2 else "one node"
+    print(f"live streams: {args.clients} sockets, {args.events} events {args.interval:g} s apart, {where}, "
+          f"{args.runs} runs")  # fmt: skip
+    for name, rows in (("rasad", rasad_rows), ("floor", floor_rows)):
+        for n, row in enumerate(rows, 1):
+            print(
+                f"  {name} run {n}: p50 {row['p50'] * 1000:.0f} ms, p99 {row['p99'] * 1000:.0f} ms "
+                f"({row['delivered']:.0f} of {row['expected']:.0f} deliveries, "
+                f"{row['refused']:.0f} refused); "
+                f"POST {row['request'] * 1000:.0f} ms; {row['per_client'] / 1024:.1f} KiB per idle stream "
+                f"({row['threads']:+.0f} server threads); "
+                f"load {row['load']:.1f}"
+            )
+    r50, r99 = m(r["p50"] for r in rasad_rows), m(r["p99"] for r in rasad_rows)
+    f50, f99 = m(r["p50"] for r in floor_rows), m(r["p99"] for r in floor_rows)
+    rm, fm = m(r["per_client"] for r in rasad_rows), m(r["per_client"] for r in floor_rows)
+    print(
+        f"  median: p50 {r50 * 1000:.0f} ms / floor {f50 * 1000:.0f} ms = {r50 / f50:.2f}x (goal <= 200 ms); "
+        f"p99 {r99 * 1000:.0f} ms / floor {f99 * 1000:.0f} ms = {r99 / f99:.2f}x (goal <= 1 s); "
+        f"memory per idle stream {rm / 1024:.1f} KiB / floor {fm / 1024:.1f} KiB (goal <= 50 KB); "
+        f"POST {m(r['request'] for r in rasad_rows) * 1000:.0f} ms; "
+        f"load {m(r['load'] for r in rasad_rows):.1f}"
+    )
+
+
+def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "floor-server":
+        run_floor_server(int(sys.argv[2]))
+        return
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    one = commands.add_parser("ingest")
+    one.add_argument("--agents", type=int, default=32)
+    one.add_argument("--seconds", type=float, default=8)
+    one.add_argument("--runs", type=int, default=3)
+    one.add_argument("--workers", type=int, default=2)
+    many = commands.add_parser("stream")
+    many.add_argument("--clients", type=int, default=5000)
+    many.add_argument("--events", type=int, default=10)
+    many.add_argument("--interval", type=float, default=0.5)
+    many.add_argument("--runs", type=int, default=3)
+    many.add_argument("--nodes", type=int, choices=[1, 2], default=1)
+    args = parser.parse_args()
+    ingest(args) if args.command == "ingest" else stream(args)
+
+
+if __name__ == "__main__":
+    main()
