@@ -328,6 +328,9 @@ RASAD_LIVE_CLIENT_QUEUE = env_int("RASAD_LIVE_CLIENT_QUEUE", 256, minimum=8, max
 # Under a threaded WSGI server each open stream holds a thread: at most this many per process
 # (the ASGI server holds none; docs/live.md says how to route streams to it).
 RASAD_LIVE_THREAD_STREAMS = env_int("RASAD_LIVE_THREAD_STREAMS", 8, minimum=1, maximum=256)
+# The ASGI server holds each open stream as a request in progress: how many one worker serves at
+# once (granian's backpressure; its own default, 1,024, would leave the next stream waiting).
+RASAD_LIVE_ASGI_STREAMS = env_int("RASAD_LIVE_ASGI_STREAMS", 10_000, minimum=16, maximum=1_000_000)
 # How long a stream trusts the organizations it computed for its user before computing them again.
 RASAD_LIVE_SCOPE_SECONDS = env_int("RASAD_LIVE_SCOPE_SECONDS", 10, minimum=1, maximum=3600)
 

@@ -21,3 +21,5 @@ def test_access_log_and_streaming_interface_on_request():
     assert "--access-log" in argv
     assert argv[argv.index("--workers") + 1] == "3"
     assert argv[-1] == "rasad.asgi:application"
+    # Open streams are requests in progress: far more than granian's default 1,024 are admitted.
+    assert int(argv[argv.index("--backpressure") + 1]) == 10_000

@@ -51,6 +51,8 @@ def server_argv(options: dict[str, Any]) -> list[str]:
         argv += ["--blocking-threads", str(threads), "--backpressure", str(threads)]
         argv.append("rasad.wsgi:application")
     else:
+        # Every open stream is a request in progress: admit as many as a node must hold.
+        argv += ["--backpressure", str(settings.RASAD_LIVE_ASGI_STREAMS)]
         argv.append("rasad.asgi:application")
     return argv
 
