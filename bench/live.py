@@ -161,6 +161,12 @@ def event_body(serial: str, text: str) -> bytes:
     return json.dumps({"events": [item]}, ensure_ascii=False).encode()
 
 
+def _connection(url: str) -> http.client.HTTPConnection:
+    """A connection to ``http://host:port`` (the servers this benchmark starts)."""
+    host, port = url.removeprefix("http://").rstrip("/").split(":")
+    return http.client.HTTPConnection(host, int(port), timeout=30)
+
+
 def post_event(connection: http.client.HTTPConnection, post: Post, text: str) -> bool:
     connection.request(
         "POST",
@@ -379,7 +385,7 @@ def ingest(args: argparse.Namespace) -> None:
     rows = []
     with serve("--workers", str(args.workers)) as (url, _pid):
         # Warm up: every worker has imported everything, every credential has been used once.
-        warm = http.client.HTTPConnection(*url.removeprefix("http://").split(":"), timeout=30)
+        warm = _connection(url)
         for post in posts:
             post_event(warm, post, "bench warm-up")
         warm.close()
@@ -570,7 +576,7 @@ def stream(args: argparse.Namespace) -> None:
                 if args.nodes == 2
                 else (a_url, a_pid)
             )
-            warm = http.client.HTTPConnection(*a_url.removeprefix("http://").split(":"), timeout=30)
+            warm = _connection(a_url)
             post_event(warm, posts[0], "bench warm-up")
             warm.close()
             rasad_rows.append(

@@ -206,7 +206,7 @@ class Hub:
         while not self._stop.is_set():
             try:
                 connection = redis.Redis.from_url(settings.REDIS_URL, health_check_interval=10)
-                pubsub = connection.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
+                pubsub = connection.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call, unused-ignore]
                 pubsub.subscribe(settings.EVENT_CHANNEL)
                 # Read up to the server's confirmation: from there on, nothing published is missed.
                 first = pubsub.get_message(timeout=5.0)
