@@ -324,9 +324,10 @@ def _passive_defence_before() -> None:
                 do_add_evidence(assessment, _pdf(f"{item.code}.pdf"), acting_user=user, item=item, now=during)
         do_submit_assessment(assessment, acting_user=user, now=during)
         review = do_assign_assessor(assessment, assessor, _org("PDO"), acting_user=coordinator)
-        do_save_review_scores(review, _review_of(items, answers), acting_user=assessor)
-        do_submit_review(review, acting_user=assessor)
-        do_agree_consensus(assessment, [], acting_user=assessor)
+        # The review, like the rest of this past cycle, happens within its windows.
+        do_save_review_scores(review, _review_of(items, answers), acting_user=assessor, now=during)
+        do_submit_review(review, acting_user=assessor, now=during)
+        do_agree_consensus(assessment, [], acting_user=assessor, now=during)
         do_save_feedback(assessment, _feedback(items, exceptions), acting_user=assessor)
         do_finalize_assessment(assessment, acting_user=coordinator, now=during)
     do_close_cycle(cycle, acting_user=coordinator)

@@ -88,11 +88,11 @@ def _check_window(assessment: Assessment, now: Any) -> None:
         raise refuse("cycle", _("The self-assessment window has closed; answers can no longer change."))
 
 
-def _check_review_window(assessment: Assessment) -> None:
+def _check_review_window(assessment: Assessment, now: Any = None) -> None:
     """Assessors score, submit and agree the consensus until the cycle's review window closes
     (when it has one): afterwards their scores can no longer change."""
     closes = assessment.cycle.review_closes_on
-    if closes is not None and today() > closes:
+    if closes is not None and today(now) > closes:
         raise refuse(
             "cycle",
             _("The review window closed on %(day)s; the reviews can no longer change.")
@@ -682,7 +682,9 @@ REVIEWABLE = (AssessmentStatus.SUBMITTED, AssessmentStatus.REVIEWED)
 
 
 @transaction.atomic
-def do_save_review_scores(review: Review, answers: Sequence[AnswerValues], *, acting_user: User) -> Review:
+def do_save_review_scores(
+    review: Review, answers: Sequence[AnswerValues], *, acting_user: User, now: Any = None
+) -> Review:
     """An assessor's own scores (saved as they go, until they submit their review)."""
     locked_review = _own_review(review, acting_user)
     assessment = _lock(locked_review.assessment)
@@ -690,7 +692,7 @@ def do_save_review_scores(review: Review, answers: Sequence[AnswerValues], *, ac
         raise refuse("status", _("This assessment is not awaiting review."))
     if locked_review.submitted_at:
         raise refuse("review", _("Your review has been submitted; it can no longer change."))
-    _check_review_window(assessment)
+    _check_review_window(assessment, now)
     accepted = _scored(assessment, answers, Stage.ASSESSOR)
     changed = _write_scores(
         assessment, accepted, stage=Stage.ASSESSOR, acting_user=acting_user, review=locked_review
@@ -708,7 +710,7 @@ def do_save_review_scores(review: Review, answers: Sequence[AnswerValues], *, ac
 
 
 @transaction.atomic
-def do_submit_review(review: Review, *, acting_user: User) -> Review:
+def do_submit_review(review: Review, *, acting_user: User, now: Any = None) -> Review:
     """Close an assessor's review: every item scored. When every assessor has submitted, the
     assessment awaits consensus."""
     locked_review = _own_review(review, acting_user)
@@ -717,7 +719,7 @@ def do_submit_review(review: Review, *, acting_user: User) -> Review:
         raise refuse("status", _("This assessment is not awaiting review."))
     if locked_review.submitted_at:
         raise refuse("review", _("Your review has been submitted already."))
-    _check_review_window(assessment)
+    _check_review_window(assessment, now)
     scored = set(locked_review.scores.values_list("item_id", flat=True))
     missing = list(
         Item.objects.filter(instrument_id=assessment.cycle.instrument_id)
@@ -765,7 +767,7 @@ def differences(assessment: Assessment) -> dict[int, scoring.Spread]:
 
 @transaction.atomic
 def do_agree_consensus(
-    assessment: Assessment, answers: Sequence[AnswerValues], *, acting_user: User
+    assessment: Assessment, answers: Sequence[AnswerValues], *, acting_user: User, now: Any = None
 ) -> Assessment:
     """The lead assessor records the consensus: the agreed answer of every item on which the
     assessors differ; where they all gave the same answer, it stands. The assessors' own scores
@@ -777,7 +779,7 @@ def do_agree_consensus(
         raise not_found()
     if locked.status != AssessmentStatus.REVIEWED:
         raise refuse("status", _("The consensus is recorded once every assessor has submitted."))
-    _check_review_window(locked)
+    _check_review_window(locked, now)
     given = {values.item.pk: values for values in answers}
     reviews = list(locked.reviews.filter(kind=ReviewKind.ASSESSOR, submitted_at__isnull=False))
     scores: dict[int, list[ItemScore]] = {}
