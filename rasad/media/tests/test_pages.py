@@ -111,3 +111,45 @@ def test_an_issued_statement_has_no_edit_button_and_its_edit_page_refuses(cast: 
     assert response.status_code == 200
     assert "بیانیه ابلاغ‌شده تغییر نمی‌کند" in response.content.decode()
     assert Statement.objects.get(pk=statement.pk).title != "تازه"
+
+
+def test_the_board_inbox_and_rumour_log_export_what_their_reader_sees(
+    cast: Cast, agencies: list[Organization], settings, tmp_path
+):
+    from django.urls import reverse
+
+    from rasad.jobs.models import ExportFile
+    from rasad.jobs.testing import run_queued
+    from rasad.media.actions import RumourValues, do_log_rumour
+    from rasad.testing.tabular import xlsx_rows
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    issued_statement(cast.isfahan, agencies[:2], title="پیام قطعی برق")
+    issued_statement(cast.isfahan, [cast.isfahan_post], title="پیام ایمنی پاسگاه")
+    do_log_rumour(
+        RumourValues(organization=cast.isfahan, claim="خاموشی سراسری فردا", seen_where="پیام‌رسان"),
+        acting_user=cast.root,
+    )
+
+    def exported(client, kind: str, page: str) -> list[tuple]:
+        assert f"/files/new/{kind}.xlsx" in client.get(page).content.decode()
+        response = client.post(reverse("jobs:export-request", args=[kind, "xlsx"]))
+        assert response.status_code == 302
+        export = ExportFile.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-1]))
+        run_queued()
+        export.refresh_from_db()
+        return xlsx_rows((tmp_path / "media" / export.file.name).read_bytes())[2:]
+
+    headquarters = signed_in_client(cast.alice)
+    statements = exported(headquarters, "media-statements", "/media/")
+    assert sorted(row[1] for row in statements) == ["پیام ایمنی پاسگاه", "پیام قطعی برق"]
+    receipts = exported(headquarters, "media-receipts", "/media/inbox/")
+    assert len(receipts) == 3
+    rumours = exported(headquarters, "media-rumours", "/media/rumours/")
+    assert [row[1] for row in rumours] == ["خاموشی سراسری فردا"]
+    # The post's officer: the receipts the API lists for them, no more.
+    receipts = exported(signed_in_client(cast.ali), "media-receipts", "/media/inbox/")
+    visible = Recipient.objects.visible_to(cast.ali, "view")
+    assert sorted(row[4] for row in receipts) == sorted(visible.values_list("agency__code", flat=True))
+    # Another province: nothing of Isfahan's.
+    assert exported(signed_in_client(cast.bob), "media-statements", "/media/") == []
