@@ -9,13 +9,12 @@ from __future__ import annotations
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rasad.core.models import User
-from django.db.models import QuerySet
-
 from rasad.jobs.exports import ExportKind, Params, apply_filters, register_export
 from rasad.lib.jalali import JalaliPeriod, local_date
 from rasad.lib.persian import to_latin_digits
@@ -110,7 +109,6 @@ FIGURES = register_export(
 )
 
 
-
 # ---- the lists ------------------------------------------------------------------------------
 
 
@@ -159,7 +157,9 @@ def receipt_columns() -> list[ExportColumn]:
         *date_columns("due_at", gettext_lazy("Respond by"), lambda r: r.due_at),
         *date_columns("acknowledged_at", gettext_lazy("Acknowledged at"), lambda r: r.acknowledged_at),
         *date_columns("responded_at", gettext_lazy("Answered at"), lambda r: r.responded_at),
-        ExportColumn("channel", gettext_lazy("Channel"), lambda r: r.get_channel_display() if r.channel else ""),
+        ExportColumn(
+            "channel", gettext_lazy("Channel"), lambda r: r.get_channel_display() if r.channel else ""
+        ),
         ExportColumn("evidence_url", gettext_lazy("Link to the publication"), lambda r: r.evidence_url),
         ExportColumn("reason", gettext_lazy("Reason"), lambda r: r.reason),
     ]
@@ -169,7 +169,8 @@ def visible_receipts(user: User, params: Params) -> QuerySet[Recipient]:
     visible = Recipient.objects.visible_to(user, "view").select_related(
         "statement", "statement__organization", "agency"
     )
-    return apply_filters(RecipientFilterSet, visible, params).order_by("-statement__issued_at", "due_at", "pk")
+    filtered = apply_filters(RecipientFilterSet, visible, params)
+    return filtered.order_by("-statement__issued_at", "due_at", "pk")
 
 
 def rumour_columns() -> list[ExportColumn]:

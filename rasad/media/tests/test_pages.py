@@ -4,6 +4,7 @@ steps, the issue form's errors, an agency's inbox and answer form; the other pro
 from __future__ import annotations
 
 import re
+from typing import Any
 from datetime import timedelta
 
 import pytest
@@ -131,7 +132,7 @@ def test_the_board_inbox_and_rumour_log_export_what_their_reader_sees(
         acting_user=cast.root,
     )
 
-    def exported(client, kind: str, page: str) -> list[tuple]:
+    def exported(client, kind: str, page: str) -> list[tuple[Any, ...]]:
         assert f"/files/new/{kind}.xlsx" in client.get(page).content.decode()
         response = client.post(reverse("jobs:export-request", args=[kind, "xlsx"]))
         assert response.status_code == 302
