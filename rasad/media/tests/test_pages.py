@@ -4,8 +4,8 @@ steps, the issue form's errors, an agency's inbox and answer form; the other pro
 from __future__ import annotations
 
 import re
-from typing import Any
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
