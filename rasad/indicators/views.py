@@ -99,16 +99,6 @@ def _charted(organization: Organization, catalogue: Catalogue) -> list[Indicator
     return sorted(derived, key=lambda i: (i.category, i.code)) + inputs
 
 
-def _xlsx(workbook: Any, name: str) -> HttpResponse:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 class _AlertsMixin(ScopedView):
     """Open alerts shown on a page, each with a close button when the user may change it."""
 
