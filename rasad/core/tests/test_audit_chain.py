@@ -186,3 +186,34 @@ def test_failed_action_leaves_no_audit_row(cast: Cast):
             acting_user=cast.root,
         )
     assert AuditEvent.objects.count() == before
+
+
+def test_a_head_deleted_alone_is_named(cast: Cast):
+    chain = f"org:{cast.kerman_post.pk}/0"
+    assert AuditEvent.objects.filter(chain=chain).exists()
+    with tampering():
+        AuditChainHead.objects.filter(chain=chain).delete()
+    problems = list(verify())
+    assert ("head_missing", chain) in [(p.kind, p.chain) for p in problems]
+
+
+def test_an_event_moved_into_another_organization_s_chain_is_named(cast: Cast):
+    """The event's authentic text names its organization: sitting in another one's chain (with its
+    position and links rewritten to fit there) it is named misplaced."""
+    source = AuditEvent.objects.filter(chain=f"org:{cast.kerman_post.pk}/0").order_by("sequence").last()
+    target = f"org:{cast.isfahan_post.pk}/0"
+    last = AuditEvent.objects.filter(chain=target).order_by("sequence").last()
+    assert source is not None and last is not None
+    payload = json.loads(source.body)
+    payload["chain"], payload["sequence"] = target, last.sequence + 1
+    body = canonical(payload).decode()
+    with tampering():
+        AuditEvent.objects.filter(pk=source.pk).update(
+            chain=target,
+            sequence=last.sequence + 1,
+            prev_hash=last.hash,
+            body=body,
+            hash=hash_body(last.hash, body),
+        )
+    problems = [(p.kind, p.event_id) for p in verify()]
+    assert ("misplaced", source.pk) in problems
