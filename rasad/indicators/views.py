@@ -63,7 +63,7 @@ from rasad.indicators.models import (
 from rasad.jobs.views import redirect_to_export
 from rasad.lib import display, formatting
 from rasad.lib.jalali import JalaliPeriod, today_in_tehran
-from rasad.lib.persian import TextParseError
+from rasad.lib.persian import TextParseError, to_latin_digits
 from rasad.lib.tabular import CSV_TYPE, XLSX_TYPE, ExportColumn, write_csv
 from rasad.web.generic import (
     AuthenticatedRequest,
@@ -85,6 +85,19 @@ def _period(text: str) -> JalaliPeriod:
 
 def _default_year() -> int:
     return JalaliPeriod.containing(today_in_tehran(), "month").previous().year
+
+
+# The Jalali years a dashboard is asked for: far enough back for any history Rasad holds.
+DASHBOARD_YEARS = range(1300, 1501)
+
+
+def _year_param(text: str | None) -> int | None:
+    """The ``year`` of a dashboard's address in any digits; None when it is not a year."""
+    try:
+        year = int(to_latin_digits((text or "").strip()))
+    except ValueError:
+        return None
+    return year if year in DASHBOARD_YEARS else None
 
 
 def _charted(organization: Organization, catalogue: Catalogue) -> list[Indicator]:
@@ -134,7 +147,15 @@ class DashboardView(_AlertsMixin):
         code = request.GET.get("indicator") or "ENERGY_TOTAL"
         if code not in catalogue.indicators:
             code = "ENERGY_TOTAL"
-        year = int(request.GET.get("year") or _default_year())
+        asked = request.GET.get("year")
+        year = _year_param(asked) if asked else _default_year()
+        if year is None:
+            year = _default_year()
+            messages.warning(
+                request,
+                _("“%(text)s” is not a year; the figures of %(year)s are shown.")
+                % {"text": asked, "year": formatting.digits(year)},
+            )
         # Open alerts, newest first, ten to a page (?alerts_page=2).
         alert_page = Paginator(
             self.scoped(
@@ -180,10 +201,10 @@ class ChoroplethView(ScopedView):
         code = request.GET.get("indicator") or "ENERGY_TOTAL"
         if code not in catalogue.indicators:
             raise Http404
-        try:
-            year = int(request.GET.get("year") or _default_year())
-        except ValueError:
-            raise Http404 from None
+        asked = request.GET.get("year")
+        year = _year_param(asked) if asked else _default_year()
+        if year is None:
+            raise Http404
         indicator = catalogue.indicators[code]
         values = dashboards.province_values(self.user, code, year, catalogue=catalogue)
         return JsonResponse(

@@ -150,3 +150,18 @@ def test_approve_and_reopen_buttons(assigned: Cast):
     client(assigned.alice).post(url + "approve/")
     assert Observation.objects.get().status == "approved"
     do_approve_period  # noqa: B018 - imported for readers: the page calls it
+
+
+def test_a_year_that_is_not_one_is_said_and_the_default_year_shown(assigned: Cast):
+    """``?year=abc`` was a server error; now the page says so and shows the last month's year."""
+    c = client(assigned.alice)
+    for bad in ("abc", "99999999999999999999", "-5", "۱۲"):
+        response = c.get("/indicators/", {"year": bad})
+        assert response.status_code == 200, bad
+        page = response.content.decode()
+        assert "یک سال نیست" in page, bad
+        assert c.get("/indicators/choropleth.json", {"year": bad}).status_code == 404
+    # A year in Persian digits is a year.
+    response = c.get("/indicators/", {"year": "۱۴۰۲"})
+    assert response.status_code == 200 and "یک سال نیست" not in response.content.decode()
+    assert c.get("/indicators/choropleth.json", {"indicator": "ELEC_CONS", "year": "۱۴۰۲"}).status_code == 200
