@@ -141,3 +141,34 @@ def test_another_province_sees_no_certificate(world, cast: Cast):
     _granted(world)
     assert _client(cast.bob).get("/api/v1/green-certificates/").json()["results"] == []
     assert len(_client(cast.alice).get("/api/v1/green-certificates/").json()["results"]) == 1
+
+
+def test_the_office_refuses_with_its_reasons_which_the_business_reads(world):
+    from rasad.core.models import AuditEvent
+    from rasad.greenjobs.audit import GreenAuditEvent
+
+    owner, officer = _client(world["owner"]), _client(world["officer"])
+    certificate = do_request_certificate(
+        world["business"], office=world["office"], assessment=world["checklist"], acting_user=None
+    )
+    url = f"/api/v1/green-certificates/{certificate.pk}/refuse/"
+    with assert_nothing_changed("greenjobs.certificate"):
+        empty = officer.post(url, {"reason": "  "}, format="json")
+    assert empty.status_code == 400 and list(empty.json()["error"]["fields"]) == ["reason"]
+    reason = "پساب صنعتی بدون تصفیه به مسیل تخلیه می‌شود؛ پس از نصب تصفیه‌خانه دوباره درخواست دهید."
+    refused = officer.post(url, {"reason": reason}, format="json")
+    assert refused.status_code == 200, refused.content
+    assert (refused.json()["status"], refused.json()["reason"]) == ("refused", reason)
+    # The business reads the reasons; its certification date did not move; the refusal is audited.
+    seen = owner.get(f"/api/v1/green-certificates/{certificate.pk}/").json()
+    assert (seen["status"], seen["reason"]) == ("refused", reason)
+    assert Business.objects.get(pk=world["business"].pk).certified_until is None
+    event = AuditEvent.objects.get(
+        event_type=GreenAuditEvent.CERTIFICATE_REFUSED, object_id=str(certificate.pk)
+    )
+    assert event.organization_id == world["business"].organization.pk
+    # A refused certificate cannot then be granted.
+    assert (
+        officer.post(f"/api/v1/green-certificates/{certificate.pk}/grant/", {"valid_months": 12}).status_code
+        == 400
+    )
