@@ -312,3 +312,35 @@ def test_a_returned_application_goes_back_to_the_office_that_returned_it(offices
         f"/api/v1/green-applications/{application.pk}/resubmit/", {"jobs_planned": 4, "note": "اصلاح شد"}
     )
     assert (again.json()["stage"], again.json()["jobs_planned"]) == ("eligible", 4)
+
+
+def test_the_applications_export_holds_what_the_office_sees_with_jalali_and_iso_days(
+    offices, cast: Cast, settings, tmp_path
+):
+    from django.utils import timezone
+
+    from rasad.jobs.testing import exported
+    from rasad.lib import formatting
+    from rasad.testing.tabular import xlsx_rows
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    owner = api_client(offices["owner"])
+    pk = _apply(owner, offices["scheme"], offices["business"])
+    assert _attach(owner, pk).status_code == 201
+    assert owner.post(f"/api/v1/green-applications/{pk}/submit/").status_code == 200
+    application = Application.objects.get(pk=pk)
+    rows = xlsx_rows(exported(signed_in_client(offices["labour"]), "green-applications", "xlsx"))
+    header = rows[1]
+    [row] = [dict(zip(header, values, strict=True)) for values in rows[2:]]
+    assert row["number"] == application.number
+    assert (row["applicant_code"], row["scheme_code"], row["stage_code"]) == (
+        offices["business"].organization.code,
+        offices["scheme"].code,
+        "submitted",
+    )
+    assert (row["amount_requested"], row["jobs_planned"]) == (300000000, 3)
+    today = local_date(timezone.now())
+    assert row["submitted_on_iso"] == today.isoformat()
+    assert row["submitted_on"] == formatting.date_text(today)
+    # Another province's analyst exports nothing of it.
+    assert xlsx_rows(exported(signed_in_client(cast.bob), "green-applications", "xlsx"))[2:] == []
