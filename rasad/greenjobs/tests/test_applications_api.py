@@ -157,8 +157,37 @@ def test_a_workshop_is_paid_in_two_instalments_and_its_outcomes_reach_the_provin
     row = dashboard.content.decode().split('data-testid="province-row"')[1].split("</tr>")[0]
     assert 'data-testid="row-created">۴</td>' in row
     assert "۱۸٬۵۰۰" in row
+    # The same figures per scheme.
+    [by_scheme] = dashboard.context["schemes"]
+    assert (by_scheme.key, by_scheme.applications, by_scheme.disbursed) == (
+        str(offices["scheme"].pk),
+        1,
+        Decimal(250_000_000),
+    )
+    assert (by_scheme.jobs_created, by_scheme.jobs_retained) == (4, 11)
+    assert dashboard.content.decode().count('data-testid="scheme-row"') == 1
     # Kerman's analyst sees no row of Isfahan's.
-    assert signed_in_client(cast.bob).get("/green/dashboard/").context["provinces"] == []
+    kerman = signed_in_client(cast.bob).get("/green/dashboard/")
+    assert kerman.context["provinces"] == [] and kerman.context["schemes"] == []
+    # Every step was a named action with its own audit event, in the trail of its application.
+    from rasad.core.models import AuditEvent
+    from rasad.greenjobs.audit import GreenAuditEvent
+
+    steps = list(
+        AuditEvent.objects.filter(object_id=str(pk), event_type__range=(1620, 1629))
+        .order_by("pk")
+        .values_list("event_type", flat=True)
+    )
+    assert steps == [
+        GreenAuditEvent.APPLICATION_SUBMITTED,
+        GreenAuditEvent.ELIGIBILITY_CHECKED,
+        GreenAuditEvent.COMPLIANCE_CONFIRMED,
+        GreenAuditEvent.TRAINING_CONFIRMED,
+        GreenAuditEvent.APPLICATION_APPROVED,
+        GreenAuditEvent.INSTALMENT_PAID,
+        GreenAuditEvent.INSTALMENT_PAID,
+        GreenAuditEvent.APPLICATION_CLOSED,
+    ]
 
 
 def test_a_disbursement_beyond_the_approved_amount_is_refused(offices, cast: Cast):
