@@ -24,7 +24,13 @@ from rasad.programs.actions import (
 )
 from rasad.programs.choices import Comparator, ProgrammeKind, ReportState
 from rasad.programs.models import Axis, Objective, Party, Programme
-from rasad.web.forms import ActionFormMixin, FloatNumberField, JalaliDateField, NormalizedCharField
+from rasad.web.forms import (
+    ActionFormMixin,
+    FloatNumberField,
+    JalaliDateField,
+    NormalizedCharField,
+    NumberInput,
+)
 
 # Rows for the other parties on the new-programme form (the lead is one more); a programme with
 # more parties gets them added from its page.
@@ -270,18 +276,29 @@ class WeightsForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.axes = list(programme.axes.order_by("position", "pk").prefetch_related("objectives"))
         for axis in self.axes:
-            label = _("Axis “%(title)s”") % {"title": axis.title}
-            self.fields[f"axis_{axis.pk}"] = self._weight(label, axis.weight)
+            self.fields[f"axis_{axis.pk}"] = self._weight(
+                axis.title, axis.weight, str(_("An axis: the weights of the axes sum to 100."))
+            )
             for objective in self._objectives(axis):
                 self.fields[f"objective_{objective.pk}"] = self._weight(
-                    _("Objective “%(title)s” of “%(axis)s”") % {"title": objective.title, "axis": axis.title},
+                    objective.title,
                     objective.weight,
+                    _("An objective of “%(axis)s”: the weights of its objectives sum to 100.")
+                    % {"axis": axis.title},
                 )
         _style(self)
 
     @staticmethod
-    def _weight(label: str, initial: int) -> forms.IntegerField:
-        return forms.IntegerField(label=label, min_value=0, max_value=100, initial=initial)
+    def _weight(label: str, initial: int, help_text: str) -> forms.IntegerField:
+        # A text box in the reader's digits (a number box refuses Persian digits as they are typed).
+        return forms.IntegerField(
+            label=label,
+            help_text=help_text,
+            min_value=0,
+            max_value=100,
+            initial=initial,
+            widget=NumberInput(),
+        )
 
     @staticmethod
     def _objectives(axis: Axis) -> list[Objective]:
