@@ -21,6 +21,7 @@ from rasad.lib.persian import TextParseError, parse_number
 from rasad.web.forms import (
     ActionFormMixin,
     DecimalNumberField,
+    IntegerNumberField,
     JalaliDateField,
     NormalizedCharField,
     NumberInput,
@@ -159,7 +160,7 @@ class CycleForm(StyledForm):
     peer_tags = NormalizedCharField(
         label=_("Peer groups by sector tag"), required=False, help_text=_("Separated by commas.")
     )
-    required_assessors = forms.IntegerField(
+    required_assessors = IntegerNumberField(
         label=_("Assessors per organization"), min_value=1, max_value=9, initial=1
     )
     opens_cases = forms.BooleanField(label=_("Open a case per non-compliant section"), required=False)
@@ -466,7 +467,7 @@ class AnswersForm(StyledForm):
                 field = forms.ChoiceField(choices=[("", "—"), *options], required=False)
                 start = current.answer if current else ""
             elif item.item_type == ItemType.RADAR:
-                field = forms.IntegerField(required=False, min_value=0, max_value=100)
+                field = IntegerNumberField(required=False, min_value=0, max_value=100)
                 field.widget.attrs.update({"step": 5, "inputmode": "numeric"})
                 start = current.value if current else None
             elif item.item_type == ItemType.NUMBER:

@@ -10,14 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from rasad.cases.workflow import Action
 from rasad.core.models import User
 from rasad.live.choices import DeviceKind
-from rasad.web.forms import ActionFormMixin
+from rasad.web.forms import ActionFormMixin, IntegerNumberField
 
 
 class DeviceForm(ActionFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=DeviceKind.choices)
     serial = forms.CharField(label=_("Serial number"), max_length=64)
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
-    heartbeat_interval = forms.IntegerField(
+    heartbeat_interval = IntegerNumberField(
         label=_("Expected heartbeat interval (seconds)"),
         initial=60,
         min_value=5,
@@ -64,7 +64,7 @@ class IncidentStepForm(forms.Form):
             )
         },
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = IntegerNumberField(widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Why it goes up a level"),
         max_length=2000,

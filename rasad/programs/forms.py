@@ -27,9 +27,9 @@ from rasad.programs.models import Axis, Objective, Party, Programme
 from rasad.web.forms import (
     ActionFormMixin,
     FloatNumberField,
+    IntegerNumberField,
     JalaliDateField,
     NormalizedCharField,
-    NumberInput,
 )
 
 # Rows for the other parties on the new-programme form (the lead is one more); a programme with
@@ -219,7 +219,7 @@ class ProgrammeEditForm(StyledForm):
         required=False,
         help_text=_("The earlier programme this one renews, if any."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = IntegerNumberField(widget=forms.HiddenInput)
 
     def __init__(
         self,
@@ -291,13 +291,12 @@ class WeightsForm(StyledForm):
     @staticmethod
     def _weight(label: str, initial: int, help_text: str) -> forms.IntegerField:
         # A text box in the reader's digits (a number box refuses Persian digits as they are typed).
-        return forms.IntegerField(
+        return IntegerNumberField(
             label=label,
             help_text=help_text,
             min_value=0,
             max_value=100,
             initial=initial,
-            widget=NumberInput(),
         )
 
     @staticmethod
@@ -334,7 +333,7 @@ class PartForm(StyledForm):
     description = NormalizedCharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    weight = forms.IntegerField(
+    weight = IntegerNumberField(
         label=_("Weight (percent)"),
         min_value=0,
         max_value=100,
@@ -373,7 +372,7 @@ class ActionItemForm(StyledForm):
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.MEDIUM)
     starts_on = JalaliDateField(label=_("Starts on"), required=False)
     deadline = JalaliDateField(label=_("Deadline"))
-    weight = forms.IntegerField(
+    weight = IntegerNumberField(
         label=_("Weight"),
         min_value=1,
         max_value=100,
@@ -415,7 +414,7 @@ class IndicatorTargetForm(StyledForm):
     comparator = forms.ChoiceField(label=_("Comparison"), choices=Comparator.choices)
     target_value = FloatNumberField(label=_("Target value"))
     due_on = JalaliDateField(label=_("By"))
-    weight = forms.IntegerField(label=_("Weight"), min_value=1, max_value=100, initial=1)
+    weight = IntegerNumberField(label=_("Weight"), min_value=1, max_value=100, initial=1)
 
     def __init__(
         self, *args: Any, programme: Programme, organizations: QuerySet[Organization], **kwargs: Any

@@ -23,6 +23,7 @@ from rasad.web.forms import (
     ActionFormMixin,
     DecimalNumberField,
     FloatNumberField,
+    IntegerNumberField,
     JalaliDateField,
     NormalizedCharField,
     time_hint,
@@ -91,7 +92,7 @@ class CourseForm(StyledForm):
     )
     hours = DecimalNumberField(label=_("Hours"), max_digits=5, decimal_places=1, min_value=0.5)
     mode = forms.ChoiceField(label=_("Delivery mode"), choices=DeliveryMode.choices)
-    validity_months = forms.IntegerField(
+    validity_months = IntegerNumberField(
         label=_("Certificate valid for (months)"),
         required=False,
         min_value=1,
@@ -165,7 +166,7 @@ class EventForm(StyledForm):
         label=_("Latitude"), required=False, help_text=_("Where the event is held, for the map.")
     )
     longitude = FloatNumberField(label=_("Longitude"), required=False)
-    capacity = forms.IntegerField(
+    capacity = IntegerNumberField(
         label=_("Capacity"), required=False, min_value=1, help_text=_("Empty: no limit.")
     )
     description = NormalizedCharField(
@@ -245,7 +246,7 @@ class RequirementForm(StyledForm):
         queryset=Course.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
-    within_months = forms.IntegerField(
+    within_months = IntegerNumberField(
         label=_("Within (months of taking the position)"), min_value=1, max_value=120
     )
     basis = NormalizedCharField(

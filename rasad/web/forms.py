@@ -121,6 +121,13 @@ class DecimalNumberField(_TypedInAnyDigits, forms.DecimalField):
     widget = NumberInput
 
 
+class IntegerNumberField(_TypedInAnyDigits, forms.IntegerField):
+    """A whole number (a weight, a capacity, months) typed in any digits: a text box, since a
+    browser's number box refuses Persian digits as they are typed."""
+
+    widget = NumberInput
+
+
 class JalaliDateField(forms.Field):
     """Accepts a date in the user's calendar (Persian, Arabic or Latin digits) within the accepted
     range (Jalali 1200 to 1500, ``rasad.lib.boundary``); stores Gregorian."""

@@ -17,7 +17,14 @@ from django.utils import translation
 from rasad.lib import display
 from rasad.lib.display import DisplayPreferences
 from rasad.lib.persian import TextParseError, parse_number
-from rasad.web.forms import DecimalNumberField, FloatNumberField, JalaliDateField, NumberInput, time_hint
+from rasad.web.forms import (
+    DecimalNumberField,
+    FloatNumberField,
+    IntegerNumberField,
+    JalaliDateField,
+    NumberInput,
+    time_hint,
+)
 
 
 class AmountField(forms.Field):
@@ -198,3 +205,13 @@ def test_the_float_and_decimal_fields_keep_django_s_bounds_and_messages(reader):
     assert set(form.errors) == {"latitude", "hours"}
     assert rendered_value(form, "latitude") == "۹۱"  # what was typed comes back in Persian digits
     assert not PlaceForm({"latitude": "سی", "hours": "1"}).is_valid()
+
+
+@pytest.mark.parametrize("typed", ["60", "۶۰", "٦٠", " ۶۰ "])
+def test_a_whole_number_is_read_in_every_digit_from_a_text_box(reader, typed):
+    field = IntegerNumberField(min_value=0, max_value=100)
+    assert field.clean(typed) == 60
+    # A text box, so that a browser does not refuse Persian digits as they are typed.
+    assert field.widget.input_type == "text"
+    with pytest.raises(forms.ValidationError):
+        field.clean("۱۰۱")
