@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.db.models import Q
@@ -52,12 +53,19 @@ def collecting_period(kind: PeriodKind, today: date) -> JalaliPeriod:
     return JalaliPeriod.containing(today, kind).previous()
 
 
+def first_reportable_period(indicator: Indicator, today: date) -> JalaliPeriod:
+    """The first period of ``indicator`` that can be reported (as far back as the period picker
+    offers)."""
+    year = to_jalali(today).year
+    kind = cast(PeriodKind, indicator.periodicity)  # Periodicity's values are the period kinds
+    return JalaliPeriod.containing(from_jalali(year - REPORTS_FROM_YEARS_BACK, 1, 1), kind)
+
+
 def reports_from_range(indicator: Indicator, today: date) -> tuple[date, date]:
     """The first and last day an assignment of ``indicator`` may report from (both included):
     the start of its first period that can be reported, and the last day of the next year."""
     year = to_jalali(today).year
-    first = JalaliPeriod.containing(from_jalali(year - REPORTS_FROM_YEARS_BACK, 1, 1), indicator.periodicity)  # type: ignore[arg-type]
-    return first.start, from_jalali(year + 2, 1, 1) - timedelta(days=1)
+    return first_reportable_period(indicator, today).start, from_jalali(year + 2, 1, 1) - timedelta(days=1)
 
 
 @dataclass(frozen=True)

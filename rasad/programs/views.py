@@ -269,7 +269,7 @@ class ProgrammeCreateView(ScopedFormView):
         return {
             "leads": self.organizations_for("add"),
             "organizations": self.organizations_for("view", Organization),
-            "programmes": Programme.objects.visible_to(self.user),
+            "programmes": self.scoped(Programme.objects.all()),
         }
 
     def perform(self, form: ProgrammeForm) -> Programme | None:
@@ -300,7 +300,7 @@ class ProgrammeEditView(ScopedFormView):
     def get_form_kwargs(self) -> dict[str, Any]:
         return {
             "organizations": self.organizations_for("view", Organization),
-            "programmes": Programme.objects.visible_to(self.user).exclude(pk=self.object.pk),
+            "programmes": self.scoped(Programme.objects.exclude(pk=self.object.pk)),
         }
 
     def perform(self, form: ProgrammeEditForm) -> Programme | None:

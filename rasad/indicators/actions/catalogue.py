@@ -27,7 +27,7 @@ from rasad.indicators.models import (
 )
 from rasad.indicators.querysets import may_edit_catalogue
 from rasad.lib import formatting
-from rasad.lib.jalali import JalaliPeriod, today_in_tehran
+from rasad.lib.jalali import today_in_tehran
 from rasad.lib.persian import normalize_text, search_key
 
 
@@ -117,7 +117,8 @@ def do_save_indicator(
 def check_reports_from(indicator: Indicator, reports_from: date, *, today: date | None = None) -> None:
     """Refuse a first reporting day outside ``deadlines.reports_from_range``: before the
     indicator's first period that can be reported, or in a year after the next one."""
-    first, last = deadlines.reports_from_range(indicator, today or today_in_tehran())
+    day = today or today_in_tehran()
+    first, last = deadlines.reports_from_range(indicator, day)
     if reports_from < first:
         raise ValidationError(
             {
@@ -128,7 +129,7 @@ def check_reports_from(indicator: Indicator, reports_from: date, *, today: date 
                     )
                     % {
                         "first": formatting.date_text(first, style="long"),
-                        "period": formatting.period(JalaliPeriod.containing(first, indicator.periodicity)),  # type: ignore[arg-type]
+                        "period": formatting.period(deadlines.first_reportable_period(indicator, day)),
                     }
                 ]
             }

@@ -51,9 +51,7 @@ def test_a_case_export_on_a_phone(browser, live_server, cast: Cast):
         context.close()
 
 
-def test_the_progress_page_follows_the_live_stream_instead_of_polling(
-    browser, live_server, cast: Cast, monkeypatch
-):
+def test_the_progress_page_follows_the_live_stream_instead_of_polling(journey, cast: Cast, monkeypatch):
     """With push (Redis between the worker and the web processes; here the worker runs in the
     live server's process, so the in-process bus carries its events), the page opens the live
     stream, reads the status once, and is told by the worker when the file is ready."""
@@ -61,35 +59,28 @@ def test_the_progress_page_follows_the_live_stream_instead_of_polling(
 
     monkeypatch.setattr(job_views, "progress_is_pushed", lambda: True)
     _directive(cast, opened=tehran(2026, 5, 2, 9, 0), deadline=date(2026, 5, 5))
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="fa-IR")
-    page = context.new_page()
+    j = journey("desktop")
     status_reads: list[str] = []
 
     def count_status_reads(request) -> None:
         if "/status/" in request.url:
             status_reads.append(request.url)
 
-    page.on("request", count_status_reads)
-    try:
-        page.goto(f"{live_server.url}/login/")
-        page.fill("input[name=username]", "alice")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("[data-testid=login-submit]")
-        page.wait_for_url(f"{live_server.url}/")
-        page.goto(f"{live_server.url}/cases/")
-        page.click("[data-testid=export]")
-        page.click("[data-testid=export-start]")
-        page.wait_for_selector("[data-testid=export-progress][data-live=on]")
-        page.wait_for_timeout(3000)  # a polling page would have read the status twice by now
-        reads_while_waiting = len(status_reads)
-        assert reads_while_waiting <= 1
-        assert page.locator("[data-testid=export-download]").is_hidden()
-        assert run_queued() == 1
-        page.locator("[data-testid=export-download]").wait_for(state="visible", timeout=30_000)
-        assert page.get_attribute("[data-role=bar]", "style") == "width: 100%;"
-        assert "۱ / ۱" in page.inner_text("[data-role=label]")
-        page.wait_for_timeout(700)  # the bar's width transition (0.6 s), for the screenshot
-        screenshot(page, "export-ready-pushed-fa-desktop")
-        assert len(status_reads) == reads_while_waiting + 1  # one read, on the worker's jobs.state
-    finally:
-        context.close()
+    j.page.on("request", count_status_reads)
+    j.sign_in("alice")
+    j.go("/cases/")
+    j.click("[data-testid=export]")
+    j.submit("[data-testid=export-start]")
+    j.page.wait_for_selector("[data-testid=export-progress][data-live=on]")
+    j.page.wait_for_timeout(3000)  # a polling page would have read the status twice by now
+    reads_while_waiting = len(status_reads)
+    assert reads_while_waiting <= 1
+    assert j.page.locator("[data-testid=export-download]").is_hidden()
+    assert run_queued() == 1
+    j.page.locator("[data-testid=export-download]").wait_for(state="visible", timeout=30_000)
+    assert j.page.get_attribute("[data-role=bar]", "style") == "width: 100%;"
+    assert "۱ / ۱" in j.page.inner_text("[data-role=label]")
+    j.page.wait_for_timeout(700)  # the bar's width transition (0.6 s), for the screenshot
+    j.check("file ready, pushed")
+    screenshot(j.page, "export-ready-pushed-fa-desktop")
+    assert len(status_reads) == reads_while_waiting + 1  # one read, on the worker's jobs.state
