@@ -265,14 +265,20 @@ def make_attachment(cast: Cast, organization: Organization) -> ProgrammeAttachme
     return do_add_programme_attachment(make_programme(cast, organization), upload, acting_user=cast.root)
 
 
-def person(cast: Cast, username: str, organization: Organization, role: str) -> Any:
+def person(cast: Cast, username: str, organization: Organization, role: str, name: str = "") -> Any:
     """A person with ``role`` over ``organization`` and its subtree (coordinators may lead
-    programmes; the cast's analysts and reporters may not)."""
+    programmes; the cast's analysts and reporters may not), named ``name`` (a Persian name by
+    default: pages greet people by name)."""
     from rasad.core.actions.people import do_create_user, do_grant_role
     from rasad.core.models import Role
 
     user = do_create_user(
-        username, acting_user=None, password="x-" * 8, organization=organization, validate=False
+        username,
+        acting_user=None,
+        password="x-" * 8,
+        display_name=name or "هماهنگ‌کنندهٔ آزمایشی",
+        organization=organization,
+        validate=False,
     )
     do_grant_role(user, Role.objects.get(slug=role), acting_user=None, organization=organization)
     return user

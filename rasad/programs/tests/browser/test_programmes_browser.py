@@ -15,31 +15,21 @@ from rasad.programs.actions import do_transition_programme
 from rasad.programs.models import Programme, StatusReport
 from rasad.programs.testing import add_item, make_programme, make_structure, person, request_reports_now
 from rasad.testing.browser import screenshot
-from rasad.testing.cast import PASSWORD, Cast
+from rasad.testing.cast import Cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PERSON_PASSWORD = "x-" * 8  # rasad.programs.testing.person
 
 
-def sign_in(page: Any, live_server: Any, username: str, password: str = PASSWORD) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("[data-testid=login-submit]")
-    page.wait_for_url(f"{live_server.url}/")
-
-
-def fits_the_screen(page: Any) -> bool:
-    return bool(page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth + 1"))
-
-
-def test_a_coordinator_creates_and_builds_a_programme(page: Any, live_server: Any, cast: Cast):
+def test_a_coordinator_creates_and_builds_a_programme(journey: Any, cast: Cast):
     coordinator = person(cast, "isf.coordinator", cast.isfahan, "coordinator")
     post = cast.isfahan.children.order_by("pk").first()
     assert post is not None
-    sign_in(page, live_server, coordinator.username, PERSON_PASSWORD)
-    page.goto(f"{live_server.url}/programmes/")
-    page.click("[data-testid=nav-programsprogramme-create]")
+    j = journey("desktop")
+    page = j.page
+    j.sign_in(coordinator.username, PERSON_PASSWORD)
+    j.go("/programmes/")
+    j.click("[data-testid=nav-programsprogramme-create]")
     assert page.evaluate("document.documentElement.dir") == "rtl"
     page.select_option("select[name=kind]", "memorandum")
     page.fill("input[name=title]", "تفاهم‌نامه همکاری آموزش مدیریت محیط زیست")
@@ -53,7 +43,7 @@ def test_a_coordinator_creates_and_builds_a_programme(page: Any, live_server: An
     page.fill("input[name=party_1_signatory_name]", "حسین قاسمی")
     page.fill("input[name=party_1_signatory_title]", "رئیس پاسگاه")
     page.keyboard.press("Escape")  # close the date picker if it is open
-    page.click("[data-testid=submit]")
+    j.submit("[data-testid=submit]")
     # The end before the start is named on its field, in Persian; nothing is saved.
     error = page.locator("[data-field-error=ends_on]")
     assert "پیش از تاریخ آغاز" in error.inner_text()
@@ -61,35 +51,35 @@ def test_a_coordinator_creates_and_builds_a_programme(page: Any, live_server: An
     screenshot(page, "programme-form-error")
     page.fill("input[name=ends_on]", "۱۴۰۶/۱۲/۲۹")
     page.keyboard.press("Escape")
-    page.click("[data-testid=submit]")
+    j.submit("[data-testid=submit]")
     page.wait_for_selector("[data-testid=programme-title]")
     programme = Programme.objects.get()
     assert page.inner_text("[data-testid=programme-status]") == "پیش‌نویس"
     assert "بند «د» مادهٔ ۶" in page.inner_text("[data-testid=legal-basis]")
-    page.click("[data-testid=add-axis]")
+    j.click("[data-testid=add-axis]")
     page.fill("input[name=title]", "آموزش")
-    page.fill("input[name=weight]", "100")
-    page.click("[data-testid=submit]")
-    page.click("[data-testid=add-objective]")
+    page.fill("input[name=weight]", "۱۰۰")
+    j.submit("[data-testid=submit]")
+    j.click("[data-testid=add-objective]")
     page.fill("input[name=title]", "کارگاه‌های آموزشی مدیران")
-    page.fill("input[name=weight]", "100")
-    page.click("[data-testid=submit]")
-    page.click("[data-testid=add-item]")
+    page.fill("input[name=weight]", "۱۰۰")
+    j.submit("[data-testid=submit]")
+    j.click("[data-testid=add-item]")
     page.select_option("select[name=party]", label=post.name)
     page.fill("input[name=title]", "برگزاری کارگاه سیستم مدیریت زیست‌محیطی")
     page.select_option("select[name=category]", index=1)
     page.fill("input[name=deadline]", "۱۴۰۶/۰۶/۳۱")
     page.keyboard.press("Escape")
-    page.click("[data-testid=submit]")
+    j.submit("[data-testid=submit]")
     page.wait_for_selector("[data-testid=item-row]")
-    page.click("[data-testid=step-activate]")
+    j.submit("[data-testid=step-activate]")
     page.wait_for_selector("[data-testid=programme-status]")
     assert page.inner_text("[data-testid=programme-status]") == "فعال"
     assert programme.action_items.count() == 1
     screenshot(page, "programme-built")
 
 
-def test_the_progress_bar_moves_without_a_reload_when_a_case_closes(page: Any, live_server: Any, cast: Cast):
+def test_the_progress_bar_moves_without_a_reload_when_a_case_closes(journey: Any, cast: Cast):
     programme = make_programme(
         cast,
         cast.isfahan,
@@ -104,8 +94,10 @@ def test_the_progress_bar_moves_without_a_reload_when_a_case_closes(page: Any, l
         cast, objective, cast.kerman, title="برگزاری کارگاه در کرمان", starts_on=programme.starts_on
     )
     do_transition_programme(programme, "activate", acting_user=cast.root)
-    sign_in(page, live_server, "alice")
-    page.goto(f"{live_server.url}/programmes/{programme.pk}/")
+    j = journey("desktop")
+    page = j.page
+    j.sign_in("alice")
+    j.go(f"/programmes/{programme.pk}/")
     page.wait_for_selector("[data-testid=burnup][data-ready='1']")
     assert page.inner_text("[data-testid=progress-percent]") == "۰٪"
     assert page.locator(".gantt-bar").count() == 2
@@ -130,7 +122,7 @@ def test_the_progress_bar_moves_without_a_reload_when_a_case_closes(page: Any, l
     assert page.locator("#not-reloaded").count() == 1
 
 
-def test_on_a_phone_the_party_sends_its_quarterly_report(page: Any, live_server: Any, cast: Cast):
+def test_on_a_phone_the_party_sends_its_quarterly_report(journey: Any, cast: Cast):
     programme = make_programme(
         cast,
         cast.isfahan,
@@ -142,22 +134,22 @@ def test_on_a_phone_the_party_sends_its_quarterly_report(page: Any, live_server:
     add_item(cast, objective, cast.kerman, title="برگزاری کارگاه در کرمان", starts_on=programme.starts_on)
     do_transition_programme(programme, "activate", acting_user=cast.root)
     (report,) = request_reports_now(programme)
-    page.set_viewport_size({"width": 390, "height": 844})
-    sign_in(page, live_server, "bob")
-    page.goto(f"{live_server.url}/programmes/obligations/")
-    assert fits_the_screen(page)
+    j = journey("phone")
+    page = j.page
+    j.sign_in("bob")
+    j.go("/programmes/obligations/")  # the journey checks the page fits the screen
     screenshot(page, "obligations-phone")
-    page.click("[data-testid=report-link]")
+    j.click("[data-testid=report-link]")
     page.check("input[name=state][value=blocked]")
-    page.click("[data-testid=submit]")
+    j.submit("[data-testid=submit]")
     assert "بنویسید" in page.inner_text("[data-field-error=note]")
     page.check("input[name=state][value=at_risk]")
     page.fill("textarea[name=note]", "سالن همایش هنوز در دسترس نیست")
-    page.click("[data-testid=submit]")
-    page.wait_for_url(f"{live_server.url}/programmes/obligations/")
+    j.submit("[data-testid=submit]")
+    page.wait_for_url(f"{j.base_url}/programmes/obligations/")
     report = StatusReport.objects.get(pk=report.pk)
     assert (report.state, report.note) == ("at_risk", "سالن همایش هنوز در دسترس نیست")
-    page.goto(f"{live_server.url}/programmes/{programme.pk}/")
+    j.go(f"/programmes/{programme.pk}/")
     page.wait_for_selector("[data-testid=burnup][data-ready='1']")
-    assert fits_the_screen(page)
+    j.check("burn-up drawn")
     screenshot(page, "programme-page-phone")
