@@ -5,8 +5,8 @@ with a control character in it, writes the formula as inert text and drops the c
 The demo is loaded once and its human text (titles, names, descriptions, notes, comments, bodies,
 summaries) rewritten in place, so that a list an app adds later is taken in without being named
 here; a kind that needs parameters (a report, a period's figures) must be given them in
-``_params``, or the test fails naming it; a kind the demo gives no rows fails too. PostgreSQL only: the demo takes tens of seconds to load,
-and the files do not depend on the database.
+``_params``, or the test fails naming it; a kind the demo gives no rows fails too. PostgreSQL
+only: the demo takes tens of seconds to load, and the files do not depend on the database.
 """
 
 from __future__ import annotations
