@@ -40,6 +40,15 @@ def test_a_case_deadline_outside_the_range_is_a_400_naming_it(cast: Cast, deadli
     assert list(response.json()["error"]["fields"]) == ["deadline"]
 
 
+def test_a_reference_that_names_nothing_is_said_in_persian(cast: Cast):
+    """The framework's own messages (a code that names nothing, a date and time in the wrong form)
+    read in Persian, without its English words (rasad/api/messages.py)."""
+    body = {**_directive(cast, "2026-05-01"), "reporter_organization": "NOPE"}
+    response = client_for(cast.root).post(CASES, body, format="json", HTTP_ACCEPT_LANGUAGE="fa")
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["fields"]["reporter_organization"] == ["هیچ موردی با شناسهٔ «NOPE» پیدا نشد."]
+
+
 def test_a_case_deadline_at_the_end_of_the_range_is_accepted(cast: Cast):
     response = client_for(cast.root).post(CASES, _directive(cast, "2122-03-20"), format="json")
     assert response.status_code == 201, response.content
