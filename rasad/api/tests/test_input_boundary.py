@@ -46,7 +46,8 @@ def test_a_reference_that_names_nothing_is_said_in_persian(cast: Cast):
     body = {**_directive(cast, "2026-05-01"), "reporter_organization": "NOPE"}
     response = client_for(cast.root).post(CASES, body, format="json", HTTP_ACCEPT_LANGUAGE="fa")
     assert response.status_code == 400, response.content
-    assert response.json()["error"]["fields"]["reporter_organization"] == ["هیچ موردی با شناسهٔ «NOPE» پیدا نشد."]
+    fields = response.json()["error"]["fields"]
+    assert fields["reporter_organization"] == ["هیچ موردی با شناسهٔ «NOPE» پیدا نشد."]
 
 
 def test_a_case_deadline_at_the_end_of_the_range_is_accepted(cast: Cast):
