@@ -7,7 +7,7 @@
 #                                     # writes, dashboard latency, background exports, audit chain, search
 #   ROWS=50000 OBSERVATIONS=500000 bash bench/run.sh   # smaller, quicker
 #   BENCHES=search bash bench/run.sh  # only some: ingest requests planning sqlite dashboard exports
-#                                     # audit search live
+#                                     # audit search live outage
 #   BENCHES=live AGENTS=32 STREAMS=2000 bash bench/run.sh   # live operations: 32 agents' single
 #                                     # events vs fdatasync; SSE streams on one node and on two
 #
@@ -33,7 +33,7 @@ PY
 }
 createdb
 rasad migrate --no-input -v 0
-BENCHES=" ${BENCHES:-ingest requests planning sqlite dashboard exports audit search live} "
+BENCHES=" ${BENCHES:-ingest requests planning sqlite dashboard exports audit search live outage} "
 if [[ $BENCHES == *" ingest "* ]]; then
   python -m bench.ingest --rows "${ROWS:-100000}" --batch "${BATCH:-1000}"
   python -m bench.ingest --rows "${ROWS:-100000}" --batch "${BATCH:-1000}" --history 189
@@ -53,3 +53,4 @@ if [[ $BENCHES == *" live "* ]]; then
   python -m bench.live stream --clients "${STREAMS:-5000}" --events "${EVENTS:-10}" --runs "${ROUNDS:-3}"
   python -m bench.live stream --clients "${STREAMS:-5000}" --events "${EVENTS:-10}" --runs "${ROUNDS:-3}" --nodes 2
 fi
+[[ $BENCHES != *" outage "* ]] || python -m bench.outage --runs "${ROUNDS:-3}"
