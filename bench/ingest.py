@@ -22,6 +22,7 @@ import random
 import threading
 import time
 import urllib.request
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -140,10 +141,11 @@ def bulk_create(fixture: Fixture, rows: list[Row]) -> float:
 def post(url: str, token: str, batch: list[Row]) -> dict[str, object]:
     body = json.dumps(
         {
+            "batch_id": uuid.uuid4().hex,
             "observations": [
                 {"organization": site, "indicator": code, "period": key, "value": value}
                 for site, code, key, value in batch
-            ]
+            ],
         }
     ).encode()
     request = urllib.request.Request(  # noqa: S310 - loopback URL we started

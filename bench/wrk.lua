@@ -42,8 +42,10 @@ function request()
   if #sites == 0 then
     return wrk.format()
   end
+  sent = (sent or 0) + 1
   local body = string.format(
-    '{"observations": [{"organization": "%s", "indicator": "%s", "period": "%s", "value": %d.%d}]}',
+    '{"batch_id": "wrk-%d-%d-%d", "observations": [{"organization": "%s", "indicator": "%s", "period": "%s", "value": %d.%d}]}',
+    id or 0, os.time(), sent,
     sites[math.random(#sites)], indicators[math.random(#indicators)], months[math.random(#months)],
     math.random(100, 5000), math.random(0, 999)
   )

@@ -4,6 +4,7 @@ small builders the tests share."""
 from __future__ import annotations
 
 import itertools
+import uuid
 from datetime import date
 
 from rasad.core.models import Organization
@@ -26,6 +27,11 @@ from rasad.testing.factories import register
 
 _sequence = itertools.count(1)
 _year_counter = itertools.count()
+
+
+def new_batch() -> str:
+    """A batch id as an API client makes one for each batch it sends (docs/indicators.md)."""
+    return uuid.uuid4().hex
 
 
 def _next_year() -> int:

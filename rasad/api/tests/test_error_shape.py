@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 
 from rasad.conftest import client_for
 from rasad.core.api.views import OrganizationViewSet
+from rasad.indicators.testing import new_batch
 from rasad.testing.api import assert_nothing_changed
 from rasad.testing.cast import Cast
 
@@ -82,7 +83,7 @@ def test_nul_in_a_reference_in_a_json_body_is_a_400_naming_the_field(cast: Cast,
 
 
 def test_a_control_character_deep_in_a_json_body_is_named_by_its_path(nadia: APIClient):
-    body = {"observations": [{"comment": "fine"}, {"comment": "bell\x07"}]}
+    body = {"batch_id": new_batch(), "observations": [{"comment": "fine"}, {"comment": "bell\x07"}]}
     response = nadia.post("/api/v1/observations/bulk/", body, format="json")
     error = assert_error_shape(response, 400, "invalid")
     assert list(error["fields"]) == ["observations[1].comment"]

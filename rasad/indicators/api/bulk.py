@@ -100,9 +100,13 @@ def parse(data: Any) -> BulkRequest:
             errors[name] = [_message(serializers.BooleanField, "invalid")]
         else:
             flags[name] = value
+    # Every batch carries the client's id for it (docs/indicators.md): a late retry then answers
+    # what the first attempt answered instead of undoing a correction sent meanwhile.
     batch_id = ""
-    if data.get("batch_id") not in (None, ""):
-        text, error = _text(data["batch_id"], max_length=_BATCH_ID_LENGTH, allow_blank=True)
+    if data.get("batch_id") in (None, ""):
+        errors["batch_id"] = [_message(serializers.Field, "required")]
+    else:
+        text, error = _text(data["batch_id"], max_length=_BATCH_ID_LENGTH, allow_blank=False)
         if error is not None:
             errors["batch_id"] = [error]
         else:

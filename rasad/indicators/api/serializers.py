@@ -275,8 +275,6 @@ class BulkSerializer(serializers.Serializer[Any]):
     apply_valid_rows = serializers.BooleanField(default=False)
     batch_id = serializers.CharField(
         max_length=64,
-        required=False,
-        allow_blank=True,
         help_text=_(
             "A batch id the client generates (a UUID, say). The same batch id again returns the "
             "stored answer and writes nothing, so a late retry cannot undo a later correction."

@@ -9,7 +9,7 @@ from rasad.conftest import client_for
 from rasad.core.models import AuditEvent
 from rasad.indicators.actions import do_submit_period
 from rasad.indicators.models import Observation
-from rasad.indicators.testing import make_baseline, record
+from rasad.indicators.testing import make_baseline, new_batch, record
 from rasad.testing.api import assert_nothing_changed, error_without_request_id
 from rasad.testing.cast import Cast
 
@@ -31,11 +31,11 @@ def rows(org="ISF-P1", value=100):
 
 def test_bulk_is_idempotent(assigned: Cast):
     client = client_for(assigned.ali)
-    first = client.post(BULK, {"observations": rows()}, format="json")
+    first = client.post(BULK, {"batch_id": new_batch(), "observations": rows()}, format="json")
     assert first.status_code == 200, first.json()
     assert first.json()["created"] == 3
     with assert_nothing_changed("indicators.observation", "indicators.rollup"):
-        again = client.post(BULK, {"observations": rows()}, format="json")
+        again = client.post(BULK, {"batch_id": new_batch(), "observations": rows()}, format="json")
     assert (again.json()["created"], again.json()["unchanged"]) == (0, 3)
     assert again.json()["sha256"] == first.json()["sha256"]
 
@@ -49,19 +49,26 @@ def test_bulk_stays_idempotent_after_later_history_arrives(assigned: Cast):
         {"organization": "ISF-P1", "indicator": "ELEC_CONS", "period": f"1401-{m:02d}", "value": 100 + m}
         for m in range(2, 12)
     ]
-    assert client.post(BULK, {"observations": first_batch}, format="json").status_code == 200
-    assert client.post(BULK, {"observations": history}, format="json").status_code == 200
+    assert (
+        client.post(BULK, {"batch_id": new_batch(), "observations": first_batch}, format="json").status_code
+        == 200
+    )
+    assert (
+        client.post(BULK, {"batch_id": new_batch(), "observations": history}, format="json").status_code
+        == 200
+    )
     with assert_nothing_changed("indicators.observation", "indicators.rollup"):
-        again = client.post(BULK, {"observations": first_batch}, format="json")
+        again = client.post(BULK, {"batch_id": new_batch(), "observations": first_batch}, format="json")
     assert (again.json()["created"], again.json()["updated"], again.json()["unchanged"]) == (0, 0, 1)
 
 
 def test_bulk_bad_rows_name_row_and_column(assigned: Cast):
     body = {
+        "batch_id": new_batch(),
         "observations": [
             *rows(),
             {"organization": "ISF-P1", "indicator": "ELEC_CONS", "period": "1402-05", "value": "x"},
-        ]
+        ],
     }
     with assert_nothing_changed("indicators.observation"):
         response = client_for(assigned.ali).post(BULK, body, format="json", HTTP_ACCEPT_LANGUAGE="en")
@@ -72,6 +79,7 @@ def test_bulk_bad_rows_name_row_and_column(assigned: Cast):
 def test_bulk_apply_valid_rows(assigned: Cast):
     body = {
         "apply_valid_rows": True,
+        "batch_id": new_batch(),
         "observations": [
             *rows(),
             {"organization": "KER-P1", "indicator": "ELEC_CONS", "period": "1402-05", "value": 1},
@@ -86,11 +94,17 @@ def test_bulk_apply_valid_rows(assigned: Cast):
 def test_bulk_out_of_scope_organization_reads_as_unknown(assigned: Cast):
     with assert_nothing_changed("indicators.observation"):
         response = client_for(assigned.ali).post(
-            BULK, {"observations": rows("KER-P1")}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+            BULK,
+            {"batch_id": new_batch(), "observations": rows("KER-P1")},
+            format="json",
+            HTTP_ACCEPT_LANGUAGE="en",
         )
     assert response.status_code == 400
     missing = client_for(assigned.ali).post(
-        BULK, {"observations": rows("NOPE")}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+        BULK,
+        {"batch_id": new_batch(), "observations": rows("NOPE")},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert "KER-P1" in response.json()["error"]["fields"]["observations[0].organization"][0]
     assert "NOPE" in missing.json()["error"]["fields"]["observations[0].organization"][0]
@@ -98,7 +112,9 @@ def test_bulk_out_of_scope_organization_reads_as_unknown(assigned: Cast):
 
 def test_bulk_refused_without_add_permission(assigned: Cast):
     with assert_nothing_changed("indicators.observation"):
-        response = client_for(assigned.charlie).post(BULK, {"observations": rows()}, format="json")
+        response = client_for(assigned.charlie).post(
+            BULK, {"batch_id": new_batch(), "observations": rows()}, format="json"
+        )
     assert response.status_code == 403
     assert not Observation.objects.exists()
 
@@ -113,7 +129,9 @@ def test_a_period_step_nobody_may_take_anywhere_is_403_before_the_body(assigned:
 
 
 def test_submit_and_approve_over_the_api(assigned: Cast):
-    client_for(assigned.ali).post(BULK, {"observations": rows(), "submit": True}, format="json")
+    client_for(assigned.ali).post(
+        BULK, {"batch_id": new_batch(), "observations": rows(), "submit": True}, format="json"
+    )
     assert set(Observation.objects.values_list("status", flat=True)) == {"submitted"}
     refused = client_for(assigned.ali).post(
         "/api/v1/observations/approve/", {"organization": "ISF-P1", "period": "1402-01"}, format="json"
@@ -190,7 +208,7 @@ def test_indicator_formula_cycle_refused_over_the_api(cast: Cast):
 )
 def test_list_query_count_is_constant(assigned: Cast, url, django_assert_max_num_queries):
     client = client_for(assigned.nadia)
-    client.post(BULK, {"observations": rows()}, format="json")
+    client.post(BULK, {"batch_id": new_batch(), "observations": rows()}, format="json")
     client.get(url)
     with django_assert_max_num_queries(10):
         client.get(url)

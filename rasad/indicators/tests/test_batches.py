@@ -14,7 +14,7 @@ from rasad.conftest import client_for
 from rasad.core.models import AuditEvent
 from rasad.indicators import rollups
 from rasad.indicators.models import Observation, ObservationBatch, Rollup
-from rasad.indicators.testing import assign
+from rasad.indicators.testing import assign, new_batch
 from rasad.indicators.tests.conftest import ENERGY
 from rasad.testing.api import assert_nothing_changed
 from rasad.testing.cast import Cast, build_cast
@@ -29,8 +29,7 @@ def body(value: float, batch_id: str = "", months: int = 3) -> dict[str, object]
             for m in range(1, months + 1)
         ]
     }
-    if batch_id:
-        payload["batch_id"] = batch_id
+    payload["batch_id"] = batch_id or new_batch()
     return payload
 
 
@@ -100,10 +99,27 @@ def test_applied_valid_rows_keep_their_rejections_in_the_stored_answer(assigned:
     assert client.post(BULK, payload, format="json").json() == first.json()
 
 
+@pytest.mark.parametrize("batch_id", [None, "", "   "])
+def test_a_batch_without_its_id_is_refused_naming_it(assigned: Cast, batch_id: object):
+    payload = body(100)
+    if batch_id is None:
+        del payload["batch_id"]
+    else:
+        payload["batch_id"] = batch_id
+    with assert_nothing_changed("indicators.observation"):
+        response = client_for(assigned.ali).post(BULK, payload, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["batch_id"]
+
+
 def test_structural_errors_keep_their_paths(assigned: Cast):
     response = client_for(assigned.ali).post(
         BULK,
-        {"observations": [{"organization": "", "indicator": None, "period": "1402-01"}, 5], "submit": "x"},
+        {
+            "batch_id": new_batch(),
+            "observations": [{"organization": "", "indicator": None, "period": "1402-01"}, 5],
+            "submit": "x",
+        },
         format="json",
         HTTP_ACCEPT_LANGUAGE="en",
     )
@@ -137,11 +153,12 @@ def test_history_is_read_only_for_the_outlier_window(assigned: Cast):
         for y in (1398, 1399, 1400, 1401)
         for m in range(1, 13)
     ]
-    assert client.post(BULK, {"observations": old}, format="json").status_code == 200
+    assert client.post(BULK, {"batch_id": new_batch(), "observations": old}, format="json").status_code == 200
     payload = {
+        "batch_id": new_batch(),
         "observations": [
             {"organization": "ISF-P1", "indicator": "ELEC_CONS", "period": "1402-01", "value": 900}
-        ]
+        ],
     }
     with CaptureQueriesContext(db) as queries:
         assert client.post(BULK, payload, format="json").status_code == 200
@@ -159,7 +176,8 @@ def committed(django_db_blocker) -> Cast:
     return cast
 
 
-def _twins(cast: Cast, payload: dict[str, object]) -> list[tuple[int, object]]:
+def _twins(cast: Cast, payload: dict[str, object], *, new_ids: bool = False) -> list[tuple[int, object]]:
+    """The same batch sent twice at one moment (under one batch id, or each under its own)."""
     barrier = threading.Barrier(2)
     answers: list[tuple[int, object]] = []
 
@@ -168,8 +186,9 @@ def _twins(cast: Cast, payload: dict[str, object]) -> list[tuple[int, object]]:
 
         try:
             client = client_for(cast.ali)
+            sent = {**payload, "batch_id": new_batch()} if new_ids else payload
             barrier.wait(timeout=10)
-            response = client.post(BULK, payload, format="json")
+            response = client.post(BULK, sent, format="json")
             answers.append((response.status_code, response.json()))
         except Exception as error:  # reported by the assertions
             answers.append((0, repr(error)))
@@ -200,12 +219,14 @@ def test_twin_batches_with_one_batch_id_write_once(committed: Cast):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_twin_batches_without_batch_id_never_fail(committed: Cast):
-    """Issue 9's IntegrityError on observation_unique_period: two identical new batches at once."""
+def test_twin_batches_under_two_batch_ids_never_fail(committed: Cast):
+    """Issue 9's IntegrityError on observation_unique_period: two identical new batches at once,
+    each under its own batch id (a client that sent it twice): one writes, the other finds the
+    values there."""
     if connection.vendor != "postgresql":
         pytest.fail("this test needs DATABASE_URL pointing at PostgreSQL")
     for attempt in range(5):
-        answers = _twins(committed, body(200 + attempt, months=12))
+        answers = _twins(committed, body(200 + attempt, months=12), new_ids=True)
         assert [status for status, _answer in answers] == [200, 200], answers
         counts = sorted((a["created"] + a["updated"], a["unchanged"]) for _s, a in answers)  # type: ignore[index]
         assert counts == [(0, 12), (12, 0)]
