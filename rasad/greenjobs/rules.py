@@ -36,9 +36,6 @@ def _codes(value: Any) -> list[str] | None:
 
 def check_rules(rules: Any) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
     """The rules cleaned, and the errors by path (empty when every rule is sound)."""
-    from rasad.core.models import Province
-    from rasad.greenjobs.models import Occupation
-
     errors: dict[str, list[str]] = {}
 
     def add(path: str, message: str) -> None:
@@ -68,47 +65,7 @@ def check_rules(rules: Any) -> tuple[list[dict[str, Any]], dict[str, list[str]]]
         if effect not in RuleEffect.values:
             add(f"{where}.effect", _("The effect is “require” or “priority”."))
             continue
-        value: Any = rule.get("value")
-        clean: Any = None
-        if name in (RuleField.CERTIFIED, RuleField.KNOWLEDGE_BASED):
-            clean = value if isinstance(value, bool) else None
-            message = _("The value is true or false.")
-        elif name == RuleField.EMPLOYEES:
-            message = _("The value is an object with “min” and/or “max”, whole numbers of people.")
-            numbers = isinstance(value, dict) and value and set(value) <= {"min", "max"}
-            if (
-                numbers
-                and all(
-                    isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 10**6 for v in value.values()
-                )
-                and value.get("min", 0) <= value.get("max", 10**6)
-            ):
-                clean = dict(value)
-        else:
-            codes = _codes(value)
-            message = _("The value is a list of codes.")
-            if codes is not None:
-                if name == RuleField.OCCUPATION:
-                    known = set(Occupation.objects.filter(code__in=codes).values_list("code", flat=True))
-                    unknown = [c for c in codes if c not in known]
-                    message = (
-                        _("Unknown occupation “%(code)s”.") % {"code": unknown[0]} if unknown else message
-                    )
-                    clean = None if unknown else codes
-                elif name == RuleField.SECTOR:
-                    bad = [c for c in codes if not (c.isdigit() and 2 <= len(c) <= 4)]
-                    message = _("A sector is an ISIC Rev.4 division, group or class: 2 to 4 digits.")
-                    clean = None if bad else codes
-                elif name == RuleField.SIZE:
-                    clean = codes if set(codes) <= set(BusinessSize.values) else None
-                    message = _("Sizes are: %(known)s.") % {"known": ", ".join(BusinessSize.values)}
-                elif name == RuleField.KIND:
-                    clean = codes if set(codes) <= set(KINDS) else None
-                    message = _("Kinds are: business, workshop.")
-                elif name == RuleField.PROVINCE:
-                    known = set(Province.objects.filter(code__in=codes).values_list("code", flat=True))
-                    clean = codes if set(codes) <= known else None
-                    message = _("Unknown province code.")
+        clean, message = _clean_value(name, rule.get("value"))
         if clean is None:
             add(f"{where}.value", message)
             continue
@@ -124,6 +81,57 @@ def check_rules(rules: Any) -> tuple[list[dict[str, Any]], dict[str, list[str]]]
             continue
         cleaned.append(item)
     return cleaned, errors
+
+
+def _clean_value(name: str, value: Any) -> tuple[Any, str]:
+    """A rule's value as kept for the field ``name``, or None with the message that says what the
+    value should be."""
+    if name in (RuleField.CERTIFIED, RuleField.KNOWLEDGE_BASED):
+        return (value if isinstance(value, bool) else None), _("The value is true or false.")
+    if name == RuleField.EMPLOYEES:
+        message = _("The value is an object with “min” and/or “max”, whole numbers of people.")
+        numbers = isinstance(value, dict) and value and set(value) <= {"min", "max"}
+        if (
+            numbers
+            and all(
+                isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 10**6 for v in value.values()
+            )
+            and value.get("min", 0) <= value.get("max", 10**6)
+        ):
+            return dict(value), message
+        return None, message
+    codes = _codes(value)
+    if codes is None:
+        return None, _("The value is a list of codes.")
+    return _clean_codes(name, codes)
+
+
+def _clean_codes(name: str, codes: list[str]) -> tuple[list[str] | None, str]:
+    """A list of codes checked against what the field ``name`` knows (occupations and provinces
+    in the database, ISIC sectors, sizes, kinds)."""
+    from rasad.core.models import Province
+    from rasad.greenjobs.models import Occupation
+
+    if name == RuleField.OCCUPATION:
+        known = set(Occupation.objects.filter(code__in=codes).values_list("code", flat=True))
+        unknown = [c for c in codes if c not in known]
+        if unknown:
+            return None, _("Unknown occupation “%(code)s”.") % {"code": unknown[0]}
+        return codes, _("The value is a list of codes.")
+    if name == RuleField.SECTOR:
+        bad = [c for c in codes if not (c.isdigit() and 2 <= len(c) <= 4)]
+        return (None if bad else codes), _(
+            "A sector is an ISIC Rev.4 division, group or class: 2 to 4 digits."
+        )
+    if name == RuleField.SIZE:
+        clean = codes if set(codes) <= set(BusinessSize.values) else None
+        return clean, _("Sizes are: %(known)s.") % {"known": ", ".join(BusinessSize.values)}
+    if name == RuleField.KIND:
+        return (codes if set(codes) <= set(KINDS) else None), _("Kinds are: business, workshop.")
+    if name == RuleField.PROVINCE:
+        known = set(Province.objects.filter(code__in=codes).values_list("code", flat=True))
+        return (codes if set(codes) <= known else None), _("Unknown province code.")
+    return None, _("The value is a list of codes.")
 
 
 @dataclass

@@ -137,90 +137,107 @@ def parse_rows(
     parsed: list[ObservationInput] = []
     errors: list[RowError] = []
     for offset, raw in enumerate(track(rows, total=len(rows), note=_("Checking rows"), every=200)):
-        number = first_row + offset
         if not raw:
             continue
         if offset in refused:
             errors.extend(refused[offset])
             continue
-        row_errors: list[RowError] = []
-        organization = resolver.organizations.get(_text(raw.get("organization")))
-        if organization is None:
-            row_errors.append(
-                RowError(
-                    number,
-                    "organization",
-                    _("Unknown organization “%(code)s”, or you may not report for it.")
-                    % {"code": _text(raw.get("organization"))},
-                )
-            )
-        indicator = resolver.indicators.get(_text(raw.get("indicator")))
-        if indicator is None:
-            row_errors.append(
-                RowError(
-                    number,
-                    "indicator",
-                    _("Unknown indicator “%(code)s”.") % {"code": _text(raw.get("indicator"))},
-                )
-            )
-        period: JalaliPeriod | None = None
-        try:
-            period = JalaliPeriod.parse(_text(raw.get("period")))
-        except TextParseError as error:
-            row_errors.append(RowError(number, "period", str(error)))
-        value: float | None = None
-        raw_value = raw.get("value")
-        if isinstance(raw_value, bool):
-            raw_value = None
-        if isinstance(raw_value, int | float | Decimal):
-            value = float(raw_value)
+        row = _parse_row(raw, first_row + offset, resolver)
+        if isinstance(row, ObservationInput):
+            parsed.append(row)
         else:
-            try:
-                value = float(parse_number(_text(raw_value)))
-            except TextParseError as error:
-                row_errors.append(
-                    RowError(
-                        number,
-                        "value",
-                        _("“%(text)s” is not a number: %(cause)s")
-                        % {"text": _text(raw_value), "cause": error},
-                    )
-                )
-        unit_code = _text(raw.get("unit"))
-        if indicator is not None and value is not None and unit_code:
-            unit = resolver.units.get(unit_code.lower())
-            if unit is None:
-                row_errors.append(
-                    RowError(number, "unit", _("Unknown unit “%(unit)s”.") % {"unit": unit_code})
-                )
-            elif unit.dimension != indicator.unit.dimension:
-                row_errors.append(
-                    RowError(
-                        number,
-                        "unit",
-                        _("“%(indicator)s” is measured in %(expected)s; %(unit)s cannot be converted to it.")
-                        % {"indicator": indicator.code, "expected": indicator.unit.code, "unit": unit.code},
-                    )
-                )
-            else:
-                value = unit.convert_to(value, indicator.unit)
-        if row_errors:
-            errors.extend(row_errors)
-            continue
-        assert organization is not None and indicator is not None and period is not None and value is not None
-        parsed.append(
-            ObservationInput(
-                organization=organization,
-                indicator=indicator,
-                period=period,
-                value=value,
-                comment=_text(raw.get("comment")),
-                row=number,
-            )
-        )
+            errors.extend(row)
     if check:
         errors.extend(check_record_observations(parsed, acting_user=user))
     return parsed, _in_order(errors)
+
+
+def _parse_row(raw: Mapping[str, Any], number: int, resolver: Resolver) -> ObservationInput | list[RowError]:
+    """One row as an observation, or every problem of the row (each field is checked, so that the
+    reader learns all of them at once)."""
+    row_errors: list[RowError] = []
+    organization = resolver.organizations.get(_text(raw.get("organization")))
+    if organization is None:
+        row_errors.append(
+            RowError(
+                number,
+                "organization",
+                _("Unknown organization “%(code)s”, or you may not report for it.")
+                % {"code": _text(raw.get("organization"))},
+            )
+        )
+    indicator = resolver.indicators.get(_text(raw.get("indicator")))
+    if indicator is None:
+        row_errors.append(
+            RowError(
+                number,
+                "indicator",
+                _("Unknown indicator “%(code)s”.") % {"code": _text(raw.get("indicator"))},
+            )
+        )
+    period: JalaliPeriod | None = None
+    try:
+        period = JalaliPeriod.parse(_text(raw.get("period")))
+    except TextParseError as error:
+        row_errors.append(RowError(number, "period", str(error)))
+    value: float | None = None
+    read = _number(raw.get("value"), number)
+    if isinstance(read, RowError):
+        row_errors.append(read)
+    else:
+        value = read
+    unit_code = _text(raw.get("unit"))
+    if indicator is not None and value is not None and unit_code:
+        converted = _in_indicator_unit(value, unit_code, indicator, resolver, number)
+        if isinstance(converted, RowError):
+            row_errors.append(converted)
+        else:
+            value = converted
+    if row_errors:
+        return row_errors
+    assert organization is not None and indicator is not None and period is not None and value is not None
+    return ObservationInput(
+        organization=organization,
+        indicator=indicator,
+        period=period,
+        value=value,
+        comment=_text(raw.get("comment")),
+        row=number,
+    )
+
+
+def _number(raw_value: Any, number: int) -> float | RowError:
+    """The cell's value as a number: a number cell as it is, a text in any digits parsed (a
+    spreadsheet's TRUE/FALSE is no number)."""
+    if isinstance(raw_value, bool):
+        raw_value = None
+    if isinstance(raw_value, int | float | Decimal):
+        return float(raw_value)
+    try:
+        return float(parse_number(_text(raw_value)))
+    except TextParseError as error:
+        return RowError(
+            number,
+            "value",
+            _("“%(text)s” is not a number: %(cause)s") % {"text": _text(raw_value), "cause": error},
+        )
+
+
+def _in_indicator_unit(
+    value: float, unit_code: str, indicator: Indicator, resolver: Resolver, number: int
+) -> float | RowError:
+    """``value``, given in the unit ``unit_code``, converted to the indicator's own unit."""
+    unit = resolver.units.get(unit_code.lower())
+    if unit is None:
+        return RowError(number, "unit", _("Unknown unit “%(unit)s”.") % {"unit": unit_code})
+    if unit.dimension != indicator.unit.dimension:
+        return RowError(
+            number,
+            "unit",
+            _("“%(indicator)s” is measured in %(expected)s; %(unit)s cannot be converted to it.")
+            % {"indicator": indicator.code, "expected": indicator.unit.code, "unit": unit.code},
+        )
+    return unit.convert_to(value, indicator.unit)
 
 
 def _in_order(errors: list[RowError]) -> list[RowError]:

@@ -17,7 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from rasad.api.viewsets import ScopedReadOnlyViewSet
+from rasad.api.viewsets import ScopedReadOnlyViewSet, scope_action
 from rasad.cases.models import Category
 from rasad.comms import errors
 from rasad.comms.access import may_open_case
@@ -91,26 +91,25 @@ class CentreViewSet(ScopedReadOnlyViewSet):
 
     @extend_schema(request=None, responses=s.CentreSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("manage_keys")
     def rotate(self, request: Request, pk: Any = None) -> Response:
         """Rotate the signing and encryption keys now (the old encryption key is kept for the
         grace period)."""
         centre = do_rotate_keys(self.get_object(), acting_user=_actor(request))
         return Response(self.get_serializer(centre).data)
 
-    rotate.scope_action = "manage_keys"  # type: ignore[attr-defined]
-
     @extend_schema(request=None, responses=s.CentreSerializer)
     @action(detail=True, methods=["post"], url_path="rotate-identity")
+    @scope_action("manage_keys")
     def rotate_identity(self, request: Request, pk: Any = None) -> Response:
         """Replace the identity key (cross-signed by the old one); every peer must confirm the
         new fingerprint before messages flow again."""
         centre = do_rotate_identity(self.get_object(), acting_user=_actor(request))
         return Response(self.get_serializer(centre).data)
 
-    rotate_identity.scope_action = "manage_keys"  # type: ignore[attr-defined]
-
     @extend_schema(request=s.RevokeSerializer, responses=s.CentreSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("manage_keys")
     def revoke(self, request: Request, pk: Any = None) -> Response:
         """Revoke a key (signed by the identity key and published to the peers)."""
         centre = self.get_object()
@@ -123,8 +122,6 @@ class CentreViewSet(ScopedReadOnlyViewSet):
             acting_user=_actor(request),
         )
         return Response(self.get_serializer(centre).data)
-
-    revoke.scope_action = "manage_keys"  # type: ignore[attr-defined]
 
 
 class PeerViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
@@ -157,6 +154,7 @@ class PeerViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
 
     @extend_schema(request=s.ConfirmSerializer, responses=s.PeerSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("confirm")
     def confirm(self, request: Request, pk: Any = None) -> Response:
         """Confirm the fingerprint read over the phone (a first registration or a key change)."""
         peer = self.get_object()
@@ -167,18 +165,15 @@ class PeerViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         )
         return Response(s.PeerSerializer(peer, context=self.get_serializer_context()).data)
 
-    confirm.scope_action = "confirm"  # type: ignore[attr-defined]
-
     @extend_schema(request=s.ReasonSerializer, responses=s.PeerSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("confirm")
     def block(self, request: Request, pk: Any = None) -> Response:
         peer = self.get_object()
         body = s.ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         peer = do_block_peer(peer, reason=body.validated_data["reason"], acting_user=_actor(request))
         return Response(s.PeerSerializer(peer, context=self.get_serializer_context()).data)
-
-    block.scope_action = "confirm"  # type: ignore[attr-defined]
 
 
 class ThreadViewSet(ScopedReadOnlyViewSet):
@@ -264,6 +259,7 @@ class MessageViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
 
     @extend_schema(request=s.AcknowledgeSerializer, responses=s.MessageSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("acknowledge")
     def acknowledge(self, request: Request, pk: Any = None) -> Response:
         """Acknowledge a message that asked for it (a signed acknowledgment goes to the sender)."""
         message = self.get_object()
@@ -273,8 +269,6 @@ class MessageViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             message, acting_user=_actor(request), note=body.validated_data["note"]
         )
         return Response(s.MessageSerializer(message, context=self.get_serializer_context()).data)
-
-    acknowledge.scope_action = "acknowledge"  # type: ignore[attr-defined]
 
     @extend_schema(request=s.OpenCaseSerializer, responses={201: s.MessageSerializer})
     @action(detail=True, methods=["post"], url_path="open-case")
@@ -400,6 +394,7 @@ class GroupTaskViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
 
     @extend_schema(request=s.TaskStatusSerializer, responses=s.GroupTaskSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("change")
     def status(self, request: Request, pk: Any = None) -> Response:
         """Mark a joint task done or open again; every member node follows."""
         task = self.get_object()
@@ -410,5 +405,3 @@ class GroupTaskViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             task, centre=centre, status=body.validated_data["status"], acting_user=_actor(request)
         )
         return Response(s.GroupTaskSerializer(task, context=self.get_serializer_context()).data)
-
-    status.scope_action = "change"  # type: ignore[attr-defined]

@@ -487,6 +487,18 @@ def verify_envelope(
        does not arrive absurdly late or from the future;
     6. the message id was not received before (``seen``).
     """
+    manifest, signer_centre, signer_kid = _manifest_and_signer(envelope)
+    known = _verified_signing_key(envelope, directory, signer_centre, signer_kid)
+    _check_parts(envelope, manifest)
+    header, recipients = _header_and_recipients(envelope, signer_centre, signer_kid, limits)
+    _check_signing_time(header.created_at, known, signer_kid, now=now, limits=limits)
+    if seen is not None and seen(header.msg_id):
+        raise CryptoError(Failure.REPLAY, f"message {header.msg_id} was already received")
+    return VerifiedEnvelope(envelope=envelope, header=header, recipients=recipients)
+
+
+def _manifest_and_signer(envelope: Envelope) -> tuple[dict[str, Any], str, str]:
+    """The manifest, the centre that signed it and its key id (``verify_envelope``, step 1)."""
     if envelope.version != VERSION:
         raise CryptoError(Failure.VERSION, f"envelope version {envelope.version} is not {VERSION}")
     manifest = parse_json(envelope.manifest, Failure.MALFORMED, "the manifest")
@@ -499,6 +511,14 @@ def verify_envelope(
     signer = manifest["signer"]
     signer_centre = check_code(signer.get("centre"), Failure.MALFORMED, "the manifest's signer")
     signer_kid = _kid(signer.get("kid"), Failure.MALFORMED, "the manifest's signer key id")
+    return manifest, signer_centre, signer_kid
+
+
+def _verified_signing_key(
+    envelope: Envelope, directory: KeyDirectory, signer_centre: str, signer_kid: str
+) -> KnownSigningKey:
+    """The signer's key, known and trusted, whose signature over the manifest verifies
+    (``verify_envelope``, steps 1 and 2)."""
     known = directory.signing_key(signer_centre, signer_kid)
     if known is None:
         raise CryptoError(
@@ -513,7 +533,11 @@ def verify_envelope(
         Failure.SIGNATURE,
         "the envelope",
     )
+    return known
 
+
+def _check_parts(envelope: Envelope, manifest: dict[str, Any]) -> None:
+    """Step 3 of ``verify_envelope``: each part is the one whose digest the sender signed."""
     checks: tuple[tuple[str, bytes, Failure, str], ...] = (
         ("header", envelope.header, Failure.HEADER, "the header"),
         ("recipients", envelope.recipients, Failure.RECIPIENTS, "the recipient list"),
@@ -530,6 +554,12 @@ def verify_envelope(
         if signed != digest(data):
             raise CryptoError(Failure.ATTACHMENT, f"attachment {index + 1} is not what the sender signed")
 
+
+def _header_and_recipients(
+    envelope: Envelope, signer_centre: str, signer_kid: str, limits: Limits
+) -> tuple[Header, tuple[Recipient, ...]]:
+    """Step 4 of ``verify_envelope``: the header names the signer as its sender; one wrapped
+    encryption key per recipient, the sender's own copy addressed to the sender."""
     header = Header.from_bytes(envelope.header)
     if header.sender != signer_centre or header.sender_kid != signer_kid:
         raise CryptoError(Failure.HEADER, "the header names another sender than the signer")
@@ -543,8 +573,14 @@ def verify_envelope(
             raise CryptoError(Failure.RECIPIENTS, "the sender copy is addressed to another centre")
         if recipient.kid[0] != "e":
             raise CryptoError(Failure.RECIPIENTS, f"recipient key {recipient.kid} is not an encryption key")
+    return header, recipients
 
-    created = header.created_at
+
+def _check_signing_time(
+    created: datetime, known: KnownSigningKey, signer_kid: str, *, now: datetime, limits: Limits
+) -> None:
+    """Step 5 of ``verify_envelope``: the signing key was valid when the envelope was made, is not
+    revoked, and the envelope comes neither from the future nor absurdly late."""
     if created > now + limits.clock_skew:
         raise CryptoError(Failure.HEADER, f"the envelope was made in the future ({format_time(created)})")
     if created < known.not_before:
@@ -566,9 +602,6 @@ def verify_envelope(
         raise CryptoError(
             Failure.KEY_REVOKED, f"signing key {signer_kid} was revoked on {format_time(known.revoked_at)}"
         )
-    if seen is not None and seen(header.msg_id):
-        raise CryptoError(Failure.REPLAY, f"message {header.msg_id} was already received")
-    return VerifiedEnvelope(envelope=envelope, header=header, recipients=recipients)
 
 
 @dataclass(frozen=True, repr=False)

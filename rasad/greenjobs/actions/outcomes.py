@@ -200,6 +200,40 @@ def workshop_people(application: Application) -> list[User]:
     return list(may_report)
 
 
+def _reminder_kind(due: date, today: date) -> str | None:
+    """Overdue once the day has passed, due within ``OUTCOME_NOTICE_DAYS`` days of it, else None."""
+    if due < today:
+        return ReminderKind.OVERDUE
+    if due <= today + timedelta(days=OUTCOME_NOTICE_DAYS):
+        return ReminderKind.DUE
+    return None
+
+
+def _reminder_message(application: Application, milestone: str, due: date, kind: str) -> str:
+    """The reminder's text, in Persian: the outcome report is due on a day, or is overdue."""
+    values = {
+        "milestone": Milestone(milestone).label,
+        "number": formatting.digits(application.number),
+        "day": formatting.date_text(due, style="long"),
+    }
+    with translation.override("fa"):
+        if kind == ReminderKind.OVERDUE:
+            return (
+                _(
+                    "The outcome report of application %(number)s (%(milestone)s) was due on %(day)s "
+                    "and has not been sent. Report the jobs and savings now."
+                )
+                % values
+            )
+        return (
+            _(
+                "The outcome report of application %(number)s (%(milestone)s) is due on %(day)s. "
+                "Report the jobs created and kept and what was saved."
+            )
+            % values
+        )
+
+
 @transaction.atomic
 def do_remind_outcome(application: Application, milestone: str, *, today: date) -> OutcomeReminder | None:
     """Tell the business that its report at ``milestone`` falls due within
@@ -224,39 +258,15 @@ def do_remind_outcome(application: Application, milestone: str, *, today: date) 
     due = due_on(locked, milestone)
     if due is None or OutcomeReport.objects.filter(application=locked, milestone=milestone).exists():
         return None
-    if due < today:
-        kind = ReminderKind.OVERDUE
-    elif due <= today + timedelta(days=OUTCOME_NOTICE_DAYS):
-        kind = ReminderKind.DUE
-    else:
+    kind = _reminder_kind(due, today)
+    if kind is None:
         return None
     if OutcomeReminder.objects.filter(application=locked, milestone=milestone, kind=kind).exists():
         return None
     if not claim_effect(f"greenjobs-outcome-{kind}:{locked.pk}:{milestone}"):
         return None
     people = workshop_people(locked)
-    values = {
-        "milestone": Milestone(milestone).label,
-        "number": formatting.digits(locked.number),
-        "day": formatting.date_text(due, style="long"),
-    }
-    with translation.override("fa"):
-        if kind == ReminderKind.OVERDUE:
-            message = (
-                _(
-                    "The outcome report of application %(number)s (%(milestone)s) was due on %(day)s "
-                    "and has not been sent. Report the jobs and savings now."
-                )
-                % values
-            )
-        else:
-            message = (
-                _(
-                    "The outcome report of application %(number)s (%(milestone)s) is due on %(day)s. "
-                    "Report the jobs created and kept and what was saved."
-                )
-                % values
-            )
+    message = _reminder_message(locked, milestone, due, kind)
     notify(
         people,
         None,

@@ -232,38 +232,13 @@ def do_save_scheme(
         errors.add("title", _("A scheme needs a title."))
     if values.kind not in SchemeKind.values:
         errors.add("kind", _("Choose a loan, grant, tax relief or training voucher."))
-    budget = money(values.budget)
-    if budget is None:
-        errors.add("budget", _("The budget is a whole number of rials above zero."))
-    elif instance is not None and budget < instance.committed:
-        errors.add(
-            "budget",
-            _("%(amount)s rials are already committed; the budget cannot be less.")
-            % {"amount": _amount(instance.committed)},
-        )
-    most = money(values.max_amount)
-    if most is None:
-        errors.add("max_amount", _("The most per application is a whole number of rials above zero."))
-    elif budget is not None and most > budget:
-        errors.add("max_amount", _("The most per application cannot exceed the budget."))
-    if values.opens_on is None:
-        errors.add("opens_on", _("Give the day applications open."))
-    if values.closes_on is None:
-        errors.add("closes_on", _("Give the day applications close."))
-    elif values.opens_on is not None and values.closes_on < values.opens_on:
-        errors.add("closes_on", _("Applications must close on or after the day they open."))
+    budget, most = _check_amounts(values, instance, errors)
+    _check_window(values, errors)
     rules, rule_errors = check_rules(values.rules)
     errors.update(rule_errors)
     documents, document_errors = check_documents(values.documents)
     errors.update(document_errors)
-    if values.programme is not None:
-        from rasad.programs.models import Programme
-
-        if (
-            acting_user is not None
-            and not Programme.objects.visible_to(acting_user).filter(pk=values.programme.pk).exists()
-        ):
-            errors.add("programme", _("Unknown memorandum."))
+    _check_programme(values, acting_user, errors)
     errors.raise_if_any()
     assert budget is not None and most is not None
     assert values.opens_on is not None and values.closes_on is not None
@@ -310,6 +285,51 @@ def do_save_scheme(
     )
     push("greenjobs.scheme", {scheme.organization_id}, scheme=scheme.pk)
     return scheme
+
+
+def _check_amounts(
+    values: SchemeValues, instance: Scheme | None, errors: Errors
+) -> tuple[Decimal | None, Decimal | None]:
+    """The budget (never below what a changed scheme has committed) and the most per application
+    (never above the budget), in rials; None for an amount that is refused."""
+    budget = money(values.budget)
+    if budget is None:
+        errors.add("budget", _("The budget is a whole number of rials above zero."))
+    elif instance is not None and budget < instance.committed:
+        errors.add(
+            "budget",
+            _("%(amount)s rials are already committed; the budget cannot be less.")
+            % {"amount": _amount(instance.committed)},
+        )
+    most = money(values.max_amount)
+    if most is None:
+        errors.add("max_amount", _("The most per application is a whole number of rials above zero."))
+    elif budget is not None and most > budget:
+        errors.add("max_amount", _("The most per application cannot exceed the budget."))
+    return budget, most
+
+
+def _check_window(values: SchemeValues, errors: Errors) -> None:
+    """Applications open on a day and close on it or later."""
+    if values.opens_on is None:
+        errors.add("opens_on", _("Give the day applications open."))
+    if values.closes_on is None:
+        errors.add("closes_on", _("Give the day applications close."))
+    elif values.opens_on is not None and values.closes_on < values.opens_on:
+        errors.add("closes_on", _("Applications must close on or after the day they open."))
+
+
+def _check_programme(values: SchemeValues, acting_user: User | None, errors: Errors) -> None:
+    """The memorandum a scheme serves is one the user may see (a hidden one reads as unknown)."""
+    if values.programme is None:
+        return
+    from rasad.programs.models import Programme
+
+    if (
+        acting_user is not None
+        and not Programme.objects.visible_to(acting_user).filter(pk=values.programme.pk).exists()
+    ):
+        errors.add("programme", _("Unknown memorandum."))
 
 
 def _amount(value: Decimal) -> str:

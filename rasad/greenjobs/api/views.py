@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from rasad.api.parsers import FormParser, MultiPartParser
-from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, scope_action
 from rasad.core.models import User
 from rasad.greenjobs.actions import (
     ApplicationValues,
@@ -198,6 +198,7 @@ class ApplicationViewSet(ScopedModelViewSet):
         request={"multipart/form-data": DocumentUploadSerializer}, responses={201: DocumentSerializer}
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    @scope_action("change")
     def documents(self, request: Request, pk: Any = None) -> Response:
         """Attach a required document (``requirement``: its code) to a draft or returned
         application."""
@@ -214,18 +215,16 @@ class ApplicationViewSet(ScopedModelViewSet):
         )
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
-    documents.scope_action = "change"  # type: ignore[attr-defined]
-
     @extend_schema(request=None, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("change")
     def submit(self, request: Request, pk: Any = None) -> Response:
         """Send a draft to the offices (the scheme open, every required document attached)."""
         return self._answer(do_submit_application(self.get_object(), acting_user=_actor(request)))
 
-    submit.scope_action = "change"  # type: ignore[attr-defined]
-
     @extend_schema(request=CorrectionSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("change")
     def resubmit(self, request: Request, pk: Any = None) -> Response:
         """Correct a returned application and send it back to the office that returned it."""
         application = self.get_object()
@@ -240,10 +239,9 @@ class ApplicationViewSet(ScopedModelViewSet):
         )
         return self._answer(do_resubmit_application(application, correction, acting_user=_actor(request)))
 
-    resubmit.scope_action = "change"  # type: ignore[attr-defined]
-
     @extend_schema(request=NoteSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"], url_path="check-eligibility")
+    @scope_action("review")
     def check_eligibility(self, request: Request, pk: Any = None) -> Response:
         """Labour office: the business meets the scheme's rules (priority points recorded)."""
         application = self.get_object()
@@ -251,10 +249,9 @@ class ApplicationViewSet(ScopedModelViewSet):
             do_check_eligibility(application, note=self._note(request), acting_user=_actor(request))
         )
 
-    check_eligibility.scope_action = "review"  # type: ignore[attr-defined]
-
     @extend_schema(request=NoteSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"], url_path="confirm-compliance")
+    @scope_action("review")
     def confirm_compliance(self, request: Request, pk: Any = None) -> Response:
         """Environment office: the business meets the environmental requirements."""
         application = self.get_object()
@@ -262,10 +259,9 @@ class ApplicationViewSet(ScopedModelViewSet):
             do_confirm_compliance(application, note=self._note(request), acting_user=_actor(request))
         )
 
-    confirm_compliance.scope_action = "review"  # type: ignore[attr-defined]
-
     @extend_schema(request=NoteSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"], url_path="confirm-training")
+    @scope_action("review")
     def confirm_training(self, request: Request, pk: Any = None) -> Response:
         """Technical-training office: the training the scheme requires was completed."""
         application = self.get_object()
@@ -273,10 +269,9 @@ class ApplicationViewSet(ScopedModelViewSet):
             do_confirm_training(application, note=self._note(request), acting_user=_actor(request))
         )
 
-    confirm_training.scope_action = "review"  # type: ignore[attr-defined]
-
     @extend_schema(request=ApproveSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("approve")
     def approve(self, request: Request, pk: Any = None) -> Response:
         """Labour office: approve an amount, within what remains of the scheme's budget."""
         application = self.get_object()
@@ -289,10 +284,9 @@ class ApplicationViewSet(ScopedModelViewSet):
             )
         )
 
-    approve.scope_action = "approve"  # type: ignore[attr-defined]
-
     @extend_schema(request=InstalmentInputSerializer, responses={201: ApplicationSerializer})
     @action(detail=True, methods=["post"])
+    @scope_action("approve")
     def instalments(self, request: Request, pk: Any = None) -> Response:
         """Labour office: record an instalment paid (never beyond the approved amount)."""
         application = self.get_object()
@@ -308,10 +302,9 @@ class ApplicationViewSet(ScopedModelViewSet):
         )
         return self._answer(application, status.HTTP_201_CREATED)
 
-    instalments.scope_action = "approve"  # type: ignore[attr-defined]
-
     @extend_schema(request=NoteSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("approve")
     def close(self, request: Request, pk: Any = None) -> Response:
         """Labour office: close a paid application; what was not paid returns to the budget."""
         application = self.get_object()
@@ -319,10 +312,9 @@ class ApplicationViewSet(ScopedModelViewSet):
             do_close_application(application, note=self._note(request), acting_user=_actor(request))
         )
 
-    close.scope_action = "approve"  # type: ignore[attr-defined]
-
     @extend_schema(request=GreenReasonSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"], url_path="return")
+    @scope_action("review")
     def send_back(self, request: Request, pk: Any = None) -> Response:
         """The office of the current step returns the application for correction."""
         application = self.get_object()
@@ -334,10 +326,9 @@ class ApplicationViewSet(ScopedModelViewSet):
             )
         )
 
-    send_back.scope_action = "review"  # type: ignore[attr-defined]
-
     @extend_schema(request=GreenReasonSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("review")
     def refuse(self, request: Request, pk: Any = None) -> Response:
         """The office of the current step refuses the application, with reasons."""
         application = self.get_object()
@@ -348,8 +339,6 @@ class ApplicationViewSet(ScopedModelViewSet):
                 application, reason=serializer.validated_data["reason"], acting_user=_actor(request)
             )
         )
-
-    refuse.scope_action = "review"  # type: ignore[attr-defined]
 
 
 class CertificateViewSet(ScopedModelViewSet):
@@ -378,6 +367,7 @@ class CertificateViewSet(ScopedModelViewSet):
 
     @extend_schema(request=SiteVisitSerializer, responses=CertificateSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("certify")
     def visit(self, request: Request, pk: Any = None) -> Response:
         """Environment office: the day of the site visit and its findings."""
         certificate = self.get_object()
@@ -393,10 +383,9 @@ class CertificateViewSet(ScopedModelViewSet):
             )
         )
 
-    visit.scope_action = "certify"  # type: ignore[attr-defined]
-
     @extend_schema(request=CertificateGrantSerializer, responses=CertificateSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("certify")
     def grant(self, request: Request, pk: Any = None) -> Response:
         """Environment office: grant the certificate for ``valid_months`` Jalali months."""
         certificate = self.get_object()
@@ -410,10 +399,9 @@ class CertificateViewSet(ScopedModelViewSet):
             )
         )
 
-    grant.scope_action = "certify"  # type: ignore[attr-defined]
-
     @extend_schema(request=GreenReasonSerializer, responses=CertificateSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("certify")
     def refuse(self, request: Request, pk: Any = None) -> Response:
         """Environment office: refuse the certification, with reasons."""
         certificate = self.get_object()
@@ -424,8 +412,6 @@ class CertificateViewSet(ScopedModelViewSet):
                 certificate, reason=serializer.validated_data["reason"], acting_user=_actor(request)
             )
         )
-
-    refuse.scope_action = "certify"  # type: ignore[attr-defined]
 
 
 class OutcomeViewSet(ScopedModelViewSet):

@@ -131,44 +131,8 @@ def test_a_workshop_is_paid_in_two_instalments_and_its_outcomes_reach_the_provin
 
     # The issue's "done when": the business reports its outcomes at six months, and they
     # appear on the province dashboard of Isfahan's analyst, in the row of the province.
-    reported = owner.post(
-        "/api/v1/green-outcomes/",
-        {
-            "application": Application.objects.get(pk=pk).number,
-            "milestone": "6",
-            "jobs_created": 4,
-            "jobs_retained": 11,
-            "energy_saved": "18500",
-            "water_saved": "0",
-            "waste_diverted": "3.5",
-        },
-        format="json",
-    )
-    assert reported.status_code == 201, reported.content
-    isfahan = cast.isfahan.province
-    assert isfahan is not None
-    dashboard = signed_in_client(cast.alice).get(f"/green/dashboard/?province={isfahan.code}")
-    assert dashboard.status_code == 200
-    [province] = dashboard.context["provinces"]
-    assert (province.key, province.applications, province.reported) == (isfahan.code, 1, 1)
-    assert (province.jobs_created, province.jobs_retained) == (4, 11)
-    assert (province.energy_saved, province.waste_diverted) == (Decimal("18500.0"), Decimal("3.5"))
-    assert province.disbursed == Decimal(250_000_000)
-    row = dashboard.content.decode().split('data-testid="province-row"')[1].split("</tr>")[0]
-    assert 'data-testid="row-created">۴</td>' in row
-    assert "۱۸٬۵۰۰" in row
-    # The same figures per scheme.
-    [by_scheme] = dashboard.context["schemes"]
-    assert (by_scheme.key, by_scheme.applications, by_scheme.disbursed) == (
-        str(offices["scheme"].pk),
-        1,
-        Decimal(250_000_000),
-    )
-    assert (by_scheme.jobs_created, by_scheme.jobs_retained) == (4, 11)
-    assert dashboard.content.decode().count('data-testid="scheme-row"') == 1
-    # Kerman's analyst sees no row of Isfahan's.
-    kerman = signed_in_client(cast.bob).get("/green/dashboard/")
-    assert kerman.context["provinces"] == [] and kerman.context["schemes"] == []
+    _report_outcomes_at_six_months(owner, Application.objects.get(pk=pk).number)
+    _assert_the_dashboards_show_the_outcomes(cast, offices["scheme"])
     # Every step was a named action with its own audit event, in the trail of its application.
     from rasad.core.models import AuditEvent
     from rasad.greenjobs.audit import GreenAuditEvent
@@ -188,6 +152,52 @@ def test_a_workshop_is_paid_in_two_instalments_and_its_outcomes_reach_the_provin
         GreenAuditEvent.INSTALMENT_PAID,
         GreenAuditEvent.APPLICATION_CLOSED,
     ]
+
+
+def _report_outcomes_at_six_months(owner: APIClient, number: str) -> None:
+    reported = owner.post(
+        "/api/v1/green-outcomes/",
+        {
+            "application": number,
+            "milestone": "6",
+            "jobs_created": 4,
+            "jobs_retained": 11,
+            "energy_saved": "18500",
+            "water_saved": "0",
+            "waste_diverted": "3.5",
+        },
+        format="json",
+    )
+    assert reported.status_code == 201, reported.content
+
+
+def _assert_the_dashboards_show_the_outcomes(cast: Cast, scheme: Scheme) -> None:
+    """Isfahan's analyst sees the outcomes in the row of the province and of the scheme; Kerman's
+    analyst sees no row of Isfahan's."""
+    isfahan = cast.isfahan.province
+    assert isfahan is not None
+    dashboard = signed_in_client(cast.alice).get(f"/green/dashboard/?province={isfahan.code}")
+    assert dashboard.status_code == 200
+    [province] = dashboard.context["provinces"]
+    assert (province.key, province.applications, province.reported) == (isfahan.code, 1, 1)
+    assert (province.jobs_created, province.jobs_retained) == (4, 11)
+    assert (province.energy_saved, province.waste_diverted) == (Decimal("18500.0"), Decimal("3.5"))
+    assert province.disbursed == Decimal(250_000_000)
+    row = dashboard.content.decode().split('data-testid="province-row"')[1].split("</tr>")[0]
+    assert 'data-testid="row-created">۴</td>' in row
+    assert "۱۸٬۵۰۰" in row
+    # The same figures per scheme.
+    [by_scheme] = dashboard.context["schemes"]
+    assert (by_scheme.key, by_scheme.applications, by_scheme.disbursed) == (
+        str(scheme.pk),
+        1,
+        Decimal(250_000_000),
+    )
+    assert (by_scheme.jobs_created, by_scheme.jobs_retained) == (4, 11)
+    assert dashboard.content.decode().count('data-testid="scheme-row"') == 1
+    # Kerman's analyst sees no row of Isfahan's.
+    kerman = signed_in_client(cast.bob).get("/green/dashboard/")
+    assert kerman.context["provinces"] == [] and kerman.context["schemes"] == []
 
 
 def test_a_disbursement_beyond_the_approved_amount_is_refused(offices, cast: Cast):

@@ -61,6 +61,33 @@ def _indicator_names(ids: frozenset[int]) -> str:
     return shown
 
 
+def _reminder_message(organization: Organization, report: OwedReport, kind: str) -> str:
+    """The reminder's text, in Persian: the report is due on a day, or was due and is overdue."""
+    with translation.override("fa"):
+        values = {
+            "organization": organization.name,
+            "period": formatting.period(report.period),
+            "day": formatting.date_text(report.due, style="long"),
+            "missing": formatting.number(report.missing),
+            "indicators": _indicator_names(report.missing_ids),
+        }
+        if kind == ReminderKind.OVERDUE:
+            return (
+                _(
+                    "The report of %(organization)s for %(period)s was due on %(day)s; "
+                    "%(missing)s values are not yet submitted: %(indicators)s. Submit them now."
+                )
+                % values
+            )
+        return (
+            _(
+                "The report of %(organization)s for %(period)s is due on %(day)s; "
+                "%(missing)s values are not yet submitted: %(indicators)s."
+            )
+            % values
+        )
+
+
 @transaction.atomic
 def do_remind_report(organization: Organization, period_key: str, *, today: date) -> ReportReminder | None:
     """Tell the organization's reporters that its report of ``period_key`` falls due soon or is
@@ -88,30 +115,7 @@ def do_remind_report(organization: Organization, period_key: str, *, today: date
         return None
     if not claim_effect(f"indicators-report-{kind}:{locked.pk}:{period_key}"):
         return None
-    with translation.override("fa"):
-        values = {
-            "organization": locked.name,
-            "period": formatting.period(report.period),
-            "day": formatting.date_text(report.due, style="long"),
-            "missing": formatting.number(report.missing),
-            "indicators": _indicator_names(report.missing_ids),
-        }
-        if kind == ReminderKind.OVERDUE:
-            message = (
-                _(
-                    "The report of %(organization)s for %(period)s was due on %(day)s; "
-                    "%(missing)s values are not yet submitted: %(indicators)s. Submit them now."
-                )
-                % values
-            )
-        else:
-            message = (
-                _(
-                    "The report of %(organization)s for %(period)s is due on %(day)s; "
-                    "%(missing)s values are not yet submitted: %(indicators)s."
-                )
-                % values
-            )
+    message = _reminder_message(locked, report, kind)
     notify(
         people,
         None,

@@ -184,18 +184,41 @@ def check_record_observations(
     periodicity, a future period, a duplicate in the batch, or a locked (approved) period."""
     errors: list[RowError] = []
     add_scope = organization_scope(acting_user, Observation, "add") if acting_user is not None else None
-    assigned: dict[int, set[int]] = {}
     seen: dict[tuple[int, int, str], int] = {}
     today = today_in_tehran()
+    locked = _locked_periods(rows)
+    assigned = _assigned_indicators({r.organization.pk: r.organization for r in rows})
+    for r in rows:
+        if add_scope is not None and not add_scope.contains(r.organization):
+            errors.append(
+                RowError(r.row, "organization", _("Unknown organization, or you may not report for it."))
+            )
+            continue
+        errors.extend(_indicator_errors(r, assigned.get(r.organization.pk, set())))
+        key = (r.organization.pk, r.indicator.pk, r.period.key)
+        duplicate_of = seen.get(key)
+        if duplicate_of is None:
+            seen[key] = r.row
+        errors.extend(_period_errors(r, today=today, duplicate_of=duplicate_of, locked=locked))
+    return errors
+
+
+def _locked_periods(rows: Sequence[ObservationInput]) -> set[tuple[int, str]]:
+    """(organization id, period key) of the rows' periods that are approved, hence locked."""
     keys = {(r.organization.pk, r.indicator.pk, r.period.key) for r in rows}
-    locked = set(
+    return set(
         Observation.objects.filter(
             organization_id__in={k[0] for k in keys},
             period_key__in={k[2] for k in keys},
             status=ObservationStatus.APPROVED,
         ).values_list("organization_id", "period_key")
     )
-    organizations = {r.organization.pk: r.organization for r in rows}
+
+
+def _assigned_indicators(organizations: dict[int, Organization]) -> dict[int, set[int]]:
+    """The indicators assigned to each organization: to itself, or to an ancestor with its
+    descendants."""
+    assigned: dict[int, set[int]] = {}
     ancestors = {a for o in organizations.values() for a in o.ancestor_ids()}
     reach = Assignment.objects.filter(
         Q(organization_id__in=organizations) | Q(organization_id__in=ancestors, include_descendants=True)
@@ -205,70 +228,73 @@ def check_record_observations(
         for pk, above in lineage.items():
             if org_id == pk or (subtree and org_id in above):
                 assigned.setdefault(pk, set()).add(indicator_id)
-    for r in rows:
-        if add_scope is not None and not add_scope.contains(r.organization):
-            errors.append(
-                RowError(r.row, "organization", _("Unknown organization, or you may not report for it."))
+    return assigned
+
+
+def _indicator_errors(r: ObservationInput, assigned: set[int]) -> list[RowError]:
+    """A derived indicator is computed, never reported; any other must be assigned to the row's
+    organization (``assigned``: the indicators assigned to it)."""
+    if r.indicator.is_derived:
+        return [
+            RowError(
+                r.row,
+                "indicator",
+                _("“%(code)s” is computed from other indicators and cannot be reported.")
+                % {"code": r.indicator.code},
             )
-            continue
-        assigned.setdefault(r.organization.pk, set())
-        if r.indicator.is_derived:
-            errors.append(
-                RowError(
-                    r.row,
-                    "indicator",
-                    _("“%(code)s” is computed from other indicators and cannot be reported.")
-                    % {"code": r.indicator.code},
-                )
+        ]
+    if r.indicator.pk not in assigned:
+        return [
+            RowError(
+                r.row,
+                "indicator",
+                _("“%(code)s” is not assigned to this organization.") % {"code": r.indicator.code},
             )
-        elif r.indicator.pk not in assigned[r.organization.pk]:
-            errors.append(
-                RowError(
-                    r.row,
-                    "indicator",
-                    _("“%(code)s” is not assigned to this organization.") % {"code": r.indicator.code},
-                )
+        ]
+    return []
+
+
+def _period_errors(
+    r: ObservationInput, *, today: date, duplicate_of: int | None, locked: set[tuple[int, str]]
+) -> list[RowError]:
+    """The row's period: of the indicator's periodicity, not in the future, not given twice in the
+    batch (``duplicate_of``: the row that gave it first), not approved and locked."""
+    errors: list[RowError] = []
+    if r.period.kind != r.indicator.periodicity:
+        errors.append(
+            RowError(
+                r.row,
+                "period",
+                _("“%(code)s” is reported per %(kind)s, not per %(given)s.")
+                % {
+                    "code": r.indicator.code,
+                    "kind": Periodicity(r.indicator.periodicity).label,
+                    "given": Periodicity(r.period.kind).label,
+                },
             )
-        if r.period.kind != r.indicator.periodicity:
-            errors.append(
-                RowError(
-                    r.row,
-                    "period",
-                    _("“%(code)s” is reported per %(kind)s, not per %(given)s.")
-                    % {
-                        "code": r.indicator.code,
-                        "kind": Periodicity(r.indicator.periodicity).label,
-                        "given": Periodicity(r.period.kind).label,
-                    },
-                )
+        )
+    if r.period.start > today:
+        errors.append(
+            RowError(r.row, "period", _("The period %(period)s is in the future.") % {"period": r.period.key})
+        )
+    if duplicate_of is not None:
+        errors.append(
+            RowError(
+                r.row,
+                "period",
+                _("Duplicate of row %(row)s (same organization, indicator and period).")
+                % {"row": duplicate_of},
             )
-        if r.period.start > today:
-            errors.append(
-                RowError(
-                    r.row, "period", _("The period %(period)s is in the future.") % {"period": r.period.key}
-                )
+        )
+    if (r.organization.pk, r.period.key) in locked:
+        errors.append(
+            RowError(
+                r.row,
+                "period",
+                _("The period %(period)s is approved and locked; ask for it to be reopened.")
+                % {"period": r.period.key},
             )
-        key = (r.organization.pk, r.indicator.pk, r.period.key)
-        if key in seen:
-            errors.append(
-                RowError(
-                    r.row,
-                    "period",
-                    _("Duplicate of row %(row)s (same organization, indicator and period).")
-                    % {"row": seen[key]},
-                )
-            )
-        else:
-            seen[key] = r.row
-        if (r.organization.pk, r.period.key) in locked:
-            errors.append(
-                RowError(
-                    r.row,
-                    "period",
-                    _("The period %(period)s is approved and locked; ask for it to be reopened.")
-                    % {"period": r.period.key},
-                )
-            )
+        )
     return errors
 
 

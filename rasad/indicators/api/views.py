@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, scope_action
 from rasad.core.access import ObjectNotFound
 from rasad.core.filtersets import IdFilter
 from rasad.core.models import Organization, User
@@ -145,6 +145,7 @@ class ObservationViewSet(ScopedReadOnlyViewSet):
 
     @extend_schema(request=s.BulkSerializer, responses={200: s.BulkResultSerializer})
     @action(detail=False, methods=["post"])
+    @scope_action("add")
     def bulk(self, request: Request) -> Response:
         data = bulk.parse(request.data)
         user = _actor(request)
@@ -173,8 +174,6 @@ class ObservationViewSet(ScopedReadOnlyViewSet):
         body.setdefault("rejected", outcome.rejected)
         return Response(body, status=status.HTTP_200_OK)
 
-    bulk.scope_action = "add"  # type: ignore[attr-defined]
-
     def _period_action(self, request: Request) -> tuple[Organization, str, str]:
         serializer = s.PeriodActionSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
@@ -188,29 +187,26 @@ class ObservationViewSet(ScopedReadOnlyViewSet):
 
     @extend_schema(request=s.PeriodActionSerializer, responses={200: s.ObservationSerializer(many=True)})
     @action(detail=False, methods=["post"], pagination_class=None, filterset_class=None)
+    @scope_action("submit")
     def submit(self, request: Request) -> Response:
         organization, period, _reason = self._period_action(request)
         return self._period_response(do_submit_period(organization, period, acting_user=_actor(request)))
 
-    submit.scope_action = "submit"  # type: ignore[attr-defined]
-
     @extend_schema(request=s.PeriodActionSerializer, responses={200: s.ObservationSerializer(many=True)})
     @action(detail=False, methods=["post"], pagination_class=None, filterset_class=None)
+    @scope_action("approve")
     def approve(self, request: Request) -> Response:
         organization, period, _reason = self._period_action(request)
         return self._period_response(do_approve_period(organization, period, acting_user=_actor(request)))
 
-    approve.scope_action = "approve"  # type: ignore[attr-defined]
-
     @extend_schema(request=s.PeriodActionSerializer, responses={200: s.ObservationSerializer(many=True)})
     @action(detail=False, methods=["post"], pagination_class=None, filterset_class=None)
+    @scope_action("reopen")
     def reopen(self, request: Request) -> Response:
         organization, period, reason = self._period_action(request)
         return self._period_response(
             do_reopen_period(organization, period, acting_user=_actor(request), reason=reason)
         )
-
-    reopen.scope_action = "reopen"  # type: ignore[attr-defined]
 
     @extend_schema(
         parameters=[
@@ -273,12 +269,11 @@ class AlertViewSet(ScopedReadOnlyViewSet):
 
     @extend_schema(request=None, responses={200: s.AlertSerializer})
     @action(detail=True, methods=["post"], filterset_class=None)
+    @scope_action("change")
     def close(self, request: Request, pk: str) -> Response:
         """Acknowledge an open alert and close it (400 if it is already closed)."""
         alert = do_close_alert(self.get_object(), acting_user=_actor(request))
         return Response(s.AlertSerializer(alert, context=self.get_serializer_context()).data)
-
-    close.scope_action = "change"  # type: ignore[attr-defined]
 
 
 class BaselineViewSet(ScopedModelViewSet):

@@ -376,29 +376,43 @@ def fit_baseline(
         "parameter_count": p,
     }
 
+    design = np.column_stack([np.ones(n), *columns.values()])
+    failure = _data_gate(y, design, thresholds)
+    if failure is not None:
+        return BaselineResult(grade=Grade.NOT_VALID, reasons=(failure,), **common)
+    statistics = _statistics(y, design, names, columns)
+    reasons = _model_gates(names, statistics, thresholds)
+    return BaselineResult(grade=_grade(reasons), reasons=tuple(reasons), **common, **statistics)
+
+
+def _data_gate(y: FloatArray, design: FloatArray, thresholds: BaselineThresholds) -> GateFailure | None:
+    """Why nothing can be estimated from these data, or None: too few points, variables that are
+    combinations of each other, an energy series that is constant or not positive on average."""
+    n, p = design.shape
+    k = p - 1
     # Below max(minimum_points, k + 2) points nothing is estimated: k + 2 leaves a single residual
     # degree of freedom, the least with which a standard error exists at all.
     required = max(thresholds.minimum_points, k + 2)
     if n < required:
-        failure = GateFailure(
+        return GateFailure(
             GateCode.TOO_FEW_POINTS,
             Severity.NOT_VALID,
             {"points": n, "required": required, "variables": k},
         )
-        return BaselineResult(grade=Grade.NOT_VALID, reasons=(failure,), **common)
-
-    design = np.column_stack([np.ones(n), *columns.values()])
     if int(np.linalg.matrix_rank(design)) < p:
-        failure = GateFailure(GateCode.RANK_DEFICIENT, Severity.NOT_VALID)
-        return BaselineResult(grade=Grade.NOT_VALID, reasons=(failure,), **common)
-    mean_energy = float(np.mean(y))
+        return GateFailure(GateCode.RANK_DEFICIENT, Severity.NOT_VALID)
     if float(np.ptp(y)) == 0.0:
-        failure = GateFailure(GateCode.CONSTANT_ENERGY, Severity.NOT_VALID)
-        return BaselineResult(grade=Grade.NOT_VALID, reasons=(failure,), **common)
-    if mean_energy <= 0.0:
-        failure = GateFailure(GateCode.NON_POSITIVE_MEAN, Severity.NOT_VALID)
-        return BaselineResult(grade=Grade.NOT_VALID, reasons=(failure,), **common)
+        return GateFailure(GateCode.CONSTANT_ENERGY, Severity.NOT_VALID)
+    if float(np.mean(y)) <= 0.0:
+        return GateFailure(GateCode.NON_POSITIVE_MEAN, Severity.NOT_VALID)
+    return None
 
+
+def _statistics(
+    y: FloatArray, design: FloatArray, names: tuple[str, ...], columns: Mapping[str, FloatArray]
+) -> dict[str, Any]:
+    """The OLS fit and every statistic the result reports, keyed as ``BaselineResult``'s fields."""
+    n, p = design.shape
     model = OLS(y, design).fit()
     keys = (INTERCEPT, *names)
     fitted = np.asarray(model.fittedvalues, dtype=np.float64)
@@ -407,8 +421,8 @@ def fit_baseline(
     sse = float(np.sum(residuals**2))
     rmse = math.sqrt(sse / df_residual)
     residual_sum = float(np.sum(residuals))
-
-    statistics: dict[str, Any] = {
+    mean_energy = float(np.mean(y))
+    return {
         "coefficients": _keyed(keys, model.params),
         "standard_errors": _keyed(keys, model.bse),
         "t_values": _keyed(keys, model.tvalues),
@@ -438,8 +452,6 @@ def fit_baseline(
             for name, column in columns.items()
         },
     }
-    reasons = _model_gates(names, statistics, thresholds)
-    return BaselineResult(grade=_grade(reasons), reasons=tuple(reasons), **common, **statistics)
 
 
 def _model_gates(

@@ -22,7 +22,7 @@ from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from rasad.api.errors import ErrorSerializer
-from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, scope_action
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import Organization, User
 from rasad.live.actions import (
@@ -85,11 +85,10 @@ class DeviceViewSet(ScopedModelViewSet):
 
     @extend_schema(request=None, responses=DeviceSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("change")
     def retire(self, request: Request, pk: Any = None) -> Response:
         device = do_retire_device(self.get_object(), acting_user=_actor(request))
         return Response(DeviceSerializer(device, context=self.get_serializer_context()).data)
-
-    retire.scope_action = "change"  # type: ignore[attr-defined]
 
 
 class DeviceEventViewSet(ScopedReadOnlyViewSet):
@@ -135,11 +134,10 @@ class AgentCredentialViewSet(ScopedModelViewSet):
 
     @extend_schema(request=None, responses=AgentCredentialSerializer)
     @action(detail=True, methods=["post"])
+    @scope_action("change")
     def revoke(self, request: Request, pk: Any = None) -> Response:
         credential = do_revoke_credential(self.get_object(), acting_user=_actor(request))
         return Response(AgentCredentialSerializer(credential, context=self.get_serializer_context()).data)
-
-    revoke.scope_action = "change"  # type: ignore[attr-defined]
 
 
 def post_rows(posts: Any, devices: Any) -> list[dict[str, Any]]:
