@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -108,7 +109,7 @@ def _params(kind_name: str) -> dict[str, list[str]]:
 
 
 def _texts_of(export: ExportFile) -> list[Any]:
-    path = export_dir() / export.file.name.split("/")[-1]
+    path = export_dir() / Path(str(export.file.name)).name
     content = path.read_bytes()
     if export.file_format == "xlsx":
         cells = list(xlsx_cells(content))
