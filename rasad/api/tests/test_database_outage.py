@@ -160,15 +160,21 @@ def server(
 
 
 def _probing(server: Server, stop: threading.Event) -> threading.Thread:
-    def loop() -> None:
+    """Probe the API and a page, each kind in two threads of its own: a request caught in flight
+    when the database stops may take the outage's length to finish, and must not leave the
+    outage without probes of its kind (a single prober once saw none)."""
+
+    def loop(kind: str) -> None:
         while not stop.is_set():
-            server.get("api")
-            server.get("page")
+            server.get(kind)
             time.sleep(PROBE_PAUSE)
 
-    thread = threading.Thread(target=loop, daemon=True)
-    thread.start()
-    return thread
+    threads = [threading.Thread(target=loop, args=(kind,), daemon=True) for kind in ("api", "page") * 2]
+    for thread in threads:
+        thread.start()
+    joiner = threading.Thread(target=lambda: [t.join() for t in threads], daemon=True)
+    joiner.start()
+    return joiner
 
 
 def _settle(server: Server, since: float) -> None:
