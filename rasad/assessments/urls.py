@@ -5,6 +5,7 @@ from rasad.assessments import views
 app_name = "assessments"
 urlpatterns = [
     path("assessments/", views.AssessmentListView.as_view(), name="assessment-list"),
+    path("assessments/queue/", views.QueueView.as_view(), name="queue"),
     path("assessments/instruments/", views.InstrumentListView.as_view(), name="instrument-list"),
     path("assessments/instruments/import/", views.InstrumentImportView.as_view(), name="instrument-import"),
     path("assessments/instruments/<int:pk>/", views.InstrumentDetailView.as_view(), name="instrument-detail"),

@@ -98,6 +98,7 @@ from rasad.assessments.forms import (
     StructureFileForm,
     WithdrawForm,
 )
+from rasad.assessments.home import waiting_for
 from rasad.assessments.indicator_answers import Figure, figures
 from rasad.assessments.models import (
     Assessment,
@@ -515,6 +516,26 @@ class AssessmentListView(ScopedListView):
 
     def get_context_data(self, **context: Any) -> dict[str, Any]:
         return super().get_context_data(**context, status_css=STATUS_CSS)
+
+
+class QueueView(ScopedView):
+    """Waiting for me: the assessments whose review the reader is to score, whose consensus they
+    are to record as the lead assessor, and whose audit their agency is to make (``waiting_for``,
+    the same queues as their home page), the review window's end first."""
+
+    model = Assessment
+    template_name = "assessments/queue.html"
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        queues = [
+            {"queue": queue, "rows": list(assessments[:QUEUE_ROWS])}
+            for queue, assessments in waiting_for(self.user)
+        ]
+        return self.render({"queues": queues, "waiting": sum(len(q["rows"]) for q in queues)})
+
+
+# A queue page lists at most this many of each kind (an assessor has a few dozen at most).
+QUEUE_ROWS = 200
 
 
 def _label(score: ItemScore | None, item: Item) -> ItemScore | None:

@@ -902,6 +902,9 @@ PAGES: dict[str, Page] = {
     # neither: nobody, Root too); the cycle's owner (ISF-CC: Root) assigns assessors and
     # finalizes. A draft instrument is read in its owner's subtree.
     "assessments:assessment-list": LIST,
+    # Each person's own queue: everyone signed in opens it, and it lists only what waits for
+    # them (rasad/assessments/tests/test_queue.py).
+    "assessments:queue": LIST,
     "assessments:instrument-list": LIST,
     "assessments:cycle-list": LIST,
     "assessments:instrument-import": page(get=allow(ROOT), post=allow(ROOT)),
