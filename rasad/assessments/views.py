@@ -445,6 +445,7 @@ class CycleDetailView(ScopedDetailView):
                 .select_related("organization")
                 .prefetch_related("sections")
             ),
+            final_count=sum(1 for a in assessments if a.status == AssessmentStatus.FINAL),
             can_name_audit=can_change and cycle.status != CycleStatus.CLOSED,
             can_launch=can_change and cycle.status == CycleStatus.DRAFT,
             can_close=can_change and cycle.status == CycleStatus.OPEN,
@@ -471,6 +472,63 @@ class CycleResultsView(ScopedDetailView):
         response = HttpResponse(results_xlsx(cycle, assessments, sections), content_type=XLSX_TYPE)
         response["Content-Disposition"] = f'attachment; filename="cycle-{cycle.pk}-results.xlsx"'
         return response
+
+
+def _percent(value: Any) -> float | None:
+    return None if value is None else round(float(value), 1)
+
+
+def _section_label(section: Section) -> str:
+    return formatting.digits(f"{section.code}. {section.title}")
+
+
+class CycleChartView(ScopedDetailView):
+    """The cycle's charts as JSON (``assessments/results.js`` draws them on the cycle's page):
+    ``sections``, each section's final score (percent of its points) per organization, and
+    ``bands``, how many final assessments reached each band, over the final assessments the
+    reader may see. Labels are written in the reader's digits; numbers are plain."""
+
+    model = Cycle
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        cycle: Cycle = self.get_object()
+        final = list(
+            self.scoped(Assessment.objects.filter(cycle=cycle, status=AssessmentStatus.FINAL))
+            .select_related("organization")
+            .order_by("organization__path")
+        )
+        sections = list(
+            self.scoped(Section.objects.filter(instrument_id=cycle.instrument_id)).order_by("order")
+        )
+        bands = sorted(
+            self.scoped(Band.objects.filter(instrument_id=cycle.instrument_id)), key=lambda band: band.minimum
+        )
+
+        def section_percent(assessment: Assessment, code: str) -> float | None:
+            scores = (assessment.result or {}).get("final", {}).get("sections", {})
+            return _percent(scores.get(code, {}).get("percent"))
+
+        return JsonResponse(
+            {
+                "final": len(final),
+                "sections": {
+                    "labels": [formatting.digits(a.organization.name) for a in final],
+                    "series": [
+                        {"name": _section_label(s), "values": [section_percent(a, s.code) for a in final]}
+                        for s in sections
+                    ],
+                },
+                "bands": {
+                    "labels": [formatting.digits(band.name) for band in bands],
+                    "series": [
+                        {
+                            "name": _("Final assessments"),
+                            "values": [sum(1 for a in final if a.band_id == band.pk) for band in bands],
+                        }
+                    ],
+                },
+            }
+        )
 
 
 class CycleLaunchView(ScopedActionView):
@@ -697,6 +755,26 @@ class AssessmentDetailView(ScopedDetailView):
                 if r.reviewer_id == self.user.pk
             ),
         }
+
+
+class AssessmentChartView(ScopedDetailView):
+    """One assessment's chart as JSON (``assessments/results.js`` draws it on its page): each
+    section's score, as a percent of its points, self-assessed and final."""
+
+    model = Assessment
+    queryset = Assessment.objects.select_related("cycle")
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        assessment: Assessment = self.get_object()
+        rows = _section_rows(assessment)
+        series = [
+            {"name": _("Self-assessed"), "values": [_percent(row["self"].get("percent")) for row in rows]}
+        ]
+        if assessment.status == AssessmentStatus.FINAL:
+            series.append({"name": _("Final"), "values": [_percent(row.get("percent")) for row in rows]})
+        return JsonResponse(
+            {"sections": {"labels": [_section_label(row["section"]) for row in rows], "series": series}}
+        )
 
 
 def _section_rows(assessment: Assessment) -> list[dict[str, Any]]:

@@ -122,8 +122,15 @@ def test_a_field_post_answers_on_a_phone_and_the_coordinator_finalizes(
     screenshot(page, "assessment-final-desktop")
     page.goto(f"{live_server.url}/assessments/cycles/{cycle.pk}/")
     assert page.locator("[data-testid=ranking-row]").count() == 1
+    # The results charts, drawn from the cycle's feed, with their numbers in Persian digits.
+    page.wait_for_selector("[data-testid=bands-chart][data-ready='1']")
+    page.wait_for_selector("[data-testid=sections-chart][data-ready='1']")
+    bands = page.inner_text("[data-testid=bands-chart]")
+    assert "۱" in bands and "انطباق کامل" in bands and not any(d in bands for d in "0123456789")
     screenshot(page, "cycle-desktop")
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/assessments/{assessment.pk}/")
+    page.wait_for_selector("[data-testid=sections-chart][data-ready='1']")
+    assert "۱۰۰" in page.inner_text("[data-testid=sections-chart]")
     assert fits_the_screen(page)
     screenshot(page, "assessment-final-phone")
