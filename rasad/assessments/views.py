@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse, HttpResponseBase, JsonResponse, QueryDict
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -97,6 +98,8 @@ from rasad.assessments.forms import (
     RiskRatingForm,
     StructureFileForm,
     WithdrawForm,
+    answer_field_name,
+    reason_field_name,
 )
 from rasad.assessments.home import waiting_for
 from rasad.assessments.indicator_answers import Figure, figures
@@ -882,7 +885,36 @@ class SelfAssessmentView(_AnswersView):
             **context,
             problems=submission_problems(self.object),
             submit_label=_("Save and submit for review"),
+            autosave=True,
         )
+
+    def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        """The whole form (Save, Save and submit); or, from htmx as each item is answered
+        (``item`` names it), that item alone, answered with its saved state."""
+        if not request.headers.get("HX-Request") or "item" not in request.POST:
+            return super().post(request, *args, **kwargs)
+        self.load()
+        item = next((i for i in self.items if i.code == request.POST["item"]), None)
+        if item is None:
+            raise refusal()
+        # Only this item's fields are read, whatever else the page sent: the other answers are
+        # neither saved nor cleared by it (an empty field is left as it is, as on "Save").
+        names = (answer_field_name(item), reason_field_name(item))
+        data = QueryDict(mutable=True)
+        for name in names:
+            if name in request.POST:
+                data[name] = request.POST[name]
+        form = self.get_form(data)
+        saved = form.is_valid() and self.perform(form) is not None
+        errors = [str(e) for e in form.non_field_errors()] + [
+            str(e) for name in names if name in form.fields for e in form[name].errors
+        ]
+        state = render_to_string(
+            "assessments/includes/answer_state.html",
+            {"state": "saved" if saved else "error", "errors": errors},
+            request=request,
+        )
+        return HttpResponse(state, status=200 if saved else 400)
 
 
 class ReviewView(_AnswersView):
