@@ -588,7 +588,7 @@ class QueueView(ScopedView):
     template_name = "assessments/queue.html"
 
     def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        queues = [
+        queues: list[dict[str, Any]] = [
             {"queue": queue, "rows": list(assessments[:QUEUE_ROWS])}
             for queue, assessments in waiting_for(self.user)
         ]
