@@ -1378,6 +1378,8 @@ API: dict[str, Operation] = {
     "GET /api/v1/assessments/": op(READ_ALL, "assessment", listed=ISF_READERS),
     "GET /api/v1/assessments/{id}/": op(allow(ISF_READERS), "assessment"),
     "GET /api/v1/assessments/compliance/": op(READ_ALL),
+    # The caller's own queue: everyone gets it, listing only what waits for them.
+    "GET /api/v1/assessments/waiting/": op(READ_ALL),
     "GET /api/v1/assessments/{id}/feedback-report/": op(allow(NOBODY), "assessment"),
     "POST /api/v1/assessments/{id}/answers/": op(allow(ISF_STAFF), "assessment"),
     "GET /api/v1/assessments/{id}/indicator-values/": op(allow(ISF_READERS), "assessment"),

@@ -76,3 +76,14 @@ def test_the_home_page_counts_the_queue_and_the_lead_moves_on_to_consensus(
     assert [(str(c.label), c.value) for c in home.counts] == [(str(CONSENSUS.title), 1)]
     assert [item.url for item in home.items] == [f"/assessments/{isfahan.pk}/consensus/"]
     assert 'data-testid="queue-review"' not in _queue(cast.bob)
+
+
+def test_the_api_gives_each_assessor_their_own_queue(cast: Cast, crossed: dict[str, Assessment]):
+    from rasad.conftest import client_for
+
+    body = client_for(cast.bob).get("/api/v1/assessments/waiting/").json()
+    assert [(row["id"], row["organization"], row["page"]) for row in body["review"]] == [
+        (crossed["isfahan"].pk, "ISF-P1", f"/assessments/{crossed['isfahan'].pk}/review/")
+    ]
+    assert body["consensus"] == [] and body["audit"] == []
+    assert client_for(cast.charlie).get("/api/v1/assessments/waiting/").json()["review"] == []
