@@ -3,9 +3,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
+from rasad.core.scope import holds_anywhere
 from rasad.web.navigation import MenuGroup, MenuItem
+
+
+def reviews_or_audits(user: Any) -> bool:
+    """Whether the person may review or audit assessments somewhere: the audience of their
+    queue, "Waiting for me"."""
+    return holds_anywhere(user, "assessments.review_assessment") or holds_anywhere(
+        user, "assessments.audit_assessment"
+    )
+
 
 MENU = (
     MenuGroup(
@@ -17,6 +29,12 @@ MENU = (
                 "assessments:assessment-list",
                 "bi-clipboard2-check",
                 "assessments.view_assessment",
+            ),
+            MenuItem(
+                _("Waiting for me"),
+                "assessments:queue",
+                "bi-inboxes",
+                check=reviews_or_audits,
             ),
             MenuItem(_("Cycles"), "assessments:cycle-list", "bi-arrow-repeat", "assessments.view_cycle"),
             MenuItem(

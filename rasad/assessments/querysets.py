@@ -18,11 +18,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Self
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from rasad.core.querysets import ScopedQuerySet
 
 if TYPE_CHECKING:
+    from rasad.core.models import User
     from rasad.core.scope import Scope
 
 PUBLIC_STATUSES = ("published", "retired")
@@ -102,6 +103,47 @@ class AssessmentQuerySet(ScopedQuerySet[Any]):
 
     def within(self, scope: Scope, action: str) -> Self:
         return self.filter(assessment_q(scope, action))
+
+    # What waits for one person (their queue page and their home): applied after
+    # ``visible_to(user, "review")`` or ``visible_to(user, "audit")``, never instead of it.
+
+    def awaiting_review_by(self, user: User) -> Self:
+        """Submitted assessments whose review ``user`` is assigned and has not submitted."""
+        from rasad.assessments.models import Review
+
+        mine = Review.objects.filter(
+            assessment_id=OuterRef("pk"), reviewer=user, kind="assessor", submitted_at__isnull=True
+        )
+        return self.filter(Exists(mine), status__in=("submitted", "reviewed"))
+
+    def awaiting_consensus_by(self, user: User) -> Self:
+        """Assessments every assessor has reviewed whose consensus ``user``, the lead, records."""
+        from rasad.assessments.models import Review
+
+        led = Review.objects.filter(
+            assessment_id=OuterRef("pk"), reviewer=user, kind="assessor", is_lead=True
+        )
+        return self.filter(Exists(led), status="reviewed")
+
+    def awaiting_audit_by(self, user: User) -> Self:
+        """Agreed assessments of cycles audited by an agency ``user`` audits for, whose audit
+        that agency has not submitted (anyone of the agency who may audit makes it)."""
+        from rasad.assessments.models import Assessment, CycleAudit, Review
+        from rasad.core.scope import organization_scope
+
+        scope = organization_scope(user, Assessment, "audit")
+        if scope.is_nothing:
+            return self.none()
+        submitted = Review.objects.filter(
+            assessment_id=OuterRef(OuterRef("pk")),
+            audit_id=OuterRef("pk"),
+            kind="audit",
+            submitted_at__isnull=False,
+        )
+        pending = CycleAudit.objects.filter(
+            scope.as_q("organization__"), cycle_id=OuterRef("cycle_id")
+        ).filter(~Exists(submitted))
+        return self.filter(Exists(pending), status="agreed")
 
 
 class AssessmentChildQuerySet(ScopedQuerySet[Any]):

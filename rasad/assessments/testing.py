@@ -187,6 +187,32 @@ def matrix_risk_rating(cast: Cast, organization: Organization) -> Any:
     )
 
 
+def _submit(assessment: Assessment, answerer: User, exceptions: dict[str, Any]) -> tuple[list[Any], Any]:
+    """Answer every item "yes" (a number 72, a choice "2") but for ``exceptions``, attach the
+    evidence and submit; the items and the answers given."""
+    from rasad.assessments.actions import do_save_answers, do_submit_assessment
+    from rasad.assessments.demo import _answers, _evidence
+    from rasad.assessments.models import Item
+
+    items = list(
+        Item.objects.filter(instrument_id=assessment.cycle.instrument_id)
+        .select_related("criterion__section")
+        .order_by("criterion__section__order", "criterion__order", "order")
+    )
+    answers = _answers(items, exceptions)
+    do_save_answers(assessment, answers, acting_user=answerer)
+    _evidence(assessment, items, answerer, {k: str(v) for k, v in exceptions.items()})
+    do_submit_assessment(assessment, acting_user=answerer)
+    return items, answers
+
+
+def make_submitted(assessment: Assessment, *, answerer: User) -> Assessment:
+    """``assessment`` self-assessed (every item "yes"), with its evidence, and submitted."""
+    _submit(assessment, answerer, {})
+    assessment.refresh_from_db()
+    return assessment
+
+
 def make_final(
     assessment: Assessment,
     *,
@@ -203,24 +229,12 @@ def make_final(
         do_agree_consensus,
         do_assign_assessor,
         do_finalize_assessment,
-        do_save_answers,
         do_save_review_scores,
-        do_submit_assessment,
         do_submit_review,
     )
-    from rasad.assessments.demo import _answers, _evidence, _review_of
-    from rasad.assessments.models import Item
+    from rasad.assessments.demo import _review_of
 
-    exceptions = exceptions or {}
-    items = list(
-        Item.objects.filter(instrument_id=assessment.cycle.instrument_id)
-        .select_related("criterion__section")
-        .order_by("criterion__section__order", "criterion__order", "order")
-    )
-    answers = _answers(items, exceptions)
-    do_save_answers(assessment, answers, acting_user=answerer)
-    _evidence(assessment, items, answerer, {k: str(v) for k, v in exceptions.items()})
-    do_submit_assessment(assessment, acting_user=answerer)
+    items, answers = _submit(assessment, answerer, exceptions or {})
     review = do_assign_assessor(assessment, assessor, assessor_organization, acting_user=manager)
     do_save_review_scores(review, _review_of(items, answers), acting_user=assessor)
     do_submit_review(review, acting_user=assessor)

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse, HttpResponseBase, JsonResponse, QueryDict
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -97,7 +98,10 @@ from rasad.assessments.forms import (
     RiskRatingForm,
     StructureFileForm,
     WithdrawForm,
+    answer_field_name,
+    reason_field_name,
 )
+from rasad.assessments.home import waiting_for
 from rasad.assessments.indicator_answers import Figure, figures
 from rasad.assessments.models import (
     Assessment,
@@ -444,6 +448,7 @@ class CycleDetailView(ScopedDetailView):
                 .select_related("organization")
                 .prefetch_related("sections")
             ),
+            final_count=sum(1 for a in assessments if a.status == AssessmentStatus.FINAL),
             can_name_audit=can_change and cycle.status != CycleStatus.CLOSED,
             can_launch=can_change and cycle.status == CycleStatus.DRAFT,
             can_close=can_change and cycle.status == CycleStatus.OPEN,
@@ -470,6 +475,63 @@ class CycleResultsView(ScopedDetailView):
         response = HttpResponse(results_xlsx(cycle, assessments, sections), content_type=XLSX_TYPE)
         response["Content-Disposition"] = f'attachment; filename="cycle-{cycle.pk}-results.xlsx"'
         return response
+
+
+def _percent(value: Any) -> float | None:
+    return None if value is None else round(float(value), 1)
+
+
+def _section_label(section: Section) -> str:
+    return formatting.digits(f"{section.code}. {section.title}")
+
+
+class CycleChartView(ScopedDetailView):
+    """The cycle's charts as JSON (``assessments/results.js`` draws them on the cycle's page):
+    ``sections``, each section's final score (percent of its points) per organization, and
+    ``bands``, how many final assessments reached each band, over the final assessments the
+    reader may see. Labels are written in the reader's digits; numbers are plain."""
+
+    model = Cycle
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        cycle: Cycle = self.get_object()
+        final = list(
+            self.scoped(Assessment.objects.filter(cycle=cycle, status=AssessmentStatus.FINAL))
+            .select_related("organization")
+            .order_by("organization__path")
+        )
+        sections = list(
+            self.scoped(Section.objects.filter(instrument_id=cycle.instrument_id)).order_by("order")
+        )
+        bands = sorted(
+            self.scoped(Band.objects.filter(instrument_id=cycle.instrument_id)), key=lambda band: band.minimum
+        )
+
+        def section_percent(assessment: Assessment, code: str) -> float | None:
+            scores = (assessment.result or {}).get("final", {}).get("sections", {})
+            return _percent(scores.get(code, {}).get("percent"))
+
+        return JsonResponse(
+            {
+                "final": len(final),
+                "sections": {
+                    "labels": [formatting.digits(a.organization.name) for a in final],
+                    "series": [
+                        {"name": _section_label(s), "values": [section_percent(a, s.code) for a in final]}
+                        for s in sections
+                    ],
+                },
+                "bands": {
+                    "labels": [formatting.digits(band.name) for band in bands],
+                    "series": [
+                        {
+                            "name": _("Final assessments"),
+                            "values": [sum(1 for a in final if a.band_id == band.pk) for band in bands],
+                        }
+                    ],
+                },
+            }
+        )
 
 
 class CycleLaunchView(ScopedActionView):
@@ -515,6 +577,26 @@ class AssessmentListView(ScopedListView):
 
     def get_context_data(self, **context: Any) -> dict[str, Any]:
         return super().get_context_data(**context, status_css=STATUS_CSS)
+
+
+class QueueView(ScopedView):
+    """Waiting for me: the assessments whose review the reader is to score, whose consensus they
+    are to record as the lead assessor, and whose audit their agency is to make (``waiting_for``,
+    the same queues as their home page), the review window's end first."""
+
+    model = Assessment
+    template_name = "assessments/queue.html"
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        queues: list[dict[str, Any]] = [
+            {"queue": queue, "rows": list(assessments[:QUEUE_ROWS])}
+            for queue, assessments in waiting_for(self.user)
+        ]
+        return self.render({"queues": queues, "waiting": sum(len(q["rows"]) for q in queues)})
+
+
+# A queue page lists at most this many of each kind (an assessor has a few dozen at most).
+QUEUE_ROWS = 200
 
 
 def _label(score: ItemScore | None, item: Item) -> ItemScore | None:
@@ -678,6 +760,26 @@ class AssessmentDetailView(ScopedDetailView):
         }
 
 
+class AssessmentChartView(ScopedDetailView):
+    """One assessment's chart as JSON (``assessments/results.js`` draws it on its page): each
+    section's score, as a percent of its points, self-assessed and final."""
+
+    model = Assessment
+    queryset = Assessment.objects.select_related("cycle")
+
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        assessment: Assessment = self.get_object()
+        rows = _section_rows(assessment)
+        series = [
+            {"name": _("Self-assessed"), "values": [_percent(row["self"].get("percent")) for row in rows]}
+        ]
+        if assessment.status == AssessmentStatus.FINAL:
+            series.append({"name": _("Final"), "values": [_percent(row.get("percent")) for row in rows]})
+        return JsonResponse(
+            {"sections": {"labels": [_section_label(row["section"]) for row in rows], "series": series}}
+        )
+
+
 def _section_rows(assessment: Assessment) -> list[dict[str, Any]]:
     """Each section of the instrument with its final result and its self-assessed result."""
     result = assessment.result or {}
@@ -783,7 +885,36 @@ class SelfAssessmentView(_AnswersView):
             **context,
             problems=submission_problems(self.object),
             submit_label=_("Save and submit for review"),
+            autosave=True,
         )
+
+    def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        """The whole form (Save, Save and submit); or, from htmx as each item is answered
+        (``item`` names it), that item alone, answered with its saved state."""
+        if not request.headers.get("HX-Request") or "item" not in request.POST:
+            return super().post(request, *args, **kwargs)
+        self.load()
+        item = next((i for i in self.items if i.code == request.POST["item"]), None)
+        if item is None:
+            raise refusal()
+        # Only this item's fields are read, whatever else the page sent: the other answers are
+        # neither saved nor cleared by it (an empty field is left as it is, as on "Save").
+        names = (answer_field_name(item), reason_field_name(item))
+        data = QueryDict(mutable=True)
+        for name in names:
+            if name in request.POST:
+                data[name] = request.POST[name]
+        form = self.get_form(data)
+        saved = form.is_valid() and self.perform(form) is not None
+        errors = [str(e) for e in form.non_field_errors()] + [
+            str(e) for name in names if name in form.fields for e in form[name].errors
+        ]
+        state = render_to_string(
+            "assessments/includes/answer_state.html",
+            {"state": "saved" if saved else "error", "errors": errors},
+            request=request,
+        )
+        return HttpResponse(state, status=200 if saved else 400)
 
 
 class ReviewView(_AnswersView):

@@ -81,7 +81,9 @@ def audit_occurrence_added(
     )
 
 
-def audit_case_changed(case: Case, *, acting_user: User, old: dict[str, Any], new: dict[str, Any]) -> None:
+def audit_case_changed(
+    case: Case, *, acting_user: User | None, old: dict[str, Any], new: dict[str, Any]
+) -> None:
     record(
         CaseAuditEvent.CASE_CHANGED,
         actor=acting_user,

@@ -902,6 +902,9 @@ PAGES: dict[str, Page] = {
     # neither: nobody, Root too); the cycle's owner (ISF-CC: Root) assigns assessors and
     # finalizes. A draft instrument is read in its owner's subtree.
     "assessments:assessment-list": LIST,
+    # Each person's own queue: everyone signed in opens it, and it lists only what waits for
+    # them (rasad/assessments/tests/test_queue.py).
+    "assessments:queue": LIST,
     "assessments:instrument-list": LIST,
     "assessments:cycle-list": LIST,
     "assessments:instrument-import": page(get=allow(ROOT), post=allow(ROOT)),
@@ -915,10 +918,12 @@ PAGES: dict[str, Page] = {
     "assessments:cycle-create": page(get=allow(ROOT), post=allow(ROOT)),
     "assessments:cycle-detail": page("assessment-cycle", get=allow(ISF_READERS)),
     "assessments:cycle-results": page("assessment-cycle", get=allow(ISF_READERS)),
+    "assessments:cycle-chart": page("assessment-cycle", get=allow(ISF_READERS)),
     "assessments:cycle-launch": page("assessment-cycle", get=NOT_ANSWERED, post=allow(ROOT)),
     "assessments:cycle-close": page("assessment-cycle", get=NOT_ANSWERED, post=allow(ROOT)),
     "assessments:cycle-audit": page("assessment-cycle", get=allow(ROOT), post=allow(ROOT)),
     "assessments:assessment-detail": page("assessment", get=allow(ISF_READERS)),
+    "assessments:assessment-chart": page("assessment", get=allow(ISF_READERS)),
     "assessments:assessment-answers": page("assessment", get=allow(ISF_STAFF), post=allow(ISF_STAFF)),
     "assessments:assessment-review": page("assessment", get=allow(NOBODY), post=allow(NOBODY)),
     "assessments:assessment-consensus": page("assessment", get=allow(NOBODY), post=allow(NOBODY)),
@@ -1373,6 +1378,8 @@ API: dict[str, Operation] = {
     "GET /api/v1/assessments/": op(READ_ALL, "assessment", listed=ISF_READERS),
     "GET /api/v1/assessments/{id}/": op(allow(ISF_READERS), "assessment"),
     "GET /api/v1/assessments/compliance/": op(READ_ALL),
+    # The caller's own queue: everyone gets it, listing only what waits for them.
+    "GET /api/v1/assessments/waiting/": op(READ_ALL),
     "GET /api/v1/assessments/{id}/feedback-report/": op(allow(NOBODY), "assessment"),
     "POST /api/v1/assessments/{id}/answers/": op(allow(ISF_STAFF), "assessment"),
     "GET /api/v1/assessments/{id}/indicator-values/": op(allow(ISF_READERS), "assessment"),

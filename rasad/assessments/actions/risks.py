@@ -98,6 +98,8 @@ def _rating_state(rating: RiskRating | None) -> dict[str, Any]:
 
 
 def _save_rating(case: Case, values: RatingValues, *, acting_user: User | None) -> RiskRating:
+    from rasad.cases.actions import do_set_case_deadline
+
     rating = RiskRating.objects.select_for_update().filter(case=case).first()
     old = _rating_state(rating)
     is_new = rating is None
@@ -131,6 +133,9 @@ def _save_rating(case: Case, values: RatingValues, *, acting_user: User | None) 
         old=old or None,
         new=_rating_state(rating),
     )
+    # The next review is the risk case's deadline: it falls due, is counted overdue and escalates
+    # through the cases app's own deadline machinery, like any case (without a date, its SLA).
+    do_set_case_deadline(case, rating.review_on, acting_user=acting_user)
     return rating
 
 

@@ -603,6 +603,26 @@ class AssessmentComplianceTrendSerializer(serializers.Serializer[Any]):
     sections = serializers.DictField(child=AssessmentComplianceHeatSerializer())
 
 
+class WaitingAssessmentSerializer(serializers.Serializer[Any]):
+    """An assessment on a person's queue, with the page that does the work waiting for them."""
+
+    id = serializers.IntegerField()
+    display = serializers.CharField()
+    organization = serializers.CharField(source="organization.code")
+    cycle = serializers.IntegerField(source="cycle_id")
+    status = serializers.CharField()
+    review_closes_on = serializers.DateField(source="cycle.review_closes_on", allow_null=True)
+    page = serializers.CharField()
+
+
+class WaitingSerializer(serializers.Serializer[Any]):
+    """What waits for the caller (the page "Waiting for me"), review window's end first."""
+
+    review = WaitingAssessmentSerializer(many=True)
+    consensus = WaitingAssessmentSerializer(many=True)
+    audit = WaitingAssessmentSerializer(many=True)
+
+
 class AssessmentComplianceSerializer(serializers.Serializer[Any]):
     cycle = AssessmentComplianceCycleSerializer(allow_null=True)
     cycles = AssessmentComplianceCycleChoiceSerializer(many=True)

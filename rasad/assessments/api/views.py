@@ -83,6 +83,8 @@ from rasad.assessments.api.serializers import (
     RiskRatingInputSerializer,
     RiskRatingSerializer,
     RiskSerializer,
+    WaitingAssessmentSerializer,
+    WaitingSerializer,
 )
 from rasad.assessments.choices import ReviewKind, Stage
 from rasad.assessments.compliance import compliance, compliance_data, parse_cycle, visible_for
@@ -389,6 +391,25 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         cycle_id = parse_cycle(request.query_params.get("cycle"))
         under = (request.query_params.get("under") or "")[:40]
         return Response(compliance_data(compliance(visible_for(_actor(request)), cycle_id, under)))
+
+    @extend_schema(responses=WaitingSerializer, filters=False)
+    @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
+    def waiting(self, request: Request) -> Response:
+        """What waits for the caller: the reviews they are to score, the consensuses they are to
+        record as the lead assessor, the audits their agency is to make (``waiting_for``, the
+        same queues as the page "Waiting for me"), up to 200 of each."""
+        from django.urls import reverse
+
+        from rasad.assessments.home import waiting_for
+
+        body: dict[str, Any] = {}
+        for queue, assessments in waiting_for(_actor(request)):
+            rows = list(assessments[:200])
+            for assessment in rows:
+                assessment.display = str(assessment)  # type: ignore[attr-defined]
+                assessment.page = reverse(queue.url_name, args=[assessment.pk])  # type: ignore[attr-defined]
+            body[queue.key] = WaitingAssessmentSerializer(rows, many=True).data
+        return Response(body)
 
     def _respond(self, assessment: Assessment) -> Response:
         fresh = self._base_queryset().get(pk=assessment.pk)

@@ -79,6 +79,25 @@ def test_launch_makes_one_assessment_per_field_post(cast: Cast, posts_cycle: Any
     assert organizations == {"ISF-P1", "KER-P1"}
 
 
+def test_a_cycle_chosen_by_sector_assesses_only_the_organizations_carrying_the_tag(cast: Cast, civil: Any):
+    from rasad.core.actions.organizations import OrganizationValues, do_create_organization
+
+    def site(code: str, tags: list[str]) -> Any:
+        values = OrganizationValues(
+            code=code, name="سایت آزمایشی", kind="site", parent=cast.isfahan, sector_tags=tags
+        )
+        return do_create_organization(values, acting_user=cast.root)
+
+    site("SEC-MINE", ["معدن", "فولاد"])
+    site("SEC-POWER", ["نیروگاه"])
+    cycle = make_cycle(cast.national, user=civil, scope_sectors=["معدن"])
+    do_launch_cycle(cycle, acting_user=civil)
+    # Neither the other site nor the cast's untagged centres and posts under the root.
+    assert list(Assessment.objects.filter(cycle=cycle).values_list("organization__code", flat=True)) == [
+        "SEC-MINE"
+    ]
+
+
 def test_the_whole_path_to_a_final_result_and_its_cases(cast: Cast, civil: Any, posts_cycle: Any):
     assessment = _assessment(posts_cycle, cast.isfahan_post)
     _self_assess(cast, assessment)

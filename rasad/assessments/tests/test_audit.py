@@ -188,3 +188,17 @@ def test_the_lead_assessor_writes_the_feedback_the_organization_reads(cast: Cast
         .status_code
         == 404
     )
+
+
+def test_the_auditing_agency_finds_the_audit_in_its_queue_until_it_is_submitted(
+    cast: Cast, agreed: Assessment
+):
+    from rasad.testing.web import signed_in_client
+
+    audit_url = f"/assessments/{agreed.pk}/audit/"
+    page = signed_in_client(cast.bob).get("/assessments/queue/").content.decode()
+    assert 'data-testid="queue-audit"' in page and audit_url in page
+    # Isfahan's analyst is of the assessed side, not of the auditing agency.
+    assert audit_url not in signed_in_client(cast.alice).get("/assessments/queue/").content.decode()
+    client_for(cast.bob).post(_url(agreed, "audit-scores"), {"answers": AUDIT, "submit": True}, format="json")
+    assert audit_url not in signed_in_client(cast.bob).get("/assessments/queue/").content.decode()

@@ -262,3 +262,32 @@ def test_a_weight_that_breaks_the_sum_of_a_published_version_is_refused(cast: Ca
         )
     assert response.status_code == 200
     assert "data-field-error" in response.content.decode()
+
+
+def test_each_item_saves_as_it_is_answered_without_touching_the_others(cast: Cast, cycle: Any):
+    from rasad.core.models import AuditEvent
+
+    assessment = _isfahan(cycle, cast)
+    ali = signed_in_client(cast.ali)
+    url = reverse("assessments:assessment-answers", args=[assessment.pk])
+    ali.post(url, {"answer_A1.1": "yes", "save": "1"})
+    page = ali.get(url).content.decode()
+    assert 'hx-vals=\'{"item": "A1.2"}\'' in page and 'data-testid="answer-state"' in page
+    # htmx sends the whole form; only the named item's fields are read.
+    response = ali.post(
+        url, {"item": "A1.2", "answer_A1.2": "no", "answer_A1.1": "na"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert 'data-state="saved"' in response.content.decode()
+    answers = dict(
+        ItemScore.objects.filter(assessment=assessment, stage="self").values_list("item__code", "answer")
+    )
+    assert answers == {"A1.1": "yes", "A1.2": "no"}
+    saved = AuditEvent.objects.filter(object_id=str(assessment.pk), event_type=520).order_by("pk").last()
+    assert saved is not None and saved.actor_id == cast.ali.pk
+    assert list(saved.new["answers"]) == ["A1.2"]
+    # A value out of range is named on its item, with nothing saved.
+    with assert_nothing_changed("assessments.itemscore", "assessments.assessment"):
+        response = ali.post(url, {"item": "B1.2", "answer_B1.2": "800"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 400
+    assert 'data-state="error"' in response.content.decode() and "B1.2" in response.content.decode()

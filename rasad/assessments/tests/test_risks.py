@@ -360,3 +360,26 @@ def test_a_review_that_comes_due_is_counted_on_the_home_page(cast: Cast):
     )
     assert [(count.value, count.tone) for count in risk_counts(cast.alice)] == [(1, "warning"), (1, "danger")]
     assert risk_counts(cast.bob) == []
+
+
+def test_the_next_review_comes_due_and_escalates_like_any_case_deadline(cast: Cast):
+    from rasad.assessments.actions.risks import RatingValues, do_rate_risk
+    from rasad.cases.calendar import deadline_moment
+    from rasad.cases.tasks import escalate_overdue
+
+    case = _risk(cast)
+    review = today_in_tehran() + timedelta(days=2)
+    do_rate_risk(case, RatingValues(2, 3, review), acting_user=cast.alice)
+    case.refresh_from_db()
+    due = deadline_moment(case)
+    assert (case.deadline, case.due_at, case.next_escalation_at) == (review, due, due)
+    assert due is not None and not Case.objects.overdue(now=due).filter(pk=case.pk).exists()
+    # The day after the review: overdue, and the cases app's escalation job sends it up a level.
+    late = due + timedelta(minutes=1)
+    assert Case.objects.overdue(now=late).filter(pk=case.pk).exists()
+    assert [c.pk for c in escalate_overdue(now=late)] == [case.pk]
+    case.refresh_from_db()
+    assert (case.escalation_level, case.escalated_to_id) == (1, cast.national.pk)
+    # Reviewed again with a later date: a new deadline, not overdue.
+    do_rate_risk(case, RatingValues(2, 3, review + timedelta(days=30)), acting_user=cast.alice)
+    assert not Case.objects.overdue(now=late).filter(pk=case.pk).exists()

@@ -20,6 +20,7 @@ from rasad.cases.actions.cases import (
     CaseValues,
     check_case_values,
     do_open_case,
+    do_set_case_deadline,
     do_update_case,
 )
 from rasad.cases.actions.collaboration import (
@@ -72,6 +73,7 @@ __all__ = [
     "do_merge_cases",
     "do_open_case",
     "do_raise_problem",
+    "do_set_case_deadline",
     "do_set_holiday",
     "do_transition_case",
     "do_update_case",

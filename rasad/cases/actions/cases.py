@@ -281,3 +281,31 @@ def do_update_case(case: Case, changes: dict[str, Any], *, acting_user: User) ->
     )
     _push("case.changed", case)
     return case
+
+
+@transaction.atomic
+def do_set_case_deadline(case: Case, deadline: date | None, *, acting_user: User | None) -> Case:
+    """Give a case the date it falls due on (a risk's next review, ``rasad.assessments``): it is
+    then due at the end of that day as a directive is, its escalation counts from then, and
+    without a date its SLA budget applies again. The caller has checked that the person may set
+    it (the risk register's rating), and audits why in the same transaction; this writes the
+    case's own change, timeline line and audit event. Nothing changes when the date is the same."""
+    locked: Case = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.deadline == deadline:
+        return locked
+    old = locked.deadline
+    locked.deadline = deadline
+    locked.due_at = compute_due(locked)
+    # A new date is a new deadline: the escalation job waits for it again.
+    locked.next_escalation_at = locked.due_at
+    locked.version += 1
+    locked.save(update_fields=["deadline", "due_at", "next_escalation_at", "version", "last_updated"])
+    _event(locked, "edit", actor=acting_user, created=timezone.now(), data={"fields": ["deadline"]})
+    audit_case_changed(
+        locked,
+        acting_user=acting_user,
+        old={"deadline": old.isoformat() if old else None},
+        new={"deadline": deadline.isoformat() if deadline else None},
+    )
+    _push("case.changed", locked)
+    return locked

@@ -1,8 +1,8 @@
 """Assessments in the browser, in Persian: on a phone, a field post answers the passive-defence
-guideline, a bad number is named on its item and nothing is saved, then it attaches its
-evidence and submits; at desktop width the civil defence coordinator sees the assessment, assigns
-an assessor from another province, and, after the review and consensus, makes it final and sees
-the cases the non-compliant sections opened."""
+guideline, each answer saved as it is given, a bad number named on its item and not saved, then
+it attaches its evidence and submits; at desktop width the civil defence coordinator sees the
+assessment, assigns an assessor from another province, and, after the review and consensus,
+makes it final and sees the cases the non-compliant sections opened."""
 
 from __future__ import annotations
 
@@ -69,10 +69,20 @@ def test_a_field_post_answers_on_a_phone_and_the_coordinator_finalizes(
     page.click(f"a[href='/assessments/{assessment.pk}/']")
     page.click("[data-testid=answer]")
     _fill(page, [dict(row, value=800) if row["item"] == "B1.2" else row for row in ANSWERS])
+    # Each item saves as it is answered (htmx): every answer but B1.2's, refused on its item.
+    page.locator("[name='answer_B1.2']").press("Tab")
+    page.wait_for_selector("[data-code='B1.2'] [data-testid=answer-state][data-state=error]")
+    page.wait_for_function(
+        "document.querySelectorAll('[data-testid=answer-state][data-state=saved]').length === 18"
+    )
+    assert "B1.2" in page.inner_text("[data-code='B1.2'] [data-testid=answer-state]")
+    saved = set(ItemScore.objects.filter(assessment=assessment).values_list("item__code", flat=True))
+    assert saved == {row["item"] for row in ANSWERS} - {"B1.2"}
+    screenshot(page, "assessment-answers-autosave-phone")
     page.click("[data-testid=save]")
     errors = page.inner_text("[data-testid=form-errors]")
     assert ("B1.2" in errors and "۸۰۰" in errors) or "800" in errors
-    assert ItemScore.objects.filter(assessment=assessment).count() == 0
+    assert not ItemScore.objects.filter(assessment=assessment, item__code="B1.2").exists()
     assert fits_the_screen(page)
     screenshot(page, "assessment-answers-error-phone")
     _fill(page, ANSWERS)
@@ -122,8 +132,15 @@ def test_a_field_post_answers_on_a_phone_and_the_coordinator_finalizes(
     screenshot(page, "assessment-final-desktop")
     page.goto(f"{live_server.url}/assessments/cycles/{cycle.pk}/")
     assert page.locator("[data-testid=ranking-row]").count() == 1
+    # The results charts, drawn from the cycle's feed, with their numbers in Persian digits.
+    page.wait_for_selector("[data-testid=bands-chart][data-ready='1']")
+    page.wait_for_selector("[data-testid=sections-chart][data-ready='1']")
+    bands = page.inner_text("[data-testid=bands-chart]")
+    assert "۱" in bands and "انطباق کامل" in bands and not any(d in bands for d in "0123456789")
     screenshot(page, "cycle-desktop")
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/assessments/{assessment.pk}/")
+    page.wait_for_selector("[data-testid=sections-chart][data-ready='1']")
+    assert "۱۰۰" in page.inner_text("[data-testid=sections-chart]")
     assert fits_the_screen(page)
     screenshot(page, "assessment-final-phone")
