@@ -17,6 +17,7 @@ from rasad.testing.cast import PASSWORD, Cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+
 def test_message_acknowledged_on_a_phone(journey: Any, cast: Cast) -> None:
     do_set_up_centre(cast.isfahan, acting_user=cast.root)
     do_set_up_centre(cast.kerman, acting_user=cast.root)

@@ -77,6 +77,7 @@ def test_coordinator_uploads_the_report_as_a_pdf_on_a_phone(journey: Any, demo_w
     """The same report as a PDF with a text layer (made with WeasyPrint and Vazirmatn), uploaded
     from a phone: the text is read in reading order, so the same directive is proposed."""
     from rasad.intake.tests.test_pdf_intake import _persian_pdf
+
     report = tmp_path / "گزارش-ایمیدرو.pdf"
     report.write_bytes(_persian_pdf(IMIDRO_REPORT))
     coordinator = sign_in(journey, "phone")

@@ -92,5 +92,6 @@ def test_an_agency_officer_acknowledges_and_reports_the_publication(journey: Any
         assert download.suggested_filename.endswith(".xlsx")
         with open(download.path(), "rb") as file:  # the download's path has no extension
             sheet = load_workbook(file, read_only=True).active
+            assert sheet is not None
             cells = [str(cell) for row in sheet.iter_rows(values_only=True) for cell in row]
         assert "پیام ایمنی زمستان" in cells
