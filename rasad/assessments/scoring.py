@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from rasad.assessments.choices import ComplianceAnswer, ItemType
+from rasad.lib import formatting
 
 RADAR_STEP = 5
 COMPLIANCE_FRACTIONS = {
@@ -114,7 +115,7 @@ def score_answer(
             raise _refuse(
                 "value",
                 _("Item %(code)s: %(value)s is not a RADAR score; use 0 to 100 in steps of 5.")
-                % {"code": rule.code, "value": _plain(value)},
+                % {"code": rule.code, "value": _shown(value)},
             )
         return Scored("", float(value), float(value) / 100)
     if kind == ItemType.NUMBER:
@@ -128,9 +129,9 @@ def score_answer(
                 _("Item %(code)s: %(value)s is outside the range %(minimum)s to %(maximum)s.")
                 % {
                     "code": rule.code,
-                    "value": _plain(value),
-                    "minimum": _plain(rule.minimum) if rule.minimum is not None else "−∞",
-                    "maximum": _plain(rule.maximum) if rule.maximum is not None else "∞",
+                    "value": _shown(value),
+                    "minimum": _shown(rule.minimum) if rule.minimum is not None else "−∞",
+                    "maximum": _shown(rule.maximum) if rule.maximum is not None else "∞",
                 },
             )
         if rule.threshold is None or rule.target is None:
@@ -155,6 +156,11 @@ def _plain(value: float | None) -> str:
     if value is None:
         return ""
     return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _shown(value: float | None) -> str:
+    """A number as the reader reads it in a message («۸۰۰», «۲٫۵»), without a spurious «٫۰»."""
+    return formatting.number(_plain(value))
 
 
 # ---------------------------------------------------------------------------------------------

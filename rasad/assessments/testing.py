@@ -41,7 +41,7 @@ def person(username: str, organization: Organization, role: str = "coordinator",
         username,
         acting_user=None,
         password=PASSWORD,
-        display_name=name or username,
+        display_name=name or "ارزیاب آزمایشی",
         organization=organization,
         validate=False,
     )

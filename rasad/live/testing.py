@@ -17,6 +17,7 @@ from rasad.cases.models import Case
 from rasad.core.actions.organizations import OrganizationValues, do_create_organization
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import Organization
+from rasad.lib.persian import to_persian_digits
 from rasad.live.actions import (
     DeviceValues,
     do_ingest_batch,
@@ -45,7 +46,7 @@ def field_post(cast: Cast, organization: Organization) -> Organization:
     return do_create_organization(
         OrganizationValues(
             code=f"{organization.code}-FP{next(_sequence)}",
-            name=f"پاسگاه آزمایشی {next(_sequence)}",
+            name=f"پاسگاه آزمایشی {to_persian_digits(str(next(_sequence)))}",
             name_en="Test post",
             kind=OrganizationKind.FIELD_POST,
             parent=organization,
@@ -71,7 +72,9 @@ def make_device(cast: Cast, organization: Organization, **values: Any) -> Device
 
 def make_credential(cast: Cast, organization: Organization) -> tuple[AgentCredential, str]:
     return do_issue_credential(
-        field_post(cast, organization), f"رله {next(_sequence)}", acting_user=cast.root
+        field_post(cast, organization),
+        f"رله {to_persian_digits(str(next(_sequence)))}",
+        acting_user=cast.root,
     )
 
 

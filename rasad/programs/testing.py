@@ -18,6 +18,7 @@ from rasad.cases.models import Category
 from rasad.core.models import Organization
 from rasad.indicators.models import Indicator
 from rasad.lib.jalali import TEHRAN, JalaliPeriod
+from rasad.lib.persian import to_persian_digits
 from rasad.programs.actions import (
     ActionItemValues,
     IndicatorTargetValues,
@@ -73,7 +74,7 @@ def make_programme(
     return do_create_programme(
         ProgrammeValues(
             kind=values.pop("kind", ProgrammeKind.MEMORANDUM),
-            title=values.pop("title", f"تفاهم‌نامه آزمایشی {next(_sequence)}"),
+            title=values.pop("title", f"تفاهم‌نامه آزمایشی {to_persian_digits(str(next(_sequence)))}"),
             organization=organization,
             parties=[PartyValues(o, f"امضاکننده {o.code}", "مدیرکل") for o in members],
             starts_on=starts_on or today - timedelta(days=30),
@@ -109,7 +110,7 @@ def add_item(
         ActionItemValues(
             objective=objective,
             party=party_of(programme, party_organization),
-            title=values.pop("title", f"اقدام آزمایشی {next(_sequence)}"),
+            title=values.pop("title", f"اقدام آزمایشی {to_persian_digits(str(next(_sequence)))}"),
             deadline=deadline or timezone.localdate() + timedelta(days=60),
             category=values.pop("category", None) or category(),
             **values,
@@ -142,7 +143,7 @@ def _programme_payload(cast: Cast, organization: Organization) -> dict[str, obje
     today = timezone.localdate()
     return {
         "kind": "memorandum",
-        "title": f"تفاهم‌نامه ماتریس {next(_sequence)}",
+        "title": f"تفاهم‌نامه ماتریس {to_persian_digits(str(next(_sequence)))}",
         "organization": organization.code,
         "parties": [
             {"organization": o.code, "signatory_name": "امضاکننده", "signatory_title": "مدیرکل"}

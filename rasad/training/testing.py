@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from rasad.core.actions.people import do_create_user, do_grant_role
 from rasad.core.models import Membership, Organization, Role, User
+from rasad.lib.persian import to_persian_digits
 from rasad.testing.cast import Cast
 from rasad.testing.factories import register
 from rasad.training.actions import (
@@ -49,7 +50,7 @@ def make_course(organization: Organization, *, validity_months: int | None = 24,
         CourseValues(
             organization=organization,
             code=values.pop("code", f"course-{number}"),
-            title=values.pop("title", f"دوره آزمایشی {number}"),
+            title=values.pop("title", f"دوره آزمایشی {to_persian_digits(str(number))}"),
             hours=values.pop("hours", 8),
             mode=values.pop("mode", DeliveryMode.IN_PERSON),
             validity_months=validity_months,
@@ -89,10 +90,22 @@ def make_event(
 
 
 def make_member(
-    username: str, organization: Organization, *, role: str | None = None, password: str | None = None
+    username: str,
+    organization: Organization,
+    *,
+    role: str | None = None,
+    password: str | None = None,
+    name: str = "عضو آزمایشی",
 ) -> User:
+    """A member of ``organization`` named ``name`` (a Persian name by default: pages greet
+    people by name), with ``role`` over its subtree if given."""
     user = do_create_user(
-        username, acting_user=None, password=password, organization=organization, validate=False
+        username,
+        acting_user=None,
+        password=password,
+        display_name=name,
+        organization=organization,
+        validate=False,
     )
     if role is not None:
         do_grant_role(user, Role.objects.get(slug=role), acting_user=None, organization=organization)
@@ -123,7 +136,7 @@ def make_requirement(
             organization=organization,
             position=position(code),
             courses=courses,
-            title=f"الزام آموزشی {next(_sequence)}",
+            title=f"الزام آموزشی {to_persian_digits(str(next(_sequence)))}",
             within_months=within_months,
         ),
         acting_user=None,

@@ -33,7 +33,7 @@ from rasad.core.actions.security import (
 from rasad.core.audit import CoreAuditEvent, audit_security_event
 from rasad.core.middleware import client_ip
 from rasad.core.models import User
-from rasad.lib import jalali, throttle
+from rasad.lib import formatting, jalali, throttle
 from rasad.web.forms import ActionFormMixin, PasswordChangeForm, PreferencesForm
 from rasad.web.generic import AuthenticatedRequest, SignedInFormView, SignedInView
 from rasad.web.home import collect
@@ -113,7 +113,7 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
                     messages.warning(
                         request,
                         _("You signed in with a backup code; %(left)s are left. Make new ones if few remain.")
-                        % {"left": backup_codes_left(user)},
+                        % {"left": formatting.number(backup_codes_left(user))},
                     )
                 return HttpResponseRedirect(_next_url(request))
     return render(request, "web/two_factor.html", {"form": form, "next": _next_url(request)})

@@ -1,7 +1,8 @@
 """The risk register in the browser, in Persian: on a phone, Isfahan's analyst opens the register,
 sees both heat maps fit the screen, opens a risk, gives a review date in the past (refused, named
 on its field, nothing saved), rates it after treatment and adds a treatment action; at desktop
-width the register shows the risk in its residual cell, and Kerman's analyst sees none of it."""
+width the register shows the risk in its residual cell, and Kerman's analyst sees none of it.
+Every page is checked (``rasad.testing.journey``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ import pytest
 
 from rasad.assessments.models import RiskAction, RiskRating
 from rasad.assessments.testing import matrix_risk
-from rasad.assessments.tests.browser.test_assessments_browser import fits_the_screen, sign_in
 from rasad.lib.jalali import to_jalali, today_in_tehran
 from rasad.lib.persian import to_persian_digits
 from rasad.testing.browser import screenshot
@@ -32,49 +32,48 @@ def _set_date(page: Any, name: str, value: str) -> None:
     page.eval_on_selector(f"input[name={name}]", "(field, value) => { field.value = value; }", value)
 
 
-def test_an_analyst_rates_a_risk_on_a_phone_and_the_register_shows_it(
-    page: Any, live_server: Any, cast: Cast
-):
+def test_an_analyst_rates_a_risk_on_a_phone_and_the_register_shows_it(journey: Any, cast: Cast):
     risk = matrix_risk(cast, cast.isfahan)
-    page.set_viewport_size({"width": 390, "height": 844})
-    sign_in(page, live_server, "alice")
-    page.goto(f"{live_server.url}/assessments/risks/")
+    alice = journey("phone")
+    page = alice.page
+    alice.sign_in("alice")
+    alice.go("/assessments/risks/")  # both heat maps fit the screen
     assert page.evaluate("document.documentElement.dir") == "rtl"
     assert page.get_attribute("[data-testid=heat-map-inherent] [data-cell='4-5']", "data-count") == "1"
     screenshot(page, "risk-register-phone")
-    assert fits_the_screen(page), page.evaluate("document.scrollingElement.scrollWidth")
-    page.click(f"a[href='/assessments/risks/{risk.pk}/']")
-    page.click("[data-testid=rate]")
+    alice.click(f"a[href='/assessments/risks/{risk.pk}/']")
+    alice.click("[data-testid=rate]")
     page.select_option("[name=residual_likelihood]", "2")
     page.select_option("[name=residual_impact]", "3")
     _set_date(page, "review_on", _jalali(-3))
-    page.click("[data-testid=submit]")
+    alice.submit("[data-testid=submit]")
     assert "گذشته" in page.inner_text("[data-testid=assessment-form]")
     assert not RiskRating.objects.exists()
-    assert fits_the_screen(page)
     screenshot(page, "risk-rating-error-phone")
     _set_date(page, "review_on", _jalali(60))
-    page.click("[data-testid=submit]")
+    alice.submit("[data-testid=submit]")
     page.wait_for_selector("[data-testid=residual-level]")
     assert "متوسط" in page.inner_text("[data-testid=residual-level]")
-    page.click("[data-testid=add-action]")
+    alice.click("[data-testid=add-action]")
     page.fill("input[name=title]", "آزمون ماهانه دیزل‌ژنراتور")
     _set_date(page, "due_on", _jalali(30))
-    page.click("[data-testid=submit]")
+    alice.submit("[data-testid=submit]")
     page.wait_for_selector("[data-testid=risk-action]")
     assert RiskAction.objects.get(case=risk).owner == cast.isfahan
-    assert fits_the_screen(page)
     screenshot(page, "risk-detail-phone")
 
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(f"{live_server.url}/assessments/risks/")
+    at_desk = journey("desktop")
+    page = at_desk.page
+    at_desk.sign_in("alice")
+    at_desk.go("/assessments/risks/")
     assert page.get_attribute("[data-testid=heat-map-residual] [data-cell='2-3']", "data-count") == "1"
-    page.click("[data-testid=heat-map-residual] [data-cell='2-3'] a")
+    at_desk.click("[data-testid=heat-map-residual] [data-cell='2-3'] a")
     assert risk.reference in page.inner_text("[data-testid=risk-table]")
     screenshot(page, "risk-register-desktop")
 
-    page.context.clear_cookies()
-    sign_in(page, live_server, "bob")
-    page.goto(f"{live_server.url}/assessments/risks/")
+    bob = journey("desktop")
+    page = bob.page
+    bob.sign_in("bob")
+    bob.go("/assessments/risks/")
     assert risk.reference not in page.inner_text("[data-testid=risk-table]")
     assert page.get_attribute("[data-testid=heat-map-inherent] [data-cell='4-5']", "data-count") == "0"

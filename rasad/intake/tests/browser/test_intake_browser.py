@@ -1,8 +1,11 @@
 """The intake journey in Chromium, at desktop and phone width: IMIDRO's coordinator pastes the
 civil-defence report, sees the highlights beside the proposals, and accepts the directive as a
-draft case; the case links back to its sentence."""
+draft case; the case links back to its sentence. Every page is checked
+(``rasad.testing.journey``)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 
@@ -24,28 +27,25 @@ def demo_world(db):
     load_demo()
 
 
-def sign_in(page, live_server, username: str) -> None:
+def sign_in(journey: Any, width: str) -> Any:
+    """IMIDRO's coordinator signed in at ``width``."""
     from rasad.core.demo import DEMO_PASSWORD
 
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("[data-testid=login-submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    coordinator = journey(width)
+    coordinator.sign_in("imidro.coordinator", DEMO_PASSWORD)
+    return coordinator
 
 
-@pytest.mark.parametrize(("width", "height", "name"), [(1280, 860, "desktop"), (390, 844, "phone")])
-def test_coordinator_reads_the_report_and_accepts_the_directive(
-    page, live_server, demo_world, width, height, name
-):
-    page.set_viewport_size({"width": width, "height": height})
-    sign_in(page, live_server, "imidro.coordinator")
-    page.goto(f"{live_server.url}/intake/new/")
+@pytest.mark.parametrize("name", ["desktop", "phone"])
+def test_coordinator_reads_the_report_and_accepts_the_directive(journey: Any, demo_world: None, name: str):
+    coordinator = sign_in(journey, name)
+    page = coordinator.page
+    coordinator.go("/intake/new/")
     assert page.evaluate("document.documentElement.dir") == "rtl"
     page.select_option("select[name=organization]", label="سازمان توسعه و نوسازی معادن و صنایع معدنی ایران")
     page.fill("[data-testid=intake-text]", IMIDRO_REPORT)
     screenshot(page, f"intake-form-{name}")
-    page.click("[data-testid=intake-submit]")
+    coordinator.submit("[data-testid=intake-submit]")
     page.wait_for_selector("[data-testid=intake-text-pane]")
     assert page.locator("mark.ik-organization").count() >= 4
     assert page.locator("mark.ik-directive").count() >= 3
@@ -57,8 +57,7 @@ def test_coordinator_reads_the_report_and_accepts_the_directive(
     # The deadline field is filled with a suggestion (30 days on); the reviewer keeps it.
     assert card.locator("input[name$=deadline]").input_value() != ""
     screenshot(page, f"intake-review-{name}")
-    card.locator(f"[data-testid=accept-{headline.pk}]").click()
-    page.wait_for_load_state()
+    coordinator.submit(f"#proposal-{headline.pk} [data-testid=accept-{headline.pk}]")
     screenshot(page, f"intake-after-accept-{name}")
     page.wait_for_selector(f"[data-testid=decision-{headline.pk}]")
     case = Case.objects.get()
@@ -74,20 +73,19 @@ def test_coordinator_reads_the_report_and_accepts_the_directive(
     assert page.locator(".intake-card.is-active").count() == 1
 
 
-def test_coordinator_uploads_the_report_as_a_pdf_on_a_phone(page, live_server, demo_world, tmp_path):
+def test_coordinator_uploads_the_report_as_a_pdf_on_a_phone(journey: Any, demo_world: None, tmp_path: Any):
     """The same report as a PDF with a text layer (made with WeasyPrint and Vazirmatn), uploaded
     from a phone: the text is read in reading order, so the same directive is proposed."""
     from rasad.intake.tests.test_pdf_intake import _persian_pdf
-    from rasad.testing.journey import check_page
 
     report = tmp_path / "گزارش-ایمیدرو.pdf"
     report.write_bytes(_persian_pdf(IMIDRO_REPORT))
-    page.set_viewport_size({"width": 390, "height": 844})
-    sign_in(page, live_server, "imidro.coordinator")
-    page.goto(f"{live_server.url}/intake/new/")
+    coordinator = sign_in(journey, "phone")
+    page = coordinator.page
+    coordinator.go("/intake/new/")
     page.select_option("select[name=organization]", label="سازمان توسعه و نوسازی معادن و صنایع معدنی ایران")
     page.set_input_files("input[name=file]", str(report))
-    page.click("[data-testid=intake-submit]")
+    coordinator.submit("[data-testid=intake-submit]")
     page.wait_for_selector("[data-testid=intake-text-pane]")
     pane = page.inner_text("[data-testid=intake-text-pane]")
     assert "۱۳ اسفند ۱۴۰۳" in pane and "سردار غلامرضا جلالی" in pane
@@ -98,4 +96,3 @@ def test_coordinator_uploads_the_report_as_a_pdf_on_a_phone(page, live_server, d
     assert "ایمیدرو چالش" in card.inner_text()
     assert card.locator("select[name$=organization_code]").input_value() == "IMIDRO"
     screenshot(page, "intake-pdf-review-phone")
-    assert check_page(page, phone=True) == []

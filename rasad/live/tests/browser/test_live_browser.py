@@ -1,7 +1,8 @@
 """Live operations in the browser, in Persian: the command view at desktop and phone width (the
 map with each post coloured by status and nearby posts clustered, the list, the feed), a post's
 incident acknowledged and assigned in place, a post's page, registering a device, and the view
-updating by itself when an agent reports (server-sent events)."""
+updating by itself when an agent reports (server-sent events). Every page is checked
+(``rasad.testing.journey``)."""
 
 from __future__ import annotations
 
@@ -14,21 +15,9 @@ from rasad.core.actions.organizations import OrganizationValues, do_create_organ
 from rasad.live.models import Device
 from rasad.live.testing import event_item, heartbeat_item, make_credential, make_device, make_incident, send
 from rasad.testing.browser import screenshot
-from rasad.testing.cast import PASSWORD, Cast
+from rasad.testing.cast import Cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page: Any, live_server: Any, username: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("[data-testid=login-submit]")
-    page.wait_for_url(f"{live_server.url}/")
-
-
-def fits_the_screen(page: Any) -> bool:
-    return bool(page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth + 1"))
 
 
 def box(page: Any, testid: str) -> dict[str, float]:
@@ -52,11 +41,14 @@ def posts_reporting(cast: Cast) -> dict[str, Any]:
     return {"isf": isf, "isf_cred": isf_cred}
 
 
-def test_the_command_view_on_a_desktop(page: Any, live_server: Any, cast: Cast):
+def test_the_command_view_on_a_desktop(journey: Any, cast: Cast):
     posts_reporting(cast)
-    sign_in(page, live_server, "alice")
-    page.click("#mainnav a[href='/live/']")
+    alice = journey("desktop")
+    page = alice.page
+    alice.sign_in("alice")
+    alice.click("#mainnav a[href='/live/']", check=False)
     page.wait_for_selector("[data-rasad-map][data-ready=points]")
+    alice.check("map drawn")
     assert page.evaluate("document.documentElement.dir") == "rtl"
     assert page.get_attribute("[data-rasad-map]", "data-point-count") == "1"
     row = page.locator("[data-testid=post-row]")
@@ -71,41 +63,36 @@ def test_the_command_view_on_a_desktop(page: Any, live_server: Any, cast: Cast):
     assert incidents["x"] + incidents["width"] <= map_box["x"]
     assert incidents["y"] < map_box["y"] + map_box["height"] / 2
     screenshot(page, "live-command-desktop")
-    row.locator("a").first.click()
+    alice.click("[data-testid=post-row] a >> nth=0")
     page.wait_for_selector("[data-testid=device-table]")
     assert "دوربین برج" in page.locator("[data-testid=device-table]").inner_text()
     screenshot(page, "live-post-desktop")
 
 
-def test_registering_a_device_on_a_phone(browser: Any, live_server: Any, cast: Cast):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fa-IR", is_mobile=True)
-    page = context.new_page()
-    try:
-        posts_reporting(cast)
-        sign_in(page, live_server, "alice")
-        page.goto(f"{live_server.url}/live/")
-        page.wait_for_selector("[data-rasad-map][data-ready=points]")
-        assert fits_the_screen(page)
-        screenshot(page, "live-command-phone")
-        page.goto(f"{live_server.url}/live/posts/{cast.isfahan_post.pk}/")
-        assert fits_the_screen(page)
-        page.click("[data-testid=add-device]")
-        page.select_option("select[name=kind]", "thermal_camera")
-        page.fill("input[name=serial]", "ISF-CAM1")
-        page.fill("input[name=heartbeat_interval]", "60")
-        page.click("[data-testid=submit]")
-        # The serial is taken at this post: said on its field, in Persian; nothing saved.
-        assert "پیش‌تر دستگاهی با سریال" in page.locator("[data-field-error=serial]").inner_text()
-        page.fill("input[name=serial]", "ISF-TH1")
-        page.fill("input[name=name]", "دوربین حرارتی شب")
-        page.click("[data-testid=submit]")
-        page.wait_for_selector("[data-testid=device-table]")
-        assert "دوربین حرارتی شب" in page.locator("[data-testid=device-table]").inner_text()
-        assert Device.objects.filter(serial="ISF-TH1", organization=cast.isfahan_post).exists()
-        assert fits_the_screen(page)
-        screenshot(page, "live-post-phone")
-    finally:
-        context.close()
+def test_registering_a_device_on_a_phone(journey: Any, cast: Cast):
+    posts_reporting(cast)
+    alice = journey("phone")
+    page = alice.page
+    alice.sign_in("alice")
+    alice.go("/live/", check=False)
+    page.wait_for_selector("[data-rasad-map][data-ready=points]")
+    alice.check("map drawn")  # fits the screen, in Persian
+    screenshot(page, "live-command-phone")
+    alice.go(f"/live/posts/{cast.isfahan_post.pk}/")
+    alice.click("[data-testid=add-device]")
+    page.select_option("select[name=kind]", "thermal_camera")
+    page.fill("input[name=serial]", "ISF-CAM1")
+    page.fill("input[name=heartbeat_interval]", "۶۰")
+    alice.submit("[data-testid=submit]")
+    # The serial is taken at this post: said on its field, in Persian; nothing saved.
+    assert "پیش‌تر دستگاهی با سریال" in page.locator("[data-field-error=serial]").inner_text()
+    page.fill("input[name=serial]", "ISF-TH1")
+    page.fill("input[name=name]", "دوربین حرارتی شب")
+    alice.submit("[data-testid=submit]")
+    page.wait_for_selector("[data-testid=device-table]")
+    assert "دوربین حرارتی شب" in page.locator("[data-testid=device-table]").inner_text()
+    assert Device.objects.filter(serial="ISF-TH1", organization=cast.isfahan_post).exists()
+    screenshot(page, "live-post-phone")
 
 
 def test_on_a_phone_the_incidents_come_before_the_map_and_the_posts(journey: Any, cast: Cast):
@@ -130,7 +117,7 @@ def test_on_a_phone_the_incidents_come_before_the_map_and_the_posts(journey: Any
     screenshot(page, "live-command-phone-incidents-first")
 
 
-def test_the_command_view_updates_itself_when_posts_report(page: Any, live_server: Any, cast: Cast):
+def test_the_command_view_updates_itself_when_posts_report(journey: Any, cast: Cast):
     """Pushed, not polled: an agent's event appears at the top of the feed, a high-severity one
     raises the banner, a post going offline turns red in the list; the Kerman post's event never
     reaches Isfahan's page."""
@@ -143,8 +130,10 @@ def test_the_command_view_updates_itself_when_posts_report(page: Any, live_serve
     world = posts_reporting(cast)
     kerman_device = Device.objects.get(serial="KER-CAM1")
     kerman_credential = kerman_device.organization.agent_credentials.get()
-    sign_in(page, live_server, "alice")
-    page.goto(f"{live_server.url}/live/")
+    alice = journey("desktop")
+    page = alice.page
+    alice.sign_in("alice")
+    alice.go("/live/", check=False)
     page.wait_for_selector("[data-testid=stream-state][data-state=live]")
     send(
         world["isf_cred"],
@@ -161,6 +150,7 @@ def test_the_command_view_updates_itself_when_posts_report(page: Any, live_serve
     page.wait_for_selector("[data-testid=post-row] [data-post-status][data-status=offline]", timeout=10_000)
     assert "قطع" in page.locator("[data-testid=post-row]").inner_text()
     assert "رویداد کرمان" not in page.locator("[data-testid=feed]").inner_text()
+    alice.check("pushed")
     screenshot(page, "live-command-pushed")
 
 

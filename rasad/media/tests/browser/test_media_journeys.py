@@ -1,12 +1,14 @@
 """Media coordination in the browser, in Persian, at desktop and phone widths: the headquarters'
 secretary drafts talking points, approves and issues them to a member agency; the agency's
-officer acknowledges and reports the publication from the inbox; the board shows it."""
+officer acknowledges and reports the publication from the inbox; the board shows it, and (at
+desktop width) its Excel export, prepared in the background, lists it."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
 from rasad.core.actions.people import do_create_user, do_grant_role
 from rasad.core.models import Role
@@ -85,3 +87,11 @@ def test_an_agency_officer_acknowledges_and_reports_the_publication(journey: Any
     person.go("/media/")
     assert page.locator("[data-testid=statement-row]").count() == 1
     assert Recipient.objects.filter(state="published").count() == 1
+    if width == "desktop":  # one export is enough: the same pages at every width
+        download = person.export("[data-testid=export]")
+        assert download.suggested_filename.endswith(".xlsx")
+        with open(download.path(), "rb") as file:  # the download's path has no extension
+            sheet = load_workbook(file, read_only=True).active
+            assert sheet is not None
+            cells = [str(cell) for row in sheet.iter_rows(values_only=True) for cell in row]
+        assert "پیام ایمنی زمستان" in cells

@@ -153,3 +153,28 @@ def test_on_a_phone_the_party_sends_its_quarterly_report(journey: Any, cast: Cas
     page.wait_for_selector("[data-testid=burnup][data-ready='1']")
     j.check("burn-up drawn")
     screenshot(page, "programme-page-phone")
+
+
+def test_on_a_phone_the_lead_types_the_weights_in_persian_digits(journey: Any, cast: Cast):
+    from rasad.programs.actions import PartValues, do_save_axis
+
+    coordinator = person(cast, "isf.coordinator", cast.isfahan, "coordinator")
+    programme = make_programme(cast, cast.isfahan, parties=[cast.kerman], title="تفاهم‌نامه پایش محیط زیست")
+    objective = make_structure(cast, programme)
+    training = objective.axis
+    monitoring = do_save_axis(programme, PartValues("محور پایش", weight=0), acting_user=cast.root)
+    j = journey("phone")
+    page = j.page
+    j.sign_in(coordinator.username, PERSON_PASSWORD)
+    j.go(f"/programmes/{programme.pk}/")
+    j.click("[data-testid=weights]")
+    # The boxes show the weights in Persian digits and take them typed so, as a phone's keyboard
+    # gives them.
+    assert page.input_value(f"input[name=axis_{training.pk}]") == "۱۰۰"
+    page.fill(f"input[name=axis_{training.pk}]", "۶۰")
+    page.fill(f"input[name=axis_{monitoring.pk}]", "۴۰")
+    j.submit("[data-testid=submit]")
+    training.refresh_from_db()
+    monitoring.refresh_from_db()
+    assert (training.weight, monitoring.weight) == (60, 40)
+    screenshot(page, "programme-weights-saved-phone")
