@@ -122,6 +122,10 @@ def _statement_push(kind: str, statement: Statement, **payload: Any) -> None:
     organizations = {statement.organization_id}
     if statement.state in (StatementState.ISSUED, StatementState.SUPERSEDED):
         organizations |= set(statement.recipients.values_list("agency_id", flat=True))
+    if statement.crisis_id is not None:
+        # The crisis room of the statement's crisis lists it: its open pages refetch (only the
+        # people the organizations above admit; a draft never reaches an agency).
+        payload["crisis"] = statement.crisis_id
     push(kind, organizations, statement=statement.pk, state=statement.state, **payload)
 
 
