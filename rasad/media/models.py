@@ -126,6 +126,18 @@ class Statement(TimestampedModel):
         related_name="statements",
         verbose_name=_("crisis"),
     )
+    spokesperson = models.ForeignKey(
+        "training.PositionHolding",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("spokesperson"),
+        help_text=_(
+            "Who speaks it: a spokesperson of the headquarters or of one of its member agencies "
+            "(the position held on a membership)."
+        ),
+    )
     search_text = models.TextField(editable=False, default="")
 
     objects = StatementQuerySet.as_manager()

@@ -11,6 +11,7 @@ from rasad.api import fields
 from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField
 from rasad.core.models import City, Organization
 from rasad.media.actions import PlanValues, StatementValues
+from rasad.media.actions.statements import SPOKESPERSON_REFUSED, spokesperson_label
 from rasad.media.choices import (
     Channel,
     DeadlineBasis,
@@ -30,7 +31,7 @@ from rasad.media.models import (
     StatementAttachment,
     TimelineEntry,
 )
-from rasad.training.models import Event
+from rasad.training.models import Event, PositionHolding
 
 
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
@@ -108,6 +109,17 @@ class StatementSerializer(RasadModelSerializer):
     deadline_basis = serializers.CharField(
         read_only=True, help_text=_("working, clock or fixed; empty until the statement is issued.")
     )
+    # Any holding id is looked up here; the action refuses (400, naming the field) one that is not
+    # an open spokesperson holding of the headquarters or of one of its member agencies, with the
+    # same message as an id that does not exist.
+    spokesperson: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        queryset=PositionHolding.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("Id of the position held by the spokesperson (see spokesperson_name)."),
+        error_messages={"does_not_exist": SPOKESPERSON_REFUSED, "incorrect_type": SPOKESPERSON_REFUSED},
+    )
+    spokesperson_name = serializers.SerializerMethodField()
 
     class Meta:
         model = Statement
@@ -128,6 +140,8 @@ class StatementSerializer(RasadModelSerializer):
             "deadline_hours",
             "due_at",
             "crisis",
+            "spokesperson",
+            "spokesperson_name",
             "attachments",
             "created",
             "last_updated",
@@ -152,7 +166,13 @@ class StatementSerializer(RasadModelSerializer):
             title=data.get("title", instance.title if instance else ""),
             body=data.get("body", instance.body if instance else ""),
             crisis=data.get("crisis", instance.crisis if instance else None),
+            spokesperson=data.get("spokesperson", instance.spokesperson if instance else None),
         )
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_spokesperson_name(self, obj: Statement) -> str | None:
+        """The person and whose spokesperson they are, as the statement's page shows them."""
+        return spokesperson_label(obj.spokesperson) if obj.spokesperson is not None else None
 
 
 class IssueSerializer(serializers.Serializer[Any]):

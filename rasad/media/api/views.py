@@ -117,7 +117,9 @@ class StatementViewSet(ScopedModelViewSet):
     ``submit`` (for review), ``approve``, ``return`` (to draft), ``issue`` (to member agencies, with
     the deadline); ``attachments`` adds a file to a draft."""
 
-    queryset = Statement.objects.select_related("organization", "previous").prefetch_related("attachments")
+    queryset = Statement.objects.select_related(
+        "organization", "previous", "spokesperson__membership__user", "spokesperson__membership__organization"
+    ).prefetch_related("attachments")
     serializer_class = StatementSerializer
     filterset_class = StatementFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]

@@ -30,6 +30,13 @@ def test_the_demo_loads_once_with_late_agencies():
     late = {r.agency.code for r in receipts if r.is_late}
     assert {"KER-EDU", "KER-WTR"} <= late
     assert "KER-PWR" not in late
+    # The power company's spokesperson speaks the talking points.
+    spokesperson = Statement.objects.get(title=POWER_CUTS).spokesperson
+    assert spokesperson is not None
+    assert (spokesperson.membership.user.username, spokesperson.membership.organization.code) == (
+        "kerman-power.pr",
+        "KER-PWR",
+    )
 
 
 def test_each_agency_officer_sees_only_its_own_receipt():
