@@ -1,7 +1,7 @@
 """Demo media coordination on top of the core demo world (``rasad.core.demo``):
 
-* Kerman's provincial media headquarters (KER-MHQ, under the governorate beside the cyberspace
-  council) with the six executive agencies as members: medical sciences university, education,
+* Kerman's provincial media headquarters (KER-MHQ, under the provincial cyberspace council
+  KER-CSC) with the six executive agencies as members: medical sciences university, education,
   regional water, power distribution, Red Crescent and the police's social affairs;
 * the power distribution company's public-relations officer holds the position of spokesperson
   there, and speaks the power-cut talking points and the crisis's denial;
