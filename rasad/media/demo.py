@@ -51,6 +51,8 @@ from rasad.training.models import PositionHolding
 HQ = "KER-MHQ"
 # The power distribution company's public-relations officer, also its spokesperson.
 POWER_SPOKESPERSON = "kerman-power.pr"
+# The axis of Kerman's cyberspace roadmap (rasad.programs.demo) that content production serves.
+CONTENT_AXIS = "فرهنگی و رسانه‌ای"
 KERMAN_AGENCIES = ("KER-HLT", "KER-EDU", "KER-WTR", "KER-PWR", "KER-RC", "KER-POL")
 STEMS = (
     "kerman-health",
@@ -398,8 +400,10 @@ def _plan(now: datetime) -> None:
     """The headquarters' media calendar around today: the publicity of the next media-literacy
     session (linked to its training event, so that it is not announced late as the AI bootcamp
     was), a press conference, an infographic, a news piece published last week and an interview
-    cancelled. Every day is a working day of the working calendar: a press conference is not held
+    cancelled. The publicity and the infographic serve the roadmap's cultural and media axis.
+    Every day is a working day of the working calendar: a press conference is not held
     on a Friday."""
+    from rasad.media.actions.plan import roadmap_axes
     from rasad.training.models import Event
 
     calendar = current_calendar(local_date(now))
@@ -412,6 +416,9 @@ def _plan(now: datetime) -> None:
     upcoming = (
         Event.objects.filter(organization__code="KER-CSC", starts_at__gt=now).order_by("starts_at").first()
     )
+    # The roadmap's cultural and media axis (content production), when the programmes' demo is
+    # loaded (it is, before this one, by ``rasad demo``).
+    content_axis = roadmap_axes([hq.pk]).filter(title=CONTENT_AXIS).first()
     do_plan_item(
         PlanValues(
             hq,
@@ -422,6 +429,7 @@ def _plan(now: datetime) -> None:
             channel=Channel.SOCIAL_MEDIA,
             description="پیش از ثبت‌نام: معرفی دوره در کانال‌های رسمی دستگاه‌ها و یادآوری سه روز پیش از آغاز.",
             training_event=upcoming,
+            axis=content_axis,
         ),
         acting_user=secretary,
     )
@@ -437,6 +445,7 @@ def _plan(now: datetime) -> None:
             at(1, 12),
             agency=_org("KER-WTR"),
             channel=Channel.SOCIAL_MEDIA,
+            axis=content_axis,
         ),
         acting_user=secretary,
     )

@@ -33,6 +33,7 @@ from rasad.media.choices import (
     StatementKind,
 )
 from rasad.media.models import Crisis, Statement
+from rasad.programs.models import Axis
 from rasad.training.forms import ClockField, StyledForm
 from rasad.training.models import Event, PositionHolding
 from rasad.web.forms import JalaliDateField, JalaliDateInput, NormalizedCharField, NumberInput
@@ -77,6 +78,11 @@ class MediaForm(StyledForm):
 class SpokespersonChoiceField(forms.ModelChoiceField[PositionHolding]):
     def label_from_instance(self, obj: PositionHolding) -> str:
         return spokesperson_label(obj)
+
+
+class AxisChoiceField(forms.ModelChoiceField[Axis]):
+    def label_from_instance(self, obj: Axis) -> str:
+        return f"{obj.title} ({obj.programme.title})"
 
 
 class StatementForm(MediaForm):
@@ -393,6 +399,13 @@ class PlannedItemForm(MediaForm):
         required=False,
         empty_label=_("No training event"),
     )
+    axis = AxisChoiceField(
+        label=_("Roadmap axis"),
+        queryset=Axis.objects.none(),
+        required=False,
+        empty_label=_("No axis"),
+        help_text=_("The axis of a programme the headquarters takes part in that this item serves."),
+    )
     description = NormalizedCharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -404,12 +417,14 @@ class PlannedItemForm(MediaForm):
         organizations: QuerySet[Organization],
         agencies: QuerySet[Organization],
         events: QuerySet[Event],
+        axes: QuerySet[Axis],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
         self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
         self.fields["training_event"].queryset = events  # type: ignore[attr-defined]
+        self.fields["axis"].queryset = axes  # type: ignore[attr-defined]
 
     def values(self) -> PlanValues:
         data = self.cleaned_data
@@ -429,6 +444,7 @@ class PlannedItemForm(MediaForm):
             channel=data.get("channel") or "",
             description=data.get("description") or "",
             training_event=data.get("training_event"),
+            axis=data.get("axis"),
         )
 
 

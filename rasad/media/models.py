@@ -406,7 +406,8 @@ class Rumour(TimestampedModel):
 class PlannedItem(TimestampedModel):
     """An item of the media calendar (the content plan): what the headquarters plans to publish or
     publicize, by itself or by a member agency, on which days, on which channel; the training
-    event it announces, if any; and, once done, where it was published or why it was cancelled."""
+    event it announces and the roadmap axis it serves, if any; and, once done, where it was
+    published or why it was cancelled."""
 
     organization = models.ForeignKey(
         "core.Organization",
@@ -435,6 +436,17 @@ class PlannedItem(TimestampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("training event"),
+    )
+    axis = models.ForeignKey(
+        "programs.Axis",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("roadmap axis"),
+        help_text=_(
+            "The axis of a programme the headquarters takes part in (the roadmap's content production)."
+        ),
     )
     state = models.CharField(_("state"), max_length=10, choices=PlanState.choices, default=PlanState.PLANNED)
     planned_by = models.ForeignKey(

@@ -31,6 +31,7 @@ from rasad.media.models import (
     StatementAttachment,
     TimelineEntry,
 )
+from rasad.programs.models import Axis
 from rasad.training.models import Event, PositionHolding
 
 
@@ -380,6 +381,13 @@ class PlannedItemSerializer(RasadModelSerializer):
     ends_at = fields.DateTimeField(required=False, allow_null=True)
     channel = serializers.ChoiceField(choices=Channel.choices, required=False, allow_blank=True, default="")
     training_event = ScopedPrimaryKeyField(queryset=Event.objects.all(), required=False, allow_null=True)
+    axis = ScopedPrimaryKeyField(
+        queryset=Axis.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("Id of the roadmap axis it serves: of a programme the headquarters takes part in."),
+    )
+    axis_title = serializers.CharField(source="axis.title", read_only=True, allow_null=True, default=None)
     # Empty until the item is published, so a plain string, not a "uri" the schema would hold it to.
     link = serializers.CharField(
         read_only=True, label=_("Where it was published"), help_text=_("Empty until it is published.")
@@ -400,6 +408,8 @@ class PlannedItemSerializer(RasadModelSerializer):
             "ends_at",
             "channel",
             "training_event",
+            "axis",
+            "axis_title",
             "state",
             "link",
             "cancel_reason",
@@ -422,6 +432,7 @@ def plan_values(data: dict[str, Any]) -> PlanValues:
         channel=data.get("channel", ""),
         description=data.get("description", ""),
         training_event=data.get("training_event"),
+        axis=data.get("axis"),
     )
 
 

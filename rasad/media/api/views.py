@@ -422,7 +422,7 @@ class PlannedItemViewSet(ScopedModelViewSet):
     planned; ``publish`` records where it was published (the agency's, or the headquarters');
     ``cancel`` takes it off the plan with the reason."""
 
-    queryset = PlannedItem.objects.select_related("organization", "agency")
+    queryset = PlannedItem.objects.select_related("organization", "agency", "axis")
     serializer_class = PlannedItemSerializer
     filterset_class = PlannedItemFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -443,6 +443,7 @@ class PlannedItemViewSet(ScopedModelViewSet):
             "channel": item.channel,
             "description": item.description,
             "training_event": item.training_event,
+            "axis": item.axis,
             **serializer.validated_data,
         }
         serializer.instance = do_change_planned_item(
