@@ -137,7 +137,7 @@ def _spokesperson(username: str, organization: str, now: datetime) -> PositionHo
     from rasad.training.positions import load as load_positions
 
     membership = Membership.objects.get(user__username=username, organization__code=organization)
-    found = (
+    found: PositionHolding | None = (
         PositionHolding.objects.open().filter(membership=membership, position__code="spokesperson").first()
     )
     if found is not None:
