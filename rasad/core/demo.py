@@ -333,13 +333,14 @@ ORGANIZATIONS: tuple[OrganizationSpec, ...] = (
          Kind.GOVERNORATE, SEMNAN, (35.5769, 53.3920)),
     _org("SMN-CC", "مرکز فرماندهی و کنترل استان سمنان", "Semnan Command and Control Centre",
          Kind.COMMAND_CENTRE, SEMNAN, (35.5800, 53.4000), parent="SMN-GOV", tags=[BORDER]),
-    # Kerman: the governorate, its cyberspace council and media HQ, and six executive agencies.
+    # Kerman: the governorate, its cyberspace council with the media HQ under it (the governor's
+    # «ستاد رسانه‌ای ذیل شورای فضای مجازی»), and six executive agencies.
     _org("KER-GOV", "استانداری کرمان", "Kerman Governorate",
          Kind.GOVERNORATE, KERMAN, (30.2839, 57.0834)),
     _org("KER-CSC", "شورای فضای مجازی استان کرمان", "Kerman Provincial Cyberspace Council",
          Kind.COUNCIL, KERMAN, (30.2880, 57.0700), parent="KER-GOV", tags=["فضای مجازی"]),
     _org("KER-MHQ", "ستاد رسانه‌ای استان کرمان", "Kerman Provincial Media Headquarters",
-         Kind.COUNCIL, KERMAN, (30.2790, 57.0650), parent="KER-GOV", tags=[MEDIA]),
+         Kind.COUNCIL, KERMAN, (30.2790, 57.0650), parent="KER-CSC", tags=[MEDIA]),
     _org("KER-HLT", "دانشگاه علوم پزشکی کرمان", "Kerman University of Medical Sciences",
          Kind.PROVINCIAL_OFFICE, KERMAN, (30.2590, 57.0560), parent="KER-GOV", tags=["سلامت"]),
     _org("KER-EDU", "اداره کل آموزش و پرورش استان کرمان", "Kerman Provincial Office of Education",

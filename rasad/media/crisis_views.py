@@ -115,6 +115,21 @@ def _timeline(view: Any, crisis: Crisis) -> Any:
     )
 
 
+def _live_parts(view: Any, crisis: Crisis) -> dict[str, Any]:
+    """What the crisis room shows and refreshes on a ``media.*`` event of the crisis: the
+    timeline, the crisis's statements with how the agencies answered, and its rumours, each
+    through the reader's scope (an agency sees only the statements issued to it)."""
+    return {
+        "timeline": _timeline(view, crisis)[:200],
+        "statements": with_progress(
+            view.scoped(Statement.objects.filter(crisis=crisis)), timezone.now()
+        ).order_by("-created", "-pk"),
+        "rumours": view.scoped(Rumour.objects.filter(crisis=crisis))
+        .select_related("agency")
+        .order_by("-logged_at"),
+    }
+
+
 class CrisisDetailView(ScopedDetailView):
     """The crisis room: what and where, the live timeline, the crisis's statements with how the
     agencies answered, its rumours, and the forms for those who may use them."""
@@ -133,17 +148,10 @@ class CrisisDetailView(ScopedDetailView):
                 *member_agencies(crisis.organization_id).values_list("pk", flat=True),
             ]
         )
-        statements = with_progress(
-            self.scoped(Statement.objects.filter(crisis=crisis)), timezone.now()
-        ).order_by("-created", "-pk")
         return super().get_context_data(
             **context,
-            timeline=_timeline(self, crisis)[:200],
+            **_live_parts(self, crisis),
             places=crisis.places.order_by("-population"),
-            statements=statements,
-            rumours=self.scoped(Rumour.objects.filter(crisis=crisis))
-            .select_related("agency")
-            .order_by("-logged_at"),
             entry_form=TimelineEntryForm(
                 organizations=writers, initial={"organization": crisis.organization_id}
             )
@@ -157,14 +165,16 @@ class CrisisDetailView(ScopedDetailView):
 
 
 class CrisisTimelineView(ScopedDetailView):
-    """The timeline alone (the crisis room fetches it again when the live stream says it changed)."""
+    """The crisis room's live parts alone: the timeline, the statements and the rumours, each in
+    its ``data-crisis-part`` (the page fetches them again when the live stream says the crisis,
+    one of its statements or receipts changed; static/media/crisis.js)."""
 
     model = Crisis
-    template_name = "media/includes/timeline.html"
+    template_name = "media/includes/crisis_live.html"
     context_object_name = "crisis"
 
     def get_context_data(self, **context: Any) -> dict[str, Any]:
-        return super().get_context_data(**context, timeline=_timeline(self, self.object)[:200])
+        return super().get_context_data(**context, **_live_parts(self, self.object))
 
 
 class CrisisPlacesView(ScopedDetailView):

@@ -1,8 +1,10 @@
 """Demo media coordination on top of the core demo world (``rasad.core.demo``):
 
-* Kerman's provincial media headquarters (KER-MHQ, under the governorate beside the cyberspace
-  council) with the six executive agencies as members: medical sciences university, education,
+* Kerman's provincial media headquarters (KER-MHQ, under the provincial cyberspace council
+  KER-CSC) with the six executive agencies as members: medical sciences university, education,
   regional water, power distribution, Red Crescent and the police's social affairs;
+* the power distribution company's public-relations officer holds the position of spokesperson
+  there, and speaks the power-cut talking points and the crisis's denial;
 * talking points on the peak-load power cuts, issued two days ago to all six with six working
   hours to answer: four published on time or late, one not applicable, one never answered;
 * a statement on the AI bootcamp's publicity waiting for approval, and an approved statement on
@@ -44,8 +46,13 @@ from rasad.media.actions import (
 )
 from rasad.media.choices import Channel, DeadlineBasis, PlanKind, StatementKind
 from rasad.media.models import Crisis, MemberAgency, PlannedItem, Recipient, Rumour, Statement
+from rasad.training.models import PositionHolding
 
 HQ = "KER-MHQ"
+# The power distribution company's public-relations officer, also its spokesperson.
+POWER_SPOKESPERSON = "kerman-power.pr"
+# The axis of Kerman's cyberspace roadmap (rasad.programs.demo) that content production serves.
+CONTENT_AXIS = "فرهنگی و رسانه‌ای"
 KERMAN_AGENCIES = ("KER-HLT", "KER-EDU", "KER-WTR", "KER-PWR", "KER-RC", "KER-POL")
 STEMS = (
     "kerman-health",
@@ -121,6 +128,29 @@ def _working_at(calendar: WorkingCalendar, now: datetime, days: int, hour: int, 
     return datetime.combine(day, time(hour, minute), tzinfo=TEHRAN)
 
 
+def _spokesperson(username: str, organization: str, now: datetime) -> PositionHolding:
+    """The person's holding of the position «سخنگو» in the organization (made a year ago when
+    missing): statements of the crisis and of the power cuts are spoken by the power company's."""
+    from rasad.core.models import Membership
+    from rasad.training.actions import do_assign_position
+    from rasad.training.models import Position
+    from rasad.training.positions import load as load_positions
+
+    membership = Membership.objects.get(user__username=username, organization__code=organization)
+    found: PositionHolding | None = (
+        PositionHolding.objects.open().filter(membership=membership, position__code="spokesperson").first()
+    )
+    if found is not None:
+        return found
+    load_positions()
+    return do_assign_position(
+        membership,
+        Position.objects.get(code="spokesperson"),
+        since=local_date(now) - timedelta(days=365),
+        acting_user=None,
+    )
+
+
 def _kerman(now: datetime) -> None:
     hq = _org(HQ)
     secretary = _user("kerman-media.coordinator")
@@ -135,7 +165,14 @@ def _kerman(now: datetime) -> None:
     # The power-cut talking points, issued two days ago at 08:30 with six working hours.
     issued_at = _at(now, -2, 8, 30)
     points = do_save_statement(
-        StatementValues(hq, StatementKind.TALKING_POINTS, POWER_CUTS, POWER_CUTS_TEXT), acting_user=analyst
+        StatementValues(
+            hq,
+            StatementKind.TALKING_POINTS,
+            POWER_CUTS,
+            POWER_CUTS_TEXT,
+            spokesperson=_spokesperson(POWER_SPOKESPERSON, "KER-PWR", now),
+        ),
+        acting_user=analyst,
     )
     do_submit_statement(points, acting_user=analyst)
     do_approve_statement(points, acting_user=secretary)
@@ -274,6 +311,7 @@ def _crises(now: datetime) -> None:
             "۲. خاموشی‌های دوساعته طبق جدول اعلام‌شده ادامه دارد.\n\n"
             "۳. خرید هیجانی مولد و سوخت لازم نیست.",
             crisis=crisis,
+            spokesperson=_spokesperson(POWER_SPOKESPERSON, "KER-PWR", now),
         ),
         acting_user=analyst,
     )
@@ -362,8 +400,10 @@ def _plan(now: datetime) -> None:
     """The headquarters' media calendar around today: the publicity of the next media-literacy
     session (linked to its training event, so that it is not announced late as the AI bootcamp
     was), a press conference, an infographic, a news piece published last week and an interview
-    cancelled. Every day is a working day of the working calendar: a press conference is not held
+    cancelled. The publicity and the infographic serve the roadmap's cultural and media axis.
+    Every day is a working day of the working calendar: a press conference is not held
     on a Friday."""
+    from rasad.media.actions.plan import roadmap_axes
     from rasad.training.models import Event
 
     calendar = current_calendar(local_date(now))
@@ -376,6 +416,9 @@ def _plan(now: datetime) -> None:
     upcoming = (
         Event.objects.filter(organization__code="KER-CSC", starts_at__gt=now).order_by("starts_at").first()
     )
+    # The roadmap's cultural and media axis (content production), when the programmes' demo is
+    # loaded (it is, before this one, by ``rasad demo``).
+    content_axis = roadmap_axes([hq.pk]).filter(title=CONTENT_AXIS).first()
     do_plan_item(
         PlanValues(
             hq,
@@ -386,6 +429,7 @@ def _plan(now: datetime) -> None:
             channel=Channel.SOCIAL_MEDIA,
             description="پیش از ثبت‌نام: معرفی دوره در کانال‌های رسمی دستگاه‌ها و یادآوری سه روز پیش از آغاز.",
             training_event=upcoming,
+            axis=content_axis,
         ),
         acting_user=secretary,
     )
@@ -401,6 +445,7 @@ def _plan(now: datetime) -> None:
             at(1, 12),
             agency=_org("KER-WTR"),
             channel=Channel.SOCIAL_MEDIA,
+            axis=content_axis,
         ),
         acting_user=secretary,
     )

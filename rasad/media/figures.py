@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from rasad.core.models import Organization
-from rasad.indicators.methods.ranking import competition_ranks
+from rasad.indicators.methods.ranking import Direction, competition_ranks, percentile_scores
 from rasad.media.choices import ANSWERED_STATES, RecipientState, RumourState
 from rasad.media.models import Recipient, Rumour
 
@@ -136,21 +136,21 @@ def agency_figures(
     return sorted(rows, key=lambda f: (f.rank is None, f.rank or 0, f.agency.name))
 
 
-def percentile_scores(values: list[float], higher_is_better: bool) -> list[float]:
-    """Each member's share of the group it beats, ties counted half (methods.md §2.2)."""
-    n = len(values)
-    scores = []
-    for mine in values:
-        worse = sum(1 for other in values if (other < mine if higher_is_better else other > mine))
-        ties = sum(1 for other in values if other == mine) - 1
-        scores.append(100.0 * (worse + 0.5 * ties) / n)
-    return scores
+def _comparable(values: list[float]) -> list[float]:
+    """The shared method scores finite numbers only. +∞ hours (an agency that owed answers and
+    gave none) becomes one hour more than the slowest finite time: the order and the ties, all a
+    percentile score depends on, stay as they were."""
+    finite = [value for value in values if math.isfinite(value)]
+    slowest = max(finite, default=0.0) + 1.0
+    return [value if math.isfinite(value) else slowest for value in values]
 
 
 def rank(rows: list[AgencyFigures]) -> None:
     """Score and rank the agencies that had something due: for each criterion, the percentile
     score among the agencies that have a value for it; the composite is the weighted mean over
-    the criteria an agency has values for (weights renormalized); ties share the better rank."""
+    the criteria an agency has values for (weights renormalized); ties share the better rank.
+    Scores and ranks come from the indicators' peer-ranking functions (``percentile_scores``,
+    ``competition_ranks``), so ties and order follow one documented rule (methods.md §2.2)."""
     ranked = [row for row in rows if row.due]
     if not ranked:
         return
@@ -160,7 +160,10 @@ def rank(rows: list[AgencyFigures]) -> None:
         present = [(index, row.value(key)) for index, row in enumerate(ranked) if row.value(key) is not None]
         if not present:
             continue
-        scores = percentile_scores([float(value) for _index, value in present if value is not None], higher)
+        direction = Direction.HIGHER_IS_BETTER if higher else Direction.LOWER_IS_BETTER
+        scores = percentile_scores(
+            _comparable([float(value) for _index, value in present if value is not None]), direction
+        )
         for (index, _value), score in zip(present, scores, strict=True):
             totals[index] += weight * score
             weights[index] += weight

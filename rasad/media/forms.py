@@ -22,6 +22,7 @@ from rasad.media.actions import (
     RumourValues,
     StatementValues,
 )
+from rasad.media.actions.statements import spokesperson_label
 from rasad.media.choices import (
     Channel,
     DeadlineBasis,
@@ -32,8 +33,9 @@ from rasad.media.choices import (
     StatementKind,
 )
 from rasad.media.models import Crisis, Statement
+from rasad.programs.models import Axis
 from rasad.training.forms import ClockField, StyledForm
-from rasad.training.models import Event
+from rasad.training.models import Event, PositionHolding
 from rasad.web.forms import JalaliDateField, JalaliDateInput, NormalizedCharField, NumberInput
 
 
@@ -73,6 +75,16 @@ class MediaForm(StyledForm):
             return None
 
 
+class SpokespersonChoiceField(forms.ModelChoiceField[PositionHolding]):
+    def label_from_instance(self, obj: PositionHolding) -> str:
+        return spokesperson_label(obj)
+
+
+class AxisChoiceField(forms.ModelChoiceField[Axis]):
+    def label_from_instance(self, obj: Axis) -> str:
+        return f"{obj.title} ({obj.programme.title})"
+
+
 class StatementForm(MediaForm):
     organization = forms.ModelChoiceField(label=_("Media headquarters"), queryset=Organization.objects.none())
     kind = forms.ChoiceField(label=_("Kind"), choices=StatementKind.choices)
@@ -88,13 +100,28 @@ class StatementForm(MediaForm):
         required=False,
         help_text=_("When the statement is part of an open crisis: it then shows on the crisis timeline."),
     )
+    spokesperson = SpokespersonChoiceField(
+        label=_("Spokesperson"),
+        queryset=PositionHolding.objects.none(),
+        required=False,
+        help_text=_(
+            "Who speaks it: a person holding the position of spokesperson in the headquarters or in "
+            "one of its member agencies."
+        ),
+    )
 
     def __init__(
-        self, *args: Any, organizations: QuerySet[Organization], crises: QuerySet[Crisis], **kwargs: Any
+        self,
+        *args: Any,
+        organizations: QuerySet[Organization],
+        crises: QuerySet[Crisis],
+        spokespeople: QuerySet[PositionHolding],
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
         self.fields["crisis"].queryset = crises  # type: ignore[attr-defined]
+        self.fields["spokesperson"].queryset = spokespeople  # type: ignore[attr-defined]
 
     @staticmethod
     def initial_for(statement: Statement) -> dict[str, Any]:
@@ -104,6 +131,7 @@ class StatementForm(MediaForm):
             "title": statement.title,
             "body": statement.body,
             "crisis": statement.crisis_id,
+            "spokesperson": statement.spokesperson_id,
         }
 
     def values(self) -> StatementValues:
@@ -114,6 +142,7 @@ class StatementForm(MediaForm):
             title=data["title"],
             body=data["body"],
             crisis=data["crisis"],
+            spokesperson=data["spokesperson"],
         )
 
 
@@ -370,6 +399,13 @@ class PlannedItemForm(MediaForm):
         required=False,
         empty_label=_("No training event"),
     )
+    axis = AxisChoiceField(
+        label=_("Roadmap axis"),
+        queryset=Axis.objects.none(),
+        required=False,
+        empty_label=_("No axis"),
+        help_text=_("The axis of a programme the headquarters takes part in that this item serves."),
+    )
     description = NormalizedCharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -381,12 +417,14 @@ class PlannedItemForm(MediaForm):
         organizations: QuerySet[Organization],
         agencies: QuerySet[Organization],
         events: QuerySet[Event],
+        axes: QuerySet[Axis],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
         self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
         self.fields["training_event"].queryset = events  # type: ignore[attr-defined]
+        self.fields["axis"].queryset = axes  # type: ignore[attr-defined]
 
     def values(self) -> PlanValues:
         data = self.cleaned_data
@@ -406,6 +444,7 @@ class PlannedItemForm(MediaForm):
             channel=data.get("channel") or "",
             description=data.get("description") or "",
             training_event=data.get("training_event"),
+            axis=data.get("axis"),
         )
 
 

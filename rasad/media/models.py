@@ -126,6 +126,18 @@ class Statement(TimestampedModel):
         related_name="statements",
         verbose_name=_("crisis"),
     )
+    spokesperson = models.ForeignKey(
+        "training.PositionHolding",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("spokesperson"),
+        help_text=_(
+            "Who speaks it: a spokesperson of the headquarters or of one of its member agencies "
+            "(the position held on a membership)."
+        ),
+    )
     search_text = models.TextField(editable=False, default="")
 
     objects = StatementQuerySet.as_manager()
@@ -394,7 +406,8 @@ class Rumour(TimestampedModel):
 class PlannedItem(TimestampedModel):
     """An item of the media calendar (the content plan): what the headquarters plans to publish or
     publicize, by itself or by a member agency, on which days, on which channel; the training
-    event it announces, if any; and, once done, where it was published or why it was cancelled."""
+    event it announces and the roadmap axis it serves, if any; and, once done, where it was
+    published or why it was cancelled."""
 
     organization = models.ForeignKey(
         "core.Organization",
@@ -423,6 +436,17 @@ class PlannedItem(TimestampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("training event"),
+    )
+    axis = models.ForeignKey(
+        "programs.Axis",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("roadmap axis"),
+        help_text=_(
+            "The axis of a programme the headquarters takes part in (the roadmap's content production)."
+        ),
     )
     state = models.CharField(_("state"), max_length=10, choices=PlanState.choices, default=PlanState.PLANNED)
     planned_by = models.ForeignKey(

@@ -27,7 +27,7 @@ from rasad.media.actions import (
     do_plan_item,
     do_publish_planned_item,
 )
-from rasad.media.actions.plan import may_publish
+from rasad.media.actions.plan import may_publish, roadmap_axes
 from rasad.media.choices import PlanState
 from rasad.media.filtersets import PlannedItemFilterSet
 from rasad.media.forms import CancelItemForm, PlannedItemForm, PublishItemForm
@@ -160,6 +160,8 @@ class _PlanForm(ScopedFormView):
             "organizations": organizations.filter(pk__in=hqs),
             "agencies": Organization.objects.filter(pk__in=agencies).order_by("name"),
             "events": self.scoped(Event.objects.filter(ends_at__gte=timezone.now())).order_by("starts_at"),
+            # The axes of the programmes the headquarters takes part in, those the person may see.
+            "axes": self.scoped(roadmap_axes(organizations.filter(pk__in=hqs).values_list("pk", flat=True))),
         }
 
     def get_success_url(self, result: PlannedItem) -> str:
@@ -207,6 +209,7 @@ class PlannedItemEditView(_PlanForm):
             else None,
             "channel": item.channel,
             "training_event": item.training_event_id,
+            "axis": item.axis_id,
             "description": item.description,
         }
 
@@ -220,7 +223,7 @@ class PlannedItemEditView(_PlanForm):
 class PlannedItemDetailView(ScopedDetailView):
     model = PlannedItem
     queryset = PlannedItem.objects.select_related(
-        "organization", "agency", "training_event", "planned_by", "done_by"
+        "organization", "agency", "training_event", "axis__programme", "planned_by", "done_by"
     )
     template_name = "media/plan_detail.html"
     context_object_name = "item"

@@ -28,6 +28,7 @@ from rasad.media.actions import (
     do_save_statement,
     do_submit_statement,
 )
+from rasad.media.actions.statements import spokespeople
 from rasad.media.choices import (
     ANSWERED_STATES,
     OPEN_RECIPIENT_STATES,
@@ -121,7 +122,13 @@ class StatementDetailView(ScopedDetailView):
 
     model = Statement
     queryset = Statement.objects.select_related(
-        "organization", "previous", "created_by", "approved_by", "issued_by"
+        "organization",
+        "previous",
+        "created_by",
+        "approved_by",
+        "issued_by",
+        "spokesperson__membership__user",
+        "spokesperson__membership__organization",
     )
     template_name = "media/statement_detail.html"
     context_object_name = "statement"
@@ -175,7 +182,13 @@ class StatementFormMixin(ScopedFormView):
         else:
             organizations = self.organizations_for("add")
         crises = self.scoped(Crisis.objects.filter(state=CrisisState.OPEN, organization__in=organizations))
-        return {"organizations": organizations, "crises": crises.order_by("-opened_at")}
+        # The spokespeople of every headquarters the person drafts for; the action checks the one
+        # chosen speaks for the statement's own headquarters or one of its member agencies.
+        return {
+            "organizations": organizations,
+            "crises": crises.order_by("-opened_at"),
+            "spokespeople": spokespeople(organizations.values_list("pk", flat=True)),
+        }
 
     def get_success_url(self, result: Statement) -> str:
         return reverse("media:statement-detail", args=[result.pk])

@@ -1,6 +1,6 @@
 """The standard positions that requirements name, loaded by the data migration (and again by
-tests that flush tables): manager, governor, district head, public-relations officer, IT officer,
-worker and employer."""
+tests that flush tables): manager, governor, district head, public-relations officer, spokesperson
+(the media app attributes statements to its holders), IT officer, worker and employer."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ STANDARD_POSITIONS: tuple[tuple[str, str, str], ...] = (
     ("governor", "فرماندار", "County governor"),
     ("district-head", "بخشدار", "District head"),
     ("pr-officer", "مسئول روابط عمومی", "Public-relations officer"),
+    ("spokesperson", "سخنگو", "Spokesperson"),
     ("it-officer", "مسئول فناوری اطلاعات", "IT officer"),
     ("industry-staff", "کارشناس صنعت", "Industry staff"),
     ("worker", "کارگر", "Worker"),

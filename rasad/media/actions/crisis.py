@@ -385,6 +385,8 @@ def do_dismiss_rumour(rumour: Rumour, *, acting_user: User | None) -> Rumour:
         old={"state": old},
         new={"state": locked.state},
     )
+    if locked.crisis is not None:
+        crisis_push(locked.crisis, rumour=locked.pk)
     return locked
 
 

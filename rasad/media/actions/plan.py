@@ -5,11 +5,13 @@ marked published with its link by the agency (or the headquarters), or cancelled
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +22,7 @@ from rasad.media.actions.crisis import MAX_TEXT, member_ids
 from rasad.media.audit import MediaAuditEvent, audit
 from rasad.media.choices import Channel, PlanKind, PlanState
 from rasad.media.models import PlannedItem
+from rasad.programs.models import Axis
 
 # A plan reaches a year ahead; an item lasts at most 90 days (a campaign).
 MAX_AHEAD_DAYS = 366
@@ -37,6 +40,22 @@ class PlanValues:
     channel: str = ""
     description: str = ""
     training_event: Any = None
+    axis: Axis | None = None
+
+
+def roadmap_axes(hq_ids: Iterable[int]) -> QuerySet[Axis]:
+    """The axes a planned item of these headquarters may serve: those of the programmes (the
+    cyberspace roadmap) a headquarters leads or is a party to."""
+    hq_ids = list(hq_ids)
+    axes: QuerySet[Axis] = (
+        Axis.objects.filter(
+            Q(programme__organization_id__in=hq_ids) | Q(programme__parties__organization_id__in=hq_ids)
+        )
+        .select_related("programme")
+        .distinct()
+        .order_by("programme__title", "position", "pk")
+    )
+    return axes
 
 
 def _check(values: PlanValues, errors: Errors, *, now: datetime) -> tuple[str, datetime]:
@@ -56,6 +75,11 @@ def _check(values: PlanValues, errors: Errors, *, now: datetime) -> tuple[str, d
         errors.add(
             "starts_at", _("The start is more than a year ahead; the calendar plans one year ahead at most.")
         )
+    if (
+        values.axis is not None
+        and not roadmap_axes([values.organization.pk]).filter(pk=values.axis.pk).exists()
+    ):
+        errors.add("axis", _("Choose an axis of a programme this headquarters takes part in."))
     if values.agency is not None and values.agency.pk not in member_ids(values.organization.pk):
         errors.add(
             "agency",
@@ -81,6 +105,7 @@ def do_plan_item(values: PlanValues, *, acting_user: User | None, now: datetime 
         ends_at=ends,
         channel=values.channel,
         training_event=values.training_event,
+        axis=values.axis,
         planned_by=acting_user,
         search_text=search_key(f"{title} {values.description}"),
     )
@@ -117,6 +142,7 @@ def do_change_planned_item(
     locked.agency = values.agency
     locked.channel = values.channel
     locked.training_event = values.training_event
+    locked.axis = values.axis
     locked.search_text = search_key(f"{title} {values.description}")
     locked.save(
         update_fields=[
@@ -128,6 +154,7 @@ def do_change_planned_item(
             "agency",
             "channel",
             "training_event",
+            "axis",
             "search_text",
             "last_updated",
         ]
@@ -226,4 +253,5 @@ def _snapshot(item: PlannedItem) -> dict[str, Any]:
         "agency": getattr(item.agency, "code", None),
         "channel": item.channel,
         "training_event": item.training_event_id,
+        "axis": item.axis_id,
     }

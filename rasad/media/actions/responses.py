@@ -52,6 +52,7 @@ def _push(recipient: Recipient) -> None:
         recipient=recipient.pk,
         agency=recipient.agency_id,
         state=recipient.state,
+        crisis=recipient.statement.crisis_id,
     )
 
 

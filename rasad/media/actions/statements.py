@@ -4,6 +4,7 @@ issue (draft → in review → approved → issued), its files and its new versi
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import PurePath
@@ -13,9 +14,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, override
+from django.utils.translation import gettext_lazy, ngettext, override
 
 from rasad.cases.actions import ALLOWED_ATTACHMENTS, check_attachment
 from rasad.cases.calendar import current_calendar
@@ -38,9 +40,14 @@ from rasad.media.choices import (
     StatementState,
 )
 from rasad.media.models import Crisis, MemberAgency, Recipient, Statement, StatementAttachment
+from rasad.training.models import PositionHolding
 
 MAX_DEADLINE_HOURS = 720
 MAX_BODY = 20_000
+SPOKESPERSON_POSITION = "spokesperson"
+SPOKESPERSON_REFUSED = gettext_lazy(
+    "Choose a spokesperson of this headquarters or of one of its member agencies."
+)
 
 
 # ---- member agencies ------------------------------------------------------------------------
@@ -105,6 +112,42 @@ class StatementValues:
     title: str
     body: str
     crisis: Crisis | None = None
+    spokesperson: PositionHolding | None = None
+
+
+def spokespeople(hq_ids: Iterable[int]) -> QuerySet[PositionHolding]:
+    """Who may speak a statement of these headquarters: the open holdings of the position
+    «سخنگو» (spokesperson) on a membership of a headquarters or of one of its active member
+    agencies, by active people (the training app's positions, docs/media.md)."""
+    hq_ids = list(hq_ids)
+    agencies = MemberAgency.objects.active().filter(hq_id__in=hq_ids).values_list("agency_id", flat=True)
+    holdings: QuerySet[PositionHolding] = (
+        PositionHolding.objects.open()
+        .filter(
+            Q(membership__organization_id__in=hq_ids) | Q(membership__organization_id__in=agencies),
+            position__code=SPOKESPERSON_POSITION,
+            membership__user__is_active=True,
+        )
+        .select_related("membership__user", "membership__organization")
+        .order_by("membership__organization__name", "membership__user__display_name", "pk")
+    )
+    return holdings
+
+
+def spokesperson_label(holding: PositionHolding) -> str:
+    """The spokesperson as a statement names them: the person and whose spokesperson they are."""
+    return f"{holding.membership.user} ({holding.membership.organization.name})"
+
+
+def _spokesperson_gone(statement: Statement) -> str | None:
+    """Why the statement's spokesperson can no longer speak it (left the post, or their agency
+    left the headquarters), or None."""
+    if (
+        statement.spokesperson_id is None
+        or spokespeople([statement.organization_id]).filter(pk=statement.spokesperson_id).exists()
+    ):
+        return None
+    return _("The spokesperson named no longer holds that position here; choose another one first.")
 
 
 def _lock(statement: Statement) -> Statement:
@@ -122,6 +165,10 @@ def _statement_push(kind: str, statement: Statement, **payload: Any) -> None:
     organizations = {statement.organization_id}
     if statement.state in (StatementState.ISSUED, StatementState.SUPERSEDED):
         organizations |= set(statement.recipients.values_list("agency_id", flat=True))
+    if statement.crisis_id is not None:
+        # The crisis room of the statement's crisis lists it: its open pages refetch (only the
+        # people the organizations above admit; a draft never reaches an agency).
+        payload["crisis"] = statement.crisis_id
     push(kind, organizations, statement=statement.pk, state=statement.state, **payload)
 
 
@@ -149,6 +196,11 @@ def do_save_statement(
     if values.kind not in StatementKind.values:
         errors.add("kind", _("Choose a statement or talking points."))
     organization_id = instance.organization_id if instance else values.organization.pk
+    if (
+        values.spokesperson is not None
+        and not spokespeople([organization_id]).filter(pk=values.spokesperson.pk).exists()
+    ):
+        errors.add("spokesperson", str(SPOKESPERSON_REFUSED))
     if values.crisis is not None:
         if values.crisis.organization_id != organization_id:
             errors.add("crisis", _("The crisis belongs to another headquarters."))
@@ -156,23 +208,35 @@ def do_save_statement(
             errors.add("crisis", _("The crisis is closed; its timeline no longer changes."))
     errors.raise_if_any()
     statement = instance or Statement(organization=values.organization, created_by=acting_user)
-    old = {"title": statement.title, "kind": statement.kind} if instance else None
+    old = (
+        {"title": statement.title, "kind": statement.kind, "spokesperson": statement.spokesperson_id}
+        if instance
+        else None
+    )
     statement.kind = values.kind
     statement.crisis = values.crisis
+    statement.spokesperson = values.spokesperson
     statement.title = title
     statement.body = body
     statement.search_text = search_key(f"{title} {body[:2000]}")
     if instance is None:
         statement.save()
     else:
-        statement.save(update_fields=["kind", "crisis", "title", "body", "search_text", "last_updated"])
+        statement.save(
+            update_fields=["kind", "crisis", "spokesperson", "title", "body", "search_text", "last_updated"]
+        )
     audit(
         MediaAuditEvent.STATEMENT_SAVED,
         acting_user=acting_user,
         organization=statement.organization,
         obj=statement,
         old=old,
-        new={"title": title, "kind": values.kind, "version": statement.version},
+        new={
+            "title": title,
+            "kind": values.kind,
+            "version": statement.version,
+            "spokesperson": statement.spokesperson_id,
+        },
     )
     _statement_push("media.statement", statement)
     return statement
@@ -193,6 +257,8 @@ def _step(
     locked = _lock(statement)
     if locked.state not in sources:
         raise ValidationError({"state": [refused]})
+    if target == StatementState.APPROVED and (gone := _spokesperson_gone(locked)):
+        raise ValidationError({"spokesperson": [gone]})
     old_state = locked.state
     locked.state = target
     fields = ["state", "last_updated"]
@@ -316,6 +382,8 @@ def do_issue_statement(
             _("Only an approved statement can be issued; this one is “%(state)s”.")
             % {"state": locked.get_state_display()},
         )
+    if gone := _spokesperson_gone(locked):
+        errors.add("spokesperson", gone)
     chosen = _chosen_members(locked, agencies, errors)
     due = deadline.resolve(issued_at, errors)
     errors.raise_if_any()
@@ -449,6 +517,7 @@ def do_revise_statement(statement: Statement, *, acting_user: User | None) -> St
         crisis=locked.crisis
         if locked.crisis is not None and locked.crisis.state == CrisisState.OPEN
         else None,
+        spokesperson=locked.spokesperson,
         created_by=acting_user,
         search_text=locked.search_text,
     )

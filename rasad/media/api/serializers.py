@@ -11,6 +11,7 @@ from rasad.api import fields
 from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField
 from rasad.core.models import City, Organization
 from rasad.media.actions import PlanValues, StatementValues
+from rasad.media.actions.statements import SPOKESPERSON_REFUSED, spokesperson_label
 from rasad.media.choices import (
     Channel,
     DeadlineBasis,
@@ -30,7 +31,8 @@ from rasad.media.models import (
     StatementAttachment,
     TimelineEntry,
 )
-from rasad.training.models import Event
+from rasad.programs.models import Axis
+from rasad.training.models import Event, PositionHolding
 
 
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
@@ -108,6 +110,17 @@ class StatementSerializer(RasadModelSerializer):
     deadline_basis = serializers.CharField(
         read_only=True, help_text=_("working, clock or fixed; empty until the statement is issued.")
     )
+    # Any holding id is looked up here; the action refuses (400, naming the field) one that is not
+    # an open spokesperson holding of the headquarters or of one of its member agencies, with the
+    # same message as an id that does not exist.
+    spokesperson: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        queryset=PositionHolding.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("Id of the position held by the spokesperson (see spokesperson_name)."),
+        error_messages={"does_not_exist": SPOKESPERSON_REFUSED, "incorrect_type": SPOKESPERSON_REFUSED},
+    )
+    spokesperson_name = serializers.SerializerMethodField()
 
     class Meta:
         model = Statement
@@ -128,6 +141,8 @@ class StatementSerializer(RasadModelSerializer):
             "deadline_hours",
             "due_at",
             "crisis",
+            "spokesperson",
+            "spokesperson_name",
             "attachments",
             "created",
             "last_updated",
@@ -152,7 +167,13 @@ class StatementSerializer(RasadModelSerializer):
             title=data.get("title", instance.title if instance else ""),
             body=data.get("body", instance.body if instance else ""),
             crisis=data.get("crisis", instance.crisis if instance else None),
+            spokesperson=data.get("spokesperson", instance.spokesperson if instance else None),
         )
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_spokesperson_name(self, obj: Statement) -> str | None:
+        """The person and whose spokesperson they are, as the statement's page shows them."""
+        return spokesperson_label(obj.spokesperson) if obj.spokesperson is not None else None
 
 
 class IssueSerializer(serializers.Serializer[Any]):
@@ -360,6 +381,13 @@ class PlannedItemSerializer(RasadModelSerializer):
     ends_at = fields.DateTimeField(required=False, allow_null=True)
     channel = serializers.ChoiceField(choices=Channel.choices, required=False, allow_blank=True, default="")
     training_event = ScopedPrimaryKeyField(queryset=Event.objects.all(), required=False, allow_null=True)
+    axis = ScopedPrimaryKeyField(
+        queryset=Axis.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("Id of the roadmap axis it serves: of a programme the headquarters takes part in."),
+    )
+    axis_title = serializers.CharField(source="axis.title", read_only=True, allow_null=True, default=None)
     # Empty until the item is published, so a plain string, not a "uri" the schema would hold it to.
     link = serializers.CharField(
         read_only=True, label=_("Where it was published"), help_text=_("Empty until it is published.")
@@ -380,6 +408,8 @@ class PlannedItemSerializer(RasadModelSerializer):
             "ends_at",
             "channel",
             "training_event",
+            "axis",
+            "axis_title",
             "state",
             "link",
             "cancel_reason",
@@ -402,6 +432,7 @@ def plan_values(data: dict[str, Any]) -> PlanValues:
         channel=data.get("channel", ""),
         description=data.get("description", ""),
         training_event=data.get("training_event"),
+        axis=data.get("axis"),
     )
 
 

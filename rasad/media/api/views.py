@@ -117,7 +117,9 @@ class StatementViewSet(ScopedModelViewSet):
     ``submit`` (for review), ``approve``, ``return`` (to draft), ``issue`` (to member agencies, with
     the deadline); ``attachments`` adds a file to a draft."""
 
-    queryset = Statement.objects.select_related("organization", "previous").prefetch_related("attachments")
+    queryset = Statement.objects.select_related(
+        "organization", "previous", "spokesperson__membership__user", "spokesperson__membership__organization"
+    ).prefetch_related("attachments")
     serializer_class = StatementSerializer
     filterset_class = StatementFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -420,7 +422,7 @@ class PlannedItemViewSet(ScopedModelViewSet):
     planned; ``publish`` records where it was published (the agency's, or the headquarters');
     ``cancel`` takes it off the plan with the reason."""
 
-    queryset = PlannedItem.objects.select_related("organization", "agency")
+    queryset = PlannedItem.objects.select_related("organization", "agency", "axis")
     serializer_class = PlannedItemSerializer
     filterset_class = PlannedItemFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -441,6 +443,7 @@ class PlannedItemViewSet(ScopedModelViewSet):
             "channel": item.channel,
             "description": item.description,
             "training_event": item.training_event,
+            "axis": item.axis,
             **serializer.validated_data,
         }
         serializer.instance = do_change_planned_item(

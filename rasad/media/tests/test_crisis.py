@@ -25,7 +25,7 @@ from rasad.media.actions import (
     do_respond,
     do_save_statement,
 )
-from rasad.media.figures import agency_figures, percentile_scores
+from rasad.media.figures import AgencyFigures, agency_figures, rank
 from rasad.media.models import Recipient, Rumour, TimelineEntry
 from rasad.media.testing import approved, ensure_member, issue, make_crisis
 from rasad.testing.api import assert_nothing_changed
@@ -192,9 +192,23 @@ def test_the_closing_report_matches_the_timeline(
     assert "شایعه مهار شد." in page and 'data-agency="ISF-AG1"' in page
 
 
-def test_percentile_scores_follow_the_ranking_method():
-    assert percentile_scores([1.0, 0.5, 0.5, 0.0], higher_is_better=True) == [75.0, 37.5, 37.5, 0.0]
-    assert percentile_scores([2.0, 1.0], higher_is_better=False) == [0.0, 50.0]
+def test_agencies_are_ranked_by_the_shared_ranking_method_ties_sharing_the_better_rank():
+    """Two agencies alike in everything share rank 1; the one that owed an answer and never
+    acknowledged nor answered scores 0 on every criterion (its +∞ hours are the slowest) and is
+    third, as methods.md §2.2's percentile_scores and competition_ranks give."""
+    alike = [
+        AgencyFigures(
+            Organization(name=name), due=1, on_time=1, ack_hours_list=[1.0], response_hours_list=[2.0]
+        )
+        for name in ("الف", "ب")
+    ]
+    silent = AgencyFigures(Organization(name="ج"), due=1, late_open=1)
+    rank([*alike, silent])
+    assert [(row.rank, round(row.score or 0, 9)) for row in (*alike, silent)] == [
+        (1, 50.0),
+        (1, 50.0),
+        (3, 0.0),
+    ]
 
 
 def test_a_rumour_is_answered_by_its_agency_and_not_by_another(

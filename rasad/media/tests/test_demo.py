@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from rasad.core.models import User
+from rasad.core.models import Organization, User
 from rasad.media.demo import POWER_CUTS, load_demo
 from rasad.media.models import Recipient, Statement
 
@@ -30,6 +30,13 @@ def test_the_demo_loads_once_with_late_agencies():
     late = {r.agency.code for r in receipts if r.is_late}
     assert {"KER-EDU", "KER-WTR"} <= late
     assert "KER-PWR" not in late
+    # The power company's spokesperson speaks the talking points.
+    spokesperson = Statement.objects.get(title=POWER_CUTS).spokesperson
+    assert spokesperson is not None
+    assert (spokesperson.membership.user.username, spokesperson.membership.organization.code) == (
+        "kerman-power.pr",
+        "KER-PWR",
+    )
 
 
 def test_each_agency_officer_sees_only_its_own_receipt():
@@ -39,6 +46,9 @@ def test_each_agency_officer_sees_only_its_own_receipt():
     assert {r.agency.code for r in seen} == {"KER-WTR"}
     secretary = User.objects.get(username="kerman-media.coordinator")
     assert Statement.objects.visible_to(secretary, "approve").filter(state="review").count() == 1
+    # The media headquarters sits under the cyberspace council in the tree.
+    hq = Organization.objects.select_related("parent").get(code="KER-MHQ")
+    assert hq.parent is not None and hq.parent.code == "KER-CSC"
     assert Statement.objects.visible_to(secretary, "issue").filter(state="approved").count() == 1
 
 

@@ -1,9 +1,9 @@
 """The crisis room in the browser, in Persian, at desktop and phone widths: the headquarters'
 secretary opens a crisis with its places, writes a decision on the timeline and logs a rumour
-for a member agency; the agency's officer, with the room open, sees the timeline change by itself
-(the live stream), answers the rumour and writes on the timeline; the secretary closes the room
-and reads the report. And every media page of the demo passes the whole-site checks (Persian
-digits, no English left, no sideways scroll at 360 px)."""
+for a member agency; the agency's officer, with the room open, sees the timeline and the room's
+statements change by themselves (the live stream), answers the rumour and writes on the
+timeline; the secretary closes the room and reads the report. And every media page of the demo
+passes the whole-site checks (Persian digits, no English left, no sideways scroll at 360 px)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from django.test import Client
 
 from rasad.core.actions.people import do_create_user, do_grant_role
 from rasad.core.models import City, Role, User
-from rasad.media.actions import do_add_timeline_entry
+from rasad.media.actions import StatementValues, do_add_timeline_entry, do_save_statement
 from rasad.media.models import Crisis, Rumour
-from rasad.media.testing import ensure_member
+from rasad.media.testing import approved, ensure_member, issue
 from rasad.testing.browser import ARTIFACTS, screenshot
 from rasad.testing.cast import Cast, ensure_reference_data
 from rasad.testing.crawl import route_of, site_pages
@@ -94,6 +94,15 @@ def test_the_crisis_room_from_opening_to_the_report(journey: Any, cast: Cast, wi
     )
     agency.page.wait_for_selector(
         "[data-testid=timeline] li:first-child:has-text('نمونه‌ها سالم است')", timeout=10_000
+    )
+    # A statement of the crisis issued to the agency joins the room's statements by itself too.
+    statement = do_save_statement(
+        StatementValues(cast.isfahan, "statement", "اطلاعیهٔ آب و فاضلاب", "آب شرب سالم است.", crisis=crisis),
+        acting_user=None,
+    )
+    issue(approved(statement), [cast.isfahan_post], hours=2)
+    agency.page.wait_for_selector(
+        f"[data-testid=crisis-statements] a[href='/media/statements/{statement.pk}/']", timeout=10_000
     )
     agency.check("pushed")
     agency.click(f"[data-testid=crisis-rumours] a[href='/media/rumours/{rumour.pk}/']")

@@ -1,0 +1,78 @@
+"""A planned item serves an axis of a programme its headquarters takes part in (the roadmap's
+content production, docs/media.md "Media calendar"); an axis of another's programme is refused
+naming the field, with nothing written."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from rasad.conftest import client_for
+from rasad.core.models import User
+from rasad.media.actions import PlanValues, do_plan_item
+from rasad.media.choices import PlanKind
+from rasad.media.testing import ensure_member
+from rasad.programs.actions import PartValues, do_save_axis
+from rasad.programs.models import Axis
+from rasad.programs.testing import make_programme
+from rasad.testing.api import assert_nothing_changed
+from rasad.testing.cast import Cast
+from rasad.testing.web import signed_in_client
+
+pytestmark = pytest.mark.django_db
+PLAN = "/api/v1/media-plan/"
+
+
+def _axis(cast: Cast, lead: str) -> Axis:
+    programme = make_programme(cast, getattr(cast, lead), title=f"نقشهٔ راه فضای مجازی {lead}")
+    return do_save_axis(programme, PartValues("تولید محتوا", weight=50), acting_user=cast.root)
+
+
+def _plan(coordinator: User, axis_id: int) -> tuple[int, dict[str, object]]:
+    start = timezone.now() + timedelta(days=3)
+    response = client_for(coordinator).post(
+        PLAN,
+        {
+            "organization": "ISF-CC",
+            "kind": "video",
+            "title": "ویدئوی معرفی خدمات الکترونیک",
+            "starts_at": start.isoformat(),
+            "axis": axis_id,
+        },
+        format="json",
+    )
+    return response.status_code, response.json()
+
+
+def test_an_item_serves_an_axis_of_the_headquarters_programme(cast: Cast, coordinator: User):
+    ensure_member(cast.isfahan, cast.isfahan_post)
+    axis = _axis(cast, "isfahan")
+    status, body = _plan(coordinator, axis.pk)
+    assert status == 201, body
+    assert (body["axis"], body["axis_title"]) == (axis.pk, "تولید محتوا")
+    page = signed_in_client(coordinator).get(f"/media/calendar/{body['id']}/").content.decode()
+    assert (
+        f'data-testid="plan-axis">تولید محتوا <span class="text-muted small">({axis.programme.title})' in page
+    )
+    form = signed_in_client(coordinator).get("/media/calendar/new/").content.decode()
+    assert f'<option value="{axis.pk}">تولید محتوا ({axis.programme.title})</option>' in form
+
+
+def test_an_axis_of_a_programme_the_headquarters_is_not_in_is_refused(cast: Cast, coordinator: User):
+    ensure_member(cast.isfahan, cast.isfahan_post)
+    kerman_axis = _axis(cast, "kerman")
+    with assert_nothing_changed("media.planneditem"):
+        status, body = _plan(coordinator, kerman_axis.pk)
+    assert (status, list(body["error"]["fields"])) == (400, ["axis"])  # type: ignore[index]
+    # The action refuses it too, whoever calls it (the system here, which sees everything).
+    values = PlanValues(
+        cast.isfahan, PlanKind.VIDEO, "ویدئو", timezone.now() + timedelta(days=3), axis=kerman_axis
+    )
+    with assert_nothing_changed("media.planneditem"), pytest.raises(ValidationError) as refused:
+        do_plan_item(values, acting_user=None)
+    assert refused.value.message_dict == {
+        "axis": ["محوری از برنامه‌ای که این ستاد در آن شریک است انتخاب کنید."]
+    }
