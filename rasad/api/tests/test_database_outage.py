@@ -172,7 +172,12 @@ def _probing(server: Server, stop: threading.Event) -> threading.Thread:
     threads = [threading.Thread(target=loop, args=(kind,), daemon=True) for kind in ("api", "page") * 2]
     for thread in threads:
         thread.start()
-    joiner = threading.Thread(target=lambda: [t.join() for t in threads], daemon=True)
+
+    def join_all() -> None:
+        for thread in threads:
+            thread.join()
+
+    joiner = threading.Thread(target=join_all, daemon=True)
     joiner.start()
     return joiner
 
