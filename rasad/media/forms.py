@@ -92,7 +92,11 @@ class StatementForm(MediaForm):
     body = NormalizedCharField(
         label=_("Text"),
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_("For talking points, one point a paragraph; an empty line between paragraphs."),
+        help_text=_(
+            "For talking points, one point a paragraph; an empty line between paragraphs. "
+            "**Bold**, *italic*, a list (a line starting with - or 1.) and a heading (a line "
+            "starting with #) are shown as such; HTML is shown as written."
+        ),
     )
     crisis = forms.ModelChoiceField(
         label=_("Crisis"),

@@ -42,6 +42,14 @@ def test_a_draft_goes_through_review_and_approval_on_its_page(cast: Cast, coordi
     assert 'data-testid="issue"' in client.get(f"/media/statements/{statement.pk}/").content.decode()
 
 
+def test_a_statement_s_rich_text_is_shown_formatted_and_its_html_as_written(cast: Cast, coordinator: User):
+    body = "**قطعی برق** برنامه‌ریزی‌شده است.\n\n- جدول خاموشی\n- شمارهٔ ۱۲۱\n\n<script>alert(1)</script>"
+    statement = make_statement(cast.isfahan, user=cast.alice, body=body)
+    page = signed_in_client(coordinator).get(f"/media/statements/{statement.pk}/").content.decode()
+    assert "<strong>قطعی برق</strong>" in page and "<li>جدول خاموشی</li>" in page
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
 def test_the_issue_form_names_a_past_deadline(cast: Cast, coordinator: User):
     statement = approved(make_statement(cast.isfahan))
     ensure_member(cast.isfahan, cast.isfahan_post)

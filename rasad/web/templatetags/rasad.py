@@ -159,3 +159,11 @@ def mentions(text: str, autoescape: bool = True) -> str:
     return mark_safe(  # noqa: S308 - the text is escaped above; only the span is added
         _MENTION.sub(r'<span class="mention" dir="ltr" translate="no">@\1</span>', str(escaped))
     )
+
+
+@register.filter
+def richtext(value: Any) -> str:
+    """People's rich text (``rasad.lib.richtext``: a small Markdown, no HTML accepted)."""
+    from rasad.lib.richtext import render
+
+    return render(value)
