@@ -267,13 +267,85 @@ def visual_to_logical(line: str) -> str:
 _SENTENCE_END = re.compile(r"[.!?؟:؛]$")
 
 
+# A gutter between two columns: at least this many spaces, at the same place in every line that
+# has text on both sides of it, in the middle half of the page's width.
+_GUTTER = 4
+
+
+def _splits(line: str, x: int) -> bool:
+    """The line has text on both sides of ``x`` and a gap of spaces there (two columns' lines)."""
+    return bool(
+        line[:x].strip() and line[x:].strip() and not line[x - _GUTTER // 2 : x + _GUTTER // 2].strip()
+    )
+
+
+def _gutter(lines: list[str]) -> int | None:
+    """Where a page drawn in two columns divides (the middle of the widest run of positions where
+    no line has a letter and at least a third of the lines have text on both sides), or None."""
+    filled = [line for line in lines if line.strip()]
+    width = max((len(line) for line in filled), default=0)
+    if width < 40 or len(filled) < 3:
+        return None
+    best: tuple[int, int] | None = None  # (length of the run, its middle)
+    run_start = None
+    for x in range(width // 4, 3 * width // 4 + 1):
+        crossing = sum(1 for line in filled if line[x : x + 1].strip())
+        split = sum(1 for line in filled if _splits(line, x))
+        clear = crossing <= len(filled) // 5 and split * 3 >= len(filled)
+        if clear and run_start is None:
+            run_start = x
+        if (not clear or x == 3 * width // 4) and run_start is not None:
+            end = x if not clear else x + 1
+            if end - run_start >= 1 and (best is None or end - run_start > best[0]):
+                best = (end - run_start, (run_start + end) // 2)
+            run_start = None
+    return best[1] if best is not None else None
+
+
+def _in_columns(page: str) -> str:
+    """A page as layout mode draws two columns (each line: the left column's line, a gutter of
+    spaces, the right column's), column by column: the right one first, as a right-to-left page
+    is read. A line across the gutter, or above or below the columns (a title, a signature),
+    ends the columns before it and stays where it is. A page of one column is returned as it
+    is."""
+    lines = page.splitlines()
+    gutter = _gutter(lines)
+    if gutter is None:
+        return page
+    out: list[str] = []
+    right: list[str] = []
+    left: list[str] = []
+
+    def flush() -> None:
+        if right or left:
+            out.extend([*right, "", *left, ""])
+        right.clear()
+        left.clear()
+
+    # The columns run from the first line with text on both sides of the gutter to the last:
+    # what is above and below them (a title, a signature) is whole, wherever layout mode put it.
+    split = [i for i, line in enumerate(lines) if _splits(line, gutter)]
+    first, last = split[0], split[-1]
+    for index, line in enumerate(lines):
+        across = line[:gutter].strip() and line[gutter:].strip() and not _splits(line, gutter)
+        if across or not first <= index <= last:
+            flush()
+            out.extend([line, ""])
+            continue
+        right.append(line[gutter:])
+        left.append(line[:gutter])
+    flush()
+    return "\n".join(out)
+
+
 def _reading_order(page: str) -> str:
-    """A page read in layout mode (visual lines, padded with spaces), in reading order: each line
-    turned into reading order; the lines of a paragraph (layout mode leaves a blank line between
-    paragraphs) joined with a space, as the paragraph was written, unless a line ends a sentence;
-    a paragraph break kept as a blank line."""
+    """A page read in layout mode (visual lines, padded with spaces), in reading order: two
+    columns read one after the other (:func:`_in_columns`); each line turned into reading order;
+    the lines of a paragraph (layout mode leaves a blank line between paragraphs) joined with a
+    space, as the paragraph was written, unless a line ends a sentence; a paragraph break kept as
+    a blank line."""
     paragraphs = []
-    for block in re.split(r"\n[ \t]*\n", page):
+    for block in re.split(r"\n[ \t]*\n", _in_columns(page)):
         lines = [line for line in (visual_to_logical(line) for line in block.splitlines()) if line]
         if lines:
             text = lines[0]

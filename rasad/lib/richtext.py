@@ -51,7 +51,7 @@ def render(text: Any) -> SafeString:
     source = "" if text is None else str(text)
     if not source.strip():
         return mark_safe("")
-    html = _parser().render(_LIST_NUMBER.sub(_latin_list_number, source))
+    html: str = _parser().render(_LIST_NUMBER.sub(_latin_list_number, source))
     # A link leaves Rasad: it opens in a new tab and gives the other site nothing of ours.
     html = html.replace("<a href=", '<a rel="noopener noreferrer" target="_blank" href=')
     return mark_safe(html)  # noqa: S308 - markdown-it with HTML off escapes every character of the source

@@ -59,6 +59,39 @@ def test_a_persian_pdf_is_read_in_reading_order():
     ]
 
 
+def test_a_page_in_two_columns_is_read_column_by_column():
+    """A bulletin set in two columns, a title above and a signature below: the right column
+    first, then the left, each paragraph whole; the title first and the signature last."""
+    paragraphs = [
+        "استاندار کرمان خواستار گزارش دستگاه‌ها دربارهٔ مصرف برق در ساختمان‌های اداری شد.",
+        "مدیرکل پدافند غیرعامل استان گفت که تمرین مشترک تا پایان آذر برگزار می‌شود.",
+        "فرماندار رفسنجان تأکید کرد که گزارش پیشرفت هر ماه به استانداری فرستاده شود.",
+        "رئیس سازمان صنعت، معدن و تجارت استان از برگزاری نمایشگاه معدن در اسفند خبر داد.",
+    ]
+    body = "".join(f"<p>{escape(p)} {escape(p)}</p>" for p in paragraphs)
+    text = _read_pdf(
+        _pdf(
+            "<h1>خبرنامهٔ شورای اداری استان کرمان</h1>"
+            f'<div style="columns: 2; column-gap: 2cm">{body}</div>'
+            "<p>روابط عمومی استانداری کرمان</p>"
+        )
+    )
+    read = [line for line in text.splitlines() if line]
+    assert read[0] == "خبرنامهٔ شورای اداری استان کرمان"
+    assert read[-1] == "روابط عمومی استانداری کرمان"
+    # Each paragraph whole and in order (the ZWNJ has no glyph in a PDF: compared without it).
+    assert [line.replace("\u200c", "") for line in read[1:-1]] == [
+        f"{p} {p}".replace("\u200c", "") for p in paragraphs
+    ]
+
+
+def test_one_column_is_not_taken_for_two():
+    from rasad.intake.reading import _in_columns
+
+    page = "\n".join(["یک خط بلند از متن فارسی که سراسر عرض صفحه را می‌گیرد و جای خالی ندارد"] * 5)
+    assert _in_columns(page) == page
+
+
 @pytest.mark.parametrize(
     ("drawn", "read"),
     [
