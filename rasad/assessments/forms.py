@@ -423,6 +423,7 @@ class NewItemForm(ItemForm):
         from rasad.assessments.actions import ItemValues
 
         data = self.cleaned_data
+        number = data["item_type"] == ItemType.NUMBER  # a range means nothing to another type
         return ItemValues(
             criterion=criterion,
             code=data["code"],
@@ -433,8 +434,8 @@ class NewItemForm(ItemForm):
             guidance=data.get("guidance") or "",
             evidence_required=bool(data.get("evidence_required")),
             required_evidence=data.get("required_evidence") or "",
-            threshold=data.get("threshold"),
-            target=data.get("target"),
+            threshold=data.get("threshold") if number else None,
+            target=data.get("target") if number else None,
         )
 
 

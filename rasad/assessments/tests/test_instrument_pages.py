@@ -7,6 +7,7 @@ page for every one of them."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -90,11 +91,11 @@ def test_a_blank_instrument_is_built_edited_and_taken_apart_in_the_pages(
     assert (instrument.version, instrument.status, instrument.owner) == (1, "draft", cast.isfahan)
     assert instrument.total_points == 100 and instrument.kind == "compliance"
     section = instrument.sections.get()
-    assert (section.title, section.points, section.ranking_role) == ("انرژی", 100, "level")
+    assert (section.title, section.points, section.ranking_role) == ("انرژی", Decimal(100), "level")
     criterion = section.criteria.get()
     assert criterion.title == "مصرف برق"
     item = criterion.items.get()
-    assert (item.text, item.weight, item.item_type) == ("روشنایی کم‌مصرف است.", 60, "compliance")
+    assert (item.text, item.weight, item.item_type) == ("روشنایی کم‌مصرف است.", Decimal(60), "compliance")
     # A number item with the values scoring nothing and full marks.
     response = client.post(
         reverse("assessments:item-create", args=[criterion.pk]),
@@ -103,7 +104,7 @@ def test_a_blank_instrument_is_built_edited_and_taken_apart_in_the_pages(
     )
     assert response.status_code == 302, _field_errors(response)
     number = instrument.items.get(code="A1.2")
-    assert (number.threshold, number.target, number.weight) == (200, 100.5, 40)
+    assert (number.threshold, number.target, number.weight) == (200.0, 100.5, Decimal(40))
     assert _events(AssessmentAuditEvent.INSTRUMENT_CREATED, isfahan_coordinator) == 1
     assert _events(AssessmentAuditEvent.INSTRUMENT_PART_SAVED, isfahan_coordinator) == 4
 
