@@ -64,6 +64,11 @@ urlpatterns = [
         name="instrument-publish",
     ),
     path(
+        "assessments/instruments/<int:pk>/new-version/",
+        views.InstrumentNewVersionView.as_view(),
+        name="instrument-new-version",
+    ),
+    path(
         "assessments/instruments/<int:pk>/bands/",
         views.InstrumentBandsView.as_view(),
         name="instrument-bands",

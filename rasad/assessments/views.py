@@ -36,6 +36,7 @@ from rasad.assessments.actions import (
     do_import_instrument,
     do_launch_cycle,
     do_name_audit,
+    do_new_version,
     do_publish_instrument,
     do_reopen_assessment,
     do_replace_structure,
@@ -561,6 +562,28 @@ class CriterionDeleteView(_PartDeleteView):
 class ItemDeleteView(_PartDeleteView):
     model = Item
     deleted_message = gettext_lazy("The item was deleted.")
+
+
+class InstrumentNewVersionView(ScopedActionView):
+    """Start the next version of a published instrument (a draft copy, changed freely and checked
+    in full when it is published); the browser goes to it."""
+
+    model = Instrument
+    scope_action = "change"
+
+    def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        instrument = self.get_object()
+        try:
+            draft = do_new_version(instrument, acting_user=self.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("assessments:instrument-detail", instrument.pk)
+        messages.success(
+            request,
+            _("Version %(version)s was started as a draft.") % {"version": formatting.number(draft.version)},
+        )
+        return redirect("assessments:instrument-detail", draft.pk)
 
 
 class InstrumentPublishView(ScopedActionView):

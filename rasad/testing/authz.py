@@ -926,6 +926,7 @@ PAGES: dict[str, Page] = {
     "assessments:instrument-spreadsheet": page("instrument", get=allow(ISF_READERS)),
     "assessments:instrument-structure": page("instrument", get=allow(ROOT), post=allow(ROOT)),
     "assessments:instrument-publish": page("instrument", get=NOT_ANSWERED, post=allow(ROOT)),
+    "assessments:instrument-new-version": page("instrument", get=NOT_ANSWERED, post=allow(ROOT)),
     "assessments:item-edit": page("instrument-item", get=allow(ROOT), post=allow(ROOT)),
     "assessments:instrument-bands": page("instrument", get=allow(ROOT), post=allow(ROOT)),
     "assessments:instrument-bands-spreadsheet": page("instrument", get=allow(ISF_READERS)),

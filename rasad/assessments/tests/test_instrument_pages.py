@@ -207,6 +207,33 @@ def test_a_used_instrument_is_changed_in_its_next_version(cast: Cast, civil: Any
     assert (used.sections.get(code=section.code).title, used.items.count(), used.name) == before
 
 
+def test_a_published_instrument_starts_its_next_version_from_its_page(cast: Cast):
+    """Changes that would leave a published version unusable on the way are made in a draft: the
+    page starts one (a second draft of the same code is refused, with its reason)."""
+    published = starter()
+    root = signed_in_client(cast.root)
+    url = reverse("assessments:instrument-new-version", args=[published.pk])
+    page = root.get(reverse("assessments:instrument-detail", args=[published.pk])).content.decode()
+    assert url in page and 'data-testid="new-version"' in page
+    assert root.get(url).status_code == 405
+    response = root.post(url)
+    draft = Instrument.objects.get(code=published.code, version=2)
+    assert response["Location"] == reverse("assessments:instrument-detail", args=[draft.pk])
+    assert (draft.status, draft.previous, draft.items.count()) == (
+        "draft",
+        published,
+        published.items.count(),
+    )
+    assert AuditEvent.objects.filter(
+        event_type=int(AssessmentAuditEvent.INSTRUMENT_VERSIONED), actor=cast.root
+    ).exists()
+    with assert_nothing_changed("assessments.instrument", "assessments.item"):
+        response = root.post(url, follow=True)
+    assert PERSIAN.search(" ".join(str(m) for m in response.context["messages"]))
+    draft_page = root.get(reverse("assessments:instrument-detail", args=[draft.pk])).content.decode()
+    assert 'data-testid="new-version"' not in draft_page
+
+
 def test_a_refused_value_names_its_field_in_persian_and_saves_nothing(cast: Cast, isfahan_coordinator: Any):
     client = signed_in_client(isfahan_coordinator)
     instrument = _build(client, cast)
