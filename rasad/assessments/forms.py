@@ -12,8 +12,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from rasad.assessments.actions import AnswerValues, CycleValues, InstrumentValues
-from rasad.assessments.choices import ComplianceAnswer, InstrumentKind, ItemType
-from rasad.assessments.models import Instrument, Item, Review, Section
+from rasad.assessments.choices import ComplianceAnswer, InstrumentKind, ItemType, RankingRole
+from rasad.assessments.models import Criterion, Instrument, Item, Review, Section
 from rasad.cases.forms import RISK_SCALE
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import Organization
@@ -127,6 +127,142 @@ class ItemForm(StyledForm):
             target=item.target,
             options=list(item.options or []),
             order=item.order,
+        )
+
+
+class InstrumentForm(StyledForm):
+    """A new blank instrument (its code and kind), or an instrument's name, description, total
+    and publisher (the code and kind of a version stay: ``instrument`` given, they are not asked)."""
+
+    code = forms.CharField(label=_("Code"), max_length=40)
+    name = NormalizedCharField(label=_("Name"), max_length=300)
+    name_en = NormalizedCharField(label=_("English name"), max_length=300, required=False)
+    description = NormalizedCharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=InstrumentKind.choices)
+    total_points = DecimalNumberField(
+        label=_("Total points"), max_digits=9, decimal_places=2, min_value=Decimal("0.01")
+    )
+    owner = forms.ModelChoiceField(label=_("Published by"), queryset=Organization.objects.none())
+
+    def __init__(
+        self,
+        *args: Any,
+        owners: QuerySet[Organization],
+        instrument: Instrument | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        owner: Any = self.fields["owner"]
+        owner.queryset = owners
+        if instrument is not None:
+            del self.fields["code"]
+            del self.fields["kind"]
+            if instrument.owner_id is None:  # a platform instrument stays one unless given a body
+                owner.required = False
+                owner.empty_label = _("Platform reference")
+        else:
+            self.fields["code"].widget.attrs["class"] = "form-control ltr"
+
+    @staticmethod
+    def initial_for(instrument: Instrument) -> dict[str, Any]:
+        return {
+            "name": instrument.name,
+            "name_en": instrument.name_en,
+            "description": instrument.description,
+            "total_points": instrument.total_points,
+            "owner": instrument.owner_id,
+        }
+
+    def values(self) -> InstrumentValues:
+        data = self.cleaned_data
+        instrument = self.instrument
+        return InstrumentValues(
+            code=instrument.code if instrument else data["code"],
+            name=data["name"],
+            kind=instrument.kind if instrument else data["kind"],
+            total_points=data["total_points"],
+            owner=data.get("owner"),
+            name_en=data.get("name_en") or "",
+            description=data.get("description") or "",
+        )
+
+
+class SectionForm(StyledForm):
+    """A section: its code, title, points, role in ranking and the case category of its findings."""
+
+    code = forms.CharField(label=_("Code"), max_length=20)
+    title = NormalizedCharField(label=_("Title"), max_length=300)
+    title_en = NormalizedCharField(label=_("English title"), max_length=300, required=False)
+    points = DecimalNumberField(label=_("Points"), max_digits=9, decimal_places=2)
+    ranking_role = forms.ChoiceField(
+        label=_("Role in ranking"), choices=RankingRole.choices, initial=RankingRole.LEVEL
+    )
+    case_category = forms.CharField(
+        label=_("Case category of its findings"),
+        max_length=50,
+        required=False,
+        help_text=_("The code of a case category; empty: the cycle's default."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("code", "case_category"):
+            self.fields[name].widget.attrs["class"] = "form-control ltr"
+
+    @staticmethod
+    def initial_for(section: Section) -> dict[str, Any]:
+        return {
+            "code": section.code,
+            "title": section.title,
+            "title_en": section.title_en,
+            "points": section.points,
+            "ranking_role": section.ranking_role,
+            "case_category": section.case_category,
+        }
+
+    def values(self, section: Section | None = None) -> Any:
+        from rasad.assessments.actions import SectionValues
+
+        data = self.cleaned_data
+        return SectionValues(
+            code=data["code"],
+            title=data["title"],
+            points=data["points"],
+            title_en=data.get("title_en") or "",
+            ranking_role=data["ranking_role"],
+            case_category=data.get("case_category") or "",
+            order=section.order if section else None,
+        )
+
+
+class CriterionForm(StyledForm):
+    """A criterion of a section: its code and title."""
+
+    code = forms.CharField(label=_("Code"), max_length=20)
+    title = NormalizedCharField(label=_("Title"), max_length=300)
+    title_en = NormalizedCharField(label=_("English title"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs["class"] = "form-control ltr"
+
+    @staticmethod
+    def initial_for(criterion: Criterion) -> dict[str, Any]:
+        return {"code": criterion.code, "title": criterion.title, "title_en": criterion.title_en}
+
+    def values(self, section: Section, criterion: Criterion | None = None) -> Any:
+        from rasad.assessments.actions import CriterionValues
+
+        data = self.cleaned_data
+        return CriterionValues(
+            section=section,
+            code=data["code"],
+            title=data["title"],
+            title_en=data.get("title_en") or "",
+            order=criterion.order if criterion else None,
         )
 
 
@@ -258,6 +394,49 @@ class NumberAnswerField(forms.Field):
                 "%(message)s", code="invalid", params={"message": str(error)}
             ) from None
         return float(number)
+
+
+# A new item's answer types in the page; a choice (with its options) comes from a spreadsheet.
+NEW_ITEM_TYPES = [(value, label) for value, label in ItemType.choices if value != ItemType.CHOICE]
+
+
+class NewItemForm(ItemForm):
+    """A new item of a criterion: its code and answer type besides the words and weight; a number
+    item is scored between the value scoring nothing and the value scoring full marks."""
+
+    code = forms.CharField(label=_("Code"), max_length=20)
+    item_type = forms.ChoiceField(label=_("Answer type"), choices=NEW_ITEM_TYPES)
+    threshold = NumberAnswerField(
+        label=_("Value scoring nothing"), required=False, help_text=_("A number item only.")
+    )
+    target = NumberAnswerField(
+        label=_("Value scoring full marks"), required=False, help_text=_("A number item only.")
+    )
+
+    field_order = ["code", "item_type", "text", "text_en", "weight"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs["class"] = "form-control ltr"
+
+    def new_values(self, criterion: Criterion) -> Any:
+        from rasad.assessments.actions import ItemValues
+
+        data = self.cleaned_data
+        number = data["item_type"] == ItemType.NUMBER  # a range means nothing to another type
+        return ItemValues(
+            criterion=criterion,
+            code=data["code"],
+            text=data["text"],
+            item_type=data["item_type"],
+            weight=data["weight"],
+            text_en=data.get("text_en") or "",
+            guidance=data.get("guidance") or "",
+            evidence_required=bool(data.get("evidence_required")),
+            required_evidence=data.get("required_evidence") or "",
+            threshold=data.get("threshold") if number else None,
+            target=data.get("target") if number else None,
+        )
 
 
 BAND_ROWS = 8

@@ -167,6 +167,10 @@ class Section(TimestampedModel):
     def __str__(self) -> str:
         return f"{self.code}. {self.title}"
 
+    def get_absolute_url(self) -> str:
+        """Its instrument's page (a part has no page of its own)."""
+        return reverse("assessments:instrument-detail", args=[self.instrument_id])
+
 
 class Criterion(TimestampedModel):
     """A criterion (or criterion part) of a section: the level at which assessors write
@@ -191,6 +195,10 @@ class Criterion(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.code}. {self.title}"
+
+    def get_absolute_url(self) -> str:
+        """Its instrument's page (a part has no page of its own)."""
+        return reverse("assessments:instrument-detail", args=[self.instrument_id])
 
 
 class Item(TimestampedModel):
@@ -238,6 +246,10 @@ class Item(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.code}. {self.text[:80]}"
+
+    def get_absolute_url(self) -> str:
+        """Its instrument's page (a part has no page of its own)."""
+        return reverse("assessments:instrument-detail", args=[self.instrument_id])
 
     @property
     def section(self) -> Section:

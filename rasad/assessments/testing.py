@@ -130,6 +130,16 @@ def matrix_item(cast: Cast, organization: Organization) -> Any:
     return item
 
 
+def matrix_section(cast: Cast, organization: Organization) -> Any:
+    """A section of a draft instrument owned by ``organization`` (see ``matrix_item``)."""
+    return matrix_item(cast, organization).criterion.section
+
+
+def matrix_criterion(cast: Cast, organization: Organization) -> Any:
+    """A criterion of a draft instrument owned by ``organization`` (see ``matrix_item``)."""
+    return matrix_item(cast, organization).criterion
+
+
 def matrix_evidence(cast: Cast, organization: Organization) -> Any:
     """A file of ``organization``'s own self-assessment (see ``make_matrix_assessment``)."""
     from django.core.files.uploadedfile import SimpleUploadedFile

@@ -8,7 +8,46 @@ urlpatterns = [
     path("assessments/queue/", views.QueueView.as_view(), name="queue"),
     path("assessments/instruments/", views.InstrumentListView.as_view(), name="instrument-list"),
     path("assessments/instruments/import/", views.InstrumentImportView.as_view(), name="instrument-import"),
+    path("assessments/instruments/new/", views.InstrumentCreateView.as_view(), name="instrument-create"),
     path("assessments/instruments/<int:pk>/", views.InstrumentDetailView.as_view(), name="instrument-detail"),
+    path(
+        "assessments/instruments/<int:pk>/edit/", views.InstrumentEditView.as_view(), name="instrument-edit"
+    ),
+    path(
+        "assessments/instruments/<int:pk>/sections/new/",
+        views.SectionCreateView.as_view(),
+        name="section-create",
+    ),
+    path(
+        "assessments/instruments/sections/<int:pk>/edit/",
+        views.SectionEditView.as_view(),
+        name="section-edit",
+    ),
+    path(
+        "assessments/instruments/sections/<int:pk>/delete/",
+        views.SectionDeleteView.as_view(),
+        name="section-delete",
+    ),
+    path(
+        "assessments/instruments/sections/<int:pk>/criteria/new/",
+        views.CriterionCreateView.as_view(),
+        name="criterion-create",
+    ),
+    path(
+        "assessments/instruments/criteria/<int:pk>/edit/",
+        views.CriterionEditView.as_view(),
+        name="criterion-edit",
+    ),
+    path(
+        "assessments/instruments/criteria/<int:pk>/delete/",
+        views.CriterionDeleteView.as_view(),
+        name="criterion-delete",
+    ),
+    path(
+        "assessments/instruments/criteria/<int:pk>/items/new/",
+        views.ItemCreateView.as_view(),
+        name="item-create",
+    ),
     path(
         "assessments/instruments/<int:pk>/spreadsheet/",
         views.InstrumentSpreadsheetView.as_view(),
@@ -25,6 +64,11 @@ urlpatterns = [
         name="instrument-publish",
     ),
     path(
+        "assessments/instruments/<int:pk>/new-version/",
+        views.InstrumentNewVersionView.as_view(),
+        name="instrument-new-version",
+    ),
+    path(
         "assessments/instruments/<int:pk>/bands/",
         views.InstrumentBandsView.as_view(),
         name="instrument-bands",
@@ -35,6 +79,9 @@ urlpatterns = [
         name="instrument-bands-spreadsheet",
     ),
     path("assessments/instruments/items/<int:pk>/edit/", views.ItemEditView.as_view(), name="item-edit"),
+    path(
+        "assessments/instruments/items/<int:pk>/delete/", views.ItemDeleteView.as_view(), name="item-delete"
+    ),
     path("assessments/cycles/", views.CycleListView.as_view(), name="cycle-list"),
     path("assessments/cycles/new/", views.CycleCreateView.as_view(), name="cycle-create"),
     path("assessments/cycles/<int:pk>/", views.CycleDetailView.as_view(), name="cycle-detail"),

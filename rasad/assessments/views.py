@@ -28,24 +28,30 @@ from rasad.assessments.actions import (
     do_agree_consensus,
     do_assign_assessor,
     do_close_cycle,
+    do_create_instrument,
+    do_delete_part,
     do_fill_indicator_answers,
     do_finalize_assessment,
     do_import_bands,
     do_import_instrument,
     do_launch_cycle,
     do_name_audit,
+    do_new_version,
     do_publish_instrument,
     do_reopen_assessment,
     do_replace_structure,
     do_save_answers,
     do_save_audit_scores,
+    do_save_criterion,
     do_save_cycle,
     do_save_feedback,
     do_save_item,
     do_save_review_scores,
+    do_save_section,
     do_set_bands,
     do_submit_assessment,
     do_submit_review,
+    do_update_instrument,
     do_withdraw_assessor,
     pending_audits,
     submission_problems,
@@ -88,14 +94,18 @@ from rasad.assessments.forms import (
     AssignForm,
     AuditNameForm,
     BandsForm,
+    CriterionForm,
     CycleForm,
     FeedbackForm,
+    InstrumentForm,
     InstrumentImportForm,
     ItemForm,
+    NewItemForm,
     ReasonForm,
     RiskActionForm,
     RiskImportForm,
     RiskRatingForm,
+    SectionForm,
     StructureFileForm,
     WithdrawForm,
     answer_field_name,
@@ -359,6 +369,221 @@ class ItemEditView(ScopedFormView):
 
     def get_success_url(self, result: Any) -> str:
         return reverse("assessments:instrument-detail", args=[result.instrument.pk])
+
+
+def _written_message(result: Any, saved: str) -> str:
+    """What a change of an instrument says: ``saved``, or where the change went when a cycle uses
+    the version the person was looking at."""
+    if result.new_version:
+        return _("The instrument is in use: the change was made in version %(version)s, a draft.") % {
+            "version": formatting.number(result.instrument.version)
+        }
+    return saved
+
+
+class InstrumentCreateView(ScopedFormView):
+    """A new blank instrument (a draft, version 1) whose sections, criteria and items are then
+    added on its page."""
+
+    model = Instrument
+    scope_action = "add"
+    form_class = InstrumentForm
+    template_name = "assessments/form.html"
+    title = gettext_lazy("New instrument")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"owners": self.organizations_for("add")}
+
+    def perform(self, form: InstrumentForm) -> Instrument | None:
+        result: Instrument | None = form.run_action(
+            do_create_instrument, form.values(), acting_user=self.user
+        )
+        return result
+
+    def get_success_message(self, result: Instrument) -> str:
+        return _("The instrument “%(name)s” was created as a draft: add its sections.") % {
+            "name": result.name
+        }
+
+    def get_success_url(self, result: Instrument) -> str:
+        return reverse("assessments:instrument-detail", args=[result.pk])
+
+
+class InstrumentEditView(ScopedFormView):
+    """Change an instrument's name, description, total and publisher (in the next version when a
+    cycle uses this one)."""
+
+    model = Instrument
+    scope_action = "change"
+    form_class = InstrumentForm
+    template_name = "assessments/form.html"
+    title = gettext_lazy("Edit the instrument")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"owners": self.organizations_for("change"), "instrument": self.object}
+
+    def get_initial(self) -> dict[str, Any]:
+        return InstrumentForm.initial_for(self.object)
+
+    def perform(self, form: InstrumentForm) -> Any:
+        return form.run_action(do_update_instrument, self.object, form.values(), acting_user=self.user)
+
+    def get_success_message(self, result: Any) -> str:
+        return _written_message(result, _("The instrument was saved."))
+
+    def get_success_url(self, result: Any) -> str:
+        return reverse("assessments:instrument-detail", args=[result.instrument.pk])
+
+
+class _PartFormView(ScopedFormView):
+    """A form that adds or changes a part of an instrument; back to the (changed) version."""
+
+    scope_action = "change"
+    template_name = "assessments/form.html"
+    saved_message: Any = ""
+
+    def get_success_message(self, result: Any) -> str:
+        return _written_message(result, str(self.saved_message))
+
+    def get_success_url(self, result: Any) -> str:
+        return reverse("assessments:instrument-detail", args=[result.instrument.pk])
+
+
+class SectionCreateView(_PartFormView):
+    model = Instrument
+    form_class = SectionForm
+    title = gettext_lazy("New section")
+    saved_message = gettext_lazy("The section was added.")
+
+    def perform(self, form: SectionForm) -> Any:
+        return form.run_action(do_save_section, self.object, form.values(), acting_user=self.user)
+
+
+class SectionEditView(_PartFormView):
+    model = Section
+    queryset = Section.objects.select_related("instrument")
+    form_class = SectionForm
+    title = gettext_lazy("Edit a section")
+    saved_message = gettext_lazy("The section was saved.")
+
+    def get_initial(self) -> dict[str, Any]:
+        return SectionForm.initial_for(self.object)
+
+    def perform(self, form: SectionForm) -> Any:
+        return form.run_action(
+            do_save_section,
+            self.object.instrument,
+            form.values(self.object),
+            acting_user=self.user,
+            section=self.object,
+        )
+
+
+class CriterionCreateView(_PartFormView):
+    """A new criterion of the section in the URL."""
+
+    model = Section
+    queryset = Section.objects.select_related("instrument")
+    form_class = CriterionForm
+    title = gettext_lazy("New criterion")
+    saved_message = gettext_lazy("The criterion was added.")
+
+    def perform(self, form: CriterionForm) -> Any:
+        return form.run_action(
+            do_save_criterion, self.object.instrument, form.values(self.object), acting_user=self.user
+        )
+
+
+class CriterionEditView(_PartFormView):
+    model = Criterion
+    queryset = Criterion.objects.select_related("instrument", "section")
+    form_class = CriterionForm
+    title = gettext_lazy("Edit a criterion")
+    saved_message = gettext_lazy("The criterion was saved.")
+
+    def get_initial(self) -> dict[str, Any]:
+        return CriterionForm.initial_for(self.object)
+
+    def perform(self, form: CriterionForm) -> Any:
+        return form.run_action(
+            do_save_criterion,
+            self.object.instrument,
+            form.values(self.object.section, self.object),
+            acting_user=self.user,
+            criterion=self.object,
+        )
+
+
+class ItemCreateView(_PartFormView):
+    """A new item of the criterion in the URL."""
+
+    model = Criterion
+    queryset = Criterion.objects.select_related("instrument")
+    form_class = NewItemForm
+    title = gettext_lazy("New item")
+    saved_message = gettext_lazy("The item was added.")
+
+    def perform(self, form: NewItemForm) -> Any:
+        return form.run_action(
+            do_save_item, self.object.instrument, form.new_values(self.object), acting_user=self.user
+        )
+
+
+class _PartDeleteView(ScopedActionView):
+    """Delete a section (with its criteria and items), a criterion (with its items) or an item
+    (POST; the instrument's page asks first). A version a cycle uses is not changed: the part is
+    deleted from the next version (a draft), and the browser goes there."""
+
+    scope_action = "change"
+    deleted_message: Any = ""
+
+    def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        part = self.get_object()
+        try:
+            result = do_delete_part(part, acting_user=self.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("assessments:instrument-detail", part.instrument_id)
+        messages.success(request, _written_message(result, str(self.deleted_message)))
+        return redirect("assessments:instrument-detail", result.instrument.pk)
+
+
+class SectionDeleteView(_PartDeleteView):
+    model = Section
+    deleted_message = gettext_lazy("The section was deleted, with its criteria and items.")
+
+
+class CriterionDeleteView(_PartDeleteView):
+    model = Criterion
+    deleted_message = gettext_lazy("The criterion was deleted, with its items.")
+
+
+class ItemDeleteView(_PartDeleteView):
+    model = Item
+    deleted_message = gettext_lazy("The item was deleted.")
+
+
+class InstrumentNewVersionView(ScopedActionView):
+    """Start the next version of a published instrument (a draft copy, changed freely and checked
+    in full when it is published); the browser goes to it."""
+
+    model = Instrument
+    scope_action = "change"
+
+    def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        instrument = self.get_object()
+        try:
+            draft = do_new_version(instrument, acting_user=self.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("assessments:instrument-detail", instrument.pk)
+        messages.success(
+            request,
+            _("Version %(version)s was started as a draft.") % {"version": formatting.number(draft.version)},
+        )
+        return redirect("assessments:instrument-detail", draft.pk)
 
 
 class InstrumentPublishView(ScopedActionView):

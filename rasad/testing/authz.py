@@ -588,6 +588,8 @@ SUBJECTS: dict[str, Subject] = {
     "assessment-cycle": Subject(_made("assessments.cycle")),
     "assessment": Subject(_made("assessments.assessment")),
     "instrument-item": Subject(_assessment_item),
+    "instrument-section": Subject(_from_assessments("matrix_section")),
+    "instrument-criterion": Subject(_from_assessments("matrix_criterion")),
     # The risk register: a risk case raised and owned by ISF-CC, a treatment action of it owed by
     # ISF-CC, and a finding of ISF-CC's own assessment (a cycle ISF-CC runs over itself).
     "risk": Subject(_from_assessments("matrix_risk")),
@@ -908,10 +910,23 @@ PAGES: dict[str, Page] = {
     "assessments:instrument-list": LIST,
     "assessments:cycle-list": LIST,
     "assessments:instrument-import": page(get=allow(ROOT), post=allow(ROOT)),
+    "assessments:instrument-create": page(get=allow(ROOT), post=allow(ROOT)),
+    "assessments:instrument-edit": page("instrument", get=allow(ROOT), post=allow(ROOT)),
+    # An instrument's parts are kept by those who keep the instrument; a delete is a POST the
+    # instrument's page confirms first.
+    "assessments:section-create": page("instrument", get=allow(ROOT), post=allow(ROOT)),
+    "assessments:section-edit": page("instrument-section", get=allow(ROOT), post=allow(ROOT)),
+    "assessments:section-delete": page("instrument-section", get=NOT_ANSWERED, post=allow(ROOT)),
+    "assessments:criterion-create": page("instrument-section", get=allow(ROOT), post=allow(ROOT)),
+    "assessments:criterion-edit": page("instrument-criterion", get=allow(ROOT), post=allow(ROOT)),
+    "assessments:criterion-delete": page("instrument-criterion", get=NOT_ANSWERED, post=allow(ROOT)),
+    "assessments:item-create": page("instrument-criterion", get=allow(ROOT), post=allow(ROOT)),
+    "assessments:item-delete": page("instrument-item", get=NOT_ANSWERED, post=allow(ROOT)),
     "assessments:instrument-detail": page("instrument", get=allow(ISF_READERS)),
     "assessments:instrument-spreadsheet": page("instrument", get=allow(ISF_READERS)),
     "assessments:instrument-structure": page("instrument", get=allow(ROOT), post=allow(ROOT)),
     "assessments:instrument-publish": page("instrument", get=NOT_ANSWERED, post=allow(ROOT)),
+    "assessments:instrument-new-version": page("instrument", get=NOT_ANSWERED, post=allow(ROOT)),
     "assessments:item-edit": page("instrument-item", get=allow(ROOT), post=allow(ROOT)),
     "assessments:instrument-bands": page("instrument", get=allow(ROOT), post=allow(ROOT)),
     "assessments:instrument-bands-spreadsheet": page("instrument", get=allow(ISF_READERS)),
