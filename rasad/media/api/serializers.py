@@ -387,7 +387,9 @@ class PlannedItemSerializer(RasadModelSerializer):
         allow_null=True,
         help_text=_("Id of the roadmap axis it serves: of a programme the headquarters takes part in."),
     )
-    axis_title = serializers.CharField(source="axis.title", read_only=True, allow_null=True, default=None)
+    # A method, not CharField(source="axis.title", default=None): a field's default is skipped in
+    # a partial update's answer, which then lacked the field the schema promises.
+    axis_title = serializers.SerializerMethodField()
     # Empty until the item is published, so a plain string, not a "uri" the schema would hold it to.
     link = serializers.CharField(
         read_only=True, label=_("Where it was published"), help_text=_("Empty until it is published.")
@@ -418,6 +420,10 @@ class PlannedItemSerializer(RasadModelSerializer):
             "last_updated",
         ]
         read_only_fields = ["state", "link", "cancel_reason", "done_at", "created", "last_updated"]
+
+    def get_axis_title(self, obj: PlannedItem) -> str | None:
+        """The title of the roadmap axis it serves, if any."""
+        return obj.axis.title if obj.axis is not None else None
 
 
 def plan_values(data: dict[str, Any]) -> PlanValues:
