@@ -25,7 +25,10 @@
     chart.setOption({
       color: colours,
       textStyle: { fontFamily: font },
-      legend: part.series.length > 1 ? { top: 0, type: "scroll", textStyle: { fontFamily: font } } : undefined,
+      // A legend wider than a phone scrolls, its page count («۱/۴») in the reader's digits.
+      legend: part.series.length > 1 ? { top: 0, type: "scroll", textStyle: { fontFamily: font },
+                                         pageFormatter: function (p) { return number(p.current) + "/" + number(p.total); },
+                                         pageTextStyle: { fontFamily: font } } : undefined,
       grid: { left: 16, right: 16, top: part.series.length > 1 ? 40 : 16, bottom: 24, containLabel: true },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: number },
       xAxis: values,
