@@ -157,7 +157,8 @@ def test_audit_trail_verifies_after_loading(demo):
     assert "audit verify OK" in out.getvalue()
 
 
-def test_command_prints_logins_password_and_address():
+def test_command_prints_logins_password_and_address_and_run_again_says_nothing_changed():
+    """One test for both (each whole demo costs about a minute on PostgreSQL)."""
     out = StringIO()
 
     call_command("demo", stdout=out)
@@ -171,6 +172,10 @@ def test_command_prints_logins_password_and_address():
     coordinator = User.objects.get(username="isfahan-cc.coordinator")
     assert coordinator.display_name in printed
     assert "مرکز فرماندهی و کنترل مرزی استان اصفهان" in printed
+
+    again = StringIO()
+    call_command("demo", stdout=again)
+    assert "nothing changed" in again.getvalue()
 
 
 def test_the_printed_address_follows_port(monkeypatch):
@@ -189,11 +194,3 @@ def test_national_coordinator_sees_the_whole_country_without_two_factor(demo):
 def test_every_login_says_what_it_is_for(demo):
     summary = summarize_demo(created=False)
     assert all(login.purpose for login in summary.logins)
-
-
-def test_command_run_again_says_nothing_changed(demo):
-    out = StringIO()
-
-    call_command("demo", stdout=out)
-
-    assert "nothing changed" in out.getvalue()
