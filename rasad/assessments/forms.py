@@ -17,6 +17,7 @@ from rasad.assessments.models import Criterion, Instrument, Item, Review, Sectio
 from rasad.cases.forms import RISK_SCALE
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import Organization
+from rasad.indicators.models import Indicator
 from rasad.lib.persian import TextParseError, parse_number
 from rasad.web.forms import (
     ActionFormMixin,
@@ -396,8 +397,8 @@ class NumberAnswerField(forms.Field):
         return float(number)
 
 
-# A new item's answer types in the page; a choice (with its options) comes from a spreadsheet.
-NEW_ITEM_TYPES = [(value, label) for value, label in ItemType.choices if value != ItemType.CHOICE]
+# A new item's answer types in the page (a choice with its options written in a box).
+NEW_ITEM_TYPES = list(ItemType.choices)
 
 
 class NewItemForm(ItemForm):
@@ -412,12 +413,43 @@ class NewItemForm(ItemForm):
     target = NumberAnswerField(
         label=_("Value scoring full marks"), required=False, help_text=_("A number item only.")
     )
+    options = NormalizedCharField(
+        label=_("Options"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "A choice item only: each option as code:score:label, separated by «;» "
+            "(for example «A:100:کامل; B:50:ناقص; C:0:ندارد»)."
+        ),
+    )
+    indicator = forms.ModelChoiceField(
+        label=_("Answered by the indicator"),
+        queryset=Indicator.objects.none(),
+        required=False,
+        help_text=_("A number or yes/no item may be answered by an indicator's approved values."),
+    )
 
     field_order = ["code", "item_type", "text", "text_en", "weight"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["code"].widget.attrs["class"] = "form-control ltr"
+        indicator: Any = self.fields["indicator"]
+        indicator.queryset = Indicator.objects.order_by("code")
+
+    def clean(self) -> dict[str, Any]:
+        from rasad.assessments.spreadsheet import parse_options
+
+        data = super().clean() or {}
+        data["parsed_options"] = []
+        if data.get("item_type") == ItemType.CHOICE:
+            options, problems = parse_options(data.get("options") or "")
+            for problem in problems:
+                self.add_error("options", problem)
+            if not options and not problems:
+                self.add_error("options", _("Write the options of a choice item."))
+            data["parsed_options"] = options
+        return data
 
     def new_values(self, criterion: Criterion) -> Any:
         from rasad.assessments.actions import ItemValues
@@ -436,6 +468,8 @@ class NewItemForm(ItemForm):
             required_evidence=data.get("required_evidence") or "",
             threshold=data.get("threshold") if number else None,
             target=data.get("target") if number else None,
+            options=data.get("parsed_options") or [],
+            indicator=data.get("indicator"),
         )
 
 

@@ -99,6 +99,29 @@ class ParsedRow:
     item: ItemSpec
 
 
+def parse_options(text: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """A choice item's options written as ``code:score:label`` separated by ``;`` (the
+    spreadsheet's column and the item form's box): the options, and a message per bad one."""
+    text = normalize_text(text).replace("؛", ";")
+    options: list[dict[str, Any]] = []
+    problems: list[str] = []
+    for part in (p.strip() for p in text.split(";")):
+        if not part:
+            continue
+        pieces = [p.strip() for p in part.replace("：", ":").split(":", 2)]
+        if len(pieces) != 3:
+            problems.append(str(_("Write each option as code:score:label.")))
+            continue
+        code, score_text, label = pieces
+        try:
+            score = float(parse_number(score_text))
+        except TextParseError as error:
+            problems.append(str(error))
+            continue
+        options.append({"code": code, "label": label, "score": int(score) if score.is_integer() else score})
+    return options, problems
+
+
 class StructureReader:
     """Reads a table of rows into a ``StructureSpec``, adding every problem to ``report``.
     ``indicator_exists`` says whether an indicator code is known."""
@@ -174,24 +197,9 @@ class StructureReader:
         return False
 
     def options(self, row: TableRow) -> list[dict[str, Any]]:
-        text = normalize_text(row.text("options")).replace("؛", ";")
-        options: list[dict[str, Any]] = []
-        for part in (p.strip() for p in text.split(";")):
-            if not part:
-                continue
-            pieces = [p.strip() for p in part.replace("：", ":").split(":", 2)]
-            if len(pieces) != 3:
-                self.add(row.number, "options", _("Write each option as code:score:label."))
-                continue
-            code, score_text, label = pieces
-            try:
-                score = float(parse_number(score_text))
-            except TextParseError as error:
-                self.add(row.number, "options", str(error))
-                continue
-            options.append(
-                {"code": code, "label": label, "score": int(score) if score.is_integer() else score}
-            )
+        options, problems = parse_options(row.text("options"))
+        for problem in problems:
+            self.add(row.number, "options", problem)
         return options
 
     def read(self, table: Table) -> StructureSpec:

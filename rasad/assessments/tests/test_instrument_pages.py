@@ -314,3 +314,41 @@ def test_another_organizations_coordinator_gets_404_everywhere(
     assert Section.objects.filter(pk=section.pk).exists()
     assert Criterion.objects.filter(pk=criterion.pk).exists()
     assert Item.objects.filter(pk=item.pk).exists()
+
+
+def test_a_choice_item_and_an_item_answered_by_an_indicator_are_added_in_the_pages(
+    cast: Cast, isfahan_coordinator: Any
+):
+    from rasad.indicators.models import Indicator
+
+    client = signed_in_client(isfahan_coordinator)
+    instrument = _build(client, cast)
+    criterion = instrument.criteria.get(code="A1")
+    url = reverse("assessments:item-create", args=[criterion.pk])
+    # Options that cannot be read, or none at all, are named on the box; nothing is saved.
+    for options in ("کامل بدون امتیاز", ""):
+        with assert_nothing_changed("assessments.item"):
+            response = client.post(url, {**ITEM, "code": "A1.2", "item_type": "choice", "options": options})
+        assert response.status_code == 200
+        assert PERSIAN.search(_field_errors(response)["options"])
+    choice = {**ITEM, "code": "A1.2", "item_type": "choice", "weight": "۲۰"}
+    choice["options"] = "A:۱۰۰:کامل؛ B:50:ناقص; C:0:ندارد"  # Persian or Latin digits and separators
+    assert client.post(url, choice).status_code == 302
+    item = instrument.items.get(code="A1.2")
+    assert item.item_type == "choice"
+    assert item.options == [
+        {"code": "A", "label": "کامل", "score": 100},
+        {"code": "B", "label": "ناقص", "score": 50},
+        {"code": "C", "label": "ندارد", "score": 0},
+    ]
+    electricity = Indicator.objects.get(code="ELEC_CONS")
+    number = {
+        **ITEM,
+        "code": "A1.3",
+        "item_type": "number",
+        "weight": "۲۰",
+        "threshold": "۲۰۰",
+        "target": "۱۰۰",
+    }
+    assert client.post(url, {**number, "indicator": electricity.pk}).status_code == 302
+    assert instrument.items.get(code="A1.3").indicator == electricity
