@@ -172,3 +172,18 @@ def client_for(user: object) -> APIClient:
     client = APIClient()
     client.force_authenticate(user=user)  # type: ignore[arg-type]
     return client
+
+
+@pytest.fixture
+def pushed() -> Iterator[list[dict[str, Any]]]:
+    """Every live event published in this process while the test runs (``rasad.lib.events``),
+    with the cache of who may receive what emptied before and after."""
+    from rasad.lib import events
+    from rasad.live.audience import forget_audiences
+
+    seen: list[dict[str, Any]] = []
+    unsubscribe = events.subscribe_local(seen.append)
+    forget_audiences()
+    yield seen
+    unsubscribe()
+    forget_audiences()

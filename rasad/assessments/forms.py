@@ -44,41 +44,6 @@ class StyledForm(ActionFormMixin, forms.Form):
         _style(self)
 
 
-class InstrumentImportForm(StyledForm):
-    """A new instrument from a spreadsheet in the export's format."""
-
-    file = forms.FileField(label=_("Spreadsheet (Excel or CSV)"))
-    code = forms.CharField(label=_("Code"), max_length=40)
-    name = NormalizedCharField(label=_("Name"), max_length=300)
-    name_en = NormalizedCharField(label=_("English name"), max_length=300, required=False)
-    description = NormalizedCharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    kind = forms.ChoiceField(label=_("Kind"), choices=InstrumentKind.choices)
-    total_points = DecimalNumberField(
-        label=_("Total points"), max_digits=9, decimal_places=2, min_value=Decimal("0.01")
-    )
-    owner = forms.ModelChoiceField(label=_("Published by"), queryset=Organization.objects.none())
-
-    def __init__(self, *args: Any, owners: QuerySet[Organization], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        owner: Any = self.fields["owner"]
-        owner.queryset = owners
-        self.fields["code"].widget.attrs["class"] = "form-control ltr"
-
-    def values(self) -> InstrumentValues:
-        data = self.cleaned_data
-        return InstrumentValues(
-            code=data["code"],
-            name=data["name"],
-            kind=data["kind"],
-            total_points=data["total_points"],
-            owner=data["owner"],
-            name_en=data.get("name_en") or "",
-            description=data.get("description") or "",
-        )
-
-
 class ItemForm(StyledForm):
     """The words and weight of one item (its type and range come from the spreadsheet)."""
 
@@ -189,6 +154,15 @@ class InstrumentForm(StyledForm):
             name_en=data.get("name_en") or "",
             description=data.get("description") or "",
         )
+
+
+class InstrumentImportForm(InstrumentForm):
+    """A new instrument from a spreadsheet in the export's format: the new instrument's fields
+    and the file."""
+
+    file = forms.FileField(label=_("Spreadsheet (Excel or CSV)"))
+
+    field_order = ["file"]
 
 
 class SectionForm(StyledForm):

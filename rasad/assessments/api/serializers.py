@@ -607,12 +607,18 @@ class WaitingAssessmentSerializer(serializers.Serializer[Any]):
     """An assessment on a person's queue, with the page that does the work waiting for them."""
 
     id = serializers.IntegerField()
-    display = serializers.CharField()
+    display = serializers.CharField(source="__str__")
     organization = serializers.CharField(source="organization.code")
     cycle = serializers.IntegerField(source="cycle_id")
     status = serializers.CharField()
     review_closes_on = serializers.DateField(source="cycle.review_closes_on", allow_null=True)
-    page = serializers.CharField()
+    page = serializers.SerializerMethodField()
+
+    def get_page(self, assessment: Any) -> str:
+        """The page of the queue's work on it (the context's ``url_name``)."""
+        from django.urls import reverse
+
+        return reverse(self.context["url_name"], args=[assessment.pk])
 
 
 class WaitingSerializer(serializers.Serializer[Any]):

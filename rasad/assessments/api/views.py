@@ -398,18 +398,16 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         """What waits for the caller: the reviews they are to score, the consensuses they are to
         record as the lead assessor, the audits their agency is to make (``waiting_for``, the
         same queues as the page "Waiting for me"), up to 200 of each."""
-        from django.urls import reverse
-
         from rasad.assessments.home import waiting_for
 
-        body: dict[str, Any] = {}
-        for queue, assessments in waiting_for(_actor(request)):
-            rows = list(assessments[:200])
-            for assessment in rows:
-                assessment.display = str(assessment)  # type: ignore[attr-defined]
-                assessment.page = reverse(queue.url_name, args=[assessment.pk])  # type: ignore[attr-defined]
-            body[queue.key] = WaitingAssessmentSerializer(rows, many=True).data
-        return Response(body)
+        return Response(
+            {
+                queue.key: WaitingAssessmentSerializer(
+                    assessments[:200], many=True, context={"url_name": queue.url_name}
+                ).data
+                for queue, assessments in waiting_for(_actor(request))
+            }
+        )
 
     def _respond(self, assessment: Assessment) -> Response:
         fresh = self._base_queryset().get(pk=assessment.pk)

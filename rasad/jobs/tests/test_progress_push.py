@@ -3,10 +3,8 @@ stream, and nobody else's (docs/exports-and-background-work.md, "Progress")."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -16,19 +14,8 @@ from rasad.jobs.engine import enqueue
 from rasad.jobs.models import ExportFile
 from rasad.jobs.testing import slow_marker
 from rasad.jobs.worker import Worker
-from rasad.lib import events
-from rasad.live.audience import audience_of, forget_audiences
+from rasad.live.audience import audience_of
 from rasad.testing.cast import Cast
-
-
-@pytest.fixture
-def pushed() -> Iterator[list[dict[str, Any]]]:
-    seen: list[dict[str, Any]] = []
-    unsubscribe = events.subscribe_local(seen.append)
-    forget_audiences()
-    yield seen
-    unsubscribe()
-    forget_audiences()
 
 
 def _run_one(django_capture_on_commit_callbacks: Any) -> None:

@@ -6,15 +6,13 @@ reader's scope."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from rasad.core.models import Organization, User
-from rasad.lib import events
-from rasad.live.audience import audience_of, forget_audiences
+from rasad.live.audience import audience_of
 from rasad.media.actions import (
     RumourValues,
     StatementValues,
@@ -30,16 +28,6 @@ from rasad.testing.cast import Cast
 from rasad.testing.web import signed_in_client
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def pushed() -> Iterator[list[dict[str, Any]]]:
-    seen: list[dict[str, Any]] = []
-    unsubscribe = events.subscribe_local(seen.append)
-    forget_audiences()
-    yield seen
-    unsubscribe()
-    forget_audiences()
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from rasad.lib import display, formatting, jalali
+from rasad.lib import richtext as richtext_module
 
 register = template.Library()
 
@@ -164,6 +165,4 @@ def mentions(text: str, autoescape: bool = True) -> str:
 @register.filter
 def richtext(value: Any) -> str:
     """People's rich text (``rasad.lib.richtext``: a small Markdown, no HTML accepted)."""
-    from rasad.lib.richtext import render
-
-    return render(value)
+    return richtext_module.render(value)
