@@ -81,8 +81,9 @@ def months_back(count: int, *, last: str = "1403-06") -> list[JalaliPeriod]:
 
 
 @contextmanager
-def server(workers: int = 2) -> Iterator[str]:
-    """``rasad serve`` in a subprocess, with the same environment (database, Redis)."""
+def server(workers: int = 2, threads: int = 0) -> Iterator[str]:
+    """``rasad serve`` in a subprocess, with the same environment (database, Redis); ``threads``
+    per worker, or ``rasad serve``'s default."""
     port = free_port()
     log_path = os.path.join(os.environ.get("RASAD_DATA_DIR", "var"), f"bench-server-{port}.log")
     log = open(log_path, "wb")  # noqa: SIM115 - closed in finally
@@ -97,6 +98,7 @@ def server(workers: int = 2) -> Iterator[str]:
             str(port),
             "--workers",
             str(workers),
+            *(["--threads", str(threads)] if threads else []),
         ],
         stdout=log,
         stderr=subprocess.STDOUT,

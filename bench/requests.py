@@ -505,6 +505,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--overload", action="store_true")
+    parser.add_argument("--threads", type=int, default=0, help="threads per worker (default: rasad serve's)")
     args = parser.parse_args()
     world = build_world(args.scale)
     print(
@@ -513,7 +514,7 @@ def main() -> None:
     )
     fsync = fdatasync_ops()
     sampler = LockSampler()
-    with bare_server() as bare, server(workers=2) as url:
+    with bare_server() as bare, server(workers=2, threads=args.threads) as url:
         _wait_for(url + "/healthz")
         with sampler.sampling():
             results = measure(world, url, bare, args.seconds, args.rounds)

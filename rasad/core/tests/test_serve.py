@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from django.conf import settings
+
 from rasad.core.management.commands.serve import server_argv
 
 
@@ -13,7 +15,11 @@ def test_defaults():
     assert argv[argv.index("--workers") + 1] == str(os.cpu_count())
     assert "--no-access-log" in argv
     assert argv[-1] == "rasad.wsgi:application"
-    assert int(argv[argv.index("--blocking-threads") + 1]) >= 2
+    # Every request the admission gate may hold is inside the application, where the gate sees
+    # it: granian admits no more than its threads (its backpressure).
+    threads = int(argv[argv.index("--blocking-threads") + 1])
+    assert threads >= settings.ADMISSION_LIMIT + settings.ADMISSION_QUEUE
+    assert int(argv[argv.index("--backpressure") + 1]) == threads
 
 
 def test_access_log_and_streaming_interface_on_request():

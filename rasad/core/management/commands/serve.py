@@ -24,11 +24,21 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 
+def default_threads() -> int:
+    """Threads per WSGI worker: enough that every request the admission gate may hold (running
+    or queued) is inside the application, plus the live streams the WSGI server allows and two
+    for ``/healthz``. With fewer, granian keeps the surplus in its own queue, where the gate
+    cannot see it and cannot answer 503 quickly: under five times the capacity the refusals then
+    took seconds (``bench/requests.py --overload``). A thread waiting in the gate costs its
+    stack's touched pages, not CPU."""
+    return settings.ADMISSION_LIMIT + settings.ADMISSION_QUEUE + settings.RASAD_LIVE_THREAD_STREAMS + 2
+
+
 def server_argv(options: dict[str, Any]) -> list[str]:
     """The granian command line for ``options`` (kept separate so that tests can check it)."""
     workers = options.get("workers") or os.cpu_count() or 1
     interface = options.get("interface") or "wsgi"
-    threads = options.get("threads") or min(settings.ADMISSION_LIMIT + settings.ADMISSION_QUEUE, 32)
+    threads = options.get("threads") or default_threads()
     argv = [
         sys.executable,
         "-m",
@@ -82,7 +92,7 @@ class Command(BaseCommand):
             "--threads",
             type=int,
             default=0,
-            help="Threads per worker (default: the admission limit plus its queue, at most 32).",
+            help="Threads per worker (default: the admission limit, its queue, the live streams, two).",
         )
         parser.add_argument(
             "--access-log", action="store_true", help="Log every request (off by default: it costs CPU)."
