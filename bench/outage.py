@@ -23,12 +23,12 @@ import sys
 # The goals, in seconds.
 GOALS = {
     "slowest 503": 2.0,
-    "slowest answer to a probe asked in the outage": 2.0,
+    "slowest answer in the outage": 2.0,
     "service resumed after the server's return": 5.0,
     "errors lasted": 5.0,
 }
 _FIGURE = re.compile(
-    r"(slowest 503|slowest answer to a probe asked in the outage|median 503|"
+    r"(slowest 503|slowest answer in the outage|median 503|"
     r"service resumed after the server's return|errors lasted) ([0-9.]+) s"
 )
 _LOAD = re.compile(r"load average ([0-9.]+)")

@@ -1,4 +1,6 @@
-"""The WSGI entry point ``rasad serve`` runs (granian, threads), behind the admission gate."""
+"""The WSGI entry point ``rasad serve`` runs (granian, threads), behind the admission gate.
+
+The application is loaded whole before the worker serves (``rasad.lib.warmup``)."""
 
 import os
 
@@ -10,6 +12,9 @@ django_application = get_wsgi_application()
 
 from rasad.api.overload import busy_answer  # noqa: E402
 from rasad.lib.admission import AdmissionGate  # noqa: E402
+from rasad.lib.warmup import warm_up  # noqa: E402
+
+warm_up()
 
 application = AdmissionGate(
     django_application,

@@ -1,10 +1,10 @@
 """The database going away and coming back, against the real server (``rasad serve``) and a
 PostgreSQL cluster of this test's own, stopped and started under load.
 
-While PostgreSQL is away every API call answers 503 in the JSON error shape within seconds
-and pages answer the static "temporarily unavailable" page; once it is back, service resumes
-within seconds. Each probe's status and latency are recorded, and the figures printed
-(``-s``) are those quoted in ``docs/operations.md``.
+While PostgreSQL is away every API call answers 503 in the JSON error shape and pages answer the
+static "temporarily unavailable" page, each within the issue's 2 s, requests caught in flight by
+the stop included; once it is back, service resumes within 5 s. Each probe's status and latency
+are recorded, and the figures printed (``-s``) are those quoted in ``docs/operations.md``.
 """
 
 from __future__ import annotations
@@ -27,12 +27,14 @@ from rasad.testing.postgres import Cluster, throwaway_cluster
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
-# Bounds that separate failing fast from hanging (a connection attempt without the fail-fast
-# settings waits for the TCP timeout, and psycopg's pool backs off up to five minutes), wide
-# enough for a loaded two-core CI machine running two suites at once. The figures measured on a
-# quiet machine (docs/operations.md) are well under them: 0.06 s answers, 0.4-0.6 s recovery.
-MAX_ANSWER_SECONDS = 10.0
-MAX_RECOVERY_SECONDS = 20.0
+# Issue 9's bounds: an answer within 2 s while the database is away, service back within 5 s of
+# its return. Measured at load 8-14 on the shared two-core machine (docs/operations.md), answers
+# take 0.02 s and service is back 0.2-0.9 s after PostgreSQL: a request held by anything but the
+# database (it was a worker's first request importing the views, rasad.lib.warmup) fails them.
+MAX_ANSWER_SECONDS = 2.0
+MAX_RECOVERY_SECONDS = 5.0
+# Longer than the answer bound, so that a request held for the outage's length fails it.
+OUTAGE_SECONDS = 4.0
 PROBE_PAUSE = 0.05
 
 SETUP = """
@@ -148,7 +150,8 @@ def server(
     )
     server = Server(port=port, token=token, session=session)
     try:
-        deadline = time.monotonic() + 60
+        # Each worker loads the whole application before it accepts a connection (rasad.wsgi).
+        deadline = time.monotonic() + 120
         while server.get("api").status != 200:
             assert time.monotonic() < deadline, "the server did not start"
             time.sleep(0.2)
@@ -160,9 +163,8 @@ def server(
 
 
 def _probing(server: Server, stop: threading.Event) -> threading.Thread:
-    """Probe the API and a page, each kind in two threads of its own: a request caught in flight
-    when the database stops may take the outage's length to finish, and must not leave the
-    outage without probes of its kind (a single prober once saw none)."""
+    """Probe the API and a page, each kind in two threads of its own, so that requests are in
+    flight at any moment, the stop's included."""
 
     def loop(kind: str) -> None:
         while not stop.is_set():
@@ -198,11 +200,20 @@ def _settle(server: Server, since: float) -> None:
         time.sleep(0.1)
 
 
-def _assert_every_failure_is_a_proper_503(probes: list[Probe]) -> None:
-    for probe in probes:
+def _in_flight(probes: list[Probe], since: float, until: float) -> list[Probe]:
+    """The probes that were waiting for their answer at some moment between ``since`` and
+    ``until`` (asked before the database stopped and answered after included)."""
+    return [p for p in probes if p.started < until and p.started + p.seconds > since]
+
+
+def _assert_every_failure_is_a_proper_503(probes: list[Probe], away: list[Probe]) -> None:
+    """Every answer is a 200 or a proper 503, and those ``away`` (in flight while the database
+    was) came within the bound."""
+    for probe in away:
         assert probe.seconds <= MAX_ANSWER_SECONDS, (
-            f"{probe.kind} took {probe.seconds:.2f} s ({probe.status})"
+            f"{probe.kind} took {probe.seconds:.2f} s ({probe.status}) while the database was away"
         )
+    for probe in probes:
         assert probe.status in (200, 503), f"{probe.kind} answered {probe.status}: {_text(probe.body)}"
         if probe.status != 503:
             continue
@@ -233,9 +244,10 @@ def test_an_outage_answers_503_at_once_and_service_resumes_within_seconds(
     stop = threading.Event()
     thread = _probing(server, stop)
     time.sleep(1)
+    stopping = time.monotonic()
     cluster.stop("fast")
     stopped = time.monotonic()
-    time.sleep(6)
+    time.sleep(OUTAGE_SECONDS)
     # PostgreSQL accepts connections a little before ``pg_ctl start -w`` notices it is ready and
     # returns, so a probe that succeeds just before ``back`` is not an answer during the outage:
     # "away" ends when the start begins.
@@ -247,12 +259,11 @@ def test_an_outage_answers_503_at_once_and_service_resumes_within_seconds(
     thread.join(timeout=30)
 
     probes = list(server.probes)
-    _assert_every_failure_is_a_proper_503(probes)
-    # The probes asked while the database was away. One caught in flight by the outage has been
-    # seen to wait for the database's return instead of failing (up to 8.9 s at load 5-7 on the
-    # shared two-core machine; bench/outage.py reports the figures against the 2-s goal): it is
-    # held to the bound above, and to no answer but 503 before the database was back.
-    started = [p for p in probes if stopped + 0.5 < p.started < starting]
+    away = _in_flight(probes, stopping, starting)
+    _assert_every_failure_is_a_proper_503(probes, away)
+    # The probes asked once the database had stopped: each answered 503 unless the database was
+    # back by the time it was answered.
+    started = [p for p in probes if stopped < p.started < starting]
     during = [p for p in started if p.started + p.seconds < starting]
     answered = [(p.kind, round(p.started - stopped, 2), p.status) for p in during if p.status != 503]
     assert {p.kind for p in started} == {"api", "page"}, "no probe of a kind in the outage: " + ", ".join(
@@ -267,7 +278,7 @@ def test_an_outage_answers_503_at_once_and_service_resumes_within_seconds(
         f"outage of {back - stopped:.1f} s ({len(probes)} probes)",
         {
             "slowest 503": max((p.seconds for p in during), default=0.0),
-            "slowest answer to a probe asked in the outage": max(p.seconds for p in started),
+            "slowest answer in the outage": max(p.seconds for p in away),
             "median 503": sorted(p.seconds for p in during)[len(during) // 2] if during else 0.0,
             "service resumed after the server's return": resumed,
         },
@@ -279,14 +290,16 @@ def test_a_restart_costs_only_seconds_of_errors(server: Server, cluster: Cluster
     stop = threading.Event()
     thread = _probing(server, stop)
     time.sleep(1)
+    stopping = time.monotonic()
     cluster.stop("fast")
     cluster.start()
-    _settle(server, time.monotonic())
+    back = time.monotonic()
+    _settle(server, back)
     stop.set()
     thread.join(timeout=30)
 
     probes = list(server.probes)
-    _assert_every_failure_is_a_proper_503(probes)
+    _assert_every_failure_is_a_proper_503(probes, _in_flight(probes, stopping, back))
     errors = [p for p in probes if p.status != 200]
     window = (max(p.started + p.seconds for p in errors) - min(p.started for p in errors)) if errors else 0.0
     assert window < MAX_RECOVERY_SECONDS

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+
+import pytest
 
 from django.conf import settings
 
@@ -29,3 +33,35 @@ def test_access_log_and_streaming_interface_on_request():
     assert argv[-1] == "rasad.asgi:application"
     # Open streams are requests in progress: far more than granian's default 1,024 are admitted.
     assert int(argv[argv.index("--backpressure") + 1]) == 10_000
+
+
+# What a server worker has loaded once it has imported an entry point, before any request.
+_LOADED = """
+import sys
+import {module}
+from django.urls import get_resolver
+resolver = get_resolver()
+print("url_patterns" in resolver.__dict__, sorted(resolver._reverse_dict), "scipy.stats" in sys.modules)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("module", ["rasad.wsgi", "rasad.asgi"])
+def test_a_worker_loads_every_view_before_its_first_request(module, tmp_path):
+    # Loading lazily, the first requests a worker took waited 7-12 s for the views' imports on a
+    # loaded machine, for the whole of a database outage (rasad.lib.warmup). No database is
+    # needed: a worker started during an outage warms up too.
+    env = {
+        **os.environ,
+        "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
+        "RASAD_DATA_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", _LOADED.format(module=module)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    assert result.stdout.split("\n")[-2] == "True ['en', 'fa'] True"
