@@ -3,10 +3,7 @@
 One path records every batch, from the form, the Excel/CSV import and the bulk API, on SQLite and
 PostgreSQL alike (docs/development/benchmarks.md has the figures):
 
-1. A client's batch id, if given, is claimed first; a batch id already recorded returns its stored
-   answer and writes nothing, and a twin sent at the same moment waits on the claim and gets the
-   same answer.
-2. The rows are checked (scope, assignment, periods, duplicates, locked periods).
+1. The rows are checked (scope, assignment, periods, duplicates, locked periods).
 3. On PostgreSQL the (organization, period) pairs of the batch are locked (transaction advisory
    locks, in one order), so two batches touching the same key cannot both believe a row new, and
    a row's check against its period's other values (rules) sees them all; batches of other
@@ -18,8 +15,13 @@ PostgreSQL alike (docs/development/benchmarks.md has the figures):
 6. Changed rows are merged with one ``INSERT … SELECT … ON CONFLICT DO UPDATE``: from a temporary
    staging table filled by binary COPY for large batches on PostgreSQL, from a multi-row
    ``VALUES`` list otherwise (and always on SQLite).
-7. Targets are checked (alerts and breach handlers in the same transaction); the rollup deltas
-   and the batch's one audit event come last, so the lock-sensitive part is as short as possible.
+7. Targets are checked (alerts and breach handlers in the same transaction); the rollup deltas,
+   the client's batch id and the batch's one audit event come last, so the lock-sensitive part
+   is as short as possible.
+8. A client's batch id is claimed with its answer in one statement (``INSERT … ON CONFLICT DO
+   NOTHING``); a batch id already recorded conflicts, and the batch rolls back and returns the
+   stored answer, so it writes nothing. A twin sent at the same moment waits on the first one's
+   period locks, finds its values there, and conflicts on the claim the same way.
 """
 
 from __future__ import annotations
@@ -155,19 +157,31 @@ def recorded_batch(user: User | None, batch_id: str, digest: str) -> dict[str, A
     return result
 
 
-def _claim(user: User, claim: BatchClaim) -> dict[str, Any] | None:
-    """Claim the batch id in this transaction. A concurrent twin waits here until the first
-    commits (the unique index), then finds the stored answer; returns it, or None if claimed."""
+class BatchReplayed(Exception):  # noqa: N818 - a signal, not an error: the batch was recorded before
+    """The batch id was recorded before (or by a twin that committed while this batch waited on
+    the claim): raised inside the recording transaction so that everything it wrote rolls back;
+    ``answer`` is the stored answer."""
+
+    def __init__(self, answer: dict[str, Any]) -> None:
+        super().__init__("batch recorded before")
+        self.answer = answer
+
+
+def _claim(user: User, claim: BatchClaim, answer: dict[str, Any]) -> None:
+    """Record the batch id with its answer, in one statement, as the batch's last write before
+    its audit event. A batch id recorded before conflicts: its stored answer is read (only then)
+    and ``BatchReplayed`` rolls this transaction back. A twin sent at the same moment waits here
+    on the unique index until the first commits, then conflicts the same way."""
     table = ObservationBatch._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (user_id, batch_id, digest, result, created) "  # noqa: S608
             "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (user_id, batch_id) DO NOTHING RETURNING id",
-            [user.pk, claim.batch_id, claim.digest, "{}", timezone.now()],
+            [user.pk, claim.batch_id, claim.digest, json.dumps(answer, ensure_ascii=False), timezone.now()],
         )
         if cursor.fetchone() is not None:
-            return None
-    return recorded_batch(user, claim.batch_id, claim.digest) or {}
+            return
+    raise BatchReplayed(recorded_batch(user, claim.batch_id, claim.digest) or {})
 
 
 def batch_digest(rows: Sequence[ObservationInput]) -> str:
@@ -298,7 +312,6 @@ def _period_errors(
     return errors
 
 
-@transaction.atomic
 def do_record_observations(
     rows: Sequence[ObservationInput],
     *,
@@ -316,21 +329,36 @@ def do_record_observations(
     The same batch again changes nothing and writes no audit event. Any bad row refuses the
     whole batch (the importer offers "apply valid rows" by passing only those). With ``batch``
     (a client's batch id), a batch id already recorded returns its stored answer and writes
-    nothing. The steps and their reasons are in the module docstring."""
-    if batch is not None and acting_user is not None:
-        stored = _claim(acting_user, batch)
-        if stored is not None:
-            return BatchResult(replayed=stored)
+    nothing: the batch id is claimed, with the answer, as the last write before the audit event,
+    and a conflict rolls the whole batch back (``BatchReplayed``). The steps and their reasons
+    are in the module docstring."""
+    try:
+        return _record_batch(
+            rows, acting_user=acting_user, source=source, submit=submit, batch=batch, checked=checked
+        )
+    except BatchReplayed as replay:
+        return BatchResult(replayed=replay.answer)
+
+
+@transaction.atomic
+def _record_batch(
+    rows: Sequence[ObservationInput],
+    *,
+    acting_user: User | None,
+    source: str,
+    submit: bool,
+    batch: BatchClaim | None,
+    checked: bool,
+) -> BatchResult:
     errors = [] if checked else check_record_observations(rows, acting_user=acting_user)
     if errors:
         raise ValidationError({f"observations[{e.row}].{e.column}": [e.message] for e in errors})
     result = BatchResult(digest=batch_digest(rows))
-    if rows:
-        _record(rows, result, acting_user=acting_user, source=source, submit=submit)
+    wrote = _record(rows, result, acting_user=acting_user, source=source, submit=submit) if rows else False
     if batch is not None and acting_user is not None:
-        ObservationBatch.objects.filter(user=acting_user, batch_id=batch.batch_id).update(
-            result={**result.to_dict(), **batch.extra}
-        )
+        _claim(acting_user, batch, {**result.to_dict(), **batch.extra})
+    if wrote:
+        _audit_recorded(rows, result, acting_user=acting_user, source=source)
     return result
 
 
@@ -596,7 +624,8 @@ def _record(
     acting_user: User | None,
     source: str,
     submit: bool,
-) -> None:
+) -> bool:
+    """Steps 3 to 7 of the module docstring but the audit event; whether anything was written."""
     _lock_periods({(r.organization.pk, r.period.key) for r in rows})
     rules_by_indicator, related_ids = _rules_of({r.indicator.pk for r in rows})
     stored = _read_stored(rows, related_ids)
@@ -609,7 +638,7 @@ def _record(
     if not plan.writes:
         if submit:
             _submit(result.observations, acting_user=acting_user)
-        return
+        return False
     touched = [
         (org_id, key, year, ids[(org_id, ind, key)]) for org_id, ind, key, year in _touched(plan.writes)
     ]
@@ -620,8 +649,15 @@ def _record(
         scope = organization_scope(acting_user, Observation, "add")
         if not all(scope.contains(r.organization) for r in rows):
             raise ObjectNotFound(_("No such object, or you may not see it."))
-    # The lock-sensitive part last: rollup deltas, then the audit event (its chain's head row).
+    # The lock-sensitive part last: the rollup deltas, the batch id, then the audit event (its
+    # chain's head row).
     plan.deltas.apply()
+    return True
+
+
+def _audit_recorded(
+    rows: Sequence[ObservationInput], result: BatchResult, *, acting_user: User | None, source: str
+) -> None:
     organizations = list({r.organization.pk: r.organization for r in rows}.values())
     audit_batch(
         IndicatorAuditEvent.OBSERVATIONS_RECORDED,
