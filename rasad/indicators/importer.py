@@ -267,7 +267,7 @@ def do_import(
     try:
         parsed, errors = parse_rows(rows, user=acting_user, first_row=first_row, check=False)
         with transaction.atomic():
-            errors = _in_order(errors + check_record_observations(parsed, acting_user=acting_user))
+            errors = _in_order(errors + check_record_observations(parsed, acting_user=acting_user, lock=True))
             bad_rows = {e.row for e in errors}
             outcome = ImportOutcome(
                 valid=[r for r in parsed if r.row not in bad_rows], errors=errors, total=total

@@ -3,12 +3,15 @@
 One path records every batch, from the form, the Excel/CSV import and the bulk API, on SQLite and
 PostgreSQL alike (docs/development/benchmarks.md has the figures):
 
-1. The rows are checked (scope, assignment, periods, duplicates, locked periods).
-3. On PostgreSQL the (organization, period) pairs of the batch are locked (transaction advisory
-   locks, in one order), so two batches touching the same key cannot both believe a row new, and
-   a row's check against its period's other values (rules) sees them all; batches of other
-   organizations or other periods never wait on each other (a batch's outlier history, earlier
-   periods, is what was committed when it took its locks).
+1. The rows are checked (scope, assignment, periods, duplicates, locked periods): one statement
+   reads the approved periods and the assignments of the batch's organizations.
+2. On PostgreSQL that statement also locks the (organization, period) pairs of the batch
+   (transaction advisory locks, in one order), so two batches touching the same key cannot both
+   believe a row new, and a row's check against its period's other values (rules) sees them
+   all; batches of other organizations or other periods never wait on each other (a batch's
+   outlier history, earlier periods, is what was committed when it took its locks, the next
+   statement). A period approved meanwhile is found again in step 4.
+3. The rules of the batch's indicators are read.
 4. One indexed query reads what the batch needs: the stored rows of its keys and, for the outlier
    check, the ``HISTORY_WINDOW`` periods before each reported period (never the whole history).
 5. Findings, created/updated/unchanged and rollup deltas are computed in Python.
@@ -192,16 +195,19 @@ def batch_digest(rows: Sequence[ObservationInput]) -> str:
 
 
 def check_record_observations(
-    rows: Sequence[ObservationInput], *, acting_user: User | None
+    rows: Sequence[ObservationInput], *, acting_user: User | None, lock: bool = False
 ) -> list[RowError]:
     """Everything that makes a parsed row unacceptable: scope, assignment, kind of indicator,
-    periodicity, a future period, a duplicate in the batch, or a locked (approved) period."""
+    periodicity, a future period, a duplicate in the batch, or a locked (approved) period.
+
+    ``lock``: the rows are about to be recorded in this transaction, so their (organization,
+    period) locks are taken in the statement that reads what the check needs (step 2 of the
+    module docstring)."""
     errors: list[RowError] = []
     add_scope = organization_scope(acting_user, Observation, "add") if acting_user is not None else None
     seen: dict[tuple[int, int, str], int] = {}
     today = today_in_tehran()
-    locked = _locked_periods(rows)
-    assigned = _assigned_indicators({r.organization.pk: r.organization for r in rows})
+    locked, assigned = _read_facts(rows, lock=lock)
     for r in rows:
         if add_scope is not None and not add_scope.contains(r.organization):
             errors.append(
@@ -217,32 +223,61 @@ def check_record_observations(
     return errors
 
 
-def _locked_periods(rows: Sequence[ObservationInput]) -> set[tuple[int, str]]:
-    """(organization id, period key) of the rows' periods that are approved, hence locked."""
-    keys = {(r.organization.pk, r.indicator.pk, r.period.key) for r in rows}
-    return set(
-        Observation.objects.filter(
-            organization_id__in={k[0] for k in keys},
-            period_key__in={k[2] for k in keys},
-            status=ObservationStatus.APPROVED,
-        ).values_list("organization_id", "period_key")
-    )
-
-
-def _assigned_indicators(organizations: dict[int, Organization]) -> dict[int, set[int]]:
-    """The indicators assigned to each organization: to itself, or to an ancestor with its
-    descendants."""
-    assigned: dict[int, set[int]] = {}
+def _read_facts(
+    rows: Sequence[ObservationInput], *, lock: bool
+) -> tuple[set[tuple[int, str]], dict[int, set[int]]]:
+    """What the check reads, in one statement: the rows' periods that are approved, hence locked
+    ((organization id, period key)), and the indicators assigned to each organization (to
+    itself, or to an ancestor with its descendants); with ``lock``, on PostgreSQL, the same
+    statement takes the (organization, period) locks (``_LOCKS``)."""
+    if not rows:
+        return set(), {}
+    organizations = {r.organization.pk: r.organization for r in rows}
     ancestors = {a for o in organizations.values() for a in o.ancestor_ids()}
-    reach = Assignment.objects.filter(
-        Q(organization_id__in=organizations) | Q(organization_id__in=ancestors, include_descendants=True)
-    ).values_list("organization_id", "indicator_id", "include_descendants")
+    locked_sql, locked_params = (
+        Observation.objects.filter(
+            organization_id__in=organizations,
+            period_key__in={r.period.key for r in rows},
+            status=ObservationStatus.APPROVED,
+        )
+        .order_by()
+        .values_list("organization_id", "period_key")
+        .query.sql_with_params()
+    )
+    assigned_sql, assigned_params = (
+        Assignment.objects.filter(
+            Q(organization_id__in=organizations) | Q(organization_id__in=ancestors, include_descendants=True)
+        )
+        .order_by()
+        .values_list("organization_id", "indicator_id", "include_descendants")
+        .query.sql_with_params()
+    )
+    # Django compiled both parts, with every value as a parameter: nothing is interpolated.
+    sql = (
+        f"SELECT 'locked', l.*, NULL, NULL FROM ({locked_sql}) AS l "  # noqa: S608
+        f"UNION ALL SELECT 'assigned', a.organization_id, NULL, a.indicator_id, a.include_descendants "
+        f"FROM ({assigned_sql}) AS a"
+    )
+    params = [*locked_params, *assigned_params]
+    if lock and connection.vendor == "postgresql":
+        sql += f" UNION ALL SELECT 'locks', count(*), NULL, NULL, NULL FROM ({_LOCKS}) AS taken"
+        params.append(_lock_keys({(r.organization.pk, r.period.key) for r in rows}))
+    locked: set[tuple[int, str]] = set()
+    reach: list[tuple[int, int, bool]] = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for kind, org_id, period_key, indicator_id, subtree in cursor.fetchall():
+            if kind == "locked":
+                locked.add((org_id, period_key))
+            elif kind == "assigned":
+                reach.append((org_id, indicator_id, bool(subtree)))
+    assigned: dict[int, set[int]] = {}
     lineage = {pk: set(o.ancestor_ids()) for pk, o in organizations.items()}
     for org_id, indicator_id, subtree in reach:
         for pk, above in lineage.items():
             if org_id == pk or (subtree and org_id in above):
                 assigned.setdefault(pk, set()).add(indicator_id)
-    return assigned
+    return locked, assigned
 
 
 def _indicator_errors(r: ObservationInput, assigned: set[int]) -> list[RowError]:
@@ -323,8 +358,9 @@ def do_record_observations(
 ) -> BatchResult:
     """Record a batch of values (insert or update, keyed on organization, indicator, period).
 
-    ``checked``: the caller ran ``check_record_observations`` on exactly these rows in the same
-    transaction and found nothing (``do_import`` does), so the check is not run twice.
+    ``checked``: the caller ran ``check_record_observations(…, lock=True)`` on these rows (or on
+    more, of which these are the valid ones) in the same transaction (``do_import`` does), so the
+    check is not run twice and the rows' periods are locked already.
 
     The same batch again changes nothing and writes no audit event. Any bad row refuses the
     whole batch (the importer offers "apply valid rows" by passing only those). With ``batch``
@@ -350,7 +386,7 @@ def _record_batch(
     batch: BatchClaim | None,
     checked: bool,
 ) -> BatchResult:
-    errors = [] if checked else check_record_observations(rows, acting_user=acting_user)
+    errors = [] if checked else check_record_observations(rows, acting_user=acting_user, lock=True)
     if errors:
         raise ValidationError({f"observations[{e.row}].{e.column}": [e.message] for e in errors})
     result = BatchResult(digest=batch_digest(rows))
@@ -410,19 +446,17 @@ def _window_start(period: JalaliPeriod) -> str:
     return first.key
 
 
-def _lock_periods(keys: set[tuple[int, str]]) -> None:
-    """Transaction advisory locks, one per (organization, period) of the batch, taken in one
-    order so that two batches cannot deadlock. Each key hashes to 31 bits: a collision only makes
-    two unrelated batches wait for each other."""
-    if connection.vendor != "postgresql":
-        return  # SQLite: one writer at a time already
-    hashes = sorted({zlib.crc32(f"{org_id}:{period}".encode()) & 0x7FFFFFFF for org_id, period in keys})
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(7312, k::int) "
-            "FROM unnest(%s::bigint[]) WITH ORDINALITY AS t(k, n) ORDER BY n",
-            [hashes],
-        )
+# The (organization, period) locks: transaction advisory locks, taken in one order so that two
+# batches cannot deadlock (PostgreSQL evaluates a volatile function after the sort). Each key
+# hashes to 31 bits: a collision only makes two unrelated batches wait for each other. SQLite
+# needs none: one writer at a time already.
+_LOCKS = (
+    "SELECT pg_advisory_xact_lock(7312, k::int) FROM unnest(%s::bigint[]) WITH ORDINALITY AS t(k, n) ORDER BY n"
+)
+
+
+def _lock_keys(keys: set[tuple[int, str]]) -> list[int]:
+    return sorted({zlib.crc32(f"{org_id}:{period}".encode()) & 0x7FFFFFFF for org_id, period in keys})
 
 
 def _merge(rows: list[Row]) -> dict[tuple[int, int, str], int]:
@@ -625,8 +659,8 @@ def _record(
     source: str,
     submit: bool,
 ) -> bool:
-    """Steps 3 to 7 of the module docstring but the audit event; whether anything was written."""
-    _lock_periods({(r.organization.pk, r.period.key) for r in rows})
+    """Steps 3 to 7 of the module docstring but the audit event; whether anything was written.
+    The rows' (organization, period) locks were taken by their check."""
     rules_by_indicator, related_ids = _rules_of({r.indicator.pk for r in rows})
     stored = _read_stored(rows, related_ids)
     reporter = acting_user.pk if acting_user is not None else None

@@ -27,7 +27,7 @@ from rasad.indicators.testing import new_batch
 from rasad.testing.cast import Cast
 
 BULK = "/api/v1/observations/bulk/"
-LIMIT = {"postgresql": 18, "sqlite": 17}
+LIMIT = {"postgresql": 10, "sqlite": 13}
 
 
 def _token_client(cast: Cast) -> APIClient:
