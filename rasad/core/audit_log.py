@@ -216,7 +216,8 @@ WITH head AS (
     WHERE chain = ANY(%(chains)s) ORDER BY chain LIMIT 1 FOR UPDATE SKIP LOCKED
 ), body AS (
     SELECT id, chain, sequence, prev_hash,
-           %(before_chain)s || '"' || chain || '"' || %(before_sequence)s || sequence::text || %(rest)s AS body
+           %(before_chain)s || '"' || chain || '"' || %(before_sequence)s || sequence::text || %(rest)s
+           AS body
     FROM head
 ), hashed AS (
     SELECT id, chain, sequence, prev_hash, body,
@@ -253,7 +254,7 @@ def _append_in_one_statement(event: AuditEvent, fields: dict[str, Any], organiza
     False when every shard is held by another transaction, or the organization has no heads
     yet: ``_lock_head`` then waits, or creates them."""
     chain_marker, sequence_marker = f"chain-{uuid.uuid4().hex}", f"sequence-{uuid.uuid4().hex}"
-    event.chain, event.sequence = chain_marker, sequence_marker  # type: ignore[assignment]
+    event.chain, event.sequence = chain_marker, sequence_marker
     template = canonical({**columns_of(event), **fields}).decode()
     before_chain, after_chain = template.split(f'"{chain_marker}"')
     before_sequence, rest = after_chain.split(f'"{sequence_marker}"')

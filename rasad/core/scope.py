@@ -34,8 +34,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import OuterRef, Q
-from django.db.models.functions import JSONArray
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import JSONArray
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -259,7 +259,9 @@ class _JSONRows(models.Aggregate):
     output_field = models.TextField()
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return super().as_sql(compiler, connection, function="JSON_AGG", template="%(function)s(%(expressions)s)::text", **extra)
+        return super().as_sql(
+            compiler, connection, function="JSON_AGG", template="%(function)s(%(expressions)s)::text", **extra
+        )
 
 
 def held_grants_of(user_field: str) -> models.Subquery:

@@ -278,7 +278,12 @@ def do_import(
             if batch is not None:
                 batch = BatchClaim(batch.batch_id, batch.digest, {**batch.extra, "rejected": rejected})
             outcome.applied = do_record_observations(
-                outcome.valid, acting_user=acting_user, source=source, submit=submit, batch=batch, checked=True
+                outcome.valid,
+                acting_user=acting_user,
+                source=source,
+                submit=submit,
+                batch=batch,
+                checked=True,
             )
     except (ValidationError, ObjectNotFound):
         replayed = _replayed(acting_user, batch, total)

@@ -160,7 +160,7 @@ def recorded_batch(user: User | None, batch_id: str, digest: str) -> dict[str, A
     return result
 
 
-class BatchReplayed(Exception):  # noqa: N818 - a signal, not an error: the batch was recorded before
+class BatchReplayed(Exception):
     """The batch id was recorded before (or by a twin that committed while this batch waited on
     the claim): raised inside the recording transaction so that everything it wrote rolls back;
     ``answer`` is the stored answer."""
@@ -260,7 +260,7 @@ def _read_facts(
     )
     params = [*locked_params, *assigned_params]
     if lock and connection.vendor == "postgresql":
-        sql += f" UNION ALL SELECT 'locks', count(*), NULL, NULL, NULL FROM ({_LOCKS}) AS taken"
+        sql += f" UNION ALL SELECT 'locks', count(*), NULL, NULL, NULL FROM ({_LOCKS}) AS taken"  # noqa: S608
         params.append(_lock_keys({(r.organization.pk, r.period.key) for r in rows}))
     locked: set[tuple[int, str]] = set()
     reach: list[tuple[int, int, bool]] = []
@@ -451,7 +451,8 @@ def _window_start(period: JalaliPeriod) -> str:
 # hashes to 31 bits: a collision only makes two unrelated batches wait for each other. SQLite
 # needs none: one writer at a time already.
 _LOCKS = (
-    "SELECT pg_advisory_xact_lock(7312, k::int) FROM unnest(%s::bigint[]) WITH ORDINALITY AS t(k, n) ORDER BY n"
+    "SELECT pg_advisory_xact_lock(7312, k::int) "
+    "FROM unnest(%s::bigint[]) WITH ORDINALITY AS t(k, n) ORDER BY n"
 )
 
 
