@@ -13,7 +13,8 @@ PostgreSQL alike (docs/development/benchmarks.md has the figures):
    statement). A period approved meanwhile is found again in step 4.
 3. The rules of the batch's indicators are read.
 4. One indexed query reads what the batch needs: the stored rows of its keys and, for the outlier
-   check, the ``HISTORY_WINDOW`` periods before each reported period (never the whole history).
+   check, the ``HISTORY_WINDOW`` periods before each reported period (never the whole history);
+   the same statement reads the ids of the targets of the batch's organizations and years.
 5. Findings, created/updated/unchanged and rollup deltas are computed in Python.
 6. Changed rows are merged with one ``INSERT … SELECT … ON CONFLICT DO UPDATE``: from a temporary
    staging table filled by binary COPY for large batches on PostgreSQL, from a multi-row
@@ -69,6 +70,7 @@ from rasad.indicators.models import (
     IndicatorRule,
     Observation,
     ObservationBatch,
+    Target,
 )
 from rasad.lib.events import send_event_on_commit
 from rasad.lib.jalali import JalaliPeriod, today_in_tehran
@@ -518,6 +520,7 @@ class _Stored:
     existing: dict[tuple[int, int, str], tuple[int, float, str, str]]
     series: dict[tuple[int, int], list[tuple[str, float]]]
     period_values: dict[tuple[int, str], dict[int, float]]
+    target_ids: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -547,18 +550,40 @@ def _rules_of(indicator_ids: set[int]) -> tuple[dict[int, list[IndicatorRule]], 
 
 
 def _read_stored(rows: Sequence[ObservationInput], related_ids: set[int]) -> _Stored:
+    """The stored values the batch needs and, in the same statement, the ids of the targets of
+    its organizations and years (``target_ids``: ``check_targets`` reads nothing more when there
+    are none)."""
     stored = _Stored(existing={}, series=defaultdict(list), period_values=defaultdict(dict))
-    values = (
+    organization_ids = {r.organization.pk for r in rows}
+    values_sql, values_params = (
         Observation.objects.filter(
-            organization_id__in={r.organization.pk for r in rows},
+            organization_id__in=organization_ids,
             indicator_id__in=related_ids,
             period_key__gte=min(_window_start(r.period) for r in rows),
             period_key__lte=max(r.period.key for r in rows),
         )
         .order_by()
         .values_list("id", "organization_id", "indicator_id", "period_key", "value", "comment", "status")
+        .query.sql_with_params()
     )
-    for pk, org_id, indicator_id, key, value, comment, status in values:
+    targets_sql, targets_params = (
+        Target.objects.filter(organization_id__in=organization_ids, year__in={r.period.year for r in rows})
+        .order_by()
+        .values_list("id")
+        .query.sql_with_params()
+    )
+    with connection.cursor() as cursor:
+        # Django compiled both parts, with every value as a parameter: nothing is interpolated.
+        cursor.execute(
+            f"SELECT 'value', v.* FROM ({values_sql}) AS v "  # noqa: S608
+            f"UNION ALL SELECT 'target', t.id, NULL, NULL, NULL, NULL, NULL, NULL FROM ({targets_sql}) AS t",
+            [*values_params, *targets_params],
+        )
+        fetched = cursor.fetchall()
+    for kind, pk, org_id, indicator_id, key, value, comment, status in fetched:
+        if kind == "target":
+            stored.target_ids.add(pk)
+            continue
         stored.series[(org_id, indicator_id)].append((key, value))
         stored.period_values[(org_id, key)][indicator_id] = value
         stored.existing[(org_id, indicator_id, key)] = (pk, value, comment, status)
@@ -677,7 +702,7 @@ def _record(
     touched = [
         (org_id, key, year, ids[(org_id, ind, key)]) for org_id, ind, key, year in _touched(plan.writes)
     ]
-    result.alerts = check_targets(touched, acting_user=acting_user)
+    result.alerts = check_targets(touched, acting_user=acting_user, target_ids=stored.target_ids)
     if submit:
         _submit(result.observations, acting_user=acting_user)
     if acting_user is not None:
