@@ -25,14 +25,17 @@ the user object for the life of the request (``clear_scope_cache`` after changin
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import JSONArray
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -214,36 +217,72 @@ class _HeldGrant:
     permissions: frozenset[str]
 
 
+_GRANT_COLUMNS = (
+    "pk",
+    "organization__path",
+    "working_group_id",
+    "include_descendants",
+    "working_group__include_descendants",
+    "role__permissions__content_type__app_label",
+    "role__permissions__codename",
+)
+
+
 def _held_grants(user: User, cache: dict[str, Any]) -> list[_HeldGrant]:
     """The user's grants that count, each with every permission its role names: one query per
-    request, however many permissions menus, views and serializers ask about."""
+    request, however many permissions menus, views and serializers ask about (none when the
+    request's authentication read them with the user, ``held_grants_of``)."""
     if _GRANTS not in cache:
-        rows = (
-            active_grants()
-            .filter(user=user)
-            .values_list(
-                "pk",
-                "organization__path",
-                "working_group_id",
-                "include_descendants",
-                "working_group__include_descendants",
-                "role__permissions__content_type__app_label",
-                "role__permissions__codename",
-            )
-        )
-        grants: dict[int, tuple[Any, ...]] = {}
-        permissions: dict[int, set[str]] = {}
-        for pk, path, group_id, subtree, group_subtree, app_label, codename in rows:
-            grants[pk] = (path, group_id, subtree, bool(group_subtree))
-            held = permissions.setdefault(pk, set())
-            if codename is not None:
-                held.add(f"{app_label}.{codename}")
-        cache[_GRANTS] = [
-            _HeldGrant(path, group_id, subtree, group_subtree, frozenset(permissions[pk]))
-            for pk, (path, group_id, subtree, group_subtree) in grants.items()
-        ]
+        cache[_GRANTS] = _grants_from_rows(active_grants().filter(user=user).values_list(*_GRANT_COLUMNS))
     held_grants: list[_HeldGrant] = cache[_GRANTS]
     return held_grants
+
+
+def _grants_from_rows(rows: Iterable[Sequence[Any]]) -> list[_HeldGrant]:
+    grants: dict[int, tuple[Any, ...]] = {}
+    permissions: dict[int, set[str]] = {}
+    for pk, path, group_id, subtree, group_subtree, app_label, codename in rows:
+        grants[pk] = (path, group_id, bool(subtree), bool(group_subtree))
+        held = permissions.setdefault(pk, set())
+        if codename is not None:
+            held.add(f"{app_label}.{codename}")
+    return [
+        _HeldGrant(path, group_id, subtree, group_subtree, frozenset(permissions[pk]))
+        for pk, (path, group_id, subtree, group_subtree) in grants.items()
+    ]
+
+
+class _JSONRows(models.Aggregate):
+    """The aggregated rows as one JSON text (an array of arrays); NULL when there are none."""
+
+    function = "JSON_GROUP_ARRAY"
+    output_field = models.TextField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(
+            compiler, connection, function="JSON_AGG", template="%(function)s(%(expressions)s)::text", **extra
+        )
+
+
+def held_grants_of(user_field: str) -> models.Subquery:
+    """An annotation for a query that reads users (``user_field``: the user's id there): the
+    user's grants that count, as ``_held_grants`` reads them, in the same statement. A token's
+    request reads its user and grants in one query; ``remember_held_grants`` takes the result."""
+    rows = (
+        active_grants()
+        .filter(user_id=OuterRef(user_field))
+        .order_by()
+        .values("user_id")
+        .annotate(rows=_JSONRows(JSONArray(*_GRANT_COLUMNS)))
+        .values("rows")
+    )
+    return models.Subquery(rows, output_field=models.TextField())
+
+
+def remember_held_grants(user: User, rows_json: str | None) -> None:
+    """Memoize on ``user`` the grants a ``held_grants_of`` annotation read with it."""
+    cache: dict[str, Any] = user.__dict__.setdefault(_CACHE, {})
+    cache[_GRANTS] = _grants_from_rows(json.loads(rows_json) if rows_json else [])
 
 
 def _held_rules(grants: list[_HeldGrant], permission: str, cache: dict[str, Any]) -> set[Rule]:

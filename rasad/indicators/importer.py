@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from rasad.core.access import ObjectNotFound
 from rasad.core.models import Organization, User
 from rasad.indicators.actions import (
     BatchClaim,
@@ -27,6 +28,7 @@ from rasad.indicators.actions import (
     check_record_observations,
     do_record_observations,
 )
+from rasad.indicators.actions.reporting import recorded_batch
 from rasad.indicators.models import Indicator, Unit
 from rasad.lib import boundary, tabular
 from rasad.lib.jalali import JalaliPeriod
@@ -261,22 +263,45 @@ def do_import(
 
     With ``batch`` (a client's batch id) the answer, rejected rows included, is stored under the
     batch id, and a batch id already recorded returns its stored answer (``applied.replayed``)."""
-    parsed, errors = parse_rows(rows, user=acting_user, first_row=first_row, check=False)
-    with transaction.atomic():
-        errors = _in_order(errors + check_record_observations(parsed, acting_user=acting_user))
-        bad_rows = {e.row for e in errors}
-        outcome = ImportOutcome(
-            valid=[r for r in parsed if r.row not in bad_rows],
-            errors=errors,
-            total=sum(1 for r in rows if r),
-        )
-        if errors and not apply_valid_rows:
-            return outcome
-        rejected = [{"row": e.row, "column": e.column, "message": e.message} for e in errors]
-        if batch is not None:
-            batch = BatchClaim(batch.batch_id, batch.digest, {**batch.extra, "rejected": rejected})
-        outcome.applied = do_record_observations(
-            outcome.valid, acting_user=acting_user, source=source, submit=submit, batch=batch, checked=True
-        )
+    total = sum(1 for r in rows if r)
+    try:
+        parsed, errors = parse_rows(rows, user=acting_user, first_row=first_row, check=False)
+        with transaction.atomic():
+            errors = _in_order(errors + check_record_observations(parsed, acting_user=acting_user, lock=True))
+            bad_rows = {e.row for e in errors}
+            outcome = ImportOutcome(
+                valid=[r for r in parsed if r.row not in bad_rows], errors=errors, total=total
+            )
+            if errors and not apply_valid_rows:
+                return _replayed(acting_user, batch, total) or outcome
+            rejected = [{"row": e.row, "column": e.column, "message": e.message} for e in errors]
+            if batch is not None:
+                batch = BatchClaim(batch.batch_id, batch.digest, {**batch.extra, "rejected": rejected})
+            outcome.applied = do_record_observations(
+                outcome.valid,
+                acting_user=acting_user,
+                source=source,
+                submit=submit,
+                batch=batch,
+                checked=True,
+            )
+    except (ValidationError, ObjectNotFound):
+        replayed = _replayed(acting_user, batch, total)
+        if replayed is None:
+            raise
+        return replayed
     outcome.rejected = rejected
     return outcome
+
+
+def _replayed(user: User | None, batch: BatchClaim | None, total: int) -> ImportOutcome | None:
+    """A refused batch whose batch id was recorded before: the stored answer, not the refusal.
+    A retry is answered as the first time even if the rows would be refused now (a period
+    approved, a grant revoked since); the batch id is claimed only by a batch that records, so
+    this is read only when a batch is refused."""
+    if batch is None:
+        return None
+    stored = recorded_batch(user, batch.batch_id, batch.digest)
+    if stored is None:
+        return None
+    return ImportOutcome(total=total, applied=BatchResult(replayed=stored))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from rasad.core.audit import CoreAuditEvent
 from rasad.core.audit_log import record
 from rasad.core.models import ApiToken, User
+from rasad.core.scope import held_grants_of, remember_held_grants
 
 TOKEN_PREFIX = "rsd_"  # noqa: S105 (a public prefix, not a secret)
 
@@ -69,9 +70,16 @@ def authenticate_token(secret: str) -> ApiToken | None:
     """Look a presented secret up by its hash; a revoked or expired token authenticates nobody."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(secret)).first()
+    # The user's grants come in the same query: every request of a token asks for them.
+    token = (
+        ApiToken.objects.select_related("user")
+        .annotate(held_grants=held_grants_of("user_id"))
+        .filter(key_hash=hash_token(secret))
+        .first()
+    )
     if token is None or not token.is_usable or not token.user.is_active:
         return None
+    remember_held_grants(token.user, token.held_grants)
     now = timezone.now()
     if token.last_used is None or now - token.last_used > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used=now)

@@ -3,23 +3,29 @@
 One path records every batch, from the form, the Excel/CSV import and the bulk API, on SQLite and
 PostgreSQL alike (docs/development/benchmarks.md has the figures):
 
-1. A client's batch id, if given, is claimed first; a batch id already recorded returns its stored
-   answer and writes nothing, and a twin sent at the same moment waits on the claim and gets the
-   same answer.
-2. The rows are checked (scope, assignment, periods, duplicates, locked periods).
-3. On PostgreSQL the (organization, period) pairs of the batch are locked (transaction advisory
-   locks, in one order), so two batches touching the same key cannot both believe a row new, and
-   a row's check against its period's other values (rules) sees them all; batches of other
-   organizations or other periods never wait on each other (a batch's outlier history, earlier
-   periods, is what was committed when it took its locks).
+1. The rows are checked (scope, assignment, periods, duplicates, locked periods): one statement
+   reads the approved periods and the assignments of the batch's organizations.
+2. On PostgreSQL that statement also locks the (organization, period) pairs of the batch
+   (transaction advisory locks, in one order), so two batches touching the same key cannot both
+   believe a row new, and a row's check against its period's other values (rules) sees them
+   all; batches of other organizations or other periods never wait on each other (a batch's
+   outlier history, earlier periods, is what was committed when it took its locks, the next
+   statement). A period approved meanwhile is found again in step 4.
+3. The rules of the batch's indicators are read.
 4. One indexed query reads what the batch needs: the stored rows of its keys and, for the outlier
-   check, the ``HISTORY_WINDOW`` periods before each reported period (never the whole history).
+   check, the ``HISTORY_WINDOW`` periods before each reported period (never the whole history);
+   the same statement reads the ids of the targets of the batch's organizations and years.
 5. Findings, created/updated/unchanged and rollup deltas are computed in Python.
 6. Changed rows are merged with one ``INSERT … SELECT … ON CONFLICT DO UPDATE``: from a temporary
    staging table filled by binary COPY for large batches on PostgreSQL, from a multi-row
    ``VALUES`` list otherwise (and always on SQLite).
-7. Targets are checked (alerts and breach handlers in the same transaction); the rollup deltas
-   and the batch's one audit event come last, so the lock-sensitive part is as short as possible.
+7. Targets are checked (alerts and breach handlers in the same transaction); the rollup deltas,
+   the client's batch id and the batch's one audit event come last, so the lock-sensitive part
+   is as short as possible.
+8. A client's batch id is claimed with its answer in one statement (``INSERT … ON CONFLICT DO
+   NOTHING``); a batch id already recorded conflicts, and the batch rolls back and returns the
+   stored answer, so it writes nothing. A twin sent at the same moment waits on the first one's
+   period locks, finds its values there, and conflicts on the claim the same way.
 """
 
 from __future__ import annotations
@@ -64,6 +70,7 @@ from rasad.indicators.models import (
     IndicatorRule,
     Observation,
     ObservationBatch,
+    Target,
 )
 from rasad.lib.events import send_event_on_commit
 from rasad.lib.jalali import JalaliPeriod, today_in_tehran
@@ -155,19 +162,31 @@ def recorded_batch(user: User | None, batch_id: str, digest: str) -> dict[str, A
     return result
 
 
-def _claim(user: User, claim: BatchClaim) -> dict[str, Any] | None:
-    """Claim the batch id in this transaction. A concurrent twin waits here until the first
-    commits (the unique index), then finds the stored answer; returns it, or None if claimed."""
+class BatchReplayed(Exception):
+    """The batch id was recorded before (or by a twin that committed while this batch waited on
+    the claim): raised inside the recording transaction so that everything it wrote rolls back;
+    ``answer`` is the stored answer."""
+
+    def __init__(self, answer: dict[str, Any]) -> None:
+        super().__init__("batch recorded before")
+        self.answer = answer
+
+
+def _claim(user: User, claim: BatchClaim, answer: dict[str, Any]) -> None:
+    """Record the batch id with its answer, in one statement, as the batch's last write before
+    its audit event. A batch id recorded before conflicts: its stored answer is read (only then)
+    and ``BatchReplayed`` rolls this transaction back. A twin sent at the same moment waits here
+    on the unique index until the first commits, then conflicts the same way."""
     table = ObservationBatch._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (user_id, batch_id, digest, result, created) "  # noqa: S608
             "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (user_id, batch_id) DO NOTHING RETURNING id",
-            [user.pk, claim.batch_id, claim.digest, "{}", timezone.now()],
+            [user.pk, claim.batch_id, claim.digest, json.dumps(answer, ensure_ascii=False), timezone.now()],
         )
         if cursor.fetchone() is not None:
-            return None
-    return recorded_batch(user, claim.batch_id, claim.digest) or {}
+            return
+    raise BatchReplayed(recorded_batch(user, claim.batch_id, claim.digest) or {})
 
 
 def batch_digest(rows: Sequence[ObservationInput]) -> str:
@@ -178,16 +197,19 @@ def batch_digest(rows: Sequence[ObservationInput]) -> str:
 
 
 def check_record_observations(
-    rows: Sequence[ObservationInput], *, acting_user: User | None
+    rows: Sequence[ObservationInput], *, acting_user: User | None, lock: bool = False
 ) -> list[RowError]:
     """Everything that makes a parsed row unacceptable: scope, assignment, kind of indicator,
-    periodicity, a future period, a duplicate in the batch, or a locked (approved) period."""
+    periodicity, a future period, a duplicate in the batch, or a locked (approved) period.
+
+    ``lock``: the rows are about to be recorded in this transaction, so their (organization,
+    period) locks are taken in the statement that reads what the check needs (step 2 of the
+    module docstring)."""
     errors: list[RowError] = []
     add_scope = organization_scope(acting_user, Observation, "add") if acting_user is not None else None
     seen: dict[tuple[int, int, str], int] = {}
     today = today_in_tehran()
-    locked = _locked_periods(rows)
-    assigned = _assigned_indicators({r.organization.pk: r.organization for r in rows})
+    locked, assigned = _read_facts(rows, lock=lock)
     for r in rows:
         if add_scope is not None and not add_scope.contains(r.organization):
             errors.append(
@@ -203,32 +225,61 @@ def check_record_observations(
     return errors
 
 
-def _locked_periods(rows: Sequence[ObservationInput]) -> set[tuple[int, str]]:
-    """(organization id, period key) of the rows' periods that are approved, hence locked."""
-    keys = {(r.organization.pk, r.indicator.pk, r.period.key) for r in rows}
-    return set(
-        Observation.objects.filter(
-            organization_id__in={k[0] for k in keys},
-            period_key__in={k[2] for k in keys},
-            status=ObservationStatus.APPROVED,
-        ).values_list("organization_id", "period_key")
-    )
-
-
-def _assigned_indicators(organizations: dict[int, Organization]) -> dict[int, set[int]]:
-    """The indicators assigned to each organization: to itself, or to an ancestor with its
-    descendants."""
-    assigned: dict[int, set[int]] = {}
+def _read_facts(
+    rows: Sequence[ObservationInput], *, lock: bool
+) -> tuple[set[tuple[int, str]], dict[int, set[int]]]:
+    """What the check reads, in one statement: the rows' periods that are approved, hence locked
+    ((organization id, period key)), and the indicators assigned to each organization (to
+    itself, or to an ancestor with its descendants); with ``lock``, on PostgreSQL, the same
+    statement takes the (organization, period) locks (``_LOCKS``)."""
+    if not rows:
+        return set(), {}
+    organizations = {r.organization.pk: r.organization for r in rows}
     ancestors = {a for o in organizations.values() for a in o.ancestor_ids()}
-    reach = Assignment.objects.filter(
-        Q(organization_id__in=organizations) | Q(organization_id__in=ancestors, include_descendants=True)
-    ).values_list("organization_id", "indicator_id", "include_descendants")
+    locked_sql, locked_params = (
+        Observation.objects.filter(
+            organization_id__in=organizations,
+            period_key__in={r.period.key for r in rows},
+            status=ObservationStatus.APPROVED,
+        )
+        .order_by()
+        .values_list("organization_id", "period_key")
+        .query.sql_with_params()
+    )
+    assigned_sql, assigned_params = (
+        Assignment.objects.filter(
+            Q(organization_id__in=organizations) | Q(organization_id__in=ancestors, include_descendants=True)
+        )
+        .order_by()
+        .values_list("organization_id", "indicator_id", "include_descendants")
+        .query.sql_with_params()
+    )
+    # Django compiled both parts, with every value as a parameter: nothing is interpolated.
+    sql = (
+        f"SELECT 'locked', l.*, NULL, NULL FROM ({locked_sql}) AS l "  # noqa: S608
+        f"UNION ALL SELECT 'assigned', a.organization_id, NULL, a.indicator_id, a.include_descendants "
+        f"FROM ({assigned_sql}) AS a"
+    )
+    params = [*locked_params, *assigned_params]
+    if lock and connection.vendor == "postgresql":
+        sql += f" UNION ALL SELECT 'locks', count(*), NULL, NULL, NULL FROM ({_LOCKS}) AS taken"  # noqa: S608
+        params.append(_lock_keys({(r.organization.pk, r.period.key) for r in rows}))
+    locked: set[tuple[int, str]] = set()
+    reach: list[tuple[int, int, bool]] = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for kind, org_id, period_key, indicator_id, subtree in cursor.fetchall():
+            if kind == "locked":
+                locked.add((org_id, period_key))
+            elif kind == "assigned":
+                reach.append((org_id, indicator_id, bool(subtree)))
+    assigned: dict[int, set[int]] = {}
     lineage = {pk: set(o.ancestor_ids()) for pk, o in organizations.items()}
     for org_id, indicator_id, subtree in reach:
         for pk, above in lineage.items():
             if org_id == pk or (subtree and org_id in above):
                 assigned.setdefault(pk, set()).add(indicator_id)
-    return assigned
+    return locked, assigned
 
 
 def _indicator_errors(r: ObservationInput, assigned: set[int]) -> list[RowError]:
@@ -298,7 +349,6 @@ def _period_errors(
     return errors
 
 
-@transaction.atomic
 def do_record_observations(
     rows: Sequence[ObservationInput],
     *,
@@ -310,27 +360,43 @@ def do_record_observations(
 ) -> BatchResult:
     """Record a batch of values (insert or update, keyed on organization, indicator, period).
 
-    ``checked``: the caller ran ``check_record_observations`` on exactly these rows in the same
-    transaction and found nothing (``do_import`` does), so the check is not run twice.
+    ``checked``: the caller ran ``check_record_observations(…, lock=True)`` on these rows (or on
+    more, of which these are the valid ones) in the same transaction (``do_import`` does), so the
+    check is not run twice and the rows' periods are locked already.
 
     The same batch again changes nothing and writes no audit event. Any bad row refuses the
     whole batch (the importer offers "apply valid rows" by passing only those). With ``batch``
     (a client's batch id), a batch id already recorded returns its stored answer and writes
-    nothing. The steps and their reasons are in the module docstring."""
-    if batch is not None and acting_user is not None:
-        stored = _claim(acting_user, batch)
-        if stored is not None:
-            return BatchResult(replayed=stored)
-    errors = [] if checked else check_record_observations(rows, acting_user=acting_user)
+    nothing: the batch id is claimed, with the answer, as the last write before the audit event,
+    and a conflict rolls the whole batch back (``BatchReplayed``). The steps and their reasons
+    are in the module docstring."""
+    try:
+        return _record_batch(
+            rows, acting_user=acting_user, source=source, submit=submit, batch=batch, checked=checked
+        )
+    except BatchReplayed as replay:
+        return BatchResult(replayed=replay.answer)
+
+
+@transaction.atomic
+def _record_batch(
+    rows: Sequence[ObservationInput],
+    *,
+    acting_user: User | None,
+    source: str,
+    submit: bool,
+    batch: BatchClaim | None,
+    checked: bool,
+) -> BatchResult:
+    errors = [] if checked else check_record_observations(rows, acting_user=acting_user, lock=True)
     if errors:
         raise ValidationError({f"observations[{e.row}].{e.column}": [e.message] for e in errors})
     result = BatchResult(digest=batch_digest(rows))
-    if rows:
-        _record(rows, result, acting_user=acting_user, source=source, submit=submit)
+    wrote = _record(rows, result, acting_user=acting_user, source=source, submit=submit) if rows else False
     if batch is not None and acting_user is not None:
-        ObservationBatch.objects.filter(user=acting_user, batch_id=batch.batch_id).update(
-            result={**result.to_dict(), **batch.extra}
-        )
+        _claim(acting_user, batch, {**result.to_dict(), **batch.extra})
+    if wrote:
+        _audit_recorded(rows, result, acting_user=acting_user, source=source)
     return result
 
 
@@ -382,19 +448,18 @@ def _window_start(period: JalaliPeriod) -> str:
     return first.key
 
 
-def _lock_periods(keys: set[tuple[int, str]]) -> None:
-    """Transaction advisory locks, one per (organization, period) of the batch, taken in one
-    order so that two batches cannot deadlock. Each key hashes to 31 bits: a collision only makes
-    two unrelated batches wait for each other."""
-    if connection.vendor != "postgresql":
-        return  # SQLite: one writer at a time already
-    hashes = sorted({zlib.crc32(f"{org_id}:{period}".encode()) & 0x7FFFFFFF for org_id, period in keys})
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(7312, k::int) "
-            "FROM unnest(%s::bigint[]) WITH ORDINALITY AS t(k, n) ORDER BY n",
-            [hashes],
-        )
+# The (organization, period) locks: transaction advisory locks, taken in one order so that two
+# batches cannot deadlock (PostgreSQL evaluates a volatile function after the sort). Each key
+# hashes to 31 bits: a collision only makes two unrelated batches wait for each other. SQLite
+# needs none: one writer at a time already.
+_LOCKS = (
+    "SELECT pg_advisory_xact_lock(7312, k::int) "
+    "FROM unnest(%s::bigint[]) WITH ORDINALITY AS t(k, n) ORDER BY n"
+)
+
+
+def _lock_keys(keys: set[tuple[int, str]]) -> list[int]:
+    return sorted({zlib.crc32(f"{org_id}:{period}".encode()) & 0x7FFFFFFF for org_id, period in keys})
 
 
 def _merge(rows: list[Row]) -> dict[tuple[int, int, str], int]:
@@ -455,6 +520,7 @@ class _Stored:
     existing: dict[tuple[int, int, str], tuple[int, float, str, str]]
     series: dict[tuple[int, int], list[tuple[str, float]]]
     period_values: dict[tuple[int, str], dict[int, float]]
+    target_ids: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -484,18 +550,40 @@ def _rules_of(indicator_ids: set[int]) -> tuple[dict[int, list[IndicatorRule]], 
 
 
 def _read_stored(rows: Sequence[ObservationInput], related_ids: set[int]) -> _Stored:
+    """The stored values the batch needs and, in the same statement, the ids of the targets of
+    its organizations and years (``target_ids``: ``check_targets`` reads nothing more when there
+    are none)."""
     stored = _Stored(existing={}, series=defaultdict(list), period_values=defaultdict(dict))
-    values = (
+    organization_ids = {r.organization.pk for r in rows}
+    values_sql, values_params = (
         Observation.objects.filter(
-            organization_id__in={r.organization.pk for r in rows},
+            organization_id__in=organization_ids,
             indicator_id__in=related_ids,
             period_key__gte=min(_window_start(r.period) for r in rows),
             period_key__lte=max(r.period.key for r in rows),
         )
         .order_by()
         .values_list("id", "organization_id", "indicator_id", "period_key", "value", "comment", "status")
+        .query.sql_with_params()
     )
-    for pk, org_id, indicator_id, key, value, comment, status in values:
+    targets_sql, targets_params = (
+        Target.objects.filter(organization_id__in=organization_ids, year__in={r.period.year for r in rows})
+        .order_by()
+        .values_list("id")
+        .query.sql_with_params()
+    )
+    with connection.cursor() as cursor:
+        # Django compiled both parts, with every value as a parameter: nothing is interpolated.
+        cursor.execute(
+            f"SELECT 'value', v.* FROM ({values_sql}) AS v "  # noqa: S608
+            f"UNION ALL SELECT 'target', t.id, NULL, NULL, NULL, NULL, NULL, NULL FROM ({targets_sql}) AS t",
+            [*values_params, *targets_params],
+        )
+        fetched = cursor.fetchall()
+    for kind, pk, org_id, indicator_id, key, value, comment, status in fetched:
+        if kind == "target":
+            stored.target_ids.add(pk)
+            continue
         stored.series[(org_id, indicator_id)].append((key, value))
         stored.period_values[(org_id, key)][indicator_id] = value
         stored.existing[(org_id, indicator_id, key)] = (pk, value, comment, status)
@@ -596,8 +684,9 @@ def _record(
     acting_user: User | None,
     source: str,
     submit: bool,
-) -> None:
-    _lock_periods({(r.organization.pk, r.period.key) for r in rows})
+) -> bool:
+    """Steps 3 to 7 of the module docstring but the audit event; whether anything was written.
+    The rows' (organization, period) locks were taken by their check."""
     rules_by_indicator, related_ids = _rules_of({r.indicator.pk for r in rows})
     stored = _read_stored(rows, related_ids)
     reporter = acting_user.pk if acting_user is not None else None
@@ -609,19 +698,26 @@ def _record(
     if not plan.writes:
         if submit:
             _submit(result.observations, acting_user=acting_user)
-        return
+        return False
     touched = [
         (org_id, key, year, ids[(org_id, ind, key)]) for org_id, ind, key, year in _touched(plan.writes)
     ]
-    result.alerts = check_targets(touched, acting_user=acting_user)
+    result.alerts = check_targets(touched, acting_user=acting_user, target_ids=stored.target_ids)
     if submit:
         _submit(result.observations, acting_user=acting_user)
     if acting_user is not None:
         scope = organization_scope(acting_user, Observation, "add")
         if not all(scope.contains(r.organization) for r in rows):
             raise ObjectNotFound(_("No such object, or you may not see it."))
-    # The lock-sensitive part last: rollup deltas, then the audit event (its chain's head row).
+    # The lock-sensitive part last: the rollup deltas, the batch id, then the audit event (its
+    # chain's head row).
     plan.deltas.apply()
+    return True
+
+
+def _audit_recorded(
+    rows: Sequence[ObservationInput], result: BatchResult, *, acting_user: User | None, source: str
+) -> None:
     organizations = list({r.organization.pk: r.organization for r in rows}.values())
     audit_batch(
         IndicatorAuditEvent.OBSERVATIONS_RECORDED,

@@ -46,14 +46,18 @@ def breach_level(target: Target, value: float) -> str | None:
 
 
 def check_targets(
-    touched_rows: Sequence[tuple[int, str, int, int]], *, acting_user: User | None
+    touched_rows: Sequence[tuple[int, str, int, int]],
+    *,
+    acting_user: User | None,
+    target_ids: set[int] | None = None,
 ) -> list[Alert]:
     """Raise an alert for each target crossed by a touched (organization, period), for input and
     derived indicators alike; each new alert goes to the breach handlers in this transaction.
 
     ``touched_rows`` are (organization id, period key, Jalali year, observation id) of the values
-    just written."""
-    if not touched_rows:
+    just written. ``target_ids``, if the caller read them in this transaction: the ids of the
+    targets of (at least) the touched organizations and years; none means nothing to check."""
+    if not touched_rows or target_ids == set():
         return []
     touched: dict[tuple[int, str], tuple[int, int]] = {}
     for org_id, period_key, year, observation_id in touched_rows:

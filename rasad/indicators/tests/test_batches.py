@@ -13,6 +13,7 @@ from django.db.models import Sum
 from rasad.conftest import client_for
 from rasad.core.models import AuditEvent
 from rasad.indicators import rollups
+from rasad.indicators.actions import do_approve_period, do_submit_period
 from rasad.indicators.models import Observation, ObservationBatch, Rollup
 from rasad.indicators.testing import assign, new_batch
 from rasad.indicators.tests.conftest import ENERGY
@@ -40,6 +41,20 @@ def test_same_batch_id_returns_the_stored_answer_and_writes_nothing(assigned: Ca
     assert first.json()["created"] == 3
     with assert_nothing_changed("indicators.observation", "indicators.rollup", "indicators.observationbatch"):
         again = client.post(BULK, body(100, "b-0001"), format="json")
+    assert again.status_code == 200
+    assert again.json() == first.json()
+
+
+def test_a_retry_refused_now_still_gets_the_stored_answer(assigned: Cast):
+    """The batch id is stored only by a batch that records, at its end; a retry whose period was
+    approved since (its rows would now be refused) still gets the first answer, and nothing."""
+    client = client_for(assigned.ali)
+    first = client.post(BULK, body(100, "b-approved", months=1), format="json")
+    assert first.status_code == 200, first.json()
+    do_submit_period(assigned.isfahan_post, "1402-01", acting_user=assigned.ali)
+    do_approve_period(assigned.isfahan_post, "1402-01", acting_user=assigned.alice)
+    with assert_nothing_changed("indicators.observation", "indicators.rollup", "indicators.observationbatch"):
+        again = client.post(BULK, body(100, "b-approved", months=1), format="json")
     assert again.status_code == 200
     assert again.json() == first.json()
 
