@@ -35,7 +35,17 @@ from rasad.cases.models import Case
 from rasad.cases.workflow import Action
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import Organization
-from rasad.lib.push import KEEPALIVE, KEEPALIVE_SECONDS, REFETCH, RESYNC, AsyncClient, ThreadClient, hub, sse
+from rasad.lib.push import (
+    KEEPALIVE,
+    KEEPALIVE_SECONDS,
+    REFETCH,
+    RESYNC,
+    AsyncClient,
+    ThreadClient,
+    hub,
+    sse,
+    sse_once,
+)
 from rasad.live.actions import (
     INCIDENT_KEY_PREFIX,
     DeviceValues,
@@ -505,7 +515,7 @@ class _StreamState:
             if len(self.sent) > SENT_REMEMBERED:
                 del self.sent[next(iter(self.sent))]
             self.last = max(self.last, event_id)
-        return sse(payload, event=str(event["kind"]), event_id=event_id)
+        return sse_once(event, event_id=event_id)
 
 
 def _last_event_id(request: AuthenticatedRequest) -> int | None:
