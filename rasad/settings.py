@@ -331,6 +331,13 @@ RASAD_LIVE_THREAD_STREAMS = env_int("RASAD_LIVE_THREAD_STREAMS", 8, minimum=1, m
 # The ASGI server holds each open stream as a request in progress: how many one worker serves at
 # once (granian's backpressure; its own default, 1,024, would leave the next stream waiting).
 RASAD_LIVE_ASGI_STREAMS = env_int("RASAD_LIVE_ASGI_STREAMS", 10_000, minimum=16, maximum=1_000_000)
+# The ASGI server's HTTP/1 buffer per connection (granian's --http1-buffer-size), which bounds a
+# request's head: at its least, 8 KiB, an idle stream costs 11 KiB less than at granian's default
+# of 408 KiB (bench/live.py), and a head over 8 KiB is refused with 431 (nginx's own default
+# bound on one header line is 8 KiB too).
+RASAD_LIVE_ASGI_BUFFER_BYTES = env_int(
+    "RASAD_LIVE_ASGI_BUFFER_BYTES", 8192, minimum=8192, maximum=4 * 1024**2
+)
 # How long a stream trusts the organizations it computed for its user before computing them again.
 RASAD_LIVE_SCOPE_SECONDS = env_int("RASAD_LIVE_SCOPE_SECONDS", 10, minimum=1, maximum=3600)
 

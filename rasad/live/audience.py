@@ -77,12 +77,21 @@ _cache: dict[int, Audience] = {}
 _cache_lock = threading.Lock()
 
 
+def cached_audience(user_id: int) -> Audience | None:
+    """The user's audience when the process's cache has it younger than RASAD_LIVE_SCOPE_SECONDS;
+    no query (an event loop may call it)."""
+    with _cache_lock:
+        cached = _cache.get(user_id)
+    if cached is not None and time.monotonic() - cached.computed < settings.RASAD_LIVE_SCOPE_SECONDS:
+        return cached
+    return None
+
+
 def audience_of(user_id: int, *, fresh: bool = False) -> Audience:
     """The user's audience, from the cache when it is younger than RASAD_LIVE_SCOPE_SECONDS."""
     now = time.monotonic()
-    with _cache_lock:
-        cached = _cache.get(user_id)
-    if cached is not None and not fresh and now - cached.computed < settings.RASAD_LIVE_SCOPE_SECONDS:
+    cached = None if fresh else cached_audience(user_id)
+    if cached is not None:
         return cached
     user = User.objects.filter(pk=user_id).first()
     if user is None or not user.is_active:

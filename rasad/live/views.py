@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -36,7 +35,17 @@ from rasad.cases.models import Case
 from rasad.cases.workflow import Action
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import Organization
-from rasad.lib.push import KEEPALIVE, KEEPALIVE_SECONDS, REFETCH, RESYNC, AsyncClient, ThreadClient, hub, sse
+from rasad.lib.push import (
+    KEEPALIVE,
+    KEEPALIVE_SECONDS,
+    REFETCH,
+    RESYNC,
+    AsyncClient,
+    ThreadClient,
+    hub,
+    sse,
+    sse_once,
+)
 from rasad.live.actions import (
     INCIDENT_KEY_PREFIX,
     DeviceValues,
@@ -47,7 +56,7 @@ from rasad.live.actions import (
     do_revoke_credential,
 )
 from rasad.live.api.views import post_rows
-from rasad.live.audience import audience_of, latest_id, replay
+from rasad.live.audience import audience_of, cached_audience, latest_id, replay
 from rasad.live.choices import EventKind, Severity, Status
 from rasad.live.forms import ESCALATE, INCIDENT_STEPS, CredentialForm, DeviceForm, IncidentStepForm
 from rasad.live.models import AgentCredential, Device, DeviceEvent, Outage
@@ -453,6 +462,7 @@ class CredentialRevokeView(ScopedActionView):
 # ---- live push ------------------------------------------------------------------------------------
 
 REPLAY_OVERLAP = 100  # ids committed out of order: read a little behind, the page drops repeats
+SENT_REMEMBERED = 500  # the stream drops an event it sent among its last this many
 
 
 class _StreamState:
@@ -462,18 +472,26 @@ class _StreamState:
         self.user_id = user_id
         self.last = last
         self.audience = audience_of(user_id)
-        self.checked = time.monotonic()
-        self.sent: deque[int] = deque(maxlen=500)
+        # The ids sent lately, oldest first (a dict: an ordered set, 64 bytes while empty and a
+        # lookup per event, where a deque of 500 cost 760 bytes and a scan).
+        self.sent: dict[int, None] = {}
 
     def accepts(self, event: dict[str, Any]) -> bool:
         return self.audience.admits(event)
 
     def due_for_recheck(self) -> bool:
-        return time.monotonic() - self.checked >= settings.RASAD_LIVE_SCOPE_SECONDS
+        return time.monotonic() - self.audience.computed >= settings.RASAD_LIVE_SCOPE_SECONDS
+
+    def recheck_from_cache(self) -> bool:
+        """Take the user's audience from the process's cache when another stream computed it
+        lately (no query: the event loop calls this); ``False`` when it must be computed."""
+        audience = cached_audience(self.user_id)
+        if audience is not None:
+            self.audience = audience
+        return audience is not None
 
     def recheck(self) -> None:
         self.audience = audience_of(self.user_id)
-        self.checked = time.monotonic()
 
     def catch_up(self) -> list[bytes]:
         """What happened since ``last``, from the event table (after a reconnect or a lost
@@ -493,9 +511,11 @@ class _StreamState:
         if event_id is not None:
             if event_id in self.sent:
                 return None
-            self.sent.append(event_id)
+            self.sent[event_id] = None
+            if len(self.sent) > SENT_REMEMBERED:
+                del self.sent[next(iter(self.sent))]
             self.last = max(self.last, event_id)
-        return sse(payload, event=str(event["kind"]), event_id=event_id)
+        return sse_once(event, event_id=event_id)
 
 
 def _last_event_id(request: AuthenticatedRequest) -> int | None:
@@ -510,7 +530,8 @@ class StreamView(ScopedView):
     """``/live/stream/``: the one server-sent event stream of a tab (every topic; today the live
     operations' events). Replays from ``Last-Event-ID`` (or ``?last=``) out of the event table,
     then pushes what the hub brings, filtered by the user's audience; a slow tab is told to
-    refetch. Served by the ASGI server without holding a thread; under a threaded WSGI server
+    refetch. Served by the ASGI server without holding a thread (``rasad.asgi`` runs its opening
+    on threads the streams share, not on a thread of its own); under a threaded WSGI server
     (the embedded demo) each stream holds a thread, so at most ``RASAD_LIVE_THREAD_STREAMS``."""
 
     model = DeviceEvent
@@ -525,6 +546,11 @@ class StreamView(ScopedView):
             content = _async_stream(state, replaying=last is not None)
         else:
             content = _thread_stream(state, replaying=last is not None)
+        # The request lives as long as the stream (the handler holds it until the response ends):
+        # the URL resolver's record of every pattern it tried before this one (for the debug
+        # 404 page only) is some 280 small lists, 18 KiB of each idle stream (bench/live.py).
+        if request.resolver_match is not None:
+            request.resolver_match.tried = []
         response = StreamingHttpResponse(content, content_type="text/event-stream")
         response["Cache-Control"] = "no-store, no-transform"
         response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
@@ -582,7 +608,8 @@ async def _async_stream(state: _StreamState, *, replaying: bool) -> AsyncIterato
     # pool (20 connections), 20 open streams would take them all and every other request would
     # wait and fail (bench/live.py found it). Give it back before the first byte; the stream's
     # own reads take a connection and give it back each time (``_db``). Thread-sensitive: this
-    # runs in the request's thread, whose connection it is.
+    # runs on the thread the request's middleware and view ran on, whose connection it is (under
+    # ``rasad.asgi``, one of the few threads the streams share: nothing else runs there meanwhile).
     await sync_to_async(_release_request_connection, thread_sensitive=True)()
     client = AsyncClient(state.accepts, limit=settings.RASAD_LIVE_CLIENT_QUEUE)
     hub().register(client)
@@ -593,8 +620,6 @@ async def _async_stream(state: _StreamState, *, replaying: bool) -> AsyncIterato
                 yield chunk
         while True:
             batch = await client.wait()  # woken by an event, or by the hub's keepalive
-            if state.due_for_recheck():
-                await _db(state.recheck)
             if not batch:
                 yield KEEPALIVE
             for event in batch:
@@ -605,8 +630,31 @@ async def _async_stream(state: _StreamState, *, replaying: bool) -> AsyncIterato
                     yield await _db(state.frame, event)
                 elif chunk := state.frame(event):
                     yield chunk
+            # After the batch, which the hub filtered with the audience the stream had then: the
+            # check changes what the next events are filtered with, not these.
+            if state.due_for_recheck():
+                await _recheck(state)
     finally:
         hub().unregister(client)
+
+
+# Users whose audience a stream of this process is computing now (on a thread).
+_rechecking: set[int] = set()
+
+
+async def _recheck(state: _StreamState) -> None:
+    """Compute a stream's audience again, without sending each stream to a thread: the streams of
+    one user share the process's cached audience, and one of them at a time computes it (when an
+    event wakes thousands of streams at once, a thread hop each, to find the same cached value,
+    was most of the node's time and the tail of its latency: bench/live.py). A stream that finds
+    the computation under way keeps its audience until its next wake."""
+    if state.recheck_from_cache() or state.user_id in _rechecking:
+        return
+    _rechecking.add(state.user_id)
+    try:
+        await _db(state.recheck)
+    finally:
+        _rechecking.discard(state.user_id)
 
 
 class FeedView(ScopedView):

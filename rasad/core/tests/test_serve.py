@@ -33,6 +33,8 @@ def test_access_log_and_streaming_interface_on_request():
     assert argv[-1] == "rasad.asgi:application"
     # Open streams are requests in progress: far more than granian's default 1,024 are admitted.
     assert int(argv[argv.index("--backpressure") + 1]) == 10_000
+    # Each held connection's buffer at granian's least (an idle stream's memory).
+    assert int(argv[argv.index("--http1-buffer-size") + 1]) == 8192
 
 
 # What a server worker has loaded once it has imported an entry point, before any request.

@@ -13,7 +13,7 @@ from django.test import Client
 
 from rasad.core.actions.people import do_create_user, do_grant_role, do_revoke_grant
 from rasad.core.models import Role
-from rasad.lib.push import REFETCH, RESYNC, ThreadClient, hub
+from rasad.lib.push import REFETCH, RESYNC, ThreadClient, hub, sse, sse_once
 from rasad.live.audience import audience_of, forget_audiences
 from rasad.live.models import Device, DeviceEvent
 from rasad.live.testing import event_item, heartbeat_item, make_credential, make_device, send
@@ -65,6 +65,18 @@ def test_a_resync_replaces_the_queue():
     client.offer(event("live.event", 1, id=1))
     client.offer(RESYNC)
     assert client.wait(0) == [RESYNC]
+
+
+def test_an_event_is_framed_once_for_every_stream():
+    pushed = event("live.event", 1, id=5, text="اصفهان")
+    framed = sse_once(pushed, event_id=5)
+    assert framed == sse(pushed["payload"], event="live.event", event_id=5)
+    # The next stream to send the same event is given the same bytes, not encoded again.
+    assert sse_once(pushed, event_id=5) is framed
+    # An equal event that is another object (a replay from the table) is encoded for itself.
+    again = event("live.event", 1, id=5, text="اصفهان")
+    assert sse_once(again, event_id=5) == framed
+    assert sse_once(again, event_id=5) is not framed
 
 
 def test_audiences_follow_the_grants(cast: Cast):

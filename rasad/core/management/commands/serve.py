@@ -63,6 +63,8 @@ def server_argv(options: dict[str, Any]) -> list[str]:
     else:
         # Every open stream is a request in progress: admit as many as a node must hold.
         argv += ["--backpressure", str(settings.RASAD_LIVE_ASGI_STREAMS)]
+        # What each held connection costs: docs/live.md, "Serving streams".
+        argv += ["--http1-buffer-size", str(settings.RASAD_LIVE_ASGI_BUFFER_BYTES)]
         argv.append("rasad.asgi:application")
     return argv
 
