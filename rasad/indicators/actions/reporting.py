@@ -187,15 +187,23 @@ def check_record_observations(
     seen: dict[tuple[int, int, str], int] = {}
     today = today_in_tehran()
     locked = _locked_periods(rows)
-    assigned = _assigned_indicators({r.organization.pk: r.organization for r in rows})
+    organizations = {r.organization.id: r.organization for r in rows}
+    assigned = _assigned_indicators(organizations)
+    # Scope depends on the organization only: judged once per organization, not per row.
+    in_scope = {
+        pk: add_scope is None or add_scope.contains(organization)
+        for pk, organization in organizations.items()
+    }
+    nothing: set[int] = set()
     for r in rows:
-        if add_scope is not None and not add_scope.contains(r.organization):
+        org_id = r.organization.id
+        if not in_scope[org_id]:
             errors.append(
                 RowError(r.row, "organization", _("Unknown organization, or you may not report for it."))
             )
             continue
-        errors.extend(_indicator_errors(r, assigned.get(r.organization.pk, set())))
-        key = (r.organization.pk, r.indicator.pk, r.period.key)
+        errors.extend(_indicator_errors(r, assigned.get(org_id, nothing)))
+        key = (org_id, r.indicator.id, r.period.key)
         duplicate_of = seen.get(key)
         if duplicate_of is None:
             seen[key] = r.row
@@ -205,11 +213,11 @@ def check_record_observations(
 
 def _locked_periods(rows: Sequence[ObservationInput]) -> set[tuple[int, str]]:
     """(organization id, period key) of the rows' periods that are approved, hence locked."""
-    keys = {(r.organization.pk, r.indicator.pk, r.period.key) for r in rows}
+    keys = {(r.organization.id, r.period.key) for r in rows}
     return set(
         Observation.objects.filter(
             organization_id__in={k[0] for k in keys},
-            period_key__in={k[2] for k in keys},
+            period_key__in={k[1] for k in keys},
             status=ObservationStatus.APPROVED,
         ).values_list("organization_id", "period_key")
     )
@@ -243,7 +251,7 @@ def _indicator_errors(r: ObservationInput, assigned: set[int]) -> list[RowError]
                 % {"code": r.indicator.code},
             )
         ]
-    if r.indicator.pk not in assigned:
+    if r.indicator.id not in assigned:
         return [
             RowError(
                 r.row,
@@ -286,7 +294,7 @@ def _period_errors(
                 % {"row": duplicate_of},
             )
         )
-    if (r.organization.pk, r.period.key) in locked:
+    if (r.organization.id, r.period.key) in locked:
         errors.append(
             RowError(
                 r.row,
@@ -487,7 +495,7 @@ def _read_stored(rows: Sequence[ObservationInput], related_ids: set[int]) -> _St
     stored = _Stored(existing={}, series=defaultdict(list), period_values=defaultdict(dict))
     values = (
         Observation.objects.filter(
-            organization_id__in={r.organization.pk for r in rows},
+            organization_id__in={r.organization.id for r in rows},
             indicator_id__in=related_ids,
             period_key__gte=min(_window_start(r.period) for r in rows),
             period_key__lte=max(r.period.key for r in rows),
@@ -502,7 +510,7 @@ def _read_stored(rows: Sequence[ObservationInput], related_ids: set[int]) -> _St
     for history in stored.series.values():
         history.sort()
     for r in rows:
-        stored.period_values[(r.organization.pk, r.period.key)][r.indicator.pk] = float(r.value)
+        stored.period_values[(r.organization.id, r.period.key)][r.indicator.id] = float(r.value)
     return stored
 
 
@@ -518,10 +526,12 @@ def _plan(
     """Each row's write, with its validation findings, or why it is not written: unchanged
     (counted in ``result``) or approved meanwhile (``locked``)."""
     plan = _Plan()
-    provinces = rollups.province_codes({r.organization.pk: r.organization for r in rows}.values())
+    provinces = rollups.province_codes({r.organization.id: r.organization for r in rows}.values())
     now = timezone.now()
+    no_history: list[tuple[str, float]] = []
     for r in rows:
-        org_id, indicator_id, key = r.organization.pk, r.indicator.pk, r.period.key
+        period = r.period
+        org_id, indicator_id, key = r.organization.id, r.indicator.id, period.key
         value = float(r.value)
         comment = normalize_text(r.comment) if r.comment else ""
         plan.keys.append((org_id, indicator_id, key))
@@ -535,24 +545,28 @@ def _plan(
             if old[1] == value and old[2] == comment:
                 result.unchanged += 1
                 continue
-        history = stored.series.get((org_id, indicator_id), [])
-        begin = bisect.bisect_left(history, (_window_start(r.period), float("-inf")))
-        end = bisect.bisect_left(history, (key, float("-inf")))
+        history = stored.series.get((org_id, indicator_id), no_history)
+        if history:
+            begin = bisect.bisect_left(history, (_window_start(period), float("-inf")))
+            end = bisect.bisect_left(history, (key, float("-inf")))
+            window = [v for _k, v in history[begin:end]]
+        else:
+            window = []
         findings = validation.findings_for(
             r.indicator,
             value,
-            history=[v for _k, v in history[begin:end]],
+            history=window,
             period_values=stored.period_values[(org_id, key)],
             rules=rules_by_indicator[indicator_id],
         )
         if old is not None:
             plan.deltas.add(
-                r.organization, provinces[org_id], indicator_id, key, r.period.year, total=value - old[1]
+                r.organization, provinces[org_id], indicator_id, key, period.year, total=value - old[1]
             )
             plan.changed += 1
         else:
             plan.deltas.add(
-                r.organization, provinces[org_id], indicator_id, key, r.period.year, total=value, count=1
+                r.organization, provinces[org_id], indicator_id, key, period.year, total=value, count=1
             )
             plan.created += 1
         plan.writes.append(
@@ -560,13 +574,14 @@ def _plan(
                 org_id,
                 indicator_id,
                 key,
-                r.period.start,
-                r.period.year,
+                period.start,
+                period.year,
                 value,
                 comment,
                 ObservationStatus.DRAFT,
                 source,
-                json.dumps(findings, ensure_ascii=False),
+                # Most values have no finding: "[]" without a trip through the encoder.
+                json.dumps(findings, ensure_ascii=False) if findings else "[]",
                 reporter,
                 now,
                 now,
@@ -597,8 +612,9 @@ def _record(
     source: str,
     submit: bool,
 ) -> None:
-    _lock_periods({(r.organization.pk, r.period.key) for r in rows})
-    rules_by_indicator, related_ids = _rules_of({r.indicator.pk for r in rows})
+    organizations = {r.organization.id: r.organization for r in rows}
+    _lock_periods({(r.organization.id, r.period.key) for r in rows})
+    rules_by_indicator, related_ids = _rules_of({r.indicator.id for r in rows})
     stored = _read_stored(rows, related_ids)
     reporter = acting_user.pk if acting_user is not None else None
     plan = _plan(rows, stored, rules_by_indicator, result, reporter=reporter, source=source)
@@ -618,15 +634,14 @@ def _record(
         _submit(result.observations, acting_user=acting_user)
     if acting_user is not None:
         scope = organization_scope(acting_user, Observation, "add")
-        if not all(scope.contains(r.organization) for r in rows):
+        if not all(scope.contains(organization) for organization in organizations.values()):
             raise ObjectNotFound(_("No such object, or you may not see it."))
     # The lock-sensitive part last: rollup deltas, then the audit event (its chain's head row).
     plan.deltas.apply()
-    organizations = list({r.organization.pk: r.organization for r in rows}.values())
     audit_batch(
         IndicatorAuditEvent.OBSERVATIONS_RECORDED,
         acting_user=acting_user,
-        organization=common_ancestor(organizations),
+        organization=common_ancestor(list(organizations.values())),
         new={
             "created": result.created,
             "updated": result.updated,
@@ -638,7 +653,7 @@ def _record(
     send_event_on_commit(
         "indicators.observations.recorded",
         {"count": result.created + result.updated, "periods": sorted({r.period.key for r in rows})},
-        organization_ids={r.organization.pk for r in rows},
+        organization_ids=set(organizations),
     )
 
 
