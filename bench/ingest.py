@@ -28,7 +28,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from bench.common import Fixture, build_fixture, months_back, server
+from bench.common import Fixture, build_fixture, children_cpu_seconds, months_back, server, server_cpu_seconds
 from rasad.indicators.models import Observation, Rollup
 from rasad.lib.jalali import JalaliPeriod
 
@@ -197,12 +197,18 @@ def over_http(
                         totals[key] += int(result[key])  # type: ignore[call-overload]
 
         started = time.perf_counter()
+        cpu_before = (children_cpu_seconds(), server_cpu_seconds())
         threads = [threading.Thread(target=client) for _ in range(clients)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
+        cpu_after = (children_cpu_seconds(), server_cpu_seconds())
+        # CPU per 1,000 rows, which waiting for a core on a shared machine does not inflate.
+        totals["app_cpu_ms"] = round((cpu_after[0] - cpu_before[0]) * 1e6 / len(rows))
+        if cpu_before[1] is not None and cpu_after[1] is not None:
+            totals["db_cpu_ms"] = round((cpu_after[1] - cpu_before[1]) * 1e6 / len(rows))
         if errors:
             raise errors[0]
         again = post(url, fixture.token, batches[0])
@@ -283,6 +289,10 @@ def main() -> None:
     print(
         f"  HTTP bulk endpoint   {http_rate:>10,.0f} rows/s  ({http_seconds:.2f} s; batches of {args.batch}, "
         f"{args.clients} clients; created {totals['created']}, updated {totals['updated']})"
+    )
+    print(
+        f"  HTTP CPU per 1,000 rows: server {totals['app_cpu_ms']} ms, PostgreSQL "
+        f"{totals.get('db_cpu_ms', '?')} ms (both counted from /proc while the clients ran)"
     )
     print(f"  ratio HTTP / COPY         {http_rate / copy_rate:.3f}   (goal ≥ 0.50)")
     print(f"  ratio HTTP / bulk_create  {http_rate / bulk_rate:.3f}   (goal ≥ 4)")

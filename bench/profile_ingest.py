@@ -15,17 +15,16 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
-import os
 import pstats
 import statistics
 import time
 import uuid
 from typing import Any
 
-from django.db import DatabaseError, connection
+from django.db import connection
 from django.test import Client
 
-from bench.common import build_fixture
+from bench.common import build_fixture, server_cpu_seconds
 from bench.ingest import Row, empty_table, generate, load_history
 
 
@@ -39,33 +38,6 @@ def _body(batch: list[Row]) -> bytes:
             ],
         }
     ).encode()
-
-
-def server_cpu_seconds() -> float | None:
-    """CPU time used so far by the PostgreSQL server (postmaster and every backend and worker),
-    when it runs on this machine and /proc can be read; ``None`` otherwise. Unlike wall time,
-    this does not count waiting for a core on a shared machine."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW data_directory")
-            directory = cursor.fetchone()[0]
-        with open(os.path.join(directory, "postmaster.pid")) as handle:
-            postmaster = int(handle.readline())
-    except (OSError, ValueError, DatabaseError):
-        return None
-    ticks = 0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        # After the command: state, ppid, ..., utime and stime are the 12th and 13th fields.
-        if int(entry) == postmaster or int(fields[1]) == postmaster:
-            ticks += int(fields[11]) + int(fields[12])
-    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
