@@ -18,6 +18,8 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rasad.settings")
 django.setup()
 
+from django.db import DatabaseError, connection  # noqa: E402
+
 from rasad.core.actions.organizations import OrganizationValues, do_create_organization  # noqa: E402
 from rasad.core.actions.people import do_create_user  # noqa: E402
 from rasad.core.actions.tokens import do_create_api_token  # noqa: E402
@@ -78,6 +80,61 @@ def months_back(count: int, *, last: str = "1403-06") -> list[JalaliPeriod]:
     while len(periods) < count:
         periods.append(periods[-1].previous())
     return list(reversed(periods))
+
+
+def server_cpu_seconds() -> float | None:
+    """CPU time used so far by the PostgreSQL server (postmaster and every backend and worker),
+    when it runs on this machine and /proc can be read; ``None`` otherwise. Unlike wall time,
+    this does not count waiting for a core on a shared machine."""
+    if not os.path.isdir("/proc"):
+        return None
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW data_directory")
+            directory = cursor.fetchone()[0]
+        with open(os.path.join(directory, "postmaster.pid")) as handle:
+            postmaster = int(handle.readline())
+    except (OSError, ValueError, DatabaseError):
+        return None
+    ticks = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the command: state, ppid, ..., utime and stime are the 12th and 13th fields.
+        if int(entry) == postmaster or int(fields[1]) == postmaster:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu_seconds() -> float:
+    """CPU time used so far by this process's descendants that are still running (the
+    ``rasad serve`` supervisor and its workers), from /proc; 0 where /proc cannot be read."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        times[int(entry)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    mine = {os.getpid()}
+    grew = True
+    while grew:
+        grew = False
+        for pid, parent in parents.items():
+            if parent in mine and pid not in mine:
+                mine.add(pid)
+                grew = True
+    return sum(times[pid] for pid in mine if pid != os.getpid())
 
 
 @contextmanager

@@ -75,7 +75,10 @@ class JSONParser(parsers.JSONParser):
                 _("The JSON document is nested too deeply (at most %(depth)s levels).")
                 % {"depth": MAX_JSON_DEPTH}
             )
-        refuse_forbidden_strings(boundary.iter_strings(data))
+        # The whole text at once first (two regular-expression scans); each string, with the
+        # place it is named by, only when the text may hold a refused character.
+        if not boundary.json_text_is_clean(text):
+            refuse_forbidden_strings(boundary.iter_strings(data))
         return data
 
 

@@ -131,7 +131,7 @@ def parse_rows(
     refused = {
         offset: [RowError(first_row + offset, column, message) for column, message in problems]
         for offset, raw in enumerate(rows)
-        if (problems := list(boundary.cell_problems(raw)))
+        if not boundary.cells_are_clean(raw) and (problems := list(boundary.cell_problems(raw)))
     }
     resolver = Resolver(
         user, [{} if offset in refused else raw for offset, raw in enumerate(rows)] if refused else rows

@@ -38,11 +38,21 @@ MESSAGES = {
 }
 
 
+def _median_of_sorted(ordered: Sequence[float]) -> float:
+    """The median of values already in order, computed as ``statistics.median`` computes it."""
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
 def modified_z_score(value: float, history: Sequence[float]) -> float | None:
+    # Called for every value of a batch with up to HISTORY_WINDOW earlier values: two sorts,
+    # without statistics.median's checks around each.
     if len(history) < MINIMUM_HISTORY:
         return None
-    median = statistics.median(history)
-    mad = statistics.median([abs(x - median) for x in history])
+    median = _median_of_sorted(sorted(history))
+    mad = _median_of_sorted(sorted([abs(x - median) for x in history]))
     if mad == 0:
         return None
     return 0.6745 * (value - median) / mad

@@ -103,6 +103,20 @@ def cell_problems(cells: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
             yield str(column), error.messages[0]
 
 
+def cells_are_clean(cells: Mapping[str, Any]) -> bool:
+    """True when :func:`cell_problems` would find nothing in ``cells``: no date cell, and no
+    forbidden character in the text cells (searched once, joined, since joining texts cannot
+    make a forbidden character). A bulk batch's thousand rows take this path; a row it does not
+    clear is checked cell by cell, so that each problem is named with its column."""
+    texts: list[str] = []
+    for value in cells.values():
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, date):
+            return False
+    return forbidden_character("".join(texts)) is None
+
+
 def iter_strings(value: Any, path: str = "") -> Iterable[tuple[str, str]]:
     """Every string in a parsed JSON document (keys too), with a path naming where it is
     (``items[3].comment``), walked without recursion so that depth cannot exhaust the stack."""
@@ -122,21 +136,39 @@ def iter_strings(value: Any, path: str = "") -> Iterable[tuple[str, str]]:
 
 
 def depth_of(value: Any) -> int:
-    """How deeply a parsed JSON document nests (a scalar is 0, ``[]`` is 1, ``[[1]]`` is 2)."""
+    """How deeply a parsed JSON document nests (a scalar is 0, ``[]`` is 1, ``[[1]]`` is 2).
+
+    Only containers go on the stack: a scalar adds no level below its container, and a bulk
+    batch of a thousand rows holds five thousand scalars but a thousand and one containers."""
+    if not isinstance(value, dict | list):
+        return 0
     deepest = 0
-    stack: list[tuple[int, Any]] = [(0, value)]
+    stack: list[tuple[int, Any]] = [(1, value)]
     while stack:
         level, item = stack.pop()
-        if isinstance(item, dict):
-            children: Iterable[Any] = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            deepest = max(deepest, level)
-            continue
-        deepest = max(deepest, level + 1)
-        stack.extend((level + 1, child) for child in children)
+        deepest = max(deepest, level)
+        children: Iterable[Any] = item.values() if isinstance(item, dict) else item
+        stack.extend([(level + 1, child) for child in children if isinstance(child, dict | list)])
     return deepest
+
+
+# An escape in JSON text that may decode to a character no text may hold: \b, \f, \u0000 to
+# \u001F (tab, LF and CR included: one pattern is enough for a fast path), \u007F, and any
+# surrogate (a valid pair decodes to a character that is allowed, but telling pairs from lone
+# surrogates is the full check's work).
+_RISKY_ESCAPE: Final = re.compile(r"\\(?:[bf]|u00[01]|u007[fF]|u[dD][89a-fA-F])")
+
+
+def json_text_is_clean(text: str) -> bool:
+    """True when no string decoded from the JSON document ``text`` can hold a character the
+    text rule refuses, so that walking every string of the parsed document is not needed.
+
+    Every string of a JSON document is a stretch of its text with its escapes decoded; outside
+    strings there are only structure, numbers, literals and whitespace (tab, LF and CR, which the
+    multi-line rule allows). So if the whole text holds no forbidden character and no escape that
+    could decode to one, no string does. False means "maybe": the caller then checks each string
+    and names where the bad one is."""
+    return forbidden_character(text) is None and _RISKY_ESCAPE.search(text) is None
 
 
 # ---------------------------------------------------------------------------------------------

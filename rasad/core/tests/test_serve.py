@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pytest
-
 from django.conf import settings
 
 from rasad.core.management.commands.serve import server_argv

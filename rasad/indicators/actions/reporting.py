@@ -210,14 +210,22 @@ def check_record_observations(
     seen: dict[tuple[int, int, str], int] = {}
     today = today_in_tehran()
     locked, assigned = _read_facts(rows, lock=lock)
+    organizations = {r.organization.id: r.organization for r in rows}
+    # Scope depends on the organization only: judged once per organization, not per row.
+    in_scope = {
+        pk: add_scope is None or add_scope.contains(organization)
+        for pk, organization in organizations.items()
+    }
+    nothing: set[int] = set()
     for r in rows:
-        if add_scope is not None and not add_scope.contains(r.organization):
+        org_id = r.organization.id
+        if not in_scope[org_id]:
             errors.append(
                 RowError(r.row, "organization", _("Unknown organization, or you may not report for it."))
             )
             continue
-        errors.extend(_indicator_errors(r, assigned.get(r.organization.pk, set())))
-        key = (r.organization.pk, r.indicator.pk, r.period.key)
+        errors.extend(_indicator_errors(r, assigned.get(org_id, nothing)))
+        key = (org_id, r.indicator.id, r.period.key)
         duplicate_of = seen.get(key)
         if duplicate_of is None:
             seen[key] = r.row
@@ -294,7 +302,7 @@ def _indicator_errors(r: ObservationInput, assigned: set[int]) -> list[RowError]
                 % {"code": r.indicator.code},
             )
         ]
-    if r.indicator.pk not in assigned:
+    if r.indicator.id not in assigned:
         return [
             RowError(
                 r.row,
@@ -337,7 +345,7 @@ def _period_errors(
                 % {"row": duplicate_of},
             )
         )
-    if (r.organization.pk, r.period.key) in locked:
+    if (r.organization.id, r.period.key) in locked:
         errors.append(
             RowError(
                 r.row,
@@ -590,7 +598,7 @@ def _read_stored(rows: Sequence[ObservationInput], related_ids: set[int]) -> _St
     for history in stored.series.values():
         history.sort()
     for r in rows:
-        stored.period_values[(r.organization.pk, r.period.key)][r.indicator.pk] = float(r.value)
+        stored.period_values[(r.organization.id, r.period.key)][r.indicator.id] = float(r.value)
     return stored
 
 
@@ -606,10 +614,12 @@ def _plan(
     """Each row's write, with its validation findings, or why it is not written: unchanged
     (counted in ``result``) or approved meanwhile (``locked``)."""
     plan = _Plan()
-    provinces = rollups.province_codes({r.organization.pk: r.organization for r in rows}.values())
+    provinces = rollups.province_codes({r.organization.id: r.organization for r in rows}.values())
     now = timezone.now()
+    no_history: list[tuple[str, float]] = []
     for r in rows:
-        org_id, indicator_id, key = r.organization.pk, r.indicator.pk, r.period.key
+        period = r.period
+        org_id, indicator_id, key = r.organization.id, r.indicator.id, period.key
         value = float(r.value)
         comment = normalize_text(r.comment) if r.comment else ""
         plan.keys.append((org_id, indicator_id, key))
@@ -623,24 +633,28 @@ def _plan(
             if old[1] == value and old[2] == comment:
                 result.unchanged += 1
                 continue
-        history = stored.series.get((org_id, indicator_id), [])
-        begin = bisect.bisect_left(history, (_window_start(r.period), float("-inf")))
-        end = bisect.bisect_left(history, (key, float("-inf")))
+        history = stored.series.get((org_id, indicator_id), no_history)
+        if history:
+            begin = bisect.bisect_left(history, (_window_start(period), float("-inf")))
+            end = bisect.bisect_left(history, (key, float("-inf")))
+            window = [v for _k, v in history[begin:end]]
+        else:
+            window = []
         findings = validation.findings_for(
             r.indicator,
             value,
-            history=[v for _k, v in history[begin:end]],
+            history=window,
             period_values=stored.period_values[(org_id, key)],
             rules=rules_by_indicator[indicator_id],
         )
         if old is not None:
             plan.deltas.add(
-                r.organization, provinces[org_id], indicator_id, key, r.period.year, total=value - old[1]
+                r.organization, provinces[org_id], indicator_id, key, period.year, total=value - old[1]
             )
             plan.changed += 1
         else:
             plan.deltas.add(
-                r.organization, provinces[org_id], indicator_id, key, r.period.year, total=value, count=1
+                r.organization, provinces[org_id], indicator_id, key, period.year, total=value, count=1
             )
             plan.created += 1
         plan.writes.append(
@@ -648,13 +662,14 @@ def _plan(
                 org_id,
                 indicator_id,
                 key,
-                r.period.start,
-                r.period.year,
+                period.start,
+                period.year,
                 value,
                 comment,
                 ObservationStatus.DRAFT,
                 source,
-                json.dumps(findings, ensure_ascii=False),
+                # Most values have no finding: "[]" without a trip through the encoder.
+                json.dumps(findings, ensure_ascii=False) if findings else "[]",
                 reporter,
                 now,
                 now,
@@ -687,6 +702,7 @@ def _record(
 ) -> bool:
     """Steps 3 to 7 of the module docstring but the audit event; whether anything was written.
     The rows' (organization, period) locks were taken by their check."""
+    organizations = {r.organization.id: r.organization for r in rows}
     rules_by_indicator, related_ids = _rules_of({r.indicator.pk for r in rows})
     stored = _read_stored(rows, related_ids)
     reporter = acting_user.pk if acting_user is not None else None
@@ -707,7 +723,7 @@ def _record(
         _submit(result.observations, acting_user=acting_user)
     if acting_user is not None:
         scope = organization_scope(acting_user, Observation, "add")
-        if not all(scope.contains(r.organization) for r in rows):
+        if not all(scope.contains(organization) for organization in organizations.values()):
             raise ObjectNotFound(_("No such object, or you may not see it."))
     # The lock-sensitive part last: the rollup deltas, the batch id, then the audit event (its
     # chain's head row).
@@ -718,11 +734,11 @@ def _record(
 def _audit_recorded(
     rows: Sequence[ObservationInput], result: BatchResult, *, acting_user: User | None, source: str
 ) -> None:
-    organizations = list({r.organization.pk: r.organization for r in rows}.values())
+    organizations = {r.organization.pk: r.organization for r in rows}
     audit_batch(
         IndicatorAuditEvent.OBSERVATIONS_RECORDED,
         acting_user=acting_user,
-        organization=common_ancestor(organizations),
+        organization=common_ancestor(list(organizations.values())),
         new={
             "created": result.created,
             "updated": result.updated,
@@ -734,7 +750,7 @@ def _audit_recorded(
     send_event_on_commit(
         "indicators.observations.recorded",
         {"count": result.created + result.updated, "periods": sorted({r.period.key for r in rows})},
-        organization_ids={r.organization.pk for r in rows},
+        organization_ids=set(organizations),
     )
 
 

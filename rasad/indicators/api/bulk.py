@@ -38,6 +38,10 @@ def _message(field: type[serializers.Field[Any, Any, Any, Any]], code: str, **pa
 
 def _text(value: Any, *, max_length: int, allow_blank: bool) -> tuple[str | None, str | None]:
     """(value, None) or (None, error) by the rules of DRF's CharField (numbers become text)."""
+    if type(value) is str:  # the common case, decided without the checks below
+        text = value.strip()
+        if text and len(text) <= max_length and "\x00" not in text:
+            return text, None
     if value is None:
         return None, _message(serializers.Field, "null")
     if isinstance(value, bool) or not isinstance(value, str | int | float):

@@ -3,6 +3,7 @@ backstop that applies both to every saved row."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 
 import pytest
@@ -108,3 +109,63 @@ def test_depth_of_counts_nesting_without_recursion() -> None:
     for _ in range(100_000):
         deep = [deep]
     assert boundary.depth_of(deep) == 100_001
+
+
+# Each text decodes to a string holding a refused character, whether written raw or escaped.
+REFUSED_JSON = [
+    '{"a": "\\u0000"}',
+    '["\\b"]',
+    '["\\f"]',
+    '{"k": "x\\u001F"}',
+    '{"k": "x\\u001f"}',
+    '["\\u007F"]',
+    '["\\u007f"]',
+    '["\\ud800"]',
+    '["\\uDFFF tail"]',
+    '{"na\\u0007me": 1}',
+    '["raw\x7fdel"]',
+]
+# Each decodes to strings the multi-line rule allows, with whether the text alone shows it (a
+# \u escape of a control character, even an allowed one, or of a surrogate pair sends it through
+# the walk).
+ALLOWED_JSON = [
+    ('{"observations": [{"organization": "ISF-P1", "value": 12.5, "comment": "سلام"}]}', True),
+    ('["\\u0041", "\\"quoted\\"", "back\\\\slash", null, false, 1e3]', True),
+    ('{\n\t"spaced": "out"\r\n}', True),
+    ('["tab\\tand\\nline"]', True),
+    ('["tab\\u0009"]', False),
+    ('["\\ud83d\\ude00"]', False),
+]
+
+
+def _refused_by_the_walk(text: str) -> bool:
+    return any(boundary.forbidden_character(s) for _where, s in boundary.iter_strings(json.loads(text)))
+
+
+@pytest.mark.parametrize("text", REFUSED_JSON)
+def test_a_json_text_that_may_hold_a_refused_character_takes_the_full_walk(text: str) -> None:
+    assert _refused_by_the_walk(text)
+    assert not boundary.json_text_is_clean(text)
+
+
+@pytest.mark.parametrize(("text", "clean"), ALLOWED_JSON)
+def test_a_clean_json_text_is_passed_without_the_walk(text: str, clean: bool) -> None:
+    assert not _refused_by_the_walk(text)
+    assert boundary.json_text_is_clean(text) is clean
+
+
+def test_cells_are_clean_agrees_with_cell_problems() -> None:
+    rows: list[dict[str, object]] = [
+        {"organization": "ISF-P1", "value": 12.5, "comment": "یک\nدو\tسه"},
+        {"organization": "ISF\x00", "value": 1},
+        {"comment": "bell\x07"},
+        {"when": date(1000, 1, 1)},
+        {"when": date(2024, 1, 1)},
+        {},
+    ]
+    verdicts = [boundary.cells_are_clean(row) for row in rows]
+    assert verdicts == [True, False, False, False, False, True]
+    for row, clean in zip(rows, verdicts, strict=True):
+        problems = list(boundary.cell_problems(row))
+        # Clean means no problem; a date cell is always left to the full check.
+        assert (not problems) if clean else (problems or "when" in row)
