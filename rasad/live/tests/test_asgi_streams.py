@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import pytest
@@ -71,8 +71,8 @@ class Tab:
         await self._closed.wait()
         return {"type": "http.disconnect"}
 
-    async def _send(self, message: dict[str, Any]) -> None:
-        self.messages.append(message)
+    async def _send(self, message: Mapping[str, Any]) -> None:
+        self.messages.append(dict(message))
         self._news.set()
 
     @property
