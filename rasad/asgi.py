@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -32,9 +32,10 @@ from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rasad.settings")
 
-Scope = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
-Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+# As django-stubs types Django's handler.
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[Mapping[str, Any]]]
+Send = Callable[[Mapping[str, Any]], Awaitable[None]]
 
 # The URL names of the responses that stay open (their paths come from the URLconf).
 LONG_LIVED = ("live:stream",)
@@ -83,7 +84,7 @@ class Application:
             await self.handler.handle(scope, receive, send)
 
 
-application = Application(get_asgi_application())  # type: ignore[arg-type]
+application = Application(get_asgi_application())
 
 from rasad.lib.warmup import warm_up  # noqa: E402
 

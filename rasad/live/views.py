@@ -638,8 +638,9 @@ async def _async_stream(state: _StreamState, *, replaying: bool) -> AsyncIterato
         hub().unregister(client)
 
 
-# Users whose audience a stream of this process is computing now (on a thread).
-_rechecking: set[int] = set()
+# Users whose audience a stream of this process is computing now (on a thread), and the other
+# streams of theirs that found it under way and wait to be handed the result.
+_rechecking: dict[int, list[_StreamState]] = {}
 
 
 async def _recheck(state: _StreamState) -> None:
@@ -647,14 +648,20 @@ async def _recheck(state: _StreamState) -> None:
     one user share the process's cached audience, and one of them at a time computes it (when an
     event wakes thousands of streams at once, a thread hop each, to find the same cached value,
     was most of the node's time and the tail of its latency: bench/live.py). A stream that finds
-    the computation under way keeps its audience until its next wake."""
-    if state.recheck_from_cache() or state.user_id in _rechecking:
+    the computation under way is handed its result when it ends. (All on the event loop.)"""
+    if state.recheck_from_cache():
         return
-    _rechecking.add(state.user_id)
+    waiting = _rechecking.get(state.user_id)
+    if waiting is not None:
+        waiting.append(state)
+        return
+    _rechecking[state.user_id] = waiting = []
     try:
         await _db(state.recheck)
     finally:
-        _rechecking.discard(state.user_id)
+        del _rechecking[state.user_id]
+    for other in waiting:
+        other.audience = state.audience
 
 
 class FeedView(ScopedView):

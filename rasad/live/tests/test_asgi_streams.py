@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import pytest
@@ -71,8 +71,8 @@ class Tab:
         await self._closed.wait()
         return {"type": "http.disconnect"}
 
-    async def _send(self, message: dict[str, Any]) -> None:
-        self.messages.append(message)
+    async def _send(self, message: Mapping[str, Any]) -> None:
+        self.messages.append(dict(message))
         self._news.set()
 
     @property
@@ -187,21 +187,7 @@ def test_open_streams_share_a_few_threads_and_carry_only_what_each_user_may_see(
         return seen
 
     # A loop of its own on a thread of its own (the browser tests' Playwright may hold one here).
-    result: list[dict[str, Any]] = []
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            result.append(asyncio.run(scenario()))
-        except BaseException as error:  # handed to the test's thread
-            failure.append(error)
-
-    runner = threading.Thread(target=run)
-    runner.start()
-    runner.join(120)
-    if failure:
-        raise failure[0]
-    (seen,) = result
+    seen = _in_a_loop_of_its_own(scenario)
 
     assert seen["anonymous"][0] == 302
     assert seen["anonymous"][1].startswith("/login")
@@ -233,3 +219,73 @@ def test_only_the_stream_is_served_on_the_shared_threads() -> None:
     # Mounted under a prefix (the proxy's root_path): the path after it is what counts.
     assert application.is_long_lived(scope("/rasad/live/stream/", "/rasad"))
     assert not application.is_long_lived({"type": "lifespan"})
+
+
+def _in_a_loop_of_its_own(scenario: Callable[[], Any]) -> Any:
+    """Run ``scenario()`` (a coroutine) on a thread with a loop of its own, and give its result."""
+    result: list[Any] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(asyncio.run(scenario()))
+        except BaseException as error:  # handed to the test's thread
+            failure.append(error)
+
+    runner = threading.Thread(target=run)
+    runner.start()
+    runner.join(120)
+    if failure:
+        raise failure[0]
+    return result[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_withdrawn_grant_stops_the_open_streams_at_their_next_check(cast: Cast, settings: Any) -> None:
+    """Vida's streams stay open after her grant is withdrawn; once her scope is due again (one
+    second here), the next event wakes them, one of them computes it on a thread and hands it to
+    the others: nothing after that reaches her, while Alice's tab goes on."""
+    from rasad.core.actions.people import do_create_user, do_grant_role, do_revoke_grant
+    from rasad.core.models import Role
+
+    settings.RASAD_LIVE_SCOPE_SECONDS = 1
+    device = make_device(cast, cast.isfahan_post, serial="ISF-A2")
+    credential = make_credential(cast, cast.isfahan_post)[0]
+    vida = do_create_user("vida", acting_user=None, password=None, organization=cast.isfahan)
+    grant = do_grant_role(vida, Role.objects.get(slug="viewer"), acting_user=None, organization=cast.isfahan)
+    cookies = {"vida": _cookie(vida), "alice": _cookie(cast.alice)}
+    sequence = iter(range(1, 100))
+
+    async def push(text: str) -> None:
+        await sync_to_async(_send_and_close, thread_sensitive=False)(
+            credential, {"events": [event_item(device, next(sequence), text=text)]}
+        )
+
+    async def scenario() -> dict[str, Any]:
+        vida_tabs = []
+        for _ in range(6):
+            vida_tabs.append(Tab("/live/stream/", cookies["vida"]))
+            await vida_tabs[-1].until(_opened)
+        alice = Tab("/live/stream/", cookies["alice"])
+        await alice.until(_opened)
+        await push("پیش از پس گرفتن")
+        for tab in [alice, *vida_tabs]:
+            await tab.until(lambda tab: len(tab.texts()) == 1)
+        await sync_to_async(do_revoke_grant, thread_sensitive=False)(grant, acting_user=None)
+        await asyncio.sleep(1.2)
+        # The event that wakes the streams was filtered with the scope they had; after it, they
+        # check again.
+        await push("بیدار کننده")
+        await alice.until(lambda tab: len(tab.texts()) == 2)
+        await asyncio.sleep(0.5)
+        await push("پس از بررسی")
+        await alice.until(lambda tab: len(tab.texts()) == 3)
+        await asyncio.sleep(0.5)
+        seen = {"alice": alice.texts(), "vida": {tuple(tab.texts()) for tab in vida_tabs}}
+        for tab in [alice, *vida_tabs]:
+            await tab.close()
+        return seen
+
+    seen = _in_a_loop_of_its_own(scenario)
+    assert seen["alice"] == ["پیش از پس گرفتن", "بیدار کننده", "پس از بررسی"]
+    assert seen["vida"] == {("پیش از پس گرفتن", "بیدار کننده")}
