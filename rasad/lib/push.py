@@ -156,9 +156,11 @@ class Hub:
         self.connected = threading.Event()
 
     def register(self, client: Client) -> None:
-        self.start()
+        # The client first: the first subscription's re-read (RESYNC) goes to the clients
+        # registered when it is confirmed, and the listener may confirm before start() returns.
         with self._lock:
             self._clients.add(client)
+        self.start()
 
     def unregister(self, client: Client) -> None:
         with self._lock:
