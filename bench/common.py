@@ -96,26 +96,13 @@ def server_cpu_seconds() -> float | None:
             postmaster = int(handle.readline())
     except (OSError, ValueError, DatabaseError):
         return None
-    ticks = 0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        # After the command: state, ppid, ..., utime and stime are the 12th and 13th fields.
-        if int(entry) == postmaster or int(fields[1]) == postmaster:
-            ticks += int(fields[11]) + int(fields[12])
-    return ticks / os.sysconf("SC_CLK_TCK")
+    return sum(seconds for pid, (parent, seconds) in _processes().items() if postmaster in (pid, parent))
 
 
-def children_cpu_seconds() -> float:
-    """CPU time used so far by this process's descendants that are still running (the
-    ``rasad serve`` supervisor and its workers), from /proc; 0 where /proc cannot be read."""
-    parents: dict[int, int] = {}
-    times: dict[int, float] = {}
+def _processes() -> dict[int, tuple[int, float]]:
+    """Every running process this user may read: {pid: (parent pid, CPU seconds used so far)},
+    from /proc; empty where /proc cannot be read."""
+    processes: dict[int, tuple[int, float]] = {}
     for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
         if not entry.isdigit():
             continue
@@ -124,17 +111,25 @@ def children_cpu_seconds() -> float:
                 fields = handle.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        parents[int(entry)] = int(fields[1])
-        times[int(entry)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        # After the command: state, ppid, ..., utime and stime are the 12th and 13th fields.
+        ticks = int(fields[11]) + int(fields[12])
+        processes[int(entry)] = (int(fields[1]), ticks / os.sysconf("SC_CLK_TCK"))
+    return processes
+
+
+def children_cpu_seconds() -> float:
+    """CPU time used so far by this process's descendants that are still running (the
+    ``rasad serve`` supervisor and its workers), from /proc; 0 where /proc cannot be read."""
+    processes = _processes()
     mine = {os.getpid()}
     grew = True
     while grew:
         grew = False
-        for pid, parent in parents.items():
+        for pid, (parent, _seconds) in processes.items():
             if parent in mine and pid not in mine:
                 mine.add(pid)
                 grew = True
-    return sum(times[pid] for pid in mine if pid != os.getpid())
+    return sum(processes[pid][1] for pid in mine if pid != os.getpid())
 
 
 @contextmanager

@@ -209,8 +209,8 @@ def check_record_observations(
     add_scope = organization_scope(acting_user, Observation, "add") if acting_user is not None else None
     seen: dict[tuple[int, int, str], int] = {}
     today = today_in_tehran()
-    locked, assigned = _read_facts(rows, lock=lock)
     organizations = {r.organization.id: r.organization for r in rows}
+    locked, assigned = _read_facts(rows, organizations, lock=lock)
     # Scope depends on the organization only: judged once per organization, not per row.
     in_scope = {
         pk: add_scope is None or add_scope.contains(organization)
@@ -234,15 +234,15 @@ def check_record_observations(
 
 
 def _read_facts(
-    rows: Sequence[ObservationInput], *, lock: bool
+    rows: Sequence[ObservationInput], organizations: dict[int, Organization], *, lock: bool
 ) -> tuple[set[tuple[int, str]], dict[int, set[int]]]:
     """What the check reads, in one statement: the rows' periods that are approved, hence locked
     ((organization id, period key)), and the indicators assigned to each organization (to
     itself, or to an ancestor with its descendants); with ``lock``, on PostgreSQL, the same
-    statement takes the (organization, period) locks (``_LOCKS``)."""
+    statement takes the (organization, period) locks (``_LOCKS``). ``organizations``: the rows'
+    organizations by id."""
     if not rows:
         return set(), {}
-    organizations = {r.organization.pk: r.organization for r in rows}
     ancestors = {a for o in organizations.values() for a in o.ancestor_ids()}
     locked_sql, locked_params = (
         Observation.objects.filter(
