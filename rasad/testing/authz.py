@@ -917,11 +917,20 @@ PAGES: dict[str, Page] = {
     "assessments:section-create": page("instrument", get=allow(ROOT), post=allow(ROOT)),
     "assessments:section-edit": page("instrument-section", get=allow(ROOT), post=allow(ROOT)),
     "assessments:section-delete": page("instrument-section", get=NOT_ANSWERED, post=allow(ROOT)),
+    "assessments:section-move": page(
+        "instrument-section", get=NOT_ANSWERED, post=allow(ROOT), data={"direction": "down"}
+    ),
     "assessments:criterion-create": page("instrument-section", get=allow(ROOT), post=allow(ROOT)),
     "assessments:criterion-edit": page("instrument-criterion", get=allow(ROOT), post=allow(ROOT)),
     "assessments:criterion-delete": page("instrument-criterion", get=NOT_ANSWERED, post=allow(ROOT)),
+    "assessments:criterion-move": page(
+        "instrument-criterion", get=NOT_ANSWERED, post=allow(ROOT), data={"direction": "down"}
+    ),
     "assessments:item-create": page("instrument-criterion", get=allow(ROOT), post=allow(ROOT)),
     "assessments:item-delete": page("instrument-item", get=NOT_ANSWERED, post=allow(ROOT)),
+    "assessments:item-move": page(
+        "instrument-item", get=NOT_ANSWERED, post=allow(ROOT), data={"direction": "up"}
+    ),
     "assessments:instrument-detail": page("instrument", get=allow(ISF_READERS)),
     "assessments:instrument-spreadsheet": page("instrument", get=allow(ISF_READERS)),
     "assessments:instrument-structure": page("instrument", get=allow(ROOT), post=allow(ROOT)),
