@@ -1393,6 +1393,12 @@ API: dict[str, Operation] = {
     "POST /api/v1/assessment-instruments/{id}/bands-import/": op(allow(ROOT), "instrument"),
     "GET /api/v1/assessment-instruments/{id}/bands-spreadsheet/": op(allow(ISF_READERS), "instrument"),
     "POST /api/v1/assessment-instruments/{id}/new-version/": op(allow(ROOT), "instrument"),
+    # Part by part (a body of {} is refused with 400 after the scope check, as for bands).
+    "POST /api/v1/assessment-instruments/{id}/sections/": op(allow(ROOT), "instrument"),
+    "POST /api/v1/assessment-instruments/{id}/criteria/": op(allow(ROOT), "instrument"),
+    "POST /api/v1/assessment-instruments/{id}/items/": op(allow(ROOT), "instrument"),
+    "POST /api/v1/assessment-instruments/{id}/move-part/": op(allow(ROOT), "instrument"),
+    "POST /api/v1/assessment-instruments/{id}/delete-part/": op(allow(ROOT), "instrument"),
     "GET /api/v1/assessment-cycles/": op(READ_ALL, "assessment-cycle", listed=ISF_READERS),
     "POST /api/v1/assessment-cycles/": op(creates(ROOT), body=_payload("assessments.cycle")),
     "GET /api/v1/assessment-cycles/{id}/": op(allow(ISF_READERS), "assessment-cycle"),
