@@ -380,6 +380,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ProgrammeKindEnum": "rasad.programs.choices.ProgrammeKind",
         "InstrumentKindEnum": "rasad.assessments.choices.InstrumentKind",
+        "InstrumentPartKindEnum": "rasad.assessments.choices.InstrumentPartKind",
         "ReviewKindEnum": "rasad.assessments.choices.ReviewKind",
         "LiveStatusEnum": "rasad.live.choices.Status",
         "LiveSeverityEnum": "rasad.live.choices.Severity",

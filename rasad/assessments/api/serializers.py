@@ -12,7 +12,7 @@ from rest_framework import serializers
 from rasad.api.fields import DateField, MultiLineCharField, SingleLineCharField
 from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField
 from rasad.assessments.actions import AnswerValues, CycleValues, InstrumentValues
-from rasad.assessments.choices import InstrumentKind, ItemType, RankingRole
+from rasad.assessments.choices import InstrumentKind, InstrumentPartKind, ItemType, RankingRole
 from rasad.assessments.models import (
     Assessment,
     Band,
@@ -252,13 +252,17 @@ class ItemInputSerializer(_PartInput):
         )
 
 
-PART_KINDS = {"section": Section, "criterion": Criterion, "item": Item}
+PART_KINDS = {
+    InstrumentPartKind.SECTION: Section,
+    InstrumentPartKind.CRITERION: Criterion,
+    InstrumentPartKind.ITEM: Item,
+}
 
 
 class PartRefSerializer(_PartInput):
     """A part of the version: its kind and code."""
 
-    kind = serializers.ChoiceField(choices=[(kind, kind) for kind in PART_KINDS])
+    kind = serializers.ChoiceField(choices=InstrumentPartKind.choices)
     code = SingleLineCharField(max_length=20)
 
     def part(self) -> Any:
