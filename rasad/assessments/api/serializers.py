@@ -202,7 +202,7 @@ class CriterionInputSerializer(_PartInput):
 
 class OptionInputSerializer(serializers.Serializer[Any]):
     code = SingleLineCharField(max_length=20)
-    label = SingleLineCharField(max_length=300)
+    label = SingleLineCharField(max_length=300)  # type: ignore[assignment]  # a field, not Field.label
     score = serializers.FloatField(min_value=0, max_value=100)
 
 
