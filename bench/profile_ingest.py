@@ -22,8 +22,8 @@ import argparse
 import contextlib
 import cProfile
 import json
-import pstats
 import os
+import pstats
 import statistics
 import time
 import uuid
@@ -31,7 +31,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import psycopg
-
 from django.db import connection
 from django.test import Client
 
@@ -172,12 +171,11 @@ def main() -> None:
     if statements:
         count = len(walls)
         print(
-            f"per batch: PostgreSQL CPU (ms), wall (ms), statements, statement — {os.getloadavg()[0]:.1f} load"
+            f"per batch: PostgreSQL CPU (ms), wall (ms), statements, statement; load {os.getloadavg()[0]:.1f}"
         )
         for label, (calls, seconds, nanoseconds) in sorted(statements.items(), key=lambda item: -item[1][2]):
-            print(
-                f"  {nanoseconds / count / 1e6:7.2f} {seconds / count * 1000:7.2f} {calls / count:5.1f}  {label}"
-            )
+            cpu, wall = nanoseconds / count / 1e6, seconds / count * 1000
+            print(f"  {cpu:7.2f} {wall:7.2f} {calls / count:5.1f} {label}")
         inside = sum(entry[2] for entry in statements.values())
         print(f"  {(postgres_in_batches - inside) / count / 1e6:7.2f}    outside statements (the commit)")
         print(f"  {postgres_in_batches / count / 1e6:7.2f}    in all, while the batch ran")

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Sum
-
 import pytest
+from django.db.models import Sum
 
 from rasad.indicators import rollups
 from rasad.indicators.actions import (
