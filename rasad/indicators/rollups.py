@@ -249,7 +249,8 @@ def fold() -> int:
                 # reading past the rows the first deleted; the check below finds what came since.
                 with transaction.atomic():
                     cursor.execute(sql)
-                    folded += max(cursor.rowcount, 0)
+                    moved: int = cursor.rowcount
+                    folded += max(moved, 0)
             finally:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [FOLD_LOCK])
             cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {delta})")  # noqa: S608

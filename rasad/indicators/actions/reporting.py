@@ -498,8 +498,11 @@ def _merge(rows: list[Row]) -> dict[tuple[int, int, str], int]:
                 for row in rows:
                     copy.write_row(row)
             select = ", ".join("findings::jsonb" if c == "findings" else c for c in _OBSERVATION_COLUMNS)
+            # Emptied as it is read: the table's rows live until commit, and a second batch in
+            # the same transaction (the demo's years) would otherwise write the first's again.
             cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT {select} FROM {_STAGE}" + conflict  # noqa: S608
+                f"WITH staged AS (DELETE FROM {_STAGE} RETURNING {columns}) "  # noqa: S608
+                f"INSERT INTO {table} ({columns}) SELECT {select} FROM staged" + conflict
             )
             for pk, org_id, indicator_id, key in cursor.fetchall():
                 ids[(org_id, indicator_id, key)] = pk
