@@ -194,12 +194,12 @@ _OWN_STAGE = "rasad_rollup_stage"
 def _upsert_own(params: list[tuple[Any, ...]]) -> None:
     """Add the write's own rows to ``Rollup`` in its transaction, in one ``INSERT … ON CONFLICT``.
 
-    These rows are not hot: writers of one (organization, period) already wait for each other
-    before they get here (a batch holds the pair's advisory lock, ``rasad.indicators.actions.
-    reporting``; an approval holds the period's observation rows). Only a fold may add to one of
-    them too (when the organization is an ancestor of another that reports), in a short
-    transaction; both lock rows in the order of the same ``ORDER BY``, so neither can wait for
-    the other in a cycle."""
+    These rows are not hot: an organization's own row of an indicator and period takes, from
+    writers, the one observation of that key, which the write has already written (and so
+    locked) in this transaction; a batch holds the (organization, period) advisory lock as well
+    (``rasad.indicators.actions.reporting``). Only a fold may add to one of them too (when the
+    organization is an ancestor of another that reports), in a short transaction; both lock rows
+    in the order of the same ``ORDER BY``, so neither can wait for the other in a cycle."""
     table = Rollup._meta.db_table
     with connection.cursor() as cursor:
         # Created on every large batch, not once per connection: a rolled-back transaction takes
