@@ -264,12 +264,13 @@ class _JSONRows(models.Aggregate):
         )
 
 
-def held_grants_of(user_field: str) -> models.Subquery:
+def held_grants_of(user_field: str, now: Any = None) -> models.Subquery:
     """An annotation for a query that reads users (``user_field``: the user's id there): the
-    user's grants that count, as ``_held_grants`` reads them, in the same statement. A token's
-    request reads its user and grants in one query; ``remember_held_grants`` takes the result."""
+    user's grants that count at ``now``, as ``_held_grants`` reads them, in the same statement.
+    A token's request reads its user and grants in one query; ``remember_held_grants`` takes the
+    result."""
     rows = (
-        active_grants()
+        active_grants(now)
         .filter(user_id=OuterRef(user_field))
         .order_by()
         .values("user_id")
