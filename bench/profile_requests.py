@@ -77,15 +77,16 @@ def main() -> None:
             raise SystemExit(f"{path}: {status[0]}: {body[:2000]!r}")
         return body
 
+    statements: list[str] = []
+
+    def counted(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
     for path in args.path or PATHS:
         for _warm in range(50):
             send(path)
-        statements: list[str] = []
-
-        def counted(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-            statements.append(sql)
-            return execute(sql, params, many, context)
-
+        statements.clear()
         with connection.execute_wrapper(counted):
             send(path)
         cpus: list[float] = []

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 
 from rasad.core.models import Organization
@@ -15,7 +17,7 @@ from rasad.testing.cast import Cast
 SINCE = datetime(1901, 1, 1, 0, 0, 0, 123456, tzinfo=UTC)
 
 
-def _organizations(code: str, since: datetime) -> object:
+def _organizations(code: str, since: datetime) -> QuerySet[Any]:
     return Organization.objects.filter(code=code, created__gte=since).values_list(
         "code", "created", "is_national_body"
     )
