@@ -217,20 +217,30 @@ class _HeldGrant:
     permissions: frozenset[str]
 
 
-def _role_permissions_stamp() -> RawSQL:
-    """A fingerprint of the whole role–permission table, read with the grants: its row count,
-    its highest id and a checksum of its pairs. Any change to any role's permissions changes it
-    (a row added has a new id, one removed lowers the count, and the checksum tells apart the
-    pairs of rolled-back ids that SQLite reuses)."""
-    from rasad.core.models import Role
+class _RolePermissionsStamp(models.Expression):
+    """A fingerprint of the whole role–permission table, read with the grants: its row count and
+    its highest id. Any change to any role's permissions changes it: a row added has a new id, one
+    removed lowers the count. SQLite gives a new row the id of a rolled-back one, so there it
+    also sums the pairs (PostgreSQL's sequences never hand out an id twice, and the sum is a
+    third of the statement's cost)."""
 
-    table = Role.permissions.through._meta.db_table
-    sql = (
-        "SELECT COUNT(*) || ':' || COALESCE(MAX(\"id\"), 0) || ':' "  # noqa: S608
-        '|| COALESCE(SUM("role_id" * 1000003 + "permission_id"), 0) '
-        f'FROM "{table}"'  # a table name of Django's, no input
-    )
-    return RawSQL(sql, [], output_field=models.TextField())  # noqa: S611 - no input in it
+    output_field = models.TextField()
+
+    def as_sql(self, compiler: Any, connection: Any, checksum: bool = True) -> tuple[str, list[Any]]:
+        from rasad.core.models import Role
+
+        table = connection.ops.quote_name(Role.permissions.through._meta.db_table)
+        stamp = "COUNT(*) || ':' || COALESCE(MAX(id), 0)"
+        if checksum:
+            stamp += " || ':' || COALESCE(SUM(role_id * 1000003 + permission_id), 0)"
+        return f"(SELECT {stamp} FROM {table})", []  # noqa: S608 - a table name of Django's
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        return self.as_sql(compiler, connection, checksum=False)
+
+
+def _role_permissions_stamp() -> _RolePermissionsStamp:
+    return _RolePermissionsStamp()
 
 
 class _RolePermissions:
