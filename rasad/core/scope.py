@@ -226,16 +226,16 @@ class _RolePermissionsStamp(models.Expression):
 
     output_field = models.TextField()
 
-    def as_sql(self, compiler: Any, connection: Any, checksum: bool = True) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any, checksum: bool = True) -> tuple[str, tuple[Any, ...]]:
         from rasad.core.models import Role
 
         table = connection.ops.quote_name(Role.permissions.through._meta.db_table)
         stamp = "COUNT(*) || ':' || COALESCE(MAX(id), 0)"
         if checksum:
             stamp += " || ':' || COALESCE(SUM(role_id * 1000003 + permission_id), 0)"
-        return f"(SELECT {stamp} FROM {table})", []  # noqa: S608 - a table name of Django's
+        return f"(SELECT {stamp} FROM {table})", ()  # noqa: S608 - a table name of Django's
 
-    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         return self.as_sql(compiler, connection, checksum=False)
 
 
