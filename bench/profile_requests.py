@@ -1,0 +1,128 @@
+"""Where the fixed cost of a request goes: API requests in process, through the WSGI application
+``rasad serve`` runs (admission gate, every middleware, DRF, the view), with no HTTP server,
+against the benchmark database and ``bench.requests``' world.
+
+    python -m bench.profile_requests                                  # CPU and statements per request
+    python -m bench.profile_requests --path /api/v1/users/me/ --profile var/me.prof --top 40
+
+For each path: the process CPU time per request (median of five runs of ``--requests``), the
+PostgreSQL server's CPU per request, and the SQL statements one request sends (listed with
+``--statements``). ``--profile`` runs the requests of the first path under cProfile and prints
+the functions with the most cumulative and own time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import statistics
+import sys
+import time
+from typing import Any
+
+from django.db import connection
+
+from bench.common import server_cpu_seconds
+from bench.requests import build_world
+
+PATHS = ("/healthz", "/api/v1/users/me/")
+
+
+def environ(path: str, token: str | None) -> dict[str, Any]:
+    path_info, _sep, query = path.partition("?")
+    return {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path_info,
+        "QUERY_STRING": query,
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "REMOTE_ADDR": "127.0.0.1",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "127.0.0.1:8000",
+        "HTTP_ACCEPT": "*/*",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+        "wsgi.version": (1, 0),
+        **({"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--path", action="append", help=f"paths to request (default: {', '.join(PATHS)})")
+    parser.add_argument("--requests", type=int, default=400, help="requests per run (five runs a path)")
+    parser.add_argument("--profile", default="", help="write cProfile's statistics to this file")
+    parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--statements", action="store_true", help="list the statements of one request")
+    args = parser.parse_args()
+    world = build_world(1)
+    from rasad.wsgi import application
+
+    def send(path: str) -> bytes:
+        status: list[str] = []
+        result = application(environ(path, world.analyst_token), lambda s, h, *e: status.append(s))
+        try:
+            body = b"".join(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        if not status[0].startswith("200"):
+            raise SystemExit(f"{path}: {status[0]}: {body[:2000]!r}")
+        return body
+
+    statements: list[str] = []
+
+    def counted(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    for path in args.path or PATHS:
+        for _warm in range(50):
+            send(path)
+        statements.clear()
+        with connection.execute_wrapper(counted):
+            send(path)
+        cpus: list[float] = []
+        server_before = server_cpu_seconds()
+        for _run in range(5):
+            started = time.process_time()
+            for _request in range(args.requests):
+                send(path)
+            cpus.append((time.process_time() - started) / args.requests)
+        server_after = server_cpu_seconds()
+        database = (
+            f", PostgreSQL {(server_after - server_before) / (5 * args.requests) * 1000:.2f} ms"
+            if server_before is not None and server_after is not None
+            else ""
+        )
+        print(
+            f"{path:<32} Python CPU {statistics.median(cpus) * 1000:6.2f} ms per request "
+            f"(runs {', '.join(f'{c * 1000:.2f}' for c in cpus)}){database}; "
+            f"{len(statements)} SQL statements"
+        )
+        if args.statements:
+            for sql in statements:
+                print(f"    {' '.join(sql.split())[:300]}")
+    if args.profile:
+        path = (args.path or PATHS)[-1]
+        # CPU time, not wall time: waiting for PostgreSQL (or for a core) is not what this looks for.
+        profiler = cProfile.Profile(time.process_time)
+        profiler.enable()
+        for _request in range(args.requests):
+            send(path)
+        profiler.disable()
+        profiler.dump_stats(args.profile)
+        stats = pstats.Stats(args.profile)
+        stats.sort_stats("cumulative").print_stats(args.top)
+        stats.sort_stats("tottime").print_stats(args.top)
+
+
+if __name__ == "__main__":
+    main()
