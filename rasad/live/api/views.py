@@ -25,6 +25,7 @@ from rasad.api.errors import ErrorSerializer
 from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, scope_action
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import Organization, User
+from rasad.lib import context
 from rasad.live.actions import (
     BatchRefused,
     authenticate_agent,
@@ -36,6 +37,7 @@ from rasad.live.actions import (
     do_revoke_credential,
     parse_batch,
 )
+from rasad.live.actions.ingest import Submission
 from rasad.live.api.serializers import (
     AgentCredentialSerializer,
     BatchInSerializer,
@@ -53,6 +55,7 @@ from rasad.live.filtersets import (
     DeviceFilterSet,
     OutageFilterSet,
 )
+from rasad.live.group_commit import committer
 from rasad.live.models import AgentCredential, Device, DeviceEvent, Outage
 from rasad.live.status import post_status
 
@@ -269,5 +272,17 @@ class IngestView(APIView):
             batch = parse_batch(body, now, digest=hashlib.sha256(raw).hexdigest())
         except BatchRefused as refused:
             raise BatchError(refused) from refused
-        result = do_ingest_batch(credential, batch, now=now)
+        if settings.RASAD_LIVE_GROUP_COMMIT:
+            request_context = context.current()
+            result = committer.submit(
+                Submission(
+                    credential,
+                    batch,
+                    now,
+                    request_id=request_context.request_id if request_context else None,
+                    ip=request_context.ip if request_context else None,
+                )
+            )
+        else:
+            result = do_ingest_batch(credential, batch, now=now)
         return Response(result.as_json())
