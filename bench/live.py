@@ -458,7 +458,8 @@ def ingest(args: argparse.Namespace) -> None:
         f"p95 {m(r['p95'] for r in rows) * 1000:.0f} ms (goal <= 50 ms); "
         f"load {m(r['load'] for r in rows):.1f}; per event: server CPU "
         f"{m(r['server_cpu'] for r in rows) * 1000:.1f} ms, PostgreSQL CPU "
-        f"{m(r['database_cpu'] for r in rows) * 1000:.1f} ms, {m(r['wal_syncs'] for r in rows):.2f} WAL flushes"
+        f"{m(r['database_cpu'] for r in rows) * 1000:.1f} ms, "
+        f"{m(r['wal_syncs'] for r in rows):.2f} WAL flushes"
     )
 
 

@@ -247,7 +247,7 @@ def test_concurrent_single_events_share_commits_and_each_is_recorded_once(cast: 
 
     def agent(number: int) -> None:
         try:
-            device, credential = agents[number]
+            _device, credential = agents[number]
             answers[number] = committer.submit(_submission(credential, [items[number]]))
         finally:
             connection.close()
