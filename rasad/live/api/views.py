@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -247,7 +248,7 @@ class IngestView(APIView):
             413: OpenApiResponse(ErrorSerializer, description="The batch is too large."),
         },
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: Request) -> HttpResponse:
         credential = request.auth
         assert isinstance(credential, AgentCredential)
         limit = settings.RASAD_LIVE_MAX_BATCH_BYTES
@@ -285,4 +286,7 @@ class IngestView(APIView):
             )
         else:
             result = do_ingest_batch(credential, batch, now=now)
-        return Response(result.as_json())
+        # The answer is plain JSON, as DRF's renderer writes it, without content negotiation:
+        # an agent posts many times a second and reads only JSON.
+        answer = json.dumps(result.as_json(), ensure_ascii=False, separators=(",", ":"))
+        return HttpResponse(answer, content_type="application/json")
