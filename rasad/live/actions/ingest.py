@@ -516,7 +516,7 @@ def _settle_events(group: _Group, submissions: list[Submission]) -> None:
                 ) % {"serial": device.serial, "sequence": item.values["sequence"]}
                 continue
             used.add(key)
-            row = DeviceEvent(
+            event = DeviceEvent(
                 uuid=item.uuid,
                 organization=device.organization,
                 device=device,
@@ -526,8 +526,8 @@ def _settle_events(group: _Group, submissions: list[Submission]) -> None:
                 content_hash=item.content_hash,
                 **item.values,
             )
-            rows.append(row)
-            group.created.append((outcome, row))
+            rows.append(event)
+            group.created.append((outcome, event))
         group.event_outcomes.append(outcomes)
         group.event_rows.append(rows)
 
