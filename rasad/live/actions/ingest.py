@@ -279,7 +279,20 @@ def do_ingest_batches(submissions: list[Submission]) -> list[BatchResult]:
     sequences already recorded, one insert of the events (and one of the heartbeats), one update
     of the devices, and an audit event per batch in its post's chain. A later batch of the
     group sees the earlier ones' items: a copy of an event in the same group is a duplicate
-    with the first one's acknowledgment, as it would be in the next transaction."""
+    with the first one's acknowledgment, as it would be in the next transaction.
+
+    The batches are written in the order of their posts' ids, so that what is locked after the
+    devices (a post, to open or end its outage; its incident case) is locked in the same order
+    by every group."""
+    order = sorted(range(len(submissions)), key=lambda n: submissions[n].credential.organization_id)
+    written = _write_group([submissions[n] for n in order])
+    results: list[BatchResult | None] = [None] * len(submissions)
+    for position, number in enumerate(order):
+        results[number] = written[position]
+    return [result for result in results if result is not None]
+
+
+def _write_group(submissions: list[Submission]) -> list[BatchResult]:
     devices = _lock_devices(submissions)
     group = _Group(devices)
     _settle_heartbeats(group, submissions)

@@ -107,6 +107,29 @@ def test_batches_of_one_group_are_answered_and_audited_each_as_its_own(
     ]
 
 
+def test_a_group_is_written_in_post_order_and_answered_in_its_own(
+    agents: list[tuple[Device, AgentCredential]],
+):
+    (isfahan, isfahan_agent), (kerman, kerman_agent) = agents
+    assert isfahan.organization_id < kerman.organization_id
+    results = do_ingest_batches(
+        [
+            _submission(kerman_agent, [event_item(kerman, 1), event_item(kerman, 2)]),
+            _submission(isfahan_agent, [event_item(isfahan, 1)]),
+        ]
+    )
+    assert [len(r.events) for r in results] == [2, 1]
+    by_device = dict(DeviceEvent.objects.values_list("pk", "device_id"))
+    assert [by_device[o.stream_id] for r in results for o in r.events if o.stream_id] == [
+        kerman.pk,
+        kerman.pk,
+        isfahan.pk,
+    ]
+    # Written in post order: Isfahan's event first, then Kerman's, and their audit events too.
+    assert min(by_device, key=lambda pk: pk) == results[1].events[0].stream_id
+    assert [a["organization"] for a in _batch_audits()] == [isfahan.organization_id, kerman.organization_id]
+
+
 def test_a_copy_of_an_event_in_the_same_group_is_a_duplicate_with_the_first_ones_acknowledgment(
     agents: list[tuple[Device, AgentCredential]],
 ):
