@@ -493,6 +493,34 @@ class Sockets:
             writer.close()
 
 
+def profile(pid: int, floor: bool) -> subprocess.Popen[bytes] | None:
+    """With ``BENCH_PYSPY=<file>``, py-spy records the server (its workers too) while the events
+    are published and delivered (not while the streams open): per run, a flame graph (``.svg``)
+    or collapsed stacks (any other name)."""
+    target = os.environ.get("BENCH_PYSPY")
+    if not target or floor:
+        return None
+    stem, dot, suffix = target.rpartition(".")
+    output = f"{stem}-{TOKEN[0]}.{suffix}" if dot else f"{target}-{TOKEN[0]}"
+    form = "flamegraph" if suffix == "svg" else "raw"  # raw: collapsed stacks, one a line
+    command = [
+        "py-spy",
+        "record",
+        "--subprocesses",
+        "--rate",
+        "200",
+        "--format",
+        form,
+        "--pid",
+        str(pid),
+        "-o",
+        output,
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1)  # attached before the first event
+    return process
+
+
 def publisher(url: str, post: Post, events: int, interval: float, sent: dict[int, float],
               requests: list[float], floor: bool) -> None:  # fmt: skip
     host, port = url.removeprefix("http://").split(":")
@@ -531,6 +559,7 @@ async def stream_run(
     sent: dict[int, float] = {}
     requests: list[float] = []
     before = load()
+    profiler = profile(pid, floor)
     thread = threading.Thread(
         target=publisher, args=(post_url, post, args.events, args.interval, sent, requests, floor)
     )
@@ -545,6 +574,9 @@ async def stream_run(
         await asyncio.sleep(0.2)
     latencies = [t - sent[n] for n, times in sockets.arrivals.items() for t in times]
     sockets.close()
+    if profiler is not None:
+        profiler.send_signal(signal.SIGINT)
+        profiler.wait(timeout=60)
     return {
         "p50": percentile(latencies, 0.5),
         "p99": percentile(latencies, 0.99),
