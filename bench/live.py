@@ -22,7 +22,10 @@ to node A and the sockets are on node B (through Redis). Memory per idle stream 
 the server's resident memory (its process tree) from 50 warm streams to all of them, divided by
 the added streams. The limit, measured in the same run with the same load client, is a bare
 asyncio server that writes each posted event to every socket (the least fan-out over HTTP can
-cost on this machine, the load client included).
+cost on this machine, the load client included). Server CPU per event is the CPU time of the
+node holding the streams (its process tree) from the first event to the last delivery, over the
+events (on one node it includes the ingest requests), beside the bare server's: unlike latency,
+it does not count waiting for a core. ``BENCH_PYSPY=<file>`` records a profile of each run.
 
 Every figure is the median of ``--runs`` runs, with the load average beside it; the
 denominators are printed.
@@ -286,6 +289,21 @@ def run_floor_server(port: int) -> None:
             await server.serve_forever()
 
     asyncio.run(main())
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds used so far by a process and its running descendants (from /proc)."""
+    from bench.common import _processes
+
+    processes = _processes()
+    tree, grew = {pid}, True
+    while grew:
+        grew = False
+        for child, (parent, _seconds) in processes.items():
+            if parent in tree and child not in tree:
+                tree.add(child)
+                grew = True
+    return sum(processes[p][1] for p in tree if p in processes)
 
 
 def tree_rss(pid: int) -> tuple[int, int]:
@@ -559,6 +577,7 @@ async def stream_run(
     sent: dict[int, float] = {}
     requests: list[float] = []
     before = load()
+    cpu_before = tree_cpu(pid)
     profiler = profile(pid, floor)
     thread = threading.Thread(
         target=publisher, args=(post_url, post, args.events, args.interval, sent, requests, floor)
@@ -573,6 +592,7 @@ async def stream_run(
     ):
         await asyncio.sleep(0.2)
     latencies = [t - sent[n] for n, times in sockets.arrivals.items() for t in times]
+    cpu = tree_cpu(pid) - cpu_before
     sockets.close()
     if profiler is not None:
         profiler.send_signal(signal.SIGINT)
@@ -586,6 +606,7 @@ async def stream_run(
         "per_client": (rss_after - rss_before) / max(1, args.clients - min(WARM, args.clients)),
         "request": statistics.median(requests) if requests else float("nan"),
         "threads": threads_after - threads_before,
+        "cpu": cpu / args.events,
         "load": (before + load()) / 2,
     }
 
@@ -628,7 +649,8 @@ def stream(args: argparse.Namespace) -> None:
                 f"  {name} run {n}: p50 {row['p50'] * 1000:.0f} ms, p99 {row['p99'] * 1000:.0f} ms "
                 f"({row['delivered']:.0f} of {row['expected']:.0f} deliveries, "
                 f"{row['refused']:.0f} refused); "
-                f"POST {row['request'] * 1000:.0f} ms; {row['per_client'] / 1024:.1f} KiB per idle stream "
+                f"POST {row['request'] * 1000:.0f} ms; server CPU {row['cpu'] * 1000:.0f} ms per event; "
+                f"{row['per_client'] / 1024:.1f} KiB per idle stream "
                 f"({row['threads']:+.0f} server threads); "
                 f"load {row['load']:.1f}"
             )
@@ -640,6 +662,8 @@ def stream(args: argparse.Namespace) -> None:
         f"p99 {r99 * 1000:.0f} ms / floor {f99 * 1000:.0f} ms = {r99 / f99:.2f}x (goal <= 1 s); "
         f"memory per idle stream {rm / 1024:.1f} KiB / floor {fm / 1024:.1f} KiB (goal <= 50 KB); "
         f"POST {m(r['request'] for r in rasad_rows) * 1000:.0f} ms; "
+        f"server CPU per event {m(r['cpu'] for r in rasad_rows) * 1000:.0f} ms / floor "
+        f"{m(r['cpu'] for r in floor_rows) * 1000:.0f} ms; "
         f"load {m(r['load'] for r in rasad_rows):.1f}"
     )
 
