@@ -157,9 +157,19 @@ def _in_a_loop(scenario: Any) -> Any:
     import threading
 
     result: list[Any] = []
-    runner = threading.Thread(target=lambda: result.append(asyncio.run(scenario())))
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(asyncio.run(scenario()))
+        except BaseException as error:  # handed to the test's thread
+            failure.append(error)
+
+    runner = threading.Thread(target=run)
     runner.start()
     runner.join(60)
+    if failure:
+        raise failure[0]
     return result[0]
 
 
@@ -181,6 +191,36 @@ def test_a_withdrawn_grant_stops_deliveries_at_the_next_check(cast: Cast):
     # Until the next check the stream keeps its audience; the check reads the grants again.
     assert audience_of(vida.pk).admits(event("live.event", cast.isfahan_post.pk))
     assert audience_of(vida.pk, fresh=True).admits(event("live.event", cast.isfahan_post.pk)) is False
+
+
+def test_streams_whose_scope_cannot_be_computed_carry_nothing_until_it_can(cast: Cast, settings: Any):
+    """The scope of Alice's two streams is due; the one that computes it finds the database away:
+    neither keeps the old scope (it may hold a withdrawn grant), and both are due again soon."""
+    import asyncio
+    import time
+
+    from rasad.live.views import _recheck_soon, _StreamState
+
+    settings.RASAD_LIVE_SCOPE_SECONDS = 30
+    streams = [_StreamState(cast.alice.pk, 0), _StreamState(cast.alice.pk, 0)]
+    assert all(s.accepts(event("live.event", cast.isfahan_post.pk)) for s in streams)
+    forget_audiences()
+
+    def away() -> None:
+        raise ConnectionError("the database is away")
+
+    async def scenario() -> None:
+        for stream in streams:
+            stream.recheck = away  # type: ignore[method-assign]
+            _recheck_soon(stream)  # the first computes; the second is handed its result
+        async with asyncio.timeout(30):
+            while any(s.accepts(event("live.event", cast.isfahan_post.pk)) for s in streams):
+                await asyncio.sleep(0.01)
+
+    _in_a_loop(scenario)
+    assert streams[0].audience is streams[1].audience
+    assert not streams[0].audience.active
+    assert time.monotonic() - streams[0].audience.computed > settings.RASAD_LIVE_SCOPE_SECONDS - 2
 
 
 def frames(chunks: Iterator[bytes], count: int) -> list[tuple[str | None, dict[str, Any] | None, str | None]]:
