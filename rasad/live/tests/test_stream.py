@@ -5,7 +5,7 @@ a backlog."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
@@ -108,7 +108,7 @@ def test_the_wake_up_writes_each_stream_itself_and_a_slow_reader_is_told_to_refe
         room = asyncio.Event()
         room.set()
 
-        async def send(message: dict[str, Any]) -> None:
+        async def send(message: Mapping[str, Any]) -> None:
             await room.wait()  # the server's buffer for this reader: full while cleared
             written.append(message["body"])
 
