@@ -22,7 +22,10 @@ to node A and the sockets are on node B (through Redis). Memory per idle stream 
 the server's resident memory (its process tree) from 50 warm streams to all of them, divided by
 the added streams. The limit, measured in the same run with the same load client, is a bare
 asyncio server that writes each posted event to every socket (the least fan-out over HTTP can
-cost on this machine, the load client included).
+cost on this machine, the load client included). Server CPU per event is the CPU time of the
+node holding the streams (its process tree) from the first event to the last delivery, over the
+events (on one node it includes the ingest requests), beside the bare server's: unlike latency,
+it does not count waiting for a core. ``BENCH_PYSPY=<file>`` records a profile of each run.
 
 Every figure is the median of ``--runs`` runs, with the load average beside it; the
 denominators are printed.
@@ -288,6 +291,21 @@ def run_floor_server(port: int) -> None:
     asyncio.run(main())
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU seconds used so far by a process and its running descendants (from /proc)."""
+    from bench.common import _processes
+
+    processes = _processes()
+    tree, grew = {pid}, True
+    while grew:
+        grew = False
+        for child, (parent, _seconds) in processes.items():
+            if parent in tree and child not in tree:
+                tree.add(child)
+                grew = True
+    return sum(processes[p][1] for p in tree if p in processes)
+
+
 def tree_rss(pid: int) -> tuple[int, int]:
     """Resident bytes and threads of a process and all its descendants."""
     total = threads = 0
@@ -531,6 +549,49 @@ class Sockets:
             writer.close()
 
 
+def profile(pid: int, floor: bool) -> subprocess.Popen[bytes] | None:
+    """With ``BENCH_PYSPY=<file>``, py-spy records the server (its workers too) while the events
+    are published and delivered (not while the streams open): per run, a flame graph (``.svg``)
+    or collapsed stacks (any other name)."""
+    target = os.environ.get("BENCH_PYSPY")
+    if not target or floor:
+        return None
+    stem, dot, suffix = target.rpartition(".")
+    output = f"{stem}-{TOKEN[0]}.{suffix}" if dot else f"{target}-{TOKEN[0]}"
+    form = "flamegraph" if suffix == "svg" else "raw"  # raw: collapsed stacks, one a line
+    command = [
+        "py-spy",
+        "record",
+        "--subprocesses",
+        "--rate",
+        "200",
+        "--format",
+        form,
+        "--pid",
+        str(pid),
+        "-o",
+        output,
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1)  # attached before the first event
+    return process
+
+
+def received_at(events: int) -> dict[int, float]:
+    """When the server made each of this run's events (its ``received_at``, epoch seconds)."""
+    from django.db import connection
+
+    from rasad.live.models import DeviceEvent
+
+    try:
+        rows = DeviceEvent.objects.filter(text__startswith=f"bench {TOKEN[0]} ").values_list(
+            "text", "received_at"
+        )
+        return {int(text.rsplit(" ", 1)[1]): at.timestamp() for text, at in rows[: events * 2]}
+    finally:
+        connection.close()
+
+
 def publisher(url: str, post: Post, events: int, interval: float, sent: dict[int, float],
               requests: list[float], floor: bool) -> None:  # fmt: skip
     host, port = url.removeprefix("http://").split(":")
@@ -569,6 +630,8 @@ async def stream_run(
     sent: dict[int, float] = {}
     requests: list[float] = []
     before = load()
+    cpu_before = tree_cpu(pid)
+    profiler = profile(pid, floor)
     thread = threading.Thread(
         target=publisher, args=(post_url, post, args.events, args.interval, sent, requests, floor)
     )
@@ -582,16 +645,30 @@ async def stream_run(
     ):
         await asyncio.sleep(0.2)
     latencies = [t - sent[n] for n, times in sockets.arrivals.items() for t in times]
+    cpu = tree_cpu(pid) - cpu_before
+    # From the moment the server's ingest made the event (``received_at``, its wall clock, before
+    # the insert and the commit) to each socket: nearer commit-to-client than from the POST.
+    received = {} if floor else await asyncio.to_thread(received_at, args.events)
+    offset = time.time() - time.perf_counter()
+    from_server = [
+        t + offset - received[n] for n, times in sockets.arrivals.items() if n in received for t in times
+    ]
     sockets.close()
+    if profiler is not None:
+        profiler.send_signal(signal.SIGINT)
+        profiler.wait(timeout=60)
     return {
         "p50": percentile(latencies, 0.5),
         "p99": percentile(latencies, 0.99),
+        "server_p50": percentile(from_server, 0.5),
+        "server_p99": percentile(from_server, 0.99),
         "delivered": len(latencies),
         "expected": connected * args.events,
         "refused": sockets.refused,
         "per_client": (rss_after - rss_before) / max(1, args.clients - min(WARM, args.clients)),
         "request": statistics.median(requests) if requests else float("nan"),
         "threads": threads_after - threads_before,
+        "cpu": cpu / args.events,
         "load": (before + load()) / 2,
     }
 
@@ -634,7 +711,14 @@ def stream(args: argparse.Namespace) -> None:
                 f"  {name} run {n}: p50 {row['p50'] * 1000:.0f} ms, p99 {row['p99'] * 1000:.0f} ms "
                 f"({row['delivered']:.0f} of {row['expected']:.0f} deliveries, "
                 f"{row['refused']:.0f} refused); "
-                f"POST {row['request'] * 1000:.0f} ms; {row['per_client'] / 1024:.1f} KiB per idle stream "
+                + (
+                    f"from the server's ingest p50 {row['server_p50'] * 1000:.0f} ms, "
+                    f"p99 {row['server_p99'] * 1000:.0f} ms; "
+                    if name == "rasad"
+                    else ""
+                )
+                + f"POST {row['request'] * 1000:.0f} ms; server CPU {row['cpu'] * 1000:.0f} ms per event; "
+                f"{row['per_client'] / 1024:.1f} KiB per idle stream "
                 f"({row['threads']:+.0f} server threads); "
                 f"load {row['load']:.1f}"
             )
@@ -645,7 +729,11 @@ def stream(args: argparse.Namespace) -> None:
         f"  median: p50 {r50 * 1000:.0f} ms / floor {f50 * 1000:.0f} ms = {r50 / f50:.2f}x (goal <= 200 ms); "
         f"p99 {r99 * 1000:.0f} ms / floor {f99 * 1000:.0f} ms = {r99 / f99:.2f}x (goal <= 1 s); "
         f"memory per idle stream {rm / 1024:.1f} KiB / floor {fm / 1024:.1f} KiB (goal <= 50 KB); "
+        f"from the server's ingest p50 {m(r['server_p50'] for r in rasad_rows) * 1000:.0f} ms, "
+        f"p99 {m(r['server_p99'] for r in rasad_rows) * 1000:.0f} ms; "
         f"POST {m(r['request'] for r in rasad_rows) * 1000:.0f} ms; "
+        f"server CPU per event {m(r['cpu'] for r in rasad_rows) * 1000:.0f} ms / floor "
+        f"{m(r['cpu'] for r in floor_rows) * 1000:.0f} ms; "
         f"load {m(r['load'] for r in rasad_rows):.1f}"
     )
 

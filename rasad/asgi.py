@@ -16,6 +16,11 @@ database connection is the thread's); the streams' openings queue on those few t
 few milliseconds each takes, and an open stream, which runs no synchronous code until it ends,
 holds none. Every other request keeps Django's thread of its own.
 
+Its handler also lets a stream write itself: a ``rasad.lib.push.PushResponse`` (the live stream)
+is handed the server's ``send`` once Django has sent its headers (every middleware has run, as
+for any response), and the hub then writes each event to every connection from one callback on
+the event loop, instead of waking a task per stream that runs Django's response iteration.
+
 The application is loaded whole before the worker serves (``rasad.lib.warmup``)."""
 
 from __future__ import annotations
@@ -26,9 +31,10 @@ from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import django
 from asgiref.sync import ThreadSensitiveContext
-from django.core.asgi import get_asgi_application
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
+from django.http import HttpResponseBase
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rasad.settings")
 
@@ -42,6 +48,18 @@ LONG_LIVED = ("live:stream",)
 # Threads shared by the long-lived requests' synchronous code. More than one, so that a stream
 # whose opening waits on the database (the pool's wait, a slow query) does not hold up the rest.
 STREAM_THREADS = 4
+
+
+class Handler(ASGIHandler):
+    """Django's ASGI handler; a ``PushResponse`` is given the server's ``send`` before Django
+    iterates it (the module's docstring says why)."""
+
+    async def send_response(self, response: HttpResponseBase, send: Send) -> None:
+        from rasad.lib.push import PushResponse
+
+        if isinstance(response, PushResponse):
+            response.connect(send)
+        await super().send_response(response, send)
 
 
 class Application:
@@ -84,7 +102,8 @@ class Application:
             await self.handler.handle(scope, receive, send)
 
 
-application = Application(get_asgi_application())
+django.setup(set_prefix=False)  # as django.core.asgi.get_asgi_application()
+application = Application(Handler())
 
 from rasad.lib.warmup import warm_up  # noqa: E402
 

@@ -13,8 +13,11 @@ every open stream (SECURITY.md C.3 as docs/live.md applies it).
   Redis connection was lost and comes back, every client is told to resynchronise (it reads what
   it missed from the database: pub/sub does not keep messages).
 
-Two kinds of client share the hub: ``AsyncClient`` for the ASGI server (an asyncio event woken
-from the hub's thread) and ``ThreadClient`` for a threaded WSGI server (the embedded demo).
+Three kinds of client share the hub: ``StreamWriter`` for the ASGI server (``rasad.asgi``: the
+hub's wake-up writes the stream's frames to the connection itself, on the event loop, with no
+task of the stream's own to wake), ``AsyncClient`` (a reader woken from the hub's thread: what an
+``AsyncClient`` of Django's test client iterates) and ``ThreadClient`` for a threaded WSGI server
+(the embedded demo).
 """
 
 from __future__ import annotations
@@ -25,11 +28,13 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable
-from typing import Any
+import types
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.http import StreamingHttpResponse
 
 from rasad.lib import events
 
@@ -131,6 +136,177 @@ class AsyncClient(Client):
                 self._waiter = None
         self._ready = False
         return self.take()
+
+
+Send = Callable[[Mapping[str, Any]], Awaitable[None]]
+
+
+class StreamBody(Protocol):
+    """What a stream writes, decided by its caller (what its user may see, how it replays)."""
+
+    def accepts(self, event: Event) -> bool:
+        """The hub's filter (on the hub's thread)."""
+
+    async def opening(self) -> list[bytes]:
+        """The first chunks (a replay after a reconnect), before any pushed event."""
+
+    def render(self, batch: list[Event]) -> bytes | None:
+        """A batch's bytes (a keepalive for an empty one), on the event loop without waiting;
+        ``None`` when it needs ``render_slowly`` (a database read)."""
+
+    async def render_slowly(self, batch: list[Event]) -> bytes:
+        """A batch's bytes, when ``render`` could not make them."""
+
+
+class StreamWriter(AsyncClient):
+    """A stream whose frames the hub's wake-up writes to the connection itself (``send``, the ASGI
+    server's), on the event loop: one callback for all the streams an event reaches, each a
+    filter already applied, a frame already encoded and a write that does not wait.
+
+    Waking a task per stream instead (its reader, Django's streaming response three async
+    generators deep, then the server's send) was most of a node's time per event at 5,000
+    streams (bench/live.py). A write the server makes wait (its buffer for a slow reader is full)
+    or a batch that needs the database continues on a task of its own; meanwhile new events
+    queue on the client, and a full queue becomes one "refetch", as for any client."""
+
+    def __init__(self, body: StreamBody, send: Send, *, limit: int) -> None:
+        super().__init__(body.accepts, limit=limit)
+        self.body = body
+        self.send = send
+        # Writing (the opening, a write the server made wait, a slow batch): the wake-up leaves
+        # the queue to the writing, which takes it up when it ends.
+        self._busy = True
+        self._ended: asyncio.Future[None] = self.loop.create_future()
+        self._task: asyncio.Task[None] | None = None
+
+    async def serve(self) -> None:
+        """Write the opening, then leave the stream to the hub until the client goes (the
+        server cancels this) or a write fails."""
+        hub().register(self)
+        try:
+            for chunk in await self.body.opening():
+                await self.send(_body(chunk))
+            self._busy = False
+            if self._queue:  # what came during the opening
+                self.set_ready()
+            await self._ended
+        finally:
+            hub().unregister(self)
+            if self._task is not None:
+                self._task.cancel()
+
+    def set_ready(self) -> None:
+        """On the event loop: write what is queued, or a keepalive when nothing is."""
+        if self._busy or self._ended.done():
+            return
+        batch = self.take()
+        try:
+            chunk = self.body.render(batch)
+        except Exception as error:
+            self._end(error)
+            return
+        if chunk is None:
+            self._continue(self._render_slowly(batch))
+        elif chunk:
+            self._write(chunk)
+
+    def _write(self, chunk: bytes) -> None:
+        """Start the write; if the server makes it wait, finish it on a task."""
+        try:
+            steps = self.send(_body(chunk)).__await__()
+            blocked = next(steps)
+        except StopIteration:
+            return  # written (granian's send does not wait while its buffer has room)
+        except Exception as error:
+            self._end(error)
+            return
+        self._continue(_resume(blocked, steps))
+
+    def _continue(self, work: Awaitable[Any]) -> None:
+        self._busy = True
+
+        async def then() -> None:
+            try:
+                await work
+            except Exception as error:
+                self._end(error)
+                return
+            self._busy = False
+            self._task = None
+            if self._queue:
+                self.set_ready()
+
+        self._task = self.loop.create_task(then())
+
+    async def _render_slowly(self, batch: list[Event]) -> None:
+        chunk = await self.body.render_slowly(batch)
+        if chunk:
+            await self.send(_body(chunk))
+
+    def _end(self, error: BaseException) -> None:
+        if not self._ended.done():
+            logger.warning("push: a stream ended: %r", error)
+            self._ended.set_exception(error)
+
+
+def _body(chunk: bytes) -> dict[str, Any]:
+    return {"type": "http.response.body", "body": chunk, "more_body": True}
+
+
+@types.coroutine
+def _resume(blocked: Any, steps: Iterator[Any]) -> Generator[Any, None, Any]:
+    """The rest of an awaitable that was stepped once by hand and had to wait on ``blocked``:
+    what ``await`` would have done after that first step (a task drives it)."""
+    yield blocked
+    return (yield from steps)
+
+
+class PushResponse(StreamingHttpResponse):
+    """A server-sent event stream written by the hub (``StreamWriter``). ``rasad.asgi``'s handler
+    hands it the server's ``send`` (``connect``) before Django iterates it; then the one
+    iteration is the whole stream. Any other handler (Django's own, the test client) iterates
+    the same writer's chunks."""
+
+    def __init__(self, body: StreamBody, *, limit: int) -> None:
+        self.body = body
+        self.limit = limit
+        self._send: Send | None = None
+        super().__init__(self._content(), content_type="text/event-stream")
+
+    def connect(self, send: Send) -> None:
+        self._send = send
+
+    async def _content(self) -> AsyncIterator[bytes]:
+        if self._send is not None:
+            await StreamWriter(self.body, self._send, limit=self.limit).serve()
+            return
+        async for chunk in self._chunks():
+            yield chunk
+
+    async def _chunks(self) -> AsyncIterator[bytes]:
+        queue: asyncio.Queue[bytes] = asyncio.Queue(maxsize=4)
+
+        async def send(message: Mapping[str, Any]) -> None:
+            await queue.put(message["body"])
+
+        serving = asyncio.ensure_future(StreamWriter(self.body, send, limit=self.limit).serve())
+        taking: asyncio.Future[bytes] | None = None
+        try:
+            while True:
+                taking = asyncio.ensure_future(queue.get())
+                await asyncio.wait({taking, serving}, return_when=asyncio.FIRST_COMPLETED)
+                if taking.done():
+                    yield taking.result()
+                    continue
+                taking.cancel()
+                while not queue.empty():
+                    yield queue.get_nowait()
+                serving.result()  # how it ended, if it failed
+                return
+        finally:
+            serving.cancel()
+            if taking is not None:
+                taking.cancel()
 
 
 def _set_all(clients: list[AsyncClient]) -> None:

@@ -5,10 +5,12 @@ a generic scoped view (``rasad.web.generic``)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -40,7 +42,7 @@ from rasad.lib.push import (
     KEEPALIVE_SECONDS,
     REFETCH,
     RESYNC,
-    AsyncClient,
+    PushResponse,
     ThreadClient,
     hub,
     sse,
@@ -56,7 +58,7 @@ from rasad.live.actions import (
     do_revoke_credential,
 )
 from rasad.live.api.views import post_rows
-from rasad.live.audience import audience_of, cached_audience, latest_id, replay
+from rasad.live.audience import Audience, audience_of, cached_audience, latest_id, replay
 from rasad.live.choices import EventKind, Severity, Status
 from rasad.live.forms import ESCALATE, INCIDENT_STEPS, CredentialForm, DeviceForm, IncidentStepForm
 from rasad.live.models import AgentCredential, Device, DeviceEvent, Outage
@@ -70,6 +72,8 @@ from rasad.web.generic import (
     refusal,
 )
 from rasad.web.maps import points_response
+
+logger = logging.getLogger(__name__)
 
 FEED_LENGTH = 30
 INCIDENT_LIMIT = 20  # the command view's open incidents, newest first; the case list has them all
@@ -466,11 +470,13 @@ SENT_REMEMBERED = 500  # the stream drops an event it sent among its last this m
 
 
 class _StreamState:
-    """What one stream remembers: its user, the audience it filters with, where it is."""
+    """What one stream remembers: its user, the audience it filters with, where it is; and, under
+    the ASGI server, what it writes (``rasad.lib.push.StreamBody``)."""
 
-    def __init__(self, user_id: int, last: int) -> None:
+    def __init__(self, user_id: int, last: int, *, replaying: bool = False) -> None:
         self.user_id = user_id
         self.last = last
+        self.replaying = replaying
         self.audience = audience_of(user_id)
         # The ids sent lately, oldest first (a dict: an ordered set, 64 bytes while empty and a
         # lookup per event, where a deque of 500 cost 760 bytes and a scan).
@@ -501,6 +507,42 @@ class _StreamState:
             self.last = latest_id()
             return [sse({}, event="refetch")]
         return [chunk for event in events if (chunk := self.frame(event))]
+
+    async def opening(self) -> list[bytes]:
+        # The request's own database connection (its thread's, used by the middleware and the
+        # view) would stay checked out until the stream ends, when the ASGI handler closes it:
+        # with the pool (20 connections), 20 open streams would take them all and every other
+        # request would wait and fail (bench/live.py found it). Give it back before the first
+        # byte; the stream's own reads take a connection and give it back each time (``_db``).
+        # Thread-sensitive: this runs on the thread the request's middleware and view ran on,
+        # whose connection it is (under ``rasad.asgi``, one of the few threads the streams
+        # share: nothing else runs there meanwhile).
+        await sync_to_async(_release_request_connection, thread_sensitive=True)()
+        return [b"retry: 3000\n\n", *(await _db(self.catch_up) if self.replaying else [])]
+
+    def render(self, batch: list[dict[str, Any]]) -> bytes | None:
+        """On the event loop: the batch's frames, which the hub filtered with the audience the
+        stream had then; then, when it is due, the audience is checked again for the next
+        events (from the process's cache; computed on a thread by one stream of the user)."""
+        if any(event is RESYNC or event is REFETCH for event in batch):
+            return None  # they read the database
+        chunk = b"".join(chunk for event in batch if (chunk := self.frame(event))) if batch else KEEPALIVE
+        if self.due_for_recheck():
+            _recheck_soon(self)
+        return chunk
+
+    async def render_slowly(self, batch: list[dict[str, Any]]) -> bytes:
+        chunks: list[bytes] = []
+        for event in batch:
+            if event is RESYNC:
+                chunks += await _db(self.catch_up)
+            elif event is REFETCH:
+                chunks.append(await _db(self.frame, event))
+            elif chunk := self.frame(event):
+                chunks.append(chunk)
+        if self.due_for_recheck():
+            _recheck_soon(self)
+        return b"".join(chunks)
 
     def frame(self, event: dict[str, Any]) -> bytes | None:
         if event is REFETCH:
@@ -540,24 +582,27 @@ class StreamView(ScopedView):
         last = _last_event_id(request)
         # The stream stays open for as long as the tab: the connection used to start it (the
         # session, the audience) goes back now, not when the stream ends.
-        state = _closing(lambda: _StreamState(self.user.pk, last if last is not None else latest_id()))
-        content: Any
-        if isinstance(request, ASGIRequest):
-            content = _async_stream(state, replaying=last is not None)
-        else:
-            content = _thread_stream(state, replaying=last is not None)
+        state = _closing(
+            lambda: _StreamState(
+                self.user.pk, last if last is not None else latest_id(), replaying=last is not None
+            )
+        )
         # The request lives as long as the stream (the handler holds it until the response ends):
         # the URL resolver's record of every pattern it tried before this one (for the debug
         # 404 page only) is some 280 small lists, 18 KiB of each idle stream (bench/live.py).
         if request.resolver_match is not None:
             request.resolver_match.tried = []
-        response = StreamingHttpResponse(content, content_type="text/event-stream")
+        response: StreamingHttpResponse
+        if isinstance(request, ASGIRequest):
+            response = PushResponse(state, limit=settings.RASAD_LIVE_CLIENT_QUEUE)
+        else:
+            response = StreamingHttpResponse(_thread_stream(state), content_type="text/event-stream")
         response["Cache-Control"] = "no-store, no-transform"
         response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
         return response
 
 
-def _thread_stream(state: _StreamState, *, replaying: bool) -> Iterator[bytes]:
+def _thread_stream(state: _StreamState) -> Iterator[bytes]:
     if not _thread_streams.acquire(blocking=False):
         yield b"retry: 10000\n\n"  # every place is taken: the browser comes back in 10 s
         return
@@ -565,7 +610,7 @@ def _thread_stream(state: _StreamState, *, replaying: bool) -> Iterator[bytes]:
     hub().register(client)
     try:
         yield b"retry: 3000\n\n"
-        if replaying:
+        if state.replaying:
             yield from _closing(state.catch_up)
         while True:
             batch = client.wait(KEEPALIVE_SECONDS + 1)
@@ -602,64 +647,44 @@ def _release_request_connection() -> None:
         db_connection.close()
 
 
-async def _async_stream(state: _StreamState, *, replaying: bool) -> AsyncIterator[bytes]:
-    # The request's own database connection (its thread's, used by the middleware and the view)
-    # would stay checked out until the stream ends, when the ASGI handler closes it: with the
-    # pool (20 connections), 20 open streams would take them all and every other request would
-    # wait and fail (bench/live.py found it). Give it back before the first byte; the stream's
-    # own reads take a connection and give it back each time (``_db``). Thread-sensitive: this
-    # runs on the thread the request's middleware and view ran on, whose connection it is (under
-    # ``rasad.asgi``, one of the few threads the streams share: nothing else runs there meanwhile).
-    await sync_to_async(_release_request_connection, thread_sensitive=True)()
-    client = AsyncClient(state.accepts, limit=settings.RASAD_LIVE_CLIENT_QUEUE)
-    hub().register(client)
-    try:
-        yield b"retry: 3000\n\n"
-        if replaying:
-            for chunk in await _db(state.catch_up):
-                yield chunk
-        while True:
-            batch = await client.wait()  # woken by an event, or by the hub's keepalive
-            if not batch:
-                yield KEEPALIVE
-            for event in batch:
-                if event is RESYNC:
-                    for chunk in await _db(state.catch_up):
-                        yield chunk
-                elif event is REFETCH:
-                    yield await _db(state.frame, event)
-                elif chunk := state.frame(event):
-                    yield chunk
-            # After the batch, which the hub filtered with the audience the stream had then: the
-            # check changes what the next events are filtered with, not these.
-            if state.due_for_recheck():
-                await _recheck(state)
-    finally:
-        hub().unregister(client)
-
-
 # Users whose audience a stream of this process is computing now (on a thread), and the other
 # streams of theirs that found it under way and wait to be handed the result.
 _rechecking: dict[int, list[_StreamState]] = {}
+_computing: set[asyncio.Task[None]] = set()
 
 
-async def _recheck(state: _StreamState) -> None:
-    """Compute a stream's audience again, without sending each stream to a thread: the streams of
-    one user share the process's cached audience, and one of them at a time computes it (when an
-    event wakes thousands of streams at once, a thread hop each, to find the same cached value,
-    was most of the node's time and the tail of its latency: bench/live.py). A stream that finds
-    the computation under way is handed its result when it ends. (All on the event loop.)"""
+def _recheck_soon(state: _StreamState) -> None:
+    """Check a stream's audience again, on the event loop, without a thread hop per stream: the
+    streams of one user share the process's cached audience, and one of them at a time computes
+    it on a thread (when an event wakes thousands of streams at once, a thread hop each, to find
+    the same cached value, was most of the node's time and the tail of its latency:
+    bench/live.py). A stream that finds the computation under way is handed its result when it
+    ends; until then its events are filtered with the audience it had, as they were while it
+    waited."""
     if state.recheck_from_cache():
         return
     waiting = _rechecking.get(state.user_id)
     if waiting is not None:
         waiting.append(state)
         return
-    _rechecking[state.user_id] = waiting = []
+    _rechecking[state.user_id] = []
+    task = asyncio.get_running_loop().create_task(_recompute(state))
+    _computing.add(task)  # (the loop keeps only a weak reference to a task)
+    task.add_done_callback(_computing.discard)
+
+
+async def _recompute(state: _StreamState) -> None:
     try:
         await _db(state.recheck)
+    except Exception:
+        # Not computed (the database is away): the user's streams carry nothing until it is
+        # (their old audience is due, and may include a withdrawn grant); tried again in a second.
+        logger.exception("live: a stream's audience could not be computed")
+        state.audience = Audience(
+            state.user_id, False, False, frozenset(), time.monotonic() - settings.RASAD_LIVE_SCOPE_SECONDS + 1
+        )
     finally:
-        del _rechecking[state.user_id]
+        waiting = _rechecking.pop(state.user_id, [])
     for other in waiting:
         other.audience = state.audience
 

@@ -288,4 +288,7 @@ def test_a_withdrawn_grant_stops_the_open_streams_at_their_next_check(cast: Cast
 
     seen = _in_a_loop_of_its_own(scenario)
     assert seen["alice"] == ["پیش از پس گرفتن", "بیدار کننده", "پس از بررسی"]
-    assert seen["vida"] == {("پیش از پس گرفتن", "بیدار کننده")}
+    # The waking event went out with the scope her streams had, unless something else woke them
+    # after the withdrawal and they checked then (the hub's keepalive every 15 s, a re-read after
+    # the hub's Redis subscription came back): either way, nothing after the check.
+    assert seen["vida"] in ({("پیش از پس گرفتن", "بیدار کننده")}, {("پیش از پس گرفتن",)})

@@ -5,7 +5,7 @@ a backlog."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
@@ -13,7 +13,7 @@ from django.test import Client
 
 from rasad.core.actions.people import do_create_user, do_grant_role, do_revoke_grant
 from rasad.core.models import Role
-from rasad.lib.push import REFETCH, RESYNC, ThreadClient, hub, sse, sse_once
+from rasad.lib.push import REFETCH, RESYNC, StreamWriter, ThreadClient, hub, sse, sse_once
 from rasad.live.audience import audience_of, forget_audiences
 from rasad.live.models import Device, DeviceEvent
 from rasad.live.testing import event_item, heartbeat_item, make_credential, make_device, send
@@ -79,6 +79,100 @@ def test_an_event_is_framed_once_for_every_stream():
     assert sse_once(again, event_id=5) is not framed
 
 
+class _Numbers:
+    """A stream body that writes each event's id, and "refetch" (its slow path) for a refetch."""
+
+    def accepts(self, event: dict[str, Any]) -> bool:
+        return True
+
+    async def opening(self) -> list[bytes]:
+        return [b"open"]
+
+    def render(self, batch: list[dict[str, Any]]) -> bytes | None:
+        if REFETCH in batch:
+            return None
+        return b"".join(str(e["payload"]["id"]).encode() for e in batch) if batch else b"."
+
+    async def render_slowly(self, batch: list[dict[str, Any]]) -> bytes:
+        return b"".join(b"refetch" if e is REFETCH else str(e["payload"]["id"]).encode() for e in batch)
+
+
+def test_the_wake_up_writes_each_stream_itself_and_a_slow_reader_is_told_to_refetch():
+    """Under the ASGI server the hub's wake-up writes every stream's batch to its connection, with
+    no task of the stream's own; a write the server makes wait finishes on a task, what comes
+    meanwhile queues on the client, and a full queue is one refetch, in order."""
+    import asyncio
+
+    async def scenario() -> dict[str, Any]:
+        written: list[bytes] = []
+        room = asyncio.Event()
+        room.set()
+
+        async def send(message: Mapping[str, Any]) -> None:
+            await room.wait()  # the server's buffer for this reader: full while cleared
+            written.append(message["body"])
+
+        writer = StreamWriter(_Numbers(), send, limit=3)
+        serving = asyncio.ensure_future(writer.serve())
+        seen: dict[str, Any] = {}
+        try:
+            while not written:
+                await asyncio.sleep(0)
+            writer.offer(event("live.event", 1, id=1))
+            writer.set_ready()
+            writer.set_ready()  # a keepalive: nothing queued
+            seen["at once"] = list(written)
+            seen["tasks"] = writer._task
+            room.clear()
+            for n in range(2, 8):
+                writer.offer(event("live.event", 1, id=n))
+                writer.set_ready()
+            await asyncio.sleep(0.05)
+            seen["while full"] = list(written)
+            room.set()
+            await asyncio.sleep(0.05)
+            seen["after"] = list(written)
+            seen["serving"] = not serving.done()
+        finally:
+            serving.cancel()
+            await asyncio.gather(serving, return_exceptions=True)
+        seen["clients"] = writer in hub()._clients
+        return seen
+
+    seen = _in_a_loop(scenario)
+    # The opening, the event and the keepalive, written in the wake-up's own call.
+    assert seen["at once"] == [b"open", b"1", b"."]
+    assert seen["tasks"] is None
+    assert seen["while full"] == [b"open", b"1", b"."]
+    # Event 2's write waited; 3, 4 and 5 filled the queue, 6 found it full (a refetch), 7 came after.
+    assert seen["after"] == [b"open", b"1", b".", b"2", b"refetch7"]
+    assert seen["serving"]
+    assert seen["clients"] is False
+
+
+def _in_a_loop(scenario: Any) -> Any:
+    """Run ``scenario()`` on a thread with a loop of its own (the browser tests' Playwright may keep
+    one running on the test's thread)."""
+    import asyncio
+    import threading
+
+    result: list[Any] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(asyncio.run(scenario()))
+        except BaseException as error:  # handed to the test's thread
+            failure.append(error)
+
+    runner = threading.Thread(target=run)
+    runner.start()
+    runner.join(60)
+    if failure:
+        raise failure[0]
+    return result[0]
+
+
 def test_audiences_follow_the_grants(cast: Cast):
     alice = audience_of(cast.alice.pk)
     assert alice.admits(event("live.event", cast.isfahan_post.pk))
@@ -97,6 +191,36 @@ def test_a_withdrawn_grant_stops_deliveries_at_the_next_check(cast: Cast):
     # Until the next check the stream keeps its audience; the check reads the grants again.
     assert audience_of(vida.pk).admits(event("live.event", cast.isfahan_post.pk))
     assert audience_of(vida.pk, fresh=True).admits(event("live.event", cast.isfahan_post.pk)) is False
+
+
+def test_streams_whose_scope_cannot_be_computed_carry_nothing_until_it_can(cast: Cast, settings: Any):
+    """The scope of Alice's two streams is due; the one that computes it finds the database away:
+    neither keeps the old scope (it may hold a withdrawn grant), and both are due again soon."""
+    import asyncio
+    import time
+
+    from rasad.live.views import _recheck_soon, _StreamState
+
+    settings.RASAD_LIVE_SCOPE_SECONDS = 30
+    streams = [_StreamState(cast.alice.pk, 0), _StreamState(cast.alice.pk, 0)]
+    assert all(s.accepts(event("live.event", cast.isfahan_post.pk)) for s in streams)
+    forget_audiences()
+
+    def away() -> None:
+        raise ConnectionError("the database is away")
+
+    async def scenario() -> None:
+        for stream in streams:
+            stream.recheck = away  # type: ignore[method-assign]
+            _recheck_soon(stream)  # the first computes; the second is handed its result
+        async with asyncio.timeout(30):
+            while any(s.accepts(event("live.event", cast.isfahan_post.pk)) for s in streams):
+                await asyncio.sleep(0.01)
+
+    _in_a_loop(scenario)
+    assert streams[0].audience is streams[1].audience
+    assert not streams[0].audience.active
+    assert time.monotonic() - streams[0].audience.computed > settings.RASAD_LIVE_SCOPE_SECONDS - 2
 
 
 def frames(chunks: Iterator[bytes], count: int) -> list[tuple[str | None, dict[str, Any] | None, str | None]]:
