@@ -39,7 +39,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from bench.common import INDICATORS, months_back, server
+from bench.common import INDICATORS, children_cpu_seconds, months_back, server, server_cpu_seconds
 from rasad.cases.models import Case
 from rasad.core.actions.organizations import OrganizationValues, do_create_organization
 from rasad.core.actions.people import do_create_user, do_grant_role
@@ -365,7 +365,15 @@ def measure(world: World, url: str, bare: str, seconds: int, rounds: int) -> dic
         results[name] = []
     for _round in range(rounds):
         for name, target, clients, env in plan:
-            results[name].append(wrk(target, clients, seconds, env))
+            # CPU of the server's processes and of PostgreSQL during the run, per answer: unlike
+            # req/s, it does not count waiting for a core on a shared machine.
+            server_before, database_before = children_cpu_seconds(), server_cpu_seconds()
+            result = wrk(target, clients, seconds, env)
+            answered = max(1, result["requests"])
+            result["server_ms"] = (children_cpu_seconds() - server_before) / answered * 1000
+            if database_before is not None:
+                result["database_ms"] = ((server_cpu_seconds() or 0.0) - database_before) / answered * 1000
+            results[name].append(result)
     return results
 
 
@@ -380,8 +388,17 @@ def report(results: dict[str, list[dict[str, Any]]], fsync: float, sampler: Lock
             f"(load {median_of(rs, 'load'):.1f}{f'; {bad} non-2xx' if bad else ''})"
         )
 
+    def cpu(name: str) -> str:
+        rs = results[name]
+        database = f", PostgreSQL {median_of(rs, 'database_ms'):.2f} ms" if "database_ms" in rs[0] else ""
+        return f"  {name:<40} server {median_of(rs, 'server_ms'):.2f} ms{database}"
+
     for name in results:
         print(line(name))
+    # The servers' processes are this process's children; PostgreSQL's includes the lock sampler.
+    print("  CPU per request (servers' processes, PostgreSQL; every answer counted; medians):")
+    for name in results:
+        print(cpu(name))
     rps = {name: median_of(rs, "rps") for name, rs in results.items()}
     p95 = {name: median_of(rs, "p95") / 1000 for name, rs in results.items()}
     hello = rps["hello (/healthz)"]
