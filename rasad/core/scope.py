@@ -26,7 +26,7 @@ the user object for the life of the request (``clear_scope_cache`` after changin
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
@@ -88,17 +88,29 @@ class Scope:
         """The ids of the scope's organizations, as a subquery for ``<field>__in``. Compiled
         once per scope (so once per user, permission and request): a list filters on it two or
         three times, and compiling it each time was a third of a list's SQL compilation."""
-        from django.db import connection
 
-        compiled: dict[str, RawSQL] = self.__dict__.setdefault("_compiled", {})
-        if connection.vendor not in compiled:
+        def ids() -> models.QuerySet[Any]:
             from rasad.core.models import Organization
 
-            query = Organization.objects.filter(self.as_q()).order_by().values("pk").query
+            return Organization.objects.filter(self.as_q()).order_by().values("pk")
+
+        return self.subquery("organization_ids", ids)
+
+    def subquery(self, name: str, build: Callable[[], models.QuerySet[Any]]) -> RawSQL:
+        """``build()``'s one-column queryset as a subquery for ``<field>__in``, compiled once per
+        scope and database vendor under ``name``: a scope is memoized per user, permission and
+        request, and a list's count and page each filter on the same subqueries. ``build`` may
+        use ``organization_ids()`` (cases: the dossiers forwarded to the scope)."""
+        from django.db import connection
+
+        compiled: dict[tuple[str, str], RawSQL] = self.__dict__.setdefault("_compiled", {})
+        key = (name, connection.vendor)
+        if key not in compiled:
+            query = build().query
             sql, params = query.sql_with_params()
-            # Django compiled the SQL, with the paths as parameters: nothing is interpolated.
-            compiled[connection.vendor] = RawSQL(sql, params, output_field=models.BigIntegerField())  # noqa: S611
-        return compiled[connection.vendor]
+            # Django compiled the SQL, with its values as parameters: nothing is interpolated.
+            compiled[key] = RawSQL(sql, params, output_field=models.BigIntegerField())  # noqa: S611
+        return compiled[key]
 
     def contains(self, organization: Any) -> bool:
         if self.is_everything:
