@@ -98,19 +98,24 @@ class Scope:
 
     def subquery(self, name: str, build: Callable[[], models.QuerySet[Any]]) -> RawSQL:
         """``build()``'s one-column queryset as a subquery for ``<field>__in``, compiled once per
-        scope and database vendor under ``name``: a scope is memoized per user, permission and
-        request, and a list's count and page each filter on the same subqueries. ``build`` may
-        use ``organization_ids()`` (cases: the dossiers forwarded to the scope)."""
+        process for each scope (its rules), database vendor and ``name``: a list's count and page
+        filter on the same subqueries, and every request of the same people asks for the same
+        scopes. ``build`` must depend on the scope alone (it may use ``organization_ids()``:
+        cases, the dossiers forwarded to the scope), so that a name always means one query. The
+        SQL holds paths, not ids, so an organization added under a path is in it at once; a
+        changed grant changes the rules, hence the key."""
         from django.db import connection
 
-        compiled: dict[tuple[str, str], RawSQL] = self.__dict__.setdefault("_compiled", {})
-        key = (name, connection.vendor)
-        if key not in compiled:
-            query = build().query
-            sql, params = query.sql_with_params()
+        key = (self.is_everything, self.rules, name, connection.vendor)
+        compiled = _COMPILED_SUBQUERIES.get(key)
+        if compiled is None:
+            sql, params = build().query.sql_with_params()
             # Django compiled the SQL, with its values as parameters: nothing is interpolated.
-            compiled[key] = RawSQL(sql, params, output_field=models.BigIntegerField())  # noqa: S611
-        return compiled[key]
+            compiled = RawSQL(sql, params, output_field=models.BigIntegerField())  # noqa: S611
+            if len(_COMPILED_SUBQUERIES) >= _COMPILED_SUBQUERIES_LIMIT:
+                _COMPILED_SUBQUERIES.clear()
+            _COMPILED_SUBQUERIES[key] = compiled
+        return compiled
 
     def contains(self, organization: Any) -> bool:
         if self.is_everything:
@@ -130,6 +135,12 @@ class Scope:
         """The paths where the scope's subtree rules start (disjoint: none is under another)."""
         return [path for path, subtree in self.rules if subtree]
 
+
+# Compiled scope subqueries (``Scope.subquery``), shared by every request of the process. A
+# RawSQL is copied by Django each time a query uses it, so sharing one is safe; the bound keeps a
+# process serving many distinct scopes from growing without end.
+_COMPILED_SUBQUERIES: dict[tuple[bool, tuple[Rule, ...], str, str], RawSQL] = {}
+_COMPILED_SUBQUERIES_LIMIT = 4096
 
 EVERYTHING = Scope(is_everything=True)
 NOTHING = Scope()
