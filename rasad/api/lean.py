@@ -235,7 +235,7 @@ def _iso_in_current_zone(declared: serializers.Field[Any, Any, Any, Any]) -> boo
         and isinstance(output_format, str)
         and output_format.lower() == ISO_8601
         and not hasattr(declared, "timezone")
-        and type(declared).enforce_timezone is serializers.DateTimeField.enforce_timezone
+        and getattr(type(declared), "enforce_timezone", None) is serializers.DateTimeField.enforce_timezone
     )
 
 
