@@ -377,6 +377,29 @@ def ingest_run(url: str, posts: list[Post], seconds: float) -> tuple[int, list[f
     return created[0], latencies, waits, failed[0]
 
 
+def ingest_counters() -> dict[str, float]:
+    """CPU seconds so far of the server's processes and of PostgreSQL's, and the database's
+    commits and WAL flushes (``pg_stat_wal.wal_sync``: one per fsync of the log, so that
+    flushes per event show how many events each commit's fsync carried)."""
+    from django.db import connection
+
+    from bench.common import children_cpu_seconds, server_cpu_seconds
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()), "
+            "(SELECT wal_sync FROM pg_stat_wal)"
+        )
+        commits, syncs = cursor.fetchone()
+    connection.close()
+    return {
+        "server_cpu": children_cpu_seconds(),
+        "database_cpu": server_cpu_seconds() or 0.0,
+        "commits": float(commits),
+        "wal_syncs": float(syncs),
+    }
+
+
 def ingest(args: argparse.Namespace) -> None:
     from django.db import connections
 
@@ -392,11 +415,18 @@ def ingest(args: argparse.Namespace) -> None:
         for _ in range(args.runs):
             fsync = fdatasync_ops()
             before = load()
+            counters = ingest_counters()
             created, latencies, waits, failed = ingest_run(url, posts, args.seconds)
+            spent = {k: v - counters[k] for k, v in ingest_counters().items()}
+            stored = max(created, 1)
             rows.append(
                 {
                     "rate": created / args.seconds,
                     "fsync": fsync,
+                    "server_cpu": spent["server_cpu"] / stored,
+                    "database_cpu": spent["database_cpu"] / stored,
+                    "commits": spent["commits"] / stored,
+                    "wal_syncs": spent["wal_syncs"] / stored,
                     "p50": percentile(latencies, 0.5),
                     "p95": percentile(latencies, 0.95),
                     "created": created,
@@ -417,11 +447,19 @@ def ingest(args: argparse.Namespace) -> None:
             f"p50 {row['p50'] * 1000:.0f} ms, p95 {row['p95'] * 1000:.0f} ms; backends waiting on a lock: "
             f"max {row['waiting']}, mean {row['waiting_mean']:.2f}; load {row['load']:.1f}"
         )
+        print(
+            f"         per event stored: server CPU {row['server_cpu'] * 1000:.1f} ms, PostgreSQL CPU "
+            f"{row['database_cpu'] * 1000:.1f} ms, {row['commits']:.2f} commits, "
+            f"{row['wal_syncs']:.2f} WAL flushes (fsync)"
+        )
     rate, fsync = m(r["rate"] for r in rows), m(r["fsync"] for r in rows)
     print(
         f"  median: {rate:.0f} events/s / fdatasync {fsync:.0f} ops/s = {rate / fsync:.0%} (goal >= 100%); "
         f"p95 {m(r['p95'] for r in rows) * 1000:.0f} ms (goal <= 50 ms); "
-        f"load {m(r['load'] for r in rows):.1f}"
+        f"load {m(r['load'] for r in rows):.1f}; per event: server CPU "
+        f"{m(r['server_cpu'] for r in rows) * 1000:.1f} ms, PostgreSQL CPU "
+        f"{m(r['database_cpu'] for r in rows) * 1000:.1f} ms, "
+        f"{m(r['wal_syncs'] for r in rows):.2f} WAL flushes"
     )
 
 

@@ -4,27 +4,37 @@ database.
 
     python -m bench.profile_ingest --batches 5 --batch 1000            # wall and CPU per batch
     python -m bench.profile_ingest --batches 5 --profile var/ingest.prof --top 40
+    python -m bench.profile_ingest --batches 8 --statements     # PostgreSQL CPU of each statement
 
 Each batch holds new rows (site by site, as ``bench.ingest`` sends them), the table is emptied
 first. ``--profile`` runs the batches under cProfile and prints the functions with the most
 cumulative and own time; ``--history`` loads that many months of earlier values first.
+
+``--statements`` prints, per batch, each SQL statement's wall time and the CPU that PostgreSQL's
+processes spent while it ran (from ``/proc/<pid>/schedstat``, in nanoseconds: unlike wall time,
+it does not count waiting for a core on a shared machine), and the CPU PostgreSQL spent outside
+any statement (the commit: deferred foreign-key checks, the WAL flush).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import json
+import os
 import pstats
 import statistics
 import time
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
+import psycopg
 from django.db import connection
 from django.test import Client
 
-from bench.common import build_fixture, server_cpu_seconds
+from bench.common import _processes, build_fixture, server_cpu_seconds
 from bench.ingest import Row, empty_table, generate, load_history
 
 
@@ -40,6 +50,34 @@ def _body(batch: list[Row]) -> bytes:
     ).encode()
 
 
+def _postgres_pids() -> list[int]:
+    """The PostgreSQL server's processes (postmaster, backends, workers), when it runs here."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW data_directory")
+        directory = cursor.fetchone()[0]
+    with open(os.path.join(directory, "postmaster.pid")) as handle:
+        postmaster = int(handle.readline())
+    return [pid for pid, (parent, _seconds) in _processes().items() if postmaster in (pid, parent)]
+
+
+def _postgres_cpu_ns(pids: list[int]) -> int:
+    """CPU time used so far by ``pids``, in nanoseconds (``/proc/<pid>/schedstat``)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/schedstat") as handle:
+                total += int(handle.read().split()[0])
+        except OSError:
+            continue
+    return total
+
+
+def _label(sql: str) -> str:
+    """A statement's first words, for grouping (savepoint names differ from batch to batch)."""
+    words = " ".join(sql.split())
+    return "SAVEPOINT / RELEASE" if words.startswith(("SAVEPOINT", "RELEASE SAVEPOINT")) else words[:110]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batches", type=int, default=5)
@@ -47,7 +85,11 @@ def main() -> None:
     parser.add_argument("--history", type=int, default=0)
     parser.add_argument("--profile", default="", help="write cProfile's statistics to this file")
     parser.add_argument("--top", type=int, default=30)
-    parser.add_argument("--statements", action="store_true", help="time each SQL statement of the last batch")
+    parser.add_argument(
+        "--statements",
+        action="store_true",
+        help="PostgreSQL's CPU and wall time per SQL statement of a batch",
+    )
     args = parser.parse_args()
     fixture = build_fixture(100)
     rows = generate(fixture, args.batch * (args.batches + 1))
@@ -63,26 +105,52 @@ def main() -> None:
             raise SystemExit(f"{response.status_code}: {response.content[:2000]!r}")
 
     send(bodies[0])  # warm imports and caches
-    profiler = cProfile.Profile() if args.profile else None
+    # Timed by the process's CPU clock, not the wall: on a shared machine, waiting for a core would
+    # otherwise be charged to whichever function was running (most often the database driver's).
+    profiler = cProfile.Profile(time.process_time) if args.profile else None
     walls: list[float] = []
     cpus: list[float] = []
-    statements: list[tuple[float, str]] = []
+    # Per statement label: [calls, wall seconds, PostgreSQL CPU nanoseconds], over every batch.
+    statements: dict[str, list[float]] = {}
+    pids: list[int] = []
 
     def timed(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _postgres_cpu_ns(pids)
         try:
             return execute(sql, params, many, context)
         finally:
-            statements.append((time.perf_counter() - started, sql))
+            entry = statements.setdefault(_label(sql), [0, 0.0, 0])
+            entry[0] += 1
+            entry[1] += time.perf_counter() - started
+            entry[2] += _postgres_cpu_ns(pids) - cpu
 
+    # COPY goes through psycopg's cursor, not Django's execute wrapper: timed by wrapping it.
+    plain_copy = psycopg.Cursor.copy
+
+    @contextlib.contextmanager
+    def timed_copy(cursor: psycopg.Cursor[Any], statement: str, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        started, cpu = time.perf_counter(), _postgres_cpu_ns(pids)
+        with plain_copy(cursor, statement, *args, **kwargs) as copy:
+            yield copy
+        entry = statements.setdefault(_label(statement), [0, 0.0, 0])
+        entry[0] += 1
+        entry[1] += time.perf_counter() - started
+        entry[2] += _postgres_cpu_ns(pids) - cpu
+
+    if args.statements:
+        psycopg.Cursor.copy = timed_copy  # type: ignore[assignment,method-assign]
     server_before = server_cpu_seconds()
-    for number, body in enumerate(bodies[1:], start=2):
+    postgres_in_batches = 0
+    for body in bodies[1:]:
         wall, cpu = time.perf_counter(), time.process_time()
         if profiler is not None:
             profiler.enable()
-        if args.statements and number == len(bodies):
+        if args.statements:
+            pids = _postgres_pids()
+            before = _postgres_cpu_ns(pids)
             with connection.execute_wrapper(timed):
                 send(body)
+            postgres_in_batches += _postgres_cpu_ns(pids) - before
         else:
             send(body)
         if profiler is not None:
@@ -100,10 +168,17 @@ def main() -> None:
         f"CPU median {statistics.median(cpus) * 1000:.0f} ms{server} "
         f"(walls {', '.join(f'{w * 1000:.0f}' for w in walls)})"
     )
-    for seconds, sql in statements:
-        print(f"  {seconds * 1000:7.2f} ms  {' '.join(sql.split())[:150]}")
     if statements:
-        print(f"  {sum(s for s, _sql in statements) * 1000:7.2f} ms in {len(statements)} statements")
+        count = len(walls)
+        print(
+            f"per batch: PostgreSQL CPU (ms), wall (ms), statements, statement; load {os.getloadavg()[0]:.1f}"
+        )
+        for label, (calls, seconds, nanoseconds) in sorted(statements.items(), key=lambda item: -item[1][2]):
+            cpu, wall = nanoseconds / count / 1e6, seconds / count * 1000
+            print(f"  {cpu:7.2f} {wall:7.2f} {calls / count:5.1f} {label}")
+        inside = sum(entry[2] for entry in statements.values())
+        print(f"  {(postgres_in_batches - inside) / count / 1e6:7.2f}    outside statements (the commit)")
+        print(f"  {postgres_in_batches / count / 1e6:7.2f}    in all, while the batch ran")
     if profiler is not None:
         profiler.dump_stats(args.profile)
         stats = pstats.Stats(args.profile)

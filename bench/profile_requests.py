@@ -1,101 +1,123 @@
-"""Where a scoped list or a detail spends its time: the requests of ``bench.requests`` (a company
-analyst's case list, observation list and case detail, with a token) sent in process through
-Django's test client (the whole middleware and view stack, no HTTP server), against the benchmark
-database.
+"""Where the fixed cost of a request goes: API requests in process, through the WSGI application
+``rasad serve`` runs (admission gate, every middleware, DRF, the view), with no HTTP server,
+against the benchmark database and ``bench.requests``' world.
 
-    python -m bench.profile_requests --requests 200                  # CPU, PostgreSQL CPU, statements
-    python -m bench.profile_requests --requests 100 --profile var/lists.prof --top 40
-    python -m bench.profile_requests --statements                    # each SQL statement of one request
+    python -m bench.profile_requests                                  # CPU and statements per request
+    python -m bench.profile_requests --path /api/v1/users/me/ --profile var/me.prof --top 40
 
-For each endpoint it prints the median CPU time of the process per request, the PostgreSQL
-server's CPU per request (all its processes, from ``/proc``) and the SQL statements a request
-runs. Unlike requests per second on a shared machine, these do not count waiting for a core.
+For each path: the process CPU time per request (median of five runs of ``--requests``), the
+PostgreSQL server's CPU per request, and the SQL statements one request sends (listed with
+``--statements``). ``--profile`` runs the requests of the first path under cProfile and prints
+the functions with the most cumulative and own time.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import io
 import pstats
 import statistics
+import sys
 import time
 from typing import Any
 
 from django.db import connection
-from django.test import Client
 
 from bench.common import server_cpu_seconds
 from bench.requests import build_world
 
+PATHS = ("/healthz", "/api/v1/users/me/")
 
-class _Timed:
-    """An execute wrapper that records each statement with its wall time."""
 
-    def __init__(self, statements: list[tuple[float, str]]) -> None:
-        self.statements = statements
-
-    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.statements.append((time.perf_counter() - started, sql))
+def environ(path: str, token: str | None) -> dict[str, Any]:
+    path_info, _sep, query = path.partition("?")
+    return {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path_info,
+        "QUERY_STRING": query,
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "REMOTE_ADDR": "127.0.0.1",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "127.0.0.1:8000",
+        "HTTP_ACCEPT": "*/*",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+        "wsgi.version": (1, 0),
+        **({"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=int, default=1)
-    parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--only", default="", help="some of: hello,me,cases,observations,detail")
+    parser.add_argument("--path", action="append", help=f"paths to request (default: {', '.join(PATHS)})")
+    parser.add_argument("--requests", type=int, default=400, help="requests per run (five runs a path)")
     parser.add_argument("--profile", default="", help="write cProfile's statistics to this file")
-    parser.add_argument("--top", type=int, default=30)
-    parser.add_argument("--statements", action="store_true", help="time each SQL statement of one request")
+    parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--statements", action="store_true", help="list the statements of one request")
     args = parser.parse_args()
-    world = build_world(args.scale)
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {world.analyst_token}", HTTP_ACCEPT_LANGUAGE="fa")
-    endpoints = {
-        "hello": "/healthz",
-        "me": "/api/v1/users/me/",
-        "cases": "/api/v1/cases/",
-        "observations": "/api/v1/observations/",
-        "detail": f"/api/v1/cases/{world.case_id}/",
-    }
-    if args.only:
-        endpoints = {name: path for name, path in endpoints.items() if name in args.only.split(",")}
-    profiler = cProfile.Profile() if args.profile else None
-    for name, path in endpoints.items():
-        for _warm in range(5):
-            response = client.get(path)
-            if response.status_code != 200:
-                raise SystemExit(f"{path}: {response.status_code} {response.content[:500]!r}")
-        statements: list[tuple[float, str]] = []
-        with connection.execute_wrapper(_Timed(statements)):
-            client.get(path)
-        count = len(statements)
+    world = build_world(1)
+    from rasad.wsgi import application
+
+    def send(path: str) -> bytes:
+        status: list[str] = []
+        result = application(environ(path, world.analyst_token), lambda s, h, *e: status.append(s))
+        try:
+            body = b"".join(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        if not status[0].startswith("200"):
+            raise SystemExit(f"{path}: {status[0]}: {body[:2000]!r}")
+        return body
+
+    statements: list[str] = []
+
+    def counted(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    for path in args.path or PATHS:
+        for _warm in range(50):
+            send(path)
+        statements.clear()
+        with connection.execute_wrapper(counted):
+            send(path)
         cpus: list[float] = []
-        database_before = server_cpu_seconds()
-        for _request in range(args.requests):
-            cpu = time.process_time()
-            if profiler is not None:
-                profiler.enable()
-            client.get(path)
-            if profiler is not None:
-                profiler.disable()
-            cpus.append(time.process_time() - cpu)
-        database_after = server_cpu_seconds()
+        server_before = server_cpu_seconds()
+        for _run in range(5):
+            started = time.process_time()
+            for _request in range(args.requests):
+                send(path)
+            cpus.append((time.process_time() - started) / args.requests)
+        server_after = server_cpu_seconds()
         database = (
-            f", PostgreSQL {(database_after - database_before) / args.requests * 1000:.1f} ms"
-            if database_before is not None and database_after is not None
+            f", PostgreSQL {(server_after - server_before) / (5 * args.requests) * 1000:.2f} ms"
+            if server_before is not None and server_after is not None
             else ""
         )
         print(
-            f"{name:<13} {path:<32} CPU median {statistics.median(cpus) * 1000:5.1f} ms"
-            f"{database}, {count} statements, {len(response.content):,} bytes"
+            f"{path:<32} Python CPU {statistics.median(cpus) * 1000:6.2f} ms per request "
+            f"(runs {', '.join(f'{c * 1000:.2f}' for c in cpus)}){database}; "
+            f"{len(statements)} SQL statements"
         )
         if args.statements:
-            for seconds, sql in statements:
-                print(f"  {seconds * 1000:7.2f} ms  {' '.join(sql.split())[:300]}")
-    if profiler is not None:
+            for sql in statements:
+                print(f"    {' '.join(sql.split())[:300]}")
+    if args.profile:
+        path = (args.path or PATHS)[-1]
+        # CPU time, not wall time: waiting for PostgreSQL (or for a core) is not what this looks for.
+        profiler = cProfile.Profile(time.process_time)
+        profiler.enable()
+        for _request in range(args.requests):
+            send(path)
+        profiler.disable()
         profiler.dump_stats(args.profile)
         stats = pstats.Stats(args.profile)
         stats.sort_stats("cumulative").print_stats(args.top)

@@ -10,7 +10,8 @@ With ``rasad serve`` (granian, two workers) and wrk as the client, each round me
   * an object's detail (a case);
   * one-row observation writes from 32 clients, while a sampler reads ``pg_stat_activity`` for
     lock waits; and ``pg_test_fsync``'s fdatasync rate as the limit for commits.
-Figures are medians over the rounds, with the load average beside each. ``--scale 10`` loads ten
+Figures are medians over the rounds, with the load average beside each, and the CPU time each
+request cost the server's processes and PostgreSQL (``--only`` picks some endpoints). ``--scale 10`` loads ten
 times the data (observations and cases). ``--overload`` then sends five times the measured write
 capacity for a few seconds and checks that every acknowledged write is stored and that refusals
 are quick 503s.
@@ -230,11 +231,22 @@ def load() -> float:
 def wrk(url: str, clients: int, seconds: int, env: dict[str, str] | None = None) -> dict[str, Any]:
     command = ["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "--timeout", "10s", "-s", LUA, url]
     started_load = load()
+    # CPU time of this process's children (the server under test: the other one idles) and of
+    # PostgreSQL, per request: what load on a shared machine does not distort.
+    cpu_before, database_before = children_cpu_seconds(), server_cpu_seconds()
     result = subprocess.run(
         command, capture_output=True, text=True, env={**os.environ, **(env or {})}, check=True
     )
+    cpu_after, database_after = children_cpu_seconds(), server_cpu_seconds()
     line = next(x for x in result.stdout.splitlines() if x.startswith("{"))
     data: dict[str, Any] = json.loads(line)
+    requests = max(1, data["requests"])
+    data["cpu_ms"] = (cpu_after - cpu_before) / requests * 1000
+    data["database_cpu_ms"] = (
+        (database_after - database_before) / requests * 1000
+        if database_before is not None and database_after is not None
+        else float("nan")
+    )
     # Answered requests per second: refusals (503) and errors do not count as served.
     data["rps"] = (data["requests"] - data["non2xx"] - data["errors"]) / (data["duration_us"] / 1e6)
     data["load"] = (started_load + load()) / 2
@@ -341,7 +353,9 @@ def median_of(rounds: list[dict[str, Any]], key: str) -> float:
     return float(statistics.median(r[key] for r in rounds))
 
 
-def measure(world: World, url: str, bare: str, seconds: int, rounds: int) -> dict[str, list[dict[str, Any]]]:
+def measure(
+    world: World, url: str, bare: str, seconds: int, rounds: int, only: list[str] | None = None
+) -> dict[str, list[dict[str, Any]]]:
     results: dict[str, list[dict[str, Any]]] = {}
     analyst = {"TOKEN": world.analyst_token}
     writes = {
@@ -360,20 +374,14 @@ def measure(world: World, url: str, bare: str, seconds: int, rounds: int) -> dic
         ("case detail", url + f"/api/v1/cases/{world.case_id}/", 16, analyst),
         ("one-row writes, 32 clients", url + "/api/v1/observations/bulk/", 32, writes),
     ]
+    if only:
+        plan = [row for row in plan if any(word in row[0] for word in only)]
     for name, target, clients, env in plan:  # warm-up: imports, caches, pools
         wrk(target, clients, 2, env)
         results[name] = []
     for _round in range(rounds):
         for name, target, clients, env in plan:
-            # CPU of the server's processes and of PostgreSQL during the run, per answer: unlike
-            # req/s, it does not count waiting for a core on a shared machine.
-            server_before, database_before = children_cpu_seconds(), server_cpu_seconds()
-            result = wrk(target, clients, seconds, env)
-            answered = max(1, result["requests"])
-            result["server_ms"] = (children_cpu_seconds() - server_before) / answered * 1000
-            if database_before is not None:
-                result["database_ms"] = ((server_cpu_seconds() or 0.0) - database_before) / answered * 1000
-            results[name].append(result)
+            results[name].append(wrk(target, clients, seconds, env))
     return results
 
 
@@ -388,27 +396,27 @@ def report(results: dict[str, list[dict[str, Any]]], fsync: float, sampler: Lock
             f"(load {median_of(rs, 'load'):.1f}{f'; {bad} non-2xx' if bad else ''})"
         )
 
-    def cpu(name: str) -> str:
-        rs = results[name]
-        database = f", PostgreSQL {median_of(rs, 'database_ms'):.2f} ms" if "database_ms" in rs[0] else ""
-        return f"  {name:<40} server {median_of(rs, 'server_ms'):.2f} ms{database}"
-
     for name in results:
         print(line(name))
-    # The servers' processes are this process's children; PostgreSQL's includes the lock sampler.
-    print("  CPU per request (servers' processes, PostgreSQL; every answer counted; medians):")
-    for name in results:
-        print(cpu(name))
+    print("  CPU per request (server workers, incl. granian's HTTP; PostgreSQL, incl. the lock sampler):")
+    for name, rs in results.items():
+        print(
+            f"    {name:<40} server {median_of(rs, 'cpu_ms'):6.2f} ms   "
+            f"PostgreSQL {median_of(rs, 'database_cpu_ms'):6.2f} ms"
+        )
     rps = {name: median_of(rs, "rps") for name, rs in results.items()}
     p95 = {name: median_of(rs, "p95") / 1000 for name, rs in results.items()}
-    hello = rps["hello (/healthz)"]
+    nan = float("nan")
+    hello = rps.get("hello (/healthz)", nan)
+    writes = rps.get("one-row writes, 32 clients", nan)
     ratios = {
-        "authenticated / bare": rps["cheapest authenticated (users/me)"] / rps["bare Django"],
-        "case list / hello": rps["case list, 50 rows, 16 clients"] / hello,
-        "observation list / hello": rps["observation list, 50 rows, 16 clients"] / hello,
-        "case detail / hello": rps["case detail"] / hello,
-        "writes / hello": rps["one-row writes, 32 clients"] / hello,
-        "writes / fdatasync": rps["one-row writes, 32 clients"] / fsync if fsync == fsync else float("nan"),
+        "authenticated / bare": rps.get("cheapest authenticated (users/me)", nan)
+        / rps.get("bare Django", nan),
+        "case list / hello": rps.get("case list, 50 rows, 16 clients", nan) / hello,
+        "observation list / hello": rps.get("observation list, 50 rows, 16 clients", nan) / hello,
+        "case detail / hello": rps.get("case detail", nan) / hello,
+        "writes / hello": writes / hello,
+        "writes / fdatasync": writes / fsync if fsync == fsync else nan,
     }
     goals = {
         "authenticated / bare": 0.5,
@@ -418,16 +426,19 @@ def report(results: dict[str, list[dict[str, Any]]], fsync: float, sampler: Lock
         "writes / hello": 0.25,
     }
     print(
-        f"  denominators: bare Django {rps['bare Django']:,.0f} req/s, hello {hello:,.0f} req/s, "
+        f"  denominators: bare Django {rps.get('bare Django', nan):,.0f} req/s, hello {hello:,.0f} req/s, "
         f"pg_test_fsync fdatasync {fsync:,.0f} ops/s"
     )
     for name, value in ratios.items():
+        if value != value:  # not measured in this run (--only)
+            continue
         goal = goals.get(name)
         verdict = "" if goal is None else f"(goal ≥ {goal}: {'met' if value >= goal else 'NOT met'})"
         print(f"  ratio {name:<28} {value:6.3f}  {verdict}")
     print(
-        f"  p95 case list at 16 clients {p95['case list, 50 rows, 16 clients']:.1f} ms (goal ≤ 100 ms); "
-        f"one-row writes at 32 clients {p95['one-row writes, 32 clients']:.1f} ms (goal ≤ 100 ms)"
+        f"  p95 case list at 16 clients {p95.get('case list, 50 rows, 16 clients', nan):.1f} ms "
+        f"(goal ≤ 100 ms); "
+        f"one-row writes at 32 clients {p95.get('one-row writes, 32 clients', nan):.1f} ms (goal ≤ 100 ms)"
     )
     over = sampler.over(0.050)
     print(f"  lock waits over 50 ms while writing (pg_stat_activity every 20 ms): {over or 'none'}")
@@ -523,6 +534,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--overload", action="store_true")
     parser.add_argument("--threads", type=int, default=0, help="threads per worker (default: rasad serve's)")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="measure only the endpoints whose names hold one of these comma-separated words "
+        "(e.g. 'bare,hello,users/me'); the ratios whose figures were not measured are left out",
+    )
     args = parser.parse_args()
     world = build_world(args.scale)
     print(
@@ -534,9 +551,10 @@ def main() -> None:
     with bare_server() as bare, server(workers=2, threads=args.threads) as url:
         _wait_for(url + "/healthz")
         with sampler.sampling():
-            results = measure(world, url, bare, args.seconds, args.rounds)
+            only = [word.strip() for word in args.only.split(",") if word.strip()]
+            results = measure(world, url, bare, args.seconds, args.rounds, only)
         report(results, fsync, sampler)
-        if args.overload:
+        if args.overload and "one-row writes, 32 clients" in results:
             capacity = median_of(results["one-row writes, 32 clients"], "rps")
             overload(world, url, capacity)
 

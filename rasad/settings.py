@@ -323,6 +323,9 @@ RASAD_LIVE_MAX_BATCH_BYTES = env_int(
     "RASAD_LIVE_MAX_BATCH_BYTES", 256 * 1024, minimum=1024, maximum=16 * 1024**2
 )
 RASAD_LIVE_MAX_BATCH_ITEMS = env_int("RASAD_LIVE_MAX_BATCH_ITEMS", 500, minimum=1, maximum=10_000)
+# Agents' batches that a worker holds at the same moment share one transaction and one commit
+# (rasad.live.group_commit; docs/live.md, "How single events are committed"). Off: one each.
+RASAD_LIVE_GROUP_COMMIT = env_bool("RASAD_LIVE_GROUP_COMMIT", True)
 # Server-sent events: a tab whose queue holds more than this many events is told to refetch.
 RASAD_LIVE_CLIENT_QUEUE = env_int("RASAD_LIVE_CLIENT_QUEUE", 256, minimum=8, maximum=100_000)
 # Under a threaded WSGI server each open stream holds a thread: at most this many per process
@@ -380,6 +383,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ProgrammeKindEnum": "rasad.programs.choices.ProgrammeKind",
         "InstrumentKindEnum": "rasad.assessments.choices.InstrumentKind",
+        "InstrumentPartKindEnum": "rasad.assessments.choices.InstrumentPartKind",
         "ReviewKindEnum": "rasad.assessments.choices.ReviewKind",
         "LiveStatusEnum": "rasad.live.choices.Status",
         "LiveSeverityEnum": "rasad.live.choices.Severity",

@@ -3,7 +3,10 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from rasad.live.api.urls import agent_urlpatterns
+
 urlpatterns = [
+    path("v1/", include(agent_urlpatterns)),  # first: agents post many times a second
     path("v1/", include("rasad.core.api.urls")),
     path("v1/", include("rasad.indicators.api.urls")),
     path("v1/", include("rasad.cases.api.urls")),

@@ -74,3 +74,11 @@ class ReviewKind(models.TextChoices):
 class AnswerSource(models.TextChoices):
     MANUAL = "manual", _("Entered")
     INDICATOR = "indicator", _("From approved indicator values")
+
+
+class InstrumentPartKind(models.TextChoices):
+    """The parts of an instrument named in the API's part-by-part operations."""
+
+    SECTION = "section", _("Section")
+    CRITERION = "criterion", _("Criterion")
+    ITEM = "item", _("Item")

@@ -78,6 +78,17 @@ urlpatterns = [
         views.InstrumentBandsSpreadsheetView.as_view(),
         name="instrument-bands-spreadsheet",
     ),
+    path(
+        "assessments/instruments/sections/<int:pk>/move/",
+        views.SectionMoveView.as_view(),
+        name="section-move",
+    ),
+    path(
+        "assessments/instruments/criteria/<int:pk>/move/",
+        views.CriterionMoveView.as_view(),
+        name="criterion-move",
+    ),
+    path("assessments/instruments/items/<int:pk>/move/", views.ItemMoveView.as_view(), name="item-move"),
     path("assessments/instruments/items/<int:pk>/edit/", views.ItemEditView.as_view(), name="item-edit"),
     path(
         "assessments/instruments/items/<int:pk>/delete/", views.ItemDeleteView.as_view(), name="item-delete"

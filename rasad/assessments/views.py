@@ -35,6 +35,7 @@ from rasad.assessments.actions import (
     do_import_bands,
     do_import_instrument,
     do_launch_cycle,
+    do_move_part,
     do_name_audit,
     do_new_version,
     do_publish_instrument,
@@ -562,6 +563,38 @@ class CriterionDeleteView(_PartDeleteView):
 class ItemDeleteView(_PartDeleteView):
     model = Item
     deleted_message = gettext_lazy("The item was deleted.")
+
+
+class _PartMoveView(ScopedActionView):
+    """Move a section, a criterion or an item one place up or down among its siblings (POST
+    ``direction``: ``up`` or ``down``). Like every change, a version a cycle uses is changed in its
+    next version (a draft), and the browser goes there."""
+
+    scope_action = "change"
+
+    def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        part = self.get_object()
+        try:
+            result = do_move_part(part, request.POST.get("direction", ""), acting_user=self.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("assessments:instrument-detail", part.instrument_id)
+        messages.success(request, _written_message(result, str(_("The order was changed."))))
+        page = reverse("assessments:instrument-detail", args=[result.instrument.pk])
+        return redirect(f"{page}#part-{result.part.code}")
+
+
+class SectionMoveView(_PartMoveView):
+    model = Section
+
+
+class CriterionMoveView(_PartMoveView):
+    model = Criterion
+
+
+class ItemMoveView(_PartMoveView):
+    model = Item
 
 
 class InstrumentNewVersionView(ScopedActionView):

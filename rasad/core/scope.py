@@ -240,14 +240,64 @@ class _HeldGrant:
     permissions: frozenset[str]
 
 
+class _RolePermissionsStamp(models.Expression):
+    """A fingerprint of the whole role–permission table, read with the grants: its row count and
+    its highest id. Any change to any role's permissions changes it: a row added has a new id, one
+    removed lowers the count. SQLite gives a new row the id of a rolled-back one, so there it
+    also sums the pairs (PostgreSQL's sequences never hand out an id twice, and the sum is a
+    third of the statement's cost)."""
+
+    output_field = models.TextField()
+
+    def as_sql(self, compiler: Any, connection: Any, checksum: bool = True) -> tuple[str, tuple[Any, ...]]:
+        from rasad.core.models import Role
+
+        table = connection.ops.quote_name(Role.permissions.through._meta.db_table)
+        stamp = "COUNT(*) || ':' || COALESCE(MAX(id), 0)"
+        if checksum:
+            stamp += " || ':' || COALESCE(SUM(role_id * 1000003 + permission_id), 0)"
+        return f"(SELECT {stamp} FROM {table})", ()  # noqa: S608 - a table name of Django's
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        return self.as_sql(compiler, connection, checksum=False)
+
+
+def _role_permissions_stamp() -> _RolePermissionsStamp:
+    return _RolePermissionsStamp()
+
+
+class _RolePermissions:
+    """Each role's permission names (``app.codename``), per process: roles change rarely and
+    every request with grants needs them, so they are read once and again only when the stamp
+    read with a user's grants (``_role_permissions_stamp``) differs from the one they were read
+    under. A change to a role counts from the next request on, in every process."""
+
+    def __init__(self) -> None:
+        self._current: tuple[str, dict[int, frozenset[str]]] = ("", {})
+
+    def of(self, stamp: str) -> dict[int, frozenset[str]]:
+        current_stamp, by_role = self._current
+        if stamp != current_stamp:
+            from rasad.core.models import Role
+
+            names: dict[int, set[str]] = {}
+            for role_id, app_label, codename in Role.permissions.through.objects.values_list(
+                "role_id", "permission__content_type__app_label", "permission__codename"
+            ):
+                names.setdefault(role_id, set()).add(f"{app_label}.{codename}")
+            by_role = {role_id: frozenset(held) for role_id, held in names.items()}
+            self._current = (stamp, by_role)  # one assignment: other threads see old or new
+        return by_role
+
+
+_role_permissions = _RolePermissions()
+
 _GRANT_COLUMNS = (
-    "pk",
     "organization__path",
     "working_group_id",
     "include_descendants",
     "working_group__include_descendants",
-    "role__permissions__content_type__app_label",
-    "role__permissions__codename",
+    "role_id",
 )
 
 
@@ -256,23 +306,23 @@ def _held_grants(user: User, cache: dict[str, Any]) -> list[_HeldGrant]:
     request, however many permissions menus, views and serializers ask about (none when the
     request's authentication read them with the user, ``held_grants_of``)."""
     if _GRANTS not in cache:
-        cache[_GRANTS] = _grants_from_rows(active_grants().filter(user=user).values_list(*_GRANT_COLUMNS))
+        cache[_GRANTS] = _grants_from_rows(
+            active_grants()
+            .filter(user=user)
+            .annotate(role_permissions_stamp=_role_permissions_stamp())
+            .values_list(*_GRANT_COLUMNS, "role_permissions_stamp")
+        )
     held_grants: list[_HeldGrant] = cache[_GRANTS]
     return held_grants
 
 
 def _grants_from_rows(rows: Iterable[Sequence[Any]]) -> list[_HeldGrant]:
-    grants: dict[int, tuple[Any, ...]] = {}
-    permissions: dict[int, set[str]] = {}
-    for pk, path, group_id, subtree, group_subtree, app_label, codename in rows:
-        grants[pk] = (path, group_id, bool(subtree), bool(group_subtree))
-        held = permissions.setdefault(pk, set())
-        if codename is not None:
-            held.add(f"{app_label}.{codename}")
-    return [
-        _HeldGrant(path, group_id, subtree, group_subtree, frozenset(permissions[pk]))
-        for pk, (path, group_id, subtree, group_subtree) in grants.items()
-    ]
+    """Rows of ``_GRANT_COLUMNS`` and the stamp of the role permissions, read in one statement."""
+    grants: list[_HeldGrant] = []
+    for path, group_id, subtree, group_subtree, role_id, stamp in rows:
+        permissions = _role_permissions.of(stamp).get(role_id, frozenset())
+        grants.append(_HeldGrant(path, group_id, bool(subtree), bool(group_subtree), permissions))
+    return grants
 
 
 class _JSONRows(models.Aggregate):
@@ -287,16 +337,17 @@ class _JSONRows(models.Aggregate):
         )
 
 
-def held_grants_of(user_field: str) -> models.Subquery:
+def held_grants_of(user_field: str, now: Any = None) -> models.Subquery:
     """An annotation for a query that reads users (``user_field``: the user's id there): the
-    user's grants that count, as ``_held_grants`` reads them, in the same statement. A token's
-    request reads its user and grants in one query; ``remember_held_grants`` takes the result."""
+    user's grants that count at ``now``, as ``_held_grants`` reads them, in the same statement.
+    A token's request reads its user and grants in one query; ``remember_held_grants`` takes the
+    result."""
     rows = (
-        active_grants()
+        active_grants(now)
         .filter(user_id=OuterRef(user_field))
         .order_by()
         .values("user_id")
-        .annotate(rows=_JSONRows(JSONArray(*_GRANT_COLUMNS)))
+        .annotate(rows=_JSONRows(JSONArray(*_GRANT_COLUMNS, _role_permissions_stamp())))
         .values("rows")
     )
     return models.Subquery(rows, output_field=models.TextField())

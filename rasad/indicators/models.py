@@ -182,6 +182,18 @@ class Observation(OrganizationOwnedModel):
     """One reported value: an organization's figure for an input indicator in a Jalali period,
     in the indicator's unit. Draft → submitted → approved; approval by the parent locks it."""
 
+    # The hot table of bulk ingest: every index costs each inserted row an entry, so it keeps only
+    # the indexes a query uses (docs/development/benchmarks.md, "Ingest"). The organization's own
+    # index is a prefix of the two composite ones below, and nothing filters or orders
+    # observations by their creation time; the foreign keys are kept (checked per row at commit).
+    organization = models.ForeignKey(
+        "core.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organization"),
+        db_index=False,
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="observations")
     period_key = models.CharField(_("period"), max_length=8)
     period_start = models.DateField(_("period start"))
@@ -198,8 +210,14 @@ class Observation(OrganizationOwnedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Empty until a value is approved: indexed only where set (what deleting a user looks up).
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     approved_at = models.DateTimeField(null=True, blank=True)
 
@@ -212,7 +230,14 @@ class Observation(OrganizationOwnedModel):
                 fields=["organization", "indicator", "period_key"], name="observation_unique_period"
             )
         ]
-        indexes = [models.Index(fields=["organization", "period_key"])]
+        indexes = [
+            models.Index(fields=["organization", "period_key"]),
+            models.Index(
+                fields=["approved_by"],
+                condition=models.Q(approved_by__isnull=False),
+                name="observation_approved_by",
+            ),
+        ]
         permissions = [
             ("submit_observation", _("Can submit observations")),
             ("approve_observation", _("Can approve observations of sub-organizations")),
@@ -232,8 +257,18 @@ class Rollup(models.Model):
     the transaction that writes it, so dashboards read current figures without scanning raw
     data. ``rasad.indicators.rollups.rebuild`` recomputes them for a consistency check."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
-    organization = models.ForeignKey("core.Organization", on_delete=models.CASCADE, related_name="+")
+    # Foreign keys in Django only (deletes cascade through Django's collector), not in the
+    # database: a rollup row is derived data whose ids come from a checked observation (its
+    # indicator, its organization or one of that organization's ancestors), ``rebuild``
+    # recomputes the table, and a database check would cost every new row a lookup that locks
+    # the national body's row (as ``RollupDelta`` explains). The indicator's own index is a prefix
+    # of ``rollup_unique`` and of the (indicator, year) index.
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    organization = models.ForeignKey(
+        "core.Organization", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     province = models.CharField(max_length=4, default="")
     period_key = models.CharField(max_length=8)
     year = models.PositiveSmallIntegerField()

@@ -3,13 +3,19 @@
 Each observation adds to one row per (indicator, organization-ancestor-or-self, province of the
 observation's organization, period). Writers hand over deltas (``Deltas``):
 
-* On PostgreSQL a write appends its deltas to ``RollupDelta`` (one multi-row ``INSERT``, in the
-  write's transaction) and never touches the shared ancestor rows, so concurrent writers under
-  one national body do not queue on their row locks. After commit, ``fold`` moves pending deltas
-  into ``Rollup`` with one statement; only one process folds at a time (an advisory lock), and it
-  folds the deltas of every writer that committed meanwhile. Readers go through ``sums``, which
-  adds the pending deltas to the rollup rows, so a dashboard is exact as soon as the write commits
-  (the documented lag is zero; folding is compaction).
+* On PostgreSQL a large write (at least ``OWN_ROWS_DIRECT`` own rows: a bulk batch) adds to its
+  organizations' own rows directly, with one statement in its transaction: those rows belong to
+  the (organization, period) keys the writer has already locked, so no other writer waits on
+  them. A smaller write hands its own rows over as deltas, with the rest (one statement fewer
+  in its transaction). The deltas to the ancestors' rows go to
+  ``RollupDelta`` (one binary COPY, in the write's transaction): the write never touches the
+  shared ancestor rows, so concurrent writers under one national body do not queue on their row
+  locks. After commit, ``fold`` moves pending deltas into ``Rollup`` with one statement; only
+  one process folds at a time (an advisory lock), and it folds the deltas of every writer that
+  committed meanwhile. Readers go through ``sums``, which adds the pending deltas to the rollup
+  rows, so a dashboard is exact as soon as the write commits (the documented lag is zero;
+  folding is compaction). A batch of a thousand values from a hundred sites under one company
+  thus folds about a hundred delta rows (the company's), not eleven hundred.
 * On SQLite writes are already serialised (one writer at a time), so deltas are applied to
   ``Rollup`` directly in the write's transaction with ``INSERT … ON CONFLICT DO UPDATE``.
 
@@ -43,12 +49,14 @@ Key = tuple[int, int, str, str, int]
 
 
 class Deltas:
-    """Accumulates changes of (total, count, approved total, approved count) per rollup row."""
+    """Accumulates changes of (total, count, approved total, approved count) per rollup row:
+    each organization's own rows (``own``) apart from its ancestors' (``rows``)."""
 
     def __init__(self) -> None:
         self.rows: dict[Key, list[float]] = {}
-        # Each organization's rollup rows are its ancestors' and its own: its path read once.
-        self._lineage: dict[int, tuple[int, ...]] = {}
+        self.own: dict[Key, list[float]] = {}
+        # Each organization's ancestors, read from its path once per batch.
+        self._ancestors: dict[int, tuple[int, ...]] = {}
 
     def add(
         self,
@@ -63,37 +71,81 @@ class Deltas:
         approved_total: float = 0.0,
         approved_count: int = 0,
     ) -> None:
-        lineage = self._lineage.get(organization.id)
-        if lineage is None:
-            lineage = self._lineage[organization.id] = (*organization.ancestor_ids(), organization.id)
+        organization_id = organization.id
+        ancestors = self._ancestors.get(organization_id)
+        if ancestors is None:
+            ancestors = self._ancestors[organization_id] = tuple(organization.ancestor_ids())
+        _accumulate(
+            self.own,
+            (indicator_id, organization_id, province_code, period_key, year),
+            total,
+            count,
+            approved_total,
+            approved_count,
+        )
         rows = self.rows
-        for ancestor_id in lineage:
-            key = (indicator_id, ancestor_id, province_code, period_key, year)
-            row = rows.get(key)
-            if row is None:
-                rows[key] = [total, count, approved_total, approved_count]
-            else:
-                row[0] += total
-                row[1] += count
-                row[2] += approved_total
-                row[3] += approved_count
+        for ancestor_id in ancestors:
+            _accumulate(
+                rows,
+                (indicator_id, ancestor_id, province_code, period_key, year),
+                total,
+                count,
+                approved_total,
+                approved_count,
+            )
 
     def params(self) -> list[tuple[Any, ...]]:
-        """The non-zero deltas as rows of ``_COLUMNS``, in a fixed order (no deadlocks)."""
-        changed = sorted((key, row) for key, row in self.rows.items() if any(row))
-        self.rows.clear()
-        return [(*key, row[0], int(row[1]), row[2], int(row[3])) for key, row in changed]
+        """Every non-zero delta, own and ancestors' together, as rows of ``_COLUMNS`` in a fixed
+        order (no deadlocks); the accumulated deltas are cleared."""
+        for key, row in self.own.items():
+            _accumulate(self.rows, key, *row)
+        self.own.clear()
+        return _params(self.rows)
 
     def apply(self) -> None:
         """Hand the accumulated deltas to the database (see the module docstring)."""
-        params = self.params()
-        if not params:
+        if connection.vendor != "postgresql":
+            params = self.params()
+            if params:
+                _upsert(params)
             return
-        if connection.vendor == "postgresql":
-            _append(params)
-            transaction.on_commit(fold, robust=True)
+        if len(self.own) >= OWN_ROWS_DIRECT:
+            _upsert_own(_params(self.own))
         else:
-            _upsert(params)
+            # A small write (a form, one value) hands its own rows over as deltas too: one COPY
+            # for all, instead of a statement more in its transaction.
+            for key, row in self.own.items():
+                _accumulate(self.rows, key, *row)
+            self.own.clear()
+        ancestors = _params(self.rows)
+        if ancestors:
+            _append(ancestors)
+            transaction.on_commit(fold, robust=True)
+
+
+def _accumulate(
+    rows: dict[Key, list[float]],
+    key: Key,
+    total: float,
+    count: float,
+    approved_total: float,
+    approved_count: float,
+) -> None:
+    row = rows.get(key)
+    if row is None:
+        rows[key] = [total, count, approved_total, approved_count]
+    else:
+        row[0] += total
+        row[1] += count
+        row[2] += approved_total
+        row[3] += approved_count
+
+
+def _params(rows: dict[Key, list[float]]) -> list[tuple[Any, ...]]:
+    """The non-zero deltas of ``rows`` as rows of ``_COLUMNS``, sorted; ``rows`` is cleared."""
+    changed = sorted((key, row) for key, row in rows.items() if any(row))
+    rows.clear()
+    return [(*key, row[0], int(row[1]), row[2], int(row[3])) for key, row in changed]
 
 
 def _append(params: list[tuple[Any, ...]]) -> None:
@@ -130,6 +182,45 @@ def _upsert(params: list[tuple[Any, ...]]) -> None:
         cursor.executemany(sql, params)
 
 
+# A write with at least this many own rows adds them to ``Rollup`` itself (``_upsert_own``);
+# a smaller one leaves them to the fold with its ancestors' deltas.
+OWN_ROWS_DIRECT = 200
+# The own rows of a large batch go through a temporary table (binary COPY, then one INSERT …
+# SELECT): passing them as arrays cost the client more than the server, since Django's cursor
+# binds parameters on the client side and renders every element as text.
+_OWN_STAGE = "rasad_rollup_stage"
+
+
+def _upsert_own(params: list[tuple[Any, ...]]) -> None:
+    """Add the write's own rows to ``Rollup`` in its transaction, in one ``INSERT … ON CONFLICT``.
+
+    These rows are not hot: an organization's own row of an indicator and period takes, from
+    writers, the one observation of that key, which the write has already written (and so
+    locked) in this transaction; a batch holds the (organization, period) advisory lock as well
+    (``rasad.indicators.actions.reporting``). Only a fold may add to one of them too (when the
+    organization is an ancestor of another that reports), in a short transaction; both lock rows
+    in the order of the same ``ORDER BY``, so neither can wait for the other in a cycle."""
+    table = Rollup._meta.db_table
+    with connection.cursor() as cursor:
+        # Created on every large batch, not once per connection: a rolled-back transaction takes
+        # the temporary table with it (as the observations' staging table, reporting._merge).
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {_OWN_STAGE} (indicator_id bigint, organization_id bigint, "
+            "province varchar(4), period_key varchar(8), year smallint, total float8, value_count int, "
+            "approved_total float8, approved_count int) ON COMMIT DELETE ROWS"
+        )
+        with cursor.cursor.copy(f"COPY {_OWN_STAGE} ({_COLUMNS}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(_DELTA_TYPES)
+            for row in params:
+                copy.write_row(row)
+        # Emptied as it is read: a second batch in the same transaction must not add these again.
+        cursor.execute(
+            f"WITH staged AS (DELETE FROM {_OWN_STAGE} RETURNING {_COLUMNS}) "  # noqa: S608
+            f"INSERT INTO {table} ({_COLUMNS}) SELECT {_COLUMNS} FROM staged "
+            "ORDER BY indicator_id, organization_id, province, period_key" + _UPSERT_TAIL.format(t=table)
+        )
+
+
 def fold() -> int:
     """Move pending deltas into ``Rollup`` (PostgreSQL); returns how many deltas were folded.
 
@@ -154,13 +245,12 @@ def fold() -> int:
             if not cursor.fetchone()[0]:
                 return folded
             try:
-                while True:
-                    with transaction.atomic():
-                        cursor.execute(sql)
-                        moved: int = cursor.rowcount
+                # One statement per turn: a second one at once would mostly find nothing, after
+                # reading past the rows the first deleted; the check below finds what came since.
+                with transaction.atomic():
+                    cursor.execute(sql)
+                    moved: int = cursor.rowcount
                     folded += max(moved, 0)
-                    if moved <= 0:
-                        break
             finally:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [FOLD_LOCK])
             cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {delta})")  # noqa: S608

@@ -59,8 +59,12 @@ def audit_live(
     old: dict[str, Any] | None = None,
     new: dict[str, Any] | None = None,
     actor_name: str = "",
+    request_id: str | None = None,
+    ip: str | None = None,
 ) -> None:
-    """An event in the chain of the field post ``organization``."""
+    """An event in the chain of the field post ``organization``. ``request_id`` and ``ip`` are
+    the current request's unless given (a batch written by another request's thread, in a
+    group commit, names its own)."""
     record(
         event,
         actor=acting_user,
@@ -70,4 +74,6 @@ def audit_live(
         object_type=object_type,
         old=old,
         new=new,
+        request_id=request_id,
+        ip=ip,
     )

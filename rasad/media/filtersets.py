@@ -111,10 +111,11 @@ class PlannedItemFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     kind = django_filters.MultipleChoiceFilter(choices=PlanKind.choices, label=_("What is planned"))
     state = django_filters.MultipleChoiceFilter(choices=PlanState.choices, label=_("State"))
     agency_id = IdFilter(field_name="agency_id", label=_("Agency (organization id)"))
+    axis_id = IdFilter(field_name="axis_id", label=_("Roadmap axis it serves (axis id)"))
 
     class Meta:
         model = PlannedItem
-        fields = ["q", "kind", "state", "agency_id"]
+        fields = ["q", "kind", "state", "agency_id", "axis_id"]
 
     def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.search(value)  # type: ignore[attr-defined,no-any-return]

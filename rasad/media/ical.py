@@ -45,6 +45,11 @@ def _description(item: PlannedItem, address: str) -> str:
             lines.append(_("Channel: %(channel)s") % {"channel": Channel(item.channel).label})
         if item.training_event is not None:
             lines.append(_("Training event it announces: %(title)s") % {"title": item.training_event.title})
+        if item.axis is not None:
+            lines.append(
+                _("Roadmap axis: %(axis)s (%(programme)s)")
+                % {"axis": item.axis.title, "programme": item.axis.programme.title}
+            )
         if item.state == PlanState.PUBLISHED:
             lines.append(_("Published at: %(link)s") % {"link": item.link})
         elif item.state == PlanState.CANCELLED:

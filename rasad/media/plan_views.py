@@ -92,7 +92,7 @@ class PlanCalendarView(ScopedListView):
     list of the month (filtered by agency, kind, state or words)."""
 
     model = PlannedItem
-    queryset = PlannedItem.objects.select_related("organization", "agency")
+    queryset = PlannedItem.objects.select_related("organization", "agency", "axis")
     filterset_class = PlannedItemFilterSet
     ordering = ("starts_at", "pk")
     paginate_by = 100
@@ -127,7 +127,15 @@ class PlanCalendarView(ScopedListView):
             "agenda": agenda(period, list(data["page"])),
             "can_add": self.may("add"),
             "ics_query": self.ics_query(period),
+            "axes": self.axes(),
         }
+
+    def axes(self) -> list[Any]:
+        """The roadmap axes the month may be filtered by: those of the programmes the
+        headquarters the person sees take part in, as far as the person may see them."""
+        hqs = MemberAgency.objects.active().filter(hq__in=self.organizations_for("view")).values("hq_id")
+        hq_ids = Organization.objects.filter(pk__in=hqs).values_list("pk", flat=True)
+        return list(self.scoped(roadmap_axes(hq_ids)))
 
 
 class PlanCalendarFileView(PlanCalendarView):
@@ -138,7 +146,7 @@ class PlanCalendarFileView(PlanCalendarView):
     template_name = ""  # a filter that cannot be read is answered with the API's error body
 
     def respond(self, objects: QuerySet[Any]) -> HttpResponseBase:
-        items = list(objects.select_related("training_event")[: self.paginate_by])
+        items = list(objects.select_related("training_event", "axis__programme")[: self.paginate_by])
         period = self.month()
         data = ical.calendar(
             items,

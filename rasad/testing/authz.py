@@ -917,11 +917,20 @@ PAGES: dict[str, Page] = {
     "assessments:section-create": page("instrument", get=allow(ROOT), post=allow(ROOT)),
     "assessments:section-edit": page("instrument-section", get=allow(ROOT), post=allow(ROOT)),
     "assessments:section-delete": page("instrument-section", get=NOT_ANSWERED, post=allow(ROOT)),
+    "assessments:section-move": page(
+        "instrument-section", get=NOT_ANSWERED, post=allow(ROOT), data={"direction": "down"}
+    ),
     "assessments:criterion-create": page("instrument-section", get=allow(ROOT), post=allow(ROOT)),
     "assessments:criterion-edit": page("instrument-criterion", get=allow(ROOT), post=allow(ROOT)),
     "assessments:criterion-delete": page("instrument-criterion", get=NOT_ANSWERED, post=allow(ROOT)),
+    "assessments:criterion-move": page(
+        "instrument-criterion", get=NOT_ANSWERED, post=allow(ROOT), data={"direction": "down"}
+    ),
     "assessments:item-create": page("instrument-criterion", get=allow(ROOT), post=allow(ROOT)),
     "assessments:item-delete": page("instrument-item", get=NOT_ANSWERED, post=allow(ROOT)),
+    "assessments:item-move": page(
+        "instrument-item", get=NOT_ANSWERED, post=allow(ROOT), data={"direction": "up"}
+    ),
     "assessments:instrument-detail": page("instrument", get=allow(ISF_READERS)),
     "assessments:instrument-spreadsheet": page("instrument", get=allow(ISF_READERS)),
     "assessments:instrument-structure": page("instrument", get=allow(ROOT), post=allow(ROOT)),
@@ -1384,6 +1393,12 @@ API: dict[str, Operation] = {
     "POST /api/v1/assessment-instruments/{id}/bands-import/": op(allow(ROOT), "instrument"),
     "GET /api/v1/assessment-instruments/{id}/bands-spreadsheet/": op(allow(ISF_READERS), "instrument"),
     "POST /api/v1/assessment-instruments/{id}/new-version/": op(allow(ROOT), "instrument"),
+    # Part by part (a body of {} is refused with 400 after the scope check, as for bands).
+    "POST /api/v1/assessment-instruments/{id}/sections/": op(allow(ROOT), "instrument"),
+    "POST /api/v1/assessment-instruments/{id}/criteria/": op(allow(ROOT), "instrument"),
+    "POST /api/v1/assessment-instruments/{id}/items/": op(allow(ROOT), "instrument"),
+    "POST /api/v1/assessment-instruments/{id}/move-part/": op(allow(ROOT), "instrument"),
+    "POST /api/v1/assessment-instruments/{id}/delete-part/": op(allow(ROOT), "instrument"),
     "GET /api/v1/assessment-cycles/": op(READ_ALL, "assessment-cycle", listed=ISF_READERS),
     "POST /api/v1/assessment-cycles/": op(creates(ROOT), body=_payload("assessments.cycle")),
     "GET /api/v1/assessment-cycles/{id}/": op(allow(ISF_READERS), "assessment-cycle"),

@@ -656,6 +656,53 @@ def do_delete_part(part: Section | Criterion | Item, *, acting_user: User) -> Wr
     return Written(target, None, new_version)
 
 
+def _siblings(part: Section | Criterion | Item) -> Any:
+    """The parts ``part`` is ordered among: the instrument's sections, its section's criteria or
+    its criterion's items."""
+    if isinstance(part, Section):
+        return Section.objects.filter(instrument_id=part.instrument_id)
+    if isinstance(part, Criterion):
+        return Criterion.objects.filter(section_id=part.section_id)
+    return Item.objects.filter(criterion_id=part.criterion_id)
+
+
+@transaction.atomic
+def do_move_part(part: Section | Criterion | Item, direction: str, *, acting_user: User) -> Written:
+    """Move a section, a criterion or an item one place earlier (``up``) or later (``down``)
+    among its siblings; the siblings are numbered 1, 2, … in the order they are shown (the old
+    numbers may repeat or skip), so a move is always one swap of neighbours. A version a cycle
+    uses is not changed: the move is made in its next version (a draft)."""
+    if direction not in ("up", "down"):
+        raise refuse("direction", _("Choose to move the part up or down."))
+    target, new_version = writable_version(part.instrument, acting_user)
+    part = _map(target, type(part), part)
+    siblings = list(_siblings(part).select_for_update().order_by("order", "pk"))
+    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == part.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(siblings):
+        raise refuse(
+            "direction",
+            _("This part is first already.") if direction == "up" else _("This part is last already."),
+        )
+    old = siblings[index].order
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    changed = []
+    for number, sibling in enumerate(siblings, start=1):
+        if sibling.order != number:
+            sibling.order = number
+            changed.append(sibling)
+    type(part).objects.bulk_update(changed, ["order"])
+    audit_part(
+        AssessmentAuditEvent.INSTRUMENT_PART_SAVED,
+        target,
+        part,
+        acting_user=acting_user,
+        old={"order": old},
+        new={"order": other + 1},
+    )
+    return Written(target, siblings[other], new_version)
+
+
 @transaction.atomic
 def do_set_weights(section: Section, weights: dict[int, Decimal], *, acting_user: User) -> Written:
     """Set the weights of every item of a section at once; they must sum to its points."""

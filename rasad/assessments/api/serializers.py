@@ -12,7 +12,7 @@ from rest_framework import serializers
 from rasad.api.fields import DateField, MultiLineCharField, SingleLineCharField
 from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField
 from rasad.assessments.actions import AnswerValues, CycleValues, InstrumentValues
-from rasad.assessments.choices import InstrumentKind
+from rasad.assessments.choices import InstrumentKind, InstrumentPartKind, ItemType, RankingRole
 from rasad.assessments.models import (
     Assessment,
     Band,
@@ -30,6 +30,7 @@ from rasad.assessments.models import (
 )
 from rasad.cases.models import Case
 from rasad.core.models import Organization
+from rasad.indicators.models import Indicator
 
 
 def _read_slug(slug_field: str, **kwargs: Any) -> Any:
@@ -137,6 +138,140 @@ class BandsInputSerializer(serializers.Serializer[Any]):
             BandValues(name=row["name"], minimum=row["minimum"], name_en=row["name_en"])
             for row in self.validated_data["bands"]
         ]
+
+
+class _PartInput(serializers.Serializer[Any]):
+    """A part of the instrument version in ``context["instrument"]``, named by its code; the
+    parts it hangs under are named by their codes too."""
+
+    def _part(self, model: type[Any], field_name: str, code: str) -> Any:
+        part = model.objects.filter(instrument=self.context["instrument"], code=code.strip()).first()
+        if part is None:
+            raise serializers.ValidationError(
+                {field_name: [_("This version has no part with the code “%(code)s”.") % {"code": code}]}
+            )
+        return part
+
+
+class SectionInputSerializer(_PartInput):
+    """A section: added, or changed when the version has one with this code."""
+
+    code = SingleLineCharField(max_length=20)
+    title = SingleLineCharField(max_length=300)
+    title_en = SingleLineCharField(max_length=300, required=False, allow_blank=True, default="")
+    points = serializers.DecimalField(max_digits=9, decimal_places=2)
+    ranking_role = serializers.ChoiceField(choices=RankingRole.choices, default=RankingRole.LEVEL)
+    case_category = SingleLineCharField(max_length=50, required=False, allow_blank=True, default="")
+
+    def to_values(self, section: Section | None) -> Any:
+        from rasad.assessments.actions import SectionValues
+
+        data = self.validated_data
+        return SectionValues(
+            code=data["code"],
+            title=data["title"],
+            points=data["points"],
+            title_en=data["title_en"],
+            ranking_role=data["ranking_role"],
+            case_category=data["case_category"],
+            order=section.order if section else None,
+        )
+
+
+class CriterionInputSerializer(_PartInput):
+    """A criterion of the section with code ``section``: added, or changed (moved to that section
+    too) when the version has one with this code."""
+
+    section = SingleLineCharField(max_length=20)
+    code = SingleLineCharField(max_length=20)
+    title = SingleLineCharField(max_length=300)
+    title_en = SingleLineCharField(max_length=300, required=False, allow_blank=True, default="")
+
+    def to_values(self, criterion: Criterion | None) -> Any:
+        from rasad.assessments.actions import CriterionValues
+
+        data = self.validated_data
+        return CriterionValues(
+            section=self._part(Section, "section", data["section"]),
+            code=data["code"],
+            title=data["title"],
+            title_en=data["title_en"],
+            order=criterion.order if criterion else None,
+        )
+
+
+class OptionInputSerializer(serializers.Serializer[Any]):
+    code = SingleLineCharField(max_length=20)
+    label = SingleLineCharField(max_length=300)  # type: ignore[assignment]  # a field, not Field.label
+    score = serializers.FloatField(min_value=0, max_value=100)
+
+
+class ItemInputSerializer(_PartInput):
+    """An item of the criterion with code ``criterion``: added, or changed when the version has
+    one with this code (its type, range and options too, which the page does not change)."""
+
+    criterion = SingleLineCharField(max_length=20)
+    code = SingleLineCharField(max_length=20)
+    item_type = serializers.ChoiceField(choices=ItemType.choices)
+    text = MultiLineCharField(max_length=2000)
+    text_en = MultiLineCharField(max_length=2000, required=False, allow_blank=True, default="")
+    weight = serializers.DecimalField(max_digits=9, decimal_places=2, min_value=0)
+    guidance = MultiLineCharField(required=False, allow_blank=True, default="")
+    evidence_required = serializers.BooleanField(required=False, default=False)
+    required_evidence = MultiLineCharField(max_length=2000, required=False, allow_blank=True, default="")
+    indicator = serializers.SlugRelatedField(
+        slug_field="code", queryset=Indicator.objects.all(), required=False, allow_null=True, default=None
+    )
+    minimum = serializers.FloatField(required=False, allow_null=True, default=None)
+    maximum = serializers.FloatField(required=False, allow_null=True, default=None)
+    threshold = serializers.FloatField(required=False, allow_null=True, default=None)
+    target = serializers.FloatField(required=False, allow_null=True, default=None)
+    options = OptionInputSerializer(many=True, required=False, default=list)
+
+    def to_values(self, item: Item | None) -> Any:
+        from rasad.assessments.actions import ItemValues
+
+        data = self.validated_data
+        return ItemValues(
+            criterion=self._part(Criterion, "criterion", data["criterion"]),
+            code=data["code"],
+            text=data["text"],
+            item_type=data["item_type"],
+            weight=data["weight"],
+            text_en=data["text_en"],
+            guidance=data["guidance"],
+            evidence_required=data["evidence_required"],
+            required_evidence=data["required_evidence"],
+            indicator=data["indicator"],
+            minimum=data["minimum"],
+            maximum=data["maximum"],
+            threshold=data["threshold"],
+            target=data["target"],
+            options=[dict(option) for option in data["options"]],
+            order=item.order if item else None,
+        )
+
+
+PART_KINDS = {
+    InstrumentPartKind.SECTION: Section,
+    InstrumentPartKind.CRITERION: Criterion,
+    InstrumentPartKind.ITEM: Item,
+}
+
+
+class PartRefSerializer(_PartInput):
+    """A part of the version: its kind and code."""
+
+    kind = serializers.ChoiceField(choices=InstrumentPartKind.choices)
+    code = SingleLineCharField(max_length=20)
+
+    def part(self) -> Any:
+        kind = self.validated_data["kind"]
+        return self._part(PART_KINDS[kind], "code", self.validated_data["code"])
+
+
+class PartMoveSerializer(PartRefSerializer):
+    direction = serializers.ChoiceField(choices=[("up", "up"), ("down", "down")])
 
 
 class InstrumentImportSerializer(serializers.Serializer[Any]):

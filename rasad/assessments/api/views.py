@@ -26,11 +26,13 @@ from rasad.assessments.actions import (
     do_agree_consensus,
     do_assign_assessor,
     do_close_cycle,
+    do_delete_part,
     do_fill_indicator_answers,
     do_finalize_assessment,
     do_import_bands,
     do_import_instrument,
     do_launch_cycle,
+    do_move_part,
     do_name_audit,
     do_new_version,
     do_publish_instrument,
@@ -38,9 +40,12 @@ from rasad.assessments.actions import (
     do_replace_structure,
     do_save_answers,
     do_save_audit_scores,
+    do_save_criterion,
     do_save_cycle,
     do_save_feedback,
+    do_save_item,
     do_save_review_scores,
+    do_save_section,
     do_set_bands,
     do_submit_assessment,
     do_submit_review,
@@ -67,6 +72,7 @@ from rasad.assessments.api.serializers import (
     AssignSerializer,
     AuditNameSerializer,
     BandsInputSerializer,
+    CriterionInputSerializer,
     CycleSerializer,
     EvidenceUploadSerializer,
     FeedbackInputSerializer,
@@ -75,6 +81,9 @@ from rasad.assessments.api.serializers import (
     IndicatorFigureSerializer,
     InstrumentImportSerializer,
     InstrumentSerializer,
+    ItemInputSerializer,
+    PartMoveSerializer,
+    PartRefSerializer,
     ProposeRiskSerializer,
     RankingSerializer,
     ReviewScoresSerializer,
@@ -83,6 +92,7 @@ from rasad.assessments.api.serializers import (
     RiskRatingInputSerializer,
     RiskRatingSerializer,
     RiskSerializer,
+    SectionInputSerializer,
     WaitingAssessmentSerializer,
     WaitingSerializer,
 )
@@ -268,6 +278,70 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+
+    def _save_part(self, request: Request, input_class: Any, model: type[Any], save: Any) -> Response:
+        instrument = self.get_object()
+        serializer = input_class(data=request.data, context={"instrument": instrument})
+        serializer.is_valid(raise_exception=True)
+        existing = model.objects.filter(
+            instrument=instrument, code=serializer.validated_data["code"].strip()
+        ).first()
+        written = save(
+            instrument,
+            serializer.to_values(existing),
+            acting_user=_actor(request),
+            **{model._meta.model_name: existing},
+        )
+        return self._instrument(written.instrument)
+
+    @extend_schema(request=SectionInputSerializer, responses=InstrumentSerializer)
+    @action(detail=True, methods=["post"])
+    @scope_action("change")
+    def sections(self, request: Request, pk: Any = None) -> Response:
+        """Add a section, or change the one with this code (in the next version when a cycle uses
+        this one; the answer is the version changed)."""
+        return self._save_part(request, SectionInputSerializer, Section, do_save_section)
+
+    @extend_schema(request=CriterionInputSerializer, responses=InstrumentSerializer)
+    @action(detail=True, methods=["post"])
+    @scope_action("change")
+    def criteria(self, request: Request, pk: Any = None) -> Response:
+        """Add a criterion to the section with code ``section``, or change the one with this code
+        (in the next version when a cycle uses this one)."""
+        return self._save_part(request, CriterionInputSerializer, Criterion, do_save_criterion)
+
+    @extend_schema(request=ItemInputSerializer, responses=InstrumentSerializer)
+    @action(detail=True, methods=["post"])
+    @scope_action("change")
+    def items(self, request: Request, pk: Any = None) -> Response:
+        """Add an item to the criterion with code ``criterion``, or change the one with this code:
+        words, weight, type, range, options, the indicator that answers it (in the next version
+        when a cycle uses this one)."""
+        return self._save_part(request, ItemInputSerializer, Item, do_save_item)
+
+    @extend_schema(request=PartMoveSerializer, responses=InstrumentSerializer)
+    @action(detail=True, methods=["post"], url_path="move-part")
+    @scope_action("change")
+    def move_part(self, request: Request, pk: Any = None) -> Response:
+        """Move a part one place ``up`` or ``down`` among its siblings:
+        ``{"kind": "item", "code": "A1.2", "direction": "up"}``."""
+        serializer = PartMoveSerializer(data=request.data, context={"instrument": self.get_object()})
+        serializer.is_valid(raise_exception=True)
+        written = do_move_part(
+            serializer.part(), serializer.validated_data["direction"], acting_user=_actor(request)
+        )
+        return self._instrument(written.instrument)
+
+    @extend_schema(request=PartRefSerializer, responses=InstrumentSerializer)
+    @action(detail=True, methods=["post"], url_path="delete-part")
+    @scope_action("change")
+    def delete_part(self, request: Request, pk: Any = None) -> Response:
+        """Delete a section (with its criteria and items), a criterion (with its items) or an
+        item: ``{"kind": "criterion", "code": "A1"}``."""
+        serializer = PartRefSerializer(data=request.data, context={"instrument": self.get_object()})
+        serializer.is_valid(raise_exception=True)
+        written = do_delete_part(serializer.part(), acting_user=_actor(request))
+        return self._instrument(written.instrument)
 
     def _instrument(self, instrument: Instrument) -> Response:
         fresh = Instrument.objects.prefetch_related("bands", "sections__criteria__items__indicator")

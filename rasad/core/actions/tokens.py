@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,7 @@ from rasad.core.audit import CoreAuditEvent
 from rasad.core.audit_log import record
 from rasad.core.models import ApiToken, User
 from rasad.core.scope import held_grants_of, remember_held_grants
+from rasad.lib.prepared import PreparedQuery
 
 TOKEN_PREFIX = "rsd_"  # noqa: S105 (a public prefix, not a secret)
 
@@ -66,21 +68,51 @@ def do_revoke_api_token(token: ApiToken, *, acting_user: User) -> ApiToken:
     return token
 
 
+def _columns(model: type[models.Model]) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+# Slot values for the prepared token query: a hash and a moment no real request has.
+_KEY_SENTINEL = "rasad:prepared:key-hash"
+_NOW_SENTINEL = datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
+
+
+def _token_query(key_hash: str, now: datetime) -> QuerySet[ApiToken]:
+    """The token with every column of its user and the user's grants that count at ``now``."""
+    user_columns = [f"user__{name}" for name in _columns(User)]
+    return (
+        ApiToken.objects.filter(key_hash=key_hash)
+        .annotate(held_grants=held_grants_of("user_id", now=now))
+        .order_by()
+        .values_list(*_columns(ApiToken), *user_columns, "held_grants")[:1]
+    )
+
+
+# Compiled once per process: every request of a token sends this statement, and compiling it
+# cost more CPU than PostgreSQL's answering it (docs/development/benchmarks.md, "Fixed cost").
+_TOKEN = PreparedQuery(_token_query, key_hash=_KEY_SENTINEL, now=_NOW_SENTINEL)
+
+
 def authenticate_token(secret: str) -> ApiToken | None:
-    """Look a presented secret up by its hash; a revoked or expired token authenticates nobody."""
+    """Look a presented secret up by its hash; a revoked or expired token authenticates nobody.
+
+    One statement reads the token, its user and the user's grants (every request of a token asks
+    for them), so revoking a token or a grant, or deactivating the user, counts from the next
+    request on."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    # The user's grants come in the same query: every request of a token asks for them.
-    token = (
-        ApiToken.objects.select_related("user")
-        .annotate(held_grants=held_grants_of("user_id"))
-        .filter(key_hash=hash_token(secret))
-        .first()
-    )
-    if token is None or not token.is_usable or not token.user.is_active:
-        return None
-    remember_held_grants(token.user, token.held_grants)
     now = timezone.now()
+    rows = _TOKEN.rows(key_hash=hash_token(secret), now=now)
+    if not rows:
+        return None
+    row = rows[0]
+    token_columns, user_columns = _columns(ApiToken), _columns(User)
+    token = ApiToken.from_db(DEFAULT_DB_ALIAS, token_columns, row[: len(token_columns)])
+    user = User.from_db(DEFAULT_DB_ALIAS, user_columns, row[len(token_columns) : -1])
+    if token.revoked_at is not None or token.expires <= now or not user.is_active:
+        return None
+    token.user = user
+    remember_held_grants(user, row[-1])
     if token.last_used is None or now - token.last_used > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used=now)
     return token

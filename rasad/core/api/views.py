@@ -44,6 +44,7 @@ from rasad.core.api.serializers import (
     RoleSerializer,
     UserSerializer,
     WorkingGroupSerializer,
+    me_representation,
 )
 from rasad.core.filtersets import (
     AuditEventFilterSet,
@@ -179,7 +180,7 @@ class UserViewSet(ScopedReadOnlyViewSet):
                 calendar=data.get("calendar"),
                 persian_digits=data.get("persian_digits"),
             )
-        return Response(MeSerializer(user, context={"request": request}).data)
+        return Response(me_representation(user))
 
     @extend_schema(request=PasswordChangeSerializer, responses={204: None})
     @action(

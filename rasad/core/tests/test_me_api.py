@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from rasad.conftest import client_for
-from rasad.core.models import AuditEvent, User
+from rasad.core.actions.people import do_grant_role
+from rasad.core.api.serializers import MeSerializer, me_representation
+from rasad.core.models import AuditEvent, Grant, Role, User
 from rasad.testing.api import assert_nothing_changed
 from rasad.testing.cast import Cast
 
@@ -59,3 +65,30 @@ def test_identity_fields_are_read_only(cast: Cast):
 
 def test_anonymous_is_refused(api, cast: Cast):
     assert api.get(ME).status_code == 401
+
+
+def test_the_answer_is_what_the_serializer_says_for_everyone(cast: Cast):
+    # ``me`` answers without MeSerializer (it is hot); the schema and content are the serializer's.
+    # Erfan's grant has expired, Wali's is through a working group; Alice also gets a disabled
+    # administrator grant (listed nowhere, but it still asks for two-factor) and one that expires.
+    administrator = do_grant_role(
+        cast.alice, Role.objects.get(slug="administrator"), acting_user=None, organization=cast.isfahan
+    )
+    # No action disables a grant (revoking deletes it): a disabled one comes from the admin site.
+    Grant.objects.filter(pk=administrator.pk).update(is_enabled=False)
+    do_grant_role(
+        cast.alice,
+        Role.objects.get(slug="viewer"),
+        acting_user=None,
+        organization=cast.kerman,
+        include_descendants=False,
+        expires=timezone.now() + timedelta(days=3),
+    )
+    for user in [*cast.everyone.values(), cast.root]:
+        fresh = User.objects.get(pk=user.pk)
+        assert me_representation(fresh) == dict(MeSerializer(fresh).data), user.username
+    alice = client_for(cast.alice).get(ME).json()
+    assert (alice["requires_two_factor"], [g["role"] for g in alice["grants"]]) == (
+        True,
+        ["analyst", "viewer"],
+    )

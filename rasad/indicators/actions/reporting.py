@@ -271,7 +271,7 @@ def _read_facts(
     params = [*locked_params, *assigned_params]
     if lock and connection.vendor == "postgresql":
         sql += f" UNION ALL SELECT 'locks', count(*), NULL, NULL, NULL FROM ({_LOCKS}) AS taken"  # noqa: S608
-        params.append(_lock_keys({(r.organization.pk, r.period.key) for r in rows}))
+        params.append(_lock_keys({(r.organization.id, r.period.key) for r in rows}))
     locked: set[tuple[int, str]] = set()
     reach: list[tuple[int, int, bool]] = []
     with connection.cursor() as cursor:
@@ -498,8 +498,11 @@ def _merge(rows: list[Row]) -> dict[tuple[int, int, str], int]:
                 for row in rows:
                     copy.write_row(row)
             select = ", ".join("findings::jsonb" if c == "findings" else c for c in _OBSERVATION_COLUMNS)
+            # Emptied as it is read: the table's rows live until commit, and a second batch in
+            # the same transaction (the demo's years) would otherwise write the first's again.
             cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT {select} FROM {_STAGE}" + conflict  # noqa: S608
+                f"WITH staged AS (DELETE FROM {_STAGE} RETURNING {columns}) "  # noqa: S608
+                f"INSERT INTO {table} ({columns}) SELECT {select} FROM staged" + conflict
             )
             for pk, org_id, indicator_id, key in cursor.fetchall():
                 ids[(org_id, indicator_id, key)] = pk
@@ -562,7 +565,7 @@ def _read_stored(rows: Sequence[ObservationInput], related_ids: set[int]) -> _St
     its organizations and years (``target_ids``: ``check_targets`` reads nothing more when there
     are none)."""
     stored = _Stored(existing={}, series=defaultdict(list), period_values=defaultdict(dict))
-    organization_ids = {r.organization.pk for r in rows}
+    organization_ids = {r.organization.id for r in rows}
     values_sql, values_params = (
         Observation.objects.filter(
             organization_id__in=organization_ids,
@@ -703,7 +706,7 @@ def _record(
     """Steps 3 to 7 of the module docstring but the audit event; whether anything was written.
     The rows' (organization, period) locks were taken by their check."""
     organizations = {r.organization.id: r.organization for r in rows}
-    rules_by_indicator, related_ids = _rules_of({r.indicator.pk for r in rows})
+    rules_by_indicator, related_ids = _rules_of({r.indicator.id for r in rows})
     stored = _read_stored(rows, related_ids)
     reporter = acting_user.pk if acting_user is not None else None
     plan = _plan(rows, stored, rules_by_indicator, result, reporter=reporter, source=source)
@@ -734,7 +737,7 @@ def _record(
 def _audit_recorded(
     rows: Sequence[ObservationInput], result: BatchResult, *, acting_user: User | None, source: str
 ) -> None:
-    organizations = {r.organization.pk: r.organization for r in rows}
+    organizations = {r.organization.id: r.organization for r in rows}
     audit_batch(
         IndicatorAuditEvent.OBSERVATIONS_RECORDED,
         acting_user=acting_user,

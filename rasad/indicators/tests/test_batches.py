@@ -284,6 +284,35 @@ def test_a_rolled_back_copy_batch_leaves_the_next_one_working(committed: Cast, m
     assert Observation.objects.count() == 3
 
 
+def test_two_staged_batches_in_one_transaction_write_each_row_once(assigned: Cast, monkeypatch):
+    """The staging tables (the observations', and the own rollup rows') keep their rows until
+    commit: a second batch in the same transaction (the demo loads a year per batch) must not
+    write the first one's rows again, over what happened to them in between (here a submit)."""
+    from rasad.indicators.actions import reporting
+
+    monkeypatch.setattr(reporting, "COPY_THRESHOLD", 2)
+    monkeypatch.setattr(rollups, "OWN_ROWS_DIRECT", 2)
+    client = client_for(assigned.ali)
+    assert client.post(BULK, body(5, months=3), format="json").status_code == 200
+    do_submit_period(assigned.isfahan_post, "1402-01", acting_user=assigned.ali)
+    second = {
+        "batch_id": new_batch(),
+        "observations": [
+            {"organization": "ISF-P1", "indicator": "GAS_CONS", "period": f"1402-{m:02d}", "value": 7}
+            for m in range(1, 4)
+        ],
+    }
+    assert client.post(BULK, second, format="json").status_code == 200
+    assert Observation.objects.get(indicator__code="ELEC_CONS", period_key="1402-01").status == "submitted"
+    rollups.fold()
+    totals = dict(
+        Rollup.objects.filter(organization=assigned.isfahan_post)
+        .values_list("indicator__code")
+        .annotate(total=Sum("total"))
+    )
+    assert totals == {"ELEC_CONS": 15.0, "GAS_CONS": 21.0}
+
+
 def test_batch_ids_are_forgotten_after_the_keep_days(assigned: Cast, settings):
     """The nightly job deletes batch ids older than RASAD_BATCH_KEEP_DAYS; a retry after that is
     a new batch, which writes nothing when the values are the same."""

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import pytest
 from django.db.models import Sum
 
 from rasad.indicators import rollups
-from rasad.indicators.actions import do_approve_period, do_reopen_period, do_submit_period
-from rasad.indicators.models import Observation, Rollup
-from rasad.indicators.testing import record
+from rasad.indicators.actions import (
+    ObservationInput,
+    do_approve_period,
+    do_record_observations,
+    do_reopen_period,
+    do_submit_period,
+)
+from rasad.indicators.models import Observation, Rollup, RollupDelta
+from rasad.indicators.testing import indicator, record
+from rasad.lib.jalali import JalaliPeriod
 from rasad.testing.cast import Cast
 
 
@@ -45,3 +53,59 @@ def test_incremental_equals_rebuild_after_a_mixed_history(assigned: Cast):
         s=Sum("total")
     )["s"]
     assert national == Observation.objects.filter(indicator__code="ELEC_CONS").aggregate(s=Sum("value"))["s"]
+
+
+def test_a_large_write_adds_its_own_rows_at_once_and_stays_exact(
+    assigned: Cast, monkeypatch: pytest.MonkeyPatch
+):
+    """A write with many own rows (the threshold lowered here from 200 to 3) adds them to the
+    rollup table in its transaction; its ancestors' rows still go through deltas. Isfahan both
+    reports and is the ancestor of a post that reports, so its rows get both; a small write, a
+    change and an approval follow. The figures are exact before any fold (pending deltas added)
+    and equal a rebuild after."""
+    monkeypatch.setattr(rollups, "OWN_ROWS_DIRECT", 3)
+    organizations = (assigned.isfahan, assigned.isfahan_post)
+
+    def batch(base: float) -> list[ObservationInput]:
+        return [
+            ObservationInput(
+                organization, indicator(code), JalaliPeriod.parse(f"1402-{month:02d}"), base + month
+            )
+            for organization in organizations
+            for code in ("ELEC_CONS", "ORE_MILLED")
+            for month in range(1, 4)
+        ]
+
+    do_record_observations(batch(100.0), acting_user=None)
+    # The own rows are in the rollup table already; no delta names the post, the leaf.
+    assert Rollup.objects.filter(organization=assigned.isfahan_post).count() == 6
+    assert not RollupDelta.objects.filter(organization_id=assigned.isfahan_post.pk).exists()
+    do_record_observations(batch(200.0)[::2], acting_user=None)  # half of them changed
+    record(assigned.isfahan_post, "ELEC_CONS", "1402-04", 50.0)  # a small write: deltas only
+    do_submit_period(assigned.isfahan_post, "1402-02", acting_user=None)
+    do_approve_period(assigned.isfahan_post, "1402-02", acting_user=assigned.alice)
+
+    def raw(organization_ids: set[int]) -> dict[str, float]:
+        totals: dict[str, float] = {}
+        for o in Observation.objects.filter(
+            indicator__code="ELEC_CONS", organization_id__in=organization_ids
+        ):
+            totals[o.period_key] = totals.get(o.period_key, 0.0) + o.value
+        return totals
+
+    everyone = {assigned.isfahan.pk, assigned.isfahan_post.pk}
+    for organization, below in (
+        (assigned.national, everyone),
+        (assigned.isfahan, everyone),
+        (assigned.isfahan_post, {assigned.isfahan_post.pk}),
+    ):
+        figures = rollups.sums(
+            ("period_key",),
+            {"total": "total"},
+            organization_id=organization.pk,
+            indicator_id=indicator("ELEC_CONS").pk,
+        )
+        assert {row["period_key"]: row["total"] for row in figures} == pytest.approx(raw(below))
+    incremental = rollups.snapshot()
+    rollups.rebuild()
+    assert rollups.snapshot() == incremental

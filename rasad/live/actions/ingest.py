@@ -25,6 +25,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -250,22 +252,130 @@ def parse_batch(body: Any, now: datetime, *, digest: str = "") -> ParsedBatch:
     return parsed
 
 
-@transaction.atomic
+@dataclass
+class Submission:
+    """One request's checked batch, waiting to be written: the credential it came with, when
+    the server read it, and the request's id and address for its audit event."""
+
+    credential: AgentCredential
+    batch: ParsedBatch
+    now: datetime
+    request_id: str | None = None
+    ip: str | None = None
+
+
 def do_ingest_batch(credential: AgentCredential, batch: ParsedBatch, *, now: datetime) -> BatchResult:
     """Record what is new in ``batch`` for the credential's post; answer every item."""
-    post = credential.organization
-    serials = {i.serial for i in (*batch.heartbeats, *batch.events) if isinstance(i, Item)}
-    devices: dict[str, Device] = {
-        d.serial: d
-        for d in Device.objects.select_for_update()
-        .filter(organization=post, serial__in=serials)
-        .order_by("pk")
-    }
-    for device in devices.values():
-        device.organization = post
+    return do_ingest_batches([Submission(credential, batch, now)])[0]
 
-    def device_for(item: Item) -> Device | Outcome:
-        device: Device | None = devices.get(item.serial)
+
+@transaction.atomic
+def do_ingest_batches(submissions: list[Submission]) -> list[BatchResult]:
+    """Record several agents' batches in one transaction (``rasad.live.group_commit``: single
+    events arriving at once share one commit); answer each as if it had been written alone.
+
+    The statements are the group's, not each batch's: one lock of every device named (in id
+    order, so that two groups naming the same devices cannot deadlock), one read of the ids and
+    sequences already recorded, one insert of the events (and one of the heartbeats), one update
+    of the devices, and an audit event per batch in its post's chain. A later batch of the
+    group sees the earlier ones' items: a copy of an event in the same group is a duplicate
+    with the first one's acknowledgment, as it would be in the next transaction.
+
+    The batches are written in the order of their posts' ids, so that what is locked after the
+    devices (a post, to open or end its outage; its incident case) is locked in the same order
+    by every group."""
+    order = sorted(range(len(submissions)), key=lambda n: submissions[n].credential.organization_id)
+    written = _write_group([submissions[n] for n in order])
+    results: list[BatchResult | None] = [None] * len(submissions)
+    for position, number in enumerate(order):
+        results[number] = written[position]
+    return [result for result in results if result is not None]
+
+
+def _write_group(submissions: list[Submission]) -> list[BatchResult]:
+    devices = _lock_devices(submissions)
+    group = _Group(devices)
+    _settle_heartbeats(group, submissions)
+    _settle_events(group, submissions)
+
+    status_rows: list[list[DeviceEvent]] = []
+    for number, submission in enumerate(submissions):
+        touched = _apply_to_devices(group, number, submission)
+        group.touched.update({device.pk: device for device in touched})
+        status_rows.append(_status_changes(touched, submission.now))
+
+    Heartbeat.objects.bulk_create(group.heartbeat_rows)
+    rows = [
+        row
+        for number, _s in enumerate(submissions)
+        for row in (*group.event_rows[number], *status_rows[number])
+    ]
+    DeviceEvent.objects.bulk_create(rows)
+    for outcome, event in group.created:
+        outcome.stream_id = event.pk
+    for outcome, first in group.copies:
+        outcome.stream_id = first.stream_id
+    _save_devices(list(group.touched.values()))
+
+    stale = []
+    for number, submission in enumerate(submissions):
+        credential, post = submission.credential, submission.credential.organization
+        created_events = group.event_rows[number]
+        if group.heartbeat_counts[number] or created_events:
+            audit_live(
+                LiveAuditEvent.BATCH_RECEIVED,
+                post,
+                acting_user=None,
+                actor_name=f"agent:{credential.prefix}",
+                object_type="live.agentcredential",
+                new={
+                    "credential": credential.pk,
+                    "heartbeats": group.heartbeat_counts[number],
+                    "events": [str(e.uuid) for e in created_events],
+                    "sha256": submission.batch.digest,
+                },
+                request_id=submission.request_id,
+                ip=submission.ip,
+            )
+        if credential.last_used is None or submission.now - credential.last_used > timedelta(seconds=60):
+            stale.append(credential.pk)
+            credential.last_used = submission.now
+    if stale:
+        AgentCredential.objects.filter(pk__in=stale).update(last_used=max(s.now for s in submissions))
+    for number, submission in enumerate(submissions):
+        post = submission.credential.organization
+        for event in [*group.event_rows[number], *status_rows[number]]:
+            push("live.event", post.pk, **event_payload(event))
+        for event in group.event_rows[number]:
+            if event.severity == Severity.HIGH:
+                do_raise_device_incident(event)
+        if status_rows[number]:  # a post heard from again ends its outage at once, not at the next sweep
+            do_check_outage(post.pk, now=submission.now)
+    return [
+        BatchResult(group.heartbeat_outcomes[number], group.event_outcomes[number])
+        for number in range(len(submissions))
+    ]
+
+
+@dataclass
+class _Group:
+    """What the batches of one transaction share while they are settled."""
+
+    devices: dict[tuple[int, str], Device]
+    touched: dict[int, Device] = field(default_factory=dict)
+    heartbeat_outcomes: list[list[Outcome]] = field(default_factory=list)
+    heartbeat_rows: list[Heartbeat] = field(default_factory=list)
+    heartbeat_counts: list[int] = field(default_factory=list)
+    new_heartbeats: list[list[Heartbeat]] = field(default_factory=list)
+    event_outcomes: list[list[Outcome]] = field(default_factory=list)
+    event_rows: list[list[DeviceEvent]] = field(default_factory=list)
+    # (the outcome, the row it acknowledges): its stream id is the row's once inserted
+    created: list[tuple[Outcome, DeviceEvent]] = field(default_factory=list)
+    # (an outcome, the outcome of the first copy in this group): the same acknowledgment
+    copies: list[tuple[Outcome, Outcome]] = field(default_factory=list)
+
+    def device_for(self, post_id: int, item: Item) -> Device | Outcome:
+        device = self.devices.get((post_id, item.serial))
         if device is None:
             return _refused(
                 item.uuid,
@@ -278,84 +388,77 @@ def do_ingest_batch(credential: AgentCredential, batch: ParsedBatch, *, now: dat
             )
         return device
 
-    heartbeat_outcomes, new_heartbeats = _settle_heartbeats(batch.heartbeats, device_for, now)
-    event_outcomes, new_events = _settle_events(batch.events, device_for, batch.skew_seconds, now)
 
-    Heartbeat.objects.bulk_create(new_heartbeats)
-    created_events = DeviceEvent.objects.bulk_create(new_events)
-    for outcome, event in zip(
-        [o for o in event_outcomes if o.result == ItemResult.CREATED and o.stream_id is None],
-        created_events,
-        strict=True,
-    ):
-        outcome.stream_id = event.pk
-
-    touched = _apply_to_devices(devices, new_heartbeats, created_events, batch.skew_seconds, now)
-    status_events = _record_status_changes(touched, now)
-
-    if new_heartbeats or created_events:
-        audit_live(
-            LiveAuditEvent.BATCH_RECEIVED,
-            post,
-            acting_user=None,
-            actor_name=f"agent:{credential.prefix}",
-            object_type="live.agentcredential",
-            new={
-                "credential": credential.pk,
-                "heartbeats": len(new_heartbeats),
-                "events": [str(e.uuid) for e in created_events],
-                "sha256": batch.digest,
-            },
-        )
-    if credential.last_used is None or now - credential.last_used > timedelta(seconds=60):
-        AgentCredential.objects.filter(pk=credential.pk).update(last_used=now)
-    for event in [*created_events, *status_events]:
-        push("live.event", post.pk, **event_payload(event))
-    for event in created_events:
-        if event.severity == Severity.HIGH:
-            do_raise_device_incident(event)
-    if status_events:  # a post heard from again ends its outage at once, not at the next sweep
-        do_check_outage(post.pk, now=now)
-    return BatchResult(heartbeat_outcomes, event_outcomes)
+def _items(items: list[Item | Outcome]) -> list[Item]:
+    return [i for i in items if isinstance(i, Item)]
 
 
-def _settle_heartbeats(
-    items: list[Item | Outcome], device_for: Any, now: datetime
-) -> tuple[list[Outcome], list[Heartbeat]]:
-    candidates = [i for i in items if isinstance(i, Item)]
-    stored = {
-        row["id"]: row
-        for row in Heartbeat.objects.filter(id__in=[i.uuid for i in candidates]).values("id", "content_hash")
-    }
+def _lock_devices(submissions: list[Submission]) -> dict[tuple[int, str], Device]:
+    """Every device the group names at its own post, locked, by (post, serial)."""
+    wanted: dict[int, set[str]] = {}
+    posts = {}
+    for submission in submissions:
+        post = submission.credential.organization
+        posts[post.pk] = post
+        batch = submission.batch
+        wanted.setdefault(post.pk, set()).update(i.serial for i in _items([*batch.heartbeats, *batch.events]))
+    wanted = {post_id: serials for post_id, serials in wanted.items() if serials}
+    if not wanted:
+        return {}
+    condition = Q()
+    for post_id, serials in wanted.items():
+        condition |= Q(organization_id=post_id, serial__in=serials)
+    devices = {}
+    for device in Device.objects.select_for_update().filter(condition).order_by("pk"):
+        device.organization = posts[device.organization_id]
+        devices[(device.organization_id, device.serial)] = device
+    return devices
+
+
+def _settle_heartbeats(group: _Group, submissions: list[Submission]) -> None:
+    ids = [i.uuid for s in submissions for i in _items(s.batch.heartbeats)]
+    stored = (
+        {
+            row["id"]: row["content_hash"]
+            for row in Heartbeat.objects.filter(id__in=ids).values("id", "content_hash")
+        }
+        if ids
+        else {}
+    )
     seen: dict[uuid.UUID, str] = {}
-    outcomes: list[Outcome] = []
-    rows: list[Heartbeat] = []
-    for item in items:
-        if isinstance(item, Outcome):
-            outcomes.append(item)
-            continue
-        known_hash = stored[item.uuid]["content_hash"] if item.uuid in stored else seen.get(item.uuid)
-        if known_hash is not None:
-            outcomes.append(_repeat(item, known_hash, None))
-            continue
-        device = device_for(item)
-        if isinstance(device, Outcome):
-            outcomes.append(device)
-            continue
-        seen[item.uuid] = item.content_hash
-        rows.append(
-            Heartbeat(
-                id=item.uuid,
-                organization_id=device.organization_id,
-                device=device,
-                device_time=item.device_time,
-                received_at=now,
-                content_hash=item.content_hash,
-                **item.values,
+    for submission in submissions:
+        post_id = submission.credential.organization_id
+        outcomes: list[Outcome] = []
+        rows: list[Heartbeat] = []
+        for item in submission.batch.heartbeats:
+            if isinstance(item, Outcome):
+                outcomes.append(item)
+                continue
+            known_hash = stored.get(item.uuid) or seen.get(item.uuid)
+            if known_hash is not None:
+                outcomes.append(_repeat(item, known_hash, None))
+                continue
+            device = group.device_for(post_id, item)
+            if isinstance(device, Outcome):
+                outcomes.append(device)
+                continue
+            seen[item.uuid] = item.content_hash
+            rows.append(
+                Heartbeat(
+                    id=item.uuid,
+                    organization_id=device.organization_id,
+                    device=device,
+                    device_time=item.device_time,
+                    received_at=submission.now,
+                    content_hash=item.content_hash,
+                    **item.values,
+                )
             )
-        )
-        outcomes.append(Outcome(str(item.uuid), ItemResult.CREATED))
-    return outcomes, rows
+            outcomes.append(Outcome(str(item.uuid), ItemResult.CREATED))
+        group.heartbeat_outcomes.append(outcomes)
+        group.new_heartbeats.append(rows)
+        group.heartbeat_rows.extend(rows)
+        group.heartbeat_counts.append(len(rows))
 
 
 def _repeat(item: Item, known_hash: str, stream_id: int | None) -> Outcome:
@@ -369,85 +472,86 @@ def _repeat(item: Item, known_hash: str, stream_id: int | None) -> Outcome:
     )
 
 
-def _settle_events(
-    items: list[Item | Outcome], device_for: Any, skew: float | None, now: datetime
-) -> tuple[list[Outcome], list[DeviceEvent]]:
-    candidates = [i for i in items if isinstance(i, Item)]
-    stored = {
-        row["uuid"]: row
-        for row in DeviceEvent.objects.filter(uuid__in=[i.uuid for i in candidates]).values(
-            "uuid", "content_hash", "id"
-        )
+def _settle_events(group: _Group, submissions: list[Submission]) -> None:
+    """Each event of the group: new, a copy of one recorded (or of one earlier in the group),
+    a conflict, or refused. One read finds both the ids already recorded and the sequences the
+    group's devices already used."""
+    candidates = [(s, i) for s in submissions for i in _items(s.batch.events)]
+    keys = {
+        (device.pk, item.values["sequence"])
+        for submission, item in candidates
+        if isinstance(device := group.device_for(submission.credential.organization_id, item), Device)
     }
-    seen: dict[uuid.UUID, str] = {}
-    outcomes: list[Outcome] = []
-    rows: list[DeviceEvent] = []
-    pending: list[tuple[Item, Device]] = []
-    for item in items:
-        if isinstance(item, Outcome):
-            outcomes.append(item)
-            continue
-        if item.uuid in stored:
-            outcomes.append(_repeat(item, stored[item.uuid]["content_hash"], stored[item.uuid]["id"]))
-            continue
-        if item.uuid in seen:
-            outcomes.append(_repeat(item, seen[item.uuid], None))
-            continue
-        device = device_for(item)
-        if isinstance(device, Outcome):
-            outcomes.append(device)
-            continue
-        seen[item.uuid] = item.content_hash
-        pending.append((item, device))
-        outcomes.append(Outcome(str(item.uuid), ItemResult.CREATED))
-    # A sequence the device already used (by another event) is a conflict, not a second event.
-    used = set(
-        DeviceEvent.objects.filter(
-            device_id__in={d.pk for _i, d in pending},
-            sequence__in={i.values["sequence"] for i, _d in pending},
-        ).values_list("device_id", "sequence")
-    )
-    by_id = {o.id: o for o in outcomes if o.result == ItemResult.CREATED}
-    for item, device in pending:
-        key = (device.pk, item.values["sequence"])
-        if key in used:
-            outcome = by_id[str(item.uuid)]
-            outcome.result = ItemResult.CONFLICT
-            outcome.code = "sequence_taken"
-            outcome.message = _(
-                "Device “%(serial)s” already sent another event with sequence %(sequence)s."
-            ) % {
-                "serial": device.serial,
-                "sequence": item.values["sequence"],
-            }
-            continue
-        used.add(key)
-        rows.append(
-            DeviceEvent(
+    stored: dict[uuid.UUID, dict[str, Any]] = {}
+    used: set[tuple[int, int]] = set()
+    if candidates:
+        condition = Q(uuid__in=[i.uuid for _s, i in candidates])
+        if keys:
+            condition |= Q(device_id__in={d for d, _q in keys}, sequence__in={q for _d, q in keys})
+        for row in DeviceEvent.objects.filter(condition).values(
+            "uuid", "content_hash", "id", "device_id", "sequence"
+        ):
+            stored[row["uuid"]] = row
+            used.add((row["device_id"], row["sequence"]))
+    seen: dict[uuid.UUID, tuple[str, Outcome]] = {}
+    for submission in submissions:
+        post_id = submission.credential.organization_id
+        outcomes: list[Outcome] = []
+        rows: list[DeviceEvent] = []
+        for item in submission.batch.events:
+            if isinstance(item, Outcome):
+                outcomes.append(item)
+                continue
+            if item.uuid in stored:
+                outcomes.append(_repeat(item, stored[item.uuid]["content_hash"], stored[item.uuid]["id"]))
+                continue
+            if item.uuid in seen:
+                known_hash, first = seen[item.uuid]
+                outcome = _repeat(item, known_hash, None)
+                if outcome.result == ItemResult.DUPLICATE and first.result == ItemResult.CREATED:
+                    group.copies.append((outcome, first))
+                outcomes.append(outcome)
+                continue
+            device = group.device_for(post_id, item)
+            if isinstance(device, Outcome):
+                outcomes.append(device)
+                continue
+            outcome = Outcome(str(item.uuid), ItemResult.CREATED)
+            seen[item.uuid] = (item.content_hash, outcome)
+            outcomes.append(outcome)
+            # A sequence the device already used (by another event) is a conflict, not a second event.
+            key = (device.pk, item.values["sequence"])
+            if key in used:
+                outcome.result = ItemResult.CONFLICT
+                outcome.code = "sequence_taken"
+                outcome.message = _(
+                    "Device “%(serial)s” already sent another event with sequence %(sequence)s."
+                ) % {"serial": device.serial, "sequence": item.values["sequence"]}
+                continue
+            used.add(key)
+            event = DeviceEvent(
                 uuid=item.uuid,
                 organization=device.organization,
                 device=device,
                 device_time=item.device_time,
-                received_at=now,
-                clock_skew_seconds=skew,
+                received_at=submission.now,
+                clock_skew_seconds=submission.batch.skew_seconds,
                 content_hash=item.content_hash,
                 **item.values,
             )
-        )
-    return outcomes, rows
+            rows.append(event)
+            group.created.append((outcome, event))
+        group.event_outcomes.append(outcomes)
+        group.event_rows.append(rows)
 
 
-def _apply_to_devices(
-    devices: dict[str, Device],
-    heartbeats: list[Heartbeat],
-    events: list[DeviceEvent],
-    skew: float | None,
-    now: datetime,
-) -> list[Device]:
-    """Bring each device's latest readings up to date. A heartbeat older (by the device's clock)
-    than the one already shown counts as a sign of life but does not replace the readings."""
+def _apply_to_devices(group: _Group, number: int, submission: Submission) -> list[Device]:
+    """Bring each device's latest readings up to date (in memory; ``_save_devices`` writes them).
+    A heartbeat older (by the device's clock) than the one already shown counts as a sign of
+    life but does not replace the readings."""
     touched: dict[int, Device] = {}
-    for beat in sorted(heartbeats, key=lambda b: b.device_time):
+    now, skew = submission.now, submission.batch.skew_seconds
+    for beat in sorted(group.new_heartbeats[number], key=lambda b: b.device_time):
         device = beat.device
         device.last_heartbeat_at = now
         if device.last_device_time is None or beat.device_time >= device.last_device_time:
@@ -459,55 +563,72 @@ def _apply_to_devices(
         if skew is not None:
             device.clock_skew_seconds = skew
         touched[device.pk] = device
-    for event in events:
+    for event in group.event_rows[number]:
         device = event.device
         if event.sequence is not None and event.sequence > device.last_sequence:
             device.last_sequence = event.sequence
         touched[device.pk] = device
-    for device in touched.values():
-        device.save(
-            update_fields=[
-                "last_heartbeat_at",
-                "last_device_time",
-                "battery_percent",
-                "link_quality",
-                "temperature_c",
-                "free_storage_mb",
-                "clock_skew_seconds",
-                "last_sequence",
-                "last_updated",
-            ]
-        )
     return list(touched.values())
+
+
+DEVICE_FIELDS = [
+    "last_heartbeat_at",
+    "last_device_time",
+    "battery_percent",
+    "link_quality",
+    "temperature_c",
+    "free_storage_mb",
+    "clock_skew_seconds",
+    "last_sequence",
+    "status",
+    "status_since",
+    "last_updated",
+]
+
+
+def _save_devices(devices: list[Device]) -> None:
+    """One statement for every device the group touched."""
+    if len(devices) == 1:
+        devices[0].save(update_fields=DEVICE_FIELDS)
+    elif devices:
+        moment = timezone.now()
+        for device in devices:
+            device.last_updated = moment
+        Device.objects.bulk_update(devices, DEVICE_FIELDS)
+
+
+def _status_changes(devices: list[Device], now: datetime) -> list[DeviceEvent]:
+    """A status event (not yet inserted) for each device whose derived status differs from
+    the one recorded; the device's status is changed in memory."""
+    rows = []
+    for device in devices:
+        status = device_status(device, now)
+        if status == device.status:
+            continue
+        old, device.status, device.status_since = device.status, status, now
+        rows.append(
+            DeviceEvent(
+                uuid=uuid.uuid4(),
+                organization=device.organization,
+                device=device,
+                kind=EventKind.STATUS_CHANGED,
+                severity=Severity.MEDIUM if status == Status.OFFLINE else Severity.LOW,
+                device_time=now,
+                received_at=now,
+                data={"old": old, "new": status},
+                content_hash="",
+            )
+        )
+    return rows
 
 
 def _record_status_changes(devices: list[Device], now: datetime) -> list[DeviceEvent]:
     """A status event for each device whose derived status differs from the one recorded."""
-    changed: list[tuple[Device, str]] = []
-    for device in devices:
-        status = device_status(device, now)
-        if status != device.status:
-            changed.append((device, device.status))
-            device.status = status
-            device.status_since = now
-    if not changed:
+    rows = _status_changes(devices, now)
+    if not rows:
         return []
-    for device, _old in changed:
-        device.save(update_fields=["status", "status_since", "last_updated"])
-    rows = [
-        DeviceEvent(
-            uuid=uuid.uuid4(),
-            organization=device.organization,
-            device=device,
-            kind=EventKind.STATUS_CHANGED,
-            severity=Severity.MEDIUM if device.status == Status.OFFLINE else Severity.LOW,
-            device_time=now,
-            received_at=now,
-            data={"old": old, "new": device.status},
-            content_hash="",
-        )
-        for device, old in changed
-    ]
+    for row in rows:
+        row.device.save(update_fields=["status", "status_since", "last_updated"])
     return DeviceEvent.objects.bulk_create(rows)
 
 

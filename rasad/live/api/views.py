@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -25,6 +26,7 @@ from rasad.api.errors import ErrorSerializer
 from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, scope_action
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import Organization, User
+from rasad.lib import context
 from rasad.live.actions import (
     BatchRefused,
     authenticate_agent,
@@ -36,6 +38,7 @@ from rasad.live.actions import (
     do_revoke_credential,
     parse_batch,
 )
+from rasad.live.actions.ingest import Submission
 from rasad.live.api.serializers import (
     AgentCredentialSerializer,
     BatchInSerializer,
@@ -53,6 +56,7 @@ from rasad.live.filtersets import (
     DeviceFilterSet,
     OutageFilterSet,
 )
+from rasad.live.group_commit import committer
 from rasad.live.models import AgentCredential, Device, DeviceEvent, Outage
 from rasad.live.status import post_status
 
@@ -244,7 +248,7 @@ class IngestView(APIView):
             413: OpenApiResponse(ErrorSerializer, description="The batch is too large."),
         },
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: Request) -> HttpResponse:
         credential = request.auth
         assert isinstance(credential, AgentCredential)
         limit = settings.RASAD_LIVE_MAX_BATCH_BYTES
@@ -269,5 +273,20 @@ class IngestView(APIView):
             batch = parse_batch(body, now, digest=hashlib.sha256(raw).hexdigest())
         except BatchRefused as refused:
             raise BatchError(refused) from refused
-        result = do_ingest_batch(credential, batch, now=now)
-        return Response(result.as_json())
+        if settings.RASAD_LIVE_GROUP_COMMIT:
+            request_context = context.current()
+            result = committer.submit(
+                Submission(
+                    credential,
+                    batch,
+                    now,
+                    request_id=request_context.request_id if request_context else None,
+                    ip=request_context.ip if request_context else None,
+                )
+            )
+        else:
+            result = do_ingest_batch(credential, batch, now=now)
+        # The answer is plain JSON, as DRF's renderer writes it, without content negotiation:
+        # an agent posts many times a second and reads only JSON.
+        answer = json.dumps(result.as_json(), ensure_ascii=False, separators=(",", ":"))
+        return HttpResponse(answer, content_type="application/json")

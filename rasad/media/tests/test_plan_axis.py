@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from rasad.conftest import client_for
 from rasad.core.models import User
+from rasad.lib.jalali import JalaliPeriod, local_date
 from rasad.media.actions import PlanValues, do_plan_item
 from rasad.media.choices import PlanKind
 from rasad.media.testing import ensure_member
@@ -76,3 +77,39 @@ def test_an_axis_of_a_programme_the_headquarters_is_not_in_is_refused(cast: Cast
     assert refused.value.message_dict == {
         "axis": ["محوری از برنامه‌ای که این ستاد در آن شریک است انتخاب کنید."]
     }
+
+
+def test_the_calendar_lists_filters_and_exports_items_by_axis(cast: Cast, coordinator: User):
+    ensure_member(cast.isfahan, cast.isfahan_post)
+    axis = _axis(cast, "isfahan")
+    status, body = _plan(coordinator, axis.pk)
+    assert status == 201, body
+    start = timezone.now() + timedelta(days=3)
+    other = do_plan_item(
+        PlanValues(cast.isfahan, PlanKind.NEWS, "خبر بدون محور", start), acting_user=coordinator
+    )
+    month = JalaliPeriod.containing(local_date(start), "month").key
+    client = signed_in_client(coordinator)
+
+    page = client.get(f"/media/calendar/?month={month}").content.decode()
+    assert f'<option value="{axis.pk}">تولید محتوا ({axis.programme.title})</option>' in page
+    assert 'data-testid="plan-row-axis">محور: تولید محتوا</span>' in page
+    assert other.title in page
+
+    filtered = client.get(f"/media/calendar/?month={month}&axis_id={axis.pk}").content.decode()
+    assert f'<option value="{axis.pk}" selected>' in filtered
+    assert str(body["title"]) in filtered and other.title not in filtered
+    listed = client_for(coordinator).get(PLAN, {"axis_id": axis.pk}).json()
+    assert [row["id"] for row in listed["results"]] == [body["id"]]
+
+    calendar = client.get(f"/media/calendar/month.ics?month={month}&axis_id={axis.pk}")
+    text = calendar.getvalue().decode()
+    unfolded = text.replace("\r\n ", "")
+    assert f"محور نقشهٔ راه: تولید محتوا ({axis.programme.title})" in unfolded
+    assert other.title not in unfolded
+
+
+def test_no_axis_filter_for_a_headquarters_in_no_programme(cast: Cast, coordinator: User):
+    ensure_member(cast.isfahan, cast.isfahan_post)
+    page = signed_in_client(coordinator).get("/media/calendar/").content.decode()
+    assert 'data-testid="axis-filter"' not in page

@@ -47,3 +47,14 @@ def test_a_coordinator_builds_a_checklist_on_a_phone(journey: Any, cast: Cast):
     assert page.locator("[data-testid=item]").count() == 1
     assert "روشنایی کارگاه کم‌مصرف است." in page.inner_text("[data-testid=item]")
     assert instrument.items.get().weight == 100
+    # A second item, then put first with its arrow: the page comes back to it, in its new place.
+    j.click("[data-testid=add-item]")
+    page.fill("input[name=code]", "A1.2")
+    page.fill("textarea[name=text]", "کولرها در ساعت اوج خاموش می‌شوند.")
+    page.fill("input[name=weight]", "۵۰")
+    j.submit("[data-testid=submit]")
+    assert page.locator("[data-testid=move-item-up]").count() == 1
+    j.submit("[data-testid=move-item-up]")
+    assert page.url.endswith("#part-A1.2")
+    assert "کولرها" in page.locator("[data-testid=item]").first.inner_text()
+    assert list(instrument.items.order_by("order").values_list("code", flat=True)) == ["A1.2", "A1.1"]

@@ -1,0 +1,109 @@
+"""Queries compiled once per process: the hot statements every request sends.
+
+Django compiles a queryset to SQL each time it is evaluated, and for the short statements every
+API request sends (the token with its user and grants) compiling cost more CPU than running
+them: 2-4 ms a request of resolving names, building joins and quoting columns, for SQL that is
+the same every time but for one or two values. :class:`PreparedQuery` lets Django compile the
+queryset once per process and database (the SQL is Django's own, so it stays correct on SQLite
+and PostgreSQL and follows the models), then sends that SQL with the request's values.
+
+The values that change are *slots*: the queryset is built once with a distinct sentinel value
+in each slot's place, and the positions where the compiled parameters hold that sentinel are
+remembered. Rows are converted as the ORM converts them (booleans and datetimes on SQLite, JSON),
+and the statement goes through the connection's cursor, so query counting and the database's
+execute wrappers see it like any other.
+
+    TOKEN = PreparedQuery(
+        lambda key: ApiToken.objects.filter(key_hash=key).values_list("pk", "user_id"),
+        key="\\x00sentinel-key",
+    )
+    rows = TOKEN.rows(key=hash_token(secret))
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import QuerySet
+
+
+class _Compiled:
+    """One query's SQL for one database, the parameter positions of its slots, and the
+    converters of its columns."""
+
+    def __init__(self, queryset: QuerySet[Any], sentinels: dict[str, Any], alias: str) -> None:
+        compiler = queryset.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        operations = connections[alias].ops
+        self.sql: str = sql
+        self.params: list[Any] = list(params)
+        self.slots: list[tuple[int, str]] = []
+        for name, sentinel in sentinels.items():
+            forms = [sentinel]
+            if isinstance(sentinel, datetime):
+                forms.append(operations.adapt_datetimefield_value(sentinel))
+            positions = [index for index, value in enumerate(self.params) if _same(value, forms)]
+            if not positions:
+                raise ValueError(f"the slot {name!r} is not among the query's parameters")
+            self.slots.extend((index, name) for index in positions)
+        columns = [column[0] for column in compiler.select[0 : compiler.col_count]]
+        self.converters = [
+            (position, tuple(functions), expression)
+            for position, (functions, expression) in compiler.get_converters(columns).items()
+        ]
+
+
+def _same(value: Any, forms: list[Any]) -> bool:
+    return any(type(value) is type(form) and value == form for form in forms)
+
+
+class PreparedQuery:
+    """A queryset compiled once per process and database, evaluated with new slot values.
+
+    ``build`` returns the queryset (a ``values_list`` one: rows come back as lists, in its
+    column order) given a value for each slot; ``sentinels`` names the slots with values that
+    appear nowhere else in the query's parameters (and are of the type the real values will be).
+    """
+
+    def __init__(self, build: Callable[..., QuerySet[Any]], **sentinels: Any) -> None:
+        self.build = build
+        self.sentinels = sentinels
+        self._compiled: dict[tuple[str, str], _Compiled] = {}
+        self._lock = threading.Lock()
+
+    def compiled(self, alias: str = DEFAULT_DB_ALIAS) -> _Compiled:
+        connection = connections[alias]
+        key = (alias, connection.vendor)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            with self._lock:
+                compiled = self._compiled.get(key)
+                if compiled is None:
+                    compiled = _Compiled(self.build(**self.sentinels), self.sentinels, alias)
+                    self._compiled[key] = compiled
+        return compiled
+
+    def rows(self, alias: str = DEFAULT_DB_ALIAS, **values: Any) -> list[list[Any]]:
+        """Run the query with ``values`` in its slots; the rows, converted as the ORM would."""
+        compiled = self.compiled(alias)
+        connection = connections[alias]
+        params = list(compiled.params)
+        for index, name in compiled.slots:
+            value = values[name]
+            if isinstance(value, datetime):
+                value = connection.ops.adapt_datetimefield_value(value)
+            params[index] = value
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows = [list(row) for row in cursor.fetchall()]
+        for row in rows:
+            for position, functions, expression in compiled.converters:
+                value = row[position]
+                for function in functions:
+                    value = function(value, expression, connection)
+                row[position] = value
+        return rows

@@ -1,0 +1,300 @@
+"""Group commit (rasad.live.group_commit): batches of several agents written in one transaction
+answer as each would alone; a copy in the same group is a duplicate; a group whose transaction
+fails is written again batch by batch; nothing is acknowledged before the commit."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import uuid
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from rasad.core.models import AuditEvent
+from rasad.lib import events as bus
+from rasad.live import group_commit
+from rasad.live.actions.ingest import Submission, do_ingest_batches, parse_batch
+from rasad.live.audit import LiveAuditEvent
+from rasad.live.group_commit import GroupCommitter
+from rasad.live.models import AgentCredential, Device, DeviceEvent
+from rasad.live.testing import event_item, make_credential, make_device
+from rasad.testing.cast import Cast
+
+
+def _submission(credential: AgentCredential, items: list[dict[str, Any]], request_id: str = "") -> Submission:
+    now = timezone.now()
+    return Submission(
+        credential,
+        parse_batch({"events": items}, now, digest=uuid.uuid4().hex * 2),
+        now,
+        request_id=request_id or uuid.uuid4().hex,
+        ip="192.0.2.7",
+    )
+
+
+@pytest.fixture
+def agents(cast: Cast) -> list[tuple[Device, AgentCredential]]:
+    """Two field posts (Isfahan's and Kerman's), a device and an agent credential at each."""
+    made = []
+    for post, serial in ((cast.isfahan_post, "GC-ISF"), (cast.kerman_post, "GC-KER")):
+        device = make_device(cast, post, serial=serial)
+        credential, _secret = make_credential(cast, post)
+        made.append((device, credential))
+    return made
+
+
+def _batch_audits() -> list[dict[str, Any]]:
+    return [
+        {"organization": e.organization_id, "request_id": e.request_id, **json.loads(e.body)["new"]}
+        for e in AuditEvent.objects.filter(event_type=LiveAuditEvent.BATCH_RECEIVED).order_by("pk")
+    ]
+
+
+def test_batches_of_one_group_are_answered_and_audited_each_as_its_own(
+    agents: list[tuple[Device, AgentCredential]],
+):
+    (isfahan, isfahan_agent), (kerman, kerman_agent) = agents
+    first = _submission(isfahan_agent, [event_item(isfahan, 1)], request_id="req-isfahan")
+    second = _submission(
+        kerman_agent, [event_item(kerman, 1), event_item(kerman, 2)], request_id="req-kerman"
+    )
+    with CaptureQueriesContext(connection) as queries:
+        results = do_ingest_batches([first, second])
+    assert [[o.result.value for o in r.events] for r in results] == [["created"], ["created", "created"]]
+    ids = [o.stream_id for r in results for o in r.events if o.stream_id is not None]
+    assert len(ids) == 3
+    assert sorted(ids) == sorted(DeviceEvent.objects.values_list("pk", flat=True))
+    # Each batch's audit event is in its own post's chain, with its own request and items.
+    assert _batch_audits() == [
+        {
+            "organization": isfahan.organization_id,
+            "request_id": "req-isfahan",
+            "credential": isfahan_agent.pk,
+            "heartbeats": 0,
+            "events": [str(i.uuid) for i in first.batch.events],  # type: ignore[union-attr]
+            "sha256": first.batch.digest,
+        },
+        {
+            "organization": kerman.organization_id,
+            "request_id": "req-kerman",
+            "credential": kerman_agent.pk,
+            "heartbeats": 0,
+            "events": [str(i.uuid) for i in second.batch.events],  # type: ignore[union-attr]
+            "sha256": second.batch.digest,
+        },
+    ]
+    assert DeviceEvent.objects.get(pk=ids[0]).device_id == isfahan.pk
+    assert Device.objects.get(pk=kerman.pk).last_sequence == 2
+    # The group's statements, not each batch's: devices locked once, recorded ids and sequences
+    # read once, events inserted once, devices updated once; then an audit event per batch
+    # (SQLite appends one in four statements), and the credentials' last use once.
+    live = [
+        f"{q['sql'].split()[0]} {match.group(1)}"
+        for q in queries.captured_queries
+        if (match := re.search(r'(?:FROM|INTO|UPDATE) "(live_[a-z]+)"', q["sql"]))
+    ]
+    assert live == [
+        "SELECT live_device",
+        "SELECT live_deviceevent",
+        "INSERT live_deviceevent",
+        "UPDATE live_device",
+        "UPDATE live_agentcredential",
+    ]
+
+
+def test_a_group_is_written_in_post_order_and_answered_in_its_own(
+    agents: list[tuple[Device, AgentCredential]],
+):
+    (isfahan, isfahan_agent), (kerman, kerman_agent) = agents
+    assert isfahan.organization_id < kerman.organization_id
+    results = do_ingest_batches(
+        [
+            _submission(kerman_agent, [event_item(kerman, 1), event_item(kerman, 2)]),
+            _submission(isfahan_agent, [event_item(isfahan, 1)]),
+        ]
+    )
+    assert [len(r.events) for r in results] == [2, 1]
+    by_device = dict(DeviceEvent.objects.values_list("pk", "device_id"))
+    assert [by_device[o.stream_id] for r in results for o in r.events if o.stream_id] == [
+        kerman.pk,
+        kerman.pk,
+        isfahan.pk,
+    ]
+    # Written in post order: Isfahan's event first, then Kerman's, and their audit events too.
+    assert min(by_device, key=lambda pk: pk) == results[1].events[0].stream_id
+    assert [a["organization"] for a in _batch_audits()] == [isfahan.organization_id, kerman.organization_id]
+
+
+def test_a_copy_of_an_event_in_the_same_group_is_a_duplicate_with_the_first_ones_acknowledgment(
+    agents: list[tuple[Device, AgentCredential]],
+):
+    (isfahan, agent), _kerman = agents
+    item = event_item(isfahan, 7)
+    results = do_ingest_batches([_submission(agent, [item]), _submission(agent, [item])])
+    first, copy = results[0].events[0], results[1].events[0]
+    assert (first.result.value, copy.result.value) == ("created", "duplicate")
+    assert copy.stream_id == first.stream_id == DeviceEvent.objects.get(uuid=item["id"]).pk
+    assert DeviceEvent.objects.count() == 1
+    # The copy wrote nothing: one audit event, the first batch's.
+    assert [a["events"] for a in _batch_audits()] == [[item["id"]]]
+
+
+def test_a_sequence_taken_earlier_in_the_same_group_is_a_conflict(
+    agents: list[tuple[Device, AgentCredential]],
+):
+    (isfahan, agent), _kerman = agents
+    results = do_ingest_batches(
+        [_submission(agent, [event_item(isfahan, 3)]), _submission(agent, [event_item(isfahan, 3)])]
+    )
+    assert [r.events[0].result.value for r in results] == ["created", "conflict"]
+    assert results[1].events[0].code == "sequence_taken"
+
+
+def test_a_bad_item_in_one_batch_leaves_the_others_of_the_group_written(
+    agents: list[tuple[Device, AgentCredential]],
+):
+    (isfahan, isfahan_agent), (kerman, kerman_agent) = agents
+    # Kerman's agent names Isfahan's device: unknown at its post, refused; the rest stand.
+    results = do_ingest_batches(
+        [
+            _submission(isfahan_agent, [event_item(isfahan, 1)]),
+            _submission(kerman_agent, [event_item(isfahan, 2), event_item(kerman, 1)]),
+        ]
+    )
+    assert [[o.result.value for o in r.events] for r in results] == [["created"], ["refused", "created"]]
+    assert results[1].events[0].code == "unknown_device"
+    assert sorted(DeviceEvent.objects.values_list("device_id", "sequence")) == sorted(
+        [(isfahan.pk, 1), (kerman.pk, 1)]
+    )
+
+
+class _Boom(Exception):
+    pass
+
+
+def _failing_for(post_id: int) -> Any:
+    """``do_ingest_batches`` whose transaction fails, after writing and before its commit,
+    whenever its group holds ``post_id``'s batch."""
+    real = do_ingest_batches
+
+    @transaction.atomic
+    def write(submissions: list[Submission]) -> Any:
+        results = real(submissions)
+        if any(s.credential.organization_id == post_id for s in submissions):
+            raise _Boom("the transaction failed")
+        return results
+
+    return write
+
+
+def _group(committer: GroupCommitter, submissions: list[Submission]) -> list[Any]:
+    """Write ``submissions`` as one group of ``committer`` (as if they had arrived at once)."""
+    tickets = [group_commit._Ticket(s) for s in submissions]
+    committer._waiting = tickets
+    committer._leading = True
+    committer._lead(tickets[0])
+    return [t.error or t.result for t in tickets]
+
+
+def test_a_group_whose_transaction_fails_is_written_again_batch_by_batch(
+    agents: list[tuple[Device, AgentCredential]], monkeypatch: pytest.MonkeyPatch
+):
+    (isfahan, isfahan_agent), (kerman, kerman_agent) = agents
+    monkeypatch.setattr(group_commit, "do_ingest_batches", _failing_for(kerman.organization_id))
+    good, bad = (
+        _submission(isfahan_agent, [event_item(isfahan, 1)]),
+        _submission(kerman_agent, [event_item(kerman, 1)]),
+    )
+    committer = GroupCommitter()
+    answers = _group(committer, [good, bad])
+    # Isfahan's batch got its own true answer; Kerman's its own error, and nothing of it stayed.
+    assert [o.result.value for o in answers[0].events] == ["created"]
+    assert isinstance(answers[1], _Boom)
+    assert list(DeviceEvent.objects.values_list("device_id", flat=True)) == [isfahan.pk]
+    assert [a["organization"] for a in _batch_audits()] == [isfahan.organization_id]
+    assert (committer.groups, committer.batches) == (1, 2)
+    assert committer._leading is False
+
+
+def test_nothing_is_acknowledged_pushed_or_kept_when_the_commit_does_not_happen(
+    agents: list[tuple[Device, AgentCredential]],
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+):
+    (isfahan, agent), _kerman = agents
+    monkeypatch.setattr(group_commit, "do_ingest_batches", _failing_for(isfahan.organization_id))
+    committer = GroupCommitter()
+    pushed: list[Any] = []
+    unsubscribe = bus.subscribe_local(pushed.append)
+    try:
+        with django_capture_on_commit_callbacks(execute=True), pytest.raises(_Boom):
+            committer.submit(_submission(agent, [event_item(isfahan, 1)]))
+    finally:
+        unsubscribe()
+    assert DeviceEvent.objects.count() == 0
+    assert _batch_audits() == []
+    assert pushed == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_single_events_share_commits_and_each_is_recorded_once(cast: Cast):
+    """Eight agents post at once through one committer: fewer transactions than batches, every
+    event recorded once with its own acknowledgment and its own audit event."""
+    agents = []
+    for number in range(8):
+        post = cast.isfahan_post if number % 2 else cast.kerman_post
+        device = make_device(cast, post, serial=f"GC-{number}")
+        credential, _secret = make_credential(cast, post)
+        agents.append((device, credential))
+    committer = GroupCommitter()
+    real = do_ingest_batches
+    first_group_started = threading.Event()
+    others_waiting = threading.Event()
+
+    def slow_first_group(submissions: list[Submission]) -> Any:
+        if not first_group_started.is_set():
+            first_group_started.set()
+            others_waiting.wait(10)  # the other seven queue behind the first group meanwhile
+        return real(submissions)
+
+    group_commit_module: Any = group_commit
+    original = group_commit_module.do_ingest_batches
+    group_commit_module.do_ingest_batches = slow_first_group
+    answers: dict[int, Any] = {}
+    items = [event_item(device, 1) for device, _credential in agents]
+
+    def agent(number: int) -> None:
+        try:
+            _device, credential = agents[number]
+            answers[number] = committer.submit(_submission(credential, [items[number]]))
+        finally:
+            connection.close()
+
+    try:
+        threads = [threading.Thread(target=agent, args=(0,))]
+        threads[0].start()
+        assert first_group_started.wait(10)
+        threads += [threading.Thread(target=agent, args=(n,)) for n in range(1, 8)]
+        for thread in threads[1:]:
+            thread.start()
+        while len(committer._waiting) < 7:
+            threading.Event().wait(0.01)
+        others_waiting.set()
+        for thread in threads:
+            thread.join(30)
+    finally:
+        group_commit_module.do_ingest_batches = original
+    assert (committer.groups, committer.batches) == (2, 8)
+    assert sorted(answers) == list(range(8))
+    assert all([o.result.value for o in answers[n].events] == ["created"] for n in range(8))
+    stored = dict(DeviceEvent.objects.values_list("uuid", "pk"))
+    assert {str(u): pk for u, pk in stored.items()} == {
+        items[n]["id"]: answers[n].events[0].stream_id for n in range(8)
+    }
+    assert sorted(a["events"][0] for a in _batch_audits()) == sorted(i["id"] for i in items)
