@@ -2,10 +2,15 @@
 serializer would write them, without a model instance or DRF's per-field machinery per row.
 
 A viewset opts in with ``lean_list = LeanList(computed={...})``; ``ScopedViewSetMixin.list`` then
-reads the page as dictionaries. The plan is derived from the serializer's own fields on first use:
+reads the page as dictionaries, and ``ScopedViewSetMixin.retrieve`` reads one object's row the same
+way (a detail is one row of the list, found in the same scope). The plan is derived from the
+serializer's own fields on first use:
 
 * a model field (``CharField``, ``DateTimeField``, ``ChoiceField``...) reads its ``source`` and is
   written by that field's ``to_representation`` (so dates, choices and numbers stay identical);
+  the commonest ones are written without a call per value when the value already has the
+  representation's type (text, whole numbers), and date-times are moved to the request's time
+  zone resolved once per request rather than once per value, exactly as DRF formats them;
 * a ``SlugRelatedField`` reads ``<source>__<slug_field>``, a ``PrimaryKeyRelatedField`` the key;
 * the ``HyperlinkedIdentityField`` is one reversed URL per request with the key put in;
 * anything else (``display``, method fields) must be given in ``computed`` as the ``values()``
@@ -22,14 +27,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.urls import NoReverseMatch
-from rest_framework import relations, serializers
+from django.utils import timezone
+from rest_framework import ISO_8601, relations, serializers
+from rest_framework.settings import api_settings
 
 Row = dict[str, Any]
+Context = dict[str, Any]
+# A writer of one field: given the request's serializer context once, the function of a row.
+RowWriter = Callable[[Row], Any]
+WriterFactory = Callable[[Context], RowWriter]
 _MARKERS = ("lean-row-key", "987654321987654321")
 
 
@@ -45,9 +59,7 @@ class Computed:
 @dataclass
 class _Plan:
     paths: tuple[str, ...]
-    writers: list[tuple[str, Callable[[Row, dict[str, Any]], Any]]]
-    url_field: str | None
-    url_view: relations.HyperlinkedIdentityField | None
+    writers: list[tuple[str, WriterFactory]]
 
 
 @dataclass
@@ -73,19 +85,23 @@ class LeanList:
         page = view.paginate_queryset(_Counted(queryset, values))
         return self.write(plan, list(values) if page is None else page, context)
 
-    def write(self, plan: _Plan, rows: Iterable[Row], context: dict[str, Any]) -> list[Row]:
-        prefix = suffix = ""
-        if plan.url_view is not None:
-            prefix, suffix = _url_template(plan.url_view, context)
-        writers = plan.writers
-        url_field = plan.url_field
-        out = []
-        for row in rows:
-            item: Row = {}
-            for name, writer in writers:
-                item[name] = f"{prefix}{row['pk']}{suffix}" if name == url_field else writer(row, context)
-            out.append(item)
-        return out
+    def row(self, view: Any, queryset: models.QuerySet[Any], pk: Any) -> Row | None:
+        """The object ``pk`` of ``queryset`` (the view's scoped queryset), written as the
+        serializer would; ``None`` when it is not there or ``pk`` is not a key (the caller then
+        answers as for any object it cannot find)."""
+        context = view.get_serializer_context()
+        plan = self.plan(view.get_serializer_class()(context=context))
+        try:
+            rows = list(queryset.filter(pk=pk).values(*plan.paths)[:1])
+        except (ValueError, TypeError, OverflowError, DjangoValidationError):
+            return None
+        return self.write(plan, rows, context)[0] if rows else None
+
+    def write(self, plan: _Plan, rows: Iterable[Row], context: Context) -> list[Row]:
+        # Each writer is bound to the request once (its URL prefix, its time zone), then the rows
+        # are written by plain calls: the per-row work is a dictionary of the fields.
+        bound = [(name, make(context)) for name, make in plan.writers]
+        return [{name: write(row) for name, write in bound} for row in rows]
 
 
 class _Counted:
@@ -123,21 +139,18 @@ def _url_template(identity: relations.HyperlinkedIdentityField, context: dict[st
 
 def _build(serializer: serializers.Serializer[Any], computed: dict[str, Computed]) -> _Plan:
     paths: dict[str, None] = {"pk": None}
-    writers: list[tuple[str, Callable[[Row, dict[str, Any]], Any]]] = []
-    url_field = None
-    url_view = None
+    writers: list[tuple[str, WriterFactory]] = []
     for name, declared in serializer.fields.items():
         if declared.write_only:
             continue
         if name in computed:
             paths.update(dict.fromkeys(computed[name].paths))
-            writers.append((name, computed[name].value))
+            writers.append((name, _computed(computed[name].value)))
             continue
         if isinstance(declared, relations.HyperlinkedIdentityField):
             if declared.lookup_field != "pk":
                 raise ImproperlyConfigured(f"{name}: only URLs by primary key are planned")
-            url_field, url_view = name, declared
-            writers.append((name, _never))
+            writers.append((name, _url(declared)))
             continue
         if declared.source == "*" or isinstance(
             declared,
@@ -159,27 +172,93 @@ def _build(serializer: serializers.Serializer[Any], computed: dict[str, Computed
             path = source
             writers.append((name, _represented(path, declared)))
         paths[path] = None
-    return _Plan(tuple(paths), writers, url_field, url_view)
+    return _Plan(tuple(paths), writers)
 
 
-def _never(row: Row, context: dict[str, Any]) -> Any:  # the URL is written in place
-    raise AssertionError
+def _computed(value: Callable[[Row, Context], Any]) -> WriterFactory:
+    def bind(context: Context) -> RowWriter:
+        return lambda row: value(row, context)
+
+    return bind
 
 
-def _plain(path: str) -> Callable[[Row, dict[str, Any]], Any]:
-    def write(row: Row, context: dict[str, Any]) -> Any:
+def _url(identity: relations.HyperlinkedIdentityField) -> WriterFactory:
+    def bind(context: Context) -> RowWriter:
+        prefix, suffix = _url_template(identity, context)
+        return lambda row: f"{prefix}{row['pk']}{suffix}"
+
+    return bind
+
+
+def _plain(path: str) -> WriterFactory:
+    def write(row: Row) -> Any:
         return row[path]
 
-    return write
+    return lambda context: write
 
 
-def _represented(
-    path: str, declared: serializers.Field[Any, Any, Any, Any]
-) -> Callable[[Row, dict[str, Any]], Any]:
+# Fields whose representation of a value that already has this type is the value itself
+# (``CharField`` gives ``str(value)``, ``IntegerField`` ``int(value)``, ``FloatField``
+# ``float(value)``): the writer skips the call for such values and makes it for any other.
+_IDENTITY_FOR = {
+    serializers.CharField.to_representation: str,
+    serializers.IntegerField.to_representation: int,
+    serializers.FloatField.to_representation: float,
+}
+
+
+def _represented(path: str, declared: serializers.Field[Any, Any, Any, Any]) -> WriterFactory:
     represent = declared.to_representation
+    method = type(declared).to_representation
+    if method is serializers.DateTimeField.to_representation and _iso_in_current_zone(declared):
+        return _date_time(path, represent)
+    kept = _IDENTITY_FOR.get(method)
+    if kept is not None:
 
-    def write(row: Row, context: dict[str, Any]) -> Any:
+        def write_kept(row: Row) -> Any:
+            value = row[path]
+            return value if value is None or type(value) is kept else represent(value)
+
+        return lambda context: write_kept
+
+    def write(row: Row) -> Any:
         value = row[path]
         return None if value is None else represent(value)
 
-    return write
+    return lambda context: write
+
+
+def _iso_in_current_zone(declared: serializers.Field[Any, Any, Any, Any]) -> bool:
+    output_format = getattr(declared, "format", api_settings.DATETIME_FORMAT)
+    return (
+        settings.USE_TZ
+        and isinstance(output_format, str)
+        and output_format.lower() == ISO_8601
+        and not hasattr(declared, "timezone")
+        and getattr(type(declared), "enforce_timezone", None) is serializers.DateTimeField.enforce_timezone
+    )
+
+
+def _date_time(path: str, represent: Callable[[Any], Any]) -> WriterFactory:
+    """``DateTimeField.to_representation`` for aware date-times from the database: in the
+    request's current time zone (read once per request, not once per value), ISO 8601, UTC
+    written as ``Z``. Anything else (a naive value, text) goes through the field itself."""
+
+    def bind(context: Context) -> RowWriter:
+        zone = timezone.get_current_timezone()
+
+        def write(row: Row) -> Any:
+            value = row[path]
+            if not value:
+                return None
+            if type(value) is not datetime or value.tzinfo is None:
+                return represent(value)
+            try:
+                text = value.astimezone(zone).isoformat()
+            except OverflowError:  # the field's own error
+                return represent(value)
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+        return write
+
+    return bind

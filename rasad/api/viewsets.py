@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, viewsets
+from rest_framework import exceptions, permissions, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -74,7 +74,8 @@ class ScopedViewSetMixin(viewsets.GenericViewSet):  # type: ignore[type-arg]
     or ``GeographyQuerySet``): the base uses it for lists and single objects alike.
     """
 
-    # A hot list reads its rows with values() (``rasad.api.lean``); ``None``: the serializer.
+    # A hot list reads its rows, and its objects' details, with values() (``rasad.api.lean``);
+    # ``None``: the serializer.
     lean_list: LeanList | None = None
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -83,6 +84,33 @@ class ScopedViewSetMixin(viewsets.GenericViewSet):  # type: ignore[type-arg]
             return super().list(request, *args, **kwargs)  # type: ignore[misc,no-any-return]
         rows = lean.rows(self, self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(rows) if self.paginator is not None else Response(rows)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """A lean list's object is read as one row of the scoped queryset. When it is not there,
+        ``get_object`` gives the answer every other detail gives (404 for missing and out of
+        scope alike, with the audited refusal); the serializer answers when the row appears in
+        between."""
+        lean = self.lean_list
+        if lean is None or not lean.applies(self) or not self._lean_detail_allowed():
+            return super().retrieve(request, *args, **kwargs)  # type: ignore[misc,no-any-return]
+        lookup = self.kwargs[getattr(self, "lookup_url_kwarg", None) or "pk"]
+        # The queryset get_object reads (access_object): the model's, in scope for the verb.
+        visible = self._base_queryset().visible_to(self.request.user, self.scope_verb())  # type: ignore[attr-defined]
+        row = lean.row(self, visible, lookup)
+        if row is not None:
+            return Response(row)
+        return super().retrieve(request, *args, **kwargs)  # type: ignore[misc,no-any-return]
+
+    def _lean_detail_allowed(self) -> bool:
+        """Reading the row skips ``check_object_permissions``: only when no permission class of
+        the view judges objects (all of them keep DRF's "yes" for every object), and only for
+        a queryset with ``visible_to`` (the one ``get_object`` would use)."""
+        if not hasattr(self._base_queryset(), "visible_to"):
+            return False
+        return all(
+            type(permission).has_object_permission is permissions.BasePermission.has_object_permission
+            for permission in self.get_permissions()
+        )
 
     def scope_verb(self) -> str:
         explicit = getattr(getattr(self, self.action or "", None), SCOPE_ACTION_ATTRIBUTE, None)

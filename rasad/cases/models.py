@@ -184,7 +184,8 @@ class Case(TimestampedModel):
         "core.User", blank=True, related_name="watched_cases", verbose_name=_("watchers")
     )
     version = models.PositiveIntegerField(_("version"), default=1)
-    opened_at = models.DateTimeField(_("opened at"), default=timezone.now, db_index=True)
+    # Indexed with the id below, in the lists' order (Meta.indexes).
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
     # When the SLA clock last (re)started: at opening, and again when a case is reopened.
     sla_started_at = models.DateTimeField(default=timezone.now, editable=False)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
@@ -246,6 +247,9 @@ class Case(TimestampedModel):
 
     class Meta:
         ordering = ["-opened_at", "-id"]
+        # indexes (below): the lists' order as one index, so that a page of the newest cases is
+        # read from it and stops at the page's end. With opened_at alone, cases opened at the same
+        # moment (an import) were joined and sorted whole: 122 ms for 9,000 visible cases.
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         permissions = [
@@ -273,7 +277,10 @@ class Case(TimestampedModel):
                 name="case_merged_has_target",
             ),
         ]
-        indexes = [models.Index(fields=["source_type", "source_id"])]
+        indexes = [
+            models.Index(fields=["source_type", "source_id"]),
+            models.Index(fields=["-opened_at", "-id"], name="case_newest_first"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"

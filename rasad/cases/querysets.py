@@ -30,7 +30,11 @@ def case_visibility(scope: Scope, prefix: str = "") -> Q:
     from rasad.cases.models import Dossier
 
     organizations = scope.organization_ids()
-    forwarded = Dossier.objects.filter(to_organization_id__in=organizations).values("cases")
+    # Compiled once per scope, like the organizations (a list's count and page both filter on it).
+    forwarded = scope.subquery(
+        "cases.forwarded",
+        lambda: Dossier.objects.filter(to_organization_id__in=organizations).values("cases"),
+    )
     return (
         Q(**{f"{prefix}reporter_organization_id__in": organizations})
         | Q(**{f"{prefix}owner_organization_id__in": organizations})

@@ -26,7 +26,7 @@ the user object for the life of the request (``clear_scope_cache`` after changin
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
@@ -88,17 +88,34 @@ class Scope:
         """The ids of the scope's organizations, as a subquery for ``<field>__in``. Compiled
         once per scope (so once per user, permission and request): a list filters on it two or
         three times, and compiling it each time was a third of a list's SQL compilation."""
-        from django.db import connection
 
-        compiled: dict[str, RawSQL] = self.__dict__.setdefault("_compiled", {})
-        if connection.vendor not in compiled:
+        def ids() -> models.QuerySet[Any]:
             from rasad.core.models import Organization
 
-            query = Organization.objects.filter(self.as_q()).order_by().values("pk").query
-            sql, params = query.sql_with_params()
-            # Django compiled the SQL, with the paths as parameters: nothing is interpolated.
-            compiled[connection.vendor] = RawSQL(sql, params, output_field=models.BigIntegerField())  # noqa: S611
-        return compiled[connection.vendor]
+            return Organization.objects.filter(self.as_q()).order_by().values("pk")
+
+        return self.subquery("organization_ids", ids)
+
+    def subquery(self, name: str, build: Callable[[], models.QuerySet[Any]]) -> RawSQL:
+        """``build()``'s one-column queryset as a subquery for ``<field>__in``, compiled once per
+        process for each scope (its rules), database vendor and ``name``: a list's count and page
+        filter on the same subqueries, and every request of the same people asks for the same
+        scopes. ``build`` must depend on the scope alone (it may use ``organization_ids()``:
+        cases, the dossiers forwarded to the scope), so that a name always means one query. The
+        SQL holds paths, not ids, so an organization added under a path is in it at once; a
+        changed grant changes the rules, hence the key."""
+        from django.db import connection
+
+        key = (self.is_everything, self.rules, name, connection.vendor)
+        compiled = _COMPILED_SUBQUERIES.get(key)
+        if compiled is None:
+            sql, params = build().query.sql_with_params()
+            # Django compiled the SQL, with its values as parameters: nothing is interpolated.
+            compiled = RawSQL(sql, params, output_field=models.BigIntegerField())  # noqa: S611
+            if len(_COMPILED_SUBQUERIES) >= _COMPILED_SUBQUERIES_LIMIT:
+                _COMPILED_SUBQUERIES.clear()
+            _COMPILED_SUBQUERIES[key] = compiled
+        return compiled
 
     def contains(self, organization: Any) -> bool:
         if self.is_everything:
@@ -118,6 +135,12 @@ class Scope:
         """The paths where the scope's subtree rules start (disjoint: none is under another)."""
         return [path for path, subtree in self.rules if subtree]
 
+
+# Compiled scope subqueries (``Scope.subquery``), shared by every request of the process. A
+# RawSQL is copied by Django each time a query uses it, so sharing one is safe; the bound keeps a
+# process serving many distinct scopes from growing without end.
+_COMPILED_SUBQUERIES: dict[tuple[bool, tuple[Rule, ...], str, str], RawSQL] = {}
+_COMPILED_SUBQUERIES_LIMIT = 4096
 
 EVERYTHING = Scope(is_everything=True)
 NOTHING = Scope()

@@ -66,3 +66,44 @@ def test_lean_lists_filter_and_page_like_the_serializer(cast: Cast, endpoint: En
     assert len(first["results"]) == 2
     assert {row["id"] for row in first["results"]}.isdisjoint(row["id"] for row in second["results"])
     assert first["next"] and "offset=2" in first["next"]
+
+
+@pytest.mark.parametrize("endpoint", LEAN, ids=lambda endpoint: endpoint.route)
+def test_lean_detail_equals_the_serializer(cast: Cast, endpoint: Endpoint):
+    """A lean list's detail is one row of the same plan: the same JSON as the serializer's."""
+    factory = endpoint.factory
+    assert factory is not None
+    objects = [factory.make(cast, cast.isfahan) for _ in range(2)]
+    _vary(cast, endpoint, objects)
+    client = verified_client(cast.alice)
+    for obj in objects:
+        response = client.get(endpoint.detail_url(obj.pk))
+        assert response.status_code == 200, response.content
+        fresh = endpoint.viewset.queryset.get(pk=obj.pk)
+        data = endpoint.viewset.serializer_class(fresh, context={"request": response.wsgi_request}).data
+        assert response.json() == json.loads(JSONRenderer().render(data))
+        assert list(response.json()) == list(endpoint.viewset.serializer_class().fields)
+
+
+@pytest.mark.parametrize("endpoint", LEAN, ids=lambda endpoint: endpoint.route)
+def test_lean_detail_out_of_scope_reads_like_missing_and_is_audited(cast: Cast, endpoint: Endpoint):
+    # Bob (Kerman) may not see Isfahan's object: the same 404 as a missing one, and the refusal
+    # is recorded as for every other detail (access_object).
+    from rasad.core.audit import CoreAuditEvent
+    from rasad.core.models import AuditEvent
+
+    factory = endpoint.factory
+    assert factory is not None
+    obj = factory.make(cast, cast.isfahan)
+    client = verified_client(cast.bob)
+    denied_before = AuditEvent.objects.filter(event_type=CoreAuditEvent.ACCESS_DENIED).count()
+    hidden = client.get(endpoint.detail_url(obj.pk))
+    missing = client.get(endpoint.detail_url(2**62))
+    malformed = client.get(endpoint.detail_url("x"))
+    assert hidden.status_code == missing.status_code == 404
+    assert malformed.status_code == 404
+    answers = [answer.json()["error"] for answer in (hidden, missing)]
+    for answer in answers:
+        del answer["request_id"]
+    assert answers[0] == answers[1]
+    assert AuditEvent.objects.filter(event_type=CoreAuditEvent.ACCESS_DENIED).count() == denied_before + 1
