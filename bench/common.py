@@ -3,7 +3,9 @@ sites with monthly indicators assigned, an API token, and a server process to me
 
 from __future__ import annotations
 
+import cProfile
 import os
+import pstats
 import statistics
 import subprocess
 import sys
@@ -189,3 +191,12 @@ def describe(values: list[float]) -> str:
         f"p50 {percentile(values, 0.5) * 1000:.1f} ms, p95 {percentile(values, 0.95) * 1000:.1f} ms, "
         f"mean {statistics.fmean(values) * 1000:.1f} ms (n={len(values)})"
     )
+
+
+def print_profile(profiler: cProfile.Profile, path: str, top: int) -> None:
+    """Save a profile to ``path`` (for snakeviz or pstats) and print its ``top`` functions by
+    cumulative time, then by own time: what every ``bench.profile_*`` script ends with."""
+    profiler.dump_stats(path)
+    stats = pstats.Stats(path)
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)

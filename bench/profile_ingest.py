@@ -23,7 +23,6 @@ import contextlib
 import cProfile
 import json
 import os
-import pstats
 import statistics
 import time
 import uuid
@@ -34,7 +33,7 @@ import psycopg
 from django.db import connection
 from django.test import Client
 
-from bench.common import _processes, build_fixture, server_cpu_seconds
+from bench.common import _processes, build_fixture, print_profile, server_cpu_seconds
 from bench.ingest import Row, empty_table, generate, load_history
 
 
@@ -180,10 +179,7 @@ def main() -> None:
         print(f"  {(postgres_in_batches - inside) / count / 1e6:7.2f}    outside statements (the commit)")
         print(f"  {postgres_in_batches / count / 1e6:7.2f}    in all, while the batch ran")
     if profiler is not None:
-        profiler.dump_stats(args.profile)
-        stats = pstats.Stats(args.profile)
-        stats.sort_stats("cumulative").print_stats(args.top)
-        stats.sort_stats("tottime").print_stats(args.top)
+        print_profile(profiler, args.profile, args.top)
 
 
 if __name__ == "__main__":

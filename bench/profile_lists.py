@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import pstats
 import statistics
 import time
 from typing import Any
@@ -24,7 +23,7 @@ from typing import Any
 from django.db import connection
 from django.test import Client
 
-from bench.common import server_cpu_seconds
+from bench.common import print_profile, server_cpu_seconds
 from bench.requests import build_world
 
 
@@ -96,10 +95,7 @@ def main() -> None:
             for seconds, sql in statements:
                 print(f"  {seconds * 1000:7.2f} ms  {' '.join(sql.split())[:300]}")
     if profiler is not None:
-        profiler.dump_stats(args.profile)
-        stats = pstats.Stats(args.profile)
-        stats.sort_stats("cumulative").print_stats(args.top)
-        stats.sort_stats("tottime").print_stats(args.top)
+        print_profile(profiler, args.profile, args.top)
 
 
 if __name__ == "__main__":

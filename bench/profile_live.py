@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import pstats
 import statistics
 import time
 from typing import Any
@@ -23,7 +22,7 @@ from typing import Any
 from django.db import connection
 from django.test import Client
 
-from bench.common import server_cpu_seconds
+from bench.common import print_profile, server_cpu_seconds
 from bench.live import build, event_body
 
 
@@ -92,10 +91,7 @@ def main() -> None:
         for shape, times in shapes.items():
             print(f"  {statistics.fmean(times) * 1000:6.2f} ms x {len(times) / args.requests:.2f}  {shape}")
     if profiler is not None:
-        profiler.dump_stats(args.profile)
-        stats = pstats.Stats(args.profile)
-        stats.sort_stats("cumulative").print_stats(args.top)
-        stats.sort_stats("tottime").print_stats(args.top)
+        print_profile(profiler, args.profile, args.top)
 
 
 if __name__ == "__main__":

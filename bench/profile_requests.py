@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
-import pstats
 import statistics
 import sys
 import time
@@ -24,7 +23,7 @@ from typing import Any
 
 from django.db import connection
 
-from bench.common import server_cpu_seconds
+from bench.common import print_profile, server_cpu_seconds
 from bench.requests import build_world
 
 PATHS = ("/healthz", "/api/v1/users/me/")
@@ -118,10 +117,7 @@ def main() -> None:
         for _request in range(args.requests):
             send(path)
         profiler.disable()
-        profiler.dump_stats(args.profile)
-        stats = pstats.Stats(args.profile)
-        stats.sort_stats("cumulative").print_stats(args.top)
-        stats.sort_stats("tottime").print_stats(args.top)
+        print_profile(profiler, args.profile, args.top)
 
 
 if __name__ == "__main__":
