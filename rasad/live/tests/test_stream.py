@@ -13,7 +13,8 @@ from django.test import Client
 
 from rasad.core.actions.people import do_create_user, do_grant_role, do_revoke_grant
 from rasad.core.models import Role
-from rasad.lib.push import REFETCH, RESYNC, StreamWriter, ThreadClient, hub, sse, sse_once
+from rasad.lib import push
+from rasad.lib.push import REFETCH, RESYNC, Hub, StreamWriter, ThreadClient, hub, sse, sse_once
 from rasad.live.audience import audience_of, forget_audiences
 from rasad.live.models import Device, DeviceEvent
 from rasad.live.testing import event_item, heartbeat_item, make_credential, make_device, send
@@ -97,11 +98,24 @@ class _Numbers:
         return b"".join(b"refetch" if e is REFETCH else str(e["payload"]["id"]).encode() for e in batch)
 
 
-def test_the_wake_up_writes_each_stream_itself_and_a_slow_reader_is_told_to_refetch():
+class _QuietHub(Hub):
+    """A hub that feeds its streams nothing by itself: no keepalive, no Redis listener (whose
+    re-read after a reconnection, when an earlier test restarted Redis, would land in the middle
+    of a test that counts every write)."""
+
+    def start(self) -> None:
+        pass
+
+
+def test_the_wake_up_writes_each_stream_itself_and_a_slow_reader_is_told_to_refetch(
+    monkeypatch: pytest.MonkeyPatch,
+):
     """Under the ASGI server the hub's wake-up writes every stream's batch to its connection, with
     no task of the stream's own; a write the server makes wait finishes on a task, what comes
     meanwhile queues on the client, and a full queue is one refetch, in order."""
     import asyncio
+
+    monkeypatch.setattr(push, "_hub", _QuietHub())
 
     async def scenario() -> dict[str, Any]:
         written: list[bytes] = []
