@@ -21,7 +21,9 @@
     fetched.content.querySelectorAll("[data-crisis-part]").forEach(function (part) {
       var name = part.getAttribute("data-crisis-part");
       var target = document.querySelector('[data-crisis-part="' + name + '"]');
-      if (target) { target.innerHTML = part.innerHTML; }
+      // A part that has not changed is left as it is: replacing it would drop a click (or the
+      // focus) that lands on it while the fetch returns.
+      if (target && target.innerHTML !== part.innerHTML) { target.innerHTML = part.innerHTML; }
     });
     box.setAttribute("data-updated", String(Date.now()));
   }
