@@ -151,7 +151,10 @@ def event_body(serial: str, text: str) -> bytes:
     from rasad.live.agent import uuid7
 
     with _sequence_lock:
-        _sequences[serial] = sequence = _sequences.get(serial, 10**9 + int(time.time())) + 1
+        # Each process starts above any sequence an earlier benchmark in the same database can have
+        # used for the same device (milliseconds since the epoch: thousands of events a second
+        # would not catch up), or the events are refused as sequences taken.
+        _sequences[serial] = sequence = _sequences.get(serial, time.time_ns() // 1_000_000) + 1
     item = {
         "id": str(uuid7()),
         "device": serial,
