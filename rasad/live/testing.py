@@ -4,8 +4,11 @@ itself when it is one), so that exactly the people who see that organization's s
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import threading
 import uuid
+from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -166,3 +169,25 @@ def matrix_outage(cast: Cast, organization: Organization) -> Outage:
 )
 def matrix_credential(cast: Cast, organization: Organization) -> AgentCredential:
     return make_credential(cast, organization)[0]
+
+
+def in_a_loop_of_its_own(scenario: Callable[[], Coroutine[Any, Any, Any]], timeout: float = 120) -> Any:
+    """Run the coroutine ``scenario()`` on a thread with an event loop of its own and give its
+    result (or raise its exception here). Not on the test's thread: the browser tests' Playwright
+    keeps a loop running there when they share a process with the test."""
+    result: list[Any] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(asyncio.run(scenario()))
+        except BaseException as error:  # handed to the test's thread
+            failure.append(error)
+
+    runner = threading.Thread(target=run, daemon=True)
+    runner.start()
+    runner.join(timeout)
+    if failure:
+        raise failure[0]
+    assert result, f"the scenario did not end within {timeout} s"
+    return result[0]

@@ -23,7 +23,7 @@ from rasad.asgi import STREAM_THREADS, application
 from rasad.core.models import User
 from rasad.lib.push import hub
 from rasad.live.audience import forget_audiences
-from rasad.live.testing import event_item, make_credential, make_device, send
+from rasad.live.testing import event_item, in_a_loop_of_its_own, make_credential, make_device, send
 from rasad.testing.cast import Cast
 
 STREAMS_EACH = 12  # Alice's, Bob's and Charlie's: 36 open streams
@@ -187,7 +187,7 @@ def test_open_streams_share_a_few_threads_and_carry_only_what_each_user_may_see(
         return seen
 
     # A loop of its own on a thread of its own (the browser tests' Playwright may hold one here).
-    seen = _in_a_loop_of_its_own(scenario)
+    seen = in_a_loop_of_its_own(scenario)
 
     assert seen["anonymous"][0] == 302
     assert seen["anonymous"][1].startswith("/login")
@@ -219,25 +219,6 @@ def test_only_the_stream_is_served_on_the_shared_threads() -> None:
     # Mounted under a prefix (the proxy's root_path): the path after it is what counts.
     assert application.is_long_lived(scope("/rasad/live/stream/", "/rasad"))
     assert not application.is_long_lived({"type": "lifespan"})
-
-
-def _in_a_loop_of_its_own(scenario: Callable[[], Any]) -> Any:
-    """Run ``scenario()`` (a coroutine) on a thread with a loop of its own, and give its result."""
-    result: list[Any] = []
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            result.append(asyncio.run(scenario()))
-        except BaseException as error:  # handed to the test's thread
-            failure.append(error)
-
-    runner = threading.Thread(target=run)
-    runner.start()
-    runner.join(120)
-    if failure:
-        raise failure[0]
-    return result[0]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -286,7 +267,7 @@ def test_a_withdrawn_grant_stops_the_open_streams_at_their_next_check(cast: Cast
             await tab.close()
         return seen
 
-    seen = _in_a_loop_of_its_own(scenario)
+    seen = in_a_loop_of_its_own(scenario)
     assert seen["alice"] == ["پیش از پس گرفتن", "بیدار کننده", "پس از بررسی"]
     # The waking event went out with the scope her streams had, unless something else woke them
     # after the withdrawal and they checked then (the hub's keepalive every 15 s, a re-read after

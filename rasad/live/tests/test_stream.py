@@ -17,7 +17,14 @@ from rasad.lib import push
 from rasad.lib.push import REFETCH, RESYNC, Hub, StreamWriter, ThreadClient, hub, sse, sse_once
 from rasad.live.audience import audience_of, forget_audiences
 from rasad.live.models import Device, DeviceEvent
-from rasad.live.testing import event_item, heartbeat_item, make_credential, make_device, send
+from rasad.live.testing import (
+    event_item,
+    heartbeat_item,
+    in_a_loop_of_its_own,
+    make_credential,
+    make_device,
+    send,
+)
 from rasad.testing.cast import Cast
 from rasad.testing.web import signed_in_client
 
@@ -153,7 +160,7 @@ def test_the_wake_up_writes_each_stream_itself_and_a_slow_reader_is_told_to_refe
         seen["clients"] = writer in hub()._clients
         return seen
 
-    seen = _in_a_loop(scenario)
+    seen = in_a_loop_of_its_own(scenario)
     # The opening, the event and the keepalive, written in the wake-up's own call.
     assert seen["at once"] == [b"open", b"1", b"."]
     assert seen["tasks"] is None
@@ -162,29 +169,6 @@ def test_the_wake_up_writes_each_stream_itself_and_a_slow_reader_is_told_to_refe
     assert seen["after"] == [b"open", b"1", b".", b"2", b"refetch7"]
     assert seen["serving"]
     assert seen["clients"] is False
-
-
-def _in_a_loop(scenario: Any) -> Any:
-    """Run ``scenario()`` on a thread with a loop of its own (the browser tests' Playwright may keep
-    one running on the test's thread)."""
-    import asyncio
-    import threading
-
-    result: list[Any] = []
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            result.append(asyncio.run(scenario()))
-        except BaseException as error:  # handed to the test's thread
-            failure.append(error)
-
-    runner = threading.Thread(target=run)
-    runner.start()
-    runner.join(60)
-    if failure:
-        raise failure[0]
-    return result[0]
 
 
 def test_audiences_follow_the_grants(cast: Cast):
@@ -231,7 +215,7 @@ def test_streams_whose_scope_cannot_be_computed_carry_nothing_until_it_can(cast:
             while any(s.accepts(event("live.event", cast.isfahan_post.pk)) for s in streams):
                 await asyncio.sleep(0.01)
 
-    _in_a_loop(scenario)
+    in_a_loop_of_its_own(scenario)
     assert streams[0].audience is streams[1].audience
     assert not streams[0].audience.active
     assert time.monotonic() - streams[0].audience.computed > settings.RASAD_LIVE_SCOPE_SECONDS - 2
@@ -375,16 +359,7 @@ def test_the_asgi_stream_holds_no_thread_and_pushes(cast: Cast, posts: dict[str,
         return texts
 
     send(posts["isf_cred"], {"events": [event_item(posts["isf"], 1, text="پیشین")]})
-    import asyncio
-    import threading
-
-    # A loop of its own, on a thread of its own: the browser tests' Playwright keeps an event loop
-    # running in the test thread when they share a process with this test.
-    result: list[list[str]] = []
-    runner = threading.Thread(target=lambda: result.append(asyncio.run(scenario())))
-    runner.start()
-    runner.join(60)
-    assert result == [["پیشین", "زنده"]]
+    assert in_a_loop_of_its_own(scenario) == ["پیشین", "زنده"]
 
 
 @pytest.mark.redis
