@@ -31,6 +31,7 @@ from rasad.assessments.models import (
 from rasad.cases.models import Case
 from rasad.core.models import Organization
 from rasad.indicators.models import Indicator
+from rasad.lib.persian import normalize_text
 
 
 def _read_slug(slug_field: str, **kwargs: Any) -> Any:
@@ -144,8 +145,16 @@ class _PartInput(serializers.Serializer[Any]):
     """A part of the instrument version in ``context["instrument"]``, named by its code; the
     parts it hangs under are named by their codes too."""
 
+    def _find(self, model: type[Any], code: str) -> Any:
+        code = normalize_text(code).strip()  # as the actions store it
+        return model.objects.filter(instrument=self.context["instrument"], code=code).first()
+
+    def existing(self, model: type[Any]) -> Any:
+        """The version's part of ``model`` with the code given, if any (then it is changed)."""
+        return self._find(model, self.validated_data["code"])
+
     def _part(self, model: type[Any], field_name: str, code: str) -> Any:
-        part = model.objects.filter(instrument=self.context["instrument"], code=code.strip()).first()
+        part = self._find(model, code)
         if part is None:
             raise serializers.ValidationError(
                 {field_name: [_("This version has no part with the code “%(code)s”.") % {"code": code}]}

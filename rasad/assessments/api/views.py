@@ -283,9 +283,7 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
         instrument = self.get_object()
         serializer = input_class(data=request.data, context={"instrument": instrument})
         serializer.is_valid(raise_exception=True)
-        existing = model.objects.filter(
-            instrument=instrument, code=serializer.validated_data["code"].strip()
-        ).first()
+        existing = serializer.existing(model)
         written = save(
             instrument,
             serializer.to_values(existing),
