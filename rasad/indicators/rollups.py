@@ -97,10 +97,13 @@ class Deltas:
     def params(self) -> list[tuple[Any, ...]]:
         """Every non-zero delta, own and ancestors' together, as rows of ``_COLUMNS`` in a fixed
         order (no deadlocks); the accumulated deltas are cleared."""
+        self._own_into_rows()
+        return _params(self.rows)
+
+    def _own_into_rows(self) -> None:
         for key, row in self.own.items():
             _accumulate(self.rows, key, *row)
         self.own.clear()
-        return _params(self.rows)
 
     def apply(self) -> None:
         """Hand the accumulated deltas to the database (see the module docstring)."""
@@ -114,9 +117,7 @@ class Deltas:
         else:
             # A small write (a form, one value) hands its own rows over as deltas too: one COPY
             # for all, instead of a statement more in its transaction.
-            for key, row in self.own.items():
-                _accumulate(self.rows, key, *row)
-            self.own.clear()
+            self._own_into_rows()
         ancestors = _params(self.rows)
         if ancestors:
             _append(ancestors)
