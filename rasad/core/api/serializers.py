@@ -226,7 +226,7 @@ class MeSerializer(serializers.ModelSerializer[User]):
     calendar = serializers.ChoiceField(choices=CalendarChoices.choices, required=False)
     persian_digits = serializers.BooleanField(required=False)
     requires_two_factor = serializers.BooleanField(read_only=True)
-    memberships = MembershipBriefSerializer(many=True, read_only=True)
+    memberships = serializers.SerializerMethodField()
     grants = serializers.SerializerMethodField()
 
     class Meta:
@@ -247,6 +247,13 @@ class MeSerializer(serializers.ModelSerializer[User]):
         ]
         read_only_fields = ["id", "username", "display_name", "email", "is_superuser"]
 
+    # Both lists in creation order, as ``me_representation`` reads them (neither model has an
+    # ordering, and PostgreSQL returns an unordered relation in whatever order it finds it).
+    @extend_schema_field(MembershipBriefSerializer(many=True))
+    def get_memberships(self, obj: User) -> list[dict[str, Any]]:
+        memberships = obj.memberships.select_related("organization").order_by("pk")
+        return list(MembershipBriefSerializer(memberships, many=True).data)
+
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_grants(self, obj: User) -> list[dict[str, Any]]:
         return [
@@ -258,9 +265,9 @@ class MeSerializer(serializers.ModelSerializer[User]):
                 "include_descendants": grant.include_descendants,
                 "expires": grant.expires,
             }
-            for grant in obj.grants.filter(is_enabled=True).select_related(
-                "role", "organization", "working_group"
-            )
+            for grant in obj.grants.filter(is_enabled=True)
+            .select_related("role", "organization", "working_group")
+            .order_by("pk")
         ]
 
 
