@@ -17,9 +17,14 @@
     var chart = echarts.init(el, null, { renderer: "svg" });
     chart.setOption({
       textStyle: { fontFamily: font },
-      grid: { left: 56, right: 24, top: 24, bottom: 40 },
+      // The value axis stands on the reader's side (the right in Persian), with room for its numbers.
+      grid: { left: rtl ? 16 : 56, right: rtl ? 56 : 16, top: 24, bottom: 44 },
       tooltip: { trigger: "axis", valueFormatter: number },
-      xAxis: { type: "category", data: labels, inverse: rtl, axisLabel: { rotate: 30 } },
+      // A period's name on two lines ("آذر" over "۱۴۰۴"), level, the ones that would collide left out:
+      // slanted, twelve months ran into each other.
+      xAxis: { type: "category", data: labels, inverse: rtl,
+               axisLabel: { hideOverlap: true, lineHeight: 16,
+                            formatter: function (label) { return String(label).replace(/ (?=\S+$)/, "\n"); } } },
       yAxis: { type: "value", position: rtl ? "right" : "left", scale: true, axisLabel: { formatter: number } },
       series: [{ type: "line", name: series.name, data: series.values, connectNulls: false, smooth: false,
                  markLine: marks.length ? { symbol: "none", data: marks } : undefined }]

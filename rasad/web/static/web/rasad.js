@@ -21,6 +21,40 @@
       }
     });
   }
+  // A file field shows the browser's own button and words ("Choose File", "No file chosen"), in
+  // the browser's language, not the page's: each one is dressed in a button and a line of the
+  // page's own words. The field itself stays, transparent, over them: a tap or a keyboard opens
+  // the browser's file chooser as before, and the form sends it as before.
+  function dressFileFields(scope) {
+    scope.querySelectorAll("input[type=file]").forEach(function (input) {
+      if (input.closest(".file-picker")) { return; }
+      var picker = document.createElement("div");
+      picker.className = "file-picker";
+      var button = document.createElement("span");
+      button.className = "btn btn-outline-secondary btn-sm file-picker-button";
+      button.setAttribute("aria-hidden", "true");
+      button.innerHTML = '<i class="bi bi-paperclip"></i> ';
+      button.appendChild(document.createTextNode(root.dataset.fileChoose || "Choose a file"));
+      var name = document.createElement("span");
+      name.className = "file-picker-name text-muted";
+      name.setAttribute("aria-hidden", "true");
+      var show = function () {
+        var names = Array.prototype.map.call(input.files || [], function (file) { return file.name; });
+        name.textContent = names.length ? names.join("، ") : (root.dataset.fileNone || "No file chosen");
+        // A file's own name is shown as written, in its own script.
+        if (names.length) { name.setAttribute("translate", "no"); } else { name.removeAttribute("translate"); }
+        name.classList.toggle("text-muted", !names.length);
+      };
+      input.parentNode.insertBefore(picker, input);
+      picker.appendChild(button);
+      picker.appendChild(name);
+      picker.appendChild(input);
+      input.addEventListener("change", show);
+      show();
+    });
+  }
+  dressFileFields(document);
+  document.addEventListener("htmx:load", function (event) { dressFileFields(event.target); });
   // A form with data-confirm asks first (inline onclick handlers are blocked by the CSP).
   document.addEventListener("submit", function (event) {
     var form = event.target;
