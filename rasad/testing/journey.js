@@ -70,6 +70,13 @@
         problems.push(`an unstyled control: ${el.tagName.toLowerCase()}[name=${el.name || '?'}]`);
       }
     });
+    // A file field left as the browser draws it speaks the browser's language ("Choose File",
+    // "No file chosen"): web/rasad.js dresses each one in the page's words (.file-picker).
+    document.querySelectorAll('input[type=file]').forEach(el => {
+      if (this.visible(el) && !el.closest('.file-picker')) {
+        problems.push(`a file field in the browser's own words: input[name=${el.name || '?'}]`);
+      }
+    });
     if (phone) {
       const targets = 'button, .btn, select, .nav-link, .page-link, .dropdown-item, ' +
                       'input:not([type=hidden]):not([type=checkbox]):not([type=radio])';

@@ -22,6 +22,9 @@ Every check of :func:`check_page` runs on each page a journey shows, in Persian:
 * **unstyled controls**: every visible input, select and textarea has a Bootstrap class;
 * **small tap targets** at phone widths: buttons, form controls and navigation links at least
   24 px high (WCAG 2.5.8);
+* **Gregorian dates** in Persian text (a Gregorian month by its Persian name, a year 19xx/20xx)
+  and **arrows pointing right** ("→") in right-to-left text, which point back at where it began;
+* **file fields in the browser's own words** ("Choose File"): each is dressed by web/rasad.js;
 * **requests outside the server**: any request a page makes to another origin fails the test.
 
 A screenshot of every checked page goes to ``var/test-artifacts/journeys/``.
@@ -70,6 +73,15 @@ ALLOWED = re.compile(
     r"|«[^\s«»]+»"  # one word a person typed, quoted back in an error: «spaceship»
 )
 LATIN_DIGIT = re.compile(r"[0-9]")
+# A Gregorian date written in Persian: a month of the Gregorian calendar by its Persian name, or a
+# date whose year is 19xx or 20xx («۲۰۲۶/۱۲/۰۴»); Persian views show Jalali dates (13xx, 14xx).
+GREGORIAN_DATE = re.compile(
+    r"(?<![\w\u200c])(?:ژانویه|فوریه|آوریل|ژوئن|ژوئیه|سپتامبر|اکتبر|نوامبر|دسامبر)(?![\w\u200c])"
+    r"|(?<![۰-۹])[۱۲][۹۰][۰-۹]{2}[/-][۰-۹]{1,2}[/-][۰-۹]{1,2}"
+)
+# An arrow that points right in right-to-left text points back at where the line began ("from →
+# to" read backwards); Unicode does not mirror arrows. Templates use .flow-arrow (rasad.css).
+RIGHTWARD_ARROW = re.compile("[→⇒⟶➔]")
 ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
 
 # A full-page screenshot of every checked page costs more than the checks themselves (the
@@ -99,7 +111,14 @@ def check_page(page: Any, *, persian: bool = True, phone: bool = False) -> list[
     """Every problem :mod:`rasad.testing.journey` looks for on the page now shown."""
     problems = list(page.evaluate(_LAYOUT_JS, phone))
     if persian:
-        problems += [f"Latin text: «{text}»" for text in foreign_text(page.evaluate(_VISIBLE_TEXT_JS))]
+        texts = page.evaluate(_VISIBLE_TEXT_JS)
+        problems += [f"Latin text: «{text}»" for text in foreign_text(texts)]
+        problems += [f"a Gregorian date: «{text.strip()[:80]}»" for text in texts if GREGORIAN_DATE.search(text)]
+        problems += [
+            f"an arrow pointing right in right-to-left text: «{text.strip()[:80]}»"
+            for text in texts
+            if RIGHTWARD_ARROW.search(text)
+        ]
     return problems
 
 
