@@ -99,8 +99,13 @@
       counts[status] = (counts[status] || 0) + 1;
       var cell = document.querySelector('[data-post="' + f.properties.id + '"] [data-post-devices]');
       if (cell && f.properties.devices) {
-        cell.textContent = Object.keys(f.properties.devices).filter(function (k) { return f.properties.devices[k]; })
-          .map(function (k) { return (labels.status[k] || k) + " " + number(f.properties.devices[k]); }).join("  ");
+        // As the page drew it: one «status: count» per status, set apart by rasad.css (.device-counts).
+        cell.textContent = "";
+        Object.keys(f.properties.devices).filter(function (k) { return f.properties.devices[k]; }).forEach(function (k) {
+          var part = document.createElement("span");
+          part.textContent = (labels.status[k] || k) + ": " + number(f.properties.devices[k]);
+          cell.appendChild(part);
+        });
       }
       var badge = document.querySelector('[data-post="' + f.properties.id + '"] [data-post-status]');
       if (badge) {
