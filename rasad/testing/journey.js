@@ -15,18 +15,21 @@
     return false;
   },
 
-  visibleText() {
+  // `also` exempts more for one check: the Gregorian-date check passes a date shown on purpose as
+  // the Gregorian one beside its Jalali form (data-calendar="gregorian").
+  visibleText(also) {
     const out = [];
+    const exempt = also ? `${this.exempt}, ${also}` : this.exempt;
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const el = node.parentElement;
       const text = node.textContent.trim();
-      if (!text || !el || el.closest(this.exempt)) continue;
+      if (!text || !el || el.closest(exempt)) continue;
       // Options of a closed select are what the person will choose from: they count too.
       if (el.tagName !== 'OPTION' && el.tagName !== 'OPTGROUP' && this.hidden(el)) continue;
       out.push(text);
     }
-    const readable = el => !el.closest(this.exempt) && !this.hidden(el);
+    const readable = el => !el.closest(exempt) && !this.hidden(el);
     document.querySelectorAll('input[placeholder], textarea[placeholder]').forEach(el => {
       if (readable(el)) out.push(el.getAttribute('placeholder'));
     });
@@ -38,7 +41,7 @@
       if (readable(el)) out.push(el.value);
     });
     document.querySelectorAll('optgroup[label]').forEach(el => {
-      if (!el.closest(this.exempt)) out.push(el.label);
+      if (!el.closest(exempt)) out.push(el.label);
     });
     out.push(document.title);
     return out;
