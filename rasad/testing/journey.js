@@ -73,6 +73,12 @@
         problems.push(`an unstyled control: ${el.tagName.toLowerCase()}[name=${el.name || '?'}]`);
       }
     });
+    // A list with nothing in it says so in words ("no file is attached yet"), not with a lone dash.
+    document.querySelectorAll('ul > li:only-child, ol > li:only-child').forEach(el => {
+      if (this.visible(el) && el.textContent.trim() === '—') {
+        problems.push(`an empty list that says only «—»: ${el.parentElement.dataset.testid || el.parentElement.className}`);
+      }
+    });
     // A file field left as the browser draws it speaks the browser's language ("Choose File",
     // "No file chosen"): web/rasad.js dresses each one in the page's words (.file-picker).
     document.querySelectorAll('input[type=file]').forEach(el => {

@@ -26,6 +26,7 @@ Every check of :func:`check_page` runs on each page a journey shows, in Persian:
   except one shown on purpose beside its Jalali form (``data-calendar="gregorian"``),
   and **arrows pointing right** ("→") in right-to-left text, which point back at where it began;
 * **file fields in the browser's own words** ("Choose File"): each is dressed by web/rasad.js;
+* **empty lists that say only "—"**: an empty list says in words that nothing is there yet;
 * **requests outside the server**: any request a page makes to another origin fails the test.
 
 A screenshot of every checked page goes to ``var/test-artifacts/journeys/``.
