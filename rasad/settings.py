@@ -127,6 +127,11 @@ TEMPLATES = [
 ]
 
 # Databases: embedded SQLite by default; PostgreSQL when DATABASE_URL is set.
+# The statements every request sends (a token's, ``users/me``'s) are prepared on each PostgreSQL
+# connection the first time it runs them (rasad.lib.prepared). PgBouncer in transaction mode
+# passes prepared statements on from version 1.21 with ``max_prepared_statements`` set; behind an
+# older one, turn this off.
+PREPARED_STATEMENTS = env_bool("RASAD_PG_PREPARED_STATEMENTS", True)
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {
