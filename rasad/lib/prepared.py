@@ -67,7 +67,9 @@ _NEVER_BY_COUNT = 2**62
 class _ServerBoundCursor(psycopg.Cursor[Any]):
     """psycopg's server-binding cursor, preparing each statement it runs."""
 
-    def execute(self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: bool | None = None) -> Any:
+    def execute(
+        self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: bool | None = None
+    ) -> Any:
         return super().execute(query, params, prepare=True, binary=binary)
 
 
