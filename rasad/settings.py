@@ -84,7 +84,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "rasad.web.middleware.InputBoundaryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -93,7 +92,7 @@ MIDDLEWARE = [
     "rasad.web.middleware.TwoFactorRequiredMiddleware",
     "rasad.core.middleware.SessionTimeoutMiddleware",
     "rasad.web.middleware.UserPreferenceMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "rasad.web.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
