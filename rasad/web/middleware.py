@@ -89,11 +89,13 @@ class TwoFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
         if (
             not request.path.startswith(self.ALLOWED)
             and signed_in(request)
-            and request.user.requires_two_factor
-            and not request.user.is_verified()  # type: ignore[attr-defined]
+            and user.is_authenticated
+            and user.requires_two_factor
+            and not user.is_verified()  # type: ignore[attr-defined]
         ):
             return redirect("web:two-factor-setup")
         return self.get_response(request)
@@ -113,7 +115,8 @@ class UserPreferenceMiddleware:
         requested = request.GET.get("lang")
         if requested in languages and hasattr(request, "session"):
             request.session["rasad_language"] = requested
-        user = request.user if signed_in(request) else None
+        person = request.user
+        user = person if signed_in(request) and person.is_authenticated else None
         language: str = (
             requested
             if requested in languages
@@ -159,7 +162,7 @@ class MessageMiddleware(DjangoMessageMiddleware):
         storage = request.__dict__.get("_messages")
         if isinstance(storage, SimpleLazyObject) and storage._wrapped is empty:
             return response
-        return super().process_response(request, response)  # type: ignore[no-any-return]
+        return super().process_response(request, response)
 
 
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")

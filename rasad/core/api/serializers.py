@@ -315,7 +315,8 @@ def _me_rows(user_id: int) -> models.QuerySet[Any]:
             "kind", "pk", "title", "organization__code", "no_text", "is_primary", "no_time", "enabled"
         )
     )
-    return grants.union(memberships, all=True).order_by("kind", "pk")
+    combined: models.QuerySet[Any] = grants.union(memberships, all=True)
+    return combined.order_by("kind", "pk")
 
 
 _ME = PreparedQuery(_me_rows, user_id=_USER_SENTINEL)
