@@ -4,11 +4,15 @@ against the benchmark database and ``bench.requests``' world.
 
     python -m bench.profile_requests                                  # CPU and statements per request
     python -m bench.profile_requests --path /api/v1/users/me/ --profile var/me.prof --top 40
+    python -m bench.profile_requests --middleware                     # what each middleware costs
 
 For each path: the process CPU time per request (median of five runs of ``--requests``), the
 PostgreSQL server's CPU per request, and the SQL statements one request sends (listed with
 ``--statements``). ``--profile`` runs the requests of the first path under cProfile and prints
-the functions with the most cumulative and own time.
+the functions with the most cumulative and own time. ``--middleware`` measures, for each path,
+the stack without each middleware in turn (and without any), rounds interleaved: what leaving one
+out saves is what it costs, the work it triggers in others included ("required" where the
+request fails without it).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import os
 import statistics
 import sys
 import time
@@ -59,7 +64,13 @@ def main() -> None:
     parser.add_argument("--profile", default="", help="write cProfile's statistics to this file")
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--statements", action="store_true", help="list the statements of one request")
+    parser.add_argument(
+        "--middleware", action="store_true", help="the cost of each middleware, left out in turn"
+    )
     args = parser.parse_args()
+    if args.middleware:
+        middleware_costs(args.path or list(PATHS), args.requests)
+        return
     world = build_world(1)
     from rasad.wsgi import application
 
@@ -118,6 +129,58 @@ def main() -> None:
             send(path)
         profiler.disable()
         print_profile(profiler, args.profile, args.top)
+
+
+def middleware_costs(paths: list[str], requests: int, rounds: int = 7) -> None:
+    """Each path through the full stack, through the stack without each middleware in turn and
+    through none, round after round; the median CPU per request of each and its difference to
+    the full stack's."""
+    import logging
+
+    from django.conf import settings
+    from django.core.handlers.wsgi import WSGIHandler
+
+    world = build_world(1)
+    full = list(settings.MIDDLEWARE)
+    variants = {
+        "all": full,
+        **{f"without {name.rsplit('.', 1)[1]}": [m for m in full if m != name] for name in full},
+    }
+    variants["none"] = []
+    handlers: dict[str, Any] = {}
+    try:
+        for name, stack in variants.items():
+            settings.MIDDLEWARE = stack
+            handlers[name] = WSGIHandler()
+    finally:
+        settings.MIDDLEWARE = full
+    logging.disable(logging.CRITICAL)  # the stacks missing a middleware others need log 500s
+
+    def send(handler: Any, path: str) -> str:
+        status: list[str] = []
+        result = handler(environ(path, world.analyst_token), lambda s, h, *e: status.append(s))
+        b"".join(result)
+        result.close()
+        return status[0]
+
+    for path in paths:
+        required = {name for name, handler in handlers.items() if not send(handler, path).startswith("200")}
+        timed = {name: handler for name, handler in handlers.items() if name not in required}
+        cpus: dict[str, list[float]] = {name: [] for name in timed}
+        for _round in range(rounds):
+            for name, handler in timed.items():
+                started = time.process_time()
+                for _request in range(requests):
+                    send(handler, path)
+                cpus[name].append((time.process_time() - started) / requests * 1e6)
+        whole = statistics.median(cpus["all"])
+        print(f"{path} (load {os.getloadavg()[0]:.1f}):")
+        for name in handlers:
+            if name in required:
+                print(f"    {name:<48} required")
+            else:
+                median = statistics.median(cpus[name])
+                print(f"    {name:<48} {median:7.1f} µs per request, saves {whole - median:6.1f} µs")
 
 
 if __name__ == "__main__":

@@ -84,7 +84,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "rasad.web.middleware.InputBoundaryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -93,7 +92,7 @@ MIDDLEWARE = [
     "rasad.web.middleware.TwoFactorRequiredMiddleware",
     "rasad.core.middleware.SessionTimeoutMiddleware",
     "rasad.web.middleware.UserPreferenceMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "rasad.web.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -127,6 +126,11 @@ TEMPLATES = [
 ]
 
 # Databases: embedded SQLite by default; PostgreSQL when DATABASE_URL is set.
+# The statements every request sends (a token's, ``users/me``'s) are prepared on each PostgreSQL
+# connection the first time it runs them (rasad.lib.prepared). PgBouncer in transaction mode
+# passes prepared statements on from version 1.21 with ``max_prepared_statements`` set; behind an
+# older one, turn this off.
+PREPARED_STATEMENTS = env_bool("RASAD_PG_PREPARED_STATEMENTS", True)
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {

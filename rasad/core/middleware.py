@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import functools
 import re
+import secrets
 import time
 from collections.abc import Callable
 
@@ -13,6 +15,10 @@ from rasad.lib import addresses, context
 # A client may name its request (8-64 letters, digits, ".", "_", "-"); anything else gets a new id.
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
+# The same few peers and forwarded chains come again and again (a proxy, the clients behind it);
+# parsing them with ``ipaddress`` on every request cost more than the rest of the request's context.
+_client_address = functools.lru_cache(maxsize=4096)(addresses.client_address)
+
 
 def client_ip(request: HttpRequest) -> str:
     """The client's address, as throttling and the audit trail use it: the TCP peer, or behind
@@ -20,10 +26,10 @@ def client_ip(request: HttpRequest) -> str:
     (``rasad.lib.addresses``). Computed once per request."""
     known: str | None = getattr(request, "_rasad_client_ip", None)
     if known is None:
-        known = addresses.client_address(
+        known = _client_address(
             str(request.META.get("REMOTE_ADDR") or ""),
             request.META.get("HTTP_X_FORWARDED_FOR"),
-            settings.TRUSTED_PROXY_NETWORKS,
+            tuple(settings.TRUSTED_PROXY_NETWORKS),
         )
         request._rasad_client_ip = known  # type: ignore[attr-defined]
     return known
@@ -37,8 +43,10 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.headers.get("X-Request-ID", "")
-        with context.bound(incoming if REQUEST_ID.match(incoming) else None, client_ip(request)) as bound:
+        # From ``META``: ``request.headers`` builds a dictionary of every header the first time.
+        incoming = str(request.META.get("HTTP_X_REQUEST_ID", ""))
+        request_id = incoming if REQUEST_ID.match(incoming) else secrets.token_hex(16)
+        with context.bound(request_id, client_ip(request)) as bound:
             request.request_id = bound.request_id  # type: ignore[attr-defined]
             response = self.get_response(request)
         response["X-Request-ID"] = bound.request_id
@@ -54,7 +62,9 @@ class SessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated and hasattr(request, "session"):
+        # A request without the session cookie has no session to time out (rasad.web.middleware.signed_in).
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key is not None and request.user.is_authenticated:
             now = int(time.time())
             session = request.session
             started = session.setdefault("rasad_started", now)

@@ -27,6 +27,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import psycopg
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 
@@ -55,6 +57,38 @@ class _Compiled:
             (position, tuple(functions), expression)
             for position, (functions, expression) in compiler.get_converters(columns).items()
         ]
+
+
+# A count of runs no statement reaches: psycopg prepares a statement of this module the first
+# time a connection runs it (asked for with ``prepare=True``) and no other statement ever.
+_NEVER_BY_COUNT = 2**62
+
+
+class _ServerBoundCursor(psycopg.Cursor[Any]):
+    """psycopg's server-binding cursor, preparing each statement it runs."""
+
+    def execute(
+        self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: bool | None = None
+    ) -> Any:
+        return super().execute(query, params, prepare=True, binary=binary)
+
+
+def _cursor(connection: Any) -> Any:
+    """A cursor of ``connection`` through Django's wrappers (query counting, execute wrappers,
+    error translation). On PostgreSQL it binds its values on the server and has the statement
+    prepared there the first time a pooled connection runs it: the statement is parsed and
+    planned once per connection instead of once per request. Django's own cursors bind on the
+    client, so PostgreSQL parses and plans every statement they send."""
+    if connection.vendor != "postgresql" or not getattr(settings, "PREPARED_STATEMENTS", False):
+        return connection.cursor()
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        # Django turns psycopg's preparing off on its connections; only cursors of this module
+        # prepare, and they ask for it explicitly (``prepare=True``).
+        raw.prepare_threshold = _NEVER_BY_COUNT
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(_ServerBoundCursor(raw))
 
 
 def _same(value: Any, forms: list[Any]) -> bool:
@@ -97,7 +131,7 @@ class PreparedQuery:
             if isinstance(value, datetime):
                 value = connection.ops.adapt_datetimefield_value(value)
             params[index] = value
-        with connection.cursor() as cursor:
+        with _cursor(connection) as cursor:
             cursor.execute(compiled.sql, params)
             rows = [list(row) for row in cursor.fetchall()]
         for row in rows:

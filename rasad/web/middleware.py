@@ -3,11 +3,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
+from django.contrib.messages.middleware import MessageMiddleware as DjangoMessageMiddleware
+from django.contrib.messages.storage import default_storage
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject, empty
 from django.utils.translation import gettext as _
 
 from rasad.api.errors import error_response, is_api_request
@@ -43,6 +47,17 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
+def signed_in(request: HttpRequest) -> bool:
+    """Whether a person is signed in to the request's session. A request without the session
+    cookie (an API client with a token, a probe) has nobody signed in: its user is not read, which
+    would read the session and the two-factor state for nothing."""
+    session = getattr(request, "session", None)
+    if session is not None and session.session_key is None:
+        return False
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
 class NoStoreMiddleware:
     """What a signed-in person is shown is never kept by a browser or a proxy: every answer to a
     signed-in request (pages, exports, file downloads) and every API answer carries
@@ -53,17 +68,13 @@ class NoStoreMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        signed_in = self._signed_in(request)  # before: signing out ends it during the request
+        api = request.path.startswith("/api/")
+        was_signed_in = api or signed_in(request)  # before: signing out ends it during the request
         response = self.get_response(request)
         stored = "no-store" in response.get("Cache-Control", "")  # a view may have said so already
-        if not stored and (request.path.startswith("/api/") or signed_in or self._signed_in(request)):
+        if not stored and (was_signed_in or signed_in(request)):
             response["Cache-Control"] = "no-store, private"
         return response
-
-    @staticmethod
-    def _signed_in(request: HttpRequest) -> bool:
-        user = getattr(request, "user", None)
-        return bool(user is not None and user.is_authenticated)
 
 
 class TwoFactorRequiredMiddleware:
@@ -80,10 +91,11 @@ class TwoFactorRequiredMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if (
-            user.is_authenticated
+            not request.path.startswith(self.ALLOWED)
+            and signed_in(request)
+            and user.is_authenticated
             and user.requires_two_factor
             and not user.is_verified()  # type: ignore[attr-defined]
-            and not request.path.startswith(self.ALLOWED)
         ):
             return redirect("web:two-factor-setup")
         return self.get_response(request)
@@ -91,7 +103,9 @@ class TwoFactorRequiredMiddleware:
 
 class UserPreferenceMiddleware:
     """Language from ``?lang=`` (remembered in the session), else the user's preference, else
-    Persian; calendar and digits from the user's preferences."""
+    Persian (an API client: its ``Accept-Language``); calendar and digits from the user's
+    preferences. It replaces Django's ``LocaleMiddleware``, whose choice it always overrode, and
+    marks every answer as varying with ``Accept-Language`` as that one did."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -101,12 +115,13 @@ class UserPreferenceMiddleware:
         requested = request.GET.get("lang")
         if requested in languages and hasattr(request, "session"):
             request.session["rasad_language"] = requested
-        user = request.user
+        person = request.user
+        user = person if signed_in(request) and person.is_authenticated else None
         language: str = (
             requested
             if requested in languages
             else (request.session.get("rasad_language") if hasattr(request, "session") else None)
-            or (user.language if user.is_authenticated else None)
+            or (user.language if user is not None else None)
             # API clients say what they want in Accept-Language; browsers get Persian unless the
             # person chooses otherwise, whatever language the browser itself is set to.
             or (translation.get_language_from_request(request) if request.path.startswith("/api/") else None)
@@ -116,7 +131,7 @@ class UserPreferenceMiddleware:
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        if user.is_authenticated:
+        if user is not None:
             preferences = display.DisplayPreferences(
                 language=language,
                 calendar="gregorian" if user.calendar == "gregorian" else "jalali",
@@ -130,7 +145,24 @@ class UserPreferenceMiddleware:
         finally:
             display.reset(token)
         response.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Accept-Language",))
         return response
+
+
+class MessageMiddleware(DjangoMessageMiddleware):
+    """Django's, with the message storage (a cookie store and a session store) made when something
+    first adds or reads a message. Most requests do neither (every API request, every htmx
+    fragment), and making it was a tenth of what the middleware stack costs an API request. A
+    storage never made has nothing to save, as one made but neither read nor added to."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        request._messages = SimpleLazyObject(lambda: default_storage(request))  # type: ignore[attr-defined]
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        storage = request.__dict__.get("_messages")
+        if isinstance(storage, SimpleLazyObject) and storage._wrapped is empty:
+            return response
+        return super().process_response(request, response)
 
 
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")

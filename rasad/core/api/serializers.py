@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -273,25 +274,26 @@ class MeSerializer(serializers.ModelSerializer[User]):
 
 # ``me`` without the serializer machinery: every client asks for it, often first on each start,
 # and building MeSerializer's fields and reading its relations through the ORM was most of the
-# endpoint's CPU. The two statements are compiled once per process (``rasad.lib.prepared``);
+# endpoint's CPU. One statement, compiled once per process (``rasad.lib.prepared``), reads the
+# user's grants and memberships, one row each, told apart by their first column;
 # ``me_representation`` answers exactly what MeSerializer does (a test compares them).
 _USER_SENTINEL = -190102030405
+_GRANT, _MEMBERSHIP = 0, 1
 
 
-def _memberships_of(user_id: int) -> models.QuerySet[Membership]:
-    return (
-        Membership.objects.filter(user_id=user_id)
-        .order_by("pk")
-        .values_list("organization__code", "title", "is_primary")
-    )
+def _literal(sql: str, output_field: models.Field[Any, Any]) -> RawSQL:
+    # A constant in the statement's text, not a bound value: a prepared statement's parameters
+    # need a type PostgreSQL can infer, and a constant in a UNION's select list has none.
+    return RawSQL(sql, (), output_field=output_field)  # noqa: S611 - constants of this module
 
 
-def _grants_of(user_id: int) -> models.QuerySet[Grant]:
+def _me_rows(user_id: int) -> models.QuerySet[Any]:
     # Every grant, enabled or not: ``requires_two_factor`` counts any administrator grant.
-    return (
+    grants = (
         Grant.objects.filter(user_id=user_id)
-        .order_by("pk")
+        .annotate(kind=_literal(str(_GRANT), models.IntegerField()))
         .values_list(
+            "kind",
             "pk",
             "role__slug",
             "organization__code",
@@ -301,15 +303,35 @@ def _grants_of(user_id: int) -> models.QuerySet[Grant]:
             "is_enabled",
         )
     )
+    memberships = (
+        Membership.objects.filter(user_id=user_id)
+        .annotate(
+            kind=_literal(str(_MEMBERSHIP), models.IntegerField()),
+            no_text=_literal("NULL", models.CharField()),
+            no_time=_literal("NULL", models.DateTimeField()),
+            enabled=_literal("TRUE", models.BooleanField()),
+        )
+        .values_list(
+            "kind", "pk", "title", "organization__code", "no_text", "is_primary", "no_time", "enabled"
+        )
+    )
+    combined: models.QuerySet[Any] = grants.union(memberships, all=True)
+    return combined.order_by("kind", "pk")
 
 
-_MEMBERSHIPS = PreparedQuery(_memberships_of, user_id=_USER_SENTINEL)
-_GRANTS = PreparedQuery(_grants_of, user_id=_USER_SENTINEL)
+_ME = PreparedQuery(_me_rows, user_id=_USER_SENTINEL)
 
 
 def me_representation(user: User) -> dict[str, Any]:
-    """What ``MeSerializer(user).data`` holds, read with two prepared statements."""
-    grants = _GRANTS.rows(user_id=user.pk)
+    """What ``MeSerializer(user).data`` holds, read with one prepared statement."""
+    grants: list[list[Any]] = []
+    memberships: list[dict[str, Any]] = []
+    for row in _ME.rows(user_id=user.pk):
+        if row[0] == _GRANT:
+            grants.append(row)
+        else:
+            _kind, _pk, title, code, _none, is_primary, _no_time, _enabled = row
+            memberships.append({"organization": code, "title": title, "is_primary": bool(is_primary)})
     return {
         "id": user.pk,
         "display": str(user),
@@ -317,14 +339,11 @@ def me_representation(user: User) -> dict[str, Any]:
         "display_name": user.display_name,
         "email": user.email,
         "is_superuser": bool(user.is_superuser),
-        "requires_two_factor": bool(user.is_superuser) or any(row[1] == "administrator" for row in grants),
+        "requires_two_factor": bool(user.is_superuser) or any(row[2] == "administrator" for row in grants),
         "language": user.language,
         "calendar": user.calendar,
         "persian_digits": bool(user.persian_digits),
-        "memberships": [
-            {"organization": code, "title": title, "is_primary": bool(is_primary)}
-            for code, title, is_primary in _MEMBERSHIPS.rows(user_id=user.pk)
-        ],
+        "memberships": memberships,
         "grants": [
             {
                 "id": pk,
@@ -334,8 +353,8 @@ def me_representation(user: User) -> dict[str, Any]:
                 "include_descendants": bool(include_descendants),
                 "expires": expires,
             }
-            for pk, role, organization, working_group, include_descendants, expires, is_enabled in grants
-            if is_enabled
+            for _kind, pk, role, organization, working_group, include_descendants, expires, enabled in grants
+            if enabled
         ],
     }
 

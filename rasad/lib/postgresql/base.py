@@ -18,13 +18,15 @@ seconds of its return.
   resumes within a few seconds of the server's return.
 * **Health check.** A pooled connection is checked before it is handed out
   (``CONN_HEALTH_CHECKS``), so a connection the server dropped while restarting is replaced, not
-  used to fail a request.
+  used to fail a request. The check (:func:`check_connection`) looks at the socket first and
+  sends a query only when the server has written to it.
 
 ``docs/operations.md`` ("When the database is away") states what operators and clients see.
 """
 
 from __future__ import annotations
 
+import select
 import threading
 import time
 from typing import Any, Final
@@ -69,6 +71,26 @@ class _CappedAttempt(AttemptWithBackoff):
     def update_delay(self, now: float) -> None:
         super().update_delay(now)
         self.delay = min(self.delay, MAX_RECONNECT_DELAY)
+
+
+def check_connection(connection: psycopg.Connection[Any]) -> None:
+    """The pool's check of an idle connection before handing it out, without a round trip to the
+    server when the socket shows it is alive.
+
+    PostgreSQL writes to an idle connection only to end it: a stop, a restart or a terminated
+    backend sends an error and closes the socket, which then reads as ready. A socket with
+    nothing to read and no hang-up is a connection the server still holds; one with something is
+    checked as psycopg checks every connection (an empty query), which fails on a closed one, and
+    the pool replaces it. psycopg's own check sent that query before every request: a round trip
+    of about 0.4 ms of CPU between the two processes (docs/development/benchmarks.md, "Session
+    14"). A server that vanished without closing (a network partition) is found by neither check
+    in time; the request's query fails instead."""
+    if connection.closed or connection.broken:
+        raise psycopg.OperationalError("the connection is closed")
+    poller = select.poll()
+    poller.register(connection.fileno(), select.POLLIN | select.POLLPRI)
+    if poller.poll(0):
+        ConnectionPool.check_connection(connection)
 
 
 class Pool(ConnectionPool):
@@ -121,7 +143,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
                 kwargs=connect_kwargs,
                 open=False,
                 configure=self._configure_connection,  # type: ignore[attr-defined]
-                check=ConnectionPool.check_connection if self.settings_dict["CONN_HEALTH_CHECKS"] else None,
+                check=check_connection if self.settings_dict["CONN_HEALTH_CHECKS"] else None,
                 **({} if pool_options is True else pool_options),
             )
             pools.setdefault(self.alias, pool)

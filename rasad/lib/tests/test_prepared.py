@@ -52,3 +52,31 @@ def test_a_slot_missing_from_the_query_is_refused(db):
     )
     with pytest.raises(ValueError, match="'other'"):
         unused.rows(code="ISF-CC", other="x")
+
+
+def _organization_paths(code: str) -> QuerySet[Any]:
+    return Organization.objects.filter(code=code).values_list("code", "path", "depth")
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_statement_is_prepared_once_per_connection(cast: Cast):
+    paths = PreparedQuery(_organization_paths, code="prepared:paths")
+    assert paths.rows(code="NAT") == [["NAT", cast.national.path, cast.national.depth]]
+    assert paths.rows(code="ISF-CC") == [["ISF-CC", cast.isfahan.path, cast.isfahan.depth]]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall() if row[0] == paths.compiled().sql.replace("%s", "$1")]
+    assert len(prepared) == 1
+
+
+@pytest.mark.postgres
+def test_prepared_statements_can_be_turned_off(cast: Cast, settings: Any):
+    settings.PREPARED_STATEMENTS = False
+    active = PreparedQuery(
+        lambda code: Organization.objects.filter(code=code).values_list("code", "kind", "closed_on"),
+        code="prepared:active",
+    )
+    assert active.rows(code="NAT") == [["NAT", cast.national.kind, None]]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%closed_on%"])
+        assert cursor.fetchone() == (0,)
