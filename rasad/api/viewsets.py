@@ -135,7 +135,7 @@ class ScopedViewSetMixin(viewsets.GenericViewSet):  # type: ignore[type-arg]
         view = type(self)
         queryset = self._base_queryset()
         if (
-            type(queryset).visible_to is not ScopedQuerySet.visible_to
+            getattr(type(queryset), "visible_to", None) is not ScopedQuerySet.visible_to
             or view.get_queryset is not ScopedViewSetMixin.get_queryset
             or view.filter_queryset is not GenericAPIView.filter_queryset
         ):
