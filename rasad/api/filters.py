@@ -37,16 +37,22 @@ class FilterBackend(DjangoFilterBackend):  # type: ignore[misc]
     filterset_base = FilterSet
 
     def filter_queryset(self, request: Request, queryset: models.QuerySet[Any], view: Any) -> Any:
-        # A declared class only: for ``filterset_fields`` django-filter makes a new class per call.
-        filterset_class = getattr(view, "filterset_class", None)
-        if (
-            filterset_class is not None
-            and issubclass(queryset.model, filterset_class._meta.model)
-            and not _names_a_filter(request.query_params, filterset_class)
-            and _ignores_empty_data(filterset_class)
-        ):
+        if self.leaves_alone(request, queryset.model, view):
             return queryset
         return super().filter_queryset(request, queryset, view)
+
+    def leaves_alone(self, request: Request, model: type[models.Model], view: Any) -> bool:
+        """Whether the request names no filter of the view's filterset, which is shown to leave
+        every queryset of ``model`` alone when given nothing. A view without a filterset is
+        filtered by django-filter's own rules, and is not judged here."""
+        # A declared class only: for ``filterset_fields`` django-filter makes a new class per call.
+        filterset_class = getattr(view, "filterset_class", None)
+        return (
+            filterset_class is not None
+            and issubclass(model, filterset_class._meta.model)
+            and not _names_a_filter(request.query_params, filterset_class)
+            and _ignores_empty_data(filterset_class)
+        )
 
 
 def _names_a_filter(parameters: QueryDict, filterset_class: type[BaseFilterSet]) -> bool:

@@ -21,28 +21,42 @@ field to the serializer cannot silently drop it from the list; ``rasad/api/tests
 test_lean_lists.py`` compares every lean list with its serializer's output, row for row. The
 schema is the serializer's, unchanged. Used where DRF's ``to_representation`` dominated a list's
 time (cases, observations: docs/development/benchmarks.md).
+
+Rows are read as tuples (``values_list``), each writer bound to its column's position. A list
+or detail whose query is a function of the user's scope alone (``ScopedViewSetMixin``'s shape
+key: no filter, no ordering asked for) is *prepared*: its page, count and detail statements are
+compiled by Django once per process for each shape (view, verb, scope rules, database) and sent
+again with the page's bounds or the object's key, as ``rasad.lib.prepared`` does for the
+token's statement. Building and compiling a nine-join ``values()`` query and its count was the
+largest part of a list's own CPU (docs/development/benchmarks.md, "Session 14").
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models
+from django.db import connections, models, router
 from django.urls import NoReverseMatch
 from django.utils import timezone
 from rest_framework import ISO_8601, relations, serializers
 from rest_framework.settings import api_settings
 
+from rasad.lib.prepared import PreparedQuery
+
 Row = dict[str, Any]
+# A row as read: the plan's paths in order (``values_list``).
+Values = Sequence[Any]
 Context = dict[str, Any]
 # A writer of one field: given the request's serializer context once, the function of a row.
-RowWriter = Callable[[Row], Any]
+RowWriter = Callable[[Values], Any]
 WriterFactory = Callable[[Context], RowWriter]
 _MARKERS = ("lean-row-key", "987654321987654321")
 
@@ -62,6 +76,11 @@ class _Plan:
     writers: list[tuple[str, WriterFactory]]
 
 
+# A prepared shape's key (``ScopedViewSetMixin._shape_key``): the rows it reads are a function
+# of it alone.
+ShapeKey = Hashable
+
+
 @dataclass
 class LeanList:
     computed: dict[str, Computed] = field(default_factory=dict)
@@ -76,30 +95,49 @@ class LeanList:
             self._plan = _build(serializer, self.computed)
         return self._plan
 
-    def rows(self, view: Any, queryset: models.QuerySet[Any]) -> list[Row] | None:
-        """The page of ``queryset`` the view's paginator picks, written as the serializer would
-        (``None`` when the view has no paginator: the caller returns every row)."""
+    def rows(
+        self, view: Any, queryset: Callable[[], models.QuerySet[Any]], shape: ShapeKey | None = None
+    ) -> list[Row] | None:
+        """The page of the view's rows (``queryset()``) its paginator picks, written as the
+        serializer would (``None`` when the view has no paginator: the caller returns every
+        row). With a ``shape``, the page and the count are read by statements prepared for it
+        (``_PreparedList``): the queryset is built and compiled only when the shape is new."""
         context = view.get_serializer_context()
-        plan = self.plan(view.get_serializer_class()(context=context))
-        values = queryset.values(*plan.paths)
-        page = view.paginate_queryset(_Counted(queryset, values))
+        plan = self._plan or self.plan(view.get_serializer_class()(context=context))
+        if shape is not None and view.paginator is not None:
+            prepared = _prepared_page(shape, plan, view._model(), queryset)
+            if prepared is not None:
+                return self.write(plan, view.paginate_queryset(prepared), context)
+        rows = queryset()
+        values = rows.values_list(*plan.paths)
+        page = view.paginate_queryset(_Counted(rows, values))
         return self.write(plan, list(values) if page is None else page, context)
 
-    def row(self, view: Any, queryset: models.QuerySet[Any], pk: Any) -> Row | None:
-        """The object ``pk`` of ``queryset`` (the view's scoped queryset), written as the
+    def row(
+        self, view: Any, queryset: Callable[[], models.QuerySet[Any]], pk: Any, shape: ShapeKey | None = None
+    ) -> Row | None:
+        """The object ``pk`` of ``queryset()`` (the view's scoped queryset), written as the
         serializer would; ``None`` when it is not there or ``pk`` is not a key (the caller then
-        answers as for any object it cannot find)."""
+        answers as for any object it cannot find). With a ``shape``, read by a statement
+        prepared for it, with ``pk`` as its value."""
         context = view.get_serializer_context()
-        plan = self.plan(view.get_serializer_class()(context=context))
+        plan = self._plan or self.plan(view.get_serializer_class()(context=context))
+        model = view._model()
         try:
-            rows = list(queryset.filter(pk=pk).values(*plan.paths)[:1])
+            if shape is not None and (key := _key_value(model, pk)) is not None:
+                detail = _prepared_detail(shape, plan, queryset)
+                rows: list[Any] = detail.rows(router.db_for_read(model), pk=key)
+            else:
+                rows = list(queryset().filter(pk=pk).values_list(*plan.paths)[:1])
         except (ValueError, TypeError, OverflowError, DjangoValidationError):
             return None
         return self.write(plan, rows, context)[0] if rows else None
 
-    def write(self, plan: _Plan, rows: Iterable[Row], context: Context) -> list[Row]:
+    def write(self, plan: _Plan, rows: Iterable[Values], context: Context) -> list[Row]:
         # Each writer is bound to the request once (its URL prefix, its time zone), then the rows
-        # are written by plain calls: the per-row work is a dictionary of the fields.
+        # are written by plain calls: the per-row work is a dictionary of the fields. (Writing
+        # the page with one generated dictionary display instead, every column and kept value
+        # in line, saved 5-10% of this: not worth generated code.)
         bound = [(name, make(context)) for name, make in plan.writers]
         return [{name: write(row) for name, write in bound} for row in rows]
 
@@ -122,6 +160,139 @@ class _Counted:
         return self.count()
 
 
+# ---------------------------------------------------------------------------------------------
+# Prepared shapes
+# ---------------------------------------------------------------------------------------------
+
+# A slice the page's SQL is checked with when prepared: Django's SQL for a sliced query must be
+# the unsliced SQL followed by the database's LIMIT/OFFSET clause, or the shape is not prepared.
+_CHECK_SLICE = (7, 57)
+
+
+class _PreparedList:
+    """A prepared shape's two statements, compiled once per process (Django's own SQL): the
+    count, and the page without its bounds."""
+
+    def __init__(self, alias: str, count: tuple[str, tuple[Any, ...]], page: PreparedQuery) -> None:
+        self.alias, self.count_statement, self.page = alias, count, page
+
+
+class _PreparedPage:
+    """What the paginator reads for one request of a prepared shape: the count (known already
+    when the shape was prepared by this request) and the page, run with its bounds."""
+
+    def __init__(self, prepared: _PreparedList, count: int | None = None) -> None:
+        self.prepared, self.known_count = prepared, count
+
+    def count(self) -> int:
+        if self.known_count is None:
+            sql, params = self.prepared.count_statement
+            with connections[self.prepared.alias].cursor() as cursor:
+                cursor.execute(sql, params)
+                row = cursor.fetchone()
+            self.known_count = int(row[0]) if row else 0
+        return self.known_count
+
+    def __getitem__(self, index: slice) -> list[list[Any]]:
+        alias = self.prepared.alias
+        bounds = connections[alias].ops.limit_offset_sql(index.start or 0, index.stop)
+        return self.prepared.page.rows(alias, suffix=f" {bounds}")
+
+    def __len__(self) -> int:
+        return self.count()
+
+
+# Prepared shapes of this process: by (key, alias, vendor); ``None`` for a shape whose SQL did
+# not pass the checks (it is read through the ORM). Bounded like the scope subqueries.
+_PREPARED_LISTS: dict[Hashable, _PreparedList | None] = {}
+_PREPARED_DETAILS: dict[Hashable, PreparedQuery] = {}
+_PREPARED_LIMIT = 4096
+_PREPARING = threading.Lock()
+
+
+def _remember(cache: dict[Hashable, Any], key: Hashable, value: Any) -> None:
+    with _PREPARING:
+        if len(cache) >= _PREPARED_LIMIT:
+            cache.clear()
+        cache[key] = value
+
+
+def _prepared_page(
+    shape: ShapeKey, plan: _Plan, model: type[models.Model], build: Callable[[], models.QuerySet[Any]]
+) -> _PreparedPage | None:
+    """The prepared shape's page reader; the shape is prepared from ``build()`` the first time
+    (its count then comes from that run). ``None`` for a shape whose SQL did not pass the check."""
+    alias = router.db_for_read(model)
+    key = (shape, plan.paths, alias, connections[alias].vendor)
+    if key in _PREPARED_LISTS:
+        prepared = _PREPARED_LISTS[key]
+        return None if prepared is None else _PreparedPage(prepared)
+    queryset = build()
+    values = queryset.values_list(*plan.paths)
+    page = PreparedQuery(lambda: values)
+    compiled = page.compiled(alias)
+    low, high = _CHECK_SLICE
+    sliced_sql, sliced_params = values[low:high].query.get_compiler(using=alias).as_sql()
+    bounds = connections[alias].ops.limit_offset_sql(low, high)
+    statement, count = _count_statement(queryset)
+    prepared = None
+    if (
+        statement is not None
+        and sliced_sql == f"{compiled.sql} {bounds}"
+        and list(sliced_params) == compiled.params
+    ):
+        prepared = _PreparedList(alias, statement, page)
+    _remember(_PREPARED_LISTS, key, prepared)
+    return None if prepared is None else _PreparedPage(prepared, count)
+
+
+def _count_statement(queryset: models.QuerySet[Any]) -> tuple[tuple[str, tuple[Any, ...]] | None, int]:
+    """The statement Django counts ``queryset`` with (``QuerySet.count``), as it was sent, and the
+    count; no statement when counting sent other than one. Django compiles a count only to run
+    it, so the statement is taken from this request's count."""
+    statements: list[tuple[str, tuple[Any, ...]]] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        statements.append((sql, tuple(params or ())))
+        return execute(sql, params, many, context)
+
+    with connections[queryset.db].execute_wrapper(record):
+        count = queryset.count()
+    return (statements[0] if len(statements) == 1 else None), count
+
+
+def _prepared_detail(
+    shape: ShapeKey, plan: _Plan, build: Callable[[], models.QuerySet[Any]]
+) -> PreparedQuery:
+    """The prepared shape's detail statement, the object's key in its slot (compiled, per
+    database, when first run)."""
+    key = (shape, plan.paths)
+    prepared = _PREPARED_DETAILS.get(key)
+    if prepared is None:
+        visible = build()
+        prepared = PreparedQuery(
+            lambda pk: visible.filter(pk=pk).values_list(*plan.paths)[:1], pk=_KEY_SENTINEL
+        )
+        _remember(_PREPARED_DETAILS, key, prepared)
+    return prepared
+
+
+# A primary key no row has and no other parameter of a detail's query equals.
+_KEY_SENTINEL = 987_654_321_987_654_321
+_BIGINT = 2**63
+
+
+def _key_value(model: type[models.Model], pk: Any) -> int | None:
+    """``pk`` as the value the ORM would send for it (the field's own conversion), when it is a
+    whole number in the database's range; ``None`` otherwise (the ORM path then answers, as it
+    answers every other malformed or outsized key)."""
+    field = model._meta.pk
+    if not isinstance(field, models.AutoField | models.BigAutoField | models.BigIntegerField):
+        return None
+    value = field.get_prep_value(pk)
+    return value if type(value) is int and -_BIGINT <= value < _BIGINT else None
+
+
 def _url_template(identity: relations.HyperlinkedIdentityField, context: dict[str, Any]) -> tuple[str, str]:
     request = context.get("request")
     for marker in _MARKERS:
@@ -138,19 +309,24 @@ def _url_template(identity: relations.HyperlinkedIdentityField, context: dict[st
 
 
 def _build(serializer: serializers.Serializer[Any], computed: dict[str, Computed]) -> _Plan:
-    paths: dict[str, None] = {"pk": None}
+    # Each path read, with its column: the order of first use.
+    columns: dict[str, int] = {"pk": 0}
+
+    def column(path: str) -> int:
+        return columns.setdefault(path, len(columns))
+
     writers: list[tuple[str, WriterFactory]] = []
     for name, declared in serializer.fields.items():
         if declared.write_only:
             continue
         if name in computed:
-            paths.update(dict.fromkeys(computed[name].paths))
-            writers.append((name, _computed(computed[name].value)))
+            wanted = computed[name]
+            writers.append((name, _computed(wanted.value, [(path, column(path)) for path in wanted.paths])))
             continue
         if isinstance(declared, relations.HyperlinkedIdentityField):
             if declared.lookup_field != "pk":
                 raise ImproperlyConfigured(f"{name}: only URLs by primary key are planned")
-            writers.append((name, _url(declared)))
+            writers.append((name, _url(declared, columns["pk"])))
             continue
         if declared.source == "*" or isinstance(
             declared,
@@ -161,39 +337,34 @@ def _build(serializer: serializers.Serializer[Any], computed: dict[str, Computed
             )
         source = str(declared.source).replace(".", "__")
         if isinstance(declared, relations.SlugRelatedField):
-            path = f"{source}__{declared.slug_field}"
-            writers.append((name, _plain(path)))
+            writers.append((name, _column(column(f"{source}__{declared.slug_field}"))))
         elif isinstance(declared, relations.PrimaryKeyRelatedField) and declared.pk_field is None:
-            path = source
-            writers.append((name, _plain(path)))
+            writers.append((name, _column(column(source))))
         elif isinstance(declared, relations.RelatedField):
             raise ImproperlyConfigured(f"{type(serializer).__name__}.{name}: give it in computed")
         else:
-            path = source
-            writers.append((name, _represented(path, declared)))
-        paths[path] = None
-    return _Plan(tuple(paths), writers)
+            writers.append((name, _represented(column(source), declared)))
+    return _Plan(tuple(columns), writers)
 
 
-def _computed(value: Callable[[Row, Context], Any]) -> WriterFactory:
+def _computed(value: Callable[[Row, Context], Any], columns: list[tuple[str, int]]) -> WriterFactory:
     def bind(context: Context) -> RowWriter:
-        return lambda row: value(row, context)
+        return lambda row: value({path: row[index] for path, index in columns}, context)
 
     return bind
 
 
-def _url(identity: relations.HyperlinkedIdentityField) -> WriterFactory:
+def _url(identity: relations.HyperlinkedIdentityField, pk: int) -> WriterFactory:
     def bind(context: Context) -> RowWriter:
         prefix, suffix = _url_template(identity, context)
-        return lambda row: f"{prefix}{row['pk']}{suffix}"
+        return lambda row: f"{prefix}{row[pk]}{suffix}"
 
     return bind
 
 
-def _plain(path: str) -> WriterFactory:
-    def write(row: Row) -> Any:
-        return row[path]
-
+def _column(index: int) -> WriterFactory:
+    """The writer of a field whose value is its column's (a related row's slug or key)."""
+    write = itemgetter(index)
     return lambda context: write
 
 
@@ -207,22 +378,22 @@ _IDENTITY_FOR = {
 }
 
 
-def _represented(path: str, declared: serializers.Field[Any, Any, Any, Any]) -> WriterFactory:
+def _represented(index: int, declared: serializers.Field[Any, Any, Any, Any]) -> WriterFactory:
     represent = declared.to_representation
     method = type(declared).to_representation
     if method is serializers.DateTimeField.to_representation and _iso_in_current_zone(declared):
-        return _date_time(path, represent)
+        return _date_time(index, represent)
     kept = _IDENTITY_FOR.get(method)
     if kept is not None:
 
-        def write_kept(row: Row) -> Any:
-            value = row[path]
+        def write_kept(row: Values) -> Any:
+            value = row[index]
             return value if value is None or type(value) is kept else represent(value)
 
         return lambda context: write_kept
 
-    def write(row: Row) -> Any:
-        value = row[path]
+    def write(row: Values) -> Any:
+        value = row[index]
         return None if value is None else represent(value)
 
     return lambda context: write
@@ -239,7 +410,7 @@ def _iso_in_current_zone(declared: serializers.Field[Any, Any, Any, Any]) -> boo
     )
 
 
-def _date_time(path: str, represent: Callable[[Any], Any]) -> WriterFactory:
+def _date_time(index: int, represent: Callable[[Any], Any]) -> WriterFactory:
     """``DateTimeField.to_representation`` for aware date-times from the database: in the
     request's current time zone (read once per request, not once per value), ISO 8601, UTC
     written as ``Z``. Anything else (a naive value, text) goes through the field itself."""
@@ -247,8 +418,8 @@ def _date_time(path: str, represent: Callable[[Any], Any]) -> WriterFactory:
     def bind(context: Context) -> RowWriter:
         zone = timezone.get_current_timezone()
 
-        def write(row: Row) -> Any:
-            value = row[path]
+        def write(row: Values) -> Any:
+            value = row[index]
             if not value:
                 return None
             if type(value) is not datetime or value.tzinfo is None:

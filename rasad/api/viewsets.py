@@ -29,9 +29,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, permissions, viewsets
+from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from rasad.api.filters import FilterBackend
 from rasad.api.lean import LeanList
 
 # The attribute an extra action (DRF ``@action``) carries to name the verb it is scoped by.
@@ -82,7 +84,7 @@ class ScopedViewSetMixin(viewsets.GenericViewSet):  # type: ignore[type-arg]
         lean = self.lean_list
         if lean is None or not lean.applies(self):
             return super().list(request, *args, **kwargs)  # type: ignore[misc,no-any-return]
-        rows = lean.rows(self, self.filter_queryset(self.get_queryset()))
+        rows = lean.rows(self, lambda: self.filter_queryset(self.get_queryset()), self._shape_key())
         return self.get_paginated_response(rows) if self.paginator is not None else Response(rows)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -95,8 +97,8 @@ class ScopedViewSetMixin(viewsets.GenericViewSet):  # type: ignore[type-arg]
             return super().retrieve(request, *args, **kwargs)  # type: ignore[misc,no-any-return]
         lookup = self.kwargs[getattr(self, "lookup_url_kwarg", None) or "pk"]
         # The queryset get_object reads (access_object): the model's, in scope for the verb.
-        visible = self._base_queryset().visible_to(self.request.user, self.scope_verb())  # type: ignore[attr-defined]
-        row = lean.row(self, visible, lookup)
+        visible = lambda: self._base_queryset().visible_to(self.request.user, self.scope_verb())  # type: ignore[attr-defined]  # noqa: E731
+        row = lean.row(self, visible, lookup, self._shape_key())
         if row is not None:
             return Response(row)
         return super().retrieve(request, *args, **kwargs)  # type: ignore[misc,no-any-return]
@@ -111,6 +113,52 @@ class ScopedViewSetMixin(viewsets.GenericViewSet):  # type: ignore[type-arg]
             type(permission).has_object_permission is permissions.BasePermission.has_object_permission
             for permission in self.get_permissions()
         )
+
+    def _shape_key(self) -> tuple[Any, ...] | None:
+        """What a lean list's or detail's query is a function of, when that is the user's scope
+        alone: then its statements are prepared once per process for this key
+        (``rasad.api.lean``). ``None`` (read through the ORM) unless
+
+        * the declared queryset is a ``ScopedQuerySet`` with its own ``visible_to`` (its rows are
+          those ``within(scope, verb)`` admits, a function of the scope's rules and the verb) and
+          the view neither overrides ``get_queryset`` nor ``filter_queryset``;
+        * for a list, the request names nothing but the page (``limit``, ``offset``) and every
+          filter backend leaves the queryset alone when given no filter;
+        * the scope is not empty (the ORM answers an empty one without a query).
+
+        The key holds the view's class (its declared queryset, ordering and serializer), the
+        verb and the scope's rules: two users with the same rules read the same statements, and
+        a user whose grants change has new rules, hence a new key."""
+        from rasad.core.querysets import ScopedQuerySet
+        from rasad.core.scope import organization_scope
+
+        view = type(self)
+        queryset = self._base_queryset()
+        if (
+            getattr(type(queryset), "visible_to", None) is not ScopedQuerySet.visible_to
+            or view.get_queryset is not ScopedViewSetMixin.get_queryset
+            or view.filter_queryset is not GenericAPIView.filter_queryset
+        ):
+            return None
+        if not self.detail:
+            paginator = self.paginator
+            paging = {
+                getattr(paginator, "limit_query_param", None),
+                getattr(paginator, "offset_query_param", None),
+            }
+            if any(name not in paging for name in self.request.query_params):
+                return None
+            if not all(
+                isinstance(backend, FilterBackend)
+                and backend.leaves_alone(self.request, queryset.model, self)
+                for backend in (backend_class() for backend_class in self.filter_backends)
+            ):
+                return None
+        verb = self.scope_verb()
+        scope = organization_scope(self.request.user, queryset.model, verb)
+        if scope.is_nothing:
+            return None
+        return (view, verb, scope.is_everything, scope.rules)
 
     def scope_verb(self) -> str:
         explicit = getattr(getattr(self, self.action or "", None), SCOPE_ACTION_ATTRIBUTE, None)

@@ -22,6 +22,7 @@ execute wrappers see it like any other.
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -57,6 +58,14 @@ class _Compiled:
             (position, tuple(functions), expression)
             for position, (functions, expression) in compiler.get_converters(columns).items()
         ]
+
+    def ending_with(self, suffix: str) -> _Compiled:
+        """The same statement with ``suffix`` after its SQL (a page's LIMIT/OFFSET clause)."""
+        if not suffix:
+            return self
+        extended = copy.copy(self)
+        extended.sql = self.sql + suffix
+        return extended
 
 
 # A count of runs no statement reaches: psycopg prepares a statement of this module the first
@@ -121,9 +130,11 @@ class PreparedQuery:
                     self._compiled[key] = compiled
         return compiled
 
-    def rows(self, alias: str = DEFAULT_DB_ALIAS, **values: Any) -> list[list[Any]]:
-        """Run the query with ``values`` in its slots; the rows, converted as the ORM would."""
-        compiled = self.compiled(alias)
+    def rows(self, alias: str = DEFAULT_DB_ALIAS, suffix: str = "", **values: Any) -> list[list[Any]]:
+        """Run the query with ``values`` in its slots; the rows, converted as the ORM would.
+        ``suffix`` follows the SQL: a list's page bounds (``rasad.api.lean``), which Django
+        writes into the SQL rather than as parameters."""
+        compiled = self.compiled(alias).ending_with(suffix)
         connection = connections[alias]
         params = list(compiled.params)
         for index, name in compiled.slots:

@@ -107,3 +107,65 @@ def test_lean_detail_out_of_scope_reads_like_missing_and_is_audited(cast: Cast, 
         del answer["request_id"]
     assert answers[0] == answers[1]
     assert AuditEvent.objects.filter(event_type=CoreAuditEvent.ACCESS_DENIED).count() == denied_before + 1
+
+
+def _answers(client: Any, url: str, pages: list[dict[str, Any]]) -> list[Any]:
+    return [(response.status_code, response.json()) for response in (client.get(url, page) for page in pages)]
+
+
+PAGES = [{}, {"limit": 2}, {"limit": 2, "offset": 2}, {"limit": 1000}, {"offset": 10_000}]
+
+
+@pytest.mark.parametrize("endpoint", LEAN, ids=lambda endpoint: endpoint.route)
+def test_prepared_pages_equal_the_serializer_for_every_scope(
+    cast: Cast, endpoint: Endpoint, monkeypatch: pytest.MonkeyPatch
+):
+    """A list that names no filter is read by statements prepared per scope (``rasad.api.lean``):
+    for a scoped user of each province (who must not see each other's rows), a national one and
+    a platform administrator, every page (count, links, rows) is what the serializer's list
+    answers, the first time (when the shape is prepared) and after."""
+    from rasad.api import lean
+
+    factory = endpoint.factory
+    assert factory is not None
+    for organization in (cast.isfahan, cast.kerman):
+        objects = [factory.make(cast, organization) for _ in range(3)]
+        _vary(cast, endpoint, objects)
+    lean._PREPARED_LISTS.clear()
+    seen: dict[str, set[int]] = {}
+    for user in (cast.alice, cast.bob, cast.nadia, cast.root):
+        client = verified_client(user)
+        prepared = _answers(client, endpoint.list_url, PAGES + PAGES)
+        assert any(
+            isinstance(key, tuple) and key[0][0] is endpoint.viewset for key in lean._PREPARED_LISTS
+        ), "the lists were prepared"
+        monkeypatch.setattr(endpoint.viewset, "lean_list", None)
+        serialized = _answers(client, endpoint.list_url, PAGES)
+        monkeypatch.undo()
+        assert prepared == serialized + serialized, user.username
+        seen[user.username] = {row["id"] for row in prepared[3][1]["results"]}
+    assert seen["alice"] and seen["bob"]
+    assert seen["alice"].isdisjoint(seen["bob"]), "the provinces see none of each other's rows"
+
+
+@pytest.mark.parametrize("endpoint", LEAN, ids=lambda endpoint: endpoint.route)
+def test_prepared_detail_equals_the_serializer_and_refuses_like_it(
+    cast: Cast, endpoint: Endpoint, monkeypatch: pytest.MonkeyPatch
+):
+    factory = endpoint.factory
+    assert factory is not None
+    mine, theirs = factory.make(cast, cast.isfahan), factory.make(cast, cast.kerman)
+    _vary(cast, endpoint, [mine, theirs])
+    client = verified_client(cast.alice)
+    keys = [mine.pk, theirs.pk, 2**62, 2**64, -1, "x", f"{mine.pk} "]
+    prepared = [client.get(endpoint.detail_url(key)) for key in keys + keys]
+    monkeypatch.setattr(endpoint.viewset, "lean_list", None)
+    serialized = [client.get(endpoint.detail_url(key)) for key in keys]
+    assert [answer.status_code for answer in prepared] == [answer.status_code for answer in serialized] * 2
+    assert prepared[0].status_code == 200
+    assert prepared[1].status_code == 404, "Kerman's object reads like a missing one"
+    for answer, expected in zip(prepared, serialized + serialized, strict=True):
+        body, wanted = answer.json(), expected.json()
+        if answer.status_code != 200:
+            body["error"].pop("request_id", None), wanted["error"].pop("request_id", None)
+        assert body == wanted
