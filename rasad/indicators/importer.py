@@ -95,8 +95,9 @@ class Resolver:
     """Looks codes up once per batch, among the objects the user may see."""
 
     def __init__(self, user: User | None, rows: Sequence[Mapping[str, Any]]) -> None:
-        org_codes = {str(r.get("organization") or "").strip() for r in rows}
-        indicator_codes = {str(r.get("indicator") or "").strip() for r in rows}
+        # The distinct cells first, then each one's text: a batch names a few codes many times.
+        org_codes = {str(c or "").strip() for c in {r.get("organization") for r in rows}}
+        indicator_codes = {str(c or "").strip() for c in {r.get("indicator") for r in rows}}
         organizations = Organization.objects.all() if user is None else Organization.objects.visible_to(user)
         # The province comes along: the rollups need it (``rollups.province_codes``).
         self.organizations = {
