@@ -167,14 +167,15 @@ def parse_rows(
             if type(org_code) is str and type(indicator_code) is str and type(key) is str:
                 organization = organizations.get(org_code)
                 indicator = indicators.get(indicator_code)
-                period = _period_or_none(key) if organization is not None and indicator is not None else None
-                if period is not None:
-                    number = first_row + offset
-                    comment = _text(raw.get("comment"))
-                    parsed.append(
-                        ObservationInput(organization, indicator, period, float(value), comment, number)
-                    )  # type: ignore[arg-type]
-                    continue
+                if organization is not None and indicator is not None:
+                    period = _period_or_none(key)
+                    if period is not None:
+                        comment = _text(raw.get("comment"))
+                        number = first_row + offset
+                        parsed.append(
+                            ObservationInput(organization, indicator, period, float(value), comment, number)
+                        )
+                        continue
         row = _parse_row(raw, first_row + offset, resolver)
         if isinstance(row, ObservationInput):
             parsed.append(row)
