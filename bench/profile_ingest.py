@@ -21,11 +21,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
-import json
 import os
 import statistics
 import time
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -34,19 +32,7 @@ from django.db import connection
 from django.test import Client
 
 from bench.common import _processes, build_fixture, print_profile, server_cpu_seconds
-from bench.ingest import Row, empty_table, generate, load_history
-
-
-def _body(batch: list[Row]) -> bytes:
-    return json.dumps(
-        {
-            "batch_id": uuid.uuid4().hex,
-            "observations": [
-                {"organization": site, "indicator": code, "period": key, "value": value}
-                for site, code, key, value in batch
-            ],
-        }
-    ).encode()
+from bench.ingest import body, empty_table, generate, load_history
 
 
 def _postgres_pids() -> list[int]:
@@ -96,10 +82,10 @@ def main() -> None:
     empty_table()
     load_history(fixture, rows, args.history)
     client = Client(HTTP_AUTHORIZATION=f"Bearer {fixture.token}", HTTP_ACCEPT_LANGUAGE="en")
-    bodies = [_body(batch) for batch in batches]
+    bodies = [body(batch) for batch in batches]
 
-    def send(body: bytes) -> None:
-        response = client.post("/api/v1/observations/bulk/", body, content_type="application/json")
+    def send(data: bytes) -> None:
+        response = client.post("/api/v1/observations/bulk/", data, content_type="application/json")
         if response.status_code != 200:
             raise SystemExit(f"{response.status_code}: {response.content[:2000]!r}")
 
@@ -140,7 +126,7 @@ def main() -> None:
         psycopg.Cursor.copy = timed_copy  # type: ignore[assignment,method-assign]
     server_before = server_cpu_seconds()
     postgres_in_batches = 0
-    for body in bodies[1:]:
+    for encoded in bodies[1:]:
         wall, cpu = time.perf_counter(), time.process_time()
         if profiler is not None:
             profiler.enable()
@@ -148,10 +134,10 @@ def main() -> None:
             pids = _postgres_pids()
             before = _postgres_cpu_ns(pids)
             with connection.execute_wrapper(timed):
-                send(body)
+                send(encoded)
             postgres_in_batches += _postgres_cpu_ns(pids) - before
         else:
-            send(body)
+            send(encoded)
         if profiler is not None:
             profiler.disable()
         walls.append(time.perf_counter() - wall)

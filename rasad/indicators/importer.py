@@ -95,8 +95,9 @@ class Resolver:
     """Looks codes up once per batch, among the objects the user may see."""
 
     def __init__(self, user: User | None, rows: Sequence[Mapping[str, Any]]) -> None:
-        org_codes = {str(r.get("organization") or "").strip() for r in rows}
-        indicator_codes = {str(r.get("indicator") or "").strip() for r in rows}
+        # The distinct cells first, then each one's text: a batch names a few codes many times.
+        org_codes = {str(c or "").strip() for c in {r.get("organization") for r in rows}}
+        indicator_codes = {str(c or "").strip() for c in {r.get("indicator") for r in rows}}
         organizations = Organization.objects.all() if user is None else Organization.objects.visible_to(user)
         # The province comes along: the rollups need it (``rollups.province_codes``).
         self.organizations = {
@@ -120,22 +121,34 @@ def _text(value: Any) -> str:
 
 
 def parse_rows(
-    rows: Sequence[Mapping[str, Any]], *, user: User | None, first_row: int = 2, check: bool = True
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    user: User | None,
+    first_row: int = 2,
+    check: bool = True,
+    text_checked: bool = False,
 ) -> tuple[list[ObservationInput], list[RowError]]:
     """Parse raw rows; ``first_row`` is the number of the first data row (2 below a header;
     0 for a JSON list). ``check=False`` leaves out ``check_record_observations`` (what the
     database says about the rows: scope, assignment, locked periods), for a caller that runs it
-    in the transaction that records them."""
+    in the transaction that records them. ``text_checked``: the caller has already applied the
+    input boundary's text rule to every string of the rows and they hold no date (the API's JSON
+    parser does, for the whole body), so the cells are not searched again."""
     # The input boundary, cell by cell (rasad.lib.boundary), before any code is looked up: the
     # bulk write bypasses pre_save, and PostgreSQL refuses a NUL even in a query's parameters.
-    refused = {
-        offset: [RowError(first_row + offset, column, message) for column, message in problems]
-        for offset, raw in enumerate(rows)
-        if not boundary.cells_are_clean(raw) and (problems := list(boundary.cell_problems(raw)))
-    }
+    refused = (
+        {}
+        if text_checked
+        else {
+            offset: [RowError(first_row + offset, column, message) for column, message in problems]
+            for offset, raw in enumerate(rows)
+            if not boundary.cells_are_clean(raw) and (problems := list(boundary.cell_problems(raw)))
+        }
+    )
     resolver = Resolver(
         user, [{} if offset in refused else raw for offset, raw in enumerate(rows)] if refused else rows
     )
+    organizations, indicators = resolver.organizations, resolver.indicators
     parsed: list[ObservationInput] = []
     errors: list[RowError] = []
     for offset, raw in enumerate(track(rows, total=len(rows), note=_("Checking rows"), every=200)):
@@ -144,6 +157,25 @@ def parse_rows(
         if offset in refused:
             errors.extend(refused[offset])
             continue
+        # The common row of a bulk batch, read without the checks of ``_parse_row``: codes that
+        # are known as they stand, a period key, a number, no unit. Anything else (a code with
+        # spaces around it, a number as text, a unit, any error) takes ``_parse_row``, which
+        # gives the same observation for such a row.
+        value = raw.get("value")
+        if (type(value) is float or type(value) is int) and not raw.get("unit"):
+            org_code, indicator_code, key = raw.get("organization"), raw.get("indicator"), raw.get("period")
+            if type(org_code) is str and type(indicator_code) is str and type(key) is str:
+                organization = organizations.get(org_code)
+                indicator = indicators.get(indicator_code)
+                if organization is not None and indicator is not None:
+                    period = _period_or_none(key)
+                    if period is not None:
+                        comment = _text(raw.get("comment"))
+                        number = first_row + offset
+                        parsed.append(
+                            ObservationInput(organization, indicator, period, float(value), comment, number)
+                        )
+                        continue
         row = _parse_row(raw, first_row + offset, resolver)
         if isinstance(row, ObservationInput):
             parsed.append(row)
@@ -152,6 +184,13 @@ def parse_rows(
     if check:
         errors.extend(check_record_observations(parsed, acting_user=user))
     return parsed, _in_order(errors)
+
+
+def _period_or_none(key: str) -> JalaliPeriod | None:
+    try:
+        return JalaliPeriod.parse(key)
+    except TextParseError:
+        return None
 
 
 def _parse_row(raw: Mapping[str, Any], number: int, resolver: Resolver) -> ObservationInput | list[RowError]:
@@ -255,6 +294,7 @@ def do_import(
     source: str = "import",
     first_row: int = 2,
     batch: BatchClaim | None = None,
+    text_checked: bool = False,
 ) -> ImportOutcome:
     """Parse and, if every row is valid (or ``apply_valid_rows``), record the batch.
 
@@ -262,10 +302,13 @@ def do_import(
     what the database says about them is checked once, in the transaction that records them.
 
     With ``batch`` (a client's batch id) the answer, rejected rows included, is stored under the
-    batch id, and a batch id already recorded returns its stored answer (``applied.replayed``)."""
+    batch id, and a batch id already recorded returns its stored answer (``applied.replayed``).
+    ``text_checked``: as for ``parse_rows``."""
     total = sum(1 for r in rows if r)
     try:
-        parsed, errors = parse_rows(rows, user=acting_user, first_row=first_row, check=False)
+        parsed, errors = parse_rows(
+            rows, user=acting_user, first_row=first_row, check=False, text_checked=text_checked
+        )
         with transaction.atomic():
             errors = _in_order(errors + check_record_observations(parsed, acting_user=acting_user, lock=True))
             bad_rows = {e.row for e in errors}

@@ -219,13 +219,27 @@ def check_record_observations(
     nothing: set[int] = set()
     for r in rows:
         org_id = r.organization.id
+        indicator, period = r.indicator, r.period
+        key = (org_id, indicator.id, period.key)
+        # The common row, passed without building its (empty) lists of errors: the same tests
+        # as below, in the same order.
+        if (
+            in_scope[org_id]
+            and not indicator.is_derived
+            and indicator.id in assigned.get(org_id, nothing)
+            and period.kind == indicator.periodicity
+            and period.start <= today
+            and key not in seen
+            and (org_id, period.key) not in locked
+        ):
+            seen[key] = r.row
+            continue
         if not in_scope[org_id]:
             errors.append(
                 RowError(r.row, "organization", _("Unknown organization, or you may not report for it."))
             )
             continue
         errors.extend(_indicator_errors(r, assigned.get(org_id, nothing)))
-        key = (org_id, r.indicator.id, r.period.key)
         duplicate_of = seen.get(key)
         if duplicate_of is None:
             seen[key] = r.row

@@ -64,7 +64,28 @@ def _boolean(value: Any) -> bool | None:
     return None
 
 
+_FOUR = frozenset(("organization", "indicator", "period", "value"))
+
+
 def _row(raw: Any) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    # The common row, decided without the loop below: the four fields and no other, three texts
+    # that need no stripping and fit, and a value. The dict itself is the row.
+    if type(raw) is dict and raw.keys() == _FOUR:
+        organization, indicator, period = raw["organization"], raw["indicator"], raw["period"]
+        if (
+            type(organization) is str
+            and type(indicator) is str
+            and type(period) is str
+            and raw["value"] is not None
+            and 0 < len(organization) <= _TEXT["organization"]
+            and 0 < len(indicator) <= _TEXT["indicator"]
+            and 0 < len(period) <= _TEXT["period"]
+            and organization.strip() == organization
+            and indicator.strip() == indicator
+            and period.strip() == period
+            and "\x00" not in organization + indicator + period
+        ):
+            return raw, {}
     if not isinstance(raw, dict):
         datatype = type(raw).__name__
         return {}, {"non_field_errors": [_message(serializers.Serializer, "invalid", datatype=datatype)]}

@@ -165,6 +165,9 @@ class ObservationViewSet(ScopedReadOnlyViewSet):
             source="api",
             first_row=0,
             batch=claim,
+            # The API's JSON parser (the only parser of this view) applied the text rule to every
+            # string of the body, and JSON holds no date: the importer need not search the cells.
+            text_checked=True,
         )
         if outcome.errors and not data.apply_valid_rows:
             raise ValidationError({f"observations[{e.row}].{e.column}": [e.message] for e in outcome.errors})
