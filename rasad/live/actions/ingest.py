@@ -31,6 +31,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from rasad.live.actions.common import push, text
+from rasad.live.actions.credentials import forget_agent
 from rasad.live.actions.incidents import do_check_outage, do_raise_device_incident
 from rasad.live.audit import LiveAuditEvent, audit_live
 from rasad.live.choices import AGENT_EVENT_KINDS, EventKind, ItemResult, Severity, Status
@@ -269,6 +270,11 @@ def do_ingest_batch(credential: AgentCredential, batch: ParsedBatch, *, now: dat
     return do_ingest_batches([Submission(credential, batch, now)])[0]
 
 
+def credential_refused() -> BatchRefused:
+    """The answer to a request whose credential is unknown or revoked."""
+    return BatchRefused("authentication_failed", _("The agent credential is invalid or revoked."), 401)
+
+
 @transaction.atomic
 def do_ingest_batches(submissions: list[Submission]) -> list[BatchResult]:
     """Record several agents' batches in one transaction (``rasad.live.group_commit``: single
@@ -283,13 +289,34 @@ def do_ingest_batches(submissions: list[Submission]) -> list[BatchResult]:
 
     The batches are written in the order of their posts' ids, so that what is locked after the
     devices (a post, to open or end its outage; its incident case) is locked in the same order
-    by every group."""
+    by every group.
+
+    Its first statement checks that every batch's credential is still usable, and locks it
+    (``FOR NO KEY UPDATE``: a revocation, which locks it ``FOR UPDATE``, waits for this
+    transaction, or this one sees it), so that a credential revoked after the request found it
+    (``known_agent``) writes nothing: ``BatchRefused`` (401) is raised, and the committer writes
+    the other batches of the group alone."""
+    _check_credentials(submissions)
     order = sorted(range(len(submissions)), key=lambda n: submissions[n].credential.organization_id)
     written = _write_group([submissions[n] for n in order])
     results: list[BatchResult | None] = [None] * len(submissions)
     for position, number in enumerate(order):
         results[number] = written[position]
     return [result for result in results if result is not None]
+
+
+def _check_credentials(submissions: list[Submission]) -> None:
+    wanted = {submission.credential.pk for submission in submissions}
+    usable = set(
+        AgentCredential.objects.select_for_update(no_key=True)
+        .filter(pk__in=wanted, revoked_at__isnull=True)
+        .values_list("pk", flat=True)
+    )
+    if usable != wanted:
+        for submission in submissions:
+            if submission.credential.pk not in usable:
+                forget_agent(submission.credential)
+        raise credential_refused()
 
 
 def _write_group(submissions: list[Submission]) -> list[BatchResult]:
