@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -305,13 +305,24 @@ def do_ingest_batches(submissions: list[Submission]) -> list[BatchResult]:
     return [result for result in results if result is not None]
 
 
+def _locked(select: str, ids: set[int], mode: str) -> list[tuple[Any, ...]]:
+    """``select`` ``(ids)``, its rows locked ``FOR <mode>`` in id order where the database locks
+    rows (SQLite writes one transaction at a time). Written by hand, as ``_lock_devices``' read:
+    on the path of every agent's request, Django's compilation of the query was most of its
+    CPU."""
+    sql = f"{select} ({', '.join(['%s'] * len(ids))}) ORDER BY id"
+    if connection.features.has_select_for_update:
+        sql += f" FOR {mode}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, sorted(ids))
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
+
+
 def _check_credentials(submissions: list[Submission]) -> None:
     wanted = {submission.credential.pk for submission in submissions}
-    usable = set(
-        AgentCredential.objects.select_for_update(no_key=True)
-        .filter(pk__in=wanted, revoked_at__isnull=True)
-        .values_list("pk", flat=True)
-    )
+    select = f"SELECT id FROM {AgentCredential._meta.db_table} WHERE revoked_at IS NULL AND id IN"  # noqa: S608
+    usable = {row[0] for row in _locked(select, wanted, "NO KEY UPDATE")}
     if usable != wanted:
         for submission in submissions:
             if submission.credential.pk not in usable:
@@ -432,11 +443,16 @@ def _lock_devices(submissions: list[Submission]) -> dict[tuple[int, str], Device
     wanted = {post_id: serials for post_id, serials in wanted.items() if serials}
     if not wanted:
         return {}
-    condition = Q()
+    where, params = [], []
     for post_id, serials in wanted.items():
-        condition |= Q(organization_id=post_id, serial__in=serials)
+        where.append(f"(organization_id = %s AND serial IN ({', '.join(['%s'] * len(serials))}))")
+        params += [post_id, *sorted(serials)]
+    locking = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    # By hand, not Django's compilation of it (``_locked`` says why); the table and the column
+    # names are the model's own, the values are parameters.
+    sql = f"SELECT * FROM {Device._meta.db_table} WHERE {' OR '.join(where)} ORDER BY id{locking}"  # noqa: S608
     devices = {}
-    for device in Device.objects.select_for_update().filter(condition).order_by("pk"):
+    for device in Device.objects.raw(sql, params):
         device.organization = posts[device.organization_id]
         devices[(device.organization_id, device.serial)] = device
     return devices

@@ -96,6 +96,11 @@ def _batch(*items: dict[str, Any]) -> bytes:
     return json.dumps({"events": list(items)}).encode()
 
 
+def _revoked(cast: Cast, device: Device, secret: str) -> tuple[str | None, bytes]:
+    do_revoke_credential(device.organization.agent_credentials.get(), acting_user=cast.root)
+    return secret, _batch(event_item(device, 1))
+
+
 CASES: dict[str, Callable[[Cast, Device, str, Any], tuple[str | None, bytes]]] = {
     "a device of another post": lambda cast, device, secret, settings: (
         secret,
@@ -121,10 +126,7 @@ CASES: dict[str, Callable[[Cast, Device, str, Any], tuple[str | None, bytes]]] =
         secret,
         _batch(*(event_item(device, n, text="متن " * 200) for n in range(1, 200))),
     ),
-    "a revoked credential": lambda cast, device, secret, settings: (
-        do_revoke_credential(device.organization.agent_credentials.get(), acting_user=cast.root) and secret,
-        _batch(event_item(device, 1)),
-    ),
+    "a revoked credential": lambda cast, device, secret, settings: _revoked(cast, device, secret),
     "no credential": lambda cast, device, secret, settings: (None, _batch(event_item(device, 1))),
     "a forged credential": lambda cast, device, secret, settings: (
         "rpa_forged",
@@ -183,8 +185,16 @@ def test_an_accepted_batch_gets_the_same_answer_on_both_paths(agent: tuple[Devic
 
 def test_the_dispatch_sends_only_an_agents_post_to_the_short_path(monkeypatch: pytest.MonkeyPatch):
     seen: list[str] = []
-    dispatch = AgentDispatch(lambda environ, start_response: seen.append("django") or [b""])
-    monkeypatch.setattr(dispatch, "agents", lambda environ, start_response: seen.append("agents") or [b""])
+
+    def app(name: str) -> Callable[..., list[bytes]]:
+        def answer(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+            seen.append(name)
+            return [b""]
+
+        return answer
+
+    dispatch = AgentDispatch(app("django"))
+    monkeypatch.setattr(dispatch, "agents", app("agents"))
     for method, path in [("POST", URL), ("GET", URL), ("POST", "/api/v1/live-devices/"), ("POST", URL + "x")]:
         dispatch({"REQUEST_METHOD": method, "PATH_INFO": path}, lambda *args: None)
     assert seen == ["agents", "django", "django", "django"]
