@@ -321,7 +321,8 @@ def _locked(select: str, ids: set[int], mode: str) -> list[tuple[Any, ...]]:
 
 def _check_credentials(submissions: list[Submission]) -> None:
     wanted = {submission.credential.pk for submission in submissions}
-    select = f"SELECT id FROM {AgentCredential._meta.db_table} WHERE revoked_at IS NULL AND id IN"  # noqa: S608
+    table = connection.ops.quote_name(AgentCredential._meta.db_table)
+    select = f"SELECT id FROM {table} WHERE revoked_at IS NULL AND id IN"  # noqa: S608
     usable = {row[0] for row in _locked(select, wanted, "NO KEY UPDATE")}
     if usable != wanted:
         for submission in submissions:
@@ -450,7 +451,8 @@ def _lock_devices(submissions: list[Submission]) -> dict[tuple[int, str], Device
     locking = " FOR UPDATE" if connection.features.has_select_for_update else ""
     # By hand, not Django's compilation of it (``_locked`` says why); the table and the column
     # names are the model's own, the values are parameters.
-    sql = f"SELECT * FROM {Device._meta.db_table} WHERE {' OR '.join(where)} ORDER BY id{locking}"  # noqa: S608
+    table = connection.ops.quote_name(Device._meta.db_table)
+    sql = f"SELECT * FROM {table} WHERE {' OR '.join(where)} ORDER BY id{locking}"  # noqa: S608
     devices = {}
     for device in Device.objects.raw(sql, params):
         device.organization = posts[device.organization_id]
