@@ -17,7 +17,10 @@ The rules hold as for a batch written alone:
   alone, so that each gets its own true answer (and the failing one its own error);
 * exactly once, in order per device: the group's transaction locks its devices and reads what
   is recorded like a single batch's; a copy of an event in the same group is a duplicate;
-* each batch has its audit event, with its own request's id and address.
+* each batch has its audit event, with its own request's id and address;
+* a credential revoked since its request found it fails the group's first statement
+  (``do_ingest_batches`` checks every credential under lock), and so each batch is written
+  alone: that one is refused (401), the others are recorded.
 """
 
 from __future__ import annotations

@@ -1456,7 +1456,8 @@ API: dict[str, Operation] = {
     "GET /api/v1/live-events/{id}/": op(allow(ISF_STAFF), "live-event"),
     "GET /api/v1/live-outages/": op(READ_ALL, "live-outage", listed=ISF_STAFF),
     "GET /api/v1/live-outages/{id}/": op(allow(ISF_STAFF), "live-outage"),
-    "POST /api/v1/live/ingest/": op(allow(NOBODY, 403)),
+    # Only a post agent's credential is read: a person, however signed in, is not authenticated.
+    "POST /api/v1/live/ingest/": op(allow(NOBODY, 401)),
     # training (see the pages above)
     "GET /api/v1/training-positions/": op(READ_ALL),
     "GET /api/v1/training-positions/{id}/": op(READ_ALL, "training-position"),

@@ -1,6 +1,11 @@
 """Every state change of live operations (conventions.md, "Writes go through actions")."""
 
-from rasad.live.actions.credentials import authenticate_agent, do_issue_credential, do_revoke_credential
+from rasad.live.actions.credentials import (
+    authenticate_agent,
+    do_issue_credential,
+    do_revoke_credential,
+    known_agent,
+)
 from rasad.live.actions.devices import DeviceValues, do_change_device, do_register_device, do_retire_device
 from rasad.live.actions.incidents import (
     INCIDENT_KEY_PREFIX,
@@ -11,6 +16,7 @@ from rasad.live.actions.incidents import (
 from rasad.live.actions.ingest import (
     BatchRefused,
     BatchResult,
+    credential_refused,
     do_ingest_batch,
     do_sweep_device,
     event_payload,
@@ -23,6 +29,7 @@ __all__ = [
     "BatchResult",
     "DeviceValues",
     "authenticate_agent",
+    "credential_refused",
     "do_change_device",
     "do_check_outage",
     "do_ingest_batch",
@@ -34,5 +41,6 @@ __all__ = [
     "do_sweep_device",
     "event_payload",
     "incident_key",
+    "known_agent",
     "parse_batch",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 
 from django.db import transaction
 from django.utils import timezone
@@ -82,3 +83,36 @@ def authenticate_agent(secret: str) -> AgentCredential | None:
     if credential is None or not credential.is_usable:
         return None
     return credential
+
+
+# Usable credentials found by their secret's hash, kept for ``KNOWN_SECONDS`` (``known_agent``).
+KNOWN_SECONDS = 60
+KNOWN_LIMIT = 10_000
+_known: dict[str, tuple[float, AgentCredential]] = {}
+
+
+def known_agent(secret: str) -> AgentCredential | None:
+    """``authenticate_agent`` without a query when this process has seen the secret in the last
+    ``KNOWN_SECONDS``. Only for a caller that checks, in the transaction that acts on it, that
+    the credential is still usable (``do_ingest_batches`` does, under the credential's lock), so
+    that a revocation takes effect at once; a secret never seen is looked up every time."""
+    if not secret.startswith(PREFIX) or len(secret) > 200:
+        return None
+    key = hash_secret(secret)
+    known = _known.get(key)
+    moment = time.monotonic()
+    if known is not None and known[0] > moment:
+        return known[1]
+    credential = authenticate_agent(secret)
+    if credential is None:
+        _known.pop(key, None)
+        return None
+    if len(_known) >= KNOWN_LIMIT:
+        _known.clear()
+    _known[key] = (moment + KNOWN_SECONDS, credential)
+    return credential
+
+
+def forget_agent(credential: AgentCredential) -> None:
+    """The next request with this credential's secret looks it up again."""
+    _known.pop(credential.key_hash, None)

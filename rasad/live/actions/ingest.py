@@ -24,13 +24,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from rasad.live.actions.common import push, text
+from rasad.live.actions.credentials import forget_agent
 from rasad.live.actions.incidents import do_check_outage, do_raise_device_incident
 from rasad.live.audit import LiveAuditEvent, audit_live
 from rasad.live.choices import AGENT_EVENT_KINDS, EventKind, ItemResult, Severity, Status
@@ -269,6 +270,11 @@ def do_ingest_batch(credential: AgentCredential, batch: ParsedBatch, *, now: dat
     return do_ingest_batches([Submission(credential, batch, now)])[0]
 
 
+def credential_refused() -> BatchRefused:
+    """The answer to a request whose credential is unknown or revoked."""
+    return BatchRefused("authentication_failed", _("The agent credential is invalid or revoked."), 401)
+
+
 @transaction.atomic
 def do_ingest_batches(submissions: list[Submission]) -> list[BatchResult]:
     """Record several agents' batches in one transaction (``rasad.live.group_commit``: single
@@ -283,13 +289,46 @@ def do_ingest_batches(submissions: list[Submission]) -> list[BatchResult]:
 
     The batches are written in the order of their posts' ids, so that what is locked after the
     devices (a post, to open or end its outage; its incident case) is locked in the same order
-    by every group."""
+    by every group.
+
+    Its first statement checks that every batch's credential is still usable, and locks it
+    (``FOR NO KEY UPDATE``: a revocation, which locks it ``FOR UPDATE``, waits for this
+    transaction, or this one sees it), so that a credential revoked after the request found it
+    (``known_agent``) writes nothing: ``BatchRefused`` (401) is raised, and the committer writes
+    the other batches of the group alone."""
+    _check_credentials(submissions)
     order = sorted(range(len(submissions)), key=lambda n: submissions[n].credential.organization_id)
     written = _write_group([submissions[n] for n in order])
     results: list[BatchResult | None] = [None] * len(submissions)
     for position, number in enumerate(order):
         results[number] = written[position]
     return [result for result in results if result is not None]
+
+
+def _locked(select: str, ids: set[int], mode: str) -> list[tuple[Any, ...]]:
+    """``select`` ``(ids)``, its rows locked ``FOR <mode>`` in id order where the database locks
+    rows (SQLite writes one transaction at a time). Written by hand, as ``_lock_devices``' read:
+    on the path of every agent's request, Django's compilation of the query was most of its
+    CPU."""
+    sql = f"{select} ({', '.join(['%s'] * len(ids))}) ORDER BY id"
+    if connection.features.has_select_for_update:
+        sql += f" FOR {mode}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, sorted(ids))
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
+
+
+def _check_credentials(submissions: list[Submission]) -> None:
+    wanted = {submission.credential.pk for submission in submissions}
+    table = connection.ops.quote_name(AgentCredential._meta.db_table)
+    select = f"SELECT id FROM {table} WHERE revoked_at IS NULL AND id IN"  # noqa: S608
+    usable = {row[0] for row in _locked(select, wanted, "NO KEY UPDATE")}
+    if usable != wanted:
+        for submission in submissions:
+            if submission.credential.pk not in usable:
+                forget_agent(submission.credential)
+        raise credential_refused()
 
 
 def _write_group(submissions: list[Submission]) -> list[BatchResult]:
@@ -405,11 +444,17 @@ def _lock_devices(submissions: list[Submission]) -> dict[tuple[int, str], Device
     wanted = {post_id: serials for post_id, serials in wanted.items() if serials}
     if not wanted:
         return {}
-    condition = Q()
+    where, params = [], []
     for post_id, serials in wanted.items():
-        condition |= Q(organization_id=post_id, serial__in=serials)
+        where.append(f"(organization_id = %s AND serial IN ({', '.join(['%s'] * len(serials))}))")
+        params += [post_id, *sorted(serials)]
+    locking = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    # By hand, not Django's compilation of it (``_locked`` says why); the table and the column
+    # names are the model's own, the values are parameters.
+    table = connection.ops.quote_name(Device._meta.db_table)
+    sql = f"SELECT * FROM {table} WHERE {' OR '.join(where)} ORDER BY id{locking}"  # noqa: S608
     devices = {}
-    for device in Device.objects.select_for_update().filter(condition).order_by("pk"):
+    for device in Device.objects.raw(sql, params):
         device.organization = posts[device.organization_id]
         devices[(device.organization_id, device.serial)] = device
     return devices

@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from rasad.live.api import views
+from rasad.live.api.agents import agent_view
 
 app_name = "live-api"
 router = DefaultRouter()
@@ -16,4 +17,7 @@ urlpatterns = [
 
 # The agents' endpoint, resolved before every router (``rasad.api.urls`` lists it first): agents
 # post many times a second, and reaching it after every app's routes cost 1 ms a request.
-agent_urlpatterns = ([path("live/ingest/", views.IngestView.as_view(), name="ingest")], "live-agent")
+agent_urlpatterns = (
+    [path("live/ingest/", agent_view(views.IngestView.as_view()), name="ingest")],
+    "live-agent",
+)

@@ -3,16 +3,11 @@ status of field posts, and the one endpoint agents send to (``POST /api/v1/live/
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count
 from django.http import HttpResponse
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import authentication, exceptions, permissions
@@ -26,19 +21,15 @@ from rasad.api.errors import ErrorSerializer
 from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, scope_action
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import Organization, User
-from rasad.lib import context
 from rasad.live.actions import (
     BatchRefused,
-    authenticate_agent,
     do_change_device,
-    do_ingest_batch,
     do_issue_credential,
     do_register_device,
     do_retire_device,
     do_revoke_credential,
-    parse_batch,
 )
-from rasad.live.actions.ingest import Submission
+from rasad.live.api.agents import answer, authenticate
 from rasad.live.api.serializers import (
     AgentCredentialSerializer,
     BatchInSerializer,
@@ -56,7 +47,6 @@ from rasad.live.filtersets import (
     DeviceFilterSet,
     OutageFilterSet,
 )
-from rasad.live.group_commit import committer
 from rasad.live.models import AgentCredential, Device, DeviceEvent, Outage
 from rasad.live.status import post_status
 
@@ -199,14 +189,15 @@ class AgentAuthentication(authentication.BaseAuthentication):
     """``Authorization: Bearer rpa_...``: a post agent's credential (never a person's token)."""
 
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
-        header = authentication.get_authorization_header(request).decode("latin-1").split()
-        if not header or header[0].lower() != "bearer" or len(header) != 2:
-            raise exceptions.NotAuthenticated(
-                _("Send the post's agent credential as “Authorization: Bearer …”.")
+        try:
+            credential = authenticate(request._request)
+        except BatchRefused as refused:
+            failure = (
+                exceptions.NotAuthenticated
+                if refused.code == "not_authenticated"
+                else exceptions.AuthenticationFailed
             )
-        credential = authenticate_agent(header[1])
-        if credential is None:
-            raise exceptions.AuthenticationFailed(_("The agent credential is invalid or revoked."))
+            raise failure(refused.message) from refused
         return AgentPrincipal(credential), credential
 
     def authenticate_header(self, request: Request) -> str:
@@ -226,12 +217,6 @@ class IsAgent(permissions.BasePermission):
         return isinstance(request.auth, AgentCredential)
 
 
-class BatchError(exceptions.APIException):
-    def __init__(self, refused: BatchRefused) -> None:
-        super().__init__(refused.message, refused.code)
-        self.status_code = refused.status
-
-
 class IngestView(APIView):
     """An agent's batch of heartbeats and events for its own post. The answer lists every item's
     result (created, duplicate, conflict, refused) and comes only after the batch has committed;
@@ -249,44 +234,8 @@ class IngestView(APIView):
         },
     )
     def post(self, request: Request) -> HttpResponse:
+        # The route answers an agent's POST without DRF (``rasad.live.api.agents.agent_view``);
+        # this method documents it, and answers the same if the view is reached directly.
         credential = request.auth
         assert isinstance(credential, AgentCredential)
-        limit = settings.RASAD_LIVE_MAX_BATCH_BYTES
-        declared = request.META.get("CONTENT_LENGTH") or "0"
-        if not declared.isdigit() or int(declared) > limit:
-            raise BatchError(
-                BatchRefused("too_large", _("A batch is at most %(limit)s bytes.") % {"limit": limit}, 413)
-            )
-        raw = request._request.body
-        if len(raw) > limit:
-            raise BatchError(
-                BatchRefused("too_large", _("A batch is at most %(limit)s bytes.") % {"limit": limit}, 413)
-            )
-        try:
-            body = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as error:
-            raise BatchError(
-                BatchRefused("malformed_json", _("The body is not valid JSON: %(error)s") % {"error": error})
-            ) from error
-        now = timezone.now()
-        try:
-            batch = parse_batch(body, now, digest=hashlib.sha256(raw).hexdigest())
-        except BatchRefused as refused:
-            raise BatchError(refused) from refused
-        if settings.RASAD_LIVE_GROUP_COMMIT:
-            request_context = context.current()
-            result = committer.submit(
-                Submission(
-                    credential,
-                    batch,
-                    now,
-                    request_id=request_context.request_id if request_context else None,
-                    ip=request_context.ip if request_context else None,
-                )
-            )
-        else:
-            result = do_ingest_batch(credential, batch, now=now)
-        # The answer is plain JSON, as DRF's renderer writes it, without content negotiation:
-        # an agent posts many times a second and reads only JSON.
-        answer = json.dumps(result.as_json(), ensure_ascii=False, separators=(",", ":"))
-        return HttpResponse(answer, content_type="application/json")
+        return answer(request._request, credential)

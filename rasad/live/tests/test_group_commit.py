@@ -90,15 +90,17 @@ def test_batches_of_one_group_are_answered_and_audited_each_as_its_own(
     ]
     assert DeviceEvent.objects.get(pk=ids[0]).device_id == isfahan.pk
     assert Device.objects.get(pk=kerman.pk).last_sequence == 2
-    # The group's statements, not each batch's: devices locked once, recorded ids and sequences
-    # read once, events inserted once, devices updated once; then an audit event per batch
-    # (SQLite appends one in four statements), and the credentials' last use once.
+    # The group's statements, not each batch's: credentials checked once, devices locked once,
+    # recorded ids and sequences read once, events inserted once, devices updated once; then an
+    # audit event per batch (SQLite appends one in four statements), and the credentials' last
+    # use once.
     live = [
         f"{q['sql'].split()[0]} {match.group(1)}"
         for q in queries.captured_queries
         if (match := re.search(r'(?:FROM|INTO|UPDATE) "(live_[a-z]+)"', q["sql"]))
     ]
     assert live == [
+        "SELECT live_agentcredential",
         "SELECT live_device",
         "SELECT live_deviceevent",
         "INSERT live_deviceevent",
