@@ -63,7 +63,7 @@ def test_the_common_row_reads_as_the_full_path_reads_it(assigned: Cast):
     assert parsed == expected_rows
     assert errors == _in_order(expected_errors)
     assert [r.row for r in parsed] == [0, 1, 2, 3, 4, 5, 6, 7, 8]
-    assert parsed[2].comment == "n" and parsed[3].comment == "0"
+    assert parsed[2].comment == "note" and parsed[3].comment == "0"
 
 
 def test_the_bulk_reader_strips_and_refuses_as_before():
