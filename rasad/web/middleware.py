@@ -115,8 +115,10 @@ class UserPreferenceMiddleware:
         requested = request.GET.get("lang")
         if requested in languages and hasattr(request, "session"):
             request.session["rasad_language"] = requested
-        person = request.user
-        user = person if signed_in(request) and person.is_authenticated else None
+        # A request may come without ``request.user``: agents' requests skip the session's
+        # middleware (rasad.live.api.agents) and still get their language here.
+        person = getattr(request, "user", None)
+        user = person if person is not None and signed_in(request) and person.is_authenticated else None
         language: str = (
             requested
             if requested in languages

@@ -52,7 +52,9 @@ StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 # Middleware an agent's request skips: they serve a person's session (its cookie, user,
-# two-factor, timeout, language preference, messages), a form's CSRF token, or static files.
+# two-factor, timeout, messages), a form's CSRF token, or static files. The language middleware
+# (``UserPreferenceMiddleware``) runs: it chooses an API client's language from its
+# ``Accept-Language`` and sets ``Content-Language``.
 PEOPLE_ONLY = frozenset(
     {
         "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -62,7 +64,6 @@ PEOPLE_ONLY = frozenset(
         "django_otp.middleware.OTPMiddleware",
         "rasad.web.middleware.TwoFactorRequiredMiddleware",
         "rasad.core.middleware.SessionTimeoutMiddleware",
-        "rasad.web.middleware.UserPreferenceMiddleware",
         "django.contrib.messages.middleware.MessageMiddleware",
     }
 )
