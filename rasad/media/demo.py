@@ -162,8 +162,15 @@ def _kerman(now: datetime) -> None:
                 hq, agency, acting_user=secretary, joined_on=local_date(now) - timedelta(days=90)
             )
 
-    # The power-cut talking points, issued two days ago at 08:30 with six working hours.
-    issued_at = _at(now, -2, 8, 30)
+    # The power-cut talking points, issued two days ago at 08:30 with six working hours: on the
+    # last working day at least two days back whose hours after 08:30 hold the six (not a
+    # Thursday's short day), so that the deadline has passed whatever the weekday today.
+    calendar = current_calendar(local_date(now))
+    issued_at = _working_at(calendar, now, -2, 8, 30)
+    while (window := calendar.working_window(local_date(issued_at))) is None or window[
+        1
+    ] - issued_at < timedelta(hours=6):
+        issued_at = _working_at(calendar, issued_at, -1, 8, 30)
     points = do_save_statement(
         StatementValues(
             hq,

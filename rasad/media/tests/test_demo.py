@@ -108,3 +108,18 @@ def test_the_planned_items_fall_on_working_days_whatever_the_day_of_the_week():
             True,
             True,
         ]
+
+
+def test_the_late_agencies_are_late_whatever_the_weekday(monkeypatch: pytest.MonkeyPatch):
+    # Loaded just after midnight on a Saturday in Tehran, "two days ago" is a Thursday, whose
+    # short working day does not hold the six working hours: the talking points were once issued
+    # then, their deadline fell on the Saturday morning still ahead, and nobody was late yet.
+    from datetime import UTC, datetime
+
+    from django.utils import timezone
+
+    saturday = datetime(2026, 12, 4, 22, 10, tzinfo=UTC)  # 1405/09/14 01:40 in Tehran
+    monkeypatch.setattr(timezone, "now", lambda: saturday)
+    load_demo()
+    receipts = Recipient.objects.filter(statement__title=POWER_CUTS).select_related("agency")
+    assert {r.agency.code for r in receipts if r.is_late} == {"KER-EDU", "KER-WTR"}
