@@ -34,7 +34,7 @@ from typing import Any, Final
 import psycopg
 from django.core.exceptions import ImproperlyConfigured
 from django.db.backends.base.base import NO_DB_ALIAS
-from django.db.backends.postgresql import base
+from django.db.backends.postgresql import base, operations
 from psycopg_pool import ConnectionPool, PoolTimeout
 from psycopg_pool.base import AttemptWithBackoff
 
@@ -126,7 +126,18 @@ class Pool(ConnectionPool):
         return connection
 
 
+class DatabaseOperations(operations.DatabaseOperations):
+    def last_executed_query(self, cursor: Any, sql: str, params: Any) -> str:
+        """Django's, or the statement's own text when psycopg has none to give: a statement run
+        prepared on the server (``rasad.lib.prepared``) leaves no query text on the cursor, and
+        the query log (``CaptureQueriesContext``, ``DEBUG``) would record ``None``."""
+        found: str | None = super().last_executed_query(cursor, sql, params)
+        return sql if found is None else found
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    ops_class = DatabaseOperations
+
     @property
     def pool(self) -> Any:
         # Django's own property, building a Pool instead of a ConnectionPool.
