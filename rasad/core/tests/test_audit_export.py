@@ -58,8 +58,11 @@ def test_bad_date_is_shown_next_to_its_field(cast: Cast):
 
 def test_audit_list_offers_only_organizations_in_scope(cast: Cast):
     html = _client(cast.bob).get("/audit/").content.decode()
-    assert f'<option value="{cast.kerman.pk}"' in html
-    assert f'<option value="{cast.isfahan.pk}"' not in html
+    # The organization list alone: another list's value (an event type's) may equal an
+    # organization's id once enough rows have been made in the test database.
+    organizations = html.split('name="organization_id"', 1)[1].split("</select>", 1)[0]
+    assert f'<option value="{cast.kerman.pk}"' in organizations
+    assert f'<option value="{cast.isfahan.pk}"' not in organizations
 
 
 def test_users_without_audit_rights_export_nothing(cast: Cast):

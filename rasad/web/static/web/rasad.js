@@ -55,6 +55,9 @@
   }
   dressFileFields(document);
   document.addEventListener("htmx:load", function (event) { dressFileFields(event.target); });
+  // htmx fires "load" on swapped content only once it settles, a moment after the swap: a swap
+  // is dressed in the same task that made it, so the bare field is never seen.
+  document.addEventListener("htmx:afterSwap", function () { dressFileFields(document); });
   // A form with data-confirm asks first (inline onclick handlers are blocked by the CSP).
   document.addEventListener("submit", function (event) {
     var form = event.target;
