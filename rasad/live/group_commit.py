@@ -6,7 +6,9 @@ holds at the same moment share one transaction: the first to arrive (the leader)
 batch waiting at that moment, writes them together (``do_ingest_batches``) on its own database
 connection, commits once, and hands each waiting request its own answer. Requests arriving
 meanwhile wait for the next group, led by the first of them. There is no timer: a request alone
-is written at once, and the group grows only with the load.
+is written at once, and the group grows only with the load. A request waiting for its group
+gives its place in the worker's admission gate to the next request (``waiting_outside``): the
+gate bounds the requests using the CPU, and a group can hold every batch the worker has.
 
 The rules hold as for a batch written alone:
 
@@ -29,6 +31,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 
+from rasad.lib.admission import waiting_outside
 from rasad.live.actions.ingest import BatchResult, Submission, do_ingest_batches
 
 logger = logging.getLogger(__name__)
@@ -62,7 +65,10 @@ class GroupCommitter:
             if not self._leading:
                 self._leading = ticket.lead = True
         if not ticket.lead:
-            ticket.done.wait()
+            # Waiting holds no CPU: the request's admission place goes to the next request,
+            # which may join this group or the next (docs/live.md).
+            with waiting_outside():
+                ticket.done.wait()
         if ticket.lead:
             self._lead(ticket)
         if ticket.error is not None:

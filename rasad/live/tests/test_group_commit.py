@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 import uuid
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from rasad.core.models import AuditEvent
+from rasad.lib.admission import AdmissionGate
 from rasad.lib import events as bus
 from rasad.live import group_commit
 from rasad.live.actions.ingest import Submission, do_ingest_batches, parse_batch
@@ -46,6 +48,10 @@ def agents(cast: Cast) -> list[tuple[Device, AgentCredential]]:
         credential, _secret = make_credential(cast, post)
         made.append((device, credential))
     return made
+
+
+def _busy(environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
+    return "503 Service Unavailable", [("Retry-After", "1")], b"busy"
 
 
 def _batch_audits() -> list[dict[str, Any]]:
@@ -300,3 +306,65 @@ def test_concurrent_single_events_share_commits_and_each_is_recorded_once(cast: 
         items[n]["id"]: answers[n].events[0].stream_id for n in range(8)
     }
     assert sorted(a["events"][0] for a in _batch_audits()) == sorted(i["id"] for i in items)
+
+
+def test_waiting_for_the_groups_commit_gives_the_admission_place_to_the_next_request(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """Behind a gate of two places and a queue of two: while the first batch's transaction is
+    being written (its leader holds a place), the next two requests are admitted one after the
+    other through the second place (each gives it up while it waits for its group); the queue is
+    then full, so the fourth keeps the place while it waits, and a fifth is answered 503 at once.
+    The three are written together in the next group; nothing admitted is lost."""
+    committer = GroupCommitter()
+    writing = threading.Event()
+    finish = threading.Event()
+    groups: list[list[str]] = []
+
+    def write(submissions: list[Any]) -> list[str]:
+        groups.append(list(submissions))
+        writing.set()
+        finish.wait(10)
+        return [f"answer {s}" for s in submissions]
+
+    monkeypatch.setattr(group_commit, "do_ingest_batches", write)
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        answer = committer.submit(environ["batch"])
+        start_response("200 OK", [])
+        return [str(answer).encode()]
+
+    gate = AdmissionGate(app, limit=2, queue=2, timeout=5.0, busy=_busy)
+    answers: dict[str, bytes] = {}
+
+    def request(batch: str) -> None:
+        seen: dict[str, str] = {}
+        result = gate({"PATH_INFO": "/api/v1/live/ingest/", "batch": batch}, lambda s, h: seen.update(s=s))
+        answers[batch] = seen["s"].encode() + b" " + b"".join(result)
+
+    first = threading.Thread(target=request, args=("b0",))
+    first.start()
+    assert writing.wait(10)
+    others = [threading.Thread(target=request, args=(f"b{n}",)) for n in (1, 2, 3)]
+    for thread in others:
+        thread.start()
+    # Each waiting request gave its place to the next: all three are in line for the next group
+    # while the first (the leader) still holds its place.
+    deadline = time.monotonic() + 10
+    while len(committer._waiting) < 3 and time.monotonic() < deadline:
+        threading.Event().wait(0.01)
+    assert len(committer._waiting) == 3
+    assert (gate.aside, gate.waiting) == (2, 0)
+    request("b4")  # both places held, the queue full of requests waiting aside: refused at once
+    assert answers["b4"] == b"503 Service Unavailable busy"
+    finish.set()
+    for thread in [first, *others]:
+        thread.join(10)
+    assert [sorted(group) for group in groups] == [["b0"], ["b1", "b2", "b3"]]
+    assert answers == {
+        **{f"b{n}": f"200 OK answer b{n}".encode() for n in range(4)},
+        "b4": b"503 Service Unavailable busy",
+    }
+    assert (gate.aside, gate.waiting, gate.refused) == (0, 0, 1)
+    # Every place is back (a place given up while waiting is not given back a second time).
+    assert gate._places.acquire(blocking=False)
