@@ -6,10 +6,16 @@ HTTP server), against the benchmark database (issue 17, item 7).
     python -m bench.profile_live --requests 200                      # CPU and statements per request
     python -m bench.profile_live --requests 200 --statements         # each SQL statement of one request
     python -m bench.profile_live --requests 200 --profile var/live.prof --top 40
+    python -m bench.profile_live --requests 200 --group 16 --statements   # the write of a group
 
 Each request carries one new event of one of ``--posts`` field posts (as ``bench.live ingest``
 sends them). It prints this process's CPU per request and the PostgreSQL server's (all its
 processes, from ``/proc``), and the statements per request.
+
+``--group K``: the group commit's write alone (``do_ingest_batches``, as
+``rasad.live.group_commit`` calls it) of K batches at once, each one new event of its own post,
+without the request around it: the CPU and the statements per batch as a group grows (a worker
+under load writes its waiting batches together).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from typing import Any
 
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 from django.test.client import ClientHandler
 
 from bench.common import print_profile, server_cpu_seconds
@@ -43,8 +50,9 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--statements", action="store_true", help="print each SQL statement of one request")
     parser.add_argument("--whole", action="store_true", help="every middleware, as for a person's request")
+    parser.add_argument("--group", type=int, default=0, help="time the write of groups of this many batches")
     args = parser.parse_args()
-    posts, _cookie = build(args.posts)
+    posts, _cookie = build(max(args.posts, args.group))
     clients = [
         Client(HTTP_AUTHORIZATION=f"Bearer {post.secret}", HTTP_ACCEPT_LANGUAGE="fa") for post in posts
     ]
@@ -60,6 +68,8 @@ def main() -> None:
         if response.status_code != 200 or b'"created"' not in response.content:
             raise SystemExit(f"{response.status_code}: {response.content[:2000]!r}")
 
+    if args.group:
+        send = _group_sender(posts, args.group)
     for number in range(len(posts)):
         send(number)  # warm imports, caches, every credential's last_used
     statements: list[tuple[float, str]] = []
@@ -92,6 +102,9 @@ def main() -> None:
         if server_before is not None and server_after is not None
         else ""
     )
+    if args.group:  # per batch: each "request" above was a group's write
+        cpus = [cpu / args.group for cpu in cpus]
+        args.requests *= args.group
     print(
         f"{args.requests} single-event requests: CPU median {statistics.median(cpus) * 1000:.2f} ms, "
         f"mean {statistics.fmean(cpus) * 1000:.2f} ms{database}; "
@@ -106,6 +119,32 @@ def main() -> None:
             print(f"  {statistics.fmean(times) * 1000:6.2f} ms x {len(times) / args.requests:.2f}  {shape}")
     if profiler is not None:
         print_profile(profiler, args.profile, args.top)
+
+
+def _group_sender(posts: list[Any], size: int) -> Any:
+    """A ``send`` that writes a group of ``size`` batches (the next posts' new events) in one
+    transaction, as the group commit's leader does."""
+    import hashlib
+    import json
+
+    from rasad.live.actions import authenticate_agent, parse_batch
+    from rasad.live.actions.ingest import Submission, do_ingest_batches
+
+    credentials = [authenticate_agent(post.secret) for post in posts]
+
+    def send(number: int) -> None:
+        submissions = []
+        for offset in range(size):
+            index = (number * size + offset) % len(posts)
+            raw = event_body(posts[index].serial, "bench profile")
+            now = timezone.now()
+            batch = parse_batch(json.loads(raw), now, digest=hashlib.sha256(raw).hexdigest())
+            submissions.append(Submission(credentials[index], batch, now, request_id=None, ip="127.0.0.1"))
+        for result in do_ingest_batches(submissions):
+            if [o.result.value for o in result.events] != ["created"]:
+                raise SystemExit(f"not created: {result.as_json()}")
+
+    return send
 
 
 if __name__ == "__main__":

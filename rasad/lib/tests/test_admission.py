@@ -1,4 +1,5 @@
-"""The admission gate: a full worker answers 'busy' at once; admitted requests all complete."""
+"""The admission gate: a full worker answers 'busy' at once; admitted requests all complete; a
+request waiting for work done elsewhere gives its place to the next."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import contextlib
 import threading
 import time
 
-from rasad.lib.admission import AdmissionGate
+from rasad.lib.admission import AdmissionGate, waiting_outside
 
 
 def _busy(environ):
@@ -103,3 +104,63 @@ def test_exempt_paths_skip_the_gate():
     gate._places.acquire()
     assert call(gate, "/healthz")[0] == "200 OK"
     assert call(gate, "/api/")[0].startswith("503")
+
+
+class Aside:
+    """An application whose first request waits outside (``waiting_outside``) until released;
+    the others answer at once."""
+
+    def __init__(self) -> None:
+        self.inside = threading.Event()
+        self.release = threading.Event()
+        self.first = True
+
+    def __call__(self, environ, start_response):
+        if self.first:
+            self.first = False
+            with waiting_outside():
+                self.inside.set()
+                self.release.wait(timeout=10)
+        start_response("200 OK", [])
+        return [b"ok"]
+
+
+def test_a_request_waiting_outside_gives_its_place_to_the_next_and_counts_in_the_queue():
+    app = Aside()
+    gate = AdmissionGate(app, limit=1, queue=1, timeout=0.0, busy=_busy)
+    statuses: list[str] = []
+    first = threading.Thread(target=lambda: statuses.append(call(gate)[0]))
+    first.start()
+    assert app.inside.wait(10)
+    assert (gate.aside, gate.waiting) == (1, 0)
+    assert call(gate)[0] == "200 OK"  # the place it gave up
+    assert call(gate)[0] == "200 OK"
+    app.release.set()
+    first.join(10)
+    assert statuses == ["200 OK"]
+    assert (gate.aside, gate.waiting, gate.refused) == (0, 0, 0)
+    # Its place was given back once, when it stepped aside (a second release would raise).
+    assert gate._places.acquire(blocking=False)
+    assert not gate._places.acquire(blocking=False)
+
+
+def test_with_the_queue_full_a_request_keeps_its_place_while_it_waits():
+    app = Aside()
+    gate = AdmissionGate(app, limit=1, queue=0, timeout=0.0, busy=_busy)
+    first = threading.Thread(target=lambda: call(gate))
+    first.start()
+    assert app.inside.wait(10)
+    assert gate.aside == 0
+    assert call(gate)[0].startswith("503")  # the worker is still full: answered busy at once
+    app.release.set()
+    first.join(10)
+    assert call(gate)[0] == "200 OK"
+
+
+def test_waiting_outside_a_gate_does_nothing():
+    with waiting_outside():
+        pass
+    gate = AdmissionGate(Slow(0.0), limit=1, queue=1, timeout=0.0, busy=_busy)
+    assert call(gate)[0] == "200 OK"
+    with waiting_outside():  # not inside one of its requests
+        assert gate.aside == 0
