@@ -28,8 +28,8 @@ from typing import Any
 
 from django.db import connection
 from django.test import Client
-from django.utils import timezone
 from django.test.client import ClientHandler
+from django.utils import timezone
 
 from bench.common import print_profile, server_cpu_seconds
 from bench.live import build, event_body

@@ -9,6 +9,7 @@ import re
 import threading
 import time
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -17,11 +18,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from rasad.core.models import AuditEvent
-from rasad.lib.admission import AdmissionGate
 from rasad.lib import events as bus
+from rasad.lib.admission import AdmissionGate
 from rasad.live import group_commit
+from rasad.live.actions import ingest
 from rasad.live.actions.ingest import Submission, do_ingest_batches, parse_batch
 from rasad.live.audit import LiveAuditEvent
+from rasad.live.choices import Status
 from rasad.live.group_commit import GroupCommitter
 from rasad.live.models import AgentCredential, Device, DeviceEvent
 from rasad.live.testing import event_item, make_credential, make_device
@@ -368,3 +371,36 @@ def test_waiting_for_the_groups_commit_gives_the_admission_place_to_the_next_req
     assert (gate.aside, gate.waiting, gate.refused) == (0, 0, 1)
     # Every place is back (a place given up while waiting is not given back a second time).
     assert gate._places.acquire(blocking=False)
+
+
+def test_the_devices_of_a_group_are_saved_in_one_statement_as_the_orm_would_save_them(
+    agents: list[tuple[Device, AgentCredential]],
+):
+    """``_save_devices`` (written by hand) stores what ``bulk_update`` would: every field of
+    ``DEVICE_FIELDS``, values and NULLs, on both devices, and nothing of a device not given."""
+    (isfahan, _a), (kerman, _k) = agents
+    untouched = {f: getattr(kerman, f) for f in ingest.DEVICE_FIELDS}
+    moment = timezone.now().replace(microsecond=123456)
+    isfahan.last_heartbeat_at, isfahan.last_device_time = moment, moment - timedelta(seconds=3)
+    isfahan.battery_percent, isfahan.link_quality, isfahan.temperature_c = 87.5, None, -4.25
+    isfahan.free_storage_mb, isfahan.clock_skew_seconds, isfahan.last_sequence = 1024.0, -1.5, 2**40
+    isfahan.status, isfahan.status_since = Status.ONLINE, moment
+    with CaptureQueriesContext(connection) as queries:
+        ingest._save_devices([isfahan])
+    assert len(queries) == 1
+    stored = Device.objects.get(pk=isfahan.pk)
+    assert {f: getattr(stored, f) for f in ingest.DEVICE_FIELDS} == {
+        f: getattr(isfahan, f) for f in ingest.DEVICE_FIELDS
+    }
+    # Two at once, one of them back to NULLs; the same as the ORM's bulk_update writes.
+    kerman.battery_percent, kerman.last_sequence, kerman.status = 12.0, 7, Status.OFFLINE
+    isfahan.last_heartbeat_at = isfahan.battery_percent = isfahan.status_since = None
+    with CaptureQueriesContext(connection) as queries:
+        ingest._save_devices([isfahan, kerman])
+    assert len(queries) == 1
+    by_hand = {d.pk: {f: getattr(d, f) for f in ingest.DEVICE_FIELDS} for d in Device.objects.all()}
+    Device.objects.filter(pk=kerman.pk).update(**untouched)
+    Device.objects.bulk_update([isfahan, kerman], ingest.DEVICE_FIELDS)
+    by_orm = {d.pk: {f: getattr(d, f) for f in ingest.DEVICE_FIELDS} for d in Device.objects.all()}
+    assert by_hand == by_orm
+    assert by_hand[kerman.pk]["last_sequence"] == 7 and by_hand[isfahan.pk]["battery_percent"] is None
