@@ -350,9 +350,14 @@ def lock_sampler(stop: threading.Event, waits: list[int]) -> None:
             time.sleep(0.02)
 
 
-def ingest_run(url: str, posts: list[Post], seconds: float) -> tuple[int, list[float], list[int], int]:
+def ingest_run(
+    url: str, posts: list[Post], seconds: float
+) -> tuple[int, list[float], list[int], int, list[float]]:
+    """Events stored, every request's latency, the lock waiters sampled, the requests refused or
+    failed, and each agent's median latency (are the agents served alike?)."""
     host, port = url.removeprefix("http://").split(":")
     latencies: list[float] = []
+    medians: list[float] = []
     created = [0]
     failed = [0]
     lock = threading.Lock()
@@ -379,6 +384,7 @@ def ingest_run(url: str, posts: list[Post], seconds: float) -> tuple[int, list[f
         connection.close()
         with lock:
             latencies.extend(mine)
+            medians.append(statistics.median(mine) if mine else float("nan"))
             created[0] += ok
             failed[0] += bad
 
@@ -395,7 +401,7 @@ def ingest_run(url: str, posts: list[Post], seconds: float) -> tuple[int, list[f
         thread.join()
     stop.set()
     sampler.join()
-    return created[0], latencies, waits, failed[0]
+    return created[0], latencies, waits, failed[0], medians
 
 
 def ingest_counters() -> dict[str, float]:
@@ -437,7 +443,7 @@ def ingest(args: argparse.Namespace) -> None:
             fsync = fdatasync_ops()
             before = load()
             counters = ingest_counters()
-            created, latencies, waits, failed = ingest_run(url, posts, args.seconds)
+            created, latencies, waits, failed, medians = ingest_run(url, posts, args.seconds)
             spent = {k: v - counters[k] for k, v in ingest_counters().items()}
             stored = max(created, 1)
             rows.append(
@@ -450,6 +456,7 @@ def ingest(args: argparse.Namespace) -> None:
                     "wal_syncs": spent["wal_syncs"] / stored,
                     "p50": percentile(latencies, 0.5),
                     "p95": percentile(latencies, 0.95),
+                    "agents": (min(medians), max(medians)),
                     "created": created,
                     "failed": failed,
                     "waiting": max(waits, default=0),
@@ -471,7 +478,8 @@ def ingest(args: argparse.Namespace) -> None:
         print(
             f"         per event stored: server CPU {row['server_cpu'] * 1000:.1f} ms, PostgreSQL CPU "
             f"{row['database_cpu'] * 1000:.1f} ms, {row['commits']:.2f} commits, "
-            f"{row['wal_syncs']:.2f} WAL flushes (fsync)"
+            f"{row['wal_syncs']:.2f} WAL flushes (fsync); agents' p50 from {row['agents'][0] * 1000:.0f} "
+            f"to {row['agents'][1] * 1000:.0f} ms"
         )
     rate, fsync = m(r["rate"] for r in rows), m(r["fsync"] for r in rows)
     print(

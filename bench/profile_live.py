@@ -97,14 +97,14 @@ def main() -> None:
             cpus.append(time.process_time() - cpu)
     wall = time.perf_counter() - wall
     server_after = server_cpu_seconds()
+    if args.group:  # per batch: each "request" above was a group's write
+        cpus = [cpu / args.group for cpu in cpus]
+        args.requests *= args.group
     database = (
         f", PostgreSQL CPU {(server_after - server_before) / args.requests * 1000:.2f} ms per request"
         if server_before is not None and server_after is not None
         else ""
     )
-    if args.group:  # per batch: each "request" above was a group's write
-        cpus = [cpu / args.group for cpu in cpus]
-        args.requests *= args.group
     print(
         f"{args.requests} single-event requests: CPU median {statistics.median(cpus) * 1000:.2f} ms, "
         f"mean {statistics.fmean(cpus) * 1000:.2f} ms{database}; "
