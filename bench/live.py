@@ -433,7 +433,7 @@ def ingest(args: argparse.Namespace) -> None:
     posts, _cookie = build(args.agents)
     connections.close_all()
     rows = []
-    with serve("--workers", str(args.workers)) as (url, _pid):
+    with serve("--workers", str(args.workers)) as (url, pid):
         # Warm up: every worker has imported everything, every credential has been used once.
         warm = _connection(url)
         for post in posts:
@@ -442,9 +442,13 @@ def ingest(args: argparse.Namespace) -> None:
         for _ in range(args.runs):
             fsync = fdatasync_ops()
             before = load()
+            profiler = profile(pid, floor=False)
             counters = ingest_counters()
             created, latencies, waits, failed, medians = ingest_run(url, posts, args.seconds)
             spent = {k: v - counters[k] for k, v in ingest_counters().items()}
+            if profiler is not None:
+                profiler.send_signal(signal.SIGINT)
+                profiler.wait(timeout=60)
             stored = max(created, 1)
             rows.append(
                 {
@@ -562,7 +566,7 @@ class Sockets:
 
 def profile(pid: int, floor: bool) -> subprocess.Popen[bytes] | None:
     """With ``BENCH_PYSPY=<file>``, py-spy records the server (its workers too) while the events
-    are published and delivered (not while the streams open): per run, a flame graph (``.svg``)
+    are published and delivered (not while the streams open), or while the agents post: per run, a flame graph (``.svg``)
     or collapsed stacks (any other name)."""
     target = os.environ.get("BENCH_PYSPY")
     if not target or floor:
