@@ -566,8 +566,8 @@ class Sockets:
 
 def profile(pid: int, floor: bool) -> subprocess.Popen[bytes] | None:
     """With ``BENCH_PYSPY=<file>``, py-spy records the server (its workers too) while the events
-    are published and delivered (not while the streams open), or while the agents post: per run, a flame graph (``.svg``)
-    or collapsed stacks (any other name)."""
+    are published and delivered (not while the streams open), or while the agents post: per
+    run, a flame graph (``.svg``) or collapsed stacks (any other name)."""
     target = os.environ.get("BENCH_PYSPY")
     if not target or floor:
         return None

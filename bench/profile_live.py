@@ -130,7 +130,7 @@ def _group_sender(posts: list[Any], size: int) -> Any:
     from rasad.live.actions import authenticate_agent, parse_batch
     from rasad.live.actions.ingest import Submission, do_ingest_batches
 
-    credentials = [authenticate_agent(post.secret) for post in posts]
+    credentials = [credential for post in posts if (credential := authenticate_agent(post.secret))]
 
     def send(number: int) -> None:
         submissions = []

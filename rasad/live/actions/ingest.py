@@ -25,7 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Field, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -641,13 +641,13 @@ def _save_devices(devices: list[Device]) -> None:
     if not devices:
         return
     moment = timezone.now()
-    fields = [Device._meta.get_field(name) for name in DEVICE_FIELDS]
+    fields = [field for name in DEVICE_FIELDS if isinstance(field := Device._meta.get_field(name), Field)]
     quote = connection.ops.quote_name
     table = quote(Device._meta.db_table)
     # A VALUES list's columns are column1, column2, … on both databases; each value is cast to its
     # column's type (PostgreSQL would take a column of NULLs for text).
     row = "(%s, " + ", ".join(f"CAST(%s AS {f.cast_db_type(connection)})" for f in fields) + ")"
-    assignments = ", ".join(f"{quote(f.column)} = v.column{n}" for n, f in enumerate(fields, 2))
+    assignments = ", ".join(f"{quote(str(f.column))} = v.column{n}" for n, f in enumerate(fields, 2))
     sql = (
         f"UPDATE {table} SET {assignments} FROM (VALUES {', '.join([row] * len(devices))}) AS v "  # noqa: S608
         f"WHERE {table}.{quote('id')} = v.column1"
