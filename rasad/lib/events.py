@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
@@ -38,14 +40,49 @@ def publish(event: Event) -> None:
         except Exception:
             logger.exception("event subscriber failed")
     if settings.EVENT_BUS == "redis":
-        try:
-            _redis().publish(
-                settings.EVENT_CHANNEL, json.dumps(event, cls=DjangoJSONEncoder, ensure_ascii=False)
-            )
-        except Exception:
-            # The write has committed; only its push is lost. Open streams resynchronise from the
-            # database when their node's subscription comes back (rasad.lib.push).
-            logger.exception("could not publish event %s to Redis", event.get("kind"))
+        message = json.dumps(event, cls=DjangoJSONEncoder, ensure_ascii=False)
+        held = getattr(_together, "messages", None)
+        if held is None:
+            _send([message])
+        else:
+            held.append(message)
+
+
+# Messages held by ``published_together`` in this thread (None: send each at once).
+_together = threading.local()
+
+
+@contextmanager
+def published_together() -> Iterator[None]:
+    """Events published inside the block reach this process's subscribers at once, and Redis in
+    one round trip, in order, when the block ends: a group commit's hundred events cost one
+    exchange with Redis instead of a hundred (``rasad.live.group_commit``). A nested block adds
+    to the outer one."""
+    if getattr(_together, "messages", None) is not None:
+        yield
+        return
+    _together.messages = []
+    try:
+        yield
+    finally:
+        messages, _together.messages = _together.messages, None
+        if messages:
+            _send(messages)
+
+
+def _send(messages: list[str]) -> None:
+    try:
+        if len(messages) == 1:
+            _redis().publish(settings.EVENT_CHANNEL, messages[0])
+        else:
+            pipeline = _redis().pipeline(transaction=False)
+            for message in messages:
+                pipeline.publish(settings.EVENT_CHANNEL, message)
+            pipeline.execute()
+    except Exception:
+        # The write has committed; only its push is lost. Open streams resynchronise from the
+        # database when their node's subscription comes back (rasad.lib.push).
+        logger.exception("could not publish %d event(s) to Redis", len(messages))
 
 
 def make_event(

@@ -32,6 +32,7 @@ import threading
 from dataclasses import dataclass, field
 
 from rasad.lib.admission import waiting_outside
+from rasad.lib.events import published_together
 from rasad.live.actions.ingest import BatchResult, Submission, do_ingest_batches
 
 logger = logging.getLogger(__name__)
@@ -99,7 +100,9 @@ class GroupCommitter:
         self.groups += 1
         self.batches += len(group)
         try:
-            results = do_ingest_batches([t.submission for t in group])
+            # The group's pushes go to Redis in one round trip after its commit.
+            with published_together():
+                results = do_ingest_batches([t.submission for t in group])
         except BaseException as error:
             if len(group) == 1:
                 group[0].error = error

@@ -92,3 +92,74 @@ def test_login_throttle_counters_live_in_redis(cast: Cast):
         throttle.record_failure("alice", "192.0.2.1")
     assert throttle.is_throttled("alice", "192.0.2.1")
     assert not throttle.is_throttled("alice", "192.0.2.2")
+
+
+class _FakeRedis:
+    """Counts the exchanges with Redis: a publish alone, or a pipeline's execute."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str]] = []
+        self.exchanges = 0
+
+    def publish(self, channel: str, message: str) -> None:
+        self.exchanges += 1
+        self.sent.append((channel, message))
+
+    def pipeline(self, transaction: bool) -> _FakePipeline:
+        assert transaction is False
+        return _FakePipeline(self)
+
+
+class _FakePipeline:
+    def __init__(self, redis: _FakeRedis) -> None:
+        self.redis, self.queued = redis, []  # type: ignore[var-annotated]
+
+    def publish(self, channel: str, message: str) -> None:
+        self.queued.append((channel, message))
+
+    def execute(self) -> None:
+        self.redis.exchanges += 1
+        self.redis.sent.extend(self.queued)
+
+
+def test_events_published_together_reach_redis_in_one_exchange_in_order(monkeypatch, settings):
+    fake = _FakeRedis()
+    settings.EVENT_BUS = "redis"
+    monkeypatch.setattr(events, "_redis", lambda: fake)
+    received, unsubscribe = _capture()
+    try:
+        with events.published_together():
+            for n in range(3):
+                events.publish(events.make_event("test.together", {"n": n}))
+            with events.published_together():  # nested: held for the outer block
+                events.publish(events.make_event("test.together", {"n": 3}))
+            # This process's subscribers have them at once; Redis has nothing yet.
+            assert [e["payload"]["n"] for e in received] == [0, 1, 2, 3]
+            assert fake.sent == []
+        assert fake.exchanges == 1
+        assert [json.loads(message)["payload"]["n"] for _, message in fake.sent] == [0, 1, 2, 3]
+        assert {channel for channel, _ in fake.sent} == {settings.EVENT_CHANNEL}
+        # Outside a block, each event goes at once.
+        events.publish(events.make_event("test.together", {"n": 4}))
+        assert fake.exchanges == 2
+        with events.published_together():
+            pass
+        assert fake.exchanges == 2  # an empty block sends nothing
+    finally:
+        unsubscribe()
+
+
+def test_events_held_together_are_sent_even_when_the_block_fails(monkeypatch, settings):
+    """What was published has committed; a later error in the block does not keep it from Redis."""
+    fake = _FakeRedis()
+    settings.EVENT_BUS = "redis"
+    monkeypatch.setattr(events, "_redis", lambda: fake)
+
+    def publish_then_fail() -> None:
+        with events.published_together():
+            events.publish(events.make_event("test.together", {"n": 0}))
+            raise RuntimeError("after the commit")
+
+    with pytest.raises(RuntimeError):
+        publish_then_fail()
+    assert [json.loads(message)["payload"]["n"] for _, message in fake.sent] == [0]
