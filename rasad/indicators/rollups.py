@@ -32,6 +32,7 @@ from django.db import connection, transaction
 from django.db.models import Sum
 
 from rasad.core.models import Organization
+from rasad.indicators import batch_queries
 from rasad.indicators.models import Observation, Rollup, RollupDelta
 
 # The advisory lock that lets one process at a time fold deltas (an arbitrary constant).
@@ -315,12 +316,8 @@ def province_codes(organizations: Iterable[Organization]) -> dict[int, str]:
             orgs.append(org)
     if not orgs:
         return result
-    ancestor_ids = {a for o in orgs for a in o.ancestor_ids()}
-    provinces = dict(
-        Organization.objects.filter(pk__in=ancestor_ids | {o.pk for o in orgs}).values_list(
-            "pk", "province__code"
-        )
-    )
+    lineage = {a for o in orgs for a in o.ancestor_ids()} | {o.pk for o in orgs}
+    provinces = batch_queries.province_codes_by_id(lineage)
     for org in orgs:
         code = provinces.get(org.pk) or ""
         for ancestor in reversed(org.ancestor_ids()):

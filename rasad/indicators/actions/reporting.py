@@ -50,7 +50,7 @@ from django.utils.translation import gettext as _
 from rasad.core.access import ObjectNotFound
 from rasad.core.models import Organization, User, common_ancestor
 from rasad.core.scope import organization_scope
-from rasad.indicators import rollups, validation
+from rasad.indicators import batch_queries, rollups, validation
 from rasad.indicators.actions.approval import (
     _submit,
 )
@@ -563,11 +563,7 @@ class _Plan:
 def _rules_of(indicator_ids: set[int]) -> tuple[dict[int, list[IndicatorRule]], set[int]]:
     """The cross-indicator rules whose left side is in the batch, by indicator, and every
     indicator they or the batch involve (whose values the rules read)."""
-    rules = list(
-        IndicatorRule.objects.filter(
-            Q(left_id__in=indicator_ids) | Q(right_id__in=indicator_ids)
-        ).select_related("left", "right")
-    )
+    rules = batch_queries.rules_of(indicator_ids)
     by_indicator: dict[int, list[IndicatorRule]] = defaultdict(list)
     for rule in rules:
         by_indicator[rule.left_id].append(rule)

@@ -1,0 +1,142 @@
+"""The lookups of a reported batch, compiled to SQL once per process.
+
+Each batch of the bulk API looks up its organizations and indicators by code, the rules of its
+indicators and the provinces of its organizations. Compiled by the ORM on every batch, with a
+``select_related``, these four statements cost about a fifth of a batch's Python time
+(docs/development/benchmarks.md, "Ingest", session 15), more than running them. Here each is
+compiled once (``rasad.lib.prepared.PreparedQuery``: the SQL is Django's own, on SQLite and
+PostgreSQL alike), and a batch's set of codes or ids goes in as one parameter, a JSON array, so
+the statement's text is the same whatever the number of values (``values_of``). Rows come back
+as model instances, built as the ORM builds them (``Model.from_db``), with their related row
+where the ORM's ``select_related`` would have read it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from django.db import DEFAULT_DB_ALIAS, connection, models
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
+
+from rasad.core.models import Organization, Province
+from rasad.indicators.models import Indicator, IndicatorRule, Unit
+from rasad.lib.prepared import PreparedQuery
+
+_M = TypeVar("_M", bound=models.Model)
+# A slot's sentinel (rasad.lib.prepared): a value no real JSON array of codes or ids can be.
+_SLOT = "\x00values"
+
+
+def values_of(slot: str, sql_type: str) -> RawSQL:
+    """The values of the JSON array given as one parameter, as a subquery for ``<field>__in``.
+    ``sql_type`` is PostgreSQL's type of the field (SQLite's ``json_each`` keeps numbers as
+    numbers and strings as text)."""
+    if connection.vendor == "postgresql":
+        # Nothing is interpolated but ``sql_type``, one of this module's constants.
+        return RawSQL(f"SELECT jsonb_array_elements_text(%s::jsonb)::{sql_type}", [slot])  # noqa: S611
+    return RawSQL("SELECT value FROM json_each(%s)", [slot])
+
+
+def _fields(model: type[models.Model]) -> tuple[str, ...]:
+    return tuple(field.attname for field in model._meta.concrete_fields)
+
+
+def _related(prefix: str, model: type[models.Model]) -> tuple[str, ...]:
+    return tuple(f"{prefix}__{field.attname}" for field in model._meta.concrete_fields)
+
+
+_ORGANIZATION = _fields(Organization)
+_PROVINCE = _fields(Province)
+_INDICATOR = _fields(Indicator)
+_UNIT = _fields(Unit)
+_RULE = _fields(IndicatorRule)
+
+_ORGANIZATIONS_BY_CODE = PreparedQuery(
+    lambda codes: (
+        Organization.objects.filter(code__in=values_of(codes, "text"))
+        .order_by()
+        .values_list(*_ORGANIZATION, *_related("province", Province))
+    ),
+    codes=_SLOT,
+)
+_INDICATORS_BY_CODE = PreparedQuery(
+    lambda codes: (
+        Indicator.objects.filter(code__in=values_of(codes, "text"))
+        .order_by()
+        .values_list(*_INDICATOR, *_related("unit", Unit))
+    ),
+    codes=_SLOT,
+)
+_RULES = PreparedQuery(
+    lambda ids: (
+        IndicatorRule.objects.filter(
+            Q(left_id__in=values_of(ids, "bigint")) | Q(right_id__in=values_of(ids, "bigint"))
+        )
+        .order_by("pk")
+        .values_list(*_RULE, "left__code", "right__code")
+    ),
+    ids=_SLOT,
+)
+_PROVINCE_CODES = PreparedQuery(
+    lambda ids: (
+        Organization.objects.filter(pk__in=values_of(ids, "bigint"))
+        .order_by()
+        .values_list("pk", "province__code")
+    ),
+    ids=_SLOT,
+)
+
+
+def _array(values: Iterable[Any]) -> str:
+    return json.dumps(sorted(values), ensure_ascii=False)
+
+
+def _instance(model: type[_M], names: tuple[str, ...], row: list[Any]) -> _M:
+    return model.from_db(DEFAULT_DB_ALIAS, names, row)
+
+
+def organizations_by_code(codes: Iterable[str]) -> list[Organization]:
+    """The organizations with these codes, each with its province (as ``select_related``)."""
+    size = len(_ORGANIZATION)
+    found = []
+    for row in _ORGANIZATIONS_BY_CODE.rows(codes=_array(codes)):
+        organization = _instance(Organization, _ORGANIZATION, row[:size])
+        province = None if row[size] is None else _instance(Province, _PROVINCE, row[size:])
+        Organization.province.field.set_cached_value(organization, province)
+        found.append(organization)
+    return found
+
+
+def indicators_by_code(codes: Iterable[str]) -> list[Indicator]:
+    """The indicators with these codes, each with its unit (as ``select_related``)."""
+    size = len(_INDICATOR)
+    found = []
+    for row in _INDICATORS_BY_CODE.rows(codes=_array(codes)):
+        indicator = _instance(Indicator, _INDICATOR, row[:size])
+        Indicator.unit.field.set_cached_value(indicator, _instance(Unit, _UNIT, row[size:]))
+        found.append(indicator)
+    return found
+
+
+def rules_of(indicator_ids: Iterable[int]) -> list[IndicatorRule]:
+    """The rules with either side among these indicators; each side's code is loaded (what a
+    rule's check and its finding read), its other fields on first use."""
+    size = len(_RULE)
+    found = []
+    for row in _RULES.rows(ids=_array(indicator_ids)):
+        rule = _instance(IndicatorRule, _RULE, row[:size])
+        left_code, right_code = row[size:]
+        sides = (("left", rule.left_id, left_code), ("right", rule.right_id, right_code))
+        for name, pk, code in sides:
+            side = _instance(Indicator, ("id", "code"), [pk, code])
+            IndicatorRule._meta.get_field(name).set_cached_value(rule, side)  # type: ignore[union-attr]
+        found.append(rule)
+    return found
+
+
+def province_codes_by_id(organization_ids: Iterable[int]) -> dict[int, str]:
+    """{organization id: its own province's code, or "" without one}."""
+    return {pk: code or "" for pk, code in _PROVINCE_CODES.rows(ids=_array(organization_ids))}
