@@ -6,7 +6,7 @@ indicators and the provinces of its organizations. Compiled by the ORM on every 
 (docs/development/benchmarks.md, "Ingest", session 15), more than running them. Here each is
 compiled once (``rasad.lib.prepared.PreparedQuery``: the SQL is Django's own, on SQLite and
 PostgreSQL alike), and a batch's set of codes or ids goes in as one parameter, a JSON array, so
-the statement's text is the same whatever the number of values (``values_of``). Rows come back
+the statement's text is the same whatever the number of values (``among``). Rows come back
 as model instances, built as the ORM builds them (``Model.from_db``), with their related row
 where the ORM's ``select_related`` would have read it.
 """
@@ -17,12 +17,12 @@ import json
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from django.db import DEFAULT_DB_ALIAS, connection, models
-from django.db.models import Q
-from django.db.models.expressions import RawSQL
+from django.db import DEFAULT_DB_ALIAS, models
+from django.db.models import F, Lookup, Q
 
 from rasad.core.models import Organization, Province
-from rasad.indicators.models import Indicator, IndicatorRule, Unit
+from rasad.indicators.choices import ObservationStatus
+from rasad.indicators.models import Assignment, Indicator, IndicatorRule, Observation, Target, Unit
 from rasad.lib.prepared import PreparedQuery
 
 _M = TypeVar("_M", bound=models.Model)
@@ -30,14 +30,34 @@ _M = TypeVar("_M", bound=models.Model)
 _SLOT = "\x00values"
 
 
-def values_of(slot: str, sql_type: str) -> RawSQL:
-    """The values of the JSON array given as one parameter, as a subquery for ``<field>__in``.
-    ``sql_type`` is PostgreSQL's type of the field (SQLite's ``json_each`` keeps numbers as
-    numbers and strings as text)."""
-    if connection.vendor == "postgresql":
-        # Nothing is interpolated but ``sql_type``, one of this module's constants.
-        return RawSQL(f"SELECT jsonb_array_elements_text(%s::jsonb)::{sql_type}", [slot])  # noqa: S611
-    return RawSQL("SELECT value FROM json_each(%s)", [slot])
+class _Among(Lookup[Any]):
+    """``field`` among the values of a JSON array given as one parameter (a filter expression;
+    never registered as a lookup). On PostgreSQL the values become an array, ``field =
+    ANY(ARRAY(…))``, which an index scan takes as its condition; ``field IN (SELECT …)`` was
+    planned as a hash join over a sequential scan of the observations (a batch's statements then
+    read a site's whole history). SQLite reads the array with ``json_each``, whose values keep
+    their JSON type (numbers as numbers)."""
+
+    lookup_name = "among"
+    prepare_rhs = False
+
+    def __init__(self, field: str, slot: str, sql_type: str) -> None:
+        self.sql_type = sql_type
+        super().__init__(F(field), slot)
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            # Nothing is interpolated but ``sql_type``, one of this module's constants.
+            values = f"ARRAY(SELECT jsonb_array_elements_text(%s::jsonb)::{self.sql_type})"
+            return f"{lhs} = ANY({values})", (*lhs_params, self.rhs)
+        return f"{lhs} IN (SELECT value FROM json_each(%s))", (*lhs_params, self.rhs)  # noqa: S608
+
+
+def among(field: str, slot: str, sql_type: str) -> _Among:
+    """A filter: ``field`` (of PostgreSQL type ``sql_type``) among the values of the JSON array
+    in ``slot``, one parameter whatever the number of values."""
+    return _Among(field, slot, sql_type)
 
 
 def _fields(model: type[models.Model]) -> tuple[str, ...]:
@@ -56,7 +76,7 @@ _RULE = _fields(IndicatorRule)
 
 _ORGANIZATIONS_BY_CODE = PreparedQuery(
     lambda codes: (
-        Organization.objects.filter(code__in=values_of(codes, "text"))
+        Organization.objects.filter(among("code", codes, "text"))
         .order_by()
         .values_list(*_ORGANIZATION, *_related("province", Province))
     ),
@@ -64,7 +84,7 @@ _ORGANIZATIONS_BY_CODE = PreparedQuery(
 )
 _INDICATORS_BY_CODE = PreparedQuery(
     lambda codes: (
-        Indicator.objects.filter(code__in=values_of(codes, "text"))
+        Indicator.objects.filter(among("code", codes, "text"))
         .order_by()
         .values_list(*_INDICATOR, *_related("unit", Unit))
     ),
@@ -72,9 +92,7 @@ _INDICATORS_BY_CODE = PreparedQuery(
 )
 _RULES = PreparedQuery(
     lambda ids: (
-        IndicatorRule.objects.filter(
-            Q(left_id__in=values_of(ids, "bigint")) | Q(right_id__in=values_of(ids, "bigint"))
-        )
+        IndicatorRule.objects.filter(Q(among("left_id", ids, "bigint")) | Q(among("right_id", ids, "bigint")))
         .order_by("pk")
         .values_list(*_RULE, "left__code", "right__code")
     ),
@@ -82,12 +100,76 @@ _RULES = PreparedQuery(
 )
 _PROVINCE_CODES = PreparedQuery(
     lambda ids: (
-        Organization.objects.filter(pk__in=values_of(ids, "bigint"))
-        .order_by()
-        .values_list("pk", "province__code")
+        Organization.objects.filter(among("pk", ids, "bigint")).order_by().values_list("pk", "province__code")
     ),
     ids=_SLOT,
 )
+
+
+# The parts of the two statements that read what a batch's check and its write need
+# (``rasad.indicators.actions.reporting``: ``_read_facts`` and ``_read_stored``), joined there with
+# UNION ALL: each part's SQL as Django compiles it, with the batch's values in its slots.
+APPROVED_PERIODS = PreparedQuery(
+    lambda organizations, periods: (
+        Observation.objects.filter(
+            among("organization_id", organizations, "bigint"),
+            among("period_key", periods, "text"),
+            status=ObservationStatus.APPROVED,
+        )
+        .order_by()
+        .values_list("organization_id", "period_key")
+    ),
+    organizations="\x00organizations",
+    periods="\x00periods",
+)
+ASSIGNMENTS = PreparedQuery(
+    lambda organizations, ancestors: (
+        Assignment.objects.filter(
+            Q(among("organization_id", organizations, "bigint"))
+            | Q(among("organization_id", ancestors, "bigint"), include_descendants=True)
+        )
+        .order_by()
+        .values_list("organization_id", "indicator_id", "include_descendants")
+    ),
+    organizations="\x00organizations",
+    ancestors="\x00ancestors",
+)
+STORED_VALUES = PreparedQuery(
+    lambda organizations, indicators, first, last: (
+        Observation.objects.filter(
+            among("organization_id", organizations, "bigint"),
+            among("indicator_id", indicators, "bigint"),
+            period_key__gte=first,
+            period_key__lte=last,
+        )
+        .order_by()
+        .values_list("id", "organization_id", "indicator_id", "period_key", "value", "comment", "status")
+    ),
+    organizations="\x00organizations",
+    indicators="\x00indicators",
+    first="\x00first",
+    last="\x00last",
+)
+TARGETS = PreparedQuery(
+    lambda organizations, years: (
+        Target.objects.filter(among("organization_id", organizations, "bigint"), among("year", years, "int"))
+        .order_by()
+        .values_list("id")
+    ),
+    organizations="\x00organizations",
+    years="\x00years",
+)
+
+
+def part(query: PreparedQuery, **values: Any) -> tuple[str, list[Any]]:
+    """``query``'s SQL and parameters with ``values`` in its slots (a set of codes or ids as a
+    JSON array), to be part of a larger statement."""
+    compiled = query.compiled()
+    params = list(compiled.params)
+    for index, name in compiled.slots:
+        value = values[name]
+        params[index] = _array(value) if isinstance(value, set | frozenset | list | tuple) else value
+    return compiled.sql, params
 
 
 def _array(values: Iterable[Any]) -> str:

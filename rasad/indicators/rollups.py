@@ -106,6 +106,12 @@ class Deltas:
             _accumulate(self.rows, key, *row)
         self.own.clear()
 
+    def own_rows(self) -> dict[Key, list[float]]:
+        """The own rows' deltas, handed to a caller that adds them to ``Rollup`` itself in one of
+        its statements (``own_rows_insert``); they are no longer this object's to apply."""
+        own, self.own = self.own, {}
+        return own
+
     def apply(self) -> None:
         """Hand the accumulated deltas to the database (see the module docstring)."""
         if connection.vendor != "postgresql":
@@ -221,6 +227,19 @@ def _upsert_own(params: list[tuple[Any, ...]]) -> None:
             f"INSERT INTO {table} ({_COLUMNS}) SELECT {_COLUMNS} FROM staged "
             "ORDER BY indicator_id, organization_id, province, period_key" + _UPSERT_TAIL.format(t=table)
         )
+
+
+def own_rows_insert(source: str) -> str:
+    """An ``INSERT`` adding own rows to ``Rollup`` from ``source`` (a table or a query's name
+    with the columns of ``_COLUMNS``), as ``_upsert_own`` adds them: in the fold's order, rows
+    without a change left out. Reporting's merge of a large batch runs it in the statement that
+    writes the observations (their staging table holds each row's own delta)."""
+    table = Rollup._meta.db_table
+    return (
+        f"INSERT INTO {table} ({_COLUMNS}) SELECT {_COLUMNS} FROM {source} "  # noqa: S608
+        "WHERE total <> 0 OR value_count <> 0 "
+        "ORDER BY indicator_id, organization_id, province, period_key" + _UPSERT_TAIL.format(t=table)
+    )
 
 
 def fold() -> int:
