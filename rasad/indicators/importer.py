@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 
 from rasad.core.access import ObjectNotFound
 from rasad.core.models import Organization, User
+from rasad.core.scope import organization_scope
+from rasad.indicators import batch_queries
 from rasad.indicators.actions import (
     BatchClaim,
     BatchResult,
@@ -98,14 +100,17 @@ class Resolver:
         # The distinct cells first, then each one's text: a batch names a few codes many times.
         org_codes = {str(c or "").strip() for c in {r.get("organization") for r in rows}}
         indicator_codes = {str(c or "").strip() for c in {r.get("indicator") for r in rows}}
-        organizations = Organization.objects.all() if user is None else Organization.objects.visible_to(user)
-        # The province comes along: the rollups need it (``rollups.province_codes``).
+        # Statements compiled once per process (``batch_queries``). The organizations the user may
+        # not see are left out here, by the scope that ``Organization.objects.visible_to`` would
+        # apply in SQL (the same rules: ``Scope.contains``). The province comes along: the
+        # rollups need it (``rollups.province_codes``).
+        scope = None if user is None else organization_scope(user, Organization, "view")
         self.organizations = {
-            o.code: o for o in organizations.filter(code__in=org_codes).select_related("province")
+            o.code: o
+            for o in batch_queries.organizations_by_code(org_codes)
+            if scope is None or scope.contains(o)
         }
-        self.indicators = {
-            i.code: i for i in Indicator.objects.filter(code__in=indicator_codes).select_related("unit")
-        }
+        self.indicators = {i.code: i for i in batch_queries.indicators_by_code(indicator_codes)}
         self._units: dict[str, Unit] | None = None
 
     @property

@@ -32,6 +32,7 @@ from django.db import connection, transaction
 from django.db.models import Sum
 
 from rasad.core.models import Organization
+from rasad.indicators import batch_queries
 from rasad.indicators.models import Observation, Rollup, RollupDelta
 
 # The advisory lock that lets one process at a time fold deltas (an arbitrary constant).
@@ -104,6 +105,12 @@ class Deltas:
         for key, row in self.own.items():
             _accumulate(self.rows, key, *row)
         self.own.clear()
+
+    def own_rows(self) -> dict[Key, list[float]]:
+        """The own rows' deltas, handed to a caller that adds them to ``Rollup`` itself in one of
+        its statements (``own_rows_insert``); they are no longer this object's to apply."""
+        own, self.own = self.own, {}
+        return own
 
     def apply(self) -> None:
         """Hand the accumulated deltas to the database (see the module docstring)."""
@@ -222,6 +229,19 @@ def _upsert_own(params: list[tuple[Any, ...]]) -> None:
         )
 
 
+def own_rows_insert(source: str) -> str:
+    """An ``INSERT`` adding own rows to ``Rollup`` from ``source`` (a table or a query's name
+    with the columns of ``_COLUMNS``), as ``_upsert_own`` adds them: in the fold's order, rows
+    without a change left out. Reporting's merge of a large batch runs it in the statement that
+    writes the observations (their staging table holds each row's own delta)."""
+    table = Rollup._meta.db_table
+    return (
+        f"INSERT INTO {table} ({_COLUMNS}) SELECT {_COLUMNS} FROM {source} "  # noqa: S608
+        "WHERE total <> 0 OR value_count <> 0 "
+        "ORDER BY indicator_id, organization_id, province, period_key" + _UPSERT_TAIL.format(t=table)
+    )
+
+
 def fold() -> int:
     """Move pending deltas into ``Rollup`` (PostgreSQL); returns how many deltas were folded.
 
@@ -315,12 +335,8 @@ def province_codes(organizations: Iterable[Organization]) -> dict[int, str]:
             orgs.append(org)
     if not orgs:
         return result
-    ancestor_ids = {a for o in orgs for a in o.ancestor_ids()}
-    provinces = dict(
-        Organization.objects.filter(pk__in=ancestor_ids | {o.pk for o in orgs}).values_list(
-            "pk", "province__code"
-        )
-    )
+    lineage = {a for o in orgs for a in o.ancestor_ids()} | {o.pk for o in orgs}
+    provinces = batch_queries.province_codes_by_id(lineage)
     for org in orgs:
         code = provinces.get(org.pk) or ""
         for ancestor in reversed(org.ancestor_ids()):

@@ -43,14 +43,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rasad.core.access import ObjectNotFound
 from rasad.core.models import Organization, User, common_ancestor
 from rasad.core.scope import organization_scope
-from rasad.indicators import rollups, validation
+from rasad.indicators import batch_queries, rollups, validation
 from rasad.indicators.actions.approval import (
     _submit,
 )
@@ -65,12 +64,10 @@ from rasad.indicators.choices import (
 )
 from rasad.indicators.models import (
     Alert,
-    Assignment,
     Indicator,
     IndicatorRule,
     Observation,
     ObservationBatch,
-    Target,
 )
 from rasad.lib.events import send_event_on_commit
 from rasad.lib.jalali import JalaliPeriod, today_in_tehran
@@ -258,25 +255,14 @@ def _read_facts(
     if not rows:
         return set(), {}
     ancestors = {a for o in organizations.values() for a in o.ancestor_ids()}
-    locked_sql, locked_params = (
-        Observation.objects.filter(
-            organization_id__in=organizations,
-            period_key__in={r.period.key for r in rows},
-            status=ObservationStatus.APPROVED,
-        )
-        .order_by()
-        .values_list("organization_id", "period_key")
-        .query.sql_with_params()
+    locked_sql, locked_params = batch_queries.part(
+        batch_queries.APPROVED_PERIODS, organizations=set(organizations), periods={r.period.key for r in rows}
     )
-    assigned_sql, assigned_params = (
-        Assignment.objects.filter(
-            Q(organization_id__in=organizations) | Q(organization_id__in=ancestors, include_descendants=True)
-        )
-        .order_by()
-        .values_list("organization_id", "indicator_id", "include_descendants")
-        .query.sql_with_params()
+    assigned_sql, assigned_params = batch_queries.part(
+        batch_queries.ASSIGNMENTS, organizations=set(organizations), ancestors=ancestors
     )
-    # Django compiled both parts, with every value as a parameter: nothing is interpolated.
+    # Django compiled both parts (once per process), with every value as a parameter: nothing is
+    # interpolated.
     sql = (
         f"SELECT 'locked', l.*, NULL, NULL FROM ({locked_sql}) AS l "  # noqa: S608
         f"UNION ALL SELECT 'assigned', a.organization_id, NULL, a.indicator_id, a.include_descendants "
@@ -452,6 +438,9 @@ _STAGE_TYPES = (
     "timestamptz",
     "timestamptz",
 )
+# Each staged row's change to its organization's own rollup row (``rollups.own_rows_insert``).
+_OWN_COLUMNS = "province, total, value_count, approved_total, approved_count"
+_OWN_TYPES = ("text", "float8", "int4", "float8", "int4")
 _UPDATED_ON_CONFLICT = ("value", "comment", "findings", "status", "source", "reported_by_id", "last_updated")
 # Batches at least this large go through a binary COPY into a staging table on PostgreSQL;
 # smaller ones (a form, a single value) are one multi-row INSERT.
@@ -484,8 +473,10 @@ def _lock_keys(keys: set[tuple[int, str]]) -> list[int]:
     return sorted({zlib.crc32(f"{org_id}:{period}".encode()) & 0x7FFFFFFF for org_id, period in keys})
 
 
-def _merge(rows: list[Row]) -> dict[tuple[int, int, str], int]:
-    """Insert or update ``rows`` with one ``INSERT … ON CONFLICT DO UPDATE``; {key: id}."""
+def _merge(rows: list[Row], deltas: rollups.Deltas) -> dict[tuple[int, int, str], int]:
+    """Insert or update ``rows`` with one ``INSERT … ON CONFLICT DO UPDATE``; {key: id}. A
+    large batch on PostgreSQL adds its own rollup rows in the same statement (taken from
+    ``deltas``); otherwise ``deltas.apply`` hands them over."""
     table = Observation._meta.db_table
     columns = ", ".join(_OBSERVATION_COLUMNS)
     conflict = (
@@ -505,18 +496,34 @@ def _merge(rows: list[Row]) -> dict[tuple[int, int, str], int]:
                 f"CREATE TEMP TABLE IF NOT EXISTS {_STAGE} (organization_id bigint, indicator_id bigint, "
                 "period_key text, period_start date, year smallint, value float8, comment text, "
                 "status text, source text, findings text, reported_by_id bigint, "
-                "created timestamptz, last_updated timestamptz) ON COMMIT DELETE ROWS"
+                "created timestamptz, last_updated timestamptz, province text, total float8, "
+                "value_count int, approved_total float8, approved_count int) ON COMMIT DELETE ROWS"
             )
-            with raw.copy(f"COPY {_STAGE} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
-                copy.set_types(list(_STAGE_TYPES))
+            # Each row carries its change to its organization's own rollup row (one per
+            # observation: the organization's, indicator's and period's), which the statement
+            # below adds: one COPY and one statement fewer than adding them apart (session 15).
+            own = {
+                (o, i, k): (p, c[0], int(c[1]), c[2], int(c[3]))
+                for (i, o, p, k, _y), c in deltas.own_rows().items()
+            }
+            none = ("", 0.0, 0, 0.0, 0)
+            with raw.copy(f"COPY {_STAGE} ({columns}, {_OWN_COLUMNS}) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types([*_STAGE_TYPES, *_OWN_TYPES])
                 for row in rows:
-                    copy.write_row(row)
+                    copy.write_row((*row, *own.get((row[0], row[1], row[2]), none)))
             select = ", ".join("findings::jsonb" if c == "findings" else c for c in _OBSERVATION_COLUMNS)
             # Emptied as it is read: the table's rows live until commit, and a second batch in
             # the same transaction (the demo's years) would otherwise write the first's again.
+            # The own rollup rows are added after every observation is written (the count of
+            # ``merged`` comes first): rows are locked in the order of a one-row write and of an
+            # approval, observations before rollups, so that none of them waits on the other
+            # in a cycle.
+            after_merge = "(SELECT staged.* FROM staged WHERE (SELECT count(*) FROM merged) >= 0) AS own_rows"
             cursor.execute(
-                f"WITH staged AS (DELETE FROM {_STAGE} RETURNING {columns}) "  # noqa: S608
-                f"INSERT INTO {table} ({columns}) SELECT {select} FROM staged" + conflict
+                f"WITH staged AS (DELETE FROM {_STAGE} RETURNING {columns}, {_OWN_COLUMNS}), "  # noqa: S608
+                f"merged AS (INSERT INTO {table} ({columns}) SELECT {select} FROM staged{conflict}), "
+                f"own AS ({rollups.own_rows_insert(after_merge)}) "
+                "SELECT id, organization_id, indicator_id, period_key FROM merged"
             )
             for pk, org_id, indicator_id, key in cursor.fetchall():
                 ids[(org_id, indicator_id, key)] = pk
@@ -563,11 +570,7 @@ class _Plan:
 def _rules_of(indicator_ids: set[int]) -> tuple[dict[int, list[IndicatorRule]], set[int]]:
     """The cross-indicator rules whose left side is in the batch, by indicator, and every
     indicator they or the batch involve (whose values the rules read)."""
-    rules = list(
-        IndicatorRule.objects.filter(
-            Q(left_id__in=indicator_ids) | Q(right_id__in=indicator_ids)
-        ).select_related("left", "right")
-    )
+    rules = batch_queries.rules_of(indicator_ids)
     by_indicator: dict[int, list[IndicatorRule]] = defaultdict(list)
     for rule in rules:
         by_indicator[rule.left_id].append(rule)
@@ -580,22 +583,15 @@ def _read_stored(rows: Sequence[ObservationInput], related_ids: set[int]) -> _St
     are none)."""
     stored = _Stored(existing={}, series=defaultdict(list), period_values=defaultdict(dict))
     organization_ids = {r.organization.id for r in rows}
-    values_sql, values_params = (
-        Observation.objects.filter(
-            organization_id__in=organization_ids,
-            indicator_id__in=related_ids,
-            period_key__gte=min(_window_start(r.period) for r in rows),
-            period_key__lte=max(r.period.key for r in rows),
-        )
-        .order_by()
-        .values_list("id", "organization_id", "indicator_id", "period_key", "value", "comment", "status")
-        .query.sql_with_params()
+    values_sql, values_params = batch_queries.part(
+        batch_queries.STORED_VALUES,
+        organizations=organization_ids,
+        indicators=related_ids,
+        first=min(_window_start(r.period) for r in rows),
+        last=max(r.period.key for r in rows),
     )
-    targets_sql, targets_params = (
-        Target.objects.filter(organization_id__in=organization_ids, year__in={r.period.year for r in rows})
-        .order_by()
-        .values_list("id")
-        .query.sql_with_params()
+    targets_sql, targets_params = batch_queries.part(
+        batch_queries.TARGETS, organizations=organization_ids, years={r.period.year for r in rows}
     )
     with connection.cursor() as cursor:
         # Django compiled both parts, with every value as a parameter: nothing is interpolated.
@@ -725,7 +721,7 @@ def _record(
     reporter = acting_user.pk if acting_user is not None else None
     plan = _plan(rows, stored, rules_by_indicator, result, reporter=reporter, source=source)
     _refuse_locked(plan.locked)
-    ids = _merge(plan.writes) if plan.writes else {}
+    ids = _merge(plan.writes, plan.deltas) if plan.writes else {}
     result.created, result.updated = plan.created, plan.changed
     result.observation_ids = [ids.get(k) or stored.existing[k][0] for k in plan.keys]
     if not plan.writes:

@@ -55,15 +55,22 @@ def test_incremental_equals_rebuild_after_a_mixed_history(assigned: Cast):
     assert national == Observation.objects.filter(indicator__code="ELEC_CONS").aggregate(s=Sum("value"))["s"]
 
 
+@pytest.mark.parametrize("staged", [False, True], ids=["own-rows-apart", "own-rows-in-the-merge"])
 def test_a_large_write_adds_its_own_rows_at_once_and_stays_exact(
-    assigned: Cast, monkeypatch: pytest.MonkeyPatch
+    assigned: Cast, monkeypatch: pytest.MonkeyPatch, staged: bool
 ):
     """A write with many own rows (the threshold lowered here from 200 to 3) adds them to the
     rollup table in its transaction; its ancestors' rows still go through deltas. Isfahan both
     reports and is the ancestor of a post that reports, so its rows get both; a small write, a
     change and an approval follow. The figures are exact before any fold (pending deltas added)
-    and equal a rebuild after."""
+    and equal a rebuild after. ``staged``: the batch is large enough for the staging table too
+    (lowered from 200 to 3), so on PostgreSQL its own rows are added by the statement that merges
+    its observations."""
+    from rasad.indicators.actions import reporting
+
     monkeypatch.setattr(rollups, "OWN_ROWS_DIRECT", 3)
+    if staged:
+        monkeypatch.setattr(reporting, "COPY_THRESHOLD", 3)
     organizations = (assigned.isfahan, assigned.isfahan_post)
 
     def batch(base: float) -> list[ObservationInput]:
