@@ -20,28 +20,14 @@ from rasad.core.models import Organization
 from rasad.indicators.models import Indicator
 from rasad.lib.persian import TextParseError, parse_number
 from rasad.web.forms import (
-    ActionFormMixin,
     DecimalNumberField,
     IntegerNumberField,
     JalaliDateField,
     NormalizedCharField,
     NumberInput,
+    StyledForm,
+    style_controls,
 )
-
-
-def _style(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.RadioSelect | forms.CheckboxInput | forms.CheckboxSelectMultiple):
-            continue
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        widget.attrs.setdefault("class", css)
-
-
-class StyledForm(ActionFormMixin, forms.Form):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _style(self)
 
 
 class ItemForm(StyledForm):
@@ -471,7 +457,7 @@ class BandsForm(StyledForm):
             fields[f"minimum_{index}"] = PointsField(label=_("From (points)"), required=False)
         fields["file"] = self.fields.pop("file")
         self.fields.update(fields)
-        _style(self)
+        style_controls(self)
 
     @staticmethod
     def initial_for(bands: Sequence[Any]) -> dict[str, Any]:
@@ -580,7 +566,7 @@ class FeedbackForm(StyledForm):
                 initial=row.improvements if row else "",
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
-        _style(self)
+        style_controls(self)
 
     def entries(self) -> list[Any]:
         from rasad.assessments.actions import FeedbackValues
@@ -686,7 +672,7 @@ class AnswersForm(StyledForm):
                 self.fields[file_field_name(item)] = forms.FileField(
                     label=_("Evidence for %(code)s") % {"code": item.code}, required=False
                 )
-        _style(self)
+        style_controls(self)
 
     def answers(self) -> list[AnswerValues]:
         """The filled answers (an empty field is skipped, not cleared)."""

@@ -17,22 +17,7 @@ from rasad.greenjobs.actions import BusinessValues, OutcomeValues, SchemeValues
 from rasad.greenjobs.choices import BusinessSize, Milestone, SchemeKind
 from rasad.greenjobs.models import Business, Occupation, Scheme
 from rasad.lib.persian import TextParseError, parse_number
-from rasad.web.forms import ActionFormMixin, JalaliDateField, NormalizedCharField, NumberInput
-
-
-def _style(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.RadioSelect | forms.CheckboxInput | forms.CheckboxSelectMultiple):
-            continue
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        widget.attrs.setdefault("class", css)
-
-
-class StyledForm(ActionFormMixin, forms.Form):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _style(self)
+from rasad.web.forms import JalaliDateField, NormalizedCharField, NumberInput, StyledForm
 
 
 class RialField(forms.Field):

@@ -34,9 +34,9 @@ from rasad.media.choices import (
 )
 from rasad.media.models import Crisis, Statement
 from rasad.programs.models import Axis
-from rasad.training.forms import ClockField, StyledForm
+from rasad.training.forms import ClockField
 from rasad.training.models import Event, PositionHolding
-from rasad.web.forms import JalaliDateField, JalaliDateInput, NormalizedCharField, NumberInput
+from rasad.web.forms import JalaliDateField, JalaliDateInput, NormalizedCharField, NumberInput, StyledForm
 
 
 class WholeNumberField(forms.IntegerField):
