@@ -439,6 +439,7 @@ class PeerAddView(ScopedFormView):
     form_class = PeerAddForm
     template_name = "comms/form.html"
     title = gettext_lazy("Register a peer centre")
+    success_url_name = "comms:peer"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {
@@ -471,9 +472,6 @@ class PeerAddView(ScopedFormView):
         return _("%(centre)s is registered. Confirm its fingerprint by phone before writing to it.") % {
             "centre": result.centre.name
         }
-
-    def get_success_url(self, result: Peer) -> str:
-        return reverse("comms:peer", args=[result.pk])
 
 
 # -- keys ------------------------------------------------------------------------------------------
@@ -697,6 +695,7 @@ class MakeJointView(ScopedFormView):
     form_class = MakeJointForm
     template_name = "comms/form.html"
     title = gettext_lazy("Make a working group joint with other centres")
+    success_url_name = "comms:group"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         owners = Centre.objects.filter(
@@ -717,6 +716,3 @@ class MakeJointView(ScopedFormView):
 
     def get_success_message(self, result: JointGroup) -> str:
         return _("%(group)s is now joint.") % {"group": result.working_group.name}
-
-    def get_success_url(self, result: JointGroup) -> str:
-        return reverse("comms:group", args=[result.pk])

@@ -176,15 +176,13 @@ class SchemeFormMixin(ScopedFormView):
     model = Scheme
     form_class = SchemeForm
     template_name = "greenjobs/form.html"
+    success_url_name = "greenjobs:scheme-detail"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {
             "organizations": self.organizations_for(self.scope_action),
             "offices": self.scoped(Organization.objects.all()).order_by("path"),
         }
-
-    def get_success_url(self, result: Scheme) -> str:
-        return reverse("greenjobs:scheme-detail", args=[result.pk])
 
 
 class SchemeCreateView(SchemeFormMixin):
@@ -222,6 +220,7 @@ class ApplyView(ScopedFormView):
     template_name = "greenjobs/apply.html"
     title = gettext_lazy("Apply for the scheme")
     success_message = gettext_lazy("The application was sent to the labour office.")
+    success_url_name = "greenjobs:application-detail"
 
     def businesses(self) -> Any:
         return self.scoped(
@@ -251,9 +250,6 @@ class ApplyView(ScopedFormView):
             do_apply, values, form.files_by_code(), acting_user=self.user
         )
         return result
-
-    def get_success_url(self, result: Application) -> str:
-        return reverse("greenjobs:application-detail", args=[result.pk])
 
 
 # ---- applications --------------------------------------------------------------------------------
@@ -585,15 +581,13 @@ class BusinessFormMixin(ScopedFormView):
     model = Business
     form_class = BusinessForm
     template_name = "greenjobs/form.html"
+    success_url_name = "greenjobs:business-detail"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         organizations = self.organizations_for(self.scope_action).filter(kind__in=["business", "workshop"])
         if self.object is None:
             organizations = organizations.filter(green_business__isnull=True)
         return {"organizations": organizations}
-
-    def get_success_url(self, result: Business) -> str:
-        return reverse("greenjobs:business-detail", args=[result.pk])
 
 
 class BusinessCreateView(BusinessFormMixin):
@@ -685,6 +679,7 @@ class CertificateRequestView(ScopedFormView):
     template_name = "greenjobs/form.html"
     title = gettext_lazy("Ask to be certified green")
     success_message = gettext_lazy("The request was sent to the environment office.")
+    success_url_name = "greenjobs:certificate-detail"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         from rasad.assessments.models import Assessment
@@ -719,9 +714,6 @@ class CertificateRequestView(ScopedFormView):
             acting_user=self.user,
         )
         return result
-
-    def get_success_url(self, result: Certificate) -> str:
-        return reverse("greenjobs:certificate-detail", args=[result.pk])
 
 
 class CertificateStepView(ScopedFormView):

@@ -838,6 +838,7 @@ class BaselineCreateView(ScopedFormView):
     form_class = BaselineForm
     template_name = "indicators/baseline_form.html"
     success_message = gettext_lazy("The energy baseline was saved.")
+    success_url_name = "indicators:baseline"
 
     def get_initial(self) -> dict[str, Any]:
         organization = self.request.GET.get("organization")
@@ -850,9 +851,6 @@ class BaselineCreateView(ScopedFormView):
         saved: Baseline | None = form.run_action(do_save_baseline, form.values(), acting_user=self.user)
         return saved
 
-    def get_success_url(self, result: Baseline) -> str:
-        return reverse("indicators:baseline", args=[result.pk])
-
 
 class ScorecardCreateView(ScopedFormView):
     model = Scorecard
@@ -860,6 +858,7 @@ class ScorecardCreateView(ScopedFormView):
     form_class = ScorecardForm
     template_name = "indicators/scorecard_form.html"
     success_message = gettext_lazy("The scorecard was saved.")
+    success_url_name = "indicators:scorecard"
 
     def get_initial(self) -> dict[str, Any]:
         year = _default_year()
@@ -874,9 +873,6 @@ class ScorecardCreateView(ScopedFormView):
     def perform(self, form: ScorecardForm) -> Scorecard | None:
         saved: Scorecard | None = form.run_action(do_save_scorecard, form.values(), acting_user=self.user)
         return saved
-
-    def get_success_url(self, result: Scorecard) -> str:
-        return reverse("indicators:scorecard", args=[result.pk])
 
 
 class AlertCloseView(ScopedActionView):

@@ -71,6 +71,7 @@ class DocumentCreateView(ScopedFormView):
     title = gettext_lazy("Read a new document")
     success_message = gettext_lazy("The document was read: review what it proposes.")
     invalid_status = 400
+    success_url_name = "intake:document-review"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {"organizations": self.organizations_for("add")}
@@ -90,9 +91,6 @@ class DocumentCreateView(ScopedFormView):
 
         document: IntakeDocument | None = form.run_action(submit)
         return document
-
-    def get_success_url(self, result: IntakeDocument) -> str:
-        return reverse("intake:document-review", args=[result.pk])
 
 
 @dataclass
@@ -302,6 +300,7 @@ class DocumentDecideView(ScopedActionView):
 
     model = IntakeDocument
     scope_action = "review"
+    success_url_name = "intake:document-review"
 
     def perform(self, obj: IntakeDocument) -> None:
         post = self.request.POST
@@ -325,9 +324,6 @@ class DocumentDecideView(ScopedActionView):
             )
         else:
             raise ValidationError({"decision": [_("Choose accept or reject.")]})
-
-    def get_success_url(self, obj: IntakeDocument) -> str:
-        return reverse("intake:document-review", args=[obj.pk])
 
 
 class ProposalCorrectView(ScopedFormView):

@@ -174,6 +174,7 @@ class StatementFormMixin(ScopedFormView):
     model = Statement
     form_class = StatementForm
     template_name = "media/form.html"
+    success_url_name = "media:statement-detail"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         organizations: Any
@@ -189,9 +190,6 @@ class StatementFormMixin(ScopedFormView):
             "crises": crises.order_by("-opened_at"),
             "spokespeople": spokespeople(organizations.values_list("pk", flat=True)),
         }
-
-    def get_success_url(self, result: Statement) -> str:
-        return reverse("media:statement-detail", args=[result.pk])
 
 
 class StatementCreateView(StatementFormMixin):
@@ -237,9 +235,7 @@ class StatementEditView(StatementFormMixin):
 
 class _StatementStep(ScopedActionView):
     model = Statement
-
-    def get_success_url(self, obj: Statement) -> str:
-        return reverse("media:statement-detail", args=[obj.pk])
+    success_url_name = "media:statement-detail"
 
 
 class StatementSubmitView(_StatementStep):
@@ -298,6 +294,7 @@ class StatementIssueView(ScopedFormView):
     template_name = "media/issue_form.html"
     title = gettext_lazy("Issue the statement")
     success_message = gettext_lazy("The statement was issued.")
+    success_url_name = "media:statement-detail"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         members = MemberAgency.objects.active().filter(hq_id=self.object.organization_id).values("agency_id")
@@ -312,9 +309,6 @@ class StatementIssueView(ScopedFormView):
             acting_user=self.user,
         )
         return result
-
-    def get_success_url(self, result: Statement) -> str:
-        return reverse("media:statement-detail", args=[result.pk])
 
 
 class StatementAttachView(ScopedFormView):
@@ -422,15 +416,13 @@ class RecipientRespondView(ScopedFormView):
     title = gettext_lazy("Answer the statement")
     success_message = gettext_lazy("The answer was recorded.")
     invalid_status = 400
+    success_url_name = "media:recipient-detail"
 
     def perform(self, form: ResponseForm) -> Recipient | None:
         result: Recipient | None = form.run_action(
             do_respond, self.object, form.values(), acting_user=self.user
         )
         return result
-
-    def get_success_url(self, result: Recipient) -> str:
-        return reverse("media:recipient-detail", args=[result.pk])
 
 
 class EvidenceDownloadView(ScopedDetailView):

@@ -264,6 +264,7 @@ class ProgrammeCreateView(ScopedFormView):
     form_class = ProgrammeForm
     template_name = "programs/programme_form.html"
     title = gettext_lazy("New programme")
+    success_url_name = "programs:programme-detail"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {
@@ -282,9 +283,6 @@ class ProgrammeCreateView(ScopedFormView):
     def get_success_message(self, result: Programme) -> str:
         return _("The programme “%(title)s” was saved as a draft.") % {"title": result.title}
 
-    def get_success_url(self, result: Programme) -> str:
-        return reverse("programs:programme-detail", args=[result.pk])
-
 
 class ProgrammeEditView(ScopedFormView):
     model = Programme
@@ -293,6 +291,7 @@ class ProgrammeEditView(ScopedFormView):
     template_name = "programs/form.html"
     title = gettext_lazy("Edit programme")
     success_message = gettext_lazy("The programme was saved.")
+    success_url_name = "programs:programme-detail"
 
     def get_initial(self) -> dict[str, Any]:
         return ProgrammeEditForm.initial_for(self.object)
@@ -308,9 +307,6 @@ class ProgrammeEditView(ScopedFormView):
             do_update_programme, self.object, form.changes(), acting_user=self.user
         )
         return result
-
-    def get_success_url(self, result: Programme) -> str:
-        return reverse("programs:programme-detail", args=[result.pk])
 
 
 class _ProgrammePartView(ScopedFormView):
@@ -469,6 +465,7 @@ class ProgrammeTransitionView(ScopedActionView):
     model = Programme
     scope_action = "change"
     success_message = gettext_lazy("The programme's status was changed.")
+    success_url_name = "programs:programme-detail"
 
     def perform(self, obj: Programme) -> Programme:
         form = StepForm(self.request.POST)
@@ -477,9 +474,6 @@ class ProgrammeTransitionView(ScopedActionView):
         return do_transition_programme(
             obj, str(data.get("step") or ""), acting_user=self.user, note=data.get("note") or ""
         )
-
-    def get_success_url(self, obj: Programme) -> str:
-        return reverse("programs:programme-detail", args=[obj.pk])
 
 
 class ProgrammeAttachmentDownloadView(ScopedDetailView):

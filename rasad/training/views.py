@@ -265,6 +265,7 @@ class EnrolSelfView(ScopedActionView):
     """Enrol yourself (on the waiting list when the event is full)."""
 
     model = Event
+    success_url_name = "training:event-detail"
 
     def perform(self, obj: Event) -> Enrolment:
         enrolment = do_enrol(obj, self.user, acting_user=self.user)
@@ -274,14 +275,12 @@ class EnrolSelfView(ScopedActionView):
             messages.success(self.request, _("You are enrolled."))
         return enrolment
 
-    def get_success_url(self, obj: Event) -> str:
-        return reverse("training:event-detail", args=[obj.pk])
-
 
 class EnrolStaffView(ScopedActionView):
     """A manager enrols a member of their staff (or the organizer enrols someone of the audience)."""
 
     model = Event
+    success_url_name = "training:event-detail"
 
     def perform(self, obj: Event) -> Enrolment | None:
         try:
@@ -300,24 +299,19 @@ class EnrolStaffView(ScopedActionView):
             messages.success(self.request, _("%(person)s is enrolled.") % {"person": membership.user})
         return enrolment
 
-    def get_success_url(self, obj: Event) -> str:
-        return reverse("training:event-detail", args=[obj.pk])
-
 
 class CancelMyEnrolmentView(ScopedActionView):
     """Give up your own place; the first person waiting takes it."""
 
     model = Event
     success_message = gettext_lazy("Your enrolment was cancelled.")
+    success_url_name = "training:event-detail"
 
     def perform(self, obj: Event) -> Enrolment:
         enrolment = Enrolment.objects.filter(event=obj, user=self.user).first()
         if enrolment is None:
             raise ValidationError(_("You are not enrolled in this event."))
         return do_cancel_enrolment(enrolment, acting_user=self.user)
-
-    def get_success_url(self, obj: Event) -> str:
-        return reverse("training:event-detail", args=[obj.pk])
 
 
 class EnrolmentCancelView(ScopedActionView):
@@ -388,6 +382,7 @@ class EventFormMixin(ScopedFormView):
     model = Event
     form_class = EventForm
     template_name = "training/form.html"
+    success_url_name = "training:event-detail"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {
@@ -395,9 +390,6 @@ class EventFormMixin(ScopedFormView):
             "audiences": self.organizations_for("view", Organization),
             "courses": self.scoped(Course.objects.all()).order_by("title"),
         }
-
-    def get_success_url(self, result: Event) -> str:
-        return reverse("training:event-detail", args=[result.pk])
 
 
 class EventCreateView(EventFormMixin):
@@ -452,12 +444,10 @@ class EventCancelView(ScopedActionView):
     model = Event
     scope_action = "change"
     success_message = gettext_lazy("The event was cancelled.")
+    success_url_name = "training:event-detail"
 
     def perform(self, obj: Event) -> Event:
         return do_cancel_event(obj, acting_user=self.user)
-
-    def get_success_url(self, obj: Event) -> str:
-        return reverse("training:event-detail", args=[obj.pk])
 
 
 class RosterImportView(ScopedImportView):
@@ -524,15 +514,13 @@ class CourseFormMixin(ScopedFormView):
     model = Course
     form_class = CourseForm
     template_name = "training/form.html"
+    success_url_name = "training:course-detail"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {
             "organizations": self.organizations_for("add", Course),
             "courses": self.scoped(Course.objects.all()).order_by("title"),
         }
-
-    def get_success_url(self, result: Course) -> str:
-        return reverse("training:course-detail", args=[result.pk])
 
 
 class CourseCreateView(CourseFormMixin):
@@ -778,6 +766,7 @@ class EventAnnounceView(ScopedFormView):
     template_name = "training/announce.html"
     title = gettext_lazy("Announce the event")
     success_message = gettext_lazy("The event is being announced; people are told in the background.")
+    success_url_name = "training:event-announce"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         event: Event = self.object
@@ -800,9 +789,6 @@ class EventAnnounceView(ScopedFormView):
             address=absolute_url(self.object.get_absolute_url(), self.request),
         )
         return result
-
-    def get_success_url(self, result: Event) -> str:
-        return reverse("training:event-announce", args=[result.pk])
 
     def get_context_data(self, **context: Any) -> dict[str, Any]:
         return super().get_context_data(**context, event=self.object, publicity=publicity(self.object))
