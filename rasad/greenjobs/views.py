@@ -184,15 +184,18 @@ class SchemeFormMixin(ScopedFormView):
             "offices": self.scoped(Organization.objects.all()).order_by("path"),
         }
 
+    def perform(self, form: SchemeForm) -> Scheme | None:
+        # The create view has no object in the URL (``self.object`` is None): a new one.
+        result: Scheme | None = form.run_action(
+            do_save_scheme, form.values(self.object), acting_user=self.user, instance=self.object
+        )
+        return result
+
 
 class SchemeCreateView(SchemeFormMixin):
     scope_action = "add"
     title = gettext_lazy("New incentive scheme")
     success_message = gettext_lazy("The scheme was saved.")
-
-    def perform(self, form: SchemeForm) -> Scheme | None:
-        result: Scheme | None = form.run_action(do_save_scheme, form.values(), acting_user=self.user)
-        return result
 
 
 class SchemeEditView(SchemeFormMixin):
@@ -202,12 +205,6 @@ class SchemeEditView(SchemeFormMixin):
 
     def get_initial(self) -> dict[str, Any]:
         return SchemeForm.initial_for(self.object)
-
-    def perform(self, form: SchemeForm) -> Scheme | None:
-        result: Scheme | None = form.run_action(
-            do_save_scheme, form.values(self.object), acting_user=self.user, instance=self.object
-        )
-        return result
 
 
 class ApplyView(ScopedFormView):
@@ -589,15 +586,18 @@ class BusinessFormMixin(ScopedFormView):
             organizations = organizations.filter(green_business__isnull=True)
         return {"organizations": organizations}
 
+    def perform(self, form: BusinessForm) -> Business | None:
+        # The create view has no object in the URL (``self.object`` is None): a new one.
+        result: Business | None = form.run_action(
+            do_save_business, form.values(self.object), acting_user=self.user, instance=self.object
+        )
+        return result
+
 
 class BusinessCreateView(BusinessFormMixin):
     scope_action = "add"
     title = gettext_lazy("Enter a business in the green registry")
     success_message = gettext_lazy("The business was saved.")
-
-    def perform(self, form: BusinessForm) -> Business | None:
-        result: Business | None = form.run_action(do_save_business, form.values(), acting_user=self.user)
-        return result
 
 
 class BusinessEditView(BusinessFormMixin):
@@ -610,12 +610,6 @@ class BusinessEditView(BusinessFormMixin):
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {"organizations": Organization.objects.filter(pk=self.object.organization_id)}
-
-    def perform(self, form: BusinessForm) -> Business | None:
-        result: Business | None = form.run_action(
-            do_save_business, form.values(self.object), acting_user=self.user, instance=self.object
-        )
-        return result
 
 
 class OccupationListView(ScopedListView):

@@ -191,6 +191,13 @@ class StatementFormMixin(ScopedFormView):
             "spokespeople": spokespeople(organizations.values_list("pk", flat=True)),
         }
 
+    def perform(self, form: StatementForm) -> Statement | None:
+        # The create view has no object in the URL (``self.object`` is None): a new one.
+        result: Statement | None = form.run_action(
+            do_save_statement, form.values(), acting_user=self.user, instance=self.object
+        )
+        return result
+
 
 class StatementCreateView(StatementFormMixin):
     scope_action = "add"
@@ -213,10 +220,6 @@ class StatementCreateView(StatementFormMixin):
                 initial.update(organization=found.organization_id, crisis=found.pk)
         return initial
 
-    def perform(self, form: StatementForm) -> Statement | None:
-        result: Statement | None = form.run_action(do_save_statement, form.values(), acting_user=self.user)
-        return result
-
 
 class StatementEditView(StatementFormMixin):
     scope_action = "change"
@@ -225,12 +228,6 @@ class StatementEditView(StatementFormMixin):
 
     def get_initial(self) -> dict[str, Any]:
         return StatementForm.initial_for(self.object)
-
-    def perform(self, form: StatementForm) -> Statement | None:
-        result: Statement | None = form.run_action(
-            do_save_statement, form.values(), acting_user=self.user, instance=self.object
-        )
-        return result
 
 
 class _StatementStep(ScopedActionView):

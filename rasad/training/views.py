@@ -391,6 +391,14 @@ class EventFormMixin(ScopedFormView):
             "courses": self.scoped(Course.objects.all()).order_by("title"),
         }
 
+    def perform(self, form: EventForm) -> Event | None:
+        # The create view has no object in the URL (``self.object`` is None): a new one.
+        result: Event | None = form.run_action(
+            do_save_event, form.values(), acting_user=self.user, instance=self.object
+        )
+        _map_errors(form)
+        return result
+
 
 class EventCreateView(EventFormMixin):
     scope_action = "add"
@@ -400,11 +408,6 @@ class EventCreateView(EventFormMixin):
     def get_initial(self) -> dict[str, Any]:
         return {"course": self.request.GET.get("course")}
 
-    def perform(self, form: EventForm) -> Event | None:
-        result: Event | None = form.run_action(do_save_event, form.values(), acting_user=self.user)
-        _map_errors(form)
-        return result
-
 
 class EventEditView(EventFormMixin):
     scope_action = "change"
@@ -413,13 +416,6 @@ class EventEditView(EventFormMixin):
 
     def get_initial(self) -> dict[str, Any]:
         return EventForm.initial_for(self.object)
-
-    def perform(self, form: EventForm) -> Event | None:
-        result: Event | None = form.run_action(
-            do_save_event, form.values(), acting_user=self.user, instance=self.object
-        )
-        _map_errors(form)
-        return result
 
 
 def _map_errors(form: EventForm) -> None:
@@ -522,15 +518,18 @@ class CourseFormMixin(ScopedFormView):
             "courses": self.scoped(Course.objects.all()).order_by("title"),
         }
 
+    def perform(self, form: CourseForm) -> Course | None:
+        # The create view has no object in the URL (``self.object`` is None): a new one.
+        result: Course | None = form.run_action(
+            do_save_course, form.values(), acting_user=self.user, instance=self.object
+        )
+        return result
+
 
 class CourseCreateView(CourseFormMixin):
     scope_action = "add"
     title = gettext_lazy("New course")
     success_message = gettext_lazy("The course was added to the catalogue.")
-
-    def perform(self, form: CourseForm) -> Course | None:
-        result: Course | None = form.run_action(do_save_course, form.values(), acting_user=self.user)
-        return result
 
 
 class CourseEditView(CourseFormMixin):
@@ -540,12 +539,6 @@ class CourseEditView(CourseFormMixin):
 
     def get_initial(self) -> dict[str, Any]:
         return CourseForm.initial_for(self.object)
-
-    def perform(self, form: CourseForm) -> Course | None:
-        result: Course | None = form.run_action(
-            do_save_course, form.values(), acting_user=self.user, instance=self.object
-        )
-        return result
 
 
 class RequirementListView(ScopedListView):
@@ -573,17 +566,18 @@ class RequirementFormMixin(ScopedFormView):
     def get_success_url(self, result: Requirement) -> str:
         return reverse("training:requirement-list")
 
+    def perform(self, form: RequirementForm) -> Requirement | None:
+        # The create view has no object in the URL (``self.object`` is None): a new one.
+        result: Requirement | None = form.run_action(
+            do_save_requirement, form.values(), acting_user=self.user, instance=self.object
+        )
+        return result
+
 
 class RequirementCreateView(RequirementFormMixin):
     scope_action = "add"
     title = gettext_lazy("New training requirement")
     success_message = gettext_lazy("The requirement was saved.")
-
-    def perform(self, form: RequirementForm) -> Requirement | None:
-        result: Requirement | None = form.run_action(
-            do_save_requirement, form.values(), acting_user=self.user
-        )
-        return result
 
 
 class RequirementEditView(RequirementFormMixin):
@@ -593,12 +587,6 @@ class RequirementEditView(RequirementFormMixin):
 
     def get_initial(self) -> dict[str, Any]:
         return RequirementForm.initial_for(self.object)
-
-    def perform(self, form: RequirementForm) -> Requirement | None:
-        result: Requirement | None = form.run_action(
-            do_save_requirement, form.values(), acting_user=self.user, instance=self.object
-        )
-        return result
 
 
 class PositionAssignView(ScopedFormView):
