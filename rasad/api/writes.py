@@ -1,15 +1,20 @@
-"""What the API views need to write through an app's actions: who is acting, and the create and
+"""What the API views need to write through an app's actions: who is acting; the create and
 update of a viewset whose serializer says what to save (``to_values``) and whose app has one
-``do_save_<noun>`` action for both."""
+``do_save_<noun>`` action for both; and the answer of an endpoint that imports a spreadsheet."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar, Protocol
 
-from rest_framework import viewsets
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status, viewsets
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from rasad.api.errors import error_body
+from rasad.core.importers import MAX_FILE_BYTES, ImportReport, TabularImporter
 from rasad.core.models import User
 
 
@@ -43,3 +48,29 @@ class SavedByActionMixin(viewsets.GenericViewSet):  # type: ignore[type-arg]
         serializer.instance = type(self).save_action(
             values, acting_user=acting_user(self.request), instance=serializer.instance
         )
+
+
+def run_import(importer: TabularImporter[Any], upload: Mapping[str, Any]) -> Response:
+    """Run ``importer`` on a validated upload (``file`` and ``dry_run``, as
+    ``ImportUploadSerializer`` reads them): a file over the importers' size limit is a 400 on
+    ``file``; otherwise ``import_answer``."""
+    file = upload["file"]
+    if file.size > MAX_FILE_BYTES:
+        raise exceptions.ValidationError(
+            {"file": [_("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // 2**20}]}
+        )
+    report = importer.run(file.read(), file_name=file.name or "upload", dry_run=upload["dry_run"])
+    return import_answer(report)
+
+
+def import_answer(report: ImportReport) -> Response:
+    """The answer of every import endpoint: 400 with each bad row (``error.fields`` as
+    ``rows[<row>].<column>`` and ``error.rows``) when a row is bad and nothing was written; else
+    the report, 201 when it was applied and 200 for a dry run."""
+    if not report.ok:
+        body = error_body("import_invalid", report.summary(), report.error_fields())
+        body["error"]["rows"] = [error.as_dict() for error in report.sorted_errors()]
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    return Response(
+        report.as_dict(), status=status.HTTP_201_CREATED if report.applied else status.HTTP_200_OK
+    )

@@ -20,14 +20,18 @@ from rasad.lib.persian import TextParseError, parse_number
 from rasad.web.forms import JalaliDateField, NormalizedCharField, NumberInput, StyledForm
 
 
-class RialField(forms.Field):
-    """A whole number of rials above zero, in Persian or Latin digits («۲۵۰٬۰۰۰٬۰۰۰»)."""
+class _WholeNumberField(forms.Field):
+    """A whole number in Persian or Latin digits («۲۵۰٬۰۰۰٬۰۰۰»), within the bounds ``fits`` says."""
 
     widget = NumberInput
+    out_of_bounds: Any = ""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.widget.attrs["inputmode"] = "numeric"
+
+    def fits(self, number: Decimal) -> bool:
+        raise NotImplementedError
 
     def to_python(self, value: Any) -> Decimal | None:
         if value in (None, ""):
@@ -36,30 +40,31 @@ class RialField(forms.Field):
             number = parse_number(str(value))
         except TextParseError as error:
             raise ValidationError("%(message)s", code="invalid", params={"message": str(error)}) from None
-        if number != number.to_integral_value() or not 0 < number < Decimal(10) ** 17:
-            raise ValidationError(_("Write a whole number of rials above zero."), code="invalid")
+        if number != number.to_integral_value() or not self.fits(number):
+            raise ValidationError(self.out_of_bounds, code="invalid")
         return number
 
 
-class CountField(forms.Field):
-    """A whole number from 0, in Persian or Latin digits."""
+class RialField(_WholeNumberField):
+    """A whole number of rials above zero."""
 
-    widget = NumberInput
+    out_of_bounds = _("Write a whole number of rials above zero.")
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.widget.attrs["inputmode"] = "numeric"
+    def fits(self, number: Decimal) -> bool:
+        return 0 < number < Decimal(10) ** 17
 
-    def to_python(self, value: Any) -> int | None:
-        if value in (None, ""):
-            return None
-        try:
-            number = parse_number(str(value))
-        except TextParseError as error:
-            raise ValidationError("%(message)s", code="invalid", params={"message": str(error)}) from None
-        if number != number.to_integral_value() or not 0 <= number <= 10**6:
-            raise ValidationError(_("Write a whole number from 0."), code="invalid")
-        return int(number)
+
+class CountField(_WholeNumberField):
+    """A whole number from 0 (people, jobs)."""
+
+    out_of_bounds = _("Write a whole number from 0.")
+
+    def fits(self, number: Decimal) -> bool:
+        return 0 <= number <= 10**6
+
+    def to_python(self, value: Any) -> int | None:  # type: ignore[override]
+        number = super().to_python(value)
+        return None if number is None else int(number)
 
 
 class ApplicationForm(StyledForm):

@@ -18,9 +18,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from rasad.api import parsers
-from rasad.api.errors import error_body
 from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, scope_action
-from rasad.api.writes import acting_user
+from rasad.api.writes import acting_user, import_answer
 from rasad.assessments.actions import (
     FeedbackValues,
     do_add_evidence,
@@ -883,10 +882,4 @@ class RiskRatingViewSet(ScopedReadOnlyViewSet):
         report = RiskRatingImporter(acting_user=acting_user(request)).run(
             _file_bytes(file), file_name=file.name or "upload", dry_run=upload.validated_data["dry_run"]
         )
-        if not report.ok:
-            body = error_body("import_invalid", report.summary(), report.error_fields())
-            body["error"]["rows"] = [error.as_dict() for error in report.sorted_errors()]
-            return Response(body, status=status.HTTP_400_BAD_REQUEST)
-        return Response(
-            report.as_dict(), status=status.HTTP_201_CREATED if report.applied else status.HTTP_200_OK
-        )
+        return import_answer(report)

@@ -12,10 +12,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from rasad.api.errors import error_body
 from rasad.api.parsers import FormParser, MultiPartParser
 from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin, scope_action
-from rasad.api.writes import acting_user
+from rasad.api.writes import acting_user, run_import
 from rasad.core.actions.organizations import do_create_organization, do_update_organization
 from rasad.core.actions.people import (
     do_add_membership,
@@ -55,7 +54,7 @@ from rasad.core.filtersets import (
     UserFilterSet,
     WorkingGroupFilterSet,
 )
-from rasad.core.importers import MAX_FILE_BYTES, OrganizationImporter
+from rasad.core.importers import OrganizationImporter
 from rasad.core.models import (
     ApiToken,
     AuditEvent,
@@ -111,21 +110,7 @@ class OrganizationViewSet(ScopedModelViewSet):
             raise exceptions.PermissionDenied(_("You may not create these here."))
         upload = ImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        file = upload.validated_data["file"]
-        if file.size > MAX_FILE_BYTES:
-            raise exceptions.ValidationError(
-                {"file": [_("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // 2**20}]}
-            )
-        report = OrganizationImporter(acting_user=acting_user(request)).run(
-            file.read(), file_name=file.name or "upload", dry_run=upload.validated_data["dry_run"]
-        )
-        if not report.ok:
-            body = error_body("import_invalid", report.summary(), report.error_fields())
-            body["error"]["rows"] = [error.as_dict() for error in report.sorted_errors()]
-            return Response(body, status=status.HTTP_400_BAD_REQUEST)
-        return Response(
-            report.as_dict(), status=status.HTTP_201_CREATED if report.applied else status.HTTP_200_OK
-        )
+        return run_import(OrganizationImporter(acting_user=acting_user(request)), upload.validated_data)
 
 
 class AuditEventViewSet(

@@ -16,12 +16,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from rasad.api.errors import error_body
 from rasad.api.parsers import FormParser, MultiPartParser
 from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, scope_action
-from rasad.api.writes import SavedByActionMixin, acting_user
+from rasad.api.writes import SavedByActionMixin, acting_user, run_import
 from rasad.core.api.serializers import ImportReportSerializer, ImportUploadSerializer
-from rasad.core.importers import MAX_FILE_BYTES
 from rasad.core.models import Organization, User
 from rasad.lib.jalali import local_date
 from rasad.lib.site import absolute_url
@@ -203,21 +201,7 @@ class EventViewSet(SavedByActionMixin, ScopedModelViewSet):
         event = self.get_object()
         upload = ImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        file = upload.validated_data["file"]
-        if file.size > MAX_FILE_BYTES:
-            raise exceptions.ValidationError(
-                {"file": [_("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // 2**20}]}
-            )
-        report = RosterImporter(event, acting_user=acting_user(request)).run(
-            file.read(), file_name=file.name or "upload", dry_run=upload.validated_data["dry_run"]
-        )
-        if not report.ok:
-            body = error_body("import_invalid", report.summary(), report.error_fields())
-            body["error"]["rows"] = [error.as_dict() for error in report.sorted_errors()]
-            return Response(body, status=status.HTTP_400_BAD_REQUEST)
-        return Response(
-            report.as_dict(), status=status.HTTP_201_CREATED if report.applied else status.HTTP_200_OK
-        )
+        return run_import(RosterImporter(event, acting_user=acting_user(request)), upload.validated_data)
 
     @extend_schema(request=AnnounceSerializer, responses={202: EventSerializer})
     @action(detail=True, methods=["post"])
@@ -306,21 +290,7 @@ class CompletionViewSet(ScopedReadOnlyViewSet):
     def import_file(self, request: Request) -> Response:
         upload = ImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        file = upload.validated_data["file"]
-        if file.size > MAX_FILE_BYTES:
-            raise exceptions.ValidationError(
-                {"file": [_("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // 2**20}]}
-            )
-        report = CompletionImporter(acting_user=acting_user(request)).run(
-            file.read(), file_name=file.name or "upload", dry_run=upload.validated_data["dry_run"]
-        )
-        if not report.ok:
-            body = error_body("import_invalid", report.summary(), report.error_fields())
-            body["error"]["rows"] = [error.as_dict() for error in report.sorted_errors()]
-            return Response(body, status=status.HTTP_400_BAD_REQUEST)
-        return Response(
-            report.as_dict(), status=status.HTTP_201_CREATED if report.applied else status.HTTP_200_OK
-        )
+        return run_import(CompletionImporter(acting_user=acting_user(request)), upload.validated_data)
 
 
 class RequirementViewSet(SavedByActionMixin, ScopedModelViewSet):
