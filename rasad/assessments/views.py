@@ -139,7 +139,7 @@ from rasad.cases.models import Case
 from rasad.core.importers import MAX_FILE_BYTES
 from rasad.core.models import Organization, User
 from rasad.lib import formatting
-from rasad.lib.downloads import file_download
+from rasad.lib.downloads import content_download, file_download
 from rasad.lib.tabular import XLSX_TYPE
 from rasad.web.generic import (
     AuthenticatedRequest,
@@ -225,9 +225,7 @@ class InstrumentSpreadsheetView(ScopedDetailView):
     def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         instrument: Instrument = self.get_object()
         content, content_type, name = instrument_file(instrument, request.GET.get("file_type", "xlsx"))
-        response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return content_download(content, name, content_type)
 
 
 class InstrumentImportView(ScopedFormView):
@@ -720,9 +718,9 @@ class CycleResultsView(ScopedDetailView):
         sections = list(
             self.scoped(Section.objects.filter(instrument_id=cycle.instrument_id)).order_by("order")
         )
-        response = HttpResponse(results_xlsx(cycle, assessments, sections), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="cycle-{cycle.pk}-results.xlsx"'
-        return response
+        return content_download(
+            results_xlsx(cycle, assessments, sections), f"cycle-{cycle.pk}-results.xlsx", XLSX_TYPE
+        )
 
 
 def _percent(value: Any) -> float | None:

@@ -46,6 +46,7 @@ from rasad.core.forms import (
 from rasad.core.importers import OrganizationImporter, organization_template
 from rasad.core.models import ApiToken, AuditEvent, Grant, Membership, Organization, User, WorkingGroup
 from rasad.lib import display
+from rasad.lib.downloads import content_download
 from rasad.web.generic import (
     AuthenticatedRequest,
     ScopedActionView,
@@ -297,9 +298,7 @@ class OrganizationImportTemplateView(ScopedView):
     refuse_when_nowhere = True
 
     def get(self, request: AuthenticatedRequest) -> HttpResponse:
-        response = HttpResponse(organization_template(), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = 'attachment; filename="organizations-template.xlsx"'
-        return response
+        return content_download(organization_template(), "organizations-template.xlsx", XLSX_TYPE)
 
 
 # ---------------------------------------------------------------------------------------------

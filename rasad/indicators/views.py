@@ -62,6 +62,7 @@ from rasad.indicators.models import (
 )
 from rasad.jobs.views import redirect_to_export
 from rasad.lib import display, formatting
+from rasad.lib.downloads import content_download
 from rasad.lib.jalali import JalaliPeriod, today_in_tehran
 from rasad.lib.persian import TextParseError, to_latin_digits
 from rasad.lib.tabular import CSV_TYPE, XLSX_TYPE, ExportColumn, write_csv
@@ -535,9 +536,7 @@ def _item(index: int) -> Any:
 
 
 def _download(buffer: io.BytesIO, name: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(buffer.getvalue(), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return content_download(buffer.getvalue(), name, content_type)
 
 
 def _template_rows(organization: Organization, period: JalaliPeriod) -> list[list[str]]:

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.http import HttpResponse, HttpResponseBase
+from django.http import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rasad.core.models import Organization
-from rasad.lib.downloads import file_download
+from rasad.lib.downloads import content_download, file_download
 from rasad.lib.jalali import local_date
 from rasad.lib.tabular import XLSX_TYPE
 from rasad.programs.actions import (
@@ -439,9 +439,7 @@ class ActionItemImportTemplateView(ScopedDetailView):
 
     def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         programme: Programme = self.get_object()
-        response = HttpResponse(action_item_template(programme), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = 'attachment; filename="action-items-template.xlsx"'
-        return response
+        return content_download(action_item_template(programme), "action-items-template.xlsx", XLSX_TYPE)
 
 
 class IndicatorTargetCreateView(_ProgrammePartView):

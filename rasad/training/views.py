@@ -23,6 +23,7 @@ from django.views import View
 
 from rasad.core.models import Membership, Organization
 from rasad.lib import formatting
+from rasad.lib.downloads import content_download
 from rasad.lib.jalali import JalaliPeriod, local_date
 from rasad.lib.persian import to_latin_digits
 from rasad.lib.site import absolute_url
@@ -469,9 +470,7 @@ class RosterTemplateView(ScopedDetailView):
 
     def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         event: Event = self.get_object()
-        response = HttpResponse(roster_template(event), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = 'attachment; filename="roster-template.xlsx"'
-        return response
+        return content_download(roster_template(event), "roster-template.xlsx", XLSX_TYPE)
 
 
 class CourseListView(ScopedListView):
@@ -738,9 +737,7 @@ class CertificateView(ScopedView):
         buffer = io.BytesIO()
         url = request.build_absolute_uri(reverse("training:verify")) + f"?code={completion.code}"
         certificates.write_pdf(completion, url, buffer)
-        response = HttpResponse(buffer.getvalue(), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="certificate-{completion.pk}.pdf"'
-        return response
+        return content_download(buffer.getvalue(), f"certificate-{completion.pk}.pdf", "application/pdf")
 
 
 class EventAnnounceView(ScopedFormView):
@@ -791,9 +788,9 @@ class EventCalendarFileView(ScopedDetailView):
     def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         event: Event = self.get_object()
         address = absolute_url(event.get_absolute_url(), request)
-        response = HttpResponse(ical.event_file(event, address=address), content_type=ical.CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{ical.event_file_name(event)}"'
-        return response
+        return content_download(
+            ical.event_file(event, address=address), ical.event_file_name(event), ical.CONTENT_TYPE
+        )
 
 
 class CalendarAddressView(SignedInView):
@@ -1003,6 +1000,4 @@ class CompletionTemplateView(ScopedView):
     refuse_when_nowhere = True
 
     def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        response = HttpResponse(completion_template(), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = 'attachment; filename="past-completions-template.xlsx"'
-        return response
+        return content_download(completion_template(), "past-completions-template.xlsx", XLSX_TYPE)

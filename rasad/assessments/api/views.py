@@ -126,6 +126,7 @@ from rasad.assessments.spreadsheet import bands_file, instrument_file
 from rasad.cases.models import Case
 from rasad.core.api.serializers import ImportReportSerializer, ImportUploadSerializer
 from rasad.core.models import User
+from rasad.lib.downloads import content_download
 from rasad.lib.tabular import XLSX_TYPE
 
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -150,9 +151,7 @@ def _file_bytes(upload: Any) -> bytes:
 
 def instrument_response(instrument: Instrument, file_type: str) -> HttpResponse:
     content, content_type, name = instrument_file(instrument, file_type)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return content_download(content, name, content_type)
 
 
 class InstrumentViewSet(ScopedReadOnlyViewSet):
@@ -271,9 +270,7 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
         """The version's bands as a spreadsheet (``?file_type=csv`` for CSV), lowest first."""
         instrument = self.get_object()
         content, content_type, name = bands_file(instrument, request.query_params.get("file_type", "xlsx"))
-        response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return content_download(content, name, content_type)
 
     def _save_part(self, request: Request, input_class: Any, model: type[Any], save: Any) -> Response:
         instrument = self.get_object()
