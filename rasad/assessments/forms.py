@@ -18,7 +18,6 @@ from rasad.cases.forms import RISK_SCALE
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import Organization
 from rasad.indicators.models import Indicator
-from rasad.lib.persian import TextParseError, parse_number
 from rasad.web.forms import (
     DecimalNumberField,
     IntegerNumberField,
@@ -27,6 +26,7 @@ from rasad.web.forms import (
     NumberInput,
     StyledForm,
     style_controls,
+    typed_number,
 )
 
 
@@ -324,14 +324,9 @@ class PointsField(forms.Field):
     widget = NumberInput
 
     def to_python(self, value: Any) -> Decimal | None:
-        if value in (None, ""):
+        number = typed_number(value)
+        if number is None:
             return None
-        try:
-            number = parse_number(str(value))
-        except TextParseError as error:
-            raise forms.ValidationError(
-                "%(message)s", code="invalid", params={"message": str(error)}
-            ) from None
         if number.as_tuple().exponent < -2 or abs(number) >= Decimal(10) ** 7:  # type: ignore[operator]
             raise forms.ValidationError(
                 _("Write a number of points with at most two decimals."), code="invalid"
@@ -346,15 +341,8 @@ class NumberAnswerField(forms.Field):
     widget = NumberInput
 
     def to_python(self, value: Any) -> float | None:
-        if value in (None, ""):
-            return None
-        try:
-            number = parse_number(str(value))
-        except TextParseError as error:
-            raise forms.ValidationError(
-                "%(message)s", code="invalid", params={"message": str(error)}
-            ) from None
-        return float(number)
+        number = typed_number(value)
+        return None if number is None else float(number)
 
 
 # A new item's answer types in the page (a choice with its options written in a box).

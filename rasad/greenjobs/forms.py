@@ -16,8 +16,7 @@ from rasad.core.models import Organization
 from rasad.greenjobs.actions import BusinessValues, OutcomeValues, SchemeValues
 from rasad.greenjobs.choices import BusinessSize, Milestone, SchemeKind
 from rasad.greenjobs.models import Business, Occupation, Scheme
-from rasad.lib.persian import TextParseError, parse_number
-from rasad.web.forms import JalaliDateField, NormalizedCharField, NumberInput, StyledForm
+from rasad.web.forms import JalaliDateField, NormalizedCharField, NumberInput, StyledForm, typed_number
 
 
 class _WholeNumberField(forms.Field):
@@ -34,13 +33,8 @@ class _WholeNumberField(forms.Field):
         raise NotImplementedError
 
     def to_python(self, value: Any) -> Decimal | None:
-        if value in (None, ""):
-            return None
-        try:
-            number = parse_number(str(value))
-        except TextParseError as error:
-            raise ValidationError("%(message)s", code="invalid", params={"message": str(error)}) from None
-        if number != number.to_integral_value() or not self.fits(number):
+        number = typed_number(value)
+        if number is not None and (number != number.to_integral_value() or not self.fits(number)):
             raise ValidationError(self.out_of_bounds, code="invalid")
         return number
 
@@ -369,12 +363,9 @@ class SavingField(forms.Field):
         self.widget.attrs["inputmode"] = "decimal"
 
     def to_python(self, value: Any) -> Decimal:
-        if value in (None, ""):
+        number = typed_number(value)
+        if number is None:
             return Decimal(0)
-        try:
-            number = parse_number(str(value))
-        except TextParseError as error:
-            raise ValidationError("%(message)s", code="invalid", params={"message": str(error)}) from None
         if not 0 <= number < Decimal(10) ** 12:
             raise ValidationError(_("Write a number of zero or more."), code="invalid")
         return number

@@ -99,6 +99,19 @@ class NumberInput(forms.TextInput):
         return persian.format_number(value, persian_digits=display.current().persian_digits, grouping=False)
 
 
+def typed_number(value: Any) -> Decimal | None:
+    """What a number field with its own bounds reads (points, rials, a count): a number in
+    Persian, Arabic-Indic or Latin digits, with or without group separators
+    (``rasad.lib.persian.parse_number``); ``None`` for an empty field. What cannot be read is a
+    ValidationError (``invalid``) that says why."""
+    if value in (None, ""):
+        return None
+    try:
+        return persian.parse_number(str(value))
+    except persian.TextParseError as error:
+        raise ValidationError("%(message)s", code="invalid", params={"message": str(error)}) from None
+
+
 class _TypedInAnyDigits:
     """What a number field reads: Persian, Arabic-Indic or Latin digits, with «٫» (what a Persian
     keyboard types) or "." before the decimals. Django's own fields take the rest (bounds,
