@@ -1,18 +1,22 @@
 """What the API views need to write through an app's actions: who is acting; the create and
 update of a viewset whose serializer says what to save (``to_values``) and whose app has one
-``do_save_<noun>`` action for both; and the answer of an endpoint that imports a spreadsheet."""
+``do_save_<noun>`` action for both; the route and schema of an object's files; and the answer
+of an endpoint that imports a spreadsheet."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Protocol
 
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from rasad.api import parsers
 from rasad.api.errors import error_body
 from rasad.core.importers import MAX_FILE_BYTES, ImportReport, TabularImporter
 from rasad.core.models import User
@@ -48,6 +52,31 @@ class SavedByActionMixin(viewsets.GenericViewSet):  # type: ignore[type-arg]
         serializer.instance = type(self).save_action(
             values, acting_user=acting_user(self.request), instance=serializer.instance
         )
+
+
+def files_action(
+    listed: type[serializers.Serializer[Any]], upload: type[serializers.Serializer[Any]]
+) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
+    """The route and schema of an object's files (``/<object>/{id}/attachments/``): ``GET``
+    lists them as ``listed``, ``POST`` attaches one from a multipart ``upload`` (201)."""
+
+    def decorate(method: Callable[..., Response]) -> Callable[..., Response]:
+        routed = action(
+            detail=True,
+            methods=["get", "post"],
+            parser_classes=[parsers.MultiPartParser, parsers.FormParser],
+            pagination_class=None,
+            filterset_class=None,
+        )(method)
+        posted = extend_schema(
+            methods=["POST"], request={"multipart/form-data": upload}, responses={201: listed}
+        )(routed)
+        documented: Callable[..., Response] = extend_schema(
+            methods=["GET"], responses={200: listed(many=True)}, filters=False
+        )(posted)
+        return documented
+
+    return decorate
 
 
 def run_import(importer: TabularImporter[Any], upload: Mapping[str, Any]) -> Response:

@@ -11,9 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from rasad.api import parsers
 from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
-from rasad.api.writes import acting_user
+from rasad.api.writes import acting_user, files_action
 from rasad.cases.actions import (
     allowed_actions,
     do_add_attachment,
@@ -185,19 +184,7 @@ class CaseViewSet(ScopedModelViewSet):
         comments = comments.select_related("author").prefetch_related("mentions")
         return Response(CommentSerializer(comments, many=True, context=context).data)
 
-    @extend_schema(methods=["GET"], responses={200: AttachmentSerializer(many=True)}, filters=False)
-    @extend_schema(
-        methods=["POST"],
-        request={"multipart/form-data": AttachmentUploadSerializer},
-        responses={201: AttachmentSerializer},
-    )
-    @action(
-        detail=True,
-        methods=["get", "post"],
-        parser_classes=[parsers.MultiPartParser, parsers.FormParser],
-        pagination_class=None,
-        filterset_class=None,
-    )
+    @files_action(AttachmentSerializer, AttachmentUploadSerializer)
     def attachments(self, request: Request, pk: Any = None) -> Response:
         case = _case(request, pk, "comment" if request.method == "POST" else "view")
         context = self.get_serializer_context()

@@ -16,9 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from rasad.api import parsers
 from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin, scope_action
-from rasad.api.writes import acting_user
+from rasad.api.writes import acting_user, files_action
 from rasad.core.access import access_object
 from rasad.lib.downloads import file_download
 from rasad.programs.actions import (
@@ -184,19 +183,7 @@ class ProgrammeViewSet(ScopedModelViewSet):
         measured = visible_progress(programme, acting_user(request), now=timezone.now())
         return Response(progress_as_data(measured, now=timezone.now()))
 
-    @extend_schema(methods=["GET"], responses={200: ProgrammeAttachmentSerializer(many=True)}, filters=False)
-    @extend_schema(
-        methods=["POST"],
-        request={"multipart/form-data": ProgrammeAttachmentUploadSerializer},
-        responses={201: ProgrammeAttachmentSerializer},
-    )
-    @action(
-        detail=True,
-        methods=["get", "post"],
-        parser_classes=[parsers.MultiPartParser, parsers.FormParser],
-        pagination_class=None,
-        filterset_class=None,
-    )
+    @files_action(ProgrammeAttachmentSerializer, ProgrammeAttachmentUploadSerializer)
     def attachments(self, request: Request, pk: Any = None) -> Response:
         """The programme's files (the signed scan, annexes); ``POST`` attaches one."""
         context = self.get_serializer_context()
