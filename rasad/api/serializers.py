@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from rasad.api import fields
+from rasad.core.models import Organization
 
 
 class RasadModelSerializer(serializers.HyperlinkedModelSerializer):  # type: ignore[type-arg]
@@ -31,13 +32,44 @@ class RasadModelSerializer(serializers.HyperlinkedModelSerializer):  # type: ign
     def get_display(self, obj: Any) -> str:
         return str(obj)
 
+    def submitted(self, name: str, instance: models.Model | None, default: Any) -> Any:
+        """The validated value of ``name``; when the body left it out, the value ``instance``
+        holds (an update), or ``default`` (a create): what a ``to_values()`` passes to the action."""
+        data = self.validated_data
+        if name in data:
+            return data[name]
+        return getattr(instance, name) if instance else default
 
-class ScopedSlugRelatedField(serializers.SlugRelatedField):  # type: ignore[type-arg]
-    """A reference by code that only resolves objects the requesting user may see, so that
-    naming an out-of-scope object reads exactly like naming one that does not exist."""
+    def submitted_many(self, name: str, instance: models.Model | None) -> list[Any]:
+        """``submitted`` for a many-to-many field: the objects named, else those ``instance``
+        holds, else none."""
+        data = self.validated_data
+        if name in data:
+            return list(data[name])
+        return list(getattr(instance, name).all()) if instance else []
+
+
+class _ScopedRelatedFieldMixin:
+    """Resolve only objects the requesting user may see, so that naming an out-of-scope object
+    reads exactly like naming one that does not exist."""
+
+    context: dict[str, Any]
 
     def get_queryset(self) -> Any:
-        queryset: Any = super().get_queryset()
+        queryset: Any = super().get_queryset()  # type: ignore[misc]
         request = self.context.get("request")
         user = getattr(request, "user", None)
         return queryset.visible_to(user) if user is not None else queryset.none()
+
+
+class ScopedSlugRelatedField(_ScopedRelatedFieldMixin, serializers.SlugRelatedField):  # type: ignore[type-arg]
+    """A reference by code that only resolves objects the requesting user may see."""
+
+
+class ScopedPrimaryKeyRelatedField(_ScopedRelatedFieldMixin, serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+    """A reference by id that only resolves objects the requesting user may see."""
+
+
+def organization_field(**kwargs: Any) -> ScopedSlugRelatedField:
+    """An organization named by its code, among those the requesting user may see."""
+    return ScopedSlugRelatedField(slug_field="code", queryset=Organization.objects.all(), **kwargs)

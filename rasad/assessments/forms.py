@@ -18,30 +18,16 @@ from rasad.cases.forms import RISK_SCALE
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import Organization
 from rasad.indicators.models import Indicator
-from rasad.lib.persian import TextParseError, parse_number
 from rasad.web.forms import (
-    ActionFormMixin,
     DecimalNumberField,
     IntegerNumberField,
     JalaliDateField,
     NormalizedCharField,
     NumberInput,
+    StyledForm,
+    style_controls,
+    typed_number,
 )
-
-
-def _style(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.RadioSelect | forms.CheckboxInput | forms.CheckboxSelectMultiple):
-            continue
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        widget.attrs.setdefault("class", css)
-
-
-class StyledForm(ActionFormMixin, forms.Form):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _style(self)
 
 
 class ItemForm(StyledForm):
@@ -338,14 +324,9 @@ class PointsField(forms.Field):
     widget = NumberInput
 
     def to_python(self, value: Any) -> Decimal | None:
-        if value in (None, ""):
+        number = typed_number(value)
+        if number is None:
             return None
-        try:
-            number = parse_number(str(value))
-        except TextParseError as error:
-            raise forms.ValidationError(
-                "%(message)s", code="invalid", params={"message": str(error)}
-            ) from None
         if number.as_tuple().exponent < -2 or abs(number) >= Decimal(10) ** 7:  # type: ignore[operator]
             raise forms.ValidationError(
                 _("Write a number of points with at most two decimals."), code="invalid"
@@ -360,15 +341,8 @@ class NumberAnswerField(forms.Field):
     widget = NumberInput
 
     def to_python(self, value: Any) -> float | None:
-        if value in (None, ""):
-            return None
-        try:
-            number = parse_number(str(value))
-        except TextParseError as error:
-            raise forms.ValidationError(
-                "%(message)s", code="invalid", params={"message": str(error)}
-            ) from None
-        return float(number)
+        number = typed_number(value)
+        return None if number is None else float(number)
 
 
 # A new item's answer types in the page (a choice with its options written in a box).
@@ -471,7 +445,7 @@ class BandsForm(StyledForm):
             fields[f"minimum_{index}"] = PointsField(label=_("From (points)"), required=False)
         fields["file"] = self.fields.pop("file")
         self.fields.update(fields)
-        _style(self)
+        style_controls(self)
 
     @staticmethod
     def initial_for(bands: Sequence[Any]) -> dict[str, Any]:
@@ -580,7 +554,7 @@ class FeedbackForm(StyledForm):
                 initial=row.improvements if row else "",
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
-        _style(self)
+        style_controls(self)
 
     def entries(self) -> list[Any]:
         from rasad.assessments.actions import FeedbackValues
@@ -686,7 +660,7 @@ class AnswersForm(StyledForm):
                 self.fields[file_field_name(item)] = forms.FileField(
                     label=_("Evidence for %(code)s") % {"code": item.code}, required=False
                 )
-        _style(self)
+        style_controls(self)
 
     def answers(self) -> list[AnswerValues]:
         """The filled answers (an empty field is skipped, not cleared)."""

@@ -139,7 +139,7 @@ from rasad.cases.models import Case
 from rasad.core.importers import MAX_FILE_BYTES
 from rasad.core.models import Organization, User
 from rasad.lib import formatting
-from rasad.lib.downloads import file_download
+from rasad.lib.downloads import content_download, file_download
 from rasad.lib.tabular import XLSX_TYPE
 from rasad.web.generic import (
     AuthenticatedRequest,
@@ -225,9 +225,7 @@ class InstrumentSpreadsheetView(ScopedDetailView):
     def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         instrument: Instrument = self.get_object()
         content, content_type, name = instrument_file(instrument, request.GET.get("file_type", "xlsx"))
-        response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return content_download(content, name, content_type)
 
 
 class InstrumentImportView(ScopedFormView):
@@ -239,6 +237,7 @@ class InstrumentImportView(ScopedFormView):
     form_class = InstrumentImportForm
     template_name = "assessments/form.html"
     title = gettext_lazy("Import an instrument from a spreadsheet")
+    success_url_name = "assessments:instrument-detail"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {"owners": self.organizations_for("add")}
@@ -256,9 +255,6 @@ class InstrumentImportView(ScopedFormView):
     def get_success_message(self, result: Instrument) -> str:
         return _("The instrument “%(name)s” was imported as a draft.") % {"name": result.name}
 
-    def get_success_url(self, result: Instrument) -> str:
-        return reverse("assessments:instrument-detail", args=[result.pk])
-
 
 class InstrumentStructureView(ScopedFormView):
     """Replace an instrument's structure from a spreadsheet (the next version, when a cycle uses
@@ -269,6 +265,7 @@ class InstrumentStructureView(ScopedFormView):
     form_class = StructureFileForm
     template_name = "assessments/form.html"
     title = gettext_lazy("Replace the structure from a spreadsheet")
+    success_url_name = "assessments:instrument-detail"
 
     def perform(self, form: StructureFileForm) -> Instrument | None:
         upload = form.cleaned_data["file"]
@@ -282,9 +279,6 @@ class InstrumentStructureView(ScopedFormView):
 
     def get_success_message(self, result: Instrument) -> str:
         return _("The structure of version %(version)s was replaced.") % {"version": result.version}
-
-    def get_success_url(self, result: Instrument) -> str:
-        return reverse("assessments:instrument-detail", args=[result.pk])
 
 
 class InstrumentBandsView(ScopedFormView):
@@ -391,6 +385,7 @@ class InstrumentCreateView(ScopedFormView):
     form_class = InstrumentForm
     template_name = "assessments/form.html"
     title = gettext_lazy("New instrument")
+    success_url_name = "assessments:instrument-detail"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {"owners": self.organizations_for("add")}
@@ -405,9 +400,6 @@ class InstrumentCreateView(ScopedFormView):
         return _("The instrument “%(name)s” was created as a draft: add its sections.") % {
             "name": result.name
         }
-
-    def get_success_url(self, result: Instrument) -> str:
-        return reverse("assessments:instrument-detail", args=[result.pk])
 
 
 class InstrumentEditView(ScopedFormView):
@@ -623,12 +615,10 @@ class InstrumentPublishView(ScopedActionView):
     model = Instrument
     scope_action = "publish"
     success_message = gettext_lazy("The instrument was published.")
+    success_url_name = "assessments:instrument-detail"
 
     def perform(self, obj: Instrument) -> Instrument:
         return do_publish_instrument(obj, acting_user=self.user)
-
-    def get_success_url(self, obj: Instrument) -> str:
-        return reverse("assessments:instrument-detail", args=[obj.pk])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -655,6 +645,7 @@ class CycleCreateView(ScopedFormView):
     form_class = CycleForm
     template_name = "assessments/form.html"
     title = gettext_lazy("New assessment cycle")
+    success_url_name = "assessments:cycle-detail"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {
@@ -669,9 +660,6 @@ class CycleCreateView(ScopedFormView):
 
     def get_success_message(self, result: Cycle) -> str:
         return _("The cycle “%(name)s” was saved; launch it when it is ready.") % {"name": result.name}
-
-    def get_success_url(self, result: Cycle) -> str:
-        return reverse("assessments:cycle-detail", args=[result.pk])
 
 
 class CycleDetailView(ScopedDetailView):
@@ -730,9 +718,9 @@ class CycleResultsView(ScopedDetailView):
         sections = list(
             self.scoped(Section.objects.filter(instrument_id=cycle.instrument_id)).order_by("order")
         )
-        response = HttpResponse(results_xlsx(cycle, assessments, sections), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="cycle-{cycle.pk}-results.xlsx"'
-        return response
+        return content_download(
+            results_xlsx(cycle, assessments, sections), f"cycle-{cycle.pk}-results.xlsx", XLSX_TYPE
+        )
 
 
 def _percent(value: Any) -> float | None:
@@ -796,24 +784,20 @@ class CycleLaunchView(ScopedActionView):
     model = Cycle
     scope_action = "change"
     success_message = gettext_lazy("The cycle was launched: each organization has its assessment.")
+    success_url_name = "assessments:cycle-detail"
 
     def perform(self, obj: Cycle) -> Cycle:
         return do_launch_cycle(obj, acting_user=self.user)
-
-    def get_success_url(self, obj: Cycle) -> str:
-        return reverse("assessments:cycle-detail", args=[obj.pk])
 
 
 class CycleCloseView(ScopedActionView):
     model = Cycle
     scope_action = "change"
     success_message = gettext_lazy("The cycle was closed and its results published.")
+    success_url_name = "assessments:cycle-detail"
 
     def perform(self, obj: Cycle) -> Cycle:
         return do_close_cycle(obj, acting_user=self.user)
-
-    def get_success_url(self, obj: Cycle) -> str:
-        return reverse("assessments:cycle-detail", args=[obj.pk])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1429,24 +1413,20 @@ class FillIndicatorAnswersView(ScopedActionView):
     model = Assessment
     scope_action = "change"
     success_message = gettext_lazy("The answers were filled from approved indicator values.")
+    success_url_name = "assessments:assessment-detail"
 
     def perform(self, obj: Assessment) -> Assessment:
         return do_fill_indicator_answers(obj, acting_user=self.user)
-
-    def get_success_url(self, obj: Assessment) -> str:
-        return reverse("assessments:assessment-detail", args=[obj.pk])
 
 
 class FinalizeView(ScopedActionView):
     model = Assessment
     scope_action = "manage"
     success_message = gettext_lazy("The assessment is final; its findings opened their cases.")
+    success_url_name = "assessments:assessment-detail"
 
     def perform(self, obj: Assessment) -> Assessment:
         return do_finalize_assessment(obj, acting_user=self.user)
-
-    def get_success_url(self, obj: Assessment) -> str:
-        return reverse("assessments:assessment-detail", args=[obj.pk])
 
 
 class AuditView(_AnswersView):

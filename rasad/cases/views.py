@@ -218,6 +218,7 @@ class CaseCreateView(ScopedFormView):
     scope_action = "add"
     form_class = CaseForm
     template_name = "cases/case_form.html"
+    success_url_name = "cases:case-detail"
 
     def get_initial(self) -> dict[str, Any]:
         return {"kind": self.request.GET.get("kind", CaseKind.CHALLENGE)}
@@ -258,9 +259,6 @@ class CaseCreateView(ScopedFormView):
 
     def get_success_message(self, result: Case) -> str:
         return _("Case %(reference)s was filed.") % {"reference": formatting.digits(result.reference)}
-
-    def get_success_url(self, result: Case) -> str:
-        return reverse("cases:case-detail", args=[result.pk])
 
 
 EVENT_LABELS: dict[str, Any] = {

@@ -439,6 +439,7 @@ class PeerAddView(ScopedFormView):
     form_class = PeerAddForm
     template_name = "comms/form.html"
     title = gettext_lazy("Register a peer centre")
+    success_url_name = "comms:peer"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {
@@ -471,9 +472,6 @@ class PeerAddView(ScopedFormView):
         return _("%(centre)s is registered. Confirm its fingerprint by phone before writing to it.") % {
             "centre": result.centre.name
         }
-
-    def get_success_url(self, result: Peer) -> str:
-        return reverse("comms:peer", args=[result.pk])
 
 
 # -- keys ------------------------------------------------------------------------------------------
@@ -510,10 +508,18 @@ class CentreListView(ScopedListView):
         )
 
 
-class RotateView(ScopedActionView):
+class _LocalKeysView(ScopedActionView):
+    """A step on this centre's own keys (for those who manage them); back to the centres page."""
+
     model = Centre
     queryset = Centre.objects.filter(is_local=True)
     scope_action = "manage_keys"
+
+    def get_success_url(self, obj: Centre) -> str:
+        return reverse("comms:centres")
+
+
+class RotateView(_LocalKeysView):
     success_message = gettext_lazy(
         "New keys were issued; the old encryption key is kept for the grace period."
     )
@@ -521,16 +527,10 @@ class RotateView(ScopedActionView):
     def perform(self, obj: Centre) -> Any:
         return do_rotate_keys(obj, acting_user=self.user)
 
-    def get_success_url(self, obj: Centre) -> str:
-        return reverse("comms:centres")
 
-
-class RotateIdentityView(ScopedActionView):
+class RotateIdentityView(_LocalKeysView):
     """A new identity key, vouched for by the old one; every peer must confirm it again."""
 
-    model = Centre
-    queryset = Centre.objects.filter(is_local=True)
-    scope_action = "manage_keys"
     success_message = gettext_lazy(
         "The centre has a new identity key. Read its new fingerprint to every peer centre: they "
         "exchange nothing with it until they confirm it."
@@ -539,14 +539,8 @@ class RotateIdentityView(ScopedActionView):
     def perform(self, obj: Centre) -> Any:
         return do_rotate_identity(obj, acting_user=self.user)
 
-    def get_success_url(self, obj: Centre) -> str:
-        return reverse("comms:centres")
 
-
-class RevokeView(ScopedActionView):
-    model = Centre
-    queryset = Centre.objects.filter(is_local=True)
-    scope_action = "manage_keys"
+class RevokeView(_LocalKeysView):
     success_message = gettext_lazy("The key is revoked and the revocation is being published to the peers.")
 
     def perform(self, obj: Centre) -> Any:
@@ -556,9 +550,6 @@ class RevokeView(ScopedActionView):
         return do_revoke_key(
             obj, form.cleaned_data["kid"], reason=form.cleaned_data["reason"], acting_user=self.user
         )
-
-    def get_success_url(self, obj: Centre) -> str:
-        return reverse("comms:centres")
 
 
 class SetUpCentreView(ScopedFormView):
@@ -697,6 +688,7 @@ class MakeJointView(ScopedFormView):
     form_class = MakeJointForm
     template_name = "comms/form.html"
     title = gettext_lazy("Make a working group joint with other centres")
+    success_url_name = "comms:group"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         owners = Centre.objects.filter(
@@ -717,6 +709,3 @@ class MakeJointView(ScopedFormView):
 
     def get_success_message(self, result: JointGroup) -> str:
         return _("%(group)s is now joint.") % {"group": result.working_group.name}
-
-    def get_success_url(self, result: JointGroup) -> str:
-        return reverse("comms:group", args=[result.pk])

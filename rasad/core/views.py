@@ -46,6 +46,7 @@ from rasad.core.forms import (
 from rasad.core.importers import OrganizationImporter, organization_template
 from rasad.core.models import ApiToken, AuditEvent, Grant, Membership, Organization, User, WorkingGroup
 from rasad.lib import display
+from rasad.lib.downloads import content_download
 from rasad.web.generic import (
     AuthenticatedRequest,
     ScopedActionView,
@@ -122,6 +123,7 @@ class OrganizationNationalBodyView(ScopedActionView):
 
     model = Organization
     http_method_names = ["post"]
+    success_url_name = "core:organization-detail"
 
     def check_access(self) -> None:
         if not self.user.is_superuser:
@@ -131,9 +133,6 @@ class OrganizationNationalBodyView(ScopedActionView):
 
     def perform(self, obj: Organization) -> Any:
         return do_set_national_body(obj, self.request.POST.get("value") == "1", acting_user=self.user)
-
-    def get_success_url(self, obj: Organization) -> str:
-        return reverse("core:organization-detail", args=[obj.pk])
 
 
 class OrganizationMapView(ScopedListView):
@@ -193,6 +192,7 @@ class OrganizationCreateView(ScopedFormView):
     template_name = "core/organization_form.html"
     title = gettext_lazy("New organization")
     success_message = gettext_lazy("The organization was created.")
+    success_url_name = "core:organization-detail"
 
     def get_initial(self) -> dict[str, Any]:
         parent = self.request.GET.get("parent")
@@ -207,9 +207,6 @@ class OrganizationCreateView(ScopedFormView):
         )
         return created
 
-    def get_success_url(self, result: Organization) -> str:
-        return reverse("core:organization-detail", args=[result.pk])
-
     def get_context_data(self, **context: Any) -> dict[str, Any]:
         return super().get_context_data(**context, organization=None)
 
@@ -220,9 +217,7 @@ class _OrganizationChangeView(ScopedFormView):
     model = Organization
     scope_action = "change"
     template_name = "core/organization_form.html"
-
-    def get_success_url(self, result: Organization) -> str:
-        return reverse("core:organization-detail", args=[result.pk])
+    success_url_name = "core:organization-detail"
 
     def get_context_data(self, **context: Any) -> dict[str, Any]:
         return super().get_context_data(**context, organization=self.object)
@@ -303,9 +298,7 @@ class OrganizationImportTemplateView(ScopedView):
     refuse_when_nowhere = True
 
     def get(self, request: AuthenticatedRequest) -> HttpResponse:
-        response = HttpResponse(organization_template(), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = 'attachment; filename="organizations-template.xlsx"'
-        return response
+        return content_download(organization_template(), "organizations-template.xlsx", XLSX_TYPE)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -16,65 +16,49 @@ from rasad.core.models import Organization
 from rasad.greenjobs.actions import BusinessValues, OutcomeValues, SchemeValues
 from rasad.greenjobs.choices import BusinessSize, Milestone, SchemeKind
 from rasad.greenjobs.models import Business, Occupation, Scheme
-from rasad.lib.persian import TextParseError, parse_number
-from rasad.web.forms import ActionFormMixin, JalaliDateField, NormalizedCharField, NumberInput
+from rasad.web.forms import JalaliDateField, NormalizedCharField, NumberInput, StyledForm, typed_number
 
 
-def _style(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.RadioSelect | forms.CheckboxInput | forms.CheckboxSelectMultiple):
-            continue
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        widget.attrs.setdefault("class", css)
-
-
-class StyledForm(ActionFormMixin, forms.Form):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _style(self)
-
-
-class RialField(forms.Field):
-    """A whole number of rials above zero, in Persian or Latin digits («۲۵۰٬۰۰۰٬۰۰۰»)."""
+class _WholeNumberField(forms.Field):
+    """A whole number in Persian or Latin digits («۲۵۰٬۰۰۰٬۰۰۰»), within the bounds ``fits`` says."""
 
     widget = NumberInput
+    out_of_bounds: Any = ""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.widget.attrs["inputmode"] = "numeric"
 
+    def fits(self, number: Decimal) -> bool:
+        raise NotImplementedError
+
     def to_python(self, value: Any) -> Decimal | None:
-        if value in (None, ""):
-            return None
-        try:
-            number = parse_number(str(value))
-        except TextParseError as error:
-            raise ValidationError("%(message)s", code="invalid", params={"message": str(error)}) from None
-        if number != number.to_integral_value() or not 0 < number < Decimal(10) ** 17:
-            raise ValidationError(_("Write a whole number of rials above zero."), code="invalid")
+        number = typed_number(value)
+        if number is not None and (number != number.to_integral_value() or not self.fits(number)):
+            raise ValidationError(self.out_of_bounds, code="invalid")
         return number
 
 
-class CountField(forms.Field):
-    """A whole number from 0, in Persian or Latin digits."""
+class RialField(_WholeNumberField):
+    """A whole number of rials above zero."""
 
-    widget = NumberInput
+    out_of_bounds = _("Write a whole number of rials above zero.")
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.widget.attrs["inputmode"] = "numeric"
+    def fits(self, number: Decimal) -> bool:
+        return 0 < number < Decimal(10) ** 17
 
-    def to_python(self, value: Any) -> int | None:
-        if value in (None, ""):
-            return None
-        try:
-            number = parse_number(str(value))
-        except TextParseError as error:
-            raise ValidationError("%(message)s", code="invalid", params={"message": str(error)}) from None
-        if number != number.to_integral_value() or not 0 <= number <= 10**6:
-            raise ValidationError(_("Write a whole number from 0."), code="invalid")
-        return int(number)
+
+class CountField(_WholeNumberField):
+    """A whole number from 0 (people, jobs)."""
+
+    out_of_bounds = _("Write a whole number from 0.")
+
+    def fits(self, number: Decimal) -> bool:
+        return 0 <= number <= 10**6
+
+    def to_python(self, value: Any) -> int | None:  # type: ignore[override]
+        number = super().to_python(value)
+        return None if number is None else int(number)
 
 
 class ApplicationForm(StyledForm):
@@ -379,12 +363,9 @@ class SavingField(forms.Field):
         self.widget.attrs["inputmode"] = "decimal"
 
     def to_python(self, value: Any) -> Decimal:
-        if value in (None, ""):
+        number = typed_number(value)
+        if number is None:
             return Decimal(0)
-        try:
-            number = parse_number(str(value))
-        except TextParseError as error:
-            raise ValidationError("%(message)s", code="invalid", params={"message": str(error)}) from None
         if not 0 <= number < Decimal(10) ** 12:
             raise ValidationError(_("Write a number of zero or more."), code="invalid")
         return number

@@ -176,6 +176,7 @@ class SchemeFormMixin(ScopedFormView):
     model = Scheme
     form_class = SchemeForm
     template_name = "greenjobs/form.html"
+    success_url_name = "greenjobs:scheme-detail"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {
@@ -183,18 +184,18 @@ class SchemeFormMixin(ScopedFormView):
             "offices": self.scoped(Organization.objects.all()).order_by("path"),
         }
 
-    def get_success_url(self, result: Scheme) -> str:
-        return reverse("greenjobs:scheme-detail", args=[result.pk])
+    def perform(self, form: SchemeForm) -> Scheme | None:
+        # The create view has no object in the URL (``self.object`` is None): a new one.
+        result: Scheme | None = form.run_action(
+            do_save_scheme, form.values(self.object), acting_user=self.user, instance=self.object
+        )
+        return result
 
 
 class SchemeCreateView(SchemeFormMixin):
     scope_action = "add"
     title = gettext_lazy("New incentive scheme")
     success_message = gettext_lazy("The scheme was saved.")
-
-    def perform(self, form: SchemeForm) -> Scheme | None:
-        result: Scheme | None = form.run_action(do_save_scheme, form.values(), acting_user=self.user)
-        return result
 
 
 class SchemeEditView(SchemeFormMixin):
@@ -204,12 +205,6 @@ class SchemeEditView(SchemeFormMixin):
 
     def get_initial(self) -> dict[str, Any]:
         return SchemeForm.initial_for(self.object)
-
-    def perform(self, form: SchemeForm) -> Scheme | None:
-        result: Scheme | None = form.run_action(
-            do_save_scheme, form.values(self.object), acting_user=self.user, instance=self.object
-        )
-        return result
 
 
 class ApplyView(ScopedFormView):
@@ -222,6 +217,7 @@ class ApplyView(ScopedFormView):
     template_name = "greenjobs/apply.html"
     title = gettext_lazy("Apply for the scheme")
     success_message = gettext_lazy("The application was sent to the labour office.")
+    success_url_name = "greenjobs:application-detail"
 
     def businesses(self) -> Any:
         return self.scoped(
@@ -251,9 +247,6 @@ class ApplyView(ScopedFormView):
             do_apply, values, form.files_by_code(), acting_user=self.user
         )
         return result
-
-    def get_success_url(self, result: Application) -> str:
-        return reverse("greenjobs:application-detail", args=[result.pk])
 
 
 # ---- applications --------------------------------------------------------------------------------
@@ -585,6 +578,7 @@ class BusinessFormMixin(ScopedFormView):
     model = Business
     form_class = BusinessForm
     template_name = "greenjobs/form.html"
+    success_url_name = "greenjobs:business-detail"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         organizations = self.organizations_for(self.scope_action).filter(kind__in=["business", "workshop"])
@@ -592,18 +586,18 @@ class BusinessFormMixin(ScopedFormView):
             organizations = organizations.filter(green_business__isnull=True)
         return {"organizations": organizations}
 
-    def get_success_url(self, result: Business) -> str:
-        return reverse("greenjobs:business-detail", args=[result.pk])
+    def perform(self, form: BusinessForm) -> Business | None:
+        # The create view has no object in the URL (``self.object`` is None): a new one.
+        result: Business | None = form.run_action(
+            do_save_business, form.values(self.object), acting_user=self.user, instance=self.object
+        )
+        return result
 
 
 class BusinessCreateView(BusinessFormMixin):
     scope_action = "add"
     title = gettext_lazy("Enter a business in the green registry")
     success_message = gettext_lazy("The business was saved.")
-
-    def perform(self, form: BusinessForm) -> Business | None:
-        result: Business | None = form.run_action(do_save_business, form.values(), acting_user=self.user)
-        return result
 
 
 class BusinessEditView(BusinessFormMixin):
@@ -616,12 +610,6 @@ class BusinessEditView(BusinessFormMixin):
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {"organizations": Organization.objects.filter(pk=self.object.organization_id)}
-
-    def perform(self, form: BusinessForm) -> Business | None:
-        result: Business | None = form.run_action(
-            do_save_business, form.values(self.object), acting_user=self.user, instance=self.object
-        )
-        return result
 
 
 class OccupationListView(ScopedListView):
@@ -685,6 +673,7 @@ class CertificateRequestView(ScopedFormView):
     template_name = "greenjobs/form.html"
     title = gettext_lazy("Ask to be certified green")
     success_message = gettext_lazy("The request was sent to the environment office.")
+    success_url_name = "greenjobs:certificate-detail"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         from rasad.assessments.models import Assessment
@@ -719,9 +708,6 @@ class CertificateRequestView(ScopedFormView):
             acting_user=self.user,
         )
         return result
-
-    def get_success_url(self, result: Certificate) -> str:
-        return reverse("greenjobs:certificate-detail", args=[result.pk])
 
 
 class CertificateStepView(ScopedFormView):

@@ -62,6 +62,7 @@ from rasad.indicators.models import (
 )
 from rasad.jobs.views import redirect_to_export
 from rasad.lib import display, formatting
+from rasad.lib.downloads import content_download
 from rasad.lib.jalali import JalaliPeriod, today_in_tehran
 from rasad.lib.persian import TextParseError, to_latin_digits
 from rasad.lib.tabular import CSV_TYPE, XLSX_TYPE, ExportColumn, write_csv
@@ -535,9 +536,7 @@ def _item(index: int) -> Any:
 
 
 def _download(buffer: io.BytesIO, name: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(buffer.getvalue(), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return content_download(buffer.getvalue(), name, content_type)
 
 
 def _template_rows(organization: Organization, period: JalaliPeriod) -> list[list[str]]:
@@ -838,6 +837,7 @@ class BaselineCreateView(ScopedFormView):
     form_class = BaselineForm
     template_name = "indicators/baseline_form.html"
     success_message = gettext_lazy("The energy baseline was saved.")
+    success_url_name = "indicators:baseline"
 
     def get_initial(self) -> dict[str, Any]:
         organization = self.request.GET.get("organization")
@@ -850,9 +850,6 @@ class BaselineCreateView(ScopedFormView):
         saved: Baseline | None = form.run_action(do_save_baseline, form.values(), acting_user=self.user)
         return saved
 
-    def get_success_url(self, result: Baseline) -> str:
-        return reverse("indicators:baseline", args=[result.pk])
-
 
 class ScorecardCreateView(ScopedFormView):
     model = Scorecard
@@ -860,6 +857,7 @@ class ScorecardCreateView(ScopedFormView):
     form_class = ScorecardForm
     template_name = "indicators/scorecard_form.html"
     success_message = gettext_lazy("The scorecard was saved.")
+    success_url_name = "indicators:scorecard"
 
     def get_initial(self) -> dict[str, Any]:
         year = _default_year()
@@ -874,9 +872,6 @@ class ScorecardCreateView(ScopedFormView):
     def perform(self, form: ScorecardForm) -> Scorecard | None:
         saved: Scorecard | None = form.run_action(do_save_scorecard, form.values(), acting_user=self.user)
         return saved
-
-    def get_success_url(self, result: Scorecard) -> str:
-        return reverse("indicators:scorecard", args=[result.pk])
 
 
 class AlertCloseView(ScopedActionView):

@@ -71,6 +71,7 @@ class DocumentCreateView(ScopedFormView):
     title = gettext_lazy("Read a new document")
     success_message = gettext_lazy("The document was read: review what it proposes.")
     invalid_status = 400
+    success_url_name = "intake:document-review"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {"organizations": self.organizations_for("add")}
@@ -90,9 +91,6 @@ class DocumentCreateView(ScopedFormView):
 
         document: IntakeDocument | None = form.run_action(submit)
         return document
-
-    def get_success_url(self, result: IntakeDocument) -> str:
-        return reverse("intake:document-review", args=[result.pk])
 
 
 @dataclass
@@ -302,6 +300,7 @@ class DocumentDecideView(ScopedActionView):
 
     model = IntakeDocument
     scope_action = "review"
+    success_url_name = "intake:document-review"
 
     def perform(self, obj: IntakeDocument) -> None:
         post = self.request.POST
@@ -325,9 +324,6 @@ class DocumentDecideView(ScopedActionView):
             )
         else:
             raise ValidationError({"decision": [_("Choose accept or reject.")]})
-
-    def get_success_url(self, obj: IntakeDocument) -> str:
-        return reverse("intake:document-review", args=[obj.pk])
 
 
 class ProposalCorrectView(ScopedFormView):
@@ -391,48 +387,45 @@ class AliasListView(ScopedListView):
         return super().get_context_data(**context)
 
 
-class AliasCreateView(ScopedFormView):
+class _AliasFormView(ScopedFormView):
+    """The alias form, adding one or changing the one in the URL; back to the list when saved."""
+
     model = OrganizationAlias
-    scope_action = "add"
     form_class = AliasForm
     template_name = "intake/alias_form.html"
-    title = gettext_lazy("Add an alias")
     success_message = gettext_lazy("The alias was saved.")
     invalid_status = 400
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        return {"organizations": self.organizations_for("add")}
+        return {"instance": self.object, "organizations": self.organizations_for(self.scope_action)}
 
-    def perform(self, form: AliasForm) -> OrganizationAlias | None:
-        values = AliasValues(form.cleaned_data["organization"], form.cleaned_data["alias"])
-        alias: OrganizationAlias | None = form.run_action(do_add_alias, values, acting_user=self.user)
-        return alias
+    def values(self, form: AliasForm) -> AliasValues:
+        return AliasValues(form.cleaned_data["organization"], form.cleaned_data["alias"])
 
     def get_success_url(self, result: OrganizationAlias) -> str:
         return reverse("intake:alias-list")
 
 
-class AliasEditView(ScopedFormView):
-    model = OrganizationAlias
-    scope_action = "change"
-    form_class = AliasForm
-    template_name = "intake/alias_form.html"
-    title = gettext_lazy("Edit alias")
-    success_message = gettext_lazy("The alias was saved.")
-    invalid_status = 400
-
-    def get_form_kwargs(self) -> dict[str, Any]:
-        return {"instance": self.object, "organizations": self.organizations_for("change")}
+class AliasCreateView(_AliasFormView):
+    scope_action = "add"
+    title = gettext_lazy("Add an alias")
 
     def perform(self, form: AliasForm) -> OrganizationAlias | None:
-        values = AliasValues(form.cleaned_data["organization"], form.cleaned_data["alias"])
         alias: OrganizationAlias | None = form.run_action(
-            do_update_alias, self.object, values, acting_user=self.user
+            do_add_alias, self.values(form), acting_user=self.user
         )
         return alias
 
-    def get_success_url(self, result: OrganizationAlias) -> str:
-        return reverse("intake:alias-list")
+
+class AliasEditView(_AliasFormView):
+    scope_action = "change"
+    title = gettext_lazy("Edit alias")
+
+    def perform(self, form: AliasForm) -> OrganizationAlias | None:
+        alias: OrganizationAlias | None = form.run_action(
+            do_update_alias, self.object, self.values(form), acting_user=self.user
+        )
+        return alias
 
 
 class AliasDeleteView(ScopedActionView):

@@ -77,6 +77,7 @@ class CrisisCreateView(ScopedFormView):
     template_name = "media/form.html"
     title = gettext_lazy("Open a crisis room")
     success_message = gettext_lazy("The crisis room is open.")
+    success_url_name = "media:crisis-detail"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         organizations = self.organizations_for("add")
@@ -102,9 +103,6 @@ class CrisisCreateView(ScopedFormView):
     def perform(self, form: CrisisForm) -> Crisis | None:
         result: Crisis | None = form.run_action(do_open_crisis, form.values(), acting_user=self.user)
         return result
-
-    def get_success_url(self, result: Crisis) -> str:
-        return reverse("media:crisis-detail", args=[result.pk])
 
 
 def _timeline(view: Any, crisis: Crisis) -> Any:
@@ -242,15 +240,13 @@ class CrisisCloseView(ScopedFormView):
     template_name = "media/form.html"
     title = gettext_lazy("Close the crisis room")
     success_message = gettext_lazy("The crisis room was closed; its report is ready.")
+    success_url_name = "media:crisis-report"
 
     def perform(self, form: CloseCrisisForm) -> Crisis | None:
         result: Crisis | None = form.run_action(
             do_close_crisis, self.object, form.cleaned_data["closing_summary"], acting_user=self.user
         )
         return result
-
-    def get_success_url(self, result: Crisis) -> str:
-        return reverse("media:crisis-report", args=[result.pk])
 
 
 class CrisisReportView(ScopedDetailView):
@@ -305,6 +301,7 @@ class RumourCreateView(ScopedFormView):
     template_name = "media/form.html"
     title = gettext_lazy("Log a rumour")
     success_message = gettext_lazy("The rumour was logged.")
+    success_url_name = "media:rumour-detail"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         organizations = self.organizations_for("add")
@@ -324,9 +321,6 @@ class RumourCreateView(ScopedFormView):
     def perform(self, form: RumourForm) -> Rumour | None:
         result: Rumour | None = form.run_action(do_log_rumour, form.values(), acting_user=self.user)
         return result
-
-    def get_success_url(self, result: Rumour) -> str:
-        return reverse("media:rumour-detail", args=[result.pk])
 
 
 class RumourDetailView(ScopedDetailView):
@@ -359,6 +353,7 @@ class RumourAssignView(ScopedFormView):
     title = gettext_lazy("Assign the rumour to an agency")
     success_message = gettext_lazy("The agency was asked to answer the rumour.")
     invalid_status = 400
+    success_url_name = "media:rumour-detail"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {"agencies": member_agencies(self.object.organization_id)}
@@ -368,9 +363,6 @@ class RumourAssignView(ScopedFormView):
             do_assign_rumour, self.object, form.cleaned_data["agency"], acting_user=self.user
         )
         return result
-
-    def get_success_url(self, result: Rumour) -> str:
-        return reverse("media:rumour-detail", args=[result.pk])
 
 
 class RumourAnswerView(ScopedFormView):
@@ -382,6 +374,7 @@ class RumourAnswerView(ScopedFormView):
     title = gettext_lazy("Record the answer to the rumour")
     success_message = gettext_lazy("The answer was recorded.")
     invalid_status = 400
+    success_url_name = "media:rumour-detail"
 
     def load(self) -> None:
         super().load()
@@ -395,20 +388,15 @@ class RumourAnswerView(ScopedFormView):
         )
         return result
 
-    def get_success_url(self, result: Rumour) -> str:
-        return reverse("media:rumour-detail", args=[result.pk])
-
 
 class RumourDismissView(ScopedActionView):
     model = Rumour
     scope_action = "change"
     success_message = gettext_lazy("The rumour was set aside.")
+    success_url_name = "media:rumour-detail"
 
     def perform(self, obj: Rumour) -> Rumour:
         return do_dismiss_rumour(obj, acting_user=self.user)
-
-    def get_success_url(self, obj: Rumour) -> str:
-        return reverse("media:rumour-detail", args=[obj.pk])
 
 
 class FiguresView(ScopedView):

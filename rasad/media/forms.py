@@ -34,9 +34,9 @@ from rasad.media.choices import (
 )
 from rasad.media.models import Crisis, Statement
 from rasad.programs.models import Axis
-from rasad.training.forms import ClockField, StyledForm
+from rasad.training.forms import ClockField
 from rasad.training.models import Event, PositionHolding
-from rasad.web.forms import JalaliDateField, JalaliDateInput, NormalizedCharField, NumberInput
+from rasad.web.forms import JalaliDateField, JalaliDateInput, NormalizedCharField, NumberInput, StyledForm
 
 
 class WholeNumberField(forms.IntegerField):
@@ -63,16 +63,7 @@ class MediaForm(StyledForm):
     error_fields: ClassVar[dict[str, str]] = {}
 
     def run_action(self, callback: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return callback(*args, **kwargs)
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for name, messages in error.message_dict.items():
-                    field = self.error_fields.get(name, name)
-                    self.add_error(field if field in self.fields else None, messages)
-            else:
-                self.add_error(None, error.messages)
-            return None
+        return self.run_mapped(self.error_fields, callback, *args, **kwargs)
 
 
 class SpokespersonChoiceField(forms.ModelChoiceField[PositionHolding]):

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpResponseBase
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -160,6 +159,7 @@ class _PlanForm(ScopedFormView):
     model = PlannedItem
     form_class = PlannedItemForm
     template_name = "media/form.html"
+    success_url_name = "media:plan-detail"
 
     def form_choices(self, organizations: Any) -> dict[str, Any]:
         hqs = MemberAgency.objects.active().filter(hq__in=organizations).values("hq_id")
@@ -171,9 +171,6 @@ class _PlanForm(ScopedFormView):
             # The axes of the programmes the headquarters takes part in, those the person may see.
             "axes": self.scoped(roadmap_axes(organizations.filter(pk__in=hqs).values_list("pk", flat=True))),
         }
-
-    def get_success_url(self, result: PlannedItem) -> str:
-        return reverse("media:plan-detail", args=[result.pk])
 
 
 class PlannedItemCreateView(_PlanForm):
@@ -258,6 +255,7 @@ class PlannedItemPublishView(ScopedFormView):
     title = gettext_lazy("Mark the item published")
     success_message = gettext_lazy("The item is marked published.")
     invalid_status = 400
+    success_url_name = "media:plan-detail"
 
     def load(self) -> None:
         super().load()
@@ -270,9 +268,6 @@ class PlannedItemPublishView(ScopedFormView):
         )
         return result
 
-    def get_success_url(self, result: PlannedItem) -> str:
-        return reverse("media:plan-detail", args=[result.pk])
-
 
 class PlannedItemCancelView(ScopedFormView):
     model = PlannedItem
@@ -282,12 +277,10 @@ class PlannedItemCancelView(ScopedFormView):
     title = gettext_lazy("Cancel the planned item")
     success_message = gettext_lazy("The item was cancelled.")
     invalid_status = 400
+    success_url_name = "media:plan-detail"
 
     def perform(self, form: CancelItemForm) -> PlannedItem | None:
         result: PlannedItem | None = form.run_action(
             do_cancel_planned_item, self.object, form.cleaned_data["reason"], acting_user=self.user
         )
         return result
-
-    def get_success_url(self, result: PlannedItem) -> str:
-        return reverse("media:plan-detail", args=[result.pk])

@@ -174,6 +174,7 @@ class StatementFormMixin(ScopedFormView):
     model = Statement
     form_class = StatementForm
     template_name = "media/form.html"
+    success_url_name = "media:statement-detail"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         organizations: Any
@@ -190,8 +191,12 @@ class StatementFormMixin(ScopedFormView):
             "spokespeople": spokespeople(organizations.values_list("pk", flat=True)),
         }
 
-    def get_success_url(self, result: Statement) -> str:
-        return reverse("media:statement-detail", args=[result.pk])
+    def perform(self, form: StatementForm) -> Statement | None:
+        # The create view has no object in the URL (``self.object`` is None): a new one.
+        result: Statement | None = form.run_action(
+            do_save_statement, form.values(), acting_user=self.user, instance=self.object
+        )
+        return result
 
 
 class StatementCreateView(StatementFormMixin):
@@ -215,10 +220,6 @@ class StatementCreateView(StatementFormMixin):
                 initial.update(organization=found.organization_id, crisis=found.pk)
         return initial
 
-    def perform(self, form: StatementForm) -> Statement | None:
-        result: Statement | None = form.run_action(do_save_statement, form.values(), acting_user=self.user)
-        return result
-
 
 class StatementEditView(StatementFormMixin):
     scope_action = "change"
@@ -228,18 +229,10 @@ class StatementEditView(StatementFormMixin):
     def get_initial(self) -> dict[str, Any]:
         return StatementForm.initial_for(self.object)
 
-    def perform(self, form: StatementForm) -> Statement | None:
-        result: Statement | None = form.run_action(
-            do_save_statement, form.values(), acting_user=self.user, instance=self.object
-        )
-        return result
-
 
 class _StatementStep(ScopedActionView):
     model = Statement
-
-    def get_success_url(self, obj: Statement) -> str:
-        return reverse("media:statement-detail", args=[obj.pk])
+    success_url_name = "media:statement-detail"
 
 
 class StatementSubmitView(_StatementStep):
@@ -298,6 +291,7 @@ class StatementIssueView(ScopedFormView):
     template_name = "media/issue_form.html"
     title = gettext_lazy("Issue the statement")
     success_message = gettext_lazy("The statement was issued.")
+    success_url_name = "media:statement-detail"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         members = MemberAgency.objects.active().filter(hq_id=self.object.organization_id).values("agency_id")
@@ -312,9 +306,6 @@ class StatementIssueView(ScopedFormView):
             acting_user=self.user,
         )
         return result
-
-    def get_success_url(self, result: Statement) -> str:
-        return reverse("media:statement-detail", args=[result.pk])
 
 
 class StatementAttachView(ScopedFormView):
@@ -422,15 +413,13 @@ class RecipientRespondView(ScopedFormView):
     title = gettext_lazy("Answer the statement")
     success_message = gettext_lazy("The answer was recorded.")
     invalid_status = 400
+    success_url_name = "media:recipient-detail"
 
     def perform(self, form: ResponseForm) -> Recipient | None:
         result: Recipient | None = form.run_action(
             do_respond, self.object, form.values(), acting_user=self.user
         )
         return result
-
-    def get_success_url(self, result: Recipient) -> str:
-        return reverse("media:recipient-detail", args=[result.pk])
 
 
 class EvidenceDownloadView(ScopedDetailView):

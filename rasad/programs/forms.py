@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -25,45 +24,17 @@ from rasad.programs.actions import (
 from rasad.programs.choices import Comparator, ProgrammeKind, ReportState
 from rasad.programs.models import Axis, Objective, Party, Programme
 from rasad.web.forms import (
-    ActionFormMixin,
     FloatNumberField,
     IntegerNumberField,
     JalaliDateField,
     NormalizedCharField,
+    StyledForm,
+    style_controls,
 )
 
 # Rows for the other parties on the new-programme form (the lead is one more); a programme with
 # more parties gets them added from its page.
 EXTRA_PARTY_ROWS = 5
-
-
-def _style(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.RadioSelect | forms.CheckboxInput):
-            continue
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        widget.attrs.setdefault("class", css)
-
-
-class StyledForm(ActionFormMixin, forms.Form):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _style(self)
-
-    def run_mapped(self, mapping: dict[str, str], callback: Any, *args: Any, **kwargs: Any) -> Any:
-        """Run ``callback``; an error the action names ``key`` lands on the field
-        ``mapping[key]`` (or on the field of that name, or on the whole form)."""
-        try:
-            return callback(*args, **kwargs)
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for key, messages in error.message_dict.items():
-                    name = mapping.get(key, key)
-                    self.add_error(name if name in self.fields else None, messages)
-            else:
-                self.add_error(None, error.messages)
-            return None
 
 
 def _legal_basis(text: str) -> list[str]:
@@ -131,7 +102,7 @@ class ProgrammeForm(StyledForm):
             self.fields[f"party_{row}_signatory_title"] = NormalizedCharField(
                 label=_("Signatory's title"), max_length=200, required=False
             )
-        _style(self)
+        style_controls(self)
         self.party_prefixes: list[str] = []
 
     def main_fields(self) -> list[forms.BoundField]:
@@ -286,7 +257,7 @@ class WeightsForm(StyledForm):
                     _("An objective of “%(axis)s”: the weights of its objectives sum to 100.")
                     % {"axis": axis.title},
                 )
-        _style(self)
+        style_controls(self)
 
     @staticmethod
     def _weight(label: str, initial: int, help_text: str) -> forms.IntegerField:

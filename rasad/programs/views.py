@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.http import HttpResponse, HttpResponseBase
+from django.http import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rasad.core.models import Organization
-from rasad.lib.downloads import file_download
+from rasad.lib.downloads import content_download, file_download
 from rasad.lib.jalali import local_date
 from rasad.lib.tabular import XLSX_TYPE
 from rasad.programs.actions import (
@@ -264,6 +264,7 @@ class ProgrammeCreateView(ScopedFormView):
     form_class = ProgrammeForm
     template_name = "programs/programme_form.html"
     title = gettext_lazy("New programme")
+    success_url_name = "programs:programme-detail"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {
@@ -282,9 +283,6 @@ class ProgrammeCreateView(ScopedFormView):
     def get_success_message(self, result: Programme) -> str:
         return _("The programme “%(title)s” was saved as a draft.") % {"title": result.title}
 
-    def get_success_url(self, result: Programme) -> str:
-        return reverse("programs:programme-detail", args=[result.pk])
-
 
 class ProgrammeEditView(ScopedFormView):
     model = Programme
@@ -293,6 +291,7 @@ class ProgrammeEditView(ScopedFormView):
     template_name = "programs/form.html"
     title = gettext_lazy("Edit programme")
     success_message = gettext_lazy("The programme was saved.")
+    success_url_name = "programs:programme-detail"
 
     def get_initial(self) -> dict[str, Any]:
         return ProgrammeEditForm.initial_for(self.object)
@@ -308,9 +307,6 @@ class ProgrammeEditView(ScopedFormView):
             do_update_programme, self.object, form.changes(), acting_user=self.user
         )
         return result
-
-    def get_success_url(self, result: Programme) -> str:
-        return reverse("programs:programme-detail", args=[result.pk])
 
 
 class _ProgrammePartView(ScopedFormView):
@@ -443,9 +439,7 @@ class ActionItemImportTemplateView(ScopedDetailView):
 
     def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         programme: Programme = self.get_object()
-        response = HttpResponse(action_item_template(programme), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = 'attachment; filename="action-items-template.xlsx"'
-        return response
+        return content_download(action_item_template(programme), "action-items-template.xlsx", XLSX_TYPE)
 
 
 class IndicatorTargetCreateView(_ProgrammePartView):
@@ -469,6 +463,7 @@ class ProgrammeTransitionView(ScopedActionView):
     model = Programme
     scope_action = "change"
     success_message = gettext_lazy("The programme's status was changed.")
+    success_url_name = "programs:programme-detail"
 
     def perform(self, obj: Programme) -> Programme:
         form = StepForm(self.request.POST)
@@ -477,9 +472,6 @@ class ProgrammeTransitionView(ScopedActionView):
         return do_transition_programme(
             obj, str(data.get("step") or ""), acting_user=self.user, note=data.get("note") or ""
         )
-
-    def get_success_url(self, obj: Programme) -> str:
-        return reverse("programs:programme-detail", args=[obj.pk])
 
 
 class ProgrammeAttachmentDownloadView(ScopedDetailView):

@@ -20,29 +20,14 @@ from rasad.training.actions import CourseValues, EventValues, RequirementValues
 from rasad.training.choices import DeliveryMode, EventKind
 from rasad.training.models import Course, Event, Position, Requirement
 from rasad.web.forms import (
-    ActionFormMixin,
     DecimalNumberField,
     FloatNumberField,
     IntegerNumberField,
     JalaliDateField,
     NormalizedCharField,
+    StyledForm,
     time_hint,
 )
-
-
-def _style(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.RadioSelect | forms.CheckboxInput | forms.CheckboxSelectMultiple):
-            continue
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        widget.attrs.setdefault("class", css)
-
-
-class StyledForm(ActionFormMixin, forms.Form):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _style(self)
 
 
 class ClockInput(forms.TextInput):

@@ -23,6 +23,7 @@ from django.views import View
 
 from rasad.core.models import Membership, Organization
 from rasad.lib import formatting
+from rasad.lib.downloads import content_download
 from rasad.lib.jalali import JalaliPeriod, local_date
 from rasad.lib.persian import to_latin_digits
 from rasad.lib.site import absolute_url
@@ -265,6 +266,7 @@ class EnrolSelfView(ScopedActionView):
     """Enrol yourself (on the waiting list when the event is full)."""
 
     model = Event
+    success_url_name = "training:event-detail"
 
     def perform(self, obj: Event) -> Enrolment:
         enrolment = do_enrol(obj, self.user, acting_user=self.user)
@@ -274,14 +276,12 @@ class EnrolSelfView(ScopedActionView):
             messages.success(self.request, _("You are enrolled."))
         return enrolment
 
-    def get_success_url(self, obj: Event) -> str:
-        return reverse("training:event-detail", args=[obj.pk])
-
 
 class EnrolStaffView(ScopedActionView):
     """A manager enrols a member of their staff (or the organizer enrols someone of the audience)."""
 
     model = Event
+    success_url_name = "training:event-detail"
 
     def perform(self, obj: Event) -> Enrolment | None:
         try:
@@ -300,24 +300,19 @@ class EnrolStaffView(ScopedActionView):
             messages.success(self.request, _("%(person)s is enrolled.") % {"person": membership.user})
         return enrolment
 
-    def get_success_url(self, obj: Event) -> str:
-        return reverse("training:event-detail", args=[obj.pk])
-
 
 class CancelMyEnrolmentView(ScopedActionView):
     """Give up your own place; the first person waiting takes it."""
 
     model = Event
     success_message = gettext_lazy("Your enrolment was cancelled.")
+    success_url_name = "training:event-detail"
 
     def perform(self, obj: Event) -> Enrolment:
         enrolment = Enrolment.objects.filter(event=obj, user=self.user).first()
         if enrolment is None:
             raise ValidationError(_("You are not enrolled in this event."))
         return do_cancel_enrolment(enrolment, acting_user=self.user)
-
-    def get_success_url(self, obj: Event) -> str:
-        return reverse("training:event-detail", args=[obj.pk])
 
 
 class EnrolmentCancelView(ScopedActionView):
@@ -388,6 +383,7 @@ class EventFormMixin(ScopedFormView):
     model = Event
     form_class = EventForm
     template_name = "training/form.html"
+    success_url_name = "training:event-detail"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {
@@ -396,8 +392,13 @@ class EventFormMixin(ScopedFormView):
             "courses": self.scoped(Course.objects.all()).order_by("title"),
         }
 
-    def get_success_url(self, result: Event) -> str:
-        return reverse("training:event-detail", args=[result.pk])
+    def perform(self, form: EventForm) -> Event | None:
+        # The create view has no object in the URL (``self.object`` is None): a new one.
+        result: Event | None = form.run_action(
+            do_save_event, form.values(), acting_user=self.user, instance=self.object
+        )
+        _map_errors(form)
+        return result
 
 
 class EventCreateView(EventFormMixin):
@@ -408,11 +409,6 @@ class EventCreateView(EventFormMixin):
     def get_initial(self) -> dict[str, Any]:
         return {"course": self.request.GET.get("course")}
 
-    def perform(self, form: EventForm) -> Event | None:
-        result: Event | None = form.run_action(do_save_event, form.values(), acting_user=self.user)
-        _map_errors(form)
-        return result
-
 
 class EventEditView(EventFormMixin):
     scope_action = "change"
@@ -421,13 +417,6 @@ class EventEditView(EventFormMixin):
 
     def get_initial(self) -> dict[str, Any]:
         return EventForm.initial_for(self.object)
-
-    def perform(self, form: EventForm) -> Event | None:
-        result: Event | None = form.run_action(
-            do_save_event, form.values(), acting_user=self.user, instance=self.object
-        )
-        _map_errors(form)
-        return result
 
 
 def _map_errors(form: EventForm) -> None:
@@ -452,12 +441,10 @@ class EventCancelView(ScopedActionView):
     model = Event
     scope_action = "change"
     success_message = gettext_lazy("The event was cancelled.")
+    success_url_name = "training:event-detail"
 
     def perform(self, obj: Event) -> Event:
         return do_cancel_event(obj, acting_user=self.user)
-
-    def get_success_url(self, obj: Event) -> str:
-        return reverse("training:event-detail", args=[obj.pk])
 
 
 class RosterImportView(ScopedImportView):
@@ -483,9 +470,7 @@ class RosterTemplateView(ScopedDetailView):
 
     def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         event: Event = self.get_object()
-        response = HttpResponse(roster_template(event), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = 'attachment; filename="roster-template.xlsx"'
-        return response
+        return content_download(roster_template(event), "roster-template.xlsx", XLSX_TYPE)
 
 
 class CourseListView(ScopedListView):
@@ -524,6 +509,7 @@ class CourseFormMixin(ScopedFormView):
     model = Course
     form_class = CourseForm
     template_name = "training/form.html"
+    success_url_name = "training:course-detail"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {
@@ -531,18 +517,18 @@ class CourseFormMixin(ScopedFormView):
             "courses": self.scoped(Course.objects.all()).order_by("title"),
         }
 
-    def get_success_url(self, result: Course) -> str:
-        return reverse("training:course-detail", args=[result.pk])
+    def perform(self, form: CourseForm) -> Course | None:
+        # The create view has no object in the URL (``self.object`` is None): a new one.
+        result: Course | None = form.run_action(
+            do_save_course, form.values(), acting_user=self.user, instance=self.object
+        )
+        return result
 
 
 class CourseCreateView(CourseFormMixin):
     scope_action = "add"
     title = gettext_lazy("New course")
     success_message = gettext_lazy("The course was added to the catalogue.")
-
-    def perform(self, form: CourseForm) -> Course | None:
-        result: Course | None = form.run_action(do_save_course, form.values(), acting_user=self.user)
-        return result
 
 
 class CourseEditView(CourseFormMixin):
@@ -552,12 +538,6 @@ class CourseEditView(CourseFormMixin):
 
     def get_initial(self) -> dict[str, Any]:
         return CourseForm.initial_for(self.object)
-
-    def perform(self, form: CourseForm) -> Course | None:
-        result: Course | None = form.run_action(
-            do_save_course, form.values(), acting_user=self.user, instance=self.object
-        )
-        return result
 
 
 class RequirementListView(ScopedListView):
@@ -585,17 +565,18 @@ class RequirementFormMixin(ScopedFormView):
     def get_success_url(self, result: Requirement) -> str:
         return reverse("training:requirement-list")
 
+    def perform(self, form: RequirementForm) -> Requirement | None:
+        # The create view has no object in the URL (``self.object`` is None): a new one.
+        result: Requirement | None = form.run_action(
+            do_save_requirement, form.values(), acting_user=self.user, instance=self.object
+        )
+        return result
+
 
 class RequirementCreateView(RequirementFormMixin):
     scope_action = "add"
     title = gettext_lazy("New training requirement")
     success_message = gettext_lazy("The requirement was saved.")
-
-    def perform(self, form: RequirementForm) -> Requirement | None:
-        result: Requirement | None = form.run_action(
-            do_save_requirement, form.values(), acting_user=self.user
-        )
-        return result
 
 
 class RequirementEditView(RequirementFormMixin):
@@ -605,12 +586,6 @@ class RequirementEditView(RequirementFormMixin):
 
     def get_initial(self) -> dict[str, Any]:
         return RequirementForm.initial_for(self.object)
-
-    def perform(self, form: RequirementForm) -> Requirement | None:
-        result: Requirement | None = form.run_action(
-            do_save_requirement, form.values(), acting_user=self.user, instance=self.object
-        )
-        return result
 
 
 class PositionAssignView(ScopedFormView):
@@ -762,9 +737,7 @@ class CertificateView(ScopedView):
         buffer = io.BytesIO()
         url = request.build_absolute_uri(reverse("training:verify")) + f"?code={completion.code}"
         certificates.write_pdf(completion, url, buffer)
-        response = HttpResponse(buffer.getvalue(), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="certificate-{completion.pk}.pdf"'
-        return response
+        return content_download(buffer.getvalue(), f"certificate-{completion.pk}.pdf", "application/pdf")
 
 
 class EventAnnounceView(ScopedFormView):
@@ -778,6 +751,7 @@ class EventAnnounceView(ScopedFormView):
     template_name = "training/announce.html"
     title = gettext_lazy("Announce the event")
     success_message = gettext_lazy("The event is being announced; people are told in the background.")
+    success_url_name = "training:event-announce"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         event: Event = self.object
@@ -801,9 +775,6 @@ class EventAnnounceView(ScopedFormView):
         )
         return result
 
-    def get_success_url(self, result: Event) -> str:
-        return reverse("training:event-announce", args=[result.pk])
-
     def get_context_data(self, **context: Any) -> dict[str, Any]:
         return super().get_context_data(**context, event=self.object, publicity=publicity(self.object))
 
@@ -817,9 +788,9 @@ class EventCalendarFileView(ScopedDetailView):
     def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         event: Event = self.get_object()
         address = absolute_url(event.get_absolute_url(), request)
-        response = HttpResponse(ical.event_file(event, address=address), content_type=ical.CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{ical.event_file_name(event)}"'
-        return response
+        return content_download(
+            ical.event_file(event, address=address), ical.event_file_name(event), ical.CONTENT_TYPE
+        )
 
 
 class CalendarAddressView(SignedInView):
@@ -1029,6 +1000,4 @@ class CompletionTemplateView(ScopedView):
     refuse_when_nowhere = True
 
     def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        response = HttpResponse(completion_template(), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = 'attachment; filename="past-completions-template.xlsx"'
-        return response
+        return content_download(completion_template(), "past-completions-template.xlsx", XLSX_TYPE)

@@ -4,6 +4,7 @@ errors."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, time
 from decimal import Decimal
 from typing import Any, Final
@@ -96,6 +97,19 @@ class NumberInput(forms.TextInput):
             formatted: str | None = super().format_value(value)
             return formatted
         return persian.format_number(value, persian_digits=display.current().persian_digits, grouping=False)
+
+
+def typed_number(value: Any) -> Decimal | None:
+    """What a number field with its own bounds reads (points, rials, a count): a number in
+    Persian, Arabic-Indic or Latin digits, with or without group separators
+    (``rasad.lib.persian.parse_number``); ``None`` for an empty field. What cannot be read is a
+    ValidationError (``invalid``) that says why."""
+    if value in (None, ""):
+        return None
+    try:
+        return persian.parse_number(str(value))
+    except persian.TextParseError as error:
+        raise ValidationError("%(message)s", code="invalid", params={"message": str(error)}) from None
 
 
 class _TypedInAnyDigits:
@@ -342,16 +356,46 @@ class ActionFormMixin:
     """Run ``callback`` and map a ValidationError raised by the action onto the form's fields."""
 
     def run_action(self, callback: Any, *args: Any, **kwargs: Any) -> Any:
+        """Run ``callback``; an error the action names lands on the field of that name (or on
+        the whole form); ``None`` when it failed."""
+        return self.run_mapped({}, callback, *args, **kwargs)
+
+    def run_mapped(self, mapping: Mapping[str, str], callback: Any, *args: Any, **kwargs: Any) -> Any:
+        """Run ``callback``; an error the action names ``key`` lands on the field
+        ``mapping[key]`` (or on the field of that name, or on the whole form)."""
         form: forms.BaseForm = self  # type: ignore[assignment]
         try:
             return callback(*args, **kwargs)
         except ValidationError as error:
             if hasattr(error, "error_dict"):
-                for field, messages in error.message_dict.items():
+                for key, messages in error.message_dict.items():
+                    field = mapping.get(key, key)
                     form.add_error(field if field in form.fields else None, messages)
             else:
                 form.add_error(None, error.messages)
             return None
+
+
+def style_controls(form: forms.BaseForm) -> None:
+    """Give each field's widget its Bootstrap class, unless the form set one: ``form-select`` on a
+    select, ``form-control`` on the rest. Radio buttons and check boxes (one or many) keep the
+    look their template gives them."""
+    for field in form.fields.values():
+        widget = field.widget
+        # CheckboxSelectMultiple derives from RadioSelect.
+        if isinstance(widget, forms.RadioSelect | forms.CheckboxInput):
+            continue
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs.setdefault("class", css)
+
+
+class StyledForm(ActionFormMixin, forms.Form):
+    """A form whose controls are styled by :func:`style_controls` once its fields are made (a
+    form that adds fields in its own ``__init__`` calls ``style_controls`` again at its end)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_controls(self)
 
 
 class PreferencesForm(forms.Form):

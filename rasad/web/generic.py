@@ -50,6 +50,7 @@ from django.http import (
     QueryDict,
 )
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -78,6 +79,14 @@ class AuthenticatedRequest(HttpRequest):
 def refusal() -> ObjectNotFound:
     """The one answer to anything a user may not do or see: the 404 of a missing object."""
     return ObjectNotFound(_("No such object, or you may not see it."))
+
+
+def _success_url(url_name: str, obj: models.Model) -> str:
+    """The page named ``url_name`` about ``obj`` (its id the one argument): where a form or an
+    action view with ``success_url_name`` goes on success."""
+    if not url_name:
+        raise NotImplementedError("Set success_url_name or write get_success_url.")
+    return reverse(url_name, args=[obj.pk])
 
 
 class SignedInView(LoginRequiredMixin, View):
@@ -285,6 +294,9 @@ class SignedInFormView(SignedInView):
     form_class: ClassVar[type[forms.BaseForm]]
     title: ClassVar[str | Promise] = ""
     success_message: ClassVar[str | Promise] = ""
+    # The page to go to on success: a URL name whose one argument is the result's id (its detail
+    # page). A view that goes anywhere else writes ``get_success_url``.
+    success_url_name: ClassVar[str] = ""
     invalid_status: ClassVar[int] = 200
 
     def get_initial(self) -> dict[str, Any]:
@@ -309,7 +321,7 @@ class SignedInFormView(SignedInView):
         raise NotImplementedError
 
     def get_success_url(self, result: Any) -> str:
-        raise NotImplementedError
+        return _success_url(self.success_url_name, result)
 
     def get_success_message(self, result: Any) -> str:
         return str(self.success_message)
@@ -376,12 +388,15 @@ class ScopedActionView(ScopedView):
     http_method_names = ["get", "post"]
     confirm_template: ClassVar[str | None] = None
     success_message: ClassVar[str | Promise] = ""
+    # As on a form view: a URL name whose one argument is the object's id; or write
+    # ``get_success_url``.
+    success_url_name: ClassVar[str] = ""
 
     def perform(self, obj: Any) -> Any:
         raise NotImplementedError
 
     def get_success_url(self, obj: Any) -> str:
-        raise NotImplementedError
+        return _success_url(self.success_url_name, obj)
 
     def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if self.confirm_template is None:

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from rasad.api.fields import DateField, MultiLineCharField, SingleLineCharField
-from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField
+from rasad.api.serializers import RasadModelSerializer, organization_field
 from rasad.assessments.actions import AnswerValues, CycleValues, InstrumentValues
 from rasad.assessments.choices import InstrumentKind, InstrumentPartKind, ItemType, RankingRole
 from rasad.assessments.models import (
@@ -29,17 +29,12 @@ from rasad.assessments.models import (
     Section,
 )
 from rasad.cases.models import Case
-from rasad.core.models import Organization
 from rasad.indicators.models import Indicator
 from rasad.lib.persian import normalize_text
 
 
 def _read_slug(slug_field: str, **kwargs: Any) -> Any:
     return serializers.SlugRelatedField(slug_field=slug_field, read_only=True, **kwargs)
-
-
-def _organization(**kwargs: Any) -> ScopedSlugRelatedField:
-    return ScopedSlugRelatedField(slug_field="code", queryset=Organization.objects.all(), **kwargs)
 
 
 class InstrumentItemSerializer(serializers.ModelSerializer[Item]):
@@ -293,7 +288,7 @@ class InstrumentImportSerializer(serializers.Serializer[Any]):
     description = serializers.CharField(required=False, allow_blank=True, default="")
     kind = serializers.ChoiceField(choices=InstrumentKind.choices)
     total_points = serializers.DecimalField(max_digits=9, decimal_places=2)
-    owner = _organization()
+    owner = organization_field()
 
     def to_values(self) -> InstrumentValues:
         data = self.validated_data
@@ -314,8 +309,8 @@ class FileSerializer(serializers.Serializer[Any]):
 
 class CycleSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="assessments-api:cycle-detail")
-    organization = _organization()
-    scope_root = _organization()
+    organization = organization_field()
+    scope_root = organization_field()
     instrument = serializers.PrimaryKeyRelatedField(queryset=Instrument.objects.all())
     scope_kinds = serializers.ListField(
         child=serializers.CharField(max_length=40),
@@ -550,13 +545,13 @@ class EvidenceUploadSerializer(serializers.Serializer[Any]):
 
 
 class AuditNameSerializer(serializers.Serializer[Any]):
-    organization = _organization(help_text=_("Code of the auditing agency."))
+    organization = organization_field(help_text=_("Code of the auditing agency."))
     sections = serializers.ListField(child=serializers.CharField(max_length=20), min_length=1)
 
 
 class AssignSerializer(serializers.Serializer[Any]):
     reviewer = serializers.CharField(max_length=150, help_text=_("The assessor's user name."))
-    organization = _organization(help_text=_("Code of the organization they act for."))
+    organization = organization_field(help_text=_("Code of the organization they act for."))
 
 
 @extend_schema_field(serializers.DictField())
@@ -666,7 +661,7 @@ class RiskRatingInputSerializer(serializers.Serializer[Any]):
 
 class RiskActionInputSerializer(serializers.Serializer[Any]):
     title = SingleLineCharField(max_length=300)
-    owner = _organization(help_text=_("Code of the organization that owes the action."))
+    owner = organization_field(help_text=_("Code of the organization that owes the action."))
     due_on = DateField()
 
 

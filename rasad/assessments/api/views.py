@@ -18,8 +18,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from rasad.api import parsers
-from rasad.api.errors import error_body
 from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, scope_action
+from rasad.api.writes import acting_user, import_answer
 from rasad.assessments.actions import (
     FeedbackValues,
     do_add_evidence,
@@ -126,15 +126,10 @@ from rasad.assessments.spreadsheet import bands_file, instrument_file
 from rasad.cases.models import Case
 from rasad.core.api.serializers import ImportReportSerializer, ImportUploadSerializer
 from rasad.core.models import User
+from rasad.lib.downloads import content_download
 from rasad.lib.tabular import XLSX_TYPE
 
 MAX_UPLOAD = 5 * 1024 * 1024
-
-
-def _actor(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _require_lead(assessment: Assessment, user: User) -> None:
@@ -156,9 +151,7 @@ def _file_bytes(upload: Any) -> bytes:
 
 def instrument_response(instrument: Instrument, file_type: str) -> HttpResponse:
     content, content_type, name = instrument_file(instrument, file_type)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return content_download(content, name, content_type)
 
 
 class InstrumentViewSet(ScopedReadOnlyViewSet):
@@ -190,7 +183,7 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
         instrument = do_import_instrument(
-            serializer.to_values(), _file_bytes(upload), upload.name, acting_user=_actor(request)
+            serializer.to_values(), _file_bytes(upload), upload.name, acting_user=acting_user(request)
         )
         return Response(
             InstrumentSerializer(instrument, context=self.get_serializer_context()).data,
@@ -211,7 +204,7 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
         target = do_replace_structure(
-            instrument, _file_bytes(upload), upload.name, acting_user=_actor(request)
+            instrument, _file_bytes(upload), upload.name, acting_user=acting_user(request)
         )
         return Response(InstrumentSerializer(target, context=self.get_serializer_context()).data)
 
@@ -235,7 +228,7 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
         instrument = self.get_object()
         serializer = BandsInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        written = do_set_bands(instrument, serializer.to_values(), acting_user=_actor(request))
+        written = do_set_bands(instrument, serializer.to_values(), acting_user=acting_user(request))
         return self._instrument(written.instrument)
 
     @extend_schema(
@@ -256,7 +249,9 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
         serializer = FileSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
-        written = do_import_bands(instrument, _file_bytes(upload), upload.name, acting_user=_actor(request))
+        written = do_import_bands(
+            instrument, _file_bytes(upload), upload.name, acting_user=acting_user(request)
+        )
         return self._instrument(written.instrument)
 
     @extend_schema(
@@ -275,9 +270,7 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
         """The version's bands as a spreadsheet (``?file_type=csv`` for CSV), lowest first."""
         instrument = self.get_object()
         content, content_type, name = bands_file(instrument, request.query_params.get("file_type", "xlsx"))
-        response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return content_download(content, name, content_type)
 
     def _save_part(self, request: Request, input_class: Any, model: type[Any], save: Any) -> Response:
         instrument = self.get_object()
@@ -287,7 +280,7 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
         written = save(
             instrument,
             serializer.to_values(existing),
-            acting_user=_actor(request),
+            acting_user=acting_user(request),
             **{model._meta.model_name: existing},
         )
         return self._instrument(written.instrument)
@@ -326,7 +319,7 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
         serializer = PartMoveSerializer(data=request.data, context={"instrument": self.get_object()})
         serializer.is_valid(raise_exception=True)
         written = do_move_part(
-            serializer.part(), serializer.validated_data["direction"], acting_user=_actor(request)
+            serializer.part(), serializer.validated_data["direction"], acting_user=acting_user(request)
         )
         return self._instrument(written.instrument)
 
@@ -338,7 +331,7 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
         item: ``{"kind": "criterion", "code": "A1"}``."""
         serializer = PartRefSerializer(data=request.data, context={"instrument": self.get_object()})
         serializer.is_valid(raise_exception=True)
-        written = do_delete_part(serializer.part(), acting_user=_actor(request))
+        written = do_delete_part(serializer.part(), acting_user=acting_user(request))
         return self._instrument(written.instrument)
 
     def _instrument(self, instrument: Instrument) -> Response:
@@ -352,7 +345,7 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
     @scope_action("publish")
     def publish(self, request: Request, pk: Any = None) -> Response:
         """Publish a draft after checking it in full (weights sum to each section's points)."""
-        instrument = do_publish_instrument(self.get_object(), acting_user=_actor(request))
+        instrument = do_publish_instrument(self.get_object(), acting_user=acting_user(request))
         return Response(InstrumentSerializer(instrument, context=self.get_serializer_context()).data)
 
     @extend_schema(request=None, responses={201: InstrumentSerializer})
@@ -360,7 +353,7 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
     @scope_action("change")
     def new_version(self, request: Request, pk: Any = None) -> Response:
         """Start the next version of a published instrument (a draft copy)."""
-        instrument = do_new_version(self.get_object(), acting_user=_actor(request))
+        instrument = do_new_version(self.get_object(), acting_user=acting_user(request))
         return Response(
             InstrumentSerializer(instrument, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
@@ -379,20 +372,20 @@ class CycleViewSet(ScopedModelViewSet):
 
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         assert isinstance(serializer, CycleSerializer)
-        serializer.instance = do_save_cycle(serializer.to_values(), acting_user=_actor(self.request))
+        serializer.instance = do_save_cycle(serializer.to_values(), acting_user=acting_user(self.request))
 
     @extend_schema(request=None, responses=CycleSerializer)
     @action(detail=True, methods=["post"])
     @scope_action("change")
     def launch(self, request: Request, pk: Any = None) -> Response:
-        cycle = do_launch_cycle(self.get_object(), acting_user=_actor(request))
+        cycle = do_launch_cycle(self.get_object(), acting_user=acting_user(request))
         return Response(CycleSerializer(cycle, context=self.get_serializer_context()).data)
 
     @extend_schema(request=None, responses=CycleSerializer)
     @action(detail=True, methods=["post"])
     @scope_action("change")
     def close(self, request: Request, pk: Any = None) -> Response:
-        cycle = do_close_cycle(self.get_object(), acting_user=_actor(request))
+        cycle = do_close_cycle(self.get_object(), acting_user=acting_user(request))
         return Response(CycleSerializer(cycle, context=self.get_serializer_context()).data)
 
     @extend_schema(request=AuditNameSerializer, responses={201: CycleSerializer})
@@ -412,7 +405,7 @@ class CycleViewSet(ScopedModelViewSet):
             raise serializers.ValidationError(
                 {"sections": [_("Unknown section “%(code)s”.") % {"code": code} for code in unknown]}
             )
-        do_name_audit(cycle, organization, sections, acting_user=_actor(request))
+        do_name_audit(cycle, organization, sections, acting_user=acting_user(request))
         response = Response(CycleSerializer(cycle, context=self.get_serializer_context()).data)
         response.status_code = status.HTTP_201_CREATED
         return response
@@ -462,7 +455,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         same checklist (docs/reference/methods.md §4.7)."""
         cycle_id = parse_cycle(request.query_params.get("cycle"))
         under = (request.query_params.get("under") or "")[:40]
-        return Response(compliance_data(compliance(visible_for(_actor(request)), cycle_id, under)))
+        return Response(compliance_data(compliance(visible_for(acting_user(request)), cycle_id, under)))
 
     @extend_schema(responses=WaitingSerializer, filters=False)
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
@@ -477,7 +470,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
                 queue.key: WaitingAssessmentSerializer(
                     assessments[:200], many=True, context={"url_name": queue.url_name}
                 ).data
-                for queue, assessments in waiting_for(_actor(request))
+                for queue, assessments in waiting_for(acting_user(request))
             }
         )
 
@@ -496,7 +489,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         assessment = self.get_object()
         if assessment.status != "final":
             raise not_found()
-        user = _actor(request)
+        user = acting_user(request)
 
         def scoped(queryset: Any) -> Any:
             return queryset.visible_to(user, "view")
@@ -516,7 +509,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         assessment = self.get_object()
         serializer = AnswersSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        do_save_answers(assessment, serializer.to_values(assessment), acting_user=_actor(request))
+        do_save_answers(assessment, serializer.to_values(assessment), acting_user=acting_user(request))
         return self._respond(assessment)
 
     def _figures(self, assessment: Assessment) -> Response:
@@ -528,7 +521,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         found = figures(assessment, items)
         stored = {
             score.item_id: score
-            for score in ItemScore.objects.visible_to(_actor(self.request), "view").filter(
+            for score in ItemScore.objects.visible_to(acting_user(self.request), "view").filter(
                 assessment=assessment, stage=Stage.SELF, review__isnull=True, item__in=items
             )
         }
@@ -573,7 +566,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
     def fill_from_indicators(self, request: Request, pk: Any = None) -> Response:
         """Answer the self-assessment's indicator items with the approved figures (a value
         given with a reason stands); answers as ``indicator-values``."""
-        assessment = do_fill_indicator_answers(self.get_object(), acting_user=_actor(request))
+        assessment = do_fill_indicator_answers(self.get_object(), acting_user=acting_user(request))
         return self._figures(assessment)
 
     @extend_schema(
@@ -596,7 +589,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         evidence = do_add_evidence(
             assessment,
             serializer.validated_data["file"],
-            acting_user=_actor(request),
+            acting_user=acting_user(request),
             item=item,
             description=serializer.validated_data["description"],
         )
@@ -608,7 +601,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
     def submit(self, request: Request, pk: Any = None) -> Response:
         """Send the self-assessment for review (every item answered, every required evidence
         attached)."""
-        assessment = do_submit_assessment(self.get_object(), acting_user=_actor(request))
+        assessment = do_submit_assessment(self.get_object(), acting_user=acting_user(request))
         return self._respond(assessment)
 
     @extend_schema(request=AssignSerializer, responses={201: AssessmentSerializer})
@@ -624,7 +617,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         if reviewer is None:
             raise serializers.ValidationError({"reviewer": [_("No such person.")]})
         organization = serializer.validated_data["organization"]
-        do_assign_assessor(assessment, reviewer, organization, acting_user=_actor(request))
+        do_assign_assessor(assessment, reviewer, organization, acting_user=acting_user(request))
         response = self._respond(assessment)
         response.status_code = status.HTTP_201_CREATED
         return response
@@ -639,7 +632,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         serializer = AssessmentReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         do_reopen_assessment(
-            assessment, acting_user=_actor(request), reason=serializer.validated_data["reason"]
+            assessment, acting_user=acting_user(request), reason=serializer.validated_data["reason"]
         )
         return self._respond(assessment)
 
@@ -661,7 +654,9 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
             raise serializers.ValidationError(
                 {"reviewer": [_("This person is not an assessor of this assessment.")]}
             )
-        do_withdraw_assessor(review, acting_user=_actor(request), reason=serializer.validated_data["reason"])
+        do_withdraw_assessor(
+            review, acting_user=acting_user(request), reason=serializer.validated_data["reason"]
+        )
         return self._respond(assessment)
 
     @extend_schema(request=ReviewScoresSerializer, responses=AssessmentSerializer)
@@ -671,13 +666,13 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         """The acting assessor's own scores (``"submit": true`` closes their review)."""
         assessment = self.get_object()
         review = Review.objects.filter(
-            assessment=assessment, reviewer=_actor(request), kind=ReviewKind.ASSESSOR
+            assessment=assessment, reviewer=acting_user(request), kind=ReviewKind.ASSESSOR
         ).first()
         if review is None:
             raise not_found()
         serializer = ReviewScoresSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        actor = _actor(request)
+        actor = acting_user(request)
         do_save_review_scores(review, serializer.to_values(assessment), acting_user=actor)
         if serializer.validated_data["submit"]:
             do_submit_review(review, acting_user=actor)
@@ -690,13 +685,13 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         """The auditing agency's scores of the sections it audits (``"submit": true`` closes
         the audit); made after the consensus, before the result is final."""
         assessment = self.get_object()
-        audit_of(assessment, _actor(request))  # those who audit nothing here: 404 before the body
+        audit_of(assessment, acting_user(request))  # those who audit nothing here: 404 before the body
         serializer = ReviewScoresSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         do_save_audit_scores(
             assessment,
             serializer.to_values(assessment),
-            acting_user=_actor(request),
+            acting_user=acting_user(request),
             submit=serializer.validated_data["submit"],
         )
         return self._respond(assessment)
@@ -708,10 +703,10 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         """The lead assessor's consensus: the agreed answer of every item on which the assessors
         differ (where they agree, their answer stands)."""
         assessment = self.get_object()
-        _require_lead(assessment, _actor(request))
+        _require_lead(assessment, acting_user(request))
         serializer = AnswersSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        do_agree_consensus(assessment, serializer.to_values(assessment), acting_user=_actor(request))
+        do_agree_consensus(assessment, serializer.to_values(assessment), acting_user=acting_user(request))
         return self._respond(assessment)
 
     @extend_schema(request=FeedbackInputSerializer, responses=AssessmentSerializer)
@@ -721,7 +716,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         """The lead assessor's feedback per criterion: ``{"entries": [{"criterion": "A1",
         "strengths": "...", "improvements": "..."}]}``."""
         assessment = self.get_object()
-        _require_lead(assessment, _actor(request))
+        _require_lead(assessment, acting_user(request))
         serializer = FeedbackInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         criteria = {c.code: c for c in Criterion.objects.filter(instrument_id=assessment.cycle.instrument_id)}
@@ -735,7 +730,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
             entries.append(FeedbackValues(criterion, row["strengths"], row["improvements"]))
         if unknown:
             raise serializers.ValidationError({"entries": unknown})
-        do_save_feedback(assessment, entries, acting_user=_actor(request))
+        do_save_feedback(assessment, entries, acting_user=acting_user(request))
         return self._respond(assessment)
 
     @extend_schema(request=None, responses=AssessmentSerializer)
@@ -744,7 +739,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
     def finalize(self, request: Request, pk: Any = None) -> Response:
         """Make the agreed result final: scores, band, item traces, and (for a compliance
         checklist) one case per non-compliant section."""
-        assessment = do_finalize_assessment(self.get_object(), acting_user=_actor(request))
+        assessment = do_finalize_assessment(self.get_object(), acting_user=acting_user(request))
         return self._respond(assessment)
 
     @extend_schema(request=ProposeRiskSerializer, responses={201: RiskSerializer})
@@ -763,7 +758,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
             raise serializers.ValidationError(
                 {"section": [_("This section has no finding in this assessment.")]}
             )
-        case = do_propose_risk(finding, acting_user=_actor(request))
+        case = do_propose_risk(finding, acting_user=acting_user(request))
         risk = RiskRegisterViewSet.queryset.get(pk=case.pk)
         return Response(
             RiskSerializer(risk, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
@@ -804,7 +799,7 @@ class RiskRegisterViewSet(ScopedReadOnlyViewSet):
         """Rate the risk after its treatment (residual likelihood and impact, both or neither)
         and set its next review; in the scope of the organization that owns the risk."""
         case = self.get_object()
-        require_register(_actor(request), "change", case, RiskRating)  # 404 before the body
+        require_register(acting_user(request), "change", case, RiskRating)  # 404 before the body
         serializer = RiskRatingInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -813,7 +808,7 @@ class RiskRegisterViewSet(ScopedReadOnlyViewSet):
             RatingValues(
                 data["residual_likelihood"], data["residual_impact"], data["review_on"], data["note"]
             ),
-            acting_user=_actor(request),
+            acting_user=acting_user(request),
         )
         return self._respond(case)
 
@@ -822,11 +817,13 @@ class RiskRegisterViewSet(ScopedReadOnlyViewSet):
     def actions(self, request: Request, pk: Any = None) -> Response:
         """Add an action to the risk's treatment plan (``title``, ``owner`` code, ``due_on``)."""
         case = self.get_object()
-        require_register(_actor(request), "add", case, RiskAction)  # 404 before the body
+        require_register(acting_user(request), "add", case, RiskAction)  # 404 before the body
         serializer = RiskActionInputSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        do_add_risk_action(case, data["title"], data["owner"], data["due_on"], acting_user=_actor(request))
+        do_add_risk_action(
+            case, data["title"], data["owner"], data["due_on"], acting_user=acting_user(request)
+        )
         response = self._respond(case)
         response.status_code = status.HTTP_201_CREATED
         return response
@@ -847,7 +844,7 @@ class RiskActionViewSet(ScopedReadOnlyViewSet):
     @scope_action("change")
     def complete(self, request: Request, pk: Any = None) -> Response:
         """Record the action as done (once)."""
-        done = do_complete_risk_action(self.get_object(), acting_user=_actor(request))
+        done = do_complete_risk_action(self.get_object(), acting_user=acting_user(request))
         return Response(RiskActionSerializer(done, context=self.get_serializer_context()).data)
 
 
@@ -879,13 +876,7 @@ class RiskRatingViewSet(ScopedReadOnlyViewSet):
         upload = ImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         file = upload.validated_data["file"]
-        report = RiskRatingImporter(acting_user=_actor(request)).run(
+        report = RiskRatingImporter(acting_user=acting_user(request)).run(
             _file_bytes(file), file_name=file.name or "upload", dry_run=upload.validated_data["dry_run"]
         )
-        if not report.ok:
-            body = error_body("import_invalid", report.summary(), report.error_fields())
-            body["error"]["rows"] = [error.as_dict() for error in report.sorted_errors()]
-            return Response(body, status=status.HTTP_400_BAD_REQUEST)
-        return Response(
-            report.as_dict(), status=status.HTTP_201_CREATED if report.applied else status.HTTP_200_OK
-        )
+        return import_answer(report)

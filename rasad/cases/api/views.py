@@ -11,8 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from rasad.api import parsers
 from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
+from rasad.api.writes import acting_user, files_action
 from rasad.cases.actions import (
     allowed_actions,
     do_add_attachment,
@@ -64,19 +64,12 @@ from rasad.cases.models import (
     Notification,
 )
 from rasad.core.access import access_object, refuse
-from rasad.core.models import User
 from rasad.lib.downloads import file_download
 
 
 def _case(request: Request, pk: Any, action: str = "view") -> Case:
     case: Case = access_object(Case.objects.all(), request.user, pk, action=action)
     return case
-
-
-def _actor(request: Request) -> User:
-    """The signed-in user (every endpoint requires authentication)."""
-    user: User = request.user  # type: ignore[assignment]
-    return user
 
 
 class CaseViewSet(ScopedModelViewSet):
@@ -99,14 +92,14 @@ class CaseViewSet(ScopedModelViewSet):
 
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         assert isinstance(serializer, CaseSerializer)
-        serializer.instance = do_open_case(serializer.to_values(), acting_user=_actor(self.request))
+        serializer.instance = do_open_case(serializer.to_values(), acting_user=acting_user(self.request))
 
     @extend_schema(request=CaseUpdateSerializer, responses=CaseSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         case = self.get_object()
         serializer = CaseUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        case = do_update_case(case, dict(serializer.validated_data), acting_user=_actor(request))
+        case = do_update_case(case, dict(serializer.validated_data), acting_user=acting_user(request))
         return Response(CaseSerializer(case, context=self.get_serializer_context()).data)
 
     @extend_schema(request=TransitionSerializer, responses=CaseSerializer)
@@ -117,7 +110,7 @@ class CaseViewSet(ScopedModelViewSet):
         ``owner_organization``."""
         case = _case(request, pk)
         # Someone who may take no step (a viewer) is refused before the body is read.
-        if not may_take_steps(case, _actor(request)):
+        if not may_take_steps(case, acting_user(request)):
             raise refuse(request.user, case, action="transition")
         serializer = TransitionSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -125,7 +118,7 @@ class CaseViewSet(ScopedModelViewSet):
         case = do_transition_case(
             case,
             data["action"],
-            acting_user=_actor(request),
+            acting_user=acting_user(request),
             note=data.get("note") or "",
             expected_version=data.get("version"),
             owner_organization=data.get("owner_organization"),
@@ -140,13 +133,13 @@ class CaseViewSet(ScopedModelViewSet):
         when it is overdue). For those who may assign the owner's cases."""
         case = _case(request, pk)
         # Someone who may not assign the owner's cases is refused before the body is read.
-        if not may_escalate_owner_cases(case, _actor(request)):
+        if not may_escalate_owner_cases(case, acting_user(request)):
             raise refuse(request.user, case, action="escalate")
         serializer = EscalationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         case = do_escalate_case_by_hand(
             case,
-            acting_user=_actor(request),
+            acting_user=acting_user(request),
             reason=serializer.validated_data["reason"],
             expected_version=serializer.validated_data.get("version"),
         )
@@ -158,7 +151,7 @@ class CaseViewSet(ScopedModelViewSet):
     )
     def allowed_actions(self, request: Request, pk: Any = None) -> Response:
         case = _case(request, pk)
-        return Response([str(a) for a in allowed_actions(case, _actor(request))])
+        return Response([str(a) for a in allowed_actions(case, acting_user(request))])
 
     @extend_schema(responses={200: CaseEventSerializer(many=True)}, filters=False)
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
@@ -183,7 +176,7 @@ class CaseViewSet(ScopedModelViewSet):
             comment = do_add_comment(
                 case,
                 body.validated_data["body"],
-                acting_user=_actor(request),
+                acting_user=acting_user(request),
                 confidential=body.validated_data["confidential"],
             )
             return Response(CommentSerializer(comment, context=context).data, status=status.HTTP_201_CREATED)
@@ -191,19 +184,7 @@ class CaseViewSet(ScopedModelViewSet):
         comments = comments.select_related("author").prefetch_related("mentions")
         return Response(CommentSerializer(comments, many=True, context=context).data)
 
-    @extend_schema(methods=["GET"], responses={200: AttachmentSerializer(many=True)}, filters=False)
-    @extend_schema(
-        methods=["POST"],
-        request={"multipart/form-data": AttachmentUploadSerializer},
-        responses={201: AttachmentSerializer},
-    )
-    @action(
-        detail=True,
-        methods=["get", "post"],
-        parser_classes=[parsers.MultiPartParser, parsers.FormParser],
-        pagination_class=None,
-        filterset_class=None,
-    )
+    @files_action(AttachmentSerializer, AttachmentUploadSerializer)
     def attachments(self, request: Request, pk: Any = None) -> Response:
         case = _case(request, pk, "comment" if request.method == "POST" else "view")
         context = self.get_serializer_context()
@@ -213,7 +194,7 @@ class CaseViewSet(ScopedModelViewSet):
             attachment = do_add_attachment(
                 case,
                 upload.validated_data["file"],
-                acting_user=_actor(request),
+                acting_user=acting_user(request),
                 confidential=upload.validated_data["confidential"],
             )
             return Response(
@@ -239,7 +220,7 @@ class CaseViewSet(ScopedModelViewSet):
 
             raise ValidationError({"duplicates": [_("No such case, or you may not see it.")]})
         case = do_merge_cases(
-            case, duplicates, acting_user=_actor(request), note=serializer.validated_data["note"]
+            case, duplicates, acting_user=acting_user(request), note=serializer.validated_data["note"]
         )
         return Response(CaseSerializer(case, context=self.get_serializer_context()).data)
 
@@ -287,7 +268,7 @@ class DossierViewSet(
             data["from_organization"],
             data["to_organization"],
             data["cases"],
-            acting_user=_actor(self.request),
+            acting_user=acting_user(self.request),
             title=data.get("title") or "",
             summary=data.get("summary") or "",
         )
@@ -302,7 +283,7 @@ class NotificationViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def read(self, request: Request, pk: Any = None) -> Response:
         notification = self.get_object()
-        do_mark_notifications_read([notification], acting_user=_actor(request))
+        do_mark_notifications_read([notification], acting_user=acting_user(request))
         notification.refresh_from_db()
         return Response(NotificationSerializer(notification, context=self.get_serializer_context()).data)
 
@@ -329,10 +310,10 @@ class HolidayViewSet(ScopedModelViewSet):
         serializer.instance = do_set_holiday(
             data["date"],
             data["name_fa"],
-            acting_user=_actor(self.request),
+            acting_user=acting_user(self.request),
             name_en=data.get("name_en") or "",
             kind=data.get("kind") or "one_off",
         )
 
     def perform_destroy(self, instance: Holiday) -> None:
-        do_delete_holiday(instance, acting_user=_actor(self.request))
+        do_delete_holiday(instance, acting_user=acting_user(self.request))

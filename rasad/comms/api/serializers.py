@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField
+from rasad.api.serializers import RasadModelSerializer, ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
 from rasad.cases.choices import CaseKind
 from rasad.comms import errors
 from rasad.comms.actions import read_message
@@ -16,17 +16,6 @@ from rasad.comms.choices import EnvelopeKind, KeyPurpose, Priority, TaskStatus
 from rasad.comms.crypto import fingerprint
 from rasad.comms.models import Centre, CentreKey, Delivery, GroupTask, JointGroup, Message, Peer, Thread
 from rasad.core.models import WorkingGroup
-
-
-class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
-    """A reference by id that only resolves objects the requesting user may see (like
-    ``ScopedSlugRelatedField``): an out-of-scope id reads like a missing one."""
-
-    def get_queryset(self) -> Any:
-        queryset: Any = super().get_queryset()
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        return queryset.visible_to(user) if user is not None else queryset.none()
 
 
 class KeySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]

@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from rasad.api.viewsets import ScopedReadOnlyViewSet, scope_action
+from rasad.api.writes import acting_user
 from rasad.cases.models import Category
 from rasad.comms import errors
 from rasad.comms.access import may_open_case
@@ -64,12 +65,6 @@ from rasad.comms.models import (
     Thread,
 )
 from rasad.core.access import refuse
-from rasad.core.models import User
-
-
-def _actor(request: Request) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    return user
 
 
 def _refusal(refusal: errors.Refusal, field: str = "non_field_errors") -> ValidationError:
@@ -95,7 +90,7 @@ class CentreViewSet(ScopedReadOnlyViewSet):
     def rotate(self, request: Request, pk: Any = None) -> Response:
         """Rotate the signing and encryption keys now (the old encryption key is kept for the
         grace period)."""
-        centre = do_rotate_keys(self.get_object(), acting_user=_actor(request))
+        centre = do_rotate_keys(self.get_object(), acting_user=acting_user(request))
         return Response(self.get_serializer(centre).data)
 
     @extend_schema(request=None, responses=s.CentreSerializer)
@@ -104,7 +99,7 @@ class CentreViewSet(ScopedReadOnlyViewSet):
     def rotate_identity(self, request: Request, pk: Any = None) -> Response:
         """Replace the identity key (cross-signed by the old one); every peer must confirm the
         new fingerprint before messages flow again."""
-        centre = do_rotate_identity(self.get_object(), acting_user=_actor(request))
+        centre = do_rotate_identity(self.get_object(), acting_user=acting_user(request))
         return Response(self.get_serializer(centre).data)
 
     @extend_schema(request=s.RevokeSerializer, responses=s.CentreSerializer)
@@ -119,7 +114,7 @@ class CentreViewSet(ScopedReadOnlyViewSet):
             centre,
             body.validated_data["kid"],
             reason=body.validated_data["reason"],
-            acting_user=_actor(request),
+            acting_user=acting_user(request),
         )
         return Response(self.get_serializer(centre).data)
 
@@ -147,7 +142,7 @@ class PeerViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
                 bundle = fetch_bundle(url, data["code"])
             except errors.Refusal as refusal:
                 raise _refusal(refusal, "node_url") from None
-        peer = do_register_peer(data["local_centre"], bundle, acting_user=_actor(request))
+        peer = do_register_peer(data["local_centre"], bundle, acting_user=acting_user(request))
         return Response(
             s.PeerSerializer(peer, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
         )
@@ -161,7 +156,9 @@ class PeerViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         body = s.ConfirmSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         peer = do_confirm_peer(
-            peer, fingerprint_digits=body.validated_data["fingerprint_digits"], acting_user=_actor(request)
+            peer,
+            fingerprint_digits=body.validated_data["fingerprint_digits"],
+            acting_user=acting_user(request),
         )
         return Response(s.PeerSerializer(peer, context=self.get_serializer_context()).data)
 
@@ -172,7 +169,7 @@ class PeerViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         peer = self.get_object()
         body = s.ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        peer = do_block_peer(peer, reason=body.validated_data["reason"], acting_user=_actor(request))
+        peer = do_block_peer(peer, reason=body.validated_data["reason"], acting_user=acting_user(request))
         return Response(s.PeerSerializer(peer, context=self.get_serializer_context()).data)
 
 
@@ -238,7 +235,7 @@ class MessageViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
                 ],
                 references=[Reference(**item) for item in data["references"]],
             ),
-            acting_user=_actor(request),
+            acting_user=acting_user(request),
         )
         return Response(
             s.MessageDetailSerializer(message, context=self.get_serializer_context()).data,
@@ -251,7 +248,7 @@ class MessageViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         """Mark a received message read (the sender gets a signed read receipt) and return it."""
         message = self.get_object()
         try:
-            do_open_message(message, acting_user=_actor(request))
+            do_open_message(message, acting_user=acting_user(request))
         except errors.Refusal as refusal:
             raise _refusal(refusal) from None
         message.refresh_from_db()
@@ -266,7 +263,7 @@ class MessageViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         body = s.AcknowledgeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         message = do_acknowledge_message(
-            message, acting_user=_actor(request), note=body.validated_data["note"]
+            message, acting_user=acting_user(request), note=body.validated_data["note"]
         )
         return Response(s.MessageSerializer(message, context=self.get_serializer_context()).data)
 
@@ -276,7 +273,7 @@ class MessageViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         """Turn a message into a case of the receiving centre."""
         message = self.get_object()
         # Refused before the body is read: the same 404 as a missing message.
-        if message.direction != Direction.INCOMING or not may_open_case(_actor(request), message):
+        if message.direction != Direction.INCOMING or not may_open_case(acting_user(request), message):
             raise refuse(request.user, message, action="open_case")
         body = s.OpenCaseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -293,7 +290,7 @@ class MessageViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
                 latitude=data["latitude"],
                 longitude=data["longitude"],
                 deadline=data["deadline"],
-                acting_user=_actor(request),
+                acting_user=acting_user(request),
             )
         except errors.Refusal as refusal:
             raise _refusal(refusal) from None
@@ -353,7 +350,7 @@ class JointGroupViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         if len(peers) != len(codes):
             raise ValidationError({"peers": [errors.message_for(errors.UNKNOWN_SENDER)]})
         group = do_make_joint_group(
-            body.validated_data["working_group"], peers=peers, acting_user=_actor(request)
+            body.validated_data["working_group"], peers=peers, acting_user=acting_user(request)
         )
         return Response(s.JointGroupSerializer(group, context=self.get_serializer_context()).data, status=201)
 
@@ -388,7 +385,7 @@ class GroupTaskViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             assigned_centre=self._member(group, data["assigned_centre"], "assigned_centre"),
             due_date=data["due_date"],
             category=data["category"],
-            acting_user=_actor(request),
+            acting_user=acting_user(request),
         )
         return Response(s.GroupTaskSerializer(task, context=self.get_serializer_context()).data, status=201)
 
@@ -402,6 +399,6 @@ class GroupTaskViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         body.is_valid(raise_exception=True)
         centre = self._member(task.group, body.validated_data["centre"], "centre")
         task = do_set_group_task_status(
-            task, centre=centre, status=body.validated_data["status"], acting_user=_actor(request)
+            task, centre=centre, status=body.validated_data["status"], acting_user=acting_user(request)
         )
         return Response(s.GroupTaskSerializer(task, context=self.get_serializer_context()).data)

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 import nacl.exceptions
 import nacl.public
@@ -132,8 +132,26 @@ def _require_aware(*moments: datetime) -> None:
             raise ValueError("naive datetime")
 
 
+class _SignedStatement:
+    """What an identity key signs about a centre's keys: ``signed_fields()`` are what it says,
+    the same in the signed bytes (after the ``statement_type`` tag) and in its JSON form (before
+    the signature)."""
+
+    statement_type: ClassVar[str]
+    signature: bytes
+
+    def signed_fields(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def statement(self) -> bytes:
+        return statement_bytes({"type": self.statement_type, **self.signed_fields()})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.signed_fields(), "signature": b64(self.signature)}
+
+
 @dataclass(frozen=True)
-class Certificate:
+class Certificate(_SignedStatement):
     """The identity key of ``centre`` vouches that ``public_key`` is its ``purpose`` key from
     ``not_before`` to ``not_after``."""
 
@@ -146,24 +164,9 @@ class Certificate:
     issuer_kid: str
     signature: bytes = field(repr=False)
 
-    def statement(self) -> bytes:
-        return statement_bytes(
-            {
-                "type": CERTIFICATE_TYPE,
-                "centre": self.centre,
-                "purpose": self.purpose.value,
-                "kid": self.kid,
-                "public_key": b64(self.public_key),
-                "not_before": format_time(self.not_before),
-                "not_after": format_time(self.not_after),
-                "issuer_kid": self.issuer_kid,
-            }
-        )
+    statement_type: ClassVar[str] = CERTIFICATE_TYPE
 
-    def is_valid_at(self, moment: datetime) -> bool:
-        return self.not_before <= moment <= self.not_after
-
-    def to_dict(self) -> dict[str, Any]:
+    def signed_fields(self) -> dict[str, Any]:
         return {
             "centre": self.centre,
             "purpose": self.purpose.value,
@@ -172,8 +175,10 @@ class Certificate:
             "not_before": format_time(self.not_before),
             "not_after": format_time(self.not_after),
             "issuer_kid": self.issuer_kid,
-            "signature": b64(self.signature),
         }
+
+    def is_valid_at(self, moment: datetime) -> bool:
+        return self.not_before <= moment <= self.not_after
 
     @classmethod
     def from_dict(cls, data: Any) -> Certificate:
@@ -232,7 +237,7 @@ def certify(
         issuer_kid=identity.kid,
         signature=b"",
     )
-    return Certificate(**{**unsigned.__dict__, "signature": identity.sign(unsigned.statement())})
+    return replace(unsigned, signature=identity.sign(unsigned.statement()))
 
 
 def verify_certificate(certificate: Certificate, identity_public_key: bytes, *, centre: str) -> None:
@@ -256,7 +261,7 @@ def verify_certificate(certificate: Certificate, identity_public_key: bytes, *, 
 
 
 @dataclass(frozen=True)
-class Revocation:
+class Revocation(_SignedStatement):
     """The identity key of ``centre`` withdraws key ``kid`` from ``revoked_at`` on."""
 
     centre: str
@@ -266,26 +271,15 @@ class Revocation:
     issuer_kid: str
     signature: bytes = field(repr=False)
 
-    def statement(self) -> bytes:
-        return statement_bytes(
-            {
-                "type": REVOCATION_TYPE,
-                "centre": self.centre,
-                "kid": self.kid,
-                "revoked_at": format_time(self.revoked_at),
-                "reason": self.reason,
-                "issuer_kid": self.issuer_kid,
-            }
-        )
+    statement_type: ClassVar[str] = REVOCATION_TYPE
 
-    def to_dict(self) -> dict[str, Any]:
+    def signed_fields(self) -> dict[str, Any]:
         return {
             "centre": self.centre,
             "kid": self.kid,
             "revoked_at": format_time(self.revoked_at),
             "reason": self.reason,
             "issuer_kid": self.issuer_kid,
-            "signature": b64(self.signature),
         }
 
     @classmethod
@@ -320,7 +314,7 @@ def revoke(
         issuer_kid=identity.kid,
         signature=b"",
     )
-    return Revocation(**{**unsigned.__dict__, "signature": identity.sign(unsigned.statement())})
+    return replace(unsigned, signature=identity.sign(unsigned.statement()))
 
 
 def verify_revocation(revocation: Revocation, identity_public_key: bytes, *, centre: str) -> None:
@@ -425,7 +419,7 @@ def make_bundle(
         issued_at=parse_time(format_time(issued_at), Failure.BUNDLE, "issued_at"),
         signature=b"",
     )
-    return Bundle(**{**unsigned.__dict__, "signature": identity.sign(unsigned.statement())})
+    return replace(unsigned, signature=identity.sign(unsigned.statement()))
 
 
 def verify_bundle(bundle: Bundle, *, pinned_identity_key: bytes | None = None) -> None:
@@ -450,7 +444,7 @@ def verify_bundle(bundle: Bundle, *, pinned_identity_key: bytes | None = None) -
 
 
 @dataclass(frozen=True)
-class IdentityRotation:
+class IdentityRotation(_SignedStatement):
     """The old identity key of ``centre`` vouches for its successor. Peers still confirm the new
     fingerprint out of band (SECURITY.md A.5, 6); this statement tells them the change is the
     centre's own and not an impostor's."""
@@ -461,24 +455,14 @@ class IdentityRotation:
     rotated_at: datetime
     signature: bytes = field(repr=False)
 
-    def statement(self) -> bytes:
-        return statement_bytes(
-            {
-                "type": IDENTITY_ROTATION_TYPE,
-                "centre": self.centre,
-                "old_identity_key": b64(self.old_identity_key),
-                "new_identity_key": b64(self.new_identity_key),
-                "rotated_at": format_time(self.rotated_at),
-            }
-        )
+    statement_type: ClassVar[str] = IDENTITY_ROTATION_TYPE
 
-    def to_dict(self) -> dict[str, Any]:
+    def signed_fields(self) -> dict[str, Any]:
         return {
             "centre": self.centre,
             "old_identity_key": b64(self.old_identity_key),
             "new_identity_key": b64(self.new_identity_key),
             "rotated_at": format_time(self.rotated_at),
-            "signature": b64(self.signature),
         }
 
     @classmethod
@@ -506,7 +490,7 @@ def cross_sign_identity(
         rotated_at=parse_time(format_time(rotated_at), Failure.CERTIFICATE, "rotated_at"),
         signature=b"",
     )
-    return IdentityRotation(**{**unsigned.__dict__, "signature": old.sign(unsigned.statement())})
+    return replace(unsigned, signature=old.sign(unsigned.statement()))
 
 
 def verify_identity_rotation(

@@ -12,9 +12,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from rasad.api.errors import error_body
 from rasad.api.parsers import FormParser, MultiPartParser
 from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin, scope_action
+from rasad.api.writes import acting_user, run_import
 from rasad.core.actions.organizations import do_create_organization, do_update_organization
 from rasad.core.actions.people import (
     do_add_membership,
@@ -54,7 +54,7 @@ from rasad.core.filtersets import (
     UserFilterSet,
     WorkingGroupFilterSet,
 )
-from rasad.core.importers import MAX_FILE_BYTES, OrganizationImporter
+from rasad.core.importers import OrganizationImporter
 from rasad.core.models import (
     ApiToken,
     AuditEvent,
@@ -67,13 +67,6 @@ from rasad.core.models import (
     WorkingGroup,
 )
 from rasad.core.scope import organization_scope
-
-
-def _actor(request: Request) -> User:
-    """The signed-in user (every write requires authentication, so never anonymous here)."""
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 class ProvinceViewSet(ScopedReadOnlyViewSet):
@@ -90,13 +83,15 @@ class OrganizationViewSet(ScopedModelViewSet):
 
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         assert isinstance(serializer, OrganizationSerializer)
-        serializer.instance = do_create_organization(serializer.to_values(), acting_user=_actor(self.request))
+        serializer.instance = do_create_organization(
+            serializer.to_values(), acting_user=acting_user(self.request)
+        )
 
     def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         assert isinstance(serializer, OrganizationSerializer)
         assert isinstance(serializer.instance, Organization)
         serializer.instance = do_update_organization(
-            serializer.instance, serializer.to_values(), acting_user=_actor(self.request)
+            serializer.instance, serializer.to_values(), acting_user=acting_user(self.request)
         )
 
     @extend_schema(
@@ -115,21 +110,7 @@ class OrganizationViewSet(ScopedModelViewSet):
             raise exceptions.PermissionDenied(_("You may not create these here."))
         upload = ImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        file = upload.validated_data["file"]
-        if file.size > MAX_FILE_BYTES:
-            raise exceptions.ValidationError(
-                {"file": [_("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // 2**20}]}
-            )
-        report = OrganizationImporter(acting_user=_actor(request)).run(
-            file.read(), file_name=file.name or "upload", dry_run=upload.validated_data["dry_run"]
-        )
-        if not report.ok:
-            body = error_body("import_invalid", report.summary(), report.error_fields())
-            body["error"]["rows"] = [error.as_dict() for error in report.sorted_errors()]
-            return Response(body, status=status.HTTP_400_BAD_REQUEST)
-        return Response(
-            report.as_dict(), status=status.HTTP_201_CREATED if report.applied else status.HTTP_200_OK
-        )
+        return run_import(OrganizationImporter(acting_user=acting_user(request)), upload.validated_data)
 
 
 class AuditEventViewSet(
@@ -168,7 +149,7 @@ class UserViewSet(ScopedReadOnlyViewSet):
     @extend_schema(request=MeSerializer, responses={200: MeSerializer})
     @action(detail=False, methods=["get", "patch"], serializer_class=MeSerializer, filterset_class=None)
     def me(self, request: Request) -> Response:
-        user = _actor(request)
+        user = acting_user(request)
         if request.method == "PATCH":
             serializer = MeSerializer(user, data=request.data, partial=True)
             serializer.is_valid(raise_exception=True)
@@ -189,7 +170,7 @@ class UserViewSet(ScopedReadOnlyViewSet):
     def password(self, request: Request) -> Response:
         """Change your own password: the current one and the new one (the password rules apply).
         Audited; the answer is empty."""
-        user = _actor(request)
+        user = acting_user(request)
         serializer = PasswordChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -203,7 +184,7 @@ class UserViewSet(ScopedReadOnlyViewSet):
         """Remove another person's authenticator apps and backup codes (they lost their phone):
         for those who may change the person; never for oneself. Audited."""
         person = self.get_object()
-        do_reset_two_factor(person, acting_user=_actor(request))
+        do_reset_two_factor(person, acting_user=acting_user(request))
         return Response(UserSerializer(person, context=self.get_serializer_context()).data)
 
     @extend_schema(request=None, responses={200: UserSerializer})
@@ -224,7 +205,7 @@ class UserViewSet(ScopedReadOnlyViewSet):
         return self._set_active(request, active=True)
 
     def _set_active(self, request: Request, *, active: bool) -> Response:
-        person = do_set_user_active(self.get_object(), active, acting_user=_actor(request))
+        person = do_set_user_active(self.get_object(), active, acting_user=acting_user(request))
         return Response(UserSerializer(person, context=self.get_serializer_context()).data)
 
 
@@ -239,11 +220,14 @@ class MembershipViewSet(ScopedModelViewSet):
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         data = serializer.validated_data
         serializer.instance = do_add_membership(
-            data["user"], data["organization"], acting_user=_actor(self.request), title=data.get("title", "")
+            data["user"],
+            data["organization"],
+            acting_user=acting_user(self.request),
+            title=data.get("title", ""),
         )
 
     def perform_destroy(self, instance: Membership) -> None:
-        do_remove_membership(instance, acting_user=_actor(self.request))
+        do_remove_membership(instance, acting_user=acting_user(self.request))
 
 
 class RoleViewSet(ScopedModelViewSet):
@@ -260,7 +244,7 @@ class RoleViewSet(ScopedModelViewSet):
         if permissions is None:
             return
         serializer.instance = do_change_role_permissions(
-            serializer.instance, list(permissions), acting_user=_actor(self.request)
+            serializer.instance, list(permissions), acting_user=acting_user(self.request)
         )
 
 
@@ -281,7 +265,7 @@ class GrantViewSet(ScopedModelViewSet):
         serializer.instance = do_grant_role(
             data["user"],
             data["role"],
-            acting_user=_actor(self.request),
+            acting_user=acting_user(self.request),
             organization=data.get("organization"),
             working_group=data.get("working_group"),
             include_descendants=data.get("include_descendants", True),
@@ -289,7 +273,7 @@ class GrantViewSet(ScopedModelViewSet):
         )
 
     def perform_destroy(self, instance: Grant) -> None:
-        do_revoke_grant(instance, acting_user=_actor(self.request))
+        do_revoke_grant(instance, acting_user=acting_user(self.request))
 
 
 class WorkingGroupViewSet(ScopedModelViewSet):
@@ -303,7 +287,7 @@ class WorkingGroupViewSet(ScopedModelViewSet):
         serializer.instance = do_create_working_group(
             data["code"],
             data["name"],
-            acting_user=_actor(self.request),
+            acting_user=acting_user(self.request),
             owner=data["owner"],
             organizations=list(data["organizations"]),
             include_descendants=data.get("include_descendants", False),
@@ -315,7 +299,7 @@ class WorkingGroupViewSet(ScopedModelViewSet):
         organizations = data.get("organizations")
         serializer.instance = do_update_working_group(
             serializer.instance,
-            acting_user=_actor(self.request),
+            acting_user=acting_user(self.request),
             name=data.get("name"),
             organizations=list(organizations) if organizations is not None else None,
             include_descendants=data.get("include_descendants"),
@@ -338,7 +322,7 @@ class ApiTokenViewSet(
 
     @extend_schema(request=ApiTokenSerializer, responses={201: ApiTokenCreatedSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        user = _actor(request)
+        user = acting_user(request)
         if isinstance(request.auth, ApiToken):
             # A token mints nothing: a token it made would outlive its revocation.
             raise exceptions.PermissionDenied(
@@ -366,5 +350,5 @@ class ApiTokenViewSet(
     @action(detail=True, methods=["post"])
     def revoke(self, request: Request, pk: str | None = None) -> Response:
         token = self.get_object()
-        token = do_revoke_api_token(token, acting_user=_actor(request))
+        token = do_revoke_api_token(token, acting_user=acting_user(request))
         return Response(ApiTokenSerializer(token, context={"request": request}).data)

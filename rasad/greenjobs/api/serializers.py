@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from rasad.api.fields import DateField, MultiLineCharField, SingleLineCharField
-from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField
+from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField, organization_field
 from rasad.core.models import Organization
 from rasad.greenjobs import sectors
 from rasad.greenjobs.actions import BusinessValues, OutcomeValues, SchemeValues
@@ -29,10 +29,6 @@ from rasad.greenjobs.models import (
 from rasad.greenjobs.outcomes import milestones_of
 
 MONEY: dict[str, Any] = {"max_digits": 18, "decimal_places": 0}
-
-
-def _organization(**kwargs: Any) -> ScopedSlugRelatedField:
-    return ScopedSlugRelatedField(slug_field="code", queryset=Organization.objects.all(), **kwargs)
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -75,7 +71,7 @@ class OccupationSerializer(RasadModelSerializer):
 
 class BusinessSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="greenjobs-api:business-detail")
-    organization = _organization(help_text=_("Code of the business or workshop (an organization)."))
+    organization = organization_field(help_text=_("Code of the business or workshop (an organization)."))
     size = serializers.ChoiceField(choices=BusinessSize.choices)
     employees = serializers.IntegerField(min_value=0, max_value=10**6)
     occupations = serializers.SlugRelatedField(
@@ -109,31 +105,24 @@ class BusinessSerializer(RasadModelSerializer):
         read_only_fields = ["certified_until", "created", "last_updated"]
 
     def to_values(self, instance: Business | None = None) -> BusinessValues:
-        data: dict[str, Any] = dict(self.validated_data)
-
-        def value(name: str, default: Any) -> Any:
-            return data[name] if name in data else (getattr(instance, name) if instance else default)
-
         return BusinessValues(
-            organization=value("organization", None),
-            sector_code=value("sector_code", ""),
-            size=value("size", ""),
-            employees=value("employees", 0),
-            knowledge_based=value("knowledge_based", False),
-            occupations=list(
-                data["occupations"]
-                if "occupations" in data
-                else (instance.occupations.all() if instance else [])
-            ),
+            organization=self.submitted("organization", instance, None),
+            sector_code=self.submitted("sector_code", instance, ""),
+            size=self.submitted("size", instance, ""),
+            employees=self.submitted("employees", instance, 0),
+            knowledge_based=self.submitted("knowledge_based", instance, False),
+            occupations=self.submitted_many("occupations", instance),
         )
 
 
 class SchemeSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="greenjobs-api:scheme-detail")
-    organization = _organization(help_text=_("Code of the organization that runs the scheme."))
-    labour_office = _organization(help_text=_("Code of the labour office (eligibility, approval, payment)."))
-    environment_office = _organization(help_text=_("Code of the environment office (compliance)."))
-    training_office = _organization(help_text=_("Code of the technical-training office (training)."))
+    organization = organization_field(help_text=_("Code of the organization that runs the scheme."))
+    labour_office = organization_field(
+        help_text=_("Code of the labour office (eligibility, approval, payment).")
+    )
+    environment_office = organization_field(help_text=_("Code of the environment office (compliance)."))
+    training_office = organization_field(help_text=_("Code of the technical-training office (training)."))
     kind = serializers.ChoiceField(choices=SchemeKind.choices)
     budget = serializers.DecimalField(**MONEY, min_value=1)
     max_amount = serializers.DecimalField(**MONEY, min_value=1)
@@ -175,26 +164,21 @@ class SchemeSerializer(RasadModelSerializer):
         read_only_fields = ["created", "last_updated"]
 
     def to_values(self, instance: Scheme | None = None) -> SchemeValues:
-        data: dict[str, Any] = dict(self.validated_data)
-
-        def value(name: str, default: Any) -> Any:
-            return data[name] if name in data else (getattr(instance, name) if instance else default)
-
         return SchemeValues(
-            organization=value("organization", None),
-            code=value("code", ""),
-            title=value("title", ""),
-            kind=value("kind", ""),
-            budget=value("budget", None),
-            max_amount=value("max_amount", None),
-            opens_on=value("opens_on", None),
-            closes_on=value("closes_on", None),
-            labour_office=value("labour_office", None),
-            environment_office=value("environment_office", None),
-            training_office=value("training_office", None),
-            description=value("description", ""),
-            rules=value("rules", []),
-            documents=value("documents", []),
+            organization=self.submitted("organization", instance, None),
+            code=self.submitted("code", instance, ""),
+            title=self.submitted("title", instance, ""),
+            kind=self.submitted("kind", instance, ""),
+            budget=self.submitted("budget", instance, None),
+            max_amount=self.submitted("max_amount", instance, None),
+            opens_on=self.submitted("opens_on", instance, None),
+            closes_on=self.submitted("closes_on", instance, None),
+            labour_office=self.submitted("labour_office", instance, None),
+            environment_office=self.submitted("environment_office", instance, None),
+            training_office=self.submitted("training_office", instance, None),
+            description=self.submitted("description", instance, ""),
+            rules=self.submitted("rules", instance, []),
+            documents=self.submitted("documents", instance, []),
             programme=instance.programme if instance else None,
         )
 

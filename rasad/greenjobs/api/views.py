@@ -17,7 +17,7 @@ from rest_framework.serializers import BaseSerializer
 
 from rasad.api.parsers import FormParser, MultiPartParser
 from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, scope_action
-from rasad.core.models import User
+from rasad.api.writes import SavedByActionMixin, acting_user
 from rasad.greenjobs.actions import (
     ApplicationValues,
     Correction,
@@ -74,12 +74,6 @@ from rasad.greenjobs.models import Application, Business, Certificate, Occupatio
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 
-def _actor(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 class OccupationViewSet(ScopedReadOnlyViewSet):
     """The catalogue of green occupations (reference data, ISCO-08 and ISIC Rev.4 codes)."""
 
@@ -98,7 +92,7 @@ class BusinessViewSet(ScopedModelViewSet):
 
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         assert isinstance(serializer, BusinessSerializer)
-        serializer.instance = do_save_business(serializer.to_values(), acting_user=_actor(self.request))
+        serializer.instance = do_save_business(serializer.to_values(), acting_user=acting_user(self.request))
 
     # Documented as the page it answers, not as a list route of the registry: the directory is
     # not the viewset's list (it is the same for every caller), but it is paginated like one.
@@ -130,12 +124,12 @@ class BusinessViewSet(ScopedModelViewSet):
         assert isinstance(serializer, BusinessSerializer) and isinstance(serializer.instance, Business)
         serializer.instance = do_save_business(
             serializer.to_values(serializer.instance),
-            acting_user=_actor(self.request),
+            acting_user=acting_user(self.request),
             instance=serializer.instance,
         )
 
 
-class SchemeViewSet(ScopedModelViewSet):
+class SchemeViewSet(SavedByActionMixin, ScopedModelViewSet):
     """Incentive schemes: budget, window, eligibility rules, required documents, offices."""
 
     queryset = Scheme.objects.select_related(
@@ -144,18 +138,7 @@ class SchemeViewSet(ScopedModelViewSet):
     serializer_class = SchemeSerializer
     filterset_class = SchemeFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
-        assert isinstance(serializer, SchemeSerializer)
-        serializer.instance = do_save_scheme(serializer.to_values(), acting_user=_actor(self.request))
-
-    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
-        assert isinstance(serializer, SchemeSerializer) and isinstance(serializer.instance, Scheme)
-        serializer.instance = do_save_scheme(
-            serializer.to_values(serializer.instance),
-            acting_user=_actor(self.request),
-            instance=serializer.instance,
-        )
+    save_action = staticmethod(do_save_scheme)
 
 
 class ApplicationViewSet(ScopedModelViewSet):
@@ -182,7 +165,7 @@ class ApplicationViewSet(ScopedModelViewSet):
                 purpose=data["purpose"],
                 jobs_planned=data["jobs_planned"],
             ),
-            acting_user=_actor(self.request),
+            acting_user=acting_user(self.request),
         )
 
     def _answer(self, application: Application, code: int = status.HTTP_200_OK) -> Response:
@@ -211,7 +194,7 @@ class ApplicationViewSet(ScopedModelViewSet):
                 {"file": [_("The file is larger than %(size)s MB.") % {"size": MAX_DOCUMENT_BYTES // 2**20}]}
             )
         document = do_attach_document(
-            application, upload.validated_data["requirement"], file, acting_user=_actor(request)
+            application, upload.validated_data["requirement"], file, acting_user=acting_user(request)
         )
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
@@ -220,7 +203,7 @@ class ApplicationViewSet(ScopedModelViewSet):
     @scope_action("change")
     def submit(self, request: Request, pk: Any = None) -> Response:
         """Send a draft to the offices (the scheme open, every required document attached)."""
-        return self._answer(do_submit_application(self.get_object(), acting_user=_actor(request)))
+        return self._answer(do_submit_application(self.get_object(), acting_user=acting_user(request)))
 
     @extend_schema(request=CorrectionSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
@@ -237,7 +220,9 @@ class ApplicationViewSet(ScopedModelViewSet):
             jobs_planned=data.get("jobs_planned"),
             note=data.get("note", ""),
         )
-        return self._answer(do_resubmit_application(application, correction, acting_user=_actor(request)))
+        return self._answer(
+            do_resubmit_application(application, correction, acting_user=acting_user(request))
+        )
 
     @extend_schema(request=NoteSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"], url_path="check-eligibility")
@@ -246,7 +231,7 @@ class ApplicationViewSet(ScopedModelViewSet):
         """Labour office: the business meets the scheme's rules (priority points recorded)."""
         application = self.get_object()
         return self._answer(
-            do_check_eligibility(application, note=self._note(request), acting_user=_actor(request))
+            do_check_eligibility(application, note=self._note(request), acting_user=acting_user(request))
         )
 
     @extend_schema(request=NoteSerializer, responses=ApplicationSerializer)
@@ -256,7 +241,7 @@ class ApplicationViewSet(ScopedModelViewSet):
         """Environment office: the business meets the environmental requirements."""
         application = self.get_object()
         return self._answer(
-            do_confirm_compliance(application, note=self._note(request), acting_user=_actor(request))
+            do_confirm_compliance(application, note=self._note(request), acting_user=acting_user(request))
         )
 
     @extend_schema(request=NoteSerializer, responses=ApplicationSerializer)
@@ -266,7 +251,7 @@ class ApplicationViewSet(ScopedModelViewSet):
         """Technical-training office: the training the scheme requires was completed."""
         application = self.get_object()
         return self._answer(
-            do_confirm_training(application, note=self._note(request), acting_user=_actor(request))
+            do_confirm_training(application, note=self._note(request), acting_user=acting_user(request))
         )
 
     @extend_schema(request=ApproveSerializer, responses=ApplicationSerializer)
@@ -280,7 +265,7 @@ class ApplicationViewSet(ScopedModelViewSet):
         data = serializer.validated_data
         return self._answer(
             do_approve_application(
-                application, data["amount"], note=data.get("note", ""), acting_user=_actor(request)
+                application, data["amount"], note=data.get("note", ""), acting_user=acting_user(request)
             )
         )
 
@@ -298,7 +283,7 @@ class ApplicationViewSet(ScopedModelViewSet):
             data["amount"],
             paid_on=data["paid_on"],
             reference=data.get("reference", ""),
-            acting_user=_actor(request),
+            acting_user=acting_user(request),
         )
         return self._answer(application, status.HTTP_201_CREATED)
 
@@ -309,7 +294,7 @@ class ApplicationViewSet(ScopedModelViewSet):
         """Labour office: close a paid application; what was not paid returns to the budget."""
         application = self.get_object()
         return self._answer(
-            do_close_application(application, note=self._note(request), acting_user=_actor(request))
+            do_close_application(application, note=self._note(request), acting_user=acting_user(request))
         )
 
     @extend_schema(request=GreenReasonSerializer, responses=ApplicationSerializer)
@@ -322,7 +307,7 @@ class ApplicationViewSet(ScopedModelViewSet):
         serializer.is_valid(raise_exception=True)
         return self._answer(
             do_return_application(
-                application, reason=serializer.validated_data["reason"], acting_user=_actor(request)
+                application, reason=serializer.validated_data["reason"], acting_user=acting_user(request)
             )
         )
 
@@ -336,7 +321,7 @@ class ApplicationViewSet(ScopedModelViewSet):
         serializer.is_valid(raise_exception=True)
         return self._answer(
             do_refuse_application(
-                application, reason=serializer.validated_data["reason"], acting_user=_actor(request)
+                application, reason=serializer.validated_data["reason"], acting_user=acting_user(request)
             )
         )
 
@@ -358,7 +343,7 @@ class CertificateViewSet(ScopedModelViewSet):
             office=data["office"],
             assessment=data.get("assessment"),
             renews=data.get("renews"),
-            acting_user=_actor(self.request),
+            acting_user=acting_user(self.request),
         )
 
     def _answer(self, certificate: Certificate) -> Response:
@@ -379,7 +364,7 @@ class CertificateViewSet(ScopedModelViewSet):
                 certificate,
                 visited_on=data["visited_on"],
                 findings=data["findings"],
-                acting_user=_actor(request),
+                acting_user=acting_user(request),
             )
         )
 
@@ -395,7 +380,7 @@ class CertificateViewSet(ScopedModelViewSet):
             do_grant_certificate(
                 certificate,
                 valid_months=serializer.validated_data["valid_months"],
-                acting_user=_actor(request),
+                acting_user=acting_user(request),
             )
         )
 
@@ -409,7 +394,7 @@ class CertificateViewSet(ScopedModelViewSet):
         serializer.is_valid(raise_exception=True)
         return self._answer(
             do_refuse_certificate(
-                certificate, reason=serializer.validated_data["reason"], acting_user=_actor(request)
+                certificate, reason=serializer.validated_data["reason"], acting_user=acting_user(request)
             )
         )
 
@@ -426,5 +411,7 @@ class OutcomeViewSet(ScopedModelViewSet):
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         assert isinstance(serializer, OutcomeSerializer)
         serializer.instance = do_report_outcome(
-            serializer.validated_data["application"], serializer.to_values(), acting_user=_actor(self.request)
+            serializer.validated_data["application"],
+            serializer.to_values(),
+            acting_user=acting_user(self.request),
         )

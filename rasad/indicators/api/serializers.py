@@ -8,8 +8,7 @@ from rest_framework import serializers
 
 from rasad.api.fields import DateField
 from rasad.api.lean import Computed, LeanList
-from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField
-from rasad.core.models import Organization
+from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField, organization_field
 from rasad.indicators import validation
 from rasad.indicators.actions import (
     BaselineValues,
@@ -33,9 +32,7 @@ from rasad.indicators.models import (
 
 
 def _organization_field(**kwargs: Any) -> ScopedSlugRelatedField:
-    return ScopedSlugRelatedField(
-        slug_field="code", queryset=Organization.objects.all(), help_text=_("Organization code."), **kwargs
-    )
+    return organization_field(help_text=_("Organization code."), **kwargs)
 
 
 def _indicator_field(**kwargs: Any) -> serializers.SlugRelatedField[Any]:

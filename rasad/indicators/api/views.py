@@ -11,9 +11,10 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, scope_action
+from rasad.api.writes import acting_user
 from rasad.core.access import ObjectNotFound
 from rasad.core.filtersets import IdFilter
-from rasad.core.models import Organization, User
+from rasad.core.models import Organization
 from rasad.indicators import dashboards, energy, scoring
 from rasad.indicators.actions import (
     do_approve_period,
@@ -76,12 +77,6 @@ class ScorecardFilterSet(OwnedFilterSet):
         fields = ["organization_id", "organization", "year"]
 
 
-def _actor(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 class UnitViewSet(ScopedReadOnlyViewSet):
     queryset = Unit.objects.all()
     serializer_class = s.UnitSerializer
@@ -105,12 +100,12 @@ class IndicatorViewSet(ScopedModelViewSet):
 
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         assert isinstance(serializer, s.IndicatorSerializer)
-        serializer.instance = do_save_indicator(serializer.to_values(), acting_user=_actor(self.request))
+        serializer.instance = do_save_indicator(serializer.to_values(), acting_user=acting_user(self.request))
 
     def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         assert isinstance(serializer, s.IndicatorSerializer) and isinstance(serializer.instance, Indicator)
         serializer.instance = do_save_indicator(
-            serializer.to_values(), acting_user=_actor(self.request), instance=serializer.instance
+            serializer.to_values(), acting_user=acting_user(self.request), instance=serializer.instance
         )
 
 
@@ -126,12 +121,12 @@ class AssignmentViewSet(ScopedModelViewSet):
             data["organization"],
             data["indicator"],
             include_descendants=data.get("include_descendants", False),
-            acting_user=_actor(self.request),
+            acting_user=acting_user(self.request),
             reports_from=data.get("reports_from"),
         )
 
     def perform_destroy(self, instance: Assignment) -> None:
-        do_delete_assignment(instance, acting_user=_actor(self.request))
+        do_delete_assignment(instance, acting_user=acting_user(self.request))
 
 
 class ObservationViewSet(ScopedReadOnlyViewSet):
@@ -148,7 +143,7 @@ class ObservationViewSet(ScopedReadOnlyViewSet):
     @scope_action("add")
     def bulk(self, request: Request) -> Response:
         data = bulk.parse(request.data)
-        user = _actor(request)
+        user = acting_user(request)
         claim = None
         if data.batch_id:
             digest = request_digest(
@@ -192,14 +187,16 @@ class ObservationViewSet(ScopedReadOnlyViewSet):
     @scope_action("submit")
     def submit(self, request: Request) -> Response:
         organization, period, _reason = self._period_action(request)
-        return self._period_response(do_submit_period(organization, period, acting_user=_actor(request)))
+        return self._period_response(do_submit_period(organization, period, acting_user=acting_user(request)))
 
     @extend_schema(request=s.PeriodActionSerializer, responses={200: s.ObservationSerializer(many=True)})
     @action(detail=False, methods=["post"], pagination_class=None, filterset_class=None)
     @scope_action("approve")
     def approve(self, request: Request) -> Response:
         organization, period, _reason = self._period_action(request)
-        return self._period_response(do_approve_period(organization, period, acting_user=_actor(request)))
+        return self._period_response(
+            do_approve_period(organization, period, acting_user=acting_user(request))
+        )
 
     @extend_schema(request=s.PeriodActionSerializer, responses={200: s.ObservationSerializer(many=True)})
     @action(detail=False, methods=["post"], pagination_class=None, filterset_class=None)
@@ -207,7 +204,7 @@ class ObservationViewSet(ScopedReadOnlyViewSet):
     def reopen(self, request: Request) -> Response:
         organization, period, reason = self._period_action(request)
         return self._period_response(
-            do_reopen_period(organization, period, acting_user=_actor(request), reason=reason)
+            do_reopen_period(organization, period, acting_user=acting_user(request), reason=reason)
         )
 
     @extend_schema(
@@ -252,16 +249,16 @@ class TargetViewSet(ScopedModelViewSet):
 
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         assert isinstance(serializer, s.TargetSerializer)
-        serializer.instance = do_save_target(serializer.to_values(), acting_user=_actor(self.request))
+        serializer.instance = do_save_target(serializer.to_values(), acting_user=acting_user(self.request))
 
     def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         assert isinstance(serializer, s.TargetSerializer) and isinstance(serializer.instance, Target)
         serializer.instance = do_save_target(
-            serializer.to_values(), acting_user=_actor(self.request), instance=serializer.instance
+            serializer.to_values(), acting_user=acting_user(self.request), instance=serializer.instance
         )
 
     def perform_destroy(self, instance: Target) -> None:
-        do_delete_target(instance, acting_user=_actor(self.request))
+        do_delete_target(instance, acting_user=acting_user(self.request))
 
 
 class AlertViewSet(ScopedReadOnlyViewSet):
@@ -274,7 +271,7 @@ class AlertViewSet(ScopedReadOnlyViewSet):
     @scope_action("change")
     def close(self, request: Request, pk: str) -> Response:
         """Acknowledge an open alert and close it (400 if it is already closed)."""
-        alert = do_close_alert(self.get_object(), acting_user=_actor(request))
+        alert = do_close_alert(self.get_object(), acting_user=acting_user(request))
         return Response(s.AlertSerializer(alert, context=self.get_serializer_context()).data)
 
 
@@ -286,12 +283,12 @@ class BaselineViewSet(ScopedModelViewSet):
 
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         assert isinstance(serializer, s.BaselineSerializer)
-        serializer.instance = do_save_baseline(serializer.to_values(), acting_user=_actor(self.request))
+        serializer.instance = do_save_baseline(serializer.to_values(), acting_user=acting_user(self.request))
 
     def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         assert isinstance(serializer, s.BaselineSerializer) and isinstance(serializer.instance, Baseline)
         serializer.instance = do_save_baseline(
-            serializer.to_values(), acting_user=_actor(self.request), instance=serializer.instance
+            serializer.to_values(), acting_user=acting_user(self.request), instance=serializer.instance
         )
 
     @extend_schema(
@@ -310,12 +307,12 @@ class ScorecardViewSet(ScopedModelViewSet):
 
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         assert isinstance(serializer, s.ScorecardSerializer)
-        serializer.instance = do_save_scorecard(serializer.to_values(), acting_user=_actor(self.request))
+        serializer.instance = do_save_scorecard(serializer.to_values(), acting_user=acting_user(self.request))
 
     def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         assert isinstance(serializer, s.ScorecardSerializer) and isinstance(serializer.instance, Scorecard)
         serializer.instance = do_save_scorecard(
-            serializer.to_values(), acting_user=_actor(self.request), instance=serializer.instance
+            serializer.to_values(), acting_user=acting_user(self.request), instance=serializer.instance
         )
 
     @extend_schema(

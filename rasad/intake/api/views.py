@@ -15,8 +15,8 @@ from rest_framework.serializers import BaseSerializer
 
 from rasad.api import parsers
 from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin, scope_action
+from rasad.api.writes import acting_user
 from rasad.core.access import access_object
-from rasad.core.models import User
 from rasad.intake.actions import (
     Acceptance,
     AliasValues,
@@ -50,12 +50,6 @@ from rasad.intake.models import IntakeDocument, KnownPerson, OrganizationAlias, 
 from rasad.intake.reading import read_pasted, read_upload
 
 
-def _actor(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 class IntakeDocumentViewSet(
     ScopedViewSetMixin,
     mixins.ListModelMixin,
@@ -84,13 +78,13 @@ class IntakeDocumentViewSet(
         read = read_upload(upload.name, upload.read()) if upload else read_pasted(data["text"])
         document = do_submit_document(
             SubmissionValues(read, data["organization"], data.get("title") or "", data.get("document_date")),
-            acting_user=_actor(request),
+            acting_user=acting_user(request),
         )
         body = IntakeDocumentSerializer(document, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance: IntakeDocument) -> None:
-        do_delete_document(instance, acting_user=_actor(self.request))
+        do_delete_document(instance, acting_user=acting_user(self.request))
 
     def _reviewable(self, pk: Any) -> IntakeDocument:
         document: IntakeDocument = access_object(
@@ -117,7 +111,7 @@ class IntakeDocumentViewSet(
 
                 raise ValidationError({"proposals": [_("A proposal does not belong to this document.")]})
             acceptances.append(Acceptance(proposal, item.get("target") or "", item.get("values") or {}))
-        do_accept_proposals(document, acceptances, acting_user=_actor(request))
+        do_accept_proposals(document, acceptances, acting_user=acting_user(request))
         document = IntakeDocument.objects.get(pk=document.pk)
         return Response(IntakeDocumentSerializer(document, context=self.get_serializer_context()).data)
 
@@ -134,7 +128,7 @@ class IntakeDocumentViewSet(
             from django.core.exceptions import ValidationError
 
             raise ValidationError({"proposals": [_("A proposal does not belong to this document.")]})
-        do_reject_proposals(document, proposals, acting_user=_actor(request))
+        do_reject_proposals(document, proposals, acting_user=acting_user(request))
         document = IntakeDocument.objects.get(pk=document.pk)
         return Response(IntakeDocumentSerializer(document, context=self.get_serializer_context()).data)
 
@@ -157,7 +151,7 @@ class ProposalViewSet(
         serializer.is_valid(raise_exception=True)
         changes = serializer.validated_data.get("values") or {}
         if changes:
-            proposal = do_correct_proposal(proposal, changes, acting_user=_actor(request))
+            proposal = do_correct_proposal(proposal, changes, acting_user=acting_user(request))
         return Response(ProposalSerializer(proposal, context=self.get_serializer_context()).data)
 
 
@@ -172,7 +166,7 @@ class OrganizationAliasViewSet(ScopedModelViewSet):
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         data = serializer.validated_data
         serializer.instance = do_add_alias(
-            AliasValues(data["organization"], data["alias"]), acting_user=_actor(self.request)
+            AliasValues(data["organization"], data["alias"]), acting_user=acting_user(self.request)
         )
 
     def perform_update(self, serializer: BaseSerializer[Any]) -> None:
@@ -182,11 +176,11 @@ class OrganizationAliasViewSet(ScopedModelViewSet):
         serializer.instance = do_update_alias(
             alias,
             AliasValues(data.get("organization", alias.organization), data.get("alias", alias.alias)),
-            acting_user=_actor(self.request),
+            acting_user=acting_user(self.request),
         )
 
     def perform_destroy(self, instance: OrganizationAlias) -> None:
-        do_delete_alias(instance, acting_user=_actor(self.request))
+        do_delete_alias(instance, acting_user=acting_user(self.request))
 
 
 class KnownPersonViewSet(ScopedReadOnlyViewSet):

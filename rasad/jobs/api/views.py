@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from rasad.api.errors import ErrorSerializer
-from rasad.core.models import User
+from rasad.api.writes import acting_user
 from rasad.jobs.api.serializers import ExportFileSerializer, ExportKindSerializer, ExportRequestSerializer
 from rasad.jobs.exports import do_record_download, do_request_export, export_kinds, may_export
 from rasad.jobs.models import ExportFile, ExportStatus
@@ -34,11 +34,6 @@ FILE_TYPES = {
 class NotReady(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "not_ready"
-
-
-def _actor(request: Request) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    return user
 
 
 class ExportFileViewSet(
@@ -63,7 +58,9 @@ class ExportFileViewSet(
         serializer = ExportRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        export = do_request_export(data["kind"], data["format"], data["filters"], acting_user=_actor(request))
+        export = do_request_export(
+            data["kind"], data["format"], data["filters"], acting_user=acting_user(request)
+        )
         export = self.get_queryset().get(pk=export.pk)
         body = ExportFileSerializer(export, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_202_ACCEPTED)
@@ -72,7 +69,7 @@ class ExportFileViewSet(
     @action(detail=False, methods=["get"], pagination_class=None)
     def kinds(self, request: Request) -> Response:
         """The lists you may export, and in which formats."""
-        user = _actor(request)
+        user = acting_user(request)
         kinds = [
             {"kind": kind.name, "title": str(kind.title), "formats": list(kind.formats)}
             for kind in export_kinds().values()
@@ -92,7 +89,7 @@ class ExportFileViewSet(
         """The file, once ready (409 while it is being prepared; 404 once deleted, or when you
         may no longer see the list)."""
         export = self.get_object()
-        user = _actor(request)
+        user = acting_user(request)
         if export.status in (ExportStatus.WAITING, ExportStatus.RUNNING):
             raise NotReady(_("The file is still being prepared; ask again when its status is ready."))
         kind = export_kinds().get(export.kind)

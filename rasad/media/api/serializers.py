@@ -8,8 +8,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from rasad.api import fields
-from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField
-from rasad.core.models import City, Organization
+from rasad.api.serializers import (
+    RasadModelSerializer,
+    ScopedPrimaryKeyRelatedField,
+    organization_field,
+)
+from rasad.core.models import City
 from rasad.media.actions import PlanValues, StatementValues
 from rasad.media.actions.statements import SPOKESPERSON_REFUSED, spokesperson_label
 from rasad.media.choices import (
@@ -35,24 +39,10 @@ from rasad.programs.models import Axis
 from rasad.training.models import Event, PositionHolding
 
 
-class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
-    """A reference by id that resolves only rows the requesting user may see."""
-
-    def get_queryset(self) -> Any:
-        queryset: Any = super().get_queryset()
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        return queryset.visible_to(user) if user is not None else queryset.none()
-
-
-def _organization(**kwargs: Any) -> ScopedSlugRelatedField:
-    return ScopedSlugRelatedField(slug_field="code", queryset=Organization.objects.all(), **kwargs)
-
-
 class MemberAgencySerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="media-api:memberagency-detail")
-    hq = _organization(help_text=_("Code of the media headquarters."))
-    agency = _organization(help_text=_("Code of the member agency."))
+    hq = organization_field(help_text=_("Code of the media headquarters."))
+    agency = organization_field(help_text=_("Code of the member agency."))
     joined_on = fields.DateField(required=False, allow_null=True)
 
     class Meta:
@@ -97,14 +87,14 @@ class StatementFileUploadSerializer(serializers.Serializer[Any]):
 
 class StatementSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="media-api:statement-detail")
-    organization = _organization(help_text=_("Code of the media headquarters."))
+    organization = organization_field(help_text=_("Code of the media headquarters."))
     kind = serializers.ChoiceField(choices=StatementKind.choices)
     body = fields.MultiLineCharField(max_length=20_000)
     previous: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
         read_only=True, allow_null=True
     )
     attachments = StatementAttachmentSerializer(many=True, read_only=True)
-    crisis = ScopedPrimaryKeyField(
+    crisis = ScopedPrimaryKeyRelatedField(
         queryset=Crisis.objects.all(), required=False, allow_null=True, help_text=_("Id of an open crisis.")
     )
     deadline_basis = serializers.CharField(
@@ -177,7 +167,7 @@ class StatementSerializer(RasadModelSerializer):
 
 
 class IssueSerializer(serializers.Serializer[Any]):
-    agencies = _organization(many=True, help_text=_("Codes of the member agencies to issue it to."))
+    agencies = organization_field(many=True, help_text=_("Codes of the member agencies to issue it to."))
     deadline_basis = serializers.ChoiceField(choices=DeadlineBasis.choices)
     deadline_hours = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=720)
     due_at = fields.DateTimeField(required=False, allow_null=True)
@@ -241,7 +231,7 @@ class ResponseSerializer(serializers.Serializer[Any]):
 
 class CrisisSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="media-api:crisis-detail")
-    organization = _organization(help_text=_("Code of the media headquarters."))
+    organization = organization_field(help_text=_("Code of the media headquarters."))
     severity = serializers.ChoiceField(choices=Severity.choices)
     description = fields.MultiLineCharField(required=False, allow_blank=True, default="", max_length=5000)
     places = serializers.PrimaryKeyRelatedField(
@@ -305,7 +295,7 @@ class TimelineEntrySerializer(RasadModelSerializer):
 class NewEntrySerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=[EntryKind.EVENT.value, EntryKind.DECISION.value])
     text = fields.MultiLineCharField(max_length=5000)
-    organization = _organization(help_text=_("Code of the headquarters or member agency it is from."))
+    organization = organization_field(help_text=_("Code of the headquarters or member agency it is from."))
 
 
 class FiguresSerializer(serializers.Serializer[Any]):
@@ -328,8 +318,8 @@ class FiguresSerializer(serializers.Serializer[Any]):
 
 class RumourSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="media-api:rumour-detail")
-    organization = _organization(help_text=_("Code of the media headquarters."))
-    crisis = ScopedPrimaryKeyField(queryset=Crisis.objects.all(), required=False, allow_null=True)
+    organization = organization_field(help_text=_("Code of the media headquarters."))
+    crisis = ScopedPrimaryKeyRelatedField(queryset=Crisis.objects.all(), required=False, allow_null=True)
     claim = fields.MultiLineCharField(max_length=5000)
     facts = fields.MultiLineCharField(required=False, allow_blank=True, default="", max_length=5000)
     reach = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=100_000_000)
@@ -361,7 +351,7 @@ class RumourSerializer(RasadModelSerializer):
 
 
 class AssignRumourSerializer(serializers.Serializer[Any]):
-    agency = _organization(help_text=_("Code of the member agency to answer the rumour."))
+    agency = organization_field(help_text=_("Code of the member agency to answer the rumour."))
 
 
 class AnswerRumourSerializer(serializers.Serializer[Any]):
@@ -370,8 +360,8 @@ class AnswerRumourSerializer(serializers.Serializer[Any]):
 
 class PlannedItemSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="media-api:planneditem-detail")
-    organization = _organization(help_text=_("Code of the media headquarters."))
-    agency = _organization(
+    organization = organization_field(help_text=_("Code of the media headquarters."))
+    agency = organization_field(
         required=False, allow_null=True, help_text=_("Code of the member agency; empty: the headquarters.")
     )
     kind = serializers.ChoiceField(choices=PlanKind.choices)
@@ -380,8 +370,10 @@ class PlannedItemSerializer(RasadModelSerializer):
     starts_at = fields.DateTimeField()
     ends_at = fields.DateTimeField(required=False, allow_null=True)
     channel = serializers.ChoiceField(choices=Channel.choices, required=False, allow_blank=True, default="")
-    training_event = ScopedPrimaryKeyField(queryset=Event.objects.all(), required=False, allow_null=True)
-    axis = ScopedPrimaryKeyField(
+    training_event = ScopedPrimaryKeyRelatedField(
+        queryset=Event.objects.all(), required=False, allow_null=True
+    )
+    axis = ScopedPrimaryKeyRelatedField(
         queryset=Axis.objects.all(),
         required=False,
         allow_null=True,

@@ -16,7 +16,7 @@ from rest_framework.serializers import BaseSerializer
 
 from rasad.api import parsers
 from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, scope_action
-from rasad.core.models import User
+from rasad.api.writes import SavedByActionMixin, acting_user
 from rasad.media.actions import (
     CrisisValues,
     Deadline,
@@ -90,12 +90,6 @@ from rasad.media.models import (
 )
 
 
-def _actor(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 class MemberAgencyViewSet(ScopedModelViewSet):
     """The agencies each media headquarters coordinates. ``POST`` adds one."""
 
@@ -107,11 +101,11 @@ class MemberAgencyViewSet(ScopedModelViewSet):
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         data = serializer.validated_data
         serializer.instance = do_add_member_agency(
-            data["hq"], data["agency"], acting_user=_actor(self.request), joined_on=data.get("joined_on")
+            data["hq"], data["agency"], acting_user=acting_user(self.request), joined_on=data.get("joined_on")
         )
 
 
-class StatementViewSet(ScopedModelViewSet):
+class StatementViewSet(SavedByActionMixin, ScopedModelViewSet):
     """Statements and talking points. ``POST`` drafts one; ``PATCH`` changes a draft (an issued
     statement is never changed: ``POST .../revise/`` drafts its next version). The steps:
     ``submit`` (for review), ``approve``, ``return`` (to draft), ``issue`` (to member agencies, with
@@ -123,18 +117,7 @@ class StatementViewSet(ScopedModelViewSet):
     serializer_class = StatementSerializer
     filterset_class = StatementFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
-        assert isinstance(serializer, StatementSerializer)
-        serializer.instance = do_save_statement(serializer.to_values(), acting_user=_actor(self.request))
-
-    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
-        assert isinstance(serializer, StatementSerializer) and isinstance(serializer.instance, Statement)
-        serializer.instance = do_save_statement(
-            serializer.to_values(serializer.instance),
-            acting_user=_actor(self.request),
-            instance=serializer.instance,
-        )
+    save_action = staticmethod(do_save_statement)
 
     def _answer(self, statement: Statement, code: int = status.HTTP_200_OK) -> Response:
         fresh = (
@@ -147,14 +130,14 @@ class StatementViewSet(ScopedModelViewSet):
     @scope_action("change")
     def submit(self, request: Request, pk: Any = None) -> Response:
         """Send a draft for review."""
-        return self._answer(do_submit_statement(self.get_object(), acting_user=_actor(request)))
+        return self._answer(do_submit_statement(self.get_object(), acting_user=acting_user(request)))
 
     @extend_schema(request=None, responses=StatementSerializer)
     @action(detail=True, methods=["post"])
     @scope_action("approve")
     def approve(self, request: Request, pk: Any = None) -> Response:
         """Approve a statement in review."""
-        return self._answer(do_approve_statement(self.get_object(), acting_user=_actor(request)))
+        return self._answer(do_approve_statement(self.get_object(), acting_user=acting_user(request)))
 
     @extend_schema(request=ReturnSerializer, responses=StatementSerializer)
     @action(detail=True, methods=["post"], url_path="return")
@@ -165,7 +148,7 @@ class StatementViewSet(ScopedModelViewSet):
         body = ReturnSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._answer(
-            do_return_statement(statement, acting_user=_actor(request), note=body.validated_data["note"])
+            do_return_statement(statement, acting_user=acting_user(request), note=body.validated_data["note"])
         )
 
     @extend_schema(request=IssueSerializer, responses=StatementSerializer)
@@ -181,7 +164,7 @@ class StatementViewSet(ScopedModelViewSet):
         data = body.validated_data
         deadline = Deadline(data["deadline_basis"], data.get("deadline_hours"), data.get("due_at"))
         return self._answer(
-            do_issue_statement(statement, list(data["agencies"]), deadline, acting_user=_actor(request))
+            do_issue_statement(statement, list(data["agencies"]), deadline, acting_user=acting_user(request))
         )
 
     @extend_schema(request=None, responses={201: StatementSerializer})
@@ -190,7 +173,7 @@ class StatementViewSet(ScopedModelViewSet):
     def revise(self, request: Request, pk: Any = None) -> Response:
         """Draft the next version of an issued statement (both versions are kept)."""
         return self._answer(
-            do_revise_statement(self.get_object(), acting_user=_actor(request)), status.HTTP_201_CREATED
+            do_revise_statement(self.get_object(), acting_user=acting_user(request)), status.HTTP_201_CREATED
         )
 
     @extend_schema(
@@ -205,7 +188,7 @@ class StatementViewSet(ScopedModelViewSet):
         upload = StatementFileUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         attachment = do_add_statement_attachment(
-            statement, upload.validated_data["file"], acting_user=_actor(request)
+            statement, upload.validated_data["file"], acting_user=acting_user(request)
         )
         return Response(
             StatementAttachmentSerializer(attachment, context=self.get_serializer_context()).data,
@@ -229,7 +212,7 @@ class RecipientViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     @scope_action("respond")
     def acknowledge(self, request: Request, pk: Any = None) -> Response:
-        return self._answer(do_acknowledge(self.get_object(), acting_user=_actor(request)))
+        return self._answer(do_acknowledge(self.get_object(), acting_user=acting_user(request)))
 
     @extend_schema(
         parameters=[
@@ -249,7 +232,7 @@ class RecipientViewSet(ScopedReadOnlyViewSet):
     def figures(self, request: Request) -> Response:
         """Each agency's responsiveness over the period, ranked (as on the figures page)."""
         period = period_of({"period": request.query_params.get("period", "")})
-        rows = figures_for_period(_actor(request), period)
+        rows = figures_for_period(acting_user(request), period)
         return Response(FiguresSerializer([row.as_dict() for row in rows], many=True).data)
 
     @extend_schema(
@@ -276,7 +259,7 @@ class RecipientViewSet(ScopedReadOnlyViewSet):
             evidence_file=data["evidence_file"],
             reason=data["reason"],
         )
-        return self._answer(do_respond(recipient, values, acting_user=_actor(request)))
+        return self._answer(do_respond(recipient, values, acting_user=acting_user(request)))
 
 
 class CrisisViewSet(ScopedModelViewSet):
@@ -299,7 +282,7 @@ class CrisisViewSet(ScopedModelViewSet):
                 description=data.get("description", ""),
                 places=list(data.get("places", [])),
             ),
-            acting_user=_actor(self.request),
+            acting_user=acting_user(self.request),
         )
 
     @extend_schema(request=CloseCrisisSerializer, responses=CrisisSerializer)
@@ -309,7 +292,9 @@ class CrisisViewSet(ScopedModelViewSet):
         crisis = self.get_object()
         body = CloseCrisisSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        closed = do_close_crisis(crisis, body.validated_data["closing_summary"], acting_user=_actor(request))
+        closed = do_close_crisis(
+            crisis, body.validated_data["closing_summary"], acting_user=acting_user(request)
+        )
         return Response(CrisisSerializer(closed, context=self.get_serializer_context()).data)
 
     @extend_schema(responses={200: TimelineEntrySerializer(many=True)}, filters=False)
@@ -333,13 +318,17 @@ class CrisisViewSet(ScopedModelViewSet):
     def entries(self, request: Request, pk: Any = None) -> Response:
         """Add an event or a decision, from the headquarters or a member agency."""
         crisis = self.get_object()
-        if not may_write_on_timeline(_actor(request), crisis):
+        if not may_write_on_timeline(acting_user(request), crisis):
             raise refusal()  # before the body is read: the same 404 as a missing crisis
         body = NewEntrySerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         data = body.validated_data
         entry = do_add_timeline_entry(
-            crisis, data["kind"], data["text"], organization=data["organization"], acting_user=_actor(request)
+            crisis,
+            data["kind"],
+            data["text"],
+            organization=data["organization"],
+            acting_user=acting_user(request),
         )
         return Response(
             TimelineEntrySerializer(entry, context=self.get_serializer_context()).data,
@@ -380,7 +369,7 @@ class RumourViewSet(ScopedModelViewSet):
                 reach=data.get("reach"),
                 facts=data.get("facts", ""),
             ),
-            acting_user=_actor(self.request),
+            acting_user=acting_user(self.request),
         )
 
     def _answer(self, rumour: Rumour) -> Response:
@@ -394,7 +383,7 @@ class RumourViewSet(ScopedModelViewSet):
         body = AssignRumourSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         return self._answer(
-            do_assign_rumour(rumour, body.validated_data["agency"], acting_user=_actor(request))
+            do_assign_rumour(rumour, body.validated_data["agency"], acting_user=acting_user(request))
         )
 
     @extend_schema(request=AnswerRumourSerializer, responses=RumourSerializer)
@@ -402,19 +391,19 @@ class RumourViewSet(ScopedModelViewSet):
     def answer(self, request: Request, pk: Any = None) -> Response:
         """The agency the rumour is assigned to (or the headquarters) records the answer given."""
         rumour = self.get_object()
-        if not may_answer(_actor(request), rumour):
+        if not may_answer(acting_user(request), rumour):
             raise refusal()  # before the body is read: the same 404 as a missing rumour
         body = AnswerRumourSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._answer(
-            do_answer_rumour(rumour, body.validated_data["response"], acting_user=_actor(request))
+            do_answer_rumour(rumour, body.validated_data["response"], acting_user=acting_user(request))
         )
 
     @extend_schema(request=None, responses=RumourSerializer)
     @action(detail=True, methods=["post"])
     @scope_action("change")
     def dismiss(self, request: Request, pk: Any = None) -> Response:
-        return self._answer(do_dismiss_rumour(self.get_object(), acting_user=_actor(request)))
+        return self._answer(do_dismiss_rumour(self.get_object(), acting_user=acting_user(request)))
 
 
 class PlannedItemViewSet(ScopedModelViewSet):
@@ -429,7 +418,7 @@ class PlannedItemViewSet(ScopedModelViewSet):
 
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         values = plan_values(serializer.validated_data)
-        serializer.instance = do_plan_item(values, acting_user=_actor(self.request))
+        serializer.instance = do_plan_item(values, acting_user=acting_user(self.request))
 
     def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         item: PlannedItem = serializer.instance  # type: ignore[assignment]
@@ -447,7 +436,7 @@ class PlannedItemViewSet(ScopedModelViewSet):
             **serializer.validated_data,
         }
         serializer.instance = do_change_planned_item(
-            item, plan_values(merged), acting_user=_actor(self.request)
+            item, plan_values(merged), acting_user=acting_user(self.request)
         )
 
     def _answer(self, item: PlannedItem) -> Response:
@@ -457,12 +446,12 @@ class PlannedItemViewSet(ScopedModelViewSet):
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: Any = None) -> Response:
         item = self.get_object()
-        if not may_publish(_actor(request), item):
+        if not may_publish(acting_user(request), item):
             raise refusal()  # before the body is read: the same 404 as a missing item
         body = PublishItemSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._answer(
-            do_publish_planned_item(item, body.validated_data["link"], acting_user=_actor(request))
+            do_publish_planned_item(item, body.validated_data["link"], acting_user=acting_user(request))
         )
 
     @extend_schema(request=CancelItemSerializer, responses=PlannedItemSerializer)
@@ -473,5 +462,5 @@ class PlannedItemViewSet(ScopedModelViewSet):
         body = CancelItemSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._answer(
-            do_cancel_planned_item(item, body.validated_data["reason"], acting_user=_actor(request))
+            do_cancel_planned_item(item, body.validated_data["reason"], acting_user=acting_user(request))
         )

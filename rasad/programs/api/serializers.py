@@ -7,7 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField
+from rasad.api.serializers import (
+    RasadModelSerializer,
+    ScopedPrimaryKeyRelatedField,
+    ScopedSlugRelatedField,
+    organization_field,
+)
 from rasad.cases.choices import Priority
 from rasad.cases.models import Category
 from rasad.core.filtersets import MAX_ID
@@ -29,21 +34,6 @@ from rasad.programs.progress import item_state
 from rasad.programs.workflow import Step
 
 
-class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
-    """A reference by id that resolves only rows the requesting user may see, so naming one out
-    of scope reads exactly like naming one that does not exist."""
-
-    def get_queryset(self) -> Any:
-        queryset: Any = super().get_queryset()
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        return queryset.visible_to(user) if user is not None else queryset.none()
-
-
-def _organization(**kwargs: Any) -> ScopedSlugRelatedField:
-    return ScopedSlugRelatedField(slug_field="code", queryset=Organization.objects.all(), **kwargs)
-
-
 class PartyOrganizationField(ScopedSlugRelatedField):
     """A party named by its organization's code: read from the party, written as the organization
     (the action finds the party, so that a non-party is refused naming ``party``)."""
@@ -58,7 +48,7 @@ class PartyOrganizationField(ScopedSlugRelatedField):
 class PartyInputSerializer(serializers.Serializer[Any]):
     """A party as a programme lists it (and as a new programme is given it)."""
 
-    organization = _organization(help_text=_("Code of the party's organization."))
+    organization = organization_field(help_text=_("Code of the party's organization."))
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     is_lead = serializers.BooleanField(read_only=True)
     signatory_name = serializers.CharField(max_length=150, allow_blank=True)
@@ -68,8 +58,8 @@ class PartyInputSerializer(serializers.Serializer[Any]):
 class ProgrammeSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="programs-api:programme-detail")
     kind = serializers.ChoiceField(choices=ProgrammeKind.choices)
-    organization = _organization(help_text=_("Code of the lead organization (one of the parties)."))
-    reviewing_organization = _organization(
+    organization = organization_field(help_text=_("Code of the lead organization (one of the parties)."))
+    reviewing_organization = organization_field(
         required=False, allow_null=True, help_text=_("Code of the body that reviews the roll-up.")
     )
     legal_basis = serializers.ListField(
@@ -132,7 +122,7 @@ class ProgrammeUpdateSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=ProgrammeKind.choices, required=False)
     title = serializers.CharField(max_length=300, required=False)
     reference_number = serializers.CharField(max_length=80, required=False, allow_blank=True)
-    reviewing_organization = _organization(required=False, allow_null=True)
+    reviewing_organization = organization_field(required=False, allow_null=True)
     description = serializers.CharField(required=False, allow_blank=True)
     signed_on = serializers.DateField(required=False, allow_null=True)
     starts_on = serializers.DateField(required=False)
@@ -165,7 +155,7 @@ class WeightsSerializer(serializers.Serializer[Any]):
 class PartySerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="programs-api:party-detail")
     programme = ScopedPrimaryKeyRelatedField(queryset=Programme.objects.all())
-    organization = _organization()
+    organization = organization_field()
     organization_name = serializers.CharField(source="organization.name", read_only=True)
 
     class Meta:
@@ -344,7 +334,7 @@ class IndicatorTargetSerializer(RasadModelSerializer):
     objective = ScopedPrimaryKeyRelatedField(queryset=Objective.objects.all())
     party = PartyOrganizationField(help_text=_("Code of the party's organization that owes the target."))
     indicator = serializers.SlugRelatedField(slug_field="code", queryset=Indicator.objects.all())
-    organization = _organization(help_text=_("Code of the organization whose values count."))
+    organization = organization_field(help_text=_("Code of the organization whose values count."))
     comparator = serializers.ChoiceField(choices=Comparator.choices)
     weight = serializers.IntegerField(min_value=1, max_value=100, required=False, default=1)
 

@@ -4,6 +4,7 @@ Every write is an action of ``rasad.programs.actions``; scope is applied by the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.http import FileResponse
@@ -15,10 +16,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from rasad.api import parsers
 from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin, scope_action
+from rasad.api.writes import acting_user, files_action
 from rasad.core.access import access_object
-from rasad.core.models import User
 from rasad.lib.downloads import file_download
 from rasad.programs.actions import (
     IndicatorTargetValues,
@@ -89,10 +89,22 @@ from rasad.programs.models import (
 from rasad.programs.reading import progress_as_data, visible_progress
 
 
-def _actor(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
+def _part_values(data: Mapping[str, Any], current: Axis | Objective | None = None) -> PartValues:
+    """An axis's or an objective's values from a validated body: on a change (``current``) what
+    the body leaves out keeps its value, and the position only moves when it is given."""
+    if current is None:
+        return PartValues(
+            data.get("title") or "",
+            data.get("description") or "",
+            data.get("weight") or 0,
+            data.get("position"),
+        )
+    return PartValues(
+        data.get("title", current.title),
+        data.get("description", current.description),
+        data.get("weight", current.weight),
+        data.get("position"),
+    )
 
 
 class ProgrammeViewSet(ScopedModelViewSet):
@@ -108,7 +120,9 @@ class ProgrammeViewSet(ScopedModelViewSet):
 
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         assert isinstance(serializer, ProgrammeSerializer)
-        serializer.instance = do_create_programme(serializer.to_values(), acting_user=_actor(self.request))
+        serializer.instance = do_create_programme(
+            serializer.to_values(), acting_user=acting_user(self.request)
+        )
 
     @extend_schema(request=ProgrammeUpdateSerializer, responses=ProgrammeSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -118,7 +132,7 @@ class ProgrammeViewSet(ScopedModelViewSet):
         )
         serializer.is_valid(raise_exception=True)
         programme = do_update_programme(
-            programme, dict(serializer.validated_data), acting_user=_actor(request)
+            programme, dict(serializer.validated_data), acting_user=acting_user(request)
         )
         return Response(ProgrammeSerializer(programme, context=self.get_serializer_context()).data)
 
@@ -134,7 +148,7 @@ class ProgrammeViewSet(ScopedModelViewSet):
         programme = do_transition_programme(
             programme,
             serializer.validated_data["step"],
-            acting_user=_actor(request),
+            acting_user=acting_user(request),
             note=serializer.validated_data["note"],
         )
         return Response(ProgrammeSerializer(programme, context=self.get_serializer_context()).data)
@@ -145,7 +159,7 @@ class ProgrammeViewSet(ScopedModelViewSet):
     )
     def allowed_steps(self, request: Request, pk: Any = None) -> Response:
         programme = self.get_object()
-        return Response([str(step) for step in allowed_steps(programme, _actor(request))])
+        return Response([str(step) for step in allowed_steps(programme, acting_user(request))])
 
     @extend_schema(request=WeightsSerializer, responses=ProgrammeSerializer)
     @action(detail=True, methods=["post"], url_path="axis-weights")
@@ -155,7 +169,7 @@ class ProgrammeViewSet(ScopedModelViewSet):
         programme = self.get_object()
         serializer = WeightsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        do_set_axis_weights(programme, serializer.validated_data["weights"], acting_user=_actor(request))
+        do_set_axis_weights(programme, serializer.validated_data["weights"], acting_user=acting_user(request))
         programme.refresh_from_db()
         return Response(ProgrammeSerializer(programme, context=self.get_serializer_context()).data)
 
@@ -166,22 +180,10 @@ class ProgrammeViewSet(ScopedModelViewSet):
         and reviewing body; a party's own obligations for that party), with the burn-up points and
         how each number is made (docs/programs.md)."""
         programme = self.get_object()
-        measured = visible_progress(programme, _actor(request), now=timezone.now())
+        measured = visible_progress(programme, acting_user(request), now=timezone.now())
         return Response(progress_as_data(measured, now=timezone.now()))
 
-    @extend_schema(methods=["GET"], responses={200: ProgrammeAttachmentSerializer(many=True)}, filters=False)
-    @extend_schema(
-        methods=["POST"],
-        request={"multipart/form-data": ProgrammeAttachmentUploadSerializer},
-        responses={201: ProgrammeAttachmentSerializer},
-    )
-    @action(
-        detail=True,
-        methods=["get", "post"],
-        parser_classes=[parsers.MultiPartParser, parsers.FormParser],
-        pagination_class=None,
-        filterset_class=None,
-    )
+    @files_action(ProgrammeAttachmentSerializer, ProgrammeAttachmentUploadSerializer)
     def attachments(self, request: Request, pk: Any = None) -> Response:
         """The programme's files (the signed scan, annexes); ``POST`` attaches one."""
         context = self.get_serializer_context()
@@ -193,7 +195,7 @@ class ProgrammeViewSet(ScopedModelViewSet):
             attachment = do_add_programme_attachment(
                 programme,
                 upload.validated_data["file"],
-                acting_user=_actor(request),
+                acting_user=acting_user(request),
                 description=upload.validated_data["description"],
             )
             return Response(
@@ -221,7 +223,7 @@ class PartyViewSet(ScopedModelViewSet):
             PartyValues(
                 data["organization"], data.get("signatory_name") or "", data.get("signatory_title") or ""
             ),
-            acting_user=_actor(self.request),
+            acting_user=acting_user(self.request),
         )
 
     @extend_schema(request=PartyUpdateSerializer, responses=PartySerializer)
@@ -234,12 +236,12 @@ class PartyViewSet(ScopedModelViewSet):
             party,
             signatory_name=data.get("signatory_name", party.signatory_name),
             signatory_title=data.get("signatory_title", party.signatory_title),
-            acting_user=_actor(request),
+            acting_user=acting_user(request),
         )
         return Response(PartySerializer(party, context=self.get_serializer_context()).data)
 
     def perform_destroy(self, instance: Party) -> None:
-        do_remove_party(instance, acting_user=_actor(self.request))
+        do_remove_party(instance, acting_user=acting_user(self.request))
 
 
 class AxisViewSet(ScopedModelViewSet):
@@ -254,13 +256,8 @@ class AxisViewSet(ScopedModelViewSet):
         data = serializer.validated_data
         serializer.instance = do_save_axis(
             data["programme"],
-            PartValues(
-                data.get("title") or "",
-                data.get("description") or "",
-                data.get("weight") or 0,
-                data.get("position"),
-            ),
-            acting_user=_actor(self.request),
+            _part_values(data),
+            acting_user=acting_user(self.request),
         )
 
     @extend_schema(request=AxisUpdateSerializer, responses=AxisSerializer)
@@ -271,19 +268,14 @@ class AxisViewSet(ScopedModelViewSet):
         data = serializer.validated_data
         axis = do_save_axis(
             axis.programme,
-            PartValues(
-                data.get("title", axis.title),
-                data.get("description", axis.description),
-                data.get("weight", axis.weight),
-                data.get("position"),
-            ),
-            acting_user=_actor(request),
+            _part_values(data, axis),
+            acting_user=acting_user(request),
             instance=axis,
         )
         return Response(AxisSerializer(axis, context=self.get_serializer_context()).data)
 
     def perform_destroy(self, instance: Axis) -> None:
-        do_delete_axis(instance, acting_user=_actor(self.request))
+        do_delete_axis(instance, acting_user=acting_user(self.request))
 
     @extend_schema(request=WeightsSerializer, responses=AxisSerializer)
     @action(detail=True, methods=["post"], url_path="objective-weights")
@@ -294,7 +286,7 @@ class AxisViewSet(ScopedModelViewSet):
         axis = self.get_object()
         serializer = WeightsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        do_set_objective_weights(axis, serializer.validated_data["weights"], acting_user=_actor(request))
+        do_set_objective_weights(axis, serializer.validated_data["weights"], acting_user=acting_user(request))
         return Response(AxisSerializer(axis, context=self.get_serializer_context()).data)
 
 
@@ -308,13 +300,8 @@ class ObjectiveViewSet(ScopedModelViewSet):
         data = serializer.validated_data
         serializer.instance = do_save_objective(
             data["axis"],
-            PartValues(
-                data.get("title") or "",
-                data.get("description") or "",
-                data.get("weight") or 0,
-                data.get("position"),
-            ),
-            acting_user=_actor(self.request),
+            _part_values(data),
+            acting_user=acting_user(self.request),
         )
 
     @extend_schema(request=ObjectiveUpdateSerializer, responses=ObjectiveSerializer)
@@ -327,19 +314,14 @@ class ObjectiveViewSet(ScopedModelViewSet):
         data = serializer.validated_data
         objective = do_save_objective(
             data.get("axis", objective.axis),
-            PartValues(
-                data.get("title", objective.title),
-                data.get("description", objective.description),
-                data.get("weight", objective.weight),
-                data.get("position"),
-            ),
-            acting_user=_actor(request),
+            _part_values(data, objective),
+            acting_user=acting_user(request),
             instance=objective,
         )
         return Response(ObjectiveSerializer(objective, context=self.get_serializer_context()).data)
 
     def perform_destroy(self, instance: Objective) -> None:
-        do_delete_objective(instance, acting_user=_actor(self.request))
+        do_delete_objective(instance, acting_user=acting_user(self.request))
 
 
 class ActionItemViewSet(
@@ -363,7 +345,7 @@ class ActionItemViewSet(
         assert isinstance(serializer, ActionItemSerializer)
         values, organization = serializer.to_values()
         values.party = party_of(values.objective.programme, organization)
-        serializer.instance = do_add_action_item(values, acting_user=_actor(self.request))
+        serializer.instance = do_add_action_item(values, acting_user=acting_user(self.request))
 
     @extend_schema(request=ActionItemUpdateSerializer, responses=ActionItemSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -372,7 +354,7 @@ class ActionItemViewSet(
             data=request.data, partial=True, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
-        item = do_update_action_item(item, acting_user=_actor(request), **serializer.validated_data)
+        item = do_update_action_item(item, acting_user=acting_user(request), **serializer.validated_data)
         return Response(ActionItemSerializer(item, context=self.get_serializer_context()).data)
 
 
@@ -401,7 +383,7 @@ class IndicatorTargetViewSet(ScopedModelViewSet):
 
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         serializer.instance = do_save_indicator_target(
-            self._values(dict(serializer.validated_data)), acting_user=_actor(self.request)
+            self._values(dict(serializer.validated_data)), acting_user=acting_user(self.request)
         )
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -412,13 +394,13 @@ class IndicatorTargetViewSet(ScopedModelViewSet):
         serializer.is_valid(raise_exception=True)
         target = do_save_indicator_target(
             self._values(dict(serializer.validated_data), target),
-            acting_user=_actor(request),
+            acting_user=acting_user(request),
             instance=target,
         )
         return Response(IndicatorTargetSerializer(target, context=self.get_serializer_context()).data)
 
     def perform_destroy(self, instance: IndicatorTarget) -> None:
-        do_delete_indicator_target(instance, acting_user=_actor(self.request))
+        do_delete_indicator_target(instance, acting_user=acting_user(self.request))
 
 
 class StatusReportViewSet(ScopedReadOnlyViewSet):
@@ -440,7 +422,7 @@ class StatusReportViewSet(ScopedReadOnlyViewSet):
         serializer = ReportSubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         report = do_submit_status_report(
-            report, ReportValues(**serializer.validated_data), acting_user=_actor(request)
+            report, ReportValues(**serializer.validated_data), acting_user=acting_user(request)
         )
         return Response(StatusReportSerializer(report, context=self.get_serializer_context()).data)
 

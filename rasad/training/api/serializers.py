@@ -5,8 +5,13 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField
-from rasad.core.models import Membership, Organization
+from rasad.api.serializers import (
+    RasadModelSerializer,
+    ScopedPrimaryKeyRelatedField,
+    ScopedSlugRelatedField,
+    organization_field,
+)
+from rasad.core.models import Membership
 from rasad.training.actions import CourseValues, EventValues, RequirementValues
 from rasad.training.choices import DeliveryMode, EventKind
 from rasad.training.models import (
@@ -18,20 +23,6 @@ from rasad.training.models import (
     PositionHolding,
     Requirement,
 )
-
-
-class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
-    """A reference by id that resolves only rows the requesting user may see."""
-
-    def get_queryset(self) -> Any:
-        queryset: Any = super().get_queryset()
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        return queryset.visible_to(user) if user is not None else queryset.none()
-
-
-def _organization(**kwargs: Any) -> ScopedSlugRelatedField:
-    return ScopedSlugRelatedField(slug_field="code", queryset=Organization.objects.all(), **kwargs)
 
 
 def _course(**kwargs: Any) -> ScopedSlugRelatedField:
@@ -76,7 +67,7 @@ class PositionHoldingSerializer(RasadModelSerializer):
 
 class CourseSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="training-api:course-detail")
-    organization = _organization(help_text=_("Code of the provider organization."))
+    organization = organization_field(help_text=_("Code of the provider organization."))
     mode = serializers.ChoiceField(choices=DeliveryMode.choices)
     tags = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=20)
     prerequisites = serializers.SlugRelatedField(
@@ -104,32 +95,23 @@ class CourseSerializer(RasadModelSerializer):
         read_only_fields = ["created", "last_updated"]
 
     def to_values(self, instance: Course | None = None) -> CourseValues:
-        data: dict[str, Any] = dict(self.validated_data)
-
-        def value(name: str, default: Any) -> Any:
-            return data[name] if name in data else (getattr(instance, name) if instance else default)
-
         return CourseValues(
-            organization=value("organization", None),
-            code=value("code", ""),
-            title=value("title", ""),
-            hours=value("hours", 0),
-            mode=value("mode", ""),
-            description=value("description", ""),
-            tags=list(value("tags", [])),
-            validity_months=value("validity_months", None),
-            prerequisites=list(
-                data["prerequisites"]
-                if "prerequisites" in data
-                else (instance.prerequisites.all() if instance else [])
-            ),
+            organization=self.submitted("organization", instance, None),
+            code=self.submitted("code", instance, ""),
+            title=self.submitted("title", instance, ""),
+            hours=self.submitted("hours", instance, 0),
+            mode=self.submitted("mode", instance, ""),
+            description=self.submitted("description", instance, ""),
+            tags=list(self.submitted("tags", instance, [])),
+            validity_months=self.submitted("validity_months", instance, None),
+            prerequisites=self.submitted_many("prerequisites", instance),
         )
 
 
 class EventSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="training-api:event-detail")
-    organization = _organization(help_text=_("Code of the organizer."))
-    audience = _organization(
+    organization = organization_field(help_text=_("Code of the organizer."))
+    audience = organization_field(
         help_text=_("Code of the organization whose people (and its subtree's) may enrol.")
     )
     course = _course(required=False, allow_null=True, help_text=_("Code of the course, for a session."))
@@ -173,25 +155,20 @@ class EventSerializer(RasadModelSerializer):
         return int(getattr(obj, "waiting", 0) or 0)
 
     def to_values(self, instance: Event | None = None) -> EventValues:
-        data: dict[str, Any] = dict(self.validated_data)
-
-        def value(name: str, default: Any) -> Any:
-            return data[name] if name in data else (getattr(instance, name) if instance else default)
-
         return EventValues(
-            organization=value("organization", None),
-            audience=value("audience", None),
-            kind=value("kind", ""),
-            title=value("title", ""),
-            starts_at=value("starts_at", None),
-            ends_at=value("ends_at", None),
-            course=value("course", None),
-            description=value("description", ""),
-            place=value("place", ""),
-            latitude=value("latitude", None),
-            longitude=value("longitude", None),
-            online_url=value("online_url", ""),
-            capacity=value("capacity", None),
+            organization=self.submitted("organization", instance, None),
+            audience=self.submitted("audience", instance, None),
+            kind=self.submitted("kind", instance, ""),
+            title=self.submitted("title", instance, ""),
+            starts_at=self.submitted("starts_at", instance, None),
+            ends_at=self.submitted("ends_at", instance, None),
+            course=self.submitted("course", instance, None),
+            description=self.submitted("description", instance, ""),
+            place=self.submitted("place", instance, ""),
+            latitude=self.submitted("latitude", instance, None),
+            longitude=self.submitted("longitude", instance, None),
+            online_url=self.submitted("online_url", instance, ""),
+            capacity=self.submitted("capacity", instance, None),
         )
 
 
@@ -268,7 +245,7 @@ class CompletionSerializer(RasadModelSerializer):
 
 class RequirementSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="training-api:requirement-detail")
-    organization = _organization(help_text=_("Code of the organization whose subtree it applies in."))
+    organization = organization_field(help_text=_("Code of the organization whose subtree it applies in."))
     position = serializers.SlugRelatedField(slug_field="code", queryset=Position.objects.all())
     courses = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Course.objects.all())
 
@@ -291,21 +268,14 @@ class RequirementSerializer(RasadModelSerializer):
         read_only_fields = ["created", "last_updated"]
 
     def to_values(self, instance: Requirement | None = None) -> RequirementValues:
-        data: dict[str, Any] = dict(self.validated_data)
-
-        def value(name: str, default: Any) -> Any:
-            return data[name] if name in data else (getattr(instance, name) if instance else default)
-
         return RequirementValues(
-            organization=value("organization", None),
-            position=value("position", None),
-            courses=list(
-                data["courses"] if "courses" in data else (instance.courses.all() if instance else [])
-            ),
-            title=value("title", ""),
-            within_months=value("within_months", 0),
-            basis=value("basis", ""),
-            is_active=value("is_active", True),
+            organization=self.submitted("organization", instance, None),
+            position=self.submitted("position", instance, None),
+            courses=self.submitted_many("courses", instance),
+            title=self.submitted("title", instance, ""),
+            within_months=self.submitted("within_months", instance, 0),
+            basis=self.submitted("basis", instance, ""),
+            is_active=self.submitted("is_active", instance, True),
         )
 
 
@@ -337,7 +307,7 @@ class ComplianceSerializer(serializers.Serializer[Any]):
 
 
 class AnnounceSerializer(serializers.Serializer[Any]):
-    organization = _organization(
+    organization = organization_field(
         required=False,
         allow_null=True,
         help_text=_(

@@ -16,11 +16,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from rasad.api.errors import error_body
 from rasad.api.parsers import FormParser, MultiPartParser
 from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, scope_action
+from rasad.api.writes import SavedByActionMixin, acting_user, run_import
 from rasad.core.api.serializers import ImportReportSerializer, ImportUploadSerializer
-from rasad.core.importers import MAX_FILE_BYTES
 from rasad.core.models import Organization, User
 from rasad.lib.jalali import local_date
 from rasad.lib.site import absolute_url
@@ -76,12 +75,6 @@ from rasad.training.models import (
 )
 
 
-def _actor(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 class PositionViewSet(ScopedReadOnlyViewSet):
     """The positions requirements name (reference data)."""
 
@@ -102,29 +95,21 @@ class PositionHoldingViewSet(ScopedModelViewSet):
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         data = serializer.validated_data
         serializer.instance = do_assign_position(
-            data["membership"], data["position"], since=data.get("since"), acting_user=_actor(self.request)
+            data["membership"],
+            data["position"],
+            since=data.get("since"),
+            acting_user=acting_user(self.request),
         )
 
 
-class CourseViewSet(ScopedModelViewSet):
+class CourseViewSet(SavedByActionMixin, ScopedModelViewSet):
     """The course catalogue."""
 
     queryset = Course.objects.select_related("organization").prefetch_related("prerequisites")
     serializer_class = CourseSerializer
     filterset_class = CourseFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
-        assert isinstance(serializer, CourseSerializer)
-        serializer.instance = do_save_course(serializer.to_values(), acting_user=_actor(self.request))
-
-    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
-        assert isinstance(serializer, CourseSerializer) and isinstance(serializer.instance, Course)
-        serializer.instance = do_save_course(
-            serializer.to_values(serializer.instance),
-            acting_user=_actor(self.request),
-            instance=serializer.instance,
-        )
+    save_action = staticmethod(do_save_course)
 
 
 def _with_places(queryset: Any) -> Any:
@@ -134,7 +119,7 @@ def _with_places(queryset: Any) -> Any:
     )
 
 
-class EventViewSet(ScopedModelViewSet):
+class EventViewSet(SavedByActionMixin, ScopedModelViewSet):
     """Training events. ``POST .../enrol/`` enrols yourself (or, by id, someone you may enrol);
     ``POST .../cancel/`` cancels the event; ``POST .../attendance/`` records who attended;
     ``POST .../roster/`` imports enrolments and attendance from a spreadsheet."""
@@ -143,18 +128,7 @@ class EventViewSet(ScopedModelViewSet):
     serializer_class = EventSerializer
     filterset_class = EventFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
-        assert isinstance(serializer, EventSerializer)
-        serializer.instance = do_save_event(serializer.to_values(), acting_user=_actor(self.request))
-
-    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
-        assert isinstance(serializer, EventSerializer) and isinstance(serializer.instance, Event)
-        serializer.instance = do_save_event(
-            serializer.to_values(serializer.instance),
-            acting_user=_actor(self.request),
-            instance=serializer.instance,
-        )
+    save_action = staticmethod(do_save_event)
 
     @extend_schema(request=EnrolSerializer, responses={201: EnrolmentSerializer})
     @action(detail=True, methods=["post"])
@@ -165,7 +139,7 @@ class EventViewSet(ScopedModelViewSet):
         serializer = EnrolSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user_id = serializer.validated_data.get("user")
-        actor = _actor(request)
+        actor = acting_user(request)
         if user_id is None or user_id == actor.pk:
             person = actor
         else:
@@ -182,7 +156,7 @@ class EventViewSet(ScopedModelViewSet):
     @action(detail=True, methods=["post"])
     @scope_action("change")
     def cancel(self, request: Request, pk: Any = None) -> Response:
-        event = do_cancel_event(self.get_object(), acting_user=_actor(request))
+        event = do_cancel_event(self.get_object(), acting_user=acting_user(request))
         return Response(
             EventSerializer(
                 _with_places(Event.objects.filter(pk=event.pk)).get(), context=self.get_serializer_context()
@@ -207,7 +181,7 @@ class EventViewSet(ScopedModelViewSet):
         do_record_attendance(
             event,
             [AttendanceMark(found[m["enrolment"]], m["attended"], m.get("score")) for m in marks],
-            acting_user=_actor(request),
+            acting_user=acting_user(request),
         )
         rows = event.enrolments.filter(pk__in=found).order_by("pk")
         return Response(EnrolmentSerializer(rows, many=True, context=self.get_serializer_context()).data)
@@ -227,21 +201,7 @@ class EventViewSet(ScopedModelViewSet):
         event = self.get_object()
         upload = ImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        file = upload.validated_data["file"]
-        if file.size > MAX_FILE_BYTES:
-            raise exceptions.ValidationError(
-                {"file": [_("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // 2**20}]}
-            )
-        report = RosterImporter(event, acting_user=_actor(request)).run(
-            file.read(), file_name=file.name or "upload", dry_run=upload.validated_data["dry_run"]
-        )
-        if not report.ok:
-            body = error_body("import_invalid", report.summary(), report.error_fields())
-            body["error"]["rows"] = [error.as_dict() for error in report.sorted_errors()]
-            return Response(body, status=status.HTTP_400_BAD_REQUEST)
-        return Response(
-            report.as_dict(), status=status.HTTP_201_CREATED if report.applied else status.HTTP_200_OK
-        )
+        return run_import(RosterImporter(event, acting_user=acting_user(request)), upload.validated_data)
 
     @extend_schema(request=AnnounceSerializer, responses={202: EventSerializer})
     @action(detail=True, methods=["post"])
@@ -254,7 +214,7 @@ class EventViewSet(ScopedModelViewSet):
         serializer.is_valid(raise_exception=True)
         event = do_announce_event(
             event,
-            acting_user=_actor(request),
+            acting_user=acting_user(request),
             organization=serializer.validated_data.get("organization"),
             address=absolute_url(event.get_absolute_url(), request),
         )
@@ -281,7 +241,7 @@ class EventViewSet(ScopedModelViewSet):
         event = self.get_object()
         serializer = CheckInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        enrolment = do_check_in(event, serializer.validated_data["code"], acting_user=_actor(request))
+        enrolment = do_check_in(event, serializer.validated_data["code"], acting_user=acting_user(request))
         return Response(EnrolmentSerializer(enrolment, context=self.get_serializer_context()).data)
 
 
@@ -297,7 +257,7 @@ class EnrolmentViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     @scope_action("view")
     def cancel(self, request: Request, pk: Any = None) -> Response:
-        enrolment = do_cancel_enrolment(self.get_object(), acting_user=_actor(request))
+        enrolment = do_cancel_enrolment(self.get_object(), acting_user=acting_user(request))
         return Response(EnrolmentSerializer(enrolment, context=self.get_serializer_context()).data)
 
 
@@ -330,24 +290,10 @@ class CompletionViewSet(ScopedReadOnlyViewSet):
     def import_file(self, request: Request) -> Response:
         upload = ImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        file = upload.validated_data["file"]
-        if file.size > MAX_FILE_BYTES:
-            raise exceptions.ValidationError(
-                {"file": [_("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // 2**20}]}
-            )
-        report = CompletionImporter(acting_user=_actor(request)).run(
-            file.read(), file_name=file.name or "upload", dry_run=upload.validated_data["dry_run"]
-        )
-        if not report.ok:
-            body = error_body("import_invalid", report.summary(), report.error_fields())
-            body["error"]["rows"] = [error.as_dict() for error in report.sorted_errors()]
-            return Response(body, status=status.HTTP_400_BAD_REQUEST)
-        return Response(
-            report.as_dict(), status=status.HTTP_201_CREATED if report.applied else status.HTTP_200_OK
-        )
+        return run_import(CompletionImporter(acting_user=acting_user(request)), upload.validated_data)
 
 
-class RequirementViewSet(ScopedModelViewSet):
+class RequirementViewSet(SavedByActionMixin, ScopedModelViewSet):
     """Training required by position. ``GET .../compliance/`` is the compliance of the people the
     reader may see: a tally per organization (over its subtree, lowest rate first) and every
     obligation."""
@@ -356,23 +302,12 @@ class RequirementViewSet(ScopedModelViewSet):
     serializer_class = RequirementSerializer
     filterset_class = RequirementFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
-        assert isinstance(serializer, RequirementSerializer)
-        serializer.instance = do_save_requirement(serializer.to_values(), acting_user=_actor(self.request))
-
-    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
-        assert isinstance(serializer, RequirementSerializer) and isinstance(serializer.instance, Requirement)
-        serializer.instance = do_save_requirement(
-            serializer.to_values(serializer.instance),
-            acting_user=_actor(self.request),
-            instance=serializer.instance,
-        )
+    save_action = staticmethod(do_save_requirement)
 
     @extend_schema(responses=ComplianceSerializer, filters=False)
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     def compliance(self, request: Request) -> Response:
-        found = visible_obligations(_actor(request))
+        found = visible_obligations(acting_user(request))
         organizations = Organization.objects.visible_to(request.user).filter(
             pk__in=organizations_involved(found)
         )
@@ -383,7 +318,7 @@ class RequirementViewSet(ScopedModelViewSet):
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     def mine(self, request: Request) -> Response:
         """Your own requirements and where you stand on each."""
-        actor = _actor(request)
+        actor = acting_user(request)
         found = obligations(
             PositionHolding.objects.filter(membership__user=actor),
             Requirement.objects.active().prefetch_related("courses").select_related("organization"),
