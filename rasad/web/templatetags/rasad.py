@@ -5,7 +5,9 @@ page, a message, an export and a PDF write the same value the same way.
 ``{{ value|jdate }}``, ``{{ value|jdate:"long" }}``, ``{{ value|jdatetime }}``, ``{{ value|num }}``,
 ``{{ value|num:2 }}``, ``{{ value|num:"auto" }}`` (places by size), ``{{ value|qty:unit }}``
 («۴۷٫۹ مگاوات‌ساعت»), ``{{ unit|unit }}`` («مگاوات‌ساعت»), ``{{ key|period }}`` («آذر ۱۴۰۵»),
-``{{ count|days }}`` («۳ روز»), ``{{ date|due }}`` («تا ۳ روز دیگر»), ``{{ text|digits }}``.
+``{{ count|days }}`` («۳ روز»), ``{{ date|due }}`` («تا ۳ روز دیگر»), ``{{ text|digits }}``,
+``{{ case.due_at|deadline }}`` (a date-only deadline without «۰۰:۰۰»), ``{{ case.reference|code }}``
+(«CH-۰۰۰۰۱۲»), ``{{ "xlsx"|file_format }}`` («اکسل»).
 They follow the current person's language, calendar and digit preferences (``rasad.lib.display``).
 """
 
@@ -72,6 +74,21 @@ def due(value: date | None) -> str:
 @register.filter
 def digits(value: Any) -> str:
     return formatting.digits(value)
+
+
+@register.filter
+def code(value: Any) -> str:
+    return formatting.code(value)
+
+
+@register.filter
+def deadline(value: date | datetime | None, style: str = "short") -> str:
+    return formatting.deadline_text(value, style="long" if style == "long" else "short")
+
+
+@register.filter
+def file_format(value: str | None) -> str:
+    return formatting.file_format(value)
 
 
 @register.filter
