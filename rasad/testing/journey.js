@@ -86,6 +86,13 @@
         problems.push(`a file field in the browser's own words: input[name=${el.name || '?'}]`);
       }
     });
+    // A list's empty choice says in words that nothing is chosen (Django's is "---------").
+    document.querySelectorAll('select').forEach(el => {
+      if (!this.visible(el)) return;
+      if ([...el.options].some(option => /^-{3,}$/.test(option.text.trim()))) {
+        problems.push(`a choice of dashes in select[name=${el.name || '?'}]`);
+      }
+    });
     // One action, one button: a page that repeats its sub-navigation's "New event" button (the
     // same words, the same address) shows the reader two of everything.
     const buttons = new Map();

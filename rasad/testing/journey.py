@@ -25,6 +25,7 @@ Every check of :func:`check_page` runs on each page a journey shows, in Persian:
   24 px high (WCAG 2.5.8);
 * **a date with the time «۰۰:۰۰»** (a deadline that is a date reads as that date), **a file
   format by its extension** ("XLSX" for «اکسل»), and **a path of the source tree** (``docs/…``);
+* **a choice of dashes** ("---------", Django's empty choice) in a visible list;
 * **the same button twice**: two visible buttons or button-links with the same words and the same
   target (a sub-navigation's action repeated by the page);
 * **Gregorian dates** in Persian text (a Gregorian month by its Persian name, a year 19xx/20xx),
