@@ -11,8 +11,9 @@ it lands on checked the same way (a pytest plugin, ``-p rasad.testing.journey``)
 Every check of :func:`check_page` runs on each page a journey shows, in Persian:
 
 * **Latin digits and English words** in visible text (text nodes, placeholders, button values,
-  select options), except codes (``ISF-CC``, ``ELEC_CONS``, ``field_post``; a code's digits are
-  the reader's: ``CH-۰۰۰۰۱۲``, never ``CH-000012``), one
+  select options), except codes (``ISF-CC``, ``CH-000012``, ``ELEC_CONS``, ``field_post``; a
+  record's reference is written with the reader's digits, ``CH-۰۰۰۰۱۲``, by
+  ``rasad.lib.formatting.code``, but the check lets either pass), one
   word a person typed quoted back in «», a checklist's outline codes (``E1.3``), standards
   (``ISO 50006``, ``ISIC Rev.4``), e-mail addresses and URLs,
   and text inside elements marked ``translate="no"`` (usernames, formulas, tokens; the HTML way
@@ -72,11 +73,9 @@ ALLOWED = re.compile(
     "|".join(re.escape(term) for term in LATIN_TERMS) + "|"
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail
     r"|https?://\S+"  # URL
-    # A code with a separator (ISF-CC, ELEC_CONS); its digits are the reader's (CH-۰۰۰۰۱۲, see
-    # rasad.lib.formatting.code), so a code written with Latin digits is caught.
-    r"|\b[A-Z][A-Z]*(?:[-/_][A-Z]+)+(?![0-9])\b"
+    r"|\b[A-Z][A-Z0-9]*(?:[-/_][A-Z0-9]+)+\b"  # a code with a separator: ISF-CC, ISF-BP5, ELEC_CONS
     r"|\bISO \d+(?::\d{4})?"  # a standard by its number: ISO 50006
-    r"|\b[A-Z]{2,}\b"  # an acronym or a code without hyphen: NAT, IMIDRO, API, ISO
+    r"|\b[A-Z]{2,}[0-9]*\b"  # an acronym or a code without hyphen: NAT, IMIDRO, API, ISO
     r"|\b[A-Z][0-9]+(?:\.[0-9]+)*\b"  # a checklist's outline code: A1, E1.3 (and a file E1.3.pdf)
     r"|\.[a-z0-9]{2,5}\b"  # a file extension: .xlsx, .csv
     r"|\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b"  # a choice's code a file must contain: field_post

@@ -53,9 +53,9 @@ def test_other_times_pass(text):
     assert not MIDNIGHT.search(text)
 
 
-def test_a_code_follows_the_readers_digits():
-    assert foreign_text(["پرونده CH-000012"]) == ["پرونده CH-000012"]
-    assert foreign_text(["پرونده CH-۰۰۰۰۱۲", "ISF-CC", "ELEC_CONS", "IMIDRO"]) == []
+def test_codes_pass_in_either_digits():
+    assert foreign_text(["پرونده CH-۰۰۰۰۱۲", "CH-000012", "ISF-CC", "ELEC_CONS", "IMIDRO"]) == []
+    assert foreign_text(["پرونده ۱۲ from"]) == ["پرونده ۱۲ from"]
 
 
 def test_file_formats_by_name_and_no_source_paths():
