@@ -24,8 +24,7 @@ from decimal import Decimal
 from typing import Final, Protocol
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from rasad.lib import display, jalali, persian
 
