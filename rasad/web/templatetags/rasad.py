@@ -14,9 +14,10 @@ They follow the current person's language, calendar and digit preferences (``ras
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms, template
 from django.utils.html import conditional_escape
@@ -145,7 +146,8 @@ def _name_the_empty_choice(form_field: Any) -> None:
     if getattr(form_field, "empty_label", None) == _DASHES:
         form_field.empty_label = gettext("Choose…")
     elif isinstance(form_field, forms.ChoiceField) and not isinstance(form_field, forms.ModelChoiceField):
-        choices = list(form_field.choices)
+        # After a form is built, a choice field's choices are a list of pairs (Django normalizes them).
+        choices: list[tuple[Any, Any]] = list(cast(Iterable[tuple[Any, Any]], form_field.choices))
         if any(label == _DASHES for _value, label in choices):
             form_field.choices = [
                 (value, gettext("Choose…") if label == _DASHES else label) for value, label in choices
