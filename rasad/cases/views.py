@@ -299,14 +299,15 @@ class CaseDetailView(ScopedDetailView):
 
     def get_context_data(self, **context: Any) -> dict[str, Any]:
         case: Case = self.object
-        transitions = [
-            {
-                "action": action.value,
-                "label": ACTION_LABELS[action],
-                "form": transition_form(case, self.user, action),
-            }
-            for action in allowed_actions(case, self.user)
-        ]
+        actions = allowed_actions(case, self.user)
+        transitions = [{"action": action.value, "label": ACTION_LABELS[action]} for action in actions]
+        # One form for the next step: one note, whichever step is taken (each step's button sends
+        # its action), and the owner and assignee only when assigning is one of the steps.
+        step_form = (
+            transition_form(case, self.user, Action.ASSIGN if Action.ASSIGN in actions else actions[0])
+            if actions
+            else None
+        )
         context.setdefault("comment_form", CommentForm())
         context.setdefault("attachment_form", AttachmentForm())
         return super().get_context_data(
@@ -317,6 +318,7 @@ class CaseDetailView(ScopedDetailView):
             dossiers=self.scoped(case.dossiers.all()).select_related("to_organization"),
             duplicates=self.scoped(case.duplicates.all()),
             transitions=transitions,
+            transition_form=step_form,
             can_comment=self.can("comment", case),
             now=timezone.now(),
         )

@@ -237,7 +237,10 @@ class SchemeForm(StyledForm):
     rules = JSONListField(
         label=_("Eligibility rules"),
         required=False,
-        help_text=_("See the help page. For example:"),
+        help_text=_(
+            "Each rule names a field, its effect (a requirement, or a priority worth some points) and a"
+            " value. For example:"
+        ),
         example='[{"field": "certified", "effect": "require", "value": true}]',
     )
     documents = JSONListField(

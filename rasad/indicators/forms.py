@@ -4,6 +4,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from rasad.core.choices import OrganizationKind
@@ -11,6 +12,7 @@ from rasad.core.models import Organization
 from rasad.indicators.actions import BaselineValues, CriterionValues, ScorecardValues, TargetValues
 from rasad.indicators.choices import Category, CriterionKind
 from rasad.indicators.models import Indicator
+from rasad.lib import formatting
 from rasad.lib.persian import TextParseError, parse_number
 from rasad.web.forms import ActionFormMixin, JalaliDateField, NormalizedCharField, NumberInput, PeriodField
 
@@ -24,6 +26,32 @@ class ReportStartForm(forms.Form):
     def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+
+
+def range_error(indicator: Indicator, value: float) -> str | None:
+    """Why a typed value cannot be the indicator's (the page puts it beside the field and, in the
+    summary above the table, after the indicator's name); None when it can be.
+
+    The catalogue says which values an input indicator takes (its minimum and maximum): a
+    consumption, a production or a count is never below zero (the starter catalogue's minimum), a
+    percentage never above 100. A figure that may be negative (a net balance) has no minimum, so
+    nothing here refuses it. The same limits block submission (``rasad.indicators.validation``);
+    the form says so at once, beside the field, before anything is stored."""
+    if indicator.minimum is not None and value < indicator.minimum:
+        if indicator.minimum == 0:
+            return gettext("%(value)s is negative; this quantity is never below zero.") % {
+                "value": formatting.number(value),
+            }
+        return gettext("%(value)s is below %(limit)s, the lowest value of this indicator.") % {
+            "limit": formatting.number(indicator.minimum),
+            "value": formatting.number(value),
+        }
+    if indicator.maximum is not None and value > indicator.maximum:
+        return gettext("%(value)s is above %(limit)s, the highest value of this indicator.") % {
+            "limit": formatting.number(indicator.maximum),
+            "value": formatting.number(value),
+        }
+    return None
 
 
 class EntryForm(forms.Form):
@@ -50,9 +78,14 @@ class EntryForm(forms.Form):
                 cleaned[f"number_{indicator.code}"] = None
                 continue
             try:
-                cleaned[f"number_{indicator.code}"] = float(parse_number(text))
+                number = float(parse_number(text))
             except TextParseError as error:
                 self.add_error(f"value_{indicator.code}", str(error))
+                continue
+            cleaned[f"number_{indicator.code}"] = number
+            out_of_range = range_error(indicator, number)
+            if out_of_range:
+                self.add_error(f"value_{indicator.code}", out_of_range)
         return cleaned
 
     def rows(self) -> list[dict[str, Any]]:

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Final, Protocol
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from rasad.lib import display, jalali, persian
 
@@ -32,13 +32,16 @@ __all__ = [
     "EMPTY",
     "UnitLike",
     "auto_decimals",
+    "code",
     "date_range_text",
     "date_text",
     "datetime_text",
     "day_month_text",
     "days_text",
+    "deadline_text",
     "digits",
     "due_text",
+    "file_format",
     "join",
     "number",
     "percent",
@@ -94,6 +97,37 @@ def digits(text: object, *, prefs: display.DisplayPreferences | None = None) -> 
     """Any text with its digits in the reader's digits (a code, a reference, a year)."""
     value = "" if text is None else str(text)
     return persian.to_persian_digits(value) if _prefs(prefs).persian_digits else value
+
+
+def code(value: object, *, prefs: display.DisplayPreferences | None = None) -> str:
+    """A record's code or reference (a case's CH-000012, an application's GJ-000006, an
+    organization's IMIDRO-M1) as it is shown: with the reader's digits, like every other number on
+    the page, so that one screen never mixes «CH-000012» and «۱۴۰۵/۰۹/۱۲» (``CH-۰۰۰۰۱۲``).
+
+    This is the one rule for codes; templates write ``{{ case.reference|code }}`` inside an element
+    that keeps it left to right (``<bdi dir="ltr">`` or ``.ltr``). Searches and imports read
+    either digits (``rasad.lib.persian.to_latin_digits``). What a person must type exactly as it is
+    stored (a formula, a token, a username) is not a code here: it is marked ``translate="no"``.
+    """
+    return digits(value, prefs=prefs)
+
+
+# Files by the names people know them by: «اکسل» rather than "XLSX". The keys are the formats of
+# exports and downloads (``rasad.jobs``, ``rasad.reports``).
+_FILE_FORMATS: Final = {
+    "xlsx": gettext_lazy("Excel"),
+    "csv": gettext_lazy("CSV"),
+    "pdf": gettext_lazy("PDF"),
+    "ics": gettext_lazy("iCalendar"),
+    "zip": gettext_lazy("ZIP"),
+}
+
+
+def file_format(name: str | None) -> str:
+    """A file format by the name people know it by: ``xlsx`` → «اکسل» / "Excel", ``csv`` → "CSV"."""
+    key = (name or "").lower().lstrip(".")
+    label = _FILE_FORMATS.get(key)
+    return str(label) if label is not None else key.upper()
 
 
 def join(items: Iterable[object], *, prefs: display.DisplayPreferences | None = None) -> str:
@@ -294,6 +328,27 @@ def datetime_text(
     return jalali.format_datetime(
         value, calendar=preferences.calendar, persian_digits=preferences.persian_digits, style=style
     )
+
+
+def deadline_text(
+    value: datetime | date | None,
+    *,
+    style: jalali.DateStyle = "short",
+    prefs: display.DisplayPreferences | None = None,
+) -> str:
+    """A deadline as people read it. A deadline set as a date falls due at the midnight that ends
+    that day (``rasad.cases.calendar.deadline_moment``): it reads as that day, without a time
+    («۱۴۰۵/۱۰/۱۴», not «۱۴۰۵/۱۰/۱۵ ۰۰:۰۰», which reads as the next day). Any other moment (a
+    deadline counted in hours) reads with its time, as :func:`datetime_text`."""
+    preferences = _prefs(prefs)
+    if value is None or value == "":
+        return EMPTY
+    if not isinstance(value, datetime):
+        return date_text(value, style=style, prefs=preferences)
+    local = jalali.to_tehran(value)
+    if (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0):
+        return date_text(local.date() - timedelta(days=1), style=style, prefs=preferences)
+    return datetime_text(value, style=style, prefs=preferences)
 
 
 def days_text(count: int, *, prefs: display.DisplayPreferences | None = None) -> str:

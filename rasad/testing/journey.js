@@ -86,6 +86,26 @@
         problems.push(`a file field in the browser's own words: input[name=${el.name || '?'}]`);
       }
     });
+    // A list's empty choice says in words that nothing is chosen (Django's is "---------").
+    document.querySelectorAll('select').forEach(el => {
+      if (!this.visible(el)) return;
+      if ([...el.options].some(option => /^-{3,}$/.test(option.text.trim()))) {
+        problems.push(`a choice of dashes in select[name=${el.name || '?'}]`);
+      }
+    });
+    // One action, one button: a page that repeats its sub-navigation's "New event" button (the
+    // same words, the same address) shows the reader two of everything.
+    const buttons = new Map();
+    document.querySelectorAll('a.btn[href]').forEach(el => {
+      if (!this.visible(el) || el.closest('.dropdown-menu')) return;
+      const key = `${el.innerText.trim()} ${el.getAttribute('href')}`;
+      if (buttons.has(key) && buttons.get(key) !== 'reported') {
+        problems.push(`the same button twice: «${el.innerText.trim().slice(0, 40)}»`);
+        buttons.set(key, 'reported');
+      } else if (!buttons.has(key)) {
+        buttons.set(key, el);
+      }
+    });
     if (phone) {
       const targets = 'button, .btn, select, .nav-link, .page-link, .dropdown-item, ' +
                       'input:not([type=hidden]):not([type=checkbox]):not([type=radio])';

@@ -11,7 +11,9 @@ it lands on checked the same way (a pytest plugin, ``-p rasad.testing.journey``)
 Every check of :func:`check_page` runs on each page a journey shows, in Persian:
 
 * **Latin digits and English words** in visible text (text nodes, placeholders, button values,
-  select options), except codes (``ISF-CC``, ``CH-000012``, ``ELEC_CONS``, ``field_post``), one
+  select options), except codes (``ISF-CC``, ``CH-000012``, ``ELEC_CONS``, ``field_post``; a
+  record's reference is written with the reader's digits, ``CH-۰۰۰۰۱۲``, by
+  ``rasad.lib.formatting.code``, but the check lets either pass), one
   word a person typed quoted back in «», a checklist's outline codes (``E1.3``), standards
   (``ISO 50006``, ``ISIC Rev.4``), e-mail addresses and URLs,
   and text inside elements marked ``translate="no"`` (usernames, formulas, tokens; the HTML way
@@ -22,6 +24,11 @@ Every check of :func:`check_page` runs on each page a journey shows, in Persian:
 * **unstyled controls**: every visible input, select and textarea has a Bootstrap class;
 * **small tap targets** at phone widths: buttons, form controls and navigation links at least
   24 px high (WCAG 2.5.8);
+* **a date with the time «۰۰:۰۰»** (a deadline that is a date reads as that date), **a file
+  format by its extension** ("XLSX" for «اکسل»), and **a path of the source tree** (``docs/…``);
+* **a choice of dashes** ("---------", Django's empty choice) in a visible list;
+* **the same button twice**: two visible buttons or button-links with the same words and the same
+  target (a sub-navigation's action repeated by the page);
 * **Gregorian dates** in Persian text (a Gregorian month by its Persian name, a year 19xx/20xx),
   except one shown on purpose beside its Jalali form (``data-calendar="gregorian"``),
   and **arrows pointing right** ("→") in right-to-left text, which point back at where it began;
@@ -66,7 +73,7 @@ ALLOWED = re.compile(
     "|".join(re.escape(term) for term in LATIN_TERMS) + "|"
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail
     r"|https?://\S+"  # URL
-    r"|\b[A-Z][A-Z0-9]*(?:[-/_][A-Z0-9]+)+\b"  # a code with a separator: ISF-CC, CH-000012, ELEC_CONS
+    r"|\b[A-Z][A-Z0-9]*(?:[-/_][A-Z0-9]+)+\b"  # a code with a separator: ISF-CC, ISF-BP5, ELEC_CONS
     r"|\bISO \d+(?::\d{4})?"  # a standard by its number: ISO 50006
     r"|\b[A-Z]{2,}[0-9]*\b"  # an acronym or a code without hyphen: NAT, IMIDRO, API, ISO
     r"|\b[A-Z][0-9]+(?:\.[0-9]+)*\b"  # a checklist's outline code: A1, E1.3 (and a file E1.3.pdf)
@@ -84,6 +91,13 @@ GREGORIAN_DATE = re.compile(
 # An arrow that points right in right-to-left text points back at where the line began ("from →
 # to" read backwards); Unicode does not mirror arrows. Templates use .flow-arrow (rasad.css).
 RIGHTWARD_ARROW = re.compile("[→⇒⟶➔]")
+# A deadline set as a date reads as that date; «۰۰:۰۰» after it reads as the start of the day
+# (rasad.lib.formatting.deadline_text).
+MIDNIGHT = re.compile(r"(?<![۰-۹0-9:])[۰0]{2}:[۰0]{2}(?![:۰-۹0-9])")
+# Files by the names people know them by («اکسل», CSV, PDF), not by an extension in capitals.
+FILE_EXTENSION_NAME = re.compile(r"\b(?:XLSX|XLS|DOCX|ODS|ICS)\b")
+# A path in the source tree means nothing to a person using the installation.
+SOURCE_PATH = re.compile(r"(?<![\w/])docs/[\w./-]+")
 ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
 
 # A full-page screenshot of every checked page costs more than the checks themselves (the
@@ -126,6 +140,21 @@ def check_page(page: Any, *, persian: bool = True, phone: bool = False) -> list[
             for text in texts
             if RIGHTWARD_ARROW.search(text)
         ]
+        problems += [
+            f"a date with the time «۰۰:۰۰» (a deadline that is a date): «{text.strip()[:80]}»"
+            for text in texts
+            if MIDNIGHT.search(text)
+        ]
+        problems += [
+            f"a file format by its extension: «{text.strip()[:80]}»"
+            for text in texts
+            if FILE_EXTENSION_NAME.search(text)
+        ]
+    problems += [
+        f"a path of the source tree: «{text.strip()[:80]}»"
+        for text in page.evaluate(_VISIBLE_TEXT_JS)
+        if SOURCE_PATH.search(text)
+    ]
     return problems
 
 

@@ -516,6 +516,6 @@ class ImportReportSerializer(serializers.Serializer[Any]):
 
 class ImportUploadSerializer(serializers.Serializer[Any]):
     file = serializers.FileField(
-        help_text=_("An .xlsx or .csv file; see docs/organizations.md for the columns.")
+        help_text=_("An .xlsx or .csv file with the columns of the import template.")
     )
     dry_run = serializers.BooleanField(required=False, default=False)

@@ -130,7 +130,10 @@ class SchemeSerializer(RasadModelSerializer):
     disbursed = serializers.DecimalField(**MONEY, read_only=True)
     rules = serializers.JSONField(
         required=False,
-        help_text=_("Eligibility rules: a list of {field, effect, value, points}; see docs/greenjobs.md."),
+        help_text=_(
+            "Eligibility rules: a list of {field, effect, value, points}; effect is require, or priority"
+            " with its points."
+        ),
     )
     documents = serializers.JSONField(
         required=False, help_text=_("Required documents: a list of {code, name}.")

@@ -7,11 +7,14 @@ import io
 from django.test import Client
 
 from rasad.indicators.actions import do_approve_period, do_submit_period
-from rasad.indicators.models import Observation
+from rasad.indicators.models import Indicator, Observation
 from rasad.indicators.testing import make_baseline, make_scorecard, record
 from rasad.jobs.testing import exported
+from rasad.lib import display, formatting
 from rasad.testing.cast import Cast
 from rasad.testing.tabular import xlsx_bytes, xlsx_rows
+
+FA = display.DisplayPreferences()
 
 
 def client(user) -> Client:
@@ -38,6 +41,32 @@ def test_entry_form_saves_and_submits(assigned: Cast):
         ("ELEC_CONS", 120.5, "submitted"),
         ("ORE_MILLED", 40.0, "submitted"),
     ]
+
+
+def test_a_negative_consumption_is_refused_beside_its_field_naming_it(assigned: Cast):
+    """A consumption is never below zero (its minimum in the catalogue): the form says so beside
+    the field, in Persian with Persian digits, and stores nothing of the batch."""
+    response = client(assigned.ali).post(
+        f"/indicators/report/{assigned.isfahan_post.pk}/1402-01/",
+        {"value_ELEC_CONS": "-۵۰", "value_ORE_MILLED": "40"},
+        HTTP_ACCEPT_LANGUAGE="fa",
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    error = f"{formatting.number(-50, prefs=FA)} منفی است؛ این مقدار هرگز کمتر از صفر نیست."
+    summary = page.split('data-testid="entry-errors"')[1].split("</div>")[0]
+    assert Indicator.objects.get(code="ELEC_CONS").name in summary and error in summary
+    assert f'<div class="invalid-feedback d-block">{error}</div>' in page
+    assert not Observation.objects.exists()
+
+
+def test_a_net_figure_without_a_minimum_may_be_negative(assigned: Cast):
+    Indicator.objects.filter(code="ELEC_CONS").update(minimum=None)
+    response = client(assigned.ali).post(
+        f"/indicators/report/{assigned.isfahan_post.pk}/1402-01/", {"value_ELEC_CONS": "-50"}
+    )
+    assert response.status_code == 302
+    assert Observation.objects.get().value == -50.0
 
 
 def test_entry_form_out_of_scope_is_404(assigned: Cast):

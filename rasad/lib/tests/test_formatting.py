@@ -4,14 +4,14 @@ Persian and in English, with the reader's digits."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 from django.utils import translation
 
 from rasad.lib import display, formatting
-from rasad.lib.jalali import JalaliPeriod, from_jalali
+from rasad.lib.jalali import TEHRAN, JalaliPeriod, from_jalali
 
 FA = display.DisplayPreferences(language="fa", persian_digits=True)
 FA_LATIN = display.DisplayPreferences(language="fa", persian_digits=False)
@@ -134,3 +134,32 @@ def test_a_list_is_joined_in_the_reader_s_language():
     assert formatting.join(["site", "field post"], prefs=display.DisplayPreferences(language="en")) == (
         "site, field post"
     )
+
+
+def test_a_deadline_set_as_a_date_reads_as_that_date_without_a_time():
+    """A directive due on 14 Dey falls due at the midnight that ends it («۱۴۰۵/۱۰/۱۵ ۰۰:۰۰» read as
+    the next day); a deadline counted in hours keeps its time."""
+    day = from_jalali(1405, 10, 14)
+    midnight = datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=TEHRAN)
+    assert formatting.deadline_text(midnight, prefs=FA) == "۱۴۰۵/۱۰/۱۴"
+    assert formatting.deadline_text(midnight.astimezone(UTC), prefs=FA) == "۱۴۰۵/۱۰/۱۴"
+    assert formatting.deadline_text(midnight, style="long", prefs=FA) == "۱۴ دی ۱۴۰۵"
+    assert formatting.deadline_text(day, prefs=FA) == "۱۴۰۵/۱۰/۱۴"
+    afternoon = datetime.combine(day, time(14, 30), tzinfo=TEHRAN)
+    assert formatting.deadline_text(afternoon, prefs=FA) == formatting.datetime_text(afternoon, prefs=FA)
+    assert "۱۴:۳۰" in formatting.deadline_text(afternoon, prefs=FA)
+    assert formatting.deadline_text(None, prefs=FA) == formatting.EMPTY
+
+
+def test_a_code_is_written_with_the_readers_digits():
+    assert formatting.code("CH-000012", prefs=FA) == "CH-۰۰۰۰۱۲"
+    assert formatting.code("CH-000012", prefs=FA_LATIN) == "CH-000012"
+
+
+def test_file_formats_by_the_names_people_know():
+    with translation.override("fa"):
+        assert formatting.file_format("xlsx") == "اکسل"
+        assert formatting.file_format("CSV") == "CSV"
+    with translation.override("en"):
+        assert formatting.file_format("xlsx") == "Excel"
+        assert formatting.file_format("pdf") == "PDF"

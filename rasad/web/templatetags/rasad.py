@@ -5,20 +5,24 @@ page, a message, an export and a PDF write the same value the same way.
 ``{{ value|jdate }}``, ``{{ value|jdate:"long" }}``, ``{{ value|jdatetime }}``, ``{{ value|num }}``,
 ``{{ value|num:2 }}``, ``{{ value|num:"auto" }}`` (places by size), ``{{ value|qty:unit }}``
 («۴۷٫۹ مگاوات‌ساعت»), ``{{ unit|unit }}`` («مگاوات‌ساعت»), ``{{ key|period }}`` («آذر ۱۴۰۵»),
-``{{ count|days }}`` («۳ روز»), ``{{ date|due }}`` («تا ۳ روز دیگر»), ``{{ text|digits }}``.
+``{{ count|days }}`` («۳ روز»), ``{{ date|due }}`` («تا ۳ روز دیگر»), ``{{ text|digits }}``,
+``{{ case.due_at|deadline }}`` (a date-only deadline without «۰۰:۰۰»), ``{{ case.reference|code }}``
+(«CH-۰۰۰۰۱۲»), ``{{ "xlsx"|file_format }}`` («اکسل»).
 They follow the current person's language, calendar and digit preferences (``rasad.lib.display``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms, template
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from rasad.lib import display, formatting, jalali
 from rasad.lib import richtext as richtext_module
@@ -75,6 +79,21 @@ def digits(value: Any) -> str:
 
 
 @register.filter
+def code(value: Any) -> str:
+    return formatting.code(value)
+
+
+@register.filter
+def deadline(value: date | datetime | None, style: str = "short") -> str:
+    return formatting.deadline_text(value, style="long" if style == "long" else "short")
+
+
+@register.filter
+def file_format(value: str | None) -> str:
+    return formatting.file_format(value)
+
+
+@register.filter
 def input_number(value: Any) -> str:
     """A number as the value of a text input: the reader's digits, no grouping («۶۱۷۴٫۸»); what a
     person typed (a string) is shown back in the reader's digits too (``NumberInput``)."""
@@ -113,7 +132,26 @@ def control(field: Any) -> str:
         attrs["aria-label"] = str(field.label)
     if field.errors:
         attrs["aria-invalid"] = "true"
+    if isinstance(widget, forms.Select):
+        _name_the_empty_choice(field.field)
     return str(field.as_widget(attrs=attrs))
+
+
+# Django's empty choice is a row of dashes ("---------"): a list a person reads says in words that
+# nothing is chosen yet.
+_DASHES = "---------"
+
+
+def _name_the_empty_choice(form_field: Any) -> None:
+    if getattr(form_field, "empty_label", None) == _DASHES:
+        form_field.empty_label = gettext("Choose…")
+    elif isinstance(form_field, forms.ChoiceField) and not isinstance(form_field, forms.ModelChoiceField):
+        # After a form is built, a choice field's choices are a list of pairs (Django normalizes them).
+        choices: list[tuple[Any, Any]] = list(cast(Iterable[tuple[Any, Any]], form_field.choices))
+        if any(label == _DASHES for _value, label in choices):
+            form_field.choices = [
+                (value, gettext("Choose…") if label == _DASHES else label) for value, label in choices
+            ]
 
 
 @register.inclusion_tag("web/includes/app_nav.html", takes_context=True)

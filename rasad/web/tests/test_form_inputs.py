@@ -215,3 +215,24 @@ def test_a_whole_number_is_read_in_every_digit_from_a_text_box(reader, typed):
     assert field.widget.input_type == "text"
     with pytest.raises(forms.ValidationError):
         field.clean("۱۰۱")
+
+
+class Priority(forms.Form):
+    level = forms.ChoiceField(choices=[("", "---------"), ("high", "زیاد")], required=False)
+    owner = forms.ModelChoiceField(queryset=None, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from rasad.core.models import Organization
+
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = Organization.objects.none()  # type: ignore[attr-defined]
+
+
+def test_a_list_names_its_empty_choice_in_words_not_dashes():
+    from rasad.web.templatetags.rasad import control
+
+    form = Priority()
+    with translation.override("fa"):
+        html = control(form["level"]) + control(form["owner"])
+    assert "---------" not in html
+    assert html.count(">انتخاب کنید…</option>") == 2

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from rasad.testing.journey import GREGORIAN_DATE, RIGHTWARD_ARROW
+from rasad.testing.journey import (
+    FILE_EXTENSION_NAME,
+    GREGORIAN_DATE,
+    MIDNIGHT,
+    RIGHTWARD_ARROW,
+    SOURCE_PATH,
+    foreign_text,
+)
 
 
 @pytest.mark.parametrize(
@@ -31,3 +38,28 @@ def test_gregorian_dates_are_caught(text):
 def test_a_rightward_arrow_is_caught_and_a_leftward_one_passes():
     assert RIGHTWARD_ARROW.search("باز شدن → جدید")
     assert not RIGHTWARD_ARROW.search("باز شدن ← جدید")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["سررسید ۱۴۰۵/۱۰/۱۵ ۰۰:۰۰", "۱۴۰۵/۱۰/۱۵ 00:00", "از ۰۰:۰۰"],
+)
+def test_a_date_with_the_time_midnight_is_caught(text):
+    assert MIDNIGHT.search(text)
+
+
+@pytest.mark.parametrize("text", ["۱۴۰۵/۰۹/۱۱ ۱۴:۳۰", "۱۰:۰۰", "۱۲:۰۰:۰۰", "۲۰:۰۰"])
+def test_other_times_pass(text):
+    assert not MIDNIGHT.search(text)
+
+
+def test_codes_pass_in_either_digits():
+    assert foreign_text(["پرونده CH-۰۰۰۰۱۲", "CH-000012", "ISF-CC", "ELEC_CONS", "IMIDRO"]) == []
+    assert foreign_text(["پرونده ۱۲ from"]) == ["پرونده ۱۲ from"]
+
+
+def test_file_formats_by_name_and_no_source_paths():
+    assert FILE_EXTENSION_NAME.search("۱۲ ردیف در یک فایل XLSX نوشته می‌شود.")
+    assert not FILE_EXTENSION_NAME.search("۱۲ ردیف در یک فایل اکسل نوشته می‌شود؛ یا CSV، یا PDF")
+    assert SOURCE_PATH.search("راهنما در docs/greenjobs.md")
+    assert not SOURCE_PATH.search("فایلی با قالب ‎.xlsx‎ یا ‎.csv‎")

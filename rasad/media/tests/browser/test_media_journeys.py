@@ -39,7 +39,7 @@ def test_the_secretary_drafts_approves_and_issues_talking_points(journey: Any, c
     person = journey(width)
     person.sign_in("isf.media", SECRETARY_PASSWORD)
     person.go("/media/")
-    person.click("[data-testid=new-statement]")
+    person.click("[data-testid=nav-mediastatement-create]")
     page = person.page
     page.select_option("select[name=kind]", "talking_points")
     page.fill("input[name=title]", "محورهای پیام قطعی برق")
