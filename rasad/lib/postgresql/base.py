@@ -31,10 +31,10 @@ seconds of its return.
 
 from __future__ import annotations
 
-import datetime
 import select
 import threading
 import time
+from datetime import UTC
 from functools import cache
 from typing import Any, Final
 
@@ -147,10 +147,10 @@ def utc_adapters() -> adapt.AdaptersMap:
     ``replace(tzinfo=...)`` with the connection's zone). Being a subclass defined outside psycopg,
     it is never swapped for psycopg's C loader, so every date-time a query reads is parsed in
     Python. psycopg's loader gives the instant in the session's time zone, and for a session in
-    UTC that zone is ``datetime.timezone.utc``, Django's own: the same aware values, NULLs and
+    UTC that zone is ``datetime.UTC``, Django's own: the same aware values, NULLs and
     errors (infinity, dates BC) as Django's loader (``rasad/lib/tests/test_timestamptz.py``).
     ``register_loader`` picks the C loader where psycopg's binary package is installed."""
-    adapters = adapt.AdaptersMap(get_adapters_template(True, datetime.timezone.utc))
+    adapters = adapt.AdaptersMap(get_adapters_template(True, UTC))
     adapters.register_loader("timestamptz", TimestamptzLoader)
     return adapters
 
@@ -174,7 +174,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def _reads_utc(self) -> bool:
         """Whether date-times are read in UTC: Django's time zone support is on and the database
         has no ``TIME_ZONE`` of its own, so Django sets the session's zone to UTC."""
-        return bool(settings.USE_TZ) and self.timezone is datetime.timezone.utc
+        return bool(settings.USE_TZ) and self.timezone is UTC
 
     def get_connection_params(self) -> dict[str, Any]:
         params: dict[str, Any] = super().get_connection_params()
