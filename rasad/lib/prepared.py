@@ -59,6 +59,16 @@ class _Compiled:
             for position, (functions, expression) in compiler.get_converters(columns).items()
         ]
 
+    def bind(self, values: dict[str, Any], connection: Any) -> list[Any]:
+        """The statement's parameters with ``values`` in their slots."""
+        params = list(self.params)
+        for index, name in self.slots:
+            value = values[name]
+            if isinstance(value, datetime):
+                value = connection.ops.adapt_datetimefield_value(value)
+            params[index] = value
+        return params
+
     def ending_with(self, suffix: str) -> _Compiled:
         """The same statement with ``suffix`` after its SQL (a page's LIMIT/OFFSET clause)."""
         if not suffix:
@@ -100,6 +110,14 @@ def _cursor(connection: Any) -> Any:
         return connection._prepare_cursor(_ServerBoundCursor(raw))
 
 
+def fetch(sql: str, params: list[Any], alias: str = DEFAULT_DB_ALIAS) -> list[tuple[Any, ...]]:
+    """The rows of a statement compiled elsewhere (a list's count, ``rasad.api.lean``), run like
+    :class:`PreparedQuery`'s: prepared on PostgreSQL, unconverted."""
+    with _cursor(connections[alias]) as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
 def _same(value: Any, forms: list[Any]) -> bool:
     return any(type(value) is type(form) and value == form for form in forms)
 
@@ -136,14 +154,8 @@ class PreparedQuery:
         writes into the SQL rather than as parameters."""
         compiled = self.compiled(alias).ending_with(suffix)
         connection = connections[alias]
-        params = list(compiled.params)
-        for index, name in compiled.slots:
-            value = values[name]
-            if isinstance(value, datetime):
-                value = connection.ops.adapt_datetimefield_value(value)
-            params[index] = value
         with _cursor(connection) as cursor:
-            cursor.execute(compiled.sql, params)
+            cursor.execute(compiled.sql, compiled.bind(values, connection))
             rows = [list(row) for row in cursor.fetchall()]
         for row in rows:
             for position, functions, expression in compiled.converters:
