@@ -15,7 +15,6 @@ import argparse
 import os
 import re
 import statistics
-
 from typing import Any
 
 from django.db import connection
@@ -32,6 +31,17 @@ PATHS = (
 )
 LIMITS = (8, JOIN_COLLAPSE_LIMIT, 1)  # PostgreSQL's default, Rasad's, none reordered
 _TIME = re.compile(r"(Planning|Execution) Time: ([\d.]+) ms")
+
+
+class _Recorder:
+    """An execute wrapper that keeps each statement with its parameters."""
+
+    def __init__(self, statements: list[tuple[str, tuple[Any, ...]]]) -> None:
+        self.statements = statements
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        self.statements.append((sql, tuple(params or ())))
+        return execute(sql, params, many, context)
 
 
 def explain(sql: str, params: tuple[Any, ...]) -> tuple[float, float]:
@@ -60,12 +70,7 @@ def main() -> None:
         # With their parameters: a statement prepared on the server (``rasad.lib.prepared``)
         # leaves no text with its values in.
         captured: list[tuple[str, tuple[Any, ...]]] = []
-
-        def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-            captured.append((sql, tuple(params or ())))
-            return execute(sql, params, many, context)
-
-        with connection.execute_wrapper(record):
+        with connection.execute_wrapper(_Recorder(captured)):
             assert client.get(path).status_code == 200, path
         # The request's heaviest statement: its main query (authentication and scope are cheap).
         timings: dict[int, tuple[float, float]] = {}

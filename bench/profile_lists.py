@@ -47,7 +47,9 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=1)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument(
-        "--only", default="", help="some of: hello,me,cases,observations,detail,cases-filtered,observations-filtered"
+        "--only",
+        default="",
+        help="some of: hello,me,cases,observations,detail,cases-filtered,observations-filtered",
     )
     parser.add_argument("--profile", default="", help="write cProfile's statistics to this file")
     parser.add_argument("--top", type=int, default=30)

@@ -68,7 +68,6 @@ class FilterBackend(DjangoFilterBackend):  # type: ignore[misc]
             and _ignores_empty_data(filterset_class)
         )
 
-
     def filtering(
         self, request: Request, model: type[models.Model], view: Any, paging: Collection[str]
     ) -> Filtering | None:

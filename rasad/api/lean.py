@@ -326,7 +326,9 @@ def _count_statement(
     return (statements[0] if found else None), count
 
 
-def _prepared_detail(shape: Hashable, plan: _Plan, build: Callable[[], models.QuerySet[Any]]) -> PreparedQuery:
+def _prepared_detail(
+    shape: Hashable, plan: _Plan, build: Callable[[], models.QuerySet[Any]]
+) -> PreparedQuery:
     """The prepared shape's detail statement, the object's key in its slot (compiled, per
     database, when first run)."""
     key = (shape, plan.paths)

@@ -230,8 +230,10 @@ def test_prepared_filtered_pages_equal_the_serializer_for_every_scope(
     }
     for objects in made.values():
         _vary(cast, endpoint, objects)
-    mine, theirs = made[cast.isfahan.code][0], made[cast.kerman.code][0]
-    mine, theirs = type(mine)._default_manager.get(pk=mine.pk), type(theirs)._default_manager.get(pk=theirs.pk)
+    manager = endpoint.model._default_manager
+    mine, theirs = (
+        manager.get(pk=made[organization.code][0].pk) for organization in (cast.isfahan, cast.kerman)
+    )
     queries = _filtered_queries(endpoint, mine, theirs)
     lean._PREPARED_LISTS.clear()
     seen: dict[str, set[int]] = {}
@@ -249,7 +251,7 @@ def test_prepared_filtered_pages_equal_the_serializer_for_every_scope(
             row["id"] for status, body in prepared if status == 200 for row in body["results"]
         }
     filtered = [key for key in lean._PREPARED_LISTS if len(key[0]) == 5 and key[0][0] is endpoint.viewset]
-    assert filtered and any(lean._PREPARED_LISTS[key] is not None for key in filtered), "filtered lists were prepared"
+    assert any(lean._PREPARED_LISTS[key] is not None for key in filtered), "filtered lists were prepared"
     assert seen["alice"] and seen["bob"]
     assert seen["alice"].isdisjoint(seen["bob"]), "the provinces see none of each other's rows"
     assert {obj.pk for obj in made[cast.isfahan.code]} <= seen["alice"]
