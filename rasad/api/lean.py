@@ -200,7 +200,13 @@ class _PreparedList:
 class _PreparedPage:
     """What the paginator reads for one request of a prepared shape: the count (known already
     when the shape was prepared by this request) and the page, run with its bounds and the
-    request's values in the slots. Both statements are prepared on PostgreSQL."""
+    request's values in the slots.
+
+    A shape without slots is prepared on PostgreSQL too (parsed and planned once per pooled
+    connection). A filtered one is bound on the client and planned for its values each time,
+    as the ORM sends it: after five runs PostgreSQL may keep one generic plan for every value,
+    and a filter's values differ in how many rows they match (an observation page filtered by
+    a site and a status took 27 ms with the generic plan, 0.3 ms with its own)."""
 
     def __init__(self, prepared: _PreparedList, values: dict[str, Any], count: int | None = None) -> None:
         self.prepared, self.values, self.known_count = prepared, values, count
@@ -208,14 +214,16 @@ class _PreparedPage:
     def count(self) -> int:
         if self.known_count is None:
             statement = self.prepared.count_statement
-            rows = prepared_statements.fetch(statement.sql, statement.bind(self.values), self.prepared.alias)
+            rows = prepared_statements.fetch(
+                statement.sql, statement.bind(self.values), self.prepared.alias, on_server=not self.values
+            )
             self.known_count = int(rows[0][0]) if rows else 0
         return self.known_count
 
     def __getitem__(self, index: slice) -> list[list[Any]]:
         alias = self.prepared.alias
         bounds = connections[alias].ops.limit_offset_sql(index.start or 0, index.stop)
-        return self.prepared.page.rows(alias, suffix=f" {bounds}", **self.values)
+        return self.prepared.page.rows(alias, suffix=f" {bounds}", on_server=not self.values, **self.values)
 
     def __len__(self) -> int:
         return self.count()

@@ -110,10 +110,13 @@ def _cursor(connection: Any) -> Any:
         return connection._prepare_cursor(_ServerBoundCursor(raw))
 
 
-def fetch(sql: str, params: list[Any], alias: str = DEFAULT_DB_ALIAS) -> list[tuple[Any, ...]]:
+def fetch(
+    sql: str, params: list[Any], alias: str = DEFAULT_DB_ALIAS, on_server: bool = True
+) -> list[tuple[Any, ...]]:
     """The rows of a statement compiled elsewhere (a list's count, ``rasad.api.lean``), run like
-    :class:`PreparedQuery`'s: prepared on PostgreSQL, unconverted."""
-    with _cursor(connections[alias]) as cursor:
+    :class:`PreparedQuery`'s (prepared on PostgreSQL unless ``on_server`` is false), unconverted."""
+    connection = connections[alias]
+    with _cursor(connection) if on_server else connection.cursor() as cursor:
         cursor.execute(sql, params)
         return list(cursor.fetchall())
 
@@ -148,13 +151,16 @@ class PreparedQuery:
                     self._compiled[key] = compiled
         return compiled
 
-    def rows(self, alias: str = DEFAULT_DB_ALIAS, suffix: str = "", **values: Any) -> list[list[Any]]:
+    def rows(
+        self, alias: str = DEFAULT_DB_ALIAS, suffix: str = "", on_server: bool = True, **values: Any
+    ) -> list[list[Any]]:
         """Run the query with ``values`` in its slots; the rows, converted as the ORM would.
         ``suffix`` follows the SQL: a list's page bounds (``rasad.api.lean``), which Django
-        writes into the SQL rather than as parameters."""
+        writes into the SQL rather than as parameters. ``on_server=False`` sends it as Django
+        sends its own statements (bound on the client, planned for its values each time)."""
         compiled = self.compiled(alias).ending_with(suffix)
         connection = connections[alias]
-        with _cursor(connection) as cursor:
+        with _cursor(connection) if on_server else connection.cursor() as cursor:
             cursor.execute(compiled.sql, compiled.bind(values, connection))
             rows = [list(row) for row in cursor.fetchall()]
         for row in rows:
