@@ -69,7 +69,7 @@ class FilterBackend(DjangoFilterBackend):  # type: ignore[misc]
         )
 
     def filtering(
-        self, request: Request, model: type[models.Model], view: Any, paging: Collection[str]
+        self, request: Request, model: type[models.Model], view: Any, paging: Collection[str | None]
     ) -> Filtering | None:
         """The request's filters as slots of a prepared statement, when every parameter but the
         page's is a plain filter of the view's filterset (``_slot_kind``) whose field accepts
@@ -148,7 +148,7 @@ class Filtering:
 
     def apply(self, queryset: models.QuerySet[Any], slots: dict[str, Any]) -> models.QuerySet[Any]:
         """``queryset`` filtered as the filterset filters it, with ``slots``' values."""
-        filters = _filters(self.filterset_class)
+        filters = _filters(self.filterset_class)  # type: ignore[arg-type]
         for name, kind, count in self.given:
             if kind == "empty":
                 continue

@@ -153,13 +153,14 @@ class ScopedViewSetMixin(viewsets.GenericViewSet):  # type: ignore[type-arg]
             backends = [backend_class() for backend_class in self.filter_backends]
             if not all(isinstance(backend, FilterBackend) for backend in backends):
                 return None
+            ours: list[FilterBackend] = backends  # type: ignore[assignment]
             if any(name not in paging for name in self.request.query_params):
-                if len(backends) != 1:
+                if len(ours) != 1:
                     return None
-                filtering = backends[0].filtering(self.request, queryset.model, self, paging)
+                filtering = ours[0].filtering(self.request, queryset.model, self, paging)
                 if filtering is None:
                     return None
-            elif not all(backend.leaves_alone(self.request, queryset.model, self) for backend in backends):
+            elif not all(backend.leaves_alone(self.request, queryset.model, self) for backend in ours):
                 return None
         verb = self.scope_verb()
         scope = organization_scope(self.request.user, queryset.model, verb)

@@ -195,9 +195,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if not name:
             cursor = connection.cursor()
         elif self.settings_dict["OPTIONS"].get("server_side_binding") is not True:
-            cursor = base.ServerSideCursor(
-                connection, name=name, scrollable=False, withhold=connection.autocommit
-            )
+            server_side: Any = base.ServerSideCursor  # typed by django-stubs for psycopg2
+            cursor = server_side(connection, name=name, scrollable=False, withhold=connection.autocommit)
         else:
             cursor = connection.cursor(name, scrollable=False, withhold=connection.autocommit)
         if not self._reads_utc():
