@@ -143,7 +143,9 @@ class Filtering:
                 sentinels.update((f"{name}:{index}", item) for index, item in enumerate(ordered))
             elif kind != "empty":
                 value = self.values[name]
-                sentinels[name] = 2**62 + len(sentinels) if type(value) is int else f"\x00lean-filter:{name}"
+                # A whole number within every integer column's range (a value outside it is
+                # no parameter: Django answers it with an empty result).
+                sentinels[name] = 32_000 + len(sentinels) if type(value) is int else f"\x00lean-filter:{name}"
         return sentinels
 
     def apply(self, queryset: models.QuerySet[Any], slots: dict[str, Any]) -> models.QuerySet[Any]:

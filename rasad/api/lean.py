@@ -41,7 +41,7 @@ from operator import itemgetter
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connections, models, router
 from django.urls import NoReverseMatch
@@ -281,7 +281,7 @@ def _prepared_page(
     page = PreparedQuery(lambda **slots: slotted(**slots).values_list(*plan.paths), **sentinels)
     try:
         compiled = page.compiled(alias)
-    except ValueError:  # a slot's value is not a parameter of the query
+    except (ValueError, EmptyResultSet):  # a slot's value is no parameter of the query
         _remember(_PREPARED_LISTS, key, None)
         return None
     real_sql, real_params = real.query.get_compiler(using=alias).as_sql()
