@@ -6,6 +6,7 @@ database.
     python -m bench.profile_lists --requests 200                  # CPU, PostgreSQL CPU, statements
     python -m bench.profile_lists --requests 100 --profile var/lists.prof --top 40
     python -m bench.profile_lists --statements                    # each SQL statement of one request
+    python -m bench.profile_lists --only cases-filtered,observations-filtered   # with filters
 
 For each endpoint it prints the median CPU time of the process per request, the PostgreSQL
 server's CPU per request (all its processes, from ``/proc``) and the SQL statements a request
@@ -45,7 +46,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=1)
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--only", default="", help="some of: hello,me,cases,observations,detail")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="some of: hello,me,cases,observations,detail,cases-filtered,observations-filtered",
+    )
     parser.add_argument("--profile", default="", help="write cProfile's statistics to this file")
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--statements", action="store_true", help="time each SQL statement of one request")
@@ -58,6 +63,9 @@ def main() -> None:
         "cases": "/api/v1/cases/",
         "observations": "/api/v1/observations/",
         "detail": f"/api/v1/cases/{world.case_id}/",
+        # The commonest filters: a status (two for cases) and an organization by code.
+        "cases-filtered": "/api/v1/cases/?status=new&status=triaged&owner_organization=BR-A",
+        "observations-filtered": f"/api/v1/observations/?organization={world.sites[1]}&status=draft",
     }
     if args.only:
         endpoints = {name: path for name, path in endpoints.items() if name in args.only.split(",")}

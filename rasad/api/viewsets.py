@@ -34,7 +34,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from rasad.api.filters import FilterBackend
-from rasad.api.lean import LeanList
+from rasad.api.lean import LeanList, Shape
 
 # The attribute an extra action (DRF ``@action``) carries to name the verb it is scoped by.
 SCOPE_ACTION_ATTRIBUTE = "scope_action"
@@ -84,7 +84,7 @@ class ScopedViewSetMixin(viewsets.GenericViewSet):  # type: ignore[type-arg]
         lean = self.lean_list
         if lean is None or not lean.applies(self):
             return super().list(request, *args, **kwargs)  # type: ignore[misc,no-any-return]
-        rows = lean.rows(self, lambda: self.filter_queryset(self.get_queryset()), self._shape_key())
+        rows = lean.rows(self, lambda: self.filter_queryset(self.get_queryset()), self._shape())
         return self.get_paginated_response(rows) if self.paginator is not None else Response(rows)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -98,7 +98,7 @@ class ScopedViewSetMixin(viewsets.GenericViewSet):  # type: ignore[type-arg]
         lookup = self.kwargs[getattr(self, "lookup_url_kwarg", None) or "pk"]
         # The queryset get_object reads (access_object): the model's, in scope for the verb.
         visible = lambda: self._base_queryset().visible_to(self.request.user, self.scope_verb())  # type: ignore[attr-defined]  # noqa: E731
-        row = lean.row(self, visible, lookup, self._shape_key())
+        row = lean.row(self, visible, lookup, self._shape())
         if row is not None:
             return Response(row)
         return super().retrieve(request, *args, **kwargs)  # type: ignore[misc,no-any-return]
@@ -114,16 +114,19 @@ class ScopedViewSetMixin(viewsets.GenericViewSet):  # type: ignore[type-arg]
             for permission in self.get_permissions()
         )
 
-    def _shape_key(self) -> tuple[Any, ...] | None:
+    def _shape(self) -> Shape | None:
         """What a lean list's or detail's query is a function of, when that is the user's scope
-        alone: then its statements are prepared once per process for this key
-        (``rasad.api.lean``). ``None`` (read through the ORM) unless
+        and the request's plain filters: then its statements are prepared once per process for
+        this key (``rasad.api.lean``). ``None`` (read through the ORM) unless
 
         * the declared queryset is a ``ScopedQuerySet`` with its own ``visible_to`` (its rows are
           those ``within(scope, verb)`` admits, a function of the scope's rules and the verb) and
           the view neither overrides ``get_queryset`` nor ``filter_queryset``;
         * for a list, the request names nothing but the page (``limit``, ``offset``) and every
-          filter backend leaves the queryset alone when given no filter;
+          filter backend leaves the queryset alone when given no filter; or it names plain
+          filters of the one filter backend's filterset
+          (``rasad.api.filters.FilterBackend.filtering``), which the key then describes (the
+          filters named and how many values each holds: the values fill the statements' slots);
         * the scope is not empty (the ORM answers an empty one without a query).
 
         The key holds the view's class (its declared queryset, ordering and serializer), the
@@ -140,25 +143,31 @@ class ScopedViewSetMixin(viewsets.GenericViewSet):  # type: ignore[type-arg]
             or view.filter_queryset is not GenericAPIView.filter_queryset
         ):
             return None
+        filtering = None
         if not self.detail:
             paginator = self.paginator
             paging = {
                 getattr(paginator, "limit_query_param", None),
                 getattr(paginator, "offset_query_param", None),
             }
-            if any(name not in paging for name in self.request.query_params):
+            backends = [backend_class() for backend_class in self.filter_backends]
+            if not all(isinstance(backend, FilterBackend) for backend in backends):
                 return None
-            if not all(
-                isinstance(backend, FilterBackend)
-                and backend.leaves_alone(self.request, queryset.model, self)
-                for backend in (backend_class() for backend_class in self.filter_backends)
-            ):
+            ours: list[FilterBackend] = backends  # type: ignore[assignment]
+            if any(name not in paging for name in self.request.query_params):
+                if len(ours) != 1:
+                    return None
+                filtering = ours[0].filtering(self.request, queryset.model, self, paging)
+                if filtering is None:
+                    return None
+            elif not all(backend.leaves_alone(self.request, queryset.model, self) for backend in ours):
                 return None
         verb = self.scope_verb()
         scope = organization_scope(self.request.user, queryset.model, verb)
         if scope.is_nothing:
             return None
-        return (view, verb, scope.is_everything, scope.rules)
+        key = (view, verb, scope.is_everything, scope.rules)
+        return Shape(key if filtering is None else (*key, filtering.key), filtering)
 
     def scope_verb(self) -> str:
         explicit = getattr(getattr(self, self.action or "", None), SCOPE_ACTION_ATTRIBUTE, None)

@@ -17,9 +17,16 @@ from rasad.core.models import Organization
 
 class CaseFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
-    kind = django_filters.MultipleChoiceFilter(choices=CaseKind.choices, label=_("Kind"))
-    status = django_filters.MultipleChoiceFilter(choices=CaseStatus.choices, label=_("Status"))
-    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices, label=_("Priority"))
+    # Columns of the case itself: no join can repeat a row, so no DISTINCT (django-filter's
+    # default for these filters, which sorted every matching case's columns: at 10× data a
+    # status filter's page took 160 ms of PostgreSQL).
+    kind = django_filters.MultipleChoiceFilter(choices=CaseKind.choices, label=_("Kind"), distinct=False)
+    status = django_filters.MultipleChoiceFilter(
+        choices=CaseStatus.choices, label=_("Status"), distinct=False
+    )
+    priority = django_filters.MultipleChoiceFilter(
+        choices=Priority.choices, label=_("Priority"), distinct=False
+    )
     category = django_filters.CharFilter(field_name="category__code", label=_("Category (code)"))
     category_id = IdFilter(field_name="category_id", label=_("Category (id)"))
     reporter_organization_id = IdFilter(label=_("Reporter organization (id)"))

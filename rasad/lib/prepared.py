@@ -59,6 +59,16 @@ class _Compiled:
             for position, (functions, expression) in compiler.get_converters(columns).items()
         ]
 
+    def bind(self, values: dict[str, Any], connection: Any) -> list[Any]:
+        """The statement's parameters with ``values`` in their slots."""
+        params = list(self.params)
+        for index, name in self.slots:
+            value = values[name]
+            if isinstance(value, datetime):
+                value = connection.ops.adapt_datetimefield_value(value)
+            params[index] = value
+        return params
+
     def ending_with(self, suffix: str) -> _Compiled:
         """The same statement with ``suffix`` after its SQL (a page's LIMIT/OFFSET clause)."""
         if not suffix:
@@ -100,6 +110,17 @@ def _cursor(connection: Any) -> Any:
         return connection._prepare_cursor(_ServerBoundCursor(raw))
 
 
+def fetch(
+    sql: str, params: list[Any], alias: str = DEFAULT_DB_ALIAS, on_server: bool = True
+) -> list[tuple[Any, ...]]:
+    """The rows of a statement compiled elsewhere (a list's count, ``rasad.api.lean``), run like
+    :class:`PreparedQuery`'s (prepared on PostgreSQL unless ``on_server`` is false), unconverted."""
+    connection = connections[alias]
+    with _cursor(connection) if on_server else connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
 def _same(value: Any, forms: list[Any]) -> bool:
     return any(type(value) is type(form) and value == form for form in forms)
 
@@ -130,20 +151,17 @@ class PreparedQuery:
                     self._compiled[key] = compiled
         return compiled
 
-    def rows(self, alias: str = DEFAULT_DB_ALIAS, suffix: str = "", **values: Any) -> list[list[Any]]:
+    def rows(
+        self, alias: str = DEFAULT_DB_ALIAS, suffix: str = "", on_server: bool = True, **values: Any
+    ) -> list[list[Any]]:
         """Run the query with ``values`` in its slots; the rows, converted as the ORM would.
         ``suffix`` follows the SQL: a list's page bounds (``rasad.api.lean``), which Django
-        writes into the SQL rather than as parameters."""
+        writes into the SQL rather than as parameters. ``on_server=False`` sends it as Django
+        sends its own statements (bound on the client, planned for its values each time)."""
         compiled = self.compiled(alias).ending_with(suffix)
         connection = connections[alias]
-        params = list(compiled.params)
-        for index, name in compiled.slots:
-            value = values[name]
-            if isinstance(value, datetime):
-                value = connection.ops.adapt_datetimefield_value(value)
-            params[index] = value
-        with _cursor(connection) as cursor:
-            cursor.execute(compiled.sql, params)
+        with _cursor(connection) if on_server else connection.cursor() as cursor:
+            cursor.execute(compiled.sql, compiled.bind(values, connection))
             rows = [list(row) for row in cursor.fetchall()]
         for row in rows:
             for position, functions, expression in compiled.converters:

@@ -169,3 +169,93 @@ def test_prepared_detail_equals_the_serializer_and_refuses_like_it(
         if answer.status_code != 200:
             body["error"].pop("request_id", None), wanted["error"].pop("request_id", None)
         assert body == wanted
+
+
+def _value_of(obj: Any, path: str) -> Any:
+    """The value a filter on ``path`` finds ``obj`` by; a key no row has when ``obj`` holds
+    none (no assignee) or many (its dossiers)."""
+    for part in path.split("__"):
+        obj = getattr(obj, part, None)
+    return obj if isinstance(obj, str | int) else 2**40
+
+
+def _filtered_queries(endpoint: Endpoint, mine: Any, theirs: Any) -> list[dict[str, Any]]:
+    """Queries naming the filterset's plain filters (those ``FilterBackend.filtering`` gives
+    slots), with the values of an object of each province, several values at once, a repeated
+    value, an empty one, every plain filter together, and values the fields refuse."""
+    from rasad.api.filters import _filters, _slot_kind
+
+    filters = {
+        name: declared
+        for name, declared in _filters(endpoint.viewset.filterset_class).items()
+        if _slot_kind(declared) is not None
+    }
+    assert filters, "the list has plain filters"
+    queries: list[dict[str, Any]] = [{}]
+    together: dict[str, Any] = {}
+    for name, declared in filters.items():
+        value, other = _value_of(mine, declared.field_name), _value_of(theirs, declared.field_name)
+        if _slot_kind(declared) == "many":
+            choices = [choice for choice, _label in declared.extra["choices"]]
+            queries += [
+                {name: [value]},
+                {name: [value, value]},
+                {name: [value, *(choice for choice in choices if choice != value)][:3]},
+                {name: [*(choice for choice in choices if choice != value)][:2]},
+                {name: ["no-such-choice"]},
+            ]
+            together[name] = [value]
+        else:
+            queries += [{name: value}, {name: other}, {name: ""}]
+            together[name] = value
+    queries += [together, {**together, "limit": 1, "offset": 1}]
+    return queries
+
+
+@pytest.mark.parametrize("endpoint", LEAN, ids=lambda endpoint: endpoint.route)
+def test_prepared_filtered_pages_equal_the_serializer_for_every_scope(
+    cast: Cast, endpoint: Endpoint, monkeypatch: pytest.MonkeyPatch
+):
+    """A list naming plain filters is read by statements prepared per scope and filters named,
+    the values in their slots: for each province's user (who must not see each other's rows,
+    filtered or not), a national one and a platform administrator, every filtered page (count,
+    links, rows, refusals) is what the serializer's list answers, the first time and after."""
+    from rasad.api import lean
+
+    factory = endpoint.factory
+    assert factory is not None
+    made = {
+        organization.code: [factory.make(cast, organization) for _ in range(3)]
+        for organization in (cast.isfahan, cast.kerman)
+    }
+    for objects in made.values():
+        _vary(cast, endpoint, objects)
+    manager = endpoint.model._default_manager
+    mine, theirs = (
+        manager.get(pk=made[organization.code][0].pk) for organization in (cast.isfahan, cast.kerman)
+    )
+    queries = _filtered_queries(endpoint, mine, theirs)
+    lean._PREPARED_LISTS.clear()
+    seen: dict[str, set[int]] = {}
+    for user in (cast.alice, cast.bob, cast.nadia, cast.root):
+        client = verified_client(user)
+        prepared = _answers(client, endpoint.list_url, queries + queries)
+        monkeypatch.setattr(endpoint.viewset, "lean_list", None)
+        serialized = _answers(client, endpoint.list_url, queries)
+        monkeypatch.undo()
+        for got, wanted, query in zip(prepared, serialized + serialized, queries + queries, strict=True):
+            if got[0] != 200:
+                got[1]["error"].pop("request_id", None), wanted[1]["error"].pop("request_id", None)
+            assert got == wanted, (user.username, query)
+        seen[user.username] = {
+            row["id"] for status, body in prepared if status == 200 for row in body["results"]
+        }
+    filtered = [
+        key
+        for key in lean._PREPARED_LISTS
+        if isinstance(key, tuple) and len(key[0]) == 5 and key[0][0] is endpoint.viewset
+    ]
+    assert any(lean._PREPARED_LISTS[key] is not None for key in filtered), "filtered lists were prepared"
+    assert seen["alice"] and seen["bob"]
+    assert seen["alice"].isdisjoint(seen["bob"]), "the provinces see none of each other's rows"
+    assert {obj.pk for obj in made[cast.isfahan.code]} <= seen["alice"]
