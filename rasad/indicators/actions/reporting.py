@@ -75,6 +75,7 @@ from rasad.indicators.models import (
 from rasad.lib.events import send_event_on_commit
 from rasad.lib.jalali import JalaliPeriod, today_in_tehran
 from rasad.lib.persian import normalize_text
+from rasad.lib.prepared import Many, PreparedQuery
 
 
 @dataclass
@@ -258,11 +259,39 @@ def _read_facts(
     if not rows:
         return set(), {}
     ancestors = {a for o in organizations.values() for a in o.ancestor_ids()}
+    values: dict[str, Any] = {
+        "organizations": organizations,
+        "periods": {r.period.key for r in rows},
+        "ancestors": ancestors,
+    }
+    facts = _FACTS
+    if lock and connection.vendor == "postgresql":
+        facts = _FACTS_LOCKING
+        values["keys"] = _lock_keys({(r.organization.id, r.period.key) for r in rows})
+    locked: set[tuple[int, str]] = set()
+    reach: list[tuple[int, int, bool]] = []
+    for kind, org_id, period_key, indicator_id, subtree in facts.rows(**values):
+        if kind == "locked":
+            locked.add((org_id, period_key))
+        elif kind == "assigned":
+            reach.append((org_id, indicator_id, bool(subtree)))
+    assigned: dict[int, set[int]] = {}
+    lineage = {pk: set(o.ancestor_ids()) for pk, o in organizations.items()}
+    for org_id, indicator_id, subtree in reach:
+        for pk, above in lineage.items():
+            if org_id == pk or (subtree and org_id in above):
+                assigned.setdefault(pk, set()).add(indicator_id)
+    return locked, assigned
+
+
+def _facts(
+    organizations: list[int], periods: list[str], ancestors: list[int], keys: list[int] | None = None
+) -> tuple[str, list[Any]]:
+    """``_read_facts``' statement: the approved periods and the assignments, with the locks when
+    ``keys`` (the lock keys) are given. Compiled once per process (``_FACTS``)."""
     locked_sql, locked_params = (
         Observation.objects.filter(
-            organization_id__in=organizations,
-            period_key__in={r.period.key for r in rows},
-            status=ObservationStatus.APPROVED,
+            organization_id__in=organizations, period_key__in=periods, status=ObservationStatus.APPROVED
         )
         .order_by()
         .values_list("organization_id", "period_key")
@@ -283,25 +312,24 @@ def _read_facts(
         f"FROM ({assigned_sql}) AS a"
     )
     params = [*locked_params, *assigned_params]
-    if lock and connection.vendor == "postgresql":
+    if keys is not None:
         sql += f" UNION ALL SELECT 'locks', count(*), NULL, NULL, NULL FROM ({_LOCKS}) AS taken"  # noqa: S608
-        params.append(_lock_keys({(r.organization.id, r.period.key) for r in rows}))
-    locked: set[tuple[int, str]] = set()
-    reach: list[tuple[int, int, bool]] = []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for kind, org_id, period_key, indicator_id, subtree in cursor.fetchall():
-            if kind == "locked":
-                locked.add((org_id, period_key))
-            elif kind == "assigned":
-                reach.append((org_id, indicator_id, bool(subtree)))
-    assigned: dict[int, set[int]] = {}
-    lineage = {pk: set(o.ancestor_ids()) for pk, o in organizations.items()}
-    for org_id, indicator_id, subtree in reach:
-        for pk, above in lineage.items():
-            if org_id == pk or (subtree and org_id in above):
-                assigned.setdefault(pk, set()).add(indicator_id)
-    return locked, assigned
+        params.append(keys)
+    return sql, params
+
+
+# The sentinels of the prepared statements' slots: values no real row holds.
+_ORGANIZATIONS = Many(-7_301_001)
+_FACTS = PreparedQuery(
+    _facts, organizations=_ORGANIZATIONS, periods=Many("\x00periods"), ancestors=Many(-7_301_002)
+)
+_FACTS_LOCKING = PreparedQuery(
+    _facts,
+    organizations=_ORGANIZATIONS,
+    periods=Many("\x00periods"),
+    ancestors=Many(-7_301_002),
+    keys=[-7_301_003],
+)
 
 
 def _indicator_errors(r: ObservationInput, assigned: set[int]) -> list[RowError]:
@@ -579,32 +607,13 @@ def _read_stored(rows: Sequence[ObservationInput], related_ids: set[int]) -> _St
     its organizations and years (``target_ids``: ``check_targets`` reads nothing more when there
     are none)."""
     stored = _Stored(existing={}, series=defaultdict(list), period_values=defaultdict(dict))
-    organization_ids = {r.organization.id for r in rows}
-    values_sql, values_params = (
-        Observation.objects.filter(
-            organization_id__in=organization_ids,
-            indicator_id__in=related_ids,
-            period_key__gte=min(_window_start(r.period) for r in rows),
-            period_key__lte=max(r.period.key for r in rows),
-        )
-        .order_by()
-        .values_list("id", "organization_id", "indicator_id", "period_key", "value", "comment", "status")
-        .query.sql_with_params()
+    fetched = _STORED.rows(
+        organizations={r.organization.id for r in rows},
+        indicators=related_ids,
+        first=min(_window_start(r.period) for r in rows),
+        last=max(r.period.key for r in rows),
+        years={r.period.year for r in rows},
     )
-    targets_sql, targets_params = (
-        Target.objects.filter(organization_id__in=organization_ids, year__in={r.period.year for r in rows})
-        .order_by()
-        .values_list("id")
-        .query.sql_with_params()
-    )
-    with connection.cursor() as cursor:
-        # Django compiled both parts, with every value as a parameter: nothing is interpolated.
-        cursor.execute(
-            f"SELECT 'value', v.* FROM ({values_sql}) AS v "  # noqa: S608
-            f"UNION ALL SELECT 'target', t.id, NULL, NULL, NULL, NULL, NULL, NULL FROM ({targets_sql}) AS t",
-            [*values_params, *targets_params],
-        )
-        fetched = cursor.fetchall()
     for kind, pk, org_id, indicator_id, key, value, comment, status in fetched:
         if kind == "target":
             stored.target_ids.add(pk)
@@ -617,6 +626,44 @@ def _read_stored(rows: Sequence[ObservationInput], related_ids: set[int]) -> _St
     for r in rows:
         stored.period_values[(r.organization.id, r.period.key)][r.indicator.id] = float(r.value)
     return stored
+
+
+def _stored(
+    organizations: list[int], indicators: list[int], first: str, last: str, years: list[int]
+) -> tuple[str, list[Any]]:
+    """``_read_stored``' statement, compiled once per process (``_STORED``)."""
+    values_sql, values_params = (
+        Observation.objects.filter(
+            organization_id__in=organizations,
+            indicator_id__in=indicators,
+            period_key__gte=first,
+            period_key__lte=last,
+        )
+        .order_by()
+        .values_list("id", "organization_id", "indicator_id", "period_key", "value", "comment", "status")
+        .query.sql_with_params()
+    )
+    targets_sql, targets_params = (
+        Target.objects.filter(organization_id__in=organizations, year__in=years)
+        .order_by()
+        .values_list("id")
+        .query.sql_with_params()
+    )
+    # Django compiled both parts, with every value as a parameter: nothing is interpolated.
+    return (
+        f"SELECT 'value', v.* FROM ({values_sql}) AS v "  # noqa: S608
+        f"UNION ALL SELECT 'target', t.id, NULL, NULL, NULL, NULL, NULL, NULL FROM ({targets_sql}) AS t"
+    ), [*values_params, *targets_params]
+
+
+_STORED = PreparedQuery(
+    _stored,
+    organizations=_ORGANIZATIONS,
+    indicators=Many(-7_301_004),
+    first="\x00first",
+    last="\x00last",
+    years=Many(-7_301),
+)
 
 
 def _plan(
