@@ -153,7 +153,16 @@ def _cursor(connection: Any) -> Any:
 
 
 def _same(value: Any, forms: list[Any]) -> bool:
-    return any(type(value) is type(form) and value == form for form in forms)
+    """Whether ``value`` is one of ``forms``, of its type: psycopg's ``Int2``, in which Django wraps
+    a small integer field's values on PostgreSQL, counts as an ``int``."""
+    return any(
+        (
+            type(value) is type(form)
+            or (type(form) is int and isinstance(value, int) and not isinstance(value, bool))
+        )
+        and value == form
+        for form in forms
+    )
 
 
 class PreparedQuery:

@@ -588,14 +588,27 @@ class _Plan:
     changed: int = 0
 
 
+_RULES = PreparedQuery(
+    lambda indicators: IndicatorRule.objects.filter(
+        Q(left_id__in=indicators) | Q(right_id__in=indicators)
+    ).values_list("pk", "left_id", "left__code", "operator", "right_id", "right__code", "factor", "severity"),
+    indicators=Many(-7_301_005),
+)
+
+
 def _rules_of(indicator_ids: set[int]) -> tuple[dict[int, list[IndicatorRule]], set[int]]:
     """The cross-indicator rules whose left side is in the batch, by indicator, and every
     indicator they or the batch involve (whose values the rules read)."""
-    rules = list(
-        IndicatorRule.objects.filter(
-            Q(left_id__in=indicator_ids) | Q(right_id__in=indicator_ids)
-        ).select_related("left", "right")
-    )
+    rules = []
+    for pk, left_id, left_code, operator, right_id, right_code, factor, severity in _RULES.rows(
+        indicators=indicator_ids
+    ):
+        # What the checks read of a rule (``validation.findings_for``): its sides' ids and codes.
+        rule = IndicatorRule(
+            pk=pk, left_id=left_id, operator=operator, right_id=right_id, factor=factor, severity=severity
+        )
+        rule.left, rule.right = Indicator(pk=left_id, code=left_code), Indicator(pk=right_id, code=right_code)
+        rules.append(rule)
     by_indicator: dict[int, list[IndicatorRule]] = defaultdict(list)
     for rule in rules:
         by_indicator[rule.left_id].append(rule)
