@@ -270,11 +270,23 @@ def _read_facts(
         values["keys"] = _lock_keys({(r.organization.id, r.period.key) for r in rows})
     locked: set[tuple[int, str]] = set()
     reach: list[tuple[int, int, bool]] = []
+    provinces: dict[int, str] = {}
     for kind, org_id, period_key, indicator_id, subtree in facts.rows(**values):
         if kind == "locked":
             locked.add((org_id, period_key))
         elif kind == "assigned":
             reach.append((org_id, indicator_id, bool(subtree)))
+        elif kind == "province":
+            provinces[org_id] = period_key or ""
+    # Each organization's province, its own or its nearest ancestor's (``rollups.province_codes``,
+    # which ``_plan`` asks only about organizations this did not see).
+    for pk, organization in organizations.items():
+        code = provinces.get(pk, "")
+        for ancestor in reversed(organization.ancestor_ids()):
+            if code:
+                break
+            code = provinces.get(ancestor, "")
+        organization.__dict__[_PROVINCE] = code
     assigned: dict[int, set[int]] = {}
     lineage = {pk: set(o.ancestor_ids()) for pk, o in organizations.items()}
     for org_id, indicator_id, subtree in reach:
@@ -305,19 +317,28 @@ def _facts(
         .values_list("organization_id", "indicator_id", "include_descendants")
         .query.sql_with_params()
     )
-    # Django compiled both parts, with every value as a parameter: nothing is interpolated.
+    provinces_sql, provinces_params = (
+        Organization.objects.filter(Q(pk__in=organizations) | Q(pk__in=ancestors))
+        .order_by()
+        .values_list("pk", "province__code")
+        .query.sql_with_params()
+    )
+    # Django compiled every part, with every value as a parameter: nothing is interpolated.
     sql = (
         f"SELECT 'locked', l.*, NULL, NULL FROM ({locked_sql}) AS l "  # noqa: S608
         f"UNION ALL SELECT 'assigned', a.organization_id, NULL, a.indicator_id, a.include_descendants "
-        f"FROM ({assigned_sql}) AS a"
+        f"FROM ({assigned_sql}) AS a "
+        f"UNION ALL SELECT 'province', p.*, NULL, NULL FROM ({provinces_sql}) AS p"
     )
-    params = [*locked_params, *assigned_params]
+    params = [*locked_params, *assigned_params, *provinces_params]
     if keys is not None:
         sql += f" UNION ALL SELECT 'locks', count(*), NULL, NULL, NULL FROM ({_LOCKS}) AS taken"  # noqa: S608
         params.append(keys)
     return sql, params
 
 
+# Where ``_read_facts`` leaves an organization's province code for ``_plan``.
+_PROVINCE = "_rasad_province_code"
 # The sentinels of the prepared statements' slots: values no real row holds.
 _ORGANIZATIONS = Many(-7_301_001)
 _FACTS = PreparedQuery(
@@ -691,7 +712,12 @@ def _plan(
     """Each row's write, with its validation findings, or why it is not written: unchanged
     (counted in ``result``) or approved meanwhile (``locked``)."""
     plan = _Plan()
-    provinces = rollups.province_codes({r.organization.id: r.organization for r in rows}.values())
+    organizations = {r.organization.id: r.organization for r in rows}
+    # Taken, not read: an organization object used again later gets its province from that
+    # batch's check, never from this one.
+    provinces = {pk: o.__dict__.pop(_PROVINCE) for pk, o in organizations.items() if _PROVINCE in o.__dict__}
+    if len(provinces) < len(organizations):
+        provinces.update(rollups.province_codes(o for pk, o in organizations.items() if pk not in provinces))
     now = timezone.now()
     no_history: list[tuple[str, float]] = []
     for r in rows:
