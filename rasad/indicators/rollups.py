@@ -250,7 +250,7 @@ def fold() -> int:
         + _UPSERT_TAIL.format(t=rollup)
         + ") SELECT (SELECT held FROM fold_lock), (SELECT count(*) FROM moved)"
     )
-    folded = 0
+    folded: int = 0
     with connection.cursor() as cursor:
         while True:
             # One statement per turn: a second one at once would mostly find nothing, after
@@ -259,7 +259,7 @@ def fold() -> int:
             held, moved = cursor.fetchone()
             if not held:
                 return folded
-            folded += moved
+            folded += int(moved)
             cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {delta})")  # noqa: S608
             if not cursor.fetchone()[0]:
                 return folded

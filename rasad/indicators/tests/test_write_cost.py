@@ -5,8 +5,8 @@ production that is a SAVEPOINT and its RELEASE beside the BEGIN and COMMIT the d
 
 The limits are today's counts, so that a change that adds a statement fails here and says which.
 Issue 11 asks for ≤ 10 on PostgreSQL; it is 9 captured here, plus two this capture cannot see:
-the binary COPY of the rollup deltas, and the fold after commit (try-lock, fold, unlock, check:
-outside the write's transaction). The 9: the token with its user and grants (one query for
+the binary COPY of the rollup deltas, and the fold after commit (the fold with its lock in one
+statement, then a check for deltas committed meanwhile: outside the write's transaction). The 9: the token with its user and grants (one query for
 every permission), organizations, indicators, the check's one statement (approved periods,
 assignments, and on PostgreSQL the per-(organization, period) advisory locks), indicator rules,
 the history window with the ids of the organization's targets for the year (none here, so
