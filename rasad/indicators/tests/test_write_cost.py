@@ -4,11 +4,13 @@ control, and the one ``do_record_observations`` opens inside ``do_import``'s tra
 production that is a SAVEPOINT and its RELEASE beside the BEGIN and COMMIT the driver sends).
 
 The limits are today's counts, so that a change that adds a statement fails here and says which.
-Issue 11 asks for ≤ 10 on PostgreSQL; it is 9 captured here, plus two this capture cannot see:
-the binary COPY of the rollup deltas, and the fold after commit (the fold with its lock in one
-statement, then a check for deltas committed meanwhile: outside the write's transaction). The 9: the token with its user and grants (one query for
-every permission), organizations, indicators, the check's one statement (approved periods,
-assignments, and on PostgreSQL the per-(organization, period) advisory locks), indicator rules,
+Issue 11 asks for ≤ 10 on PostgreSQL; it is 9 captured here, plus three this capture cannot
+see: the binary COPY of the rollup deltas, and the fold after commit (the fold with its lock in
+one statement, then a check for deltas committed meanwhile: outside the write's transaction).
+The 9: the token with its user and grants (one query for every permission), organizations,
+indicators, the check's one statement (approved periods, assignments, the provinces of the
+organizations and their ancestors, and on PostgreSQL the per-(organization, period) advisory
+locks), indicator rules,
 the history window with the ids of the organization's targets for the year (none here, so
 nothing more is read for them), the upsert, the batch id claimed with its answer (every batch
 carries one, issue 9; its stored answer is read only when the claim conflicts), and the audit
