@@ -8,10 +8,11 @@ With ``rasad serve`` (granian, two workers) and wrk as the client, each round me
   * the cheapest authenticated endpoint (``/api/v1/users/me/`` with a token);
   * a company analyst's scoped 50-row lists (cases, observations) at 16 and 64 clients;
   * an object's detail (a case);
-  * one-row observation writes from 32 clients, while a sampler reads ``pg_stat_activity`` for
-    lock waits; and ``pg_test_fsync``'s fdatasync rate as the limit for commits.
-Figures are medians over the rounds, with the load average beside each, and the CPU time each
-request cost the server's processes and PostgreSQL (``--only`` picks some endpoints). ``--scale 10`` loads ten
+  * one-row observation writes from 32 clients, while a sampler reads ``pg_locks`` for lock
+    waits; and ``pg_test_fsync``'s fdatasync rate as the limit for commits.
+Figures are medians over the rounds, with the load average beside each, the CPU time each
+answered (2xx) request cost the server's processes and PostgreSQL, and every answer that was not
+a 2xx, by status (``--only`` picks some endpoints). ``--scale 10`` loads ten
 times the data (observations and cases). ``--overload`` then sends five times the measured write
 capacity for a few seconds and checks that every acknowledged write is stored and that refusals
 are quick 503s.
@@ -235,12 +236,19 @@ def wrk(url: str, clients: int, seconds: int, env: dict[str, str] | None = None)
     # PostgreSQL, per request: what load on a shared machine does not distort.
     cpu_before, database_before = children_cpu_seconds(), server_cpu_seconds()
     result = subprocess.run(
-        command, capture_output=True, text=True, env={**os.environ, **(env or {})}, check=True
+        command,
+        capture_output=True,
+        text=True,
+        errors="replace",  # a body's start, cut at 300 bytes, may end inside a character
+        env={**os.environ, **(env or {})},
+        check=True,
     )
     cpu_after, database_after = children_cpu_seconds(), server_cpu_seconds()
     line = next(x for x in result.stdout.splitlines() if x.startswith("{"))
     data: dict[str, Any] = json.loads(line)
-    requests = max(1, data["requests"])
+    # Per answered (2xx) request: a refusal (the admission gate's 503) costs a fraction of a
+    # millisecond, and dividing by every answer made a run with many refusals look cheaper.
+    requests = max(1, data["requests"] - data["non2xx"] - data["errors"])
     data["cpu_ms"] = (cpu_after - cpu_before) / requests * 1000
     data["database_cpu_ms"] = (
         (database_after - database_before) / requests * 1000
@@ -300,8 +308,9 @@ def _wait_for(url: str) -> None:
 
 @dataclass
 class LockSampler:
-    """Samples pg_stat_activity every 20 ms: backends waiting on a lock, and for how long their
-    statement has run (an upper bound of the wait), grouped by what they wait for."""
+    """Samples ``pg_locks`` with ``pg_stat_activity`` every 20 ms: each lock a backend waits for,
+    since when (``pg_locks.waitstart``, PostgreSQL 14 and later), grouped by what it waits for.
+    A wait seen in several samples counts once, at the longest it was seen to last."""
 
     waits: dict[str, list[float]] = field(default_factory=dict)
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -310,13 +319,16 @@ class LockSampler:
         from django.db import connections
 
         cursor = connections["default"].cursor()
+        seen: dict[tuple[int, Any], tuple[str, float]] = {}
         try:
             while not self._stop.is_set():
                 cursor.execute(
-                    "SELECT query, EXTRACT(EPOCH FROM now() - query_start) FROM pg_stat_activity "
-                    "WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+                    "SELECT l.pid, l.waitstart, a.query, "
+                    "EXTRACT(EPOCH FROM clock_timestamp() - l.waitstart) "
+                    "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                    "WHERE NOT l.granted AND l.waitstart IS NOT NULL AND l.pid <> pg_backend_pid()"
                 )
-                for query, seconds in cursor.fetchall():
+                for pid, since, query, seconds in cursor.fetchall():
                     text = query.lower()
                     kind = (
                         "audit chain head"
@@ -329,9 +341,12 @@ class LockSampler:
                         if "indicators_observation" in text
                         else "other"
                     )
-                    self.waits.setdefault(kind, []).append(float(seconds))
+                    longest = seen.get((pid, since), (kind, 0.0))[1]
+                    seen[(pid, since)] = (kind, max(longest, float(seconds)))
                 time.sleep(0.02)
         finally:
+            for kind, seconds in seen.values():
+                self.waits.setdefault(kind, []).append(seconds)
             cursor.close()
             connections["default"].close()
 
@@ -346,7 +361,22 @@ class LockSampler:
             thread.join(timeout=5)
 
     def over(self, seconds: float) -> dict[str, int]:
-        return {kind: sum(1 for w in waits if w > seconds) for kind, waits in self.waits.items()}
+        """How many distinct waits lasted longer than ``seconds``, by kind."""
+        return {
+            kind: count
+            for kind, waits in self.waits.items()
+            if (count := sum(1 for w in waits if w > seconds))
+        }
+
+    def summary(self) -> str:
+        """Distinct waits by kind, with the longest seen."""
+        return (
+            "; ".join(
+                f"{kind}: {len(waits)} waits, longest {max(waits) * 1000:.0f} ms"
+                for kind, waits in sorted(self.waits.items())
+            )
+            or "none seen"
+        )
 
 
 def median_of(rounds: list[dict[str, Any]], key: str) -> float:
@@ -385,20 +415,53 @@ def measure(
     return results
 
 
+def not_served(rounds: list[dict[str, Any]]) -> tuple[str, list[str]]:
+    """What was not answered with a 2xx over ``rounds``, by status: ``503 ×91 (Retry-After: 1 on
+    all)``, connection errors and timeouts; and the start of one body of each status other than
+    503 (the admission gate's refusal, ``rasad.lib.admission``, which says nothing more)."""
+    statuses: dict[str, int] = {}
+    retry: dict[str, int] = {}
+    bodies: dict[str, str] = {}
+    for r in rounds:
+        for status, count in r.get("statuses", {}).items():
+            statuses[status] = statuses.get(status, 0) + count
+        for value, count in r.get("retry_after", {}).items():
+            retry[value] = retry.get(value, 0) + count
+        for status, body in r.get("bodies", {}).items():
+            bodies.setdefault(status, body)
+    parts = []
+    for status in sorted(s for s in statuses if not s.startswith("2")):
+        part = f"{status} ×{statuses[status]}"
+        if status == "503":
+            total = statuses[status]
+            values = ", ".join(f"{v} on {'all' if n == total else n}" for v, n in retry.items())
+            part += f" (Retry-After: {values})"
+        parts.append(part)
+    errors = sum(r["errors"] for r in rounds)
+    if errors:
+        parts.append(f"{errors} connection errors or timeouts")
+    return ", ".join(parts), [f"{status}: {body}" for status, body in sorted(bodies.items())]
+
+
 def report(results: dict[str, list[dict[str, Any]]], fsync: float, sampler: LockSampler) -> dict[str, float]:
     def line(name: str) -> str:
         rs = results[name]
-        bad = sum(r["non2xx"] + r["errors"] for r in rs)
+        refused, _bodies = not_served(rs)
         return (
             f"  {name:<40} {median_of(rs, 'rps'):>8,.0f} req/s   "
             f"p50 {median_of(rs, 'p50') / 1000:>6.1f} ms   "
             f"p95 {median_of(rs, 'p95') / 1000:>6.1f} ms   p99 {median_of(rs, 'p99') / 1000:>6.1f} ms   "
-            f"(load {median_of(rs, 'load'):.1f}{f'; {bad} non-2xx' if bad else ''})"
+            f"(load {median_of(rs, 'load'):.1f}{f'; not 2xx over the rounds: {refused}' if refused else ''})"
         )
 
     for name in results:
         print(line(name))
-    print("  CPU per request (server workers, incl. granian's HTTP; PostgreSQL, incl. the lock sampler):")
+        for body in not_served(results[name])[1]:
+            print(f"      {body}")
+    print(
+        "  CPU per answered (2xx) request (server workers, incl. granian's HTTP and the refusals; "
+        "PostgreSQL, incl. the lock sampler):"
+    )
     for name, rs in results.items():
         print(
             f"    {name:<40} server {median_of(rs, 'cpu_ms'):6.2f} ms   "
@@ -441,7 +504,10 @@ def report(results: dict[str, list[dict[str, Any]]], fsync: float, sampler: Lock
         f"one-row writes at 32 clients {p95.get('one-row writes, 32 clients', nan):.1f} ms (goal ≤ 100 ms)"
     )
     over = sampler.over(0.050)
-    print(f"  lock waits over 50 ms while writing (pg_stat_activity every 20 ms): {over or 'none'}")
+    print(
+        f"  lock waits over 50 ms while writing (pg_locks every 20 ms): {over or 'none'} "
+        f"(all waits seen: {sampler.summary()})"
+    )
     return {**ratios, **{f"p95 {k}": v for k, v in p95.items()}}
 
 

@@ -15,13 +15,12 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils.translation import gettext as _
 
 from rasad.core.access import ObjectNotFound
-from rasad.core.models import Organization, User
+from rasad.core.models import Organization, Province, User
 from rasad.core.scope import organization_scope
-from rasad.indicators import batch_queries
 from rasad.indicators.actions import (
     BatchClaim,
     BatchResult,
@@ -35,6 +34,7 @@ from rasad.indicators.models import Indicator, Unit
 from rasad.lib import boundary, tabular
 from rasad.lib.jalali import JalaliPeriod
 from rasad.lib.persian import TextParseError, parse_number
+from rasad.lib.prepared import Many, PreparedQuery
 from rasad.lib.progress import track
 
 COLUMNS = ("organization", "indicator", "period", "value", "unit", "comment")
@@ -100,17 +100,15 @@ class Resolver:
         # The distinct cells first, then each one's text: a batch names a few codes many times.
         org_codes = {str(c or "").strip() for c in {r.get("organization") for r in rows}}
         indicator_codes = {str(c or "").strip() for c in {r.get("indicator") for r in rows}}
-        # Statements compiled once per process (``batch_queries``). The organizations the user may
-        # not see are left out here, by the scope that ``Organization.objects.visible_to`` would
-        # apply in SQL (the same rules: ``Scope.contains``). The province comes along: the
-        # rollups need it (``rollups.province_codes``).
+        # Statements compiled once per process (``rasad.lib.prepared``); the organizations the
+        # user may not see are left out here, by the same rules as ``visible_to``.
         scope = None if user is None else organization_scope(user, Organization, "view")
         self.organizations = {
             o.code: o
-            for o in batch_queries.organizations_by_code(org_codes)
+            for o in (_organization(row) for row in _ORGANIZATIONS.rows(codes=org_codes))
             if scope is None or scope.contains(o)
         }
-        self.indicators = {i.code: i for i in batch_queries.indicators_by_code(indicator_codes)}
+        self.indicators = {i.code: i for i in map(_indicator, _INDICATORS.rows(codes=indicator_codes))}
         self._units: dict[str, Unit] | None = None
 
     @property
@@ -119,6 +117,44 @@ class Resolver:
         if self._units is None:
             self._units = {u.code.lower(): u for u in Unit.objects.all()}
         return self._units
+
+
+_ORGANIZATION_FIELDS = [f.attname for f in Organization._meta.concrete_fields]
+_INDICATOR_FIELDS = [f.attname for f in Indicator._meta.concrete_fields]
+_UNIT_FIELDS = [f.attname for f in Unit._meta.concrete_fields]
+# The province's code comes along: the rollups need it (``rollups.province_codes``).
+_ORGANIZATIONS = PreparedQuery(
+    lambda codes: Organization.objects.filter(code__in=codes).values_list(
+        *_ORGANIZATION_FIELDS, "province__code"
+    ),
+    codes=Many("\x00organization"),
+)
+_INDICATORS = PreparedQuery(
+    lambda codes: Indicator.objects.filter(code__in=codes).values_list(
+        *_INDICATOR_FIELDS, *(f"unit__{name}" for name in _UNIT_FIELDS)
+    ),
+    codes=Many("\x00indicator"),
+)
+
+
+def _organization(row: list[Any]) -> Organization:
+    """An organization of ``_ORGANIZATIONS``, with its province: only the province's id and code
+    (what the rollups read), not a query on first use."""
+    organization = Organization.from_db(DEFAULT_DB_ALIAS, _ORGANIZATION_FIELDS, row[:-1])
+    province_id = organization.province_id
+    Organization.province.field.set_cached_value(
+        organization, None if province_id is None else Province(pk=province_id, code=row[-1])
+    )
+    return organization
+
+
+def _indicator(row: list[Any]) -> Indicator:
+    """An indicator of ``_INDICATORS``, with its unit."""
+    count = len(_INDICATOR_FIELDS)
+    indicator = Indicator.from_db(DEFAULT_DB_ALIAS, _INDICATOR_FIELDS, row[:count])
+    unit = None if indicator.unit_id is None else Unit.from_db(DEFAULT_DB_ALIAS, _UNIT_FIELDS, row[count:])
+    Indicator.unit.field.set_cached_value(indicator, unit)
+    return indicator
 
 
 def _text(value: Any) -> str:

@@ -32,8 +32,8 @@ from django.db import connection, transaction
 from django.db.models import Sum
 
 from rasad.core.models import Organization
-from rasad.indicators import batch_queries
 from rasad.indicators.models import Observation, Rollup, RollupDelta
+from rasad.lib.prepared import Many, PreparedQuery
 
 # The advisory lock that lets one process at a time fold deltas (an arbitrary constant).
 FOLD_LOCK = 7_311_004_201
@@ -246,34 +246,40 @@ def fold() -> int:
     """Move pending deltas into ``Rollup`` (PostgreSQL); returns how many deltas were folded.
 
     Runs after each write's commit. If another process is folding, it returns at once: that
-    process loops until nothing is pending, and checks once more after releasing its lock, so a
-    delta committed while it worked is never left behind."""
+    process loops until nothing is pending, and checks once more after its lock is released, so
+    a delta committed while it worked is never left behind.
+
+    A turn is one statement, its own transaction: the fold lock (a transaction lock, released at
+    its end), the deltas moved only if the lock was had, and whether it was; then a check for
+    deltas committed meanwhile. Two round trips a write, where a session lock took six (lock,
+    BEGIN, fold, COMMIT, unlock, check)."""
     if connection.vendor != "postgresql":
         return 0
     rollup, delta = Rollup._meta.db_table, RollupDelta._meta.db_table
+    # PostgreSQL runs every data-modifying part of a WITH once, whether or not the last SELECT
+    # reads it; the DELETE's condition, an uncorrelated subquery, is evaluated before any row.
     sql = (
-        f"WITH moved AS (DELETE FROM {delta} RETURNING {_COLUMNS}) "  # noqa: S608 - fixed identifiers
-        f"INSERT INTO {rollup} ({_COLUMNS}) "
+        "WITH fold_lock AS (SELECT pg_try_advisory_xact_lock(%s) AS held), "  # noqa: S608 - fixed identifiers
+        f"moved AS (DELETE FROM {delta} WHERE (SELECT held FROM fold_lock) "
+        f"RETURNING {_COLUMNS}), "
+        f"added AS (INSERT INTO {rollup} ({_COLUMNS}) "
         "SELECT indicator_id, organization_id, province, period_key, MAX(year), SUM(total), "
         "SUM(value_count), SUM(approved_total), SUM(approved_count) FROM moved "
         "GROUP BY indicator_id, organization_id, province, period_key "
-        "ORDER BY indicator_id, organization_id, province, period_key" + _UPSERT_TAIL.format(t=rollup)
+        "ORDER BY indicator_id, organization_id, province, period_key"
+        + _UPSERT_TAIL.format(t=rollup)
+        + ") SELECT (SELECT held FROM fold_lock), (SELECT count(*) FROM moved)"
     )
-    folded = 0
+    folded: int = 0
     with connection.cursor() as cursor:
         while True:
-            cursor.execute("SELECT pg_try_advisory_lock(%s)", [FOLD_LOCK])
-            if not cursor.fetchone()[0]:
+            # One statement per turn: a second one at once would mostly find nothing, after
+            # reading past the rows the first deleted; the check below finds what came since.
+            cursor.execute(sql, [FOLD_LOCK])
+            held, moved = cursor.fetchone()
+            if not held:
                 return folded
-            try:
-                # One statement per turn: a second one at once would mostly find nothing, after
-                # reading past the rows the first deleted; the check below finds what came since.
-                with transaction.atomic():
-                    cursor.execute(sql)
-                    moved: int = cursor.rowcount
-                    folded += max(moved, 0)
-            finally:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [FOLD_LOCK])
+            folded += int(moved)
             cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {delta})")  # noqa: S608
             if not cursor.fetchone()[0]:
                 return folded
@@ -324,6 +330,13 @@ def sums(
     return list(out.values())
 
 
+# Each organization's own province code (None without one); compiled once per process.
+_PROVINCE_CODES = PreparedQuery(
+    lambda ids: Organization.objects.filter(pk__in=ids).order_by().values_list("pk", "province__code"),
+    ids=Many(-7_311_001),
+)
+
+
 def province_codes(organizations: Iterable[Organization]) -> dict[int, str]:
     """The province code of each organization (its own, else its nearest ancestor's)."""
     result: dict[int, str] = {}
@@ -336,7 +349,7 @@ def province_codes(organizations: Iterable[Organization]) -> dict[int, str]:
     if not orgs:
         return result
     lineage = {a for o in orgs for a in o.ancestor_ids()} | {o.pk for o in orgs}
-    provinces = batch_queries.province_codes_by_id(lineage)
+    provinces = {pk: code or "" for pk, code in _PROVINCE_CODES.rows(ids=lineage)}
     for org in orgs:
         code = provinces.get(org.pk) or ""
         for ancestor in reversed(org.ancestor_ids()):

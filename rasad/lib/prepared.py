@@ -18,11 +18,20 @@ execute wrappers see it like any other.
         key="\\x00sentinel-key",
     )
     rows = TOKEN.rows(key=hash_token(secret))
+
+A slot may hold a list (:class:`Many`): the queryset is built with ``field__in=[sentinel]``, and
+the ``IN (%s)`` Django wrote becomes ``= ANY(%s)`` with an array on PostgreSQL and
+``IN (SELECT value FROM json_each(%s))`` with a JSON list on SQLite, so that one statement serves
+lists of every length (a batch's organizations, one or a thousand). ``build`` may also return
+``(sql, params)`` composed from compiled querysets (a ``UNION ALL`` of several); its rows are
+then returned as the database gives them.
 """
 
 from __future__ import annotations
 
 import copy
+import json
+import re
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -34,37 +43,82 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 
 
-class _Compiled:
-    """One query's SQL for one database, the parameter positions of its slots, and the
-    converters of its columns."""
+class Many:
+    """A slot holding a list of values (``field__in``); ``sentinel`` is the one element the
+    queryset is built with, a value that appears nowhere else in the query's parameters."""
 
-    def __init__(self, queryset: QuerySet[Any], sentinels: dict[str, Any], alias: str) -> None:
-        compiler = queryset.query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()
-        operations = connections[alias].ops
-        self.sql: str = sql
+    def __init__(self, sentinel: Any) -> None:
+        self.sentinel = sentinel
+
+
+# Django's placeholders, and the literal "%" it doubles.
+_PLACEHOLDER = re.compile(r"%%|%s")
+
+
+def _lists_as_arrays(sql: str, positions: set[int], vendor: str) -> str:
+    """``sql`` with the ``IN (%s)`` of each parameter at ``positions`` taking a whole list."""
+    pieces: list[str] = []
+    start = index = 0
+    for match in _PLACEHOLDER.finditer(sql):
+        if match.group() != "%s":
+            continue
+        if index in positions:
+            before = sql[start : match.start()]
+            if not before.endswith(" IN (") or not sql.startswith(")", match.end()):
+                raise ValueError("a list slot must be a field__in filter")
+            pieces.append(before[: -len(" IN (")])
+            pieces.append(" = ANY(%s" if vendor == "postgresql" else " IN (SELECT value FROM json_each(%s)")
+            start = match.end()
+        index += 1
+    pieces.append(sql[start:])
+    return "".join(pieces)
+
+
+class _Compiled:
+    """One query's SQL for one database, the parameter positions of its slots (and which of them
+    take lists), and the converters of its columns."""
+
+    def __init__(self, built: QuerySet[Any] | tuple[str, Any], sentinels: dict[str, Any], alias: str) -> None:
+        if isinstance(built, tuple):
+            compiler = None
+            sql, params = built
+        else:
+            compiler = built.query.get_compiler(using=alias)
+            sql, params = compiler.as_sql()
+        connection = connections[alias]
+        operations = connection.ops
         self.params: list[Any] = list(params)
         self.slots: list[tuple[int, str]] = []
+        self.lists: set[int] = set()
         for name, sentinel in sentinels.items():
-            forms = [sentinel]
-            if isinstance(sentinel, datetime):
-                forms.append(operations.adapt_datetimefield_value(sentinel))
+            many = isinstance(sentinel, Many)
+            value = sentinel.sentinel if many else sentinel
+            forms = [value]
+            if isinstance(value, datetime):
+                forms.append(operations.adapt_datetimefield_value(value))
             positions = [index for index, value in enumerate(self.params) if _same(value, forms)]
             if not positions:
                 raise ValueError(f"the slot {name!r} is not among the query's parameters")
             self.slots.extend((index, name) for index in positions)
-        columns = [column[0] for column in compiler.select[0 : compiler.col_count]]
-        self.converters = [
-            (position, tuple(functions), expression)
-            for position, (functions, expression) in compiler.get_converters(columns).items()
-        ]
+            if many:
+                self.lists.update(positions)
+        self.sql: str = _lists_as_arrays(sql, self.lists, connection.vendor) if self.lists else sql
+        self.converters: list[tuple[int, tuple[Any, ...], Any]] = []
+        if compiler is not None:
+            columns = [column[0] for column in compiler.select[0 : compiler.col_count]]
+            self.converters = [
+                (position, tuple(functions), expression)
+                for position, (functions, expression) in compiler.get_converters(columns).items()
+            ]
 
     def bind(self, values: dict[str, Any], connection: Any) -> list[Any]:
         """The statement's parameters with ``values`` in their slots."""
         params = list(self.params)
         for index, name in self.slots:
             value = values[name]
-            if isinstance(value, datetime):
+            if index in self.lists:
+                value = list(value) if connection.vendor == "postgresql" else json.dumps(list(value))
+            elif isinstance(value, datetime):
                 value = connection.ops.adapt_datetimefield_value(value)
             params[index] = value
         return params
@@ -122,18 +176,29 @@ def fetch(
 
 
 def _same(value: Any, forms: list[Any]) -> bool:
-    return any(type(value) is type(form) and value == form for form in forms)
+    """Whether ``value`` is one of ``forms``, of its type: psycopg's ``Int2``, in which Django wraps
+    a small integer field's values on PostgreSQL, counts as an ``int``."""
+    return any(
+        (
+            type(value) is type(form)
+            or (type(form) is int and isinstance(value, int) and not isinstance(value, bool))
+        )
+        and value == form
+        for form in forms
+    )
 
 
 class PreparedQuery:
     """A queryset compiled once per process and database, evaluated with new slot values.
 
     ``build`` returns the queryset (a ``values_list`` one: rows come back as lists, in its
-    column order) given a value for each slot; ``sentinels`` names the slots with values that
-    appear nowhere else in the query's parameters (and are of the type the real values will be).
+    column order), or ``(sql, params)``, given a value for each slot; ``sentinels`` names the
+    slots with values that appear nowhere else in the query's parameters (and are of the type the
+    real values will be); a :class:`Many` slot is built with a one-element list and takes any
+    iterable of values.
     """
 
-    def __init__(self, build: Callable[..., QuerySet[Any]], **sentinels: Any) -> None:
+    def __init__(self, build: Callable[..., QuerySet[Any] | tuple[str, Any]], **sentinels: Any) -> None:
         self.build = build
         self.sentinels = sentinels
         self._compiled: dict[tuple[str, str], _Compiled] = {}
@@ -147,7 +212,13 @@ class PreparedQuery:
             with self._lock:
                 compiled = self._compiled.get(key)
                 if compiled is None:
-                    compiled = _Compiled(self.build(**self.sentinels), self.sentinels, alias)
+                    built = self.build(
+                        **{
+                            name: [sentinel.sentinel] if isinstance(sentinel, Many) else sentinel
+                            for name, sentinel in self.sentinels.items()
+                        }
+                    )
+                    compiled = _Compiled(built, self.sentinels, alias)
                     self._compiled[key] = compiled
         return compiled
 

@@ -43,13 +43,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rasad.core.access import ObjectNotFound
 from rasad.core.models import Organization, User, common_ancestor
 from rasad.core.scope import organization_scope
-from rasad.indicators import batch_queries, rollups, validation
+from rasad.indicators import rollups, validation
 from rasad.indicators.actions.approval import (
     _submit,
 )
@@ -64,14 +65,17 @@ from rasad.indicators.choices import (
 )
 from rasad.indicators.models import (
     Alert,
+    Assignment,
     Indicator,
     IndicatorRule,
     Observation,
     ObservationBatch,
+    Target,
 )
 from rasad.lib.events import send_event_on_commit
 from rasad.lib.jalali import JalaliPeriod, today_in_tehran
 from rasad.lib.persian import normalize_text
+from rasad.lib.prepared import Many, PreparedQuery
 
 
 @dataclass
@@ -255,32 +259,34 @@ def _read_facts(
     if not rows:
         return set(), {}
     ancestors = {a for o in organizations.values() for a in o.ancestor_ids()}
-    locked_sql, locked_params = batch_queries.part(
-        batch_queries.APPROVED_PERIODS, organizations=set(organizations), periods={r.period.key for r in rows}
-    )
-    assigned_sql, assigned_params = batch_queries.part(
-        batch_queries.ASSIGNMENTS, organizations=set(organizations), ancestors=ancestors
-    )
-    # Django compiled both parts (once per process), with every value as a parameter: nothing is
-    # interpolated.
-    sql = (
-        f"SELECT 'locked', l.*, NULL, NULL FROM ({locked_sql}) AS l "  # noqa: S608
-        f"UNION ALL SELECT 'assigned', a.organization_id, NULL, a.indicator_id, a.include_descendants "
-        f"FROM ({assigned_sql}) AS a"
-    )
-    params = [*locked_params, *assigned_params]
+    values: dict[str, Any] = {
+        "organizations": organizations,
+        "periods": {r.period.key for r in rows},
+        "ancestors": ancestors,
+    }
+    facts = _FACTS
     if lock and connection.vendor == "postgresql":
-        sql += f" UNION ALL SELECT 'locks', count(*), NULL, NULL, NULL FROM ({_LOCKS}) AS taken"  # noqa: S608
-        params.append(_lock_keys({(r.organization.id, r.period.key) for r in rows}))
+        facts = _FACTS_LOCKING
+        values["keys"] = _lock_keys({(r.organization.id, r.period.key) for r in rows})
     locked: set[tuple[int, str]] = set()
     reach: list[tuple[int, int, bool]] = []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for kind, org_id, period_key, indicator_id, subtree in cursor.fetchall():
-            if kind == "locked":
-                locked.add((org_id, period_key))
-            elif kind == "assigned":
-                reach.append((org_id, indicator_id, bool(subtree)))
+    provinces: dict[int, str] = {}
+    for kind, org_id, period_key, indicator_id, subtree in facts.rows(**values):
+        if kind == "locked":
+            locked.add((org_id, period_key))
+        elif kind == "assigned":
+            reach.append((org_id, indicator_id, bool(subtree)))
+        elif kind == "province":
+            provinces[org_id] = period_key or ""
+    # Each organization's province, its own or its nearest ancestor's (``rollups.province_codes``,
+    # which ``_plan`` asks only about organizations this did not see).
+    for pk, organization in organizations.items():
+        code = provinces.get(pk, "")
+        for ancestor in reversed(organization.ancestor_ids()):
+            if code:
+                break
+            code = provinces.get(ancestor, "")
+        organization.__dict__[_PROVINCE] = code
     assigned: dict[int, set[int]] = {}
     lineage = {pk: set(o.ancestor_ids()) for pk, o in organizations.items()}
     for org_id, indicator_id, subtree in reach:
@@ -288,6 +294,63 @@ def _read_facts(
             if org_id == pk or (subtree and org_id in above):
                 assigned.setdefault(pk, set()).add(indicator_id)
     return locked, assigned
+
+
+def _facts(
+    organizations: list[int], periods: list[str], ancestors: list[int], keys: list[int] | None = None
+) -> tuple[str, list[Any]]:
+    """``_read_facts``' statement: the approved periods and the assignments, with the locks when
+    ``keys`` (the lock keys) are given. Compiled once per process (``_FACTS``)."""
+    locked_sql, locked_params = (
+        Observation.objects.filter(
+            organization_id__in=organizations, period_key__in=periods, status=ObservationStatus.APPROVED
+        )
+        .order_by()
+        .values_list("organization_id", "period_key")
+        .query.sql_with_params()
+    )
+    assigned_sql, assigned_params = (
+        Assignment.objects.filter(
+            Q(organization_id__in=organizations) | Q(organization_id__in=ancestors, include_descendants=True)
+        )
+        .order_by()
+        .values_list("organization_id", "indicator_id", "include_descendants")
+        .query.sql_with_params()
+    )
+    provinces_sql, provinces_params = (
+        Organization.objects.filter(Q(pk__in=organizations) | Q(pk__in=ancestors))
+        .order_by()
+        .values_list("pk", "province__code")
+        .query.sql_with_params()
+    )
+    # Django compiled every part, with every value as a parameter: nothing is interpolated.
+    sql = (
+        f"SELECT 'locked', l.*, NULL, NULL FROM ({locked_sql}) AS l "  # noqa: S608
+        f"UNION ALL SELECT 'assigned', a.organization_id, NULL, a.indicator_id, a.include_descendants "
+        f"FROM ({assigned_sql}) AS a "
+        f"UNION ALL SELECT 'province', p.*, NULL, NULL FROM ({provinces_sql}) AS p"
+    )
+    params = [*locked_params, *assigned_params, *provinces_params]
+    if keys is not None:
+        sql += f" UNION ALL SELECT 'locks', count(*), NULL, NULL, NULL FROM ({_LOCKS}) AS taken"  # noqa: S608
+        params.append(keys)
+    return sql, params
+
+
+# Where ``_read_facts`` leaves an organization's province code for ``_plan``.
+_PROVINCE = "_rasad_province_code"
+# The sentinels of the prepared statements' slots: values no real row holds.
+_ORGANIZATIONS = Many(-7_301_001)
+_FACTS = PreparedQuery(
+    _facts, organizations=_ORGANIZATIONS, periods=Many("\x00periods"), ancestors=Many(-7_301_002)
+)
+_FACTS_LOCKING = PreparedQuery(
+    _facts,
+    organizations=_ORGANIZATIONS,
+    periods=Many("\x00periods"),
+    ancestors=Many(-7_301_002),
+    keys=[-7_301_003],
+)
 
 
 def _indicator_errors(r: ObservationInput, assigned: set[int]) -> list[RowError]:
@@ -567,10 +630,27 @@ class _Plan:
     changed: int = 0
 
 
+_RULES = PreparedQuery(
+    lambda indicators: IndicatorRule.objects.filter(
+        Q(left_id__in=indicators) | Q(right_id__in=indicators)
+    ).values_list("pk", "left_id", "left__code", "operator", "right_id", "right__code", "factor", "severity"),
+    indicators=Many(-7_301_005),
+)
+
+
 def _rules_of(indicator_ids: set[int]) -> tuple[dict[int, list[IndicatorRule]], set[int]]:
     """The cross-indicator rules whose left side is in the batch, by indicator, and every
     indicator they or the batch involve (whose values the rules read)."""
-    rules = batch_queries.rules_of(indicator_ids)
+    rules = []
+    for pk, left_id, left_code, operator, right_id, right_code, factor, severity in _RULES.rows(
+        indicators=indicator_ids
+    ):
+        # What the checks read of a rule (``validation.findings_for``): its sides' ids and codes.
+        rule = IndicatorRule(
+            pk=pk, left_id=left_id, operator=operator, right_id=right_id, factor=factor, severity=severity
+        )
+        rule.left, rule.right = Indicator(pk=left_id, code=left_code), Indicator(pk=right_id, code=right_code)
+        rules.append(rule)
     by_indicator: dict[int, list[IndicatorRule]] = defaultdict(list)
     for rule in rules:
         by_indicator[rule.left_id].append(rule)
@@ -582,25 +662,13 @@ def _read_stored(rows: Sequence[ObservationInput], related_ids: set[int]) -> _St
     its organizations and years (``target_ids``: ``check_targets`` reads nothing more when there
     are none)."""
     stored = _Stored(existing={}, series=defaultdict(list), period_values=defaultdict(dict))
-    organization_ids = {r.organization.id for r in rows}
-    values_sql, values_params = batch_queries.part(
-        batch_queries.STORED_VALUES,
-        organizations=organization_ids,
+    fetched = _STORED.rows(
+        organizations={r.organization.id for r in rows},
         indicators=related_ids,
         first=min(_window_start(r.period) for r in rows),
         last=max(r.period.key for r in rows),
+        years={r.period.year for r in rows},
     )
-    targets_sql, targets_params = batch_queries.part(
-        batch_queries.TARGETS, organizations=organization_ids, years={r.period.year for r in rows}
-    )
-    with connection.cursor() as cursor:
-        # Django compiled both parts, with every value as a parameter: nothing is interpolated.
-        cursor.execute(
-            f"SELECT 'value', v.* FROM ({values_sql}) AS v "  # noqa: S608
-            f"UNION ALL SELECT 'target', t.id, NULL, NULL, NULL, NULL, NULL, NULL FROM ({targets_sql}) AS t",
-            [*values_params, *targets_params],
-        )
-        fetched = cursor.fetchall()
     for kind, pk, org_id, indicator_id, key, value, comment, status in fetched:
         if kind == "target":
             stored.target_ids.add(pk)
@@ -615,6 +683,44 @@ def _read_stored(rows: Sequence[ObservationInput], related_ids: set[int]) -> _St
     return stored
 
 
+def _stored(
+    organizations: list[int], indicators: list[int], first: str, last: str, years: list[int]
+) -> tuple[str, list[Any]]:
+    """``_read_stored``' statement, compiled once per process (``_STORED``)."""
+    values_sql, values_params = (
+        Observation.objects.filter(
+            organization_id__in=organizations,
+            indicator_id__in=indicators,
+            period_key__gte=first,
+            period_key__lte=last,
+        )
+        .order_by()
+        .values_list("id", "organization_id", "indicator_id", "period_key", "value", "comment", "status")
+        .query.sql_with_params()
+    )
+    targets_sql, targets_params = (
+        Target.objects.filter(organization_id__in=organizations, year__in=years)
+        .order_by()
+        .values_list("id")
+        .query.sql_with_params()
+    )
+    # Django compiled both parts, with every value as a parameter: nothing is interpolated.
+    return (
+        f"SELECT 'value', v.* FROM ({values_sql}) AS v "  # noqa: S608
+        f"UNION ALL SELECT 'target', t.id, NULL, NULL, NULL, NULL, NULL, NULL FROM ({targets_sql}) AS t"
+    ), [*values_params, *targets_params]
+
+
+_STORED = PreparedQuery(
+    _stored,
+    organizations=_ORGANIZATIONS,
+    indicators=Many(-7_301_004),
+    first="\x00first",
+    last="\x00last",
+    years=Many(-7_301),
+)
+
+
 def _plan(
     rows: Sequence[ObservationInput],
     stored: _Stored,
@@ -627,7 +733,12 @@ def _plan(
     """Each row's write, with its validation findings, or why it is not written: unchanged
     (counted in ``result``) or approved meanwhile (``locked``)."""
     plan = _Plan()
-    provinces = rollups.province_codes({r.organization.id: r.organization for r in rows}.values())
+    organizations = {r.organization.id: r.organization for r in rows}
+    # Taken, not read: an organization object used again later gets its province from that
+    # batch's check, never from this one.
+    provinces = {pk: o.__dict__.pop(_PROVINCE) for pk, o in organizations.items() if _PROVINCE in o.__dict__}
+    if len(provinces) < len(organizations):
+        provinces.update(rollups.province_codes(o for pk, o in organizations.items() if pk not in provinces))
     now = timezone.now()
     no_history: list[tuple[str, float]] = []
     for r in rows:

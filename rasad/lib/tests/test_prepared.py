@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 
 from rasad.core.models import Organization
-from rasad.lib.prepared import PreparedQuery
+from rasad.lib.prepared import Many, PreparedQuery
 from rasad.testing.cast import Cast
 
 SINCE = datetime(1901, 1, 1, 0, 0, 0, 123456, tzinfo=UTC)
@@ -80,3 +80,62 @@ def test_prepared_statements_can_be_turned_off(cast: Cast, settings: Any):
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%closed_on%"])
         assert cursor.fetchone() == (0,)
+
+
+def _organizations_among(codes: list[str], kinds: list[str], depth: int) -> QuerySet[Any]:
+    return (
+        Organization.objects.filter(code__in=codes, kind__in=kinds, depth__gte=depth)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+
+
+AMONG = PreparedQuery(
+    _organizations_among, codes=Many("prepared:code"), kinds=Many("prepared:kind"), depth=7301
+)
+
+
+@pytest.mark.parametrize(
+    "codes",
+    [[], ["NAT"], ["ISF-CC", "KER-CC"], ["ISF-CC", "KER-CC", "NAT", "no such code"]],
+)
+def test_a_list_slot_takes_lists_of_any_length_as_the_orm_reads_them(cast: Cast, codes: list[str]):
+    kinds = ["national_body", "company"]
+    expected = [[code] for code in _organizations_among(codes, kinds, 0)] if codes else []
+    with CaptureQueriesContext(connection) as queries:
+        found = AMONG.rows(codes=codes, kinds=kinds, depth=0)
+    assert found == expected
+    assert len(queries) == 1
+    assert AMONG.rows(codes=set(codes), kinds=("company",), depth=1) == [
+        [code] for code in (_organizations_among(codes, ["company"], 1) if codes else [])
+    ]
+
+
+def test_a_built_statement_takes_slots_too(cast: Cast):
+    def union(codes: list[str], code: str) -> tuple[str, list[Any]]:
+        first, first_params = (
+            Organization.objects.filter(code__in=codes).values_list("code").query.sql_with_params()
+        )
+        second, second_params = (
+            Organization.objects.filter(code=code).values_list("code").query.sql_with_params()
+        )
+        sql = f"SELECT 'in', a.* FROM ({first}) a UNION ALL SELECT 'is', b.* FROM ({second}) b"  # noqa: S608
+        return sql, [
+            *first_params,
+            *second_params,
+        ]
+
+    built = PreparedQuery(union, codes=Many("prepared:u"), code="prepared:v")
+    assert sorted(built.rows(codes=["NAT", "ISF-CC"], code="KER-CC")) == [
+        ["in", "ISF-CC"],
+        ["in", "NAT"],
+        ["is", "KER-CC"],
+    ]
+
+
+def test_a_list_slot_must_be_an_in_filter(db):
+    wrong = PreparedQuery(
+        lambda code: Organization.objects.filter(code=code[0]).values_list("code"), code=Many("prepared:w")
+    )
+    with pytest.raises(ValueError, match="field__in"):
+        wrong.rows(code=["NAT"])
