@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from rasad.comms.crypto import generate_key_text
+from rasad.testing.database import copy_suite_database
 from rasad.testing.ports import free_port
 
 RASAD = str(Path(sys.executable).with_name("rasad"))
@@ -70,6 +71,22 @@ class Node:
         self.worker: subprocess.Popen[bytes] | None = None
 
     # -- set-up ---------------------------------------------------------------------------
+    def create_database_from_suite(self) -> None:
+        """An empty migrated database: a copy of the suite's own test database
+        (``rasad.testing.database``), or migrated here when that database is not as the
+        migrations left it. Call with the database unblocked (``django_db_blocker``)."""
+        admin = None
+        if self.database_url:
+            admin = urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(path="/postgres"))
+            import psycopg
+
+            with psycopg.connect(admin, autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{self.database}"')
+        if not copy_suite_database(
+            postgres_admin_url=admin, database=self.database, sqlite_file=self.dir / "rasad.sqlite3"
+        ):
+            self.create_database_from(None)
+
     def create_database_from(self, template: Node | None) -> None:
         """An empty migrated database: migrated here, or copied from ``template``'s (much faster
         than migrating twice)."""

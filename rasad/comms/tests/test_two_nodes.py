@@ -16,6 +16,7 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,10 +29,13 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Node, Node]]:
+def nodes(
+    tmp_path_factory: pytest.TempPathFactory, django_db_setup: None, django_db_blocker: Any
+) -> Iterator[tuple[Node, Node]]:
     root = tmp_path_factory.mktemp("federation")
     a, b = Node("a", root), Node("b", root)
-    a.create_database_from(None)
+    with django_db_blocker.unblock():
+        a.create_database_from_suite()  # a copy of the suite's migrated database
     b.create_database_from(a)
     try:
         a.script(f"set_up({ISF!r}, 'مرکز فرماندهی و کنترل مرزی استان اصفهان', 'Isfahan', 33.779, 55.078)")
