@@ -3,11 +3,11 @@ their own (two federated nodes): a copy of it costs a second, where migrating a 
 costs half a minute of processor time (``rasad migrate``, each of a hundred migrations rendering
 the models again).
 
-The copy is taken only while the test database holds what the migrations wrote and nothing else:
-the test database made, no test transaction open, and no transactional test has emptied the tables yet (their clean-up
-deletes the migrations' rows too; ``mark_emptied`` is called from it, rasad/conftest.py). Slow
-tests run before the transactional ones (rasad/conftest.py), so in the test command the copy is
-taken; otherwise the caller migrates."""
+The copy is taken only while the test database holds what the migrations wrote and nothing
+else: the test database made, no test transaction open, and no transactional test has emptied
+the tables yet (their clean-up deletes the migrations' rows too; ``mark_emptied`` is called from
+it, rasad/conftest.py). Slow tests run before the transactional ones (rasad/conftest.py), so in
+the test command the copy is taken; otherwise the caller migrates."""
 
 from __future__ import annotations
 
