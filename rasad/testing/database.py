@@ -29,7 +29,7 @@ def copy_suite_database(*, postgres_admin_url: str | None, database: str, sqlite
 
     # pytest-django makes the test database only when a collected test asks for the database; the
     # connection then names it (and would otherwise name the real one).
-    if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
+    if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():  # type: ignore[attr-defined]
         return False
     if _emptied or connection.in_atomic_block:
         return False

@@ -120,7 +120,7 @@ def test_node_down_for_a_while_receives_its_backlog_in_order_once(nodes: tuple[N
     b.start_server()
     a.start_worker()
     try:
-        wait_for(lambda: a.script("outbox()")["pending"] == 0, what="the backlog to drain")
+        wait_for(lambda: a.pending() == 0, what="the backlog to drain")
     finally:
         a.kill("worker")
     received = b.script(f"received({SKH!r})")
@@ -150,7 +150,7 @@ def test_kill_9_of_either_node_during_delivery_loses_and_duplicates_nothing(node
             else:
                 a.kill("worker")  # the sending node's delivery process dies mid-push
                 a.start_worker(interval=0.05)
-        wait_for(lambda: a.script("outbox()")["pending"] == 0, timeout=300, what="the outbox to drain")
+        wait_for(lambda: a.pending() == 0, timeout=300, what="the outbox to drain")
     finally:
         a.kill("worker")
     received = b.script(f"received({SKH!r})")
