@@ -126,12 +126,18 @@ class Node:
 
     def script(self, call: str) -> Any:
         """Run ``rasad.comms.tests.node_script.<call>`` in the node; its JSON result."""
-        output = self.rasad("shell", "-c", f"from rasad.comms.tests.node_script import *; {call}")
-        for line in output.splitlines():
-            if line.startswith("RESULT "):
-                (self.dir / "decrypted-views.txt").open("a", encoding="utf-8").write(line + "\n")
-                return json.loads(line[len("RESULT ") :])
-        raise AssertionError(f"no result from {call} on {self.name}: {output!r}")
+        return self.scripts(call)[0]
+
+    def scripts(self, *calls: str) -> list[Any]:
+        """Run several calls of ``node_script`` one after the other in one process (each process
+        costs about 1.7 s of processor time to start); their JSON results, in order."""
+        output = self.rasad("shell", "-c", "from rasad.comms.tests.node_script import *; " + "; ".join(calls))
+        results = [line for line in output.splitlines() if line.startswith("RESULT ")]
+        if len(results) != len(calls):
+            raise AssertionError(f"{len(results)} results from {calls} on {self.name}: {output!r}")
+        with (self.dir / "decrypted-views.txt").open("a", encoding="utf-8") as views:
+            views.writelines(line + "\n" for line in results)
+        return [json.loads(line[len("RESULT ") :]) for line in results]
 
     def pending(self) -> int:
         """Deliveries still pending in the node's outbox, read from its database directly: polling
