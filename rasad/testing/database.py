@@ -13,12 +13,24 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 _emptied: list[bool] = []
 
 
 def mark_emptied() -> None:
     _emptied.append(True)
+
+
+def _test_database_made(connection: Any) -> bool:
+    from django.db.backends.base.creation import TEST_DATABASE_PREFIX
+
+    name = connection.settings_dict["NAME"]
+    if connection.settings_dict["TEST"].get("NAME"):  # pytest-xdist's workers: test_rasad_gw0
+        return bool(name == connection.settings_dict["TEST"]["NAME"])
+    if connection.vendor == "sqlite":
+        return bool(name == connection.creation._get_test_db_name())  # the in-memory test database
+    return str(name).startswith(TEST_DATABASE_PREFIX)  # test_rasad, made from rasad
 
 
 def copy_suite_database(*, postgres_admin_url: str | None, database: str, sqlite_file: Path) -> bool:
@@ -29,7 +41,7 @@ def copy_suite_database(*, postgres_admin_url: str | None, database: str, sqlite
 
     # pytest-django makes the test database only when a collected test asks for the database; the
     # connection then names it (and would otherwise name the real one).
-    if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():  # type: ignore[attr-defined]
+    if not _test_database_made(connection):
         return False
     if _emptied or connection.in_atomic_block:
         return False
