@@ -15,6 +15,7 @@ from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from rasad.testing.cast import Cast, build_cast, refetched
+from rasad.testing.database import mark_emptied
 
 # Property tests have no time limit per example: on a loaded machine one example is slow, not
 # wrong, and a deadline turns that into a flaky failure. Each test bounds its examples instead.
@@ -57,6 +58,8 @@ def _flush_as_owner(self: TransactionTestCase) -> None:
     """Transactional tests empty every table afterwards, the append-only audit tables included:
     that one clean-up runs as the owner role, inside the triggers' maintenance block."""
     from rasad.core.audit_guard import audit_maintenance
+
+    mark_emptied()  # the test database no longer holds what the migrations wrote
 
     with ExitStack() as stack:
         for alias in self._databases_names(include_mirrors=False):  # type: ignore[attr-defined]

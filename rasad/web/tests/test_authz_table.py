@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -118,12 +119,31 @@ def _page_params() -> list[Any]:
     ]
 
 
-def _clients(cast: Cast) -> dict[str, Client]:
-    return {name: signed_in_client(getattr(cast, name)) for name in ASKED}
+@pytest.fixture(scope="module")
+def _sessions(_module_cast: Cast, django_db_blocker: Any) -> dict[str, str]:
+    """Each person's session, signed in once for the module (in its transaction, like the cast):
+    signing nine people in for each of a thousand tests cost more than many of the tests."""
+    with django_db_blocker.unblock():
+        return {
+            name: signed_in_client(getattr(_module_cast, name)).cookies[settings.SESSION_COOKIE_NAME].value
+            for name in ASKED
+        }
+
+
+@pytest.fixture
+def clients(_sessions: dict[str, str]) -> dict[str, Client]:
+    """A fresh client per person holding the module's session: a request that changes the session
+    (signing out, two-factor) does it inside the test's transaction, which is rolled back."""
+    made = {}
+    for name, key in _sessions.items():
+        client = Client()
+        client.cookies[settings.SESSION_COOKIE_NAME] = key
+        made[name] = client
+    return made
 
 
 @pytest.mark.parametrize(("name", "method"), _page_params())
-def test_page(cast: Cast, name: str, method: str):
+def test_page(cast: Cast, clients: dict[str, Client], name: str, method: str):
     row = PAGES[name]
     rule = row.get if method == "get" else row.post
     kwargs: dict[str, Any] = {}
@@ -131,7 +151,6 @@ def test_page(cast: Cast, name: str, method: str):
     if subject is not None:
         kwargs = subject.make(cast)
     url = reverse(name, kwargs=kwargs or None)
-    clients = _clients(cast)
     if not row.public:
         with assert_nothing_changed():
             response = getattr(Client(), method)(url)
