@@ -54,7 +54,7 @@ def test_a_negative_consumption_is_refused_beside_its_field_naming_it(assigned: 
     assert response.status_code == 400
     page = response.content.decode()
     error = f"{formatting.number(-50, prefs=FA)} منفی است؛ این مقدار هرگز کمتر از صفر نیست."
-    summary = page.split('data-testid="entry-errors"')[1].split("</div>")[0]
+    summary = page.split('data-testid="entry-errors"')[1].split("</ul>")[0]
     assert Indicator.objects.get(code="ELEC_CONS").name in summary and error in summary
     assert f'<div class="invalid-feedback d-block">{error}</div>' in page
     assert not Observation.objects.exists()
