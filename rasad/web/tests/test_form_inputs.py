@@ -219,7 +219,7 @@ def test_a_whole_number_is_read_in_every_digit_from_a_text_box(reader, typed):
 
 class Priority(forms.Form):
     level = forms.ChoiceField(choices=[("", "---------"), ("high", "زیاد")], required=False)
-    owner = forms.ModelChoiceField(queryset=None, required=False)
+    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from rasad.core.models import Organization
