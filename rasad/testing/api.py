@@ -17,9 +17,14 @@ from rasad.lib import events
 
 
 def _snapshot(model_labels: list[str]) -> dict[str, str]:
+    """Each named table, whole; the audit trail is not among them even when named (a denial
+    appends its own row to it, checked by ``_audit_mark``)."""
+    from rasad.core.models import AuditEvent
+
     return {
-        label: serializers.serialize("json", apps.get_model(label).objects.order_by("pk"))
+        label: serializers.serialize("json", model.objects.order_by("pk"))
         for label in model_labels
+        if (model := apps.get_model(label)) is not AuditEvent
     }
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from rasad.cases.models import Case, CaseEvent
 from rasad.conftest import client_for
 from rasad.core.models import AuditEvent
+from rasad.lib.persian import to_latin_digits
 from rasad.live.audit import LiveAuditEvent
 from rasad.live.models import Outage
 from rasad.live.tasks import sweep
@@ -65,7 +66,8 @@ def test_a_long_outage_opens_one_incident_case_and_its_return_ends_the_outage(
     assert cast.isfahan_post.name in case.title and "۱۴" in case.description  # Jalali, Persian digits
     assert AuditEvent.objects.filter(event_type=LiveAuditEvent.OUTAGE_OPENED).count() == 1
     page = signed_in_client(cast.nadia).get(f"/live/posts/{cast.isfahan_post.pk}/").content.decode()
-    assert case.reference in page and 'data-testid="outage"' in page
+    # The reference in the reader's digits (``formatting.code``).
+    assert case.reference in to_latin_digits(page) and 'data-testid="outage"' in page
     rows = client_for(cast.nadia).get("/api/v1/live-outages/", {"open": "true"}).json()["results"]
     assert [(r["organization"], r["case_reference"]) for r in rows] == [
         (cast.isfahan_post.code, case.reference)
