@@ -107,6 +107,9 @@ ROOT_URLCONF = "rasad.urls"
 WSGI_APPLICATION = "rasad.wsgi.application"
 ASGI_APPLICATION = "rasad.asgi.application"
 
+# Selects name their empty choice in words (rasad.web.forms.FormRenderer).
+FORM_RENDERER = "rasad.web.forms.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

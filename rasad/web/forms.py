@@ -11,6 +11,7 @@ from typing import Any, Final
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.renderers import DjangoTemplates
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -439,3 +440,23 @@ class PasswordChangeForm(ActionFormMixin, forms.Form):
         if data.get("new_password") and data.get("new_password_again") != data.get("new_password"):
             self.add_error("new_password_again", _("The two new passwords differ."))
         return data
+
+
+# Django's empty choice is a row of dashes ("---------"); a list a person reads says in words that
+# nothing is chosen yet.
+EMPTY_CHOICE_DASHES: Final = "---------"
+
+
+class FormRenderer(DjangoTemplates):
+    """Django's form renderer (``FORM_RENDERER``), with every select's empty choice named in words
+    («انتخاب کنید…») instead of Django's dashes: model choices, choice fields and filter forms
+    alike, whichever template draws them."""
+
+    def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
+        widget = context.get("widget")
+        if isinstance(widget, dict):
+            for _group, options, _index in widget.get("optgroups", ()):
+                for option in options:
+                    if option.get("label") == EMPTY_CHOICE_DASHES:
+                        option["label"] = gettext("Choose…")
+        return super().render(template_name, context, request)

@@ -14,15 +14,13 @@ They follow the current person's language, calendar and digit preferences (``ras
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from django import forms, template
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
 
 from rasad.lib import display, formatting, jalali
 from rasad.lib import richtext as richtext_module
@@ -132,26 +130,7 @@ def control(field: Any) -> str:
         attrs["aria-label"] = str(field.label)
     if field.errors:
         attrs["aria-invalid"] = "true"
-    if isinstance(widget, forms.Select):
-        _name_the_empty_choice(field.field)
     return str(field.as_widget(attrs=attrs))
-
-
-# Django's empty choice is a row of dashes ("---------"): a list a person reads says in words that
-# nothing is chosen yet.
-_DASHES = "---------"
-
-
-def _name_the_empty_choice(form_field: Any) -> None:
-    if getattr(form_field, "empty_label", None) == _DASHES:
-        form_field.empty_label = gettext("Choose…")
-    elif isinstance(form_field, forms.ChoiceField) and not isinstance(form_field, forms.ModelChoiceField):
-        # After a form is built, a choice field's choices are a list of pairs (Django normalizes them).
-        choices: list[tuple[Any, Any]] = list(cast(Iterable[tuple[Any, Any]], form_field.choices))
-        if any(label == _DASHES for _value, label in choices):
-            form_field.choices = [
-                (value, gettext("Choose…") if label == _DASHES else label) for value, label in choices
-            ]
 
 
 @register.inclusion_tag("web/includes/app_nav.html", takes_context=True)

@@ -14,7 +14,7 @@ import pytest
 from rasad.assessments.models import RiskAction, RiskRating
 from rasad.assessments.testing import matrix_risk
 from rasad.lib.jalali import to_jalali, today_in_tehran
-from rasad.lib.persian import to_persian_digits
+from rasad.lib.persian import to_latin_digits, to_persian_digits
 from rasad.testing.browser import screenshot
 from rasad.testing.cast import Cast
 
@@ -68,12 +68,12 @@ def test_an_analyst_rates_a_risk_on_a_phone_and_the_register_shows_it(journey: A
     at_desk.go("/assessments/risks/")
     assert page.get_attribute("[data-testid=heat-map-residual] [data-cell='2-3']", "data-count") == "1"
     at_desk.click("[data-testid=heat-map-residual] [data-cell='2-3'] a")
-    assert risk.reference in page.inner_text("[data-testid=risk-table]")
+    assert risk.reference in to_latin_digits(page.inner_text("[data-testid=risk-table]"))
     screenshot(page, "risk-register-desktop")
 
     bob = journey("desktop")
     page = bob.page
     bob.sign_in("bob")
     bob.go("/assessments/risks/")
-    assert risk.reference not in page.inner_text("[data-testid=risk-table]")
+    assert risk.reference not in to_latin_digits(page.inner_text("[data-testid=risk-table]"))
     assert page.get_attribute("[data-testid=heat-map-inherent] [data-cell='4-5']", "data-count") == "0"
