@@ -127,34 +127,24 @@ def foreign_text(texts: list[str]) -> list[str]:
 def check_page(page: Any, *, persian: bool = True, phone: bool = False) -> list[str]:
     """Every problem :mod:`rasad.testing.journey` looks for on the page now shown."""
     problems = list(page.evaluate(_LAYOUT_JS, phone))
+    # The page's visible text is read once; each pattern below is a problem wherever it appears.
+    texts = page.evaluate(_VISIBLE_TEXT_JS)
+    patterns = [(SOURCE_PATH, "a path of the source tree")]
     if persian:
-        texts = page.evaluate(_VISIBLE_TEXT_JS)
         problems += [f"Latin text: «{text}»" for text in foreign_text(texts)]
         problems += [
             f"a Gregorian date: «{text.strip()[:80]}»"
             for text in page.evaluate(_NOT_GREGORIAN_TEXT_JS)
             if GREGORIAN_DATE.search(text)
         ]
-        problems += [
-            f"an arrow pointing right in right-to-left text: «{text.strip()[:80]}»"
-            for text in texts
-            if RIGHTWARD_ARROW.search(text)
+        patterns = [
+            (RIGHTWARD_ARROW, "an arrow pointing right in right-to-left text"),
+            (MIDNIGHT, "a date with the time «۰۰:۰۰» (a deadline that is a date)"),
+            (FILE_EXTENSION_NAME, "a file format by its extension"),
+            *patterns,
         ]
-        problems += [
-            f"a date with the time «۰۰:۰۰» (a deadline that is a date): «{text.strip()[:80]}»"
-            for text in texts
-            if MIDNIGHT.search(text)
-        ]
-        problems += [
-            f"a file format by its extension: «{text.strip()[:80]}»"
-            for text in texts
-            if FILE_EXTENSION_NAME.search(text)
-        ]
-    problems += [
-        f"a path of the source tree: «{text.strip()[:80]}»"
-        for text in page.evaluate(_VISIBLE_TEXT_JS)
-        if SOURCE_PATH.search(text)
-    ]
+    for pattern, what in patterns:
+        problems += [f"{what}: «{text.strip()[:80]}»" for text in texts if pattern.search(text)]
     return problems
 
 
