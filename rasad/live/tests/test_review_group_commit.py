@@ -3,6 +3,8 @@ the agents' resends are recorded exactly once, each acknowledged with its event'
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from rasad.live import group_commit
@@ -40,3 +42,54 @@ def test_after_a_failed_group_each_resend_is_recorded_once(
     )
     assert sorted(recorded) == sorted([created.stream_id, again[1].events[0].stream_id])
     assert committer._leading is False
+
+
+class _DownRedis:
+    """Redis while it is away: every exchange fails."""
+
+    def __init__(self) -> None:
+        self.tries = 0
+
+    def publish(self, channel: str, message: str) -> None:
+        self.tries += 1
+        raise ConnectionError("Redis is away")
+
+    def pipeline(self, transaction: bool) -> _DownRedis:
+        return self
+
+    def execute(self) -> None:
+        self.tries += 1
+        raise ConnectionError("Redis is away")
+
+
+def test_with_redis_away_a_group_is_recorded_acknowledged_and_pushed_in_process(
+    agents: list[tuple[Device, AgentCredential]],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+):
+    """The group's pushes leave after its commit, in one exchange with Redis; with Redis away
+    that exchange fails, and nothing else does: the events are recorded (a stream resynchronises
+    from them) and acknowledged, and this process's subscribers had them."""
+    from rasad.lib import events as bus
+
+    (isfahan, isfahan_agent), (kerman, kerman_agent) = agents
+    redis = _DownRedis()
+    settings.EVENT_BUS = "redis"
+    monkeypatch.setattr(bus, "_redis", lambda: redis)
+    pushed: list[Any] = []
+    unsubscribe = bus.subscribe_local(pushed.append)
+    items = [event_item(isfahan, 1), event_item(kerman, 1)]
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            answers = _group(
+                GroupCommitter(),
+                [_submission(isfahan_agent, [items[0]]), _submission(kerman_agent, [items[1]])],
+            )
+    finally:
+        unsubscribe()
+    assert [answer.events[0].result.value for answer in answers] == ["created", "created"]
+    assert DeviceEvent.objects.filter(uuid__in=[item["id"] for item in items]).count() == 2
+    assert redis.tries >= 1, "Redis was tried"
+    stream_ids = {answer.events[0].stream_id for answer in answers}
+    assert stream_ids <= {event["payload"].get("id") for event in pushed}
