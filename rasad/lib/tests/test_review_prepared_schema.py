@@ -14,15 +14,18 @@ import pytest
 from django.db import connection, transaction
 from django.db.utils import NotSupportedError
 
+from rasad.lib import prepared
 from rasad.lib.prepared import PreparedQuery, fetch
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def owner() -> Iterator[Any]:
+def owner(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """The owner role's own connection (as ``rasad migrate`` connects), with a table of one row
-    that the application's role reads."""
+    that the application's role reads. The statements' texts are as before afterwards (other
+    tests compare them with the server's)."""
+    monkeypatch.setattr(prepared, "_replanned", prepared._replanned)
     s = connection.settings_dict
     with psycopg.connect(
         dbname=s["NAME"],
