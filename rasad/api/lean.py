@@ -284,9 +284,14 @@ def _prepared_page(
     except (ValueError, EmptyResultSet):  # a slot's value is no parameter of the query
         _remember(_PREPARED_LISTS, key, None)
         return None
-    real_sql, real_params = real.query.get_compiler(using=alias).as_sql()
     low, high = _CHECK_SLICE
-    sliced_sql, sliced_params = real[low:high].query.get_compiler(using=alias).as_sql()
+    try:
+        real_sql, real_params = real.query.get_compiler(using=alias).as_sql()
+        sliced_sql, sliced_params = real[low:high].query.get_compiler(using=alias).as_sql()
+    except EmptyResultSet:
+        # This request's values are no parameters (a year outside its column's range): the ORM
+        # answers it, and a later request prepares the shape.
+        return None
     bounds = connections[alias].ops.limit_offset_sql(low, high)
     connection = connections[alias]
     statement, count = _count_statement(slotted(**sentinels), sentinels, values)

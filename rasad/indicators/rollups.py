@@ -296,7 +296,16 @@ def sums(
     output name to the summed column; pending deltas are added, so the answer is exact.
 
     Filters and groups name plain columns (``organization_id``, ``indicator_id``, ``period_key``,
-    ``province``, ``year``), which both tables share; ``indicator__code`` may be grouped on."""
+    ``province``, ``year``), which both tables share; ``indicator__code`` may be grouped on.
+
+    On PostgreSQL the rows and the deltas are read in one snapshot (``REPEATABLE READ``): a fold
+    committing between the two reads would otherwise move deltas into rows already read, and the
+    figure would miss them. Inside a transaction already begun, its isolation level counts."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            return sums(group_by, fields, exclude=exclude, **filters)
     out: dict[tuple[Any, ...], dict[str, Any]] = {}
 
     def add(rows: Any) -> None:

@@ -39,7 +39,7 @@ from typing import Any
 
 import psycopg
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, NotSupportedError, connections
 from django.db.models import QuerySet
 
 
@@ -164,15 +164,38 @@ def _cursor(connection: Any) -> Any:
         return connection._prepare_cursor(_ServerBoundCursor(raw))
 
 
+# How many times a statement prepared on the server was refused since the process started,
+# because a column it reads changed type (a migration run by another connection while this
+# process serves): PostgreSQL then refuses it on every later run on its connection ("cached plan
+# must not change result type"). The statements' text carries the count, so each connection
+# prepares them again under a new text (the old ones are left to the connection's end).
+_replanned = 0
+
+
+def _run(connection: Any, sql: str, params: list[Any], on_server: bool) -> list[tuple[Any, ...]]:
+    global _replanned
+    for attempt in (1, 2):
+        seen = _replanned
+        text = f"{sql} /* {seen} */" if seen and on_server else sql
+        try:
+            with _cursor(connection) if on_server else connection.cursor() as cursor:
+                cursor.execute(text, params)
+                return list(cursor.fetchall())
+        except NotSupportedError as error:
+            if not on_server or "cached plan must not change result type" not in str(error):
+                raise
+            _replanned = max(_replanned, seen + 1)
+            if attempt == 2 or connection.in_atomic_block:
+                raise  # in a transaction, it is aborted: the next one prepares the statement again
+    raise AssertionError("unreachable")
+
+
 def fetch(
     sql: str, params: list[Any], alias: str = DEFAULT_DB_ALIAS, on_server: bool = True
 ) -> list[tuple[Any, ...]]:
     """The rows of a statement compiled elsewhere (a list's count, ``rasad.api.lean``), run like
     :class:`PreparedQuery`'s (prepared on PostgreSQL unless ``on_server`` is false), unconverted."""
-    connection = connections[alias]
-    with _cursor(connection) if on_server else connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())
+    return _run(connections[alias], sql, params, on_server)
 
 
 def _same(value: Any, forms: list[Any]) -> bool:
@@ -231,9 +254,9 @@ class PreparedQuery:
         sends its own statements (bound on the client, planned for its values each time)."""
         compiled = self.compiled(alias).ending_with(suffix)
         connection = connections[alias]
-        with _cursor(connection) if on_server else connection.cursor() as cursor:
-            cursor.execute(compiled.sql, compiled.bind(values, connection))
-            rows = [list(row) for row in cursor.fetchall()]
+        rows = [
+            list(row) for row in _run(connection, compiled.sql, compiled.bind(values, connection), on_server)
+        ]
         for row in rows:
             for position, functions, expression in compiled.converters:
                 value = row[position]
