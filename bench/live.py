@@ -578,6 +578,7 @@ def profile(pid: int, floor: bool) -> subprocess.Popen[bytes] | None:
         "py-spy",
         "record",
         "--subprocesses",
+        *(["--native"] if os.environ.get("BENCH_PYSPY_NATIVE") else []),
         "--rate",
         "200",
         "--format",
