@@ -31,11 +31,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from rasad.core.audit_log import record_many
 from rasad.lib.prepared import Many, PreparedQuery, fetch
 from rasad.live.actions.common import push, text
 from rasad.live.actions.credentials import forget_agent
 from rasad.live.actions.incidents import do_check_outage, do_raise_device_incident
-from rasad.live.audit import LiveAuditEvent, audit_live
+from rasad.live.audit import LiveAuditEvent, audit_live, live_entry
 from rasad.live.choices import AGENT_EVENT_KINDS, EventKind, ItemResult, Severity, Status
 from rasad.live.models import AgentCredential, Device, DeviceEvent, Heartbeat
 from rasad.live.status import device_status, post_status
@@ -362,28 +363,32 @@ def _write_group(submissions: list[Submission]) -> list[BatchResult]:
     _save_devices(list(group.touched.values()))
 
     stale = []
+    entries = []  # each batch's audit event, in its post's chain: appended together
     for number, submission in enumerate(submissions):
         credential, post = submission.credential, submission.credential.organization
         created_events = group.event_rows[number]
         if group.heartbeat_counts[number] or created_events:
-            audit_live(
-                LiveAuditEvent.BATCH_RECEIVED,
-                post,
-                acting_user=None,
-                actor_name=f"agent:{credential.prefix}",
-                object_type="live.agentcredential",
-                new={
-                    "credential": credential.pk,
-                    "heartbeats": group.heartbeat_counts[number],
-                    "events": [str(e.uuid) for e in created_events],
-                    "sha256": submission.batch.digest,
-                },
-                request_id=submission.request_id,
-                ip=submission.ip,
+            entries.append(
+                live_entry(
+                    LiveAuditEvent.BATCH_RECEIVED,
+                    post,
+                    acting_user=None,
+                    actor_name=f"agent:{credential.prefix}",
+                    object_type="live.agentcredential",
+                    new={
+                        "credential": credential.pk,
+                        "heartbeats": group.heartbeat_counts[number],
+                        "events": [str(e.uuid) for e in created_events],
+                        "sha256": submission.batch.digest,
+                    },
+                    request_id=submission.request_id,
+                    ip=submission.ip,
+                )
             )
         if credential.last_used is None or submission.now - credential.last_used > timedelta(seconds=60):
             stale.append(credential.pk)
             credential.last_used = submission.now
+    record_many(entries)
     if stale:
         AgentCredential.objects.filter(pk__in=stale).update(last_used=max(s.now for s in submissions))
     for number, submission in enumerate(submissions):
