@@ -25,7 +25,9 @@ asyncio server that writes each posted event to every socket (the least fan-out 
 cost on this machine, the load client included). Server CPU per event is the CPU time of the
 node holding the streams (its process tree) from the first event to the last delivery, over the
 events (on one node it includes the ingest requests), beside the bare server's: unlike latency,
-it does not count waiting for a core. ``BENCH_PYSPY=<file>`` records a profile of each run.
+it does not count waiting for a core. ``BENCH_PYSPY=<file>`` records a profile of each run
+(``BENCH_PYSPY_NATIVE=1``: with native frames); ``ingest`` also prints the load client's own CPU
+per event.
 
 Every figure is the median of ``--runs`` runs, with the load average beside it; the
 denominators are printed.
