@@ -25,7 +25,9 @@ asyncio server that writes each posted event to every socket (the least fan-out 
 cost on this machine, the load client included). Server CPU per event is the CPU time of the
 node holding the streams (its process tree) from the first event to the last delivery, over the
 events (on one node it includes the ingest requests), beside the bare server's: unlike latency,
-it does not count waiting for a core. ``BENCH_PYSPY=<file>`` records a profile of each run.
+it does not count waiting for a core. ``BENCH_PYSPY=<file>`` records a profile of each run
+(``BENCH_PYSPY_NATIVE=1``: with native frames); ``ingest`` also prints the load client's own CPU
+per event.
 
 Every figure is the median of ``--runs`` runs, with the load average beside it; the
 denominators are printed.
@@ -422,6 +424,7 @@ def ingest_counters() -> dict[str, float]:
     return {
         "server_cpu": children_cpu_seconds(),
         "database_cpu": server_cpu_seconds() or 0.0,
+        "client_cpu": time.process_time(),  # this process: the agents' threads and the lock sampler
         "commits": float(commits),
         "wal_syncs": float(syncs),
     }
@@ -456,6 +459,7 @@ def ingest(args: argparse.Namespace) -> None:
                     "fsync": fsync,
                     "server_cpu": spent["server_cpu"] / stored,
                     "database_cpu": spent["database_cpu"] / stored,
+                    "client_cpu": spent["client_cpu"] / stored,
                     "commits": spent["commits"] / stored,
                     "wal_syncs": spent["wal_syncs"] / stored,
                     "p50": percentile(latencies, 0.5),
@@ -482,7 +486,8 @@ def ingest(args: argparse.Namespace) -> None:
         print(
             f"         per event stored: server CPU {row['server_cpu'] * 1000:.1f} ms, PostgreSQL CPU "
             f"{row['database_cpu'] * 1000:.1f} ms, {row['commits']:.2f} commits, "
-            f"{row['wal_syncs']:.2f} WAL flushes (fsync); agents' p50 from {row['agents'][0] * 1000:.0f} "
+            f"{row['wal_syncs']:.2f} WAL flushes (fsync), load client CPU {row['client_cpu'] * 1000:.1f} ms; "
+            f"agents' p50 from {row['agents'][0] * 1000:.0f} "
             f"to {row['agents'][1] * 1000:.0f} ms"
         )
     rate, fsync = m(r["rate"] for r in rows), m(r["fsync"] for r in rows)
@@ -578,6 +583,7 @@ def profile(pid: int, floor: bool) -> subprocess.Popen[bytes] | None:
         "py-spy",
         "record",
         "--subprocesses",
+        *(["--native"] if os.environ.get("BENCH_PYSPY_NATIVE") else []),
         "--rate",
         "200",
         "--format",

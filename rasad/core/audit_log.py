@@ -169,7 +169,68 @@ def record(
     request_id: str | None = None,
 ) -> AuditEvent:
     """Append one event. Call inside the transaction of the change it describes."""
-    from rasad.core.models import AuditChainHead, AuditEvent
+    event, fields = _new_event(
+        event_type,
+        actor=actor,
+        organization=organization,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        old=old,
+        new=new,
+        extra=extra,
+        actor_name=actor_name,
+        ip=ip,
+        request_id=request_id,
+    )
+    # No savepoint: if appending fails, the change it describes must not commit either.
+    with transaction.atomic(savepoint=False):
+        _append(event, fields)
+    return event
+
+
+def record_many(entries: list[dict[str, Any]]) -> list[AuditEvent]:
+    """Append several events, each given as ``record``'s arguments (``event_type`` among them),
+    in the order given. On PostgreSQL the first event of each organization is appended by one
+    statement for all of them (``_append_each_once``: a group commit's batches, each in its own
+    post's chain, cost one round trip instead of one each); a second event of an organization,
+    and one whose shards are all held elsewhere, is appended alone after them, as ``record``
+    does. Call inside the transaction of the changes they describe."""
+    made = [_new_event(**entry) for entry in entries]
+    with transaction.atomic(savepoint=False):
+        done: set[int] = set()
+        if connection.vendor == "postgresql" and len(made) > 1:
+            first: dict[int | None, int] = {}
+            for number, (event, _fields) in enumerate(made):
+                first.setdefault(event.organization_id, number)
+            numbers = list(first.values())
+            done = {numbers[n] for n in _append_each_once([made[n] for n in numbers])}
+        for number, (event, fields) in enumerate(made):
+            if number not in done:
+                _append(event, fields)
+    return [event for event, _fields in made]
+
+
+def _new_event(
+    event_type: IntEnum,
+    *,
+    actor: User | AnonymousUser | None,
+    organization: Organization | None = None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    old: dict[str, Any] | None = None,
+    new: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
+    actor_name: str = "",
+    ip: str | None = None,
+    request_id: str | None = None,
+) -> tuple[AuditEvent, dict[str, Any]]:
+    """The event ``record`` appends (not yet in a chain), and the fields of its body that are
+    not columns."""
+    from rasad.core.models import AuditEvent
 
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -177,37 +238,41 @@ def record(
         object_repr = object_repr or str(obj)[:200]
     request = context.current()
     authenticated = actor is not None and actor.is_authenticated
-    organization_id = organization.pk if organization is not None else None
-    # No savepoint: if appending fails, the change it describes must not commit either.
-    with transaction.atomic(savepoint=False):
-        event = AuditEvent(
-            created=timezone.now(),
-            event_type=int(event_type),
-            actor_id=actor.pk if authenticated and actor is not None else None,
-            actor_name=(actor_name or (actor.get_username() if authenticated and actor is not None else ""))[
-                :150
-            ],
-            organization_id=organization_id,
-            object_type=object_type[:100],
-            object_id=object_id[:64],
-            object_repr=object_repr[:200],
-            request_id=(request_id if request_id is not None else request.request_id if request else "")[:64],
-            ip=normalize_ip(ip if ip is not None else request.ip if request else None),
-        )
-        fields = {
-            "old": jsonable(old) if old is not None else None,
-            "new": jsonable(new) if new is not None else None,
-            "extra": jsonable(extra or {}),
-        }
-        if connection.vendor == "postgresql" and _append_in_one_statement(event, fields, organization_id):
-            return event
-        head = _lock_head(organization_id)
-        event.chain, event.sequence, event.prev_hash = head.chain, head.sequence + 1, head.hash
-        event.body = canonical({**columns_of(event), **fields}).decode()
-        event.hash = hash_body(event.prev_hash, event.body)
-        event.save(force_insert=True)
-        AuditChainHead.objects.filter(pk=head.pk).update(sequence=event.sequence, hash=event.hash)
-    return event
+    event = AuditEvent(
+        created=timezone.now(),
+        event_type=int(event_type),
+        actor_id=actor.pk if authenticated and actor is not None else None,
+        actor_name=(actor_name or (actor.get_username() if authenticated and actor is not None else ""))[
+            :150
+        ],
+        organization_id=organization.pk if organization is not None else None,
+        object_type=object_type[:100],
+        object_id=object_id[:64],
+        object_repr=object_repr[:200],
+        request_id=(request_id if request_id is not None else request.request_id if request else "")[:64],
+        ip=normalize_ip(ip if ip is not None else request.ip if request else None),
+    )
+    fields = {
+        "old": jsonable(old) if old is not None else None,
+        "new": jsonable(new) if new is not None else None,
+        "extra": jsonable(extra or {}),
+    }
+    return event, fields
+
+
+def _append(event: AuditEvent, fields: dict[str, Any]) -> None:
+    """Put ``event`` at the head of a free shard of its organization's chains."""
+    from rasad.core.models import AuditChainHead
+
+    organization_id = event.organization_id
+    if connection.vendor == "postgresql" and _append_in_one_statement(event, fields, organization_id):
+        return
+    head = _lock_head(organization_id)
+    event.chain, event.sequence, event.prev_hash = head.chain, head.sequence + 1, head.hash
+    event.body = canonical({**columns_of(event), **fields}).decode()
+    event.hash = hash_body(event.prev_hash, event.body)
+    event.save(force_insert=True)
+    AuditChainHead.objects.filter(pk=head.pk).update(sequence=event.sequence, hash=event.hash)
 
 
 _APPEND = """
@@ -287,6 +352,108 @@ def _append_in_one_statement(event: AuditEvent, fields: dict[str, Any], organiza
     if hash_body(event.prev_hash, event.body) != event.hash or parse_chain(event.chain) is None:
         raise RuntimeError(f"the audit event appended to {event.chain} does not hash as verify expects")
     return True
+
+
+# ``_APPEND`` for several events of distinct organizations: each locks a free shard head of its
+# own organization (a LATERAL subquery per event), and the events are inserted and their heads
+# moved together. An event whose shards are all held elsewhere is missing from the answer.
+_APPEND_EACH_ONCE = f"""
+WITH e AS (
+    SELECT * FROM unnest(%(before_chain)s::text[], %(before_sequence)s::text[], %(rest)s::text[],
+        %(created)s::timestamptz[], %(event_type)s::integer[], %(actor_id)s::bigint[],
+        %(actor_name)s::text[], %(organization_id)s::bigint[], %(object_type)s::text[],
+        %(object_id)s::text[], %(object_repr)s::text[], %(request_id)s::text[], %(ip)s::inet[])
+        WITH ORDINALITY AS e(before_chain, before_sequence, rest, created, event_type, actor_id,
+            actor_name, organization_id, object_type, object_id, object_repr, request_id, ip, n)
+), head AS (
+    SELECT e.n, h.id, h.chain, h.sequence + 1 AS sequence, h.hash AS prev_hash
+    FROM e CROSS JOIN LATERAL (
+        SELECT id, chain, sequence, hash FROM core_auditchainhead
+        WHERE chain = ANY((%(chains)s::text[])[(e.n - 1) * {SHARDS} + 1 : e.n * {SHARDS}])
+        ORDER BY chain LIMIT 1 FOR UPDATE SKIP LOCKED
+    ) AS h
+), hashed AS (
+    SELECT head.n, head.id, head.chain, head.sequence, head.prev_hash, body,
+           encode(sha256(decode('00', 'hex') || convert_to(head.prev_hash, 'UTF8')
+                         || convert_to(body, 'UTF8')), 'hex') AS hash
+    FROM head JOIN e ON e.n = head.n,
+         LATERAL (SELECT e.before_chain || '"' || head.chain || '"' || e.before_sequence
+                         || head.sequence::text || e.rest AS body) AS b
+), inserted AS (
+    INSERT INTO core_auditevent (chain, sequence, created, event_type, actor_id, actor_name,
+        organization_id, object_type, object_id, object_repr, request_id, ip, body, prev_hash, hash)
+    SELECT h.chain, h.sequence, e.created, e.event_type, e.actor_id, e.actor_name,
+        e.organization_id, e.object_type, e.object_id, e.object_repr, e.request_id, e.ip,
+        h.body, h.prev_hash, h.hash
+    FROM hashed AS h JOIN e ON e.n = h.n
+    RETURNING id, chain
+), moved AS (
+    UPDATE core_auditchainhead SET sequence = hashed.sequence, hash = hashed.hash
+    FROM hashed WHERE core_auditchainhead.id = hashed.id
+    RETURNING core_auditchainhead.id
+)
+SELECT hashed.n, inserted.id, hashed.chain, hashed.sequence, hashed.prev_hash, hashed.hash
+FROM hashed JOIN inserted ON inserted.chain = hashed.chain JOIN moved ON moved.id = hashed.id
+"""  # noqa: S608 (no value is interpolated: SHARDS is this module's constant)
+
+
+def _append_each_once(made: list[tuple[AuditEvent, dict[str, Any]]]) -> set[int]:
+    """PostgreSQL: append events of distinct organizations in one statement
+    (``_APPEND_EACH_ONCE``), each body cut at its markers as ``_append_in_one_statement`` does and
+    its hash checked against ``hash_body``. The positions in ``made`` of the events appended (an
+    event whose shards are all held by other transactions is not: ``_append`` then waits)."""
+    from rasad.lib.prepared import fetch
+
+    columns: dict[str, list[Any]] = {
+        name: []
+        for name in (
+            "before_chain", "before_sequence", "rest", "created", "event_type", "actor_id", "actor_name",
+            "organization_id", "object_type", "object_id", "object_repr", "request_id", "ip", "chains",
+        )
+    }  # fmt: skip
+    cuts = []
+    for event, fields in made:
+        chain_marker, sequence_marker = f"chain-{uuid.uuid4().hex}", f"sequence-{uuid.uuid4().hex}"
+        event.chain, event.sequence = chain_marker, sequence_marker
+        template = canonical({**columns_of(event), **fields}).decode()
+        before_chain, after_chain = template.split(f'"{chain_marker}"')
+        before_sequence, rest = after_chain.split(f'"{sequence_marker}"')
+        cuts.append((before_chain, before_sequence, rest))
+        for name, value in (
+            ("before_chain", before_chain),
+            ("before_sequence", before_sequence),
+            ("rest", rest),
+            ("created", event.created),
+            ("event_type", event.event_type),
+            ("actor_id", event.actor_id),
+            ("actor_name", event.actor_name),
+            ("organization_id", event.organization_id),
+            ("object_type", event.object_type),
+            ("object_id", event.object_id),
+            ("object_repr", event.object_repr),
+            ("request_id", event.request_id),
+            ("ip", event.ip),
+        ):
+            columns[name].append(value)
+        columns["chains"].extend(chain_names(event.organization_id))
+    done = set()
+    for n, pk, chain, sequence, prev_hash, hashed in fetch(_APPEND_EACH_ONCE, columns):  # type: ignore[arg-type]
+        number = n - 1
+        event = made[number][0]
+        before_chain, before_sequence, rest = cuts[number]
+        event.pk, event.chain, event.sequence, event.prev_hash, event.hash = (
+            pk,
+            chain,
+            sequence,
+            prev_hash,
+            hashed,
+        )
+        event.body = f'{before_chain}"{chain}"{before_sequence}{sequence}{rest}'
+        event._state.adding = False
+        if hash_body(event.prev_hash, event.body) != event.hash or parse_chain(event.chain) is None:
+            raise RuntimeError(f"the audit event appended to {event.chain} does not hash as verify expects")
+        done.add(number)
+    return done
 
 
 def columns_of(event: AuditEvent) -> dict[str, Any]:

@@ -33,6 +33,7 @@ import copy
 import json
 import re
 import threading
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -96,6 +97,8 @@ class _Compiled:
             forms = [value]
             if isinstance(value, datetime):
                 forms.append(operations.adapt_datetimefield_value(value))
+            if isinstance(value, uuid.UUID) and not connection.features.has_native_uuid_field:
+                forms.append(value.hex)  # how Django sends a UUID where it is text (SQLite)
             positions = [index for index, value in enumerate(self.params) if _same(value, forms)]
             if not positions:
                 raise ValueError(f"the slot {name!r} is not among the query's parameters")
@@ -117,9 +120,15 @@ class _Compiled:
         for index, name in self.slots:
             value = values[name]
             if index in self.lists:
-                value = list(value) if connection.vendor == "postgresql" else json.dumps(list(value))
+                value = (
+                    list(value)
+                    if connection.vendor == "postgresql"
+                    else json.dumps([_as_text_uuid(v, connection) for v in value])
+                )
             elif isinstance(value, datetime):
                 value = connection.ops.adapt_datetimefield_value(value)
+            else:
+                value = _as_text_uuid(value, connection)
             params[index] = value
         return params
 
@@ -130,6 +139,14 @@ class _Compiled:
         extended = copy.copy(self)
         extended.sql = self.sql + suffix
         return extended
+
+
+def _as_text_uuid(value: Any, connection: Any) -> Any:
+    """A UUID as Django sends it to a database without a UUID type (SQLite: its hex); any other
+    value as it is."""
+    if isinstance(value, uuid.UUID) and not connection.features.has_native_uuid_field:
+        return value.hex
+    return value
 
 
 # A count of runs no statement reaches: psycopg prepares a statement of this module the first

@@ -66,14 +66,45 @@ def audit_live(
     the current request's unless given (a batch written by another request's thread, in a
     group commit, names its own)."""
     record(
-        event,
-        actor=acting_user,
-        actor_name=actor_name or ("" if acting_user is not None else "system"),
-        organization=organization,
-        obj=obj,
-        object_type=object_type,
-        old=old,
-        new=new,
-        request_id=request_id,
-        ip=ip,
+        **live_entry(
+            event,
+            organization,
+            acting_user=acting_user,
+            obj=obj,
+            object_type=object_type,
+            old=old,
+            new=new,
+            actor_name=actor_name,
+            request_id=request_id,
+            ip=ip,
+        )
     )
+
+
+def live_entry(
+    event: LiveAuditEvent,
+    organization: Organization,
+    *,
+    acting_user: User | None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    old: dict[str, Any] | None = None,
+    new: dict[str, Any] | None = None,
+    actor_name: str = "",
+    request_id: str | None = None,
+    ip: str | None = None,
+) -> dict[str, Any]:
+    """``audit_live``'s event as ``record``'s arguments: for ``record_many``, which appends a
+    group commit's events (one per batch) together."""
+    return {
+        "event_type": event,
+        "actor": acting_user,
+        "actor_name": actor_name or ("" if acting_user is not None else "system"),
+        "organization": organization,
+        "obj": obj,
+        "object_type": object_type,
+        "old": old,
+        "new": new,
+        "request_id": request_id,
+        "ip": ip,
+    }

@@ -19,21 +19,24 @@ import hashlib
 import json
 import math
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Field, Q
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
+from django.db.models import Field, Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from rasad.core.audit_log import record_many
+from rasad.lib.prepared import Many, PreparedQuery, fetch
 from rasad.live.actions.common import push, text
 from rasad.live.actions.credentials import forget_agent
 from rasad.live.actions.incidents import do_check_outage, do_raise_device_incident
-from rasad.live.audit import LiveAuditEvent, audit_live
+from rasad.live.audit import LiveAuditEvent, audit_live, live_entry
 from rasad.live.choices import AGENT_EVENT_KINDS, EventKind, ItemResult, Severity, Status
 from rasad.live.models import AgentCredential, Device, DeviceEvent, Heartbeat
 from rasad.live.status import device_status, post_status
@@ -306,11 +309,14 @@ def do_ingest_batches(submissions: list[Submission]) -> list[BatchResult]:
 
 
 def _locked(select: str, ids: set[int], mode: str) -> list[tuple[Any, ...]]:
-    """``select`` ``(ids)``, its rows locked ``FOR <mode>`` in id order where the database locks
-    rows (SQLite writes one transaction at a time). Written by hand, as ``_lock_devices``' read:
-    on the path of every agent's request, Django's compilation of the query was most of its
-    CPU."""
-    sql = f"{select} ({', '.join(['%s'] * len(ids))}) ORDER BY id"
+    """``select`` (ending with the column compared) with ``ids``, its rows locked ``FOR <mode>``
+    in id order where the database locks rows (SQLite writes one transaction at a time). Written
+    by hand, as the group's other statements: on the path of every agent's request, Django's
+    compilation of the query was most of its CPU. On PostgreSQL the ids are one array, so that
+    the statement is the same for every group and runs prepared (``rasad.lib.prepared.fetch``)."""
+    if connection.vendor == "postgresql":
+        return fetch(f"{select} = ANY(%s::bigint[]) ORDER BY id FOR {mode}", [sorted(ids)])
+    sql = f"{select} IN ({', '.join(['%s'] * len(ids))}) ORDER BY id"
     if connection.features.has_select_for_update:
         sql += f" FOR {mode}"
     with connection.cursor() as cursor:
@@ -322,7 +328,7 @@ def _locked(select: str, ids: set[int], mode: str) -> list[tuple[Any, ...]]:
 def _check_credentials(submissions: list[Submission]) -> None:
     wanted = {submission.credential.pk for submission in submissions}
     table = connection.ops.quote_name(AgentCredential._meta.db_table)
-    select = f"SELECT id FROM {table} WHERE revoked_at IS NULL AND id IN"  # noqa: S608
+    select = f"SELECT id FROM {table} WHERE revoked_at IS NULL AND id"  # noqa: S608
     usable = {row[0] for row in _locked(select, wanted, "NO KEY UPDATE")}
     if usable != wanted:
         for submission in submissions:
@@ -343,13 +349,13 @@ def _write_group(submissions: list[Submission]) -> list[BatchResult]:
         group.touched.update({device.pk: device for device in touched})
         status_rows.append(_status_changes(touched, submission.now))
 
-    Heartbeat.objects.bulk_create(group.heartbeat_rows)
+    _insert(group.heartbeat_rows)
     rows = [
         row
         for number, _s in enumerate(submissions)
         for row in (*group.event_rows[number], *status_rows[number])
     ]
-    DeviceEvent.objects.bulk_create(rows)
+    _insert(rows)
     for outcome, event in group.created:
         outcome.stream_id = event.pk
     for outcome, first in group.copies:
@@ -357,28 +363,32 @@ def _write_group(submissions: list[Submission]) -> list[BatchResult]:
     _save_devices(list(group.touched.values()))
 
     stale = []
+    entries = []  # each batch's audit event, in its post's chain: appended together
     for number, submission in enumerate(submissions):
         credential, post = submission.credential, submission.credential.organization
         created_events = group.event_rows[number]
         if group.heartbeat_counts[number] or created_events:
-            audit_live(
-                LiveAuditEvent.BATCH_RECEIVED,
-                post,
-                acting_user=None,
-                actor_name=f"agent:{credential.prefix}",
-                object_type="live.agentcredential",
-                new={
-                    "credential": credential.pk,
-                    "heartbeats": group.heartbeat_counts[number],
-                    "events": [str(e.uuid) for e in created_events],
-                    "sha256": submission.batch.digest,
-                },
-                request_id=submission.request_id,
-                ip=submission.ip,
+            entries.append(
+                live_entry(
+                    LiveAuditEvent.BATCH_RECEIVED,
+                    post,
+                    acting_user=None,
+                    actor_name=f"agent:{credential.prefix}",
+                    object_type="live.agentcredential",
+                    new={
+                        "credential": credential.pk,
+                        "heartbeats": group.heartbeat_counts[number],
+                        "events": [str(e.uuid) for e in created_events],
+                        "sha256": submission.batch.digest,
+                    },
+                    request_id=submission.request_id,
+                    ip=submission.ip,
+                )
             )
         if credential.last_used is None or submission.now - credential.last_used > timedelta(seconds=60):
             stale.append(credential.pk)
             credential.last_used = submission.now
+    record_many(entries)
     if stale:
         AgentCredential.objects.filter(pk__in=stale).update(last_used=max(s.now for s in submissions))
     for number, submission in enumerate(submissions):
@@ -444,32 +454,67 @@ def _lock_devices(submissions: list[Submission]) -> dict[tuple[int, str], Device
     wanted = {post_id: serials for post_id, serials in wanted.items() if serials}
     if not wanted:
         return {}
-    where, params = [], []
-    for post_id, serials in wanted.items():
-        where.append(f"(organization_id = %s AND serial IN ({', '.join(['%s'] * len(serials))}))")
-        params += [post_id, *sorted(serials)]
-    locking = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    # By hand, not Django's compilation of it (``_locked`` says why); the table and the column
-    # names are the model's own, the values are parameters.
     table = connection.ops.quote_name(Device._meta.db_table)
-    sql = f"SELECT * FROM {table} WHERE {' OR '.join(where)} ORDER BY id{locking}"  # noqa: S608
     devices = {}
-    for device in Device.objects.raw(sql, params):
+    found: Iterator[Device]
+    if connection.vendor == "postgresql":
+        # One statement for every group, prepared: the (post, serial) pairs as two arrays. By hand
+        # (``_locked`` says why); the table and the columns are the model's, the values parameters.
+        pairs = sorted((post_id, serial) for post_id, serials in wanted.items() for serial in serials)
+        fields = Device._meta.concrete_fields
+        columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+        sql = (
+            f"SELECT {columns} FROM {table} WHERE (organization_id, serial) IN "  # noqa: S608
+            "(SELECT * FROM unnest(%s::bigint[], %s::text[])) ORDER BY id FOR UPDATE"
+        )
+        names = [f.attname for f in fields]
+        found = iter(
+            [
+                Device.from_db(DEFAULT_DB_ALIAS, names, row)
+                for row in fetch(sql, [[p for p, _s in pairs], [s for _p, s in pairs]])
+            ]
+        )
+    else:
+        where, params = [], []
+        for post_id, serials in wanted.items():
+            where.append(f"(organization_id = %s AND serial IN ({', '.join(['%s'] * len(serials))}))")
+            params += [post_id, *sorted(serials)]
+        locking = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        sql = f"SELECT * FROM {table} WHERE {' OR '.join(where)} ORDER BY id{locking}"  # noqa: S608
+        found = iter(Device.objects.raw(sql, params))
+    for device in found:
         device.organization = posts[device.organization_id]
         devices[(device.organization_id, device.serial)] = device
     return devices
 
 
+def _stored_heartbeats(ids: list[uuid.UUID]) -> QuerySet[Any]:
+    return Heartbeat.objects.filter(id__in=ids).order_by().values_list("id", "content_hash")
+
+
+def _stored_events(ids: list[uuid.UUID], devices: list[int], sequences: list[int]) -> QuerySet[Any]:
+    return (
+        DeviceEvent.objects.filter(Q(uuid__in=ids) | Q(device_id__in=devices, sequence__in=sequences))
+        .order_by()
+        .values_list("uuid", "content_hash", "id", "device_id", "sequence")
+    )
+
+
+# The group's reads, compiled once per process (``rasad.lib.prepared``): each is the same
+# statement for every group (the lists are arrays on PostgreSQL), run prepared there. The
+# sentinels are values no row holds.
+_STORED_HEARTBEATS = PreparedQuery(_stored_heartbeats, ids=Many(uuid.UUID(int=7_401_001)))
+_STORED_EVENTS = PreparedQuery(
+    _stored_events,
+    ids=Many(uuid.UUID(int=7_401_002)),
+    devices=Many(-7_401_003),
+    sequences=Many(-7_401_004),
+)
+
+
 def _settle_heartbeats(group: _Group, submissions: list[Submission]) -> None:
     ids = [i.uuid for s in submissions for i in _items(s.batch.heartbeats)]
-    stored = (
-        {
-            row["id"]: row["content_hash"]
-            for row in Heartbeat.objects.filter(id__in=ids).values("id", "content_hash")
-        }
-        if ids
-        else {}
-    )
+    stored: dict[uuid.UUID, str] = {row[0]: row[1] for row in _STORED_HEARTBEATS.rows(ids=ids)} if ids else {}
     seen: dict[uuid.UUID, str] = {}
     for submission in submissions:
         post_id = submission.credential.organization_id
@@ -530,14 +575,13 @@ def _settle_events(group: _Group, submissions: list[Submission]) -> None:
     stored: dict[uuid.UUID, dict[str, Any]] = {}
     used: set[tuple[int, int]] = set()
     if candidates:
-        condition = Q(uuid__in=[i.uuid for _s, i in candidates])
-        if keys:
-            condition |= Q(device_id__in={d for d, _q in keys}, sequence__in={q for _d, q in keys})
-        for row in DeviceEvent.objects.filter(condition).values(
-            "uuid", "content_hash", "id", "device_id", "sequence"
+        for event_id, content_hash, pk, device_id, sequence in _STORED_EVENTS.rows(
+            ids=[i.uuid for _s, i in candidates],
+            devices=sorted({d for d, _q in keys}),
+            sequences=sorted({q for _d, q in keys}),
         ):
-            stored[row["uuid"]] = row
-            used.add((row["device_id"], row["sequence"]))
+            stored[event_id] = {"content_hash": content_hash, "id": pk}
+            used.add((device_id, sequence))
     seen: dict[uuid.UUID, tuple[str, Outcome]] = {}
     for submission in submissions:
         post_id = submission.credential.organization_id
@@ -616,6 +660,53 @@ def _apply_to_devices(group: _Group, number: int, submission: Submission) -> lis
     return list(touched.values())
 
 
+def _insert(rows: list[Heartbeat] | list[DeviceEvent]) -> None:
+    """Insert ``rows`` (of one model), giving each its primary key. On PostgreSQL one statement
+    for any number of rows: a column is one array (``INSERT … SELECT * FROM unnest(…)``), so
+    the statement is the same for every group and runs prepared (``rasad.lib.prepared.fetch``);
+    the values are prepared as the ORM prepares them, each row's new id read back by its
+    ``uuid``. Elsewhere (SQLite) Django's ``bulk_create``."""
+    if not rows:
+        return
+    model = type(rows[0])
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_create(rows)  # type: ignore[arg-type]
+        return
+    sql, fields = _insert_statement(model)
+    columns = [[f.get_db_prep_save(getattr(row, f.attname), connection) for row in rows] for f in fields]
+    returned = fetch(sql, columns)
+    if model is DeviceEvent:
+        ids = dict(returned)
+        for row in rows:
+            row.pk = ids[row.uuid]  # type: ignore[union-attr]
+    for row in rows:
+        row._state.adding = False
+        row._state.db = DEFAULT_DB_ALIAS
+
+
+_INSERTS: dict[type[Model], tuple[str, list[Field[Any, Any]]]] = {}
+
+
+def _insert_statement(model: type[Model]) -> tuple[str, list[Field[Any, Any]]]:
+    """The SQL of ``_insert`` for ``model`` on PostgreSQL, and the fields of its arrays in order
+    (every concrete column but a generated id). ``DeviceEvent`` returns ``(uuid, id)``."""
+    made = _INSERTS.get(model)
+    if made is None:
+        quote = connection.ops.quote_name
+        fields = [
+            f
+            for f in model._meta.concrete_fields
+            if isinstance(f, Field) and not (f.primary_key and f.get_internal_type().endswith("AutoField"))
+        ]
+        columns = ", ".join(quote(str(f.column)) for f in fields)
+        arrays = ", ".join(f"%s::{f.cast_db_type(connection)}[]" for f in fields)
+        returning = " RETURNING uuid, id" if model is DeviceEvent else " RETURNING 1"
+        table = quote(str(model._meta.db_table))
+        sql = f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays}){returning}"  # noqa: S608
+        made = _INSERTS[model] = (sql, fields)
+    return made
+
+
 DEVICE_FIELDS = [
     "last_heartbeat_at",
     "last_device_time",
@@ -642,8 +733,23 @@ def _save_devices(devices: list[Device]) -> None:
         return
     moment = timezone.now()
     fields = [field for name in DEVICE_FIELDS if isinstance(field := Device._meta.get_field(name), Field)]
+    for device in devices:
+        device.last_updated = moment
     quote = connection.ops.quote_name
     table = quote(Device._meta.db_table)
+    if connection.vendor == "postgresql":
+        # A column of values is one array: the same statement for every group, run prepared.
+        arrays = ", ".join(f"%s::{f.cast_db_type(connection)}[]" for f in fields)
+        names = ", ".join(f"column{n}" for n in range(2, len(fields) + 2))
+        assignments = ", ".join(f"{quote(str(f.column))} = v.column{n}" for n, f in enumerate(fields, 2))
+        sql = (
+            f"UPDATE {table} SET {assignments} FROM unnest(%s::bigint[], {arrays}) "  # noqa: S608
+            f"AS v(column1, {names}) WHERE {table}.{quote('id')} = v.column1 RETURNING 1"
+        )
+        columns = [[device.pk for device in devices]]
+        columns += [[f.get_db_prep_save(getattr(d, f.attname), connection) for d in devices] for f in fields]
+        fetch(sql, columns)
+        return
     # A VALUES list's columns are column1, column2, … on both databases; each value is cast to its
     # column's type (PostgreSQL would take a column of NULLs for text).
     row = "(%s, " + ", ".join(f"CAST(%s AS {f.cast_db_type(connection)})" for f in fields) + ")"
@@ -654,7 +760,6 @@ def _save_devices(devices: list[Device]) -> None:
     )
     params: list[Any] = []
     for device in devices:
-        device.last_updated = moment
         params.append(device.pk)
         params += [f.get_db_prep_save(getattr(device, f.attname), connection) for f in fields]
     with connection.cursor() as cursor:

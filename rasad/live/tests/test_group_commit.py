@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from rasad.core.audit_log import verify
 from rasad.core.models import AuditEvent
 from rasad.lib import events as bus
 from rasad.lib.admission import AdmissionGate
@@ -26,7 +27,7 @@ from rasad.live.actions.ingest import Submission, do_ingest_batches, parse_batch
 from rasad.live.audit import LiveAuditEvent
 from rasad.live.choices import Status
 from rasad.live.group_commit import GroupCommitter
-from rasad.live.models import AgentCredential, Device, DeviceEvent
+from rasad.live.models import AgentCredential, Device, DeviceEvent, Heartbeat
 from rasad.live.testing import event_item, make_credential, make_device
 from rasad.testing.cast import Cast
 
@@ -116,6 +117,104 @@ def test_batches_of_one_group_are_answered_and_audited_each_as_its_own(
         "UPDATE live_device",
         "UPDATE live_agentcredential",
     ]
+    # On PostgreSQL the two posts' audit events are appended by one statement (record_many);
+    # SQLite appends each on its own. Either way the trail verifies.
+    appends = [
+        q for q in queries.captured_queries if "INSERT INTO" in q["sql"] and "core_auditevent" in q["sql"]
+    ]
+    assert len(appends) == (1 if connection.vendor == "postgresql" else 2)
+    assert list(verify()) == []
+
+
+def test_two_batches_of_one_post_in_a_group_are_each_audited_in_its_chain(
+    agents: list[tuple[Device, AgentCredential]],
+):
+    """The first audit event of each post is appended with the others'; a second one of the same
+    post after them, alone (two in one statement would take the same chain head)."""
+    (isfahan, isfahan_agent), (kerman, kerman_agent) = agents
+    submissions = [
+        _submission(isfahan_agent, [event_item(isfahan, 1)], request_id="isf-1"),
+        _submission(kerman_agent, [event_item(kerman, 1)], request_id="ker-1"),
+        _submission(isfahan_agent, [event_item(isfahan, 2)], request_id="isf-2"),
+    ]
+    results = do_ingest_batches(submissions)
+    assert [r.events[0].result.value for r in results] == ["created"] * 3
+    assert sorted((a["organization"], a["request_id"]) for a in _batch_audits()) == sorted(
+        [
+            (isfahan.organization_id, "isf-1"),
+            (isfahan.organization_id, "isf-2"),
+            (kerman.organization_id, "ker-1"),
+        ]
+    )
+    events = AuditEvent.objects.filter(event_type=LiveAuditEvent.BATCH_RECEIVED)
+    assert len({(e.chain, e.sequence) for e in events}) == 3
+    assert list(verify()) == []
+
+
+def test_the_groups_rows_are_inserted_as_the_orm_would_insert_them(
+    agents: list[tuple[Device, AgentCredential]],
+):
+    """``_insert`` (by hand, one array per column on PostgreSQL) stores what ``bulk_create``
+    would, for an agent's event, a status event (JSON data, no sequence) and a heartbeat."""
+    (isfahan, _agent), _kerman = agents
+    moment = timezone.now().replace(microsecond=654321)
+
+    def rows() -> tuple[list[DeviceEvent], list[Heartbeat]]:
+        events = [
+            DeviceEvent(
+                uuid=uuid.uuid4(), organization_id=isfahan.organization_id, device=isfahan,
+                kind="sensor_alarm", severity="high", text="حرکت «نزدیک» حسگر", sequence=2**40,
+                device_time=moment - timedelta(seconds=2), received_at=moment, clock_skew_seconds=-1.25,
+                content_hash="a" * 64,
+            ),
+            DeviceEvent(
+                uuid=uuid.uuid4(), organization_id=isfahan.organization_id, device=isfahan,
+                kind="status_changed", severity="low", device_time=moment, received_at=moment,
+                data={"old": "unknown", "new": "online", "list": [1, None, "x"]}, content_hash="",
+            ),
+        ]  # fmt: skip
+        beats = [
+            Heartbeat(
+                id=uuid.uuid4(), organization_id=isfahan.organization_id, device=isfahan,
+                device_time=moment, received_at=moment, battery_percent=50.5, link_quality=None,
+                temperature_c=-3.0, free_storage_mb=None, content_hash="b" * 64,
+            )
+        ]  # fmt: skip
+        return events, beats
+
+    def stored(model: Any, keys: list[Any], key: str) -> list[dict[str, Any]]:
+        skip = {"id", "uuid"}
+        found = {getattr(o, key): o for o in model.objects.filter(**{f"{key}__in": keys})}
+        return [
+            {
+                f.attname: getattr(found[k], f.attname)
+                for f in model._meta.concrete_fields
+                if f.attname not in skip
+            }
+            for k in keys
+        ]
+
+    by_hand_events, by_hand_beats = rows()
+    with CaptureQueriesContext(connection) as queries:
+        ingest._insert(by_hand_events)
+        ingest._insert(by_hand_beats)
+    assert len(queries) == 2
+    assert all(e.pk is not None and not e._state.adding for e in by_hand_events)
+    assert {e.uuid: e.pk for e in by_hand_events} == dict(
+        DeviceEvent.objects.filter(uuid__in=[e.uuid for e in by_hand_events]).values_list("uuid", "pk")
+    )
+    by_hand = (
+        stored(DeviceEvent, [e.uuid for e in by_hand_events], "uuid"),
+        stored(Heartbeat, [b.id for b in by_hand_beats], "id"),
+    )
+    DeviceEvent.objects.all().delete()  # the same sequence again, by the ORM
+    by_orm_events, by_orm_beats = rows()
+    DeviceEvent.objects.bulk_create(by_orm_events)
+    Heartbeat.objects.bulk_create(by_orm_beats)
+    assert by_hand == (
+        stored(DeviceEvent, [e.uuid for e in by_orm_events], "uuid"),
+        stored(Heartbeat, [b.id for b in by_orm_beats], "id"),
+    )
 
 
 def test_a_group_is_written_in_post_order_and_answered_in_its_own(
