@@ -48,7 +48,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rasad.core.access import ObjectNotFound
-from rasad.core.models import Organization, User, common_ancestor
+from rasad.core.models import Organization, User
+from rasad.core.models.organizations import common_ancestor_id
 from rasad.core.scope import organization_scope
 from rasad.indicators import rollups, validation
 from rasad.indicators.actions.approval import (
@@ -884,10 +885,13 @@ def _audit_recorded(
     rows: Sequence[ObservationInput], result: BatchResult, *, acting_user: User | None, source: str
 ) -> None:
     organizations = {r.organization.id: r.organization for r in rows}
+    # The event keeps the common ancestor's id (``audit_log.record``): when it is none of the
+    # batch's organizations (a batch of several sites), a reference by id, not a read of its row.
+    ancestor = common_ancestor_id(list(organizations.values()))
     audit_batch(
         IndicatorAuditEvent.OBSERVATIONS_RECORDED,
         acting_user=acting_user,
-        organization=common_ancestor(list(organizations.values())),
+        organization=None if ancestor is None else organizations.get(ancestor) or Organization(pk=ancestor),
         new={
             "created": result.created,
             "updated": result.updated,
