@@ -16,8 +16,8 @@ PostgreSQL alike (docs/development/benchmarks.md has the figures):
    check, the ``HISTORY_WINDOW`` periods before each reported period (never the whole history);
    the same statement reads the ids of the targets of the batch's organizations and years.
 5. Findings, created/updated/unchanged and rollup deltas are computed in Python.
-6. Changed rows are merged with one ``INSERT … SELECT … ON CONFLICT DO UPDATE``: from one array
-   parameter per column, read by ``unnest``, for large batches on PostgreSQL, from a multi-row
+6. Changed rows are merged with one ``INSERT … SELECT … ON CONFLICT DO UPDATE``: from a temporary
+   staging table filled by binary COPY for large batches on PostgreSQL, from a multi-row
    ``VALUES`` list otherwise (and always on SQLite).
 7. Targets are checked (alerts and breach handlers in the same transaction); the rollup deltas,
    the client's batch id and the batch's one audit event come last, so the lock-sensitive part
@@ -487,7 +487,6 @@ _OBSERVATION_COLUMNS = (
     "created",
     "last_updated",
 )
-# The arrays' element types, column by column.
 _STAGE_TYPES = (
     "int8",
     "int8",
@@ -507,10 +506,10 @@ _STAGE_TYPES = (
 _OWN_COLUMNS = "province, total, value_count, approved_total, approved_count"
 _OWN_TYPES = ("text", "float8", "int4", "float8", "int4")
 _UPDATED_ON_CONFLICT = ("value", "comment", "findings", "status", "source", "reported_by_id", "last_updated")
-# Batches at least this large go to PostgreSQL as one array per column (``_merge_arrays``, which
-# adds their own rollup rows in the same statement); smaller ones (a form, a single value) are one
-# multi-row INSERT.
+# Batches at least this large go through a binary COPY into a staging table on PostgreSQL;
+# smaller ones (a form, a single value) are one multi-row INSERT.
 COPY_THRESHOLD = 200
+_STAGE = "rasad_observation_stage"
 
 Row = tuple[int, int, str, date, int, float, str, str, str, str, int | None, datetime, datetime]
 
