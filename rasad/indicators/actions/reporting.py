@@ -76,7 +76,7 @@ from rasad.indicators.models import (
 from rasad.lib.events import send_event_on_commit
 from rasad.lib.jalali import JalaliPeriod, today_in_tehran
 from rasad.lib.persian import normalize_text
-from rasad.lib.prepared import Many, PreparedQuery, fetch
+from rasad.lib.prepared import Many, PreparedQuery
 
 
 @dataclass
@@ -548,10 +548,50 @@ def _merge(rows: list[Row], deltas: rollups.Deltas) -> dict[tuple[int, int, str]
         + ", ".join(f"{c} = excluded.{c}" for c in _UPDATED_ON_CONFLICT)
         + " RETURNING id, organization_id, indicator_id, period_key"
     )
-    if connection.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD:
-        return _merge_arrays(rows, deltas, conflict)
     ids: dict[tuple[int, int, str], int] = {}
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD:
+            raw = cursor.cursor
+            # Created on every large batch, not once per connection: a rolled-back transaction
+            # (a failed import, a test) takes the temporary table with it, so remembering the
+            # connection would point COPY at a table that no longer exists. One statement per
+            # batch of at least COPY_THRESHOLD rows costs nothing measurable.
+            cursor.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS {_STAGE} (organization_id bigint, indicator_id bigint, "
+                "period_key text, period_start date, year smallint, value float8, comment text, "
+                "status text, source text, findings text, reported_by_id bigint, "
+                "created timestamptz, last_updated timestamptz, province text, total float8, "
+                "value_count int, approved_total float8, approved_count int) ON COMMIT DELETE ROWS"
+            )
+            # Each row carries its change to its organization's own rollup row (one per
+            # observation: the organization's, indicator's and period's), which the statement
+            # below adds: one COPY and one statement fewer than adding them apart (session 15).
+            own = {
+                (o, i, k): (p, c[0], int(c[1]), c[2], int(c[3]))
+                for (i, o, p, k, _y), c in deltas.own_rows().items()
+            }
+            none = ("", 0.0, 0, 0.0, 0)
+            with raw.copy(f"COPY {_STAGE} ({columns}, {_OWN_COLUMNS}) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types([*_STAGE_TYPES, *_OWN_TYPES])
+                for row in rows:
+                    copy.write_row((*row, *own.get((row[0], row[1], row[2]), none)))
+            select = ", ".join("findings::jsonb" if c == "findings" else c for c in _OBSERVATION_COLUMNS)
+            # Emptied as it is read: the table's rows live until commit, and a second batch in
+            # the same transaction (the demo's years) would otherwise write the first's again.
+            # The own rollup rows are added after every observation is written (the count of
+            # ``merged`` comes first): rows are locked in the order of a one-row write and of an
+            # approval, observations before rollups, so that none of them waits on the other
+            # in a cycle.
+            after_merge = "(SELECT staged.* FROM staged WHERE (SELECT count(*) FROM merged) >= 0) AS own_rows"
+            cursor.execute(
+                f"WITH staged AS (DELETE FROM {_STAGE} RETURNING {columns}, {_OWN_COLUMNS}), "  # noqa: S608
+                f"merged AS (INSERT INTO {table} ({columns}) SELECT {select} FROM staged{conflict}), "
+                f"own AS ({rollups.own_rows_insert(after_merge)}) "
+                "SELECT id, organization_id, indicator_id, period_key FROM merged"
+            )
+            for pk, org_id, indicator_id, key in cursor.fetchall():
+                ids[(org_id, indicator_id, key)] = pk
+            return ids
         placeholders = "(" + ", ".join(["%s"] * len(_OBSERVATION_COLUMNS)) + ")"
         chunk = 500  # SQLite allows 32,766 parameters per statement
         for start in range(0, len(rows), chunk):
@@ -565,36 +605,6 @@ def _merge(rows: list[Row], deltas: rollups.Deltas) -> dict[tuple[int, int, str]
             for pk, org_id, indicator_id, key in cursor.fetchall():
                 ids[(org_id, indicator_id, key)] = pk
     return ids
-
-
-def _merge_arrays(rows: list[Row], deltas: rollups.Deltas, conflict: str) -> dict[tuple[int, int, str], int]:
-    """``_merge`` of a large batch on PostgreSQL, in one statement: each column of the rows, and
-    of each row's change to its organization's own rollup row (one per observation: the
-    organization's, indicator's and period's), goes in as one array parameter, which ``unnest``
-    reads back as rows. The statement's text never changes, so it is prepared once per
-    connection (``prepared.fetch``). No staging table: its ``CREATE``, its COPY and its emptying
-    at commit cost PostgreSQL more than reading the arrays (session 16)."""
-    table = Observation._meta.db_table
-    columns = ", ".join(_OBSERVATION_COLUMNS)
-    own = {
-        (o, i, k): (p, c[0], int(c[1]), c[2], int(c[3])) for (i, o, p, k, _y), c in deltas.own_rows().items()
-    }
-    none = ("", 0.0, 0, 0.0, 0)
-    arrays = [list(column) for column in zip(*[(*row, *own.get(row[:3], none)) for row in rows], strict=True)]
-    arrays_sql = ", ".join(f"%s::{kind}[]" for kind in (*_STAGE_TYPES, *_OWN_TYPES))
-    select = ", ".join("findings::jsonb" if c == "findings" else c for c in _OBSERVATION_COLUMNS)
-    # The own rollup rows are added after every observation is written (the count of ``merged``
-    # comes first): rows are locked in the order of a one-row write and of an approval,
-    # observations before rollups, so that none of them waits on the other in a cycle.
-    after_merge = "(SELECT staged.* FROM staged WHERE (SELECT count(*) FROM merged) >= 0) AS own_rows"
-    sql = (
-        f"WITH staged AS MATERIALIZED (SELECT * FROM unnest({arrays_sql}) "  # noqa: S608 - fixed identifiers
-        f"AS s({columns}, {_OWN_COLUMNS})), "
-        f"merged AS (INSERT INTO {table} ({columns}) SELECT {select} FROM staged{conflict}), "
-        f"own AS ({rollups.own_rows_insert(after_merge)}) "
-        "SELECT id, organization_id, indicator_id, period_key FROM merged"
-    )
-    return {(org_id, indicator_id, key): pk for pk, org_id, indicator_id, key in fetch(sql, arrays)}
 
 
 @dataclass
