@@ -101,17 +101,22 @@ class Organization(TimestampedModel):
         return [int(part) for part in self.path.strip("/").split("/") if part][:-1]
 
 
-def common_ancestor(organizations: Sequence[Organization]) -> Organization | None:
-    """The deepest organization that is an ancestor of (or one of) all of ``organizations``."""
+def common_ancestor_id(organizations: Sequence[Organization]) -> int | None:
+    """The id of ``common_ancestor``, read from the organizations' paths."""
     paths = [o.path.strip("/").split("/") for o in organizations]
     common: list[str] = []
     for parts in zip(*paths, strict=False):
         if len(set(parts)) != 1:
             break
         common.append(parts[0])
-    if not common:
+    return int(common[-1]) if common else None
+
+
+def common_ancestor(organizations: Sequence[Organization]) -> Organization | None:
+    """The deepest organization that is an ancestor of (or one of) all of ``organizations``."""
+    deepest = common_ancestor_id(organizations)
+    if deepest is None:
         return None
-    deepest = int(common[-1])
     # Usually one of the given organizations is the common ancestor itself (a one-site batch).
     return next((o for o in organizations if o.pk == deepest), None) or Organization.objects.get(pk=deepest)
 

@@ -48,7 +48,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rasad.core.access import ObjectNotFound
-from rasad.core.models import Organization, User, common_ancestor
+from rasad.core.models import Organization, User
+from rasad.core.models.organizations import common_ancestor_id
 from rasad.core.scope import organization_scope
 from rasad.indicators import rollups, validation
 from rasad.indicators.actions.approval import (
@@ -610,10 +611,15 @@ def _merge(rows: list[Row], deltas: rollups.Deltas) -> dict[tuple[int, int, str]
 class _Stored:
     """What the database holds for a batch, read once by index: the batch's own keys and each
     series' history window (for the outlier check), and every value of a period of an
-    organization (for the cross-indicator rules), the batch's new values included."""
+    organization (for the cross-indicator rules), the batch's new values included.
+
+    ``series``: each (organization, indicator)'s period keys in order, and where its values start
+    in ``history`` (every series' values laid end to end, in the same order), so that a value's
+    window is a slice of ``history`` (``validation.outlier_scores``)."""
 
     existing: dict[tuple[int, int, str], tuple[int, float, str, str]]
-    series: dict[tuple[int, int], list[tuple[str, float]]]
+    series: dict[tuple[int, int], tuple[list[str], int]]
+    history: list[float]
     period_values: dict[tuple[int, str], dict[int, float]]
     target_ids: set[int] = field(default_factory=set)
 
@@ -661,7 +667,10 @@ def _read_stored(rows: Sequence[ObservationInput], related_ids: set[int]) -> _St
     """The stored values the batch needs and, in the same statement, the ids of the targets of
     its organizations and years (``target_ids``: ``check_targets`` reads nothing more when there
     are none)."""
-    stored = _Stored(existing={}, series=defaultdict(list), period_values=defaultdict(dict))
+    existing: dict[tuple[int, int, str], tuple[int, float, str, str]] = {}
+    by_series: dict[tuple[int, int], list[tuple[str, float]]] = defaultdict(list)
+    period_values: dict[tuple[int, str], dict[int, float]] = defaultdict(dict)
+    target_ids: set[int] = set()
     fetched = _STORED.rows(
         organizations={r.organization.id for r in rows},
         indicators=related_ids,
@@ -671,16 +680,20 @@ def _read_stored(rows: Sequence[ObservationInput], related_ids: set[int]) -> _St
     )
     for kind, pk, org_id, indicator_id, key, value, comment, status in fetched:
         if kind == "target":
-            stored.target_ids.add(pk)
+            target_ids.add(pk)
             continue
-        stored.series[(org_id, indicator_id)].append((key, value))
-        stored.period_values[(org_id, key)][indicator_id] = value
-        stored.existing[(org_id, indicator_id, key)] = (pk, value, comment, status)
-    for history in stored.series.values():
-        history.sort()
+        by_series[(org_id, indicator_id)].append((key, value))
+        period_values[(org_id, key)][indicator_id] = value
+        existing[(org_id, indicator_id, key)] = (pk, value, comment, status)
+    series: dict[tuple[int, int], tuple[list[str], int]] = {}
+    history: list[float] = []
+    for name, entries in by_series.items():
+        entries.sort()
+        series[name] = ([key for key, _value in entries], len(history))
+        history.extend([value for _key, value in entries])
     for r in rows:
-        stored.period_values[(r.organization.id, r.period.key)][r.indicator.id] = float(r.value)
-    return stored
+        period_values[(r.organization.id, r.period.key)][r.indicator.id] = float(r.value)
+    return _Stored(existing, series, history, period_values, target_ids)
 
 
 def _stored(
@@ -740,7 +753,12 @@ def _plan(
     if len(provinces) < len(organizations):
         provinces.update(rollups.province_codes(o for pk, o in organizations.items() if pk not in provinces))
     now = timezone.now()
-    no_history: list[tuple[str, float]] = []
+    # The rows to write, with each one's outlier window in ``stored.history``, scored together
+    # (``validation.outlier_scores``) before their findings are made.
+    pending: list[tuple[ObservationInput, float, str, tuple[int, float, str, str] | None]] = []
+    values: list[float] = []
+    starts: list[int] = []
+    lengths: list[int] = []
     for r in rows:
         period = r.period
         org_id, indicator_id, key = r.organization.id, r.indicator.id, period.key
@@ -757,17 +775,25 @@ def _plan(
             if old[1] == value and old[2] == comment:
                 result.unchanged += 1
                 continue
-        history = stored.series.get((org_id, indicator_id), no_history)
-        if history:
-            begin = bisect.bisect_left(history, (_window_start(period), float("-inf")))
-            end = bisect.bisect_left(history, (key, float("-inf")))
-            window = [v for _k, v in history[begin:end]]
-        else:
-            window = []
+        pending.append((r, value, comment, old))
+        values.append(value)
+        series = stored.series.get((org_id, indicator_id))
+        if series is None:
+            starts.append(0)
+            lengths.append(0)
+            continue
+        keys, offset = series
+        begin = bisect.bisect_left(keys, _window_start(period))
+        starts.append(offset + begin)
+        lengths.append(bisect.bisect_left(keys, key, begin) - begin)
+    scores = validation.outlier_scores(values, stored.history, starts, lengths)
+    for (r, value, comment, old), scored in zip(pending, scores, strict=True):
+        period = r.period
+        org_id, indicator_id, key = r.organization.id, r.indicator.id, period.key
         findings = validation.findings_for(
             r.indicator,
             value,
-            history=window,
+            scored=scored,
             period_values=stored.period_values[(org_id, key)],
             rules=rules_by_indicator[indicator_id],
         )
@@ -859,10 +885,13 @@ def _audit_recorded(
     rows: Sequence[ObservationInput], result: BatchResult, *, acting_user: User | None, source: str
 ) -> None:
     organizations = {r.organization.id: r.organization for r in rows}
+    # The event keeps the common ancestor's id (``audit_log.record``): when it is none of the
+    # batch's organizations (a batch of several sites), a reference by id, not a read of its row.
+    ancestor = common_ancestor_id(list(organizations.values()))
     audit_batch(
         IndicatorAuditEvent.OBSERVATIONS_RECORDED,
         acting_user=acting_user,
-        organization=common_ancestor(list(organizations.values())),
+        organization=None if ancestor is None else organizations.get(ancestor) or Organization(pk=ancestor),
         new={
             "created": result.created,
             "updated": result.updated,
