@@ -235,6 +235,7 @@ def wrk(url: str, clients: int, seconds: int, env: dict[str, str] | None = None)
     # CPU time of this process's children (the server under test: the other one idles) and of
     # PostgreSQL, per request: what load on a shared machine does not distort.
     cpu_before, database_before = children_cpu_seconds(), server_cpu_seconds()
+    counted_before = database_counters()
     result = subprocess.run(
         command,
         capture_output=True,
@@ -244,6 +245,7 @@ def wrk(url: str, clients: int, seconds: int, env: dict[str, str] | None = None)
         check=True,
     )
     cpu_after, database_after = children_cpu_seconds(), server_cpu_seconds()
+    counted_after = database_counters()
     line = next(x for x in result.stdout.splitlines() if x.startswith("{"))
     data: dict[str, Any] = json.loads(line)
     # Per answered (2xx) request: a refusal (the admission gate's 503) costs a fraction of a
@@ -255,10 +257,34 @@ def wrk(url: str, clients: int, seconds: int, env: dict[str, str] | None = None)
         if database_before is not None and database_after is not None
         else float("nan")
     )
+    # The database's commits and WAL flushes per answered request: a write's own commit, and
+    # whatever it commits besides (the rollup fold); the lock sampler's transactions left out.
+    data["commits"], data["wal_syncs"] = (
+        (after - before) / requests for before, after in zip(counted_before, counted_after, strict=True)
+    )
     # Answered requests per second: refusals (503) and errors do not count as served.
     data["rps"] = (data["requests"] - data["non2xx"] - data["errors"]) / (data["duration_us"] / 1e6)
     data["load"] = (started_load + load()) / 2
     return data
+
+
+# The lock sampler's statements so far (each its own transaction): ``database_counters`` leaves
+# them out of the commits.
+_sampled = [0]
+
+
+def database_counters() -> tuple[float, float]:
+    """The database's commits so far (the lock sampler's and this query's left out) and its WAL
+    flushes (``pg_stat_wal.wal_sync``: one per fsync of the log)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()), "
+            "(SELECT wal_sync FROM pg_stat_wal)"
+        )
+        commits, syncs = cursor.fetchone()
+    connection.close()
+    _sampled[0] += 1
+    return float(commits) - _sampled[0], float(syncs)
 
 
 @contextmanager
@@ -343,6 +369,7 @@ class LockSampler:
                     )
                     longest = seen.get((pid, since), (kind, 0.0))[1]
                     seen[(pid, since)] = (kind, max(longest, float(seconds)))
+                _sampled[0] += 1
                 time.sleep(0.02)
         finally:
             for kind, seconds in seen.values():
@@ -465,7 +492,8 @@ def report(results: dict[str, list[dict[str, Any]]], fsync: float, sampler: Lock
     for name, rs in results.items():
         print(
             f"    {name:<40} server {median_of(rs, 'cpu_ms'):6.2f} ms   "
-            f"PostgreSQL {median_of(rs, 'database_cpu_ms'):6.2f} ms"
+            f"PostgreSQL {median_of(rs, 'database_cpu_ms'):6.2f} ms   "
+            f"commits {median_of(rs, 'commits'):5.2f}   WAL flushes {median_of(rs, 'wal_syncs'):5.2f}"
         )
     rps = {name: median_of(rs, "rps") for name, rs in results.items()}
     p95 = {name: median_of(rs, "p95") / 1000 for name, rs in results.items()}
