@@ -33,7 +33,7 @@ import copy
 import json
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -43,6 +43,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 from psycopg import pq
 from psycopg._preparing import Prepare, PrepareManager
+from psycopg.pq.abc import PGresult
 
 
 class Many:
@@ -203,7 +204,7 @@ class _KeptOverRollbacks(PrepareManager):
         # ``Transaction`` blocks.
         return False
 
-    def _should_discard(self, prep: Prepare, results: Any) -> bool:
+    def _should_discard(self, prep: Prepare, results: Sequence[PGresult], *_default: Any) -> bool:
         if self._names or prep == Prepare.SHOULD:
             for result in results:
                 status = result.command_status
