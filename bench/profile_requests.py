@@ -5,6 +5,7 @@ against the benchmark database and ``bench.requests``' world.
     python -m bench.profile_requests                                  # CPU and statements per request
     python -m bench.profile_requests --path /api/v1/users/me/ --profile var/me.prof --top 40
     python -m bench.profile_requests --middleware                     # what each middleware costs
+    python -m bench.profile_requests --writes --statements            # one-row observation writes
 
 For each path: the process CPU time per request (median of five runs of ``--requests``), the
 PostgreSQL server's CPU per request, and the SQL statements one request sends (listed with
@@ -12,7 +13,10 @@ PostgreSQL server's CPU per request, and the SQL statements one request sends (l
 the functions with the most cumulative and own time. ``--middleware`` measures, for each path,
 the stack without each middleware in turn (and without any), rounds interleaved: what leaving one
 out saves is what it costs, the work it triggers in others included ("required" where the
-request fails without it).
+request fails without it). ``--writes`` sends one-row observation writes instead (``POST
+/api/v1/observations/bulk/`` as the company's reporter, each with its own batch id and a new value,
+over the sites, indicators and months of ``bench.requests``' writes); their statements include
+the rollup fold after commit when one is due, but not the driver's BEGIN and COMMIT nor a COPY.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import itertools
+import json
 import os
 import statistics
 import sys
@@ -28,16 +34,21 @@ from typing import Any
 
 from django.db import connection
 
-from bench.common import print_profile, server_cpu_seconds
-from bench.requests import build_world
+from bench.common import INDICATORS, print_profile, server_cpu_seconds
+from bench.requests import World, build_world
 
 PATHS = ("/healthz", "/api/v1/users/me/")
+BULK = "/api/v1/observations/bulk/"
 
 
-def environ(path: str, token: str | None) -> dict[str, Any]:
+def environ(path: str, token: str | None, body: bytes | None = None) -> dict[str, Any]:
     path_info, _sep, query = path.partition("?")
+    posted = (
+        {"CONTENT_TYPE": "application/json", "CONTENT_LENGTH": str(len(body))} if body is not None else {}
+    )
     return {
-        "REQUEST_METHOD": "GET",
+        **posted,
+        "REQUEST_METHOD": "GET" if body is None else "POST",
         "PATH_INFO": path_info,
         "QUERY_STRING": query,
         "SERVER_NAME": "127.0.0.1",
@@ -47,7 +58,7 @@ def environ(path: str, token: str | None) -> dict[str, Any]:
         "HTTP_HOST": "127.0.0.1:8000",
         "HTTP_ACCEPT": "*/*",
         "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(b""),
+        "wsgi.input": io.BytesIO(body or b""),
         "wsgi.errors": sys.stderr,
         "wsgi.multithread": True,
         "wsgi.multiprocess": True,
@@ -67,6 +78,7 @@ def main() -> None:
     parser.add_argument(
         "--middleware", action="store_true", help="the cost of each middleware, left out in turn"
     )
+    parser.add_argument("--writes", action="store_true", help="one-row observation writes (POST)")
     args = parser.parse_args()
     if args.middleware:
         middleware_costs(args.path or list(PATHS), args.requests)
@@ -74,9 +86,16 @@ def main() -> None:
     world = build_world(1)
     from rasad.wsgi import application
 
+    bodies = write_bodies(world)
+
     def send(path: str) -> bytes:
         status: list[str] = []
-        result = application(environ(path, world.analyst_token), lambda s, h, *e: status.append(s))
+        request = (
+            environ(path, world.reporter_token, next(bodies))
+            if path == BULK
+            else environ(path, world.analyst_token)
+        )
+        result = application(request, lambda s, h, *e: status.append(s))
         try:
             body = b"".join(result)
         finally:
@@ -93,7 +112,8 @@ def main() -> None:
         statements.append(sql)
         return execute(sql, params, many, context)
 
-    for path in args.path or PATHS:
+    paths = [BULK] if args.writes else args.path or PATHS
+    for path in paths:
         for _warm in range(50):
             send(path)
         statements.clear()
@@ -121,7 +141,7 @@ def main() -> None:
             for sql in statements:
                 print(f"    {' '.join(sql.split())[:300]}")
     if args.profile:
-        path = (args.path or PATHS)[-1]
+        path = paths[-1]
         # CPU time, not wall time: waiting for PostgreSQL (or for a core) is not what this looks for.
         profiler = cProfile.Profile(time.process_time)
         profiler.enable()
@@ -129,6 +149,16 @@ def main() -> None:
             send(path)
         profiler.disable()
         print_profile(profiler, args.profile, args.top)
+
+
+def write_bodies(world: World) -> Any:
+    """One-row batches without end: each with its own batch id and a value not sent before, over
+    the company's sites, the indicators and the months (``bench.requests``' writes)."""
+    keys = itertools.cycle(itertools.product(world.sites, INDICATORS, world.months))
+    for count in itertools.count():
+        site, indicator, month = next(keys)
+        row = {"organization": site, "indicator": indicator, "period": month, "value": 10_000 + count}
+        yield json.dumps({"batch_id": f"profile-{os.getpid()}-{count}", "observations": [row]}).encode()
 
 
 def middleware_costs(paths: list[str], requests: int, rounds: int = 7) -> None:

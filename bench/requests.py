@@ -235,6 +235,7 @@ def wrk(url: str, clients: int, seconds: int, env: dict[str, str] | None = None)
     # CPU time of this process's children (the server under test: the other one idles) and of
     # PostgreSQL, per request: what load on a shared machine does not distort.
     cpu_before, database_before = children_cpu_seconds(), server_cpu_seconds()
+    counted_before = database_counters()
     result = subprocess.run(
         command,
         capture_output=True,
@@ -244,6 +245,7 @@ def wrk(url: str, clients: int, seconds: int, env: dict[str, str] | None = None)
         check=True,
     )
     cpu_after, database_after = children_cpu_seconds(), server_cpu_seconds()
+    counted_after = database_counters()
     line = next(x for x in result.stdout.splitlines() if x.startswith("{"))
     data: dict[str, Any] = json.loads(line)
     # Per answered (2xx) request: a refusal (the admission gate's 503) costs a fraction of a
@@ -255,10 +257,36 @@ def wrk(url: str, clients: int, seconds: int, env: dict[str, str] | None = None)
         if database_before is not None and database_after is not None
         else float("nan")
     )
+    # The database's transactions and WAL flushes per answered request: every statement sent
+    # outside a transaction block is one (the token's and the lookups' reads), then the write's
+    # own and whatever it commits besides (the rollup fold); the lock sampler's left out.
+    data["commits"], data["wal_syncs"] = (
+        (after - before) / requests for before, after in zip(counted_before, counted_after, strict=True)
+    )
     # Answered requests per second: refusals (503) and errors do not count as served.
     data["rps"] = (data["requests"] - data["non2xx"] - data["errors"]) / (data["duration_us"] / 1e6)
     data["load"] = (started_load + load()) / 2
     return data
+
+
+# The lock sampler's statements so far (each its own transaction): ``database_counters`` leaves
+# them out of the commits.
+_sampled = [0]
+
+
+def database_counters() -> tuple[float, float]:
+    """The database's transactions so far (``xact_commit``, read-only ones included; the lock
+    sampler's and this query's left out) and its WAL flushes (``pg_stat_wal.wal_sync``: one per
+    fsync of the log)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()), "
+            "(SELECT wal_sync FROM pg_stat_wal)"
+        )
+        commits, syncs = cursor.fetchone()
+    connection.close()
+    _sampled[0] += 1
+    return float(commits) - _sampled[0], float(syncs)
 
 
 @contextmanager
@@ -323,18 +351,20 @@ class LockSampler:
         try:
             while not self._stop.is_set():
                 cursor.execute(
-                    "SELECT l.pid, l.waitstart, a.query, "
+                    "SELECT l.pid, l.waitstart, a.query, l.locktype, "
                     "EXTRACT(EPOCH FROM clock_timestamp() - l.waitstart) "
                     "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
                     "WHERE NOT l.granted AND l.waitstart IS NOT NULL AND l.pid <> pg_backend_pid()"
                 )
-                for pid, since, query, seconds in cursor.fetchall():
+                for pid, since, query, locktype, seconds in cursor.fetchall():
+                    # By the lock's type first: the statement's text is cut at
+                    # track_activity_query_size (1 kB), before a long statement's lock.
                     text = query.lower()
                     kind = (
-                        "audit chain head"
+                        "organization and period (advisory)"
+                        if locktype == "advisory"
+                        else "audit chain head"
                         if "auditchainhead" in text
-                        else "organization and period (advisory)"
-                        if "pg_advisory" in text
                         else "rollup"
                         if "indicators_rollup" in text
                         else "observation"
@@ -343,6 +373,7 @@ class LockSampler:
                     )
                     longest = seen.get((pid, since), (kind, 0.0))[1]
                     seen[(pid, since)] = (kind, max(longest, float(seconds)))
+                _sampled[0] += 1
                 time.sleep(0.02)
         finally:
             for kind, seconds in seen.values():
@@ -460,12 +491,14 @@ def report(results: dict[str, list[dict[str, Any]]], fsync: float, sampler: Lock
             print(f"      {body}")
     print(
         "  CPU per answered (2xx) request (server workers, incl. granian's HTTP and the refusals; "
-        "PostgreSQL, incl. the lock sampler):"
+        "PostgreSQL, incl. the lock sampler), and the database's transactions and WAL flushes per "
+        "answered request:"
     )
     for name, rs in results.items():
         print(
             f"    {name:<40} server {median_of(rs, 'cpu_ms'):6.2f} ms   "
-            f"PostgreSQL {median_of(rs, 'database_cpu_ms'):6.2f} ms"
+            f"PostgreSQL {median_of(rs, 'database_cpu_ms'):6.2f} ms   "
+            f"transactions {median_of(rs, 'commits'):5.2f}   WAL flushes {median_of(rs, 'wal_syncs'):5.2f}"
         )
     rps = {name: median_of(rs, "rps") for name, rs in results.items()}
     p95 = {name: median_of(rs, "p95") / 1000 for name, rs in results.items()}

@@ -34,7 +34,7 @@ from rasad.indicators.models import Indicator, Unit
 from rasad.lib import boundary, tabular
 from rasad.lib.jalali import JalaliPeriod
 from rasad.lib.persian import TextParseError, parse_number
-from rasad.lib.prepared import Many, PreparedQuery
+from rasad.lib.prepared import Many, PreparedPair, PreparedQuery
 from rasad.lib.progress import track
 
 COLUMNS = ("organization", "indicator", "period", "value", "unit", "comment")
@@ -103,12 +103,13 @@ class Resolver:
         # Statements compiled once per process (``rasad.lib.prepared``); the organizations the
         # user may not see are left out here, by the same rules as ``visible_to``.
         scope = None if user is None else organization_scope(user, Organization, "view")
+        organization_rows, indicator_rows = _LOOKUPS.rows({"codes": org_codes}, {"codes": indicator_codes})
         self.organizations = {
             o.code: o
-            for o in (_organization(row) for row in _ORGANIZATIONS.rows(codes=org_codes))
+            for o in (_organization(row) for row in organization_rows)
             if scope is None or scope.contains(o)
         }
-        self.indicators = {i.code: i for i in map(_indicator, _INDICATORS.rows(codes=indicator_codes))}
+        self.indicators = {i.code: i for i in map(_indicator, indicator_rows)}
         self._units: dict[str, Unit] | None = None
 
     @property
@@ -135,6 +136,8 @@ _INDICATORS = PreparedQuery(
     ),
     codes=Many("\x00indicator"),
 )
+# Both in one statement: one round trip a batch.
+_LOOKUPS = PreparedPair(_ORGANIZATIONS, _INDICATORS)
 
 
 def _organization(row: list[Any]) -> Organization:
@@ -368,6 +371,9 @@ def do_import(
                 submit=submit,
                 batch=batch,
                 checked=True,
+                # This transaction's only other work is the check: a refused or replayed batch
+                # rolls it back whole, and nothing is sent in it after this call.
+                savepoint=False,
             )
     except (ValidationError, ObjectNotFound):
         replayed = _replayed(acting_user, batch, total)

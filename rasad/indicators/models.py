@@ -298,7 +298,8 @@ class RollupDelta(models.Model):
 
     Writers append deltas instead of updating the ancestors' rollup rows, so concurrent writers
     under one national body never wait on each other's row locks. ``rasad.indicators.rollups.fold``
-    moves them into ``Rollup`` after each write's commit; readers add pending deltas to the rollup
+    moves them into ``Rollup`` after writes commit (at most once a second per process, and by a
+    periodic job); readers add pending deltas to the rollup
     rows, so dashboards are exact at once. Plain id columns (no foreign keys): a delta is
     short-lived bookkeeping, and a foreign-key check would lock the referenced rows."""
 

@@ -7,15 +7,21 @@ observation's organization, period). Writers hand over deltas (``Deltas``):
   organizations' own rows directly, with one statement in its transaction: those rows belong to
   the (organization, period) keys the writer has already locked, so no other writer waits on
   them. A smaller write hands its own rows over as deltas, with the rest (one statement fewer
-  in its transaction). The deltas to the ancestors' rows go to
-  ``RollupDelta`` (one binary COPY, in the write's transaction): the write never touches the
+  in its transaction). The deltas to the ancestors' rows go to ``RollupDelta``, in the write's
+  transaction: by one binary COPY, or, when they are few (a one-row write's), in a statement the
+  write sends anyway (the batch id's claim, ``APPEND_DELTAS``). The write never touches the
   shared ancestor rows, so concurrent writers under one national body do not queue on their row
-  locks. After commit, ``fold`` moves pending deltas into ``Rollup`` with one statement; only
-  one process folds at a time (an advisory lock), and it folds the deltas of every writer that
-  committed meanwhile. Readers go through ``sums``, which adds the pending deltas to the rollup
-  rows, so a dashboard is exact as soon as the write commits (the documented lag is zero;
-  folding is compaction). A batch of a thousand values from a hundred sites under one company
-  thus folds about a hundred delta rows (the company's), not eleven hundred.
+  locks. Readers go through ``sums``, which adds the pending deltas to the rollup rows, so a
+  dashboard is exact as soon as the write commits (the documented lag is zero; folding is
+  compaction, and bounds how many deltas a reader adds). ``fold`` moves pending deltas into
+  ``Rollup`` with one statement a turn; only one process folds at a time (an advisory lock),
+  and it folds the deltas of every writer that committed meanwhile. It is not run after every
+  write: after its commit a write folds only when its process has not folded for
+  ``FOLD_INTERVAL`` seconds (``fold_due``), so that under load a process folds about once a
+  second, each turn taking the deltas of hundreds of writes, instead of a statement and a commit
+  (a second WAL flush) per write; the periodic job ``indicators-fold-rollups`` folds what the
+  last writes of a burst left. A batch of a thousand values from a hundred sites under one
+  company thus folds about a hundred delta rows (the company's), not eleven hundred.
 * On SQLite writes are already serialised (one writer at a time), so deltas are applied to
   ``Rollup`` directly in the write's transaction with ``INSERT … ON CONFLICT DO UPDATE``.
 
@@ -25,6 +31,8 @@ the two.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -112,23 +120,33 @@ class Deltas:
         own, self.own = self.own, {}
         return own
 
-    def apply(self) -> None:
-        """Hand the accumulated deltas to the database (see the module docstring)."""
+    def apply(self, *, hand_over: bool = False) -> list[list[Any]]:
+        """Hand the accumulated deltas to the database (see the module docstring).
+
+        ``hand_over``: the deltas to append, if there are few (fewer than ``APPEND_MAX`` rows),
+        are returned instead, as one list per column of ``_COLUMNS``, for the caller to append
+        in a statement of its own with ``APPEND_DELTAS`` (the batch id's claim does): one round
+        trip fewer than their own COPY. The lists are empty when nothing is left to append."""
+        columns: list[list[Any]] = [[] for _name in _COLUMNS.split(", ")]
         if connection.vendor != "postgresql":
             params = self.params()
             if params:
                 _upsert(params)
-            return
+            return columns
         if len(self.own) >= OWN_ROWS_DIRECT:
             _upsert_own(_params(self.own))
         else:
-            # A small write (a form, one value) hands its own rows over as deltas too: one COPY
-            # for all, instead of a statement more in its transaction.
+            # A small write (a form, one value) hands its own rows over as deltas too: appended
+            # with the rest, instead of a statement more in its transaction.
             self._own_into_rows()
         ancestors = _params(self.rows)
         if ancestors:
-            _append(ancestors)
-            transaction.on_commit(fold, robust=True)
+            if hand_over and len(ancestors) < APPEND_MAX:
+                columns = [list(column) for column in zip(*ancestors, strict=True)]
+            else:
+                _append(ancestors)
+            transaction.on_commit(fold_due, robust=True)
+        return columns
 
 
 def _accumulate(
@@ -170,6 +188,16 @@ def _append(params: list[tuple[Any, ...]]) -> None:
 
 
 _DELTA_TYPES = ["int8", "int8", "varchar", "varchar", "int2", "float8", "int4", "float8", "int4"]
+
+# Deltas handed over to the caller's statement (``Deltas.apply(hand_over=True)``) when fewer than
+# this many; more go by COPY, which costs less per row than an array parameter.
+APPEND_MAX = 200
+# A part of a ``WITH`` appending handed-over deltas: one array parameter per column of
+# ``_COLUMNS`` (empty arrays append nothing, so the statement is the same with or without them).
+APPEND_DELTAS = (
+    f"appended_deltas AS (INSERT INTO {RollupDelta._meta.db_table} ({_COLUMNS}) "  # noqa: S608 - fixed identifiers
+    "SELECT * FROM unnest(" + ", ".join(f"%s::{kind}[]" for kind in _DELTA_TYPES) + "))"
+)
 
 
 _UPSERT_TAIL = (
@@ -242,47 +270,78 @@ def own_rows_insert(source: str) -> str:
     )
 
 
-def fold() -> int:
-    """Move pending deltas into ``Rollup`` (PostgreSQL); returns how many deltas were folded.
+# A process folds after a write's commit at most once in this many seconds (``fold_due``).
+FOLD_INTERVAL = 1.0
+# When this process may fold next, on the monotonic clock; shared by its threads. Two threads
+# that read it at the same moment may both fold: the second then finds the lock taken, or
+# nothing to move.
+_next_fold = 0.0
+_next_fold_lock = threading.Lock()
 
-    Runs after each write's commit. If another process is folding, it returns at once: that
-    process loops until nothing is pending, and checks once more after its lock is released, so
-    a delta committed while it worked is never left behind.
 
-    A turn is one statement, its own transaction: the fold lock (a transaction lock, released at
-    its end), the deltas moved only if the lock was had, and whether it was; then a check for
-    deltas committed meanwhile. Two round trips a write, where a session lock took six (lock,
-    BEGIN, fold, COMMIT, unlock, check)."""
+def fold_due() -> int:
+    """After a write's commit: one turn of ``fold`` if this process has not folded for
+    ``FOLD_INTERVAL`` seconds, else nothing; returns how many deltas were folded.
+
+    One turn, not a loop until nothing is pending: what other writers commit meanwhile is folded
+    by the next turn due (or by the periodic job), and readers add it in the meantime. A write
+    thus sends no statement after its commit unless a fold is due: at a few writes a second every
+    write folds (each finds the interval passed), at hundreds a second one in hundreds does."""
+    global _next_fold
     if connection.vendor != "postgresql":
         return 0
-    rollup, delta = Rollup._meta.db_table, RollupDelta._meta.db_table
-    # PostgreSQL runs every data-modifying part of a WITH once, whether or not the last SELECT
-    # reads it; the DELETE's condition, an uncorrelated subquery, is evaluated before any row.
-    sql = (
-        "WITH fold_lock AS (SELECT pg_try_advisory_xact_lock(%s) AS held), "  # noqa: S608 - fixed identifiers
-        f"moved AS (DELETE FROM {delta} WHERE (SELECT held FROM fold_lock) "
-        f"RETURNING {_COLUMNS}), "
-        f"added AS (INSERT INTO {rollup} ({_COLUMNS}) "
-        "SELECT indicator_id, organization_id, province, period_key, MAX(year), SUM(total), "
-        "SUM(value_count), SUM(approved_total), SUM(approved_count) FROM moved "
-        "GROUP BY indicator_id, organization_id, province, period_key "
-        "ORDER BY indicator_id, organization_id, province, period_key"
-        + _UPSERT_TAIL.format(t=rollup)
-        + ") SELECT (SELECT held FROM fold_lock), (SELECT count(*) FROM moved)"
-    )
+    now = time.monotonic()
+    with _next_fold_lock:
+        if now < _next_fold:
+            return 0
+        _next_fold = now + FOLD_INTERVAL
+    return fold(turns=1)
+
+
+def fold(turns: int | None = None) -> int:
+    """Move pending deltas into ``Rollup`` (PostgreSQL); returns how many deltas were folded.
+
+    Up to ``turns`` turns (unbounded: until nothing is pending), each one statement in its own
+    transaction: the fold lock (a transaction lock, released at its end), the deltas moved only
+    if the lock was had, and whether it was. If another process is folding, it returns at once.
+    Between turns, a check for deltas committed meanwhile. Called by the tests, ``snapshot`` and
+    the periodic job; a write's commit calls ``fold_due``."""
+    if connection.vendor != "postgresql":
+        return 0
     folded: int = 0
+    turn = 0
     with connection.cursor() as cursor:
         while True:
             # One statement per turn: a second one at once would mostly find nothing, after
             # reading past the rows the first deleted; the check below finds what came since.
-            cursor.execute(sql, [FOLD_LOCK])
+            cursor.execute(_FOLD, [FOLD_LOCK])
             held, moved = cursor.fetchone()
+            turn += 1
             if not held:
                 return folded
             folded += int(moved)
-            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {delta})")  # noqa: S608
+            if turns is not None and turn >= turns:
+                return folded
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {RollupDelta._meta.db_table})")  # noqa: S608
             if not cursor.fetchone()[0]:
                 return folded
+
+
+# A turn of the fold. PostgreSQL runs every data-modifying part of a WITH once, whether or not
+# the last SELECT reads it; the DELETE's condition, an uncorrelated subquery, is evaluated before
+# any row.
+_FOLD = (
+    "WITH fold_lock AS (SELECT pg_try_advisory_xact_lock(%s) AS held), "  # noqa: S608 - fixed identifiers
+    f"moved AS (DELETE FROM {RollupDelta._meta.db_table} WHERE (SELECT held FROM fold_lock) "
+    f"RETURNING {_COLUMNS}), "
+    f"added AS (INSERT INTO {Rollup._meta.db_table} ({_COLUMNS}) "
+    "SELECT indicator_id, organization_id, province, period_key, MAX(year), SUM(total), "
+    "SUM(value_count), SUM(approved_total), SUM(approved_count) FROM moved "
+    "GROUP BY indicator_id, organization_id, province, period_key "
+    "ORDER BY indicator_id, organization_id, province, period_key"
+    + _UPSERT_TAIL.format(t=Rollup._meta.db_table)
+    + ") SELECT (SELECT held FROM fold_lock), (SELECT count(*) FROM moved)"
+)
 
 
 def sums(

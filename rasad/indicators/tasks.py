@@ -11,6 +11,11 @@ that a report falls due within ``REPORT_NOTICE_DAYS`` days and, once its due day
 it is overdue: once per organization, period and kind (``do_remind_report`` checks under the
 organization's lock, keeps a ``ReportReminder`` row and claims the effect's key), so a second run,
 or a run again after a worker was killed, sends nothing twice.
+
+``indicators-fold-rollups`` (every minute) folds the pending rollup deltas that the last writes
+of a burst left (``rasad.indicators.rollups``: under load, writers fold at most once a second per
+process; the dashboards add pending deltas, so they are exact either way). Idempotent: a fold
+moves what is pending, and returns at once if another process is folding.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from rasad.core.models import Organization
+from rasad.indicators import rollups
 from rasad.indicators.actions.reminders import do_remind_report, reminder_kind
 from rasad.indicators.deadlines import owed_reports
 from rasad.indicators.models import ObservationBatch, ReportReminder
@@ -40,6 +46,12 @@ def prune_batches(now: datetime | None = None) -> int:
 @background_task(max_attempts=3, backoff_seconds=60)
 def prune_observation_batches() -> int:
     return prune_batches()
+
+
+@periodic("indicators-fold-rollups", cron="* * * * *", title=gettext_lazy("Fold pending rollup changes"))
+@background_task(max_attempts=1)
+def fold_rollups() -> int:
+    return rollups.fold()
 
 
 def remind_reports(today: date | None = None) -> int:

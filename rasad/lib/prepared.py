@@ -34,7 +34,7 @@ import json
 import re
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -42,6 +42,9 @@ import psycopg
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, NotSupportedError, connections
 from django.db.models import QuerySet
+from psycopg import pq
+from psycopg._preparing import Prepare, PrepareManager
+from psycopg.pq.abc import PGresult
 
 
 class Many:
@@ -107,7 +110,10 @@ class _Compiled:
                 self.lists.update(positions)
         self.sql: str = _lists_as_arrays(sql, self.lists, connection.vendor) if self.lists else sql
         self.converters: list[tuple[int, tuple[Any, ...], Any]] = []
+        # How many columns its rows have (known for a compiled queryset only).
+        self.width: int | None = None
         if compiler is not None:
+            self.width = compiler.col_count
             columns = [column[0] for column in compiler.select[0 : compiler.col_count]]
             self.converters = [
                 (position, tuple(functions), expression)
@@ -131,6 +137,16 @@ class _Compiled:
                 value = _as_text_uuid(value, connection)
             params[index] = value
         return params
+
+    def convert(self, rows: list[list[Any]], connection: Any) -> list[list[Any]]:
+        """``rows`` (lists, changed in place) with their values converted as the ORM would."""
+        for row in rows:
+            for position, functions, expression in self.converters:
+                value = row[position]
+                for function in functions:
+                    value = function(value, expression, connection)
+                row[position] = value
+        return rows
 
     def ending_with(self, suffix: str) -> _Compiled:
         """The same statement with ``suffix`` after its SQL (a page's LIMIT/OFFSET clause)."""
@@ -176,6 +192,7 @@ def _cursor(connection: Any) -> Any:
     if raw.prepare_threshold is None:
         # Django turns psycopg's preparing off on its connections; only cursors of this module
         # prepare, and they ask for it explicitly (``prepare=True``).
+        _keep_over_rollbacks(raw)
         raw.prepare_threshold = _NEVER_BY_COUNT
     with connection.wrap_database_errors:
         return connection._prepare_cursor(_ServerBoundCursor(raw))
@@ -205,6 +222,48 @@ def _run(connection: Any, sql: str, params: list[Any], on_server: bool) -> list[
             if attempt == 2 or connection.in_atomic_block:
                 raise  # in a transaction, it is aborted: the next one prepares the statement again
     raise AssertionError("unreachable")
+
+
+# What makes psycopg forget a connection's prepared statements (``DEALLOCATE ALL``) here: the
+# commands that drop them on the server, and DROP and ALTER, after which a statement may name a
+# table that is not the one it was planned for. Not ROLLBACK (see ``_KeptOverRollbacks``).
+_DISCARDS = re.compile(rb"^(?:DROP|ALTER|DISCARD ALL|DEALLOCATE ALL)\b")
+
+
+class _KeptOverRollbacks(PrepareManager):
+    """psycopg's book of a connection's prepared statements, kept over a rollback.
+
+    psycopg forgets every prepared statement, and sends ``DEALLOCATE ALL``, after each ROLLBACK,
+    of a transaction or to a savepoint, in case the rollback undid a table that a statement was
+    planned on. In PostgreSQL a prepared statement belongs to the session, not to a transaction
+    (a rollback leaves it in place), and this module prepares only statements on the
+    application's tables, which no transaction of the application creates. So every write that
+    was refused or replayed after its transaction began (its rollback), and every pooled
+    connection rolled back on its return, made its connection parse and plan each statement
+    again; here they are kept. DROP, ALTER and DISCARD still clear them, as psycopg does."""
+
+    def clear(self) -> bool:
+        # psycopg calls this after every rollback: ``Connection.rollback`` and its own
+        # ``Transaction`` blocks.
+        return False
+
+    def _should_discard(self, prep: Prepare, results: Sequence[PGresult], *_default: Any) -> bool:
+        if self._names or prep == Prepare.SHOULD:
+            for result in results:
+                status = result.command_status
+                if result.status == pq.ExecStatus.COMMAND_OK and status and _DISCARDS.match(status):
+                    return super().clear()
+        return False
+
+
+def _keep_over_rollbacks(raw: psycopg.Connection[Any]) -> None:
+    """Give ``raw`` a book of prepared statements kept over rollbacks (it holds none yet: Django
+    turns preparing off), when psycopg's is the one this module knows."""
+    book = getattr(raw, "_prepared", None)
+    if type(book) is PrepareManager and not book._names:
+        kept = _KeptOverRollbacks()
+        kept.prepared_max = book.prepared_max
+        raw._prepared = kept
 
 
 def fetch(
@@ -274,10 +333,37 @@ class PreparedQuery:
         rows = [
             list(row) for row in _run(connection, compiled.sql, compiled.bind(values, connection), on_server)
         ]
-        for row in rows:
-            for position, functions, expression in compiled.converters:
-                value = row[position]
-                for function in functions:
-                    value = function(value, expression, connection)
-                row[position] = value
-        return rows
+        return compiled.convert(rows, connection)
+
+
+class PreparedPair:
+    """Two prepared querysets read by one statement (one round trip where each took its own):
+    ``first``'s rows and ``second``'s, converted as the ORM would. The statement is a
+    ``UNION ALL`` of the two, each row led by which of them it comes from and padded with NULLs
+    where the other's columns are (each column typed by the one that has it)."""
+
+    def __init__(self, first: PreparedQuery, second: PreparedQuery) -> None:
+        self.first, self.second = first, second
+        self._sql: dict[tuple[str, str], str] = {}
+
+    def rows(
+        self, first: dict[str, Any], second: dict[str, Any], alias: str = DEFAULT_DB_ALIAS
+    ) -> tuple[list[list[Any]], list[list[Any]]]:
+        """Run both with their slots' values (``first`` and ``second``); the rows of each."""
+        connection = connections[alias]
+        one, two = self.first.compiled(alias), self.second.compiled(alias)
+        if one.width is None or two.width is None:
+            raise ValueError("a pair is made of compiled querysets, not of built statements")
+        key = (alias, connection.vendor)
+        sql = self._sql.get(key)
+        if sql is None:
+            sql = self._sql[key] = (
+                f"SELECT 0, p.*{', NULL' * two.width} FROM ({one.sql}) p UNION ALL "  # noqa: S608 - compiled SQL
+                f"SELECT 1{', NULL' * one.width}, q.* FROM ({two.sql}) q"
+            )
+        fetched = _run(connection, sql, one.bind(first, connection) + two.bind(second, connection), True)
+        start, end = 1 + one.width, 1 + one.width + two.width
+        return (
+            one.convert([list(row[1:start]) for row in fetched if row[0] == 0], connection),
+            two.convert([list(row[start:end]) for row in fetched if row[0] == 1], connection),
+        )

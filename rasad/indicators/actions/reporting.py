@@ -73,6 +73,7 @@ from rasad.indicators.models import (
     ObservationBatch,
     Target,
 )
+from rasad.lib import prepared
 from rasad.lib.events import send_event_on_commit
 from rasad.lib.jalali import JalaliPeriod, today_in_tehran
 from rasad.lib.persian import normalize_text
@@ -174,21 +175,34 @@ class BatchReplayed(Exception):
         self.answer = answer
 
 
-def _claim(user: User, claim: BatchClaim, answer: dict[str, Any]) -> None:
+_CLAIM = (
+    f"INSERT INTO {ObservationBatch._meta.db_table} (user_id, batch_id, digest, result, created) "  # noqa: S608
+    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (user_id, batch_id) DO NOTHING RETURNING id"
+)
+# On PostgreSQL the claim appends the batch's rollup deltas too (``rollups.APPEND_DELTAS``).
+_CLAIM_APPENDING = f"WITH {rollups.APPEND_DELTAS} {_CLAIM}"
+
+
+def _claim(
+    user: User, claim: BatchClaim, answer: dict[str, Any], deltas: rollups.Deltas | None = None
+) -> None:
     """Record the batch id with its answer, in one statement, as the batch's last write before
-    its audit event. A batch id recorded before conflicts: its stored answer is read (only then)
-    and ``BatchReplayed`` rolls this transaction back. A twin sent at the same moment waits here
-    on the unique index until the first commits, then conflicts the same way."""
-    table = ObservationBatch._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (user_id, batch_id, digest, result, created) "  # noqa: S608
-            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (user_id, batch_id) DO NOTHING RETURNING id",
-            [user.pk, claim.batch_id, claim.digest, json.dumps(answer, ensure_ascii=False), timezone.now()],
-        )
-        if cursor.fetchone() is not None:
-            return
-    raise BatchReplayed(recorded_batch(user, claim.batch_id, claim.digest) or {})
+    its audit event; on PostgreSQL the same statement appends the batch's rollup ``deltas`` when
+    they are few (a one-row write's), which would otherwise take a COPY of their own. A batch
+    id recorded before conflicts: its stored answer is read (only then) and ``BatchReplayed``
+    rolls this transaction back, with the deltas. A twin sent at the same moment waits here on
+    the unique index until the first commits, then conflicts the same way. Prepared on each
+    connection (``rasad.lib.prepared``): the statement is the same for every batch."""
+    params = [user.pk, claim.batch_id, claim.digest, json.dumps(answer, ensure_ascii=False), timezone.now()]
+    if connection.vendor == "postgresql":
+        columns = (rollups.Deltas() if deltas is None else deltas).apply(hand_over=True)
+        claimed = prepared.fetch(_CLAIM_APPENDING, [*columns, *params])
+    else:
+        if deltas is not None:
+            deltas.apply()
+        claimed = prepared.fetch(_CLAIM, params)
+    if not claimed:
+        raise BatchReplayed(recorded_batch(user, claim.batch_id, claim.digest) or {})
 
 
 def batch_digest(rows: Sequence[ObservationInput]) -> str:
@@ -429,12 +443,19 @@ def do_record_observations(
     submit: bool = False,
     batch: BatchClaim | None = None,
     checked: bool = False,
+    savepoint: bool = True,
 ) -> BatchResult:
     """Record a batch of values (insert or update, keyed on organization, indicator, period).
 
     ``checked``: the caller ran ``check_record_observations(…, lock=True)`` on these rows (or on
     more, of which these are the valid ones) in the same transaction (``do_import`` does), so the
     check is not run twice and the rows' periods are locked already.
+
+    ``savepoint=False``: called inside a transaction that holds nothing to keep if this batch is
+    refused or replayed (``do_import``'s, whose only other work is the check), so no savepoint
+    is set around it (two round trips a write: the SAVEPOINT and its RELEASE). A refusal or a
+    replay then marks the caller's transaction for rollback as a whole, and the caller sends
+    nothing more in it: the batch stays all or nothing.
 
     The same batch again changes nothing and writes no audit event. Any bad row refuses the
     whole batch (the importer offers "apply valid rows" by passing only those). With ``batch``
@@ -443,14 +464,14 @@ def do_record_observations(
     and a conflict rolls the whole batch back (``BatchReplayed``). The steps and their reasons
     are in the module docstring."""
     try:
-        return _record_batch(
-            rows, acting_user=acting_user, source=source, submit=submit, batch=batch, checked=checked
-        )
+        with transaction.atomic(savepoint=savepoint):
+            return _record_batch(
+                rows, acting_user=acting_user, source=source, submit=submit, batch=batch, checked=checked
+            )
     except BatchReplayed as replay:
         return BatchResult(replayed=replay.answer)
 
 
-@transaction.atomic
 def _record_batch(
     rows: Sequence[ObservationInput],
     *,
@@ -460,14 +481,19 @@ def _record_batch(
     batch: BatchClaim | None,
     checked: bool,
 ) -> BatchResult:
+    """``do_record_observations`` inside its transaction."""
     errors = [] if checked else check_record_observations(rows, acting_user=acting_user, lock=True)
     if errors:
         raise ValidationError({f"observations[{e.row}].{e.column}": [e.message] for e in errors})
     result = BatchResult(digest=batch_digest(rows))
-    wrote = _record(rows, result, acting_user=acting_user, source=source, submit=submit) if rows else False
+    deltas = _record(rows, result, acting_user=acting_user, source=source, submit=submit) if rows else None
+    # The lock-sensitive part last: the rollup deltas with the batch id, then the audit event
+    # (its chain's head row).
     if batch is not None and acting_user is not None:
-        _claim(acting_user, batch, {**result.to_dict(), **batch.extra})
-    if wrote:
+        _claim(acting_user, batch, {**result.to_dict(), **batch.extra}, deltas)
+    elif deltas is not None:
+        deltas.apply()
+    if deltas is not None:
         _audit_recorded(rows, result, acting_user=acting_user, source=source)
     return result
 
@@ -849,9 +875,10 @@ def _record(
     acting_user: User | None,
     source: str,
     submit: bool,
-) -> bool:
-    """Steps 3 to 7 of the module docstring but the audit event; whether anything was written.
-    The rows' (organization, period) locks were taken by their check."""
+) -> rollups.Deltas | None:
+    """Steps 3 to 7 of the module docstring but the rollup deltas' writing and the audit event;
+    the deltas to write if anything was written (``None`` if nothing was). The rows'
+    (organization, period) locks were taken by their check."""
     organizations = {r.organization.id: r.organization for r in rows}
     rules_by_indicator, related_ids = _rules_of({r.indicator.id for r in rows})
     stored = _read_stored(rows, related_ids)
@@ -864,7 +891,7 @@ def _record(
     if not plan.writes:
         if submit:
             _submit(result.observations, acting_user=acting_user)
-        return False
+        return None
     touched = [
         (org_id, key, year, ids[(org_id, ind, key)]) for org_id, ind, key, year in _touched(plan.writes)
     ]
@@ -875,10 +902,7 @@ def _record(
         scope = organization_scope(acting_user, Observation, "add")
         if not all(scope.contains(organization) for organization in organizations.values()):
             raise ObjectNotFound(_("No such object, or you may not see it."))
-    # The lock-sensitive part last: the rollup deltas, the batch id, then the audit event (its
-    # chain's head row).
-    plan.deltas.apply()
-    return True
+    return plan.deltas
 
 
 def _audit_recorded(

@@ -116,3 +116,45 @@ def test_a_large_write_adds_its_own_rows_at_once_and_stays_exact(
     incremental = rollups.snapshot()
     rollups.rebuild()
     assert rollups.snapshot() == incremental
+
+
+@pytest.mark.postgres
+def test_a_process_folds_at_most_once_an_interval_and_dashboards_stay_exact(
+    assigned: Cast, monkeypatch: pytest.MonkeyPatch
+):
+    """After a write's commit, ``fold_due`` folds only when its process has not folded for
+    ``FOLD_INTERVAL`` seconds; what it leaves pending is added by the readers, and the periodic
+    job folds the rest. (The test's writes never commit: ``fold_due`` is called as their commit
+    would call it.)"""
+    from rasad.indicators.tasks import fold_rollups
+
+    monkeypatch.setattr(rollups, "FOLD_INTERVAL", 3600.0)
+    monkeypatch.setattr(rollups, "_next_fold", 0.0)
+
+    def national_total() -> float:
+        figures = rollups.sums(
+            ("organization_id",),
+            {"total": "total"},
+            organization_id=assigned.national.pk,
+            indicator_id=indicator("ELEC_CONS").pk,
+        )
+        return float(figures[0]["total"])
+
+    record(assigned.isfahan_post, "ELEC_CONS", "1402-01", 100.0, user=assigned.ali)
+    assert rollups.fold_due() > 0  # the first in the interval folds
+    assert rollups.pending() == 0
+    record(assigned.isfahan_post, "ELEC_CONS", "1402-02", 50.0, user=assigned.ali)
+    record(assigned.kerman_post, "ELEC_CONS", "1402-02", 25.0, user=assigned.bahram)
+    assert rollups.fold_due() == 0  # within the interval: nothing is sent
+    assert rollups.pending() > 0
+    assert national_total() == 175.0  # the readers add what is pending
+    assert fold_rollups.call() > 0
+    assert rollups.pending() == 0
+    assert national_total() == 175.0
+    monkeypatch.setattr(rollups, "_next_fold", 0.0)  # the interval has passed
+    record(assigned.kerman_post, "ELEC_CONS", "1402-03", 5.0, user=assigned.bahram)
+    assert rollups.fold_due() > 0
+    assert rollups.pending() == 0
+    incremental = rollups.snapshot()
+    rollups.rebuild()
+    assert rollups.snapshot() == incremental
