@@ -93,12 +93,24 @@ class Template:
             self._lock = None
 
     # -- the template ---------------------------------------------------------------------------
+    def _admin(self, sql: str, parameters: tuple[str, ...] = ()) -> bool:
+        """Run ``sql`` on the cluster's ``postgres`` database as the suite's owner role, outside
+        Django (whose connections switch to the application's role, rasad/conftest.py); whether
+        it returned a row."""
+        import psycopg
+
+        s = self.connection.settings_dict
+        with psycopg.connect(
+            host=s["HOST"] or "", port=s["PORT"] or "", user=s["USER"] or "", password=s["PASSWORD"] or "",
+            dbname="postgres", autocommit=True,
+        ) as admin:  # fmt: skip
+            cursor = admin.execute(sql.encode(), parameters)
+            return cursor.description is not None and cursor.fetchone() is not None
+
     def exists(self) -> bool:
         if self.vendor == "sqlite":
             return self.file.exists()
-        with self.connection.creation._nodb_cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [self.database])
-            return cursor.fetchone() is not None
+        return self._admin("SELECT 1 FROM pg_database WHERE datname = %s", (self.database,))
 
     def keep(self, test_database: str) -> None:
         """Make the template from the test database (migrated, nothing else written yet)."""
@@ -116,8 +128,7 @@ class Template:
             return
         # A database is copied only with no one connected to it.
         connections.close_all()
-        with self.connection.creation._nodb_cursor() as cursor:
-            cursor.execute(f'CREATE DATABASE "{self.database}" TEMPLATE "{test_database}"')
+        self._admin(f'CREATE DATABASE "{self.database}" TEMPLATE "{test_database}"')
 
     def copy_to(self, target: str) -> None:
         """A copy of the template: on PostgreSQL the database named ``target`` in the suite's
@@ -140,9 +151,8 @@ class Template:
         # makes them take turns.
         self.lock()
         try:
-            with self.connection.creation._nodb_cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{target}"')
-                cursor.execute(f'CREATE DATABASE "{target}" TEMPLATE "{self.database}"')
+            self._admin(f'DROP DATABASE IF EXISTS "{target}"')
+            self._admin(f'CREATE DATABASE "{target}" TEMPLATE "{self.database}"')
         finally:
             self.unlock()
 
