@@ -15,6 +15,24 @@ source scripts/lib/services.sh
 ensure_system_packages
 ensure_venv '.[dev]'
 
+# ---- throwaway services and the migrated test databases -------------------------------------
+# fsync off: the test clusters are thrown away, and durability is not what the suite measures.
+start_services fsync=off full_page_writes=off
+# As in production, the owner role creates and migrates the databases and the suite then runs as
+# the application's role, which may not rewrite the audit trail (rasad/conftest.py).
+create_app_roles
+# Every test database of the three runs is a copy of one migrated template per engine
+# (rasad/testing/database.py): migrating costs about half a minute of processor time, and each
+# of the six workers migrated its own. Both templates are made in the background while lint and
+# types are checked, which use one core; a run that starts before its template is made waits
+# for it (a lock), and if making it failed the run's first worker makes it.
+export RASAD_TEST_TEMPLATE="$WORK/templates"
+( export RASAD_TESTING=true PYTHONDONTWRITEBYTECODE=1
+  RASAD_DATA_DIR=$(mktemp -d -p "$WORK") DATABASE_URL= REDIS_URL= python -m rasad.testing.database
+  RASAD_DATA_DIR=$(mktemp -d -p "$WORK") DATABASE_URL="$PG_OWNER_URL" REDIS_URL= python -m rasad.testing.database
+) >"$WORK/templates.log" 2>&1 &
+TEMPLATES_PID=$!
+
 # ---- lint and types ----------------------------------------------------------------------------
 # A lint or type failure fails the run, but the suite still runs so that one CI run shows all.
 status=0
@@ -28,14 +46,8 @@ RASAD_TESTING=true rasad check --fail-level WARNING || { echo "rasad check faile
 RASAD_TESTING=true RASAD_DATA_DIR=$(mktemp -d) rasad makemigrations --check --dry-run >/dev/null \
   || { echo "a model change has no migration (run: rasad makemigrations)"; status=1; }
 
-# ---- throwaway services ------------------------------------------------------------------------
-# fsync off: the test clusters are thrown away, and durability is not what the suite measures.
-start_services fsync=off full_page_writes=off
-# As in production, the owner role creates and migrates the databases and the suite then runs as
-# the application's role, which may not rewrite the audit trail (rasad/conftest.py).
-create_app_roles
-
 # ---- the suite ---------------------------------------------------------------------------------
+wait "$TEMPLATES_PID" || { echo "making the test database templates failed (the runs make them):"; cat "$WORK/templates.log"; }
 export RASAD_TESTING=true RASAD_DATA_DIR="$WORK/data" PYTHONDONTWRITEBYTECODE=1
 RESULTS="$ROOT/var/test-results"
 rm -rf "$RESULTS"

@@ -81,6 +81,14 @@ class Cluster:
     def create_database(self, name: str) -> None:
         self.psql(f'CREATE DATABASE "{name}"')
 
+    def load(self, dump: Path, database: str) -> None:
+        """A new database ``database`` holding what the SQL file ``dump`` makes (``pg_dump``)."""
+        self.create_database(database)
+        self.run(
+            "psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", database,
+            "-q", "-v", "ON_ERROR_STOP=1", "-f", str(dump),
+        )  # fmt: skip
+
 
 @contextlib.contextmanager
 def throwaway_cluster() -> Iterator[Cluster]:
