@@ -36,8 +36,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from operator import itemgetter
+from datetime import date, datetime
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from django.conf import settings
@@ -57,9 +57,10 @@ Row = dict[str, Any]
 # A row as read: the plan's paths in order (``values_list``).
 Values = Sequence[Any]
 Context = dict[str, Any]
-# A writer of one field: given the request's serializer context once, the function of a row.
-RowWriter = Callable[[Values], Any]
-WriterFactory = Callable[[Context], RowWriter]
+# A writer of one field: given the request's serializer context once, the function of a page's
+# rows that gives the field's value for each row, in order.
+ColumnWriter = Callable[[list[Values]], list[Any]]
+WriterFactory = Callable[[Context], ColumnWriter]
 _MARKERS = ("lean-row-key", "987654321987654321")
 
 
@@ -76,6 +77,12 @@ class Computed:
 class _Plan:
     paths: tuple[str, ...]
     writers: list[tuple[str, WriterFactory]]
+    names: tuple[str, ...] = field(init=False)
+    columns: tuple[WriterFactory, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.names = tuple(name for name, _ in self.writers)
+        self.columns = tuple(make for _, make in self.writers)
 
 
 @dataclass(frozen=True)
@@ -141,12 +148,16 @@ class LeanList:
         return self.write(plan, rows, context)[0] if rows else None
 
     def write(self, plan: _Plan, rows: Iterable[Values], context: Context) -> list[Row]:
-        # Each writer is bound to the request once (its URL prefix, its time zone), then the rows
-        # are written by plain calls: the per-row work is a dictionary of the fields. (Writing
-        # the page with one generated dictionary display instead, every column and kept value
-        # in line, saved 5-10% of this: not worth generated code.)
-        bound = [(name, make(context)) for name, make in plan.writers]
-        return [{name: write(row) for name, write in bound} for row in rows]
+        # Written a column at a time: each field's writer is bound to the request once (its URL
+        # prefix, its time zone) and given the page's rows, and most columns are taken as read
+        # (a related row's code, text, whole numbers: checked by their types, not per value);
+        # then each row's dictionary is the fields' names zipped with its values. Writing row
+        # by row called a Python function for most of a case page's 1,900 values
+        # (docs/development/benchmarks.md, "Session 16").
+        page = rows if isinstance(rows, list) else list(rows)
+        columns = [make(context)(page) for make in plan.columns]
+        names = plan.names
+        return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
 class _Counted:
@@ -421,29 +432,38 @@ def _build(serializer: serializers.Serializer[Any], computed: dict[str, Computed
 
 
 def _computed(value: Callable[[Row, Context], Any], columns: list[tuple[str, int]]) -> WriterFactory:
-    def bind(context: Context) -> RowWriter:
-        return lambda row: value({path: row[index] for path, index in columns}, context)
+    def bind(context: Context) -> ColumnWriter:
+        return lambda rows: [value({path: row[index] for path, index in columns}, context) for row in rows]
 
     return bind
 
 
 def _url(identity: relations.HyperlinkedIdentityField, pk: int) -> WriterFactory:
-    def bind(context: Context) -> RowWriter:
+    key = itemgetter(pk)
+
+    def bind(context: Context) -> ColumnWriter:
         prefix, suffix = _url_template(identity, context)
-        return lambda row: f"{prefix}{row[pk]}{suffix}"
+        return lambda rows: [f"{prefix}{value}{suffix}" for value in map(key, rows)]
 
     return bind
 
 
 def _column(index: int) -> WriterFactory:
     """The writer of a field whose value is its column's (a related row's slug or key)."""
-    write = itemgetter(index)
+    read = itemgetter(index)
+
+    def write(rows: list[Values]) -> list[Any]:
+        return list(map(read, rows))
+
     return lambda context: write
 
 
+_NONE = type(None)
+
 # Fields whose representation of a value that already has this type is the value itself
 # (``CharField`` gives ``str(value)``, ``IntegerField`` ``int(value)``, ``FloatField``
-# ``float(value)``): the writer skips the call for such values and makes it for any other.
+# ``float(value)``): a column whose values all have it (or are null) is written as read; any
+# other value is given to the field.
 _IDENTITY_FOR = {
     serializers.CharField.to_representation: str,
     serializers.IntegerField.to_representation: int,
@@ -454,55 +474,103 @@ _IDENTITY_FOR = {
 def _represented(index: int, declared: serializers.Field[Any, Any, Any, Any]) -> WriterFactory:
     represent = declared.to_representation
     method = type(declared).to_representation
+    read = itemgetter(index)
     if method is serializers.DateTimeField.to_representation and _iso_in_current_zone(declared):
-        return _date_time(index, represent)
+        return _date_time(read, represent)
+    if method is serializers.DateField.to_representation and _iso(declared, api_settings.DATE_FORMAT):
+        return _date(read, represent)
+    if method is serializers.ChoiceField.to_representation:
+        return _choice(read, declared, represent)
     kept = _IDENTITY_FOR.get(method)
-    if kept is not None:
 
-        def write_kept(row: Values) -> Any:
-            value = row[index]
-            return value if value is None or type(value) is kept else represent(value)
+    def write(rows: list[Values]) -> list[Any]:
+        values = list(map(read, rows))
+        if kept is not None and set(map(type, values)) <= {kept, _NONE}:
+            return values
+        return [None if value is None else represent(value) for value in values]
 
-        return lambda context: write_kept
+    return lambda context: write
 
-    def write(row: Values) -> Any:
-        value = row[index]
-        return None if value is None else represent(value)
+
+def _choice(
+    read: Callable[[Values], Any],
+    declared: serializers.Field[Any, Any, Any, Any],
+    represent: Callable[[Any], Any],
+) -> WriterFactory:
+    """``ChoiceField.to_representation``: text (what a choice column holds) is looked up among
+    the choices' text (``''`` and null written as read); a column of choices whose text is the
+    choice itself is written as read. Any other value is given to the field."""
+    choices: dict[str, Any] = declared.choice_strings_to_values  # type: ignore[attr-defined]
+    same = all(type(value) is str and value == text for text, value in choices.items())
+    look_up = choices.get
+
+    def write(rows: list[Values]) -> list[Any]:
+        values = list(map(read, rows))
+        if not set(map(type, values)) <= {str, _NONE}:
+            return [represent(value) for value in values]
+        if same:
+            return values
+        return [look_up(value, value) if value else value for value in values]
+
+    return lambda context: write
+
+
+def _iso(declared: serializers.Field[Any, Any, Any, Any], default: Any) -> bool:
+    output_format = getattr(declared, "format", default)
+    return isinstance(output_format, str) and output_format.lower() == ISO_8601
+
+
+def _date(read: Callable[[Values], Any], represent: Callable[[Any], Any]) -> WriterFactory:
+    """``DateField.to_representation`` in ISO 8601 for a column of dates (or nulls): each
+    date's ``isoformat()``; any other value is given to the field."""
+
+    def write(rows: list[Values]) -> list[Any]:
+        values = list(map(read, rows))
+        if not set(map(type, values)) <= {date, _NONE}:
+            return [represent(value) for value in values]
+        return [None if value is None else value.isoformat() for value in values]
 
     return lambda context: write
 
 
 def _iso_in_current_zone(declared: serializers.Field[Any, Any, Any, Any]) -> bool:
-    output_format = getattr(declared, "format", api_settings.DATETIME_FORMAT)
     return (
         settings.USE_TZ
-        and isinstance(output_format, str)
-        and output_format.lower() == ISO_8601
+        and _iso(declared, api_settings.DATETIME_FORMAT)
         and not hasattr(declared, "timezone")
         and getattr(type(declared), "enforce_timezone", None) is serializers.DateTimeField.enforce_timezone
     )
 
 
-def _date_time(index: int, represent: Callable[[Any], Any]) -> WriterFactory:
-    """``DateTimeField.to_representation`` for aware date-times from the database: in the
-    request's current time zone (read once per request, not once per value), ISO 8601, UTC
-    written as ``Z``. Anything else (a naive value, text) goes through the field itself."""
+def _date_time(read: Callable[[Values], Any], represent: Callable[[Any], Any]) -> WriterFactory:
+    """``DateTimeField.to_representation`` for a column of aware date-times from the database
+    (or nulls): in the request's current time zone (read once per request, not once per
+    value), ISO 8601, UTC written as ``Z``. A column holding anything else (a naive value,
+    text), or a value the zone cannot hold, is given to the field value by value."""
 
-    def bind(context: Context) -> RowWriter:
+    def bind(context: Context) -> ColumnWriter:
         zone = timezone.get_current_timezone()
 
-        def write(row: Values) -> Any:
-            value = row[index]
-            if not value:
-                return None
-            if type(value) is not datetime or value.tzinfo is None:
-                return represent(value)
-            try:
-                text = value.astimezone(zone).isoformat()
-            except OverflowError:  # the field's own error
-                return represent(value)
-            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        def write(rows: list[Values]) -> list[Any]:
+            values = list(map(read, rows))
+            given = [value for value in values if value is not None]
+            if set(map(type, given)) <= {datetime} and None not in set(map(_TZINFO, given)):
+                try:
+                    texts = [
+                        None if value is None else value.astimezone(zone).isoformat() for value in values
+                    ]
+                except OverflowError:  # the field's own error, below
+                    pass
+                else:
+                    return [
+                        text[:-6] + "Z" if text is not None and text.endswith("+00:00") else text
+                        for text in texts
+                    ]
+            return [None if value is None else represent(value) for value in values]
 
         return write
 
     return bind
+
+
+_TZINFO = attrgetter("tzinfo")
