@@ -44,6 +44,8 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connections, models, router
+from django.db.models import Lookup
+from django.db.models.sql.datastructures import Join
 from django.urls import NoReverseMatch
 from django.utils import timezone
 from rest_framework import ISO_8601, relations, serializers
@@ -124,7 +126,8 @@ class LeanList:
                 return self.write(plan, view.paginate_queryset(prepared), context)
         rows = queryset()
         values = rows.values_list(*plan.paths)
-        page = view.paginate_queryset(_Counted(rows, values))
+        late = _names_a_filter(view) and _late_ordering(rows) is not None
+        page = view.paginate_queryset(_Counted(rows, values, plan.paths if late else None))
         return self.write(plan, list(values) if page is None else page, context)
 
     def row(
@@ -163,19 +166,105 @@ class LeanList:
 class _Counted:
     """What the paginator reads: the count from the rows' queryset, the page from the values.
     Counting the values would keep the joins its related paths need (organization, indicator,
-    unit): on 48,000 scoped observations that tripled the count's time."""
+    unit): on 48,000 scoped observations that tripled the count's time. With ``late`` (the
+    values' paths), the page is read by ``_late_page``."""
 
-    def __init__(self, queryset: models.QuerySet[Any], values: models.QuerySet[Any]) -> None:
-        self.queryset, self.values = queryset, values
+    def __init__(
+        self,
+        queryset: models.QuerySet[Any],
+        values: models.QuerySet[Any],
+        late: tuple[str, ...] | None = None,
+    ) -> None:
+        self.queryset, self.values, self.late = queryset, values, late
 
     def count(self) -> int:
         return self.queryset.count()
 
     def __getitem__(self, index: slice) -> Any:
+        if self.late is not None:
+            return _late_page(self.queryset, self.late, index)
         return self.values[index]
 
     def __len__(self) -> int:
         return self.count()
+
+
+# ---------------------------------------------------------------------------------------------
+# Filtered pages: the rows picked first, their columns read after
+# ---------------------------------------------------------------------------------------------
+
+
+def _names_a_filter(view: Any) -> bool:
+    """Whether the request names anything but its page (a filter, an ordering...)."""
+    paginator = view.paginator
+    paging = {getattr(paginator, "limit_query_param", None), getattr(paginator, "offset_query_param", None)}
+    return any(name not in paging for name in view.request.query_params)
+
+
+def _late_ordering(queryset: models.QuerySet[Any]) -> list[str] | None:
+    """The queryset's ordering, when its page may be read by ``_late_page``: an ordering by
+    field names that ends with the primary key (so the page's rows and their order are the same
+    whichever query picks them), no DISTINCT, slice, combination, extra or annotation, and only
+    joins that cannot repeat a row (to one related row: a foreign key followed forwards, or a
+    one-to-one). ``None`` otherwise."""
+    query = queryset.query
+    if (
+        query.distinct
+        or query.combinator
+        or query.is_sliced
+        or query.extra
+        or query.annotations
+        or query.extra_order_by
+    ):
+        return None
+    ordering = list(query.order_by) if query.order_by else list(query.get_meta().ordering or ())
+    if not query.order_by and not query.default_ordering:
+        return None
+    if not ordering or not all(isinstance(item, str) for item in ordering):
+        return None
+    names: list[str] = [str(item) for item in ordering]
+    if names[-1].lstrip("-") not in {"pk", queryset.model._meta.pk.name}:
+        return None
+    for join in query.alias_map.values():
+        if isinstance(join, Join) and not (
+            getattr(join.join_field, "many_to_one", False) or getattr(join.join_field, "one_to_one", False)
+        ):
+            return None
+    return names
+
+
+def _late_query(queryset: models.QuerySet[Any], paths: tuple[str, ...], index: slice) -> models.QuerySet[Any]:
+    """The page ``index`` of ``queryset`` (with ``_late_ordering``) as two steps in one
+    statement: the page's keys picked from the rows in order (the filters' joins only), then
+    their columns read with the related rows' joins, for those keys alone. With everything in
+    one query, PostgreSQL joined the related rows of every matching row before sorting when it
+    misjudged how many would match: a filtered case list at 10x data took 83 ms of it, joining
+    and sorting 10,000 cases to keep 50 (docs/development/benchmarks.md, "Session 16")."""
+    ordering = _late_ordering(queryset)
+    assert ordering is not None
+    keys = models.Subquery(queryset.order_by(*ordering).values("pk")[index])
+    page: models.QuerySet[Any] = queryset.model._base_manager.filter(_AmongKeys(models.F("pk"), keys))
+    return page.order_by(*ordering).values_list(*paths)
+
+
+class _AmongKeys(Lookup):
+    """The key is among the subquery's keys. On PostgreSQL ``= ANY(ARRAY(subquery))``: the keys
+    are read first (an init plan) and the rows found by the primary key's index. With
+    ``IN (subquery)``, a semi-join, PostgreSQL (its join order bounded by Rasad's
+    ``join_collapse_limit``) joined every case with its related rows before keeping the page's:
+    133 ms against 19 ms at 10x data (``EXPLAIN ANALYZE``)."""
+
+    lookup_name = "lean_among_keys"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        among = f"= ANY(ARRAY{rhs})" if connection.vendor == "postgresql" else f"IN {rhs}"
+        return f"{lhs} {among}", (*lhs_params, *rhs_params)
+
+
+def _late_page(queryset: models.QuerySet[Any], paths: tuple[str, ...], index: slice) -> list[Any]:
+    return list(_late_query(queryset, paths, index))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -185,6 +274,21 @@ class _Counted:
 # A slice the page's SQL is checked with when prepared: Django's SQL for a sliced query must be
 # the unsliced SQL followed by the database's LIMIT/OFFSET clause, or the shape is not prepared.
 _CHECK_SLICE = (7, 57)
+# The bounds a page read by ``_late_query`` is compiled with: its LIMIT/OFFSET clause, found
+# once in the SQL, is where each request's bounds go.
+_MARKER_SLICE = (123_457, 123_457 + 987_654)
+
+
+def _converted(rows: list[tuple[Any, ...]], converters: list[Any], connection: Any) -> list[list[Any]]:
+    """``rows`` converted as the ORM converts its columns (``PreparedQuery.rows``)."""
+    converted = [list(row) for row in rows]
+    for row in converted:
+        for position, functions, expression in converters:
+            value = row[position]
+            for function in functions:
+                value = function(value, expression, connection)
+            row[position] = value
+    return converted
 
 
 class _Statement:
@@ -202,10 +306,12 @@ class _Statement:
 
 class _PreparedList:
     """A prepared shape's two statements, compiled once per process (Django's own SQL): the
-    count, and the page without its bounds, each with its slots (a filter's values)."""
+    count, and the page without its bounds, each with its slots (a filter's values). A page
+    read by ``_late_query`` has its bounds inside (in its subquery): ``marker`` is the bounds
+    clause it was compiled with, replaced by each request's."""
 
-    def __init__(self, alias: str, count: _Statement, page: PreparedQuery) -> None:
-        self.alias, self.count_statement, self.page = alias, count, page
+    def __init__(self, alias: str, count: _Statement, page: PreparedQuery, marker: str = "") -> None:
+        self.alias, self.count_statement, self.page, self.marker = alias, count, page, marker
 
 
 class _PreparedPage:
@@ -232,9 +338,19 @@ class _PreparedPage:
         return self.known_count
 
     def __getitem__(self, index: slice) -> list[list[Any]]:
-        alias = self.prepared.alias
-        bounds = connections[alias].ops.limit_offset_sql(index.start or 0, index.stop)
-        return self.prepared.page.rows(alias, suffix=f" {bounds}", on_server=not self.values, **self.values)
+        prepared, alias = self.prepared, self.prepared.alias
+        connection = connections[alias]
+        bounds = connection.ops.limit_offset_sql(index.start or 0, index.stop)
+        if not prepared.marker:
+            return prepared.page.rows(alias, suffix=f" {bounds}", on_server=not self.values, **self.values)
+        compiled = prepared.page.compiled(alias)
+        rows = prepared_statements.fetch(
+            compiled.sql.replace(prepared.marker, bounds),
+            compiled.bind(self.values, connection),
+            alias,
+            on_server=not self.values,
+        )
+        return _converted(rows, compiled.converters, connection)
 
     def __len__(self) -> int:
         return self.count()
@@ -288,28 +404,40 @@ def _prepared_page(
         slotted: Callable[..., models.QuerySet[Any]] = lambda **slots: filtering.apply(scoped, slots)  # noqa: E731
     else:
         slotted = lambda: queryset  # noqa: E731
-    real = queryset.values_list(*plan.paths)
-    page = PreparedQuery(lambda **slots: slotted(**slots).values_list(*plan.paths), **sentinels)
+    connection = connections[alias]
+    low, high = _CHECK_SLICE
+    bounds = connection.ops.limit_offset_sql(low, high)
+    late = filtering is not None and _late_ordering(queryset) is not None
+    marker = connection.ops.limit_offset_sql(*_MARKER_SLICE) if late else ""
+    if late:
+        page = PreparedQuery(
+            lambda **slots: _late_query(slotted(**slots), plan.paths, slice(*_MARKER_SLICE)), **sentinels
+        )
+    else:
+        page = PreparedQuery(lambda **slots: slotted(**slots).values_list(*plan.paths), **sentinels)
     try:
         compiled = page.compiled(alias)
     except (ValueError, EmptyResultSet):  # a slot's value is no parameter of the query
         _remember(_PREPARED_LISTS, key, None)
         return None
-    real_sql, real_params = real.query.get_compiler(using=alias).as_sql()
-    low, high = _CHECK_SLICE
-    sliced_sql, sliced_params = real[low:high].query.get_compiler(using=alias).as_sql()
-    bounds = connections[alias].ops.limit_offset_sql(low, high)
-    connection = connections[alias]
+    if late:
+        # The page with the check's bounds in place of the marker's is the ORM's page.
+        real = _late_query(queryset, plan.paths, slice(low, high))
+        real_sql, real_params = real.query.get_compiler(using=alias).as_sql()
+        same = compiled.sql.count(marker) == 1 and compiled.sql.replace(marker, bounds) == real_sql
+    else:
+        real = queryset.values_list(*plan.paths)
+        real_sql, real_params = real.query.get_compiler(using=alias).as_sql()
+        sliced_sql, sliced_params = real[low:high].query.get_compiler(using=alias).as_sql()
+        same = (
+            compiled.sql == real_sql
+            and sliced_sql == f"{real_sql} {bounds}"
+            and list(sliced_params) == list(real_params)
+        )
     statement, count = _count_statement(slotted(**sentinels), sentinels, values)
     prepared = None
-    if (
-        statement is not None
-        and compiled.sql == real_sql
-        and compiled.bind(values, connection) == list(real_params)
-        and sliced_sql == f"{real_sql} {bounds}"
-        and list(sliced_params) == list(real_params)
-    ):
-        prepared = _PreparedList(alias, statement, page)
+    if statement is not None and same and compiled.bind(values, connection) == list(real_params):
+        prepared = _PreparedList(alias, statement, page, marker)
     _remember(_PREPARED_LISTS, key, prepared)
     if prepared is None:
         # Answered through the ORM, as every later request of this shape.
