@@ -203,7 +203,7 @@ def _names_a_filter(view: Any) -> bool:
 
 def _late_ordering(queryset: models.QuerySet[Any]) -> list[str] | None:
     """The queryset's ordering, when its page may be read by ``_late_page``: an ordering by
-    field names that ends with the primary key (so the page's rows and their order are the same
+    the model's own fields that ends with the primary key (so the page's rows and their order are the same
     whichever query picks them), no DISTINCT, slice, combination, extra or annotation, and only
     joins that cannot repeat a row (to one related row: a foreign key followed forwards, or a
     one-to-one). ``None`` otherwise."""
@@ -223,6 +223,10 @@ def _late_ordering(queryset: models.QuerySet[Any]) -> list[str] | None:
     if not ordering or not all(isinstance(item, str) for item in ordering):
         return None
     names: list[str] = [str(item) for item in ordering]
+    # The model's own columns only (an ordering through a relation would add its join when
+    # compiled), ending with the key.
+    if any("__" in name or "?" in name for name in names):
+        return None
     if names[-1].lstrip("-") not in {"pk", queryset.model._meta.pk.name}:
         return None
     for join in query.alias_map.values():
