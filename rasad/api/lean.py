@@ -36,14 +36,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from operator import itemgetter
+from datetime import date, datetime
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connections, models, router
+from django.db.models import Lookup
+from django.db.models.sql.datastructures import Join
 from django.urls import NoReverseMatch
 from django.utils import timezone
 from rest_framework import ISO_8601, relations, serializers
@@ -57,9 +59,10 @@ Row = dict[str, Any]
 # A row as read: the plan's paths in order (``values_list``).
 Values = Sequence[Any]
 Context = dict[str, Any]
-# A writer of one field: given the request's serializer context once, the function of a row.
-RowWriter = Callable[[Values], Any]
-WriterFactory = Callable[[Context], RowWriter]
+# A writer of one field: given the request's serializer context once, the function of a page's
+# rows that gives the field's value for each row, in order.
+ColumnWriter = Callable[[list[Values]], list[Any]]
+WriterFactory = Callable[[Context], ColumnWriter]
 _MARKERS = ("lean-row-key", "987654321987654321")
 
 
@@ -76,6 +79,12 @@ class Computed:
 class _Plan:
     paths: tuple[str, ...]
     writers: list[tuple[str, WriterFactory]]
+    names: tuple[str, ...] = field(init=False)
+    columns: tuple[WriterFactory, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.names = tuple(name for name, _ in self.writers)
+        self.columns = tuple(make for _, make in self.writers)
 
 
 @dataclass(frozen=True)
@@ -117,7 +126,8 @@ class LeanList:
                 return self.write(plan, view.paginate_queryset(prepared), context)
         rows = queryset()
         values = rows.values_list(*plan.paths)
-        page = view.paginate_queryset(_Counted(rows, values))
+        late = _names_a_filter(view) and _late_ordering(rows) is not None
+        page = view.paginate_queryset(_Counted(rows, values, plan.paths if late else None))
         return self.write(plan, list(values) if page is None else page, context)
 
     def row(
@@ -141,30 +151,124 @@ class LeanList:
         return self.write(plan, rows, context)[0] if rows else None
 
     def write(self, plan: _Plan, rows: Iterable[Values], context: Context) -> list[Row]:
-        # Each writer is bound to the request once (its URL prefix, its time zone), then the rows
-        # are written by plain calls: the per-row work is a dictionary of the fields. (Writing
-        # the page with one generated dictionary display instead, every column and kept value
-        # in line, saved 5-10% of this: not worth generated code.)
-        bound = [(name, make(context)) for name, make in plan.writers]
-        return [{name: write(row) for name, write in bound} for row in rows]
+        # Written a column at a time: each field's writer is bound to the request once (its URL
+        # prefix, its time zone) and given the page's rows, and most columns are taken as read
+        # (a related row's code, text, whole numbers: checked by their types, not per value);
+        # then each row's dictionary is the fields' names zipped with its values. Writing row
+        # by row called a Python function for most of a case page's 1,900 values
+        # (docs/development/benchmarks.md, "Session 16").
+        page = rows if isinstance(rows, list) else list(rows)
+        columns = [make(context)(page) for make in plan.columns]
+        names = plan.names
+        return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
 class _Counted:
     """What the paginator reads: the count from the rows' queryset, the page from the values.
     Counting the values would keep the joins its related paths need (organization, indicator,
-    unit): on 48,000 scoped observations that tripled the count's time."""
+    unit): on 48,000 scoped observations that tripled the count's time. With ``late`` (the
+    values' paths), the page is read by ``_late_page``."""
 
-    def __init__(self, queryset: models.QuerySet[Any], values: models.QuerySet[Any]) -> None:
-        self.queryset, self.values = queryset, values
+    def __init__(
+        self,
+        queryset: models.QuerySet[Any],
+        values: models.QuerySet[Any],
+        late: tuple[str, ...] | None = None,
+    ) -> None:
+        self.queryset, self.values, self.late = queryset, values, late
 
     def count(self) -> int:
         return self.queryset.count()
 
     def __getitem__(self, index: slice) -> Any:
+        if self.late is not None:
+            return _late_page(self.queryset, self.late, index)
         return self.values[index]
 
     def __len__(self) -> int:
         return self.count()
+
+
+# ---------------------------------------------------------------------------------------------
+# Filtered pages: the rows picked first, their columns read after
+# ---------------------------------------------------------------------------------------------
+
+
+def _names_a_filter(view: Any) -> bool:
+    """Whether the request names anything but its page (a filter, an ordering...)."""
+    paginator = view.paginator
+    paging = {getattr(paginator, "limit_query_param", None), getattr(paginator, "offset_query_param", None)}
+    return any(name not in paging for name in view.request.query_params)
+
+
+def _late_ordering(queryset: models.QuerySet[Any]) -> list[str] | None:
+    """The queryset's ordering, when its page may be read by ``_late_page``: an ordering by
+    the model's own fields that ends with the primary key (so the page's rows and their order are the same
+    whichever query picks them), no DISTINCT, slice, combination, extra or annotation, and only
+    joins that cannot repeat a row (to one related row: a foreign key followed forwards, or a
+    one-to-one). ``None`` otherwise."""
+    query = queryset.query
+    if (
+        query.distinct
+        or query.combinator
+        or query.is_sliced
+        or query.extra
+        or query.annotations
+        or query.extra_order_by
+    ):
+        return None
+    ordering = list(query.order_by) if query.order_by else list(query.get_meta().ordering or ())
+    if not query.order_by and not query.default_ordering:
+        return None
+    if not ordering or not all(isinstance(item, str) for item in ordering):
+        return None
+    names: list[str] = [str(item) for item in ordering]
+    # The model's own columns only (an ordering through a relation would add its join when
+    # compiled), ending with the key.
+    if any("__" in name or "?" in name for name in names):
+        return None
+    if names[-1].lstrip("-") not in {"pk", queryset.model._meta.pk.name}:
+        return None
+    for join in query.alias_map.values():
+        if isinstance(join, Join) and not (
+            getattr(join.join_field, "many_to_one", False) or getattr(join.join_field, "one_to_one", False)
+        ):
+            return None
+    return names
+
+
+def _late_query(queryset: models.QuerySet[Any], paths: tuple[str, ...], index: slice) -> models.QuerySet[Any]:
+    """The page ``index`` of ``queryset`` (with ``_late_ordering``) as two steps in one
+    statement: the page's keys picked from the rows in order (the filters' joins only), then
+    their columns read with the related rows' joins, for those keys alone. With everything in
+    one query, PostgreSQL joined the related rows of every matching row before sorting when it
+    misjudged how many would match: a filtered case list at 10x data took 83 ms of it, joining
+    and sorting 10,000 cases to keep 50 (docs/development/benchmarks.md, "Session 16")."""
+    ordering = _late_ordering(queryset)
+    assert ordering is not None
+    keys = models.Subquery(queryset.order_by(*ordering).values("pk")[index])
+    page: models.QuerySet[Any] = queryset.model._base_manager.filter(_AmongKeys(models.F("pk"), keys))
+    return page.order_by(*ordering).values_list(*paths)
+
+
+class _AmongKeys(Lookup):
+    """The key is among the subquery's keys. On PostgreSQL ``= ANY(ARRAY(subquery))``: the keys
+    are read first (an init plan) and the rows found by the primary key's index. With
+    ``IN (subquery)``, a semi-join, PostgreSQL (its join order bounded by Rasad's
+    ``join_collapse_limit``) joined every case with its related rows before keeping the page's:
+    133 ms against 19 ms at 10x data (``EXPLAIN ANALYZE``)."""
+
+    lookup_name = "lean_among_keys"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        among = f"= ANY(ARRAY{rhs})" if connection.vendor == "postgresql" else f"IN {rhs}"
+        return f"{lhs} {among}", (*lhs_params, *rhs_params)
+
+
+def _late_page(queryset: models.QuerySet[Any], paths: tuple[str, ...], index: slice) -> list[Any]:
+    return list(_late_query(queryset, paths, index))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -174,6 +278,21 @@ class _Counted:
 # A slice the page's SQL is checked with when prepared: Django's SQL for a sliced query must be
 # the unsliced SQL followed by the database's LIMIT/OFFSET clause, or the shape is not prepared.
 _CHECK_SLICE = (7, 57)
+# The bounds a page read by ``_late_query`` is compiled with: its LIMIT/OFFSET clause, found
+# once in the SQL, is where each request's bounds go.
+_MARKER_SLICE = (123_457, 123_457 + 987_654)
+
+
+def _converted(rows: list[tuple[Any, ...]], converters: list[Any], connection: Any) -> list[list[Any]]:
+    """``rows`` converted as the ORM converts its columns (``PreparedQuery.rows``)."""
+    converted = [list(row) for row in rows]
+    for row in converted:
+        for position, functions, expression in converters:
+            value = row[position]
+            for function in functions:
+                value = function(value, expression, connection)
+            row[position] = value
+    return converted
 
 
 class _Statement:
@@ -191,10 +310,12 @@ class _Statement:
 
 class _PreparedList:
     """A prepared shape's two statements, compiled once per process (Django's own SQL): the
-    count, and the page without its bounds, each with its slots (a filter's values)."""
+    count, and the page without its bounds, each with its slots (a filter's values). A page
+    read by ``_late_query`` has its bounds inside (in its subquery): ``marker`` is the bounds
+    clause it was compiled with, replaced by each request's."""
 
-    def __init__(self, alias: str, count: _Statement, page: PreparedQuery) -> None:
-        self.alias, self.count_statement, self.page = alias, count, page
+    def __init__(self, alias: str, count: _Statement, page: PreparedQuery, marker: str = "") -> None:
+        self.alias, self.count_statement, self.page, self.marker = alias, count, page, marker
 
 
 class _PreparedPage:
@@ -221,9 +342,19 @@ class _PreparedPage:
         return self.known_count
 
     def __getitem__(self, index: slice) -> list[list[Any]]:
-        alias = self.prepared.alias
-        bounds = connections[alias].ops.limit_offset_sql(index.start or 0, index.stop)
-        return self.prepared.page.rows(alias, suffix=f" {bounds}", on_server=not self.values, **self.values)
+        prepared, alias = self.prepared, self.prepared.alias
+        connection = connections[alias]
+        bounds = connection.ops.limit_offset_sql(index.start or 0, index.stop)
+        if not prepared.marker:
+            return prepared.page.rows(alias, suffix=f" {bounds}", on_server=not self.values, **self.values)
+        compiled = prepared.page.compiled(alias)
+        rows = prepared_statements.fetch(
+            compiled.sql.replace(prepared.marker, bounds),
+            compiled.bind(self.values, connection),
+            alias,
+            on_server=not self.values,
+        )
+        return _converted(rows, compiled.converters, connection)
 
     def __len__(self) -> int:
         return self.count()
@@ -277,33 +408,45 @@ def _prepared_page(
         slotted: Callable[..., models.QuerySet[Any]] = lambda **slots: filtering.apply(scoped, slots)  # noqa: E731
     else:
         slotted = lambda: queryset  # noqa: E731
-    real = queryset.values_list(*plan.paths)
-    page = PreparedQuery(lambda **slots: slotted(**slots).values_list(*plan.paths), **sentinels)
+    connection = connections[alias]
+    low, high = _CHECK_SLICE
+    bounds = connection.ops.limit_offset_sql(low, high)
+    late = filtering is not None and _late_ordering(queryset) is not None
+    marker = connection.ops.limit_offset_sql(*_MARKER_SLICE) if late else ""
+    if late:
+        page = PreparedQuery(
+            lambda **slots: _late_query(slotted(**slots), plan.paths, slice(*_MARKER_SLICE)), **sentinels
+        )
+    else:
+        page = PreparedQuery(lambda **slots: slotted(**slots).values_list(*plan.paths), **sentinels)
     try:
         compiled = page.compiled(alias)
     except (ValueError, EmptyResultSet):  # a slot's value is no parameter of the query
         _remember(_PREPARED_LISTS, key, None)
         return None
-    low, high = _CHECK_SLICE
     try:
-        real_sql, real_params = real.query.get_compiler(using=alias).as_sql()
-        sliced_sql, sliced_params = real[low:high].query.get_compiler(using=alias).as_sql()
+        if late:
+            # The page with the check's bounds in place of the marker's is the ORM's page.
+            real = _late_query(queryset, plan.paths, slice(low, high))
+            real_sql, real_params = real.query.get_compiler(using=alias).as_sql()
+            same = compiled.sql.count(marker) == 1 and compiled.sql.replace(marker, bounds) == real_sql
+        else:
+            real = queryset.values_list(*plan.paths)
+            real_sql, real_params = real.query.get_compiler(using=alias).as_sql()
+            sliced_sql, sliced_params = real[low:high].query.get_compiler(using=alias).as_sql()
+            same = (
+                compiled.sql == real_sql
+                and sliced_sql == f"{real_sql} {bounds}"
+                and list(sliced_params) == list(real_params)
+            )
     except EmptyResultSet:
         # This request's values are no parameters (a year outside its column's range): the ORM
         # answers it, and a later request prepares the shape.
         return None
-    bounds = connections[alias].ops.limit_offset_sql(low, high)
-    connection = connections[alias]
     statement, count = _count_statement(slotted(**sentinels), sentinels, values)
     prepared = None
-    if (
-        statement is not None
-        and compiled.sql == real_sql
-        and compiled.bind(values, connection) == list(real_params)
-        and sliced_sql == f"{real_sql} {bounds}"
-        and list(sliced_params) == list(real_params)
-    ):
-        prepared = _PreparedList(alias, statement, page)
+    if statement is not None and same and compiled.bind(values, connection) == list(real_params):
+        prepared = _PreparedList(alias, statement, page, marker)
     _remember(_PREPARED_LISTS, key, prepared)
     if prepared is None:
         # Answered through the ORM, as every later request of this shape.
@@ -426,29 +569,38 @@ def _build(serializer: serializers.Serializer[Any], computed: dict[str, Computed
 
 
 def _computed(value: Callable[[Row, Context], Any], columns: list[tuple[str, int]]) -> WriterFactory:
-    def bind(context: Context) -> RowWriter:
-        return lambda row: value({path: row[index] for path, index in columns}, context)
+    def bind(context: Context) -> ColumnWriter:
+        return lambda rows: [value({path: row[index] for path, index in columns}, context) for row in rows]
 
     return bind
 
 
 def _url(identity: relations.HyperlinkedIdentityField, pk: int) -> WriterFactory:
-    def bind(context: Context) -> RowWriter:
+    key = itemgetter(pk)
+
+    def bind(context: Context) -> ColumnWriter:
         prefix, suffix = _url_template(identity, context)
-        return lambda row: f"{prefix}{row[pk]}{suffix}"
+        return lambda rows: [f"{prefix}{value}{suffix}" for value in map(key, rows)]
 
     return bind
 
 
 def _column(index: int) -> WriterFactory:
     """The writer of a field whose value is its column's (a related row's slug or key)."""
-    write = itemgetter(index)
+    read = itemgetter(index)
+
+    def write(rows: list[Values]) -> list[Any]:
+        return list(map(read, rows))
+
     return lambda context: write
 
 
+_NONE = type(None)
+
 # Fields whose representation of a value that already has this type is the value itself
 # (``CharField`` gives ``str(value)``, ``IntegerField`` ``int(value)``, ``FloatField``
-# ``float(value)``): the writer skips the call for such values and makes it for any other.
+# ``float(value)``): a column whose values all have it (or are null) is written as read; any
+# other value is given to the field.
 _IDENTITY_FOR = {
     serializers.CharField.to_representation: str,
     serializers.IntegerField.to_representation: int,
@@ -459,55 +611,103 @@ _IDENTITY_FOR = {
 def _represented(index: int, declared: serializers.Field[Any, Any, Any, Any]) -> WriterFactory:
     represent = declared.to_representation
     method = type(declared).to_representation
+    read = itemgetter(index)
     if method is serializers.DateTimeField.to_representation and _iso_in_current_zone(declared):
-        return _date_time(index, represent)
+        return _date_time(read, represent)
+    if method is serializers.DateField.to_representation and _iso(declared, api_settings.DATE_FORMAT):
+        return _date(read, represent)
+    if method is serializers.ChoiceField.to_representation:
+        return _choice(read, declared, represent)
     kept = _IDENTITY_FOR.get(method)
-    if kept is not None:
 
-        def write_kept(row: Values) -> Any:
-            value = row[index]
-            return value if value is None or type(value) is kept else represent(value)
+    def write(rows: list[Values]) -> list[Any]:
+        values = list(map(read, rows))
+        if kept is not None and set(map(type, values)) <= {kept, _NONE}:
+            return values
+        return [None if value is None else represent(value) for value in values]
 
-        return lambda context: write_kept
+    return lambda context: write
 
-    def write(row: Values) -> Any:
-        value = row[index]
-        return None if value is None else represent(value)
+
+def _choice(
+    read: Callable[[Values], Any],
+    declared: serializers.Field[Any, Any, Any, Any],
+    represent: Callable[[Any], Any],
+) -> WriterFactory:
+    """``ChoiceField.to_representation``: text (what a choice column holds) is looked up among
+    the choices' text (``''`` and null written as read); a column of choices whose text is the
+    choice itself is written as read. Any other value is given to the field."""
+    choices: dict[str, Any] = declared.choice_strings_to_values  # type: ignore[attr-defined]
+    same = all(type(value) is str and value == text for text, value in choices.items())
+    look_up = choices.get
+
+    def write(rows: list[Values]) -> list[Any]:
+        values = list(map(read, rows))
+        if not set(map(type, values)) <= {str, _NONE}:
+            return [represent(value) for value in values]
+        if same:
+            return values
+        return [look_up(value, value) if value else value for value in values]
+
+    return lambda context: write
+
+
+def _iso(declared: serializers.Field[Any, Any, Any, Any], default: Any) -> bool:
+    output_format = getattr(declared, "format", default)
+    return isinstance(output_format, str) and output_format.lower() == ISO_8601
+
+
+def _date(read: Callable[[Values], Any], represent: Callable[[Any], Any]) -> WriterFactory:
+    """``DateField.to_representation`` in ISO 8601 for a column of dates (or nulls): each
+    date's ``isoformat()``; any other value is given to the field."""
+
+    def write(rows: list[Values]) -> list[Any]:
+        values = list(map(read, rows))
+        if not set(map(type, values)) <= {date, _NONE}:
+            return [represent(value) for value in values]
+        return [None if value is None else value.isoformat() for value in values]
 
     return lambda context: write
 
 
 def _iso_in_current_zone(declared: serializers.Field[Any, Any, Any, Any]) -> bool:
-    output_format = getattr(declared, "format", api_settings.DATETIME_FORMAT)
     return (
         settings.USE_TZ
-        and isinstance(output_format, str)
-        and output_format.lower() == ISO_8601
+        and _iso(declared, api_settings.DATETIME_FORMAT)
         and not hasattr(declared, "timezone")
         and getattr(type(declared), "enforce_timezone", None) is serializers.DateTimeField.enforce_timezone
     )
 
 
-def _date_time(index: int, represent: Callable[[Any], Any]) -> WriterFactory:
-    """``DateTimeField.to_representation`` for aware date-times from the database: in the
-    request's current time zone (read once per request, not once per value), ISO 8601, UTC
-    written as ``Z``. Anything else (a naive value, text) goes through the field itself."""
+def _date_time(read: Callable[[Values], Any], represent: Callable[[Any], Any]) -> WriterFactory:
+    """``DateTimeField.to_representation`` for a column of aware date-times from the database
+    (or nulls): in the request's current time zone (read once per request, not once per
+    value), ISO 8601, UTC written as ``Z``. A column holding anything else (a naive value,
+    text), or a value the zone cannot hold, is given to the field value by value."""
 
-    def bind(context: Context) -> RowWriter:
+    def bind(context: Context) -> ColumnWriter:
         zone = timezone.get_current_timezone()
 
-        def write(row: Values) -> Any:
-            value = row[index]
-            if not value:
-                return None
-            if type(value) is not datetime or value.tzinfo is None:
-                return represent(value)
-            try:
-                text = value.astimezone(zone).isoformat()
-            except OverflowError:  # the field's own error
-                return represent(value)
-            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        def write(rows: list[Values]) -> list[Any]:
+            values = list(map(read, rows))
+            given = [value for value in values if value is not None]
+            if set(map(type, given)) <= {datetime} and None not in set(map(_TZINFO, given)):
+                try:
+                    texts = [
+                        None if value is None else value.astimezone(zone).isoformat() for value in values
+                    ]
+                except OverflowError:  # the field's own error, below
+                    pass
+                else:
+                    return [
+                        text[:-6] + "Z" if text is not None and text.endswith("+00:00") else text
+                        for text in texts
+                    ]
+            return [None if value is None else represent(value) for value in values]
 
         return write
 
     return bind
+
+
+_TZINFO = attrgetter("tzinfo")

@@ -259,3 +259,110 @@ def test_prepared_filtered_pages_equal_the_serializer_for_every_scope(
     assert seen["alice"] and seen["bob"]
     assert seen["alice"].isdisjoint(seen["bob"]), "the provinces see none of each other's rows"
     assert {obj.pk for obj in made[cast.isfahan.code]} <= seen["alice"]
+
+
+def test_filtered_case_pages_are_read_by_their_keys_first(cast: Cast, monkeypatch: pytest.MonkeyPatch):
+    """A filtered case page (prepared or through the ORM) picks its keys first and reads their
+    columns after (``rasad.api.lean._late_query``); its rows, count and links are the
+    serializer's list for each province's user (who see none of each other's rows), the national
+    body and a platform administrator, with filters that are prepared, filters that are methods
+    (through the ORM) and a filter through a to-many join (read in one query, as before)."""
+    from rasad.api import lean
+    from rasad.cases.api.views import CaseViewSet
+    from rasad.cases.testing import make_case
+
+    made = {
+        organization.code: [make_case(cast, organization) for _ in range(4)]
+        for organization in (cast.isfahan, cast.kerman)
+    }
+    Case.objects.filter(pk=made[cast.isfahan.code][0].pk).update(due_at=timezone.now() - timedelta(hours=1))
+    late_reads: list[int] = []
+    read = lean._late_page
+
+    def counted(*args: Any) -> Any:
+        late_reads.append(1)
+        return read(*args)
+
+    monkeypatch.setattr(lean, "_late_page", counted)
+    queries: list[dict[str, Any]] = [
+        {"status": ["new", "triaged"], "reporter_organization": cast.isfahan.code},
+        {"status": "new", "limit": 2, "offset": 1},
+        {"is_open": "true"},
+        {"is_open": "true", "limit": 3, "offset": 2},
+        {"overdue": "true"},
+        {"within_id": cast.isfahan.pk, "limit": 2},
+        {"dossier_id": 2**40},
+        {"kind": ["challenge"], "offset": 10_000},
+    ]
+    lean._PREPARED_LISTS.clear()
+    seen: dict[str, set[int]] = {}
+    for user in (cast.alice, cast.bob, cast.nadia, cast.root):
+        client = verified_client(user)
+        got = _answers(client, "/api/v1/cases/", queries + queries)
+        with monkeypatch.context() as serializer_only:
+            serializer_only.setattr(CaseViewSet, "lean_list", None)
+            wanted = _answers(client, "/api/v1/cases/", queries)
+        for answer, expected, query in zip(got, wanted + wanted, queries + queries, strict=True):
+            assert answer == expected, (user.username, query)
+        seen[user.username] = {row["id"] for _, body in got for row in body["results"]}
+    assert late_reads, "the ORM's filtered pages were read by their keys first"
+    assert any(prepared is not None and prepared.marker for prepared in lean._PREPARED_LISTS.values()), (
+        "a prepared filtered page was read by its keys first"
+    )
+    assert seen["alice"] and seen["bob"]
+    assert seen["alice"].isdisjoint(seen["bob"]), "the provinces see none of each other's rows"
+
+
+# Instants around the changes of Iran's clocks (its zone's local mean time until 1946, +04:00
+# in 1977-1979, summer time until 2022, none since), and UTC's midnight: a value a second or a
+# microsecond either side of each.
+_INSTANTS = [
+    "1945-12-31T20:34:15+00:00",
+    "1945-12-31T20:34:16+00:00",
+    "1977-10-31T20:29:59.999999+00:00",
+    "1977-10-31T20:30:00+00:00",
+    "1979-01-01T00:00:00+00:00",
+    "2008-03-20T20:29:59+00:00",
+    "2008-03-20T20:30:00.000001+00:00",
+    "2022-09-21T19:29:59.999999+00:00",
+    "2022-09-21T19:30:00+00:00",
+    "2023-03-21T20:30:00+00:00",
+    "2026-12-05T00:00:00+00:00",
+]
+
+
+@pytest.mark.parametrize("zone", ["Asia/Tehran", "UTC", "Europe/London"])
+def test_lean_date_times_equal_the_serializer_across_clock_changes(cast: Cast, zone: str):
+    """Each date-time column is moved to the request's zone and written in ISO 8601 as DRF
+    writes it (UTC as ``Z``), at instants either side of Iran's former clock changes."""
+    from datetime import datetime
+
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from rasad.cases.api.serializers import CASE_LIST, CaseSerializer
+    from rasad.cases.testing import make_case
+
+    cases = [make_case(cast, cast.isfahan) for _ in range(len(_INSTANTS))]
+    for index, (made, instant) in enumerate(zip(cases, _INSTANTS, strict=True)):
+        moment = datetime.fromisoformat(instant)
+        later = datetime.fromisoformat(_INSTANTS[-1 - index])
+        Case.objects.filter(pk=made.pk).update(
+            opened_at=moment, created=moment, last_updated=later, due_at=later, resolved_at=moment
+        )
+    request = Request(APIRequestFactory().get("/api/v1/cases/"))
+    context = {"request": request, "format": None, "view": None}
+    plan = CASE_LIST.plan(CaseSerializer(context=context))
+    keys = [made.pk for made in cases]
+    rows = list(Case.objects.filter(pk__in=keys).order_by("pk").values_list(*plan.paths))
+    with timezone.override(zone):
+        written = CASE_LIST.write(plan, rows, context)
+        objects = Case.objects.in_bulk(keys)
+        expected = [
+            json.loads(JSONRenderer().render(CaseSerializer(objects[key], context=context).data))
+            for key in keys
+        ]
+    assert json.loads(JSONRenderer().render(written)) == expected
+    assert {row["opened_at"][-6:] for row in written} >= (
+        {"+03:30", "+04:30"} if zone == "Asia/Tehran" else set()
+    )
