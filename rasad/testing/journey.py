@@ -67,6 +67,8 @@ LATIN_TERMS = (
     "iCalendar",  # the calendar file format, as calendar programs name it
     "ISIC Rev.4",  # the classifications green jobs are coded in, as published
     "ISCO-08",
+    "PM10",  # particulate matter, as air-quality standards and Persian reports write it
+    "PM2.5",
 )
 # Codes (ISF-CC, CH-۰۰۰۰۱۲, GJ/t is not one: units are shown by their Persian names), e-mail
 # addresses and URLs may be written in Latin. A code's digits are the reader's

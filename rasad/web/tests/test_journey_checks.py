@@ -69,7 +69,9 @@ def test_a_code_in_latin_digits_is_caught(text):
     assert foreign_text([text]) == [text]
 
 
-@pytest.mark.parametrize("text", ["ISIC Rev.4", "ISCO-08", "ISO 50006", "گزارش E1.3.pdf", "info@rasad.ir"])
+@pytest.mark.parametrize(
+    "text", ["ISIC Rev.4", "ISCO-08", "ISO 50006", "گزارش E1.3.pdf", "info@rasad.ir", "غلظت PM10 محیطی"]
+)
 def test_standards_files_and_addresses_keep_their_latin_digits(text):
     assert foreign_text([text]) == []
 
