@@ -59,7 +59,10 @@ class CycleFilterSet(_Search):
 class AssessmentFilterSet(_Search):
     cycle_id = IdFilter(field_name="cycle_id", label=_("Cycle (id)"))
     status = django_filters.MultipleChoiceFilter(
-        choices=AssessmentStatus.choices, label=_("Status"), widget=FilterSelect(_("All statuses"))
+        # Called "Stage" as the list's column calls it.
+        choices=AssessmentStatus.choices,
+        label=_("Stage"),
+        widget=FilterSelect(_("All stages")),
     )
     organization = django_filters.CharFilter(
         field_name="organization__code",
