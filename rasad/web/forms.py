@@ -358,6 +358,10 @@ class FilterSelect(forms.SelectMultiple):
         super().__init__({"class": "form-select form-select-sm", **(attrs or {})}, choices)
         self.everything = everything
 
+    def use_required_attribute(self, initial: Any) -> bool:
+        # A filter is never required (and asking would run the choices' query once more).
+        return False
+
     def optgroups(self, name: str, value: Any, attrs: dict[str, Any] | None = None) -> Any:
         offered = self.choices
         self.choices = [("", self.everything), *offered]
