@@ -47,6 +47,7 @@ from rasad.assessments.actions import (
 from rasad.assessments.indicator_answers import Figure, figures
 from rasad.assessments.models import Assessment, Cycle, Instrument, Item, Section
 from rasad.core.models import Organization, Role, User
+from rasad.lib.persian import to_persian_digits
 
 PASSIVE_DEFENCE = "ارزیابی انطباق با دستورالعمل ایمنی و پدافند غیرعامل — شرکت‌های معدنی ۱۴۰۴"
 PASSIVE_DEFENCE_BEFORE = "ارزیابی انطباق با دستورالعمل ایمنی و پدافند غیرعامل — شرکت‌های معدنی ۱۴۰۳"
@@ -226,7 +227,8 @@ def _feedback(items: Sequence[Item], exceptions: dict[str, Any]) -> list[Feedbac
         criterion = members[0].criterion
         short = [item for item in members if item.code in exceptions and exceptions[item.code] != "na"]
         if short:
-            text = "؛ ".join(f"{item.code}: {item.text}" for item in short)
+            # Written as an assessor writes in Persian: the outline codes in Persian digits.
+            text = "؛ ".join(f"{to_persian_digits(item.code)}: {item.text}" for item in short)
             entries.append(FeedbackValues(criterion, "", f"این موارد کامل رعایت نشده است — {text}"))
         else:
             entries.append(

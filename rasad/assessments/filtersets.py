@@ -12,6 +12,7 @@ from rasad.assessments.choices import AssessmentStatus, CycleStatus, InstrumentK
 from rasad.assessments.models import Assessment, Cycle, Instrument
 from rasad.cases.models import Case
 from rasad.core.filtersets import IdFilter
+from rasad.web.forms import FilterSelect, FilterTextSelect
 
 
 class _Search(django_filters.FilterSet):  # type: ignore[misc]
@@ -22,8 +23,15 @@ class _Search(django_filters.FilterSet):  # type: ignore[misc]
 
 
 class InstrumentFilterSet(_Search):
-    kind = django_filters.ChoiceFilter(choices=InstrumentKind.choices, label=_("Kind"))
-    status = django_filters.MultipleChoiceFilter(choices=InstrumentStatus.choices, label=_("Status"))
+    kind = django_filters.ChoiceFilter(
+        choices=InstrumentKind.choices,
+        label=_("Kind"),
+        empty_label=None,
+        widget=FilterTextSelect(_("All kinds")),
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=InstrumentStatus.choices, label=_("Status"), widget=FilterSelect(_("All statuses"))
+    )
     code = django_filters.CharFilter(field_name="code", lookup_expr="iexact", label=_("Code"))
 
     class Meta:
@@ -32,9 +40,16 @@ class InstrumentFilterSet(_Search):
 
 
 class CycleFilterSet(_Search):
-    status = django_filters.MultipleChoiceFilter(choices=CycleStatus.choices, label=_("Status"))
+    status = django_filters.MultipleChoiceFilter(
+        choices=CycleStatus.choices, label=_("Status"), widget=FilterSelect(_("All statuses"))
+    )
     instrument_id = IdFilter(field_name="instrument_id", label=_("Instrument (id)"))
-    organization = django_filters.CharFilter(field_name="organization__code", label=_("Run by (code)"))
+    organization = django_filters.CharFilter(
+        field_name="organization__code",
+        label=_("Run by"),
+        help_text=_("The running organization's code."),
+        widget=FilterTextSelect(_("All organizations")),
+    )
 
     class Meta:
         model = Cycle
@@ -43,8 +58,18 @@ class CycleFilterSet(_Search):
 
 class AssessmentFilterSet(_Search):
     cycle_id = IdFilter(field_name="cycle_id", label=_("Cycle (id)"))
-    status = django_filters.MultipleChoiceFilter(choices=AssessmentStatus.choices, label=_("Status"))
-    organization = django_filters.CharFilter(field_name="organization__code", label=_("Organization (code)"))
+    status = django_filters.MultipleChoiceFilter(
+        # Called "Stage" as the list's column calls it.
+        choices=AssessmentStatus.choices,
+        label=_("Stage"),
+        widget=FilterSelect(_("All stages")),
+    )
+    organization = django_filters.CharFilter(
+        field_name="organization__code",
+        label=_("Organization"),
+        help_text=_("The assessed organization's code."),
+        widget=FilterTextSelect(_("All organizations")),
+    )
 
     class Meta:
         model = Assessment
@@ -59,10 +84,17 @@ class RiskFilterSet(_Search):
     risks whose review has come due."""
 
     organization = django_filters.CharFilter(
-        method="filter_subtree", label=_("Organization and below (code)")
+        method="filter_subtree",
+        label=_("Organization and below"),
+        help_text=_("An organization's code: its risks and those of the organizations under it."),
+        widget=FilterTextSelect(_("All organizations")),
     )
     state = django_filters.ChoiceFilter(
-        choices=RISK_STATES, method="filter_state", label=_("State"), empty_label=_("All")
+        choices=RISK_STATES,
+        method="filter_state",
+        label=_("State"),
+        empty_label=None,
+        widget=FilterTextSelect(_("All")),
     )
     likelihood = django_filters.NumberFilter(field_name="likelihood", label=_("Inherent likelihood"))
     impact = django_filters.NumberFilter(field_name="impact", label=_("Inherent impact"))
@@ -76,7 +108,8 @@ class RiskFilterSet(_Search):
         choices=[("true", _("Due now")), ("false", _("Not due"))],
         method="filter_review_due",
         label=_("Review due"),
-        empty_label=_("All"),
+        empty_label=None,
+        widget=FilterTextSelect(_("All")),
     )
 
     class Meta:

@@ -7,6 +7,7 @@ actions; scope is never applied here by hand."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -635,6 +636,9 @@ class CycleListView(ScopedListView):
     paginate_by = 25
     template_name = "assessments/cycle_list.html"
 
+    def filter_choices(self) -> dict[str, Callable[[], Any]]:
+        return {"organization": self.organization_choices(self.get_queryset().values("organization_id"))}
+
     def get_context_data(self, **context: Any) -> dict[str, Any]:
         return super().get_context_data(**context, can_add=self.may("add"), status_css=STATUS_CSS)
 
@@ -816,6 +820,9 @@ class AssessmentListView(ScopedListView):
     ordering = ("-cycle__opens_on", "organization__path")
     paginate_by = 50
     template_name = "assessments/assessment_list.html"
+
+    def filter_choices(self) -> dict[str, Callable[[], Any]]:
+        return {"organization": self.organization_choices(self.get_queryset().values("organization_id"))}
 
     def get_context_data(self, **context: Any) -> dict[str, Any]:
         return super().get_context_data(**context, status_css=STATUS_CSS)
@@ -1566,6 +1573,15 @@ class RiskRegisterView(ScopedListView):
     filterset_class = RiskFilterSet
     paginate_by = 50
     template_name = "assessments/risk_register.html"
+
+    def filter_choices(self) -> dict[str, Callable[[], Any]]:
+        # "And below": each organization that owns a risk the reader sees, and those above it.
+        def owners_and_above() -> list[int]:
+            paths = self.get_queryset().values_list("owner_organization__path", flat=True).distinct()
+            return sorted({int(part) for path in paths for part in path.strip("/").split("/") if part})
+
+        organizations = self.organization_choices(owners_and_above)
+        return {"organization": organizations}
 
     def respond(self, objects: Any) -> HttpResponseBase:
         # The maps count the filtered risks but for the chosen cell (so that the cell stays

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from rasad.core.actions.organizations import OrganizationValues
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import County, Organization, Province, Role, User, WorkingGroup
+from rasad.lib import formatting
 from rasad.lib.jalali import TEHRAN
 from rasad.web.forms import ActionFormMixin, FloatNumberField, JalaliDateField, NormalizedCharField
 
@@ -20,7 +21,7 @@ _TAG_SEPARATORS = re.compile(r"[,،;؛]")
 
 class OrganizationChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        return f"{'— ' * obj.depth}{obj.name} ({obj.code})"
+        return f"{'— ' * obj.depth}{obj.name} ({formatting.code(obj.code)})"
 
 
 class CountyChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -231,7 +232,7 @@ class TokenForm(ActionFormMixin, forms.Form):
 
 class OrganizationMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        return f"{'— ' * obj.depth}{obj.name} ({obj.code})"
+        return f"{'— ' * obj.depth}{obj.name} ({formatting.code(obj.code)})"
 
 
 def _members_field() -> OrganizationMultipleChoiceField:

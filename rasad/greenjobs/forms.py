@@ -16,6 +16,7 @@ from rasad.core.models import Organization
 from rasad.greenjobs.actions import BusinessValues, OutcomeValues, SchemeValues
 from rasad.greenjobs.choices import BusinessSize, Milestone, SchemeKind
 from rasad.greenjobs.models import Business, Occupation, Scheme
+from rasad.lib import formatting
 from rasad.web.forms import JalaliDateField, NormalizedCharField, NumberInput, StyledForm, typed_number
 
 
@@ -343,6 +344,8 @@ class CertificateRequestForm(StyledForm):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = queryset
+        # A certificate by its number, in the reader's digits like every code («GC-۰۰۰۰۰۹»).
+        self.fields["renews"].label_from_instance = lambda certificate: formatting.code(certificate)  # type: ignore[attr-defined]
 
 
 class SiteVisitForm(StyledForm):

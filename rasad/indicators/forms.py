@@ -141,17 +141,17 @@ class NumberField(forms.CharField):
 
 class OrganizationChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        return f"{'— ' * obj.depth}{obj.name} ({obj.code})"
+        return f"{'— ' * obj.depth}{obj.name} ({formatting.code(obj.code)})"
 
 
 class IndicatorChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} ({obj.code})"
+        return f"{obj.name} ({formatting.code(obj.code)})"
 
 
 class IndicatorMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} ({obj.code})"
+        return f"{obj.name} ({formatting.code(obj.code)})"
 
 
 class TargetForm(ActionFormMixin, forms.Form):

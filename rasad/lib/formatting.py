@@ -18,6 +18,7 @@ the number of places follows the size of the value (:func:`auto_decimals`).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -46,6 +47,7 @@ __all__ = [
     "number",
     "percent",
     "period",
+    "person_name",
     "quantity",
     "round_for_unit",
     "unit_name",
@@ -110,6 +112,34 @@ def code(value: object, *, prefs: display.DisplayPreferences | None = None) -> s
     stored (a formula, a token, a username) is not a code here: it is marked ``translate="no"``.
     """
     return digits(value, prefs=prefs)
+
+
+class PersonLike(Protocol):
+    """What the formatting layer needs of a person (``rasad.core.models.User``)."""
+
+    display_name: str
+    first_name: str
+    last_name: str
+    username: str
+
+
+# A letter of the Arabic script (Persian included): a name with one is not written for English.
+_ARABIC_SCRIPT: Final = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+def person_name(person: PersonLike, *, prefs: display.DisplayPreferences | None = None) -> str:
+    """The name a page calls a person by. In Persian: their display name, else their first and
+    last names, else their username. In English: their name in Latin letters (first and last
+    names, or a display name written in Latin letters), and ``""`` when they have none: an English
+    page does not greet «عرفان پیشین» by a name its reader cannot read; it says "Welcome" alone,
+    or shows the username where a name must be."""
+    full_name = f"{person.first_name} {person.last_name}".strip()
+    if _is_persian(_prefs(prefs)):
+        return person.display_name or full_name or person.username
+    for name in (full_name, person.display_name):
+        if name and not _ARABIC_SCRIPT.search(name):
+            return name
+    return ""
 
 
 # Files by the names people know them by: «اکسل» rather than "XLSX". The keys are the formats of

@@ -22,17 +22,51 @@ from rasad.programs.models import (
     ProgrammeAttachment,
     StatusReport,
 )
+from rasad.web.forms import FilterSelect, FilterTextSelect
+
+
+def province_choices() -> list[tuple[str, str]]:
+    """Every province by its name in the reader's language, in alphabetical order; the value is
+    the code the filter reads."""
+    from rasad.core.models import Province
+    from rasad.lib import display
+
+    field = "name_fa" if display.current().language == "fa" else "name_en"
+    return list(Province.objects.order_by(field).values_list("code", field))
 
 
 class ProgrammeFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+    """The programmes' filters. On the page, an organization and a province are chosen by name
+    from what the reader may see (``ProgrammeListView.filter_choices``); the API and links name
+    them by code."""
+
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
-    kind = django_filters.MultipleChoiceFilter(choices=ProgrammeKind.choices, label=_("Kind"))
-    status = django_filters.MultipleChoiceFilter(choices=ProgrammeStatus.choices, label=_("Status"))
-    party = django_filters.CharFilter(method="filter_party", label=_("Party (organization code)"))
+    kind = django_filters.MultipleChoiceFilter(
+        choices=ProgrammeKind.choices, label=_("Kind"), widget=FilterSelect(_("All kinds"))
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=ProgrammeStatus.choices, label=_("Status"), widget=FilterSelect(_("All statuses"))
+    )
+    party = django_filters.CharFilter(
+        method="filter_party",
+        label=_("Party"),
+        help_text=_("A party's organization code."),
+        widget=FilterTextSelect(_("All parties")),
+    )
     party_id = IdFilter(method="filter_party_id", label=_("Party (organization id)"))
-    organization = django_filters.CharFilter(field_name="organization__code", label=_("Lead (code)"))
+    organization = django_filters.CharFilter(
+        field_name="organization__code",
+        label=_("Lead"),
+        help_text=_("The lead organization's code."),
+        widget=FilterTextSelect(_("All leads")),
+    )
     organization_id = IdFilter(field_name="organization_id", label=_("Lead (organization id)"))
-    province = django_filters.CharFilter(method="filter_province", label=_("Province (code)"))
+    province = django_filters.CharFilter(
+        method="filter_province",
+        label=_("Province"),
+        help_text=_("A province's code, where a party is."),
+        widget=FilterTextSelect(_("All provinces"), choices=province_choices),
+    )
 
     class Meta:
         model = Programme

@@ -106,6 +106,15 @@ class ProgrammeListView(ScopedListView):
     paginate_by = 25
     template_name = "programs/programme_list.html"
 
+    def filter_choices(self) -> dict[str, Callable[[], Any]]:
+        programmes = self.get_queryset()
+        return {
+            "party": self.organization_choices(
+                Party.objects.filter(programme__in=programmes).values("organization_id")
+            ),
+            "organization": self.organization_choices(programmes.values("organization_id")),
+        }
+
     def get_context_data(self, **context: Any) -> dict[str, Any]:
         return super().get_context_data(
             **context, can_add=self.may("add"), status_css=STATUS_CSS, export_kind="programmes"

@@ -54,7 +54,9 @@
 
   layoutProblems(phone) {
     const problems = [];
-    const width = window.innerWidth;
+    // The layout viewport's width: a phone browser widens the window itself (innerWidth) to a
+    // page wider than the screen and shrinks it to fit, so innerWidth never saw the overflow.
+    const width = document.documentElement.clientWidth;
     const page = document.documentElement;
     if (page.scrollWidth > width + 1) {
       const scrolling = '.table-responsive, .leaflet-container, .overflow-auto, .case-board';

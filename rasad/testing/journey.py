@@ -11,16 +11,17 @@ it lands on checked the same way (a pytest plugin, ``-p rasad.testing.journey``)
 Every check of :func:`check_page` runs on each page a journey shows, in Persian:
 
 * **Latin digits and English words** in visible text (text nodes, placeholders, button values,
-  select options), except codes (``ISF-CC``, ``CH-000012``, ``ELEC_CONS``, ``field_post``; a
-  record's reference is written with the reader's digits, ``CH-۰۰۰۰۱۲``, by
-  ``rasad.lib.formatting.code``, but the check lets either pass), one
-  word a person typed quoted back in «», a checklist's outline codes (``E1.3``), standards
-  (``ISO 50006``, ``ISIC Rev.4``), e-mail addresses and URLs,
+  select options), except codes in the reader's digits (``ISF-CC``, ``CH-۰۰۰۰۱۲``,
+  ``IMIDRO-M۱``, ``ELEC_CONS``, ``field_post``, a checklist's outline code ``E۱.۳``: written by
+  ``rasad.lib.formatting.code``; ``CH-000012`` is caught), one word a person typed quoted back in
+  «», a file by the name it was sent with, standards (``ISO 50006``, ``ISIC Rev.4``), e-mail
+  addresses and URLs,
   and text inside elements marked ``translate="no"`` (usernames, formulas, tokens; the HTML way
   to say "this is not to be translated"), ``code``, ``kbd`` or ``samp``, plus the map's
   attribution; the values of number inputs too (a form shows its numbers in Persian digits);
 * **horizontal overflow**: the page is never wider than the window (wide tables scroll inside
-  their own box);
+  their own box), measured against the layout viewport (a phone browser widens the window
+  itself to a wider page, so the window's own width never showed it);
 * **unstyled controls**: every visible input, select and textarea has a Bootstrap class;
 * **small tap targets** at phone widths: buttons, form controls and navigation links at least
   24 px high (WCAG 2.5.8);
@@ -66,17 +67,22 @@ LATIN_TERMS = (
     "iCalendar",  # the calendar file format, as calendar programs name it
     "ISIC Rev.4",  # the classifications green jobs are coded in, as published
     "ISCO-08",
+    "PM10",  # particulate matter, as air-quality standards and Persian reports write it
+    "PM2.5",
 )
-# Codes (ISF-CC, CH-000012, GJ/t is not one: units are shown by their Persian names), e-mail
-# addresses and URLs may be written in Latin.
+# Codes (ISF-CC, CH-۰۰۰۰۱۲, GJ/t is not one: units are shown by their Persian names), e-mail
+# addresses and URLs may be written in Latin. A code's digits are the reader's
+# (``rasad.lib.formatting.code``): «IMIDRO-M۱», «GHG_SCOPE۱», «E۱.۳»; the same code in Latin
+# digits is Latin text.
 ALLOWED = re.compile(
     "|".join(re.escape(term) for term in LATIN_TERMS) + "|"
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail
     r"|https?://\S+"  # URL
-    r"|\b[A-Z][A-Z0-9]*(?:[-/_][A-Z0-9]+)+\b"  # a code with a separator: ISF-CC, ISF-BP5, ELEC_CONS
+    r"|[\w.-]+\.(?:pdf|xlsx|csv|docx|jpg|jpeg|png|zip)\b"  # a file by the name it was sent with
+    r"|\b[A-Z][A-Z۰-۹]*(?:[-/_][A-Z۰-۹]+)+"  # a code with a separator: ISF-CC, ISF-BP۵, ELEC_CONS
     r"|\bISO \d+(?::\d{4})?"  # a standard by its number: ISO 50006
-    r"|\b[A-Z]{2,}[0-9]*\b"  # an acronym or a code without hyphen: NAT, IMIDRO, API, ISO
-    r"|\b[A-Z][0-9]+(?:\.[0-9]+)*\b"  # a checklist's outline code: A1, E1.3 (and a file E1.3.pdf)
+    r"|\b[A-Z]{2,}[۰-۹]*(?![A-Za-z0-9])"  # an acronym or a code without hyphen: NAT, IMIDRO, API, ISO
+    r"|\b[A-Z][۰-۹]+(?:\.[۰-۹]+)*(?![A-Za-z0-9])"  # a checklist's outline code: A۱, E۱.۳
     r"|\.[a-z0-9]{2,5}\b"  # a file extension: .xlsx, .csv
     r"|\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b"  # a choice's code a file must contain: field_post
     r"|«[^\s«»]+»"  # one word a person typed, quoted back in an error: «spaceship»

@@ -342,6 +342,51 @@ class StrictNullBooleanField(forms.NullBooleanField):
         pass
 
 
+class FilterSelect(forms.SelectMultiple):
+    """A list's filter by one of its choices (a status, a kind, an organization): one select whose
+    first choice says in words that nothing is left out («همهٔ وضعیت‌ها»), the same control on every
+    list. It reads every value sent, as a multiple choice does (``?status=a&status=b`` from a link
+    or the API), and drops the empty one, so that "all" filters nothing.
+
+    ``choices`` may be given here when the filter is a text field (an organization's code) whose
+    choices depend on the reader: a callable is called only when the select is drawn, so the API,
+    which shares the filter, never runs its query."""
+
+    allow_multiple_selected = False
+
+    def __init__(self, everything: Any, attrs: dict[str, Any] | None = None, choices: Any = ()) -> None:
+        super().__init__({"class": "form-select form-select-sm", **(attrs or {})}, choices)
+        self.everything = everything
+
+    def use_required_attribute(self, initial: Any) -> bool:
+        # A filter is never required (and asking would run the choices' query once more).
+        return False
+
+    def optgroups(self, name: str, value: Any, attrs: dict[str, Any] | None = None) -> Any:
+        offered = self.choices
+        self.choices = [("", self.everything), *offered]
+        try:
+            return super().optgroups(name, value, attrs)
+        finally:
+            self.choices = offered
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        values = super().value_from_datadict(data, files, name)
+        return [value for value in values if value not in (None, "")]
+
+
+class FilterTextSelect(FilterSelect):
+    """A :class:`FilterSelect` for a filter that reads one text value (an organization's code):
+    the first value sent, or nothing."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        values = super().value_from_datadict(data, files, name)
+        return values[0] if values else None
+
+    def format_value(self, value: Any) -> list[str]:
+        return [] if value in (None, "") else [str(value)]
+
+
 class NormalizedCharField(forms.CharField):
     """A text field whose value is Persian-normalized on input (ی/ک, ZWNJ, digits). Unless it is
     a text area it is one line: a tab or line break is refused (``rasad.lib.boundary``)."""

@@ -32,7 +32,7 @@ that somebody is signed in (and has passed two-factor where required) before any
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
@@ -224,7 +224,29 @@ class ScopedListView(ScopedView):
     def get_filterset(self, queryset: models.QuerySet[Any]) -> Any:
         if self.filterset_class is None:
             return None
-        return self.filterset_class(self.filter_data(), queryset=queryset)
+        filterset = self.filterset_class(self.filter_data(), queryset=queryset)
+        for name, choices in self.filter_choices().items():
+            filterset.form.fields[name].widget.choices = choices
+        return filterset
+
+    def filter_choices(self) -> dict[str, Callable[[], Iterable[tuple[str, str]]]]:
+        """Hook: what a filter that names a record by its code (an organization) offers to
+        choose from, by name: ``{"party": lambda: [(code, name), ...]}``, from the rows the
+        reader may see (``scoped``, ``organizations_for``), never typed by hand. Each is called
+        only when the filter form is drawn (its widget is a ``rasad.web.forms.FilterSelect``)."""
+        return {}
+
+    def organization_choices(self, ids: Any) -> Callable[[], list[tuple[str, str]]]:
+        """Choices for a filter by organization (``filter_choices``): the organizations among
+        ``ids`` (a subquery of the listed rows' organizations, or a function that returns ids)
+        that the reader may see, in tree order, by name; the value is the code the filter reads."""
+
+        def choices() -> list[tuple[str, str]]:
+            organizations = self.organizations_for("view", Organization, include_closed=True)
+            among = ids() if callable(ids) else ids
+            return list(organizations.filter(pk__in=among).values_list("code", "name"))
+
+        return choices
 
     def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         queryset = self.get_queryset()

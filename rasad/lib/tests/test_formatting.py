@@ -163,3 +163,30 @@ def test_file_formats_by_the_names_people_know():
     with translation.override("en"):
         assert formatting.file_format("xlsx") == "Excel"
         assert formatting.file_format("pdf") == "PDF"
+
+
+@dataclass
+class Person:
+    display_name: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    username: str = "erfan"
+
+
+@pytest.mark.parametrize(
+    ("person", "persian", "english"),
+    [
+        # A Persian display name and an English name: each page calls them by its own.
+        (Person("عرفان پیشین", "Erfan", "Pishin"), "عرفان پیشین", "Erfan Pishin"),
+        # A display name already in Latin letters serves both.
+        (Person("Erfan Pishin"), "Erfan Pishin", "Erfan Pishin"),
+        # No name an English reader can read: nothing, and the page says "Welcome" alone.
+        (Person("عرفان پیشین"), "عرفان پیشین", ""),
+        (Person("", "عرفان", "پیشین"), "عرفان پیشین", ""),
+        # No name at all: the username in Persian, as everywhere else.
+        (Person(), "erfan", ""),
+    ],
+)
+def test_a_person_is_called_by_the_name_the_reader_reads(person, persian, english):
+    assert formatting.person_name(person, prefs=FA) == persian
+    assert formatting.person_name(person, prefs=EN) == english

@@ -7,6 +7,7 @@ field post. Alice (Isfahan analyst) and Bob (Kerman analyst) are the cast's."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -78,6 +79,47 @@ def test_the_list_filters_by_kind_status_and_party(cast: Cast, world: dict[str, 
     by_party = _text(client.get("/programmes/", {"party": cast.isfahan.code}))
     assert "نقشه راه فضای مجازی استان کرمان" not in by_party
     assert "تفاهم‌نامه آموزش مدیریت محیط زیست" in by_party
+
+
+def _options(html: str, name: str) -> list[tuple[str, str]]:
+    """The (value, label) of each option of the select ``name`` on a page."""
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    assert select is not None, name
+    return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select.group(1))
+
+
+def test_the_filters_offer_parties_and_leads_by_name_from_what_the_reader_may_see(
+    cast: Cast, world: dict[str, Any]
+):
+    # Bob sees both programmes (Kerman leads one and is a party of Isfahan's), but of their
+    # organizations only those of his Kerman subtree: Isfahan is never offered to him.
+    kerman_post = cast.kerman.children.order_by("pk").first()
+    assert kerman_post is not None
+    page = _text(signed_in_client(cast.bob).get("/programmes/"))
+    assert _options(page, "party") == [
+        ("", "همهٔ طرف‌ها"),
+        (cast.kerman.code, cast.kerman.name),
+        (kerman_post.code, kerman_post.name),
+    ]
+    assert _options(page, "organization") == [("", "همهٔ راهبران"), (cast.kerman.code, cast.kerman.name)]
+    # Alice sees only Isfahan's programme; Kerman, its other party, is not hers to see.
+    page = _text(signed_in_client(cast.alice).get("/programmes/", {"party": cast.isfahan.code}))
+    assert _options(page, "party") == [("", "همهٔ طرف‌ها"), (cast.isfahan.code, cast.isfahan.name)]
+    assert f'<option value="{cast.isfahan.code}" selected>' in page
+    provinces = _options(page, "province")
+    assert provinces[0] == ("", "همهٔ استان‌ها") and len(provinces) == 32
+    assert 'name="party_id"' not in page and "(organization code)" not in page
+
+
+def test_the_status_filter_is_one_select_whose_first_choice_is_all(cast: Cast, world: dict[str, Any]):
+    page = _text(signed_in_client(cast.nadia).get("/programmes/", {"status": "active"}))
+    select = '<select name="status" class="form-select form-select-sm" aria-label="وضعیت" id="id_status">'
+    assert select in page
+    assert _options(page, "status")[0] == ("", "همهٔ وضعیت‌ها")
+    assert '<option value="active" selected>' in page
+    # "All" sends an empty value, which filters nothing.
+    everything = _text(signed_in_client(cast.nadia).get("/programmes/", {"status": ""}))
+    assert "نقشه راه فضای مجازی استان کرمان" in everything
 
 
 def test_a_party_sees_its_own_obligations_on_the_programme_page(cast: Cast, world: dict[str, Any]):

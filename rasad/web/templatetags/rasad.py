@@ -82,6 +82,13 @@ def code(value: Any) -> str:
 
 
 @register.filter
+def person_name(value: Any) -> str:
+    """The name a page calls a person by (``rasad.lib.formatting.person_name``): ``""`` on an
+    English page for a person with no name in Latin letters."""
+    return formatting.person_name(value)
+
+
+@register.filter
 def deadline(value: date | datetime | None, style: str = "short") -> str:
     return formatting.deadline_text(value, style="long" if style == "long" else "short")
 
@@ -165,6 +172,21 @@ def field_label(form: Any, name: str) -> str:
     """The label of a form's field by name (to say which filter an error belongs to)."""
     field = form.fields.get(name) if form is not None else None
     return str(field.label) if field is not None and field.label else name
+
+
+@register.filter
+def among(name: str, names: str) -> bool:
+    """Whether ``name`` is one of ``names`` (separated by spaces): which filters a page shows."""
+    return name in names.split()
+
+
+@register.filter
+def sent_values(field: Any) -> list[str]:
+    """The values a filter was sent (one, or several for a multiple choice), to keep a filter the
+    page does not show as hidden inputs."""
+    value = field.value()
+    values = value if isinstance(value, list | tuple) else [value]
+    return [str(item) for item in values if item not in (None, "")]
 
 
 _MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_.\-]+)")

@@ -53,9 +53,27 @@ def test_other_times_pass(text):
     assert not MIDNIGHT.search(text)
 
 
-def test_codes_pass_in_either_digits():
-    assert foreign_text(["پرونده CH-۰۰۰۰۱۲", "CH-000012", "ISF-CC", "ELEC_CONS", "IMIDRO"]) == []
+def test_codes_in_the_readers_digits_pass():
+    codes = ["پرونده CH-۰۰۰۰۱۲", "ISF-CC", "ELEC_CONS", "IMIDRO", "IMIDRO-M۱", "GHG_SCOPE۱", "E۱.۳. انرژی"]
+    assert foreign_text(codes) == []
     assert foreign_text(["پرونده ۱۲ from"]) == ["پرونده ۱۲ from"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["پرونده CH-000012", "IMIDRO-M1", "GHG_SCOPE1", "E1.3. انرژی", "بخش A1", "دستگاه SN-0042", "ISF-BP5"],
+)
+def test_a_code_in_latin_digits_is_caught(text):
+    # Organization, device and indicator codes and a checklist's outline codes are shown in the
+    # reader's digits (rasad.lib.formatting.code), like every other number on a Persian page.
+    assert foreign_text([text]) == [text]
+
+
+@pytest.mark.parametrize(
+    "text", ["ISIC Rev.4", "ISCO-08", "ISO 50006", "گزارش E1.3.pdf", "info@rasad.ir", "غلظت PM10 محیطی"]
+)
+def test_standards_files_and_addresses_keep_their_latin_digits(text):
+    assert foreign_text([text]) == []
 
 
 def test_file_formats_by_name_and_no_source_paths():

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.test import Client
 
+from rasad.core.models import User
 from rasad.testing.cast import PASSWORD, Cast
 
 
@@ -126,3 +127,18 @@ def test_signin_then_home(cast: Cast):
     response = client.post("/login/", {"username": "alice", "password": PASSWORD})
     assert response.status_code == 302
     assert client.get(response["Location"]).status_code == 200
+
+
+def test_the_english_home_page_greets_a_person_by_their_english_name_or_by_no_name(cast: Cast, alice_client):
+    # Alice's display name is Persian («آلیس اصفهانی»): the English page does not greet her with
+    # it, and her menu shows her username; the Persian page does.
+    english = alice_client.get("/?lang=en").content.decode()
+    assert '<h1 class="h4 mb-0" data-testid="welcome">Welcome</h1>' in english
+    assert "آلیس اصفهانی" not in english
+    assert '<span dir="ltr" translate="no">alice</span>' in english
+    # No page sets an English name yet; Django's first and last names hold it (the admin sets them).
+    User.objects.filter(pk=cast.alice.pk).update(first_name="Alice", last_name="Esfahani")
+    english = alice_client.get("/").content.decode()
+    assert '<h1 class="h4 mb-0" data-testid="welcome">Welcome, Alice Esfahani</h1>' in english
+    persian = alice_client.get("/?lang=fa").content.decode()
+    assert '<h1 class="h4 mb-0" data-testid="welcome">آلیس اصفهانی، خوش آمدید</h1>' in persian

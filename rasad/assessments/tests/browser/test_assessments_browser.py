@@ -72,7 +72,7 @@ def test_a_field_post_answers_on_a_phone_and_the_coordinator_finalizes(
     screenshot(page, "assessment-answers-autosave-phone")
     ali.submit("[data-testid=save]")
     errors = page.inner_text("[data-testid=form-errors]")
-    assert "B1.2" in errors and "۸۰۰" in errors
+    assert "B۱.۲" in errors and "۸۰۰" in errors  # the code in the reader's digits, like the number
     assert not ItemScore.objects.filter(assessment=assessment, item__code="B1.2").exists()
     screenshot(page, "assessment-answers-error-phone")
     _fill(page, ANSWERS)

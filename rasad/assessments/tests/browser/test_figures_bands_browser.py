@@ -50,7 +50,7 @@ def test_the_approved_figure_answers_t11_and_is_not_typed_over_silently(
     page.fill("[name='answer_T1.1']", "۰٫۱")
     ali.submit("[data-testid=save]")
     errors = page.inner_text("[data-testid=form-errors]")
-    assert "T1.1" in errors and "دلیل" in errors
+    assert "T۱.۱" in errors and "دلیل" in errors
     screenshot(page, f"assessment-figure-error-{width}")
     page.fill("[name='reason_T1.1']", "تولید خردادماه دو بار شمرده شده است.")
     ali.submit("[data-testid=save]")

@@ -22,6 +22,10 @@
     if (cls) { el.className = cls; }
     return el;
   }
+  function code(value) {
+    if (document.documentElement.dataset.persianDigits !== "1") { return value; }
+    return String(value).replace(/[0-9]/g, function (d) { return "\u06F0\u06F1\u06F2\u06F3\u06F4\u06F5\u06F6\u06F7\u06F8\u06F9"[d]; });
+  }
   function severityClass(severity) {
     return severity === "high" ? "danger" : severity === "medium" ? "warning" : "light";
   }
@@ -58,7 +62,8 @@
     link.href = "/live/posts/" + encodeURIComponent(p.post) + "/";
     where.appendChild(link);
     where.appendChild(document.createTextNode(" · "));
-    var serial = text("bdi", p.serial || "");
+    // A device's code in the reader's digits, as the server writes it (rasad.lib.formatting.code).
+    var serial = text("bdi", code(p.serial || ""));
     serial.dir = "ltr";
     where.appendChild(serial);
     li.appendChild(where);
