@@ -12,6 +12,7 @@ import pytest
 from rasad.cases.models import Case
 from rasad.intake.models import Proposal
 from rasad.intake.tests.test_intake_api import IMIDRO_REPORT
+from rasad.lib.persian import to_latin_digits
 from rasad.testing.browser import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -66,7 +67,8 @@ def test_coordinator_reads_the_report_and_accepts_the_directive(journey: Any, de
         "IMIDRO",
         Proposal.objects.get(pk=headline.pk),
     )
-    assert case.reference in page.locator(f"[data-testid=decision-{headline.pk}]").inner_text()
+    decision = page.locator(f"[data-testid=decision-{headline.pk}]").inner_text()
+    assert case.reference in to_latin_digits(decision)  # shown in the reader's digits
     screenshot(page, f"intake-accepted-{name}")
     # Clicking a highlight brings its proposal forward.
     page.locator("mark.ik-person").first.click()
