@@ -67,8 +67,13 @@ run() {  # run NAME ENV... -- PYTEST-ARGS...
   log "pytest: $name"
   # --durations: the slowest tests of each run are printed, so that CI's time can be spent knowingly.
   # The JUnit reports stay in var/test-results (not under $WORK, which is deleted on exit), so that
-  # each test's time can be read after the run: scripts/slowest.py.
-  env "${envs[@]}" pytest -q -p no:randomly --durations=15 --junitxml="$RESULTS/$name.xml" "$@" || { rc=$?; [ $rc -eq 5 ] || status=1; }
+  # each test's time can be read after the run: scripts/slowest.py. Each worker's tests, with their
+  # start, end and processor time, go to $RESULTS/NAME-timeline-gwN.jsonl (rasad/testing/timeline.py),
+  # and how busy each worker was and how long one waited for the other at the end is printed.
+  env "${envs[@]}" RASAD_TIMELINE="$RESULTS/$name-timeline" pytest -q -p no:randomly -p rasad.testing.timeline \
+    --durations=15 --junitxml="$RESULTS/$name.xml" "$@" || { rc=$?; [ $rc -eq 5 ] || status=1; }
+  python -c 'import sys; from rasad.testing.timeline import summary; print(*summary(sys.argv[1]), sep="\n")' \
+    "$RESULTS/$name-timeline" || true
 }
 # Two workers (pytest-xdist): the machine has two cores, and each worker gets its own test database.
 # Coverage (RASAD_COVERAGE=1): measured on the SQLite run and reported after it: the total, then
