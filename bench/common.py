@@ -119,19 +119,25 @@ def _processes() -> dict[int, tuple[int, float]]:
     return processes
 
 
-def children_cpu_seconds() -> float:
-    """CPU time used so far by this process's descendants that are still running (the
-    ``rasad serve`` supervisor and its workers), from /proc; 0 where /proc cannot be read."""
+def tree_cpu_seconds(pid: int, *, itself: bool = True) -> float:
+    """CPU time used so far by process ``pid`` (unless ``itself`` is false) and its descendants
+    that are still running, from /proc; 0 where /proc cannot be read."""
     processes = _processes()
-    mine = {os.getpid()}
+    tree = {pid}
     grew = True
     while grew:
         grew = False
-        for pid, (parent, _seconds) in processes.items():
-            if parent in mine and pid not in mine:
-                mine.add(pid)
+        for child, (parent, _seconds) in processes.items():
+            if parent in tree and child not in tree:
+                tree.add(child)
                 grew = True
-    return sum(processes[pid][1] for pid in mine if pid != os.getpid())
+    return sum(processes[p][1] for p in tree if p in processes and (itself or p != pid))
+
+
+def children_cpu_seconds() -> float:
+    """CPU time used so far by this process's descendants that are still running (the
+    ``rasad serve`` supervisor and its workers)."""
+    return tree_cpu_seconds(os.getpid(), itself=False)
 
 
 @contextmanager

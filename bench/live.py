@@ -296,21 +296,6 @@ def run_floor_server(port: int) -> None:
     asyncio.run(main())
 
 
-def tree_cpu(pid: int) -> float:
-    """CPU seconds used so far by a process and its running descendants (from /proc)."""
-    from bench.common import _processes
-
-    processes = _processes()
-    tree, grew = {pid}, True
-    while grew:
-        grew = False
-        for child, (parent, _seconds) in processes.items():
-            if parent in tree and child not in tree:
-                tree.add(child)
-                grew = True
-    return sum(processes[p][1] for p in tree if p in processes)
-
-
 def tree_rss(pid: int) -> tuple[int, int]:
     """Resident bytes and threads of a process and all its descendants."""
     total = threads = 0
@@ -640,6 +625,8 @@ async def stream_run(
     *,
     floor: bool,
 ) -> dict[str, float]:
+    from bench.common import tree_cpu_seconds
+
     TOKEN[0] = uuid.uuid4().hex[:8]
     sockets = Sockets(listen_url, cookie)
     await sockets.open(min(WARM, args.clients))
@@ -651,7 +638,7 @@ async def stream_run(
     sent: dict[int, float] = {}
     requests: list[float] = []
     before = load()
-    cpu_before = tree_cpu(pid)
+    cpu_before = tree_cpu_seconds(pid)
     profiler = profile(pid, floor)
     thread = threading.Thread(
         target=publisher, args=(post_url, post, args.events, args.interval, sent, requests, floor)
@@ -666,7 +653,7 @@ async def stream_run(
     ):
         await asyncio.sleep(0.2)
     latencies = [t - sent[n] for n, times in sockets.arrivals.items() for t in times]
-    cpu = tree_cpu(pid) - cpu_before
+    cpu = tree_cpu_seconds(pid) - cpu_before
     # From the moment the server's ingest made the event (``received_at``, its wall clock, before
     # the insert and the commit) to each socket: nearer commit-to-client than from the POST.
     received = {} if floor else await asyncio.to_thread(received_at, args.events)

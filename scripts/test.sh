@@ -27,9 +27,18 @@ create_app_roles
 # types are checked, which use one core; a run that starts before its template is made waits
 # for it (a lock), and if making it failed the run's first worker makes it.
 export RASAD_TEST_TEMPLATE="$WORK/templates"
-( export RASAD_TESTING=true PYTHONDONTWRITEBYTECODE=1
+# Compiled bytecode is kept under the temporary directory, not beside the sources: each of the six
+# pytest workers collects all 5,000 tests, and pytest rewrites the asserts of every test module
+# (parsing it) unless it finds the rewritten module compiled; with bytecode off (as until session
+# 16) every worker, and every `rasad` process a test starts, compiled everything again. A
+# collection costs about 20 s of processor time cold and 11 s warm (session 17). The background
+# job warms the cache with one collection while lint and types run.
+unset PYTHONDONTWRITEBYTECODE
+export PYTHONPYCACHEPREFIX="$WORK/pycache"
+( export RASAD_TESTING=true
   RASAD_DATA_DIR=$(mktemp -d -p "$WORK") DATABASE_URL= REDIS_URL= python -m rasad.testing.database
   RASAD_DATA_DIR=$(mktemp -d -p "$WORK") DATABASE_URL="$PG_OWNER_URL" REDIS_URL= python -m rasad.testing.database
+  RASAD_DATA_DIR=$(mktemp -d -p "$WORK") DATABASE_URL= REDIS_URL= pytest -q -p no:randomly --collect-only "$@" >/dev/null || true
 ) >"$WORK/templates.log" 2>&1 &
 TEMPLATES_PID=$!
 
@@ -48,7 +57,7 @@ RASAD_TESTING=true RASAD_DATA_DIR=$(mktemp -d) rasad makemigrations --check --dr
 
 # ---- the suite ---------------------------------------------------------------------------------
 wait "$TEMPLATES_PID" || { echo "making the test database templates failed (the runs make them):"; cat "$WORK/templates.log"; }
-export RASAD_TESTING=true RASAD_DATA_DIR="$WORK/data" PYTHONDONTWRITEBYTECODE=1
+export RASAD_TESTING=true RASAD_DATA_DIR="$WORK/data"
 RESULTS="$ROOT/var/test-results"
 rm -rf "$RESULTS"
 mkdir -p "$WORK/data" "$ROOT/var/test-artifacts" "$RESULTS"
@@ -58,8 +67,13 @@ run() {  # run NAME ENV... -- PYTEST-ARGS...
   log "pytest: $name"
   # --durations: the slowest tests of each run are printed, so that CI's time can be spent knowingly.
   # The JUnit reports stay in var/test-results (not under $WORK, which is deleted on exit), so that
-  # each test's time can be read after the run: scripts/slowest.py.
-  env "${envs[@]}" pytest -q -p no:randomly --durations=15 --junitxml="$RESULTS/$name.xml" "$@" || { rc=$?; [ $rc -eq 5 ] || status=1; }
+  # each test's time can be read after the run: scripts/slowest.py. Each worker's tests, with their
+  # start, end and processor time, go to $RESULTS/NAME-timeline-gwN.jsonl (rasad/testing/timeline.py),
+  # and how busy each worker was and how long one waited for the other at the end is printed.
+  env "${envs[@]}" RASAD_TIMELINE="$RESULTS/$name-timeline" pytest -q -p no:randomly -p rasad.testing.timeline \
+    --durations=15 --junitxml="$RESULTS/$name.xml" "$@" || { rc=$?; [ $rc -eq 5 ] || status=1; }
+  python -c 'import sys; from rasad.testing.timeline import summary; print(*summary(sys.argv[1]), sep="\n")' \
+    "$RESULTS/$name-timeline" || true
 }
 # Two workers (pytest-xdist): the machine has two cores, and each worker gets its own test database.
 # Coverage (RASAD_COVERAGE=1): measured on the SQLite run and reported after it: the total, then

@@ -159,28 +159,14 @@ class Template:
     def dump(self, path: Path) -> None:
         """The PostgreSQL template as SQL (``pg_dump``, without owners and grants) in ``path``,
         for a cluster of a test's own (``rasad.testing.postgres.Cluster.load``)."""
-        import subprocess
+        from rasad.testing.postgres import dump_database
 
-        from rasad.testing.postgres import pg_bin
-
-        s = self.connection.settings_dict
         # While pg_dump is connected to the template no one can copy it: the lock.
         self.lock()
         try:
-            subprocess.run(  # noqa: S603 (PostgreSQL's own program, fixed arguments)
-                [
-                    str(pg_bin() / "pg_dump"), "--no-owner", "--no-privileges", "--file", str(path),
-                    "--host", s["HOST"] or "127.0.0.1", "--port", str(s["PORT"] or 5432),
-                    "--username", s["USER"], self.database,
-                ],
-                env={**os.environ, "PGPASSWORD": s["PASSWORD"] or ""},
-                check=True,
-                capture_output=True,
-                timeout=300,
-            )  # fmt: skip
+            dump_database(self.connection.settings_dict, self.database, path)
         finally:
             self.unlock()
-        path.chmod(0o644)  # read by the cluster's own user (postgres, when run as root)
 
     def __str__(self) -> str:
         return str(self.file) if self.vendor == "sqlite" else f"database {self.database}"

@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rasad.testing.ports import free_port
 
@@ -30,6 +31,24 @@ def pg_bin() -> Path:
             raise RuntimeError("PostgreSQL is not installed (no initdb)")
         return Path(found).parent
     return candidates[-1]
+
+
+def dump_database(settings: dict[str, Any], database: str, path: Path) -> None:
+    """Database ``database`` of the server that Django ``settings`` (a connection's
+    ``settings_dict``) reach, as SQL in ``path`` (``pg_dump`` without owners and grants), readable
+    by a cluster of a test's own (``Cluster.load``, which runs as ``postgres`` under root)."""
+    subprocess.run(  # noqa: S603 (PostgreSQL's own program, fixed arguments)
+        [
+            str(pg_bin() / "pg_dump"), "--no-owner", "--no-privileges", "--file", str(path),
+            "--host", settings["HOST"] or "127.0.0.1", "--port", str(settings["PORT"] or 5432),
+            "--username", settings["USER"], database,
+        ],
+        env={**os.environ, "PGPASSWORD": settings["PASSWORD"] or ""},
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )  # fmt: skip
+    path.chmod(0o644)
 
 
 @dataclass

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -67,16 +68,30 @@ def discover_pages(exclude: str = API_PREFIX) -> list[Page]:
     ]
 
 
-def discover_api_operations() -> set[str]:
-    """Every operation of the API's schema as ``"METHOD /api/v1/path/"`` (custom actions and PUT
-    included), which is what a row of the authorization table is keyed by."""
+@cache
+def api_schema() -> dict[str, Any]:
+    """The API's OpenAPI schema as drf-spectacular generates it, once per process: generating it
+    costs seconds of processor time, and the authorization table and schema fuzzing list their
+    operations from it when they are collected (in every pytest worker of every run)."""
     from drf_spectacular.generators import SchemaGenerator
 
     generator = SchemaGenerator()  # type: ignore[no-untyped-call]
     schema: dict[str, Any] = generator.get_schema(request=None, public=True)  # type: ignore[no-untyped-call]
-    return {
+    return schema
+
+
+def api_operation_labels() -> list[str]:
+    """Every operation of the API's schema as ``"METHOD /api/v1/path/"`` (custom actions and PUT
+    included), in the schema's order."""
+    return [
         f"{method.upper()} {path}"
-        for path, operations in schema["paths"].items()
+        for path, operations in api_schema()["paths"].items()
         for method in operations
         if method in METHODS
-    }
+    ]
+
+
+def discover_api_operations() -> set[str]:
+    """The API's operations (``api_operation_labels``), which is what a row of the authorization
+    table is keyed by."""
+    return set(api_operation_labels())

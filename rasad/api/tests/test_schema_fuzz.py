@@ -27,7 +27,6 @@ import pytest
 import schemathesis
 from django.core import signals
 from django.db import close_old_connections, connection
-from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, assume, given, settings
 from schemathesis import GenerationMode
 from schemathesis.config import PositiveDataAcceptanceConfig
@@ -35,8 +34,8 @@ from schemathesis.config import PositiveDataAcceptanceConfig
 from rasad.core.actions.tokens import do_create_api_token
 from rasad.testing.cast import Cast
 from rasad.testing.matrix import discover_endpoints, factories
+from rasad.testing.routes import api_operation_labels
 
-METHODS = ("get", "post", "put", "patch", "delete")
 # Examples per operation, identity and round (valid, invalid, aimed at a real record): up to 18
 # per identity, 36 per operation, plus the hostile variants of each valid example.
 # RASAD_FUZZ_EXAMPLES raises it for a deeper local run. The test command fuzzes the same schema
@@ -57,13 +56,6 @@ DEEP_JSON_LEVELS: Final = 5000
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T")
 _schema: list[Any] = []
-
-
-def _operation_labels() -> list[str]:
-    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
-    return [
-        f"{method.upper()} {path}" for path, item in paths.items() for method in item if method in METHODS
-    ]
 
 
 def _loaded_schema() -> Any:
@@ -109,7 +101,7 @@ def keep_test_connection() -> Iterator[None]:
         signals.request_finished.connect(close_old_connections)
 
 
-@pytest.mark.parametrize("label", _operation_labels())
+@pytest.mark.parametrize("label", api_operation_labels())
 def test_operation_answers_as_documented(shared_cast: Cast, keep_test_connection: None, label: str) -> None:
     operation = _loaded_schema().find_operation_by_label(label)
     assert operation is not None, label

@@ -116,7 +116,12 @@ def counts() -> None:
 
 
 def search(marker: str) -> None:
-    """Every (table.column) whose text or bytes contain ``marker``, on either database."""
+    out(cells_containing(marker))
+
+
+def cells_containing(marker: str) -> list[str]:
+    """Every ``table.column`` of the database whose text or bytes contain ``marker``, on either
+    engine (a node's, or the test database: ``test_messages``)."""
     found = []
     needle = marker.encode()
     with connection.cursor() as cursor:
@@ -131,4 +136,4 @@ def search(marker: str) -> None:
                     binary = isinstance(value, bytes | memoryview) and needle in bytes(value)
                     if text or binary:
                         found.append(f"{table}.{column}")
-    out(found)
+    return found

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from rasad.cases.models import Case, Category
 from rasad.comms.actions import (
@@ -23,6 +22,7 @@ from rasad.comms.actions import (
 )
 from rasad.comms.choices import Direction, EnvelopeKind
 from rasad.comms.models import Envelope, Message, Receipt, Thread
+from rasad.comms.tests.node_script import cells_containing
 from rasad.comms.tests.world import World, present
 from rasad.core.access import ObjectNotFound
 from rasad.lib import jalali
@@ -221,25 +221,6 @@ def test_incident_from_a_message_needs_a_place(world: World) -> None:
     assert not Case.objects.exists()
 
 
-def _database_contains(marker: str) -> list[str]:
-    """Every (table, column) in the database whose text or bytes contain ``marker``."""
-    found = []
-    needle = marker.encode()
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
-            columns = [
-                column.name for column in connection.introspection.get_table_description(cursor, table)
-            ]
-            cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 (table names from introspection)
-            for row in cursor.fetchall():
-                for column, value in zip(columns, row, strict=True):
-                    text = isinstance(value, str) and marker in value
-                    binary = isinstance(value, bytes | memoryview) and needle in bytes(value)
-                    if text or binary:
-                        found.append(f"{table}.{column}")
-    return found
-
-
 def test_plaintext_is_nowhere_in_the_database(world: World) -> None:
     marker = f"نشانگر-{uuid.uuid4().hex}"
     attachment_marker = f"پیوست-{uuid.uuid4().hex}"
@@ -252,8 +233,8 @@ def test_plaintext_is_nowhere_in_the_database(world: World) -> None:
     opened = do_open_message(received(world, sent), acting_user=world.cast.bob)
     assert marker in opened.content.text
     assert read_attachment(received(world, sent), 0)[1] == attachment_marker.encode()
-    assert _database_contains(marker) == []
-    assert _database_contains(attachment_marker) == []
+    assert cells_containing(marker) == []
+    assert cells_containing(attachment_marker) == []
 
 
 def test_centre_codes_are_in_headers_but_not_the_subject(world: World, cast: Cast) -> None:

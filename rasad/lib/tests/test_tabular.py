@@ -27,6 +27,7 @@ from rasad.lib.tabular import (
     write_csv,
     write_xlsx,
 )
+from rasad.testing.tabular import cached_bomb
 
 FORMULA = '=HYPERLINK("http://x","y")'
 
@@ -154,29 +155,9 @@ def _csv_bytes(rows) -> bytes:
     return "\r\n".join(",".join(row) for row in rows).encode()
 
 
-def _bomb(size: int = 150 * 1024 * 1024) -> bytes:
-    """A valid-looking workbook whose one cell inflates to ``size`` bytes (about 150 KiB packed)."""
-    buffer = io.BytesIO()
-    write_xlsx(buffer, [Sheet("s", [["x"]])])
-    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for info in source.infolist():
-            if info.filename != "xl/worksheets/sheet1.xml":
-                archive.writestr(info, source.read(info))
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
-            member.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
-            member.write(b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>')
-            chunk = b"a" * (1024 * 1024)
-            for _ in range(size // len(chunk)):
-                member.write(chunk)
-            member.write(b"</t></is></c></row></sheetData></worksheet>")
-    return out.getvalue()
-
-
 @pytest.fixture(scope="module")
 def bomb() -> bytes:
-    return _bomb()
+    return cached_bomb()  # the same bomb as the other import tests' (rasad.testing.tabular)
 
 
 def test_a_decompression_bomb_is_refused_in_bounded_time_and_memory(bomb):

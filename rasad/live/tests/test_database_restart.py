@@ -30,7 +30,7 @@ from rasad.live.agent import Queue
 from rasad.live.testing import make_credential, make_device
 from rasad.testing.cast import Cast
 from rasad.testing.ports import free_port
-from rasad.testing.postgres import Cluster, pg_bin, throwaway_cluster
+from rasad.testing.postgres import Cluster, dump_database, throwaway_cluster
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -44,35 +44,9 @@ SERIAL = "ISF-RESTART-1"
 def _copy_test_database(cluster: Cluster, directory: Path) -> str:
     """The test database (its schema and the rows this test committed), restored into
     ``cluster`` as database ``rasad``; returns its URL."""
-    s = connection.settings_dict
     dump = directory / "test-database.sql"
-    env = {**os.environ, "PGPASSWORD": s["PASSWORD"] or ""}
-    subprocess.run(
-        [
-            str(pg_bin() / "pg_dump"),
-            "--no-owner",
-            "--no-privileges",
-            "--file",
-            str(dump),
-            "--host",
-            s["HOST"] or "127.0.0.1",
-            "--port",
-            str(s["PORT"] or 5432),
-            "--username",
-            s["USER"],
-            s["NAME"],
-        ],
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    dump.chmod(0o644)
-    cluster.create_database("rasad")
-    cluster.run(
-        "psql", "-h", "127.0.0.1", "-p", str(cluster.port), "-U", "postgres", "-d", "rasad",
-        "-q", "-v", "ON_ERROR_STOP=1", "-f", str(dump),
-    )  # fmt: skip
+    dump_database(connection.settings_dict, connection.settings_dict["NAME"], dump)
+    cluster.load(dump, "rasad")
     return cluster.url("rasad")
 
 
