@@ -197,8 +197,8 @@ def _claim(
     connection (``rasad.lib.prepared``): the statement is the same for every batch."""
     params = _claim_params(user, claim, answer)
     if connection.vendor == "postgresql":
-        columns = (rollups.Deltas() if deltas is None else deltas).apply(hand_over=True)
-        claimed = prepared.fetch(_CLAIM_APPENDING, [*columns, *params])
+        handed = (rollups.Deltas() if deltas is None else deltas).apply(hand_over=True)
+        claimed = prepared.fetch(_CLAIM_APPENDING, [handed, *params])
     else:
         if deltas is not None:
             deltas.apply()
@@ -1044,7 +1044,7 @@ def _write_at_once(
         **_audit_arguments(rows, result, acting_user=acting_user, source=source),
     )
     params: list[Any] = [value for row in plan.writes for value in row]
-    params.extend(plan.deltas.apply(hand_over=True))
+    params.append(plan.deltas.apply(hand_over=True))
     if claim is not None and acting_user is not None:
         params.extend(_claim_params(acting_user, claim, {**result.to_dict(), **claim.extra}))
     else:

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from rasad.conftest import client_for
 from rasad.core.audit_log import Appending
@@ -18,8 +19,8 @@ from rasad.core.models import AuditEvent
 from rasad.indicators import rollups
 from rasad.indicators.actions import reporting
 from rasad.indicators.audit import appending_batch
-from rasad.indicators.models import Observation, ObservationBatch
-from rasad.indicators.testing import new_batch
+from rasad.indicators.models import Observation, ObservationBatch, RollupDelta
+from rasad.indicators.testing import indicator, new_batch
 from rasad.testing.cast import Cast
 
 BULK = "/api/v1/observations/bulk/"
@@ -135,3 +136,29 @@ def test_an_event_the_statement_could_not_append_is_appended_as_record_does(
     assert event.chain.startswith(f"org:{assigned.isfahan_post.pk}/")
     assert Observation.objects.get(period_key="1402-01").value == 7
     assert list(verify()) == []
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(("total", "copied"), [(0.1 + 0.2, False), (float("inf"), True)])
+def test_handed_over_deltas_keep_every_bit_and_a_value_not_finite_goes_by_copy(
+    assigned: Cast, monkeypatch: pytest.MonkeyPatch, total: float, copied: bool
+):
+    """The deltas a write hands over to its statement travel as JSON: a float comes back exactly
+    as sent; infinity, which JSON has no number for, is appended by COPY instead."""
+    copies: list[int] = []
+    append = rollups._append
+
+    def counted(params: list[tuple[Any, ...]]) -> None:
+        copies.append(len(params))
+        append(params)
+
+    monkeypatch.setattr(rollups, "_append", counted)
+    deltas = rollups.Deltas()
+    deltas.add(assigned.isfahan_post, "10", indicator("ELEC_CONS").pk, "1402-01", 1402, total=total, count=1)
+    handed = deltas.apply(hand_over=True)
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {rollups.APPEND_DELTAS} SELECT 1", [handed])
+    assert bool(copies) == copied
+    stored = set(RollupDelta.objects.values_list("organization_id", "total", "value_count"))
+    ancestors = {assigned.national.pk, assigned.isfahan.pk, assigned.isfahan_post.pk}
+    assert stored == {(pk, total, 1) for pk in ancestors}
