@@ -11,7 +11,8 @@ PostgreSQL alike (docs/development/benchmarks.md has the figures):
    all; batches of other organizations or other periods never wait on each other (a batch's
    outlier history, earlier periods, is what was committed when it took its locks, the next
    statement). A period approved meanwhile is found again in step 4.
-3. The rules of the batch's indicators are read.
+3. The rules of the batch's indicators are read by the same statement (they are not what the
+   locks protect; the locks are its last part).
 4. One indexed query reads what the batch needs: the stored rows of its keys and, for the outlier
    check, the ``HISTORY_WINDOW`` periods before each reported period (never the whole history);
    the same statement reads the ids of the targets of the batch's organizations and years.
@@ -26,6 +27,11 @@ PostgreSQL alike (docs/development/benchmarks.md has the figures):
    NOTHING``); a batch id already recorded conflicts, and the batch rolls back and returns the
    stored answer, so it writes nothing. A twin sent at the same moment waits on the first one's
    period locks, finds its values there, and conflicts on the claim the same way.
+
+On PostgreSQL, when nothing has to be read between the upsert and the end (the common write: no
+target to check, nothing to submit, too few rows for the COPY), steps 6 to 8 are one statement
+(``_write_at_once``): the upsert, the rollup deltas, the claim and the audit event, so that a
+one-row write holds its locks for three round trips (the history, this statement, the commit).
 """
 
 from __future__ import annotations
