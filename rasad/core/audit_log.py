@@ -21,7 +21,7 @@ import json
 import random
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
@@ -265,7 +265,7 @@ def _append(event: AuditEvent, fields: dict[str, Any]) -> None:
     from rasad.core.models import AuditChainHead
 
     organization_id = event.organization_id
-    if connection.vendor == "postgresql" and _append_in_one_statement(event, fields, organization_id):
+    if connection.vendor == "postgresql" and _append_in_one_statement(event, fields):
         return
     head = _lock_head(organization_id)
     event.chain, event.sequence, event.prev_hash = head.chain, head.sequence + 1, head.hash
@@ -275,8 +275,11 @@ def _append(event: AuditEvent, fields: dict[str, Any]) -> None:
     AuditChainHead.objects.filter(pk=head.pk).update(sequence=event.sequence, hash=event.hash)
 
 
-_APPEND = """
-WITH head AS (
+# ``_APPEND``'s parts, which a caller may put in a ``WITH`` of its own statement with an event's
+# ``Appending.params`` (a one-row observation write appends its event in the statement that
+# writes the value), and what the statement must select of them for ``Appending.appended``.
+APPEND_PARTS = """
+head AS (
     SELECT id, chain, sequence + 1 AS sequence, hash AS prev_hash FROM core_auditchainhead
     WHERE chain = ANY(%(chains)s) ORDER BY chain LIMIT 1 FOR UPDATE SKIP LOCKED
 ), body AS (
@@ -302,12 +305,69 @@ WITH head AS (
     FROM hashed WHERE core_auditchainhead.id = hashed.id
     RETURNING core_auditchainhead.id
 )
-SELECT inserted.id, hashed.chain, hashed.sequence, hashed.prev_hash, hashed.hash
-FROM inserted, hashed, moved
 """
+APPEND_ANSWER = "SELECT inserted.id, hashed.chain, hashed.sequence, hashed.prev_hash, hashed.hash " + (
+    "FROM inserted, hashed, moved"
+)
+_APPEND = f"WITH {APPEND_PARTS}{APPEND_ANSWER}"
 
 
-def _append_in_one_statement(event: AuditEvent, fields: dict[str, Any], organization_id: int | None) -> bool:
+class Appending:
+    """An event cut for ``APPEND_PARTS`` (see ``_append_in_one_statement``): ``params`` are the
+    parts' values; ``appended`` takes the row the statement selected (``APPEND_ANSWER``), or
+    ``None``, and says whether the event was appended."""
+
+    def __init__(self, event: AuditEvent, fields: dict[str, Any]) -> None:
+        self.event, self.fields = event, fields
+        chain_marker, sequence_marker = f"chain-{uuid.uuid4().hex}", f"sequence-{uuid.uuid4().hex}"
+        event.chain, event.sequence = chain_marker, sequence_marker
+        template = canonical({**columns_of(event), **fields}).decode()
+        self.before_chain, after_chain = template.split(f'"{chain_marker}"')
+        self.before_sequence, self.rest = after_chain.split(f'"{sequence_marker}"')
+        self.params: dict[str, Any] = {
+            "chains": chain_names(event.organization_id),
+            "before_chain": self.before_chain,
+            "before_sequence": self.before_sequence,
+            "rest": self.rest,
+            "created": event.created,
+            "event_type": event.event_type,
+            "actor_id": event.actor_id,
+            "actor_name": event.actor_name,
+            "organization_id": event.organization_id,
+            "object_type": event.object_type,
+            "object_id": event.object_id,
+            "object_repr": event.object_repr,
+            "request_id": event.request_id,
+            "ip": event.ip,
+        }
+
+    def appended(self, row: Sequence[Any] | None) -> bool:
+        """Whether the statement appended the event (``row``: what it selected of
+        ``APPEND_ANSWER``); if it did, the event is filled in and its hash checked."""
+        if row is None:
+            return False
+        event = self.event
+        event.pk, event.chain, event.sequence, event.prev_hash, event.hash = row
+        event.body = f'{self.before_chain}"{event.chain}"{self.before_sequence}{event.sequence}{self.rest}'
+        event._state.adding = False
+        if hash_body(event.prev_hash, event.body) != event.hash or parse_chain(event.chain) is None:
+            raise RuntimeError(f"the audit event appended to {event.chain} does not hash as verify expects")
+        return True
+
+    def append(self) -> None:
+        """Append the event as ``record`` does: for a statement that did not (every shard held
+        by another transaction, or the organization has no heads yet)."""
+        _append(self.event, self.fields)
+
+
+def appending(event_type: IntEnum, **record_arguments: Any) -> Appending:
+    """``record``'s event (the same arguments), to be appended by a statement of the caller's
+    that holds ``APPEND_PARTS`` (PostgreSQL only), in the transaction of the change it
+    describes; when that statement did not append it, ``Appending.append`` does."""
+    return Appending(*_new_event(event_type, **record_arguments))
+
+
+def _append_in_one_statement(event: AuditEvent, fields: dict[str, Any]) -> bool:
     """PostgreSQL: lock a free shard head, insert the event and move the head in one statement
     (one round trip instead of three, and the head lock taken as late as possible). The chain
     and the sequence are known only once the head is locked, so the canonical body is built in
@@ -318,40 +378,11 @@ def _append_in_one_statement(event: AuditEvent, fields: dict[str, Any], organiza
 
     False when every shard is held by another transaction, or the organization has no heads
     yet: ``_lock_head`` then waits, or creates them."""
-    chain_marker, sequence_marker = f"chain-{uuid.uuid4().hex}", f"sequence-{uuid.uuid4().hex}"
-    event.chain, event.sequence = chain_marker, sequence_marker
-    template = canonical({**columns_of(event), **fields}).decode()
-    before_chain, after_chain = template.split(f'"{chain_marker}"')
-    before_sequence, rest = after_chain.split(f'"{sequence_marker}"')
+    cut = Appending(event, fields)
     with connection.cursor() as cursor:
-        cursor.execute(
-            _APPEND,
-            {
-                "chains": chain_names(organization_id),
-                "before_chain": before_chain,
-                "before_sequence": before_sequence,
-                "rest": rest,
-                "created": event.created,
-                "event_type": event.event_type,
-                "actor_id": event.actor_id,
-                "actor_name": event.actor_name,
-                "organization_id": event.organization_id,
-                "object_type": event.object_type,
-                "object_id": event.object_id,
-                "object_repr": event.object_repr,
-                "request_id": event.request_id,
-                "ip": event.ip,
-            },
-        )
+        cursor.execute(_APPEND, cut.params)
         row = cursor.fetchone()
-    if row is None:
-        return False
-    event.pk, event.chain, event.sequence, event.prev_hash, event.hash = row
-    event.body = f'{before_chain}"{event.chain}"{before_sequence}{event.sequence}{rest}'
-    event._state.adding = False
-    if hash_body(event.prev_hash, event.body) != event.hash or parse_chain(event.chain) is None:
-        raise RuntimeError(f"the audit event appended to {event.chain} does not hash as verify expects")
-    return True
+    return cut.appended(row)
 
 
 # ``_APPEND`` for several events of distinct organizations: each locks a free shard head of its

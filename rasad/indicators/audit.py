@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
-from rasad.core.audit_log import record, register_event_types
+from rasad.core.audit_log import Appending, appending, record, register_event_types
 
 if TYPE_CHECKING:
     from django.db import models
@@ -77,11 +77,32 @@ def audit_batch(
     extra: dict[str, Any] | None = None,
 ) -> None:
     """Bulk operations write one event per batch carrying the batch's SHA-256."""
-    record(
-        event,
-        actor=acting_user,
-        organization=organization,
-        object_type="indicators.observation",
-        new=new,
-        extra=extra,
-    )
+    record(event, **_batch_event(acting_user, organization, new, extra))
+
+
+def appending_batch(
+    event: IndicatorAuditEvent,
+    *,
+    acting_user: User | None,
+    organization: Organization | None,
+    new: dict[str, Any],
+    extra: dict[str, Any] | None = None,
+) -> Appending:
+    """``audit_batch``'s event, for a statement of the caller's to append on PostgreSQL
+    (``rasad.core.audit_log.appending``)."""
+    return appending(event, **_batch_event(acting_user, organization, new, extra))
+
+
+def _batch_event(
+    acting_user: User | None,
+    organization: Organization | None,
+    new: dict[str, Any],
+    extra: dict[str, Any] | None,
+) -> dict[str, Any]:
+    return {
+        "actor": acting_user,
+        "organization": organization,
+        "object_type": "indicators.observation",
+        "new": new,
+        "extra": extra,
+    }

@@ -31,6 +31,7 @@ the two.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterable
@@ -120,19 +121,20 @@ class Deltas:
         own, self.own = self.own, {}
         return own
 
-    def apply(self, *, hand_over: bool = False) -> list[list[Any]]:
+    def apply(self, *, hand_over: bool = False) -> str:
         """Hand the accumulated deltas to the database (see the module docstring).
 
         ``hand_over``: the deltas to append, if there are few (fewer than ``APPEND_MAX`` rows),
-        are returned instead, as one list per column of ``_COLUMNS``, for the caller to append
-        in a statement of its own with ``APPEND_DELTAS`` (the batch id's claim does): one round
-        trip fewer than their own COPY. The lists are empty when nothing is left to append."""
-        columns: list[list[Any]] = [[] for _name in _COLUMNS.split(", ")]
+        are returned instead, as the one parameter of ``APPEND_DELTAS`` (a JSON list of rows of
+        ``_COLUMNS``), for the caller to append in a statement of its own (a one-row write's
+        last statement does): one round trip fewer than their own COPY. The list is empty when
+        nothing is left to append."""
+        handed = "[]"
         if connection.vendor != "postgresql":
             params = self.params()
             if params:
                 _upsert(params)
-            return columns
+            return handed
         if len(self.own) >= OWN_ROWS_DIRECT:
             _upsert_own(_params(self.own))
         else:
@@ -142,11 +144,17 @@ class Deltas:
         ancestors = _params(self.rows)
         if ancestors:
             if hand_over and len(ancestors) < APPEND_MAX:
-                columns = [list(column) for column in zip(*ancestors, strict=True)]
+                try:
+                    # One text parameter: psycopg spends more on nine arrays than on the rest of
+                    # the statement's values. A value that is not finite (no JSON number) goes
+                    # by COPY.
+                    handed = json.dumps(ancestors, allow_nan=False)
+                except ValueError:
+                    _append(ancestors)
             else:
                 _append(ancestors)
             transaction.on_commit(fold_due, robust=True)
-        return columns
+        return handed
 
 
 def _accumulate(
@@ -192,11 +200,12 @@ _DELTA_TYPES = ["int8", "int8", "varchar", "varchar", "int2", "float8", "int4", 
 # Deltas handed over to the caller's statement (``Deltas.apply(hand_over=True)``) when fewer than
 # this many; more go by COPY, which costs less per row than an array parameter.
 APPEND_MAX = 200
-# A part of a ``WITH`` appending handed-over deltas: one array parameter per column of
-# ``_COLUMNS`` (empty arrays append nothing, so the statement is the same with or without them).
+# A part of a ``WITH`` appending handed-over deltas: one parameter, a JSON list of rows of
+# ``_COLUMNS`` (an empty list appends nothing, so the statement is the same with or without them).
 APPEND_DELTAS = (
-    f"appended_deltas AS (INSERT INTO {RollupDelta._meta.db_table} ({_COLUMNS}) "  # noqa: S608 - fixed identifiers
-    "SELECT * FROM unnest(" + ", ".join(f"%s::{kind}[]" for kind in _DELTA_TYPES) + "))"
+    f"appended_deltas AS (INSERT INTO {RollupDelta._meta.db_table} ({_COLUMNS}) SELECT "  # noqa: S608 - fixed identifiers
+    + ", ".join(f"(d->>{n})::{kind}" for n, kind in enumerate(_DELTA_TYPES))
+    + " FROM json_array_elements(%s::json) AS d)"
 )
 
 

@@ -11,7 +11,8 @@ PostgreSQL alike (docs/development/benchmarks.md has the figures):
    all; batches of other organizations or other periods never wait on each other (a batch's
    outlier history, earlier periods, is what was committed when it took its locks, the next
    statement). A period approved meanwhile is found again in step 4.
-3. The rules of the batch's indicators are read.
+3. The rules of the batch's indicators are read by the same statement (they are not what the
+   locks protect; the locks are its last part).
 4. One indexed query reads what the batch needs: the stored rows of its keys and, for the outlier
    check, the ``HISTORY_WINDOW`` periods before each reported period (never the whole history);
    the same statement reads the ids of the targets of the batch's organizations and years.
@@ -26,6 +27,11 @@ PostgreSQL alike (docs/development/benchmarks.md has the figures):
    NOTHING``); a batch id already recorded conflicts, and the batch rolls back and returns the
    stored answer, so it writes nothing. A twin sent at the same moment waits on the first one's
    period locks, finds its values there, and conflicts on the claim the same way.
+
+On PostgreSQL, when nothing has to be read between the upsert and the end (the common write: no
+target to check, nothing to submit, too few rows for the COPY), steps 6 to 8 are one statement
+(``_write_at_once``): the upsert, the rollup deltas, the claim and the audit event, so that a
+one-row write holds its locks for three round trips (the history, this statement, the commit).
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ import bisect
 import functools
 import hashlib
 import json
+import re
 import zlib
 from collections import defaultdict
 from collections.abc import Sequence
@@ -47,6 +54,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rasad.core import audit_log
 from rasad.core.access import ObjectNotFound
 from rasad.core.models import Organization, User
 from rasad.core.models.organizations import common_ancestor_id
@@ -58,7 +66,7 @@ from rasad.indicators.actions.approval import (
 from rasad.indicators.actions.targets import (
     check_targets,
 )
-from rasad.indicators.audit import IndicatorAuditEvent, audit_batch
+from rasad.indicators.audit import IndicatorAuditEvent, appending_batch, audit_batch
 from rasad.indicators.choices import (
     ObservationSource,
     ObservationStatus,
@@ -193,16 +201,20 @@ def _claim(
     rolls this transaction back, with the deltas. A twin sent at the same moment waits here on
     the unique index until the first commits, then conflicts the same way. Prepared on each
     connection (``rasad.lib.prepared``): the statement is the same for every batch."""
-    params = [user.pk, claim.batch_id, claim.digest, json.dumps(answer, ensure_ascii=False), timezone.now()]
+    params = _claim_params(user, claim, answer)
     if connection.vendor == "postgresql":
-        columns = (rollups.Deltas() if deltas is None else deltas).apply(hand_over=True)
-        claimed = prepared.fetch(_CLAIM_APPENDING, [*columns, *params])
+        handed = (rollups.Deltas() if deltas is None else deltas).apply(hand_over=True)
+        claimed = prepared.fetch(_CLAIM_APPENDING, [handed, *params])
     else:
         if deltas is not None:
             deltas.apply()
         claimed = prepared.fetch(_CLAIM, params)
     if not claimed:
         raise BatchReplayed(recorded_batch(user, claim.batch_id, claim.digest) or {})
+
+
+def _claim_params(user: User, claim: BatchClaim, answer: dict[str, Any]) -> list[Any]:
+    return [user.pk, claim.batch_id, claim.digest, json.dumps(answer, ensure_ascii=False), timezone.now()]
 
 
 def batch_digest(rows: Sequence[ObservationInput]) -> str:
@@ -280,19 +292,31 @@ def _read_facts(
         "ancestors": ancestors,
     }
     facts = _FACTS
-    if lock and connection.vendor == "postgresql":
-        facts = _FACTS_LOCKING
-        values["keys"] = _lock_keys({(r.organization.id, r.period.key) for r in rows})
+    if lock:
+        # The rows are about to be recorded: the rules of their indicators come along (one
+        # statement fewer, and one round trip fewer while the locks are held).
+        facts = _FACTS_RECORDING
+        values["indicators"] = {r.indicator.id for r in rows}
+        if connection.vendor == "postgresql":
+            facts = _FACTS_LOCKING
+            values["keys"] = _lock_keys({(r.organization.id, r.period.key) for r in rows})
     locked: set[tuple[int, str]] = set()
     reach: list[tuple[int, int, bool]] = []
     provinces: dict[int, str] = {}
-    for kind, org_id, period_key, indicator_id, subtree in facts.rows(**values):
+    rules: list[list[Any]] = []
+    for kind, org_id, period_key, indicator_id, subtree, *rule in facts.rows(**values):
         if kind == "locked":
             locked.add((org_id, period_key))
         elif kind == "assigned":
             reach.append((org_id, indicator_id, bool(subtree)))
         elif kind == "province":
             provinces[org_id] = period_key or ""
+        elif kind == "rule":
+            rules.append(rule)
+    if lock:
+        batch_rules = _rules_from(values["indicators"], rules)
+        for r in rows:
+            r.indicator.__dict__[_RULES] = batch_rules
     # Each organization's province, its own or its nearest ancestor's (``rollups.province_codes``,
     # which ``_plan`` asks only about organizations this did not see).
     for pk, organization in organizations.items():
@@ -312,10 +336,16 @@ def _read_facts(
 
 
 def _facts(
-    organizations: list[int], periods: list[str], ancestors: list[int], keys: list[int] | None = None
+    organizations: list[int],
+    periods: list[str],
+    ancestors: list[int],
+    indicators: list[int] | None = None,
+    keys: list[int] | None = None,
 ) -> tuple[str, list[Any]]:
-    """``_read_facts``' statement: the approved periods and the assignments, with the locks when
-    ``keys`` (the lock keys) are given. Compiled once per process (``_FACTS``)."""
+    """``_read_facts``' statement: the approved periods, the assignments and the provinces; the
+    rules of ``indicators`` when they are given (``_rules_from``'s rows, each padded after the
+    facts' columns); and the locks, last, when ``keys`` (the lock keys) are given. Compiled once
+    per process (``_FACTS``)."""
     locked_sql, locked_params = (
         Observation.objects.filter(
             organization_id__in=organizations, period_key__in=periods, status=ObservationStatus.APPROVED
@@ -338,18 +368,32 @@ def _facts(
         .values_list("pk", "province__code")
         .query.sql_with_params()
     )
+    # With the rules, every part of the UNION has their columns too, NULL where it has none
+    # (typed: PostgreSQL resolves the columns' types part by part).
+    no_rule = _NO_RULE if indicators is not None else ""
     # Django compiled every part, with every value as a parameter: nothing is interpolated.
     sql = (
-        f"SELECT 'locked', l.*, NULL, NULL FROM ({locked_sql}) AS l "  # noqa: S608
-        f"UNION ALL SELECT 'assigned', a.organization_id, NULL, a.indicator_id, a.include_descendants "
-        f"FROM ({assigned_sql}) AS a "
-        f"UNION ALL SELECT 'province', p.*, NULL, NULL FROM ({provinces_sql}) AS p"
+        f"SELECT 'locked', l.*, NULL, NULL{no_rule} FROM ({locked_sql}) AS l "  # noqa: S608
+        f"UNION ALL SELECT 'assigned', a.organization_id, NULL, a.indicator_id, a.include_descendants"
+        f"{no_rule} FROM ({assigned_sql}) AS a "
+        f"UNION ALL SELECT 'province', p.*, NULL, NULL{no_rule} FROM ({provinces_sql}) AS p"
     )
     params = [*locked_params, *assigned_params, *provinces_params]
+    if indicators is not None:
+        rules_sql, rules_params = _rules_query(indicators).query.sql_with_params()
+        sql += f" UNION ALL SELECT 'rule', NULL, NULL, NULL, NULL, r.* FROM ({rules_sql}) AS r"  # noqa: S608
+        params.extend(rules_params)
     if keys is not None:
-        sql += f" UNION ALL SELECT 'locks', count(*), NULL, NULL, NULL FROM ({_LOCKS}) AS taken"  # noqa: S608
+        sql += f" UNION ALL SELECT 'locks', count(*), NULL, NULL, NULL{no_rule} FROM ({_LOCKS}) AS taken"  # noqa: S608
         params.append(keys)
     return sql, params
+
+
+# A fact's row where a rule's columns are (``_facts``).
+_NO_RULE = (
+    ", CAST(NULL AS bigint), CAST(NULL AS bigint), CAST(NULL AS text), CAST(NULL AS text), "
+    "CAST(NULL AS bigint), CAST(NULL AS text), CAST(NULL AS double precision), CAST(NULL AS text)"
+)
 
 
 # Where ``_read_facts`` leaves an organization's province code for ``_plan``.
@@ -359,13 +403,23 @@ _ORGANIZATIONS = Many(-7_301_001)
 _FACTS = PreparedQuery(
     _facts, organizations=_ORGANIZATIONS, periods=Many("\x00periods"), ancestors=Many(-7_301_002)
 )
+_FACTS_RECORDING = PreparedQuery(
+    _facts,
+    organizations=_ORGANIZATIONS,
+    periods=Many("\x00periods"),
+    ancestors=Many(-7_301_002),
+    indicators=Many(-7_301_005),
+)
 _FACTS_LOCKING = PreparedQuery(
     _facts,
     organizations=_ORGANIZATIONS,
     periods=Many("\x00periods"),
     ancestors=Many(-7_301_002),
+    indicators=Many(-7_301_005),
     keys=[-7_301_003],
 )
+# Where ``_read_facts`` leaves the rules of a batch for ``_record`` (on each row's indicator).
+_RULES = "_rasad_batch_rules"
 
 
 def _indicator_errors(r: ObservationInput, assigned: set[int]) -> list[RowError]:
@@ -486,15 +540,11 @@ def _record_batch(
     if errors:
         raise ValidationError({f"observations[{e.row}].{e.column}": [e.message] for e in errors})
     result = BatchResult(digest=batch_digest(rows))
-    deltas = _record(rows, result, acting_user=acting_user, source=source, submit=submit) if rows else None
-    # The lock-sensitive part last: the rollup deltas with the batch id, then the audit event
-    # (its chain's head row).
-    if batch is not None and acting_user is not None:
-        _claim(acting_user, batch, {**result.to_dict(), **batch.extra}, deltas)
-    elif deltas is not None:
-        deltas.apply()
-    if deltas is not None:
-        _audit_recorded(rows, result, acting_user=acting_user, source=source)
+    claim = batch if acting_user is not None else None
+    if rows:
+        _record(rows, result, acting_user=acting_user, source=source, submit=submit, claim=claim)
+    elif claim is not None and acting_user is not None:
+        _claim(acting_user, claim, {**result.to_dict(), **claim.extra})
     return result
 
 
@@ -532,6 +582,11 @@ _STAGE_TYPES = (
 _OWN_COLUMNS = "province, total, value_count, approved_total, approved_count"
 _OWN_TYPES = ("text", "float8", "int4", "float8", "int4")
 _UPDATED_ON_CONFLICT = ("value", "comment", "findings", "status", "source", "reported_by_id", "last_updated")
+_ON_CONFLICT = (
+    " ON CONFLICT (organization_id, indicator_id, period_key) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _UPDATED_ON_CONFLICT)
+    + " RETURNING id, organization_id, indicator_id, period_key"
+)
 # Batches at least this large go through a binary COPY into a staging table on PostgreSQL;
 # smaller ones (a form, a single value) are one multi-row INSERT.
 COPY_THRESHOLD = 200
@@ -569,11 +624,7 @@ def _merge(rows: list[Row], deltas: rollups.Deltas) -> dict[tuple[int, int, str]
     ``deltas``); otherwise ``deltas.apply`` hands them over."""
     table = Observation._meta.db_table
     columns = ", ".join(_OBSERVATION_COLUMNS)
-    conflict = (
-        " ON CONFLICT (organization_id, indicator_id, period_key) DO UPDATE SET "
-        + ", ".join(f"{c} = excluded.{c}" for c in _UPDATED_ON_CONFLICT)
-        + " RETURNING id, organization_id, indicator_id, period_key"
-    )
+    conflict = _ON_CONFLICT
     ids: dict[tuple[int, int, str], int] = {}
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD:
@@ -662,21 +713,30 @@ class _Plan:
     changed: int = 0
 
 
-_RULES = PreparedQuery(
-    lambda indicators: IndicatorRule.objects.filter(
-        Q(left_id__in=indicators) | Q(right_id__in=indicators)
-    ).values_list("pk", "left_id", "left__code", "operator", "right_id", "right__code", "factor", "severity"),
-    indicators=Many(-7_301_005),
-)
+def _rules_query(indicators: list[int]) -> Any:
+    return IndicatorRule.objects.filter(Q(left_id__in=indicators) | Q(right_id__in=indicators)).values_list(
+        "pk", "left_id", "left__code", "operator", "right_id", "right__code", "factor", "severity"
+    )
 
 
-def _rules_of(indicator_ids: set[int]) -> tuple[dict[int, list[IndicatorRule]], set[int]]:
+def _rules_of(rows: Sequence[ObservationInput]) -> tuple[dict[int, list[IndicatorRule]], set[int]]:
     """The cross-indicator rules whose left side is in the batch, by indicator, and every
-    indicator they or the batch involve (whose values the rules read)."""
+    indicator they or the batch involve (whose values the rules read): as the batch's check read
+    them, with its locks (``_read_facts``), taken from the rows' indicators."""
+    indicators = {id(r.indicator): r.indicator for r in rows}
+    taken = [indicator.__dict__.pop(_RULES, None) for indicator in indicators.values()]
+    if taken and all(t is taken[0] for t in taken) and taken[0] is not None:
+        rules: tuple[dict[int, list[IndicatorRule]], set[int]] = taken[0]
+        return rules
+    # Not checked with the same call (every caller checks first; kept for safety).
+    ids = {r.indicator.id for r in rows}
+    return _rules_from(ids, _rules_query(list(ids)))
+
+
+def _rules_from(indicator_ids: set[int], fetched: Any) -> tuple[dict[int, list[IndicatorRule]], set[int]]:
+    """``_rules_of`` from the rules' rows (``_rules_query``'s columns)."""
     rules = []
-    for pk, left_id, left_code, operator, right_id, right_code, factor, severity in _RULES.rows(
-        indicators=indicator_ids
-    ):
+    for pk, left_id, left_code, operator, right_id, right_code, factor, severity in fetched:
         # What the checks read of a rule (``validation.findings_for``): its sides' ids and codes.
         rule = IndicatorRule(
             pk=pk, left_id=left_id, operator=operator, right_id=right_id, factor=factor, severity=severity
@@ -875,59 +935,178 @@ def _record(
     acting_user: User | None,
     source: str,
     submit: bool,
-) -> rollups.Deltas | None:
-    """Steps 3 to 7 of the module docstring but the rollup deltas' writing and the audit event;
-    the deltas to write if anything was written (``None`` if nothing was). The rows'
-    (organization, period) locks were taken by their check."""
+    claim: BatchClaim | None,
+) -> None:
+    """Steps 3 to 8 of the module docstring. The rows' (organization, period) locks were taken
+    by their check, with the rules (``_rules_of``). ``claim``: the batch id to claim (the acting
+    user's)."""
     organizations = {r.organization.id: r.organization for r in rows}
-    rules_by_indicator, related_ids = _rules_of({r.indicator.id for r in rows})
+    rules_by_indicator, related_ids = _rules_of(rows)
     stored = _read_stored(rows, related_ids)
     reporter = acting_user.pk if acting_user is not None else None
     plan = _plan(rows, stored, rules_by_indicator, result, reporter=reporter, source=source)
     _refuse_locked(plan.locked)
-    ids = _merge(plan.writes, plan.deltas) if plan.writes else {}
     result.created, result.updated = plan.created, plan.changed
+    if _at_once_fits(plan, stored, submit=submit):
+        _check_scope(acting_user, organizations)
+        ids = _write_at_once(rows, plan, result, acting_user=acting_user, source=source, claim=claim)
+        result.observation_ids = [ids.get(k) or stored.existing[k][0] for k in plan.keys]
+        return
+    ids = _merge(plan.writes, plan.deltas) if plan.writes else {}
     result.observation_ids = [ids.get(k) or stored.existing[k][0] for k in plan.keys]
-    if not plan.writes:
-        if submit:
-            _submit(result.observations, acting_user=acting_user)
-        return None
-    touched = [
-        (org_id, key, year, ids[(org_id, ind, key)]) for org_id, ind, key, year in _touched(plan.writes)
-    ]
-    result.alerts = check_targets(touched, acting_user=acting_user, target_ids=stored.target_ids)
+    if plan.writes:
+        touched = [
+            (org_id, key, year, ids[(org_id, ind, key)]) for org_id, ind, key, year in _touched(plan.writes)
+        ]
+        result.alerts = check_targets(touched, acting_user=acting_user, target_ids=stored.target_ids)
     if submit:
         _submit(result.observations, acting_user=acting_user)
+    if not plan.writes:
+        if claim is not None and acting_user is not None:
+            _claim(acting_user, claim, {**result.to_dict(), **claim.extra})
+        return
+    _check_scope(acting_user, organizations)
+    # The lock-sensitive part last: the rollup deltas with the batch id, then the audit event
+    # (its chain's head row).
+    if claim is not None and acting_user is not None:
+        _claim(acting_user, claim, {**result.to_dict(), **claim.extra}, plan.deltas)
+    else:
+        plan.deltas.apply()
+    audit_batch(
+        IndicatorAuditEvent.OBSERVATIONS_RECORDED,
+        **_audit_arguments(rows, result, acting_user=acting_user, source=source),
+    )
+    _announce(rows, result)
+
+
+def _at_once_fits(plan: _Plan, stored: _Stored, *, submit: bool) -> bool:
+    """Whether the rest of the batch is one statement (``_write_at_once``): the common write (a
+    form, a value from the API) on PostgreSQL, with rows to write, too few for the COPY, and
+    nothing to read or do between the upsert and the end (no target to check, nothing to
+    submit)."""
+    return (
+        bool(plan.writes)
+        and len(plan.writes) < COPY_THRESHOLD
+        and not stored.target_ids
+        and not submit
+        and connection.vendor == "postgresql"
+    )
+
+
+def _check_scope(acting_user: User | None, organizations: dict[int, Organization]) -> None:
+    """The acting user may still add values for every organization of the batch."""
     if acting_user is not None:
         scope = organization_scope(acting_user, Observation, "add")
         if not all(scope.contains(organization) for organization in organizations.values()):
             raise ObjectNotFound(_("No such object, or you may not see it."))
-    return plan.deltas
 
 
-def _audit_recorded(
+# ``audit_log.APPEND_PARTS`` with positional placeholders, and the names of its values in order.
+_AUDIT_NAMES = re.findall(r"%\((\w+)\)s", audit_log.APPEND_PARTS)
+_AUDIT_PARTS = re.sub(r"%\(\w+\)s", "%s", audit_log.APPEND_PARTS)
+
+
+@functools.lru_cache(maxsize=16)
+def _at_once(rows: int, claim: bool) -> str:
+    """``_write_at_once``'s statement for ``rows`` rows, with or without a batch id's claim."""
+    placeholders = "(" + ", ".join(["%s"] * len(_OBSERVATION_COLUMNS)) + ")"
+    parts = [
+        f"merged AS (INSERT INTO {Observation._meta.db_table} ({', '.join(_OBSERVATION_COLUMNS)}) "  # noqa: S608
+        f"VALUES {', '.join([placeholders] * rows)}{_ON_CONFLICT})",
+        rollups.APPEND_DELTAS,
+    ]
+    if claim:
+        parts.append(f"claimed AS ({_CLAIM})")
+    parts.append(_AUDIT_PARTS)
+    parts.append(f"audited AS ({audit_log.APPEND_ANSWER})")
+    answer = (
+        "SELECT 'audit', a.*, CAST(NULL AS bigint), CAST(NULL AS bigint), CAST(NULL AS text) "
+        + "FROM audited AS a "
+        "UNION ALL SELECT 'merged', id, NULL, NULL, NULL, NULL, organization_id, indicator_id, period_key "
+        "FROM merged"
+    )
+    if claim:
+        answer += " UNION ALL SELECT 'claimed', id, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM claimed"
+    return f"WITH {', '.join(parts)} {answer}"
+
+
+def _write_at_once(
+    rows: Sequence[ObservationInput],
+    plan: _Plan,
+    result: BatchResult,
+    *,
+    acting_user: User | None,
+    source: str,
+    claim: BatchClaim | None,
+) -> dict[tuple[int, int, str], int]:
+    """PostgreSQL, a batch with no target to check and nothing to submit: the upsert, the rollup
+    deltas, the batch id's claim and the audit event (its chain's head lock last) in one
+    statement, the transaction's last before its commit; {key: id} of the rows written. A batch
+    id recorded before conflicts and rolls it all back (``BatchReplayed``), as ``_claim`` does;
+    an audit event the statement could not append (every shard held elsewhere) is appended as
+    ``record`` does."""
+    audit = appending_batch(
+        IndicatorAuditEvent.OBSERVATIONS_RECORDED,
+        **_audit_arguments(rows, result, acting_user=acting_user, source=source),
+    )
+    params: list[Any] = [value for row in plan.writes for value in row]
+    params.append(plan.deltas.apply(hand_over=True))
+    if claim is not None and acting_user is not None:
+        params.extend(_claim_params(acting_user, claim, {**result.to_dict(), **claim.extra}))
+    else:
+        claim = None
+    params.extend(audit.params[name] for name in _AUDIT_NAMES)
+    ids: dict[tuple[int, int, str], int] = {}
+    claimed = claim is None
+    appended = None
+    # Prepared for a single row (the common write); a larger batch, whose statement differs with
+    # its size, is planned each time, as its upsert was.
+    fetched = prepared.fetch(
+        _at_once(len(plan.writes), claim is not None), params, on_server=len(plan.writes) == 1
+    )
+    for kind, pk, chain, sequence, prev_hash, hashed, org_id, indicator_id, key in fetched:
+        if kind == "merged":
+            ids[(org_id, indicator_id, key)] = pk
+        elif kind == "claimed":
+            claimed = True
+        else:
+            appended = (pk, chain, sequence, prev_hash, hashed)
+    if not claimed and claim is not None and acting_user is not None:
+        raise BatchReplayed(recorded_batch(acting_user, claim.batch_id, claim.digest) or {})
+    if not audit.appended(appended):
+        audit.append()
+    _announce(rows, result)
+    return ids
+
+
+def _audit_arguments(
     rows: Sequence[ObservationInput], result: BatchResult, *, acting_user: User | None, source: str
-) -> None:
+) -> dict[str, Any]:
+    """What the batch's audit event says (``audit_batch``'s arguments but the event)."""
     organizations = {r.organization.id: r.organization for r in rows}
     # The event keeps the common ancestor's id (``audit_log.record``): when it is none of the
     # batch's organizations (a batch of several sites), a reference by id, not a read of its row.
     ancestor = common_ancestor_id(list(organizations.values()))
-    audit_batch(
-        IndicatorAuditEvent.OBSERVATIONS_RECORDED,
-        acting_user=acting_user,
-        organization=None if ancestor is None else organizations.get(ancestor) or Organization(pk=ancestor),
-        new={
+    return {
+        "acting_user": acting_user,
+        "organization": None
+        if ancestor is None
+        else organizations.get(ancestor) or Organization(pk=ancestor),
+        "new": {
             "created": result.created,
             "updated": result.updated,
             "unchanged": result.unchanged,
             "sha256": result.digest,
             "source": source,
         },
-    )
+    }
+
+
+def _announce(rows: Sequence[ObservationInput], result: BatchResult) -> None:
     send_event_on_commit(
         "indicators.observations.recorded",
         {"count": result.created + result.updated, "periods": sorted({r.period.key for r in rows})},
-        organization_ids=set(organizations),
+        organization_ids={r.organization.id for r in rows},
     )
 
 
