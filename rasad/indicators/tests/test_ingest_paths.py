@@ -44,6 +44,10 @@ ROWS: list[dict[str, Any]] = [
     {"organization": "ISF-P1", "indicator": "ELEC_CONS", "period": "1402-11", "value": None},
     {"organization": 7, "indicator": "ELEC_CONS", "period": "1402-11", "value": 1},
     {},
+    # A period key read once a batch: again as refused, again as read, and no comment at all.
+    {"organization": "ISF-P1", "indicator": "GAS_CONS", "period": "1402-13", "value": 2},
+    {"organization": "ISF-P1", "indicator": "GAS_CONS", "period": "1402-01", "value": 3.5, "comment": None},
+    {"organization": "ISF-P1", "indicator": "GAS_CONS", "period": "۱۴۰۲-۰۵", "value": 4},
 ]
 
 
@@ -62,7 +66,8 @@ def test_the_common_row_reads_as_the_full_path_reads_it(assigned: Cast):
     parsed, errors = parse_rows(ROWS, user=assigned.ali, first_row=0, check=False, text_checked=True)
     assert parsed == expected_rows
     assert errors == _in_order(expected_errors)
-    assert [r.row for r in parsed] == [0, 1, 2, 3, 4, 5, 6, 7, 8]
+    assert [r.row for r in parsed] == [0, 1, 2, 3, 4, 5, 6, 7, 8, 17, 18]
+    assert parsed[9].comment == "" and parsed[10].period == parsed[5].period
     assert parsed[2].comment == "note" and parsed[3].comment == "0"
 
 
