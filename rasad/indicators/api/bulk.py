@@ -125,7 +125,7 @@ def _all_common(raw_rows: list[Any]) -> bool:
         return False
     for name in _CODES:
         limit = _TEXT[name]
-        column = list(map(dict.get, raw_rows, repeat(name, count)))
+        column: list[Any] = list(map(dict.get, raw_rows, repeat(name, count)))
         if set(map(type, column)) != {str}:
             return False
         for text in set(column):
