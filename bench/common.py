@@ -3,9 +3,11 @@ sites with monthly indicators assigned, an API token, and a server process to me
 
 from __future__ import annotations
 
+import contextlib
 import cProfile
 import os
 import pstats
+import signal
 import statistics
 import subprocess
 import sys
@@ -162,6 +164,9 @@ def server(workers: int = 2, threads: int = 0) -> Iterator[str]:
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
+        # Its own process group, stopped as a whole below: ``rasad serve`` starts granian as a
+        # child, which a slow stop of the parent alone left running (session 17, at load 35).
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -182,9 +187,29 @@ def server(workers: int = 2, threads: int = 0) -> Iterator[str]:
             sys.stderr.write("server log (tail):\n" + handle.read()[-4000:])
         raise
     finally:
-        process.terminate()
-        process.wait(timeout=15)
+        _stop_group(process)
         log.close()
+
+
+def _stop_group(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server's process group: SIGTERM, then SIGKILL to whatever of the group is left
+    after 15 s (a worker still importing on a loaded machine may not answer SIGTERM in time,
+    and granian's processes can outlive ``rasad serve``'s)."""
+    group = process.pid
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(group, signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        process.poll()  # reaps the parent, which would otherwise stay in the group as a zombie
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(group, signal.SIGKILL)
+    process.wait()
 
 
 def percentile(values: list[float], fraction: float) -> float:

@@ -5,6 +5,7 @@ database.
     python -m bench.profile_ingest --batches 5 --batch 1000            # wall and CPU per batch
     python -m bench.profile_ingest --batches 5 --profile var/ingest.prof --top 40
     python -m bench.profile_ingest --batches 8 --statements     # PostgreSQL CPU of each statement
+    python -m bench.profile_ingest --batches 12 --functions     # the CPU of the batch's steps
 
 Each batch holds new rows (site by site, as ``bench.ingest`` sends them), the table is emptied
 first. ``--profile`` runs the batches under cProfile and prints the functions with the most
@@ -14,13 +15,21 @@ cumulative and own time; ``--history`` loads that many months of earlier values 
 processes spent while it ran (from ``/proc/<pid>/schedstat``, in nanoseconds: unlike wall time,
 it does not count waiting for a core on a shared machine), and the CPU PostgreSQL spent outside
 any statement (the commit: deferred foreign-key checks, the WAL flush).
+
+``--functions`` prints the CPU (``time.process_time``) each step of a batch took, inclusive, by
+wrapping the functions of :data:`STEPS` (one clock read on entry and exit: unlike cProfile, which
+charges every Python call and so inflates per-row code several times, the figures add up to
+the request's CPU), and the time the garbage collector ran (``gc.callbacks``).
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
 import cProfile
+import gc
+import importlib
 import os
 import statistics
 import time
@@ -57,6 +66,75 @@ def _postgres_cpu_ns(pids: list[int]) -> int:
     return total
 
 
+# The steps of a batch that ``--functions`` times: (module, class or "", function). A function
+# imported by name into another module is replaced there too.
+STEPS = (
+    ("rasad.api.parsers", "JSONParser", "parse"),
+    ("rasad.lib.boundary", "", "depth_of"),
+    ("rasad.indicators.api.bulk", "", "parse"),
+    ("rasad.indicators.actions.reporting", "", "request_digest"),
+    ("rasad.indicators.importer", "", "do_import"),
+    ("rasad.indicators.importer", "", "parse_rows"),
+    ("rasad.indicators.importer", "", "Resolver"),
+    ("rasad.indicators.actions.reporting", "", "check_record_observations"),
+    ("rasad.indicators.actions.reporting", "", "batch_digest"),
+    ("rasad.indicators.actions.reporting", "", "_rules_of"),
+    ("rasad.indicators.actions.reporting", "", "_read_stored"),
+    ("rasad.indicators.actions.reporting", "", "_plan"),
+    ("rasad.indicators.validation", "", "outlier_scores"),
+    ("rasad.indicators.actions.reporting", "", "_merge"),
+    ("rasad.indicators.actions.reporting", "", "_claim"),
+    ("rasad.indicators.actions.reporting", "", "_audit_recorded"),
+)
+_IMPORTERS = (
+    "rasad.api.parsers",
+    "rasad.indicators.actions",
+    "rasad.indicators.actions.reporting",
+    "rasad.indicators.api.views",
+    "rasad.indicators.importer",
+)
+
+
+def _time_steps(spent: collections.defaultdict[str, float]) -> None:
+    """Wrap each function of ``STEPS`` so that its CPU is added to ``spent``, and time the
+    garbage collector's runs there too."""
+
+    def timed(name: str, function: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            started = time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[name] += time.process_time() - started
+
+        return wrapper
+
+    for module_name, class_name, name in STEPS:
+        module = importlib.import_module(module_name)
+        owner = getattr(module, class_name) if class_name else module
+        original = getattr(owner, name)
+        wrapped = timed(
+            f"{module_name.rsplit('.', 1)[-1]}.{class_name + '.' if class_name else ''}{name}", original
+        )
+        setattr(owner, name, wrapped)
+        if not class_name:
+            for other in _IMPORTERS:
+                importer = importlib.import_module(other)
+                if vars(importer).get(name) is original:
+                    setattr(importer, name, wrapped)
+    collecting: dict[str, float] = {}
+
+    def collector(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collecting["started"] = time.process_time()
+        else:
+            spent[f"garbage collection, generation {info['generation']}"] += (
+                time.process_time() - collecting["started"]
+            )
+
+    gc.callbacks.append(collector)
+
+
 def _label(sql: str) -> str:
     """A statement's first words, for grouping (savepoint names differ from batch to batch)."""
     words = " ".join(sql.split())
@@ -75,6 +153,11 @@ def main() -> None:
         action="store_true",
         help="PostgreSQL's CPU and wall time per SQL statement of a batch",
     )
+    parser.add_argument(
+        "--functions",
+        action="store_true",
+        help="the CPU of each step of a batch (the functions of STEPS), without cProfile's inflation",
+    )
     args = parser.parse_args()
     fixture = build_fixture(100)
     rows = generate(fixture, args.batch * (args.batches + 1))
@@ -89,7 +172,11 @@ def main() -> None:
         if response.status_code != 200:
             raise SystemExit(f"{response.status_code}: {response.content[:2000]!r}")
 
+    spent: collections.defaultdict[str, float] = collections.defaultdict(float)  # seconds
+    if args.functions:
+        _time_steps(spent)
     send(bodies[0])  # warm imports and caches
+    spent.clear()
     # Timed by the process's CPU clock, not the wall: on a shared machine, waiting for a core would
     # otherwise be charged to whichever function was running (most often the database driver's).
     profiler = cProfile.Profile(time.process_time) if args.profile else None
@@ -164,6 +251,13 @@ def main() -> None:
         inside = sum(entry[2] for entry in statements.values())
         print(f"  {(postgres_in_batches - inside) / count / 1e6:7.2f}    outside statements (the commit)")
         print(f"  {postgres_in_batches / count / 1e6:7.2f}    in all, while the batch ran")
+    if spent:
+        print(
+            "per batch: the CPU of each step (ms, inclusive), "
+            f"of a request's {statistics.mean(cpus) * 1000:.1f}"
+        )
+        for name, seconds in sorted(spent.items(), key=lambda item: -item[1]):
+            print(f"  {seconds / len(walls) * 1000:7.2f}  {name}")
     if profiler is not None:
         print_profile(profiler, args.profile, args.top)
 

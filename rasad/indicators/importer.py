@@ -193,31 +193,41 @@ def parse_rows(
         user, [{} if offset in refused else raw for offset, raw in enumerate(rows)] if refused else rows
     )
     organizations, indicators = resolver.organizations, resolver.indicators
+    # Each distinct period key is read once a batch (``None``: not a key as it stands, which
+    # ``_parse_row`` then reads or refuses): a batch names a few periods a thousand times.
+    periods: dict[str, JalaliPeriod | None] = {}
     parsed: list[ObservationInput] = []
     errors: list[RowError] = []
     for offset, raw in enumerate(track(rows, total=len(rows), note=_("Checking rows"), every=200)):
         if not raw:
             continue
-        if offset in refused:
+        if refused and offset in refused:
             errors.extend(refused[offset])
             continue
         # The common row of a bulk batch, read without the checks of ``_parse_row``: codes that
         # are known as they stand, a period key, a number, no unit. Anything else (a code with
         # spaces around it, a number as text, a unit, any error) takes ``_parse_row``, which
-        # gives the same observation for such a row.
-        value = raw.get("value")
-        if (type(value) is float or type(value) is int) and not raw.get("unit"):
-            org_code, indicator_code, key = raw.get("organization"), raw.get("indicator"), raw.get("period")
+        # gives the same observation for such a row (``test_ingest_paths``).
+        get = raw.get
+        value = get("value")
+        if (type(value) is float or type(value) is int) and not get("unit"):
+            org_code, indicator_code, key = get("organization"), get("indicator"), get("period")
             if type(org_code) is str and type(indicator_code) is str and type(key) is str:
                 organization = organizations.get(org_code)
                 indicator = indicators.get(indicator_code)
                 if organization is not None and indicator is not None:
-                    period = _period_or_none(key)
+                    period = periods[key] if key in periods else periods.setdefault(key, _period_or_none(key))
                     if period is not None:
-                        comment = _text(raw.get("comment"))
-                        number = first_row + offset
+                        comment = get("comment")
                         parsed.append(
-                            ObservationInput(organization, indicator, period, float(value), comment, number)
+                            ObservationInput(
+                                organization,
+                                indicator,
+                                period,
+                                float(value),
+                                "" if comment is None else str(comment).strip(),
+                                first_row + offset,
+                            )
                         )
                         continue
         row = _parse_row(raw, first_row + offset, resolver)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
+from itertools import chain
 from typing import Any, Final
 
 from django.core.exceptions import ValidationError
@@ -138,18 +139,30 @@ def iter_strings(value: Any, path: str = "") -> Iterable[tuple[str, str]]:
 def depth_of(value: Any) -> int:
     """How deeply a parsed JSON document nests (a scalar is 0, ``[]`` is 1, ``[[1]]`` is 2).
 
-    Only containers go on the stack: a scalar adds no level below its container, and a bulk
-    batch of a thousand rows holds five thousand scalars but a thousand and one containers."""
-    if not isinstance(value, dict | list):
-        return 0
-    deepest = 0
-    stack: list[tuple[int, Any]] = [(1, value)]
-    while stack:
-        level, item = stack.pop()
-        deepest = max(deepest, level)
-        children: Iterable[Any] = item.values() if isinstance(item, dict) else item
-        stack.extend([(level + 1, child) for child in children if isinstance(child, dict | list)])
-    return deepest
+    Walked a level at a time, without recursion: a level's children are gathered by C loops
+    (``dict.values`` chained) and the types of a level are judged once per distinct type, so a
+    bulk batch of a thousand flat rows costs a few C passes, not a Python step per row (it
+    cost 4 ms a batch as a stack of containers). A mixed level (containers among scalars) is
+    filtered item by item."""
+    depth = 0
+    level: list[Any] = [value]
+    while level:
+        kinds = set(map(type, level))
+        containers = {kind for kind in kinds if issubclass(kind, dict | list)}
+        if not containers:
+            break
+        depth += 1
+        if len(containers) < len(kinds):  # scalars beside the containers: keep the containers
+            level = [item for item in level if isinstance(item, dict | list)]
+        if all(issubclass(kind, dict) for kind in containers):
+            level = list(chain.from_iterable(map(dict.values, level)))
+        elif all(issubclass(kind, list) for kind in containers):
+            level = list(chain.from_iterable(level))
+        else:
+            level = list(
+                chain.from_iterable(item.values() if isinstance(item, dict) else item for item in level)
+            )
+    return depth
 
 
 # An escape in JSON text that may decode to a character no text may hold: \b, \f, \u0000 to

@@ -4,6 +4,7 @@ backstop that applies both to every saved row."""
 from __future__ import annotations
 
 import json
+import random
 from datetime import UTC, date, datetime
 
 import pytest
@@ -109,6 +110,43 @@ def test_depth_of_counts_nesting_without_recursion() -> None:
     for _ in range(100_000):
         deep = [deep]
     assert boundary.depth_of(deep) == 100_001
+
+
+def _depth_by_stack(value: object) -> int:
+    """The definition ``depth_of`` must agree with: every container on a stack with its level."""
+    deepest = 0
+    stack: list[tuple[int, object]] = [(0, value)]
+    while stack:
+        level, item = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level + 1)
+            stack.extend((level + 1, child) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def _random_document(generator: random.Random, budget: int) -> object:
+    kind = generator.randrange(6) if budget > 0 else generator.randrange(3)
+    if kind == 0:
+        return generator.choice(["", "x", "[{", "]}"])
+    if kind == 1:
+        return generator.choice([0, 1.5, -2, True, None])
+    if kind == 2:
+        return generator.choice([[], {}])
+    size = generator.randrange(5)
+    if kind == 3:
+        return [_random_document(generator, budget - 1) for _ in range(size)]
+    return {f"k{index}": _random_document(generator, budget - 1) for index in range(size)}
+
+
+def test_depth_of_agrees_with_the_stack_walk() -> None:
+    generator = random.Random(17)
+    documents: list[object] = [_random_document(generator, generator.randrange(8)) for _ in range(2000)]
+    # A bulk batch's shape, and levels where containers and scalars mix.
+    documents.append({"batch_id": "b", "observations": [{"organization": "S", "value": 1.0}] * 50})
+    documents.append([1, {"a": [2, {"b": []}]}, [[[]]], "s", {}])
+    documents.append({"rows": [{"x": 1}, [2], 3]})
+    for document in documents:
+        assert boundary.depth_of(document) == _depth_by_stack(document), document
 
 
 # Each text decodes to a string holding a refused character, whether written raw or escaped.
