@@ -363,10 +363,11 @@ def sums(
     figure would miss them."""
     aggregates = {name: Sum(column) for name, column in fields.items()}
     names = (*group_by, *fields)
-    rows = Rollup.objects.filter(**filters).exclude(**(exclude or {})).values(*group_by).annotate(**aggregates)
+    excluded = exclude or {}
+    rows = Rollup.objects.filter(**filters).exclude(**excluded).values(*group_by).annotate(**aggregates)
     if connection.vendor != "postgresql":
         return list(rows)
-    pending = RollupDelta.objects.filter(**filters).exclude(**(exclude or {}))
+    pending = RollupDelta.objects.filter(**filters).exclude(**excluded)
     if "indicator__code" in group_by:
         # A delta's indicator is a plain id: its code is read in the same statement.
         code = Subquery(Indicator.objects.filter(pk=OuterRef("indicator_id")).values("code")[:1])
