@@ -49,10 +49,51 @@ from psycopg.pq.abc import PGresult
 
 class Many:
     """A slot holding a list of values (``field__in``); ``sentinel`` is the one element the
-    queryset is built with, a value that appears nowhere else in the query's parameters."""
+    queryset is built with, a value that appears nowhere else in the query's parameters.
+
+    Values of the sentinel's type are sent as they are. Any other value (text for an integer or
+    a UUID column, Persian digits, ``True`` for 1) is converted by the filtered field's
+    ``get_prep_value``, as ``field__in`` converts it, and one the field refuses raises the ORM's
+    own error. A slot of a statement built as ``(sql, params)`` has no field to ask: a value of
+    another type raises ``TypeError`` there."""
 
     def __init__(self, sentinel: Any) -> None:
         self.sentinel = sentinel
+
+    def values(self, given: Any, field: Any, name: str) -> list[Any]:
+        """``given`` as a list of values of the slot's type (``None`` kept: it matches nothing)."""
+        values = list(given)
+        kind = type(self.sentinel)
+        if all(type(value) is kind or value is None for value in values):
+            return values  # the common case: one pass, no conversion
+        if field is None:
+            raise TypeError(f"the list slot {name!r} takes values of type {kind.__name__}")
+        return [None if value is None else field.get_prep_value(value) for value in values]
+
+
+def _list_fields(query: Any, sentinels: dict[str, Any]) -> dict[str, Any]:
+    """The field each list slot filters (``field__in``), found in ``query``'s conditions."""
+    wanted = {id(sentinel): name for name, sentinel in sentinels.items() if isinstance(sentinel, Many)}
+    found: dict[str, Any] = {}
+
+    def visit(node: Any) -> None:
+        for child in getattr(node, "children", ()):
+            visit(child)
+        rhs = getattr(node, "rhs", None)
+        if getattr(node, "lookup_name", None) == "in" and isinstance(rhs, list | tuple | set):
+            for name, sentinel in sentinels.items():
+                if (
+                    isinstance(sentinel, Many)
+                    and name not in found
+                    and any(_same(value, [sentinel.sentinel]) for value in rhs)
+                ):
+                    found[name] = node.lhs.output_field
+        if hasattr(rhs, "where"):  # a subquery's own conditions
+            visit(rhs.where)
+
+    if wanted:
+        visit(query.where)
+    return found
 
 
 # Django's placeholders, and the literal "%" it doubles.
@@ -83,10 +124,12 @@ class _Compiled:
     take lists), and the converters of its columns."""
 
     def __init__(self, built: QuerySet[Any] | tuple[str, Any], sentinels: dict[str, Any], alias: str) -> None:
+        self.fields: dict[str, Any] = {}
         if isinstance(built, tuple):
             compiler = None
             sql, params = built
         else:
+            self.fields = _list_fields(built.query, sentinels)
             compiler = built.query.get_compiler(using=alias)
             sql, params = compiler.as_sql()
         connection = connections[alias]
@@ -94,6 +137,7 @@ class _Compiled:
         self.params: list[Any] = list(params)
         self.slots: list[tuple[int, str]] = []
         self.lists: set[int] = set()
+        self.many = {name: sentinel for name, sentinel in sentinels.items() if isinstance(sentinel, Many)}
         for name, sentinel in sentinels.items():
             many = isinstance(sentinel, Many)
             value = sentinel.sentinel if many else sentinel
@@ -123,13 +167,16 @@ class _Compiled:
     def bind(self, values: dict[str, Any], connection: Any) -> list[Any]:
         """The statement's parameters with ``values`` in their slots."""
         params = list(self.params)
+        lists = {
+            name: self.many[name].values(values[name], self.fields.get(name), name) for name in self.many
+        }
         for index, name in self.slots:
             value = values[name]
             if index in self.lists:
                 value = (
-                    list(value)
+                    lists[name]
                     if connection.vendor == "postgresql"
-                    else json.dumps([_as_text_uuid(v, connection) for v in value])
+                    else json.dumps([_as_text_uuid(v, connection) for v in lists[name]])
                 )
             elif isinstance(value, datetime):
                 value = connection.ops.adapt_datetimefield_value(value)
