@@ -59,3 +59,15 @@ def test_a_time_zone_changed_in_a_rolled_back_transaction_needs_nothing(pool: An
         assert raw.info.parameter_status("TimeZone") == "UTC"
     with pool.connection() as raw:
         assert raw.execute(SQL).fetchone()[1] == date(2026, 12, 4)
+
+
+def test_a_connection_given_back_out_of_autocommit_is_set_back_and_left_idle(pool: Any):
+    with pool.connection() as raw:
+        raw.autocommit = False
+        raw.execute("SET TIME ZONE 'Asia/Tehran'")
+        raw.commit()
+        backend = raw.info.backend_pid
+    with pool.connection() as raw:
+        assert raw.info.backend_pid == backend  # the same session, kept
+        assert raw.info.parameter_status("TimeZone") == "UTC"
+        assert raw.info.transaction_status == raw.info.transaction_status.IDLE
