@@ -294,6 +294,17 @@ class _KeptOverRollbacks(PrepareManager):
         # ``Transaction`` blocks.
         return False
 
+    def validate(self, key: Any, prep: Prepare, name: bytes, results: Sequence[PGresult]) -> None:
+        # A statement prepared (Parse) and then failing when run (a value its column refuses)
+        # is on the server, but psycopg forgets its name; its own book dropped it at the
+        # rollback that follows, with every other. This one drops that statement alone, with
+        # the next maintenance (after the rollback, or the next statement that succeeds), or
+        # each failing run would leave one more on the connection.
+        forgotten = prep == Prepare.SHOULD and key in self._names and not self._check_results(results)
+        super().validate(key, prep, name, results)
+        if forgotten and key not in self._names and None not in self._to_flush:
+            self._to_flush.append(name)
+
     def _should_discard(self, prep: Prepare, results: Sequence[PGresult], *_default: Any) -> bool:
         if self._names or prep == Prepare.SHOULD:
             for result in results:
