@@ -30,10 +30,12 @@ then returned as the database gives them.
 from __future__ import annotations
 
 import copy
+import inspect
 import json
 import re
 import threading
 import uuid
+from collections import deque
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
@@ -314,11 +316,33 @@ class _KeptOverRollbacks(PrepareManager):
         return False
 
 
+def _parameters(function: Any) -> list[str]:
+    return list(inspect.signature(function).parameters)
+
+
+# Whether psycopg's book is the one ``_KeptOverRollbacks`` was written for (psycopg 3.1-3.3):
+# the methods it overrides or calls, with their parameters. Another psycopg keeps its own book
+# (prepared statements dropped at every rollback, as psycopg drops them), rather than a subclass
+# whose overrides would be skipped or called wrongly.
+_BOOK_KNOWN = (
+    _parameters(PrepareManager.clear) == ["self"]
+    and _parameters(PrepareManager.validate) == ["self", "key", "prep", "name", "results"]
+    and _parameters(PrepareManager._should_discard)[:3] == ["self", "prep", "results"]
+    and _parameters(PrepareManager._check_results) == ["results"]
+    and hasattr(PrepareManager, "maintain_gen")
+)
+
+
 def _keep_over_rollbacks(raw: psycopg.Connection[Any]) -> None:
     """Give ``raw`` a book of prepared statements kept over rollbacks (it holds none yet: Django
     turns preparing off), when psycopg's is the one this module knows."""
     book = getattr(raw, "_prepared", None)
-    if type(book) is PrepareManager and not book._names:
+    if (
+        _BOOK_KNOWN
+        and type(book) is PrepareManager
+        and not getattr(book, "_names", True)
+        and isinstance(getattr(book, "_to_flush", None), deque)
+    ):
         kept = _KeptOverRollbacks()
         kept.prepared_max = book.prepared_max
         raw._prepared = kept
