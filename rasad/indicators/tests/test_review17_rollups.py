@@ -100,3 +100,44 @@ def test_a_figure_grouped_by_code_adds_pending_deltas_to_the_rollup_rows(cast: C
         {"indicator__code": "ELEC_CONS", "period_key": "1403-01", "total": 5.0, "n": 3},
         {"indicator__code": "ELEC_CONS", "period_key": "1403-02", "total": 7.0, "n": 1},
     ]
+
+
+def test_folds_by_several_processes_at_once_with_writers_count_every_delta_once():
+    """Four workers fold at once (writes' commits and the periodic job) while a writer keeps
+    appending deltas: only one folds at a time (the advisory lock), none moves a delta twice, and
+    once everything is folded each row holds exactly what was appended, as the readers saw it."""
+    barrier = threading.Barrier(5)
+    appended: list[float] = []
+
+    def fold_elsewhere() -> None:
+        try:
+            barrier.wait(10)
+            for _turn in range(20):
+                rollups.fold(turns=1)
+        finally:
+            connections.close_all()
+
+    def write_elsewhere() -> None:
+        try:
+            barrier.wait(10)
+            for number in range(60):
+                total = float(number % 7 + 1)
+                _pending(total)  # autocommit: each committed at once
+                appended.append(total)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=fold_elsewhere) for _ in range(4)]
+    threads.append(threading.Thread(target=write_elsewhere))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    figure = rollups.sums(
+        ("organization_id",), {"total": "total", "count": "value_count"}, indicator_id=INDICATOR
+    )
+    assert figure == [{"organization_id": ORGANIZATION, "total": sum(appended), "count": len(appended)}]
+    rollups.fold()
+    assert rollups.pending() == 0
+    row = Rollup.objects.get(indicator_id=INDICATOR, organization_id=ORGANIZATION)
+    assert (row.total, row.value_count) == (sum(appended), len(appended))
