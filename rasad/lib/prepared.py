@@ -75,7 +75,7 @@ class Many:
 
 def _list_fields(query: Any, sentinels: dict[str, Any]) -> dict[str, Any]:
     """The field each list slot filters (``field__in``), found in ``query``'s conditions."""
-    wanted = {id(sentinel): name for name, sentinel in sentinels.items() if isinstance(sentinel, Many)}
+    lists = {name: sentinel for name, sentinel in sentinels.items() if isinstance(sentinel, Many)}
     found: dict[str, Any] = {}
 
     def visit(node: Any) -> None:
@@ -83,17 +83,14 @@ def _list_fields(query: Any, sentinels: dict[str, Any]) -> dict[str, Any]:
             visit(child)
         rhs = getattr(node, "rhs", None)
         if getattr(node, "lookup_name", None) == "in" and isinstance(rhs, list | tuple | set):
-            for name, sentinel in sentinels.items():
-                if (
-                    isinstance(sentinel, Many)
-                    and name not in found
-                    and any(_same(value, [sentinel.sentinel]) for value in rhs)
-                ):
+            for name, sentinel in lists.items():
+                if name not in found and any(_same(value, [sentinel.sentinel]) for value in rhs):
                     found[name] = node.lhs.output_field
-        if hasattr(rhs, "where"):  # a subquery's own conditions
-            visit(rhs.where)
+        subquery_conditions = getattr(rhs, "where", None)
+        if subquery_conditions is not None:
+            visit(subquery_conditions)
 
-    if wanted:
+    if lists:
         visit(query.where)
     return found
 
