@@ -121,8 +121,8 @@ def reset_time_zone(connection: psycopg.Connection[Any], time_zone: str) -> None
     relabel the instants with the wrong offset, and SQL's dates (``::date``, ``date_trunc``,
     ``CURRENT_DATE``) would fall on that zone's day. The server reports the zone on every change
     (psycopg keeps it in ``info``), so an unchanged session costs no round trip."""
-    if connection.info.parameter_status("TimeZone") == time_zone:
-        return
+    if connection.closed or connection.info.parameter_status("TimeZone") == time_zone:
+        return  # (the pool calls it on a connection it has just closed, too)
     connection.execute("SELECT set_config('TimeZone', %s, false)", [time_zone])
     if connection.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
         connection.commit()  # a connection left out of autocommit

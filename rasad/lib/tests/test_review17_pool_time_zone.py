@@ -71,3 +71,19 @@ def test_a_connection_given_back_out_of_autocommit_is_set_back_and_left_idle(poo
         assert raw.info.backend_pid == backend  # the same session, kept
         assert raw.info.parameter_status("TimeZone") == "UTC"
         assert raw.info.transaction_status == raw.info.transaction_status.IDLE
+
+
+def test_the_reset_leaves_a_closed_connection_alone():
+    """psycopg's pool calls its reset on a connection it has just closed (one given back in the
+    middle of a statement): nothing is sent, nothing is raised."""
+    from rasad.lib.postgresql.base import reset_time_zone
+
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    import psycopg
+
+    raw = psycopg.connect(**params, autocommit=True)
+    raw.execute("SET TIME ZONE 'Asia/Tehran'")
+    raw.close()
+    reset_time_zone(raw, "UTC")
+    assert raw.closed
