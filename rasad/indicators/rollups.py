@@ -38,10 +38,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Sum
+from django.db.models import OuterRef, Subquery, Sum
 
 from rasad.core.models import Organization
-from rasad.indicators.models import Observation, Rollup, RollupDelta
+from rasad.indicators.models import Indicator, Observation, Rollup, RollupDelta
 from rasad.lib.prepared import Many, PreparedQuery
 
 # The advisory lock that lets one process at a time fold deltas (an arbitrary constant).
@@ -366,44 +366,32 @@ def sums(
     Filters and groups name plain columns (``organization_id``, ``indicator_id``, ``period_key``,
     ``province``, ``year``), which both tables share; ``indicator__code`` may be grouped on.
 
-    On PostgreSQL the rows and the deltas are read in one snapshot (``REPEATABLE READ``): a fold
-    committing between the two reads would otherwise move deltas into rows already read, and the
-    figure would miss them. Inside a transaction already begun, its isolation level counts."""
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            return sums(group_by, fields, exclude=exclude, **filters)
-    out: dict[tuple[Any, ...], dict[str, Any]] = {}
-
-    def add(rows: Any) -> None:
-        for row in rows:
-            key = tuple(row[g] for g in group_by)
-            current = out.get(key)
-            if current is None:
-                out[key] = dict(row)
-            else:
-                for name in fields:
-                    current[name] = (current[name] or 0) + (row[name] or 0)
-
+    On PostgreSQL the rows and the deltas are read by one statement (a ``UNION ALL`` of the two
+    grouped reads), so in one snapshot at any isolation level, inside a caller's transaction or
+    not: a fold committing between two reads would move deltas into rows already read, and the
+    figure would miss them."""
     aggregates = {name: Sum(column) for name, column in fields.items()}
-    add(Rollup.objects.filter(**filters).exclude(**(exclude or {})).values(*group_by).annotate(**aggregates))
-    if connection.vendor == "postgresql":
-        delta_group = tuple("indicator_id" if g == "indicator__code" else g for g in group_by)
-        pending = list(
-            RollupDelta.objects.filter(**filters)
-            .exclude(**(exclude or {}))
-            .values(*delta_group)
-            .annotate(**aggregates)
-        )
-        if pending:
-            if "indicator__code" in group_by:
-                from rasad.indicators.models import Indicator
-
-                codes = dict(Indicator.objects.values_list("pk", "code"))
-                for row in pending:
-                    row["indicator__code"] = codes.get(row.pop("indicator_id"))
-            add(pending)
+    names = (*group_by, *fields)
+    excluded = exclude or {}
+    rows = Rollup.objects.filter(**filters).exclude(**excluded).values(*group_by).annotate(**aggregates)
+    if connection.vendor != "postgresql":
+        return list(rows)
+    pending = RollupDelta.objects.filter(**filters).exclude(**excluded)
+    if "indicator__code" in group_by:
+        # A delta's indicator is a plain id: its code is read in the same statement.
+        code = Subquery(Indicator.objects.filter(pk=OuterRef("indicator_id")).values("code")[:1])
+        pending = pending.annotate(_indicator_code=code)
+    delta_group = tuple("_indicator_code" if g == "indicator__code" else g for g in group_by)
+    pending_rows = pending.values(*delta_group).annotate(**aggregates).values_list(*delta_group, *fields)
+    out: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for values in rows.values_list(*names).union(pending_rows, all=True):
+        key = values[: len(group_by)]
+        current = out.get(key)
+        if current is None:
+            out[key] = dict(zip(names, values, strict=True))
+        else:
+            for name, value in zip(fields, values[len(group_by) :], strict=True):
+                current[name] = (current[name] or 0) + (value or 0)
     return list(out.values())
 
 

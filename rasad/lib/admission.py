@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from typing import Any
@@ -49,16 +50,26 @@ class AdmissionGate:
         self.timeout = timeout
         self.busy = busy
         self.exempt = exempt
-        self._places = threading.BoundedSemaphore(limit)
+        # The places free, and the requests waiting for one (first come, first served), each
+        # waiting on a lock of its own that the request giving a place up releases: the place
+        # goes to that request directly (no other request can take it meanwhile), and it leaves
+        # the queue at that moment. Every count changes under ``_lock``, so the queue holds at
+        # most ``queue`` requests, waiting or aside, at every moment.
+        self.free = limit
+        self._waiters: deque[threading.Lock] = deque()
         self._lock = threading.Lock()
-        self.waiting = 0  # for a place
         self.aside = 0  # admitted, and waiting for work done elsewhere (``waiting_outside``)
         self.refused = 0
+
+    @property
+    def waiting(self) -> int:
+        """How many requests wait for a place."""
+        return len(self._waiters)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if self.exempt and str(environ.get("PATH_INFO", "")).startswith(self.exempt):
             return self.app(environ, start_response)
-        if not self._places.acquire(blocking=False) and not self._wait():
+        if not self._admit():
             return self._refuse(environ, start_response)
         place = _Place(self)
         bound = _current.set(place)
@@ -71,16 +82,33 @@ class AdmissionGate:
             _current.reset(bound)
         return _Released(result, place.release)
 
-    def _wait(self) -> bool:
+    def _admit(self) -> bool:
+        """Take a place: a free one at once, else wait for one in the queue if it has room, at
+        most ``timeout`` seconds; whether a place was had."""
         with self._lock:
-            if self.waiting + self.aside >= self.queue:
+            if self.free:
+                self.free -= 1
+                return True
+            if len(self._waiters) + self.aside >= self.queue:
                 return False
-            self.waiting += 1
-        try:
-            return self._places.acquire(timeout=self.timeout)
-        finally:
-            with self._lock:
-                self.waiting -= 1
+            turn = threading.Lock()
+            turn.acquire()
+            self._waiters.append(turn)
+        if turn.acquire(timeout=self.timeout):
+            return True
+        with self._lock:
+            try:
+                self._waiters.remove(turn)
+            except ValueError:
+                return True  # a place was handed over between the timeout and this
+        return False
+
+    def _give_place(self) -> None:
+        """Give a place back (holding ``_lock``): to the first waiting request, else to the free."""
+        if self._waiters:
+            self._waiters.popleft().release()
+        else:
+            self.free += 1
 
     def _refuse(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         with self._lock:
@@ -101,21 +129,21 @@ class _Place:
 
     def release(self) -> None:
         with self.gate._lock:
-            held, self.held = self.held, False
-        if held:
-            self.gate._places.release()
+            if self.held:
+                self.held = False
+                self.gate._give_place()
 
     def step_aside(self) -> bool:
         """Give the place back and count in the queue, if it has room; whether it was done."""
         gate = self.gate
         with gate._lock:
-            # A request waiting for a place takes this one (the queue's count does not change);
-            # otherwise the queue must have room.
-            if not self.held or (gate.waiting == 0 and gate.aside >= gate.queue):
+            # A request waiting for a place takes this one and leaves the queue as this one
+            # enters it (the queue's count does not change); otherwise the queue must have room.
+            if not self.held or (not gate._waiters and gate.aside >= gate.queue):
                 return False
             self.held = False
             gate.aside += 1
-        gate._places.release()
+            gate._give_place()
         return True
 
     def back(self) -> None:

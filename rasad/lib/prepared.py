@@ -30,10 +30,12 @@ then returned as the database gives them.
 from __future__ import annotations
 
 import copy
+import inspect
 import json
 import re
 import threading
 import uuid
+from collections import deque
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
@@ -49,10 +51,48 @@ from psycopg.pq.abc import PGresult
 
 class Many:
     """A slot holding a list of values (``field__in``); ``sentinel`` is the one element the
-    queryset is built with, a value that appears nowhere else in the query's parameters."""
+    queryset is built with, a value that appears nowhere else in the query's parameters.
+
+    Values of the sentinel's type are sent as they are. Any other value (text for an integer or
+    a UUID column, Persian digits, ``True`` for 1) is converted by the filtered field's
+    ``get_prep_value``, as ``field__in`` converts it, and one the field refuses raises the ORM's
+    own error. A slot of a statement built as ``(sql, params)`` has no field to ask: a value of
+    another type raises ``TypeError`` there."""
 
     def __init__(self, sentinel: Any) -> None:
         self.sentinel = sentinel
+
+    def values(self, given: Any, field: Any, name: str) -> list[Any]:
+        """``given`` as a list of values of the slot's type (``None`` kept: it matches nothing)."""
+        values = list(given)
+        kind = type(self.sentinel)
+        if all(type(value) is kind or value is None for value in values):
+            return values  # the common case: one pass, no conversion
+        if field is None:
+            raise TypeError(f"the list slot {name!r} takes values of type {kind.__name__}")
+        return [None if value is None else field.get_prep_value(value) for value in values]
+
+
+def _list_fields(query: Any, sentinels: dict[str, Any]) -> dict[str, Any]:
+    """The field each list slot filters (``field__in``), found in ``query``'s conditions."""
+    lists = {name: sentinel for name, sentinel in sentinels.items() if isinstance(sentinel, Many)}
+    found: dict[str, Any] = {}
+
+    def visit(node: Any) -> None:
+        for child in getattr(node, "children", ()):
+            visit(child)
+        rhs = getattr(node, "rhs", None)
+        if getattr(node, "lookup_name", None) == "in" and isinstance(rhs, list | tuple | set):
+            for name, sentinel in lists.items():
+                if name not in found and any(_same(value, [sentinel.sentinel]) for value in rhs):
+                    found[name] = node.lhs.output_field
+        subquery_conditions = getattr(rhs, "where", None)
+        if subquery_conditions is not None:
+            visit(subquery_conditions)
+
+    if lists:
+        visit(query.where)
+    return found
 
 
 # Django's placeholders, and the literal "%" it doubles.
@@ -83,10 +123,12 @@ class _Compiled:
     take lists), and the converters of its columns."""
 
     def __init__(self, built: QuerySet[Any] | tuple[str, Any], sentinels: dict[str, Any], alias: str) -> None:
+        self.fields: dict[str, Any] = {}
         if isinstance(built, tuple):
             compiler = None
             sql, params = built
         else:
+            self.fields = _list_fields(built.query, sentinels)
             compiler = built.query.get_compiler(using=alias)
             sql, params = compiler.as_sql()
         connection = connections[alias]
@@ -94,6 +136,7 @@ class _Compiled:
         self.params: list[Any] = list(params)
         self.slots: list[tuple[int, str]] = []
         self.lists: set[int] = set()
+        self.many = {name: sentinel for name, sentinel in sentinels.items() if isinstance(sentinel, Many)}
         for name, sentinel in sentinels.items():
             many = isinstance(sentinel, Many)
             value = sentinel.sentinel if many else sentinel
@@ -123,13 +166,16 @@ class _Compiled:
     def bind(self, values: dict[str, Any], connection: Any) -> list[Any]:
         """The statement's parameters with ``values`` in their slots."""
         params = list(self.params)
+        lists = {
+            name: self.many[name].values(values[name], self.fields.get(name), name) for name in self.many
+        }
         for index, name in self.slots:
             value = values[name]
             if index in self.lists:
                 value = (
-                    list(value)
+                    lists[name]
                     if connection.vendor == "postgresql"
-                    else json.dumps([_as_text_uuid(v, connection) for v in value])
+                    else json.dumps([_as_text_uuid(v, connection) for v in lists[name]])
                 )
             elif isinstance(value, datetime):
                 value = connection.ops.adapt_datetimefield_value(value)
@@ -247,6 +293,17 @@ class _KeptOverRollbacks(PrepareManager):
         # ``Transaction`` blocks.
         return False
 
+    def validate(self, key: Any, prep: Prepare, name: bytes, results: Sequence[PGresult]) -> None:
+        # A statement prepared (Parse) and then failing when run (a value its column refuses)
+        # is on the server, but psycopg forgets its name; its own book dropped it at the
+        # rollback that follows, with every other. This one drops that statement alone, with
+        # the next maintenance (after the rollback, or the next statement that succeeds), or
+        # each failing run would leave one more on the connection.
+        forgotten = prep == Prepare.SHOULD and key in self._names and not self._check_results(results)
+        super().validate(key, prep, name, results)
+        if forgotten and key not in self._names and None not in self._to_flush:
+            self._to_flush.append(name)
+
     def _should_discard(self, prep: Prepare, results: Sequence[PGresult], *_default: Any) -> bool:
         if self._names or prep == Prepare.SHOULD:
             for result in results:
@@ -256,11 +313,33 @@ class _KeptOverRollbacks(PrepareManager):
         return False
 
 
+def _parameters(function: Any) -> list[str]:
+    return list(inspect.signature(function).parameters)
+
+
+# Whether psycopg's book is the one ``_KeptOverRollbacks`` was written for (psycopg 3.1-3.3):
+# the methods it overrides or calls, with their parameters. Another psycopg keeps its own book
+# (prepared statements dropped at every rollback, as psycopg drops them), rather than a subclass
+# whose overrides would be skipped or called wrongly.
+_BOOK_KNOWN = (
+    _parameters(PrepareManager.clear) == ["self"]
+    and _parameters(PrepareManager.validate) == ["self", "key", "prep", "name", "results"]
+    and _parameters(PrepareManager._should_discard)[:3] == ["self", "prep", "results"]
+    and _parameters(PrepareManager._check_results) == ["results"]
+    and hasattr(PrepareManager, "maintain_gen")
+)
+
+
 def _keep_over_rollbacks(raw: psycopg.Connection[Any]) -> None:
     """Give ``raw`` a book of prepared statements kept over rollbacks (it holds none yet: Django
     turns preparing off), when psycopg's is the one this module knows."""
     book = getattr(raw, "_prepared", None)
-    if type(book) is PrepareManager and not book._names:
+    if (
+        _BOOK_KNOWN
+        and type(book) is PrepareManager
+        and not getattr(book, "_names", True)
+        and isinstance(getattr(book, "_to_flush", None), deque)
+    ):
         kept = _KeptOverRollbacks()
         kept.prepared_max = book.prepared_max
         raw._prepared = kept

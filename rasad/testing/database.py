@@ -57,15 +57,55 @@ def _test_database_made(connection: Any) -> bool:
 
 
 def _migrations_digest() -> str:
-    """A digest of every installed app's migration files (Django's own included)."""
+    """A digest of every installed app's migration files (Django's own included) and of what
+    Rasad's migrations read besides: the modules they import (a data migration's starter
+    catalogue, ``search_key``) and every file of an app's ``data`` directory (the provinces and
+    cities). A template made before one of them changed would hold the old data, and be used."""
     from django.apps import apps
 
     digest = hashlib.sha256()
+    inputs: set[Path] = set()
     for config in sorted(apps.get_app_configs(), key=lambda config: config.label):
         for path in sorted(Path(config.path, "migrations").glob("*.py")):
             digest.update(f"{config.label}/{path.name}\0".encode())
-            digest.update(path.read_bytes())
+            source = path.read_bytes()
+            digest.update(source)
+            if config.name.startswith("rasad."):
+                inputs.update(_imported_files(source))
+        data = Path(config.path, "data")
+        if config.name.startswith("rasad.") and data.is_dir():
+            inputs.update(file for file in data.rglob("*") if file.is_file())
+    root = Path(__file__).resolve().parents[1]
+    for path in sorted(inputs):
+        digest.update(f"{path.relative_to(root.parent)}\0".encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def _imported_files(source: bytes) -> set[Path]:
+    """The files of Rasad's modules that a migration's ``source`` imports, at its top or inside
+    a function (``from rasad.indicators import starter``)."""
+    import ast
+    import importlib.util
+
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    files = set()
+    for name in names:
+        if name.split(".")[0] != "rasad":
+            continue
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, AttributeError, ValueError):
+            continue  # a name imported from a module (a function), not a module
+        if spec is not None and spec.origin and spec.origin.endswith(".py"):
+            files.add(Path(spec.origin).resolve())
+    return files
 
 
 class Template:

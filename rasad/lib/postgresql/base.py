@@ -20,6 +20,9 @@ seconds of its return.
   (``CONN_HEALTH_CHECKS``), so a connection the server dropped while restarting is replaced, not
   used to fail a request. The check (:func:`check_connection`) looks at the socket first and
   sends a query only when the server has written to it.
+* **A pooled session's time zone.** A connection given back to the pool in another time zone
+  than Django set (a request ran ``SET TIME ZONE``) is set back (:func:`reset_time_zone`), so
+  the next request reads instants and SQL's dates in the zone Django expects.
 * **Date-times read by psycopg's own loader.** Django reads every ``timestamptz`` with a loader
   of its own (psycopg's pure-Python parser, then the connection's time zone put in), which
   bypasses psycopg's C loader; when the session's time zone is UTC, as Django sets it for a
@@ -31,6 +34,7 @@ seconds of its return.
 
 from __future__ import annotations
 
+import functools
 import select
 import threading
 import time
@@ -104,6 +108,24 @@ def check_connection(connection: psycopg.Connection[Any]) -> None:
     poller.register(connection.fileno(), select.POLLIN | select.POLLPRI)
     if poller.poll(0):
         ConnectionPool.check_connection(connection)
+
+
+def reset_time_zone(connection: psycopg.Connection[Any], time_zone: str) -> None:
+    """The pool's reset of a connection given back: its session's time zone set back to
+    ``time_zone`` (the pool's, as Django configured its connections) if a request changed it.
+
+    A request may move its session to another zone (``SET TIME ZONE``, ``set_config``: a
+    maintenance task, a report run in Tehran's time), and the pool would hand that session to the
+    next request: psycopg's loader (:func:`utc_adapters`) would then give its date-times in that
+    zone rather than UTC, Django's own loader (a database with its own ``TIME_ZONE``) would
+    relabel the instants with the wrong offset, and SQL's dates (``::date``, ``date_trunc``,
+    ``CURRENT_DATE``) would fall on that zone's day. The server reports the zone on every change
+    (psycopg keeps it in ``info``), so an unchanged session costs no round trip."""
+    if connection.closed or connection.info.parameter_status("TimeZone") == time_zone:
+        return  # (the pool calls it on a connection it has just closed, too)
+    connection.execute("SELECT set_config('TimeZone', %s, false)", [time_zone])
+    if connection.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+        connection.commit()  # a connection left out of autocommit
 
 
 class Pool(ConnectionPool):
@@ -215,12 +237,16 @@ class DatabaseWrapper(base.DatabaseWrapper):
                 raise ImproperlyConfigured("Pooling doesn't support persistent connections.")
             connect_kwargs = self.get_connection_params()
             connect_kwargs["autocommit"] = True
+            options = {} if pool_options is True else dict(pool_options)
+            time_zone = self.timezone_name
+            if time_zone and "reset" not in options:
+                options["reset"] = functools.partial(reset_time_zone, time_zone=time_zone)
             pool = Pool(
                 kwargs=connect_kwargs,
                 open=False,
                 configure=self._configure_connection,  # type: ignore[attr-defined]
                 check=check_connection if self.settings_dict["CONN_HEALTH_CHECKS"] else None,
-                **({} if pool_options is True else pool_options),
+                **options,
             )
             pools.setdefault(self.alias, pool)
         return pools[self.alias]

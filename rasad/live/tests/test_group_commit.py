@@ -469,7 +469,7 @@ def test_waiting_for_the_groups_commit_gives_the_admission_place_to_the_next_req
     }
     assert (gate.aside, gate.waiting, gate.refused) == (0, 0, 1)
     # Every place is back (a place given up while waiting is not given back a second time).
-    assert gate._places.acquire(blocking=False)
+    assert gate.free == gate.limit
 
 
 def test_the_devices_of_a_group_are_saved_in_one_statement_as_the_orm_would_save_them(
