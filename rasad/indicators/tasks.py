@@ -48,10 +48,16 @@ def prune_observation_batches() -> int:
     return prune_batches()
 
 
+# A job's turns are bounded: under a steady stream of writes there is always something pending, and
+# a job that never returns would hold its worker and outlive its lease. What is left is the next
+# minute's (and every write's ``fold_due``).
+FOLD_JOB_TURNS = 50
+
+
 @periodic("indicators-fold-rollups", cron="* * * * *", title=gettext_lazy("Fold pending rollup changes"))
 @background_task(max_attempts=1)
 def fold_rollups() -> int:
-    return rollups.fold()
+    return rollups.fold(turns=FOLD_JOB_TURNS)
 
 
 def remind_reports(today: date | None = None) -> int:

@@ -158,3 +158,15 @@ def test_a_process_folds_at_most_once_an_interval_and_dashboards_stay_exact(
     incremental = rollups.snapshot()
     rollups.rebuild()
     assert rollups.snapshot() == incremental
+
+
+def test_the_periodic_fold_is_bounded(monkeypatch: pytest.MonkeyPatch):
+    """Under steady writes something is always pending: the periodic job folds a bounded number of
+    turns and returns, leaving the rest to the next minute, instead of holding its worker."""
+    from rasad.indicators import tasks
+
+    asked: list[int | None] = []
+    monkeypatch.setattr(rollups, "fold", lambda turns=None: asked.append(turns) or 0)
+    tasks.fold_rollups.call()
+    assert asked == [tasks.FOLD_JOB_TURNS]
+    assert 0 < tasks.FOLD_JOB_TURNS < 1000
