@@ -459,6 +459,8 @@ class LatinNameField(forms.CharField):
             "autocomplete": "name",
             "autocapitalize": "words",
             "spellcheck": "false",
+            # A name in Latin letters is not to be translated (nor checked as a Persian page's text).
+            "translate": "no",
             "placeholder": "Erfan Pishin",
         }
         super().__init__(max_length=150, required=False, widget=forms.TextInput(attrs=attrs), **kwargs)

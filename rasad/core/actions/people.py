@@ -40,8 +40,8 @@ def clean_latin_name(value: str) -> str:
             {
                 "latin_name": [
                     _(
-                        "Type the name in Latin letters with English letters, for example “Erfan "
-                        "Pishin”; the Persian name goes in the display name."
+                        "Type the name in Latin letters with English letters; "
+                        "the Persian name goes in the display name."
                     )
                 ]
             }

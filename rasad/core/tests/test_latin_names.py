@@ -31,9 +31,7 @@ from rasad.testing.web import signed_in_client
 pytestmark = pytest.mark.django_db
 
 # Pages are Persian unless the reader chose English; so are the messages.
-PERSIAN_LETTERS_MESSAGE = (
-    "«نام به حروف لاتین» را با حروف انگلیسی بنویسید، مثلاً «Erfan Pishin»؛ نام فارسی در «نام نمایشی» می‌آید."
-)
+PERSIAN_LETTERS_MESSAGE = "«نام به حروف لاتین» را با حروف انگلیسی بنویسید؛ نام فارسی در «نام نمایشی» می‌آید."
 
 
 def _fresh(user: User) -> User:
