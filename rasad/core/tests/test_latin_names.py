@@ -227,3 +227,10 @@ def test_the_names_import_is_refused_to_those_who_change_no_people(cast: Cast):
     assert client.get(reverse("core:people-import")).status_code == 404
     assert client.get(reverse("core:people-import-template")).status_code == 404
     assert 'data-testid="people-import"' not in client.get(reverse("core:people-list")).content.decode()
+
+
+def test_every_demo_person_has_a_name_in_latin_letters():
+    from rasad.core.demo import LATIN_NAMES, PEOPLE, SUPERUSER_USERNAME
+
+    assert set(LATIN_NAMES) == {SUPERUSER_USERNAME, *(person.username for person in PEOPLE)}
+    assert all(clean_latin_name(name) == name and name for name in LATIN_NAMES.values())
