@@ -35,7 +35,8 @@ PERSIAN_LETTERS_MESSAGE = "«نام به حروف لاتین» را با حرو�
 
 
 def _fresh(user: User) -> User:
-    return User.objects.get(pk=user.pk)
+    fresh: User = User.objects.get(pk=user.pk)
+    return fresh
 
 
 @pytest.mark.parametrize(
@@ -164,7 +165,7 @@ def _workbook(rows: list[list[str]]) -> SimpleUploadedFile:
     from openpyxl import Workbook
 
     book = Workbook()
-    sheet = book.active
+    sheet = book.create_sheet("people", 0)
     sheet.append(["username", "display_name", "latin_name", "email"])
     for row in rows:
         sheet.append(row)
