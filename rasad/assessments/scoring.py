@@ -105,22 +105,26 @@ def score_answer(
         if answer not in COMPLIANCE_FRACTIONS:
             raise _refuse(
                 "answer",
-                _("Item %(code)s: answer yes, partly, no or not applicable.") % {"code": rule.code},
+                _("Item %(code)s: answer yes, partly, no or not applicable.")
+                % {"code": formatting.code(rule.code)},
             )
         return Scored(answer, None, COMPLIANCE_FRACTIONS[ComplianceAnswer(answer)])
     if kind == ItemType.RADAR:
         if value is None or not math.isfinite(value):
-            raise _refuse("value", _("Item %(code)s: give a score from 0 to 100.") % {"code": rule.code})
+            raise _refuse(
+                "value",
+                _("Item %(code)s: give a score from 0 to 100.") % {"code": formatting.code(rule.code)},
+            )
         if not 0 <= value <= 100 or value % RADAR_STEP:
             raise _refuse(
                 "value",
                 _("Item %(code)s: %(value)s is not a RADAR score; use 0 to 100 in steps of 5.")
-                % {"code": rule.code, "value": _shown(value)},
+                % {"code": formatting.code(rule.code), "value": _shown(value)},
             )
         return Scored("", float(value), float(value) / 100)
     if kind == ItemType.NUMBER:
         if value is None or not math.isfinite(value):
-            raise _refuse("value", _("Item %(code)s: give a number.") % {"code": rule.code})
+            raise _refuse("value", _("Item %(code)s: give a number.") % {"code": formatting.code(rule.code)})
         if (rule.minimum is not None and value < rule.minimum) or (
             rule.maximum is not None and value > rule.maximum
         ):
@@ -128,7 +132,7 @@ def score_answer(
                 "value",
                 _("Item %(code)s: %(value)s is outside the range %(minimum)s to %(maximum)s.")
                 % {
-                    "code": rule.code,
+                    "code": formatting.code(rule.code),
                     "value": _shown(value),
                     "minimum": _shown(rule.minimum) if rule.minimum is not None else "−∞",
                     "maximum": _shown(rule.maximum) if rule.maximum is not None else "∞",
@@ -145,11 +149,13 @@ def score_answer(
         raise _refuse(
             "answer",
             _("Item %(code)s: “%(answer)s” is not one of its options.")
-            % {"code": rule.code, "answer": answer},
+            % {"code": formatting.code(rule.code), "answer": answer},
         )
     if kind == ItemType.FILE:
         return Scored("file" if has_file else "", None, 1.0 if has_file else 0.0)
-    raise _refuse("answer", _("Item %(code)s has an unknown answer type.") % {"code": rule.code})
+    raise _refuse(
+        "answer", _("Item %(code)s has an unknown answer type.") % {"code": formatting.code(rule.code)}
+    )
 
 
 def _plain(value: float | None) -> str:

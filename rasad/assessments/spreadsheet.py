@@ -25,7 +25,7 @@ from rasad.assessments.structure import (
     structure_problems,
 )
 from rasad.core.importers import ImportReport
-from rasad.lib import tabular
+from rasad.lib import formatting, tabular
 from rasad.lib.persian import TextParseError, normalize_text, parse_number, search_key
 from rasad.lib.tabular import Column, ExportColumn, Table, TableRow
 
@@ -140,7 +140,11 @@ class StructureReader:
         if required and not text:
             self.add(row.number, key, _("This cell is required."))
         if len(text) > max_length:
-            self.add(row.number, key, _("The text is longer than %(max)s characters.") % {"max": max_length})
+            self.add(
+                row.number,
+                key,
+                _("The text is longer than %(max)s characters.") % {"max": formatting.number(max_length)},
+            )
         return text[:max_length]
 
     def decimal(self, row: TableRow, key: str, *, required: bool = False) -> Decimal | None:
@@ -217,7 +221,7 @@ class StructureReader:
                 self.add(
                     row.number,
                     "item_code",
-                    _("The item code “%(code)s” is used twice.") % {"code": item_code},
+                    _("The item code “%(code)s” is used twice.") % {"code": formatting.code(item_code)},
                 )
             items.add(item_code)
             criterion.items.append(self._item(row, item_code))
@@ -254,13 +258,15 @@ class StructureReader:
             self.add(
                 row.number,
                 "section_title",
-                _("Section %(code)s has another title on an earlier row.") % {"code": section_code},
+                _("Section %(code)s has another title on an earlier row.")
+                % {"code": formatting.code(section_code)},
             )
         if points is not None and points != section.points:
             self.add(
                 row.number,
                 "section_points",
-                _("Section %(code)s has other points on an earlier row.") % {"code": section_code},
+                _("Section %(code)s has other points on an earlier row.")
+                % {"code": formatting.code(section_code)},
             )
         return section
 
@@ -290,7 +296,7 @@ class StructureReader:
                 row.number,
                 "criterion_code",
                 _("Criterion %(code)s belongs to section %(section)s on an earlier row.")
-                % {"code": criterion_code, "section": owner},
+                % {"code": formatting.code(criterion_code), "section": formatting.code(owner)},
             )
         return criterion
 
@@ -309,7 +315,11 @@ class StructureReader:
         weight = self.decimal(row, "weight", required=True)
         indicator = self.text(row, "indicator", max_length=40).upper()
         if indicator and not self.indicator_exists(indicator):
-            self.add(row.number, "indicator", _("Unknown indicator “%(code)s”.") % {"code": indicator})
+            self.add(
+                row.number,
+                "indicator",
+                _("Unknown indicator “%(code)s”.") % {"code": formatting.code(indicator)},
+            )
         return ItemSpec(
             code=item_code,
             text=self.text(row, "question", required=True, max_length=2000),
@@ -552,7 +562,7 @@ def read_bands(
     from rasad.assessments.actions.instruments import MAX_BANDS
 
     if len(table.rows) > MAX_BANDS:
-        report.add(0, FILE_COLUMN, _("At most %(count)s bands.") % {"count": MAX_BANDS})
+        report.add(0, FILE_COLUMN, _("At most %(count)s bands.") % {"count": formatting.number(MAX_BANDS)})
         return None, report
     reader = StructureReader(report, lambda _code: False)
     bands: list[Any] = []
@@ -566,13 +576,14 @@ def read_bands(
                 reader.add(
                     row.number,
                     "minimum",
-                    _("A band starts between 0 and the total, %(total)s.") % {"total": _plain(total_points)},
+                    _("A band starts between 0 and the total, %(total)s.")
+                    % {"total": formatting.number(_plain(total_points))},
                 )
             elif minimum in seen:
                 reader.add(
                     row.number,
                     "minimum",
-                    _("Row %(row)s starts at the same number.") % {"row": seen[minimum]},
+                    _("Row %(row)s starts at the same number.") % {"row": formatting.number(seen[minimum])},
                 )
             else:
                 seen[minimum] = row.number

@@ -14,6 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from rasad.assessments.choices import ItemType, RankingRole
+from rasad.lib import formatting
 
 
 @dataclass
@@ -83,8 +84,8 @@ class Problem:
 
 
 def _number(value: Decimal | float) -> str:
-    text = format(Decimal(str(value)).normalize(), "f")
-    return text
+    """A number in a message as the reader reads it («۱۲٫۵», "12.5"), without trailing zeros."""
+    return formatting.number(format(Decimal(str(value)).normalize(), "f"))
 
 
 def weight_problem(section_code: str, points: Decimal, weights: Iterable[Decimal]) -> str | None:
@@ -92,7 +93,7 @@ def weight_problem(section_code: str, points: Decimal, weights: Iterable[Decimal
     if total == Decimal(points):
         return None
     return _("Section %(code)s: the item weights sum to %(sum)s, not to the section's %(points)s points.") % {
-        "code": section_code,
+        "code": formatting.code(section_code),
         "sum": _number(total),
         "points": _number(points),
     }
@@ -104,18 +105,27 @@ def item_problems(item: ItemSpec) -> list[Problem]:
     code = item.code
     if item.item_type not in ItemType.values:
         problems.append(
-            Problem("item_type", _("Item %(code)s: unknown answer type.") % {"code": code}, item.row)
+            Problem(
+                "item_type",
+                _("Item %(code)s: unknown answer type.") % {"code": formatting.code(code)},
+                item.row,
+            )
         )
         return problems
     if item.weight < 0:
         problems.append(
-            Problem("weight", _("Item %(code)s: a weight cannot be negative.") % {"code": code}, item.row)
+            Problem(
+                "weight",
+                _("Item %(code)s: a weight cannot be negative.") % {"code": formatting.code(code)},
+                item.row,
+            )
         )
     if item.minimum is not None and item.maximum is not None and item.minimum > item.maximum:
         problems.append(
             Problem(
                 "maximum",
-                _("Item %(code)s: the largest value is below the smallest.") % {"code": code},
+                _("Item %(code)s: the largest value is below the smallest.")
+                % {"code": formatting.code(code)},
                 item.row,
             )
         )
@@ -128,7 +138,7 @@ def item_problems(item: ItemSpec) -> list[Problem]:
                         "Item %(code)s: a scored number needs the value scoring nothing and "
                         "the value scoring full marks."
                     )
-                    % {"code": code},
+                    % {"code": formatting.code(code)},
                     item.row,
                 )
             )
@@ -137,7 +147,7 @@ def item_problems(item: ItemSpec) -> list[Problem]:
                 Problem(
                     "target",
                     _("Item %(code)s: the value scoring full marks must differ from the one scoring nothing.")
-                    % {"code": code},
+                    % {"code": formatting.code(code)},
                     item.row,
                 )
             )
@@ -145,7 +155,8 @@ def item_problems(item: ItemSpec) -> list[Problem]:
         problems.append(
             Problem(
                 "indicator",
-                _("Item %(code)s: only a number can be answered by an indicator.") % {"code": code},
+                _("Item %(code)s: only a number can be answered by an indicator.")
+                % {"code": formatting.code(code)},
                 item.row,
             )
         )
@@ -153,7 +164,11 @@ def item_problems(item: ItemSpec) -> list[Problem]:
         problems.extend(_option_problems(code, item.options, item.row))
     elif item.options:
         problems.append(
-            Problem("options", _("Item %(code)s: only a choice has options.") % {"code": code}, item.row)
+            Problem(
+                "options",
+                _("Item %(code)s: only a choice has options.") % {"code": formatting.code(code)},
+                item.row,
+            )
         )
     return problems
 
@@ -161,7 +176,11 @@ def item_problems(item: ItemSpec) -> list[Problem]:
 def _option_problems(code: str, options: Sequence[Mapping[str, Any]], row: int) -> list[Problem]:
     if len(options) < 2:
         return [
-            Problem("options", _("Item %(code)s: a choice needs at least two options.") % {"code": code}, row)
+            Problem(
+                "options",
+                _("Item %(code)s: a choice needs at least two options.") % {"code": formatting.code(code)},
+                row,
+            )
         ]
     problems = []
     seen: set[str] = set()
@@ -172,7 +191,8 @@ def _option_problems(code: str, options: Sequence[Mapping[str, Any]], row: int) 
             problems.append(
                 Problem(
                     "options",
-                    _("Item %(code)s: every option needs a code and a label.") % {"code": code},
+                    _("Item %(code)s: every option needs a code and a label.")
+                    % {"code": formatting.code(code)},
                     row,
                 )
             )
@@ -181,7 +201,7 @@ def _option_problems(code: str, options: Sequence[Mapping[str, Any]], row: int) 
                 Problem(
                     "options",
                     _("Item %(code)s: the option code “%(option)s” appears twice.")
-                    % {"code": code, "option": option_code},
+                    % {"code": formatting.code(code), "option": formatting.code(option_code)},
                     row,
                 )
             )
@@ -190,7 +210,8 @@ def _option_problems(code: str, options: Sequence[Mapping[str, Any]], row: int) 
             problems.append(
                 Problem(
                     "options",
-                    _("Item %(code)s: an option's score must be from 0 to 100.") % {"code": code},
+                    _("Item %(code)s: an option's score must be from 0 to 100.")
+                    % {"code": formatting.code(code)},
                     row,
                 )
             )
@@ -208,7 +229,8 @@ def structure_problems(spec: StructureSpec, total_points: Decimal | None) -> lis
             problems.append(
                 Problem(
                     "points",
-                    _("Section %(code)s: its points must be more than zero.") % {"code": section.code},
+                    _("Section %(code)s: its points must be more than zero.")
+                    % {"code": formatting.code(section.code)},
                     section.row,
                 )
             )
@@ -216,13 +238,17 @@ def structure_problems(spec: StructureSpec, total_points: Decimal | None) -> lis
             problems.append(
                 Problem(
                     "ranking_role",
-                    _("Section %(code)s: unknown role in ranking.") % {"code": section.code},
+                    _("Section %(code)s: unknown role in ranking.") % {"code": formatting.code(section.code)},
                     section.row,
                 )
             )
         if not section.items:
             problems.append(
-                Problem("sections", _("Section %(code)s has no item.") % {"code": section.code}, section.row)
+                Problem(
+                    "sections",
+                    _("Section %(code)s has no item.") % {"code": formatting.code(section.code)},
+                    section.row,
+                )
             )
             continue
         message = weight_problem(section.code, section.points, [item.weight for item in section.items])
@@ -238,7 +264,7 @@ def structure_problems(spec: StructureSpec, total_points: Decimal | None) -> lis
                     problems.append(
                         Problem(
                             "code",
-                            _("The code “%(code)s” is used twice.") % {"code": code},
+                            _("The code “%(code)s” is used twice.") % {"code": formatting.code(code)},
                             criterion.row,
                         )
                     )

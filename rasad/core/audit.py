@@ -30,6 +30,8 @@ class CoreAuditEvent(IntEnum):
     USER_CREATED = 110
     USER_DEACTIVATED = 111
     USER_REACTIVATED = 116
+    USER_NAMES_CHANGED = 117
+    USER_NAMES_IMPORTED = 118
     USER_PREFERENCES_CHANGED = 112
     PASSWORD_CHANGED = 115
     MEMBERSHIP_ADDED = 113
@@ -68,6 +70,8 @@ register_event_types(
         CoreAuditEvent.USER_CREATED: _("User created"),
         CoreAuditEvent.USER_DEACTIVATED: _("Account deactivated"),
         CoreAuditEvent.USER_REACTIVATED: _("Account reactivated"),
+        CoreAuditEvent.USER_NAMES_CHANGED: _("Name changed"),
+        CoreAuditEvent.USER_NAMES_IMPORTED: _("Names imported"),
         CoreAuditEvent.USER_PREFERENCES_CHANGED: _("Preferences changed"),
         CoreAuditEvent.PASSWORD_CHANGED: _("Password changed"),
         CoreAuditEvent.MEMBERSHIP_ADDED: _("Membership added"),

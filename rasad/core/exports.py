@@ -8,10 +8,10 @@ injection by the tabular module.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from rasad.core.models import AuditEvent, Organization, User
+from rasad.core.models import AuditEvent, Membership, Organization, User
 from rasad.jobs.exports import ExportKind, Params, apply_filters, register_export
 from rasad.lib.tabular import (
     CSV_TYPE,
@@ -31,6 +31,7 @@ __all__ = [
     "date_columns",
     "iso",
     "organization_columns",
+    "people_columns",
     "person_date",
     "safe_cell",
 ]
@@ -53,6 +54,29 @@ def organization_columns() -> list[ExportColumn]:
         ExportColumn("sector_tags", _("Sector tags"), lambda o: "، ".join(o.sector_tags)),
         *date_columns("opened_on", _("Opened on"), lambda o: o.opened_on),
         *date_columns("closed_on", _("Closed on"), lambda o: o.closed_on),
+    ]
+
+
+def people_columns() -> list[ExportColumn]:
+    """The import's columns first (username and the two names: an export filled in is a valid
+    names import), then what a reader checks them against."""
+    from rasad.lib.formatting import join
+
+    return [
+        ExportColumn("username", _("Username"), lambda u: u.username),
+        ExportColumn("display_name", _("Display name"), lambda u: u.display_name),
+        ExportColumn("latin_name", _("Name in Latin letters"), lambda u: u.latin_name),
+        ExportColumn("email", _("E-mail"), lambda u: u.email),
+        ExportColumn(
+            "organizations",
+            _("Organizations"),
+            lambda u: join(m.organization.code for m in u.visible_memberships),
+        ),
+        ExportColumn(
+            "titles", _("Job titles"), lambda u: join(m.title for m in u.visible_memberships if m.title)
+        ),
+        ExportColumn("is_active", _("Active"), lambda u: str(_("Yes") if u.is_active else _("No"))),
+        *date_columns("joined", _("Joined"), lambda u: u.date_joined),
     ]
 
 
@@ -86,6 +110,17 @@ def visible_organizations(user: User, params: Params) -> QuerySet[Organization]:
     return apply_filters(OrganizationFilterSet, visible, params).order_by("path")
 
 
+def visible_people(user: User, params: Params) -> QuerySet[User]:
+    """The people list's rows, each with the memberships the reader may see (as on the page)."""
+    from rasad.core.filtersets import UserFilterSet
+
+    memberships = Membership.objects.visible_to(user).select_related("organization").order_by("pk")
+    visible = User.objects.visible_to(user).prefetch_related(
+        Prefetch("memberships", queryset=memberships, to_attr="visible_memberships")
+    )
+    return apply_filters(UserFilterSet, visible, params).order_by("username")
+
+
 def visible_audit_events(user: User, params: Params) -> QuerySet[AuditEvent]:
     from rasad.core.audit_log import visible_events
     from rasad.core.filtersets import AuditEventFilterSet
@@ -101,6 +136,16 @@ ORGANIZATIONS = register_export(
         columns=organization_columns,
         queryset=visible_organizations,
         list_url="core:organization-list",
+    )
+)
+PEOPLE = register_export(
+    ExportKind(
+        name="people",
+        title=_("People"),
+        permission="core.view_user",
+        columns=people_columns,
+        queryset=visible_people,
+        list_url="core:people-list",
     )
 )
 AUDIT = register_export(

@@ -14,7 +14,13 @@ from rasad.core.choices import OrganizationKind
 from rasad.core.models import County, Organization, Province, Role, User, WorkingGroup
 from rasad.lib import formatting
 from rasad.lib.jalali import TEHRAN
-from rasad.web.forms import ActionFormMixin, FloatNumberField, JalaliDateField, NormalizedCharField
+from rasad.web.forms import (
+    ActionFormMixin,
+    FloatNumberField,
+    JalaliDateField,
+    LatinNameField,
+    NormalizedCharField,
+)
 
 _TAG_SEPARATORS = re.compile(r"[,،;؛]")
 
@@ -308,3 +314,18 @@ class WorkingGroupMembersForm(ActionFormMixin, forms.Form):
     def members(self) -> list[Organization]:
         """The chosen members plus the ones the user may not change (kept)."""
         return [*self.fixed, *self.cleaned_data["organizations"]]
+
+
+class UserNamesForm(ActionFormMixin, forms.Form):
+    """What an administrator may correct about a person they manage: the names they go by."""
+
+    display_name = NormalizedCharField(
+        label=_("Display name"),
+        max_length=150,
+        required=False,
+        help_text=_("The name Persian pages call the person by, for example «عرفان پیشین»."),
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+    )
+    latin_name = LatinNameField(
+        help_text=_("For English pages and correspondence, as in the person's passport.")
+    )

@@ -620,3 +620,103 @@ def organization_template() -> bytes:
         title=_("Organizations"),
         guide=[(value, str(label)) for value, label in OrganizationKind.choices],
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# People's names
+# ---------------------------------------------------------------------------------------------
+
+PEOPLE_COLUMNS: tuple[Column, ...] = (
+    Column("username", gettext_lazy("Username"), True, gettext_lazy("The person's username, as on People.")),
+    Column(
+        "display_name",
+        gettext_lazy("Display name"),
+        False,
+        gettext_lazy("The name Persian pages call the person by; an empty cell leaves it as it is."),
+    ),
+    Column(
+        "latin_name",
+        gettext_lazy("Name in Latin letters"),
+        False,
+        gettext_lazy("For English pages, for example Erfan Pishin; an empty cell leaves it as it is."),
+    ),
+)
+# What the people export writes besides the import's columns (``rasad.core.exports``).
+PEOPLE_EXPORT_ONLY: frozenset[str] = frozenset(
+    {"email", "organizations", "titles", "is_active", "joined", "joined_iso"}
+)
+
+
+class PeopleImporter(TabularImporter[list[Any]]):
+    """Names in bulk: the people export, with display names or names in Latin letters filled in,
+    read back. Only people the importer may change are found (anyone else reads as unknown, the
+    same answer as for a username nobody has); people are not created here (``rasad
+    createuser``), since an account needs a first password given in person."""
+
+    columns = PEOPLE_COLUMNS
+    ignored_columns = PEOPLE_EXPORT_ONLY
+
+    def validate(self, table: Table, report: ImportReport) -> list[Any]:
+        from rasad.core.actions.people import ImportedNames, clean_latin_name
+        from rasad.core.models import User
+
+        usernames = {to_latin_digits(row.text("username")) for row in table.rows}
+        people = {
+            person.username: person
+            for person in User.objects.visible_to(self.acting_user, "change").filter(username__in=usernames)
+        }
+        if not self.acting_user.is_superuser:
+            # As on the administrators' form: a platform administrator's names are theirs to keep.
+            people = {name: p for name, p in people.items() if not p.is_superuser or p == self.acting_user}
+        seen: dict[str, int] = {}
+        plan: list[ImportedNames] = []
+        for row in table.rows:
+            username = to_latin_digits(row.text("username"))
+            if not username:
+                report.add(row.number, "username", _("This cell is required."))
+                continue
+            if username in seen:
+                report.add(
+                    row.number,
+                    "username",
+                    _("The username “%(name)s” is already on row %(row)s.")
+                    % {"name": username, "row": formatting.number(seen[username])},
+                )
+                continue
+            seen[username] = row.number
+            person = people.get(username)
+            if person is None:
+                report.add(
+                    row.number,
+                    "username",
+                    _("Nobody you may change has the username “%(name)s”.") % {"name": username},
+                )
+                continue
+            display_name = read_text(row, "display_name", report, max_length=150)
+            latin_name = row.text("latin_name")
+            if latin_name:
+                try:
+                    latin_name = clean_latin_name(latin_name)
+                except ValidationError as error:
+                    for message in error.message_dict["latin_name"]:
+                        report.add(row.number, "latin_name", message)
+                    continue
+                if len(latin_name) > 150:
+                    report.add(
+                        row.number,
+                        "latin_name",
+                        _("The text is longer than %(max)s characters.") % {"max": 150},
+                    )
+            plan.append(ImportedNames(person, display_name or None, latin_name or None))
+        return plan
+
+    def apply(self, plan: list[Any], report: ImportReport) -> list[Any]:
+        from rasad.core.actions.people import do_import_user_names
+
+        return do_import_user_names(
+            plan, acting_user=self.acting_user, digest=report.sha256, file_name=report.file_name
+        )
+
+
+def people_template() -> bytes:
+    return build_template(PEOPLE_COLUMNS, title=_("People"))

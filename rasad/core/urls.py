@@ -32,6 +32,11 @@ urlpatterns = [
         "organizations/export/", ExportRedirectView.as_view(kind="organizations"), name="organization-export"
     ),
     path("people/", views.PeopleListView.as_view(), name="people-list"),
+    path("people/import/", views.PeopleImportView.as_view(), name="people-import"),
+    path(
+        "people/import/template.xlsx", views.PeopleImportTemplateView.as_view(), name="people-import-template"
+    ),
+    path("people/<int:pk>/edit/", views.UserEditView.as_view(), name="user-edit"),
     path("people/<int:pk>/reset-two-factor/", views.TwoFactorResetView.as_view(), name="two-factor-reset"),
     path("people/<int:pk>/deactivate/", views.UserDeactivateView.as_view(), name="user-deactivate"),
     path("people/<int:pk>/reactivate/", views.UserReactivateView.as_view(), name="user-reactivate"),

@@ -5,6 +5,7 @@ groups, API tokens and the audit trail. Every page is a generic scoped view
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from django.db import models
 from django.db.models import Prefetch
@@ -22,6 +23,7 @@ from rasad.core.actions.organizations import (
     do_update_organization,
 )
 from rasad.core.actions.people import (
+    do_change_user_names,
     do_create_working_group,
     do_grant_role,
     do_revoke_grant,
@@ -40,10 +42,11 @@ from rasad.core.forms import (
     MoveOrganizationForm,
     OrganizationForm,
     TokenForm,
+    UserNamesForm,
     WorkingGroupForm,
     WorkingGroupMembersForm,
 )
-from rasad.core.importers import OrganizationImporter, organization_template
+from rasad.core.importers import OrganizationImporter, PeopleImporter, organization_template, people_template
 from rasad.core.models import ApiToken, AuditEvent, Grant, Membership, Organization, User, WorkingGroup
 from rasad.lib import display
 from rasad.lib.downloads import content_download
@@ -289,6 +292,33 @@ class OrganizationImportView(ScopedImportView):
         return None
 
 
+class PeopleImportView(ScopedImportView):
+    """Names in bulk: the people export with display names or names in Latin letters filled in,
+    uploaded back (``PeopleImporter``); every bad row listed, nothing changed unless all are valid."""
+
+    model = User
+    scope_action = "change"
+    form_class = ImportForm
+    template_name = "core/people_import.html"
+
+    def importer(self) -> PeopleImporter:
+        return PeopleImporter(acting_user=self.user)
+
+    def get_done_url(self) -> str:
+        return reverse("core:people-list")
+
+
+class PeopleImportTemplateView(ScopedView):
+    """The empty names workbook, for those who may change people somewhere."""
+
+    model = User
+    scope_action = "change"
+    refuse_when_nowhere = True
+
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
+        return content_download(people_template(), "people-template.xlsx", XLSX_TYPE)
+
+
 class OrganizationImportTemplateView(ScopedView):
     """The empty import workbook (no data: only the columns and their help), for those who may
     import: refused like the import page itself."""
@@ -362,6 +392,8 @@ class PeopleListView(ScopedListView):
             q=self.request.GET.get("q", ""),
             resettable=changeable & with_two_factor,
             changeable=changeable,
+            may_import=self.may("change"),
+            export_query=urlencode({"q": q} if (q := self.request.GET.get("q", "")) else {}),
         )
 
 
@@ -380,6 +412,35 @@ class TwoFactorResetView(ScopedActionView):
 
     def get_success_url(self, obj: User) -> str:
         return reverse("core:people-list")
+
+
+class UserEditView(ScopedFormView):
+    """An administrator corrects the names a person they may change goes by (display name and
+    name in Latin letters); the person sets their Latin name themselves on their preferences."""
+
+    model = User
+    scope_action = "change"
+    form_class = UserNamesForm
+    template_name = "core/user_form.html"
+    title = gettext_lazy("Edit person")
+    success_message = gettext_lazy("The person's names were saved.")
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"display_name": self.object.display_name, "latin_name": self.object.latin_name}
+
+    def perform(self, form: UserNamesForm) -> User | None:
+        data = form.cleaned_data
+        saved: User | None = form.run_action(
+            do_change_user_names,
+            self.object,
+            acting_user=self.user,
+            display_name=data["display_name"],
+            latin_name=data["latin_name"],
+        )
+        return saved
+
+    def get_success_url(self, result: User) -> str:
+        return reverse("core:people-list") + f"?q={quote(result.username)}"
 
 
 class UserDeactivateView(ScopedActionView):

@@ -118,6 +118,7 @@ class PersonLike(Protocol):
     """What the formatting layer needs of a person (``rasad.core.models.User``)."""
 
     display_name: str
+    latin_name: str
     first_name: str
     last_name: str
     username: str
@@ -127,17 +128,23 @@ class PersonLike(Protocol):
 _ARABIC_SCRIPT: Final = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 
 
+def has_arabic_script(text: str) -> bool:
+    """Whether ``text`` has a letter or digit of the Arabic script (Persian included): such a
+    name is not one an English reader can read (and not one a Latin-name field accepts)."""
+    return _ARABIC_SCRIPT.search(text) is not None
+
+
 def person_name(person: PersonLike, *, prefs: display.DisplayPreferences | None = None) -> str:
     """The name a page calls a person by. In Persian: their display name, else their first and
-    last names, else their username. In English: their name in Latin letters (first and last
-    names, or a display name written in Latin letters), and ``""`` when they have none: an English
-    page does not greet «عرفان پیشین» by a name its reader cannot read; it says "Welcome" alone,
-    or shows the username where a name must be."""
+    last names, else their username. In English: their name in Latin letters (the one they gave,
+    else first and last names or a display name written in Latin letters), and ``""`` when they
+    have none: an English page does not greet «عرفان پیشین» by a name its reader cannot read; it
+    says "Welcome" alone, or shows the username where a name must be."""
     full_name = f"{person.first_name} {person.last_name}".strip()
     if _is_persian(_prefs(prefs)):
         return person.display_name or full_name or person.username
-    for name in (full_name, person.display_name):
-        if name and not _ARABIC_SCRIPT.search(name):
+    for name in (person.latin_name, full_name, person.display_name):
+        if name and not has_arabic_script(name):
             return name
     return ""
 

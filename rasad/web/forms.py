@@ -444,7 +444,32 @@ class StyledForm(ActionFormMixin, forms.Form):
         style_controls(self)
 
 
+class LatinNameField(forms.CharField):
+    """A person's name in Latin letters, typed left to right whatever the page's direction. The
+    action (``rasad.core.actions.people.clean_latin_name``) normalizes it and refuses Persian
+    letters with an error naming the field."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Name in Latin letters"))
+        kwargs.setdefault("help_text", _("For English pages and correspondence, as in your passport."))
+        attrs = {
+            "class": "form-control",
+            "dir": "ltr",
+            "lang": "en",
+            "autocomplete": "name",
+            "autocapitalize": "words",
+            "spellcheck": "false",
+            # A name in Latin letters is not to be translated (nor checked as a Persian page's text).
+            "translate": "no",
+            "placeholder": "Erfan Pishin",
+        }
+        super().__init__(max_length=150, required=False, widget=forms.TextInput(attrs=attrs), **kwargs)
+
+
 class PreferencesForm(forms.Form):
+    """Your own name in Latin letters, language, calendar and digits."""
+
+    latin_name = LatinNameField()
     language = forms.ChoiceField(label=_("Language"), choices=[("fa", _("Persian")), ("en", _("English"))])
     calendar = forms.ChoiceField(
         label=_("Calendar"), choices=[("jalali", _("Jalali (solar hijri)")), ("gregorian", _("Gregorian"))]

@@ -241,7 +241,7 @@ class HomeView(SignedInView):
 
 
 class PreferencesView(SignedInFormView):
-    """The signed-in person's language, calendar and digits."""
+    """The signed-in person's name in Latin letters, language, calendar and digits."""
 
     form_class = PreferencesForm
     template_name = "web/preferences.html"
@@ -249,7 +249,12 @@ class PreferencesView(SignedInFormView):
 
     def get_initial(self) -> dict[str, Any]:
         user = self.user
-        return {"language": user.language, "calendar": user.calendar, "persian_digits": user.persian_digits}
+        return {
+            "latin_name": user.latin_name,
+            "language": user.language,
+            "calendar": user.calendar,
+            "persian_digits": user.persian_digits,
+        }
 
     def get_form(self, data: Any = None, files: Any = None) -> Any:
         # The unbound form shows the saved values; a submitted one runs the action.
@@ -266,6 +271,7 @@ class PreferencesView(SignedInFormView):
             language=data["language"],
             calendar=data["calendar"],
             persian_digits=data["persian_digits"],
+            latin_name=data["latin_name"],
         )
         if saved is not None:
             self.request.session["rasad_language"] = data["language"]

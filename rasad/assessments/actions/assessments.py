@@ -112,9 +112,15 @@ def _file_answer(assessment: Assessment, values: AnswerValues) -> scoring.Scored
         return scoring.Scored("no", None, 0.0)
     if answer in ("yes", "file"):
         if not _has_file(assessment, item):
-            raise refuse("answer", _("Item %(code)s: no file is attached to it.") % {"code": item.code})
+            raise refuse(
+                "answer",
+                _("Item %(code)s: no file is attached to it.") % {"code": formatting.code(item.code)},
+            )
         return scoring.Scored("file", None, 1.0)
-    raise refuse("answer", _("Item %(code)s: answer yes (the file is accepted) or no.") % {"code": item.code})
+    raise refuse(
+        "answer",
+        _("Item %(code)s: answer yes (the file is accepted) or no.") % {"code": formatting.code(item.code)},
+    )
 
 
 Accepted = tuple[AnswerValues, scoring.Scored, str]
@@ -125,13 +131,12 @@ def _indicator_problem(values: AnswerValues, figure: Figure | None) -> str | Non
     (the comment); without one it is refused, never taken silently."""
     if figure is None or figure.value is None or figure.matches(values.value) or values.comment.strip():
         return None
-    from rasad.lib import formatting
 
     return _(
         "Item %(code)s: the approved value of “%(indicator)s” for %(year)s is %(value)s; "
         "to give another value, write why in the comment."
     ) % {
-        "code": values.item.code,
+        "code": formatting.code(values.item.code),
         "indicator": figure.indicator.name,
         "year": formatting.digits(str(figure.year)),
         "value": formatting.number(figure.value, rounded=True),
@@ -153,7 +158,7 @@ def _scored(
         if item.instrument_id != assessment.cycle.instrument_id:
             raise not_found()
         if item.pk in seen:
-            errors.append(_("Item %(code)s is answered twice.") % {"code": item.code})
+            errors.append(_("Item %(code)s is answered twice.") % {"code": formatting.code(item.code)})
             continue
         seen.add(item.pk)
         try:
@@ -433,12 +438,12 @@ def submission_problems(assessment: Assessment) -> list[str]:
     ):
         score = answered.get(item.pk)
         if score is None or (item.item_type == ItemType.FILE and item.pk not in with_files):
-            problems.append(_("Item %(code)s is not answered.") % {"code": item.code})
+            problems.append(_("Item %(code)s is not answered.") % {"code": formatting.code(item.code)})
         elif item.evidence_required and score.fraction is not None and item.pk not in with_files:
             problems.append(
                 _("Item %(code)s needs its evidence: %(evidence)s")
                 % {
-                    "code": item.code,
+                    "code": formatting.code(item.code),
                     "evidence": item.required_evidence or _("a file"),
                 }
             )
@@ -548,7 +553,7 @@ def _reason(text: str) -> str:
     if not reason:
         raise refuse("reason", _("Say why; the reason is kept in the audit trail."))
     if len(reason) > REASON_MAX:
-        raise refuse("reason", _("At most %(max)s characters.") % {"max": REASON_MAX})
+        raise refuse("reason", _("At most %(max)s characters.") % {"max": formatting.number(REASON_MAX)})
     return reason
 
 
@@ -729,7 +734,11 @@ def do_submit_review(review: Review, *, acting_user: User, now: Any = None) -> R
     )
     if missing:
         raise ValidationError(
-            {"scores": [_("Item %(code)s is not scored.") % {"code": code} for code in missing]}
+            {
+                "scores": [
+                    _("Item %(code)s is not scored.") % {"code": formatting.code(code)} for code in missing
+                ]
+            }
         )
     locked_review.submitted_at = timezone.now()
     locked_review.save(update_fields=["submitted_at", "last_updated"])
@@ -799,7 +808,8 @@ def do_agree_consensus(
             full.append(AnswerValues(item, answer, value, reasons[0] if reasons else ""))
         else:
             missing.append(
-                _("Item %(code)s: the assessors differ; give the agreed score.") % {"code": item.code}
+                _("Item %(code)s: the assessors differ; give the agreed score.")
+                % {"code": formatting.code(item.code)}
             )
     if missing:
         raise ValidationError({"answers": missing})
@@ -998,7 +1008,8 @@ def do_save_audit_scores(
         raise ValidationError(
             {
                 "answers": [
-                    _("Item %(code)s is not in a section this agency audits.") % {"code": code}
+                    _("Item %(code)s is not in a section this agency audits.")
+                    % {"code": formatting.code(code)}
                     for code in outside
                 ]
             }
@@ -1035,7 +1046,12 @@ def do_save_audit_scores(
         missing = [item.code for item in items if item.pk not in scored]
         if missing:
             raise ValidationError(
-                {"answers": [_("Item %(code)s is not scored.") % {"code": code} for code in missing]}
+                {
+                    "answers": [
+                        _("Item %(code)s is not scored.") % {"code": formatting.code(code)}
+                        for code in missing
+                    ]
+                }
             )
         review.submitted_at = timezone.now()
         review.save(update_fields=["submitted_at", "last_updated"])
@@ -1106,7 +1122,7 @@ def do_save_feedback(
             if len(text) > FEEDBACK_MAX:
                 errors.append(
                     _("Criterion %(code)s: at most %(max)s characters.")
-                    % {"code": entry.criterion.code, "max": FEEDBACK_MAX}
+                    % {"code": formatting.code(entry.criterion.code), "max": formatting.number(FEEDBACK_MAX)}
                 )
     if errors:
         raise ValidationError({"feedback": errors})

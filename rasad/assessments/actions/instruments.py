@@ -33,6 +33,7 @@ from rasad.assessments.structure import (
     write_structure,
 )
 from rasad.core.models import Organization, User
+from rasad.lib import formatting
 from rasad.lib.persian import normalize_text, search_key
 
 CODE_MAX = 40
@@ -121,7 +122,8 @@ def _clean_code(value: str, field_name: str = "code", max_length: int = 20) -> s
     if len(code) > max_length or any(ch.isspace() for ch in code):
         raise refuse(
             field_name,
-            _("A code has at most %(max)s characters and no spaces.") % {"max": max_length},
+            _("A code has at most %(max)s characters and no spaces.")
+            % {"max": formatting.number(max_length)},
         )
     return code
 
@@ -180,7 +182,10 @@ def do_create_instrument(values: InstrumentValues, *, acting_user: User) -> Inst
     check_instrument_values(values)
     code = _clean_code(values.code, max_length=CODE_MAX).upper()
     if Instrument.objects.filter(code=code).exists():
-        raise refuse("code", _("An instrument with the code “%(code)s” exists already.") % {"code": code})
+        raise refuse(
+            "code",
+            _("An instrument with the code “%(code)s” exists already.") % {"code": formatting.code(code)},
+        )
     instrument = Instrument(
         code=code,
         version=1,
@@ -212,7 +217,7 @@ def _copy_version(instrument: Instrument, acting_user: User | None) -> Instrumen
         raise refuse(
             "instrument",
             _("Version %(version)s of this instrument is a draft already: make your change there.")
-            % {"version": latest.version},
+            % {"version": formatting.number(latest.version)},
         )
     copy = Instrument(
         code=instrument.code,
@@ -267,7 +272,7 @@ def writable_version(instrument: Instrument, acting_user: User) -> tuple[Instrum
         raise refuse(
             "instrument",
             _("Version %(version)s has been superseded; change the latest version instead.")
-            % {"version": instrument.version},
+            % {"version": formatting.number(instrument.version)},
         )
     if in_use(instrument):
         return _copy_version(instrument, acting_user), True
@@ -477,7 +482,9 @@ def _save_part(
                 part.save(update_fields=[*names, "last_updated"])
     except IntegrityError:
         raise refuse(
-            "code", _("The code “%(code)s” is used already in this instrument.") % {"code": part.code}
+            "code",
+            _("The code “%(code)s” is used already in this instrument.")
+            % {"code": formatting.code(part.code)},
         ) from None
     new = _part_values(part, names)
     audit_part(
@@ -497,7 +504,9 @@ def _check_category(code: str) -> str:
     from rasad.cases.models import Category
 
     if not Category.objects.filter(code=code, is_active=True).exists():
-        raise refuse("case_category", _("Unknown case category “%(code)s”.") % {"code": code})
+        raise refuse(
+            "case_category", _("Unknown case category “%(code)s”.") % {"code": formatting.code(code)}
+        )
     return code
 
 
@@ -715,7 +724,9 @@ def do_set_weights(section: Section, weights: dict[int, Decimal], *, acting_user
         raise refuse("weights", _("Give a weight for every item of the section."))
     for code, weight in new_weights.items():
         if weight is None or weight < 0:
-            raise refuse("weights", _("Item %(code)s: a weight cannot be negative.") % {"code": code})
+            raise refuse(
+                "weights", _("Item %(code)s: a weight cannot be negative.") % {"code": formatting.code(code)}
+            )
     message = weight_problem(mapped.code, mapped.points, new_weights.values())
     if message:
         raise refuse("weights", message)
@@ -737,8 +748,6 @@ def do_set_weights(section: Section, weights: dict[int, Decimal], *, acting_user
 
 def band_problems(bands: Sequence[BandValues], total_points: Decimal) -> list[str]:
     """Every problem of a set of bands at once (empty: none)."""
-    from rasad.lib import formatting
-
     problems: list[str] = []
     seen: set[Decimal] = set()
     if len(bands) > MAX_BANDS:
@@ -832,8 +841,6 @@ def report_messages(report: Any, *, band_file: bool = False) -> list[str]:
     for error in report.sorted_errors():
         column = labels.get(error.column, error.column)
         if error.row:
-            from rasad.lib import formatting
-
             lines.append(
                 _("Row %(row)s, %(column)s: %(message)s")
                 % {"row": formatting.number(error.row), "column": column, "message": error.message}

@@ -25,7 +25,7 @@ from rasad.cases.models import Case
 from rasad.core.access import can
 from rasad.core.models import Organization, User
 from rasad.core.scope import organization_scope
-from rasad.lib import boundary
+from rasad.lib import boundary, formatting
 
 RISK = "risk"
 # A proposed risk is reviewed, and its one action due, this many days after it is proposed.
@@ -162,7 +162,7 @@ def do_add_risk_action(
     if not title:
         errors["title"] = [_("This field is required.")]
     elif len(title) > 300:
-        errors["title"] = [_("The text is longer than %(max)s characters.") % {"max": 300}]
+        errors["title"] = [_("The text is longer than %(max)s characters.") % {"max": formatting.number(300)}]
     else:
         try:
             boundary.check_single_line(title)

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import Permission
@@ -15,14 +18,35 @@ from rasad.core.audit_log import record
 from rasad.core.choices import CalendarChoices, LanguageChoices
 from rasad.core.models import ApiToken, Grant, Membership, Organization, Role, User, WorkingGroup
 from rasad.core.scope import clear_scope_cache, permissions_over
+from rasad.lib.formatting import has_arabic_script
 from rasad.lib.persian import normalize_text, search_key
 
 
 def user_search_text(user: User) -> str:
-    """The search key of a person: display name, first and last names, username and e-mail."""
-    return search_key(
-        " ".join([user.display_name, user.first_name, user.last_name, user.username, user.email])
-    )
+    """The search key of a person: display name, name in Latin letters, first and last names,
+    username and e-mail."""
+    names = [user.display_name, user.latin_name, user.first_name, user.last_name, user.username, user.email]
+    return search_key(" ".join(names))
+
+
+def clean_latin_name(value: str) -> str:
+    """A name in Latin letters as stored: normalized like every other text (whitespace collapsed),
+    without the invisible joiners a Persian keyboard leaves in. Persian letters are refused with an
+    error that names the field, since the field exists for readers who cannot read them."""
+    text = "".join(ch for ch in normalize_text(value) if unicodedata.category(ch) != "Cf")
+    text = " ".join(text.split())
+    if has_arabic_script(text):
+        raise ValidationError(
+            {
+                "latin_name": [
+                    _(
+                        "Type the name in Latin letters with English letters; "
+                        "the Persian name goes in the display name."
+                    )
+                ]
+            }
+        )
+    return text
 
 
 @transaction.atomic
@@ -32,6 +56,7 @@ def do_create_user(
     acting_user: User | None,
     password: str | None,
     display_name: str = "",
+    latin_name: str = "",
     email: str = "",
     organization: Organization | None = None,
     title: str = "",
@@ -52,6 +77,7 @@ def do_create_user(
         username=username,
         email=email,
         display_name=normalize_text(display_name),
+        latin_name=clean_latin_name(latin_name),
         is_superuser=is_superuser,
         is_staff=is_superuser,
         language=language,
@@ -73,7 +99,12 @@ def do_create_user(
         user,
         acting_user=acting_user,
         organization=organization,
-        new={"username": username, "display_name": user.display_name, "is_superuser": is_superuser},
+        new={
+            "username": username,
+            "display_name": user.display_name,
+            "latin_name": user.latin_name,
+            "is_superuser": is_superuser,
+        },
     )
     if organization is not None:
         do_add_membership(user, organization, acting_user=acting_user, title=title)
@@ -215,6 +246,77 @@ def do_set_user_active(user: User, active: bool, *, acting_user: User) -> User:
     )
     clear_scope_cache(user)
     return user
+
+
+@transaction.atomic
+def do_change_user_names(
+    user: User,
+    *,
+    acting_user: User,
+    display_name: str | None = None,
+    latin_name: str | None = None,
+) -> User:
+    """Change what a person is called: their display name (usually Persian) and their name in
+    Latin letters. By the person themselves (their preferences page), or by someone who may
+    change them (the administrators' form); a platform administrator's names only by themselves
+    or another platform administrator. ``None`` leaves a name as it is."""
+    if acting_user.pk != user.pk:
+        access_object(User.objects.all(), acting_user, user.pk, action="change")
+        if user.is_superuser and not acting_user.is_superuser:
+            raise ValidationError(
+                {"user": [_("Only another platform administrator may do this for a platform administrator.")]}
+            )
+    user = User.objects.select_for_update().get(pk=user.pk)
+    old = {"display_name": user.display_name, "latin_name": user.latin_name}
+    if latin_name is not None:
+        user.latin_name = clean_latin_name(latin_name)
+    if display_name is not None:
+        user.display_name = normalize_text(display_name)
+    new = {"display_name": user.display_name, "latin_name": user.latin_name}
+    changed = [key for key in old if old[key] != new[key]]
+    if changed:
+        user.search_text = user_search_text(user)
+        user.save(update_fields=["display_name", "latin_name", "search_text"])
+        audit_user_event(
+            CoreAuditEvent.USER_NAMES_CHANGED,
+            user,
+            acting_user=acting_user,
+            old={key: old[key] for key in changed},
+            new={key: new[key] for key in changed},
+        )
+    return user
+
+
+@dataclass(frozen=True)
+class ImportedNames:
+    """One row of a names import: the person, and each name to set (``None`` leaves it)."""
+
+    user: User
+    display_name: str | None
+    latin_name: str | None
+
+
+@transaction.atomic
+def do_import_user_names(
+    rows: Sequence[ImportedNames], *, acting_user: User, digest: str, file_name: str
+) -> list[User]:
+    """Set the names of every row, or of none: each change audited as "Name changed", and one
+    event for the file (its SHA-256 and the number of people changed). Returns the people whose
+    names changed."""
+    changed: list[User] = []
+    for row in rows:
+        before = (row.user.display_name, row.user.latin_name)
+        saved = do_change_user_names(
+            row.user, acting_user=acting_user, display_name=row.display_name, latin_name=row.latin_name
+        )
+        if (saved.display_name, saved.latin_name) != before:
+            changed.append(saved)
+    record(
+        CoreAuditEvent.USER_NAMES_IMPORTED,
+        actor=acting_user,
+        new={"rows": len(rows), "changed": len(changed), "sha256": digest, "file": file_name},
+    )
+    return changed
 
 
 @transaction.atomic
@@ -378,9 +480,14 @@ def do_change_preferences(
     language: str | None = None,
     calendar: str | None = None,
     persian_digits: bool | None = None,
+    latin_name: str | None = None,
 ) -> User:
+    """Your own display preferences, and your name in Latin letters (the preferences page and
+    ``users/me`` set them together: the name first, so that a refused name saves nothing)."""
     if acting_user.pk != user.pk:
         raise ValidationError({"user": [_("You may change only your own preferences.")]})
+    if latin_name is not None:
+        user = do_change_user_names(user, acting_user=acting_user, latin_name=latin_name)
     old = {"language": user.language, "calendar": user.calendar, "persian_digits": user.persian_digits}
     errors: dict[str, list[str]] = {}
     if language is not None:

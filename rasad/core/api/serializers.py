@@ -194,6 +194,7 @@ class UserSerializer(RasadModelSerializer):
             "display",
             "username",
             "display_name",
+            "latin_name",
             "email",
             "is_active",
             "memberships",
@@ -226,6 +227,14 @@ class MeSerializer(serializers.ModelSerializer[User]):
     language = serializers.ChoiceField(choices=LanguageChoices.choices, required=False)
     calendar = serializers.ChoiceField(choices=CalendarChoices.choices, required=False)
     persian_digits = serializers.BooleanField(required=False)
+    latin_name = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=150,
+        help_text=_(
+            "Your name in Latin letters, for English pages (“Erfan Pishin”); Persian letters are refused."
+        ),
+    )
     requires_two_factor = serializers.BooleanField(read_only=True)
     memberships = serializers.SerializerMethodField()
     grants = serializers.SerializerMethodField()
@@ -237,6 +246,7 @@ class MeSerializer(serializers.ModelSerializer[User]):
             "display",
             "username",
             "display_name",
+            "latin_name",
             "email",
             "is_superuser",
             "requires_two_factor",
@@ -337,6 +347,7 @@ def me_representation(user: User) -> dict[str, Any]:
         "display": str(user),
         "username": user.username,
         "display_name": user.display_name,
+        "latin_name": user.latin_name,
         "email": user.email,
         "is_superuser": bool(user.is_superuser),
         "requires_two_factor": bool(user.is_superuser) or any(row[2] == "administrator" for row in grants),

@@ -160,6 +160,7 @@ class UserViewSet(ScopedReadOnlyViewSet):
                 language=data.get("language"),
                 calendar=data.get("calendar"),
                 persian_digits=data.get("persian_digits"),
+                latin_name=data.get("latin_name"),
             )
         return Response(me_representation(user))
 

@@ -25,6 +25,16 @@ class User(AbstractUser):
     """A person who signs in. What they may see comes only from their grants (or superuser)."""
 
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
+    # The person's name as they write it in Latin letters («Erfan Pishin»): what English pages,
+    # letters and exports for readers of English call them by (``rasad.lib.formatting.person_name``).
+    # Kept apart from the display name, which is usually Persian, rather than guessed from
+    # Django's first and last names, which nothing in Rasad asks for.
+    latin_name = models.CharField(
+        _("name in Latin letters"),
+        max_length=150,
+        blank=True,
+        help_text=_("As in the person's passport or English correspondence, for example “Erfan Pishin”."),
+    )
     language = models.CharField(
         _("language"), max_length=8, choices=LanguageChoices.choices, default=LanguageChoices.PERSIAN
     )

@@ -171,6 +171,7 @@ class Person:
     first_name: str = ""
     last_name: str = ""
     username: str = "erfan"
+    latin_name: str = ""
 
 
 @pytest.mark.parametrize(
@@ -183,6 +184,12 @@ class Person:
         # No name an English reader can read: nothing, and the page says "Welcome" alone.
         (Person("عرفان پیشین"), "عرفان پیشین", ""),
         (Person("", "عرفان", "پیشین"), "عرفان پیشین", ""),
+        # The name they gave in Latin letters comes first on English pages.
+        (
+            Person("عرفان پیشین", "Erfan", "Pishin", latin_name="Erfan Pishin-Rad"),
+            "عرفان پیشین",
+            "Erfan Pishin-Rad",
+        ),
         # No name at all: the username in Persian, as everywhere else.
         (Person(), "erfan", ""),
     ],
