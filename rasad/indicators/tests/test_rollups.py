@@ -166,7 +166,12 @@ def test_the_periodic_fold_is_bounded(monkeypatch: pytest.MonkeyPatch):
     from rasad.indicators import tasks
 
     asked: list[int | None] = []
-    monkeypatch.setattr(rollups, "fold", lambda turns=None: asked.append(turns) or 0)
+
+    def fold(turns: int | None = None) -> int:
+        asked.append(turns)
+        return 0
+
+    monkeypatch.setattr(rollups, "fold", fold)
     tasks.fold_rollups.call()
     assert asked == [tasks.FOLD_JOB_TURNS]
     assert 0 < tasks.FOLD_JOB_TURNS < 1000
