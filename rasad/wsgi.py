@@ -22,6 +22,7 @@ from rasad.lib.warmup import warm_up  # noqa: E402
 from rasad.live.api.agents import AgentDispatch  # noqa: E402
 
 warm_up()
+gc.collect()  # what warm-up left as garbage is freed, not frozen
 gc.freeze()
 
 application = AdmissionGate(
