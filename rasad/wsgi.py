@@ -1,7 +1,13 @@
 """The WSGI entry point ``rasad serve`` runs (granian, threads), behind the admission gate.
 
-The application is loaded whole before the worker serves (``rasad.lib.warmup``)."""
+The application is loaded whole before the worker serves (``rasad.lib.warmup``), and what it
+loaded is then left out of the garbage collector's passes (``gc.freeze``): some 270,000 objects
+(modules, classes, the URL resolver's tables, the catalogs) that live as long as the process.
+Scanning them made each full pass, about one per 1,500 agents' requests, cost 180 ms of CPU
+with the GIL held, while every request of the worker waited; 14 ms without them
+(docs/development/benchmarks.md, "Live operations over HTTP", session 17)."""
 
+import gc
 import os
 
 from django.conf import settings
@@ -16,6 +22,8 @@ from rasad.lib.warmup import warm_up  # noqa: E402
 from rasad.live.api.agents import AgentDispatch  # noqa: E402
 
 warm_up()
+gc.collect()  # what warm-up left as garbage is freed, not frozen
+gc.freeze()
 
 application = AdmissionGate(
     # An agent's POST of events takes a shorter path through Django (rasad.live.api.agents).

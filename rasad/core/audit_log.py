@@ -21,7 +21,7 @@ import json
 import random
 import re
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
@@ -197,19 +197,36 @@ def record_many(entries: list[dict[str, Any]]) -> list[AuditEvent]:
     post's chain, cost one round trip instead of one each); a second event of an organization,
     and one whose shards are all held elsewhere, is appended alone after them, as ``record``
     does. Call inside the transaction of the changes they describe."""
-    made = [_new_event(**entry) for entry in entries]
     with transaction.atomic(savepoint=False):
-        done: set[int] = set()
-        if connection.vendor == "postgresql" and len(made) > 1:
-            first: dict[int | None, int] = {}
-            for number, (event, _fields) in enumerate(made):
-                first.setdefault(event.organization_id, number)
-            numbers = list(first.values())
-            done = {numbers[n] for n in _append_each_once([made[n] for n in numbers])}
+        return send_many(entries, alone_if_one=True)()
+
+
+def send_many(entries: list[dict[str, Any]], *, alone_if_one: bool = False) -> Callable[[], list[AuditEvent]]:
+    """``record_many``'s one statement sent (inside a transaction, which the caller holds until
+    the function returned has run); the function returned reads its answer, appends alone what
+    it did not append, and returns the events. Inside ``rasad.lib.prepared.pipelined`` the
+    statement goes with the others sent there (a group commit's inserts), and the function is
+    to be called after the block (an event appended alone is written by the ORM). With
+    ``alone_if_one``, a single event is appended alone at once (``record``'s statement); else it
+    too is sent."""
+    made = [_new_event(**entry) for entry in entries]
+    numbers: list[int] = []
+    answer: Callable[[], set[int]] = set
+    if connection.vendor == "postgresql" and len(made) > (1 if alone_if_one else 0):
+        first: dict[int | None, int] = {}
+        for number, (event, _fields) in enumerate(made):
+            first.setdefault(event.organization_id, number)
+        numbers = list(first.values())
+        answer = _append_each_once([made[n] for n in numbers])
+
+    def finish() -> list[AuditEvent]:
+        done = {numbers[n] for n in answer()}
         for number, (event, fields) in enumerate(made):
             if number not in done:
                 _append(event, fields)
-    return [event for event, _fields in made]
+        return [event for event, _fields in made]
+
+    return finish
 
 
 def _new_event(
@@ -428,12 +445,13 @@ FROM hashed JOIN inserted ON inserted.chain = hashed.chain JOIN moved ON moved.i
 """  # noqa: S608 (no value is interpolated: SHARDS is this module's constant)
 
 
-def _append_each_once(made: list[tuple[AuditEvent, dict[str, Any]]]) -> set[int]:
+def _append_each_once(made: list[tuple[AuditEvent, dict[str, Any]]]) -> Callable[[], set[int]]:
     """PostgreSQL: append events of distinct organizations in one statement
-    (``_APPEND_EACH_ONCE``), each body cut at its markers as ``_append_in_one_statement`` does and
-    its hash checked against ``hash_body``. The positions in ``made`` of the events appended (an
-    event whose shards are all held by other transactions is not: ``_append`` then waits)."""
-    from rasad.lib.prepared import fetch
+    (``_APPEND_EACH_ONCE``, sent: ``rasad.lib.prepared.send``), each body cut at its markers as
+    ``_append_in_one_statement`` does. The function returned reads the answer, checks each hash
+    against ``hash_body``, and gives the positions in ``made`` of the events appended (an event
+    whose shards are all held by other transactions is not: ``_append`` then waits)."""
+    from rasad.lib.prepared import send
 
     columns: dict[str, list[Any]] = {
         name: []
@@ -467,23 +485,30 @@ def _append_each_once(made: list[tuple[AuditEvent, dict[str, Any]]]) -> set[int]
         ):
             columns[name].append(value)
         columns["chains"].extend(chain_names(event.organization_id))
-    done = set()
-    for n, pk, chain, sequence, prev_hash, hashed in fetch(_APPEND_EACH_ONCE, columns):  # type: ignore[arg-type]
-        number = n - 1
-        event = made[number][0]
-        before_chain, before_sequence, rest = cuts[number]
-        event.pk, event.chain, event.sequence, event.prev_hash, event.hash = (
-            pk,
-            chain,
-            sequence,
-            prev_hash,
-            hashed,
-        )
-        event.body = f'{before_chain}"{chain}"{before_sequence}{sequence}{rest}'
-        event._state.adding = False
-        if hash_body(event.prev_hash, event.body) != event.hash or parse_chain(event.chain) is None:
-            raise RuntimeError(f"the audit event appended to {event.chain} does not hash as verify expects")
-        done.add(number)
+    rows = send(_APPEND_EACH_ONCE, columns)  # type: ignore[arg-type]
+
+    def done() -> set[int]:
+        appended = set()
+        for n, pk, chain, sequence, prev_hash, hashed in rows():
+            number = n - 1
+            event = made[number][0]
+            before_chain, before_sequence, rest = cuts[number]
+            event.pk, event.chain, event.sequence, event.prev_hash, event.hash = (
+                pk,
+                chain,
+                sequence,
+                prev_hash,
+                hashed,
+            )
+            event.body = f'{before_chain}"{chain}"{before_sequence}{sequence}{rest}'
+            event._state.adding = False
+            if hash_body(event.prev_hash, event.body) != event.hash or parse_chain(event.chain) is None:
+                raise RuntimeError(
+                    f"the audit event appended to {event.chain} does not hash as verify expects"
+                )
+            appended.add(number)
+        return appended
+
     return done
 
 

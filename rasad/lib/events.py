@@ -53,11 +53,12 @@ _together = threading.local()
 
 
 @contextmanager
-def published_together() -> Iterator[None]:
+def published_together(later: list[str] | None = None) -> Iterator[None]:
     """Events published inside the block reach this process's subscribers at once, and Redis in
     one round trip, in order, when the block ends: a group commit's hundred events cost one
     exchange with Redis instead of a hundred (``rasad.live.group_commit``). A nested block adds
-    to the outer one."""
+    to the outer one. With ``later``, the messages for Redis are added to it instead, for
+    ``publish_held`` to send when the caller chooses."""
     if getattr(_together, "messages", None) is not None:
         yield
         return
@@ -66,8 +67,16 @@ def published_together() -> Iterator[None]:
         yield
     finally:
         messages, _together.messages = _together.messages, None
-        if messages:
+        if later is not None:
+            later.extend(messages)
+        elif messages:
             _send(messages)
+
+
+def publish_held(messages: list[str]) -> None:
+    """Send to Redis, in one round trip, the messages ``published_together(later)`` held."""
+    if messages:
+        _send(messages)
 
 
 def _send(messages: list[str]) -> None:

@@ -29,6 +29,7 @@ then returned as the database gives them.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import inspect
 import json
@@ -36,7 +37,7 @@ import re
 import threading
 import uuid
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -351,6 +352,46 @@ def fetch(
     """The rows of a statement compiled elsewhere (a list's count, ``rasad.api.lean``), run like
     :class:`PreparedQuery`'s (prepared on PostgreSQL unless ``on_server`` is false), unconverted."""
     return _run(connections[alias], sql, params, on_server)
+
+
+@contextlib.contextmanager
+def pipelined(alias: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """On PostgreSQL, the statements sent inside the block (``send``) go to the server together
+    (psycopg's pipeline mode): a statement's rows asked for inside the block send every statement
+    queued before them and wait for their answers in one round trip; the block's end sends what
+    is still queued and waits for its answers (``send``'s rows are then read without waiting),
+    so a transaction's independent statements cost one round trip instead of one each. An error
+    of any of them is raised at the latest when the block ends. Only ``send`` and ``fetch`` belong
+    inside: an ORM statement there would read its row count before its answer had come. Elsewhere
+    the block changes nothing (each statement runs when sent)."""
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    connection.ensure_connection()
+    with connection.wrap_database_errors, connection.connection.pipeline():
+        yield
+
+
+def send(sql: str, params: list[Any], alias: str = DEFAULT_DB_ALIAS) -> Callable[[], list[tuple[Any, ...]]]:
+    """Send a statement compiled elsewhere as ``fetch`` does (prepared on PostgreSQL), and return
+    the function that reads its rows: inside ``pipelined`` it is sent with the statements around
+    it, elsewhere it runs at once. Not retried when its prepared plan is refused (``fetch`` is,
+    outside a transaction)."""
+    connection = connections[alias]
+    text = f"{sql} /* {_replanned} */" if _replanned else sql
+    cursor = _cursor(connection)
+    try:
+        cursor.execute(text, params)
+    except BaseException:
+        cursor.close()
+        raise
+
+    def rows() -> list[tuple[Any, ...]]:
+        with cursor:
+            return list(cursor.fetchall())
+
+    return rows
 
 
 def _same(value: Any, forms: list[Any]) -> bool:

@@ -19,7 +19,7 @@ import hashlib
 import json
 import math
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -31,8 +31,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from rasad.core.audit_log import record_many
-from rasad.lib.prepared import Many, PreparedQuery, fetch
+from rasad.core.audit_log import send_many
+from rasad.lib.prepared import Many, PreparedQuery, pipelined, send
 from rasad.live.actions.common import push, text
 from rasad.live.actions.credentials import forget_agent
 from rasad.live.actions.incidents import do_check_outage, do_raise_device_incident
@@ -298,8 +298,12 @@ def do_ingest_batches(submissions: list[Submission]) -> list[BatchResult]:
     (``FOR NO KEY UPDATE``: a revocation, which locks it ``FOR UPDATE``, waits for this
     transaction, or this one sees it), so that a credential revoked after the request found it
     (``known_agent``) writes nothing: ``BatchRefused`` (401) is raised, and the committer writes
-    the other batches of the group alone."""
-    _check_credentials(submissions)
+    the other batches of the group alone.
+
+    On PostgreSQL the statements that do not wait for one another's answers share a round trip
+    (``rasad.lib.prepared.pipelined``): the ``BEGIN``, the credentials' check and the devices'
+    lock; the inserts, the devices' update and the audit append. A group is then four round
+    trips with its read and its ``COMMIT``, instead of eight."""
     order = sorted(range(len(submissions)), key=lambda n: submissions[n].credential.organization_id)
     written = _write_group([submissions[n] for n in order])
     results: list[BatchResult | None] = [None] * len(submissions)
@@ -308,61 +312,81 @@ def do_ingest_batches(submissions: list[Submission]) -> list[BatchResult]:
     return [result for result in results if result is not None]
 
 
-def _locked(select: str, ids: set[int], mode: str) -> list[tuple[Any, ...]]:
+Rows = Callable[[], list[tuple[Any, ...]]]
+
+
+def _locked(select: str, ids: set[int], mode: str) -> Rows:
     """``select`` (ending with the column compared) with ``ids``, its rows locked ``FOR <mode>``
-    in id order where the database locks rows (SQLite writes one transaction at a time). Written
-    by hand, as the group's other statements: on the path of every agent's request, Django's
-    compilation of the query was most of its CPU. On PostgreSQL the ids are one array, so that
-    the statement is the same for every group and runs prepared (``rasad.lib.prepared.fetch``)."""
+    in id order where the database locks rows (SQLite writes one transaction at a time); sent,
+    its rows read by the function returned. Written by hand, as the group's other statements: on
+    the path of every agent's request, Django's compilation of the query was most of its CPU. On
+    PostgreSQL the ids are one array, so that the statement is the same for every group and runs
+    prepared (``rasad.lib.prepared.send``)."""
     if connection.vendor == "postgresql":
-        return fetch(f"{select} = ANY(%s::bigint[]) ORDER BY id FOR {mode}", [sorted(ids)])
+        return send(f"{select} = ANY(%s::bigint[]) ORDER BY id FOR {mode}", [sorted(ids)])
     sql = f"{select} IN ({', '.join(['%s'] * len(ids))}) ORDER BY id"
     if connection.features.has_select_for_update:
         sql += f" FOR {mode}"
     with connection.cursor() as cursor:
         cursor.execute(sql, sorted(ids))
         rows: list[tuple[Any, ...]] = cursor.fetchall()
-    return rows
+    return lambda: rows
 
 
-def _check_credentials(submissions: list[Submission]) -> None:
+def _check_credentials(submissions: list[Submission]) -> Callable[[], None]:
+    """Send the check (and lock) of every batch's credential; the function returned raises
+    ``BatchRefused`` if one is revoked."""
     wanted = {submission.credential.pk for submission in submissions}
     table = connection.ops.quote_name(AgentCredential._meta.db_table)
     select = f"SELECT id FROM {table} WHERE revoked_at IS NULL AND id"  # noqa: S608
-    usable = {row[0] for row in _locked(select, wanted, "NO KEY UPDATE")}
-    if usable != wanted:
-        for submission in submissions:
-            if submission.credential.pk not in usable:
-                forget_agent(submission.credential)
-        raise credential_refused()
+    locked = _locked(select, wanted, "NO KEY UPDATE")
+
+    def check() -> None:
+        usable = {row[0] for row in locked()}
+        if usable != wanted:
+            for submission in submissions:
+                if submission.credential.pk not in usable:
+                    forget_agent(submission.credential)
+            raise credential_refused()
+
+    return check
 
 
 def _write_group(submissions: list[Submission]) -> list[BatchResult]:
-    devices = _lock_devices(submissions)
-    group = _Group(devices)
-    _settle_heartbeats(group, submissions)
-    _settle_events(group, submissions)
+    with pipelined():
+        # One round trip: BEGIN, the credentials' check, the devices' lock (in this order).
+        check = _check_credentials(submissions)
+        locked = _lock_devices(submissions)
+        check()
+        group = _Group(locked())
+        _settle_heartbeats(group, submissions)
+        _settle_events(group, submissions)
+        statements = _write_rows(group, submissions)
+    # The pipeline's end sent the writes and waited for their answers: read them.
+    return _after_write(group, submissions, *statements)
 
+
+def _write_rows(
+    group: _Group, submissions: list[Submission]
+) -> tuple[list[list[DeviceEvent]], Callable[[], None], Callable[[], list[Any]]]:
+    """Send the group's writes: the heartbeats and events inserted, the devices updated, each
+    batch's audit event appended. Returns the status events of each batch, and the functions that
+    read the inserts' and the audit's answers."""
     status_rows: list[list[DeviceEvent]] = []
     for number, submission in enumerate(submissions):
         touched = _apply_to_devices(group, number, submission)
         group.touched.update({device.pk: device for device in touched})
         status_rows.append(_status_changes(touched, submission.now))
 
-    _insert(group.heartbeat_rows)
+    inserted = [_insert(group.heartbeat_rows)]
     rows = [
         row
         for number, _s in enumerate(submissions)
         for row in (*group.event_rows[number], *status_rows[number])
     ]
-    _insert(rows)
-    for outcome, event in group.created:
-        outcome.stream_id = event.pk
-    for outcome, first in group.copies:
-        outcome.stream_id = first.stream_id
-    _save_devices(list(group.touched.values()))
+    inserted.append(_insert(rows))
+    inserted.append(_save_devices(list(group.touched.values())))
 
-    stale = []
     entries = []  # each batch's audit event, in its post's chain: appended together
     for number, submission in enumerate(submissions):
         credential, post = submission.credential, submission.credential.organization
@@ -385,10 +409,36 @@ def _write_group(submissions: list[Submission]) -> list[BatchResult]:
                     ip=submission.ip,
                 )
             )
+    appended = send_many(entries)
+
+    def read_inserts() -> None:
+        for done in inserted:
+            done()
+
+    return status_rows, read_inserts, appended
+
+
+def _after_write(
+    group: _Group,
+    submissions: list[Submission],
+    status_rows: list[list[DeviceEvent]],
+    read_inserts: Callable[[], None],
+    appended: Callable[[], list[Any]],
+) -> list[BatchResult]:
+    """What follows the group's writes: their answers read, the credentials' last use, the
+    pushes, incidents and outages; each batch's answer."""
+    read_inserts()
+    appended()
+    for outcome, event in group.created:
+        outcome.stream_id = event.pk
+    for outcome, first in group.copies:
+        outcome.stream_id = first.stream_id
+    stale = []
+    for submission in submissions:
+        credential = submission.credential
         if credential.last_used is None or submission.now - credential.last_used > timedelta(seconds=60):
             stale.append(credential.pk)
             credential.last_used = submission.now
-    record_many(entries)
     if stale:
         AgentCredential.objects.filter(pk__in=stale).update(last_used=max(s.now for s in submissions))
     for number, submission in enumerate(submissions):
@@ -442,8 +492,9 @@ def _items(items: list[Item | Outcome]) -> list[Item]:
     return [i for i in items if isinstance(i, Item)]
 
 
-def _lock_devices(submissions: list[Submission]) -> dict[tuple[int, str], Device]:
-    """Every device the group names at its own post, locked, by (post, serial)."""
+def _lock_devices(submissions: list[Submission]) -> Callable[[], dict[tuple[int, str], Device]]:
+    """Lock every device the group names at its own post; the function returned gives them by
+    (post, serial)."""
     wanted: dict[int, set[str]] = {}
     posts = {}
     for submission in submissions:
@@ -453,10 +504,9 @@ def _lock_devices(submissions: list[Submission]) -> dict[tuple[int, str], Device
         wanted.setdefault(post.pk, set()).update(i.serial for i in _items([*batch.heartbeats, *batch.events]))
     wanted = {post_id: serials for post_id, serials in wanted.items() if serials}
     if not wanted:
-        return {}
+        return dict
     table = connection.ops.quote_name(Device._meta.db_table)
-    devices = {}
-    found: Iterator[Device]
+    found: Callable[[], Iterator[Device]]
     if connection.vendor == "postgresql":
         # One statement for every group, prepared: the (post, serial) pairs as two arrays. By hand
         # (``_locked`` says why); the table and the columns are the model's, the values parameters.
@@ -468,12 +518,11 @@ def _lock_devices(submissions: list[Submission]) -> dict[tuple[int, str], Device
             "(SELECT * FROM unnest(%s::bigint[], %s::text[])) ORDER BY id FOR UPDATE"
         )
         names = [f.attname for f in fields]
-        found = iter(
-            [
-                Device.from_db(DEFAULT_DB_ALIAS, names, row)
-                for row in fetch(sql, [[p for p, _s in pairs], [s for _p, s in pairs]])
-            ]
-        )
+        rows = send(sql, [[p for p, _s in pairs], [s for _p, s in pairs]])
+
+        def found() -> Iterator[Device]:
+            return (Device.from_db(DEFAULT_DB_ALIAS, names, row) for row in rows())
+
     else:
         where, params = [], []
         for post_id, serials in wanted.items():
@@ -481,10 +530,18 @@ def _lock_devices(submissions: list[Submission]) -> dict[tuple[int, str], Device
             params += [post_id, *sorted(serials)]
         locking = " FOR UPDATE" if connection.features.has_select_for_update else ""
         sql = f"SELECT * FROM {table} WHERE {' OR '.join(where)} ORDER BY id{locking}"  # noqa: S608
-        found = iter(Device.objects.raw(sql, params))
-    for device in found:
-        device.organization = posts[device.organization_id]
-        devices[(device.organization_id, device.serial)] = device
+        raw = list(Device.objects.raw(sql, params))
+
+        def found() -> Iterator[Device]:
+            return iter(raw)
+
+    def devices() -> dict[tuple[int, str], Device]:
+        by_key = {}
+        for device in found():
+            device.organization = posts[device.organization_id]
+            by_key[(device.organization_id, device.serial)] = device
+        return by_key
+
     return devices
 
 
@@ -660,28 +717,38 @@ def _apply_to_devices(group: _Group, number: int, submission: Submission) -> lis
     return list(touched.values())
 
 
-def _insert(rows: list[Heartbeat] | list[DeviceEvent]) -> None:
-    """Insert ``rows`` (of one model), giving each its primary key. On PostgreSQL one statement
+def _insert(rows: list[Heartbeat] | list[DeviceEvent]) -> Callable[[], None]:
+    """Insert ``rows`` (of one model); the function returned gives each its primary key (once
+    the statement's answer has come: ``_write_group``'s pipeline). On PostgreSQL one statement
     for any number of rows: a column is one array (``INSERT … SELECT * FROM unnest(…)``), so
     the statement is the same for every group and runs prepared (``rasad.lib.prepared.fetch``);
     the values are prepared as the ORM prepares them, each row's new id read back by its
     ``uuid``. Elsewhere (SQLite) Django's ``bulk_create``."""
     if not rows:
-        return
+        return _nothing
     model = type(rows[0])
     if connection.vendor != "postgresql":
         model._default_manager.bulk_create(rows)  # type: ignore[arg-type]
-        return
+        return _nothing
     sql, fields = _insert_statement(model)
     columns = [[f.get_db_prep_save(getattr(row, f.attname), connection) for row in rows] for f in fields]
-    returned = fetch(sql, columns)
-    if model is DeviceEvent:
-        ids = dict(returned)
+    returned = send(sql, columns)
+
+    def done() -> None:
+        answered = returned()
+        if model is DeviceEvent:
+            ids = dict(answered)
+            for row in rows:
+                row.pk = ids[row.uuid]  # type: ignore[union-attr]
         for row in rows:
-            row.pk = ids[row.uuid]  # type: ignore[union-attr]
-    for row in rows:
-        row._state.adding = False
-        row._state.db = DEFAULT_DB_ALIAS
+            row._state.adding = False
+            row._state.db = DEFAULT_DB_ALIAS
+
+    return done
+
+
+def _nothing() -> None:
+    pass
 
 
 _INSERTS: dict[type[Model], tuple[str, list[Field[Any, Any]]]] = {}
@@ -722,15 +789,16 @@ DEVICE_FIELDS = [
 ]
 
 
-def _save_devices(devices: list[Device]) -> None:
-    """One statement for every device the group touched: ``UPDATE … FROM (VALUES …)``, a row of
+def _save_devices(devices: list[Device]) -> Callable[[], None]:
+    """Send one statement for every device the group touched (the function returned reads its
+    answer): ``UPDATE … FROM (VALUES …)``, a row of
     values per device. By hand (``_locked`` says why): Django's ``bulk_update`` writes a ``CASE``
     per field with a branch per device, and compiling it was most of a group's CPU (three
     quarters of a group of eight's, ``bench.profile_live --group 8``). The columns and their
     types are the model's, the values are parameters, prepared as the ORM prepares them. (SQLite
     has ``UPDATE … FROM`` since 3.33; the insert's ids already need ``RETURNING``, 3.35.)"""
     if not devices:
-        return
+        return _nothing
     moment = timezone.now()
     fields = [field for name in DEVICE_FIELDS if isinstance(field := Device._meta.get_field(name), Field)]
     for device in devices:
@@ -748,8 +816,12 @@ def _save_devices(devices: list[Device]) -> None:
         )
         columns = [[device.pk for device in devices]]
         columns += [[f.get_db_prep_save(getattr(d, f.attname), connection) for d in devices] for f in fields]
-        fetch(sql, columns)
-        return
+        updated = send(sql, columns)
+
+        def done() -> None:
+            updated()
+
+        return done
     # A VALUES list's columns are column1, column2, … on both databases; each value is cast to its
     # column's type (PostgreSQL would take a column of NULLs for text).
     row = "(%s, " + ", ".join(f"CAST(%s AS {f.cast_db_type(connection)})" for f in fields) + ")"
@@ -764,6 +836,7 @@ def _save_devices(devices: list[Device]) -> None:
         params += [f.get_db_prep_save(getattr(device, f.attname), connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+    return _nothing
 
 
 def _status_changes(devices: list[Device], now: datetime) -> list[DeviceEvent]:

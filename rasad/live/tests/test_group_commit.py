@@ -16,6 +16,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from psycopg import pq
 
 from rasad.core.audit_log import verify
 from rasad.core.models import AuditEvent
@@ -196,8 +197,8 @@ def test_the_groups_rows_are_inserted_as_the_orm_would_insert_them(
 
     by_hand_events, by_hand_beats = rows()
     with CaptureQueriesContext(connection) as queries:
-        ingest._insert(by_hand_events)
-        ingest._insert(by_hand_beats)
+        ingest._insert(by_hand_events)()
+        ingest._insert(by_hand_beats)()
     assert len(queries) == 2
     assert all(e.pk is not None and not e._state.adding for e in by_hand_events)
     assert {e.uuid: e.pk for e in by_hand_events} == dict(
@@ -485,7 +486,7 @@ def test_the_devices_of_a_group_are_saved_in_one_statement_as_the_orm_would_save
     isfahan.free_storage_mb, isfahan.clock_skew_seconds, isfahan.last_sequence = 1024.0, -1.5, 2**40
     isfahan.status, isfahan.status_since = Status.ONLINE, moment
     with CaptureQueriesContext(connection) as queries:
-        ingest._save_devices([isfahan])
+        ingest._save_devices([isfahan])()
     assert len(queries) == 1
     stored = Device.objects.get(pk=isfahan.pk)
     assert {f: getattr(stored, f) for f in ingest.DEVICE_FIELDS} == {
@@ -495,7 +496,7 @@ def test_the_devices_of_a_group_are_saved_in_one_statement_as_the_orm_would_save
     kerman.battery_percent, kerman.last_sequence, kerman.status = 12.0, 7, Status.OFFLINE
     isfahan.last_heartbeat_at = isfahan.battery_percent = isfahan.status_since = None
     with CaptureQueriesContext(connection) as queries:
-        ingest._save_devices([isfahan, kerman])
+        ingest._save_devices([isfahan, kerman])()
     assert len(queries) == 1
     by_hand = {d.pk: {f: getattr(d, f) for f in ingest.DEVICE_FIELDS} for d in Device.objects.all()}
     Device.objects.filter(pk=kerman.pk).update(**untouched)
@@ -503,3 +504,49 @@ def test_the_devices_of_a_group_are_saved_in_one_statement_as_the_orm_would_save
     by_orm = {d.pk: {f: getattr(d, f) for f in ingest.DEVICE_FIELDS} for d in Device.objects.all()}
     assert by_hand == by_orm
     assert by_hand[kerman.pk]["last_sequence"] == 7 and by_hand[isfahan.pk]["battery_percent"] is None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_groups_statements_share_round_trips_on_postgresql(agents: list[tuple[Device, AgentCredential]]):
+    """BEGIN, the credentials' check and the devices' lock go together, then the read, then the
+    inserts, the devices' update and the audit append together, then COMMIT: 4 exchanges with
+    the server for the group's 6 statements, BEGIN and COMMIT (rasad.lib.prepared.pipelined);
+    the answers and the rows are a group's."""
+    (isfahan, isfahan_agent), (kerman, kerman_agent) = agents
+    # A first group brings the devices online and notes the credentials' use (statements of
+    # their own, once); the second is what every group costs.
+    do_ingest_batches([_submission(a, [event_item(d, 1)]) for d, a in agents])
+    submissions = [
+        _submission(isfahan_agent, [event_item(isfahan, 2)]),
+        _submission(kerman_agent, [event_item(kerman, 2)]),
+    ]
+    connection.ensure_connection()
+    raw: Any = connection.connection
+    exchanges = []  # what psycopg waited on the server for: a statement outside a pipeline, or a
+    real_wait = raw.wait  # pipeline's fetch, its end (sync), a commit
+
+    def counted(generator: Any, *args: Any, **kwargs: Any) -> Any:
+        name = getattr(generator, "__qualname__", "").rpartition(".")[2]
+        queued = name == "_execute_gen" and raw.pgconn.pipeline_status != pq.PipelineStatus.OFF
+        if name in {"_execute_gen", "_fetch_gen", "_sync_gen", "_exit_gen", "_commit_gen"} and not queued:
+            exchanges.append(name)
+        return real_wait(generator, *args, **kwargs)
+
+    raw.wait = counted
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            answers = do_ingest_batches(submissions)
+    finally:
+        del raw.wait
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert (statements[0], statements[-1], len(statements)) == ("BEGIN", "COMMIT", 8)
+    assert exchanges == ["_fetch_gen", "_fetch_gen", "_exit_gen", "_commit_gen"]
+    assert [[o.result.value for o in a.events] for a in answers] == [["created"], ["created"]]
+    stored = dict(DeviceEvent.objects.filter(sequence=2).values_list("uuid", "pk"))
+    assert set(stored.values()) == {a.events[0].stream_id for a in answers}
+    assert Device.objects.get(pk=isfahan.pk).last_sequence == 2
+    assert sorted(a["organization"] for a in _batch_audits()) == sorted(
+        [isfahan.organization_id, kerman.organization_id] * 2
+    )
+    assert list(verify()) == []
