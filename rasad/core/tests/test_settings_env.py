@@ -62,6 +62,17 @@ def test_postgresql_connections_plan_at_most_four_joins_in_any_order(db):
         assert cursor.fetchone() == ("4",)
 
 
+@pytest.mark.postgres
+def test_postgresql_connections_plan_for_pages_read_out_of_order_at_ssd_cost(db):
+    """Every connection reckons a page read out of order at 1.1 sequential ones (rasad/env.py),
+    so a scoped count uses its index rather than scanning the table."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone() == ("1.1",)
+
+
 def test_unknown_database_scheme_is_refused():
     with pytest.raises(SettingError, match="DATABASE_URL"):
         database_from_url("DATABASE_URL", "mysql://x/y")
