@@ -14,7 +14,9 @@ serializer's own fields on first use:
 * a ``SlugRelatedField`` reads ``<source>__<slug_field>``, a ``PrimaryKeyRelatedField`` the key;
 * the ``HyperlinkedIdentityField`` is one reversed URL per request with the key put in;
 * anything else (``display``, method fields) must be given in ``computed`` as the ``values()``
-  paths it needs and a function of the row.
+  paths it needs and a function of the row, or (``per_page``) a function of the request that
+  gives, once a page, the function of those paths' values (the case list's ``is_overdue`` reads
+  the time once a page, not once a row).
 
 A field the plan cannot read raises ``ImproperlyConfigured`` at the first request, so adding a
 field to the serializer cannot silently drop it from the list; ``rasad/api/tests/
