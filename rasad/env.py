@@ -139,8 +139,9 @@ def database_from_url(name: str, url: str, *, pool: bool = False) -> dict[str, o
             # 13.5 ms against 0.6 ms of execution for a page of 50 cases; with 4, 2 ms
             # (docs/development/benchmarks.md, "Query planning").
             # Pages read out of order cost about what pages read in sequence do (SSDs, and a
-            # database that fits in memory): with PostgreSQL's default the case list's count at
-            # 10x data scanned every case (39 ms) instead of its index (19 ms)
+            # database its cache holds): with PostgreSQL's default, at 10x data the case list's
+            # count scanned every case (13 ms) instead of its index (4 ms), and a filtered case
+            # page sorted every match (18 ms) instead of walking the index (2 ms)
             # (docs/development/benchmarks.md, "Session 17").
             "options": planner,
             **({"pool": {"min_size": 2, "max_size": 20, "timeout": 1.5}} if pool else {}),
