@@ -14,7 +14,9 @@ serializer's own fields on first use:
 * a ``SlugRelatedField`` reads ``<source>__<slug_field>``, a ``PrimaryKeyRelatedField`` the key;
 * the ``HyperlinkedIdentityField`` is one reversed URL per request with the key put in;
 * anything else (``display``, method fields) must be given in ``computed`` as the ``values()``
-  paths it needs and a function of the row.
+  paths it needs and a function of the row, or (``per_page``) a function of the request that
+  gives, once a page, the function of those paths' values (the case list's ``is_overdue`` reads
+  the time once a page, not once a row).
 
 A field the plan cannot read raises ``ImproperlyConfigured`` at the first request, so adding a
 field to the serializer cannot silently drop it from the list; ``rasad/api/tests/
@@ -69,10 +71,18 @@ _MARKERS = ("lean-row-key", "987654321987654321")
 @dataclass(frozen=True)
 class Computed:
     """A field written from a row: the ``values()`` paths it reads and the function of the row
-    (and the serializer context) that gives its value."""
+    (and the serializer context) that gives its value. Or, with ``per_page`` instead of
+    ``value``: a function of the serializer context, called once for each page, that gives the
+    function of the paths' values (in their order) for each row; what the rows share (the time,
+    a lookup) is then read once a page, and no dictionary is built for each row."""
 
     paths: tuple[str, ...]
-    value: Callable[[Row, dict[str, Any]], Any]
+    value: Callable[[Row, dict[str, Any]], Any] | None = None
+    per_page: Callable[[Context], Callable[..., Any]] | None = None
+
+    def __post_init__(self) -> None:
+        if (self.value is None) == (self.per_page is None):
+            raise ImproperlyConfigured("Computed: give either value or per_page")
 
 
 @dataclass
@@ -304,7 +314,9 @@ class _Statement:
     def bind(self, values: dict[str, Any]) -> list[Any]:
         params = list(self.params)
         for index, name in self.slots:
-            params[index] = values[name]
+            value, sent = values[name], params[index]
+            # Of the type Django sent: psycopg's ``Int2`` for a small integer column (a year).
+            params[index] = value if type(value) is type(sent) else type(sent)(value)
         return params
 
 
@@ -470,7 +482,7 @@ def _count_statement(
             (index, name)
             for index, value in enumerate(params)
             for name, sentinel in sentinels.items()
-            if type(value) is type(sentinel) and value == sentinel
+            if prepared_statements._same(value, [sentinel])  # an Int2 counts as an int
         ]
         statement = _Statement(sql, params, slots)
         statements.append(statement)
@@ -542,7 +554,12 @@ def _build(serializer: serializers.Serializer[Any], computed: dict[str, Computed
             continue
         if name in computed:
             wanted = computed[name]
-            writers.append((name, _computed(wanted.value, [(path, column(path)) for path in wanted.paths])))
+            read = [(path, column(path)) for path in wanted.paths]
+            if wanted.per_page is not None:
+                writers.append((name, _computed_per_page(wanted.per_page, [index for _, index in read])))
+            else:
+                assert wanted.value is not None
+                writers.append((name, _computed(wanted.value, read)))
             continue
         if isinstance(declared, relations.HyperlinkedIdentityField):
             if declared.lookup_field != "pk":
@@ -571,6 +588,21 @@ def _build(serializer: serializers.Serializer[Any], computed: dict[str, Computed
 def _computed(value: Callable[[Row, Context], Any], columns: list[tuple[str, int]]) -> WriterFactory:
     def bind(context: Context) -> ColumnWriter:
         return lambda rows: [value({path: row[index] for path, index in columns}, context) for row in rows]
+
+    return bind
+
+
+def _computed_per_page(make: Callable[[Context], Callable[..., Any]], indexes: list[int]) -> WriterFactory:
+    reads = [itemgetter(index) for index in indexes]
+
+    def bind(context: Context) -> ColumnWriter:
+        def write(rows: list[Values]) -> list[Any]:
+            value = make(context)
+            if not reads:
+                return [value() for _ in rows]
+            return list(map(value, *(map(read, rows) for read in reads)))
+
+        return write
 
     return bind
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rasad.cases.choices import (
     ASSIGNED_STATUSES,
+    CLOCK_STATUSES,
     CaseKind,
     CaseStatus,
     HolidayKind,
@@ -306,9 +307,8 @@ class Case(TimestampedModel):
 
 def case_is_overdue(status: str, due_at: datetime | None, now: datetime | None = None) -> bool:
     """Whether a case in ``status`` due at ``due_at`` is late: its clock runs and the time is past
-    (``Case.is_overdue``; the lean case list asks it with values read from a row)."""
-    from rasad.cases.choices import CLOCK_STATUSES
-
+    (``Case.is_overdue``; the lean case list asks it with values read from a row, and the time
+    read once for its page)."""
     return status in CLOCK_STATUSES and due_at is not None and due_at < (now or timezone.now())
 
 

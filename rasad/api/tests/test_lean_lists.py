@@ -13,6 +13,8 @@ from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
 
+from rasad.api.filters import _filters
+from rasad.cases.choices import CaseStatus
 from rasad.cases.models import Case
 from rasad.testing.cast import Cast
 from rasad.testing.matrix import Endpoint, discover_endpoints, factories
@@ -20,10 +22,13 @@ from rasad.testing.web import verified_client
 
 FACTORIES = factories()
 LEAN = [endpoint for endpoint in discover_endpoints() if getattr(endpoint.viewset, "lean_list", None)]
+# Lean lists filtered by a year (a small integer column).
+YEARLY = [endpoint for endpoint in LEAN if "year" in _filters(endpoint.viewset.filterset_class)]
 
 
 def test_the_hot_lists_are_lean():
     assert {endpoint.route for endpoint in LEAN} >= {"cases", "observations"}
+    assert {endpoint.route for endpoint in YEARLY} >= {"observations"}
 
 
 def _vary(cast: Cast, endpoint: Endpoint, objects: list[Any]) -> None:
@@ -32,6 +37,13 @@ def _vary(cast: Cast, endpoint: Endpoint, objects: list[Any]) -> None:
         late, risky = objects[0], objects[1]
         Case.objects.filter(pk=late.pk).update(due_at=timezone.now() - timedelta(hours=1))
         Case.objects.filter(pk=risky.pk).update(likelihood=3, impact=4, latitude=32.65, longitude=51.67)
+        if len(objects) > 2:
+            # Past its due time, but waiting: its clock is stopped, so it is not overdue.
+            Case.objects.filter(pk=objects[2].pk).update(
+                status=CaseStatus.WAITING, assignee=cast.alice, due_at=timezone.now() - timedelta(hours=1)
+            )
+        if len(objects) > 3:
+            Case.objects.filter(pk=objects[3].pk).update(due_at=timezone.now() + timedelta(days=1))
 
 
 @pytest.mark.parametrize("endpoint", LEAN, ids=lambda endpoint: endpoint.route)
@@ -259,6 +271,60 @@ def test_prepared_filtered_pages_equal_the_serializer_for_every_scope(
     assert seen["alice"] and seen["bob"]
     assert seen["alice"].isdisjoint(seen["bob"]), "the provinces see none of each other's rows"
     assert {obj.pk for obj in made[cast.isfahan.code]} <= seen["alice"]
+
+
+def test_lean_case_pages_tell_overdue_cases_like_the_serializer(cast: Cast, monkeypatch: pytest.MonkeyPatch):
+    """``is_overdue`` is computed once a page (the time read once): a late open case, a late
+    waiting one (its clock stopped), one due tomorrow and one without a due time read as the
+    serializer reads them, on prepared pages, filtered pages and through the ORM."""
+    from rasad.cases.api.views import CaseViewSet
+    from rasad.cases.testing import make_case
+
+    endpoint = next(endpoint for endpoint in LEAN if endpoint.model is Case)
+    objects = [make_case(cast, cast.isfahan) for _ in range(5)]
+    _vary(cast, endpoint, objects)
+    Case.objects.filter(pk=objects[4].pk).update(due_at=None)
+    queries: list[dict[str, Any]] = [{}, {"status": ["new", "waiting"]}, {"is_open": "true"}, {"limit": 2}]
+    client = verified_client(cast.alice)
+    got = _answers(client, "/api/v1/cases/", queries)
+    monkeypatch.setattr(CaseViewSet, "lean_list", None)
+    assert got == _answers(client, "/api/v1/cases/", queries)
+    overdue = {row["id"]: row["is_overdue"] for row in got[0][1]["results"]}
+    assert [overdue[case.pk] for case in objects] == [True, False, False, False, False]
+
+
+@pytest.mark.parametrize("endpoint", YEARLY, ids=lambda endpoint: endpoint.route)
+def test_year_filtered_pages_are_prepared_and_equal_the_serializer(
+    cast: Cast, endpoint: Endpoint, monkeypatch: pytest.MonkeyPatch
+):
+    """A list filtered by a year (a small integer column: Django sends its value as psycopg's
+    ``Int2`` on PostgreSQL) is prepared like any plain filter, and answers as the serializer."""
+    from rasad.api import lean
+
+    factory = endpoint.factory
+    assert factory is not None
+    made = [factory.make(cast, cast.isfahan) for _ in range(3)]
+    year = endpoint.model._default_manager.values_list("year", flat=True).get(pk=made[0].pk)
+    queries: list[dict[str, Any]] = [
+        {"year": year},
+        {"year": year, "limit": 1, "offset": 1},
+        {"year": year + 1},
+        {"year": 40_000},
+    ]
+    lean._PREPARED_LISTS.clear()
+    client = verified_client(cast.alice)
+    got = _answers(client, endpoint.list_url, queries + queries)
+    monkeypatch.setattr(endpoint.viewset, "lean_list", None)
+    wanted = _answers(client, endpoint.list_url, queries)
+    assert got == wanted + wanted
+    assert got[0][1]["count"] >= 1
+    shapes: dict[Any, Any] = dict(lean._PREPARED_LISTS)
+    by_year = [
+        prepared
+        for key, prepared in shapes.items()
+        if len(key[0]) == 5 and [given[0] for given in key[0][4][1]] == ["year"]
+    ]
+    assert by_year and all(prepared is not None for prepared in by_year), "the year's shape was prepared"
 
 
 def test_filtered_case_pages_are_read_by_their_keys_first(cast: Cast, monkeypatch: pytest.MonkeyPatch):

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any, cast
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -176,21 +179,23 @@ class CaseSerializer(RasadModelSerializer):
         )
 
 
+def _overdue_on_page(_context: dict[str, Any]) -> Callable[[str, datetime | None], bool]:
+    # The time read once a page, not once a row (Case.is_overdue reads it for each case).
+    now = timezone.now()
+    return lambda status, due_at: case_is_overdue(status, due_at, now)
+
+
+def _risk_score(likelihood: int | None, impact: int | None) -> int | None:
+    # Case.risk_score, of a row's values.
+    return None if likelihood is None or impact is None else likelihood * impact
+
+
 # The case list reads rows with values() and writes them as CaseSerializer does.
 CASE_LIST = LeanList(
     computed={
-        "display": Computed(("reference", "title"), lambda row, _: f"{row['reference']} {row['title']}"),
-        "is_overdue": Computed(
-            ("status", "due_at"), lambda row, _: case_is_overdue(row["status"], row["due_at"])
-        ),
-        "risk_score": Computed(
-            ("likelihood", "impact"),
-            lambda row, _: (
-                None
-                if row["likelihood"] is None or row["impact"] is None
-                else row["likelihood"] * row["impact"]
-            ),
-        ),
+        "display": Computed(("reference", "title"), per_page=lambda _: "{} {}".format),
+        "is_overdue": Computed(("status", "due_at"), per_page=_overdue_on_page),
+        "risk_score": Computed(("likelihood", "impact"), per_page=lambda _: _risk_score),
     }
 )
 

@@ -62,6 +62,33 @@ def test_postgresql_connections_plan_at_most_four_joins_in_any_order(db):
         assert cursor.fetchone() == ("4",)
 
 
+@pytest.mark.postgres
+def test_postgresql_connections_plan_for_pages_read_out_of_order_at_ssd_cost(db):
+    """Every connection reckons a page read out of order at 1.1 sequential ones (rasad/env.py),
+    so a scoped count uses its index rather than scanning the table."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone() == ("1.1",)
+
+
+@pytest.mark.parametrize("value", ["fast", "0", "nan", "1.1 -c work_mem=1GB"])
+def test_random_page_cost_must_be_a_number_in_range(monkeypatch, value):
+    monkeypatch.setenv("RASAD_PG_RANDOM_PAGE_COST", value)
+    with pytest.raises(SettingError, match="RASAD_PG_RANDOM_PAGE_COST"):
+        database_from_url("DATABASE_URL", "postgres://db.local/rasad")
+
+
+def test_random_page_cost_is_a_connection_option(monkeypatch):
+    monkeypatch.delenv("RASAD_PG_RANDOM_PAGE_COST", raising=False)
+    options = database_from_url("DATABASE_URL", "postgres://db.local/rasad")["OPTIONS"]
+    assert "-c random_page_cost=1.1" in options["options"]  # type: ignore[index]
+    monkeypatch.setenv("RASAD_PG_RANDOM_PAGE_COST", "4")
+    options = database_from_url("DATABASE_URL", "postgres://db.local/rasad")["OPTIONS"]
+    assert options["options"].endswith("-c random_page_cost=4")  # type: ignore[index]
+
+
 def test_unknown_database_scheme_is_refused():
     with pytest.raises(SettingError, match="DATABASE_URL"):
         database_from_url("DATABASE_URL", "mysql://x/y")
