@@ -192,7 +192,7 @@ def test_two_assessors_who_differ_must_agree_explicitly(cast: Cast, civil: Any, 
         response = bob.post(_url(assessment, "consensus"), {"answers": []}, format="json")
     assert response.status_code == 400
     assert response.json()["error"]["fields"]["answers"] == [response.json()["error"]["fields"]["answers"][0]]
-    assert "D1.2" in response.json()["error"]["fields"]["answers"][0]
+    assert "D۱.۲" in response.json()["error"]["fields"]["answers"][0]  # the reader's digits
     response = bob.post(
         _url(assessment, "consensus"), {"answers": [{"item": "D1.2", "answer": "partial"}]}, format="json"
     )
@@ -235,8 +235,8 @@ def test_an_answer_outside_the_items_range_refuses_the_whole_batch(cast: Cast, p
     assert response.status_code == 400
     messages = response.json()["error"]["fields"]["answers"]
     assert len(messages) == 2
-    assert "B1.2" in messages[0] and "۸۰۰" in messages[0]  # the reader's digits
-    assert "D2.1" in messages[1]
+    assert "B۱.۲" in messages[0] and "۸۰۰" in messages[0]  # the reader's digits
+    assert "D۲.۱" in messages[1]
 
 
 def test_an_unknown_item_is_named(cast: Cast, posts_cycle: Any):
@@ -256,8 +256,8 @@ def test_submission_without_required_evidence_is_refused(cast: Cast, posts_cycle
         response = ali.post(_url(assessment, "submit"), format="json")
     assert response.status_code == 400
     messages = response.json()["error"]["fields"]["answers"]
-    assert any("A1.1" in m for m in messages)
-    assert any("C2.3" in m for m in messages)  # a file item is answered only by its file
+    assert any("A۱.۱" in m for m in messages)
+    assert any("C۲.۳" in m for m in messages)  # a file item is answered only by its file
     assert ItemScore.objects.filter(assessment=assessment).count() == len(ANSWERS)
 
 

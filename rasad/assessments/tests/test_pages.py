@@ -290,4 +290,4 @@ def test_each_item_saves_as_it_is_answered_without_touching_the_others(cast: Cas
     with assert_nothing_changed("assessments.itemscore", "assessments.assessment"):
         response = ali.post(url, {"item": "B1.2", "answer_B1.2": "800"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 400
-    assert 'data-state="error"' in response.content.decode() and "B1.2" in response.content.decode()
+    assert 'data-state="error"' in response.content.decode() and "B۱.۲" in response.content.decode()
