@@ -66,7 +66,7 @@ def test_a_field_post_answers_on_a_phone_and_the_coordinator_finalizes(
     page.wait_for_function(
         "document.querySelectorAll('[data-testid=answer-state][data-state=saved]').length === 18"
     )
-    assert "B1.2" in page.inner_text("[data-code='B1.2'] [data-testid=answer-state]")
+    assert "B۱.۲" in page.inner_text("[data-code='B1.2'] [data-testid=answer-state]")  # the reader's digits
     saved = set(ItemScore.objects.filter(assessment=assessment).values_list("item__code", flat=True))
     assert saved == {row["item"] for row in ANSWERS} - {"B1.2"}
     screenshot(page, "assessment-answers-autosave-phone")
