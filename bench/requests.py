@@ -277,7 +277,10 @@ _sampled = [0]
 def database_counters() -> tuple[float, float]:
     """The database's transactions so far (``xact_commit``, read-only ones included; the lock
     sampler's and this query's left out) and its WAL flushes (``pg_stat_wal.wal_sync``: one per
-    fsync of the log)."""
+    fsync of the log). Not a number on SQLite (``bench.sqlite_writes``), which keeps no such
+    counters."""
+    if connection.vendor != "postgresql":
+        return float("nan"), float("nan")
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()), "
