@@ -136,6 +136,21 @@ class Pool(ConnectionPool):
     def _add_connection(self, attempt: AttemptWithBackoff | None, growing: bool = False) -> None:
         super()._add_connection(attempt or _CappedAttempt(timeout=self.reconnect_timeout), growing)
 
+    def _putconn(self, conn: Any, from_getconn: bool) -> None:
+        """A connection given back idle is returned on the request's own thread, its reset
+        (:func:`reset_time_zone`) sending nothing unless the session's zone changed. psycopg's pool
+        hands every returned connection to one of its worker threads as soon as a ``reset`` is
+        set: a thread switch and a queue per request, which made ```users/me`` cost 2.3 ms of server
+        CPU instead of 1.3-1.5 (docs/development/benchmarks.md, "End of session 17"). A connection
+        in a transaction or broken takes psycopg's own path (rolled back, or replaced, by a
+        worker)."""
+        return_now = getattr(self, "_return_connection", None)  # psycopg-pool 3.2-3.3's name
+        idle = conn.pgconn.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        if self._reset is not None and idle and return_now is not None:
+            return_now(conn, from_getconn=from_getconn)
+        else:
+            super()._putconn(conn, from_getconn)
+
     def getconn(self, timeout: float | None = None) -> Any:
         """A connection within ``timeout`` (the pool's), or an error as soon as the server is
         known to be away."""

@@ -87,3 +87,30 @@ def test_the_reset_leaves_a_closed_connection_alone():
     raw.close()
     reset_time_zone(raw, "UTC")
     assert raw.closed
+
+
+def test_a_connection_given_back_idle_is_returned_on_the_callers_thread(
+    pool: Any, monkeypatch: pytest.MonkeyPatch
+):
+    """With a reset set, psycopg's pool hands every returned connection to a worker thread (a
+    thread switch per request); an idle one is returned at once, on the request's thread, and a
+    changed zone is still set back. One left in a transaction still takes the pool's own path."""
+    from psycopg_pool.pool import ReturnConnection
+
+    queued: list[Any] = []
+    run_task = pool.run_task
+
+    def recorded(task: Any) -> None:
+        queued.append(task)
+        run_task(task)
+
+    monkeypatch.setattr(pool, "run_task", recorded)
+    with pool.connection() as raw:
+        raw.execute("SET TIME ZONE 'Asia/Tehran'")
+    assert not [task for task in queued if isinstance(task, ReturnConnection)]
+    assert pool.get_stats()["pool_available"] == 1
+    with pool.connection() as raw:
+        assert raw.info.parameter_status("TimeZone") == "UTC"
+        raw.autocommit = False
+        raw.execute("SELECT 1")  # given back in a transaction
+    assert [task for task in queued if isinstance(task, ReturnConnection)]
