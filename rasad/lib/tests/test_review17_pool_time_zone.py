@@ -109,8 +109,12 @@ def test_a_connection_given_back_idle_is_returned_on_the_callers_thread(
         raw.execute("SET TIME ZONE 'Asia/Tehran'")
     assert not [task for task in queued if isinstance(task, ReturnConnection)]
     assert pool.get_stats()["pool_available"] == 1
-    with pool.connection() as raw:
-        assert raw.info.parameter_status("TimeZone") == "UTC"
-        raw.autocommit = False
-        raw.execute("SELECT 1")  # given back in a transaction
+    raw = pool.getconn()  # (``pool.connection()`` commits before giving back)
+    assert raw.info.parameter_status("TimeZone") == "UTC"
+    raw.autocommit = False
+    raw.execute("SELECT 1")
+    pool.putconn(raw)  # given back in a transaction
     assert [task for task in queued if isinstance(task, ReturnConnection)]
+    pool.wait()
+    with pool.connection() as raw:
+        assert raw.info.transaction_status == raw.info.transaction_status.IDLE
