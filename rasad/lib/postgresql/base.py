@@ -140,10 +140,9 @@ class Pool(ConnectionPool):
         """A connection given back idle is returned on the request's own thread, its reset
         (:func:`reset_time_zone`) sending nothing unless the session's zone changed. psycopg's pool
         hands every returned connection to one of its worker threads as soon as a ``reset`` is
-        set: a thread switch and a queue per request, which made ```users/me`` cost 2.3 ms of server
-        CPU instead of 1.3-1.5 (docs/development/benchmarks.md, "End of session 17"). A connection
-        in a transaction or broken takes psycopg's own path (rolled back, or replaced, by a
-        worker)."""
+        set: a thread switch and a queue per request, and a connection that comes back to the
+        pool a moment after its request ended. A connection in a transaction or broken takes
+        psycopg's own path (rolled back, or replaced, by a worker)."""
         return_now = getattr(self, "_return_connection", None)  # psycopg-pool 3.2-3.3's name
         idle = conn.pgconn.transaction_status == psycopg.pq.TransactionStatus.IDLE
         if self._reset is not None and idle and return_now is not None:
