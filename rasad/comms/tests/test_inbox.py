@@ -209,9 +209,18 @@ def test_accept_envelope_raises_a_refusal_with_its_code(world: World) -> None:
     assert caught.value.code == Failure.MALFORMED
 
 
-def test_a_peer_over_its_allowance_is_answered_429_and_nothing_is_stored(world: World, settings) -> None:
+def test_a_peer_over_its_allowance_is_answered_429_and_nothing_is_stored(
+    world: World, settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from types import SimpleNamespace
+
     from django.core.cache import cache
 
+    from rasad.comms import throttle
+
+    # The allowance is counted per clock minute: the test's requests all fall in the middle of one
+    # (a minute turning between them had let the third through).
+    monkeypatch.setattr(throttle, "time", SimpleNamespace(time=lambda: 1_800_000_030.0))
     cache.clear()
     settings.COMMS_INBOX_PER_MINUTE = 2
     refusals = AuditEvent.objects.filter(event_type=CommsAuditEvent.ENVELOPE_REFUSED).count()
