@@ -45,12 +45,12 @@ def test_a_person_gives_their_latin_name_and_english_pages_greet_them_by_it(jour
 def test_an_administrator_corrects_a_latin_name_from_people(journey: Any, cast: Cast, width):
     from rasad.core.actions.people import do_change_user_names
 
-    do_change_user_names(cast.ali, acting_user=cast.ali, latin_name="Ali Ahmady")
+    do_change_user_names(cast.ali, acting_user=cast.ali, latin_name="Ali Rezaei")
     admin = journey(width)
     page = admin.page
     admin.sign_in("root")  # a platform administrator: sets up two-factor sign-in first
     admin.go("/people/")
-    assert "Ali Ahmady" in page.locator("[data-testid=latin-name]").all_inner_texts()
+    assert "Ali Rezaei" in page.locator("[data-testid=latin-name]").all_inner_texts()
     screenshot(page, f"people-list-fa-{width}")
     admin.go(f"/people/{cast.ali.pk}/edit/")
     screenshot(page, f"person-form-fa-{width}")
