@@ -485,7 +485,7 @@ def _append_each_once(made: list[tuple[AuditEvent, dict[str, Any]]]) -> Callable
         ):
             columns[name].append(value)
         columns["chains"].extend(chain_names(event.organization_id))
-    rows = send(_APPEND_EACH_ONCE, columns)  # type: ignore[arg-type]
+    rows = send(_APPEND_EACH_ONCE, columns)
 
     def done() -> set[int]:
         appended = set()

@@ -37,7 +37,7 @@ import re
 import threading
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -48,6 +48,9 @@ from django.db.models import QuerySet
 from psycopg import pq
 from psycopg._preparing import Prepare, PrepareManager
 from psycopg.pq.abc import PGresult
+
+# A statement's values: positional (``%s``) or named (``%(name)s``), as psycopg takes them.
+Params = Sequence[Any] | Mapping[str, Any]
 
 
 class Many:
@@ -253,7 +256,7 @@ def _cursor(connection: Any) -> Any:
 _replanned = 0
 
 
-def _run(connection: Any, sql: str, params: list[Any], on_server: bool) -> list[tuple[Any, ...]]:
+def _run(connection: Any, sql: str, params: Params, on_server: bool) -> list[tuple[Any, ...]]:
     global _replanned
     for attempt in (1, 2):
         seen = _replanned
@@ -347,7 +350,7 @@ def _keep_over_rollbacks(raw: psycopg.Connection[Any]) -> None:
 
 
 def fetch(
-    sql: str, params: list[Any], alias: str = DEFAULT_DB_ALIAS, on_server: bool = True
+    sql: str, params: Params, alias: str = DEFAULT_DB_ALIAS, on_server: bool = True
 ) -> list[tuple[Any, ...]]:
     """The rows of a statement compiled elsewhere (a list's count, ``rasad.api.lean``), run like
     :class:`PreparedQuery`'s (prepared on PostgreSQL unless ``on_server`` is false), unconverted."""
@@ -373,7 +376,7 @@ def pipelined(alias: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
         yield
 
 
-def send(sql: str, params: list[Any], alias: str = DEFAULT_DB_ALIAS) -> Callable[[], list[tuple[Any, ...]]]:
+def send(sql: str, params: Params, alias: str = DEFAULT_DB_ALIAS) -> Callable[[], list[tuple[Any, ...]]]:
     """Send a statement compiled elsewhere as ``fetch`` does (prepared on PostgreSQL), and return
     the function that reads its rows: inside ``pipelined`` it is sent with the statements around
     it, elsewhere it runs at once. Not retried when its prepared plan is refused (``fetch`` is,

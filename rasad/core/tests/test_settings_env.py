@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from typing import Any, cast
 
 import pytest
 
@@ -82,11 +83,11 @@ def test_random_page_cost_must_be_a_number_in_range(monkeypatch, value):
 
 def test_random_page_cost_is_a_connection_option(monkeypatch):
     monkeypatch.delenv("RASAD_PG_RANDOM_PAGE_COST", raising=False)
-    options = database_from_url("DATABASE_URL", "postgres://db.local/rasad")["OPTIONS"]
-    assert "-c random_page_cost=1.1" in options["options"]  # type: ignore[index]
+    options = cast(dict[str, Any], database_from_url("DATABASE_URL", "postgres://db.local/rasad")["OPTIONS"])
+    assert "-c random_page_cost=1.1" in options["options"]
     monkeypatch.setenv("RASAD_PG_RANDOM_PAGE_COST", "4")
-    options = database_from_url("DATABASE_URL", "postgres://db.local/rasad")["OPTIONS"]
-    assert options["options"].endswith("-c random_page_cost=4")  # type: ignore[index]
+    options = cast(dict[str, Any], database_from_url("DATABASE_URL", "postgres://db.local/rasad")["OPTIONS"])
+    assert options["options"].endswith("-c random_page_cost=4")
 
 
 def test_unknown_database_scheme_is_refused():

@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
@@ -738,8 +738,8 @@ def _insert(rows: list[Heartbeat] | list[DeviceEvent]) -> Callable[[], None]:
         answered = returned()
         if model is DeviceEvent:
             ids = dict(answered)
-            for row in rows:
-                row.pk = ids[row.uuid]  # type: ignore[union-attr]
+            for event in cast(list[DeviceEvent], rows):
+                event.pk = ids[event.uuid]
         for row in rows:
             row._state.adding = False
             row._state.db = DEFAULT_DB_ALIAS
