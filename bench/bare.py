@@ -1,14 +1,47 @@
-"""Bare Django: one view, no middleware, no database. The floor a Django app can reach on a
-server stack; ``bench/requests.py`` serves it with the same server as Rasad and compares.
+"""Bare Django: no middleware, no DRF, no Rasad. The floor a Django app can reach on a server
+stack; ``bench/requests.py`` serves it with the same server as Rasad and compares.
+
+* ``/``: one view, no database (the issue's denominator for the cheapest authenticated request);
+* ``/me``: the least any Django app must do to answer an authenticated request from its database:
+  hash the bearer token, read the token's row and its user's in one statement (Rasad's token
+  table, by the same unique index), answer the user as JSON. Served only when ``DATABASE_URL``
+  names a PostgreSQL database (the benchmark's). It is a reference, not a goal: it shows how much
+  of Rasad's ``users/me`` is the framework's and the database's floor
+  (docs/development/benchmarks.md, "Where the goals stand").
 
     granian --interface wsgi bench.bare:wsgi       or      uvicorn bench.bare:asgi
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import path
+
+
+def _database(url: str) -> dict[str, Any]:
+    """``postgres://user:password@host:port/name`` as Django's settings; nothing otherwise."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"postgres", "postgresql"}:
+        return {}
+    return {
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parts.path.lstrip("/")),
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(parts.port or ""),
+            "CONN_MAX_AGE": None,  # one connection per thread, kept: no pool to beat
+        }
+    }
+
 
 if not settings.configured:
     settings.configure(
@@ -19,7 +52,8 @@ if not settings.configured:
         MIDDLEWARE=[],
         INSTALLED_APPS=[],
         USE_I18N=False,
-        DATABASES={},
+        USE_TZ=True,
+        DATABASES=_database(os.environ.get("DATABASE_URL", "")),
     )
 
 
@@ -27,7 +61,31 @@ def hello(request: HttpRequest) -> HttpResponse:
     return HttpResponse(b'{"status":"ok"}', content_type="application/json")
 
 
+# Rasad's token table and user table, read by the token's unique hash as Rasad reads them
+# (without the grants Rasad reads in the same statement).
+_ME = """
+    SELECT u.id, u.username, u.first_name, u.last_name, u.email
+      FROM core_apitoken t JOIN core_user u ON u.id = t.user_id
+     WHERE t.key_hash = %s AND t.revoked_at IS NULL AND t.expires > now() AND u.is_active
+"""
+
+
+def me(request: HttpRequest) -> HttpResponse:
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not secret:
+        return JsonResponse({"detail": "no token"}, status=401)
+    with connection.cursor() as cursor:
+        cursor.execute(_ME, [hashlib.sha256(secret.encode()).hexdigest()])
+        row = cursor.fetchone()
+    if row is None:
+        return JsonResponse({"detail": "invalid token"}, status=401)
+    names = ("id", "username", "first_name", "last_name", "email")
+    return JsonResponse(dict(zip(names, row, strict=True)))
+
+
 urlpatterns = [path("", hello)]
+if settings.DATABASES:
+    urlpatterns.append(path("me", me))
 
 from django.core.asgi import get_asgi_application  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
