@@ -752,49 +752,83 @@ def _rules_from(indicator_ids: set[int], fetched: Any) -> tuple[dict[int, list[I
 def _read_stored(rows: Sequence[ObservationInput], related_ids: set[int]) -> _Stored:
     """The stored values the batch needs and, in the same statement, the ids of the targets of
     its organizations and years (``target_ids``: ``check_targets`` reads nothing more when there
-    are none)."""
+    are none).
+
+    The values of the batch's periods come as rows (``existing``, ``period_values``); each
+    series' outlier window, the earlier periods whose values only the outlier check reads, comes
+    on PostgreSQL as one row per series, its keys and values as two arrays in key order, so that
+    a batch over a long record (24 earlier values for each of its series) costs a few dozen rows
+    and no Python step per stored value (``_stored``)."""
     existing: dict[tuple[int, int, str], tuple[int, float, str, str]] = {}
+    windows: dict[tuple[int, int], tuple[list[str], list[float]]] = {}
     by_series: dict[tuple[int, int], list[tuple[str, float]]] = defaultdict(list)
     period_values: dict[tuple[int, str], dict[int, float]] = defaultdict(dict)
     target_ids: set[int] = set()
     fetched = _STORED.rows(
         organizations={r.organization.id for r in rows},
         indicators=related_ids,
+        reported={r.indicator.id for r in rows},
+        periods={r.period.key for r in rows},
         first=min(_window_start(r.period) for r in rows),
         last=max(r.period.key for r in rows),
         years={r.period.year for r in rows},
     )
-    for kind, pk, org_id, indicator_id, key, value, comment, status in fetched:
-        if kind == "target":
+    for kind, pk, org_id, indicator_id, key, value, comment, status, keys, values in fetched:
+        if kind == "value":
+            period_values[(org_id, key)][indicator_id] = value
+            existing[(org_id, indicator_id, key)] = (pk, value, comment, status)
+        elif kind == "series":
+            windows[(org_id, indicator_id)] = (keys, values)
+        elif kind == "window":  # SQLite: a series' window a value at a time
+            by_series[(org_id, indicator_id)].append((key, value))
+        else:
             target_ids.add(pk)
-            continue
-        by_series[(org_id, indicator_id)].append((key, value))
-        period_values[(org_id, key)][indicator_id] = value
-        existing[(org_id, indicator_id, key)] = (pk, value, comment, status)
-    series: dict[tuple[int, int], tuple[list[str], int]] = {}
-    history: list[float] = []
     for name, entries in by_series.items():
         entries.sort()
-        series[name] = ([key for key, _value in entries], len(history))
-        history.extend([value for _key, value in entries])
+        windows[name] = ([key for key, _value in entries], [value for _key, value in entries])
+    series: dict[tuple[int, int], tuple[list[str], int]] = {}
+    history: list[float] = []
+    for name, (keys, values) in windows.items():
+        if keys != sorted(keys):  # PostgreSQL orders them by bytes, as Python compares text
+            pairs = sorted(zip(keys, values, strict=True))
+            keys, values = [key for key, _value in pairs], [value for _key, value in pairs]
+        series[name] = (keys, len(history))
+        history.extend(values)
     for r in rows:
         period_values[(r.organization.id, r.period.key)][r.indicator.id] = float(r.value)
     return _Stored(existing, series, history, period_values, target_ids)
 
 
 def _stored(
-    organizations: list[int], indicators: list[int], first: str, last: str, years: list[int]
+    organizations: list[int],
+    indicators: list[int],
+    reported: list[int],
+    periods: list[str],
+    first: str,
+    last: str,
+    years: list[int],
 ) -> tuple[str, list[Any]]:
-    """``_read_stored``' statement, compiled once per process (``_STORED``)."""
+    """``_read_stored``' statement, compiled once per process (``_STORED``): the values of the
+    batch's periods (of its indicators and those its rules read: ``indicators``), the windows of
+    its series (of ``reported``, the indicators it reports; on PostgreSQL grouped by series, on
+    SQLite a value a row), and the targets' ids."""
     values_sql, values_params = (
         Observation.objects.filter(
+            organization_id__in=organizations, indicator_id__in=indicators, period_key__in=periods
+        )
+        .order_by()
+        .values_list("id", "organization_id", "indicator_id", "period_key", "value", "comment", "status")
+        .query.sql_with_params()
+    )
+    window_sql, window_params = (
+        Observation.objects.filter(
             organization_id__in=organizations,
-            indicator_id__in=indicators,
+            indicator_id__in=reported,
             period_key__gte=first,
             period_key__lte=last,
         )
         .order_by()
-        .values_list("id", "organization_id", "indicator_id", "period_key", "value", "comment", "status")
+        .values_list("organization_id", "indicator_id", "period_key", "value")
         .query.sql_with_params()
     )
     targets_sql, targets_params = (
@@ -803,17 +837,30 @@ def _stored(
         .values_list("id")
         .query.sql_with_params()
     )
-    # Django compiled both parts, with every value as a parameter: nothing is interpolated.
+    # Django compiled every part, with every value as a parameter: nothing is interpolated.
+    if connection.vendor == "postgresql":
+        order = 'ORDER BY w.period_key COLLATE "C"'  # bytes: the order of Python's text
+        windows = (
+            "SELECT 'series', NULL, w.organization_id, w.indicator_id, NULL, NULL, NULL, NULL, "  # noqa: S608
+            f"array_agg(w.period_key::text {order}), array_agg(w.value {order}) "
+            f"FROM ({window_sql}) AS w GROUP BY w.organization_id, w.indicator_id"
+        )
+        arrays = ", CAST(NULL AS text[]), CAST(NULL AS double precision[])"
+    else:
+        windows = f"SELECT 'window', NULL, w.*, NULL, NULL, NULL, NULL FROM ({window_sql}) AS w"  # noqa: S608
+        arrays = ", NULL, NULL"
+    targets = f"SELECT 'target', t.id, NULL, NULL, NULL, NULL, NULL, NULL{arrays} FROM ({targets_sql}) AS t"  # noqa: S608
     return (
-        f"SELECT 'value', v.* FROM ({values_sql}) AS v "  # noqa: S608
-        f"UNION ALL SELECT 'target', t.id, NULL, NULL, NULL, NULL, NULL, NULL FROM ({targets_sql}) AS t"
-    ), [*values_params, *targets_params]
+        f"SELECT 'value', v.*{arrays} FROM ({values_sql}) AS v UNION ALL {windows} UNION ALL {targets}"  # noqa: S608
+    ), [*values_params, *window_params, *targets_params]
 
 
 _STORED = PreparedQuery(
     _stored,
     organizations=_ORGANIZATIONS,
     indicators=Many(-7_301_004),
+    reported=Many(-7_301_006),
+    periods=Many("\x00stored-periods"),
     first="\x00first",
     last="\x00last",
     years=Many(-7_301),
