@@ -299,7 +299,9 @@ def _read_facts(
         values["indicators"] = {r.indicator.id for r in rows}
         if connection.vendor == "postgresql":
             facts = _FACTS_LOCKING
-            values["keys"] = _lock_keys({(r.organization.id, r.period.key) for r in rows})
+            values["keys"] = prepared.array_literal(
+                _lock_keys({(r.organization.id, r.period.key) for r in rows}), int
+            )
     locked: set[tuple[int, str]] = set()
     reach: list[tuple[int, int, bool]] = []
     provinces: dict[int, str] = {}

@@ -3,9 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -54,6 +56,17 @@ from rasad.indicators.models import (
 )
 from rasad.lib.jalali import JalaliPeriod
 from rasad.lib.persian import TextParseError
+
+
+def _answer(request: Request, body: dict[str, Any]) -> HttpResponse:
+    """A write's 200 answer: the bytes DRF's ``Response`` would render, rendered here by the
+    negotiated renderer, without the template response DRF builds around them (about 0.1 ms of
+    a one-row write's 5 ms). A client that asked for a media type with parameters (``indent``)
+    gets DRF's ``Response``."""
+    renderer, media_type = request.accepted_renderer, request.accepted_media_type
+    if not isinstance(renderer, JSONRenderer) or ";" in media_type:
+        return Response(body, status=status.HTTP_200_OK)
+    return HttpResponse(renderer.render(body, media_type, {}), content_type=renderer.media_type)
 
 
 def _period(value: str) -> JalaliPeriod:
@@ -141,7 +154,7 @@ class ObservationViewSet(ScopedReadOnlyViewSet):
     @extend_schema(request=s.BulkSerializer, responses={200: s.BulkResultSerializer})
     @action(detail=False, methods=["post"])
     @scope_action("add")
-    def bulk(self, request: Request) -> Response:
+    def bulk(self, request: Request) -> HttpResponse:
         data = bulk.parse(request.data)
         user = acting_user(request)
         claim = None
@@ -169,7 +182,7 @@ class ObservationViewSet(ScopedReadOnlyViewSet):
         assert outcome.applied is not None
         body = outcome.applied.to_dict()
         body.setdefault("rejected", outcome.rejected)
-        return Response(body, status=status.HTTP_200_OK)
+        return _answer(request, body)
 
     def _period_action(self, request: Request) -> tuple[Organization, str, str]:
         serializer = s.PeriodActionSerializer(data=request.data, context={"request": request})
