@@ -15,7 +15,7 @@ from rasad.api.pagination import COUNT_LIMIT, count_rows
 from rasad.lib import formatting
 
 
-class BoundedPaginator(Paginator):
+class BoundedPaginator(Paginator):  # type: ignore[type-arg]  # generic in its stubs only
     """Django's paginator for the page ``wanted`` (the request's ``page``), its count bounded:
     ``count`` is the number of rows when ``count_is_exact``, else the bound they exceed, and
     ``num_pages`` then counts the pages known to exist (the next page's first row is known).

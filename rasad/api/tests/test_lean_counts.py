@@ -115,12 +115,13 @@ def test_lists_without_a_lean_path_are_bounded_alike(cast: Cast, monkeypatch: py
     # The organizations' list is read through DRF's serializer: the same bound, the same links.
     monkeypatch.setattr(Pagination, "count_limit", 2)
     client = verified_client(cast.root)
-    exact = client.get("/api/v1/organizations/", {"limit": 1, "count": "exact"}).json()
+    exact = client.get("/api/v1/organizations/", {"limit": "1", "count": "exact"}).json()
     assert exact["count_is_exact"] and exact["count"] > 3
     bounded = client.get("/api/v1/organizations/", {"limit": 1}).json()
     assert (bounded["count"], bounded["count_is_exact"]) == (2, False)
     assert bounded["next"] and bounded["results"] == exact["results"]
-    deep = client.get("/api/v1/organizations/", {"limit": 1, "offset": exact["count"] - 1}).json()
+    last = int(exact["count"]) - 1
+    deep = client.get("/api/v1/organizations/", {"limit": 1, "offset": last}).json()
     assert (deep["count"], deep["count_is_exact"], deep["next"]) == (exact["count"], True, None)
 
 
