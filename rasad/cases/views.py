@@ -106,6 +106,7 @@ class _CaseListBase(ScopedListView):
 
 class CaseListView(_CaseListBase):
     paginate_by = 50
+    count_limited = True
     template_name = "cases/case_list.html"
 
 

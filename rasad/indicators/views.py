@@ -564,6 +564,7 @@ class ObservationTableView(ScopedListView):
     filterset_class = ObservationFilterSet
     ordering = ("-period_start", "organization__code", "indicator__code")
     paginate_by = 50
+    count_limited = True
     template_name = "indicators/observations.html"
 
     def respond(self, objects: models.QuerySet[Any]) -> HttpResponseBase:

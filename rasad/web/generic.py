@@ -65,6 +65,7 @@ from rasad.core.access import (
 )
 from rasad.core.models import Organization, User
 from rasad.core.scope import organizations_for
+from rasad.web.pagination import BoundedPaginator
 
 if TYPE_CHECKING:
     from django.utils.functional import Promise
@@ -216,6 +217,9 @@ class ScopedListView(ScopedView):
     filterset_class: ClassVar[Any] = None
     ordering: ClassVar[tuple[str, ...]] = ()
     paginate_by: ClassVar[int | None] = None
+    # A long list's rows counted only so far (``rasad.web.pagination.BoundedPaginator``: "more
+    # than 1,000"); its template shows ``page.paginator.shown_count`` and ``shown_pages``.
+    count_limited: ClassVar[bool] = False
     context_object_name: ClassVar[str] = "objects"
 
     def filter_data(self) -> QueryDict | None:
@@ -283,7 +287,13 @@ class ScopedListView(ScopedView):
         """Render the list; an export or a JSON feed over the same rows overrides this."""
         context: dict[str, Any] = {"filter": self.filterset}
         if self.paginate_by:
-            context["page"] = Paginator(objects, self.paginate_by).get_page(self.request.GET.get("page"))
+            wanted = self.request.GET.get("page")
+            paginator = (
+                BoundedPaginator(objects, self.paginate_by, wanted)
+                if self.count_limited
+                else Paginator(objects, self.paginate_by)
+            )
+            context["page"] = paginator.get_page(wanted)
             query = self.request.GET.copy()
             query.pop("page", None)
             context["query"] = query.urlencode()
