@@ -660,8 +660,11 @@ class PeopleImporter(TabularImporter[list[Any]]):
         from rasad.core.actions.people import ImportedNames, clean_latin_name
         from rasad.core.models import User
 
-        usernames = {to_latin_digits(row.text("username")) for row in table.rows}
-        people = {
+        # A username as it is written, and with its digits read as Latin ones (typed in Persian
+        # for a Latin username): the one written first, since a username may hold Persian digits.
+        written = {row.text("username") for row in table.rows}
+        usernames = written | {to_latin_digits(name) for name in written}
+        people = found = {
             person.username: person
             for person in User.objects.visible_to(self.acting_user, "change").filter(username__in=usernames)
         }
@@ -671,7 +674,9 @@ class PeopleImporter(TabularImporter[list[Any]]):
         seen: dict[str, int] = {}
         plan: list[ImportedNames] = []
         for row in table.rows:
-            username = to_latin_digits(row.text("username"))
+            username = row.text("username")
+            if username not in found:
+                username = to_latin_digits(username)
             if not username:
                 report.add(row.number, "username", _("This cell is required."))
                 continue

@@ -9,6 +9,7 @@ valid ones.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -205,12 +206,16 @@ def parse_rows(
             errors.extend(refused[offset])
             continue
         # The common row of a bulk batch, read without the checks of ``_parse_row``: codes that
-        # are known as they stand, a period key, a number, no unit. Anything else (a code with
-        # spaces around it, a number as text, a unit, any error) takes ``_parse_row``, which
-        # gives the same observation for such a row (``test_ingest_paths``).
+        # are known as they stand, a period key, a number a float holds, no unit. Anything else
+        # (a code with spaces around it, a number as text, a unit, any error) takes
+        # ``_parse_row``, which gives the same observation for such a row (``test_ingest_paths``).
         get = raw.get
         value = get("value")
-        if (type(value) is float or type(value) is int) and not get("unit"):
+        if (
+            (type(value) is float or type(value) is int)
+            and -_LARGEST <= value <= _LARGEST
+            and not get("unit")
+        ):
             org_code, indicator_code, key = get("organization"), get("indicator"), get("period")
             if type(org_code) is str and type(indicator_code) is str and type(key) is str:
                 organization = organizations.get(org_code)
@@ -286,6 +291,8 @@ def _parse_row(raw: Mapping[str, Any], number: int, resolver: Resolver) -> Obser
         converted = _in_indicator_unit(value, unit_code, indicator, resolver, number)
         if isinstance(converted, RowError):
             row_errors.append(converted)
+        elif not -_LARGEST <= converted <= _LARGEST:
+            row_errors.append(RowError(number, "value", _("The number is too large.")))
         else:
             value = converted
     if row_errors:
@@ -306,16 +313,29 @@ def _number(raw_value: Any, number: int) -> float | RowError:
     spreadsheet's TRUE/FALSE is no number)."""
     if isinstance(raw_value, bool):
         raw_value = None
-    if isinstance(raw_value, int | float | Decimal):
-        return float(raw_value)
     try:
-        return float(parse_number(_text(raw_value)))
+        # An integer as it is (no float takes one of hundreds of digits); a decimal as a float.
+        read = raw_value if isinstance(raw_value, int | float) else float(_decimal(raw_value))
     except TextParseError as error:
         return RowError(
             number,
             "value",
             _("“%(text)s” is not a number: %(cause)s") % {"text": _text(raw_value), "cause": error},
         )
+    # Past the largest float (a JSON number read as infinity, an integer of hundreds of digits):
+    # no value to store, nor to add to a rollup.
+    if not -_LARGEST <= read <= _LARGEST:
+        return RowError(number, "value", _("The number is too large."))
+    return float(read)
+
+
+def _decimal(raw_value: Any) -> Decimal:
+    return raw_value if isinstance(raw_value, Decimal) else parse_number(_text(raw_value))
+
+
+# The largest float: a value past it (either way) is refused. Python compares an integer with it
+# exactly, without converting it to a float (which fails).
+_LARGEST = sys.float_info.max
 
 
 def _in_indicator_unit(

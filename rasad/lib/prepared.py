@@ -326,8 +326,19 @@ def _cursor(connection: Any) -> Any:
 _replanned = 0
 
 
-def _run(connection: Any, sql: str, params: Params, on_server: bool) -> list[tuple[Any, ...]]:
+def _replan(error: BaseException, seen: int) -> bool:
+    """Whether ``error`` is PostgreSQL's refusal of a statement prepared before a schema change;
+    if so, statements are sent under a new text from now on (``_replanned``, past ``seen``, the
+    count the refused one was sent with)."""
     global _replanned
+    refused = isinstance(error, NotSupportedError) and "cached plan must not change result type" in str(error)
+    if not refused:
+        return False
+    _replanned = max(_replanned, seen + 1)
+    return True
+
+
+def _run(connection: Any, sql: str, params: Params, on_server: bool) -> list[tuple[Any, ...]]:
     for attempt in (1, 2):
         seen = _replanned
         text = f"{sql} /* {seen} */" if seen and on_server else sql
@@ -336,9 +347,8 @@ def _run(connection: Any, sql: str, params: Params, on_server: bool) -> list[tup
                 cursor.execute(text, params)
                 return list(cursor.fetchall())
         except NotSupportedError as error:
-            if not on_server or "cached plan must not change result type" not in str(error):
+            if not on_server or not _replan(error, seen):
                 raise
-            _replanned = max(_replanned, seen + 1)
             if attempt == 2 or connection.in_atomic_block:
                 raise  # in a transaction, it is aborted: the next one prepares the statement again
     raise AssertionError("unreachable")
@@ -442,27 +452,38 @@ def pipelined(alias: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
         yield
         return
     connection.ensure_connection()
-    with connection.wrap_database_errors, connection.connection.pipeline():
-        yield
+    seen = _replanned
+    try:
+        with connection.wrap_database_errors, connection.connection.pipeline():
+            yield
+    except NotSupportedError as error:
+        _replan(error, seen)  # the next transaction prepares its statements again
+        raise
 
 
 def send(sql: str, params: Params, alias: str = DEFAULT_DB_ALIAS) -> Callable[[], list[tuple[Any, ...]]]:
     """Send a statement compiled elsewhere as ``fetch`` does (prepared on PostgreSQL), and return
     the function that reads its rows: inside ``pipelined`` it is sent with the statements around
     it, elsewhere it runs at once. Not retried when its prepared plan is refused (``fetch`` is,
-    outside a transaction)."""
+    outside a transaction: refused, it is prepared again by the next transaction)."""
     connection = connections[alias]
-    text = f"{sql} /* {_replanned} */" if _replanned else sql
+    seen = _replanned
+    text = f"{sql} /* {seen} */" if seen else sql
     cursor = _cursor(connection)
     try:
         cursor.execute(text, params)
-    except BaseException:
+    except BaseException as error:
         cursor.close()
+        _replan(error, seen)
         raise
 
     def rows() -> list[tuple[Any, ...]]:
         with cursor:
-            return list(cursor.fetchall())
+            try:
+                return list(cursor.fetchall())
+            except NotSupportedError as error:
+                _replan(error, seen)
+                raise
 
     return rows
 

@@ -121,6 +121,18 @@ def _hash(values: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def _aware(value: Any) -> datetime | None:
+    """``value`` as an ISO 8601 date and time with its UTC offset, or None: not a text, not so
+    written, without an offset, or written so but naming no date (the 30th of February)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = parse_datetime(value)
+    except ValueError:
+        return None
+    return moment if moment is not None and moment.tzinfo is not None else None
+
+
 def _common(raw: Any, now: datetime) -> tuple[Any, Item | Outcome]:
     """The id, device and time every item has; an Outcome when one of them is wrong."""
     if not isinstance(raw, dict):
@@ -133,8 +145,8 @@ def _common(raw: Any, now: datetime) -> tuple[Any, Item | Outcome]:
     serial = raw.get("device")
     if not isinstance(serial, str) or not serial.strip() or len(serial) > 64:
         return raw_id, _refused(raw_id, "bad_device", _("“device” must be the device's serial number."))
-    moment = parse_datetime(raw["time"]) if isinstance(raw.get("time"), str) else None
-    if moment is None or moment.tzinfo is None:
+    moment = _aware(raw.get("time"))
+    if moment is None:
         return raw_id, _refused(
             raw_id, "bad_time", _("“time” must be an ISO 8601 date and time with its UTC offset.")
         )
@@ -165,7 +177,13 @@ def _heartbeat(raw: Any, now: datetime) -> Item | Outcome:
         if value is None:
             values[column] = None
             continue
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        # An integer is finite, and compared with the bounds exactly (``math.isfinite`` fails on
+        # one of hundreds of digits, which no float holds).
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or (isinstance(value, float) and not math.isfinite(value))
+        ):
             return _refused(raw_id, "bad_reading", _("“%(field)s” must be a number.") % {"field": name})
         if not low <= value <= high:
             return _refused(
@@ -237,8 +255,8 @@ def parse_batch(body: Any, now: datetime, *, digest: str = "") -> ParsedBatch:
     parsed = ParsedBatch(digest=digest)
     sent_at = body.get("sent_at")
     if sent_at is not None:
-        moment = parse_datetime(sent_at) if isinstance(sent_at, str) else None
-        if moment is None or moment.tzinfo is None:
+        moment = _aware(sent_at)
+        if moment is None:
             raise BatchRefused(
                 "malformed", _("“sent_at” must be an ISO 8601 date and time with its UTC offset.")
             )

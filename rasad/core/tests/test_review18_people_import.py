@@ -1,0 +1,43 @@
+"""A names import finds a person by their username as it is written before reading its digits
+as Latin ones: a username with Persian digits (nothing refuses one: ``rasad createuser`` takes
+it) is exported as it is and must read back as that person, not as nobody, nor as another
+person whose username has the same digits in Latin (whose names the import would then change).
+
+Cast: Alice, administrator over Isfahan (``isfahan_admin``), imports; two people at the Isfahan
+post are «ali۱» and «ali1»."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from rasad.core.actions.people import do_create_user
+from rasad.core.importers import PeopleImporter
+from rasad.core.models import User
+from rasad.testing.cast import Cast
+from rasad.testing.tabular import xlsx_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def _import(importer: User, rows: list[list[str]]) -> object:
+    upload = SimpleUploadedFile(
+        "people.xlsx", xlsx_bytes([["username", "display_name", "latin_name"], *rows])
+    )
+    return PeopleImporter(acting_user=importer).run(upload.read(), file_name="people.xlsx")
+
+
+def test_a_username_with_persian_digits_reads_back_as_that_person(cast: Cast, isfahan_admin: User):
+    persian = do_create_user("ali۱", acting_user=None, password=None, organization=cast.isfahan_post)
+    latin = do_create_user("ali1", acting_user=None, password=None, organization=cast.isfahan_post)
+    report = _import(isfahan_admin, [["ali۱", "", "First Ali"]])
+    assert report.sorted_errors() == []  # type: ignore[attr-defined]
+    assert User.objects.get(pk=persian.pk).latin_name == "First Ali"
+    assert User.objects.get(pk=latin.pk).latin_name == ""
+
+
+def test_persian_digits_typed_for_a_latin_username_still_find_it(cast: Cast, isfahan_admin: User):
+    latin = do_create_user("ali2", acting_user=None, password=None, organization=cast.isfahan_post)
+    report = _import(isfahan_admin, [["ali۲", "", "Second Ali"]])
+    assert report.sorted_errors() == []  # type: ignore[attr-defined]
+    assert User.objects.get(pk=latin.pk).latin_name == "Second Ali"
