@@ -60,6 +60,14 @@ ASSESSORS = (
     ("imi.assessor1", "پروین عطایی", "IMI", "ارزیاب ارشد جایزه ملی مدیریت انرژی", "analyst"),
     ("imi.assessor2", "بابک نادری", "IMI", "ارزیاب جایزه ملی مدیریت انرژی", "analyst"),
 )
+# The assessors' names in Latin letters, as on their passports: what English pages call them by
+# (as the core demo's ``LATIN_NAMES``).
+LATIN_NAMES: dict[str, str] = {
+    "pdo.assessor": "Keyvan Sadri",
+    "imi.coordinator": "Shahram Delavari",
+    "imi.assessor1": "Parvin Ataei",
+    "imi.assessor2": "Babak Naderi",
+}
 
 # The passive-defence answers of each company: every item "yes" except those listed.
 PD_EXCEPTIONS: dict[str, dict[str, Any]] = {
@@ -156,6 +164,7 @@ def _people() -> None:
             acting_user=None,
             password=DEMO_PASSWORD,
             display_name=name,
+            latin_name=LATIN_NAMES[username],
             organization=_org(organization),
             title=title,
             validate=False,

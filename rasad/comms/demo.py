@@ -232,6 +232,12 @@ SECOND_NODE_PEOPLE = (
     ("skh-cc.coordinator", "رضا عرب‌نژاد", "SKH-CC", "مسئول مرکز فرماندهی و کنترل", "coordinator", "SKH-CC"),
     ("skh.admin", "مریم نخعی", "SKH-GOV", "مدیر فناوری اطلاعات استانداری", "administrator", "SKH-GOV"),
 )
+# Node B's people by their names in Latin letters, as on their passports: what English pages call
+# them by (as the core demo's ``LATIN_NAMES``).
+SECOND_NODE_LATIN_NAMES: dict[str, str] = {
+    "skh-cc.coordinator": "Reza Arabnejad",
+    "skh.admin": "Maryam Nakhaei",
+}
 
 
 def load_second_node(stdout: TextIO | None = None) -> Centre:
@@ -239,7 +245,7 @@ def load_second_node(stdout: TextIO | None = None) -> Centre:
     centre's keys. Idempotent."""
     from rasad.core.actions.organizations import OrganizationValues, do_create_organization
     from rasad.core.actions.people import do_create_user, do_grant_role
-    from rasad.core.demo import DEMO_PASSWORD, SUPERUSER_DISPLAY_NAME, SUPERUSER_USERNAME
+    from rasad.core.demo import DEMO_PASSWORD, LATIN_NAMES, SUPERUSER_DISPLAY_NAME, SUPERUSER_USERNAME
     from rasad.core.models import Province, Role
     from rasad.core.roles import sync_default_roles
 
@@ -254,6 +260,7 @@ def load_second_node(stdout: TextIO | None = None) -> Centre:
             acting_user=None,
             password=DEMO_PASSWORD,
             display_name=SUPERUSER_DISPLAY_NAME,
+            latin_name=LATIN_NAMES[SUPERUSER_USERNAME],
             is_superuser=True,
             validate=False,
         )
@@ -291,6 +298,7 @@ def load_second_node(stdout: TextIO | None = None) -> Centre:
                 acting_user=admin,
                 password=DEMO_PASSWORD,
                 display_name=name,
+                latin_name=SECOND_NODE_LATIN_NAMES[username],
                 organization=organizations[member_of],
                 title=title,
                 validate=False,

@@ -213,6 +213,15 @@ APPLICATIONS: tuple[tuple[str, int, int, str, str], ...] = (
 )
 
 
+# The people of the green-jobs demo by their names in Latin letters, as on their passports: what
+# English pages call them by (as the core demo's ``LATIN_NAMES``).
+LATIN_NAMES: dict[str, str] = {
+    "qom-labour.analyst": "Reza Karimi",
+    "qom-tvto.analyst": "Leila Hosseini",
+    "qom-recycling.owner": "Hamid Rostami",
+}
+
+
 def load_demo(stdout: TextIO | None = None) -> dict[str, int]:
     """Load the demo green jobs (and the programmes demo first, when it is missing)."""
     if not Scheme.objects.filter(code=SCHEME).exists():
@@ -254,6 +263,7 @@ def _person(username: str, name: str, organization: Organization, role: str, tit
         acting_user=None,
         password=DEMO_PASSWORD,
         display_name=name,
+        latin_name=LATIN_NAMES[username],
         organization=organization,
         title=title,
         validate=False,

@@ -37,7 +37,6 @@ from rasad.indicators.actions import (
 )
 from rasad.indicators.models import Assignment, Indicator, Observation
 from rasad.lib.jalali import JalaliPeriod, periods_between, today_in_tehran
-from rasad.lib.persian import to_persian_digits
 
 COORDINATOR = "imidro.coordinator"
 HOLDING = "IMIDRO"
@@ -212,7 +211,9 @@ def _scorecard(
     do_save_scorecard(
         ScorecardValues(
             holding,
-            f"رتبه‌بندی انرژی و انتشار معادن {to_persian_digits(str(last_year))}",
+            # The year is the scorecard's own field, shown beside its name on every page (a year
+            # in the name read «… ۱۴۰۴ · ۱۴۰۴» on the scorecard's page).
+            "رتبه‌بندی انرژی و انتشار معادن",
             last_year,
             last_year - 1,
             ["معدن"],

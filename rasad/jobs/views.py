@@ -18,6 +18,7 @@ from django_tasks.base import TaskResultStatus
 
 from rasad.jobs.access import may_manage_jobs
 from rasad.jobs.actions import do_change_schedule, do_retry_task
+from rasad.jobs.engine import periodic_jobs
 from rasad.jobs.exports import (
     do_record_download,
     do_request_export,
@@ -40,6 +41,11 @@ class ManagerView(SignedInView):
             raise refusal()
 
 
+def _schedule_context(schedule: Schedule, form: ScheduleForm) -> dict[str, Any]:
+    job = periodic_jobs().get(schedule.name)
+    return {"schedule": schedule, "title": job.title if job is not None else "", "form": form}
+
+
 class JobsView(ManagerView):
     def get(self, request: AuthenticatedRequest) -> HttpResponse:
         runs = TaskRun.objects.select_related("task", "owner")
@@ -49,6 +55,11 @@ class JobsView(ManagerView):
         running = runs.filter(task__status=TaskResultStatus.RUNNING).order_by("task__started_at")
         waiting = runs.filter(task__status=TaskResultStatus.READY).order_by("task__run_after")
         retrying = waiting.exclude(last_error="")
+        # Each schedule by the title its app declared («گزارش روزانهٔ اعلان‌های پرونده‌ها»), its
+        # name (cases-daily-digest) beside it for the administrator who reads the logs.
+        titles = {name: job.title for name, job in periodic_jobs().items()}
+        declared = Schedule.objects.filter(is_orphaned=False)
+        schedules = [(schedule, titles.get(schedule.name, "")) for schedule in declared]
         return render(
             request,
             "jobs/jobs.html",
@@ -58,7 +69,7 @@ class JobsView(ManagerView):
                 "running": running[:100],
                 "waiting_count": waiting.count(),
                 "retrying": retrying[:50],
-                "schedules": Schedule.objects.filter(is_orphaned=False),
+                "schedules": schedules,
             },
         )
 
@@ -80,7 +91,7 @@ class ScheduleEditView(ManagerView):
     def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         schedule = _schedule_or_404(pk)
         form = ScheduleForm(initial={"cron": schedule.cron, "is_enabled": schedule.is_enabled})
-        return render(request, "jobs/schedule_form.html", {"schedule": schedule, "form": form})
+        return render(request, "jobs/schedule_form.html", _schedule_context(schedule, form))
 
     def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         schedule = _schedule_or_404(pk)
@@ -95,7 +106,7 @@ class ScheduleEditView(ManagerView):
         ):
             messages.success(request, _("The schedule was saved."))
             return redirect("jobs:jobs")
-        return render(request, "jobs/schedule_form.html", {"schedule": schedule, "form": form}, status=400)
+        return render(request, "jobs/schedule_form.html", _schedule_context(schedule, form), status=400)
 
 
 class RunProgressView(SignedInView):

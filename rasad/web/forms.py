@@ -218,8 +218,11 @@ class PeriodWidget(forms.MultiWidget):
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         first, last = self.years
-        self.widgets[0].choices = [("", "—"), *_part_choices(self.kinds)]  # type: ignore[attr-defined]
-        self.widgets[1].choices = [("", "—")] + [  # type: ignore[attr-defined]
+        # Nothing chosen reads as what is to be chosen («ماه», «سال»), not as a dash: in a filter
+        # beside fields that say what they hold in their placeholders, two dashes said nothing.
+        part = _("Month") if self.kinds == ("month",) else _("Period")
+        self.widgets[0].choices = [("", str(part)), *_part_choices(self.kinds)]  # type: ignore[attr-defined]
+        self.widgets[1].choices = [("", str(_("Year")))] + [  # type: ignore[attr-defined]
             (str(year), formatting.digits(year)) for year in range(last, first - 1, -1)
         ]
         return super().get_context(name, value, attrs)

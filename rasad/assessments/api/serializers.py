@@ -30,6 +30,7 @@ from rasad.assessments.models import (
 )
 from rasad.cases.models import Case
 from rasad.indicators.models import Indicator
+from rasad.lib import formatting
 from rasad.lib.persian import normalize_text
 
 
@@ -152,7 +153,12 @@ class _PartInput(serializers.Serializer[Any]):
         part = self._find(model, code)
         if part is None:
             raise serializers.ValidationError(
-                {field_name: [_("This version has no part with the code “%(code)s”.") % {"code": code}]}
+                {
+                    field_name: [
+                        _("This version has no part with the code “%(code)s”.")
+                        % {"code": formatting.code(code)}
+                    ]
+                }
             )
         return part
 
@@ -489,7 +495,7 @@ class AnswersSerializer(serializers.Serializer[Any]):
         for row in self.validated_data["answers"]:
             item = items.get(row["item"])
             if item is None:
-                unknown.append(str(_("Unknown item “%(code)s”.") % {"code": row["item"]}))
+                unknown.append(str(_("Unknown item “%(code)s”.") % {"code": formatting.code(row["item"])}))
                 continue
             values.append(AnswerValues(item, row["answer"], row["value"], row["comment"]))
         if unknown:

@@ -126,6 +126,7 @@ from rasad.assessments.spreadsheet import bands_file, instrument_file
 from rasad.cases.models import Case
 from rasad.core.api.serializers import ImportReportSerializer, ImportUploadSerializer
 from rasad.core.models import User
+from rasad.lib import formatting
 from rasad.lib.downloads import content_download
 from rasad.lib.tabular import XLSX_TYPE
 
@@ -144,7 +145,12 @@ def _require_lead(assessment: Assessment, user: User) -> None:
 def _file_bytes(upload: Any) -> bytes:
     if upload.size > MAX_UPLOAD:
         raise serializers.ValidationError(
-            {"file": [_("The file is larger than %(limit)s bytes.") % {"limit": MAX_UPLOAD}]}
+            {
+                "file": [
+                    _("The file is larger than %(size)s MB.")
+                    % {"size": formatting.number(MAX_UPLOAD // 2**20)}
+                ]
+            }
         )
     return bytes(upload.read())
 
@@ -403,7 +409,11 @@ class CycleViewSet(ScopedModelViewSet):
         unknown = sorted(set(codes) - {section.code for section in sections})
         if unknown:
             raise serializers.ValidationError(
-                {"sections": [_("Unknown section “%(code)s”.") % {"code": code} for code in unknown]}
+                {
+                    "sections": [
+                        _("Unknown section “%(code)s”.") % {"code": formatting.code(code)} for code in unknown
+                    ]
+                }
             )
         do_name_audit(cycle, organization, sections, acting_user=acting_user(request))
         response = Response(CycleSerializer(cycle, context=self.get_serializer_context()).data)
@@ -585,7 +595,9 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         if code:
             item = Item.objects.filter(instrument_id=assessment.cycle.instrument_id, code=code).first()
             if item is None:
-                raise serializers.ValidationError({"item": [_("Unknown item “%(code)s”.") % {"code": code}]})
+                raise serializers.ValidationError(
+                    {"item": [_("Unknown item “%(code)s”.") % {"code": formatting.code(code)}]}
+                )
         evidence = do_add_evidence(
             assessment,
             serializer.validated_data["file"],
@@ -725,7 +737,9 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         for row in serializer.validated_data["entries"]:
             criterion = criteria.get(row["criterion"])
             if criterion is None:
-                unknown.append(_("Unknown criterion “%(code)s”.") % {"code": row["criterion"]})
+                unknown.append(
+                    _("Unknown criterion “%(code)s”.") % {"code": formatting.code(row["criterion"])}
+                )
                 continue
             entries.append(FeedbackValues(criterion, row["strengths"], row["improvements"]))
         if unknown:

@@ -15,6 +15,20 @@ from rasad.core.models import User
 pytestmark = pytest.mark.django_db
 
 
+def test_the_demo_assessors_have_names_in_latin_letters():
+    from rasad.assessments.demo import ASSESSORS, LATIN_NAMES
+    from rasad.core.actions.people import clean_latin_name
+
+    assert set(LATIN_NAMES) == {username for username, *_ in ASSESSORS}
+    assert all(clean_latin_name(name) == name and name for name in LATIN_NAMES.values())
+    load_core_demo()
+    load_demo()
+    # What an English page calls Shahram Delavari, the award's secretary.
+    assert User.objects.get(username="imi.coordinator").latin_name == "Shahram Delavari"
+    named = User.objects.filter(username__in=LATIN_NAMES).values_list("username", "latin_name")
+    assert dict(named) == LATIN_NAMES
+
+
 def test_the_demo_cycles_load_once_and_tell_their_stories():
     load_core_demo()
     first = load_demo()

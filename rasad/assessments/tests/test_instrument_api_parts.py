@@ -156,3 +156,17 @@ def test_a_part_of_a_used_version_is_changed_in_its_next_version(cast: Cast, civ
         "حفاظت فیزیکی تأسیسات"
     )
     assert used.sections.get(code=section.code).title == section.title
+
+
+def test_an_unknown_part_is_named_by_its_code_in_the_readers_digits(cast: Cast, isfahan_coordinator: Any):
+    # A Persian answer names the code as the pages write codes, «Q۹», not «Q9» in a Persian
+    # sentence; a client that asks for English reads it in Latin digits.
+    instrument = _draft(cast, isfahan_coordinator)
+    client = client_for(isfahan_coordinator)
+    url = f"/api/v1/assessment-instruments/{instrument.pk}/criteria/"
+    criterion = {"section": "Q9", "code": "Q9.1", "title": "هیچ"}
+    response = client.post(url, criterion, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["section"] == ["این نسخه موردی با کد «Q۹» ندارد."]
+    response = client.post(url, criterion, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.json()["error"]["fields"]["section"] == ["This version has no part with the code “Q9”."]

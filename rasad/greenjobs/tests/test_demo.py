@@ -34,6 +34,14 @@ def test_the_demo_has_a_dozen_businesses_and_applications_at_every_step():
     assert scheme.committed == approved + closed.disbursed_amount
     assert scheme.disbursed == sum(a.disbursed_amount for a in scheme.applications.all())
     assert Business.objects.filter(knowledge_based=True).count() == 2
+    # Its people have names in Latin letters for English pages, as the core demo's people do.
+    from rasad.core.actions.people import clean_latin_name
+    from rasad.core.models import User
+    from rasad.greenjobs.demo import LATIN_NAMES
+
+    named = User.objects.filter(username__in=LATIN_NAMES).values_list("username", "latin_name")
+    assert dict(named) == LATIN_NAMES
+    assert all(clean_latin_name(name) == name and name for name in LATIN_NAMES.values())
     from rasad.greenjobs.models import Certificate
     from rasad.greenjobs.tasks import notify_expiring
 

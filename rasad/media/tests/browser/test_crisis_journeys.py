@@ -115,7 +115,7 @@ def test_the_crisis_room_from_opening_to_the_report(journey: Any, cast: Cast, wi
     page.fill("textarea[name=closing_summary]", "شایعه در دو ساعت مهار شد.")
     hq.submit("[data-testid=submit]")
     assert "شایعه در دو ساعت مهار شد." in page.inner_text("[data-testid=closing-summary]")
-    assert page.inner_text("[data-testid=report-rumours]") == "۱ / ۱"
+    assert page.inner_text("[data-testid=report-rumours]") == "۱ از ۱"
     screenshot(page, f"media-crisis-report-{width}")
 
 
