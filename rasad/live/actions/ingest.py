@@ -301,9 +301,9 @@ def do_ingest_batches(submissions: list[Submission]) -> list[BatchResult]:
     the other batches of the group alone.
 
     On PostgreSQL the statements that do not wait for one another's answers share a round trip
-    (``rasad.lib.prepared.pipelined``): the ``BEGIN``, the credentials' check and the devices'
-    lock; the inserts, the devices' update and the audit append. A group is then four round
-    trips with its read and its ``COMMIT``, instead of eight."""
+    (``rasad.lib.prepared.pipelined``): the ``BEGIN``, the credentials' check, the devices' lock
+    and the reads of what is recorded (``_read_recorded``); the inserts, the devices' update and
+    the audit append. A group is then three round trips with its ``COMMIT``, instead of eight."""
     order = sorted(range(len(submissions)), key=lambda n: submissions[n].credential.organization_id)
     written = _write_group([submissions[n] for n in order])
     results: list[BatchResult | None] = [None] * len(submissions)
@@ -354,13 +354,16 @@ def _check_credentials(submissions: list[Submission]) -> Callable[[], None]:
 
 def _write_group(submissions: list[Submission]) -> list[BatchResult]:
     with pipelined():
-        # One round trip: BEGIN, the credentials' check, the devices' lock (in this order).
+        # One round trip: BEGIN, the credentials' check, the devices' lock and the reads of what
+        # is recorded (in this order: the server reads after it has the locks).
         check = _check_credentials(submissions)
         locked = _lock_devices(submissions)
+        stored = _read_recorded(submissions)
         check()
         group = _Group(locked())
-        _settle_heartbeats(group, submissions)
-        _settle_events(group, submissions)
+        heartbeats, events = stored(group)
+        _settle_heartbeats(group, submissions, heartbeats)
+        _settle_events(group, submissions, events)
         statements = _write_rows(group, submissions)
     # The pipeline's end sent the writes and waited for their answers: read them.
     return _after_write(group, submissions, *statements)
@@ -569,9 +572,91 @@ _STORED_EVENTS = PreparedQuery(
 )
 
 
-def _settle_heartbeats(group: _Group, submissions: list[Submission]) -> None:
-    ids = [i.uuid for s in submissions for i in _items(s.batch.heartbeats)]
-    stored: dict[uuid.UUID, str] = {row[0]: row[1] for row in _STORED_HEARTBEATS.rows(ids=ids)} if ids else {}
+Recorded = tuple[dict[uuid.UUID, str], list[tuple[Any, ...]]]
+
+
+def _read_recorded(submissions: list[Submission]) -> Callable[[_Group], Recorded]:
+    """Send the reads of what the group's items may repeat: the heartbeats' ids already
+    recorded, and the events recorded with one of the group's ids or with one of its (device,
+    sequence) pairs (as ``(uuid, content_hash, id, device_id, sequence)`` rows). The function
+    returned, given the group's locked devices, gives them.
+
+    On PostgreSQL they are sent now, to share the round trip of the devices' lock (the server
+    runs them after the lock is granted, each statement in a snapshot of its own, so they see
+    whatever a group that held a device before committed): the events' devices are named by
+    (post, serial), as the lock names them, since their ids come only with the lock's answer.
+    Elsewhere (SQLite, one writer at a time) they run when the function is called, with the
+    devices' ids."""
+    beats = [i.uuid for s in submissions for i in _items(s.batch.heartbeats)]
+    candidates = [(s, i) for s in submissions for i in _items(s.batch.events)]
+    if connection.vendor != "postgresql":
+
+        def later(group: _Group) -> Recorded:
+            stored = {row[0]: row[1] for row in _STORED_HEARTBEATS.rows(ids=beats)} if beats else {}
+            keys = {
+                (device.pk, item.values["sequence"])
+                for submission, item in candidates
+                if isinstance(device := group.device_for(submission.credential.organization_id, item), Device)
+            }
+            rows: list[tuple[Any, ...]] = []
+            if candidates:
+                rows = [
+                    tuple(row)
+                    for row in _STORED_EVENTS.rows(
+                        ids=[i.uuid for _s, i in candidates],
+                        devices=sorted({d for d, _q in keys}),
+                        sequences=sorted({q for _d, q in keys}),
+                    )
+                ]
+            return stored, rows
+
+        return later
+    beats_sent = send(_recorded_statements()[0], [beats]) if beats else None
+    events_sent = None
+    if candidates:
+        events_sent = send(
+            _recorded_statements()[1],
+            [
+                [i.uuid for _s, i in candidates],
+                [s.credential.organization_id for s, _i in candidates],
+                [i.serial for _s, i in candidates],
+                [i.values["sequence"] for _s, i in candidates],
+            ],
+        )
+
+    def read(_group: _Group) -> Recorded:
+        stored = {row[0]: row[1] for row in beats_sent()} if beats_sent is not None else {}
+        return stored, events_sent() if events_sent is not None else []
+
+    return read
+
+
+_RECORDED: list[str] = []
+
+
+def _recorded_statements() -> list[str]:
+    """The SQL of ``_read_recorded``'s two reads on PostgreSQL (the tables and columns the
+    models'; each the same for every group, so run prepared): the heartbeats by id; the events by
+    uuid, and by (device, sequence) with the device found by (post, serial)."""
+    if not _RECORDED:
+        quote = connection.ops.quote_name
+        beats, events, devices = (quote(m._meta.db_table) for m in (Heartbeat, DeviceEvent, Device))
+        columns = ", ".join(f"e.{quote(c)}" for c in ("uuid", "content_hash", "id", "device_id", "sequence"))
+        _RECORDED.extend(
+            [
+                f"SELECT id, content_hash FROM {beats} WHERE id = ANY(%s::uuid[])",  # noqa: S608
+                f"SELECT {columns} FROM {events} e WHERE e.uuid = ANY(%s::uuid[]) "  # noqa: S608
+                f"UNION ALL SELECT {columns} FROM unnest(%s::bigint[], %s::text[], %s::bigint[]) "
+                f"AS v(post, serial, sequence) JOIN {devices} d "
+                "ON d.organization_id = v.post AND d.serial = v.serial "
+                f"JOIN {events} e ON e.device_id = d.id AND e.sequence = v.sequence "
+                "AND e.sequence IS NOT NULL",
+            ]
+        )
+    return _RECORDED
+
+
+def _settle_heartbeats(group: _Group, submissions: list[Submission], stored: dict[uuid.UUID, str]) -> None:
     seen: dict[uuid.UUID, str] = {}
     for submission in submissions:
         post_id = submission.credential.organization_id
@@ -619,26 +704,15 @@ def _repeat(item: Item, known_hash: str, stream_id: int | None) -> Outcome:
     )
 
 
-def _settle_events(group: _Group, submissions: list[Submission]) -> None:
+def _settle_events(group: _Group, submissions: list[Submission], recorded: list[tuple[Any, ...]]) -> None:
     """Each event of the group: new, a copy of one recorded (or of one earlier in the group),
-    a conflict, or refused. One read finds both the ids already recorded and the sequences the
-    group's devices already used."""
-    candidates = [(s, i) for s in submissions for i in _items(s.batch.events)]
-    keys = {
-        (device.pk, item.values["sequence"])
-        for submission, item in candidates
-        if isinstance(device := group.device_for(submission.credential.organization_id, item), Device)
-    }
+    a conflict, or refused. ``recorded`` (``_read_recorded``) holds both the events recorded with
+    the group's ids and those that used the sequences the group's events name."""
     stored: dict[uuid.UUID, dict[str, Any]] = {}
     used: set[tuple[int, int]] = set()
-    if candidates:
-        for event_id, content_hash, pk, device_id, sequence in _STORED_EVENTS.rows(
-            ids=[i.uuid for _s, i in candidates],
-            devices=sorted({d for d, _q in keys}),
-            sequences=sorted({q for _d, q in keys}),
-        ):
-            stored[event_id] = {"content_hash": content_hash, "id": pk}
-            used.add((device_id, sequence))
+    for event_id, content_hash, pk, device_id, sequence in recorded:
+        stored[event_id] = {"content_hash": content_hash, "id": pk}
+        used.add((device_id, sequence))
     seen: dict[uuid.UUID, tuple[str, Outcome]] = {}
     for submission in submissions:
         post_id = submission.credential.organization_id
