@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Field, Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -805,7 +805,11 @@ def _insert(rows: list[Heartbeat] | list[DeviceEvent]) -> Callable[[], None]:
         model._default_manager.bulk_create(rows)  # type: ignore[arg-type]
         return _nothing
     sql, fields = _insert_statement(model)
-    columns = [[f.get_db_prep_save(getattr(row, f.attname), connection) for row in rows] for f in fields]
+    # The connection itself, not Django's proxy ``connection``: preparing each value reads its
+    # attributes, and each read through the proxy looked the connection up again (asgiref's
+    # ``Local``: some 180 lookups a group of eight, a few per cent of its write's CPU).
+    database = connections[DEFAULT_DB_ALIAS]
+    columns = [[f.get_db_prep_save(getattr(row, f.attname), database) for row in rows] for f in fields]
     returned = send(sql, columns)
 
     def done() -> None:
@@ -888,8 +892,9 @@ def _save_devices(devices: list[Device]) -> Callable[[], None]:
             f"UPDATE {table} SET {assignments} FROM unnest(%s::bigint[], {arrays}) "  # noqa: S608
             f"AS v(column1, {names}) WHERE {table}.{quote('id')} = v.column1 RETURNING 1"
         )
+        database = connections[DEFAULT_DB_ALIAS]  # not the proxy (``_insert`` says why)
         columns = [[device.pk for device in devices]]
-        columns += [[f.get_db_prep_save(getattr(d, f.attname), connection) for d in devices] for f in fields]
+        columns += [[f.get_db_prep_save(getattr(d, f.attname), database) for d in devices] for f in fields]
         updated = send(sql, columns)
 
         def done() -> None:
