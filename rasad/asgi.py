@@ -21,15 +21,10 @@ is handed the server's ``send`` once Django has sent its headers (every middlewa
 for any response), and the hub then writes each event to every connection from one callback on
 the event loop, instead of waking a task per stream that runs Django's response iteration.
 
-The application is loaded whole before the worker serves (``rasad.lib.warmup``), and what it
-loaded is then left out of the garbage collector's passes (``gc.freeze``, as in ``rasad.wsgi``):
-some 270,000 objects that live as long as the process, which made each full pass cost about
-155 ms of CPU with the GIL held, while no stream of the node was written
-(docs/development/benchmarks.md, "Live operations over HTTP", session 18)."""
+The application is loaded whole before the worker serves (``rasad.lib.warmup``)."""
 
 from __future__ import annotations
 
-import gc
 import itertools
 import os
 from collections.abc import Awaitable, Callable, Mapping
@@ -113,5 +108,3 @@ application = Application(Handler())
 from rasad.lib.warmup import warm_up  # noqa: E402
 
 warm_up()
-gc.collect()  # what warm-up left as garbage is freed, not frozen
-gc.freeze()
