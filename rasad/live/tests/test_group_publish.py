@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -75,7 +75,7 @@ def test_a_group_is_answered_before_its_pushes_reach_redis_and_they_keep_the_com
     assert committer.publisher.wait()
     # Every event pushed once, in the order of the commits (the stream ids' order).
     pushed = [event_id for exchange in redis.exchanges for event_id in _event_ids(exchange)]
-    stream_ids = [answer.events[0].stream_id for answer in answers]
+    stream_ids = [cast(int, answer.events[0].stream_id) for answer in answers]
     assert pushed == stream_ids == sorted(stream_ids)
     assert DeviceEvent.objects.filter(pk__in=stream_ids).count() == 4
     # What was handed over while an exchange waited went together in the next one.
