@@ -649,8 +649,11 @@ def _recorded_statements() -> list[str]:
                 f"UNION ALL SELECT {columns} FROM unnest(%s::bigint[], %s::text[], %s::bigint[]) "
                 f"AS v(post, serial, sequence) JOIN {devices} d "
                 "ON d.organization_id = v.post AND d.serial = v.serial "
-                f"JOIN {events} e ON e.device_id = d.id AND e.sequence = v.sequence "
-                "AND e.sequence IS NOT NULL",
+                # Each (device, sequence) looked up in the unique index on both columns, whatever
+                # the planner thinks of the table's size (not every event of the device): a
+                # LATERAL subquery kept apart from the join (OFFSET 0) has both as its conditions.
+                f"CROSS JOIN LATERAL (SELECT * FROM {events} x WHERE x.device_id = d.id "
+                "AND x.sequence = v.sequence AND x.sequence IS NOT NULL OFFSET 0) e",
             ]
         )
     return _RECORDED
