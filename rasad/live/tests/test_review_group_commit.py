@@ -80,14 +80,15 @@ def test_with_redis_away_a_group_is_recorded_acknowledged_and_pushed_in_process(
     pushed: list[Any] = []
     unsubscribe = bus.subscribe_local(pushed.append)
     items = [event_item(isfahan, 1), event_item(kerman, 1)]
+    committer = GroupCommitter()
     try:
         with django_capture_on_commit_callbacks(execute=True):
             answers = _group(
-                GroupCommitter(),
-                [_submission(isfahan_agent, [items[0]]), _submission(kerman_agent, [items[1]])],
+                committer, [_submission(isfahan_agent, [items[0]]), _submission(kerman_agent, [items[1]])]
             )
     finally:
         unsubscribe()
+    assert committer.publisher.wait(), "the publishing thread tried Redis"
     assert [answer.events[0].result.value for answer in answers] == ["created", "created"]
     assert DeviceEvent.objects.filter(uuid__in=[item["id"] for item in items]).count() == 2
     assert redis.tries >= 1, "Redis was tried"
