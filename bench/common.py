@@ -103,6 +103,24 @@ def server_cpu_seconds() -> float | None:
     return sum(seconds for pid, (parent, seconds) in _processes().items() if postmaster in (pid, parent))
 
 
+def commits_and_wal_flushes() -> tuple[float, float]:
+    """The database's committed transactions so far (``pg_stat_database.xact_commit``, read-only
+    ones and this query's own included) and its WAL flushes (``pg_stat_wal.wal_sync``: one per
+    fsync of the log, so that flushes per event or request show how many each fsync carried).
+    Not a number on SQLite, which keeps no such counters. The connection is closed afterwards,
+    so that a benchmark holds none open while it measures."""
+    if connection.vendor != "postgresql":
+        return float("nan"), float("nan")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()), "
+            "(SELECT wal_sync FROM pg_stat_wal)"
+        )
+        commits, syncs = cursor.fetchone()
+    connection.close()
+    return float(commits), float(syncs)
+
+
 def _processes() -> dict[int, tuple[int, float]]:
     """Every running process this user may read: {pid: (parent pid, CPU seconds used so far)},
     from /proc; empty where /proc cannot be read."""

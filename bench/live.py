@@ -421,23 +421,15 @@ def ingest_counters() -> dict[str, float]:
     """CPU seconds so far of the server's processes and of PostgreSQL's, and the database's
     commits and WAL flushes (``pg_stat_wal.wal_sync``: one per fsync of the log, so that
     flushes per event show how many events each commit's fsync carried)."""
-    from django.db import connection
+    from bench.common import children_cpu_seconds, commits_and_wal_flushes, server_cpu_seconds
 
-    from bench.common import children_cpu_seconds, server_cpu_seconds
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()), "
-            "(SELECT wal_sync FROM pg_stat_wal)"
-        )
-        commits, syncs = cursor.fetchone()
-    connection.close()
+    commits, syncs = commits_and_wal_flushes()
     return {
         "server_cpu": children_cpu_seconds(),
         "database_cpu": server_cpu_seconds() or 0.0,
         "client_cpu": time.process_time(),  # this process: the agents' threads and the lock sampler
-        "commits": float(commits),
-        "wal_syncs": float(syncs),
+        "commits": commits,
+        "wal_syncs": syncs,
     }
 
 

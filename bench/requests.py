@@ -41,7 +41,14 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from bench.common import INDICATORS, children_cpu_seconds, months_back, server, server_cpu_seconds
+from bench.common import (
+    INDICATORS,
+    children_cpu_seconds,
+    commits_and_wal_flushes,
+    months_back,
+    server,
+    server_cpu_seconds,
+)
 from rasad.cases.models import Case
 from rasad.core.actions.organizations import OrganizationValues, do_create_organization
 from rasad.core.actions.people import do_create_user, do_grant_role
@@ -275,21 +282,11 @@ _sampled = [0]
 
 
 def database_counters() -> tuple[float, float]:
-    """The database's transactions so far (``xact_commit``, read-only ones included; the lock
-    sampler's and this query's left out) and its WAL flushes (``pg_stat_wal.wal_sync``: one per
-    fsync of the log). Not a number on SQLite (``bench.sqlite_writes``), which keeps no such
-    counters."""
-    if connection.vendor != "postgresql":
-        return float("nan"), float("nan")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()), "
-            "(SELECT wal_sync FROM pg_stat_wal)"
-        )
-        commits, syncs = cursor.fetchone()
-    connection.close()
+    """``commits_and_wal_flushes`` with the lock sampler's transactions and these queries' own
+    left out of the commits. Not a number on SQLite (``bench.sqlite_writes``)."""
+    commits, syncs = commits_and_wal_flushes()
     _sampled[0] += 1
-    return float(commits) - _sampled[0], float(syncs)
+    return commits - _sampled[0], syncs
 
 
 @contextmanager

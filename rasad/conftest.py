@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 
 from rasad.testing.cast import Cast, build_cast, refetched
 from rasad.testing.database import TemplatedSetUp, mark_emptied
+from rasad.testing.schedule import ModuleRuns
 
 # Property tests have no time limit per example: on a loaded machine one example is slow, not
 # wrong, and a deadline turns that into a flaky failure. Each test bounds its examples instead.
@@ -153,6 +154,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         *[item for item in tail if slow(item)],
         *[item for item in tail if not slow(item)],
     ]
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> ModuleRuns | None:
+    """``-n 2`` (pytest-xdist's ``--dist load``) hands the tests out a few at a time, in the order
+    above, a module's consecutive tests together (rasad/testing/schedule.py): xdist's own chunks
+    left one worker running for minutes after the other had finished."""
+    return ModuleRuns(config, log) if config.getvalue("dist") == "load" else None
 
 
 @pytest.fixture(autouse=True)

@@ -76,6 +76,8 @@ run() {  # run NAME ENV... -- PYTEST-ARGS...
     "$RESULTS/$name-timeline" || true
 }
 # Two workers (pytest-xdist): the machine has two cores, and each worker gets its own test database.
+# They are handed the tests a few at a time in the run's order (rasad/testing/schedule.py), so that
+# both finish together: xdist's own chunks left one running alone for minutes at the end.
 # Coverage (RASAD_COVERAGE=1): measured on the SQLite run and reported after it: the total, then
 # the twenty least-covered modules. Off by default: with it, the SQLite run of 5,257 tests took
 # 25 min at load 2 (the last CI's SQLite part, 4,467 tests without it, about 10 min), which

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -24,6 +25,11 @@ _M = TypeVar("_M", bound=models.Model)
 
 class ObjectNotFound(Http404):
     """Raised for objects that do not exist and for objects outside the user's scope alike."""
+
+
+def refusal() -> ObjectNotFound:
+    """The one answer to anything a user may not do or see: the 404 of a missing object."""
+    return ObjectNotFound(gettext("No such object, or you may not see it."))
 
 
 def access_object(

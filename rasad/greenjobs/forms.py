@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from rasad.core.models import Organization
 from rasad.greenjobs.actions import BusinessValues, OutcomeValues, SchemeValues
 from rasad.greenjobs.choices import BusinessSize, Milestone, SchemeKind
-from rasad.greenjobs.models import Business, Occupation, Scheme
+from rasad.greenjobs.models import Business, Certificate, Occupation, Scheme
 from rasad.lib import formatting
 from rasad.web.forms import JalaliDateField, NormalizedCharField, NumberInput, StyledForm, typed_number
 
@@ -312,6 +312,13 @@ class SchemeForm(StyledForm):
         }
 
 
+class CertificateChoiceField(forms.ModelChoiceField[Certificate]):
+    """A certificate by its number, in the reader's digits like every code («GC-۰۰۰۰۰۹»)."""
+
+    def label_from_instance(self, obj: Certificate) -> str:
+        return formatting.code(obj)
+
+
 class CertificateRequestForm(StyledForm):
     business = forms.ModelChoiceField(label=_("Business"), queryset=Business.objects.none())
     office = forms.ModelChoiceField(label=_("Environment office"), queryset=Organization.objects.none())
@@ -321,8 +328,8 @@ class CertificateRequestForm(StyledForm):
         required=False,
         help_text=_("The business's submitted greening checklist."),
     )
-    renews = forms.ModelChoiceField(
-        label=_("Renews certificate"), queryset=Organization.objects.none(), required=False
+    renews = CertificateChoiceField(
+        label=_("Renews certificate"), queryset=Certificate.objects.none(), required=False
     )
 
     def __init__(
@@ -344,8 +351,6 @@ class CertificateRequestForm(StyledForm):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = queryset
-        # A certificate by its number, in the reader's digits like every code («GC-۰۰۰۰۰۹»).
-        self.fields["renews"].label_from_instance = lambda certificate: formatting.code(certificate)  # type: ignore[attr-defined]
 
 
 class SiteVisitForm(StyledForm):

@@ -26,12 +26,13 @@ from django.utils.translation import gettext as _
 
 from rasad.cases.actions import ALLOWED_ATTACHMENTS, check_attachment
 from rasad.core.models import Organization, User
-from rasad.greenjobs.actions.common import Errors, money, push, require, text
+from rasad.greenjobs.actions.common import money, push, require
 from rasad.greenjobs.audit import GreenAuditEvent, audit
 from rasad.greenjobs.choices import Agency, Outcome, Stage
 from rasad.greenjobs.models import Application, Business, Decision, Document, Instalment, Scheme
 from rasad.greenjobs.rules import describe, evaluate
 from rasad.lib import formatting
+from rasad.lib.actions import Errors, text
 from rasad.lib.jalali import local_date
 from rasad.lib.persian import search_key
 

@@ -16,11 +16,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from rasad.core.models import Organization, User
-from rasad.greenjobs.actions.common import Errors, push, require, text
+from rasad.greenjobs.actions.common import push, require
 from rasad.greenjobs.audit import GreenAuditEvent, audit
 from rasad.greenjobs.choices import CertificateStatus
 from rasad.greenjobs.models import Business, Certificate
 from rasad.lib import formatting
+from rasad.lib.actions import Errors, text
 from rasad.lib.jalali import from_jalali, jalali_month_length, local_date, to_jalali
 
 GREENING_CHECKLIST = "GREEN-WS"

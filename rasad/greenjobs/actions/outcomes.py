@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 
 from rasad.core.models import User
 from rasad.greenjobs.actions.certification import add_months
-from rasad.greenjobs.actions.common import Errors, push, require, text
+from rasad.greenjobs.actions.common import push, require
 from rasad.greenjobs.audit import GreenAuditEvent, audit
 from rasad.greenjobs.choices import Milestone, ReminderKind, Stage
 from rasad.greenjobs.models import Application, OutcomeReminder, OutcomeReport
 from rasad.greenjobs.savings import record_savings
 from rasad.lib import formatting
+from rasad.lib.actions import Errors, text
 from rasad.lib.site import absolute_url
 
 FUNDED = (Stage.APPROVED, Stage.DISBURSED, Stage.CLOSED)

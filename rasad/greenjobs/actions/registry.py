@@ -10,13 +10,15 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from rasad.core.access import refusal
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import Organization, User
-from rasad.greenjobs.actions.common import Errors, money, push, refusal, require, text
+from rasad.greenjobs.actions.common import money, push, require
 from rasad.greenjobs.audit import GreenAuditEvent, audit
 from rasad.greenjobs.choices import BusinessSize, SchemeKind
 from rasad.greenjobs.models import Business, Occupation, Scheme
 from rasad.greenjobs.rules import check_rules
+from rasad.lib.actions import Errors, text
 from rasad.lib.persian import search_key
 
 BUSINESS_KINDS = (OrganizationKind.BUSINESS, OrganizationKind.WORKSHOP)

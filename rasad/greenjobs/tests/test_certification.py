@@ -14,17 +14,19 @@ from rest_framework.test import APIClient
 
 from rasad.cases.models import Notification
 from rasad.core.actions.people import do_create_user, do_grant_role
-from rasad.core.models import Role, User
+from rasad.core.models import Organization, Role, User
 from rasad.greenjobs.actions import (
     add_months,
     do_grant_certificate,
     do_record_site_visit,
     do_request_certificate,
 )
+from rasad.greenjobs.forms import CertificateChoiceField, CertificateRequestForm
 from rasad.greenjobs.models import Business, Certificate
 from rasad.greenjobs.tasks import notify_expiring
 from rasad.greenjobs.testing import greening_checklist, make_business, make_workshop
 from rasad.lib.jalali import local_date
+from rasad.lib.persian import to_persian_digits
 from rasad.testing.api import assert_nothing_changed
 from rasad.testing.cast import Cast
 
@@ -172,3 +174,17 @@ def test_the_office_refuses_with_its_reasons_which_the_business_reads(world):
         officer.post(f"/api/v1/green-certificates/{certificate.pk}/grant/", {"valid_months": 12}).status_code
         == 400
     )
+
+
+def test_the_request_form_offers_a_certificate_to_renew_by_its_number_in_the_readers_digits(world):
+    old = _granted(world, months=12)
+    form = CertificateRequestForm(
+        businesses=Business.objects.all(),
+        offices=Organization.objects.all(),
+        assessments=Business.objects.none(),
+        certificates=Certificate.objects.filter(pk=old.pk),
+    )
+    assert isinstance(form.fields["renews"], CertificateChoiceField)
+    offered = str(form["renews"])
+    assert f">{to_persian_digits(old.number)}</option>" in offered  # as every code on the page
+    assert old.number not in offered

@@ -14,9 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from rasad.core.access import refusal
 from rasad.core.models import City, Organization, User
+from rasad.lib.actions import Errors, text
 from rasad.lib.persian import search_key
-from rasad.media.actions.common import Errors, push, refusal, require, text
+from rasad.media.actions.common import push, require
 from rasad.media.audit import MediaAuditEvent, audit
 from rasad.media.choices import CrisisState, EntryKind, RumourState, Severity
 from rasad.media.models import Crisis, MemberAgency, Recipient, Rumour, Statement, TimelineEntry

@@ -15,9 +15,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rasad.core.access import refusal
 from rasad.core.models import Organization, User
+from rasad.lib.actions import Errors, text
 from rasad.lib.persian import search_key
-from rasad.media.actions.common import Errors, refusal, require, text
+from rasad.media.actions.common import require
 from rasad.media.actions.crisis import MAX_TEXT, member_ids
 from rasad.media.audit import MediaAuditEvent, audit
 from rasad.media.choices import Channel, PlanKind, PlanState

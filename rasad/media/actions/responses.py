@@ -20,7 +20,8 @@ from django.utils.translation import override
 
 from rasad.cases.actions import ALLOWED_ATTACHMENTS, check_attachment
 from rasad.core.models import User
-from rasad.media.actions.common import Errors, push, require, text
+from rasad.lib.actions import Errors, text
+from rasad.media.actions.common import push, require
 from rasad.media.actions.crisis import record_on_timeline
 from rasad.media.audit import MediaAuditEvent, audit
 from rasad.media.choices import Channel, EntryKind, RecipientState, ResponseOutcome

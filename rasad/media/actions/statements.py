@@ -24,9 +24,10 @@ from rasad.cases.calendar import current_calendar
 from rasad.cases.sla import add_working_time
 from rasad.core.models import Organization, User
 from rasad.lib import formatting
+from rasad.lib.actions import Errors, text
 from rasad.lib.jalali import local_date
 from rasad.lib.persian import search_key
-from rasad.media.actions.common import Errors, moment, push, require, text
+from rasad.media.actions.common import moment, push, require
 from rasad.media.actions.crisis import record_on_timeline
 from rasad.media.actions.deadlines import reminder_moment
 from rasad.media.audit import MediaAuditEvent, audit

@@ -17,6 +17,7 @@ from rest_framework.serializers import BaseSerializer
 from rasad.api import parsers
 from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, scope_action
 from rasad.api.writes import SavedByActionMixin, acting_user
+from rasad.core.access import refusal
 from rasad.media.actions import (
     CrisisValues,
     Deadline,
@@ -44,7 +45,6 @@ from rasad.media.actions import (
     do_save_statement,
     do_submit_statement,
 )
-from rasad.media.actions.common import refusal
 from rasad.media.actions.crisis import may_answer, may_write_on_timeline
 from rasad.media.actions.plan import may_publish
 from rasad.media.api.serializers import (

@@ -12,7 +12,8 @@ from django.db import transaction
 
 from rasad.cases.actions import ALLOWED_ATTACHMENTS, check_attachment
 from rasad.core.models import User
-from rasad.programs.actions.common import lock, push, require, text
+from rasad.lib.actions import text
+from rasad.programs.actions.common import lock, push, require
 from rasad.programs.audit import ProgrammeAuditEvent, audit_programme
 from rasad.programs.models import Programme, ProgrammeAttachment
 

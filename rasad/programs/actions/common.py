@@ -5,37 +5,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext as _
 
-from rasad.core.access import ObjectNotFound
+from rasad.core.access import refusal
 from rasad.core.models import Organization, User
 from rasad.core.scope import organization_scope
 from rasad.lib import display
 from rasad.lib.events import send_event_on_commit
 from rasad.lib.jalali import format_date
-from rasad.lib.persian import format_number, normalize_text
+from rasad.lib.persian import format_number
 from rasad.programs.models import Programme
-
-
-class Errors:
-    """Collects ``{field: [messages]}`` and raises them together, so a form shows every bad
-    field at once."""
-
-    def __init__(self) -> None:
-        self.fields: dict[str, list[str]] = {}
-
-    def add(self, name: str, message: str) -> None:
-        self.fields.setdefault(name, []).append(message)
-
-    def raise_if_any(self) -> None:
-        if self.fields:
-            raise ValidationError(self.fields)
-
-
-def refusal() -> ObjectNotFound:
-    return ObjectNotFound(_("No such object, or you may not see it."))
 
 
 def require(user: User, model: type[models.Model], action: str, organization: Organization) -> None:
@@ -46,11 +25,6 @@ def require(user: User, model: type[models.Model], action: str, organization: Or
 
 def may_see(user: User, organization: Organization) -> bool:
     return organization_scope(user, Organization, "view").contains(organization)
-
-
-def text(value: Any, limit: int | None = None) -> str:
-    cleaned = normalize_text(str(value or "")).strip()
-    return cleaned[:limit] if limit else cleaned
 
 
 def lock(programme: Programme) -> Programme:

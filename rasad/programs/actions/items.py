@@ -17,8 +17,9 @@ from rasad.cases.choices import CaseKind, Priority
 from rasad.cases.models import Category
 from rasad.core.models import Organization, User
 from rasad.indicators.models import Indicator
+from rasad.lib.actions import Errors
 from rasad.lib.jalali import local_date
-from rasad.programs.actions.common import Errors, day, lock, may_see, push, require
+from rasad.programs.actions.common import day, lock, may_see, push, require
 from rasad.programs.audit import ProgrammeAuditEvent, audit_programme
 from rasad.programs.choices import OPEN_FOR_ITEMS, Comparator, ProgrammeStatus
 from rasad.programs.models import ActionItem, IndicatorTarget, Objective, Party, Programme

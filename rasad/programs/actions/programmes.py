@@ -12,11 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rasad.core.access import refusal
 from rasad.core.models import Organization, User
 from rasad.core.scope import organization_scope
+from rasad.lib.actions import Errors, text
 from rasad.lib.jalali import local_date
 from rasad.lib.persian import search_key
-from rasad.programs.actions.common import Errors, day, lock, may_see, number, push, refusal, require, text
+from rasad.programs.actions.common import day, lock, may_see, number, push, require
 from rasad.programs.audit import ProgrammeAuditEvent, audit_programme
 from rasad.programs.choices import FINISHED_STATUSES, ProgrammeKind, ProgrammeStatus
 from rasad.programs.models import Party, Programme

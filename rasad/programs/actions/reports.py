@@ -24,10 +24,12 @@ from django.utils.translation import override
 
 from rasad.cases.actions import CaseValues, do_answer_case, do_open_case
 from rasad.cases.choices import OPEN_STATUSES, CaseKind, Priority
+from rasad.core.access import refusal
 from rasad.core.models import User
 from rasad.jobs.engine import claim_effect
+from rasad.lib.actions import Errors, text
 from rasad.lib.jalali import JalaliPeriod, format_date, local_date
-from rasad.programs.actions.common import Errors, lock, push, refusal, text
+from rasad.programs.actions.common import lock, push
 from rasad.programs.audit import audit_report_submitted, audit_reports_requested
 from rasad.programs.choices import ProgrammeStatus, ReportState
 from rasad.programs.models import ActionItem, Programme, StatusReport

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from rasad.core.models import User
-from rasad.programs.actions.common import Errors, lock, number, push, require, text
+from rasad.lib.actions import Errors, text
+from rasad.programs.actions.common import lock, number, push, require
 from rasad.programs.audit import ProgrammeAuditEvent, audit_programme
 from rasad.programs.choices import FINISHED_STATUSES, ProgrammeStatus
 from rasad.programs.models import Axis, Objective, Programme

@@ -37,14 +37,16 @@ from django.utils.translation import gettext as _
 
 from rasad.cases.choices import NotificationKind
 from rasad.cases.notifications import notify
+from rasad.core.access import refusal
 from rasad.core.models import Organization, User
 from rasad.core.scope import users_who_can
 from rasad.jobs.engine import claim_effect, enqueue
 from rasad.jobs.mail import Attachment
+from rasad.lib.actions import Errors
 from rasad.lib.progress import track
 from rasad.lib.site import public_url
 from rasad.training import ical, texts
-from rasad.training.actions.common import Errors, allowed, moment, push, refusal
+from rasad.training.actions.common import allowed, moment, push
 from rasad.training.audit import TrainingAuditEvent, audit
 from rasad.training.choices import EnrolmentStatus, EventStatus, NoticeKind
 from rasad.training.models import Enrolment, Event, Notice, PositionHolding, Requirement

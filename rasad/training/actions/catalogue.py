@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rasad.core.models import Membership, Organization, User
+from rasad.lib.actions import Errors, text
 from rasad.lib.jalali import local_date
 from rasad.lib.persian import search_key
-from rasad.training.actions.common import Errors, day, push, require, text
+from rasad.training.actions.common import day, push, require
 from rasad.training.audit import TrainingAuditEvent, audit
 from rasad.training.choices import DeliveryMode, EventKind, EventStatus
 from rasad.training.models import Course, Event, Position, PositionHolding, Requirement

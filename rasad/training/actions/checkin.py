@@ -23,8 +23,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rasad.core.access import refusal
 from rasad.core.models import User
-from rasad.training.actions.common import allowed, moment, push, refusal
+from rasad.training.actions.common import allowed, moment, push
 from rasad.training.actions.enrolment import AttendanceMark, _lock, _mark
 from rasad.training.audit import TrainingAuditEvent, audit
 from rasad.training.choices import EnrolmentStatus, EventStatus

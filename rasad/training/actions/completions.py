@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rasad.core.models import Membership, User
+from rasad.lib.actions import Errors
 from rasad.lib.jalali import check_accepted_date, local_date
-from rasad.training.actions.common import Errors, add_months, allowed, day
+from rasad.training.actions.common import add_months, allowed, day
 from rasad.training.audit import TrainingAuditEvent, audit
 from rasad.training.choices import CompletionSource
 from rasad.training.codes import new_code

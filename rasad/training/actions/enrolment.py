@@ -26,9 +26,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from rasad.core.access import refusal
 from rasad.core.models import Membership, Organization, User
+from rasad.lib.actions import Errors
 from rasad.lib.jalali import local_date
-from rasad.training.actions.common import Errors, add_months, allowed, moment, push, refusal
+from rasad.training.actions.common import add_months, allowed, moment, push
 from rasad.training.audit import TrainingAuditEvent, audit
 from rasad.training.choices import CompletionSource, EnrolmentStatus, EventStatus
 from rasad.training.codes import new_code

@@ -15,8 +15,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from rasad.core.access import refusal
 from rasad.core.models import User
-from rasad.training.actions.common import refusal
 from rasad.training.audit import TrainingAuditEvent, audit
 from rasad.training.models import CalendarFeed
 
