@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Protocol
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -20,6 +19,7 @@ from rasad.api import parsers
 from rasad.api.errors import error_body
 from rasad.core.importers import MAX_FILE_BYTES, ImportReport, TabularImporter
 from rasad.core.models import User
+from rasad.lib import formatting
 
 
 def acting_user(request: Request) -> User:
@@ -86,7 +86,7 @@ def run_import(importer: TabularImporter[Any], upload: Mapping[str, Any]) -> Res
     file = upload["file"]
     if file.size > MAX_FILE_BYTES:
         raise exceptions.ValidationError(
-            {"file": [_("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // 2**20}]}
+            {"file": [formatting.file_too_large(MAX_FILE_BYTES)]}
         )
     report = importer.run(file.read(), file_name=file.name or "upload", dry_run=upload["dry_run"])
     return import_answer(report)

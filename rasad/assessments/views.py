@@ -170,7 +170,7 @@ STATUS_CSS = {
 
 def _read_upload(form: Any, upload: Any) -> bytes | None:
     if upload.size > MAX_FILE_BYTES:
-        form.add_error("file", _("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // 2**20})
+        form.add_error("file", formatting.file_too_large(MAX_FILE_BYTES))
         return None
     return bytes(upload.read())
 

@@ -233,6 +233,19 @@ def number(
     return persian.format_number(value, decimals=decimals, persian_digits=preferences.persian_digits)
 
 
+def file_too_large(limit_bytes: int) -> str:
+    """The refusal of an upload over ``limit_bytes``: «حجم فایل از ۵ مگابایت بیشتر است.», the
+    limit in megabytes (with its fraction when it has one) in the reader's digits. Every upload
+    limit of the UI, the API and the tabular reader says it so."""
+    return _("The file is larger than %(size)s MB.") % {"size": megabytes(limit_bytes)}
+
+
+def megabytes(count: int) -> str:
+    """``count`` bytes in megabytes (2²⁰ bytes), in the reader's digits: «۵», «۰٫۵»."""
+    size = count / 2**20
+    return number(int(size) if size.is_integer() else size)
+
+
 def unit_name(unit: UnitLike | None, *, prefs: display.DisplayPreferences | None = None) -> str:
     """The unit as the reader names it: «مگاوات‌ساعت» in Persian, "MWh" in English."""
     if unit is None:

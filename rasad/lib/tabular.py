@@ -47,7 +47,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from rasad.lib import display, jalali
+from rasad.lib import display, formatting, jalali
 from rasad.lib.persian import search_key
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -430,9 +430,7 @@ def read_rows(source: bytes | IO[bytes], file_name: str, limits: Limits) -> Iter
     stream = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
     size = _size_of(stream)
     if size > limits.file_bytes:
-        raise TabularError(
-            _("The file is larger than %(size)s MB.") % {"size": _megabytes(limits.file_bytes)}
-        )
+        raise TabularError(formatting.file_too_large(limits.file_bytes))
     head = stream.read(8)
     stream.seek(0)
     lower = file_name.lower()
@@ -451,22 +449,20 @@ def _size_of(stream: IO[bytes]) -> int:
     return size
 
 
-def _megabytes(count: int) -> str:
-    return f"{count / (1024 * 1024):g}"
-
-
 def _too_many_rows(limits: Limits) -> TabularError:
-    return TabularError(_("The file has more than %(count)s rows.") % {"count": limits.rows})
+    count = formatting.number(limits.rows)
+    return TabularError(_("The file has more than %(count)s rows.") % {"count": count})
 
 
 def _too_many_columns(limits: Limits) -> TabularError:
-    return TabularError(_("The file has more than %(count)s columns.") % {"count": limits.columns})
+    count = formatting.number(limits.columns)
+    return TabularError(_("The file has more than %(count)s columns.") % {"count": count})
 
 
 def _too_long(limits: Limits, row: int) -> TabularError:
     return TabularError(
         _("A cell in row %(row)s is longer than %(count)s characters.")
-        % {"row": row, "count": limits.cell_chars}
+        % {"row": formatting.number(row), "count": formatting.number(limits.cell_chars)}
     )
 
 
@@ -522,7 +518,8 @@ def _bounded_lines(text: io.TextIOWrapper, limits: Limits) -> Iterator[str]:
             return
         if len(line) > longest:
             raise TabularError(
-                _("A line of the file is longer than %(count)s characters.") % {"count": longest}
+                _("A line of the file is longer than %(count)s characters.")
+                % {"count": formatting.number(longest)}
             )
         yield line
 
@@ -569,7 +566,7 @@ def _xlsx_rows(stream: IO[bytes], limits: Limits) -> Iterator[list[Any]]:
 def _bomb(limits: Limits) -> TabularError:
     return TabularError(
         _("The workbook unpacks to more than %(size)s MB, or is compressed suspiciously well; it is refused.")
-        % {"size": _megabytes(limits.uncompressed_bytes)}
+        % {"size": formatting.megabytes(limits.uncompressed_bytes)}
     )
 
 

@@ -65,6 +65,7 @@ from rasad.core.access import (
 )
 from rasad.core.models import Organization, User
 from rasad.core.scope import organizations_for
+from rasad.lib import formatting
 from rasad.web.pagination import BoundedPaginator
 
 if TYPE_CHECKING:
@@ -476,9 +477,7 @@ class ScopedImportView(ScopedFormView):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             if upload.size > MAX_FILE_BYTES:
-                form.add_error(
-                    "file", _("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // 2**20}
-                )
+                form.add_error("file", formatting.file_too_large(MAX_FILE_BYTES))
             else:
                 report = self.importer().run(
                     upload.read(), file_name=upload.name or "upload", dry_run=form.cleaned_data["dry_run"]

@@ -144,14 +144,7 @@ def _require_lead(assessment: Assessment, user: User) -> None:
 
 def _file_bytes(upload: Any) -> bytes:
     if upload.size > MAX_UPLOAD:
-        raise serializers.ValidationError(
-            {
-                "file": [
-                    _("The file is larger than %(size)s MB.")
-                    % {"size": formatting.number(MAX_UPLOAD // 2**20)}
-                ]
-            }
-        )
+        raise serializers.ValidationError({"file": [formatting.file_too_large(MAX_UPLOAD)]})
     return bytes(upload.read())
 
 

@@ -245,7 +245,7 @@ def test_an_unknown_item_is_named(cast: Cast, posts_cycle: Any):
         _url(assessment, "answers"), {"answers": [{"item": "Z9", "answer": "yes"}]}, format="json"
     )
     assert response.status_code == 400
-    assert "Z9" in response.json()["error"]["fields"]["answers"][0]
+    assert "Z۹" in response.json()["error"]["fields"]["answers"][0]
 
 
 def test_submission_without_required_evidence_is_refused(cast: Cast, posts_cycle: Any):

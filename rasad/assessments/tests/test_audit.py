@@ -175,7 +175,7 @@ def test_the_lead_assessor_writes_the_feedback_the_organization_reads(cast: Cast
     assert "آزمون بازیابی نسخه پشتیبان" in page.content.decode()
     # Only the lead writes it; an unknown criterion is named; the organization cannot.
     bad = client_for(lead).post(_url(agreed, "feedback"), {"entries": [{"criterion": "Z9"}]}, format="json")
-    assert bad.status_code == 400 and "Z9" in bad.json()["error"]["fields"]["entries"][0]
+    assert bad.status_code == 400 and "Z۹" in bad.json()["error"]["fields"]["entries"][0]
     for user in (cast.ali, cast.bob):
         with assert_nothing_changed("assessments.feedback"):
             denied = client_for(user).post(_url(agreed, "feedback"), {"entries": entries}, format="json")

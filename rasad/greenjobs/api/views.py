@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
@@ -70,6 +69,7 @@ from rasad.greenjobs.filtersets import (
     SchemeFilterSet,
 )
 from rasad.greenjobs.models import Application, Business, Certificate, Occupation, OutcomeReport, Scheme
+from rasad.lib import formatting
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
@@ -191,7 +191,7 @@ class ApplicationViewSet(ScopedModelViewSet):
         file = upload.validated_data["file"]
         if file.size > MAX_DOCUMENT_BYTES:
             raise exceptions.ValidationError(
-                {"file": [_("The file is larger than %(size)s MB.") % {"size": MAX_DOCUMENT_BYTES // 2**20}]}
+                {"file": [formatting.file_too_large(MAX_DOCUMENT_BYTES)]}
             )
         document = do_attach_document(
             application, upload.validated_data["requirement"], file, acting_user=acting_user(request)

@@ -156,6 +156,19 @@ def test_a_code_is_written_with_the_readers_digits():
     assert formatting.code("CH-000012", prefs=FA_LATIN) == "CH-000012"
 
 
+def test_an_upload_over_its_limit_is_refused_with_the_limit_in_the_readers_digits():
+    with translation.override("fa"):
+        refusal = formatting.file_too_large(5 * 2**20)
+        assert "۵" in refusal and "مگابایت" in refusal and "5" not in refusal
+        assert formatting.megabytes(2**19) == "۰٫۵"
+    token = display.activate(EN)
+    try:
+        with translation.override("en"):
+            assert formatting.file_too_large(10 * 2**20) == "The file is larger than 10 MB."
+    finally:
+        display.reset(token)
+
+
 def test_file_formats_by_the_names_people_know():
     with translation.override("fa"):
         assert formatting.file_format("xlsx") == "اکسل"

@@ -14,6 +14,7 @@ import pytest
 from django.utils import translation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from rasad.lib import display
 from rasad.lib.tabular import (
     Column,
     ExportColumn,
@@ -146,9 +147,20 @@ def test_limits_are_checked_while_reading(limits, message):
     rows = [[f"c{i}" for i in range(3)]] + [["abcdefgh", "b", "c"] for _ in range(5)]
     buffer = io.BytesIO()
     write_xlsx(buffer, [Sheet("s", rows)])
-    for data, name in ((buffer.getvalue(), "x.xlsx"), (_csv_bytes(rows), "x.csv")):
-        with translation.override("en"), pytest.raises(TabularError, match=message):
-            list(read_rows(data, name, limits))
+    token = display.activate(display.DisplayPreferences(language="en", persian_digits=False))
+    try:
+        for data, name in ((buffer.getvalue(), "x.xlsx"), (_csv_bytes(rows), "x.csv")):
+            with translation.override("en"), pytest.raises(TabularError, match=message):
+                list(read_rows(data, name, limits))
+    finally:
+        display.reset(token)
+
+
+def test_a_limit_is_named_in_the_readers_digits():
+    rows = [["c0", "c1", "c2"]] + [["abcdefgh", "b", "c"] for _ in range(5)]
+    with translation.override("fa"), pytest.raises(TabularError) as refused:
+        list(read_rows(_csv_bytes(rows), "x.csv", Limits(rows=3)))
+    assert "۳" in str(refused.value) and "3" not in str(refused.value)
 
 
 def _csv_bytes(rows) -> bytes:
