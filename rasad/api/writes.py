@@ -85,9 +85,7 @@ def run_import(importer: TabularImporter[Any], upload: Mapping[str, Any]) -> Res
     ``file``; otherwise ``import_answer``."""
     file = upload["file"]
     if file.size > MAX_FILE_BYTES:
-        raise exceptions.ValidationError(
-            {"file": [formatting.file_too_large(MAX_FILE_BYTES)]}
-        )
+        raise exceptions.ValidationError({"file": [formatting.file_too_large(MAX_FILE_BYTES)]})
     report = importer.run(file.read(), file_name=file.name or "upload", dry_run=upload["dry_run"])
     return import_answer(report)
 

@@ -190,9 +190,7 @@ class ApplicationViewSet(ScopedModelViewSet):
         upload.is_valid(raise_exception=True)
         file = upload.validated_data["file"]
         if file.size > MAX_DOCUMENT_BYTES:
-            raise exceptions.ValidationError(
-                {"file": [formatting.file_too_large(MAX_DOCUMENT_BYTES)]}
-            )
+            raise exceptions.ValidationError({"file": [formatting.file_too_large(MAX_DOCUMENT_BYTES)]})
         document = do_attach_document(
             application, upload.validated_data["requirement"], file, acting_user=acting_user(request)
         )
