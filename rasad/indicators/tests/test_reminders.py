@@ -123,7 +123,8 @@ def test_the_job_is_on_the_schedules_page(cast: Cast):
     schedule = Schedule.objects.get(name="indicators-report-reminders")
     assert (schedule.cron, schedule.is_enabled) == ("0 8 * * *", True)
     page = verified_client(cast.root).get(reverse("jobs:jobs")).content.decode()
-    assert '<td>indicators-report-reminders</td><td><code dir="ltr">0 8 * * *</code></td>' in page
+    row = page.split('<tr data-schedule="indicators-report-reminders">', 1)[1].split("</tr>", 1)[0]
+    assert '<code class="text-nowrap" dir="ltr">0 8 * * *</code>' in row
     assert remind_indicator_reports.call() == 0  # nothing assigned: nothing to tell
 
 
