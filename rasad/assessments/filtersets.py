@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from rasad.assessments.choices import AssessmentStatus, CycleStatus, InstrumentKind, InstrumentStatus
 from rasad.assessments.models import Assessment, Cycle, Instrument
 from rasad.cases.models import Case
-from rasad.core.filtersets import IdFilter
+from rasad.core.filtersets import IdFilter, WholeNumberFilter
 from rasad.web.forms import FilterSelect, FilterTextSelect
 
 
@@ -96,13 +96,19 @@ class RiskFilterSet(_Search):
         empty_label=None,
         widget=FilterTextSelect(_("All")),
     )
-    likelihood = django_filters.NumberFilter(field_name="likelihood", label=_("Inherent likelihood"))
-    impact = django_filters.NumberFilter(field_name="impact", label=_("Inherent impact"))
-    residual_likelihood = django_filters.NumberFilter(
-        field_name="risk_rating__residual_likelihood", label=_("Residual likelihood")
+    # The risk scale (1–5): a number off it, or not whole, is a 400 naming the filter.
+    likelihood = WholeNumberFilter(
+        field_name="likelihood", min_value=1, max_value=5, label=_("Inherent likelihood")
     )
-    residual_impact = django_filters.NumberFilter(
-        field_name="risk_rating__residual_impact", label=_("Residual impact")
+    impact = WholeNumberFilter(field_name="impact", min_value=1, max_value=5, label=_("Inherent impact"))
+    residual_likelihood = WholeNumberFilter(
+        field_name="risk_rating__residual_likelihood",
+        min_value=1,
+        max_value=5,
+        label=_("Residual likelihood"),
+    )
+    residual_impact = WholeNumberFilter(
+        field_name="risk_rating__residual_impact", min_value=1, max_value=5, label=_("Residual impact")
     )
     review_due = django_filters.ChoiceFilter(
         choices=[("true", _("Due now")), ("false", _("Not due"))],

@@ -383,3 +383,17 @@ def test_the_next_review_comes_due_and_escalates_like_any_case_deadline(cast: Ca
     # Reviewed again with a later date: a new deadline, not overdue.
     do_rate_risk(case, RatingValues(2, 3, review + timedelta(days=30)), acting_user=cast.alice)
     assert not Case.objects.overdue(now=late).filter(pk=case.pk).exists()
+
+
+@pytest.mark.parametrize("value", ["2.5", "-5.773647632430369e-139", "0", "6", "سه"])
+def test_a_risk_scale_filter_off_the_scale_or_not_whole_is_refused_naming_it(cast: Cast, value: str):
+    # NumberFilter took any decimal for these integer filters and answered 200 with nothing found
+    # (the schema fuzz found residual_likelihood=-5.77e-139).
+    case = _risk(cast)
+    alice = client_for(cast.alice)
+    for name in ("likelihood", "impact", "residual_likelihood", "residual_impact"):
+        response = alice.get(REGISTER, {name: value})
+        assert response.status_code == 400, (name, value)
+        assert name in response.json()["error"]["fields"]
+    listed = alice.get(REGISTER, {"likelihood": "4", "impact": "5"}).json()["results"]
+    assert [row["reference"] for row in listed] == [case.reference]
