@@ -38,7 +38,7 @@ def _answer(response: Any) -> tuple[int, Any]:
     return response.status_code, body
 
 
-def _pages(client: APIClient, url: str, filters: dict[str, Any]) -> list[tuple[int, Any]]:
+def _pages(client: Client, url: str, filters: dict[str, Any]) -> list[tuple[int, Any]]:
     """Every page around the bound: before it, across it, past it, the end, past the end, all,
     exact, and a count the API refuses."""
     asked: list[dict[str, Any]] = [
@@ -70,7 +70,7 @@ def test_bounded_counts_of_lean_lists_equal_the_serializers(
         filters = {"status": objects[0].status}
         assert all(obj.status == objects[0].status for obj in objects)
     monkeypatch.setattr(Pagination, "count_limit", LIMIT)
-    client: APIClient = verified_client(cast.alice)  # type: ignore[assignment]
+    client = verified_client(cast.alice)
     lean._PREPARED_LISTS.clear()
     fast = _pages(client, endpoint.list_url, filters)
     again = _pages(client, endpoint.list_url, filters)

@@ -12,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from rasad.core.actions.people import do_create_user
-from rasad.core.importers import PeopleImporter
+from rasad.core.importers import ImportReport, PeopleImporter
 from rasad.core.models import User
 from rasad.testing.cast import Cast
 from rasad.testing.tabular import xlsx_bytes
@@ -20,7 +20,7 @@ from rasad.testing.tabular import xlsx_bytes
 pytestmark = pytest.mark.django_db
 
 
-def _import(importer: User, rows: list[list[str]]) -> object:
+def _import(importer: User, rows: list[list[str]]) -> ImportReport:
     upload = SimpleUploadedFile(
         "people.xlsx", xlsx_bytes([["username", "display_name", "latin_name"], *rows])
     )
@@ -31,7 +31,7 @@ def test_a_username_with_persian_digits_reads_back_as_that_person(cast: Cast, is
     persian = do_create_user("ali۱", acting_user=None, password=None, organization=cast.isfahan_post)
     latin = do_create_user("ali1", acting_user=None, password=None, organization=cast.isfahan_post)
     report = _import(isfahan_admin, [["ali۱", "", "First Ali"]])
-    assert report.sorted_errors() == []  # type: ignore[attr-defined]
+    assert report.sorted_errors() == []
     assert User.objects.get(pk=persian.pk).latin_name == "First Ali"
     assert User.objects.get(pk=latin.pk).latin_name == ""
 
@@ -39,5 +39,5 @@ def test_a_username_with_persian_digits_reads_back_as_that_person(cast: Cast, is
 def test_persian_digits_typed_for_a_latin_username_still_find_it(cast: Cast, isfahan_admin: User):
     latin = do_create_user("ali2", acting_user=None, password=None, organization=cast.isfahan_post)
     report = _import(isfahan_admin, [["ali۲", "", "Second Ali"]])
-    assert report.sorted_errors() == []  # type: ignore[attr-defined]
+    assert report.sorted_errors() == []
     assert User.objects.get(pk=latin.pk).latin_name == "Second Ali"
