@@ -8,17 +8,16 @@ replaced)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
-import psycopg
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.utils import NotSupportedError
 
 from rasad.lib import prepared
 from rasad.lib.prepared import pipelined, send
+from rasad.testing.audit import owners_table
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -27,27 +26,11 @@ SELECT = "SELECT v FROM review18_sent WHERE v <> %s"
 
 @pytest.fixture
 def owner(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """The owner role's own connection (as ``rasad migrate`` connects), with a table of one row
-    that the application's role reads."""
+    """The owner role's own connection with a table of one row that the application's role
+    reads (``owners_table``)."""
     monkeypatch.setattr(prepared, "_replanned", prepared._replanned)
-    s = connection.settings_dict
-    with psycopg.connect(
-        dbname=s["NAME"],
-        user=s["USER"],
-        password=s["PASSWORD"] or None,
-        host=s["HOST"] or "127.0.0.1",
-        port=s["PORT"] or 5432,
-        autocommit=True,
-    ) as owner:
-        owner.execute("CREATE TABLE review18_sent (v varchar(10))")
-        owner.execute("INSERT INTO review18_sent VALUES ('a')")
-        if role := os.environ.get("RASAD_TEST_APP_ROLE", ""):
-            owner.execute(f'GRANT SELECT ON review18_sent TO "{role}"')
-        try:
-            yield owner
-        finally:
-            connection.close()
-            owner.execute("DROP TABLE review18_sent")
+    with owners_table("review18_sent") as owner:
+        yield owner
 
 
 def _pipelined_rows(value: str) -> list[tuple[Any, ...]]:

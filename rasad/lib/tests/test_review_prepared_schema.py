@@ -5,45 +5,28 @@ that connection. The statement is prepared again instead."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
-import psycopg
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.utils import NotSupportedError
 
 from rasad.lib import prepared
 from rasad.lib.prepared import PreparedQuery, fetch
+from rasad.testing.audit import owners_table
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def owner(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """The owner role's own connection (as ``rasad migrate`` connects), with a table of one row
-    that the application's role reads. The statements' texts are as before afterwards (other
+    """The owner role's own connection with a table of one row that the application's role
+    reads (``owners_table``). The statements' texts are as before afterwards (other
     tests compare them with the server's)."""
     monkeypatch.setattr(prepared, "_replanned", prepared._replanned)
-    s = connection.settings_dict
-    with psycopg.connect(
-        dbname=s["NAME"],
-        user=s["USER"],
-        password=s["PASSWORD"] or None,
-        host=s["HOST"] or "127.0.0.1",
-        port=s["PORT"] or 5432,
-        autocommit=True,
-    ) as owner:
-        owner.execute("CREATE TABLE review_prepared (v varchar(10))")
-        owner.execute("INSERT INTO review_prepared VALUES ('a')")
-        if role := os.environ.get("RASAD_TEST_APP_ROLE", ""):
-            owner.execute(f'GRANT SELECT ON review_prepared TO "{role}"')
-        try:
-            yield owner
-        finally:
-            connection.close()
-            owner.execute("DROP TABLE review_prepared")
+    with owners_table("review_prepared") as owner:
+        yield owner
 
 
 def test_a_prepared_statement_reads_on_after_a_column_type_changes_elsewhere(owner: Any):
