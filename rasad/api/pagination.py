@@ -45,6 +45,16 @@ def count_rows(rows: Any, bound: int | None) -> int:
     return len(rows)
 
 
+def count_up_to(rows: Any, bound: int | None) -> tuple[int, bool]:
+    """``rows``' count bounded by ``bound`` (``None``: none) and whether it is exact: ``(n,
+    True)`` when there are ``n`` ≤ ``bound`` rows, ``(bound, False)`` when there are more.
+    The API's pages and the UI's (``rasad.web.pagination``) both count so."""
+    counted = count_rows(rows, bound)
+    if bound is None or counted <= bound:
+        return counted, True
+    return bound, False
+
+
 class Pagination(LimitOffsetPagination):
     default_limit = 50
     max_limit = 1000
@@ -102,9 +112,8 @@ class Pagination(LimitOffsetPagination):
         self.limit = limit = self.get_limit(request)
         self.offset = offset = self.get_offset(request)
         bound = self.count_bound(request, offset, limit)
-        counted = count_rows(queryset, bound)
-        self.count_is_exact = bound is None or counted <= bound
-        self.count = count = counted if bound is None or counted <= bound else bound
+        count, self.count_is_exact = count_up_to(queryset, bound)
+        self.count = count
         if count > limit and self.template is not None:
             self.display_page_controls = True
         if count == 0 or offset > count:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, time
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -221,8 +221,10 @@ class PeriodWidget(forms.MultiWidget):
         # Nothing chosen reads as what is to be chosen («ماه», «سال»), not as a dash: in a filter
         # beside fields that say what they hold in their placeholders, two dashes said nothing.
         part = _("Month") if self.kinds == ("month",) else _("Period")
-        self.widgets[0].choices = [("", str(part)), *_part_choices(self.kinds)]  # type: ignore[attr-defined]
-        self.widgets[1].choices = [("", str(_("Year")))] + [  # type: ignore[attr-defined]
+        # The form's own copies of the two selects (a form deep-copies its widgets).
+        part_select, year_select = (cast(forms.Select, widget) for widget in self.widgets)
+        part_select.choices = [("", str(part)), *_part_choices(self.kinds)]
+        year_select.choices = [("", str(_("Year")))] + [
             (str(year), formatting.digits(year)) for year in range(last, first - 1, -1)
         ]
         return super().get_context(name, value, attrs)

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 
-from rasad.api.pagination import COUNT_LIMIT, count_rows
+from rasad.api.pagination import COUNT_LIMIT, count_up_to
 from rasad.lib import formatting
 
 
@@ -30,16 +30,16 @@ class BoundedPaginator(Paginator):  # type: ignore[type-arg]  # generic in its s
         self.bound = max(COUNT_LIMIT if limit is None else limit, number * int(per_page))
 
     @cached_property
-    def counted(self) -> int:
-        return count_rows(self.object_list, self.bound)
+    def counted(self) -> tuple[int, bool]:
+        return count_up_to(self.object_list, self.bound)
 
     @property
     def count_is_exact(self) -> bool:
-        return self.counted <= self.bound
+        return self.counted[1]
 
     @cached_property
     def count(self) -> int:
-        return min(self.counted, self.bound)
+        return self.counted[0]
 
     @cached_property
     def num_pages(self) -> int:

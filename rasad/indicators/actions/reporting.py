@@ -790,10 +790,9 @@ def _read_stored(rows: Sequence[ObservationInput], related_ids: set[int]) -> _St
         windows[name] = ([key for key, _value in entries], [value for _key, value in entries])
     series: dict[tuple[int, int], tuple[list[str], int]] = {}
     history: list[float] = []
+    # Each window in key order: PostgreSQL's arrays are ordered by bytes (COLLATE "C"), which for
+    # UTF-8 text is the order of its code points, the order Python compares text in.
     for name, (keys, values) in windows.items():
-        if keys != sorted(keys):  # PostgreSQL orders them by bytes, as Python compares text
-            pairs = sorted(zip(keys, values, strict=True))
-            keys, values = [key for key, _value in pairs], [value for _key, value in pairs]
         series[name] = (keys, len(history))
         history.extend(values)
     for r in rows:
