@@ -13,18 +13,17 @@ from __future__ import annotations
 
 import argparse
 import http.cookiejar
+import itertools
 import random
 import re
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection, transaction
 
-from bench.common import INDICATORS, describe, months_back, percentile, server
+from bench.common import INDICATORS, copy_observations, describe, months_back, percentile, server
 from rasad.core.actions.organizations import OrganizationValues, do_create_organization
 from rasad.core.actions.people import do_create_user, do_grant_role
 from rasad.core.models import Organization, Province, Role, User
@@ -86,57 +85,14 @@ def load_observations(sites: list[Organization], count: int) -> int:
     indicators = list(Indicator.objects.filter(code__in=INDICATORS).values_list("pk", flat=True))
     months = months_back(-(-count // (len(sites) * len(indicators))))
     generator = random.Random(7)
-    now = datetime.now(UTC)
-
-    def rows() -> Iterator[tuple[object, ...]]:
-        produced = 0
-        for period in months:
-            for site in sites:
-                for indicator_id in indicators:
-                    if produced == count:
-                        return
-                    produced += 1
-                    yield (
-                        site.pk,
-                        indicator_id,
-                        period.key,
-                        period.start,
-                        period.year,
-                        round(generator.uniform(50, 5000), 3),
-                        "",
-                        "approved",
-                        "api",
-                        [],  # jsonb dumps the Python value: "[]" was stored as a JSON string
-                        now,
-                        now,
-                    )
-
-    columns = (
-        "organization_id, indicator_id, period_key, period_start, year, value, comment, status, source, "
-        "findings, created, last_updated"
-    )
+    every = ((site.pk, indicator, period) for period in months for site in sites for indicator in indicators)
+    wanted = itertools.islice(every, count)
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {Observation._meta.db_table}, {Rollup._meta.db_table} CASCADE")
     started = time.perf_counter()
-    copy_sql = f"COPY {Observation._meta.db_table} ({columns}) FROM STDIN (FORMAT BINARY)"
-    types = [
-        "int8",
-        "int8",
-        "varchar",
-        "date",
-        "int2",
-        "float8",
-        "text",
-        "varchar",
-        "varchar",
-        "jsonb",
-        "timestamptz",
-        "timestamptz",
-    ]
-    with transaction.atomic(), connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
-        copy.set_types(types)
-        for row in rows():
-            copy.write_row(row)
+    count = copy_observations(
+        (site, indicator, period, round(generator.uniform(50, 5000), 3)) for site, indicator, period in wanted
+    )
     print(f"  loaded {count:,} observations by binary COPY in {time.perf_counter() - started:.1f} s")
     return count
 

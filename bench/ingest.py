@@ -31,7 +31,15 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from bench.common import Fixture, build_fixture, children_cpu_seconds, months_back, server, server_cpu_seconds
+from bench.common import (
+    Fixture,
+    build_fixture,
+    children_cpu_seconds,
+    copy_observations,
+    months_back,
+    server,
+    server_cpu_seconds,
+)
 from rasad.indicators.models import Observation, Rollup
 from rasad.lib.jalali import JalaliPeriod
 
@@ -276,37 +284,13 @@ def load_history(fixture: Fixture, rows: list[Row], months: int) -> int:
     first = min(JalaliPeriod.parse(key) for _s, _c, key, _v in rows)
     periods = months_back(months, last=first.previous().key)
     generator = random.Random(189)
-    now = datetime.now(UTC)
-    table = Observation._meta.db_table
-    columns = (
-        "organization_id, indicator_id, period_key, period_start, year, value, comment, status, source, "
-        "findings, created, last_updated"
+    count = copy_observations(
+        (site.pk, indicator.pk, period, round(generator.uniform(50, 5000), 3))
+        for site in fixture.sites
+        for period in periods
+        for indicator in fixture.indicators
     )
-    types = ["int8", "int8", "varchar", "date", "int2", "float8", "text", "varchar", "varchar", "jsonb"]
-    count = 0
-    copying = f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)"
-    with transaction.atomic(), connection.cursor() as cursor, cursor.cursor.copy(copying) as copy:
-        copy.set_types([*types, "timestamptz", "timestamptz"])
-        for site in fixture.sites:
-            for period in periods:
-                for indicator in fixture.indicators:
-                    copy.write_row(
-                        (
-                            site.pk,
-                            indicator.pk,
-                            period.key,
-                            period.start,
-                            period.year,
-                            round(generator.uniform(50, 5000), 3),
-                            "",
-                            "approved",
-                            "api",
-                            [],  # jsonb dumps the Python value: "[]" was stored as a JSON string
-                            now,
-                            now,
-                        )
-                    )
-                    count += 1
+    table = Observation._meta.db_table
     # Vacuumed and analysed before the clock starts, as a record of years is: otherwise the
     # autovacuum that 151,200 fresh rows call for runs while the clients do (its CPU counted in
     # PostgreSQL's per 1,000 rows), and the batches' reads set the history's hint bits.
