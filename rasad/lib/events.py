@@ -4,12 +4,28 @@ Actions call ``send_event_on_commit``; nothing is pushed for a write that rolls 
 in-process by default (``RASAD_EVENT_BUS=local``) and Redis pub/sub across nodes
 (``RASAD_EVENT_BUS=redis``), so live push and background jobs plug in here without touching the
 modules that emit events.
+
+This process's subscribers (``subscribe_local``) get an event at once, on the thread that
+published it. Redis gets it from the process's publishing thread (``_Publisher``): no request
+waits for that round trip, and what the process's requests published while one send was on its
+way goes together in the next, one pipeline. A message is handed to the thread after its commit
+(``send_event_on_commit``), and sent in the order handed over: a thread's commits' order, and a
+group commit's groups' (``rasad.live.group_commit`` hands each group over before the next
+commits). If Redis is away, or the process dies before the thread has sent a message, the push
+is lost and the write is not. Only the devices' events (``live.event``) are replayed: they are
+in their table, read again by a stream that reconnects or whose node's subscription comes back
+(``rasad.lib.push``). The crisis room (``media.*``) and a person's exports (``jobs.*``) refetch
+what they show when their stream (re)opens; the command view's ``live.outage`` and
+``live.device`` are refreshed by the next such push or a reload; the other kinds reach no page.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
+import os
+import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -34,6 +50,7 @@ def subscribe_local(subscriber: Subscriber) -> Callable[[], None]:
 
 
 def publish(event: Event) -> None:
+    """Hand ``event`` to this process's subscribers now, and to Redis through the publisher."""
     for subscriber in list(_local_subscribers):  # noqa: PERF101 (a copy: a handler may unsubscribe)
         try:
             subscriber(event)
@@ -43,22 +60,22 @@ def publish(event: Event) -> None:
         message = json.dumps(event, cls=DjangoJSONEncoder, ensure_ascii=False)
         held = getattr(_together, "messages", None)
         if held is None:
-            _send([message])
+            _publisher.hand([message])
         else:
             held.append(message)
 
 
-# Messages held by ``published_together`` in this thread (None: send each at once).
+# Messages held by ``published_together`` in this thread (None: hand each over at once).
 _together = threading.local()
 
 
 @contextmanager
-def published_together(later: list[str] | None = None) -> Iterator[None]:
-    """Events published inside the block reach this process's subscribers at once, and Redis in
-    one round trip, in order, when the block ends: a group commit's hundred events cost one
-    exchange with Redis instead of a hundred (``rasad.live.group_commit``). A nested block adds
-    to the outer one. With ``later``, the messages for Redis are added to it instead, for
-    ``publish_held`` to send when the caller chooses."""
+def published_together() -> Iterator[None]:
+    """Events published inside the block reach this process's subscribers at once, and are handed
+    to the publisher together when the block ends, to reach Redis in one round trip, in order: a
+    group commit's hundred events cost one exchange with Redis instead of up to a hundred
+    (``rasad.live.group_commit``). A nested block adds to the outer one. What was published is
+    handed over even when the block fails: it has committed."""
     if getattr(_together, "messages", None) is not None:
         yield
         return
@@ -67,16 +84,92 @@ def published_together(later: list[str] | None = None) -> Iterator[None]:
         yield
     finally:
         messages, _together.messages = _together.messages, None
-        if later is not None:
-            later.extend(messages)
-        elif messages:
-            _send(messages)
+        _publisher.hand(messages)
 
 
-def publish_held(messages: list[str]) -> None:
-    """Send to Redis, in one round trip, the messages ``published_together(later)`` held."""
-    if messages:
-        _send(messages)
+# How long the publisher waits for Redis to connect or answer before it gives a send up (its
+# messages are then lost, as when Redis is away): a stalled Redis holds only this thread, and the
+# messages handed over meanwhile are what this many seconds of writes publish.
+SEND_TIMEOUT_SECONDS = 5.0
+
+
+class _Publisher:
+    """This process's messages for Redis, sent by a thread of its own in the order they were
+    handed over; what was handed over while a send was on its way goes in the next, together.
+    The thread starts with the first message (never without Redis) and starts again in a forked
+    child, whose copy of the queue is dropped (the parent sends it)."""
+
+    def __init__(self) -> None:
+        self._forget()
+
+    def _forget(self) -> None:
+        self._queue: queue.SimpleQueue[list[str] | threading.Event | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._start = threading.Lock()
+
+    def hand(self, messages: list[str]) -> None:
+        """Queue ``messages`` (in order) for Redis."""
+        if not messages:
+            return
+        if self._thread is None:
+            with self._start:
+                if self._thread is None:
+                    thread = threading.Thread(target=self._run, name="rasad-publish", daemon=True)
+                    thread.start()
+                    self._thread = thread
+        self._queue.put(messages)
+
+    def wait(self, timeout: float = 10.0) -> bool:
+        """Wait until everything handed over so far has been sent (or failed to be); whether it
+        was within ``timeout``."""
+        if self._thread is None:
+            return True
+        sent = threading.Event()
+        self._queue.put(sent)
+        return sent.wait(timeout)
+
+    def close(self) -> None:
+        """Send what is queued, then stop the thread (at the process's exit)."""
+        thread = self._thread
+        if thread is not None and thread.is_alive():
+            self._queue.put(None)
+            thread.join(timeout=SEND_TIMEOUT_SECONDS)
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            messages: list[str] = []
+            reached: list[threading.Event] = []
+            stop = False
+            while True:
+                if item is None:
+                    stop = True
+                elif isinstance(item, threading.Event):
+                    reached.append(item)
+                else:
+                    messages += item
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+            if messages:
+                _send(messages)  # logs a failure itself: the events are committed
+            for event in reached:
+                event.set()
+            if stop:
+                return
+
+
+_publisher = _Publisher()
+atexit.register(_publisher.close)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_publisher._forget)
+
+
+def wait_published(timeout: float = 10.0) -> bool:
+    """Wait until what this process published so far has gone to Redis (or failed to): for tests
+    and benchmarks; a request never waits for it."""
+    return _publisher.wait(timeout)
 
 
 def _send(messages: list[str]) -> None:
@@ -122,5 +215,8 @@ def _redis() -> Any:
     if _redis_client is None:
         import redis
 
-        _redis_client = redis.Redis.from_url(settings.REDIS_URL)
+        timeout = SEND_TIMEOUT_SECONDS
+        _redis_client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_timeout=timeout, socket_connect_timeout=timeout
+        )
     return _redis_client

@@ -24,24 +24,23 @@ The rules hold as for a batch written alone:
   (``do_ingest_batches`` checks every credential under lock), and so each batch is written
   alone: that one is refused (401), the others are recorded.
 
-The group's pushes go to Redis from a thread of the process's own (``_Publisher``), in the
-order of the groups' commits: no request waits for that round trip, not even the leader's
-(whose answer used to follow it), and the groups committed while one publish was on its way go
-together in the next. A push is sent after its event's commit, as before; if the process dies
-between the two, the push is lost and the event is not (it is in the table, which a stream
-reads when it reconnects), as when Redis is away.
+The group's pushes are handed over together to the process's publishing thread
+(``rasad.lib.events``, which every write's pushes go through), before the lead passes, so they
+reach Redis in the order of the groups' commits: no request waits for that round trip, not even
+the leader's, and the groups committed while one publish was on its way go together in the
+next. A push is sent after its event's commit; if the process dies between the two, the push
+is lost and the event is not (it is in the table, which a stream reads when it reconnects), as
+when Redis is away.
 """
 
 from __future__ import annotations
 
-import atexit
 import logging
-import queue
 import threading
 from dataclasses import dataclass, field
 
 from rasad.lib.admission import waiting_outside
-from rasad.lib.events import publish_held, published_together
+from rasad.lib.events import published_together
 from rasad.live.actions.ingest import BatchResult, Submission, do_ingest_batches
 
 logger = logging.getLogger(__name__)
@@ -56,69 +55,6 @@ class _Ticket:
     error: BaseException | None = None
 
 
-class _Publisher:
-    """Sends the groups' held pushes to Redis on a thread of its own, in the order handed over;
-    what was handed over while a send was on its way goes in the next, together."""
-
-    def __init__(self) -> None:
-        self._queue: queue.SimpleQueue[list[str] | None] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-        self._start = threading.Lock()
-        self._sent = threading.Condition()
-        self._handed = self._done = 0
-
-    def hand(self, messages: list[str]) -> None:
-        """Queue ``messages`` (one group's pushes, in order) for Redis."""
-        if not messages:
-            return
-        if self._thread is None or not self._thread.is_alive():  # not yet, or not in this child
-            with self._start:
-                if self._thread is None or not self._thread.is_alive():
-                    self._thread = threading.Thread(target=self._run, name="rasad-live-publish", daemon=True)
-                    self._thread.start()
-                    atexit.register(self.close)
-        with self._sent:
-            self._handed += 1
-        self._queue.put(messages)
-
-    def wait(self, timeout: float = 10.0) -> bool:
-        """Wait until everything handed over has been sent (or failed to be); whether it was."""
-        with self._sent:
-            return self._sent.wait_for(lambda: self._done >= self._handed, timeout)
-
-    def close(self) -> None:
-        """Send what is queued, then stop the thread (at the process's exit)."""
-        thread = self._thread
-        if thread is not None and thread.is_alive():
-            self._queue.put(None)
-            thread.join(timeout=5)
-
-    def _run(self) -> None:
-        while True:
-            first = self._queue.get()
-            if first is None:
-                return
-            messages, taken, stop = list(first), 1, False
-            while not stop:
-                try:
-                    more = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if more is None:
-                    stop = True
-                else:
-                    messages += more
-                    taken += 1
-            try:
-                publish_held(messages)  # logs a failure itself: the events are committed
-            finally:
-                with self._sent:
-                    self._done += taken
-                    self._sent.notify_all()
-            if stop:
-                return
-
-
 class GroupCommitter:
     """Collects the batches waiting in this process and writes each group in one transaction."""
 
@@ -127,7 +63,6 @@ class GroupCommitter:
         self._lock = threading.Lock()
         self._waiting: list[_Ticket] = []
         self._leading = False
-        self.publisher = _Publisher()
         self.groups = 0  # how many transactions, and how many batches they held (for the benchmark)
         self.batches = 0
 
@@ -154,12 +89,9 @@ class GroupCommitter:
         """Write one group, the leader's own batch with it; then pass the lead to a waiting one."""
         with self._lock:
             group, self._waiting = self._waiting[: self.max_group], self._waiting[self.max_group :]
-        held: list[str] = []
         try:
-            self._write(group, held)
+            self._write(group)
         finally:
-            # Handed over before the lead passes: the pushes reach Redis in the commits' order.
-            self.publisher.hand(held)
             with self._lock:
                 successor = self._waiting[0] if self._waiting else None
                 if successor is None:
@@ -172,12 +104,13 @@ class GroupCommitter:
                 successor.done.set()
         assert own in group
 
-    def _write(self, group: list[_Ticket], held: list[str]) -> None:
+    def _write(self, group: list[_Ticket]) -> None:
         self.groups += 1
         self.batches += len(group)
         try:
-            # The group's pushes for Redis are held, to go in one round trip (``_lead``).
-            with published_together(held):
+            # The group's pushes are handed to the process's publisher together, to go to Redis
+            # in one round trip, and before the lead passes: in the order of the groups' commits.
+            with published_together():
                 results = do_ingest_batches([t.submission for t in group])
         except BaseException as error:
             if len(group) == 1:

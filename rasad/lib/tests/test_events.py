@@ -11,6 +11,7 @@ from django.db import transaction
 
 from rasad.core.actions.organizations import OrganizationValues, do_create_organization
 from rasad.lib import events
+from rasad.lib.tests.test_publisher import publisher  # noqa: F401 (a fixture)
 from rasad.testing.cast import Cast
 
 
@@ -62,6 +63,7 @@ def test_events_cross_nodes_over_redis(cast: Cast, django_capture_on_commit_call
     import redis
 
     assert settings.EVENT_BUS == "redis"
+    events.wait_published()  # an earlier test's pushes are not this one's
     subscriber = redis.Redis.from_url(settings.REDIS_URL).pubsub()
     subscriber.subscribe(settings.EVENT_CHANNEL)
     subscriber.get_message(timeout=2)  # the subscription confirmation
@@ -122,6 +124,7 @@ class _FakePipeline:
         self.redis.sent.extend(self.queued)
 
 
+@pytest.mark.usefixtures("publisher")
 def test_events_published_together_reach_redis_in_one_exchange_in_order(monkeypatch, settings):
     fake = _FakeRedis()
     settings.EVENT_BUS = "redis"
@@ -135,20 +138,25 @@ def test_events_published_together_reach_redis_in_one_exchange_in_order(monkeypa
                 events.publish(events.make_event("test.together", {"n": 3}))
             # This process's subscribers have them at once; Redis has nothing yet.
             assert [e["payload"]["n"] for e in received] == [0, 1, 2, 3]
+            assert events.wait_published()
             assert fake.sent == []
+        assert events.wait_published()
         assert fake.exchanges == 1
         assert [json.loads(message)["payload"]["n"] for _, message in fake.sent] == [0, 1, 2, 3]
         assert {channel for channel, _ in fake.sent} == {settings.EVENT_CHANNEL}
-        # Outside a block, each event goes at once.
+        # Outside a block, each event is handed over at once.
         events.publish(events.make_event("test.together", {"n": 4}))
+        assert events.wait_published()
         assert fake.exchanges == 2
         with events.published_together():
             pass
+        assert events.wait_published()
         assert fake.exchanges == 2  # an empty block sends nothing
     finally:
         unsubscribe()
 
 
+@pytest.mark.usefixtures("publisher")
 def test_events_held_together_are_sent_even_when_the_block_fails(monkeypatch, settings):
     """What was published has committed; a later error in the block does not keep it from Redis."""
     fake = _FakeRedis()
@@ -162,4 +170,5 @@ def test_events_held_together_are_sent_even_when_the_block_fails(monkeypatch, se
 
     with pytest.raises(RuntimeError):
         publish_then_fail()
+    assert events.wait_published()
     assert [json.loads(message)["payload"]["n"] for _, message in fake.sent] == [0]

@@ -1,49 +1,20 @@
-"""The group commit's pushes to Redis (session 18): sent by the process's publishing thread, in
-the order of the groups' commits, while every request of the group, the leader's too, already
-has its answer."""
+"""The group commit's pushes to Redis (session 18): sent by the process's publishing thread
+(``rasad.lib.events``, since session 19 the same as every write's), in the order of the groups'
+commits, while every request of the group, the leader's too, already has its answer."""
 
 from __future__ import annotations
 
 import json
-import threading
 from typing import Any, cast
 
 import pytest
 
+from rasad.lib import events as bus
+from rasad.lib.tests.test_publisher import SlowRedis, publisher  # noqa: F401 (a fixture)
 from rasad.live.group_commit import GroupCommitter
 from rasad.live.models import AgentCredential, Device, DeviceEvent
 from rasad.live.testing import event_item
 from rasad.live.tests.test_group_commit import _submission, agents  # noqa: F401
-
-
-class _SlowRedis:
-    """Redis whose exchanges wait until the test lets them through, and that keeps what it got."""
-
-    def __init__(self) -> None:
-        self.through = threading.Event()
-        self.exchanges: list[list[str]] = []
-
-    def publish(self, channel: str, message: str) -> None:
-        self.exchange([message])
-
-    def pipeline(self, transaction: bool) -> _Pipeline:
-        return _Pipeline(self)
-
-    def exchange(self, messages: list[str]) -> None:
-        assert self.through.wait(10), "the test let the exchange through"
-        self.exchanges.append(messages)
-
-
-class _Pipeline:
-    def __init__(self, redis: _SlowRedis) -> None:
-        self.redis = redis
-        self.messages: list[str] = []
-
-    def publish(self, channel: str, message: str) -> None:
-        self.messages.append(message)
-
-    def execute(self) -> None:
-        self.redis.exchange(self.messages)
 
 
 def _event_ids(messages: list[str]) -> list[int]:
@@ -53,13 +24,12 @@ def _event_ids(messages: list[str]) -> list[int]:
 @pytest.mark.django_db(transaction=True)
 def test_a_group_is_answered_before_its_pushes_reach_redis_and_they_keep_the_commits_order(
     agents: list[tuple[Device, AgentCredential]],  # noqa: F811
+    publisher: bus._Publisher,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
     settings: Any,
 ):
-    from rasad.lib import events as bus
-
     (isfahan, isfahan_agent), (kerman, kerman_agent) = agents
-    redis = _SlowRedis()
+    redis = SlowRedis()
     settings.EVENT_BUS = "redis"
     monkeypatch.setattr(bus, "_redis", lambda: redis)
     committer = GroupCommitter()
@@ -72,7 +42,7 @@ def test_a_group_is_answered_before_its_pushes_reach_redis_and_they_keep_the_com
     assert [answer.events[0].result.value for answer in answers] == ["created"] * 4
     assert redis.exchanges == []
     redis.through.set()
-    assert committer.publisher.wait()
+    assert bus.wait_published()
     # Every event pushed once, in the order of the commits (the stream ids' order).
     pushed = [event_id for exchange in redis.exchanges for event_id in _event_ids(exchange)]
     stream_ids = [cast(int, answer.events[0].stream_id) for answer in answers]
@@ -85,10 +55,9 @@ def test_a_group_is_answered_before_its_pushes_reach_redis_and_they_keep_the_com
 @pytest.mark.django_db(transaction=True)
 def test_without_redis_no_publishing_thread_is_started(
     agents: list[tuple[Device, AgentCredential]],  # noqa: F811
+    publisher: bus._Publisher,  # noqa: F811
     settings: Any,
 ):
-    from rasad.lib import events as bus
-
     (isfahan, isfahan_agent), _kerman = agents
     settings.EVENT_BUS = "local"
     pushed: list[Any] = []
@@ -100,4 +69,4 @@ def test_without_redis_no_publishing_thread_is_started(
         unsubscribe()
     assert [event["payload"]["id"] for event in pushed] == [answer.events[0].stream_id]
     assert answer.events[0].result.value == "created"
-    assert committer.publisher._thread is None
+    assert publisher._thread is None

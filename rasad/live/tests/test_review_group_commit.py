@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from rasad.lib.tests.test_publisher import publisher  # noqa: F401 (a fixture)
 from rasad.live import group_commit
 from rasad.live.group_commit import GroupCommitter
 from rasad.live.models import AgentCredential, Device, DeviceEvent
@@ -62,6 +63,7 @@ class _DownRedis:
         raise ConnectionError("Redis is away")
 
 
+@pytest.mark.usefixtures("publisher")
 def test_with_redis_away_a_group_is_recorded_acknowledged_and_pushed_in_process(
     agents: list[tuple[Device, AgentCredential]],  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
@@ -88,7 +90,7 @@ def test_with_redis_away_a_group_is_recorded_acknowledged_and_pushed_in_process(
             )
     finally:
         unsubscribe()
-    assert committer.publisher.wait(), "the publishing thread tried Redis"
+    assert bus.wait_published(), "the publishing thread tried Redis"
     assert [answer.events[0].result.value for answer in answers] == ["created", "created"]
     assert DeviceEvent.objects.filter(uuid__in=[item["id"] for item in items]).count() == 2
     assert redis.tries >= 1, "Redis was tried"

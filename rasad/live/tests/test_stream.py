@@ -375,6 +375,7 @@ def test_events_travel_between_nodes_over_redis_and_a_lost_subscription_resyncs(
     from rasad.lib.push import Hub
 
     settings.EVENT_BUS = "redis"
+    bus.wait_published()  # an earlier test's pushes are not this one's
     node_b = Hub()
     client = ThreadClient(lambda e: e.get("kind") != "resync", limit=16)
     node_b.register(client)
