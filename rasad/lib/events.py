@@ -115,7 +115,14 @@ class _Publisher:
             with self._start:
                 if self._thread is None:
                     thread = threading.Thread(target=self._run, name="rasad-publish", daemon=True)
-                    thread.start()
+                    try:
+                        thread.start()
+                    except RuntimeError:
+                        # No thread to be had (the process is out of them): sent from here, as
+                        # before there was a thread; the caller's write has committed.
+                        logger.exception("could not start the publishing thread")
+                        _send(messages)
+                        return
                     self._thread = thread
         self._queue.put(messages)
 

@@ -168,3 +168,23 @@ def test_closing_sends_what_is_queued_then_stops_the_thread(
     assert [message["payload"]["n"] for message in redis.sent()] == [0, 1, 2]
     assert publisher._thread is not None
     assert not publisher._thread.is_alive()
+
+
+def test_without_a_thread_to_be_had_the_push_is_sent_at_once(
+    publisher: events._Publisher, monkeypatch: pytest.MonkeyPatch, settings: Any
+):
+    """A process out of threads: the write has committed, so its push goes from the publishing
+    request's own thread rather than failing it."""
+    redis = SlowRedis()
+    redis.through.set()
+    settings.EVENT_BUS = "redis"
+    monkeypatch.setattr(events, "_redis", lambda: redis)
+
+    def refuse(self: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(threading.Thread, "start", refuse)
+        events.publish(events.make_event("test.publisher", {"n": 0}))
+    assert [message["payload"]["n"] for message in redis.sent()] == [0]
+    assert publisher._thread is None
