@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -50,9 +52,7 @@ def test_list_query_count_does_not_grow_with_rows(cast: Cast, endpoint: Endpoint
         ("cases", {"owner_organization": "ISF-CC", "status": ["new", "triaged"]}),
     ],
 )
-def test_filtered_list_query_count_does_not_grow_with_rows(
-    cast: Cast, route: str, filters: dict[str, object]
-):
+def test_filtered_list_query_count_does_not_grow_with_rows(cast: Cast, route: str, filters: dict[str, Any]):
     """The hot lists filtered by an organization's code (``CodeFilter``: its key read by a
     subquery) and a status: the same statements for 3 rows as for 13, and every row is the
     organization's."""
