@@ -28,15 +28,15 @@ from typing import Any
 from django.db import connection
 from django.test import Client
 
-from bench.requests import build_world
+from bench.requests import FILTERED_CASES, FILTERED_OBSERVATIONS, build_world
 from rasad.env import JOIN_COLLAPSE_LIMIT
 
 PATHS = (
     "/api/v1/cases/",
     "/api/v1/cases/{case}/",
     "/api/v1/observations/",
-    "/api/v1/cases/?status=new&status=triaged&owner_organization=BR-A",
-    "/api/v1/observations/?organization={site}&status=draft",
+    FILTERED_CASES,
+    FILTERED_OBSERVATIONS,
 )
 LIMITS = (8, JOIN_COLLAPSE_LIMIT, 1)  # PostgreSQL's default, Rasad's, none reordered
 _TIME = re.compile(r"(Planning|Execution) Time: ([\d.]+) ms")

@@ -25,7 +25,7 @@ from django.db import connection
 from django.test import Client
 
 from bench.common import print_profile, server_cpu_seconds
-from bench.requests import build_world
+from bench.requests import FILTERED_CASES, FILTERED_OBSERVATIONS, build_world
 
 
 class _Timed:
@@ -64,8 +64,8 @@ def main() -> None:
         "observations": "/api/v1/observations/",
         "detail": f"/api/v1/cases/{world.case_id}/",
         # The commonest filters: a status (two for cases) and an organization by code.
-        "cases-filtered": "/api/v1/cases/?status=new&status=triaged&owner_organization=BR-A",
-        "observations-filtered": f"/api/v1/observations/?organization={world.sites[1]}&status=draft",
+        "cases-filtered": FILTERED_CASES,
+        "observations-filtered": FILTERED_OBSERVATIONS.format(site=world.sites[1]),
     }
     if args.only:
         endpoints = {name: path for name, path in endpoints.items() if name in args.only.split(",")}

@@ -6,7 +6,8 @@ With ``rasad serve`` (granian, two workers) and wrk as the client, each round me
   * bare Django (one view, no middleware: ``bench/bare.py``) on the same server stack;
   * Rasad's hello world (``/healthz``: the full middleware stack, no database);
   * the cheapest authenticated endpoint (``/api/v1/users/me/`` with a token);
-  * a company analyst's scoped 50-row lists (cases, observations) at 16 and 64 clients;
+  * a company analyst's scoped 50-row lists (cases, observations) at 16 and 64 clients, and the
+    same lists filtered (``FILTERED_CASES``, ``FILTERED_OBSERVATIONS``) at 16;
   * an object's detail (a case);
   * one-row observation writes from 32 clients, while a sampler reads ``pg_locks`` for lock
     waits; and ``pg_test_fsync``'s fdatasync rate as the limit for commits.
@@ -15,7 +16,8 @@ answered (2xx) request cost the server's processes and PostgreSQL, and every ans
 a 2xx, by status (``--only`` picks some endpoints). ``--scale 10`` loads ten
 times the data (observations and cases). ``--overload`` then sends five times the measured write
 capacity for a few seconds and checks that every acknowledged write is stored and that refusals
-are quick 503s.
+are quick 503s. ``--save FILE`` appends the run's medians to FILE, for ``bench.growth`` to set
+runs at 1× and 10× side by side.
 """
 
 from __future__ import annotations
@@ -60,6 +62,11 @@ from rasad.testing.ports import free_port
 
 LUA = str(Path(__file__).with_name("wrk.lua"))
 SITES_PER_COMPANY = 50
+# The commonest filters of the two hot lists, the same here, in bench.profile_lists and in
+# bench.planning: cases by two statuses and their owner's code (980 cases at 1×, 9,980 at 10×),
+# observations by a site's code and a status (96 at 1×, 960 at 10×: a site's whole history).
+FILTERED_CASES = "/api/v1/cases/?status=new&status=triaged&owner_organization=BR-A"
+FILTERED_OBSERVATIONS = "/api/v1/observations/?organization={site}&status=draft"
 
 
 @dataclass
@@ -433,6 +440,13 @@ def measure(
         ("case list, 50 rows, 16 clients", url + "/api/v1/cases/", 16, analyst),
         ("case list, 50 rows, 64 clients", url + "/api/v1/cases/", 64, analyst),
         ("observation list, 50 rows, 16 clients", url + "/api/v1/observations/", 16, analyst),
+        ("case list, filtered, 16 clients", url + FILTERED_CASES, 16, analyst),
+        (
+            "observation list, filtered, 16 clients",
+            url + FILTERED_OBSERVATIONS.format(site=world.sites[1]),
+            16,
+            analyst,
+        ),
         ("case detail", url + f"/api/v1/cases/{world.case_id}/", 16, analyst),
         ("one-row writes, 32 clients", url + "/api/v1/observations/bulk/", 32, writes),
     ]
@@ -517,6 +531,8 @@ def report(results: dict[str, list[dict[str, Any]]], fsync: float, sampler: Lock
         / rps.get("bare Django, token and user read", nan),
         "case list / hello": rps.get("case list, 50 rows, 16 clients", nan) / hello,
         "observation list / hello": rps.get("observation list, 50 rows, 16 clients", nan) / hello,
+        "filtered case list / hello": rps.get("case list, filtered, 16 clients", nan) / hello,
+        "filtered observation list / hello": rps.get("observation list, filtered, 16 clients", nan) / hello,
         "case detail / hello": rps.get("case detail", nan) / hello,
         "writes / hello": writes / hello,
         "writes / fdatasync": writes / fsync if fsync == fsync else nan,
@@ -525,6 +541,9 @@ def report(results: dict[str, list[dict[str, Any]]], fsync: float, sampler: Lock
         "authenticated / bare": 0.5,
         "case list / hello": 0.4,
         "observation list / hello": 0.4,
+        # The same goal: a filtered list is a scoped 50-row list.
+        "filtered case list / hello": 0.4,
+        "filtered observation list / hello": 0.4,
         "case detail / hello": 0.5,
         "writes / hello": 0.25,
     }
@@ -541,8 +560,10 @@ def report(results: dict[str, list[dict[str, Any]]], fsync: float, sampler: Lock
         verdict = "" if goal is None else f"(goal ≥ {goal}: {'met' if value >= goal else 'NOT met'})"
         print(f"  ratio {name:<36} {value:6.3f}  {verdict}")
     print(
-        f"  p95 case list at 16 clients {p95.get('case list, 50 rows, 16 clients', nan):.1f} ms "
-        f"(goal ≤ 100 ms); "
+        f"  p95 case list at 16 clients {p95.get('case list, 50 rows, 16 clients', nan):.1f} ms, "
+        f"filtered {p95.get('case list, filtered, 16 clients', nan):.1f} ms; observation list "
+        f"{p95.get('observation list, 50 rows, 16 clients', nan):.1f} ms, filtered "
+        f"{p95.get('observation list, filtered, 16 clients', nan):.1f} ms (goal ≤ 100 ms); "
         f"one-row writes at 32 clients {p95.get('one-row writes, 32 clients', nan):.1f} ms (goal ≤ 100 ms)"
     )
     over = sampler.over(0.050)
@@ -551,6 +572,19 @@ def report(results: dict[str, list[dict[str, Any]]], fsync: float, sampler: Lock
         f"(all waits seen: {sampler.summary()})"
     )
     return {**ratios, **{f"p95 {k}": v for k, v in p95.items()}}
+
+
+def save(path: str, scale: int, label: str, results: dict[str, list[dict[str, Any]]]) -> None:
+    """One JSON line: the run's scale and label, and each endpoint's medians over the rounds."""
+    keys = ("rps", "p50", "p95", "p99", "cpu_ms", "database_cpu_ms", "load")
+    line = {
+        "scale": scale,
+        "label": label,
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        "results": {name: {key: median_of(rs, key) for key in keys} for name, rs in results.items()},
+    }
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(line, ensure_ascii=False) + "\n")
 
 
 async def _one_write(port: int, token: str, body: bytes) -> tuple[int, float, bytes]:
@@ -643,6 +677,13 @@ def main() -> None:
     parser.add_argument("--overload", action="store_true")
     parser.add_argument("--threads", type=int, default=0, help="threads per worker (default: rasad serve's)")
     parser.add_argument(
+        "--save",
+        default="",
+        help="append this run's medians per endpoint to this file, one JSON line (bench.growth "
+        "compares runs at 1× and 10×)",
+    )
+    parser.add_argument("--label", default="", help="a name for this run in --save's line (old, new...)")
+    parser.add_argument(
         "--only",
         default="",
         help="measure only the endpoints whose names hold one of these comma-separated words "
@@ -662,6 +703,8 @@ def main() -> None:
             only = [word.strip() for word in args.only.split(",") if word.strip()]
             results = measure(world, url, bare, args.seconds, args.rounds, only)
         report(results, fsync, sampler)
+        if args.save:
+            save(args.save, args.scale, args.label, results)
         if args.overload and "one-row writes, 32 clients" in results:
             capacity = median_of(results["one-row writes, 32 clients"], "rps")
             overload(world, url, capacity)

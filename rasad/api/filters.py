@@ -13,8 +13,9 @@ shown once per process to leave every queryset alone when given nothing
 
 A request whose filters are all plain ones (a value compared with a column or a related row's
 column: ``CharFilter``, ``IdFilter``, ``ChoiceFilter``, ``MultipleChoiceFilter`` without a
-method) is described by :meth:`FilterBackend.filtering`: which filters it names and how many
-values each holds, and the values. A lean list then reads it by statements prepared for that
+method, or a filter that says it is one, ``slot_kind``) is described by
+:meth:`FilterBackend.filtering`: which filters it names and how many values each holds, and
+the values. A lean list then reads it by statements prepared for that
 description with the values in their slots (``rasad.api.lean``), checked once per description
 against the filterset's own query. Any other filter (a method, a search, a range, a date) and
 any value the filter's field refuses take the filterset, as before.
@@ -167,6 +168,12 @@ def _slot_kind(declared: django_filters.Filter) -> str | None:
         return None
     kind = type(declared)
     if kind.filter in (django_filters.Filter.filter, django_filters.ChoiceFilter.filter):
+        return "one"
+    # A filter of its own that says its query is a column compared with its one value
+    # (``rasad.core.filtersets.CodeFilter``: a key read by a subquery from a code). What it
+    # says is checked as for any filter: a shape is prepared only when its statements with the
+    # request's values are the filterset's (``rasad.api.lean._prepared_page``).
+    if getattr(kind, "slot_kind", None) == "one":
         return "one"
     if (
         kind.filter is django_filters.MultipleChoiceFilter.filter

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rasad.cases.choices import CLOCK_STATUSES, OPEN_STATUSES, CaseKind, CaseStatus, Priority
 from rasad.cases.models import Attachment, Case, Comment, Dossier, Notification
-from rasad.core.filtersets import IdFilter, JalaliDateFilter
+from rasad.core.filtersets import CodeFilter, IdFilter, JalaliDateFilter
 from rasad.core.models import Organization
 
 
@@ -27,14 +27,14 @@ class CaseFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     priority = django_filters.MultipleChoiceFilter(
         choices=Priority.choices, label=_("Priority"), distinct=False
     )
-    category = django_filters.CharFilter(field_name="category__code", label=_("Category (code)"))
+    category = CodeFilter(field_name="category__code", label=_("Category (code)"))
     category_id = IdFilter(field_name="category_id", label=_("Category (id)"))
     reporter_organization_id = IdFilter(label=_("Reporter organization (id)"))
-    reporter_organization = django_filters.CharFilter(
+    reporter_organization = CodeFilter(
         field_name="reporter_organization__code", label=_("Reporter organization (code)")
     )
     owner_organization_id = IdFilter(label=_("Owner organization (id)"))
-    owner_organization = django_filters.CharFilter(
+    owner_organization = CodeFilter(
         field_name="owner_organization__code", label=_("Owner organization (code)")
     )
     within_id = IdFilter(method="filter_within", label=_("Reported within organization (id)"))

@@ -6,9 +6,10 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db.models import Model, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -39,6 +40,54 @@ class IdFilter(WholeNumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+
+
+class CodeFilter(django_filters.CharFilter):  # type: ignore[misc]
+    """A related row by its unique code, declared as the plain filter it replaces
+    (``field_name="organization__code"``: one relation, then a unique field of its model). The
+    rows kept are those whose key is that row's, the key read by a scalar subquery:
+    ``organization_id = (SELECT id FROM core_organization WHERE code = %s)`` rather than a join
+    on the related table with its code compared. The rows are the same (the code is unique, a
+    code no row has finds none); the plan is not: with the key one value when the statement
+    runs, PostgreSQL reads an observation page filtered by a site in its unique key's order
+    (organization, indicator, period) and stops at the page, sorting one indicator's periods at
+    a time, where with the join it read and sorted every matching row of the site, a number
+    that grows with the site's history (docs/development/benchmarks.md, "Session 19").
+
+    Its query is its column compared with one value, so a lean list prepares it like a plain
+    filter (``rasad.api.filters._slot_kind``, ``slot_kind``)."""
+
+    slot_kind = "one"
+
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
+        if value in EMPTY_VALUES:
+            return qs
+        relation, related, unique = self._parts(qs.model)
+        key = Subquery(related._base_manager.filter(**{unique: value}).order_by().values("pk"))
+        if self.distinct:
+            qs = qs.distinct()
+        if self.exclude:
+            # Not ``<> (subquery)``: a code no row has makes the subquery null, and that would
+            # exclude every row where the join's exclusion keeps them all.
+            return qs.exclude(**{f"{relation}__in": key})
+        return qs.filter(**{relation: key})
+
+    def _parts(self, model: type[Model]) -> tuple[str, type[Model], str]:
+        """The relation (a foreign key or one-to-one of ``model``), the model it leads to and
+        that model's unique field; anything else is a mistake in the filterset's declaration."""
+        relation, _, unique = str(self.field_name).partition("__")
+        field = model._meta.get_field(relation) if relation and unique and "__" not in unique else None
+        related = field.related_model if field is not None and field.concrete else None
+        if (
+            field is None
+            or not (field.many_to_one or field.one_to_one)
+            or not isinstance(related, type)
+            or not getattr(related._meta.get_field(unique), "unique", False)
+        ):
+            raise ImproperlyConfigured(
+                f"CodeFilter({self.field_name!r}): give a foreign key and a unique field of its model"
+            )
+        return relation, related, unique
 
 
 class BoundedIsoDateTimeField(django_filters.fields.IsoDateTimeField):  # type: ignore[misc]

@@ -8,7 +8,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from rasad.core.filtersets import IdFilter, PeriodFilter
+from rasad.core.filtersets import CodeFilter, IdFilter, PeriodFilter
 from rasad.core.models import Organization
 from rasad.indicators.choices import Category, ObservationStatus
 from rasad.indicators.models import Alert, Assignment, Indicator, Observation, Target
@@ -39,10 +39,11 @@ class IndicatorFilterSet(django_filters.FilterSet):  # type: ignore[misc]
 class ObservationFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     organization_id = IdFilter(field_name="organization_id", label=_("Organization (id)"))
-    organization = django_filters.CharFilter(field_name="organization__code", label=_("Organization (code)"))
+    # By the key, read first from the code (``CodeFilter``): a site's page then stops at 50 rows.
+    organization = CodeFilter(field_name="organization__code", label=_("Organization (code)"))
     within_id = IdFilter(method="filter_within", label=_("Within organization (id)"))
     indicator_id = IdFilter(field_name="indicator_id", label=_("Indicator (id)"))
-    indicator = django_filters.CharFilter(field_name="indicator__code", label=_("Indicator (code)"))
+    indicator = CodeFilter(field_name="indicator__code", label=_("Indicator (code)"))
     period = PeriodFilter(field_name="period_key", label=_("Period"))
     year = IdFilter(field_name="year", label=_("Jalali year"))
     status = django_filters.ChoiceFilter(choices=ObservationStatus.choices, label=_("Status"))

@@ -6,12 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.http import QueryDict
 
-from rasad.api.filters import _ignores_empty_data, _names_a_filter
+from rasad.api.filters import _ignores_empty_data, _names_a_filter, _slot_kind
 from rasad.cases.filtersets import CaseFilterSet
 from rasad.cases.models import Category
 from rasad.conftest import client_for
+from rasad.core.filtersets import CodeFilter
 
 
 def test_boolean_filter_accepts_yes_and_no_and_refuses_anything_else(cast):
@@ -82,3 +85,57 @@ def test_a_plain_list_and_a_filtered_list_of_cases(cast):
     assert other.status_code == 200 and other.json()["results"] == []
     refused = client.get("/api/v1/cases/?category_id=x")
     assert refused.status_code == 400 and "category_id" in refused.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize("exclude", [False, True])
+def test_code_filter_keeps_the_rows_the_join_kept(cast: Any, exclude: bool):
+    """``CodeFilter`` reads the related row's key by a subquery instead of joining it: for a
+    code some rows have, one no row has, and an empty value, by organization and by indicator,
+    filtering or excluding, it keeps exactly the rows the plain filter on the join keeps."""
+    from rasad.indicators.models import Observation
+    from rasad.indicators.testing import make_observation
+
+    isfahan = make_observation(cast, cast.isfahan)
+    kerman = [make_observation(cast, cast.kerman) for _ in range(2)]
+    rows = Observation.objects.filter(pk__in=[isfahan.pk, *(obj.pk for obj in kerman)])
+    expected = {
+        ("organization__code", cast.isfahan.code): {isfahan.pk},
+        ("organization__code", cast.kerman.code): {obj.pk for obj in kerman},
+        ("organization__code", "NO-SUCH-CODE"): set(),
+        ("organization__code", ""): None,  # no filter
+        ("indicator__code", "ELEC_CONS"): {isfahan.pk, *(obj.pk for obj in kerman)},
+        ("indicator__code", "NO-SUCH-CODE"): set(),
+    }
+    everything = set(rows.values_list("pk", flat=True))
+    for (path, code), found in expected.items():
+        by_key = CodeFilter(field_name=path, exclude=exclude).filter(rows, code)
+        by_join = django_filters.CharFilter(field_name=path, exclude=exclude).filter(rows, code)
+        kept = set(by_key.values_list("pk", flat=True))
+        assert kept == set(by_join.values_list("pk", flat=True)), (path, code)
+        assert kept == (everything if found is None else everything - found if exclude else found), (
+            path,
+            code,
+        )
+
+
+def test_code_filter_compares_the_key_with_a_subquery_and_is_a_slot():
+    from rasad.indicators.models import Observation
+
+    declared = CodeFilter(field_name="organization__code")
+    sql = str(declared.filter(Observation.objects.all(), "ISF-CC").query)
+    assert (
+        '"indicators_observation"."organization_id" = (SELECT U0."id" AS "pk" FROM "core_organization" U0'
+        in sql
+    )
+    assert "JOIN" not in sql
+    assert _slot_kind(declared) == "one"
+
+
+@pytest.mark.parametrize(
+    "path", ["organization", "organization__name", "organization__parent__code", "findings__code"]
+)
+def test_code_filter_refuses_what_is_not_a_relation_and_its_unique_field(path: str):
+    from rasad.indicators.models import Observation
+
+    with pytest.raises(ImproperlyConfigured):
+        CodeFilter(field_name=path).filter(Observation.objects.all(), "ISF-CC")
