@@ -70,7 +70,8 @@ def test_a_token_request_keeps_the_request_id_it_names(cast: Cast):
 def test_a_token_request_answers_in_its_users_digits(cast: Cast, persian_digits, row):
     # Alice administers Isfahan and imports its organizations; the file names one code twice, and
     # the refusal names the first row it is on, in her digits (the Persian of the message alike).
-    do_grant_role(cast.alice, Role.objects.get(slug="administrator"), acting_user=None, organization=cast.isfahan)
+    administrator = Role.objects.get(slug="administrator")
+    do_grant_role(cast.alice, administrator, acting_user=None, organization=cast.isfahan)
     cast.alice.persian_digits = persian_digits
     cast.alice.save(update_fields=["persian_digits"])
     secret = do_create_api_token(cast.alice, acting_user=cast.alice, name="digits")[1]
