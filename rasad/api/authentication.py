@@ -8,6 +8,7 @@ from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from rasad.core.actions.tokens import authenticate_token
+from rasad.lib import display
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
@@ -24,6 +25,14 @@ class TokenAuthentication(authentication.BaseAuthentication):
         token = authenticate_token(header[1])
         if token is None:
             raise exceptions.AuthenticationFailed(_("The token is invalid, expired or revoked."))
+        # UserPreferenceMiddleware chose the display before the token was read, as for nobody
+        # signed in: now the token's user (read by the same statement as the token) gets their
+        # calendar and digits, as a signed-in person does on every page, in the language the
+        # middleware chose (the client's Accept-Language). Only under the middleware (it sets
+        # LANGUAGE_CODE), whose reset at the end of the request undoes this one too.
+        language = getattr(request, "LANGUAGE_CODE", None)
+        if language is not None:
+            display.activate(display.preferences_of(token.user, language))
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:

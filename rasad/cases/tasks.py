@@ -67,9 +67,7 @@ def send_daily_digest(now: datetime | None = None) -> int:
             if not claimed or not user.email:
                 continue
             language = user.language or "fa"
-            prefs = display.DisplayPreferences(
-                language=language, persian_digits=bool(user.persian_digits) and language == "fa"
-            )
+            prefs = display.preferences_of(user, language)
             with override(language):
                 subject = _("Rasad: your daily summary (%(count)s items)") % {
                     "count": formatting.number(len(items), prefs=prefs)

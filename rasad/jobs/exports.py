@@ -193,14 +193,6 @@ def mark_seen(user: User, ids: Iterable[int]) -> int:
     ).update(seen_at=timezone.now())
 
 
-def preferences_of(user: User, language: str) -> display.DisplayPreferences:
-    return display.DisplayPreferences(
-        language=language,
-        calendar="gregorian" if getattr(user, "calendar", "jalali") == "gregorian" else "jalali",
-        persian_digits=bool(getattr(user, "persian_digits", True)) and language == "fa",
-    )
-
-
 def _fail(export: ExportFile, message: str) -> None:
     ExportFile.objects.filter(pk=export.pk).exclude(status=ExportStatus.READY).update(
         status=ExportStatus.FAILED, error=message[:400], finished_at=timezone.now()
@@ -225,7 +217,7 @@ def build_export(export_id: int) -> str:
         ExportFile.objects.filter(pk=export.pk, status=ExportStatus.WAITING).update(
             status=ExportStatus.RUNNING
         )
-        token = display.activate(preferences_of(owner, export.language))
+        token = display.activate(display.preferences_of(owner, export.language))
         try:
             return _write(export, kind, owner)
         except ValidationError as error:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Protocol
 
 from rasad.lib.jalali import Calendar
 
@@ -33,3 +34,24 @@ def activate(preferences: DisplayPreferences) -> object:
 
 def reset(token: object) -> None:
     _current.reset(token)  # type: ignore[arg-type]
+
+
+class HasDisplayPreferences(Protocol):
+    """What a person's preferences are read from (a ``core.User``)."""
+
+    calendar: str
+    persian_digits: bool
+
+
+def preferences_of(person: HasDisplayPreferences | None, language: str) -> DisplayPreferences:
+    """How ``person`` wants dates and numbers shown in ``language``: their calendar, and Persian
+    digits only in Persian and only if they want them. Nobody (no one signed in): the Jalali
+    calendar, and Persian digits in Persian. One rule for a session's page, a token's API request,
+    an export and an e-mail."""
+    if person is None:
+        return DisplayPreferences(language=language, persian_digits=language == "fa")
+    return DisplayPreferences(
+        language=language,
+        calendar="gregorian" if person.calendar == "gregorian" else "jalali",
+        persian_digits=bool(person.persian_digits) and language == "fa",
+    )

@@ -452,7 +452,7 @@ class PlannedItem(TimestampedModel):
     planned_by = models.ForeignKey(
         "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    link = models.URLField(_("published at"), max_length=500, blank=True)
+    link = models.URLField(_("link to the publication"), max_length=500, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     done_by = models.ForeignKey(

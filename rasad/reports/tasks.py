@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy
 
 from rasad.core.access import ObjectNotFound
 from rasad.jobs.engine import background_task, periodic
-from rasad.jobs.exports import do_request_export, preferences_of
-from rasad.lib import formatting
+from rasad.jobs.exports import do_request_export
+from rasad.lib import display, formatting
 from rasad.lib.jalali import JalaliPeriod, today_in_tehran
 from rasad.reports.definitions import REPORTS
 from rasad.reports.models import Frequency, ReportDelivery, ReportSubscription
@@ -105,7 +105,7 @@ def _tell_not_made(subscription: ReportSubscription, period: JalaliPeriod, refus
             % {
                 "report": definition.title,
                 "organization": subscription.organization.name,
-                "period": formatting.period(period, prefs=preferences_of(user, language)),
+                "period": formatting.period(period, prefs=display.preferences_of(user, language)),
                 "reason": reason,
             },
             link=reverse("reports:list"),

@@ -205,13 +205,11 @@ class PeriodWidget(forms.MultiWidget):
     ):
         self.kinds = kinds
         self.years = years
+        # Read as people say it: «آذر» then «۱۴۰۵».
         super().__init__(
             [
-                # Read as people say it: «آذر» then «۱۴۰۵».
-                forms.Select(
-                    attrs={"class": "form-select", "data-period": "part", "aria-label": _("Period")}
-                ),
-                forms.Select(attrs={"class": "form-select", "data-period": "year", "aria-label": _("Year")}),
+                forms.Select(attrs={"class": "form-select", "data-period": "part"}),
+                forms.Select(attrs={"class": "form-select", "data-period": "year"}),
             ],
             attrs,
         )
@@ -227,7 +225,18 @@ class PeriodWidget(forms.MultiWidget):
         year_select.choices = [("", str(_("Year")))] + [
             (str(year), formatting.digits(year)) for year in range(last, first - 1, -1)
         ]
-        return super().get_context(name, value, attrs)
+        # A screen reader names each select by what it holds («ماه», «سال») inside a group named
+        # by the field («آغاز دورهٔ مبنا (ماه)»): the name the page gives the field (the control
+        # filter's aria-label) names the group. Handed on to both selects, as a single control's
+        # attributes are, it named them alike, so that the month and the year of a picker were
+        # announced the same, and the attribute overrode the selects' own names.
+        attrs = dict(attrs or {})
+        group_label = attrs.pop("aria-label", "")
+        part_select.attrs["aria-label"] = str(part)
+        year_select.attrs["aria-label"] = str(_("Year"))
+        context = super().get_context(name, value, attrs)
+        context["widget"]["group_label"] = str(group_label)
+        return context
 
     def decompress(self, value: Any) -> list[str | None]:
         if isinstance(value, str) and value:

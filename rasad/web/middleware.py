@@ -133,15 +133,9 @@ class UserPreferenceMiddleware:
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        if user is not None:
-            preferences = display.DisplayPreferences(
-                language=language,
-                calendar="gregorian" if user.calendar == "gregorian" else "jalali",
-                persian_digits=bool(user.persian_digits) and language == "fa",
-            )
-        else:
-            preferences = display.DisplayPreferences(language=language, persian_digits=language == "fa")
-        token = display.activate(preferences)
+        # A token's request has nobody signed in here: its user is known only once the API has
+        # read the token, which then applies the user's preferences (api.authentication).
+        token = display.activate(display.preferences_of(user, language))
         try:
             response = self.get_response(request)
         finally:

@@ -208,6 +208,9 @@ def test_logging_assigning_and_answering_a_rumour_on_its_pages(cast: Cast, coord
     )
     rumour.refresh_from_db()
     assert (rumour.state, rumour.answered_by) == ("answered", cast.ali)
+    # The log says it is answered («پاسخ داده شد»), not «زمان پاسخ» (when, which it read).
+    log = client.get("/media/rumours/").content.decode()
+    assert 'data-testid="rumour-state">پاسخ داده شد</span>' in log
 
 
 def test_the_figures_export_reads_back_as_the_page_shows(

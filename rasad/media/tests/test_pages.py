@@ -25,7 +25,7 @@ def test_the_board_counts_late_agencies(cast: Cast, agencies: list[Organization]
     page = signed_in_client(cast.alice).get("/media/").content.decode()
     assert "پیام قطعی برق" in page
     overdue = re.search(r'data-testid="overdue-count">([^<]*)<', page)
-    assert overdue is not None and overdue.group(1) == "۳ دستگاه دیرکرد"
+    assert overdue is not None and overdue.group(1) == "۳ دستگاه با تأخیر"
     assert statement.recipients.count() == 3
     assert "پیام قطعی برق" not in signed_in_client(cast.bob).get("/media/").content.decode()
 

@@ -9,6 +9,7 @@ from django.utils import translation
 
 from rasad.lib.jalali import JalaliPeriod
 from rasad.web.forms import PeriodField
+from rasad.web.templatetags.rasad import control
 
 
 class MonthForm(forms.Form):
@@ -72,3 +73,31 @@ def test_a_picker_of_several_kinds_groups_its_options():
         html = str(AnyForm()["period"])
     assert '<optgroup label="فصل">' in html
     assert '<option value="H2">نیمهٔ دوم</option>' in html
+
+
+class BaselineForm(forms.Form):
+    baseline_start = PeriodField(label="آغاز دورهٔ مبنا (ماه)", kinds=("month",), years=(1400, 1406))
+    reporting_end = PeriodField(label="پایان دورهٔ گزارش (ماه)", kinds=("month",), years=(1400, 1406))
+
+
+PICKER_LABELS = [("baseline_start", "آغاز دورهٔ مبنا (ماه)"), ("reporting_end", "پایان دورهٔ گزارش (ماه)")]
+SELECT = '<select name="{name}_{index}" class="form-select" data-period="{part}" aria-label="{label}"'
+
+
+def test_each_picker_is_a_group_named_by_its_field_with_selects_named_by_what_they_hold():
+    # Rendered as every page renders a field (the control filter gives it its label as its name):
+    # the label names the group, not the two selects, which were both announced by it.
+    form = BaselineForm()
+    with translation.override("fa"):
+        html = {name: control(form[name]) for name in form.fields}
+    for name, label in PICKER_LABELS:
+        assert html[name].startswith(f'<div class="period-picker" role="group" aria-label="{label}" ')
+        assert SELECT.format(name=name, index=0, part="part", label="ماه") in html[name]
+        assert SELECT.format(name=name, index=1, part="year", label="سال") in html[name]
+        assert html[name].count("aria-label") == 3
+
+
+def test_a_picker_of_several_kinds_names_its_first_select_period():
+    with translation.override("fa"):
+        html = control(AnyForm()["period"])
+    assert 'data-period="part" aria-label="دوره"' in html

@@ -1,18 +1,25 @@
 """The middleware stack as a client sees it, for what a token's API request skips: it reads no
 session or user of a session, makes no message storage and no second language choice, and still
-gets every header and the language it asks for. Pages keep their messages and their language."""
+gets every header, the language it asks for and its user's digits. Pages keep their messages and
+their language."""
 
 from __future__ import annotations
 
 import re
 
+import pytest
 from django.contrib import messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, override_settings
 from django.urls import include, path
+from django.utils import translation
 from rest_framework.test import APIClient
 
+from rasad.core.actions.people import do_grant_role
 from rasad.core.actions.tokens import do_create_api_token
+from rasad.core.models import Role
+from rasad.lib import display
 from rasad.testing.cast import Cast
 
 ME = "/api/v1/users/me/"
@@ -57,6 +64,33 @@ def test_a_token_request_keeps_the_request_id_it_names(cast: Cast):
     secret = do_create_api_token(cast.alice, acting_user=cast.alice, name="named")[1]
     response = APIClient().get(ME, HTTP_AUTHORIZATION=f"Bearer {secret}", HTTP_X_REQUEST_ID="client-id-42")
     assert response["X-Request-ID"] == "client-id-42"
+
+
+@pytest.mark.parametrize(("persian_digits", "row"), [(True, "۲"), (False, "2")])
+def test_a_token_request_answers_in_its_users_digits(cast: Cast, persian_digits, row):
+    # Alice administers Isfahan and imports its organizations; the file names one code twice, and
+    # the refusal names the first row it is on, in her digits (the Persian of the message alike).
+    administrator = Role.objects.get(slug="administrator")
+    do_grant_role(cast.alice, administrator, acting_user=None, organization=cast.isfahan)
+    cast.alice.persian_digits = persian_digits
+    cast.alice.save(update_fields=["persian_digits"])
+    secret = do_create_api_token(cast.alice, acting_user=cast.alice, name="digits")[1]
+    rows = "code,name,kind,parent_code\nISF-P7,هفت,field_post,ISF-CC\nISF-P7,تکراری,site,ISF-CC\n"
+    response = APIClient().post(
+        "/api/v1/organizations/import/",
+        {"file": SimpleUploadedFile("orgs.csv", rows.encode(), content_type="text/csv")},
+        format="multipart",
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+    )
+    assert (response.status_code, response["Content-Language"]) == (400, "fa")
+    with translation.override("fa"):
+        expected = translation.gettext("The code “%(code)s” also appears on row %(row)s.") % {
+            "code": "ISF-P7",
+            "row": row,
+        }
+    assert [(error["row"], error["message"]) for error in response.json()["error"]["rows"]] == [(3, expected)]
+    # The request's preferences ended with it.
+    assert display.current() == display.DisplayPreferences()
 
 
 def test_an_api_request_without_credentials_is_refused_in_the_language_it_asks_for(db):

@@ -4,8 +4,7 @@ meant different things (a case form's «File» button read «پیوست», the a
 crisis read «تعطیل», a non-working day's word), the message carries a context
 (``{% translate "Closed" context "a day without working hours" %}``) or the two translations are
 made to agree. The catalogues' remaining disagreements are synonyms («جستجو»/«جست‌وجو»,
-«شرح»/«توضیح») and one still to resolve, listed below; a new disagreement fails here until it is
-resolved or judged one."""
+«شرح»/«توضیح»), listed below; a new disagreement fails here until it is resolved or judged one."""
 
 from __future__ import annotations
 
@@ -16,12 +15,13 @@ from pathlib import Path
 from django.utils import translation
 
 import rasad
+from rasad.media.models import PlannedItem
 
 CATALOGUES = sorted(Path(rasad.__file__).parent.glob("*/locale/fa/LC_MESSAGES/django.mo"))
-# Message ids whose translations differ between catalogues, as session 18 found them: nearly all
-# synonyms, read right wherever either appears. Not yet resolved: "published at", a media item's
-# link (a URL) and an assessment cycle's publication time, so the link's label reads «زمان انتشار»;
-# it needs a message id of its own in rasad/media/models.py (and a migration for the label).
+# Message ids whose translations differ between catalogues, as session 18 found them: all
+# synonyms, read right wherever either appears. (A media item's link, a URL, shared "published at"
+# with an assessment's publication time and read «زمان انتشار»; it is now "link to the publication",
+# as a recipient agency's evidence is.)
 SYNONYMS = {
     "A code is required.",
     "A name is required.",
@@ -100,7 +100,6 @@ SYNONYMS = {
     "opened at",
     "owner",
     "people told",
-    "published at",
     "renews",
     "retired at",
     "run by",
@@ -140,3 +139,5 @@ def test_words_with_two_meanings_read_right_in_each_place():
         assert translation.gettext("Score") == "نمره"  # a trainee's test
         assert translation.gettext("Expired") == "منقضی‌شده"  # an export file and a programme's commitment
         assert translation.gettext("Blocked") == "مسدود"  # a peer node and a programme's commitment
+        assert translation.gettext("published at") == "زمان انتشار"  # an assessment's publication time
+        assert str(PlannedItem._meta.get_field("link").verbose_name) == "پیوند انتشار"  # a URL
