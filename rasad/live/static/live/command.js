@@ -157,7 +157,15 @@
 
   var url = feed.dataset.stream + "?last=" + encodeURIComponent(feed.dataset.last || "0");
   var source = new EventSource(url);
-  source.onopen = function () { stateLabel.textContent = stateLabel.dataset.live; stateLabel.dataset.state = "live"; };
+  // The stream replays missed events (Last-Event-ID) but not the pushes that only say "look
+  // again" (live.device, live.outage): after a reconnect the states and incidents are read anew.
+  var opened = false;
+  source.onopen = function () {
+    stateLabel.textContent = stateLabel.dataset.live;
+    stateLabel.dataset.state = "live";
+    if (opened) { refreshStates(); refreshIncidents(); }
+    opened = true;
+  };
   source.onerror = function () { stateLabel.textContent = stateLabel.dataset.lost; stateLabel.dataset.state = "lost"; };
   source.addEventListener("live.event", function (message) {
     var p = JSON.parse(message.data);
@@ -168,5 +176,6 @@
   source.addEventListener("live.outage", refreshIncidents);
   source.addEventListener("live.device", refreshStates);
   source.addEventListener("refetch", refetch);
+  feed.rasadStream = source; // for the browser tests, which play a reconnect
   window.addEventListener("pagehide", function () { source.close(); });
 })();

@@ -223,3 +223,34 @@ def test_an_incident_is_acknowledged_and_assigned_in_place(journey: Any, cast: C
     isfahan.refresh_from_db()
     assert (isfahan.escalated_to, isfahan.escalation_level, isfahan.status) == (cast.national, 1, "assigned")
     assert Case.objects.get(pk=kerman.pk).status == "new"
+
+
+def test_the_command_view_reads_states_and_incidents_again_after_a_reconnect(journey: Any, cast: Cast):
+    """What happened while the stream was away is on the page once it is back: the replay brings
+    the missed events, and the states and open incidents (whose pushes are not replayed) are read
+    again when the stream reopens. The test closes the page's stream, lets a post go offline and
+    an incident open, then plays the stream's reopening."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from rasad.live.tasks import sweep
+
+    world = posts_reporting(cast)
+    alice = journey("desktop")
+    page = alice.page
+    alice.sign_in("alice")
+    alice.go("/live/", check=False)
+    page.wait_for_selector("[data-testid=stream-state][data-state=live]")
+    # The reads the opening's replay set off (states after 0.3 s, incidents after 1.5 s) are over.
+    page.wait_for_timeout(2_000)
+    page.evaluate("document.getElementById('live-feed').rasadStream.close()")
+    sweep(timezone.now() + timedelta(seconds=world["isf"].heartbeat_interval * 4))
+    incident = make_incident(cast, cast.isfahan_post, text="بریدن حصار هنگام قطع پیوند")
+    page.wait_for_timeout(500)
+    assert page.locator("[data-testid=post-row] [data-post-status][data-status=offline]").count() == 0
+    assert incident.title not in page.locator("[data-testid=incidents]").inner_text()
+    page.evaluate("document.getElementById('live-feed').rasadStream.onopen()")
+    page.wait_for_selector("[data-testid=post-row] [data-post-status][data-status=offline]", timeout=10_000)
+    page.wait_for_selector(f"[data-case='{incident.pk}']", timeout=10_000)
+    alice.check("read again after the reconnect")
