@@ -912,6 +912,8 @@ def _plan(
     values: list[float] = []
     starts: list[int] = []
     lengths: list[int] = []
+    # Bound once: the loop below runs a thousand times a batch.
+    series_of, window_starts, bisect_left = stored.series.get, stored.window_starts, bisect.bisect_left
     for r in rows:
         period = r.period
         org_id, indicator_id, key = r.organization.id, r.indicator.id, period.key
@@ -930,15 +932,15 @@ def _plan(
                 continue
         pending.append((r, value, comment, old))
         values.append(value)
-        series = stored.series.get((org_id, indicator_id))
+        series = series_of((org_id, indicator_id))
         if series is None:
             starts.append(0)
             lengths.append(0)
             continue
         keys, offset = series
-        begin = bisect.bisect_left(keys, stored.window_starts[key])
+        begin = bisect_left(keys, window_starts[key])
         starts.append(offset + begin)
-        lengths.append(bisect.bisect_left(keys, key, begin) - begin)
+        lengths.append(bisect_left(keys, key, begin) - begin)
     scores = validation.outlier_scores(values, stored.history, starts, lengths)
     for (r, value, comment, old), scored in zip(pending, scores, strict=True):
         period = r.period
