@@ -11,10 +11,12 @@ Each batch holds new rows (site by site, as ``bench.ingest`` sends them), the ta
 first. ``--profile`` runs the batches under cProfile and prints the functions with the most
 cumulative and own time; ``--history`` loads that many months of earlier values first.
 
-``--statements`` prints, per batch, each SQL statement's wall time and the CPU that PostgreSQL's
-processes spent while it ran (from ``/proc/<pid>/schedstat``, in nanoseconds: unlike wall time,
-it does not count waiting for a core on a shared machine), and the CPU PostgreSQL spent outside
-any statement (the commit: deferred foreign-key checks, the WAL flush).
+Every run prints the process's CPU and PostgreSQL's batch by batch, in order (whether the first
+batches cost more than the rest). ``--statements`` prints, per batch, each SQL statement's wall
+time and the CPU that PostgreSQL's processes spent while it ran (from ``/proc/<pid>/schedstat``,
+in nanoseconds: unlike wall time, it does not count waiting for a core on a shared machine), and
+the CPU PostgreSQL spent outside any statement (the commit: deferred foreign-key checks, the WAL
+flush).
 
 ``--functions`` prints the CPU (``time.process_time``) each step of a batch took, inclusive, by
 wrapping the functions of :data:`STEPS` (one clock read on entry and exit: unlike cProfile, which
@@ -224,18 +226,20 @@ def main() -> None:
         psycopg.Cursor.copy = timed_copy  # type: ignore[assignment,method-assign]
     server_before = server_cpu_seconds()
     postgres_in_batches = 0
+    postgres_each: list[int] = []  # nanoseconds, batch by batch
     for encoded in bodies[1:]:
+        pids = _postgres_pids()  # outside the batch's CPU: it reads every process's /proc entry
+        before = _postgres_cpu_ns(pids)
         wall, cpu = time.perf_counter(), time.process_time()
         if profiler is not None:
             profiler.enable()
         if args.statements:
-            pids = _postgres_pids()
-            before = _postgres_cpu_ns(pids)
             with connection.execute_wrapper(timed):
                 send(encoded)
-            postgres_in_batches += _postgres_cpu_ns(pids) - before
         else:
             send(encoded)
+        postgres_each.append(_postgres_cpu_ns(pids) - before)
+        postgres_in_batches += postgres_each[-1]
         if profiler is not None:
             profiler.disable()
         walls.append(time.perf_counter() - wall)
@@ -251,6 +255,9 @@ def main() -> None:
         f"CPU median {statistics.median(cpus) * 1000:.0f} ms{server} "
         f"(walls {', '.join(f'{w * 1000:.0f}' for w in walls)})"
     )
+    # Batch by batch: whether the first batches cost more than the rest, or every one the same.
+    print(f"  CPU per batch, in order (ms): {', '.join(f'{c * 1000:.0f}' for c in cpus)}")
+    print(f"  PostgreSQL's, in order (ms):  {', '.join(f'{n / 1e6:.0f}' for n in postgres_each)}")
     if statements:
         count = len(walls)
         print(

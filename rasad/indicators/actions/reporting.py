@@ -701,6 +701,8 @@ class _Stored:
     history: list[float]
     period_values: dict[tuple[int, str], dict[int, float]]
     target_ids: set[int] = field(default_factory=set)
+    # Each period key of the batch: the key of its window's first period (``_window_start``).
+    window_starts: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -766,12 +768,15 @@ def _read_stored(rows: Sequence[ObservationInput], related_ids: set[int]) -> _St
     by_series: dict[tuple[int, int], list[tuple[str, float]]] = defaultdict(list)
     period_values: dict[tuple[int, str], dict[int, float]] = defaultdict(dict)
     target_ids: set[int] = set()
+    # Each distinct period's window start once (by its key: a period's own hash is Python code).
+    periods = {r.period.key: r.period for r in rows}
+    window_starts = {key: _window_start(period) for key, period in periods.items()}
     fetched = _STORED.rows(
         organizations={r.organization.id for r in rows},
         indicators=related_ids,
         reported={r.indicator.id for r in rows},
-        periods={r.period.key for r in rows},
-        first=min(_window_start(r.period) for r in rows),
+        periods=periods.keys(),
+        first=min(window_starts.values()),
         last=max(r.period.key for r in rows),
         years={r.period.year for r in rows},
     )
@@ -780,6 +785,8 @@ def _read_stored(rows: Sequence[ObservationInput], related_ids: set[int]) -> _St
             period_values[(org_id, key)][indicator_id] = value
             existing[(org_id, indicator_id, key)] = (pk, value, comment, status)
         elif kind == "series":
+            if keys != sorted(keys):  # see ``_stored``: not seen, but not promised either
+                keys, values = _in_key_order(keys, values)
             windows[(org_id, indicator_id)] = (keys, values)
         elif kind == "window":  # SQLite: a series' window a value at a time
             by_series[(org_id, indicator_id)].append((key, value))
@@ -797,7 +804,13 @@ def _read_stored(rows: Sequence[ObservationInput], related_ids: set[int]) -> _St
         history.extend(values)
     for r in rows:
         period_values[(r.organization.id, r.period.key)][r.indicator.id] = float(r.value)
-    return _Stored(existing, series, history, period_values, target_ids)
+    return _Stored(existing, series, history, period_values, target_ids, window_starts)
+
+
+def _in_key_order(keys: list[str], values: list[float]) -> tuple[list[str], list[float]]:
+    """A series' window sorted by its keys (each key once in a series)."""
+    ordered = sorted(zip(keys, values, strict=True))
+    return [key for key, _value in ordered], [value for _key, value in ordered]
 
 
 def _stored(
@@ -840,11 +853,17 @@ def _stored(
     )
     # Django compiled every part, with every value as a parameter: nothing is interpolated.
     if connection.vendor == "postgresql":
-        order = 'ORDER BY w.period_key COLLATE "C"'  # bytes: the order of Python's text
+        # The window's rows sorted once, by series and key in bytes (the order of Python's text),
+        # and aggregated in that order: an ``ORDER BY`` inside each ``array_agg`` sorts each
+        # series twice, once per array (PostgreSQL 15): 0.1-0.4 ms a batch. The order an
+        # aggregate sees from a sorted subquery is what PostgreSQL does, not what it promises:
+        # ``_read_stored`` checks each series' keys and sorts the few that are not in order.
         windows = (
             "SELECT 'series', NULL, w.organization_id, w.indicator_id, NULL, NULL, NULL, NULL, "  # noqa: S608
-            f"array_agg(w.period_key::text {order}), array_agg(w.value {order}) "
-            f"FROM ({window_sql}) AS w GROUP BY w.organization_id, w.indicator_id"
+            "array_agg(w.period_key::text), array_agg(w.value) "
+            f"FROM (SELECT * FROM ({window_sql}) AS v "
+            'ORDER BY v.organization_id, v.indicator_id, v.period_key COLLATE "C") AS w '
+            "GROUP BY w.organization_id, w.indicator_id"
         )
         arrays = ", CAST(NULL AS text[]), CAST(NULL AS double precision[])"
     else:
@@ -893,6 +912,8 @@ def _plan(
     values: list[float] = []
     starts: list[int] = []
     lengths: list[int] = []
+    # Bound once: the loop below runs a thousand times a batch.
+    series_of, window_starts, bisect_left = stored.series.get, stored.window_starts, bisect.bisect_left
     for r in rows:
         period = r.period
         org_id, indicator_id, key = r.organization.id, r.indicator.id, period.key
@@ -911,15 +932,15 @@ def _plan(
                 continue
         pending.append((r, value, comment, old))
         values.append(value)
-        series = stored.series.get((org_id, indicator_id))
+        series = series_of((org_id, indicator_id))
         if series is None:
             starts.append(0)
             lengths.append(0)
             continue
         keys, offset = series
-        begin = bisect.bisect_left(keys, _window_start(period))
+        begin = bisect_left(keys, window_starts[key])
         starts.append(offset + begin)
-        lengths.append(bisect.bisect_left(keys, key, begin) - begin)
+        lengths.append(bisect_left(keys, key, begin) - begin)
     scores = validation.outlier_scores(values, stored.history, starts, lengths)
     for (r, value, comment, old), scored in zip(pending, scores, strict=True):
         period = r.period

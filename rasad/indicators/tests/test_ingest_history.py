@@ -149,3 +149,37 @@ def test_a_series_window_is_one_row_however_long_the_record(assigned: Cast, monk
     # 1397's periods are stored (six value rows), 1402's are new; each has two series rows.
     assert counts == [["series"] * 2 + ["value"] * 6, ["series"] * 2]
     assert connection.vendor == "postgresql"
+
+
+def test_a_window_read_out_of_order_is_put_in_order(assigned: Cast, monkeypatch: pytest.MonkeyPatch):
+    """The order in which PostgreSQL aggregates a sorted subquery's rows is what it does, not what
+    it promises (``reporting._stored``): a series' keys and values that came out of order (and,
+    on SQLite, window rows in any order) give the same windows as the statement's own order."""
+    _store(assigned, {"ELEC_CONS": _months(1399, 3), "GAS_CONS": _months(1400, 2)[3:]})
+    keys = [(code, key) for code in CODES for key in ("1401-06", "1402-01", "1402-02")]
+    rows = _inputs(assigned, keys)
+    indicator_ids = {r.indicator.id for r in rows}
+    in_order = reporting._read_stored(rows, indicator_ids)
+    shuffle = random.Random(3).shuffle
+    fetch = reporting._STORED.rows
+
+    def out_of_order(*args: Any, **kwargs: Any) -> list[Any]:
+        fetched = [list(row) for row in fetch(*args, **kwargs)]
+        for row in fetched:
+            if row[0] == "series":
+                pairs = list(zip(row[8], row[9], strict=True))
+                shuffle(pairs)
+                row[8], row[9] = [k for k, _v in pairs], [v for _k, v in pairs]
+        shuffle(fetched)
+        return fetched
+
+    monkeypatch.setattr(reporting._STORED, "rows", out_of_order)
+    shuffled = reporting._read_stored(rows, indicator_ids)
+    assert shuffled.existing == in_order.existing
+    assert shuffled.period_values == in_order.period_values
+    for name, (keys_of, offset) in in_order.series.items():
+        shuffled_keys, shuffled_offset = shuffled.series[name]
+        assert shuffled_keys == keys_of == sorted(keys_of)
+        window = in_order.history[offset : offset + len(keys_of)]
+        assert shuffled.history[shuffled_offset : shuffled_offset + len(keys_of)] == window
+    assert sum(len(k) for k, _o in in_order.series.values()) > 20
