@@ -25,6 +25,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
+from rasad.lib import formatting
+
 # Past this an offset only finds an empty page; larger values overflowed the database driver.
 MAX_OFFSET: Final = 2**31 - 1
 # A list's rows are counted up to this many (or to the page's end): "more than 1,000" past it.
@@ -75,7 +77,7 @@ class Pagination(LimitOffsetPagination):
                 {
                     name: [
                         _("Give a whole number from %(minimum)s to %(maximum)s.")
-                        % {"minimum": minimum, "maximum": maximum}
+                        % {"minimum": formatting.number(minimum), "maximum": formatting.number(maximum)}
                     ]
                 }
             )

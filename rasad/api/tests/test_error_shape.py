@@ -231,3 +231,11 @@ def test_errors_speak_the_language_asked_for(nadia: APIClient):
     assert (
         assert_error_shape(response, 404, "not_found")["message"] == "No such object, or you may not see it."
     )
+
+
+def test_a_page_size_out_of_range_is_named_in_the_readers_digits(nadia: APIClient):
+    """The bounds of ``limit`` come in Persian digits to a Persian reader, in Latin to an English one."""
+    persian = assert_error_shape(nadia.get(f"{ORGS}?limit=0", HTTP_ACCEPT_LANGUAGE="fa"), 400, "invalid")
+    assert "۱" in persian["fields"]["limit"][0] and "1" not in persian["fields"]["limit"][0]
+    english = assert_error_shape(nadia.get(f"{ORGS}?limit=0", HTTP_ACCEPT_LANGUAGE="en"), 400, "invalid")
+    assert "1" in english["fields"]["limit"][0]

@@ -15,6 +15,7 @@ from rasad.core.audit import CoreAuditEvent
 from rasad.core.audit_log import record
 from rasad.core.models import ApiToken, User
 from rasad.core.scope import held_grants_of, remember_held_grants
+from rasad.lib import formatting
 from rasad.lib.prepared import PreparedQuery
 
 TOKEN_PREFIX = "rsd_"  # noqa: S105 (a public prefix, not a secret)
@@ -39,7 +40,8 @@ def do_create_api_token(
     if expires <= now:
         raise ValidationError({"expires": [_("The expiry must be in the future.")]})
     if expires > now + timedelta(days=longest):
-        raise ValidationError({"expires": [_("A token may live at most %(days)s days.") % {"days": longest}]})
+        too_long = _("A token may live at most %(days)s days.") % {"days": formatting.number(longest)}
+        raise ValidationError({"expires": [too_long]})
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,

@@ -234,6 +234,13 @@ def test_token_lifetime_has_a_maximum(cast: Cast):
         format="json",
     )
     assert answer.status_code == 400 and "expires" in answer.json()["error"]["fields"]
+    persian = client_for(cast.alice).post(
+        "/api/v1/api-tokens/",
+        {"name": "api", "expires": (timezone.now() + timedelta(days=400)).isoformat()},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="fa",
+    )
+    assert "۳۰" in persian.json()["error"]["fields"]["expires"][0]
 
 
 # ---- password change -----------------------------------------------------------------------------
