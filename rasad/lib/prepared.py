@@ -78,9 +78,23 @@ class Many:
         return [None if value is None else field.get_prep_value(value) for value in values]
 
 
+class Array(Many):
+    """A slot holding a list sent whole as one array parameter, for a statement written by hand
+    (``unnest(%s::bigint[], %s::text[]) AS pair(organization_id, period_key)``): on PostgreSQL
+    in an array's text form (``array_literal``), typed by the SQL's cast; elsewhere as a JSON
+    list. The statement is built with ``[sentinel]`` in its place. Joining the rows of such
+    arrays by index, rather than filtering by ``= ANY`` of several lists, gives PostgreSQL a
+    plan that does not depend on the lists' lengths: the same for one pair as for a hundred,
+    which a generic plan needs (``rasad.indicators.actions.reporting``)."""
+
+
 def _list_fields(query: Any, sentinels: dict[str, Any]) -> dict[str, Any]:
     """The field each list slot filters (``field__in``), found in ``query``'s conditions."""
-    lists = {name: sentinel for name, sentinel in sentinels.items() if isinstance(sentinel, Many)}
+    lists = {
+        name: sentinel
+        for name, sentinel in sentinels.items()
+        if isinstance(sentinel, Many) and not isinstance(sentinel, Array)
+    }
     found: dict[str, Any] = {}
 
     def visit(node: Any) -> None:
@@ -141,10 +155,15 @@ class _Compiled:
         self.params: list[Any] = list(params)
         self.slots: list[tuple[int, str]] = []
         self.lists: set[int] = set()
+        # The positions of the ``Array`` slots (sent whole, written by hand: not ``IN (%s)``).
+        self.arrays: set[int] = set()
         self.many = {name: sentinel for name, sentinel in sentinels.items() if isinstance(sentinel, Many)}
         for name, sentinel in sentinels.items():
             many = isinstance(sentinel, Many)
+            # An array is one parameter (its list); a list slot one per element of ``IN (…)``.
             value = sentinel.sentinel if many else sentinel
+            if isinstance(sentinel, Array):
+                value = [value]
             forms = [value]
             if isinstance(value, datetime):
                 forms.append(operations.adapt_datetimefield_value(value))
@@ -154,7 +173,9 @@ class _Compiled:
             if not positions:
                 raise ValueError(f"the slot {name!r} is not among the query's parameters")
             self.slots.extend((index, name) for index in positions)
-            if many:
+            if isinstance(sentinel, Array):
+                self.arrays.update(positions)
+            elif many:
                 self.lists.update(positions)
         self.sql: str = _lists_as_arrays(sql, self.lists, connection.vendor) if self.lists else sql
         self.converters: list[tuple[int, tuple[Any, ...], Any]] = []
@@ -178,7 +199,13 @@ class _Compiled:
         }
         for index, name in self.slots:
             value = values[name]
-            if index in self.lists:
+            if index in self.arrays:
+                value = (
+                    array_literal(lists[name], type(self.many[name].sentinel))
+                    if connection.vendor == "postgresql"
+                    else json.dumps(lists[name])
+                )
+            elif index in self.lists:
                 value = (
                     array_literal(lists[name], type(self.many[name].sentinel))
                     if connection.vendor == "postgresql"
