@@ -24,7 +24,8 @@ the ``IN (%s)`` Django wrote becomes ``= ANY(%s)`` with an array on PostgreSQL a
 ``IN (SELECT value FROM json_each(%s))`` with a JSON list on SQLite, so that one statement serves
 lists of every length (a batch's organizations, one or a thousand). ``build`` may also return
 ``(sql, params)`` composed from compiled querysets (a ``UNION ALL`` of several); its rows are
-then returned as the database gives them.
+then returned as the database gives them. In such a statement an :class:`Array` slot is a list
+sent whole as one array (``unnest(%s::bigint[])``), for SQL written by hand.
 """
 
 from __future__ import annotations

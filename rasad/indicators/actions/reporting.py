@@ -32,6 +32,13 @@ On PostgreSQL, when nothing has to be read between the upsert and the end (the c
 target to check, nothing to submit, too few rows for the COPY), steps 6 to 8 are one statement
 (``_write_at_once``): the upsert, the rollup deltas, the claim and the audit event, so that a
 one-row write holds its locks for three round trips (the history, this statement, the commit).
+
+On PostgreSQL a batch of fewer than ``GENERIC_PLANS_BELOW`` rows runs its transaction's prepared
+statements on generic plans (planned once per connection, not again at every run for the
+batch's values), asked for in the check's round trip; the check's approved periods and the
+history are read by the batch's (organization, period) pairs and series joined by index
+(``_pairs``), so that such a plan reads only what the batch needs, whatever its size and the
+length of the record.
 """
 
 from __future__ import annotations
