@@ -489,6 +489,45 @@ def pipelined(alias: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
         raise
 
 
+# What ``generic_plans`` sends: the setting for the rest of the transaction only (``SET LOCAL``).
+_GENERIC_PLANS = b"SELECT set_config('plan_cache_mode', 'force_generic_plan', true)"
+
+
+def generic_plans(alias: str = DEFAULT_DB_ALIAS) -> None:
+    """PostgreSQL, inside ``transaction.atomic``: the rest of the transaction runs the prepared
+    statements of this module on their generic plans (``plan_cache_mode``), each planned once
+    per connection, rather than on plans made for each run's values, which PostgreSQL keeps
+    choosing for a statement whose custom plans cost less than its generic one (a list of one
+    element against the ten it assumes for an array parameter): it then plans the statement at
+    every run. Only for statements whose generic plans read what they need whatever their
+    values (``rasad.indicators.actions.reporting._pairs``).
+
+    Sent before the transaction's first statement, it goes with the BEGIN the driver would send
+    alone, in the same message and round trip (``BEGIN; SELECT set_config(…)``, through libpq:
+    psycopg reads the transaction's state from the connection, so it sends no BEGIN of its own
+    after it); in a transaction already begun (a test's, an outer block's), it is sent alone.
+    Neither is a statement of Django's cursors (not counted by ``CaptureQueriesContext``).
+    Elsewhere (SQLite, outside a transaction) it does nothing."""
+    connection = connections[alias]
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    pgconn = raw.pgconn
+    command = _GENERIC_PLANS
+    if pgconn.transaction_status == pq.TransactionStatus.IDLE:
+        if raw.isolation_level is not None or raw.read_only is not None or raw.deferrable is not None:
+            # The driver's own BEGIN carries these: let it send it, then the setting.
+            with connection.cursor() as cursor:
+                cursor.execute(command.decode())
+            return
+        command = b"BEGIN; " + command
+    with connection.wrap_database_errors:
+        result = pgconn.exec_(command)
+        if result.status != pq.ExecStatus.TUPLES_OK:
+            raise psycopg.OperationalError(pgconn.get_error_message())
+
+
 def send(sql: str, params: Params, alias: str = DEFAULT_DB_ALIAS) -> Callable[[], list[tuple[Any, ...]]]:
     """Send a statement compiled elsewhere as ``fetch`` does (prepared on PostgreSQL), and return
     the function that reads its rows: inside ``pipelined`` it is sent with the statements around

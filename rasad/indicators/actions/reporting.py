@@ -317,15 +317,10 @@ def _read_facts(
     provinces: dict[int, str] = {}
     rules: list[list[Any]] = []
     if generic:
-        # The write's transaction begins here: its prepared statements run on generic plans
-        # (``_GENERIC_PLANS``), asked for in the round trip of the check (after the driver's
-        # BEGIN, which it sends alone).
-        with prepared.pipelined():
-            asked = prepared.send(_GENERIC_PLANS, [])
-            fetched = facts.rows(**values)
-        asked()
-    else:
-        fetched = facts.rows(**values)
+        # The write's transaction begins here: its prepared statements run on generic plans,
+        # asked for with its BEGIN (``prepared.generic_plans``).
+        prepared.generic_plans()
+    fetched = facts.rows(**values)
     for kind, org_id, period_key, indicator_id, subtree, *rule in fetched:
         if kind == "locked":
             locked.add((org_id, period_key))
@@ -369,10 +364,10 @@ def _facts(
     """``_read_facts``' statement: the approved periods, the assignments and the provinces; the
     rules of ``indicators`` when they are given (``_rules_from``'s rows, each padded after the
     facts' columns); and the locks, last, when ``keys`` (the lock keys) are given. The approved
-    periods are those of ``organizations`` and ``periods``, or, on PostgreSQL, of the batch's
-    (organization, period) pairs (``sites`` and ``months``, joined by index: ``_pairs``).
-    Compiled once per process (``_FACTS``)."""
-    if sites is not None and months is not None:
+    periods are those of ``organizations`` and ``periods``, or without ``periods`` (PostgreSQL)
+    those of the batch's (organization, period) pairs (``sites`` and ``months``, joined by
+    index: ``_pairs``). Compiled once per process (``_FACTS``)."""
+    if periods is None:
         table = Observation._meta.db_table
         locked_sql = (
             f"SELECT o.organization_id, o.period_key FROM {_pairs('organization_id', 'period_key')} "  # noqa: S608
@@ -466,15 +461,14 @@ _FACTS_LOCKING = PreparedQuery(
     sites=Array(-7_301_007),
     months=Array("\x00months"),
 )
-# Batches of fewer rows are recorded on PostgreSQL's generic plans (``_GENERIC_PLANS``).
+# A batch of fewer rows is recorded on generic plans (``prepared.generic_plans``), asked for
+# with its transaction's BEGIN (``_read_facts``): every prepared statement of the transaction
+# is planned once per connection instead of again at every run for its values (PostgreSQL chose
+# that for the check and the history, their custom plans costing less than their generic ones
+# for lists of one: 0.7 ms of planning for the check's 0.1 ms of work). The statements are
+# written for it (``_pairs``). A batch of this many rows or more (an upload) keeps plans made
+# for its values.
 GENERIC_PLANS_BELOW = 200
-# Sent with the BEGIN of a small batch's transaction (``_read_facts``): every prepared statement
-# of the transaction runs on its generic plan, planned once per connection, instead of being
-# planned again for its values at every run (PostgreSQL chose that for the write's statements,
-# its custom plans costing less than its generic ones for lists of one: 0.7 ms of planning
-# for the check's 0.1 ms of work). The statements are written for it (``_pairs``). A batch of
-# ``GENERIC_PLANS_BELOW`` rows or more (an upload) keeps plans made for its values.
-_GENERIC_PLANS = "SELECT set_config('plan_cache_mode', 'force_generic_plan', true)"
 # Where ``_read_facts`` leaves the rules of a batch for ``_record`` (on each row's indicator).
 _RULES = "_rasad_batch_rules"
 

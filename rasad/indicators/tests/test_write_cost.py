@@ -10,9 +10,9 @@ locks, last), the history window with the ids of the organization's targets for 
 here, so nothing more is read for them), and the write: the upsert, the rollup deltas appended,
 the batch id claimed with its answer (every batch carries one, issue 9; its stored answer is read
 only when the claim conflicts) and the audit event (head lock, event and head update) in one
-statement on PostgreSQL. On PostgreSQL a sixth, the transaction's plan mode (generic plans:
-``reporting.GENERIC_PLANS_BELOW``), goes in the check's round trip. On the wire in production
-that is 8 statements in 7 round trips, with the BEGIN and COMMIT the driver sends; the fold
+statement on PostgreSQL. On the wire in production that is 7, with the BEGIN and COMMIT; the
+BEGIN carries the transaction's plan mode on PostgreSQL (generic plans, in the same message:
+``rasad.lib.prepared.generic_plans``, not one of Django's statements); the fold
 of the deltas after commit is sent by at most one write a second per process
 (``rasad.indicators.rollups.fold_due``). SQLite counts 10: no advisory lock, but the upsert, the
 rollup rows' INSERT, the claim and the audit append's three statements apart. See
@@ -37,7 +37,7 @@ from rasad.indicators.testing import new_batch
 from rasad.testing.cast import Cast
 
 BULK = "/api/v1/observations/bulk/"
-LIMIT = {"postgresql": 6, "sqlite": 10}
+LIMIT = {"postgresql": 5, "sqlite": 10}
 
 
 def _token_client(cast: Cast) -> APIClient:
