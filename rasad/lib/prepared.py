@@ -155,8 +155,9 @@ class _Compiled:
         operations = connection.ops
         self.params: list[Any] = list(params)
         self.slots: list[tuple[int, str]] = []
+        # The list slots' positions, and of those the ``Array`` slots' (written by hand, not
+        # ``IN (%s)``: their SQL is not rewritten).
         self.lists: set[int] = set()
-        # The positions of the ``Array`` slots (sent whole, written by hand: not ``IN (%s)``).
         self.arrays: set[int] = set()
         self.many = {name: sentinel for name, sentinel in sentinels.items() if isinstance(sentinel, Many)}
         for name, sentinel in sentinels.items():
@@ -174,11 +175,12 @@ class _Compiled:
             if not positions:
                 raise ValueError(f"the slot {name!r} is not among the query's parameters")
             self.slots.extend((index, name) for index in positions)
+            if many:
+                self.lists.update(positions)
             if isinstance(sentinel, Array):
                 self.arrays.update(positions)
-            elif many:
-                self.lists.update(positions)
-        self.sql: str = _lists_as_arrays(sql, self.lists, connection.vendor) if self.lists else sql
+        rewritten = self.lists - self.arrays
+        self.sql: str = _lists_as_arrays(sql, rewritten, connection.vendor) if rewritten else sql
         self.converters: list[tuple[int, tuple[Any, ...], Any]] = []
         # How many columns its rows have (known for a compiled queryset only).
         self.width: int | None = None
@@ -200,13 +202,7 @@ class _Compiled:
         }
         for index, name in self.slots:
             value = values[name]
-            if index in self.arrays:
-                value = (
-                    array_literal(lists[name], type(self.many[name].sentinel))
-                    if connection.vendor == "postgresql"
-                    else json.dumps(lists[name])
-                )
-            elif index in self.lists:
+            if index in self.lists:
                 value = (
                     array_literal(lists[name], type(self.many[name].sentinel))
                     if connection.vendor == "postgresql"
