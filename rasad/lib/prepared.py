@@ -24,7 +24,8 @@ the ``IN (%s)`` Django wrote becomes ``= ANY(%s)`` with an array on PostgreSQL a
 ``IN (SELECT value FROM json_each(%s))`` with a JSON list on SQLite, so that one statement serves
 lists of every length (a batch's organizations, one or a thousand). ``build`` may also return
 ``(sql, params)`` composed from compiled querysets (a ``UNION ALL`` of several); its rows are
-then returned as the database gives them.
+then returned as the database gives them. In such a statement an :class:`Array` slot is a list
+sent whole as one array (``unnest(%s::bigint[])``), for SQL written by hand.
 """
 
 from __future__ import annotations
@@ -78,9 +79,23 @@ class Many:
         return [None if value is None else field.get_prep_value(value) for value in values]
 
 
+class Array(Many):
+    """A slot holding a list sent whole as one array parameter, for a statement written by hand
+    (``unnest(%s::bigint[], %s::text[]) AS pair(organization_id, period_key)``): on PostgreSQL
+    in an array's text form (``array_literal``), typed by the SQL's cast; elsewhere as a JSON
+    list. The statement is built with ``[sentinel]`` in its place. Joining the rows of such
+    arrays by index, rather than filtering by ``= ANY`` of several lists, gives PostgreSQL a
+    plan that does not depend on the lists' lengths: the same for one pair as for a hundred,
+    which a generic plan needs (``rasad.indicators.actions.reporting``)."""
+
+
 def _list_fields(query: Any, sentinels: dict[str, Any]) -> dict[str, Any]:
     """The field each list slot filters (``field__in``), found in ``query``'s conditions."""
-    lists = {name: sentinel for name, sentinel in sentinels.items() if isinstance(sentinel, Many)}
+    lists = {
+        name: sentinel
+        for name, sentinel in sentinels.items()
+        if isinstance(sentinel, Many) and not isinstance(sentinel, Array)
+    }
     found: dict[str, Any] = {}
 
     def visit(node: Any) -> None:
@@ -140,11 +155,17 @@ class _Compiled:
         operations = connection.ops
         self.params: list[Any] = list(params)
         self.slots: list[tuple[int, str]] = []
+        # The list slots' positions, and of those the ``Array`` slots' (written by hand, not
+        # ``IN (%s)``: their SQL is not rewritten).
         self.lists: set[int] = set()
+        self.arrays: set[int] = set()
         self.many = {name: sentinel for name, sentinel in sentinels.items() if isinstance(sentinel, Many)}
         for name, sentinel in sentinels.items():
             many = isinstance(sentinel, Many)
+            # An array is one parameter (its list); a list slot one per element of ``IN (…)``.
             value = sentinel.sentinel if many else sentinel
+            if isinstance(sentinel, Array):
+                value = [value]
             forms = [value]
             if isinstance(value, datetime):
                 forms.append(operations.adapt_datetimefield_value(value))
@@ -156,7 +177,10 @@ class _Compiled:
             self.slots.extend((index, name) for index in positions)
             if many:
                 self.lists.update(positions)
-        self.sql: str = _lists_as_arrays(sql, self.lists, connection.vendor) if self.lists else sql
+            if isinstance(sentinel, Array):
+                self.arrays.update(positions)
+        rewritten = self.lists - self.arrays
+        self.sql: str = _lists_as_arrays(sql, rewritten, connection.vendor) if rewritten else sql
         self.converters: list[tuple[int, tuple[Any, ...], Any]] = []
         # How many columns its rows have (known for a compiled queryset only).
         self.width: int | None = None
@@ -459,6 +483,45 @@ def pipelined(alias: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     except NotSupportedError as error:
         _replan(error, seen)  # the next transaction prepares its statements again
         raise
+
+
+# What ``generic_plans`` sends: the setting for the rest of the transaction only (``SET LOCAL``).
+_GENERIC_PLANS = b"SELECT set_config('plan_cache_mode', 'force_generic_plan', true)"
+
+
+def generic_plans(alias: str = DEFAULT_DB_ALIAS) -> None:
+    """PostgreSQL, inside ``transaction.atomic``: the rest of the transaction runs the prepared
+    statements of this module on their generic plans (``plan_cache_mode``), each planned once
+    per connection, rather than on plans made for each run's values, which PostgreSQL keeps
+    choosing for a statement whose custom plans cost less than its generic one (a list of one
+    element against the ten it assumes for an array parameter): it then plans the statement at
+    every run. Only for statements whose generic plans read what they need whatever their
+    values (``rasad.indicators.actions.reporting._pairs``).
+
+    Sent before the transaction's first statement, it goes with the BEGIN the driver would send
+    alone, in the same message and round trip (``BEGIN; SELECT set_config(…)``, through libpq:
+    psycopg reads the transaction's state from the connection, so it sends no BEGIN of its own
+    after it); in a transaction already begun (a test's, an outer block's), it is sent alone.
+    Neither is a statement of Django's cursors (not counted by ``CaptureQueriesContext``).
+    Elsewhere (SQLite, outside a transaction) it does nothing."""
+    connection = connections[alias]
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    pgconn = raw.pgconn
+    command = _GENERIC_PLANS
+    if pgconn.transaction_status == pq.TransactionStatus.IDLE:
+        if raw.isolation_level is not None or raw.read_only is not None or raw.deferrable is not None:
+            # The driver's own BEGIN carries these: let it send it, then the setting.
+            with connection.cursor() as cursor:
+                cursor.execute(command.decode())
+            return
+        command = b"BEGIN; " + command
+    with connection.wrap_database_errors:
+        result = pgconn.exec_(command)
+        if result.status != pq.ExecStatus.TUPLES_OK:
+            raise psycopg.OperationalError(pgconn.get_error_message())
 
 
 def send(sql: str, params: Params, alias: str = DEFAULT_DB_ALIAS) -> Callable[[], list[tuple[Any, ...]]]:

@@ -32,6 +32,13 @@ On PostgreSQL, when nothing has to be read between the upsert and the end (the c
 target to check, nothing to submit, too few rows for the COPY), steps 6 to 8 are one statement
 (``_write_at_once``): the upsert, the rollup deltas, the claim and the audit event, so that a
 one-row write holds its locks for three round trips (the history, this statement, the commit).
+
+On PostgreSQL a batch of fewer than ``GENERIC_PLANS_BELOW`` rows runs its transaction's prepared
+statements on generic plans (planned once per connection, not again at every run for the
+batch's values), asked for in the check's round trip; the check's approved periods and the
+history are read by the batch's (organization, period) pairs and series joined by index
+(``_pairs``), so that such a plan reads only what the batch needs, whatever its size and the
+length of the record.
 """
 
 from __future__ import annotations
@@ -85,7 +92,7 @@ from rasad.lib import prepared
 from rasad.lib.events import send_event_on_commit
 from rasad.lib.jalali import JalaliPeriod, today_in_tehran
 from rasad.lib.persian import normalize_text
-from rasad.lib.prepared import Many, PreparedQuery
+from rasad.lib.prepared import Array, Many, PreparedQuery
 
 
 @dataclass
@@ -292,6 +299,7 @@ def _read_facts(
         "ancestors": ancestors,
     }
     facts = _FACTS
+    generic = False
     if lock:
         # The rows are about to be recorded: the rules of their indicators come along (one
         # statement fewer, and one round trip fewer while the locks are held).
@@ -299,14 +307,21 @@ def _read_facts(
         values["indicators"] = {r.indicator.id for r in rows}
         if connection.vendor == "postgresql":
             facts = _FACTS_LOCKING
-            values["keys"] = prepared.array_literal(
-                _lock_keys({(r.organization.id, r.period.key) for r in rows}), int
-            )
+            pairs = sorted({(r.organization.id, r.period.key) for r in rows})
+            values["sites"] = [org_id for org_id, _key in pairs]
+            values["months"] = [key for _org_id, key in pairs]
+            values["keys"] = _lock_keys(set(pairs))
+            generic = len(rows) < GENERIC_PLANS_BELOW
     locked: set[tuple[int, str]] = set()
     reach: list[tuple[int, int, bool]] = []
     provinces: dict[int, str] = {}
     rules: list[list[Any]] = []
-    for kind, org_id, period_key, indicator_id, subtree, *rule in facts.rows(**values):
+    if generic:
+        # The write's transaction begins here: its prepared statements run on generic plans,
+        # asked for with its BEGIN (``prepared.generic_plans``).
+        prepared.generic_plans()
+    fetched = facts.rows(**values)
+    for kind, org_id, period_key, indicator_id, subtree, *rule in fetched:
         if kind == "locked":
             locked.add((org_id, period_key))
         elif kind == "assigned":
@@ -339,23 +354,36 @@ def _read_facts(
 
 def _facts(
     organizations: list[int],
-    periods: list[str],
     ancestors: list[int],
+    periods: list[str] | None = None,
     indicators: list[int] | None = None,
     keys: list[int] | None = None,
+    sites: list[int] | None = None,
+    months: list[str] | None = None,
 ) -> tuple[str, list[Any]]:
     """``_read_facts``' statement: the approved periods, the assignments and the provinces; the
     rules of ``indicators`` when they are given (``_rules_from``'s rows, each padded after the
-    facts' columns); and the locks, last, when ``keys`` (the lock keys) are given. Compiled once
-    per process (``_FACTS``)."""
-    locked_sql, locked_params = (
-        Observation.objects.filter(
-            organization_id__in=organizations, period_key__in=periods, status=ObservationStatus.APPROVED
+    facts' columns); and the locks, last, when ``keys`` (the lock keys) are given. The approved
+    periods are those of ``organizations`` and ``periods``, or without ``periods`` (PostgreSQL)
+    those of the batch's (organization, period) pairs (``sites`` and ``months``, joined by
+    index: ``_pairs``). Compiled once per process (``_FACTS``)."""
+    if periods is None:
+        table = Observation._meta.db_table
+        locked_sql = (
+            f"SELECT o.organization_id, o.period_key FROM {_pairs('organization_id', 'period_key')} "  # noqa: S608
+            f"JOIN {table} AS o ON o.organization_id = pair.organization_id "
+            "AND o.period_key = pair.period_key WHERE o.status = %s"
         )
-        .order_by()
-        .values_list("organization_id", "period_key")
-        .query.sql_with_params()
-    )
+        locked_params: Any = [sites, months, ObservationStatus.APPROVED.value]
+    else:
+        locked_sql, locked_params = (
+            Observation.objects.filter(
+                organization_id__in=organizations, period_key__in=periods, status=ObservationStatus.APPROVED
+            )
+            .order_by()
+            .values_list("organization_id", "period_key")
+            .query.sql_with_params()
+        )
     assigned_sql, assigned_params = (
         Assignment.objects.filter(
             Q(organization_id__in=organizations) | Q(organization_id__in=ancestors, include_descendants=True)
@@ -391,6 +419,18 @@ def _facts(
     return sql, params
 
 
+def _pairs(*columns: str, name: str = "pair") -> str:
+    """PostgreSQL: the rows of aligned array parameters, one a column (``unnest(%s::bigint[],
+    %s::text[]) AS pair(organization_id, period_key)``; a column named ``…_id`` is a bigint,
+    any other text), to join a table on by index. Written so, a generic plan does not depend
+    on how many pairs a batch has: it looks each one up by its index (a nested loop), where
+    ``organization_id = ANY(%s) AND period_key = ANY(%s)`` was planned for lists of ten (the
+    default guess for an array parameter) and kept only the first column as its index
+    condition once a site had years of history (docs/development/benchmarks.md, session 19)."""
+    arrays = ", ".join("%s::bigint[]" if column.endswith("_id") else "%s::text[]" for column in columns)
+    return f"unnest({arrays}) AS {name}({', '.join(columns)})"
+
+
 # A fact's row where a rule's columns are (``_facts``).
 _NO_RULE = (
     ", CAST(NULL AS bigint), CAST(NULL AS bigint), CAST(NULL AS text), CAST(NULL AS text), "
@@ -415,11 +455,20 @@ _FACTS_RECORDING = PreparedQuery(
 _FACTS_LOCKING = PreparedQuery(
     _facts,
     organizations=_ORGANIZATIONS,
-    periods=Many("\x00periods"),
     ancestors=Many(-7_301_002),
     indicators=Many(-7_301_005),
-    keys=[-7_301_003],
+    keys=Array(-7_301_003),
+    sites=Array(-7_301_007),
+    months=Array("\x00months"),
 )
+# A batch of fewer rows is recorded on generic plans (``prepared.generic_plans``), asked for
+# with its transaction's BEGIN (``_read_facts``): every prepared statement of the transaction
+# is planned once per connection instead of again at every run for its values (PostgreSQL chose
+# that for the check and the history, their custom plans costing less than their generic ones
+# for lists of one: 0.7 ms of planning for the check's 0.1 ms of work). The statements are
+# written for it (``_pairs``). A batch of this many rows or more (an upload) keeps plans made
+# for its values.
+GENERIC_PLANS_BELOW = 200
 # Where ``_read_facts`` leaves the rules of a batch for ``_record`` (on each row's indicator).
 _RULES = "_rasad_batch_rules"
 
@@ -771,14 +820,21 @@ def _read_stored(rows: Sequence[ObservationInput], related_ids: set[int]) -> _St
     # Each distinct period's window start once (by its key: a period's own hash is Python code).
     periods = {r.period.key: r.period for r in rows}
     window_starts = {key: _window_start(period) for key, period in periods.items()}
-    fetched = _STORED.rows(
-        organizations={r.organization.id for r in rows},
-        indicators=related_ids,
-        reported={r.indicator.id for r in rows},
-        periods=periods.keys(),
-        first=min(window_starts.values()),
-        last=max(r.period.key for r in rows),
-        years={r.period.year for r in rows},
+    # Small batches on PostgreSQL read by their pairs (a plan that holds generic, as their
+    # transaction runs: ``GENERIC_PLANS_BELOW``); a bulk upload keeps the statement measured for
+    # it (``_STORED``, on plans made for its values).
+    fetched = (
+        _stored_by_pairs(rows, related_ids, window_starts)
+        if connection.vendor == "postgresql" and len(rows) < GENERIC_PLANS_BELOW
+        else _STORED.rows(
+            organizations={r.organization.id for r in rows},
+            indicators=related_ids,
+            reported={r.indicator.id for r in rows},
+            periods=periods.keys(),
+            first=min(window_starts.values()),
+            last=max(r.period.key for r in rows),
+            years={r.period.year for r in rows},
+        )
     )
     for kind, pk, org_id, indicator_id, key, value, comment, status, keys, values in fetched:
         if kind == "value":
@@ -884,6 +940,88 @@ _STORED = PreparedQuery(
     first="\x00first",
     last="\x00last",
     years=Many(-7_301),
+)
+
+
+def _stored_by_pairs(
+    rows: Sequence[ObservationInput], related_ids: set[int], window_starts: dict[str, str]
+) -> list[list[Any]]:
+    """PostgreSQL: ``_read_stored``' rows, read by the batch's (organization, period) pairs and
+    each series' own window, joined by index (``_STORED_BY_PAIRS``)."""
+    windows: dict[tuple[int, int], tuple[str, str]] = {}
+    for r in rows:
+        series = (r.organization.id, r.indicator.id)
+        key = r.period.key
+        first = window_starts[key]
+        known = windows.get(series)
+        windows[series] = (first, key) if known is None else (min(known[0], first), max(known[1], key))
+    pairs = sorted({(r.organization.id, r.period.key) for r in rows})
+    return _STORED_BY_PAIRS.rows(
+        sites=[org_id for org_id, _key in pairs],
+        months=[key for _org_id, key in pairs],
+        indicators=sorted(related_ids),
+        series_sites=[org_id for org_id, _indicator_id in windows],
+        series_indicators=[indicator_id for _org_id, indicator_id in windows],
+        firsts=[first for first, _last in windows.values()],
+        lasts=[last for _first, last in windows.values()],
+        organizations={org_id for org_id, _key in pairs},
+        years={r.period.year for r in rows},
+    )
+
+
+def _stored_pairs(
+    sites: list[int],
+    months: list[str],
+    indicators: list[int],
+    series_sites: list[int],
+    series_indicators: list[int],
+    firsts: list[str],
+    lasts: list[str],
+    organizations: list[int],
+    years: list[int],
+) -> tuple[str, list[Any]]:
+    """``_stored`` on PostgreSQL, its values and windows read by index for each (organization,
+    period) pair of the batch (``sites``, ``months``) and each series (``series_sites``,
+    ``series_indicators``) from its window's first period to its last reported one
+    (``firsts``, ``lasts``): a plan that reads what the batch needs whatever the lists'
+    lengths (``_pairs``), generic or not."""
+    table = Observation._meta.db_table
+    targets_sql, targets_params = (
+        Target.objects.filter(organization_id__in=organizations, year__in=years)
+        .order_by()
+        .values_list("id")
+        .query.sql_with_params()
+    )
+    order = 'ORDER BY w.period_key COLLATE "C"'  # bytes: the order of Python's text
+    arrays = ", CAST(NULL AS text[]), CAST(NULL AS double precision[])"
+    series = _pairs("organization_id", "indicator_id", "first_key", "last_key", name="s")
+    sql = (
+        "SELECT 'value', o.id, o.organization_id, o.indicator_id, o.period_key, o.value, o.comment, "  # noqa: S608
+        f"o.status{arrays} FROM {_pairs('organization_id', 'period_key')} "
+        f"JOIN {table} AS o ON o.organization_id = pair.organization_id AND o.period_key = pair.period_key "
+        "WHERE o.indicator_id = ANY(%s::bigint[]) "
+        "UNION ALL SELECT 'series', NULL, s.organization_id, s.indicator_id, NULL, NULL, NULL, NULL, "
+        f"array_agg(w.period_key::text {order}), array_agg(w.value {order}) FROM {series} "
+        f"JOIN {table} AS w ON w.organization_id = s.organization_id AND w.indicator_id = s.indicator_id "
+        "AND w.period_key >= s.first_key AND w.period_key <= s.last_key "
+        "GROUP BY s.organization_id, s.indicator_id "
+        "UNION ALL SELECT 'target', t.id, NULL, NULL, NULL, NULL, NULL, NULL"
+        f"{arrays} FROM ({targets_sql}) AS t"
+    )
+    return sql, [sites, months, indicators, series_sites, series_indicators, firsts, lasts, *targets_params]
+
+
+_STORED_BY_PAIRS = PreparedQuery(
+    _stored_pairs,
+    sites=Array(-7_301_011),
+    months=Array("\x00stored-months"),
+    indicators=Array(-7_301_012),
+    series_sites=Array(-7_301_013),
+    series_indicators=Array(-7_301_014),
+    firsts=Array("\x00firsts"),
+    lasts=Array("\x00lasts"),
+    organizations=_ORGANIZATIONS,
+    years=Many(-7_302),
 )
 
 

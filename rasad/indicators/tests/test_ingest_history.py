@@ -121,14 +121,16 @@ def test_the_stored_read_gives_each_value_its_window_and_its_period(assigned: Ca
 def _fetched(monkeypatch: pytest.MonkeyPatch) -> list[list[Any]]:
     """The rows ``_read_stored``'s statement returns, kept as they come."""
     kept: list[list[Any]] = []
-    rows = reporting._STORED.rows
+    # PostgreSQL reads by the batch's pairs (``_STORED_BY_PAIRS``), SQLite by its lists.
+    statement = reporting._STORED_BY_PAIRS if connection.vendor == "postgresql" else reporting._STORED
+    rows = statement.rows
 
     def keeping(*args: Any, **kwargs: Any) -> list[list[Any]]:
         result = rows(*args, **kwargs)
         kept.extend(result)
         return result
 
-    monkeypatch.setattr(reporting._STORED, "rows", keeping)
+    monkeypatch.setattr(statement, "rows", keeping)
     return kept
 
 

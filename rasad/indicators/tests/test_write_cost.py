@@ -10,10 +10,12 @@ locks, last), the history window with the ids of the organization's targets for 
 here, so nothing more is read for them), and the write: the upsert, the rollup deltas appended,
 the batch id claimed with its answer (every batch carries one, issue 9; its stored answer is read
 only when the claim conflicts) and the audit event (head lock, event and head update) in one
-statement on PostgreSQL. On the wire in production that is 7, with the BEGIN and COMMIT the
-driver sends; the fold of the deltas after commit is sent by at most one write a second per
-process (``rasad.indicators.rollups.fold_due``). SQLite counts 10: no advisory lock, but the
-upsert, the rollup rows' INSERT, the claim and the audit append's three statements apart. See
+statement on PostgreSQL. On the wire in production that is 7, with the BEGIN and COMMIT; the
+BEGIN carries the transaction's plan mode on PostgreSQL (generic plans, in the same message:
+``rasad.lib.prepared.generic_plans``, not one of Django's statements); the fold
+of the deltas after commit is sent by at most one write a second per process
+(``rasad.indicators.rollups.fold_due``). SQLite counts 10: no advisory lock, but the upsert, the
+rollup rows' INSERT, the claim and the audit append's three statements apart. See
 docs/development/benchmarks.md, "What a one-row write costs".
 
 Savepoints are counted apart: the test's transaction turns the import's own transaction into
