@@ -220,7 +220,7 @@ class ScopedViewSetMixin(viewsets.GenericViewSet):  # type: ignore[type-arg]
         ``get_queryset`` (the audit trail reads ``audit_log.visible_events``): the same answers
         as ``access_object``, found in that queryset. Without this, a detail read raised
         AttributeError (a 500)."""
-        from rasad.core.access import ObjectNotFound
+        from rasad.core.access import refusal
         from rasad.core.audit import record_access_denied
 
         def find(queryset: models.QuerySet[Any]) -> Any:
@@ -234,7 +234,7 @@ class ScopedViewSetMixin(viewsets.GenericViewSet):  # type: ignore[type-arg]
             return obj
         if find(self._base_queryset()) is not None:
             record_access_denied(self.request.user, self._model(), lookup, action=verb)
-        raise ObjectNotFound(_("No such object, or you may not see it."))
+        raise refusal()
 
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]

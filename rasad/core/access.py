@@ -13,7 +13,6 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -49,7 +48,7 @@ def access_object(
         from rasad.core.audit import record_access_denied
 
         record_access_denied(user, queryset.model, pk, action=action)
-    raise ObjectNotFound(_("No such object, or you may not see it."))
+    raise refusal()
 
 
 def access_organization_by_id(user: User | AnonymousUser, pk: Any, *, action: str = "view") -> Organization:
@@ -125,13 +124,13 @@ def refuse(user: User | AnonymousUser, obj: models.Model, *, action: str) -> Obj
     from rasad.core.audit import record_access_denied
 
     record_access_denied(user, type(obj), obj.pk, action=action)
-    return ObjectNotFound(_("No such object, or you may not see it."))
+    return refusal()
 
 
 def require_in_scope(user: User | AnonymousUser, action: str, obj: models.Model) -> None:
     """Re-check after a write, inside the same transaction: raising rolls the write back (NetBox)."""
     if not can(user, action, obj):
-        raise ObjectNotFound(_("No such object, or you may not see it."))
+        raise refusal()
 
 
 def require_permission_in_scope(
@@ -141,4 +140,4 @@ def require_permission_in_scope(
     from rasad.core.scope import scope_for_permission
 
     if not scope_for_permission(user, permission).contains(organization):
-        raise ObjectNotFound(_("No such object, or you may not see it."))
+        raise refusal()

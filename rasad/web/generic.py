@@ -56,13 +56,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from rasad.core.access import (
-    ObjectNotFound,
     access_object,
     can,
     may_act_anywhere,
     organization_of,
     permitted_ids,
 )
+from rasad.core.access import refusal as refusal  # re-exported: the views' toolkit is this module
 from rasad.core.models import Organization, User
 from rasad.core.scope import organizations_for
 from rasad.lib import formatting
@@ -76,11 +76,6 @@ class AuthenticatedRequest(HttpRequest):
     """A request whose user is signed in; the type of ``request`` in every signed-in handler."""
 
     user: User
-
-
-def refusal() -> ObjectNotFound:
-    """The one answer to anything a user may not do or see: the 404 of a missing object."""
-    return ObjectNotFound(_("No such object, or you may not see it."))
 
 
 def _success_url(url_name: str, obj: models.Model) -> str:

@@ -52,7 +52,6 @@ from rasad.assessments.actions import (
     do_withdraw_assessor,
 )
 from rasad.assessments.actions.assessments import audit_of
-from rasad.assessments.actions.common import not_found
 from rasad.assessments.actions.risks import (
     RISK,
     RatingValues,
@@ -124,6 +123,7 @@ from rasad.assessments.results import cycle_results
 from rasad.assessments.risks import RiskRatingImporter, heat_map_data, heat_maps
 from rasad.assessments.spreadsheet import bands_file, instrument_file
 from rasad.cases.models import Case
+from rasad.core.access import refusal
 from rasad.core.api.serializers import ImportReportSerializer, ImportUploadSerializer
 from rasad.core.models import User
 from rasad.lib import formatting
@@ -139,7 +139,7 @@ def _require_lead(assessment: Assessment, user: User) -> None:
     if not Review.objects.filter(
         assessment=assessment, reviewer=user, kind=ReviewKind.ASSESSOR, is_lead=True
     ).exists():
-        raise not_found()
+        raise refusal()
 
 
 def _file_bytes(upload: Any) -> bytes:
@@ -491,7 +491,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         cases. Before the assessment is final there is no report (404)."""
         assessment = self.get_object()
         if assessment.status != "final":
-            raise not_found()
+            raise refusal()
         user = acting_user(request)
 
         def scoped(queryset: Any) -> Any:
@@ -674,7 +674,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
             assessment=assessment, reviewer=acting_user(request), kind=ReviewKind.ASSESSOR
         ).first()
         if review is None:
-            raise not_found()
+            raise refusal()
         serializer = ReviewScoresSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         actor = acting_user(request)

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rasad.core.models import Organization, User
-from rasad.live.actions.common import Errors, check_field_post, require, text
+from rasad.lib.actions import Errors, text
+from rasad.live.actions.common import check_field_post, require
 from rasad.live.audit import LiveAuditEvent, audit_live
 from rasad.live.models import AgentCredential
 

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from rasad.core.access import require_in_scope
 from rasad.core.models import Organization, User
-from rasad.live.actions.common import Errors, check_field_post, push, require, text
+from rasad.lib.actions import Errors, text
+from rasad.live.actions.common import check_field_post, push, require
 from rasad.live.audit import LiveAuditEvent, audit_live
 from rasad.live.choices import DeviceKind
 from rasad.live.models import Device

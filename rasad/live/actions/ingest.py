@@ -32,8 +32,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from rasad.core.audit_log import send_many
+from rasad.lib.actions import text
 from rasad.lib.prepared import Many, PreparedQuery, pipelined, send
-from rasad.live.actions.common import push, text
+from rasad.live.actions.common import push
 from rasad.live.actions.credentials import forget_agent
 from rasad.live.actions.incidents import do_check_outage, do_raise_device_incident
 from rasad.live.audit import LiveAuditEvent, audit_live, live_entry
