@@ -20,6 +20,7 @@ from rasad.web.forms import (
     JalaliDateField,
     LatinNameField,
     NormalizedCharField,
+    scoped_choices,
 )
 
 _TAG_SEPARATORS = re.compile(r"[,،;؛]")
@@ -125,8 +126,7 @@ class OrganizationForm(ActionFormMixin, forms.Form):
             parents = parents.exclude(path__startswith=instance.path)
             if instance.parent_id is not None:
                 parents = parents | Organization.objects.filter(pk=instance.parent_id)
-        parent_field: forms.ModelChoiceField = self.fields["parent"]  # type: ignore[type-arg,assignment]
-        parent_field.queryset = parents.order_by("path")
+        parent_field = scoped_choices(self, "parent", parents.order_by("path"))
         if not user.is_superuser:
             parent_field.required = True
             parent_field.empty_label = None
@@ -165,11 +165,12 @@ class MoveOrganizationForm(ActionFormMixin, forms.Form):
     def __init__(self, *args: Any, user: User, instance: Organization, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"parent": instance.parent_id})
         super().__init__(*args, **kwargs)
-        parent_field: forms.ModelChoiceField = self.fields["parent"]  # type: ignore[type-arg,assignment]
-        parent_field.queryset = (
+        parent_field = scoped_choices(
+            self,
+            "parent",
             Organization.objects.visible_to(user, "add")
             .exclude(path__startswith=instance.path)
-            .order_by("path")
+            .order_by("path"),
         )
         if user.is_superuser:
             parent_field.empty_label = str(_("(top level)"))
@@ -215,10 +216,10 @@ class GrantForm(ActionFormMixin, forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        user_field: forms.ModelChoiceField = self.fields["user"]  # type: ignore[type-arg,assignment]
-        user_field.queryset = User.objects.visible_to(user).filter(is_active=True).order_by("username")
-        role_field: forms.ModelChoiceField = self.fields["role"]  # type: ignore[type-arg,assignment]
-        role_field.queryset = Role.objects.visible_to(user).order_by("name")
+        scoped_choices(
+            self, "user", User.objects.visible_to(user).filter(is_active=True).order_by("username")
+        )
+        scoped_choices(self, "role", Role.objects.visible_to(user).order_by("name"))
 
     def expires_at(self) -> datetime | None:
         day = self.cleaned_data.get("expires")
@@ -275,10 +276,10 @@ class WorkingGroupForm(ActionFormMixin, forms.Form):
         from rasad.core.scope import scope_for_permission
 
         changeable = Organization.objects.visible_to(user, "change").order_by("path")
-        owner_field: forms.ModelChoiceField = self.fields["owner"]  # type: ignore[type-arg,assignment]
-        owner_field.queryset = changeable.filter(scope_for_permission(user, "core.add_workinggroup").as_q())
-        members_field: forms.ModelMultipleChoiceField = self.fields["organizations"]  # type: ignore[type-arg,assignment]
-        members_field.queryset = changeable
+        scoped_choices(
+            self, "owner", changeable.filter(scope_for_permission(user, "core.add_workinggroup").as_q())
+        )
+        scoped_choices(self, "organizations", changeable)
 
 
 class WorkingGroupMembersForm(ActionFormMixin, forms.Form):
@@ -307,8 +308,7 @@ class WorkingGroupMembersForm(ActionFormMixin, forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        members_field: forms.ModelMultipleChoiceField = self.fields["organizations"]  # type: ignore[type-arg,assignment]
-        members_field.queryset = self.changeable
+        members_field = scoped_choices(self, "organizations", self.changeable)
         members_field.required = not self.fixed
 
     def members(self) -> list[Organization]:
