@@ -69,7 +69,7 @@ ACTION_VERBS = {
 }
 
 
-class ScopedViewSetMixin(viewsets.GenericViewSet):  # type: ignore[type-arg]
+class ScopedViewSetMixin(viewsets.GenericViewSet[Any]):
     """Apply ``visible_to`` for the action's verb; extra actions declare it with ``@scope_action``.
 
     ``queryset`` should be a queryset with ``visible_to`` (a ``rasad.core.querysets.ScopedQuerySet``
@@ -237,11 +237,11 @@ class ScopedViewSetMixin(viewsets.GenericViewSet):  # type: ignore[type-arg]
         raise refusal()
 
 
-class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet[Any]):
     pass
 
 
-class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):  # type: ignore[type-arg]
+class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet[Any]):
     """Writes go through actions: subclasses implement ``perform_create``/``perform_update`` by
     calling the app's ``do_*`` function, never ``serializer.save()`` on their own."""
 

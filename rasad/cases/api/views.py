@@ -249,7 +249,7 @@ class DossierViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
-    viewsets.GenericViewSet,  # type: ignore[type-arg]
+    viewsets.GenericViewSet[Any],
 ):
     """Dossiers: creating one forwards it (its cases go to the coordinating organization)."""
 
