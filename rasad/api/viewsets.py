@@ -35,6 +35,7 @@ from rest_framework.response import Response
 
 from rasad.api.filters import FilterBackend
 from rasad.api.lean import LeanList, Shape
+from rasad.core.access import visible_rows
 
 # The attribute an extra action (DRF ``@action``) carries to name the verb it is scoped by.
 SCOPE_ACTION_ATTRIBUTE = "scope_action"
@@ -97,7 +98,7 @@ class ScopedViewSetMixin(viewsets.GenericViewSet[Any]):
             return super().retrieve(request, *args, **kwargs)  # type: ignore[misc,no-any-return]
         lookup = self.kwargs[getattr(self, "lookup_url_kwarg", None) or "pk"]
         # The queryset get_object reads (access_object): the model's, in scope for the verb.
-        visible = lambda: self._base_queryset().visible_to(self.request.user, self.scope_verb())  # type: ignore[attr-defined]  # noqa: E731
+        visible = lambda: visible_rows(self._base_queryset(), self.request.user, self.scope_verb())  # noqa: E731
         row = lean.row(self, visible, lookup, self._shape())
         if row is not None:
             return Response(row)
@@ -199,7 +200,7 @@ class ScopedViewSetMixin(viewsets.GenericViewSet[Any]):
 
     def get_queryset(self) -> models.QuerySet[Any]:
         queryset = self._base_queryset()
-        return queryset.visible_to(self.request.user, self.scope_verb())  # type: ignore[no-any-return,attr-defined]
+        return visible_rows(queryset, self.request.user, self.scope_verb())
 
     def get_object(self) -> Any:
         """Like DRF's, but through ``access_object``: the same 404 for missing and out of scope,

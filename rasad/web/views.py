@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from rasad.core.access import session_verified
 from rasad.core.actions.people import do_change_preferences
 from rasad.core.actions.security import (
     Verdict,
@@ -188,7 +189,7 @@ class BackupCodesView(SignedInView):
     http_method_names = ["post"]
 
     def post(self, request: AuthenticatedRequest) -> HttpResponse:
-        if not request.user.is_verified():  # type: ignore[attr-defined]
+        if not session_verified(request.user):
             # Codes that pass two-factor are made only in a session that passed it.
             messages.error(request, _("Sign in with your two-factor code first."))
             return redirect("web:two-factor-setup")

@@ -15,6 +15,7 @@ from rest_framework.serializers import BaseSerializer
 from rasad.api.parsers import FormParser, MultiPartParser
 from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin, scope_action
 from rasad.api.writes import acting_user, run_import
+from rasad.core.access import session_passed_two_factor
 from rasad.core.actions.organizations import do_create_organization, do_update_organization
 from rasad.core.actions.people import (
     do_add_membership,
@@ -329,8 +330,7 @@ class ApiTokenViewSet(
             raise exceptions.PermissionDenied(
                 _("A token cannot create tokens. Sign in with your password to create one.")
             )
-        verified = getattr(user, "is_verified", None)
-        if request.auth is None and user.requires_two_factor and not (verified and verified()):
+        if request.auth is None and not session_passed_two_factor(user):
             # A session that has not passed two-factor must not mint a credential that skips it.
             raise exceptions.PermissionDenied(_("Sign in with your two-factor code first."))
         serializer = ApiTokenSerializer(data=request.data, context={"request": request})
