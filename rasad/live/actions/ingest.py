@@ -26,7 +26,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
-from django.db.models import Field, Model, Q, QuerySet
+from django.db.models import Field, Manager, Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -824,7 +824,9 @@ def _insert(rows: list[Heartbeat] | list[DeviceEvent]) -> Callable[[], None]:
         return _nothing
     model = type(rows[0])
     if connection.vendor != "postgresql":
-        model._default_manager.bulk_create(rows)  # type: ignore[arg-type]
+        # The manager of whichever of the two models the rows are: its rows' type is the list's.
+        manager: Manager[Any] = model._default_manager
+        manager.bulk_create(rows)
         return _nothing
     sql, fields = _insert_statement(model)
     # The connection itself, not Django's proxy ``connection``: preparing each value reads its
