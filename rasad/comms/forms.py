@@ -57,13 +57,13 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class CentreChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
+class CentreChoiceField(forms.ModelChoiceField[Centre]):
+    def label_from_instance(self, obj: Centre) -> str:
         return f"{obj.name} ({obj.code})"
 
 
-class CentresChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
+class CentresChoiceField(forms.ModelMultipleChoiceField[Centre]):
+    def label_from_instance(self, obj: Centre) -> str:
         return f"{obj.name} ({obj.code})"
 
 

@@ -26,13 +26,18 @@ from rasad.web.forms import (
 _TAG_SEPARATORS = re.compile(r"[,،;؛]")
 
 
-class OrganizationChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{'— ' * obj.depth}{obj.name} ({formatting.code(obj.code)})"
+def organization_label(organization: Organization) -> str:
+    """An organization in a list of choices: indented by its depth, with its code."""
+    return f"{'— ' * organization.depth}{organization.name} ({formatting.code(organization.code)})"
 
 
-class CountyChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
+class OrganizationChoiceField(forms.ModelChoiceField[Organization]):
+    def label_from_instance(self, obj: Organization) -> str:
+        return organization_label(obj)
+
+
+class CountyChoiceField(forms.ModelChoiceField[County]):
+    def label_from_instance(self, obj: County) -> str:
         return f"{obj.province.name_fa} / {obj.name_fa}"
 
 
@@ -237,9 +242,9 @@ class TokenForm(ActionFormMixin, forms.Form):
         return datetime.combine(day, time.max, tzinfo=TEHRAN) if day else None
 
 
-class OrganizationMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{'— ' * obj.depth}{obj.name} ({formatting.code(obj.code)})"
+class OrganizationMultipleChoiceField(forms.ModelMultipleChoiceField[Organization]):
+    def label_from_instance(self, obj: Organization) -> str:
+        return organization_label(obj)
 
 
 def _members_field() -> OrganizationMultipleChoiceField:
