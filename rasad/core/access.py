@@ -150,6 +150,17 @@ def refuse(user: User | AnonymousUser, obj: models.Model, *, action: str) -> Obj
     return refusal()
 
 
+def require_scope(
+    user: User | AnonymousUser | None, model: type[models.Model], action: str, organization: Organization
+) -> None:
+    """Refuse (404, like a missing object) unless ``user`` may ``action`` on ``model`` at
+    ``organization``. The system (``None``: the demo loader, a task) may."""
+    from rasad.core.scope import organization_scope
+
+    if user is not None and not organization_scope(user, model, action).contains(organization):
+        raise refusal()
+
+
 def require_in_scope(user: User | AnonymousUser, action: str, obj: models.Model) -> None:
     """Re-check after a write, inside the same transaction: raising rolls the write back (NetBox)."""
     if not can(user, action, obj):

@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from rasad.cases.actions import ALLOWED_ATTACHMENTS, check_attachment
+from rasad.core.access import require_scope
 from rasad.core.models import User
 from rasad.lib.actions import Errors, text
-from rasad.media.actions.common import push, require
+from rasad.media.actions.common import push
 from rasad.media.actions.crisis import record_on_timeline
 from rasad.media.audit import MediaAuditEvent, audit
 from rasad.media.choices import Channel, EntryKind, RecipientState, ResponseOutcome
@@ -62,7 +63,7 @@ def do_acknowledge(
     recipient: Recipient, *, acting_user: User | None, now: datetime | None = None
 ) -> Recipient:
     """The agency confirms it received the statement."""
-    require(acting_user, Recipient, "respond", recipient.agency)
+    require_scope(acting_user, Recipient, "respond", recipient.agency)
     locked = _lock(recipient)
     closed = _closed(locked)
     if closed:
@@ -141,7 +142,7 @@ def do_respond(
     recipient: Recipient, values: ResponseValues, *, acting_user: User | None, now: datetime | None = None
 ) -> Recipient:
     """The agency reports its answer. Nothing is written unless every field is right."""
-    require(acting_user, Recipient, "respond", recipient.agency)
+    require_scope(acting_user, Recipient, "respond", recipient.agency)
     locked = _lock(recipient)
     reason = text(values.reason, 2000)
     url, evidence = _check_response(locked, values, reason)
