@@ -32,6 +32,7 @@ from rest_framework import exceptions, permissions, viewsets
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from rasad.api.filters import FilterBackend
 from rasad.api.lean import LeanList, Shape
@@ -169,6 +170,13 @@ class ScopedViewSetMixin(viewsets.GenericViewSet[Any]):
             return None
         key = (view, verb, scope.is_everything, scope.rules)
         return Shape(key if filtering is None else (*key, filtering.key), filtering)
+
+    def reply(
+        self, serializer_class: type[BaseSerializer[Any]], instance: Any, code: int | None = None
+    ) -> Response:
+        """An action's answer: ``instance`` as ``serializer_class`` shows it, in this request's
+        context (absolute links), with status ``code`` (200 when not given)."""
+        return Response(serializer_class(instance, context=self.get_serializer_context()).data, status=code)
 
     def scope_verb(self) -> str:
         explicit = getattr(getattr(self, self.action or "", None), SCOPE_ACTION_ATTRIBUTE, None)

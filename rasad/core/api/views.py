@@ -187,7 +187,7 @@ class UserViewSet(ScopedReadOnlyViewSet):
         for those who may change the person; never for oneself. Audited."""
         person = self.get_object()
         do_reset_two_factor(person, acting_user=acting_user(request))
-        return Response(UserSerializer(person, context=self.get_serializer_context()).data)
+        return self.reply(UserSerializer, person)
 
     @extend_schema(request=None, responses={200: UserSerializer})
     @action(detail=True, methods=["post"])
@@ -208,7 +208,7 @@ class UserViewSet(ScopedReadOnlyViewSet):
 
     def _set_active(self, request: Request, *, active: bool) -> Response:
         person = do_set_user_active(self.get_object(), active, acting_user=acting_user(request))
-        return Response(UserSerializer(person, context=self.get_serializer_context()).data)
+        return self.reply(UserSerializer, person)
 
 
 class MembershipViewSet(ScopedModelViewSet):
