@@ -46,7 +46,8 @@ def _closed(recipient: Recipient) -> str | None:
     return None
 
 
-def _push(recipient: Recipient) -> None:
+def push_recipient(recipient: Recipient, **extra: Any) -> None:
+    """After commit: tell the agency's and the headquarters' boards that a receipt changed."""
     push(
         "media.recipient",
         {recipient.agency_id, recipient.statement.organization_id},
@@ -54,7 +55,7 @@ def _push(recipient: Recipient) -> None:
         recipient=recipient.pk,
         agency=recipient.agency_id,
         state=recipient.state,
-        crisis=recipient.statement.crisis_id,
+        **extra,
     )
 
 
@@ -89,7 +90,7 @@ def do_acknowledge(
                 "title": locked.statement.title,
             }
         _on_timeline(locked, message, locked.acknowledged_at, acting_user)
-    _push(locked)
+    push_recipient(locked, crisis=locked.statement.crisis_id)
     return locked
 
 
@@ -179,7 +180,7 @@ def do_respond(
         raise
     if locked.statement.crisis_id is not None:
         _on_timeline(locked, _response_message(locked, reason), locked.responded_at, acting_user)
-    _push(locked)
+    push_recipient(locked, crisis=locked.statement.crisis_id)
     return locked
 
 
