@@ -65,6 +65,7 @@ from rasad.core.access import (
     visible_rows,
 )
 from rasad.core.access import refusal as refusal  # re-exported: the views' toolkit is this module
+from rasad.core.access import session_verified as session_verified  # re-exported likewise
 from rasad.core.models import Organization, User
 from rasad.core.scope import organizations_for
 from rasad.lib import formatting

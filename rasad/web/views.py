@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from rasad.core.access import session_verified
 from rasad.core.actions.people import do_change_preferences
 from rasad.core.actions.security import (
     Verdict,
@@ -36,7 +35,7 @@ from rasad.core.middleware import client_ip
 from rasad.core.models import User
 from rasad.lib import formatting, jalali, throttle
 from rasad.web.forms import ActionFormMixin, PasswordChangeForm, PreferencesForm
-from rasad.web.generic import AuthenticatedRequest, SignedInFormView, SignedInView
+from rasad.web.generic import AuthenticatedRequest, SignedInFormView, SignedInView, session_verified
 from rasad.web.home import collect
 
 PENDING_USER = "rasad_pending_user"
