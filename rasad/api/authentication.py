@@ -7,6 +7,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
+from rasad.core.access import session_passed_two_factor
 from rasad.core.actions.tokens import authenticate_token
 from rasad.lib import display
 
@@ -37,15 +38,6 @@ class TokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request: Request) -> str:
         return self.keyword
-
-
-def session_passed_two_factor(user: Any) -> bool:
-    """Whether a signed-in session may act: users who must use two-factor need a verified
-    session (django-otp's middleware adds ``is_verified``)."""
-    if not getattr(user, "requires_two_factor", False):
-        return True
-    verified = getattr(user, "is_verified", None)
-    return bool(verified and verified())
 
 
 class VerifiedSessionAuthentication(authentication.SessionAuthentication):

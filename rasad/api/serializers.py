@@ -12,7 +12,7 @@ from rasad.api import fields
 from rasad.core.models import Organization
 
 
-class RasadModelSerializer(serializers.HyperlinkedModelSerializer):  # type: ignore[type-arg]
+class RasadModelSerializer(serializers.HyperlinkedModelSerializer[Any]):
     """Declare ``Meta.fields`` explicitly; ``display`` is the object's human name."""
 
     # Model fields become fields that apply the input boundary (rasad.api.fields): dates within
@@ -62,11 +62,11 @@ class _ScopedRelatedFieldMixin:
         return queryset.visible_to(user) if user is not None else queryset.none()
 
 
-class ScopedSlugRelatedField(_ScopedRelatedFieldMixin, serializers.SlugRelatedField):  # type: ignore[type-arg]
+class ScopedSlugRelatedField(_ScopedRelatedFieldMixin, serializers.SlugRelatedField[Any]):
     """A reference by code that only resolves objects the requesting user may see."""
 
 
-class ScopedPrimaryKeyRelatedField(_ScopedRelatedFieldMixin, serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+class ScopedPrimaryKeyRelatedField(_ScopedRelatedFieldMixin, serializers.PrimaryKeyRelatedField[Any]):
     """A reference by id that only resolves objects the requesting user may see."""
 
 

@@ -32,9 +32,11 @@ from rest_framework import exceptions, permissions, viewsets
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from rasad.api.filters import FilterBackend
 from rasad.api.lean import LeanList, Shape
+from rasad.core.access import visible_rows
 
 # The attribute an extra action (DRF ``@action``) carries to name the verb it is scoped by.
 SCOPE_ACTION_ATTRIBUTE = "scope_action"
@@ -69,7 +71,7 @@ ACTION_VERBS = {
 }
 
 
-class ScopedViewSetMixin(viewsets.GenericViewSet):  # type: ignore[type-arg]
+class ScopedViewSetMixin(viewsets.GenericViewSet[Any]):
     """Apply ``visible_to`` for the action's verb; extra actions declare it with ``@scope_action``.
 
     ``queryset`` should be a queryset with ``visible_to`` (a ``rasad.core.querysets.ScopedQuerySet``
@@ -97,7 +99,7 @@ class ScopedViewSetMixin(viewsets.GenericViewSet):  # type: ignore[type-arg]
             return super().retrieve(request, *args, **kwargs)  # type: ignore[misc,no-any-return]
         lookup = self.kwargs[getattr(self, "lookup_url_kwarg", None) or "pk"]
         # The queryset get_object reads (access_object): the model's, in scope for the verb.
-        visible = lambda: self._base_queryset().visible_to(self.request.user, self.scope_verb())  # type: ignore[attr-defined]  # noqa: E731
+        visible = lambda: visible_rows(self._base_queryset(), self.request.user, self.scope_verb())  # noqa: E731
         row = lean.row(self, visible, lookup, self._shape())
         if row is not None:
             return Response(row)
@@ -169,6 +171,13 @@ class ScopedViewSetMixin(viewsets.GenericViewSet):  # type: ignore[type-arg]
         key = (view, verb, scope.is_everything, scope.rules)
         return Shape(key if filtering is None else (*key, filtering.key), filtering)
 
+    def reply(
+        self, serializer_class: type[BaseSerializer[Any]], instance: Any, code: int | None = None
+    ) -> Response:
+        """An action's answer: ``instance`` as ``serializer_class`` shows it, in this request's
+        context (absolute links), with status ``code`` (200 when not given)."""
+        return Response(serializer_class(instance, context=self.get_serializer_context()).data, status=code)
+
     def scope_verb(self) -> str:
         explicit = getattr(getattr(self, self.action or "", None), SCOPE_ACTION_ATTRIBUTE, None)
         return explicit or ACTION_VERBS.get(self.action or "", "view")
@@ -199,7 +208,7 @@ class ScopedViewSetMixin(viewsets.GenericViewSet):  # type: ignore[type-arg]
 
     def get_queryset(self) -> models.QuerySet[Any]:
         queryset = self._base_queryset()
-        return queryset.visible_to(self.request.user, self.scope_verb())  # type: ignore[no-any-return,attr-defined]
+        return visible_rows(queryset, self.request.user, self.scope_verb())
 
     def get_object(self) -> Any:
         """Like DRF's, but through ``access_object``: the same 404 for missing and out of scope,
@@ -220,7 +229,7 @@ class ScopedViewSetMixin(viewsets.GenericViewSet):  # type: ignore[type-arg]
         ``get_queryset`` (the audit trail reads ``audit_log.visible_events``): the same answers
         as ``access_object``, found in that queryset. Without this, a detail read raised
         AttributeError (a 500)."""
-        from rasad.core.access import ObjectNotFound
+        from rasad.core.access import refusal
         from rasad.core.audit import record_access_denied
 
         def find(queryset: models.QuerySet[Any]) -> Any:
@@ -234,14 +243,14 @@ class ScopedViewSetMixin(viewsets.GenericViewSet):  # type: ignore[type-arg]
             return obj
         if find(self._base_queryset()) is not None:
             record_access_denied(self.request.user, self._model(), lookup, action=verb)
-        raise ObjectNotFound(_("No such object, or you may not see it."))
+        raise refusal()
 
 
-class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet[Any]):
     pass
 
 
-class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):  # type: ignore[type-arg]
+class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet[Any]):
     """Writes go through actions: subclasses implement ``perform_create``/``perform_update`` by
     calling the app's ``do_*`` function, never ``serializer.save()`` on their own."""
 

@@ -34,7 +34,7 @@ class SaveAction(Protocol):
     def __call__(self, values: Any, *, acting_user: User, instance: Any = None) -> Any: ...
 
 
-class SavedByActionMixin(viewsets.GenericViewSet):  # type: ignore[type-arg]
+class SavedByActionMixin(viewsets.GenericViewSet[Any]):
     """``POST`` and ``PATCH`` through ``save_action``, the app's
     ``do_save_<noun>(values, *, acting_user, instance=None)``: it creates with
     ``serializer.to_values()`` and updates with ``serializer.to_values(instance)`` (what the body

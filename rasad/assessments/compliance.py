@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from rasad.assessments.choices import AssessmentStatus, InstrumentKind
 from rasad.assessments.models import Assessment, Cycle, Section
-from rasad.core.access import ObjectNotFound
+from rasad.core.access import refusal
 from rasad.core.models import Organization
 from rasad.lib import formatting
 
@@ -226,12 +226,12 @@ def compliance(visible: Visible, cycle_id: int | None = None, under: str = "") -
     if cycle_id is not None:
         cycle = next((c for c in cycles if c.pk == cycle_id), None)
         if cycle is None:
-            raise ObjectNotFound(_("No such object, or you may not see it."))
+            raise refusal()
     else:
         cycle = default_cycle(cycles)
     if cycle is None:
         if under:
-            raise ObjectNotFound(_("No such object, or you may not see it."))
+            raise refusal()
         return Compliance(None, cycles, None, [], [])
     sections = list(visible.sections.filter(instrument_id=cycle.instrument_id).order_by("order", "pk"))
     entries = _entries(visible.assessments.filter(cycle=cycle))
@@ -270,7 +270,7 @@ def _node(entries: list[_Entry], known: dict[int, Organization], under: str) -> 
         code = under.strip().casefold()
         found = next((o for o in known.values() if o.code.casefold() == code), None)
         if found is None:
-            raise ObjectNotFound(_("No such object, or you may not see it."))
+            raise refusal()
         return found
     if not entries:
         return None

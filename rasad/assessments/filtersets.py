@@ -11,15 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from rasad.assessments.choices import AssessmentStatus, CycleStatus, InstrumentKind, InstrumentStatus
 from rasad.assessments.models import Assessment, Cycle, Instrument
 from rasad.cases.models import Case
-from rasad.core.filtersets import IdFilter, WholeNumberFilter
+from rasad.core.filtersets import FilterSet, IdFilter, WholeNumberFilter
 from rasad.web.forms import FilterSelect, FilterTextSelect
 
 
-class _Search(django_filters.FilterSet):  # type: ignore[misc]
+class _Search(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
-
-    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return queryset.search(value)  # type: ignore[attr-defined,no-any-return]
 
 
 class InstrumentFilterSet(_Search):

@@ -496,8 +496,8 @@ class ReasonForm(StyledForm):
     )
 
 
-class ReviewChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
+class ReviewChoiceField(forms.ModelChoiceField[Review]):
+    def label_from_instance(self, obj: Review) -> str:
         return f"{obj.reviewer} · {obj.organization}"
 
 

@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from rasad.cases.choices import CLOCK_STATUSES, OPEN_STATUSES, CaseKind, CaseStatus, Priority
 from rasad.cases.models import Attachment, Case, Comment, Dossier, Notification
-from rasad.core.filtersets import CodeFilter, IdFilter, JalaliDateFilter
+from rasad.core.filtersets import CodeFilter, FilterSet, IdFilter, JalaliDateFilter
 from rasad.core.models import Organization
 
 
-class CaseFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class CaseFilterSet(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     # Columns of the case itself: no join can repeat a row, so no DISTINCT (django-filter's
     # default for these filters, which sorted every matching case's columns: at 10× data a
@@ -49,9 +49,6 @@ class CaseFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         model = Case
         fields = ["q", "kind", "status", "priority", "category", "category_id"]
 
-    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return queryset.search(value)  # type: ignore[attr-defined,no-any-return]
-
     def filter_within(self, queryset: QuerySet[Any], name: str, value: int) -> QuerySet[Any]:
         root = Organization.objects.filter(pk=value).values_list("path", flat=True).first()
         return queryset.filter(reporter_organization__path__startswith=root) if root else queryset.none()
@@ -70,7 +67,7 @@ class CaseFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         return queryset.filter(**overdue) if value else queryset.exclude(**overdue)
 
 
-class DossierFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class DossierFilterSet(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     from_organization_id = IdFilter(label=_("From organization (id)"))
     to_organization_id = IdFilter(label=_("To organization (id)"))
@@ -82,11 +79,8 @@ class DossierFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         model = Dossier
         fields = ["q", "from_organization_id", "to_organization_id", "to_organization"]
 
-    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return queryset.search(value)  # type: ignore[attr-defined,no-any-return]
 
-
-class NotificationFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class NotificationFilterSet(FilterSet):
     unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label=_("Unread"))
     case_id = IdFilter(label=_("Case (id)"))
 
@@ -95,7 +89,7 @@ class NotificationFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         fields = ["unread", "case_id"]
 
 
-class CommentFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class CommentFilterSet(FilterSet):
     case_id = IdFilter(label=_("Case (id)"))
 
     class Meta:
@@ -103,7 +97,7 @@ class CommentFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         fields = ["case_id"]
 
 
-class AttachmentFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class AttachmentFilterSet(FilterSet):
     case_id = IdFilter(label=_("Case (id)"))
 
     class Meta:

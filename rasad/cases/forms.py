@@ -16,7 +16,13 @@ from rasad.cases.workflow import Action
 from rasad.core.models import Organization, User
 from rasad.core.scope import organizations_for as scope_organizations_for
 from rasad.lib import formatting
-from rasad.web.forms import ActionFormMixin, FloatNumberField, JalaliDateField, NormalizedCharField
+from rasad.web.forms import (
+    ActionFormMixin,
+    FloatNumberField,
+    JalaliDateField,
+    NormalizedCharField,
+    scoped_choices,
+)
 
 # The 1-5 scale of likelihood and impact, its labels in the reader's digits (formatting.number at
 # render time); assessments' risk register uses the same scale.
@@ -75,9 +81,9 @@ class CaseForm(ActionFormMixin, forms.Form):
         self.fields["likelihood"].choices = scale  # type: ignore[attr-defined]
         self.fields["impact"].choices = scale  # type: ignore[attr-defined]
         reporters = organizations_for(user, "add")
-        self.fields["reporter_organization"].queryset = reporters  # type: ignore[attr-defined]
-        self.fields["owner_organization"].queryset = organizations_for(user, "assign")  # type: ignore[attr-defined]
-        self.fields["site"].queryset = scope_organizations_for(user, Organization, "view")  # type: ignore[attr-defined]
+        scoped_choices(self, "reporter_organization", reporters)
+        scoped_choices(self, "owner_organization", organizations_for(user, "assign"))
+        scoped_choices(self, "site", scope_organizations_for(user, Organization, "view"))
         if reporters.count() == 1:
             self.fields["reporter_organization"].initial = reporters.first()
         for field in self.fields.values():
@@ -104,9 +110,9 @@ def transition_form(case: Case, user: User, action: Action | None = None, data: 
         routable = organizations_for(user, "assign")
         chosen = str((data or {}).get("owner_organization") or "")
         target = (routable.filter(pk=chosen).first() if chosen.isdigit() else None) or case.owner_organization
-        form.fields["owner_organization"].queryset = routable  # type: ignore[attr-defined]
+        scoped_choices(form, "owner_organization", routable)
         form.fields["owner_organization"].initial = case.owner_organization_id
-        form.fields["assignee"].queryset = assignee_candidates(target, user)  # type: ignore[attr-defined]
+        scoped_choices(form, "assignee", assignee_candidates(target, user))
     else:
         del form.fields["owner_organization"]
         del form.fields["assignee"]
@@ -159,8 +165,8 @@ class DossierForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["from_organization"].queryset = organizations_for(user, "forward")  # type: ignore[attr-defined]
-        self.fields["to_organization"].queryset = dossier_recipients()  # type: ignore[attr-defined]
+        scoped_choices(self, "from_organization", organizations_for(user, "forward"))
+        scoped_choices(self, "to_organization", dossier_recipients())
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)

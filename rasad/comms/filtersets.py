@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rasad.comms.choices import DeliveryStatus, Direction, PeerStatus, Priority, TaskStatus
 from rasad.comms.models import Centre, Delivery, GroupTask, JointGroup, Message, Peer, Thread
-from rasad.core.filtersets import IdFilter
+from rasad.core.filtersets import FilterSet, IdFilter
 from rasad.lib.persian import search_key
 
 
@@ -23,7 +23,7 @@ def _centre_words(queryset: QuerySet[Any], prefix: str, value: str) -> QuerySet[
     return queryset
 
 
-class CentreFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class CentreFilterSet(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
 
     class Meta:
@@ -34,7 +34,7 @@ class CentreFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         return _centre_words(queryset, "", value)
 
 
-class PeerFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class PeerFilterSet(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     status = django_filters.MultipleChoiceFilter(choices=PeerStatus.choices, label=_("Status"))
     local_centre_id = IdFilter(label=_("Our centre (id)"))
@@ -48,7 +48,7 @@ class PeerFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         return _centre_words(queryset, "centre__", value).distinct()
 
 
-class ThreadFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class ThreadFilterSet(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Centre"))
     centre_id = IdFilter(label=_("Mailbox (id)"))
     centre = django_filters.CharFilter(field_name="centre__code", label=_("Mailbox (code)"))
@@ -71,7 +71,7 @@ class ThreadFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         return queryset.filter(pk__in=unread) if value else queryset.exclude(pk__in=unread)
 
 
-class MessageFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class MessageFilterSet(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Centre"))
     thread_id = IdFilter(label=_("Thread (id)"))
     centre_id = IdFilter(label=_("Mailbox (id)"))
@@ -99,7 +99,7 @@ class MessageFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         return queryset.filter(awaiting) if value else queryset.exclude(awaiting)
 
 
-class DeliveryFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class DeliveryFilterSet(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=DeliveryStatus.choices, label=_("Status"))
     sender_id = IdFilter(label=_("Sending centre (id)"))
 
@@ -108,7 +108,7 @@ class DeliveryFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         fields = ["status", "sender_id"]
 
 
-class JointGroupFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class JointGroupFilterSet(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
 
     class Meta:
@@ -123,7 +123,7 @@ class JointGroupFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         return queryset
 
 
-class GroupTaskFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class GroupTaskFilterSet(FilterSet):
     group_id = IdFilter(label=_("Joint working group (id)"))
     status = django_filters.ChoiceFilter(choices=TaskStatus.choices, label=_("Status"))
     assigned_centre = django_filters.CharFilter(

@@ -12,7 +12,13 @@ from rasad.cases.models import Category
 from rasad.comms.choices import Priority, TaskStatus
 from rasad.comms.models import Centre
 from rasad.core.models import Organization, WorkingGroup
-from rasad.web.forms import ActionFormMixin, FloatNumberField, JalaliDateField, NormalizedCharField
+from rasad.web.forms import (
+    ActionFormMixin,
+    FloatNumberField,
+    JalaliDateField,
+    NormalizedCharField,
+    scoped_choices,
+)
 
 
 class CommsForm(ActionFormMixin, forms.Form):
@@ -51,13 +57,13 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class CentreChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
+class CentreChoiceField(forms.ModelChoiceField[Centre]):
+    def label_from_instance(self, obj: Centre) -> str:
         return f"{obj.name} ({obj.code})"
 
 
-class CentresChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
+class CentresChoiceField(forms.ModelMultipleChoiceField[Centre]):
+    def label_from_instance(self, obj: Centre) -> str:
         return f"{obj.name} ({obj.code})"
 
 
@@ -77,8 +83,8 @@ class ComposeForm(CommsForm):
 
     def __init__(self, *args: Any, senders: Any, recipients: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sender"].queryset = senders  # type: ignore[attr-defined]
-        self.fields["recipients"].queryset = recipients  # type: ignore[attr-defined]
+        scoped_choices(self, "sender", senders)
+        scoped_choices(self, "recipients", recipients)
         if senders.count() == 1:
             self.fields["sender"].initial = senders.first()
 
@@ -131,7 +137,7 @@ class PeerAddForm(CommsForm):
 
     def __init__(self, *args: Any, centres: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["local_centre"].queryset = centres  # type: ignore[attr-defined]
+        scoped_choices(self, "local_centre", centres)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -168,7 +174,7 @@ class SetUpCentreForm(CommsForm):
 
     def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+        scoped_choices(self, "organization", organizations)
 
 
 class MakeJointForm(CommsForm):
@@ -182,8 +188,8 @@ class MakeJointForm(CommsForm):
 
     def __init__(self, *args: Any, working_groups: Any, peers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["working_group"].queryset = working_groups  # type: ignore[attr-defined]
-        self.fields["peers"].queryset = peers  # type: ignore[attr-defined]
+        scoped_choices(self, "working_group", working_groups)
+        scoped_choices(self, "peers", peers)
 
 
 class GroupTaskForm(CommsForm):
@@ -204,8 +210,8 @@ class GroupTaskForm(CommsForm):
 
     def __init__(self, *args: Any, writers: Any, members: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["centre"].queryset = writers  # type: ignore[attr-defined]
-        self.fields["assigned_centre"].queryset = members  # type: ignore[attr-defined]
+        scoped_choices(self, "centre", writers)
+        scoped_choices(self, "assigned_centre", members)
         if writers.count() == 1:
             self.fields["centre"].initial = writers.first()
 

@@ -13,7 +13,6 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -27,16 +26,39 @@ class ObjectNotFound(Http404):
     """Raised for objects that do not exist and for objects outside the user's scope alike."""
 
 
+def session_verified(user: Any) -> bool:
+    """Whether the signed-in session has passed two-factor: django-otp's middleware gives the
+    request's user ``is_verified`` at run time (a user without it has not)."""
+    verified = getattr(user, "is_verified", None)
+    return bool(verified and verified())
+
+
+def session_passed_two_factor(user: Any) -> bool:
+    """Whether a signed-in session may act: users who must use two-factor need a verified
+    session."""
+    return not getattr(user, "requires_two_factor", False) or session_verified(user)
+
+
 def refusal() -> ObjectNotFound:
     """The one answer to anything a user may not do or see: the 404 of a missing object."""
     return ObjectNotFound(gettext("No such object, or you may not see it."))
+
+
+def visible_rows(
+    queryset: models.QuerySet[_M], user: User | AnonymousUser, action: str = "view"
+) -> models.QuerySet[_M]:
+    """The rows of ``queryset`` on which ``user`` may ``action``: its ``visible_to``, which every
+    queryset of a scoped model has (``rasad.core.querysets``), typed once here for the callers
+    that hold a plain ``QuerySet``."""
+    rows: models.QuerySet[_M] = queryset.visible_to(user, action)  # type: ignore[attr-defined]
+    return rows
 
 
 def access_object(
     queryset: models.QuerySet[_M], user: User | AnonymousUser, pk: Any, *, action: str = "view"
 ) -> _M:
     """Fetch ``pk`` from ``queryset`` if ``user`` may perform ``action`` on it."""
-    visible: models.QuerySet[_M] = queryset.visible_to(user, action)  # type: ignore[attr-defined]
+    visible = visible_rows(queryset, user, action)
     try:
         return visible.get(pk=pk)
     except (ObjectDoesNotExist, ValueError, TypeError):
@@ -49,7 +71,7 @@ def access_object(
         from rasad.core.audit import record_access_denied
 
         record_access_denied(user, queryset.model, pk, action=action)
-    raise ObjectNotFound(_("No such object, or you may not see it."))
+    raise refusal()
 
 
 def access_organization_by_id(user: User | AnonymousUser, pk: Any, *, action: str = "view") -> Organization:
@@ -86,7 +108,7 @@ def can(user: User | AnonymousUser, action: str, obj: models.Model) -> bool:
 
     if obj.pk is None or _scoped_by_field(type(obj)):
         return organization_scope(user, type(obj), action).contains(organization_of(obj))
-    visible = type(obj)._default_manager.visible_to(user, action)  # type: ignore[attr-defined]
+    visible = visible_rows(type(obj)._default_manager.all(), user, action)
     return bool(visible.filter(pk=obj.pk).exists())
 
 
@@ -115,7 +137,7 @@ def permitted_ids(user: User | AnonymousUser, action: str, objects: Iterable[mod
     if _scoped_by_field(model):
         scope = organization_scope(user, model, action)
         return {row.pk for row in rows if scope.contains(organization_of(row))}
-    visible = model._default_manager.visible_to(user, action)  # type: ignore[attr-defined]
+    visible = visible_rows(model._default_manager.all(), user, action)
     return set(visible.filter(pk__in=[row.pk for row in rows]).values_list("pk", flat=True))
 
 
@@ -125,13 +147,24 @@ def refuse(user: User | AnonymousUser, obj: models.Model, *, action: str) -> Obj
     from rasad.core.audit import record_access_denied
 
     record_access_denied(user, type(obj), obj.pk, action=action)
-    return ObjectNotFound(_("No such object, or you may not see it."))
+    return refusal()
+
+
+def require_scope(
+    user: User | AnonymousUser | None, model: type[models.Model], action: str, organization: Organization
+) -> None:
+    """Refuse (404, like a missing object) unless ``user`` may ``action`` on ``model`` at
+    ``organization``. The system (``None``: the demo loader, a task) may."""
+    from rasad.core.scope import organization_scope
+
+    if user is not None and not organization_scope(user, model, action).contains(organization):
+        raise refusal()
 
 
 def require_in_scope(user: User | AnonymousUser, action: str, obj: models.Model) -> None:
     """Re-check after a write, inside the same transaction: raising rolls the write back (NetBox)."""
     if not can(user, action, obj):
-        raise ObjectNotFound(_("No such object, or you may not see it."))
+        raise refusal()
 
 
 def require_permission_in_scope(
@@ -141,4 +174,4 @@ def require_permission_in_scope(
     from rasad.core.scope import scope_for_permission
 
     if not scope_for_permission(user, permission).contains(organization):
-        raise ObjectNotFound(_("No such object, or you may not see it."))
+        raise refusal()

@@ -20,18 +20,24 @@ from rasad.web.forms import (
     JalaliDateField,
     LatinNameField,
     NormalizedCharField,
+    scoped_choices,
 )
 
 _TAG_SEPARATORS = re.compile(r"[,،;؛]")
 
 
-class OrganizationChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{'— ' * obj.depth}{obj.name} ({formatting.code(obj.code)})"
+def organization_label(organization: Organization) -> str:
+    """An organization in a list of choices: indented by its depth, with its code."""
+    return f"{'— ' * organization.depth}{organization.name} ({formatting.code(organization.code)})"
 
 
-class CountyChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
+class OrganizationChoiceField(forms.ModelChoiceField[Organization]):
+    def label_from_instance(self, obj: Organization) -> str:
+        return organization_label(obj)
+
+
+class CountyChoiceField(forms.ModelChoiceField[County]):
+    def label_from_instance(self, obj: County) -> str:
         return f"{obj.province.name_fa} / {obj.name_fa}"
 
 
@@ -125,8 +131,7 @@ class OrganizationForm(ActionFormMixin, forms.Form):
             parents = parents.exclude(path__startswith=instance.path)
             if instance.parent_id is not None:
                 parents = parents | Organization.objects.filter(pk=instance.parent_id)
-        parent_field: forms.ModelChoiceField = self.fields["parent"]  # type: ignore[type-arg,assignment]
-        parent_field.queryset = parents.order_by("path")
+        parent_field = scoped_choices(self, "parent", parents.order_by("path"))
         if not user.is_superuser:
             parent_field.required = True
             parent_field.empty_label = None
@@ -165,11 +170,12 @@ class MoveOrganizationForm(ActionFormMixin, forms.Form):
     def __init__(self, *args: Any, user: User, instance: Organization, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"parent": instance.parent_id})
         super().__init__(*args, **kwargs)
-        parent_field: forms.ModelChoiceField = self.fields["parent"]  # type: ignore[type-arg,assignment]
-        parent_field.queryset = (
+        parent_field = scoped_choices(
+            self,
+            "parent",
             Organization.objects.visible_to(user, "add")
             .exclude(path__startswith=instance.path)
-            .order_by("path")
+            .order_by("path"),
         )
         if user.is_superuser:
             parent_field.empty_label = str(_("(top level)"))
@@ -215,10 +221,10 @@ class GrantForm(ActionFormMixin, forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        user_field: forms.ModelChoiceField = self.fields["user"]  # type: ignore[type-arg,assignment]
-        user_field.queryset = User.objects.visible_to(user).filter(is_active=True).order_by("username")
-        role_field: forms.ModelChoiceField = self.fields["role"]  # type: ignore[type-arg,assignment]
-        role_field.queryset = Role.objects.visible_to(user).order_by("name")
+        scoped_choices(
+            self, "user", User.objects.visible_to(user).filter(is_active=True).order_by("username")
+        )
+        scoped_choices(self, "role", Role.objects.visible_to(user).order_by("name"))
 
     def expires_at(self) -> datetime | None:
         day = self.cleaned_data.get("expires")
@@ -236,9 +242,9 @@ class TokenForm(ActionFormMixin, forms.Form):
         return datetime.combine(day, time.max, tzinfo=TEHRAN) if day else None
 
 
-class OrganizationMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{'— ' * obj.depth}{obj.name} ({formatting.code(obj.code)})"
+class OrganizationMultipleChoiceField(forms.ModelMultipleChoiceField[Organization]):
+    def label_from_instance(self, obj: Organization) -> str:
+        return organization_label(obj)
 
 
 def _members_field() -> OrganizationMultipleChoiceField:
@@ -275,10 +281,10 @@ class WorkingGroupForm(ActionFormMixin, forms.Form):
         from rasad.core.scope import scope_for_permission
 
         changeable = Organization.objects.visible_to(user, "change").order_by("path")
-        owner_field: forms.ModelChoiceField = self.fields["owner"]  # type: ignore[type-arg,assignment]
-        owner_field.queryset = changeable.filter(scope_for_permission(user, "core.add_workinggroup").as_q())
-        members_field: forms.ModelMultipleChoiceField = self.fields["organizations"]  # type: ignore[type-arg,assignment]
-        members_field.queryset = changeable
+        scoped_choices(
+            self, "owner", changeable.filter(scope_for_permission(user, "core.add_workinggroup").as_q())
+        )
+        scoped_choices(self, "organizations", changeable)
 
 
 class WorkingGroupMembersForm(ActionFormMixin, forms.Form):
@@ -307,8 +313,7 @@ class WorkingGroupMembersForm(ActionFormMixin, forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        members_field: forms.ModelMultipleChoiceField = self.fields["organizations"]  # type: ignore[type-arg,assignment]
-        members_field.queryset = self.changeable
+        members_field = scoped_choices(self, "organizations", self.changeable)
         members_field.required = not self.fixed
 
     def members(self) -> list[Organization]:

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rasad.core.choices import OrganizationKind
+from rasad.core.filtersets import FilterSet
 from rasad.core.models import Province
 from rasad.greenjobs import sectors
 from rasad.greenjobs.choices import CertificateStatus
@@ -63,7 +64,7 @@ def certified_businesses(on: date | None = None) -> QuerySet[Business]:
     return listed
 
 
-class DirectoryFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class DirectoryFilterSet(FilterSet):
     """The directory's filters, the same on the page, its map feeds, the export and the API. An
     unknown province, sector or occupation is refused (400, naming the filter), never ignored."""
 
@@ -90,9 +91,6 @@ class DirectoryFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     class Meta:
         model = Business
         fields = ["q", "province", "sector", "occupation", "kind", "knowledge_based"]
-
-    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return queryset.search(value)  # type: ignore[attr-defined,no-any-return]
 
     def filter_sector(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         match = Q()

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import django_filters
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from rasad.core.filtersets import IdFilter
+from rasad.core.filtersets import FilterSet, IdFilter
 from rasad.greenjobs.choices import BusinessSize, CertificateStatus, Milestone, SchemeKind, Stage
 from rasad.greenjobs.models import Application, Business, Certificate, Occupation, OutcomeReport, Scheme
 
 
-class _Search(django_filters.FilterSet):  # type: ignore[misc]
+class _Search(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
-
-    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return queryset.search(value)  # type: ignore[attr-defined,no-any-return]
 
 
 class OccupationFilterSet(_Search):
@@ -72,7 +66,7 @@ class ApplicationFilterSet(_Search):
         fields = ["q", "stage", "scheme_id", "scheme", "organization_id"]
 
 
-class CertificateFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class CertificateFilterSet(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=CertificateStatus.choices, label=_("Status"))
     business_id = IdFilter(field_name="business_id", label=_("Business (id)"))
     organization_id = IdFilter(field_name="organization_id", label=_("Business (organization id)"))
@@ -82,7 +76,7 @@ class CertificateFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         fields = ["status", "business_id", "organization_id"]
 
 
-class OutcomeFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class OutcomeFilterSet(FilterSet):
     milestone = django_filters.ChoiceFilter(choices=Milestone.choices, label=_("Milestone"))
     application_id = IdFilter(field_name="application_id", label=_("Application (id)"))
     organization_id = IdFilter(field_name="organization_id", label=_("Business (organization id)"))
@@ -92,7 +86,7 @@ class OutcomeFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         fields = ["milestone", "application_id", "organization_id"]
 
 
-class DashboardFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class DashboardFilterSet(FilterSet):
     """The outcomes dashboard's filters: one scheme, one province."""
 
     scheme_id = IdFilter(field_name="scheme_id", label=_("Scheme (id)"))

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rasad.core.access import ObjectNotFound, require_in_scope
+from rasad.core.access import refusal, require_in_scope
 from rasad.core.models import Organization, User
 from rasad.core.scope import organization_scope
 from rasad.intake.audit import (
@@ -63,7 +63,7 @@ class SubmissionValues:
 def do_submit_document(values: SubmissionValues, *, acting_user: User) -> IntakeDocument:
     """Store a document and the engine's proposals for it (nothing is stored if it can't be read)."""
     if not organization_scope(acting_user, IntakeDocument, "add").contains(values.organization):
-        raise ObjectNotFound(_("No such object, or you may not see it."))
+        raise refusal()
     original = values.read.text
     text = normalize_text(original)
     extraction = extract(text, database_gazetteer(), document_date=values.document_date)
@@ -122,7 +122,7 @@ class Acceptance:
 
 def _check_reviewable(document: IntakeDocument, acting_user: User) -> None:
     if not organization_scope(acting_user, IntakeDocument, "review").contains(document.organization):
-        raise ObjectNotFound(_("No such object, or you may not see it."))
+        raise refusal()
 
 
 @transaction.atomic
@@ -368,7 +368,7 @@ def check_alias_values(values: AliasValues, *, instance: OrganizationAlias | Non
 @transaction.atomic
 def do_add_alias(values: AliasValues, *, acting_user: User) -> OrganizationAlias:
     if not organization_scope(acting_user, OrganizationAlias, "add").contains(values.organization):
-        raise ObjectNotFound(_("No such object, or you may not see it."))
+        raise refusal()
     alias = check_alias_values(values)
     record = OrganizationAlias.objects.create(
         organization=values.organization,
@@ -392,7 +392,7 @@ def do_update_alias(alias: OrganizationAlias, values: AliasValues, *, acting_use
     alias = OrganizationAlias.objects.select_for_update().get(pk=alias.pk)
     scope = organization_scope(acting_user, OrganizationAlias, "change")
     if not (scope.contains(alias.organization) and scope.contains(values.organization)):
-        raise ObjectNotFound(_("No such object, or you may not see it."))
+        raise refusal()
     text = check_alias_values(values, instance=alias)
     old = {"alias": alias.alias, "organization": alias.organization_id}
     alias.alias = text[:200]

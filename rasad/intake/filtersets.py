@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import django_filters
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from rasad.core.filtersets import IdFilter
+from rasad.core.filtersets import FilterSet, IdFilter
 from rasad.intake.choices import AliasSource, ProposalField, ProposalStatus, SourceKind
 from rasad.intake.models import IntakeDocument, KnownPerson, OrganizationAlias, Proposal
 
 
-class _Searchable(django_filters.FilterSet):  # type: ignore[misc]
+class _Searchable(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
-
-    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return queryset.search(value)  # type: ignore[attr-defined,no-any-return]
 
 
 class IntakeDocumentFilterSet(_Searchable):
@@ -30,7 +24,7 @@ class IntakeDocumentFilterSet(_Searchable):
         fields = ["q", "organization_id", "organization", "source_kind"]
 
 
-class ProposalFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class ProposalFilterSet(FilterSet):
     document_id = IdFilter(label=_("Document (id)"))
     field = django_filters.MultipleChoiceFilter(choices=ProposalField.choices, label=_("Field"))
     status = django_filters.MultipleChoiceFilter(choices=ProposalStatus.choices, label=_("Status"))

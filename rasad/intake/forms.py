@@ -127,7 +127,7 @@ class CorrectProposalForm(ActionFormMixin, forms.Form):
         return result
 
 
-class AliasForm(ActionFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class AliasForm(ActionFormMixin, forms.ModelForm[OrganizationAlias]):
     organization = forms.ModelChoiceField(
         label=_("Organization"),
         queryset=Organization.objects.none(),

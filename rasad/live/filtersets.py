@@ -5,12 +5,12 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from rasad.core.filtersets import IdFilter
+from rasad.core.filtersets import FilterSet, IdFilter
 from rasad.live.choices import DeviceKind, EventKind, Severity, Status
 from rasad.live.models import AgentCredential, Device, DeviceEvent, Outage
 
 
-class DeviceFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class DeviceFilterSet(FilterSet):
     organization = django_filters.CharFilter(field_name="organization__code", label=_("Field post (code)"))
     organization_id = IdFilter(field_name="organization_id", label=_("Field post (organization id)"))
     kind = django_filters.MultipleChoiceFilter(choices=DeviceKind.choices, label=_("Type"))
@@ -22,7 +22,7 @@ class DeviceFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         fields = ["organization", "organization_id", "kind", "status", "serial"]
 
 
-class DeviceEventFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class DeviceEventFilterSet(FilterSet):
     organization = django_filters.CharFilter(field_name="organization__code", label=_("Field post (code)"))
     organization_id = IdFilter(field_name="organization_id", label=_("Field post (organization id)"))
     device_id = IdFilter(field_name="device_id", label=_("Device (id)"))
@@ -35,7 +35,7 @@ class DeviceEventFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         fields = ["organization", "organization_id", "device_id", "kind", "severity", "after"]
 
 
-class OutageFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class OutageFilterSet(FilterSet):
     organization = django_filters.CharFilter(field_name="organization__code", label=_("Field post (code)"))
     organization_id = IdFilter(field_name="organization_id", label=_("Field post (organization id)"))
     open = django_filters.BooleanFilter(field_name="ended_at", lookup_expr="isnull", label=_("Still open"))
@@ -45,7 +45,7 @@ class OutageFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         fields = ["organization", "organization_id", "open"]
 
 
-class AgentCredentialFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class AgentCredentialFilterSet(FilterSet):
     organization_id = IdFilter(field_name="organization_id", label=_("Field post (organization id)"))
 
     class Meta:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rasad.cases.workflow import Action
 from rasad.core.models import User
 from rasad.live.choices import DeviceKind
-from rasad.web.forms import ActionFormMixin, IntegerNumberField
+from rasad.web.forms import ActionFormMixin, IntegerNumberField, scoped_choices
 
 
 class DeviceForm(ActionFormMixin, forms.Form):
@@ -80,5 +80,5 @@ class IncidentStepForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = candidates  # type: ignore[attr-defined]
+        scoped_choices(self, "assignee", candidates)
         self.fields["assignee"].widget.attrs["class"] = "form-select form-select-sm"

@@ -340,11 +340,12 @@ class DeviceCreateView(ScopedFormView):
 
     def perform(self, form: DeviceForm) -> Device | None:
         data = form.cleaned_data
-        return form.run_action(  # type: ignore[no-any-return]
+        result: Device | None = form.run_action(
             do_register_device,
             DeviceValues(self.object, data["kind"], data["serial"], data["name"], data["heartbeat_interval"]),
             acting_user=self.user,
         )
+        return result
 
     def get_success_url(self, result: Device) -> str:
         return reverse("live:post", args=[result.organization_id])
@@ -372,7 +373,7 @@ class DeviceEditView(ScopedFormView):
 
     def perform(self, form: DeviceForm) -> Device | None:
         data = form.cleaned_data
-        return form.run_action(  # type: ignore[no-any-return]
+        result: Device | None = form.run_action(
             do_change_device,
             self.object,
             DeviceValues(
@@ -384,6 +385,7 @@ class DeviceEditView(ScopedFormView):
             ),
             acting_user=self.user,
         )
+        return result
 
     def get_success_url(self, result: Device) -> str:
         return reverse("live:post", args=[result.organization_id])
@@ -423,9 +425,10 @@ class CredentialIssueView(ScopedFormView):
     title = gettext_lazy("Issue an agent credential")
 
     def perform(self, form: CredentialForm) -> tuple[AgentCredential, str] | None:
-        return form.run_action(  # type: ignore[no-any-return]
+        result: tuple[AgentCredential, str] | None = form.run_action(
             do_issue_credential, self.object, form.cleaned_data["name"], acting_user=self.user
         )
+        return result
 
     def succeeded(self, result: tuple[AgentCredential, str]) -> HttpResponseBase:
         credential, secret = result

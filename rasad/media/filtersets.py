@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import django_filters
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from rasad.core.filtersets import IdFilter
+from rasad.core.filtersets import FilterSet, IdFilter
 from rasad.media.choices import (
     CrisisState,
     EntryKind,
@@ -31,7 +28,7 @@ from rasad.media.models import (
 )
 
 
-class StatementFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class StatementFilterSet(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     state = django_filters.MultipleChoiceFilter(choices=StatementState.choices, label=_("State"))
     kind = django_filters.MultipleChoiceFilter(choices=StatementKind.choices, label=_("Kind"))
@@ -44,11 +41,8 @@ class StatementFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         model = Statement
         fields = ["q", "state", "kind", "organization", "organization_id"]
 
-    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return queryset.search(value)  # type: ignore[attr-defined,no-any-return]
 
-
-class RecipientFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class RecipientFilterSet(FilterSet):
     statement_id = IdFilter(field_name="statement_id", label=_("Statement (id)"))
     agency = django_filters.CharFilter(field_name="agency__code", label=_("Agency (code)"))
     agency_id = IdFilter(field_name="agency_id", label=_("Agency (organization id)"))
@@ -59,7 +53,7 @@ class RecipientFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         fields = ["statement_id", "agency", "agency_id", "state"]
 
 
-class MemberAgencyFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class MemberAgencyFilterSet(FilterSet):
     hq = django_filters.CharFilter(field_name="hq__code", label=_("Media headquarters (code)"))
     hq_id = IdFilter(field_name="hq_id", label=_("Media headquarters (organization id)"))
     agency_id = IdFilter(field_name="agency_id", label=_("Agency (organization id)"))
@@ -69,7 +63,7 @@ class MemberAgencyFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         fields = ["hq", "hq_id", "agency_id"]
 
 
-class CrisisFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class CrisisFilterSet(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     state = django_filters.MultipleChoiceFilter(choices=CrisisState.choices, label=_("State"))
     severity = django_filters.MultipleChoiceFilter(choices=Severity.choices, label=_("Severity"))
@@ -79,11 +73,8 @@ class CrisisFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         model = Crisis
         fields = ["q", "state", "severity", "organization_id"]
 
-    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return queryset.search(value)  # type: ignore[attr-defined,no-any-return]
 
-
-class RumourFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class RumourFilterSet(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     state = django_filters.MultipleChoiceFilter(choices=RumourState.choices, label=_("State"))
     crisis_id = IdFilter(field_name="crisis_id", label=_("Crisis (id)"))
@@ -93,11 +84,8 @@ class RumourFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         model = Rumour
         fields = ["q", "state", "crisis_id", "agency_id"]
 
-    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return queryset.search(value)  # type: ignore[attr-defined,no-any-return]
 
-
-class TimelineEntryFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class TimelineEntryFilterSet(FilterSet):
     crisis_id = IdFilter(field_name="crisis_id", label=_("Crisis (id)"))
     kind = django_filters.MultipleChoiceFilter(choices=EntryKind.choices, label=_("Kind"))
 
@@ -106,7 +94,7 @@ class TimelineEntryFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         fields = ["crisis_id", "kind"]
 
 
-class PlannedItemFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class PlannedItemFilterSet(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     kind = django_filters.MultipleChoiceFilter(choices=PlanKind.choices, label=_("What is planned"))
     state = django_filters.MultipleChoiceFilter(choices=PlanState.choices, label=_("State"))
@@ -116,6 +104,3 @@ class PlannedItemFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     class Meta:
         model = PlannedItem
         fields = ["q", "kind", "state", "agency_id", "axis_id"]
-
-    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return queryset.search(value)  # type: ignore[attr-defined,no-any-return]

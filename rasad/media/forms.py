@@ -36,7 +36,14 @@ from rasad.media.models import Crisis, Statement
 from rasad.programs.models import Axis
 from rasad.training.forms import ClockField
 from rasad.training.models import Event, PositionHolding
-from rasad.web.forms import JalaliDateField, JalaliDateInput, NormalizedCharField, NumberInput, StyledForm
+from rasad.web.forms import (
+    JalaliDateField,
+    JalaliDateInput,
+    NormalizedCharField,
+    NumberInput,
+    StyledForm,
+    scoped_choices,
+)
 
 
 class WholeNumberField(forms.IntegerField):
@@ -114,9 +121,9 @@ class StatementForm(MediaForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
-        self.fields["crisis"].queryset = crises  # type: ignore[attr-defined]
-        self.fields["spokesperson"].queryset = spokespeople  # type: ignore[attr-defined]
+        scoped_choices(self, "organization", organizations)
+        scoped_choices(self, "crisis", crises)
+        scoped_choices(self, "spokesperson", spokespeople)
 
     @staticmethod
     def initial_for(statement: Statement) -> dict[str, Any]:
@@ -175,7 +182,7 @@ class IssueForm(MediaForm):
 
     def __init__(self, *args: Any, agencies: QuerySet[Organization], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agencies"].queryset = agencies  # type: ignore[attr-defined]
+        scoped_choices(self, "agencies", agencies)
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
@@ -244,8 +251,8 @@ class MemberAgencyForm(MediaForm):
         self, *args: Any, hqs: QuerySet[Organization], agencies: QuerySet[Organization], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["hq"].queryset = hqs  # type: ignore[attr-defined]
-        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        scoped_choices(self, "hq", hqs)
+        scoped_choices(self, "agency", agencies)
 
 
 class CrisisForm(MediaForm):
@@ -271,10 +278,8 @@ class CrisisForm(MediaForm):
         self, *args: Any, organizations: QuerySet[Organization], cities: QuerySet[City], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
-        places = self.fields["places"]
-        places.queryset = cities  # type: ignore[attr-defined]
-        places.label_from_instance = lambda city: city.name_fa or city.name_en  # type: ignore[attr-defined]
+        scoped_choices(self, "organization", organizations)
+        scoped_choices(self, "places", cities, label=lambda city: city.name_fa or city.name_en)
 
     def values(self) -> CrisisValues:
         data = self.cleaned_data
@@ -301,8 +306,7 @@ class TimelineEntryForm(MediaForm):
 
     def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["organization"]
-        field.queryset = organizations  # type: ignore[attr-defined]
+        field = scoped_choices(self, "organization", organizations)
         if organizations.count() == 1:
             field.initial = organizations.first()
             field.widget = forms.HiddenInput()
@@ -334,8 +338,8 @@ class RumourForm(MediaForm):
         self, *args: Any, organizations: QuerySet[Organization], crises: QuerySet[Crisis], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
-        self.fields["crisis"].queryset = crises  # type: ignore[attr-defined]
+        scoped_choices(self, "organization", organizations)
+        scoped_choices(self, "crisis", crises)
 
     def values(self) -> RumourValues:
         data = self.cleaned_data
@@ -354,7 +358,7 @@ class AssignRumourForm(MediaForm):
 
     def __init__(self, *args: Any, agencies: QuerySet[Organization], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        scoped_choices(self, "agency", agencies)
 
 
 class AnswerRumourForm(MediaForm):
@@ -416,10 +420,10 @@ class PlannedItemForm(MediaForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
-        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
-        self.fields["training_event"].queryset = events  # type: ignore[attr-defined]
-        self.fields["axis"].queryset = axes  # type: ignore[attr-defined]
+        scoped_choices(self, "organization", organizations)
+        scoped_choices(self, "agency", agencies)
+        scoped_choices(self, "training_event", events)
+        scoped_choices(self, "axis", axes)
 
     def values(self) -> PlanValues:
         data = self.cleaned_data

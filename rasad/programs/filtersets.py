@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rasad.cases.choices import CLOCK_STATUSES, OPEN_STATUSES, CaseStatus
-from rasad.core.filtersets import IdFilter
+from rasad.core.filtersets import FilterSet, IdFilter
 from rasad.programs.choices import ProgrammeKind, ProgrammeStatus, ReportState
 from rasad.programs.models import (
     ActionItem,
@@ -35,7 +35,7 @@ def province_choices() -> list[tuple[str, str]]:
     return list(Province.objects.order_by(field).values_list("code", field))
 
 
-class ProgrammeFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class ProgrammeFilterSet(FilterSet):
     """The programmes' filters. On the page, an organization and a province are chosen by name
     from what the reader may see (``ProgrammeListView.filter_choices``); the API and links name
     them by code."""
@@ -72,9 +72,6 @@ class ProgrammeFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         model = Programme
         fields = ["q", "kind", "status", "party", "party_id", "organization", "organization_id", "province"]
 
-    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return queryset.search(value)  # type: ignore[attr-defined,no-any-return]
-
     def filter_party(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.filter(pk__in=Party.objects.filter(organization__code=value).values("programme_id"))
 
@@ -86,7 +83,7 @@ class ProgrammeFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         return queryset.filter(pk__in=parties)
 
 
-class ProgrammePartFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class ProgrammePartFilterSet(FilterSet):
     programme_id = IdFilter(field_name="programme_id", label=_("Programme (id)"))
 
 

@@ -29,6 +29,7 @@ from rasad.web.forms import (
     JalaliDateField,
     NormalizedCharField,
     StyledForm,
+    scoped_choices,
     style_controls,
 )
 
@@ -86,9 +87,9 @@ class ProgrammeForm(StyledForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = leads.order_by("name")  # type: ignore[attr-defined]
-        self.fields["reviewing_organization"].queryset = organizations.order_by("name")  # type: ignore[attr-defined]
-        self.fields["renews"].queryset = programmes.order_by("-starts_on", "title")  # type: ignore[attr-defined]
+        scoped_choices(self, "organization", leads.order_by("name"))
+        scoped_choices(self, "reviewing_organization", organizations.order_by("name"))
+        scoped_choices(self, "renews", programmes.order_by("-starts_on", "title"))
         for row in range(1, EXTRA_PARTY_ROWS + 1):
             self.fields[f"party_{row}_organization"] = forms.ModelChoiceField(
                 label=_("Party %(number)s") % {"number": formatting.number(row)},
@@ -200,8 +201,8 @@ class ProgrammeEditForm(StyledForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reviewing_organization"].queryset = organizations.order_by("name")  # type: ignore[attr-defined]
-        self.fields["renews"].queryset = programmes.order_by("-starts_on", "title")  # type: ignore[attr-defined]
+        scoped_choices(self, "reviewing_organization", organizations.order_by("name"))
+        scoped_choices(self, "renews", programmes.order_by("-starts_on", "title"))
 
     @staticmethod
     def initial_for(programme: Programme) -> dict[str, Any]:
@@ -232,7 +233,7 @@ class PartyForm(StyledForm):
 
     def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations.order_by("name")  # type: ignore[attr-defined]
+        scoped_choices(self, "organization", organizations.order_by("name"))
 
     def values(self) -> PartyValues:
         data = self.cleaned_data
@@ -353,10 +354,12 @@ class ActionItemForm(StyledForm):
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["objective"].queryset = programme.objectives.select_related("axis").order_by(  # type: ignore[attr-defined]
-            "axis__position", "position", "pk"
+        scoped_choices(
+            self,
+            "objective",
+            programme.objectives.select_related("axis").order_by("axis__position", "position", "pk"),
         )
-        self.fields["party"].queryset = programme.parties.select_related("organization")  # type: ignore[attr-defined]
+        scoped_choices(self, "party", programme.parties.select_related("organization"))
 
     def values(self) -> ActionItemValues:
         data = self.cleaned_data
@@ -391,12 +394,14 @@ class IndicatorTargetForm(StyledForm):
         self, *args: Any, programme: Programme, organizations: QuerySet[Organization], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["objective"].queryset = programme.objectives.select_related("axis").order_by(  # type: ignore[attr-defined]
-            "axis__position", "position", "pk"
+        scoped_choices(
+            self,
+            "objective",
+            programme.objectives.select_related("axis").order_by("axis__position", "position", "pk"),
         )
-        self.fields["party"].queryset = programme.parties.select_related("organization")  # type: ignore[attr-defined]
-        self.fields["indicator"].queryset = Indicator.objects.order_by("code")  # type: ignore[attr-defined]
-        self.fields["organization"].queryset = organizations.order_by("name")  # type: ignore[attr-defined]
+        scoped_choices(self, "party", programme.parties.select_related("organization"))
+        scoped_choices(self, "indicator", Indicator.objects.order_by("code"))
+        scoped_choices(self, "organization", organizations.order_by("name"))
 
     def values(self) -> IndicatorTargetValues:
         data = self.cleaned_data

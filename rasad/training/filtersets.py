@@ -8,16 +8,13 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from rasad.core.filtersets import IdFilter, JalaliDateFilter
+from rasad.core.filtersets import FilterSet, IdFilter, JalaliDateFilter
 from rasad.training.choices import DeliveryMode, EnrolmentStatus, EventKind, EventStatus
 from rasad.training.models import Completion, Course, Enrolment, Event, PositionHolding, Requirement
 
 
-class _Search(django_filters.FilterSet):  # type: ignore[misc]
+class _Search(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
-
-    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return queryset.search(value)  # type: ignore[attr-defined,no-any-return]
 
 
 class CourseFilterSet(_Search):
@@ -53,7 +50,7 @@ class EventFilterSet(_Search):
         fields = ["q", "kind", "status", "course_id", "organization", "organization_id"]
 
 
-class EnrolmentFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class EnrolmentFilterSet(FilterSet):
     event_id = IdFilter(field_name="event_id", label=_("Event (id)"))
     user_id = IdFilter(field_name="user_id", label=_("Person (id)"))
     organization_id = IdFilter(field_name="organization_id", label=_("Organization (id)"))
@@ -65,7 +62,7 @@ class EnrolmentFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         fields = ["event_id", "user_id", "organization_id", "status", "attended"]
 
 
-class CompletionFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class CompletionFilterSet(FilterSet):
     course_id = IdFilter(field_name="course_id", label=_("Course (id)"))
     user_id = IdFilter(field_name="user_id", label=_("Person (id)"))
     organization_id = IdFilter(field_name="organization_id", label=_("Organization (id)"))
@@ -75,7 +72,7 @@ class CompletionFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         fields = ["course_id", "user_id", "organization_id"]
 
 
-class RequirementFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class RequirementFilterSet(FilterSet):
     organization = django_filters.CharFilter(field_name="organization__code", label=_("Applies in (code)"))
     position = django_filters.CharFilter(field_name="position__code", label=_("Position (code)"))
     is_active = django_filters.BooleanFilter(label=_("Active"))
@@ -85,7 +82,7 @@ class RequirementFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         fields = ["organization", "position", "is_active"]
 
 
-class PositionHoldingFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class PositionHoldingFilterSet(FilterSet):
     organization_id = IdFilter(field_name="membership__organization_id", label=_("Organization (id)"))
     user_id = IdFilter(field_name="membership__user_id", label=_("Person (id)"))
     position = django_filters.CharFilter(field_name="position__code", label=_("Position (code)"))

@@ -26,6 +26,7 @@ from rasad.web.forms import (
     JalaliDateField,
     NormalizedCharField,
     StyledForm,
+    scoped_choices,
     time_hint,
 )
 
@@ -92,8 +93,8 @@ class CourseForm(StyledForm):
         self, *args: Any, organizations: QuerySet[Organization], courses: QuerySet[Course], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
-        self.fields["prerequisites"].queryset = courses  # type: ignore[attr-defined]
+        scoped_choices(self, "organization", organizations)
+        scoped_choices(self, "prerequisites", courses)
 
     @staticmethod
     def initial_for(course: Course) -> dict[str, Any]:
@@ -167,9 +168,9 @@ class EventForm(StyledForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizers  # type: ignore[attr-defined]
-        self.fields["audience"].queryset = audiences  # type: ignore[attr-defined]
-        self.fields["course"].queryset = courses  # type: ignore[attr-defined]
+        scoped_choices(self, "organization", organizers)
+        scoped_choices(self, "audience", audiences)
+        scoped_choices(self, "course", courses)
 
     @staticmethod
     def initial_for(event: Event) -> dict[str, Any]:
@@ -246,8 +247,8 @@ class RequirementForm(StyledForm):
         self, *args: Any, organizations: QuerySet[Organization], courses: QuerySet[Course], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
-        self.fields["courses"].queryset = courses  # type: ignore[attr-defined]
+        scoped_choices(self, "organization", organizations)
+        scoped_choices(self, "courses", courses)
 
     @staticmethod
     def initial_for(requirement: Requirement) -> dict[str, Any]:
@@ -281,9 +282,7 @@ class PositionAssignForm(StyledForm):
 
     def __init__(self, *args: Any, memberships: QuerySet[Membership], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["membership"]
-        field.queryset = memberships  # type: ignore[attr-defined]
-        field.label_from_instance = lambda m: f"{m.user} — {m.organization}"  # type: ignore[attr-defined]
+        scoped_choices(self, "membership", memberships, label=lambda m: f"{m.user} — {m.organization}")
 
 
 class RosterImportForm(forms.Form):

@@ -4,19 +4,39 @@ errors."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, time
 from decimal import Decimal
 from typing import Any, Final, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.forms.renderers import DjangoTemplates
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from rasad.lib import boundary, display, formatting, jalali, persian
 from rasad.lib.jalali import JalaliPeriod, PeriodKind
+
+
+def scoped_choices(
+    form: forms.BaseForm,
+    name: str,
+    queryset: QuerySet[Any],
+    *,
+    label: Callable[[Any], str] | None = None,
+) -> forms.ModelChoiceField[Any]:
+    """Offer ``queryset`` (the rows the user may choose) as the choices of ``form``'s model
+    choice field ``name`` (a multiple choice too), each shown as ``label`` says when given, and
+    return the field for the rest of its set-up."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{type(form).__name__}.{name} is not a model choice field")
+    field.queryset = queryset
+    if label is not None:
+        field.label_from_instance = label  # type: ignore[method-assign,assignment]  # Django's documented hook
+    return field
 
 
 def typed_in_reader_digits(text: str, *, separators: bool = False) -> str:

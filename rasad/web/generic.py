@@ -56,13 +56,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from rasad.core.access import (
-    ObjectNotFound,
     access_object,
     can,
     may_act_anywhere,
     organization_of,
     permitted_ids,
+    session_passed_two_factor,
+    visible_rows,
 )
+from rasad.core.access import refusal as refusal  # re-exported: the views' toolkit is this module
+from rasad.core.access import session_verified as session_verified  # re-exported likewise
 from rasad.core.models import Organization, User
 from rasad.core.scope import organizations_for
 from rasad.lib import formatting
@@ -76,11 +79,6 @@ class AuthenticatedRequest(HttpRequest):
     """A request whose user is signed in; the type of ``request`` in every signed-in handler."""
 
     user: User
-
-
-def refusal() -> ObjectNotFound:
-    """The one answer to anything a user may not do or see: the 404 of a missing object."""
-    return ObjectNotFound(_("No such object, or you may not see it."))
 
 
 def _success_url(url_name: str, obj: models.Model) -> str:
@@ -104,8 +102,7 @@ class SignedInView(LoginRequiredMixin, View):
         user = request.user
         if not user.is_authenticated:
             return self.handle_no_permission()
-        # django-otp's middleware adds is_verified() to the user at run time.
-        if user.requires_two_factor and not user.is_verified():  # type: ignore[attr-defined]
+        if not session_passed_two_factor(user):
             return redirect("web:two-factor-setup")
         self.check_access()
         return super().dispatch(request, *args, **kwargs)
@@ -160,10 +157,7 @@ class ScopedView(SignedInView):
 
     def get_queryset(self, action: str | None = None) -> models.QuerySet[Any]:
         """The rows of ``model`` the user may ``action`` (default ``scope_action``)."""
-        scoped: models.QuerySet[Any] = self.base_queryset().visible_to(  # type: ignore[attr-defined]
-            self.user, action or self.scope_action
-        )
-        return scoped
+        return visible_rows(self.base_queryset(), self.user, action or self.scope_action)
 
     def get_object(self, action: str | None = None, pk: Any = None) -> Any:
         """The object named in the URL (or ``pk``), if the user may ``action`` it; else 404."""
@@ -178,8 +172,7 @@ class ScopedView(SignedInView):
     def scoped(self, queryset: models.QuerySet[Any], action: str = "view") -> models.QuerySet[Any]:
         """Rows of another model shown on this page (a case's comments), judged by their own
         model's permission, never by the page's."""
-        visible: models.QuerySet[Any] = queryset.visible_to(self.user, action)  # type: ignore[attr-defined]
-        return visible
+        return visible_rows(queryset, self.user, action)
 
     def can(self, action: str, obj: models.Model) -> bool:
         """Whether the user may ``action`` on ``obj`` (saved, or unsaved naming its organization)."""

@@ -15,6 +15,7 @@ from django.utils.functional import SimpleLazyObject, empty
 from django.utils.translation import gettext as _
 
 from rasad.api.errors import error_response, is_api_request
+from rasad.core.access import session_passed_two_factor
 from rasad.lib import boundary, display
 from rasad.web.errors import error_page
 
@@ -94,8 +95,7 @@ class TwoFactorRequiredMiddleware:
             not request.path.startswith(self.ALLOWED)
             and signed_in(request)
             and user.is_authenticated
-            and user.requires_two_factor
-            and not user.is_verified()  # type: ignore[attr-defined]
+            and not session_passed_two_factor(user)
         ):
             return redirect("web:two-factor-setup")
         return self.get_response(request)

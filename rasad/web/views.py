@@ -35,7 +35,7 @@ from rasad.core.middleware import client_ip
 from rasad.core.models import User
 from rasad.lib import formatting, jalali, throttle
 from rasad.web.forms import ActionFormMixin, PasswordChangeForm, PreferencesForm
-from rasad.web.generic import AuthenticatedRequest, SignedInFormView, SignedInView
+from rasad.web.generic import AuthenticatedRequest, SignedInFormView, SignedInView, session_verified
 from rasad.web.home import collect
 
 PENDING_USER = "rasad_pending_user"
@@ -188,7 +188,7 @@ class BackupCodesView(SignedInView):
     http_method_names = ["post"]
 
     def post(self, request: AuthenticatedRequest) -> HttpResponse:
-        if not request.user.is_verified():  # type: ignore[attr-defined]
+        if not session_verified(request.user):
             # Codes that pass two-factor are made only in a session that passed it.
             messages.error(request, _("Sign in with your two-factor code first."))
             return redirect("web:two-factor-setup")

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rasad.assessments import scoring
-from rasad.assessments.actions.common import not_found, refuse, require, today
+from rasad.assessments.actions.common import refuse, require, today
 from rasad.assessments.audit import AssessmentAuditEvent, audit_assessment
 from rasad.assessments.choices import (
     AnswerSource,
@@ -40,6 +40,7 @@ from rasad.assessments.choices import (
 from rasad.assessments.indicator_answers import Figure, figures
 from rasad.assessments.models import Assessment, Evidence, Finding, Item, ItemScore, Review, Section
 from rasad.assessments.results import Structure, assessment_result, total_for
+from rasad.core.access import refusal
 from rasad.core.models import Organization, User
 from rasad.core.scope import organization_scope
 from rasad.lib import formatting
@@ -156,7 +157,7 @@ def _scored(
     for values in answers:
         item = values.item
         if item.instrument_id != assessment.cycle.instrument_id:
-            raise not_found()
+            raise refusal()
         if item.pk in seen:
             errors.append(_("Item %(code)s is answered twice.") % {"code": formatting.code(item.code)})
             continue
@@ -378,7 +379,7 @@ def do_add_evidence(
     if locked.status not in SELF_OPEN:
         raise refuse("status", _("The self-assessment has been submitted; it can no longer change."))
     if item is not None and item.instrument_id != locked.cycle.instrument_id:
-        raise not_found()
+        raise refusal()
     name, content = check_attachment(upload)
     suffix = PurePath(name).suffix.lower()
     evidence = Evidence(
@@ -585,7 +586,7 @@ def do_withdraw_assessor(review: Review, *, acting_user: User, reason: str) -> A
     locked = _lock(review.assessment)
     locked_review = Review.objects.select_for_update().filter(pk=review.pk, assessment=locked).first()
     if locked_review is None or locked_review.kind != ReviewKind.ASSESSOR:
-        raise not_found()
+        raise refusal()
     if locked.status not in WITHDRAWABLE:
         raise refuse("assessment", _("An assessor can be withdrawn only until the consensus is recorded."))
     why = _reason(reason)
@@ -679,7 +680,7 @@ def _own_review(review: Review, acting_user: User) -> Review:
     require(acting_user, "review", review.assessment)
     locked: Review = Review.objects.select_for_update().get(pk=review.pk)
     if locked.reviewer_id != acting_user.pk or locked.kind != ReviewKind.ASSESSOR:
-        raise not_found()
+        raise refusal()
     return locked
 
 
@@ -785,7 +786,7 @@ def do_agree_consensus(
     locked = _lock(assessment)
     lead = locked.reviews.filter(kind=ReviewKind.ASSESSOR, is_lead=True, reviewer=acting_user).first()
     if lead is None:
-        raise not_found()
+        raise refusal()
     if locked.status != AssessmentStatus.REVIEWED:
         raise refuse("status", _("The consensus is recorded once every assessor has submitted."))
     _check_review_window(locked, now)
@@ -975,7 +976,7 @@ def audit_of(assessment: Assessment, acting_user: User) -> Any:
     for audit in CycleAudit.objects.filter(cycle_id=assessment.cycle_id).select_related("organization"):
         if scope.contains(audit.organization):
             return audit
-    raise not_found()
+    raise refusal()
 
 
 def audited_items(assessment: Assessment, audit: Any) -> list[Item]:
@@ -1111,13 +1112,13 @@ def do_save_feedback(
     locked = _lock(assessment)
     lead = locked.reviews.filter(kind=ReviewKind.ASSESSOR, is_lead=True, reviewer=acting_user).first()
     if lead is None:
-        raise not_found()
+        raise refusal()
     if locked.status not in FEEDBACK_OPEN:
         raise refuse("status", _("Feedback is written once every assessor has submitted."))
     errors = []
     for entry in entries:
         if entry.criterion.instrument_id != locked.cycle.instrument_id:
-            raise not_found()
+            raise refusal()
         for text in (entry.strengths, entry.improvements):
             if len(text) > FEEDBACK_MAX:
                 errors.append(

@@ -8,22 +8,17 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext as _
 
-from rasad.core.access import ObjectNotFound, can
+from rasad.core.access import can, refusal
 from rasad.core.models import Organization, User
 from rasad.core.scope import organization_scope
 from rasad.lib.jalali import today_in_tehran
 
 
-def not_found() -> ObjectNotFound:
-    return ObjectNotFound(_("No such object, or you may not see it."))
-
-
 def require(user: User, action: str, obj: models.Model) -> None:
     """404 unless ``user`` may ``action`` on ``obj`` (a saved row, judged by its queryset)."""
     if not can(user, action, obj):
-        raise not_found()
+        raise refusal()
 
 
 def require_over(
@@ -34,10 +29,10 @@ def require_over(
     scope = organization_scope(user, model, action)
     if organization is None:
         if not scope.is_everything:
-            raise not_found()
+            raise refusal()
         return
     if not scope.contains(organization):
-        raise not_found()
+        raise refusal()
 
 
 def today(now: Any = None) -> date:

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rasad.assessments.actions.common import not_found, refuse, require, require_over
+from rasad.assessments.actions.common import refuse, require, require_over
 from rasad.assessments.audit import AssessmentAuditEvent, audit_instrument, audit_part
 from rasad.assessments.choices import InstrumentKind, InstrumentStatus, ItemType, RankingRole
 from rasad.assessments.models import Band, Criterion, Cycle, Instrument, Item, Section
@@ -32,6 +32,7 @@ from rasad.assessments.structure import (
     weight_problem,
     write_structure,
 )
+from rasad.core.access import refusal
 from rasad.core.models import Organization, User
 from rasad.lib import formatting
 from rasad.lib.persian import normalize_text, search_key
@@ -419,7 +420,7 @@ def do_import_structure(
         if problems:
             raise ValidationError({"file": [p.message for p in problems]})
     if target.cycles.exists():  # pragma: no cover - writable_version never returns a used one
-        raise not_found()
+        raise refusal()
     target.items.all().delete()
     target.criteria.all().delete()
     target.sections.all().delete()
@@ -552,7 +553,7 @@ def do_save_criterion(
     criterion = _map(target, Criterion, criterion)
     section = _map(target, Section, values.section)
     if section.instrument_id != target.pk:
-        raise not_found()
+        raise refusal()
     old = _part_values(criterion, CRITERION_FIELDS) if criterion else {}
     part = criterion or Criterion(instrument=target)
     part.section = section

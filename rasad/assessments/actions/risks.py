@@ -18,11 +18,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rasad.assessments.actions.common import not_found, refuse, require, today
+from rasad.assessments.actions.common import refuse, require, today
 from rasad.assessments.audit import AssessmentAuditEvent, audit_assessment, audit_risk
 from rasad.assessments.models import Finding, RiskAction, RiskRating
 from rasad.cases.models import Case
-from rasad.core.access import can
+from rasad.core.access import can, refusal
 from rasad.core.models import Organization, User
 from rasad.core.scope import organization_scope
 from rasad.lib import boundary, formatting
@@ -42,14 +42,14 @@ class RatingValues:
 
 def _require_risk(case: Case) -> None:
     if case.kind != RISK:
-        raise not_found()
+        raise refusal()
 
 
 def require_register(user: User, action: str, case: Case, model: type[RiskRating] | type[RiskAction]) -> None:
     """404 unless ``user`` may ``action`` ``model`` rows of this risk (the owner's scope)."""
     _require_risk(case)
     if not can(user, action, model(case=case)):
-        raise not_found()
+        raise refusal()
 
 
 def _check_scale(errors: dict[str, list[str]], name: str, value: Any) -> None:

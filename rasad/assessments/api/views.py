@@ -52,7 +52,6 @@ from rasad.assessments.actions import (
     do_withdraw_assessor,
 )
 from rasad.assessments.actions.assessments import audit_of
-from rasad.assessments.actions.common import not_found
 from rasad.assessments.actions.risks import (
     RISK,
     RatingValues,
@@ -124,6 +123,7 @@ from rasad.assessments.results import cycle_results
 from rasad.assessments.risks import RiskRatingImporter, heat_map_data, heat_maps
 from rasad.assessments.spreadsheet import bands_file, instrument_file
 from rasad.cases.models import Case
+from rasad.core.access import refusal
 from rasad.core.api.serializers import ImportReportSerializer, ImportUploadSerializer
 from rasad.core.models import User
 from rasad.lib import formatting
@@ -139,7 +139,7 @@ def _require_lead(assessment: Assessment, user: User) -> None:
     if not Review.objects.filter(
         assessment=assessment, reviewer=user, kind=ReviewKind.ASSESSOR, is_lead=True
     ).exists():
-        raise not_found()
+        raise refusal()
 
 
 def _file_bytes(upload: Any) -> bytes:
@@ -184,10 +184,7 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
         instrument = do_import_instrument(
             serializer.to_values(), _file_bytes(upload), upload.name, acting_user=acting_user(request)
         )
-        return Response(
-            InstrumentSerializer(instrument, context=self.get_serializer_context()).data,
-            status=status.HTTP_201_CREATED,
-        )
+        return self.reply(InstrumentSerializer, instrument, status.HTTP_201_CREATED)
 
     @extend_schema(
         request={"multipart/form-data": FileSerializer},
@@ -205,7 +202,7 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
         target = do_replace_structure(
             instrument, _file_bytes(upload), upload.name, acting_user=acting_user(request)
         )
-        return Response(InstrumentSerializer(target, context=self.get_serializer_context()).data)
+        return self.reply(InstrumentSerializer, target)
 
     @extend_schema(
         parameters=[OpenApiParameter("file_type", str, enum=["xlsx", "csv"])],
@@ -345,7 +342,7 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
     def publish(self, request: Request, pk: Any = None) -> Response:
         """Publish a draft after checking it in full (weights sum to each section's points)."""
         instrument = do_publish_instrument(self.get_object(), acting_user=acting_user(request))
-        return Response(InstrumentSerializer(instrument, context=self.get_serializer_context()).data)
+        return self.reply(InstrumentSerializer, instrument)
 
     @extend_schema(request=None, responses={201: InstrumentSerializer})
     @action(detail=True, methods=["post"], url_path="new-version")
@@ -353,10 +350,7 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
     def new_version(self, request: Request, pk: Any = None) -> Response:
         """Start the next version of a published instrument (a draft copy)."""
         instrument = do_new_version(self.get_object(), acting_user=acting_user(request))
-        return Response(
-            InstrumentSerializer(instrument, context=self.get_serializer_context()).data,
-            status=status.HTTP_201_CREATED,
-        )
+        return self.reply(InstrumentSerializer, instrument, status.HTTP_201_CREATED)
 
 
 class CycleViewSet(ScopedModelViewSet):
@@ -378,14 +372,14 @@ class CycleViewSet(ScopedModelViewSet):
     @scope_action("change")
     def launch(self, request: Request, pk: Any = None) -> Response:
         cycle = do_launch_cycle(self.get_object(), acting_user=acting_user(request))
-        return Response(CycleSerializer(cycle, context=self.get_serializer_context()).data)
+        return self.reply(CycleSerializer, cycle)
 
     @extend_schema(request=None, responses=CycleSerializer)
     @action(detail=True, methods=["post"])
     @scope_action("change")
     def close(self, request: Request, pk: Any = None) -> Response:
         cycle = do_close_cycle(self.get_object(), acting_user=acting_user(request))
-        return Response(CycleSerializer(cycle, context=self.get_serializer_context()).data)
+        return self.reply(CycleSerializer, cycle)
 
     @extend_schema(request=AuditNameSerializer, responses={201: CycleSerializer})
     @action(detail=True, methods=["post"])
@@ -409,7 +403,7 @@ class CycleViewSet(ScopedModelViewSet):
                 }
             )
         do_name_audit(cycle, organization, sections, acting_user=acting_user(request))
-        response = Response(CycleSerializer(cycle, context=self.get_serializer_context()).data)
+        response = self.reply(CycleSerializer, cycle)
         response.status_code = status.HTTP_201_CREATED
         return response
 
@@ -479,7 +473,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
 
     def _respond(self, assessment: Assessment) -> Response:
         fresh = self._base_queryset().get(pk=assessment.pk)
-        return Response(AssessmentSerializer(fresh, context=self.get_serializer_context()).data)
+        return self.reply(AssessmentSerializer, fresh)
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     @action(
@@ -491,7 +485,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         cases. Before the assessment is final there is no report (404)."""
         assessment = self.get_object()
         if assessment.status != "final":
-            raise not_found()
+            raise refusal()
         user = acting_user(request)
 
         def scoped(queryset: Any) -> Any:
@@ -674,7 +668,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
             assessment=assessment, reviewer=acting_user(request), kind=ReviewKind.ASSESSOR
         ).first()
         if review is None:
-            raise not_found()
+            raise refusal()
         serializer = ReviewScoresSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         actor = acting_user(request)
@@ -767,9 +761,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
             )
         case = do_propose_risk(finding, acting_user=acting_user(request))
         risk = RiskRegisterViewSet.queryset.get(pk=case.pk)
-        return Response(
-            RiskSerializer(risk, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
-        )
+        return self.reply(RiskSerializer, risk, status.HTTP_201_CREATED)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -837,7 +829,7 @@ class RiskRegisterViewSet(ScopedReadOnlyViewSet):
 
     def _respond(self, case: Case) -> Response:
         fresh = self.get_queryset().get(pk=case.pk)
-        return Response(RiskSerializer(fresh, context=self.get_serializer_context()).data)
+        return self.reply(RiskSerializer, fresh)
 
 
 class RiskActionViewSet(ScopedReadOnlyViewSet):
@@ -852,7 +844,7 @@ class RiskActionViewSet(ScopedReadOnlyViewSet):
     def complete(self, request: Request, pk: Any = None) -> Response:
         """Record the action as done (once)."""
         done = do_complete_risk_action(self.get_object(), acting_user=acting_user(request))
-        return Response(RiskActionSerializer(done, context=self.get_serializer_context()).data)
+        return self.reply(RiskActionSerializer, done)
 
 
 class RiskRatingViewSet(ScopedReadOnlyViewSet):

@@ -27,7 +27,7 @@ from rasad.cases.audit import audit_case_transitioned
 from rasad.cases.calendar import compute_due
 from rasad.cases.choices import OPEN_STATUSES, CaseStatus
 from rasad.cases.models import Case
-from rasad.core.access import ObjectNotFound
+from rasad.core.access import refusal
 from rasad.core.models import User
 from rasad.lib.persian import normalize_text
 
@@ -41,7 +41,7 @@ def do_answer_case(
     """Resolve ``case``, which was raised for ``record``, because ``record`` has arrived."""
     moment = _now(now)
     if not _visible(case.pk, acting_user):
-        raise ObjectNotFound(_("No such object, or you may not see it."))
+        raise refusal()
     locked: Case = Case.objects.select_for_update().get(pk=case.pk)
     source_type = ContentType.objects.get_for_model(record)
     if locked.source_type_id != source_type.pk or locked.source_id != str(record.pk):

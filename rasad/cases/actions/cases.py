@@ -32,7 +32,7 @@ from rasad.cases.models import (
     Case,
     Category,
 )
-from rasad.core.access import ObjectNotFound
+from rasad.core.access import refusal
 from rasad.core.models import Organization, Province, User
 from rasad.core.scope import organization_scope
 from rasad.lib import encryption, geo
@@ -162,7 +162,7 @@ def _require_open_scope(values: CaseValues, owner: Organization, acting_user: Us
     """A person opens cases only for an organization in their ``add`` scope (else the 404 of a
     missing one), and routes them to another owner only inside their ``assign`` scope."""
     if not organization_scope(acting_user, Case, "add").contains(values.reporter_organization):
-        raise ObjectNotFound(_("No such object, or you may not see it."))
+        raise refusal()
     if owner.pk != values.reporter_organization.pk and not organization_scope(
         acting_user, Case, "assign"
     ).contains(owner):
@@ -231,7 +231,7 @@ def do_update_case(case: Case, changes: dict[str, Any], *, acting_user: User) ->
     if not (scope.contains(case.reporter_organization) or scope.contains(case.owner_organization)):
         if _visible(case.pk, acting_user):
             raise PermissionDenied(_("You may not change this case."))
-        raise ObjectNotFound(_("No such object, or you may not see it."))
+        raise refusal()
     expected = changes.pop("version", None)
     if expected is not None and expected != case.version:
         raise ValidationError({"version": [_stale_message(case)]})

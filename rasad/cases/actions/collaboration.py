@@ -33,7 +33,7 @@ from rasad.cases.models import (
     Notification,
 )
 from rasad.cases.notifications import notify
-from rasad.core.access import ObjectNotFound
+from rasad.core.access import refusal
 from rasad.core.models import User
 from rasad.lib import encryption, formatting
 from rasad.lib.events import send_event_on_commit
@@ -42,7 +42,7 @@ from rasad.lib.persian import normalize_text
 
 def _require_comment(case: Case, acting_user: User) -> None:
     if not _visible(case.pk, acting_user, "view"):
-        raise ObjectNotFound(_("No such object, or you may not see it."))
+        raise refusal()
     if not _visible(case.pk, acting_user, "comment"):
         raise PermissionDenied(_("You may not comment on this case."))
 

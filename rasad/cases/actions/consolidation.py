@@ -24,7 +24,7 @@ from rasad.cases.models import (
     Dossier,
 )
 from rasad.cases.notifications import notify
-from rasad.core.access import ObjectNotFound
+from rasad.core.access import refusal
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import Organization, User
 from rasad.core.scope import organization_scope, users_who_can
@@ -196,7 +196,7 @@ def _require_dossier_request(
     one case are given. Every field's error at once."""
     errors: dict[str, list[str]] = {}
     if not organization_scope(acting_user, Case, "forward").contains(from_organization):
-        raise ObjectNotFound(_("No such object, or you may not see it."))
+        raise refusal()
     if to_organization.path.startswith(from_organization.path):
         errors["to_organization"] = [
             _("The coordinating organization must be outside %(organization)s and its members.")

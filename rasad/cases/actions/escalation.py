@@ -24,7 +24,7 @@ from rasad.cases.models import (
     Case,
 )
 from rasad.cases.notifications import notify
-from rasad.core.access import ObjectNotFound, refuse
+from rasad.core.access import refusal, refuse
 from rasad.core.models import Organization, User
 from rasad.core.scope import organization_scope, users_who_can
 from rasad.lib import formatting
@@ -93,7 +93,7 @@ def do_escalate_case_by_hand(
     person and their reason on the timeline, in the audit trail and in the notification. The
     SLA clock is not reset: if the case stays overdue, the job escalates it further."""
     if not _visible(case.pk, acting_user):
-        raise ObjectNotFound(_("No such object, or you may not see it."))
+        raise refusal()
     locked: Case = Case.objects.select_for_update().select_related("owner_organization").get(pk=case.pk)
     if not may_escalate_owner_cases(locked, acting_user):
         raise refuse(acting_user, locked, action="escalate")

@@ -28,7 +28,7 @@ from rasad.cases.models import (
 )
 from rasad.cases.notifications import notify
 from rasad.cases.workflow import ACTION_LABELS, TRANSITIONS, Action, Party
-from rasad.core.access import ObjectNotFound, refuse
+from rasad.core.access import refusal, refuse
 from rasad.core.models import Organization, User
 from rasad.core.scope import organization_scope, users_who_can
 from rasad.lib import formatting
@@ -105,7 +105,7 @@ def do_transition_case(
     """Take one step of the workflow (see ``rasad.cases.workflow.TRANSITIONS``)."""
     moment = _now(now)
     if not _visible(case.pk, acting_user):
-        raise ObjectNotFound(_("No such object, or you may not see it."))
+        raise refusal()
     # No select_related here: PostgreSQL re-checks a locked join after waiting, and a changed
     # owner would make the row vanish instead of being re-read.
     locked: Case = Case.objects.select_for_update().get(pk=case.pk)
@@ -135,7 +135,7 @@ def do_transition_case(
         old=old,
     )
     if not _visible(locked.pk, acting_user):
-        raise ObjectNotFound(_("No such object, or you may not see it."))
+        raise refusal()
     _notify_transition(locked, action, acting_user)
     _push("case.transitioned", locked)
     return locked

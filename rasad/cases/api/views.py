@@ -100,7 +100,7 @@ class CaseViewSet(ScopedModelViewSet):
         serializer = CaseUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         case = do_update_case(case, dict(serializer.validated_data), acting_user=acting_user(request))
-        return Response(CaseSerializer(case, context=self.get_serializer_context()).data)
+        return self.reply(CaseSerializer, case)
 
     @extend_schema(request=TransitionSerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"])
@@ -124,7 +124,7 @@ class CaseViewSet(ScopedModelViewSet):
             owner_organization=data.get("owner_organization"),
             assignee=data.get("assignee"),
         )
-        return Response(CaseSerializer(case, context=self.get_serializer_context()).data)
+        return self.reply(CaseSerializer, case)
 
     @extend_schema(request=EscalationSerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"])
@@ -143,7 +143,7 @@ class CaseViewSet(ScopedModelViewSet):
             reason=serializer.validated_data["reason"],
             expected_version=serializer.validated_data.get("version"),
         )
-        return Response(CaseSerializer(case, context=self.get_serializer_context()).data)
+        return self.reply(CaseSerializer, case)
 
     @extend_schema(responses={200: {"type": "array", "items": {"type": "string"}}}, filters=False)
     @action(
@@ -222,7 +222,7 @@ class CaseViewSet(ScopedModelViewSet):
         case = do_merge_cases(
             case, duplicates, acting_user=acting_user(request), note=serializer.validated_data["note"]
         )
-        return Response(CaseSerializer(case, context=self.get_serializer_context()).data)
+        return self.reply(CaseSerializer, case)
 
 
 class CommentViewSet(ScopedReadOnlyViewSet):
@@ -249,7 +249,7 @@ class DossierViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
-    viewsets.GenericViewSet,  # type: ignore[type-arg]
+    viewsets.GenericViewSet[Any],
 ):
     """Dossiers: creating one forwards it (its cases go to the coordinating organization)."""
 
@@ -285,7 +285,7 @@ class NotificationViewSet(ScopedReadOnlyViewSet):
         notification = self.get_object()
         do_mark_notifications_read([notification], acting_user=acting_user(request))
         notification.refresh_from_db()
-        return Response(NotificationSerializer(notification, context=self.get_serializer_context()).data)
+        return self.reply(NotificationSerializer, notification)
 
 
 class CategoryViewSet(ScopedReadOnlyViewSet):

@@ -18,7 +18,7 @@ from rasad.comms.models import Centre, CentreKey, Delivery, GroupTask, JointGrou
 from rasad.core.models import WorkingGroup
 
 
-class KeySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class KeySerializer(serializers.ModelSerializer[Any]):
     class Meta:
         model = CentreKey
         fields = [
@@ -33,7 +33,7 @@ class KeySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         ]
 
 
-class FingerprintMixin(serializers.Serializer):  # type: ignore[type-arg]
+class FingerprintMixin(serializers.Serializer[Any]):
     def _identity(self, obj: Any) -> bytes:
         return bytes(obj.identity_key)
 
@@ -79,12 +79,12 @@ class CentreSerializer(FingerprintMixin, RasadModelSerializer):
         return list(KeySerializer(keys, many=True).data)
 
 
-class RevokeSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class RevokeSerializer(serializers.Serializer[Any]):
     kid = serializers.CharField(max_length=32)
     reason = serializers.CharField(max_length=200)
 
 
-class PeerCentreSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class PeerCentreSerializer(serializers.ModelSerializer[Any]):
     class Meta:
         model = Centre
         fields = ["code", "name", "node_url", "identity_kid"]
@@ -139,7 +139,7 @@ class PeerSerializer(RasadModelSerializer):
         return list(fingerprint(self._key(obj)).words)
 
 
-class PeerRegisterSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class PeerRegisterSerializer(serializers.Serializer[Any]):
     local_centre = ScopedSlugRelatedField(
         slug_field="code", queryset=Centre.objects.filter(is_local=True), help_text=_("Code of our centre.")
     )
@@ -157,14 +157,14 @@ class PeerRegisterSerializer(serializers.Serializer):  # type: ignore[type-arg]
         return attrs
 
 
-class ConfirmSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ConfirmSerializer(serializers.Serializer[Any]):
     fingerprint_digits = serializers.CharField(
         max_length=120,
         help_text=_("The 30 digits the other centre read out (spaces and Persian digits allowed)."),
     )
 
 
-class ReasonSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ReasonSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=200)
 
 
@@ -223,26 +223,26 @@ class ThreadDetailSerializer(ThreadSerializer):
         return _subject(obj.messages.order_by("id").first())
 
 
-class ReceiptSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ReceiptSerializer(serializers.Serializer[Any]):
     centre = serializers.CharField(source="centre.code")
     kind = serializers.ChoiceField(choices=EnvelopeKind.choices)
     at = serializers.DateTimeField()
 
 
-class AttachmentInfoSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class AttachmentInfoSerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
     content_type = serializers.CharField()
     size = serializers.IntegerField()
     sha256 = serializers.CharField()
 
 
-class ReferenceSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ReferenceSerializer(serializers.Serializer[Any]):
     reference = serializers.CharField(max_length=40)
     title = serializers.CharField(max_length=300, allow_blank=True, required=False, default="")
     centre = serializers.CharField(max_length=40, allow_blank=True, required=False, default="")
 
 
-class ContentSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ContentSerializer(serializers.Serializer[Any]):
     subject = serializers.CharField()
     text = serializers.CharField()
     author = serializers.CharField()
@@ -318,7 +318,7 @@ class MessageDetailSerializer(MessageSerializer):
         }
 
 
-class OutgoingAttachmentSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class OutgoingAttachmentSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=200)
     content_type = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     content = serializers.CharField(help_text=_("The file, base64-encoded."))
@@ -330,7 +330,7 @@ class OutgoingAttachmentSerializer(serializers.Serializer):  # type: ignore[type
             raise serializers.ValidationError(_("Not valid base64.")) from None
 
 
-class MessageSendSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class MessageSendSerializer(serializers.Serializer[Any]):
     sender = ScopedSlugRelatedField(
         slug_field="code",
         queryset=Centre.objects.filter(is_local=True),
@@ -348,11 +348,11 @@ class MessageSendSerializer(serializers.Serializer):  # type: ignore[type-arg]
     references = ReferenceSerializer(many=True, required=False, default=list)
 
 
-class AcknowledgeSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class AcknowledgeSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
 
 
-class OpenCaseSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class OpenCaseSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=CaseKind.choices)
     category = serializers.CharField(max_length=50, help_text=_("Category code."))
     title = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
@@ -426,7 +426,7 @@ class JointGroupSerializer(RasadModelSerializer):
         ]
 
 
-class JointGroupCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class JointGroupCreateSerializer(serializers.Serializer[Any]):
     working_group = ScopedSlugRelatedField(
         slug_field="code", queryset=WorkingGroup.objects.all(), help_text=_("Code of the working group.")
     )
@@ -473,7 +473,7 @@ class GroupTaskSerializer(RasadModelSerializer):
         ]
 
 
-class GroupTaskCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class GroupTaskCreateSerializer(serializers.Serializer[Any]):
     group = ScopedPrimaryKeyRelatedField(queryset=JointGroup.objects.all())
     centre = serializers.CharField(max_length=40, help_text=_("Code of the writing centre (hosted here)."))
     title = serializers.CharField(max_length=300)
@@ -483,7 +483,7 @@ class GroupTaskCreateSerializer(serializers.Serializer):  # type: ignore[type-ar
     category = serializers.CharField(max_length=50, required=False, default="other")
 
 
-class TaskStatusSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class TaskStatusSerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=TaskStatus.choices)
     centre = serializers.CharField(
         max_length=40, help_text=_("Code of the member centre acting (hosted here).")

@@ -143,9 +143,7 @@ class PeerViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             except errors.Refusal as refusal:
                 raise _refusal(refusal, "node_url") from None
         peer = do_register_peer(data["local_centre"], bundle, acting_user=acting_user(request))
-        return Response(
-            s.PeerSerializer(peer, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
-        )
+        return self.reply(s.PeerSerializer, peer, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ConfirmSerializer, responses=s.PeerSerializer)
     @action(detail=True, methods=["post"])
@@ -160,7 +158,7 @@ class PeerViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             fingerprint_digits=body.validated_data["fingerprint_digits"],
             acting_user=acting_user(request),
         )
-        return Response(s.PeerSerializer(peer, context=self.get_serializer_context()).data)
+        return self.reply(s.PeerSerializer, peer)
 
     @extend_schema(request=s.ReasonSerializer, responses=s.PeerSerializer)
     @action(detail=True, methods=["post"])
@@ -170,7 +168,7 @@ class PeerViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         body = s.ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         peer = do_block_peer(peer, reason=body.validated_data["reason"], acting_user=acting_user(request))
-        return Response(s.PeerSerializer(peer, context=self.get_serializer_context()).data)
+        return self.reply(s.PeerSerializer, peer)
 
 
 class ThreadViewSet(ScopedReadOnlyViewSet):
@@ -237,10 +235,7 @@ class MessageViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             ),
             acting_user=acting_user(request),
         )
-        return Response(
-            s.MessageDetailSerializer(message, context=self.get_serializer_context()).data,
-            status=status.HTTP_201_CREATED,
-        )
+        return self.reply(s.MessageDetailSerializer, message, status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=s.MessageDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -252,7 +247,7 @@ class MessageViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         except errors.Refusal as refusal:
             raise _refusal(refusal) from None
         message.refresh_from_db()
-        return Response(s.MessageDetailSerializer(message, context=self.get_serializer_context()).data)
+        return self.reply(s.MessageDetailSerializer, message)
 
     @extend_schema(request=s.AcknowledgeSerializer, responses=s.MessageSerializer)
     @action(detail=True, methods=["post"])
@@ -265,7 +260,7 @@ class MessageViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         message = do_acknowledge_message(
             message, acting_user=acting_user(request), note=body.validated_data["note"]
         )
-        return Response(s.MessageSerializer(message, context=self.get_serializer_context()).data)
+        return self.reply(s.MessageSerializer, message)
 
     @extend_schema(request=s.OpenCaseSerializer, responses={201: s.MessageSerializer})
     @action(detail=True, methods=["post"], url_path="open-case")
@@ -294,7 +289,7 @@ class MessageViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             )
         except errors.Refusal as refusal:
             raise _refusal(refusal) from None
-        return Response(s.MessageSerializer(message, context=self.get_serializer_context()).data, status=201)
+        return self.reply(s.MessageSerializer, message, 201)
 
     @extend_schema(
         request=None,
@@ -352,7 +347,7 @@ class JointGroupViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         group = do_make_joint_group(
             body.validated_data["working_group"], peers=peers, acting_user=acting_user(request)
         )
-        return Response(s.JointGroupSerializer(group, context=self.get_serializer_context()).data, status=201)
+        return self.reply(s.JointGroupSerializer, group, 201)
 
 
 class GroupTaskViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
@@ -387,7 +382,7 @@ class GroupTaskViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             category=data["category"],
             acting_user=acting_user(request),
         )
-        return Response(s.GroupTaskSerializer(task, context=self.get_serializer_context()).data, status=201)
+        return self.reply(s.GroupTaskSerializer, task, 201)
 
     @extend_schema(request=s.TaskStatusSerializer, responses=s.GroupTaskSerializer)
     @action(detail=True, methods=["post"])
@@ -401,4 +396,4 @@ class GroupTaskViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         task = do_set_group_task_status(
             task, centre=centre, status=body.validated_data["status"], acting_user=acting_user(request)
         )
-        return Response(s.GroupTaskSerializer(task, context=self.get_serializer_context()).data)
+        return self.reply(s.GroupTaskSerializer, task)

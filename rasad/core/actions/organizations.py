@@ -12,7 +12,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rasad.core.access import ObjectNotFound, require_in_scope
+from rasad.core.access import refusal, require_in_scope
 from rasad.core.audit import (
     audit_national_body_changed,
     audit_organization_changed,
@@ -227,7 +227,7 @@ def do_set_national_body(organization: Organization, value: bool, *, acting_user
     that right over the national reference data too (``indicators.querysets.may_edit_catalogue``).
     Platform administrators only; anyone else is answered like a missing object."""
     if not acting_user.is_superuser:
-        raise ObjectNotFound(_("No such object, or you may not see it."))
+        raise refusal()
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     if organization.is_national_body == value:
         return organization

@@ -15,6 +15,7 @@ from rest_framework.serializers import BaseSerializer
 from rasad.api.parsers import FormParser, MultiPartParser
 from rasad.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin, scope_action
 from rasad.api.writes import acting_user, run_import
+from rasad.core.access import session_passed_two_factor
 from rasad.core.actions.organizations import do_create_organization, do_update_organization
 from rasad.core.actions.people import (
     do_add_membership,
@@ -186,7 +187,7 @@ class UserViewSet(ScopedReadOnlyViewSet):
         for those who may change the person; never for oneself. Audited."""
         person = self.get_object()
         do_reset_two_factor(person, acting_user=acting_user(request))
-        return Response(UserSerializer(person, context=self.get_serializer_context()).data)
+        return self.reply(UserSerializer, person)
 
     @extend_schema(request=None, responses={200: UserSerializer})
     @action(detail=True, methods=["post"])
@@ -207,7 +208,7 @@ class UserViewSet(ScopedReadOnlyViewSet):
 
     def _set_active(self, request: Request, *, active: bool) -> Response:
         person = do_set_user_active(self.get_object(), active, acting_user=acting_user(request))
-        return Response(UserSerializer(person, context=self.get_serializer_context()).data)
+        return self.reply(UserSerializer, person)
 
 
 class MembershipViewSet(ScopedModelViewSet):
@@ -329,8 +330,7 @@ class ApiTokenViewSet(
             raise exceptions.PermissionDenied(
                 _("A token cannot create tokens. Sign in with your password to create one.")
             )
-        verified = getattr(user, "is_verified", None)
-        if request.auth is None and user.requires_two_factor and not (verified and verified()):
+        if request.auth is None and not session_passed_two_factor(user):
             # A session that has not passed two-factor must not mint a credential that skips it.
             raise exceptions.PermissionDenied(_("Sign in with your two-factor code first."))
         serializer = ApiTokenSerializer(data=request.data, context={"request": request})

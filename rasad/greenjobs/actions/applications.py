@@ -25,8 +25,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rasad.cases.actions import ALLOWED_ATTACHMENTS, check_attachment
+from rasad.core.access import require_scope
 from rasad.core.models import Organization, User
-from rasad.greenjobs.actions.common import money, push, require
+from rasad.greenjobs.actions.common import money, push
 from rasad.greenjobs.audit import GreenAuditEvent, audit
 from rasad.greenjobs.choices import Agency, Outcome, Stage
 from rasad.greenjobs.models import Application, Business, Decision, Document, Instalment, Scheme
@@ -167,7 +168,7 @@ def do_create_application(values: ApplicationValues, *, acting_user: User | None
     """Start an application (a draft) of a business to a scheme; documents follow, then
     ``do_submit_application``."""
     organization = values.business.organization
-    require(acting_user, Application, "add", organization)
+    require_scope(acting_user, Application, "add", organization)
     if (
         acting_user is not None
         and not Scheme.objects.visible_to(acting_user).filter(pk=values.scheme.pk).exists()
@@ -202,7 +203,7 @@ def do_attach_document(
 ) -> Document:
     """Attach one of the scheme's required documents to a draft or returned application. A
     refused file (wrong type, too large, content not matching its type) leaves nothing behind."""
-    require(acting_user, Application, "change", application.organization)
+    require_scope(acting_user, Application, "change", application.organization)
     locked = _lock(application)
     _expect(locked, Stage.DRAFT, Stage.RETURNED)
     codes = {d["code"]: d["name"] for d in locked.scheme.documents}
@@ -242,7 +243,7 @@ def _missing_documents(application: Application) -> list[str]:
 def do_submit_application(application: Application, *, acting_user: User | None) -> Application:
     """Send a draft to the offices: the scheme must be open and every required document
     attached."""
-    require(acting_user, Application, "change", application.organization)
+    require_scope(acting_user, Application, "change", application.organization)
     locked = _lock(application)
     _expect(locked, Stage.DRAFT)
     errors = Errors()
@@ -310,7 +311,7 @@ def do_resubmit_application(
     application: Application, correction: Correction, *, acting_user: User | None
 ) -> Application:
     """Correct a returned application and send it back to the office that returned it."""
-    require(acting_user, Application, "change", application.organization)
+    require_scope(acting_user, Application, "change", application.organization)
     locked = _lock(application)
     _expect(locked, Stage.RETURNED)
     errors = Errors()
@@ -370,7 +371,7 @@ def _step(
 ) -> tuple[Application, str]:
     """Lock, check the stage, and check the actor acts for the office of the step."""
     agency = STEPS[stage][0]
-    require(acting_user, Application, permission, _office(application.scheme, agency))
+    require_scope(acting_user, Application, permission, _office(application.scheme, agency))
     locked = _lock(application)
     _expect(locked, stage)
     return locked, text(note, 2000)
@@ -453,7 +454,7 @@ def do_approve_application(
 ) -> Application:
     """The labour office approves an amount. The scheme row is locked first: what remains of the
     budget is read under the lock, so two approvals at once cannot together exceed it."""
-    require(acting_user, Application, "approve", application.scheme.labour_office)
+    require_scope(acting_user, Application, "approve", application.scheme.labour_office)
     scheme: Scheme = Scheme.objects.select_for_update().get(pk=application.scheme_id)
     locked, note = _step(application, Stage.TRAINED, acting_user=acting_user, note=note, permission="approve")
     value = money(amount)
@@ -498,7 +499,7 @@ def do_pay_instalment(
 ) -> Instalment:
     """Record an instalment paid on an approved application: never beyond the approved amount.
     The last one marks the application fully disbursed."""
-    require(acting_user, Application, "approve", application.scheme.labour_office)
+    require_scope(acting_user, Application, "approve", application.scheme.labour_office)
     scheme: Scheme = Scheme.objects.select_for_update().get(pk=application.scheme_id)
     locked = _lock(application)
     _expect(locked, Stage.APPROVED)
@@ -553,7 +554,7 @@ def do_close_application(
 ) -> Application:
     """Close a paid application. What was approved and not paid goes back to the scheme's
     budget."""
-    require(acting_user, Application, "approve", application.scheme.labour_office)
+    require_scope(acting_user, Application, "approve", application.scheme.labour_office)
     scheme: Scheme = Scheme.objects.select_for_update().get(pk=application.scheme_id)
     locked = _lock(application)
     _expect(locked, Stage.APPROVED, Stage.DISBURSED)
@@ -599,7 +600,7 @@ def _set_back(
             }
         )
     agency = STEPS[stage_before][0]
-    require(acting_user, Application, "review", _office(locked.scheme, agency))
+    require_scope(acting_user, Application, "review", _office(locked.scheme, agency))
     reason = text(reason, 2000)
     if not reason:
         raise ValidationError({"reason": [_("Give the reasons.")]})

@@ -15,8 +15,9 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from rasad.core.access import require_scope
 from rasad.core.models import Organization, User
-from rasad.greenjobs.actions.common import push, require
+from rasad.greenjobs.actions.common import push
 from rasad.greenjobs.audit import GreenAuditEvent, audit
 from rasad.greenjobs.choices import CertificateStatus
 from rasad.greenjobs.models import Business, Certificate
@@ -84,7 +85,7 @@ def do_request_certificate(
     checklist (or to renew a certificate it holds)."""
     from rasad.assessments.models import Assessment
 
-    require(acting_user, Certificate, "add", business.organization)
+    require_scope(acting_user, Certificate, "add", business.organization)
     Business.objects.select_for_update().get(pk=business.pk)
     errors = Errors()
     if office.kind not in OFFICE_KINDS:
@@ -138,7 +139,7 @@ def do_record_site_visit(
     certificate: Certificate, *, visited_on: date | None, findings: str, acting_user: User | None
 ) -> Certificate:
     """The environment office records the day it visited the business and what it found."""
-    require(acting_user, Certificate, "certify", certificate.office)
+    require_scope(acting_user, Certificate, "certify", certificate.office)
     locked = _lock(certificate)
     _expect(locked, *OPEN)
     errors = Errors()
@@ -174,7 +175,7 @@ def do_grant_certificate(
 ) -> Certificate:
     """Grant the certificate for ``valid_months`` Jalali months (1 to 60), after the site visit.
     A renewal runs on from the last day of the certificate it renews, if that is still ahead."""
-    require(acting_user, Certificate, "certify", certificate.office)
+    require_scope(acting_user, Certificate, "certify", certificate.office)
     locked = _lock(certificate)
     _expect(locked, CertificateStatus.VISITED)
     if not isinstance(valid_months, int) or isinstance(valid_months, bool) or not 1 <= valid_months <= 60:
@@ -206,7 +207,7 @@ def do_grant_certificate(
 @transaction.atomic
 def do_refuse_certificate(certificate: Certificate, *, reason: str, acting_user: User | None) -> Certificate:
     """Refuse the certification, with the reasons the business reads."""
-    require(acting_user, Certificate, "certify", certificate.office)
+    require_scope(acting_user, Certificate, "certify", certificate.office)
     locked = _lock(certificate)
     _expect(locked, *OPEN)
     reason = text(reason, 2000)

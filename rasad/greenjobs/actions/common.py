@@ -5,21 +5,9 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import models
-
-from rasad.core.access import refusal
-from rasad.core.models import Organization, User
-from rasad.core.scope import organization_scope
 from rasad.lib.events import send_event_on_commit
 
 MAX_MONEY = Decimal(10) ** 17
-
-
-def require(user: User | None, model: type[models.Model], action: str, organization: Organization) -> None:
-    """Refuse (404, like a missing object) unless ``user`` may ``action`` on ``model`` there. The
-    system (``None``: the demo loader, a task) may."""
-    if user is not None and not organization_scope(user, model, action).contains(organization):
-        raise refusal()
 
 
 def money(value: Any) -> Decimal | None:

@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from rasad.core.access import require_scope
 from rasad.core.models import User
 from rasad.greenjobs.actions.certification import add_months
-from rasad.greenjobs.actions.common import push, require
+from rasad.greenjobs.actions.common import push
 from rasad.greenjobs.audit import GreenAuditEvent, audit
 from rasad.greenjobs.choices import Milestone, ReminderKind, Stage
 from rasad.greenjobs.models import Application, OutcomeReminder, OutcomeReport
@@ -75,7 +76,7 @@ def do_report_outcome(
     application: Application, values: OutcomeValues, *, acting_user: User | None
 ) -> OutcomeReport:
     """The business reports its outcomes at a milestone of a funded application (once each)."""
-    require(acting_user, OutcomeReport, "add", application.organization)
+    require_scope(acting_user, OutcomeReport, "add", application.organization)
     locked: Application = Application.objects.select_for_update().get(pk=application.pk)
     errors = Errors()
     if locked.stage not in FUNDED or not locked.disbursed_amount:

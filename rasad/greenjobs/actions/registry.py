@@ -10,10 +10,10 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from rasad.core.access import refusal
+from rasad.core.access import refusal, require_scope
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import Organization, User
-from rasad.greenjobs.actions.common import money, push, require
+from rasad.greenjobs.actions.common import money, push
 from rasad.greenjobs.audit import GreenAuditEvent, audit
 from rasad.greenjobs.choices import BusinessSize, SchemeKind
 from rasad.greenjobs.models import Business, Occupation, Scheme
@@ -96,7 +96,7 @@ def do_save_business(
 ) -> Business:
     """Enter a business or workshop in the green registry (or change its record)."""
     organization = instance.organization if instance is not None else values.organization
-    require(acting_user, Business, "change" if instance else "add", organization)
+    require_scope(acting_user, Business, "change" if instance else "add", organization)
     errors = Errors()
     if organization is None:
         errors.add("organization", _("Choose the business."))
@@ -217,12 +217,12 @@ def do_save_scheme(
 ) -> Scheme:
     """Open an incentive scheme (or change one): its budget, window, rules and documents, and
     the three offices that review its applications."""
-    require(acting_user, Scheme, "change" if instance else "add", values.organization)
+    require_scope(acting_user, Scheme, "change" if instance else "add", values.organization)
     if instance is not None:
-        require(acting_user, Scheme, "change", instance.organization)
+        require_scope(acting_user, Scheme, "change", instance.organization)
         instance = Scheme.objects.select_for_update().get(pk=instance.pk)
     for office in (values.labour_office, values.environment_office, values.training_office):
-        require(acting_user, Organization, "view", office)
+        require_scope(acting_user, Organization, "view", office)
     errors = Errors()
     code = text(values.code, 40).lower()
     if not code or not code.isascii():

@@ -394,7 +394,7 @@ class CertificateGrantSerializer(serializers.Serializer[Any]):
     valid_months = serializers.IntegerField(min_value=1, max_value=60)
 
 
-class GreenDirectoryEntrySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class GreenDirectoryEntrySerializer(serializers.ModelSerializer[Any]):
     """A business of the public directory: only what its green certificate makes public
     (docs/greenjobs.md, "The public directory"); its place rounded to about a kilometre."""
 

@@ -170,7 +170,7 @@ class ApplicationViewSet(ScopedModelViewSet):
 
     def _answer(self, application: Application, code: int = status.HTTP_200_OK) -> Response:
         fresh = self._base_queryset().get(pk=application.pk)
-        return Response(ApplicationSerializer(fresh, context=self.get_serializer_context()).data, status=code)
+        return self.reply(ApplicationSerializer, fresh, code)
 
     def _note(self, request: Request) -> str:
         serializer = NoteSerializer(data=request.data)
@@ -346,7 +346,7 @@ class CertificateViewSet(ScopedModelViewSet):
 
     def _answer(self, certificate: Certificate) -> Response:
         fresh = self._base_queryset().get(pk=certificate.pk)
-        return Response(CertificateSerializer(fresh, context=self.get_serializer_context()).data)
+        return self.reply(CertificateSerializer, fresh)
 
     @extend_schema(request=SiteVisitSerializer, responses=CertificateSerializer)
     @action(detail=True, methods=["post"])

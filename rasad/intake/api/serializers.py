@@ -96,7 +96,7 @@ class IntakeDocumentSerializer(RasadModelSerializer):
         read_only_fields = [f for f in fields if f not in ("organization", "title", "document_date")]
 
 
-class IntakeSubmissionSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class IntakeSubmissionSerializer(serializers.Serializer[Any]):
     """Submit pasted text (``text``) or a file (``file``: .txt, .docx or .pdf, multipart)."""
 
     organization = ScopedSlugRelatedField(
@@ -119,21 +119,21 @@ class IntakeSubmissionSerializer(serializers.Serializer):  # type: ignore[type-a
         return attrs
 
 
-class AcceptItemSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class AcceptItemSerializer(serializers.Serializer[Any]):
     proposal = serializers.IntegerField()
     target = serializers.CharField(required=False, allow_blank=True)
     values = serializers.DictField(required=False, help_text=_("Values that override the proposal's."))
 
 
-class AcceptSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class AcceptSerializer(serializers.Serializer[Any]):
     proposals = AcceptItemSerializer(many=True)
 
 
-class RejectSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class RejectSerializer(serializers.Serializer[Any]):
     proposals = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
 
 
-class ProposalCorrectionSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ProposalCorrectionSerializer(serializers.Serializer[Any]):
     values = serializers.DictField(
         required=False, help_text=_("The corrected values (only those that change).")
     )

@@ -113,7 +113,7 @@ class IntakeDocumentViewSet(
             acceptances.append(Acceptance(proposal, item.get("target") or "", item.get("values") or {}))
         do_accept_proposals(document, acceptances, acting_user=acting_user(request))
         document = IntakeDocument.objects.get(pk=document.pk)
-        return Response(IntakeDocumentSerializer(document, context=self.get_serializer_context()).data)
+        return self.reply(IntakeDocumentSerializer, document)
 
     @extend_schema(request=RejectSerializer, responses=IntakeDocumentSerializer)
     @action(detail=True, methods=["post"])
@@ -130,7 +130,7 @@ class IntakeDocumentViewSet(
             raise ValidationError({"proposals": [_("A proposal does not belong to this document.")]})
         do_reject_proposals(document, proposals, acting_user=acting_user(request))
         document = IntakeDocument.objects.get(pk=document.pk)
-        return Response(IntakeDocumentSerializer(document, context=self.get_serializer_context()).data)
+        return self.reply(IntakeDocumentSerializer, document)
 
 
 class ProposalViewSet(
@@ -152,7 +152,7 @@ class ProposalViewSet(
         changes = serializer.validated_data.get("values") or {}
         if changes:
             proposal = do_correct_proposal(proposal, changes, acting_user=acting_user(request))
-        return Response(ProposalSerializer(proposal, context=self.get_serializer_context()).data)
+        return self.reply(ProposalSerializer, proposal)
 
 
 class OrganizationAliasViewSet(ScopedModelViewSet):

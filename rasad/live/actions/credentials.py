@@ -10,8 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rasad.core.access import require_scope
 from rasad.core.models import Organization, User
-from rasad.live.actions.common import Errors, check_field_post, require, text
+from rasad.lib.actions import Errors, text
+from rasad.live.actions.common import check_field_post
 from rasad.live.audit import LiveAuditEvent, audit_live
 from rasad.live.models import AgentCredential
 
@@ -27,7 +29,7 @@ def do_issue_credential(
     organization: Organization, name: str, *, acting_user: User
 ) -> tuple[AgentCredential, str]:
     """A new credential for the agent of ``organization``; returns it and its secret (shown once)."""
-    require(acting_user, AgentCredential, "add", organization)
+    require_scope(acting_user, AgentCredential, "add", organization)
     errors = Errors()
     check_field_post(organization, errors)
     label = text(name, 100)
@@ -56,7 +58,7 @@ def do_issue_credential(
 @transaction.atomic
 def do_revoke_credential(credential: AgentCredential, *, acting_user: User) -> AgentCredential:
     locked: AgentCredential = AgentCredential.objects.select_for_update().get(pk=credential.pk)
-    require(acting_user, AgentCredential, "change", locked.organization)
+    require_scope(acting_user, AgentCredential, "change", locked.organization)
     if locked.revoked_at is not None:
         errors = Errors()
         errors.add("credential", _("This credential is already revoked."))

@@ -8,9 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rasad.core.access import require_in_scope
+from rasad.core.access import require_in_scope, require_scope
 from rasad.core.models import Organization, User
-from rasad.live.actions.common import Errors, check_field_post, push, require, text
+from rasad.lib.actions import Errors, text
+from rasad.live.actions.common import check_field_post, push
 from rasad.live.audit import LiveAuditEvent, audit_live
 from rasad.live.choices import DeviceKind
 from rasad.live.models import Device
@@ -71,7 +72,7 @@ def _fields(device: Device) -> dict[str, object]:
 
 @transaction.atomic
 def do_register_device(values: DeviceValues, *, acting_user: User) -> Device:
-    require(acting_user, Device, "add", values.organization)
+    require_scope(acting_user, Device, "add", values.organization)
     errors = Errors()
     _check(values, errors, None)
     errors.raise_if_any()
@@ -99,7 +100,7 @@ def do_register_device(values: DeviceValues, *, acting_user: User) -> Device:
 def do_change_device(device: Device, values: DeviceValues, *, acting_user: User) -> Device:
     """Change a device's type, serial, name or interval. It stays at its post."""
     locked: Device = Device.objects.select_for_update().get(pk=device.pk)
-    require(acting_user, Device, "change", locked.organization)
+    require_scope(acting_user, Device, "change", locked.organization)
     errors = Errors()
     if values.organization.pk != locked.organization_id:
         errors.add(
@@ -133,7 +134,7 @@ def do_retire_device(device: Device, *, acting_user: User) -> Device:
     """Take a device out of service: it no longer counts towards its post's status, and anything
     it sends afterwards is refused. Its history stays."""
     locked: Device = Device.objects.select_for_update().get(pk=device.pk)
-    require(acting_user, Device, "change", locked.organization)
+    require_scope(acting_user, Device, "change", locked.organization)
     if locked.retired_at is not None:
         errors = Errors()
         errors.add("device", _("This device is already retired."))

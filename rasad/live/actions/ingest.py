@@ -26,14 +26,15 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
-from django.db.models import Field, Model, Q, QuerySet
+from django.db.models import Field, Manager, Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from rasad.core.audit_log import send_many
+from rasad.lib.actions import text
 from rasad.lib.prepared import Many, PreparedQuery, pipelined, send
-from rasad.live.actions.common import push, text
+from rasad.live.actions.common import push
 from rasad.live.actions.credentials import forget_agent
 from rasad.live.actions.incidents import do_check_outage, do_raise_device_incident
 from rasad.live.audit import LiveAuditEvent, audit_live, live_entry
@@ -823,7 +824,9 @@ def _insert(rows: list[Heartbeat] | list[DeviceEvent]) -> Callable[[], None]:
         return _nothing
     model = type(rows[0])
     if connection.vendor != "postgresql":
-        model._default_manager.bulk_create(rows)  # type: ignore[arg-type]
+        # The manager of whichever of the two models the rows are: its rows' type is the list's.
+        manager: Manager[Any] = model._default_manager
+        manager.bulk_create(rows)
         return _nothing
     sql, fields = _insert_statement(model)
     # The connection itself, not Django's proxy ``connection``: preparing each value reads its

@@ -82,7 +82,7 @@ class DeviceViewSet(ScopedModelViewSet):
     @scope_action("change")
     def retire(self, request: Request, pk: Any = None) -> Response:
         device = do_retire_device(self.get_object(), acting_user=_actor(request))
-        return Response(DeviceSerializer(device, context=self.get_serializer_context()).data)
+        return self.reply(DeviceSerializer, device)
 
 
 class DeviceEventViewSet(ScopedReadOnlyViewSet):
@@ -131,7 +131,7 @@ class AgentCredentialViewSet(ScopedModelViewSet):
     @scope_action("change")
     def revoke(self, request: Request, pk: Any = None) -> Response:
         credential = do_revoke_credential(self.get_object(), acting_user=_actor(request))
-        return Response(AgentCredentialSerializer(credential, context=self.get_serializer_context()).data)
+        return self.reply(AgentCredentialSerializer, credential)
 
 
 def post_rows(posts: Any, devices: Any) -> list[dict[str, Any]]:

@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from rasad.core.access import refusal
+from rasad.core.access import refusal, require_scope
 from rasad.core.models import City, Organization, User
 from rasad.lib.actions import Errors, text
 from rasad.lib.persian import search_key
-from rasad.media.actions.common import push, require
+from rasad.media.actions.common import push
 from rasad.media.audit import MediaAuditEvent, audit
 from rasad.media.choices import CrisisState, EntryKind, RumourState, Severity
 from rasad.media.models import Crisis, MemberAgency, Recipient, Rumour, Statement, TimelineEntry
@@ -86,7 +86,7 @@ class CrisisValues:
 @transaction.atomic
 def do_open_crisis(values: CrisisValues, *, acting_user: User | None, now: datetime | None = None) -> Crisis:
     """Open a crisis in the headquarters' crisis room."""
-    require(acting_user, Crisis, "add", values.organization)
+    require_scope(acting_user, Crisis, "add", values.organization)
     errors = Errors()
     title = text(values.title, 300)
     if not title:
@@ -138,7 +138,7 @@ def do_add_timeline_entry(
     now: datetime | None = None,
 ) -> TimelineEntry:
     """An event or a decision, written by the headquarters or a member agency for itself."""
-    require(acting_user, TimelineEntry, "add", organization)
+    require_scope(acting_user, TimelineEntry, "add", organization)
     locked = _lock(crisis)
     errors = Errors()
     if locked.state != CrisisState.OPEN:
@@ -175,7 +175,7 @@ def do_close_crisis(
     crisis: Crisis, summary: str, *, acting_user: User | None, now: datetime | None = None
 ) -> Crisis:
     """Close the crisis with its summary; the closing report is read from what was recorded."""
-    require(acting_user, Crisis, "change", crisis.organization)
+    require_scope(acting_user, Crisis, "change", crisis.organization)
     locked = _lock(crisis)
     errors = Errors()
     if locked.state != CrisisState.OPEN:
@@ -229,7 +229,7 @@ def _rumour_lock(rumour: Rumour) -> Rumour:
 @transaction.atomic
 def do_log_rumour(values: RumourValues, *, acting_user: User | None, now: datetime | None = None) -> Rumour:
     """Log a claim circulating among the public."""
-    require(acting_user, Rumour, "add", values.organization)
+    require_scope(acting_user, Rumour, "add", values.organization)
     errors = Errors()
     claim = text(values.claim, MAX_TEXT)
     seen = text(values.seen_where, 300)
@@ -292,7 +292,7 @@ def do_assign_rumour(
     rumour: Rumour, agency: Organization, *, acting_user: User | None, now: datetime | None = None
 ) -> Rumour:
     """Ask a member agency to answer the rumour."""
-    require(acting_user, Rumour, "change", rumour.organization)
+    require_scope(acting_user, Rumour, "change", rumour.organization)
     locked = _rumour_lock(rumour)
     errors = Errors()
     if locked.state not in (RumourState.LOGGED, RumourState.ASSIGNED):
@@ -372,7 +372,7 @@ def do_answer_rumour(
 @transaction.atomic
 def do_dismiss_rumour(rumour: Rumour, *, acting_user: User | None) -> Rumour:
     """Set a rumour aside (it did not spread, or was not a rumour)."""
-    require(acting_user, Rumour, "change", rumour.organization)
+    require_scope(acting_user, Rumour, "change", rumour.organization)
     locked = _rumour_lock(rumour)
     if locked.state in (RumourState.ANSWERED, RumourState.DISMISSED):
         raise ValidationError({"state": [_("The rumour was already answered or set aside.")]})

@@ -18,7 +18,7 @@ from rasad.core.models import Organization, User
 from rasad.core.scope import users_who_can
 from rasad.jobs.engine import claim_effect
 from rasad.lib import formatting
-from rasad.media.actions.common import push
+from rasad.media.actions.responses import push_recipient
 from rasad.media.audit import MediaAuditEvent, audit
 from rasad.media.choices import OPEN_RECIPIENT_STATES, StatementState
 from rasad.media.models import Recipient, Statement
@@ -110,15 +110,7 @@ def do_remind_recipient(recipient: Recipient, *, now: datetime | None = None) ->
         obj=locked,
         new={"reminded_at": moment.isoformat(), "people": sorted(user.username for user in people)},
     )
-    push(
-        "media.recipient",
-        {locked.agency_id, locked.statement.organization_id},
-        recipient=locked.pk,
-        statement=locked.statement_id,
-        agency=locked.agency_id,
-        state=locked.state,
-        reminded=True,
-    )
+    push_recipient(locked, reminded=True)
     return locked
 
 
@@ -153,13 +145,5 @@ def do_escalate_recipient(recipient: Recipient, *, now: datetime | None = None) 
         obj=locked,
         new={"escalated_at": moment.isoformat(), "heads": sorted(user.username for user in heads)},
     )
-    push(
-        "media.recipient",
-        {locked.agency_id, locked.statement.organization_id},
-        recipient=locked.pk,
-        statement=locked.statement_id,
-        agency=locked.agency_id,
-        state=locked.state,
-        escalated=True,
-    )
+    push_recipient(locked, escalated=True)
     return locked

@@ -15,11 +15,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rasad.core.access import refusal
+from rasad.core.access import refusal, require_scope
 from rasad.core.models import Organization, User
 from rasad.lib.actions import Errors, text
 from rasad.lib.persian import search_key
-from rasad.media.actions.common import require
 from rasad.media.actions.crisis import MAX_TEXT, member_ids
 from rasad.media.audit import MediaAuditEvent, audit
 from rasad.media.choices import Channel, PlanKind, PlanState
@@ -93,7 +92,7 @@ def _check(values: PlanValues, errors: Errors, *, now: datetime) -> tuple[str, d
 @transaction.atomic
 def do_plan_item(values: PlanValues, *, acting_user: User | None, now: datetime | None = None) -> PlannedItem:
     """Put an item on the headquarters' media calendar."""
-    require(acting_user, PlannedItem, "add", values.organization)
+    require_scope(acting_user, PlannedItem, "add", values.organization)
     errors = Errors()
     title, ends = _check(values, errors, now=now or timezone.now())
     errors.raise_if_any()
@@ -126,7 +125,7 @@ def do_change_planned_item(
     item: PlannedItem, values: PlanValues, *, acting_user: User | None, now: datetime | None = None
 ) -> PlannedItem:
     """Change a planned item (not once it is published or cancelled)."""
-    require(acting_user, PlannedItem, "change", item.organization)
+    require_scope(acting_user, PlannedItem, "change", item.organization)
     locked = _lock(item)
     errors = Errors()
     if locked.state != PlanState.PLANNED:
@@ -208,7 +207,7 @@ def do_cancel_planned_item(
     item: PlannedItem, reason: str, *, acting_user: User | None, now: datetime | None = None
 ) -> PlannedItem:
     """Take the item off the plan, saying why (it stays on the calendar, struck through)."""
-    require(acting_user, PlannedItem, "change", item.organization)
+    require_scope(acting_user, PlannedItem, "change", item.organization)
     locked = _lock(item)
     errors = Errors()
     if locked.state != PlanState.PLANNED:

@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from rasad.cases.actions import ALLOWED_ATTACHMENTS, check_attachment
+from rasad.core.access import require_scope
 from rasad.core.models import User
 from rasad.lib.actions import Errors, text
-from rasad.media.actions.common import push, require
+from rasad.media.actions.common import push
 from rasad.media.actions.crisis import record_on_timeline
 from rasad.media.audit import MediaAuditEvent, audit
 from rasad.media.choices import Channel, EntryKind, RecipientState, ResponseOutcome
@@ -45,7 +46,8 @@ def _closed(recipient: Recipient) -> str | None:
     return None
 
 
-def _push(recipient: Recipient) -> None:
+def push_recipient(recipient: Recipient, **extra: Any) -> None:
+    """After commit: tell the agency's and the headquarters' boards that a receipt changed."""
     push(
         "media.recipient",
         {recipient.agency_id, recipient.statement.organization_id},
@@ -53,7 +55,7 @@ def _push(recipient: Recipient) -> None:
         recipient=recipient.pk,
         agency=recipient.agency_id,
         state=recipient.state,
-        crisis=recipient.statement.crisis_id,
+        **extra,
     )
 
 
@@ -62,7 +64,7 @@ def do_acknowledge(
     recipient: Recipient, *, acting_user: User | None, now: datetime | None = None
 ) -> Recipient:
     """The agency confirms it received the statement."""
-    require(acting_user, Recipient, "respond", recipient.agency)
+    require_scope(acting_user, Recipient, "respond", recipient.agency)
     locked = _lock(recipient)
     closed = _closed(locked)
     if closed:
@@ -88,7 +90,7 @@ def do_acknowledge(
                 "title": locked.statement.title,
             }
         _on_timeline(locked, message, locked.acknowledged_at, acting_user)
-    _push(locked)
+    push_recipient(locked, crisis=locked.statement.crisis_id)
     return locked
 
 
@@ -141,7 +143,7 @@ def do_respond(
     recipient: Recipient, values: ResponseValues, *, acting_user: User | None, now: datetime | None = None
 ) -> Recipient:
     """The agency reports its answer. Nothing is written unless every field is right."""
-    require(acting_user, Recipient, "respond", recipient.agency)
+    require_scope(acting_user, Recipient, "respond", recipient.agency)
     locked = _lock(recipient)
     reason = text(values.reason, 2000)
     url, evidence = _check_response(locked, values, reason)
@@ -178,7 +180,7 @@ def do_respond(
         raise
     if locked.statement.crisis_id is not None:
         _on_timeline(locked, _response_message(locked, reason), locked.responded_at, acting_user)
-    _push(locked)
+    push_recipient(locked, crisis=locked.statement.crisis_id)
     return locked
 
 

@@ -22,12 +22,13 @@ from django.utils.translation import gettext_lazy, ngettext, override
 from rasad.cases.actions import ALLOWED_ATTACHMENTS, check_attachment
 from rasad.cases.calendar import current_calendar
 from rasad.cases.sla import add_working_time
+from rasad.core.access import require_scope
 from rasad.core.models import Organization, User
 from rasad.lib import formatting
 from rasad.lib.actions import Errors, text
 from rasad.lib.jalali import local_date
 from rasad.lib.persian import search_key
-from rasad.media.actions.common import moment, push, require
+from rasad.media.actions.common import moment, push
 from rasad.media.actions.crisis import record_on_timeline
 from rasad.media.actions.deadlines import reminder_moment
 from rasad.media.audit import MediaAuditEvent, audit
@@ -59,7 +60,7 @@ def do_add_member_agency(
     hq: Organization, agency: Organization, *, acting_user: User | None, joined_on: date | None = None
 ) -> MemberAgency:
     """Make ``agency`` a member of the media headquarters ``hq`` (again, if it had left)."""
-    require(acting_user, MemberAgency, "add", hq)
+    require_scope(acting_user, MemberAgency, "add", hq)
     errors = Errors()
     if agency.pk == hq.pk:
         errors.add("agency", _("A headquarters cannot be its own member agency."))
@@ -87,7 +88,7 @@ def do_add_member_agency(
 @transaction.atomic
 def do_set_member_active(member: MemberAgency, active: bool, *, acting_user: User | None) -> MemberAgency:
     """Take an agency off the headquarters' list (its past statements stay), or back on."""
-    require(acting_user, MemberAgency, "change", member.hq)
+    require_scope(acting_user, MemberAgency, "change", member.hq)
     locked: MemberAgency = MemberAgency.objects.select_for_update().get(pk=member.pk)
     if locked.is_active != active:
         locked.is_active = active
@@ -179,12 +180,12 @@ def do_save_statement(
 ) -> Statement:
     """Draft a statement (or change a draft). An issued statement is never changed."""
     if instance is not None:
-        require(acting_user, Statement, "change", instance.organization)
+        require_scope(acting_user, Statement, "change", instance.organization)
         instance = _lock(instance)
         if not instance.is_editable:
             raise ValidationError({"state": [_not_editable(instance)]})
     else:
-        require(acting_user, Statement, "add", values.organization)
+        require_scope(acting_user, Statement, "add", values.organization)
     errors = Errors()
     title = text(values.title, 300)
     body = text(values.body)
@@ -254,7 +255,7 @@ def _step(
     refused: str,
     note: str = "",
 ) -> Statement:
-    require(acting_user, Statement, permission, statement.organization)
+    require_scope(acting_user, Statement, permission, statement.organization)
     locked = _lock(statement)
     if locked.state not in sources:
         raise ValidationError({"state": [refused]})
@@ -373,7 +374,7 @@ def do_issue_statement(
 ) -> Statement:
     """Issue an approved statement to chosen member agencies with a response deadline. Issuing a
     new version supersedes the version before it: its unanswered receipts are withdrawn."""
-    require(acting_user, Statement, "issue", statement.organization)
+    require_scope(acting_user, Statement, "issue", statement.organization)
     locked = _lock(statement)
     issued_at = now or timezone.now()
     errors = Errors()
@@ -502,7 +503,7 @@ def _supersede(statement: Statement, *, acting_user: User | None) -> None:
 def do_revise_statement(statement: Statement, *, acting_user: User | None) -> Statement:
     """Draft the next version of an issued statement: same kind, title, text and files. The
     issued version stays as it was until the new one is issued."""
-    require(acting_user, Statement, "add", statement.organization)
+    require_scope(acting_user, Statement, "add", statement.organization)
     locked = _lock(statement)
     if locked.state != StatementState.ISSUED:
         raise ValidationError({"state": [_("Only the issued version of a statement can be revised.")]})
@@ -549,7 +550,7 @@ def do_add_statement_attachment(
     statement: Statement, upload: UploadedFile[Any], *, acting_user: User | None
 ) -> StatementAttachment:
     """Attach a file to a draft. A refused file leaves no row and no file behind."""
-    require(acting_user, Statement, "change", statement.organization)
+    require_scope(acting_user, Statement, "change", statement.organization)
     locked = _lock(statement)
     if not locked.is_editable:
         raise ValidationError({"state": [_not_editable(locked)]})

@@ -123,7 +123,7 @@ class StatementViewSet(SavedByActionMixin, ScopedModelViewSet):
         fresh = (
             self.get_queryset().model.objects.select_related("organization", "previous").get(pk=statement.pk)
         )
-        return Response(StatementSerializer(fresh, context=self.get_serializer_context()).data, status=code)
+        return self.reply(StatementSerializer, fresh, code)
 
     @extend_schema(request=None, responses=StatementSerializer)
     @action(detail=True, methods=["post"])
@@ -190,10 +190,7 @@ class StatementViewSet(SavedByActionMixin, ScopedModelViewSet):
         attachment = do_add_statement_attachment(
             statement, upload.validated_data["file"], acting_user=acting_user(request)
         )
-        return Response(
-            StatementAttachmentSerializer(attachment, context=self.get_serializer_context()).data,
-            status=status.HTTP_201_CREATED,
-        )
+        return self.reply(StatementAttachmentSerializer, attachment, status.HTTP_201_CREATED)
 
 
 class RecipientViewSet(ScopedReadOnlyViewSet):
@@ -205,14 +202,13 @@ class RecipientViewSet(ScopedReadOnlyViewSet):
     serializer_class = RecipientSerializer
     filterset_class = RecipientFilterSet
 
-    def _answer(self, recipient: Recipient) -> Response:
-        return Response(RecipientSerializer(recipient, context=self.get_serializer_context()).data)
-
     @extend_schema(request=None, responses=RecipientSerializer)
     @action(detail=True, methods=["post"])
     @scope_action("respond")
     def acknowledge(self, request: Request, pk: Any = None) -> Response:
-        return self._answer(do_acknowledge(self.get_object(), acting_user=acting_user(request)))
+        return self.reply(
+            RecipientSerializer, do_acknowledge(self.get_object(), acting_user=acting_user(request))
+        )
 
     @extend_schema(
         parameters=[
@@ -259,7 +255,9 @@ class RecipientViewSet(ScopedReadOnlyViewSet):
             evidence_file=data["evidence_file"],
             reason=data["reason"],
         )
-        return self._answer(do_respond(recipient, values, acting_user=acting_user(request)))
+        return self.reply(
+            RecipientSerializer, do_respond(recipient, values, acting_user=acting_user(request))
+        )
 
 
 class CrisisViewSet(ScopedModelViewSet):
@@ -295,7 +293,7 @@ class CrisisViewSet(ScopedModelViewSet):
         closed = do_close_crisis(
             crisis, body.validated_data["closing_summary"], acting_user=acting_user(request)
         )
-        return Response(CrisisSerializer(closed, context=self.get_serializer_context()).data)
+        return self.reply(CrisisSerializer, closed)
 
     @extend_schema(responses={200: TimelineEntrySerializer(many=True)}, filters=False)
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
@@ -330,10 +328,7 @@ class CrisisViewSet(ScopedModelViewSet):
             organization=data["organization"],
             acting_user=acting_user(request),
         )
-        return Response(
-            TimelineEntrySerializer(entry, context=self.get_serializer_context()).data,
-            status=status.HTTP_201_CREATED,
-        )
+        return self.reply(TimelineEntrySerializer, entry, status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: FiguresSerializer(many=True)}, filters=False)
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
@@ -372,9 +367,6 @@ class RumourViewSet(ScopedModelViewSet):
             acting_user=acting_user(self.request),
         )
 
-    def _answer(self, rumour: Rumour) -> Response:
-        return Response(RumourSerializer(rumour, context=self.get_serializer_context()).data)
-
     @extend_schema(request=AssignRumourSerializer, responses=RumourSerializer)
     @action(detail=True, methods=["post"])
     @scope_action("change")
@@ -382,8 +374,9 @@ class RumourViewSet(ScopedModelViewSet):
         rumour = self.get_object()
         body = AssignRumourSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
-        return self._answer(
-            do_assign_rumour(rumour, body.validated_data["agency"], acting_user=acting_user(request))
+        return self.reply(
+            RumourSerializer,
+            do_assign_rumour(rumour, body.validated_data["agency"], acting_user=acting_user(request)),
         )
 
     @extend_schema(request=AnswerRumourSerializer, responses=RumourSerializer)
@@ -395,15 +388,18 @@ class RumourViewSet(ScopedModelViewSet):
             raise refusal()  # before the body is read: the same 404 as a missing rumour
         body = AnswerRumourSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._answer(
-            do_answer_rumour(rumour, body.validated_data["response"], acting_user=acting_user(request))
+        return self.reply(
+            RumourSerializer,
+            do_answer_rumour(rumour, body.validated_data["response"], acting_user=acting_user(request)),
         )
 
     @extend_schema(request=None, responses=RumourSerializer)
     @action(detail=True, methods=["post"])
     @scope_action("change")
     def dismiss(self, request: Request, pk: Any = None) -> Response:
-        return self._answer(do_dismiss_rumour(self.get_object(), acting_user=acting_user(request)))
+        return self.reply(
+            RumourSerializer, do_dismiss_rumour(self.get_object(), acting_user=acting_user(request))
+        )
 
 
 class PlannedItemViewSet(ScopedModelViewSet):
@@ -439,9 +435,6 @@ class PlannedItemViewSet(ScopedModelViewSet):
             item, plan_values(merged), acting_user=acting_user(self.request)
         )
 
-    def _answer(self, item: PlannedItem) -> Response:
-        return Response(PlannedItemSerializer(item, context=self.get_serializer_context()).data)
-
     @extend_schema(request=PublishItemSerializer, responses=PlannedItemSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: Any = None) -> Response:
@@ -450,8 +443,9 @@ class PlannedItemViewSet(ScopedModelViewSet):
             raise refusal()  # before the body is read: the same 404 as a missing item
         body = PublishItemSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._answer(
-            do_publish_planned_item(item, body.validated_data["link"], acting_user=acting_user(request))
+        return self.reply(
+            PlannedItemSerializer,
+            do_publish_planned_item(item, body.validated_data["link"], acting_user=acting_user(request)),
         )
 
     @extend_schema(request=CancelItemSerializer, responses=PlannedItemSerializer)
@@ -461,6 +455,7 @@ class PlannedItemViewSet(ScopedModelViewSet):
         item = self.get_object()
         body = CancelItemSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._answer(
-            do_cancel_planned_item(item, body.validated_data["reason"], acting_user=acting_user(request))
+        return self.reply(
+            PlannedItemSerializer,
+            do_cancel_planned_item(item, body.validated_data["reason"], acting_user=acting_user(request)),
         )

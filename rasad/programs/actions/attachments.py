@@ -11,9 +11,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from rasad.cases.actions import ALLOWED_ATTACHMENTS, check_attachment
+from rasad.core.access import require_scope
 from rasad.core.models import User
 from rasad.lib.actions import text
-from rasad.programs.actions.common import lock, push, require
+from rasad.programs.actions.common import lock, push
 from rasad.programs.audit import ProgrammeAuditEvent, audit_programme
 from rasad.programs.models import Programme, ProgrammeAttachment
 
@@ -23,7 +24,7 @@ def do_add_programme_attachment(
     programme: Programme, upload: UploadedFile[Any], *, acting_user: User, description: str = ""
 ) -> ProgrammeAttachment:
     """Store a file with the programme. A refused file leaves no row and no file behind."""
-    require(acting_user, ProgrammeAttachment, "add", programme.organization)
+    require_scope(acting_user, ProgrammeAttachment, "add", programme.organization)
     locked = lock(programme)
     name, content = check_attachment(upload)
     suffix = PurePath(name).suffix.lower()

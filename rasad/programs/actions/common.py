@@ -5,9 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db import models
-
-from rasad.core.access import refusal
 from rasad.core.models import Organization, User
 from rasad.core.scope import organization_scope
 from rasad.lib import display
@@ -15,12 +12,6 @@ from rasad.lib.events import send_event_on_commit
 from rasad.lib.jalali import format_date
 from rasad.lib.persian import format_number
 from rasad.programs.models import Programme
-
-
-def require(user: User, model: type[models.Model], action: str, organization: Organization) -> None:
-    """Refuse (404, like a missing object) unless ``user`` may ``action`` on ``model`` there."""
-    if not organization_scope(user, model, action).contains(organization):
-        raise refusal()
 
 
 def may_see(user: User, organization: Organization) -> bool:

@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from rasad.cases.actions import CaseValues, do_open_case
 from rasad.cases.choices import CaseKind, Priority
 from rasad.cases.models import Category
+from rasad.core.access import require_scope
 from rasad.core.models import Organization, User
 from rasad.indicators.models import Indicator
 from rasad.lib.actions import Errors
 from rasad.lib.jalali import local_date
-from rasad.programs.actions.common import day, lock, may_see, push, require
+from rasad.programs.actions.common import day, lock, may_see, push
 from rasad.programs.audit import ProgrammeAuditEvent, audit_programme
 from rasad.programs.choices import OPEN_FOR_ITEMS, Comparator, ProgrammeStatus
 from rasad.programs.models import ActionItem, IndicatorTarget, Objective, Party, Programme
@@ -115,7 +116,7 @@ def do_add_action_item(
     to add action items over the lead, not the right to route cases to every party."""
     moment = now or timezone.now()
     programme = values.objective.programme
-    require(acting_user, ActionItem, "add", programme.organization)
+    require_scope(acting_user, ActionItem, "add", programme.organization)
     locked = lock(programme)
     values.objective.programme = locked
     starts_on = check_action_item(values, today=local_date(moment))
@@ -176,7 +177,7 @@ def do_update_action_item(
     """Change where an action item sits (objective of the same programme), its weight or its
     start. Its title, deadline and workflow belong to its case."""
     programme = item.programme
-    require(acting_user, ActionItem, "change", programme.organization)
+    require_scope(acting_user, ActionItem, "change", programme.organization)
     lock(programme)
     errors = Errors()
     old = {"weight": item.weight, "starts_on": item.starts_on, "objective": item.objective_id}
@@ -271,7 +272,9 @@ def do_save_indicator_target(
     values: IndicatorTargetValues, *, acting_user: User, instance: IndicatorTarget | None = None
 ) -> IndicatorTarget:
     programme = values.objective.programme
-    require(acting_user, IndicatorTarget, "add" if instance is None else "change", programme.organization)
+    require_scope(
+        acting_user, IndicatorTarget, "add" if instance is None else "change", programme.organization
+    )
     locked = lock(programme)
     values.objective.programme = locked
     errors = Errors()
@@ -348,7 +351,7 @@ def do_save_indicator_target(
 @transaction.atomic
 def do_delete_indicator_target(target: IndicatorTarget, *, acting_user: User) -> None:
     programme = target.programme
-    require(acting_user, IndicatorTarget, "delete", programme.organization)
+    require_scope(acting_user, IndicatorTarget, "delete", programme.organization)
     locked = lock(programme)
     if locked.status not in OPEN_FOR_ITEMS:
         raise ValidationError(
@@ -382,7 +385,7 @@ def do_import_action_items(
     """Add every row's action item through ``do_add_action_item``, or none: a row the action
     refuses is reported as ``rows[<row>].<field>`` and everything is rolled back. One audit event
     for the batch carries the file's SHA-256 and the ids."""
-    require(acting_user, ActionItem, "add", programme.organization)
+    require_scope(acting_user, ActionItem, "add", programme.organization)
     errors: dict[str, list[str]] = {}
     items: list[ActionItem] = []
     for number, values in rows:

@@ -12,13 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rasad.core.access import refusal
+from rasad.core.access import refusal, require_scope
 from rasad.core.models import Organization, User
 from rasad.core.scope import organization_scope
 from rasad.lib.actions import Errors, text
 from rasad.lib.jalali import local_date
 from rasad.lib.persian import search_key
-from rasad.programs.actions.common import day, lock, may_see, number, push, require
+from rasad.programs.actions.common import day, lock, may_see, number, push
 from rasad.programs.audit import ProgrammeAuditEvent, audit_programme
 from rasad.programs.choices import FINISHED_STATUSES, ProgrammeKind, ProgrammeStatus
 from rasad.programs.models import Party, Programme
@@ -158,7 +158,7 @@ def do_create_programme(values: ProgrammeValues, *, acting_user: User | None) ->
     """Create a programme (status draft) with all its parties, or nothing. ``acting_user`` None
     means the system (the demo loader acting as an administrator passes its user)."""
     if acting_user is not None:
-        require(acting_user, Programme, "add", values.organization)
+        require_scope(acting_user, Programme, "add", values.organization)
     check_programme_values(values, acting_user=acting_user)
     assert values.starts_on is not None and values.ends_on is not None
     programme = Programme(
@@ -218,7 +218,7 @@ EDITABLE_FIELDS = (
 def do_update_programme(programme: Programme, changes: dict[str, Any], *, acting_user: User) -> Programme:
     """Edit what a programme says (not its lead, parties or status). ``changes`` may hold
     ``version`` to detect a concurrent edit."""
-    require(acting_user, Programme, "change", programme.organization)
+    require_scope(acting_user, Programme, "change", programme.organization)
     locked = lock(programme)
     errors = Errors()
     expected = changes.pop("version", None)
@@ -298,7 +298,7 @@ def do_update_programme(programme: Programme, changes: dict[str, Any], *, acting
 @transaction.atomic
 def do_add_party(programme: Programme, values: PartyValues, *, acting_user: User) -> Party:
     """Add a party to a programme that has not ended (an amendment, when it is active)."""
-    require(acting_user, Party, "add", programme.organization)
+    require_scope(acting_user, Party, "add", programme.organization)
     locked = lock(programme)
     errors = Errors()
     if locked.status in FINISHED_STATUSES:
@@ -334,7 +334,7 @@ def do_add_party(programme: Programme, values: PartyValues, *, acting_user: User
 @transaction.atomic
 def do_update_party(party: Party, *, signatory_name: str, signatory_title: str, acting_user: User) -> Party:
     programme = party.programme
-    require(acting_user, Party, "change", programme.organization)
+    require_scope(acting_user, Party, "change", programme.organization)
     lock(programme)
     errors = Errors()
     name, title = text(signatory_name, 150), text(signatory_title, 200)
@@ -360,7 +360,7 @@ def do_update_party(party: Party, *, signatory_name: str, signatory_title: str, 
 def do_remove_party(party: Party, *, acting_user: User) -> None:
     """Remove a party that owes nothing; the lead cannot leave, and two parties must remain."""
     programme = party.programme
-    require(acting_user, Party, "delete", programme.organization)
+    require_scope(acting_user, Party, "delete", programme.organization)
     locked = lock(programme)
     errors = Errors()
     if party.is_lead:
@@ -436,7 +436,7 @@ def do_transition_programme(
     the periodic job, which only expires programmes past their end date."""
     moment = now or timezone.now()
     if acting_user is not None:
-        require(acting_user, Programme, "change", programme.organization)
+        require_scope(acting_user, Programme, "change", programme.organization)
     locked = lock(programme)
     try:
         key = Step(step)

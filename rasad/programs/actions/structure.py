@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from rasad.core.access import require_scope
 from rasad.core.models import User
 from rasad.lib.actions import Errors, text
-from rasad.programs.actions.common import lock, number, push, require
+from rasad.programs.actions.common import lock, number, push
 from rasad.programs.audit import ProgrammeAuditEvent, audit_programme
 from rasad.programs.choices import FINISHED_STATUSES, ProgrammeStatus
 from rasad.programs.models import Axis, Objective, Programme
@@ -47,7 +48,7 @@ def do_save_axis(
     programme: Programme, values: PartValues, *, acting_user: User, instance: Axis | None = None
 ) -> Axis:
     """Add an axis to ``programme`` (or change ``instance``)."""
-    require(acting_user, Axis, "add" if instance is None else "change", programme.organization)
+    require_scope(acting_user, Axis, "add" if instance is None else "change", programme.organization)
     locked = lock(programme)
     errors = Errors()
     _check_open(locked, errors)
@@ -82,7 +83,7 @@ def do_save_axis(
 @transaction.atomic
 def do_delete_axis(axis: Axis, *, acting_user: User) -> None:
     programme = axis.programme
-    require(acting_user, Axis, "delete", programme.organization)
+    require_scope(acting_user, Axis, "delete", programme.organization)
     locked = lock(programme)
     errors = Errors()
     _check_open(locked, errors)
@@ -103,7 +104,7 @@ def do_save_objective(
     """Add an objective under ``axis`` (or change ``instance``, possibly moving it to ``axis``
     of the same programme)."""
     programme = axis.programme
-    require(acting_user, Objective, "add" if instance is None else "change", programme.organization)
+    require_scope(acting_user, Objective, "add" if instance is None else "change", programme.organization)
     locked = lock(programme)
     errors = Errors()
     _check_open(locked, errors)
@@ -155,7 +156,7 @@ def do_save_objective(
 @transaction.atomic
 def do_delete_objective(objective: Objective, *, acting_user: User) -> None:
     programme = objective.programme
-    require(acting_user, Objective, "delete", programme.organization)
+    require_scope(acting_user, Objective, "delete", programme.organization)
     locked = lock(programme)
     errors = Errors()
     _check_open(locked, errors)
@@ -194,7 +195,7 @@ def _check_weights(
 def do_set_axis_weights(programme: Programme, weights: Mapping[int, int], *, acting_user: User) -> Programme:
     """Set the weight of every axis of ``programme`` at once (axis id → percent); they must sum
     to 100."""
-    require(acting_user, Axis, "change", programme.organization)
+    require_scope(acting_user, Axis, "change", programme.organization)
     locked = lock(programme)
     errors = Errors()
     _check_open(locked, errors)
@@ -227,7 +228,7 @@ def do_set_objective_weights(axis: Axis, weights: Mapping[int, int], *, acting_u
     """Set the weight of every objective of ``axis`` at once (objective id → percent); they must
     sum to 100."""
     programme = axis.programme
-    require(acting_user, Objective, "change", programme.organization)
+    require_scope(acting_user, Objective, "change", programme.organization)
     locked = lock(programme)
     errors = Errors()
     _check_open(locked, errors)

@@ -134,7 +134,7 @@ class ProgrammeViewSet(ScopedModelViewSet):
         programme = do_update_programme(
             programme, dict(serializer.validated_data), acting_user=acting_user(request)
         )
-        return Response(ProgrammeSerializer(programme, context=self.get_serializer_context()).data)
+        return self.reply(ProgrammeSerializer, programme)
 
     @extend_schema(request=ProgrammeTransitionSerializer, responses=ProgrammeSerializer)
     @action(detail=True, methods=["post"])
@@ -151,7 +151,7 @@ class ProgrammeViewSet(ScopedModelViewSet):
             acting_user=acting_user(request),
             note=serializer.validated_data["note"],
         )
-        return Response(ProgrammeSerializer(programme, context=self.get_serializer_context()).data)
+        return self.reply(ProgrammeSerializer, programme)
 
     @extend_schema(responses={200: {"type": "array", "items": {"type": "string"}}}, filters=False)
     @action(
@@ -171,7 +171,7 @@ class ProgrammeViewSet(ScopedModelViewSet):
         serializer.is_valid(raise_exception=True)
         do_set_axis_weights(programme, serializer.validated_data["weights"], acting_user=acting_user(request))
         programme.refresh_from_db()
-        return Response(ProgrammeSerializer(programme, context=self.get_serializer_context()).data)
+        return self.reply(ProgrammeSerializer, programme)
 
     @extend_schema(responses=ProgressSerializer, filters=False)
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
@@ -238,7 +238,7 @@ class PartyViewSet(ScopedModelViewSet):
             signatory_title=data.get("signatory_title", party.signatory_title),
             acting_user=acting_user(request),
         )
-        return Response(PartySerializer(party, context=self.get_serializer_context()).data)
+        return self.reply(PartySerializer, party)
 
     def perform_destroy(self, instance: Party) -> None:
         do_remove_party(instance, acting_user=acting_user(self.request))
@@ -272,7 +272,7 @@ class AxisViewSet(ScopedModelViewSet):
             acting_user=acting_user(request),
             instance=axis,
         )
-        return Response(AxisSerializer(axis, context=self.get_serializer_context()).data)
+        return self.reply(AxisSerializer, axis)
 
     def perform_destroy(self, instance: Axis) -> None:
         do_delete_axis(instance, acting_user=acting_user(self.request))
@@ -287,7 +287,7 @@ class AxisViewSet(ScopedModelViewSet):
         serializer = WeightsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         do_set_objective_weights(axis, serializer.validated_data["weights"], acting_user=acting_user(request))
-        return Response(AxisSerializer(axis, context=self.get_serializer_context()).data)
+        return self.reply(AxisSerializer, axis)
 
 
 class ObjectiveViewSet(ScopedModelViewSet):
@@ -318,7 +318,7 @@ class ObjectiveViewSet(ScopedModelViewSet):
             acting_user=acting_user(request),
             instance=objective,
         )
-        return Response(ObjectiveSerializer(objective, context=self.get_serializer_context()).data)
+        return self.reply(ObjectiveSerializer, objective)
 
     def perform_destroy(self, instance: Objective) -> None:
         do_delete_objective(instance, acting_user=acting_user(self.request))
@@ -355,7 +355,7 @@ class ActionItemViewSet(
         )
         serializer.is_valid(raise_exception=True)
         item = do_update_action_item(item, acting_user=acting_user(request), **serializer.validated_data)
-        return Response(ActionItemSerializer(item, context=self.get_serializer_context()).data)
+        return self.reply(ActionItemSerializer, item)
 
 
 class IndicatorTargetViewSet(ScopedModelViewSet):
@@ -397,7 +397,7 @@ class IndicatorTargetViewSet(ScopedModelViewSet):
             acting_user=acting_user(request),
             instance=target,
         )
-        return Response(IndicatorTargetSerializer(target, context=self.get_serializer_context()).data)
+        return self.reply(IndicatorTargetSerializer, target)
 
     def perform_destroy(self, instance: IndicatorTarget) -> None:
         do_delete_indicator_target(instance, acting_user=acting_user(self.request))
@@ -424,7 +424,7 @@ class StatusReportViewSet(ScopedReadOnlyViewSet):
         report = do_submit_status_report(
             report, ReportValues(**serializer.validated_data), acting_user=acting_user(request)
         )
-        return Response(StatusReportSerializer(report, context=self.get_serializer_context()).data)
+        return self.reply(StatusReportSerializer, report)
 
 
 class AttachmentViewSet(ScopedReadOnlyViewSet):

@@ -11,11 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rasad.core.access import require_scope
 from rasad.core.models import Membership, Organization, User
 from rasad.lib.actions import Errors, text
 from rasad.lib.jalali import local_date
 from rasad.lib.persian import search_key
-from rasad.training.actions.common import day, push, require
+from rasad.training.actions.common import day, push
 from rasad.training.audit import TrainingAuditEvent, audit
 from rasad.training.choices import DeliveryMode, EventKind, EventStatus
 from rasad.training.models import Course, Event, Position, PositionHolding, Requirement
@@ -53,9 +54,9 @@ def do_save_course(
     values: CourseValues, *, acting_user: User | None, instance: Course | None = None
 ) -> Course:
     """Add a course to the catalogue (or change one): its provider must be in the actor's scope."""
-    require(acting_user, Course, "change" if instance else "add", values.organization)
+    require_scope(acting_user, Course, "change" if instance else "add", values.organization)
     if instance is not None:
-        require(acting_user, Course, "change", instance.organization)
+        require_scope(acting_user, Course, "change", instance.organization)
     errors = Errors()
     title = text(values.title, 300)
     code = text(values.code, 40).lower()
@@ -212,15 +213,15 @@ _EVENT_FIELDS = (
 def do_save_event(values: EventValues, *, acting_user: User | None, instance: Event | None = None) -> Event:
     """Schedule an event (or change one). The organizer must be in the actor's scope; the audience
     is any organization the actor may see."""
-    require(acting_user, Event, "change" if instance else "add", values.organization)
+    require_scope(acting_user, Event, "change" if instance else "add", values.organization)
     if instance is not None:
-        require(acting_user, Event, "change", instance.organization)
+        require_scope(acting_user, Event, "change", instance.organization)
         instance = Event.objects.select_for_update().get(pk=instance.pk)
         if instance.status == EventStatus.CANCELLED:
             from django.core.exceptions import ValidationError
 
             raise ValidationError({"status": [_("The event was cancelled; it cannot be changed.")]})
-    require(acting_user, Organization, "view", values.audience)
+    require_scope(acting_user, Organization, "view", values.audience)
     check_event(values, instance=instance)
     event = instance or Event()
     event.organization = values.organization
@@ -262,7 +263,7 @@ def do_save_event(values: EventValues, *, acting_user: User | None, instance: Ev
 
 @transaction.atomic
 def do_cancel_event(event: Event, *, acting_user: User | None) -> Event:
-    require(acting_user, Event, "change", event.organization)
+    require_scope(acting_user, Event, "change", event.organization)
     locked: Event = Event.objects.select_for_update().get(pk=event.pk)
     if locked.status == EventStatus.CANCELLED:
         return locked
@@ -301,9 +302,9 @@ def do_save_requirement(
 ) -> Requirement:
     """Require the holders of a position in an organization's subtree to complete one of some
     courses within some months."""
-    require(acting_user, Requirement, "change" if instance else "add", values.organization)
+    require_scope(acting_user, Requirement, "change" if instance else "add", values.organization)
     if instance is not None:
-        require(acting_user, Requirement, "change", instance.organization)
+        require_scope(acting_user, Requirement, "change", instance.organization)
     errors = Errors()
     title = text(values.title, 300)
     if not title:
@@ -362,7 +363,7 @@ def do_assign_position(
 ) -> PositionHolding:
     """Record that a member holds a position in their organization from ``since`` (today by
     default); the requirements on that position start counting from then."""
-    require(acting_user, PositionHolding, "add", membership.organization)
+    require_scope(acting_user, PositionHolding, "add", membership.organization)
     start = since or local_date(now or timezone.now())
     if PositionHolding.objects.filter(membership=membership, position=position, until__isnull=True).exists():
         from django.core.exceptions import ValidationError
@@ -389,7 +390,7 @@ def do_assign_position(
 @transaction.atomic
 def do_end_position(holding: PositionHolding, *, until: date, acting_user: User | None) -> PositionHolding:
     organization = holding.membership.organization
-    require(acting_user, PositionHolding, "change", organization)
+    require_scope(acting_user, PositionHolding, "change", organization)
     if until < holding.since:
         from django.core.exceptions import ValidationError
 

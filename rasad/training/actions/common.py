@@ -8,7 +8,6 @@ from typing import Any
 
 from django.db import models
 
-from rasad.core.access import refusal
 from rasad.core.models import Organization, User
 from rasad.core.scope import organization_scope
 from rasad.lib import display
@@ -18,13 +17,6 @@ from rasad.lib.jalali import format_date, format_datetime, from_jalali, jalali_m
 
 def allowed(user: User | None, model: type[models.Model], action: str, organization: Organization) -> bool:
     return user is not None and organization_scope(user, model, action).contains(organization)
-
-
-def require(user: User | None, model: type[models.Model], action: str, organization: Organization) -> None:
-    """Refuse (404, like a missing object) unless ``user`` may ``action`` on ``model`` there. The
-    system (``None``: the demo loader, a task) may."""
-    if user is not None and not organization_scope(user, model, action).contains(organization):
-        raise refusal()
 
 
 def day(value: date) -> str:

@@ -147,10 +147,7 @@ class EventViewSet(SavedByActionMixin, ScopedModelViewSet):
             if person is None:
                 raise exceptions.ValidationError({"user": [_("Unknown person.")]})
         enrolment = do_enrol(event, person, acting_user=actor)
-        return Response(
-            EnrolmentSerializer(enrolment, context=self.get_serializer_context()).data,
-            status=status.HTTP_201_CREATED,
-        )
+        return self.reply(EnrolmentSerializer, enrolment, status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=EventSerializer)
     @action(detail=True, methods=["post"])
@@ -242,7 +239,7 @@ class EventViewSet(SavedByActionMixin, ScopedModelViewSet):
         serializer = CheckInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         enrolment = do_check_in(event, serializer.validated_data["code"], acting_user=acting_user(request))
-        return Response(EnrolmentSerializer(enrolment, context=self.get_serializer_context()).data)
+        return self.reply(EnrolmentSerializer, enrolment)
 
 
 class EnrolmentViewSet(ScopedReadOnlyViewSet):
@@ -258,7 +255,7 @@ class EnrolmentViewSet(ScopedReadOnlyViewSet):
     @scope_action("view")
     def cancel(self, request: Request, pk: Any = None) -> Response:
         enrolment = do_cancel_enrolment(self.get_object(), acting_user=acting_user(request))
-        return Response(EnrolmentSerializer(enrolment, context=self.get_serializer_context()).data)
+        return self.reply(EnrolmentSerializer, enrolment)
 
 
 class CompletionViewSet(ScopedReadOnlyViewSet):
