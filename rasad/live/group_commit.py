@@ -34,7 +34,7 @@ reads when it reconnects), as when Redis is away.
 
 from __future__ import annotations
 
-import atexit
+import contextlib
 import logging
 import queue
 import threading
@@ -76,7 +76,10 @@ class _Publisher:
                 if self._thread is None or not self._thread.is_alive():
                     self._thread = threading.Thread(target=self._run, name="rasad-live-publish", daemon=True)
                     self._thread.start()
-                    atexit.register(self.close)
+                    # Run at the threads' shutdown, which a multiprocessing child (granian's
+                    # workers) runs too; it ends with os._exit, never running atexit's handlers.
+                    with contextlib.suppress(RuntimeError):  # the interpreter is exiting already
+                        threading._register_atexit(self.close)  # type: ignore[attr-defined]
         with self._sent:
             self._handed += 1
         self._queue.put(messages)
