@@ -20,7 +20,9 @@ def test_the_page_links_keep_the_filters(cast: Cast, monkeypatch: pytest.MonkeyP
     for month in (1, 2, 3):
         record(cast.isfahan_post, "ELEC_CONS", f"1402-{month:02d}", 10.0 + month)
     monkeypatch.setattr(ObservationTableView, "paginate_by", 1)
-    page = verified_client(cast.root).get("/indicators/observations/", {"organization": "ISF-P1", "page": 2})
+    page = verified_client(cast.root).get(
+        "/indicators/observations/", {"organization": "ISF-P1", "page": "2"}
+    )
     assert page.status_code == 200
     links = re.findall(r'href="\?([^"]*page=\d+)"', page.content.decode())
     assert len(links) == 2  # previous and next

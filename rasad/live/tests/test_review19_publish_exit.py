@@ -26,9 +26,9 @@ def _worker(path: str) -> None:
 
     publisher: Any = getattr(events, "_publisher", None)
     if publisher is not None:  # the process's one publisher (rasad.lib.events)
-        events._send = slow  # type: ignore[assignment]
+        setattr(events, "_send", slow)  # noqa: B010
     else:  # the group commit's own
-        group_commit.publish_held = slow  # type: ignore[assignment]
+        setattr(group_commit, "publish_held", slow)  # noqa: B010
         publisher = group_commit.GroupCommitter().publisher
     publisher.hand(["first"])
     publisher.hand(["second"])
