@@ -662,9 +662,12 @@ class PeopleImporter(TabularImporter[list[Any]]):
 
         # A username as it is written, and with its digits read as Latin ones (typed in Persian
         # for a Latin username): the one written first, since a username may hold Persian digits.
+        # Whether somebody has it as written is asked of everyone, not only of the people the
+        # importer may change: a row names the same person whoever imports it.
         written = {row.text("username") for row in table.rows}
         usernames = written | {to_latin_digits(name) for name in written}
-        people = found = {
+        found = set(User.objects.filter(username__in=written).values_list("username", flat=True))
+        people = {
             person.username: person
             for person in User.objects.visible_to(self.acting_user, "change").filter(username__in=usernames)
         }

@@ -21,7 +21,7 @@ what they show when their stream (re)opens; the command view's ``live.outage`` a
 
 from __future__ import annotations
 
-import atexit
+import contextlib
 import json
 import logging
 import os
@@ -124,6 +124,11 @@ class _Publisher:
                         _send(messages)
                         return
                     self._thread = thread
+                    # Run at the threads' shutdown, which a multiprocessing child (granian's
+                    # workers) runs too, ending with os._exit and never reaching atexit's
+                    # handlers (review19); at a normal exit it runs before them.
+                    with contextlib.suppress(RuntimeError):  # the interpreter is exiting already
+                        threading._register_atexit(self.close)  # type: ignore[attr-defined]
         self._queue.put(messages)
 
     def wait(self, timeout: float = 10.0) -> bool:
@@ -168,7 +173,6 @@ class _Publisher:
 
 
 _publisher = _Publisher()
-atexit.register(_publisher.close)
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_publisher._forget)
 

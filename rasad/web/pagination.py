@@ -8,10 +8,10 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.utils.translation import gettext as _
 
-from rasad.api.pagination import COUNT_LIMIT, count_up_to
+from rasad.api.pagination import COUNT_LIMIT, MAX_OFFSET, count_up_to
 from rasad.lib import formatting
 
 
@@ -27,7 +27,9 @@ class BoundedPaginator(Paginator):  # type: ignore[type-arg]  # generic in its s
             number = max(int(wanted), 1)
         except (TypeError, ValueError):
             number = 1
-        self.bound = max(COUNT_LIMIT if limit is None else limit, number * int(per_page))
+        # Never past what the database takes as a LIMIT (the API's largest offset): a page
+        # number past it is past the end of any list, the last page, as Django answers it.
+        self.bound = min(max(COUNT_LIMIT if limit is None else limit, number * int(per_page)), MAX_OFFSET)
 
     @cached_property
     def counted(self) -> tuple[int, bool]:
@@ -45,6 +47,15 @@ class BoundedPaginator(Paginator):  # type: ignore[type-arg]  # generic in its s
     def num_pages(self) -> int:
         pages: int = super().num_pages
         return pages if self.count_is_exact else self.bound // self.per_page + 1
+
+    def page(self, number: Any) -> Any:
+        """Django's page, but for the last page known of rows counted only so far (what Django
+        serves for a page number under 1): its rows are read in full, not cut at the bound."""
+        if self.count_is_exact:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return Page(self.object_list[bottom : bottom + self.per_page], number, self)
 
     @property
     def shown_count(self) -> str:

@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Field, Manager, Model, Q, QuerySet
 from django.utils import timezone
@@ -32,6 +33,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from rasad.core.audit_log import send_many
+from rasad.lib import boundary
 from rasad.lib.actions import text
 from rasad.lib.prepared import Many, PreparedQuery, pipelined, send
 from rasad.live.actions.common import push
@@ -124,14 +126,22 @@ def _hash(values: dict[str, Any]) -> str:
 
 def _aware(value: Any) -> datetime | None:
     """``value`` as an ISO 8601 date and time with its UTC offset, or None: not a text, not so
-    written, without an offset, or written so but naming no date (the 30th of February)."""
+    written, without an offset, written so but naming no date (the 30th of February), or a
+    date outside the accepted range (``rasad.lib.boundary``: year 1 at +14:00 is before year 1
+    in UTC, which PostgreSQL stores and Python cannot read back)."""
     if not isinstance(value, str):
         return None
     try:
         moment = parse_datetime(value)
     except ValueError:
         return None
-    return moment if moment is not None and moment.tzinfo is not None else None
+    if moment is None or moment.tzinfo is None:
+        return None
+    try:
+        boundary.check_date(moment)
+    except ValidationError:
+        return None
+    return moment
 
 
 def _common(raw: Any, now: datetime) -> tuple[Any, Item | Outcome]:
