@@ -9,7 +9,6 @@ from __future__ import annotations
 import multiprocessing
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -17,19 +16,14 @@ import pytest
 def _worker(path: str) -> None:
     """A worker that hands two groups' pushes over, Redis slow to take them, and returns."""
     from rasad.lib import events
-    from rasad.live import group_commit
 
     def slow(messages: list[str]) -> None:
         time.sleep(0.3)
         with open(path, "a", encoding="utf-8") as sent:
             sent.write(",".join(messages) + "\n")
 
-    publisher: Any = getattr(events, "_publisher", None)
-    if publisher is not None:  # the process's one publisher (rasad.lib.events)
-        setattr(events, "_send", slow)  # noqa: B010
-    else:  # the group commit's own
-        setattr(group_commit, "publish_held", slow)  # noqa: B010
-        publisher = group_commit.GroupCommitter().publisher
+    setattr(events, "_send", slow)  # noqa: B010
+    publisher = events._publisher  # the process's one publisher (rasad.lib.events)
     publisher.hand(["first"])
     publisher.hand(["second"])
 
