@@ -31,13 +31,14 @@
     // One fetch at a time; an event during it asks for one more afterwards.
     if (pending) { again = true; return; }
     pending = true;
+    box.setAttribute("data-fetching", ""); // for the browser tests: parts may be swapped
     fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (html) { if (html !== null) { swap(html); } })
       .catch(function () { /* the next event or reopening fetches again */ })
       .then(function () {
         pending = false;
-        if (again) { again = false; refresh(); }
+        if (again) { again = false; refresh(); } else { box.removeAttribute("data-fetching"); }
       });
   }
   function ofThisCrisis(message) {
