@@ -41,3 +41,16 @@ def test_persian_digits_typed_for_a_latin_username_still_find_it(cast: Cast, isf
     report = _import(isfahan_admin, [["ali۲", "", "Second Ali"]])
     assert report.sorted_errors() == []
     assert User.objects.get(pk=latin.pk).latin_name == "Second Ali"
+
+
+def test_a_username_someone_out_of_reach_has_is_not_read_as_another(cast: Cast, isfahan_admin: User):
+    """Review 19: a username written with Persian digits is that username when somebody has it,
+    whether or not the importer may see them; read against the people the importer may change
+    only, Isfahan's administrator's row «ali۳» changed «ali3» while «ali۳» (of Kerman, out of her
+    reach) exists: the same file changed another person than the one it names."""
+    other = do_create_user("ali۳", acting_user=None, password=None, organization=cast.kerman_post)
+    latin = do_create_user("ali3", acting_user=None, password=None, organization=cast.isfahan_post)
+    report = _import(isfahan_admin, [["ali۳", "", "Third Ali"]])
+    assert [error.column for error in report.sorted_errors()] == ["username"]
+    assert User.objects.get(pk=latin.pk).latin_name == ""
+    assert User.objects.get(pk=other.pk).latin_name == ""
