@@ -8,24 +8,31 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from rasad.core.choices import OrganizationKind
+from rasad.core.forms import OrganizationChoiceField
 from rasad.core.models import Organization
 from rasad.indicators.actions import BaselineValues, CriterionValues, ScorecardValues, TargetValues
 from rasad.indicators.choices import Category, CriterionKind
 from rasad.indicators.models import Indicator
 from rasad.lib import formatting
 from rasad.lib.persian import TextParseError, parse_number
-from rasad.web.forms import ActionFormMixin, JalaliDateField, NormalizedCharField, NumberInput, PeriodField
+from rasad.web.forms import (
+    ActionFormMixin,
+    JalaliDateField,
+    NormalizedCharField,
+    NumberInput,
+    PeriodField,
+    scoped_choices,
+    typed_number,
+)
 
 
 class ReportStartForm(forms.Form):
-    organization: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        queryset=Organization.objects.none(), label=_("Organization")
-    )
+    organization = forms.ModelChoiceField(queryset=Organization.objects.none(), label=_("Organization"))
     period = PeriodField(label=_("Period"))
 
     def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+        scoped_choices(self, "organization", organizations)
 
 
 def range_error(indicator: Indicator, value: float) -> str | None:
@@ -125,13 +132,9 @@ class NumberField(forms.CharField):
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> Any:
-        text = super().to_python(value)
-        if not text:
+        number = typed_number(super().to_python(value))
+        if number is None:
             return None
-        try:
-            number = parse_number(text)
-        except TextParseError as error:
-            raise forms.ValidationError("%(message)s", params={"message": str(error)}) from None
         if self.integer:
             if number != number.to_integral_value():
                 raise forms.ValidationError(_("Enter a whole number."))
@@ -139,19 +142,19 @@ class NumberField(forms.CharField):
         return float(number)
 
 
-class OrganizationChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{'— ' * obj.depth}{obj.name} ({formatting.code(obj.code)})"
+def indicator_label(indicator: Indicator) -> str:
+    """An indicator in a list of choices: its name, with its code."""
+    return f"{indicator.name} ({formatting.code(indicator.code)})"
 
 
-class IndicatorChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} ({formatting.code(obj.code)})"
+class IndicatorChoiceField(forms.ModelChoiceField[Indicator]):
+    def label_from_instance(self, obj: Indicator) -> str:
+        return indicator_label(obj)
 
 
-class IndicatorMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} ({formatting.code(obj.code)})"
+class IndicatorMultipleChoiceField(forms.ModelMultipleChoiceField[Indicator]):
+    def label_from_instance(self, obj: Indicator) -> str:
+        return indicator_label(obj)
 
 
 class TargetForm(ActionFormMixin, forms.Form):
@@ -173,7 +176,7 @@ class TargetForm(ActionFormMixin, forms.Form):
 
     def __init__(self, *args: Any, indicators: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].queryset = indicators  # type: ignore[attr-defined]
+        scoped_choices(self, "indicator", indicators)
 
     def values(self, organization: Organization) -> TargetValues:
         data = self.cleaned_data
@@ -209,7 +212,7 @@ class AssignmentForm(ActionFormMixin, forms.Form):
 
     def __init__(self, *args: Any, indicators: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].queryset = indicators  # type: ignore[attr-defined]
+        scoped_choices(self, "indicator", indicators)
 
 
 class BaselineForm(ActionFormMixin, forms.Form):
@@ -237,11 +240,10 @@ class BaselineForm(ActionFormMixin, forms.Form):
 
     def __init__(self, *args: Any, organizations: Any, indicators: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
-        self.fields["energy_indicator"].queryset = indicators.filter(  # type: ignore[attr-defined]
-            category__in=[Category.ENERGY, Category.ENERGY_SUPPLY]
-        )
-        self.fields["drivers"].queryset = indicators  # type: ignore[attr-defined]
+        scoped_choices(self, "organization", organizations)
+        energy = indicators.filter(category__in=[Category.ENERGY, Category.ENERGY_SUPPLY])
+        scoped_choices(self, "energy_indicator", energy)
+        scoped_choices(self, "drivers", indicators)
 
     def values(self) -> BaselineValues:
         data = self.cleaned_data
@@ -287,7 +289,7 @@ class ScorecardForm(ActionFormMixin, forms.Form):
 
     def __init__(self, *args: Any, organizations: Any, indicators: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+        scoped_choices(self, "organization", organizations)
         for n in range(1, CRITERION_ROWS + 1):
             self.fields[f"criterion_{n}_indicator"] = IndicatorChoiceField(
                 label=_("Indicator"),
