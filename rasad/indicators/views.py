@@ -810,7 +810,7 @@ class AssignmentView(ScopedDetailView):
             include_descendants=form.cleaned_data["include_descendants"],
             acting_user=self.user,
             reports_from=form.cleaned_data["reports_from"],
-        ):
+        ) is not None:
             messages.success(request, _("The indicator was assigned."))
             return redirect("indicators:assignments", pk=organization.pk)
         return self.render({"object": organization, "organization": organization, "form": form})

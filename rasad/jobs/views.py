@@ -103,7 +103,7 @@ class ScheduleEditView(ManagerView):
             cron=form.cleaned_data["cron"],
             is_enabled=form.cleaned_data["is_enabled"],
             acting_user=user,
-        ):
+        ) is not None:
             messages.success(request, _("The schedule was saved."))
             return redirect("jobs:jobs")
         return render(request, "jobs/schedule_form.html", _schedule_context(schedule, form), status=400)

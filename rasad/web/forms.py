@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date, time
 from decimal import Decimal
-from typing import Any, Final, cast
+from typing import Any, Final, ParamSpec, Protocol, TypeVar, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -18,6 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from rasad.lib import boundary, display, formatting, jalali, persian
 from rasad.lib.jalali import JalaliPeriod, PeriodKind
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 def scoped_choices(
@@ -432,27 +435,42 @@ class NormalizedCharField(forms.CharField):
         return persian.normalize_text(text) if text else text
 
 
-class ActionFormMixin:
-    """Run ``callback`` and map a ValidationError raised by the action onto the form's fields."""
+class _Form(Protocol):
+    """What :class:`ActionFormMixin` needs of the form it is mixed into."""
 
-    def run_action(self, callback: Any, *args: Any, **kwargs: Any) -> Any:
+    fields: dict[str, forms.Field]
+
+    def add_error(self, field: str | None, error: Any) -> None: ...
+
+
+class ActionFormMixin:
+    """Run ``callback`` and map a ValidationError raised by the action onto the form's fields.
+    The callback's arguments are checked against its signature (``ParamSpec``), and what it
+    returns is what the call returns, or ``None`` when the action refused."""
+
+    def run_action(self: _Form, callback: Callable[_P, _R], *args: _P.args, **kwargs: _P.kwargs) -> _R | None:
         """Run ``callback``; an error the action names lands on the field of that name (or on
         the whole form); ``None`` when it failed."""
-        return self.run_mapped({}, callback, *args, **kwargs)
+        return ActionFormMixin.run_mapped(self, {}, callback, *args, **kwargs)
 
-    def run_mapped(self, mapping: Mapping[str, str], callback: Any, *args: Any, **kwargs: Any) -> Any:
+    def run_mapped(
+        self: _Form,
+        mapping: Mapping[str, str],
+        callback: Callable[_P, _R],
+        *args: _P.args,
+        **kwargs: _P.kwargs,
+    ) -> _R | None:
         """Run ``callback``; an error the action names ``key`` lands on the field
         ``mapping[key]`` (or on the field of that name, or on the whole form)."""
-        form: forms.BaseForm = self  # type: ignore[assignment]
         try:
             return callback(*args, **kwargs)
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for key, messages in error.message_dict.items():
                     field = mapping.get(key, key)
-                    form.add_error(field if field in form.fields else None, messages)
+                    self.add_error(field if field in self.fields else None, messages)
             else:
-                form.add_error(None, error.messages)
+                self.add_error(None, error.messages)
             return None
 
 
