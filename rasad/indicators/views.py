@@ -803,14 +803,18 @@ class AssignmentView(ScopedDetailView):
         form = self._form(request.POST)
         if form is None:
             raise refusal()
-        if form.is_valid() and form.run_action(
-            do_save_assignment,
-            organization,
-            form.cleaned_data["indicator"],
-            include_descendants=form.cleaned_data["include_descendants"],
-            acting_user=self.user,
-            reports_from=form.cleaned_data["reports_from"],
-        ) is not None:
+        if (
+            form.is_valid()
+            and form.run_action(
+                do_save_assignment,
+                organization,
+                form.cleaned_data["indicator"],
+                include_descendants=form.cleaned_data["include_descendants"],
+                acting_user=self.user,
+                reports_from=form.cleaned_data["reports_from"],
+            )
+            is not None
+        ):
             messages.success(request, _("The indicator was assigned."))
             return redirect("indicators:assignments", pk=organization.pk)
         return self.render({"object": organization, "organization": organization, "form": form})

@@ -97,13 +97,17 @@ class ScheduleEditView(ManagerView):
         schedule = _schedule_or_404(pk)
         form = ScheduleForm(request.POST)
         user = request.user
-        if form.is_valid() and form.run_action(
-            do_change_schedule,
-            schedule,
-            cron=form.cleaned_data["cron"],
-            is_enabled=form.cleaned_data["is_enabled"],
-            acting_user=user,
-        ) is not None:
+        if (
+            form.is_valid()
+            and form.run_action(
+                do_change_schedule,
+                schedule,
+                cron=form.cleaned_data["cron"],
+                is_enabled=form.cleaned_data["is_enabled"],
+                acting_user=user,
+            )
+            is not None
+        ):
             messages.success(request, _("The schedule was saved."))
             return redirect("jobs:jobs")
         return render(request, "jobs/schedule_form.html", _schedule_context(schedule, form), status=400)

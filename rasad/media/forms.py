@@ -3,6 +3,7 @@ Jalali day and a time in Tehran."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, time
 from typing import Any, ClassVar
 
@@ -63,16 +64,6 @@ class WholeNumberField(forms.IntegerField):
         return super().to_python(to_latin_digits(str(value), separators=True).strip())
 
 
-class MediaForm(StyledForm):
-    """A styled form whose action errors land on the field they name (``error_fields`` maps the
-    action's names onto the form's)."""
-
-    error_fields: ClassVar[dict[str, str]] = {}
-
-    def run_action(self, callback: Any, *args: Any, **kwargs: Any) -> Any:
-        return self.run_mapped(self.error_fields, callback, *args, **kwargs)
-
-
 class SpokespersonChoiceField(forms.ModelChoiceField[PositionHolding]):
     def label_from_instance(self, obj: PositionHolding) -> str:
         return spokesperson_label(obj)
@@ -83,7 +74,7 @@ class AxisChoiceField(forms.ModelChoiceField[Axis]):
         return f"{obj.title} ({obj.programme.title})"
 
 
-class StatementForm(MediaForm):
+class StatementForm(StyledForm):
     organization = forms.ModelChoiceField(label=_("Media headquarters"), queryset=Organization.objects.none())
     kind = forms.ChoiceField(label=_("Kind"), choices=StatementKind.choices)
     title = NormalizedCharField(label=_("Title"), max_length=300)
@@ -157,7 +148,7 @@ class AttachmentForm(forms.Form):
     )
 
 
-class IssueForm(MediaForm):
+class IssueForm(StyledForm):
     agencies = forms.ModelMultipleChoiceField(
         label=_("Agencies"),
         queryset=Organization.objects.none(),
@@ -203,10 +194,10 @@ class IssueForm(MediaForm):
         return Deadline(basis=data["deadline_basis"], hours=data.get("deadline_hours"), due_at=due_at)
 
     # The action names the fixed moment "due_at".
-    error_fields: ClassVar[dict[str, str]] = {"due_at": "due_day"}
+    error_fields: ClassVar[Mapping[str, str]] = {"due_at": "due_day"}
 
 
-class ResponseForm(MediaForm):
+class ResponseForm(StyledForm):
     outcome = forms.ChoiceField(
         label=_("Answer"),
         choices=ResponseOutcome.choices,
@@ -242,7 +233,7 @@ class ResponseForm(MediaForm):
         )
 
 
-class MemberAgencyForm(MediaForm):
+class MemberAgencyForm(StyledForm):
     hq = forms.ModelChoiceField(label=_("Media headquarters"), queryset=Organization.objects.none())
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=Organization.objects.none())
     joined_on = JalaliDateField(label=_("Member since"), required=False, help_text=_("Empty: today."))
@@ -255,7 +246,7 @@ class MemberAgencyForm(MediaForm):
         scoped_choices(self, "agency", agencies)
 
 
-class CrisisForm(MediaForm):
+class CrisisForm(StyledForm):
     organization = forms.ModelChoiceField(label=_("Media headquarters"), queryset=Organization.objects.none())
     title = NormalizedCharField(label=_("Title"), max_length=300)
     severity = forms.ChoiceField(
@@ -292,7 +283,7 @@ class CrisisForm(MediaForm):
         )
 
 
-class TimelineEntryForm(MediaForm):
+class TimelineEntryForm(StyledForm):
     kind = forms.ChoiceField(
         label=_("Kind"),
         choices=[(EntryKind.EVENT, EntryKind.EVENT.label), (EntryKind.DECISION, EntryKind.DECISION.label)],
@@ -312,7 +303,7 @@ class TimelineEntryForm(MediaForm):
             field.widget = forms.HiddenInput()
 
 
-class CloseCrisisForm(MediaForm):
+class CloseCrisisForm(StyledForm):
     closing_summary = NormalizedCharField(
         label=_("Closing summary"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -320,7 +311,7 @@ class CloseCrisisForm(MediaForm):
     )
 
 
-class RumourForm(MediaForm):
+class RumourForm(StyledForm):
     organization = forms.ModelChoiceField(label=_("Media headquarters"), queryset=Organization.objects.none())
     crisis = forms.ModelChoiceField(label=_("Crisis"), queryset=Crisis.objects.none(), required=False)
     claim = NormalizedCharField(label=_("Claim"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -353,7 +344,7 @@ class RumourForm(MediaForm):
         )
 
 
-class AssignRumourForm(MediaForm):
+class AssignRumourForm(StyledForm):
     agency = forms.ModelChoiceField(label=_("Agency to answer"), queryset=Organization.objects.none())
 
     def __init__(self, *args: Any, agencies: QuerySet[Organization], **kwargs: Any) -> None:
@@ -361,7 +352,7 @@ class AssignRumourForm(MediaForm):
         scoped_choices(self, "agency", agencies)
 
 
-class AnswerRumourForm(MediaForm):
+class AnswerRumourForm(StyledForm):
     response = NormalizedCharField(
         label=_("The answer given"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -369,7 +360,7 @@ class AnswerRumourForm(MediaForm):
     )
 
 
-class PlannedItemForm(MediaForm):
+class PlannedItemForm(StyledForm):
     """An item of the media calendar: what, for which agency, from which Jalali day (and time)
     to which, on which channel, the training event it announces."""
 
@@ -408,7 +399,7 @@ class PlannedItemForm(MediaForm):
     description = NormalizedCharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    error_fields: ClassVar[dict[str, str]] = {"starts_at": "start_day", "ends_at": "end_day"}
+    error_fields: ClassVar[Mapping[str, str]] = {"starts_at": "start_day", "ends_at": "end_day"}
 
     def __init__(
         self,
@@ -447,7 +438,7 @@ class PlannedItemForm(MediaForm):
         )
 
 
-class PublishItemForm(MediaForm):
+class PublishItemForm(StyledForm):
     link = forms.URLField(
         label=_("Where it was published"),
         max_length=500,
@@ -457,5 +448,5 @@ class PublishItemForm(MediaForm):
     )
 
 
-class CancelItemForm(MediaForm):
+class CancelItemForm(StyledForm):
     reason = NormalizedCharField(label=_("Why it is cancelled"), widget=forms.Textarea(attrs={"rows": 2}))

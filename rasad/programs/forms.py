@@ -153,7 +153,7 @@ class ProgrammeForm(StyledForm):
             renews=data["renews"],
         )
 
-    def error_fields(self) -> dict[str, str]:
+    def party_error_fields(self) -> dict[str, str]:
         """Where an error of ``do_create_programme`` about party ``n`` goes on this form."""
         mapping = {"parties": "party_1_organization"}
         for index, prefix in enumerate(self.party_prefixes):

@@ -285,7 +285,7 @@ class ProgrammeCreateView(ScopedFormView):
     def perform(self, form: ProgrammeForm) -> Programme | None:
         values = form.values()
         result: Programme | None = form.run_mapped(
-            form.error_fields(), do_create_programme, values, acting_user=self.user
+            form.party_error_fields(), do_create_programme, values, acting_user=self.user
         )
         return result
 

@@ -215,9 +215,6 @@ class EventForm(StyledForm):
             capacity=data["capacity"],
         )
 
-    # The action names the end "ends_at" and the start "starts_at".
-    error_fields = {"ends_at": "ends", "starts_at": "starts"}
-
 
 class RequirementForm(StyledForm):
     title = NormalizedCharField(label=_("Title"), max_length=300)

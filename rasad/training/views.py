@@ -397,7 +397,8 @@ class EventFormMixin(ScopedFormView):
         result: Event | None = form.run_action(
             do_save_event, form.values(), acting_user=self.user, instance=self.object
         )
-        _map_errors(form)
+        # An error the action names ``starts_at``/``ends_at`` stays on the whole form, where
+        # ``run_action`` puts it (the message names the field).
         return result
 
 
@@ -417,11 +418,6 @@ class EventEditView(EventFormMixin):
 
     def get_initial(self) -> dict[str, Any]:
         return EventForm.initial_for(self.object)
-
-
-def _map_errors(form: EventForm) -> None:
-    """Errors the action names ``starts_at``/``ends_at`` were put on the whole form by
-    ``run_action``; that is where they stay (the message names the field)."""
 
 
 class EventPlaceView(ScopedDetailView):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date, time
 from decimal import Decimal
-from typing import Any, Final, ParamSpec, Protocol, TypeVar, cast
+from typing import Any, ClassVar, Final, ParamSpec, Protocol, TypeVar, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -443,15 +443,32 @@ class _Form(Protocol):
     def add_error(self, field: str | None, error: Any) -> None: ...
 
 
+class _ActionForm(_Form, Protocol):
+    error_fields: ClassVar[Mapping[str, str]]
+
+    def run_mapped(
+        self,
+        mapping: Mapping[str, str],
+        callback: Callable[_P, _R],
+        *args: _P.args,
+        **kwargs: _P.kwargs,
+    ) -> _R | None: ...
+
+
 class ActionFormMixin:
     """Run ``callback`` and map a ValidationError raised by the action onto the form's fields.
     The callback's arguments are checked against its signature (``ParamSpec``), and what it
     returns is what the call returns, or ``None`` when the action refused."""
 
-    def run_action(self: _Form, callback: Callable[_P, _R], *args: _P.args, **kwargs: _P.kwargs) -> _R | None:
-        """Run ``callback``; an error the action names lands on the field of that name (or on
-        the whole form); ``None`` when it failed."""
-        return ActionFormMixin.run_mapped(self, {}, callback, *args, **kwargs)
+    # Where an error the action names ``key`` lands when the form's field has another name.
+    error_fields: ClassVar[Mapping[str, str]] = {}
+
+    def run_action(
+        self: _ActionForm, callback: Callable[_P, _R], *args: _P.args, **kwargs: _P.kwargs
+    ) -> _R | None:
+        """Run ``callback``; an error the action names lands on the field ``error_fields`` maps
+        it to, or on the field of that name, or on the whole form; ``None`` when it failed."""
+        return self.run_mapped(self.error_fields, callback, *args, **kwargs)
 
     def run_mapped(
         self: _Form,
