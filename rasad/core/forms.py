@@ -20,6 +20,7 @@ from rasad.web.forms import (
     JalaliDateField,
     LatinNameField,
     NormalizedCharField,
+    control,
     scoped_choices,
 )
 
@@ -41,70 +42,65 @@ class CountyChoiceField(forms.ModelChoiceField[County]):
         return f"{obj.province.name_fa} / {obj.name_fa}"
 
 
-def _control(widget: forms.Widget, css: str = "form-control") -> forms.Widget:
-    widget.attrs.setdefault("class", css)
-    return widget
-
-
 class OrganizationForm(ActionFormMixin, forms.Form):
     """Create or edit an organization. ``parent`` lists only the organizations under which the
     user may add; changing it moves the organization (its parent history is kept)."""
 
     code = forms.CharField(
-        label=_("Code"), max_length=40, widget=_control(forms.TextInput(attrs={"dir": "ltr"}))
+        label=_("Code"), max_length=40, widget=control(forms.TextInput(attrs={"dir": "ltr"}))
     )
-    name = NormalizedCharField(label=_("Name"), max_length=200, widget=_control(forms.TextInput()))
+    name = NormalizedCharField(label=_("Name"), max_length=200, widget=control(forms.TextInput()))
     name_en = forms.CharField(
         label=_("English name"),
         max_length=200,
         required=False,
-        widget=_control(forms.TextInput(attrs={"dir": "ltr"})),
+        widget=control(forms.TextInput(attrs={"dir": "ltr"})),
     )
     kind = forms.ChoiceField(
-        label=_("Kind"), choices=OrganizationKind.choices, widget=_control(forms.Select(), "form-select")
+        label=_("Kind"), choices=OrganizationKind.choices, widget=control(forms.Select(), "form-select")
     )
     parent = OrganizationChoiceField(
         label=_("Parent"),
         queryset=Organization.objects.none(),
         required=False,
-        widget=_control(forms.Select(), "form-select"),
+        widget=control(forms.Select(), "form-select"),
     )
     province = forms.ModelChoiceField(
         label=_("Province"),
         queryset=Province.objects.all(),
         required=False,
-        widget=_control(forms.Select(), "form-select"),
+        widget=control(forms.Select(), "form-select"),
     )
     county = CountyChoiceField(
         label=_("County"),
         queryset=County.objects.select_related("province"),
         required=False,
-        widget=_control(forms.Select(), "form-select"),
+        widget=control(forms.Select(), "form-select"),
     )
     latitude = FloatNumberField(
         label=_("Latitude"),
         required=False,
         min_value=-90,
         max_value=90,
-        widget=_control(forms.NumberInput(attrs={"step": "any", "dir": "ltr"})),
+        widget=control(forms.NumberInput(attrs={"step": "any", "dir": "ltr"})),
     )
     longitude = FloatNumberField(
         label=_("Longitude"),
         required=False,
         min_value=-180,
         max_value=180,
-        widget=_control(forms.NumberInput(attrs={"step": "any", "dir": "ltr"})),
+        widget=control(forms.NumberInput(attrs={"step": "any", "dir": "ltr"})),
     )
     sector_tags = NormalizedCharField(
         label=_("Sector tags"),
         required=False,
         help_text=_("Separated by commas."),
-        widget=_control(forms.TextInput()),
+        widget=control(forms.TextInput()),
     )
     opened_on = JalaliDateField(label=_("Opened on"), required=False)
     closed_on = JalaliDateField(label=_("Closed on"), required=False)
     description = NormalizedCharField(
-        label=_("Description"), required=False, widget=_control(forms.Textarea(attrs={"rows": 3}))
+        label=_("Description"), required=False, widget=control(forms.Textarea(attrs={"rows": 3}))
     )
 
     def __init__(self, *args: Any, user: User, instance: Organization | None = None, **kwargs: Any) -> None:
@@ -164,7 +160,7 @@ class MoveOrganizationForm(ActionFormMixin, forms.Form):
         label=_("New parent"),
         queryset=Organization.objects.none(),
         required=False,
-        widget=_control(forms.Select(), "form-select"),
+        widget=control(forms.Select(), "form-select"),
     )
 
     def __init__(self, *args: Any, user: User, instance: Organization, **kwargs: Any) -> None:
@@ -191,7 +187,7 @@ class CloseOrganizationForm(ActionFormMixin, forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("File (.xlsx or .csv)"),
-        widget=_control(forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"})),
+        widget=control(forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"})),
     )
     dry_run = forms.BooleanField(
         label=_("Only check the file; import nothing"),
@@ -204,10 +200,10 @@ class GrantForm(ActionFormMixin, forms.Form):
     """Give a person a role over this organization (and, by default, its sub-organizations)."""
 
     user = forms.ModelChoiceField(
-        label=_("Person"), queryset=User.objects.none(), widget=_control(forms.Select(), "form-select")
+        label=_("Person"), queryset=User.objects.none(), widget=control(forms.Select(), "form-select")
     )
     role = forms.ModelChoiceField(
-        label=_("Role"), queryset=Role.objects.none(), widget=_control(forms.Select(), "form-select")
+        label=_("Role"), queryset=Role.objects.none(), widget=control(forms.Select(), "form-select")
     )
     include_descendants = forms.BooleanField(
         label=_("Include sub-organizations"),
@@ -232,7 +228,7 @@ class GrantForm(ActionFormMixin, forms.Form):
 
 
 class TokenForm(ActionFormMixin, forms.Form):
-    name = NormalizedCharField(label=_("Name"), max_length=100, widget=_control(forms.TextInput()))
+    name = NormalizedCharField(label=_("Name"), max_length=100, widget=control(forms.TextInput()))
     expires = JalaliDateField(
         label=_("Expires on"), required=False, help_text=_("Leave empty for the default lifetime.")
     )
@@ -251,7 +247,7 @@ def _members_field() -> OrganizationMultipleChoiceField:
     return OrganizationMultipleChoiceField(
         label=_("Member organizations"),
         queryset=Organization.objects.none(),
-        widget=_control(forms.SelectMultiple(attrs={"size": 10}), "form-select"),
+        widget=control(forms.SelectMultiple(attrs={"size": 10}), "form-select"),
         help_text=_("Only organizations you may change are listed."),
     )
 
@@ -261,13 +257,13 @@ class WorkingGroupForm(ActionFormMixin, forms.Form):
     change (the action checks the same)."""
 
     code = forms.CharField(
-        label=_("Code"), max_length=40, widget=_control(forms.TextInput(attrs={"dir": "ltr"}))
+        label=_("Code"), max_length=40, widget=control(forms.TextInput(attrs={"dir": "ltr"}))
     )
-    name = NormalizedCharField(label=_("Name"), max_length=200, widget=_control(forms.TextInput()))
+    name = NormalizedCharField(label=_("Name"), max_length=200, widget=control(forms.TextInput()))
     owner = OrganizationChoiceField(
         label=_("Owner organization"),
         queryset=Organization.objects.none(),
-        widget=_control(forms.Select(), "form-select"),
+        widget=control(forms.Select(), "form-select"),
     )
     organizations = _members_field()
     include_descendants = forms.BooleanField(

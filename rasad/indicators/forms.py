@@ -21,6 +21,7 @@ from rasad.web.forms import (
     NormalizedCharField,
     NumberInput,
     PeriodField,
+    control,
     scoped_choices,
     typed_number,
 )
@@ -118,11 +119,6 @@ _TAG_SEPARATORS = re.compile(r"[,،;؛]")
 CRITERION_ROWS = 4
 
 
-def _control(widget: forms.Widget, css: str = "form-control") -> forms.Widget:
-    widget.attrs.setdefault("class", css)
-    return widget
-
-
 class NumberField(forms.CharField):
     """A number typed by a person: Persian, Arabic-Indic or Latin digits, «٫» or "."."""
 
@@ -161,7 +157,7 @@ class TargetForm(ActionFormMixin, forms.Form):
     indicator = IndicatorChoiceField(
         label=_("Indicator"),
         queryset=Indicator.objects.none(),
-        widget=_control(forms.Select(), "form-select"),
+        widget=control(forms.Select(), "form-select"),
     )
     year = NumberField(label=_("Jalali year"), integer=True, help_text=_("Such as 1403."))
     target = NumberField(label=_("Target"))
@@ -194,12 +190,12 @@ class AssignmentForm(ActionFormMixin, forms.Form):
     indicator = IndicatorChoiceField(
         label=_("Indicator"),
         queryset=Indicator.objects.none(),
-        widget=_control(forms.Select(), "form-select"),
+        widget=control(forms.Select(), "form-select"),
     )
     include_descendants = forms.BooleanField(
         label=_("Include sub-organizations"),
         required=False,
-        widget=_control(forms.CheckboxInput(), "form-check-input"),
+        widget=control(forms.CheckboxInput(), "form-check-input"),
     )
     reports_from = JalaliDateField(
         label=_("Reports from"),
@@ -219,19 +215,19 @@ class BaselineForm(ActionFormMixin, forms.Form):
     organization = OrganizationChoiceField(
         label=_("Organization"),
         queryset=Organization.objects.none(),
-        widget=_control(forms.Select(), "form-select"),
+        widget=control(forms.Select(), "form-select"),
     )
-    name = NormalizedCharField(label=_("Name"), max_length=200, widget=_control(forms.TextInput()))
+    name = NormalizedCharField(label=_("Name"), max_length=200, widget=control(forms.TextInput()))
     energy_indicator = IndicatorChoiceField(
         label=_("Energy indicator"),
         queryset=Indicator.objects.none(),
-        widget=_control(forms.Select(), "form-select"),
+        widget=control(forms.Select(), "form-select"),
     )
     drivers = IndicatorMultipleChoiceField(
         label=_("Relevant variables"),
         queryset=Indicator.objects.none(),
         help_text=_("The drivers the energy use is regressed on, such as ore milled."),
-        widget=_control(forms.SelectMultiple(attrs={"size": 8}), "form-select"),
+        widget=control(forms.SelectMultiple(attrs={"size": 8}), "form-select"),
     )
     baseline_start = PeriodField(label=_("Baseline from (month)"), kinds=("month",))
     baseline_end = PeriodField(label=_("Baseline to (month)"), kinds=("month",))
@@ -267,22 +263,22 @@ class ScorecardForm(ActionFormMixin, forms.Form):
     organization = OrganizationChoiceField(
         label=_("Coordinating organization"),
         queryset=Organization.objects.none(),
-        widget=_control(forms.Select(), "form-select"),
+        widget=control(forms.Select(), "form-select"),
     )
-    name = NormalizedCharField(label=_("Name"), max_length=200, widget=_control(forms.TextInput()))
+    name = NormalizedCharField(label=_("Name"), max_length=200, widget=control(forms.TextInput()))
     year = NumberField(label=_("Jalali year"), integer=True)
     baseline_year = NumberField(label=_("Baseline year"), integer=True)
     peer_tags = NormalizedCharField(
         label=_("Peer groups (sector tags)"),
         max_length=600,
         help_text=_("Separate tags with commas; each tag forms one peer group."),
-        widget=_control(forms.TextInput()),
+        widget=control(forms.TextInput()),
     )
     entity_kind = forms.ChoiceField(
         label=_("Kind of ranked organizations"),
         choices=OrganizationKind.choices,
         initial=OrganizationKind.SITE,
-        widget=_control(forms.Select(), "form-select"),
+        widget=control(forms.Select(), "form-select"),
     )
     minimum_peers = NumberField(label=_("Minimum peers"), integer=True, initial=8)
     criteria = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -295,13 +291,13 @@ class ScorecardForm(ActionFormMixin, forms.Form):
                 label=_("Indicator"),
                 queryset=indicators,
                 required=False,
-                widget=_control(forms.Select(), "form-select"),
+                widget=control(forms.Select(), "form-select"),
             )
             self.fields[f"criterion_{n}_kind"] = forms.ChoiceField(
                 label=_("Kind"),
                 choices=[("", "—"), *CriterionKind.choices],
                 required=False,
-                widget=_control(forms.Select(), "form-select"),
+                widget=control(forms.Select(), "form-select"),
             )
             self.fields[f"criterion_{n}_weight"] = NumberField(label=_("Weight"), required=False)
 

@@ -491,6 +491,14 @@ class ActionFormMixin:
             return None
 
 
+def control(widget: forms.Widget, css: str = "form-control") -> forms.Widget:
+    """``widget`` with its Bootstrap class (``form-select`` for a select, ``form-check-input`` for
+    a check box), unless it has one: for a form that does not style its controls at once
+    (:class:`StyledForm` does)."""
+    widget.attrs.setdefault("class", css)
+    return widget
+
+
 def style_controls(form: forms.BaseForm) -> None:
     """Give each field's widget its Bootstrap class, unless the form set one: ``form-select`` on a
     select, ``form-control`` on the rest. Radio buttons and check boxes (one or many) keep the
