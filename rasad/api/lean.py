@@ -684,7 +684,7 @@ def _represented(index: int, declared: serializers.Field[Any, Any, Any, Any]) ->
         return _date_time(read, represent)
     if method is serializers.DateField.to_representation and _iso(declared, api_settings.DATE_FORMAT):
         return _date(read, represent)
-    if method is serializers.ChoiceField.to_representation:
+    if method is serializers.ChoiceField.to_representation and isinstance(declared, serializers.ChoiceField):
         return _choice(read, declared, represent)
     kept = _IDENTITY_FOR.get(method)
 
@@ -699,13 +699,13 @@ def _represented(index: int, declared: serializers.Field[Any, Any, Any, Any]) ->
 
 def _choice(
     read: Callable[[Values], Any],
-    declared: serializers.Field[Any, Any, Any, Any],
+    declared: serializers.ChoiceField,
     represent: Callable[[Any], Any],
 ) -> WriterFactory:
     """``ChoiceField.to_representation``: text (what a choice column holds) is looked up among
     the choices' text (``''`` and null written as read); a column of choices whose text is the
     choice itself is written as read. Any other value is given to the field."""
-    choices: dict[str, Any] = declared.choice_strings_to_values  # type: ignore[attr-defined]
+    choices = declared.choice_strings_to_values
     same = all(type(value) is str and value == text for text, value in choices.items())
     look_up = choices.get
 

@@ -153,9 +153,9 @@ class ScopedViewSetMixin(viewsets.GenericViewSet[Any]):
                 getattr(paginator, "offset_query_param", None),
             }
             backends = [backend_class() for backend_class in self.filter_backends]
-            if not all(isinstance(backend, FilterBackend) for backend in backends):
+            ours = [backend for backend in backends if isinstance(backend, FilterBackend)]
+            if len(ours) != len(backends):
                 return None
-            ours: list[FilterBackend] = backends  # type: ignore[assignment]
             if any(name not in paging for name in self.request.query_params):
                 if len(ours) != 1:
                     return None
@@ -199,9 +199,9 @@ class ScopedViewSetMixin(viewsets.GenericViewSet[Any]):
                 raise exceptions.PermissionDenied(_("You may not do this for any organization."))
 
     def _base_queryset(self) -> models.QuerySet[Any]:
-        declared: Any = type(self).queryset
+        declared = type(self).queryset
         assert declared is not None, f"{type(self).__name__} must declare a queryset"
-        return declared.all()  # type: ignore[no-any-return]
+        return declared.all()
 
     def _model(self) -> type[models.Model]:
         return self._base_queryset().model
