@@ -17,11 +17,12 @@ from rasad.core.models import Organization, User
 from rasad.core.scope import organizations_for as scope_organizations_for
 from rasad.lib import formatting
 from rasad.web.forms import (
-    ActionFormMixin,
     FloatNumberField,
     JalaliDateField,
     NormalizedCharField,
+    StyledForm,
     scoped_choices,
+    style_controls,
 )
 
 # The 1-5 scale of likelihood and impact, its labels in the reader's digits (formatting.number at
@@ -34,7 +35,7 @@ def organizations_for(user: User, verb: str) -> Any:
     return scope_organizations_for(user, Case, verb)
 
 
-class CaseForm(ActionFormMixin, forms.Form):
+class CaseForm(StyledForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=CaseKind.choices)
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True))
     title = NormalizedCharField(label=_("Title"), max_length=300)
@@ -78,17 +79,16 @@ class CaseForm(ActionFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         # The 1-5 scale in the reader's digits.
         scale = [(value, formatting.digits(label)) for value, label in RISK_SCALE]
-        self.fields["likelihood"].choices = scale  # type: ignore[attr-defined]
-        self.fields["impact"].choices = scale  # type: ignore[attr-defined]
+        for name in ("likelihood", "impact"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = scale
         reporters = organizations_for(user, "add")
         scoped_choices(self, "reporter_organization", reporters)
         scoped_choices(self, "owner_organization", organizations_for(user, "assign"))
         scoped_choices(self, "site", scope_organizations_for(user, Organization, "view"))
         if reporters.count() == 1:
             self.fields["reporter_organization"].initial = reporters.first()
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
 
 
 class TransitionForm(forms.Form):
@@ -116,10 +116,7 @@ def transition_form(case: Case, user: User, action: Action | None = None, data: 
     else:
         del form.fields["owner_organization"]
         del form.fields["assignee"]
-    for field in form.fields.values():
-        field.widget.attrs.setdefault(
-            "class", "form-select" if field.widget.__class__.__name__ == "Select" else "form-control"
-        )
+    style_controls(form)
     return form
 
 
@@ -152,7 +149,7 @@ class AttachmentForm(forms.Form):
     )
 
 
-class DossierForm(forms.Form):
+class DossierForm(StyledForm):
     from_organization = forms.ModelChoiceField(
         label=_("From organization"), queryset=Organization.objects.none()
     )
@@ -167,23 +164,9 @@ class DossierForm(forms.Form):
         super().__init__(*args, **kwargs)
         scoped_choices(self, "from_organization", organizations_for(user, "forward"))
         scoped_choices(self, "to_organization", dossier_recipients())
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
 
 
-def _styled(form: forms.Form) -> None:
-    for field in form.fields.values():
-        if isinstance(field.widget, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(field.widget, forms.Select):
-            css = "form-select"
-        else:
-            css = "form-control"
-        field.widget.attrs.setdefault("class", css)
-
-
-class HolidayForm(ActionFormMixin, forms.Form):
+class HolidayForm(StyledForm):
     """A holiday of the working calendar: the date in the user's calendar, stored Gregorian."""
 
     date = JalaliDateField(label=_("Date"))
@@ -193,16 +176,12 @@ class HolidayForm(ActionFormMixin, forms.Form):
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=HolidayKind.choices, initial=HolidayKind.ONE_OFF)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _styled(self)
-
 
 def _time_input() -> forms.TimeInput:
     return forms.TimeInput(format="%H:%M", attrs={"type": "time", "dir": "ltr"})
 
 
-class WorkingWeekForm(ActionFormMixin, forms.Form):
+class WorkingWeekForm(StyledForm):
     """The office week: Saturday to Wednesday hours, and Thursday hours unless it is closed."""
 
     workday_start = forms.TimeField(label=_("Saturday–Wednesday start"), widget=_time_input())
@@ -210,10 +189,6 @@ class WorkingWeekForm(ActionFormMixin, forms.Form):
     thursday_open = forms.BooleanField(label=_("Offices work on Thursday"), required=False)
     thursday_start = forms.TimeField(label=_("Thursday start"), required=False, widget=_time_input())
     thursday_end = forms.TimeField(label=_("Thursday end"), required=False, widget=_time_input())
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _styled(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
