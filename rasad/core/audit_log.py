@@ -149,6 +149,16 @@ def _lock_head(organization_id: int | None) -> AuditChainHead:
     return head
 
 
+def changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What an event's ``old`` and ``new`` hold for a change from ``old`` to ``new`` (two
+    snapshots of the same fields): the values each had where the other differs. A field ``old``
+    does not have (a new object's ``old`` is empty) is in ``new`` unless it is empty there too."""
+    return (
+        {key: value for key, value in old.items() if new.get(key) != value},
+        {key: value for key, value in new.items() if old.get(key) != value},
+    )
+
+
 # ---- appending ----------------------------------------------------------------------------------
 
 

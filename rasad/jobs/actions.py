@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from rasad.core.audit_log import changes
 from rasad.jobs.access import may_manage_jobs
 from rasad.jobs.audit import audit_schedule_changed, audit_task_retried
 from rasad.jobs.engine import options_for
@@ -64,8 +65,6 @@ def do_change_schedule(schedule: Schedule, *, cron: str, is_enabled: bool, actin
     locked.is_enabled = is_enabled
     locked.next_run_at = next_run(expression, timezone.now())
     locked.save(update_fields=["cron", "is_enabled", "next_run_at"])
-    changed_old = {k: v for k, v in old.items() if new[k] != v}
-    audit_schedule_changed(
-        locked, acting_user=acting_user, old=changed_old, new={k: new[k] for k in changed_old}
-    )
+    before, after = changes(old, new)
+    audit_schedule_changed(locked, acting_user=acting_user, old=before, new=after)
     return locked

@@ -17,6 +17,7 @@ from rasad.assessments.actions.common import refuse, require, require_over, toda
 from rasad.assessments.audit import AssessmentAuditEvent, audit_cycle
 from rasad.assessments.choices import CycleStatus, InstrumentStatus
 from rasad.assessments.models import Assessment, Cycle, CycleAudit, Instrument, Section
+from rasad.core.audit_log import changes
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import Organization, User
 from rasad.lib.persian import normalize_text, search_key
@@ -219,13 +220,9 @@ def do_save_cycle(values: CycleValues, *, acting_user: User, cycle: Cycle | None
         target.save()
     else:
         target.save(update_fields=[*_APPLIED_FIELDS, "last_updated"])
-    new = _snapshot(target)
+    before, after = changes(old, _snapshot(target))
     audit_cycle(
-        AssessmentAuditEvent.CYCLE_SAVED,
-        target,
-        acting_user=acting_user,
-        old={k: v for k, v in old.items() if new[k] != v} or None,
-        new={k: v for k, v in new.items() if old.get(k) != v},
+        AssessmentAuditEvent.CYCLE_SAVED, target, acting_user=acting_user, old=before or None, new=after
     )
     return target
 

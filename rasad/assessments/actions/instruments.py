@@ -33,6 +33,7 @@ from rasad.assessments.structure import (
     write_structure,
 )
 from rasad.core.access import refusal
+from rasad.core.audit_log import changes
 from rasad.core.models import Organization, User
 from rasad.lib import formatting
 from rasad.lib.persian import normalize_text, search_key
@@ -331,12 +332,9 @@ def do_update_instrument(instrument: Instrument, values: InstrumentValues, *, ac
         "owner": target.owner_id,
     }
     _check_still_usable(target)
+    before, after = changes(old, new)
     audit_instrument(
-        AssessmentAuditEvent.INSTRUMENT_CHANGED,
-        target,
-        acting_user=acting_user,
-        old={k: v for k, v in old.items() if new[k] != v},
-        new={k: v for k, v in new.items() if old[k] != v},
+        AssessmentAuditEvent.INSTRUMENT_CHANGED, target, acting_user=acting_user, old=before, new=after
     )
     return Written(target, target, new_version)
 
@@ -487,14 +485,14 @@ def _save_part(
             _("The code “%(code)s” is used already in this instrument.")
             % {"code": formatting.code(part.code)},
         ) from None
-    new = _part_values(part, names)
+    before, after = changes(old, _part_values(part, names))
     audit_part(
         AssessmentAuditEvent.INSTRUMENT_PART_SAVED,
         instrument,
         part,
         acting_user=acting_user,
-        old={k: v for k, v in old.items() if new.get(k) != v} or None,
-        new={k: v for k, v in new.items() if old.get(k) != v},
+        old=before or None,
+        new=after,
     )
 
 

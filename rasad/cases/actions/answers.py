@@ -28,6 +28,7 @@ from rasad.cases.calendar import compute_due
 from rasad.cases.choices import OPEN_STATUSES, CaseStatus
 from rasad.cases.models import Case
 from rasad.core.access import refusal
+from rasad.core.audit_log import changes
 from rasad.core.models import User
 from rasad.lib.persian import normalize_text
 
@@ -83,13 +84,14 @@ def do_answer_case(
         note=text,
         data={"record": str(record)[:200]},
     )
+    before, after = changes(old, new)
     audit_case_transitioned(
         locked,
         acting_user=acting_user,
         organization=locked.owner_organization,
         action=ANSWER,
-        old={key: value for key, value in old.items() if new[key] != value},
-        new={key: value for key, value in new.items() if old[key] != value},
+        old=before,
+        new=after,
     )
     _notify_transition(locked, "resolve", acting_user)
     _push("case.transitioned", locked)

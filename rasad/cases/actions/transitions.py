@@ -29,6 +29,7 @@ from rasad.cases.models import (
 from rasad.cases.notifications import notify
 from rasad.cases.workflow import ACTION_LABELS, TRANSITIONS, Action, Party
 from rasad.core.access import refusal, refuse
+from rasad.core.audit_log import changes
 from rasad.core.models import Organization, User
 from rasad.core.scope import organization_scope, users_who_can
 from rasad.lib import formatting
@@ -229,13 +230,14 @@ def _record_transition(
         },
     )
     party_organization = case.owner_organization if party == Party.OWNER else case.reporter_organization
+    before, after = changes(old, new)
     audit_case_transitioned(
         case,
         acting_user=acting_user,
         organization=party_organization,
         action=action,
-        old={key: value for key, value in old.items() if new[key] != value},
-        new={key: value for key, value in new.items() if old[key] != value},
+        old=before,
+        new=after,
     )
 
 

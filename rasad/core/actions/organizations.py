@@ -21,7 +21,7 @@ from rasad.core.audit import (
     audit_organization_moved,
     audit_organizations_imported,
 )
-from rasad.core.audit_log import create_chain_heads
+from rasad.core.audit_log import changes, create_chain_heads
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import County, Organization, OrganizationParentHistory, Province, User
 from rasad.core.scope import clear_scope_cache
@@ -211,11 +211,9 @@ def do_update_organization(
         _move(organization, new_parent, acting_user=acting_user)
         organization.refresh_from_db()
     new = snapshot(organization)
-    changed_old = {key: value for key, value in old.items() if new[key] != value}
-    if changed_old:
-        audit_organization_changed(
-            organization, acting_user=acting_user, old=changed_old, new={key: new[key] for key in changed_old}
-        )
+    before, after = changes(old, new)
+    if before:
+        audit_organization_changed(organization, acting_user=acting_user, old=before, new=after)
     require_in_scope(acting_user, "change", organization)
     send_event_on_commit("organization.changed", {"id": organization.pk}, organization_ids=[organization.pk])
     return organization

@@ -16,6 +16,7 @@ from rasad.cases.actions import CaseValues, do_open_case
 from rasad.cases.choices import CaseKind, Priority
 from rasad.cases.models import Category
 from rasad.core.access import require_scope
+from rasad.core.audit_log import changes
 from rasad.core.models import Organization, User
 from rasad.indicators.models import Indicator
 from rasad.lib.actions import Errors
@@ -336,13 +337,14 @@ def do_save_indicator_target(
         "weight": target.weight,
         "party": target.party_id,
     }
+    before, after = changes(old, new)
     audit_programme(
         ProgrammeAuditEvent.INDICATOR_TARGET_SAVED,
         locked,
         acting_user=acting_user,
         obj=target,
-        old={k: v for k, v in old.items() if new[k] != v} if instance else None,
-        new={k: v for k, v in new.items() if old.get(k) != v},
+        old=before if instance else None,
+        new=after,
     )
     push("programme.changed", locked)
     return target

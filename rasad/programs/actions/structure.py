@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from rasad.core.access import require_scope
+from rasad.core.audit_log import changes
 from rasad.core.models import User
 from rasad.lib.actions import Errors, text
 from rasad.programs.actions.common import lock, number, push
@@ -68,13 +69,14 @@ def do_save_axis(
     else:
         axis.save(update_fields=["title", "description", "weight", "position", "last_updated"])
     new = {"title": axis.title, "description": axis.description, "weight": axis.weight}
+    before, after = changes(old, new)
     audit_programme(
         ProgrammeAuditEvent.AXIS_SAVED,
         locked,
         acting_user=acting_user,
         obj=axis,
-        old={k: v for k, v in old.items() if new[k] != v} if instance else None,
-        new={k: v for k, v in new.items() if old.get(k) != v},
+        old=before if instance else None,
+        new=after,
     )
     push("programme.changed", locked)
     return axis
@@ -141,13 +143,14 @@ def do_save_objective(
         "weight": objective.weight,
         "description": objective.description,
     }
+    before, after = changes(old, new)
     audit_programme(
         ProgrammeAuditEvent.OBJECTIVE_SAVED,
         locked,
         acting_user=acting_user,
         obj=objective,
-        old={k: v for k, v in old.items() if new[k] != v} if instance else None,
-        new={k: v for k, v in new.items() if old.get(k) != v},
+        old=before if instance else None,
+        new=after,
     )
     push("programme.changed", locked)
     return objective
