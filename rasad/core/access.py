@@ -84,12 +84,11 @@ def access_organization_by_id(user: User | AnonymousUser, pk: Any, *, action: st
 def organization_of(obj: models.Model) -> Organization:
     """The organization a record belongs to, following its queryset's ``scope_field``."""
     scope_field = getattr(type(obj)._default_manager.all(), "scope_field", "organization")
-    if scope_field == "self":
-        return obj  # type: ignore[return-value]
     owner: Any = obj
-    for part in scope_field.split("__"):
+    for part in () if scope_field == "self" else scope_field.split("__"):
         owner = getattr(owner, part)
-    return owner  # type: ignore[no-any-return]
+    organization: Organization = owner
+    return organization
 
 
 def _scoped_by_field(model: type[models.Model]) -> bool:
