@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 
 from rasad.core.models import City, Organization
 from rasad.lib.jalali import TEHRAN
-from rasad.lib.persian import to_latin_digits
 from rasad.media.actions import (
     CrisisValues,
     Deadline,
@@ -38,6 +37,7 @@ from rasad.programs.models import Axis
 from rasad.training.forms import ClockField
 from rasad.training.models import Event, PositionHolding
 from rasad.web.forms import (
+    IntegerNumberField,
     JalaliDateField,
     JalaliDateInput,
     NormalizedCharField,
@@ -47,21 +47,12 @@ from rasad.web.forms import (
 )
 
 
-class WholeNumberField(forms.IntegerField):
-    """A whole number a person types in Persian or Latin digits."""
-
-    widget = NumberInput
+class WholeNumberField(IntegerNumberField):
+    """A whole number a person types in Persian or Latin digits, with a phone's digit keyboard."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("widget", NumberInput(attrs={"inputmode": "numeric"}))
         super().__init__(**kwargs)
-
-    def to_python(self, value: Any) -> int | None:
-        # Separators too: what the form shows back after an error is in the reader's digits
-        # («۵٫۰» for "5.0", ``NumberInput``) and must read as it did when typed.
-        if value in (None, ""):
-            return super().to_python(value)
-        return super().to_python(to_latin_digits(str(value), separators=True).strip())
 
 
 class SpokespersonChoiceField(forms.ModelChoiceField[PositionHolding]):

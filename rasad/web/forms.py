@@ -136,7 +136,7 @@ def typed_number(value: Any) -> Decimal | None:
         raise ValidationError("%(message)s", code="invalid", params={"message": str(error)}) from None
 
 
-class _TypedInAnyDigits:
+class _TypedInAnyDigits(forms.Field):
     """What a number field reads: Persian, Arabic-Indic or Latin digits, with «٫» (what a Persian
     keyboard types) or "." before the decimals. Django's own fields take the rest (bounds,
     decimal places, their messages)."""
@@ -144,7 +144,7 @@ class _TypedInAnyDigits:
     def to_python(self, value: Any) -> Any:
         if isinstance(value, str):
             value = persian.to_latin_digits(value.strip(), separators=True)
-        return super().to_python(value)  # type: ignore[misc]
+        return super().to_python(value)
 
 
 class FloatNumberField(_TypedInAnyDigits, forms.FloatField):
