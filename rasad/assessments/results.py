@@ -129,7 +129,7 @@ def _score_dict(score: ItemScore | None) -> dict[str, Any] | None:
         "fraction": score.fraction,
         "comment": score.comment,
         "source": score.source,
-        "by": score.scored_by.username if score.scored_by_id else "",  # type: ignore[union-attr]
+        "by": score.scored_by.username if score.scored_by else "",
     }
 
 

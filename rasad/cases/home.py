@@ -20,7 +20,7 @@ from rasad.cases.querysets import CaseQuerySet
 from rasad.core.models import Organization, User
 from rasad.core.scope import organization_scope
 from rasad.lib import formatting, jalali
-from rasad.web.home import HomeContribution, HomeCount, HomePanel, WorkItem, oversees, url_with
+from rasad.web.home import HomeContribution, HomeCount, HomePanel, Section, WorkItem, oversees, url_with
 
 # Items of one kind on the queue; the counts link to the full lists.
 LIMIT = 10
@@ -37,11 +37,11 @@ def _due_detail(case: Case, today: date) -> str:
     return formatting.due_text(jalali.local_date(case.due_at), today=today)
 
 
-def _item(case: Case, kind: str, detail: str, today: date, *, section: str = "waiting") -> WorkItem:
+def _item(case: Case, kind: str, detail: str, today: date, *, section: Section = "waiting") -> WorkItem:
     overdue = case.is_overdue()
     due = jalali.local_date(case.due_at) if case.due_at else None
     return WorkItem(
-        section="overdue" if overdue else section,  # type: ignore[arg-type]
+        section="overdue" if overdue else section,
         kind=kind,
         title=_case_title(case),
         url=reverse("cases:case-detail", args=[case.pk]),
@@ -199,11 +199,11 @@ def _notification_items(user: User) -> list[WorkItem]:
     return items
 
 
-def _by_organization_panel(open_cases: object) -> HomePanel | None:
+def _by_organization_panel(open_cases: CaseQuerySet) -> HomePanel | None:
     now = timezone.now()
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     names: dict[int, str] = {}
-    for owner_id, name, status, due_at in open_cases.values_list(  # type: ignore[attr-defined]
+    for owner_id, name, status, due_at in open_cases.values_list(
         "owner_organization_id", "owner_organization__name", "status", "due_at"
     ):
         names[owner_id] = name

@@ -105,7 +105,8 @@ def apply_filters(
     filterset = filterset_class(data or None, queryset=queryset)
     if data and not filterset.is_valid():
         raise ValidationError({key: [str(m) for m in messages] for key, messages in filterset.errors.items()})
-    return filterset.qs  # type: ignore[no-any-return]
+    rows: models.QuerySet[Any] = filterset.qs
+    return rows
 
 
 def keep_hours() -> int:

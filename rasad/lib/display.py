@@ -6,7 +6,7 @@ anything else that formats for a person, so that one preference governs every vi
 
 from __future__ import annotations
 
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -28,12 +28,12 @@ def current() -> DisplayPreferences:
     return _current.get()
 
 
-def activate(preferences: DisplayPreferences) -> object:
+def activate(preferences: DisplayPreferences) -> Token[DisplayPreferences]:
     return _current.set(preferences)
 
 
-def reset(token: object) -> None:
-    _current.reset(token)  # type: ignore[arg-type]
+def reset(token: Token[DisplayPreferences]) -> None:
+    _current.reset(token)
 
 
 class HasDisplayPreferences(Protocol):

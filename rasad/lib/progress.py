@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sized
 from contextvars import ContextVar
 from typing import Any, Protocol, TypeVar
 
@@ -56,8 +56,8 @@ class Progress:
 
 def track(items: Iterable[T], *, total: int | None = None, note: str = "", every: int = 1) -> Iterator[T]:
     """Yield ``items`` while reporting how many have passed (every ``every`` items)."""
-    if total is None and hasattr(items, "__len__"):
-        total = len(items)  # type: ignore[arg-type]
+    if total is None and isinstance(items, Sized):
+        total = len(items)
     progress = Progress(total, note)
     pending = 0
     for item in items:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -31,8 +31,8 @@ def in_persian() -> Iterator[None]:
         display.reset(token)
 
 
-def _clock(event_moment: object) -> str:
-    local = to_tehran(event_moment)  # type: ignore[arg-type]
+def _clock(event_moment: datetime) -> str:
+    local = to_tehran(event_moment)
     return formatting.digits(f"{local.hour:02d}:{local.minute:02d}", prefs=PERSIAN)
 
 
