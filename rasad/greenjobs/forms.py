@@ -33,7 +33,8 @@ class _WholeNumberField(forms.Field):
     def fits(self, number: Decimal) -> bool:
         raise NotImplementedError
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def whole_number(self, value: Any) -> Decimal | None:
+        """What was typed, read as a number that is whole and ``fits``; ``None`` for nothing."""
         number = typed_number(value)
         if number is not None and (number != number.to_integral_value() or not self.fits(number)):
             raise ValidationError(self.out_of_bounds, code="invalid")
@@ -48,6 +49,9 @@ class RialField(_WholeNumberField):
     def fits(self, number: Decimal) -> bool:
         return 0 < number < Decimal(10) ** 17
 
+    def to_python(self, value: Any) -> Decimal | None:
+        return self.whole_number(value)
+
 
 class CountField(_WholeNumberField):
     """A whole number from 0 (people, jobs)."""
@@ -57,8 +61,8 @@ class CountField(_WholeNumberField):
     def fits(self, number: Decimal) -> bool:
         return 0 <= number <= 10**6
 
-    def to_python(self, value: Any) -> int | None:  # type: ignore[override]
-        number = super().to_python(value)
+    def to_python(self, value: Any) -> int | None:
+        number = self.whole_number(value)
         return None if number is None else int(number)
 
 
