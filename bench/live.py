@@ -263,6 +263,14 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], log: Path | None) -> 
     raise RuntimeError("the server did not start")
 
 
+def _number(pattern: bytes, text: bytes) -> int:
+    """The whole number ``pattern``'s first group finds in ``text`` (a header, a /proc line)."""
+    found = re.search(pattern, text)
+    if found is None:
+        raise ValueError(f"{pattern!r} not in {text[:200]!r}")
+    return int(found.group(1))
+
+
 def run_floor_server(port: int) -> None:
     """A bare SSE fan-out: ``GET`` holds the socket, ``POST /publish`` writes the body as one event
     to every held socket, ``/healthz`` answers ok."""
@@ -271,7 +279,7 @@ def run_floor_server(port: int) -> None:
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         head = await reader.readuntil(b"\r\n\r\n")
         if head.startswith(b"POST"):
-            length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))  # type: ignore[union-attr]
+            length = _number(rb"(?i)content-length: *(\d+)", head)
             frame = b"data: " + await reader.readexactly(length) + b"\n\n"
             for other in held:
                 other.write(frame)
@@ -303,9 +311,9 @@ def tree_rss(pid: int) -> tuple[int, int]:
     while pending:
         current = pending.pop()
         with contextlib.suppress(OSError):
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) * 1024  # type: ignore[union-attr]
-            threads += int(re.search(r"Threads:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
+            status = Path(f"/proc/{current}/status").read_bytes()
+            total += _number(rb"VmRSS:\s+(\d+)", status) * 1024
+            threads += _number(rb"Threads:\s+(\d+)", status)
             for task in Path(f"/proc/{current}/task").iterdir():
                 pending += [int(c) for c in (task / "children").read_text().split()]
     return total, threads
