@@ -17,6 +17,7 @@ from rasad.jobs.mail import queue_mail
 from rasad.jobs.models import ExportFile, ExportStatus, TaskRun
 from rasad.jobs.worker import Worker
 from rasad.lib.progress import Progress
+from rasad.testing.web import streamed
 
 
 def exported(client: Client, kind: str, fmt: str, query: dict[str, Any] | str | None = None) -> bytes:
@@ -34,7 +35,7 @@ def exported(client: Client, kind: str, fmt: str, query: dict[str, Any] | str | 
     assert export.status == ExportStatus.READY, (export.status, export.error)
     download = client.get(reverse("jobs:export-download", args=[export.pk]))
     assert download.status_code == 200
-    return b"".join(download.streaming_content)  # type: ignore[attr-defined]
+    return streamed(download)
 
 
 def run_queued(*, ignore_delays: bool = True, max_tasks: int = 1000) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponseBase, StreamingHttpResponse
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -30,3 +31,9 @@ def verified_client(user: User) -> Client:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+def streamed(response: HttpResponseBase) -> bytes:
+    """The whole body of a streamed answer (a download, a calendar file); asserts it was one."""
+    assert isinstance(response, StreamingHttpResponse), type(response)
+    return response.getvalue()

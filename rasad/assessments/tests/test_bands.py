@@ -21,7 +21,7 @@ from rasad.lib import tabular
 from rasad.testing.api import assert_nothing_changed, error_without_request_id
 from rasad.testing.cast import Cast
 from rasad.testing.tabular import xlsx_bytes, xlsx_rows
-from rasad.testing.web import signed_in_client
+from rasad.testing.web import signed_in_client, streamed
 
 pytestmark = pytest.mark.django_db
 
@@ -168,7 +168,7 @@ def test_the_page_sets_bands_from_rows_or_a_file(isfahan_coordinator: Any, impor
     assert _bands(imported) == [("ممتاز", "", 90)]
     download = client.get(f"/assessments/instruments/{imported.pk}/bands/spreadsheet/")
     assert download.status_code == 200
-    assert xlsx_rows(b"".join(download.streaming_content))[2] == ("ممتاز", None, 90)  # type: ignore[attr-defined]
+    assert xlsx_rows(streamed(download))[2] == ("ممتاز", None, 90)
 
 
 def test_the_assessment_page_shows_the_band_the_score_reaches(cast: Cast, posts: Cycle):

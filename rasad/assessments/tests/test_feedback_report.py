@@ -15,7 +15,7 @@ from rasad.assessments.models import Assessment, Criterion, Cycle, Feedback, Rev
 from rasad.conftest import client_for
 from rasad.testing.api import error_without_request_id
 from rasad.testing.cast import Cast
-from rasad.testing.web import signed_in_client
+from rasad.testing.web import signed_in_client, streamed
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +62,7 @@ def test_the_report_reads_back_in_persian(cast: Cast, isfahan: Assessment):
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert f'filename="feedback-{isfahan.pk}.pdf"' in response["Content-Disposition"]
-    data = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    data = streamed(response)
     assert data.startswith(b"%PDF")
     text = pdf_text(data)
     assert "گزارش بازخورد ارزیابی" in text

@@ -22,6 +22,7 @@ from rasad.jobs.models import ExportFile, ExportStatus
 from rasad.jobs.testing import run_queued
 from rasad.testing.cast import Cast
 from rasad.testing.tabular import xlsx_rows
+from rasad.testing.web import streamed
 
 
 @pytest.fixture(autouse=True)
@@ -69,7 +70,7 @@ def test_a_case_export_is_prepared_in_the_background_and_downloaded(cast: Cast):
     assert status["download_url"] == reverse("jobs:export-download", args=[export.pk])
     response = client.get(status["download_url"])
     assert response.status_code == 200
-    rows = xlsx_rows(response.streaming_content)  # type: ignore[attr-defined]
+    rows = xlsx_rows(streamed(response))
     assert rows[1][0] == "reference"
     assert len(rows) == 4
     assert AuditEvent.objects.filter(

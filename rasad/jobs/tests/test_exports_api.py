@@ -18,6 +18,7 @@ from rasad.jobs.models import ExportFile, TaskRun
 from rasad.jobs.testing import run_queued
 from rasad.testing.cast import Cast
 from rasad.testing.tabular import xlsx_rows
+from rasad.testing.web import streamed
 
 EXPORTS = "/api/v1/exports/"
 
@@ -59,7 +60,7 @@ def test_an_export_is_asked_for_polled_and_downloaded(cast: Cast):
     download = api.get(ready["download_url"])
     assert download.status_code == 200
     assert download["Content-Type"].startswith("application/vnd.openxmlformats")
-    rows = xlsx_rows(download.streaming_content)  # type: ignore[attr-defined]
+    rows = xlsx_rows(streamed(download))
     assert [row[0] for row in rows[2:]] == [first.reference]
     assert AuditEvent.objects.filter(
         event_type=JobAuditEvent.EXPORT_DOWNLOADED, object_id=str(job["id"])

@@ -15,7 +15,7 @@ from rasad.lib.jalali import TEHRAN, JalaliPeriod, local_date
 from rasad.media.actions import do_cancel_planned_item
 from rasad.media.testing import make_planned_item
 from rasad.testing.cast import Cast
-from rasad.testing.web import signed_in_client
+from rasad.testing.web import signed_in_client, streamed
 
 pytestmark = pytest.mark.django_db
 ICS = "/media/calendar/month.ics"
@@ -55,7 +55,7 @@ def test_the_month_downloads_as_a_calendar_file_of_what_the_person_sees(cast: Ca
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     assert response["Content-Disposition"] == f'attachment; filename="media-calendar-{month}.ics"'
     assert response["X-Content-Type-Options"] == "nosniff"
-    entries = _entries(b"".join(response.streaming_content))  # type: ignore[attr-defined]
+    entries = _entries(streamed(response))
     assert sorted(entries) == sorted([f"media-plan-{conference.pk}@rasad", f"media-plan-{campaign.pk}@rasad"])
     press = entries[f"media-plan-{conference.pk}@rasad"]
     assert press["summary"] == "نشست خبری: نشست خبری کیفیت آب"
@@ -72,11 +72,9 @@ def test_the_month_downloads_as_a_calendar_file_of_what_the_person_sees(cast: Ca
 
     # The page's filters apply; another province gets an empty calendar.
     planned = signed_in_client(cast.alice).get(ICS, {"month": month, "state": "planned"})
-    assert list(_entries(b"".join(planned.streaming_content))) == [f"media-plan-{conference.pk}@rasad"]  # type: ignore[attr-defined]
+    assert list(_entries(streamed(planned))) == [f"media-plan-{conference.pk}@rasad"]
     kerman = signed_in_client(cast.bob).get(ICS, {"month": month})
-    assert [entry["summary"] for entry in _entries(b"".join(kerman.streaming_content)).values()] == [  # type: ignore[attr-defined]
-        "خبر یا گزارش: پویش کرمان"
-    ]
+    assert [entry["summary"] for entry in _entries(streamed(kerman)).values()] == ["خبر یا گزارش: پویش کرمان"]
 
 
 def test_the_page_links_to_its_month_with_its_filters(cast: Cast):
@@ -105,9 +103,9 @@ def test_with_the_sites_address_set_the_entries_link_to_it(cast: Cast, settings)
     client = signed_in_client(cast.alice)
     settings.RASAD_PUBLIC_URL = "https://rasad.example.ir"
     response = client.get(ICS, {"month": month})
-    [entry] = Calendar.from_ical(b"".join(response.streaming_content)).walk("VEVENT")  # type: ignore[attr-defined]
+    [entry] = Calendar.from_ical(streamed(response)).walk("VEVENT")
     assert str(entry["url"]) == f"https://rasad.example.ir{item.get_absolute_url()}"
     settings.RASAD_PUBLIC_URL = ""
     response = client.get(ICS, {"month": month})
-    [entry] = Calendar.from_ical(b"".join(response.streaming_content)).walk("VEVENT")  # type: ignore[attr-defined]
+    [entry] = Calendar.from_ical(streamed(response)).walk("VEVENT")
     assert str(entry["url"]) == f"http://testserver{item.get_absolute_url()}"

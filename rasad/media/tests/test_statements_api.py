@@ -20,7 +20,7 @@ from rasad.media.models import Recipient, Statement
 from rasad.media.testing import agency_of, approved, ensure_member, issue, issued_statement, make_statement
 from rasad.testing.api import assert_nothing_changed
 from rasad.testing.cast import Cast
-from rasad.testing.web import signed_in_client
+from rasad.testing.web import signed_in_client, streamed
 
 pytestmark = pytest.mark.django_db
 
@@ -234,7 +234,7 @@ def test_an_evidence_file_is_kept_and_served_to_the_hq(cast: Cast):
     )
     assert answer.status_code == 200, answer.json()
     download = signed_in_client(cast.alice).get(answer.json()["evidence_download"])
-    body = b"".join(download.streaming_content)  # type: ignore[attr-defined]
+    body = streamed(download)
     assert (download.status_code, body) == (200, b"\x89PNG\r\n\x1a\nimage")
 
 

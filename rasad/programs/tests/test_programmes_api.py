@@ -16,6 +16,7 @@ from rasad.programs.models import ActionItem, Axis, Objective, Programme, Progra
 from rasad.programs.testing import make_programme, make_structure, person
 from rasad.testing.api import assert_nothing_changed
 from rasad.testing.cast import Cast
+from rasad.testing.web import streamed
 
 pytestmark = pytest.mark.django_db
 
@@ -211,7 +212,7 @@ def test_the_signed_scan_is_attached_and_a_disguised_file_refused(
     assert response.status_code == 201, response.content
     download = client.get(response.json()["download"])
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == b"%PDF-1.7 signed"  # type: ignore[attr-defined]
+    assert streamed(download) == b"%PDF-1.7 signed"
     fake = SimpleUploadedFile("scan.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
     with assert_nothing_changed("programs.programmeattachment"):
         refused = client.post(
