@@ -15,8 +15,11 @@ from hypothesis import strategies as st
 
 from rasad.lib.jalali import (
     JALALI_MONTH_NAMES,
+    Calendar,
+    DateStyle,
     JalaliDate,
     JalaliPeriod,
+    PeriodKind,
     format_date,
     format_datetime,
     from_jalali,
@@ -147,9 +150,9 @@ def test_today_helpers_use_tehran_time() -> None:
     ],
 )
 def test_format_date(
-    value: date | None, calendar: str, persian_digits: bool, style: str, expected: str
+    value: date | None, calendar: Calendar, persian_digits: bool, style: DateStyle, expected: str
 ) -> None:
-    assert format_date(value, calendar=calendar, persian_digits=persian_digits, style=style) == expected  # type: ignore[arg-type]
+    assert format_date(value, calendar=calendar, persian_digits=persian_digits, style=style) == expected
 
 
 @pytest.mark.parametrize(
@@ -165,9 +168,9 @@ def test_format_date(
     ],
 )
 def test_format_datetime_shows_tehran_time(
-    calendar: str, persian_digits: bool, style: str, expected: str
+    calendar: Calendar, persian_digits: bool, style: DateStyle, expected: str
 ) -> None:
-    text = format_datetime(SEED_MOMENT, calendar=calendar, persian_digits=persian_digits, style=style)  # type: ignore[arg-type]
+    text = format_datetime(SEED_MOMENT, calendar=calendar, persian_digits=persian_digits, style=style)
     assert text == expected
 
 
@@ -213,8 +216,8 @@ def test_format_date_rejects_unknown_options(option: str, value: str) -> None:
         ("2024-02-29", "gregorian", date(2024, 2, 29)),
     ],
 )
-def test_parse_date(text: str, calendar: str, expected: date) -> None:
-    assert parse_date(text, calendar=calendar) == expected  # type: ignore[arg-type]
+def test_parse_date(text: str, calendar: Calendar, expected: date) -> None:
+    assert parse_date(text, calendar=calendar) == expected
 
 
 @pytest.mark.parametrize(
@@ -239,9 +242,9 @@ def test_parse_date(text: str, calendar: str, expected: date) -> None:
         ("1403/12/13", "gregorian", "jalali_year", "1403 looks like a Jalali year"),
     ],
 )
-def test_parse_date_error_names_the_cause(text: str, calendar: str, code: str, fragment: str) -> None:
+def test_parse_date_error_names_the_cause(text: str, calendar: Calendar, code: str, fragment: str) -> None:
     with pytest.raises(TextParseError) as caught:
-        parse_date(text, calendar=calendar)  # type: ignore[arg-type]
+        parse_date(text, calendar=calendar)
     assert caught.value.code == code
     with translation.override("en"):
         assert fragment in str(caught.value)
@@ -371,8 +374,8 @@ def test_period_rejects_impossible_values(kind: str, year: int, index: int) -> N
         (datetime(2025, 3, 20, 21, 0, tzinfo=UTC), "year", JalaliPeriod("year", 1404)),  # Tehran time
     ],
 )
-def test_period_containing(value: date, kind: str, expected: JalaliPeriod) -> None:
-    period = JalaliPeriod.containing(value, kind)  # type: ignore[arg-type]
+def test_period_containing(value: date, kind: PeriodKind, expected: JalaliPeriod) -> None:
+    period = JalaliPeriod.containing(value, kind)
     assert period == expected
     assert period.contains(value)
 
