@@ -73,3 +73,8 @@ class ScopedPrimaryKeyRelatedField(_ScopedRelatedFieldMixin, serializers.Primary
 def organization_field(**kwargs: Any) -> ScopedSlugRelatedField:
     """An organization named by its code, among those the requesting user may see."""
     return ScopedSlugRelatedField(slug_field="code", queryset=Organization.objects.all(), **kwargs)
+
+
+def person_field(*, allow_null: bool = False) -> serializers.SlugRelatedField[Any]:
+    """A person, read only, named by their username (``allow_null``: there may be none)."""
+    return serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=allow_null)

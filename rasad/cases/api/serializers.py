@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from rasad.api.lean import Computed, LeanList
-from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField
+from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField, person_field
 from rasad.cases.actions import CaseValues
 from rasad.cases.actions.consolidation import dossier_recipients
 from rasad.cases.choices import CaseKind, Priority
@@ -72,12 +72,8 @@ class CaseSerializer(RasadModelSerializer):
     site = ScopedSlugRelatedField(
         slug_field="code", queryset=Organization.objects.all(), required=False, allow_null=True
     )
-    assignee: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True
-    )
-    reported_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True
-    )
+    assignee = person_field(allow_null=True)
+    reported_by = person_field(allow_null=True)
     escalated_to: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="code", read_only=True, allow_null=True
     )
@@ -249,9 +245,7 @@ class EscalationSerializer(serializers.Serializer[Any]):
 
 
 class CaseEventSerializer(serializers.ModelSerializer[CaseEvent]):
-    actor: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True
-    )
+    actor = person_field(allow_null=True)
     actor_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -276,9 +270,7 @@ class CaseEventSerializer(serializers.ModelSerializer[CaseEvent]):
 class CommentSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="cases-api:comment-detail")
     case: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(read_only=True)
-    author: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
-    )
+    author = person_field()
     mentions: Any = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
     body = serializers.SerializerMethodField(
         help_text=_(
@@ -327,9 +319,7 @@ class CommentBodySerializer(serializers.Serializer[Any]):
 class AttachmentSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="cases-api:attachment-detail")
     case: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(read_only=True)
-    uploaded_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
-    )
+    uploaded_by = person_field()
     download = serializers.SerializerMethodField()
 
     class Meta:
@@ -372,9 +362,7 @@ class DossierSerializer(RasadModelSerializer):
     # and the action refuses one inside the sender's own subtree.
     to_organization = serializers.SlugRelatedField(slug_field="code", queryset=dossier_recipients())
     cases = serializers.PrimaryKeyRelatedField(many=True, queryset=Case.objects.all())
-    forwarded_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
-    )
+    forwarded_by = person_field()
 
     class Meta:
         model = Dossier

@@ -8,7 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from rasad.api.serializers import RasadModelSerializer, ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
+from rasad.api.serializers import (
+    RasadModelSerializer,
+    ScopedPrimaryKeyRelatedField,
+    ScopedSlugRelatedField,
+    person_field,
+)
 from rasad.cases.choices import CaseKind
 from rasad.comms import errors
 from rasad.comms.actions import read_message
@@ -98,9 +103,7 @@ class PeerSerializer(RasadModelSerializer):
     centre = PeerCentreSerializer(read_only=True)
     fingerprint = serializers.SerializerMethodField()
     fingerprint_words = serializers.SerializerMethodField()
-    confirmed_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True
-    )
+    confirmed_by = person_field(allow_null=True)
 
     class Meta:
         model = Peer

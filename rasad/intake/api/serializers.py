@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField
+from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField, person_field
 from rasad.core.models import Organization
 from rasad.intake.models import IntakeDocument, KnownPerson, OrganizationAlias, Proposal
 from rasad.intake.targets import targets_for
@@ -68,9 +68,7 @@ class IntakeDocumentSerializer(RasadModelSerializer):
         queryset=Organization.objects.all(),
         help_text=_("Code of the organization the document is submitted for."),
     )
-    submitted_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True
-    )
+    submitted_by = person_field(allow_null=True)
     proposals = ProposalSerializer(many=True, read_only=True)
 
     class Meta:
@@ -142,9 +140,7 @@ class ProposalCorrectionSerializer(serializers.Serializer[Any]):
 class OrganizationAliasSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="intake-api:organizationalias-detail")
     organization = ScopedSlugRelatedField(slug_field="code", queryset=Organization.objects.all())
-    created_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True
-    )
+    created_by = person_field(allow_null=True)
 
     class Meta:
         model = OrganizationAlias

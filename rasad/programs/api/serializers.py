@@ -12,6 +12,7 @@ from rasad.api.serializers import (
     ScopedPrimaryKeyRelatedField,
     ScopedSlugRelatedField,
     organization_field,
+    person_field,
 )
 from rasad.cases.choices import Priority
 from rasad.cases.models import Category
@@ -370,9 +371,7 @@ class StatusReportSerializer(RasadModelSerializer):
     state = serializers.CharField(
         read_only=True, help_text=_("done, on_track, at_risk or blocked; empty until submitted.")
     )
-    submitted_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True
-    )
+    submitted_by = person_field(allow_null=True)
 
     class Meta:
         model = StatusReport
@@ -410,9 +409,7 @@ class ReportSubmitSerializer(serializers.Serializer[Any]):
 class ProgrammeAttachmentSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="programs-api:attachment-detail")
     programme: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(read_only=True)
-    uploaded_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
-    )
+    uploaded_by = person_field()
     download = serializers.SerializerMethodField()
 
     class Meta:
