@@ -1,4 +1,6 @@
-"""Base serializers: explicit fields, always with id, url, display, created and last_updated."""
+"""Base serializers (explicit fields, always with id, url, display, created and last_updated)
+and the fields every app's serializers share: references resolved in the reader's scope, an
+organization by its code, a person by their username."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The tamper-evident audit trail: appending events.
+"""The tamper-evident audit trail: appending events (``record``, ``record_many``), and what an
+event's old and new values hold for a change (``changes``).
 
 Design (docs/security.md, "The audit trail"): every organization has ``SHARDS`` hash chains
 (``org:<id>/<shard>``) and the system events have ``SHARDS`` more (``system/<shard>``). Appending

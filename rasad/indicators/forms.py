@@ -1,3 +1,7 @@
+"""Forms of the indicators UI: starting a report, entering and importing values, and the write
+forms (targets, assignments, baselines, scorecards). They collect values; the actions validate
+and write."""
+
 from __future__ import annotations
 
 import re

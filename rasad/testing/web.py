@@ -1,4 +1,5 @@
-"""Browser-side clients for the UI tests: signed in, and past two-factor where it is required."""
+"""Browser-side clients for the UI tests (signed in, and past two-factor where it is required),
+and the body of a streamed answer (``streamed``)."""
 
 from __future__ import annotations
 

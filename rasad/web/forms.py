@@ -1,6 +1,8 @@
-"""Form building blocks shared by every app: a date field that speaks the user's calendar, the
-Jalali period picker, and the form mixin that turns an action's ValidationError into field
-errors."""
+"""Form building blocks shared by every app: the rows a user may choose (``scoped_choices``),
+fields that read numbers in any digits, a date field that speaks the user's calendar, the Jalali
+period picker, the filters' selects, the controls' Bootstrap classes (``style_controls``,
+``control``), and the form mixin that runs an action and turns its ValidationError into field
+errors (``ActionFormMixin``)."""
 
 from __future__ import annotations
 
