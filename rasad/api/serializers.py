@@ -77,6 +77,12 @@ def organization_field(**kwargs: Any) -> ScopedSlugRelatedField:
     return ScopedSlugRelatedField(slug_field="code", queryset=Organization.objects.all(), **kwargs)
 
 
+def read_only_slug(slug_field: str, **kwargs: Any) -> serializers.SlugRelatedField[Any]:
+    """A related object, read only, named by its ``slug_field`` (a code, a reference): one, or
+    ``many=True``; ``allow_null=True`` when there may be none."""
+    return serializers.SlugRelatedField(slug_field=slug_field, read_only=True, **kwargs)
+
+
 def person_field(*, allow_null: bool = False) -> serializers.SlugRelatedField[Any]:
     """A person, read only, named by their username (``allow_null``: there may be none)."""
-    return serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=allow_null)
+    return read_only_slug("username", allow_null=allow_null)

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from rasad.api.fields import DateField, MultiLineCharField, SingleLineCharField
-from rasad.api.serializers import RasadModelSerializer, organization_field
+from rasad.api.serializers import RasadModelSerializer, organization_field, read_only_slug
 from rasad.assessments.actions import AnswerValues, CycleValues, InstrumentValues
 from rasad.assessments.choices import InstrumentKind, InstrumentPartKind, ItemType, RankingRole
 from rasad.assessments.models import (
@@ -34,12 +34,8 @@ from rasad.lib import formatting
 from rasad.lib.persian import normalize_text
 
 
-def _read_slug(slug_field: str, **kwargs: Any) -> Any:
-    return serializers.SlugRelatedField(slug_field=slug_field, read_only=True, **kwargs)
-
-
 class InstrumentItemSerializer(serializers.ModelSerializer[Item]):
-    indicator = _read_slug("code", allow_null=True)
+    indicator = read_only_slug("code", allow_null=True)
 
     class Meta:
         model = Item
@@ -86,7 +82,7 @@ class InstrumentBandSerializer(serializers.ModelSerializer[Band]):
 
 class InstrumentSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="assessments-api:instrument-detail")
-    owner = _read_slug("code", allow_null=True)
+    owner = read_only_slug("code", allow_null=True)
     sections = InstrumentSectionSerializer(many=True, read_only=True)
     bands = InstrumentBandSerializer(many=True, read_only=True)
 
@@ -396,8 +392,8 @@ class CycleSerializer(RasadModelSerializer):
 
 
 class AssessmentReviewSerializer(serializers.ModelSerializer[Review]):
-    reviewer = _read_slug("username")
-    organization = _read_slug("code")
+    reviewer = read_only_slug("username")
+    organization = read_only_slug("code")
 
     class Meta:
         model = Review
@@ -405,7 +401,7 @@ class AssessmentReviewSerializer(serializers.ModelSerializer[Review]):
 
 
 class AssessmentEvidenceSerializer(serializers.ModelSerializer[Evidence]):
-    item = _read_slug("code", allow_null=True)
+    item = read_only_slug("code", allow_null=True)
 
     class Meta:
         model = Evidence
@@ -413,9 +409,9 @@ class AssessmentEvidenceSerializer(serializers.ModelSerializer[Evidence]):
 
 
 class AssessmentFindingSerializer(serializers.ModelSerializer[Finding]):
-    section = _read_slug("code")
-    items = _read_slug("code", many=True)
-    case = _read_slug("reference", allow_null=True)
+    section = read_only_slug("code")
+    items = read_only_slug("code", many=True)
+    case = read_only_slug("reference", allow_null=True)
 
     class Meta:
         model = Finding
@@ -423,7 +419,7 @@ class AssessmentFindingSerializer(serializers.ModelSerializer[Finding]):
 
 
 class AssessmentFeedbackSerializer(serializers.ModelSerializer[Feedback]):
-    criterion = _read_slug("code")
+    criterion = read_only_slug("code")
 
     class Meta:
         model = Feedback
@@ -442,8 +438,8 @@ class FeedbackInputSerializer(serializers.Serializer[Any]):
 
 class AssessmentSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="assessments-api:assessment-detail")
-    organization = _read_slug("code")
-    band = _read_slug("name", allow_null=True)
+    organization = read_only_slug("code")
+    band = read_only_slug("name", allow_null=True)
     reviews = AssessmentReviewSerializer(many=True, read_only=True)
     evidence = AssessmentEvidenceSerializer(many=True, read_only=True)
     findings = AssessmentFindingSerializer(many=True, read_only=True)
@@ -578,8 +574,8 @@ class RankingSerializer(serializers.Serializer[Any]):
 
 
 class RiskActionSerializer(serializers.ModelSerializer[RiskAction]):
-    owner = _read_slug("code")
-    risk = _read_slug("reference", source="case")
+    owner = read_only_slug("code")
+    risk = read_only_slug("reference", source="case")
 
     class Meta:
         model = RiskAction
@@ -588,7 +584,7 @@ class RiskActionSerializer(serializers.ModelSerializer[RiskAction]):
 
 
 class RiskRatingSerializer(serializers.ModelSerializer[RiskRating]):
-    risk = _read_slug("reference", source="case")
+    risk = read_only_slug("reference", source="case")
     # 1 to 5, or null: plain integers, not an enum of the scale (methods §4.6).
     residual_likelihood = serializers.IntegerField(read_only=True, allow_null=True)
     residual_impact = serializers.IntegerField(read_only=True, allow_null=True)
@@ -618,8 +614,8 @@ class RiskSerializer(serializers.ModelSerializer[Case]):
     """A risk of the register: the case's inherent rating beside the residual one, the next
     review and the treatment plan's actions. Levels: low, medium, high, extreme ("" unrated)."""
 
-    owner_organization = _read_slug("code")
-    reporter_organization = _read_slug("code")
+    owner_organization = read_only_slug("code")
+    reporter_organization = read_only_slug("code")
     # The case's status as the cases API names it (its enum is the cases app's).
     status = serializers.CharField(read_only=True)
     inherent_level = serializers.SerializerMethodField()

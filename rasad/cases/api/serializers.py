@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from rasad.api.lean import Computed, LeanList
-from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField, person_field
+from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField, person_field, read_only_slug
 from rasad.cases.actions import CaseValues
 from rasad.cases.actions.consolidation import dossier_recipients
 from rasad.cases.choices import CaseKind, Priority
@@ -74,12 +74,8 @@ class CaseSerializer(RasadModelSerializer):
     )
     assignee = person_field(allow_null=True)
     reported_by = person_field(allow_null=True)
-    escalated_to: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True, allow_null=True
-    )
-    province: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True, allow_null=True
-    )
+    escalated_to = read_only_slug("code", allow_null=True)
+    province = read_only_slug("code", allow_null=True)
     merged_into: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
         read_only=True, allow_null=True
     )
@@ -271,7 +267,7 @@ class CommentSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="cases-api:comment-detail")
     case: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(read_only=True)
     author = person_field()
-    mentions: Any = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
+    mentions = read_only_slug("username", many=True)
     body = serializers.SerializerMethodField(
         help_text=_(
             "The comment's text. A confidential comment's text is given only to those who may see "

@@ -13,6 +13,7 @@ from rasad.api.serializers import (
     ScopedPrimaryKeyRelatedField,
     ScopedSlugRelatedField,
     person_field,
+    read_only_slug,
 )
 from rasad.cases.choices import CaseKind
 from rasad.comms import errors
@@ -53,9 +54,7 @@ class FingerprintMixin(serializers.Serializer[Any]):
 
 class CentreSerializer(FingerprintMixin, RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="comms-api:centre-detail")
-    organization: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True, allow_null=True
-    )
+    organization = read_only_slug("code", allow_null=True)
     fingerprint = serializers.SerializerMethodField()
     fingerprint_words = serializers.SerializerMethodField()
     keys = serializers.SerializerMethodField()
@@ -97,9 +96,7 @@ class PeerCentreSerializer(serializers.ModelSerializer[Any]):
 
 class PeerSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="comms-api:peer-detail")
-    local_centre: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
-    )
+    local_centre = read_only_slug("code")
     centre = PeerCentreSerializer(read_only=True)
     fingerprint = serializers.SerializerMethodField()
     fingerprint_words = serializers.SerializerMethodField()
@@ -182,12 +179,8 @@ def _subject(message: Message | None) -> str | None:
 
 class ThreadSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="comms-api:thread-detail")
-    centre: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
-    )
-    participants: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="code", many=True, read_only=True
-    )
+    centre = read_only_slug("code")
+    participants = read_only_slug("code", many=True)
     joint_group: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
         read_only=True, allow_null=True
     )
@@ -256,9 +249,7 @@ class ContentSerializer(serializers.Serializer[Any]):
 
 class MessageSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="comms-api:message-detail")
-    centre: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
-    )
+    centre = read_only_slug("code")
     thread: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(read_only=True)
     msg_id = serializers.UUIDField(source="envelope.msg_id", read_only=True)
     sender = serializers.CharField(source="envelope.sender.code", read_only=True)
@@ -267,9 +258,7 @@ class MessageSerializer(RasadModelSerializer):
     requires_ack = serializers.BooleanField(source="envelope.requires_ack", read_only=True)
     size = serializers.IntegerField(source="envelope.size", read_only=True)
     receipts = ReceiptSerializer(many=True, read_only=True)
-    case: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="reference", read_only=True, allow_null=True
-    )
+    case = read_only_slug("reference", allow_null=True)
 
     class Meta:
         model = Message
@@ -370,9 +359,7 @@ class OpenCaseSerializer(serializers.Serializer[Any]):
 
 class DeliverySerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="comms-api:delivery-detail")
-    sender: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
-    )
+    sender = read_only_slug("code")
     msg_id = serializers.UUIDField(source="envelope.msg_id", read_only=True, allow_null=True)
     reason = serializers.SerializerMethodField()
 
@@ -407,10 +394,8 @@ class JointGroupSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="comms-api:jointgroup-detail")
     code = serializers.CharField(source="working_group.code", read_only=True)
     name = serializers.CharField(source="working_group.name", read_only=True)
-    owner: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    members: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="code", many=True, read_only=True
-    )
+    owner = read_only_slug("code")
+    members = read_only_slug("code", many=True)
 
     class Meta:
         model = JointGroup
@@ -444,15 +429,9 @@ class JointGroupCreateSerializer(serializers.Serializer[Any]):
 class GroupTaskSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="comms-api:grouptask-detail")
     group: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(read_only=True)
-    assigned_centre: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
-    )
-    changed_by_centre: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
-    )
-    case: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="reference", read_only=True, allow_null=True
-    )
+    assigned_centre = read_only_slug("code")
+    changed_by_centre = read_only_slug("code")
+    case = read_only_slug("reference", allow_null=True)
 
     class Meta:
         model = GroupTask

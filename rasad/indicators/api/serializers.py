@@ -8,7 +8,12 @@ from rest_framework import serializers
 
 from rasad.api.fields import DateField
 from rasad.api.lean import Computed, LeanList
-from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField, organization_field
+from rasad.api.serializers import (
+    RasadModelSerializer,
+    ScopedSlugRelatedField,
+    organization_field,
+    read_only_slug,
+)
 from rasad.indicators import validation
 from rasad.indicators.actions import (
     BaselineValues,
@@ -87,9 +92,7 @@ class IndicatorSerializer(RasadModelSerializer):
     direction = serializers.ChoiceField(choices=Direction.choices)
     category = serializers.ChoiceField(choices=Category.choices)
     periodicity = serializers.ChoiceField(choices=Periodicity.choices, required=False)
-    depends_on: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="code", many=True, read_only=True
-    )
+    depends_on = read_only_slug("code", many=True)
 
     class Meta:
         model = Indicator
@@ -194,12 +197,8 @@ class FindingSerializer(serializers.Serializer[Any]):
 
 class ObservationSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="indicators-api:observation-detail")
-    organization: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
-    )
-    indicator: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
-    )
+    organization = read_only_slug("code")
+    indicator = read_only_slug("code")
     unit = serializers.SerializerMethodField()
     period = serializers.CharField(source="period_key", read_only=True)
     findings = serializers.SerializerMethodField()
@@ -356,12 +355,8 @@ class TargetSerializer(RasadModelSerializer):
 
 class AlertSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="indicators-api:alert-detail")
-    organization: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
-    )
-    indicator: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
-    )
+    organization = read_only_slug("code")
+    indicator = read_only_slug("code")
 
     class Meta:
         model = Alert

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField, person_field
+from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField, person_field, read_only_slug
 from rasad.core.models import Organization
 from rasad.intake.models import IntakeDocument, KnownPerson, OrganizationAlias, Proposal
 from rasad.intake.targets import targets_for
@@ -160,9 +160,7 @@ class OrganizationAliasSerializer(RasadModelSerializer):
 
 class KnownPersonSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="intake-api:knownperson-detail")
-    organization: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
-    )
+    organization = read_only_slug("code")
     source_proposal: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
         read_only=True
     )

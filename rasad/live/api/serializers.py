@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField
+from rasad.api.serializers import RasadModelSerializer, ScopedSlugRelatedField, read_only_slug
 from rasad.core.models import Organization
 from rasad.live.actions import DeviceValues
 from rasad.live.choices import AGENT_EVENT_KINDS, DeviceKind, ItemResult, Severity, Status
@@ -72,9 +72,7 @@ class DeviceSerializer(RasadModelSerializer):
 
 class DeviceEventSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="live-api:deviceevent-detail")
-    organization: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
-    )
+    organization = read_only_slug("code")
     device_serial = serializers.CharField(source="device.serial", read_only=True)
 
     class Meta:
@@ -101,9 +99,7 @@ class DeviceEventSerializer(RasadModelSerializer):
 
 class OutageSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="live-api:outage-detail")
-    organization: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
-    )
+    organization = read_only_slug("code")
     case_reference = serializers.CharField(source="case.reference", read_only=True, default=None)
 
     class Meta:
