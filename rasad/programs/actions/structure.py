@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -44,6 +45,37 @@ def _check_part(values: PartValues, errors: Errors) -> None:
         errors.add("weight", _("A weight is a whole number from 0 to 100."))
 
 
+def _snapshot(part: Axis | Objective) -> dict[str, Any]:
+    """What an axis's or an objective's audit event compares (an objective's axis too)."""
+    values: dict[str, Any] = {"title": part.title, "description": part.description, "weight": part.weight}
+    if isinstance(part, Objective):
+        values["axis"] = part.axis_id
+    return values
+
+
+def _write_part(
+    part: Axis | Objective,
+    values: PartValues,
+    *,
+    new: bool,
+    siblings: Callable[[], int],
+    moves: tuple[str, ...] = (),
+) -> None:
+    """Write ``values`` on ``part`` and save it (``moves``: the other fields a change saves). A new
+    part goes after its ``siblings()`` unless ``values`` say where."""
+    part.title = text(values.title, 300)
+    part.description = text(values.description)
+    part.weight = values.weight
+    if values.position is not None:
+        part.position = values.position
+    elif new:
+        part.position = siblings()
+    if new:
+        part.save()
+    else:
+        part.save(update_fields=[*moves, "title", "description", "weight", "position", "last_updated"])
+
+
 @transaction.atomic
 def do_save_axis(
     programme: Programme, values: PartValues, *, acting_user: User, instance: Axis | None = None
@@ -56,20 +88,9 @@ def do_save_axis(
     _check_part(values, errors)
     errors.raise_if_any()
     axis = instance or Axis(programme=locked)
-    old = {"title": axis.title, "description": axis.description, "weight": axis.weight} if instance else {}
-    axis.title = text(values.title, 300)
-    axis.description = text(values.description)
-    axis.weight = values.weight
-    if values.position is not None:
-        axis.position = values.position
-    elif instance is None:
-        axis.position = locked.axes.count()
-    if instance is None:
-        axis.save()
-    else:
-        axis.save(update_fields=["title", "description", "weight", "position", "last_updated"])
-    new = {"title": axis.title, "description": axis.description, "weight": axis.weight}
-    before, after = changes(old, new)
+    old = _snapshot(axis) if instance else {}
+    _write_part(axis, values, new=instance is None, siblings=locked.axes.count)
+    before, after = changes(old, _snapshot(axis))
     audit_programme(
         ProgrammeAuditEvent.AXIS_SAVED,
         locked,
@@ -115,35 +136,10 @@ def do_save_objective(
         errors.add("axis", _("An objective stays in its programme."))
     errors.raise_if_any()
     objective = instance or Objective(programme=locked)
-    old = (
-        {
-            "title": objective.title,
-            "axis": objective.axis_id,
-            "weight": objective.weight,
-            "description": objective.description,
-        }
-        if instance
-        else {}
-    )
+    old = _snapshot(objective) if instance else {}
     objective.axis = axis
-    objective.title = text(values.title, 300)
-    objective.description = text(values.description)
-    objective.weight = values.weight
-    if values.position is not None:
-        objective.position = values.position
-    elif instance is None:
-        objective.position = axis.objectives.count()
-    if instance is None:
-        objective.save()
-    else:
-        objective.save(update_fields=["axis", "title", "description", "weight", "position", "last_updated"])
-    new = {
-        "title": objective.title,
-        "axis": objective.axis_id,
-        "weight": objective.weight,
-        "description": objective.description,
-    }
-    before, after = changes(old, new)
+    _write_part(objective, values, new=instance is None, siblings=axis.objectives.count, moves=("axis",))
+    before, after = changes(old, _snapshot(objective))
     audit_programme(
         ProgrammeAuditEvent.OBJECTIVE_SAVED,
         locked,
