@@ -17,7 +17,14 @@ from rasad.greenjobs.actions import BusinessValues, OutcomeValues, SchemeValues
 from rasad.greenjobs.choices import BusinessSize, Milestone, SchemeKind
 from rasad.greenjobs.models import Business, Certificate, Occupation, Scheme
 from rasad.lib import formatting
-from rasad.web.forms import JalaliDateField, NormalizedCharField, NumberInput, StyledForm, typed_number
+from rasad.web.forms import (
+    JalaliDateField,
+    NormalizedCharField,
+    NumberInput,
+    StyledForm,
+    scoped_choices,
+    typed_number,
+)
 
 
 class _WholeNumberField(forms.Field):
@@ -80,9 +87,7 @@ class ApplicationForm(StyledForm):
     def __init__(self, *args: Any, scheme: Scheme, businesses: QuerySet[Business], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.scheme = scheme
-        field = self.fields["business"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = businesses
+        field = scoped_choices(self, "business", businesses)
         if businesses.count() == 1:
             field.initial = businesses.first()
         for document in scheme.documents:
@@ -160,9 +165,7 @@ class BusinessForm(StyledForm):
 
     def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["organization"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = organizations
+        scoped_choices(self, "organization", organizations)
 
     def clean_sector_code(self) -> str:
         from rasad.lib.persian import to_latin_digits
@@ -269,9 +272,7 @@ class SchemeForm(StyledForm):
             ("environment_office", offices),
             ("training_office", offices),
         ):
-            field = self.fields[name]
-            assert isinstance(field, forms.ModelChoiceField)
-            field.queryset = queryset
+            scoped_choices(self, name, queryset)
 
     def values(self, instance: Scheme | None = None) -> SchemeValues:
         data = self.cleaned_data
@@ -352,9 +353,7 @@ class CertificateRequestForm(StyledForm):
             ("assessment", assessments),
             ("renews", certificates),
         ):
-            field = self.fields[name]
-            assert isinstance(field, forms.ModelChoiceField)
-            field.queryset = queryset
+            scoped_choices(self, name, queryset)
 
 
 class SiteVisitForm(StyledForm):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rasad.core.models import Organization
 from rasad.intake.choices import ProposalField
 from rasad.intake.models import OrganizationAlias, Proposal
-from rasad.web.forms import ActionFormMixin, JalaliDateField, NormalizedCharField
+from rasad.web.forms import ActionFormMixin, JalaliDateField, NormalizedCharField, scoped_choices
 
 
 class SubmitDocumentForm(ActionFormMixin, forms.Form):
@@ -47,10 +47,7 @@ class SubmitDocumentForm(ActionFormMixin, forms.Form):
 
     def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["organization"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = organizations
-        field.widget.attrs["class"] = "form-select"
+        scoped_choices(self, "organization", organizations).widget.attrs["class"] = "form-select"
         for name in ("title", "document_date"):
             self.fields[name].widget.attrs.setdefault("class", "form-control")
 
@@ -143,6 +140,4 @@ class AliasForm(ActionFormMixin, forms.ModelForm[OrganizationAlias]):
 
     def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["organization"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = organizations
+        scoped_choices(self, "organization", organizations)

@@ -303,6 +303,4 @@ class AnnounceForm(StyledForm):
 
     def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["organization"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = organizations.order_by("path")
+        scoped_choices(self, "organization", organizations.order_by("path"))
