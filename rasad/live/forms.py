@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from rasad.cases.workflow import Action
 from rasad.core.models import User
 from rasad.live.choices import DeviceKind
-from rasad.web.forms import ActionFormMixin, IntegerNumberField, scoped_choices
+from rasad.web.forms import ActionFormMixin, IntegerNumberField, StyledForm, scoped_choices
 
 
-class DeviceForm(ActionFormMixin, forms.Form):
+class DeviceForm(StyledForm):
     kind = forms.ChoiceField(label=_("Type"), choices=DeviceKind.choices)
     serial = forms.CharField(label=_("Serial number"), max_length=64)
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
@@ -27,8 +27,6 @@ class DeviceForm(ActionFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            field.widget.attrs.setdefault("class", "form-select" if name == "kind" else "form-control")
         self.fields["serial"].widget.attrs["class"] = "form-control ltr"
         self.fields["heartbeat_interval"].widget.attrs["class"] = "form-control ltr"
 
