@@ -18,7 +18,7 @@ the story needs it, so the timelines and the audit trail read like real use. Ide
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import TextIO
+from typing import Any, TextIO
 
 from django.db import transaction
 from django.utils import timezone
@@ -90,7 +90,7 @@ def _category(code: str) -> Category:
 
 
 def _open(
-    username: str, organization: str, kind: str, category: str, title: str, when: datetime, **values: object
+    username: str, organization: str, kind: str, category: str, title: str, when: datetime, **values: Any
 ) -> Case:
     return do_open_case(
         CaseValues(
@@ -98,14 +98,14 @@ def _open(
             category=_category(category),
             title=title,
             reporter_organization=_org(organization),
-            **values,  # type: ignore[arg-type]
+            **values,
         ),
         acting_user=_user(username),
         now=when,
     )
 
 
-def _step(case: Case, username: str, action: str, when: datetime, note: str = "", **extra: object) -> Case:
+def _step(case: Case, username: str, action: str, when: datetime, note: str = "", **extra: Any) -> Case:
     case.refresh_from_db()
     return do_transition_case(
         case,
@@ -114,7 +114,7 @@ def _step(case: Case, username: str, action: str, when: datetime, note: str = ""
         note=note,
         expected_version=case.version,
         now=when,
-        **extra,  # type: ignore[arg-type]
+        **extra,
     )
 
 

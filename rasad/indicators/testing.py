@@ -7,7 +7,7 @@ import itertools
 import uuid
 from datetime import date
 
-from rasad.core.models import Organization
+from rasad.core.models import Organization, User
 from rasad.indicators.actions import (
     BaselineValues,
     CriterionValues,
@@ -58,12 +58,12 @@ def record(
     period: str,
     value: float,
     *,
-    user: object = None,
+    user: User | None = None,
     comment: str = "",
 ) -> Observation:
     result = do_record_observations(
         [ObservationInput(organization, indicator(code), JalaliPeriod.parse(period), value, comment)],
-        acting_user=user,  # type: ignore[arg-type]
+        acting_user=user,
     )
     return result.observations[0]
 

@@ -19,7 +19,7 @@ some are overdue. Idempotent.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import TextIO
+from typing import Any, TextIO
 
 from django.db import transaction
 from django.utils import timezone
@@ -447,7 +447,7 @@ OWNER_SIDE = {
 LEAD_SIDE = {"DOE": "doe.analyst", "DOE-QOM": "qom-doe.coordinator", "KER-CSC": "kerman-csc.coordinator"}
 
 
-def _step(case: Case, username: str, action: str, when: datetime, note: str = "", **extra: object) -> Case:
+def _step(case: Case, username: str, action: str, when: datetime, note: str = "", **extra: Any) -> Case:
     case.refresh_from_db()
     return do_transition_case(
         case,
@@ -456,7 +456,7 @@ def _step(case: Case, username: str, action: str, when: datetime, note: str = ""
         note=note,
         expected_version=case.version,
         now=when,
-        **extra,  # type: ignore[arg-type]
+        **extra,
     )
 
 

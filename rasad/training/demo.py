@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 from decimal import Decimal
-from typing import TextIO
+from typing import Any, TextIO
 
 from django.db import transaction
 from django.utils import timezone
@@ -98,7 +98,7 @@ def _at(now: datetime, days: int, hour: int = 9) -> datetime:
 
 
 def _course(
-    actor: User, organization: str, code: str, title: str, hours: int, mode: str, **values: object
+    actor: User, organization: str, code: str, title: str, hours: int, mode: str, **values: Any
 ) -> Course:
     return do_save_course(
         CourseValues(
@@ -107,7 +107,7 @@ def _course(
             title=title,
             hours=hours,
             mode=mode,
-            **values,  # type: ignore[arg-type]
+            **values,
         ),
         acting_user=actor,
     )
