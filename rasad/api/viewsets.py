@@ -42,6 +42,7 @@ from rasad.core.access import visible_rows
 SCOPE_ACTION_ATTRIBUTE = "scope_action"
 
 ActionMethod = TypeVar("ActionMethod", bound=Callable[..., Any])
+_Body = TypeVar("_Body", bound=BaseSerializer[Any])
 
 
 def scope_action(verb: str) -> Callable[[ActionMethod], ActionMethod]:
@@ -170,6 +171,15 @@ class ScopedViewSetMixin(viewsets.GenericViewSet[Any]):
             return None
         key = (view, verb, scope.is_everything, scope.rules)
         return Shape(key if filtering is None else (*key, filtering.key), filtering)
+
+    def read_body(self, serializer_class: type[_Body], *, partial: bool = False) -> _Body:
+        """The request's body read by ``serializer_class`` in this request's context; one that
+        does not validate is the API's 400 with the fields' errors."""
+        body = serializer_class(
+            data=self.request.data, context=self.get_serializer_context(), partial=partial
+        )
+        body.is_valid(raise_exception=True)
+        return body
 
     def reply(
         self, serializer_class: type[BaseSerializer[Any]], instance: Any, code: int | None = None

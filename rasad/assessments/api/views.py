@@ -178,8 +178,7 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
     def import_file(self, request: Request) -> Response:
         """A new instrument (a draft) from a spreadsheet: every bad row is reported, and nothing
         is written unless the whole file is valid."""
-        serializer = InstrumentImportSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(InstrumentImportSerializer)
         upload = serializer.validated_data["file"]
         instrument = do_import_instrument(
             serializer.to_values(), _file_bytes(upload), upload.name, acting_user=acting_user(request)
@@ -196,8 +195,7 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
         """Replace the structure from a spreadsheet (in the next version when a cycle uses this
         one)."""
         instrument = self.get_object()
-        serializer = FileSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(FileSerializer)
         upload = serializer.validated_data["file"]
         target = do_replace_structure(
             instrument, _file_bytes(upload), upload.name, acting_user=acting_user(request)
@@ -222,8 +220,7 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
         """Replace the version's bands: ``{"bands": [{"name": "...", "minimum": 600}, ...]}`` (in
         the next version when a cycle uses this one; the answer is the version changed)."""
         instrument = self.get_object()
-        serializer = BandsInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(BandsInputSerializer)
         written = do_set_bands(instrument, serializer.to_values(), acting_user=acting_user(request))
         return self._instrument(written.instrument)
 
@@ -242,8 +239,7 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
         """Replace the version's bands from a spreadsheet in the format of ``bands-spreadsheet``:
         every bad row is reported and nothing changes unless the whole file is valid."""
         instrument = self.get_object()
-        serializer = FileSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(FileSerializer)
         upload = serializer.validated_data["file"]
         written = do_import_bands(
             instrument, _file_bytes(upload), upload.name, acting_user=acting_user(request)
@@ -388,8 +384,7 @@ class CycleViewSet(ScopedModelViewSet):
         """Name a second agency to audit chosen sections (``{"organization": "DOE", "sections":
         ["E"]}``); its score overrides the consensus for those sections, and both are kept."""
         cycle = self.get_object()
-        serializer = AuditNameSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(AuditNameSerializer)
         organization = serializer.validated_data["organization"]
         codes = serializer.validated_data["sections"]
         sections = list(Section.objects.filter(instrument_id=cycle.instrument_id, code__in=codes))
@@ -504,8 +499,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         """Save some of the organization's own answers (all checked first; one bad answer
         refuses them all): ``{"answers": [{"item": "A1.1", "answer": "yes"}, ...]}``."""
         assessment = self.get_object()
-        serializer = AnswersSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(AnswersSerializer)
         do_save_answers(assessment, serializer.to_values(assessment), acting_user=acting_user(request))
         return self._respond(assessment)
 
@@ -575,8 +569,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
     def evidence(self, request: Request, pk: Any = None) -> Response:
         """Attach a file to an item (``item``: its code) or to the whole self-assessment."""
         assessment = self.get_object()
-        serializer = EvidenceUploadSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(EvidenceUploadSerializer)
         code = serializer.validated_data["item"]
         item = None
         if code:
@@ -610,8 +603,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         """Assign an assessor acting for an organization with no conflict of interest (not the
         assessed organization, its subtree or above it)."""
         assessment = self.get_object()
-        serializer = AssignSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(AssignSerializer)
         reviewer = User.objects.filter(username=serializer.validated_data["reviewer"], is_active=True).first()
         if reviewer is None:
             raise serializers.ValidationError({"reviewer": [_("No such person.")]})
@@ -628,8 +620,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         """Give a submitted self-assessment back to the organization (``{"reason": "..."}``),
         while the window is open and before any assessor has submitted a review."""
         assessment = self.get_object()
-        serializer = AssessmentReasonSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(AssessmentReasonSerializer)
         do_reopen_assessment(
             assessment, acting_user=acting_user(request), reason=serializer.validated_data["reason"]
         )
@@ -642,8 +633,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         """Withdraw an assessor (``{"reviewer": "<user name>", "reason": "..."}``) until the
         consensus is recorded; their scores are kept in the audit trail."""
         assessment = self.get_object()
-        serializer = AssessmentWithdrawSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(AssessmentWithdrawSerializer)
         review = Review.objects.filter(
             assessment=assessment,
             kind=ReviewKind.ASSESSOR,
@@ -669,8 +659,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         ).first()
         if review is None:
             raise refusal()
-        serializer = ReviewScoresSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(ReviewScoresSerializer)
         actor = acting_user(request)
         do_save_review_scores(review, serializer.to_values(assessment), acting_user=actor)
         if serializer.validated_data["submit"]:
@@ -685,8 +674,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         the audit); made after the consensus, before the result is final."""
         assessment = self.get_object()
         audit_of(assessment, acting_user(request))  # those who audit nothing here: 404 before the body
-        serializer = ReviewScoresSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(ReviewScoresSerializer)
         do_save_audit_scores(
             assessment,
             serializer.to_values(assessment),
@@ -703,8 +691,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         differ (where they agree, their answer stands)."""
         assessment = self.get_object()
         _require_lead(assessment, acting_user(request))
-        serializer = AnswersSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(AnswersSerializer)
         do_agree_consensus(assessment, serializer.to_values(assessment), acting_user=acting_user(request))
         return self._respond(assessment)
 
@@ -716,8 +703,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         "strengths": "...", "improvements": "..."}]}``."""
         assessment = self.get_object()
         _require_lead(assessment, acting_user(request))
-        serializer = FeedbackInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(FeedbackInputSerializer)
         criteria = {c.code: c for c in Criterion.objects.filter(instrument_id=assessment.cycle.instrument_id)}
         entries = []
         unknown = []
@@ -750,8 +736,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         """A non-compliant section of the final assessment proposes a risk for the assessed
         organization with one treatment action (once per section); the cycle's owner decides."""
         assessment = self.get_object()
-        serializer = ProposeRiskSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(ProposeRiskSerializer)
         finding = Finding.objects.filter(
             assessment=assessment, section__code=serializer.validated_data["section"]
         ).first()
@@ -799,8 +784,7 @@ class RiskRegisterViewSet(ScopedReadOnlyViewSet):
         and set its next review; in the scope of the organization that owns the risk."""
         case = self.get_object()
         require_register(acting_user(request), "change", case, RiskRating)  # 404 before the body
-        serializer = RiskRatingInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(RiskRatingInputSerializer)
         data = serializer.validated_data
         do_rate_risk(
             case,
@@ -817,8 +801,7 @@ class RiskRegisterViewSet(ScopedReadOnlyViewSet):
         """Add an action to the risk's treatment plan (``title``, ``owner`` code, ``due_on``)."""
         case = self.get_object()
         require_register(acting_user(request), "add", case, RiskAction)  # 404 before the body
-        serializer = RiskActionInputSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(RiskActionInputSerializer)
         data = serializer.validated_data
         do_add_risk_action(
             case, data["title"], data["owner"], data["due_on"], acting_user=acting_user(request)
@@ -872,8 +855,7 @@ class RiskRatingViewSet(ScopedReadOnlyViewSet):
     )
     @scope_action("change")
     def import_file(self, request: Request) -> Response:
-        upload = ImportUploadSerializer(data=request.data)
-        upload.is_valid(raise_exception=True)
+        upload = self.read_body(ImportUploadSerializer)
         file = upload.validated_data["file"]
         report = RiskRatingImporter(acting_user=acting_user(request)).run(
             _file_bytes(file), file_name=file.name or "upload", dry_run=upload.validated_data["dry_run"]

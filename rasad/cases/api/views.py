@@ -97,8 +97,7 @@ class CaseViewSet(ScopedModelViewSet):
     @extend_schema(request=CaseUpdateSerializer, responses=CaseSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         case = self.get_object()
-        serializer = CaseUpdateSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(CaseUpdateSerializer, partial=True)
         case = do_update_case(case, dict(serializer.validated_data), acting_user=acting_user(request))
         return self.reply(CaseSerializer, case)
 
@@ -112,8 +111,7 @@ class CaseViewSet(ScopedModelViewSet):
         # Someone who may take no step (a viewer) is refused before the body is read.
         if not may_take_steps(case, acting_user(request)):
             raise refuse(request.user, case, action="transition")
-        serializer = TransitionSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(TransitionSerializer)
         data = serializer.validated_data
         case = do_transition_case(
             case,
@@ -135,8 +133,7 @@ class CaseViewSet(ScopedModelViewSet):
         # Someone who may not assign the owner's cases is refused before the body is read.
         if not may_escalate_owner_cases(case, acting_user(request)):
             raise refuse(request.user, case, action="escalate")
-        serializer = EscalationSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(EscalationSerializer)
         case = do_escalate_case_by_hand(
             case,
             acting_user=acting_user(request),
@@ -171,8 +168,7 @@ class CaseViewSet(ScopedModelViewSet):
         case = _case(request, pk, "comment" if request.method == "POST" else "view")
         context = self.get_serializer_context()
         if request.method == "POST":
-            body = CommentBodySerializer(data=request.data)
-            body.is_valid(raise_exception=True)
+            body = self.read_body(CommentBodySerializer)
             comment = do_add_comment(
                 case,
                 body.validated_data["body"],
@@ -189,8 +185,7 @@ class CaseViewSet(ScopedModelViewSet):
         case = _case(request, pk, "comment" if request.method == "POST" else "view")
         context = self.get_serializer_context()
         if request.method == "POST":
-            upload = AttachmentUploadSerializer(data=request.data)
-            upload.is_valid(raise_exception=True)
+            upload = self.read_body(AttachmentUploadSerializer)
             attachment = do_add_attachment(
                 case,
                 upload.validated_data["file"],
@@ -209,8 +204,7 @@ class CaseViewSet(ScopedModelViewSet):
         """Merge the given duplicate cases into this one (consolidation)."""
         # Merging is forwarding (cases.forward_case): refused before the body is read.
         case = _case(request, pk, "forward")
-        serializer = MergeSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(MergeSerializer)
         duplicates = list(
             Case.objects.visible_to(request.user).filter(pk__in=serializer.validated_data["duplicates"])
         )

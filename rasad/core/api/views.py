@@ -109,8 +109,7 @@ class OrganizationViewSet(ScopedModelViewSet):
     def import_file(self, request: Request) -> Response:
         if organization_scope(request.user, Organization, "add").is_nothing:
             raise exceptions.PermissionDenied(_("You may not create these here."))
-        upload = ImportUploadSerializer(data=request.data)
-        upload.is_valid(raise_exception=True)
+        upload = self.read_body(ImportUploadSerializer)
         return run_import(OrganizationImporter(acting_user=acting_user(request)), upload.validated_data)
 
 
@@ -173,8 +172,7 @@ class UserViewSet(ScopedReadOnlyViewSet):
         """Change your own password: the current one and the new one (the password rules apply).
         Audited; the answer is empty."""
         user = acting_user(request)
-        serializer = PasswordChangeSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(PasswordChangeSerializer)
         data = serializer.validated_data
         do_change_password(user, data["old_password"], data["new_password"], acting_user=user)
         return Response(status=status.HTTP_204_NO_CONTENT)

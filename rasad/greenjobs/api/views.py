@@ -173,8 +173,7 @@ class ApplicationViewSet(ScopedModelViewSet):
         return self.reply(ApplicationSerializer, fresh, code)
 
     def _note(self, request: Request) -> str:
-        serializer = NoteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(NoteSerializer)
         return str(serializer.validated_data.get("note", ""))
 
     @extend_schema(
@@ -186,8 +185,7 @@ class ApplicationViewSet(ScopedModelViewSet):
         """Attach a required document (``requirement``: its code) to a draft or returned
         application."""
         application = self.get_object()
-        upload = DocumentUploadSerializer(data=request.data)
-        upload.is_valid(raise_exception=True)
+        upload = self.read_body(DocumentUploadSerializer)
         file = upload.validated_data["file"]
         if file.size > MAX_DOCUMENT_BYTES:
             raise exceptions.ValidationError({"file": [formatting.file_too_large(MAX_DOCUMENT_BYTES)]})
@@ -209,8 +207,7 @@ class ApplicationViewSet(ScopedModelViewSet):
     def resubmit(self, request: Request, pk: Any = None) -> Response:
         """Correct a returned application and send it back to the office that returned it."""
         application = self.get_object()
-        serializer = CorrectionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(CorrectionSerializer)
         data = serializer.validated_data
         correction = Correction(
             amount_requested=data.get("amount_requested"),
@@ -258,8 +255,7 @@ class ApplicationViewSet(ScopedModelViewSet):
     def approve(self, request: Request, pk: Any = None) -> Response:
         """Labour office: approve an amount, within what remains of the scheme's budget."""
         application = self.get_object()
-        serializer = ApproveSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(ApproveSerializer)
         data = serializer.validated_data
         return self._answer(
             do_approve_application(
@@ -273,8 +269,7 @@ class ApplicationViewSet(ScopedModelViewSet):
     def instalments(self, request: Request, pk: Any = None) -> Response:
         """Labour office: record an instalment paid (never beyond the approved amount)."""
         application = self.get_object()
-        serializer = InstalmentInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(InstalmentInputSerializer)
         data = serializer.validated_data
         do_pay_instalment(
             application,
@@ -301,8 +296,7 @@ class ApplicationViewSet(ScopedModelViewSet):
     def send_back(self, request: Request, pk: Any = None) -> Response:
         """The office of the current step returns the application for correction."""
         application = self.get_object()
-        serializer = GreenReasonSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(GreenReasonSerializer)
         return self._answer(
             do_return_application(
                 application, reason=serializer.validated_data["reason"], acting_user=acting_user(request)
@@ -315,8 +309,7 @@ class ApplicationViewSet(ScopedModelViewSet):
     def refuse(self, request: Request, pk: Any = None) -> Response:
         """The office of the current step refuses the application, with reasons."""
         application = self.get_object()
-        serializer = GreenReasonSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(GreenReasonSerializer)
         return self._answer(
             do_refuse_application(
                 application, reason=serializer.validated_data["reason"], acting_user=acting_user(request)
@@ -354,8 +347,7 @@ class CertificateViewSet(ScopedModelViewSet):
     def visit(self, request: Request, pk: Any = None) -> Response:
         """Environment office: the day of the site visit and its findings."""
         certificate = self.get_object()
-        serializer = SiteVisitSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(SiteVisitSerializer)
         data = serializer.validated_data
         return self._answer(
             do_record_site_visit(
@@ -372,8 +364,7 @@ class CertificateViewSet(ScopedModelViewSet):
     def grant(self, request: Request, pk: Any = None) -> Response:
         """Environment office: grant the certificate for ``valid_months`` Jalali months."""
         certificate = self.get_object()
-        serializer = CertificateGrantSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(CertificateGrantSerializer)
         return self._answer(
             do_grant_certificate(
                 certificate,
@@ -388,8 +379,7 @@ class CertificateViewSet(ScopedModelViewSet):
     def refuse(self, request: Request, pk: Any = None) -> Response:
         """Environment office: refuse the certification, with reasons."""
         certificate = self.get_object()
-        serializer = GreenReasonSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(GreenReasonSerializer)
         return self._answer(
             do_refuse_certificate(
                 certificate, reason=serializer.validated_data["reason"], acting_user=acting_user(request)

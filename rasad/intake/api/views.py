@@ -71,8 +71,7 @@ class IntakeDocumentViewSet(
 
     @extend_schema(request=IntakeSubmissionSerializer, responses={201: IntakeDocumentSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        submission = IntakeSubmissionSerializer(data=request.data, context=self.get_serializer_context())
-        submission.is_valid(raise_exception=True)
+        submission = self.read_body(IntakeSubmissionSerializer)
         data = submission.validated_data
         upload = data.get("file")
         read = read_upload(upload.name, upload.read()) if upload else read_pasted(data["text"])
@@ -99,8 +98,7 @@ class IntakeDocumentViewSet(
         """Accept several proposals at once, each as its default target or the one named, with
         corrected values; all of them or none."""
         document = self._reviewable(pk)
-        serializer = AcceptSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(AcceptSerializer)
         items = serializer.validated_data["proposals"]
         proposals = {p.pk: p for p in document.proposals.filter(pk__in=[i["proposal"] for i in items])}
         acceptances = []
@@ -120,8 +118,7 @@ class IntakeDocumentViewSet(
     @scope_action("review")
     def reject(self, request: Request, pk: Any = None) -> Response:
         document = self._reviewable(pk)
-        serializer = RejectSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(RejectSerializer)
         ids = serializer.validated_data["proposals"]
         proposals = list(document.proposals.filter(pk__in=ids))
         if len(proposals) != len(set(ids)):
@@ -147,8 +144,7 @@ class ProposalViewSet(
     @extend_schema(request=ProposalCorrectionSerializer, responses=ProposalSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         proposal = self.get_object()
-        serializer = ProposalCorrectionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(ProposalCorrectionSerializer)
         changes = serializer.validated_data.get("values") or {}
         if changes:
             proposal = do_correct_proposal(proposal, changes, acting_user=acting_user(request))

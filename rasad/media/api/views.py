@@ -145,8 +145,7 @@ class StatementViewSet(SavedByActionMixin, ScopedModelViewSet):
     def send_back(self, request: Request, pk: Any = None) -> Response:
         """Send a statement in review (or approved) back to draft, with an optional note."""
         statement = self.get_object()
-        body = ReturnSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = self.read_body(ReturnSerializer)
         return self._answer(
             do_return_statement(statement, acting_user=acting_user(request), note=body.validated_data["note"])
         )
@@ -159,8 +158,7 @@ class StatementViewSet(SavedByActionMixin, ScopedModelViewSet):
         working hours (``working``) or clock hours (``clock``) from now, or ``due_at``
         (``fixed``)."""
         statement = self.get_object()
-        body = IssueSerializer(data=request.data, context=self.get_serializer_context())
-        body.is_valid(raise_exception=True)
+        body = self.read_body(IssueSerializer)
         data = body.validated_data
         deadline = Deadline(data["deadline_basis"], data.get("deadline_hours"), data.get("due_at"))
         return self._answer(
@@ -185,8 +183,7 @@ class StatementViewSet(SavedByActionMixin, ScopedModelViewSet):
     def attachments(self, request: Request, pk: Any = None) -> Response:
         """Add a file to a draft (PDF, image, Word, Excel, text; at most 10 MB)."""
         statement = self.get_object()
-        upload = StatementFileUploadSerializer(data=request.data)
-        upload.is_valid(raise_exception=True)
+        upload = self.read_body(StatementFileUploadSerializer)
         attachment = do_add_statement_attachment(
             statement, upload.validated_data["file"], acting_user=acting_user(request)
         )
@@ -245,8 +242,7 @@ class RecipientViewSet(ScopedReadOnlyViewSet):
         """Published (``channel`` and ``evidence_url`` or ``evidence_file``), not applicable or
         declined (``reason``)."""
         recipient = self.get_object()
-        body = ResponseSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = self.read_body(ResponseSerializer)
         data = body.validated_data
         values = ResponseValues(
             outcome=data["outcome"],
@@ -288,8 +284,7 @@ class CrisisViewSet(ScopedModelViewSet):
     @scope_action("change")
     def close(self, request: Request, pk: Any = None) -> Response:
         crisis = self.get_object()
-        body = CloseCrisisSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = self.read_body(CloseCrisisSerializer)
         closed = do_close_crisis(
             crisis, body.validated_data["closing_summary"], acting_user=acting_user(request)
         )
@@ -318,8 +313,7 @@ class CrisisViewSet(ScopedModelViewSet):
         crisis = self.get_object()
         if not may_write_on_timeline(acting_user(request), crisis):
             raise refusal()  # before the body is read: the same 404 as a missing crisis
-        body = NewEntrySerializer(data=request.data, context=self.get_serializer_context())
-        body.is_valid(raise_exception=True)
+        body = self.read_body(NewEntrySerializer)
         data = body.validated_data
         entry = do_add_timeline_entry(
             crisis,
@@ -372,8 +366,7 @@ class RumourViewSet(ScopedModelViewSet):
     @scope_action("change")
     def assign(self, request: Request, pk: Any = None) -> Response:
         rumour = self.get_object()
-        body = AssignRumourSerializer(data=request.data, context=self.get_serializer_context())
-        body.is_valid(raise_exception=True)
+        body = self.read_body(AssignRumourSerializer)
         return self.reply(
             RumourSerializer,
             do_assign_rumour(rumour, body.validated_data["agency"], acting_user=acting_user(request)),
@@ -386,8 +379,7 @@ class RumourViewSet(ScopedModelViewSet):
         rumour = self.get_object()
         if not may_answer(acting_user(request), rumour):
             raise refusal()  # before the body is read: the same 404 as a missing rumour
-        body = AnswerRumourSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = self.read_body(AnswerRumourSerializer)
         return self.reply(
             RumourSerializer,
             do_answer_rumour(rumour, body.validated_data["response"], acting_user=acting_user(request)),
@@ -441,8 +433,7 @@ class PlannedItemViewSet(ScopedModelViewSet):
         item = self.get_object()
         if not may_publish(acting_user(request), item):
             raise refusal()  # before the body is read: the same 404 as a missing item
-        body = PublishItemSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = self.read_body(PublishItemSerializer)
         return self.reply(
             PlannedItemSerializer,
             do_publish_planned_item(item, body.validated_data["link"], acting_user=acting_user(request)),
@@ -453,8 +444,7 @@ class PlannedItemViewSet(ScopedModelViewSet):
     @scope_action("change")
     def cancel(self, request: Request, pk: Any = None) -> Response:
         item = self.get_object()
-        body = CancelItemSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = self.read_body(CancelItemSerializer)
         return self.reply(
             PlannedItemSerializer,
             do_cancel_planned_item(item, body.validated_data["reason"], acting_user=acting_user(request)),

@@ -143,8 +143,7 @@ class ProgrammeViewSet(ScopedModelViewSet):
         """One status step: activate, suspend, resume, complete, terminate, expire (a note is
         required to suspend and to terminate)."""
         programme = self.get_object()
-        serializer = ProgrammeTransitionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(ProgrammeTransitionSerializer)
         programme = do_transition_programme(
             programme,
             serializer.validated_data["step"],
@@ -167,8 +166,7 @@ class ProgrammeViewSet(ScopedModelViewSet):
     def axis_weights(self, request: Request, pk: Any = None) -> Response:
         """Set every axis's weight at once: ``{"weights": {"<axis id>": percent}}``, summing to 100."""
         programme = self.get_object()
-        serializer = WeightsSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(WeightsSerializer)
         do_set_axis_weights(programme, serializer.validated_data["weights"], acting_user=acting_user(request))
         programme.refresh_from_db()
         return self.reply(ProgrammeSerializer, programme)
@@ -190,8 +188,7 @@ class ProgrammeViewSet(ScopedModelViewSet):
         if request.method == "POST":
             # Attaching is changing the programme: refused like a missing one before the body is read.
             programme = access_object(Programme.objects.all(), request.user, pk, action="change")
-            upload = ProgrammeAttachmentUploadSerializer(data=request.data)
-            upload.is_valid(raise_exception=True)
+            upload = self.read_body(ProgrammeAttachmentUploadSerializer)
             attachment = do_add_programme_attachment(
                 programme,
                 upload.validated_data["file"],
@@ -229,8 +226,7 @@ class PartyViewSet(ScopedModelViewSet):
     @extend_schema(request=PartyUpdateSerializer, responses=PartySerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         party = self.get_object()
-        serializer = PartyUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(PartyUpdateSerializer)
         data = serializer.validated_data
         party = do_update_party(
             party,
@@ -263,8 +259,7 @@ class AxisViewSet(ScopedModelViewSet):
     @extend_schema(request=AxisUpdateSerializer, responses=AxisSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         axis = self.get_object()
-        serializer = AxisUpdateSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(AxisUpdateSerializer, partial=True)
         data = serializer.validated_data
         axis = do_save_axis(
             axis.programme,
@@ -284,8 +279,7 @@ class AxisViewSet(ScopedModelViewSet):
         """Set every objective's weight at once: ``{"weights": {"<objective id>": percent}}``,
         summing to 100."""
         axis = self.get_object()
-        serializer = WeightsSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(WeightsSerializer)
         do_set_objective_weights(axis, serializer.validated_data["weights"], acting_user=acting_user(request))
         return self.reply(AxisSerializer, axis)
 
@@ -419,8 +413,7 @@ class StatusReportViewSet(ScopedReadOnlyViewSet):
     @scope_action("submit")
     def submit(self, request: Request, pk: Any = None) -> Response:
         report = self.get_object()
-        serializer = ReportSubmitSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(ReportSubmitSerializer)
         report = do_submit_status_report(
             report, ReportValues(**serializer.validated_data), acting_user=acting_user(request)
         )

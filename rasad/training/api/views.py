@@ -136,8 +136,7 @@ class EventViewSet(SavedByActionMixin, ScopedModelViewSet):
     def enrol(self, request: Request, pk: Any = None) -> Response:
         """Enrol yourself, or (``user``) a person you may enrol; on the waiting list when full."""
         event = self.get_object()
-        serializer = EnrolSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(EnrolSerializer)
         user_id = serializer.validated_data.get("user")
         actor = acting_user(request)
         if user_id is None or user_id == actor.pk:
@@ -166,8 +165,7 @@ class EventViewSet(SavedByActionMixin, ScopedModelViewSet):
     def attendance(self, request: Request, pk: Any = None) -> Response:
         """Who attended (``marks``: enrolment id, attended, optional score)."""
         event = self.get_object()
-        serializer = AttendanceSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(AttendanceSerializer)
         marks = serializer.validated_data["marks"]
         found = {e.pk: e for e in event.enrolments.filter(pk__in=[m["enrolment"] for m in marks])}
         unknown = [m["enrolment"] for m in marks if m["enrolment"] not in found]
@@ -196,8 +194,7 @@ class EventViewSet(SavedByActionMixin, ScopedModelViewSet):
     @scope_action("attend")
     def roster(self, request: Request, pk: Any = None) -> Response:
         event = self.get_object()
-        upload = ImportUploadSerializer(data=request.data)
-        upload.is_valid(raise_exception=True)
+        upload = self.read_body(ImportUploadSerializer)
         return run_import(RosterImporter(event, acting_user=acting_user(request)), upload.validated_data)
 
     @extend_schema(request=AnnounceSerializer, responses={202: EventSerializer})
@@ -207,8 +204,7 @@ class EventViewSet(SavedByActionMixin, ScopedModelViewSet):
         """Announce the event to its audience (or, ``organization``, a part of it): the people are
         told in the background, once each."""
         event = self.get_object()
-        serializer = AnnounceSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(AnnounceSerializer)
         event = do_announce_event(
             event,
             acting_user=acting_user(request),
@@ -236,8 +232,7 @@ class EventViewSet(SavedByActionMixin, ScopedModelViewSet):
     def check_in(self, request: Request, pk: Any = None) -> Response:
         """Check yourself in with the code of the QR shown at the door (you must hold a place)."""
         event = self.get_object()
-        serializer = CheckInSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = self.read_body(CheckInSerializer)
         enrolment = do_check_in(event, serializer.validated_data["code"], acting_user=acting_user(request))
         return self.reply(EnrolmentSerializer, enrolment)
 
@@ -285,8 +280,7 @@ class CompletionViewSet(ScopedReadOnlyViewSet):
     )
     @scope_action("add")
     def import_file(self, request: Request) -> Response:
-        upload = ImportUploadSerializer(data=request.data)
-        upload.is_valid(raise_exception=True)
+        upload = self.read_body(ImportUploadSerializer)
         return run_import(CompletionImporter(acting_user=acting_user(request)), upload.validated_data)
 
 
