@@ -681,16 +681,16 @@ class PeopleImporter(TabularImporter[list[Any]]):
         seen: dict[int, int] = {}
         plan: list[ImportedNames] = []
         for row in table.rows:
-            written = row.text("username")
-            if not written:
+            as_written = row.text("username")
+            if not as_written:
                 report.add(row.number, "username", _("This cell is required."))
                 continue
-            person = people.get(written if written in found else to_latin_digits(written))
+            person = people.get(as_written if as_written in found else to_latin_digits(as_written))
             if person is None:
                 report.add(
                     row.number,
                     "username",
-                    _("Nobody you may change has the username “%(name)s”.") % {"name": written},
+                    _("Nobody you may change has the username “%(name)s”.") % {"name": as_written},
                 )
                 continue
             if person.pk in seen:
@@ -698,7 +698,7 @@ class PeopleImporter(TabularImporter[list[Any]]):
                     row.number,
                     "username",
                     _("The username “%(name)s” is already on row %(row)s.")
-                    % {"name": written, "row": formatting.number(seen[person.pk])},
+                    % {"name": as_written, "row": formatting.number(seen[person.pk])},
                 )
                 continue
             seen[person.pk] = row.number

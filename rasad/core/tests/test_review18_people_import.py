@@ -9,8 +9,8 @@ post are «ali۱» and «ali1»."""
 from __future__ import annotations
 
 import pytest
-from django.utils import translation
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from rasad.core.actions.people import do_create_user
 from rasad.core.importers import ImportReport, PeopleImporter
