@@ -674,32 +674,34 @@ class PeopleImporter(TabularImporter[list[Any]]):
         if not self.acting_user.is_superuser:
             # As on the administrators' form: a platform administrator's names are theirs to keep.
             people = {name: p for name, p in people.items() if not p.is_superuser or p == self.acting_user}
-        seen: dict[str, int] = {}
+        # Which username a row names depends on accounts out of the importer's reach: what it
+        # is told depends only on the person found, whom it may change. A row is named as it is
+        # written, and a person twice is the same person (whatever the spelling), never an
+        # unknown username twice: the answers for nobody and for somebody out of reach are one.
+        seen: dict[int, int] = {}
         plan: list[ImportedNames] = []
         for row in table.rows:
-            username = row.text("username")
-            if username not in found:
-                username = to_latin_digits(username)
-            if not username:
+            as_written = row.text("username")
+            if not as_written:
                 report.add(row.number, "username", _("This cell is required."))
                 continue
-            if username in seen:
-                report.add(
-                    row.number,
-                    "username",
-                    _("The username “%(name)s” is already on row %(row)s.")
-                    % {"name": username, "row": formatting.number(seen[username])},
-                )
-                continue
-            seen[username] = row.number
-            person = people.get(username)
+            person = people.get(as_written if as_written in found else to_latin_digits(as_written))
             if person is None:
                 report.add(
                     row.number,
                     "username",
-                    _("Nobody you may change has the username “%(name)s”.") % {"name": username},
+                    _("Nobody you may change has the username “%(name)s”.") % {"name": as_written},
                 )
                 continue
+            if person.pk in seen:
+                report.add(
+                    row.number,
+                    "username",
+                    _("The username “%(name)s” is already on row %(row)s.")
+                    % {"name": as_written, "row": formatting.number(seen[person.pk])},
+                )
+                continue
+            seen[person.pk] = row.number
             display_name = read_text(row, "display_name", report, max_length=150)
             latin_name = row.text("latin_name")
             if latin_name:

@@ -106,10 +106,16 @@ class _Publisher:
         self._queue: queue.SimpleQueue[list[str] | threading.Event | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._start = threading.Lock()
+        self._closed = False
 
     def hand(self, messages: list[str]) -> None:
         """Queue ``messages`` (in order) for Redis."""
         if not messages:
+            return
+        if self._closed:
+            # The threads' shutdown has stopped the thread and a thread still running commits:
+            # sent from here, since a thread started now might not run before the process ends.
+            _send(messages)
             return
         if self._thread is None:
             with self._start:
@@ -142,6 +148,7 @@ class _Publisher:
 
     def close(self) -> None:
         """Send what is queued, then stop the thread (at the process's exit)."""
+        self._closed = True
         thread = self._thread
         if thread is not None and thread.is_alive():
             self._queue.put(None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from rasad.core.actions.people import do_create_user
 from rasad.core.importers import ImportReport, PeopleImporter
@@ -54,3 +55,23 @@ def test_a_username_someone_out_of_reach_has_is_not_read_as_another(cast: Cast, 
     assert [error.column for error in report.sorted_errors()] == ["username"]
     assert User.objects.get(pk=latin.pk).latin_name == ""
     assert User.objects.get(pk=other.pk).latin_name == ""
+
+
+@pytest.mark.parametrize("rows", [[["bob۵", "", "Bob"]], [["bob۵", "", "Bob"], ["bob5", "", "Bob"]]])
+def test_a_username_out_of_reach_answers_as_one_nobody_has(
+    cast: Cast, isfahan_admin: User, rows: list[list[str]]
+):
+    """Review 20: the import's answer about people the importer may not change is the same
+    whether or not somebody has the username. The username was named as it was read («bob۵»
+    when somebody anywhere has it, «bob5», its digits read as Latin, when nobody has), and two
+    rows «bob۵» and «bob5» were one username twice only when nobody has «bob۵»: Isfahan's
+    administrator could learn, by any username written with Persian digits, whether an account
+    out of her reach has it."""
+    with translation.override("en"):
+        nobody = _import(isfahan_admin, rows).sorted_errors()
+        do_create_user("bob۵", acting_user=None, password=None, organization=cast.kerman_post)
+        somebody = _import(isfahan_admin, rows).sorted_errors()
+    assert somebody == nobody
+    assert [error.message for error in nobody] == [
+        f"Nobody you may change has the username “{row[0]}”." for row in rows
+    ]

@@ -188,3 +188,21 @@ def test_without_a_thread_to_be_had_the_push_is_sent_at_once(
         events.publish(events.make_event("test.publisher", {"n": 0}))
     assert [message["payload"]["n"] for message in redis.sent()] == [0]
     assert publisher._thread is None
+
+
+def test_a_push_handed_over_after_the_thread_stopped_is_still_sent(
+    publisher: events._Publisher, monkeypatch: pytest.MonkeyPatch, settings: Any
+):
+    """Review 20: the thread stops at the threads' shutdown (``close``), and a write that commits
+    after it (another thread's, still running) handed its push to a queue nobody read any more:
+    the push was lost (the group commit's own publisher, in session 18, started a thread again
+    for it). It is sent at once, from the thread that hands it over: a thread started as the
+    process ends might not run before it does."""
+    redis = SlowRedis()
+    redis.through.set()
+    settings.EVENT_BUS = "redis"
+    monkeypatch.setattr(events, "_redis", lambda: redis)
+    events.publish(events.make_event("test.publisher", {"n": 0}))
+    publisher.close()  # as at the threads' shutdown
+    events.publish(events.make_event("test.publisher", {"n": 1}))
+    assert [message["payload"]["n"] for message in redis.sent()] == [0, 1]
