@@ -132,7 +132,26 @@
       fetch(map.dataset.points, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(applyStates);
     }, 300);
   }
-  var BUSY = "form[data-testid=assign-form], form[data-testid=escalate-form]";
+  // A form open, or an action on its way (htmx marks the element whose request is pending): its
+  // answer is swapped into its card, which a refresh must not have replaced meanwhile.
+  var BUSY = "form[data-testid=assign-form], form[data-testid=escalate-form], .htmx-request";
+  var SAID = "[data-testid=incident-notice], [data-testid=incident-error]";
+  // What an action just said on its card ("acknowledged", a refusal) stays on the card that a
+  // refresh draws anew: a refresh must not take the answer away from the person who acted.
+  function keepSaid(html) {
+    var said = {};
+    incidents.querySelectorAll(SAID).forEach(function (node) {
+      var card = node.closest("[data-case]");
+      if (card) { (said[card.dataset.case] = said[card.dataset.case] || []).push(node); }
+    });
+    incidents.innerHTML = html;
+    Object.keys(said).forEach(function (pk) {
+      var card = incidents.querySelector("[data-case='" + pk + "']");
+      if (!card || card.querySelector(SAID)) { return; }
+      var actions = card.querySelector("form, .d-flex.flex-wrap");
+      said[pk].forEach(function (node) { card.insertBefore(node, actions && actions.parentNode === card ? actions : null); });
+    });
+  }
   function refreshIncidents() {
     if (!incidents || incidentTimer) { return; }
     incidentTimer = setTimeout(function () {
@@ -142,7 +161,7 @@
       if (incidents.querySelector(BUSY)) { refreshIncidents(); return; }
       fetch(incidents.dataset.url, { credentials: "same-origin" }).then(function (r) { return r.ok ? r.text() : null; }).then(function (html) {
         if (html === null || incidents.querySelector(BUSY)) { return; }
-        incidents.innerHTML = html;
+        keepSaid(html);
         if (window.htmx) { window.htmx.process(incidents); }
       });
     }, 1500);
@@ -158,13 +177,14 @@
   var url = feed.dataset.stream + "?last=" + encodeURIComponent(feed.dataset.last || "0");
   var source = new EventSource(url);
   // The stream replays missed events (Last-Event-ID) but not the pushes that only say "look
-  // again" (live.device, live.outage): after a reconnect the states and incidents are read anew.
-  var opened = false;
+  // again" (live.device, live.outage): whenever it opens, the first time included (something may
+  // have changed between the page's drawing and the stream's opening: review 20), the states and
+  // incidents are read anew.
   source.onopen = function () {
     stateLabel.textContent = stateLabel.dataset.live;
     stateLabel.dataset.state = "live";
-    if (opened) { refreshStates(); refreshIncidents(); }
-    opened = true;
+    refreshStates();
+    refreshIncidents();
   };
   source.onerror = function () { stateLabel.textContent = stateLabel.dataset.lost; stateLabel.dataset.state = "lost"; };
   source.addEventListener("live.event", function (message) {

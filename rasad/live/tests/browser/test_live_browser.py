@@ -199,6 +199,14 @@ def test_an_incident_is_acknowledged_and_assigned_in_place(journey: Any, cast: C
     page.wait_for_selector(f"[data-case='{isfahan.pk}'][data-status=triaged]")
     assert "تأیید دریافت شد" in page.locator("[data-testid=incident-notice]").inner_text()
     alice.check("acknowledged")
+    # A push that reads the incidents again (an outage elsewhere, the stream's opening) draws the
+    # cards anew and keeps what the action just said on its card (review 20).
+    card = f"[data-case='{isfahan.pk}']"
+    page.evaluate(f"document.querySelector(\"{card}\").dataset.drawn = 'before'")
+    page.evaluate("document.getElementById('live-feed').rasadStream.dispatchEvent(new Event('live.outage'))")
+    page.wait_for_selector(f"{card}:not([data-drawn])")  # the card drawn anew
+    notice = page.locator(f"[data-case='{isfahan.pk}'] [data-testid=incident-notice]")
+    assert "تأیید دریافت شد" in notice.inner_text()
     page.click(f"[data-case='{isfahan.pk}'] [data-testid=open-assign]")
     page.wait_for_selector("[data-testid=assign-form]")
     alice.check("choosing the assignee")
@@ -254,3 +262,43 @@ def test_the_command_view_reads_states_and_incidents_again_after_a_reconnect(jou
     page.wait_for_selector("[data-testid=post-row] [data-post-status][data-status=offline]", timeout=10_000)
     page.wait_for_selector(f"[data-case='{incident.pk}']", timeout=10_000)
     alice.check("read again after the reconnect")
+
+
+def test_the_command_view_reads_what_changed_before_its_stream_first_opened(journey: Any, cast: Cast):
+    """Review 20: the page is drawn, then its stream opens; an outage opened in between (its
+    incident pushed by ``live.outage``, which no replay brings) was missing until the next push
+    or a reload, as after a reconnect before session 19. The stream's first opening reads the
+    states and incidents again too (as the crisis room and the exports read theirs on every
+    opening). The test holds the stream's request while a post goes offline and its outage
+    opens."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from rasad.cases.choices import OPEN_STATUSES
+    from rasad.live.actions.incidents import incident_key
+    from rasad.live.tasks import sweep
+
+    world = posts_reporting(cast)
+    alice = journey("desktop")
+    page = alice.page
+    alice.sign_in("alice")
+    held: list[int] = []
+
+    def offline_meanwhile(route: Any) -> None:
+        if not held:
+            offline = timezone.now() + timedelta(seconds=world["isf"].heartbeat_interval * 4)
+            sweep(offline)  # the post's devices offline
+            sweep(offline + timedelta(minutes=settings.RASAD_LIVE_OUTAGE_MINUTES + 1))  # its outage
+            case = Case.objects.get(source_key=incident_key(cast.isfahan_post.pk), status__in=OPEN_STATUSES)
+            held.append(case.pk)
+        route.continue_()
+
+    page.route("**/live/stream/**", offline_meanwhile)
+    alice.go("/live/", check=False)
+    page.wait_for_selector("[data-testid=stream-state][data-state=live]")
+    assert held
+    page.wait_for_selector("[data-testid=post-row] [data-post-status][data-status=offline]", timeout=10_000)
+    page.wait_for_selector(f"[data-testid=incidents] [data-case='{held[0]}']", timeout=10_000)
+    alice.check("read again at the stream's first opening")
