@@ -128,7 +128,7 @@ class UserPreferenceMiddleware:
             # language the browser itself is set to.
             or (
                 translation.get_language_from_request(request)
-                if user is None and request.path.startswith("/api/") and "HTTP_ACCEPT_LANGUAGE" in request.META
+                if user is None and request.path.startswith("/api/") and "Accept-Language" in request.headers
                 else None
             )
         )

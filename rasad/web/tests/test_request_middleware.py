@@ -113,7 +113,8 @@ def test_a_token_request_answers_in_its_users_language_unless_it_asks_for_one(
     cast.alice.save(update_fields=["language"])
     secret = do_create_api_token(cast.alice, acting_user=cast.alice, name="language")[1]
     asked = {"HTTP_ACCEPT_LANGUAGE": header} if header else {}
-    response = APIClient().get("/api/v1/organizations/?limit=0", HTTP_AUTHORIZATION=f"Bearer {secret}", **asked)
+    client = APIClient(HTTP_AUTHORIZATION=f"Bearer {secret}", **asked)
+    response = client.get("/api/v1/organizations/?limit=0")
     assert (response.status_code, response["Content-Language"]) == (400, language)
     [message] = response.json()["error"]["fields"]["limit"]
     assert bool(re.search("[\u0600-\u06ff]", message)) == (language == "fa"), message
