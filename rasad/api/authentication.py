@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
@@ -26,13 +27,17 @@ class TokenAuthentication(authentication.BaseAuthentication):
         token = authenticate_token(header[1])
         if token is None:
             raise exceptions.AuthenticationFailed(_("The token is invalid, expired or revoked."))
-        # UserPreferenceMiddleware chose the display before the token was read, as for nobody
-        # signed in: now the token's user (read by the same statement as the token) gets their
-        # calendar and digits, as a signed-in person does on every page, in the language the
-        # middleware chose (the client's Accept-Language). Only under the middleware (it sets
-        # LANGUAGE_CODE), whose reset at the end of the request undoes this one too.
-        language = getattr(request, "LANGUAGE_CODE", None)
-        if language is not None:
+        # UserPreferenceMiddleware chose the language and display before the token was read, as
+        # for nobody signed in: now the token's user (read by the same statement as the token)
+        # gets their language unless the client asked for one (display.language_of), and their
+        # calendar and digits, as a signed-in person does on every page. Only under the
+        # middleware (it sets LANGUAGE_CODE), whose reset at the end of the request undoes the
+        # display's change too; the next request activates its own language.
+        if getattr(request, "LANGUAGE_CODE", None) is not None:
+            language = display.language_of(token.user, getattr(request, "rasad_language_asked", None))
+            if language != request.LANGUAGE_CODE:
+                translation.activate(language)
+                request._request.LANGUAGE_CODE = language
             display.activate(display.preferences_of(token.user, language))
         return token.user, token
 

@@ -43,6 +43,19 @@ class HasDisplayPreferences(Protocol):
     persian_digits: bool
 
 
+class HasLanguage(Protocol):
+    language: str
+
+
+def language_of(person: HasLanguage | None, asked: str | None, default: str = "fa") -> str:
+    """The language a request is answered in: the one it asks for (``?lang=``, remembered in the
+    session; an API client's ``Accept-Language`` when it sends one), else the person's own, else
+    Persian. One rule for a session's page and a token's API request: the middleware applies it
+    with the person it knows, and the API again once a token names its user
+    (``rasad.api.authentication``)."""
+    return asked or (person.language if person is not None else None) or default
+
+
 def preferences_of(person: HasDisplayPreferences | None, language: str) -> DisplayPreferences:
     """How ``person`` wants dates and numbers shown in ``language``: their calendar, and Persian
     digits only in Persian and only if they want them. Nobody (no one signed in): the Jalali

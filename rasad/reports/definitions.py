@@ -25,6 +25,7 @@ from rasad.core.access import ObjectNotFound
 from rasad.core.models import Organization, User
 from rasad.core.scope import scope_for_permission
 from rasad.lib import jalali
+from rasad.lib.formatting import unit_name
 from rasad.lib.jalali import JalaliPeriod
 from rasad.lib.persian import TextParseError, format_number, to_persian_digits
 from rasad.reports.charts import bar_chart, line_chart
@@ -313,7 +314,8 @@ class _MonthlyFigures:
         table.rows.append(
             [
                 indicator.name,
-                unit,
+                # The reader's name of the unit («مگاوات‌ساعت»), as on the pages; the file keeps its code.
+                unit_name(indicator.unit),
                 num(self.value, 1),
                 num(self.previous, 1),
                 "—" if self.change is None else f"{num(self.change, 1)}٪",
@@ -330,7 +332,7 @@ class _MonthlyFigures:
     def trend_chart(self, indicator: Any, months: list[JalaliPeriod]) -> Chart:
         """The twelve months to the report's month, with the target as a dashed line."""
         return Chart(
-            f"{indicator.name} ({indicator.unit.code})",
+            f"{indicator.name} ({unit_name(indicator.unit)})",
             line_chart(
                 [to_persian_digits(f"{p.year}/{p.index:02d}") for p in months],
                 self.series,
@@ -559,7 +561,7 @@ def build_baseline(user: User, params: dict[str, Any]) -> ReportData:
     notes = [str(reason.get("message", "")) for reason in bundle.get("reasons", [])]
     if reporting:
         unit = baseline.energy_indicator.unit
-        sections.append(_savings_section(reporting, unit.code, unit.name))
+        sections.append(_savings_section(reporting, unit_name(unit)))
     if notes:
         sections.append(Section(_("Findings"), notes=notes))
     return ReportData(
@@ -620,7 +622,7 @@ def _baseline_model_section(bundle: dict[str, Any]) -> Section:
     return Section(_("Baseline model"), figures=figures, tables=[coefficients])
 
 
-def _savings_section(reporting: dict[str, Any], unit: str, unit_name: str) -> Section:
+def _savings_section(reporting: dict[str, Any], unit: str) -> Section:
     """The reporting period: totals, SEnPI, improvement and its uncertainty, the monthly table
     (actual, adjusted baseline, avoided energy, CUSUM) and the CUSUM chart."""
     monthly = Table(
@@ -650,9 +652,9 @@ def _savings_section(reporting: dict[str, Any], unit: str, unit_name: str) -> Se
         figures=[
             Figure(
                 _("Adjusted baseline"),
-                f"{num(reporting.get('total_adjusted_baseline'), 0)} {unit_name}",
+                f"{num(reporting.get('total_adjusted_baseline'), 0)} {unit}",
             ),
-            Figure(_("Avoided energy"), f"{num(reporting.get('total_avoided_energy'), 0)} {unit_name}"),
+            Figure(_("Avoided energy"), f"{num(reporting.get('total_avoided_energy'), 0)} {unit}"),
             Figure(_("SEnPI"), num(reporting.get("senpi"), 4)),
             Figure(_("Improvement"), f"{num(reporting.get('improvement_percent'), 2)}٪"),
             Figure(

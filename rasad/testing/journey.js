@@ -113,8 +113,9 @@
                       'input:not([type=hidden]):not([type=checkbox]):not([type=radio])';
       document.querySelectorAll(targets).forEach(el => {
         if (!this.visible(el) || el.closest('.leaflet-container, .dropdown-menu:not(.show)')) return;
+        // 44 px (WCAG 2.5.5): rasad.css gives every control that height on a touch screen.
         const height = el.getBoundingClientRect().height;
-        if (height < 24) {
+        if (height < 43.5) {
           const label = (el.innerText || el.value || el.name || '').trim().slice(0, 30);
           problems.push(`a small tap target (${Math.round(height)}px high): ${el.tagName.toLowerCase()} «${label}»`);
         }

@@ -119,20 +119,26 @@ class UserPreferenceMiddleware:
         # middleware (rasad.live.api.agents) and still get their language here.
         person = getattr(request, "user", None)
         user = person if person is not None and signed_in(request) and person.is_authenticated else None
-        language: str = (
+        asked: str | None = (
             requested
             if requested in languages
             else (request.session.get("rasad_language") if hasattr(request, "session") else None)
-            or (user.language if user is not None else None)
-            # API clients say what they want in Accept-Language; browsers get Persian unless the
-            # person chooses otherwise, whatever language the browser itself is set to.
-            or (translation.get_language_from_request(request) if request.path.startswith("/api/") else None)
-            or settings.LANGUAGE_CODE
+            # API clients say what they want in Accept-Language (a token's request has nobody
+            # signed in here); browsers get Persian unless the person chooses otherwise, whatever
+            # language the browser itself is set to.
+            or (
+                translation.get_language_from_request(request)
+                if user is None and request.path.startswith("/api/") and "Accept-Language" in request.headers
+                else None
+            )
         )
+        language = display.language_of(user, asked, settings.LANGUAGE_CODE)
         if language not in languages:
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
+        # What the request asked for, for the API to apply the same rule to a token's user.
+        request.rasad_language_asked = asked  # type: ignore[attr-defined]
         # A token's request has nobody signed in here: its user is known only once the API has
         # read the token, which then applies the user's preferences (api.authentication).
         token = display.activate(display.preferences_of(user, language))
@@ -140,7 +146,8 @@ class UserPreferenceMiddleware:
             response = self.get_response(request)
         finally:
             display.reset(token)
-        response.setdefault("Content-Language", language)
+        # A token's user may have changed it (rasad.api.authentication).
+        response.setdefault("Content-Language", request.LANGUAGE_CODE)
         patch_vary_headers(response, ("Accept-Language",))
         return response
 

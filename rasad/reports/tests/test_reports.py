@@ -81,6 +81,9 @@ def test_the_monthly_indicators_report_is_a_persian_pdf(assigned: Cast):
     assert "مهر ۱۴۰۳" in text
     assert to_persian_digits("1,750.5").replace(",", "٬").replace(".", "٫") in text
     assert "هشدار" in text  # 1750.5 is above the warning threshold 1700 (lower is better)
+    # The unit by its Persian name, in the table and the chart's title, as on the pages: not "MWh".
+    unit = indicator("ELEC_CONS").unit
+    assert text.count(unit.name.translate(MARKS)) >= 2 and unit.code not in text, (unit.code, text)
     assert AuditEvent.objects.filter(object_id=str(export.pk)).exists()
 
 

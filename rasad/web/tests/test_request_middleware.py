@@ -99,6 +99,28 @@ def test_an_api_request_without_credentials_is_refused_in_the_language_it_asks_f
     assert "no-store" in response["Cache-Control"]
 
 
+@pytest.mark.parametrize(
+    ("preference", "header", "language"),
+    [("en", None, "en"), ("fa", None, "fa"), ("en", "fa", "fa"), ("fa", "en", "en")],
+)
+def test_a_token_request_answers_in_its_users_language_unless_it_asks_for_one(
+    cast: Cast, preference, header, language
+):
+    # Alice prefers English (or Persian): her script's token request without Accept-Language is
+    # answered in her language, as her pages are; a language the script asks for wins
+    # (display.language_of, one rule for both). A page size of 0 is refused in that language.
+    cast.alice.language = preference
+    cast.alice.save(update_fields=["language"])
+    secret = do_create_api_token(cast.alice, acting_user=cast.alice, name="language")[1]
+    asked = {"HTTP_ACCEPT_LANGUAGE": header} if header else {}
+    client = APIClient(HTTP_AUTHORIZATION=f"Bearer {secret}", **asked)
+    response = client.get("/api/v1/organizations/?limit=0")
+    assert (response.status_code, response["Content-Language"]) == (400, language)
+    [message] = response.json()["error"]["fields"]["limit"]
+    assert bool(re.search("[\u0600-\u06ff]", message)) == (language == "fa"), message
+    assert display.current() == display.DisplayPreferences()
+
+
 def test_a_page_stays_persian_whatever_the_browser_asks_for(cast: Cast):
     client = Client()
     client.force_login(cast.alice)

@@ -62,6 +62,12 @@ def test_the_secretary_drafts_approves_and_issues_talking_points(journey: Any, c
     assert page.locator("[data-testid=recipient-row]").count() == 1
     statement = Statement.objects.get(title="محورهای پیام قطعی برق")
     assert (statement.state, statement.recipients.get().agency) == ("issued", cast.isfahan_post)
+    # On the board, the deadline («نزدیک‌ترین مهلت ۱۴۰۵/۰۹/۱۴ ۱۸:۳۰») is one piece on one line
+    # at every width: the line breaks before it, never between the date and its time.
+    person.go("/media/")
+    deadline = page.locator("[data-testid=statement-row] [data-testid=next-deadline]")
+    assert deadline.count() == 1
+    assert deadline.evaluate("el => el.getClientRects().length") == 1, deadline.inner_text()
 
 
 @pytest.mark.parametrize("width", ["desktop", "phone", "narrow"])

@@ -14,13 +14,17 @@
   document.querySelectorAll("[data-burnup]").forEach(function (el) {
     var labels = el.dataset.labels ? el.dataset.labels.split("|") : [];
     var chart = echarts.init(el, null, { renderer: "svg" });
+    // Every n-th month named, so that the slanted names keep 24 px apart (ECharts' hideOverlap
+    // let them pile up on a phone): a year of months fits a phone, more shows every other one.
+    var every = Math.max(1, Math.ceil(labels.length * 24 / Math.max(1, el.clientWidth - 64)));
     chart.setOption({
       textStyle: { fontFamily: font },
       grid: { left: rtl ? 16 : 48, right: rtl ? 48 : 16, top: 32, bottom: 56 },
       legend: { top: 0, align: rtl ? "right" : "left", itemGap: 24, textStyle: { fontFamily: font } },
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : digits(v.toFixed(0)) + "٪"; } },
       xAxis: { type: "category", data: labels, inverse: rtl,
-               axisLabel: { rotate: 40, hideOverlap: true, fontFamily: font } },
+               axisLabel: { rotate: 40, hideOverlap: true, fontFamily: font,
+                            interval: function (index) { return index % every === 0; } } },
       yAxis: { type: "value", min: 0, max: 100, position: rtl ? "right" : "left",
                axisLabel: { formatter: function (v) { return digits(v); }, fontFamily: font } },
       series: [
