@@ -138,6 +138,13 @@ class _StalledRedis:
                     return
                 self.held.append(connection)
 
+    def connections(self) -> int:
+        """How many connections it has taken (those the kernel holds accepted first)."""
+        deadline = time.monotonic() + 5
+        while not self.held and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return len(self.held)
+
     def close(self) -> None:
         self.server.close()
         for connection in self.held:
@@ -173,10 +180,12 @@ def test_a_stalled_redis_holds_a_write_for_the_send_timeout_then_the_next_pushes
             started = time.monotonic()
             _write(client, 0, "1402-01")
             held = time.monotonic() - started
-            # The first push was tried from the request's thread: the answer waited for the
-            # client's timeout (redis-py does not retry it), not longer than that and the write.
+            # The first push was tried from the request's thread, once (one connection: redis-py
+            # does not retry a timeout): the answer waited for the client's timeout, and not
+            # for a second one (the bound leaves room for the write itself on a loaded machine).
             assert sent_from[0] == threading.current_thread().name
-            assert timeout <= held < timeout + 3.0
+            assert stalled.connections() == 1
+            assert timeout <= held < timeout + 10.0
             assert "could not publish 1 event(s) to Redis" in caplog.text
             assert publisher.failing
             # Redis still stalls: the next write's pushes are handed to the publishing thread.
