@@ -5,27 +5,27 @@ in-process by default (``RASAD_EVENT_BUS=local``) and Redis pub/sub across nodes
 (``RASAD_EVENT_BUS=redis``), so live push and background jobs plug in here without touching the
 modules that emit events.
 
-This process's subscribers (``subscribe_local``) get an event at once, on the thread that
-published it. Redis gets a write's event from that thread too, after its commit
-(``send_event_on_commit``): one round trip, bounded by the client's send and connect timeouts
-(``SEND_TIMEOUT_SECONDS``), so a stalled Redis holds a write's answer that long at most; the
-failure is logged and the write stands. Then, until Redis answers again, the pushes are handed to
-the process's publishing thread (``_Publisher``) instead, so that only the writes under way when
-Redis stalled wait for it. A group commit's pushes (``published_together``,
-``rasad.live.group_commit``) always go through that thread, together, one pipeline, so that no
-request of the group waits for them; the groups handed over while one send was on its way go in
-the next. Order: a push reaches Redis after every push this process published before it began,
-from any thread (a push is sent at once only when nothing handed to the thread is still unsent;
-otherwise it is handed over behind it): a thread's commits' order, and a group commit's groups'
-(each group is handed over before the next commits). Pushes published at the same moment by two
-threads have no order between them, as their commits have none. If Redis is away, or the process
-dies before the thread has sent a message, the push is lost and the write is not. Only the
-devices' events (``live.event``) are replayed: they are in their table, read again by a stream
-that reconnects or whose node's subscription comes back (``rasad.lib.push``). The crisis room
-(``media.*``) and a person's exports (``jobs.*``) refetch what they show when their stream
-(re)opens; the command view's ``live.outage`` and ``live.device`` are refreshed by the next such
-push or a reload; the other kinds reach no page. Why a write's push is sent from its own thread:
-docs/development/benchmarks.md, "What a one-row write costs", session 20.
+This process's subscribers (``subscribe_local``) get an event at once, on the thread that published
+it. Redis gets a write's event from that thread too, after its commit (``send_event_on_commit``):
+one round trip, bounded by the client's send and connect timeouts (``SEND_TIMEOUT_SECONDS``), so a
+stalled Redis holds a write's answer that long at most; the failure is logged and the write stands.
+Then, until Redis answers again, the pushes are handed to the process's publishing thread
+(``_Publisher``) instead, so that only the writes under way when Redis stalled wait for it. A group
+commit's pushes (``published_together``, ``rasad.live.group_commit``) always go through that
+thread, together, one pipeline, so that no request of the group waits for them; the groups handed
+over while one send was on its way go in the next. Order: a push reaches Redis after every push
+whose ``publish`` returned, on any thread of the process, before its own was called (a push is sent
+at once only when nothing handed to the thread is still unsent; otherwise it is handed over behind
+it): a thread's commits' order, and a group commit's groups' (each group is handed over before the
+next commits). Pushes published at the same moment by two threads have no order between them, as
+their commits have none. If Redis is away, or the process dies before the thread has sent a
+message, the push is lost and the write is not. Only the devices' events (``live.event``) are
+replayed: they are in their table, read again by a stream that reconnects or whose node's
+subscription comes back (``rasad.lib.push``). The crisis room (``media.*``) and a person's exports
+(``jobs.*``) refetch what they show when their stream (re)opens; the command view's ``live.outage``
+and ``live.device`` are refreshed by the next such push or a reload; the other kinds reach no page.
+Why a write's push is sent from its own thread: docs/development/benchmarks.md, "What a one-row
+write costs", session 20.
 """
 
 from __future__ import annotations
