@@ -24,8 +24,8 @@ replayed: they are in their table, read again by a stream that reconnects or who
 subscription comes back (``rasad.lib.push``). The crisis room (``media.*``) and a person's exports
 (``jobs.*``) refetch what they show when their stream (re)opens; the command view's ``live.outage``
 and ``live.device`` are refreshed by the next such push or a reload; the other kinds reach no page.
-Why a write's push is sent from its own thread: docs/development/benchmarks.md, "What a one-row
-write costs", session 20.
+A write's push from its own thread against the publishing thread, on a quiet machine and under
+load: docs/development/benchmarks.md, "What a one-row write costs", sessions 19 and 20.
 """
 
 from __future__ import annotations
