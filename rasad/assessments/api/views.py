@@ -265,7 +265,8 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
     def bands_spreadsheet(self, request: Request, pk: Any = None) -> HttpResponse:
         """The version's bands as a spreadsheet (``?file_type=csv`` for CSV), lowest first."""
         instrument = self.get_object()
-        content, content_type, name = bands_file(instrument, file_type_of(request.query_params.get("file_type")))
+        file_type = file_type_of(request.query_params.get("file_type"))
+        content, content_type, name = bands_file(instrument, file_type)
         return content_download(content, name, content_type)
 
     def _save_part(self, request: Request, input_class: Any, model: type[Any], save: Any) -> Response:

@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("page", ["/media/statements/new/", "/media/rumours/new/"])
-def test_a_crisis_in_digits_no_number_is_made_of_opens_the_plain_form(cast: Cast, coordinator: User, page: str):
+def test_a_crisis_in_digits_no_number_is_made_of_opens_the_plain_form(
+    cast: Cast, coordinator: User, page: str
+):
     ensure_member(cast.isfahan, cast.isfahan_post)
     client = signed_in_client(coordinator)
     plain = client.get(page, {"crisis": "999999"})
