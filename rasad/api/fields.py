@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from rasad.lib import boundary
+from rasad.lib import boundary, persian
 
 
 def _as_drf(error: DjangoValidationError) -> serializers.ValidationError:
@@ -69,3 +69,26 @@ class MultiLineCharField(serializers.CharField):
         except DjangoValidationError as error:
             raise _as_drf(error) from None
         return text
+
+
+class _TypedInAnyDigits:
+    """A number sent as text is read as a form reads it (``rasad.web.forms``' number fields):
+    Persian, Arabic-Indic or Latin digits, «٫» or "." before the decimals; DRF's own field takes
+    the rest (NaN and Infinity refused, bounds, places, its messages)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str):
+            data = persian.to_latin_digits(data.strip(), separators=True)
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class FloatField(_TypedInAnyDigits, serializers.FloatField):
+    default_error_messages = {"overflow": _("This number is too large to be stored.")}
+
+
+class DecimalField(_TypedInAnyDigits, serializers.DecimalField):
+    pass
+
+
+class IntegerField(_TypedInAnyDigits, serializers.IntegerField):
+    pass

@@ -18,13 +18,22 @@ class RasadModelSerializer(serializers.HyperlinkedModelSerializer[Any]):
     """Declare ``Meta.fields`` explicitly; ``display`` is the object's human name."""
 
     # Model fields become fields that apply the input boundary (rasad.api.fields): dates within
-    # the accepted range, single-line text without line breaks, no control characters.
+    # the accepted range, single-line text without line breaks, no control characters, numbers
+    # sent as text read in any digits as the forms read them.
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.CharField: fields.SingleLineCharField,
         models.TextField: fields.MultiLineCharField,
         models.DateField: fields.DateField,
         models.DateTimeField: fields.DateTimeField,
+        models.FloatField: fields.FloatField,
+        models.DecimalField: fields.DecimalField,
+        models.IntegerField: fields.IntegerField,
+        models.BigIntegerField: fields.IntegerField,
+        models.SmallIntegerField: fields.IntegerField,
+        models.PositiveIntegerField: fields.IntegerField,
+        models.PositiveSmallIntegerField: fields.IntegerField,
+        models.PositiveBigIntegerField: fields.IntegerField,
     }
     serializer_related_field = serializers.PrimaryKeyRelatedField
     id = serializers.IntegerField(read_only=True)

@@ -196,11 +196,12 @@ def _entries(queryset: QuerySet[Assessment]) -> list[_Entry]:
 
 
 def parse_cycle(value: Any) -> int | None:
-    """The ``cycle`` parameter: empty for the default, else a whole number."""
+    """The ``cycle`` parameter: empty for the default, else a whole number in any decimal digits
+    (``isdecimal``: ``isdigit`` also takes «²» and «①», which ``int`` refuses: a 500)."""
     text = str(value or "").strip()
     if not text:
         return None
-    if not text.isdigit() or len(text) > 12:
+    if not text.isdecimal() or len(text) > 12:
         raise ValidationError({"cycle": [_("Give the cycle as its number.")]})
     return int(text)
 

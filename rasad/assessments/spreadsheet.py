@@ -10,8 +10,9 @@ import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Final
 
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -454,9 +455,22 @@ def guide_rows() -> Sequence[tuple[str, str]]:
     return [(key, str(label)) for key, label in ItemType.choices]
 
 
+FILE_TYPES: Final = ("xlsx", "csv")
+
+
+def file_type_of(value: str | None) -> str:
+    """The ``file_type`` parameter of a spreadsheet download: "xlsx" (the default) or "csv";
+    anything else is a ValidationError naming it, not a workbook the caller did not ask for."""
+    if value in (None, ""):
+        return FILE_TYPES[0]
+    if value not in FILE_TYPES:
+        raise ValidationError({"file_type": [_("Give the file type as xlsx or csv.")]})
+    return value
+
+
 def instrument_file(instrument: Any, file_type: str) -> tuple[bytes, str, str]:
     """An instrument's structure as a spreadsheet in the import format: (content, content type,
-    file name). ``file_type`` is "csv" or (anything else) "xlsx"."""
+    file name). ``file_type`` is "csv" or "xlsx" (:func:`file_type_of`)."""
     from rasad.assessments.structure import spec_of
 
     spec = spec_of(instrument)

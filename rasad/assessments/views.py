@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse, HttpResponseBase, JsonResponse, QueryDict
@@ -135,7 +135,7 @@ from rasad.assessments.models import (
 from rasad.assessments.results import Structure, cycle_results
 from rasad.assessments.risks import LEVEL_NAMES, RiskRatingImporter, heat_maps, level_of
 from rasad.assessments.scoring import BandRule, band_for
-from rasad.assessments.spreadsheet import bands_file, instrument_file, results_xlsx
+from rasad.assessments.spreadsheet import bands_file, file_type_of, instrument_file, results_xlsx
 from rasad.cases.models import Case
 from rasad.core.importers import MAX_FILE_BYTES
 from rasad.core.models import Organization, User
@@ -218,6 +218,14 @@ class InstrumentDetailView(ScopedDetailView):
         )
 
 
+def _file_type(request: AuthenticatedRequest) -> str:
+    """The download's ``file_type`` (``file_type_of``): a 400 page for a type the API refuses."""
+    try:
+        return file_type_of(request.GET.get("file_type"))
+    except ValidationError as error:
+        raise BadRequest(error.messages[0]) from None
+
+
 class InstrumentSpreadsheetView(ScopedDetailView):
     """The instrument's structure as a workbook (or CSV) in the import format."""
 
@@ -225,7 +233,7 @@ class InstrumentSpreadsheetView(ScopedDetailView):
 
     def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         instrument: Instrument = self.get_object()
-        content, content_type, name = instrument_file(instrument, request.GET.get("file_type", "xlsx"))
+        content, content_type, name = instrument_file(instrument, _file_type(request))
         return content_download(content, name, content_type)
 
 
@@ -329,7 +337,7 @@ class InstrumentBandsSpreadsheetView(ScopedDetailView):
 
     def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         instrument: Instrument = self.get_object()
-        content, content_type, name = bands_file(instrument, request.GET.get("file_type", "xlsx"))
+        content, content_type, name = bands_file(instrument, _file_type(request))
         return file_download(io.BytesIO(content), name, content_type)
 
 

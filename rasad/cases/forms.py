@@ -109,7 +109,8 @@ def transition_form(case: Case, user: User, action: Action | None = None, data: 
     if action is None or action == Action.ASSIGN:
         routable = organizations_for(user, "assign")
         chosen = str((data or {}).get("owner_organization") or "")
-        target = (routable.filter(pk=chosen).first() if chosen.isdigit() else None) or case.owner_organization
+        found = routable.filter(pk=chosen).first() if chosen.isdecimal() else None
+        target = found or case.owner_organization
         scoped_choices(form, "owner_organization", routable)
         form.fields["owner_organization"].initial = case.owner_organization_id
         scoped_choices(form, "assignee", assignee_candidates(target, user))

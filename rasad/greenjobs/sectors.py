@@ -47,7 +47,7 @@ BY_LETTER = {section.letter: section for section in SECTIONS}
 
 def section_of(sector_code: str) -> Section | None:
     """The section of a class code (``"3830"`` → E); ``None`` for a code that is not one."""
-    if len(sector_code) < 2 or not sector_code[:2].isdigit():
+    if len(sector_code) < 2 or not sector_code[:2].isdecimal():
         return None
     division = int(sector_code[:2])
     return next((s for s in SECTIONS if s.first <= division <= s.last), None)

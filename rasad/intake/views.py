@@ -308,7 +308,7 @@ class DocumentDecideView(ScopedActionView):
         # «reject:selected» for the ticked ones.
         decision, _sep, which = post.get("act", "").partition(":")
         ids = post.getlist("proposal") if which == "selected" else [which]
-        chosen = list(obj.proposals.filter(pk__in=[i for i in ids if i.isdigit()]))
+        chosen = list(obj.proposals.filter(pk__in=[i for i in ids if i.isdecimal()]))
         if decision == "reject":
             do_reject_proposals(obj, chosen, acting_user=self.user)
             messages.success(

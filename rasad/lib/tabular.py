@@ -716,7 +716,7 @@ def _sheet_rows(
                 sheet_data = element
             elif tag == "row":
                 declared = element.get("r")
-                row_number = int(declared) if declared and declared.isdigit() else row_number + 1
+                row_number = int(declared) if declared and declared.isdecimal() else row_number + 1
                 if row_number > limits.rows:
                     raise _too_many_rows(limits)
                 # Rows a sheet leaves out are empty rows: yield them (bounded by the row limit).

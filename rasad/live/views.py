@@ -565,7 +565,7 @@ class _StreamState:
 
 def _last_event_id(request: AuthenticatedRequest) -> int | None:
     raw = request.headers.get("Last-Event-ID") or request.GET.get("last") or ""
-    return int(raw) if raw.isdigit() and len(raw) < 19 else None
+    return int(raw) if raw.isdecimal() and len(raw) < 19 else None
 
 
 _thread_streams = threading.BoundedSemaphore(settings.RASAD_LIVE_THREAD_STREAMS)

@@ -310,7 +310,7 @@ class RumourCreateView(ScopedFormView):
 
     def get_initial(self) -> dict[str, Any]:
         crisis = self.request.GET.get("crisis", "")
-        if crisis.isdigit():
+        if crisis.isdecimal():
             found = self.scoped(Crisis.objects.filter(pk=int(crisis), state=CrisisState.OPEN)).first()
             if found is not None:
                 return {"organization": found.organization_id, "crisis": found.pk}

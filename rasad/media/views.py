@@ -214,7 +214,7 @@ class StatementCreateView(StatementFormMixin):
             first = choices.values_list("pk", flat=True).first()
         initial: dict[str, Any] = {"organization": first} if first is not None else {}
         crisis = self.request.GET.get("crisis", "")
-        if crisis.isdigit():
+        if crisis.isdecimal():
             found = self.scoped(Crisis.objects.filter(pk=int(crisis), state=CrisisState.OPEN)).first()
             if found is not None:
                 initial.update(organization=found.organization_id, crisis=found.pk)

@@ -174,7 +174,7 @@ def _weight(text: str) -> int | None:
     from rasad.lib.persian import to_latin_digits
 
     cleaned = to_latin_digits(text).strip()
-    if not cleaned.isdigit():
+    if not cleaned.isdecimal():  # isdigit() also takes «²», which int() refuses
         return None
     value = int(cleaned)
     return value if 1 <= value <= 100 else None

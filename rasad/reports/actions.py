@@ -32,7 +32,7 @@ def _organization_of(export: ExportFile) -> Organization | None:
     """The organization a report is about (its ``organization`` parameter, which the export has
     checked against the user's scope), or ``None`` for a report that names none (a baseline)."""
     values = export.params.get("organization") or [""]
-    return Organization.objects.filter(pk=int(values[0])).first() if values[0].isdigit() else None
+    return Organization.objects.filter(pk=int(values[0])).first() if values[0].isdecimal() else None
 
 
 @transaction.atomic

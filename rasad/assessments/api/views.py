@@ -121,7 +121,7 @@ from rasad.assessments.models import (
 )
 from rasad.assessments.results import cycle_results
 from rasad.assessments.risks import RiskRatingImporter, heat_map_data, heat_maps
-from rasad.assessments.spreadsheet import bands_file, instrument_file
+from rasad.assessments.spreadsheet import bands_file, file_type_of, instrument_file
 from rasad.cases.models import Case
 from rasad.core.access import refusal
 from rasad.core.api.serializers import ImportReportSerializer, ImportUploadSerializer
@@ -211,7 +211,7 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
     def spreadsheet(self, request: Request, pk: Any = None) -> HttpResponse:
         """The structure as a spreadsheet in the import format (``?file_type=csv`` for CSV)."""
         instrument = self.get_object()
-        return instrument_response(instrument, request.query_params.get("file_type", "xlsx"))
+        return instrument_response(instrument, file_type_of(request.query_params.get("file_type")))
 
     @extend_schema(request=BandsInputSerializer, responses=InstrumentSerializer)
     @action(detail=True, methods=["post"])
@@ -261,7 +261,8 @@ class InstrumentViewSet(ScopedReadOnlyViewSet):
     def bands_spreadsheet(self, request: Request, pk: Any = None) -> HttpResponse:
         """The version's bands as a spreadsheet (``?file_type=csv`` for CSV), lowest first."""
         instrument = self.get_object()
-        content, content_type, name = bands_file(instrument, request.query_params.get("file_type", "xlsx"))
+        file_type = file_type_of(request.query_params.get("file_type"))
+        content, content_type, name = bands_file(instrument, file_type)
         return content_download(content, name, content_type)
 
     def _save_part(self, request: Request, input_class: Any, model: type[Any], save: Any) -> Response:

@@ -19,10 +19,18 @@ from rasad.greenjobs.choices import BusinessSize, SchemeKind
 from rasad.greenjobs.models import Business, Occupation, Scheme
 from rasad.greenjobs.rules import check_rules
 from rasad.lib.actions import Errors, text
-from rasad.lib.persian import search_key
+from rasad.lib.persian import search_key, to_latin_digits
 
 BUSINESS_KINDS = (OrganizationKind.BUSINESS, OrganizationKind.WORKSHOP)
 MAX_DOCUMENTS = 12
+
+
+def four_digit_code(value: Any) -> str:
+    """An ISCO or ISIC code as stored, in Latin digits whatever digits were typed («۳۸۳۰» is
+    3830, which the sector rules and sections compare); "" when it is not four digits («²»
+    passes ``isdigit`` but is no digit of a code)."""
+    code = to_latin_digits(text(value))
+    return code if len(code) == 4 and code.isascii() and code.isdigit() else ""
 
 
 @dataclass
@@ -51,11 +59,11 @@ def do_save_occupation(
     name = text(values.name, 200)
     if not name:
         errors.add("name", _("An occupation needs a name."))
-    isco = text(values.isco_code)
-    if not (isco.isdigit() and len(isco) == 4):
+    isco = four_digit_code(values.isco_code)
+    if not isco:
         errors.add("isco_code", _("An ISCO-08 unit group code is four digits."))
-    isic = text(values.isic_code)
-    if not (isic.isdigit() and len(isic) == 4):
+    isic = four_digit_code(values.isic_code)
+    if not isic:
         errors.add("isic_code", _("An ISIC Rev.4 class code is four digits."))
     criteria = text(values.criteria, 2000)
     if not criteria:
@@ -104,8 +112,8 @@ def do_save_business(
         errors.add("organization", _("Only a business or a workshop is entered in the green registry."))
     elif instance is None and Business.objects.filter(organization=organization).exists():
         errors.add("organization", _("This business is already in the registry."))
-    sector = text(values.sector_code)
-    if not (sector.isdigit() and len(sector) == 4):
+    sector = four_digit_code(values.sector_code)
+    if not sector:
         errors.add("sector_code", _("The sector is an ISIC Rev.4 class: four digits."))
     if values.size not in BusinessSize.values:
         errors.add("size", _("Choose micro, small, medium or large."))

@@ -153,7 +153,7 @@ def _weekday_of(text: str | None) -> int | None:
 
 def _number(text: str) -> int:
     text = text.strip()
-    if text.isdigit():
+    if text.isdecimal():
         return int(text)
     return _NUMBER_WORDS[re.sub(r"[\s\u200c]+", " ", text)]
 

@@ -101,7 +101,7 @@ def answer(request: HttpRequest, credential: AgentCredential) -> HttpResponse:
     limit = settings.RASAD_LIVE_MAX_BATCH_BYTES
     too_large = BatchRefused("too_large", _("A batch is at most %(limit)s bytes.") % {"limit": limit}, 413)
     declared = request.META.get("CONTENT_LENGTH") or "0"
-    if not declared.isdigit() or int(declared) > limit:
+    if not declared.isdecimal() or int(declared) > limit:
         return _refusal(too_large)
     raw = request.body
     if len(raw) > limit:
