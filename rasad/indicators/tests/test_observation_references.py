@@ -462,3 +462,38 @@ def test_the_lock_wait_helper_sees_a_waiting_connection(
     writer.run(lambda db: db.rollback()).result()
     waiting.result(timeout=20)
     assert deleter.error is None
+
+
+def test_sqlite_keeps_the_declared_foreign_keys_and_postgresql_has_the_triggers():
+    """Django's state has no database constraint for the four references (migration 0010). SQLite
+    keeps the ones its table was made with: a later migration that rebuilds the table there
+    would drop them, and this test says so. PostgreSQL has the triggers in their place."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA foreign_key_list(indicators_observation)")
+            declared = {(row[3], row[2]) for row in cursor.fetchall()}
+            assert declared == {
+                ("organization_id", "core_organization"),
+                ("indicator_id", "indicators_indicator"),
+                ("reported_by_id", "core_user"),
+                ("approved_by_id", "core_user"),
+            }
+            return
+        cursor.execute(
+            "SELECT count(*) FROM pg_constraint WHERE conrelid = 'indicators_observation'::regclass AND contype = 'f'"
+        )
+        assert cursor.fetchone()[0] == 0
+        cursor.execute(
+            "SELECT tgrelid::regclass::text, tgname, tgdeferrable FROM pg_trigger "
+            "WHERE tgname LIKE 'observation_references%%' ORDER BY 1, 2"
+        )
+        assert cursor.fetchall() == [
+            ("core_organization", "observation_references", True),
+            ("core_organization", "observation_references_truncated", False),
+            ("core_user", "observation_references", True),
+            ("core_user", "observation_references_truncated", False),
+            ("indicators_indicator", "observation_references", True),
+            ("indicators_indicator", "observation_references_truncated", False),
+            ("indicators_observation", "observation_references_inserted", False),
+            ("indicators_observation", "observation_references_updated", False),
+        ]
