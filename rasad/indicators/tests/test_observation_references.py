@@ -20,11 +20,11 @@ from datetime import date
 from typing import Any
 
 import psycopg
-from psycopg import sql
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
+from psycopg import sql
 
 from rasad.conftest import APP_ROLE
 from rasad.core.models import Organization, User
@@ -162,7 +162,7 @@ _SIZES = (3, reporting.COPY_THRESHOLD)
 
 
 @pytest.mark.parametrize("size", _SIZES)
-@pytest.mark.parametrize("column", ("organization_id", "indicator_id", "reported_by_id"))
+@pytest.mark.parametrize("column", ["organization_id", "indicator_id", "reported_by_id"])
 def test_the_bulk_merge_refuses_a_missing_row_when_inserting(column: str, size: int):
     fresh = _fresh()
     rows = _rows(fresh, size)
@@ -237,8 +237,9 @@ def test_a_referenced_row_deleted_and_made_again_in_one_transaction_passes(refer
     table = _DELETES[referenced].split()[2]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            f"CREATE TEMP TABLE saved AS SELECT * FROM {table} WHERE id = %s", [getattr(fresh, referenced)]
-        )  # noqa: S608
+            f"CREATE TEMP TABLE saved AS SELECT * FROM {table} WHERE id = %s",  # noqa: S608
+            [getattr(fresh, referenced)],
+        )
         cursor.execute(_DELETES[referenced], [getattr(fresh, referenced)])
         cursor.execute(f"INSERT INTO {table} SELECT * FROM saved")  # noqa: S608
         cursor.execute("DROP TABLE saved")
@@ -480,7 +481,8 @@ def test_sqlite_keeps_the_declared_foreign_keys_and_postgresql_has_the_triggers(
             }
             return
         cursor.execute(
-            "SELECT count(*) FROM pg_constraint WHERE conrelid = 'indicators_observation'::regclass AND contype = 'f'"
+            "SELECT count(*) FROM pg_constraint "
+            "WHERE conrelid = 'indicators_observation'::regclass AND contype = 'f'"
         )
         assert cursor.fetchone()[0] == 0
         cursor.execute(
