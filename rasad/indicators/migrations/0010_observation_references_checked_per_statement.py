@@ -237,7 +237,8 @@ def checked_by_triggers(apps, schema_editor):
     for name in names:
         schema_editor.execute(f"ALTER TABLE {schema}.{_TABLE} DROP CONSTRAINT {schema_editor.quote_name(name)}")
     for statement in _sql(schema):
-        schema_editor.execute(statement)
+        # The schema editor passes parameters, so a literal % is written %%.
+        schema_editor.execute(statement.replace("%", "%%"))
 
 
 def declared_again(apps, schema_editor):

@@ -264,13 +264,14 @@ def test_django_protects_an_organization_and_an_indicator_and_clears_a_user():
 # before it has finished or waits on a lock.
 
 
-def _connect() -> psycopg.Connection[Any]:
+def _connect(*, as_application: bool = True) -> psycopg.Connection[Any]:
     """A connection of the test database's owner, switched to the application's role as the
-    suite's own connections are (rasad/conftest.py)."""
+    suite's own connections are (rasad/conftest.py), unless ``as_application`` is false: the
+    monitor stays the owner, who may see the other sessions' waits in ``pg_stat_activity``."""
     params = connection.get_connection_params()
     params.pop("cursor_factory", None)
     db = psycopg.connect(**params)
-    if APP_ROLE:
+    if APP_ROLE and as_application:
         db.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(APP_ROLE)))
         db.commit()
     return db
@@ -316,7 +317,7 @@ def _settle(monitor: psycopg.Connection[Any], party: _Party, future: Future[None
 
 @pytest.fixture
 def parties() -> Iterator[tuple[_Party, _Party, psycopg.Connection[Any]]]:
-    opened = [_connect() for _ in range(3)]
+    opened = [_connect(), _connect(), _connect(as_application=False)]
     monitor = opened[2]
     monitor.autocommit = True
     writer, deleter = (
