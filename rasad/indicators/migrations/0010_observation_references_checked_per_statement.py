@@ -13,6 +13,8 @@
 # table on SQLite would drop them: ``test_sqlite_keeps_the_declared_foreign_keys_and_postgresql_has_the_triggers`` fails
 # then.
 
+from typing import Any
+
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
@@ -215,14 +217,15 @@ _DROP = [
 ]
 
 
-def _schema(schema_editor):
+def _schema(schema_editor: Any) -> str:
     with schema_editor.connection.cursor() as cursor:
         cursor.execute("SELECT current_schema()")
         (name,) = cursor.fetchone()
-    return schema_editor.quote_name(name)
+    quoted: str = schema_editor.quote_name(name)
+    return quoted
 
 
-def checked_by_triggers(apps, schema_editor):
+def checked_by_triggers(apps: Any, schema_editor: Any) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
     schema = _schema(schema_editor)
@@ -241,7 +244,7 @@ def checked_by_triggers(apps, schema_editor):
         schema_editor.execute(statement.replace("%", "%%"))
 
 
-def declared_again(apps, schema_editor):
+def declared_again(apps: Any, schema_editor: Any) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
     schema = _schema(schema_editor)

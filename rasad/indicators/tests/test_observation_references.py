@@ -69,12 +69,12 @@ def _fresh() -> Fresh:
     return Fresh(organization.id, indicator.id, reporter.id, approver.id)
 
 
-def _observation(fresh: Fresh, period: str = "1402-01", **changes: Any) -> Observation:
+def _observation(fresh: Fresh, **changes: Any) -> Observation:
     values: dict[str, Any] = {
         "organization_id": fresh.organization,
         "indicator_id": fresh.indicator,
         "reported_by_id": fresh.reporter,
-        "period_key": period,
+        "period_key": "1402-01",
         "period_start": date(2023, 3, 21),
         "year": 1402,
         "value": 1.0,
@@ -288,7 +288,7 @@ class _Party:
     error: BaseException | None = None
     committed: bool = False
 
-    def run(self, step: Callable[[psycopg.Connection[Any]], None]) -> Future[None]:
+    def run(self, step: Callable[[psycopg.Connection[Any]], object]) -> Future[None]:
         def guarded() -> None:
             if self.error is not None:
                 return
@@ -364,15 +364,18 @@ def test_a_delete_racing_a_write_leaves_no_orphan(
     fresh = _fresh()
     writer, deleter, monitor = parties
     now = timezone.now()
+    write: Callable[[psycopg.Connection[Any]], None]
     if referenced == "approver":
         # An approval: the write is an update that sets the approver of a stored value.
         stored = _observation(fresh)
 
-        def write(db: psycopg.Connection[Any]) -> None:
+        def approve(db: psycopg.Connection[Any]) -> None:
             db.execute(
                 "UPDATE indicators_observation SET approved_by_id = %s, status = 'approved' WHERE id = %s",
                 [fresh.approver, stored.pk],
             )
+
+        write = approve
     else:
         write = _insert(
             {
