@@ -185,16 +185,25 @@ class Observation(OrganizationOwnedModel):
     # The hot table of bulk ingest: every index costs each inserted row an entry, so it keeps only
     # the indexes a query uses (docs/development/benchmarks.md, "Ingest"). The organization's own
     # index is a prefix of the two composite ones below, and nothing filters or orders
-    # observations by their creation time; the foreign keys are kept (checked per row at commit).
+    # observations by their creation time.
+    #
+    # The four references are relations in Django but not declared foreign keys on PostgreSQL:
+    # triggers check each statement's distinct keys at once and lock the referenced rows, and
+    # guard the referenced tables' deletes, instead of a check and a lock per row at commit
+    # (migration 0010; docs/indicators.md, "Integrity of observations"). SQLite keeps the
+    # declared foreign keys (``test_observation_references`` holds both to the same refusals).
     organization = models.ForeignKey(
         "core.Organization",
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("organization"),
         db_index=False,
+        db_constraint=False,
     )
     created = models.DateTimeField(_("created"), auto_now_add=True)
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="observations")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="observations", db_constraint=False
+    )
     period_key = models.CharField(_("period"), max_length=8)
     period_start = models.DateField(_("period start"))
     year = models.PositiveSmallIntegerField(_("Jalali year"))
@@ -207,7 +216,12 @@ class Observation(OrganizationOwnedModel):
     # Validation findings: [{"code", "severity", "params"}], rendered by rasad.indicators.validation.
     findings = models.JSONField(default=list, blank=True)
     reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
     # Empty until a value is approved: indexed only where set (what deleting a user looks up).
@@ -218,6 +232,7 @@ class Observation(OrganizationOwnedModel):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     approved_at = models.DateTimeField(null=True, blank=True)
 
