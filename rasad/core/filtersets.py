@@ -66,9 +66,13 @@ class CodeFilter(django_filters.CharFilter):  # type: ignore[misc]
     that grows with the site's history (docs/development/benchmarks.md, "Session 19").
 
     Its query is its column compared with one value, so a lean list prepares it like a plain
-    filter (``rasad.api.filters._slot_kind``, ``slot_kind``)."""
+    filter (``rasad.api.filters._slot_kind``, ``slot_kind``). And no plan reads its value (the
+    subquery runs with the statement, after planning): a plan made once serves every code, so a
+    lean list's statement filtered by it may be prepared on the server
+    (``planned_without_value``, ``rasad.api.filters._plan_role``)."""
 
     slot_kind = "one"
+    planned_without_value = True
 
     def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
         if value in EMPTY_VALUES:
