@@ -91,7 +91,10 @@ class CodeFilter(django_filters.CharFilter):  # type: ignore[misc]
         """The relation (a foreign key or one-to-one of ``model``), the model it leads to and
         that model's unique field; anything else is a mistake in the filterset's declaration."""
         relation, _, unique = str(self.field_name).partition("__")
-        field = model._meta.get_field(relation) if relation and unique and "__" not in unique else None
+        exact = self.lookup_expr == "exact"  # the code compared as given, as the join compared it
+        field = (
+            model._meta.get_field(relation) if exact and relation and unique and "__" not in unique else None
+        )
         related = field.related_model if field is not None and field.concrete else None
         if (
             field is None
@@ -100,7 +103,8 @@ class CodeFilter(django_filters.CharFilter):  # type: ignore[misc]
             or not getattr(related._meta.get_field(unique), "unique", False)
         ):
             raise ImproperlyConfigured(
-                f"CodeFilter({self.field_name!r}): give a foreign key and a unique field of its model"
+                f"CodeFilter({self.field_name!r}): give a foreign key and a unique field of its model,"
+                " compared exactly"
             )
         return relation, related, unique
 
