@@ -18,7 +18,10 @@ method, or a filter that says it is one, ``slot_kind``) is described by
 the values. A lean list then reads it by statements prepared for that
 description with the values in their slots (``rasad.api.lean``), checked once per description
 against the filterset's own query. Any other filter (a method, a search, a range, a date) and
-any value the filter's field refuses take the filterset, as before.
+any value the filter's field refuses take the filterset, as before. When every value named is a
+choice or a code no plan reads (``_plan_role``), the statements are prepared on the server with
+the choices written into their text: PostgreSQL plans them once per connection and set of
+choices (docs/development/benchmarks.md, "Session 20").
 """
 
 from __future__ import annotations
