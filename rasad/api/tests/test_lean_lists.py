@@ -451,8 +451,8 @@ def test_pages_filtered_by_choices_and_codes_are_prepared_on_the_server_with_the
     cases = [make_case(cast, cast.isfahan) for _ in range(3)]
     lean._PREPARED_LISTS.clear()
     client = verified_client(cast.alice)
-    by_code = {"status": ["triaged", "new"], "reporter_organization": cast.isfahan.code}
-    by_id = {"status": ["triaged", "new"], "reporter_organization_id": cast.isfahan.pk}
+    by_code: dict[str, Any] = {"status": ["triaged", "new"], "reporter_organization": cast.isfahan.code}
+    by_id: dict[str, Any] = {"status": ["triaged", "new"], "reporter_organization_id": cast.isfahan.pk}
     answers = [client.get("/api/v1/cases/", query) for query in [by_code] * 7 + [by_id] * 3]
     assert all(answer.status_code == 200 for answer in answers)
     assert all(answer.json()["count"] == len(cases) for answer in answers)
