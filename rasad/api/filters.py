@@ -18,13 +18,16 @@ method, or a filter that says it is one, ``slot_kind``) is described by
 the values. A lean list then reads it by statements prepared for that
 description with the values in their slots (``rasad.api.lean``), checked once per description
 against the filterset's own query. Any other filter (a method, a search, a range, a date) and
-any value the filter's field refuses take the filterset, as before.
+any value the filter's field refuses take the filterset, as before. When every value named is a
+choice or a code no plan reads (``_plan_role``), the statements are prepared on the server with
+the choices written into their text: PostgreSQL plans them once per connection and set of
+choices (docs/development/benchmarks.md, "Session 20").
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -89,6 +92,8 @@ class FilterBackend(DjangoFilterBackend):  # type: ignore[misc]
             return None
         given: list[tuple[str, str, int]] = []
         values: dict[str, Any] = {}
+        written: set[str] = set()
+        planned_once = True
         for name, declared in filters.items():
             if name not in parameters:
                 continue
@@ -105,15 +110,21 @@ class FilterBackend(DjangoFilterBackend):  # type: ignore[misc]
                 if any(type(item) is not str or item == declared.null_value for item in distinct):
                     return None
                 given.append((name, kind, len(distinct)))
-                values.update((f"{name}:{index}", item) for index, item in enumerate(distinct))
+                slots = {f"{name}:{index}": item for index, item in enumerate(distinct)}
             elif kind == "one" and value not in EMPTY_VALUES:
                 if type(value) not in (str, int) or value == getattr(declared, "null_value", None):
                     return None
                 given.append((name, f"one:{type(value).__name__}", 1))
-                values[name] = value
+                slots = {name: value}
             else:
                 given.append((name, "empty", 0))
-        return Filtering(filterset_class, tuple(given), values)
+                continue
+            values.update(slots)
+            role = _plan_role(declared, slots.values())
+            if role == "text":
+                written.update(slots)
+            planned_once = planned_once and role is not None
+        return Filtering(filterset_class, tuple(given), values, frozenset(written), planned_once)
 
 
 @dataclass(frozen=True)
@@ -125,6 +136,11 @@ class Filtering:
     filterset_class: type[BaseFilterSet]
     given: tuple[tuple[str, str, int], ...]
     values: dict[str, Any]
+    # The slots whose values are written into the statement's text when it is prepared on the
+    # server (a choice's), and whether its plan may be made once for every request
+    # (``_plan_role``: every value is a choice's or one the planner never sees).
+    written: frozenset[str] = frozenset()
+    planned_once: bool = False
 
     @property
     def key(self) -> tuple[Any, ...]:
@@ -183,6 +199,23 @@ def _slot_kind(declared: django_filters.Filter) -> str | None:
         and declared.always_filter
     ):
         return "many"
+    return None
+
+
+def _plan_role(declared: django_filters.Filter, values: Iterable[Any]) -> str | None:
+    """What a plain filter's values are to a plan made once and kept (a statement prepared on
+    the server, ``rasad.api.lean._PreparedPage``): ``text`` for a choice among the field's
+    choices (its field refused any other), which is written into the statement's text, so that
+    each set of choices has its plan and the planner reads the choices' statistics (a rare
+    status is found by its index, a common one by walking the list's order); ``unseen`` for a
+    filter whose value no plan reads (``planned_without_value``: ``CodeFilter``'s key is read by
+    a subquery when the statement runs, so a plan made for its value is the plan made without
+    it); ``None`` for any other (an id, a year: a plan made for one value may not serve another,
+    so the statement is planned for its values each time)."""
+    if issubclass(declared.field_class, forms.ChoiceField) and all(type(value) is str for value in values):
+        return "text"
+    if getattr(type(declared), "planned_without_value", False):
+        return "unseen"
     return None
 
 

@@ -35,6 +35,7 @@ largest part of a list's own CPU (docs/development/benchmarks.md, "Session 14").
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -298,18 +299,6 @@ _CHECK_SLICE = (7, 57)
 _MARKER_SLICE = (123_457, 123_457 + 987_654)
 
 
-def _converted(rows: list[tuple[Any, ...]], converters: list[Any], connection: Any) -> list[list[Any]]:
-    """``rows`` converted as the ORM converts its columns (``PreparedQuery.rows``)."""
-    converted = [list(row) for row in rows]
-    for row in converted:
-        for position, functions, expression in converters:
-            value = row[position]
-            for function in functions:
-                value = function(value, expression, connection)
-            row[position] = value
-    return converted
-
-
 class _Statement:
     """A statement as Django sent it, with the positions of its parameters that hold slots; a
     bounded count's (``_count_statement``) with ``marker``, the LIMIT clause it was compiled
@@ -339,6 +328,55 @@ class _PreparedList:
 
     def __init__(self, alias: str, count: _Statement, page: PreparedQuery, marker: str = "") -> None:
         self.alias, self.count_statement, self.page, self.marker = alias, count, page, marker
+        # The statements' texts with choices written in (``written``), by statement and values.
+        self._texts: dict[tuple[str, tuple[Any, ...]], tuple[str, frozenset[int]]] = {}
+
+    def written(
+        self,
+        which: str,
+        sql: str,
+        slots: list[tuple[int, str]],
+        params: list[Any],
+        values: dict[str, Any],
+        names: frozenset[str],
+    ) -> tuple[str, list[Any]]:
+        """Statement ``which``'s ``sql`` with the values of the slots ``names`` written into it
+        as literals, and ``params`` without theirs (``_PreparedPage``)."""
+        chosen = tuple(sorted((name, values[name]) for _, name in slots if name in names))
+        key = (which, chosen)
+        found = self._texts.get(key)
+        if found is None:
+            found = _written(sql, {index: values[name] for index, name in slots if name in names}, self.alias)
+            if len(self._texts) >= _TEXTS_LIMIT:
+                self._texts.clear()
+            self._texts[key] = found
+        text, dropped = found
+        return text, [value for index, value in enumerate(params) if index not in dropped]
+
+
+# How many texts with written choices a shape keeps (a list filtered by a few statuses at a time
+# has a few: the number of sets of choices its users ask for).
+_TEXTS_LIMIT = 256
+_PLACEHOLDERS = re.compile(r"%%|%s")
+
+
+def _written(sql: str, literals: dict[int, Any], alias: str) -> tuple[str, frozenset[int]]:
+    """``sql`` with the parameters at the positions of ``literals`` written as those values, as
+    PostgreSQL's literals (quoted by the driver, as its client-side binding writes them), and
+    those positions."""
+    operations: Any = connections[alias].ops  # PostgreSQL's (``compose_sql``): only its texts are written
+    pieces: list[str] = []
+    start = position = 0
+    for match in _PLACEHOLDERS.finditer(sql):
+        if match.group() != "%s":
+            continue
+        if position in literals:
+            literal = operations.compose_sql("%s", [literals[position]])
+            pieces += [sql[start : match.start()], literal.replace("%", "%%")]
+            start = match.end()
+        position += 1
+    pieces.append(sql[start:])
+    return "".join(pieces), frozenset(literals)
 
 
 class _PreparedPage:
@@ -346,16 +384,32 @@ class _PreparedPage:
     when the shape was prepared by this request) and the page, run with its bounds and the
     request's values in the slots.
 
-    A shape without slots is prepared on PostgreSQL too (parsed and planned once per pooled
-    connection). A filtered one is bound on the client and planned for its values each time,
-    as the ORM sends it: after five runs PostgreSQL may keep one generic plan for every value,
-    and a filter's values differ in how many rows they match (an observation page filtered by
-    a site and a status took 27 ms with the generic plan, 0.3 ms with its own)."""
+    A shape without slots is prepared on PostgreSQL (parsed and planned once per pooled
+    connection), and so is a filtered one whose plan may be made once for every request
+    (``Filtering.planned_once``): its choices are written into the statement's text, one text
+    and one plan per set of choices, and its other values are codes no plan reads
+    (``rasad.api.filters._plan_role``). Any other filtered shape is bound on the client and
+    planned for its values each time, as the ORM sends it: after five runs PostgreSQL may keep
+    one generic plan for every value, and a filter's values differ in how many rows they match
+    (a case page filtered by two rare statuses took 34 ms with the generic plan, 1.5 ms with its
+    own, and 1.1 ms prepared with its statuses written in: docs/development/benchmarks.md,
+    "Session 20")."""
 
     def __init__(
-        self, prepared: _PreparedList, values: dict[str, Any], counted: tuple[int | None, int] | None = None
+        self,
+        prepared: _PreparedList,
+        filtering: Filtering | None,
+        counted: tuple[int | None, int] | None = None,
     ) -> None:
-        self.prepared, self.values = prepared, values
+        self.prepared = prepared
+        self.values = filtering.values if filtering is not None else {}
+        self.on_server = filtering is None or filtering.planned_once
+        vendor = connections[prepared.alias].vendor
+        self.names = (
+            filtering.written
+            if filtering is not None and self.on_server and vendor == "postgresql"
+            else frozenset()
+        )
         # A count run already (when this request prepared the shape): its bound and its rows.
         self.counted = counted
 
@@ -366,9 +420,14 @@ class _PreparedPage:
             return self.counted[1]
         statement, alias = self.prepared.count_statement, self.prepared.alias
         limit_clause = "" if bound is None else connections[alias].ops.limit_offset_sql(0, bound + 1)
-        rows = prepared_statements.fetch(
-            statement.bounded(limit_clause), statement.bind(self.values), alias, on_server=not self.values
-        )
+        sql, params = statement.sql, statement.bind(self.values)
+        if self.names:
+            sql, params = self.prepared.written(
+                "count", sql, statement.slots, params, self.values, self.names
+            )
+        if statement.marker:
+            sql = sql.replace(statement.marker, limit_clause)
+        rows = prepared_statements.fetch(sql, params, alias, on_server=self.on_server)
         count = int(rows[0][0]) if rows else 0
         self.counted = (bound, count)
         return count
@@ -380,16 +439,13 @@ class _PreparedPage:
         prepared, alias = self.prepared, self.prepared.alias
         connection = connections[alias]
         bounds = connection.ops.limit_offset_sql(index.start or 0, index.stop)
-        if not prepared.marker:
-            return prepared.page.rows(alias, suffix=f" {bounds}", on_server=not self.values, **self.values)
         compiled = prepared.page.compiled(alias)
-        rows = prepared_statements.fetch(
-            compiled.sql.replace(prepared.marker, bounds),
-            compiled.bind(self.values, connection),
-            alias,
-            on_server=not self.values,
-        )
-        return _converted(rows, compiled.converters, connection)
+        sql, params = compiled.sql, compiled.bind(self.values, connection)
+        if self.names:
+            sql, params = prepared.written("page", sql, compiled.slots, params, self.values, self.names)
+        sql = sql.replace(prepared.marker, bounds) if prepared.marker else f"{sql} {bounds}"
+        rows = prepared_statements.fetch(sql, params, alias, on_server=self.on_server)
+        return compiled.convert([list(row) for row in rows], connection)
 
     def __len__(self) -> int:
         return self.count()
@@ -432,7 +488,7 @@ def _prepared_page(
     key = (shape.key, plan.paths, alias, connections[alias].vendor)
     if key in _PREPARED_LISTS:
         prepared = _PREPARED_LISTS[key]
-        return None if prepared is None else _PreparedPage(prepared, values)
+        return None if prepared is None else _PreparedPage(prepared, filtering)
     queryset = build()
     sentinels = filtering.sentinels() if filtering is not None else {}
     if sentinels is None:
@@ -486,7 +542,7 @@ def _prepared_page(
     if prepared is None:
         # Answered through the ORM, as every later request of this shape.
         return None
-    return _PreparedPage(prepared, values, (COUNT_LIMIT, count))
+    return _PreparedPage(prepared, filtering, (COUNT_LIMIT, count))
 
 
 # The LIMIT a shape's count is compiled with: found once in its SQL, where each request's bound

@@ -71,9 +71,7 @@ class DossierFilterSet(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     from_organization_id = IdFilter(label=_("From organization (id)"))
     to_organization_id = IdFilter(label=_("To organization (id)"))
-    to_organization = django_filters.CharFilter(
-        field_name="to_organization__code", label=_("To organization (code)")
-    )
+    to_organization = CodeFilter(field_name="to_organization__code", label=_("To organization (code)"))
 
     class Meta:
         model = Dossier

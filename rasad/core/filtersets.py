@@ -66,9 +66,13 @@ class CodeFilter(django_filters.CharFilter):  # type: ignore[misc]
     that grows with the site's history (docs/development/benchmarks.md, "Session 19").
 
     Its query is its column compared with one value, so a lean list prepares it like a plain
-    filter (``rasad.api.filters._slot_kind``, ``slot_kind``)."""
+    filter (``rasad.api.filters._slot_kind``, ``slot_kind``). And no plan reads its value (the
+    subquery runs with the statement, after planning): a plan made once serves every code, so a
+    lean list's statement filtered by it may be prepared on the server
+    (``planned_without_value``, ``rasad.api.filters._plan_role``)."""
 
     slot_kind = "one"
+    planned_without_value = True
 
     def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
         if value in EMPTY_VALUES:
@@ -87,7 +91,10 @@ class CodeFilter(django_filters.CharFilter):  # type: ignore[misc]
         """The relation (a foreign key or one-to-one of ``model``), the model it leads to and
         that model's unique field; anything else is a mistake in the filterset's declaration."""
         relation, _, unique = str(self.field_name).partition("__")
-        field = model._meta.get_field(relation) if relation and unique and "__" not in unique else None
+        exact = self.lookup_expr == "exact"  # the code compared as given, as the join compared it
+        field = (
+            model._meta.get_field(relation) if exact and relation and unique and "__" not in unique else None
+        )
         related = field.related_model if field is not None and field.concrete else None
         if (
             field is None
@@ -96,7 +103,8 @@ class CodeFilter(django_filters.CharFilter):  # type: ignore[misc]
             or not getattr(related._meta.get_field(unique), "unique", False)
         ):
             raise ImproperlyConfigured(
-                f"CodeFilter({self.field_name!r}): give a foreign key and a unique field of its model"
+                f"CodeFilter({self.field_name!r}): give a foreign key and a unique field of its model,"
+                " compared exactly"
             )
         return relation, related, unique
 

@@ -61,8 +61,8 @@ class ObservationFilterSet(django_filters.FilterSet):  # type: ignore[misc]
 
 class AssignmentFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     organization_id = IdFilter(field_name="organization_id", label=_("Organization (id)"))
-    organization = django_filters.CharFilter(field_name="organization__code", label=_("Organization (code)"))
-    indicator = django_filters.CharFilter(field_name="indicator__code", label=_("Indicator (code)"))
+    organization = CodeFilter(field_name="organization__code", label=_("Organization (code)"))
+    indicator = CodeFilter(field_name="indicator__code", label=_("Indicator (code)"))
 
     class Meta:
         model = Assignment
@@ -71,8 +71,8 @@ class AssignmentFilterSet(django_filters.FilterSet):  # type: ignore[misc]
 
 class TargetFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     organization_id = IdFilter(field_name="organization_id", label=_("Organization (id)"))
-    organization = django_filters.CharFilter(field_name="organization__code", label=_("Organization (code)"))
-    indicator = django_filters.CharFilter(field_name="indicator__code", label=_("Indicator (code)"))
+    organization = CodeFilter(field_name="organization__code", label=_("Organization (code)"))
+    indicator = CodeFilter(field_name="indicator__code", label=_("Indicator (code)"))
     year = IdFilter(field_name="year", label=_("Jalali year"))
 
     class Meta:
@@ -82,9 +82,9 @@ class TargetFilterSet(django_filters.FilterSet):  # type: ignore[misc]
 
 class AlertFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     organization_id = IdFilter(field_name="organization_id", label=_("Organization (id)"))
-    organization = django_filters.CharFilter(field_name="organization__code", label=_("Organization (code)"))
+    organization = CodeFilter(field_name="organization__code", label=_("Organization (code)"))
     within_id = IdFilter(method="filter_within", label=_("Within organization (id)"))
-    indicator = django_filters.CharFilter(field_name="indicator__code", label=_("Indicator (code)"))
+    indicator = CodeFilter(field_name="indicator__code", label=_("Indicator (code)"))
 
     class Meta:
         model = Alert
@@ -98,4 +98,4 @@ class OwnedFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     """Baselines and scorecards: by organization id or code."""
 
     organization_id = IdFilter(field_name="organization_id", label=_("Organization (id)"))
-    organization = django_filters.CharFilter(field_name="organization__code", label=_("Organization (code)"))
+    organization = CodeFilter(field_name="organization__code", label=_("Organization (code)"))

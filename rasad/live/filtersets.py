@@ -5,13 +5,13 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from rasad.core.filtersets import FilterSet, IdFilter
+from rasad.core.filtersets import CodeFilter, FilterSet, IdFilter
 from rasad.live.choices import DeviceKind, EventKind, Severity, Status
 from rasad.live.models import AgentCredential, Device, DeviceEvent, Outage
 
 
 class DeviceFilterSet(FilterSet):
-    organization = django_filters.CharFilter(field_name="organization__code", label=_("Field post (code)"))
+    organization = CodeFilter(field_name="organization__code", label=_("Field post (code)"))
     organization_id = IdFilter(field_name="organization_id", label=_("Field post (organization id)"))
     kind = django_filters.MultipleChoiceFilter(choices=DeviceKind.choices, label=_("Type"))
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
@@ -23,7 +23,7 @@ class DeviceFilterSet(FilterSet):
 
 
 class DeviceEventFilterSet(FilterSet):
-    organization = django_filters.CharFilter(field_name="organization__code", label=_("Field post (code)"))
+    organization = CodeFilter(field_name="organization__code", label=_("Field post (code)"))
     organization_id = IdFilter(field_name="organization_id", label=_("Field post (organization id)"))
     device_id = IdFilter(field_name="device_id", label=_("Device (id)"))
     kind = django_filters.MultipleChoiceFilter(choices=EventKind.choices, label=_("Kind"))
@@ -36,7 +36,7 @@ class DeviceEventFilterSet(FilterSet):
 
 
 class OutageFilterSet(FilterSet):
-    organization = django_filters.CharFilter(field_name="organization__code", label=_("Field post (code)"))
+    organization = CodeFilter(field_name="organization__code", label=_("Field post (code)"))
     organization_id = IdFilter(field_name="organization_id", label=_("Field post (organization id)"))
     open = django_filters.BooleanFilter(field_name="ended_at", lookup_expr="isnull", label=_("Still open"))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from rasad.core.filtersets import FilterSet, IdFilter
+from rasad.core.filtersets import CodeFilter, FilterSet, IdFilter
 from rasad.media.choices import (
     CrisisState,
     EntryKind,
@@ -32,9 +32,7 @@ class StatementFilterSet(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     state = django_filters.MultipleChoiceFilter(choices=StatementState.choices, label=_("State"))
     kind = django_filters.MultipleChoiceFilter(choices=StatementKind.choices, label=_("Kind"))
-    organization = django_filters.CharFilter(
-        field_name="organization__code", label=_("Media headquarters (code)")
-    )
+    organization = CodeFilter(field_name="organization__code", label=_("Media headquarters (code)"))
     organization_id = IdFilter(field_name="organization_id", label=_("Media headquarters (organization id)"))
 
     class Meta:
@@ -44,7 +42,7 @@ class StatementFilterSet(FilterSet):
 
 class RecipientFilterSet(FilterSet):
     statement_id = IdFilter(field_name="statement_id", label=_("Statement (id)"))
-    agency = django_filters.CharFilter(field_name="agency__code", label=_("Agency (code)"))
+    agency = CodeFilter(field_name="agency__code", label=_("Agency (code)"))
     agency_id = IdFilter(field_name="agency_id", label=_("Agency (organization id)"))
     state = django_filters.MultipleChoiceFilter(choices=RecipientState.choices, label=_("State"))
 
@@ -54,7 +52,7 @@ class RecipientFilterSet(FilterSet):
 
 
 class MemberAgencyFilterSet(FilterSet):
-    hq = django_filters.CharFilter(field_name="hq__code", label=_("Media headquarters (code)"))
+    hq = CodeFilter(field_name="hq__code", label=_("Media headquarters (code)"))
     hq_id = IdFilter(field_name="hq_id", label=_("Media headquarters (organization id)"))
     agency_id = IdFilter(field_name="agency_id", label=_("Agency (organization id)"))
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rasad.cases.choices import CLOCK_STATUSES, OPEN_STATUSES, CaseStatus
-from rasad.core.filtersets import FilterSet, IdFilter
+from rasad.core.filtersets import CodeFilter, FilterSet, IdFilter
 from rasad.programs.choices import ProgrammeKind, ProgrammeStatus, ReportState
 from rasad.programs.models import (
     ActionItem,
@@ -54,7 +54,7 @@ class ProgrammeFilterSet(FilterSet):
         widget=FilterTextSelect(_("All parties")),
     )
     party_id = IdFilter(method="filter_party_id", label=_("Party (organization id)"))
-    organization = django_filters.CharFilter(
+    organization = CodeFilter(
         field_name="organization__code",
         label=_("Lead"),
         help_text=_("The lead organization's code."),
@@ -88,7 +88,7 @@ class ProgrammePartFilterSet(FilterSet):
 
 
 class PartyFilterSet(ProgrammePartFilterSet):
-    organization = django_filters.CharFilter(field_name="organization__code", label=_("Organization (code)"))
+    organization = CodeFilter(field_name="organization__code", label=_("Organization (code)"))
 
     class Meta:
         model = Party

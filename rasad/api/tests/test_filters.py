@@ -139,3 +139,12 @@ def test_code_filter_refuses_what_is_not_a_relation_and_its_unique_field(path: s
 
     with pytest.raises(ImproperlyConfigured):
         CodeFilter(field_name=path).filter(Observation.objects.all(), "ISF-CC")
+
+
+def test_code_filter_refuses_a_lookup_other_than_exact():
+    from rasad.indicators.models import Observation
+
+    with pytest.raises(ImproperlyConfigured):
+        CodeFilter(field_name="organization__code", lookup_expr="iexact").filter(
+            Observation.objects.all(), "x"
+        )

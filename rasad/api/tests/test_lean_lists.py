@@ -432,3 +432,48 @@ def test_lean_date_times_equal_the_serializer_across_clock_changes(cast: Cast, z
     assert {row["opened_at"][-6:] for row in written} >= (
         {"+03:30", "+04:30"} if zone == "Asia/Tehran" else set()
     )
+
+
+@pytest.mark.postgres
+def test_pages_filtered_by_choices_and_codes_are_prepared_on_the_server_with_their_choices_written_in(
+    cast: Cast,
+):
+    """A case list filtered by statuses (choices) and an organization's code (read after
+    planning) is prepared on the server: its count and page are sent under one text for that
+    set of statuses, the statuses written into it and the code a parameter, so PostgreSQL may
+    plan it once per connection. The same list filtered by the organization's id (whose plan may
+    depend on the value) is planned for its values each time, as the ORM sends it."""
+    from django.db import connection
+
+    from rasad.api import lean
+    from rasad.cases.testing import make_case
+
+    def runs() -> dict[str, int]:
+        # Statements a connection prepared stay with it from test to test: what this test ran
+        # is what it adds.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements"
+                " WHERE statement LIKE '%%\"cases_case\"%%'"
+            )
+            return dict(cursor.fetchall())
+
+    cases = [make_case(cast, cast.isfahan) for _ in range(3)]
+    lean._PREPARED_LISTS.clear()
+    client = verified_client(cast.alice)
+    by_code: dict[str, Any] = {"status": ["triaged", "new"], "reporter_organization": cast.isfahan.code}
+    by_id: dict[str, Any] = {"status": ["triaged", "new"], "reporter_organization_id": cast.isfahan.pk}
+    before = runs()
+    answers = [client.get("/api/v1/cases/", query) for query in [by_code] * 7 + [by_id] * 3]
+    assert all(answer.status_code == 200 for answer in answers)
+    assert all(answer.json()["count"] == len(cases) for answer in answers)
+    added = {text: count - before.get(text, 0) for text, count in runs().items()}
+    prepared = {text: count for text, count in added.items() if count}
+    # The page from the first request (which prepared the shape, its count through the ORM), the
+    # count from the second; nothing else: filtered by the id, the list is not prepared on the
+    # server.
+    assert sorted(prepared.values()) == [6, 7], prepared
+    for text in prepared:
+        assert "'triaged'" in text and "'new'" in text, "the statuses are written in"
+        assert '"reporter_organization_id" = (SELECT' in text
+        assert cast.isfahan.code not in text, "the code is a parameter"
