@@ -22,8 +22,9 @@ their commits have none. If Redis is away, or the process dies before the thread
 message, the push is lost and the write is not. Only the devices' events (``live.event``) are
 replayed: they are in their table, read again by a stream that reconnects or whose node's
 subscription comes back (``rasad.lib.push``). The crisis room (``media.*``) and a person's exports
-(``jobs.*``) refetch what they show when their stream (re)opens; the command view's ``live.outage``
-and ``live.device`` are refreshed by the next such push or a reload; the other kinds reach no page.
+(``jobs.*``) refetch what they show when their stream (re)opens; the command view reads the states
+and incidents that ``live.outage`` and ``live.device`` announce again whenever its stream opens;
+the other kinds reach no page.
 A write's push from its own thread against the publishing thread, on a quiet machine and under
 load: docs/development/benchmarks.md, "What a one-row write costs", sessions 19 and 20.
 """
