@@ -5,28 +5,21 @@ in-process by default (``RASAD_EVENT_BUS=local``) and Redis pub/sub across nodes
 (``RASAD_EVENT_BUS=redis``), so live push and background jobs plug in here without touching the
 modules that emit events.
 
-This process's subscribers (``subscribe_local``) get an event at once, on the thread that published
-it. Redis gets a write's event from that thread too, after its commit (``send_event_on_commit``):
-one round trip, bounded by the client's send and connect timeouts (``SEND_TIMEOUT_SECONDS``), so a
-stalled Redis holds a write's answer that long at most; the failure is logged and the write stands.
-Then, until Redis answers again, the pushes are handed to the process's publishing thread
-(``_Publisher``) instead, so that only the writes under way when Redis stalled wait for it. A group
-commit's pushes (``published_together``, ``rasad.live.group_commit``) always go through that
-thread, together, one pipeline, so that no request of the group waits for them; the groups handed
-over while one send was on its way go in the next. Order: a push reaches Redis after every push
-whose ``publish`` returned, on any thread of the process, before its own was called (a push is sent
-at once only when nothing handed to the thread is still unsent; otherwise it is handed over behind
-it): a thread's commits' order, and a group commit's groups' (each group is handed over before the
-next commits). Pushes published at the same moment by two threads have no order between them, as
-their commits have none. If Redis is away, or the process dies before the thread has sent a
-message, the push is lost and the write is not. Only the devices' events (``live.event``) are
-replayed: they are in their table, read again by a stream that reconnects or whose node's
-subscription comes back (``rasad.lib.push``). The crisis room (``media.*``) and a person's exports
-(``jobs.*``) refetch what they show when their stream (re)opens; the command view reads the states
-and incidents that ``live.outage`` and ``live.device`` announce again whenever its stream opens;
-the other kinds reach no page.
-A write's push from its own thread against the publishing thread, on a quiet machine and under
-load: docs/development/benchmarks.md, "What a one-row write costs", sessions 19 and 20.
+This process's subscribers (``subscribe_local``) get an event at once, on the thread that
+published it. Redis gets it from the process's publishing thread (``_Publisher``): no request
+waits for that round trip, and what the process's requests published while one send was on its
+way goes together in the next, one pipeline. A message is handed to the thread after its commit
+(``send_event_on_commit``), and sent in the order handed over: a thread's commits' order, and a
+group commit's groups' (``rasad.live.group_commit`` hands each group over before the next
+commits). If Redis is away, or the process dies before the thread has sent a message, the push
+is lost and the write is not. Only the devices' events (``live.event``) are replayed: they are
+in their table, read again by a stream that reconnects or whose node's subscription comes back
+(``rasad.lib.push``). The crisis room (``media.*``) and a person's exports (``jobs.*``) refetch
+what they show when their stream (re)opens; the command view reads the states and
+incidents that ``live.outage`` and ``live.device`` announce again whenever its stream opens; the
+other kinds reach no page. A write's push sent from its own thread was measured against the
+publishing thread in sessions 19 and 20 and not kept (docs/development/benchmarks.md, "What a
+one-row write costs").
 """
 
 from __future__ import annotations
@@ -60,8 +53,7 @@ def subscribe_local(subscriber: Subscriber) -> Callable[[], None]:
 
 
 def publish(event: Event) -> None:
-    """Hand ``event`` to this process's subscribers now, and send it to Redis (module docstring):
-    from this thread, or held by ``published_together`` for the publishing thread."""
+    """Hand ``event`` to this process's subscribers now, and to Redis through the publisher."""
     for subscriber in list(_local_subscribers):  # noqa: PERF101 (a copy: a handler may unsubscribe)
         try:
             subscriber(event)
@@ -71,12 +63,12 @@ def publish(event: Event) -> None:
         message = json.dumps(event, cls=DjangoJSONEncoder, ensure_ascii=False)
         held = getattr(_together, "messages", None)
         if held is None:
-            _publisher.send(message)
+            _publisher.hand([message])
         else:
             held.append(message)
 
 
-# Messages held by ``published_together`` in this thread (None: send each at once).
+# Messages held by ``published_together`` in this thread (None: hand each over at once).
 _together = threading.local()
 
 
@@ -98,19 +90,17 @@ def published_together() -> Iterator[None]:
         _publisher.hand(messages)
 
 
-# How long a send waits for Redis to connect or answer before it is given up (its messages are
-# then lost, as when Redis is away; redis-py does not retry a timeout): what a stalled Redis can
-# hold a write's answer (a send from the request's thread), or the publishing thread.
+# How long the publisher waits for Redis to connect or answer before it gives a send up (its
+# messages are then lost, as when Redis is away): a stalled Redis holds only this thread, and the
+# messages handed over meanwhile are what this many seconds of writes publish.
 SEND_TIMEOUT_SECONDS = 5.0
 
 
 class _Publisher:
-    """This process's messages for Redis. A write's message is sent from its own thread, unless
-    messages handed to the publishing thread are still unsent (it goes behind them) or the last
-    send failed (it is handed over; the thread's next success ends that). The thread sends what
-    was handed over in order, and what came while a send was on its way in the next, together.
-    It starts with the first message handed over (never without Redis) and starts again in a
-    forked child, whose copy of the queue is dropped (the parent sends it)."""
+    """This process's messages for Redis, sent by a thread of its own in the order they were
+    handed over; what was handed over while a send was on its way goes in the next, together.
+    The thread starts with the first message (never without Redis) and starts again in a forked
+    child, whose copy of the queue is dropped (the parent sends it)."""
 
     def __init__(self) -> None:
         self._forget()
@@ -120,19 +110,9 @@ class _Publisher:
         self._thread: threading.Thread | None = None
         self._start = threading.Lock()
         self._closed = False
-        self._unsent = 0  # messages handed to the thread and not yet sent (or failed)
-        self._counting = threading.Lock()
-        self.failing = False  # the last send failed: the next messages go to the thread
-
-    def send(self, message: str) -> None:
-        """Send ``message`` to Redis from this thread, or behind what the thread has to send."""
-        if self._unsent or self.failing:
-            self.hand([message])
-        else:
-            self.failing = not _send([message])
 
     def hand(self, messages: list[str]) -> None:
-        """Queue ``messages`` (in order) for the publishing thread."""
+        """Queue ``messages`` (in order) for Redis."""
         if not messages:
             return
         if self._closed:
@@ -150,7 +130,7 @@ class _Publisher:
                         # No thread to be had (the process is out of them): sent from here, as
                         # before there was a thread; the caller's write has committed.
                         logger.exception("could not start the publishing thread")
-                        self.failing = not _send(messages)
+                        _send(messages)
                         return
                     self._thread = thread
                     # Run at the threads' shutdown, which a multiprocessing child (granian's
@@ -158,8 +138,6 @@ class _Publisher:
                     # handlers (review19); at a normal exit it runs before them.
                     with contextlib.suppress(RuntimeError):  # the interpreter is exiting already
                         threading._register_atexit(self.close)  # type: ignore[attr-defined]
-        with self._counting:
-            self._unsent += len(messages)
         self._queue.put(messages)
 
     def wait(self, timeout: float = 10.0) -> bool:
@@ -197,9 +175,7 @@ class _Publisher:
                 except queue.Empty:
                     break
             if messages:
-                self.failing = not _send(messages)  # logs a failure itself: the events are committed
-                with self._counting:
-                    self._unsent -= len(messages)
+                _send(messages)  # logs a failure itself: the events are committed
             for event in reached:
                 event.set()
             if stop:
@@ -212,13 +188,12 @@ if hasattr(os, "register_at_fork"):
 
 
 def wait_published(timeout: float = 10.0) -> bool:
-    """Wait until what this process handed to the publishing thread so far has gone to Redis (or
-    failed to): for tests and benchmarks; a request never waits for it."""
+    """Wait until what this process published so far has gone to Redis (or failed to): for tests
+    and benchmarks; a request never waits for it."""
     return _publisher.wait(timeout)
 
 
-def _send(messages: list[str]) -> bool:
-    """Send ``messages`` to Redis in one round trip; whether Redis took them."""
+def _send(messages: list[str]) -> None:
     try:
         if len(messages) == 1:
             _redis().publish(settings.EVENT_CHANNEL, messages[0])
@@ -231,8 +206,6 @@ def _send(messages: list[str]) -> bool:
         # The write has committed; only its push is lost. Open streams resynchronise from the
         # database when their node's subscription comes back (rasad.lib.push).
         logger.exception("could not publish %d event(s) to Redis", len(messages))
-        return False
-    return True
 
 
 def make_event(

@@ -25,10 +25,10 @@ The rules hold as for a batch written alone:
   alone: that one is refused (401), the others are recorded.
 
 The group's pushes are handed over together to the process's publishing thread
-(``rasad.lib.events``; a write outside a group sends its own push from its thread), before the
-lead passes, so they reach Redis in the order of the groups' commits: no request waits for that
-round trip, not even the leader's, and the groups committed while one publish was on its way go
-together in the next. A push is sent after its event's commit; if the process dies between the two, the push
+(``rasad.lib.events``, which every write's pushes go through), before the lead passes, so they
+reach Redis in the order of the groups' commits: no request waits for that round trip, not even
+the leader's, and the groups committed while one publish was on its way go together in the
+next. A push is sent after its event's commit; if the process dies between the two, the push
 is lost and the event is not (it is in the table, which a stream reads when it reconnects), as
 when Redis is away.
 """

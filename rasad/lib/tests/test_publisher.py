@@ -1,16 +1,11 @@
-"""How a push reaches Redis (``rasad.lib.events``): a write's from its request's own thread after
-its commit, before its answer, once, in commit order; a stalled Redis holds that write no longer
-than the client's send timeout, the write stands, and the pushes that follow go to the process's
-publishing thread until Redis answers again. A group commit's pushes (``published_together``) go
-through the publishing thread, and a push published while some are unsent goes behind them."""
+"""The process's publishing thread (``rasad.lib.events._Publisher``): every push for Redis goes
+through it after its commit, so that no request waits for Redis, and the pushes reach Redis once
+each, in the order they were handed over."""
 
 from __future__ import annotations
 
 import json
-import logging
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,7 +13,6 @@ import pytest
 from django.core.serializers.json import DjangoJSONEncoder
 
 from rasad.conftest import client_for
-from rasad.indicators.models import Observation
 from rasad.indicators.testing import assign
 from rasad.lib import events
 from rasad.lib.jalali import from_jalali
@@ -38,13 +32,11 @@ def publisher(monkeypatch: pytest.MonkeyPatch) -> Iterator[events._Publisher]:
 
 
 class SlowRedis:
-    """Redis whose exchanges wait until the test lets them through, and that keeps what it got
-    and the name of the thread each exchange came from."""
+    """Redis whose exchanges wait until the test lets them through, and that keeps what it got."""
 
     def __init__(self) -> None:
         self.through = threading.Event()
         self.exchanges: list[list[str]] = []
-        self.threads: list[str] = []
 
     def publish(self, channel: str, message: str) -> None:
         self.exchange([message])
@@ -56,7 +48,6 @@ class SlowRedis:
     def exchange(self, messages: list[str]) -> None:
         assert self.through.wait(10), "the test let the exchange through"
         self.exchanges.append(messages)
-        self.threads.append(threading.current_thread().name)
 
     def sent(self) -> list[dict[str, Any]]:
         return [json.loads(message) for exchange in self.exchanges for message in exchange]
@@ -85,17 +76,12 @@ def _write(client: Any, n: int, period: str) -> None:
     assert response.json()["created"] == 1
 
 
-def _recorded(sent: list[dict[str, Any]]) -> list[list[str]]:
-    return [e["payload"]["periods"] for e in sent if e["kind"] == "indicators.observations.recorded"]
-
-
 @pytest.mark.django_db(transaction=True)
-def test_each_writes_push_reaches_redis_from_its_own_thread_before_its_answer_once_in_commit_order(
+def test_writes_are_answered_while_redis_stalls_then_each_push_reaches_it_once_in_commit_order(
     cast: Cast, publisher: events._Publisher, monkeypatch: pytest.MonkeyPatch, settings: Any
 ):
     assign(cast.isfahan, "ELEC_CONS", since=from_jalali(1400, 1, 1))
     redis = SlowRedis()
-    redis.through.set()
     settings.EVENT_BUS = "redis"
     monkeypatch.setattr(events, "_redis", lambda: redis)
     local: list[dict[str, Any]] = []
@@ -103,101 +89,22 @@ def test_each_writes_push_reaches_redis_from_its_own_thread_before_its_answer_on
     client = client_for(cast.ali)
     periods = ["1402-01", "1402-02", "1402-03", "1402-04"]
     try:
+        # Each write commits (a transactional test) and publishes on commit: all four are answered
+        # while Redis has not taken the first one's push.
         for n, period in enumerate(periods):
             _write(client, n, period)
-            # Answered once Redis had the write's push (sent after the commit: a transactional test).
-            assert _recorded(redis.sent())[-1] == [period]
     finally:
         unsubscribe()
-    # Redis got every event once, in the order they were published (the writes' commits'), as
-    # this process's subscribers did, from the requests' thread; no publishing thread started.
-    assert _recorded(local) == [[period] for period in periods]
+    assert redis.exchanges == []
+    # This process's subscribers had each event at once, on the request's thread.
+    recorded = [e for e in local if e["kind"] == "indicators.observations.recorded"]
+    assert [e["payload"]["periods"] for e in recorded] == [[period] for period in periods]
+    redis.through.set()
+    assert events.wait_published()
+    # Redis got every event once, in the order they were published (the writes' commits').
     assert redis.sent() == [_as_sent(e) for e in local]
-    assert set(redis.threads) == {threading.current_thread().name}
-    assert publisher._thread is None
-
-
-class _StalledRedis:
-    """A server that takes connections and never answers (a Redis stopped, or its host gone)."""
-
-    def __init__(self) -> None:
-        self.server = socket.create_server(("127.0.0.1", 0))
-        self.held: list[socket.socket] = []
-        threading.Thread(target=self._take, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.server.getsockname()[1]}/0"
-
-    def _take(self) -> None:
-        with self.server:
-            while True:
-                try:
-                    connection, _ = self.server.accept()
-                except OSError:  # closed by the test
-                    return
-                self.held.append(connection)
-
-    def connections(self) -> int:
-        """How many connections it has taken (those the kernel holds accepted first)."""
-        deadline = time.monotonic() + 5
-        while not self.held and time.monotonic() < deadline:
-            time.sleep(0.01)
-        return len(self.held)
-
-    def close(self) -> None:
-        self.server.close()
-        for connection in self.held:
-            connection.close()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_stalled_redis_holds_a_write_for_the_send_timeout_then_the_next_pushes_go_to_the_thread(
-    cast: Cast,
-    publisher: events._Publisher,
-    monkeypatch: pytest.MonkeyPatch,
-    settings: Any,
-    caplog: pytest.LogCaptureFixture,
-):
-    assign(cast.isfahan, "ELEC_CONS", since=from_jalali(1400, 1, 1))
-    stalled = _StalledRedis()
-    timeout = 0.5
-    settings.EVENT_BUS = "redis"
-    settings.REDIS_URL = stalled.url
-    monkeypatch.setattr(events, "SEND_TIMEOUT_SECONDS", timeout)
-    monkeypatch.setattr(events, "_redis_client", None)  # a client with the test's timeout
-    sent_from: list[str] = []
-    send = events._send
-
-    def recording_send(messages: list[str]) -> bool:
-        sent_from.append(threading.current_thread().name)
-        return send(messages)
-
-    monkeypatch.setattr(events, "_send", recording_send)
-    client = client_for(cast.ali)
-    try:
-        with caplog.at_level(logging.ERROR, logger="rasad.lib.events"):
-            started = time.monotonic()
-            _write(client, 0, "1402-01")
-            held = time.monotonic() - started
-            # The first push was tried from the request's thread, once (one connection: redis-py
-            # does not retry a timeout): the answer waited for the client's timeout, and not
-            # for a second one (the bound leaves room for the write itself on a loaded machine).
-            assert sent_from[0] == threading.current_thread().name
-            assert stalled.connections() == 1
-            assert timeout <= held < timeout + 10.0
-            assert "could not publish 1 event(s) to Redis" in caplog.text
-            assert publisher.failing
-            # Redis still stalls: the next write's pushes are handed to the publishing thread.
-            before = len(sent_from)
-            _write(client, 1, "1402-02")
-            assert events.wait_published(timeout=10 * timeout)
-    finally:
-        stalled.close()
-    assert set(sent_from[before:]) == {"rasad-publish"}
-    # Both writes stand.
-    values = Observation.objects.filter(indicator__code="ELEC_CONS").values_list("value", flat=True)
-    assert sorted(values) == [0, 1]
+    # What was handed over while the first exchange waited went together in the next one.
+    assert len(redis.exchanges) <= 2
 
 
 @pytest.mark.django_db(transaction=True)
@@ -219,64 +126,33 @@ def test_without_redis_a_write_publishes_in_process_and_starts_no_thread(
 
 
 class _FailingOnce:
-    """Redis that refuses the first exchange and takes the next ones, noting whose they were."""
+    """Redis that refuses the first exchange and takes the next ones."""
 
     def __init__(self) -> None:
-        self.sent: list[tuple[int, str]] = []  # (the message's n, the sending thread's name)
+        self.sent: list[str] = []
         self.failed = False
 
     def publish(self, channel: str, message: str) -> None:
         if not self.failed:
             self.failed = True
             raise ConnectionError("Redis is away")
-        self.sent.append((json.loads(message)["payload"]["n"], threading.current_thread().name))
+        self.sent.append(message)
 
 
-def test_after_a_failed_send_pushes_go_to_the_thread_until_redis_answers_again(
+def test_a_failed_send_loses_only_its_messages_and_the_thread_goes_on(
     publisher: events._Publisher, monkeypatch: pytest.MonkeyPatch, settings: Any
 ):
     redis = _FailingOnce()
     settings.EVENT_BUS = "redis"
     monkeypatch.setattr(events, "_redis", lambda: redis)
-    here = threading.current_thread().name
-    events.publish(events.make_event("test.publisher", {"n": 0}))  # refused: lost, logged
-    assert redis.failed
-    assert publisher.failing
+    events.publish(events.make_event("test.publisher", {"n": 0}))
+    assert events.wait_published()
     events.publish(events.make_event("test.publisher", {"n": 1}))
     assert events.wait_published()
-    assert not publisher.failing
-    events.publish(events.make_event("test.publisher", {"n": 2}))
-    assert redis.sent == [(1, "rasad-publish"), (2, here)]
-
-
-def test_a_push_published_while_a_groups_pushes_are_unsent_goes_behind_them(
-    publisher: events._Publisher, monkeypatch: pytest.MonkeyPatch, settings: Any
-):
-    """A push is sent from its thread only when nothing handed to the publishing thread waits:
-    otherwise it would overtake pushes published before it."""
-    redis = SlowRedis()
-    settings.EVENT_BUS = "redis"
-    monkeypatch.setattr(events, "_redis", lambda: redis)
-    here = threading.current_thread().name
-    with events.published_together():  # a group commit's pushes, handed over at the block's end
-        for n in (0, 1):
-            events.publish(events.make_event("test.publisher", {"n": n}))
-    events.publish(events.make_event("test.publisher", {"n": 2}))  # handed over behind them
-    assert redis.exchanges == []
-    redis.through.set()
-    assert events.wait_published()
-    assert [message["payload"]["n"] for message in redis.sent()] == [0, 1, 2]
-    assert set(redis.threads) == {"rasad-publish"}
-    # Nothing unsent any more: the next push goes from this thread.
-    events.publish(events.make_event("test.publisher", {"n": 3}))
-    assert [message["payload"]["n"] for message in redis.sent()] == [0, 1, 2, 3]
-    assert redis.threads[-1] == here
-
-
-def _hand_group(numbers: range) -> None:
-    with events.published_together():
-        for n in numbers:
-            events.publish(events.make_event("test.publisher", {"n": n}))
+    assert redis.failed
+    assert [json.loads(message)["payload"]["n"] for message in redis.sent] == [1]
+    assert publisher._thread is not None
+    assert publisher._thread.is_alive()
 
 
 def test_closing_sends_what_is_queued_then_stops_the_thread(
@@ -285,7 +161,8 @@ def test_closing_sends_what_is_queued_then_stops_the_thread(
     redis = SlowRedis()
     settings.EVENT_BUS = "redis"
     monkeypatch.setattr(events, "_redis", lambda: redis)
-    _hand_group(range(3))
+    for n in range(3):
+        events.publish(events.make_event("test.publisher", {"n": n}))
     redis.through.set()
     publisher.close()  # as at the process's exit
     assert [message["payload"]["n"] for message in redis.sent()] == [0, 1, 2]
@@ -293,11 +170,11 @@ def test_closing_sends_what_is_queued_then_stops_the_thread(
     assert not publisher._thread.is_alive()
 
 
-def test_without_a_thread_to_be_had_a_groups_pushes_are_sent_at_once(
+def test_without_a_thread_to_be_had_the_push_is_sent_at_once(
     publisher: events._Publisher, monkeypatch: pytest.MonkeyPatch, settings: Any
 ):
-    """A process out of threads: the group has committed, so its pushes go from the thread that
-    handed them over rather than failing it."""
+    """A process out of threads: the write has committed, so its push goes from the publishing
+    request's own thread rather than failing it."""
     redis = SlowRedis()
     redis.through.set()
     settings.EVENT_BUS = "redis"
@@ -308,9 +185,8 @@ def test_without_a_thread_to_be_had_a_groups_pushes_are_sent_at_once(
 
     with monkeypatch.context() as patch:
         patch.setattr(threading.Thread, "start", refuse)
-        _hand_group(range(2))
-    assert [message["payload"]["n"] for message in redis.sent()] == [0, 1]
-    assert redis.threads == [threading.current_thread().name]
+        events.publish(events.make_event("test.publisher", {"n": 0}))
+    assert [message["payload"]["n"] for message in redis.sent()] == [0]
     assert publisher._thread is None
 
 

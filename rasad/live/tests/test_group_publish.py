@@ -1,7 +1,6 @@
 """The group commit's pushes to Redis (session 18): sent by the process's publishing thread
-(``rasad.lib.events``; a single write's push goes from its own thread, session 20), in the order
-of the groups' commits, while every request of the group, the leader's too, already has its
-answer."""
+(``rasad.lib.events``, since session 19 the same as every write's), in the order of the groups'
+commits, while every request of the group, the leader's too, already has its answer."""
 
 from __future__ import annotations
 
@@ -49,10 +48,8 @@ def test_a_group_is_answered_before_its_pushes_reach_redis_and_they_keep_the_com
     stream_ids = [cast(int, answer.events[0].stream_id) for answer in answers]
     assert pushed == stream_ids == sorted(stream_ids)
     assert DeviceEvent.objects.filter(pk__in=stream_ids).count() == 4
-    # What was handed over while an exchange waited went together in the next one, from the
-    # publishing thread.
+    # What was handed over while an exchange waited went together in the next one.
     assert len(redis.exchanges) < 4
-    assert set(redis.threads) == {"rasad-publish"}
 
 
 @pytest.mark.django_db(transaction=True)

@@ -17,11 +17,10 @@ def _worker(path: str) -> None:
     """A worker that hands two groups' pushes over, Redis slow to take them, and returns."""
     from rasad.lib import events
 
-    def slow(messages: list[str]) -> bool:
+    def slow(messages: list[str]) -> None:
         time.sleep(0.3)
         with open(path, "a", encoding="utf-8") as sent:
             sent.write(",".join(messages) + "\n")
-        return True  # taken, as ``events._send`` says
 
     setattr(events, "_send", slow)  # noqa: B010
     publisher = events._publisher  # the process's one publisher (rasad.lib.events)
