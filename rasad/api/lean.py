@@ -35,7 +35,6 @@ largest part of a list's own CPU (docs/development/benchmarks.md, "Session 14").
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -357,7 +356,6 @@ class _PreparedList:
 # How many texts with written choices a shape keeps (a list filtered by a few statuses at a time
 # has a few: the number of sets of choices its users ask for).
 _TEXTS_LIMIT = 256
-_PLACEHOLDERS = re.compile(r"%%|%s")
 
 
 def _written(sql: str, literals: dict[int, Any], alias: str) -> tuple[str, frozenset[int]]:
@@ -366,15 +364,12 @@ def _written(sql: str, literals: dict[int, Any], alias: str) -> tuple[str, froze
     those positions."""
     operations: Any = connections[alias].ops  # PostgreSQL's (``compose_sql``): only its texts are written
     pieces: list[str] = []
-    start = position = 0
-    for match in _PLACEHOLDERS.finditer(sql):
-        if match.group() != "%s":
-            continue
+    start = 0
+    for position, match in prepared_statements.placeholders(sql):
         if position in literals:
             literal = operations.compose_sql("%s", [literals[position]])
             pieces += [sql[start : match.start()], literal.replace("%", "%%")]
             start = match.end()
-        position += 1
     pieces.append(sql[start:])
     return "".join(pieces), frozenset(literals)
 

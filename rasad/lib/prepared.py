@@ -119,13 +119,20 @@ def _list_fields(query: Any, sentinels: dict[str, Any]) -> dict[str, Any]:
 _PLACEHOLDER = re.compile(r"%%|%s")
 
 
+def placeholders(sql: str) -> Iterator[tuple[int, re.Match[str]]]:
+    """Each ``%s`` of Django's ``sql`` (a doubled ``%%`` is text) with its parameter's position."""
+    index = 0
+    for match in _PLACEHOLDER.finditer(sql):
+        if match.group() == "%s":
+            yield index, match
+            index += 1
+
+
 def _lists_as_arrays(sql: str, positions: set[int], vendor: str) -> str:
     """``sql`` with the ``IN (%s)`` of each parameter at ``positions`` taking a whole list."""
     pieces: list[str] = []
-    start = index = 0
-    for match in _PLACEHOLDER.finditer(sql):
-        if match.group() != "%s":
-            continue
+    start = 0
+    for index, match in placeholders(sql):
         if index in positions:
             before = sql[start : match.start()]
             if not before.endswith(" IN (") or not sql.startswith(")", match.end()):
@@ -133,7 +140,6 @@ def _lists_as_arrays(sql: str, positions: set[int], vendor: str) -> str:
             pieces.append(before[: -len(" IN (")])
             pieces.append(" = ANY(%s" if vendor == "postgresql" else " IN (SELECT value FROM json_each(%s)")
             start = match.end()
-        index += 1
     pieces.append(sql[start:])
     return "".join(pieces)
 
