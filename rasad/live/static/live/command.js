@@ -148,8 +148,9 @@
     Object.keys(said).forEach(function (pk) {
       var card = incidents.querySelector("[data-case='" + pk + "']");
       if (!card || card.querySelector(SAID)) { return; }
-      var actions = card.querySelector("form, .d-flex.flex-wrap");
-      said[pk].forEach(function (node) { card.insertBefore(node, actions && actions.parentNode === card ? actions : null); });
+      // Where the card's template writes them: after who works it (and where it went up).
+      var lines = card.querySelectorAll("[data-testid=incident-assignee], [data-testid=incident-escalated]");
+      lines[lines.length - 1].after.apply(lines[lines.length - 1], said[pk]);
     });
   }
   function refreshIncidents() {
