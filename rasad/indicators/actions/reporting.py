@@ -684,12 +684,20 @@ def _merge(rows: list[Row], deltas: rollups.Deltas) -> dict[tuple[int, int, str]
             # (a failed import, a test) takes the temporary table with it, so remembering the
             # connection would point COPY at a table that no longer exists. One statement per
             # batch of at least COPY_THRESHOLD rows costs nothing measurable.
+            # Emptied here, before its COPY, not by the merge that reads it: the table's rows live
+            # until commit, and a second batch in the same transaction (the demo's years) would
+            # otherwise write the first's again. Almost always the table is empty already (its
+            # rows go at each commit), and deleting nothing costs nothing, where the merge's
+            # ``DELETE … RETURNING`` of a batch's 1,000 rows cost PostgreSQL 1.5 ms of the
+            # merge's ~30 (docs/development/benchmarks.md, session 21). One round trip: two
+            # statements without parameters.
             cursor.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {_STAGE} (organization_id bigint, indicator_id bigint, "
+                f"CREATE TEMP TABLE IF NOT EXISTS {_STAGE} (organization_id bigint, indicator_id bigint, "  # noqa: S608
                 "period_key text, period_start date, year smallint, value float8, comment text, "
                 "status text, source text, findings text, reported_by_id bigint, "
                 "created timestamptz, last_updated timestamptz, province text, total float8, "
-                "value_count int, approved_total float8, approved_count int) ON COMMIT DELETE ROWS"
+                "value_count int, approved_total float8, approved_count int) ON COMMIT DELETE ROWS; "
+                f"DELETE FROM {_STAGE}"
             )
             # Each row carries its change to its organization's own rollup row (one per
             # observation: the organization's, indicator's and period's), which the statement
@@ -704,15 +712,13 @@ def _merge(rows: list[Row], deltas: rollups.Deltas) -> dict[tuple[int, int, str]
                 for row in rows:
                     copy.write_row((*row, *own.get((row[0], row[1], row[2]), none)))
             select = ", ".join("findings::jsonb" if c == "findings" else c for c in _OBSERVATION_COLUMNS)
-            # Emptied as it is read: the table's rows live until commit, and a second batch in
-            # the same transaction (the demo's years) would otherwise write the first's again.
             # The own rollup rows are added after every observation is written (the count of
             # ``merged`` comes first): rows are locked in the order of a one-row write and of an
             # approval, observations before rollups, so that none of them waits on the other
             # in a cycle.
             after_merge = "(SELECT staged.* FROM staged WHERE (SELECT count(*) FROM merged) >= 0) AS own_rows"
             cursor.execute(
-                f"WITH staged AS (DELETE FROM {_STAGE} RETURNING {columns}, {_OWN_COLUMNS}), "  # noqa: S608
+                f"WITH staged AS (SELECT {columns}, {_OWN_COLUMNS} FROM {_STAGE}), "  # noqa: S608
                 f"merged AS (INSERT INTO {table} ({columns}) SELECT {select} FROM staged{conflict}), "
                 f"own AS ({rollups.own_rows_insert(after_merge)}) "
                 "SELECT id, organization_id, indicator_id, period_key FROM merged"
@@ -821,12 +827,11 @@ def _read_stored(rows: Sequence[ObservationInput], related_ids: set[int]) -> _St
     periods = {r.period.key: r.period for r in rows}
     window_starts = {key: _window_start(period) for key, period in periods.items()}
     # Small batches on PostgreSQL read by their pairs (a plan that holds generic, as their
-    # transaction runs: ``GENERIC_PLANS_BELOW``); a bulk upload keeps the statement measured for
-    # it (``_STORED``, on plans made for its values).
-    fetched = (
-        _stored_by_pairs(rows, related_ids, window_starts)
-        if connection.vendor == "postgresql" and len(rows) < GENERIC_PLANS_BELOW
-        else _STORED.rows(
+    # transaction runs: ``GENERIC_PLANS_BELOW``); a bulk upload reads its values by its lists and
+    # each series' window by its own range of the unique index (``_STORED_SERIES``, on plans made
+    # for its values); SQLite by its lists (``_STORED``).
+    if connection.vendor != "postgresql":
+        fetched = _STORED.rows(
             organizations={r.organization.id for r in rows},
             indicators=related_ids,
             reported={r.indicator.id for r in rows},
@@ -835,7 +840,20 @@ def _read_stored(rows: Sequence[ObservationInput], related_ids: set[int]) -> _St
             last=max(r.period.key for r in rows),
             years={r.period.year for r in rows},
         )
-    )
+    elif len(rows) < GENERIC_PLANS_BELOW:
+        fetched = _stored_by_pairs(rows, related_ids, window_starts)
+    else:
+        spans = _series_windows(rows, window_starts)
+        fetched = _STORED_SERIES.rows(
+            organizations={r.organization.id for r in rows},
+            indicators=related_ids,
+            periods=periods.keys(),
+            series_sites=[org_id for org_id, _indicator_id in spans],
+            series_indicators=[indicator_id for _org_id, indicator_id in spans],
+            firsts=[first for first, _last in spans.values()],
+            lasts=[last for _first, last in spans.values()],
+            years={r.period.year for r in rows},
+        )
     for kind, pk, org_id, indicator_id, key, value, comment, status, keys, values in fetched:
         if kind == "value":
             period_values[(org_id, key)][indicator_id] = value
@@ -869,6 +887,47 @@ def _in_key_order(keys: list[str], values: list[float]) -> tuple[list[str], list
     return [key for key, _value in ordered], [value for _key, value in ordered]
 
 
+def _values_and_targets(
+    organizations: list[int],
+    indicators: list[int],
+    periods: list[str],
+    years: list[int],
+    windows: str,
+    window_params: Sequence[Any],
+) -> tuple[str, list[Any]]:
+    """A statement of ``_read_stored``: the stored values of the batch's periods (of its
+    indicators and those its rules read: ``indicators``) as ``'value'`` rows, the ``windows``
+    part (with its ``window_params``), and the targets' ids as ``'target'`` rows. The values and
+    the targets are compiled by Django, the windows' part by the caller; every value is a
+    parameter, nothing is interpolated."""
+    values_sql, values_params = (
+        Observation.objects.filter(
+            organization_id__in=organizations, indicator_id__in=indicators, period_key__in=periods
+        )
+        .order_by()
+        .values_list("id", "organization_id", "indicator_id", "period_key", "value", "comment", "status")
+        .query.sql_with_params()
+    )
+    targets_sql, targets_params = (
+        Target.objects.filter(organization_id__in=organizations, year__in=years)
+        .order_by()
+        .values_list("id")
+        .query.sql_with_params()
+    )
+    # A series' two array columns, NULL in the other rows (typed on PostgreSQL, which resolves
+    # a UNION's column types part by part).
+    arrays = (
+        ", CAST(NULL AS text[]), CAST(NULL AS double precision[])"
+        if connection.vendor == "postgresql"
+        else ", NULL, NULL"
+    )
+    sql = (
+        f"SELECT 'value', v.*{arrays} FROM ({values_sql}) AS v UNION ALL {windows} UNION ALL "  # noqa: S608
+        f"SELECT 'target', t.id, NULL, NULL, NULL, NULL, NULL, NULL{arrays} FROM ({targets_sql}) AS t"
+    )
+    return sql, [*values_params, *window_params, *targets_params]
+
+
 def _stored(
     organizations: list[int],
     indicators: list[int],
@@ -878,18 +937,9 @@ def _stored(
     last: str,
     years: list[int],
 ) -> tuple[str, list[Any]]:
-    """``_read_stored``' statement, compiled once per process (``_STORED``): the values of the
-    batch's periods (of its indicators and those its rules read: ``indicators``), the windows of
-    its series (of ``reported``, the indicators it reports; on PostgreSQL grouped by series, on
-    SQLite a value a row), and the targets' ids."""
-    values_sql, values_params = (
-        Observation.objects.filter(
-            organization_id__in=organizations, indicator_id__in=indicators, period_key__in=periods
-        )
-        .order_by()
-        .values_list("id", "organization_id", "indicator_id", "period_key", "value", "comment", "status")
-        .query.sql_with_params()
-    )
+    """``_read_stored``' statement on SQLite, compiled once per process (``_STORED``): the values
+    of the batch's periods and the targets' ids (``_values_and_targets``), and the windows of
+    its series (of ``reported``, the indicators it reports) a value a row."""
     window_sql, window_params = (
         Observation.objects.filter(
             organization_id__in=organizations,
@@ -901,34 +951,60 @@ def _stored(
         .values_list("organization_id", "indicator_id", "period_key", "value")
         .query.sql_with_params()
     )
-    targets_sql, targets_params = (
-        Target.objects.filter(organization_id__in=organizations, year__in=years)
-        .order_by()
-        .values_list("id")
-        .query.sql_with_params()
+    windows = f"SELECT 'window', NULL, w.*, NULL, NULL, NULL, NULL FROM ({window_sql}) AS w"  # noqa: S608
+    return _values_and_targets(organizations, indicators, periods, years, windows, window_params)
+
+
+def _stored_series(
+    organizations: list[int],
+    indicators: list[int],
+    periods: list[str],
+    series_sites: list[int],
+    series_indicators: list[int],
+    firsts: list[str],
+    lasts: list[str],
+    years: list[int],
+) -> tuple[str, list[Any]]:
+    """``_read_stored``' statement for a bulk batch on PostgreSQL (``_STORED_SERIES``): the values
+    of the batch's periods and the targets' ids (``_values_and_targets``), and each series'
+    window (``series_sites``, ``series_indicators``, from ``firsts`` to ``lasts``: ``_pairs``)
+    as one row, its keys and values as two arrays, read by the series' own range of the unique
+    index (organization, indicator, period) in that index's order.
+
+    Each series is one descent of the index and a range of its leaves in order, which the
+    aggregate takes as they come: no sort. The (organization, period) index with the indicator
+    as a filter, which the read by lists took, visits every indicator's rows of the window's
+    periods and needs the window's rows sorted before they are aggregated (1.4 against 1.07 ms
+    of PostgreSQL's CPU a batch of 40 series of 24 stored months; docs/development/benchmarks.md,
+    session 21). The index's order is the database's collation, which for period keys (digits
+    and a dash at the same places) is byte order in every collation we know of; ``_read_stored``
+    checks each series' keys anyway and sorts one that is not in byte order."""
+    table = Observation._meta.db_table
+    series = _pairs("organization_id", "indicator_id", "first_key", "last_key", name="s")
+    windows = (
+        "SELECT 'series', NULL, s.organization_id, s.indicator_id, NULL, NULL, NULL, NULL, w.keys, w.vals "  # noqa: S608
+        f"FROM {series} CROSS JOIN LATERAL (SELECT array_agg(x.period_key::text) AS keys, "
+        "array_agg(x.value) AS vals FROM (SELECT o.period_key, o.value "
+        f"FROM {table} AS o WHERE o.organization_id = s.organization_id "
+        "AND o.indicator_id = s.indicator_id AND o.period_key >= s.first_key AND o.period_key <= s.last_key "
+        "ORDER BY o.period_key) AS x) AS w WHERE w.keys IS NOT NULL"
     )
-    # Django compiled every part, with every value as a parameter: nothing is interpolated.
-    if connection.vendor == "postgresql":
-        # The window's rows sorted once, by series and key in bytes (the order of Python's text),
-        # and aggregated in that order: an ``ORDER BY`` inside each ``array_agg`` sorts each
-        # series twice, once per array (PostgreSQL 15): 0.1-0.4 ms a batch. The order an
-        # aggregate sees from a sorted subquery is what PostgreSQL does, not what it promises:
-        # ``_read_stored`` checks each series' keys and sorts the few that are not in order.
-        windows = (
-            "SELECT 'series', NULL, w.organization_id, w.indicator_id, NULL, NULL, NULL, NULL, "  # noqa: S608
-            "array_agg(w.period_key::text), array_agg(w.value) "
-            f"FROM (SELECT * FROM ({window_sql}) AS v "
-            'ORDER BY v.organization_id, v.indicator_id, v.period_key COLLATE "C") AS w '
-            "GROUP BY w.organization_id, w.indicator_id"
-        )
-        arrays = ", CAST(NULL AS text[]), CAST(NULL AS double precision[])"
-    else:
-        windows = f"SELECT 'window', NULL, w.*, NULL, NULL, NULL, NULL FROM ({window_sql}) AS w"  # noqa: S608
-        arrays = ", NULL, NULL"
-    targets = f"SELECT 'target', t.id, NULL, NULL, NULL, NULL, NULL, NULL{arrays} FROM ({targets_sql}) AS t"  # noqa: S608
-    return (
-        f"SELECT 'value', v.*{arrays} FROM ({values_sql}) AS v UNION ALL {windows} UNION ALL {targets}"  # noqa: S608
-    ), [*values_params, *window_params, *targets_params]
+    return _values_and_targets(
+        organizations, indicators, periods, years, windows, [series_sites, series_indicators, firsts, lasts]
+    )
+
+
+_STORED_SERIES = PreparedQuery(
+    _stored_series,
+    organizations=_ORGANIZATIONS,
+    indicators=Many(-7_301_004),
+    periods=Many("\x00stored-periods"),
+    series_sites=Array(-7_301_015),
+    series_indicators=Array(-7_301_016),
+    firsts=Array("\x00series-firsts"),
+    lasts=Array("\x00series-lasts"),
+    years=Many(-7_301),
+)
 
 
 _STORED = PreparedQuery(
@@ -943,11 +1019,11 @@ _STORED = PreparedQuery(
 )
 
 
-def _stored_by_pairs(
-    rows: Sequence[ObservationInput], related_ids: set[int], window_starts: dict[str, str]
-) -> list[list[Any]]:
-    """PostgreSQL: ``_read_stored``' rows, read by the batch's (organization, period) pairs and
-    each series' own window, joined by index (``_STORED_BY_PAIRS``)."""
+def _series_windows(
+    rows: Sequence[ObservationInput], window_starts: dict[str, str]
+) -> dict[tuple[int, int], tuple[str, str]]:
+    """Each series of the batch (organization id, indicator id): its window's first period key
+    (of its earliest value's window) and its last reported one."""
     windows: dict[tuple[int, int], tuple[str, str]] = {}
     for r in rows:
         series = (r.organization.id, r.indicator.id)
@@ -955,6 +1031,15 @@ def _stored_by_pairs(
         first = window_starts[key]
         known = windows.get(series)
         windows[series] = (first, key) if known is None else (min(known[0], first), max(known[1], key))
+    return windows
+
+
+def _stored_by_pairs(
+    rows: Sequence[ObservationInput], related_ids: set[int], window_starts: dict[str, str]
+) -> list[list[Any]]:
+    """PostgreSQL: ``_read_stored``' rows, read by the batch's (organization, period) pairs and
+    each series' own window, joined by index (``_STORED_BY_PAIRS``)."""
+    windows = _series_windows(rows, window_starts)
     pairs = sorted({(r.organization.id, r.period.key) for r in rows})
     return _STORED_BY_PAIRS.rows(
         sites=[org_id for org_id, _key in pairs],

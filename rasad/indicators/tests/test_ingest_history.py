@@ -118,11 +118,17 @@ def test_the_stored_read_gives_each_value_its_window_and_its_period(assigned: Ca
         assert stored.period_values[(assigned.isfahan_post.id, r.period.key)][r.indicator.id] == 1.0
 
 
-def _fetched(monkeypatch: pytest.MonkeyPatch) -> list[list[Any]]:
-    """The rows ``_read_stored``'s statement returns, kept as they come."""
+def _fetched(monkeypatch: pytest.MonkeyPatch, *, bulk: bool = False) -> list[list[Any]]:
+    """The rows ``_read_stored``'s statement returns, kept as they come; with ``bulk``, the
+    statement of a bulk upload's batch, whatever the batch's size."""
     kept: list[list[Any]] = []
-    # PostgreSQL reads by the batch's pairs (``_STORED_BY_PAIRS``), SQLite by its lists.
-    statement = reporting._STORED_BY_PAIRS if connection.vendor == "postgresql" else reporting._STORED
+    # PostgreSQL reads a small batch by its pairs (``_STORED_BY_PAIRS``), a bulk one by its
+    # lists and its series (``_STORED_SERIES``); SQLite by its lists.
+    statement = reporting._STORED
+    if connection.vendor == "postgresql":
+        statement = reporting._STORED_SERIES if bulk else reporting._STORED_BY_PAIRS
+    if bulk:
+        monkeypatch.setattr(reporting, "GENERIC_PLANS_BELOW", 0)
     rows = statement.rows
 
     def keeping(*args: Any, **kwargs: Any) -> list[list[Any]]:
@@ -135,13 +141,17 @@ def _fetched(monkeypatch: pytest.MonkeyPatch) -> list[list[Any]]:
 
 
 @pytest.mark.postgres
-def test_a_series_window_is_one_row_however_long_the_record(assigned: Cast, monkeypatch: pytest.MonkeyPatch):
+@pytest.mark.parametrize("bulk", [False, True], ids=["by pairs", "bulk"])
+def test_a_series_window_is_one_row_however_long_the_record(
+    assigned: Cast, monkeypatch: pytest.MonkeyPatch, bulk: bool
+):
     """Growth, not a count: a batch after one year of record and one after six read the same
-    number of rows (a row per series, a row per stored value of the batch's periods)."""
+    number of rows (a row per series, a row per stored value of the batch's periods), by the
+    small batch's statement and by the bulk upload's."""
     _store(assigned, {code: _months(1396, 6) for code in CODES})
     counts = []
     for year in (1397, 1402):
-        kept = _fetched(monkeypatch)
+        kept = _fetched(monkeypatch, bulk=bulk)
         keys = [(code, f"{year}-{month:02d}") for code in CODES for month in (1, 2, 3)]
         rows = _inputs(assigned, keys)
         stored = reporting._read_stored(rows, {r.indicator.id for r in rows})
@@ -154,16 +164,20 @@ def test_a_series_window_is_one_row_however_long_the_record(assigned: Cast, monk
 
 
 def test_a_window_read_out_of_order_is_put_in_order(assigned: Cast, monkeypatch: pytest.MonkeyPatch):
-    """The order in which PostgreSQL aggregates a sorted subquery's rows is what it does, not what
-    it promises (``reporting._stored``): a series' keys and values that came out of order (and,
-    on SQLite, window rows in any order) give the same windows as the statement's own order."""
+    """A bulk batch's windows come in the order of the unique index, the database's collation,
+    and PostgreSQL aggregates them in the order they come, which it does but does not promise
+    (``reporting._stored_series``): a series' keys and values that came out of order (and, on
+    SQLite, window rows in any order) give the same windows as the statement's own order."""
     _store(assigned, {"ELEC_CONS": _months(1399, 3), "GAS_CONS": _months(1400, 2)[3:]})
     keys = [(code, key) for code in CODES for key in ("1401-06", "1402-01", "1402-02")]
     rows = _inputs(assigned, keys)
     indicator_ids = {r.indicator.id for r in rows}
+    # The bulk upload's statement, whatever the batch's size.
+    monkeypatch.setattr(reporting, "GENERIC_PLANS_BELOW", 0)
     in_order = reporting._read_stored(rows, indicator_ids)
     shuffle = random.Random(3).shuffle
-    fetch = reporting._STORED.rows
+    statement = reporting._STORED_SERIES if connection.vendor == "postgresql" else reporting._STORED
+    fetch = statement.rows
 
     def out_of_order(*args: Any, **kwargs: Any) -> list[Any]:
         fetched = [list(row) for row in fetch(*args, **kwargs)]
@@ -175,7 +189,7 @@ def test_a_window_read_out_of_order_is_put_in_order(assigned: Cast, monkeypatch:
         shuffle(fetched)
         return fetched
 
-    monkeypatch.setattr(reporting._STORED, "rows", out_of_order)
+    monkeypatch.setattr(statement, "rows", out_of_order)
     shuffled = reporting._read_stored(rows, indicator_ids)
     assert shuffled.existing == in_order.existing
     assert shuffled.period_values == in_order.period_values

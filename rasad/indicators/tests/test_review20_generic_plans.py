@@ -1,6 +1,6 @@
 """Review 20: what a small batch reads on PostgreSQL by its (organization, period) pairs and each
 series' own window (``reporting._pairs``, on generic plans) is what the statements by lists of
-organizations and periods read (``reporting._FACTS``, ``reporting._STORED``), for every row: its
+organizations and periods read (``reporting._FACTS``, ``reporting._STORED_SERIES``), for every row: its
 period approved or not, its indicators assigned, its stored value, the values of its period and
 its outlier window, at a year's turn, with an approved period, with a window reaching before the
 series' first value or before any value, with a new series, and in batches mixing two sites.
