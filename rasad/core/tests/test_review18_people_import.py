@@ -75,3 +75,21 @@ def test_a_username_out_of_reach_answers_as_one_nobody_has(
     assert [error.message for error in nobody] == [
         f"Nobody you may change has the username “{row[0]}”." for row in rows
     ]
+
+
+def test_a_row_is_answered_alike_whether_or_not_someone_out_of_reach_has_its_username(
+    cast: Cast, isfahan_admin: User
+):
+    """Review 21: review 20 left one answer that depended on an account out of the importer's
+    reach. A row «bob۶», when Alice may change «bob6», changed «bob6»'s names if nobody had
+    «bob۶» and was refused if an account of Kerman had it: by any username she may change, written
+    with Persian digits, Alice could learn whether an account out of her reach has that spelling.
+    The row is now read against the people she may change only, as written."""
+    latin = do_create_user("bob6", acting_user=None, password=None, organization=cast.isfahan_post)
+    with translation.override("en"):
+        nobody = _import(isfahan_admin, [["bob۶", "", "Bob"]]).sorted_errors()
+        changed_when_nobody = User.objects.get(pk=latin.pk).latin_name
+        do_create_user("bob۶", acting_user=None, password=None, organization=cast.kerman_post)
+        somebody = _import(isfahan_admin, [["bob۶", "", "Bob"]]).sorted_errors()
+    assert somebody == nobody
+    assert changed_when_nobody == User.objects.get(pk=latin.pk).latin_name == ""
