@@ -686,7 +686,9 @@ class PeopleImporter(TabularImporter[list[Any]]):
             if person is None:
                 latin = to_latin_digits(as_written)
                 if latin in people:
-                    message = _("Nobody you may change has the username “%(name)s”; did you mean “%(latin)s”?")
+                    message = _(
+                        "Nobody you may change has the username “%(name)s”; did you mean “%(latin)s”?"
+                    )
                 else:
                     message = _("Nobody you may change has the username “%(name)s”.")
                 report.add(row.number, "username", message % {"name": as_written, "latin": latin})

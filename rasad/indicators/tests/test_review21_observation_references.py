@@ -23,8 +23,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_a_reference_changed_with_the_row_s_id_is_refused(column: str):
     fresh = _fresh()
     observation = _observation(fresh)
+    moved = Observation.objects.filter(pk=observation.pk)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Observation.objects.filter(pk=observation.pk).update(id=F("id") + 1_000_000, **{column: fresh.missing})
+        moved.update(id=F("id") + 1_000_000, **{column: fresh.missing})
     assert Observation.objects.filter(pk=observation.pk).exists()
     assert _orphans() == 0
 
