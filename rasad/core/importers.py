@@ -660,13 +660,14 @@ class PeopleImporter(TabularImporter[list[Any]]):
         from rasad.core.actions.people import ImportedNames, clean_latin_name
         from rasad.core.models import User
 
-        # A username as it is written, and with its digits read as Latin ones (typed in Persian
-        # for a Latin username): the one written first, since a username may hold Persian digits.
-        # Whether somebody has it as written is asked of everyone, not only of the people the
-        # importer may change: a row names the same person whoever imports it.
+        # A username as it is written, among the people the importer may change only: which
+        # person a row names, and what the importer is told, depend on nothing out of her reach
+        # (review 21: reading «ali۳» as «ali3» only when nobody anywhere had «ali۳» told her
+        # whether an account out of her reach has it). Digits typed in Persian for a Latin
+        # username are not read as Latin ones (the file may name «ali۳» of another organization,
+        # review 19): the row is refused, naming the username with Latin digits she may change.
         written = {row.text("username") for row in table.rows}
         usernames = written | {to_latin_digits(name) for name in written}
-        found = set(User.objects.filter(username__in=written).values_list("username", flat=True))
         people = {
             person.username: person
             for person in User.objects.visible_to(self.acting_user, "change").filter(username__in=usernames)
@@ -674,10 +675,6 @@ class PeopleImporter(TabularImporter[list[Any]]):
         if not self.acting_user.is_superuser:
             # As on the administrators' form: a platform administrator's names are theirs to keep.
             people = {name: p for name, p in people.items() if not p.is_superuser or p == self.acting_user}
-        # Which username a row names depends on accounts out of the importer's reach: what it
-        # is told depends only on the person found, whom it may change. A row is named as it is
-        # written, and a person twice is the same person (whatever the spelling), never an
-        # unknown username twice: the answers for nobody and for somebody out of reach are one.
         seen: dict[int, int] = {}
         plan: list[ImportedNames] = []
         for row in table.rows:
@@ -685,13 +682,16 @@ class PeopleImporter(TabularImporter[list[Any]]):
             if not as_written:
                 report.add(row.number, "username", _("This cell is required."))
                 continue
-            person = people.get(as_written if as_written in found else to_latin_digits(as_written))
+            person = people.get(as_written)
             if person is None:
-                report.add(
-                    row.number,
-                    "username",
-                    _("Nobody you may change has the username “%(name)s”.") % {"name": as_written},
-                )
+                latin = to_latin_digits(as_written)
+                if latin in people:
+                    message = _(
+                        "Nobody you may change has the username “%(name)s”; did you mean “%(latin)s”?"
+                    )
+                else:
+                    message = _("Nobody you may change has the username “%(name)s”.")
+                report.add(row.number, "username", message % {"name": as_written, "latin": latin})
                 continue
             if person.pk in seen:
                 report.add(

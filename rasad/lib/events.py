@@ -139,6 +139,28 @@ class _Publisher:
                     with contextlib.suppress(RuntimeError):  # the interpreter is exiting already
                         threading._register_atexit(self.close)  # type: ignore[attr-defined]
         self._queue.put(messages)
+        if self._closed:
+            # ``close`` ran between the look above and the put (review 21): the thread may have
+            # stopped without these; what it left is sent from here once it has.
+            self._send_left()
+
+    def _send_left(self) -> None:
+        """Send what the stopped thread left in the queue (it takes each item once)."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout=SEND_TIMEOUT_SECONDS)
+        messages: list[str] = []
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if isinstance(item, list):
+                messages += item
+            elif isinstance(item, threading.Event):
+                item.set()
+        if messages:
+            _send(messages)
 
     def wait(self, timeout: float = 10.0) -> bool:
         """Wait until everything handed over so far has been sent (or failed to be); whether it

@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject, empty
 from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from rasad.api.errors import error_response, is_api_request
 from rasad.core.access import session_passed_two_factor
@@ -101,6 +102,21 @@ class TwoFactorRequiredMiddleware:
         return self.get_response(request)
 
 
+def _language_in_header(request: HttpRequest) -> str | None:
+    """The first of our languages an API client's ``Accept-Language`` names, in its order of
+    preference; ``None`` when it names none (``*``, another language, an empty header): that is
+    no choice, and the token's user's own language counts (docs/api.md). Django's reading of the
+    header answered the default language then, as if the client had asked for it (review 21)."""
+    for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        if code == "*":
+            break
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return None
+
+
 class UserPreferenceMiddleware:
     """Language from ``?lang=`` (remembered in the session), else the user's preference, else
     Persian (an API client: its ``Accept-Language``); calendar and digits from the user's
@@ -126,11 +142,7 @@ class UserPreferenceMiddleware:
             # API clients say what they want in Accept-Language (a token's request has nobody
             # signed in here); browsers get Persian unless the person chooses otherwise, whatever
             # language the browser itself is set to.
-            or (
-                translation.get_language_from_request(request)
-                if user is None and request.path.startswith("/api/") and "Accept-Language" in request.headers
-                else None
-            )
+            or (_language_in_header(request) if user is None and request.path.startswith("/api/") else None)
         )
         language = display.language_of(user, asked, settings.LANGUAGE_CODE)
         if language not in languages:

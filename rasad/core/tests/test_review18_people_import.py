@@ -2,6 +2,7 @@
 as Latin ones: a username with Persian digits (nothing refuses one: ``rasad createuser`` takes
 it) is exported as it is and must read back as that person, not as nobody, nor as another
 person whose username has the same digits in Latin (whose names the import would then change).
+A username is read as written, among the people the importer may change (review 21).
 
 Cast: Alice, administrator over Isfahan (``isfahan_admin``), imports; two people at the Isfahan
 post are «ali۱» and «ali1»."""
@@ -37,11 +38,16 @@ def test_a_username_with_persian_digits_reads_back_as_that_person(cast: Cast, is
     assert User.objects.get(pk=latin.pk).latin_name == ""
 
 
-def test_persian_digits_typed_for_a_latin_username_still_find_it(cast: Cast, isfahan_admin: User):
+def test_persian_digits_typed_for_a_latin_username_name_it_in_the_refusal(cast: Cast, isfahan_admin: User):
+    """Review 21: read as «ali2» only when nobody had «ali۲», the row was an oracle for accounts
+    out of reach (below); it is refused, and the message names the username to write."""
     latin = do_create_user("ali2", acting_user=None, password=None, organization=cast.isfahan_post)
-    report = _import(isfahan_admin, [["ali۲", "", "Second Ali"]])
-    assert report.sorted_errors() == []
-    assert User.objects.get(pk=latin.pk).latin_name == "Second Ali"
+    with translation.override("en"):
+        report = _import(isfahan_admin, [["ali۲", "", "Second Ali"]])
+    assert [error.message for error in report.sorted_errors()] == [
+        "Nobody you may change has the username “ali۲”; did you mean “ali2”?"
+    ]
+    assert User.objects.get(pk=latin.pk).latin_name == ""
 
 
 def test_a_username_someone_out_of_reach_has_is_not_read_as_another(cast: Cast, isfahan_admin: User):
@@ -75,3 +81,21 @@ def test_a_username_out_of_reach_answers_as_one_nobody_has(
     assert [error.message for error in nobody] == [
         f"Nobody you may change has the username “{row[0]}”." for row in rows
     ]
+
+
+def test_a_row_is_answered_alike_whether_or_not_someone_out_of_reach_has_its_username(
+    cast: Cast, isfahan_admin: User
+):
+    """Review 21: review 20 left one answer that depended on an account out of the importer's
+    reach. A row «bob۶», when Alice may change «bob6», changed «bob6»'s names if nobody had
+    «bob۶» and was refused if an account of Kerman had it: by any username she may change, written
+    with Persian digits, Alice could learn whether an account out of her reach has that spelling.
+    The row is now read against the people she may change only, as written."""
+    latin = do_create_user("bob6", acting_user=None, password=None, organization=cast.isfahan_post)
+    with translation.override("en"):
+        nobody = _import(isfahan_admin, [["bob۶", "", "Bob"]]).sorted_errors()
+        changed_when_nobody = User.objects.get(pk=latin.pk).latin_name
+        do_create_user("bob۶", acting_user=None, password=None, organization=cast.kerman_post)
+        somebody = _import(isfahan_admin, [["bob۶", "", "Bob"]]).sorted_errors()
+    assert somebody == nobody
+    assert changed_when_nobody == User.objects.get(pk=latin.pk).latin_name == ""

@@ -206,3 +206,39 @@ def test_a_push_handed_over_after_the_thread_stopped_is_still_sent(
     publisher.close()  # as at the threads' shutdown
     events.publish(events.make_event("test.publisher", {"n": 1}))
     assert [message["payload"]["n"] for message in redis.sent()] == [0, 1]
+
+
+class _ClosedMeanwhile:
+    """The publisher's queue, where the threads' shutdown closes the publisher between a hand
+    over's look at ``_closed`` (not closed yet) and its ``put``: ``close`` runs on the first put
+    of a push once armed, before the push is queued."""
+
+    def __init__(self, publisher: events._Publisher) -> None:
+        self.publisher, self.queue, self.armed = publisher, publisher._queue, True
+
+    def put(self, item: Any) -> None:
+        if self.armed and isinstance(item, list):
+            self.armed = False
+            self.publisher.close()
+        self.queue.put(item)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.queue, name)
+
+
+def test_a_push_handed_over_while_the_thread_stops_is_still_sent(
+    publisher: events._Publisher, monkeypatch: pytest.MonkeyPatch, settings: Any
+):
+    """Review 21: review 20's fix looks at ``_closed`` and then queues the push; a shutdown that
+    stops the thread in between left the push in a queue nobody reads any more (lost)."""
+    redis = SlowRedis()
+    redis.through.set()
+    settings.EVENT_BUS = "redis"
+    monkeypatch.setattr(events, "_redis", lambda: redis)
+    events.publish(events.make_event("test.publisher", {"n": 0}))
+    assert events.wait_published()
+    monkeypatch.setattr(publisher, "_queue", _ClosedMeanwhile(publisher))
+    events.publish(events.make_event("test.publisher", {"n": 1}))
+    assert publisher._thread is not None
+    assert not publisher._thread.is_alive()
+    assert [message["payload"]["n"] for message in redis.sent()] == [0, 1]
