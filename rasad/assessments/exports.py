@@ -100,7 +100,7 @@ def _write_compliance(user: User, params: Params, file_format: str, target: IO[b
     result = _compliance(user, params)
     columns = compliance_columns(result)
     if file_format == "csv":
-        return write_csv(target, columns, result.rows, labels=False)
+        return write_csv(target, columns, result.rows, labels=True)
     codes = [s.code for s in result.sections]
     trend_columns = [
         ExportColumn("cycle", gettext_lazy("Cycle"), lambda r: r.cycle.name),
