@@ -134,7 +134,11 @@ def test_csv_is_utf8_with_a_bom_and_a_row_of_labels_before_the_keys():
     # Numbers keep Latin digits in CSV, which has no formats: a spreadsheet reads them as numbers.
     assert lines[2] == "الف,2,۱۴۰۴/۰۱/۰۱,2025-03-21"
     table, problems = read_table(
-        data, "x.csv", [Column("name", "نام"), Column("amount", "مقدار")], Limits(), ignored=["when", "when_iso"]
+        data,
+        "x.csv",
+        [Column("name", "نام"), Column("amount", "مقدار")],
+        Limits(),
+        ignored=["when", "when_iso"],
     )
     assert problems == []
     assert [(r.number, r.cells["name"], r.cells["amount"]) for r in table.rows] == [(3, "الف", "2")]
