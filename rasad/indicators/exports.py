@@ -67,9 +67,10 @@ def write_template_xlsx(target: IO[bytes], rows: Sequence[Sequence[str]]) -> Non
     write_xlsx(
         target,
         [
-            Sheet("data", rows, keys=list(COLUMNS)),
+            # Sheets named in the reader's language; the import reads the first sheet, by place.
+            Sheet(_("Reported values"), rows, keys=list(COLUMNS)),
             Sheet(
-                "help",
+                _("Guide"),
                 [
                     ["period", _("1403-07 for a month, 1403-S2 for a season, 1403 for a year.")],
                     ["unit", _("Optional; another unit of the same kind is converted.")],
