@@ -100,14 +100,17 @@ def _write_compliance(user: User, params: Params, file_format: str, target: IO[b
     result = _compliance(user, params)
     columns = compliance_columns(result)
     if file_format == "csv":
-        return write_csv(target, columns, result.rows, labels=False)
-    codes = [s.code for s in result.sections]
+        return write_csv(target, columns, result.rows, labels=True)
     trend_columns = [
         ExportColumn("cycle", gettext_lazy("Cycle"), lambda r: r.cycle.name),
         *date_columns("opens_on", gettext_lazy("Opened on"), lambda r: r.cycle.opens_on),
         ExportColumn("assessments", gettext_lazy("Assessments"), lambda r: r.assessments),
         ExportColumn("total", gettext_lazy("Mean final score (%)"), lambda r: _percent(r.total.percent)),
-        *(ExportColumn(f"section_{code}", code, _section_value(index)) for index, code in enumerate(codes)),
+        # Each section by its code and title, as on the organizations' sheet (never a bare letter).
+        *(
+            ExportColumn(f"section_{section.code}", f"{section.code}. {section.title}", _section_value(index))
+            for index, section in enumerate(result.sections)
+        ),
     ]
     province_columns = [
         ExportColumn("province", gettext_lazy("Province"), lambda p: p.name),

@@ -251,4 +251,10 @@ def feedback_pdf(assessment: Assessment, scoped: Callable[[QuerySet[Any]], Query
 
 
 def file_name(assessment: Assessment) -> str:
+    """The report's name as its reader saves it: the title and the organization assessed
+    («گزارش بازخورد ارزیابی — شرکت صنایع مس کرمان.pdf»); ``fallback_name`` is its ASCII stand-in."""
+    return f"{_('Assessment feedback report')} — {assessment.organization.name}.pdf"
+
+
+def fallback_name(assessment: Assessment) -> str:
     return f"feedback-{assessment.pk}.pdf"

@@ -83,6 +83,7 @@ from rasad.assessments.compliance import (
     legend,
     parse_cycle,
 )
+from rasad.assessments.feedback_report import fallback_name as feedback_fallback_name
 from rasad.assessments.feedback_report import feedback_pdf
 from rasad.assessments.feedback_report import file_name as feedback_file_name
 from rasad.assessments.filtersets import (
@@ -1326,7 +1327,12 @@ class FeedbackReportView(ScopedDetailView):
         if assessment.status != AssessmentStatus.FINAL:
             raise refusal()
         content = feedback_pdf(assessment, self.scoped)
-        return file_download(io.BytesIO(content), feedback_file_name(assessment), "application/pdf")
+        return file_download(
+            io.BytesIO(content),
+            feedback_file_name(assessment),
+            "application/pdf",
+            fallback=feedback_fallback_name(assessment),
+        )
 
 
 class AssignAssessorView(ScopedFormView):

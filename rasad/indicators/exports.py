@@ -17,7 +17,7 @@ from rasad.indicators.filtersets import ObservationFilterSet
 from rasad.indicators.importer import COLUMNS
 from rasad.indicators.models import Observation
 from rasad.jobs.exports import ExportKind, Params, apply_filters, register_export
-from rasad.lib.jalali import JalaliPeriod
+from rasad.lib import formatting
 from rasad.lib.tabular import ExportColumn, Sheet, date_columns, write_xlsx
 
 
@@ -29,13 +29,13 @@ def observation_columns() -> list[ExportColumn]:
         ExportColumn("indicator_name", gettext_lazy("Indicator"), lambda o: o.indicator.name),
         ExportColumn("period", gettext_lazy("Period"), lambda o: o.period_key),
         ExportColumn(
-            "period_label",
-            gettext_lazy("Period (label)"),
-            lambda o: JalaliPeriod.parse(o.period_key).label(persian_digits=False),
+            "period_label", gettext_lazy("Period (label)"), lambda o: formatting.period(o.period_key)
         ),
         *date_columns("period_start", gettext_lazy("Period start"), lambda o: o.period_start),
         ExportColumn("value", gettext_lazy("Value"), lambda o: o.value),
-        ExportColumn("unit", gettext_lazy("Unit"), lambda o: o.indicator.unit.code),
+        # The unit's code is what the import reads; its name is what the reader reads.
+        ExportColumn("unit", gettext_lazy("Unit code"), lambda o: o.indicator.unit.code),
+        ExportColumn("unit_name", gettext_lazy("Unit"), lambda o: formatting.unit_name(o.indicator.unit)),
         ExportColumn("status", gettext_lazy("Status"), lambda o: o.get_status_display()),
         ExportColumn("comment", gettext_lazy("Comment"), lambda o: o.comment),
     ]
@@ -67,9 +67,10 @@ def write_template_xlsx(target: IO[bytes], rows: Sequence[Sequence[str]]) -> Non
     write_xlsx(
         target,
         [
-            Sheet("data", rows, keys=list(COLUMNS)),
+            # Sheets named in the reader's language; the import reads the first sheet, by place.
+            Sheet(_("Reported values"), rows, keys=list(COLUMNS)),
             Sheet(
-                "help",
+                _("Guide"),
                 [
                     ["period", _("1403-07 for a month, 1403-S2 for a season, 1403 for a year.")],
                     ["unit", _("Optional; another unit of the same kind is converted.")],

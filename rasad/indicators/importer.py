@@ -76,12 +76,20 @@ def read_table(name: str, content: bytes | IO[bytes]) -> list[dict[str, Any]]:
         if first is None:
             raise ValidationError({"file": [_("The file is empty.")]})
         header = [tabular.cell_text(h).lower() for h in first]
+        result: list[dict[str, Any]] = []
+        if any(c not in header for c in REQUIRED):
+            # An export (``observations``) puts the labels in row 1 and the keys in row 2: the
+            # keys are the header, and the data starts a row later.
+            second = next(rows, None) or []
+            keys = [tabular.cell_text(h).lower() for h in second]
+            if all(c in keys for c in REQUIRED):
+                header = keys
+                result.append({})
         missing = [c for c in REQUIRED if c not in header]
         if missing:
             raise ValidationError(
                 {"file": [_("The header lacks the columns: %(columns)s.") % {"columns": ", ".join(missing)}]}
             )
-        result: list[dict[str, Any]] = []
         for values in rows:
             if len(result) >= MAX_ROWS:
                 raise ValidationError({"file": [_("At most %(count)s rows per file.") % {"count": MAX_ROWS}]})

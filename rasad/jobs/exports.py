@@ -261,7 +261,7 @@ def _write(export: ExportFile, kind: ExportKind, owner: User) -> str:
         objects = queryset.iterator(chunk_size=2000)
         with partial.open("wb") as handle:
             if export.file_format == "csv":
-                write_csv(handle, columns, objects, labels=False, on_row=on_row)
+                write_csv(handle, columns, objects, labels=True, on_row=on_row)
             else:
                 export_xlsx(handle, columns, objects, title=str(kind.title), on_row=on_row)
             handle.flush()

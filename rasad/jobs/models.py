@@ -149,8 +149,22 @@ class ExportFile(models.Model):
 
     @property
     def download_name(self) -> str:
-        stamp = (self.finished_at or self.created).strftime("%Y%m%d-%H%M")
-        return f"{self.kind}-{stamp}.{self.file_format}"
+        """The name the reader saves the file under: its title and when it was prepared, in their
+        calendar and digits, Tehran time («پرونده‌ها ۱۴۰۵-۰۹-۱۴ ۲۲-۵۱.xlsx»)."""
+        from rasad.lib.formatting import file_stamp
+
+        stamp = file_stamp(self.finished_at or self.created)
+        return f"{self.title or self.kind} {stamp}.{self.file_format}"
+
+    @property
+    def download_fallback(self) -> str:
+        """The ASCII name for programs that read no other (``rasad.lib.downloads``): the kind and
+        the Jalali moment in Latin digits («cases-1405-09-14-2251.xlsx»)."""
+        from rasad.lib.display import DisplayPreferences
+        from rasad.lib.formatting import file_stamp
+
+        stamp = file_stamp(self.finished_at or self.created, prefs=DisplayPreferences(persian_digits=False))
+        return f"{self.kind}-{stamp.replace(' ', '-')}.{self.file_format}"
 
     @property
     def content_type(self) -> str:

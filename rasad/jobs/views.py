@@ -251,7 +251,9 @@ class ExportDownloadView(SignedInView):
         if not path.is_file():
             raise refusal()
         do_record_download(export, acting_user=user)
-        return file_download(path.open("rb"), export.download_name, export.content_type)
+        return file_download(
+            path.open("rb"), export.download_name, export.content_type, fallback=export.download_fallback
+        )
 
 
 class MyFilesView(SignedInView):

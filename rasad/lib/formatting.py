@@ -43,6 +43,7 @@ __all__ = [
     "digits",
     "due_text",
     "file_format",
+    "file_stamp",
     "join",
     "number",
     "percent",
@@ -378,6 +379,21 @@ def datetime_text(
     return jalali.format_datetime(
         value, calendar=preferences.calendar, persian_digits=preferences.persian_digits, style=style
     )
+
+
+def file_stamp(value: datetime, *, prefs: display.DisplayPreferences | None = None) -> str:
+    """A moment as a file name carries it: the reader's calendar and digits in Tehran time, with
+    only hyphens and a space, which every file system accepts: «۱۴۰۵-۰۹-۱۴ ۲۲-۵۱» (Jalali),
+    «2026-12-05 22-51» (Gregorian, Latin digits)."""
+    preferences = _prefs(prefs)
+    moment = jalali.to_tehran(value)
+    if preferences.calendar == "jalali":
+        day = jalali.to_jalali(moment.date())
+        year, month, day_of_month = day.year, day.month, day.day
+    else:
+        year, month, day_of_month = moment.year, moment.month, moment.day
+    stamp = f"{year:04d}-{month:02d}-{day_of_month:02d} {moment.hour:02d}-{moment.minute:02d}"
+    return digits(stamp, prefs=preferences)
 
 
 def deadline_text(

@@ -191,10 +191,24 @@ def _csv_value(value: Any) -> Any:
     return safe_cell(value)
 
 
-def write_xlsx(target: IO[bytes], sheets: Sequence[Sheet], *, rtl: bool | None = None) -> None:
-    """Stream a workbook of ``sheets`` into ``target`` (a file opened for binary writing)."""
+def write_xlsx(
+    target: IO[bytes],
+    sheets: Sequence[Sheet],
+    *,
+    rtl: bool | None = None,
+    persian_digits: bool | None = None,
+) -> None:
+    """Stream a workbook of ``sheets`` into ``target`` (a file opened for binary writing).
+
+    ``rtl`` (default: the active language is right-to-left) sets every sheet right-to-left;
+    ``persian_digits`` (default: the reader's preference, ``display.current()``) shows numeric
+    cells in Persian digits through their number format, so that they stay numbers a
+    spreadsheet can sum (docs/exports-and-background-work.md, "What an exported file looks like")."""
     if rtl is None:
         rtl = bool(translation.get_language_bidi())
+    if persian_digits is None:
+        persian_digits = display.current().persian_digits
+    number_style = _STYLE_NUMBER_FA if persian_digits else _STYLE_TEXT
     names = _sheet_names([sheet.title for sheet in sheets])
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=5) as archive:
         archive.writestr("[Content_Types].xml", _content_types(len(sheets)))
@@ -204,7 +218,7 @@ def write_xlsx(target: IO[bytes], sheets: Sequence[Sheet], *, rtl: bool | None =
         archive.writestr("xl/styles.xml", _STYLES)
         for index, sheet in enumerate(sheets, start=1):
             with archive.open(f"xl/worksheets/sheet{index}.xml", "w", force_zip64=True) as member:
-                _write_sheet(member, sheet, rtl=rtl)
+                _write_sheet(member, sheet, rtl=rtl, number_style=number_style)
 
 
 def export_xlsx(
@@ -214,6 +228,7 @@ def export_xlsx(
     *,
     title: str,
     rtl: bool | None = None,
+    persian_digits: bool | None = None,
     on_row: Callable[[], None] | None = None,
 ) -> None:
     """The common case: one sheet, labels and keys as headers, a row per object."""
@@ -228,14 +243,28 @@ def export_xlsx(
         target,
         [Sheet(title, rows(), labels=[c.label for c in columns], keys=[c.key for c in columns])],
         rtl=rtl,
+        persian_digits=persian_digits,
     )
 
 
 # Style indexes in _STYLES' cellXfs.
-_STYLE_TEXT, _STYLE_LABEL, _STYLE_KEY, _STYLE_QUOTED = 0, 1, 2, 3
+_STYLE_TEXT, _STYLE_LABEL, _STYLE_KEY, _STYLE_QUOTED, _STYLE_NUMBER_FA = 0, 1, 2, 3, 4
+# A number shown in Persian digits: the locale prefix [$-NNCCLLLL] names the numeral shape
+# (03: Perso-Arabic digits), the calendar (00: as the locale) and the language (0429: Persian).
+# Excel and LibreOffice show ۱۲۳۴٫۵ and keep the cell a number (it sums, sorts and charts).
+PERSIAN_NUMBER_FORMAT = "[$-3000429]General"
+# Columns are as wide as their label asks, within these bounds (in characters).
+_WIDTH_MIN, _WIDTH_MAX = 12.0, 40.0
 
 
-def _write_sheet(member: IO[bytes], sheet: Sheet, *, rtl: bool) -> None:
+def column_width(label: str, key: str = "") -> float:
+    """A column's width from its header: the longer of the label and the key, with a margin,
+    at least ``_WIDTH_MIN`` and at most ``_WIDTH_MAX`` (a longer label wraps in its cell)."""
+    longest = max(len(label), len(key))
+    return min(max(round(longest * 1.2 + 3, 1), _WIDTH_MIN), _WIDTH_MAX)
+
+
+def _write_sheet(member: IO[bytes], sheet: Sheet, *, rtl: bool, number_style: int = _STYLE_TEXT) -> None:
     out = io.BufferedWriter(member, buffer_size=1 << 16)
     header_rows = int(bool(sheet.labels)) + int(bool(sheet.keys))
     width = max(len(sheet.labels), len(sheet.keys), len(sheet.widths))
@@ -254,8 +283,12 @@ def _write_sheet(member: IO[bytes], sheet: Sheet, *, rtl: bool) -> None:
     if width:
         parts.append("<cols>")
         for index in range(width):
-            column_width = sheet.widths[index] if index < len(sheet.widths) else 18
-            parts.append(f'<col min="{index + 1}" max="{index + 1}" width="{column_width}" customWidth="1"/>')
+            if index < len(sheet.widths):
+                width_of = float(sheet.widths[index])
+            else:
+                label = str(sheet.labels[index]) if index < len(sheet.labels) else ""
+                width_of = column_width(label, sheet.keys[index] if index < len(sheet.keys) else "")
+            parts.append(f'<col min="{index + 1}" max="{index + 1}" width="{width_of}" customWidth="1"/>')
         parts.append("</cols>")
     parts.append("<sheetData>")
     out.write("".join(parts).encode())
@@ -268,7 +301,7 @@ def _write_sheet(member: IO[bytes], sheet: Sheet, *, rtl: bool) -> None:
         out.write(_row_xml(number, list(sheet.keys), _STYLE_KEY).encode())
     for values in sheet.rows:
         number += 1
-        out.write(_row_xml(number, values, _STYLE_TEXT).encode())
+        out.write(_row_xml(number, values, _STYLE_TEXT, number_style).encode())
     out.write(b"</sheetData></worksheet>")
     out.flush()
     out.detach()
@@ -286,7 +319,8 @@ def _column_letters(index: int) -> str:
 _LETTERS = [_column_letters(i) for i in range(256)]
 
 
-def _row_xml(number: int, values: Sequence[Any], style: int) -> str:
+def _row_xml(number: int, values: Sequence[Any], style: int, number_style: int = _STYLE_TEXT) -> str:
+    numeric_style = f' s="{number_style}"' if number_style else ""
     cells = []
     for index, value in enumerate(values):
         ref = (_LETTERS[index] if index < 256 else _column_letters(index)) + str(number)
@@ -296,7 +330,7 @@ def _row_xml(number: int, values: Sequence[Any], style: int) -> str:
             cells.append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
             continue
         if isinstance(value, int | Decimal) or (isinstance(value, float) and math.isfinite(value)):
-            cells.append(f'<c r="{ref}"><v>{value}</v></c>')
+            cells.append(f'<c r="{ref}"{numeric_style}><v>{value}</v></c>')
             continue
         if isinstance(value, date | datetime | time):
             value = value.isoformat()
@@ -379,10 +413,12 @@ def _workbook_rels(count: int) -> str:
     )
 
 
-# Fonts: 0 plain, 1 bold, 2 italic grey. Tahoma has Persian glyphs on every Windows machine.
+# Fonts: 0 plain, 1 bold (the labels, wrapped), 2 italic grey (the keys). Tahoma has Persian
+# glyphs on every Windows machine.
 _STYLES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    f'<numFmts count="1"><numFmt numFmtId="164" formatCode="{PERSIAN_NUMBER_FORMAT}"/></numFmts>'
     '<fonts count="3"><font><sz val="11"/><name val="Tahoma"/></font>'
     '<font><b/><sz val="11"/><name val="Tahoma"/></font>'
     '<font><i/><sz val="10"/><color rgb="FF666666"/><name val="Tahoma"/></font></fonts>'
@@ -390,11 +426,13 @@ _STYLES = (
     '<fill><patternFill patternType="gray125"/></fill></fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="4">'
+    '<cellXfs count="5">'
     '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">'
+    '<alignment vertical="top" wrapText="1"/></xf>'
     '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
     '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" quotePrefix="1"/>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     "</cellXfs>"
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"

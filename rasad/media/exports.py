@@ -86,7 +86,7 @@ def _write(user: User, params: Params, file_format: str, target: IO[bytes]) -> i
     rows: list[AgencyFigures] = figures_for_period(user, period)
     columns = figure_columns()
     if file_format == "csv":
-        return write_csv(target, columns, rows, labels=False)
+        return write_csv(target, columns, rows, labels=True)
     export_xlsx(
         target,
         columns,

@@ -25,7 +25,7 @@ from rasad.core.access import ObjectNotFound
 from rasad.core.models import Organization, User
 from rasad.core.scope import scope_for_permission
 from rasad.lib import jalali
-from rasad.lib.formatting import unit_name
+from rasad.lib.formatting import digits, unit_name
 from rasad.lib.jalali import JalaliPeriod
 from rasad.lib.persian import TextParseError, format_number, to_persian_digits
 from rasad.reports.charts import bar_chart, line_chart
@@ -558,7 +558,8 @@ def build_baseline(user: User, params: dict[str, Any]) -> ReportData:
     bundle = report(baseline)
     reporting = bundle.get("reporting") or {}
     sections = [_baseline_model_section(bundle)]
-    notes = [str(reason.get("message", "")) for reason in bundle.get("reasons", [])]
+    # The method writes its findings with Latin digits («(2.63)»): the reader's digits here.
+    notes = [digits(str(reason.get("message", ""))) for reason in bundle.get("reasons", [])]
     if reporting:
         unit = baseline.energy_indicator.unit
         sections.append(_savings_section(reporting, unit_name(unit)))

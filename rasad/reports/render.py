@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from rasad.lib.persian import TextParseError, parse_number
 from rasad.lib.tabular import Sheet, write_xlsx
 from rasad.reports.definitions import ReportData
 
@@ -35,6 +38,9 @@ def write_pdf(report: ReportData, target: IO[bytes]) -> None:
 
 
 def write_excel(report: ReportData, target: IO[bytes]) -> None:
+    """The report as a workbook a Persian reader reads as the PDF: a summary sheet, then a sheet
+    per table. Numbers stay numbers (the tabular module shows them in the reader's digits); every
+    other cell is the text the PDF shows (a level's name, «بله», a month by name), not its key."""
     sheets: list[Sheet] = []
     summary: list[list[object]] = [
         [report.title],
@@ -44,11 +50,36 @@ def write_excel(report: ReportData, target: IO[bytes]) -> None:
     ]
     for section in report.sections:
         for figure in section.figures:
-            summary.append([section.title, figure.label, figure.value, figure.note])
+            summary.append([section.title, figure.label, _figure_value(figure.value), figure.note])
         for note in section.notes:
             summary.append([section.title, note])
     sheets.append(Sheet(_("Summary"), summary, widths=(24, 30, 20, 30)))
     for section in report.sections:
         for table in section.tables:
-            sheets.append(Sheet(table.title, table.raw, labels=table.header, keys=table.keys))
+            rows = [_excel_row(raw, shown) for raw, shown in zip(table.raw, table.rows, strict=False)]
+            sheets.append(Sheet(table.title, rows, labels=table.header, keys=table.keys))
     write_xlsx(target, sheets)
+
+
+def _excel_row(raw: Sequence[Any], shown: Sequence[str]) -> list[Any]:
+    if len(raw) != len(shown):
+        return list(raw)
+    return [_excel_cell(value, text) for value, text in zip(raw, shown, strict=True)]
+
+
+def _excel_cell(value: Any, text: str) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return value
+    return text
+
+
+def _figure_value(text: str) -> Any:
+    """A figure that is a number alone («۱۲», «۰٫۹۸۸») as a number; any other (with a unit, a
+    percent sign, «۲ از ۳») as the text the PDF shows."""
+    try:
+        number = parse_number(text)
+    except TextParseError:
+        return text
+    return int(number) if number == number.to_integral_value() else float(number)

@@ -35,6 +35,17 @@ def xlsx_sheets(content: bytes | Iterator[bytes]) -> list[list[tuple[Any, ...]]]
     return [list(sheet.iter_rows(values_only=True)) for sheet in load_workbook(io.BytesIO(data)).worksheets]
 
 
+def csv_records(content: bytes) -> list[dict[str, str]]:
+    """The rows of an exported CSV file keyed by its English keys. Asserts what every CSV export
+    is: UTF-8 with a BOM, a row of labels, then the row of keys (``rasad.lib.tabular.write_csv``)."""
+    assert content.startswith(b"\xef\xbb\xbf"), "a CSV export starts with a UTF-8 BOM"
+    lines = io.StringIO(content.decode("utf-8-sig"))
+    labels = next(csv.reader(lines))
+    records = list(csv.DictReader(lines))
+    assert records == [] or len(labels) == len(records[0]), "the label row names every column"
+    return records
+
+
 def xlsx_bytes(rows: list[list[Any]]) -> bytes:
     """A workbook made by a spreadsheet library (openpyxl), for the tests of every import: the
     uploaded file comes from an independent writer, like a user's."""

@@ -95,7 +95,7 @@ def _write_compliance(user: User, params: Params, file_format: str, target: IO[b
     rows = visible_obligations(user)
     columns = compliance_columns()
     if file_format == "csv":
-        return write_csv(target, columns, rows, labels=False)
+        return write_csv(target, columns, rows, labels=True)
     export_xlsx(target, columns, rows, title=str(_("Training compliance")))
     return len(rows)
 

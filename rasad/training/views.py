@@ -733,7 +733,10 @@ class CertificateView(ScopedView):
         buffer = io.BytesIO()
         url = request.build_absolute_uri(reverse("training:verify")) + f"?code={completion.code}"
         certificates.write_pdf(completion, url, buffer)
-        return content_download(buffer.getvalue(), f"certificate-{completion.pk}.pdf", "application/pdf")
+        name = f"{_('Certificate')} — {formatting.person_name(completion.user)}.pdf"
+        return content_download(
+            buffer.getvalue(), name, "application/pdf", fallback=f"certificate-{completion.pk}.pdf"
+        )
 
 
 class EventAnnounceView(ScopedFormView):

@@ -97,6 +97,7 @@ from rasad.assessments.api.serializers import (
 )
 from rasad.assessments.choices import ReviewKind, Stage
 from rasad.assessments.compliance import compliance, compliance_data, parse_cycle, visible_for
+from rasad.assessments.feedback_report import fallback_name as feedback_fallback_name
 from rasad.assessments.feedback_report import feedback_pdf
 from rasad.assessments.feedback_report import file_name as feedback_file_name
 from rasad.assessments.filtersets import (
@@ -127,7 +128,7 @@ from rasad.core.access import refusal
 from rasad.core.api.serializers import ImportReportSerializer, ImportUploadSerializer
 from rasad.core.models import User
 from rasad.lib import formatting
-from rasad.lib.downloads import content_download
+from rasad.lib.downloads import attachment_header, content_download
 from rasad.lib.tabular import XLSX_TYPE
 
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -489,7 +490,9 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
 
         content = feedback_pdf(assessment, scoped)
         response = HttpResponse(content, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{feedback_file_name(assessment)}"'
+        response["Content-Disposition"] = attachment_header(
+            feedback_file_name(assessment), feedback_fallback_name(assessment)
+        )
         response["X-Content-Type-Options"] = "nosniff"
         return response
 

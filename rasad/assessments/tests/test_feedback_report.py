@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -62,6 +63,9 @@ def test_the_report_reads_back_in_persian(cast: Cast, isfahan: Assessment):
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert f'filename="feedback-{isfahan.pk}.pdf"' in response["Content-Disposition"]
+    # The name the reader saves it under: the report's title and the organization, in Persian.
+    persian_name = f"گزارش بازخورد ارزیابی — {isfahan.organization.name}.pdf"
+    assert f"filename*=UTF-8''{quote(persian_name, safe='')}" in response["Content-Disposition"]
     data = streamed(response)
     assert data.startswith(b"%PDF")
     text = pdf_text(data)
@@ -79,6 +83,7 @@ def test_the_api_gives_the_same_report(cast: Cast, isfahan: Assessment):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert "گزارش بازخورد ارزیابی" in pdf_text(response.content)
+    assert f'filename="feedback-{isfahan.pk}.pdf"; filename*=UTF-8' in response["Content-Disposition"]
 
 
 def test_kerman_never_gets_isfahans_report(cast: Cast, isfahan: Assessment):

@@ -3,9 +3,7 @@ shown (prepared in the background)."""
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 
 from django.test import Client
 from django.utils import timezone
@@ -14,6 +12,7 @@ from rasad.jobs.models import ExportFile
 from rasad.jobs.testing import exported
 from rasad.lib.jalali import format_date, today_in_tehran
 from rasad.testing.cast import Cast
+from rasad.testing.tabular import csv_records
 
 
 def _client(user) -> Client:
@@ -23,7 +22,7 @@ def _client(user) -> Client:
 
 
 def _rows(client: Client, query: dict[str, object] | None = None) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(exported(client, "audit", "csv", query).decode("utf-8-sig"))))
+    return csv_records(exported(client, "audit", "csv", query))
 
 
 def test_export_is_scoped_to_the_readers_organizations(cast: Cast):

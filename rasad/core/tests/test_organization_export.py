@@ -3,7 +3,6 @@ dates as the reader wants."""
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 
@@ -14,6 +13,7 @@ from rasad.core.actions.organizations import OrganizationValues, do_update_organ
 from rasad.core.actions.people import do_change_preferences
 from rasad.jobs.testing import exported
 from rasad.testing.cast import Cast
+from rasad.testing.tabular import csv_records
 
 
 def _open_isfahan(cast: Cast) -> None:
@@ -37,7 +37,7 @@ def _open_isfahan(cast: Cast) -> None:
 
 def _csv(client: Client, query: dict[str, str] | None = None) -> list[dict[str, str]]:
     content = exported(client, "organizations", "csv", query)
-    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+    return csv_records(content)
 
 
 def _client(user) -> Client:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from django.test import Client
+from openpyxl import load_workbook
 
 from rasad.indicators.actions import do_approve_period, do_submit_period
 from rasad.indicators.models import Indicator, Observation
@@ -90,6 +91,10 @@ def test_import_page_reports_row_errors(assigned: Cast):
 def test_import_template_downloads(assigned: Cast):
     response = client(assigned.ali).get("/indicators/import/template.xlsx")
     assert response.status_code == 200
+    # Its sheets are named in Persian and read right to left, like every workbook Rasad writes.
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["مقادیر گزارش‌شده", "راهنما"]
+    assert all(sheet.sheet_view.rightToLeft for sheet in workbook.worksheets)
     assert xlsx_rows(response.content)[0] == (
         "organization",
         "indicator",

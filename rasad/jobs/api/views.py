@@ -98,4 +98,6 @@ class ExportFileViewSet(
         if export.status != ExportStatus.READY or not allowed or path is None or not path.is_file():
             raise exceptions.NotFound(_("No such object, or you may not see it."))
         do_record_download(export, acting_user=user)
-        return file_download(path.open("rb"), export.download_name, export.content_type)
+        return file_download(
+            path.open("rb"), export.download_name, export.content_type, fallback=export.download_fallback
+        )

@@ -83,6 +83,67 @@ def test_xlsx_is_rtl_with_labels_keys_and_jalali_plus_iso_dates():
     assert sheet.cell(row=1, column=1).font.b is True
 
 
+def test_xlsx_numbers_stay_numbers_shown_in_persian_digits_for_a_persian_reader():
+    token = display.activate(display.DisplayPreferences("fa", "jalali", persian_digits=True))
+    try:
+        sheet = _sheet(_xlsx([Thing("الف", amount=1234.5), Thing("ب", amount=7)]))
+    finally:
+        display.reset(token)
+    cells = [sheet.cell(row=3, column=2), sheet.cell(row=4, column=2)]
+    # Numbers a spreadsheet can sum, in a format whose locale prefix asks for Persian digits.
+    assert [c.value for c in cells] == [1234.5, 7]
+    assert [c.data_type for c in cells] == ["n", "n"]
+    assert {c.number_format for c in cells} == {"[$-3000429]General"}
+    # Text and headers keep the plain format.
+    assert sheet.cell(row=3, column=1).number_format == "General"
+
+
+def test_xlsx_numbers_keep_latin_digits_for_a_reader_who_wants_them():
+    token = display.activate(display.DisplayPreferences("fa", "jalali", persian_digits=False))
+    try:
+        sheet = _sheet(_xlsx([Thing("الف", amount=12)]))
+    finally:
+        display.reset(token)
+    assert sheet.cell(row=3, column=2).value == 12
+    assert sheet.cell(row=3, column=2).number_format == "General"
+
+
+def test_xlsx_columns_are_as_wide_as_their_labels_and_long_labels_wrap():
+    columns = [
+        ExportColumn("n", "نام", lambda t: t.name),
+        ExportColumn("share", "میانگین امتیاز نهایی ارزیابی‌های پایان دوره (درصد)", lambda t: t.amount),
+    ]
+    buffer = io.BytesIO()
+    with translation.override("fa"):
+        export_xlsx(buffer, columns, [Thing("الف")], title="فهرست")
+    sheet = _sheet(buffer.getvalue())
+    short, long = sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width
+    assert short == 12  # the least width: a one-word label still leaves room for its values
+    assert 40 >= long > short
+    assert sheet.cell(row=1, column=2).alignment.wrap_text is True
+
+
+def test_csv_is_utf8_with_a_bom_and_a_row_of_labels_before_the_keys():
+    buffer = io.BytesIO()
+    with translation.override("fa"):
+        write_csv(buffer, COLUMNS, [Thing("الف", date(2025, 3, 21), 2)], labels=True)
+    data = buffer.getvalue()
+    assert data.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 only after a BOM
+    lines = data.decode("utf-8-sig").splitlines()
+    assert lines[:2] == ["نام,مقدار,تاریخ,تاریخ (ISO)", "name,amount,when,when_iso"]
+    # Numbers keep Latin digits in CSV, which has no formats: a spreadsheet reads them as numbers.
+    assert lines[2] == "الف,2,۱۴۰۴/۰۱/۰۱,2025-03-21"
+    table, problems = read_table(
+        data,
+        "x.csv",
+        [Column("name", "نام"), Column("amount", "مقدار")],
+        Limits(),
+        ignored=["when", "when_iso"],
+    )
+    assert problems == []
+    assert [(r.number, r.cells["name"], r.cells["amount"]) for r in table.rows] == [(3, "الف", "2")]
+
+
 def test_csv_neutralises_formulas_and_control_characters():
     buffer = io.BytesIO()
     write_csv(buffer, COLUMNS[:1], [Thing(FORMULA), Thing("a\x07b"), Thing("+1"), Thing("\tx")])

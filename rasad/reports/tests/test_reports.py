@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 from datetime import date
@@ -85,6 +86,13 @@ def test_the_monthly_indicators_report_is_a_persian_pdf(assigned: Cast):
     unit = indicator("ELEC_CONS").unit
     assert text.count(unit.name.translate(MARKS)) >= 2 and unit.code not in text, (unit.code, text)
     assert AuditEvent.objects.filter(object_id=str(export.pk)).exists()
+    # Persian digits only, and no «·» beside a number (it reads as a zero).
+    assert not re.search(r"[0-9]", text), re.findall(r".{0,20}[0-9].{0,20}", text)
+    assert not re.search(r"[۰-۹]\s*·|·\s*[۰-۹]", text)
+    # Every page's footer says when the report was prepared, in the Jalali calendar.
+    pages = text.split("\f")
+    prepared = re.compile(r"تهیهشده در .*۱۴[۰-۹]{2}/[۰-۹]{2}/[۰-۹]{2}")
+    assert all(prepared.search(page) for page in pages if page.strip()), pages
 
 
 def test_the_same_report_as_excel(assigned: Cast):
@@ -111,6 +119,13 @@ def test_the_same_report_as_excel(assigned: Cast):
     )
     electricity = next(row for row in rows[2:] if row[0] == indicator("ELEC_CONS").name)
     assert (electricity[2], electricity[3], electricity[6]) == (1750.5, 1500.0, 1600.0)
+    # Text as the PDF shows it (the unit's name, the alert's level, «بله»), never a key; numbers
+    # are numbers in a format that shows Persian digits.
+    keys, cells = rows[1], next(r for r in figures.iter_rows(min_row=3) if r[0].value == electricity[0])
+    shown = dict(zip(keys, cells, strict=True))
+    assert shown["unit"].value == indicator("ELEC_CONS").unit.name
+    assert shown["status"].value == "هشدار"  # 1750.5 is above the warning threshold
+    assert shown["value"].number_format == "[$-3000429]General"
 
 
 def test_requesting_a_report_records_report_requested_in_its_organizations_trail(assigned: Cast):
@@ -232,12 +247,13 @@ def test_the_case_status_report(cast: Cast):
     run_queued()
     summary, by_organization, by_category = xlsx_sheets(_file(export).read_bytes())
     figures = {row[1]: row[2] for row in summary if row[0] == "خلاصه"}
+    # A figure that is a number alone is a number a spreadsheet sums (shown in Persian digits).
     assert figures == {
-        "باز در پایان دوره": "۱",
-        "موعد گذشته": "۱",
-        "گشوده‌شده در دوره": "۱",
-        "بسته‌شده در دوره": "۰",
-        "ارجاع به سطح بالاتر در دوره": "۱",
+        "باز در پایان دوره": 1,
+        "موعد گذشته": 1,
+        "گشوده‌شده در دوره": 1,
+        "بسته‌شده در دوره": 0,
+        "ارجاع به سطح بالاتر در دوره": 1,
     }
     assert by_organization[2:] == [(cast.isfahan.name, 1, 1)]
     assert [row[1:] for row in by_category[2:]] == [(1, 1)]

@@ -5,11 +5,13 @@ person's (or their manager's) only."""
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
+from rasad.lib import formatting
 from rasad.testing.cast import Cast
 from rasad.testing.web import signed_in_client
 from rasad.training import codes
@@ -70,7 +72,13 @@ def test_the_pdf_is_the_persons_and_their_managers_only(cast: Cast, completion: 
 def test_the_pdf_reads_back_in_persian(cast: Cast, completion: Completion) -> None:
     import subprocess
 
-    data = signed_in_client(cast.ali).get(f"/training/certificates/{completion.pk}.pdf").content
+    response = signed_in_client(cast.ali).get(f"/training/certificates/{completion.pk}.pdf")
+    data = response.content
+    # Saved under a Persian name (RFC 5987), with an ASCII stand-in for older programs.
+    name = f"گواهی‌نامه — {formatting.person_name(completion.user)}.pdf"
+    assert response["Content-Disposition"] == (
+        f"attachment; filename=\"certificate-{completion.pk}.pdf\"; filename*=UTF-8''{quote(name, safe='')}"
+    )
     text = subprocess.run(
         ["pdftotext", "-", "-"], input=data, capture_output=True, check=True
     ).stdout.decode()
@@ -78,3 +86,4 @@ def test_the_pdf_reads_back_in_persian(cast: Cast, completion: Completion) -> No
     assert "گواهی" in text
     assert "سواد رسانه" in text
     assert codes.shown(completion.code or "") in text
+    assert "·" not in text  # it reads as a zero beside a number
