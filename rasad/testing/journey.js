@@ -88,6 +88,17 @@
         problems.push(`a file field in the browser's own words: input[name=${el.name || '?'}]`);
       }
     });
+    // A list says what it chooses in words a person sees (on a phone too): a label of its own,
+    // or a visible element it names with aria-labelledby. Its options alone do not say it.
+    document.querySelectorAll('select').forEach(el => {
+      if (!this.visible(el) || el.closest('.leaflet-container')) return;
+      const labels = [...(el.labels || [])];
+      const named = (el.getAttribute('aria-labelledby') || '').split(/\s+/).filter(Boolean)
+        .map(id => document.getElementById(id)).filter(Boolean);
+      if (![...labels, ...named].some(label => this.visible(label) && label.textContent.trim())) {
+        problems.push(`a list with no visible label: select[name=${el.name || '?'}]`);
+      }
+    });
     // A list's empty choice says in words that nothing is chosen (Django's is "---------").
     document.querySelectorAll('select').forEach(el => {
       if (!this.visible(el)) return;

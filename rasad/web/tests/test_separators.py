@@ -53,6 +53,21 @@ def test_no_page_script_style_or_translation_writes_a_middle_dot():
     assert found == [], "a «·» reads as a zero beside Persian digits; write {% sep %}: " + ", ".join(found)
 
 
+# A separator follows the fact before it at once: a space or a line break before ``{% sep %}``
+# (directly, or before the ``{% if %}`` that holds it) prints «۵ پاسخ ، ۱ دستگاه».
+SPACE_BEFORE_SEP = re.compile(r"\s\{% sep|\n[ \t]*(?:\{% (?:if|elif|else|endif)[^%]*%\})+\{% sep")
+
+
+def test_no_template_puts_a_space_before_the_separator():
+    found = [
+        f"{path.relative_to(ROOT)}:{text[: match.start()].count(chr(10)) + 2}"
+        for path, text in _sources()
+        if path.suffix == ".html"
+        for match in SPACE_BEFORE_SEP.finditer(text)
+    ]
+    assert found == []
+
+
 @pytest.mark.parametrize(
     ("language", "plain", "outer"), [("fa", "نسخه ۳، ۱۴۰۵", "؛ "), ("en", "version 3 · 1405", " · ")]
 )
