@@ -18,6 +18,7 @@ from rasad.cases.forms import RISK_SCALE
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import Organization
 from rasad.indicators.models import Indicator
+from rasad.lib import formatting
 from rasad.web.forms import (
     DecimalNumberField,
     IntegerNumberField,
@@ -498,7 +499,7 @@ class ReasonForm(StyledForm):
 
 class ReviewChoiceField(forms.ModelChoiceField[Review]):
     def label_from_instance(self, obj: Review) -> str:
-        return f"{obj.reviewer} · {obj.organization}"
+        return f"{obj.reviewer}{formatting.separator()}{obj.organization}"
 
 
 class WithdrawForm(StyledForm):

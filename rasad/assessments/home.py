@@ -62,7 +62,7 @@ def _work_item(queue: Queue, assessment: Assessment, today: date) -> WorkItem:
         title=_("%(work)s: %(organization)s")
         % {"work": queue.title, "organization": assessment.organization.name},
         url=reverse(queue.url_name, args=[assessment.pk]),
-        detail=" · ".join(
+        detail=formatting.separator().join(
             part
             for part in (assessment.cycle.name, formatting.due_text(closes, today=today) if closes else "")
             if part

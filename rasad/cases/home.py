@@ -28,7 +28,7 @@ ORGANIZATION_ROWS = 10
 
 
 def _case_title(case: Case) -> str:
-    return f"{formatting.digits(case.reference)} · {case.title}"
+    return f"{formatting.digits(case.reference)}{formatting.separator()}{case.title}"
 
 
 def _due_detail(case: Case, today: date) -> str:
@@ -45,7 +45,7 @@ def _item(case: Case, kind: str, detail: str, today: date, *, section: Section =
         kind=kind,
         title=_case_title(case),
         url=reverse("cases:case-detail", args=[case.pk]),
-        detail=" · ".join(part for part in (detail, _due_detail(case, today)) if part),
+        detail=formatting.separator().join(part for part in (detail, _due_detail(case, today)) if part),
         due=due,
         tone="danger" if overdue else "primary",
     )
@@ -191,8 +191,9 @@ def _notification_items(user: User) -> list[WorkItem]:
                 url=url,
                 detail=when
                 if count == 1
-                else _("%(when)s · %(count)s unread notifications")
-                % {"when": when, "count": formatting.number(count)},
+                else formatting.separator().join(
+                    (when, _("%(count)s unread notifications") % {"count": formatting.number(count)})
+                ),
                 moment=notification.created,
             )
         )

@@ -200,7 +200,7 @@ class CaseGeoJsonView(_CaseListBase):
                 continue
             properties = {
                 "id": row["pk"],
-                "name": f"{formatting.digits(row['reference'])} · {row['title']}",
+                "name": f"{formatting.digits(row['reference'])}{formatting.separator()}{row['title']}",
                 "kind": row["kind"],
                 "status": row["status"],
                 "url": reverse("cases:case-detail", args=[row["pk"]]),

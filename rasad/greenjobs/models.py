@@ -36,6 +36,7 @@ from rasad.greenjobs.querysets import (
     OutcomeQuerySet,
     SchemeQuerySet,
 )
+from rasad.lib import formatting
 
 MONEY: dict[str, Any] = {"max_digits": 18, "decimal_places": 0}
 
@@ -272,7 +273,7 @@ class Decision(TimestampedModel):
         verbose_name_plural = _("application decisions")
 
     def __str__(self) -> str:
-        return f"{self.application} · {self.stage} · {self.outcome}"
+        return formatting.separator().join(str(part) for part in (self.application, self.stage, self.outcome))
 
 
 def _document_path(instance: Document, filename: str) -> str:
@@ -331,7 +332,7 @@ class Instalment(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.application} · {self.number}"
+        return f"{self.application}{formatting.separator()}{self.number}"
 
 
 class Certificate(TimestampedModel):
@@ -448,7 +449,7 @@ class OutcomeReport(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.application} · {self.milestone}"
+        return f"{self.application}{formatting.separator()}{self.milestone}"
 
 
 class OutcomeReminder(TimestampedModel):
@@ -482,4 +483,6 @@ class OutcomeReminder(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.application} · {self.milestone} · {self.kind}"
+        return formatting.separator().join(
+            str(part) for part in (self.application, self.milestone, self.kind)
+        )

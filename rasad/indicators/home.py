@@ -184,7 +184,12 @@ def _completeness_panel(user: User, today: date) -> HomePanel | None:
                 }
                 for row in rows[:COMPLETENESS_ROWS]
             ],
-            "summary": _("%(done)s of %(total)s organizations have submitted every value")
+            # «۰ سازمان از…» would begin with a lone zero, which reads as a dot: none is said in words.
+            "summary": (
+                _("%(done)s of %(total)s organizations have submitted every value")
+                if done
+                else _("None of the %(total)s organizations has submitted every value yet")
+            )
             % {"done": formatting.number(done), "total": formatting.number(len(rows))},
         },
         order=20,

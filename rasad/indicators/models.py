@@ -28,6 +28,7 @@ from rasad.indicators.querysets import (
     IndicatorQuerySet,
     ObservationQuerySet,
 )
+from rasad.lib import formatting
 
 
 class Unit(TimestampedModel):
@@ -501,4 +502,6 @@ class ReportReminder(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organization_id} · {self.period_key} · {self.kind}"
+        return formatting.separator().join(
+            str(part) for part in (self.organization_id, self.period_key, self.kind)
+        )

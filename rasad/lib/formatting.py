@@ -168,6 +168,18 @@ def file_format(name: str | None) -> str:
     return str(label) if label is not None else key.upper()
 
 
+def separator(*, outer: bool = False, prefs: display.DisplayPreferences | None = None) -> str:
+    """What stands between the facts of one line (a kind and a version, a date and a person):
+    «، » in Persian, «؛ » with ``outer`` (between facts one of which is itself a list written with
+    «، »). Never «·»: beside Persian digits a middle dot reads as a zero («نسخه ۳ · ۱۴۰۵» reads
+    «نسخه ۳۰ ۱۴۰۵»), and a bar «|» reads as a one. In English " · " (English pages have Latin
+    digits, ``rasad.lib.display``). Templates write ``{% sep %}`` (``{% sep outer=True %}``) with no
+    space on either side; ``docs/development/conventions.md`` (Persian text) says the same."""
+    if _is_persian(_prefs(prefs)):
+        return "؛ " if outer else "، "
+    return " · "
+
+
 def join(items: Iterable[object], *, prefs: display.DisplayPreferences | None = None) -> str:
     """Items listed in the reader's language: «الف، ب، پ» in Persian, "a, b, c" in English."""
     separator = "، " if _is_persian(_prefs(prefs)) else ", "

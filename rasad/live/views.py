@@ -37,6 +37,7 @@ from rasad.cases.models import Case
 from rasad.cases.workflow import Action
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import Organization
+from rasad.lib import formatting
 from rasad.lib.push import (
     KEEPALIVE,
     KEEPALIVE_SECONDS,
@@ -87,6 +88,8 @@ def _labels() -> dict[str, dict[str, str]]:
         "status": {s.value: str(s.label) for s in Status},
         "badge": {s.value: STATUS_BADGES[s] for s in Status},
         "colour": {s.value: STATUS_COLOURS[s] for s in Status},
+        # Between the facts of one line, as templates write it ({% sep %}): never «·».
+        "text": {"separator": formatting.separator()},
     }
 
 
@@ -277,7 +280,7 @@ class PostPointsView(ScopedView):
                 post["latitude"],
                 post["longitude"],
                 {
-                    "name": f"{post['name']} · {Status(post['status']).label}",
+                    "name": f"{post['name']}{formatting.separator()}{Status(post['status']).label}",
                     "url": reverse("live:post", args=[post["id"]]),
                     "colour": STATUS_COLOURS[Status(post["status"])],
                     "rank": STATUS_RANKS[Status(post["status"])],

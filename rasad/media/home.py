@@ -47,7 +47,7 @@ def provide(user: User, today: date) -> HomeContribution:
                     kind="media.respond",
                     title=recipient.statement.title,
                     url=reverse("media:recipient-detail", args=[recipient.pk]),
-                    detail=" · ".join(
+                    detail=formatting.separator().join(
                         (
                             step,
                             recipient.agency.name,
@@ -111,7 +111,7 @@ def _planned_for_agency(user: User, today: date, now: datetime) -> list[WorkItem
                 kind="media.publish",
                 title=item.title,
                 url=reverse("media:plan-detail", args=[item.pk]),
-                detail=" · ".join(
+                detail=formatting.separator().join(
                     (
                         str(PlanKind(item.kind).label),
                         item.agency.name if item.agency else "",

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rasad.core.models import TimestampedModel
+from rasad.lib import formatting
 from rasad.media.choices import (
     ANSWERED_STATES,
     Channel,
@@ -244,7 +245,7 @@ class Recipient(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.statement} · {self.agency}"
+        return f"{self.statement}{formatting.separator()}{self.agency}"
 
     def get_absolute_url(self) -> str:
         return reverse("media:recipient-detail", args=[self.pk])

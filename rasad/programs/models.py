@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from rasad.core.models import TimestampedModel
+from rasad.lib import formatting
 from rasad.programs.choices import Comparator, ProgrammeKind, ProgrammeStatus, ReportState
 from rasad.programs.querysets import (
     ObligationQuerySet,
@@ -297,7 +298,7 @@ class StatusReport(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.period_label} · {self.action_item}"
+        return f"{self.period_label}{formatting.separator()}{self.action_item}"
 
     @property
     def period_label(self) -> str:

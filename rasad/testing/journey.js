@@ -88,6 +88,35 @@
         problems.push(`a file field in the browser's own words: input[name=${el.name || '?'}]`);
       }
     });
+    // A list says what it chooses in words a person sees (on a phone too): a label of its own, a
+    // visible element it names with aria-labelledby, the label of the group it is part of (a
+    // period picker's month and year under the field's label: a label of no other control within
+    // two levels up), or its table column's heading. Its options alone do not say it.
+    const shown = label => label && this.visible(label) && label.textContent.trim();
+    const groupLabel = el => {
+      let box = el.parentElement;
+      for (let depth = 0; box && depth < 3 && !['FORM', 'TBODY', 'TR', 'UL'].includes(box.tagName);
+           depth++, box = box.parentElement) {
+        if ([...box.querySelectorAll('label, legend')].some(l => (!l.control || l.control === el) && shown(l))) {
+          return true;
+        }
+      }
+      return false;
+    };
+    const columnHeading = el => {
+      const cell = el.closest('td');
+      const table = cell && cell.closest('table');
+      const row = table && table.tHead && table.tHead.rows[0];
+      return Boolean(row && shown(row.cells[cell.cellIndex]));
+    };
+    document.querySelectorAll('select').forEach(el => {
+      if (!this.visible(el) || el.closest('.leaflet-container')) return;
+      const named = (el.getAttribute('aria-labelledby') || '').split(/\s+/).filter(Boolean)
+        .map(id => document.getElementById(id));
+      if (![...(el.labels || []), ...named].some(shown) && !groupLabel(el) && !columnHeading(el)) {
+        problems.push(`a list with no visible label: select[name=${el.name || '?'}]`);
+      }
+    });
     // A list's empty choice says in words that nothing is chosen (Django's is "---------").
     document.querySelectorAll('select').forEach(el => {
       if (!this.visible(el)) return;

@@ -33,6 +33,8 @@ Every check of :func:`check_page` runs on each page a journey shows, in Persian:
 * **Gregorian dates** in Persian text (a Gregorian month by its Persian name, a year 19xx/20xx),
   except one shown on purpose beside its Jalali form (``data-calendar="gregorian"``),
   and **arrows pointing right** ("→") in right-to-left text, which point back at where it began;
+* **a middle dot** («·») between the facts of a line: beside Persian digits it reads as a zero
+  (the separator is «، », ``{% sep %}``, ``rasad.lib.formatting.separator``);
 * **file fields in the browser's own words** ("Choose File"): each is dressed by web/rasad.js;
 * **empty lists that say only "—"**: an empty list says in words that nothing is there yet;
 * **requests outside the server**: any request a page makes to another origin fails the test.
@@ -97,6 +99,9 @@ GREGORIAN_DATE = re.compile(
 # An arrow that points right in right-to-left text points back at where the line began ("from →
 # to" read backwards); Unicode does not mirror arrows. Templates use .flow-arrow (rasad.css).
 RIGHTWARD_ARROW = re.compile("[→⇒⟶➔]")
+# «نسخه ۳ · ۱۴۰۵» reads «نسخه ۳۰ ۱۴۰۵»: a middle dot is the shape of the Persian zero. Facts of
+# one line are separated by «، » (rasad.lib.formatting.separator, ``{% sep %}`` in templates).
+MIDDLE_DOT = re.compile("[·•∙⋅]")
 # A deadline set as a date reads as that date; «۰۰:۰۰» after it reads as the start of the day
 # (rasad.lib.formatting.deadline_text).
 MIDNIGHT = re.compile(r"(?<![۰-۹0-9:])[۰0]{2}:[۰0]{2}(?![:۰-۹0-9])")
@@ -145,6 +150,7 @@ def check_page(page: Any, *, persian: bool = True, phone: bool = False) -> list[
         ]
         patterns = [
             (RIGHTWARD_ARROW, "an arrow pointing right in right-to-left text"),
+            (MIDDLE_DOT, "a middle dot, which reads as a zero beside Persian digits"),
             (MIDNIGHT, "a date with the time «۰۰:۰۰» (a deadline that is a date)"),
             (FILE_EXTENSION_NAME, "a file format by its extension"),
             *patterns,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rasad.core.models import TimestampedModel
 from rasad.core.querysets import OwnRecordsQuerySet
+from rasad.lib import formatting
 from rasad.training.choices import (
     CompletionSource,
     DeliveryMode,
@@ -84,7 +85,7 @@ class PositionHolding(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.membership.user} · {self.position}"
+        return f"{self.membership.user}{formatting.separator()}{self.position}"
 
 
 class Course(TimestampedModel):
@@ -232,7 +233,7 @@ class Enrolment(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.event}"
+        return f"{self.user}{formatting.separator()}{self.event}"
 
 
 class Completion(TimestampedModel):
@@ -270,7 +271,7 @@ class Completion(TimestampedModel):
         verbose_name_plural = _("completions")
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.course}"
+        return f"{self.user}{formatting.separator()}{self.course}"
 
 
 class Requirement(TimestampedModel):
@@ -331,7 +332,7 @@ class Notice(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.event}"
+        return f"{self.user}{formatting.separator()}{self.event}"
 
 
 class CalendarFeed(TimestampedModel):

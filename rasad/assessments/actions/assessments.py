@@ -45,7 +45,7 @@ from rasad.core.models import Organization, User
 from rasad.core.scope import organization_scope
 from rasad.lib import formatting
 from rasad.lib.events import send_event_on_commit
-from rasad.lib.persian import normalize_text
+from rasad.lib.persian import normalize_text, to_persian_digits
 
 SELF_OPEN = (AssessmentStatus.NOT_STARTED, AssessmentStatus.IN_PROGRESS)
 
@@ -910,7 +910,8 @@ def finding_case_values(finding: Finding, *, kind: str) -> Any:
             [
                 _("Items not met in the assessment of %(organization)s:")
                 % {"organization": assessment.organization.name},
-                *[f"{item.code}. {item.text}" for item in items],
+                # Stored in Persian (the cycle's text is): item codes in Persian digits, «A۱.۲».
+                *[f"{to_persian_digits(item.code)}. {item.text}" for item in items],
             ]
         ),
         likelihood=_likelihood(percent) if is_risk else None,

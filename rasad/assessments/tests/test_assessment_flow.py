@@ -138,6 +138,8 @@ def test_the_whole_path_to_a_final_result_and_its_cases(cast: Cast, civil: Any, 
         cast.national,
     )
     assert case.category.code == "infrastructure"
+    # Stored text is Persian (conventions), its item codes in Persian digits like every number in it.
+    assert "A۱.۲. " in case.description and "A1.2" not in case.description
     cyber = Finding.objects.get(assessment=assessment, section__code="C").case
     assert cyber is not None
     assert cyber.category.code == "cyber-security"

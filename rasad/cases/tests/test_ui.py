@@ -177,3 +177,8 @@ def test_the_dossier_form_offers_coordinating_organizations_only(cast: Cast, cas
 
     field: Any = DossierForm(user=cast.alice).fields["to_organization"]
     assert set(field.queryset.values_list("code", flat=True)) == {"NAT", "ISF-CC", "KER-CC"}
+
+
+def test_a_new_case_says_in_words_that_nobody_is_assigned_yet(cast: Cast, case: Case):
+    page = browser_for(cast.ali).get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-testid="assignee"><span class="text-muted">هنوز به کسی واگذار نشده است</span>' in page

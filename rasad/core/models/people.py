@@ -15,6 +15,7 @@ from rasad.core.querysets import (
     UserQuerySet,
     WorkingGroupQuerySet,
 )
+from rasad.lib import formatting
 
 
 class RasadUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
@@ -170,4 +171,4 @@ class Grant(TimestampedModel):
 
     def __str__(self) -> str:
         scope = self.organization or self.working_group
-        return f"{self.user} · {self.role} · {scope}"
+        return formatting.separator().join(str(part) for part in (self.user, self.role, scope))

@@ -160,3 +160,16 @@ def test_approving_refuses_a_next_outside_the_site(cast: Cast):
 def test_counts_link_to_the_filtered_lists(cast: Cast, english):
     counts = {str(c.label): (c.value, c.url) for c in provide(cast.alice, TODAY).counts}
     assert counts["Reports waiting for approval"] == (0, "/indicators/observations/?status=submitted")
+
+
+def _completeness_summary(user) -> str:
+    panels = [p for p in provide(user, TODAY).panels if p.template == "indicators/home_completeness.html"]
+    return str(panels[0].context["summary"])
+
+
+def test_the_completeness_panel_says_in_words_when_no_organization_has_reported(cast: Cast):
+    # «۰ سازمان از ۲ سازمان…»: a lone Persian zero reads as a dot, and «none» is what it means.
+    assign(cast.isfahan, "ELEC_CONS", since=SINCE)
+    assert _completeness_summary(cast.alice).startswith("هنوز هیچ‌یک از ")
+    _submitted_by_ali(cast)
+    assert "هیچ‌یک" not in _completeness_summary(cast.alice)

@@ -30,6 +30,15 @@ def test_the_board_counts_late_agencies(cast: Cast, agencies: list[Organization]
     assert "پیام قطعی برق" not in signed_in_client(cast.bob).get("/media/").content.decode()
 
 
+def test_an_empty_board_and_rumour_log_say_that_nothing_is_there_yet(cast: Cast):
+    client = signed_in_client(cast.bob)
+    assert "هنوز بیانیه‌ای نوشته نشده است." in client.get("/media/").content.decode()
+    assert "هنوز شایعه‌ای ثبت نشده است." in client.get("/media/rumours/").content.decode()
+    # A filter that finds nothing says so: the words of an empty board would mislead.
+    filtered = client.get("/media/?state=issued").content.decode()
+    assert "موردی یافت نشد." in filtered and "هنوز بیانیه‌ای" not in filtered
+
+
 def test_a_draft_goes_through_review_and_approval_on_its_page(cast: Cast, coordinator: User):
     statement = make_statement(cast.isfahan, user=cast.alice)
     client = signed_in_client(coordinator)

@@ -394,5 +394,5 @@ def test_each_agency_finds_its_coming_and_overdue_items_on_its_home_queue(
             for item in provide(officers[0], today).items
             if item.url.endswith(f"/{coming.pk}/")
         )
-    assert detail.startswith(f"خبر یا گزارش · {health.name} · ")
+    assert detail.startswith(f"خبر یا گزارش، {health.name}، ")
     assert re.search("[۰-۹]{4}/[۰-۹]{2}/[۰-۹]{2}", detail)

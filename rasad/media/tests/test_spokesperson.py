@@ -56,7 +56,7 @@ def test_a_statement_is_attributed_to_a_member_agencys_spokesperson(
     name = f"{officers[0]} ({agencies[0].name})"
     assert (body["spokesperson"], body["spokesperson_name"]) == (spokesperson.pk, name)
     page = signed_in_client(coordinator).get(f"/media/statements/{body['id']}/").content.decode()
-    assert f'data-testid="spokesperson">{officers[0]} · {agencies[0].name}' in page
+    assert f'data-testid="spokesperson">{officers[0]}، {agencies[0].name}' in page
     # The statement form offers the headquarters' spokespeople by name and agency.
     form = signed_in_client(coordinator).get("/media/statements/new/").content.decode()
     assert f'<option value="{spokesperson.pk}">{name}</option>' in form

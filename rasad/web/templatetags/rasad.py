@@ -108,6 +108,13 @@ def input_number(value: Any) -> str:
 
 
 @register.simple_tag
+def sep(*, outer: bool = False) -> str:
+    """The separator between the facts of one line, spaces included: ``A{% sep %}B`` («الف، ب»);
+    never «·», which reads as a zero beside Persian digits (``formatting.separator``)."""
+    return formatting.separator(outer=outer)
+
+
+@register.simple_tag
 def calendar_name() -> str:
     return display.current().calendar
 

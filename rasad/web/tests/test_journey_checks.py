@@ -8,6 +8,7 @@ import pytest
 from rasad.testing.journey import (
     FILE_EXTENSION_NAME,
     GREGORIAN_DATE,
+    MIDDLE_DOT,
     MIDNIGHT,
     RIGHTWARD_ARROW,
     SOURCE_PATH,
@@ -33,6 +34,12 @@ def test_jalali_dates_and_numbers_pass(text):
 @pytest.mark.parametrize("text", ["۴ دسامبر ۲۰۲۶", "ثبت در ۲۰۲۶/۱۲/۰۴", "۲۰۲۶-۱۲-۴", "ژوئن"])
 def test_gregorian_dates_are_caught(text):
     assert GREGORIAN_DATE.search(text)
+
+
+def test_a_middle_dot_is_caught_and_the_persian_comma_passes():
+    assert MIDDLE_DOT.search("نسخه ۳ · ۱۴۰۵/۰۹/۱۲")
+    assert MIDDLE_DOT.search("برخط: ۲ • قطع: ۱")
+    assert not MIDDLE_DOT.search("نسخه ۳، ۱۴۰۵/۰۹/۱۲")
 
 
 def test_a_rightward_arrow_is_caught_and_a_leftward_one_passes():

@@ -36,7 +36,9 @@
                axisLabel: { width: 140, overflow: "truncate", fontFamily: font } },
       series: part.series.map(function (s) {
         return { type: "bar", name: s.name, data: s.values,
-                 label: { show: isBands || part.series.length === 1, position: rtl ? "left" : "right",
+                 // Every bar says its value at its end, in the reader's digits: a chart read on a
+                 // phone is not hovered, and two bars of a section differ by a few points.
+                 label: { show: true, position: rtl ? "left" : "right", fontSize: isBands ? 12 : 11,
                           formatter: function (p) { return number(p.value); }, fontFamily: font } };
       })
     });

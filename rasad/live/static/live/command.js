@@ -61,7 +61,7 @@
     var link = text("a", p.post_name || "");
     link.href = "/live/posts/" + encodeURIComponent(p.post) + "/";
     where.appendChild(link);
-    where.appendChild(document.createTextNode(" · "));
+    where.appendChild(document.createTextNode(labels.text.separator));
     // A device's code in the reader's digits, as the server writes it (rasad.lib.formatting.code).
     var serial = text("bdi", code(p.serial || ""));
     serial.dir = "ltr";
@@ -82,7 +82,7 @@
   function raise(p) {
     alertBox.textContent = "";
     alertBox.appendChild(text("strong", alertBox.dataset.title + ": "));
-    alertBox.appendChild(document.createTextNode((labels.kind[p.kind] || p.kind) + " · " + (p.post_name || "") + (p.text ? " · " + p.text : "")));
+    alertBox.appendChild(document.createTextNode([labels.kind[p.kind] || p.kind, p.post_name || "", p.text || ""].filter(Boolean).join(labels.text.separator)));
     alertBox.classList.remove("d-none");
     try {
       var audio = new (window.AudioContext || window.webkitAudioContext)();

@@ -61,7 +61,7 @@
   function init(el) {
     // Clusters need a highest zoom (there is no tile layer to give one): 18, a street.
     var map = L.map(el, { zoomSnap: 0.25, attributionControl: true, maxZoom: el.dataset.cluster !== undefined ? 18 : undefined }).setView([32.5, 54], 5);
-    map.attributionControl.setPrefix("Natural Earth · GeoNames");
+    map.attributionControl.setPrefix("Natural Earth, GeoNames");
     var persian = document.documentElement.lang === "fa";
     var choropleth = el.dataset.choropleth ? fetchJson(el.dataset.choropleth) : Promise.resolve(null);
     Promise.all([fetchJson(el.dataset.provinces), choropleth]).then(function (results) {

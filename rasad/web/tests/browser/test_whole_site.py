@@ -6,6 +6,8 @@ no request outside the server)."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.core.management import call_command
 from django.test import Client
@@ -18,8 +20,18 @@ from rasad.testing.crawl import site_pages
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
-@pytest.mark.parametrize("width", ["desktop", "narrow"])
-@pytest.mark.parametrize("username", ["national.coordinator", "chadormalu.reporter"])
+# Other people and widths on demand, to look at what they see (RASAD_SCREENSHOTS=1 photographs
+# every page): RASAD_CRAWL_USERS=copper.analyst,jandaq.operator RASAD_CRAWL_WIDTHS=phone,desktop.
+def _listed(variable: str, default: list[str]) -> list[str]:
+    return [name for name in os.environ.get(variable, "").split(",") if name] or default
+
+
+USERS = _listed("RASAD_CRAWL_USERS", ["national.coordinator", "chadormalu.reporter"])
+WIDTHS = _listed("RASAD_CRAWL_WIDTHS", ["desktop", "narrow"])
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("username", USERS)
 def test_every_page_of_the_demo_passes_the_checks(journey, username, width, settings):
     # Transactional tests empty every table between tests, the migrations' reference data too.
     ensure_reference_data()
