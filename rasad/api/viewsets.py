@@ -214,7 +214,8 @@ class ScopedViewSetMixin(viewsets.GenericViewSet[Any]):
         detail did four times for nothing but these."""
         declared = type(self).queryset
         assert declared is not None, f"{type(self).__name__} must declare a queryset"
-        return declared
+        # A manager given for a queryset is read as its queryset, as ``.all()`` gives it.
+        return declared if isinstance(declared, models.QuerySet) else declared.all()
 
     def _base_queryset(self) -> models.QuerySet[Any]:
         return self._declared_queryset().all()

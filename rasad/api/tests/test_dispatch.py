@@ -179,7 +179,11 @@ def test_only_cookieless_api_requests_with_a_credential_take_the_short_path(
     taken: list[str] = []
 
     def app(name: str) -> Any:
-        return lambda environ, start_response: taken.append(name) or [b""]
+        def answer(environ: Any, start_response: Any) -> list[bytes]:
+            taken.append(name)
+            return [b""]
+
+        return answer
 
     environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, **headers}
     TokenDispatch(app("whole"), app("short"))(environ, lambda *args: None)
