@@ -10,14 +10,10 @@ from __future__ import annotations
 import io
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import close_old_connections
 
 from rasad.api.dispatch import TokenDispatch, takes_short_path
 from rasad.cases.testing import make_case
@@ -28,18 +24,6 @@ from rasad.live.api.agents import AgentHandler
 from rasad.testing.cast import Cast
 
 ME = "/api/v1/users/me/"
-
-
-@contextmanager
-def _connections_kept() -> Iterator[None]:
-    """As the test client does: the request's signals do not close the test's connection."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    try:
-        yield
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
 
 
 def _environ(method: str, path: str, headers: dict[str, str], body: bytes = b"") -> dict[str, Any]:
@@ -71,15 +55,14 @@ def _environ(method: str, path: str, headers: dict[str, str], body: bytes = b"")
 def _send(app: Any, method: str, path: str, headers: dict[str, str], body: bytes = b"") -> tuple[Any, ...]:
     """Status, body (JSON without its request id) and headers (without the request id)."""
     started: list[Any] = []
-    with _connections_kept():
-        result = app(
-            _environ(method, path, headers, body),
-            lambda status, given, *rest: started.append((status, given)),
-        )
-        try:
-            content = b"".join(result)
-        finally:
-            result.close()
+    result = app(
+        _environ(method, path, headers, body),
+        lambda status, given, *rest: started.append((status, given)),
+    )
+    try:
+        content = b"".join(result)
+    finally:
+        result.close()
     status, given = started[0]
     answer = json.loads(content) if content else None
     if isinstance(answer, dict) and isinstance(answer.get("error"), dict):
@@ -89,7 +72,9 @@ def _send(app: Any, method: str, path: str, headers: dict[str, str], body: bytes
 
 
 @pytest.fixture
-def apps() -> tuple[Any, Any]:
+def apps(keep_test_connection: None) -> tuple[Any, Any]:
+    """The whole stack and the dispatch, called through WSGI as the server calls them (the
+    request's signals kept from closing the test's connection: ``keep_test_connection``)."""
     full = WSGIHandler()
     return full, TokenDispatch(full, AgentHandler())
 
