@@ -16,6 +16,7 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rasad.settings")
 django_application = get_wsgi_application()
 
+from rasad.api.dispatch import TokenDispatch  # noqa: E402
 from rasad.api.overload import busy_answer  # noqa: E402
 from rasad.lib.admission import AdmissionGate  # noqa: E402
 from rasad.lib.warmup import warm_up  # noqa: E402
@@ -25,9 +26,11 @@ warm_up()
 gc.collect()  # what warm-up left as garbage is freed, not frozen
 gc.freeze()
 
+# An agent's POST of events takes a shorter path through Django (rasad.live.api.agents), and so
+# does an API request with a token and no cookie, through the same handler (rasad.api.dispatch).
+agents = AgentDispatch(django_application)
 application = AdmissionGate(
-    # An agent's POST of events takes a shorter path through Django (rasad.live.api.agents).
-    AgentDispatch(django_application),
+    TokenDispatch(agents, agents.agents),
     limit=settings.ADMISSION_LIMIT,
     queue=settings.ADMISSION_QUEUE,
     timeout=settings.ADMISSION_TIMEOUT_MS / 1000,

@@ -35,6 +35,7 @@ largest part of a list's own CPU (docs/development/benchmarks.md, "Session 14").
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -48,9 +49,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connections, models, router
 from django.db.models import Lookup
 from django.db.models.sql.datastructures import Join
-from django.urls import NoReverseMatch
-from django.utils import timezone
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf
+from django.urls import reverse as django_reverse
+from django.utils import timezone, translation
 from rest_framework import ISO_8601, relations, serializers
+from rest_framework import reverse as drf_reverse
 from rest_framework.settings import api_settings
 
 from rasad.api.filters import Filtering
@@ -613,14 +616,49 @@ def _key_value(model: type[models.Model], pk: Any) -> int | None:
     return value if type(value) is int and -_BIGINT <= value < _BIGINT else None
 
 
+@functools.lru_cache(maxsize=1024)
+def _reversed(
+    view_name: str, kwarg: str, marker: str, prefix: str, urlconf: Any, language: str
+) -> str | None:
+    """Django's ``reverse`` of ``view_name`` with ``marker`` for its key, for the script
+    ``prefix``, URL conf and language it reads (``None`` when there is no such URL): the same
+    for every request of a process that has them."""
+    try:
+        return django_reverse(view_name, kwargs={kwarg: marker})
+    except NoReverseMatch:
+        return None
+
+
+def _reverse(identity: relations.HyperlinkedIdentityField, marker: str, request: Any) -> str | None:
+    """What ``identity.reverse`` gives for the key ``marker`` (``None``: no such URL). With DRF's
+    own ``reverse`` and no versioning, Django's part is reversed once per process
+    (``_reversed``), then made absolute for this request and given its built-in query
+    parameters as DRF does; a detail or a page reversed it on every request."""
+    kwarg = identity.lookup_url_kwarg
+    if identity.reverse is not drf_reverse.reverse or getattr(request, "versioning_scheme", None) is not None:
+        try:
+            return str(identity.reverse(identity.view_name, kwargs={kwarg: marker}, request=request))
+        except NoReverseMatch:
+            return None
+    relative = _reversed(
+        identity.view_name,
+        kwarg,
+        marker,
+        get_script_prefix(),
+        get_urlconf(settings.ROOT_URLCONF),
+        translation.get_language(),
+    )
+    if relative is None:
+        return None
+    url = request.build_absolute_uri(relative) if request else relative
+    return str(drf_reverse.preserve_builtin_query_params(url, request))
+
+
 def _url_template(identity: relations.HyperlinkedIdentityField, context: dict[str, Any]) -> tuple[str, str]:
     request = context.get("request")
     for marker in _MARKERS:
-        try:
-            url = identity.reverse(
-                identity.view_name, kwargs={identity.lookup_url_kwarg: marker}, request=request
-            )
-        except NoReverseMatch:
+        url = _reverse(identity, marker, request)
+        if url is None:
             continue
         if url.count(marker) == 1:
             prefix, suffix = url.split(marker)

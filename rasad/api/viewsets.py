@@ -110,7 +110,7 @@ class ScopedViewSetMixin(viewsets.GenericViewSet[Any]):
         """Reading the row skips ``check_object_permissions``: only when no permission class of
         the view judges objects (all of them keep DRF's "yes" for every object), and only for
         a queryset with ``visible_to`` (the one ``get_object`` would use)."""
-        if not hasattr(self._base_queryset(), "visible_to"):
+        if not hasattr(self._declared_queryset(), "visible_to"):
             return False
         return all(
             type(permission).has_object_permission is permissions.BasePermission.has_object_permission
@@ -139,7 +139,7 @@ class ScopedViewSetMixin(viewsets.GenericViewSet[Any]):
         from rasad.core.scope import organization_scope
 
         view = type(self)
-        queryset = self._base_queryset()
+        queryset = self._declared_queryset()
         if (
             getattr(type(queryset), "visible_to", None) is not ScopedQuerySet.visible_to
             or view.get_queryset is not ScopedViewSetMixin.get_queryset
@@ -208,13 +208,20 @@ class ScopedViewSetMixin(viewsets.GenericViewSet[Any]):
                     raise exceptions.PermissionDenied(_("You may not create these here."))
                 raise exceptions.PermissionDenied(_("You may not do this for any organization."))
 
-    def _base_queryset(self) -> models.QuerySet[Any]:
+    def _declared_queryset(self) -> models.QuerySet[Any]:
+        """The class's queryset itself, for what it is (its type, its model), never evaluated:
+        ``_base_queryset`` copies it (with its ``select_related``), which a request of a
+        detail did four times for nothing but these."""
         declared = type(self).queryset
         assert declared is not None, f"{type(self).__name__} must declare a queryset"
-        return declared.all()
+        # A manager given for a queryset is read as its queryset, as ``.all()`` gives it.
+        return declared if isinstance(declared, models.QuerySet) else declared.all()
+
+    def _base_queryset(self) -> models.QuerySet[Any]:
+        return self._declared_queryset().all()
 
     def _model(self) -> type[models.Model]:
-        return self._base_queryset().model
+        return self._declared_queryset().model
 
     def get_queryset(self) -> models.QuerySet[Any]:
         queryset = self._base_queryset()
@@ -227,7 +234,7 @@ class ScopedViewSetMixin(viewsets.GenericViewSet[Any]):
 
         lookup = self.kwargs[getattr(self, "lookup_url_kwarg", None) or "pk"]
         verb = self.scope_verb()
-        if hasattr(self._base_queryset(), "visible_to"):
+        if hasattr(self._declared_queryset(), "visible_to"):
             obj = access_object(self._base_queryset(), self.request.user, lookup, action=verb)
         else:
             obj = self._get_from_own_scope(lookup, verb)

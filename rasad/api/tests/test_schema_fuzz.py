@@ -25,8 +25,7 @@ from typing import Any, Final
 
 import pytest
 import schemathesis
-from django.core import signals
-from django.db import close_old_connections, connection
+from django.db import connection
 from hypothesis import HealthCheck, assume, given, settings
 from schemathesis import GenerationMode
 from schemathesis.config import PositiveDataAcceptanceConfig
@@ -84,21 +83,6 @@ def _aimed_at_real_record(path: str, cast: Cast) -> dict[str, Any]:
         if endpoint.list_url == match.group(1) and factory is not None:
             return {match.group(2): factory.make(cast, cast.isfahan).pk}
     return {}
-
-
-@pytest.fixture
-def keep_test_connection() -> Iterator[None]:
-    """Schemathesis calls the WSGI application directly, so Django's request signals run and
-    ``close_old_connections`` would close the test's database connection in the middle of its
-    transaction (PostgreSQL then fails every later query). Django's own test client disconnects
-    it the same way."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    try:
-        yield
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
 
 
 @pytest.mark.parametrize("label", api_operation_labels())
