@@ -4,6 +4,7 @@ when no view produced it: the URL resolver's 404, the boundary's 400 and 413, a 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import psycopg
@@ -239,3 +240,20 @@ def test_a_page_size_out_of_range_is_named_in_the_readers_digits(nadia: APIClien
     assert "۱" in persian["fields"]["limit"][0] and "1" not in persian["fields"]["limit"][0]
     english = assert_error_shape(nadia.get(f"{ORGS}?limit=0", HTTP_ACCEPT_LANGUAGE="en"), 400, "invalid")
     assert "1" in english["fields"]["limit"][0]
+
+
+def test_drf_s_refusals_of_a_bound_or_a_length_are_in_the_readers_digits(root: APIClient):
+    """DRF writes a field's limit as Python does; a Persian reader gets it in Persian digits (as the
+    bounds of ``limit`` above), an English reader in Latin ones."""
+    body = {"code": "A" * 41, "name": "ن" * 201, "kind": "site"}
+    with assert_nothing_changed("core.organization"):
+        persian = assert_error_shape(
+            root.post(ORGS, body, format="json", HTTP_ACCEPT_LANGUAGE="fa"), 400, "invalid"
+        )
+        english = assert_error_shape(
+            root.post(ORGS, body, format="json", HTTP_ACCEPT_LANGUAGE="en"), 400, "invalid"
+        )
+    assert set(persian["fields"]) == set(english["fields"]) == {"code", "name"}
+    assert "۴۰" in persian["fields"]["code"][0] and "۲۰۰" in persian["fields"]["name"][0]
+    assert not [m for messages in persian["fields"].values() for m in messages if re.search("[0-9]", m)]
+    assert "40" in english["fields"]["code"][0] and "200" in english["fields"]["name"][0]
