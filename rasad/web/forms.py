@@ -513,7 +513,7 @@ def limits_in_reader_digits(error: Any) -> Any:
         )
     return ValidationError(
         [
-            ValidationError(formatting.limit_refusal(next(iter(item)), item.code), code=item.code)
+            ValidationError(formatting.limit_refusal(item.messages[0], item.code), code=item.code)
             if item.code in formatting.LIMIT_CODES
             else item
             for item in error.error_list
