@@ -250,7 +250,7 @@ def test_django_s_refusals_of_a_bound_or_a_length_are_in_the_readers_digits(read
     the forms show them in the reader's digits, as every other number on the page."""
     form = LimitsForm({"weight": "۱۵۰", "hours": "۱۲۳۴٫۵", "title": "x" * 12})
     assert not form.is_valid()
-    messages = {name: " ".join(errors) for name, errors in form.errors.items()}
+    messages = {name: " ".join(str(error) for error in errors) for name, errors in form.errors.items()}
     assert set(messages) == {"weight", "hours", "title"}
     assert "۱۰۰" in messages["weight"]
     assert "۳" in messages["hours"]
