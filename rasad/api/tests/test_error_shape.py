@@ -142,18 +142,32 @@ def test_json_nested_past_the_limit_is_refused_even_when_the_parser_could(root: 
     for _ in range(40):
         nested = [nested]
     body = json.dumps({"name": nested})
-    response = root.generic("POST", ORGS, body, content_type="application/json")
-    assert_error_shape(response, 400, "parse_error")
+    response = root.generic("POST", ORGS, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="fa")
+    message = assert_error_shape(response, 400, "parse_error")["message"]
+    # The limit in the reader's digits (rasad.lib.formatting), as every number of a refusal.
+    assert re.search("[۰-۹]", message) and not re.search("[0-9]", message), message
 
 
 def test_malformed_json_is_a_400_in_the_shape(root: APIClient):
-    response = root.generic("POST", ORGS, '{"name": ', content_type="application/json")
-    assert_error_shape(response, 400, "parse_error")
+    response = root.generic(
+        "POST", ORGS, '{"name": ', content_type="application/json", HTTP_ACCEPT_LANGUAGE="fa"
+    )
+    message = assert_error_shape(response, 400, "parse_error")["message"]
+    # Python's words are English («Expecting value: line 1 column 10»): the place, in Persian.
+    assert "سطر ۱" in message and "ستون ۱۰" in message, message
+    assert not re.search("[0-9]|Expecting", message), message
 
 
 def test_invalid_utf8_is_a_400_in_the_shape(root: APIClient):
-    response = root.generic("POST", ORGS, b'{"name": "\xff"}', content_type="application/json")  # type: ignore[arg-type]
-    assert_error_shape(response, 400, "parse_error")
+    response = root.generic(
+        "POST",
+        ORGS,
+        b'{"name": "\xff"}',  # type: ignore[arg-type]
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="fa",
+    )
+    message = assert_error_shape(response, 400, "parse_error")["message"]
+    assert "UTF-8" in message and not re.search("codec|byte|position", message), message
 
 
 @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=2048)
