@@ -27,7 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from rasad.api.exceptions import PayloadTooLarge
-from rasad.lib import context, dbhealth
+from rasad.lib import context, dbhealth, formatting
 
 API_PREFIX: Final = "/api/"
 # Seconds a client should wait before retrying while the database is away; a restart of
@@ -93,6 +93,18 @@ def _flatten(detail: Any) -> list[str]:
     return [str(detail)]
 
 
+def _limits_in_reader_digits(detail: Any) -> Any:
+    """DRF's refusals of a bound or a length («... مساوی با ۱۰۰ باشد.») with the reader's digits
+    (``formatting.limit_refusal``), as the forms show Django's; every other message as it is."""
+    if isinstance(detail, list):
+        return [_limits_in_reader_digits(item) for item in detail]
+    if isinstance(detail, dict):
+        return {key: _limits_in_reader_digits(item) for key, item in detail.items()}
+    if isinstance(detail, exceptions.ErrorDetail) and detail.code in formatting.LIMIT_CODES:
+        return exceptions.ErrorDetail(formatting.limit_refusal(str(detail), detail.code), detail.code)
+    return detail
+
+
 def _fields(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     if isinstance(detail, dict):
@@ -129,7 +141,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None:
         return None
     assert isinstance(exc, exceptions.APIException)
-    detail = exc.detail
+    detail = _limits_in_reader_digits(exc.detail)
     fields = _fields(detail) if isinstance(exc, exceptions.ValidationError) else {}
     if isinstance(exc, exceptions.ValidationError):
         message = _("Some values are invalid.") if fields else " ".join(_flatten(detail))

@@ -22,7 +22,7 @@ from rest_framework.settings import api_settings
 from rest_framework.utils.json import strict_constant
 
 from rasad.api.exceptions import PayloadTooLarge
-from rasad.lib import boundary
+from rasad.lib import boundary, formatting
 
 # Deep enough for any payload the API takes (a batch of items with nested values is 4 levels).
 MAX_JSON_DEPTH: Final = 32
@@ -66,14 +66,26 @@ class JSONParser(parsers.JSONParser):
             data = json.loads(text, parse_constant=strict_constant if api_settings.STRICT_JSON else None)
         except RecursionError:
             raise exceptions.ParseError(_("The JSON document is nested too deeply.")) from None
-        except ValueError as error:
+        except UnicodeDecodeError:
             raise exceptions.ParseError(
-                _("The body is not valid JSON: %(error)s") % {"error": error}
+                _("The body is not %(encoding)s text.") % {"encoding": encoding.upper()}
+            ) from None
+        except json.JSONDecodeError as error:
+            # Python's words are English («Expecting value»): the place says where, in the reader's
+            # digits.
+            raise exceptions.ParseError(
+                _("The body is not valid JSON (line %(line)s, column %(column)s).")
+                % {"line": formatting.number(error.lineno), "column": formatting.number(error.colno)}
+            ) from None
+        except ValueError:
+            # A constant strict JSON refuses (NaN, Infinity).
+            raise exceptions.ParseError(
+                _("The body is not valid JSON: NaN and Infinity are not numbers.")
             ) from None
         if boundary.depth_of(data) > MAX_JSON_DEPTH:
             raise exceptions.ParseError(
                 _("The JSON document is nested too deeply (at most %(depth)s levels).")
-                % {"depth": MAX_JSON_DEPTH}
+                % {"depth": formatting.number(MAX_JSON_DEPTH)}
             )
         # The whole text at once first (two regular-expression scans); each string, with the
         # place it is named by, only when the text may hold a refused character.

@@ -45,6 +45,7 @@ LIMITS = tabular.Limits(
     file_bytes=MAX_FILE_BYTES,
     uncompressed_bytes=40 * 1024 * 1024,
     rows=MAX_ROWS + 3,
+    header_rows=3,
     columns=60,
     cell_chars=2000,
 )
@@ -143,7 +144,9 @@ def read_table(
     except TabularError as error:
         raise ImportFileError(str(error)) from None
     if len(table.rows) > MAX_ROWS:
-        raise ImportFileError(_("The file has more than %(count)s rows.") % {"count": MAX_ROWS})
+        raise ImportFileError(
+            _("The file has more than %(count)s rows.") % {"count": formatting.number(MAX_ROWS)}
+        )
     return table, [RowError(p.row, p.column, p.message) for p in problems]
 
 
@@ -241,11 +244,17 @@ def read_float(
             report.add(row.number, key, str(error))
             return None
     if not minimum <= number <= maximum:
+        # The value and the bounds in the reader's digits (rasad.lib.formatting), as every number
+        # of the report is: «۹۵ بین -۹۰ و ۹۰ نیست.»
         report.add(
             row.number,
             key,
             _("%(value)s is not between %(min)s and %(max)s.")
-            % {"value": number, "min": minimum, "max": maximum},
+            % {
+                "value": formatting.number(number),
+                "min": formatting.number(minimum),
+                "max": formatting.number(maximum),
+            },
         )
         return None
     return number
@@ -258,12 +267,13 @@ def read_text(
     if required and not text:
         report.add(row.number, key, _("This cell is required."))
     if len(text) > max_length:
-        report.add(
-            row.number,
-            key,
-            _("The text is longer than %(max)s characters.") % {"max": max_length},
-        )
+        report.add(row.number, key, too_long(max_length))
     return text
+
+
+def too_long(max_length: int) -> str:
+    """A cell's text is over ``max_length`` characters (the limit in the reader's digits)."""
+    return _("The text is longer than %(max)s characters.") % {"max": formatting.number(max_length)}
 
 
 def build_template(columns: Sequence[Column], *, title: str, guide: Sequence[tuple[str, str]] = ()) -> bytes:
@@ -712,11 +722,7 @@ class PeopleImporter(TabularImporter[list[Any]]):
                         report.add(row.number, "latin_name", message)
                     continue
                 if len(latin_name) > 150:
-                    report.add(
-                        row.number,
-                        "latin_name",
-                        _("The text is longer than %(max)s characters.") % {"max": 150},
-                    )
+                    report.add(row.number, "latin_name", too_long(150))
             plan.append(ImportedNames(person, display_name or None, latin_name or None))
         return plan
 

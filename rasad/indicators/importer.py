@@ -32,7 +32,7 @@ from rasad.indicators.actions import (
 )
 from rasad.indicators.actions.reporting import recorded_batch
 from rasad.indicators.models import Indicator, Unit
-from rasad.lib import boundary, tabular
+from rasad.lib import boundary, formatting, tabular
 from rasad.lib.jalali import JalaliPeriod
 from rasad.lib.persian import TextParseError, parse_number
 from rasad.lib.prepared import Many, PreparedPair, PreparedQuery
@@ -46,6 +46,7 @@ LIMITS = tabular.Limits(
     file_bytes=20 * 1024 * 1024,
     uncompressed_bytes=150 * 1024 * 1024,
     rows=MAX_ROWS + 2,
+    header_rows=2,
     columns=30,
     cell_chars=2000,
 )
@@ -92,7 +93,9 @@ def read_table(name: str, content: bytes | IO[bytes]) -> list[dict[str, Any]]:
             )
         for values in rows:
             if len(result) >= MAX_ROWS:
-                raise ValidationError({"file": [_("At most %(count)s rows per file.") % {"count": MAX_ROWS}]})
+                raise ValidationError(
+                    {"file": [_("At most %(count)s rows per file.") % {"count": formatting.number(MAX_ROWS)}]}
+                )
             if all(v is None or str(v).strip() == "" for v in values):
                 result.append({})
                 continue

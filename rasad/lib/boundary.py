@@ -85,7 +85,9 @@ def check_date(value: date, *, margin_days: int = 0) -> None:
     try:
         jalali.check_accepted_date(value, margin_days=margin_days)
     except TextParseError as error:
-        raise ValidationError(error.message, code=error.code, params=error.params) from None
+        # Rendered now, in the reader's language and digits (``TextParseError``): Django would
+        # put the parameters in as they are, with Latin digits.
+        raise ValidationError(str(error), code=error.code) from None
 
 
 def cell_problems(cells: Mapping[str, Any]) -> Iterator[tuple[str, str]]:

@@ -45,6 +45,7 @@ __all__ = [
     "file_format",
     "file_stamp",
     "join",
+    "limit_refusal",
     "number",
     "percent",
     "period",
@@ -100,6 +101,34 @@ def digits(text: object, *, prefs: display.DisplayPreferences | None = None) -> 
     """Any text with its digits in the reader's digits (a code, a reference, a year)."""
     value = "" if text is None else str(text)
     return persian.to_persian_digits(value) if _prefs(prefs).persian_digits else value
+
+
+# The codes of Django's and DRF's own refusals whose message holds no number but the limit the code
+# set and the size of what was sent («... کوچکتر یا مساوی با 100 باشد.», "at most 150 characters
+# (it has 151)"): they put the number in as Python writes it. Any other refusal may quote what
+# the person typed, which is shown as it was typed, so only these are rewritten.
+LIMIT_CODES: Final = frozenset(
+    {
+        "max_value",
+        "min_value",
+        "max_length",
+        "min_length",
+        "max_digits",
+        "max_decimal_places",
+        "max_whole_digits",
+        "step_size",
+        "too_many_forms",
+        "too_few_forms",
+    }
+)
+
+
+def limit_refusal(message: str, code: str | None, *, prefs: display.DisplayPreferences | None = None) -> str:
+    """A framework's refusal ``message`` with its digits in the reader's digits when its ``code``
+    is one of :data:`LIMIT_CODES` (a bound, a length); any other message as it is. The forms
+    (``rasad.web.forms.ActionFormMixin``) and the API's errors (``rasad.api.errors``) show
+    Django's and DRF's messages through it."""
+    return digits(message, prefs=prefs) if code in LIMIT_CODES else message
 
 
 def code(value: object, *, prefs: display.DisplayPreferences | None = None) -> str:

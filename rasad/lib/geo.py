@@ -17,6 +17,8 @@ from shapely.geometry import Point, shape
 from shapely.ops import unary_union
 from shapely.prepared import prep
 
+from rasad.lib import formatting
+
 GEOJSON_PATH = Path(__file__).resolve().parent.parent / "web" / "static" / "geo" / "iran-provinces.geojson"
 TOLERANCE_DEGREES = 0.05
 
@@ -55,7 +57,10 @@ def point_error(latitude: float | None, longitude: float | None) -> str | None:
     if latitude is None or longitude is None:
         return None
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180) or not is_in_iran(latitude, longitude):
-        return gettext("The point (%(lat)s, %(lon)s) is outside Iran.") % {"lat": latitude, "lon": longitude}
+        return gettext("The point (%(lat)s, %(lon)s) is outside Iran.") % {
+            "lat": formatting.number(latitude),
+            "lon": formatting.number(longitude),
+        }
     return None
 
 

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import jdatetime
 from django.utils.translation import gettext_lazy as _
 
-from rasad.lib.persian import EMPTY_VALUE, TextParseError, to_latin_digits, to_persian_digits
+from rasad.lib.persian import EMPTY_VALUE, OwnNumber, TextParseError, to_latin_digits, to_persian_digits
 
 __all__ = [
     "GREGORIAN_MONTH_NAMES_EN",
@@ -180,9 +180,9 @@ def check_accepted_date(value: date, *, margin_days: int = 0) -> None:
             _("The date %(date)s is outside the range Rasad accepts, %(first)s to %(last)s."),
             code="date_range",
             params={
-                "date": day.isoformat(),
-                "first": f"{FIRST_ACCEPTED_JALALI_YEAR}/01/01 ({first.isoformat()})",
-                "last": f"{format_date(last, persian_digits=False)} ({last.isoformat()})",
+                "date": OwnNumber(day.isoformat()),
+                "first": OwnNumber(f"{FIRST_ACCEPTED_JALALI_YEAR}/01/01 ({first.isoformat()})"),
+                "last": OwnNumber(f"{format_date(last, persian_digits=False)} ({last.isoformat()})"),
             },
         )
 

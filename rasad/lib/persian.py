@@ -52,6 +52,12 @@ LEFT_TO_RIGHT_MARK: Final = "\u200e"
 EMPTY_VALUE: Final = "—"
 
 
+class OwnNumber(str):
+    """A parameter of a :class:`TextParseError` that Rasad wrote (a limit, a range of dates), not
+    an echo of what the person typed: shown in Persian digits to a Persian reader, as a whole
+    number parameter is."""
+
+
 class TextParseError(ValueError):
     """Text typed by a person could not be read as a number, a date or a period.
 
@@ -72,11 +78,12 @@ class TextParseError(ValueError):
         template = str(self.message)
         if not self.params:
             return template
-        # Whole numbers in a message (a month, a day count) follow the reader's language; text
-        # that echoes what the person typed is shown exactly as typed.
+        # Whole numbers in a message (a month, a day count) and Rasad's own text (``OwnNumber``)
+        # follow the reader's language; text that echoes what the person typed is shown exactly
+        # as typed.
         persian = (get_language() or "").startswith("fa")
         rendered = {
-            name: to_persian_digits(str(value)) if persian and isinstance(value, int) else value
+            name: to_persian_digits(str(value)) if persian and isinstance(value, int | OwnNumber) else value
             for name, value in self.params.items()
         }
         return template % rendered

@@ -459,6 +459,9 @@ class Limits:
     cell_chars: int = 4000
     compression_ratio: int = 200
     zip_members: int = 500
+    # Lines a header may take above the data (labels, keys, a title): counted in ``rows`` while
+    # reading, but not in the number of rows the refusal names, which is what a person may send.
+    header_rows: int = 0
 
 
 def read_rows(source: bytes | IO[bytes], file_name: str, limits: Limits) -> Iterator[list[Any]]:
@@ -488,7 +491,7 @@ def _size_of(stream: IO[bytes]) -> int:
 
 
 def _too_many_rows(limits: Limits) -> TabularError:
-    count = formatting.number(limits.rows)
+    count = formatting.number(limits.rows - limits.header_rows)
     return TabularError(_("The file has more than %(count)s rows.") % {"count": count})
 
 
@@ -983,7 +986,7 @@ def _header_problems(
                     header_number,
                     text,
                     _("Unknown column “%(name)s” (column %(position)s).")
-                    % {"name": text, "position": position + 1},
+                    % {"name": text, "position": formatting.number(position + 1)},
                 )
             )
     seen: set[str] = set()

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from rasad.core.importers import ImportReport, TabularImporter, build_template, read_date, read_float
 from rasad.core.models import Membership, User
+from rasad.lib import formatting
 from rasad.lib.jalali import local_date
 from rasad.lib.persian import normalize_text, to_latin_digits
 from rasad.lib.tabular import Column, Table
@@ -110,7 +111,8 @@ class RosterImporter(TabularImporter[RosterPlan]):
                 report.add(
                     row.number,
                     "username",
-                    _("%(name)s is already on row %(row)s.") % {"name": name, "row": seen[name]},
+                    _("%(name)s is already on row %(row)s.")
+                    % {"name": name, "row": formatting.number(seen[name])},
                 )
             else:
                 seen[name] = row.number

@@ -465,6 +465,12 @@ class ActionFormMixin:
     # Where an error the action names ``key`` lands when the form's field has another name.
     error_fields: ClassVar[Mapping[str, str]] = {}
 
+    def add_error(self, field: str | None, error: Any) -> None:
+        """Django's own refusal of a bound or a length («... مساوی ۱۰۰ است.») with the reader's
+        digits (``formatting.limit_refusal``), as every other number of the page; then Django's
+        ``add_error``."""
+        super().add_error(field, limits_in_reader_digits(error))  # type: ignore[misc]  # a mixin of forms.Form
+
     def run_action(
         self: _ActionForm, callback: Callable[_P, _R], *args: _P.args, **kwargs: _P.kwargs
     ) -> _R | None:
@@ -491,6 +497,28 @@ class ActionFormMixin:
             else:
                 self.add_error(None, error.messages)
             return None
+
+
+def limits_in_reader_digits(error: Any) -> Any:
+    """``error`` (what ``Form.add_error`` takes) with each refusal of a bound or a length
+    (``formatting.LIMIT_CODES``) written out in the reader's digits; anything else as it is."""
+    if not isinstance(error, ValidationError):
+        return error
+    if hasattr(error, "error_dict"):
+        return ValidationError(
+            {
+                name: limits_in_reader_digits(ValidationError(items))
+                for name, items in error.error_dict.items()
+            }
+        )
+    return ValidationError(
+        [
+            ValidationError(formatting.limit_refusal(item.messages[0], item.code), code=item.code)
+            if item.code in formatting.LIMIT_CODES
+            else item
+            for item in error.error_list
+        ]
+    )
 
 
 def control(widget: forms.Widget, css: str = "form-control") -> forms.Widget:

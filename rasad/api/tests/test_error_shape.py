@@ -4,6 +4,7 @@ when no view produced it: the URL resolver's 404, the boundary's 400 and 413, a 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import psycopg
@@ -141,18 +142,32 @@ def test_json_nested_past_the_limit_is_refused_even_when_the_parser_could(root: 
     for _ in range(40):
         nested = [nested]
     body = json.dumps({"name": nested})
-    response = root.generic("POST", ORGS, body, content_type="application/json")
-    assert_error_shape(response, 400, "parse_error")
+    response = root.generic("POST", ORGS, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="fa")
+    message = assert_error_shape(response, 400, "parse_error")["message"]
+    # The limit in the reader's digits (rasad.lib.formatting), as every number of a refusal.
+    assert re.search("[۰-۹]", message) and not re.search("[0-9]", message), message
 
 
 def test_malformed_json_is_a_400_in_the_shape(root: APIClient):
-    response = root.generic("POST", ORGS, '{"name": ', content_type="application/json")
-    assert_error_shape(response, 400, "parse_error")
+    response = root.generic(
+        "POST", ORGS, '{"name": ', content_type="application/json", HTTP_ACCEPT_LANGUAGE="fa"
+    )
+    message = assert_error_shape(response, 400, "parse_error")["message"]
+    # Python's words are English («Expecting value: line 1 column 10»): the place, in Persian.
+    assert "سطر ۱" in message and "ستون ۱۰" in message, message
+    assert not re.search("[0-9]|Expecting", message), message
 
 
 def test_invalid_utf8_is_a_400_in_the_shape(root: APIClient):
-    response = root.generic("POST", ORGS, b'{"name": "\xff"}', content_type="application/json")  # type: ignore[arg-type]
-    assert_error_shape(response, 400, "parse_error")
+    response = root.generic(
+        "POST",
+        ORGS,
+        b'{"name": "\xff"}',  # type: ignore[arg-type]
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="fa",
+    )
+    message = assert_error_shape(response, 400, "parse_error")["message"]
+    assert "UTF-8" in message and not re.search("codec|byte|position", message), message
 
 
 @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=2048)
@@ -239,3 +254,20 @@ def test_a_page_size_out_of_range_is_named_in_the_readers_digits(nadia: APIClien
     assert "۱" in persian["fields"]["limit"][0] and "1" not in persian["fields"]["limit"][0]
     english = assert_error_shape(nadia.get(f"{ORGS}?limit=0", HTTP_ACCEPT_LANGUAGE="en"), 400, "invalid")
     assert "1" in english["fields"]["limit"][0]
+
+
+def test_drf_s_refusals_of_a_bound_or_a_length_are_in_the_readers_digits(root: APIClient):
+    """DRF writes a field's limit as Python does; a Persian reader gets it in Persian digits (as the
+    bounds of ``limit`` above), an English reader in Latin ones."""
+    body = {"code": "A" * 41, "name": "ن" * 201, "kind": "site"}
+    with assert_nothing_changed("core.organization"):
+        persian = assert_error_shape(
+            root.post(ORGS, body, format="json", HTTP_ACCEPT_LANGUAGE="fa"), 400, "invalid"
+        )
+        english = assert_error_shape(
+            root.post(ORGS, body, format="json", HTTP_ACCEPT_LANGUAGE="en"), 400, "invalid"
+        )
+    assert set(persian["fields"]) == set(english["fields"]) == {"code", "name"}
+    assert "۴۰" in persian["fields"]["code"][0] and "۲۰۰" in persian["fields"]["name"][0]
+    assert not [m for messages in persian["fields"].values() for m in messages if re.search("[0-9]", m)]
+    assert "40" in english["fields"]["code"][0] and "200" in english["fields"]["name"][0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
@@ -325,3 +326,91 @@ def test_template_download(cast: Cast, admin_client):
     response = admin_client.get("/organizations/import/template.xlsx")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_a_persian_reader_gets_each_bad_cell_named_with_persian_digits(cast: Cast, isfahan_admin):
+    """Every number in a row's message (the value, the bounds, a row, a length, a year, a
+    month) is in the reader's digits (rasad.lib.formatting), as the rest of the page is, and each
+    message is on the cell it is about."""
+    from django.utils import translation
+
+    from rasad.lib import display
+
+    long_name = "ن" * 201
+    body = (
+        "ISF-P2,پاسگاه دو,field_post,ISF-CC,10,95,54.9,\n"  # row 2: latitude beyond 90
+        "ISF-P3,پاسگاه سه,field_post,ISF-CC,10,۳۳٫۶,-۲۰۰,\n"  # row 3: longitude beyond -180
+        "ISF-P4,پاسگاه چهار,site,ISF-CC,,41.5,29.25,\n"  # row 4: a point outside Iran
+        "ISF-P5,پاسگاه پنج,site,ISF-CC,,,,1404/12/30\n"  # row 5: 1404 is not a leap year (1403 is)
+        "ISF-P6,پاسگاه شش,site,ISF-CC,,,,1403/13/01\n"  # row 6: month 13
+        f"ISF-P7,{long_name},site,ISF-CC,,,,\n"  # row 7: a name over 200 characters
+        "ISF-P2,تکراری,site,ISF-CC,,,,\n"  # row 8: the code of row 2 again
+    )
+    token = display.activate(display.DisplayPreferences(language="fa", persian_digits=True))
+    try:
+        with translation.override("fa"), assert_nothing_changed("core.organization"):
+            report = OrganizationImporter(acting_user=isfahan_admin).run(
+                (HEADER + body).encode(), file_name="orgs.csv"
+            )
+    finally:
+        display.reset(token)
+    messages = {(e.row, e.column): e.message for e in report.errors}
+    assert set(messages) == {
+        (2, "latitude"),
+        (3, "longitude"),
+        (4, "latitude"),
+        (5, "opened_on"),
+        (6, "opened_on"),
+        (7, "name"),
+        (8, "code"),
+    }
+    # What echoes the file («ISF-P2») is quoted as it was written; every other digit is Persian.
+    unquoted = {cell: re.sub("«[^»]*»", "", message) for cell, message in messages.items()}
+    assert not [message for message in unquoted.values() if re.search("[0-9]", message)], messages
+    assert "۹۵" in messages[(2, "latitude")] and "۹۰" in messages[(2, "latitude")]
+    assert "۲۰۰" in messages[(3, "longitude")] and "۱۸۰" in messages[(3, "longitude")]
+    assert "۴۱٫۵" in messages[(4, "latitude")] and "۲۹٫۲۵" in messages[(4, "latitude")]
+    assert "۱۴۰۴" in messages[(5, "opened_on")]
+    assert "۱۳" in messages[(6, "opened_on")]
+    assert "۲۰۰" in messages[(7, "name")]
+    assert "۲" in messages[(8, "code")]
+    assert report.summary() == "۷ مشکل در ۷ ردیف؛ چیزی وارد نشد."
+
+
+def test_a_full_file_with_one_bad_row_at_its_end_writes_nothing(cast: Cast, isfahan_admin):
+    """5,000 rows (the most a file may have), the last one bad: the bad row is reported by its
+    number, and none of the 4,999 good ones is written."""
+    from rasad.core.importers import MAX_ROWS
+
+    good = "".join(
+        f"ISF-N{number},پاسگاه {number},field_post,ISF-CC,10,,,\n" for number in range(MAX_ROWS - 1)
+    )
+    body = good + "ISF-LAST,آخر,spaceship,ISF-CC,10,,,\n"
+    with assert_nothing_changed("core.organization", "core.organizationparenthistory"):
+        report = OrganizationImporter(acting_user=isfahan_admin).run(
+            (HEADER + body).encode(), file_name="o.csv"
+        )
+    assert (report.row_count, errors_of(report), report.applied) == (
+        MAX_ROWS,
+        {(MAX_ROWS + 1, "kind")},
+        False,
+    )
+
+
+def test_a_file_over_the_row_limit_is_one_file_error_naming_the_limit(cast: Cast, isfahan_admin):
+    body = "".join(f"ISF-N{number},پاسگاه {number},field_post,ISF-CC,10,,,\n" for number in range(10_000))
+    with assert_nothing_changed("core.organization"):
+        report = OrganizationImporter(acting_user=isfahan_admin).run(
+            (HEADER + body).encode(), file_name="o.csv"
+        )
+    assert errors_of(report) == {(0, "file")}
+    assert "۵٬۰۰۰" in report.errors[0].message, report.errors[0].message
+
+
+def test_a_header_without_rows_is_one_file_error(cast: Cast, isfahan_admin):
+    for data, name in ((HEADER.encode(), "o.csv"), (organization_template(), "template.xlsx")):
+        report = OrganizationImporter(acting_user=isfahan_admin).run(data, file_name=name)
+        assert errors_of(report) == {(0, "file")}, name
+        assert report.errors[0].message == "فایل سطر عنوان دارد اما هیچ ردیفی ندارد.", report.errors[
+            0
+        ].message

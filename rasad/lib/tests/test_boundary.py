@@ -207,3 +207,13 @@ def test_cells_are_clean_agrees_with_cell_problems() -> None:
         problems = list(boundary.cell_problems(row))
         # Clean means no problem; a date cell is always left to the full check.
         assert (not problems) if clean else (problems or "when" in row)
+
+
+def test_a_date_outside_the_range_is_refused_in_the_readers_digits() -> None:
+    """The refusal is rendered when it is raised, in the reader's language and digits: a form, the
+    API and an import show it as it is (Django formats no parameter of it later)."""
+    with translation.override("fa"), pytest.raises(ValidationError) as caught:
+        boundary.check_date(date(9999, 12, 31))
+    (message,) = caught.value.messages
+    assert "۹۹۹۹-۱۲-۳۱" in message and "۱۲۰۰/۰۱/۰۱" in message
+    assert not any("0" <= character <= "9" for character in message), message

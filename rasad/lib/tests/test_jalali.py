@@ -496,3 +496,12 @@ def test_format_date_shows_a_date_with_no_jalali_day_in_iso_form(value: date, ex
 def test_format_datetime_survives_the_last_representable_moment() -> None:
     moment = datetime(9999, 12, 31, 23, 59, tzinfo=UTC)
     assert format_datetime(moment, persian_digits=False) == "9999-12-31 23:59"
+
+
+def test_the_accepted_range_is_named_in_persian_digits_to_a_persian_reader() -> None:
+    with pytest.raises(TextParseError) as caught:
+        parse_date("1501/01/01")
+    with translation.override("fa"):
+        text = str(caught.value)
+    assert "۱۲۰۰/۰۱/۰۱" in text and "۱۵۰۰/۱۲/۲۹" in text
+    assert not any("0" <= character <= "9" for character in text), text

@@ -200,6 +200,8 @@ def test_reads_persian_csv_saved_by_excel_in_windows_1256():
     [
         (Limits(file_bytes=40), "larger than"),
         (Limits(rows=3), "more than 3 rows"),
+        # The header's line is read within ``rows`` but not named: the refusal names the data rows.
+        (Limits(rows=4, header_rows=1), "more than 3 rows"),
         (Limits(columns=2), "more than 2 columns"),
         (Limits(cell_chars=5), "longer than 5 characters"),
     ],

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rasad.core.models import Membership, User
+from rasad.lib import formatting
 from rasad.lib.actions import Errors
 from rasad.lib.jalali import check_accepted_date, local_date
 from rasad.training.actions.common import add_months, allowed, day
@@ -82,7 +83,8 @@ def check_completions(
         key = (row.person.pk, row.course.pk, row.completed_on)
         if key in seen:
             errors.add(
-                f"{name}.username", _("The same completion is already on row %(row)s.") % {"row": seen[key]}
+                f"{name}.username",
+                _("The same completion is already on row %(row)s.") % {"row": formatting.number(seen[key])},
             )
         else:
             seen[key] = row.row

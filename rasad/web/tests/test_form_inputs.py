@@ -23,6 +23,7 @@ from rasad.web.forms import (
     IntegerNumberField,
     JalaliDateField,
     NumberInput,
+    StyledForm,
     time_hint,
 )
 
@@ -236,3 +237,34 @@ def test_a_list_names_its_empty_choice_in_words_not_dashes():
         html = control(form["level"]) + control(form["owner"])
     assert "---------" not in html
     assert html.count(">انتخاب کنید…</option>") == 2
+
+
+class LimitsForm(StyledForm):
+    weight = IntegerNumberField(min_value=1, max_value=100)
+    hours = DecimalNumberField(max_digits=3, decimal_places=1)
+    title = forms.CharField(max_length=10)
+
+
+def test_django_s_refusals_of_a_bound_or_a_length_are_in_the_readers_digits(reader):
+    """Django writes a field's bound and the length sent as Python does («... مساوی 100 است.»):
+    the forms show them in the reader's digits, as every other number on the page."""
+    form = LimitsForm({"weight": "۱۵۰", "hours": "۱۲۳۴٫۵", "title": "x" * 12})
+    assert not form.is_valid()
+    messages = {name: " ".join(str(error) for error in errors) for name, errors in form.errors.items()}
+    assert set(messages) == {"weight", "hours", "title"}
+    assert "۱۰۰" in messages["weight"]
+    assert "۳" in messages["hours"]
+    assert "۱۰" in messages["title"] and "۱۲" in messages["title"]
+    assert not [message for message in messages.values() if re.search("[0-9]", message)], messages
+
+
+def test_a_reader_of_latin_digits_gets_django_s_bounds_in_latin_digits():
+    token = display.activate(DisplayPreferences(language="en", calendar="gregorian", persian_digits=False))
+    try:
+        with translation.override("en"):
+            form = LimitsForm({"weight": "150", "hours": "1", "title": "x" * 12})
+            assert not form.is_valid()
+            assert form.errors["weight"] == ["Ensure this value is less than or equal to 100."]
+            assert form.errors["title"] == ["Ensure this value has at most 10 characters (it has 12)."]
+    finally:
+        display.reset(token)
