@@ -241,25 +241,25 @@ class _HeldGrant:
 
 
 class _RolePermissionsStamp(models.Expression):
-    """A fingerprint of the whole role–permission table, read with the grants: its row count and
-    its highest id. Any change to any role's permissions changes it: a row added has a new id, one
-    removed lowers the count. SQLite gives a new row the id of a rolled-back one, so there it
-    also sums the pairs (PostgreSQL's sequences never hand out an id twice, and the sum is a
-    third of the statement's cost)."""
+    """A stamp of the whole role–permission table, read with the grants; any change to any role's
+    permissions changes it. On PostgreSQL, the one row a trigger rewrites with a new random value
+    in the transaction of every change (migration ``core/0009_role_permissions_stamp``: one
+    primary-key read instead of a scan of the table on every request). On SQLite, the table's
+    row count, highest id and a sum of its pairs (SQLite gives a new row the id of a rolled-back
+    one, so the count and id alone could come back)."""
 
     output_field = models.TextField()
 
-    def as_sql(self, compiler: Any, connection: Any, checksum: bool = True) -> tuple[str, tuple[Any, ...]]:
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         from rasad.core.models import Role
 
         table = connection.ops.quote_name(Role.permissions.through._meta.db_table)
-        stamp = "COUNT(*) || ':' || COALESCE(MAX(id), 0)"
-        if checksum:
-            stamp += " || ':' || COALESCE(SUM(role_id * 1000003 + permission_id), 0)"
+        stamp = "COUNT(*) || ':' || COALESCE(MAX(id), 0) || ':' "
+        stamp += "|| COALESCE(SUM(role_id * 1000003 + permission_id), 0)"
         return f"(SELECT {stamp} FROM {table})", ()  # noqa: S608 - a table name of Django's
 
     def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
-        return self.as_sql(compiler, connection, checksum=False)
+        return "(SELECT stamp FROM rasad_role_permissions_stamp WHERE id = 1)", ()
 
 
 def _role_permissions_stamp() -> _RolePermissionsStamp:

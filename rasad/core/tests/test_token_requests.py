@@ -3,6 +3,7 @@ process, with roles' permissions cached per process. Every change counts from th
 
 from __future__ import annotations
 
+import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -97,3 +98,43 @@ def test_a_rolled_back_change_is_not_taken_for_the_next_one(cast: Cast):
         False,
         True,
     )
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_stamp_is_one_row_written_by_every_change_of_the_table(cast: Cast):
+    # Migration core/0009: the token's statement reads the stamp row, not the role-permission
+    # table (a scan of ~1,400 rows on every request); a change by any statement, raw SQL
+    # included, writes a new stamp in its own transaction.
+    _token, secret = do_create_api_token(cast.alice, acting_user=cast.alice, name="laptop")
+    analyst = Role.objects.get(slug="analyst")
+    held = sorted(analyst.permissions.values_list("pk", flat=True))
+    table = Role.permissions.through._meta.db_table
+    with CaptureQueriesContext(connection) as queries:
+        token = authenticate_token(secret)
+    assert token is not None and holds_anywhere(token.user, _name(analyst.permissions.first()))
+    token_sql = queries.captured_queries[0]["sql"]  # the token's statement (a reload may follow)
+    assert "core_apitoken" in token_sql
+    assert "rasad_role_permissions_stamp" in token_sql and f'"{table}"' not in token_sql
+
+    def stamp() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT stamp FROM rasad_role_permissions_stamp WHERE id = 1")
+            (value,) = cursor.fetchone()
+        return str(value)
+
+    before = stamp()
+    with connection.cursor() as cursor:
+        cursor.execute(f'DELETE FROM "{table}" WHERE role_id = %s', [analyst.pk])  # noqa: S608
+    after_delete = stamp()
+    token = authenticate_token(secret)
+    assert token is not None and not any(
+        holds_anywhere(token.user, _name(p)) for p in Permission.objects.filter(pk__in=held)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM rasad_role_permissions_stamp")  # gone: the next change puts it back
+    analyst.permissions.set(held)
+    token = authenticate_token(secret)
+    assert token is not None and all(
+        holds_anywhere(token.user, _name(p)) for p in Permission.objects.filter(pk__in=held)
+    )
+    assert len({before, after_delete, stamp()}) == 3
