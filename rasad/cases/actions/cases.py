@@ -35,7 +35,7 @@ from rasad.cases.models import (
 from rasad.core.access import refusal
 from rasad.core.models import Organization, Province, User
 from rasad.core.scope import organization_scope
-from rasad.lib import encryption, geo
+from rasad.lib import encryption, formatting, geo
 from rasad.lib.persian import normalize_text, search_key
 
 
@@ -79,7 +79,8 @@ def check_case_values(values: CaseValues, *, now: datetime | None = None) -> Non
         add("category", _("The category “%(name)s” is no longer in use.") % {"name": values.category.name})
     today = timezone.localdate(_now(now))
     if values.deadline is not None and values.deadline < today:
-        add("deadline", _("The deadline %(date)s is in the past.") % {"date": values.deadline.isoformat()})
+        past = formatting.date_text(values.deadline)
+        add("deadline", _("The deadline %(date)s is in the past.") % {"date": past})
     if values.kind == CaseKind.DIRECTIVE and values.deadline is None:
         add("deadline", _("A directive needs a deadline."))
     if values.kind == CaseKind.RISK:

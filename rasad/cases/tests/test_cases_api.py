@@ -195,6 +195,20 @@ def test_bad_input_is_translated_to_persian(cast: Cast):
     assert "خارج از مرزهای ایران" in " ".join(response.json()["error"]["fields"]["latitude"])
 
 
+def test_a_past_deadline_is_named_in_the_readers_calendar_and_digits(cast: Cast):
+    body = {
+        "kind": "directive",
+        "category": "other",
+        "title": "آزمایش",
+        "reporter_organization": "ISF-P1",
+        "deadline": "2020-01-01",
+    }
+    persian = client_for(cast.ali).post(LIST, body, format="json", HTTP_ACCEPT_LANGUAGE="fa")
+    assert "۱۳۹۸/۱۰/۱۱" in " ".join(persian.json()["error"]["fields"]["deadline"])
+    english = client_for(cast.ali).post(LIST, body, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert "2020-01-01" not in " ".join(english.json()["error"]["fields"]["deadline"])
+
+
 def test_a_transition_that_is_not_allowed_names_the_action(cast: Cast, isfahan_case: Case):
     with assert_nothing_changed(*CASE_TABLES):
         response = client_for(cast.alice).post(
