@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from rasad.api.errors import error_response, is_api_request
 from rasad.core.middleware import client_ip
-from rasad.lib import counters
+from rasad.lib import counters, formatting
 
 WINDOW_SECONDS: Final = 60
 logger = logging.getLogger(__name__)
@@ -69,6 +69,6 @@ class RateLimitMiddleware:
         return error_response(
             429,
             "throttled",
-            _("Too many requests. Try again in %(seconds)s seconds.") % {"seconds": wait},
+            _("Too many requests. Try again in %(seconds)s seconds.") % {"seconds": formatting.number(wait)},
             headers={"Retry-After": str(wait)},
         )

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 
 from rasad.greenjobs.choices import BusinessSize, RuleEffect, RuleField
+from rasad.lib import formatting
 
 if TYPE_CHECKING:
     from rasad.greenjobs.models import Business
@@ -44,7 +45,9 @@ def check_rules(rules: Any) -> tuple[list[dict[str, Any]], dict[str, list[str]]]
     if not isinstance(rules, list):
         return [], {"rules": [_("Eligibility rules are a list of rules.")]}
     if len(rules) > MAX_RULES:
-        return [], {"rules": [_("A scheme has at most %(count)s rules.") % {"count": MAX_RULES}]}
+        return [], {
+            "rules": [_("A scheme has at most %(count)s rules.") % {"count": formatting.number(MAX_RULES)}]
+        }
     cleaned: list[dict[str, Any]] = []
     for index, rule in enumerate(rules):
         where = f"rules[{index}]"
@@ -177,8 +180,6 @@ def evaluate(rules: list[dict[str, Any]], business: Business, today: date) -> Ve
 
 def describe(rule: dict[str, Any]) -> str:
     """A rule as a sentence for people (the scheme page, a refusal)."""
-    from rasad.lib import formatting
-
     label = str(RuleField(rule["field"]).label)
     value = rule["value"]
     if isinstance(value, bool):

@@ -122,7 +122,10 @@ def check_attachment(upload: UploadedFile[Any]) -> tuple[str, bytes]:
             {
                 "file": [
                     _("The file is too large (%(size)s bytes); the limit is %(limit)s bytes.")
-                    % {"size": upload.size, "limit": MAX_ATTACHMENT_BYTES}
+                    % {
+                        "size": formatting.number(upload.size),
+                        "limit": formatting.number(MAX_ATTACHMENT_BYTES),
+                    }
                 ]
             }
         )
@@ -141,7 +144,10 @@ def check_attachment(upload: UploadedFile[Any]) -> tuple[str, bytes]:
             {
                 "file": [
                     _("The file is too large (%(size)s bytes); the limit is %(limit)s bytes.")
-                    % {"size": len(content), "limit": MAX_ATTACHMENT_BYTES}
+                    % {
+                        "size": formatting.number(len(content)),
+                        "limit": formatting.number(MAX_ATTACHMENT_BYTES),
+                    }
                 ]
             }
         )

@@ -18,6 +18,7 @@ from rasad.greenjobs.audit import GreenAuditEvent, audit
 from rasad.greenjobs.choices import BusinessSize, SchemeKind
 from rasad.greenjobs.models import Business, Occupation, Scheme
 from rasad.greenjobs.rules import check_rules
+from rasad.lib import formatting
 from rasad.lib.actions import Errors, text
 from rasad.lib.persian import search_key, to_latin_digits
 
@@ -192,7 +193,10 @@ def check_documents(documents: Any) -> tuple[list[dict[str, str]], dict[str, lis
         return [], {"documents": [_("Required documents are a list.")]}
     if len(documents) > MAX_DOCUMENTS:
         return [], {
-            "documents": [_("A scheme asks for at most %(count)s documents.") % {"count": MAX_DOCUMENTS}]
+            "documents": [
+                _("A scheme asks for at most %(count)s documents.")
+                % {"count": formatting.number(MAX_DOCUMENTS)}
+            ]
         }
     errors: dict[str, list[str]] = {}
     cleaned: list[dict[str, str]] = []
@@ -343,6 +347,4 @@ def _check_programme(values: SchemeValues, acting_user: User | None, errors: Err
 
 
 def _amount(value: Decimal) -> str:
-    from rasad.lib import formatting
-
     return formatting.number(value)

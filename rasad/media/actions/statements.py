@@ -194,7 +194,10 @@ def do_save_statement(
     if not body:
         errors.add("body", _("A statement needs its text."))
     elif len(body) > MAX_BODY:
-        errors.add("body", _("The text is longer than %(limit)s characters.") % {"limit": MAX_BODY})
+        errors.add(
+            "body",
+            _("The text is longer than %(limit)s characters.") % {"limit": formatting.number(MAX_BODY)},
+        )
     if values.kind not in StatementKind.values:
         errors.add("kind", _("Choose a statement or talking points."))
     organization_id = instance.organization_id if instance else values.organization.pk
@@ -355,7 +358,8 @@ class Deadline:
         if self.hours is None or not 1 <= self.hours <= MAX_DEADLINE_HOURS:
             errors.add(
                 "deadline_hours",
-                _("Give the hours to respond, from 1 to %(limit)s.") % {"limit": MAX_DEADLINE_HOURS},
+                _("Give the hours to respond, from 1 to %(limit)s.")
+                % {"limit": formatting.number(MAX_DEADLINE_HOURS)},
             )
             return None
         if self.basis == DeadlineBasis.CLOCK:

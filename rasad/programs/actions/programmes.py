@@ -62,7 +62,7 @@ def clean_legal_basis(items: Sequence[Any], errors: Errors) -> list[str]:
     if len(cleaned) > MAX_LEGAL_BASIS_ITEMS:
         errors.add(
             "legal_basis",
-            _("At most %(count)s legal basis items are accepted.") % {"count": MAX_LEGAL_BASIS_ITEMS},
+            _("At most %(count)s legal basis items are accepted.") % {"count": number(MAX_LEGAL_BASIS_ITEMS)},
         )
     return cleaned[:MAX_LEGAL_BASIS_ITEMS]
 
@@ -119,7 +119,7 @@ def check_programme_values(values: ProgrammeValues, *, acting_user: User | None)
     if len(values.parties) < 2:
         errors.add("parties", _("A programme has at least two parties."))
     if len(values.parties) > MAX_PARTIES:
-        errors.add("parties", _("At most %(count)s parties are accepted.") % {"count": MAX_PARTIES})
+        errors.add("parties", _("At most %(count)s parties are accepted.") % {"count": number(MAX_PARTIES)})
     seen: set[int] = set()
     for index, party in enumerate(values.parties[:MAX_PARTIES]):
         _check_party(party, acting_user, errors, f"parties.{index}.", seen)
@@ -309,7 +309,9 @@ def do_add_party(programme: Programme, values: PartyValues, *, acting_user: User
         )
     seen = set(locked.parties.values_list("organization_id", flat=True))
     if len(seen) >= MAX_PARTIES:
-        errors.add("organization", _("At most %(count)s parties are accepted.") % {"count": MAX_PARTIES})
+        errors.add(
+            "organization", _("At most %(count)s parties are accepted.") % {"count": number(MAX_PARTIES)}
+        )
     _check_party(values, acting_user, errors, "", seen)
     errors.raise_if_any()
     position = locked.parties.count()
