@@ -211,7 +211,9 @@ def build_indicators_monthly(user: User, params: dict[str, Any]) -> ReportData:
     months = [period]
     while len(months) < 12:
         months.insert(0, months[0].previous())
-    indicators = [i for i in assigned_indicators(organization) if i.periodicity == "month"]
+    # A holding or a province reports the sums of its members' values: the indicators assigned
+    # anywhere in its subtree, as the reports received are counted over its members.
+    indicators = [i for i in assigned_indicators(organization, in_subtree=True) if i.periodicity == "month"]
     year_ago = JalaliPeriod("month", period.year - 1, period.index)
     table = _figures_table(period, year_ago)
     charts: list[Chart] = []

@@ -235,6 +235,12 @@ def _require_may_save(
     require_in_scope(acting_user, "add" if instance is None else "change", _owned(model, organization))
 
 
-def assigned_indicators(organization: Organization) -> list[Indicator]:
-    ids = Assignment.objects.for_organization(organization).values_list("indicator_id", flat=True)
+def assigned_indicators(organization: Organization, *, in_subtree: bool = False) -> list[Indicator]:
+    """The indicators assigned to ``organization`` (its own assignments and its ancestors' subtree
+    ones); with ``in_subtree``, also those assigned to any organization under it, as a holding's or
+    a province's report sums its members' values (``dashboards.organization_series``)."""
+    assignments = Assignment.objects.for_organization(organization)
+    if in_subtree:
+        assignments |= Assignment.objects.filter(organization__path__startswith=organization.path)
+    ids = assignments.values_list("indicator_id", flat=True)
     return list(Indicator.objects.filter(pk__in=ids).select_related("unit").order_by("category", "code"))

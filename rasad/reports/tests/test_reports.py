@@ -367,3 +367,21 @@ def test_a_subscriber_who_lost_access_is_told_once_and_the_period_is_not_tried_a
     delivery = ReportDelivery.objects.get(subscription=subscription)
     assert (delivery.period_key, delivery.export) == ("1403-07", None)
     assert ExportFile.objects.count() == 0
+
+
+def test_a_holdings_monthly_report_lists_the_indicators_assigned_to_its_members(cast: Cast):
+    # The demo's IMIDRO report counted its companies' 72 reports received but said no indicator
+    # was assigned: the indicators were its members' own, not assigned to the holding itself.
+    from rasad.indicators.testing import assign
+    from rasad.reports.definitions import build_indicators_monthly
+
+    assign(cast.isfahan_post, "ELEC_CONS", subtree=False, since=date(2021, 3, 21))
+    record(cast.isfahan_post, "ELEC_CONS", "1403-07", 1750.5, user=cast.ali)
+    report = build_indicators_monthly(cast.alice, {"organization": cast.isfahan.pk, "period": "1403-07"})
+    summary, figures = report.sections[0], report.sections[1].tables[0]
+    assert summary.figures[0].value == to_persian_digits("1")
+    [row] = figures.raw
+    assert (row[0], row[2]) == (indicator("ELEC_CONS").name, 1750.5)
+    # Bob's province has no member with it: not listed there.
+    kerman = build_indicators_monthly(cast.bob, {"organization": cast.kerman.pk, "period": "1403-07"})
+    assert kerman.sections[1].tables[0].raw == []
