@@ -48,6 +48,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -156,8 +157,27 @@ def check_page(page: Any, *, persian: bool = True, phone: bool = False) -> list[
             *patterns,
         ]
     for pattern, what in patterns:
-        problems += [f"{what}: «{text.strip()[:80]}»" for text in texts if pattern.search(text)]
+        problems += [
+            f"{what}: «{text.strip()[:80]}»"
+            for text in texts
+            if pattern.search(text) and not (pattern is MIDNIGHT and a_moment_of_the_last_midnight(text))
+        ]
     return problems
+
+
+def a_moment_of_the_last_midnight(text: str, now: datetime | None = None) -> bool:
+    """Whether every «۰۰:۰۰» of ``text`` follows today's date while the clock in Tehran is in the
+    day's first two hours. The demo's moments are relative to the clock (the command view replays
+    the hour before it was built, minute by minute), so just after midnight one of them is
+    rightly «<today> ۰۰:۰۰», which this check cannot tell from a date shown as a moment."""
+    from rasad.lib import display, formatting
+    from rasad.lib.jalali import TEHRAN
+
+    now = (now or datetime.now(TEHRAN)).astimezone(TEHRAN)
+    if now.hour >= 2:
+        return False
+    today = formatting.date_text(now.date(), prefs=display.DisplayPreferences())
+    return all(text[: found.start()].rstrip().endswith(today) for found in MIDNIGHT.finditer(text))
 
 
 @dataclass

@@ -3,6 +3,8 @@ let pass and what they catch, without a browser."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from rasad.testing.journey import (
@@ -12,6 +14,7 @@ from rasad.testing.journey import (
     MIDNIGHT,
     RIGHTWARD_ARROW,
     SOURCE_PATH,
+    a_moment_of_the_last_midnight,
     foreign_text,
 )
 
@@ -58,6 +61,17 @@ def test_a_date_with_the_time_midnight_is_caught(text):
 @pytest.mark.parametrize("text", ["۱۴۰۵/۰۹/۱۱ ۱۴:۳۰", "۱۰:۰۰", "۱۲:۰۰:۰۰", "۲۰:۰۰"])
 def test_other_times_pass(text):
     assert not MIDNIGHT.search(text)
+
+
+def test_a_moment_of_the_midnight_just_past_passes_only_in_the_days_first_two_hours():
+    # The demo's moments are relative to the clock: at 00:58 in Tehran (21:28 UTC the day before)
+    # one of the last hour's events is rightly «today ۰۰:۰۰»; a date of another day is still caught.
+    just_after = datetime(2026, 12, 5, 21, 28, tzinfo=UTC)  # 1405/09/15 00:58 in Tehran
+    assert a_moment_of_the_last_midnight("رویداد ۱۴۰۵/۰۹/۱۵ ۰۰:۰۰", just_after)
+    assert not a_moment_of_the_last_midnight("مهلت ۱۴۰۵/۰۹/۱۴ ۰۰:۰۰", just_after)
+    assert not a_moment_of_the_last_midnight("مهلت ۱۴۰۵/۰۹/۱۶ ۰۰:۰۰", just_after)
+    later = datetime(2026, 12, 5, 23, 0, tzinfo=UTC)  # 02:30 in Tehran
+    assert not a_moment_of_the_last_midnight("رویداد ۱۴۰۵/۰۹/۱۵ ۰۰:۰۰", later)
 
 
 def test_codes_in_the_readers_digits_pass():
