@@ -3,7 +3,7 @@
 # Every request with grants reads, in the statement that reads them, a stamp that changes whenever
 # any role's permissions change, and reloads the per-process table of role permissions only when
 # it differs (rasad.core.scope, ``_RolePermissions``). The stamp was the role–permission table's
-# row count and highest id: a scan of its ~1,400 rows, 0.2 ms of PostgreSQL's CPU on every
+# row count and highest id: a scan of its ~1,400 rows, about 0.1 ms of PostgreSQL's CPU on every
 # authenticated request (docs/development/benchmarks.md, "Session 21"). On PostgreSQL a trigger now
 # writes a new random stamp into a one-row table in the same transaction as any change to that
 # table, and the request reads that one row. A random value never comes back (a rolled-back
