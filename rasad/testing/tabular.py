@@ -31,8 +31,14 @@ def xlsx_rows(content: bytes | Iterator[bytes]) -> list[tuple[Any, ...]]:
 
 def xlsx_sheets(content: bytes | Iterator[bytes]) -> list[list[tuple[Any, ...]]]:
     """The values of every sheet of a workbook, in order, row by row (openpyxl, as ``xlsx_rows``)."""
+    return [list(sheet.iter_rows(values_only=True)) for sheet in xlsx_workbook(content).worksheets]
+
+
+def xlsx_workbook(content: bytes | Iterator[bytes]) -> Any:
+    """The workbook itself, for what the values do not show: sheet names and direction, number
+    formats, widths (openpyxl, as ``xlsx_rows``)."""
     data = content if isinstance(content, bytes) else b"".join(content)
-    return [list(sheet.iter_rows(values_only=True)) for sheet in load_workbook(io.BytesIO(data)).worksheets]
+    return load_workbook(io.BytesIO(data))
 
 
 def csv_records(content: bytes) -> list[dict[str, str]]:

@@ -4,16 +4,14 @@ dates as the reader wants."""
 from __future__ import annotations
 
 import datetime
-import io
 
 from django.test import Client
-from openpyxl import load_workbook
 
 from rasad.core.actions.organizations import OrganizationValues, do_update_organization
 from rasad.core.actions.people import do_change_preferences
 from rasad.jobs.testing import exported
 from rasad.testing.cast import Cast
-from rasad.testing.tabular import csv_records
+from rasad.testing.tabular import csv_records, xlsx_workbook
 
 
 def _open_isfahan(cast: Cast) -> None:
@@ -76,7 +74,7 @@ def test_dates_follow_a_gregorian_preference(cast: Cast):
 
 
 def test_xlsx_has_labels_keys_and_scoped_rows(cast: Cast):
-    sheet = load_workbook(io.BytesIO(exported(_client(cast.bob), "organizations", "xlsx"))).worksheets[0]
+    sheet = xlsx_workbook(exported(_client(cast.bob), "organizations", "xlsx")).worksheets[0]
     keys = [cell.value for cell in sheet[2]]
     codes = [sheet.cell(row=r, column=keys.index("code") + 1).value for r in range(3, sheet.max_row + 1)]
     assert codes == ["KER-CC", "KER-P1"]

@@ -7,13 +7,13 @@ import io
 import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import load_workbook
 
 from rasad.conftest import client_for
 from rasad.core.importers import OrganizationImporter, organization_template
 from rasad.core.models import AuditEvent, Organization
 from rasad.testing.api import assert_nothing_changed
 from rasad.testing.cast import Cast
+from rasad.testing.tabular import xlsx_workbook
 
 IMPORT = "/api/v1/organizations/import/"
 HEADER = "code,name,kind,parent_code,province_code,latitude,longitude,opened_on\n"
@@ -185,7 +185,7 @@ def test_users_without_add_permission_cannot_import(cast: Cast):
 
 
 def _xlsx_from_template(rows: list[list[object]]) -> bytes:
-    workbook = load_workbook(io.BytesIO(organization_template()))
+    workbook = xlsx_workbook(organization_template())
     sheet = workbook.worksheets[0]
     for row in rows:
         sheet.append(row)
@@ -195,12 +195,12 @@ def _xlsx_from_template(rows: list[list[object]]) -> bytes:
 
 
 def _xlsx_row(**values: object) -> list[object]:
-    keys = [cell.value for cell in load_workbook(io.BytesIO(organization_template())).worksheets[0][2]]
+    keys = [cell.value for cell in xlsx_workbook(organization_template()).worksheets[0][2]]
     return [values.get(str(key)) for key in keys]
 
 
 def test_template_has_labels_then_english_keys(db):
-    sheet = load_workbook(io.BytesIO(organization_template())).worksheets[0]
+    sheet = xlsx_workbook(organization_template()).worksheets[0]
     assert [cell.value for cell in sheet[2]] == [
         "code",
         "name",

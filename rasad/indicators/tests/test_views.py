@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 from django.test import Client
-from openpyxl import load_workbook
 
 from rasad.indicators.actions import do_approve_period, do_submit_period
 from rasad.indicators.models import Indicator, Observation
@@ -13,7 +12,7 @@ from rasad.indicators.testing import make_baseline, make_scorecard, record
 from rasad.jobs.testing import exported
 from rasad.lib import display, formatting
 from rasad.testing.cast import Cast
-from rasad.testing.tabular import xlsx_bytes, xlsx_rows
+from rasad.testing.tabular import xlsx_bytes, xlsx_rows, xlsx_workbook
 
 FA = display.DisplayPreferences()
 
@@ -92,7 +91,7 @@ def test_import_template_downloads(assigned: Cast):
     response = client(assigned.ali).get("/indicators/import/template.xlsx")
     assert response.status_code == 200
     # Its sheets are named in Persian and read right to left, like every workbook Rasad writes.
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = xlsx_workbook(response.content)
     assert workbook.sheetnames == ["مقادیر گزارش‌شده", "راهنما"]
     assert all(sheet.sheet_view.rightToLeft for sheet in workbook.worksheets)
     assert xlsx_rows(response.content)[0] == (

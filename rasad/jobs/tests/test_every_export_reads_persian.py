@@ -22,7 +22,6 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.utils import translation
-from openpyxl import load_workbook
 
 from rasad.core.models import User
 from rasad.jobs.exports import do_request_export, export_dir, export_kinds
@@ -31,6 +30,7 @@ from rasad.jobs.testing import run_queued
 from rasad.jobs.tests.test_every_export_is_safe import _params
 from rasad.lib.tabular import PERSIAN_NUMBER_FORMAT
 from rasad.testing.cast import ensure_reference_data
+from rasad.testing.tabular import xlsx_workbook
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db]
 
@@ -41,7 +41,7 @@ MARKS = dict.fromkeys(map(ord, "\u200c\u200e\u200f\u202a\u202b\u202c\u202d\u202e
 
 
 def _check_xlsx(name: str, content: bytes) -> None:
-    workbook = load_workbook(io.BytesIO(content))
+    workbook = xlsx_workbook(content)
     for sheet in workbook.worksheets:
         where = f"{name}, sheet {sheet.title!r}"
         assert sheet.sheet_view.rightToLeft, f"{where}: not right-to-left"

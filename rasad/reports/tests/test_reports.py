@@ -3,7 +3,6 @@ text of the PDF is read back with pdftotext and checked for Persian words and di
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import shutil
@@ -16,7 +15,6 @@ from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from rasad.core.models import AuditEvent, Organization
 from rasad.indicators.actions import TargetValues, do_save_target
@@ -28,6 +26,7 @@ from rasad.reports.audit import ReportAuditEvent
 from rasad.reports.models import ReportDelivery, ReportSubscription
 from rasad.reports.tasks import deliver
 from rasad.testing.cast import Cast
+from rasad.testing.tabular import xlsx_sheets, xlsx_workbook
 from rasad.testing.web import signed_in_client
 
 MARKS = dict.fromkeys(map(ord, "\u200c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
@@ -103,7 +102,7 @@ def test_the_same_report_as_excel(assigned: Cast):
         {"organization": assigned.isfahan.pk, "period": "1403-07", "action": "xlsx"},
     )
     run_queued()
-    workbook = load_workbook(io.BytesIO(_file(export).read_bytes()))
+    workbook = xlsx_workbook(_file(export).read_bytes())
     assert workbook.worksheets[0].sheet_view.rightToLeft
     figures = next(s for s in workbook.worksheets if s.title.startswith("ارقام"))
     rows = list(figures.iter_rows(values_only=True))
@@ -237,8 +236,6 @@ def test_the_case_status_report(cast: Cast):
     assert cast.isfahan.name.translate(MARKS) in text
     # The figures, read from the same report as Excel: one directive open and overdue at the end
     # of Ordibehesht 1405, opened and escalated in it, none closed.
-    from rasad.testing.tabular import xlsx_sheets
-
     export = _request(
         signed_in_client(cast.nadia),
         "case-status",
