@@ -22,7 +22,9 @@ def test_a_party_adding_an_axis_to_a_programme_it_does_not_lead_is_refused_and_a
     denied = AuditEvent.objects.filter(event_type=CoreAuditEvent.ACCESS_DENIED, actor=kerman)
     with assert_nothing_changed("programs.axis"):
         refused = client.post(
-            "/api/v1/programme-axes/", {"programme": programme.pk, "title": "محور", "weight": 10}, format="json"
+            "/api/v1/programme-axes/",
+            {"programme": programme.pk, "title": "محور", "weight": 10},
+            format="json",
         )
     assert refused.status_code == 404, refused.content
     assert denied.count() == 1
