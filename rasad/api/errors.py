@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from rasad.api.exceptions import PayloadTooLarge
+from rasad.core.access import audit_deferred_refusal
 from rasad.lib import context, dbhealth, formatting
 
 API_PREFIX: Final = "/api/"
@@ -133,6 +134,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge()
     if isinstance(exc, Http404):
+        audit_deferred_refusal(exc)  # an action's refusal, its transaction now rolled back
         exc = exceptions.NotFound(_("No such object, or you may not see it."))
     if isinstance(exc, DjangoPermissionDenied):
         # Actions raise Django's PermissionDenied (they know nothing of DRF).

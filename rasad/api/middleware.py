@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from rasad.api.errors import error_response, is_api_request
 from rasad.core.middleware import client_ip
 from rasad.lib import counters, formatting
+from rasad.web.middleware import early_language
 
 WINDOW_SECONDS: Final = 60
 logger = logging.getLogger(__name__)
@@ -66,9 +67,8 @@ class RateLimitMiddleware:
             return None
         if not wait:
             return None
-        return error_response(
-            429,
-            "throttled",
-            _("Too many requests. Try again in %(seconds)s seconds.") % {"seconds": formatting.number(wait)},
-            headers={"Retry-After": str(wait)},
-        )
+        with early_language(request):  # the language middleware has not run yet
+            message = _("Too many requests. Try again in %(seconds)s seconds.") % {
+                "seconds": formatting.number(wait)
+            }
+        return error_response(429, "throttled", message, headers={"Retry-After": str(wait)})

@@ -25,6 +25,12 @@ _M = TypeVar("_M", bound=models.Model)
 class ObjectNotFound(Http404):
     """Raised for objects that do not exist and for objects outside the user's scope alike."""
 
+    # A refusal an action raised inside its transaction (``require_scope``): who was refused
+    # what (a permission) where (an organization's id), audited where the refusal is answered
+    # (``audit_deferred_refusal``), since the rollback the refusal causes would take an audit
+    # event written in the action's transaction with it.
+    refused: tuple[Any, str, int] | None = None
+
 
 def session_verified(user: Any) -> bool:
     """Whether the signed-in session has passed two-factor: django-otp's middleware gives the
@@ -149,15 +155,38 @@ def refuse(user: User | AnonymousUser, obj: models.Model, *, action: str) -> Obj
     return refusal()
 
 
+def _refused_at(user: User | AnonymousUser, permission: str, organization: Organization) -> ObjectNotFound:
+    """The refusal of ``permission`` at ``organization``, audited where it is answered."""
+    error = refusal()
+    error.refused = (user, permission, organization.pk)
+    return error
+
+
+def audit_deferred_refusal(error: BaseException) -> None:
+    """Audit the refusal of an action's own check (``require_scope``), once: called where the
+    refusal is answered (the API's exception handler, the 404 page), after the action's
+    transaction has been rolled back. Nothing for any other error."""
+    refused = getattr(error, "refused", None)
+    if not isinstance(error, ObjectNotFound) or refused is None:
+        return
+    error.refused = None
+    from rasad.core.audit import record_access_denied
+    from rasad.core.models import Organization
+
+    user, permission, organization_id = refused
+    record_access_denied(user, Organization, organization_id, action=permission)
+
+
 def require_scope(
     user: User | AnonymousUser | None, model: type[models.Model], action: str, organization: Organization
 ) -> None:
     """Refuse (404, like a missing object) unless ``user`` may ``action`` on ``model`` at
-    ``organization``. The system (``None``: the demo loader, a task) may."""
-    from rasad.core.scope import organization_scope
+    ``organization``. The system (``None``: the demo loader, a task) may. The refusal is
+    audited where it is answered (``audit_deferred_refusal``)."""
+    from rasad.core.scope import organization_scope, permission_name
 
     if user is not None and not organization_scope(user, model, action).contains(organization):
-        raise refusal()
+        raise _refused_at(user, permission_name(model, action), organization)
 
 
 def require_in_scope(user: User | AnonymousUser, action: str, obj: models.Model) -> None:
@@ -173,4 +202,4 @@ def require_permission_in_scope(
     from rasad.core.scope import scope_for_permission
 
     if not scope_for_permission(user, permission).contains(organization):
-        raise refusal()
+        raise _refused_at(user, permission, organization)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rasad.api.errors import RETRY_AFTER_UNAVAILABLE, error_response, is_api_request, unavailable_response
+from rasad.core.access import audit_deferred_refusal
 from rasad.lib import dbhealth
 
 logger = logging.getLogger(__name__)
@@ -95,6 +96,8 @@ def handler403(request: HttpRequest, exception: Exception | None = None) -> Http
 
 
 def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if exception is not None:
+        audit_deferred_refusal(exception)  # an action's refusal, its transaction now rolled back
     if is_api_request(request):
         return error_response(404, "not_found", _("No such object, or you may not see it."))
     return error_page(request, 404)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.contrib.messages.middleware import MessageMiddleware as DjangoMessageMiddleware
@@ -117,6 +118,31 @@ def _language_in_header(request: HttpRequest) -> str | None:
     return None
 
 
+def _asked_without_session(request: HttpRequest) -> str | None:
+    """What a request asks for that is read without its session or its user: ``?lang=``, else an
+    API client's ``Accept-Language`` (``_language_in_header``)."""
+    requested = request.GET.get("lang")
+    if requested in {code for code, _name in settings.LANGUAGES}:
+        return requested
+    return _language_in_header(request) if request.path.startswith("/api/") else None
+
+
+@contextmanager
+def early_language(request: HttpRequest) -> Iterator[None]:
+    """The language and display of an answer made before ``UserPreferenceMiddleware`` has run
+    (the rate limit's and the input boundary's refusals): what the request asks for without a
+    session (``_asked_without_session``), else Persian, as for nobody signed in. Django keeps a
+    thread's active language from one request to the next, so without this such a refusal came
+    in the language the thread's previous request left active (review 22)."""
+    language = display.language_of(None, _asked_without_session(request), settings.LANGUAGE_CODE)
+    with translation.override(language):
+        token = display.activate(display.preferences_of(None, language))
+        try:
+            yield
+        finally:
+            display.reset(token)
+
+
 class UserPreferenceMiddleware:
     """Language from ``?lang=`` (remembered in the session), else the user's preference, else
     Persian (an API client: its ``Accept-Language``); calendar and digits from the user's
@@ -201,7 +227,11 @@ class InputBoundaryMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self._refusal(request) or self.get_response(request)
+        if self._refusal(request) is None:
+            return self.get_response(request)
+        # Refused (rarely): the refusal made again in the language the request asks for.
+        with early_language(request):
+            return self._refusal(request) or self.get_response(request)
 
     def _refusal(self, request: HttpRequest) -> HttpResponse | None:
         content_type = request.content_type or ""
