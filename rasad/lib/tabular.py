@@ -328,12 +328,17 @@ class _Styles:
         self.persian_digits = persian_digits
         self.number = _STYLE_NUMBER_FA if persian_digits else _STYLE_TEXT
         self.formats: dict[str, int] = {}
+        self._known: dict[tuple[str, int, str], int] = {}
 
     def of(self, quantity: Quantity) -> int:
-        code = quantity_format(quantity, persian_digits=self.persian_digits)
-        index = self.formats.get(code)
+        key = (quantity.unit, quantity.decimals, quantity.sign)
+        index = self._known.get(key)
         if index is None:
-            index = self.formats[code] = _STYLE_NUMBER_FA + 1 + len(self.formats)
+            code = quantity_format(quantity, persian_digits=self.persian_digits)
+            index = self.formats.get(code)
+            if index is None:
+                index = self.formats[code] = _STYLE_NUMBER_FA + 1 + len(self.formats)
+            self._known[key] = index
         return index
 
     def xml(self) -> str:
@@ -424,16 +429,16 @@ def _row_xml(number: int, values: Sequence[Any], style: int, styles: _Styles | N
         ref = (_LETTERS[index] if index < 256 else _column_letters(index)) + str(number)
         if value is None or value == "":
             continue
-        if isinstance(value, Quantity) and styles is not None:
-            amount = value.value
-            if isinstance(amount, int | Decimal) or (isinstance(amount, float) and math.isfinite(amount)):
-                cells.append(f'<c r="{ref}" s="{styles.of(value)}"><v>{amount}</v></c>')
-            continue
         if isinstance(value, bool):
             cells.append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
             continue
         if isinstance(value, int | Decimal) or (isinstance(value, float) and math.isfinite(value)):
             cells.append(f'<c r="{ref}"{numeric_style}><v>{value}</v></c>')
+            continue
+        if type(value) is Quantity and styles is not None:
+            amount = value.value
+            if isinstance(amount, int | Decimal) or (isinstance(amount, float) and math.isfinite(amount)):
+                cells.append(f'<c r="{ref}" s="{styles.of(value)}"><v>{amount}</v></c>')
             continue
         if isinstance(value, date | datetime | time):
             value = value.isoformat()
