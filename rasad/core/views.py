@@ -33,7 +33,6 @@ from rasad.core.actions.people import (
 from rasad.core.actions.security import do_reset_two_factor
 from rasad.core.actions.tokens import do_create_api_token, do_revoke_api_token
 from rasad.core.audit_log import event_label
-from rasad.core.exports import XLSX_TYPE
 from rasad.core.filtersets import AuditEventFilterSet, OrganizationFilterSet, UserFilterSet
 from rasad.core.forms import (
     CloseOrganizationForm,
@@ -49,7 +48,7 @@ from rasad.core.forms import (
 from rasad.core.importers import OrganizationImporter, PeopleImporter, organization_template, people_template
 from rasad.core.models import ApiToken, AuditEvent, Grant, Membership, Organization, User, WorkingGroup
 from rasad.lib import display
-from rasad.lib.downloads import content_download
+from rasad.lib.downloads import template_download
 from rasad.web.generic import (
     AuthenticatedRequest,
     ScopedActionView,
@@ -316,7 +315,7 @@ class PeopleImportTemplateView(ScopedView):
     refuse_when_nowhere = True
 
     def get(self, request: AuthenticatedRequest) -> HttpResponse:
-        return content_download(people_template(), "people-template.xlsx", XLSX_TYPE)
+        return template_download(people_template(), _("People"), "people", "xlsx")
 
 
 class OrganizationImportTemplateView(ScopedView):
@@ -328,7 +327,7 @@ class OrganizationImportTemplateView(ScopedView):
     refuse_when_nowhere = True
 
     def get(self, request: AuthenticatedRequest) -> HttpResponse:
-        return content_download(organization_template(), "organizations-template.xlsx", XLSX_TYPE)
+        return template_download(organization_template(), _("Organizations"), "organizations", "xlsx")
 
 
 # ---------------------------------------------------------------------------------------------

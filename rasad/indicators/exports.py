@@ -18,7 +18,7 @@ from rasad.indicators.importer import COLUMNS
 from rasad.indicators.models import Observation
 from rasad.jobs.exports import ExportKind, Params, apply_filters, register_export
 from rasad.lib import formatting
-from rasad.lib.tabular import ExportColumn, Sheet, date_columns, write_xlsx
+from rasad.lib.tabular import ExportColumn, Sheet, date_columns, quantity_cell, write_xlsx
 
 
 def observation_columns() -> list[ExportColumn]:
@@ -32,7 +32,9 @@ def observation_columns() -> list[ExportColumn]:
             "period_label", gettext_lazy("Period (label)"), lambda o: formatting.period(o.period_key)
         ),
         *date_columns("period_start", gettext_lazy("Period start"), lambda o: o.period_start),
-        ExportColumn("value", gettext_lazy("Value"), lambda o: o.value),
+        # A number shown in its indicator's unit («۴۷٫۹ مگاوات‌ساعت»: each cell its own format, as
+        # the column mixes units); in CSV the number alone. The import reads the number.
+        ExportColumn("value", gettext_lazy("Value"), lambda o: quantity_cell(o.value, o.indicator.unit)),
         # The unit's code is what the import reads; its name is what the reader reads.
         ExportColumn("unit", gettext_lazy("Unit code"), lambda o: o.indicator.unit.code),
         ExportColumn("unit_name", gettext_lazy("Unit"), lambda o: formatting.unit_name(o.indicator.unit)),

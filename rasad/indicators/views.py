@@ -62,10 +62,10 @@ from rasad.indicators.models import (
 )
 from rasad.jobs.views import redirect_to_export
 from rasad.lib import display, formatting
-from rasad.lib.downloads import content_download
+from rasad.lib.downloads import template_download
 from rasad.lib.jalali import JalaliPeriod, today_in_tehran
 from rasad.lib.persian import TextParseError, to_latin_digits
-from rasad.lib.tabular import CSV_TYPE, XLSX_TYPE, ExportColumn, write_csv
+from rasad.lib.tabular import ExportColumn, write_csv
 from rasad.web.generic import (
     AuthenticatedRequest,
     ScopedActionView,
@@ -524,19 +524,15 @@ class ImportTemplateView(ScopedView):
                 [ExportColumn(key, key, _item(i)) for i, key in enumerate(COLUMNS)],
                 rows,
             )
-            return _download(buffer, "indicators-template.csv", CSV_TYPE)
+            return template_download(buffer.getvalue(), _("Reported values"), "indicators", "csv")
         if fmt != "xlsx":
             raise Http404
         write_template_xlsx(buffer, rows)
-        return _download(buffer, "indicators-template.xlsx", XLSX_TYPE)
+        return template_download(buffer.getvalue(), _("Reported values"), "indicators", "xlsx")
 
 
 def _item(index: int) -> Any:
     return lambda row: row[index]
-
-
-def _download(buffer: io.BytesIO, name: str, content_type: str) -> HttpResponse:
-    return content_download(buffer.getvalue(), name, content_type)
 
 
 def _template_rows(organization: Organization, period: JalaliPeriod) -> list[list[str]]:

@@ -151,20 +151,20 @@ class ExportFile(models.Model):
     def download_name(self) -> str:
         """The name the reader saves the file under: its title and when it was prepared, in their
         calendar and digits, Tehran time («پرونده‌ها ۱۴۰۵-۰۹-۱۴ ۲۲-۵۱.xlsx»)."""
-        from rasad.lib.formatting import file_stamp
-
-        stamp = file_stamp(self.finished_at or self.created)
-        return f"{self.title or self.kind} {stamp}.{self.file_format}"
+        return self._names()[0]
 
     @property
     def download_fallback(self) -> str:
         """The ASCII name for programs that read no other (``rasad.lib.downloads``): the kind and
-        the Jalali moment in Latin digits («cases-1405-09-14-2251.xlsx»)."""
-        from rasad.lib.display import DisplayPreferences
-        from rasad.lib.formatting import file_stamp
+        the Jalali moment in Latin digits («cases-1405-09-14-22-51.xlsx»)."""
+        return self._names()[1]
 
-        stamp = file_stamp(self.finished_at or self.created, prefs=DisplayPreferences(persian_digits=False))
-        return f"{self.kind}-{stamp.replace(' ', '-')}.{self.file_format}"
+    def _names(self) -> tuple[str, str]:
+        from rasad.lib.downloads import dated_names
+
+        return dated_names(
+            self.title or self.kind, self.kind, self.file_format, self.finished_at or self.created
+        )
 
     @property
     def content_type(self) -> str:

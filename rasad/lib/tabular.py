@@ -7,6 +7,9 @@ Writing (exports, templates, reports):
 * ``write_xlsx`` streams rows into a workbook: RTL sheet in Persian, a row of translated labels
   and a row of English keys (so an export can be imported again), frozen header, inline strings,
   constant memory however many rows. ``write_csv`` writes UTF-8 with a BOM (Excel reads Persian).
+* A figure in a unit is a ``Quantity`` (``quantity_cell``, ``percent_cell``): in .xlsx a number
+  whose number format shows the unit after it («۱۲٬۵۰۰٫۰ تن», "12,500.0 t"), so that it sums and
+  charts; each cell has its own format, so one column may hold several units. In CSV the number.
 * Every text cell goes through ``clean_text``: characters a workbook cannot hold (C0 controls
   other than tab and newline, U+FFFE/U+FFFF, lone surrogates) are removed, and text a spreadsheet
   would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or CR) is neutralised: in
@@ -104,6 +107,46 @@ class ExportColumn:
     value: Callable[[Any], Any]
 
 
+@dataclass(frozen=True)
+class Quantity:
+    """A figure in a unit, written to a workbook as a number (it sums, sorts and charts) whose
+    number format shows the unit after it, in the reader's digits: «۱۲٬۵۰۰٫۰ تن», "12,500.0 t".
+
+    ``unit`` is the unit as the reader names it (``formatting.unit_name``), or ``"%"`` for a value
+    already in percent (shown «۱۲٫۵٪»: the format adds the sign, it does not multiply by 100);
+    ``decimals`` the places shown (the cell keeps every digit); ``sign`` a mark before the number
+    («±»). In CSV a quantity is its number alone, as before: the unit is in a column or label."""
+
+    value: int | float | Decimal
+    unit: str = ""
+    decimals: int = 0
+    sign: str = ""
+
+
+def quantity_cell(
+    value: int | float | Decimal | None, unit: formatting.UnitLike | None, *, decimals: int | None = None
+) -> Quantity | None:
+    """``value`` in ``unit`` as a cell: the unit by the reader's name for it, with the places the
+    pages show it with (``decimals``, else the unit's, else by the value's size:
+    ``formatting.round_for_unit``). ``None`` (no value) stays an empty cell."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return None
+    places = decimals if decimals is not None else getattr(unit, "decimals", None)
+    if places is None:
+        places = formatting.auto_decimals(value)
+    name = "%" if unit is not None and unit.code == "%" else formatting.unit_name(unit)
+    return Quantity(value, name, places)
+
+
+def percent_cell(
+    value: int | float | Decimal | None, *, decimals: int = 1, sign: str = ""
+) -> Quantity | None:
+    """A value already in percent (12.5 for 12.5 %) as a cell shown «۱۲٫۵٪»."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return None
+    return Quantity(value, "%", decimals, sign)
+
+
 def person_date(value: date | datetime | None) -> str:
     """A date as the current reader wants it (calendar and digits from their preferences)."""
     if value is None:
@@ -180,6 +223,8 @@ def write_csv(
 
 
 def _csv_value(value: Any) -> Any:
+    if isinstance(value, Quantity):
+        value = value.value
     if value is None:
         return ""
     if isinstance(value, float) and not math.isfinite(value):
@@ -208,17 +253,19 @@ def write_xlsx(
         rtl = bool(translation.get_language_bidi())
     if persian_digits is None:
         persian_digits = display.current().persian_digits
-    number_style = _STYLE_NUMBER_FA if persian_digits else _STYLE_TEXT
+    styles = _Styles(persian_digits)
     names = _sheet_names([sheet.title for sheet in sheets])
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=5) as archive:
         archive.writestr("[Content_Types].xml", _content_types(len(sheets)))
         archive.writestr("_rels/.rels", _ROOT_RELS)
         archive.writestr("xl/workbook.xml", _workbook_xml(names))
         archive.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(len(sheets)))
-        archive.writestr("xl/styles.xml", _STYLES)
         for index, sheet in enumerate(sheets, start=1):
             with archive.open(f"xl/worksheets/sheet{index}.xml", "w", force_zip64=True) as member:
-                _write_sheet(member, sheet, rtl=rtl, number_style=number_style)
+                _write_sheet(member, sheet, rtl=rtl, styles=styles)
+        # Last, once the rows have named every quantity's format (the parts of a package may come
+        # in any order: readers find them through the zip's directory).
+        archive.writestr("xl/styles.xml", styles.xml())
 
 
 def export_xlsx(
@@ -247,12 +294,68 @@ def export_xlsx(
     )
 
 
-# Style indexes in _STYLES' cellXfs.
+# Style indexes in the styles' cellXfs (``_Styles``: these five, then one per quantity format).
 _STYLE_TEXT, _STYLE_LABEL, _STYLE_KEY, _STYLE_QUOTED, _STYLE_NUMBER_FA = 0, 1, 2, 3, 4
 # A number shown in Persian digits: the locale prefix [$-NNCCLLLL] names the numeral shape
 # (03: Perso-Arabic digits), the calendar (00: as the locale) and the language (0429: Persian).
 # Excel and LibreOffice show ۱۲۳۴٫۵ and keep the cell a number (it sums, sorts and charts).
-PERSIAN_NUMBER_FORMAT = "[$-3000429]General"
+PERSIAN_LOCALE = "[$-3000429]"
+PERSIAN_NUMBER_FORMAT = f"{PERSIAN_LOCALE}General"
+
+
+def quantity_format(quantity: Quantity, *, persian_digits: bool) -> str:
+    """The number format of a ``Quantity``: grouped thousands, its places, its unit in quotes
+    after it, and the Persian locale prefix for a reader of Persian digits (whose separators then
+    show as «٬» and «٫»): ``[$-3000429]#,##0.0" تن"``, ``#,##0.0" t"``, ``[$-3000429]0.0"٪"``."""
+    body = "#,##0" + ("." + "0" * quantity.decimals if quantity.decimals > 0 else "")
+    # A quote or backslash would end or escape the literal: a unit's name never needs them.
+    unit = re.sub(r'["\\]', "", clean_text(quantity.unit)).strip()
+    if unit == "%":
+        body += '"٪"' if persian_digits else '"%"'
+    elif unit:
+        body += f'" {unit}"'
+    sign = re.sub(r'["\\]', "", quantity.sign)
+    if sign:
+        body = f'"{sign}"{body}'
+    return PERSIAN_LOCALE + body if persian_digits else body
+
+
+class _Styles:
+    """A workbook's cell formats: the fixed five, then one per number format its quantities
+    need, numbered as the rows ask for them (the styles part is written after the sheets)."""
+
+    def __init__(self, persian_digits: bool) -> None:
+        self.persian_digits = persian_digits
+        self.number = _STYLE_NUMBER_FA if persian_digits else _STYLE_TEXT
+        self.formats: dict[str, int] = {}
+        self._known: dict[tuple[str, int, str], int] = {}
+
+    def of(self, quantity: Quantity) -> int:
+        key = (quantity.unit, quantity.decimals, quantity.sign)
+        index = self._known.get(key)
+        if index is None:
+            code = quantity_format(quantity, persian_digits=self.persian_digits)
+            index = self.formats.get(code)
+            if index is None:
+                index = self.formats[code] = _STYLE_NUMBER_FA + 1 + len(self.formats)
+            self._known[key] = index
+        return index
+
+    def xml(self) -> str:
+        codes = [PERSIAN_NUMBER_FORMAT, *self.formats]
+        formats = "".join(
+            f'<numFmt numFmtId="{164 + i}" formatCode="{escape(code, {chr(34): "&quot;"})}"/>'
+            for i, code in enumerate(codes)
+        )
+        extra = "".join(
+            f'<xf numFmtId="{165 + i}" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+            for i in range(len(self.formats))
+        )
+        return _STYLES.format(
+            count=len(codes), formats=formats, xf_count=_STYLE_NUMBER_FA + 1 + len(self.formats), extra=extra
+        )
+
+
 # Columns are as wide as their label asks, within these bounds (in characters).
 _WIDTH_MIN, _WIDTH_MAX = 12.0, 40.0
 
@@ -264,7 +367,7 @@ def column_width(label: str, key: str = "") -> float:
     return min(max(round(longest * 1.2 + 3, 1), _WIDTH_MIN), _WIDTH_MAX)
 
 
-def _write_sheet(member: IO[bytes], sheet: Sheet, *, rtl: bool, number_style: int = _STYLE_TEXT) -> None:
+def _write_sheet(member: IO[bytes], sheet: Sheet, *, rtl: bool, styles: _Styles) -> None:
     out = io.BufferedWriter(member, buffer_size=1 << 16)
     header_rows = int(bool(sheet.labels)) + int(bool(sheet.keys))
     width = max(len(sheet.labels), len(sheet.keys), len(sheet.widths))
@@ -301,7 +404,7 @@ def _write_sheet(member: IO[bytes], sheet: Sheet, *, rtl: bool, number_style: in
         out.write(_row_xml(number, list(sheet.keys), _STYLE_KEY).encode())
     for values in sheet.rows:
         number += 1
-        out.write(_row_xml(number, values, _STYLE_TEXT, number_style).encode())
+        out.write(_row_xml(number, values, _STYLE_TEXT, styles).encode())
     out.write(b"</sheetData></worksheet>")
     out.flush()
     out.detach()
@@ -319,8 +422,8 @@ def _column_letters(index: int) -> str:
 _LETTERS = [_column_letters(i) for i in range(256)]
 
 
-def _row_xml(number: int, values: Sequence[Any], style: int, number_style: int = _STYLE_TEXT) -> str:
-    numeric_style = f' s="{number_style}"' if number_style else ""
+def _row_xml(number: int, values: Sequence[Any], style: int, styles: _Styles | None = None) -> str:
+    numeric_style = f' s="{styles.number}"' if styles is not None and styles.number else ""
     cells = []
     for index, value in enumerate(values):
         ref = (_LETTERS[index] if index < 256 else _column_letters(index)) + str(number)
@@ -331,6 +434,11 @@ def _row_xml(number: int, values: Sequence[Any], style: int, number_style: int =
             continue
         if isinstance(value, int | Decimal) or (isinstance(value, float) and math.isfinite(value)):
             cells.append(f'<c r="{ref}"{numeric_style}><v>{value}</v></c>')
+            continue
+        if type(value) is Quantity and styles is not None:
+            amount = value.value
+            if isinstance(amount, int | Decimal) or (isinstance(amount, float) and math.isfinite(amount)):
+                cells.append(f'<c r="{ref}" s="{styles.of(value)}"><v>{amount}</v></c>')
             continue
         if isinstance(value, date | datetime | time):
             value = value.isoformat()
@@ -418,7 +526,7 @@ def _workbook_rels(count: int) -> str:
 _STYLES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-    f'<numFmts count="1"><numFmt numFmtId="164" formatCode="{PERSIAN_NUMBER_FORMAT}"/></numFmts>'
+    '<numFmts count="{count}">{formats}</numFmts>'
     '<fonts count="3"><font><sz val="11"/><name val="Tahoma"/></font>'
     '<font><b/><sz val="11"/><name val="Tahoma"/></font>'
     '<font><i/><sz val="10"/><color rgb="FF666666"/><name val="Tahoma"/></font></fonts>'
@@ -426,13 +534,13 @@ _STYLES = (
     '<fill><patternFill patternType="gray125"/></fill></fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="5">'
+    '<cellXfs count="{xf_count}">'
     '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">'
     '<alignment vertical="top" wrapText="1"/></xf>'
     '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
     '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" quotePrefix="1"/>'
-    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>{extra}'
     "</cellXfs>"
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"

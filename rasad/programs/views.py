@@ -20,9 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rasad.core.models import Organization
-from rasad.lib.downloads import content_download, file_download
+from rasad.lib.downloads import file_download, template_download
 from rasad.lib.jalali import local_date
-from rasad.lib.tabular import XLSX_TYPE
 from rasad.programs.actions import (
     ReportValues,
     allowed_steps,
@@ -448,7 +447,7 @@ class ActionItemImportTemplateView(ScopedDetailView):
 
     def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         programme: Programme = self.get_object()
-        return content_download(action_item_template(programme), "action-items-template.xlsx", XLSX_TYPE)
+        return template_download(action_item_template(programme), _("Action items"), "action-items", "xlsx")
 
 
 class IndicatorTargetCreateView(_ProgrammePartView):

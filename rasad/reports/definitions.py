@@ -28,14 +28,19 @@ from rasad.lib import jalali
 from rasad.lib.formatting import digits, unit_name
 from rasad.lib.jalali import JalaliPeriod
 from rasad.lib.persian import TextParseError, format_number, to_persian_digits
+from rasad.lib.tabular import Quantity, percent_cell, quantity_cell
 from rasad.reports.charts import bar_chart, line_chart
 
 
 @dataclass
 class Figure:
+    """A figure as the PDF shows it (``value``), and as the workbook holds it (``amount``: a
+    number, or a ``Quantity`` whose format shows its unit; ``None`` when the text is all)."""
+
     label: str
     value: str
     note: str = ""
+    amount: Any = None
 
 
 @dataclass
@@ -326,8 +331,17 @@ class _MonthlyFigures:
                 self.status,
             ]
         )
+        # In the workbook each figure is a number shown in its indicator's unit with the PDF's
+        # places (each cell its own format: the column holds several units), the change in percent.
         table.raw.append(
-            [indicator.name, unit, self.value, self.previous, self.change, self.year_ago, target, self.status]
+            [
+                indicator.name,
+                unit,
+                *(quantity_cell(v, indicator.unit, decimals=1) for v in (self.value, self.previous)),
+                percent_cell(self.change),
+                *(quantity_cell(v, indicator.unit, decimals=1) for v in (self.year_ago, target)),
+                self.status,
+            ]
         )
         table.classes.append(self.css)
 
@@ -351,7 +365,7 @@ def _period_alerts(members: list[Organization], period: JalaliPeriod) -> list[An
 
     return list(
         Alert.objects.filter(organization__in=members, period_key=period.key)
-        .select_related("organization", "indicator")
+        .select_related("organization", "indicator__unit")
         .order_by("-level", "organization__code")[:200]
     )
 
@@ -379,8 +393,8 @@ def _alerts_table(alerts: list[Any], period: JalaliPeriod) -> Table:
                 alert.organization.name,
                 alert.indicator.name,
                 alert.level,
-                alert.value,
-                alert.threshold,
+                quantity_cell(alert.value, alert.indicator.unit, decimals=1),
+                quantity_cell(alert.threshold, alert.indicator.unit, decimals=1),
                 alert.is_open,
             ]
         )
@@ -510,18 +524,22 @@ def _service_level_section(cases: Any, start: datetime, end: datetime) -> Sectio
         if c.resolved_at is not None and c.due_at is not None and c.resolved_at <= c.due_at
     )
     hours = [(c.resolved_at - c.opened_at).total_seconds() / 3600 for c in resolved if c.resolved_at]
+    median = sorted(hours)[len(hours) // 2] if hours else None
+    share = 100 * on_time / len(resolved) if resolved else 0
     return Section(
         _("Service level"),
         figures=[
             Figure(_("Resolved in the period"), num(len(resolved))),
             Figure(
                 _("Resolved on time"),
-                f"{num(100 * on_time / len(resolved) if resolved else 0, 0)}٪",
+                f"{num(share, 0)}٪",
                 _("%(count)s of %(total)s") % {"count": num(on_time), "total": num(len(resolved))},
+                percent_cell(share, decimals=0),
             ),
             Figure(
                 _("Median time to resolve"),
-                _("%(hours)s hours") % {"hours": num(sorted(hours)[len(hours) // 2], 0)} if hours else "—",
+                _("%(hours)s hours") % {"hours": num(median, 0)} if median is not None else "—",
+                amount=None if median is None else Quantity(median, _("hours"), 0),
             ),
         ],
     )
@@ -563,8 +581,7 @@ def build_baseline(user: User, params: dict[str, Any]) -> ReportData:
     # The method writes its findings with Latin digits («(2.63)»): the reader's digits here.
     notes = [digits(str(reason.get("message", ""))) for reason in bundle.get("reasons", [])]
     if reporting:
-        unit = baseline.energy_indicator.unit
-        sections.append(_savings_section(reporting, unit_name(unit)))
+        sections.append(_savings_section(reporting, baseline.energy_indicator.unit))
     if notes:
         sections.append(Section(_("Findings"), notes=notes))
     return ReportData(
@@ -608,7 +625,11 @@ def _baseline_model_section(bundle: dict[str, Any]) -> Section:
         Figure(_("Grade"), grades.get(str(bundle.get("grade")), "—")),
         Figure(_("R²"), num(model.get("r_squared"), 3)),
         Figure(
-            _("CV(RMSE)"), f"{num(100 * model['cv_rmse'], 2)}٪" if model.get("cv_rmse") is not None else "—"
+            _("CV(RMSE)"),
+            f"{num(100 * model['cv_rmse'], 2)}٪" if model.get("cv_rmse") is not None else "—",
+            amount=percent_cell(100 * model["cv_rmse"], decimals=2)
+            if model.get("cv_rmse") is not None
+            else None,
         ),
         Figure(_("Data points"), num(model.get("n"))),
     ]
@@ -625,9 +646,15 @@ def _baseline_model_section(bundle: dict[str, Any]) -> Section:
     return Section(_("Baseline model"), figures=figures, tables=[coefficients])
 
 
-def _savings_section(reporting: dict[str, Any], unit: str) -> Section:
+def _savings_section(reporting: dict[str, Any], energy_unit: Any) -> Section:
     """The reporting period: totals, SEnPI, improvement and its uncertainty, the monthly table
-    (actual, adjusted baseline, avoided energy, CUSUM) and the CUSUM chart."""
+    (actual, adjusted baseline, avoided energy, CUSUM) and the CUSUM chart. In the workbook the
+    energies are numbers shown in the energy's unit, as the PDF rounds them."""
+    unit = unit_name(energy_unit)
+
+    def energy(value: Any) -> Any:
+        return quantity_cell(value, energy_unit, decimals=0)
+
     monthly = Table(
         _("Reporting period"),
         [
@@ -648,7 +675,7 @@ def _savings_section(reporting: dict[str, Any], unit: str) -> Section:
             reporting["cusum"][index],
         ]
         monthly.rows.append([_period_label(str(label)), *[num(v, 0) for v in row]])
-        monthly.raw.append([str(label), *row])
+        monthly.raw.append([str(label), *(energy(v) for v in row)])
     uncertainty = next(iter(reporting.get("uncertainties") or []), None)
     return Section(
         _("Savings"),
@@ -656,16 +683,26 @@ def _savings_section(reporting: dict[str, Any], unit: str) -> Section:
             Figure(
                 _("Adjusted baseline"),
                 f"{num(reporting.get('total_adjusted_baseline'), 0)} {unit}",
+                amount=energy(reporting.get("total_adjusted_baseline")),
             ),
-            Figure(_("Avoided energy"), f"{num(reporting.get('total_avoided_energy'), 0)} {unit}"),
+            Figure(
+                _("Avoided energy"),
+                f"{num(reporting.get('total_avoided_energy'), 0)} {unit}",
+                amount=energy(reporting.get("total_avoided_energy")),
+            ),
             Figure(_("SEnPI"), num(reporting.get("senpi"), 4)),
-            Figure(_("Improvement"), f"{num(reporting.get('improvement_percent'), 2)}٪"),
+            Figure(
+                _("Improvement"),
+                f"{num(reporting.get('improvement_percent'), 2)}٪",
+                amount=percent_cell(reporting.get("improvement_percent"), decimals=2),
+            ),
             Figure(
                 _("Savings uncertainty"),
                 f"±{num(100 * uncertainty['fractional'], 1)}٪" if uncertainty else "—",
                 _("at %(level)s٪ confidence") % {"level": num(100 * uncertainty["confidence_level"], 0)}
                 if uncertainty
                 else "",
+                percent_cell(100 * uncertainty["fractional"], sign="±") if uncertainty else None,
             ),
         ],
         tables=[monthly],

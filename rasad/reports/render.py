@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from rasad.lib.persian import TextParseError, parse_number
-from rasad.lib.tabular import Sheet, write_xlsx
+from rasad.lib.tabular import Quantity, Sheet, write_xlsx
 from rasad.reports.definitions import ReportData
 
 FONT_DIR = Path(settings.BASE_DIR) / "web" / "static" / "vendor" / "vazirmatn" / "fonts"
@@ -50,7 +50,8 @@ def write_excel(report: ReportData, target: IO[bytes]) -> None:
     ]
     for section in report.sections:
         for figure in section.figures:
-            summary.append([section.title, figure.label, _figure_value(figure.value), figure.note])
+            amount = figure.amount if figure.amount is not None else _figure_value(figure.value)
+            summary.append([section.title, figure.label, amount, figure.note])
         for note in section.notes:
             summary.append([section.title, note])
     sheets.append(Sheet(_("Summary"), summary, widths=(24, 30, 20, 30)))
@@ -70,14 +71,14 @@ def _excel_row(raw: Sequence[Any], shown: Sequence[str]) -> list[Any]:
 def _excel_cell(value: Any, text: str) -> Any:
     if value is None:
         return None
-    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+    if isinstance(value, int | float | Decimal | Quantity) and not isinstance(value, bool):
         return value
     return text
 
 
 def _figure_value(text: str) -> Any:
-    """A figure that is a number alone («۱۲», «۰٫۹۸۸») as a number; any other (with a unit, a
-    percent sign, «۲ از ۳») as the text the PDF shows."""
+    """A figure that is a number alone («۱۲», «۰٫۹۸۸») as a number; any other without an
+    ``amount`` («۲ از ۳», «—») as the text the PDF shows."""
     try:
         number = parse_number(text)
     except TextParseError:

@@ -23,11 +23,10 @@ from django.views import View
 
 from rasad.core.models import Membership, Organization
 from rasad.lib import formatting
-from rasad.lib.downloads import content_download
+from rasad.lib.downloads import content_download, template_download
 from rasad.lib.jalali import JalaliPeriod, local_date
 from rasad.lib.persian import to_latin_digits
 from rasad.lib.site import absolute_url
-from rasad.lib.tabular import XLSX_TYPE
 from rasad.training import certificates, feeds, ical, texts
 from rasad.training.actions import (
     AttendanceMark,
@@ -466,7 +465,7 @@ class RosterTemplateView(ScopedDetailView):
 
     def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         event: Event = self.get_object()
-        return content_download(roster_template(event), "roster-template.xlsx", XLSX_TYPE)
+        return template_download(roster_template(event), _("Roster"), "roster", "xlsx")
 
 
 class CourseListView(ScopedListView):
@@ -999,4 +998,4 @@ class CompletionTemplateView(ScopedView):
     refuse_when_nowhere = True
 
     def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        return content_download(completion_template(), "past-completions-template.xlsx", XLSX_TYPE)
+        return template_download(completion_template(), _("Past completions"), "past-completions", "xlsx")

@@ -9,10 +9,10 @@ from django.test import Client
 
 from rasad.indicators.importer import do_import, read_table
 from rasad.indicators.models import Observation
-from rasad.indicators.testing import record
+from rasad.indicators.testing import indicator, record
 from rasad.jobs.testing import exported
 from rasad.testing.cast import Cast
-from rasad.testing.tabular import csv_records, xlsx_rows
+from rasad.testing.tabular import csv_records, xlsx_rows, xlsx_workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -36,10 +36,23 @@ def test_observations_read_in_persian_and_re_import_unchanged(assigned: Cast):
     assert (first["unit"], first["unit_name"]) == ("MWh", "مگاوات‌ساعت")
     assert first["value"] == 1234.5
     assert labels[keys.index("unit_name")] == "یکا"
+    # The value a number a spreadsheet sums, shown in its unit; the column mixes units, each cell
+    # has its own format (MWh's places by size as on the pages, kt's one place).
+    sheet = xlsx_workbook(workbook).active
+    column = keys.index("value") + 1
+    formats = {
+        sheet.cell(row=row, column=1 + keys.index("indicator")).value: sheet.cell(row=row, column=column)
+        for row in range(3, 3 + len(values))
+    }
+    assert formats["ELEC_CONS"].data_type == "n"
+    assert formats["ELEC_CONS"].number_format == f'[$-3000429]#,##0" {indicator("ELEC_CONS").unit.name}"'
+    assert formats["ORE_MILLED"].number_format == f'[$-3000429]#,##0.0" {indicator("ORE_MILLED").unit.name}"'
     before = list(Observation.objects.order_by("pk").values_list("pk", "value", "comment", "status"))
     for name, content in (("back.xlsx", workbook), ("back.csv", exported(browser, "observations", "csv"))):
         if name.endswith(".csv"):
-            assert {r["period_label"] for r in csv_records(content)} >= {"فروردین ۱۴۰۲", "اردیبهشت ۱۴۰۲"}
+            records = csv_records(content)
+            assert {r["period_label"] for r in records} >= {"فروردین ۱۴۰۲", "اردیبهشت ۱۴۰۲"}
+            assert {r["value"] for r in records} >= {"1234.5", "50.0"}  # CSV: the number, as before
         outcome = do_import(read_table(name, content), acting_user=assigned.ali)
         assert outcome.errors == [], (name, outcome.errors)
         assert outcome.applied is not None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+from urllib.parse import unquote
 
 from django.test import Client
 
@@ -102,6 +104,28 @@ def test_import_template_downloads(assigned: Cast):
         "unit",
         "comment",
     )
+
+
+def test_an_import_template_is_named_for_its_reader_as_an_export_is(assigned: Cast):
+    # «الگوی ورود مقادیر گزارش‌شده ۱۴۰۵-۰۹-۱۵ ۱۰-۲۰.xlsx» in filename*, after an ASCII stand-in:
+    # its kind and the same Jalali moment in Latin digits; in English for an English reader.
+    browser = client(assigned.ali)
+
+    def names(fmt: str, language: str) -> tuple[str, str]:
+        response = browser.get(f"/indicators/import/template.{fmt}", {"lang": language})
+        found = re.fullmatch(
+            r"attachment; filename=\"(.+)\"; filename\*=UTF-8''(.+)", response["Content-Disposition"]
+        )
+        assert found is not None, response["Content-Disposition"]
+        return found[1], unquote(found[2])
+
+    for fmt in ("xlsx", "csv"):
+        plain, named = names(fmt, "fa")
+        assert re.fullmatch(rf"indicators-template-14\d\d-\d\d-\d\d-\d\d-\d\d\.{fmt}", plain), plain
+        stamp = "۱۴[۰-۹]{2}-[۰-۹]{2}-[۰-۹]{2} [۰-۹]{2}-[۰-۹]{2}"
+        assert re.fullmatch(rf"الگوی ورود مقادیر گزارش‌شده {stamp}\.{fmt}", named), named
+    plain, named = names("xlsx", "en")
+    assert re.fullmatch(r"Import template — Reported values 14\d\d-\d\d-\d\d \d\d-\d\d\.xlsx", named), named
 
 
 def test_excel_export_has_jalali_and_iso_dates(assigned: Cast):

@@ -8,6 +8,7 @@ import time
 import tracemalloc
 import zipfile
 from datetime import date, datetime
+from typing import Any
 
 import openpyxl
 import pytest
@@ -308,3 +309,54 @@ def test_a_million_rows_are_written_in_flat_memory():
         1 for _ in read_rows(buffer.getvalue(), "big.xlsx", Limits(rows=60_000, uncompressed_bytes=10**9))
     )
     assert count == 50_002
+
+
+def test_a_figure_in_a_unit_is_a_number_whose_format_shows_the_unit_cell_by_cell():
+    from rasad.lib.tabular import Quantity, percent_cell, quantity_cell
+    from rasad.testing.tabular import xlsx_workbook
+
+    class Unit:
+        def __init__(self, code: str, name: str, decimals: int | None) -> None:
+            self.code, self.name, self.name_en, self.decimals = code, name, code, decimals
+
+    tonne, share = Unit("t", "تن", 1), Unit("%", "درصد", None)
+    rows = [[quantity_cell(12500, tonne)], [quantity_cell(47.25, share)], [percent_cell(8.0, sign="±")]]
+    rows += [[Quantity(3, 'k"g', 0)], [quantity_cell(None, tonne)]]
+
+    def workbook(language: str, persian_digits: bool) -> object:
+        buffer = io.BytesIO()
+        token = display.activate(
+            display.DisplayPreferences(language, "jalali", persian_digits=persian_digits)
+        )
+        try:
+            cells = [[quantity_cell(12500, tonne)]] if language == "en" else rows
+            write_xlsx(buffer, [Sheet("s", cells)], rtl=True)
+        finally:
+            display.reset(token)
+        return xlsx_workbook(buffer.getvalue()).active
+
+    sheet: Any = workbook("fa", True)
+    cells = [sheet.cell(row=r, column=1) for r in range(1, 5)]
+    assert [(c.data_type, c.value) for c in cells] == [("n", 12500), ("n", 47.25), ("n", 8), ("n", 3)]
+    # Each cell its own unit: one column may mix them. The places are the unit's (or by size).
+    assert [c.number_format for c in cells] == [
+        '[$-3000429]#,##0.0" تن"',
+        '[$-3000429]#,##0.0"٪"',
+        '[$-3000429]"±"#,##0.0"٪"',
+        '[$-3000429]#,##0" kg"',
+    ]
+    assert sheet.cell(row=5, column=1).value is None
+    english: Any = workbook("en", False)
+    assert (english["A1"].value, english["A1"].number_format) == (12500, '#,##0.0" t"')
+
+
+def test_a_quantity_is_its_number_in_csv_and_reads_back_as_a_number():
+    from rasad.lib.tabular import Quantity
+
+    columns = [ExportColumn("value", "مقدار", lambda t: Quantity(t.amount, "تن", 1))]
+    buffer = io.BytesIO()
+    write_csv(buffer, columns, [Thing("الف", amount=1234.5)])
+    assert buffer.getvalue().decode("utf-8-sig").splitlines() == ["value", "1234.5"]
+    sheet = io.BytesIO()
+    export_xlsx(sheet, columns, [Thing("الف", amount=1234.5)], title="s", persian_digits=True)
+    assert list(read_rows(sheet.getvalue(), "x.xlsx", Limits()))[2] == [1234.5]

@@ -124,7 +124,14 @@ def test_the_same_report_as_excel(assigned: Cast):
     shown = dict(zip(keys, cells, strict=True))
     assert shown["unit"].value == indicator("ELEC_CONS").unit.name
     assert shown["status"].value == "هشدار"  # 1750.5 is above the warning threshold
-    assert shown["value"].number_format == "[$-3000429]General"
+    # Each figure a number shown in its unit, in Persian digits, with the PDF's places: a sum or a
+    # chart reads it, and the reader still sees «۱٬۷۵۰٫۵ مگاوات‌ساعت»; the change in percent.
+    unit = indicator("ELEC_CONS").unit.name
+    for key, value in (("value", 1750.5), ("previous", 1500), ("target", 1600)):
+        assert (shown[key].data_type, shown[key].value) == ("n", value)
+        assert shown[key].number_format == f'[$-3000429]#,##0.0" {unit}"', key
+    assert shown["change_percent"].value == pytest.approx(16.7)
+    assert shown["change_percent"].number_format == '[$-3000429]#,##0.0"٪"'
 
 
 def test_requesting_a_report_records_report_requested_in_its_organizations_trail(assigned: Cast):
@@ -253,6 +260,13 @@ def test_the_case_status_report(cast: Cast):
         "ارجاع به سطح بالاتر در دوره": 1,
     }
     assert by_organization[2:] == [(cast.isfahan.name, 1, 1)]
+    # A share is a number shown with its percent sign; nothing resolved: no median, «—».
+    service = {row[1]: row[2] for row in summary if row[0] == "سطح خدمت"}
+    assert service == {"رفع‌شده در دوره": 0, "رفع‌شده در مهلت": 0, "میانهٔ زمان رفع": "—"}
+    cells = {
+        row[1].value: row[2] for row in xlsx_workbook(_file(export).read_bytes()).worksheets[0].iter_rows()
+    }
+    assert cells["رفع‌شده در مهلت"].number_format == '[$-3000429]#,##0"٪"'
     assert [row[1:] for row in by_category[2:]] == [(1, 1)]
 
 
@@ -324,6 +338,19 @@ def test_the_baseline_report_shows_the_worked_example(cast: Cast):
     assert "۳٬۶۳۶" in text  # avoided energy, MWh
     for month, published in enumerate(example_adjusted(), start=1):
         assert to_persian_digits(f"{published:,}").replace(",", "٬") in text, month
+    # As Excel: the energies numbers shown in the energy's unit (as the PDF, no places), the
+    # improvement and the uncertainty numbers with their percent sign.
+    export = _request(client, "baseline", {"baseline": baseline.pk, "action": "xlsx"})
+    run_queued()
+    summary = {
+        row[1].value: row[2] for row in xlsx_workbook(_file(export).read_bytes()).worksheets[0].iter_rows()
+    }
+    adjusted, uncertainty = summary["خط مبنای تعدیل‌شده"], summary["عدم‌قطعیت صرفه‌جویی"]
+    assert (adjusted.data_type, round(adjusted.value)) == ("n", 100036)
+    assert adjusted.number_format == '[$-3000429]#,##0" مگاوات‌ساعت"'
+    assert uncertainty.data_type == "n" and uncertainty.number_format == '[$-3000429]"±"#,##0.0"٪"'
+    [actual] = list(next(xlsx_workbook(_file(export).read_bytes()).worksheets[2].iter_rows(min_row=3)))[1:2]
+    assert actual.data_type == "n" and actual.number_format == adjusted.number_format
 
 
 def example_adjusted() -> list[int]:
@@ -378,7 +405,7 @@ def test_a_holdings_monthly_report_lists_the_indicators_assigned_to_its_members(
     summary, figures = report.sections[0], report.sections[1].tables[0]
     assert summary.figures[0].value == to_persian_digits("1")
     [row] = figures.raw
-    assert (row[0], row[2]) == (indicator("ELEC_CONS").name, 1750.5)
+    assert (row[0], row[2].value) == (indicator("ELEC_CONS").name, 1750.5)
     # Bob's province has no member with it: not listed there.
     kerman = build_indicators_monthly(cast.bob, {"organization": cast.kerman.pk, "period": "1403-07"})
     assert kerman.sections[1].tables[0].raw == []
