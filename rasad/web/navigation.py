@@ -227,3 +227,14 @@ def app_navigation(user: User | AnonymousUser, key: str, path: str) -> list[dict
                 if (entry := _entry(item, path)) is not None
             ]
     return []
+
+
+def action_entry(user: User | AnonymousUser, url_name: str) -> dict[str, Any] | None:
+    """The menu entry whose page is ``url_name`` (an app's "New ..." button or a menu page), if
+    ``user`` may open it: what an empty list offers to do next (``{% empty_list %}``)."""
+    for group in menu_groups():
+        for item in group.items:
+            if item.url_name == url_name and may_open(user, item):
+                return _entry(item, "")
+    return None
+
