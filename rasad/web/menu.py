@@ -9,8 +9,8 @@ from rasad.web.navigation import MenuGroup, MenuItem, MenuSection
 
 SECTIONS = (
     MenuSection("monitoring", _("Monitoring"), 20),
-    MenuSection("cases", _("Cases and documents"), 30),
-    MenuSection("programmes", _("Programmes and training"), 40),
+    MenuSection("cases", _("Cases & documents"), 30),
+    MenuSection("programmes", _("Programmes & training"), 40),
     MenuSection("communication", _("Communication"), 47),
 )
 
