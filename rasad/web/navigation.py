@@ -237,4 +237,3 @@ def action_entry(user: User | AnonymousUser, url_name: str) -> dict[str, Any] | 
             if item.url_name == url_name and may_open(user, item):
                 return _entry(item, "")
     return None
-

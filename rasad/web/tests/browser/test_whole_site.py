@@ -31,8 +31,11 @@ WIDTHS = _listed("RASAD_CRAWL_WIDTHS", ["desktop", "narrow"])
 
 
 # The lines the navigation bar's entries (brand, sections, language, person) stand on.
-_MENU_LINES_JS = """() => new Set([...document.querySelectorAll('nav.navbar .navbar-brand, #mainnav .navbar-nav > li')]
-  .map(item => Math.round(item.getBoundingClientRect().top + item.getBoundingClientRect().height / 2))).size"""
+_MENU_LINES_JS = """() => new Set(
+  [...document.querySelectorAll('nav.navbar .navbar-brand, #mainnav .navbar-nav > li')]
+    .map(item => item.getBoundingClientRect())
+    .map(box => Math.round(box.top + box.height / 2))
+).size"""
 
 
 @pytest.mark.parametrize("width", WIDTHS)
