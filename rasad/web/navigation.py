@@ -23,8 +23,9 @@ few, specific words. A section's toggle is current when one of its entries is.
 A group may also name its ``audience``: whether the app concerns the user at all (something of
 it in their scope, or something they may start there). Holding an app's read permission is not
 enough: a reporter's role reads everything in its scope, and a border post has no member agency,
-green business or intake document, so the media, green-jobs and intake menus would be empty
-pages to its operator. ``anything_of`` builds the usual audience from the app's own records.
+green business, intake document or command centre, so the media, green-jobs, intake and centre
+messages menus would be empty pages to its operator. (The role is right: the same reporter role
+is a member agency's press officer's, who needs the media menu, and a green business owner's.) ``anything_of`` builds the usual audience from the app's own records.
 """
 
 from __future__ import annotations
