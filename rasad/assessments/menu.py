@@ -59,5 +59,6 @@ MENU = (
             ),
         ),
         position=50,
+        section="monitoring",
     ),
 )

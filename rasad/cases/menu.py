@@ -23,5 +23,6 @@ MENU = (
             MenuItem(_("File a case"), "cases:case-create", "bi-plus-lg", "cases.add_case", is_action=True),
         ),
         position=30,
+        section="cases",
     ),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from rasad.web.navigation import MenuGroup, MenuItem
+from rasad.web.navigation import MenuGroup, MenuItem, anything_of
 
 MENU = (
     MenuGroup(
@@ -21,5 +21,8 @@ MENU = (
             ),
         ),
         position=50,
+        section="communication",
+        # The staff of a command centre hosted here (and who may host one): not its field posts.
+        audience=anything_of("comms.Centre", starts="comms.add_centre"),
     ),
 )

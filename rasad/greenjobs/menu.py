@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from rasad.web.navigation import MenuGroup, MenuItem
+from rasad.web.navigation import MenuGroup, MenuItem, anything_of
 
 MENU = (
     MenuGroup(
@@ -51,5 +51,8 @@ MENU = (
             ),
         ),
         position=42,
+        section="programmes",
+        # A green business, the offices and runners of a scheme, and who may start one.
+        audience=anything_of("greenjobs.Business", "greenjobs.Scheme", starts="greenjobs.add_scheme"),
     ),
 )

@@ -35,5 +35,6 @@ MENU = (
             ),
         ),
         position=20,
+        section="monitoring",
     ),
 )

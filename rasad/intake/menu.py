@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from rasad.web.navigation import MenuGroup, MenuItem
+from rasad.web.navigation import MenuGroup, MenuItem, anything_of
 
 MENU = (
     MenuGroup(
@@ -36,5 +36,8 @@ MENU = (
             ),
         ),
         position=35,
+        section="cases",
+        # Analysts and coordinators read documents in; others only where one is in their scope.
+        audience=anything_of("intake.IntakeDocument", starts="intake.add_intakedocument"),
     ),
 )

@@ -12,5 +12,6 @@ MENU = (
         _("Live operations"),
         (MenuItem(_("Command view"), "live:command", "bi-broadcast", "live.view_device"),),
         position=45,
+        section="monitoring",
     ),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from rasad.web.navigation import MenuGroup, MenuItem
+from rasad.web.navigation import MenuGroup, MenuItem, anything_of
 
 MENU = (
     MenuGroup(
@@ -27,5 +27,8 @@ MENU = (
             ),
         ),
         position=47,
+        section="communication",
+        # A media headquarters and its member agencies, and who may make an agency a member.
+        audience=anything_of("media.MemberAgency", starts="media.add_memberagency"),
     ),
 )

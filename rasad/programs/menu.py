@@ -27,5 +27,6 @@ MENU = (
             ),
         ),
         position=40,
+        section="programmes",
     ),
 )

@@ -13,5 +13,6 @@ MENU = (
         _("Reports"),
         (MenuItem(_("Reports"), "reports:list", "bi-file-earmark-richtext", check=may_see_reports),),
         position=80,
+        section="monitoring",
     ),
 )

@@ -35,5 +35,6 @@ MENU = (
             ),
         ),
         position=45,
+        section="programmes",
     ),
 )

@@ -12,6 +12,20 @@ show. An app's sub-navigation (the pills at the top of its pages) is its menu gr
 ``{% app_nav "<key>" %}`` tag with the same rule. An entry is current (``aria-current="page"``)
 on its own page and on the pages it names in ``current_on`` (a view of the same thing, such as
 the events calendar's week).
+
+The main menu shows **sections**, not apps: fourteen apps do not fit on one line at 1280 px (an
+office monitor), so each group names the ``section`` it belongs to (declared as ``SECTIONS`` in
+an app's ``menu.py``: ``rasad/web/menu.py`` holds them), and a section is one dropdown with a
+heading for each of its groups. A section in which the user sees one group only is that group
+(its own label), and a group with one entry is a plain link, so a person with few pages sees
+few, specific words. A section's toggle is current when one of its entries is.
+
+A group may also name its ``audience``: whether the app concerns the user at all (something of
+it in their scope, or something they may start there). Holding an app's read permission is not
+enough: a reporter's role reads everything in its scope, and a border post has no member agency,
+green business, intake document or command centre, so the media, green-jobs, intake and centre
+messages menus would be empty pages to its operator. (The role is right: the same reporter role
+is a member agency's press officer's, who needs the media menu, and a green business owner's.) ``anything_of`` builds the usual audience from the app's own records.
 """
 
 from __future__ import annotations
@@ -59,10 +73,35 @@ class MenuGroup:
     position: int = 50
     icon: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    # The main menu's section this group is shown in (``SECTIONS``); "" for a section of its own.
+    section: str = ""
+    # Whether the app concerns ``user`` at all (see the module's docstring); None: everyone who
+    # may open one of its entries. Asked for the main menu, once per group and request.
+    audience: Callable[[Any], bool] | None = None
 
 
-def _discover() -> list[MenuGroup]:
-    groups: list[MenuGroup] = []
+@dataclass(frozen=True)
+class MenuSection:
+    key: str
+    label: str | Promise
+    position: int
+
+
+def anything_of(*models: str, starts: str = "") -> Callable[[Any], bool]:
+    """An audience: ``user`` sees at least one record of one of ``models`` (``"app.Model"``,
+    through its ``visible_to``), or holds ``starts`` somewhere (the permission to create the
+    first one: a coordinator who may start a scheme on an empty installation)."""
+
+    def audience(user: Any) -> bool:
+        if starts and holds_anywhere(user, starts):
+            return True
+        return any(apps.get_model(name).objects.visible_to(user, "view").exists() for name in models)
+
+    return audience
+
+
+def _menu_modules() -> list[Any]:
+    modules = []
     for config in apps.get_app_configs():
         if not config.name.startswith("rasad."):
             continue
@@ -72,8 +111,18 @@ def _discover() -> list[MenuGroup]:
             if error.name != f"{config.name}.menu":
                 raise
             continue
-        groups.extend(module.MENU)
-    return groups
+        modules.append(module)
+    return modules
+
+
+def _discover() -> list[MenuGroup]:
+    return [group for module in _menu_modules() for group in module.MENU]
+
+
+@cache
+def menu_sections() -> dict[str, MenuSection]:
+    """The main menu's sections, by key, from every app's ``SECTIONS``."""
+    return {section.key: section for module in _menu_modules() for section in getattr(module, "SECTIONS", ())}
 
 
 @cache
@@ -91,6 +140,8 @@ def menu_groups() -> tuple[MenuGroup, ...]:
                 known.items + group.items,
                 min(known.position, group.position),
                 known.icon,
+                section=known.section,
+                audience=known.audience,
             )
     order = list(merged)
     return tuple(sorted(merged.values(), key=lambda g: (g.position, order.index(g.key))))
@@ -126,8 +177,13 @@ def _entry(item: MenuItem, path: str) -> dict[str, Any] | None:
 
 
 def visible_menu(user: User | AnonymousUser, path: str) -> list[dict[str, Any]]:
-    """The main menu for ``user``: groups with at least one entry they may open."""
-    menu = []
+    """The main menu for ``user``: its sections, each with the groups the user has an entry in
+    (and is the audience of), in the order of the sections' positions, then the groups'.
+
+    Each section: ``key``, ``label``, ``groups`` (each ``label`` and ``items``), ``active`` and
+    ``link`` (the one entry, when the section has one only)."""
+    sections: dict[str, dict[str, Any]] = {}
+    declared = menu_sections()
     for group in menu_groups():
         items = [
             entry
@@ -135,8 +191,28 @@ def visible_menu(user: User | AnonymousUser, path: str) -> list[dict[str, Any]]:
             if item.in_main_menu and not item.is_action and may_open(user, item)
             if (entry := _entry(item, path)) is not None
         ]
-        if items:
-            menu.append({"key": group.key, "label": group.label, "items": items})
+        if not items or (group.audience is not None and not group.audience(user)):
+            continue
+        section = declared.get(group.section)
+        key = section.key if section else group.key
+        shown = sections.setdefault(
+            key,
+            {
+                "key": key,
+                "label": section.label if section else group.label,
+                "position": section.position if section else group.position,
+                "groups": [],
+            },
+        )
+        shown["groups"].append({"key": group.key, "label": group.label, "items": items})
+    menu = sorted(sections.values(), key=lambda s: s["position"])
+    for shown in menu:
+        groups = shown["groups"]
+        if len(groups) == 1:
+            shown["label"] = groups[0]["label"]
+        entries = [item for group in groups for item in group["items"]]
+        shown["link"] = entries[0] if len(entries) == 1 else None
+        shown["active"] = any(item["active"] for item in entries)
     return menu
 
 
@@ -152,3 +228,13 @@ def app_navigation(user: User | AnonymousUser, key: str, path: str) -> list[dict
                 if (entry := _entry(item, path)) is not None
             ]
     return []
+
+
+def action_entry(user: User | AnonymousUser, url_name: str) -> dict[str, Any] | None:
+    """The menu entry whose page is ``url_name`` (an app's "New ..." button or a menu page), if
+    ``user`` may open it: what an empty list offers to do next (``{% empty_list %}``)."""
+    for group in menu_groups():
+        for item in group.items:
+            if item.url_name == url_name and may_open(user, item):
+                return _entry(item, "")
+    return None

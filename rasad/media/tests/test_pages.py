@@ -36,7 +36,8 @@ def test_an_empty_board_and_rumour_log_say_that_nothing_is_there_yet(cast: Cast)
     assert "هنوز شایعه‌ای ثبت نشده است." in client.get("/media/rumours/").content.decode()
     # A filter that finds nothing says so: the words of an empty board would mislead.
     filtered = client.get("/media/?state=issued").content.decode()
-    assert "موردی یافت نشد." in filtered and "هنوز بیانیه‌ای" not in filtered
+    assert "با این فیلترها موردی نیست." in filtered and "هنوز بیانیه‌ای" not in filtered
+    assert 'href="/media/" data-testid="clear-filters"' in filtered
 
 
 def test_a_draft_goes_through_review_and_approval_on_its_page(cast: Cast, coordinator: User):

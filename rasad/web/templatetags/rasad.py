@@ -159,6 +159,25 @@ def app_nav(context: Any, key: str) -> dict[str, Any]:
     return {"entries": app_navigation(request.user, key, request.path), "key": key}
 
 
+# Query parameters that choose a page or an order, not what is listed.
+_NOT_FILTERS = frozenset({"page", "sort", "lang"})
+
+
+@register.inclusion_tag("web/includes/empty_list.html", takes_context=True)
+def empty_list(context: Any, message: str, add: str = "") -> dict[str, Any]:
+    """What an empty list says, the one piece every list uses: with filters on, that nothing
+    matches them and a link that clears them; otherwise ``message`` (what is not there yet) and,
+    when the user may open it, the page ``add`` names (a menu entry's URL name: "File a case")."""
+    from rasad.web.navigation import action_entry
+
+    request = context.get("request")
+    filtered = request is not None and any(
+        value.strip() for key, values in request.GET.lists() if key not in _NOT_FILTERS for value in values
+    )
+    entry = action_entry(request.user, add) if add and request is not None and not filtered else None
+    return {"filtered": filtered, "message": message, "entry": entry, "path": request.path if request else ""}
+
+
 @register.filter
 def model_label(value: str | None) -> str:
     """ "core.user" → «کاربر»: the translated name of a model named by ``app_label.model``;

@@ -81,3 +81,45 @@ def test_someone_without_grants_sees_only_the_home_and_their_own_pages(cast: Cas
         "/training/mine/",
     }
     assert links == {"/", *own}
+
+
+def _menu_sections(html: str) -> list[str]:
+    menu = html.split('data-testid="main-menu"', 1)[1].split("</ul>\n      <ul", 1)[0]
+    entry = r'<li class="nav-item[^"]*">\s*<a class="nav-link[^"]*"[^>]*>(?:<i [^>]*></i> )?([^<]+)</a>'
+    return [label.strip() for label in re.findall(entry, menu)]
+
+
+def test_the_main_menu_shows_sections_and_a_lone_group_by_its_own_name(cast: Cast):
+    # Root sees every app: four sections hold two to four apps each, one line at 1280 px.
+    assert _menu_sections(signed_in_client(cast.root).get("/").content.decode()) == [
+        "صفحهٔ اصلی",
+        "سازمان‌ها",
+        "پایش",
+        "پرونده‌ها و اسناد",
+        "برنامه‌ها و آموزش",
+        "ارتباطات",
+        "مدیریت",
+    ]
+    # Ali (a reporter) has no document in scope and may read none in: his "cases and documents"
+    # section is the cases app alone, under its own name.
+    assert "پرونده‌ها" in _menu_sections(signed_in_client(cast.ali).get("/").content.decode())
+
+
+def test_an_app_menu_is_shown_only_where_the_app_has_something_for_the_person(cast: Cast):
+    from rasad.media.testing import make_member
+
+    post_org = cast.isfahan_post
+    operator = do_create_user("post.operator", acting_user=None, password=None, organization=post_org)
+    do_grant_role(operator, Role.objects.get(slug="reporter"), acting_user=None, organization=post_org)
+    make_member(cast, cast.isfahan)  # a member agency under the command centre, not under the post
+    post = _menu_links(signed_in_client(operator).get("/").content.decode())
+    ali = _menu_links(signed_in_client(cast.ali).get("/").content.decode())
+    assert {"/indicators/report/", "/cases/"} <= post
+    # Nothing of media, green jobs, document intake or centre messages is in the post's scope.
+    for menu in ("/media/", "/green/", "/intake/", "/comms/"):
+        assert not any(link.startswith(menu) for link in post), menu
+    # Ali's scope holds the member agency: the media menu is his.
+    assert "/media/" in ali
+    # Root may start any of them on an empty installation.
+    root = _menu_links(signed_in_client(cast.root).get("/").content.decode())
+    assert {"/media/", "/green/", "/intake/"} <= root

@@ -30,6 +30,14 @@ USERS = _listed("RASAD_CRAWL_USERS", ["national.coordinator", "chadormalu.report
 WIDTHS = _listed("RASAD_CRAWL_WIDTHS", ["desktop", "narrow"])
 
 
+# The lines the navigation bar's entries (brand, sections, language, person) stand on.
+_MENU_LINES_JS = """() => new Set(
+  [...document.querySelectorAll('nav.navbar .navbar-brand, #mainnav .navbar-nav > li')]
+    .map(item => item.getBoundingClientRect())
+    .map(box => Math.round(box.top + box.height / 2))
+).size"""
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("username", USERS)
 def test_every_page_of_the_demo_passes_the_checks(journey, username, width, settings):
@@ -52,6 +60,11 @@ def test_every_page_of_the_demo_passes_the_checks(journey, username, width, sett
     )
     for path in pages:
         person.go(path)
+        if path == "/" and width == "desktop":
+            # The main menu (its sections, the language and the person) fits one line at 1280 px,
+            # the national coordinator's too, who has every section.
+            lines = person.page.evaluate(_MENU_LINES_JS)
+            assert lines == 1, f"{username}'s menu takes {lines} lines at 1280 px"
     problems = person.problems
     report = ARTIFACTS / f"whole-site-{username}-{width}.txt"
     report.parent.mkdir(parents=True, exist_ok=True)
