@@ -25,7 +25,8 @@ it in their scope, or something they may start there). Holding an app's read per
 enough: a reporter's role reads everything in its scope, and a border post has no member agency,
 green business, intake document or command centre, so the media, green-jobs, intake and centre
 messages menus would be empty pages to its operator. (The role is right: the same reporter role
-is a member agency's press officer's, who needs the media menu, and a green business owner's.) ``anything_of`` builds the usual audience from the app's own records.
+is a member agency's press officer's, who needs the media menu, and a green business owner's.)
+``anything_of`` builds the usual audience from the app's own records.
 """
 
 from __future__ import annotations
