@@ -1,8 +1,8 @@
 """Generated texts about training events: notifications, e-mails and calendar entries.
 
 They are stored or sent, so they are written in Persian, the platform's language, with Jalali
-dates, Tehran times and Persian digits (``translation.override("fa")`` and the default display
-preferences), whatever the language of the person whose action caused them."""
+dates, Tehran times and Persian digits (``rasad.lib.display.in_persian``), whatever the language
+and preferences of the person whose action caused them."""
 
 from __future__ import annotations
 
