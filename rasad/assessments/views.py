@@ -288,7 +288,9 @@ class InstrumentStructureView(ScopedFormView):
         return result
 
     def get_success_message(self, result: Instrument) -> str:
-        return _("The structure of version %(version)s was replaced.") % {"version": result.version}
+        return _("The structure of version %(version)s was replaced.") % {
+            "version": formatting.number(result.version)
+        }
 
 
 class InstrumentBandsView(ScopedFormView):
@@ -316,6 +318,8 @@ class InstrumentBandsView(ScopedFormView):
         return form.run_action(do_set_bands, self.object, form.bands(), acting_user=self.user)
 
     def get_success_message(self, result: Any) -> str:
+        if not result.changed:
+            return _written_message(result, "")
         if result.new_version:
             return _("The instrument is in use: the bands were set in version %(version)s, a draft.") % {
                 "version": formatting.number(result.instrument.version)
@@ -368,7 +372,7 @@ class ItemEditView(ScopedFormView):
     def get_success_message(self, result: Any) -> str:
         if result.new_version:
             return _("The instrument is in use: the change was made in version %(version)s, a draft.") % {
-                "version": result.instrument.version
+                "version": formatting.number(result.instrument.version)
             }
         return _("The item was saved.")
 
@@ -377,8 +381,10 @@ class ItemEditView(ScopedFormView):
 
 
 def _written_message(result: Any, saved: str) -> str:
-    """What a change of an instrument says: ``saved``, or where the change went when a cycle uses
-    the version the person was looking at."""
+    """What a change of an instrument says: ``saved``, where the change went when a cycle uses
+    the version the person was looking at, or that nothing changed (the form as it was)."""
+    if not result.changed:
+        return _("Nothing was changed: the form held the values already saved.")
     if result.new_version:
         return _("The instrument is in use: the change was made in version %(version)s, a draft.") % {
             "version": formatting.number(result.instrument.version)

@@ -214,7 +214,7 @@ class JSONListField(forms.CharField):
             raise ValidationError(
                 _("This is not valid JSON (line %(line)s, column %(column)s)."),
                 code="invalid_json",
-                params={"line": error.lineno, "column": error.colno},
+                params={"line": formatting.number(error.lineno), "column": formatting.number(error.colno)},
             ) from None
 
     def prepare_value(self, value: Any) -> Any:

@@ -211,7 +211,7 @@ def describe(rule: dict[str, Any]) -> str:
             shown = [str(OrganizationKind(v).label) for v in value]
         else:
             shown = [formatting.digits(v) for v in value]
-        text = f"{label}: {'، '.join(shown)}"
+        text = f"{label}: {formatting.join(shown)}"
     if rule["effect"] == RuleEffect.PRIORITY:
         return _("%(rule)s (priority, %(points)s points)") % {
             "rule": text,

@@ -495,9 +495,9 @@ class ImportView(ScopedFormView):
                         request,
                         _("Imported: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
                         % {
-                            "created": outcome.applied.created,
-                            "updated": outcome.applied.updated,
-                            "unchanged": outcome.applied.unchanged,
+                            "created": formatting.number(outcome.applied.created),
+                            "updated": formatting.number(outcome.applied.updated),
+                            "unchanged": formatting.number(outcome.applied.unchanged),
                         },
                     )
         return self.render(context)

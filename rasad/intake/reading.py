@@ -40,6 +40,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from rasad.intake.choices import SourceKind
+from rasad.lib import formatting
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_TEXT_CHARACTERS = 200_000
@@ -75,7 +76,10 @@ def read_upload(name: str, content: bytes) -> ReadText:
         raise _refuse(
             "file",
             _("The file is %(size)s MB; the limit is %(limit)s MB.")
-            % {"size": f"{len(content) / 1048576:.1f}", "limit": MAX_FILE_BYTES // 1048576},
+            % {
+                "size": formatting.number(len(content) / 2**20, decimals=1),
+                "limit": formatting.megabytes(MAX_FILE_BYTES),
+            },
         )
     if not content:
         raise _refuse("file", _("The file is empty."))
@@ -363,7 +367,7 @@ def check_text(text: str, field: str) -> None:
         raise _refuse(
             field,
             _("The text has %(count)s characters; the limit is %(limit)s.")
-            % {"count": len(text), "limit": MAX_TEXT_CHARACTERS},
+            % {"count": formatting.number(len(text)), "limit": formatting.number(MAX_TEXT_CHARACTERS)},
         )
     if _CONTROL.search(text) and len(_CONTROL.findall(text)) > max(2, len(text) // 100):
         raise _refuse(field, _("The text contains binary data."))

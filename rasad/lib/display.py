@@ -6,9 +6,13 @@ anything else that formats for a person, so that one preference governs every vi
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Final, Protocol
+
+from django.utils import translation
 
 from rasad.lib.jalali import Calendar
 
@@ -68,3 +72,22 @@ def preferences_of(person: HasDisplayPreferences | None, language: str) -> Displ
         calendar="gregorian" if person.calendar == "gregorian" else "jalali",
         persian_digits=bool(person.persian_digits) and language == "fa",
     )
+
+
+# How a generated text that is stored or sent is written: in Persian, the platform's language.
+PERSIAN: Final = DisplayPreferences(language="fa", calendar="jalali", persian_digits=True)
+
+
+@contextmanager
+def in_persian() -> Iterator[None]:
+    """Write a generated text that is stored or sent (a notification, a reminder, a crisis
+    timeline's entry, a case opened by Rasad) as every reader of it is shown it: Persian words,
+    Jalali dates and Persian digits, whoever's action (and preferences) caused it. A
+    ``translation.override("fa")`` alone gives the Persian words with the acting person's calendar
+    and digits («نسخه 1 ... مهلت 2026-12-06»), which session 22 found on the crisis timeline."""
+    token = activate(PERSIAN)
+    try:
+        with translation.override("fa"):
+            yield
+    finally:
+        reset(token)

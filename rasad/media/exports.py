@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from rasad.core.models import User
 from rasad.jobs.exports import ExportKind, Params, apply_filters, register_export
+from rasad.lib import formatting
 from rasad.lib.jalali import JalaliPeriod, local_date
 from rasad.lib.persian import to_latin_digits
 from rasad.lib.tabular import ExportColumn, date_columns, export_xlsx, write_csv
@@ -91,7 +92,7 @@ def _write(user: User, params: Params, file_format: str, target: IO[bytes]) -> i
         target,
         columns,
         rows,
-        title=str(_("Agencies' responsiveness, %(period)s") % {"period": period.label()}),
+        title=str(_("Agencies' responsiveness, %(period)s") % {"period": formatting.period(period)}),
     )
     return len(rows)
 

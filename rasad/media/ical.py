@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from icalendar import Event as CalendarEvent
 
 from rasad.lib import formatting, ical
+from rasad.lib.display import PERSIAN, in_persian
 from rasad.media.choices import Channel, PlanKind, PlanState
 from rasad.media.models import PlannedItem
-from rasad.training.texts import PERSIAN, in_persian
 
 CONTENT_TYPE = ical.CONTENT_TYPE
 PRODUCT = "-//Rasad//Media calendar//FA"

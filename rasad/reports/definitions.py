@@ -24,10 +24,10 @@ from django.utils.translation import gettext_lazy
 from rasad.core.access import ObjectNotFound
 from rasad.core.models import Organization, User
 from rasad.core.scope import scope_for_permission
-from rasad.lib import jalali
+from rasad.lib import formatting, jalali
 from rasad.lib.formatting import digits, unit_name
 from rasad.lib.jalali import JalaliPeriod
-from rasad.lib.persian import TextParseError, format_number, to_persian_digits
+from rasad.lib.persian import TextParseError, format_number
 from rasad.lib.tabular import Quantity, percent_cell, quantity_cell
 from rasad.reports.charts import bar_chart, line_chart
 
@@ -233,7 +233,8 @@ def build_indicators_monthly(user: User, params: dict[str, Any]) -> ReportData:
     alerts = _period_alerts(members, period)
     return ReportData(
         _("Monthly indicators report"),
-        _("%(organization)s — %(period)s") % {"organization": organization.name, "period": period.label()},
+        _("%(organization)s — %(period)s")
+        % {"organization": organization.name, "period": formatting.period(period)},
         now_text(),
         [
             _monthly_summary(members, period, len(indicators), counts, len(alerts)),
@@ -247,15 +248,15 @@ def build_indicators_monthly(user: User, params: dict[str, Any]) -> ReportData:
 def _figures_table(period: JalaliPeriod, year_ago: JalaliPeriod) -> Table:
     """The empty table of the month's figures, one row per indicator to come."""
     return Table(
-        _("Figures of %(period)s") % {"period": period.label()},
+        _("Figures of %(period)s") % {"period": formatting.period(period)},
         [
             _("Indicator"),
             _("Unit"),
-            period.label(),
-            period.previous().label(),
+            formatting.period(period),
+            formatting.period(period.previous()),
             _("Change from last month"),
-            year_ago.label(),
-            _("Target %(year)s") % {"year": to_persian_digits(str(period.year))},
+            formatting.period(year_ago),
+            _("Target %(year)s") % {"year": digits(period.year)},
             _("Status"),
         ],
         ["indicator", "unit", "value", "previous", "change_percent", "year_ago", "target", "status"],
@@ -350,12 +351,12 @@ class _MonthlyFigures:
         return Chart(
             f"{indicator.name} ({unit_name(indicator.unit)})",
             line_chart(
-                [to_persian_digits(f"{p.year}/{p.index:02d}") for p in months],
+                [digits(f"{p.year}/{p.index:02d}") for p in months],
                 self.series,
                 target=self.target.target if self.target else None,
             ),
             _("Twelve months to %(period)s; the dashed line is the target.")
-            % {"period": self.period.label()},
+            % {"period": formatting.period(self.period)},
         )
 
 
@@ -372,7 +373,7 @@ def _period_alerts(members: list[Organization], period: JalaliPeriod) -> list[An
 
 def _alerts_table(alerts: list[Any], period: JalaliPeriod) -> Table:
     alert_table = Table(
-        _("Alerts of %(period)s") % {"period": period.label()},
+        _("Alerts of %(period)s") % {"period": formatting.period(period)},
         [_("Organization"), _("Indicator"), _("Level"), _("Value"), _("Threshold"), _("Open")],
         ["organization", "indicator", "level", "value", "threshold", "open"],
         empty=_("No alert was raised in this period."),
@@ -462,7 +463,8 @@ def build_case_status(user: User, params: dict[str, Any]) -> ReportData:
     org_table = _open_cases_table(_("Open cases by organization"), _("Organization"), "organization", by_org)
     return ReportData(
         _("Case status report"),
-        _("%(organization)s — %(period)s") % {"organization": organization.name, "period": period.label()},
+        _("%(organization)s — %(period)s")
+        % {"organization": organization.name, "period": formatting.period(period)},
         now_text(),
         [
             Section(
@@ -559,7 +561,7 @@ def _open_cases_table(title: str, first: str, key: str, data: dict[str, list[int
 
 def _period_label(key: str) -> str:
     try:
-        return JalaliPeriod.parse(key).label()
+        return formatting.period(key)
     except (TextParseError, ValueError):
         return key
 

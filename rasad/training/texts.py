@@ -1,16 +1,13 @@
 """Generated texts about training events: notifications, e-mails and calendar entries.
 
 They are stored or sent, so they are written in Persian, the platform's language, with Jalali
-dates, Tehran times and Persian digits (``translation.override("fa")`` and the default display
-preferences), whatever the language of the person whose action caused them."""
+dates, Tehran times and Persian digits (``rasad.lib.display.in_persian``), whatever the language
+and preferences of the person whose action caused them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from rasad.lib import display, formatting
@@ -18,17 +15,8 @@ from rasad.lib.jalali import to_tehran
 from rasad.training.choices import EventKind
 from rasad.training.models import Course, Event, Requirement
 
-PERSIAN = display.DisplayPreferences(language="fa", calendar="jalali", persian_digits=True)
-
-
-@contextmanager
-def in_persian() -> Iterator[None]:
-    token = display.activate(PERSIAN)
-    try:
-        with translation.override("fa"):
-            yield
-    finally:
-        display.reset(token)
+PERSIAN = display.PERSIAN
+in_persian = display.in_persian
 
 
 def _clock(event_moment: datetime) -> str:

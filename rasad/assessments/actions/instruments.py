@@ -105,11 +105,14 @@ class BandValues:
 @dataclass
 class Written:
     """What a change wrote: the part in the version that was changed, and whether that version
-    was made by this change (because a cycle uses the one the person was looking at)."""
+    was made by this change (because a cycle uses the one the person was looking at).
+    ``changed`` is false when the values asked for are the ones it has: nothing was written (no
+    version, no audit event), and the page says nothing changed."""
 
     instrument: Instrument
     part: Any
     new_version: bool
+    changed: bool = True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -297,6 +300,17 @@ def _check_still_usable(instrument: Instrument) -> None:
 def do_update_instrument(instrument: Instrument, values: InstrumentValues, *, acting_user: User) -> Written:
     """Change the name, description, total or owner (the code and kind of a version stay)."""
     check_instrument_values(values)
+    _require_change(instrument, acting_user)
+    current = Instrument.objects.get(pk=instrument.pk)
+    asked = (
+        normalize_text(values.name)[:300],
+        normalize_text(values.name_en)[:300],
+        normalize_text(values.description),
+        Decimal(values.total_points),
+        values.owner.pk if values.owner is not None else None,
+    )
+    if asked == (current.name, current.name_en, current.description, current.total_points, current.owner_id):
+        return Written(current, current, new_version=False, changed=False)
     target, new_version = writable_version(instrument, acting_user)
     if values.owner != target.owner:
         require_over(acting_user, Instrument, "change", values.owner)
@@ -780,7 +794,15 @@ def do_set_bands(
 ) -> Written:
     """Replace the bands of a version (each from a lower bound, within the total); in the next
     version when a cycle uses this one, so a running cycle keeps the bands it started with.
-    ``source``: the file they were read from (its name and SHA-256), for the audit event."""
+    ``source``: the file they were read from (its name and SHA-256), for the audit event. The
+    bands it has already (none for none: the page posted empty) write nothing."""
+    _require_change(instrument, acting_user)
+    asked = sorted(
+        (normalize_text(b.name)[:120], normalize_text(b.name_en)[:120], Decimal(b.minimum)) for b in bands
+    )
+    if asked == sorted(Band.objects.filter(instrument=instrument).values_list("name", "name_en", "minimum")):
+        current = Instrument.objects.get(pk=instrument.pk)
+        return Written(current, current, new_version=False, changed=False)
     target, new_version = writable_version(instrument, acting_user)
     problems = band_problems(bands, Decimal(target.total_points))
     if problems:

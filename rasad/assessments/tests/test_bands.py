@@ -200,3 +200,38 @@ def test_the_other_province_may_not_change_or_see_a_drafts_bands(
         == 404
     )
     assert not imported.bands.exists()
+
+
+def test_an_empty_or_unchanged_bands_form_writes_nothing_and_says_so(
+    isfahan_coordinator: Any, imported: Instrument
+):
+    """Session 22: the page posted with no rows saved "no bands" with an audit event; an
+    unchanged form saved the same bands again. Both now write nothing and say nothing changed."""
+    client = signed_in_client(isfahan_coordinator)
+    url = f"/assessments/instruments/{imported.pk}/bands/"
+    with assert_nothing_changed("assessments.band", "assessments.instrument"):
+        response = client.post(url, {}, follow=True)
+    assert "هیچ تغییری داده نشد" in response.content.decode()
+    client.post(url, {"name_0": "یک ستاره", "name_en_0": "One star", "minimum_0": "40"})
+    assert _bands(imported) == [("یک ستاره", "One star", 40)]
+    with assert_nothing_changed("assessments.band", "assessments.instrument"):
+        response = client.post(
+            url, {"name_0": "یک ستاره", "name_en_0": "One star", "minimum_0": "۴۰"}, follow=True
+        )
+    assert "هیچ تغییری داده نشد" in response.content.decode()
+
+
+def test_an_unchanged_instrument_form_writes_nothing_not_even_a_version(cast: Cast, civil: Any):
+    """A version a cycle uses is copied to a draft when it changes: an unchanged form copied it
+    too (and audited an empty change)."""
+    instrument = starter("PD-INFRA")
+    make_cycle(cast.national, user=civil, instrument=instrument)
+    client = signed_in_client(cast.root)
+    page = client.get(f"/assessments/instruments/{instrument.pk}/edit/")
+    form = page.context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data = {key: "" if value is None else value for key, value in data.items()}
+    with assert_nothing_changed("assessments.instrument", "assessments.band", "assessments.section"):
+        response = client.post(f"/assessments/instruments/{instrument.pk}/edit/", data, follow=True)
+    assert "هیچ تغییری داده نشد" in response.content.decode(), response.content.decode()[:3000]
+    assert Instrument.objects.filter(code=instrument.code).count() == 1

@@ -16,6 +16,7 @@ from rasad.cases.models import (
     CaseEvent,
 )
 from rasad.core.models import User
+from rasad.lib import formatting
 from rasad.lib.events import send_event_on_commit
 
 REFERENCE_PREFIX = {
@@ -85,4 +86,4 @@ def _stale_message(case: Case) -> str:
     return _(
         "Someone else changed this case meanwhile (it is now at version %(version)s). "
         "Reload it and try again."
-    ) % {"version": case.version}
+    ) % {"version": formatting.number(case.version)}

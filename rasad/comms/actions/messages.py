@@ -99,13 +99,16 @@ def check_draft(draft: Draft) -> None:
         add("recipients", _("At most 64 centres can be written to at once."))
     maximum = limits().max_attachment_bytes
     if len(draft.attachments) > limits().max_attachments:
-        add("attachments", _("At most %(count)d attachments.") % {"count": limits().max_attachments})
+        add(
+            "attachments",
+            _("At most %(count)s attachments.") % {"count": formatting.number(limits().max_attachments)},
+        )
     for attachment in draft.attachments:
         if len(attachment.data) > maximum:
             add(
                 "attachments",
-                _("“%(name)s” is larger than %(size)d MB.")
-                % {"name": attachment.name, "size": maximum // 1024 // 1024},
+                _("“%(name)s” is larger than %(size)s MB.")
+                % {"name": attachment.name, "size": formatting.megabytes(maximum)},
             )
     if draft.thread is not None and draft.thread.centre_id != draft.sender.pk:
         add("thread", _("This thread is not in the sending centre's mailbox."))

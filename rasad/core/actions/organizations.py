@@ -25,7 +25,7 @@ from rasad.core.audit_log import changes, create_chain_heads
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import County, Organization, OrganizationParentHistory, Province, User
 from rasad.core.scope import clear_scope_cache
-from rasad.lib import geo
+from rasad.lib import formatting, geo
 from rasad.lib.events import send_event_on_commit
 from rasad.lib.persian import normalize_text, search_key
 
@@ -292,7 +292,8 @@ def check_close_organization(organization: Organization, closed_on: date | None)
     open_children = Organization.objects.filter(parent=organization, closed_on__isnull=True).count()
     if open_children:
         errors.setdefault("closed_on", []).append(
-            _("Close its %(count)s active sub-organizations first.") % {"count": open_children}
+            _("Close its %(count)s active sub-organizations first.")
+            % {"count": formatting.number(open_children)}
         )
     if errors:
         raise ValidationError(errors)
@@ -337,7 +338,12 @@ def do_import_organizations(
         if row.parent_code_in_batch is not None:
             if row.parent_code_in_batch not in created:
                 raise ValidationError(
-                    {"parent": [_("Row %(index)s comes before its parent.") % {"index": index + 1}]}
+                    {
+                        "parent": [
+                            _("Row %(index)s comes before its parent.")
+                            % {"index": formatting.number(index + 1)}
+                        ]
+                    }
                 )
             values = replace(values, parent=created[row.parent_code_in_batch])
         try:

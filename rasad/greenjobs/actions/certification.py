@@ -12,7 +12,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rasad.core.access import require_scope
@@ -21,7 +21,7 @@ from rasad.greenjobs.actions.common import push
 from rasad.greenjobs.audit import GreenAuditEvent, audit
 from rasad.greenjobs.choices import CertificateStatus
 from rasad.greenjobs.models import Business, Certificate
-from rasad.lib import formatting
+from rasad.lib import display, formatting
 from rasad.lib.actions import Errors, text
 from rasad.lib.jalali import from_jalali, jalali_month_length, local_date, to_jalali
 
@@ -248,7 +248,7 @@ def do_notify_expiry(certificate: Certificate, *, today: date) -> bool:
         return False
     if not claim_effect(f"greenjobs-certificate-expiry:{locked.pk}"):
         return False
-    with translation.override("fa"):
+    with display.in_persian():
         message = _(
             "The green certificate %(number)s of %(business)s expires on %(day)s. Ask the environment "
             "office to renew it."

@@ -12,7 +12,6 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Min, QuerySet
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from rasad.core.access import require_scope
@@ -23,7 +22,7 @@ from rasad.greenjobs.audit import GreenAuditEvent, audit
 from rasad.greenjobs.choices import Milestone, ReminderKind, Stage
 from rasad.greenjobs.models import Application, OutcomeReminder, OutcomeReport
 from rasad.greenjobs.savings import record_savings
-from rasad.lib import formatting
+from rasad.lib import display, formatting
 from rasad.lib.actions import Errors, text
 from rasad.lib.site import absolute_url
 
@@ -213,12 +212,12 @@ def _reminder_kind(due: date, today: date) -> str | None:
 
 def _reminder_message(application: Application, milestone: str, due: date, kind: str) -> str:
     """The reminder's text, in Persian: the outcome report is due on a day, or is overdue."""
-    values = {
-        "milestone": Milestone(milestone).label,
-        "number": formatting.digits(application.number),
-        "day": formatting.date_text(due, style="long"),
-    }
-    with translation.override("fa"):
+    with display.in_persian():
+        values = {
+            "milestone": Milestone(milestone).label,
+            "number": formatting.digits(application.number),
+            "day": formatting.date_text(due, style="long"),
+        }
         if kind == ReminderKind.OVERDUE:
             return (
                 _(

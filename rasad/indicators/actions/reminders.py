@@ -12,7 +12,6 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from rasad.core.models import Organization, User
@@ -20,7 +19,7 @@ from rasad.indicators.audit import IndicatorAuditEvent, audit_object
 from rasad.indicators.choices import ReminderKind
 from rasad.indicators.deadlines import OwedReport, owed_reports
 from rasad.indicators.models import Indicator, Observation, ReportReminder
-from rasad.lib import formatting
+from rasad.lib import display, formatting
 from rasad.lib.site import absolute_url
 
 # A report is announced this many days before its due day (the home queue shows it all along).
@@ -63,7 +62,7 @@ def _indicator_names(ids: frozenset[int]) -> str:
 
 def _reminder_message(organization: Organization, report: OwedReport, kind: str) -> str:
     """The reminder's text, in Persian: the report is due on a day, or was due and is overdue."""
-    with translation.override("fa"):
+    with display.in_persian():
         values = {
             "organization": organization.name,
             "period": formatting.period(report.period),

@@ -88,7 +88,7 @@ from rasad.indicators.models import (
     ObservationBatch,
     Target,
 )
-from rasad.lib import prepared
+from rasad.lib import formatting, prepared
 from rasad.lib.events import send_event_on_commit
 from rasad.lib.jalali import JalaliPeriod, today_in_tehran
 from rasad.lib.persian import normalize_text
@@ -525,7 +525,7 @@ def _period_errors(
                 r.row,
                 "period",
                 _("Duplicate of row %(row)s (same organization, indicator and period).")
-                % {"row": duplicate_of},
+                % {"row": formatting.number(duplicate_of)},
             )
         )
     if (r.organization.id, r.period.key) in locked:

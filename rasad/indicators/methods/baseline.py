@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +32,8 @@ import numpy.typing as npt
 from django.utils.translation import gettext_lazy as _
 from scipy import stats  # type: ignore[import-untyped, unused-ignore]
 from statsmodels.regression.linear_model import OLS
+
+from rasad.lib import formatting
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
@@ -87,40 +90,75 @@ class GateCode(StrEnum):
 # GateFailure.params, so that building a finding never needs Django settings.
 _MESSAGES: dict[GateCode, _StrPromise] = {
     GateCode.TOO_FEW_POINTS: _(
-        "The baseline has %(points)d data points; at least %(required)d are required."
+        "The baseline has %(points)s data points; at least %(required)s are required."
     ),
     GateCode.RANK_DEFICIENT: _(
         "The relevant variables are constant or perfectly collinear, so their effects cannot be separated."
     ),
     GateCode.CONSTANT_ENERGY: _("Baseline energy does not vary, so no variable can explain it."),
     GateCode.NON_POSITIVE_MEAN: _("Mean baseline energy is zero or negative, so CV(RMSE) is undefined."),
-    GateCode.F_TEST: _("The F-test p-value of the model (%(p_value).3g) is not below %(limit)s."),
-    GateCode.VARIABLE_P: _("The p-value of “%(variable)s” (%(p_value).3g) is not below %(limit)s."),
+    GateCode.F_TEST: _("The F-test p-value of the model (%(p_value)s) is not below %(limit)s."),
+    GateCode.VARIABLE_P: _("The p-value of “%(variable)s” (%(p_value)s) is not below %(limit)s."),
     GateCode.NO_STRONG_VARIABLE: _("No relevant variable has a p-value below %(limit)s."),
-    GateCode.R_SQUARED: _("R² is %(r_squared).3f, below the minimum of %(limit)s."),
-    GateCode.CV_RMSE: _("CV(RMSE) is %(cv_rmse_percent).2f%%, above %(limit_percent)s%%."),
+    GateCode.R_SQUARED: _("R² is %(r_squared)s, below the minimum of %(limit)s."),
+    GateCode.CV_RMSE: _("CV(RMSE) is %(cv_rmse_percent)s%%, above %(limit_percent)s%%."),
     GateCode.DURBIN_WATSON: _(
-        "The Durbin–Watson statistic (%(durbin_watson).2f) is outside [%(low)s, %(high)s]; "
+        "The Durbin–Watson statistic (%(durbin_watson)s) is outside [%(low)s, %(high)s]; "
         "the residuals may be autocorrelated."
     ),
     GateCode.VIF: _(
-        "The variance inflation factor of “%(variable)s” (%(vif).2f) is above %(limit)s; "
+        "The variance inflation factor of “%(variable)s” (%(vif)s) is above %(limit)s; "
         "it is collinear with the other variables."
     ),
     GateCode.REPORTING_RANGE: _(
-        "The reporting-period mean of “%(variable)s” (%(mean).6g) is outside the baseline range "
-        "[%(minimum).6g, %(maximum).6g] and outside the baseline mean ± %(sd_multiplier)s SD "
-        "[%(sd_low).6g, %(sd_high).6g]."
+        "The reporting-period mean of “%(variable)s” (%(mean)s) is outside the baseline range "
+        "[%(minimum)s, %(maximum)s] and outside the baseline mean ± %(sd_multiplier)s SD "
+        "[%(sd_low)s, %(sd_high)s]."
     ),
     GateCode.FSU: _(
-        "The savings uncertainty is %(fsu_percent).1f%% of the savings at %(confidence_percent)s%% "
+        "The savings uncertainty is %(fsu_percent)s%% of the savings at %(confidence_percent)s%% "
         "confidence, not below %(limit_percent)s%%."
     ),
     GateCode.SAVINGS_WITHIN_UNCERTAINTY: _(
-        "The savings uncertainty is %(fsu_percent).1f%% of the savings at %(confidence_percent)s%% "
+        "The savings uncertainty is %(fsu_percent)s%% of the savings at %(confidence_percent)s%% "
         "confidence: the savings cannot be told apart from zero."
     ),
 }
+
+
+# How a message shows the numbers it quotes: this many places ("f") or significant digits ("g");
+# any other number as it is. Written in the reader's digits when the message is read.
+_SHOWN: dict[str, tuple[str, int]] = {
+    "p_value": ("g", 3),
+    "r_squared": ("f", 3),
+    "cv_rmse_percent": ("f", 2),
+    "durbin_watson": ("f", 2),
+    "vif": ("f", 2),
+    "mean": ("g", 6),
+    "minimum": ("g", 6),
+    "maximum": ("g", 6),
+    "sd_low": ("g", 6),
+    "sd_high": ("g", 6),
+    "fsu_percent": ("f", 1),
+}
+
+
+def _shown(key: str, value: str | int | float) -> str:
+    """A parameter of a message as the reader reads it: «۰٫۴۵۲» for an R² of 0.4517, «∞» for an
+    unbounded uncertainty; a name (a variable's) as it is."""
+    if isinstance(value, str):
+        return formatting.number(value) if key.endswith("_percent") else value
+    if not math.isfinite(value):
+        return "∞" if value > 0 else "−∞"
+    kind, places = _SHOWN.get(key, ("", 0))
+    if kind == "f":
+        return formatting.number(value, decimals=places)
+    if kind == "g":
+        significant = Decimal(f"{value:.{places}g}")
+        if significant == significant.to_integral_value():
+            significant = significant.quantize(Decimal(1))
+        return formatting.number(significant)
+    return formatting.number(value)
 
 
 @dataclass(frozen=True)
@@ -133,8 +171,9 @@ class GateFailure:
 
     @property
     def message(self) -> str:
-        """The translated message in the active language (needs Django to be set up)."""
-        return str(_MESSAGES[self.code]) % dict(self.params)
+        """The translated message in the active language (needs Django to be set up), its numbers
+        in the reader's digits."""
+        return str(_MESSAGES[self.code]) % {key: _shown(key, value) for key, value in self.params.items()}
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -47,6 +47,8 @@ import numpy as np
 import numpy.typing as npt
 from django.utils.translation import gettext_lazy as _
 
+from rasad.lib import formatting
+
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
 
@@ -75,9 +77,9 @@ class EntityStatus(StrEnum):
 
 
 _STATUS_MESSAGES: dict[EntityStatus, _StrPromise] = {
-    EntityStatus.RANKED: _("Ranked among %(peer_count)d comparable peers."),
+    EntityStatus.RANKED: _("Ranked among %(peer_count)s comparable peers."),
     EntityStatus.TOO_FEW_PEERS: _(
-        "The peer group has %(peer_count)d comparable members; at least %(minimum_peers)d are needed "
+        "The peer group has %(peer_count)s comparable members; at least %(minimum_peers)s are needed "
         "before a percentile or rank is published."
     ),
     EntityStatus.INCOMPLETE_DATA: _("Not scored: no valid value for %(missing)s."),
@@ -232,10 +234,10 @@ class EntityScore:
     @property
     def status_message(self) -> str:
         """Translated explanation of the status (needs Django to be set up)."""
-        params: dict[str, str | int] = {
-            "peer_count": self.peer_count,
-            "minimum_peers": self.minimum_peers,
-            "missing": ", ".join(self.missing_criteria),
+        params: dict[str, str] = {
+            "peer_count": formatting.number(self.peer_count),
+            "minimum_peers": formatting.number(self.minimum_peers),
+            "missing": formatting.join(self.missing_criteria),
         }
         return str(_STATUS_MESSAGES[self.status]) % params
 

@@ -19,6 +19,7 @@ from rasad.indicators.methods.baseline import (
     BaselineThresholds,
     DataFrequency,
     GateCode,
+    GateFailure,
     Grade,
     Severity,
     avoided_energy,
@@ -34,6 +35,7 @@ from rasad.indicators.methods.baseline import (
     senpi,
     uncertainty_alpha,
 )
+from rasad.lib import display
 
 # METHODS §1.9, baseline year.
 BASELINE_ORE_KT = [210, 195, 230, 240, 225, 250, 260, 245, 235, 220, 200, 215]
@@ -492,8 +494,54 @@ def test_report_to_dict_is_strict_json_with_stable_keys():
 
 def test_gate_failure_message_is_translated_text_with_its_numbers():
     result = fit_baseline(BASELINE_MWH[:11], {"ore_kt": BASELINE_ORE_KT[:11]})
-    with translation.override("en"):
-        failure = result.to_dict()["reasons"][0]
+    token = display.activate(display.DisplayPreferences(language="en", persian_digits=False))
+    try:
+        with translation.override("en"):
+            failure = result.to_dict()["reasons"][0]
+    finally:
+        display.reset(token)
     assert failure["code"] == "too_few_points"
     assert failure["severity"] == "not_valid"
     assert failure["message"] == "The baseline has 11 data points; at least 12 are required."
+    # A Persian reader reads the numbers in Persian digits (session 22: they were %d placeholders,
+    # which take no formatted number).
+    with translation.override("fa"):
+        assert result.reasons[0].message == "خط مبنا ۱۱ داده دارد؛ دست‌کم ۱۲ داده لازم است."
+
+
+@pytest.mark.parametrize(
+    ("code", "params", "persian", "english"),
+    [
+        (
+            GateCode.R_SQUARED,
+            {"r_squared": 0.45172, "limit": 0.5},
+            "R² برابر ۰٫۴۵۲ است، کمتر از حداقل ۰٫۵.",
+            "R² is 0.452, below the minimum of 0.5.",
+        ),
+        (
+            GateCode.VARIABLE_P,
+            {"variable": "hdd18", "p_value": 0.045678, "limit": 0.2},
+            "مقدار p متغیر «hdd18» (۰٫۰۴۵۷) کمتر از ۰٫۲ نیست.",
+            "The p-value of “hdd18” (0.0457) is not below 0.2.",
+        ),
+        (
+            GateCode.SAVINGS_WITHIN_UNCERTAINTY,
+            {"fsu_percent": math.inf, "confidence_percent": "67.5"},
+            "عدم‌قطعیت صرفه‌جویی در سطح اطمینان ۶۷٫۵٪ برابر ∞٪ صرفه‌جویی است: "
+            "صرفه‌جویی را نمی‌توان از صفر تشخیص داد.",
+            "The savings uncertainty is ∞% of the savings at 67.5% confidence: "
+            "the savings cannot be told apart from zero.",
+        ),
+    ],
+)
+def test_a_gate_message_shows_its_numbers_in_the_readers_digits(code, params, persian, english):
+    """Places as before (R² three, a p-value three significant digits); a variable's name as it is."""
+    failure = GateFailure(code, Severity.CAUTION, params)
+    with translation.override("fa"):
+        assert failure.message == persian
+    token = display.activate(display.DisplayPreferences(language="en", persian_digits=False))
+    try:
+        with translation.override("en"):
+            assert failure.message == english
+    finally:
+        display.reset(token)

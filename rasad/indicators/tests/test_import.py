@@ -63,7 +63,7 @@ def test_bad_rows_are_reported_and_nothing_is_applied(assigned: Cast):
     assert "cannot be converted" in messages[3]
     assert "future" in messages[4]
     assert "not a number" in messages[5]
-    assert "Duplicate of row 2" in messages[6]
+    assert "Duplicate of row ۲" in messages[6]  # English words, the reader's (Persian) digits
     assert "NO_SUCH" in messages[7]
     assert "KER-P1" in messages[8]
     assert outcome.applied is None

@@ -24,6 +24,7 @@ from rasad.indicators.methods.ranking import (
     percentile_scores,
     score_peer_group,
 )
+from rasad.lib import display
 
 SMALL_GROUP = RankingSettings(minimum_peers=2)
 
@@ -276,8 +277,12 @@ def test_uncertain_close_values_widen_the_rank_interval_and_are_reproducible():
 
 def test_scorecard_to_dict_is_json_and_reproducible():
     card = score_peer_group(four_plants(), criteria(), settings=SMALL_GROUP)
-    with translation.override("en"):
-        data = json.loads(json.dumps(card.to_dict(), allow_nan=False))
+    token = display.activate(display.DisplayPreferences(language="en", persian_digits=False))
+    try:
+        with translation.override("en"):
+            data = json.loads(json.dumps(card.to_dict(), allow_nan=False))
+    finally:
+        display.reset(token)
     assert set(data) == {
         "peer_group",
         "status",
@@ -310,9 +315,17 @@ def test_scorecard_to_dict_is_json_and_reproducible():
 
 def test_too_few_peers_message_names_the_counts():
     card = score_peer_group(four_plants(), criteria())
-    with translation.override("en"):
-        message = card.entities[0].status_message
+    token = display.activate(display.DisplayPreferences(language="en", persian_digits=False))
+    try:
+        with translation.override("en"):
+            message = card.entities[0].status_message
+    finally:
+        display.reset(token)
     assert message == (
         "The peer group has 4 comparable members; at least 8 are needed before a percentile or rank "
         "is published."
     )
+    with translation.override("fa"):
+        assert card.entities[0].status_message == (
+            "گروه همتا ۴ عضو هم‌سنج دارد؛ پیش از انتشار صدک یا رتبه دست‌کم ۸ عضو لازم است."
+        )

@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from rasad.jobs.models import ExportFile, ExportStatus
+from rasad.lib import formatting
 
 # At most this many filters, each with at most this many values (the list pages have a handful).
 MAX_FILTERS = 50
@@ -106,8 +107,8 @@ class ExportRequestSerializer(serializers.Serializer[Any]):
     def validate_filters(self, value: dict[str, list[str]]) -> dict[str, list[str]]:
         if len(value) > MAX_FILTERS or any(len(values) > MAX_VALUES for values in value.values()):
             raise serializers.ValidationError(
-                _("At most %(filters)d filters with at most %(values)d values each.")
-                % {"filters": MAX_FILTERS, "values": MAX_VALUES}
+                _("At most %(filters)s filters with at most %(values)s values each.")
+                % {"filters": formatting.number(MAX_FILTERS), "values": formatting.number(MAX_VALUES)}
             )
         return value
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from rasad.core.access import require_in_scope, require_scope
 from rasad.core.models import Organization, User
+from rasad.lib import formatting
 from rasad.lib.actions import Errors, text
 from rasad.live.actions.common import check_field_post, push
 from rasad.live.audit import LiveAuditEvent, audit_live
@@ -56,7 +57,7 @@ def _check(values: DeviceValues, errors: Errors, instance: Device | None) -> Non
         errors.add(
             "heartbeat_interval",
             _("The heartbeat interval is a whole number of seconds from %(low)s to %(high)s.")
-            % {"low": MIN_INTERVAL, "high": MAX_INTERVAL},
+            % {"low": formatting.number(MIN_INTERVAL), "high": formatting.number(MAX_INTERVAL)},
         )
 
 

@@ -12,10 +12,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from rasad.core.access import refusal, require_scope
 from rasad.core.models import City, Organization, User
+from rasad.lib import display
 from rasad.lib.actions import Errors, text
 from rasad.lib.persian import search_key
 from rasad.media.actions.common import push
@@ -105,7 +105,7 @@ def do_open_crisis(values: CrisisValues, *, acting_user: User | None, now: datet
         search_text=search_key(f"{title} {values.description}"),
     )
     crisis.places.set(values.places)
-    with override("fa"):
+    with display.in_persian():
         opened = _("The crisis room was opened: %(title)s (severity: %(severity)s).") % {
             "title": title,
             "severity": crisis.get_severity_display(),
@@ -190,7 +190,7 @@ def do_close_crisis(
     locked.closed_by = acting_user
     locked.closing_summary = cleaned
     locked.save(update_fields=["state", "closed_at", "closed_by", "closing_summary", "last_updated"])
-    with override("fa"):
+    with display.in_persian():
         closed = _("The crisis room was closed.")
     record_on_timeline(
         locked, EntryKind.EVENT, closed, organization=locked.organization, moment=moment, author=acting_user
@@ -258,7 +258,7 @@ def do_log_rumour(values: RumourValues, *, acting_user: User | None, now: dateti
         search_text=search_key(f"{claim} {seen}"),
     )
     if rumour.crisis is not None:
-        with override("fa"):
+        with display.in_persian():
             logged = _("Rumour logged: %(claim)s (seen on %(where)s).") % {
                 "claim": claim[:300],
                 "where": seen,
@@ -344,7 +344,7 @@ def do_answer_rumour(
     locked.save(update_fields=["state", "response", "answered_at", "answered_by", "last_updated"])
     by = locked.agency or locked.organization
     if locked.crisis is not None:
-        with override("fa"):
+        with display.in_persian():
             answered = _("%(by)s answered the rumour “%(claim)s”: %(response)s") % {
                 "by": by.name,
                 "claim": locked.claim[:200],

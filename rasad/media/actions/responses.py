@@ -16,11 +16,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from rasad.cases.actions import ALLOWED_ATTACHMENTS, check_attachment
 from rasad.core.access import require_scope
 from rasad.core.models import User
+from rasad.lib import display
 from rasad.lib.actions import Errors, text
 from rasad.media.actions.common import push
 from rasad.media.actions.crisis import record_on_timeline
@@ -84,7 +84,7 @@ def do_acknowledge(
         new={"state": locked.state, "acknowledged_at": locked.acknowledged_at.isoformat()},
     )
     if locked.statement.crisis_id is not None:
-        with override("fa"):
+        with display.in_persian():
             message = _("%(agency)s acknowledged “%(title)s”.") % {
                 "agency": locked.agency.name,
                 "title": locked.statement.title,
@@ -245,7 +245,7 @@ def _attach_evidence(recipient: Recipient, evidence: tuple[str, bytes]) -> str:
 
 def _response_message(recipient: Recipient, reason: str) -> str:
     """The response, in Persian, for the crisis timeline."""
-    with override("fa"):
+    with display.in_persian():
         if recipient.state == ResponseOutcome.PUBLISHED:
             message = _("%(agency)s published “%(title)s” (%(channel)s).") % {
                 "agency": recipient.agency.name,

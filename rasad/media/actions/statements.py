@@ -17,14 +17,14 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, override
+from django.utils.translation import gettext_lazy, ngettext
 
 from rasad.cases.actions import ALLOWED_ATTACHMENTS, check_attachment
 from rasad.cases.calendar import current_calendar
 from rasad.cases.sla import add_working_time
 from rasad.core.access import require_scope
 from rasad.core.models import Organization, User
-from rasad.lib import formatting
+from rasad.lib import display, formatting
 from rasad.lib.actions import Errors, text
 from rasad.lib.jalali import local_date
 from rasad.lib.persian import search_key
@@ -463,7 +463,7 @@ def _record_issue_on_timeline(
 ) -> None:
     """The issue, in Persian, on the timeline of the statement's crisis."""
     assert statement.crisis is not None
-    with override("fa"):
+    with display.in_persian():
         issued = ngettext(
             "“%(title)s” (version %(version)s) was issued to %(count)s agency; respond by %(due)s.",
             "“%(title)s” (version %(version)s) was issued to %(count)s agencies; respond by %(due)s.",

@@ -230,7 +230,7 @@ def do_update_programme(programme: Programme, changes: dict[str, Any], *, acting
                         "Someone else changed this programme meanwhile (it is now at version "
                         "%(version)s). Reload it and try again."
                     )
-                    % {"version": locked.version}
+                    % {"version": number(locked.version)}
                 ]
             }
         )

@@ -20,15 +20,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from rasad.cases.actions import CaseValues, do_answer_case, do_open_case
 from rasad.cases.choices import OPEN_STATUSES, CaseKind, Priority
 from rasad.core.access import refusal
 from rasad.core.models import User
 from rasad.jobs.engine import claim_effect
+from rasad.lib import display, formatting
 from rasad.lib.actions import Errors, text
-from rasad.lib.jalali import JalaliPeriod, format_date, local_date
+from rasad.lib.jalali import JalaliPeriod, local_date
 from rasad.programs.actions.common import lock, push
 from rasad.programs.audit import audit_report_submitted, audit_reports_requested
 from rasad.programs.choices import ProgrammeStatus, ReportState
@@ -88,7 +88,7 @@ def do_request_status_reports(
         report = StatusReport.objects.create(
             programme=locked, action_item=item, period_key=season.key, due_on=due
         )
-        with override("fa"):
+        with display.in_persian():
             title = _("Quarterly status report, %(season)s: %(item)s") % {
                 "season": season.label(),
                 "item": item.case.title,
@@ -101,7 +101,7 @@ def do_request_status_reports(
                 "item": item.case.title,
                 "reference": item.case.reference,
                 "season": season.label(),
-                "due": format_date(due, calendar="jalali", persian_digits=True, style="long"),
+                "due": formatting.date_text(due, style="long"),
             }
         case = do_open_case(
             CaseValues(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from rasad.core.access import require_scope
 from rasad.core.models import Membership, Organization, User
+from rasad.lib import formatting
 from rasad.lib.actions import Errors, text
 from rasad.lib.jalali import local_date
 from rasad.lib.persian import search_key
@@ -175,7 +176,8 @@ def check_event(values: EventValues, *, instance: Event | None) -> None:
         if values.capacity < taken:
             errors.add(
                 "capacity",
-                _("%(taken)s people already hold a place; the capacity cannot be less.") % {"taken": taken},
+                _("%(taken)s people already hold a place; the capacity cannot be less.")
+                % {"taken": formatting.number(taken)},
             )
     if (values.latitude is None) != (values.longitude is None):
         errors.add("latitude", _("Give both latitude and longitude, or neither."))
