@@ -52,6 +52,24 @@ def _form_strings(
             yield key, str(getattr(upload, "name", "") or "")
 
 
+def not_json(error: RecursionError | ValueError, encoding: str = "utf-8") -> str:
+    """Why a body could not be read as JSON (``json.loads``'s error), in the reader's language: the
+    JSON parser's and the agents' endpoint's (``rasad.live.api.agents``) message. Python's words
+    are English («Expecting value: line 1 column 10 (char 9)»): the place is said in the reader's
+    words and digits (``rasad.lib.formatting``)."""
+    if isinstance(error, RecursionError):
+        return str(_("The JSON document is nested too deeply."))
+    if isinstance(error, UnicodeDecodeError):
+        return str(_("The body is not %(encoding)s text.") % {"encoding": encoding.upper()})
+    if isinstance(error, json.JSONDecodeError):
+        return str(
+            _("The body is not valid JSON (line %(line)s, column %(column)s).")
+            % {"line": formatting.number(error.lineno), "column": formatting.number(error.colno)}
+        )
+    # A constant strict JSON refuses (NaN, Infinity).
+    return str(_("The body is not valid JSON: NaN and Infinity are not numbers."))
+
+
 class JSONParser(parsers.JSONParser):
     def parse(
         self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None
@@ -64,24 +82,8 @@ class JSONParser(parsers.JSONParser):
         try:
             text = codecs.decode(raw, encoding)
             data = json.loads(text, parse_constant=strict_constant if api_settings.STRICT_JSON else None)
-        except RecursionError:
-            raise exceptions.ParseError(_("The JSON document is nested too deeply.")) from None
-        except UnicodeDecodeError:
-            raise exceptions.ParseError(
-                _("The body is not %(encoding)s text.") % {"encoding": encoding.upper()}
-            ) from None
-        except json.JSONDecodeError as error:
-            # Python's words are English («Expecting value»): the place says where, in the reader's
-            # digits.
-            raise exceptions.ParseError(
-                _("The body is not valid JSON (line %(line)s, column %(column)s).")
-                % {"line": formatting.number(error.lineno), "column": formatting.number(error.colno)}
-            ) from None
-        except ValueError:
-            # A constant strict JSON refuses (NaN, Infinity).
-            raise exceptions.ParseError(
-                _("The body is not valid JSON: NaN and Infinity are not numbers.")
-            ) from None
+        except (RecursionError, ValueError) as error:
+            raise exceptions.ParseError(not_json(error, encoding)) from None
         if boundary.depth_of(data) > MAX_JSON_DEPTH:
             raise exceptions.ParseError(
                 _("The JSON document is nested too deeply (at most %(depth)s levels).")

@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from rasad.core.audit_log import send_many
 from rasad.lib import boundary
 from rasad.lib.actions import text
-from rasad.lib.prepared import Many, PreparedQuery, pipelined, send
+from rasad.lib.prepared import Many, PreparedQuery, array_literal, pipelined, send
 from rasad.live.actions.common import push
 from rasad.live.actions.credentials import forget_agent
 from rasad.live.actions.incidents import do_check_outage, do_raise_device_incident
@@ -843,8 +843,7 @@ def _insert(rows: list[Heartbeat] | list[DeviceEvent]) -> Callable[[], None]:
     # attributes, and each read through the proxy looked the connection up again (asgiref's
     # ``Local``: some 180 lookups a group of eight, a few per cent of its write's CPU).
     database = connections[DEFAULT_DB_ALIAS]
-    columns = [[f.get_db_prep_save(getattr(row, f.attname), database) for row in rows] for f in fields]
-    returned = send(sql, columns)
+    returned = send(sql, [_array(rows, f, database) for f in fields])
 
     def done() -> None:
         answered = returned()
@@ -861,6 +860,26 @@ def _insert(rows: list[Heartbeat] | list[DeviceEvent]) -> Callable[[], None]:
 
 def _nothing() -> None:
     pass
+
+
+# The fields whose column is sent as an array's text form when every value is an integer or a
+# text (``rasad.lib.prepared.array_literal``): psycopg's own dumping of a list looks up each
+# element's type and the list's dumper, some 36 lists a group (``bench.profile_live``: a sixth of
+# a group's write under cProfile; docs/development/benchmarks.md, "Session 22").
+_INTEGERS = frozenset({"ForeignKey", "BigIntegerField", "IntegerField", "PositiveIntegerField"})
+_TEXTS = frozenset({"CharField", "TextField"})
+
+
+def _array(rows: list[Any], field: Field[Any, Any], database: Any) -> Any:
+    """``field``'s values of ``rows``, prepared as the ORM prepares them, as one array parameter
+    (the statement casts it to the column's array type)."""
+    values = [field.get_db_prep_save(getattr(row, field.attname), database) for row in rows]
+    kind = field.get_internal_type()
+    if kind in _INTEGERS:
+        return array_literal(values, int)
+    if kind in _TEXTS:
+        return array_literal(values, str)
+    return values
 
 
 _INSERTS: dict[type[Model], tuple[str, list[Field[Any, Any]]]] = {}
@@ -919,17 +938,10 @@ def _save_devices(devices: list[Device]) -> Callable[[], None]:
     table = quote(Device._meta.db_table)
     if connection.vendor == "postgresql":
         # A column of values is one array: the same statement for every group, run prepared.
-        arrays = ", ".join(f"%s::{f.cast_db_type(connection)}[]" for f in fields)
-        names = ", ".join(f"column{n}" for n in range(2, len(fields) + 2))
-        assignments = ", ".join(f"{quote(str(f.column))} = v.column{n}" for n, f in enumerate(fields, 2))
-        sql = (
-            f"UPDATE {table} SET {assignments} FROM unnest(%s::bigint[], {arrays}) "  # noqa: S608
-            f"AS v(column1, {names}) WHERE {table}.{quote('id')} = v.column1 RETURNING 1"
-        )
         database = connections[DEFAULT_DB_ALIAS]  # not the proxy (``_insert`` says why)
-        columns = [[device.pk for device in devices]]
-        columns += [[f.get_db_prep_save(getattr(d, f.attname), database) for d in devices] for f in fields]
-        updated = send(sql, columns)
+        columns = [array_literal([device.pk for device in devices], int)]
+        columns += [_array(devices, f, database) for f in fields]
+        updated = send(_update_statement(fields), columns)
 
         def done() -> None:
             updated()
@@ -950,6 +962,26 @@ def _save_devices(devices: list[Device]) -> Callable[[], None]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
     return _nothing
+
+
+_UPDATES: list[str] = []
+
+
+def _update_statement(fields: list[Field[Any, Any]]) -> str:
+    """The SQL of ``_save_devices`` on PostgreSQL for ``DEVICE_FIELDS`` (``fields``), made once
+    per process: each column's type asked of its field (``cast_db_type``) every group was a tenth
+    of a single batch's write under cProfile (docs/development/benchmarks.md, "Session 22")."""
+    if not _UPDATES:
+        quote = connection.ops.quote_name
+        table = quote(Device._meta.db_table)
+        arrays = ", ".join(f"%s::{f.cast_db_type(connection)}[]" for f in fields)
+        names = ", ".join(f"column{n}" for n in range(2, len(fields) + 2))
+        assignments = ", ".join(f"{quote(str(f.column))} = v.column{n}" for n, f in enumerate(fields, 2))
+        _UPDATES.append(
+            f"UPDATE {table} SET {assignments} FROM unnest(%s::bigint[], {arrays}) "  # noqa: S608
+            f"AS v(column1, {names}) WHERE {table}.{quote('id')} = v.column1 RETURNING 1"
+        )
+    return _UPDATES[0]
 
 
 def _status_changes(devices: list[Device], now: datetime) -> list[DeviceEvent]:

@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from rasad.api.errors import error_response, unavailable_response
+from rasad.api.parsers import not_json
 from rasad.lib import context, dbhealth
 from rasad.live.actions import (
     BatchRefused,
@@ -108,10 +109,8 @@ def answer(request: HttpRequest, credential: AgentCredential) -> HttpResponse:
         return _refusal(too_large)
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
-        return _refusal(
-            BatchRefused("malformed_json", _("The body is not valid JSON: %(error)s") % {"error": error})
-        )
+    except (RecursionError, ValueError) as error:  # said in the agent's language and digits
+        return _refusal(BatchRefused("malformed_json", not_json(error)))
     now = timezone.now()
     try:
         batch = parse_batch(body, now, digest=hashlib.sha256(raw).hexdigest())

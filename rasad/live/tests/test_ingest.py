@@ -4,6 +4,7 @@ refused with a code and a message, nothing partly written, and a post's agent co
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -249,6 +250,39 @@ def test_malformed_batches_are_refused_whole(isfahan: tuple[Device, str], raw: b
     assert answer.status_code == status
     assert answer.json()["error"]["code"] == code
     assert answer.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("language", "raw", "expected"),
+    [
+        # Python's words are English («Expecting value: line 2 column 9 (char 19)»): the place
+        # in the agent's language and digits, Persian by default.
+        ("fa", b'{"events":\n [1, 2, , 3]}', ["سطر ۲", "ستون ۹"]),
+        ("en", b'{"events":\n [1, 2, , 3]}', ["line 2, column 9"]),
+        ("fa", b'{"events": ["\xff"]}', ["UTF-8"]),
+        ("fa", b"[" * 100_000, ["تودرتو"]),
+    ],
+)
+def test_a_body_that_is_not_json_is_named_in_the_agents_language(
+    isfahan: tuple[Device, str], language: str, raw: bytes, expected: list[str]
+):
+    _device, secret = isfahan
+    answer = Client().post(
+        URL,
+        data=raw,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert answer.status_code == 400
+    error = answer.json()["error"]
+    assert error["code"] == "malformed_json"
+    for part in expected:
+        assert part in error["message"], error["message"]
+    assert not re.search("Expecting|char|codec|byte|position", error["message"]), error["message"]
+    if language == "fa":
+        assert not re.search("[0-9]", error["message"].replace("UTF-8", "")), error["message"]
+    assert not DeviceEvent.objects.exists()
 
 
 def test_a_batch_over_the_size_limit_is_refused(isfahan: tuple[Device, str], settings: Any):
