@@ -33,7 +33,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from rasad.core.audit_log import send_many
-from rasad.lib import boundary
+from rasad.lib import boundary, formatting
 from rasad.lib.actions import text
 from rasad.lib.prepared import Many, PreparedQuery, array_literal, pipelined, send
 from rasad.live.actions.common import push
@@ -171,8 +171,8 @@ def _common(raw: Any, now: datetime) -> tuple[Any, Item | Outcome]:
                 "beyond the tolerance of %(tolerance)s."
             )
             % {
-                "seconds": int((moment - now).total_seconds()),
-                "tolerance": settings.RASAD_LIVE_SKEW_TOLERANCE_SECONDS,
+                "seconds": formatting.number(int((moment - now).total_seconds())),
+                "tolerance": formatting.number(settings.RASAD_LIVE_SKEW_TOLERANCE_SECONDS),
             },
         )
     return raw_id, Item(0, item_id, serial.strip(), moment, "", {})
@@ -201,7 +201,7 @@ def _heartbeat(raw: Any, now: datetime) -> Item | Outcome:
                 raw_id,
                 "bad_reading",
                 _("“%(field)s” must be between %(low)s and %(high)s.")
-                % {"field": name, "low": low, "high": high},
+                % {"field": name, "low": formatting.number(low), "high": formatting.number(high)},
             )
         values[column] = float(value)
     checked.values = values
@@ -235,7 +235,9 @@ def _event(raw: Any, now: datetime) -> Item | Outcome:
         return _refused(raw_id, "bad_text", _("“text” must be a string."))
     if len(body) > TEXT_LIMIT:
         return _refused(
-            raw_id, "bad_text", _("“text” is at most %(limit)s characters.") % {"limit": TEXT_LIMIT}
+            raw_id,
+            "bad_text",
+            _("“text” is at most %(limit)s characters.") % {"limit": formatting.number(TEXT_LIMIT)},
         )
     if "\x00" in body:
         return _refused(raw_id, "bad_text", _("“text” must not contain NUL characters."))
@@ -260,7 +262,7 @@ def parse_batch(body: Any, now: datetime, *, digest: str = "") -> ParsedBatch:
         raise BatchRefused(
             "too_many_items",
             _("A batch holds at most %(limit)s items; send the rest in another batch.")
-            % {"limit": settings.RASAD_LIVE_MAX_BATCH_ITEMS},
+            % {"limit": formatting.number(settings.RASAD_LIVE_MAX_BATCH_ITEMS)},
             status=413,
         )
     parsed = ParsedBatch(digest=digest)
@@ -778,7 +780,7 @@ def _settle_events(group: _Group, submissions: list[Submission], recorded: list[
                 outcome.code = "sequence_taken"
                 outcome.message = _(
                     "Device “%(serial)s” already sent another event with sequence %(sequence)s."
-                ) % {"serial": device.serial, "sequence": item.values["sequence"]}
+                ) % {"serial": device.serial, "sequence": formatting.digits(item.values["sequence"])}
                 continue
             used.add(key)
             event = DeviceEvent(

@@ -36,7 +36,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from rasad.api.errors import error_response, unavailable_response
 from rasad.api.parsers import not_json
-from rasad.lib import context, dbhealth
+from rasad.lib import context, dbhealth, formatting
 from rasad.live.actions import (
     BatchRefused,
     authenticate_agent,
@@ -100,7 +100,9 @@ def authenticate(request: HttpRequest, *, known: bool = False) -> AgentCredentia
 def answer(request: HttpRequest, credential: AgentCredential) -> HttpResponse:
     """Check and record the agent's batch; the answer comes after the commit (or a refusal)."""
     limit = settings.RASAD_LIVE_MAX_BATCH_BYTES
-    too_large = BatchRefused("too_large", _("A batch is at most %(limit)s bytes.") % {"limit": limit}, 413)
+    too_large = BatchRefused(
+        "too_large", _("A batch is at most %(limit)s bytes.") % {"limit": formatting.number(limit)}, 413
+    )
     declared = request.META.get("CONTENT_LENGTH") or "0"
     if not declared.isdecimal() or int(declared) > limit:
         return _refusal(too_large)

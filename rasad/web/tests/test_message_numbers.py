@@ -14,7 +14,7 @@ messages that put the number in as Python writes it («حداکثر 5 پیوست
 What counts as formatted: any call other than ``len``/``int``/``round``/... (``formatting.number``,
 ``formatting.days_text``, an app's own ``_count`` or ``day`` helper), a string, or a name assigned
 from such a call in the same function. A number that is not a number to its reader (an
-identifier a client sent back, an agent's machine-read refusal) is listed in ``NOT_NUMBERS`` with
+identifier a client sent back) would be listed in ``NOT_NUMBERS`` with
 the reason.
 """
 
@@ -52,18 +52,9 @@ NUMBER_KEYS = re.compile(
     r"taken|points|required|created|updated|unchanged|total|filters|values|maximum|minimum|"
     r"peer_count|minimum_peers|line|column|length|year|month|day|percent)$"
 )
-# (file, placeholder) pairs whose value is a number but not one read as a quantity by a person.
-NOT_NUMBERS = {
-    # The agents' batch refusals are read by a device's software (rasad/live's own helper owns
-    # their wording).
-    ("live/actions/ingest.py", "seconds"),
-    ("live/actions/ingest.py", "tolerance"),
-    ("live/actions/ingest.py", "low"),
-    ("live/actions/ingest.py", "high"),
-    ("live/actions/ingest.py", "limit"),
-    ("live/actions/ingest.py", "sequence"),
-    ("live/api/agents.py", "limit"),
-}
+# (file, placeholder) pairs whose value is a number but not one read as a quantity by a person:
+# none since the agents' refusals (read by an operator in the agent's log) are in their digits too.
+NOT_NUMBERS: set[tuple[str, str]] = set()
 
 PLACEHOLDER_D = re.compile(r"%(\([^)]*\))?[-#0 +]*\d*(\.\d+)?[dife]")
 
