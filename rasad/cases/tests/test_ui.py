@@ -3,6 +3,7 @@ timeline and workflow buttons, and consolidation."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -182,3 +183,16 @@ def test_the_dossier_form_offers_coordinating_organizations_only(cast: Cast, cas
 def test_a_new_case_says_in_words_that_nobody_is_assigned_yet(cast: Cast, case: Case):
     page = browser_for(cast.ali).get(f"/cases/{case.pk}/").content.decode()
     assert 'data-testid="assignee"><span class="text-muted">هنوز به کسی واگذار نشده است</span>' in page
+
+
+def test_every_filter_of_the_list_has_a_visible_label(cast: Cast):
+    """Each control of the list's filters is named by a label the reader sees (the search box's
+    was hidden, so its column stood unnamed beside the labelled selects)."""
+    page = browser_for(cast.alice).get("/cases/").content.decode()
+    form = page[page.index('data-testid="case-filters"') : page.index("</form>", page.index("case-filters"))]
+    controls = re.findall(r'<(?:input|select)[^>]*\bid="([^"]+)"', form)
+    assert "case-q" in controls and len(controls) >= 6
+    for control in controls:
+        label = re.search(rf'<label([^>]*)\bfor="{control}"', form)
+        assert label is not None, control
+        assert "visually-hidden" not in label.group(1), control
