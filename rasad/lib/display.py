@@ -7,7 +7,7 @@ anything else that formats for a person, so that one preference governs every vi
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from typing import Final, Protocol
@@ -74,20 +74,28 @@ def preferences_of(person: HasDisplayPreferences | None, language: str) -> Displ
     )
 
 
-# How a generated text that is stored or sent is written: in Persian, the platform's language.
-PERSIAN: Final = DisplayPreferences(language="fa", calendar="jalali", persian_digits=True)
-
-
 @contextmanager
-def in_persian() -> Iterator[None]:
+def speaking(person: HasDisplayPreferences | None, language: str) -> Iterator[None]:
+    """Words in ``language`` and dates and numbers as ``person`` wants them shown in it
+    (``preferences_of``; nobody: Jalali, and Persian digits in Persian) for the block: a text
+    made outside a request's middleware (an early refusal, a stored text)."""
+    with translation.override(language):
+        token = activate(preferences_of(person, language))
+        try:
+            yield
+        finally:
+            reset(token)
+
+
+# How a generated text that is stored or sent is written: in Persian, the platform's language,
+# as nobody signed in is shown it.
+PERSIAN: Final = preferences_of(None, "fa")
+
+
+def in_persian() -> AbstractContextManager[None]:
     """Write a generated text that is stored or sent (a notification, a reminder, a crisis
     timeline's entry, a case opened by Rasad) as every reader of it is shown it: Persian words,
     Jalali dates and Persian digits, whoever's action (and preferences) caused it. A
     ``translation.override("fa")`` alone gives the Persian words with the acting person's calendar
     and digits («نسخه 1 ... مهلت 2026-12-06»), which session 22 found on the crisis timeline."""
-    token = activate(PERSIAN)
-    try:
-        with translation.override("fa"):
-            yield
-    finally:
-        reset(token)
+    return speaking(None, "fa")

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 
 from django.conf import settings
 from django.contrib.messages.middleware import MessageMiddleware as DjangoMessageMiddleware
@@ -127,20 +127,14 @@ def _asked_without_session(request: HttpRequest) -> str | None:
     return _language_in_header(request) if request.path.startswith("/api/") else None
 
 
-@contextmanager
-def early_language(request: HttpRequest) -> Iterator[None]:
+def early_language(request: HttpRequest) -> AbstractContextManager[None]:
     """The language and display of an answer made before ``UserPreferenceMiddleware`` has run
     (the rate limit's and the input boundary's refusals): what the request asks for without a
     session (``_asked_without_session``), else Persian, as for nobody signed in. Django keeps a
     thread's active language from one request to the next, so without this such a refusal came
     in the language the thread's previous request left active (review 22)."""
     language = display.language_of(None, _asked_without_session(request), settings.LANGUAGE_CODE)
-    with translation.override(language):
-        token = display.activate(display.preferences_of(None, language))
-        try:
-            yield
-        finally:
-            display.reset(token)
+    return display.speaking(None, language)
 
 
 class UserPreferenceMiddleware:
