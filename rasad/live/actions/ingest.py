@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any, cast
 
 from django.conf import settings
@@ -943,7 +944,7 @@ def _save_devices(devices: list[Device]) -> Callable[[], None]:
         database = connections[DEFAULT_DB_ALIAS]  # not the proxy (``_insert`` says why)
         columns = [array_literal([device.pk for device in devices], int)]
         columns += [_array(devices, f, database) for f in fields]
-        updated = send(_update_statement(fields), columns)
+        updated = send(_update_statement(tuple(fields)), columns)
 
         def done() -> None:
             updated()
@@ -966,24 +967,20 @@ def _save_devices(devices: list[Device]) -> Callable[[], None]:
     return _nothing
 
 
-_UPDATES: list[str] = []
-
-
-def _update_statement(fields: list[Field[Any, Any]]) -> str:
-    """The SQL of ``_save_devices`` on PostgreSQL for ``DEVICE_FIELDS`` (``fields``), made once
-    per process: each column's type asked of its field (``cast_db_type``) every group was a tenth
-    of a single batch's write under cProfile (docs/development/benchmarks.md, "Session 22")."""
-    if not _UPDATES:
-        quote = connection.ops.quote_name
-        table = quote(Device._meta.db_table)
-        arrays = ", ".join(f"%s::{f.cast_db_type(connection)}[]" for f in fields)
-        names = ", ".join(f"column{n}" for n in range(2, len(fields) + 2))
-        assignments = ", ".join(f"{quote(str(f.column))} = v.column{n}" for n, f in enumerate(fields, 2))
-        _UPDATES.append(
-            f"UPDATE {table} SET {assignments} FROM unnest(%s::bigint[], {arrays}) "  # noqa: S608
-            f"AS v(column1, {names}) WHERE {table}.{quote('id')} = v.column1 RETURNING 1"
-        )
-    return _UPDATES[0]
+@cache
+def _update_statement(fields: tuple[Field[Any, Any], ...]) -> str:
+    """The SQL of ``_save_devices`` on PostgreSQL for ``fields``, made once per process: each
+    column's type asked of its field (``cast_db_type``) every group was a tenth of a single
+    batch's write under cProfile (docs/development/benchmarks.md, "Session 22")."""
+    quote = connection.ops.quote_name
+    table = quote(Device._meta.db_table)
+    arrays = ", ".join(f"%s::{f.cast_db_type(connection)}[]" for f in fields)
+    names = ", ".join(f"column{n}" for n in range(2, len(fields) + 2))
+    assignments = ", ".join(f"{quote(str(f.column))} = v.column{n}" for n, f in enumerate(fields, 2))
+    return (
+        f"UPDATE {table} SET {assignments} FROM unnest(%s::bigint[], {arrays}) "  # noqa: S608
+        f"AS v(column1, {names}) WHERE {table}.{quote('id')} = v.column1 RETURNING 1"
+    )
 
 
 def _status_changes(devices: list[Device], now: datetime) -> list[DeviceEvent]:
