@@ -21,7 +21,16 @@ from rasad.assessments.risks import EXPORT_COLUMNS, register
 from rasad.cases.models import Case
 from rasad.core.models import Organization, User
 from rasad.jobs.exports import ExportKind, Params, apply_filters, register_export
-from rasad.lib.tabular import ExportColumn, Sheet, date_columns, rows_of, write_csv, write_xlsx
+from rasad.lib.tabular import (
+    ExportColumn,
+    Quantity,
+    Sheet,
+    date_columns,
+    percent_cell,
+    rows_of,
+    write_csv,
+    write_xlsx,
+)
 
 
 def risk_columns() -> list[ExportColumn]:
@@ -66,8 +75,10 @@ def _level_organizations(user: User, params: Params) -> QuerySet[Organization]:
     return Organization.objects.filter(pk__in=[row.organization.pk for row in result.rows])
 
 
-def _percent(value: float | None) -> Any:
-    return "" if value is None else value
+def _percent(value: float | None) -> Quantity | None:
+    """A mean final score in percent of the points, «۸۷٪» as the compliance page rounds it; the
+    cell keeps every digit."""
+    return percent_cell(value, decimals=0)
 
 
 def _section_value(index: int) -> Callable[[Any], Any]:
@@ -77,7 +88,7 @@ def _section_value(index: int) -> Callable[[Any], Any]:
 
 def compliance_columns(result: Compliance) -> list[ExportColumn]:
     """A row of the heat map: the organization, its counts, the total and each section (plain
-    percentages of 100, for machines and charts)."""
+    percentages of 100: numbers a spreadsheet sums and charts, shown with «٪»)."""
     columns = [
         ExportColumn("organization", gettext_lazy("Organization"), lambda r: r.organization.name),
         ExportColumn("code", gettext_lazy("Code"), lambda r: r.organization.code),
@@ -96,12 +107,9 @@ def compliance_columns(result: Compliance) -> list[ExportColumn]:
     return columns
 
 
-def _write_compliance(user: User, params: Params, file_format: str, target: IO[bytes]) -> int:
-    result = _compliance(user, params)
-    columns = compliance_columns(result)
-    if file_format == "csv":
-        return write_csv(target, columns, result.rows, labels=True)
-    trend_columns = [
+def trend_columns(result: Compliance) -> list[ExportColumn]:
+    """A cycle of the trend sheet: its total and each section, in percent."""
+    return [
         ExportColumn("cycle", gettext_lazy("Cycle"), lambda r: r.cycle.name),
         *date_columns("opens_on", gettext_lazy("Opened on"), lambda r: r.cycle.opens_on),
         ExportColumn("assessments", gettext_lazy("Assessments"), lambda r: r.assessments),
@@ -112,12 +120,23 @@ def _write_compliance(user: User, params: Params, file_format: str, target: IO[b
             for index, section in enumerate(result.sections)
         ),
     ]
-    province_columns = [
+
+
+def province_columns() -> list[ExportColumn]:
+    """A province of the provinces' sheet: its final assessments and their mean, in percent."""
+    return [
         ExportColumn("province", gettext_lazy("Province"), lambda p: p.name),
         ExportColumn("code", gettext_lazy("Code"), lambda p: p.code),
         ExportColumn("final", gettext_lazy("Final assessments"), lambda p: p.heat.count),
         ExportColumn("total", gettext_lazy("Mean final score (%)"), lambda p: _percent(p.heat.percent)),
     ]
+
+
+def _write_compliance(user: User, params: Params, file_format: str, target: IO[bytes]) -> int:
+    result = _compliance(user, params)
+    columns = compliance_columns(result)
+    if file_format == "csv":
+        return write_csv(target, columns, result.rows, labels=True)
 
     def sheet(title: str, cols: list[ExportColumn], objects: Any) -> Sheet:
         return Sheet(
@@ -131,8 +150,8 @@ def _write_compliance(user: User, params: Params, file_format: str, target: IO[b
         target,
         [
             sheet(str(_("Organizations")), columns, result.rows),
-            sheet(str(_("Provinces")), province_columns, result.provinces),
-            sheet(str(_("Trend across cycles")), trend_columns, result.trend),
+            sheet(str(_("Provinces")), province_columns(), result.provinces),
+            sheet(str(_("Trend across cycles")), trend_columns(result), result.trend),
         ],
     )
     return len(result.rows)

@@ -5,6 +5,7 @@ people with a role, since files wait in "My files" of a signed-in person)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -16,8 +17,14 @@ from rasad.greenjobs.directory import DirectoryFilterSet, certified_businesses, 
 from rasad.greenjobs.filtersets import ApplicationFilterSet
 from rasad.greenjobs.models import Application, Business
 from rasad.jobs.exports import ExportKind, Params, apply_filters, register_export
+from rasad.lib import formatting
 from rasad.lib.jalali import local_date
-from rasad.lib.tabular import ExportColumn, date_columns
+from rasad.lib.tabular import ExportColumn, Quantity, date_columns, quantity_cell
+
+
+def _rials(amount: Decimal | None) -> Quantity | None:
+    """An amount as stored (whole rials): a number shown «۱٬۵۰۰٬۰۰۰ ریال» in the workbook."""
+    return quantity_cell(None if amount is None else int(amount), formatting.RIAL)
 
 
 def application_columns() -> list[ExportColumn]:
@@ -30,14 +37,12 @@ def application_columns() -> list[ExportColumn]:
         ExportColumn("stage", gettext_lazy("Stage"), lambda a: a.get_stage_display()),
         ExportColumn("stage_code", gettext_lazy("Stage code"), lambda a: a.stage),
         ExportColumn(
-            "amount_requested", gettext_lazy("Amount requested (rials)"), lambda a: int(a.amount_requested)
+            "amount_requested", gettext_lazy("Amount requested (rials)"), lambda a: _rials(a.amount_requested)
         ),
         ExportColumn(
-            "approved_amount",
-            gettext_lazy("Approved (rials)"),
-            lambda a: int(a.approved_amount) if a.approved_amount is not None else "",
+            "approved_amount", gettext_lazy("Approved (rials)"), lambda a: _rials(a.approved_amount)
         ),
-        ExportColumn("disbursed_amount", gettext_lazy("Paid (rials)"), lambda a: int(a.disbursed_amount)),
+        ExportColumn("disbursed_amount", gettext_lazy("Paid (rials)"), lambda a: _rials(a.disbursed_amount)),
         ExportColumn("jobs_planned", gettext_lazy("Jobs to be created"), lambda a: a.jobs_planned),
         ExportColumn("priority_points", gettext_lazy("Priority points"), lambda a: a.priority_points),
         *date_columns("submitted_on", gettext_lazy("Submitted on"), lambda a: local_date(a.submitted_at)),

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Final, Protocol
@@ -31,6 +32,10 @@ from rasad.lib import display, jalali, persian
 
 __all__ = [
     "EMPTY",
+    "HOUR",
+    "PERCENT",
+    "RIAL",
+    "FixedUnit",
     "UnitLike",
     "auto_decimals",
     "code",
@@ -85,6 +90,23 @@ class UnitLike(Protocol):
     name_en: str
     decimals: int | None
 
+
+@dataclass(frozen=True)
+class FixedUnit:
+    """A unit the code measures in itself, outside the indicators' catalogue: money as the app
+    stores it, a duration, a percentage. Named as the catalogue names the unit of the same code
+    (``rasad.indicators.starter.UNITS``): Persian in Persian, the code (the symbol) in English."""
+
+    code: str
+    name: str
+    name_en: str
+    decimals: int | None = None
+
+
+# Amounts are stored in whole rials (green-jobs schemes and applications); IRR is ISO 4217's code.
+RIAL: Final = FixedUnit("IRR", "ریال", "rial", 0)
+HOUR: Final = FixedUnit("h", "ساعت", "hour")
+PERCENT: Final = FixedUnit("%", "درصد", "percent", 1)
 
 Number = int | float | Decimal
 

@@ -19,7 +19,15 @@ from rasad.jobs.exports import ExportKind, Params, apply_filters, register_expor
 from rasad.lib import formatting
 from rasad.lib.jalali import JalaliPeriod, local_date
 from rasad.lib.persian import to_latin_digits
-from rasad.lib.tabular import ExportColumn, date_columns, export_xlsx, write_csv
+from rasad.lib.tabular import (
+    ExportColumn,
+    Quantity,
+    date_columns,
+    export_xlsx,
+    percent_cell,
+    quantity_cell,
+    write_csv,
+)
 from rasad.media.figures import AgencyFigures, figures_for_period
 from rasad.media.filtersets import RecipientFilterSet, RumourFilterSet, StatementFilterSet
 from rasad.media.models import Recipient, Rumour, Statement
@@ -40,8 +48,9 @@ def period_of(params: Params) -> JalaliPeriod:
         ) from None
 
 
-def _hours(value: float | None) -> Any:
-    return "" if value is None else round(value, 2)
+def _hours(value: float | None) -> Quantity | None:
+    """A median time as the figures page shows it, «۲٫۵ ساعت», a number in the workbook."""
+    return quantity_cell(value, formatting.HOUR, decimals=1)
 
 
 def figure_columns() -> list[ExportColumn]:
@@ -63,11 +72,15 @@ def figure_columns() -> list[ExportColumn]:
         ExportColumn(
             "met_share",
             gettext_lazy("Share of deadlines met"),
-            lambda f: "" if f.met_share is None else round(f.met_share, 4),
+            lambda f: None if f.met_share is None else percent_cell(100 * f.met_share, decimals=0),
         ),
         ExportColumn("rumours_assigned", gettext_lazy("Rumours assigned"), lambda f: f.rumours_assigned),
         ExportColumn("rumours_answered", gettext_lazy("Rumours answered"), lambda f: f.rumours_answered),
-        ExportColumn("score", gettext_lazy("Responsiveness score"), lambda f: _hours(f.score)),
+        ExportColumn(
+            "score",
+            gettext_lazy("Responsiveness score"),
+            lambda f: "" if f.score is None else round(f.score, 2),
+        ),
     ]
 
 

@@ -7,13 +7,14 @@ import io
 import time
 import tracemalloc
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
 
-from rasad.lib.tabular import Sheet, write_xlsx
+from rasad.lib import display
+from rasad.lib.tabular import ExportColumn, Sheet, export_xlsx, write_csv, write_xlsx
 
 FORMULA = '=HYPERLINK("http://x","y")'
 BELL = "زنگ\x07خطر"
@@ -39,6 +40,26 @@ def xlsx_workbook(content: bytes | Iterator[bytes]) -> Any:
     formats, widths (openpyxl, as ``xlsx_rows``)."""
     data = content if isinstance(content, bytes) else b"".join(content)
     return load_workbook(io.BytesIO(data))
+
+
+def shown_cells(
+    columns: Sequence[ExportColumn], row: Any, language: str = "fa"
+) -> dict[str, tuple[Any, str, str]]:
+    """One object's row as ``columns`` export it for a reader of ``language`` (Persian digits in
+    Persian), by key: the cell's value and number format in the workbook (openpyxl, as
+    ``xlsx_rows``) and the cell in CSV. For the tests of a figure in a unit without a database."""
+    with display.speaking(None, language):
+        workbook, text = io.BytesIO(), io.BytesIO()
+        export_xlsx(workbook, columns, [row], title="s")
+        write_csv(text, columns, [row])
+    sheet = xlsx_workbook(workbook.getvalue()).active
+    keys = [cell.value for cell in sheet[2]]
+    cells = sheet[3]
+    csv_row = list(csv.reader(io.StringIO(text.getvalue().decode("utf-8-sig"))))[1]
+    return {
+        key: (cell.value, cell.number_format, csv_row[index])
+        for index, (key, cell) in enumerate(zip(keys, cells, strict=True))
+    }
 
 
 def csv_records(content: bytes) -> list[dict[str, str]]:
