@@ -4,7 +4,7 @@ page, a message, an export and a PDF write the same value the same way.
 
 ``{{ value|jdate }}``, ``{{ value|jdate:"long" }}``, ``{{ value|jdatetime }}``, ``{{ value|num }}``,
 ``{{ value|num:2 }}``, ``{{ value|num:"auto" }}`` (places by size), ``{{ value|qty:unit }}``
-(«۴۷٫۹ مگاوات‌ساعت»), ``{{ unit|unit }}`` («مگاوات‌ساعت»), ``{{ key|period }}`` («آذر ۱۴۰۵»),
+(«۴۷٫۹ مگاوات‌ساعت»), ``{{ share|pct:0 }}`` («۸۷٪», a value already in percent), ``{{ unit|unit }}`` («مگاوات‌ساعت»), ``{{ key|period }}`` («آذر ۱۴۰۵»),
 ``{{ count|days }}`` («۳ روز»), ``{{ date|due }}`` («تا ۳ روز دیگر»), ``{{ text|digits }}``,
 ``{{ case.due_at|deadline }}`` (a date-only deadline without «۰۰:۰۰»), ``{{ case.reference|code }}``
 («CH-۰۰۰۰۱۲»), ``{{ "xlsx"|file_format }}`` («اکسل»).
@@ -49,6 +49,13 @@ def num(value: int | float | Decimal | str | None, decimals: int | str | None = 
 def qty(value: int | float | Decimal | None, unit: Any = None) -> str:
     """A value with its unit, rounded for the unit (the unit's decimal places, else by size)."""
     return formatting.quantity(value, unit)
+
+
+@register.filter
+def pct(value: int | float | Decimal | None, decimals: int | str | None = None) -> str:
+    """A value already in percent (87.5 for 87.5 %): «۸۷٫۵٪», "87.5%"; ``pct:0`` rounds it whole."""
+    places = int(decimals) if decimals not in (None, "") else None
+    return formatting.quantity(value, formatting.PERCENT, decimals=places)
 
 
 @register.filter(name="unit")
