@@ -21,7 +21,7 @@ import hashlib
 import io
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import IO, TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
@@ -61,6 +61,8 @@ class RowError:
     row: int
     column: str
     message: str
+    # The column as its reader names it («نام کاربری»), beside its key; "" for the file itself.
+    label: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {"row": self.row, "column": self.column, "message": self.message}
@@ -77,6 +79,8 @@ class ImportReport:
     created: list[Any] = field(default_factory=list)
     applied: bool = False
     dry_run: bool = False
+    # The translated label of each column by its key, for the page that lists the problems.
+    labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -86,7 +90,9 @@ class ImportReport:
         self.errors.append(RowError(row, column, message))
 
     def sorted_errors(self) -> list[RowError]:
-        return sorted(self.errors, key=lambda e: (e.row, e.column, e.message))
+        """The problems by row, each with its column's label (``labels``)."""
+        ordered = sorted(self.errors, key=lambda e: (e.row, e.column, e.message))
+        return [replace(e, label=e.label or self.labels.get(e.column, "")) for e in ordered]
 
     @property
     def bad_rows(self) -> list[int]:
@@ -163,7 +169,10 @@ class TabularImporter(Generic[_Plan]):
 
     def run(self, data: bytes, *, file_name: str, dry_run: bool = False) -> ImportReport:
         report = ImportReport(
-            file_name=file_name[:200], sha256=hashlib.sha256(data).hexdigest(), dry_run=dry_run
+            file_name=file_name[:200],
+            sha256=hashlib.sha256(data).hexdigest(),
+            dry_run=dry_run,
+            labels={column.key: str(column.label) for column in self.columns},
         )
         try:
             table, header_errors = read_table(data, file_name, self.columns, ignored=self.ignored_columns)
