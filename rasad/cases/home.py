@@ -187,7 +187,7 @@ def _notification_items(user: User) -> list[WorkItem]:
             WorkItem(
                 section="following",
                 kind="cases.notification",
-                title=notification.message,
+                title=notification.text,
                 url=url,
                 detail=when
                 if count == 1

@@ -33,7 +33,7 @@ from rasad.cases.querysets import (
     ReferenceQuerySet,
 )
 from rasad.core.models import TimestampedModel
-from rasad.lib import encryption
+from rasad.lib import encryption, stored_text
 from rasad.lib.encryption import ConfidentialTextField
 
 # The associated data binding an attachment's ciphertext to being an attachment of a case.
@@ -497,7 +497,13 @@ class Notification(models.Model):
     user = models.ForeignKey("core.User", on_delete=models.CASCADE, related_name="case_notifications")
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("kind"), max_length=16, choices=NotificationKind.choices)
+    # The text in Persian as it was written (the digest's fallback, and all a notification
+    # stored before session 23 has) ...
     message = models.CharField(_("message"), max_length=400)
+    # ... and its message id and parameters, read in each reader's language and digits
+    # (rasad.lib.stored_text); empty for a notification stored before.
+    message_id = models.TextField(_("message id"), blank=True, default="")
+    message_params = models.JSONField(_("message parameters"), blank=True, default=dict)
     # Where the notification leads when it is not about a case (a path in the site: a training
     # event).
     link = models.CharField(_("link"), max_length=200, blank=True, default="")
@@ -514,3 +520,11 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message[:60]
+
+    @property
+    def text(self) -> str:
+        """The notification in the current reader's language and digits; a notification stored
+        before (no message id) as it was written."""
+        if not self.message_id:
+            return self.message
+        return stored_text.render(self.message_id, self.message_params)[:400]

@@ -1,4 +1,9 @@
-"""In-app notifications and their e-mails (queued as background mail after commit)."""
+"""In-app notifications and their e-mails (queued as background mail after commit).
+
+A message given as a ``StoredText`` (``rasad.lib.stored_text``) is kept as its message id and
+parameters and read in each reader's language and digits, on the page, in the API and in the
+e-mail; its Persian text is kept beside it (the digest's fallback). A plain string is stored as it
+is, for every reader."""
 
 from __future__ import annotations
 
@@ -7,7 +12,9 @@ from typing import TYPE_CHECKING
 
 from rasad.core.models import User
 from rasad.jobs.mail import Attachment, queue_mail
+from rasad.lib import display
 from rasad.lib.site import is_absolute
+from rasad.lib.stored_text import StoredText
 
 if TYPE_CHECKING:
     from rasad.cases.models import Case, Notification
@@ -17,7 +24,7 @@ def notify(
     users: Iterable[User],
     case: Case | None,
     kind: str,
-    message: str,
+    message: str | StoredText,
     *,
     exclude: User | None = None,
     link: str = "",
@@ -38,20 +45,38 @@ def notify(
             for pk, user in recipients.items()
             if Case.objects.visible_to(user).filter(pk=case.pk).exists()
         }
+    if isinstance(message, StoredText):
+        with display.in_persian():
+            persian = message.render()
+        message_id, params = message.msgid, message.as_json()
+    else:
+        persian, message_id, params = message, "", {}
     created = [
-        Notification.objects.create(user=user, case=case, kind=kind, message=message[:400], link=link[:200])
+        Notification.objects.create(
+            user=user,
+            case=case,
+            kind=kind,
+            message=persian[:400],
+            message_id=message_id,
+            message_params=params,
+            link=link[:200],
+        )
         for user in recipients.values()
     ]
     subject = f"[Rasad] {case.reference}" if case is not None else "[Rasad]"
-    # An absolute link (rasad.lib.site, when the site's address is set) also ends the e-mail, which
-    # is read outside the site; a relative one means nothing there.
-    body = f"{message}\n\n{link}" if is_absolute(link) else message
     for notification in created:
         if email and notification.user.email:
+            reader = notification.user
+            # Each e-mail in its reader's language and digits, as their pages.
+            with display.speaking(reader, reader.language or "fa"):
+                text = notification.text if message_id else str(message)
+            # An absolute link (rasad.lib.site, when the site's address is set) also ends the
+            # e-mail, which is read outside the site; a relative one means nothing there.
+            body = f"{text}\n\n{link}" if is_absolute(link) else text
             queue_mail(
                 subject,
                 body,
-                [notification.user.email],
+                [reader.email],
                 key=f"cases-notification:{notification.pk}",
                 attachments=attachments,
             )

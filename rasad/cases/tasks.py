@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, override
+from django.utils.translation import gettext_lazy
 
 from rasad.cases.actions import do_escalate_case
 from rasad.cases.actions.breaches import do_record_breach
@@ -67,12 +67,12 @@ def send_daily_digest(now: datetime | None = None) -> int:
             if not claimed or not user.email:
                 continue
             language = user.language or "fa"
-            prefs = display.preferences_of(user, language)
-            with override(language):
+            with display.speaking(user, language):
                 subject = _("Rasad: your daily summary (%(count)s items)") % {
-                    "count": formatting.number(len(items), prefs=prefs)
+                    "count": formatting.number(len(items))
                 }
-                body = "\n".join(f"- {n.message}" for n in items)
+                # Each notification in the reader's language (rasad.lib.stored_text).
+                body = "\n".join(f"- {n.text}" for n in items)
             queue_mail(subject, body, [user.email], key=f"cases-digest:{user.pk}:{moment.isoformat()}")
             sent += 1
     return sent

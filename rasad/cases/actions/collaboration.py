@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from rasad.cases.actions.common import (
     ALLOWED_ATTACHMENTS,
@@ -38,6 +39,7 @@ from rasad.core.models import User
 from rasad.lib import encryption, formatting
 from rasad.lib.events import send_event_on_commit
 from rasad.lib.persian import normalize_text
+from rasad.lib.stored_text import Code, Person, StoredText
 
 
 def _require_comment(case: Case, acting_user: User) -> None:
@@ -93,16 +95,20 @@ def do_add_comment(case: Case, body: str, *, acting_user: User, confidential: bo
         mentioned,
         case,
         NotificationKind.MENTION,
-        _("%(author)s mentioned you on %(reference)s.")
-        % {"author": str(acting_user), "reference": formatting.digits(case.reference)},
+        StoredText(
+            gettext_noop("%(author)s mentioned you on %(reference)s."),
+            {"author": Person.of(acting_user), "reference": Code(case.reference)},
+        ),
         exclude=acting_user,
     )
     notify(
         [w for w in case.watchers.all() if w not in mentioned],
         case,
         NotificationKind.COMMENT,
-        _("%(author)s commented on %(reference)s.")
-        % {"author": str(acting_user), "reference": formatting.digits(case.reference)},
+        StoredText(
+            gettext_noop("%(author)s commented on %(reference)s."),
+            {"author": Person.of(acting_user), "reference": Code(case.reference)},
+        ),
         exclude=acting_user,
     )
     send_event_on_commit(

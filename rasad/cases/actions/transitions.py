@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from rasad.cases.actions.common import (
     _event,
@@ -32,8 +33,8 @@ from rasad.core.access import refusal, refuse
 from rasad.core.audit_log import changes
 from rasad.core.models import Organization, User
 from rasad.core.scope import organization_scope, users_who_can
-from rasad.lib import formatting
 from rasad.lib.persian import normalize_text
+from rasad.lib.stored_text import Code, StoredText, Words
 
 
 def allowed_actions(case: Case, user: User) -> list[Action]:
@@ -266,15 +267,18 @@ def _apply_assignment(
 
 
 def _notify_transition(case: Case, action: str, acting_user: User | None) -> None:
-    label = str(ACTION_LABELS[Action(action)])
-    status = str(CaseStatus(case.status).label)
+    # Kept as message ids and parameters: each watcher reads them in their own language.
+    label = Words.of(ACTION_LABELS[Action(action)])
+    status = Words.of(CaseStatus(case.status).label)
     if action == Action.ASSIGN and case.assignee is not None:
         notify(
             [case.assignee],
             case,
             NotificationKind.ASSIGNED,
-            _("%(reference)s was assigned to you: %(title)s")
-            % {"reference": formatting.digits(case.reference), "title": case.title},
+            StoredText(
+                gettext_noop("%(reference)s was assigned to you: %(title)s"),
+                {"reference": Code(case.reference), "title": case.title},
+            ),
             exclude=acting_user,
         )
     watchers = list(case.watchers.all())
@@ -282,7 +286,9 @@ def _notify_transition(case: Case, action: str, acting_user: User | None) -> Non
         watchers,
         case,
         NotificationKind.STATUS,
-        _("%(reference)s: %(action)s, now %(status)s.")
-        % {"reference": formatting.digits(case.reference), "action": label, "status": status},
+        StoredText(
+            gettext_noop("%(reference)s: %(action)s, now %(status)s."),
+            {"reference": Code(case.reference), "action": label, "status": status},
+        ),
         exclude=acting_user,
     )

@@ -403,6 +403,8 @@ class NotificationSerializer(RasadModelSerializer):
     )
     created = serializers.DateTimeField(read_only=True)
     last_updated = serializers.DateTimeField(source="created", read_only=True)
+    # In the request's language and digits (rasad.lib.stored_text), as on the page.
+    message = serializers.CharField(source="text", read_only=True)
 
     class Meta:
         model = Notification

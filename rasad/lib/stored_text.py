@@ -1,0 +1,136 @@
+"""A text written once for several readers and read later (a notification), kept as its message
+id and parameters and written in each reader's language, calendar and digits when it is read:
+``StoredText("%(reference)s was assigned to you: %(title)s", {"reference": Code("CH-000012"),
+"title": case.title})`` reads «CH-۰۰۰۰۱۲ به شما واگذار شد: …» to a Persian reader and
+"CH-000012 was assigned to you: …" to an English one (docs/development/conventions.md, "Stored
+texts").
+
+Parameters are kept as JSON, each by what it is, so that the reader's preferences apply when it is
+written out (``rasad.lib.formatting``):
+
+* text (a title, a name) stays as it was written;
+* a number («۳»), a date or a moment (the reader's calendar), a ``Code`` (a reference in the
+  reader's digits), a ``Person`` (the name the reader calls them by: ``formatting.person_name``),
+  ``Words`` (a label of the code, ``gettext_lazy``: a status, an action, translated when read).
+
+A message id the catalogue does not know reads as itself, so a text stored by an older version
+stays readable."""
+
+from __future__ import annotations
+
+from dataclasses import astuple, dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+
+from rasad.lib import formatting
+
+
+@dataclass(frozen=True)
+class Code:
+    """A reference or code («CH-000012»): shown in the reader's digits (``formatting.code``)."""
+
+    value: str
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person as pages name them: the display name in Persian, the Latin name in English."""
+
+    display_name: str
+    latin_name: str = ""
+    username: str = ""
+    first_name: str = ""
+    last_name: str = ""
+
+    @classmethod
+    def of(cls, user: Any) -> Person:
+        return cls(
+            user.display_name, user.latin_name, user.username, user.first_name or "", user.last_name or ""
+        )
+
+
+@dataclass(frozen=True)
+class Words:
+    """A label of the code (a status, an action) by its message id, translated when read."""
+
+    msgid: str
+
+    @classmethod
+    def of(cls, label: str | Promise) -> Words:
+        """The message id of a ``gettext_lazy`` label (a choice's label), or the text itself."""
+        args = getattr(label, "_args", None)
+        return cls(str(args[0]) if args else str(label))
+
+
+Param = str | int | float | Decimal | date | datetime | Code | Person | Words
+
+
+def _encode(value: Param) -> Any:
+    if isinstance(value, bool):
+        return {"number": int(value)}
+    if isinstance(value, int | float):
+        return {"number": value}
+    if isinstance(value, Decimal):
+        return {"number": str(value)}
+    if isinstance(value, datetime):
+        return {"moment": value.isoformat()}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    if isinstance(value, Code):
+        return {"code": value.value}
+    if isinstance(value, Person):
+        return {"person": list(astuple(value))}
+    if isinstance(value, Words):
+        return {"words": value.msgid}
+    return str(value)
+
+
+def _shown(value: Any) -> str:
+    """A stored parameter as the current reader reads it."""
+    if not isinstance(value, dict) or len(value) != 1:
+        return str(value)
+    [(kind, raw)] = value.items()
+    if kind == "number":
+        return formatting.number(Decimal(raw) if isinstance(raw, str) else raw)
+    if kind == "moment":
+        return formatting.datetime_text(datetime.fromisoformat(raw))
+    if kind == "date":
+        return formatting.date_text(date.fromisoformat(raw))
+    if kind == "code":
+        return formatting.code(raw)
+    if kind == "person":
+        return formatting.person_name(Person(*raw)) or raw[2] or raw[0]
+    if kind == "words":
+        return gettext(raw)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class StoredText:
+    """A message id and its parameters (``Param``), written out for the current reader."""
+
+    msgid: str
+    params: dict[str, Param] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {key: _encode(value) for key, value in self.params.items()}
+
+    def render(self) -> str:
+        return render(self.msgid, self.as_json())
+
+
+def render(msgid: str, params: dict[str, Any]) -> str:
+    """A stored message (its id and JSON parameters) in the current reader's language and
+    preferences (``display.speaking`` outside a request)."""
+    text = gettext(msgid)
+    if not params:
+        return text
+    try:
+        return text % {key: _shown(value) for key, value in params.items()}
+    except (KeyError, TypeError, ValueError):
+        # A translation that lost a placeholder: the message as the code wrote it.
+        return msgid % {key: _shown(value) for key, value in params.items()}
