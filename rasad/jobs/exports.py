@@ -37,7 +37,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from rasad.core.audit_log import record
 from rasad.core.scope import scope_for_permission
@@ -48,6 +48,7 @@ from rasad.jobs.models import ExportFile, ExportStatus
 from rasad.lib import display
 from rasad.lib.jalali import format_datetime
 from rasad.lib.progress import Progress
+from rasad.lib.stored_text import StoredText
 from rasad.lib.tabular import ExportColumn, export_xlsx, write_csv
 
 if TYPE_CHECKING:
@@ -309,8 +310,11 @@ def _tell_owner(export: ExportFile, owner: User) -> None:
         [owner],
         None,
         NotificationKind.FILE,
-        _("“%(title)s” is ready to download until %(until)s.")
-        % {"title": export.title, "until": display_datetime(export.expires_at)},
+        # Read in each reader's language, calendar and digits (rasad.lib.stored_text).
+        StoredText(
+            gettext_noop("“%(title)s” is ready to download until %(until)s."),
+            {"title": export.title, "until": export.expires_at},
+        ),
         link=reverse("jobs:export-detail", args=[export.pk]),
         email=False,
     )

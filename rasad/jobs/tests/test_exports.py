@@ -20,6 +20,8 @@ from rasad.jobs.audit import JobAuditEvent
 from rasad.jobs.exports import expire_files
 from rasad.jobs.models import ExportFile, ExportStatus
 from rasad.jobs.testing import run_queued
+from rasad.lib import display
+from rasad.lib.jalali import TEHRAN
 from rasad.testing.cast import Cast
 from rasad.testing.tabular import xlsx_rows
 from rasad.testing.web import streamed
@@ -213,6 +215,10 @@ def test_a_ready_file_is_a_notification_in_the_site_once_and_no_e_mail(cast: Cas
     notes = list(Notification.objects.filter(user=cast.alice, kind="file"))
     assert [(n.link, n.case_id) for n in notes] == [(reverse("jobs:export-detail", args=[export.pk]), None)]
     assert export.title in notes[0].message and "۱۴" in notes[0].message  # the Jalali "until"
+    # Read by its reader: the "until" in their calendar and digits, whoever's worker wrote it.
+    until = ExportFile.objects.get(pk=export.pk).expires_at.astimezone(TEHRAN)
+    with display.speaking(type(cast.alice)(calendar="gregorian", persian_digits=False), "en"):
+        assert f"is ready to download until {until:%Y-%m-%d %H:%M}." in notes[0].text
     assert run_queued() == 0
     assert Notification.objects.filter(kind="file").count() == 1
     assert not [m for m in mailoutbox if "Rasad" in m.subject]
