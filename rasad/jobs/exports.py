@@ -313,7 +313,7 @@ def _tell_owner(export: ExportFile, owner: User) -> None:
         # Read in each reader's language, calendar and digits (rasad.lib.stored_text).
         StoredText(
             gettext_noop("“%(title)s” is ready to download until %(until)s."),
-            {"title": export.title, "until": export.expires_at},
+            {"title": export.title, "until": export.expires_at or timezone.now()},
         ),
         link=reverse("jobs:export-detail", args=[export.pk]),
         email=False,

@@ -83,12 +83,17 @@ _JALALI_HALVES_EN: Final = ("First half", "Second half")
 
 
 class UnitLike(Protocol):
-    """What the formatting layer needs of a unit of measurement."""
+    """What the formatting layer needs of a unit of measurement (read only: a catalogue unit or a
+    ``FixedUnit``)."""
 
-    code: str
-    name: str
-    name_en: str
-    decimals: int | None
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+    @property
+    def decimals(self) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -167,13 +172,19 @@ def code(value: object, *, prefs: display.DisplayPreferences | None = None) -> s
 
 
 class PersonLike(Protocol):
-    """What the formatting layer needs of a person (``rasad.core.models.User``)."""
+    """What the formatting layer needs of a person (read only: a ``rasad.core.models.User``, a
+    ``rasad.lib.stored_text.Person``)."""
 
-    display_name: str
-    latin_name: str
-    first_name: str
-    last_name: str
-    username: str
+    @property
+    def display_name(self) -> str: ...
+    @property
+    def latin_name(self) -> str: ...
+    @property
+    def first_name(self) -> str: ...
+    @property
+    def last_name(self) -> str: ...
+    @property
+    def username(self) -> str: ...
 
 
 # A letter of the Arabic script (Persian included): a name with one is not written for English.

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from datetime import date
 from types import SimpleNamespace
+from typing import Any
 
 from rasad.assessments.compliance import Heat
 from rasad.assessments.exports import compliance_columns, province_columns, trend_columns
 from rasad.testing.tabular import shown_cells
 
-RESULT = SimpleNamespace(sections=[SimpleNamespace(code="A", title="رهبری")])
+RESULT: Any = SimpleNamespace(sections=[SimpleNamespace(code="A", title="رهبری")])
 
 
 def test_every_sheet_s_percentages_are_numbers_shown_in_percent():

@@ -216,7 +216,9 @@ def test_a_ready_file_is_a_notification_in_the_site_once_and_no_e_mail(cast: Cas
     assert [(n.link, n.case_id) for n in notes] == [(reverse("jobs:export-detail", args=[export.pk]), None)]
     assert export.title in notes[0].message and "۱۴" in notes[0].message  # the Jalali "until"
     # Read by its reader: the "until" in their calendar and digits, whoever's worker wrote it.
-    until = ExportFile.objects.get(pk=export.pk).expires_at.astimezone(TEHRAN)
+    expires_at = ExportFile.objects.get(pk=export.pk).expires_at
+    assert expires_at is not None
+    until = expires_at.astimezone(TEHRAN)
     with display.speaking(type(cast.alice)(calendar="gregorian", persian_digits=False), "en"):
         assert f"is ready to download until {until:%Y-%m-%d %H:%M}." in notes[0].text
     assert run_queued() == 0

@@ -336,6 +336,10 @@ def test_the_baseline_report_shows_the_worked_example(cast: Cast):
     assert "۳٫۸۸۵" in text  # β(CDD)
     assert "۱۰۰٬۰۳۶" in text  # Σ adjusted baseline, MWh
     assert "۳٬۶۳۶" in text  # avoided energy, MWh
+    # Latin letters only in the standards' names of their measures; units by their Persian names
+    # (docs/exports-and-background-work.md).
+    assert set(re.findall("[A-Za-z]+", text)) <= {"CUSUM", "CV", "RMSE", "EnPI", "SEnPI", "R", "p"}
+    assert "مگاوات" in text  # MWh by its Persian name
     for month, published in enumerate(example_adjusted(), start=1):
         assert to_persian_digits(f"{published:,}").replace(",", "٬") in text, month
     # As Excel: the energies numbers shown in the energy's unit (as the PDF, no places), the

@@ -4,7 +4,8 @@ page, a message, an export and a PDF write the same value the same way.
 
 ``{{ value|jdate }}``, ``{{ value|jdate:"long" }}``, ``{{ value|jdatetime }}``, ``{{ value|num }}``,
 ``{{ value|num:2 }}``, ``{{ value|num:"auto" }}`` (places by size), ``{{ value|qty:unit }}``
-(«۴۷٫۹ مگاوات‌ساعت»), ``{{ share|pct:0 }}`` («۸۷٪», a value already in percent), ``{{ unit|unit }}`` («مگاوات‌ساعت»), ``{{ key|period }}`` («آذر ۱۴۰۵»),
+(«۴۷٫۹ مگاوات‌ساعت»), ``{{ share|pct:0 }}`` («۸۷٪», a value already in percent),
+``{{ unit|unit }}`` («مگاوات‌ساعت»), ``{{ key|period }}`` («آذر ۱۴۰۵»),
 ``{{ count|days }}`` («۳ روز»), ``{{ date|due }}`` («تا ۳ روز دیگر»), ``{{ text|digits }}``,
 ``{{ case.due_at|deadline }}`` (a date-only deadline without «۰۰:۰۰»), ``{{ case.reference|code }}``
 («CH-۰۰۰۰۱۲»), ``{{ "xlsx"|file_format }}`` («اکسل»).
