@@ -61,9 +61,10 @@ class Words:
 
     @classmethod
     def of(cls, label: str | Promise) -> Words:
-        """The message id of a ``gettext_lazy`` label (a choice's label), or the text itself."""
+        """The message id of a ``gettext_lazy`` label (a choice's label), or the text itself (in
+        the language active now) for anything else, a ``pgettext_lazy`` label among them."""
         args = getattr(label, "_args", None)
-        return cls(str(args[0]) if args else str(label))
+        return cls(str(args[0]) if args and len(args) == 1 else str(label))
 
 
 Param = str | int | float | Decimal | date | datetime | Code | Person | Words
