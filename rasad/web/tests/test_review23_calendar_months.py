@@ -21,3 +21,12 @@ def test_a_month_at_the_calendars_ends_is_the_current_month(cast: Cast, page: st
         answer = client.get(reverse(page), {"month": month})
         assert answer.status_code == 200, month
         assert f"month={month}" not in answer.content.decode()
+
+
+def test_a_period_at_the_calendars_ends_is_refused_as_an_unreadable_one(cast: Cast):
+    client = signed_in_client(cast.nadia)
+    for period in ("0001-01", "9376"):
+        figures = client.get(reverse("media:figures"), {"period": period})
+        assert figures.status_code == 400, period
+        report = client.get(reverse("indicators:report", args=[cast.isfahan.pk, period]))
+        assert report.status_code == 404, period
