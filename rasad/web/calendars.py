@@ -19,8 +19,7 @@ from rasad.lib import formatting
 from rasad.lib.jalali import (
     TEHRAN,
     JalaliPeriod,
-    first_accepted_date,
-    last_accepted_date,
+    is_accepted_period,
     local_date,
     parse_date,
     to_jalali,
@@ -64,7 +63,7 @@ def month_of(text: str | None, today: date) -> JalaliPeriod:
     last year has a neighbour that cannot be made (the pages link both: review 23)."""
     try:
         period = JalaliPeriod.parse(to_latin_digits(text or "").strip())
-        if period.kind == "month" and first_accepted_date() <= period.start <= last_accepted_date():
+        if period.kind == "month" and is_accepted_period(period):
             return period
     except ValueError:
         pass
