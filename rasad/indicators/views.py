@@ -63,7 +63,7 @@ from rasad.indicators.models import (
 from rasad.jobs.views import redirect_to_export
 from rasad.lib import display, formatting
 from rasad.lib.downloads import template_download
-from rasad.lib.jalali import JalaliPeriod, today_in_tehran
+from rasad.lib.jalali import JalaliPeriod, is_accepted_period, today_in_tehran
 from rasad.lib.persian import TextParseError, to_latin_digits
 from rasad.lib.tabular import ExportColumn, write_csv
 from rasad.web.generic import (
@@ -79,9 +79,12 @@ from rasad.web.generic import (
 
 def _period(text: str) -> JalaliPeriod:
     try:
-        return JalaliPeriod.parse(text)
+        period = JalaliPeriod.parse(text)
     except TextParseError:
         raise Http404 from None
+    if not is_accepted_period(period):
+        raise Http404
+    return period
 
 
 def _default_year() -> int:

@@ -165,6 +165,13 @@ def last_accepted_date() -> date:
     return date.fromordinal(_gregorian_of(LAST_ACCEPTED_JALALI_YEAR + 1, 1, 1).toordinal() - 1)
 
 
+def is_accepted_period(period: JalaliPeriod) -> bool:
+    """Whether ``period`` lies in the years Rasad accepts a date in (``check_accepted_date``):
+    a page that reads a period from its address also links the periods beside it, and those of
+    the calendar's first and last years have a neighbour that cannot be made (review 23)."""
+    return FIRST_ACCEPTED_JALALI_YEAR <= period.year <= LAST_ACCEPTED_JALALI_YEAR
+
+
 def check_accepted_date(value: date, *, margin_days: int = 0) -> None:
     """Raise :class:`TextParseError` (code ``date_range``) for a date (or the Tehran day of a
     datetime) outside the accepted range, Jalali 1200/01/01 to 1500/12/29. ``margin_days``

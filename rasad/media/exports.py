@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from rasad.core.models import User
 from rasad.jobs.exports import ExportKind, Params, apply_filters, register_export
 from rasad.lib import formatting
-from rasad.lib.jalali import JalaliPeriod, local_date
+from rasad.lib.jalali import JalaliPeriod, is_accepted_period, local_date
 from rasad.lib.persian import to_latin_digits
 from rasad.lib.tabular import (
     ExportColumn,
@@ -41,11 +41,14 @@ def period_of(params: Params) -> JalaliPeriod:
     if not key:
         return JalaliPeriod.containing(local_date(timezone.now()), "month")
     try:
-        return JalaliPeriod.parse(key)
+        period = JalaliPeriod.parse(key)
     except ValueError:
+        period = None
+    if period is None or not is_accepted_period(period):
         raise ValidationError(
             {"period": [_("“%(key)s” is not a Jalali period such as 1405-09.") % {"key": key}]}
-        ) from None
+        )
+    return period
 
 
 def _hours(value: float | None) -> Quantity | None:

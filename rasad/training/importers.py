@@ -9,11 +9,13 @@ the list, tick attendance in Excel and upload it back."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -55,6 +57,24 @@ def read_yes_no(text: str) -> bool | str | None:
     return cleaned
 
 
+def people_by_name(people: Iterable[User]) -> Callable[[str], User | None]:
+    """Who a file's user name names, whatever its letter case (user names are stored as they
+    were written: ``rasad createuser Sara.K``): the one person of that name in any case, or the
+    one written exactly so when names differ only in case; ``None`` when nobody (or no one
+    person) is named so. ``people``: those whose ``Lower("username")`` is among the file's."""
+    by_name: dict[str, dict[int, User]] = {}
+    for person in people:
+        by_name.setdefault(person.username.lower(), {})[person.pk] = person
+
+    def find(written: str) -> User | None:
+        found = list(by_name.get(written.lower(), {}).values())
+        exact = [person for person in found if person.username == written]
+        chosen = exact or found
+        return chosen[0] if len(chosen) == 1 else None
+
+    return find
+
+
 def per_row(error: ValidationError, report: ImportReport) -> bool:
     """Put an action's errors (``rows[<row>].<field>``) on their rows; False when they are not
     per field."""
@@ -87,18 +107,18 @@ class RosterImporter(TabularImporter[RosterPlan]):
     def validate(self, table: Table, report: ImportReport) -> RosterPlan:
         names = {row.text("username").strip().lower() for row in table.rows}
         # People of the audience only: anyone else reads as unknown, whether they exist or not.
-        members = {
-            m.user.username.lower(): m.user
-            for m in Membership.objects.filter(
-                organization__path__startswith=self.event.audience.path, user__username__in=names
-            ).select_related("user")
-        }
+        members = people_by_name(
+            m.user
+            for m in Membership.objects.alias(name=Lower("user__username"))
+            .filter(organization__path__startswith=self.event.audience.path, name__in=names)
+            .select_related("user")
+        )
         seen: dict[str, int] = {}
         rows = []
         for row in table.rows:
             before = len(report.errors)
+            person = members(row.text("username").strip())
             name = row.text("username").strip().lower()
-            person = members.get(name)
             if not name:
                 report.add(row.number, "username", _("This cell is required."))
             elif person is None:
@@ -188,10 +208,11 @@ class CompletionImporter(TabularImporter[CompletionPlan]):
         names = {row.text("username").strip().lower() for row in table.rows}
         codes = {row.text("course").strip().lower() for row in table.rows}
         # Only people and courses the importer may see are found; anyone else reads as unknown.
-        people = {
-            u.username.lower(): u
-            for u in User.objects.visible_to(self.acting_user, "view").filter(username__in=names)
-        }
+        people = people_by_name(
+            User.objects.visible_to(self.acting_user, "view")
+            .alias(name=Lower("username"))
+            .filter(name__in=names)
+        )
         courses = {
             c.code.lower(): c
             for c in Course.objects.visible_to(self.acting_user, "view").filter(code__in=codes)
@@ -201,7 +222,7 @@ class CompletionImporter(TabularImporter[CompletionPlan]):
             before = len(report.errors)
             name = row.text("username").strip().lower()
             code = row.text("course").strip().lower()
-            person = people.get(name)
+            person = people(row.text("username").strip())
             course = courses.get(code)
             if not name:
                 report.add(row.number, "username", _("This cell is required."))

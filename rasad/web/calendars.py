@@ -16,7 +16,14 @@ from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
 from rasad.lib import formatting
-from rasad.lib.jalali import TEHRAN, JalaliPeriod, local_date, parse_date, to_jalali
+from rasad.lib.jalali import (
+    TEHRAN,
+    JalaliPeriod,
+    is_accepted_period,
+    local_date,
+    parse_date,
+    to_jalali,
+)
 from rasad.lib.persian import to_latin_digits
 
 # Python's weekday numbers (Monday 0) from Saturday to Friday, the order of the Iranian week.
@@ -51,10 +58,12 @@ def weekday_headings() -> list[tuple[str, str]]:
 
 
 def month_of(text: str | None, today: date) -> JalaliPeriod:
-    """The Jalali month of ``?month=1405-09`` (Persian digits too); the current one otherwise."""
+    """The Jalali month of ``?month=1405-09`` (Persian digits too), in the years Rasad accepts
+    a date in (``parse_date``'s); the current one otherwise. A month of the calendar's first or
+    last year has a neighbour that cannot be made (the pages link both: review 23)."""
     try:
         period = JalaliPeriod.parse(to_latin_digits(text or "").strip())
-        if period.kind == "month":
+        if period.kind == "month" and is_accepted_period(period):
             return period
     except ValueError:
         pass

@@ -221,13 +221,17 @@ class InputBoundaryMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if self._refusal(request) is None:
+        refusal = self._refusal(request)
+        if refusal is None:
             return self.get_response(request)
-        # Refused (rarely): the refusal made again in the language the request asks for.
+        # Refused (rarely): the answer is written in the language the request asks for. The
+        # decision is not made again there: a body Django could not parse reads as empty the
+        # second time (review 23).
         with early_language(request):
-            return self._refusal(request) or self.get_response(request)
+            return refusal()
 
-    def _refusal(self, request: HttpRequest) -> HttpResponse | None:
+    def _refusal(self, request: HttpRequest) -> Callable[[], HttpResponse] | None:
+        """The refusal of ``request``, to be written in its language, or ``None``."""
         content_type = request.content_type or ""
         limit = (
             settings.RASAD_MAX_UPLOAD_BYTES
@@ -237,18 +241,22 @@ class InputBoundaryMiddleware:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            return self._bad(request, {"Content-Length": [_("The Content-Length header is not a number.")]})
+            return lambda: self._bad(request, {"Content-Length": [self._not_a_number()]})
         if length > limit:
-            return self._too_large(request)
+            return lambda: self._too_large(request)
         try:
-            errors = self._check(self._line_strings(request), multiline=False)
+            found = self._check(self._line_strings(request), multiline=False)
             if not is_api_request(request) and request.method == "POST" and content_type in _FORM_TYPES:
-                errors.update(self._check(self._form_strings(request), multiline=True))
+                found += self._check(self._form_strings(request), multiline=True)
         except RequestDataTooBig:
-            return self._too_large(request)
+            return lambda: self._too_large(request)
         except (TooManyFieldsSent, MultiPartParserError, SuspiciousOperation, UnicodeDecodeError):
-            return self._bad(request, {})
-        return self._bad(request, errors) if errors else None
+            return lambda: self._bad(request, {})
+        return (lambda: self._bad(request, self._errors(found))) if found else None
+
+    @staticmethod
+    def _not_a_number() -> str:
+        return _("The Content-Length header is not a number.")
 
     @staticmethod
     def _line_strings(request: HttpRequest) -> Iterable[tuple[str, str]]:
@@ -269,12 +277,21 @@ class InputBoundaryMiddleware:
                 yield key, str(upload.name or "")
 
     @staticmethod
-    def _check(strings: Iterable[tuple[str, str]], *, multiline: bool) -> dict[str, list[str]]:
-        errors: dict[str, list[str]] = {}
+    def _check(strings: Iterable[tuple[str, str]], *, multiline: bool) -> list[tuple[str, str, bool]]:
+        """Where a forbidden character is, which one, and whether the text may hold line breaks."""
+        found: list[tuple[str, str, bool]] = []
         for where, text in strings:
             char = boundary.forbidden_character(text, multiline=multiline)
             if char is not None:
-                errors.setdefault(where, []).extend(boundary.text_error(char, multiline=multiline).messages)
+                found.append((where, char, multiline))
+        return found
+
+    @staticmethod
+    def _errors(found: list[tuple[str, str, bool]]) -> dict[str, list[str]]:
+        """``_check``'s findings as messages, in the active language."""
+        errors: dict[str, list[str]] = {}
+        for where, char, multiline in found:
+            errors.setdefault(where, []).extend(boundary.text_error(char, multiline=multiline).messages)
         return errors
 
     @staticmethod
