@@ -463,6 +463,7 @@ SELECT inserted.*, (SELECT count(*) FROM moved) FROM inserted
 """  # noqa: S608 (no value is interpolated: SHARDS is this module's constant)
 
 
+_INTEGER_COLUMNS = frozenset(("event_type", "organization_id", "actor_id"))
 _TEXT_COLUMNS = frozenset(
     (
         "before_chain",
@@ -521,10 +522,16 @@ def _append_each_once(made: list[tuple[AuditEvent, dict[str, Any]]]) -> Callable
     # The text columns as array literals (``array_literal``: escaped by ``str.replace``); psycopg
     # escapes each double quote of the bodies' JSON by a regular expression with a template, about
     # 450 a group of eight, a fifth of the group's write under cProfile (benchmarks.md, session 19).
+    # The integer columns too, when none is NULL (a system event has no organization): psycopg
+    # looks up each element's type to adapt a list (benchmarks.md, session 23).
     rows = send(
         _APPEND_EACH_ONCE,
         {
-            name: array_literal(values, str) if name in _TEXT_COLUMNS else values
+            name: array_literal(values, str)
+            if name in _TEXT_COLUMNS
+            else array_literal(values, int)
+            if name in _INTEGER_COLUMNS
+            else values
             for name, values in columns.items()
         },
     )
