@@ -7,11 +7,14 @@ is not rebuilt: on a large trail that would hold every write back)."""
 from django.db import migrations, models
 
 
+def _names(apps, schema_editor):
+    """The audit events' table, the name Django gave ``object_id``'s index, and the quoting."""
+    table = apps.get_model("core", "AuditEvent")._meta.db_table
+    return table, schema_editor._create_index_name(table, ["object_id"], suffix=""), schema_editor.quote_name
+
+
 def object_id_index(apps, schema_editor):
-    model = apps.get_model("core", "AuditEvent")
-    table = model._meta.db_table
-    old = schema_editor._create_index_name(table, ["object_id"], suffix="")
-    quote = schema_editor.quote_name
+    table, old, quote = _names(apps, schema_editor)
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(f"DROP INDEX IF EXISTS {quote(old + '_like')}")
         schema_editor.execute(f"ALTER INDEX IF EXISTS {quote(old)} RENAME TO audit_object_id_idx")
@@ -21,10 +24,7 @@ def object_id_index(apps, schema_editor):
 
 
 def object_id_index_back(apps, schema_editor):
-    model = apps.get_model("core", "AuditEvent")
-    table = model._meta.db_table
-    old = schema_editor._create_index_name(table, ["object_id"], suffix="")
-    quote = schema_editor.quote_name
+    table, old, quote = _names(apps, schema_editor)
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(f"ALTER INDEX IF EXISTS audit_object_id_idx RENAME TO {quote(old)}")
         schema_editor.execute(
