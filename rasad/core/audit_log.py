@@ -416,6 +416,17 @@ def _append_in_one_statement(event: AuditEvent, fields: dict[str, Any]) -> bool:
 # ``_APPEND`` for several events of distinct organizations: each locks a free shard head of its
 # own organization (a LATERAL subquery per event), and the events are inserted and their heads
 # moved together. An event whose shards are all held elsewhere is missing from the answer.
+#
+# Shaped for its generic plan (the statement is prepared, and PostgreSQL plans it once for every
+# group, guessing ten rows for each ``unnest``): no join but the LATERAL ones, whose plan is a
+# nested loop of index lookups whatever the guess. The events' values ride along with their heads
+# (``hashed`` carries ``e``'s columns), so neither the insert nor the answer joins them again
+# (each such join was a hash join, a hash table built for one to a few rows); the heads are moved
+# by their ids (``= ANY``: an index scan once the heads outnumber a few pages, where a join on the
+# guessed ten rows read the whole heads table into a hash join's other side), each taking its new
+# values from ``hashed`` by a correlated lookup; and the answer is the insert's own ``RETURNING``,
+# with how many heads moved, which ``_append_each_once`` checks (benchmarks.md, "Audit chain",
+# session 23).
 _APPEND_EACH_ONCE = f"""
 WITH e AS (
     SELECT * FROM unnest(%(before_chain)s::text[], %(before_sequence)s::text[], %(rest)s::text[],
@@ -424,38 +435,35 @@ WITH e AS (
         %(object_id)s::text[], %(object_repr)s::text[], %(request_id)s::text[], %(ip)s::inet[])
         WITH ORDINALITY AS e(before_chain, before_sequence, rest, created, event_type, actor_id,
             actor_name, organization_id, object_type, object_id, object_repr, request_id, ip, n)
-), head AS (
-    SELECT e.n, h.id, h.chain, h.sequence + 1 AS sequence, h.hash AS prev_hash
+), hashed AS (
+    SELECT e.*, h.id AS head_id, h.chain, h.sequence, h.prev_hash, b.body,
+           encode(sha256(decode('00', 'hex') || convert_to(h.prev_hash, 'UTF8')
+                         || convert_to(b.body, 'UTF8')), 'hex') AS hash
     FROM e CROSS JOIN LATERAL (
-        SELECT id, chain, sequence, hash FROM core_auditchainhead
+        SELECT id, chain, sequence + 1 AS sequence, hash AS prev_hash FROM core_auditchainhead
         WHERE chain = ANY((%(chains)s::text[])[(e.n - 1) * {SHARDS} + 1 : e.n * {SHARDS}])
         ORDER BY chain LIMIT 1 FOR UPDATE SKIP LOCKED
     ) AS h
-), hashed AS (
-    SELECT head.n, head.id, head.chain, head.sequence, head.prev_hash, body,
-           encode(sha256(decode('00', 'hex') || convert_to(head.prev_hash, 'UTF8')
-                         || convert_to(body, 'UTF8')), 'hex') AS hash
-    FROM head JOIN e ON e.n = head.n,
-         LATERAL (SELECT e.before_chain || '"' || head.chain || '"' || e.before_sequence
-                         || head.sequence::text || e.rest AS body) AS b
+    CROSS JOIN LATERAL (SELECT e.before_chain || '"' || h.chain || '"' || e.before_sequence
+                               || h.sequence::text || e.rest AS body) AS b
 ), inserted AS (
     INSERT INTO core_auditevent (chain, sequence, created, event_type, actor_id, actor_name,
         organization_id, object_type, object_id, object_repr, request_id, ip, body, prev_hash, hash)
-    SELECT h.chain, h.sequence, e.created, e.event_type, e.actor_id, e.actor_name,
-        e.organization_id, e.object_type, e.object_id, e.object_repr, e.request_id, e.ip,
-        h.body, h.prev_hash, h.hash
-    FROM hashed AS h JOIN e ON e.n = h.n
-    RETURNING id, chain
+    SELECT chain, sequence, created, event_type, actor_id, actor_name, organization_id,
+        object_type, object_id, object_repr, request_id, ip, body, prev_hash, hash
+    FROM hashed
+    RETURNING organization_id, id, chain, sequence, prev_hash, hash
 ), moved AS (
-    UPDATE core_auditchainhead SET sequence = hashed.sequence, hash = hashed.hash
-    FROM hashed WHERE core_auditchainhead.id = hashed.id
+    UPDATE core_auditchainhead SET (sequence, hash) = (
+        SELECT hashed.sequence, hashed.hash FROM hashed WHERE hashed.head_id = core_auditchainhead.id)
+    WHERE core_auditchainhead.id = ANY(ARRAY(SELECT head_id FROM hashed))
     RETURNING core_auditchainhead.id
 )
-SELECT hashed.n, inserted.id, hashed.chain, hashed.sequence, hashed.prev_hash, hashed.hash
-FROM hashed JOIN inserted ON inserted.chain = hashed.chain JOIN moved ON moved.id = hashed.id
+SELECT inserted.*, (SELECT count(*) FROM moved) FROM inserted
 """  # noqa: S608 (no value is interpolated: SHARDS is this module's constant)
 
 
+_INTEGER_COLUMNS = frozenset(("event_type", "organization_id", "actor_id"))
 _TEXT_COLUMNS = frozenset(
     (
         "before_chain",
@@ -514,18 +522,31 @@ def _append_each_once(made: list[tuple[AuditEvent, dict[str, Any]]]) -> Callable
     # The text columns as array literals (``array_literal``: escaped by ``str.replace``); psycopg
     # escapes each double quote of the bodies' JSON by a regular expression with a template, about
     # 450 a group of eight, a fifth of the group's write under cProfile (benchmarks.md, session 19).
+    # The integer columns too, when none is NULL (a system event has no organization): psycopg
+    # looks up each element's type to adapt a list (benchmarks.md, session 23).
     rows = send(
         _APPEND_EACH_ONCE,
         {
-            name: array_literal(values, str) if name in _TEXT_COLUMNS else values
+            name: array_literal(values, str)
+            if name in _TEXT_COLUMNS
+            else array_literal(values, int)
+            if name in _INTEGER_COLUMNS
+            else values
             for name, values in columns.items()
         },
     )
 
+    # The events are of distinct organizations (``send_many`` sends each organization's first):
+    # an answer's organization names its event.
+    position = {event.organization_id: number for number, (event, _fields) in enumerate(made)}
+
     def done() -> set[int]:
         appended = set()
-        for n, pk, chain, sequence, prev_hash, hashed in rows():
-            number = n - 1
+        answer = rows()
+        for organization_id, pk, chain, sequence, prev_hash, hashed, moved in answer:
+            if moved != len(answer):
+                raise RuntimeError(f"{len(answer)} audit events appended but {moved} chain heads moved")
+            number = position[organization_id]
             event = made[number][0]
             before_chain, before_sequence, rest = cuts[number]
             event.pk, event.chain, event.sequence, event.prev_hash, event.hash = (
