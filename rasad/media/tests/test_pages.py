@@ -32,8 +32,8 @@ def test_the_board_counts_late_agencies(cast: Cast, agencies: list[Organization]
 
 def test_an_empty_board_and_rumour_log_say_that_nothing_is_there_yet(cast: Cast):
     client = signed_in_client(cast.bob)
-    assert "هنوز بیانیه‌ای نوشته نشده است." in client.get("/media/").content.decode()
-    assert "هنوز شایعه‌ای ثبت نشده است." in client.get("/media/rumours/").content.decode()
+    assert "هنوز بیانیه‌ای که بتوانید ببینید نوشته نشده است." in client.get("/media/").content.decode()
+    assert "هنوز شایعه‌ای که بتوانید ببینید ثبت نشده است." in client.get("/media/rumours/").content.decode()
     # A filter that finds nothing says so: the words of an empty board would mislead.
     filtered = client.get("/media/?state=issued").content.decode()
     assert "با این فیلترها موردی نیست." in filtered and "هنوز بیانیه‌ای" not in filtered
