@@ -38,3 +38,10 @@ def test_every_page_of_the_menu_shows_its_title_above_its_tabs():
             if tabs is not None and title != -1 and tabs.start() < title:
                 tabs_first.append(item.url_name)
     assert tabs_first == []
+
+
+def test_no_trouble_counted_is_not_shown_as_an_alarm(cast: Cast):
+    # Ali has no overdue case: the count says «۰» in green, not in the red of trouble.
+    home = signed_in_client(cast.ali).get("/").content.decode()
+    assert 'text-success" data-testid="count">۰</span>' in home
+    assert not re.search(r'text-(?:danger|warning)" data-testid="count">۰<', home)
