@@ -96,8 +96,11 @@ def _may_filter(page: Page) -> bool:
         return False
     if getattr(view, "filterset_class", None) is not None:
         return True
-    template = getattr(view, "template_name", None)
-    return bool(template) and 'method="get"' in get_template(template).template.source
+    name = getattr(view, "template_name", None)
+    if not name:
+        return False
+    source: str = get_template(name).template.source  # type: ignore[attr-defined]
+    return 'method="get"' in source
 
 
 def test_every_filter_of_every_list_has_a_visible_label(cast: Cast):
