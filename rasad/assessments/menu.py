@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from rasad.core.scope import holds_anywhere
-from rasad.web.navigation import MenuGroup, MenuItem
+from rasad.web.navigation import MenuGroup, MenuItem, keepers
 
 
 def reviews_or_audits(user: Any) -> bool:
@@ -37,11 +37,14 @@ MENU = (
                 check=reviews_or_audits,
             ),
             MenuItem(_("Cycles"), "assessments:cycle-list", "bi-arrow-repeat", "assessments.view_cycle"),
+            # The instruments' catalogue: in the main menu of those who keep it; an assessment
+            # shows its own instrument.
             MenuItem(
                 _("Instruments"),
                 "assessments:instrument-list",
                 "bi-list-check",
                 "assessments.view_instrument",
+                audience=keepers("assessments.add_instrument", "assessments.change_instrument"),
             ),
             MenuItem(
                 _("Checklist compliance"),

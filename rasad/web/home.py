@@ -88,6 +88,13 @@ class HomeCount:
     url: str
     tone: Tone = "primary"
 
+    @property
+    def shown_tone(self) -> Tone:
+        """The colour the count is shown in: a count of trouble (danger, warning) at zero is
+        good news, in green, as the indicators' alerts already were; a red «۰» under "Overdue
+        cases" read as an alarm."""
+        return "success" if not self.value and self.tone in ("danger", "warning") else self.tone
+
     def resolved(self) -> HomeCount:
         if "/" in self.url or ":" not in self.url:
             return self

@@ -27,6 +27,12 @@ green business, intake document or command centre, so the media, green-jobs, int
 messages menus would be empty pages to its operator. (The role is right: the same reporter role
 is a member agency's press officer's, who needs the media menu, and a green business owner's.)
 ``anything_of`` builds the usual audience from the app's own records.
+
+An entry may name its own ``audience`` in the main menu, too: a reference page every role may
+read (the working calendar, the response-time policy, the catalogues of courses, training
+requirements and assessment instruments) is in the main menu of those who keep it or work by it
+(``keepers``: who triages cases, who runs training, who keeps the instruments), and in its app's
+sub-navigation for everyone who may open it. A reporter's menu holds what they do.
 """
 
 from __future__ import annotations
@@ -64,6 +70,10 @@ class MenuItem:
     # Further pages (URL names without arguments) this entry stands for: its tab is marked
     # current on them too, e.g. the events calendar's week under "Events calendar".
     current_on: tuple[str, ...] = ()
+    # Who finds the entry in the main menu, when not everyone who may open it (``keepers``: a
+    # reference page in the main menu of those who keep it). The app's sub-navigation lists it
+    # for all who may open it, and the page answers as before: this is a menu's choice only.
+    audience: Callable[[Any], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +107,18 @@ def anything_of(*models: str, starts: str = "") -> Callable[[Any], bool]:
         if starts and holds_anywhere(user, starts):
             return True
         return any(apps.get_model(name).objects.visible_to(user, "view").exists() for name in models)
+
+    return audience
+
+
+def keepers(*permissions: str) -> Callable[[Any], bool]:
+    """An entry's audience: ``user`` holds one of ``permissions`` somewhere. A reference page
+    (the working calendar, the response-time policy, a catalogue of courses or instruments) is
+    read by every role but used by those who keep it and work by it; a reporter filing a case
+    reaches the calendar from the cases app's sub-navigation, not from the main menu."""
+
+    def audience(user: Any) -> bool:
+        return any(holds_anywhere(user, permission) for permission in permissions)
 
     return audience
 
@@ -190,6 +212,7 @@ def visible_menu(user: User | AnonymousUser, path: str) -> list[dict[str, Any]]:
             entry
             for item in group.items
             if item.in_main_menu and not item.is_action and may_open(user, item)
+            if item.audience is None or item.audience(user)
             if (entry := _entry(item, path)) is not None
         ]
         if not items or (group.audience is not None and not group.audience(user)):

@@ -172,8 +172,12 @@ def test_my_files_lists_the_owner_s_files_and_the_home_page_counts_new_ones(cast
 
 
 def test_list_pages_ask_for_background_exports(cast: Cast):
+    from rasad.indicators.testing import make_observation
     from rasad.testing.web import signed_in_client
 
+    # Rows to export: an empty list offers no export (rasad/web/tests/test_empty_list.py).
+    _cases(cast)
+    make_observation(cast, cast.isfahan)
     client = signed_in_client(cast.root)
     pages = {
         "/cases/": reverse("jobs:export-request", args=["cases", "xlsx"]),

@@ -172,10 +172,16 @@ _NOT_FILTERS = frozenset({"page", "sort", "lang"})
 
 
 @register.inclusion_tag("web/includes/empty_list.html", takes_context=True)
-def empty_list(context: Any, message: str, add: str = "") -> dict[str, Any]:
+def empty_list(context: Any, message: str, add: str = "", scoped: str = "") -> dict[str, Any]:
     """What an empty list says, the one piece every list uses: with filters on, that nothing
-    matches them and a link that clears them; otherwise ``message`` (what is not there yet) and,
-    when the user may open it, the page ``add`` names (a menu entry's URL name: "File a case")."""
+    matches them and a link that clears them; otherwise what is not there yet and, when the user
+    may open it, the page ``add`` names (a menu entry's URL name: "File a case").
+
+    ``message`` says that nothing is there at all, which only a person who sees every row may be
+    told; to anyone whose scope holds less, a list of scoped rows says ``scoped`` ("No case you
+    can see has been filed yet"): other organizations' rows may exist. The choice is the
+    person's, not the data's (no query asks whether rows outside the scope exist, which would
+    tell). A list of reference data everyone reads whole (green occupations) gives no ``scoped``."""
     from rasad.web.navigation import action_entry
 
     request = context.get("request")
@@ -183,7 +189,13 @@ def empty_list(context: Any, message: str, add: str = "") -> dict[str, Any]:
         value.strip() for key, values in request.GET.lists() if key not in _NOT_FILTERS for value in values
     )
     entry = action_entry(request.user, add) if add and request is not None and not filtered else None
-    return {"filtered": filtered, "message": message, "entry": entry, "path": request.path if request else ""}
+    sees_everything = request is not None and request.user.is_superuser
+    return {
+        "filtered": filtered,
+        "message": message if sees_everything or not scoped else scoped,
+        "entry": entry,
+        "path": request.path if request else "",
+    }
 
 
 @register.filter

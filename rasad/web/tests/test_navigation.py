@@ -123,3 +123,30 @@ def test_an_app_menu_is_shown_only_where_the_app_has_something_for_the_person(ca
     # Root may start any of them on an empty installation.
     root = _menu_links(signed_in_client(cast.root).get("/").content.decode())
     assert {"/media/", "/green/", "/intake/"} <= root
+
+
+REFERENCE_PAGES = {
+    "/cases/calendar/",
+    "/cases/sla/",
+    "/training/courses/",
+    "/training/requirements/",
+    "/assessments/instruments/",
+}
+
+
+def test_reference_pages_are_in_the_main_menu_of_those_who_keep_them(cast: Cast):
+    ali = signed_in_client(cast.ali)
+    # A reporter files cases and takes courses, but keeps no calendar, policy, catalogue or
+    # instrument: the main menu leaves them out...
+    assert REFERENCE_PAGES.isdisjoint(_menu_links(ali.get("/").content.decode()))
+    # ... the app's own sub-navigation still leads to them, and each page opens as before.
+    cases_nav = ali.get("/cases/").content.decode()
+    assert 'href="/cases/calendar/"' in cases_nav
+    assert 'href="/cases/sla/"' in cases_nav
+    for url in REFERENCE_PAGES:
+        assert ali.get(url).status_code == 200, url
+    # An analyst triages cases against the working calendar and the response times.
+    alice = _menu_links(signed_in_client(cast.alice).get("/").content.decode())
+    assert {"/cases/calendar/", "/cases/sla/"} <= alice
+    root = _menu_links(signed_in_client(cast.root).get("/").content.decode())
+    assert REFERENCE_PAGES.issubset(root)

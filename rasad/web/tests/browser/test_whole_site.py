@@ -7,6 +7,7 @@ no request outside the server)."""
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -38,6 +39,25 @@ _MENU_LINES_JS = """() => new Set(
 ).size"""
 
 
+# The narrowest window the bar is laid out in a line (Bootstrap's xl, navbar-expand-xl), and the
+# office monitor's.
+MENU_WIDTHS = (1200, 1280)
+
+
+def _check_the_menu_stands_on_one_line(person: Any, username: str) -> None:
+    """The main menu (its sections, the language and the person) fits one line in Persian and in
+    English from 1200 px, where it unfolds, the national coordinator's too, who has every
+    section. The page is left in Persian at 1280 px, as the crawl goes on."""
+    wrapped = []
+    for language in ("en", "fa"):
+        person.page.goto(person.url(f"/?lang={language}"))
+        for menu_width in MENU_WIDTHS:
+            person.page.set_viewport_size({"width": menu_width, "height": 860})
+            if (lines := person.page.evaluate(_MENU_LINES_JS)) != 1:
+                wrapped.append(f"{lines} lines in {language} at {menu_width} px")
+    assert wrapped == [], f"{username}'s menu: {wrapped}"
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("username", USERS)
 def test_every_page_of_the_demo_passes_the_checks(journey, username, width, settings):
@@ -61,10 +81,7 @@ def test_every_page_of_the_demo_passes_the_checks(journey, username, width, sett
     for path in pages:
         person.go(path)
         if path == "/" and width == "desktop":
-            # The main menu (its sections, the language and the person) fits one line at 1280 px,
-            # the national coordinator's too, who has every section.
-            lines = person.page.evaluate(_MENU_LINES_JS)
-            assert lines == 1, f"{username}'s menu takes {lines} lines at 1280 px"
+            _check_the_menu_stands_on_one_line(person, username)
     problems = person.problems
     report = ARTIFACTS / f"whole-site-{username}-{width}.txt"
     report.parent.mkdir(parents=True, exist_ok=True)
