@@ -172,8 +172,10 @@ def refuse(user: User | AnonymousUser, obj: models.Model, *, action: str) -> Obj
     return refusal()
 
 
-def _refused_at(user: User | AnonymousUser, permission: str, organization: Organization) -> ObjectNotFound:
-    """The refusal of ``permission`` at ``organization``, audited where it is answered."""
+def refusal_at(user: User | AnonymousUser, permission: str, organization: Organization) -> ObjectNotFound:
+    """The refusal of ``permission`` at ``organization``, audited where it is answered (by the
+    request that asked; a check repeated where nobody asks, as a file's each read, audits
+    nothing: the error is caught there)."""
     error = refusal()
     error.refused = Refused(user, permission, (organization.pk,))
     return error
@@ -225,7 +227,7 @@ def require_scope(
     from rasad.core.scope import organization_scope, permission_name
 
     if user is not None and not organization_scope(user, model, action).contains(organization):
-        raise _refused_at(user, permission_name(model, action), organization)
+        raise refusal_at(user, permission_name(model, action), organization)
 
 
 def require_in_scope(user: User | AnonymousUser, action: str, obj: models.Model) -> None:
@@ -244,4 +246,4 @@ def require_permission_in_scope(
     from rasad.core.scope import scope_for_permission
 
     if not scope_for_permission(user, permission).contains(organization):
-        raise _refused_at(user, permission, organization)
+        raise refusal_at(user, permission, organization)
