@@ -1,7 +1,7 @@
 """Review 23: a report asked about an organization out of the asker's scope is refused like a
 missing one and audited once, where the person asks (the request's 404); the same check made
 whenever the file is read (whether its owner may still have it) audits nothing, or a file read
-again and again would flood the trail (docs/reports.md, "Asking for a report")."""
+again and again would flood the trail (docs/security.md, "Access control")."""
 
 from __future__ import annotations
 
