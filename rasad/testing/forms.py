@@ -26,8 +26,12 @@ class _Forms(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attr = {name: value if value is not None else "" for name, value in attrs}
         if tag == "form":
-            self._form = {"method": attr.get("method", "get").lower(), "action": attr.get("action", ""),
-                          "fields": [], "submit": None}
+            self._form = {
+                "method": attr.get("method", "get").lower(),
+                "action": attr.get("action", ""),
+                "fields": [],
+                "submit": None,
+            }
             self.forms.append(self._form)
             return
         form = self._form

@@ -369,16 +369,17 @@ class SignedInFormView(SignedInView):
             mark = last_event_id()
             result = self.perform(form)
             if result is not None:
-                return self.succeeded(result, changed=recorded_since(mark))
+                return self.succeeded(result) if recorded_since(mark) else self.unchanged(result)
         return self.render({"form": form}, status=self.invalid_status)
 
-    def succeeded(self, result: Any, *, changed: bool = True) -> HttpResponseBase:
-        """Go on with the success message; or, when the action audited nothing (it changes
-        nothing without an audit event: the form held the values already saved, and the action
-        wrote nothing), say that nothing changed instead."""
-        if not changed:
-            messages.info(self.request, str(NOTHING_CHANGED))
-            return HttpResponseRedirect(self.get_success_url(result))
+    def unchanged(self, result: Any) -> HttpResponseBase:
+        """The answer when the action audited nothing: it changes nothing without an audit
+        event, so the form held the values already saved and nothing was written; the page
+        says so instead of its success message."""
+        messages.info(self.request, str(NOTHING_CHANGED))
+        return HttpResponseRedirect(self.get_success_url(result))
+
+    def succeeded(self, result: Any) -> HttpResponseBase:
         message = self.get_success_message(result)
         if message:
             messages.success(self.request, message)

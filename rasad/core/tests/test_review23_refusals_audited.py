@@ -37,12 +37,21 @@ def test_moving_an_organization_where_one_may_not_change_it_is_refused_and_audit
 def test_a_new_record_refused_after_its_write_is_audited_where_it_was_to_be(cast: Cast):
     """The new row's id means nothing once it is rolled back: the refusal names the permission
     and the organization it was to be made in (here its parent, the new row being one)."""
-    with pytest.raises(ObjectNotFound) as caught, transaction.atomic():
+
+    @transaction.atomic
+    def make_then_check() -> None:
         made = Organization.objects.create(
-            code="NEW-1", name="تازه", kind=cast.isfahan_post.kind, parent=cast.isfahan,
-            path=f"{cast.isfahan.path}999999/", depth=cast.isfahan.depth + 1,
+            code="NEW-1",
+            name="تازه",
+            kind=cast.isfahan_post.kind,
+            parent=cast.isfahan,
+            path=f"{cast.isfahan.path}999999/",
+            depth=cast.isfahan.depth + 1,
         )
         require_in_scope(cast.alice, "add", made)
+
+    with pytest.raises(ObjectNotFound) as caught:
+        make_then_check()
     assert not Organization.objects.filter(code="NEW-1").exists()
     audit_deferred_refusal(caught.value)
     audit_deferred_refusal(caught.value)  # answered once

@@ -59,7 +59,9 @@ def _snapshot(part: Axis | Objective) -> dict[str, Any]:
     return values
 
 
-def _write_part(part: Axis | Objective, values: PartValues, *, new: bool, siblings: Callable[[], int]) -> None:
+def _write_part(
+    part: Axis | Objective, values: PartValues, *, new: bool, siblings: Callable[[], int]
+) -> None:
     """Write ``values`` on ``part`` (not saved). A new part goes after its ``siblings()`` unless
     ``values`` say where."""
     part.title = text(values.title, 300)
