@@ -22,15 +22,10 @@ STILL_SAVES = {
     "organization-aliases",
     "green-businesses",
     "green-schemes",
-    "organizations",
     "live-devices",
-    "working-groups",
-    "training-courses",
     "indicator-targets",
-    "training-events",
     "energy-baselines",
     "media-plan",
-    "training-requirements",
     "media-statements",
 }
 CHANGEABLE = [
