@@ -46,4 +46,4 @@ def saved_values(record: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     record has them already, and the action writes nothing, audits nothing and pushes nothing
     (docs/audit.md, "What is recorded")."""
     meta = record._meta
-    return {name: getattr(record, meta.get_field(name).attname) for name in fields}
+    return {name: getattr(record, meta.get_field(name).attname) for name in fields}  # type: ignore[union-attr]  # a field, never a reverse relation
