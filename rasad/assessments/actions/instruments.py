@@ -10,7 +10,7 @@ the change is made in the next version (a draft copy), and the cycle keeps its o
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -108,7 +108,7 @@ class Written:
     """What a change wrote: the part in the version that was changed, and whether that version
     was made by this change (because a cycle uses the one the person was looking at). Values
     asked for that a version has already write nothing (no version, no audit event): the
-    version itself comes back, as it was (``unchanged``)."""
+    version itself comes back, as it was (``_save_in_version``)."""
 
     instrument: Instrument
     part: Any
@@ -526,18 +526,34 @@ def _check_category(code: str) -> str:
 SECTION_FIELDS = ("code", "title", "title_en", "points", "ranking_role", "case_category", "order")
 
 
-def _unchanged(instrument: Instrument, part: Any, names: Sequence[str], apply: Any) -> Written | None:
-    """The part as it is, when ``apply`` (which sets a part's ``names`` from the values asked
-    for, as the action does) would leave it so: the action then writes nothing, neither the
-    part nor a version of an instrument a cycle uses, and audits nothing. ``None`` otherwise
-    (a new part, or a change)."""
-    if part is None:
-        return None
-    probe = copy.copy(part)
-    apply(probe)
-    if _part_values(probe, names) != _part_values(part, names):
-        return None
-    return Written(Instrument.objects.get(pk=instrument.pk), part, new_version=False)
+def _save_in_version(
+    instrument: Instrument,
+    model: type[Any],
+    part: Any,
+    names: Sequence[str],
+    apply: Callable[[Any, Any], None],
+    parent_in: Callable[[Instrument], Any],
+    acting_user: User,
+) -> Written:
+    """Save a new ``part`` of ``model`` (or change ``part``): ``apply(part, parent)`` sets its
+    ``names`` from the values asked for, under its parent in a version (``parent_in(version)``:
+    the version, a section, a criterion). Values a part has already write nothing, neither the
+    part nor a version of an instrument a cycle uses, and audit nothing; a change is made in the
+    version ``writable_version`` gives, which must stay usable."""
+    _require_change(instrument, acting_user)
+    if part is not None:
+        probe = copy.copy(part)
+        apply(probe, parent_in(instrument))
+        if _part_values(probe, names) == _part_values(part, names):
+            return Written(Instrument.objects.get(pk=instrument.pk), part, new_version=False)
+    target, new_version = writable_version(instrument, acting_user)
+    part = _map(target, model, part)
+    old = _part_values(part, names) if part else {}
+    part = part or model(instrument=target)
+    apply(part, parent_in(target))
+    _save_part(part, acting_user, target, names, old)
+    _check_still_usable(target)
+    return Written(target, part, new_version)
 
 
 @transaction.atomic
@@ -562,18 +578,9 @@ def do_save_section(
             values.order if values.order is not None else (part.order or _next_order(target.sections.all()))
         )
 
-    _require_change(instrument, acting_user)
-    unchanged = _unchanged(instrument, section, SECTION_FIELDS, lambda part: apply(part, instrument))
-    if unchanged is not None:
-        return unchanged
-    target, new_version = writable_version(instrument, acting_user)
-    section = _map(target, Section, section)
-    old = _part_values(section, SECTION_FIELDS) if section else {}
-    part = section or Section(instrument=target)
-    apply(part, target)
-    _save_part(part, acting_user, target, SECTION_FIELDS, old)
-    _check_still_usable(target)
-    return Written(target, part, new_version)
+    return _save_in_version(
+        instrument, Section, section, SECTION_FIELDS, apply, lambda target: target, acting_user
+    )
 
 
 CRITERION_FIELDS = ("code", "title", "title_en", "order", "section")
@@ -594,21 +601,15 @@ def do_save_criterion(
             values.order if values.order is not None else (part.order or _next_order(section.criteria.all()))
         )
 
-    _require_change(instrument, acting_user)
-    unchanged = _unchanged(instrument, criterion, CRITERION_FIELDS, lambda part: apply(part, values.section))
-    if unchanged is not None:
-        return unchanged
-    target, new_version = writable_version(instrument, acting_user)
-    criterion = _map(target, Criterion, criterion)
-    section = _map(target, Section, values.section)
-    if section.instrument_id != target.pk:
-        raise refusal()
-    old = _part_values(criterion, CRITERION_FIELDS) if criterion else {}
-    part = criterion or Criterion(instrument=target)
-    apply(part, section)
-    _save_part(part, acting_user, target, CRITERION_FIELDS, old)
-    _check_still_usable(target)
-    return Written(target, part, new_version)
+    def section_in(target: Instrument) -> Section:
+        section: Section = _map(target, Section, values.section)
+        if section.instrument_id != target.pk:
+            raise refusal()
+        return section
+
+    return _save_in_version(
+        instrument, Criterion, criterion, CRITERION_FIELDS, apply, section_in, acting_user
+    )
 
 
 ITEM_FIELDS = (
@@ -678,19 +679,11 @@ def do_save_item(
             values.order if values.order is not None else (part.order or _next_order(criterion.items.all()))
         )
 
-    _require_change(instrument, acting_user)
-    unchanged = _unchanged(instrument, item, ITEM_FIELDS, lambda part: apply(part, values.criterion))
-    if unchanged is not None:
-        return unchanged
-    target, new_version = writable_version(instrument, acting_user)
-    item = _map(target, Item, item)
-    criterion = _map(target, Criterion, values.criterion)
-    old = _part_values(item, ITEM_FIELDS) if item else {}
-    part = item or Item(instrument=target)
-    apply(part, criterion)
-    _save_part(part, acting_user, target, ITEM_FIELDS, old)
-    _check_still_usable(target)
-    return Written(target, part, new_version)
+    def criterion_in(target: Instrument) -> Criterion:
+        criterion: Criterion = _map(target, Criterion, values.criterion)
+        return criterion
+
+    return _save_in_version(instrument, Item, item, ITEM_FIELDS, apply, criterion_in, acting_user)
 
 
 @transaction.atomic
