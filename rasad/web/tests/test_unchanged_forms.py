@@ -92,6 +92,9 @@ ALSO_UNCHANGED: dict[str, tuple[str, ...]] = {
 # of change moves and a change is pushed), left by session 23 for their apps' owners: each is
 # checked to still do so, so that the entry goes once the action is fixed.
 STILL_SAVES = {
+    # The action writes nothing given the values it has (an empty PATCH), but the page's form
+    # sends back some value other than the one stored (not yet found which; session 23).
+    "training:event-edit",
     "cases:calendar-week",
     "intake:alias-edit",
     "indicators:target-edit",
