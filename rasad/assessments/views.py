@@ -318,8 +318,6 @@ class InstrumentBandsView(ScopedFormView):
         return form.run_action(do_set_bands, self.object, form.bands(), acting_user=self.user)
 
     def get_success_message(self, result: Any) -> str:
-        if not result.changed:
-            return _written_message(result, "")
         if result.new_version:
             return _("The instrument is in use: the bands were set in version %(version)s, a draft.") % {
                 "version": formatting.number(result.instrument.version)
@@ -381,10 +379,9 @@ class ItemEditView(ScopedFormView):
 
 
 def _written_message(result: Any, saved: str) -> str:
-    """What a change of an instrument says: ``saved``, where the change went when a cycle uses
-    the version the person was looking at, or that nothing changed (the form as it was)."""
-    if not result.changed:
-        return _("Nothing was changed: the form held the values already saved.")
+    """What a change of an instrument says: ``saved``, or where the change went when a cycle uses
+    the version the person was looking at (a form that changed nothing says so whatever the
+    page: ``rasad.web.generic.NOTHING_CHANGED``)."""
     if result.new_version:
         return _("The instrument is in use: the change was made in version %(version)s, a draft.") % {
             "version": formatting.number(result.instrument.version)

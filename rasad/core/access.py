@@ -7,6 +7,7 @@ A user never learns that an object outside their scope exists: both cases raise
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -25,11 +26,27 @@ _M = TypeVar("_M", bound=models.Model)
 class ObjectNotFound(Http404):
     """Raised for objects that do not exist and for objects outside the user's scope alike."""
 
-    # A refusal an action raised inside its transaction (``require_scope``): who was refused
-    # what (a permission) where (an organization's id), audited where the refusal is answered
+    # A refusal an action raised inside its transaction (``require_scope``, ``require_in_scope``):
+    # who was refused what where, audited where the refusal is answered
     # (``audit_deferred_refusal``), since the rollback the refusal causes would take an audit
     # event written in the action's transaction with it.
-    refused: tuple[Any, str, int] | None = None
+    refused: Refused | None = None
+
+
+@dataclass(frozen=True)
+class Refused:
+    """What a deferred refusal records: ``user`` was refused ``action`` on the record ``model``
+    ``pk`` when that record is there once the action's writes are rolled back (it was there
+    before them); else (a record the rolled-back writes made, whose id then names nothing, or an
+    unsaved one) the ``permission`` at the first of ``organizations`` still there (where the
+    record was to be, then its ancestors, nearest first)."""
+
+    user: Any
+    permission: str
+    organizations: tuple[int, ...]
+    model: type[models.Model] | None = None
+    pk: Any = None
+    action: str = ""
 
 
 def session_verified(user: Any) -> bool:
@@ -155,17 +172,35 @@ def refuse(user: User | AnonymousUser, obj: models.Model, *, action: str) -> Obj
     return refusal()
 
 
-def _refused_at(user: User | AnonymousUser, permission: str, organization: Organization) -> ObjectNotFound:
-    """The refusal of ``permission`` at ``organization``, audited where it is answered."""
+def refusal_at(user: User | AnonymousUser, permission: str, organization: Organization) -> ObjectNotFound:
+    """The refusal of ``permission`` at ``organization``, audited where it is answered (by the
+    request that asked; a check repeated where nobody asks, as a file's each read, audits
+    nothing: the error is caught there)."""
     error = refusal()
-    error.refused = (user, permission, organization.pk)
+    error.refused = Refused(user, permission, (organization.pk,))
+    return error
+
+
+def _refused_on(user: User | AnonymousUser, action: str, obj: models.Model) -> ObjectNotFound:
+    """The refusal of ``action`` on ``obj`` after a write, audited where it is answered: on the
+    record if it outlives the rollback, else at its organization or the nearest ancestor that
+    does (``Refused``)."""
+    from rasad.core.scope import permission_name
+
+    organization = organization_of(obj)
+    ancestors = reversed(organization.ancestor_ids() if organization.path else [])
+    where = tuple(pk for pk in (organization.pk, *ancestors) if pk is not None)
+    error = refusal()
+    error.refused = Refused(
+        user, permission_name(type(obj), action), where, model=type(obj), pk=obj.pk, action=action
+    )
     return error
 
 
 def audit_deferred_refusal(error: BaseException) -> None:
-    """Audit the refusal of an action's own check (``require_scope``), once: called where the
-    refusal is answered (the API's exception handler, the 404 page), after the action's
-    transaction has been rolled back. Nothing for any other error."""
+    """Audit the refusal of an action's own check (``require_scope``, ``require_in_scope``),
+    once: called where the refusal is answered (the API's exception handler, the 404 page),
+    after the action's transaction has been rolled back. Nothing for any other error."""
     refused = getattr(error, "refused", None)
     if not isinstance(error, ObjectNotFound) or refused is None:
         return
@@ -173,8 +208,14 @@ def audit_deferred_refusal(error: BaseException) -> None:
     from rasad.core.audit import record_access_denied
     from rasad.core.models import Organization
 
-    user, permission, organization_id = refused
-    record_access_denied(user, Organization, organization_id, action=permission)
+    model = refused.model
+    if model is not None and refused.pk is not None and model._default_manager.filter(pk=refused.pk).exists():
+        record_access_denied(refused.user, model, refused.pk, action=refused.action)
+        return
+    there = set(Organization.objects.filter(pk__in=refused.organizations).values_list("pk", flat=True))
+    nearest = next((pk for pk in refused.organizations if pk in there), None)
+    if nearest is not None:
+        record_access_denied(refused.user, Organization, nearest, action=refused.permission)
 
 
 def require_scope(
@@ -186,13 +227,16 @@ def require_scope(
     from rasad.core.scope import organization_scope, permission_name
 
     if user is not None and not organization_scope(user, model, action).contains(organization):
-        raise _refused_at(user, permission_name(model, action), organization)
+        raise refusal_at(user, permission_name(model, action), organization)
 
 
 def require_in_scope(user: User | AnonymousUser, action: str, obj: models.Model) -> None:
-    """Re-check after a write, inside the same transaction: raising rolls the write back (NetBox)."""
+    """Re-check after a write, inside the same transaction: raising rolls the write back (NetBox).
+    The refusal is audited where it is answered (``audit_deferred_refusal``): on ``obj`` when it
+    is there after the rollback, else (a record the write made, or an unsaved one) as the refusal
+    of ``action``'s permission at its organization, or at the nearest ancestor still there."""
     if not can(user, action, obj):
-        raise refusal()
+        raise _refused_on(user, action, obj)
 
 
 def require_permission_in_scope(
@@ -202,4 +246,4 @@ def require_permission_in_scope(
     from rasad.core.scope import scope_for_permission
 
     if not scope_for_permission(user, permission).contains(organization):
-        raise _refused_at(user, permission, organization)
+        raise refusal_at(user, permission, organization)

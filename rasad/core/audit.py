@@ -209,6 +209,31 @@ def audit_security_event(
         )
 
 
+def last_event_id() -> int:
+    """The id of the audit trail's last event (0 for none): a mark to ask ``recorded_since``
+    about. One read of the primary key's index."""
+    from rasad.core.models import AuditEvent
+
+    last = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return int(last or 0)
+
+
+def recorded_since(mark: int) -> bool:
+    """Whether this request (``rasad.lib.context``) has appended an event other than a refusal
+    since ``mark`` (``last_event_id``): whether an action it ran changed anything, since every
+    change is audited in its own transaction and nothing else is (docs/audit.md). Ids grow with
+    time, so the events since the mark are the newest, read by the primary key's index."""
+    from rasad.core.models import AuditEvent
+
+    request = context.current()
+    events = AuditEvent.objects.filter(pk__gt=mark).exclude(
+        event_type__in=(CoreAuditEvent.ACCESS_DENIED, CoreAuditEvent.ACCESS_DENIED_REPEATED)
+    )
+    if request is not None:
+        events = events.filter(request_id=request.request_id[:64])
+    return events.exists()
+
+
 def record_access_denied(
     user: User | AnonymousUser, model: type[models.Model], pk: Any, *, action: str
 ) -> None:

@@ -21,7 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from rasad.core.access import ObjectNotFound
+from rasad.core.access import ObjectNotFound, refusal_at
 from rasad.core.models import Organization, User
 from rasad.core.scope import scope_for_permission
 from rasad.lib import formatting, jalali
@@ -168,7 +168,9 @@ def organization_param(user: User, value: Any, permission: str) -> Organization:
         raise ObjectNotFound
     scope = scope_for_permission(user, permission)
     if not (scope.is_everything or any(s and organization.path.startswith(p) for p, s in scope.rules)):
-        raise ObjectNotFound
+        # Audited once, by the request that asked (its 404); each read of the file checks again
+        # and catches the refusal unaudited.
+        raise refusal_at(user, permission, organization)
     return organization
 
 

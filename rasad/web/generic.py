@@ -66,6 +66,7 @@ from rasad.core.access import (
 )
 from rasad.core.access import refusal as refusal  # re-exported: the views' toolkit is this module
 from rasad.core.access import session_verified as session_verified  # re-exported likewise
+from rasad.core.audit import last_event_id, recorded_since
 from rasad.core.models import Organization, User
 from rasad.core.scope import organizations_for
 from rasad.lib import formatting
@@ -307,6 +308,9 @@ class ScopedDetailView(ScopedView):
         return self.render({"object": self.object, self.context_object_name: self.object})
 
 
+NOTHING_CHANGED = _("Nothing was changed: the form held the values already saved.")
+
+
 class SignedInFormView(SignedInView):
     """A form page: GET shows ``form_class``; POST validates it and calls ``perform(form)``.
 
@@ -314,7 +318,9 @@ class SignedInFormView(SignedInView):
     ValidationError into field errors) and returns the result, or ``None`` when it failed. On
     success the view flashes ``success_message`` (``%(name)s`` placeholders filled from the
     result's attributes) and redirects to ``get_success_url(result)``; on failure the form is
-    shown again with ``invalid_status``.
+    shown again with ``invalid_status``. An action that wrote no audit event changed nothing
+    (every write is audited in its transaction, and an action given the values a record has
+    writes nothing): the page then says so (``NOTHING_CHANGED``) instead of its success message.
     """
 
     form_class: ClassVar[type[forms.BaseForm]]
@@ -360,10 +366,18 @@ class SignedInFormView(SignedInView):
         self.load()
         form = self.get_form(request.POST, request.FILES)
         if form.is_valid():
+            mark = last_event_id()
             result = self.perform(form)
             if result is not None:
-                return self.succeeded(result)
+                return self.succeeded(result) if recorded_since(mark) else self.unchanged(result)
         return self.render({"form": form}, status=self.invalid_status)
+
+    def unchanged(self, result: Any) -> HttpResponseBase:
+        """The answer when the action audited nothing: it changes nothing without an audit
+        event, so the form held the values already saved and nothing was written; the page
+        says so instead of its success message."""
+        messages.info(self.request, str(NOTHING_CHANGED))
+        return HttpResponseRedirect(self.get_success_url(result))
 
     def succeeded(self, result: Any) -> HttpResponseBase:
         message = self.get_success_message(result)

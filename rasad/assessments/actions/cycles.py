@@ -156,6 +156,7 @@ def _apply(cycle: Cycle, values: CycleValues) -> None:
 
 SNAPSHOT = (
     "name",
+    "description",
     "instrument_id",
     "opens_on",
     "closes_on",
@@ -174,6 +175,8 @@ SNAPSHOT = (
 
 
 def _snapshot(cycle: Cycle) -> dict[str, Any]:
+    """What a cycle's audit event compares: every value ``_apply`` sets (its organization
+    cannot change); the same before and after, a change writes and audits nothing."""
     return {name: getattr(cycle, name) for name in SNAPSHOT}
 
 
@@ -190,8 +193,8 @@ FIXED_WHEN_OPEN = (
 
 @transaction.atomic
 def do_save_cycle(values: CycleValues, *, acting_user: User, cycle: Cycle | None = None) -> Cycle:
-    """Create a cycle (a draft) or change one. Once open, its instrument and who it assesses
-    stay; a closed cycle does not change."""
+    """Create a cycle (a draft) or change one (the values it has change nothing). Once open, its
+    instrument and who it assesses stay; a closed cycle does not change."""
     check_cycle_values(values)
     if cycle is None:
         require_over(acting_user, Cycle, "add", values.organization)
@@ -218,6 +221,8 @@ def do_save_cycle(values: CycleValues, *, acting_user: User, cycle: Cycle | None
             )
     if cycle is None:
         target.save()
+    elif _snapshot(target) == old:
+        return target
     else:
         target.save(update_fields=[*_APPLIED_FIELDS, "last_updated"])
     before, after = changes(old, _snapshot(target))

@@ -9,7 +9,8 @@ the change is made in the next version (a draft copy), and the cycle keeps its o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import copy
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -105,14 +106,13 @@ class BandValues:
 @dataclass
 class Written:
     """What a change wrote: the part in the version that was changed, and whether that version
-    was made by this change (because a cycle uses the one the person was looking at).
-    ``changed`` is false when the values asked for are the ones it has: nothing was written (no
-    version, no audit event), and the page says nothing changed."""
+    was made by this change (because a cycle uses the one the person was looking at). Values
+    asked for that a version has already write nothing (no version, no audit event): the
+    version itself comes back, as it was (``_save_in_version``)."""
 
     instrument: Instrument
     part: Any
     new_version: bool
-    changed: bool = True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -310,7 +310,7 @@ def do_update_instrument(instrument: Instrument, values: InstrumentValues, *, ac
         values.owner.pk if values.owner is not None else None,
     )
     if asked == (current.name, current.name_en, current.description, current.total_points, current.owner_id):
-        return Written(current, current, new_version=False, changed=False)
+        return Written(current, current, new_version=False)
     target, new_version = writable_version(instrument, acting_user)
     if values.owner != target.owner:
         require_over(acting_user, Instrument, "change", values.owner)
@@ -526,32 +526,61 @@ def _check_category(code: str) -> str:
 SECTION_FIELDS = ("code", "title", "title_en", "points", "ranking_role", "case_category", "order")
 
 
+def _save_in_version(
+    instrument: Instrument,
+    model: type[Any],
+    part: Any,
+    names: Sequence[str],
+    apply: Callable[[Any, Any], None],
+    parent_in: Callable[[Instrument], Any],
+    acting_user: User,
+) -> Written:
+    """Save a new ``part`` of ``model`` (or change ``part``): ``apply(part, parent)`` sets its
+    ``names`` from the values asked for, under its parent in a version (``parent_in(version)``:
+    the version, a section, a criterion). Values a part has already write nothing, neither the
+    part nor a version of an instrument a cycle uses, and audit nothing; a change is made in the
+    version ``writable_version`` gives, which must stay usable."""
+    _require_change(instrument, acting_user)
+    if part is not None:
+        probe = copy.copy(part)
+        apply(probe, parent_in(instrument))
+        if _part_values(probe, names) == _part_values(part, names):
+            return Written(Instrument.objects.get(pk=instrument.pk), part, new_version=False)
+    target, new_version = writable_version(instrument, acting_user)
+    part = _map(target, model, part)
+    old = _part_values(part, names) if part else {}
+    part = part or model(instrument=target)
+    apply(part, parent_in(target))
+    _save_part(part, acting_user, target, names, old)
+    _check_still_usable(target)
+    return Written(target, part, new_version)
+
+
 @transaction.atomic
 def do_save_section(
     instrument: Instrument, values: SectionValues, *, acting_user: User, section: Section | None = None
 ) -> Written:
-    target, new_version = writable_version(instrument, acting_user)
-    section = _map(target, Section, section)
     if values.points is None or values.points <= 0:
         raise refuse("points", _("A section's points must be more than zero."))
     if values.ranking_role not in RankingRole.values:
         raise refuse("ranking_role", _("Unknown role in ranking."))
-    old = _part_values(section, SECTION_FIELDS) if section else {}
-    part = section or Section(instrument=target)
-    part.code = _clean_code(values.code)
-    part.title = normalize_text(values.title)[:300]
-    if not part.title:
-        raise refuse("title", _("A title is required."))
-    part.title_en = normalize_text(values.title_en)[:300]
-    part.points = values.points
-    part.ranking_role = values.ranking_role
-    part.case_category = _check_category(values.case_category)
-    part.order = (
-        values.order if values.order is not None else (part.order or _next_order(target.sections.all()))
+
+    def apply(part: Section, target: Instrument) -> None:
+        part.code = _clean_code(values.code)
+        part.title = normalize_text(values.title)[:300]
+        if not part.title:
+            raise refuse("title", _("A title is required."))
+        part.title_en = normalize_text(values.title_en)[:300]
+        part.points = values.points
+        part.ranking_role = values.ranking_role
+        part.case_category = _check_category(values.case_category)
+        part.order = (
+            values.order if values.order is not None else (part.order or _next_order(target.sections.all()))
+        )
+
+    return _save_in_version(
+        instrument, Section, section, SECTION_FIELDS, apply, lambda target: target, acting_user
     )
-    _save_part(part, acting_user, target, SECTION_FIELDS, old)
-    _check_still_usable(target)
-    return Written(target, part, new_version)
 
 
 CRITERION_FIELDS = ("code", "title", "title_en", "order", "section")
@@ -561,25 +590,26 @@ CRITERION_FIELDS = ("code", "title", "title_en", "order", "section")
 def do_save_criterion(
     instrument: Instrument, values: CriterionValues, *, acting_user: User, criterion: Criterion | None = None
 ) -> Written:
-    target, new_version = writable_version(instrument, acting_user)
-    criterion = _map(target, Criterion, criterion)
-    section = _map(target, Section, values.section)
-    if section.instrument_id != target.pk:
-        raise refusal()
-    old = _part_values(criterion, CRITERION_FIELDS) if criterion else {}
-    part = criterion or Criterion(instrument=target)
-    part.section = section
-    part.code = _clean_code(values.code)
-    part.title = normalize_text(values.title)[:300]
-    if not part.title:
-        raise refuse("title", _("A title is required."))
-    part.title_en = normalize_text(values.title_en)[:300]
-    part.order = (
-        values.order if values.order is not None else (part.order or _next_order(section.criteria.all()))
+    def apply(part: Criterion, section: Section) -> None:
+        part.section = section
+        part.code = _clean_code(values.code)
+        part.title = normalize_text(values.title)[:300]
+        if not part.title:
+            raise refuse("title", _("A title is required."))
+        part.title_en = normalize_text(values.title_en)[:300]
+        part.order = (
+            values.order if values.order is not None else (part.order or _next_order(section.criteria.all()))
+        )
+
+    def section_in(target: Instrument) -> Section:
+        section: Section = _map(target, Section, values.section)
+        if section.instrument_id != target.pk:
+            raise refusal()
+        return section
+
+    return _save_in_version(
+        instrument, Criterion, criterion, CRITERION_FIELDS, apply, section_in, acting_user
     )
-    _save_part(part, acting_user, target, CRITERION_FIELDS, old)
-    _check_still_usable(target)
-    return Written(target, part, new_version)
 
 
 ITEM_FIELDS = (
@@ -606,9 +636,6 @@ ITEM_FIELDS = (
 def do_save_item(
     instrument: Instrument, values: ItemValues, *, acting_user: User, item: Item | None = None
 ) -> Written:
-    target, new_version = writable_version(instrument, acting_user)
-    item = _map(target, Item, item)
-    criterion = _map(target, Criterion, values.criterion)
     code = _clean_code(values.code)
     text = normalize_text(values.text)[:2000]
     if not text:
@@ -633,27 +660,30 @@ def do_save_item(
         for problem in problems:
             errors.setdefault(problem.field, []).append(problem.message)
         raise ValidationError(errors)
-    old = _part_values(item, ITEM_FIELDS) if item else {}
-    part = item or Item(instrument=target)
-    part.criterion = criterion
-    part.code = code
-    part.text = text
-    part.text_en = normalize_text(values.text_en)[:2000]
-    part.item_type = values.item_type
-    part.weight = values.weight
-    part.guidance = normalize_text(values.guidance)
-    part.evidence_required = bool(values.evidence_required) or values.item_type == ItemType.FILE
-    part.required_evidence = normalize_text(values.required_evidence)
-    part.indicator = values.indicator
-    part.minimum, part.maximum = values.minimum, values.maximum
-    part.threshold, part.target = values.threshold, values.target
-    part.options = list(values.options or [])
-    part.order = (
-        values.order if values.order is not None else (part.order or _next_order(criterion.items.all()))
-    )
-    _save_part(part, acting_user, target, ITEM_FIELDS, old)
-    _check_still_usable(target)
-    return Written(target, part, new_version)
+
+    def apply(part: Item, criterion: Criterion) -> None:
+        part.criterion = criterion
+        part.code = code
+        part.text = text
+        part.text_en = normalize_text(values.text_en)[:2000]
+        part.item_type = values.item_type
+        part.weight = values.weight
+        part.guidance = normalize_text(values.guidance)
+        part.evidence_required = bool(values.evidence_required) or values.item_type == ItemType.FILE
+        part.required_evidence = normalize_text(values.required_evidence)
+        part.indicator = values.indicator
+        part.minimum, part.maximum = values.minimum, values.maximum
+        part.threshold, part.target = values.threshold, values.target
+        part.options = list(values.options or [])
+        part.order = (
+            values.order if values.order is not None else (part.order or _next_order(criterion.items.all()))
+        )
+
+    def criterion_in(target: Instrument) -> Criterion:
+        criterion: Criterion = _map(target, Criterion, values.criterion)
+        return criterion
+
+    return _save_in_version(instrument, Item, item, ITEM_FIELDS, apply, criterion_in, acting_user)
 
 
 @transaction.atomic
@@ -802,7 +832,7 @@ def do_set_bands(
     )
     if asked == sorted(Band.objects.filter(instrument=instrument).values_list("name", "name_en", "minimum")):
         current = Instrument.objects.get(pk=instrument.pk)
-        return Written(current, current, new_version=False, changed=False)
+        return Written(current, current, new_version=False)
     target, new_version = writable_version(instrument, acting_user)
     problems = band_problems(bands, Decimal(target.total_points))
     if problems:

@@ -26,6 +26,7 @@ from rasad.core.choices import OrganizationKind
 from rasad.core.models import County, Organization, OrganizationParentHistory, Province, User
 from rasad.core.scope import clear_scope_cache
 from rasad.lib import formatting, geo
+from rasad.lib.actions import saved_values
 from rasad.lib.events import send_event_on_commit
 from rasad.lib.persian import normalize_text, search_key
 
@@ -205,9 +206,13 @@ def do_update_organization(
     check_organization_values(values, instance=organization)
     old = snapshot(organization)
     new_parent = values.parent
+    saved = saved_values(organization, _APPLIED_FIELDS)
     _apply(organization, values)
+    moves = (new_parent.pk if new_parent else None) != organization.parent_id
+    if not moves and saved_values(organization, _APPLIED_FIELDS) == saved:
+        return organization
     organization.save(update_fields=[*_APPLIED_FIELDS, "last_updated"])
-    if (new_parent.pk if new_parent else None) != organization.parent_id:
+    if moves:
         _move(organization, new_parent, acting_user=acting_user)
         organization.refresh_from_db()
     new = snapshot(organization)

@@ -414,15 +414,15 @@ def do_update_working_group(
         group.name = normalize_text(name)
     if include_descendants is not None:
         group.include_descendants = include_descendants
-    group.save(update_fields=["name", "include_descendants", "last_updated"])
-    group.organizations.set(new_members)
     new = {
         "name": group.name,
         "organizations": sorted(o.pk for o in new_members),
         "include_descendants": group.include_descendants,
     }
     changed = [key for key in old if old[key] != new[key]]
-    if changed:
+    if changed:  # the values it has write nothing
+        group.save(update_fields=["name", "include_descendants", "last_updated"])
+        group.organizations.set(new_members)
         record(
             CoreAuditEvent.WORKING_GROUP_CHANGED,
             actor=acting_user,

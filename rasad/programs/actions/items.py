@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -268,6 +269,21 @@ def _check_target(values: IndicatorTargetValues, acting_user: User, errors: Erro
         )
 
 
+def _target_snapshot(target: IndicatorTarget) -> dict[str, Any]:
+    """What an indicator target's audit event compares; the same before and after, the action
+    writes and audits nothing."""
+    return {
+        "objective": target.objective_id,
+        "indicator": target.indicator_id,
+        "organization": target.organization_id,
+        "comparator": target.comparator,
+        "target_value": target.target_value,
+        "due_on": target.due_on,
+        "weight": target.weight,
+        "party": target.party_id,
+    }
+
+
 @transaction.atomic
 def do_save_indicator_target(
     values: IndicatorTargetValues, *, acting_user: User, instance: IndicatorTarget | None = None
@@ -291,19 +307,7 @@ def do_save_indicator_target(
     errors.raise_if_any()
     assert values.target_value is not None and values.due_on is not None
     target = instance or IndicatorTarget(programme=locked)
-    old = (
-        {
-            "indicator": target.indicator_id,
-            "organization": target.organization_id,
-            "comparator": target.comparator,
-            "target_value": target.target_value,
-            "due_on": target.due_on,
-            "weight": target.weight,
-            "party": target.party_id,
-        }
-        if instance
-        else {}
-    )
+    old = _target_snapshot(target) if instance else {}
     target.objective = values.objective
     target.party = values.party
     target.indicator = values.indicator
@@ -312,6 +316,9 @@ def do_save_indicator_target(
     target.target_value = float(values.target_value)
     target.due_on = values.due_on
     target.weight = values.weight
+    new = _target_snapshot(target)
+    if instance is not None and new == old:
+        return target
     if instance is None:
         target.save()
     else:
@@ -328,15 +335,6 @@ def do_save_indicator_target(
                 "last_updated",
             ]
         )
-    new = {
-        "indicator": target.indicator_id,
-        "organization": target.organization_id,
-        "comparator": target.comparator,
-        "target_value": target.target_value,
-        "due_on": target.due_on,
-        "weight": target.weight,
-        "party": target.party_id,
-    }
     before, after = changes(old, new)
     audit_programme(
         ProgrammeAuditEvent.INDICATOR_TARGET_SAVED,

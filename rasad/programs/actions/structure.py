@@ -46,23 +46,24 @@ def _check_part(values: PartValues, errors: Errors) -> None:
 
 
 def _snapshot(part: Axis | Objective) -> dict[str, Any]:
-    """What an axis's or an objective's audit event compares (an objective's axis too)."""
-    values: dict[str, Any] = {"title": part.title, "description": part.description, "weight": part.weight}
+    """What an axis's or an objective's audit event compares (an objective's axis too); the same
+    before and after, the action writes and audits nothing."""
+    values: dict[str, Any] = {
+        "title": part.title,
+        "description": part.description,
+        "weight": part.weight,
+        "position": part.position,
+    }
     if isinstance(part, Objective):
         values["axis"] = part.axis_id
     return values
 
 
 def _write_part(
-    part: Axis | Objective,
-    values: PartValues,
-    *,
-    new: bool,
-    siblings: Callable[[], int],
-    moves: tuple[str, ...] = (),
+    part: Axis | Objective, values: PartValues, *, new: bool, siblings: Callable[[], int]
 ) -> None:
-    """Write ``values`` on ``part`` and save it (``moves``: the other fields a change saves). A new
-    part goes after its ``siblings()`` unless ``values`` say where."""
+    """Write ``values`` on ``part`` (not saved). A new part goes after its ``siblings()`` unless
+    ``values`` say where."""
     part.title = text(values.title, 300)
     part.description = text(values.description)
     part.weight = values.weight
@@ -70,6 +71,10 @@ def _write_part(
         part.position = values.position
     elif new:
         part.position = siblings()
+
+
+def _save_part(part: Axis | Objective, *, new: bool, moves: tuple[str, ...] = ()) -> None:
+    """Insert a new part, or save a change (``moves``: the other fields a change saves)."""
     if new:
         part.save()
     else:
@@ -80,7 +85,7 @@ def _write_part(
 def do_save_axis(
     programme: Programme, values: PartValues, *, acting_user: User, instance: Axis | None = None
 ) -> Axis:
-    """Add an axis to ``programme`` (or change ``instance``)."""
+    """Add an axis to ``programme`` (or change ``instance``; its own values change nothing)."""
     require_scope(acting_user, Axis, "add" if instance is None else "change", programme.organization)
     locked = lock(programme)
     errors = Errors()
@@ -90,6 +95,9 @@ def do_save_axis(
     axis = instance or Axis(programme=locked)
     old = _snapshot(axis) if instance else {}
     _write_part(axis, values, new=instance is None, siblings=locked.axes.count)
+    if instance is not None and _snapshot(axis) == old:
+        return axis
+    _save_part(axis, new=instance is None)
     before, after = changes(old, _snapshot(axis))
     audit_programme(
         ProgrammeAuditEvent.AXIS_SAVED,
@@ -125,7 +133,7 @@ def do_save_objective(
     axis: Axis, values: PartValues, *, acting_user: User, instance: Objective | None = None
 ) -> Objective:
     """Add an objective under ``axis`` (or change ``instance``, possibly moving it to ``axis``
-    of the same programme)."""
+    of the same programme; its own values change nothing)."""
     programme = axis.programme
     require_scope(acting_user, Objective, "add" if instance is None else "change", programme.organization)
     locked = lock(programme)
@@ -138,7 +146,10 @@ def do_save_objective(
     objective = instance or Objective(programme=locked)
     old = _snapshot(objective) if instance else {}
     objective.axis = axis
-    _write_part(objective, values, new=instance is None, siblings=axis.objectives.count, moves=("axis",))
+    _write_part(objective, values, new=instance is None, siblings=axis.objectives.count)
+    if instance is not None and _snapshot(objective) == old:
+        return objective
+    _save_part(objective, new=instance is None, moves=("axis",))
     before, after = changes(old, _snapshot(objective))
     audit_programme(
         ProgrammeAuditEvent.OBJECTIVE_SAVED,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from rasad.core.access import require_scope
 from rasad.core.models import Membership, Organization, User
 from rasad.lib import formatting
-from rasad.lib.actions import Errors, text
+from rasad.lib.actions import Errors, saved_values, text
 from rasad.lib.jalali import local_date
 from rasad.lib.persian import search_key
 from rasad.training.actions.common import day, push
@@ -48,6 +49,13 @@ _COURSE_FIELDS = (
     "validity_months",
     "search_text",
 )
+
+
+def _saved_course(course: Course, prerequisites: list[Course] | None = None) -> dict[str, Any]:
+    """What saving a course writes, its prerequisites (``prerequisites``: those it is to have)
+    among it."""
+    wanted = course.prerequisites.all() if prerequisites is None else prerequisites
+    return {**saved_values(course, _COURSE_FIELDS), "prerequisites": sorted(p.pk for p in wanted)}
 
 
 @transaction.atomic
@@ -87,6 +95,7 @@ def do_save_course(
     errors.raise_if_any()
     tags = [text(tag, 60) for tag in values.tags if text(tag)][:20]
     course = instance or Course()
+    saved = _saved_course(course) if instance else None
     old = (
         {"title": course.title, "hours": str(course.hours), "validity_months": course.validity_months}
         if instance
@@ -101,6 +110,8 @@ def do_save_course(
     course.mode = values.mode
     course.validity_months = values.validity_months
     course.search_text = search_key(" ".join([title, code, *tags]))
+    if saved is not None and _saved_course(course, values.prerequisites) == saved:
+        return course  # the values it has write nothing
     if instance is None:
         course.save()
     else:
@@ -226,6 +237,7 @@ def do_save_event(values: EventValues, *, acting_user: User | None, instance: Ev
     require_scope(acting_user, Organization, "view", values.audience)
     check_event(values, instance=instance)
     event = instance or Event()
+    saved = saved_values(event, _EVENT_FIELDS)
     event.organization = values.organization
     event.audience = values.audience
     event.course = values.course
@@ -240,6 +252,8 @@ def do_save_event(values: EventValues, *, acting_user: User | None, instance: Ev
     event.online_url = values.online_url
     event.capacity = values.capacity
     event.search_text = search_key(" ".join([event.title, event.place]))
+    if instance is not None and saved_values(event, _EVENT_FIELDS) == saved:
+        return event  # the values it has write nothing
     if instance is None:
         event.save()
     else:
@@ -298,6 +312,15 @@ class RequirementValues:
     is_active: bool = True
 
 
+_REQUIREMENT_FIELDS = ("organization", "position", "title", "basis", "within_months", "is_active")
+
+
+def _saved_requirement(requirement: Requirement, courses: list[Course] | None = None) -> dict[str, Any]:
+    """What saving a requirement writes, its courses (``courses``: those it is to have) among it."""
+    wanted = requirement.courses.all() if courses is None else courses
+    return {**saved_values(requirement, _REQUIREMENT_FIELDS), "courses": sorted(c.pk for c in wanted)}
+
+
 @transaction.atomic
 def do_save_requirement(
     values: RequirementValues, *, acting_user: User | None, instance: Requirement | None = None
@@ -317,12 +340,15 @@ def do_save_requirement(
         errors.add("within_months", _("Give 1 to 120 months."))
     errors.raise_if_any()
     requirement = instance or Requirement()
+    saved = _saved_requirement(requirement) if instance else None
     requirement.organization = values.organization
     requirement.position = values.position
     requirement.title = title
     requirement.basis = text(values.basis, 300)
     requirement.within_months = values.within_months
     requirement.is_active = values.is_active
+    if saved is not None and _saved_requirement(requirement, values.courses) == saved:
+        return requirement  # the values it has write nothing
     if instance is None:
         requirement.save()
     else:
