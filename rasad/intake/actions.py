@@ -395,6 +395,8 @@ def do_update_alias(alias: OrganizationAlias, values: AliasValues, *, acting_use
         raise refusal()
     text = check_alias_values(values, instance=alias)
     old = {"alias": alias.alias, "organization": alias.organization_id}
+    if old == {"alias": text[:200], "organization": values.organization.pk}:
+        return alias  # the form sent back as it was writes nothing (docs/audit.md, "What is recorded")
     alias.alias = text[:200]
     alias.alias_key = fold(text)[:200]
     alias.organization = values.organization

@@ -19,7 +19,7 @@ from rasad.greenjobs.choices import BusinessSize, SchemeKind
 from rasad.greenjobs.models import Business, Occupation, Scheme
 from rasad.greenjobs.rules import check_rules
 from rasad.lib import formatting
-from rasad.lib.actions import Errors, text
+from rasad.lib.actions import Errors, saved_values, text
 from rasad.lib.persian import search_key, to_latin_digits
 
 BUSINESS_KINDS = (OrganizationKind.BUSINESS, OrganizationKind.WORKSHOP)
@@ -99,6 +99,28 @@ class BusinessValues:
     occupations: list[Occupation] = field(default_factory=list)
 
 
+# What a change of a registry entry or a scheme writes: the same before and after, nothing is saved.
+_BUSINESS_FIELDS = ("sector_code", "size", "employees", "knowledge_based", "search_text")
+_SCHEME_FIELDS = (
+    "organization",
+    "programme",
+    "labour_office",
+    "environment_office",
+    "training_office",
+    "code",
+    "title",
+    "kind",
+    "description",
+    "budget",
+    "max_amount",
+    "opens_on",
+    "closes_on",
+    "rules",
+    "documents",
+    "search_text",
+)
+
+
 @transaction.atomic
 def do_save_business(
     values: BusinessValues, *, acting_user: User | None, instance: Business | None = None
@@ -132,6 +154,8 @@ def do_save_business(
         if instance
         else None
     )
+    saved = saved_values(business, _BUSINESS_FIELDS) if instance else None
+    saved_occupations = sorted(business.occupations.values_list("code", flat=True)) if instance else None
     business.sector_code = sector
     business.size = values.size
     business.employees = values.employees
@@ -148,6 +172,8 @@ def do_save_business(
             ]
         )
     )
+    if saved == saved_values(business, _BUSINESS_FIELDS) and saved_occupations == codes:
+        return business  # the form sent back as it was writes nothing (docs/audit.md, "What is recorded")
     business.save()
     business.occupations.set(values.occupations)
     audit(
@@ -257,6 +283,7 @@ def do_save_scheme(
     assert budget is not None and most is not None
     assert values.opens_on is not None and values.closes_on is not None
     scheme = instance or Scheme()
+    saved = saved_values(scheme, _SCHEME_FIELDS) if instance else None
     old = (
         {"title": scheme.title, "budget": scheme.budget, "closes_on": scheme.closes_on, "rules": scheme.rules}
         if instance
@@ -278,6 +305,8 @@ def do_save_scheme(
     scheme.rules = rules
     scheme.documents = documents
     scheme.search_text = search_key(" ".join([title, code]))
+    if saved == saved_values(scheme, _SCHEME_FIELDS):
+        return scheme  # the form sent back as it was writes nothing (docs/audit.md, "What is recorded")
     scheme.save()
     audit(
         GreenAuditEvent.SCHEME_SAVED,

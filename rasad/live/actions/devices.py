@@ -114,10 +114,10 @@ def do_change_device(device: Device, values: DeviceValues, *, acting_user: User)
     locked.serial = text(values.serial)
     locked.name = text(values.name, 200)
     locked.heartbeat_interval = values.heartbeat_interval
-    locked.save()
     new = _fields(locked)
     changed = {k for k in new if new[k] != old[k]}
-    if changed:
+    if changed:  # the form sent back as it was writes nothing (docs/audit.md, "What is recorded")
+        locked.save()
         audit_live(
             LiveAuditEvent.DEVICE_CHANGED,
             locked.organization,

@@ -96,11 +96,7 @@ STILL_SAVES = {
     # sends back some value other than the one stored (not yet found which; session 23).
     "training:event-edit",
     "cases:calendar-week",
-    "intake:alias-edit",
     "indicators:target-edit",
-    "greenjobs:scheme-edit",
-    "greenjobs:business-edit",
-    "live:device-edit",
     "media:statement-edit",
     "media:plan-edit",
 }
