@@ -21,8 +21,6 @@ FACTORIES = factories()
 STILL_SAVES = {
     "indicator-targets",
     "energy-baselines",
-    "media-plan",
-    "media-statements",
 }
 CHANGEABLE = [
     endpoint

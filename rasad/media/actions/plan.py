@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from rasad.core.access import refusal, require_scope
 from rasad.core.models import Organization, User
-from rasad.lib.actions import Errors, text
+from rasad.lib.actions import Errors, saved_values, text
 from rasad.lib.persian import search_key
 from rasad.media.actions.crisis import MAX_TEXT, member_ids
 from rasad.media.audit import MediaAuditEvent, audit
@@ -120,6 +120,21 @@ def do_plan_item(values: PlanValues, *, acting_user: User | None, now: datetime 
     return item
 
 
+# What a change of a planned item writes (the same before and after: nothing is saved).
+_ITEM_FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "starts_at",
+    "ends_at",
+    "agency",
+    "channel",
+    "training_event",
+    "axis",
+    "search_text",
+)
+
+
 @transaction.atomic
 def do_change_planned_item(
     item: PlannedItem, values: PlanValues, *, acting_user: User | None, now: datetime | None = None
@@ -135,6 +150,7 @@ def do_change_planned_item(
     title, ends = _check(values, errors, now=now or timezone.now())
     errors.raise_if_any()
     old = _snapshot(locked)
+    saved = saved_values(locked, _ITEM_FIELDS)
     locked.kind = values.kind
     locked.title = title
     locked.description = text(values.description, MAX_TEXT)
@@ -145,21 +161,9 @@ def do_change_planned_item(
     locked.training_event = values.training_event
     locked.axis = values.axis
     locked.search_text = search_key(f"{title} {values.description}")
-    locked.save(
-        update_fields=[
-            "kind",
-            "title",
-            "description",
-            "starts_at",
-            "ends_at",
-            "agency",
-            "channel",
-            "training_event",
-            "axis",
-            "search_text",
-            "last_updated",
-        ]
-    )
+    if saved_values(locked, _ITEM_FIELDS) == saved:
+        return locked  # the form sent back as it was writes nothing (docs/audit.md, "What is recorded")
+    locked.save(update_fields=[*_ITEM_FIELDS, "last_updated"])
     audit(
         MediaAuditEvent.ITEM_CHANGED,
         acting_user=acting_user,

@@ -25,7 +25,7 @@ from rasad.cases.sla import add_working_time
 from rasad.core.access import require_scope
 from rasad.core.models import Organization, User
 from rasad.lib import display, formatting
-from rasad.lib.actions import Errors, text
+from rasad.lib.actions import Errors, saved_values, text
 from rasad.lib.jalali import local_date
 from rasad.lib.persian import search_key
 from rasad.media.actions.common import moment, push
@@ -174,6 +174,10 @@ def _statement_push(kind: str, statement: Statement, **payload: Any) -> None:
     push(kind, organizations, statement=statement.pk, state=statement.state, **payload)
 
 
+# What a change of a draft writes (the same before and after: nothing is saved).
+_STATEMENT_FIELDS = ("kind", "crisis", "spokesperson", "title", "body", "search_text")
+
+
 @transaction.atomic
 def do_save_statement(
     values: StatementValues, *, acting_user: User | None, instance: Statement | None = None
@@ -218,6 +222,7 @@ def do_save_statement(
         if instance
         else None
     )
+    saved = saved_values(statement, _STATEMENT_FIELDS) if instance else None
     statement.kind = values.kind
     statement.crisis = values.crisis
     statement.spokesperson = values.spokesperson
@@ -226,10 +231,10 @@ def do_save_statement(
     statement.search_text = search_key(f"{title} {body[:2000]}")
     if instance is None:
         statement.save()
+    elif saved == saved_values(statement, _STATEMENT_FIELDS):
+        return statement  # the form sent back as it was writes nothing (docs/audit.md, "What is recorded")
     else:
-        statement.save(
-            update_fields=["kind", "crisis", "spokesperson", "title", "body", "search_text", "last_updated"]
-        )
+        statement.save(update_fields=[*_STATEMENT_FIELDS, "last_updated"])
     audit(
         MediaAuditEvent.STATEMENT_SAVED,
         acting_user=acting_user,
