@@ -3,8 +3,9 @@ POST) and every API operation of the schema, for anonymous and for each member o
 
 Each test reads the module's cast and the row's subject (made in the Isfahan command centre, once
 for the tests that name it: ``made``), then asks as everyone: the anonymous are sent to sign in
-(401 from the API); those the table refuses get its status, and a 404 is the very answer of the same route naming an object that does not exist; a
-refusal writes no audit event but its own ``access denied`` and pushes nothing. Those the table
+(401 from the API); those the table refuses get its status, and a 404 is the very answer of the
+same route naming an object that does not exist; a refusal writes no audit event but its own
+``access denied`` and pushes nothing. Those the table
 lets through get their page (GET 200) or get past the gate (a POST is answered by the view
 itself: done, or the form again with its errors); each of them asks inside a savepoint rolled
 back afterwards, so one person's change does not decide the next person's answer.
