@@ -225,7 +225,7 @@ def cast(request: pytest.FixtureRequest, db: None) -> Cast:
     return request.getfixturevalue("shared_cast")  # type: ignore[no-any-return]
 
 
-# The module transactions of ``_module_cast`` now open (at most one per worker: a module's
+# The module transactions of ``module_transaction`` now open (at most one per worker: a module's
 # fixtures are torn down before the next module's tests).
 _open_module_transactions: list[Any] = []
 
@@ -250,24 +250,34 @@ _blocker_key = pytest.StashKey[Any]()
 
 
 @pytest.fixture(scope="module")
-def _module_cast(
+def module_transaction(
     request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: Any
-) -> Iterator[Cast]:
-    """One cast for a whole module, inside a transaction rolled back after the module's last
-    test; each test's own transaction nests in it as a savepoint, as in Django's
-    ``TestCase.setUpTestData``. Not for tests that need a transactional database."""
+) -> Iterator[None]:
+    """A transaction around a whole module, rolled back after its last test: what a module-scoped
+    fixture that depends on it writes (the cast, a demo) is made once per module and worker, and
+    each test's own transaction nests in it as a savepoint, as in Django's
+    ``TestCase.setUpTestData``. Not for tests that need a transactional database: it is ended
+    before such a test of the same module runs (``pytest_runtest_setup``). A test of the module
+    that does not ask for it still runs inside it once an earlier test of the module has opened it."""
     request.config.stash[_blocker_key] = django_db_blocker
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
         _open_module_transactions.append(outer)
         try:
-            yield build_cast()
+            yield
         finally:
             if outer in _open_module_transactions:  # not ended for a transactional test
                 _open_module_transactions.remove(outer)
                 transaction.set_rollback(True)
                 outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def _module_cast(module_transaction: None, django_db_blocker: Any) -> Cast:
+    """One cast for a whole module, in the module's transaction (``module_transaction``)."""
+    with django_db_blocker.unblock():
+        return build_cast()
 
 
 @pytest.fixture

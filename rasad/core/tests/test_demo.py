@@ -12,6 +12,7 @@ Who sees what in the demo (see docs/demo.md):
 from __future__ import annotations
 
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -33,9 +34,17 @@ from rasad.lib import geo
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
+@pytest.fixture(scope="module")
+def _demo(module_transaction: None, django_db_blocker: Any) -> DemoSummary:
+    """The demo, loaded once for the module's tests (each reads it inside its own savepoint,
+    rolled back afterwards: rasad/conftest.py, ``module_transaction``)."""
+    with django_db_blocker.unblock():
+        return load_demo()
+
+
 @pytest.fixture
-def demo() -> DemoSummary:
-    return load_demo()
+def demo(_demo: DemoSummary, db: None) -> DemoSummary:
+    return _demo
 
 
 def _row_counts() -> dict[str, int]:
@@ -52,6 +61,34 @@ def _row_counts() -> dict[str, int]:
 def _visible_codes(username: str) -> set[str]:
     user = User.objects.get(username=username)
     return set(Organization.objects.visible_to(user).values_list("code", flat=True))
+
+
+# Before the tests that read the module's demo (``demo``): this one loads the whole demo itself,
+# on a database without it, and a module's demo stays loaded until its last test.
+def test_command_prints_logins_password_and_address_and_run_again_says_nothing_changed():
+    """One test for both (each whole demo costs about a minute on PostgreSQL)."""
+    out = StringIO()
+
+    call_command("demo", stdout=out)
+
+    printed = out.getvalue()
+    assert "Demo loaded" in printed
+    assert DEMO_PASSWORD in printed
+    assert "http://127.0.0.1:8000/" in printed
+    assert "TOTP" in printed
+    assert "Start here:" in printed and "national.coordinator" in printed
+    coordinator = User.objects.get(username="isfahan-cc.coordinator")
+    assert coordinator.display_name in printed
+    assert "مرکز فرماندهی و کنترل مرزی استان اصفهان" in printed
+
+    again = StringIO()
+    call_command("demo", stdout=again)
+    assert "nothing changed" in again.getvalue()
+
+
+def test_the_printed_address_follows_port(monkeypatch):
+    monkeypatch.setenv("PORT", "8123")
+    assert demo_url() == "http://127.0.0.1:8123/"
 
 
 def test_first_load_creates_every_organization_group_and_person(demo):
@@ -155,32 +192,6 @@ def test_audit_trail_verifies_after_loading(demo):
     call_command("audit", "verify", stdout=out)
 
     assert "audit verify OK" in out.getvalue()
-
-
-def test_command_prints_logins_password_and_address_and_run_again_says_nothing_changed():
-    """One test for both (each whole demo costs about a minute on PostgreSQL)."""
-    out = StringIO()
-
-    call_command("demo", stdout=out)
-
-    printed = out.getvalue()
-    assert "Demo loaded" in printed
-    assert DEMO_PASSWORD in printed
-    assert "http://127.0.0.1:8000/" in printed
-    assert "TOTP" in printed
-    assert "Start here:" in printed and "national.coordinator" in printed
-    coordinator = User.objects.get(username="isfahan-cc.coordinator")
-    assert coordinator.display_name in printed
-    assert "مرکز فرماندهی و کنترل مرزی استان اصفهان" in printed
-
-    again = StringIO()
-    call_command("demo", stdout=again)
-    assert "nothing changed" in again.getvalue()
-
-
-def test_the_printed_address_follows_port(monkeypatch):
-    monkeypatch.setenv("PORT", "8123")
-    assert demo_url() == "http://127.0.0.1:8123/"
 
 
 def test_national_coordinator_sees_the_whole_country_without_two_factor(demo):
