@@ -361,8 +361,10 @@ def _kept_cursor(connection: Any) -> Any:
         return connection._prepare_cursor(cursor)
 
 
-# Where ``_kept_cursor`` keeps a psycopg connection's cursor.
+# Where ``_kept_cursor`` keeps a psycopg connection's cursor; ``_run`` closes it after a result of
+# more rows than this (the next statement makes another), which it would otherwise hold.
 _KEPT = "_rasad_kept_cursor"
+_KEPT_RESULT_ROWS = 1_000
 
 
 def _preparing(connection: Any) -> Any:
@@ -408,7 +410,10 @@ def _run(connection: Any, sql: str, params: Params, on_server: bool) -> list[tup
         cursor = kept if kept is not None else connection.cursor()
         try:
             cursor.execute(text, params)
-            return list(cursor.fetchall())
+            rows = list(cursor.fetchall())
+            if kept is not None and len(rows) > _KEPT_RESULT_ROWS:
+                cursor.close()  # not holding a large result on a pooled connection until its next statement
+            return rows
         except NotSupportedError as error:
             if not on_server or not _replan(error, seen):
                 raise
