@@ -298,8 +298,8 @@ def fold_due() -> int:
     write folds (each finds the interval passed), at hundreds a second one in hundreds does."""
     global _next_fold
     now = time.monotonic()
-    # Not due: decided before the lock and the connection's proxy (most writes; 2 % of a
-    # write's Python when the connection's vendor was asked first, session 23).
+    # Not due (most writes): decided before the lock and the connection's proxy, an ``asgiref``
+    # local that was 1 % of a one-row write's Python (docs/development/benchmarks.md, session 23).
     if now < _next_fold or connection.vendor != "postgresql":
         return 0
     with _next_fold_lock:
