@@ -6,6 +6,7 @@ against the benchmark database and ``bench.requests``' world.
     python -m bench.profile_requests --path /api/v1/users/me/ --profile var/me.prof --top 40
     python -m bench.profile_requests --middleware                     # what each middleware costs
     python -m bench.profile_requests --writes --statements            # one-row observation writes
+    python -m bench.profile_requests --writes --scale 10              # the same over 10× the history
 
 For each path: the process CPU time per request (median of five runs of ``--requests``), the
 PostgreSQL server's CPU per request, and the SQL statements one request sends (listed with
@@ -79,11 +80,14 @@ def main() -> None:
         "--middleware", action="store_true", help="the cost of each middleware, left out in turn"
     )
     parser.add_argument("--writes", action="store_true", help="one-row observation writes (POST)")
+    parser.add_argument(
+        "--scale", type=int, default=1, help="bench.requests' data at this scale (10: ten times the history)"
+    )
     args = parser.parse_args()
     if args.middleware:
         middleware_costs(args.path or list(PATHS), args.requests)
         return
-    world = build_world(1)
+    world = build_world(args.scale)
     from rasad.wsgi import application
 
     bodies = write_bodies(world)

@@ -335,8 +335,43 @@ def _cursor(connection: Any) -> Any:
     prepared there the first time a pooled connection runs it: the statement is parsed and
     planned once per connection instead of once per request. Django's own cursors bind on the
     client, so PostgreSQL parses and plans every statement they send."""
-    if connection.vendor != "postgresql" or not getattr(settings, "PREPARED_STATEMENTS", False):
+    raw = _preparing(connection)
+    if raw is None:
         return connection.cursor()
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(_ServerBoundCursor(raw))
+
+
+def _kept_cursor(connection: Any) -> Any:
+    """``_cursor``'s cursor for the statements read as soon as they are sent (``_run``): the one
+    kept on its psycopg connection, not closed after them; None where statements are not
+    prepared. A new cursor builds its adapters and looks up the loader of every column of each
+    result again: about 30 µs of CPU a statement, five times a one-row write
+    (docs/development/benchmarks.md, session 23)."""
+    raw = _preparing(connection)
+    if raw is None:
+        return None
+    with connection.wrap_database_errors:
+        cursor = getattr(raw, _KEPT, None)
+        if cursor is None or cursor.closed:
+            # It copies the connection's adapters when made: the array dumpers first.
+            _send_array_text(connection)
+            cursor = _ServerBoundCursor(raw)
+            setattr(raw, _KEPT, cursor)
+        return connection._prepare_cursor(cursor)
+
+
+# Where ``_kept_cursor`` keeps a psycopg connection's cursor; ``_run`` closes it after a result of
+# more rows than this (the next statement makes another), which it would otherwise hold.
+_KEPT = "_rasad_kept_cursor"
+_KEPT_RESULT_ROWS = 1_000
+
+
+def _preparing(connection: Any) -> Any:
+    """``connection``'s psycopg connection, set up to prepare this module's statements, or None
+    where statements are not prepared (SQLite, ``PREPARED_STATEMENTS`` off)."""
+    if connection.vendor != "postgresql" or not getattr(settings, "PREPARED_STATEMENTS", False):
+        return None
     connection.ensure_connection()
     raw = connection.connection
     if raw.prepare_threshold is None:
@@ -344,8 +379,7 @@ def _cursor(connection: Any) -> Any:
         # prepare, and they ask for it explicitly (``prepare=True``).
         _keep_over_rollbacks(raw)
         raw.prepare_threshold = _NEVER_BY_COUNT
-    with connection.wrap_database_errors:
-        return connection._prepare_cursor(_ServerBoundCursor(raw))
+    return raw
 
 
 # How many times a statement prepared on the server was refused since the process started,
@@ -372,15 +406,22 @@ def _run(connection: Any, sql: str, params: Params, on_server: bool) -> list[tup
     for attempt in (1, 2):
         seen = _replanned
         text = f"{sql} /* {seen} */" if seen and on_server else sql
+        kept = _kept_cursor(connection) if on_server else None
+        cursor = kept if kept is not None else connection.cursor()
         try:
-            with _cursor(connection) if on_server else connection.cursor() as cursor:
-                cursor.execute(text, params)
-                return list(cursor.fetchall())
+            cursor.execute(text, params)
+            rows = list(cursor.fetchall())
+            if kept is not None and len(rows) > _KEPT_RESULT_ROWS:
+                cursor.close()  # not holding a large result on a pooled connection until its next statement
+            return rows
         except NotSupportedError as error:
             if not on_server or not _replan(error, seen):
                 raise
             if attempt == 2 or connection.in_atomic_block:
                 raise  # in a transaction, it is aborted: the next one prepares the statement again
+        finally:
+            if kept is None:
+                cursor.close()
     raise AssertionError("unreachable")
 
 
