@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Compare this checkout's code with another checkout's over HTTP (bench/requests.py), alternated.
+#
+#   bash bench/ab.sh /path/to/old-checkout            # users/me and one-row writes, two pairs
+#   PAIRS=3 ONLY="case list,writes" SECONDS_EACH=8 bash bench/ab.sh ../old
+#
+# Each side runs from its own directory (`python -m` puts the current directory ahead of
+# PYTHONPATH on sys.path, and the servers it starts inherit it), on its own database migrated by
+# its own code, and prints the `rasad` it imported. docs/development/benchmarks.md, "Comparing two
+# versions of the code". The old checkout needs no virtualenv of its own: this one's is used.
+set -euo pipefail
+OLD=$(cd "${1:?the directory of the other checkout}" && pwd)
+cd "$(dirname "$0")/.."
+NEW=$PWD
+source scripts/lib/services.sh
+ensure_system_packages
+command -v wrk >/dev/null || { $SUDO apt-get install -y -qq wrk >/dev/null || { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq wrk >/dev/null; }; }
+ensure_venv '.[dev]'
+start_services shared_buffers=256MB
+export REDIS_URL="$REDIS" RASAD_DATA_DIR="$WORK/data" RASAD_SECRET_KEY="bench-$RANDOM$RANDOM$RANDOM"
+export RASAD_LOG_LEVEL=WARNING RASAD_API_RATE_PER_TOKEN=0 RASAD_API_RATE_PER_ADDRESS=0
+mkdir -p "$WORK/data"
+base="postgres://postgres@127.0.0.1:$PG_PORT"
+side_dir() { if [ "$1" = old ]; then echo "$OLD"; else echo "$NEW"; fi; }
+for side in new old; do
+  python -c "
+import psycopg
+with psycopg.connect('$base/postgres', autocommit=True) as c: c.execute('CREATE DATABASE rasad_$side')"
+  (cd "$(side_dir $side)" && DATABASE_URL="$base/rasad_$side" python -m rasad migrate --no-input -v 0)
+done
+for pair in $(seq "${PAIRS:-2}"); do
+  for side in new old; do
+    echo "== $side, pair $pair, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%T)"
+    (
+      cd "$(side_dir $side)"
+      python -c "import rasad; print('   code:', rasad.__path__[0])"
+      DATABASE_URL="$base/rasad_$side" python -m bench.requests --scale 1 --seconds "${SECONDS_EACH:-8}" \
+        --rounds 1 --only "${ONLY:-users/me,writes}"
+    )
+  done
+done
