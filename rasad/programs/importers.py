@@ -19,7 +19,7 @@ from rasad.cases.choices import Priority
 from rasad.cases.models import Category
 from rasad.core.importers import ImportReport, TabularImporter, build_template, read_date, read_text
 from rasad.core.models import User
-from rasad.lib.persian import search_key
+from rasad.lib.persian import search_key, to_latin_digits
 from rasad.lib.tabular import Column, Table
 from rasad.programs.actions import ActionItemValues, do_import_action_items
 from rasad.programs.models import ActionItem, Objective, Party, Programme
@@ -95,7 +95,8 @@ class ActionItemImporter(TabularImporter[list[PlannedItem]]):
                     _("The programme has no objective “%(objective)s” under the axis “%(axis)s”.")
                     % {"objective": objective_title, "axis": axis},
                 )
-            code = row.text("party").upper()
+            # Codes are Latin; a Persian keyboard types their digits in Persian.
+            code = to_latin_digits(row.text("party")).strip().upper()
             party = parties.get(code)
             if not code:
                 report.add(row.number, "party", _("This cell is required."))
@@ -171,8 +172,6 @@ class ActionItemImporter(TabularImporter[list[PlannedItem]]):
 def _weight(text: str) -> int | None:
     if not text:
         return 1
-    from rasad.lib.persian import to_latin_digits
-
     cleaned = to_latin_digits(text).strip()
     if not cleaned.isdecimal():  # isdigit() also takes «²», which int() refuses
         return None

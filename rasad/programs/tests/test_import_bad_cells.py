@@ -42,3 +42,15 @@ def test_a_weight_in_superscript_or_circled_digits_is_a_row_error(cast: Cast, pr
     message = "وزن باید عددی صحیح از ۱ تا ۱۰۰ باشد."
     assert errors == [(3, "weight", message), (4, "weight", message), (5, "weight", message)]
     assert not ActionItem.objects.filter(programme=programme).exists()
+
+
+def test_a_party_code_typed_in_persian_digits_and_lower_case_is_read(cast: Cast, programme: Programme):
+    """Session 23: the party's code was compared as typed, so «ker-۱۲» was "not a party" of a
+    programme whose party is KER-12 (codes are Latin; digits typed on a Persian keyboard are not)."""
+    cast.kerman.code = "KER-12"
+    cast.kerman.save(update_fields=["code"])
+    data = (HEADER + ROW.format(n=1, weight="5").replace("KER-CC", " ker-۱۲ ")).encode()
+    with translation.override("fa"):
+        report = ActionItemImporter(programme, acting_user=cast.root).run(data, file_name="items.csv")
+    assert [(e.row, e.column, str(e.message)) for e in report.errors] == []
+    assert ActionItem.objects.get(programme=programme).party.organization == cast.kerman
