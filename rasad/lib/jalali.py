@@ -20,7 +20,15 @@ from zoneinfo import ZoneInfo
 import jdatetime
 from django.utils.translation import gettext_lazy as _
 
-from rasad.lib.persian import EMPTY_VALUE, OwnNumber, TextParseError, to_latin_digits, to_persian_digits
+from rasad.lib.persian import (
+    BIDI_MARKS,
+    EMPTY_VALUE,
+    OwnNumber,
+    TextParseError,
+    describe_character,
+    to_latin_digits,
+    to_persian_digits,
+)
 
 __all__ = [
     "GREGORIAN_MONTH_NAMES_EN",
@@ -386,7 +394,6 @@ def _check_choice(value: str, choices: object, name: str) -> None:
 # ---------------------------------------------------------------------------------------------
 
 _DATE_PATTERN: Final = re.compile(r"(\d+)\s*[/\-.]\s*(\d+)\s*[/\-.]\s*(\d+)")
-_BIDI_MARKS: Final = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
 
 
 def parse_date(text: str, *, calendar: Calendar = "jalali") -> date:
@@ -400,9 +407,16 @@ def parse_date(text: str, *, calendar: Calendar = "jalali") -> date:
     year, month 13, day 31 of a 30-day month, Esfand 30 in a common year ...).
     """
     _check_choice(calendar, Calendar, "calendar")
-    cleaned = to_latin_digits(_BIDI_MARKS.sub("", text)).strip()
+    cleaned = to_latin_digits(BIDI_MARKS.sub("", text)).strip()
     if not cleaned:
         raise TextParseError(_("Enter a date; the text is empty."), code="empty")
+    hidden = next((c for c in cleaned if not c.isprintable()), None)
+    if hidden is not None:  # pasted with the date: quoting the text would not show it
+        raise TextParseError(
+            _("The date holds an invisible character (%(character)s); type it again."),
+            code="invalid_character",
+            params={"character": describe_character(hidden)},
+        )
     match = _DATE_PATTERN.fullmatch(cleaned)
     if match is None:
         raise TextParseError(

@@ -679,7 +679,7 @@ def _group_digits(plain: str, *, persian_digits: bool, grouping: bool) -> str:
 
 
 # Marks that formatting or copying from a right-to-left page may leave around a number.
-_BIDI_MARKS: Final = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+BIDI_MARKS: Final = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
 _SIGNS: Final = ("-", "+", MINUS_SIGN)
 
 
@@ -690,7 +690,7 @@ def parse_number(text: str) -> Decimal:
     «٬» or "," between groups of three digits, with an optional leading "-", "−" or "+".
     Anything else raises :class:`TextParseError` whose message names the cause.
     """
-    cleaned = _BIDI_MARKS.sub("", text).strip()
+    cleaned = BIDI_MARKS.sub("", text).strip()
     if not cleaned:
         raise TextParseError(_("Enter a number; the text is empty."), code="empty")
     cleaned = to_latin_digits(cleaned, separators=True)
@@ -707,7 +707,7 @@ def parse_number(text: str) -> Decimal:
             raise TextParseError(
                 _("“%(character)s” cannot appear in a number."),
                 code="invalid_character",
-                params={"character": _describe_character(character)},
+                params={"character": describe_character(character)},
             )
     if not any(character.isdigit() for character in cleaned):
         raise TextParseError(_("The number has no digits."), code="no_digits")
@@ -732,7 +732,9 @@ def parse_number(text: str) -> Decimal:
     return Decimal(sign + (whole.replace(",", "") or "0") + ("." + fraction if fraction else ""))
 
 
-def _describe_character(character: str) -> str:
+def describe_character(character: str) -> str:
+    """A character as an error message can show it: itself when it can be seen, else its code
+    point («U+200C» for a ZWNJ), so that an invisible cause is named."""
     if character.isprintable() and not character.isspace():
         return character
     return f"U+{ord(character):04X}"

@@ -240,6 +240,11 @@ def test_parse_date(text: str, calendar: Calendar, expected: date) -> None:
         ("2025-04-31", "gregorian", "day_range", "month 4 of 2025 has 30 days"),
         ("2025-13-01", "jalali", "month_range", "Month 13"),
         ("1403/12/13", "gregorian", "jalali_year", "1403 looks like a Jalali year"),
+        # An invisible character pasted with the date is named (session 23: the message quoted
+        # the text, in which the cause cannot be seen).
+        ("1403/12/13\u200c", "jalali", "invalid_character", "U+200C"),
+        ("1403/\u200b12/13", "jalali", "invalid_character", "U+200B"),
+        ("\ufeff1403/12/13", "jalali", "invalid_character", "U+FEFF"),
     ],
 )
 def test_parse_date_error_names_the_cause(text: str, calendar: Calendar, code: str, fragment: str) -> None:
