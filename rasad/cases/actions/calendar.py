@@ -137,8 +137,10 @@ def do_update_working_calendar(
         "workday": [row.workday_start, row.workday_end],
         "thursday": [row.thursday_start, row.thursday_end],
     }
-    row.workday_start, row.workday_end = workday
-    row.thursday_start, row.thursday_end = thursday if thursday is not None else (None, None)
+    hours = (*workday, *(thursday if thursday is not None else (None, None)))
+    if not _created and (row.workday_start, row.workday_end, row.thursday_start, row.thursday_end) == hours:
+        return row  # the form sent back as it was writes nothing (docs/audit.md, "What is recorded")
+    row.workday_start, row.workday_end, row.thursday_start, row.thursday_end = hours
     row.save(update_fields=["workday_start", "workday_end", "thursday_start", "thursday_end", "last_updated"])
     audit_calendar_event(
         CaseAuditEvent.CALENDAR_CHANGED,

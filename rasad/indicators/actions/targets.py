@@ -28,6 +28,7 @@ from rasad.indicators.models import (
     Observation,
     Target,
 )
+from rasad.lib.actions import saved_values
 from rasad.lib.events import send_event_on_commit
 from rasad.lib.jalali import JalaliPeriod
 
@@ -169,6 +170,10 @@ def check_target_values(values: TargetValues, *, instance: Target | None = None)
         raise ValidationError(errors)
 
 
+# What saving a target writes (the same before and after: nothing is saved).
+_TARGET_FIELDS = ("organization", "indicator", "year", "target", "warning_threshold", "critical_threshold")
+
+
 @transaction.atomic
 def do_save_target(
     values: TargetValues, *, acting_user: User | None, instance: Target | None = None
@@ -176,12 +181,15 @@ def do_save_target(
     _require_may_save(Target, values.organization, instance, acting_user=acting_user)
     check_target_values(values, instance=instance)
     target = instance or Target()
+    saved = saved_values(target, _TARGET_FIELDS) if instance else None
     target.organization = values.organization
     target.indicator = values.indicator
     target.year = values.year
     target.target = values.target
     target.warning_threshold = values.warning_threshold
     target.critical_threshold = values.critical_threshold
+    if saved == saved_values(target, _TARGET_FIELDS):
+        return target  # the form sent back as it was writes nothing (docs/audit.md, "What is recorded")
     target.save()
     audit_object(
         IndicatorAuditEvent.TARGET_SAVED,

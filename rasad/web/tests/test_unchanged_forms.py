@@ -33,7 +33,6 @@ EDITS_TOO = (
     "core:working-group-members",
     "programs:weights",
     "assessments:instrument-bands",
-    "cases:calendar-week",
     "web:preferences",
 )
 
@@ -98,8 +97,6 @@ STILL_SAVES = {
     # the page has whole minutes; one made through the API may not.
     "training:event-edit",
     "media:plan-edit",
-    "cases:calendar-week",
-    "indicators:target-edit",
 }
 
 
