@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from rasad.cases.actions.common import (
     _event,
@@ -27,8 +28,8 @@ from rasad.cases.notifications import notify
 from rasad.core.access import refusal, refuse
 from rasad.core.models import Organization, User
 from rasad.core.scope import organization_scope, users_who_can
-from rasad.lib import formatting
 from rasad.lib.persian import normalize_text
+from rasad.lib.stored_text import Code, Param, Person, StoredText
 
 
 def escalation_target(case: Case) -> Organization | None:
@@ -144,16 +145,18 @@ def _escalate(
     audit_case_escalated(
         locked, organization=target, level=locked.escalation_level, acting_user=acting_user, reason=reason
     )
-    values = {"reference": formatting.digits(locked.reference), "organization": target.name}
+    # Kept as a message id and parameters: each reader reads it in their own language and digits.
+    values: dict[str, Param] = {"reference": Code(locked.reference), "organization": target.name}
     if acting_user is None:
-        text = _("%(reference)s is overdue and was escalated to %(organization)s.") % values
+        text = StoredText(
+            gettext_noop("%(reference)s is overdue and was escalated to %(organization)s."), values
+        )
     else:
-        text = _("%(person)s escalated %(reference)s to %(organization)s: %(reason)s") % {
-            **values,
-            "person": str(acting_user),
+        text = StoredText(
+            gettext_noop("%(person)s escalated %(reference)s to %(organization)s: %(reason)s"),
             # A notification holds 400 characters; the whole reason is on the case's timeline.
-            "reason": Truncator(reason).chars(200),
-        }
+            {**values, "person": Person.of(acting_user), "reason": Truncator(reason).chars(200)},
+        )
     notify(
         [*users_who_can(Case, target, "assign"), *locked.watchers.all()],
         locked,

@@ -13,6 +13,7 @@ from rasad.cases.actions.collaboration import do_add_comment
 from rasad.cases.models import Case, Notification
 from rasad.cases.testing import open_challenge
 from rasad.core.models import User
+from rasad.lib import display
 from rasad.testing.cast import Cast
 from rasad.testing.web import signed_in_client
 
@@ -61,3 +62,16 @@ def test_a_notification_stored_before_reads_as_it_was_written(cast: Cast):
     assert old.text == "پیام پیشین ۱۲"
     page = signed_in_client(cast.alice).get("/cases/notifications/").content.decode()
     assert "پیام پیشین ۱۲" in page
+
+
+def test_an_escalation_notification_reads_in_each_reader_s_language(cast: Cast):
+    """Session 23: an escalation was stored in the words and digits of whoever escalated."""
+    from rasad.cases.actions import do_escalate_case_by_hand
+
+    case: Case = open_challenge(cast, cast.isfahan)
+    reader = _english(cast.nadia)
+    do_escalate_case_by_hand(case, acting_user=_english(cast.alice, "Alice Karimi"), reason="آتش‌سوزی")
+    told = Notification.objects.get(user=reader, case=case)
+    with display.speaking(reader, "en"):
+        assert told.text.startswith(f"Alice Karimi escalated {case.reference} to ")
+    assert "ارجاع" in told.message and case.reference not in told.message  # stored in Persian digits
