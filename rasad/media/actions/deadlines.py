@@ -9,14 +9,14 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from rasad.cases.choices import NotificationKind
 from rasad.cases.notifications import notify
 from rasad.core.models import Organization, User
 from rasad.core.scope import users_who_can
 from rasad.jobs.engine import claim_effect
-from rasad.lib import display, formatting
+from rasad.lib.stored_text import StoredText
 from rasad.media.actions.responses import push_recipient
 from rasad.media.audit import MediaAuditEvent, audit
 from rasad.media.choices import OPEN_RECIPIENT_STATES, StatementState
@@ -95,12 +95,11 @@ def do_remind_recipient(recipient: Recipient, *, now: datetime | None = None) ->
     locked.reminded_at = moment
     locked.save(update_fields=["reminded_at", "last_updated"])
     people = list(users_who_can(Recipient, locked.agency, "respond"))
-    with display.in_persian():
-        message = _("Reminder: “%(title)s” from %(hq)s must be answered by %(moment)s.") % {
-            "title": locked.statement.title,
-            "hq": locked.statement.organization.name,
-            "moment": formatting.datetime_text(locked.due_at),
-        }
+    # Kept as a message id and parameters: each reader reads the deadline in their own calendar.
+    message = StoredText(
+        gettext_noop("Reminder: “%(title)s” from %(hq)s must be answered by %(moment)s."),
+        {"title": locked.statement.title, "hq": locked.statement.organization.name, "moment": locked.due_at},
+    )
     notify(people, None, NotificationKind.STATUS, message)
     audit(
         MediaAuditEvent.REMINDED,
@@ -126,16 +125,18 @@ def do_escalate_recipient(recipient: Recipient, *, now: datetime | None = None) 
     locked.escalated_at = moment
     locked.save(update_fields=["escalated_at", "last_updated"])
     heads = escalation_audience(locked)
-    with display.in_persian():
-        message = _(
+    message = StoredText(
+        gettext_noop(
             "%(agency)s did not answer “%(title)s” from %(hq)s by its deadline, %(moment)s: "
             "the statement is escalated to you as the agency's head."
-        ) % {
+        ),
+        {
             "agency": locked.agency.name,
             "title": locked.statement.title,
             "hq": locked.statement.organization.name,
-            "moment": formatting.datetime_text(locked.due_at),
-        }
+            "moment": locked.due_at,
+        },
+    )
     notify(heads, None, NotificationKind.ESCALATED, message)
     audit(
         MediaAuditEvent.ESCALATED,

@@ -103,3 +103,19 @@ def test_an_answered_receipt_is_neither_reminded_nor_escalated(
         recipient, ResponseValues("not_applicable", reason="—"), acting_user=officers[0], now=issued_at
     )
     assert remind_and_escalate() == {"reminded": 0, "escalated": 0}
+
+
+def test_a_reminder_reads_in_each_reader_s_language_and_calendar(cast: Cast):
+    """Session 23: the reminder was stored in Persian with a Jalali deadline for every reader."""
+    from rasad.lib import display
+
+    User.objects.filter(pk=cast.ali.pk).update(language="en", persian_digits=False, calendar="gregorian")
+    cast.ali.refresh_from_db()
+    issued_at = timezone.now() - timedelta(hours=3, minutes=30)
+    recipient = issued_statement(cast.isfahan, [cast.isfahan_post], hours=4, now=issued_at).recipients.get()
+    remind_and_escalate()
+    told = Notification.objects.get(user=cast.ali)
+    with display.speaking(cast.ali, "en"):
+        text = told.text
+    assert text.startswith("Reminder: ") and str(recipient.due_at.astimezone().year) in text
+    assert "یادآوری" in told.message  # the stored text (digest, search) stays Persian
