@@ -77,8 +77,9 @@ def check_baseline_values(values: BaselineValues) -> None:
         raise ValidationError(errors)
 
 
-# What saving a baseline writes besides its drivers (the same before and after: nothing is saved).
-_BASELINE_FIELDS = (
+# What saving a baseline writes besides its drivers (the same before and after: nothing is saved);
+# the API's partial update starts from them.
+BASELINE_FIELDS = (
     "organization",
     "name",
     "energy_indicator",
@@ -96,7 +97,7 @@ def do_save_baseline(
     _require_may_save(Baseline, values.organization, instance, acting_user=acting_user)
     check_baseline_values(values)
     baseline = instance or Baseline()
-    saved = saved_values(baseline, _BASELINE_FIELDS) if instance else None
+    saved = saved_values(baseline, BASELINE_FIELDS) if instance else None
     drivers = sorted(instance.drivers.values_list("pk", flat=True)) if instance else None
     baseline.organization = values.organization
     baseline.name = normalize_text(values.name)
@@ -105,7 +106,7 @@ def do_save_baseline(
     baseline.baseline_end = JalaliPeriod.parse(values.baseline_end).key
     baseline.reporting_start = JalaliPeriod.parse(values.reporting_start).key
     baseline.reporting_end = JalaliPeriod.parse(values.reporting_end).key
-    if saved == saved_values(baseline, _BASELINE_FIELDS) and drivers == sorted(d.pk for d in values.drivers):
+    if saved == saved_values(baseline, BASELINE_FIELDS) and drivers == sorted(d.pk for d in values.drivers):
         return baseline  # the form sent back as it was writes nothing (docs/audit.md, "What is recorded")
     baseline.save()
     baseline.drivers.set(values.drivers)

@@ -22,6 +22,7 @@ from rasad.indicators.actions import (
     ScorecardValues,
     TargetValues,
 )
+from rasad.indicators.actions.baselines import BASELINE_FIELDS
 from rasad.indicators.choices import Category, CriterionKind, Direction, Periodicity
 from rasad.indicators.models import (
     Alert,
@@ -405,19 +406,7 @@ class BaselineSerializer(RasadModelSerializer):
     def to_values(self) -> BaselineValues:
         instance = self.instance if isinstance(self.instance, Baseline) else None
         current: dict[str, Any] = (
-            {
-                f: getattr(instance, f)
-                for f in (
-                    "organization",
-                    "name",
-                    "energy_indicator",
-                    "baseline_start",
-                    "baseline_end",
-                    "reporting_start",
-                    "reporting_end",
-                )
-            }
-            | {"drivers": list(instance.drivers.all())}
+            {f: getattr(instance, f) for f in BASELINE_FIELDS} | {"drivers": list(instance.drivers.all())}
             if instance
             else {}
         )
