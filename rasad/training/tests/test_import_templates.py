@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from rasad.lib.jalali import to_jalali
 from rasad.testing.cast import Cast
+from rasad.testing.tabular import xlsx_workbook
 from rasad.testing.web import signed_in_client
 from rasad.training.models import Completion, Enrolment
 from rasad.training.testing import make_course, make_event, make_member
@@ -27,7 +27,7 @@ PERSIAN = re.compile("[\u0600-\u06ff]")
 
 def _filled(template: Any, rows: list[list[Any]]) -> SimpleUploadedFile:
     """The downloaded template with ``rows`` typed under its header rows."""
-    workbook = load_workbook(io.BytesIO(template.content))
+    workbook = xlsx_workbook(template.content)
     sheet = workbook.worksheets[0]
     assert sheet.max_row == 2  # the labels, then the keys: nothing to delete before typing
     for row in rows:
@@ -49,6 +49,18 @@ def _problems(html: str) -> list[tuple[str, str, str, str]]:
     ]
 
 
+def _refused(client: Any, url: str, file: SimpleUploadedFile) -> list[tuple[str, str, str, str]]:
+    """The problems the import page lists for ``file``, refused whole: each column named in
+    Persian with a Persian message."""
+    response = client.post(url, {"file": file})
+    assert response.status_code == 400
+    problems = _problems(response.content.decode())
+    for _row, key, shown, message in problems:
+        assert PERSIAN.search(shown), f"{key}: the column is named in Persian"
+        assert PERSIAN.search(message)
+    return problems
+
+
 def _download(client: Any, url: str) -> Any:
     response = client.get(url)
     assert response.status_code == 200
@@ -63,13 +75,8 @@ def test_roster_template_round_trip(cast: Cast):
     template = _download(client, f"/training/events/{event.pk}/roster/template.xlsx")
     url = f"/training/events/{event.pk}/roster/import/"
     bad = _filled(template, [["ali", "بله", 90], ["p1", "شاید", None], ["nobody", "خیر", None]])
-    response = client.post(url, {"file": bad})
-    assert response.status_code == 400
-    problems = _problems(response.content.decode())
+    problems = _refused(client, url, bad)
     assert [(row, key) for row, key, _shown, _message in problems] == [("4", "attended"), ("5", "username")]
-    for _row, key, shown, message in problems:
-        assert PERSIAN.search(shown), f"{key}: the column is named in Persian"
-        assert PERSIAN.search(message)
     assert "شاید" in problems[0][3]
     assert not Enrolment.objects.filter(event=event).exists()
     template = _download(client, f"/training/events/{event.pk}/roster/template.xlsx")
@@ -90,13 +97,8 @@ def test_completion_template_round_trip(cast: Cast):
     url = "/training/completions/import/"
     rows = [["ali", course.code, jalali_day, 80], ["ali", "no-such-course", jalali_day, 120]]
     bad = _filled(template, rows)
-    response = client.post(url, {"file": bad})
-    assert response.status_code == 400
-    problems = _problems(response.content.decode())
+    problems = _refused(client, url, bad)
     assert [(row, key) for row, key, _shown, _message in problems] == [("4", "course"), ("4", "score")]
-    for _row, key, shown, message in problems:
-        assert PERSIAN.search(shown), f"{key}: the column is named in Persian"
-        assert PERSIAN.search(message)
     assert not Completion.objects.exists()
     template = _download(client, "/training/completions/import/template.xlsx")
     good = _filled(template, rows[:1])

@@ -3,9 +3,8 @@ matches them and how to clear them: one piece (``{% empty_list %}``) used by eve
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from rasad.testing.cast import Cast
+from rasad.testing.templates import template_texts
 from rasad.testing.web import signed_in_client
 
 SCOPED_NONE = "هنوز پرونده‌ای که بتوانید ببینید ثبت نشده است."
@@ -42,15 +41,14 @@ def test_an_empty_list_of_everything_says_none_yet(cast: Cast):
 
 
 def test_every_list_of_scoped_rows_words_its_emptiness_for_what_the_person_sees():
-    templates = Path(__file__).resolve().parents[2].glob("*/templates/**/*.html")
     # Reference data every signed-in person reads whole: "none yet" is true for everyone (and
     # the piece itself, whose comment names the tag).
     whole = {"occupation_list.html", "empty_list.html"}
     unscoped = [
         f"{path.name}: {use[:60]}"
-        for path in templates
+        for path, text in template_texts()
         if path.name not in whole
-        for use in path.read_text(encoding="utf-8").split("{% empty_list ")[1:]
+        for use in text.split("{% empty_list ")[1:]
         if " scoped=" not in use.split("%}", 1)[0]
     ]
     assert unscoped == []
@@ -69,11 +67,10 @@ def test_an_empty_list_offers_nothing_to_export(cast: Cast):
 
 
 def test_every_export_button_is_told_whether_its_list_is_empty():
-    templates = Path(__file__).resolve().parents[2].glob("*/templates/**/*.html")
     untold = [
         path.name
-        for path in templates
-        for use in path.read_text(encoding="utf-8").split('{% include "web/includes/export_button.html"')[1:]
+        for path, text in template_texts()
+        for use in text.split('{% include "web/includes/export_button.html"')[1:]
         if " rows=" not in use.split("%}", 1)[0]
     ]
     assert untold == []
@@ -89,10 +86,9 @@ def test_a_filtered_empty_list_says_so_and_clears_the_filters(cast: Cast):
 
 
 def test_no_list_writes_its_own_nothing_found():
-    templates = Path(__file__).resolve().parents[2].glob("*/templates/**/*.html")
     own = [
         str(path)
-        for path in templates
-        if "Nothing matches" in path.read_text(encoding="utf-8") and path.name != "empty_list.html"
+        for path, text in template_texts()
+        if "Nothing matches" in text and path.name != "empty_list.html"
     ]
     assert own == []

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from django.template.loader import get_template
 from django.urls import resolve, reverse
 
 from rasad.testing.cast import Cast
+from rasad.testing.templates import template_source
 from rasad.testing.web import signed_in_client
 from rasad.web.navigation import menu_groups
 
@@ -33,7 +33,7 @@ def test_every_page_of_the_menu_shows_its_title_above_its_tabs():
             name = getattr(view, "template_name", None)
             if item.is_action or not name:
                 continue
-            source = get_template(name).template.source  # type: ignore[attr-defined]
+            source = template_source(name)
             tabs, title = _SUB_NAVIGATION.search(source), source.find("<h1")
             if tabs is not None and title != -1 and tabs.start() < title:
                 tabs_first.append(item.url_name)

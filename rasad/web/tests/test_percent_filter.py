@@ -5,11 +5,11 @@ English page read «87٪»)."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from django.template import Context, Template
 
 from rasad.lib import display
+from rasad.testing.templates import ROOT, template_texts
 
 TEMPLATE = Template("{% load rasad %}{{ a|pct }} {{ a|pct:0 }} {{ b|pct }}")
 
@@ -25,12 +25,11 @@ def test_pct_shows_a_percentage_in_the_reader_s_digits():
 
 
 def test_no_template_writes_the_percent_sign_after_a_number_itself():
-    root = Path(__file__).resolve().parents[2]
     glued = re.compile(r"\{\{[^}]*\}\}\s*[٪%]")
     style = re.compile(r'style="[^"]*"')  # a length in a style («width: {{ share }}%») is no text
     found = [
-        f"{path.relative_to(root)}: {match.group(0)}"
-        for path in root.glob("*/templates/**/*.html")
-        for match in glued.finditer(style.sub("", path.read_text(encoding="utf-8")))
+        f"{path.relative_to(ROOT)}: {match.group(0)}"
+        for path, text in template_texts()
+        for match in glued.finditer(style.sub("", text))
     ]
     assert not found, found
