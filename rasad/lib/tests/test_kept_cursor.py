@@ -5,6 +5,9 @@ large result is not kept."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import psycopg
 import pytest
 from django.db import DataError, connection, connections, transaction
 
@@ -13,8 +16,10 @@ from rasad.lib.prepared import _KEPT, _KEPT_RESULT_ROWS, _kept_cursor, fetch
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 
-def _kept() -> object:
-    return getattr(connection.connection, _KEPT)
+def _kept() -> psycopg.Cursor[Any]:
+    cursor = getattr(connection.connection, _KEPT)
+    assert isinstance(cursor, psycopg.Cursor)
+    return cursor
 
 
 def test_the_statements_of_a_connection_share_one_cursor_and_read_their_own_rows():
@@ -28,7 +33,7 @@ def test_the_statements_of_a_connection_share_one_cursor_and_read_their_own_rows
     ]
     assert _kept() is cursor
     assert fetch("SELECT 1, 'a'::text /* kept: first */", []) == [(1, "a")]
-    assert not cursor.closed  # type: ignore[attr-defined]
+    assert not cursor.closed
 
 
 def test_a_statement_that_fails_leaves_the_cursor_usable():
@@ -59,7 +64,7 @@ def test_a_large_result_is_not_kept_on_the_connection():
     rows = fetch("SELECT g FROM generate_series(1, %s) AS g /* kept: large */", [_KEPT_RESULT_ROWS + 1])
     assert len(rows) == _KEPT_RESULT_ROWS + 1
     large = _kept()
-    assert large.closed  # type: ignore[attr-defined]
+    assert large.closed
     assert fetch("SELECT 5 /* kept: after a large one */", []) == [(5,)]
     assert _kept() is not large
-    assert not _kept().closed  # type: ignore[attr-defined]
+    assert not _kept().closed
