@@ -150,12 +150,18 @@ class Filtering:
         """A value for each slot that no query holds otherwise, of the type of the request's;
         ``None`` when a filter's several sentinels cannot be listed in the order ``set()`` yields
         them (the filter reads its values as a set: slot ``i`` must be the ``i``-th it reads,
-        as it is for a request's values, ``list(set(value))``)."""
+        as it is for a request's values, ``list(set(value))``).
+
+        That order depends on the strings' hashes, hence on the process's hash seed: a set
+        built from its own order may not yield it again when two of its strings collide. The
+        sentinels are then spelled again (another round in their text) until their set keeps
+        its order: one spelling serves almost always, and no process gives up on a shape
+        because of its seed."""
         sentinels: dict[str, Any] = {}
         for name, kind, count in self.given:
             if kind == "many":
-                ordered = list({f"\x00lean-filter:{name}:{index}" for index in range(count)})
-                if list(set(ordered)) != ordered:
+                ordered = _ordered_sentinels(name, count)
+                if ordered is None:
                     return None
                 sentinels.update((f"{name}:{index}", item) for index, item in enumerate(ordered))
             elif kind != "empty":
@@ -174,6 +180,21 @@ class Filtering:
             value = [slots[f"{name}:{index}"] for index in range(count)] if kind == "many" else slots[name]
             queryset = filters[name].filter(queryset, value)
         return queryset
+
+
+# How many spellings of a filter's sentinels are tried before its shape is left to the ORM: each
+# fails with a probability of a few percent for a handful of values, independently of the others.
+_SENTINEL_SPELLINGS = 32
+
+
+def _ordered_sentinels(name: str, count: int) -> list[str] | None:
+    """``count`` distinct sentinels for filter ``name``, listed in the order a set of them
+    yields (``Filtering.sentinels``), or None if no spelling tried keeps it."""
+    for spelling in range(_SENTINEL_SPELLINGS):
+        ordered = list({f"\x00lean-filter:{name}:{spelling}:{index}" for index in range(count)})
+        if list(set(ordered)) == ordered:
+            return ordered
+    return None
 
 
 def _slot_kind(declared: django_filters.Filter) -> str | None:
