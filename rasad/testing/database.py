@@ -188,10 +188,11 @@ class Template:
                     destination.close()
             return
         # Two workers copying at once could find each other connected to the template: the lock
-        # makes them take turns.
+        # makes them take turns. A connection left to the target (a live server's stream, when a
+        # test's database is replaced: rasad/testing/demo.py) is ended.
         self.lock()
         try:
-            self._admin(f'DROP DATABASE IF EXISTS "{target}"')
+            self._admin(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
             self._admin(f'CREATE DATABASE "{target}" TEMPLATE "{self.database}"')
         finally:
             self.unlock()
