@@ -133,17 +133,20 @@ class Template:
             self._lock = None
 
     # -- the template ---------------------------------------------------------------------------
-    def _admin(self, sql: str, parameters: tuple[str, ...] = ()) -> bool:
-        """Run ``sql`` on the cluster's ``postgres`` database as the suite's owner role, outside
-        Django (whose connections switch to the application's role, rasad/conftest.py); whether
-        it returned a row."""
+    def _admin_connection(self) -> Any:
+        """A connection to the cluster's ``postgres`` database as the suite's owner role, outside
+        Django (whose connections switch to the application's role, rasad/conftest.py)."""
         import psycopg
 
         s = self.connection.settings_dict
-        with psycopg.connect(
+        return psycopg.connect(
             host=s["HOST"] or "", port=s["PORT"] or "", user=s["USER"] or "", password=s["PASSWORD"] or "",
             dbname="postgres", autocommit=True,
-        ) as admin:  # fmt: skip
+        )  # fmt: skip
+
+    def _admin(self, sql: str, parameters: tuple[str, ...] = ()) -> bool:
+        """Run ``sql`` through ``_admin_connection``; whether it returned a row."""
+        with self._admin_connection() as admin:
             cursor = admin.execute(sql.encode(), parameters)
             return cursor.description is not None and cursor.fetchone() is not None
 

@@ -76,11 +76,7 @@ class DemoTemplate(Template):
         from django.db import connections
 
         connections.close_all()
-        s = self.connection.settings_dict
-        with psycopg.connect(
-            host=s["HOST"] or "", port=s["PORT"] or "", user=s["USER"] or "", password=s["PASSWORD"] or "",
-            dbname="postgres", autocommit=True,
-        ) as admin:  # fmt: skip
+        with self._admin_connection() as admin:
             earlier = admin.execute(
                 "SELECT datname FROM pg_database WHERE datname LIKE %s", (f"{DEMO_PREFIX}%",)
             ).fetchall()
