@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 
 from rasad.testing.cast import Cast, build_cast, refetched
 from rasad.testing.database import TemplatedSetUp, mark_emptied
+from rasad.testing.demo import demo_replaces_the_module_database, load_in_place, restore_migrated, use_demo
 from rasad.testing.schedule import ModuleRuns
 
 # Property tests have no time limit per example: on a loaded machine one example is slow, not
@@ -284,6 +285,36 @@ def _module_cast(module_transaction: None, django_db_blocker: Any) -> Cast:
 def shared_cast(_module_cast: Cast, db: None) -> Cast:
     """The module's cast (``_module_cast``), read afresh for this test."""
     return refetched(_module_cast)
+
+
+@pytest.fixture
+def whole_demo(transactional_db: None) -> None:
+    """The whole demo (``rasad demo``) in this transactional test's database, as it was loaded:
+    on PostgreSQL a copy of the run's demo template, loaded once per run (rasad/testing/demo.py)."""
+    use_demo()
+
+
+@pytest.fixture(scope="module")
+def module_demo(
+    request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: Any
+) -> Iterator[None]:
+    """The whole demo for every test of a module, each test's own transaction rolled back after
+    it. On PostgreSQL the test database is a copy of the run's demo template for the module, and a
+    copy of the migrated template again after it (rasad/testing/demo.py); otherwise the demo is
+    loaded once in the module's transaction (``module_transaction``)."""
+    with django_db_blocker.unblock():
+        replaced = demo_replaces_the_module_database()
+        if replaced:
+            assert not _open_module_transactions, "a module's transaction is still open"
+            use_demo()
+    if not replaced:
+        request.getfixturevalue("module_transaction")
+        with django_db_blocker.unblock():
+            load_in_place()
+    yield
+    if replaced:
+        with django_db_blocker.unblock():
+            restore_migrated()
 
 
 @pytest.fixture

@@ -133,17 +133,20 @@ class Template:
             self._lock = None
 
     # -- the template ---------------------------------------------------------------------------
-    def _admin(self, sql: str, parameters: tuple[str, ...] = ()) -> bool:
-        """Run ``sql`` on the cluster's ``postgres`` database as the suite's owner role, outside
-        Django (whose connections switch to the application's role, rasad/conftest.py); whether
-        it returned a row."""
+    def _admin_connection(self) -> Any:
+        """A connection to the cluster's ``postgres`` database as the suite's owner role, outside
+        Django (whose connections switch to the application's role, rasad/conftest.py)."""
         import psycopg
 
         s = self.connection.settings_dict
-        with psycopg.connect(
+        return psycopg.connect(
             host=s["HOST"] or "", port=s["PORT"] or "", user=s["USER"] or "", password=s["PASSWORD"] or "",
             dbname="postgres", autocommit=True,
-        ) as admin:  # fmt: skip
+        )  # fmt: skip
+
+    def _admin(self, sql: str, parameters: tuple[str, ...] = ()) -> bool:
+        """Run ``sql`` through ``_admin_connection``; whether it returned a row."""
+        with self._admin_connection() as admin:
             cursor = admin.execute(sql.encode(), parameters)
             return cursor.description is not None and cursor.fetchone() is not None
 
@@ -188,10 +191,11 @@ class Template:
                     destination.close()
             return
         # Two workers copying at once could find each other connected to the template: the lock
-        # makes them take turns.
+        # makes them take turns. A connection left to the target (a live server's stream, when a
+        # test's database is replaced: rasad/testing/demo.py) is ended.
         self.lock()
         try:
-            self._admin(f'DROP DATABASE IF EXISTS "{target}"')
+            self._admin(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
             self._admin(f'CREATE DATABASE "{target}" TEMPLATE "{self.database}"')
         finally:
             self.unlock()

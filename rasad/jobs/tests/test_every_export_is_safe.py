@@ -2,7 +2,8 @@
 format, over the whole demo whose people-written text has been replaced by a spreadsheet formula
 with a control character in it, writes the formula as inert text and drops the control character.
 
-The demo is loaded once and its human text (titles, names, descriptions, notes, comments, bodies,
+The module's demo (``module_demo``: on PostgreSQL a copy of the run's, loaded once per run,
+rasad/testing/demo.py) has its human text (titles, names, descriptions, notes, comments, bodies,
 summaries) rewritten in place, so that a list an app adds later is taken in without being named
 here; a kind that needs parameters (a report, a period's figures) must be given them in
 ``_params``, or the test fails naming it; a kind the demo gives no rows fails too. PostgreSQL
@@ -18,7 +19,6 @@ from typing import Any
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from django.db import ProgrammingError, models, transaction
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
@@ -28,10 +28,14 @@ from rasad.jobs.models import ExportFile, ExportStatus
 from rasad.jobs.testing import run_queued
 from rasad.lib.jalali import JalaliPeriod
 from rasad.lib.tabular import Limits, read_rows
-from rasad.testing.cast import ensure_reference_data
 from rasad.testing.tabular import xlsx_cells
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.slow,
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("module_demo"),
+]
 
 FORMULA = '=HYPERLINK("http://x","y")'
 # Fields people write; codes, choices, e-mail addresses and periods keep their form (the exports
@@ -130,8 +134,6 @@ def _texts_of(export: ExportFile) -> list[Any]:
 
 
 def test_every_export_writes_people_s_text_as_inert_text():
-    ensure_reference_data()
-    call_command("demo", verbosity=0)
     from rasad.core.models import User
 
     assert _poison_human_text() > 20

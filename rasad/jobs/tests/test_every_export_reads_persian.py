@@ -9,7 +9,8 @@ over the whole demo, as the national coordinator asks for it in Persian.
 * The file's name: its Persian title and the Jalali moment it was prepared.
 
 A kind the demo gives no rows fails, like a kind ``_params`` does not know. PostgreSQL only, as
-the safety test of every export beside it: the demo takes tens of seconds to load."""
+the safety test of every export beside it: the demo takes tens of seconds to load
+(once per run: ``module_demo``, rasad/testing/demo.py)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.utils import translation
 
 from rasad.core.models import User
@@ -29,10 +29,14 @@ from rasad.jobs.models import ExportFile, ExportStatus
 from rasad.jobs.testing import run_queued
 from rasad.jobs.tests.test_every_export_is_safe import _params
 from rasad.lib.tabular import PERSIAN_LOCALE
-from rasad.testing.cast import ensure_reference_data
 from rasad.testing.tabular import xlsx_workbook
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.slow,
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("module_demo"),
+]
 
 PERSIAN = re.compile("[\u0600-\u06ff]")
 # Names the energy standards (ISO 50001, 50006) give their measures, kept as they are written.
@@ -78,8 +82,6 @@ def _check_pdf(name: str, content: bytes) -> None:
 
 
 def test_every_export_reads_in_persian():
-    ensure_reference_data()
-    call_command("demo", verbosity=0)
     reader = User.objects.get(username="national.coordinator")
     checked = []
     with translation.override("fa"):

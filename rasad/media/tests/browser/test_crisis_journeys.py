@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from rasad.core.actions.people import do_create_user, do_grant_role
@@ -19,7 +18,7 @@ from rasad.media.actions import StatementValues, do_add_timeline_entry, do_save_
 from rasad.media.models import Crisis, Rumour
 from rasad.media.testing import approved, ensure_member, issue
 from rasad.testing.browser import ARTIFACTS, screenshot
-from rasad.testing.cast import Cast, ensure_reference_data
+from rasad.testing.cast import Cast
 from rasad.testing.crawl import route_of, site_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -134,12 +133,11 @@ def _force_cookie(person: Any, client: Client, settings: Any) -> None:
     )
 
 
+@pytest.mark.usefixtures("whole_demo")
 def test_every_media_page_of_the_demo_passes_the_checks(journey: Any, settings: Any):
     """The whole-site checks (rasad/web/tests/browser/test_whole_site.py) over the media pages the
     headquarters' secretary, an agency's officer and the national coordinator reach from the
     board, at desktop width and at 360 px."""
-    ensure_reference_data()
-    call_command("demo", verbosity=0)
     problems: list[str] = []
     for username in ("kerman-media.coordinator", "kerman-water.pr", "national.coordinator"):
         client = Client()

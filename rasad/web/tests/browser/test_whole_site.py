@@ -10,12 +10,10 @@ import os
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from rasad.core.models import User
 from rasad.testing.browser import ARTIFACTS
-from rasad.testing.cast import ensure_reference_data
 from rasad.testing.crawl import site_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -60,10 +58,8 @@ def _check_the_menu_stands_on_one_line(person: Any, username: str) -> None:
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("username", USERS)
+@pytest.mark.usefixtures("whole_demo")
 def test_every_page_of_the_demo_passes_the_checks(journey, username, width, settings):
-    # Transactional tests empty every table between tests, the migrations' reference data too.
-    ensure_reference_data()
-    call_command("demo", verbosity=0)
     client = Client()
     client.force_login(User.objects.get(username=username))
     pages = site_pages(client)
