@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from typing import Any
 from itertools import groupby
+from typing import Any
 
 import pytest
 
@@ -131,7 +131,7 @@ def state() -> dict[str, Any]:
     from rasad.indicators import breaches
     from rasad.lib import events, prepared
 
-    wrapped = settings._wrapped
+    wrapped = vars(settings)["_wrapped"]  # what LazySettings holds: Settings, or an override
     return {
         "settings": {name: repr(getattr(settings, name)) for name in dir(wrapped) if name.isupper()},
         "settings holder": type(wrapped).__name__,
