@@ -172,3 +172,28 @@ def test_task_for_a_group_this_centre_is_not_in_is_refused(world: World) -> None
             world.khorasan.write(world.isfahan, "", kind="task", body=content.to_bytes()).to_transport()
         )
     assert not GroupTask.objects.exists()
+
+
+def test_joint_groups_are_found_by_their_names_words_as_written(world: World) -> None:
+    """The list's search (API and page: ``JointGroupFilterSet``) reads the working group's name as
+    stored (normalized): each word typed is normalized the same way, not turned into a search
+    key (whose «آ» is «ا» and whose compounds lose their ZWNJ), which no stored name contains."""
+    from rasad.comms.filtersets import JointGroupFilterSet
+
+    working_group = do_create_working_group(
+        "WG-WATER",
+        "کارگروه آب منطقه‌ای شرق",
+        acting_user=world.cast.root,
+        owner=world.cast.isfahan,
+        organizations=[world.cast.isfahan, world.cast.kerman],
+    )
+    joint = do_make_joint_group(working_group, peers=[world.khorasan_centre], acting_user=world.cast.root)
+
+    def found(query: str) -> list[JointGroup]:
+        return list(JointGroupFilterSet(data={"q": query}, queryset=JointGroup.objects.all()).qs)
+
+    assert found("آب") == [joint]
+    assert found("منطقه‌ای") == [joint]
+    assert found("منطقه ای شرق") == [joint]  # normalized as the name was: «منطقه‌ای»
+    assert found("wg-water") == [joint]
+    assert found("آب غرب") == []
