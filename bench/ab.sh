@@ -5,8 +5,9 @@
 #   PAIRS=3 ONLY="case list,writes" SECONDS_EACH=8 bash bench/ab.sh ../old
 #   ONLY=events AGENTS=32 bash bench/ab.sh ../old     # single events from 32 agents (bench/live.py
 #                                                     # ingest, one run a side), not bench/requests.py
-#   ONLY=events-in-process PROFILE_ARGS="--group 8 --requests 150" bash bench/ab.sh ../old
-#                                                     # bench/profile_live.py: CPU per request/batch
+#   ONLY=events-in-process PROFILE_ARGS="--group 1 --requests 600;--group 8 --requests 150" \
+#     bash bench/ab.sh ../old                         # bench/profile_live.py: CPU per request or
+#                                                     # batch, each ';'-separated set in turn
 #   ABBA=1 ...                                        # every second pair old first (new old old new)
 #
 # Each side runs from its own directory (`python -m` puts the current directory ahead of
@@ -42,8 +43,11 @@ for pair in $(seq "${PAIRS:-2}"); do
       cd "$(side_dir $side)"
       python -c "import rasad; print('   code:', rasad.__path__[0])"
       if [ "${ONLY:-}" = events-in-process ]; then
-        # shellcheck disable=SC2086 # the arguments are split on purpose
-        DATABASE_URL="$base/rasad_$side" python -m bench.profile_live ${PROFILE_ARGS:---requests 800}
+        IFS=';' read -ra profiles <<<"${PROFILE_ARGS:---requests 800}"
+        for arguments in "${profiles[@]}"; do
+          # shellcheck disable=SC2086 # the arguments are split on purpose
+          DATABASE_URL="$base/rasad_$side" python -m bench.profile_live $arguments
+        done
       elif [ "${ONLY:-}" = events ]; then
         DATABASE_URL="$base/rasad_$side" python -m bench.live ingest --agents "${AGENTS:-32}" \
           --seconds "${SECONDS_EACH:-8}" --runs 1

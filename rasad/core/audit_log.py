@@ -347,7 +347,10 @@ class Appending:
 
     def __init__(self, event: AuditEvent, fields: dict[str, Any]) -> None:
         self.event, self.fields = event, fields
-        chain_marker, sequence_marker = f"chain-{uuid.uuid4().hex}", f"sequence-{uuid.uuid4().hex}"
+        # One random value for both markers (each drawn from the system's random source was 2 %
+        # of a single batch's write under cProfile; benchmarks.md, events, session 24).
+        marker = uuid.uuid4().hex
+        chain_marker, sequence_marker = f"chain-{marker}", f"sequence-{marker}"
         event.chain, event.sequence = chain_marker, sequence_marker
         template = canonical({**columns_of(event), **fields}).decode()
         self.before_chain, after_chain = template.split(f'"{chain_marker}"')
@@ -495,7 +498,10 @@ def _append_each_once(made: list[tuple[AuditEvent, dict[str, Any]]]) -> Callable
     }  # fmt: skip
     cuts = []
     for event, fields in made:
-        chain_marker, sequence_marker = f"chain-{uuid.uuid4().hex}", f"sequence-{uuid.uuid4().hex}"
+        # One random value for both markers (each drawn from the system's random source was 2 %
+        # of a single batch's write under cProfile; benchmarks.md, events, session 24).
+        marker = uuid.uuid4().hex
+        chain_marker, sequence_marker = f"chain-{marker}", f"sequence-{marker}"
         event.chain, event.sequence = chain_marker, sequence_marker
         template = canonical({**columns_of(event), **fields}).decode()
         before_chain, after_chain = template.split(f'"{chain_marker}"')
