@@ -3,6 +3,12 @@
 #
 #   bash bench/ab.sh /path/to/old-checkout            # users/me and one-row writes, two pairs
 #   PAIRS=3 ONLY="case list,writes" SECONDS_EACH=8 bash bench/ab.sh ../old
+#   ONLY=events AGENTS=32 bash bench/ab.sh ../old     # single events from 32 agents (bench/live.py
+#                                                     # ingest, one run a side), not bench/requests.py
+#   ONLY=events-in-process PROFILE_ARGS="--group 1 --requests 600;--group 8 --requests 150" \
+#     bash bench/ab.sh ../old                         # bench/profile_live.py: CPU per request or
+#                                                     # batch, each ';'-separated set in turn
+#   ABBA=1 ...                                        # every second pair old first (new old old new)
 #
 # Each side runs from its own directory (`python -m` puts the current directory ahead of
 # PYTHONPATH on sys.path, and the servers it starts inherit it), on its own database migrated by
@@ -29,13 +35,26 @@ with psycopg.connect('$base/postgres', autocommit=True) as c: c.execute('CREATE 
   (cd "$(side_dir $side)" && DATABASE_URL="$base/rasad_$side" python -m rasad migrate --no-input -v 0)
 done
 for pair in $(seq "${PAIRS:-2}"); do
-  for side in new old; do
+  sides="new old"
+  if [ "${ABBA:-}" = 1 ] && [ $((pair % 2)) = 0 ]; then sides="old new"; fi
+  for side in $sides; do
     echo "== $side, pair $pair, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%T)"
     (
       cd "$(side_dir $side)"
       python -c "import rasad; print('   code:', rasad.__path__[0])"
-      DATABASE_URL="$base/rasad_$side" python -m bench.requests --scale 1 --seconds "${SECONDS_EACH:-8}" \
-        --rounds 1 --only "${ONLY:-users/me,writes}"
+      if [ "${ONLY:-}" = events-in-process ]; then
+        IFS=';' read -ra profiles <<<"${PROFILE_ARGS:---requests 800}"
+        for arguments in "${profiles[@]}"; do
+          # shellcheck disable=SC2086 # the arguments are split on purpose
+          DATABASE_URL="$base/rasad_$side" python -m bench.profile_live $arguments
+        done
+      elif [ "${ONLY:-}" = events ]; then
+        DATABASE_URL="$base/rasad_$side" python -m bench.live ingest --agents "${AGENTS:-32}" \
+          --seconds "${SECONDS_EACH:-8}" --runs 1
+      else
+        DATABASE_URL="$base/rasad_$side" python -m bench.requests --scale 1 --seconds "${SECONDS_EACH:-8}" \
+          --rounds 1 --only "${ONLY:-users/me,writes}"
+      fi
     )
   done
 done

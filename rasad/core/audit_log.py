@@ -347,7 +347,10 @@ class Appending:
 
     def __init__(self, event: AuditEvent, fields: dict[str, Any]) -> None:
         self.event, self.fields = event, fields
-        chain_marker, sequence_marker = f"chain-{uuid.uuid4().hex}", f"sequence-{uuid.uuid4().hex}"
+        # One random value for both markers (each drawn from the system's random source was 2 %
+        # of a single batch's write under cProfile; benchmarks.md, events, session 24).
+        marker = uuid.uuid4().hex
+        chain_marker, sequence_marker = f"chain-{marker}", f"sequence-{marker}"
         event.chain, event.sequence = chain_marker, sequence_marker
         template = canonical({**columns_of(event), **fields}).decode()
         self.before_chain, after_chain = template.split(f'"{chain_marker}"')
@@ -463,7 +466,6 @@ SELECT inserted.*, (SELECT count(*) FROM moved) FROM inserted
 """  # noqa: S608 (no value is interpolated: SHARDS is this module's constant)
 
 
-_INTEGER_COLUMNS = frozenset(("event_type", "organization_id", "actor_id"))
 _TEXT_COLUMNS = frozenset(
     (
         "before_chain",
@@ -485,7 +487,7 @@ def _append_each_once(made: list[tuple[AuditEvent, dict[str, Any]]]) -> Callable
     ``_append_in_one_statement`` does. The function returned reads the answer, checks each hash
     against ``hash_body``, and gives the positions in ``made`` of the events appended (an event
     whose shards are all held by other transactions is not: ``_append`` then waits)."""
-    from rasad.lib.prepared import array_literal, send
+    from rasad.lib.prepared import array_literal, array_text, send
 
     columns: dict[str, list[Any]] = {
         name: []
@@ -496,7 +498,10 @@ def _append_each_once(made: list[tuple[AuditEvent, dict[str, Any]]]) -> Callable
     }  # fmt: skip
     cuts = []
     for event, fields in made:
-        chain_marker, sequence_marker = f"chain-{uuid.uuid4().hex}", f"sequence-{uuid.uuid4().hex}"
+        # One random value for both markers (each drawn from the system's random source was 2 %
+        # of a single batch's write under cProfile; benchmarks.md, events, session 24).
+        marker = uuid.uuid4().hex
+        chain_marker, sequence_marker = f"chain-{marker}", f"sequence-{marker}"
         event.chain, event.sequence = chain_marker, sequence_marker
         template = canonical({**columns_of(event), **fields}).decode()
         before_chain, after_chain = template.split(f'"{chain_marker}"')
@@ -522,16 +527,13 @@ def _append_each_once(made: list[tuple[AuditEvent, dict[str, Any]]]) -> Callable
     # The text columns as array literals (``array_literal``: escaped by ``str.replace``); psycopg
     # escapes each double quote of the bodies' JSON by a regular expression with a template, about
     # 450 a group of eight, a fifth of the group's write under cProfile (benchmarks.md, session 19).
-    # The integer columns too, when none is NULL (a system event has no organization): psycopg
-    # looks up each element's type to adapt a list (benchmarks.md, session 23).
+    # The other columns (integers with a NULL where an event has no actor or organization, the
+    # times, the addresses) in the text form the statement's casts type (``array_text``): psycopg
+    # looks up each element's type to adapt a list (benchmarks.md, events, sessions 23 and 24).
     rows = send(
         _APPEND_EACH_ONCE,
         {
-            name: array_literal(values, str)
-            if name in _TEXT_COLUMNS
-            else array_literal(values, int)
-            if name in _INTEGER_COLUMNS
-            else values
+            name: array_literal(values, str) if name in _TEXT_COLUMNS else array_text(values)
             for name, values in columns.items()
         },
     )

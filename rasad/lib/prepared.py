@@ -34,12 +34,13 @@ import contextlib
 import copy
 import inspect
 import json
+import math
 import re
 import threading
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
@@ -50,6 +51,7 @@ from psycopg import postgres, pq
 from psycopg._preparing import Prepare, PrepareManager
 from psycopg.adapt import Dumper, PyFormat
 from psycopg.pq.abc import PGresult
+from psycopg.types.json import Jsonb
 
 # A statement's values: positional (``%s``) or named (``%(name)s``), as psycopg takes them.
 Params = Sequence[Any] | Mapping[str, Any]
@@ -275,6 +277,18 @@ class _TextArrayDumper(_ArrayTextDumper):
     array_of = "text"
 
 
+class _UntypedArray(_ArrayText):
+    """An array's text form typed by the statement's cast (``array_text``)."""
+
+
+class _UntypedArrayDumper(Dumper):
+    """Sends an ``_UntypedArray`` as it is, of type ``unknown`` (oid 0): the server reads it as
+    the array type its parameter is cast to (``%s::timestamptz[]``)."""
+
+    def dump(self, obj: Any) -> bytes:
+        return str(obj).encode()
+
+
 def _send_array_text(connection: Any) -> None:
     """Teach ``connection``'s psycopg connection to send ``array_literal``'s values, once:
     Django gives each connection adapters of its own, copied from a template made before this
@@ -284,6 +298,7 @@ def _send_array_text(connection: Any) -> None:
     if adapters.get_dumper(_BigintArray, PyFormat.AUTO) is not _BigintArrayDumper:
         adapters.register_dumper(_BigintArray, _BigintArrayDumper)
         adapters.register_dumper(_TextArray, _TextArrayDumper)
+        adapters.register_dumper(_UntypedArray, _UntypedArrayDumper)
 
 
 def array_literal(values: list[Any], kind: type) -> Any:
@@ -299,6 +314,77 @@ def array_literal(values: list[Any], kind: type) -> Any:
     if kind is str and all(type(value) is str for value in values):
         return _TextArray("{" + ",".join(_array_text(value) for value in values) + "}")
     return values
+
+
+def array_text(values: list[Any]) -> Any:
+    """``values`` in PostgreSQL's text form of an array, of no type of its own: for a parameter
+    the statement casts (``%s::uuid[]``, ``%s::timestamptz[]``), which types it, as
+    ``array_literal`` does for integers and text without a cast. Each element is written as
+    PostgreSQL's input of its column reads it: ``None`` as ``NULL``, text (an enum's too) quoted,
+    integers in digits, booleans as ``t``/``f``, floats exactly (``repr``; ``NaN`` and the
+    infinities by name), UUIDs in their usual form, date-times in ISO 8601 with their UTC offset,
+    a JSON value (psycopg's ``Jsonb``, as Django prepares it) as its JSON text. A list holding
+    anything else (bytes, a date-time whose offset has microseconds, a ``Jsonb`` without its
+    ``dumps``) is returned as it is, for psycopg to adapt. Psycopg adapting a list walks it to
+    find its element type and upgrades its dumper (``types/array.py``): some 20 lists of a group
+    commit's write still went that way (docs/development/benchmarks.md, events, session 23)."""
+    parts = []
+    for value in values:
+        kind = type(value)
+        if value is None:
+            parts.append("NULL")
+        elif kind is str:
+            parts.append(_array_text(value))
+        elif kind is int:
+            parts.append(int.__repr__(value))
+        else:
+            element = _ELEMENT_TEXT.get(kind)
+            if element is None:
+                if isinstance(value, str):  # an enum member (``TextChoices``): its value
+                    element = _str_element
+                elif isinstance(value, int) and not isinstance(value, bool):  # psycopg's Int2, IntegerChoices
+                    element = int.__repr__
+                else:
+                    return values
+            text = element(value)
+            if text is None:
+                return values
+            parts.append(text)
+    return _UntypedArray("{" + ",".join(parts) + "}")
+
+
+def _str_element(value: str) -> str:
+    return _array_text(str.__str__(value))
+
+
+def _float_element(value: float) -> str:
+    if math.isfinite(value):
+        return repr(value)
+    return "NaN" if value != value else "Infinity" if value > 0 else "-Infinity"
+
+
+def _datetime_element(value: datetime) -> str | None:
+    if value.tzinfo is not UTC:
+        offset = value.utcoffset()
+        if offset is not None and offset.microseconds:
+            return None  # ISO 8601 has no such offset; psycopg sends the instant
+    return '"' + value.isoformat() + '"'
+
+
+def _jsonb_element(value: Jsonb) -> str | None:
+    if value.dumps is None:
+        return None  # psycopg's global ``dumps`` (``set_json_dumps``) would write it
+    written = value.dumps(value.obj)
+    return _array_text(written if isinstance(written, str) else bytes(written).decode())
+
+
+_ELEMENT_TEXT: dict[type, Callable[[Any], str | None]] = {
+    bool: lambda value: "t" if value else "f",
+    float: _float_element,
+    uuid.UUID: str,
+    datetime: _datetime_element,
+    Jsonb: _jsonb_element,
+}
 
 
 def _array_text(value: str) -> str:

@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from rasad.core.audit_log import send_many
 from rasad.lib import boundary, formatting
 from rasad.lib.actions import text
-from rasad.lib.prepared import Many, PreparedQuery, array_literal, pipelined, send
+from rasad.lib.prepared import Many, PreparedQuery, array_literal, array_text, pipelined, send
 from rasad.live.actions.common import push
 from rasad.live.actions.credentials import forget_agent
 from rasad.live.actions.incidents import do_check_outage, do_raise_device_incident
@@ -546,13 +546,7 @@ def _lock_devices(submissions: list[Submission]) -> Callable[[], dict[tuple[int,
         # One statement for every group, prepared: the (post, serial) pairs as two arrays. By hand
         # (``_locked`` says why); the table and the columns are the model's, the values parameters.
         pairs = sorted((post_id, serial) for post_id, serials in wanted.items() for serial in serials)
-        fields = Device._meta.concrete_fields
-        columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
-        sql = (
-            f"SELECT {columns} FROM {table} WHERE (organization_id, serial) IN "  # noqa: S608
-            "(SELECT * FROM unnest(%s::bigint[], %s::text[])) ORDER BY id FOR UPDATE"
-        )
-        names = [f.attname for f in fields]
+        sql, names = _lock_statement()
         rows = send(
             sql, [array_literal([p for p, _s in pairs], int), array_literal([s for _p, s in pairs], str)]
         )
@@ -580,6 +574,22 @@ def _lock_devices(submissions: list[Submission]) -> Callable[[], dict[tuple[int,
         return by_key
 
     return devices
+
+
+@cache
+def _lock_statement() -> tuple[str, list[str]]:
+    """The SQL of ``_lock_devices`` on PostgreSQL and the attributes of its columns, made once
+    per process: quoting each of the device's columns through Django's ``connection`` proxy
+    every group was 4 % of a single batch's write under cProfile (docs/development/benchmarks.md,
+    events, session 24)."""
+    quote = connection.ops.quote_name
+    fields = Device._meta.concrete_fields
+    columns = ", ".join(quote(str(f.column)) for f in fields)
+    sql = (
+        f"SELECT {columns} FROM {quote(Device._meta.db_table)} WHERE (organization_id, serial) IN "  # noqa: S608
+        "(SELECT * FROM unnest(%s::bigint[], %s::text[])) ORDER BY id FOR UPDATE"
+    )
+    return sql, [f.attname for f in fields]
 
 
 def _stored_heartbeats(ids: list[uuid.UUID]) -> QuerySet[Any]:
@@ -645,13 +655,13 @@ def _read_recorded(submissions: list[Submission]) -> Callable[[_Group], Recorded
             return stored, rows
 
         return later
-    beats_sent = send(_recorded_statements()[0], [beats]) if beats else None
+    beats_sent = send(_recorded_statements()[0], [array_text(beats)]) if beats else None
     events_sent = None
     if candidates:
         events_sent = send(
             _recorded_statements()[1],
             [
-                [i.uuid for _s, i in candidates],
+                array_text([i.uuid for _s, i in candidates]),
                 # As literals, not lists for psycopg to adapt (benchmarks.md, session 23).
                 array_literal([s.credential.organization_id for s, _i in candidates], int),
                 array_literal([i.serial for _s, i in candidates], str),
@@ -868,24 +878,12 @@ def _nothing() -> None:
     pass
 
 
-# The fields whose column is sent as an array's text form when every value is an integer or a
-# text (``rasad.lib.prepared.array_literal``): psycopg's own dumping of a list looks up each
-# element's type and the list's dumper, some 36 lists a group (``bench.profile_live``: a sixth of
-# a group's write under cProfile; docs/development/benchmarks.md, "Session 22").
-_INTEGERS = frozenset({"ForeignKey", "BigIntegerField", "IntegerField", "PositiveIntegerField"})
-_TEXTS = frozenset({"CharField", "TextField"})
-
-
 def _array(rows: list[Any], field: Field[Any, Any], database: Any) -> Any:
     """``field``'s values of ``rows``, prepared as the ORM prepares them, as one array parameter
-    (the statement casts it to the column's array type)."""
-    values = [field.get_db_prep_save(getattr(row, field.attname), database) for row in rows]
-    kind = field.get_internal_type()
-    if kind in _INTEGERS:
-        return array_literal(values, int)
-    if kind in _TEXTS:
-        return array_literal(values, str)
-    return values
+    in an array's text form (``rasad.lib.prepared.array_text``), typed by the statement's cast to
+    the column's array type: psycopg's own dumping of a list looks up each element's type and the
+    list's dumper, some 36 lists a group (docs/development/benchmarks.md, events, sessions 22-24)."""
+    return array_text([field.get_db_prep_save(getattr(row, field.attname), database) for row in rows])
 
 
 _INSERTS: dict[type[Model], tuple[str, list[Field[Any, Any]]]] = {}
