@@ -23,6 +23,7 @@ stays readable."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import astuple, dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -173,7 +174,7 @@ class StoredText:
     """A message id and its parameters (``Param``), written out for the current reader."""
 
     msgid: str
-    params: dict[str, Param | StoredText] = field(default_factory=dict)
+    params: Mapping[str, Param | StoredText] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {key: _encode(value) for key, value in self.params.items()}

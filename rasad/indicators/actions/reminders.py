@@ -21,8 +21,8 @@ from rasad.indicators.audit import IndicatorAuditEvent, audit_object
 from rasad.indicators.choices import ReminderKind
 from rasad.indicators.deadlines import OwedReport, owed_reports
 from rasad.indicators.models import Indicator, Observation, ReportReminder
-from rasad.lib.stored_text import LongDate, Names, Period, StoredText
 from rasad.lib.site import absolute_url
+from rasad.lib.stored_text import LongDate, Names, Period, StoredText
 
 # A report is announced this many days before its due day (the home queue shows it all along).
 REPORT_NOTICE_DAYS = 3
