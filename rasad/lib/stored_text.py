@@ -11,13 +11,19 @@ written out (``rasad.lib.formatting``):
 * text (a title, a name) stays as it was written;
 * a number («۳»), a date or a moment (the reader's calendar), a ``Code`` (a reference in the
   reader's digits), a ``Person`` (the name the reader calls them by: ``formatting.person_name``),
-  ``Words`` (a label of the code, ``gettext_lazy``: a status, an action, translated when read).
+  ``Words`` (a label of the code, ``gettext_lazy``: a status, an action, translated when read);
+* a ``Period`` (a reporting period by its key: «آذر ۱۴۰۵», "Azar 1405"), a ``LongDate`` (a day
+  with its month by name: «۱۲ آذر ۱۴۰۵», "12 Azar 1405", "3 December 2026"), a ``Clock`` (a
+  moment's time of day in Tehran: «۰۹:۳۰»), ``Names`` (texts listed: «الف، ب», "a, b");
+* a ``StoredText`` itself, for a part of the message that has words of its own (an event's day
+  and hours, «and 2 more»): written out the same way, inside the message.
 
 A message id the catalogue does not know reads as itself, so a text stored by an older version
 stays readable."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import astuple, dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -26,7 +32,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 
-from rasad.lib import formatting
+from rasad.lib import formatting, jalali
 
 
 @dataclass(frozen=True)
@@ -67,10 +73,41 @@ class Words:
         return cls(str(args[0]) if args and len(args) == 1 else str(label))
 
 
-Param = str | int | float | Decimal | date | datetime | Code | Person | Words
+@dataclass(frozen=True)
+class Period:
+    """A reporting period by its key («1405-09»): by name in the reader's language and digits
+    (``formatting.period``)."""
+
+    key: str
 
 
-def _encode(value: Param) -> Any:
+@dataclass(frozen=True)
+class LongDate:
+    """A day written with its month by name (``formatting.date_text(style="long")``)."""
+
+    value: date
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The time of day of a moment, in Tehran: «۰۹:۳۰» to a Persian reader, "09:30" to others."""
+
+    moment: datetime
+
+
+@dataclass(frozen=True)
+class Names:
+    """Texts (names, titles) listed in the reader's language (``formatting.join``)."""
+
+    items: tuple[str, ...]
+
+
+Param = (
+    str | int | float | Decimal | date | datetime | Code | Person | Words | Period | LongDate | Clock | Names
+)
+
+
+def _encode(value: Param | StoredText) -> Any:
     if isinstance(value, bool):
         return {"number": int(value)}
     if isinstance(value, int | float):
@@ -87,6 +124,16 @@ def _encode(value: Param) -> Any:
         return {"person": list(astuple(value))}
     if isinstance(value, Words):
         return {"words": value.msgid}
+    if isinstance(value, Period):
+        return {"period": value.key}
+    if isinstance(value, LongDate):
+        return {"long_date": value.value.isoformat()}
+    if isinstance(value, Clock):
+        return {"clock": value.moment.isoformat()}
+    if isinstance(value, Names):
+        return {"names": list(value.items)}
+    if isinstance(value, StoredText):
+        return {"text": [value.msgid, value.as_json()]}
     return str(value)
 
 
@@ -107,6 +154,18 @@ def _shown(value: Any) -> str:
         return formatting.person_name(Person(*raw)) or raw[2] or raw[0]
     if kind == "words":
         return gettext(raw)
+    if kind == "period":
+        return formatting.period(raw)
+    if kind == "long_date":
+        return formatting.date_text(date.fromisoformat(raw), style="long")
+    if kind == "clock":
+        local = jalali.to_tehran(datetime.fromisoformat(raw))
+        return formatting.digits(f"{local.hour:02d}:{local.minute:02d}")
+    if kind == "names":
+        return formatting.join(raw)
+    if kind == "text":
+        msgid, params = raw
+        return render(msgid, params)
     return str(value)
 
 
@@ -115,7 +174,7 @@ class StoredText:
     """A message id and its parameters (``Param``), written out for the current reader."""
 
     msgid: str
-    params: dict[str, Param] = field(default_factory=dict)
+    params: Mapping[str, Param | StoredText] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {key: _encode(value) for key, value in self.params.items()}

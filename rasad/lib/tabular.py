@@ -4,6 +4,9 @@ Writing (exports, templates, reports):
 
 * ``ExportColumn(key, label, value)`` describes a column; ``date_columns`` gives the pair every
   date gets: the reader's calendar (Jalali by default) and ISO 8601 (Gregorian) for machines.
+  A date given to the workbook alone is written as the first of the pair (text in the reader's
+  calendar and digits); in CSV as ISO 8601 (docs/exports-and-background-work.md, "Why a Jalali
+  date is text").
 * ``write_xlsx`` streams rows into a workbook: RTL sheet in Persian, a row of translated labels
   and a row of English keys (so an export can be imported again), frozen header, inline strings,
   constant memory however many rows. ``write_csv`` writes UTF-8 with a BOM (Excel reads Persian).
@@ -440,7 +443,12 @@ def _row_xml(number: int, values: Sequence[Any], style: int, styles: _Styles | N
             if isinstance(amount, int | Decimal) or (isinstance(amount, float) and math.isfinite(amount)):
                 cells.append(f'<c r="{ref}" s="{styles.of(value)}"><v>{amount}</v></c>')
             continue
-        if isinstance(value, date | datetime | time):
+        if isinstance(value, date | datetime):
+            # A date given alone (not through ``date_columns``: a report's «Prepared at») is for
+            # a person to read: as ``date_columns``' first column writes it, in the reader's
+            # calendar and digits, which ``jalali.parse_date`` reads back.
+            value = person_date(value)
+        elif isinstance(value, time):
             value = value.isoformat()
         text = clean_text(value if isinstance(value, str) else str(value))
         if not text:

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from rasad.core.models import City, Organization
-from rasad.lib.jalali import TEHRAN
+from rasad.lib.jalali import TEHRAN, local_date
 from rasad.media.actions import (
     CrisisValues,
     Deadline,
@@ -32,9 +32,9 @@ from rasad.media.choices import (
     Severity,
     StatementKind,
 )
-from rasad.media.models import Crisis, Statement
+from rasad.media.models import Crisis, PlannedItem, Statement
 from rasad.programs.models import Axis
-from rasad.training.forms import ClockField
+from rasad.training.forms import ClockField, kept_moment
 from rasad.training.models import Event, PositionHolding
 from rasad.web.forms import (
     IntegerNumberField,
@@ -407,7 +407,11 @@ class PlannedItemForm(StyledForm):
         scoped_choices(self, "training_event", events)
         scoped_choices(self, "axis", axes)
 
-    def values(self) -> PlanValues:
+    def values(self, kept: PlannedItem | None = None) -> PlanValues:
+        """The item's values; ``kept``: the item the page changes. Its start stays as it is when
+        the page shows it unchanged (``kept_moment``: a time with seconds is not moved to the
+        minute), and so does its end, which the page shows by its day alone, while the start
+        and that day are unchanged."""
         data = self.cleaned_data
         clock = data.get("start_time") or time(9, 0)
         starts = datetime.combine(data["start_day"], clock, tzinfo=TEHRAN)
@@ -415,6 +419,12 @@ class PlannedItemForm(StyledForm):
         ends = (
             starts if end_day is None else datetime.combine(end_day, max(clock, time(17, 0)), tzinfo=TEHRAN)
         )
+        if kept is not None:
+            starts = kept_moment(starts, kept.starts_at)
+            if starts == kept.starts_at and local_date(kept.ends_at) == (end_day or data["start_day"]):
+                ends = kept.ends_at
+            elif end_day is None:
+                ends = starts
         return PlanValues(
             organization=data["organization"],
             kind=data["kind"],

@@ -220,7 +220,7 @@ class PlannedItemEditView(_PlanForm):
 
     def perform(self, form: PlannedItemForm) -> PlannedItem | None:
         result: PlannedItem | None = form.run_action(
-            do_change_planned_item, self.object, form.values(), acting_user=self.user
+            do_change_planned_item, self.object, form.values(self.object), acting_user=self.user
         )
         return result
 

@@ -66,6 +66,17 @@ class ClockField(forms.Field):
         return time(int(match.group(1)), int(match.group(2)))
 
 
+def kept_moment(entered: datetime, kept: datetime | None) -> datetime:
+    """The moment a page's day and clock fields give, to the minute, or the record's own
+    ``kept`` moment when that is the same minute: a time with seconds (a record made through the
+    API) is not moved to the minute by a save of its page that changed nothing
+    (``rasad/web/tests/test_unchanged_forms.py``). Tehran's offset is whole minutes, so the
+    minute is the same in every zone."""
+    if kept is not None and kept.replace(second=0, microsecond=0) == entered:
+        return kept
+    return entered
+
+
 class CourseForm(StyledForm):
     organization = forms.ModelChoiceField(label=_("Provider"), queryset=Organization.objects.none())
     code = forms.SlugField(label=_("Code"), max_length=40, help_text=_("Latin letters, digits and dashes."))
@@ -195,10 +206,14 @@ class EventForm(StyledForm):
             "description": event.description,
         }
 
-    def values(self) -> EventValues:
+    def values(self, kept: Event | None = None) -> EventValues:
+        """The event's values; ``kept``: the event the page changes, whose start and end stay as
+        they are when the page shows them unchanged (``kept_moment``)."""
         data = self.cleaned_data
         start = datetime.combine(data["day"], data["starts"], tzinfo=TEHRAN)
         end = datetime.combine(data["end_day"] or data["day"], data["ends"], tzinfo=TEHRAN)
+        if kept is not None:
+            start, end = kept_moment(start, kept.starts_at), kept_moment(end, kept.ends_at)
         return EventValues(
             organization=data["organization"],
             audience=data["audience"],

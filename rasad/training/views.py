@@ -394,7 +394,7 @@ class EventFormMixin(ScopedFormView):
     def perform(self, form: EventForm) -> Event | None:
         # The create view has no object in the URL (``self.object`` is None): a new one.
         result: Event | None = form.run_action(
-            do_save_event, form.values(), acting_user=self.user, instance=self.object
+            do_save_event, form.values(self.object), acting_user=self.user, instance=self.object
         )
         # An error the action names ``starts_at``/``ends_at`` stays on the whole form, where
         # ``run_action`` puts it (the message names the field).

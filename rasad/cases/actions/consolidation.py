@@ -8,6 +8,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from rasad.cases.actions.common import (
     _event,
@@ -28,8 +29,8 @@ from rasad.core.access import refusal
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import Organization, User
 from rasad.core.scope import organization_scope, users_who_can
-from rasad.lib import formatting
 from rasad.lib.persian import normalize_text, search_key
+from rasad.lib.stored_text import Code, StoredText
 
 
 def _require_forward(acting_user: User, cases: Sequence[Case], field_name: str) -> None:
@@ -171,12 +172,15 @@ def do_forward_dossier(
         users_who_can(Case, to_organization, "assign"),
         None,
         NotificationKind.DOSSIER,
-        _("Dossier %(reference)s from %(organization)s: %(title)s")
-        % {
-            "reference": formatting.digits(dossier.reference),
-            "organization": from_organization.name,
-            "title": dossier.title,
-        },
+        # Read in each reader's language and digits (rasad.lib.stored_text).
+        StoredText(
+            gettext_noop("Dossier %(reference)s from %(organization)s: %(title)s"),
+            {
+                "reference": Code(dossier.reference),
+                "organization": from_organization.name,
+                "title": dossier.title,
+            },
+        ),
         exclude=acting_user,
     )
     return dossier

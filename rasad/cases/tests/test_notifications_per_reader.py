@@ -75,3 +75,18 @@ def test_an_escalation_notification_reads_in_each_reader_s_language(cast: Cast):
     with display.speaking(reader, "en"):
         assert told.text.startswith(f"Alice Karimi escalated {case.reference} to ")
     assert "ارجاع" in told.message and case.reference not in told.message  # stored in Persian digits
+
+
+def test_a_dossier_notification_reads_in_each_reader_s_language(cast: Cast):
+    """Session 23 left it stored in Persian digits for every reader («DS-۰۰۰۰۰۱»)."""
+    from rasad.cases.actions import do_forward_dossier
+
+    case: Case = open_challenge(cast, cast.isfahan_post, user=cast.ali)
+    reader = _english(cast.bob)
+    dossier = do_forward_dossier(
+        cast.isfahan, cast.kerman, [case], acting_user=cast.alice, title="پرونده", summary="خلاصه"
+    )
+    told = Notification.objects.get(user=reader, kind="dossier")
+    with display.speaking(reader, "en"):
+        assert told.text == f"Dossier {dossier.reference} from {cast.isfahan.name}: پرونده"
+    assert dossier.reference not in told.message and "پرونده" in told.message

@@ -75,3 +75,21 @@ def test_the_old_address_leads_to_the_background_export(cast: Cast):
     """The direct download (capped at 100,000 events) is gone: its address asks for the file."""
     response = _client(cast.alice).get("/audit/export.csv", {"event_type": 101, "page": 2})
     assert (response.status_code, response["Location"]) == (302, "/files/new/audit.csv?event_type=101")
+
+
+def test_the_trail_names_the_person_beside_the_username(cast: Cast):
+    """Session 23's trail listed «ali», not «علی رضایی»: the page and the export name the person
+    (as pages call them: the Latin name to an English reader) with the username beside it."""
+    from rasad.core.audit import audit_organization_changed
+    from rasad.core.models import User
+
+    User.objects.filter(pk=cast.ali.pk).update(latin_name="Ali Rezaei")
+    audit_organization_changed(cast.isfahan, acting_user=cast.ali, old={"name": "a"}, new={"name": "b"})
+    client = _client(cast.alice)
+    html = client.get("/audit/", {"actor": "ali"}).content.decode()
+    assert "علی رضایی" in html and ">ali<" in html
+    User.objects.filter(pk=cast.alice.pk).update(language="en", persian_digits=False)
+    english = client.get("/audit/", {"actor": "ali"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Ali Rezaei" in english
+    [row] = [row for row in _rows(_client(cast.alice), {"actor": "ali"}) if row["event_type"] == "102"]
+    assert (row["actor"], row["actor_name"]) == ("Ali Rezaei", "ali")

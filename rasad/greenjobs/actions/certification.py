@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from rasad.core.access import require_scope
 from rasad.core.models import Organization, User
@@ -21,9 +22,9 @@ from rasad.greenjobs.actions.common import push
 from rasad.greenjobs.audit import GreenAuditEvent, audit
 from rasad.greenjobs.choices import CertificateStatus
 from rasad.greenjobs.models import Business, Certificate
-from rasad.lib import display, formatting
 from rasad.lib.actions import Errors, text
 from rasad.lib.jalali import from_jalali, jalali_month_length, local_date, to_jalali
+from rasad.lib.stored_text import Code, LongDate, StoredText
 
 GREENING_CHECKLIST = "GREEN-WS"
 ANSWERED = ("submitted", "reviewed", "agreed", "final")
@@ -248,15 +249,18 @@ def do_notify_expiry(certificate: Certificate, *, today: date) -> bool:
         return False
     if not claim_effect(f"greenjobs-certificate-expiry:{locked.pk}"):
         return False
-    with display.in_persian():
-        message = _(
+    # Kept as a message id and parameters: each reader reads the day in their own calendar.
+    message = StoredText(
+        gettext_noop(
             "The green certificate %(number)s of %(business)s expires on %(day)s. Ask the environment "
             "office to renew it."
-        ) % {
-            "number": formatting.digits(locked.number),
+        ),
+        {
+            "number": Code(locked.number),
             "business": locked.organization.name,
-            "day": formatting.date_text(locked.valid_until, style="long"),
-        }
+            "day": LongDate(locked.valid_until),
+        },
+    )
     notify(users_who_can(Certificate, locked.organization, "add"), None, "status", message)
     locked.expiry_notified_on = today
     locked.save(update_fields=["expiry_notified_on", "last_updated"])

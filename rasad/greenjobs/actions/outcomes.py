@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Min, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from rasad.core.access import require_scope
 from rasad.core.models import User
@@ -22,9 +23,9 @@ from rasad.greenjobs.audit import GreenAuditEvent, audit
 from rasad.greenjobs.choices import Milestone, ReminderKind, Stage
 from rasad.greenjobs.models import Application, OutcomeReminder, OutcomeReport
 from rasad.greenjobs.savings import record_savings
-from rasad.lib import display, formatting
 from rasad.lib.actions import Errors, text
 from rasad.lib.site import absolute_url
+from rasad.lib.stored_text import Code, LongDate, StoredText, Words
 
 FUNDED = (Stage.APPROVED, Stage.DISBURSED, Stage.CLOSED)
 MAX_JOBS = 100_000
@@ -210,29 +211,30 @@ def _reminder_kind(due: date, today: date) -> str | None:
     return None
 
 
-def _reminder_message(application: Application, milestone: str, due: date, kind: str) -> str:
-    """The reminder's text, in Persian: the outcome report is due on a day, or is overdue."""
-    with display.in_persian():
-        values = {
-            "milestone": Milestone(milestone).label,
-            "number": formatting.digits(application.number),
-            "day": formatting.date_text(due, style="long"),
-        }
-        if kind == ReminderKind.OVERDUE:
-            return (
-                _(
-                    "The outcome report of application %(number)s (%(milestone)s) was due on %(day)s "
-                    "and has not been sent. Report the jobs and savings now."
-                )
-                % values
-            )
-        return (
-            _(
-                "The outcome report of application %(number)s (%(milestone)s) is due on %(day)s. "
-                "Report the jobs created and kept and what was saved."
-            )
-            % values
+def _reminder_message(application: Application, milestone: str, due: date, kind: str) -> StoredText:
+    """The reminder: the outcome report is due on a day, or is overdue. Kept as a message id and
+    parameters (``rasad.lib.stored_text``): each reader reads the milestone, the number and the
+    day in their own language, calendar and digits."""
+    values: dict[str, Any] = {
+        "milestone": Words.of(Milestone(milestone).label),
+        "number": Code(application.number),
+        "day": LongDate(due),
+    }
+    if kind == ReminderKind.OVERDUE:
+        return StoredText(
+            gettext_noop(
+                "The outcome report of application %(number)s (%(milestone)s) was due on %(day)s "
+                "and has not been sent. Report the jobs and savings now."
+            ),
+            values,
         )
+    return StoredText(
+        gettext_noop(
+            "The outcome report of application %(number)s (%(milestone)s) is due on %(day)s. "
+            "Report the jobs created and kept and what was saved."
+        ),
+        values,
+    )
 
 
 @transaction.atomic

@@ -125,6 +125,26 @@ def test_the_expiry_notice_goes_once_thirty_days_ahead(world):
     assert Certificate.objects.get(pk=certificate.pk).expiry_notified_on == valid_until - timedelta(days=30)
 
 
+def test_the_expiry_notice_reads_in_each_reader_s_language(world):
+    """Session 23 left it stored in Persian for every reader; an English reader reads it in
+    English, with the Gregorian day and Latin digits, and the stored text stays Persian."""
+    from rasad.lib import display
+
+    owner = world["owner"]
+    User.objects.filter(pk=owner.pk).update(language="en", persian_digits=False, calendar="gregorian")
+    owner.refresh_from_db()
+    certificate = _granted(world, months=12)
+    valid_until = certificate.valid_until
+    assert valid_until is not None
+    assert notify_expiring(valid_until - timedelta(days=30)) == 1
+    notice = Notification.objects.get(user=owner)
+    with display.speaking(owner, "en"):
+        text = notice.text
+    assert text.startswith(f"The green certificate {certificate.number} of ")
+    assert f"expires on {valid_until.day} {valid_until:%B %Y}. Ask" in text, text
+    assert to_persian_digits(certificate.number) in notice.message and "تمدید" in notice.message
+
+
 def test_a_renewal_runs_on_from_the_old_certificate(world):
     old = _granted(world, months=12)
     assert old.valid_until is not None

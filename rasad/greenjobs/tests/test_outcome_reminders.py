@@ -187,3 +187,27 @@ def test_with_the_sites_address_the_reminder_links_to_the_outcome_form_absolutel
     run_queued()
     [sent] = [m for m in mail.outbox if m.to == ["ali@example.ir"]]
     assert sent.body == f"{note.message}\n\n{page}"
+
+
+def test_a_reminder_reads_in_each_reader_s_language_calendar_and_digits(cast: Cast):
+    """Session 23 left the reminder stored in Persian for every reader: an English reader with the
+    Gregorian calendar read «GJ-۰۰۰۰۰۱» and a Jalali day. One notification, two readers."""
+    from rasad.core.models import User
+    from rasad.lib import display
+
+    User.objects.filter(pk=cast.ali.pk).update(language="en", persian_digits=False, calendar="gregorian")
+    cast.ali.refresh_from_db()
+    application = paid_application(cast)
+    due = _due(application, 6)
+    assert remind_outcomes(due + timedelta(days=1)) == 1
+    english = Notification.objects.get(user=cast.ali)
+    with display.speaking(cast.ali, "en"):
+        text = english.text
+    assert text == (
+        f"The outcome report of application {application.number} (Six months after the first payment) "
+        f"was due on {due.day} {due:%B %Y} and has not been sent. Report the jobs and savings now."
+    )
+    persian = Notification.objects.get(user=cast.alice)
+    assert formatting.digits(application.number) in persian.message and "گزارش نتایج" in persian.message
+    with display.speaking(cast.alice, "fa"):
+        assert persian.text == persian.message

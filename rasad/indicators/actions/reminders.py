@@ -2,25 +2,27 @@
 
 The daily job ``indicators-report-reminders`` (``rasad.indicators.tasks``) asks ``owed_reports``
 which periods each organization still owes and calls ``do_remind_report`` for each: the
-organization's reporters are told, in Persian, once when the report falls due within
-``REPORT_NOTICE_DAYS`` days and once when its due day has passed, however many times the job runs.
+organization's reporters are told (each in their own language, calendar and digits) once when the
+report falls due within ``REPORT_NOTICE_DAYS`` days and once when its due day has passed, however
+many times the job runs.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from rasad.core.models import Organization, User
 from rasad.indicators.audit import IndicatorAuditEvent, audit_object
 from rasad.indicators.choices import ReminderKind
 from rasad.indicators.deadlines import OwedReport, owed_reports
 from rasad.indicators.models import Indicator, Observation, ReportReminder
-from rasad.lib import display, formatting
 from rasad.lib.site import absolute_url
+from rasad.lib.stored_text import LongDate, Names, Period, StoredText
 
 # A report is announced this many days before its due day (the home queue shows it all along).
 REPORT_NOTICE_DAYS = 3
@@ -49,42 +51,43 @@ def reporters(organization: Organization) -> list[User]:
     )
 
 
-def _indicator_names(ids: frozenset[int]) -> str:
-    names = list(Indicator.objects.filter(pk__in=ids).order_by("code").values_list("name", flat=True))
-    shown = formatting.join(names[:NAMED_INDICATORS])
+def _indicator_names(ids: frozenset[int]) -> Names | StoredText:
+    names = tuple(Indicator.objects.filter(pk__in=ids).order_by("code").values_list("name", flat=True))
+    shown = Names(names[:NAMED_INDICATORS])
     if len(names) > NAMED_INDICATORS:
-        return _("%(names)s and %(count)s more") % {
-            "names": shown,
-            "count": formatting.number(len(names) - NAMED_INDICATORS),
-        }
+        return StoredText(
+            gettext_noop("%(names)s and %(count)s more"),
+            {"names": shown, "count": len(names) - NAMED_INDICATORS},
+        )
     return shown
 
 
-def _reminder_message(organization: Organization, report: OwedReport, kind: str) -> str:
-    """The reminder's text, in Persian: the report is due on a day, or was due and is overdue."""
-    with display.in_persian():
-        values = {
-            "organization": organization.name,
-            "period": formatting.period(report.period),
-            "day": formatting.date_text(report.due, style="long"),
-            "missing": formatting.number(report.missing),
-            "indicators": _indicator_names(report.missing_ids),
-        }
-        if kind == ReminderKind.OVERDUE:
-            return (
-                _(
-                    "The report of %(organization)s for %(period)s was due on %(day)s; "
-                    "%(missing)s values are not yet submitted: %(indicators)s. Submit them now."
-                )
-                % values
-            )
-        return (
-            _(
-                "The report of %(organization)s for %(period)s is due on %(day)s; "
-                "%(missing)s values are not yet submitted: %(indicators)s."
-            )
-            % values
+def _reminder_message(organization: Organization, report: OwedReport, kind: str) -> StoredText:
+    """The reminder: the report is due on a day, or was due and is overdue. Kept as a message id
+    and parameters (``rasad.lib.stored_text``): each reader reads the period, the day and the
+    count in their own language, calendar and digits."""
+    values: dict[str, Any] = {
+        "organization": organization.name,
+        "period": Period(report.period.key),
+        "day": LongDate(report.due),
+        "missing": report.missing,
+        "indicators": _indicator_names(report.missing_ids),
+    }
+    if kind == ReminderKind.OVERDUE:
+        return StoredText(
+            gettext_noop(
+                "The report of %(organization)s for %(period)s was due on %(day)s; "
+                "%(missing)s values are not yet submitted: %(indicators)s. Submit them now."
+            ),
+            values,
         )
+    return StoredText(
+        gettext_noop(
+            "The report of %(organization)s for %(period)s is due on %(day)s; "
+            "%(missing)s values are not yet submitted: %(indicators)s."
+        ),
+        values,
+    )
 
 
 @transaction.atomic

@@ -160,3 +160,39 @@ def test_without_the_sites_address_the_link_stays_relative_and_out_of_the_e_mail
     run_queued()
     [sent] = [m for m in mail.outbox if m.to == ["ali@example.ir"]]
     assert sent.body == note.message
+
+
+def test_a_reminder_reads_in_each_reader_s_language_calendar_and_digits(cast: Cast):
+    """Session 23 left the reminder stored in Persian for every reader: an English reader with the
+    Gregorian calendar read «آذر ۱۴۰۵» and «۱۰ دی ۱۴۰۵». One notification, two readers."""
+    from rasad.cases.models import Notification
+    from rasad.core.models import User
+    from rasad.lib import display
+    from rasad.testing.web import signed_in_client
+
+    User.objects.filter(pk=cast.ali.pk).update(language="en", persian_digits=False, calendar="gregorian")
+    cast.ali.refresh_from_db()
+    assign(
+        cast.isfahan,
+        "ELEC_CONS",
+        "GAS_CONS",
+        "WATER_WITHDRAWAL",
+        "WATER_DISCHARGE",
+        subtree=False,
+        since=SINCE,
+    )
+    assert remind_reports(LATE) == 1
+    english, persian = (Notification.objects.get(user=user) for user in (cast.ali, cast.alice))
+    assert english.message_id == persian.message_id != ""
+    with display.speaking(cast.ali, "en"):
+        text = english.text
+    assert (
+        text.startswith("The report of ") and " for Azar 1405 was due on 31 December 2026; 4 values" in text
+    )
+    assert text.endswith(" and 1 more. Submit them now."), text
+    with display.speaking(cast.alice, "fa"):
+        assert persian.text == persian.message
+    assert "برای آذر ۱۴۰۵، ۱۰ دی ۱۴۰۵ بود؛ ۴ مقدار" in persian.message and "و ۱ مورد دیگر" in persian.message
+    # The API's message is the reader's too.
+    answer = signed_in_client(cast.ali).get(f"/api/v1/notifications/{english.pk}/").json()
+    assert answer["message"] == text

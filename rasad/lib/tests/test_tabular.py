@@ -360,3 +360,45 @@ def test_a_quantity_is_its_number_in_csv_and_reads_back_as_a_number():
     sheet = io.BytesIO()
     export_xlsx(sheet, columns, [Thing("الف", amount=1234.5)], title="s", persian_digits=True)
     assert list(read_rows(sheet.getvalue(), "x.xlsx", Limits()))[2] == [1234.5]
+
+
+def test_a_date_given_alone_is_written_in_the_reader_s_calendar_and_reads_back():
+    """Session 24: a date that reached the workbook without ``date_columns`` (a report's «Prepared
+    at», a sheet's own rows) was written as ISO text («2025-03-21T08:30:00+00:00»), Gregorian to a
+    Persian reader. It is written as ``date_columns`` writes its first column, and an import reads
+    it back, with the ISO column beside, in either calendar and either digits."""
+    from datetime import UTC
+
+    from rasad.lib.jalali import parse_date
+    from rasad.lib.tabular import cell_text
+
+    day, moment = date(2025, 3, 21), datetime(2025, 3, 21, 8, 30, tzinfo=UTC)
+    columns = [*COLUMNS, ExportColumn("day", "روز", lambda t: t.when)]
+    readers = {
+        "fa": display.DisplayPreferences("fa", "jalali", persian_digits=True),
+        "en": display.DisplayPreferences("en", "gregorian", persian_digits=False),
+    }
+    shown = {}
+    for language, prefs in readers.items():
+        token = display.activate(prefs)
+        try:
+            workbook, buffer = io.BytesIO(), io.BytesIO()
+            export_xlsx(workbook, columns, [Thing("الف", day)], title="s")
+            data = workbook.getvalue()
+            write_xlsx(buffer, [Sheet("s", [["Prepared at", moment]])])
+        finally:
+            display.reset(token)
+        row = list(_sheet(data).iter_rows(values_only=True))[2]
+        shown[language] = (row[2], row[4], _sheet(buffer.getvalue()).cell(row=1, column=2).value)
+        table, problems = read_table(
+            data,
+            "x.xlsx",
+            [Column(key, key) for key in ("name", "when", "when_iso", "day")],
+            Limits(),
+            ignored=("amount",),
+        )
+        assert problems == []
+        cells = table.rows[0].cells
+        assert {parse_date(cell_text(cells[key])) for key in ("when", "when_iso", "day")} == {day}
+    assert shown["fa"] == ("۱۴۰۴/۰۱/۰۱", "۱۴۰۴/۰۱/۰۱", "۱۴۰۴/۰۱/۰۱ ۱۲:۰۰")
+    assert shown["en"][0] == shown["en"][1] and str(shown["en"][1]).startswith("2025")

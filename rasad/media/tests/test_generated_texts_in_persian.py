@@ -57,7 +57,11 @@ def test_a_statement_issued_to_a_crisis_is_on_its_timeline_in_persian(
 
 
 def test_an_outcome_reminder_is_in_persian_whoever_sends_it(english_reader: None):
-    text = outcome_reminder(Application(number="GJ-000006"), Milestone.SIX, date(2026, 12, 3), "due")
+    # Kept as a message id and parameters (session 24): the text stored beside them, what
+    # ``notify`` writes inside ``display.in_persian``, is Persian whoever's preferences are active.
+    message = outcome_reminder(Application(number="GJ-000006"), Milestone.SIX, date(2026, 12, 3), "due")
+    with display.in_persian():
+        text = message.render()
     assert "GJ-۰۰۰۰۰۶" in text and "۱۲ آذر ۱۴۰۵" in text, text
     assert not LATIN_DIGIT.search(text), text
 
@@ -71,6 +75,7 @@ def test_a_report_reminder_is_in_persian_whoever_sends_it(english_reader: None):
         expected=5,
         missing=3,
     )
-    text = report_reminder(owed.organization, owed, "due")
+    with display.in_persian():
+        text = report_reminder(owed.organization, owed, "due").render()
     assert "آبان ۱۴۰۵" in text and "۱۲ آذر ۱۴۰۵" in text and "۳" in text, text
     assert not LATIN_DIGIT.search(text), text

@@ -45,6 +45,7 @@ from rasad.jobs.mail import Attachment
 from rasad.lib.actions import Errors
 from rasad.lib.progress import track
 from rasad.lib.site import public_url
+from rasad.lib.stored_text import StoredText
 from rasad.training import ical, texts
 from rasad.training.actions.common import allowed, moment, push
 from rasad.training.audit import TrainingAuditEvent, audit
@@ -122,7 +123,7 @@ def tell(
     event: Event,
     person: User,
     kind: NoticeKind,
-    message: str,
+    message: StoredText,
     *,
     now: datetime | None = None,
     attachments: Sequence[Attachment] = (),

@@ -184,3 +184,46 @@ def test_a_certificate_valid_for_long_is_not_told(cast: Cast) -> None:
     hold(cast.ali, cast.isfahan)
     complete(cast.ali, make_event(cast.isfahan, course=course, starts_at=timezone.now() - timedelta(days=5)))
     assert send_lapse_notices(today=timezone.localdate()) == 0
+
+
+def test_an_announcement_and_a_reminder_read_in_each_reader_s_language(cast: Cast) -> None:
+    """Session 23 left them stored in Persian for every reader: an English reader with the Gregorian
+    calendar read «دورهٔ آموزشی … ساعت ۰۹:۳۰». One event, two readers, on the page and by e-mail."""
+    from datetime import datetime, time
+
+    from rasad.core.models import User
+    from rasad.lib import display
+    from rasad.lib.jalali import TEHRAN
+
+    User.objects.filter(pk=cast.ali.pk).update(
+        language="en", persian_digits=False, calendar="gregorian", email="ali@example.ir"
+    )
+    User.objects.filter(pk=cast.alice.pk).update(email="alice@example.ir")
+    cast.ali.refresh_from_db()
+    day = timezone.localdate() + timedelta(days=7)
+    starts = datetime.combine(day, time(9, 30, 15), tzinfo=TEHRAN)
+    event = make_event(
+        cast.isfahan, title="سواد رسانه‌ای", starts_at=starts, place="", online_url="https://x.ir"
+    )
+    do_announce_event(event, acting_user=None)
+    run_queued()
+    english = Notification.objects.get(user=cast.ali, kind="training")
+    persian = Notification.objects.get(user=cast.alice, kind="training")
+    with display.speaking(cast.ali, "en"):
+        text = english.text
+    assert text.startswith("Course session “سواد رسانه‌ای” of ")
+    assert f"{day.day} {day:%B %Y}, 09:30 to 13:30, online. Open the event" in text, text
+    assert "۰۹:۳۰" in persian.message and "برخط" in persian.message and "ثبت‌نام" in persian.message
+    with display.speaking(cast.alice, "fa"):
+        assert persian.text == persian.message
+    page = signed_in_client(cast.ali).get("/cases/notifications/").content.decode()
+    assert "09:30 to 13:30, online" in page
+    mails = {message.to[0]: message.body for message in mail.outbox}
+    assert mails["ali@example.ir"].startswith(text) and mails["alice@example.ir"].startswith(persian.message)
+    # The reminder the day before, the same way.
+    do_enrol(event, cast.ali, acting_user=None)
+    assert send_reminders(now=starts - timedelta(hours=10)) == 1
+    reminder = Notification.objects.filter(user=cast.ali, kind="training").order_by("-pk")[0]
+    with display.speaking(cast.ali, "en"):
+        said = reminder.text
+    assert said == f"Reminder: “سواد رسانه‌ای” starts {day.day} {day:%B %Y}, 09:30 to 13:30, online."
