@@ -157,7 +157,7 @@ class LeanList:
         try:
             if shape is not None and (key := _key_value(model, pk)) is not None:
                 detail = _prepared_detail(shape.key, plan, queryset)
-                rows: list[Any] = detail.rows(router.db_for_read(model), pk=key)
+                rows: list[Any] = detail.rows(router.db_for_read(model), key)
             else:
                 rows = list(queryset().filter(pk=pk).values_list(*plan.paths)[:1])
         except (ValueError, TypeError, OverflowError, DjangoValidationError):
@@ -172,6 +172,7 @@ class LeanList:
         # by row called a Python function for most of a case page's 1,900 values
         # (docs/development/benchmarks.md, "Session 16").
         page = rows if isinstance(rows, list) else list(rows)
+        context = {**context}  # the writers' own: the request's time zone is kept in it once read
         columns = [make(context)(page) for make in plan.columns]
         names = plan.names
         return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
@@ -452,7 +453,7 @@ class _PreparedPage:
 # Prepared shapes of this process: by (key, alias, vendor); ``None`` for a shape whose SQL did
 # not pass the checks (it is read through the ORM). Bounded like the scope subqueries.
 _PREPARED_LISTS: dict[Hashable, _PreparedList | None] = {}
-_PREPARED_DETAILS: dict[Hashable, PreparedQuery] = {}
+_PREPARED_DETAILS: dict[Hashable, _PreparedDetail] = {}
 _PREPARED_LIMIT = 4096
 _PREPARING = threading.Lock()
 
@@ -584,17 +585,53 @@ def _count_statement(
     return (statements[0] if found else None), count
 
 
+class _PreparedDetail:
+    """A prepared shape's detail statement, the object's key in its slot (compiled, per
+    database, when first run). On PostgreSQL its other values are written into its text as
+    literals: they are the shape's own (the scope's paths: the same for every request of the
+    shape, ``ScopedViewSetMixin._shape``, so each shape has its own text). As parameters, the
+    generic plan did not know the paths' prefixes and read every organization for the scope's
+    subqueries; PostgreSQL then kept planning each run for its values (about 2 ms of its CPU a
+    detail once there are 5,000 organizations); with the prefixes written in, the generic plan
+    reads the scope's organizations by the path index, and is kept
+    (docs/development/benchmarks.md, "Session 24: the detail")."""
+
+    def __init__(self, query: PreparedQuery) -> None:
+        self.query = query
+        # By database: the text with the shape's values written in, and the positions of the
+        # parameters still sent (the key's).
+        self._texts: dict[str, tuple[str, list[int]]] = {}
+
+    def rows(self, alias: str, pk: int) -> list[list[Any]]:
+        connection = connections[alias]
+        if connection.vendor != "postgresql":
+            return self.query.rows(alias, pk=pk)
+        compiled = self.query.compiled(alias)
+        found = self._texts.get(alias)
+        if found is None:
+            sent = {index for index, _ in compiled.slots}
+            literals = {index: value for index, value in enumerate(compiled.params) if index not in sent}
+            text, _written_in = _written(compiled.sql, literals, alias)
+            found = self._texts[alias] = (text, sorted(sent))
+        text, sent_positions = found
+        params = compiled.bind({"pk": pk}, connection)
+        rows = prepared_statements.fetch(text, [params[index] for index in sent_positions], alias)
+        return compiled.convert([list(row) for row in rows], connection)
+
+
 def _prepared_detail(
     shape: Hashable, plan: _Plan, build: Callable[[], models.QuerySet[Any]]
-) -> PreparedQuery:
-    """The prepared shape's detail statement, the object's key in its slot (compiled, per
-    database, when first run)."""
+) -> _PreparedDetail:
+    """The prepared shape's detail statement (``_PreparedDetail``). A key finds one row: the
+    statement asks for no order (the model's ordering was a sort of that row)."""
     key = (shape, plan.paths)
     prepared = _PREPARED_DETAILS.get(key)
     if prepared is None:
         visible = build()
-        prepared = PreparedQuery(
-            lambda pk: visible.filter(pk=pk).values_list(*plan.paths)[:1], pk=_KEY_SENTINEL
+        prepared = _PreparedDetail(
+            PreparedQuery(
+                lambda pk: visible.filter(pk=pk).order_by().values_list(*plan.paths)[:1], pk=_KEY_SENTINEL
+            )
         )
         _remember(_PREPARED_DETAILS, key, prepared)
     return prepared
@@ -843,7 +880,7 @@ def _date_time(read: Callable[[Values], Any], represent: Callable[[Any], Any]) -
     text), or a value the zone cannot hold, is given to the field value by value."""
 
     def bind(context: Context) -> ColumnWriter:
-        zone = timezone.get_current_timezone()
+        zone = _current_zone(context)
 
         def write(rows: list[Values]) -> list[Any]:
             values = list(map(read, rows))
@@ -868,3 +905,15 @@ def _date_time(read: Callable[[Values], Any], represent: Callable[[Any], Any]) -
 
 
 _TZINFO = attrgetter("tzinfo")
+# Where a write's context keeps the request's time zone (``_current_zone``).
+_ZONE = "rasad.api.lean:zone"
+
+
+def _current_zone(context: Context) -> Any:
+    """The request's current time zone, read once for all the date-time columns of a write
+    (``LeanList.write``'s context): each read goes through asgiref's context-local storage,
+    some 5–8 µs, six times a case."""
+    zone = context.get(_ZONE)
+    if zone is None:
+        zone = context[_ZONE] = timezone.get_current_timezone()
+    return zone

@@ -477,3 +477,41 @@ def test_pages_filtered_by_choices_and_codes_are_prepared_on_the_server_with_the
         assert "'triaged'" in text and "'new'" in text, "the statuses are written in"
         assert '"reporter_organization_id" = (SELECT' in text
         assert cast.isfahan.code not in text, "the code is a parameter"
+
+
+@pytest.mark.postgres
+def test_a_detail_is_sent_with_its_scope_written_in_and_runs_on_a_generic_plan(cast: Cast):
+    """A case's detail is one statement per scope: the scope's organization paths written into
+    its text (so that a generic plan reads them by the path index, not every organization), the
+    key its only parameter, no sort of its one row; PostgreSQL keeps its generic plan after five
+    runs. Another scope's detail has its own text."""
+    from django.db import connection
+
+    from rasad.api import lean
+    from rasad.cases.testing import make_case
+
+    sent: list[tuple[str, list[Any]]] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if '"cases_case"' in sql:
+            sent.append((sql, list(params or ())))
+        return execute(sql, params, many, context)
+
+    case, other = make_case(cast, cast.isfahan), make_case(cast, cast.kerman)
+    lean._PREPARED_DETAILS.clear()
+    with connection.execute_wrapper(record):
+        assert verified_client(cast.alice).get(f"/api/v1/cases/{case.pk}/").json()["id"] == case.pk
+        assert verified_client(cast.bob).get(f"/api/v1/cases/{other.pk}/").json()["id"] == other.pk
+    [(alices, alices_params), (bobs, bobs_params)] = sent
+    assert f"LIKE '{cast.isfahan.path}%%'" in alices and f"LIKE '{cast.kerman.path}%%'" in bobs
+    assert alices_params == [case.pk] and bobs_params == [other.pk], "the key is the only parameter"
+    assert "ORDER BY" not in alices.rsplit(")", 1)[-1], "one row is not sorted"
+    with connection.cursor() as cursor:
+        cursor.execute(f"PREPARE lean_detail_test AS {alices.replace('%%', '%').replace('%s', '$1::bigint')}")
+        try:
+            for _ in range(7):
+                cursor.execute(f"EXECUTE lean_detail_test({case.pk})")
+            cursor.execute("SELECT generic_plans FROM pg_prepared_statements WHERE name = 'lean_detail_test'")
+            assert cursor.fetchone()[0] >= 1, "the generic plan is kept"
+        finally:
+            cursor.execute("DEALLOCATE lean_detail_test")
