@@ -343,13 +343,20 @@ class _PreparedList:
         values: dict[str, Any],
         names: frozenset[str],
     ) -> tuple[str, list[Any]]:
-        """Statement ``which``'s ``sql`` with the values of the slots ``names`` written into it
-        as literals, and ``params`` without theirs (``_PreparedPage``)."""
+        """Statement ``which``'s ``sql`` with the shape's own values (every parameter that is
+        no slot: the scope's organization paths) and the values of the slots ``names`` written
+        into it as literals, and ``params`` without theirs (``_PreparedPage``). The shape's own
+        values are the same for every request of the shape, as in a detail's statement
+        (``_PreparedDetail``): written in, they let a generic plan read the scope's
+        organizations by the path index rather than every organization."""
         chosen = tuple(sorted((name, values[name]) for _, name in slots if name in names))
         key = (which, chosen)
         found = self._texts.get(key)
         if found is None:
-            found = _written(sql, {index: values[name] for index, name in slots if name in names}, self.alias)
+            slotted = {index for index, _ in slots}
+            literals = {index: value for index, value in enumerate(params) if index not in slotted}
+            literals.update((index, values[name]) for index, name in slots if name in names)
+            found = _written(sql, literals, self.alias)
             if len(self._texts) >= _TEXTS_LIMIT:
                 self._texts.clear()
             self._texts[key] = found
@@ -404,11 +411,10 @@ class _PreparedPage:
         self.values = filtering.values if filtering is not None else {}
         self.on_server = filtering is None or filtering.planned_once
         vendor = connections[prepared.alias].vendor
-        self.names = (
-            filtering.written
-            if filtering is not None and self.on_server and vendor == "postgresql"
-            else frozenset()
-        )
+        # Prepared on PostgreSQL, the statements are sent with the shape's own values and the
+        # choices (``names``) written in (``_PreparedList.written``).
+        self.written_in = self.on_server and vendor == "postgresql"
+        self.names = filtering.written if filtering is not None and self.written_in else frozenset()
         # A count run already (when this request prepared the shape): its bound and its rows.
         self.counted = counted
 
@@ -420,7 +426,7 @@ class _PreparedPage:
         statement, alias = self.prepared.count_statement, self.prepared.alias
         limit_clause = "" if bound is None else connections[alias].ops.limit_offset_sql(0, bound + 1)
         sql, params = statement.sql, statement.bind(self.values)
-        if self.names:
+        if self.written_in:
             sql, params = self.prepared.written(
                 "count", sql, statement.slots, params, self.values, self.names
             )
@@ -440,7 +446,7 @@ class _PreparedPage:
         bounds = connection.ops.limit_offset_sql(index.start or 0, index.stop)
         compiled = prepared.page.compiled(alias)
         sql, params = compiled.sql, compiled.bind(self.values, connection)
-        if self.names:
+        if self.written_in:
             sql, params = prepared.written("page", sql, compiled.slots, params, self.values, self.names)
         sql = sql.replace(prepared.marker, bounds) if prepared.marker else f"{sql} {bounds}"
         rows = prepared_statements.fetch(sql, params, alias, on_server=self.on_server)

@@ -515,3 +515,37 @@ def test_a_detail_is_sent_with_its_scope_written_in_and_runs_on_a_generic_plan(c
             assert cursor.fetchone()[0] >= 1, "the generic plan is kept"
         finally:
             cursor.execute("DEALLOCATE lean_detail_test")
+
+
+@pytest.mark.postgres
+def test_a_list_is_sent_with_its_scope_written_in_and_only_its_filters_values_as_parameters(cast: Cast):
+    """A prepared list's page and count carry the scope's organization paths in their text, as
+    a detail's statement does (so that a generic plan reads the scope's organizations by the
+    path index, not every organization): unfiltered, they are sent with no parameter; filtered
+    by an organization's code, with the code alone."""
+    from django.db import connection
+
+    from rasad.api import lean
+    from rasad.cases.testing import make_case
+
+    sent: list[tuple[str, list[Any]]] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if '"cases_case"' in sql:
+            sent.append((sql, list(params or ())))
+        return execute(sql, params, many, context)
+
+    make_case(cast, cast.isfahan)
+    lean._PREPARED_LISTS.clear()
+    client = verified_client(cast.alice)
+    client.get("/api/v1/cases/")  # prepares the shape (its first page and count through the ORM's)
+    client.get("/api/v1/cases/", {"reporter_organization": cast.isfahan.code})
+    sent.clear()
+    with connection.execute_wrapper(record):
+        for query in ({}, {"reporter_organization": cast.isfahan.code}):
+            answer = client.get("/api/v1/cases/", query)
+            assert answer.status_code == 200 and answer.json()["count"] == 1
+    assert len(sent) == 4, [sql[:80] for sql, _ in sent]  # a count and a page for each
+    for sql, _params in sent:
+        assert f"LIKE '{cast.isfahan.path}%%'" in sql, "the scope's paths are written in"
+    assert [params for _, params in sent] == [[], [], [cast.isfahan.code], [cast.isfahan.code]]
