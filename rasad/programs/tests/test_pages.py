@@ -138,7 +138,8 @@ def test_the_timeline_s_colours_are_named_under_it(cast: Cast, world: dict[str, 
     each colour shown, and the red line of today (a bar's state was in its hover title alone)."""
     page = _text(signed_in_client(cast.alice).get(f"/programmes/{world['isfahan'].pk}/", {"lang": "fa"}))
     legend = page.split('data-testid="timeline-legend"', 1)[1].split("</ul>", 1)[0]
-    states = set(re.findall(r'data-state="(\w+)"', page.split('data-testid="timeline"', 1)[1].split("</ul>", 1)[0]))
+    timeline = page.split('data-testid="timeline"', 1)[1].split("</ul>", 1)[0]
+    states = set(re.findall(r'data-state="(\w+)"', timeline))
     assert states and all(f'data-legend="{state}"' in legend for state in states)
     assert "امروز" in legend
 
