@@ -113,11 +113,17 @@ def _css(stage: str) -> str:
 
 
 def budget_use(scheme: Scheme) -> dict[str, Any]:
-    """Shares of the budget paid, committed and free, in whole per cent, for the bar."""
+    """Shares of the budget paid, committed and free, in whole per cent, for the bar, and the
+    amount committed but not yet paid, for its legend."""
     budget = scheme.budget or 1
     paid = int(scheme.disbursed * 100 / budget)
     committed = int(scheme.committed * 100 / budget) - paid
-    return {"paid": paid, "committed": max(committed, 0), "free": max(100 - paid - max(committed, 0), 0)}
+    return {
+        "paid": paid,
+        "committed": max(committed, 0),
+        "free": max(100 - paid - max(committed, 0), 0),
+        "unpaid": max(scheme.committed - scheme.disbursed, 0),
+    }
 
 
 # ---- schemes -------------------------------------------------------------------------------------

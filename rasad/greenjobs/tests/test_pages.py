@@ -120,6 +120,8 @@ def test_the_scheme_page_shows_the_budget_used(world):
     page = signed_in_client(world["labour"]).get(f"/green/schemes/{world['scheme'].pk}/").content.decode()
     assert "۲۵۰٬۰۰۰٬۰۰۰" in page.split('data-testid="committed"')[1][:80]
     assert "۷۵۰٬۰۰۰٬۰۰۰" in page.split('data-testid="remaining"')[1][:80]
+    # The bar's legend gives the yellow part its amount, as it gives the paid and the free parts.
+    assert "۲۵۰٬۰۰۰٬۰۰۰ ریال" in page.split('data-testid="budget-unpaid"')[1][:200]
 
 
 def test_another_province_is_refused_as_if_nothing_were_there(world, cast: Cast):

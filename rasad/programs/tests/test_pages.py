@@ -133,6 +133,17 @@ def test_a_party_sees_its_own_obligations_on_the_programme_page(cast: Cast, worl
     assert 'data-testid="partial-note"' not in lead_page
 
 
+def test_the_timeline_s_colours_are_named_under_it(cast: Cast, world: dict[str, Any]):
+    """The bars of the timeline are coloured by their obligation's state: a legend under it names
+    each colour shown, and the red line of today (a bar's state was in its hover title alone)."""
+    page = _text(signed_in_client(cast.alice).get(f"/programmes/{world['isfahan'].pk}/", {"lang": "fa"}))
+    legend = page.split('data-testid="timeline-legend"', 1)[1].split("</ul>", 1)[0]
+    timeline = page.split('data-testid="timeline"', 1)[1].split("</ul>", 1)[0]
+    states = set(re.findall(r'data-state="(\w+)"', timeline))
+    assert states and all(f'data-legend="{state}"' in legend for state in states)
+    assert "امروز" in legend
+
+
 def test_my_obligations_lists_what_the_organizations_i_act_for_owe(cast: Cast, world: dict[str, Any]):
     page = _text(signed_in_client(cast.bob).get("/programmes/obligations/"))
     assert "برگزاری کارگاه در کرمان" in page

@@ -254,7 +254,7 @@ def test_the_case_status_report(cast: Cast):
     # A figure that is a number alone is a number a spreadsheet sums (shown in Persian digits).
     assert figures == {
         "باز در پایان دوره": 1,
-        "موعد گذشته": 1,
+        "گذشته از مهلت": 1,
         "گشوده‌شده در دوره": 1,
         "بسته‌شده در دوره": 0,
         "ارجاع به سطح بالاتر در دوره": 1,

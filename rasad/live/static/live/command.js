@@ -54,7 +54,10 @@
     var title = labels.kind[p.kind] || p.kind;
     if (p.kind === "status_changed" && p.status) { title += ": " + (labels.status[p.status] || p.status); }
     head.appendChild(text("strong", title));
-    head.appendChild(text("span", labels.severity[p.severity] || p.severity, "badge text-bg-" + severityClass(p.severity)));
+    // Named, as the page's own events are: «شدت: کم», not «کم» alone beside the event's title.
+    var severity = labels.severity[p.severity] || p.severity;
+    if (feed.dataset.severityName) { severity = feed.dataset.severityName + ": " + severity; }
+    head.appendChild(text("span", severity, "badge text-bg-" + severityClass(p.severity)));
     li.appendChild(head);
     var where = document.createElement("div");
     where.className = "small";

@@ -1,0 +1,36 @@
+"""What an official frowned at in the screenshots of session 24 (Persian, desktop and phone)."""
+
+from __future__ import annotations
+
+import re
+
+from rasad.testing.templates import ROOT, template_texts
+
+# A badge whose text is a level alone: «کم», «زیاد» beside an event's title or a crisis's state
+# badge read as nothing in particular; «شدت: کم» says what is low.
+_SEVERITY_BADGE = re.compile(r'class="badge[^"]*"[^>]*>(?P<text>[^<]*get_severity_display[^<]*)<')
+
+
+def test_a_severity_badge_names_what_it_measures():
+    badges = [
+        (path.relative_to(ROOT), match.group("text"))
+        for path, text in template_texts()
+        for match in _SEVERITY_BADGE.finditer(text)
+    ]
+    assert len(badges) >= 3  # the live feed's events, the crisis list and a crisis's page
+    bare = [f"{path}: {text}" for path, text in badges if not text.startswith('{% translate "Severity" %}: ')]
+    assert not bare, bare
+
+
+# An include written inline before a separator or a punctuation mark: «۱۹:۰۰ ، اداره کل…» when the
+# included template ends with a newline, which the page shows as a space before the comma. Such an
+# include is kept without the newline at its end (an editor that adds one fails here).
+_INLINE_INCLUDE = re.compile(r'{% include "(?P<name>[\w/.]+)"[^%]*%}(?={% sep|[،,.:;)])')
+
+
+def test_an_include_followed_inline_by_a_separator_ends_without_a_space():
+    texts = {str(path.relative_to(ROOT)).split("/templates/", 1)[1]: text for path, text in template_texts()}
+    included = {match.group("name") for text in texts.values() for match in _INLINE_INCLUDE.finditer(text)}
+    assert "training/includes/event_when.html" in included
+    spaced = sorted(name for name in included if name in texts and texts[name] != texts[name].rstrip())
+    assert not spaced, spaced
