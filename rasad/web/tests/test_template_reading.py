@@ -1,4 +1,4 @@
-"""What an official frowned at in the screenshots of session 24 (Persian, desktop and phone)."""
+"""Rules of how a template reads that screenshots in Persian found broken (session 24: desktop and phone)."""
 
 from __future__ import annotations
 
