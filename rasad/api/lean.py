@@ -353,10 +353,8 @@ class _PreparedList:
         key = (which, chosen)
         found = self._texts.get(key)
         if found is None:
-            slotted = {index for index, _ in slots}
-            literals = {index: value for index, value in enumerate(params) if index not in slotted}
-            literals.update((index, values[name]) for index, name in slots if name in names)
-            found = _written(sql, literals, self.alias)
+            chosen_values = {index: values[name] for index, name in slots if name in names}
+            found = _shape_written(sql, params, {index for index, _ in slots}, chosen_values, self.alias)
             if len(self._texts) >= _TEXTS_LIMIT:
                 self._texts.clear()
             self._texts[key] = found
@@ -367,6 +365,17 @@ class _PreparedList:
 # How many texts with written choices a shape keeps (a list filtered by a few statuses at a time
 # has a few: the number of sets of choices its users ask for).
 _TEXTS_LIMIT = 256
+
+
+def _shape_written(
+    sql: str, params: list[Any], slotted: set[int], chosen: dict[int, Any], alias: str
+) -> tuple[str, frozenset[int]]:
+    """``sql`` with the shape's own values written in (every parameter of ``params`` at no
+    position of ``slotted``: the same for every request of the shape) and the slots' values
+    ``chosen`` by position (``_written``): a prepared list's and a prepared detail's texts."""
+    literals = {index: value for index, value in enumerate(params) if index not in slotted}
+    literals.update(chosen)
+    return _written(sql, literals, alias)
 
 
 def _written(sql: str, literals: dict[int, Any], alias: str) -> tuple[str, frozenset[int]]:
@@ -616,8 +625,7 @@ class _PreparedDetail:
         found = self._texts.get(alias)
         if found is None:
             sent = {index for index, _ in compiled.slots}
-            literals = {index: value for index, value in enumerate(compiled.params) if index not in sent}
-            text, _written_in = _written(compiled.sql, literals, alias)
+            text, _written_in = _shape_written(compiled.sql, compiled.params, sent, {}, alias)
             found = self._texts[alias] = (text, sorted(sent))
         text, sent_positions = found
         params = compiled.bind({"pk": pk}, connection)
