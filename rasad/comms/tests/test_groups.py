@@ -25,16 +25,21 @@ from rasad.core.actions.people import do_create_working_group
 from rasad.core.models import WorkingGroup
 
 
-@pytest.fixture
-def group(world: World) -> JointGroup:
+def _joint_group(world: World, code: str, name: str) -> JointGroup:
+    """A working group of Isfahan and Kerman, owned by Isfahan, made joint with Khorasan's centre."""
     working_group = do_create_working_group(
-        "WG-EAST",
-        "کارگروه مشترک مراکز فرماندهی شرق",
+        code,
+        name,
         acting_user=world.cast.root,
         owner=world.cast.isfahan,
         organizations=[world.cast.isfahan, world.cast.kerman],
     )
     return do_make_joint_group(working_group, peers=[world.khorasan_centre], acting_user=world.cast.root)
+
+
+@pytest.fixture
+def group(world: World) -> JointGroup:
+    return _joint_group(world, "WG-EAST", "کارگروه مشترک مراکز فرماندهی شرق")
 
 
 def test_joint_group_has_local_and_remote_members_and_tells_the_remote(
@@ -180,14 +185,7 @@ def test_joint_groups_are_found_by_their_names_words_as_written(world: World) ->
     key (whose «آ» is «ا» and whose compounds lose their ZWNJ), which no stored name contains."""
     from rasad.comms.filtersets import JointGroupFilterSet
 
-    working_group = do_create_working_group(
-        "WG-WATER",
-        "کارگروه آب منطقه‌ای شرق",
-        acting_user=world.cast.root,
-        owner=world.cast.isfahan,
-        organizations=[world.cast.isfahan, world.cast.kerman],
-    )
-    joint = do_make_joint_group(working_group, peers=[world.khorasan_centre], acting_user=world.cast.root)
+    joint = _joint_group(world, "WG-WATER", "کارگروه آب منطقه‌ای شرق")
 
     def found(query: str) -> list[JointGroup]:
         return list(JointGroupFilterSet(data={"q": query}, queryset=JointGroup.objects.all()).qs)
