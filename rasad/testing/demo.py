@@ -19,7 +19,7 @@ loaded by the next run. The other worker waits on a file lock while the first lo
 
 A test's database is replaced only outside any transaction: a transactional test's
 (``use_demo`` at its start; its clean-up empties every table afterwards, as for any transactional
-test), or a module's, before its module transaction opens (``demo_module``; afterwards the test
+test), or a module's, before its module transaction opens (``module_demo``; afterwards the test
 database is copied from the migrated template again, rasad/testing/database.py). On SQLite, or
 without a migrated template for the module case, the demo is loaded in place as before.
 """
@@ -27,6 +27,7 @@ without a migrated template for the module case, the demo is loaded in place as 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import tempfile
 import uuid
@@ -36,15 +37,11 @@ from typing import Any
 from rasad.testing.database import Template, template
 
 
+@functools.cache
 def _run() -> str:
     """The run's name: pytest-xdist's, shared by a run's workers, else this process's own."""
-    if not _RUN:
-        name = os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex
-        _RUN.append("".join(c for c in name if c.isalnum())[:16].lower())
-    return _RUN[0]
-
-
-_RUN: list[str] = []
+    name = os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex
+    return "".join(c for c in name if c.isalnum())[:16].lower()
 
 
 def load_in_place() -> None:
