@@ -340,6 +340,21 @@ APPEND_ANSWER = "SELECT inserted.id, hashed.chain, hashed.sequence, hashed.prev_
 _APPEND = f"WITH {APPEND_PARTS}{APPEND_ANSWER}"
 
 
+def _cut(event: AuditEvent, fields: dict[str, Any]) -> tuple[str, str, str]:
+    """The event's canonical body cut where its chain and its sequence go (unknown until the
+    statement picks a shard): the text before the chain, between chain and sequence, and after.
+    The event holds a marker in each place meanwhile."""
+    # One random value for both markers (each drawn from the system's random source was 2 % of a
+    # single batch's write under cProfile; benchmarks.md, events, session 24).
+    marker = uuid.uuid4().hex
+    chain_marker, sequence_marker = f"chain-{marker}", f"sequence-{marker}"
+    event.chain, event.sequence = chain_marker, sequence_marker
+    template = canonical({**columns_of(event), **fields}).decode()
+    before_chain, after_chain = template.split(f'"{chain_marker}"')
+    before_sequence, rest = after_chain.split(f'"{sequence_marker}"')
+    return before_chain, before_sequence, rest
+
+
 class Appending:
     """An event cut for ``APPEND_PARTS`` (see ``_append_in_one_statement``): ``params`` are the
     parts' values; ``appended`` takes the row the statement selected (``APPEND_ANSWER``), or
@@ -347,14 +362,7 @@ class Appending:
 
     def __init__(self, event: AuditEvent, fields: dict[str, Any]) -> None:
         self.event, self.fields = event, fields
-        # One random value for both markers (each drawn from the system's random source was 2 %
-        # of a single batch's write under cProfile; benchmarks.md, events, session 24).
-        marker = uuid.uuid4().hex
-        chain_marker, sequence_marker = f"chain-{marker}", f"sequence-{marker}"
-        event.chain, event.sequence = chain_marker, sequence_marker
-        template = canonical({**columns_of(event), **fields}).decode()
-        self.before_chain, after_chain = template.split(f'"{chain_marker}"')
-        self.before_sequence, self.rest = after_chain.split(f'"{sequence_marker}"')
+        self.before_chain, self.before_sequence, self.rest = _cut(event, fields)
         self.params: dict[str, Any] = {
             "chains": chain_names(event.organization_id),
             "before_chain": self.before_chain,
@@ -498,14 +506,7 @@ def _append_each_once(made: list[tuple[AuditEvent, dict[str, Any]]]) -> Callable
     }  # fmt: skip
     cuts = []
     for event, fields in made:
-        # One random value for both markers (each drawn from the system's random source was 2 %
-        # of a single batch's write under cProfile; benchmarks.md, events, session 24).
-        marker = uuid.uuid4().hex
-        chain_marker, sequence_marker = f"chain-{marker}", f"sequence-{marker}"
-        event.chain, event.sequence = chain_marker, sequence_marker
-        template = canonical({**columns_of(event), **fields}).decode()
-        before_chain, after_chain = template.split(f'"{chain_marker}"')
-        before_sequence, rest = after_chain.split(f'"{sequence_marker}"')
+        before_chain, before_sequence, rest = _cut(event, fields)
         cuts.append((before_chain, before_sequence, rest))
         for name, value in (
             ("before_chain", before_chain),
