@@ -13,6 +13,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rasad.lib import stored_text
+
 
 class TaskRun(models.Model):
     """Rasad's side of one enqueued task: who asked for it, which worker holds it and until
@@ -131,7 +133,11 @@ class ExportFile(models.Model):
     file = models.FileField(_("file"), upload_to="exports/", max_length=200, blank=True)
     size = models.BigIntegerField(_("size"), default=0)
     row_count = models.BigIntegerField(_("rows"), default=0)
+    # Why it failed: in Persian as written (all a row stored before session 25 has) and by message
+    # id and parameters, read in the owner's language and digits (``error_text``).
     error = models.CharField(_("error"), max_length=400, blank=True)
+    error_id = models.TextField(_("error's message id"), blank=True, default="")
+    error_params = models.JSONField(_("error's parameters"), blank=True, default=dict)
     language = models.CharField(_("language"), max_length=8, default="fa")
     created = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -146,6 +152,12 @@ class ExportFile(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def error_text(self) -> str:
+        """Why it failed, to the current reader (rasad.lib.stored_text); a row stored before
+        reads as it was written."""
+        return stored_text.read(self.error, self.error_id, self.error_params)
 
     @property
     def download_name(self) -> str:

@@ -34,6 +34,8 @@ class ExportFileSerializer(serializers.ModelSerializer[ExportFile]):
     status_label = serializers.SerializerMethodField()
     progress = serializers.SerializerMethodField()
     download_url = serializers.SerializerMethodField()
+    # In the request's language and digits (rasad.lib.stored_text), as on the page.
+    error = serializers.CharField(source="error_text", read_only=True)
 
     class Meta:
         model = ExportFile
