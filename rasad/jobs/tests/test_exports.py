@@ -229,3 +229,32 @@ def test_a_ready_file_is_a_notification_in_the_site_once_and_no_e_mail(cast: Cas
     assert Notification.objects.filter(kind="file").count() == 1
     assert not [m for m in mailoutbox if "Rasad" in m.subject]
     assert not Notification.objects.filter(user=cast.bob, kind="file").exists()
+
+
+def test_a_failed_export_says_why_in_its_owner_s_language_when_read(cast: Cast):
+    """Session 24 wrote why a file failed in the language it was asked in, for good: its owner,
+    reading in another language later, read the first. Asked in Persian, failed in the worker
+    (the owner lost the list), read in Persian, then in English on the page and in the API; a row
+    stored before (text only) reads as it was written."""
+    from django.utils import translation
+
+    from rasad.core.models import User
+    from rasad.jobs.exports import do_request_export
+
+    alice = cast.alice
+    with translation.override("fa"):
+        export = do_request_export("cases", "csv", {}, acting_user=alice)
+    for grant in Grant.objects.filter(user=alice):
+        do_revoke_grant(grant, acting_user=cast.root)
+    run_queued()
+    export.refresh_from_db()
+    assert export.status == ExportStatus.FAILED and export.error_id == "You may no longer see this list."
+    persian = _client(alice).get(reverse("jobs:export-detail", args=[export.pk])).content.decode()
+    assert export.error in persian and "You may" not in persian
+    User.objects.filter(pk=alice.pk).update(language="en", persian_digits=False)
+    page = _client(alice).get(reverse("jobs:export-detail", args=[export.pk])).content.decode()
+    assert "You may no longer see this list." in page
+    answer = _client(alice).get(f"/api/v1/exports/{export.pk}/").json()
+    assert answer["error"] == "You may no longer see this list."
+    ExportFile.objects.filter(pk=export.pk).update(error="پیش‌تر نوشته شد", error_id="", error_params={})
+    assert _client(alice).get(f"/api/v1/exports/{export.pk}/").json()["error"] == "پیش‌تر نوشته شد"
