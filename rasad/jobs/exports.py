@@ -48,7 +48,7 @@ from rasad.jobs.models import ExportFile, ExportStatus
 from rasad.lib import display, stored_text
 from rasad.lib.jalali import format_datetime
 from rasad.lib.progress import Progress
-from rasad.lib.stored_text import Names, StoredText
+from rasad.lib.stored_text import Names, StoredText, Words
 from rasad.lib.tabular import ExportColumn, export_xlsx, write_csv
 
 if TYPE_CHECKING:
@@ -167,7 +167,7 @@ def do_request_export(kind_name: str, file_format: str, params: Params, *, actin
         kind=kind.name,
         file_format=file_format,
         params=plain,
-        title=str(kind.title)[:200],
+        title=Words.of(kind.title).msgid[:200],  # read in the reader's language (shown_title)
         language=translation.get_language() or settings.LANGUAGE_CODE,
     )
     run = enqueue(
@@ -307,9 +307,9 @@ def _write(export: ExportFile, kind: ExportKind, owner: User) -> str:
         if locked.params.get("deliver") == ["1"] and owner.email:
             # A subscription's delivery: the file also goes by e-mail, once.
             queue_mail(
-                _("Rasad: %(title)s") % {"title": locked.title},
+                _("Rasad: %(title)s") % {"title": locked.shown_title},
                 _("Your report “%(title)s” is attached. It is also under “My files” until %(until)s.")
-                % {"title": locked.title, "until": display_datetime(locked.expires_at)},
+                % {"title": locked.shown_title, "until": display_datetime(locked.expires_at)},
                 [owner.email],
                 key=f"export-mail:{locked.pk}",
                 export_id=locked.pk,
@@ -331,7 +331,7 @@ def _tell_owner(export: ExportFile, owner: User) -> None:
         # Read in each reader's language, calendar and digits (rasad.lib.stored_text).
         StoredText(
             gettext_noop("“%(title)s” is ready to download until %(until)s."),
-            {"title": export.title, "until": export.expires_at or timezone.now()},
+            {"title": Words(export.title), "until": export.expires_at or timezone.now()},
         ),
         link=reverse("jobs:export-detail", args=[export.pk]),
         email=False,

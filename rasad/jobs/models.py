@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from rasad.lib import stored_text
@@ -151,7 +152,13 @@ class ExportFile(models.Model):
         indexes = [models.Index(fields=["owner", "status", "seen_at"])]
 
     def __str__(self) -> str:
-        return self.title
+        return self.shown_title
+
+    @property
+    def shown_title(self) -> str:
+        """The list's or report's name in the current reader's language: ``title`` keeps its
+        message id (a row stored before session 25, the name as it was written, reads as itself)."""
+        return gettext(self.title)
 
     @property
     def error_text(self) -> str:
@@ -175,7 +182,7 @@ class ExportFile(models.Model):
         from rasad.lib.downloads import dated_names
 
         return dated_names(
-            self.title or self.kind, self.kind, self.file_format, self.finished_at or self.created
+            self.shown_title or self.kind, self.kind, self.file_format, self.finished_at or self.created
         )
 
     @property
