@@ -171,7 +171,10 @@ def do_request_export(kind_name: str, file_format: str, params: Params, *, actin
         language=translation.get_language() or settings.LANGUAGE_CODE,
     )
     run = enqueue(
-        build_export, export.pk, owner=acting_user, title=_("Export: %(title)s") % {"title": kind.title}
+        build_export,
+        export.pk,
+        owner=acting_user,
+        title=StoredText(gettext_noop("Export: %(title)s"), {"title": Words.of(kind.title)}),
     )
     export.run = run
     export.save(update_fields=["run"])

@@ -25,7 +25,12 @@ class TaskRun(models.Model):
         "django_tasks_database.DBTaskResult", on_delete=models.CASCADE, primary_key=True, related_name="run"
     )
     key = models.CharField(_("key"), max_length=200, null=True, blank=True, unique=True)
+    # What the task does: in Persian as written (all a run stored before session 25 has) and by
+    # message id and parameters, read in the reader's language (``shown_title``): the
+    # administrators on the background-work page need not read the language it was asked in.
     title = models.CharField(_("title"), max_length=200, blank=True)
+    title_id = models.TextField(_("title's message id"), blank=True, default="")
+    title_params = models.JSONField(_("title's parameters"), blank=True, default=dict)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -51,7 +56,11 @@ class TaskRun(models.Model):
         permissions = [("manage_taskrun", _("Can see and retry parked background tasks"))]
 
     def __str__(self) -> str:
-        return self.title or str(self.task_id)
+        return self.shown_title or str(self.task_id)
+
+    @property
+    def shown_title(self) -> str:
+        return stored_text.read(self.title, self.title_id, self.title_params)
 
     @property
     def percent(self) -> int | None:
