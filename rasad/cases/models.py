@@ -525,6 +525,4 @@ class Notification(models.Model):
     def text(self) -> str:
         """The notification in the current reader's language and digits; a notification stored
         before (no message id) as it was written."""
-        if not self.message_id:
-            return self.message
-        return stored_text.render(self.message_id, self.message_params)[:400]
+        return stored_text.read(self.message, self.message_id, self.message_params)[:400]

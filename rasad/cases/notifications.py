@@ -46,9 +46,7 @@ def notify(
             if Case.objects.visible_to(user).filter(pk=case.pk).exists()
         }
     if isinstance(message, StoredText):
-        with display.in_persian():
-            persian = message.render()
-        message_id, params = message.msgid, message.as_json()
+        persian, message_id, params = message.kept()
     else:
         persian, message_id, params = message, "", {}
     created = [

@@ -40,6 +40,8 @@ from django.utils.functional import Promise
 from django_tasks import task as _django_task
 from django_tasks.base import Task
 
+from rasad.lib.stored_text import StoredText, Words
+
 if TYPE_CHECKING:
     from rasad.core.models import User
     from rasad.jobs.models import TaskRun
@@ -142,15 +144,21 @@ def enqueue(
     *args: Any,
     key: str | None = None,
     owner: User | None = None,
-    title: str | Promise = "",
+    title: str | Promise | StoredText = "",
     run_after: datetime | None = None,
     **kwargs: Any,
 ) -> TaskRun:
     """Enqueue ``declared`` in the current transaction and return its ``TaskRun``.
 
     With a ``key``, the task is enqueued once: a second call with the same key (even from
-    another process at the same moment) returns the first run and enqueues nothing."""
+    another process at the same moment) returns the first run and enqueues nothing. ``title``
+    is read in each reader's language: a ``StoredText``, or a label of the code
+    (``gettext_lazy``); a plain text stays as it is."""
     from rasad.jobs.models import TaskRun
+
+    if isinstance(title, Promise):
+        title = StoredText(Words.of(title).msgid)
+    persian, title_id, title_params = title.kept() if isinstance(title, StoredText) else (title, "", {})
 
     if key is not None:
         existing = TaskRun.objects.filter(key=key).first()
@@ -164,7 +172,9 @@ def enqueue(
                 task_id=uuid.UUID(str(result.id)),
                 key=key,
                 owner=owner,
-                title=str(title)[:200],
+                title=persian[:200],
+                title_id=title_id,
+                title_params=title_params,
                 max_attempts=options_for(declared.module_path).max_attempts,
             )
     except IntegrityError:

@@ -45,10 +45,10 @@ from rasad.jobs.audit import JobAuditEvent
 from rasad.jobs.engine import PermanentError, background_task, enqueue, is_last_attempt, periodic
 from rasad.jobs.mail import queue_mail
 from rasad.jobs.models import ExportFile, ExportStatus
-from rasad.lib import display
+from rasad.lib import display, stored_text
 from rasad.lib.jalali import format_datetime
 from rasad.lib.progress import Progress
-from rasad.lib.stored_text import StoredText
+from rasad.lib.stored_text import Names, StoredText, Words
 from rasad.lib.tabular import ExportColumn, export_xlsx, write_csv
 
 if TYPE_CHECKING:
@@ -142,14 +142,19 @@ def _plain_params(params: Params) -> dict[str, list[str]]:
 def do_request_export(kind_name: str, file_format: str, params: Params, *, acting_user: User) -> ExportFile:
     """Ask for an export of a list: validated now, prepared by a worker."""
     kind = _kinds.get(kind_name)
+    # Refusals raised lazily, with their parameters: a subscribed report's refusal is kept and
+    # read later in its reader's language (stored_text.of_refusal).
     if kind is None or not may_export(acting_user, kind):
-        raise ValidationError({"kind": [_("There is no such list to export, or you may not see it.")]})
+        raise ValidationError(
+            {"kind": [gettext_lazy("There is no such list to export, or you may not see it.")]}
+        )
     if file_format not in kind.formats:
         raise ValidationError(
             {
-                "format": [
-                    _("Choose one of these formats: %(formats)s.") % {"formats": "، ".join(kind.formats)}
-                ]
+                "format": ValidationError(
+                    gettext_lazy("Choose one of these formats: %(formats)s."),
+                    params={"formats": Names(kind.formats)},
+                )
             }
         )
     plain = _plain_params(params)
@@ -162,11 +167,14 @@ def do_request_export(kind_name: str, file_format: str, params: Params, *, actin
         kind=kind.name,
         file_format=file_format,
         params=plain,
-        title=str(kind.title)[:200],
+        title=Words.of(kind.title).msgid[:200],  # read in the reader's language (shown_title)
         language=translation.get_language() or settings.LANGUAGE_CODE,
     )
     run = enqueue(
-        build_export, export.pk, owner=acting_user, title=_("Export: %(title)s") % {"title": kind.title}
+        build_export,
+        export.pk,
+        owner=acting_user,
+        title=StoredText(gettext_noop("Export: %(title)s"), {"title": Words.of(kind.title)}),
     )
     export.run = run
     export.save(update_fields=["run"])
@@ -195,9 +203,17 @@ def mark_seen(user: User, ids: Iterable[int]) -> int:
     ).update(seen_at=timezone.now())
 
 
-def _fail(export: ExportFile, message: str) -> None:
+def _fail(export: ExportFile, message: StoredText) -> None:
+    """The file failed; why is kept by message id and parameters (the Persian text beside them)
+    and read in its owner's language and digits of the moment they read it: the page, the API
+    and "My files" (rasad.lib.stored_text)."""
+    persian, error_id, error_params = message.kept()
     ExportFile.objects.filter(pk=export.pk).exclude(status=ExportStatus.READY).update(
-        status=ExportStatus.FAILED, error=message[:400], finished_at=timezone.now()
+        status=ExportStatus.FAILED,
+        error=persian[:400],
+        error_id=error_id,
+        error_params=error_params,
+        finished_at=timezone.now(),
     )
 
 
@@ -214,7 +230,7 @@ def build_export(export_id: int) -> str:
     owner = export.owner
     with translation.override(export.language):
         if kind is None or not may_export(owner, kind, export.params):
-            _fail(export, _("You may no longer see this list."))
+            _fail(export, StoredText(gettext_noop("You may no longer see this list.")))
             return ExportStatus.FAILED
         ExportFile.objects.filter(pk=export.pk, status=ExportStatus.WAITING).update(
             status=ExportStatus.RUNNING
@@ -223,11 +239,16 @@ def build_export(export_id: int) -> str:
         try:
             return _write(export, kind, owner)
         except ValidationError as error:
-            _fail(export, " ".join(error.messages))
+            _fail(export, stored_text.of_refusal(error))
             return ExportStatus.FAILED
         except Exception:
             if is_last_attempt():
-                _fail(export, _("The file could not be prepared; the administrators can see why."))
+                _fail(
+                    export,
+                    StoredText(
+                        gettext_noop("The file could not be prepared; the administrators can see why.")
+                    ),
+                )
             raise
         finally:
             display.reset(token)
@@ -289,9 +310,9 @@ def _write(export: ExportFile, kind: ExportKind, owner: User) -> str:
         if locked.params.get("deliver") == ["1"] and owner.email:
             # A subscription's delivery: the file also goes by e-mail, once.
             queue_mail(
-                _("Rasad: %(title)s") % {"title": locked.title},
+                _("Rasad: %(title)s") % {"title": locked.shown_title},
                 _("Your report “%(title)s” is attached. It is also under “My files” until %(until)s.")
-                % {"title": locked.title, "until": display_datetime(locked.expires_at)},
+                % {"title": locked.shown_title, "until": display_datetime(locked.expires_at)},
                 [owner.email],
                 key=f"export-mail:{locked.pk}",
                 export_id=locked.pk,
@@ -313,7 +334,7 @@ def _tell_owner(export: ExportFile, owner: User) -> None:
         # Read in each reader's language, calendar and digits (rasad.lib.stored_text).
         StoredText(
             gettext_noop("“%(title)s” is ready to download until %(until)s."),
-            {"title": export.title, "until": export.expires_at or timezone.now()},
+            {"title": Words(export.title), "until": export.expires_at or timezone.now()},
         ),
         link=reverse("jobs:export-detail", args=[export.pk]),
         email=False,

@@ -11,7 +11,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from rasad.lib import stored_text
 
 
 class TaskRun(models.Model):
@@ -22,7 +25,12 @@ class TaskRun(models.Model):
         "django_tasks_database.DBTaskResult", on_delete=models.CASCADE, primary_key=True, related_name="run"
     )
     key = models.CharField(_("key"), max_length=200, null=True, blank=True, unique=True)
+    # What the task does: in Persian as written (all a run stored before session 25 has) and by
+    # message id and parameters, read in the reader's language (``shown_title``): the
+    # administrators on the background-work page need not read the language it was asked in.
     title = models.CharField(_("title"), max_length=200, blank=True)
+    title_id = models.TextField(_("title's message id"), blank=True, default="")
+    title_params = models.JSONField(_("title's parameters"), blank=True, default=dict)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -48,7 +56,11 @@ class TaskRun(models.Model):
         permissions = [("manage_taskrun", _("Can see and retry parked background tasks"))]
 
     def __str__(self) -> str:
-        return self.title or str(self.task_id)
+        return self.shown_title or str(self.task_id)
+
+    @property
+    def shown_title(self) -> str:
+        return stored_text.read(self.title, self.title_id, self.title_params)
 
     @property
     def percent(self) -> int | None:
@@ -131,7 +143,11 @@ class ExportFile(models.Model):
     file = models.FileField(_("file"), upload_to="exports/", max_length=200, blank=True)
     size = models.BigIntegerField(_("size"), default=0)
     row_count = models.BigIntegerField(_("rows"), default=0)
+    # Why it failed: in Persian as written (all a row stored before session 25 has) and by message
+    # id and parameters, read in the owner's language and digits (``error_text``).
     error = models.CharField(_("error"), max_length=400, blank=True)
+    error_id = models.TextField(_("error's message id"), blank=True, default="")
+    error_params = models.JSONField(_("error's parameters"), blank=True, default=dict)
     language = models.CharField(_("language"), max_length=8, default="fa")
     created = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -145,7 +161,19 @@ class ExportFile(models.Model):
         indexes = [models.Index(fields=["owner", "status", "seen_at"])]
 
     def __str__(self) -> str:
-        return self.title
+        return self.shown_title
+
+    @property
+    def shown_title(self) -> str:
+        """The list's or report's name in the current reader's language: ``title`` keeps its
+        message id (a row stored before session 25, the name as it was written, reads as itself)."""
+        return gettext(self.title)
+
+    @property
+    def error_text(self) -> str:
+        """Why it failed, to the current reader (rasad.lib.stored_text); a row stored before
+        reads as it was written."""
+        return stored_text.read(self.error, self.error_id, self.error_params)
 
     @property
     def download_name(self) -> str:
@@ -163,7 +191,7 @@ class ExportFile(models.Model):
         from rasad.lib.downloads import dated_names
 
         return dated_names(
-            self.title or self.kind, self.kind, self.file_format, self.finished_at or self.created
+            self.shown_title or self.kind, self.kind, self.file_format, self.finished_at or self.created
         )
 
     @property

@@ -119,7 +119,7 @@ def tick(now: datetime | None = None) -> int:
             run = enqueue(
                 declared,
                 key=f"schedule:{row.name}:{slot.isoformat()}",
-                title=str(job.title) if job is not None else row.name,
+                title=job.title if job is not None else row.name,
             )
             row.last_run_at = slot
             row.last_task_id = run.task_id

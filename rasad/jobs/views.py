@@ -275,7 +275,7 @@ def export_payload(export: ExportFile) -> dict[str, Any]:
         "percent": 100 if export.status == ExportStatus.READY else (run.percent if run else None),
         "rows": export.row_count,
         "size": export.size,
-        "error": export.error,
+        "error": export.error_text,
         "finished": export.status in (ExportStatus.READY, ExportStatus.FAILED, ExportStatus.EXPIRED),
         "download_url": reverse("jobs:export-download", args=[export.pk])
         if export.status == ExportStatus.READY

@@ -19,7 +19,13 @@ written out (``rasad.lib.formatting``):
   and hours, «and 2 more»): written out the same way, inside the message.
 
 A message id the catalogue does not know reads as itself, so a text stored by an older version
-stays readable."""
+stays readable. A row keeps three things (``StoredText.kept``): the text in Persian (what a row
+stored before has alone, and every reader's fallback), the message id and the parameters; ``read``
+gives the row's text to the current reader.
+
+A refusal (a ``ValidationError``) kept to be read later, as the reason a file or a report could
+not be made, is kept by ``of_refusal``: each of its messages by its id and parameters when it was
+raised lazily (``gettext_lazy``, parameters in ``params``), as its text otherwise."""
 
 from __future__ import annotations
 
@@ -29,10 +35,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 
-from rasad.lib import formatting, jalali
+from rasad.lib import display, formatting, jalali
 
 
 @dataclass(frozen=True)
@@ -100,6 +107,11 @@ class Names:
     """Texts (names, titles) listed in the reader's language (``formatting.join``)."""
 
     items: tuple[str, ...]
+
+    def __str__(self) -> str:
+        # As a refusal's parameter (``ValidationError(..., params=...)``): listed for the
+        # reader of the moment, and by its items for a reader later (``of_refusal``).
+        return formatting.join(self.items)
 
 
 Param = (
@@ -181,6 +193,38 @@ class StoredText:
 
     def render(self) -> str:
         return render(self.msgid, self.as_json())
+
+    def kept(self) -> tuple[str, str, dict[str, Any]]:
+        """What a row keeps of it: the text in Persian (``display.in_persian``), the message id
+        and the parameters as JSON."""
+        with display.in_persian():
+            persian = self.render()
+        return persian, self.msgid, self.as_json()
+
+
+def read(written: str, msgid: str, params: dict[str, Any]) -> str:
+    """A row's stored text for the current reader: by its message id and parameters, or as it was
+    written when it has no message id (a row stored before)."""
+    return render(msgid, params) if msgid else written
+
+
+def of_refusal(error: ValidationError) -> StoredText:
+    """A refusal's messages (a field's or not), kept to be read in each reader's language. A
+    message raised with ``gettext`` is already words of one language and stays so; raise it with
+    ``gettext_lazy`` and its ``params`` for every reader to read it in their own."""
+    leaves = (
+        [leaf for errors in error.error_dict.values() for each in errors for leaf in each.error_list]
+        if hasattr(error, "error_dict")
+        else error.error_list
+    )
+    parts = [StoredText(Words.of(leaf.message).msgid, dict(leaf.params or {})) for leaf in leaves]
+    if len(parts) == 1:
+        return parts[0]
+    # Several messages side by side, as ``" ".join(error.messages)`` wrote them; this id has no
+    # words to translate and reads as itself.
+    return StoredText(
+        " ".join(f"%(part{i})s" for i in range(len(parts))), {f"part{i}": p for i, p in enumerate(parts)}
+    )
 
 
 def render(msgid: str, params: dict[str, Any]) -> str:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rasad.core.models import TimestampedModel
-from rasad.lib import formatting
+from rasad.lib import formatting, stored_text
 from rasad.media.choices import (
     ANSWERED_STATES,
     Channel,
@@ -316,7 +316,12 @@ class TimelineEntry(TimestampedModel):
     crisis = models.ForeignKey(Crisis, on_delete=models.CASCADE, related_name="timeline")
     moment = models.DateTimeField(_("moment"))
     kind = models.CharField(_("kind"), max_length=12, choices=EntryKind.choices)
+    # What was written; for a line Rasad wrote itself, in Persian beside its message id and
+    # parameters, by which each reader reads it in their language, calendar and digits
+    # (``shown_text``, rasad.lib.stored_text). A line written before session 25 has the text only.
     text = models.TextField(_("text"))
+    text_id = models.TextField(_("message id"), blank=True, default="")
+    text_params = models.JSONField(_("message parameters"), blank=True, default=dict)
     organization = models.ForeignKey(
         "core.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("from")
     )
@@ -339,7 +344,14 @@ class TimelineEntry(TimestampedModel):
         verbose_name_plural = _("timeline entries")
 
     def __str__(self) -> str:
-        return self.text[:80]
+        return self.shown_text[:80]
+
+    @property
+    def shown_text(self) -> str:
+        """The line to the current reader: a person's as they wrote it, Rasad's in the reader's
+        language and preferences."""
+        # Stripped: an answer without a reason ends its message with the reason's place.
+        return stored_text.read(self.text, self.text_id, self.text_params).strip()
 
 
 class Rumour(TimestampedModel):

@@ -10,14 +10,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from rasad.core.access import ObjectNotFound
 from rasad.jobs.engine import background_task, periodic
 from rasad.jobs.exports import do_request_export
-from rasad.lib import display, formatting
+from rasad.lib import stored_text
 from rasad.lib.jalali import JalaliPeriod, today_in_tehran
+from rasad.lib.stored_text import Period, StoredText, Words
 from rasad.reports.definitions import REPORTS
 from rasad.reports.models import Frequency, ReportDelivery, ReportSubscription
 
@@ -77,13 +77,13 @@ def deliver(today: date | None = None) -> int:
 def _tell_not_made(subscription: ReportSubscription, period: JalaliPeriod, refused: Exception) -> None:
     """The subscriber may no longer have this report (lost access to the organization): the
     period is recorded as delivered without a file, so it is not tried every morning, and the
-    subscriber is told once, in the site and by e-mail, why and what to do."""
+    subscriber is told once, in the site and by e-mail, why and what to do. The notice and its
+    reason (the refusal's own messages) are kept by message id and parameters, read in the
+    language, calendar and digits the subscriber has when they read it (rasad.lib.stored_text)."""
     from rasad.cases.choices import NotificationKind
     from rasad.cases.notifications import notify
 
-    user = subscription.user
-    language = user.language or "fa"
-    with transaction.atomic(), translation.override(language):
+    with transaction.atomic():
         _delivery, created = ReportDelivery.objects.get_or_create(
             subscription=subscription, period_key=period.key
         )
@@ -91,23 +91,25 @@ def _tell_not_made(subscription: ReportSubscription, period: JalaliPeriod, refus
             return
         definition = REPORTS[subscription.report]
         if isinstance(refused, ValidationError):
-            reason = " ".join(refused.messages)
+            reason = stored_text.of_refusal(refused)
         else:  # the refusal of an organization out of scope says nothing of it, as everywhere
-            reason = _("you may no longer see this organization, or it is gone.")
+            reason = StoredText(gettext_noop("you may no longer see this organization, or it is gone."))
         notify(
-            [user],
+            [subscription.user],
             None,
             NotificationKind.FILE,
-            _(
-                "The report “%(report)s” of %(organization)s for %(period)s was not made: %(reason)s "
-                "End the subscription, or ask for access again."
-            )
-            % {
-                "report": definition.title,
-                "organization": subscription.organization.name,
-                "period": formatting.period(period, prefs=display.preferences_of(user, language)),
-                "reason": reason,
-            },
+            StoredText(
+                gettext_noop(
+                    "The report “%(report)s” of %(organization)s for %(period)s was not made: %(reason)s "
+                    "End the subscription, or ask for access again."
+                ),
+                {
+                    "report": Words.of(definition.title),
+                    "organization": subscription.organization.name,
+                    "period": Period(period.key),
+                    "reason": reason,
+                },
+            ),
             link=reverse("reports:list"),
         )
 

@@ -28,12 +28,15 @@ class ExportFileSerializer(serializers.ModelSerializer[ExportFile]):
     """A prepared file: the export job and, once it is ready, its download address."""
 
     url = serializers.HyperlinkedIdentityField(view_name="jobs-api:export-detail")
-    display = serializers.CharField(source="title", read_only=True)
+    display = serializers.CharField(source="shown_title", read_only=True)
+    title = serializers.CharField(source="shown_title", read_only=True)
     format = serializers.CharField(source="file_format", read_only=True)
     filters = serializers.JSONField(source="params", read_only=True)
     status_label = serializers.SerializerMethodField()
     progress = serializers.SerializerMethodField()
     download_url = serializers.SerializerMethodField()
+    # In the request's language and digits (rasad.lib.stored_text), as on the page.
+    error = serializers.CharField(source="error_text", read_only=True)
 
     class Meta:
         model = ExportFile

@@ -101,7 +101,7 @@ def test_every_export_reads_in_persian():
 
 
 def _check_file_name(export: ExportFile) -> None:
-    assert export.download_name.startswith(export.title), export.download_name
+    assert export.download_name.startswith(export.shown_title), export.download_name
     assert re.search(r"۱۴[۰-۹]{2}-[۰-۹]{2}-[۰-۹]{2} [۰-۹]{2}-[۰-۹]{2}\.", export.download_name)
     assert re.fullmatch(
         rf"{re.escape(export.kind)}-14\d\d-\d\d-\d\d-\d\d-\d\d\.\w+", export.download_fallback

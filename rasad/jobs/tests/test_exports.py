@@ -218,14 +218,45 @@ def test_a_ready_file_is_a_notification_in_the_site_once_and_no_e_mail(cast: Cas
     assert run_queued() == 1
     notes = list(Notification.objects.filter(user=cast.alice, kind="file"))
     assert [(n.link, n.case_id) for n in notes] == [(reverse("jobs:export-detail", args=[export.pk]), None)]
-    assert export.title in notes[0].message and "۱۴" in notes[0].message  # the Jalali "until"
+    with display.in_persian():
+        assert export.shown_title in notes[0].message and "۱۴" in notes[0].message  # the Jalali "until"
     # Read by its reader: the "until" in their calendar and digits, whoever's worker wrote it.
     expires_at = ExportFile.objects.get(pk=export.pk).expires_at
     assert expires_at is not None
     until = expires_at.astimezone(TEHRAN)
     with display.speaking(type(cast.alice)(calendar="gregorian", persian_digits=False), "en"):
-        assert f"is ready to download until {until:%Y-%m-%d %H:%M}." in notes[0].text
+        # The list's name too (session 24 kept it in the language it was asked in).
+        assert f"“Cases” is ready to download until {until:%Y-%m-%d %H:%M}." in notes[0].text
     assert run_queued() == 0
     assert Notification.objects.filter(kind="file").count() == 1
     assert not [m for m in mailoutbox if "Rasad" in m.subject]
     assert not Notification.objects.filter(user=cast.bob, kind="file").exists()
+
+
+def test_a_failed_export_says_why_in_its_owner_s_language_when_read(cast: Cast):
+    """Session 24 wrote why a file failed in the language it was asked in, for good: its owner,
+    reading in another language later, read the first. Asked in Persian, failed in the worker
+    (the owner lost the list), read in Persian, then in English on the page and in the API; a row
+    stored before (text only) reads as it was written."""
+    from django.utils import translation
+
+    from rasad.core.models import User
+    from rasad.jobs.exports import do_request_export
+
+    alice = cast.alice
+    with translation.override("fa"):
+        export = do_request_export("cases", "csv", {}, acting_user=alice)
+    for grant in Grant.objects.filter(user=alice):
+        do_revoke_grant(grant, acting_user=cast.root)
+    run_queued()
+    export.refresh_from_db()
+    assert export.status == ExportStatus.FAILED and export.error_id == "You may no longer see this list."
+    persian = _client(alice).get(reverse("jobs:export-detail", args=[export.pk])).content.decode()
+    assert export.error in persian and "You may" not in persian
+    User.objects.filter(pk=alice.pk).update(language="en", persian_digits=False)
+    page = _client(alice).get(reverse("jobs:export-detail", args=[export.pk])).content.decode()
+    assert "You may no longer see this list." in page and '<h1 class="h4">Cases</h1>' in page
+    answer = _client(alice).get(f"/api/v1/exports/{export.pk}/").json()
+    assert (answer["error"], answer["title"]) == ("You may no longer see this list.", "Cases")
+    ExportFile.objects.filter(pk=export.pk).update(error="پیش‌تر نوشته شد", error_id="", error_params={})
+    assert _client(alice).get(f"/api/v1/exports/{export.pk}/").json()["error"] == "پیش‌تر نوشته شد"

@@ -149,3 +149,25 @@ def test_the_owner_polls_the_progress_of_their_task(cast: Cast):
     other = Client()
     other.force_login(cast.bob)
     assert other.get(reverse("jobs:progress", args=[run.pk])).status_code == 404
+
+
+def test_a_task_s_title_reads_in_its_reader_s_language(cast: Cast):
+    """Session 24 kept a task's title in the language of whoever asked for it: an administrator
+    reading in English read «خروجی: پرونده‌ها». Asked for in Persian, read by an administrator in
+    Persian, then in English."""
+    from django.utils import translation
+    from django.utils.translation import gettext_noop
+
+    from rasad.core.models import User
+    from rasad.lib.stored_text import StoredText, Words
+
+    with translation.override("fa"):
+        title = StoredText(gettext_noop("Export: %(title)s"), {"title": Words("Cases")})
+        run = enqueue(always_fails, "SMTP 554", key="parked", title=title)
+    run_queued()
+    assert TaskRun.objects.get(pk=run.pk).title == "خروجی: پرونده‌ها"  # the Persian text kept beside
+    assert "خروجی: پرونده‌ها" in verified_client(cast.root).get(reverse("jobs:jobs")).content.decode()
+    User.objects.filter(pk=cast.root.pk).update(language="en")
+    cast.root.refresh_from_db()
+    page = verified_client(cast.root).get(reverse("jobs:jobs")).content.decode()
+    assert "Export: Cases" in page and "خروجی" not in page

@@ -12,12 +12,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from rasad.core.access import refusal, require_scope
 from rasad.core.models import City, Organization, User
-from rasad.lib import display
 from rasad.lib.actions import Errors, text
 from rasad.lib.persian import search_key
+from rasad.lib.stored_text import StoredText, Words
 from rasad.media.actions.common import push
 from rasad.media.audit import MediaAuditEvent, audit
 from rasad.media.choices import CrisisState, EntryKind, RumourState, Severity
@@ -44,7 +45,7 @@ def crisis_push(crisis: Crisis, **payload: Any) -> None:
 def record_on_timeline(
     crisis: Crisis,
     kind: str,
-    message: str,
+    message: str | StoredText,
     *,
     organization: Organization,
     moment: datetime | None = None,
@@ -53,12 +54,17 @@ def record_on_timeline(
     recipient: Recipient | None = None,
     rumour: Rumour | None = None,
 ) -> TimelineEntry:
-    """Write a timeline entry (inside the caller's transaction) and push it after commit."""
+    """Write a timeline entry (inside the caller's transaction) and push it after commit. A line
+    Rasad writes itself is a ``StoredText``, read in each reader's language (its Persian text kept
+    beside it); a person's line is kept as they wrote it."""
+    persian, text_id, text_params = message.kept() if isinstance(message, StoredText) else (message, "", {})
     entry = TimelineEntry.objects.create(
         crisis=crisis,
         moment=moment or timezone.now(),
         kind=kind,
-        text=message[:MAX_TEXT],
+        text=persian[:MAX_TEXT],
+        text_id=text_id,
+        text_params=text_params,
         organization=organization,
         author=author,
         statement=statement,
@@ -105,11 +111,10 @@ def do_open_crisis(values: CrisisValues, *, acting_user: User | None, now: datet
         search_text=search_key(f"{title} {values.description}"),
     )
     crisis.places.set(values.places)
-    with display.in_persian():
-        opened = _("The crisis room was opened: %(title)s (severity: %(severity)s).") % {
-            "title": title,
-            "severity": crisis.get_severity_display(),
-        }
+    opened = StoredText(
+        gettext_noop("The crisis room was opened: %(title)s (severity: %(severity)s)."),
+        {"title": title, "severity": Words.of(Severity(crisis.severity).label)},
+    )
     record_on_timeline(
         crisis, EntryKind.EVENT, opened, organization=crisis.organization, moment=moment, author=acting_user
     )
@@ -190,8 +195,7 @@ def do_close_crisis(
     locked.closed_by = acting_user
     locked.closing_summary = cleaned
     locked.save(update_fields=["state", "closed_at", "closed_by", "closing_summary", "last_updated"])
-    with display.in_persian():
-        closed = _("The crisis room was closed.")
+    closed = StoredText(gettext_noop("The crisis room was closed."))
     record_on_timeline(
         locked, EntryKind.EVENT, closed, organization=locked.organization, moment=moment, author=acting_user
     )
@@ -258,11 +262,10 @@ def do_log_rumour(values: RumourValues, *, acting_user: User | None, now: dateti
         search_text=search_key(f"{claim} {seen}"),
     )
     if rumour.crisis is not None:
-        with display.in_persian():
-            logged = _("Rumour logged: %(claim)s (seen on %(where)s).") % {
-                "claim": claim[:300],
-                "where": seen,
-            }
+        logged = StoredText(
+            gettext_noop("Rumour logged: %(claim)s (seen on %(where)s)."),
+            {"claim": claim[:300], "where": seen},
+        )
         record_on_timeline(
             rumour.crisis,
             EntryKind.RUMOUR,
@@ -344,12 +347,10 @@ def do_answer_rumour(
     locked.save(update_fields=["state", "response", "answered_at", "answered_by", "last_updated"])
     by = locked.agency or locked.organization
     if locked.crisis is not None:
-        with display.in_persian():
-            answered = _("%(by)s answered the rumour “%(claim)s”: %(response)s") % {
-                "by": by.name,
-                "claim": locked.claim[:200],
-                "response": cleaned[:500],
-            }
+        answered = StoredText(
+            gettext_noop("%(by)s answered the rumour “%(claim)s”: %(response)s"),
+            {"by": by.name, "claim": locked.claim[:200], "response": cleaned[:500]},
+        )
         record_on_timeline(
             locked.crisis,
             EntryKind.RUMOUR,

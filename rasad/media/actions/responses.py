@@ -16,12 +16,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from rasad.cases.actions import ALLOWED_ATTACHMENTS, check_attachment
 from rasad.core.access import require_scope
 from rasad.core.models import User
-from rasad.lib import display
 from rasad.lib.actions import Errors, text
+from rasad.lib.stored_text import StoredText, Words
 from rasad.media.actions.common import push
 from rasad.media.actions.crisis import record_on_timeline
 from rasad.media.audit import MediaAuditEvent, audit
@@ -84,17 +85,16 @@ def do_acknowledge(
         new={"state": locked.state, "acknowledged_at": locked.acknowledged_at.isoformat()},
     )
     if locked.statement.crisis_id is not None:
-        with display.in_persian():
-            message = _("%(agency)s acknowledged “%(title)s”.") % {
-                "agency": locked.agency.name,
-                "title": locked.statement.title,
-            }
+        message = StoredText(
+            gettext_noop("%(agency)s acknowledged “%(title)s”."),
+            {"agency": locked.agency.name, "title": locked.statement.title},
+        )
         _on_timeline(locked, message, locked.acknowledged_at, acting_user)
     push_recipient(locked, crisis=locked.statement.crisis_id)
     return locked
 
 
-def _on_timeline(recipient: Recipient, message: str, moment: datetime, author: User | None) -> None:
+def _on_timeline(recipient: Recipient, message: StoredText, moment: datetime, author: User | None) -> None:
     crisis = recipient.statement.crisis
     assert crisis is not None
     record_on_timeline(
@@ -243,20 +243,23 @@ def _attach_evidence(recipient: Recipient, evidence: tuple[str, bytes]) -> str:
     return recipient.evidence_file.name or ""
 
 
-def _response_message(recipient: Recipient, reason: str) -> str:
-    """The response, in Persian, for the crisis timeline."""
-    with display.in_persian():
-        if recipient.state == ResponseOutcome.PUBLISHED:
-            message = _("%(agency)s published “%(title)s” (%(channel)s).") % {
+def _response_message(recipient: Recipient, reason: str) -> StoredText:
+    """The response, for the crisis timeline, in each reader's language."""
+    if recipient.state == ResponseOutcome.PUBLISHED:
+        return StoredText(
+            gettext_noop("%(agency)s published “%(title)s” (%(channel)s)."),
+            {
                 "agency": recipient.agency.name,
                 "title": recipient.statement.title,
-                "channel": recipient.get_channel_display(),
-            }
-        else:
-            message = _("%(agency)s answered “%(title)s”: %(state)s. %(reason)s") % {
-                "agency": recipient.agency.name,
-                "title": recipient.statement.title,
-                "state": recipient.get_state_display(),
-                "reason": reason,
-            }
-    return message.strip()
+                "channel": Words.of(Channel(recipient.channel).label),
+            },
+        )
+    return StoredText(
+        gettext_noop("%(agency)s answered “%(title)s”: %(state)s. %(reason)s"),
+        {
+            "agency": recipient.agency.name,
+            "title": recipient.statement.title,
+            "state": Words.of(RecipientState(recipient.state).label),
+            "reason": reason,
+        },
+    )

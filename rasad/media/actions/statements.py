@@ -17,17 +17,18 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from rasad.cases.actions import ALLOWED_ATTACHMENTS, check_attachment
 from rasad.cases.calendar import current_calendar
 from rasad.cases.sla import add_working_time
 from rasad.core.access import require_scope
 from rasad.core.models import Organization, User
-from rasad.lib import display, formatting
+from rasad.lib import formatting
 from rasad.lib.actions import Errors, saved_values, text
 from rasad.lib.jalali import local_date
 from rasad.lib.persian import search_key
+from rasad.lib.stored_text import StoredText
 from rasad.media.actions.common import moment, push
 from rasad.media.actions.crisis import record_on_timeline
 from rasad.media.actions.deadlines import reminder_moment
@@ -466,19 +467,18 @@ def _chosen_members(statement: Statement, agencies: list[Organization], errors: 
 def _record_issue_on_timeline(
     statement: Statement, agency_count: int, *, issued_at: datetime, due: datetime, acting_user: User | None
 ) -> None:
-    """The issue, in Persian, on the timeline of the statement's crisis."""
+    """The issue, on the timeline of the statement's crisis, in each reader's language, calendar
+    and digits. The count is known now: one message for one agency, one for several (a stored
+    text has no plural forms)."""
     assert statement.crisis is not None
-    with display.in_persian():
-        issued = ngettext(
-            "“%(title)s” (version %(version)s) was issued to %(count)s agency; respond by %(due)s.",
-            "“%(title)s” (version %(version)s) was issued to %(count)s agencies; respond by %(due)s.",
-            agency_count,
-        ) % {
-            "title": statement.title,
-            "version": formatting.number(statement.version),
-            "count": formatting.number(agency_count),
-            "due": formatting.datetime_text(due),
-        }
+    issued = StoredText(
+        gettext_noop("“%(title)s” (version %(version)s) was issued to %(count)s agency; respond by %(due)s.")
+        if agency_count == 1
+        else gettext_noop(
+            "“%(title)s” (version %(version)s) was issued to %(count)s agencies; respond by %(due)s."
+        ),
+        {"title": statement.title, "version": statement.version, "count": agency_count, "due": due},
+    )
     record_on_timeline(
         statement.crisis,
         EntryKind.STATEMENT,

@@ -268,6 +268,8 @@ class TimelineEntrySerializer(RasadModelSerializer):
     crisis: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(read_only=True)
     organization = serializers.CharField(source="organization.code", read_only=True)
     kind = serializers.ChoiceField(choices=EntryKind.choices, read_only=True)
+    # A line Rasad wrote in the request's language and digits (rasad.lib.stored_text), as on the page.
+    text = serializers.CharField(source="shown_text", read_only=True)
 
     class Meta:
         model = TimelineEntry

@@ -291,3 +291,34 @@ def test_the_figures_page_ranks_the_agencies_of_the_period_and_refuses_a_bad_per
     assert bad.status_code == 400
     refused = client_for(cast.alice).get("/api/v1/media-recipients/figures/?period=blue")
     assert (refused.status_code, list(refused.json()["error"]["fields"])) == (400, ["period"])
+
+
+def test_rasad_s_lines_on_the_timeline_read_in_each_reader_s_language_calendar_and_digits(
+    cast: Cast, agencies: list[Organization], officers: list[User]
+):
+    """Session 24 wrote them once, in Persian, for every reader: an English reader read «اتاق
+    بحران گشوده شد ... ۲ دستگاه ... ۱۴۰۵». One timeline, read by an agency's officer in Persian,
+    then in English with the Gregorian calendar, on the page and in the API; a person's line as
+    it was written."""
+    from rasad.lib import display, formatting
+
+    crisis = make_crisis(cast.isfahan, title="خاموشی")
+    for agency in agencies[:2]:
+        ensure_member(cast.isfahan, agency)
+    statement = _crisis_statement(crisis, agencies[:2])
+    do_add_timeline_entry(crisis, "decision", "سخنگوی واحد", organization=cast.isfahan, acting_user=None)
+    reader = officers[0]
+    page = signed_in_client(reader).get(f"/media/crises/{crisis.pk}/timeline/").content.decode()
+    assert "اتاق بحران گشوده شد: خاموشی (شدت: زیاد)." in page and "(نسخه ۱) به ۲ دستگاه ابلاغ شد" in page
+    User.objects.filter(pk=reader.pk).update(language="en", persian_digits=False, calendar="gregorian")
+    reader.refresh_from_db()
+    with display.speaking(reader, "en"):
+        due = formatting.datetime_text(statement.recipients.first().due_at)
+    issued = f"“{statement.title}” (version 1) was issued to 2 agencies; respond by {due}."
+    page = signed_in_client(reader).get(f"/media/crises/{crisis.pk}/timeline/").content.decode()
+    assert "The crisis room was opened: خاموشی (severity: High)." in page and issued in page
+    lines = signed_in_client(reader).get(f"{CRISES}{crisis.pk}/timeline/").json()
+    assert [line["text"] for line in lines if line["kind"] in ("statement", "decision")] == [
+        issued,
+        "سخنگوی واحد",
+    ]

@@ -413,3 +413,34 @@ def test_a_holdings_monthly_report_lists_the_indicators_assigned_to_its_members(
     # Bob's province has no member with it: not listed there.
     kerman = build_indicators_monthly(cast.bob, {"organization": cast.kerman.pk, "period": "1403-07"})
     assert kerman.sections[1].tables[0].raw == []
+
+
+def test_a_report_not_made_reads_in_its_reader_s_language_calendar_and_digits(assigned: Cast):
+    """Session 24 left it written once in the subscriber's language of that morning, with the
+    refusal's text: read later in the other language it stayed in the first. One notice, read by
+    its subscriber in Persian, then in English with the Gregorian calendar, on the page and in
+    the API."""
+    from rasad.cases.models import Notification
+    from rasad.core.actions.people import do_revoke_grant
+    from rasad.core.models import Grant, User
+
+    alice = assigned.alice
+    ReportSubscription.objects.create(
+        user=alice, report="indicators-monthly", organization=assigned.isfahan, frequency="monthly"
+    )
+    for grant in Grant.objects.filter(user=alice):
+        do_revoke_grant(grant, acting_user=assigned.root)
+    assert deliver(date(2024, 10, 23)) == 0
+    [note] = Notification.objects.filter(user=alice, kind="file")
+    assert note.message_id.startswith("The report “%(report)s”")
+    page = signed_in_client(alice).get("/cases/notifications/").content.decode()
+    assert "گزارش ماهانهٔ شاخص‌ها" in page and "مهر ۱۴۰۳" in page and "اجازهٔ دیدن" in page
+    User.objects.filter(pk=alice.pk).update(language="en", persian_digits=False, calendar="gregorian")
+    alice.refresh_from_db()
+    english = (
+        f"The report “Monthly indicators report” of {assigned.isfahan.name} for Mehr 1403 was not made: "
+        "There is no such list to export, or you may not see it. End the subscription"
+    )
+    assert english in signed_in_client(alice).get("/cases/notifications/").content.decode()
+    answer = signed_in_client(alice).get(f"/api/v1/notifications/{note.pk}/").json()
+    assert answer["message"].startswith(english)

@@ -34,6 +34,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from rasad.cases.choices import NotificationKind
 from rasad.cases.notifications import notify
@@ -113,7 +114,7 @@ def do_announce_event(
         address,
         key=f"training-announce:{locked.pk}:{target.pk}:{moment_now.isoformat()}",
         owner=acting_user,
-        title=_("Announce “%(title)s”") % {"title": locked.title},
+        title=StoredText(gettext_noop("Announce “%(title)s”"), {"title": locked.title}),
     )
     push("training.event", {locked.organization_id}, event=locked.pk)
     return locked
