@@ -1,6 +1,7 @@
 """Requests over HTTP against limits measured in the same run on the same machine.
 
     python -m bench.requests --scale 1 --seconds 8 --rounds 3
+    python -m bench.requests --scale 1,10 --database-urls postgres://…/rasad10 --rounds 3 --save FILE
 
 With ``rasad serve`` (granian, two workers) and wrk as the client, each round measures in turn:
   * bare Django (one view, no middleware: ``bench/bare.py``) on the same server stack;
@@ -14,10 +15,13 @@ With ``rasad serve`` (granian, two workers) and wrk as the client, each round me
 Figures are medians over the rounds, with the load average beside each, the CPU time each
 answered (2xx) request cost the server's processes and PostgreSQL, and every answer that was not
 a 2xx, by status (``--only`` picks some endpoints). ``--scale 10`` loads ten
-times the data (observations and cases). ``--overload`` then sends five times the measured write
-capacity for a few seconds and checks that every acknowledged write is stored and that refusals
-are quick 503s. ``--save FILE`` appends the run's medians to FILE, for ``bench.growth`` to set
-runs at 1× and 10× side by side.
+times the data (observations and cases). ``--scale 1,10 --database-urls URL`` sets up both sizes
+once (the second in the database URL names, built in its own process), serves each from its own
+servers, and alternates them by round (1×, 10×, 1×, 10× …), each size's figures the medians of
+its rounds. ``--overload`` then sends five times the measured write capacity (at the first size)
+for a few seconds and checks that every acknowledged write is stored and that refusals are quick
+503s. ``--save FILE`` appends a line per round and size, the run's fdatasync rate and lock waits,
+and the overload's outcome: ``bench.growth`` sets the sizes side by side, ``bench.goals`` judges.
 """
 
 from __future__ import annotations
@@ -715,7 +719,7 @@ def world_at(scale: int, database_url: str) -> World:
     output = subprocess.run(
         [sys.executable, "-m", "bench.requests", "--scale", str(scale), "--world-only"],
         env={**os.environ, "DATABASE_URL": database_url},
-        capture_output=True,
+        stdout=subprocess.PIPE,
         text=True,
         check=True,
     ).stdout
