@@ -29,20 +29,23 @@ source scripts/lib/services.sh
 ensure_system_packages
 command -v wrk >/dev/null || { $SUDO apt-get install -y -qq wrk >/dev/null || { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq wrk >/dev/null; }; }
 ensure_venv '.[dev]'
-start_services shared_buffers=256MB
+# Two sizes of requests keep two servers' pools open (two workers × 20 connections each) beside
+# bare Django's: more than PostgreSQL's default 100 connections.
+start_services shared_buffers=256MB max_connections=300
 export DATABASE_URL="$PG_URL" REDIS_URL="$REDIS" RASAD_DATA_DIR="$WORK/data" RASAD_SECRET_KEY="bench-$RANDOM$RANDOM"
 export RASAD_LOG_LEVEL=WARNING
 # The API's rate limits (1,200 a minute per token by default) would turn most benchmark requests
 # into 429s: the benchmarks measure the server's capacity, so they are off here.
 export RASAD_API_RATE_PER_TOKEN=0 RASAD_API_RATE_PER_ADDRESS=0
-createdb() { python3 - "$1" <<PY
+createdb() { python3 - "$@" <<PY
 import psycopg, sys
 with psycopg.connect("postgres://postgres@127.0.0.1:$PG_PORT/postgres", autocommit=True) as c:
-    c.execute("CREATE DATABASE " + sys.argv[1])
+    c.execute("CREATE DATABASE " + " TEMPLATE ".join(sys.argv[1:]))
 PY
 }
 createdb rasad
 rasad migrate --no-input -v 0
+createdb rasad_migrated rasad  # before any benchmark writes to rasad
 RESULTS=${RESULTS:-$PWD/var/bench-results.jsonl}  # kept after the run
 mkdir -p "$(dirname "$RESULTS")"
 : >"$RESULTS"
@@ -52,9 +55,8 @@ if [[ $BENCHES == *" ingest "* ]]; then
   python -m bench.ingest --rows "${ROWS:-100000}" --batch "${BATCH:-1000}" --history 189 --save "$RESULTS"
 fi
 if [[ $BENCHES == *" requests "* ]]; then
-  createdb rasad10
+  createdb rasad10 rasad_migrated  # a copy of the migrated schema, no second migration
   TEN="postgres://postgres@127.0.0.1:$PG_PORT/rasad10"
-  DATABASE_URL="$TEN" rasad migrate --no-input -v 0
   python -m bench.requests --scale 1,10 --database-urls "$TEN" --seconds "${SECONDS_PER_RUN:-8}" \
     --rounds "${ROUNDS:-3}" --overload --save "$RESULTS"
   python -m bench.growth "$RESULTS"
