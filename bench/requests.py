@@ -18,10 +18,12 @@ a 2xx, by status (``--only`` picks some endpoints). ``--scale 10`` loads ten
 times the data (observations and cases). ``--scale 1,10 --database-urls URL`` sets up both sizes
 once (the second in the database URL names, built in its own process), serves each from its own
 servers, and alternates them by round (1×, 10×, 1×, 10× …), each size's figures the medians of
-its rounds. ``--overload`` then sends five times the measured write capacity (at the first size)
-for a few seconds and checks that every acknowledged write is stored and that refusals are quick
-503s. ``--save FILE`` appends a line per round and size, the run's fdatasync rate and lock waits,
-and the overload's outcome: ``bench.growth`` sets the sizes side by side, ``bench.goals`` judges.
+its rounds (PostgreSQL needs room for both sizes' pools: ``bench/run.sh`` sets
+``max_connections=300``). ``--overload`` then sends five times the measured write capacity (at
+the first size) for a few seconds and checks that every acknowledged write is stored and that
+refusals are quick 503s. ``--save FILE`` appends a line per round and size, the run's fdatasync
+rate and lock waits, and the overload's outcome: ``bench.growth`` sets the sizes side by side,
+``bench.goals`` judges.
 """
 
 from __future__ import annotations
