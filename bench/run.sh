@@ -20,8 +20,8 @@
 # alternate the sizes (1×, 10×, 1×, 10× …, every endpoint at one size a round); each size's
 # figures are the medians of its rounds, and bench/growth.py gives p95's growth from them
 # (sizes measured one after the other measured the order as much as the data: session 24).
-# Every benchmark that counts for a goal appends its results to $RESULTS (--save; emptied at the
-# start), and bench/goals.py prints the table from it: a goal whose benchmark did not run in this
+# Every benchmark that counts for a goal appends its results to $RESULTS (--save; by default
+# var/bench-results.jsonl, emptied at the start), and bench/goals.py prints the table from it: a goal whose benchmark did not run in this
 # invocation reads "not measured" (docs/development/benchmarks.md, "Where the goals stand").
 set -euo pipefail
 cd "$(dirname "$0")/.."
