@@ -715,16 +715,22 @@ def overload(world: World, url: str, capacity: float, seconds: float = 6.0) -> d
     }
 
 
-def world_at(scale: int, database_url: str) -> World:
-    """The world at ``scale`` built in its own process on another database (this process's
-    connection, and what Rasad caches in it, stay on ``DATABASE_URL``'s)."""
-    output = subprocess.run(
+def start_world(scale: int, database_url: str) -> subprocess.Popen[str]:
+    """The world at ``scale`` built by its own process on another database (this process's
+    connection, and what Rasad caches in it, stay on ``DATABASE_URL``'s), while this process
+    builds its own; ``world_of`` waits for it."""
+    return subprocess.Popen(
         [sys.executable, "-m", "bench.requests", "--scale", str(scale), "--world-only"],
         env={**os.environ, "DATABASE_URL": database_url},
         stdout=subprocess.PIPE,
         text=True,
-        check=True,
-    ).stdout
+    )
+
+
+def world_of(process: subprocess.Popen[str]) -> World:
+    output, _ = process.communicate()
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, process.args)
     return World(**json.loads(output.strip().splitlines()[-1]))
 
 
@@ -769,10 +775,8 @@ def main() -> None:
     others = [url for url in args.database_urls.split(",") if url]
     if len(others) != len(scales) - 1:
         parser.error("--database-urls: one database for each size after the first")
-    worlds = [
-        build_world(scales[0]),
-        *(world_at(scale, url) for scale, url in zip(scales[1:], others, strict=True)),
-    ]
+    building = [start_world(scale, url) for scale, url in zip(scales[1:], others, strict=True)]
+    worlds = [build_world(scales[0]), *map(world_of, building)]
     connections.close_all()
     for scale, world in zip(scales, worlds, strict=True):
         print(f"requests ×{scale}: {world.observations:,} observations, {world.cases:,} cases")
