@@ -104,18 +104,20 @@ def server_cpu_seconds() -> float | None:
     return sum(seconds for pid, (parent, seconds) in _processes().items() if postmaster in (pid, parent))
 
 
-def commits_and_wal_flushes() -> tuple[float, float]:
+def commits_and_wal_flushes(database: str | None = None) -> tuple[float, float]:
     """The database's committed transactions so far (``pg_stat_database.xact_commit``, read-only
-    ones and this query's own included) and its WAL flushes (``pg_stat_wal.wal_sync``: one per
-    fsync of the log, so that flushes per event or request show how many each fsync carried).
+    ones and this query's own included; of ``database``, by name, when given) and its WAL
+    flushes (``pg_stat_wal.wal_sync``: one per fsync of the log, so that flushes per event or
+    request show how many each fsync carried).
     Not a number on SQLite, which keeps no such counters. The connection is closed afterwards,
     so that a benchmark holds none open while it measures."""
     if connection.vendor != "postgresql":
         return float("nan"), float("nan")
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()), "
-            "(SELECT wal_sync FROM pg_stat_wal)"
+            "SELECT (SELECT xact_commit FROM pg_stat_database "
+            "WHERE datname = coalesce(%s, current_database())), (SELECT wal_sync FROM pg_stat_wal)",
+            [database],
         )
         commits, syncs = cursor.fetchone()
     connection.close()
@@ -162,9 +164,9 @@ def children_cpu_seconds() -> float:
 
 
 @contextmanager
-def server(workers: int = 2, threads: int = 0) -> Iterator[str]:
-    """``rasad serve`` in a subprocess, with the same environment (database, Redis); ``threads``
-    per worker, or ``rasad serve``'s default."""
+def server(workers: int = 2, threads: int = 0, env: dict[str, str] | None = None) -> Iterator[str]:
+    """``rasad serve`` in a subprocess, with the same environment (database, Redis) updated by
+    ``env``; ``threads`` per worker, or ``rasad serve``'s default."""
     port = free_port()
     log_path = os.path.join(os.environ.get("RASAD_DATA_DIR", "var"), f"bench-server-{port}.log")
     log = open(log_path, "wb")  # noqa: SIM115 - closed in finally
@@ -183,6 +185,7 @@ def server(workers: int = 2, threads: int = 0) -> Iterator[str]:
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
+        env={**os.environ, **(env or {})},
         # Its own process group, stopped as a whole below: ``rasad serve`` starts granian as a
         # child, which a slow stop of the parent alone left running (session 17, at load 35).
         start_new_session=True,

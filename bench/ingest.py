@@ -31,6 +31,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from bench import goals
 from bench.common import (
     Fixture,
     build_fixture,
@@ -309,6 +310,7 @@ def main() -> None:
     parser.add_argument("--sites", type=int, default=100)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2, help="rasad serve's worker processes")
+    parser.add_argument("--save", default="", help="append the run's figures to this file (bench.goals)")
     args = parser.parse_args()
     fixture = build_fixture(args.sites)
     rows = generate(fixture, args.rows)
@@ -343,12 +345,27 @@ def main() -> None:
         f"  autovacuum while the clients ran: {totals['autovacuum']} vacuums, "
         f"{totals['autoanalyze']} analyses of the observation and rollup tables"
     )
-    print(f"  ratio HTTP / COPY         {http_rate / copy_rate:.3f}   (goal ≥ 0.50)")
-    print(f"  ratio HTTP / bulk_create  {http_rate / bulk_rate:.3f}   (goal ≥ 4)")
+    print(f"  ratio HTTP / COPY         {http_rate / copy_rate:.3f}   (goal ≥ {goals.HTTP_OVER_COPY:.2f})")
+    print(
+        f"  ratio HTTP / bulk_create  {http_rate / bulk_rate:.3f}   (goal ≥ {goals.HTTP_OVER_BULK_CREATE:g})"
+    )
     print(
         f"  repeated batch: {totals['repeat_unchanged']} unchanged, {totals['repeat_created']} written "
         "(idempotent when 0 written)"
     )
+    if args.save:
+        goals.record(
+            args.save,
+            "ingest",
+            rows=count,
+            history=args.history,
+            copy=copy_rate,
+            bulk_create=bulk_rate,
+            http=http_rate,
+            server_cpu_ms=totals["app_cpu_ms"],
+            database_cpu_ms=totals.get("db_cpu_ms", float("nan")),
+            load=os.getloadavg()[0],
+        )
 
 
 if __name__ == "__main__":

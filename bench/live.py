@@ -55,6 +55,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import goals
+
 if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "floor-server":
     pass  # the floor server needs no Django
 else:
@@ -503,13 +505,27 @@ def ingest(args: argparse.Namespace) -> None:
         )
     rate, fsync = m(r["rate"] for r in rows), m(r["fsync"] for r in rows)
     print(
-        f"  median: {rate:.0f} events/s / fdatasync {fsync:.0f} ops/s = {rate / fsync:.0%} (goal >= 100%); "
-        f"p95 {m(r['p95'] for r in rows) * 1000:.0f} ms (goal <= 50 ms); "
+        f"  median: {rate:.0f} events/s / fdatasync {fsync:.0f} ops/s = {rate / fsync:.0%} "
+        f"(goal >= {goals.EVENTS_OVER_FDATASYNC:.0%}); "
+        f"p95 {m(r['p95'] for r in rows) * 1000:.0f} ms (goal <= {goals.EVENT_P95_MS:.0f} ms); "
         f"load {m(r['load'] for r in rows):.1f}; per event: server CPU "
         f"{m(r['server_cpu'] for r in rows) * 1000:.1f} ms, PostgreSQL CPU "
         f"{m(r['database_cpu'] for r in rows) * 1000:.1f} ms, "
         f"{m(r['wal_syncs'] for r in rows):.2f} WAL flushes"
     )
+    if args.save:
+        goals.record(
+            args.save,
+            "live-ingest",
+            agents=args.agents,
+            rate=rate,
+            fdatasync=fsync,
+            p50_ms=m(r["p50"] for r in rows) * 1000,
+            p95_ms=m(r["p95"] for r in rows) * 1000,
+            server_cpu_ms=m(r["server_cpu"] for r in rows) * 1000,
+            database_cpu_ms=m(r["database_cpu"] for r in rows) * 1000,
+            load=m(r["load"] for r in rows),
+        )
 
 
 # ---- streams ----------------------------------------------------------------------------------
@@ -760,9 +776,12 @@ def stream(args: argparse.Namespace) -> None:
     f50, f99 = m(r["p50"] for r in floor_rows), m(r["p99"] for r in floor_rows)
     rm, fm = m(r["per_client"] for r in rasad_rows), m(r["per_client"] for r in floor_rows)
     print(
-        f"  median: p50 {r50 * 1000:.0f} ms / floor {f50 * 1000:.0f} ms = {r50 / f50:.2f}x (goal <= 200 ms); "
-        f"p99 {r99 * 1000:.0f} ms / floor {f99 * 1000:.0f} ms = {r99 / f99:.2f}x (goal <= 1 s); "
-        f"memory per idle stream {rm / 1024:.1f} KiB / floor {fm / 1024:.1f} KiB (goal <= 50 KB); "
+        f"  median: p50 {r50 * 1000:.0f} ms / floor {f50 * 1000:.0f} ms = {r50 / f50:.2f}x "
+        f"(goal <= {goals.STREAM_P50_MS:.0f} ms); "
+        f"p99 {r99 * 1000:.0f} ms / floor {f99 * 1000:.0f} ms = {r99 / f99:.2f}x "
+        f"(goal <= {goals.STREAM_P99_MS / 1000:g} s); "
+        f"memory per idle stream {rm / 1024:.1f} KiB / floor {fm / 1024:.1f} KiB "
+        f"(goal <= {goals.STREAM_BYTES / 1000:.0f} KB); "
         f"from the server's ingest p50 {m(r['server_p50'] for r in rasad_rows) * 1000:.0f} ms, "
         f"p99 {m(r['server_p99'] for r in rasad_rows) * 1000:.0f} ms; "
         f"POST {m(r['request'] for r in rasad_rows) * 1000:.0f} ms; "
@@ -770,6 +789,19 @@ def stream(args: argparse.Namespace) -> None:
         f"{m(r['cpu'] for r in floor_rows) * 1000:.0f} ms; "
         f"load {m(r['load'] for r in rasad_rows):.1f}"
     )
+    if args.save:
+        goals.record(
+            args.save,
+            "live-stream",
+            nodes=args.nodes,
+            clients=args.clients,
+            p50_ms=r50 * 1000,
+            p99_ms=r99 * 1000,
+            bytes_per_client=rm,
+            floor_p50_ms=f50 * 1000,
+            floor_p99_ms=f99 * 1000,
+            load=m(r["load"] for r in rasad_rows),
+        )
 
 
 def main() -> None:
@@ -789,6 +821,8 @@ def main() -> None:
     many.add_argument("--interval", type=float, default=0.5)
     many.add_argument("--runs", type=int, default=3)
     many.add_argument("--nodes", type=int, choices=[1, 2], default=1)
+    for command in (one, many):
+        command.add_argument("--save", default="", help="append the medians to this file (bench.goals)")
     args = parser.parse_args()
     ingest(args) if args.command == "ingest" else stream(args)
 

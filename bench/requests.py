@@ -1,6 +1,7 @@
 """Requests over HTTP against limits measured in the same run on the same machine.
 
     python -m bench.requests --scale 1 --seconds 8 --rounds 3
+    python -m bench.requests --scale 1,10 --database-urls postgres://…/rasad10 --rounds 3 --save FILE
 
 With ``rasad serve`` (granian, two workers) and wrk as the client, each round measures in turn:
   * bare Django (one view, no middleware: ``bench/bare.py``) on the same server stack;
@@ -14,10 +15,15 @@ With ``rasad serve`` (granian, two workers) and wrk as the client, each round me
 Figures are medians over the rounds, with the load average beside each, the CPU time each
 answered (2xx) request cost the server's processes and PostgreSQL, and every answer that was not
 a 2xx, by status (``--only`` picks some endpoints). ``--scale 10`` loads ten
-times the data (observations and cases). ``--overload`` then sends five times the measured write
-capacity for a few seconds and checks that every acknowledged write is stored and that refusals
-are quick 503s. ``--save FILE`` appends the run's medians to FILE, for ``bench.growth`` to set
-runs at 1× and 10× side by side.
+times the data (observations and cases). ``--scale 1,10 --database-urls URL`` sets up both sizes
+once (the second in the database URL names, built in its own process), serves each from its own
+servers, and alternates them by round (1×, 10×, 1×, 10× …), each size's figures the medians of
+its rounds (PostgreSQL needs room for both sizes' pools: ``bench/run.sh`` sets
+``max_connections=300``). ``--overload`` then sends five times the measured write capacity (at
+the first size) for a few seconds and checks that every acknowledged write is stored and that
+refusals are quick 503s. ``--save FILE`` appends a line per round and size, the run's fdatasync
+rate and lock waits, and the overload's outcome: ``bench.growth`` sets the sizes side by side,
+``bench.goals`` judges.
 """
 
 from __future__ import annotations
@@ -35,14 +41,16 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextlib import ExitStack, contextmanager
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
+from bench import goals, growth
 from bench.common import (
     INDICATORS,
     children_cpu_seconds,
@@ -243,13 +251,17 @@ def load() -> float:
     return os.getloadavg()[0]
 
 
-def wrk(url: str, clients: int, seconds: int, env: dict[str, str] | None = None) -> dict[str, Any]:
+def wrk(
+    url: str, clients: int, seconds: int, env: dict[str, str] | None = None, database: str | None = None
+) -> dict[str, Any]:
+    """One wrk run; ``database`` names the database whose transactions are counted (the
+    connection's own by default)."""
     command = ["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "--timeout", "10s", "-s", LUA, url]
     started_load = load()
     # CPU time of this process's children (the server under test: the other one idles) and of
     # PostgreSQL, per request: what load on a shared machine does not distort.
     cpu_before, database_before = children_cpu_seconds(), server_cpu_seconds()
-    counted_before = database_counters()
+    counted_before = database_counters(database)
     result = subprocess.run(
         command,
         capture_output=True,
@@ -259,7 +271,7 @@ def wrk(url: str, clients: int, seconds: int, env: dict[str, str] | None = None)
         check=True,
     )
     cpu_after, database_after = children_cpu_seconds(), server_cpu_seconds()
-    counted_after = database_counters()
+    counted_after = database_counters(database)
     line = next(x for x in result.stdout.splitlines() if x.startswith("{"))
     data: dict[str, Any] = json.loads(line)
     # Per answered (2xx) request: a refusal (the admission gate's 503) costs a fraction of a
@@ -288,16 +300,17 @@ def wrk(url: str, clients: int, seconds: int, env: dict[str, str] | None = None)
 _sampled = [0]
 
 
-def database_counters() -> tuple[float, float]:
+def database_counters(database: str | None = None) -> tuple[float, float]:
     """``commits_and_wal_flushes`` with the lock sampler's transactions and these queries' own
     left out of the commits. Not a number on SQLite (``bench.sqlite_writes``)."""
-    commits, syncs = commits_and_wal_flushes()
-    _sampled[0] += 1
-    return commits - _sampled[0], syncs
+    commits, syncs = commits_and_wal_flushes(database)
+    _sampled[0] += 1  # this query's own, on the connection's database
+    # Another database's commits hold neither the sampler's transactions nor these queries'.
+    return (commits - _sampled[0] if database is None else commits), syncs
 
 
 @contextmanager
-def bare_server() -> Iterator[str]:
+def bare_server(env: dict[str, str] | None = None) -> Iterator[str]:
     port = free_port()
     process = subprocess.Popen(
         [
@@ -319,6 +332,7 @@ def bare_server() -> Iterator[str]:
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
     )
     try:
         _wait_for(f"http://127.0.0.1:{port}/")
@@ -421,10 +435,21 @@ def median_of(rounds: list[dict[str, Any]], key: str) -> float:
     return float(statistics.median(r[key] for r in rounds))
 
 
-def measure(
-    world: World, url: str, bare: str, seconds: int, rounds: int, only: list[str] | None = None
-) -> dict[str, list[dict[str, Any]]]:
-    results: dict[str, list[dict[str, Any]]] = {}
+@dataclass
+class Side:
+    """One data size of a run: its world, Rasad's and bare Django's addresses (servers on its
+    database), and its database's name (``None``: the connection's, ``DATABASE_URL``)."""
+
+    scale: int
+    world: World
+    url: str
+    bare: str
+    database: str | None = None
+
+
+def plan_of(side: Side, only: list[str] | None = None) -> list[tuple[str, str, int, dict[str, str] | None]]:
+    """The endpoints measured at one size: name, address, clients, wrk.lua's environment."""
+    world, url, bare = side.world, side.url, side.bare
     analyst = {"TOKEN": world.analyst_token}
     writes = {
         "TOKEN": world.reporter_token,
@@ -454,12 +479,24 @@ def measure(
         plan = [row for row in plan if not row[1].startswith(bare + "/me")]
     if only:
         plan = [row for row in plan if any(word in row[0] for word in only)]
-    for name, target, clients, env in plan:  # warm-up: imports, caches, pools
-        wrk(target, clients, 2, env)
-        results[name] = []
+    return plan
+
+
+def measure(
+    sides: list[Side], seconds: int, rounds: int, only: list[str] | None = None
+) -> list[dict[str, list[dict[str, Any]]]]:
+    """Every endpoint of every side, ``rounds`` times; each round measures the sides in turn, so
+    that sizes alternate (1×, 10×, 1×, 10× …): measured one after the other, they measure the
+    order as much as the data on a shared machine (docs/development/benchmarks.md, session 25)."""
+    plans = [plan_of(side, only) for side in sides]
+    results: list[dict[str, list[dict[str, Any]]]] = [{row[0]: [] for row in plan} for plan in plans]
+    for side, plan in zip(sides, plans, strict=True):  # warm-up: imports, caches, pools
+        for _name, target, clients, env in plan:
+            wrk(target, clients, 2, env, side.database)
     for _round in range(rounds):
-        for name, target, clients, env in plan:
-            results[name].append(wrk(target, clients, seconds, env))
+        for side, plan, figures in zip(sides, plans, results, strict=True):
+            for name, target, clients, env in plan:
+                figures[name].append(wrk(target, clients, seconds, env, side.database))
     return results
 
 
@@ -491,7 +528,7 @@ def not_served(rounds: list[dict[str, Any]]) -> tuple[str, list[str]]:
     return ", ".join(parts), [f"{status}: {body}" for status, body in sorted(bodies.items())]
 
 
-def report(results: dict[str, list[dict[str, Any]]], fsync: float, sampler: LockSampler) -> dict[str, float]:
+def report(results: dict[str, list[dict[str, Any]]], fsync: float) -> dict[str, float]:
     def line(name: str) -> str:
         rs = results[name]
         refused, _bodies = not_served(rs)
@@ -537,15 +574,15 @@ def report(results: dict[str, list[dict[str, Any]]], fsync: float, sampler: Lock
         "writes / hello": writes / hello,
         "writes / fdatasync": writes / fsync if fsync == fsync else nan,
     }
-    goals = {
-        "authenticated / bare": 0.5,
-        "case list / hello": 0.4,
-        "observation list / hello": 0.4,
+    limits = {
+        "authenticated / bare": goals.AUTHENTICATED_OVER_BARE,
+        "case list / hello": goals.LIST_OVER_HELLO,
+        "observation list / hello": goals.LIST_OVER_HELLO,
         # The same goal: a filtered list is a scoped 50-row list.
-        "filtered case list / hello": 0.4,
-        "filtered observation list / hello": 0.4,
-        "case detail / hello": 0.5,
-        "writes / hello": 0.25,
+        "filtered case list / hello": goals.LIST_OVER_HELLO,
+        "filtered observation list / hello": goals.LIST_OVER_HELLO,
+        "case detail / hello": goals.DETAIL_OVER_HELLO,
+        "writes / hello": goals.WRITES_OVER_HELLO,
     }
     print(
         f"  denominators: bare Django {rps.get('bare Django', nan):,.0f} req/s "
@@ -556,35 +593,31 @@ def report(results: dict[str, list[dict[str, Any]]], fsync: float, sampler: Lock
     for name, value in ratios.items():
         if value != value:  # not measured in this run (--only)
             continue
-        goal = goals.get(name)
+        goal = limits.get(name)
         verdict = "" if goal is None else f"(goal ≥ {goal}: {'met' if value >= goal else 'NOT met'})"
         print(f"  ratio {name:<36} {value:6.3f}  {verdict}")
     print(
         f"  p95 case list at 16 clients {p95.get('case list, 50 rows, 16 clients', nan):.1f} ms, "
         f"filtered {p95.get('case list, filtered, 16 clients', nan):.1f} ms; observation list "
         f"{p95.get('observation list, 50 rows, 16 clients', nan):.1f} ms, filtered "
-        f"{p95.get('observation list, filtered, 16 clients', nan):.1f} ms (goal ≤ 100 ms); "
-        f"one-row writes at 32 clients {p95.get('one-row writes, 32 clients', nan):.1f} ms (goal ≤ 100 ms)"
-    )
-    over = sampler.over(0.050)
-    print(
-        f"  lock waits over 50 ms while writing (pg_locks every 20 ms): {over or 'none'} "
-        f"(all waits seen: {sampler.summary()})"
+        f"{p95.get('observation list, filtered, 16 clients', nan):.1f} ms "
+        f"(goal ≤ {goals.LIST_P95_MS:.0f} ms); "
+        f"one-row writes at 32 clients {p95.get('one-row writes, 32 clients', nan):.1f} ms "
+        f"(goal ≤ {goals.WRITE_P95_MS:.0f} ms)"
     )
     return {**ratios, **{f"p95 {k}": v for k, v in p95.items()}}
 
 
 def save(path: str, scale: int, label: str, results: dict[str, list[dict[str, Any]]]) -> None:
-    """One JSON line: the run's scale and label, and each endpoint's medians over the rounds."""
-    keys = ("rps", "p50", "p95", "p99", "cpu_ms", "database_cpu_ms", "load")
-    line = {
-        "scale": scale,
-        "label": label,
-        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-        "results": {name: {key: median_of(rs, key) for key in keys} for name, rs in results.items()},
-    }
-    with open(path, "a", encoding="utf-8") as handle:
-        handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+    """One line a round: the run's scale and label, the round's number and each endpoint's
+    figures in it (``bench.growth`` takes the medians of the rounds and the growth)."""
+    for number in range(max(map(len, results.values()), default=0)):
+        figures = {
+            name: {key: rs[number][key] for key in growth.KEYS}
+            for name, rs in results.items()
+            if number < len(rs)
+        }
+        goals.record(path, "requests", scale=scale, label=label, round=number, results=figures)
 
 
 async def _one_write(port: int, token: str, body: bytes) -> tuple[int, float, bytes]:
@@ -609,9 +642,10 @@ async def _one_write(port: int, token: str, body: bytes) -> tuple[int, float, by
         return 0, time.perf_counter() - started, b""
 
 
-def overload(world: World, url: str, capacity: float, seconds: float = 6.0) -> None:
+def overload(world: World, url: str, capacity: float, seconds: float = 6.0) -> dict[str, Any]:
     """Open loop at five times the measured write capacity: distinct one-row batches, each with
-    a batch id; then every 200 must be stored and every refusal a quick 503."""
+    a batch id; then every 200 must be stored and every refusal a quick 503. Returns what
+    ``bench.goals`` judges."""
     port = int(url.rsplit(":", 1)[1])
     rate = 5 * capacity
     sent: list[tuple[str, str, str, float]] = []
@@ -667,22 +701,66 @@ def overload(world: World, url: str, capacity: float, seconds: float = 6.0) -> N
         f"max {(refused[-1] if refused else 0) * 1000:.0f} ms, error codes {shapes or '-'}, "
         f"Retry-After on all: {retry}"
     )
+    return {
+        "offered": len(answers),
+        "rate": rate,
+        "statuses": {str(status): count for status, count in statuses.items()},
+        "acknowledged": len(acknowledged),
+        "stored": len(stored),
+        "lost": len(acknowledged - stored),
+        "refused_p50_ms": (refused[len(refused) // 2] if refused else 0) * 1000,
+        "refused_max_ms": (refused[-1] if refused else 0) * 1000,
+        "retry_after_on_all": retry,
+        "load": load_before,
+    }
+
+
+def start_world(scale: int, database_url: str) -> subprocess.Popen[str]:
+    """The world at ``scale`` built by its own process on another database (this process's
+    connection, and what Rasad caches in it, stay on ``DATABASE_URL``'s), while this process
+    builds its own; ``world_of`` waits for it."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "bench.requests", "--scale", str(scale), "--world-only"],
+        env={**os.environ, "DATABASE_URL": database_url},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
+def world_of(process: subprocess.Popen[str]) -> World:
+    output, _ = process.communicate()
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, process.args)
+    return World(**json.loads(output.strip().splitlines()[-1]))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument(
+        "--scale",
+        default="1",
+        help="data sizes, comma-separated (1,10: both set up once, rounds alternating between them)",
+    )
+    parser.add_argument(
+        "--database-urls",
+        default="",
+        help="a database for each size after the first, comma-separated (the first is DATABASE_URL's)",
+    )
+    parser.add_argument(
+        "--world-only", action="store_true", help="build --scale's data, print it as JSON, stop"
+    )
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--overload", action="store_true")
+    parser.add_argument("--overload", action="store_true", help="after the rounds, at the first size")
     parser.add_argument("--threads", type=int, default=0, help="threads per worker (default: rasad serve's)")
     parser.add_argument(
         "--save",
         default="",
-        help="append this run's medians per endpoint to this file, one JSON line (bench.growth "
-        "compares runs at 1× and 10×)",
+        help="append each round's figures per size and endpoint, the run's fdatasync rate and lock "
+        "waits, and the overload's outcome to this file, one JSON line each (bench.growth sets "
+        "sizes side by side, bench.goals judges the goals)",
     )
-    parser.add_argument("--label", default="", help="a name for this run in --save's line (old, new...)")
+    parser.add_argument("--label", default="", help="a name for this run in --save's lines (old, new...)")
     parser.add_argument(
         "--only",
         default="",
@@ -690,24 +768,68 @@ def main() -> None:
         "(e.g. 'bare,hello,users/me'); the ratios whose figures were not measured are left out",
     )
     args = parser.parse_args()
-    world = build_world(args.scale)
+    scales = [int(scale) for scale in args.scale.split(",")]
+    if args.world_only:
+        print(json.dumps(asdict(build_world(scales[0]))))
+        return
+    others = [url for url in args.database_urls.split(",") if url]
+    if len(others) != len(scales) - 1:
+        parser.error("--database-urls: one database for each size after the first")
+    building = [start_world(scale, url) for scale, url in zip(scales[1:], others, strict=True)]
+    worlds = [build_world(scales[0]), *map(world_of, building)]
+    connections.close_all()
+    for scale, world in zip(scales, worlds, strict=True):
+        print(f"requests ×{scale}: {world.observations:,} observations, {world.cases:,} cases")
     print(
-        f"requests ×{args.scale}: {world.observations:,} observations, {world.cases:,} cases; "
-        f"{args.rounds} rounds of {args.seconds} s; medians"
+        f"  {args.rounds} rounds of {args.seconds} s"
+        + (
+            f", sizes alternating ({', '.join(f'{s}×' for s in scales)} in each round)"
+            if len(scales) > 1
+            else ""
+        )
+        + "; medians"
     )
     fsync = fdatasync_ops()
     sampler = LockSampler()
-    with bare_server() as bare, server(workers=2, threads=args.threads) as url:
-        _wait_for(url + "/healthz")
+    with ExitStack() as stack:
+        sides = []
+        for index, (scale, world) in enumerate(zip(scales, worlds, strict=True)):
+            env = {"DATABASE_URL": others[index - 1]} if index else None
+            bare = stack.enter_context(bare_server(env))
+            url = stack.enter_context(server(workers=2, threads=args.threads, env=env))
+            _wait_for(url + "/healthz")
+            database = urlsplit(others[index - 1]).path.lstrip("/") if index else None
+            sides.append(Side(scale, world, url, bare, database))
         with sampler.sampling():
             only = [word.strip() for word in args.only.split(",") if word.strip()]
-            results = measure(world, url, bare, args.seconds, args.rounds, only)
-        report(results, fsync, sampler)
+            results = measure(sides, args.seconds, args.rounds, only)
+        for side, figures in zip(sides, results, strict=True):
+            if len(sides) > 1:
+                print(f"requests ×{side.scale}:")
+            report(figures, fsync)
+        over = sampler.over(goals.LOCK_WAIT_MS / 1000)
+        print(
+            f"  lock waits over {goals.LOCK_WAIT_MS:.0f} ms while writing (pg_locks every 20 ms, "
+            f"{'every size' if len(sides) > 1 else 'the run'}): {over or 'none'} "
+            f"(all waits seen: {sampler.summary()})"
+        )
         if args.save:
-            save(args.save, args.scale, args.label, results)
-        if args.overload and "one-row writes, 32 clients" in results:
-            capacity = median_of(results["one-row writes, 32 clients"], "rps")
-            overload(world, url, capacity)
+            for side, figures in zip(sides, results, strict=True):
+                save(args.save, side.scale, args.label, figures)
+            longest = max((wait for waits in sampler.waits.values() for wait in waits), default=0.0)
+            goals.record(
+                args.save,
+                "requests-run",
+                label=args.label,
+                fdatasync=fsync,
+                lock_waits_over_50ms=over,
+                longest_lock_wait_ms=longest * 1000,
+            )
+        if args.overload and "one-row writes, 32 clients" in results[0]:
+            capacity = median_of(results[0]["one-row writes, 32 clients"], "rps")
+            outcome = overload(sides[0].world, sides[0].url, capacity)
+            if args.save:
+                goals.record(args.save, "overload", label=args.label, **outcome)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--save", default="", help="append the run's figures to this file (bench.goals)")
     args = parser.parse_args()
     data = tempfile.mkdtemp(prefix="rasad-sqlite-bench-")
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
@@ -43,6 +44,7 @@ def main() -> None:
     world = json.loads(output.strip().splitlines()[-1])
     os.environ.update(env)
     os.environ.pop("DATABASE_URL", None)
+    from bench import goals
     from bench.common import INDICATORS, server
     from bench.requests import load, wrk
 
@@ -61,9 +63,20 @@ def main() -> None:
         f"sqlite: {args.clients} concurrent one-row writes: {result['rps']:,.0f} writes/s, "
         f"p50 {result['p50'] / 1000:.0f} ms, p95 {result['p95'] / 1000:.0f} ms, "
         f"p99 {result['p99'] / 1000:.0f} ms "
-        f"(goal ≤ 1000 ms: {'met' if result['p99'] <= 1e6 else 'NOT met'}); "
+        f"(goal ≤ {goals.SQLITE_P99_MS:.0f} ms: "
+        f"{'met' if result['p99'] / 1000 <= goals.SQLITE_P99_MS else 'NOT met'}); "
         f"non-2xx {result['non2xx']}, errors {result['errors']} (load {before:.1f})"
     )
+    if args.save:
+        goals.record(
+            args.save,
+            "sqlite",
+            clients=args.clients,
+            rps=result["rps"],
+            p99_ms=result["p99"] / 1000,
+            not_2xx=result["non2xx"] + result["errors"],
+            load=before,
+        )
 
 
 if __name__ == "__main__":
