@@ -458,10 +458,13 @@ def _kept_cursor(connection: Any, sql: str) -> Any:
 
 # Where ``_kept_cursor`` keeps a psycopg connection's cursors, by statement; ``_run`` closes one
 # after a result of more rows than ``_KEPT_RESULT_ROWS`` (the next run makes another), which it
-# would otherwise hold. A statement of a list's page carries its bounds in its text
-# (``PreparedQuery.rows``' ``suffix``), so the texts a connection runs are not a fixed few.
+# would otherwise hold until that statement's next run: each of a pooled connection's
+# ``_KEPT_STATEMENTS`` cursors may hold one result, so a kept result is at most a default page
+# (50 rows) and its count, and a larger page (up to 1,000 rows) pays for a new cursor instead.
+# A statement of a list's page carries its bounds in its text (``PreparedQuery.rows``'
+# ``suffix``), so the texts a connection runs are not a fixed few.
 _KEPT = "_rasad_kept_cursors"
-_KEPT_RESULT_ROWS = 1_000
+_KEPT_RESULT_ROWS = 100
 _KEPT_STATEMENTS = 32
 
 
