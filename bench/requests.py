@@ -33,6 +33,7 @@ import asyncio
 import json
 import os
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -40,6 +41,7 @@ import sys
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
@@ -262,6 +264,11 @@ def wrk(
     # PostgreSQL, per request: what load on a shared machine does not distort.
     cpu_before, database_before = children_cpu_seconds(), server_cpu_seconds()
     counted_before = database_counters(database)
+    # How the client's connections are spread over the server's workers, read once they are all
+    # open (``worker_split``).
+    split: list[str] = []
+    sampler = threading.Timer(min(2.0, seconds / 2), lambda: split.append(worker_split(url)))
+    sampler.start()
     result = subprocess.run(
         command,
         capture_output=True,
@@ -270,6 +277,7 @@ def wrk(
         env={**os.environ, **(env or {})},
         check=True,
     )
+    sampler.join()
     cpu_after, database_after = children_cpu_seconds(), server_cpu_seconds()
     counted_after = database_counters(database)
     line = next(x for x in result.stdout.splitlines() if x.startswith("{"))
@@ -292,7 +300,31 @@ def wrk(
     # Answered requests per second: refusals (503) and errors do not count as served.
     data["rps"] = (data["requests"] - data["non2xx"] - data["errors"]) / (data["duration_us"] / 1e6)
     data["load"] = (started_load + load()) / 2
+    data["split"] = split[0] if split else ""
     return data
+
+
+def worker_split(url: str) -> str:
+    """How many of the connections to ``url``'s port each server process holds, largest first
+    (``"21/11"``), from ``ss``; empty where it cannot tell (no ``ss``, processes not shown).
+
+    wrk's clients keep their connections, and granian's workers share one listening socket, so
+    which worker serves a client is settled when it connects and holds for the run. In a closed
+    loop a client's latency is the clients of its worker over that worker's throughput: a run
+    whose 32 connections went 21 to one worker and 11 to the other (seen, session 25) has its
+    p95 set by the busier worker's clients, whatever the code. The split is printed beside the
+    latencies so that a run's tail can be told from the code's."""
+    port = url.split("://", 1)[-1].split("/", 1)[0].rpartition(":")[2]
+    if shutil.which("ss") is None or not port.isdigit():
+        return ""
+    listed = subprocess.run(
+        ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    counts = Counter(re.findall(r"pid=(\d+)", listed))
+    return "/".join(str(count) for count in sorted(counts.values(), reverse=True))
 
 
 # The lock sampler's statements so far (each its own transaction): ``database_counters`` leaves
@@ -532,11 +564,13 @@ def report(results: dict[str, list[dict[str, Any]]], fsync: float) -> dict[str, 
     def line(name: str) -> str:
         rs = results[name]
         refused, _bodies = not_served(rs)
+        splits = ", ".join(r["split"] for r in rs if r.get("split"))
         return (
             f"  {name:<40} {median_of(rs, 'rps'):>8,.0f} req/s   "
             f"p50 {median_of(rs, 'p50') / 1000:>6.1f} ms   "
             f"p95 {median_of(rs, 'p95') / 1000:>6.1f} ms   p99 {median_of(rs, 'p99') / 1000:>6.1f} ms   "
-            f"(load {median_of(rs, 'load'):.1f}{f'; not 2xx over the rounds: {refused}' if refused else ''})"
+            f"(load {median_of(rs, 'load'):.1f}{f'; not 2xx over the rounds: {refused}' if refused else ''}"
+            f"{f'; connections per worker: {splits}' if splits else ''})"
         )
 
     for name in results:

@@ -428,29 +428,44 @@ def _cursor(connection: Any) -> Any:
         return connection._prepare_cursor(_ServerBoundCursor(raw))
 
 
-def _kept_cursor(connection: Any) -> Any:
-    """``_cursor``'s cursor for the statements read as soon as they are sent (``_run``): the one
-    kept on its psycopg connection, not closed after them; None where statements are not
-    prepared. A new cursor builds its adapters and looks up the loader of every column of each
-    result again: about 30 µs of CPU a statement, five times a one-row write
-    (docs/development/benchmarks.md, session 23)."""
+def _kept_cursor(connection: Any, sql: str) -> Any:
+    """``_cursor``'s cursor for the statement ``sql`` read as soon as it is sent (``_run``): the
+    one kept for that statement on its psycopg connection, not closed after it; None where
+    statements are not prepared. A new cursor builds its adapters and looks up the loader of
+    every column of each result again (about 30 µs of CPU a statement: session 23), and so does
+    a cursor that ran another statement last: psycopg keeps a cursor's adaptation (its dumpers
+    and the loaders of its result's columns) only while it runs the same query again. So each
+    statement has its own cursor (about 20 µs a statement less than one cursor shared by the
+    statements of a write: docs/development/benchmarks.md, session 25), at most
+    ``_KEPT_STATEMENTS`` a connection, the oldest closed first."""
     raw = _preparing(connection)
     if raw is None:
         return None
     with connection.wrap_database_errors:
-        cursor = getattr(raw, _KEPT, None)
-        if cursor is None or cursor.closed:
-            # It copies the connection's adapters when made: the array dumpers first.
+        kept: dict[str, Any] | None = getattr(raw, _KEPT, None)
+        if kept is None:
+            # The cursors copy the connection's adapters when made: the array dumpers first.
             _send_array_text(connection)
-            cursor = _ServerBoundCursor(raw)
-            setattr(raw, _KEPT, cursor)
+            kept = {}
+            setattr(raw, _KEPT, kept)
+        cursor = kept.get(sql)
+        if cursor is None or cursor.closed:
+            if cursor is None and len(kept) >= _KEPT_STATEMENTS:
+                kept.pop(next(iter(kept))).close()
+            cursor = kept[sql] = _ServerBoundCursor(raw)
         return connection._prepare_cursor(cursor)
 
 
-# Where ``_kept_cursor`` keeps a psycopg connection's cursor; ``_run`` closes it after a result of
-# more rows than this (the next statement makes another), which it would otherwise hold.
-_KEPT = "_rasad_kept_cursor"
-_KEPT_RESULT_ROWS = 1_000
+# Where ``_kept_cursor`` keeps a psycopg connection's cursors, by statement; ``_run`` closes one
+# after a result of more rows than ``_KEPT_RESULT_ROWS`` (the next run makes another), which it
+# would otherwise hold until that statement's next run: each of a pooled connection's
+# ``_KEPT_STATEMENTS`` cursors may hold one result, so a kept result is at most a default page
+# (50 rows) and its count, and a larger page (up to 1,000 rows) pays for a new cursor instead.
+# A statement of a list's page carries its bounds in its text (``PreparedQuery.rows``'
+# ``suffix``), so the texts a connection runs are not a fixed few.
+_KEPT = "_rasad_kept_cursors"
+_KEPT_RESULT_ROWS = 100
+_KEPT_STATEMENTS = 32
 
 
 def _preparing(connection: Any) -> Any:
@@ -492,7 +507,7 @@ def _run(connection: Any, sql: str, params: Params, on_server: bool) -> list[tup
     for attempt in (1, 2):
         seen = _replanned
         text = f"{sql} /* {seen} */" if seen and on_server else sql
-        kept = _kept_cursor(connection) if on_server else None
+        kept = _kept_cursor(connection, text) if on_server else None
         cursor = kept if kept is not None else connection.cursor()
         try:
             cursor.execute(text, params)
