@@ -165,6 +165,13 @@ def main() -> None:
         action="store_true",
         help="the CPU of each step of a batch (the functions of STEPS), without cProfile's inflation",
     )
+    parser.add_argument(
+        "--gc-threshold",
+        type=int,
+        default=0,
+        help="the collector's first threshold after warm-up (gc.set_threshold), to measure it; "
+        "0 leaves Python's (700)",
+    )
     args = parser.parse_args()
     fixture = build_fixture(100)
     rows = generate(fixture, args.batch * (args.batches + 1))
@@ -189,6 +196,8 @@ def main() -> None:
     # read) bring sooner than fewer.
     gc.collect()
     gc.freeze()
+    if args.gc_threshold:
+        gc.set_threshold(args.gc_threshold, *gc.get_threshold()[1:])
     spent.clear()
     # Timed by the process's CPU clock, not the wall: on a shared machine, waiting for a core would
     # otherwise be charged to whichever function was running (most often the database driver's).
