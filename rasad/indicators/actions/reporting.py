@@ -53,6 +53,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -688,7 +689,7 @@ def _merge(rows: list[Row], deltas: rollups.Deltas) -> dict[tuple[int, int, str]
     conflict = _ON_CONFLICT
     ids: dict[tuple[int, int, str], int] = {}
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD:
+        if connection.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD and _shared(rows):
             raw = cursor.cursor
             # Created on every large batch, not once per connection: a rolled-back transaction
             # (a failed import, a test) takes the temporary table with it, so remembering the
@@ -718,7 +719,7 @@ def _merge(rows: list[Row], deltas: rollups.Deltas) -> dict[tuple[int, int, str]
                 write = copy.write_row
                 for row in rows:
                     write((*row[:7], row[9], *own.get(row[:3], none)))
-            # Every row of a batch has the same status, source, reporter and times (``_plan``).
+            # Every row has the same status, source, reporter and times (``_shared``).
             select: list[str] = []
             shared: list[Any] = []
             for place, column in enumerate(_OBSERVATION_COLUMNS):
@@ -760,6 +761,17 @@ def _merge(rows: list[Row], deltas: rollups.Deltas) -> dict[tuple[int, int, str]
             for pk, org_id, indicator_id, key in cursor.fetchall():
                 ids[(org_id, indicator_id, key)] = pk
     return ids
+
+
+_SHARED = itemgetter(*(_OBSERVATION_COLUMNS.index(column) for column in _BATCH_COLUMNS))
+
+
+def _shared(rows: list[Row]) -> bool:
+    """Whether every row has the first one's status, source, reporter and times, as every row of
+    a batch has (``_plan``): then they go to the staged merge as its parameters. Rows that differ
+    (a caller of ``_merge`` of its own) take the multi-row ``INSERT``, which writes each as given."""
+    first = _SHARED(rows[0])
+    return all(map(first.__eq__, map(_SHARED, rows)))
 
 
 @dataclass
