@@ -44,6 +44,7 @@ from django.test import Client
 
 from bench.common import _processes, build_fixture, print_profile, server_cpu_seconds
 from bench.ingest import body, empty_table, generate, load_history
+from rasad.lib.warmup import settle
 
 
 def _postgres_pids() -> list[int]:
@@ -102,9 +103,9 @@ _IMPORTERS = (
 )
 
 
-def _time_steps(spent: collections.defaultdict[str, float]) -> None:
+def _time_steps(spent: collections.defaultdict[str, float], passes: collections.Counter[int]) -> None:
     """Wrap each function of ``STEPS`` so that its CPU is added to ``spent``, and time the
-    garbage collector's runs there too."""
+    garbage collector's runs there too (and count them by generation in ``passes``)."""
 
     def timed(name: str, function: Any) -> Any:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -135,6 +136,7 @@ def _time_steps(spent: collections.defaultdict[str, float]) -> None:
         if phase == "start":
             collecting["started"] = time.process_time()
         else:
+            passes[info["generation"]] += 1
             spent[f"garbage collection, generation {info['generation']}"] += (
                 time.process_time() - collecting["started"]
             )
@@ -165,6 +167,13 @@ def main() -> None:
         action="store_true",
         help="the CPU of each step of a batch (the functions of STEPS), without cProfile's inflation",
     )
+    parser.add_argument(
+        "--gc-threshold",
+        type=int,
+        default=0,
+        help="the collector's first threshold after warm-up (gc.set_threshold), to measure it; "
+        "0 leaves the server's (rasad.lib.warmup.YOUNG_THRESHOLD; Python's own is 700)",
+    )
     args = parser.parse_args()
     fixture = build_fixture(100)
     rows = generate(fixture, args.batch * (args.batches + 1))
@@ -180,16 +189,19 @@ def main() -> None:
             raise SystemExit(f"{response.status_code}: {response.content[:2000]!r}")
 
     spent: collections.defaultdict[str, float] = collections.defaultdict(float)  # seconds
+    passes: collections.Counter[int] = collections.Counter()  # the collector's, by generation
     if args.functions:
-        _time_steps(spent)
+        _time_steps(spent, passes)
     send(bodies[0])  # warm imports and caches
     # As a server's worker does after its warm-up (``rasad.wsgi``): what is loaded is left out of
     # the collector's passes, or a full pass over some 270,000 objects (about 170 ms) lands in
     # whichever batch crosses the threshold, which more surviving objects per batch (a history
-    # read) bring sooner than fewer.
-    gc.collect()
-    gc.freeze()
+    # read) bring sooner than fewer; and the youngest generation is collected as seldom.
+    settle()
+    if args.gc_threshold:
+        gc.set_threshold(args.gc_threshold, *gc.get_threshold()[1:])
     spent.clear()
+    passes.clear()
     # Timed by the process's CPU clock, not the wall: on a shared machine, waiting for a core would
     # otherwise be charged to whichever function was running (most often the database driver's).
     profiler = cProfile.Profile(time.process_time) if args.profile else None
@@ -276,6 +288,8 @@ def main() -> None:
         )
         for name, seconds in sorted(spent.items(), key=lambda item: -item[1]):
             print(f"  {seconds / len(walls) * 1000:7.2f}  {name}")
+        collected = ", ".join(f"generation {g}: {n / len(walls):.1f}" for g, n in sorted(passes.items()))
+        print(f"  the collector's passes a batch: {collected or 'none'}")
     if profiler is not None:
         print_profile(profiler, args.profile, args.top)
 

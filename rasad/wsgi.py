@@ -5,9 +5,9 @@ loaded is then left out of the garbage collector's passes (``gc.freeze``): some 
 (modules, classes, the URL resolver's tables, the catalogs) that live as long as the process.
 Scanning them made each full pass, about one per 1,500 agents' requests, cost 180 ms of CPU
 with the GIL held, while every request of the worker waited; 14 ms without them
-(docs/development/benchmarks.md, "Live operations over HTTP", session 17)."""
+(docs/development/benchmarks.md, "Live operations over HTTP", session 17). The youngest
+generation is collected less often than Python's default (``rasad.lib.warmup.settle``)."""
 
-import gc
 import os
 
 from django.conf import settings
@@ -19,12 +19,11 @@ django_application = get_wsgi_application()
 from rasad.api.dispatch import TokenDispatch  # noqa: E402
 from rasad.api.overload import busy_answer  # noqa: E402
 from rasad.lib.admission import AdmissionGate  # noqa: E402
-from rasad.lib.warmup import warm_up  # noqa: E402
+from rasad.lib.warmup import settle, warm_up  # noqa: E402
 from rasad.live.api.agents import AgentDispatch  # noqa: E402
 
 warm_up()
-gc.collect()  # what warm-up left as garbage is freed, not frozen
-gc.freeze()
+settle()
 
 # An agent's POST of events takes a shorter path through Django (rasad.live.api.agents), and so
 # does an API request with a token and no cookie, through the same handler (rasad.api.dispatch).

@@ -277,13 +277,18 @@ class Rollup(models.Model):
     # database: a rollup row is derived data whose ids come from a checked observation (its
     # indicator, its organization or one of that organization's ancestors), ``rebuild``
     # recomputes the table, and a database check would cost every new row a lookup that locks
-    # the national body's row (as ``RollupDelta`` explains). The indicator's own index is a prefix
-    # of ``rollup_unique`` and of the (indicator, year) index.
+    # the national body's row (as ``RollupDelta`` explains). Its one index besides the primary key
+    # is ``rollup_unique``: every read (``rollups.sums``: an organization or a few, their
+    # indicators, periods or years) and the upserts' conflicts go by its (indicator,
+    # organization) prefix. The organization's own index and an (indicator, year) index served no
+    # query and cost each new row (a bulk batch adds one per value) two entries
+    # (docs/development/benchmarks.md, "Ingest", session 25); an organization is never deleted
+    # while its rollup rows matter (its observations protect it).
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
     )
     organization = models.ForeignKey(
-        "core.Organization", on_delete=models.CASCADE, related_name="+", db_constraint=False
+        "core.Organization", on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
     )
     province = models.CharField(max_length=4, default="")
     period_key = models.CharField(max_length=8)
@@ -301,7 +306,6 @@ class Rollup(models.Model):
                 fields=["indicator", "organization", "province", "period_key"], name="rollup_unique"
             )
         ]
-        indexes = [models.Index(fields=["indicator", "year"])]
         verbose_name = _("rollup")
         verbose_name_plural = _("rollups")
 

@@ -14,6 +14,8 @@ It needs no database, so a worker respawned during an outage warms up and answer
 
 from __future__ import annotations
 
+import gc
+
 from django.conf import settings
 from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.template.loader import get_template
@@ -35,3 +37,21 @@ def warm_up() -> None:
             resolver.reverse_dict  # noqa: B018
     for name in _TEMPLATES:
         get_template(name)
+
+
+# How many container objects a server worker allocates, net, between two collections of the
+# youngest generation (Python's default: 700). A bulk batch of 1,000 rows keeps some 7,000 of
+# them until its answer (its parsed rows, their observations, the plan's tuples): at 700 the
+# collector ran ten young passes and one middle pass a batch, each walking what the batch had
+# made so far, 2 ms of its CPU; at this threshold one young pass every two or three batches,
+# 0.6 ms a batch (docs/development/benchmarks.md, "Ingest", session 25).
+YOUNG_THRESHOLD = 10_000
+
+
+def settle() -> None:
+    """After :func:`warm_up`, in a server worker: free what warm-up left as garbage, leave what it
+    loaded (some 270,000 objects that live as long as the process) out of the collector's passes
+    (``gc.freeze``), and collect the youngest generation every ``YOUNG_THRESHOLD`` allocations."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(YOUNG_THRESHOLD, *gc.get_threshold()[1:])

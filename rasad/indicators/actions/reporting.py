@@ -53,6 +53,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -614,24 +615,34 @@ _OBSERVATION_COLUMNS = (
     "created",
     "last_updated",
 )
-_STAGE_TYPES = (
-    "int8",
-    "int8",
-    "text",
-    "date",
-    "int2",
-    "float8",
-    "text",
-    "text",
-    "text",
-    "text",
-    "int8",
-    "timestamptz",
-    "timestamptz",
+# What a large batch's staging table holds of each row (``_merge``): the columns that differ from
+# row to row, in ``_OBSERVATION_COLUMNS``' order, and each row's change to its organization's own
+# rollup row (``rollups.own_rows_insert``). The columns every row of a batch shares (its status,
+# source, reporter and times, ``_BATCH_COLUMNS``) and the own rows' approved figures (none: a
+# batch writes drafts) are the merge's parameters and constants, not five more values a row
+# through the COPY (docs/development/benchmarks.md, "Ingest", session 25).
+_STAGED_COLUMNS = (
+    "organization_id",
+    "indicator_id",
+    "period_key",
+    "period_start",
+    "year",
+    "value",
+    "comment",
+    "findings",
+    "province",
+    "total",
+    "value_count",
 )
-# Each staged row's change to its organization's own rollup row (``rollups.own_rows_insert``).
-_OWN_COLUMNS = "province, total, value_count, approved_total, approved_count"
-_OWN_TYPES = ("text", "float8", "int4", "float8", "int4")
+_STAGED_TYPES = ("int8", "int8", "text", "date", "int2", "float8", "text", "text", "text", "float8", "int4")
+# The shared columns and their types.
+_BATCH_COLUMNS = {
+    "status": "text",
+    "source": "text",
+    "reported_by_id": "bigint",
+    "created": "timestamptz",
+    "last_updated": "timestamptz",
+}
 _UPDATED_ON_CONFLICT = ("value", "comment", "findings", "status", "source", "reported_by_id", "last_updated")
 _ON_CONFLICT = (
     " ON CONFLICT (organization_id, indicator_id, period_key) DO UPDATE SET "
@@ -641,7 +652,7 @@ _ON_CONFLICT = (
 # Batches at least this large go through a binary COPY into a staging table on PostgreSQL;
 # smaller ones (a form, a single value) are one multi-row INSERT.
 COPY_THRESHOLD = 200
-_STAGE = "rasad_observation_stage"
+_STAGE = "rasad_observation_staged"
 
 Row = tuple[int, int, str, date, int, float, str, str, str, str, int | None, datetime, datetime]
 
@@ -678,7 +689,7 @@ def _merge(rows: list[Row], deltas: rollups.Deltas) -> dict[tuple[int, int, str]
     conflict = _ON_CONFLICT
     ids: dict[tuple[int, int, str], int] = {}
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD:
+        if connection.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD and _shared(rows):
             raw = cursor.cursor
             # Created on every large batch, not once per connection: a rolled-back transaction
             # (a failed import, a test) takes the temporary table with it, so remembering the
@@ -694,34 +705,45 @@ def _merge(rows: list[Row], deltas: rollups.Deltas) -> dict[tuple[int, int, str]
             cursor.execute(
                 f"CREATE TEMP TABLE IF NOT EXISTS {_STAGE} (organization_id bigint, indicator_id bigint, "  # noqa: S608
                 "period_key text, period_start date, year smallint, value float8, comment text, "
-                "status text, source text, findings text, reported_by_id bigint, "
-                "created timestamptz, last_updated timestamptz, province text, total float8, "
-                "value_count int, approved_total float8, approved_count int) ON COMMIT DELETE ROWS; "
+                "findings text, province text, total float8, value_count int) ON COMMIT DELETE ROWS; "
                 f"DELETE FROM {_STAGE}"
             )
             # Each row carries its change to its organization's own rollup row (one per
             # observation: the organization's, indicator's and period's), which the statement
             # below adds: one COPY and one statement fewer than adding them apart (session 15).
-            own = {
-                (o, i, k): (p, c[0], int(c[1]), c[2], int(c[3]))
-                for (i, o, p, k, _y), c in deltas.own_rows().items()
-            }
-            none = ("", 0.0, 0, 0.0, 0)
-            with raw.copy(f"COPY {_STAGE} ({columns}, {_OWN_COLUMNS}) FROM STDIN (FORMAT BINARY)") as copy:
-                copy.set_types([*_STAGE_TYPES, *_OWN_TYPES])
+            # A batch writes drafts: no own row of it changes an approved figure.
+            own = {(o, i, k): (p, c[0], int(c[1])) for (i, o, p, k, _y), c in deltas.own_rows().items()}
+            none = ("", 0.0, 0)
+            with raw.copy(f"COPY {_STAGE} ({', '.join(_STAGED_COLUMNS)}) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(_STAGED_TYPES)
+                write = copy.write_row
                 for row in rows:
-                    copy.write_row((*row, *own.get((row[0], row[1], row[2]), none)))
-            select = ", ".join("findings::jsonb" if c == "findings" else c for c in _OBSERVATION_COLUMNS)
+                    write((*row[:7], row[9], *own.get(row[:3], none)))
+            # Every row has the same status, source, reporter and times (``_shared``).
+            select: list[str] = []
+            shared: list[Any] = []
+            for place, column in enumerate(_OBSERVATION_COLUMNS):
+                if column in _BATCH_COLUMNS:
+                    select.append(f"CAST(%s AS {_BATCH_COLUMNS[column]})")
+                    shared.append(rows[0][place])
+                else:
+                    select.append("findings::jsonb" if column == "findings" else column)
             # The own rollup rows are added after every observation is written (the count of
             # ``merged`` comes first): rows are locked in the order of a one-row write and of an
             # approval, observations before rollups, so that none of them waits on the other
             # in a cycle.
-            after_merge = "(SELECT staged.* FROM staged WHERE (SELECT count(*) FROM merged) >= 0) AS own_rows"
+            after_merge = (
+                "(SELECT indicator_id, organization_id, province, period_key, year, total, value_count, "
+                "0::float8 AS approved_total, 0 AS approved_count FROM staged "
+                "WHERE (SELECT count(*) FROM merged) >= 0) AS own_rows"
+            )
             cursor.execute(
-                f"WITH staged AS (SELECT {columns}, {_OWN_COLUMNS} FROM {_STAGE}), "  # noqa: S608
-                f"merged AS (INSERT INTO {table} ({columns}) SELECT {select} FROM staged{conflict}), "
+                f"WITH staged AS (SELECT {', '.join(_STAGED_COLUMNS)} FROM {_STAGE}), "  # noqa: S608
+                f"merged AS (INSERT INTO {table} ({columns}) SELECT {', '.join(select)} "
+                f"FROM staged{conflict}), "
                 f"own AS ({rollups.own_rows_insert(after_merge)}) "
-                "SELECT id, organization_id, indicator_id, period_key FROM merged"
+                "SELECT id, organization_id, indicator_id, period_key FROM merged",
+                shared,
             )
             for pk, org_id, indicator_id, key in cursor.fetchall():
                 ids[(org_id, indicator_id, key)] = pk
@@ -739,6 +761,17 @@ def _merge(rows: list[Row], deltas: rollups.Deltas) -> dict[tuple[int, int, str]
             for pk, org_id, indicator_id, key in cursor.fetchall():
                 ids[(org_id, indicator_id, key)] = pk
     return ids
+
+
+_SHARED = itemgetter(*(_OBSERVATION_COLUMNS.index(column) for column in _BATCH_COLUMNS))
+
+
+def _shared(rows: list[Row]) -> bool:
+    """Whether every row has the first one's status, source, reporter and times, as every row of
+    a batch has (``_plan``): then they go to the staged merge as its parameters. Rows that differ
+    (a caller of ``_merge`` of its own) take the multi-row ``INSERT``, which writes each as given."""
+    first = _SHARED(rows[0])
+    return all(map(first.__eq__, map(_SHARED, rows)))
 
 
 @dataclass
@@ -1240,7 +1273,9 @@ def _record(
         return
     ids = _merge(plan.writes, plan.deltas) if plan.writes else {}
     result.observation_ids = [ids.get(k) or stored.existing[k][0] for k in plan.keys]
-    if plan.writes:
+    # No target of the batch's organizations and years (``target_ids`` is what the stored read
+    # found): nothing to check, and no list of the rows written to make for it.
+    if plan.writes and stored.target_ids:
         touched = [
             (org_id, key, year, ids[(org_id, ind, key)]) for org_id, ind, key, year in _touched(plan.writes)
         ]

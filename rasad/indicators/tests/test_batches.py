@@ -350,3 +350,30 @@ def test_batch_ids_are_forgotten_after_the_keep_days(assigned: Cast, settings):
     assert again.json()["unchanged"] == 3
     assert Schedule.objects.filter(name="indicators-prune-batches").exists()
     assert prune_observation_batches.func() == 0
+
+
+def test_a_staged_batch_gives_every_row_the_batch_s_status_source_reporter_and_times(
+    assigned: Cast, monkeypatch: pytest.MonkeyPatch
+):
+    """A large batch's staging table holds what differs from row to row; what every row of the
+    batch shares (status, source, reporter, times) is the merge's parameters (the threshold
+    lowered here from 200 to 2): each new row gets them, and a row written again keeps its
+    creation time and goes back to draft, as a small batch's rows do."""
+    from rasad.indicators.actions import reporting
+
+    monkeypatch.setattr(reporting, "COPY_THRESHOLD", 2)
+    client = client_for(assigned.ali)
+    assert client.post(BULK, body(5, months=3), format="json").status_code == 200
+    first = {o.period_key: o for o in Observation.objects.all()}
+    assert {(o.status, o.source, o.reported_by_id, o.created == o.last_updated) for o in first.values()} == {
+        ("draft", "api", assigned.ali.pk, True)
+    }
+    do_submit_period(assigned.isfahan_post, "1402-01", acting_user=assigned.ali)
+    assert client.post(BULK, body(6, months=3), format="json").status_code == 200
+    again = Observation.objects.all()
+    assert {(o.value, o.status, o.source, o.reported_by_id) for o in again} == {
+        (6, "draft", "api", assigned.ali.pk)
+    }
+    for o in again:
+        assert o.created == first[o.period_key].created
+        assert o.last_updated > first[o.period_key].last_updated

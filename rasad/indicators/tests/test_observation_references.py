@@ -176,6 +176,17 @@ def test_the_bulk_merge_refuses_a_missing_row_when_inserting(column: str, size: 
 
 
 @pytest.mark.parametrize("size", _SIZES)
+def test_the_bulk_merge_refuses_a_missing_reporter_of_every_row(size: int):
+    """The reporter every row of a large batch shares goes to the staged merge as a parameter
+    (``reporting._shared``); missing, it is refused as one in a row is."""
+    fresh = _fresh()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        reporting._merge(_rows(fresh, size, reported_by_id=fresh.missing), rollups.Deltas())
+    assert not Observation.objects.filter(indicator_id=fresh.indicator).exists()
+    assert _orphans() == 0
+
+
+@pytest.mark.parametrize("size", _SIZES)
 def test_the_bulk_merge_refuses_a_missing_reporter_when_updating(size: int):
     """A stored value sent again by another user: ``ON CONFLICT DO UPDATE`` sets the reporter."""
     fresh = _fresh()
