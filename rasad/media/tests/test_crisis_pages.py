@@ -5,6 +5,8 @@ Excel file read back with an independent reader."""
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from datetime import timedelta
 
@@ -102,6 +104,13 @@ def test_the_crisis_room_page_shows_the_places_timeline_statements_and_rumours(c
     assert 'data-testid="entry-form"' in page and 'data-testid="crisis-close"' in page
     points = signed_in_client(coordinator).get(f"/media/crises/{crisis.pk}/places.geojson").json()
     assert len(points["features"]) == 1
+    # The map's legend names the colour its places are drawn in: the severity's, as its badge says
+    # (it read «در محل خود» beside a red dot while the point was orange).
+    (legend,) = json.loads(html.unescape(re.search(r'data-legend-rows="([^"]*)"', page).group(1)))
+    assert legend == {
+        "colour": points["features"][0]["properties"]["colour"],
+        "label": "شدت: زیاد",  # make_crisis opens a crisis of high severity
+    }
     # The crisis's opening and the statement's issue are on its timeline.
     kinds = set(TimelineEntry.objects.filter(crisis=crisis).values_list("kind", flat=True))
     assert kinds == {"event", "statement"}
