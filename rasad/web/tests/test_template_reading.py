@@ -51,3 +51,14 @@ def test_a_level_badge_written_out_names_what_it_measures():
     assert len(badges) >= 3  # a message's priority: urgent, high, low
     bare = [f"{path}: {text}" for path, text in badges if not re.match(r'{% translate "\w+" %}: ', text)]
     assert not bare, bare
+
+
+# A file's size in the reader's words and digits («۲۰ کیلوبایت», rasad.lib.formatting.file_size):
+# Django's filesizeformat read «20.0 KB» on a Persian page, and a size with «B» after it, «۳۲۳ B».
+_FILE_SIZE = re.compile(r"\|filesizeformat|size\|num }} B\b")
+
+
+def test_a_file_size_is_written_by_the_formatting_layer():
+    written = [str(path.relative_to(ROOT)) for path, text in template_texts() if _FILE_SIZE.search(text)]
+    assert not written, written
+    assert sum("|filesize }}" in text for _, text in template_texts()) >= 3  # a case, a message, a statement
