@@ -106,7 +106,9 @@ def test_the_crisis_room_page_shows_the_places_timeline_statements_and_rumours(c
     assert len(points["features"]) == 1
     # The map's legend names the colour its places are drawn in: the severity's, as its badge says
     # (it read «در محل خود» beside a red dot while the point was orange).
-    (legend,) = json.loads(html.unescape(re.search(r'data-legend-rows="([^"]*)"', page).group(1)))
+    rows = re.search(r'data-legend-rows="([^"]*)"', page)
+    assert rows is not None
+    (legend,) = json.loads(html.unescape(rows.group(1)))
     assert legend == {
         "colour": points["features"][0]["properties"]["colour"],
         "label": "شدت: زیاد",  # make_crisis opens a crisis of high severity

@@ -20,7 +20,7 @@ def _errors(**data: str) -> dict[str, list[str]]:
     with translation.override("fa"):
         form = _Form(data=data)
         form.is_valid()
-        return {name: list(errors) for name, errors in form.errors.items()}
+        return {name: [str(error) for error in errors] for name, errors in form.errors.items()}
 
 
 def test_a_bound_a_whole_number_a_step_and_an_address_are_refused_in_formal_persian():
