@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from rasad.core.models import City, Organization, User
 from rasad.jobs.testing import exported
+from rasad.lib import display, formatting
 from rasad.lib.jalali import JalaliPeriod, local_date
 from rasad.media.actions import (
     ResponseValues,
@@ -22,6 +23,7 @@ from rasad.media.actions import (
     StatementValues,
     do_acknowledge,
     do_assign_rumour,
+    do_close_crisis,
     do_log_rumour,
     do_respond,
     do_save_statement,
@@ -59,6 +61,20 @@ def assert_persian(message: str, *typed: str) -> None:
 def _rumour(organization: Organization, claim: str, agency: Organization | None = None) -> Rumour:
     rumour = do_log_rumour(RumourValues(organization, claim, "کانال محلی", reach=3000), acting_user=None)
     return do_assign_rumour(rumour, agency, acting_user=None) if agency is not None else rumour
+
+
+FA = display.DisplayPreferences(language="fa", persian_digits=True)
+
+
+def test_a_crisis_closed_the_day_it_opened_gives_that_day_once_in_the_list(cast: Cast, coordinator: User):
+    # «۱۴۰۵/۰۹/۰۸ ۱۳:۱۰ – ۱۴۰۵/۰۹/۰۸ ۱۹:۱۰» gave the same day twice, with a dash (session 25).
+    crisis = make_crisis(cast.isfahan, title="شایعهٔ خاموشی")
+    closed_at = crisis.opened_at  # the same moment: the test never crosses a midnight
+    do_close_crisis(crisis, "شایعه مهار شد.", acting_user=None, now=closed_at)
+    listed = signed_in_client(coordinator).get("/media/crises/").content.decode()
+    opened = formatting.datetime_text(crisis.opened_at, prefs=FA)
+    closed = formatting.datetime_text(closed_at, prefs=FA).split()[-1]
+    assert f"{opened} تا {closed}" in listed
 
 
 def test_each_headquarters_sees_only_its_own_crisis_room_and_rumours(cast: Cast):
