@@ -321,6 +321,21 @@ def megabytes(count: int) -> str:
     return number(int(size) if size.is_integer() else size)
 
 
+def file_size(count: int | None, *, prefs: display.DisplayPreferences | None = None) -> str:
+    """A file's size in the reader's digits and words: «۳۲۳ بایت», «۲۰ کیلوبایت», «۳٫۵ مگابایت»
+    ("323 bytes", "20 KB", "3.5 MB"); one place under ten, none above; a kilobyte is 1,024 bytes,
+    as :func:`megabytes` counts. Django's ``filesizeformat`` read «20.0 KB» on a Persian page."""
+    if count is None:
+        return EMPTY
+    if count < 1024:
+        return ngettext("%(size)s byte", "%(size)s bytes", count) % {"size": number(count, prefs=prefs)}
+    power = 1 if count < 1024**2 else 2 if count < 1024**3 else 3
+    size = count / 1024**power
+    shown = round(size, 1) if size < 10 else round(size)
+    template = {1: _("%(size)s KB"), 2: _("%(size)s MB"), 3: _("%(size)s GB")}[power]
+    return template % {"size": number(int(shown) if float(shown).is_integer() else shown, prefs=prefs)}
+
+
 def unit_name(unit: UnitLike | None, *, prefs: display.DisplayPreferences | None = None) -> str:
     """The unit as the reader names it: «مگاوات‌ساعت» in Persian, "MWh" in English."""
     if unit is None:

@@ -5,6 +5,7 @@ applied here by hand."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from rasad.core.models import City, Organization
 from rasad.media.actions import (
@@ -49,6 +50,9 @@ from rasad.web.generic import (
 from rasad.web.maps import points_response
 
 SEVERITY_CSS = {"low": "secondary", "moderate": "info", "high": "warning", "critical": "danger"}
+# A crisis's places on its map in the colour of its severity badge (Bootstrap's colours of
+# SEVERITY_CSS), which the map's legend names («شدت: زیاد»).
+SEVERITY_COLOURS = {"low": "#6c757d", "moderate": "#0dcaf0", "high": "#ffc107", "critical": "#dc3545"}
 
 
 def member_agencies(hq_id: int) -> Any:
@@ -159,6 +163,15 @@ class CrisisDetailView(ScopedDetailView):
             can_add_statement=is_open and self.can("add", Statement(organization=crisis.organization)),
             can_log_rumour=is_open and self.can("add", Rumour(organization=crisis.organization)),
             severity_css=SEVERITY_CSS,
+            map_legend=json.dumps(
+                [
+                    {
+                        "colour": SEVERITY_COLOURS[crisis.severity],
+                        "label": f"{gettext('Severity')}: {crisis.get_severity_display()}",
+                    }
+                ],
+                ensure_ascii=False,
+            ),
         )
 
 
@@ -182,9 +195,7 @@ class CrisisPlacesView(ScopedDetailView):
 
     def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         crisis: Crisis = self.get_object()
-        colour = {"low": "#6c757d", "moderate": "#0dcaf0", "high": "#fd7e14", "critical": "#dc3545"}[
-            crisis.severity
-        ]
+        colour = SEVERITY_COLOURS[crisis.severity]
         return points_response(
             (city.latitude, city.longitude, {"name": city.name_fa or city.name_en, "colour": colour})
             for city in crisis.places.all()

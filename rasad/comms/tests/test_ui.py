@@ -29,11 +29,13 @@ def send(world: World, **changes: object) -> Message:
 
 
 def test_inbox_lists_threads_with_decrypted_subjects(world: World) -> None:
-    send(world)
+    send(world, priority="high")
     response = signed_in_client(world.cast.bob).get(reverse("comms:inbox"))
     assert response.status_code == 200
     assert "تردد مشکوک در محور نائین" in response.content.decode()
-    assert 'data-testid="unread"' in response.content.decode()
+    # The count says what it counts, and the priority badge names what is high (session 25).
+    assert 'data-testid="unread">۱ خوانده‌نشده</span>' in response.content.decode()
+    assert '<span class="badge bg-warning text-dark">اولویت: زیاد</span>' in response.content.decode()
 
 
 def test_opening_a_thread_marks_read_and_sends_a_receipt(world: World) -> None:

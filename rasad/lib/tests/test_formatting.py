@@ -210,3 +210,21 @@ class Person:
 def test_a_person_is_called_by_the_name_the_reader_reads(person, persian, english):
     assert formatting.person_name(person, prefs=FA) == persian
     assert formatting.person_name(person, prefs=EN) == english
+
+
+@pytest.mark.parametrize(
+    ("count", "persian", "english"),
+    [
+        (323, "۳۲۳ بایت", "323 bytes"),
+        (20480, "۲۰ کیلوبایت", "20 KB"),
+        (3 * 2**20 + 2**19, "۳٫۵ مگابایت", "3.5 MB"),
+        (150 * 2**20 + 1, "۱۵۰ مگابایت", "150 MB"),
+        (5 * 2**30, "۵ گیگابایت", "5 GB"),
+    ],
+)
+def test_a_file_size_in_the_readers_words_and_digits(count, persian, english):
+    # Django's filesizeformat read «20.0 KB» on a Persian page (session 25).
+    with translation.override("fa"):
+        assert formatting.file_size(count, prefs=FA) == persian
+    with translation.override("en"):
+        assert formatting.file_size(count, prefs=EN) == english

@@ -5,6 +5,8 @@ Excel file read back with an independent reader."""
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from datetime import timedelta
 
@@ -13,6 +15,7 @@ from django.utils import timezone
 
 from rasad.core.models import City, Organization, User
 from rasad.jobs.testing import exported
+from rasad.lib import display, formatting
 from rasad.lib.jalali import JalaliPeriod, local_date
 from rasad.media.actions import (
     ResponseValues,
@@ -20,6 +23,7 @@ from rasad.media.actions import (
     StatementValues,
     do_acknowledge,
     do_assign_rumour,
+    do_close_crisis,
     do_log_rumour,
     do_respond,
     do_save_statement,
@@ -57,6 +61,20 @@ def assert_persian(message: str, *typed: str) -> None:
 def _rumour(organization: Organization, claim: str, agency: Organization | None = None) -> Rumour:
     rumour = do_log_rumour(RumourValues(organization, claim, "کانال محلی", reach=3000), acting_user=None)
     return do_assign_rumour(rumour, agency, acting_user=None) if agency is not None else rumour
+
+
+FA = display.DisplayPreferences(language="fa", persian_digits=True)
+
+
+def test_a_crisis_closed_the_day_it_opened_gives_that_day_once_in_the_list(cast: Cast, coordinator: User):
+    # «۱۴۰۵/۰۹/۰۸ ۱۳:۱۰ – ۱۴۰۵/۰۹/۰۸ ۱۹:۱۰» gave the same day twice, with a dash (session 25).
+    crisis = make_crisis(cast.isfahan, title="شایعهٔ خاموشی")
+    closed_at = crisis.opened_at  # the same moment: the test never crosses a midnight
+    do_close_crisis(crisis, "شایعه مهار شد.", acting_user=None, now=closed_at)
+    listed = signed_in_client(coordinator).get("/media/crises/").content.decode()
+    opened = formatting.datetime_text(crisis.opened_at, prefs=FA)
+    closed = formatting.datetime_text(closed_at, prefs=FA).split()[-1]
+    assert f"{opened} تا {closed}" in listed
 
 
 def test_each_headquarters_sees_only_its_own_crisis_room_and_rumours(cast: Cast):
@@ -102,6 +120,15 @@ def test_the_crisis_room_page_shows_the_places_timeline_statements_and_rumours(c
     assert 'data-testid="entry-form"' in page and 'data-testid="crisis-close"' in page
     points = signed_in_client(coordinator).get(f"/media/crises/{crisis.pk}/places.geojson").json()
     assert len(points["features"]) == 1
+    # The map's legend names the colour its places are drawn in: the severity's, as its badge says
+    # (it read «در محل خود» beside a red dot while the point was orange).
+    rows = re.search(r'data-legend-rows="([^"]*)"', page)
+    assert rows is not None
+    (legend,) = json.loads(html.unescape(rows.group(1)))
+    assert legend == {
+        "colour": points["features"][0]["properties"]["colour"],
+        "label": "شدت: زیاد",  # make_crisis opens a crisis of high severity
+    }
     # The crisis's opening and the statement's issue are on its timeline.
     kinds = set(TimelineEntry.objects.filter(crisis=crisis).values_list("kind", flat=True))
     assert kinds == {"event", "statement"}

@@ -128,7 +128,7 @@ def test_an_issued_statement_has_no_edit_button_and_its_edit_page_refuses(cast: 
         {"organization": cast.isfahan.pk, "kind": "statement", "title": "تازه", "body": "متن"},
     )
     assert response.status_code == 200
-    assert "بیانیه ابلاغ‌شده تغییر نمی‌کند" in response.content.decode()
+    assert "بیانیهٔ ابلاغ‌شده تغییر نمی‌کند" in response.content.decode()
     assert Statement.objects.get(pk=statement.pk).title != "تازه"
 
 

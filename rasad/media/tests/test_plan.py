@@ -326,6 +326,8 @@ def test_the_month_is_a_grid_and_an_agenda_of_jalali_days(cast: Cast):
         2 if local_date(start + timedelta(days=1)) < period.end else 1
     )
     assert "سه\u200cشنبه" in page and "Saturday" not in page
+    # The phone's day says how many items in words and Persian digits, not a bare «۱» (session 25).
+    assert '<span class="plan-count" data-testid="calendar-day-count">۱ برنامه</span>' in page
 
 
 def test_the_agenda_gives_the_date_once_in_the_days_heading(cast: Cast):

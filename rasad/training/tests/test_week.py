@@ -112,6 +112,16 @@ def test_the_month_grid_leads_to_the_week_of_each_day_and_back(cast: Cast) -> No
     assert 'href="/training/?month=1404-09" data-testid="show-month"' in week
 
 
+def test_a_day_of_the_month_grid_says_how_many_events_it_has_in_words(cast: Cast) -> None:
+    # On a phone the titles do not fit a day's column: the day reads «۲ رویداد», not a bare mark.
+    for hour in (9, 14):
+        make_event(cast.isfahan, title=f"کارگاه {hour}", starts_at=_at(SATURDAY, hour))
+    make_event(cast.isfahan, title="کارگاه دیگر", starts_at=_at(SATURDAY + timedelta(days=2), 9))
+    month = signed_in_client(cast.ali).get("/training/", {"month": "1404-09"}).content.decode()
+    counts = re.findall(r'\?week=([0-9-]+)"[^>]*>[^<]*<span class="training-day-count"[^>]*>([^<]*)<', month)
+    assert counts == [("1404-09-08", "۲ رویداد"), ("1404-09-10", "۱ رویداد")]
+
+
 def test_each_province_sees_its_own_events_only(cast: Cast) -> None:
     isfahan = make_event(cast.isfahan, title="کارگاه اصفهان", starts_at=_at(SATURDAY + timedelta(days=1), 9))
     kerman = make_event(cast.kerman, title="کارگاه کرمان", starts_at=_at(SATURDAY + timedelta(days=2), 9))

@@ -47,6 +47,12 @@ def num(value: int | float | Decimal | str | None, decimals: int | str | None = 
 
 
 @register.filter
+def filesize(value: int | None) -> str:
+    """A file's size in the reader's digits and words («۲۰ کیلوبایت»), not Django's «20.0 KB»."""
+    return formatting.file_size(value)
+
+
+@register.filter
 def qty(value: int | float | Decimal | None, unit: Any = None) -> str:
     """A value with its unit, rounded for the unit (the unit's decimal places, else by size)."""
     return formatting.quantity(value, unit)

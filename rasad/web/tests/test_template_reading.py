@@ -34,3 +34,31 @@ def test_an_include_followed_inline_by_a_separator_ends_without_a_space():
     assert "training/includes/event_when.html" in included
     spaced = sorted(name for name in included if name in texts and texts[name] != texts[name].rstrip())
     assert not spaced, spaced
+
+
+# The same for a level written out in the template: a message's «زیاد» beside its subject (session
+# 25) read as nothing in particular; «اولویت: زیاد» says what is high.
+_LEVELS = "Low|Medium|High|Urgent"
+_LEVEL_BADGE = re.compile(r'class="badge[^"]*"[^>]*>(?P<text>[^<]*{% translate "(?:' + _LEVELS + r')" %})<')
+
+
+def test_a_level_badge_written_out_names_what_it_measures():
+    badges = [
+        (path.relative_to(ROOT), match.group("text"))
+        for path, text in template_texts()
+        for match in _LEVEL_BADGE.finditer(text)
+    ]
+    assert len(badges) >= 3  # a message's priority: urgent, high, low
+    bare = [f"{path}: {text}" for path, text in badges if not re.match(r'{% translate "\w+" %}: ', text)]
+    assert not bare, bare
+
+
+# A file's size in the reader's words and digits («۲۰ کیلوبایت», rasad.lib.formatting.file_size):
+# Django's filesizeformat read «20.0 KB» on a Persian page, and a size with «B» after it, «۳۲۳ B».
+_FILE_SIZE = re.compile(r"\|filesizeformat|size\|num }} B\b")
+
+
+def test_a_file_size_is_written_by_the_formatting_layer():
+    written = [str(path.relative_to(ROOT)) for path, text in template_texts() if _FILE_SIZE.search(text)]
+    assert not written, written
+    assert sum("|filesize }}" in text for _, text in template_texts()) >= 3  # a case, a message, a statement

@@ -106,7 +106,7 @@ def test_the_secretary_plans_and_the_agency_publishes(journey: Any, cast: Cast, 
         assert page.locator("[data-testid=calendar-item]:visible").count() == 0
         day_link = page.locator("[data-testid=calendar-day]:visible")
         assert day_link.count() == 1
-        assert day_link.inner_text().split() == [to_persian_digits(str(day_number(day))), "۱"]
+        assert day_link.inner_text().split() == [to_persian_digits(str(day_number(day))), "۱", "برنامه"]
         day_link.click()
         assert page.url.endswith(f"#day-{day.isoformat()}")
     assert page.locator("[data-testid=plan-row]").count() == 1

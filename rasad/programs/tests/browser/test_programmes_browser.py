@@ -19,6 +19,24 @@ from rasad.testing.cast import Cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PERSON_PASSWORD = "x-" * 8  # rasad.programs.testing.person
+# The burn-up's x-axis names (SVG text under the plot) that leave the chart's box or run into the
+# name beside them: none should.
+BURNUP_NAMES_APART_AND_INSIDE = """() => {
+  const chart = document.querySelector('[data-testid=burnup]').getBoundingClientRect();
+  const plotBottom = Math.max(...[...document.querySelectorAll('[data-testid=burnup] svg path')]
+    .map(path => path.getBoundingClientRect()).filter(box => box.height > 0).map(box => box.bottom));
+  const names = [...document.querySelectorAll('[data-testid=burnup] svg text')]
+    .map(text => [text.textContent, text.getBoundingClientRect()])
+    .filter(([, box]) => box.top >= plotBottom - 2)
+    .sort((a, b) => a[1].left - b[1].left);
+  const wrong = names
+    .filter(([, box]) => box.left < chart.left || box.right > chart.right || box.bottom > chart.bottom)
+    .map(([name]) => 'outside: ' + name);
+  names.slice(1).forEach(([name, box], i) => {
+    if (box.left < names[i][1].right) wrong.push('over: ' + name);
+  });
+  return wrong;
+}"""
 
 
 def test_a_coordinator_creates_and_builds_a_programme(journey: Any, cast: Cast):
@@ -153,6 +171,15 @@ def test_on_a_phone_the_party_sends_its_quarterly_report(journey: Any, cast: Cas
     page.wait_for_selector("[data-testid=burnup][data-ready='1']")
     j.check("burn-up drawn")
     screenshot(page, "programme-page-phone")
+    # The timeline's title stands whole over its bar, which has the card's width (beside the bar
+    # a title was cut to a few words); the burn-up's names of months lie inside the chart, apart.
+    label, track = (
+        page.locator(f".gantt-row .{part}").first.bounding_box() for part in ("gantt-label", "gantt-track")
+    )
+    assert label and track and label["y"] + label["height"] <= track["y"] + 1
+    assert track["width"] == pytest.approx(label["width"], abs=1)
+    assert page.locator(".gantt-label a").first.evaluate("a => a.scrollWidth <= a.parentElement.clientWidth")
+    assert page.evaluate(BURNUP_NAMES_APART_AND_INSIDE) == []
 
 
 def test_on_a_phone_the_lead_types_the_weights_in_persian_digits(journey: Any, cast: Cast):
