@@ -185,7 +185,7 @@ def test_no_message_is_given_a_bare_number() -> None:
 
 
 @pytest.mark.parametrize(
-    "path", sorted(ROOT.glob("*/locale/fa/LC_MESSAGES/django.mo")), ids=lambda p: p.parts[-5]
+    "path", sorted(ROOT.glob("**/locale/fa/LC_MESSAGES/django.mo")), ids=lambda p: p.parts[-5]
 )
 def test_no_catalogue_message_takes_a_bare_number(path: Path) -> None:
     """A ``%d`` placeholder cannot take the reader's digits: every number placeholder, in the English

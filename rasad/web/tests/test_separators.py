@@ -27,7 +27,7 @@ def _sources() -> list[tuple[Path, str]]:
     for suffix in ("js", "css"):
         for path in sorted(ROOT.glob(f"*/static/*/*.{suffix}")):
             found.append((path, SCRIPT_COMMENT.sub("", path.read_text(encoding="utf-8"))))
-    for path in sorted(ROOT.glob("*/locale/fa/LC_MESSAGES/*.po")):
+    for path in sorted(ROOT.glob("**/locale/fa/LC_MESSAGES/*.po")):
         text = path.read_text(encoding="utf-8")
         found.append((path, "\n".join(re.findall(r'^msgstr(?:\[\d\])? "(.*)"$', text, re.MULTILINE))))
     return found

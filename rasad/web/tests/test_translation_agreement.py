@@ -17,7 +17,7 @@ from django.utils import translation
 import rasad
 from rasad.media.models import PlannedItem
 
-CATALOGUES = sorted(Path(rasad.__file__).parent.glob("*/locale/fa/LC_MESSAGES/django.mo"))
+CATALOGUES = sorted(Path(rasad.__file__).parent.glob("**/locale/fa/LC_MESSAGES/django.mo"))
 # Message ids whose translations differ between catalogues, as session 18 found them: all
 # synonyms, read right wherever either appears. (A media item's link, a URL, shared "published at"
 # with an assessment's publication time and read «زمان انتشار»; it is now "link to the publication",
