@@ -12,16 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from rasad.comms.choices import DeliveryStatus, Direction, PeerStatus, Priority, TaskStatus
 from rasad.comms.models import Centre, Delivery, GroupTask, JointGroup, Message, Peer, Thread
 from rasad.core.filtersets import FilterSet, IdFilter
-from rasad.lib.persian import search_key
 from rasad.lib.search import matching
 
 
 def _centre_words(queryset: QuerySet[Any], prefix: str, value: str) -> QuerySet[Any]:
-    for word in search_key(value).split():
-        queryset = queryset.filter(
-            Q(**{f"{prefix}search_text__contains": word}) | Q(**{f"{prefix}code__icontains": word})
-        )
-    return queryset
+    """The rows whose centre (through ``prefix``) holds every word of ``value`` in its search key
+    (name and code), in any spelling variant."""
+    return queryset.filter(matching(value, f"{prefix}search_text"))
 
 
 class CentreFilterSet(FilterSet):
