@@ -131,12 +131,13 @@ def test_every_searchable_list_is_in_the_table():
     assert others == set(OTHER_FILTERSETS), others ^ set(OTHER_FILTERSETS)
 
 
-def _keyed_row(row: models.Model, path: str) -> models.Model:
+def _keyed_row(row: models.Model, path: str) -> Any:
     """The row whose search key holds the listed row's name (``SEARCHED``)."""
+    keyed: Any = row
     for part in path.split("__") if path else []:
-        related = getattr(row, part)
-        row = related.order_by("pk").first() if isinstance(related, models.Manager) else related
-    return row
+        related = getattr(keyed, part)
+        keyed = related.order_by("pk").first() if isinstance(related, models.Manager) else related
+    return keyed
 
 
 def _made(cast: Cast, endpoint: Endpoint) -> models.Model:
@@ -154,7 +155,7 @@ def _named(row: models.Model, path: str) -> None:
     """Give the keyed row the name: its key as its actions write it (``search_key`` of its human
     text), after checking that the action that made it wrote one."""
     keyed = _keyed_row(row, path)
-    written = keyed.search_text  # type: ignore[attr-defined]
+    written = keyed.search_text
     assert written and search_key(written) == written, f"{type(keyed).__name__} {keyed.pk}: no search key"
     type(keyed)._base_manager.filter(pk=keyed.pk).update(search_text=search_key(NAME))
 
@@ -162,7 +163,7 @@ def _named(row: models.Model, path: str) -> None:
 def _listed(user: Any, endpoint: Endpoint, query: str) -> set[int]:
     client = APIClient()
     client.force_authenticate(user=user)
-    response = client.get(endpoint.list_url, {"q": query, "limit": 1000})
+    response = client.get(endpoint.list_url, {"q": query, "limit": "1000"})
     assert response.status_code == 200, (endpoint.route, query, response.content[:300])
     return {item["id"] for item in response.json()["results"]}
 
