@@ -29,11 +29,10 @@ FACTORIES = factories()
 
 # The row's name: Persian letters (with «ک ی»), a ZWNJ, a hamza and Persian digits.
 NAME = "کارگروه مسئله منطقه‌ای ۴۷ محیط زیست"
+# Two queries, each word another spelling (an API request costs: two rather than six).
 FOUND_BY = (
-    "کارگروه مسئله منطقه‌ای ۴۷",  # as written
-    "كارگروه منطقه‌اي 47",  # Arabic «ك ي», Latin digits
-    "منطقه ای ٤٧",  # a space for the ZWNJ, Arabic-Indic digits
-    "مساله منطقهای محیطزیست",  # the hamza left out, compounds typed joined
+    "كارگروه منطقه‌اي 47 مساله",  # Arabic «ك ي», Latin digits, the hamza left out
+    "منطقه ای ٤٧ محیطزیست",  # a space for the ZWNJ, Arabic-Indic digits, a compound typed joined
 )
 NOT_FOUND_BY = "منطقه‌ای ۴۸"
 

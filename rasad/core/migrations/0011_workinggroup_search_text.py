@@ -5,7 +5,7 @@ groups' lists search them through ``rasad.lib.search.matching`` like every other
 from django.db import migrations, models
 
 from rasad.lib.persian import search_key
-from rasad.lib.search import create_trigram_indexes, drop_indexes
+from rasad.lib.search import trigram_indexes
 
 INDEXES = {"core_workinggroup_search_trgm": ("core_workinggroup", "search_text")}
 
@@ -15,14 +15,6 @@ def key_groups(apps, schema_editor):
     group_model = apps.get_model("core", "WorkingGroup")
     for group in group_model.objects.only("pk", "name", "code").iterator():
         group_model.objects.filter(pk=group.pk).update(search_text=search_key(f"{group.name} {group.code}"))
-
-
-def add_indexes(apps, schema_editor):
-    create_trigram_indexes(schema_editor, INDEXES)
-
-
-def remove_indexes(apps, schema_editor):
-    drop_indexes(schema_editor, list(INDEXES))
 
 
 class Migration(migrations.Migration):
@@ -37,5 +29,5 @@ class Migration(migrations.Migration):
             field=models.TextField(default="", editable=False),
         ),
         migrations.RunPython(key_groups, migrations.RunPython.noop),
-        migrations.RunPython(add_indexes, remove_indexes),
+        trigram_indexes(INDEXES),
     ]
