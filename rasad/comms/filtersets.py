@@ -12,15 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from rasad.comms.choices import DeliveryStatus, Direction, PeerStatus, Priority, TaskStatus
 from rasad.comms.models import Centre, Delivery, GroupTask, JointGroup, Message, Peer, Thread
 from rasad.core.filtersets import FilterSet, IdFilter
-from rasad.lib.persian import normalize_text, search_key
+from rasad.lib.search import matching
 
 
 def _centre_words(queryset: QuerySet[Any], prefix: str, value: str) -> QuerySet[Any]:
-    for word in search_key(value).split():
-        queryset = queryset.filter(
-            Q(**{f"{prefix}search_text__contains": word}) | Q(**{f"{prefix}code__icontains": word})
-        )
-    return queryset
+    """The rows whose centre (through ``prefix``) holds every word of ``value`` in its search key
+    (name and code), in any spelling variant."""
+    return queryset.filter(matching(value, f"{prefix}search_text"))
 
 
 class CentreFilterSet(FilterSet):
@@ -116,14 +114,9 @@ class JointGroupFilterSet(FilterSet):
         fields = ["q"]
 
     def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        # The working group's name is stored normalized and has no search key: each word is
-        # normalized as the name was (a search key's «ا» for «آ», its compounds without ZWNJ,
-        # are in no stored name).
-        for word in normalize_text(value).split():
-            queryset = queryset.filter(
-                Q(working_group__name__icontains=word) | Q(working_group__code__icontains=word)
-            )
-        return queryset
+        # A joint group is named by its working group: the search key of that group's name and
+        # code (rasad.core.actions.people.working_group_search_text).
+        return queryset.filter(matching(value, "working_group__search_text"))
 
 
 class GroupTaskFilterSet(FilterSet):

@@ -247,10 +247,11 @@ class GrantFilterSet(FilterSet):
 
 
 class WorkingGroupFilterSet(FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     owner_id = IdFilter(field_name="owner_id", label=_("Owner (id)"))
     owner = django_filters.CharFilter(field_name="owner__code", label=_("Owner (code)"))
     organization_id = IdFilter(field_name="organizations", label=_("Member organization (id)"))
 
     class Meta:
         model = WorkingGroup
-        fields = ["owner_id", "owner", "organization_id"]
+        fields = ["q", "owner_id", "owner", "organization_id"]

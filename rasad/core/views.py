@@ -33,7 +33,12 @@ from rasad.core.actions.people import (
 from rasad.core.actions.security import do_reset_two_factor
 from rasad.core.actions.tokens import do_create_api_token, do_revoke_api_token
 from rasad.core.audit_log import event_label
-from rasad.core.filtersets import AuditEventFilterSet, OrganizationFilterSet, UserFilterSet
+from rasad.core.filtersets import (
+    AuditEventFilterSet,
+    OrganizationFilterSet,
+    UserFilterSet,
+    WorkingGroupFilterSet,
+)
 from rasad.core.forms import (
     CloseOrganizationForm,
     GrantForm,
@@ -607,6 +612,7 @@ class WorkingGroupListView(ScopedListView):
 
     model = WorkingGroup
     queryset = WorkingGroup.objects.select_related("owner").prefetch_related("organizations")
+    filterset_class = WorkingGroupFilterSet
     ordering = ("name", "code")
     context_object_name = "groups"
     template_name = "core/working_group_list.html"

@@ -14,7 +14,7 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, migrations, transaction
 from django.db.models import Q
 
 from rasad.lib.persian import search_variants
@@ -59,3 +59,16 @@ def drop_indexes(schema_editor: Any, names: list[str]) -> None:
     with connection.cursor() as cursor:
         for name in names:
             cursor.execute(f"DROP INDEX IF EXISTS {connection.ops.quote_name(name)}")
+
+
+def trigram_indexes(indexes: dict[str, tuple[str, str]]) -> migrations.RunPython:
+    """For migrations: the operation that creates the trigram indexes ``{name: (table, column)}``
+    (:func:`create_trigram_indexes`) and drops them when the migration is reversed."""
+
+    def create(apps: Any, schema_editor: Any) -> None:
+        create_trigram_indexes(schema_editor, indexes)
+
+    def drop(apps: Any, schema_editor: Any) -> None:
+        drop_indexes(schema_editor, list(indexes))
+
+    return migrations.RunPython(create, drop)

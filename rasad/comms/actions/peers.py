@@ -97,6 +97,14 @@ def _store_bundle_keys(centre: Centre, bundle: Bundle) -> tuple[list[str], list[
     return added, revoked
 
 
+def _named(centre: Centre, name: str) -> list[str]:
+    """Give a centre on another node the name its bundle says, and the search key of name and
+    code that the comms lists search; the fields to save."""
+    centre.name = name
+    centre.search_text = search_key(f"{name} {centre.code}")
+    return ["name", "search_text"]
+
+
 def _identity_revoked(bundle: Bundle) -> bool:
     return any(revocation.kid == bundle.identity_kid for revocation in bundle.revocations)
 
@@ -121,14 +129,14 @@ def do_register_peer(
     if _identity_revoked(bundle):
         raise ValidationError({"bundle": [_("This centre has revoked its own identity key.")]})
     if centre is None:
-        centre = Centre.objects.create(
+        centre = Centre(
             code=bundle.centre,
-            name=bundle.name,
             node_url=node_url,
             identity_key=bundle.identity_key,
             identity_kid=bundle.identity_kid,
-            search_text=search_key(f"{bundle.name} {bundle.centre}"),
         )
+        _named(centre, bundle.name)
+        centre.save()
     peer: Peer | None = Peer.objects.filter(local_centre=local_centre, centre=centre).first()
     if peer is not None and peer.status in (PeerStatus.PINNED, PeerStatus.KEY_CHANGED):
         # Already trusted: a new bundle is an update, handled like one pushed by the peer.
@@ -144,8 +152,15 @@ def do_register_peer(
         centre.identity_key = bundle.identity_key
         centre.identity_kid = bundle.identity_kid
         centre.node_url = node_url
-        centre.name = bundle.name
-        centre.save(update_fields=["identity_key", "identity_kid", "node_url", "name", "last_updated"])
+        centre.save(
+            update_fields=[
+                "identity_key",
+                "identity_kid",
+                "node_url",
+                *_named(centre, bundle.name),
+                "last_updated",
+            ]
+        )
     added, _revoked = _store_bundle_keys(centre, bundle)
     audit_comms(
         CommsAuditEvent.PEER_REGISTERED,
@@ -198,8 +213,7 @@ def do_confirm_peer(peer: Peer, *, fingerprint_digits: str, acting_user: User | 
         _store_bundle_keys(peer.centre, bundle)
         centre = peer.centre
         centre.node_url = check_node_url(bundle.node_url)
-        centre.name = bundle.name
-        centre.save(update_fields=["node_url", "name", "last_updated"])
+        centre.save(update_fields=["node_url", *_named(centre, bundle.name), "last_updated"])
     peer.status = PeerStatus.PINNED
     peer.offered_identity_key = None
     peer.offered_bundle = None
@@ -296,8 +310,7 @@ def _apply_bundle_to_peer(peer: Peer, bundle: Bundle, moment: datetime, rotation
     centre = peer.centre
     if centre.node_url != bundle.node_url or centre.name != bundle.name:
         centre.node_url = check_node_url(bundle.node_url)
-        centre.name = bundle.name
-        centre.save(update_fields=["node_url", "name", "last_updated"])
+        centre.save(update_fields=["node_url", *_named(centre, bundle.name), "last_updated"])
     if _identity_revoked(bundle) and peer.status != PeerStatus.BLOCKED:
         peer.status = PeerStatus.BLOCKED
         peer.save(update_fields=["status", "last_updated"])

@@ -203,3 +203,20 @@ def test_failure_codes_have_translations() -> None:
     from rasad.comms.errors import MESSAGES
 
     assert set(Failure) <= set(MESSAGES)
+
+
+def test_a_peer_renamed_by_its_bundle_is_found_by_its_new_name(world: World) -> None:
+    """A pinned peer's bundle renames its centre: the search key follows the name, so the comms
+    lists find the centre by the new name (``CentreFilterSet``, ``rasad.lib.search.matching``)."""
+    from rasad.comms.filtersets import CentreFilterSet
+
+    khorasan = world.khorasan
+    khorasan.name = "مرکز فرماندهی شهرستان بیرجند"
+    assert push_bundle(khorasan) == 200
+
+    def found(query: str) -> list[str]:
+        return [
+            centre.code for centre in CentreFilterSet(data={"q": query}, queryset=Centre.objects.all()).qs
+        ]
+
+    assert found("بيرجند") == [khorasan.code]

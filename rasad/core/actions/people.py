@@ -29,6 +29,11 @@ def user_search_text(user: User) -> str:
     return search_key(" ".join(names))
 
 
+def working_group_search_text(group: WorkingGroup) -> str:
+    """The search key of a working group (and of its joint group): name and code."""
+    return search_key(f"{group.name} {group.code}")
+
+
 def clean_latin_name(value: str) -> str:
     """A name in Latin letters as stored: normalized like every other text (whitespace collapsed),
     without the invisible joiners a Persian keyboard leaves in. Persian letters are refused with an
@@ -369,9 +374,11 @@ def do_create_working_group(
     if acting_user is not None:
         for organization in [owner, *organizations]:
             require_in_scope(acting_user, "change", organization)
-    group = WorkingGroup.objects.create(
+    group = WorkingGroup(
         code=code, name=normalize_text(name), owner=owner, include_descendants=include_descendants
     )
+    group.search_text = working_group_search_text(group)
+    group.save()
     group.organizations.set(organizations)
     record(
         CoreAuditEvent.WORKING_GROUP_CREATED,
@@ -412,6 +419,7 @@ def do_update_working_group(
     }
     if name is not None:
         group.name = normalize_text(name)
+        group.search_text = working_group_search_text(group)
     if include_descendants is not None:
         group.include_descendants = include_descendants
     new = {
@@ -421,7 +429,7 @@ def do_update_working_group(
     }
     changed = [key for key in old if old[key] != new[key]]
     if changed:  # the values it has write nothing
-        group.save(update_fields=["name", "include_descendants", "last_updated"])
+        group.save(update_fields=["name", "search_text", "include_descendants", "last_updated"])
         group.organizations.set(new_members)
         record(
             CoreAuditEvent.WORKING_GROUP_CHANGED,

@@ -128,6 +128,10 @@ class WorkingGroup(TimestampedModel):
         related_name="owned_working_groups",
         verbose_name=_("owner organization"),
     )
+    # rasad.lib.persian.search_key of the name and code, written by the actions that create and
+    # rename a group (rasad.core.actions.people.working_group_search_text); lists search it
+    # through rasad.lib.search.matching (docs/search.md).
+    search_text = models.TextField(editable=False, default="")
 
     objects = WorkingGroupQuerySet.as_manager()
 

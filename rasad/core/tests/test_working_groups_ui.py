@@ -125,3 +125,12 @@ def test_creating_without_the_right_is_not_found(cast: Cast):
         )
     assert response.status_code == 404
     assert 'data-testid="new-working-group"' not in client.get("/working-groups/").content.decode()
+
+
+def test_the_list_searches_the_groups_key(cast: Cast, group: WorkingGroup, admin_client: Client):
+    """The page's search is the API's (``WorkingGroupFilterSet``, ``rasad.lib.search.matching``):
+    «پاسگاه‌های» is found typed with a space or joined, and a code in any case."""
+    for query in ("پاسگاه های شرق", "پاسگاههاي", "east-posts"):
+        page = admin_client.get("/working-groups/", {"q": query}).content.decode()
+        assert "پاسگاه‌های شرق" in page, query
+    assert "پاسگاه‌های شرق" not in admin_client.get("/working-groups/", {"q": "غرب"}).content.decode()
