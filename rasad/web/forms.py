@@ -161,11 +161,21 @@ class DecimalNumberField(_TypedInAnyDigits, forms.DecimalField):
     widget = NumberInput
 
 
+# The largest whole number every integer column stores (PostgreSQL's ``integer``): a field without
+# its own upper bound refuses more itself, where the database would fail with a server error.
+LARGEST_STORED_INTEGER: Final = 2**31 - 1
+
+
 class IntegerNumberField(_TypedInAnyDigits, forms.IntegerField):
     """A whole number (a weight, a capacity, months) typed in any digits: a text box, since a
-    browser's number box refuses Persian digits as they are typed."""
+    browser's number box refuses Persian digits as they are typed. At most
+    ``LARGEST_STORED_INTEGER`` unless given a lower ``max_value``."""
 
     widget = NumberInput
+
+    def __init__(self, *, max_value: int | None = None, **kwargs: Any) -> None:
+        bound = LARGEST_STORED_INTEGER if max_value is None else min(max_value, LARGEST_STORED_INTEGER)
+        super().__init__(max_value=bound, **kwargs)
 
 
 class JalaliDateField(forms.Field):
