@@ -178,6 +178,25 @@ class IntegerNumberField(_TypedInAnyDigits, forms.IntegerField):
         super().__init__(max_value=bound, **kwargs)
 
 
+class KeysChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Django's list of records chosen by key, with a key beyond what a key column stores
+    (a bigint) refused as a choice that does not exist: SQLite cannot take such a number as a
+    parameter, and Django's check of the list failed with a server error."""
+
+    def _check_values(self, value: Any) -> Any:
+        if self.to_field_name is None:
+            for key in value:
+                try:
+                    number = int(str(key))
+                except ValueError:
+                    continue  # not a number: Django's own check refuses it
+                if not -(2**63) <= number < 2**63:
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": key}
+                    )
+        return super()._check_values(value)  # type: ignore[misc]
+
+
 class JalaliDateField(forms.Field):
     """Accepts a date in the user's calendar (Persian, Arabic or Latin digits) within the accepted
     range (Jalali 1200 to 1500, ``rasad.lib.boundary``); stores Gregorian."""

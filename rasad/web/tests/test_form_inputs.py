@@ -285,3 +285,19 @@ def test_a_whole_number_beyond_what_a_column_stores_is_the_field_s_error_not_a_s
         assert not form.is_valid()
         assert list(form.errors) == ["capacity"]
     assert CountForm({"capacity": "2147483647"}).is_valid()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["99999999999999999999", "-99999999999999999999"])
+def test_a_list_choice_beyond_what_a_key_column_stores_is_the_field_s_error_not_a_server_error(typed: str):
+    """A working group's member organizations, a business's occupations, a requirement's courses:
+    twenty nines for a key failed in SQLite (a parameter it cannot take) with a server error."""
+    from rasad.core.models import Organization
+    from rasad.web.forms import KeysChoiceField
+
+    class MembersForm(forms.Form):
+        members = KeysChoiceField(queryset=Organization.objects.all())
+
+    form = MembersForm({"members": [typed]})
+    assert not form.is_valid()
+    assert list(form.errors) == ["members"]
