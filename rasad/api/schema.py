@@ -1,7 +1,7 @@
 """OpenAPI generation: every operation documents every status it can return (so that a
 schema-driven fuzzer finds nothing undocumented), all with the one error shape: 413 for a body
 over the size limit and 503 while the database is away (or the server is saturated) apply to
-every operation."""
+every operation. The schema is served by ``rasad.api.schema_view``."""
 
 from __future__ import annotations
 

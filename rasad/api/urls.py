@@ -5,9 +5,10 @@ app's routes without trying the others'. The apps' routers keep their order here
 order a segment named by two of them would be tried in (none is)."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from rasad.api.routing import SegmentResolver
+from rasad.api.schema_view import SchemaView
 from rasad.live.api.urls import agent_urlpatterns
 
 v1_urlpatterns = [
@@ -29,7 +30,7 @@ v1_urlpatterns = [
 v1 = SegmentResolver.of(path("v1/", include(v1_urlpatterns)))
 urlpatterns = [
     v1,
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("schema/", SchemaView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up code as a script file of its own: the
     # Content-Security-Policy (script-src 'self') blocks the inline script of the plain view.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

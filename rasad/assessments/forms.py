@@ -23,6 +23,7 @@ from rasad.web.forms import (
     DecimalNumberField,
     IntegerNumberField,
     JalaliDateField,
+    KeysChoiceField,
     NormalizedCharField,
     NumberInput,
     StyledForm,
@@ -519,7 +520,7 @@ class WithdrawForm(StyledForm):
 
 class AuditNameForm(StyledForm):
     organization = forms.ModelChoiceField(label=_("Auditing agency"), queryset=Organization.objects.none())
-    sections = forms.ModelMultipleChoiceField(
+    sections = KeysChoiceField(
         label=_("Sections it audits"), queryset=Section.objects.none(), widget=forms.CheckboxSelectMultiple
     )
 

@@ -16,6 +16,7 @@ from rasad.web.forms import (
     ActionFormMixin,
     FloatNumberField,
     JalaliDateField,
+    KeysChoiceField,
     NormalizedCharField,
     scoped_choices,
 )
@@ -62,7 +63,7 @@ class CentreChoiceField(forms.ModelChoiceField[Centre]):
         return f"{obj.name} ({obj.code})"
 
 
-class CentresChoiceField(forms.ModelMultipleChoiceField[Centre]):
+class CentresChoiceField(KeysChoiceField):
     def label_from_instance(self, obj: Centre) -> str:
         return f"{obj.name} ({obj.code})"
 

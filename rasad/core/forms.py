@@ -18,6 +18,7 @@ from rasad.web.forms import (
     ActionFormMixin,
     FloatNumberField,
     JalaliDateField,
+    KeysChoiceField,
     LatinNameField,
     NormalizedCharField,
     control,
@@ -238,7 +239,7 @@ class TokenForm(ActionFormMixin, forms.Form):
         return datetime.combine(day, time.max, tzinfo=TEHRAN) if day else None
 
 
-class OrganizationMultipleChoiceField(forms.ModelMultipleChoiceField[Organization]):
+class OrganizationMultipleChoiceField(KeysChoiceField):
     def label_from_instance(self, obj: Organization) -> str:
         return organization_label(obj)
 

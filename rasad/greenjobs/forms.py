@@ -19,6 +19,7 @@ from rasad.greenjobs.models import Business, Certificate, Occupation, Scheme
 from rasad.lib import formatting
 from rasad.web.forms import (
     JalaliDateField,
+    KeysChoiceField,
     NormalizedCharField,
     NumberInput,
     StyledForm,
@@ -156,7 +157,7 @@ class BusinessForm(StyledForm):
     size = forms.ChoiceField(label=_("Size"), choices=BusinessSize.choices)
     employees = CountField(label=_("People employed"))
     knowledge_based = forms.BooleanField(label=_("Knowledge-based company"), required=False)
-    occupations = forms.ModelMultipleChoiceField(
+    occupations = KeysChoiceField(
         label=_("Green occupations"),
         queryset=Occupation.objects.all(),
         required=False,

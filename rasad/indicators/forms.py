@@ -22,6 +22,7 @@ from rasad.lib.persian import TextParseError, parse_number
 from rasad.web.forms import (
     ActionFormMixin,
     JalaliDateField,
+    KeysChoiceField,
     NormalizedCharField,
     NumberInput,
     PeriodField,
@@ -152,7 +153,7 @@ class IndicatorChoiceField(forms.ModelChoiceField[Indicator]):
         return indicator_label(obj)
 
 
-class IndicatorMultipleChoiceField(forms.ModelMultipleChoiceField[Indicator]):
+class IndicatorMultipleChoiceField(KeysChoiceField):
     def label_from_instance(self, obj: Indicator) -> str:
         return indicator_label(obj)
 

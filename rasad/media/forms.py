@@ -40,6 +40,7 @@ from rasad.web.forms import (
     IntegerNumberField,
     JalaliDateField,
     JalaliDateInput,
+    KeysChoiceField,
     NormalizedCharField,
     NumberInput,
     StyledForm,
@@ -140,7 +141,7 @@ class AttachmentForm(forms.Form):
 
 
 class IssueForm(StyledForm):
-    agencies = forms.ModelMultipleChoiceField(
+    agencies = KeysChoiceField(
         label=_("Agencies"),
         queryset=Organization.objects.none(),
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
@@ -245,7 +246,7 @@ class CrisisForm(StyledForm):
         choices=Severity.choices,
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
-    places = forms.ModelMultipleChoiceField(
+    places = KeysChoiceField(
         label=_("Places affected"),
         queryset=City.objects.none(),
         required=False,

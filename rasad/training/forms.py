@@ -24,6 +24,7 @@ from rasad.web.forms import (
     FloatNumberField,
     IntegerNumberField,
     JalaliDateField,
+    KeysChoiceField,
     NormalizedCharField,
     StyledForm,
     scoped_choices,
@@ -96,9 +97,7 @@ class CourseForm(StyledForm):
         max_value=240,
         help_text=_("Empty: the certificate does not expire."),
     )
-    prerequisites = forms.ModelMultipleChoiceField(
-        label=_("Prerequisites"), queryset=Course.objects.none(), required=False
-    )
+    prerequisites = KeysChoiceField(label=_("Prerequisites"), queryset=Course.objects.none(), required=False)
 
     def __init__(
         self, *args: Any, organizations: QuerySet[Organization], courses: QuerySet[Course], **kwargs: Any
@@ -239,7 +238,7 @@ class RequirementForm(StyledForm):
         help_text=_("This organization and everything under it."),
     )
     position = forms.ModelChoiceField(label=_("Position"), queryset=Position.objects.all())
-    courses = forms.ModelMultipleChoiceField(
+    courses = KeysChoiceField(
         label=_("Courses (any one satisfies it)"),
         queryset=Course.objects.none(),
         widget=forms.CheckboxSelectMultiple,

@@ -161,11 +161,40 @@ class DecimalNumberField(_TypedInAnyDigits, forms.DecimalField):
     widget = NumberInput
 
 
+# The largest whole number every integer column stores (PostgreSQL's ``integer``): a field without
+# its own upper bound refuses more itself, where the database would fail with a server error.
+LARGEST_STORED_INTEGER: Final = 2**31 - 1
+
+
 class IntegerNumberField(_TypedInAnyDigits, forms.IntegerField):
     """A whole number (a weight, a capacity, months) typed in any digits: a text box, since a
-    browser's number box refuses Persian digits as they are typed."""
+    browser's number box refuses Persian digits as they are typed. At most
+    ``LARGEST_STORED_INTEGER`` unless given a lower ``max_value``."""
 
     widget = NumberInput
+
+    def __init__(self, *, max_value: int | None = None, **kwargs: Any) -> None:
+        bound = LARGEST_STORED_INTEGER if max_value is None else min(max_value, LARGEST_STORED_INTEGER)
+        super().__init__(max_value=bound, **kwargs)
+
+
+class KeysChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Django's list of records chosen by key, with a key beyond what a key column stores
+    (a bigint) refused as a choice that does not exist: SQLite cannot take such a number as a
+    parameter, and Django's check of the list failed with a server error."""
+
+    def _check_values(self, value: Any) -> Any:
+        if self.to_field_name is None:
+            for key in value:
+                try:
+                    number = int(str(key))
+                except ValueError:
+                    continue  # not a number: Django's own check refuses it
+                if not -(2**63) <= number < 2**63:
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": key}
+                    )
+        return super()._check_values(value)  # type: ignore[misc]
 
 
 class JalaliDateField(forms.Field):

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from drf_spectacular.validation import validate_schema
@@ -21,6 +22,31 @@ def test_schema_is_valid_openapi(db: None):
     validate_schema(schema)
     assert schema["openapi"].startswith("3.")
     assert "bearerAuth" in schema["components"]["securitySchemes"]
+
+
+def test_the_schema_is_everyone_s_and_generated_once_per_language(cast, monkeypatch: pytest.MonkeyPatch):
+    """Anonymous, a staff member and the superuser read the same bytes, and only the first request
+    in a language generates it (``rasad.api.schema_view.SchemaView``: about a second of processor
+    time each, for a public address)."""
+    from rasad.api.schema_view import SchemaView
+    from rasad.conftest import client_for
+
+    anonymous = APIClient().get("/api/schema/", {"format": "json"})  # generates it, if no test has
+    generated: list[object] = []
+    generator = SchemaView.generator_class
+
+    class Counted(generator):  # type: ignore[misc,valid-type]
+        def get_schema(self, *args: object, **kwargs: object) -> object:
+            generated.append(self)
+            return super().get_schema(*args, **kwargs)
+
+    monkeypatch.setattr(SchemaView, "generator_class", Counted)
+    staff = client_for(cast.nadia).get("/api/schema/", {"format": "json"})
+    superuser = client_for(cast.root).get("/api/schema/", {"format": "json"})
+    assert anonymous.status_code == staff.status_code == superuser.status_code == 200
+    assert anonymous.content == staff.content == superuser.content
+    assert generated == []
+    assert set(SchemaView._kept) <= {code for code, _name in settings.LANGUAGES}
 
 
 def test_schema_generates_without_warnings(tmp_path: Path):

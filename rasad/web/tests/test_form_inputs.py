@@ -268,3 +268,36 @@ def test_a_reader_of_latin_digits_gets_django_s_bounds_in_latin_digits():
             assert form.errors["title"] == ["Ensure this value has at most 10 characters (it has 12)."]
     finally:
         display.reset(token)
+
+
+class CountForm(forms.Form):
+    """A count with a lower bound only, as a training event's capacity is."""
+
+    capacity = IntegerNumberField(min_value=1, required=False)
+
+
+@pytest.mark.parametrize("typed", ["99999999999999999999", "۹۹۹۹۹۹۹۹۹۹۹۹", "2147483648"])
+def test_a_whole_number_beyond_what_a_column_stores_is_the_field_s_error_not_a_server_error(typed: str):
+    """An event's capacity of twenty nines reached the database and failed there (a 500 on both
+    engines: integer out of range); the field refuses it itself, within PostgreSQL's integer."""
+    with translation.override("fa"):
+        form = CountForm({"capacity": typed})
+        assert not form.is_valid()
+        assert list(form.errors) == ["capacity"]
+    assert CountForm({"capacity": "2147483647"}).is_valid()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["99999999999999999999", "-99999999999999999999"])
+def test_a_list_choice_beyond_what_a_key_column_stores_is_the_field_s_error_not_a_server_error(typed: str):
+    """A working group's member organizations, a business's occupations, a requirement's courses:
+    twenty nines for a key failed in SQLite (a parameter it cannot take) with a server error."""
+    from rasad.core.models import Organization
+    from rasad.web.forms import KeysChoiceField
+
+    class MembersForm(forms.Form):
+        members = KeysChoiceField(queryset=Organization.objects.all())
+
+    form = MembersForm({"members": [typed]})
+    assert not form.is_valid()
+    assert list(form.errors) == ["members"]
