@@ -183,8 +183,8 @@ class KeysChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
     (a bigint) refused as a choice that does not exist: SQLite cannot take such a number as a
     parameter, and Django's check of the list failed with a server error."""
 
-    def _check_values(self, value: Any) -> Any:
-        if self.to_field_name is None:
+    def clean(self, value: Any) -> Any:
+        if self.to_field_name is None and isinstance(value, list | tuple):
             for key in value:
                 try:
                     number = int(str(key))
@@ -194,7 +194,7 @@ class KeysChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
                     raise ValidationError(
                         self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": key}
                     )
-        return super()._check_values(value)  # type: ignore[misc]
+        return super().clean(value)
 
 
 class JalaliDateField(forms.Field):
