@@ -615,27 +615,8 @@ _OBSERVATION_COLUMNS = (
     "created",
     "last_updated",
 )
-# What a large batch's staging table holds of each row (``_merge``): the columns that differ from
-# row to row, in ``_OBSERVATION_COLUMNS``' order, and each row's change to its organization's own
-# rollup row (``rollups.own_rows_insert``). The columns every row of a batch shares (its status,
-# source, reporter and times, ``_BATCH_COLUMNS``) and the own rows' approved figures (none: a
-# batch writes drafts) are the merge's parameters and constants, not five more values a row
-# through the COPY (docs/development/benchmarks.md, "Ingest", session 25).
-_STAGED_COLUMNS = (
-    "organization_id",
-    "indicator_id",
-    "period_key",
-    "period_start",
-    "year",
-    "value",
-    "comment",
-    "findings",
-    "province",
-    "total",
-    "value_count",
-)
-_STAGED_TYPES = ("int8", "int8", "text", "date", "int2", "float8", "text", "text", "text", "float8", "int4")
-# The shared columns and their types.
+# What every row of a batch shares (``_shared``), with each column's type: its status, source,
+# reporter and times.
 _BATCH_COLUMNS = {
     "status": "text",
     "source": "text",
@@ -643,6 +624,17 @@ _BATCH_COLUMNS = {
     "created": "timestamptz",
     "last_updated": "timestamptz",
 }
+_ROW_COLUMNS = tuple(column for column in _OBSERVATION_COLUMNS if column not in _BATCH_COLUMNS)
+# A ``Row``'s own values, in ``_ROW_COLUMNS``' order.
+_ROW_VALUES = itemgetter(*map(_OBSERVATION_COLUMNS.index, _ROW_COLUMNS))
+# What a large batch's staging table holds of each row (``_merge``), each column with its type:
+# the columns that differ from row to row and each row's change to its organization's own rollup
+# row (``rollups.own_rows_insert``). The shared columns and the own rows' approved figures (none:
+# a batch writes drafts) are the merge's parameters and constants, not five more values a row
+# through the COPY (docs/development/benchmarks.md, "Ingest", session 25).
+_STAGED_COLUMNS = (*_ROW_COLUMNS, "province", "total", "value_count")
+_STAGED_TYPES = ("int8", "int8", "text", "date", "int2", "float8", "text", "text", "text", "float8", "int4")
+assert len(_STAGED_TYPES) == len(_STAGED_COLUMNS)
 _UPDATED_ON_CONFLICT = ("value", "comment", "findings", "status", "source", "reported_by_id", "last_updated")
 _ON_CONFLICT = (
     " ON CONFLICT (organization_id, indicator_id, period_key) DO UPDATE SET "
@@ -703,10 +695,9 @@ def _merge(rows: list[Row], deltas: rollups.Deltas) -> dict[tuple[int, int, str]
             # merge's ~30 (docs/development/benchmarks.md, session 21). One round trip: two
             # statements without parameters.
             cursor.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {_STAGE} (organization_id bigint, indicator_id bigint, "  # noqa: S608
-                "period_key text, period_start date, year smallint, value float8, comment text, "
-                "findings text, province text, total float8, value_count int) ON COMMIT DELETE ROWS; "
-                f"DELETE FROM {_STAGE}"
+                f"CREATE TEMP TABLE IF NOT EXISTS {_STAGE} "  # noqa: S608
+                f"({', '.join(map(' '.join, zip(_STAGED_COLUMNS, _STAGED_TYPES, strict=True)))}) "
+                f"ON COMMIT DELETE ROWS; DELETE FROM {_STAGE}"
             )
             # Each row carries its change to its organization's own rollup row (one per
             # observation: the organization's, indicator's and period's), which the statement
@@ -718,7 +709,7 @@ def _merge(rows: list[Row], deltas: rollups.Deltas) -> dict[tuple[int, int, str]
                 copy.set_types(_STAGED_TYPES)
                 write = copy.write_row
                 for row in rows:
-                    write((*row[:7], row[9], *own.get(row[:3], none)))
+                    write((*_ROW_VALUES(row), *own.get(row[:3], none)))
             # Every row has the same status, source, reporter and times (``_shared``).
             select: list[str] = []
             shared: list[Any] = []
