@@ -78,10 +78,12 @@ class DemoTemplate(Template):
                 "SELECT datname FROM pg_database WHERE datname LIKE %s", (f"{DEMO_PREFIX}%",)
             ).fetchall()
             # A database is copied only with no one connected to it: a live server's stream may
-            # still be sending to a page that was closed.
+            # still be sending to a page that was closed. Clients only: an autovacuum worker
+            # (likely on a database the demo was just loaded into) is the bootstrap superuser's,
+            # which the suite's role may not signal, and CREATE DATABASE stops it itself.
             admin.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                " WHERE datname = %s AND pid <> pg_backend_pid()",
+                " WHERE datname = %s AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
                 (test_database,),
             )
         for (name,) in earlier:
