@@ -107,6 +107,14 @@ class IncidentCards:
 
     user: Any
 
+    @staticmethod
+    def opened_as_a_page(request: AuthenticatedRequest) -> bool:
+        """Whether the browser opened a card or the incidents' list as a page of its own (an
+        address typed or pasted, a reload): the command view's script and htmx fetch them
+        (``Sec-Fetch-Mode`` cors or same-origin), a page is navigated to. Such a visit is sent to
+        the command view, which draws them in place, rather than shown a bare fragment."""
+        return request.headers.get("Sec-Fetch-Mode") == "navigate"
+
     def with_steps(self, cases: Any) -> list[Case]:
         cards = list(cases)
         for case in cards:
@@ -156,6 +164,8 @@ class IncidentListView(IncidentCards, ScopedView):
     template_name = "live/includes/incidents.html"
 
     def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if self.opened_as_a_page(request):
+            return HttpResponseRedirect(reverse("live:command"))
         incidents = self.get_queryset().filter(
             source_key__startswith=INCIDENT_KEY_PREFIX, status__in=OPEN_STATUSES
         )
@@ -182,6 +192,8 @@ class IncidentView(IncidentCards, ScopedDetailView):
     template_name = "live/includes/incident.html"
 
     def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if self.opened_as_a_page(request):
+            return HttpResponseRedirect(reverse("live:command"))
         case = self.get_object()
         return self.card(
             case, assigning=request.GET.get("assign") == "1", escalating=request.GET.get("escalate") == "1"

@@ -63,29 +63,6 @@ def _visible_codes(username: str) -> set[str]:
     return set(Organization.objects.visible_to(user).values_list("code", flat=True))
 
 
-# Before the tests that read the module's demo (``demo``): this one loads the whole demo itself,
-# on a database without it, and a module's demo stays loaded until its last test.
-def test_command_prints_logins_password_and_address_and_run_again_says_nothing_changed():
-    """One test for both (each whole demo costs about a minute on PostgreSQL)."""
-    out = StringIO()
-
-    call_command("demo", stdout=out)
-
-    printed = out.getvalue()
-    assert "Demo loaded" in printed
-    assert DEMO_PASSWORD in printed
-    assert "http://127.0.0.1:8000/" in printed
-    assert "TOTP" in printed
-    assert "Start here:" in printed and "national.coordinator" in printed
-    coordinator = User.objects.get(username="isfahan-cc.coordinator")
-    assert coordinator.display_name in printed
-    assert "مرکز فرماندهی و کنترل مرزی استان اصفهان" in printed
-
-    again = StringIO()
-    call_command("demo", stdout=again)
-    assert "nothing changed" in again.getvalue()
-
-
 def test_the_printed_address_follows_port(monkeypatch):
     monkeypatch.setenv("PORT", "8123")
     assert demo_url() == "http://127.0.0.1:8123/"

@@ -167,6 +167,22 @@ def test_without_htmx_the_step_returns_to_the_command_view(cast: Cast, incidents
     assert case.status == "triaged"
 
 
+def test_fragments_opened_as_pages_go_to_the_command_view(cast: Cast, incidents: dict[str, Case]):
+    """The fragments the command view fetches, opened by the browser as pages of their own (an
+    address typed, a reload), show the command view instead of a bare, unstyled fragment; the
+    command view's script and htmx still get the fragment."""
+    case = incidents["isf"]
+    client = signed_in_client(cast.alice)
+    navigated = {"Sec-Fetch-Mode": "navigate"}
+    for url in ("/live/incidents/", f"/live/incidents/{case.pk}/", f"/live/incidents/{case.pk}/?assign=1"):
+        response = client.get(url, headers=navigated)
+        assert (response.status_code, response["Location"]) == (302, "/live/"), url
+    fetched = client.get("/live/incidents/", headers={"Sec-Fetch-Mode": "cors"})
+    assert _cards(fetched.content.decode()) == [str(case.pk)]
+    card = client.get(f"/live/incidents/{case.pk}/", headers={**HTMX, "Sec-Fetch-Mode": "cors"})
+    assert card.status_code == 200 and 'data-testid="open-escalate"' in card.content.decode()
+
+
 def test_escalating_in_place_asks_why_and_sends_the_incident_up(cast: Cast, incidents: dict[str, Case]):
     case = incidents["isf"]
     client = signed_in_client(cast.alice)
