@@ -49,17 +49,23 @@ STREAM_P50_MS = 200.0  # from an event's POST to a stream reading it
 STREAM_P99_MS = 1000.0
 STREAM_BYTES = 50_000  # memory per idle stream (50 KB)
 
-# bench/requests.py's names of the endpoints the goals read.
-BARE, HELLO, ME = "bare Django", "hello (/healthz)", "cheapest authenticated (users/me)"
+# The endpoints' names: bench/requests.py measures and prints each under its name here, and the
+# goals read them by it (written once, so a rename cannot turn a goal into "not measured").
+BARE, BARE_READ = "bare Django", "bare Django, token and user read"
+HELLO, ME = "hello (/healthz)", "cheapest authenticated (users/me)"
+CASE_LIST, CASE_LIST_64 = "case list, 50 rows, 16 clients", "case list, 50 rows, 64 clients"
+OBSERVATION_LIST = "observation list, 50 rows, 16 clients"
+FILTERED_CASE_LIST = "case list, filtered, 16 clients"
+FILTERED_OBSERVATION_LIST = "observation list, filtered, 16 clients"
 LISTS = {
-    "case list": "case list, 50 rows, 16 clients",
-    "observation list": "observation list, 50 rows, 16 clients",
-    "filtered case list": "case list, filtered, 16 clients",
-    "filtered observation list": "observation list, filtered, 16 clients",
+    "case list": CASE_LIST,
+    "observation list": OBSERVATION_LIST,
+    "filtered case list": FILTERED_CASE_LIST,
+    "filtered observation list": FILTERED_OBSERVATION_LIST,
 }
 DETAIL, WRITES = "case detail", "one-row writes, 32 clients"
 # What grows with the data (the rest reads none of it; hello is printed as the machine's drift).
-GROWING = [*LISTS.values(), "case list, 50 rows, 64 clients", DETAIL, WRITES]
+GROWING = [*LISTS.values(), CASE_LIST_64, DETAIL, WRITES]
 
 MET, NOT_MET, NOT_MEASURED, REPORTED = "met", "not met", "not measured", "reported"
 

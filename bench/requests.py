@@ -490,22 +490,22 @@ def plan_of(side: Side, only: list[str] | None = None) -> list[tuple[str, str, i
         "WRITE_MONTHS": ",".join(world.months),
     }
     plan = [
-        ("bare Django", bare + "/", 16, None),
-        ("bare Django, token and user read", bare + "/me", 16, analyst),
-        ("hello (/healthz)", url + "/healthz", 16, None),
-        ("cheapest authenticated (users/me)", url + "/api/v1/users/me/", 16, analyst),
-        ("case list, 50 rows, 16 clients", url + "/api/v1/cases/", 16, analyst),
-        ("case list, 50 rows, 64 clients", url + "/api/v1/cases/", 64, analyst),
-        ("observation list, 50 rows, 16 clients", url + "/api/v1/observations/", 16, analyst),
-        ("case list, filtered, 16 clients", url + FILTERED_CASES, 16, analyst),
+        (goals.BARE, bare + "/", 16, None),
+        (goals.BARE_READ, bare + "/me", 16, analyst),
+        (goals.HELLO, url + "/healthz", 16, None),
+        (goals.ME, url + "/api/v1/users/me/", 16, analyst),
+        (goals.CASE_LIST, url + "/api/v1/cases/", 16, analyst),
+        (goals.CASE_LIST_64, url + "/api/v1/cases/", 64, analyst),
+        (goals.OBSERVATION_LIST, url + "/api/v1/observations/", 16, analyst),
+        (goals.FILTERED_CASE_LIST, url + FILTERED_CASES, 16, analyst),
         (
-            "observation list, filtered, 16 clients",
+            goals.FILTERED_OBSERVATION_LIST,
             url + FILTERED_OBSERVATIONS.format(site=world.sites[1]),
             16,
             analyst,
         ),
-        ("case detail", url + f"/api/v1/cases/{world.case_id}/", 16, analyst),
-        ("one-row writes, 32 clients", url + "/api/v1/observations/bulk/", 32, writes),
+        (goals.DETAIL, url + f"/api/v1/cases/{world.case_id}/", 16, analyst),
+        (goals.WRITES, url + "/api/v1/observations/bulk/", 32, writes),
     ]
     if connection.vendor != "postgresql":  # bench.bare reads its token from PostgreSQL only
         plan = [row for row in plan if not row[1].startswith(bare + "/me")]
@@ -591,20 +591,18 @@ def report(results: dict[str, list[dict[str, Any]]], fsync: float) -> dict[str, 
     rps = {name: median_of(rs, "rps") for name, rs in results.items()}
     p95 = {name: median_of(rs, "p95") / 1000 for name, rs in results.items()}
     nan = float("nan")
-    hello = rps.get("hello (/healthz)", nan)
-    writes = rps.get("one-row writes, 32 clients", nan)
+    hello = rps.get(goals.HELLO, nan)
+    writes = rps.get(goals.WRITES, nan)
     ratios = {
-        "authenticated / bare": rps.get("cheapest authenticated (users/me)", nan)
-        / rps.get("bare Django", nan),
+        "authenticated / bare": rps.get(goals.ME, nan) / rps.get(goals.BARE, nan),
         # A reference beside the goal: bare Django answering the same token and user read
         # (bench/bare.py's /me), the floor for any Django app that authenticates from its database.
-        "authenticated / bare with its read": rps.get("cheapest authenticated (users/me)", nan)
-        / rps.get("bare Django, token and user read", nan),
-        "case list / hello": rps.get("case list, 50 rows, 16 clients", nan) / hello,
-        "observation list / hello": rps.get("observation list, 50 rows, 16 clients", nan) / hello,
-        "filtered case list / hello": rps.get("case list, filtered, 16 clients", nan) / hello,
-        "filtered observation list / hello": rps.get("observation list, filtered, 16 clients", nan) / hello,
-        "case detail / hello": rps.get("case detail", nan) / hello,
+        "authenticated / bare with its read": rps.get(goals.ME, nan) / rps.get(goals.BARE_READ, nan),
+        "case list / hello": rps.get(goals.CASE_LIST, nan) / hello,
+        "observation list / hello": rps.get(goals.OBSERVATION_LIST, nan) / hello,
+        "filtered case list / hello": rps.get(goals.FILTERED_CASE_LIST, nan) / hello,
+        "filtered observation list / hello": rps.get(goals.FILTERED_OBSERVATION_LIST, nan) / hello,
+        "case detail / hello": rps.get(goals.DETAIL, nan) / hello,
         "writes / hello": writes / hello,
         "writes / fdatasync": writes / fsync if fsync == fsync else nan,
     }
@@ -859,8 +857,8 @@ def main() -> None:
                 lock_waits_over_50ms=over,
                 longest_lock_wait_ms=longest * 1000,
             )
-        if args.overload and "one-row writes, 32 clients" in results[0]:
-            capacity = median_of(results[0]["one-row writes, 32 clients"], "rps")
+        if args.overload and goals.WRITES in results[0]:
+            capacity = median_of(results[0][goals.WRITES], "rps")
             outcome = overload(sides[0].world, sides[0].url, capacity)
             if args.save:
                 goals.record(args.save, "overload", label=args.label, **outcome)
