@@ -328,11 +328,12 @@ def live_rows(lines: list[dict[str, Any]]) -> list[Row]:
     def judge_rate() -> Row:
         assert events is not None
         share = events["rate"] / events["fdatasync"]
+        ceiling = bare_ceiling(lines, events["fdatasync"])
         return Row(
             rate.goal,
             f"{events['rate']:,.0f} events/s = {share:.0%}; "
             f"{events['server_cpu_ms']:.1f} + {events['database_cpu_ms']:.1f} ms CPU an event",
-            f"fdatasync {events['fdatasync']:,.0f} ops/s",
+            f"fdatasync {events['fdatasync']:,.0f} ops/s" + (f"; {ceiling}" if ceiling else ""),
             _judged([share >= EVENTS_OVER_FDATASYNC]),
         )
 
@@ -374,6 +375,17 @@ def live_rows(lines: list[dict[str, Any]]) -> list[Row]:
 
         rows.append(_at_size(row, found, "clients", STREAM_CLIENTS, found["clients"] if found else 0, judge))
     return rows
+
+
+def bare_ceiling(lines: list[dict[str, Any]], fdatasync: float) -> str:
+    """What any request through Django can reach against ``fdatasync`` on this machine, when the
+    run measured it: bare Django answering "ok" (no middleware, no database) at 1×, its median.
+    A single event is one request, so this is the most single events over HTTP could reach."""
+    rounds = growth.request_rounds(lines).get("", {}).get(1, {}).get(BARE)
+    if not rounds:
+        return ""
+    bare = growth.medians(rounds)["rps"]
+    return f"the ceiling, {BARE} (no database): {bare:,.0f} req/s = {bare / fdatasync:.0%} of it"
 
 
 def rows(lines: list[dict[str, Any]]) -> list[Row]:

@@ -144,3 +144,27 @@ def test_ingest_with_history_slower_than_without_is_not_met() -> None:
     assert "0.256 of COPY, 2.33 of bulk_create" in ratios.figure
     assert history.status == goals.NOT_MET
     assert history.figure.startswith("23,851 rows/s (-6.8%)")
+
+
+def test_single_events_against_fdatasync_show_the_bare_server_s_ceiling_when_it_was_measured() -> None:
+    events = {
+        "bench": "live-ingest",
+        "agents": 32,
+        "rate": 900.0,
+        "fdatasync": 12_000.0,
+        "server_cpu_ms": 1.5,
+        "database_cpu_ms": 0.2,
+        "p50_ms": 30.0,
+        "p95_ms": 45.0,
+    }
+    bare = [_round(1, n, {goals.BARE: _figures(rps, 5.0)}) for n, rps in enumerate((9000, 10_000, 11_000))]
+
+    alone = goals.live_rows([events])[0]
+    beside = goals.live_rows([*bare, events])[0]
+
+    assert alone.denominator == "fdatasync 12,000 ops/s"
+    assert beside.denominator == (
+        "fdatasync 12,000 ops/s; the ceiling, bare Django (no database): 10,000 req/s = 83% of it"
+    )
+    assert beside.figure == alone.figure == "900 events/s = 8%; 1.5 + 0.2 ms CPU an event"
+    assert beside.status == alone.status == goals.NOT_MET
