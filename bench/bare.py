@@ -9,16 +9,26 @@ stack; ``bench/requests.py`` serves it with the same server as Rasad and compare
   of Rasad's ``users/me`` is the framework's and the database's floor
   (docs/development/benchmarks.md, "Where the goals stand").
 
+* ``/replay/<name>``: the statements Rasad sent to answer one of its requests (``BARE_REPLAY``
+  names a file of them, written by ``bench/requests.py``: ``captured``), sent again with the same
+  values, each by its own kept cursor, prepared on the server where Rasad prepared it, and the
+  largest result answered as JSON. The same database work as Rasad's request with none of its
+  Python: the ceiling any implementation of that request in Django reaches on this machine
+  (docs/development/benchmarks.md, "Where the goals stand").
+
     granian --interface wsgi bench.bare:wsgi       or      uvicorn bench.bare:asgi
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import pickle
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+import psycopg
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -83,9 +93,40 @@ def me(request: HttpRequest) -> HttpResponse:
     return JsonResponse(dict(zip(names, row, strict=True)))
 
 
+# name -> [(sql, params, prepared)], from the file BARE_REPLAY names (the benchmark's own).
+_REPLAYS: dict[str, list[tuple[str, Any, bool]]] = {}
+if os.environ.get("BARE_REPLAY"):
+    with open(os.environ["BARE_REPLAY"], "rb") as handle:
+        _REPLAYS = pickle.load(handle)  # noqa: S301 - written by bench/requests.py in this run
+
+
+def replay(request: HttpRequest, name: str) -> HttpResponse:
+    statements = _REPLAYS.get(name)
+    if statements is None:
+        return JsonResponse({"detail": "no such replay"}, status=404)
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:  # Django's connections prepare nothing, unless asked
+        raw.prepare_threshold = 2**62
+    kept: dict[str, Any] = raw.__dict__.setdefault("_bare_cursors", {})
+    largest: list[dict[str, Any]] = []
+    for sql, params, prepared in statements:
+        cursor = kept.get(sql)
+        if cursor is None:
+            cursor = kept[sql] = psycopg.Cursor(raw) if prepared else psycopg.ClientCursor(raw)
+        cursor.execute(sql, params, prepare=prepared or None)
+        if cursor.description is not None:
+            names = [column.name for column in cursor.description]
+            rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+            if len(rows) >= len(largest):
+                largest = rows
+    body = json.dumps({"results": largest}, default=str, ensure_ascii=False)
+    return HttpResponse(body.encode(), content_type="application/json")
+
+
 urlpatterns = [path("", hello)]
 if settings.DATABASES:
-    urlpatterns.append(path("me", me))
+    urlpatterns += [path("me", me), path("replay/<str:name>", replay)]
 
 from django.core.asgi import get_asgi_application  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402

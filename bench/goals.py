@@ -64,6 +64,10 @@ LISTS = {
     "filtered observation list": FILTERED_OBSERVATION_LIST,
 }
 DETAIL, WRITES = "case detail", "one-row writes, 32 clients"
+# Bare Django sending the very statements Rasad sends for a request (bench/bare.py's /replay):
+# the ceiling of that request's ratio on this machine, measured at 1×.
+BARE_CASE_LIST = "bare Django, the case list's statements"
+BARE_DETAIL = "bare Django, the case detail's statements"
 # What grows with the data (the rest reads none of it; hello is printed as the machine's drift).
 GROWING = [*LISTS.values(), CASE_LIST_64, DETAIL, WRITES]
 
@@ -108,7 +112,9 @@ def request_rows(lines: list[dict[str, Any]]) -> list[Row]:
     def p95(scale: int, name: str) -> float:
         return at[scale].get(name, {}).get("p95", math.nan) / 1000
 
-    def ratio_row(goal: str, parts: dict[str, str], over: str, limit: float) -> Row:
+    def ratio_row(goal: str, parts: dict[str, str], over: str, limit: float, ceiling: str = "") -> Row:
+        """``ceiling``: bare Django sending the statements of the first of ``parts`` (measured
+        at 1× only), shown beside the denominator: what that ratio can reach on this machine."""
         row, checks, figures, denominators = Row(goal), [], [], []
         for scale in scales:
             ratios = {label: rps(scale, name) / rps(scale, over) for label, name in parts.items()}
@@ -123,6 +129,11 @@ def request_rows(lines: list[dict[str, Any]]) -> list[Row]:
                 )
             )
             denominators.append(f"{over} {_number(rps(scale, over))} req/s ({scale}×)")
+            if ceiling and math.isfinite(rps(scale, ceiling)):
+                denominators.append(
+                    f"the ceiling, {ceiling}: {_number(rps(scale, ceiling))} req/s = "
+                    f"{rps(scale, ceiling) / rps(scale, over):.3f} ({scale}×)"
+                )
         if figures:
             row.figure, row.denominator, row.status = (
                 "; ".join(figures),
@@ -153,7 +164,11 @@ def request_rows(lines: list[dict[str, Any]]) -> list[Row]:
             AUTHENTICATED_OVER_BARE,
         ),
         ratio_row(
-            f"scoped 50-row list / hello ≥ {LIST_OVER_HELLO} (11, item 6)", LISTS, HELLO, LIST_OVER_HELLO
+            f"scoped 50-row list / hello ≥ {LIST_OVER_HELLO} (11, item 6)",
+            LISTS,
+            HELLO,
+            LIST_OVER_HELLO,
+            BARE_CASE_LIST,
         ),
         p95_row(f"scoped list p95 ≤ {LIST_P95_MS:.0f} ms at 16 clients (11, item 6)", LISTS, LIST_P95_MS),
         ratio_row(
@@ -161,6 +176,7 @@ def request_rows(lines: list[dict[str, Any]]) -> list[Row]:
             {"case detail": DETAIL},
             HELLO,
             DETAIL_OVER_HELLO,
+            BARE_DETAIL,
         ),
         ratio_row(
             f"one-row writes / hello ≥ {WRITES_OVER_HELLO} (11, item 3)",

@@ -11,7 +11,10 @@ With ``rasad serve`` (granian, two workers) and wrk as the client, each round me
     same lists filtered (``FILTERED_CASES``, ``FILTERED_OBSERVATIONS``) at 16;
   * an object's detail (a case);
   * one-row observation writes from 32 clients, while a sampler reads ``pg_locks`` for lock
-    waits; and ``pg_test_fsync``'s fdatasync rate as the limit for commits.
+    waits; and ``pg_test_fsync``'s fdatasync rate as the limit for commits;
+  * at the first size, the ceilings of the list's and the detail's ratios: bare Django sending
+    the very statements Rasad sent for them (``REPLAYED``, captured in process: ``captured``),
+    with their values, prepared where Rasad prepares them (``bench/bare.py``'s ``/replay``).
 Figures are medians over the rounds, with the load average beside each, the CPU time each
 answered (2xx) request cost the server's processes and PostgreSQL, and every answer that was not
 a 2xx, by status (``--only`` picks some endpoints). ``--scale 10`` loads ten
@@ -38,6 +41,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -145,6 +149,53 @@ def build_world(scale: int) -> World:
         observations=observations,
         cases=cases,
     )
+
+
+# Rasad's requests whose statements bare Django sends again (``bench/bare.py``'s ``/replay``):
+# the ceiling of the goals that compare them with hello, each measured under the name in goals.
+# Each under its goal name, with the replay's slug and Rasad's address.
+REPLAYED = {
+    goals.BARE_CASE_LIST: ("case-list", "/api/v1/cases/"),
+    goals.BARE_DETAIL: ("case-detail", "/api/v1/cases/{case_id}/"),
+}
+
+
+def captured(world: World, path: str) -> None:
+    """Write to ``path`` the statements Rasad sends to answer each of ``REPLAYED``'s requests as
+    the analyst (its third answer, in process: the first ones prepare what a connection keeps),
+    with their values and whether Rasad prepared each on the server."""
+    import pickle
+
+    import psycopg
+    from django.test import Client
+
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {world.analyst_token}", HTTP_HOST="127.0.0.1")
+    replays: dict[str, list[tuple[str, Any, bool]]] = {}
+    for slug, address in REPLAYED.values():
+        address = address.format(case_id=world.case_id)
+        statements: list[tuple[str, Any, bool]] = []
+
+        def capture(
+            execute: Any,
+            sql: str,
+            params: Any,
+            many: bool,
+            context: dict[str, Any],
+            statements: list[tuple[str, Any, bool]] = statements,
+        ) -> Any:
+            bound_on_server = not isinstance(context["cursor"].cursor, psycopg.ClientCursor)
+            statements.append((sql, params, bound_on_server))
+            return execute(sql, params, many, context)
+
+        for _ in range(2):
+            client.get(address)
+        with connection.execute_wrapper(capture):
+            response = client.get(address)
+        if response.status_code != 200:
+            raise SystemExit(f"{address} answered {response.status_code} in process: nothing to replay")
+        replays[slug] = statements
+    with open(path, "wb") as handle:
+        pickle.dump(replays, handle)
 
 
 def _load_observations(sites: list[Organization], months: list[Any]) -> int:
@@ -477,6 +528,7 @@ class Side:
     url: str
     bare: str
     database: str | None = None
+    replayed: dict[str, tuple[str, str]] | None = None  # REPLAYED, where its bare server replays them
 
 
 def plan_of(side: Side, only: list[str] | None = None) -> list[tuple[str, str, int, dict[str, str] | None]]:
@@ -505,10 +557,11 @@ def plan_of(side: Side, only: list[str] | None = None) -> list[tuple[str, str, i
             analyst,
         ),
         (goals.DETAIL, url + f"/api/v1/cases/{world.case_id}/", 16, analyst),
+        *((name, f"{bare}/replay/{slug}", 16, None) for name, (slug, _) in (side.replayed or {}).items()),
         (goals.WRITES, url + "/api/v1/observations/bulk/", 32, writes),
     ]
     if connection.vendor != "postgresql":  # bench.bare reads its token from PostgreSQL only
-        plan = [row for row in plan if not row[1].startswith(bare + "/me")]
+        plan = [row for row in plan if not row[1].startswith((bare + "/me", bare + "/replay"))]
     if only:
         plan = [row for row in plan if any(word in row[0] for word in only)]
     return plan
@@ -809,6 +862,10 @@ def main() -> None:
         parser.error("--database-urls: one database for each size after the first")
     building = [start_world(scale, url) for scale, url in zip(scales[1:], others, strict=True)]
     worlds = [build_world(scales[0]), *map(world_of, building)]
+    handle, replays = tempfile.mkstemp(prefix="rasad-bench-replays-", suffix=".pickle")
+    os.close(handle)
+    if connection.vendor == "postgresql":  # bench.bare reads PostgreSQL only
+        captured(worlds[0], replays)
     connections.close_all()
     for scale, world in zip(scales, worlds, strict=True):
         print(f"requests ×{scale}: {world.observations:,} observations, {world.cases:,} cases")
@@ -824,14 +881,16 @@ def main() -> None:
     fsync = fdatasync_ops()
     sampler = LockSampler()
     with ExitStack() as stack:
+        stack.callback(os.remove, replays)
         sides = []
         for index, (scale, world) in enumerate(zip(scales, worlds, strict=True)):
             env = {"DATABASE_URL": others[index - 1]} if index else None
-            bare = stack.enter_context(bare_server(env))
+            # The ceilings are measured at the first size, whose world this process built.
+            bare = stack.enter_context(bare_server(env or {"BARE_REPLAY": replays}))
             url = stack.enter_context(server(workers=2, threads=args.threads, env=env))
             _wait_for(url + "/healthz")
             database = urlsplit(others[index - 1]).path.lstrip("/") if index else None
-            sides.append(Side(scale, world, url, bare, database))
+            sides.append(Side(scale, world, url, bare, database, None if index else REPLAYED))
         with sampler.sampling():
             only = [word.strip() for word in args.only.split(",") if word.strip()]
             results = measure(sides, args.seconds, args.rounds, only)

@@ -168,3 +168,28 @@ def test_single_events_against_fdatasync_show_the_bare_server_s_ceiling_when_it_
     )
     assert beside.figure == alone.figure == "900 events/s = 8%; 1.5 + 0.2 ms CPU an event"
     assert beside.status == alone.status == goals.NOT_MET
+
+
+def test_a_ratio_to_hello_shows_its_ceiling_where_bare_django_sent_the_same_statements() -> None:
+    hello = _figures(4000, 5.0)
+    lines = [
+        _round(
+            1,
+            0,
+            {
+                goals.HELLO: hello,
+                goals.DETAIL: _figures(800, 30.0),
+                goals.BARE_DETAIL: _figures(1800, 10.0),
+            },
+        ),
+        _round(10, 0, {goals.HELLO: hello, goals.DETAIL: _figures(760, 31.0)}),
+    ]
+
+    detail = _status(goals.request_rows(lines), "detail / hello")
+
+    assert detail.denominator == (
+        "hello (/healthz) 4,000 req/s (1×); "
+        "the ceiling, bare Django, the case detail's statements: 1,800 req/s = 0.450 (1×); "
+        "hello (/healthz) 4,000 req/s (10×)"
+    )
+    assert detail.status == goals.NOT_MET
