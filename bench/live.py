@@ -26,7 +26,8 @@ cost on this machine, the load client included). Server CPU per event is the CPU
 node holding the streams (its process tree) from the first event to the last delivery, over the
 events (on one node it includes the ingest requests), beside the bare server's: unlike latency,
 it does not count waiting for a core. ``BENCH_PYSPY=<file>`` records a profile of each run
-(``BENCH_PYSPY_NATIVE=1``: with native frames); ``ingest`` also prints the load client's own CPU
+(``BENCH_PYSPY_NATIVE=1``: with native frames; ``BENCH_PYSPY_GIL=1``: only the thread holding
+the GIL, which leaves out the threads that wait); ``ingest`` also prints the load client's own CPU
 per event.
 
 Every figure is the median of ``--runs`` runs, with the load average beside it; the
@@ -611,6 +612,7 @@ def profile(pid: int, floor: bool) -> subprocess.Popen[bytes] | None:
         "record",
         "--subprocesses",
         *(["--native"] if os.environ.get("BENCH_PYSPY_NATIVE") else []),
+        *(["--gil"] if os.environ.get("BENCH_PYSPY_GIL") else []),
         "--rate",
         "200",
         "--format",
