@@ -43,7 +43,6 @@ import http.client
 import json
 import os
 import re
-import shutil
 import signal
 import statistics
 import subprocess
@@ -385,29 +384,6 @@ async def read_answer(reader: asyncio.StreamReader) -> tuple[int, bytes]:
             return status, body
 
 
-def connection_owners(port: int) -> dict[int, int]:
-    """The server process holding each established connection to ``port``, by the client's
-    port (from ``ss``; empty where it cannot tell). granian's workers share one listening socket,
-    so which worker serves an agent is settled when the agent connects and holds for the run: in
-    a closed loop an agent waits about its worker's agents over that worker's rate (benchmarks.md,
-    "What a one-row write costs", session 25, for the one-row writes)."""
-    if shutil.which("ss") is None:
-        return {}
-    listed = subprocess.run(
-        ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout
-    owners = {}
-    for line in listed.splitlines():
-        peer = re.search(r"\s\S+:\d+\s+\S+:(\d+)\s", line)
-        pid = re.search(r"pid=(\d+)", line)
-        if peer and pid:
-            owners[int(peer.group(1))] = int(pid.group(1))
-    return owners
-
-
 async def agent_loop(
     url: str, posts: list[Post], seconds: float
 ) -> tuple[int, list[float], int, list[float], dict[int, list[list[float]]]]:
@@ -450,6 +426,8 @@ async def agent_loop(
 
     tasks = [asyncio.create_task(agent(post)) for post in posts]
     await asyncio.sleep(0.5)  # every agent connected
+    from bench.common import connection_owners
+
     owners = await asyncio.to_thread(connection_owners, int(port))
     deadline[0] = time.monotonic() + seconds
     begin.set()
