@@ -7,6 +7,8 @@ import contextlib
 import cProfile
 import os
 import pstats
+import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -275,3 +277,26 @@ def copy_observations(rows: Iterable[tuple[int, int, JalaliPeriod, float]]) -> i
             copy.write_row((*row, "", "approved", "api", [], now, now))
             count += 1
     return count
+
+
+def connection_owners(port: int) -> dict[int, int]:
+    """The server process holding each established connection to ``port``, by the client's
+    port (from ``ss``; empty where it cannot tell: no ``ss``, processes not shown). granian's
+    workers share one listening socket, so which worker serves a client is settled when the
+    client connects and holds for the run (``bench.requests.worker_split``, ``bench.live``'s
+    agents by worker)."""
+    if shutil.which("ss") is None:
+        return {}
+    listed = subprocess.run(
+        ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    owners = {}
+    for line in listed.splitlines():
+        peer = re.search(r"\s\S+:\d+\s+\S+:(\d+)\s", line)
+        pid = re.search(r"pid=(\d+)", line)
+        if peer and pid:
+            owners[int(peer.group(1))] = int(pid.group(1))
+    return owners

@@ -26,7 +26,8 @@ cost on this machine, the load client included). Server CPU per event is the CPU
 node holding the streams (its process tree) from the first event to the last delivery, over the
 events (on one node it includes the ingest requests), beside the bare server's: unlike latency,
 it does not count waiting for a core. ``BENCH_PYSPY=<file>`` records a profile of each run
-(``BENCH_PYSPY_NATIVE=1``: with native frames); ``ingest`` also prints the load client's own CPU
+(``BENCH_PYSPY_NATIVE=1``: with native frames; ``BENCH_PYSPY_GIL=1``: only the thread holding
+the GIL, which leaves out the threads that wait); ``ingest`` also prints the load client's own CPU
 per event.
 
 Every figure is the median of ``--runs`` runs, with the load average beside it; the
@@ -349,9 +350,10 @@ def lock_sampler(stop: threading.Event, waits: list[int]) -> None:
 
 def ingest_run(
     url: str, posts: list[Post], seconds: float
-) -> tuple[int, list[float], int, list[float], list[int]]:
+) -> tuple[int, list[float], int, list[float], dict[int, list[list[float]]], list[int]]:
     """Events stored, every request's latency, the requests refused or failed, each agent's
-    median latency (are the agents served alike?), and the lock waiters sampled. The agents are
+    median latency (are the agents served alike?), the latencies by the server process that held
+    the agent's connection (``connection_owners``), and the lock waiters sampled. The agents are
     asyncio tasks on raw keep-alive sockets in this one thread (``agent_loop``): the load client
     takes less of the cores it shares with the server than a thread per agent did."""
     stop = threading.Event()
@@ -384,16 +386,18 @@ async def read_answer(reader: asyncio.StreamReader) -> tuple[int, bytes]:
 
 async def agent_loop(
     url: str, posts: list[Post], seconds: float
-) -> tuple[int, list[float], int, list[float]]:
+) -> tuple[int, list[float], int, list[float], dict[int, list[list[float]]]]:
     host, port = url.removeprefix("http://").split(":")
     latencies: list[float] = []
     medians: list[float] = []
+    by_port: dict[int, list[float]] = {}
     totals = {"ok": 0, "bad": 0}
     begin = asyncio.Event()
     deadline = [0.0]
 
     async def agent(post: Post) -> None:
         reader, writer = await asyncio.open_connection(host, int(port))
+        own_port = writer.get_extra_info("sockname")[1]
         head = (
             f"POST /api/v1/live/ingest/ HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {post.secret}\r\n"
             "Content-Type: application/json\r\nContent-Length: "
@@ -418,13 +422,20 @@ async def agent_loop(
         writer.close()
         latencies.extend(mine)
         medians.append(statistics.median(mine) if mine else float("nan"))
+        by_port[own_port] = mine
 
     tasks = [asyncio.create_task(agent(post)) for post in posts]
     await asyncio.sleep(0.5)  # every agent connected
+    from bench.common import connection_owners
+
+    owners = await asyncio.to_thread(connection_owners, int(port))
     deadline[0] = time.monotonic() + seconds
     begin.set()
     await asyncio.gather(*tasks)
-    return totals["ok"], latencies, totals["bad"], medians
+    by_worker: dict[int, list[list[float]]] = {}  # each agent's latencies, by its server process
+    for own_port, mine in by_port.items():
+        by_worker.setdefault(owners.get(own_port, 0), []).append(mine)
+    return totals["ok"], latencies, totals["bad"], medians, by_worker
 
 
 def ingest_counters() -> dict[str, float]:
@@ -441,6 +452,13 @@ def ingest_counters() -> dict[str, float]:
         "commits": commits,
         "wal_syncs": syncs,
     }
+
+
+def by_process(agents: list[list[float]], seconds: float) -> tuple[int, float, float, float]:
+    """One server process's agents (each agent's latencies): how many, their events a second,
+    their p50 and p95."""
+    flat = [latency for mine in agents for latency in mine] or [float("nan")]
+    return len(agents), sum(map(len, agents)) / seconds, percentile(flat, 0.5), percentile(flat, 0.95)
 
 
 def ingest(args: argparse.Namespace) -> None:
@@ -460,7 +478,7 @@ def ingest(args: argparse.Namespace) -> None:
             before = load()
             profiler = profile(pid, floor=False)
             counters = ingest_counters()
-            created, latencies, failed, medians, waits = ingest_run(url, posts, args.seconds)
+            created, latencies, failed, medians, by_worker, waits = ingest_run(url, posts, args.seconds)
             spent = {k: v - counters[k] for k, v in ingest_counters().items()}
             if profiler is not None:
                 profiler.send_signal(signal.SIGINT)
@@ -478,6 +496,11 @@ def ingest(args: argparse.Namespace) -> None:
                     "p50": percentile(latencies, 0.5),
                     "p95": percentile(latencies, 0.95),
                     "agents": (min(medians), max(medians)),
+                    # each server process's agents (its connections), events/s, p50 and p95,
+                    # the busiest first
+                    "workers": sorted(
+                        (by_process(agents, args.seconds) for agents in by_worker.values()), reverse=True
+                    ),
                     "created": created,
                     "failed": failed,
                     "waiting": max(waits, default=0),
@@ -502,6 +525,14 @@ def ingest(args: argparse.Namespace) -> None:
             f"{row['wal_syncs']:.2f} WAL flushes (fsync), load client CPU {row['client_cpu'] * 1000:.1f} ms; "
             f"agents' p50 from {row['agents'][0] * 1000:.0f} "
             f"to {row['agents'][1] * 1000:.0f} ms"
+        )
+        print(
+            "         by server process (agents, events/s, p50, p95): "
+            + "; ".join(
+                f"{agents} agents, {rate:.0f}/s, {p50 * 1000:.0f} / {p95 * 1000:.0f} ms"
+                for agents, rate, p50, p95 in row["workers"]
+            )
+            + f" (split {'/'.join(str(w[0]) for w in row['workers'])})"
         )
     rate, fsync = m(r["rate"] for r in rows), m(r["fsync"] for r in rows)
     print(
@@ -611,6 +642,7 @@ def profile(pid: int, floor: bool) -> subprocess.Popen[bytes] | None:
         "record",
         "--subprocesses",
         *(["--native"] if os.environ.get("BENCH_PYSPY_NATIVE") else []),
+        *(["--gil"] if os.environ.get("BENCH_PYSPY_GIL") else []),
         "--rate",
         "200",
         "--format",

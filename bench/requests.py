@@ -36,7 +36,6 @@ import asyncio
 import json
 import os
 import random
-import re
 import shutil
 import statistics
 import subprocess
@@ -61,6 +60,7 @@ from bench.common import (
     INDICATORS,
     children_cpu_seconds,
     commits_and_wal_flushes,
+    connection_owners,
     months_back,
     server,
     server_cpu_seconds,
@@ -366,15 +366,9 @@ def worker_split(url: str) -> str:
     p95 set by the busier worker's clients, whatever the code. The split is printed beside the
     latencies so that a run's tail can be told from the code's."""
     port = url.split("://", 1)[-1].split("/", 1)[0].rpartition(":")[2]
-    if shutil.which("ss") is None or not port.isdigit():
+    if not port.isdigit():
         return ""
-    listed = subprocess.run(
-        ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout
-    counts = Counter(re.findall(r"pid=(\d+)", listed))
+    counts = Counter(connection_owners(int(port)).values())
     return "/".join(str(count) for count in sorted(counts.values(), reverse=True))
 
 

@@ -27,7 +27,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.db.models import Field, Manager, Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -882,8 +882,48 @@ def _array(rows: list[Any], field: Field[Any, Any], database: Any) -> Any:
     """``field``'s values of ``rows``, prepared as the ORM prepares them, as one array parameter
     in an array's text form (``rasad.lib.prepared.array_text``), typed by the statement's cast to
     the column's array type: psycopg's own dumping of a list looks up each element's type and the
-    list's dumper, some 36 lists a group (docs/development/benchmarks.md, events, sessions 22-24)."""
-    return array_text([field.get_db_prep_save(getattr(row, field.attname), database) for row in rows])
+    list's dumper, some 36 lists a group (docs/development/benchmarks.md, events, sessions 22-24).
+
+    A value the ORM would prepare as itself (``_as_is``) is taken as it is: calling the field's
+    ``get_db_prep_save`` for each value of each column was a sixth of a group's write under
+    cProfile (benchmarks.md, events, session 26)."""
+    name, kinds, prepare = field.attname, _as_is(field), field.get_db_prep_save
+    values = []
+    for row in rows:
+        value = getattr(row, name)
+        kind = type(value)
+        aware = kind is not datetime or value.tzinfo is not None
+        if (value is None and kinds) or (kind in kinds and aware):
+            values.append(value)
+        else:
+            values.append(prepare(value, database))
+    return array_text(values)
+
+
+# The types of value that a field of each class prepares for PostgreSQL as the same value
+# (``get_db_prep_save``; ``None`` too, for each of them; an integer wrapped in psycopg's ``Int8``,
+# which ``array_text`` writes alike): text for text (``to_python`` keeps a
+# ``str``), an ``int`` for an integer (``int(value)``), a ``float`` for a float, a UUID for a
+# UUID (the database has the type), an aware date-time (a naive one is made aware, with a
+# warning), a foreign key's as its target's. Checked field by field against the ORM's own
+# preparing (rasad/live/tests/test_ingest_arrays.py). A subclass of a type (an enum member, a
+# ``bool``) is prepared by the ORM.
+_PREPARED_AS_IS: list[tuple[type[Field[Any, Any]], frozenset[type]]] = [
+    (models.CharField, frozenset({str})),
+    (models.TextField, frozenset({str})),
+    (models.IntegerField, frozenset({int})),
+    (models.FloatField, frozenset({float})),
+    (models.UUIDField, frozenset({uuid.UUID})),
+    (models.DateTimeField, frozenset({datetime})),
+]
+
+
+@cache
+def _as_is(field: Field[Any, Any]) -> frozenset[type]:
+    """The types of value ``field`` prepares as themselves on PostgreSQL (``_PREPARED_AS_IS``);
+    empty for any other field."""
+    target = field.target_field if isinstance(field, models.ForeignKey) else field
+    return next((kinds for base, kinds in _PREPARED_AS_IS if isinstance(target, base)), frozenset())
 
 
 _INSERTS: dict[type[Model], tuple[str, list[Field[Any, Any]]]] = {}
