@@ -19,18 +19,8 @@ EN = DisplayPreferences(language="en", calendar="gregorian", persian_digits=Fals
 
 
 def test_a_section_is_lettered_by_its_place_in_the_abjad_order():
-    assert [section_label(code, n, prefs=FA) for n, code in enumerate("ABCDEFGHIJ", start=1)] == [
-        "الف",
-        "ب",
-        "ج",
-        "د",
-        "هـ",
-        "و",
-        "ز",
-        "ح",
-        "ط",
-        "ی",
-    ]
+    lettered = [section_label(code, n, prefs=FA) for n, code in enumerate("ABCDEFGHIJ", start=1)]
+    assert " ".join(lettered) == "الف ب ج د هـ و ز ح ط ی"
     # A mnemonic letter (the award's T, P, S) reads by its place, not by the Latin alphabet.
     assert [section_label(code, n, prefs=FA) for n, code in enumerate("TPS", start=1)] == ["الف", "ب", "ج"]
     assert len(ABJAD_LETTERS) == len(set(ABJAD_LETTERS)) == 28
