@@ -47,7 +47,6 @@ from rasad.assessments.actions import (
 from rasad.assessments.indicator_answers import Figure, figures
 from rasad.assessments.models import Assessment, Cycle, Instrument, Item, Section
 from rasad.core.models import Organization, Role, User
-from rasad.lib.persian import to_persian_digits
 
 PASSIVE_DEFENCE = "ارزیابی انطباق با دستورالعمل ایمنی و پدافند غیرعامل — شرکت‌های معدنی ۱۴۰۴"
 PASSIVE_DEFENCE_BEFORE = "ارزیابی انطباق با دستورالعمل ایمنی و پدافند غیرعامل — شرکت‌های معدنی ۱۴۰۳"
@@ -236,8 +235,8 @@ def _feedback(items: Sequence[Item], exceptions: dict[str, Any]) -> list[Feedbac
         criterion = members[0].criterion
         short = [item for item in members if item.code in exceptions and exceptions[item.code] != "na"]
         if short:
-            # Written as an assessor writes in Persian: the outline codes in Persian digits.
-            text = "؛ ".join(f"{to_persian_digits(item.code)}: {item.text}" for item in short)
+            # Written as an assessor writes in Persian: each item by its Persian label («الف-۱-۳»).
+            text = "؛ ".join(f"{item.label}: {item.text}" for item in short)
             entries.append(FeedbackValues(criterion, "", f"این موارد کامل رعایت نشده است — {text}"))
         else:
             entries.append(

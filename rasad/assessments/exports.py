@@ -100,7 +100,7 @@ def compliance_columns(result: Compliance) -> list[ExportColumn]:
         columns.append(
             ExportColumn(
                 f"section_{section.code}",
-                f"{section.code}. {section.title}",
+                section.heading,
                 _section_value(index),
             )
         )
@@ -116,7 +116,7 @@ def trend_columns(result: Compliance) -> list[ExportColumn]:
         ExportColumn("total", gettext_lazy("Mean final score (%)"), lambda r: _percent(r.total.percent)),
         # Each section by its code and title, as on the organizations' sheet (never a bare letter).
         *(
-            ExportColumn(f"section_{section.code}", f"{section.code}. {section.title}", _section_value(index))
+            ExportColumn(f"section_{section.code}", section.heading, _section_value(index))
             for index, section in enumerate(result.sections)
         ),
     ]

@@ -14,12 +14,12 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rasad.assessments.choices import Stage
-from rasad.assessments.models import Assessment, Criterion, Feedback, Finding, Section
+from rasad.assessments.models import Assessment, Criterion, Feedback, Finding, Item, Section
 from rasad.lib import formatting
 from rasad.reports.charts import bar_chart
 from rasad.reports.definitions import Chart, Figure, ReportData, Table
@@ -105,7 +105,7 @@ def _scores_section(sections: Sequence[Section], result: dict[str, Any]) -> Repo
         source = _("Audit") if section.code in audited else _("Assessors' consensus")
         score_rows.append(
             [
-                f"{section.code}. {section.title}",
+                section.heading,
                 _points(section.points),
                 _percent(own.get(section.code, {}).get("percent")),
                 _percent(consensus.get(section.code, {}).get("percent")),
@@ -160,7 +160,7 @@ def _scores_section(sections: Sequence[Section], result: dict[str, Any]) -> Repo
                 _("Final score of each section (of 100)"),
                 bar_chart([float(p or 0) for p in percents]),
                 _("The bars follow the order of the sections in the table above: %(codes)s.")
-                % {"codes": formatting.join(s.code for s in sections)},
+                % {"codes": formatting.join(s.label for s in sections)},
             )
         )
     return scores
@@ -181,12 +181,10 @@ def _written_section(
             entry = by_criterion.get(criterion.pk)
             if entry is None or not (entry.strengths or entry.improvements):
                 continue
-            rows.append(
-                [f"{criterion.code}. {criterion.title}", entry.strengths or "—", entry.improvements or "—"]
-            )
+            rows.append([criterion.heading, entry.strengths or "—", entry.improvements or "—"])
         written.tables.append(
             Table(
-                f"{section.code}. {section.title}",
+                section.heading,
                 [_("Criterion"), _("Strengths"), _("Areas for improvement")],
                 ["criterion", "strengths", "improvements"],
                 rows=rows,
@@ -201,8 +199,8 @@ def _findings_section(findings: Sequence[Finding]) -> ReportSection:
     """The non-compliant items of each section and the case each section's finding opened."""
     finding_rows = [
         [
-            f"{finding.section.code}. {finding.section.title}",
-            formatting.join(item.code for item in finding.items.all()),
+            finding.section.heading,
+            formatting.join(item.label for item in finding.items.all()),
             formatting.digits(finding.case.reference) if finding.case else "—",
         ]
         for finding in findings
@@ -230,7 +228,7 @@ def report_for(assessment: Assessment, scoped: Callable[[QuerySet[Any]], QuerySe
         assessment,
         sections=list(scoped(Section.objects.filter(instrument_id=instrument_id)).order_by("order", "pk")),
         criteria=list(
-            scoped(Criterion.objects.filter(instrument_id=instrument_id)).order_by(
+            scoped(Criterion.objects.filter(instrument_id=instrument_id).select_related("section")).order_by(
                 "section__order", "order", "pk"
             )
         ),
@@ -238,7 +236,7 @@ def report_for(assessment: Assessment, scoped: Callable[[QuerySet[Any]], QuerySe
         findings=list(
             scoped(Finding.objects.filter(assessment=assessment))
             .select_related("section", "case")
-            .prefetch_related("items")
+            .prefetch_related(Prefetch("items", queryset=Item.objects.select_related("criterion__section")))
             .order_by("section__order", "pk")
         ),
     )

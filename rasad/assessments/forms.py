@@ -11,6 +11,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from rasad.assessments import labels
 from rasad.assessments.actions import AnswerValues, CycleValues, InstrumentValues
 from rasad.assessments.choices import ComplianceAnswer, InstrumentKind, ItemType, RankingRole
 from rasad.assessments.models import Criterion, Instrument, Item, Review, Section
@@ -532,6 +533,7 @@ class AuditNameForm(StyledForm):
         organization.queryset = organizations
         chosen: Any = self.fields["sections"]
         chosen.queryset = sections
+        chosen.label_from_instance = lambda section: section.heading
 
 
 class FeedbackForm(StyledForm):
@@ -655,12 +657,12 @@ class AnswersForm(StyledForm):
                 field = None
                 start = None
             if field is not None:
-                field.label = f"{item.code}. {item.text}"
+                field.label = labels.heading(item.label, item.text)
                 field.initial = start
                 self.fields[name] = field
             if with_files and (item.evidence_required or item.item_type == ItemType.FILE):
                 self.fields[file_field_name(item)] = forms.FileField(
-                    label=_("Evidence for %(code)s") % {"code": item.code}, required=False
+                    label=_("Evidence for %(code)s") % {"code": item.label}, required=False
                 )
         style_controls(self)
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from rasad.assessments import labels
 from rasad.assessments.choices import (
     AnswerSource,
     AssessmentStatus,
@@ -171,6 +172,17 @@ class Section(TimestampedModel):
         """Its instrument's page (a part has no page of its own)."""
         return reverse("assessments:instrument-detail", args=[self.instrument_id])
 
+    @property
+    def label(self) -> str:
+        """How its reader numbers it («الف» for the first section; ``A`` in English):
+        ``rasad.assessments.labels``."""
+        return labels.section_label(self.code, self.order)
+
+    @property
+    def heading(self) -> str:
+        """Its label and title («الف) راهبری امنیت»)."""
+        return labels.heading(self.label, self.title)
+
 
 class Criterion(TimestampedModel):
     """A criterion (or criterion part) of a section: the level at which assessors write
@@ -199,6 +211,16 @@ class Criterion(TimestampedModel):
     def get_absolute_url(self) -> str:
         """Its instrument's page (a part has no page of its own)."""
         return reverse("assessments:instrument-detail", args=[self.instrument_id])
+
+    @property
+    def label(self) -> str:
+        """How its reader numbers it («الف-۱» for ``A1``), after its section's label."""
+        return labels.child_label(self.code, self.section.code, self.section.label)
+
+    @property
+    def heading(self) -> str:
+        """Its label and title («الف-۱) سیاست و مسئولیت»)."""
+        return labels.heading(self.label, self.title)
 
 
 class Item(TimestampedModel):
@@ -254,6 +276,11 @@ class Item(TimestampedModel):
     @property
     def section(self) -> Section:
         return self.criterion.section
+
+    @property
+    def label(self) -> str:
+        """How its reader numbers it («الف-۱-۲» for ``A1.2``), after its criterion's label."""
+        return labels.child_label(self.code, self.criterion.code, self.criterion.label, joint=".")
 
 
 class Cycle(TimestampedModel):

@@ -507,10 +507,7 @@ def results_xlsx(cycle: Any, assessments: Iterable[Any], sections: Sequence[Any]
         ExportColumn("band", gettext_lazy("Band"), lambda a: a.band.name if a.band_id else ""),
         ExportColumn("rank", gettext_lazy("Rank"), lambda a: ranks.get(a.pk) or ""),
         *tabular.date_columns("finalized_at", gettext_lazy("Finalized"), lambda a: a.finalized_at),
-        *(
-            ExportColumn(f"section_{s.code}", f"{s.code}. {s.title}", section_points(s.code))
-            for s in sections
-        ),
+        *(ExportColumn(f"section_{s.code}", s.heading, section_points(s.code)) for s in sections),
     ]
     buffer = io.BytesIO()
     tabular.export_xlsx(buffer, columns, assessments, title=str(cycle.name)[:31])

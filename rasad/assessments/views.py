@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import BadRequest, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import HttpResponse, HttpResponseBase, JsonResponse, QueryDict
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -744,7 +744,7 @@ def _percent(value: Any) -> float | None:
 
 
 def _section_label(section: Section) -> str:
-    return formatting.digits(f"{section.code}. {section.title}")
+    return section.heading
 
 
 class CycleChartView(ScopedDetailView):
@@ -905,7 +905,7 @@ class AssessmentDetailView(ScopedDetailView):
         findings = list(
             self.scoped(Finding.objects.filter(assessment=assessment))
             .select_related("section", "case", "risk")
-            .prefetch_related("items")
+            .prefetch_related(Prefetch("items", queryset=Item.objects.select_related("criterion__section")))
         )
         feedback = list(
             self.scoped(Feedback.objects.filter(assessment=assessment))

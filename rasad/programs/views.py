@@ -143,25 +143,43 @@ def _bar_context(progress: ProgrammeProgress, partial: bool) -> dict[str, Any]:
     }
 
 
+# Over more months than this a month's column is narrower than its name: only the first month of
+# each season is named (the template's ``gantt-dense``, programs.css).
+DENSE_MONTHS = 18
+SEASON_STARTS = ("01", "04", "07", "10")
+
+
+def timeline_months(months: list[Any]) -> dict[str, Any]:
+    """The timeline's columns (Jalali months, ``rasad.lib.jalali.JalaliPeriod``): each sized by its
+    days, named by its month, with the year on the first named column and at each new year. Over
+    more than ``DENSE_MONTHS`` only the seasons' first months are named, and the year goes to the
+    first of them: a span starting in Ordibehesht named its first column «اردیبهشت ۱۴۰۴» over the
+    two columns before Tir, whose name it ran into."""
+    span = max((months[-1].end - months[0].start).days, 1) if months else 1
+    dense = len(months) > DENSE_MONTHS
+    first = 0
+    if dense:
+        first = next((i for i, month in enumerate(months) if month.key[-2:] in SEASON_STARTS), 0)
+    columns = [
+        {
+            "label": month.label(),
+            "short": month.label()
+            if index == first or month.key.endswith("-01")
+            else month.label().split(" ")[0],
+            "width": round(100.0 * (month.end - month.start).days / span, 3),
+            "season": index == first or month.key[-2:] in SEASON_STARTS,
+        }
+        for index, month in enumerate(months)
+    ]
+    return {"timeline_months": columns, "timeline_dense": dense}
+
+
 def _timeline_context(programme: Programme, progress: ProgrammeProgress, now: Any) -> dict[str, Any]:
     """The Gantt-like chart: Jalali months as columns sized by their days, one bar per action
     item from its start to its deadline, today marked."""
     chart = timeline(programme, progress, now=now)
-    span = max((chart.months[-1].end - chart.months[0].start).days, 1) if chart.months else 1
-    months = [
-        {
-            "label": month.label(),
-            # The month's name alone, with the year on the first column and at each new year.
-            "short": month.label()
-            if index == 0 or month.key.endswith("-01")
-            else month.label().split(" ")[0],
-            "width": round(100.0 * (month.end - month.start).days / span, 3),
-            "season": index == 0 or month.key[-2:] in ("01", "04", "07", "10"),
-        }
-        for index, month in enumerate(chart.months)
-    ]
     bars = [{"bar": bar, "css": STATE_CSS[bar.state]} for bar in chart.bars]
-    return {"timeline_months": months, "timeline_bars": bars, "today_offset": chart.today_offset}
+    return {**timeline_months(chart.months), "timeline_bars": bars, "today_offset": chart.today_offset}
 
 
 class ProgrammeDetailView(ScopedDetailView):

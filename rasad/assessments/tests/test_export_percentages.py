@@ -10,9 +10,10 @@ from typing import Any
 
 from rasad.assessments.compliance import Heat
 from rasad.assessments.exports import compliance_columns, province_columns, trend_columns
+from rasad.assessments.models import Section
 from rasad.testing.tabular import shown_cells
 
-RESULT: Any = SimpleNamespace(sections=[SimpleNamespace(code="A", title="رهبری")])
+RESULT: Any = SimpleNamespace(sections=[Section(code="A", title="رهبری", order=1)])
 
 
 def test_every_sheet_s_percentages_are_numbers_shown_in_percent():
@@ -24,6 +25,8 @@ def test_every_sheet_s_percentages_are_numbers_shown_in_percent():
         sections=[Heat(None, 0)],
     )
     persian = shown_cells(compliance_columns(RESULT), row)
+    # The section's column: its stable key for machines (row 2), its Persian label for people (row 1).
+    assert [(c.key, c.label) for c in compliance_columns(RESULT)][-1] == ("section_A", "الف) رهبری")
     assert persian["total"] == (87.456, '[$-3000429]#,##0"٪"', "87.456")
     assert persian["section_A"] == (None, "General", "")  # no final assessment: an empty cell
     trend = SimpleNamespace(

@@ -65,6 +65,11 @@ def test_the_organizer_ticks_attendance(cast: Cast):
     ali.refresh_from_db()
     other.refresh_from_db()
     assert (ali.attended, ali.score, other.attended) == (True, Decimal(88), False)
+    # A whole score is shown whole («۸۸», not the stored «۸۸٫۰۰»), on the event and in my learning.
+    event_page = client.get(f"/training/events/{event.pk}/").content.decode()
+    learning = signed_in_client(cast.ali).get("/training/mine/").content.decode()
+    assert "۸۸" in event_page and "۸۸٫۰۰" not in event_page
+    assert "۸۸" in learning and "۸۸٫۰۰" not in learning
     # Alice sees the event but is not its organizer.
     assert signed_in_client(cast.alice).get(url).status_code == 404
 

@@ -28,6 +28,19 @@ SHOWN_HEADERS = (
 )
 
 
+# Fills a labelled card cell (right to left) with a long value; whether every line of it stays
+# clear of the label's column.
+WRAPS_BESIDE_LABEL = """cell => {
+  cell.textContent = "شرکت دانش‌بنیان خورشید انرژی ".repeat(6);
+  const label = parseFloat(getComputedStyle(cell, '::before').width);
+  const box = cell.getBoundingClientRect();
+  const range = document.createRange();
+  range.selectNodeContents(cell);
+  const lines = [...range.getClientRects()];
+  return lines.length > 1 && lines.every(line => line.right <= box.right - label + 1);
+}"""
+
+
 @pytest.mark.parametrize("width", ["desktop", "phone"])
 def test_many_column_lists_reflow_on_a_phone(journey: Any, cast: Cast, width):
     from rasad.indicators.testing import make_observation
@@ -78,6 +91,9 @@ def test_many_column_lists_reflow_on_a_phone(journey: Any, cast: Cast, width):
         label = value.evaluate("cell => getComputedStyle(cell, '::before').content")
         assert label == '"مقدار"'
         assert value.evaluate("cell => getComputedStyle(cell).textAlign") == "start"
+        # A value long enough to wrap (a business's long name) wraps beside its label: its second
+        # line starts under its first, not under the label.
+        assert value.evaluate(WRAPS_BESIDE_LABEL)
     # The period picker's empty choices say what is chosen in them, not «—».
     assert page.locator("select[name=period_0] option").first.inner_text() == "دوره"
     assert page.locator("select[name=period_1] option").first.inner_text() == "سال"
