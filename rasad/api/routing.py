@@ -26,6 +26,7 @@ from django.urls import URLPattern, URLResolver
 from django.urls.exceptions import Resolver404
 from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 
 # The segment of a path: what comes before its first "/", "." or new line ("$" matches before
 # a final new line, so a pattern "^name$" matches "name\n" as well, whose segment is "name").
@@ -40,6 +41,10 @@ _QUANTIFIERS = ("?", "*", "+", "{")
 _GROUP = re.compile(r"\(\?P<\w+>|\(\?:")  # a named group, a group that captures nothing
 
 Keys = frozenset[str] | None  # None: the pattern may match a path of any segment
+
+# How many paths a resolver keeps the match of (``SegmentResolver.resolve``): the API's fixed
+# paths and the details of the objects requested lately; past it the kept matches are dropped.
+KEPT_MATCHES = 4096
 
 
 def segment(path: str) -> str:
@@ -224,10 +229,30 @@ class SegmentResolver(URLResolver):
         super()._populate()
         self.routes  # noqa: B018
 
+    @cached_property
+    def _matches(self) -> dict[tuple[str, str | None], Any]:
+        return {}
+
     def resolve(self, path: Any) -> Any:
+        """The match of ``path``, found once per path and language: the URLconf is fixed once
+        loaded, so a path resolves to the same view and arguments every time, and the same few
+        paths come again and again (a write's ``observations/bulk/``: 40–60 µs of a request's
+        Python to find again; docs/development/benchmarks.md, "Session 26"). The match kept is
+        only read by the resolvers above this one (Django's ``URLResolver.resolve`` makes its own
+        match, with its own dictionaries, from it). A path that matches nothing is not kept."""
         path = str(path)
+        # The language: a translated route (none under /api/v1/ today) matches by it.
+        key = (path, get_language())
+        matches = self._matches
+        known = matches.get(key)
+        if known is not None:
+            return known
         match = self.pattern.match(path)
         if not match:
             raise Resolver404({"path": path})
         by_segment, other = self.routes
-        return by_segment.get(segment(match[0]), other).resolve(path)
+        found = by_segment.get(segment(match[0]), other).resolve(path)
+        if len(matches) >= KEPT_MATCHES:
+            matches.clear()
+        matches[key] = found
+        return found

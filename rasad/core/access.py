@@ -6,6 +6,7 @@ A user never learns that an object outside their scope exists: both cases raise
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -138,13 +139,21 @@ def may_act_anywhere(user: User | AnonymousUser, model: type[models.Model], acti
     """Whether ``user`` may ``action`` some row of ``model``, as the model's queryset says (a
     grant's permission for organization-owned rows; the queryset's own rule for reference data
     and personal rows)."""
-    queryset = model._default_manager.all()
-    answer = getattr(queryset, "may_act_anywhere", None)
+    answer = _anywhere_answer(model)
     if answer is None:
         from rasad.core.scope import holds_anywhere
 
         return holds_anywhere(user, model, action)
     return bool(answer(user, action))
+
+
+@functools.cache
+def _anywhere_answer(model: type[models.Model]) -> Any:
+    """The model's queryset's ``may_act_anywhere`` (bound to a queryset made once per model and
+    never evaluated: every such answer reads only the queryset's model), or ``None``. Making the
+    queryset at every call was about 1 % of a one-row write's Python (its ``Query`` built for
+    nothing; docs/development/benchmarks.md, "Session 26")."""
+    return getattr(model._default_manager.all(), "may_act_anywhere", None)
 
 
 def permitted_ids(user: User | AnonymousUser, action: str, objects: Iterable[models.Model]) -> set[Any]:

@@ -728,8 +728,12 @@ class PreparedQuery:
         self._compiled: dict[tuple[str, str], _Compiled] = {}
         self._lock = threading.Lock()
 
-    def compiled(self, alias: str = DEFAULT_DB_ALIAS) -> _Compiled:
-        connection = connections[alias]
+    def compiled(self, alias: str = DEFAULT_DB_ALIAS, connection: Any = None) -> _Compiled:
+        """The statement compiled for ``alias``'s database (``connection``: that alias's
+        connection, when the caller has it: each look-up of ``connections`` reads a thread's
+        local, a few of them a write)."""
+        if connection is None:
+            connection = connections[alias]
         key = (alias, connection.vendor)
         compiled = self._compiled.get(key)
         if compiled is None:
@@ -753,8 +757,8 @@ class PreparedQuery:
         ``suffix`` follows the SQL: a list's page bounds (``rasad.api.lean``), which Django
         writes into the SQL rather than as parameters. ``on_server=False`` sends it as Django
         sends its own statements (bound on the client, planned for its values each time)."""
-        compiled = self.compiled(alias).ending_with(suffix)
         connection = connections[alias]
+        compiled = self.compiled(alias, connection).ending_with(suffix)
         rows = [
             list(row) for row in _run(connection, compiled.sql, compiled.bind(values, connection), on_server)
         ]
@@ -776,7 +780,7 @@ class PreparedPair:
     ) -> tuple[list[list[Any]], list[list[Any]]]:
         """Run both with their slots' values (``first`` and ``second``); the rows of each."""
         connection = connections[alias]
-        one, two = self.first.compiled(alias), self.second.compiled(alias)
+        one, two = self.first.compiled(alias, connection), self.second.compiled(alias, connection)
         if one.width is None or two.width is None:
             raise ValueError("a pair is made of compiled querysets, not of built statements")
         key = (alias, connection.vendor)

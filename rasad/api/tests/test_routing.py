@@ -172,3 +172,33 @@ def test_segments_and_keys() -> None:
     leaves = {regex: route for regex, _namespace, route in _leaves(api_urls.v1_urlpatterns)}
     assert keys(leaves["cases/$"]) == frozenset({"cases"})
     assert keys(leaves[r"\Z"]) == frozenset({""})
+
+
+def test_a_path_s_match_is_kept_and_the_kept_matches_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A path is resolved through the patterns once; again it gets the kept match (the same
+    view, arguments and route, in each language), until the resolver has kept
+    ``KEPT_MATCHES`` paths; a path that matches nothing is refused every time, never kept."""
+    from django.utils import translation
+
+    from rasad.api import routing
+
+    resolver = SegmentResolver.of(api_urls.v1)  # its own kept matches, none yet
+    in_turn = URLResolver(resolver.pattern, api_urls.v1_urlpatterns)
+    first = resolver.resolve("v1/cases/12/")
+    assert resolver.resolve("v1/cases/12/") is first
+    expected = in_turn.resolve("v1/cases/12/")
+    assert [getattr(first, f) for f in _FIELDS] == [getattr(expected, f) for f in _FIELDS]
+    with translation.override("en"):
+        english = resolver.resolve("v1/cases/12/")
+    assert english is not first and english.kwargs == {"pk": "12"}
+    for _attempt in range(2):
+        with pytest.raises(Resolver404):
+            resolver.resolve("v1/nothing/")
+    assert ("v1/nothing/", translation.get_language()) not in resolver._matches
+    monkeypatch.setattr(routing, "KEPT_MATCHES", 3)
+    for pk in range(5):
+        assert resolver.resolve(f"v1/cases/{pk}/").kwargs == {"pk": str(pk)}
+        assert len(resolver._matches) <= 3
+    # The whole stack's resolver goes through it: a request's match is the same as before.
+    match = resolve("/api/v1/observations/bulk/")
+    assert (match.view_name, match.route) == ("indicators-api:observation-bulk", "api/v1/observations/bulk/$")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -70,8 +71,9 @@ def do_revoke_api_token(token: ApiToken, *, acting_user: User) -> ApiToken:
     return token
 
 
-def _columns(model: type[models.Model]) -> list[str]:
-    return [field.attname for field in model._meta.concrete_fields]
+@functools.cache  # read at every request of a token (``authenticate_token``): fixed per model
+def _columns(model: type[models.Model]) -> tuple[str, ...]:
+    return tuple(field.attname for field in model._meta.concrete_fields)
 
 
 # Slot values for the prepared token query: a hash and a moment no real request has.
