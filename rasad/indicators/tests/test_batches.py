@@ -263,6 +263,30 @@ def test_twin_batches_under_two_batch_ids_never_fail(committed: Cast):
     assert_rollups_exact()
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_twin_staged_batches_of_new_rows_never_fail(committed: Cast, monkeypatch):
+    """A staged batch whose rows were all read as new inserts them without ``ON CONFLICT``; its
+    twin under another batch id waits on the first one's (organization, period) locks, then
+    reads the values as stored and writes nothing: never a unique violation."""
+    if connection.vendor != "postgresql":
+        pytest.fail("this test needs DATABASE_URL pointing at PostgreSQL")
+    from rasad.indicators.actions import reporting
+
+    monkeypatch.setattr(reporting, "COPY_THRESHOLD", 2)
+    for year in (1400, 1401, 1402):
+        rows = [
+            {"organization": "ISF-P1", "indicator": "ELEC_CONS", "period": f"{year}-{m:02d}", "value": 300}
+            for m in range(1, 13)
+        ]
+        answers = _twins(committed, {"observations": rows}, new_ids=True)
+        assert [status for status, _answer in answers] == [200, 200], answers
+        counts = sorted((a["created"], a["updated"], a["unchanged"]) for _s, a in answers)  # type: ignore[index]
+        assert counts == [(0, 0, 12), (12, 0, 0)]
+    assert Observation.objects.count() == 36
+    assert_rollups_exact()
+
+
 def assert_rollups_exact() -> None:
     # Deltas may be pending (a process folds at most once a second after a write's commit); the
     # snapshot folds them first.
@@ -325,6 +349,40 @@ def test_two_staged_batches_in_one_transaction_write_each_row_once(assigned: Cas
         .annotate(total=Sum("total"))
     )
     assert totals == {"ELEC_CONS": 15.0, "GAS_CONS": 21.0}
+
+
+def test_a_staged_batch_of_new_and_stored_rows_writes_each(assigned: Cast, monkeypatch: pytest.MonkeyPatch):
+    """A large batch whose rows are all new is inserted without ``ON CONFLICT``; one that also
+    changes stored rows is merged with it: both write every row once, and the rollups agree with
+    the values."""
+    from rasad.indicators.actions import reporting
+
+    monkeypatch.setattr(reporting, "COPY_THRESHOLD", 2)
+    client = client_for(assigned.ali)
+    first = client.post(BULK, body(5, months=3), format="json")
+    assert first.json()["created"] == 3
+    rows = [
+        {
+            "organization": "ISF-P1",
+            "indicator": "ELEC_CONS",
+            "period": f"1402-{m:02d}",
+            "value": 7 if m > 2 else 5,
+        }
+        for m in range(2, 6)
+    ]
+    second = client.post(BULK, {"batch_id": new_batch(), "observations": rows}, format="json")
+    assert {k: second.json()[k] for k in ("created", "updated", "unchanged")} == {
+        "created": 2,
+        "updated": 1,
+        "unchanged": 1,
+    }
+    stored = dict(Observation.objects.values_list("period_key", "value"))
+    assert stored == {"1402-01": 5, "1402-02": 5, "1402-03": 7, "1402-04": 7, "1402-05": 7}
+    assert_rollups_exact()
+    national = rollups.sums(
+        ("organization_id",), {"n": "value_count", "t": "total"}, organization_id=assigned.national.pk
+    )
+    assert national == [{"organization_id": assigned.national.pk, "n": 5, "t": 31}]
 
 
 def test_batch_ids_are_forgotten_after_the_keep_days(assigned: Cast, settings):
