@@ -19,7 +19,8 @@ PostgreSQL alike (docs/development/benchmarks.md has the figures):
 5. Findings, created/updated/unchanged and rollup deltas are computed in Python.
 6. Changed rows are merged with one ``INSERT … SELECT … ON CONFLICT DO UPDATE``: from a temporary
    staging table filled by binary COPY for large batches on PostgreSQL, from a multi-row
-   ``VALUES`` list otherwise (and always on SQLite).
+   ``VALUES`` list otherwise (and always on SQLite). A large batch whose rows were all read as
+   new in step 4, under the locks of step 2, inserts them without ``ON CONFLICT`` (``_merge``).
 7. Targets are checked (alerts and breach handlers in the same transaction); the rollup deltas,
    the client's batch id and the batch's one audit event come last, so the lock-sensitive part
    is as short as possible.
