@@ -8,15 +8,16 @@ import threading
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 
 from rasad.conftest import client_for
 from rasad.core.models import AuditEvent
 from rasad.indicators import rollups
-from rasad.indicators.actions import do_approve_period, do_submit_period
+from rasad.indicators.actions import do_approve_period, do_submit_period, reporting
 from rasad.indicators.models import Observation, ObservationBatch, Rollup
 from rasad.indicators.testing import assign, new_batch
+from rasad.indicators.tests import test_observation_references as references
 from rasad.indicators.tests.conftest import ENERGY
 from rasad.testing.api import assert_nothing_changed
 from rasad.testing.cast import Cast, build_cast
@@ -435,3 +436,34 @@ def test_a_staged_batch_gives_every_row_the_batch_s_status_source_reporter_and_t
     for o in again:
         assert o.created == first[o.period_key].created
         assert o.last_updated > first[o.period_key].last_updated
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+@pytest.mark.parametrize("column", ["organization_id", "reported_by_id"])
+def test_the_bulk_merge_of_new_rows_refuses_a_missing_row(column: str):
+    """A staged batch of rows read as new inserts them without ``ON CONFLICT``
+    (``_merge(…, new=True)``): the references are checked all the same."""
+    fresh = references._fresh()
+    rows = references._rows(fresh, reporting.COPY_THRESHOLD, **{column: fresh.missing})
+    with pytest.raises(IntegrityError), transaction.atomic():
+        reporting._merge(rows, rollups.Deltas(), new=True)
+    assert not Observation.objects.filter(indicator_id=fresh.indicator).exists()
+    assert references._orphans() == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_bulk_merge_of_new_rows_refuses_a_row_stored_meanwhile():
+    """Rows read as new under their batch's locks are inserted without ``ON CONFLICT``; one that
+    a writer bypassing the locks stored meanwhile is refused by the unique index, and the whole
+    batch with it, never overwritten."""
+    fresh = references._fresh()
+    rows = references._rows(fresh, reporting.COPY_THRESHOLD)
+    with transaction.atomic():
+        reporting._merge(rows[-1:], rollups.Deltas())
+    changed = [(*row[:5], row[5] + 1000, *row[6:]) for row in rows]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        reporting._merge(changed, rollups.Deltas(), new=True)  # type: ignore[arg-type]
+    stored = Observation.objects.filter(indicator_id=fresh.indicator)
+    assert list(stored.values_list("period_key", "value")) == [(rows[-1][2], rows[-1][5])]

@@ -213,35 +213,6 @@ def test_the_bulk_merge_writes_rows_whose_references_exist():
     ) == {fresh.approver}
 
 
-@pytest.mark.postgres
-@pytest.mark.parametrize("column", ["organization_id", "reported_by_id"])
-def test_the_bulk_merge_of_new_rows_refuses_a_missing_row(column: str):
-    """A staged batch of rows read as new inserts them without ``ON CONFLICT``
-    (``_merge(…, new=True)``): the references are checked all the same."""
-    fresh = _fresh()
-    rows = _rows(fresh, reporting.COPY_THRESHOLD, **{column: fresh.missing})
-    with pytest.raises(IntegrityError), transaction.atomic():
-        reporting._merge(rows, rollups.Deltas(), new=True)
-    assert not Observation.objects.filter(indicator_id=fresh.indicator).exists()
-    assert _orphans() == 0
-
-
-@pytest.mark.postgres
-def test_the_bulk_merge_of_new_rows_refuses_a_row_stored_meanwhile():
-    """Rows read as new under their batch's locks are inserted without ``ON CONFLICT``; one that
-    a writer bypassing the locks stored meanwhile is refused by the unique index, and the whole
-    batch with it, never overwritten."""
-    fresh = _fresh()
-    rows = _rows(fresh, reporting.COPY_THRESHOLD)
-    with transaction.atomic():
-        reporting._merge(rows[-1:], rollups.Deltas())
-    changed = [(*row[:5], row[5] + 1000, *row[6:]) for row in rows]
-    with pytest.raises(IntegrityError), transaction.atomic():
-        reporting._merge(changed, rollups.Deltas(), new=True)  # type: ignore[arg-type]
-    stored = Observation.objects.filter(indicator_id=fresh.indicator)
-    assert list(stored.values_list("period_key", "value")) == [(rows[-1][2], rows[-1][5])]
-
-
 _DELETES = {
     "organization": "DELETE FROM core_organization WHERE id = %s",
     "indicator": "DELETE FROM indicators_indicator WHERE id = %s",
