@@ -464,6 +464,6 @@ def test_the_bulk_merge_of_new_rows_refuses_a_row_stored_meanwhile():
         reporting._merge(rows[-1:], rollups.Deltas())
     changed = [(*row[:5], row[5] + 1000, *row[6:]) for row in rows]
     with pytest.raises(IntegrityError), transaction.atomic():
-        reporting._merge(changed, rollups.Deltas(), new=True)  # type: ignore[arg-type]
+        reporting._merge(changed, rollups.Deltas(), new=True)
     stored = Observation.objects.filter(indicator_id=fresh.indicator)
     assert list(stored.values_list("period_key", "value")) == [(rows[-1][2], rows[-1][5])]
