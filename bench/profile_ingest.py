@@ -16,8 +16,8 @@ batches cost more than the rest). ``--statements`` prints, per batch, each SQL s
 time and the CPU that PostgreSQL's processes spent while it ran (from ``/proc/<pid>/schedstat``,
 in nanoseconds: unlike wall time, it does not count waiting for a core on a shared machine), and
 the CPU PostgreSQL spent outside any statement (the commit: deferred foreign-key checks, the WAL
-flush), and the WAL written per batch (``pg_stat_wal``, the whole server's: a fold or an
-autovacuum meanwhile counts too).
+flush), and the WAL written per batch (the server's insert position before and after: a fold or
+an autovacuum meanwhile counts too).
 
 ``--functions`` prints the CPU (``time.process_time``) each step of a batch took, inclusive, by
 wrapping the functions of :data:`STEPS` (one clock read on entry and exit: unlike cProfile, which
@@ -58,12 +58,12 @@ def _postgres_pids() -> list[int]:
     return [pid for pid, (parent, _seconds) in _processes().items() if postmaster in (pid, parent)]
 
 
-def _wal() -> tuple[int, int, int]:
-    """The server's WAL records, full-page images and bytes so far (``pg_stat_wal``)."""
+def _wal() -> int:
+    """Where the server's WAL insert position is, in bytes (``pg_stat_wal`` would do, but a
+    backend reports its WAL there only when idle, at most once a second)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT wal_records, wal_fpi, wal_bytes FROM pg_stat_wal")
-        records, images, written = cursor.fetchone()
-    return int(records), int(images), int(written)
+        cursor.execute("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')")
+        return int(cursor.fetchone()[0])
 
 
 def _postgres_cpu_ns(pids: list[int]) -> int:
@@ -292,11 +292,7 @@ def main() -> None:
         inside = sum(entry[2] for entry in statements.values())
         print(f"  {(postgres_in_batches - inside) / count / 1e6:7.2f}    outside statements (the commit)")
         print(f"  {postgres_in_batches / count / 1e6:7.2f}    in all, while the batch ran")
-        records, images, written = (b - a for a, b in zip(wal_before, wal_after, strict=True))
-        print(
-            f"  WAL a batch (pg_stat_wal, the whole server): {written / count / 1024:.0f} kB, "
-            f"{records / count:.0f} records, {images / count:.1f} full-page images"
-        )
+        print(f"  {(wal_after - wal_before) / count / 1024:7.0f} kB of WAL a batch (the whole server's)")
     if spent:
         print(
             "per batch: the CPU of each step (ms, inclusive), "
