@@ -16,7 +16,8 @@ batches cost more than the rest). ``--statements`` prints, per batch, each SQL s
 time and the CPU that PostgreSQL's processes spent while it ran (from ``/proc/<pid>/schedstat``,
 in nanoseconds: unlike wall time, it does not count waiting for a core on a shared machine), and
 the CPU PostgreSQL spent outside any statement (the commit: deferred foreign-key checks, the WAL
-flush).
+flush), and the WAL written per batch (the server's insert position before and after: a fold or
+an autovacuum meanwhile counts too).
 
 ``--functions`` prints the CPU (``time.process_time``) each step of a batch took, inclusive, by
 wrapping the functions of :data:`STEPS` (one clock read on entry and exit: unlike cProfile, which
@@ -55,6 +56,14 @@ def _postgres_pids() -> list[int]:
     with open(os.path.join(directory, "postmaster.pid")) as handle:
         postmaster = int(handle.readline())
     return [pid for pid, (parent, _seconds) in _processes().items() if postmaster in (pid, parent)]
+
+
+def _wal() -> int:
+    """Where the server's WAL insert position is, in bytes (``pg_stat_wal`` would do, but a
+    backend reports its WAL there only when idle, at most once a second)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')")
+        return int(cursor.fetchone()[0])
 
 
 def _postgres_cpu_ns(pids: list[int]) -> int:
@@ -236,6 +245,7 @@ def main() -> None:
 
     if args.statements:
         psycopg.Cursor.copy = timed_copy  # type: ignore[assignment,method-assign]
+    wal_before = _wal()
     server_before = server_cpu_seconds()
     postgres_in_batches = 0
     postgres_each: list[int] = []  # nanoseconds, batch by batch
@@ -257,6 +267,7 @@ def main() -> None:
         walls.append(time.perf_counter() - wall)
         cpus.append(time.process_time() - cpu)
     server_after = server_cpu_seconds()
+    wal_after = _wal()
     server = (
         f", PostgreSQL CPU {(server_after - server_before) / len(walls) * 1000:.0f} ms per batch"
         if server_before is not None and server_after is not None
@@ -281,6 +292,7 @@ def main() -> None:
         inside = sum(entry[2] for entry in statements.values())
         print(f"  {(postgres_in_batches - inside) / count / 1e6:7.2f}    outside statements (the commit)")
         print(f"  {postgres_in_batches / count / 1e6:7.2f}    in all, while the batch ran")
+        print(f"  {(wal_after - wal_before) / count / 1024:7.0f} kB of WAL a batch (the whole server's)")
     if spent:
         print(
             "per batch: the CPU of each step (ms, inclusive), "

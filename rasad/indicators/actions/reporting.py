@@ -19,7 +19,8 @@ PostgreSQL alike (docs/development/benchmarks.md has the figures):
 5. Findings, created/updated/unchanged and rollup deltas are computed in Python.
 6. Changed rows are merged with one ``INSERT … SELECT … ON CONFLICT DO UPDATE``: from a temporary
    staging table filled by binary COPY for large batches on PostgreSQL, from a multi-row
-   ``VALUES`` list otherwise (and always on SQLite).
+   ``VALUES`` list otherwise (and always on SQLite). A large batch whose rows were all read as
+   new in step 4, under the locks of step 2, inserts them without ``ON CONFLICT`` (``_merge``).
 7. Targets are checked (alerts and breach handlers in the same transaction); the rollup deltas,
    the client's batch id and the batch's one audit event come last, so the lock-sensitive part
    is as short as possible.
@@ -636,10 +637,11 @@ _STAGED_COLUMNS = (*_ROW_COLUMNS, "province", "total", "value_count")
 _STAGED_TYPES = ("int8", "int8", "text", "date", "int2", "float8", "text", "text", "text", "float8", "int4")
 assert len(_STAGED_TYPES) == len(_STAGED_COLUMNS)
 _UPDATED_ON_CONFLICT = ("value", "comment", "findings", "status", "source", "reported_by_id", "last_updated")
+_RETURNING = " RETURNING id, organization_id, indicator_id, period_key"
 _ON_CONFLICT = (
     " ON CONFLICT (organization_id, indicator_id, period_key) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in _UPDATED_ON_CONFLICT)
-    + " RETURNING id, organization_id, indicator_id, period_key"
+    + _RETURNING
 )
 # Batches at least this large go through a binary COPY into a staging table on PostgreSQL;
 # smaller ones (a form, a single value) are one multi-row INSERT.
@@ -672,10 +674,17 @@ def _lock_keys(keys: set[tuple[int, str]]) -> list[int]:
     return sorted({zlib.crc32(f"{org_id}:{period}".encode()) & 0x7FFFFFFF for org_id, period in keys})
 
 
-def _merge(rows: list[Row], deltas: rollups.Deltas) -> dict[tuple[int, int, str], int]:
+def _merge(rows: list[Row], deltas: rollups.Deltas, *, new: bool = False) -> dict[tuple[int, int, str], int]:
     """Insert or update ``rows`` with one ``INSERT … ON CONFLICT DO UPDATE``; {key: id}. A
     large batch on PostgreSQL adds its own rollup rows in the same statement (taken from
-    ``deltas``); otherwise ``deltas.apply`` hands them over."""
+    ``deltas``); otherwise ``deltas.apply`` hands them over.
+
+    ``new``: every row was read as absent by a batch that holds its (organization, period)
+    locks (``_record``), so no other writer can have stored one of them since: a large batch on
+    PostgreSQL then inserts without ``ON CONFLICT``, which checked each row against the unique
+    index a second time and wrote each one in two steps (a third of the observations' part of
+    the merge: docs/development/benchmarks.md, "Ingest", session 26). A row stored after all (a
+    writer that bypassed the locks) is then refused by the unique index, never overwritten."""
     table = Observation._meta.db_table
     columns = ", ".join(_OBSERVATION_COLUMNS)
     conflict = _ON_CONFLICT
@@ -731,7 +740,7 @@ def _merge(rows: list[Row], deltas: rollups.Deltas) -> dict[tuple[int, int, str]
             cursor.execute(
                 f"WITH staged AS (SELECT {', '.join(_STAGED_COLUMNS)} FROM {_STAGE}), "  # noqa: S608
                 f"merged AS (INSERT INTO {table} ({columns}) SELECT {', '.join(select)} "
-                f"FROM staged{conflict}), "
+                f"FROM staged{_RETURNING if new else conflict}), "
                 f"own AS ({rollups.own_rows_insert(after_merge)}) "
                 "SELECT id, organization_id, indicator_id, period_key FROM merged",
                 shared,
@@ -1262,7 +1271,8 @@ def _record(
         ids = _write_at_once(rows, plan, result, acting_user=acting_user, source=source, claim=claim)
         result.observation_ids = [ids.get(k) or stored.existing[k][0] for k in plan.keys]
         return
-    ids = _merge(plan.writes, plan.deltas) if plan.writes else {}
+    # Every row new (none of the batch's keys stored, read under its locks): a plain insert.
+    ids = _merge(plan.writes, plan.deltas, new=plan.changed == 0) if plan.writes else {}
     result.observation_ids = [ids.get(k) or stored.existing[k][0] for k in plan.keys]
     # No target of the batch's organizations and years (``target_ids`` is what the stored read
     # found): nothing to check, and no list of the rows written to make for it.

@@ -8,15 +8,16 @@ import threading
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 
 from rasad.conftest import client_for
 from rasad.core.models import AuditEvent
 from rasad.indicators import rollups
-from rasad.indicators.actions import do_approve_period, do_submit_period
+from rasad.indicators.actions import do_approve_period, do_submit_period, reporting
 from rasad.indicators.models import Observation, ObservationBatch, Rollup
 from rasad.indicators.testing import assign, new_batch
+from rasad.indicators.tests import test_observation_references as references
 from rasad.indicators.tests.conftest import ENERGY
 from rasad.testing.api import assert_nothing_changed
 from rasad.testing.cast import Cast, build_cast
@@ -263,6 +264,30 @@ def test_twin_batches_under_two_batch_ids_never_fail(committed: Cast):
     assert_rollups_exact()
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_twin_staged_batches_of_new_rows_never_fail(committed: Cast, monkeypatch):
+    """A staged batch whose rows were all read as new inserts them without ``ON CONFLICT``; its
+    twin under another batch id waits on the first one's (organization, period) locks, then
+    reads the values as stored and writes nothing: never a unique violation."""
+    if connection.vendor != "postgresql":
+        pytest.fail("this test needs DATABASE_URL pointing at PostgreSQL")
+    from rasad.indicators.actions import reporting
+
+    monkeypatch.setattr(reporting, "COPY_THRESHOLD", 2)
+    for year in (1400, 1401, 1402):
+        rows = [
+            {"organization": "ISF-P1", "indicator": "ELEC_CONS", "period": f"{year}-{m:02d}", "value": 300}
+            for m in range(1, 13)
+        ]
+        answers = _twins(committed, {"observations": rows}, new_ids=True)
+        assert [status for status, _answer in answers] == [200, 200], answers
+        counts = sorted((a["created"], a["updated"], a["unchanged"]) for _s, a in answers)  # type: ignore[index]
+        assert counts == [(0, 0, 12), (12, 0, 0)]
+    assert Observation.objects.count() == 36
+    assert_rollups_exact()
+
+
 def assert_rollups_exact() -> None:
     # Deltas may be pending (a process folds at most once a second after a write's commit); the
     # snapshot folds them first.
@@ -327,6 +352,40 @@ def test_two_staged_batches_in_one_transaction_write_each_row_once(assigned: Cas
     assert totals == {"ELEC_CONS": 15.0, "GAS_CONS": 21.0}
 
 
+def test_a_staged_batch_of_new_and_stored_rows_writes_each(assigned: Cast, monkeypatch: pytest.MonkeyPatch):
+    """A large batch whose rows are all new is inserted without ``ON CONFLICT``; one that also
+    changes stored rows is merged with it: both write every row once, and the rollups agree with
+    the values."""
+    from rasad.indicators.actions import reporting
+
+    monkeypatch.setattr(reporting, "COPY_THRESHOLD", 2)
+    client = client_for(assigned.ali)
+    first = client.post(BULK, body(5, months=3), format="json")
+    assert first.json()["created"] == 3
+    rows = [
+        {
+            "organization": "ISF-P1",
+            "indicator": "ELEC_CONS",
+            "period": f"1402-{m:02d}",
+            "value": 7 if m > 2 else 5,
+        }
+        for m in range(2, 6)
+    ]
+    second = client.post(BULK, {"batch_id": new_batch(), "observations": rows}, format="json")
+    assert {k: second.json()[k] for k in ("created", "updated", "unchanged")} == {
+        "created": 2,
+        "updated": 1,
+        "unchanged": 1,
+    }
+    stored = dict(Observation.objects.values_list("period_key", "value"))
+    assert stored == {"1402-01": 5, "1402-02": 5, "1402-03": 7, "1402-04": 7, "1402-05": 7}
+    assert_rollups_exact()
+    national = rollups.sums(
+        ("organization_id",), {"n": "value_count", "t": "total"}, organization_id=assigned.national.pk
+    )
+    assert national == [{"organization_id": assigned.national.pk, "n": 5, "t": 31}]
+
+
 def test_batch_ids_are_forgotten_after_the_keep_days(assigned: Cast, settings):
     """The nightly job deletes batch ids older than RASAD_BATCH_KEEP_DAYS; a retry after that is
     a new batch, which writes nothing when the values are the same."""
@@ -377,3 +436,34 @@ def test_a_staged_batch_gives_every_row_the_batch_s_status_source_reporter_and_t
     for o in again:
         assert o.created == first[o.period_key].created
         assert o.last_updated > first[o.period_key].last_updated
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+@pytest.mark.parametrize("column", ["organization_id", "reported_by_id"])
+def test_the_bulk_merge_of_new_rows_refuses_a_missing_row(column: str):
+    """A staged batch of rows read as new inserts them without ``ON CONFLICT``
+    (``_merge(…, new=True)``): the references are checked all the same."""
+    fresh = references._fresh()
+    rows = references._rows(fresh, reporting.COPY_THRESHOLD, **{column: fresh.missing})
+    with pytest.raises(IntegrityError), transaction.atomic():
+        reporting._merge(rows, rollups.Deltas(), new=True)
+    assert not Observation.objects.filter(indicator_id=fresh.indicator).exists()
+    assert references._orphans() == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_bulk_merge_of_new_rows_refuses_a_row_stored_meanwhile():
+    """Rows read as new under their batch's locks are inserted without ``ON CONFLICT``; one that
+    a writer bypassing the locks stored meanwhile is refused by the unique index, and the whole
+    batch with it, never overwritten."""
+    fresh = references._fresh()
+    rows = references._rows(fresh, reporting.COPY_THRESHOLD)
+    with transaction.atomic():
+        reporting._merge(rows[-1:], rollups.Deltas())
+    changed = [(*row[:5], row[5] + 1000, *row[6:]) for row in rows]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        reporting._merge(changed, rollups.Deltas(), new=True)
+    stored = Observation.objects.filter(indicator_id=fresh.indicator)
+    assert list(stored.values_list("period_key", "value")) == [(rows[-1][2], rows[-1][5])]
