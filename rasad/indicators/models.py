@@ -348,7 +348,11 @@ class ObservationBatch(models.Model):
     The same batch id from the same user again gets the stored answer and writes nothing, so a
     late retry cannot undo a later correction (idempotency by request)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the unique (user, batch_id) index serves every read by user (a
+    # user's deletion included), and each write of a batch maintained both.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     batch_id = models.CharField(_("batch id"), max_length=64)
     digest = models.CharField(max_length=64)
     result = models.JSONField(default=dict)
