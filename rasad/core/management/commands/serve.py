@@ -32,6 +32,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from rasad.lib import spread
+
 
 def default_threads() -> int:
     """Threads per WSGI worker: enough that every request the admission gate may hold (running
@@ -174,6 +176,10 @@ class Command(BaseCommand):
             worker = start_worker()
             self.stdout.write(f"background worker running (process {worker.pid})")
         argv = server_argv(options)
+        workers = int(argv[argv.index("--workers") + 1])
+        if options["interface"] == "wsgi" and workers > 1 and options["port"] and hasattr(os, "memfd_create"):
+            # The workers' shared table for spreading kept connections (rasad.lib.spread).
+            os.environ[spread.ENVIRONMENT] = f"{spread.create_table()}:{options['port']}:{workers}"
         self.stdout.write(
             f"Rasad on http://{options['host']}:{options['port']}/  (data: {settings.DATA_DIR}; "
             f"{argv[argv.index('--workers') + 1]} workers, {options['interface'].upper()})"
