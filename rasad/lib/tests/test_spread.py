@@ -56,7 +56,7 @@ def test_the_worker_beyond_its_share_closes_that_many_responses_and_no_more(tabl
         gate({"SERVER_PROTOCOL": "HTTP/1.1"}, start_response)
     assert seen == ["close"] * 5 + [None] * 2
     # Once even, nothing closes; nor does a protocol without keep-alive by header.
-    assert busy.excess(16) == 0 and quiet.excess(16) == 0
+    assert quiet.excess(16) == 0 and busy.excess(16) == 0
     gate.budget = 1
     gate({"SERVER_PROTOCOL": "HTTP/2"}, start_response)
     assert seen[-1] is None
