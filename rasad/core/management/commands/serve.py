@@ -177,7 +177,13 @@ class Command(BaseCommand):
             self.stdout.write(f"background worker running (process {worker.pid})")
         argv = server_argv(options)
         workers = int(argv[argv.index("--workers") + 1])
-        if options["interface"] == "wsgi" and workers > 1 and options["port"] and hasattr(os, "memfd_create"):
+        if (
+            options["interface"] == "wsgi"
+            and workers > 1
+            and options["port"]
+            and hasattr(os, "memfd_create")
+            and spread.ENVIRONMENT not in os.environ  # set empty: not spread (to compare)
+        ):
             # The workers' shared table for spreading kept connections (rasad.lib.spread).
             os.environ[spread.ENVIRONMENT] = f"{spread.create_table()}:{options['port']}:{workers}"
         self.stdout.write(
