@@ -56,9 +56,14 @@ def established_on(port: int) -> int:
     count = 0
     for name in os.listdir("/proc/self/fd"):
         try:
-            probe = socket.socket(fileno=os.dup(int(name)))
+            duplicate = os.dup(int(name))
         except OSError:
-            continue  # not a socket, or closed meanwhile
+            continue  # closed meanwhile (the directory's own descriptor among them)
+        try:
+            probe = socket.socket(fileno=duplicate)
+        except OSError:
+            os.close(duplicate)  # not a socket
+            continue
         try:
             if probe.type != socket.SOCK_STREAM or probe.family not in (socket.AF_INET, socket.AF_INET6):
                 continue

@@ -26,8 +26,12 @@ def test_a_worker_counts_its_established_connections_on_the_port():
         clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(3)]
         accepted = [listener.accept()[0] for _ in clients]
         try:
+            descriptors = len(os.listdir("/proc/self/fd"))
             # The accepted three; neither the listener nor the clients (their local port is another).
             assert established_on(port) == 3
+            # Every descriptor it looked at through a duplicate, sockets or not, closed again (the
+            # first version left the others' open, four times a second, until the worker had none).
+            assert len(os.listdir("/proc/self/fd")) == descriptors
             accepted[0].close()
             assert established_on(port) == 2
         finally:
