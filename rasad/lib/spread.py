@@ -168,7 +168,9 @@ def spread(app: WSGIApp) -> WSGIApp:
     value = os.environ.get(ENVIRONMENT, "")
     if not value:
         return app
-    descriptor, port, workers = (int(part) for part in value.split(":"))
-    if workers < 2:
+    try:
+        descriptor, port, workers = (int(part) for part in value.split(":"))
+        table = Table(descriptor, workers)
+    except (ValueError, OSError):  # not the table rasad serve made (inherited by another process)
         return app
-    return Spread(app, Table(descriptor, workers), port)
+    return Spread(app, table, port) if workers > 1 else app

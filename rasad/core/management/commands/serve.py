@@ -6,7 +6,9 @@ After migrating, this process replaces itself with the server (``exec``), so the
 watches the workers does not keep a copy of Django and the app in memory: only the workers import
 the application. With ``--worker`` (the default with SQLite: one command runs everything) a
 ``rasad worker`` process for background tasks is started first, as a child that the kernel stops
-when the server stops.
+when the server stops. With several WSGI workers, the workers spread kept connections evenly
+among themselves through a table this command creates before it starts granian
+(``rasad.lib.spread``).
 
 Before anything else the command checks that no other server listens on its address
 (``check_address``): granian's workers bind their sockets with ``SO_REUSEPORT``, so a second
