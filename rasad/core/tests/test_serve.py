@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from rasad.core.management.commands import serve
 from rasad.core.management.commands.serve import check_address, server_argv
 
 
@@ -55,7 +54,7 @@ def test_a_port_another_server_listens_on_is_refused_before_anything_is_done(lis
     def started(*args):
         raise AssertionError(f"a server was started: {args}")
 
-    monkeypatch.setattr(serve.os, "execv", started)  # were the refusal to regress
+    monkeypatch.setattr(os, "execv", started)  # were the refusal to regress
     with translation.override("fa"), pytest.raises(CommandError) as refused:
         # No --no-migrate: the refusal comes before the migrations (and the worker, and granian).
         call_command("serve", "--port", str(listening), "--no-worker")
