@@ -359,8 +359,10 @@ def worker_split(url: str) -> str:
     """How many of the connections to ``url``'s port each server process holds, largest first
     (``"21/11"``), from ``ss``; empty where it cannot tell (no ``ss``, processes not shown).
 
-    wrk's clients keep their connections, and granian's workers share one listening socket, so
-    which worker serves a client is settled when it connects and holds for the run. In a closed
+    wrk's clients keep their connections, and granian's workers each listen on a socket of their
+    own (``SO_REUSEPORT``), the kernel choosing one by a hash of the connection's ports, so which
+    worker serves a client is settled when it connects, unless ``rasad serve`` moves it
+    (``rasad.lib.spread``, session 26). In a closed
     loop a client's latency is the clients of its worker over that worker's throughput: a run
     whose 32 connections went 21 to one worker and 11 to the other (seen, session 25) has its
     p95 set by the busier worker's clients, whatever the code. The split is printed beside the

@@ -19,6 +19,7 @@ django_application = get_wsgi_application()
 from rasad.api.dispatch import TokenDispatch  # noqa: E402
 from rasad.api.overload import busy_answer  # noqa: E402
 from rasad.lib.admission import AdmissionGate  # noqa: E402
+from rasad.lib.spread import spread  # noqa: E402
 from rasad.lib.warmup import settle, warm_up  # noqa: E402
 from rasad.live.api.agents import AgentDispatch  # noqa: E402
 
@@ -28,12 +29,15 @@ settle()
 # An agent's POST of events takes a shorter path through Django (rasad.live.api.agents), and so
 # does an API request with a token and no cookie, through the same handler (rasad.api.dispatch).
 agents = AgentDispatch(django_application)
-application = AdmissionGate(
-    TokenDispatch(agents, agents.agents),
-    limit=settings.ADMISSION_LIMIT,
-    queue=settings.ADMISSION_QUEUE,
-    timeout=settings.ADMISSION_TIMEOUT_MS / 1000,
-    busy=busy_answer,
-    # A live stream holds its thread for as long as the tab is open; the view caps how many.
-    exempt=("/healthz", "/live/stream/"),
+# Kept connections spread evenly over rasad serve's workers (rasad.lib.spread).
+application = spread(
+    AdmissionGate(
+        TokenDispatch(agents, agents.agents),
+        limit=settings.ADMISSION_LIMIT,
+        queue=settings.ADMISSION_QUEUE,
+        timeout=settings.ADMISSION_TIMEOUT_MS / 1000,
+        busy=busy_answer,
+        # A live stream holds its thread for as long as the tab is open; the view caps how many.
+        exempt=("/healthz", "/live/stream/"),
+    )
 )

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 
 import pytest
 from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.utils import translation
 
-from rasad.core.management.commands.serve import server_argv
+from rasad.core.management.commands.serve import check_address, server_argv
 
 
 def test_defaults():
@@ -34,6 +37,38 @@ def test_access_log_and_streaming_interface_on_request():
     assert int(argv[argv.index("--backpressure") + 1]) == 10_000
     # Each held connection's buffer at granian's least (an idle stream's memory).
     assert int(argv[argv.index("--http1-buffer-size") + 1]) == 8192
+
+
+@pytest.fixture
+def listening():
+    """A server's socket as granian's workers make it (``SO_REUSEPORT`` on), listening; its port."""
+    with socket.socket() as server:
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        yield server.getsockname()[1]
+
+
+def test_a_port_another_server_listens_on_is_refused_before_anything_is_done(listening, monkeypatch):
+    # Both would have bound it (port reuse), and an old and a new version answered side by side.
+    def started(*args):
+        raise AssertionError(f"a server was started: {args}")
+
+    monkeypatch.setattr(os, "execv", started)  # were the refusal to regress
+    with translation.override("fa"), pytest.raises(CommandError) as refused:
+        # No --no-migrate: the refusal comes before the migrations (and the worker, and granian).
+        call_command("serve", "--port", str(listening), "--no-worker")
+    message = str(refused.value)
+    assert f"127.0.0.1:{listening}" in message
+    assert "سرور دیگری" in message and "--share-port" in message
+
+
+def test_share_port_allows_it_and_a_free_port_passes(listening):
+    check_address("127.0.0.1", listening, share=True)
+    with socket.socket() as spare:
+        spare.bind(("127.0.0.1", 0))
+        free = spare.getsockname()[1]
+    check_address("127.0.0.1", free)
 
 
 # What a server worker has loaded once it has imported an entry point, before any request.
