@@ -170,7 +170,8 @@ def _to_many(model: type[models.Model], path: str) -> bool:
 
 
 def refresh_keys(key: StoredKey, rows: models.QuerySet[Any]) -> int:
-    """Write ``key`` again for ``rows`` (of ``key.model``): one SELECT of their parts (and one
+    """Write ``key`` again for ``rows`` (of ``key.model``, or its historical model in a
+    migration): one SELECT of their parts (and one
     per to-many part), then one UPDATE per :data:`UPDATE_BATCH` rows whose key changed. The
     number of rows written."""
     paths = key.paths()
@@ -184,7 +185,7 @@ def refresh_keys(key: StoredKey, rows: models.QuerySet[Any]) -> int:
     many: dict[tuple[int, str], list[Any]] = defaultdict(list)
     for path, _length in paths:
         if path not in single:
-            for pk, value in key.model._base_manager.filter(pk__in=list(found)).values_list("pk", path):
+            for pk, value in rows.model._base_manager.filter(pk__in=list(found)).values_list("pk", path):
                 if value is not None:
                     many[(pk, path)].append(value)
     changed = {}
@@ -199,7 +200,7 @@ def refresh_keys(key: StoredKey, rows: models.QuerySet[Any]) -> int:
     ordered = sorted(changed)
     for start in range(0, len(ordered), UPDATE_BATCH):
         batch = ordered[start : start + UPDATE_BATCH]
-        key.model._base_manager.filter(pk__in=batch).update(
+        rows.model._base_manager.filter(pk__in=batch).update(
             **{
                 key.column: Case(
                     *(When(pk=pk, then=Value(changed[pk])) for pk in batch), output_field=models.TextField()
@@ -207,6 +208,20 @@ def refresh_keys(key: StoredKey, rows: models.QuerySet[Any]) -> int:
             }
         )
     return len(changed)
+
+
+def rekeyed(*labels: str) -> migrations.RunPython:
+    """For migrations: the operation that writes the declared keys of the models ``labels``
+    (``"app.Model"``) again, for every row: the first keys written from a declaration, and any
+    gone stale before renames were followed."""
+
+    def rekey(apps: Any, schema_editor: Any) -> None:
+        for label in labels:
+            model = apps.get_model(label)
+            (key,) = (key for key in STORED_KEYS if key.model._meta.label_lower == label.lower())
+            refresh_keys(key, model._base_manager.all())
+
+    return migrations.RunPython(rekey, migrations.RunPython.noop)
 
 
 @dataclass(frozen=True)

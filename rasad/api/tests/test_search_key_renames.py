@@ -12,6 +12,7 @@ the rows that read it (docs/reference/persian-text.md, "How keys stay fresh").
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -261,3 +262,24 @@ def _occupation_values(occupation: Occupation, name: str) -> OccupationValues:
         name_en=occupation.name_en,
         criteria=occupation.criteria,
     )
+
+
+MIGRATIONS = (
+    "rasad.greenjobs.migrations.0008_search_keys_rekeyed",
+    "rasad.assessments.migrations.0004_search_keys_rekeyed",
+    "rasad.intake.migrations.0002_search_keys_rekeyed",
+    "rasad.comms.migrations.0002_search_keys_rekeyed",
+)
+
+
+def test_the_migrations_write_every_declared_key_again(cast: Cast):
+    labels = sorted({label for label, _path in _read_paths()})
+    rows = [FACTORIES[label].make(cast, cast.isfahan) for label in labels]
+    for row in rows:
+        type(row)._base_manager.filter(pk=row.pk).update(search_text="stale")
+    for name in MIGRATIONS:
+        (operation,) = importlib.import_module(name).Migration.operations
+        operation.code(apps, None)
+    for row in rows:
+        row.refresh_from_db()
+        assert row.search_text == search.key_of(row), type(row).__name__
