@@ -165,7 +165,7 @@ def _to_many(model: type[models.Model], path: str) -> bool:
         if relation.many_to_many or relation.one_to_many:
             return True
         assert relation.related_model is not None
-        model = relation.related_model  # type: ignore[assignment]
+        model = relation.related_model
     return False
 
 

@@ -160,7 +160,7 @@ def test_a_rename_saved_any_way_rekeys_the_rows_that_read_it(cast: Cast, label: 
         setattr(source, name, value)
         source.save(update_fields=[name])
         row.refresh_from_db()
-        assert row.search_text == search.key_of(row), value  # type: ignore[attr-defined]
+        assert row.search_text == search.key_of(row), value
     assert all(_found(row, query) for query in queries), [q for q in queries if not _found(row, q)]
     assert not _found(row, old_query)
 
