@@ -171,21 +171,19 @@ def _to_many(model: type[models.Model], path: str) -> bool:
 
 def refresh_keys(key: StoredKey, rows: models.QuerySet[Any]) -> int:
     """Write ``key`` again for ``rows`` (of ``key.model``, or its historical model in a
-    migration): one SELECT of their parts (and one
-    per to-many part), then one UPDATE per :data:`UPDATE_BATCH` rows whose key changed. The
-    number of rows written."""
+    migration): one SELECT of their parts (and one per to-many part), then one UPDATE per
+    :data:`UPDATE_BATCH` rows whose key changed. The number of rows written."""
     paths = key.paths()
     single = [path for path, _length in paths if not _to_many(key.model, path)]
-    found = {
-        pk: dict(zip(single, values, strict=True)) | {"": stored}
-        for pk, stored, *values in rows.filter(key.rows).values_list("pk", key.column, *single).distinct()
-    }
+    selected = rows.filter(key.rows).order_by().values_list("pk", key.column, *single).distinct()
+    found = {pk: dict(zip(single, values, strict=True)) | {"": stored} for pk, stored, *values in selected}
     if not found:
         return 0
     many: dict[tuple[int, str], list[Any]] = defaultdict(list)
     for path, _length in paths:
         if path not in single:
-            for pk, value in rows.model._base_manager.filter(pk__in=list(found)).values_list("pk", path):
+            related = rows.model._base_manager.filter(pk__in=list(found)).order_by().values_list("pk", path)
+            for pk, value in related:
                 if value is not None:
                     many[(pk, path)].append(value)
     changed = {}
@@ -256,7 +254,7 @@ def renamed(model: type[models.Model], pks: Sequence[Any], fields: Iterable[str]
     number of rows written."""
     changed = None if fields is None else set(fields)
     written = 0
-    for reader in readers().get(model, []):
+    for reader in _READERS.get(model, []):
         if changed is None or reader.fields & changed:
             rows = reader.key.model._base_manager.filter(**{f"{reader.lookup}__in": list(pks)})
             written += refresh_keys(reader.key, rows)
@@ -270,11 +268,16 @@ def _before_save(
     sender: Any, instance: Any, raw: bool = False, update_fields: Any = None, **kwargs: Any
 ) -> None:
     """Note which of the fields other keys read a save changes (one SELECT of their old values)."""
+    instance.__dict__.pop(_RENAMED, None)
     if raw or instance._state.adding or instance.pk is None:
         return
     read = frozenset().union(*(reader.fields for reader in _READERS.get(sender, [])))
     if update_fields is not None:
-        read &= {sender._meta.get_field(name).attname for name in update_fields}
+        read &= {
+            field.attname
+            for field in sender._meta.concrete_fields
+            if field.name in update_fields or field.attname in update_fields
+        }
     if not read:
         return
     old = sender._base_manager.filter(pk=instance.pk).values(*read).first()
