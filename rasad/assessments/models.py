@@ -41,7 +41,7 @@ from rasad.assessments.querysets import (
     RiskQuerySet,
 )
 from rasad.core.models import TimestampedModel
-from rasad.lib import formatting
+from rasad.lib import formatting, search
 
 POINTS: dict[str, Any] = {"max_digits": 9, "decimal_places": 2}
 
@@ -716,3 +716,9 @@ class RiskAction(TimestampedModel):
 
 
 ZERO = Decimal("0")
+
+
+# Search keys that hold other rows' words, kept fresh when those rows are renamed
+# (rasad.lib.search.stored_key; docs/reference/persian-text.md, "How keys stay fresh").
+search.stored_key(Cycle, "name", "description", "instrument__name")
+search.stored_key(Assessment, "organization__name", "organization__code", "cycle__name")

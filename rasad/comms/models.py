@@ -39,6 +39,7 @@ from rasad.comms.querysets import (
     ThreadQuerySet,
 )
 from rasad.core.models import TimestampedModel
+from rasad.lib import search
 
 
 class Centre(TimestampedModel):
@@ -424,3 +425,15 @@ class GroupTask(TimestampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+# A local centre's key holds its organization's name and code, kept fresh when the organization
+# is renamed; a peer's centre keys its own name (rasad.comms.actions.peers._named).
+# rasad.lib.search.stored_key; docs/reference/persian-text.md, "How keys stay fresh".
+search.stored_key(
+    Centre,
+    "organization__name",
+    "organization__name_en",
+    "organization__code",
+    rows=Q(organization__isnull=False),
+)

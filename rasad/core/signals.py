@@ -14,7 +14,7 @@ from django.db.models.signals import post_migrate, pre_save
 from django.dispatch import receiver
 
 from rasad.core.audit import CoreAuditEvent, audit_security_event
-from rasad.lib import boundary
+from rasad.lib import boundary, search
 
 
 def _last_rasad_app() -> str:
@@ -91,3 +91,8 @@ def _input_boundary(
     and imports refuse such values earlier with the same message; this is the backstop."""
     if not raw and sender.__module__.startswith("rasad."):
         boundary.check_instance(instance, update_fields)
+
+
+# Stored search keys that hold other rows' words follow a rename of those rows, whatever path
+# saves it (rasad.lib.search.stored_key; docs/reference/persian-text.md, "How keys stay fresh").
+search.follow_renames()

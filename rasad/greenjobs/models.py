@@ -36,7 +36,7 @@ from rasad.greenjobs.querysets import (
     OutcomeQuerySet,
     SchemeQuerySet,
 )
-from rasad.lib import formatting
+from rasad.lib import formatting, search
 
 MONEY: dict[str, Any] = {"max_digits": 18, "decimal_places": 0}
 
@@ -486,3 +486,16 @@ class OutcomeReminder(TimestampedModel):
         return formatting.separator().join(
             str(part) for part in (self.application, self.milestone, self.kind)
         )
+
+
+# Search keys that hold other rows' words, kept fresh when those rows are renamed
+# (rasad.lib.search.stored_key; docs/reference/persian-text.md, "How keys stay fresh").
+search.stored_key(
+    Business,
+    "organization__name",
+    "organization__name_en",
+    "organization__code",
+    "sector_code",
+    "occupations__name",
+)
+search.stored_key(Application, "number", "organization__name", ("purpose", 200))

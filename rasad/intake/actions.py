@@ -38,6 +38,7 @@ from rasad.intake.gazetteers import database_gazetteer
 from rasad.intake.models import IntakeDocument, KnownPerson, OrganizationAlias, Proposal
 from rasad.intake.reading import ReadText
 from rasad.intake.targets import get_target
+from rasad.lib import search
 from rasad.lib.events import send_event_on_commit
 from rasad.lib.persian import normalize_text, search_key
 
@@ -297,14 +298,15 @@ def _learn_aliases(proposal: Proposal, cleaned: Mapping[str, Any], *, acting_use
             continue
         if OrganizationAlias.objects.filter(alias_key=key).exists():
             continue
-        alias = OrganizationAlias.objects.create(
+        alias = OrganizationAlias(
             organization=organization,
             alias=normalize_text(surface)[:200],
             alias_key=key[:200],
             source=AliasSource.CORRECTION,
             created_by=acting_user,
-            search_text=search_key(surface),
         )
+        alias.search_text = search.key_of(alias)
+        alias.save()
         audit_alias(
             IntakeAuditEvent.ALIAS_ADDED,
             alias,
@@ -370,14 +372,15 @@ def do_add_alias(values: AliasValues, *, acting_user: User) -> OrganizationAlias
     if not organization_scope(acting_user, OrganizationAlias, "add").contains(values.organization):
         raise refusal()
     alias = check_alias_values(values)
-    record = OrganizationAlias.objects.create(
+    record = OrganizationAlias(
         organization=values.organization,
         alias=alias[:200],
         alias_key=fold(alias)[:200],
         source=AliasSource.ADMINISTRATOR,
         created_by=acting_user,
-        search_text=search_key(f"{alias} {values.organization.name}"),
     )
+    record.search_text = search.key_of(record)
+    record.save()
     audit_alias(
         IntakeAuditEvent.ALIAS_ADDED,
         record,
@@ -400,7 +403,7 @@ def do_update_alias(alias: OrganizationAlias, values: AliasValues, *, acting_use
     alias.alias = text[:200]
     alias.alias_key = fold(text)[:200]
     alias.organization = values.organization
-    alias.search_text = search_key(f"{text} {values.organization.name}")
+    alias.search_text = search.key_of(alias)
     alias.save(update_fields=["alias", "alias_key", "organization", "search_text", "last_updated"])
     audit_alias(
         IntakeAuditEvent.ALIAS_CHANGED,

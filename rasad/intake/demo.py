@@ -27,7 +27,7 @@ from rasad.intake.gazetteers import DEMO_ALIASES
 from rasad.intake.models import IntakeDocument, OrganizationAlias
 from rasad.intake.quality import CORPUS_DIR
 from rasad.intake.reading import read_pasted
-from rasad.lib.persian import search_key
+from rasad.lib import search
 
 DEMO_DOCUMENTS = (
     # (corpus file, submitting organization, the user who submits it, title)
@@ -71,14 +71,15 @@ def _aliases() -> None:
             key = fold(name)
             if OrganizationAlias.objects.filter(alias_key=key).exists():
                 continue
-            alias = OrganizationAlias.objects.create(
+            alias = OrganizationAlias(
                 organization=organization,
                 alias=name,
                 alias_key=key,
                 source=AliasSource.DEMO,
                 created_by=admin,
-                search_text=search_key(f"{name} {organization.name}"),
             )
+            alias.search_text = search.key_of(alias)
+            alias.save()
             audit_alias(
                 IntakeAuditEvent.ALIAS_ADDED, alias, acting_user=admin, new={"alias": name, "source": "demo"}
             )

@@ -16,6 +16,7 @@ from rasad.intake.querysets import (
     OrganizationAliasQuerySet,
     ProposalQuerySet,
 )
+from rasad.lib import search
 
 
 class IntakeDocument(OrganizationOwnedModel):
@@ -177,3 +178,8 @@ class KnownPerson(OrganizationOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.title})" if self.title else self.name
+
+
+# The alias's key holds its organization's name, kept fresh when the organization is renamed
+# (rasad.lib.search.stored_key; docs/reference/persian-text.md, "How keys stay fresh").
+search.stored_key(OrganizationAlias, "alias", "organization__name")

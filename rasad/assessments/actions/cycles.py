@@ -20,7 +20,8 @@ from rasad.assessments.models import Assessment, Cycle, CycleAudit, Instrument, 
 from rasad.core.audit_log import changes
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import Organization, User
-from rasad.lib.persian import normalize_text, search_key
+from rasad.lib import search
+from rasad.lib.persian import normalize_text
 
 CASE_KINDS = ("challenge", "risk")
 
@@ -151,7 +152,7 @@ def _apply(cycle: Cycle, values: CycleValues) -> None:
     cycle.spread_threshold = values.spread_threshold
     cycle.opens_cases = values.opens_cases
     cycle.case_kind = values.case_kind
-    cycle.search_text = search_key(" ".join([cycle.name, cycle.description, values.instrument.name]))
+    cycle.search_text = search.key_of(cycle)
 
 
 SNAPSHOT = (
@@ -308,17 +309,13 @@ def do_launch_cycle(cycle: Cycle, *, acting_user: User, now: Any = None) -> Cycl
     chosen = members(cycle)
     if not chosen:
         raise refuse("scope_root", _("No organization matches the cycle's choice of tree, kind and sector."))
-    Assessment.objects.bulk_create(
-        [
-            Assessment(
-                cycle=cycle,
-                organization=organization,
-                peer_group=peer_group(cycle, organization),
-                search_text=search_key(f"{organization.name} {organization.code} {cycle.name}"),
-            )
-            for organization in chosen
-        ]
-    )
+    assessments = [
+        Assessment(cycle=cycle, organization=organization, peer_group=peer_group(cycle, organization))
+        for organization in chosen
+    ]
+    for assessment in assessments:
+        assessment.search_text = search.key_of(assessment)
+    Assessment.objects.bulk_create(assessments)
     cycle.status = CycleStatus.OPEN
     cycle.launched_at = timezone.now()
     cycle.save(update_fields=["status", "launched_at", "last_updated"])

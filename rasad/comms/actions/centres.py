@@ -34,7 +34,7 @@ from rasad.comms.directory import verified_from_store
 from rasad.comms.models import Centre, CentreKey, Delivery, Message, Peer
 from rasad.core.choices import OrganizationKind
 from rasad.core.models import Organization, User
-from rasad.lib.persian import search_key
+from rasad.lib import search
 
 # Certificates stay valid through the grace period after the next rotation, so that a peer that
 # has not yet received the new bundle can still write, and queued envelopes still verify.
@@ -125,8 +125,8 @@ def do_set_up_centre(
         node_url=settings.COMMS_NODE_URL,
         identity_key=identity.public_key,
         identity_kid=identity.kid,
-        search_text=search_key(f"{organization.name} {organization.name_en} {organization.code}"),
     )
+    centre.search_text = search.key_of(centre)
     if acting_user is not None:
         require(acting_user, "manage_keys_centre", centre)
     centre.archive_key_sealed = keystore.seal_private(organization.code, "archive", os.urandom(32))

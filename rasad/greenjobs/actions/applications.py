@@ -32,10 +32,9 @@ from rasad.greenjobs.audit import GreenAuditEvent, audit
 from rasad.greenjobs.choices import Agency, Outcome, Stage
 from rasad.greenjobs.models import Application, Business, Decision, Document, Instalment, Scheme
 from rasad.greenjobs.rules import describe, evaluate
-from rasad.lib import formatting
+from rasad.lib import formatting, search
 from rasad.lib.actions import Errors, text
 from rasad.lib.jalali import local_date
-from rasad.lib.persian import search_key
 
 # The office that acts on each waiting stage, the stage it moves to, and its audit event.
 STEPS: dict[str, tuple[str, str, GreenAuditEvent]] = {
@@ -192,7 +191,7 @@ def do_create_application(values: ApplicationValues, *, acting_user: User | None
         submitted_by=acting_user,
     )
     application.number = f"GJ-{application.pk:06d}"
-    application.search_text = search_key(" ".join([application.number, organization.name, purpose[:200]]))
+    application.search_text = search.key_of(application)
     application.save(update_fields=["number", "search_text"])
     return application
 

@@ -18,7 +18,7 @@ from rasad.greenjobs.audit import GreenAuditEvent, audit
 from rasad.greenjobs.choices import BusinessSize, SchemeKind
 from rasad.greenjobs.models import Business, Occupation, Scheme
 from rasad.greenjobs.rules import check_rules
-from rasad.lib import formatting
+from rasad.lib import formatting, search
 from rasad.lib.actions import Errors, saved_values, text
 from rasad.lib.persian import search_key, to_latin_digits
 
@@ -161,17 +161,7 @@ def do_save_business(
     business.employees = values.employees
     business.knowledge_based = bool(values.knowledge_based)
     codes = sorted(o.code for o in values.occupations)
-    business.search_text = search_key(
-        " ".join(
-            [
-                organization.name,
-                organization.name_en,
-                organization.code,
-                sector,
-                *(o.name for o in values.occupations),
-            ]
-        )
-    )
+    business.search_text = search.key_of(business, occupations__name=[o.name for o in values.occupations])
     if saved == saved_values(business, _BUSINESS_FIELDS) and saved_occupations == codes:
         return business  # the form sent back as it was writes nothing (docs/audit.md, "What is recorded")
     business.save()
