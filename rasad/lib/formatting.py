@@ -57,6 +57,7 @@ __all__ = [
     "person_name",
     "quantity",
     "round_for_unit",
+    "span_text",
     "unit_name",
 ]
 
@@ -512,13 +513,48 @@ def days_text(count: int, *, prefs: display.DisplayPreferences | None = None) ->
     return ngettext("%(count)s day", "%(count)s days", count) % {"count": shown}
 
 
+# Up to this many days a span reads in days («۴۵ روز»); longer, in whole months and years.
+SPAN_DAYS: Final = 59
+
+
+def span_text(start: date, end: date, *, prefs: display.DisplayPreferences | None = None) -> str:
+    """The time between two days as people say it: in days up to ``SPAN_DAYS`` («۴۵ روز»), then
+    in the whole months of the reader's calendar that fit («۳ ماه»; from the 10th of a month to
+    the 9th of the next is not yet a month), and from a year on in years and months («۱ سال و ۳
+    ماه», «۲ سال»): a certificate valid for two more years reads «۲ سال», not «۷۳۰ روز»."""
+    preferences = _prefs(prefs)
+    first, last = sorted((start, end))
+    days = (last - first).days
+    if days <= SPAN_DAYS:
+        return days_text(days, prefs=preferences)
+    if preferences.calendar == "gregorian":
+        (y1, m1, d1), (y2, m2, d2) = (first.year, first.month, first.day), (last.year, last.month, last.day)
+    else:
+        (y1, m1, d1), (y2, m2, d2) = jalali.to_jalali(first), jalali.to_jalali(last)
+    months = (y2 - y1) * 12 + (m2 - m1) - (1 if d2 < d1 else 0)
+    years, months = divmod(months, 12)
+    shown_months = ngettext("%(count)s month", "%(count)s months", months) % {
+        "count": number(months, prefs=preferences)
+    }
+    if not years:
+        return shown_months
+    shown_years = ngettext("%(count)s year", "%(count)s years", years) % {
+        "count": number(years, prefs=preferences)
+    }
+    if not months:
+        return shown_years
+    return _("%(years)s and %(months)s") % {"years": shown_years, "months": shown_months}
+
+
 def due_text(due: date, *, today: date | None = None, prefs: display.DisplayPreferences | None = None) -> str:
-    """How a deadline stands from today: «تا ۳ روز دیگر», «امروز», «۲ روز گذشته»."""
-    remaining = (due - (today or jalali.today_in_tehran())).days
+    """How a deadline stands from today: «مهلت ۳ روز دیگر», «مهلت امروز», «۲ روز از مهلت گذشته»;
+    a far one in months and years (:func:`span_text`)."""
+    today = today or jalali.today_in_tehran()
+    remaining = (due - today).days
     if remaining == 0:
         return _("due today")
     if remaining == 1:
         return _("due tomorrow")
     if remaining > 0:
-        return _("due in %(days)s") % {"days": days_text(remaining, prefs=prefs)}
-    return _("%(days)s overdue") % {"days": days_text(-remaining, prefs=prefs)}
+        return _("due in %(days)s") % {"days": span_text(today, due, prefs=prefs)}
+    return _("%(days)s overdue") % {"days": span_text(due, today, prefs=prefs)}

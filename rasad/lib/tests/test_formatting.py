@@ -124,6 +124,51 @@ def test_deadlines_from_today(offset, persian, english):
         assert formatting.due_text(due, today=today, prefs=EN) == english
 
 
+@pytest.mark.parametrize(
+    ("start", "end", "persian", "english"),
+    [
+        ((1405, 9, 12), (1405, 9, 12), "۰ روز", "0 days"),
+        ((1405, 9, 12), (1405, 11, 10), "۵۸ روز", "58 days"),  # 30 + 30 - 2
+        ((1405, 9, 12), (1405, 12, 11), "۲ ماه", "2 months"),  # 89 days: not yet three months
+        ((1405, 9, 12), (1405, 12, 12), "۳ ماه", "3 months"),
+        ((1405, 9, 12), (1406, 9, 12), "۱ سال", "1 year"),
+        ((1405, 9, 12), (1407, 9, 12), "۲ سال", "2 years"),  # a certificate's two years, not 730 days
+        ((1405, 9, 12), (1406, 12, 20), "۱ سال و ۳ ماه", "1 year and 3 months"),
+    ],
+)
+def test_a_span_reads_in_days_then_in_the_reader_s_months_and_years(start, end, persian, english):
+    first, last = from_jalali(*start), from_jalali(*end)
+    with translation.override("fa"):
+        assert formatting.span_text(first, last, prefs=FA) == persian
+        assert formatting.span_text(last, first, prefs=FA) == persian
+    with translation.override("en"):
+        assert formatting.span_text(first, last, prefs=EN) == english
+
+
+def test_a_span_counts_the_months_of_the_reader_s_calendar():
+    # 21 March to 21 May 2026 is two Gregorian months; in Jalali days, 1 Farvardin to 31
+    # Ordibehesht 1405, one month and thirty days.
+    first, last = date(2026, 3, 21), date(2026, 5, 21)
+    gregorian = display.DisplayPreferences(language="en", calendar="gregorian", persian_digits=False)
+    with translation.override("en"):
+        assert formatting.span_text(first, last - timedelta(days=1), prefs=gregorian) == "1 month"
+        assert formatting.span_text(first, last, prefs=gregorian) == "2 months"
+        assert formatting.span_text(first, last, prefs=EN) == "1 month"
+
+
+def test_a_far_deadline_reads_in_years_and_months():
+    today = date(2026, 12, 28)
+    with translation.override("fa"):
+        assert (
+            formatting.due_text(today + timedelta(days=730), today=today, prefs=FA)
+            == "مهلت ۲ سال دیگر"  # 7 Dey 1405 to 7 Dey 1407
+        )
+        assert (
+            formatting.due_text(today - timedelta(days=400), today=today, prefs=FA)
+            == "۱ سال و ۱ ماه از مهلت گذشته"
+        )
+
+
 def test_digits_follow_the_preference():
     assert formatting.digits("CH-000012", prefs=FA) == "CH-۰۰۰۰۱۲"
     assert formatting.digits("CH-000012", prefs=EN) == "CH-000012"
