@@ -33,7 +33,8 @@ GAMMA_MERGED = (
     '#: forms.py views.py\nmsgid ""\n"Gamma, a message long enough "\n"for gettext to wrap it"\nmsgstr "ج"\n'
 )
 PLURAL = (
-    '#: views.py\nmsgid "%(n)s day"\nmsgid_plural "%(n)s days"\nmsgstr[0] "%(n)s روز"\nmsgstr[1] "%(n)s روز"\n'
+    '#: views.py\nmsgid "%(n)s day"\nmsgid_plural "%(n)s days"\nmsgstr[0] "%(n)s روز"\n'
+    'msgstr[1] "%(n)s روز"\n'
 )
 GONE = '#: views.py\nmsgid "Gone"\nmsgstr "رفته"\n'
 NEW = '#: forms.py\nmsgid "New"\nmsgstr ""\n'
