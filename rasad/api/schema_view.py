@@ -45,7 +45,8 @@ class SchemaView(SpectacularAPIView):
         key = (language, renderer.media_type)
         content = self._rendered.get(key) if accepted == renderer.media_type else None
         if content is None:
-            content = renderer.render(schema, accepted, self.get_renderer_context())
+            rendered = renderer.render(schema, accepted, self.get_renderer_context())
+            content = rendered.encode(renderer.charset or "utf-8") if isinstance(rendered, str) else rendered
             if accepted == renderer.media_type:
                 self._rendered[key] = content
         suffix = renderer.format
