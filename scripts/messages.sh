@@ -7,8 +7,9 @@
 # tests' strings stay out (tests/, conftest.py, testing.py: they name messages to check them, not
 # to show them); an entry's source comment names its file, not its line, so that moving code
 # does not touch the catalog; wrapping is gettext's own at 79 columns, as the catalogs are kept;
-# a catalog whose messages did not change is left as it was (its source comments and time stamp
-# too).
+# entries keep the order they had (an entry added by hand at the end stays there; a new one is
+# added at the end: scripts/catalogue_order.py); a catalog whose messages did not change is left
+# as it was (its source comments and time stamp too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export RASAD_DEBUG=true DJANGO_SETTINGS_MODULE=rasad.settings
@@ -24,6 +25,7 @@ for app in rasad/*/; do
     --add-location=file --ignore=tests --ignore=conftest.py --ignore=testing.py >/dev/null)
   # Nothing but the source comments and the header's time stamp changed: the catalog stays as it was.
   if [ -n "$before" ]; then
+    python3 scripts/catalogue_order.py "$before" "$po"
     if diff -q <(grep -v -e '^#:' -e '^"POT-Creation-Date: ' "$before") \
                <(grep -v -e '^#:' -e '^"POT-Creation-Date: ' "$po") >/dev/null; then
       cp "$before" "$po"

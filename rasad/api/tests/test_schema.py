@@ -49,6 +49,54 @@ def test_the_schema_is_everyone_s_and_generated_once_per_language(cast, monkeypa
     assert set(SchemaView._kept) <= {code for code, _name in settings.LANGUAGES}
 
 
+def test_the_yaml_is_drf_spectacular_s_own_rendered_once_and_the_same_for_everyone(cast, monkeypatch):
+    """The YAML answered is byte for byte what drf-spectacular's own view renders (its content
+    type and file name too), and it is rendered once per language and format: later requests,
+    whoever signs in, get the same bytes without the renderer running again (rendering it as YAML
+    costs about a second of processor time, ``rasad.api.schema_view.SchemaView``)."""
+    from django.utils import translation
+    from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
+
+    from rasad.api.schema_view import SchemaView
+    from rasad.conftest import client_for
+    from rasad.testing.routes import api_schema
+
+    ours = APIClient().get("/api/schema/", {"format": "yaml"})  # renders it, if no test has
+    assert ours.status_code == 200
+    assert ours["Content-Type"] == "application/vnd.oai.openapi; charset=utf-8"
+    assert ours["Content-Disposition"] == 'inline; filename="Rasad API.yaml"'
+    # drf-spectacular's generator and renderer, as its own view uses them (the generation is kept
+    # per process: the authorization table and the schema fuzzer read it when collected).
+    with translation.override(settings.LANGUAGE_CODE):
+        own = OpenApiYamlRenderer().render(api_schema(), OpenApiYamlRenderer.media_type)
+    assert ours.content == own
+    rendered: list[object] = []
+
+    def counted(self: OpenApiYamlRenderer, *args: object, **kwargs: object) -> bytes:
+        rendered.append(self)
+        raise AssertionError("rendered again")
+
+    monkeypatch.setattr(OpenApiYamlRenderer, "render", counted)
+    for user in (cast.charlie, cast.nadia, cast.root):
+        assert client_for(user).get("/api/schema/", {"format": "yaml"}).content == ours.content
+    assert rendered == []
+    json = APIClient().get("/api/schema/", {"format": "json"})
+    with translation.override(settings.LANGUAGE_CODE):
+        assert json.content == OpenApiJsonRenderer().render(api_schema(), OpenApiJsonRenderer.media_type)
+    media_types = {renderer.media_type for renderer in SchemaView.renderer_classes}
+    languages = {code for code, _name in settings.LANGUAGES}
+    assert set(SchemaView._rendered) <= {(code, kind) for code in languages for kind in media_types}
+
+
+def test_a_media_type_with_parameters_is_rendered_as_asked_and_not_kept(db: None):
+    from rasad.api.schema_view import SchemaView
+
+    indented = APIClient().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json; indent=2")
+    assert indented.status_code == 200
+    assert indented.content.startswith(b'{\n  "openapi": ')
+    assert all(not media_type.endswith("indent=2") for _language, media_type in SchemaView._rendered)
+
+
 def test_schema_generates_without_warnings(tmp_path: Path):
     # --fail-on-warn turns every drf-spectacular warning (an unresolvable field type, a
     # serializer it had to guess) into an error: the document must describe every operation.

@@ -43,7 +43,7 @@ from rasad.assessments.results import Structure, assessment_result, total_for
 from rasad.core.access import refusal
 from rasad.core.models import Organization, User
 from rasad.core.scope import organization_scope
-from rasad.lib import formatting
+from rasad.lib import display, formatting
 from rasad.lib.events import send_event_on_commit
 from rasad.lib.persian import normalize_text, to_persian_digits
 
@@ -900,16 +900,21 @@ def finding_case_values(finding: Finding, *, kind: str) -> Any:
         "percent"
     )
     is_risk = kind == "risk"
+    # Stored text, read by everyone in Persian whoever finalizes or proposes (``in_persian``).
+    with display.in_persian():
+        title = _("Non-compliance: %(section)s — %(cycle)s") % {"section": section.title, "cycle": cycle.name}
+        heading = _("Items not met in the assessment of %(organization)s:") % {
+            "organization": assessment.organization.name
+        }
     return CaseValues(
         kind=kind,
         category=category,
-        title=_("Non-compliance: %(section)s — %(cycle)s") % {"section": section.title, "cycle": cycle.name},
+        title=title,
         reporter_organization=cycle.organization,
         owner_organization=assessment.organization,
         description="\n".join(
             [
-                _("Items not met in the assessment of %(organization)s:")
-                % {"organization": assessment.organization.name},
+                heading,
                 # Stored in Persian (the cycle's text is): item codes in Persian digits, «A۱.۲».
                 *[f"{to_persian_digits(item.code)}. {item.text}" for item in items],
             ]

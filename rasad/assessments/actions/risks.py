@@ -25,7 +25,7 @@ from rasad.cases.models import Case
 from rasad.core.access import can, refusal
 from rasad.core.models import Organization, User
 from rasad.core.scope import organization_scope
-from rasad.lib import boundary, formatting
+from rasad.lib import boundary, display, formatting
 
 RISK = "risk"
 # A proposed risk is reviewed, and its one action due, this many days after it is proposed.
@@ -232,9 +232,11 @@ def do_propose_risk(finding: Finding, *, acting_user: User, now: Any = None) -> 
     locked.save(update_fields=["risk", "last_updated"])
     due = today(now) + timedelta(days=PROPOSAL_DAYS)
     _save_rating(case, RatingValues(None, None, due), acting_user=acting_user)
+    with display.in_persian():  # stored text, read by everyone in Persian
+        action_title = _("Bring “%(section)s” into compliance") % {"section": locked.section.title}
     action = RiskAction.objects.create(
         case=case,
-        title=(_("Bring “%(section)s” into compliance") % {"section": locked.section.title})[:300],
+        title=action_title[:300],
         owner=assessment.organization,
         due_on=due,
         created_by=acting_user,

@@ -70,9 +70,7 @@ class CourseSerializer(RasadModelSerializer):
     organization = organization_field(help_text=_("Code of the provider organization."))
     mode = serializers.ChoiceField(choices=DeliveryMode.choices)
     tags = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=20)
-    prerequisites = serializers.SlugRelatedField(
-        slug_field="code", many=True, required=False, queryset=Course.objects.all()
-    )
+    prerequisites = _course(many=True, required=False)
 
     class Meta:
         model = Course
@@ -247,7 +245,7 @@ class RequirementSerializer(RasadModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="training-api:requirement-detail")
     organization = organization_field(help_text=_("Code of the organization whose subtree it applies in."))
     position = serializers.SlugRelatedField(slug_field="code", queryset=Position.objects.all())
-    courses = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Course.objects.all())
+    courses = _course(many=True)
 
     class Meta:
         model = Requirement
