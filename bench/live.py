@@ -367,21 +367,24 @@ def ingest_run(
         sampler.join()
 
 
-async def read_answer(reader: asyncio.StreamReader) -> tuple[int, bytes]:
-    """The status and body of one HTTP/1.1 answer (by its length or in chunks)."""
+async def read_answer(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
+    """The status and body of one HTTP/1.1 answer (by its length or in chunks), and whether the
+    server closes the connection after it (``Connection: close``: ``rasad serve`` moving a kept
+    connection to another worker, ``rasad.lib.spread``), as an HTTP client must heed."""
     head = await reader.readuntil(b"\r\n\r\n")
     status = int(head[9:12])
+    closing = re.search(rb"(?i)\r\nconnection: *close", head) is not None
     length = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head)
     if length is not None:
-        return status, await reader.readexactly(int(length.group(1)))
+        return status, await reader.readexactly(int(length.group(1))), closing
     if not re.search(rb"(?i)\r\ntransfer-encoding: *chunked", head):
-        return status, b""
+        return status, b"", closing
     body = b""
     while True:
         size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
         body += (await reader.readexactly(size + 2))[:size]
         if size == 0:
-            return status, body
+            return status, body, closing
 
 
 async def agent_loop(
@@ -409,10 +412,13 @@ async def agent_loop(
             began = time.perf_counter()
             try:
                 writer.write(head + str(len(body)).encode() + b"\r\n\r\n" + body)
-                status, answer = await read_answer(reader)
+                status, answer, closing = await read_answer(reader)
                 ok = status == 200 and b'"created"' in answer
                 if not ok and os.environ.get("BENCH_DEBUG"):
                     print(status, answer[:300], file=sys.stderr)
+                if closing:  # a new connection, which the kernel may give another worker
+                    writer.close()
+                    reader, writer = await asyncio.open_connection(host, int(port))
             except (OSError, asyncio.IncompleteReadError, ValueError):
                 ok = False
                 writer.close()
@@ -527,7 +533,8 @@ def ingest(args: argparse.Namespace) -> None:
             f"to {row['agents'][1] * 1000:.0f} ms"
         )
         print(
-            "         by server process (agents, events/s, p50, p95): "
+            # An agent counts for the process it first connected to: rasad serve may move it.
+            "         by the server process each agent first connected to (agents, events/s, p50, p95): "
             + "; ".join(
                 f"{agents} agents, {rate:.0f}/s, {p50 * 1000:.0f} / {p95 * 1000:.0f} ms"
                 for agents, rate, p50, p95 in row["workers"]
