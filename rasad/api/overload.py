@@ -59,7 +59,7 @@ def _page(language: str) -> bytes:
 
 
 _STYLE = (
-    "body{margin:0;background:#f5f7f8;color:#212529;font:1rem/1.8 Vazirmatn,Tahoma,system-ui,sans-serif}"
+    "body{margin:0;padding:0 1rem;background:#f5f7f8;color:#212529;font:1rem/1.8 Vazirmatn,Tahoma,system-ui,sans-serif}"
     "main{max-width:32rem;margin:3rem auto;padding:1.5rem;background:#fff;border-radius:.5rem;"
     "box-shadow:0 .125rem .25rem rgba(0,0,0,.075)}h1{margin:0 0 .5rem;font-size:1.35rem;color:#0b5563}p{margin:0}"
 )
