@@ -37,7 +37,8 @@ def busy_answer(environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], by
         error = {"code": "overloaded", "message": message, "fields": {}, "request_id": request_id}
         body = json.dumps({"error": error}, ensure_ascii=False).encode()
         return "503 Service Unavailable", [*headers, ("Content-Type", "application/json")], body
-    return "503 Service Unavailable", [*headers, ("Content-Type", "text/html; charset=utf-8")], _page(language)
+    page = _page(language)
+    return "503 Service Unavailable", [*headers, ("Content-Type", "text/html; charset=utf-8")], page
 
 
 @functools.lru_cache(maxsize=4)
@@ -59,7 +60,9 @@ def _page(language: str) -> bytes:
 
 
 _STYLE = (
-    "body{margin:0;padding:0 1rem;background:#f5f7f8;color:#212529;font:1rem/1.8 Vazirmatn,Tahoma,system-ui,sans-serif}"
+    "body{margin:0;padding:0 1rem;background:#f5f7f8;color:#212529;"
+    "font:1rem/1.8 Vazirmatn,Tahoma,system-ui,sans-serif}"
     "main{max-width:32rem;margin:3rem auto;padding:1.5rem;background:#fff;border-radius:.5rem;"
-    "box-shadow:0 .125rem .25rem rgba(0,0,0,.075)}h1{margin:0 0 .5rem;font-size:1.35rem;color:#0b5563}p{margin:0}"
+    "box-shadow:0 .125rem .25rem rgba(0,0,0,.075)}"
+    "h1{margin:0 0 .5rem;font-size:1.35rem;color:#0b5563}p{margin:0}"
 )

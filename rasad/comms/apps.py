@@ -14,4 +14,6 @@ class CommsConfig(AppConfig):
         from rasad.comms import audit  # noqa: F401  (registers the 6xx audit codes)
         from rasad.comms.models import follow_organization_name
 
-        post_save.connect(follow_organization_name, sender="core.Organization", dispatch_uid="comms-centre-name")
+        post_save.connect(
+            follow_organization_name, sender="core.Organization", dispatch_uid="comms-centre-name"
+        )

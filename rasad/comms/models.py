@@ -428,7 +428,12 @@ class GroupTask(TimestampedModel):
 
 
 def follow_organization_name(
-    sender: Any, instance: Any, created: bool = False, raw: bool = False, update_fields: Any = None, **kwargs: Any
+    sender: Any,
+    instance: Any,
+    created: bool = False,
+    raw: bool = False,
+    update_fields: Any = None,
+    **kwargs: Any,
 ) -> None:
     """A local centre is named as its organization is now: its name, copied when the centre was
     set up, follows a rename (the pages, the inbox's «صندوق پیام», and the bundle the centre

@@ -446,6 +446,7 @@ def test_a_monthly_report_of_an_organization_owing_nothing_says_dash_not_naught_
     """No indicator assigned: «—» for the reports received, not «۰ از ۰» over «۰٪ کامل»."""
     from rasad.reports.definitions import REPORTS
 
-    report = REPORTS["indicators-monthly"].build(cast.nadia, {"organization": cast.kerman.pk, "period": "1405-02"})
+    params = {"organization": cast.kerman.pk, "period": "1405-02"}
+    report = REPORTS["indicators-monthly"].build(cast.nadia, params)
     received = next(f for s in report.sections for f in s.figures if f.label == "گزارش‌های دریافت‌شده")
     assert (received.value, received.note) == ("—", "")

@@ -26,7 +26,8 @@ def test_the_summary_names_the_fields_to_correct_in_the_forms_order():
     html = _rendered({"note": "x"})
     summary = html[html.index('data-testid="form-error-summary"') : html.index("</div>")]
     assert "این ۲ خانه را اصلاح کنید:" in summary
-    assert '<a class="alert-link" href="#id_title">عنوان</a>، <a class="alert-link" href="#id_place">محل</a>' in summary
+    links = '<a class="alert-link" href="#id_title">عنوان</a>، <a class="alert-link" href="#id_place">محل</a>'
+    assert links in summary
     assert html.count('data-field-error="title"') == html.count('data-field-error="place"') == 1
 
 
