@@ -5,6 +5,7 @@ in microseconds."""
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from typing import Any
@@ -23,7 +24,6 @@ def busy_answer(environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], by
     language = "en" if accept.lower().startswith("en") else "fa"
     with translation.override(language):
         message = _("The server is busy. Try again in a moment; nothing you sent was recorded.")
-        title = _("Busy")
     # The error shape carries a request id like every other answer (rasad.api.errors); the
     # request never reached the middleware that binds one, so it is taken or made here.
     incoming = str(environ.get("HTTP_X_REQUEST_ID", ""))
@@ -37,9 +37,32 @@ def busy_answer(environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], by
         error = {"code": "overloaded", "message": message, "fields": {}, "request_id": request_id}
         body = json.dumps({"error": error}, ensure_ascii=False).encode()
         return "503 Service Unavailable", [*headers, ("Content-Type", "application/json")], body
+    page = _page(language)
+    return "503 Service Unavailable", [*headers, ("Content-Type", "text/html; charset=utf-8")], page
+
+
+@functools.lru_cache(maxsize=4)
+def _page(language: str) -> bytes:
+    """The page for people, built once per language: readable on a phone (the viewport, a
+    heading and a line in a Persian font the system has), its style inline: a stylesheet
+    would be one more request to a worker that is full."""
+    with translation.override(language):
+        title = _("The server is busy")
+        message = _("The server is busy. Try again in a moment; nothing you sent was recorded.")
+        name = _("Rasad")
     direction = "rtl" if language == "fa" else "ltr"
-    page = (
-        f'<!doctype html><html lang="{language}" dir="{direction}"><meta charset="utf-8">'
-        f"<title>{escape(title)}</title><p>{escape(message)}</p></html>"
-    )
-    return "503 Service Unavailable", [*headers, ("Content-Type", "text/html; charset=utf-8")], page.encode()
+    return (
+        f'<!doctype html><html lang="{language}" dir="{direction}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)} — {escape(name)}</title><style>{_STYLE}</style></head>"
+        f"<body><main><h1>{escape(title)}</h1><p>{escape(message)}</p></main></body></html>"
+    ).encode()
+
+
+_STYLE = (
+    "body{margin:0;padding:0 1rem;background:#f5f7f8;color:#212529;"
+    "font:1rem/1.8 Vazirmatn,Tahoma,system-ui,sans-serif}"
+    "main{max-width:32rem;margin:3rem auto;padding:1.5rem;background:#fff;border-radius:.5rem;"
+    "box-shadow:0 .125rem .25rem rgba(0,0,0,.075)}"
+    "h1{margin:0 0 .5rem;font-size:1.35rem;color:#0b5563}p{margin:0}"
+)

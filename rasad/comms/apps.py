@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,3 +12,8 @@ class CommsConfig(AppConfig):
 
     def ready(self) -> None:
         from rasad.comms import audit  # noqa: F401  (registers the 6xx audit codes)
+        from rasad.comms.models import follow_organization_name
+
+        post_save.connect(
+            follow_organization_name, sender="core.Organization", dispatch_uid="comms-centre-name"
+        )

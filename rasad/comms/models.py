@@ -427,6 +427,26 @@ class GroupTask(TimestampedModel):
         return self.title
 
 
+def follow_organization_name(
+    sender: Any,
+    instance: Any,
+    created: bool = False,
+    raw: bool = False,
+    update_fields: Any = None,
+    **kwargs: Any,
+) -> None:
+    """A local centre is named as its organization is now: its name, copied when the centre was
+    set up, follows a rename (the pages, the inbox's «صندوق پیام», and the bundle the centre
+    publishes to its peers read it). Kept in the row, not read through the relation, because a
+    peer's centre has no organization here and every page reads ``name`` alike; one UPDATE that
+    matches no row when the organization hosts no centre. Connected in ``CommsConfig.ready``."""
+    if raw or created or (update_fields is not None and "name" not in update_fields):
+        return
+    Centre.objects.filter(organization_id=instance.pk, is_local=True).exclude(name=instance.name).update(
+        name=instance.name
+    )
+
+
 # A local centre's key holds its organization's name and code, kept fresh when the organization
 # is renamed; a peer's centre keys its own name (rasad.comms.actions.peers._named).
 # rasad.lib.search.stored_key; docs/reference/persian-text.md, "How keys stay fresh".

@@ -423,12 +423,14 @@ def _monthly_summary(
         _("Summary"),
         figures=[
             Figure(_("Indicators"), num(indicator_count)),
+            # None owed: «—», not «۰ از ۰» and a «۰٪ کامل» that reads as every report missing.
             Figure(
                 _("Reports received"),
                 _("%(count)s of %(total)s") % {"count": num(reported), "total": num(expected)},
-                _("%(percent)s٪ complete")
-                % {"percent": num(100 * reported / expected if expected else 0, 0)},
-            ),
+                _("%(percent)s٪ complete") % {"percent": num(100 * reported / expected, 0)},
+            )
+            if expected
+            else Figure(_("Reports received"), "—"),
             Figure(_("On target"), num(counts["ok"])),
             Figure(_("Warning"), num(counts["warning"])),
             Figure(_("Critical"), num(counts["critical"])),
@@ -534,12 +536,15 @@ def _service_level_section(cases: Any, start: datetime, end: datetime) -> Sectio
         _("Service level"),
         figures=[
             Figure(_("Resolved in the period"), num(len(resolved))),
+            # None resolved: «—», not a «۰٪» on time of nothing.
             Figure(
                 _("Resolved on time"),
                 f"{num(share, 0)}٪",
                 _("%(count)s of %(total)s") % {"count": num(on_time), "total": num(len(resolved))},
                 percent_cell(share, decimals=0),
-            ),
+            )
+            if resolved
+            else Figure(_("Resolved on time"), "—"),
             Figure(
                 _("Median time to resolve"),
                 _("%(hours)s hours") % {"hours": num(median, 0)} if median is not None else "—",

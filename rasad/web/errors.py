@@ -19,7 +19,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from rasad.api.errors import RETRY_AFTER_UNAVAILABLE, error_response, is_api_request, unavailable_response
 from rasad.core.access import audit_deferred_refusal
@@ -33,7 +33,13 @@ _PAGES: Final = {
         gettext_lazy("The request could not be understood."),
         "bad_request",
     ),
-    403: (gettext_lazy("Access denied"), gettext_lazy("You may not do this."), "permission_denied"),
+    # Not the audit trail's «دسترسی غیرمجاز» (an attempt recorded): the page tells a person what
+    # they may not do, it does not accuse them.
+    403: (
+        pgettext_lazy("error page", "Access denied"),
+        gettext_lazy("You may not do this."),
+        "permission_denied",
+    ),
     404: (gettext_lazy("Not found"), gettext_lazy("No such page, or you may not see it."), "not_found"),
     413: (
         gettext_lazy("Request too large"),

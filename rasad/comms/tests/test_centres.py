@@ -28,6 +28,7 @@ from rasad.comms.errors import Refusal
 from rasad.comms.models import CentreKey, Message
 from rasad.comms.tests.world import World, present
 from rasad.core.access import ObjectNotFound
+from rasad.core.actions.organizations import OrganizationValues, do_update_organization
 from rasad.core.audit_log import verify
 from rasad.core.models import AuditEvent
 from rasad.testing.cast import Cast
@@ -201,3 +202,24 @@ def test_without_an_operator_key_nothing_opens(world: World) -> None:
     keystore._opened.clear()
     with pytest.raises(ImproperlyConfigured, match="RASAD_COMMS_KEY"):
         keystore.signing_pair(world.isfahan)
+
+
+def test_a_local_centre_is_named_as_its_organization_is_after_a_rename(cast: Cast) -> None:
+    """The centre's name was copied at set-up and stayed the old one in the inbox and in the
+    bundle its peers receive; it follows the organization's rename now (a peer's centre, with no
+    organization here, keeps the name its bundle gives)."""
+    centre = do_set_up_centre(cast.isfahan, acting_user=cast.root)
+    o = cast.isfahan
+    values = OrganizationValues(
+        code=o.code,
+        name="مرکز فرماندهی و کنترل مرزی استان اصفهان",
+        kind=o.kind,
+        parent=o.parent,
+        name_en=o.name_en,
+        province=o.province,
+        county=o.county,
+    )
+    do_update_organization(o, values, acting_user=cast.root)
+    centre.refresh_from_db()
+    assert centre.name == "مرکز فرماندهی و کنترل مرزی استان اصفهان" == str(centre)
+    assert bundle_for(centre).name == centre.name

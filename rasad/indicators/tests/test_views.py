@@ -222,3 +222,13 @@ def test_a_year_that_is_not_one_is_said_and_the_default_year_shown(assigned: Cas
     response = c.get("/indicators/", {"year": "۱۴۰۲"})
     assert response.status_code == 200 and "یک سال نیست" not in response.content.decode()
     assert c.get("/indicators/choropleth.json", {"indicator": "ELEC_CONS", "year": "۱۴۰۲"}).status_code == 200
+
+
+def test_an_organization_owing_no_report_says_so_instead_of_an_empty_completeness_table(cast: Cast):
+    """Kerman has no indicator assigned (the plain cast): a sentence, not three headings over
+    no row."""
+    from rasad.testing.web import signed_in_client
+
+    page = signed_in_client(cast.nadia).get(f"/indicators/organizations/{cast.kerman.pk}/").content.decode()
+    assert 'data-testid="completeness"' not in page
+    assert "گزارشی از خود این سازمان انتظار نمی‌رود: هیچ شاخصی به آن تخصیص داده نشده است." in page

@@ -260,13 +260,9 @@ def test_the_case_status_report(cast: Cast):
         "ارجاع به سطح بالاتر در دوره": 1,
     }
     assert by_organization[2:] == [(cast.isfahan.name, 1, 1)]
-    # A share is a number shown with its percent sign; nothing resolved: no median, «—».
+    # Nothing resolved: no share on time (not a «۰٪» of nothing) and no median, «—».
     service = {row[1]: row[2] for row in summary if row[0] == "سطح خدمت"}
-    assert service == {"رفع‌شده در دوره": 0, "رفع‌شده در مهلت": 0, "میانهٔ زمان رفع": "—"}
-    cells = {
-        row[1].value: row[2] for row in xlsx_workbook(_file(export).read_bytes()).worksheets[0].iter_rows()
-    }
-    assert cells["رفع‌شده در مهلت"].number_format == '[$-3000429]#,##0"٪"'
+    assert service == {"رفع‌شده در دوره": 0, "رفع‌شده در مهلت": "—", "میانهٔ زمان رفع": "—"}
     assert [row[1:] for row in by_category[2:]] == [(1, 1)]
 
 
@@ -444,3 +440,13 @@ def test_a_report_not_made_reads_in_its_reader_s_language_calendar_and_digits(as
     assert english in signed_in_client(alice).get("/cases/notifications/").content.decode()
     answer = signed_in_client(alice).get(f"/api/v1/notifications/{note.pk}/").json()
     assert answer["message"].startswith(english)
+
+
+def test_a_monthly_report_of_an_organization_owing_nothing_says_dash_not_naught_percent(cast: Cast):
+    """No indicator assigned: «—» for the reports received, not «۰ از ۰» over «۰٪ کامل»."""
+    from rasad.reports.definitions import REPORTS
+
+    params = {"organization": cast.kerman.pk, "period": "1405-02"}
+    report = REPORTS["indicators-monthly"].build(cast.nadia, params)
+    received = next(f for s in report.sections for f in s.figures if f.label == "گزارش‌های دریافت‌شده")
+    assert (received.value, received.note) == ("—", "")

@@ -47,6 +47,21 @@ def num(value: int | float | Decimal | str | None, decimals: int | str | None = 
 
 
 @register.filter
+def pages_shown(page: Any) -> str:
+    """How many pages a list has, in the reader's digits: «بیش از ۲۰» for a list counted only so
+    far (``rasad.web.pagination.BoundedPaginator.shown_pages``), else the count."""
+    shown = getattr(page.paginator, "shown_pages", None)
+    return str(shown) if shown is not None else formatting.number(page.paginator.num_pages)
+
+
+@register.filter
+def invalid_fields(form: Any) -> list[Any]:
+    """The visible fields of ``form`` that have errors, in the form's order (the summary above
+    a form that came back with errors: web/includes/form.html)."""
+    return [field for field in form.visible_fields() if field.errors]
+
+
+@register.filter
 def filesize(value: int | None) -> str:
     """A file's size in the reader's digits and words («۲۰ کیلوبایت»), not Django's «20.0 KB»."""
     return formatting.file_size(value)

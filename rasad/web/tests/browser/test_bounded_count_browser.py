@@ -1,7 +1,7 @@
 """A long list's count, bounded (``rasad.web.pagination``), as a person reads it at desktop and
 phone widths: Isfahan's analyst sees 1,001 cases counted only to 1,000, «بیش از ۱٬۰۰۰ پرونده»,
-on pages «۱ / بیش از ۲۰»; the next page says the same; the twenty-first page, past the bound,
-counts to its end and is exact («۱٬۰۰۱ پرونده», «۲۱ / ۲۱»). The bound is the real one (1,000
+on pages «صفحهٔ ۱ از بیش از ۲۰»; the next page says the same; the twenty-first page, past the bound,
+counts to its end and is exact («۱٬۰۰۱ پرونده», «صفحهٔ ۲۱ از ۲۱»). The bound is the real one (1,000
 rows, 50 to a page): one case is opened through its action, the other thousand are its copies."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from rasad.testing.cast import Cast
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 COUNT = ".d-flex > span.text-muted"  # the list's count, above the table
-PAGES = ".pagination .page-item.disabled"  # «۱ / بیش از ۲۰» between Previous and Next
+PAGES = ".pagination .page-item.disabled"  # «صفحهٔ ۱ از بیش از ۲۰» between Previous and Next
 
 
 def _thousand_more(case: Case) -> None:
@@ -42,13 +42,13 @@ def test_a_list_of_more_than_a_thousand_cases_says_more_than(journey: Any, cast:
     analyst.sign_in("alice")
     analyst.go("/cases/")
     assert page.locator(COUNT).inner_text() == "بیش از ۱٬۰۰۰ پرونده"
-    assert page.locator(PAGES).inner_text() == "۱ / بیش از ۲۰"
+    assert page.locator(PAGES).inner_text() == "صفحهٔ ۱ از بیش از ۲۰"
     assert page.locator("[data-testid=case-table] tbody tr").count() == 50
     screenshot(page, f"bounded-count-cases-fa-{width}")
     analyst.click(".pagination a.page-link >> text=بعدی")
-    assert page.locator(PAGES).inner_text() == "۲ / بیش از ۲۰"
+    assert page.locator(PAGES).inner_text() == "صفحهٔ ۲ از بیش از ۲۰"
     assert page.locator(COUNT).inner_text() == "بیش از ۱٬۰۰۰ پرونده"
     analyst.go("/cases/?page=21")
     assert page.locator(COUNT).inner_text() == "۱٬۰۰۱ پرونده"
-    assert page.locator(PAGES).inner_text() == "۲۱ / ۲۱"
+    assert page.locator(PAGES).inner_text() == "صفحهٔ ۲۱ از ۲۱"
     assert page.locator("[data-testid=case-table] tbody tr").count() == 1
