@@ -17,33 +17,36 @@ One data set for the module (``_module_cast``'s transaction); each test's own ch
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
 
+from rasad.comms.models import Centre, Message
 from rasad.comms.testing import centre_of
 from rasad.conftest import client_for
 from rasad.core.actions.people import do_grant_role
-from rasad.core.models import Role
+from rasad.core.models import Organization, Role
+from rasad.jobs.exports import export_kinds, may_export
+from rasad.jobs.models import ExportFile, ExportStatus
+from rasad.jobs.testing import exported, run_queued
+from rasad.lib.jalali import JalaliPeriod
 from rasad.testing.authz import API
 from rasad.testing.cast import Cast, refetched
 from rasad.testing.factories import load_all
 from rasad.testing.matrix import Endpoint, discover_endpoints
 from rasad.testing.routes import api_schema
+from rasad.testing.tabular import xlsx_sheets
+from rasad.testing.web import signed_in_client, streamed
 
 MISSING_PK = 2_000_000_000
-# Records whose factory writes Kerman's side too: a secure message of Isfahan's is sent to
-# Kerman's centre (``rasad.comms.testing._other_local``), and is then Kerman's to read.
-CROSSING = frozenset({"comms.message", "comms.thread"})
-# Creates whose factory's body for Kerman names a record Bob may not name, so not checked here:
-# the national centre (NAT) as a programme's party, a party's or a member agency's organization;
-# an outcome's application made by the factory outside his sight.
-NOT_KERMAN_S = frozenset(
-    {"programs.programme", "programs.party", "media.memberagency", "greenjobs.outcomereport"}
-)
 
 
 def _collections() -> list[str]:
@@ -62,28 +65,57 @@ def _query(path: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def bob_before(_module_cast: Cast, django_db_blocker: Any) -> dict[str, tuple[int, Any]]:
+def bob_before(
+    _module_cast: Cast, kerman_baseline: Any, django_db_blocker: Any
+) -> dict[str, tuple[int, Any]]:
     """Bob made Kerman's administrator, and what every collection answers him before Isfahan
     has any record."""
     with django_db_blocker.unblock():
         cast = refetched(_module_cast)
         administrator = Role.objects.get(slug="administrator")
         do_grant_role(cast.bob, administrator, acting_user=None, organization=cast.kerman)
-        centre_of(cast, cast.kerman)  # the centre Isfahan's messages are sent to (CROSSING)
+        centre_of(cast, cast.kerman)  # the centre Kerman's messages are sent from
         client = client_for(cast.bob)
         return {path: _answer(client, path) for path in _collections()}
 
 
 @pytest.fixture(scope="module")
-def isfahan(_module_cast: Cast, bob_before: Any, django_db_blocker: Any) -> dict[str, Any]:
+def isfahan(
+    _module_cast: Cast, bob_before: Any, bob_files_before: Any, django_db_blocker: Any
+) -> dict[str, Any]:
     """One record of every model with a factory, made in Isfahan, by model label."""
     with django_db_blocker.unblock():
         cast = refetched(_module_cast)
         return {
-            label: factory.make(cast, cast.isfahan)
+            label: PRIVATE.get(label, factory.make)(cast, cast.isfahan)
             for label, factory in sorted(load_all().items())
-            if label not in CROSSING
         }
+
+
+# ---- Isfahan's messages, kept among Isfahan's centres ------------------------------------------
+# The comms factories send a message of Isfahan's to Kerman's centre (``_other_local``), which is
+# then Kerman's to read: Isfahan's message and thread here go to a centre of Isfahan's own.
+
+
+def _private_message(cast: Cast, organization: Organization) -> Message:
+    from rasad.comms.actions import Draft, do_send_message
+    from rasad.comms.testing import make_centre
+
+    return do_send_message(
+        Draft(
+            sender=centre_of(cast, organization),
+            recipients=[make_centre(cast, organization)],
+            subject="پیام درون‌استانی",
+            text="متن",
+        ),
+        acting_user=cast.root,
+    )
+
+
+PRIVATE: dict[str, Callable[[Cast, Organization], Any]] = {
+    "comms.message": _private_message,
+    "comms.thread": lambda cast, organization: _private_message(cast, organization).thread,
+}
 
 
 def _answer(client: Any, path: str, query: dict[str, str] | None = None) -> tuple[int, Any]:
@@ -138,7 +170,7 @@ def _belongs_to_one(model: type[models.Model]) -> bool:
     (provinces, indicators, categories) is not Isfahan's."""
     label = model._meta.label_lower
     owned = label in load_all() or any(field.name == "organization" for field in model._meta.get_fields())
-    return label in {"core.organization", "core.user"} or (owned and label not in CROSSING)
+    return label in {"core.organization", "core.user"} or owned
 
 
 @pytest.mark.parametrize(("endpoint", "name", "model", "field"), _filter_params())
@@ -169,10 +201,7 @@ def _create_params() -> list[Any]:
     return [
         pytest.param(endpoint, id=endpoint.route)
         for endpoint in discover_endpoints()
-        if endpoint.allows("create")
-        and endpoint.factory is not None
-        and endpoint.factory.create_payload
-        and endpoint.factory_label not in CROSSING | NOT_KERMAN_S
+        if endpoint.allows("create") and endpoint.factory is not None and endpoint.factory.create_payload
     ]
 
 
@@ -211,11 +240,22 @@ def _fields_of(response: Any) -> dict[str, Any]:
 def test_a_create_naming_isfahan_s_record_is_refused_under_its_field(
     cast: Cast, isfahan: dict[str, Any], endpoint: Endpoint
 ):
-    assert endpoint.factory is not None and endpoint.factory.create_payload is not None
-    payload = endpoint.factory.create_payload(cast, cast.kerman)
-    client = client_for(cast.bob)
-    references = _references(endpoint.model, payload)
+    payload = _kerman_body(endpoint, cast)
+    references = NAMED.get(endpoint.factory_label) or _references(endpoint.model, payload)
     assert references, f"{endpoint.route}: its body names no record"
+    _assert_swaps_refused(client_for(cast.bob), endpoint.list_url, payload, references, isfahan, cast)
+
+
+def _assert_swaps_refused(
+    client: Any,
+    url: str,
+    payload: dict[str, Any],
+    references: list[tuple[str, type[models.Model], str]],
+    isfahan: dict[str, Any],
+    cast: Cast,
+) -> None:
+    """``payload`` with each reference made Isfahan's is refused under its key, in the words a
+    missing record gets; ``payload`` itself is made (Bob may send it: the swap is the refusal)."""
     for key, model, field in references:
         record = (
             isfahan.get(model._meta.label_lower)
@@ -227,10 +267,191 @@ def test_a_create_naming_isfahan_s_record_is_refused_under_its_field(
         def body(value: Any, key: str = key) -> dict[str, Any]:
             return {**payload, key: [value] if isinstance(payload[key], list) else value}
 
-        refused = _fields_of(client.post(endpoint.list_url, body(named), format="json"))
+        refused = _fields_of(client.post(url, body(named), format="json"))
         assert key in refused, (key, refused)
-        absent = _fields_of(client.post(endpoint.list_url, body(missing), format="json"))
+        absent = _fields_of(client.post(url, body(missing), format="json"))
         words = re.compile(re.escape(str(missing)) + "|" + re.escape(str(named)))
         assert words.sub("<value>", str(refused[key])) == words.sub("<value>", str(absent[key])), key
-    made = client.post(endpoint.list_url, payload, format="json")
+    made = client.post(url, payload, format="json")
     assert made.status_code == 201, (made.status_code, made.json())
+
+
+# ---- Kerman's own bodies, where the factory's names what Bob may not ---------------------------
+# A body Bob may send in Kerman. The factories' bodies for Kerman name the national centre (NAT)
+# as a programme's other party, a party's or a member agency's organization, and an outcome's
+# application is made under ISF-CC: those are given here with Kerman's records instead.
+# A message names its sender by the centre's code (the organization's, not a field of the
+# centre's), and may be sent to any centre hosted here (Isfahan's too): only its sender is swapped.
+NAMED: dict[str, list[tuple[str, type[models.Model], str]]] = {"comms.message": [("sender", Centre, "code")]}
+
+
+def _kerman_programme(cast: Cast) -> dict[str, Any]:
+    from rasad.programs.testing import _programme_payload
+
+    payload = _programme_payload(cast, cast.kerman)
+    parties = [p for p in payload["parties"] if p["organization"] != cast.national.code]
+    return {**payload, "parties": parties}
+
+
+def _kerman_party(cast: Cast) -> dict[str, Any]:
+    """A third organization of Kerman's joining a programme of Kerman and its post."""
+    from rasad.core.actions.organizations import OrganizationValues, do_create_organization
+    from rasad.programs.testing import make_programme
+
+    programme = make_programme(cast, cast.kerman, parties=[cast.kerman_post])
+    office = do_create_organization(
+        OrganizationValues(code="KER-P2", name="پاسگاه دوم کرمان", kind="field_post", parent=cast.kerman),
+        acting_user=cast.root,
+    )
+    return {
+        "programme": programme.pk,
+        "organization": office.code,
+        "signatory_name": "امضاکننده",
+        "signatory_title": "رئیس",
+    }
+
+
+def _kerman_member(cast: Cast) -> dict[str, Any]:
+    return {"hq": cast.kerman.code, "agency": cast.kerman_post.code}
+
+
+def _kerman_outcome(cast: Cast) -> dict[str, Any]:
+    from rasad.greenjobs.testing import _outcome_payload, paid_application
+
+    return {**_outcome_payload(cast, cast.kerman), "application": paid_application(cast, cast.kerman).number}
+
+
+KERMAN_BODIES = {
+    "programs.programme": _kerman_programme,
+    "programs.party": _kerman_party,
+    "media.memberagency": _kerman_member,
+    "greenjobs.outcomereport": _kerman_outcome,
+}
+
+
+def _kerman_body(endpoint: Endpoint, cast: Cast) -> dict[str, Any]:
+    label = endpoint.factory_label
+    if label in KERMAN_BODIES:
+        return KERMAN_BODIES[label](cast)
+    assert endpoint.factory is not None and endpoint.factory.create_payload is not None
+    return dict(endpoint.factory.create_payload(cast, cast.kerman))
+
+
+# ---- a course's prerequisites ------------------------------------------------------------------
+
+
+def test_a_course_naming_isfahan_s_course_as_prerequisite_is_refused(cast: Cast, isfahan: dict[str, Any]):
+    from rasad.training.models import Course
+    from rasad.training.testing import make_course
+
+    endpoint = next(e for e in discover_endpoints() if e.factory_label == "training.course")
+    payload = {**_kerman_body(endpoint, cast), "prerequisites": [make_course(cast.kerman).code]}
+    references: list[tuple[str, type[models.Model], str]] = [("prerequisites", Course, "code")]
+    _assert_swaps_refused(client_for(cast.bob), endpoint.list_url, payload, references, isfahan, cast)
+
+
+# ---- exports -------------------------------------------------------------------------------------
+# Every list or report that can be exported (``rasad.jobs.exports``: every export is a registered
+# kind, written by the one tabular module), asked for as Bob through the API and through the web
+# pages' export request (where every page's export link leads, ``jobs:export-request``): the file
+# holds the rows, header and count it holds in a world without Isfahan's records, the confirming
+# page announces that count, and a kind he may not export is refused alike in both worlds.
+
+
+@pytest.fixture(scope="module")
+def kerman_baseline(_module_cast: Cast, django_db_blocker: Any) -> Any:
+    """A baseline of Kerman's, the one Bob names in the baseline report (made before either
+    world, so both hold it)."""
+    with django_db_blocker.unblock():
+        cast = refetched(_module_cast)
+        return load_all()["indicators.baseline"].make(cast, cast.kerman)
+
+
+@pytest.fixture(scope="module")
+def bob_files_before(
+    _module_cast: Cast, bob_before: Any, kerman_baseline: Any, django_db_blocker: Any
+) -> dict[str, tuple[int, Any]]:
+    """Every export Bob asks for before Isfahan has any record (through the API), the files
+    rolled back with the rest of what asking for them wrote (his notifications, the audit)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        cast = refetched(_module_cast)
+        client = client_for(cast.bob)
+        files = {
+            name: _api_file(client, name, _bob_params(name, cast, kerman_baseline))
+            for name in sorted(export_kinds())
+        }
+        transaction.set_rollback(True)
+    return files
+
+
+def _tabular_format(name: str) -> str:
+    """CSV where a kind writes it, else Excel (a report: Excel or PDF): every format of a kind
+    writes the same rows (``rasad.lib.tabular``)."""
+    formats = [f for f in ("csv", "xlsx") if f in export_kinds()[name].formats]
+    assert formats, f"{name}: no tabular format"
+    return formats[0]
+
+
+def _bob_params(name: str, cast: Cast, baseline: Any) -> dict[str, list[str]]:
+    """What Bob asks for: a list as it is; a report of Kerman's, last month (or season), the
+    baseline his."""
+    from rasad.reports.definitions import REPORTS
+
+    definition = REPORTS.get(name.removeprefix("report-")) if name.startswith("report-") else None
+    if definition is None:
+        return {}
+    today = timezone.localdate()
+    values = {
+        "organization": str(cast.kerman.pk),
+        "month": JalaliPeriod.containing(today, "month").previous().key,
+        "season": JalaliPeriod.containing(today, "season").previous().key,
+        "baseline": str(baseline.pk),
+    }
+    return {parameter.name: [values[parameter.kind]] for parameter in definition.parameters}
+
+
+def _rows(content: bytes, file_format: str) -> list[Any]:
+    """Every row of the file, as a spreadsheet program reads it (openpyxl; every sheet)."""
+    if file_format == "csv":
+        return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    return [list(sheet) for sheet in xlsx_sheets(content)]
+
+
+def _api_file(client: Any, name: str, params: dict[str, list[str]]) -> tuple[int, Any]:
+    """The export asked for through the API: the refusal, or the row count and the file's rows."""
+    file_format = _tabular_format(name)
+    body = {"kind": name, "format": file_format, "filters": params}
+    asked = client.post(reverse("jobs-api:export-list"), body, format="json")
+    if asked.status_code != 202:
+        return asked.status_code, asked.json()
+    run_queued()
+    export = ExportFile.objects.get(pk=asked.json()["id"])
+    assert export.status == ExportStatus.READY, (name, export.status, export.error)
+    download = client.get(reverse("jobs-api:export-download", args=[export.pk]))
+    assert download.status_code == 200, name
+    return 202, (export.row_count, _rows(streamed(download), file_format))
+
+
+@pytest.mark.parametrize("name", sorted(export_kinds()))
+def test_an_export_holds_none_of_isfahan_s_rows(
+    cast: Cast, isfahan: dict[str, Any], bob_files_before: dict[str, Any], kerman_baseline: Any, name: str
+):
+    kind = export_kinds()[name]
+    params = _bob_params(name, cast, kerman_baseline)
+    status, before = bob_files_before[name]
+    assert (status == 202) == may_export(cast.bob, kind, params), (name, status, before)
+    status_now, now = _api_file(client_for(cast.bob), name, params)
+    assert status_now == status, (name, now)
+    if status != 202:
+        assert now == before, name
+        return
+    (count, rows), (count_now, rows_now) = before, now
+    assert (count_now, len(rows_now)) == (count, len(rows)), name
+    assert rows_now[:2] == rows[:2], f"{name}: the header"
+    assert rows_now == rows, name
+    web = signed_in_client(cast.bob)
+    file_format = _tabular_format(name)
+    if kind.queryset is not None:
+        page = web.get(reverse("jobs:export-request", args=[name, file_format]), params)
+        assert page.context["count"] == count, name
+    assert _rows(exported(web, name, file_format, params), file_format) == rows, name
