@@ -22,11 +22,12 @@ import io
 import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 
 from rasad.comms.models import Centre, Message
@@ -38,11 +39,12 @@ from rasad.jobs.exports import export_kinds, may_export
 from rasad.jobs.models import ExportFile, ExportStatus
 from rasad.jobs.testing import exported, run_queued
 from rasad.lib.jalali import JalaliPeriod
+from rasad.lib.tabular import CSV_TYPE, XLSX_TYPE
 from rasad.testing.authz import API
 from rasad.testing.cast import Cast, refetched
 from rasad.testing.factories import load_all
 from rasad.testing.matrix import Endpoint, discover_endpoints
-from rasad.testing.routes import api_schema
+from rasad.testing.routes import api_schema, discover_pages
 from rasad.testing.tabular import xlsx_sheets
 from rasad.testing.web import signed_in_client, streamed
 
@@ -380,6 +382,8 @@ def bob_files_before(
             name: _api_file(client, name, _bob_params(name, cast, kerman_baseline))
             for name in sorted(export_kinds())
         }
+        web = signed_in_client(cast.bob)
+        files.update({url: _downloaded(web, url) for url in _file_urls()})
         transaction.set_rollback(True)
     return files
 
@@ -455,3 +459,45 @@ def test_an_export_holds_none_of_isfahan_s_rows(
         page = web.get(reverse("jobs:export-request", args=[name, file_format]), params)
         assert page.context["count"] == count, name
     assert _rows(exported(web, name, file_format, params), file_format) == rows, name
+
+
+# Files the pages serve themselves (import templates, a list's «export» address): every page
+# route that names no record and ends in a file's extension. A template must hold the same rows
+# with Isfahan's records as without; an export address leads to the export request of a
+# registered kind (checked above).
+FILE_ROUTE = re.compile(r"\.(xlsx|csv|<\w+:fmt>)$")
+
+
+def _file_urls() -> list[str]:
+    urls = []
+    for page in discover_pages():
+        if not FILE_ROUTE.search(page.route) or set(page.arguments) - {"fmt"}:
+            continue
+        formats = ("xlsx", "csv") if "fmt" in page.arguments else ("",)
+        urls += [page.url(fmt=fmt) if fmt else page.url() for fmt in formats]
+    return urls
+
+
+def _downloaded(client: Any, url: str) -> tuple[int, Any]:
+    response = client.get(url)
+    if response.status_code == 302:
+        return 302, response["Location"]
+    content_type = response.get("Content-Type", "")
+    file_format = {XLSX_TYPE: "xlsx", CSV_TYPE: "csv"}.get(content_type)
+    if response.status_code != 200 or file_format is None:
+        return response.status_code, content_type
+    content = streamed(response) if response.streaming else response.content
+    return 200, _rows(content, file_format)
+
+
+@pytest.mark.parametrize("url", _file_urls())
+def test_a_file_a_page_serves_holds_none_of_isfahan_s_rows(
+    cast: Cast, isfahan: dict[str, Any], bob_files_before: dict[str, Any], url: str
+):
+    status, before = bob_files_before[url]
+    assert _downloaded(signed_in_client(cast.bob), url) == (status, before)
+    if status == 302:
+        match = resolve(urlsplit(before).path)
+        assert match.view_name == "jobs:export-request" and match.kwargs["kind"] in export_kinds(), before
+    else:
+        assert status == 200 and before, (url, status, before)
