@@ -30,7 +30,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 from unittest import mock
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.core.exceptions import FieldDoesNotExist
@@ -45,7 +45,7 @@ from rasad.core.actions.people import do_grant_role
 from rasad.core.models import Organization, Role
 from rasad.jobs.exports import export_kinds, may_export
 from rasad.jobs.models import ExportFile, ExportStatus
-from rasad.jobs.testing import exported, run_queued
+from rasad.jobs.testing import run_queued
 from rasad.lib.jalali import JalaliPeriod
 from rasad.lib.tabular import CSV_TYPE, XLSX_TYPE
 from rasad.testing.authz import API
@@ -388,10 +388,10 @@ def bob_files_before(
     with django_db_blocker.unblock(), transaction.atomic(), _one_moment():
         cast = refetched(_module_cast)
         client = client_for(cast.bob)
-        files = {
-            name: _api_file(client, name, _bob_params(name, cast, kerman_baseline))
-            for name in sorted(export_kinds())
-        }
+        names = sorted(export_kinds())
+        asked = {name: _ask(client, name, _bob_params(name, cast, kerman_baseline)) for name in names}
+        run_queued()
+        files = {name: _file(client, name, answer) for name, answer in asked.items()}
         web = signed_in_client(cast.bob)
         files.update({url: _downloaded(web, url) for url in _file_urls()})
         transaction.set_rollback(True)
@@ -437,19 +437,24 @@ def _rows(content: bytes, file_format: str) -> list[Any]:
     return [list(sheet) for sheet in xlsx_sheets(content)]
 
 
-def _api_file(client: Any, name: str, params: dict[str, list[str]]) -> tuple[int, Any]:
-    """The export asked for through the API: the refusal, or the row count and the file's rows."""
-    file_format = _tabular_format(name)
-    body = {"kind": name, "format": file_format, "filters": params}
+def _ask(client: Any, name: str, params: dict[str, list[str]]) -> tuple[int, Any]:
+    """The export asked for through the API: 202 and the file's id, or the refusal."""
+    body = {"kind": name, "format": _tabular_format(name), "filters": params}
     asked = client.post(reverse("jobs-api:export-list"), body, format="json")
-    if asked.status_code != 202:
-        return asked.status_code, asked.json()
-    run_queued()
-    export = ExportFile.objects.get(pk=asked.json()["id"])
+    return asked.status_code, asked.json()["id"] if asked.status_code == 202 else asked.json()
+
+
+def _file(client: Any, name: str, asked: tuple[int, Any]) -> tuple[int, Any]:
+    """The file asked for (``_ask``) once a worker prepared it: its row count and rows, through
+    the API; or the refusal."""
+    status, answer = asked
+    if status != 202:
+        return asked
+    export = ExportFile.objects.get(pk=answer)
     assert export.status == ExportStatus.READY, (name, export.status, export.error)
     download = client.get(reverse("jobs-api:export-download", args=[export.pk]))
     assert download.status_code == 200, name
-    return 202, (export.row_count, _rows(streamed(download), file_format))
+    return 202, (export.row_count, _rows(streamed(download), _tabular_format(name)))
 
 
 @pytest.mark.parametrize("name", sorted(export_kinds()))
@@ -458,10 +463,24 @@ def test_an_export_holds_none_of_isfahan_s_rows(
 ):
     kind = export_kinds()[name]
     params = _bob_params(name, cast, kerman_baseline)
+    file_format = _tabular_format(name)
     status, before = bob_files_before[name]
     assert (status == 202) == may_export(cast.bob, kind, params), (name, status, before)
+    client, web = client_for(cast.bob), signed_in_client(cast.bob)
+    page_url = reverse("jobs:export-request", args=[name, file_format])
+    if params:
+        page_url += "?" + urlencode(params, doseq=True)
     with _one_moment():
-        status_now, now = _api_file(client_for(cast.bob), name, params)
+        asked = _ask(client, name, params)
+        if status == 202:
+            page = web.get(page_url)  # the page every export link leads to: how many rows
+            assert page.status_code == 200, name
+            if kind.queryset is not None:
+                assert page.context["count"] == before[0], name
+            posted = web.post(page_url)
+            assert posted.status_code == 302, name
+        run_queued()
+        status_now, now = _file(client, name, asked)
     assert status_now == status, (name, now)
     if status != 202:
         assert now == before, name
@@ -470,13 +489,10 @@ def test_an_export_holds_none_of_isfahan_s_rows(
     assert (count_now, len(rows_now)) == (count, len(rows)), name
     assert rows_now[:2] == rows[:2], f"{name}: the header"
     assert rows_now == rows, name
-    web = signed_in_client(cast.bob)
-    file_format = _tabular_format(name)
-    if kind.queryset is not None:
-        page = web.get(reverse("jobs:export-request", args=[name, file_format]), params)
-        assert page.context["count"] == count, name
-    with _one_moment():
-        assert _rows(exported(web, name, file_format, params), file_format) == rows, name
+    web_file = int(posted["Location"].rstrip("/").split("/")[-1])
+    download = web.get(reverse("jobs:export-download", args=[web_file]))
+    assert download.status_code == 200, name
+    assert _rows(streamed(download), file_format) == rows, f"{name}: through the web"
 
 
 # Files the pages serve themselves (import templates, a list's «export» address): every page
