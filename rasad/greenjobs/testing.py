@@ -199,9 +199,9 @@ def _make_application(cast: Cast, organization: Organization) -> Application:
     return apply(make_scheme(business.organization), business)
 
 
-def application_at(cast: Cast, stage: str) -> Application:
-    """An application of a workshop under ISF-CC (reviewed by that workshop), brought to
-    ``stage`` through the actions (the authorization table's subjects)."""
+def application_at(cast: Cast, stage: str, organization: Organization | None = None) -> Application:
+    """An application of a workshop under ISF-CC (or ``organization``; reviewed by that
+    workshop), brought to ``stage`` through the actions (the authorization table's subjects)."""
     from rasad.greenjobs.actions import (
         do_approve_application,
         do_check_eligibility,
@@ -210,7 +210,7 @@ def application_at(cast: Cast, stage: str) -> Application:
         do_return_application,
     )
 
-    application: Application = _make_application(cast, cast.isfahan)
+    application: Application = _make_application(cast, organization or cast.isfahan)
     if stage == "returned":
         return do_return_application(application, reason="مدرک ناخوانا است", acting_user=None)
     steps: tuple[Callable[..., Application], ...] = (
@@ -335,11 +335,12 @@ def make_certified_business(
     return business
 
 
-def paid_application(cast: Cast) -> Application:
-    """An application under ISF-CC approved and paid in part (outcomes may be reported)."""
+def paid_application(cast: Cast, organization: Organization | None = None) -> Application:
+    """An application under ISF-CC (or ``organization``) approved and paid in part (outcomes may
+    be reported)."""
     from rasad.greenjobs.actions import do_pay_instalment
 
-    application = application_at(cast, "approved")
+    application = application_at(cast, "approved", organization)
     do_pay_instalment(application, 40_000_000, paid_on=local_date(timezone.now()), acting_user=None)
     return Application.objects.get(pk=application.pk)
 
