@@ -31,8 +31,11 @@ import functools
 import os
 import tempfile
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from rasad.testing.database import Template, template
 
@@ -154,3 +157,22 @@ def demo_replaces_the_module_database() -> bool:
 
     migrated = template()
     return connection.vendor == "postgresql" and migrated is not None and migrated.exists()
+
+
+def loaded_once(*loaders: Callable[[], Any]) -> Any:
+    """A module-scoped fixture that runs ``loaders`` (an app's ``load_demo``, after the core
+    demo it builds on) once for the module's tests, in the module's transaction
+    (``module_transaction``, rasad/conftest.py), and gives what the last one returned: the first
+    load's summary. Each test reads the demo inside its own savepoint, rolled back after it, so
+    every test starts from the demo as it was loaded; a test asks for ``db`` as well.
+
+    An app's demo module whose tests each loaded the same demo paid for it once per test (about
+    9 s on SQLite for the assessments' core and cycles); a test that must load under conditions
+    of its own (a patched clock, a setting) still loads in its own test."""
+
+    @pytest.fixture(scope="module")
+    def loaded(module_transaction: None, django_db_blocker: Any) -> Any:
+        with django_db_blocker.unblock():
+            return [load() for load in loaders][-1]
+
+    return loaded

@@ -11,27 +11,29 @@ from rasad.assessments.demo import ENERGY_AWARD, PASSIVE_DEFENCE, PASSIVE_DEFENC
 from rasad.assessments.models import Assessment, Cycle, Finding
 from rasad.core.demo import load_demo as load_core_demo
 from rasad.core.models import User
+from rasad.testing.demo import loaded_once
 
 pytestmark = pytest.mark.django_db
 
+# The core demo and the cycles, loaded once for the module: its summary.
+first_load = loaded_once(load_core_demo, load_demo)
 
+
+@pytest.mark.usefixtures("first_load")
 def test_the_demo_assessors_have_names_in_latin_letters():
     from rasad.assessments.demo import ASSESSORS, LATIN_NAMES
     from rasad.core.actions.people import clean_latin_name
 
     assert set(LATIN_NAMES) == {username for username, *_ in ASSESSORS}
     assert all(clean_latin_name(name) == name and name for name in LATIN_NAMES.values())
-    load_core_demo()
-    load_demo()
     # What an English page calls Shahram Delavari, the award's secretary.
     assert User.objects.get(username="imi.coordinator").latin_name == "Shahram Delavari"
     named = User.objects.filter(username__in=LATIN_NAMES).values_list("username", "latin_name")
     assert dict(named) == LATIN_NAMES
 
 
-def test_the_demo_cycles_load_once_and_tell_their_stories():
-    load_core_demo()
-    first = load_demo()
+def test_the_demo_cycles_load_once_and_tell_their_stories(first_load: dict[str, int]):
+    first = first_load
     assert load_demo() == first
     assert first["cycles"] == 3
 

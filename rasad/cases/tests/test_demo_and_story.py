@@ -9,14 +9,15 @@ import pytest
 from rasad.cases.actions import CaseValues, do_forward_dossier, do_open_case, do_transition_case
 from rasad.cases.models import Case, CaseEvent, Dossier
 from rasad.cases.testing import category
+from rasad.core.demo import load_demo as load_core_demo
 from rasad.core.models import AuditEvent, Organization, User
+from rasad.testing.demo import loaded_once
 
+pytestmark = pytest.mark.django_db
 
-@pytest.fixture
-def world(db):
-    from rasad.core.demo import load_demo
-
-    load_demo()
+# The core demo's world, loaded once for the module; each test loads the cases demo itself (two
+# under settings of their own).
+world = loaded_once(load_core_demo)
 
 
 def _user(name: str) -> User:

@@ -6,15 +6,21 @@ from decimal import Decimal
 
 import pytest
 
+from rasad.greenjobs.demo import load_demo
 from rasad.greenjobs.models import Application, Business, Scheme
+from rasad.testing.demo import loaded_once
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
+# The demo green jobs (with the programmes and the core demo they build on), loaded once for the
+# module: its summary.
+first_load = loaded_once(load_demo)
 
-def test_the_demo_has_a_dozen_businesses_and_applications_at_every_step():
-    from rasad.greenjobs.demo import SCHEME, load_demo
 
-    summary = load_demo()
+def test_the_demo_has_a_dozen_businesses_and_applications_at_every_step(first_load: dict[str, int]):
+    from rasad.greenjobs.demo import SCHEME
+
+    summary = first_load
     assert summary["businesses"] == 12
     stages = set(Application.objects.values_list("stage", flat=True))
     assert stages == {
@@ -87,11 +93,10 @@ def test_the_demo_has_a_dozen_businesses_and_applications_at_every_step():
     assert load_demo() == summary  # idempotent
 
 
+@pytest.mark.usefixtures("first_load")
 def test_the_demo_directory_lists_the_certified_businesses_in_five_sectors():
-    from rasad.greenjobs.demo import load_demo
     from rasad.greenjobs.directory import certified_businesses, tally
 
-    load_demo()
     listed = certified_businesses()
     assert sorted(b.organization.code for b in listed) == [
         "QOM-GB01",

@@ -14,13 +14,16 @@ from rasad.core.models import User
 from rasad.live.demo import POSTS, load_demo
 from rasad.live.models import Device, DeviceEvent, Outage
 from rasad.live.simulator import Simulator
+from rasad.testing.demo import loaded_once
 
 pytestmark = pytest.mark.django_db
 
+# The core demo and the border posts, loaded once for the module: the posts' summary.
+first_load = loaded_once(load_core_demo, load_demo)
 
-def test_the_border_posts_come_alive_once_and_only_for_isfahan():
-    load_core_demo()
-    first = load_demo()
+
+def test_the_border_posts_come_alive_once_and_only_for_isfahan(first_load: dict[str, int]):
+    first = first_load
     assert load_demo() == first
     assert first == {"devices": 35, "offline": 7}
     farrokhi = Device.objects.filter(organization__code="ISF-BP5")
@@ -41,9 +44,8 @@ def test_the_border_posts_come_alive_once_and_only_for_isfahan():
     assert not Device.objects.visible_to(kerman).exists()
 
 
+@pytest.mark.usefixtures("first_load")
 def test_the_simulator_sends_a_post_backlog_after_its_outage():
-    load_core_demo()
-    load_demo()
     simulator = Simulator(outage_minutes=1)
     assert sorted(simulator.agents) == list(POSTS)
     now = timezone.now()
