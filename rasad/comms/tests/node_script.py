@@ -6,11 +6,9 @@ Kept in the tests package because only the tests drive nodes this way; operators
 from __future__ import annotations
 
 import base64
-import io
 import json
 from typing import Any
 
-from django.core.management import call_command
 from django.db import connection
 
 from rasad.comms.actions import Draft, do_open_message, do_send_message, do_set_up_centre
@@ -23,15 +21,6 @@ from rasad.core.models import Province, User
 
 def out(value: Any) -> None:
     print("RESULT " + json.dumps(value, ensure_ascii=False))
-
-
-def command(*args: str) -> None:
-    """``rasad <args>`` run in this process by Django's ``call_command``, which parses the same
-    arguments and runs the same command: a command between two steps on one node then costs no
-    process start of its own (about 1.7 s of processor time). Prints what the command wrote."""
-    written = io.StringIO()
-    call_command(*args, stdout=written)
-    out(written.getvalue())
 
 
 def _root() -> User:

@@ -159,6 +159,10 @@ class Node:
         assert row is not None
         return int(row[0])
 
+    def fingerprint(self, code: str) -> str:
+        output = self.rasad("comms", "fingerprint", code)
+        return next(line.split(":", 1)[1].strip() for line in output.splitlines() if "digits:" in line)
+
     # -- processes ------------------------------------------------------------------------
     def _spawn(self, *args: str) -> subprocess.Popen[bytes]:
         log = self.log.open("ab")
@@ -222,32 +226,17 @@ class Node:
             self.kill(which, signal.SIGTERM)
 
 
-def command(*args: str) -> str:
-    """A call for ``Node.scripts`` that runs ``rasad <args>`` in the node's process
-    (``node_script.command``): its output, as the command printed it."""
-    return f"command{args!r}"
-
-
-def _digits(fingerprint: str) -> str:
-    """The digits of ``rasad comms fingerprint``'s output."""
-    return next(line.split(":", 1)[1].strip() for line in fingerprint.splitlines() if "digits:" in line)
-
-
 def pin_each_other(first: Node, first_centre: str, second: Node, second_centre: str) -> None:
     """Each node registers the other's centre from its node and confirms the fingerprint the
-    other node shows (what two administrators read to each other over the phone). Each node's
-    consecutive commands run in one process: three process starts, not six."""
-    _, first_print = first.scripts(
-        command("comms", "add-peer", first_centre, "--url", second.url, "--code", second_centre),
-        command("comms", "fingerprint", first_centre),
+    other node shows (what two administrators read to each other over the phone)."""
+    first.rasad("comms", "add-peer", first_centre, "--url", second.url, "--code", second_centre)
+    second.rasad("comms", "add-peer", second_centre, "--url", first.url, "--code", first_centre)
+    first.rasad(
+        "comms", "confirm-peer", first_centre, second_centre, "--digits", second.fingerprint(second_centre)
     )
-    _, second_print, _ = second.scripts(
-        command("comms", "add-peer", second_centre, "--url", first.url, "--code", first_centre),
-        command("comms", "fingerprint", second_centre),
-        command("comms", "confirm-peer", second_centre, first_centre, "--digits", _digits(first_print)),
+    second.rasad(
+        "comms", "confirm-peer", second_centre, first_centre, "--digits", first.fingerprint(first_centre)
     )
-    digits = _digits(second_print)
-    first.script(command("comms", "confirm-peer", first_centre, second_centre, "--digits", digits))
 
 
 def wait_for(condition: Any, *, timeout: float = 120, what: str = "") -> Any:
