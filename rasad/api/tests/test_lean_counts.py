@@ -162,7 +162,7 @@ def test_the_case_list_says_more_than_in_the_readers_digits(cast: Cast, monkeypa
     page = browser.get("/cases/").content.decode()
     # Three of five counted (the limit, past this page of two): more than three, and more than
     # one page of two.
-    assert "بیش از ۳ پرونده" in page and "۱ / بیش از ۱" in page
+    assert "بیش از ۳ پرونده" in page and "صفحه\u0654 ۱ از بیش از ۱" in page
     monkeypatch.setattr(web_pagination, "COUNT_LIMIT", 1000)
     page = browser.get("/cases/").content.decode()
     assert "بیش از" not in page and "۵ پرونده" in page
