@@ -103,7 +103,8 @@ def server_cpu_seconds() -> float | None:
             postmaster = int(handle.readline())
     except (OSError, ValueError, DatabaseError):
         return None
-    return sum(seconds for pid, (parent, seconds) in _processes().items() if postmaster in (pid, parent))
+    running = sum(seconds for pid, (parent, seconds) in _processes().items() if postmaster in (pid, parent))
+    return running + _reaped_seconds(postmaster)
 
 
 def commits_and_wal_flushes(database: str | None = None) -> tuple[float, float]:
@@ -144,9 +145,28 @@ def _processes() -> dict[int, tuple[int, float]]:
     return processes
 
 
+def _reaped_seconds(pid: int) -> float:
+    """CPU time of the children of ``pid`` that have exited and been waited for (and of their
+    own waited-for descendants): the kernel adds a child's time to its parent's ``cutime`` and
+    ``cstime`` when the parent reaps it. A server's CPU summed over its running processes alone
+    lost a backend or worker that exited during a measurement (its time left the sum: session 26
+    read one negative figure); with this, what an exited child used stays counted, in its parent.
+    0 where /proc cannot be read or ``pid`` is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    # After the command: cutime and cstime are the 14th and 15th fields.
+    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
+
+
 def tree_cpu_seconds(pid: int, *, itself: bool = True) -> float:
-    """CPU time used so far by process ``pid`` (unless ``itself`` is false) and its descendants
-    that are still running, from /proc; 0 where /proc cannot be read."""
+    """CPU time used so far by process ``pid`` (unless ``itself`` is false) and its descendants,
+    from /proc; 0 where /proc cannot be read. A descendant that has exited counts through its
+    parent's reaped time (``_reaped_seconds``), except children of ``pid`` itself when ``itself``
+    is false (a benchmark's own finished subprocesses, such as its load generator, are not the
+    server's)."""
     processes = _processes()
     tree = {pid}
     grew = True
@@ -156,7 +176,7 @@ def tree_cpu_seconds(pid: int, *, itself: bool = True) -> float:
             if parent in tree and child not in tree:
                 tree.add(child)
                 grew = True
-    return sum(processes[p][1] for p in tree if p in processes and (itself or p != pid))
+    return sum(processes[p][1] + _reaped_seconds(p) for p in tree if p in processes and (itself or p != pid))
 
 
 def children_cpu_seconds() -> float:
