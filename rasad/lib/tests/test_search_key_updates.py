@@ -235,6 +235,9 @@ def in_a_migration(apps, schema_editor):
 
 def of_a_parameter(queryset, values):
     queryset.update(**values)
+
+def in_a_lambda(pk):
+    return lambda: Organization.objects.filter(pk=pk).update(code="X")
 """
 
 PASSED = """
