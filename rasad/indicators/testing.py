@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import itertools
 import uuid
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
 
 from rasad.core.models import Organization, User
 from rasad.indicators.actions import (
@@ -19,8 +24,19 @@ from rasad.indicators.actions import (
     do_save_baseline,
     do_save_scorecard,
     do_save_target,
+    reporting,
 )
-from rasad.indicators.models import Alert, Assignment, Baseline, Indicator, Observation, Scorecard, Target
+from rasad.indicators.choices import Category, Dimension, Direction, ObservationSource
+from rasad.indicators.models import (
+    Alert,
+    Assignment,
+    Baseline,
+    Indicator,
+    Observation,
+    Scorecard,
+    Target,
+    Unit,
+)
 from rasad.lib.jalali import JalaliPeriod
 from rasad.testing.cast import Cast
 from rasad.testing.factories import register
@@ -143,3 +159,106 @@ def make_scorecard(cast: Cast, organization: Organization) -> Scorecard:
         ),
         acting_user=None,
     )
+
+
+# ---- observations' references (rasad/indicators/tests/test_observation_references.py, and the
+# ingest tests that hold the bulk merge to the same refusals) --------------------------------------
+
+_reference_counter = itertools.count()
+
+
+@dataclass
+class Fresh:
+    """An organization, an indicator and two users that nothing but the test's observations
+    refers to, so that a raw delete of any of them is refused only because of an observation."""
+
+    organization: int
+    indicator: int
+    reporter: int
+    approver: int
+    missing: int = 2_000_000_000
+
+
+def fresh_references() -> Fresh:
+    """A new organization, indicator, reporter and approver, each referred to by nothing."""
+    n = next(_reference_counter)
+    organization = Organization.objects.create(code=f"REF-ORG-{n}", name=f"ref {n}", kind="company")
+    unit, _made = Unit.objects.get_or_create(
+        code="REF_U", defaults={"name": "ref", "dimension": Dimension.ENERGY}
+    )
+    indicator = Indicator.objects.create(
+        code=f"REF_IND_{n}",
+        name=f"ref {n}",
+        unit=unit,
+        direction=Direction.LOWER,
+        category=Category.ENERGY,
+    )
+    reporter = User.objects.create(username=f"ref-reporter-{n}")
+    approver = User.objects.create(username=f"ref-approver-{n}")
+    return Fresh(organization.id, indicator.id, reporter.id, approver.id)
+
+
+def observation_of(fresh: Fresh, **changes: Any) -> Observation:
+    """An observation of ``fresh``'s organization and indicator, reported by its reporter (a
+    reference in ``changes`` replaces its own), made by the ORM."""
+    values: dict[str, Any] = {
+        "organization_id": fresh.organization,
+        "indicator_id": fresh.indicator,
+        "reported_by_id": fresh.reporter,
+        "period_key": "1402-01",
+        "period_start": date(2023, 3, 21),
+        "year": 1402,
+        "value": 1.0,
+        "source": ObservationSource.API,
+    }
+    values.update(changes)
+    observation: Observation = Observation.objects.create(**values)
+    return observation
+
+
+# The columns by which an observation names another row.
+REFERENCES = ("organization_id", "indicator_id", "reported_by_id", "approved_by_id")
+
+
+def orphan_observations() -> int:
+    """Observations naming a row that does not exist (what no path may leave behind)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM indicators_observation o WHERE "
+            "NOT EXISTS (SELECT 1 FROM core_organization x WHERE x.id = o.organization_id) "
+            "OR NOT EXISTS (SELECT 1 FROM indicators_indicator x WHERE x.id = o.indicator_id) "
+            "OR (o.reported_by_id IS NOT NULL AND NOT EXISTS "
+            "(SELECT 1 FROM core_user x WHERE x.id = o.reported_by_id)) "
+            "OR (o.approved_by_id IS NOT NULL AND NOT EXISTS "
+            "(SELECT 1 FROM core_user x WHERE x.id = o.approved_by_id))"
+        )
+        row = cursor.fetchone()
+    return int(row[0])
+
+
+def merge_rows(fresh: Fresh, count: int, **changes: Any) -> list[reporting.Row]:
+    """``count`` rows of the bulk merge (``reporting._merge``), one period each."""
+    now = timezone.now()
+    rows: list[reporting.Row] = []
+    for i in range(count):
+        key = f"{1300 + i // 12}-{i % 12 + 1:02d}"
+        values: dict[str, Any] = {"organization_id": fresh.organization, "indicator_id": fresh.indicator}
+        values.update(changes)
+        rows.append(
+            (
+                values["organization_id"],
+                values["indicator_id"],
+                key,
+                date(1921 + i // 12, 3, 21),
+                1300 + i // 12,
+                float(i),
+                "",
+                "draft",
+                ObservationSource.API,
+                "[]",
+                values.get("reported_by_id", fresh.reporter),
+                now,
+                now,
+            )
+        )
+    return rows

@@ -121,7 +121,7 @@ def test_every_key_that_holds_another_rows_words_is_declared(cast: Cast):
     assert set(rows) == set(keyed), f"no row to check: {sorted(m.__name__ for m in set(keyed) - set(rows))}"
     undeclared = []
     for model, row in rows.items():
-        stored = row.search_text  # type: ignore[attr-defined]
+        stored: str = row.serializable_value("search_text")  # the column _keyed_models found
         if search.declared_key(model) is not None:
             # What the actions wrote is what the declaration gives, which re-keying writes.
             assert stored == search.key_of(row), model.__name__

@@ -15,7 +15,11 @@ to leaving Isfahan's subject out; this module covers the rest of what a list and
   own where the factory's names what Bob may not; a course's prerequisites too);
 * every export (every registered kind, through the API and through the web's export request)
   and every file a page serves without naming a record (import templates, found from the URL
-  conf) holds the header, rows and count it holds without Isfahan's records.
+  conf) holds the header, rows and count it holds without Isfahan's records;
+* every export's parameter that names a record (a list's filters, found from the filterset the
+  kind's rows are filtered with; a report's parameters; ``OTHER_PARAMETERS`` for the rest) given
+  one of Isfahan's answers as it does given one that does not exist, through the API and the
+  web's export request: the same refusal under the same parameter, or the same file.
 
 Isfahan's secure message and thread are sent among Isfahan's own centres (the factories send
 theirs to Kerman's, which then is Kerman's to read).
@@ -535,3 +539,205 @@ def test_a_file_a_page_serves_holds_none_of_isfahan_s_rows(
         assert match.view_name == "jobs:export-request" and match.kwargs["kind"] in export_kinds(), before
     else:
         assert status == 200 and before, (url, status, before)
+
+
+# ---- an export's parameters naming one of Isfahan's records -----------------------------------
+# Every parameter of every registered kind that names a record, found as the filter parameters
+# are: a kind's list reads its page's filterset (the one ``apply_filters`` is handed, caught as
+# the kind makes its rows), a report reads its definition's parameters, and a kind that is
+# neither is described in ``OTHER_PARAMETERS`` (a new one fails until it is). Given one of
+# Isfahan's records, the request answers as it does given a record that does not exist: the same
+# refusal under the same parameter, or a file of the same rows; through the API and through the
+# web's export request (its count, its refusal).
+
+# Method filters whose value is no record (a search, a tag): any other method filter must say in
+# its label or help which record it names («Organization (id)», «A party's organization code»).
+NOT_A_RECORD = {"q", "sector", "tag"}
+NAMED_BEFORE = re.compile(r"([a-z]+)(?:'s)?\s*\(?(?:id|code)\b")
+
+# The kinds with neither a filterset nor a report's definition: (parameter, the model it names,
+# the field of it the value is), as their ``validate`` reads them.
+OTHER_PARAMETERS: dict[str, list[tuple[str, str, str]]] = {
+    "assessment-compliance": [("cycle", "assessments.cycle", "pk"), ("under", "core.organization", "code")],
+    "media-figures": [],  # a period only
+    "training-compliance": [],  # no parameter
+}
+
+
+def _filterset_of(kind: Any, user: Any) -> Any:
+    """The filterset class the kind's rows are filtered with (None: it has none), caught as the
+    kind makes its rows for ``user`` with no parameter."""
+    from django_filters.filterset import BaseFilterSet
+
+    if kind.queryset is None:
+        return None
+    made: list[type] = []
+    original = BaseFilterSet.__init__
+
+    def caught(self: Any, *args: Any, **kwargs: Any) -> None:
+        made.append(type(self))
+        original(self, *args, **kwargs)
+
+    with mock.patch.object(BaseFilterSet, "__init__", caught):
+        try:
+            kind.queryset(user, {})
+        except Exception:  # a kind refusing no parameter (the compliance's cycle) has no filterset
+            return None
+    return made[0] if made else None
+
+
+def _english(text: Any) -> str:
+    from django.utils import translation
+
+    with translation.override("en"):
+        return str(text or "").lower()
+
+
+def _model_named(word: str) -> type[models.Model] | None:
+    from django.apps import apps
+
+    return next(
+        (m for m in apps.get_models() if word in (m._meta.model_name, _english(m._meta.verbose_name))), None
+    )
+
+
+def _filter_names(model: type[models.Model], declared: Any) -> tuple[type[models.Model], str] | None:
+    """The record a filter's value names (the model and its field), or None: its field path
+    through the listed model's relations, ending at one (by key) or at a unique field of the last
+    (``party__organization__code``); a method filter by what its label or help names
+    («Party (organization id)»: an organization, by id)."""
+    import django_filters
+
+    if isinstance(declared, django_filters.BooleanFilter | django_filters.ChoiceFilter):
+        return None
+    if isinstance(declared, django_filters.MultipleChoiceFilter):
+        return None
+    if declared.method is not None:
+        text = _english(declared.label) + " " + _english(getattr(declared, "extra", {}).get("help_text"))
+        found = NAMED_BEFORE.search(text)
+        named = _model_named(found.group(1)) if found else None
+        assert named is not None or declared.field_name in NOT_A_RECORD, (
+            f"{model.__name__}: which record does the filter {declared.field_name!r} name?"
+        )
+        if named is None:
+            return None
+        return named, "pk" if isinstance(declared, django_filters.NumberFilter) else "code"
+    if declared.lookup_expr not in ("exact", "iexact"):
+        return None
+    current, named_field = model, None
+    for part in str(declared.field_name).split("__"):
+        try:
+            field = current._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None
+        if field.is_relation and field.related_model is not None:
+            current, named_field = field.related_model, "pk"
+        elif (
+            named_field is not None
+            and getattr(field, "unique", False)
+            and not getattr(field, "primary_key", 0)
+        ):
+            return current, part
+        else:
+            return None
+    return (current, "pk") if named_field else None
+
+
+def _record_parameters(name: str, cast: Cast) -> list[tuple[str, type[models.Model], str]]:
+    """(parameter, the model it names, the field of it the value is) of every parameter of the
+    kind that names a record of one organization."""
+    from django.apps import apps
+
+    from rasad.reports.definitions import REPORTS
+
+    kind = export_kinds()[name]
+    found: list[tuple[str, type[models.Model], str]] = []
+    definition = REPORTS.get(name.removeprefix("report-")) if name.startswith("report-") else None
+    filterset = _filterset_of(kind, cast.bob)
+    if definition is not None:
+        for parameter in definition.parameters:
+            model = _model_named(parameter.kind)
+            if model is not None:
+                found.append((parameter.name, model, "pk"))
+    elif filterset is not None:
+        model = filterset._meta.model
+        for parameter, declared in filterset.base_filters.items():
+            named = _filter_names(model, declared)
+            if named is not None:
+                found.append((parameter, *named))
+    else:
+        assert name in OTHER_PARAMETERS, f"{name}: which of its parameters name a record?"
+        found = [(p, apps.get_model(label), field) for p, label, field in OTHER_PARAMETERS[name]]
+    return [(parameter, model, field) for parameter, model, field in found if _belongs_to_one(model)]
+
+
+def _parameter_cases() -> list[Any]:
+    return [pytest.param(name, id=name) for name in sorted(export_kinds())]
+
+
+def _isfahan_record(model: type[models.Model], isfahan: dict[str, Any], cast: Cast) -> Any:
+    label = model._meta.label_lower
+    if label == "core.organization":
+        return cast.isfahan
+    record = isfahan.get(label) or model._default_manager.filter(**_in_isfahan(model, cast)).first()
+    assert record is not None, f"nothing of Isfahan's {label} to name"
+    return record
+
+
+def _asked_through_both(cast: Cast, name: str, params: dict[str, list[str]], value: str) -> Any:
+    """What Bob is answered asking for the export with ``params``: through the API (the refusal,
+    or the file's count and rows once prepared) and through the web's export request (its page's
+    count or refusal, and what asking answers); ``value`` read as «<value>» in any refusal."""
+    from rasad.jobs.models import ExportFile
+
+    file_format = _tabular_format(name)
+    client, web = client_for(cast.bob), signed_in_client(cast.bob)
+    page_url = reverse("jobs:export-request", args=[name, file_format]) + "?" + urlencode(params, doseq=True)
+    with _one_moment():
+        asked = _ask(client, name, params)
+        page = web.get(page_url)
+        posted = web.post(page_url)
+        run_queued()
+        answer = _file(client, name, asked)
+    words = re.compile(re.escape(value))
+
+    def refusals(response: Any) -> list[str]:
+        return [words.sub("<value>", str(e)) for e in (response.context or {}).get("errors") or []]
+
+    status, body = answer
+    if status != 202:  # the refusal, its words with the value as «<value>»; not its request's id
+        body = {key: words.sub("<value>", str(v)) for key, v in body["error"].items() if key != "request_id"}
+    page_answer = [page.status_code, (page.context or {}).get("count"), refusals(page), posted.status_code]
+    if posted.status_code == 302:
+        export = ExportFile.objects.get(pk=int(posted["Location"].rstrip("/").split("/")[-1]))
+        page_answer.append((export.status, export.row_count))
+    else:
+        page_answer.append(refusals(posted))
+    return (status, body), page_answer
+
+
+def test_the_record_parameters_are_found(cast: Cast):
+    """The discovery finds what the module needs: the kinds' parameters that name a record."""
+    found = {name: {p for p, _m, _f in _record_parameters(name, cast)} for name in export_kinds()}
+    assert {"owner_organization_id", "within_id", "dossier_id"} <= found["cases"]
+    assert {"party", "party_id", "organization"} <= found["programmes"]
+    assert {"event_id", "organization_id"} <= found["training-roster"]
+    assert found["assessment-compliance"] == {"cycle", "under"}
+    assert found["risk-register"] == {"organization"}
+    assert "organization" in found["report-case-status"]
+    assert found["report-baseline"] == {"baseline"}
+
+
+@pytest.mark.parametrize("name", sorted(export_kinds()))
+def test_an_export_naming_isfahan_s_record_answers_as_one_naming_nothing(
+    cast: Cast, isfahan: dict[str, Any], kerman_baseline: Any, name: str
+):
+    parameters = _record_parameters(name, cast)
+    base = _bob_params(name, cast, kerman_baseline)
+    for parameter, model, field in parameters:
+        record = _isfahan_record(model, isfahan, cast)
+        named = str(getattr(record, field))
+        missing = str(MISSING_PK) if field == "pk" else "ZZ-MISSING"
+        answered = _asked_through_both(cast, name, {**base, parameter: [named]}, named)
+        absent = _asked_through_both(cast, name, {**base, parameter: [missing]}, missing)
+        assert answered == absent, (name, parameter)

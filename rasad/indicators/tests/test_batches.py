@@ -16,8 +16,7 @@ from rasad.core.models import AuditEvent
 from rasad.indicators import rollups
 from rasad.indicators.actions import do_approve_period, do_submit_period, reporting
 from rasad.indicators.models import Observation, ObservationBatch, Rollup
-from rasad.indicators.testing import assign, new_batch
-from rasad.indicators.tests import test_observation_references as references
+from rasad.indicators.testing import assign, fresh_references, merge_rows, new_batch, orphan_observations
 from rasad.indicators.tests.conftest import ENERGY
 from rasad.testing.api import assert_nothing_changed
 from rasad.testing.cast import Cast, build_cast
@@ -231,6 +230,16 @@ def _twins(cast: Cast, payload: dict[str, object], *, new_ids: bool = False) -> 
     return answers
 
 
+def _counts(answers: list[tuple[int, object]]) -> list[tuple[int, int, int]]:
+    """(created, updated, unchanged) of each twin's answer (the API's body; a twin that failed
+    answered its error's text instead), in order."""
+    counts = []
+    for _status, answer in answers:
+        assert isinstance(answer, dict), answer
+        counts.append((int(answer["created"]), int(answer["updated"]), int(answer["unchanged"])))
+    return sorted(counts)
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_twin_batches_with_one_batch_id_write_once(committed: Cast):
@@ -256,7 +265,7 @@ def test_twin_batches_under_two_batch_ids_never_fail(committed: Cast):
     for attempt in range(5):
         answers = _twins(committed, body(200 + attempt, months=12), new_ids=True)
         assert [status for status, _answer in answers] == [200, 200], answers
-        counts = sorted((a["created"] + a["updated"], a["unchanged"]) for _s, a in answers)  # type: ignore[index]
+        counts = sorted((created + updated, unchanged) for created, updated, unchanged in _counts(answers))
         assert counts == [(0, 12), (12, 0)]
     assert Observation.objects.count() == 12
     national = rollups.sums(("organization_id",), {"n": "value_count"}, organization_id=committed.national.pk)
@@ -282,7 +291,7 @@ def test_twin_staged_batches_of_new_rows_never_fail(committed: Cast, monkeypatch
         ]
         answers = _twins(committed, {"observations": rows}, new_ids=True)
         assert [status for status, _answer in answers] == [200, 200], answers
-        counts = sorted((a["created"], a["updated"], a["unchanged"]) for _s, a in answers)  # type: ignore[index]
+        counts = _counts(answers)
         assert counts == [(0, 0, 12), (12, 0, 0)]
     assert Observation.objects.count() == 36
     assert_rollups_exact()
@@ -444,12 +453,12 @@ def test_a_staged_batch_gives_every_row_the_batch_s_status_source_reporter_and_t
 def test_the_bulk_merge_of_new_rows_refuses_a_missing_row(column: str):
     """A staged batch of rows read as new inserts them without ``ON CONFLICT``
     (``_merge(…, new=True)``): the references are checked all the same."""
-    fresh = references._fresh()
-    rows = references._rows(fresh, reporting.COPY_THRESHOLD, **{column: fresh.missing})
+    fresh = fresh_references()
+    rows = merge_rows(fresh, reporting.COPY_THRESHOLD, **{column: fresh.missing})
     with pytest.raises(IntegrityError), transaction.atomic():
         reporting._merge(rows, rollups.Deltas(), new=True)
     assert not Observation.objects.filter(indicator_id=fresh.indicator).exists()
-    assert references._orphans() == 0
+    assert orphan_observations() == 0
 
 
 @pytest.mark.postgres
@@ -458,8 +467,8 @@ def test_the_bulk_merge_of_new_rows_refuses_a_row_stored_meanwhile():
     """Rows read as new under their batch's locks are inserted without ``ON CONFLICT``; one that
     a writer bypassing the locks stored meanwhile is refused by the unique index, and the whole
     batch with it, never overwritten."""
-    fresh = references._fresh()
-    rows = references._rows(fresh, reporting.COPY_THRESHOLD)
+    fresh = fresh_references()
+    rows = merge_rows(fresh, reporting.COPY_THRESHOLD)
     with transaction.atomic():
         reporting._merge(rows[-1:], rollups.Deltas())
     changed = [(*row[:5], row[5] + 1000, *row[6:]) for row in rows]

@@ -30,93 +30,32 @@ from rasad.conftest import APP_ROLE
 from rasad.core.models import Organization, User
 from rasad.indicators import rollups
 from rasad.indicators.actions import reporting
-from rasad.indicators.choices import Category, Dimension, Direction, ObservationSource
-from rasad.indicators.models import Indicator, Observation, Unit
+from rasad.indicators.models import Indicator, Observation
+from rasad.indicators.testing import (
+    REFERENCES,
+    fresh_references,
+    merge_rows,
+    observation_of,
+    orphan_observations,
+)
 from rasad.testing.audit import as_owner
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-_counter = itertools.count()
 
-
-@dataclass
-class Fresh:
-    """An organization, an indicator and two users that nothing but the test's observations
-    refers to, so that a raw delete of any of them is refused only because of an observation."""
-
-    organization: int
-    indicator: int
-    reporter: int
-    approver: int
-    missing: int = 2_000_000_000
-
-
-def _fresh() -> Fresh:
-    n = next(_counter)
-    organization = Organization.objects.create(code=f"REF-ORG-{n}", name=f"ref {n}", kind="company")
-    unit, _made = Unit.objects.get_or_create(
-        code="REF_U", defaults={"name": "ref", "dimension": Dimension.ENERGY}
-    )
-    indicator = Indicator.objects.create(
-        code=f"REF_IND_{n}",
-        name=f"ref {n}",
-        unit=unit,
-        direction=Direction.LOWER,
-        category=Category.ENERGY,
-    )
-    reporter = User.objects.create(username=f"ref-reporter-{n}")
-    approver = User.objects.create(username=f"ref-approver-{n}")
-    return Fresh(organization.id, indicator.id, reporter.id, approver.id)
-
-
-def _observation(fresh: Fresh, **changes: Any) -> Observation:
-    values: dict[str, Any] = {
-        "organization_id": fresh.organization,
-        "indicator_id": fresh.indicator,
-        "reported_by_id": fresh.reporter,
-        "period_key": "1402-01",
-        "period_start": date(2023, 3, 21),
-        "year": 1402,
-        "value": 1.0,
-        "source": ObservationSource.API,
-    }
-    values.update(changes)
-    observation: Observation = Observation.objects.create(**values)
-    return observation
-
-
-_REFERENCES = ("organization_id", "indicator_id", "reported_by_id", "approved_by_id")
-
-
-def _orphans() -> int:
-    """Observations naming a row that does not exist (what no path may leave behind)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM indicators_observation o WHERE "
-            "NOT EXISTS (SELECT 1 FROM core_organization x WHERE x.id = o.organization_id) "
-            "OR NOT EXISTS (SELECT 1 FROM indicators_indicator x WHERE x.id = o.indicator_id) "
-            "OR (o.reported_by_id IS NOT NULL AND NOT EXISTS "
-            "(SELECT 1 FROM core_user x WHERE x.id = o.reported_by_id)) "
-            "OR (o.approved_by_id IS NOT NULL AND NOT EXISTS "
-            "(SELECT 1 FROM core_user x WHERE x.id = o.approved_by_id))"
-        )
-        row = cursor.fetchone()
-    return int(row[0])
-
-
-@pytest.mark.parametrize("column", _REFERENCES)
+@pytest.mark.parametrize("column", REFERENCES)
 def test_an_observation_naming_a_missing_row_is_refused(column: str):
-    fresh = _fresh()
+    fresh = fresh_references()
     with pytest.raises(IntegrityError), transaction.atomic():
-        _observation(fresh, **{column: fresh.missing})
+        observation_of(fresh, **{column: fresh.missing})
     assert not Observation.objects.filter(organization_id__in=[fresh.organization, fresh.missing]).exists()
-    assert _orphans() == 0
+    assert orphan_observations() == 0
 
 
-@pytest.mark.parametrize("column", _REFERENCES)
+@pytest.mark.parametrize("column", REFERENCES)
 def test_changing_a_reference_to_a_missing_row_is_refused(column: str):
-    fresh = _fresh()
-    observation = _observation(fresh)
+    fresh = fresh_references()
+    observation = observation_of(fresh)
     with pytest.raises(IntegrityError), transaction.atomic():
         Observation.objects.filter(pk=observation.pk).update(**{column: fresh.missing})
     observation.refresh_from_db()
@@ -128,34 +67,6 @@ def test_changing_a_reference_to_a_missing_row_is_refused(column: str):
     assert observation.approved_by_id is None
 
 
-def _rows(fresh: Fresh, count: int, **changes: Any) -> list[reporting.Row]:
-    """``count`` rows of the bulk merge (``reporting._merge``), one period each."""
-    now = timezone.now()
-    rows: list[reporting.Row] = []
-    for i in range(count):
-        key = f"{1300 + i // 12}-{i % 12 + 1:02d}"
-        values: dict[str, Any] = {"organization_id": fresh.organization, "indicator_id": fresh.indicator}
-        values.update(changes)
-        rows.append(
-            (
-                values["organization_id"],
-                values["indicator_id"],
-                key,
-                date(1921 + i // 12, 3, 21),
-                1300 + i // 12,
-                float(i),
-                "",
-                "draft",
-                ObservationSource.API,
-                "[]",
-                values.get("reported_by_id", fresh.reporter),
-                now,
-                now,
-            )
-        )
-    return rows
-
-
 # Both of the merge's paths: the multi-row VALUES insert, and (PostgreSQL) the COPY into the
 # staging table and one INSERT … SELECT … ON CONFLICT.
 _SIZES = (3, reporting.COPY_THRESHOLD)
@@ -164,49 +75,49 @@ _SIZES = (3, reporting.COPY_THRESHOLD)
 @pytest.mark.parametrize("size", _SIZES)
 @pytest.mark.parametrize("column", ["organization_id", "indicator_id", "reported_by_id"])
 def test_the_bulk_merge_refuses_a_missing_row_when_inserting(column: str, size: int):
-    fresh = _fresh()
-    rows = _rows(fresh, size)
+    fresh = fresh_references()
+    rows = merge_rows(fresh, size)
     bad = list(rows[-1])
     bad[reporting._OBSERVATION_COLUMNS.index(column)] = fresh.missing
     rows[-1] = tuple(bad)  # type: ignore[assignment]
     with pytest.raises(IntegrityError), transaction.atomic():
         reporting._merge(rows, rollups.Deltas())
     assert not Observation.objects.filter(indicator_id=fresh.indicator).exists()
-    assert _orphans() == 0
+    assert orphan_observations() == 0
 
 
 @pytest.mark.parametrize("size", _SIZES)
 def test_the_bulk_merge_refuses_a_missing_reporter_of_every_row(size: int):
     """The reporter every row of a large batch shares goes to the staged merge as a parameter
     (``reporting._shared``); missing, it is refused as one in a row is."""
-    fresh = _fresh()
+    fresh = fresh_references()
     with pytest.raises(IntegrityError), transaction.atomic():
-        reporting._merge(_rows(fresh, size, reported_by_id=fresh.missing), rollups.Deltas())
+        reporting._merge(merge_rows(fresh, size, reported_by_id=fresh.missing), rollups.Deltas())
     assert not Observation.objects.filter(indicator_id=fresh.indicator).exists()
-    assert _orphans() == 0
+    assert orphan_observations() == 0
 
 
 @pytest.mark.parametrize("size", _SIZES)
 def test_the_bulk_merge_refuses_a_missing_reporter_when_updating(size: int):
     """A stored value sent again by another user: ``ON CONFLICT DO UPDATE`` sets the reporter."""
-    fresh = _fresh()
+    fresh = fresh_references()
     with transaction.atomic():
-        reporting._merge(_rows(fresh, size), rollups.Deltas())
+        reporting._merge(merge_rows(fresh, size), rollups.Deltas())
     with pytest.raises(IntegrityError), transaction.atomic():
-        reporting._merge(_rows(fresh, size, reported_by_id=fresh.missing), rollups.Deltas())
+        reporting._merge(merge_rows(fresh, size, reported_by_id=fresh.missing), rollups.Deltas())
     assert set(
         Observation.objects.filter(indicator_id=fresh.indicator).values_list("reported_by_id", flat=True)
     ) == {fresh.reporter}
 
 
 def test_the_bulk_merge_writes_rows_whose_references_exist():
-    fresh = _fresh()
+    fresh = fresh_references()
     with transaction.atomic():
-        ids = reporting._merge(_rows(fresh, reporting.COPY_THRESHOLD), rollups.Deltas())
+        ids = reporting._merge(merge_rows(fresh, reporting.COPY_THRESHOLD), rollups.Deltas())
     assert len(ids) == reporting.COPY_THRESHOLD
     with transaction.atomic():
         reporting._merge(
-            _rows(fresh, reporting.COPY_THRESHOLD, reported_by_id=fresh.approver), rollups.Deltas()
+            merge_rows(fresh, reporting.COPY_THRESHOLD, reported_by_id=fresh.approver), rollups.Deltas()
         )
     assert set(
         Observation.objects.filter(indicator_id=fresh.indicator).values_list("reported_by_id", flat=True)
@@ -224,7 +135,7 @@ _DELETES = {
 @pytest.mark.parametrize("referenced", list(_DELETES))
 def test_a_row_nothing_refers_to_is_deleted(referenced: str):
     """The fresh rows have no other referrer: the refusals below are the observations' doing."""
-    fresh = _fresh()
+    fresh = fresh_references()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(_DELETES[referenced], [getattr(fresh, referenced)])
         assert cursor.rowcount == 1
@@ -232,19 +143,19 @@ def test_a_row_nothing_refers_to_is_deleted(referenced: str):
 
 @pytest.mark.parametrize("referenced", list(_DELETES))
 def test_deleting_a_referenced_row_in_sql_is_refused(referenced: str):
-    fresh = _fresh()
-    _observation(fresh, approved_by_id=fresh.approver)
+    fresh = fresh_references()
+    observation_of(fresh, approved_by_id=fresh.approver)
     with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(_DELETES[referenced], [getattr(fresh, referenced)])
     assert Observation.objects.filter(organization_id=fresh.organization).count() == 1
-    assert _orphans() == 0
+    assert orphan_observations() == 0
 
 
 @pytest.mark.parametrize("referenced", ["organization", "indicator", "reporter"])
 def test_a_referenced_row_deleted_and_made_again_in_one_transaction_passes(referenced: str):
     """As the declared key did, the check at commit asks whether the key is there then."""
-    fresh = _fresh()
-    _observation(fresh)
+    fresh = fresh_references()
+    observation_of(fresh)
     table = _DELETES[referenced].split()[2]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
@@ -254,12 +165,12 @@ def test_a_referenced_row_deleted_and_made_again_in_one_transaction_passes(refer
         cursor.execute(_DELETES[referenced], [getattr(fresh, referenced)])
         cursor.execute(f"INSERT INTO {table} SELECT * FROM saved")  # noqa: S608
         cursor.execute("DROP TABLE saved")
-    assert _orphans() == 0
+    assert orphan_observations() == 0
 
 
 def test_django_protects_an_organization_and_an_indicator_and_clears_a_user():
-    fresh = _fresh()
-    observation = _observation(fresh, approved_by_id=fresh.approver)
+    fresh = fresh_references()
+    observation = observation_of(fresh, approved_by_id=fresh.approver)
     with pytest.raises(ProtectedError):
         Organization.objects.filter(pk=fresh.organization).delete()
     with pytest.raises(ProtectedError):
@@ -267,7 +178,7 @@ def test_django_protects_an_organization_and_an_indicator_and_clears_a_user():
     User.objects.filter(pk__in=[fresh.reporter, fresh.approver]).delete()
     observation.refresh_from_db()
     assert (observation.reported_by_id, observation.approved_by_id) == (None, None)
-    assert _orphans() == 0
+    assert orphan_observations() == 0
 
 
 # Two connections (PostgreSQL): one writes an observation that refers to a row, the other
@@ -372,13 +283,13 @@ _ORDERS = [
 def test_a_delete_racing_a_write_leaves_no_orphan(
     referenced: str, order: tuple[str, ...], parties: tuple[_Party, _Party, psycopg.Connection[Any]]
 ):
-    fresh = _fresh()
+    fresh = fresh_references()
     writer, deleter, monitor = parties
     now = timezone.now()
     write: Callable[[psycopg.Connection[Any]], None]
     if referenced == "approver":
         # An approval: the write is an update that sets the approver of a stored value.
-        stored = _observation(fresh)
+        stored = observation_of(fresh)
 
         def approve(db: psycopg.Connection[Any]) -> None:
             db.execute(
@@ -433,14 +344,14 @@ def test_a_delete_racing_a_write_leaves_no_orphan(
     assert not (writer.committed and deleter.committed)
     failed = writer if deleter.committed else deleter
     assert isinstance(failed.error, psycopg.errors.ForeignKeyViolation), failed.error
-    assert _orphans() == 0
+    assert orphan_observations() == 0
 
 
 @pytest.mark.postgres
 def test_truncating_a_referenced_table_leaves_no_orphan():
     """``TRUNCATE … CASCADE`` of the organizations (the owner's right), rolled back afterwards."""
-    fresh = _fresh()
-    _observation(fresh)
+    fresh = fresh_references()
+    observation_of(fresh)
     with as_owner(), transaction.atomic():
         try:
             with transaction.atomic(), connection.cursor() as cursor:
@@ -462,7 +373,7 @@ def test_the_lock_wait_helper_sees_a_waiting_connection(
 ):
     """``_settle`` tells a step waiting on a lock from one still running (else the race tests
     above would only ever run their steps one after the other)."""
-    fresh = _fresh()
+    fresh = fresh_references()
     writer, deleter, monitor = parties
     writer.run(
         lambda db: db.execute(

@@ -14,27 +14,27 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from rasad.indicators.models import Observation
-from rasad.indicators.tests.test_observation_references import _REFERENCES, _fresh, _observation, _orphans
+from rasad.indicators.testing import REFERENCES, fresh_references, observation_of, orphan_observations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.mark.parametrize("column", _REFERENCES)
+@pytest.mark.parametrize("column", REFERENCES)
 def test_a_reference_changed_with_the_row_s_id_is_refused(column: str):
-    fresh = _fresh()
-    observation = _observation(fresh)
+    fresh = fresh_references()
+    observation = observation_of(fresh)
     moved = Observation.objects.filter(pk=observation.pk)
     with pytest.raises(IntegrityError), transaction.atomic():
         moved.update(id=F("id") + 1_000_000, **{column: fresh.missing})
     assert Observation.objects.filter(pk=observation.pk).exists()
-    assert _orphans() == 0
+    assert orphan_observations() == 0
 
 
 def test_a_row_s_id_changed_alone_passes():
     """Its references are the ones it had (checked when they were written)."""
-    fresh = _fresh()
-    observation = _observation(fresh, approved_by_id=fresh.approver)
+    fresh = fresh_references()
+    observation = observation_of(fresh, approved_by_id=fresh.approver)
     with transaction.atomic():
         Observation.objects.filter(pk=observation.pk).update(id=F("id") + 1_000_000)
     assert Observation.objects.filter(pk=observation.pk + 1_000_000).exists()
-    assert _orphans() == 0
+    assert orphan_observations() == 0
