@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -13,7 +14,7 @@ from rasad.core.actions.tokens import authenticate_token
 from rasad.lib import display
 
 
-def authorization_header(request: Request) -> bytes:
+def authorization_header(request: Request | HttpRequest) -> bytes:
     """DRF's ``get_authorization_header``: the ``Authorization`` header as bytes, read from
     ``META`` rather than ``request.headers``, a dictionary of every header built for this one
     read (docs/development/benchmarks.md, "Session 27")."""

@@ -14,23 +14,25 @@ sending ever new headers costs the process no memory, only DRF's parsing again.
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import BaseRenderer
 
 KEPT = 512
 # A longer header is negotiated every time (kept answers hold their headers' text).
 KEPT_HEADER = 1024
 
-_answers: dict[Hashable, tuple[int, str]] = {}
+_answers: dict[tuple[Any, ...], tuple[int, str]] = {}
 _lock = threading.Lock()
 
 
 class ContentNegotiation(DefaultContentNegotiation):
     def select_renderer(
-        self, request: Any, renderers: Sequence[Any], format_suffix: str | None = None
-    ) -> tuple[Any, str]:
+        self, request: Any, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        renderers = list(renderers)
         http = getattr(request, "_request", request)  # DRF's request: its Django request's values
         accept = http.META.get("HTTP_ACCEPT")
         if accept is not None and len(accept) > KEPT_HEADER:

@@ -3,6 +3,8 @@ header, format and renderers; refusals never kept; the kept answers bounded."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.http import Http404
 from django.test import RequestFactory
@@ -29,7 +31,7 @@ HEADERS = [
 
 
 def _request(accept: str | None, query: str = "") -> Request:
-    extra = {} if accept is None else {"HTTP_ACCEPT": accept}
+    extra: dict[str, Any] = {} if accept is None else {"HTTP_ACCEPT": accept}
     return Request(RequestFactory().get(f"/api/v1/cases/{query}", **extra))
 
 
