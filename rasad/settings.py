@@ -370,6 +370,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "rasad.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "rasad.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "rasad.api.negotiation.ContentNegotiation",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

@@ -705,8 +705,53 @@ def _reverse(identity: relations.HyperlinkedIdentityField, marker: str, request:
     return str(drf_reverse.preserve_builtin_query_params(url, request))
 
 
+# Each link's template by everything it is made of (``_template_key``): a detail or a page made
+# it again for every request, a tenth of a case detail's Python (benchmarks.md, "Session 27").
+_TEMPLATES: dict[Hashable, tuple[str, str]] = {}
+
+
+def _template_key(identity: relations.HyperlinkedIdentityField, request: Any) -> Hashable | None:
+    """What ``_made_template`` reads of the process and of ``request`` to make ``identity``'s
+    template: the view and key's names, the script prefix, URL conf and language Django's part
+    is reversed for, the request's scheme and host as it sent them (with the hosts allowed: the
+    same host is valid or refused under the same setting, and a template is kept only once its
+    host was taken) and its ``?format=``. ``None`` where the template is made another way (no
+    request, a field's own ``reverse``, a versioned request): it is then made every time."""
+    if request is None or identity.reverse is not drf_reverse.reverse:
+        return None
+    if getattr(request, "versioning_scheme", None) is not None:
+        return None
+    http = getattr(request, "_request", request)  # DRF's request: its Django request's values
+    override = api_settings.URL_FORMAT_OVERRIDE
+    return (
+        identity.view_name,
+        identity.lookup_url_kwarg,
+        get_script_prefix(),
+        get_urlconf(settings.ROOT_URLCONF),
+        translation.get_language(),
+        http.scheme,
+        http._get_raw_host(),
+        tuple(settings.ALLOWED_HOSTS),
+        settings.DEBUG,
+        http.GET.get(override) if override else None,
+    )
+
+
 def _url_template(identity: relations.HyperlinkedIdentityField, context: dict[str, Any]) -> tuple[str, str]:
+    """The text before and after the key in ``identity``'s link for this request, made once for
+    each set of what it is made of (``_template_key``)."""
     request = context.get("request")
+    key = _template_key(identity, request)
+    if key is None:
+        return _made_template(identity, request)
+    template = _TEMPLATES.get(key)
+    if template is None:
+        template = _made_template(identity, request)
+        _remember(_TEMPLATES, key, template)
+    return template
+
+
+def _made_template(identity: relations.HyperlinkedIdentityField, request: Any) -> tuple[str, str]:
     for marker in _MARKERS:
         url = _reverse(identity, marker, request)
         if url is None:

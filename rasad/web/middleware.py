@@ -108,7 +108,8 @@ def _language_in_header(request: HttpRequest) -> str | None:
     preference; ``None`` when it names none (``*``, another language, an empty header): that is
     no choice, and the token's user's own language counts (docs/api.md). Django's reading of the
     header answered the default language then, as if the client had asked for it (review 21)."""
-    for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+    # From ``META``: ``request.headers`` builds a dictionary of every header the first time.
+    for code, _quality in parse_accept_lang_header(str(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))):
         if code == "*":
             break
         try:

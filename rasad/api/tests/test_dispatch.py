@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
+from django.test import RequestFactory
 
 from rasad.api.dispatch import TokenDispatch, takes_short_path
 from rasad.cases.testing import make_case
@@ -192,3 +193,17 @@ def test_vary_names_cookie_once():
         environ = {"PATH_INFO": ME, "HTTP_AUTHORIZATION": "Bearer x"}
         TokenDispatch(app, app)(environ, lambda status, headers, *rest: seen.append(headers))
         assert seen.pop() == expected
+
+
+@pytest.mark.parametrize("value", [None, "Bearer rsd_abc", b"Bearer rsd_abc", "Token  x y", ""])
+def test_the_authorization_header_is_read_as_drf_reads_it(value: str | bytes | None):
+    from rest_framework.authentication import get_authorization_header
+    from rest_framework.request import Request
+
+    from rasad.api.authentication import authorization_header
+
+    extra: dict[str, Any] = {} if value is None else {"HTTP_AUTHORIZATION": value}
+    request = Request(RequestFactory().get("/api/v1/users/me/", **extra))
+    assert authorization_header(request) == get_authorization_header(request)
+    # A Django request (the agents' path reads one) gives the same.
+    assert authorization_header(request._request) == get_authorization_header(request)

@@ -4,10 +4,18 @@ them, whatever the requests before it were."""
 
 from __future__ import annotations
 
-from django.test import override_settings
+from typing import cast as typed
+
+import pytest
+from django.core.exceptions import DisallowedHost
+from django.test import RequestFactory, override_settings
 from django.urls import set_script_prefix
+from rest_framework.relations import HyperlinkedIdentityField
+from rest_framework.request import Request
 from rest_framework.test import APIClient
 
+from rasad.api import lean
+from rasad.cases.api.serializers import CaseSerializer
 from rasad.cases.testing import make_case
 from rasad.core.actions.tokens import do_create_api_token
 from rasad.testing.cast import Cast
@@ -34,3 +42,29 @@ def test_lean_links_follow_each_requests_host_prefix_and_format(cast: Cast):
         finally:
             set_script_prefix("/")
         assert [row["url"] for row in rows] == [expected]
+
+
+@override_settings(ALLOWED_HOSTS=["a.example"], SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"))
+def test_a_kept_link_template_follows_the_scheme(cast: Cast):
+    case = make_case(cast, cast.isfahan_post)
+    secret = do_create_api_token(cast.alice, acting_user=cast.alice, name="links")[1]
+    client = APIClient(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    detail = f"/api/v1/cases/{case.pk}/"
+    for forwarded, scheme in [("http", "http"), ("https", "https"), ("http", "http")]:
+        answer = client.get(detail, HTTP_HOST="a.example", HTTP_X_FORWARDED_PROTO=forwarded).json()
+        assert answer["url"] == f"{scheme}://a.example/api/v1/cases/{case.pk}/"
+
+
+def test_a_kept_link_template_does_not_outlive_its_hosts_being_allowed():
+    """A template is kept by the hosts allowed when it was made: under a setting that refuses its
+    host, the request's host is checked again (Django's ``DisallowedHost``), not taken from it."""
+    identity = typed(HyperlinkedIdentityField, CaseSerializer().fields["url"])
+    with override_settings(ALLOWED_HOSTS=["a.example"]):
+        request = Request(RequestFactory().get("/api/v1/cases/", HTTP_HOST="a.example"))
+        prefix, suffix = lean._url_template(identity, {"request": request})
+        assert (prefix, suffix) == ("http://a.example/api/v1/cases/", "/")
+        assert lean._url_template(identity, {"request": request}) == (prefix, suffix)
+    with override_settings(ALLOWED_HOSTS=["b.example"]):
+        request = Request(RequestFactory().get("/api/v1/cases/", HTTP_HOST="a.example"))
+        with pytest.raises(DisallowedHost):
+            lean._url_template(identity, {"request": request})
