@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from rasad.cases.actions import attachment_accept
 from rasad.core.models import City, Organization
 from rasad.lib.jalali import TEHRAN, local_date
 from rasad.media.actions import (
@@ -37,6 +38,7 @@ from rasad.programs.models import Axis
 from rasad.training.forms import ClockField, kept_moment
 from rasad.training.models import Event, PositionHolding
 from rasad.web.forms import (
+    LATIN_ENTRY,
     IntegerNumberField,
     JalaliDateField,
     JalaliDateInput,
@@ -134,9 +136,7 @@ class StatementForm(StyledForm):
 class AttachmentForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
-        widget=forms.ClearableFileInput(
-            attrs={"class": "form-control", "accept": ".pdf,.png,.jpg,.jpeg,.docx,.xlsx,.txt,.csv"}
-        ),
+        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": attachment_accept()}),
     )
 
 
@@ -200,11 +200,12 @@ class ResponseForm(StyledForm):
         label=_("Link to the publication"),
         required=False,
         max_length=500,
-        widget=forms.TextInput(attrs={"dir": "ltr", "inputmode": "url"}),
+        widget=forms.TextInput(attrs={**LATIN_ENTRY, "inputmode": "url", "autocomplete": "url"}),
     )
     evidence_file = forms.FileField(
         label=_("Or a file as evidence"),
         required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": attachment_accept()}),
         help_text=_("A screenshot or a scan (PDF, image, Word, Excel or text); at most 10 MB."),
     )
     reason = NormalizedCharField(
