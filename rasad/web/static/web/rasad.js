@@ -58,6 +58,13 @@
   // htmx fires "load" on swapped content only once it settles, a moment after the swap: a swap
   // is dressed in the same task that made it, so the bare field is never seen.
   document.addEventListener("htmx:afterSwap", function () { dressFileFields(document); });
+  // A form swapped in place (an attachment, a comment) says what it recorded at the top of the
+  // page, as the page a plain form would have loaded: on a phone, scrolled down to the form, that
+  // is out of sight, and it is brought into view (docs/development/conventions.md, "Phones").
+  document.addEventListener("htmx:afterSettle", function () {
+    var flash = document.querySelector("main [data-flash]");
+    if (flash && flash.getBoundingClientRect().top < 0) flash.scrollIntoView({ block: "start" });
+  });
   // A form with data-confirm asks first (inline onclick handlers are blocked by the CSP).
   document.addEventListener("submit", function (event) {
     var form = event.target;
