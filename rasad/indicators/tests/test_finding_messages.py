@@ -53,5 +53,6 @@ def test_in_english_with_latin_digits_they_read_as_before():
         display.reset(token)
     assert (
         text
-        == "The value 123.5 is unusual for this organization (modified z-score -12.13; the median of its history is 12,924.8)."
+        == "The value 123.5 is unusual for this organization (modified z-score -12.13; the median of its "
+        "history is 12,924.8)."
     )

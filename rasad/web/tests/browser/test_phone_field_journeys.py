@@ -1,0 +1,111 @@
+"""A field user's round on a phone 360 px wide, touched, in Persian (docs/development/
+conventions.md, "Phones"): a reporter signs in (the keyboard leaves the username as typed), taps
+the report due on the home page (its title as tall as a button), enters values in Persian digits,
+is refused one of them with every other value kept, corrects it and saves; then files a challenge
+and attaches a photo from the phone, and sees what was recorded where they are. Every page passes
+the journey checks (rasad.testing.journey)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+
+from rasad.cases.models import Attachment, Case
+from rasad.indicators.deadlines import collecting_period
+from rasad.indicators.models import Observation
+from rasad.indicators.testing import assign
+from rasad.lib.jalali import today_in_tehran
+from rasad.testing.cast import Cast
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TAP = 44  # px: WCAG 2.5.5, rasad.css on a touch screen
+# A JPEG's first bytes: what a phone's camera sends.
+PHOTO = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(64)
+HEIGHT = "element => element.getBoundingClientRect().height"
+# Whether an element is inside the window now (not scrolled above or below it).
+IN_VIEW = "e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"
+
+
+def test_a_reporter_signs_in_reports_and_is_refused_one_value_on_a_phone(journey, cast: Cast):
+    today = today_in_tehran()
+    period = collecting_period("month", today)
+    grace = (today + timedelta(days=3) - period.end).days + 1
+    assign(cast.isfahan, "ELEC_CONS", "GAS_CONS", since=period.start)
+    with override_settings(REPORT_GRACE_DAYS=grace):
+        reporter = journey("narrow")
+        page = reporter.page
+        reporter.go("/login/")
+        username = page.locator("input[name=username]")
+        assert username.get_attribute("autocapitalize") == "none"
+        assert username.get_attribute("autocomplete") == "username"
+        assert username.evaluate("e => getComputedStyle(e).direction") == "ltr"
+        assert page.locator("[data-testid=login-languages] a").evaluate(HEIGHT) >= TAP
+        reporter.sign_in("ali")
+
+        # The report due, on the home page: the whole line is the link, as tall as a button.
+        title = page.locator("[data-kind='indicators.report_due'] .work-item-title")
+        assert title.evaluate(HEIGHT) >= TAP
+        title.tap()
+        page.wait_for_load_state("load")
+        reporter.check("the report from the home page")
+
+        page.fill("[data-testid=value-ELEC_CONS]", "۱۲۳۴٫۵ مگاوات")
+        page.fill("[data-testid=value-GAS_CONS]", "۴۲")
+        reporter.submit("[data-testid=save]")
+        # Refused: the value at fault is named at the top of the page, in Persian, as a link to
+        # it; both values are as they were typed.
+        errors = page.locator("[data-testid=entry-errors]")
+        assert "مصرف برق" in errors.inner_text()
+        assert page.locator("[data-testid=value-ELEC_CONS]").input_value() == "۱۲۳۴٫۵ مگاوات"
+        assert page.locator("[data-testid=value-GAS_CONS]").input_value() == "۴۲"
+        assert Observation.objects.count() == 0
+
+        page.fill("[data-testid=value-ELEC_CONS]", "۱۲۳۴٫۵")
+        reporter.submit("[data-testid=save]")
+        assert sorted(Observation.objects.values_list("value", flat=True)) == [42.0, 1234.5]
+        assert page.locator("[data-testid=value-ELEC_CONS]").input_value() == "۱۲۳۴٫۵"
+
+
+def test_a_challenge_with_a_photo_from_the_phone(journey, cast: Cast, tmp_path: Path):
+    reporter = journey("narrow")
+    page = reporter.page
+    reporter.sign_in("ali")
+    reporter.go("/cases/new/")
+    page.select_option("select[name=reporter_organization]", str(cast.isfahan_post.pk))
+    category = page.locator("select[name=category] option").nth(1).get_attribute("value")
+    page.select_option("select[name=category]", category)
+    page.fill("textarea[name=description]", "قطعی برق خط تغذیهٔ پاسگاه از ساعت ۱۰ صبح")
+    reporter.submit("[data-testid=case-submit]")
+    # No title: refused, named, and the description typed is still there.
+    assert "عنوان" in page.inner_text("[data-testid=form-error-summary]")
+    assert (
+        page.locator("textarea[name=description]").input_value() == "قطعی برق خط تغذیهٔ پاسگاه از ساعت ۱۰ صبح"
+    )
+    page.fill("input[name=title]", "قطعی مکرر برق پاسگاه و توقف دوربین‌های مرزی")
+    reporter.submit("[data-testid=case-submit]")
+    case = Case.objects.get()
+
+    # The attachment field names the image types, so that the phone offers its camera.
+    field = page.locator("input[type=file][name=file]")
+    assert "image/jpeg" in (field.get_attribute("accept") or "").split(",")
+    assert field.get_attribute("capture") is None
+    # Its confidentiality box is tapped by its label, as tall as a button.
+    assert page.locator("label[for=id_confidential]").evaluate(HEIGHT) >= TAP
+    photo = tmp_path / "IMG_20261206_101500.jpg"
+    photo.write_bytes(PHOTO)
+    field.set_input_files(str(photo))
+    upload = page.locator("[data-testid=upload]")
+    upload.scroll_into_view_if_needed()
+    upload.tap()
+    # Sent in place (htmx), far down the page: what was recorded comes into view, by its name.
+    flash = page.locator("main [data-flash]")
+    flash.wait_for()
+    page.wait_for_function(f"() => ({IN_VIEW})(document.querySelector('main [data-flash]'))")
+    assert flash.inner_text() == "فایل «IMG_20261206_101500.jpg» پیوست شد."
+    reporter.check("the photo attached")
+    assert Attachment.objects.get(case=case).name == "IMG_20261206_101500.jpg"
+    assert "IMG_20261206_101500.jpg" in page.inner_text("[data-testid=attachments]")
