@@ -17,6 +17,7 @@ from rasad.cases.models import Attachment, Case
 from rasad.indicators.deadlines import collecting_period
 from rasad.indicators.models import Observation
 from rasad.indicators.testing import assign
+from rasad.lib import formatting
 from rasad.lib.jalali import today_in_tehran
 from rasad.testing.cast import Cast
 
@@ -109,3 +110,32 @@ def test_a_challenge_with_a_photo_from_the_phone(journey, cast: Cast, tmp_path: 
     reporter.check("the photo attached")
     assert Attachment.objects.get(case=case).name == "IMG_20261206_101500.jpg"
     assert "IMG_20261206_101500.jpg" in page.inner_text("[data-testid=attachments]")
+
+
+def test_an_agency_officer_answers_a_statement_on_a_phone(journey, cast: Cast):
+    from rasad.media.models import Recipient
+    from rasad.media.testing import issued_statement
+
+    issued_statement(cast.isfahan, [cast.isfahan_post], title="پیام ایمنی زمستان")
+    officer = journey("narrow")
+    page = officer.page
+    officer.sign_in("ali")
+    officer.go("/media/inbox/")
+    officer.submit("[data-testid=inbox-row] [data-testid=acknowledge]")
+    # The way back above the title is a link a finger hits.
+    back = page.locator("main a:has(> .bi-arrow-right)").first
+    assert back.evaluate(HEIGHT) >= TAP
+    link = page.locator("input[name=evidence_url]")
+    assert (link.get_attribute("inputmode"), link.get_attribute("autocapitalize")) == ("url", "none")
+    page.check("input[name=outcome][value=published]")
+    page.select_option("select[name=channel]", "website")
+    # Typed on the phone, without «https://»: taken as the web address it is.
+    link.fill("isf-p1.example/news/winter")
+    officer.submit("[data-testid=respond-submit]")
+    recipient = Recipient.objects.get()
+    assert (recipient.state, recipient.evidence_url) == ("published", "https://isf-p1.example/news/winter")
+    # What was recorded, when, in Jalali with Persian digits.
+    facts = page.inner_text("[data-testid=recipient-facts]")
+    assert "https://isf-p1.example/news/winter" in facts
+    answered = formatting.datetime_text(recipient.responded_at)
+    assert answered.startswith("۱۴") and answered in facts, (answered, facts)
