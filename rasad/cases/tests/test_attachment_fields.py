@@ -1,4 +1,4 @@
-"""The file fields of attachments and evidence say which files they take, the images by their
+"""The file fields of attachments, evidence and imports say which files they take, the images by their
 types, so that a phone offers to take a photo with its camera beside choosing a file; never
 ``capture``, which would open the camera alone (docs/development/conventions.md, "Phones")."""
 
@@ -46,3 +46,9 @@ def test_a_green_scheme_document_offers_the_camera(cast):
     html = str(form[f"document_{code}"])
     # The kinds its help text names, and the images by type.
     assert 'accept=".pdf,.jpg,.jpeg,.png,.docx,.xlsx,image/jpeg,image/png"' in html, html
+
+
+def test_the_indicator_import_offers_the_spreadsheets_it_takes():
+    from rasad.indicators.forms import ImportForm
+
+    assert 'accept=".xlsx,.csv"' in str(ImportForm()["file"])

@@ -50,8 +50,8 @@ def test_a_reporter_signs_in_reports_and_is_refused_one_value_on_a_phone(journey
         # The report due, on the home page: the whole line is the link, as tall as a button.
         title = page.locator("[data-kind='indicators.report_due'] .work-item-title")
         assert title.evaluate(HEIGHT) >= TAP
-        title.tap()
-        page.wait_for_load_state("load")
+        with page.expect_navigation():
+            title.tap()
         reporter.check("the report from the home page")
 
         page.fill("[data-testid=value-ELEC_CONS]", "۱۲۳۴٫۵ مگاوات")
