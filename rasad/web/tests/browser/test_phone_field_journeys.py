@@ -7,6 +7,7 @@ the journey checks (rasad.testing.journey)."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -139,3 +140,73 @@ def test_an_agency_officer_answers_a_statement_on_a_phone(journey, cast: Cast):
     assert "https://isf-p1.example/news/winter" in facts
     answered = formatting.datetime_text(recipient.responded_at)
     assert answered.startswith("۱۴") and answered in facts, (answered, facts)
+
+
+def test_a_deadline_is_picked_by_touch_on_a_phone(journey, cast: Cast):
+    analyst = journey("narrow")
+    page = analyst.page
+    analyst.sign_in("alice")
+    analyst.go("/cases/new/")
+    page.select_option("select[name=kind]", "directive")
+    deadline = page.locator("input[name=deadline]")
+    deadline.scroll_into_view_if_needed()
+    deadline.tap()
+    sheet = page.locator("jdp-container")
+    sheet.wait_for()
+    # The picker is a sheet inside the window, its controls as tall as buttons.
+    box = sheet.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 360
+    for control in (".jdp-day:not(.jdp-day-name):not(.not-in-month)", ".jdp-icon-plus", ".jdp-year select"):
+        heights = sheet.locator(control).evaluate_all("all => all.map(e => e.getBoundingClientRect().height)")
+        assert heights and min(heights) >= TAP, (control, heights)
+    sheet.locator(".jdp-day:not(.jdp-day-name):not(.not-in-month)").nth(19).tap()
+    # The day tapped is written into the field as a Jalali date of this year or the next.
+    assert re.fullmatch("۱۴[۰-۹]{2}/[۰-۹]{2}/[۰-۹]{2}", deadline.input_value()), deadline.input_value()
+
+
+def test_a_refused_application_keeps_the_documents_chosen_on_the_phone(journey, cast: Cast, tmp_path: Path):
+    from rasad.greenjobs.models import Application
+    from rasad.greenjobs.testing import make_business, make_scheme, make_workshop
+
+    labour = make_workshop(cast.isfahan, kind="provincial_office", name="ادارهٔ کار اصفهان")
+    business = make_business(labour, organization=cast.isfahan_post)
+    scheme = make_scheme(labour, labour=labour)
+    codes = [document["code"] for document in scheme.documents]
+    owner = journey("narrow")
+    page = owner.page
+    owner.sign_in("ali")
+    owner.go(f"/green/schemes/{scheme.pk}/apply/")
+    page.select_option("select[name=business]", str(business.pk))
+    page.fill("input[name=amount_requested]", "۳۰۰٬۰۰۰٬۰۰۰")
+    page.fill("input[name=jobs_planned]", "۳")
+    for code in codes:
+        photo = tmp_path / f"IMG_{code}.jpg"
+        photo.write_bytes(PHOTO)
+        page.set_input_files(f"input[name=document_{code}]", str(photo))
+    # What the money is for is forgotten: refused, in place.
+    page.locator("[data-testid=submit]").tap()
+    summary = page.locator("[data-testid=form-error-summary]")
+    summary.wait_for()
+    assert "محل مصرف تسهیلات" in summary.inner_text()
+    # The refusal is brought into view, and every photo chosen is still chosen, by its name.
+    page.wait_for_function(f"() => ({IN_VIEW})(document.querySelector('[data-testid=form-error-summary]'))")
+    owner.check("refused")
+    for code in codes:
+        field = page.locator(f"input[name=document_{code}]")
+        assert field.evaluate("input => input.files.length") == 1, code
+        picker = page.locator(f".file-picker:has(input[name=document_{code}]) .file-picker-name")
+        assert picker.inner_text() == f"IMG_{code}.jpg"
+    assert page.locator("input[name=amount_requested]").input_value() == "۳۰۰٬۰۰۰٬۰۰۰"
+    page.fill("textarea[name=purpose]", "خرید و نصب پنل‌های خورشیدی")
+    page.locator("[data-testid=submit]").tap()
+    page.wait_for_url("**/green/applications/*/")
+    application = Application.objects.get()
+    assert sorted(application.documents.values_list("name", flat=True)) == sorted(
+        f"IMG_{c}.jpg" for c in codes
+    )
+    # What was recorded, in view: the confirmation and the application's stage.
+    flash = page.locator("main [data-flash]")
+    flash.wait_for()
+    page.wait_for_function(f"() => ({IN_VIEW})(document.querySelector('main [data-flash]'))")
+    assert page.inner_text("[data-testid=stage]") == "ارسال‌شده، در انتظار احراز شرایط"
+    owner.check("sent")
