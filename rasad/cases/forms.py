@@ -8,7 +8,7 @@ from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from rasad.cases.actions import assignee_candidates
+from rasad.cases.actions import assignee_candidates, attachment_accept
 from rasad.cases.actions.consolidation import dossier_recipients
 from rasad.cases.choices import CaseKind, HolidayKind, Priority
 from rasad.cases.models import Case, Category
@@ -142,7 +142,10 @@ class CommentForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label=_("File"), widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
+    file = forms.FileField(
+        label=_("File"),
+        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": attachment_accept()}),
+    )
     confidential = forms.BooleanField(
         label=_("Confidential (stored encrypted)"),
         required=False,

@@ -352,13 +352,14 @@ class CaseDetailView(ScopedDetailView):
                     return self._again(
                         case, attachment_form=attachment_form, error=[_("Some values are invalid.")]
                     )
-                do_add_attachment(
+                attachment = do_add_attachment(
                     case,
                     attachment_form.cleaned_data["file"],
                     acting_user=self.user,
                     confidential=attachment_form.cleaned_data["confidential"],
                 )
-                messages.success(request, _("The file was attached."))
+                # What was recorded, by the name it was sent with: on a phone, a photo's name.
+                messages.success(request, _("The file «%(name)s» was attached.") % {"name": attachment.name})
             else:
                 # A workflow step from someone who may take none (a viewer) reads like a missing case.
                 if not allowed_actions(case, self.user):

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from rasad.cases.actions import attachment_accept
 from rasad.core.models import Organization
 from rasad.greenjobs.actions import BusinessValues, OutcomeValues, SchemeValues
 from rasad.greenjobs.choices import BusinessSize, Milestone, SchemeKind
@@ -26,6 +27,9 @@ from rasad.web.forms import (
     scoped_choices,
     typed_number,
 )
+
+# The kinds of file a scheme's document is asked in (its help text names them).
+DOCUMENT_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx")
 
 
 class _WholeNumberField(forms.Field):
@@ -96,7 +100,7 @@ class ApplicationForm(StyledForm):
                 label=document["name"],
                 help_text=_("A .pdf, .jpg, .png, .docx or .xlsx file, at most 10 MB."),
                 widget=forms.ClearableFileInput(
-                    attrs={"class": "form-control", "accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}
+                    attrs={"class": "form-control", "accept": attachment_accept(DOCUMENT_SUFFIXES)}
                 ),
             )
 

@@ -109,7 +109,10 @@ class EntryForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel (.xlsx) or CSV file"))
+    # The phone's file chooser offers the spreadsheets it takes (as the other imports' do).
+    file = forms.FileField(
+        label=_("Excel (.xlsx) or CSV file"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"})
+    )
     apply_valid_rows = forms.BooleanField(
         label=_("Apply the valid rows even if some rows have errors"), required=False
     )

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rasad.indicators.choices import Severity
 from rasad.indicators.models import Indicator, IndicatorRule
+from rasad.lib import formatting
 from rasad.lib.persian import format_number
 
 MINIMUM_HISTORY = 6
@@ -195,11 +196,21 @@ def findings_for(
     return found
 
 
+# The parameters of a finding that are numbers. A finding keeps them as Python writes them
+# ("12,924.8", "-12.13"); its message shows them as every number is shown to its reader
+# («۱۲٬۹۲۴٫۸», «−۱۲٫۱۳»), not as Latin separators between Persian digits.
+NUMBER_PARAMS = frozenset({"value", "limit", "score", "median", "left_value", "factor", "right_value"})
+
+
 def message(finding: Mapping[str, Any]) -> str:
     template = MESSAGES.get(finding.get("code", ""))
     if template is None:
         return str(finding.get("code", ""))
-    text: str = str(template) % finding.get("params", {})
+    params = {
+        name: formatting.number(value) if name in NUMBER_PARAMS else value
+        for name, value in finding.get("params", {}).items()
+    }
+    text: str = str(template) % params
     return text
 
 

@@ -3,6 +3,7 @@ Jalali day and a time in Tehran."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime, time
 from typing import Any, ClassVar
@@ -12,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from rasad.cases.actions import attachment_accept
 from rasad.core.models import City, Organization
 from rasad.lib.jalali import TEHRAN, local_date
 from rasad.media.actions import (
@@ -37,6 +39,7 @@ from rasad.programs.models import Axis
 from rasad.training.forms import ClockField, kept_moment
 from rasad.training.models import Event, PositionHolding
 from rasad.web.forms import (
+    LATIN_ENTRY,
     IntegerNumberField,
     JalaliDateField,
     JalaliDateInput,
@@ -134,9 +137,7 @@ class StatementForm(StyledForm):
 class AttachmentForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
-        widget=forms.ClearableFileInput(
-            attrs={"class": "form-control", "accept": ".pdf,.png,.jpg,.jpeg,.docx,.xlsx,.txt,.csv"}
-        ),
+        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": attachment_accept()}),
     )
 
 
@@ -189,6 +190,11 @@ class IssueForm(StyledForm):
     error_fields: ClassVar[Mapping[str, str]] = {"due_at": "due_day"}
 
 
+# A web address typed without its scheme, as a phone's user types one («kerman-water.ir/news/1»):
+# a host name with a dot, then a path or nothing.
+SCHEMELESS_ADDRESS = re.compile(r"[\w-]+(?:\.[\w-]+)+(?::\d+)?(?:/\S*)?")
+
+
 class ResponseForm(StyledForm):
     outcome = forms.ChoiceField(
         label=_("Answer"),
@@ -200,11 +206,12 @@ class ResponseForm(StyledForm):
         label=_("Link to the publication"),
         required=False,
         max_length=500,
-        widget=forms.TextInput(attrs={"dir": "ltr", "inputmode": "url"}),
+        widget=forms.TextInput(attrs={**LATIN_ENTRY, "inputmode": "url", "autocomplete": "url"}),
     )
     evidence_file = forms.FileField(
         label=_("Or a file as evidence"),
         required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": attachment_accept()}),
         help_text=_("A screenshot or a scan (PDF, image, Word, Excel or text); at most 10 MB."),
     )
     reason = NormalizedCharField(
@@ -213,6 +220,14 @@ class ResponseForm(StyledForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when the statement is not applicable or is declined."),
     )
+
+    def clean_evidence_url(self) -> str:
+        """A link typed without «https://» is a web address all the same: it is taken as one, not
+        refused for what a phone's user rarely types (docs/development/conventions.md, "Phones")."""
+        url: str = self.cleaned_data["evidence_url"].strip()
+        if url and "://" not in url and SCHEMELESS_ADDRESS.fullmatch(url):
+            return f"https://{url}"
+        return url
 
     def values(self) -> ResponseValues:
         data = self.cleaned_data

@@ -550,6 +550,12 @@ def limits_in_reader_digits(error: Any) -> Any:
     )
 
 
+# What is typed in Latin letters (a username, a password, a code, a link): left to right, and a
+# phone's keyboard does not capitalize, correct or spell-check it (a username that gains a capital
+# «C» is refused) (docs/development/conventions.md, "Phones").
+LATIN_ENTRY = {"dir": "ltr", "autocapitalize": "none", "autocorrect": "off", "spellcheck": "false"}
+
+
 def control(widget: forms.Widget, css: str = "form-control") -> forms.Widget:
     """``widget`` with its Bootstrap class (``form-select`` for a select, ``form-check-input`` for
     a check box), unless it has one: for a form that does not style its controls at once

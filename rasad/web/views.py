@@ -34,7 +34,7 @@ from rasad.core.audit import CoreAuditEvent, audit_security_event
 from rasad.core.middleware import client_ip
 from rasad.core.models import User
 from rasad.lib import formatting, jalali, throttle
-from rasad.web.forms import ActionFormMixin, PasswordChangeForm, PreferencesForm
+from rasad.web.forms import LATIN_ENTRY, ActionFormMixin, PasswordChangeForm, PreferencesForm
 from rasad.web.generic import AuthenticatedRequest, SignedInFormView, SignedInView, session_verified
 from rasad.web.home import collect
 
@@ -47,14 +47,25 @@ RasadView = SignedInView
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(label=gettext_lazy("Username"), max_length=150)
-    password = forms.CharField(label=gettext_lazy("Password"), widget=forms.PasswordInput)
+    username = forms.CharField(
+        label=gettext_lazy("Username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={**LATIN_ENTRY, "autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label=gettext_lazy("Password"),
+        widget=forms.PasswordInput(attrs={**LATIN_ENTRY, "autocomplete": "current-password"}),
+    )
 
 
 class OtpForm(forms.Form):
-    # Six digits from the app, or a ten-character backup code (spaces and dashes allowed).
+    # Six digits from the app, or a ten-character backup code (spaces and dashes allowed): letters
+    # too, so the phone's full keyboard, not its number pad; it offers the code just shown.
     token = forms.CharField(
-        label=gettext_lazy("Six-digit code (or a backup code)"), max_length=16, min_length=6
+        label=gettext_lazy("Six-digit code (or a backup code)"),
+        max_length=16,
+        min_length=6,
+        widget=forms.TextInput(attrs={**LATIN_ENTRY, "autocomplete": "one-time-code"}),
     )
 
 

@@ -29,7 +29,13 @@ from rasad.cases.actions.collaboration import (
     do_add_comment,
     do_mark_notifications_read,
 )
-from rasad.cases.actions.common import ALLOWED_ATTACHMENTS, MAX_ATTACHMENT_BYTES, MENTION, REFERENCE_PREFIX
+from rasad.cases.actions.common import (
+    ALLOWED_ATTACHMENTS,
+    MAX_ATTACHMENT_BYTES,
+    MENTION,
+    REFERENCE_PREFIX,
+    attachment_accept,
+)
 from rasad.cases.actions.consolidation import FORWARDABLE, do_forward_dossier, do_merge_cases
 from rasad.cases.actions.escalation import (
     do_escalate_case,
@@ -58,6 +64,7 @@ __all__ = [
     "Occurrence",
     "allowed_actions",
     "assignee_candidates",
+    "attachment_accept",
     "check_attachment",
     "check_case_values",
     "check_transition",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -40,6 +41,20 @@ ALLOWED_ATTACHMENTS: dict[str, tuple[str, tuple[bytes, ...] | None]] = {
     ".txt": ("text/plain", None),
     ".csv": ("text/csv", None),
 }
+
+
+def attachment_accept(suffixes: Iterable[str] = ALLOWED_ATTACHMENTS) -> str:
+    """A file field's ``accept`` for uploads of these ``suffixes`` (of ``ALLOWED_ATTACHMENTS``):
+    the suffixes, then the image types by name, which is what makes a phone offer to take a photo
+    with its camera beside choosing a file. Never ``capture``: that opens the camera alone, and a
+    PDF or a spreadsheet could not be chosen (docs/development/conventions.md, "Phones")."""
+    chosen = list(suffixes)
+    images = dict.fromkeys(
+        ALLOWED_ATTACHMENTS[s][0] for s in chosen if ALLOWED_ATTACHMENTS[s][0].startswith("image/")
+    )
+    return ",".join([*chosen, *images])
+
+
 MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_.\-]+)")
 
 

@@ -54,10 +54,42 @@
     });
   }
   dressFileFields(document);
+  // A form sent in place (htmx) and refused comes back without the files chosen in it: a browser
+  // never fills a file field itself. On a phone that is three documents to find again, or photos
+  // to take again. Each chosen file the refusal does not name (no [data-field-error] for its
+  // field) is kept: its field, files and all, takes the place of the empty one that came back.
+  var keptFiles = [];
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var sent = event.detail.requestConfig && event.detail.requestConfig.elt;
+    var form = sent && sent.closest ? sent.closest("form") : null;
+    keptFiles = [];
+    if (!form) { return; }
+    form.querySelectorAll("input[type=file]").forEach(function (input) {
+      if (input.files && input.files.length && input.name) { keptFiles.push(input); }
+    });
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    keptFiles.forEach(function (input) {
+      var name = CSS.escape(input.name);
+      var fresh = document.querySelector("main input[type=file][name=" + name + "]");
+      if (!fresh || fresh === input || document.querySelector("main [data-field-error=" + name + "]")) { return; }
+      var old = input.closest(".file-picker") || input;
+      (fresh.closest(".file-picker") || fresh).replaceWith(old);
+    });
+    keptFiles = [];
+  });
   document.addEventListener("htmx:load", function (event) { dressFileFields(event.target); });
   // htmx fires "load" on swapped content only once it settles, a moment after the swap: a swap
   // is dressed in the same task that made it, so the bare field is never seen.
   document.addEventListener("htmx:afterSwap", function () { dressFileFields(document); });
+  // A form swapped in place (an attachment, a comment, an application) says what it recorded, or
+  // what to correct, at the top of the page or of the form, as the page a plain form would have
+  // loaded: on a phone, scrolled down to the form's button, that is out of sight, and it is
+  // brought into view (docs/development/conventions.md, "Phones").
+  document.addEventListener("htmx:afterSettle", function () {
+    var said = document.querySelector("main [data-flash], main [role=alert]");
+    if (said && said.getBoundingClientRect().top < 0) { said.scrollIntoView({ block: "start" }); }
+  });
   // A form with data-confirm asks first (inline onclick handlers are blocked by the CSP).
   document.addEventListener("submit", function (event) {
     var form = event.target;
