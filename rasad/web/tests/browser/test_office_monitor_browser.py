@@ -1,0 +1,36 @@
+"""Pages at an office monitor's width (1366 px), as a coordinator reads them: a moment in the
+audit trail stays on one line beside a long subject (it broke into «۱۴۰۵/۰۹/۱۵» over «۱۸:۵۱»,
+doubling every row, session 27)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from rasad.core.audit import audit_organization_changed
+from rasad.core.models import Organization
+from rasad.testing.cast import Cast
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# How many lines each cell's text takes: the distinct tops of its text's boxes.
+_LINES_JS = """selector => [...document.querySelectorAll(selector)].map(cell => {
+  const range = document.createRange();
+  range.selectNodeContents(cell);
+  return new Set([...range.getClientRects()].map(box => Math.round(box.top))).size;
+})"""
+
+
+def test_an_audit_moment_stays_on_one_line_beside_a_long_subject(journey: Any, cast: Cast):
+    post = cast.isfahan_post
+    long_name = "پاسگاه مرزی یک " + "با نامی بسیار بلند که در ستون موضوع ردپای ممیزی جای زیادی می‌گیرد " * 2
+    Organization.objects.filter(pk=post.pk).update(name=long_name.strip())
+    post.refresh_from_db()
+    audit_organization_changed(post, acting_user=cast.alice, old={}, new={})
+    person = journey("desktop")
+    person.sign_in("alice")
+    person.page.set_viewport_size({"width": 1366, "height": 768})
+    person.go("/audit/")
+    lines = person.page.evaluate(_LINES_JS, "main table tbody td[data-label]:first-child")
+    assert lines and set(lines) == {1}, lines
