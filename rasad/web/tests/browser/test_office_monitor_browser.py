@@ -1,6 +1,7 @@
 """Pages at an office monitor's width (1366 px), as a coordinator reads them: a moment in the
 audit trail stays on one line beside a long subject (it broke into «۱۴۰۵/۰۹/۱۵» over «۱۸:۵۱»,
-doubling every row, session 27)."""
+doubling every row, session 27); the map's zoom buttons are named in the page's language
+(Leaflet's tooltips read "Zoom in")."""
 
 from __future__ import annotations
 
@@ -34,3 +35,12 @@ def test_an_audit_moment_stays_on_one_line_beside_a_long_subject(journey: Any, c
     person.go("/audit/")
     lines = person.page.evaluate(_LINES_JS, "main table tbody td[data-label]:first-child")
     assert lines and set(lines) == {1}, lines
+
+
+def test_the_map_s_zoom_buttons_are_named_in_persian(journey: Any, cast: Cast):
+    person = journey("desktop")
+    person.sign_in("alice")
+    person.go("/cases/map/")
+    person.page.wait_for_selector(".leaflet-control-zoom-in")
+    titles = [person.page.get_attribute(f".leaflet-control-zoom-{way}", "title") for way in ("in", "out")]
+    assert titles == ["بزرگ‌نمایی", "کوچک‌نمایی"]
