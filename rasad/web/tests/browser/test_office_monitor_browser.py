@@ -44,3 +44,26 @@ def test_the_map_s_zoom_buttons_are_named_in_persian(journey: Any, cast: Cast):
     person.page.wait_for_selector(".leaflet-control-zoom-in")
     titles = [person.page.get_attribute(f".leaflet-control-zoom-{way}", "title") for way in ("in", "out")]
     assert titles == ["بزرگ‌نمایی", "کوچک‌نمایی"]
+
+
+# The cards of each row of the home page's counts, from the top.
+_COUNT_ROWS_JS = """() => {
+  const rows = new Map();
+  document.querySelectorAll('[data-testid=counts] > *').forEach(card => {
+    const top = Math.round(card.getBoundingClientRect().top);
+    rows.set(top, (rows.get(top) || 0) + 1);
+  });
+  return [...rows.entries()].sort((a, b) => a[0] - b[0]).map(entry => entry[1]);
+}"""
+
+
+@pytest.mark.parametrize("username", ["alice", "nadia", "bob"])
+def test_the_home_counts_stand_in_even_rows(journey: Any, cast: Cast, username: str):
+    """Ten counts stood nine over one at 1366 px (a ministry's coordinator, session 27): the rows
+    now differ by one card at most."""
+    person = journey("desktop")
+    person.sign_in(username)
+    person.page.set_viewport_size({"width": 1366, "height": 768})
+    person.go("/")
+    rows = person.page.evaluate(_COUNT_ROWS_JS)
+    assert rows and max(rows) - min(rows) <= 1, rows
