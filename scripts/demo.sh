@@ -29,7 +29,8 @@ export RASAD_ENCRYPTION_KEYS_FILE="$PWD/var/encryption_keys"
 # The second demo node (scripts/demo-node2.sh) listens on plain http on this machine; come back quickly to it.
 export RASAD_COMMS_ALLOW_HTTP=true RASAD_COMMS_NODE_URL="http://127.0.0.1:${PORT:-8000}/" RASAD_COMMS_RETRY_MAX_SECONDS=30
 step 3 "Preparing the database (var/rasad.sqlite3)"
-.venv/bin/rasad migrate --no-input -v 1 | awk '/Applying/ { print "  " $0; fflush() }'
+# Unbuffered: through the pipe Python held every "Applying" line until the end (a minute of silence).
+PYTHONUNBUFFERED=1 .venv/bin/rasad migrate --no-input -v 1 | awk '/Applying/ { print "  " $0; fflush() }'
 step 4 "Loading the demo world"
 .venv/bin/rasad demo
 printf '\n\033[1mRasad is starting on http://127.0.0.1:%s/ (Ctrl+C stops it)\033[0m\n' "$PORT"

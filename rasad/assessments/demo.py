@@ -197,6 +197,13 @@ def _pdf(name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, body, content_type="application/pdf")
 
 
+def _evidence_file(item: Item) -> SimpleUploadedFile:
+    """The file a site sends for ``item``, named as a person names it: by what it is («نقشه حریم و
+    آخرین گزارش گشت.pdf», the evidence the item expects), not by the item's code («A1.1.pdf»)."""
+    title = (item.required_evidence or item.text).strip().rstrip(".")[:80]
+    return _pdf(f"{title}.pdf")
+
+
 def _answers(items: Sequence[Item], exceptions: dict[str, Any]) -> list[AnswerValues]:
     values = []
     for item in items:
@@ -215,7 +222,7 @@ def _answers(items: Sequence[Item], exceptions: dict[str, Any]) -> list[AnswerVa
 def _evidence(assessment: Assessment, items: Sequence[Item], user: User, answers: dict[str, str]) -> None:
     for item in items:
         if item.item_type == "file" or (item.evidence_required and answers.get(item.code) != "na"):
-            do_add_evidence(assessment, _pdf(f"{item.code}.pdf"), acting_user=user, item=item)
+            do_add_evidence(assessment, _evidence_file(item), acting_user=user, item=item)
 
 
 def _review_of(items: Sequence[Item], self_answers: Sequence[AnswerValues]) -> list[AnswerValues]:
@@ -331,7 +338,7 @@ def _passive_defence_before() -> None:
         do_save_answers(assessment, answers, acting_user=user, now=during)
         for item in items:
             if item.item_type == "file" or (item.evidence_required and exceptions.get(item.code) != "na"):
-                do_add_evidence(assessment, _pdf(f"{item.code}.pdf"), acting_user=user, item=item, now=during)
+                do_add_evidence(assessment, _evidence_file(item), acting_user=user, item=item, now=during)
         do_submit_assessment(assessment, acting_user=user, now=during)
         review = do_assign_assessor(assessment, assessor, _org("PDO"), acting_user=coordinator)
         # The review, like the rest of this past cycle, happens within its windows.

@@ -361,7 +361,7 @@ def _load() -> None:
                 jobs_planned=jobs_planned,
             ),
             {
-                d["code"]: SimpleUploadedFile(f"{d['code']}.pdf", PDF, content_type="application/pdf")
+                d["code"]: SimpleUploadedFile(f"{d['name']}.pdf", PDF, content_type="application/pdf")
                 for d in scheme.documents
             },
             acting_user=owner if code == "QOM-GB01" else labour_officer,

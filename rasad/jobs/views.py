@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonRespons
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tasks.base import TaskResultStatus
 
 from rasad.jobs.access import may_manage_jobs
@@ -29,6 +30,7 @@ from rasad.jobs.exports import (
 )
 from rasad.jobs.forms import ScheduleForm
 from rasad.jobs.models import ExportFile, ExportStatus, Schedule, TaskRun
+from rasad.lib import formatting
 from rasad.lib.downloads import file_download
 from rasad.web.generic import AuthenticatedRequest, SignedInView, refusal
 
@@ -221,7 +223,12 @@ class ExportDetailView(SignedInView):
         return render(
             request,
             "jobs/export_detail.html",
-            {"export": export, "status": export_payload(export), "pushed": pushed},
+            {
+                "export": export,
+                "status": export_payload(export),
+                "patterns": progress_patterns(export),
+                "pushed": pushed,
+            },
         )
 
 
@@ -264,14 +271,51 @@ class MyFilesView(SignedInView):
         return response
 
 
+def _counts_rows(export: ExportFile) -> bool:
+    """Whether the file's progress counts rows (a list written row by row), not steps (a report)."""
+    kind = export_kinds().get(export.kind)
+    return kind is None or kind.queryset is not None
+
+
+def progress_patterns(export: ExportFile) -> tuple[str, str]:
+    """How far the file has come, in words (the pages control's «صفحهٔ ۲ از ۳», not a «۲ / ۳» that
+    reads as a fraction), as a pattern for one and for several: a list's «%(done)s از %(total)s
+    ردیف», a report's «گام %(done)s از %(total)s». The page fills it in as the worker moves."""
+    if _counts_rows(export):
+        return (
+            ngettext("%(done)s of %(total)s row", "%(done)s of %(total)s rows", 1),
+            ngettext("%(done)s of %(total)s row", "%(done)s of %(total)s rows", 2),
+        )
+    step = _("Step %(done)s of %(total)s")
+    return step, step
+
+
+def progress_text(export: ExportFile, done: int, total: int | None) -> str:
+    """What follows the file's status on its page: how far it has come while it is prepared
+    («۵۰۰ از ۱٬۲۰۰ ردیف», «گام ۲ از ۳»), what it holds once it is ready («۱۲ ردیف، ۶ کیلوبایت»),
+    nothing otherwise."""
+    if export.status == ExportStatus.READY:
+        rows = formatting.counted(
+            ngettext("%(count)s row", "%(count)s rows", export.row_count), export.row_count
+        )
+        return formatting.join([rows, formatting.file_size(export.size)])
+    if export.status in (ExportStatus.WAITING, ExportStatus.RUNNING) and total:
+        one, several = progress_patterns(export)
+        return formatting.counted_of(one if total == 1 else several, done, total)
+    return ""
+
+
 def export_payload(export: ExportFile) -> dict[str, Any]:
     run = export.run
+    done = run.progress_done if run else 0
+    total = run.progress_total if run else None
     payload: dict[str, Any] = {
         "id": export.pk,
         "status": export.status,
         "status_label": str(ExportStatus(export.status).label),
-        "done": run.progress_done if run else 0,
-        "total": run.progress_total if run else None,
+        "progress_text": progress_text(export, done, total),
+        "done": done,
+        "total": total,
         "percent": 100 if export.status == ExportStatus.READY else (run.percent if run else None),
         "rows": export.row_count,
         "size": export.size,

@@ -35,10 +35,13 @@ __all__ = [
     "HOUR",
     "PERCENT",
     "RIAL",
+    "UNIT_JOIN",
     "FixedUnit",
     "UnitLike",
     "auto_decimals",
     "code",
+    "counted",
+    "counted_of",
     "date_range_text",
     "date_text",
     "datetime_text",
@@ -62,6 +65,12 @@ __all__ = [
 ]
 
 EMPTY: Final = persian.EMPTY_VALUE
+
+# What joins a number to its unit («۱۲ ساعت», «۴۷٫۹ مگاوات‌ساعت», "3 days"): a no-break space, so
+# that a line never ends on the number and starts the next on its unit (an alert's «آستانهٔ
+# بحرانی ۱۲ / ساعت» at desktop width). A stored text loses it (``persian.normalize_text`` makes
+# every space one space); what is formatted when it is shown keeps it.
+UNIT_JOIN: Final = "\u00a0"
 
 # Jalali month and season names in Latin letters, for people reading in English.
 _JALALI_MONTHS_EN: Final = (
@@ -123,6 +132,15 @@ def _prefs(prefs: display.DisplayPreferences | None) -> display.DisplayPreferenc
 
 def _is_persian(prefs: display.DisplayPreferences) -> bool:
     return prefs.language.startswith("fa")
+
+
+def _with_unit(template: str, name: str, shown: str) -> str:
+    """``template`` (a translated "%(count)s days") with ``shown`` put in for ``%(name)s``, bound
+    to the word beside it by :data:`UNIT_JOIN` on whichever side a language writes its unit."""
+    placeholder = f"%({name})s"
+    bound = template.replace(f"{placeholder} ", placeholder + UNIT_JOIN)
+    bound = bound.replace(f" {placeholder}", UNIT_JOIN + placeholder)
+    return bound % {name: shown}
 
 
 def digits(text: object, *, prefs: display.DisplayPreferences | None = None) -> str:
@@ -329,12 +347,13 @@ def file_size(count: int | None, *, prefs: display.DisplayPreferences | None = N
     if count is None:
         return EMPTY
     if count < 1024:
-        return ngettext("%(size)s byte", "%(size)s bytes", count) % {"size": number(count, prefs=prefs)}
+        return counted(ngettext("%(size)s byte", "%(size)s bytes", count), count, name="size", prefs=prefs)
     power = 1 if count < 1024**2 else 2 if count < 1024**3 else 3
     size = count / 1024**power
     shown = round(size, 1) if size < 10 else round(size)
     template = {1: _("%(size)s KB"), 2: _("%(size)s MB"), 3: _("%(size)s GB")}[power]
-    return template % {"size": number(int(shown) if float(shown).is_integer() else shown, prefs=prefs)}
+    shown_size = number(int(shown) if float(shown).is_integer() else shown, prefs=prefs)
+    return _with_unit(template, "size", shown_size)
 
 
 def unit_name(unit: UnitLike | None, *, prefs: display.DisplayPreferences | None = None) -> str:
@@ -367,7 +386,7 @@ def quantity(
     if unit.code == "%":
         return text + ("٪" if preferences.persian_digits else "%")
     name = unit_name(unit, prefs=preferences)
-    return f"{text} {name}" if name else text
+    return f"{text}{UNIT_JOIN}{name}" if name else text
 
 
 def percent(
@@ -507,10 +526,27 @@ def deadline_text(
     return datetime_text(value, style=style, prefs=preferences)
 
 
+def counted(
+    template: str, count: int, *, name: str = "count", prefs: display.DisplayPreferences | None = None
+) -> str:
+    """A count of things in words, the count (``%(count)s``, or ``%(name)s``) in the reader's digits
+    and bound to its noun (:data:`UNIT_JOIN`): ``counted(ngettext("%(count)s row", "%(count)s
+    rows", n), n)`` → «۱۲ ردیف»."""
+    return _with_unit(template, name, number(count, prefs=prefs))
+
+
+def counted_of(
+    template: str, done: int, total: int, *, prefs: display.DisplayPreferences | None = None
+) -> str:
+    """How far along a count is, in words: ``template`` is "%(done)s of %(total)s rows" («۵۰۰ از
+    ۱٬۲۰۰ ردیف», the total bound to its noun), never «۵۰۰ / ۱٬۲۰۰», which reads as a fraction."""
+    bound = template.replace("%(total)s ", "%(total)s" + UNIT_JOIN)
+    return bound % {"done": number(done, prefs=prefs), "total": number(total, prefs=prefs)}
+
+
 def days_text(count: int, *, prefs: display.DisplayPreferences | None = None) -> str:
     """A number of days: «۳ روز», "3 days"."""
-    shown = number(count, prefs=prefs)
-    return ngettext("%(count)s day", "%(count)s days", count) % {"count": shown}
+    return counted(ngettext("%(count)s day", "%(count)s days", count), count, prefs=prefs)
 
 
 # Up to this many days a span reads in days («۴۵ روز»); longer, in whole months and years.
@@ -533,14 +569,14 @@ def span_text(start: date, end: date, *, prefs: display.DisplayPreferences | Non
         (y1, m1, d1), (y2, m2, d2) = jalali.to_jalali(first), jalali.to_jalali(last)
     months = (y2 - y1) * 12 + (m2 - m1) - (1 if d2 < d1 else 0)
     years, months = divmod(months, 12)
-    shown_months = ngettext("%(count)s month", "%(count)s months", months) % {
-        "count": number(months, prefs=preferences)
-    }
+    shown_months = _with_unit(
+        ngettext("%(count)s month", "%(count)s months", months), "count", number(months, prefs=preferences)
+    )
     if not years:
         return shown_months
-    shown_years = ngettext("%(count)s year", "%(count)s years", years) % {
-        "count": number(years, prefs=preferences)
-    }
+    shown_years = _with_unit(
+        ngettext("%(count)s year", "%(count)s years", years), "count", number(years, prefs=preferences)
+    )
     if not months:
         return shown_years
     return _("%(years)s and %(months)s") % {"years": shown_years, "months": shown_months}

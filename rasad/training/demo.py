@@ -321,10 +321,10 @@ def _industry(now: datetime) -> None:
         actor,
         "IMI",
         "iso-14004",
-        "استاندارد ISO 14004: رهنمودهای سیستم مدیریت زیست‌محیطی",
+        "استاندارد ایزو ۱۴۰۰۴: رهنمودهای سیستم مدیریت زیست‌محیطی",
         12,
         DeliveryMode.BLENDED,
-        tags=["محیط زیست", "ISO 14004"],
+        tags=["محیط زیست", "ایزو ۱۴۰۰۴"],
         validity_months=36,
         prerequisites=[ems],  # the guidelines build on the EMS course
     )
@@ -332,10 +332,10 @@ def _industry(now: datetime) -> None:
         actor,
         "IMI",
         "iso-50001",
-        "استاندارد ISO 50001: سیستم مدیریت انرژی",
+        "استاندارد ایزو ۵۰۰۰۱: سیستم مدیریت انرژی",
         12,
         DeliveryMode.ONLINE,
-        tags=["انرژی", "ISO 50001"],
+        tags=["انرژی", "ایزو ۵۰۰۰۱"],
         validity_months=36,
     )
     do_save_requirement(

@@ -101,3 +101,13 @@ def test_the_demo_cycles_load_once_and_tell_their_stories(first_load: dict[str, 
     assert result.trend[0].total.count == 5 and result.trend[1].total.count == 3
     before_total, now_total = (row.total.percent for row in result.trend)
     assert before_total is not None and now_total is not None and before_total < now_total
+
+
+@pytest.mark.usefixtures("first_load")
+def test_the_demo_evidence_is_named_as_a_person_names_a_file():
+    """Evidence read «A1.1.pdf», the item's code, which no one names a file by (session 27)."""
+    from rasad.assessments.models import Evidence
+
+    names = set(Evidence.objects.values_list("name", flat=True))
+    assert names and "نقشه حریم و آخرین گزارش گشت.pdf" in names
+    assert not [name for name in names if name[:1].isascii()], names

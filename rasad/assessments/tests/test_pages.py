@@ -5,6 +5,7 @@ and a bad answer comes back on the form with nothing saved."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -94,6 +95,9 @@ def test_the_whole_path_through_the_pages(cast: Cast, civil: Any, cycle: Any):
     assert (assessment.status, str(assessment.final_score)) == ("final", "91.25")
     html = ali.get(detail).content.decode()
     assert 'data-testid="finding-case"' in html
+    # The score out of the instrument's points in words, not «۹۱٫۲۵ / ۱۰۰», a fraction.
+    final_score = html.split('data-testid="final-score">')[1].split("</dd>")[0]
+    assert re.fullmatch("<strong>۹۱٫۲۵ از [۰-۹٫]+</strong>", final_score), final_score
     cycle_page = coordinator.get(reverse("assessments:cycle-detail", args=[cycle.pk])).content.decode()
     assert "۹۱٫۲۵" in cycle_page
     workbook = coordinator.get(reverse("assessments:cycle-results", args=[cycle.pk]))

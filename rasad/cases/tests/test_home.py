@@ -67,7 +67,7 @@ def test_an_overdue_case_goes_to_the_overdue_section(cast: Cast):
     Case.objects.filter(pk=case.pk).update(due_at=timezone.now() - timedelta(days=2))
     items = [i for i in provide(cast.alice, jalali.today_in_tehran()).items if i.url == f"/cases/{case.pk}/"]
     assert [(i.section, i.tone) for i in items] == [("overdue", "danger")]
-    assert str(items[0].detail).endswith("2 days overdue")
+    assert str(items[0].detail).endswith("2\u00a0days overdue")  # the count bound to its unit
 
 
 def test_the_assignment_notification_shows_under_what_you_follow(cast: Cast):

@@ -117,3 +117,12 @@ def test_the_demo_directory_lists_the_certified_businesses_in_five_sectors():
         ("I", 1),
         ("N", 1),
     ]
+
+
+def test_the_demo_documents_are_named_as_a_person_names_a_file(first_load: dict[str, int]):
+    """A document read «business-plan.pdf», the requirement's code (session 27): by its name."""
+    from rasad.greenjobs.models import Document
+
+    names = set(Document.objects.values_list("name", flat=True))
+    assert "طرح توجیهی.pdf" in names
+    assert not [name for name in names if name[:1].isascii()], names

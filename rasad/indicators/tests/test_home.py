@@ -62,7 +62,7 @@ def test_reporter_sees_the_report_due_in_three_days(cast: Cast, english):
     assign(cast.isfahan, "ELEC_CONS", "GAS_CONS", since=SINCE)
     items = [i for i in provide(cast.ali, TODAY).items if i.kind == "indicators.report_due"]
     assert [(i.section, str(i.title), str(i.detail)) for i in items] == [
-        ("waiting", "Report for Azar 1405: due in 3 days", "2 of 2 values not yet submitted")
+        ("waiting", "Report for Azar 1405: due in 3\u00a0days", "2 of 2 values not yet submitted")
     ]
     assert items[0].url == f"/indicators/report/{cast.isfahan.pk}/1405-09/"
 
@@ -71,14 +71,14 @@ def test_reporter_sees_the_report_due_in_three_days(cast: Cast, english):
 def test_reporter_reads_the_item_in_persian(cast: Cast):
     assign(cast.isfahan, "ELEC_CONS", since=SINCE)
     with translation.override("fa"):
-        assert titles(cast.ali) == ["گزارش آذر ۱۴۰۵: مهلت ۳ روز دیگر"]
+        assert titles(cast.ali) == ["گزارش آذر ۱۴۰۵: مهلت ۳\u00a0روز دیگر"]
 
 
 @override_settings(REPORT_GRACE_DAYS=10)
 def test_a_report_past_its_due_date_is_overdue(cast: Cast, english):
     assign(cast.isfahan, "ELEC_CONS", since=SINCE)
     later = from_jalali(1405, 10, 15)
-    assert titles(cast.ali, later, "overdue") == ["Report for Azar 1405: 5 days overdue"]
+    assert titles(cast.ali, later, "overdue") == ["Report for Azar 1405: 5\u00a0days overdue"]
 
 
 @override_settings(REPORT_GRACE_DAYS=10)

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from rasad.cases.models import Case
 from rasad.cases.tests.test_sla_cases import _directive, tehran
@@ -18,9 +18,10 @@ from rasad.core.actions.people import do_revoke_grant
 from rasad.core.models import AuditEvent, Grant
 from rasad.jobs.audit import JobAuditEvent
 from rasad.jobs.exports import expire_files
-from rasad.jobs.models import ExportFile, ExportStatus
+from rasad.jobs.models import ExportFile, ExportStatus, TaskRun
 from rasad.jobs.testing import run_queued
-from rasad.lib import display
+from rasad.jobs.views import progress_text
+from rasad.lib import display, formatting
 from rasad.lib.jalali import TEHRAN
 from rasad.testing.cast import Cast
 from rasad.testing.tabular import xlsx_rows
@@ -260,3 +261,32 @@ def test_a_failed_export_says_why_in_its_owner_s_language_when_read(cast: Cast):
     assert (answer["error"], answer["title"]) == ("You may no longer see this list.", "Cases")
     ExportFile.objects.filter(pk=export.pk).update(error="پیش‌تر نوشته شد", error_id="", error_params={})
     assert _client(alice).get(f"/api/v1/exports/{export.pk}/").json()["error"] == "پیش‌تر نوشته شد"
+
+
+def test_a_file_s_progress_reads_in_words_not_as_a_fraction(cast: Cast):
+    """The progress line read «۱ / ۱», a fraction (session 27's review): it reads as the pages
+    control does («صفحهٔ ۲ از ۳»), a list's rows while it is prepared, what it holds when ready."""
+    _cases(cast)
+    client = _client(cast.alice)
+    export = _request(client)
+    detail = reverse("jobs:export-detail", args=[export.pk])
+    status = reverse("jobs:export-status", args=[export.pk])
+    nbsp = "\u00a0"
+    assert 'data-testid="export-progress-text">در صف</p>' in client.get(detail).content.decode()
+    TaskRun.objects.filter(pk=export.run_id).update(progress_done=1, progress_total=2)
+    ExportFile.objects.filter(pk=export.pk).update(status=ExportStatus.RUNNING)
+    page = client.get(detail).content.decode()
+    assert f'data-testid="export-progress-text">در حال آماده‌سازی؛ ۱ از ۲{nbsp}ردیف</p>' in page
+    # The page fills the same words in as the worker moves (jobs/static/jobs/progress.js).
+    assert 'data-progress-other="%(done)s از %(total)s ردیف"' in page
+    assert client.get(status).json()["progress_text"] == f"۱ از ۲{nbsp}ردیف"
+    ExportFile.objects.filter(pk=export.pk).update(status=ExportStatus.WAITING)
+    assert run_queued() == 1
+    export.refresh_from_db()
+    with translation.override("fa"):
+        size = formatting.file_size(export.size)
+    assert client.get(status).json()["progress_text"] == f"۲{nbsp}ردیف، {size}"
+    # A report counts its steps, not rows.
+    report = ExportFile(owner=cast.alice, kind="report-baseline", status=ExportStatus.RUNNING)
+    with translation.override("fa"):
+        assert progress_text(report, 2, 3) == "گام ۲ از ۳"

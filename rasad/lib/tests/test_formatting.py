@@ -3,6 +3,7 @@ Persian and in English, with the reader's digits."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -26,6 +27,12 @@ class Unit:
     decimals: int | None = None
 
 
+def joined(text: str) -> str:
+    """``text`` as the formatting layer writes it: a number bound to the unit after it by a no-break
+    space (formatting.UNIT_JOIN); the tables below write plain spaces, to stay readable."""
+    return re.sub("(?<=[0-9\u06f0-\u06f9]) ", formatting.UNIT_JOIN, text)
+
+
 MWH = Unit("MWh", "مگاوات‌ساعت", "megawatt-hour")
 PERCENT = Unit("%", "درصد", "percent", 1)
 COUNT = Unit("count", "عدد", "count", 0)
@@ -40,17 +47,17 @@ def test_places_follow_the_size_of_the_value(value, places):
 
 
 def test_a_breach_value_reads_as_a_person_writes_it():
-    assert formatting.quantity(47.85992578849722, MWH, prefs=FA) == "۴۷٫۹ مگاوات‌ساعت"
-    assert formatting.quantity(47.85992578849722, MWH, prefs=EN) == "47.9 MWh"
+    assert formatting.quantity(47.85992578849722, MWH, prefs=FA) == joined("۴۷٫۹ مگاوات‌ساعت")
+    assert formatting.quantity(47.85992578849722, MWH, prefs=EN) == joined("47.9 MWh")
 
 
 def test_a_whole_rounded_value_has_no_fraction():
-    assert formatting.quantity(12000.4, MWH, prefs=FA) == "۱۲٬۰۰۰ مگاوات‌ساعت"
-    assert formatting.quantity(2.0, MWH, prefs=FA) == "۲ مگاوات‌ساعت"
+    assert formatting.quantity(12000.4, MWH, prefs=FA) == joined("۱۲٬۰۰۰ مگاوات‌ساعت")
+    assert formatting.quantity(2.0, MWH, prefs=FA) == joined("۲ مگاوات‌ساعت")
 
 
 def test_the_units_own_places_win():
-    assert formatting.quantity(12.0, COUNT, prefs=FA) == "۱۲ عدد"
+    assert formatting.quantity(12.0, COUNT, prefs=FA) == joined("۱۲ عدد")
     assert formatting.quantity(87.25, PERCENT, prefs=FA) == "۸۷٫۳٪"
     assert formatting.quantity(87.25, PERCENT, prefs=EN) == "87.3%"
 
@@ -61,7 +68,7 @@ def test_missing_values_are_a_dash_without_unit():
 
 
 def test_persian_language_with_latin_digits_keeps_the_persian_unit_name():
-    assert formatting.quantity(1234.5, MWH, prefs=FA_LATIN) == "1,235 مگاوات‌ساعت"
+    assert formatting.quantity(1234.5, MWH, prefs=FA_LATIN) == joined("1,235 مگاوات‌ساعت")
 
 
 def test_numbers():
@@ -119,9 +126,9 @@ def test_deadlines_from_today(offset, persian, english):
     today = date(2026, 12, 28)
     due = date.fromordinal(today.toordinal() + offset)
     with translation.override("fa"):
-        assert formatting.due_text(due, today=today, prefs=FA) == persian
+        assert formatting.due_text(due, today=today, prefs=FA) == joined(persian)
     with translation.override("en"):
-        assert formatting.due_text(due, today=today, prefs=EN) == english
+        assert formatting.due_text(due, today=today, prefs=EN) == joined(english)
 
 
 @pytest.mark.parametrize(
@@ -139,10 +146,10 @@ def test_deadlines_from_today(offset, persian, english):
 def test_a_span_reads_in_days_then_in_the_reader_s_months_and_years(start, end, persian, english):
     first, last = from_jalali(*start), from_jalali(*end)
     with translation.override("fa"):
-        assert formatting.span_text(first, last, prefs=FA) == persian
-        assert formatting.span_text(last, first, prefs=FA) == persian
+        assert formatting.span_text(first, last, prefs=FA) == joined(persian)
+        assert formatting.span_text(last, first, prefs=FA) == joined(persian)
     with translation.override("en"):
-        assert formatting.span_text(first, last, prefs=EN) == english
+        assert formatting.span_text(first, last, prefs=EN) == joined(english)
 
 
 def test_a_span_counts_the_months_of_the_reader_s_calendar():
@@ -151,9 +158,9 @@ def test_a_span_counts_the_months_of_the_reader_s_calendar():
     first, last = date(2026, 3, 21), date(2026, 5, 21)
     gregorian = display.DisplayPreferences(language="en", calendar="gregorian", persian_digits=False)
     with translation.override("en"):
-        assert formatting.span_text(first, last - timedelta(days=1), prefs=gregorian) == "1 month"
-        assert formatting.span_text(first, last, prefs=gregorian) == "2 months"
-        assert formatting.span_text(first, last, prefs=EN) == "1 month"
+        assert formatting.span_text(first, last - timedelta(days=1), prefs=gregorian) == joined("1 month")
+        assert formatting.span_text(first, last, prefs=gregorian) == joined("2 months")
+        assert formatting.span_text(first, last, prefs=EN) == joined("1 month")
 
 
 def test_a_far_deadline_reads_in_years_and_months():
@@ -161,11 +168,10 @@ def test_a_far_deadline_reads_in_years_and_months():
     with translation.override("fa"):
         assert (
             formatting.due_text(today + timedelta(days=730), today=today, prefs=FA)
-            == "مهلت ۲ سال دیگر"  # 7 Dey 1405 to 7 Dey 1407
+            == joined("مهلت ۲ سال دیگر")  # 7 Dey 1405 to 7 Dey 1407
         )
-        assert (
-            formatting.due_text(today - timedelta(days=400), today=today, prefs=FA)
-            == "۱ سال و ۱ ماه از مهلت گذشته"
+        assert formatting.due_text(today - timedelta(days=400), today=today, prefs=FA) == joined(
+            "۱ سال و ۱ ماه از مهلت گذشته"
         )
 
 
@@ -270,6 +276,44 @@ def test_a_person_is_called_by_the_name_the_reader_reads(person, persian, englis
 def test_a_file_size_in_the_readers_words_and_digits(count, persian, english):
     # Django's filesizeformat read «20.0 KB» on a Persian page (session 25).
     with translation.override("fa"):
-        assert formatting.file_size(count, prefs=FA) == persian
+        assert formatting.file_size(count, prefs=FA) == joined(persian)
     with translation.override("en"):
-        assert formatting.file_size(count, prefs=EN) == english
+        assert formatting.file_size(count, prefs=EN) == joined(english)
+
+
+def test_a_number_and_its_unit_never_part_at_the_end_of_a_line():
+    # An alert's threshold at desktop width broke as «آستانهٔ هشدار ۱۲» / «ساعت» (session 27): the
+    # layer binds a number to its unit with a no-break space, and leaves every other space as it is.
+    nbsp = "\u00a0"
+    assert formatting.quantity(12, formatting.HOUR, prefs=FA) == f"۱۲{nbsp}ساعت"
+    assert formatting.quantity(12, formatting.HOUR, prefs=EN) == f"12{nbsp}h"
+    assert formatting.quantity(250_000_000, formatting.RIAL, prefs=FA) == f"۲۵۰٬۰۰۰٬۰۰۰{nbsp}ریال"
+    with translation.override("fa"):
+        assert formatting.days_text(3, prefs=FA) == f"۳{nbsp}روز"
+        today = date(2026, 12, 28)
+        assert formatting.due_text(date(2026, 12, 31), today=today, prefs=FA) == f"مهلت ۳{nbsp}روز دیگر"
+        span = formatting.span_text(date(2026, 1, 1), date(2027, 5, 1), prefs=FA)
+        assert span == f"۱{nbsp}سال و ۴{nbsp}ماه"
+        assert formatting.file_size(20480, prefs=FA) == f"۲۰{nbsp}کیلوبایت"
+    with translation.override("en"):
+        assert formatting.due_text(date(2026, 12, 23), today=today, prefs=EN) == f"5{nbsp}days overdue"
+    # A percentage has no space to bind; a value with no unit has none either.
+    assert formatting.quantity(87.25, PERCENT, prefs=FA) == "۸۷٫۳٪"
+    assert formatting.quantity(12, None, prefs=FA) == "۱۲"
+
+
+@pytest.mark.parametrize(
+    ("template", "bound"),
+    [("%(count)s days", "3\u00a0days"), ("days: %(count)s", "days:\u00a03"), ("%(count)s", "3")],
+)
+def test_a_unit_is_bound_on_the_side_a_language_writes_it(template, bound):
+    assert formatting._with_unit(template, "count", "3") == bound
+
+
+def test_a_count_of_things_is_bound_to_its_noun():
+    with translation.override("fa"):
+        assert formatting.counted("%(count)s ردیف", 1200, prefs=FA) == "۱٬۲۰۰\u00a0ردیف"
+        assert formatting.counted_of("%(done)s از %(total)s ردیف", 500, 1200, prefs=FA) == (
+            "۵۰۰ از ۱٬۲۰۰\u00a0ردیف"
+        )
+    assert formatting.counted_of("Step %(done)s of %(total)s", 2, 3, prefs=EN) == "Step 2 of 3"

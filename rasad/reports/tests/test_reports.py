@@ -450,3 +450,11 @@ def test_a_monthly_report_of_an_organization_owing_nothing_says_dash_not_naught_
     report = REPORTS["indicators-monthly"].build(cast.nadia, params)
     received = next(f for s in report.sections for f in s.figures if f.label == "گزارش‌های دریافت‌شده")
     assert (received.value, received.note) == ("—", "")
+
+
+def test_the_catalogue_names_a_standard_as_a_persian_document_does(cast: Cast):
+    """«ISO 50006» in Latin digits stood beside Persian ones (session 27): a Persian page writes
+    «ایزو ۵۰۰۰۶» (docs/reference/persian-text.md, Standards named in Persian text)."""
+    page = signed_in_client(cast.alice).get(reverse("reports:list")).content.decode()
+    assert "بر پایهٔ استاندارد ایزو ۵۰۰۰۶." in page
+    assert "ISO" not in page

@@ -16,23 +16,32 @@
   var download = box.querySelector("[data-role=download]");
   var digits = document.documentElement.getAttribute("data-persian-digits") === "1";
   var statusLabel = box.getAttribute("data-status-label") || "";
+  // How far the file has come, in the server's words («۵۰۰ از ۱٬۲۰۰ ردیف», «گام ۲ از ۳»): a
+  // pattern for one and for several, with the separator that follows the status.
+  var separator = box.getAttribute("data-separator") || " — ";
+  var patterns = { one: box.getAttribute("data-progress-one") || "", other: box.getAttribute("data-progress-other") || "" };
   var finished = false;
   var polling = false;
   var source = null;
   var format = function (n) {
     return new Intl.NumberFormat(digits ? "fa-IR" : "en-US").format(n);
   };
-  function draw(percent, done, total) {
+  function draw(percent, words) {
     bar.style.width = percent + "%";
     box.querySelector("[role=progressbar]").setAttribute("aria-valuenow", String(percent));
-    label.textContent = statusLabel + (total ? " — " + format(done) + " / " + format(total) : "");
+    label.textContent = statusLabel + (words ? separator + words : "");
   }
   function move(done, total) {
-    if (total) { draw(Math.max(0, Math.min(100, Math.floor(100 * done / total))), done, total); }
+    if (!total) { return; }
+    var pattern = total === 1 ? patterns.one : patterns.other;
+    // The total is bound to the word after it (a no-break space), as the server writes it.
+    var words = pattern.replace("%(total)s ", "%(total)s\u00a0")
+      .replace("%(done)s", format(done)).replace("%(total)s", format(total));
+    draw(Math.max(0, Math.min(100, Math.floor(100 * done / total))), words);
   }
   function show(data) {
     statusLabel = data.status_label;
-    draw(data.percent === null || data.percent === undefined ? 0 : data.percent, data.done, data.total);
+    draw(data.percent === null || data.percent === undefined ? 0 : data.percent, data.progress_text);
     if (data.error) { error.textContent = data.error; error.hidden = false; }
     if (data.download_url) { download.href = data.download_url; download.hidden = false; }
     if (data.finished) {

@@ -60,7 +60,10 @@
   }
   function init(el) {
     // Clusters need a highest zoom (there is no tile layer to give one): 18, a street.
-    var map = L.map(el, { zoomSnap: 0.25, attributionControl: true, maxZoom: el.dataset.cluster !== undefined ? 18 : undefined }).setView([32.5, 54], 5);
+    var map = L.map(el, { zoomSnap: 0.25, attributionControl: true, zoomControl: false, maxZoom: el.dataset.cluster !== undefined ? 18 : undefined }).setView([32.5, 54], 5);
+    // The zoom buttons' tooltips in the page's language (Leaflet's own are English: "Zoom in").
+    var page = document.documentElement.dataset;
+    L.control.zoom({ zoomInTitle: page.mapZoomIn || "Zoom in", zoomOutTitle: page.mapZoomOut || "Zoom out" }).addTo(map);
     map.attributionControl.setPrefix("Natural Earth, GeoNames");
     var persian = document.documentElement.lang === "fa";
     var choropleth = el.dataset.choropleth ? fetchJson(el.dataset.choropleth) : Promise.resolve(null);

@@ -33,7 +33,7 @@ def test_report_due_entered_on_a_phone_and_approved_from_the_queue(journey, cast
         reporter.sign_in("ali")
         item = reporter.page.locator("[data-kind='indicators.report_due']")
         label = formatting.period(period)
-        assert item.inner_text().splitlines()[0] == f"گزارش {label}: مهلت ۳ روز دیگر"
+        assert item.inner_text().splitlines()[0] == f"گزارش {label}: مهلت ۳\u00a0روز دیگر"
 
         reporter.go("/indicators/report/")
         reporter.page.select_option("select[name=organization]", str(cast.isfahan.pk))
