@@ -11,7 +11,8 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from rasad.indicators import rollups
-from rasad.indicators.models import Rollup
+from rasad.indicators.choices import Category, Dimension, Direction
+from rasad.indicators.models import Indicator, Rollup, Unit
 from rasad.indicators.testing import record
 from rasad.testing.audit import as_owner
 from rasad.testing.cast import Cast
@@ -107,3 +108,26 @@ def test_the_migration_keeps_every_rollup_row_both_ways(assigned: Cast):
     kept = rollups.snapshot()
     rollups.rebuild()
     assert rollups.snapshot() == kept
+
+
+def test_deleting_an_indicator_deletes_its_rollup_rows(assigned: Cast):
+    """Django's collector deletes the rows of a model keyed by several columns, as it did by id."""
+    unit, _made = Unit.objects.get_or_create(
+        code="KEY_U", defaults={"name": "key", "dimension": Dimension.ENERGY}
+    )
+    indicator = Indicator.objects.create(
+        code="KEY_IND", name="key", unit=unit, direction=Direction.LOWER, category=Category.ENERGY
+    )
+    for organization in (assigned.isfahan_post, assigned.national):
+        Rollup.objects.create(
+            indicator=indicator,
+            organization=organization,
+            province="",
+            period_key="1402-01",
+            year=1402,
+            total=1.0,
+        )
+    kept = Rollup.objects.exclude(indicator=indicator).count()
+    indicator.delete()
+    assert not Rollup.objects.filter(indicator_id=indicator.id).exists()
+    assert Rollup.objects.count() == kept
