@@ -277,13 +277,16 @@ class Rollup(models.Model):
     # database: a rollup row is derived data whose ids come from a checked observation (its
     # indicator, its organization or one of that organization's ancestors), ``rebuild``
     # recomputes the table, and a database check would cost every new row a lookup that locks
-    # the national body's row (as ``RollupDelta`` explains). Its one index besides the primary key
-    # is ``rollup_unique``: every read (``rollups.sums``: an organization or a few, their
-    # indicators, periods or years) and the upserts' conflicts go by its (indicator,
-    # organization) prefix. The organization's own index and an (indicator, year) index served no
-    # query and cost each new row (a bulk batch adds one per value) two entries
-    # (docs/development/benchmarks.md, "Ingest", session 25); an organization is never deleted
-    # while its rollup rows matter (its observations protect it).
+    # the national body's row (as ``RollupDelta`` explains). Its one index is its primary key,
+    # (indicator, organization, province, period): every read (``rollups.sums``: an organization
+    # or a few, their indicators, periods or years) and the upserts' conflicts go by it or its
+    # (indicator, organization) prefix, and no query reads a row by anything else. An ``id``
+    # beside it cost each new row (a bulk batch adds one per value) a second B-tree's entry and
+    # an identity value (migration 0015); the organization's own index and an (indicator, year)
+    # index served no query and cost two more (docs/development/benchmarks.md, "Ingest",
+    # sessions 25 and 27). An organization is never deleted while its rollup rows matter (its
+    # observations protect it).
+    pk = models.CompositePrimaryKey("indicator", "organization", "province", "period_key")
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
     )
@@ -301,11 +304,6 @@ class Rollup(models.Model):
     objects = OrganizationScopedQuerySet.as_manager()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["indicator", "organization", "province", "period_key"], name="rollup_unique"
-            )
-        ]
         verbose_name = _("rollup")
         verbose_name_plural = _("rollups")
 

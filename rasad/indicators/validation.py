@@ -72,44 +72,48 @@ def outlier_scores(
     end to end, windows overlapping). ``None`` where ``modified_z_score`` gives none (fewer than
     ``MINIMUM_HISTORY`` values, or a zero MAD).
 
-    Values with histories of the same length are sorted as one matrix, row by row; the medians,
-    deviations and score are the same operations on the same doubles as ``modified_z_score``'s
-    (a middle element, or ``(a + b) / 2``; ``abs(x - median)``; ``0.6745 * (value - median) /
-    mad``), so the scores are equal to the bit."""
+    Every history is sorted as one matrix, row by row (a batch's values have a few dozen lengths
+    of history: a matrix each cost numpy's fixed cost a few dozen times,
+    docs/development/benchmarks.md, "Ingest", session 27); the medians, deviations and score are
+    the same operations on the same doubles as ``modified_z_score``'s (a middle element, or
+    ``(a + b) / 2``; ``abs(x - median)``; ``0.6745 * (value - median) / mad``), so the scores are
+    equal to the bit."""
     scores: list[tuple[float, float] | None] = [None] * len(values)
-    by_length: dict[int, list[int]] = {}
-    for index, length in enumerate(lengths):
-        if length >= MINIMUM_HISTORY:
-            by_length.setdefault(length, []).append(index)
-    if not by_length:
+    all_lengths = np.asarray(lengths, dtype=np.intp)
+    chosen = np.flatnonzero(all_lengths >= MINIMUM_HISTORY)
+    if not chosen.size:
         return scores
-    flat = np.asarray(history, dtype=np.float64)
-    all_values = np.asarray(values, dtype=np.float64)
-    all_starts = np.asarray(starts, dtype=np.intp)
-    for length, members in by_length.items():
-        chosen = np.asarray(members, dtype=np.intp)
-        windows = flat[all_starts[chosen][:, None] + np.arange(length)]
-        windows.sort(axis=1)
-        median = _middle(windows, length)
-        deviations = np.abs(windows - median[:, None])
-        deviations.sort(axis=1)
-        mad = _middle(deviations, length)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            score = 0.6745 * (all_values[chosen] - median) / mad
-        for index, value, centre, spread in zip(
-            members, score.tolist(), median.tolist(), mad.tolist(), strict=True
-        ):
-            if spread != 0:
-                scores[index] = (value, centre)
+    # One matrix for every length: each row its window, padded after its end with NaN, which
+    # numpy sorts after every number, so that a row's first ``length`` places hold its window
+    # in order and its medians are read at its own middle.
+    counts = all_lengths[chosen]
+    width = int(counts.max())
+    flat = np.append(np.asarray(history, dtype=np.float64), np.nan)
+    places = np.asarray(starts, dtype=np.intp)[chosen][:, None] + np.arange(width)
+    padding = np.arange(width) >= counts[:, None]
+    windows = flat[np.where(padding, flat.size - 1, places)]
+    windows.sort(axis=1)
+    median = _middles(windows, counts)
+    deviations = np.abs(windows - median[:, None])
+    deviations.sort(axis=1)
+    mad = _middles(deviations, counts)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score = 0.6745 * (np.asarray(values, dtype=np.float64)[chosen] - median) / mad
+    kept = mad != 0
+    for index, value, centre in zip(
+        chosen[kept].tolist(), score[kept].tolist(), median[kept].tolist(), strict=True
+    ):
+        scores[index] = (value, centre)
     return scores
 
 
-def _middle(ordered: npt.NDArray[np.float64], length: int) -> npt.NDArray[np.float64]:
-    """Each row's median of a matrix sorted row by row, as ``_median_of_sorted`` takes it."""
-    middle = length // 2
-    if length % 2:
-        return ordered[:, middle]
-    result: npt.NDArray[np.float64] = (ordered[:, middle - 1] + ordered[:, middle]) / 2
+def _middles(ordered: npt.NDArray[np.float64], counts: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
+    """Each row's median of a matrix sorted row by row, of its first ``counts`` places, as
+    ``_median_of_sorted`` takes it: the middle one, or the two middle ones' mean."""
+    rows = np.arange(len(counts))
+    upper = ordered[rows, counts // 2]
+    lower = ordered[rows, (counts - 1) // 2]
+    result: npt.NDArray[np.float64] = np.where(counts % 2 == 1, upper, (lower + upper) / 2)
     return result
 
 
