@@ -7,6 +7,8 @@ against the benchmark database and ``bench.requests``' world.
     python -m bench.profile_requests --middleware                     # what each middleware costs
     python -m bench.profile_requests --writes --statements            # one-row observation writes
     python -m bench.profile_requests --writes --scale 10              # the same over 10× the history
+    python -m bench.profile_requests --round-trip                     # what one more statement costs a write
+    python -m bench.profile_requests --round-trip --begin-alone       # the BEGIN with the check, or alone
 
 For each path: the process CPU time per request (median of five runs of ``--requests``), the
 PostgreSQL server's CPU per request, and the SQL statements one request sends (listed with
@@ -18,6 +20,12 @@ request fails without it). ``--writes`` sends one-row observation writes instead
 /api/v1/observations/bulk/`` as the company's reporter, each with its own batch id and a new value,
 over the sites, indicators and months of ``bench.requests``' writes); their statements include
 the rollup fold after commit when one is due, but not the driver's BEGIN and COMMIT nor a COPY.
+``--round-trip`` sends the same writes in rounds that alternate, in one process, between the
+write as it is and the write with one more prepared statement (a one-row read by index) in its
+transaction, just before its write statement: what one round trip to PostgreSQL costs a write,
+in the application's CPU and the server's, the size of what a statement fewer would save. With
+``--begin-alone`` the other side is the write with its transaction's BEGIN sent alone before the
+check (``prepared.rows_beginning``'s fall-back) instead of one more statement.
 """
 
 from __future__ import annotations
@@ -83,9 +91,21 @@ def main() -> None:
     parser.add_argument(
         "--scale", type=int, default=1, help="bench.requests' data at this scale (10: ten times the history)"
     )
+    parser.add_argument(
+        "--round-trip", action="store_true", help="writes with and without one more statement, alternated"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=16, help="--round-trip: rounds of --requests writes a side"
+    )
+    parser.add_argument(
+        "--begin-alone", action="store_true", help="--round-trip: the other side sends BEGIN alone"
+    )
     args = parser.parse_args()
     if args.middleware:
         middleware_costs(args.path or list(PATHS), args.requests)
+        return
+    if args.round_trip:
+        round_trip_cost(args.requests, args.rounds, begin_alone=args.begin_alone)
         return
     world = build_world(args.scale)
     from rasad.wsgi import application
@@ -163,6 +183,85 @@ def write_bodies(world: World) -> Any:
         site, indicator, month = next(keys)
         row = {"organization": site, "indicator": indicator, "period": month, "value": 10_000 + count}
         yield json.dumps({"batch_id": f"profile-{os.getpid()}-{count}", "observations": [row]}).encode()
+
+
+def round_trip_cost(requests: int, rounds: int, *, begin_alone: bool = False) -> None:
+    """One-row writes in rounds of ``requests``, alternating (ABBA) between the write path as it
+    is and the same with one more prepared statement sent in its transaction just before the
+    write statement; the median CPU a write of each side (the process's and PostgreSQL's) and the
+    median of each round's difference."""
+    from rasad.indicators.actions import reporting
+    from rasad.lib import prepared
+
+    world = build_world(1)
+    from rasad.wsgi import application
+
+    bodies = write_bodies(world)
+    write = reporting._write_at_once
+    beginning = prepared.rows_beginning
+    extra = {"on": False}
+
+    def with_one_more(*args: Any, **kwargs: Any) -> Any:
+        if extra["on"] and not begin_alone:
+            prepared.fetch("SELECT id FROM indicators_indicator WHERE id = ANY(%s)", [[1]])
+        return write(*args, **kwargs)
+
+    def begun_alone(query: Any, name: str, alias: str = "default", **values: Any) -> Any:
+        if not (extra["on"] and begin_alone):
+            return beginning(query, name, alias, **values)
+        prepared.generic_plans(alias)
+        return query.rows(alias, **values)
+
+    def send() -> None:
+        status: list[str] = []
+        request = environ(BULK, world.reporter_token, next(bodies))
+        result = application(request, lambda s, h, *e: status.append(s))
+        try:
+            body = b"".join(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        if not status[0].startswith("200"):
+            raise SystemExit(f"{BULK}: {status[0]}: {body[:2000]!r}")
+
+    reporting._write_at_once = with_one_more
+    prepared.rows_beginning = begun_alone
+    try:
+        for side in (False, True):
+            extra["on"] = side
+            for _warm in range(50):
+                send()
+        cpu: dict[bool, list[float]] = {False: [], True: []}
+        database: dict[bool, list[float]] = {False: [], True: []}
+        for number in range(rounds):
+            for side in (False, True) if number % 2 == 0 else (True, False):
+                extra["on"] = side
+                server_before, started = server_cpu_seconds(), time.process_time()
+                for _request in range(requests):
+                    send()
+                cpu[side].append((time.process_time() - started) / requests * 1e3)
+                server_after = server_cpu_seconds()
+                if server_before is not None and server_after is not None:
+                    database[side].append((server_after - server_before) / requests * 1e3)
+    finally:
+        reporting._write_at_once = write
+        prepared.rows_beginning = beginning
+    more = "BEGIN alone" if begin_alone else "one statement more"
+    for side, name in ((False, "as it is"), (True, more)):
+        server = f", PostgreSQL {statistics.median(database[side]):.3f} ms" if database[side] else ""
+        print(f"{name:<20} Python CPU {statistics.median(cpu[side]):.3f} ms a write{server}")
+    python = [more - less for less, more in zip(cpu[False], cpu[True], strict=True)]
+    higher = sum(difference > 0 for difference in python)
+    server = ""
+    if database[False] and database[True]:
+        differences = [more - less for less, more in zip(database[False], database[True], strict=True)]
+        server = f", PostgreSQL {statistics.median(differences) * 1e3:.0f} µs"
+    print(
+        f"{more}, the median of the rounds' differences: "
+        f"Python {statistics.median(python) * 1e3:.0f} µs{server} "
+        f"(Python higher in {higher} rounds of {rounds}; load {os.getloadavg()[0]:.1f})"
+    )
 
 
 def middleware_costs(paths: list[str], requests: int, rounds: int = 7) -> None:

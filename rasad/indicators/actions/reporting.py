@@ -36,7 +36,8 @@ one-row write holds its locks for three round trips (the history, this statement
 
 On PostgreSQL a batch of fewer than ``GENERIC_PLANS_BELOW`` rows runs its transaction's prepared
 statements on generic plans (planned once per connection, not again at every run for the
-batch's values), asked for in the check's round trip; the check's approved periods and the
+batch's values), asked for with the transaction's BEGIN in the check's own message
+(``prepared.rows_beginning``: one round trip for the three); the check's approved periods and the
 history are read by the batch's (organization, period) pairs and series joined by index
 (``_pairs``), so that such a plan reads only what the batch needs, whatever its size and the
 length of the record.
@@ -320,9 +321,11 @@ def _read_facts(
     rules: list[list[Any]] = []
     if generic:
         # The write's transaction begins here: its prepared statements run on generic plans,
-        # asked for with its BEGIN (``prepared.generic_plans``).
-        prepared.generic_plans()
-    fetched = facts.rows(**values)
+        # asked for with its BEGIN, which travels with this statement in one round trip
+        # (``prepared.rows_beginning``).
+        fetched = prepared.rows_beginning(facts, "rasad_record_check", **values)
+    else:
+        fetched = facts.rows(**values)
     for kind, org_id, period_key, indicator_id, subtree, *rule in fetched:
         if kind == "locked":
             locked.add((org_id, period_key))
