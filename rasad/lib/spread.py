@@ -52,18 +52,25 @@ def create_table() -> int:
 
 
 def established_on(port: int) -> int:
-    """How many established TCP connections this process holds whose local port is ``port``."""
+    """How many established TCP connections this process holds whose local port is ``port``.
+
+    A descriptor is looked at only if ``/proc/self/fd`` names it a socket, and through a socket
+    object laid over it and detached again, never a duplicate that is then closed: closing any
+    descriptor of a file drops every POSIX lock this process holds on that file, and SQLite's
+    locks on the embedded database are such locks. The first version duplicated and closed every
+    descriptor, the database's among them, four times a second: a worker's locks vanished, the
+    background worker's connection then believed itself the database's last and deleted its
+    write-ahead log, and commits written there were lost (sign-ins of the demo whose sessions
+    never reached the database; "disk I/O error"). A descriptor closed and reused between the
+    look and the use is at worst counted as what it has become, and never closed from here."""
     count = 0
     for name in os.listdir("/proc/self/fd"):
         try:
-            duplicate = os.dup(int(name))
+            if not os.readlink(f"/proc/self/fd/{name}").startswith("socket:"):
+                continue  # a file, a pipe, the directory being listed: not touched
+            probe = socket.socket(fileno=int(name))
         except OSError:
-            continue  # closed meanwhile (the directory's own descriptor among them)
-        try:
-            probe = socket.socket(fileno=duplicate)
-        except OSError:
-            os.close(duplicate)  # not a socket
-            continue
+            continue  # closed meanwhile, or no longer a socket
         try:
             if probe.type != socket.SOCK_STREAM or probe.family not in (socket.AF_INET, socket.AF_INET6):
                 continue
@@ -75,7 +82,7 @@ def established_on(port: int) -> int:
         except OSError:
             continue
         finally:
-            probe.close()  # the duplicate only
+            probe.detach()  # the object lets go of the descriptor without closing it
     return count
 
 
