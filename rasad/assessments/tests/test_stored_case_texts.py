@@ -17,7 +17,7 @@ from rasad.assessments.testing import matrix_finding
 from rasad.cases.models import Case, CaseEvent
 from rasad.indicators.actions import TargetValues, do_save_target
 from rasad.indicators.testing import assign, indicator, record
-from rasad.lib import display
+from rasad.lib import display, formatting
 from rasad.testing.cast import Cast
 
 pytestmark = pytest.mark.django_db
@@ -60,4 +60,8 @@ def test_a_breach_s_case_is_written_in_persian_whoever_records_the_value(cast: C
     assert case.title == "مصرف برق در پاسگاه مرزی یک فراتر از آستانه"
     assert case.description == sentence
     assert case.source_display == "مصرف برق، فروردین ۱۴۰۲"
-    assert CaseEvent.objects.get(case=case, action="breach").note == sentence
+    # The event's note keeps the formatting layer's no-break space between a number and its unit
+    # (formatting.UNIT_JOIN); the case's description, normalized when stored, has a plain space.
+    note = CaseEvent.objects.get(case=case, action="breach").note
+    assert note.replace(formatting.UNIT_JOIN, " ") == sentence
+    assert "۱۳۲" + formatting.UNIT_JOIN + "مگاوات‌ساعت" in note
