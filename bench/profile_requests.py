@@ -8,7 +8,6 @@ against the benchmark database and ``bench.requests``' world.
     python -m bench.profile_requests --writes --statements            # one-row observation writes
     python -m bench.profile_requests --writes --scale 10              # the same over 10× the history
     python -m bench.profile_requests --round-trip                     # what one more statement costs a write
-    python -m bench.profile_requests --round-trip --begin-alone       # the BEGIN with the check, or alone
 
 For each path: the process CPU time per request (median of five runs of ``--requests``), the
 PostgreSQL server's CPU per request, and the SQL statements one request sends (listed with
@@ -23,9 +22,7 @@ the rollup fold after commit when one is due, but not the driver's BEGIN and COM
 ``--round-trip`` sends the same writes in rounds that alternate, in one process, between the
 write as it is and the write with one more prepared statement (a one-row read by index) in its
 transaction, just before its write statement: what one round trip to PostgreSQL costs a write,
-in the application's CPU and the server's, the size of what a statement fewer would save. With
-``--begin-alone`` the other side is the write with its transaction's BEGIN sent alone before the
-check (``prepared.rows_beginning``'s fall-back) instead of one more statement.
+in the application's CPU and the server's, the size of what a statement fewer would save.
 """
 
 from __future__ import annotations
@@ -97,15 +94,12 @@ def main() -> None:
     parser.add_argument(
         "--rounds", type=int, default=16, help="--round-trip: rounds of --requests writes a side"
     )
-    parser.add_argument(
-        "--begin-alone", action="store_true", help="--round-trip: the other side sends BEGIN alone"
-    )
     args = parser.parse_args()
     if args.middleware:
         middleware_costs(args.path or list(PATHS), args.requests)
         return
     if args.round_trip:
-        round_trip_cost(args.requests, args.rounds, begin_alone=args.begin_alone)
+        round_trip_cost(args.requests, args.rounds)
         return
     world = build_world(args.scale)
     from rasad.wsgi import application
@@ -185,7 +179,7 @@ def write_bodies(world: World) -> Any:
         yield json.dumps({"batch_id": f"profile-{os.getpid()}-{count}", "observations": [row]}).encode()
 
 
-def round_trip_cost(requests: int, rounds: int, *, begin_alone: bool = False) -> None:
+def round_trip_cost(requests: int, rounds: int) -> None:
     """One-row writes in rounds of ``requests``, alternating (ABBA) between the write path as it
     is and the same with one more prepared statement sent in its transaction just before the
     write statement; the median CPU a write of each side (the process's and PostgreSQL's) and the
@@ -198,19 +192,12 @@ def round_trip_cost(requests: int, rounds: int, *, begin_alone: bool = False) ->
 
     bodies = write_bodies(world)
     write = reporting._write_at_once
-    beginning = prepared.rows_beginning
     extra = {"on": False}
 
     def with_one_more(*args: Any, **kwargs: Any) -> Any:
-        if extra["on"] and not begin_alone:
+        if extra["on"]:
             prepared.fetch("SELECT id FROM indicators_indicator WHERE id = ANY(%s)", [[1]])
         return write(*args, **kwargs)
-
-    def begun_alone(query: Any, name: str, alias: str = "default", **values: Any) -> Any:
-        if not (extra["on"] and begin_alone):
-            return beginning(query, name, alias, **values)
-        prepared.generic_plans(alias)
-        return query.rows(alias, **values)
 
     def send() -> None:
         status: list[str] = []
@@ -226,7 +213,6 @@ def round_trip_cost(requests: int, rounds: int, *, begin_alone: bool = False) ->
             raise SystemExit(f"{BULK}: {status[0]}: {body[:2000]!r}")
 
     reporting._write_at_once = with_one_more
-    prepared.rows_beginning = begun_alone
     try:
         for side in (False, True):
             extra["on"] = side
@@ -246,9 +232,7 @@ def round_trip_cost(requests: int, rounds: int, *, begin_alone: bool = False) ->
                     database[side].append((server_after - server_before) / requests * 1e3)
     finally:
         reporting._write_at_once = write
-        prepared.rows_beginning = beginning
-    more = "BEGIN alone" if begin_alone else "one statement more"
-    for side, name in ((False, "as it is"), (True, more)):
+    for side, name in ((False, "as it is"), (True, "one statement more")):
         server = f", PostgreSQL {statistics.median(database[side]):.3f} ms" if database[side] else ""
         print(f"{name:<20} Python CPU {statistics.median(cpu[side]):.3f} ms a write{server}")
     python = [more - less for less, more in zip(cpu[False], cpu[True], strict=True)]
@@ -258,7 +242,7 @@ def round_trip_cost(requests: int, rounds: int, *, begin_alone: bool = False) ->
         differences = [more - less for less, more in zip(database[False], database[True], strict=True)]
         server = f", PostgreSQL {statistics.median(differences) * 1e3:.0f} µs"
     print(
-        f"{more}, the median of the rounds' differences: "
+        "one statement more, the median of the rounds' differences: "
         f"Python {statistics.median(python) * 1e3:.0f} µs{server} "
         f"(Python higher in {higher} rounds of {rounds}; load {os.getloadavg()[0]:.1f})"
     )

@@ -36,8 +36,7 @@ one-row write holds its locks for three round trips (the history, this statement
 
 On PostgreSQL a batch of fewer than ``GENERIC_PLANS_BELOW`` rows runs its transaction's prepared
 statements on generic plans (planned once per connection, not again at every run for the
-batch's values), asked for with the transaction's BEGIN in the check's own message
-(``prepared.rows_beginning``: one round trip for the three); the check's approved periods and the
+batch's values), asked for in the check's round trip; the check's approved periods and the
 history are read by the batch's (organization, period) pairs and series joined by index
 (``_pairs``), so that such a plan reads only what the batch needs, whatever its size and the
 length of the record.
