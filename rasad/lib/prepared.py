@@ -38,7 +38,6 @@ import math
 import re
 import threading
 import uuid
-import weakref
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
@@ -671,74 +670,6 @@ def generic_plans(alias: str = DEFAULT_DB_ALIAS) -> None:
         result = pgconn.exec_(command)
         if result.status != pq.ExecStatus.TUPLES_OK:
             raise psycopg.OperationalError(pgconn.get_error_message())
-
-
-# The statements ``rows_beginning`` prepared by SQL ``PREPARE`` on each psycopg connection, by name.
-_BEGUN: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
-_PLACEHOLDERS = re.compile(r"%s|%%")
-_NOT_PREPARED = b"26000"  # invalid_sql_statement_name
-
-
-def rows_beginning(
-    query: PreparedQuery, name: str, alias: str = DEFAULT_DB_ALIAS, **values: Any
-) -> list[list[Any]]:
-    """``generic_plans`` and then ``query.rows(**values)``, in one round trip where they took
-    two: on PostgreSQL, inside ``transaction.atomic`` whose transaction has not begun, the BEGIN,
-    the plan setting and the statement go in one message (``BEGIN; SELECT set_config(…); EXECUTE
-    name(…)``), the statement prepared by SQL ``PREPARE`` as ``name`` once per connection and its
-    values sent as literals quoted by psycopg (``ClientCursor.mogrify``). The rows are the same
-    as ``rows``'. Elsewhere (SQLite, a transaction already begun, a connection with settings its
-    BEGIN must carry), and where Django must see the statement (its queries logged, an execute
-    wrapper), it is ``generic_plans`` then ``rows``, as it is when the connection lost the
-    prepared statement (a ``DISCARD ALL`` or ``DEALLOCATE ALL``): that message is rolled back,
-    and the statement prepared again next time. docs/development/benchmarks.md, session 27."""
-    connection = connections[alias]
-    raw = connection.connection if connection.vendor == "postgresql" and connection.in_atomic_block else None
-    if (
-        raw is None
-        or connection.queries_logged
-        or connection.execute_wrappers
-        or raw.pgconn.transaction_status != pq.TransactionStatus.IDLE
-        or raw.isolation_level is not None
-        or raw.read_only is not None
-        or raw.deferrable is not None
-    ):
-        generic_plans(alias)
-        return query.rows(alias, **values)
-    compiled = query.compiled(alias, connection)
-    params = [
-        str(value) if isinstance(value, _ArrayText) else value for value in compiled.bind(values, connection)
-    ]
-    pgconn = raw.pgconn
-    begun = _BEGUN.setdefault(raw, set())
-    with connection.wrap_database_errors:
-        if name not in begun:
-            numbers = iter(range(1, len(params) + 1))
-            sql = _PLACEHOLDERS.sub(lambda m: f"${next(numbers)}" if m.group() == "%s" else "%", compiled.sql)
-            _checked(raw, pgconn.exec_(f"PREPARE {name} AS {sql}".encode()))
-            begun.add(name)
-        literals = psycopg.ClientCursor(raw).mogrify(", ".join(["%s"] * len(params)), params)
-        result = pgconn.exec_(b"BEGIN; " + _GENERIC_PLANS + f"; EXECUTE {name}({literals})".encode())
-        if (
-            result.status == pq.ExecStatus.FATAL_ERROR
-            and result.error_field(pq.DiagnosticField.SQLSTATE) == _NOT_PREPARED
-        ):
-            # Not prepared on this connection any more: this message's transaction rolled back.
-            begun.discard(name)
-            _checked(raw, pgconn.exec_(b"ROLLBACK"))
-            generic_plans(alias)
-            return query.rows(alias, **values)
-        _checked(raw, result)
-        loading = psycopg.adapt.Transformer(raw)
-        loading.set_pgresult(result)
-        rows = [list(row) for row in loading.load_rows(0, result.ntuples, tuple)]
-    return compiled.convert(rows, connection)
-
-
-def _checked(raw: Any, result: PGresult) -> None:
-    """Raise the error of ``result`` (a statement sent by libpq) as psycopg would."""
-    if result.status not in (pq.ExecStatus.COMMAND_OK, pq.ExecStatus.TUPLES_OK):
-        raise psycopg.errors.error_from_result(result, encoding=raw.info.encoding)
 
 
 def send(sql: str, params: Params, alias: str = DEFAULT_DB_ALIAS) -> Callable[[], list[tuple[Any, ...]]]:

@@ -320,11 +320,9 @@ def _read_facts(
     rules: list[list[Any]] = []
     if generic:
         # The write's transaction begins here: its prepared statements run on generic plans,
-        # asked for with its BEGIN, which travels with this statement in one round trip
-        # (``prepared.rows_beginning``).
-        fetched = prepared.rows_beginning(facts, "rasad_record_check", **values)
-    else:
-        fetched = facts.rows(**values)
+        # asked for with its BEGIN (``prepared.generic_plans``).
+        prepared.generic_plans()
+    fetched = facts.rows(**values)
     for kind, org_id, period_key, indicator_id, subtree, *rule in fetched:
         if kind == "locked":
             locked.add((org_id, period_key))
