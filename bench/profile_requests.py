@@ -74,6 +74,22 @@ def environ(path: str, token: str | None, body: bytes | None = None) -> dict[str
     }
 
 
+def answered(application: Any, path: str, request: dict[str, Any]) -> bytes:
+    """The body ``application`` answers ``request`` with, which must be a 200 (else the run stops
+    and says what came back)."""
+    status: list[str] = []
+    result = application(request, lambda s, h, *e: status.append(s))
+    try:
+        body = b"".join(result)
+    finally:
+        close = getattr(result, "close", None)
+        if close is not None:
+            close()
+    if not status[0].startswith("200"):
+        raise SystemExit(f"{path}: {status[0]}: {body[:2000]!r}")
+    return body
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--path", action="append", help=f"paths to request (default: {', '.join(PATHS)})")
@@ -107,22 +123,12 @@ def main() -> None:
     bodies = write_bodies(world)
 
     def send(path: str) -> bytes:
-        status: list[str] = []
         request = (
             environ(path, world.reporter_token, next(bodies))
             if path == BULK
             else environ(path, world.analyst_token)
         )
-        result = application(request, lambda s, h, *e: status.append(s))
-        try:
-            body = b"".join(result)
-        finally:
-            close = getattr(result, "close", None)
-            if close is not None:
-                close()
-        if not status[0].startswith("200"):
-            raise SystemExit(f"{path}: {status[0]}: {body[:2000]!r}")
-        return body
+        return answered(application, path, request)
 
     statements: list[str] = []
 
@@ -200,17 +206,7 @@ def round_trip_cost(requests: int, rounds: int) -> None:
         return write(*args, **kwargs)
 
     def send() -> None:
-        status: list[str] = []
-        request = environ(BULK, world.reporter_token, next(bodies))
-        result = application(request, lambda s, h, *e: status.append(s))
-        try:
-            body = b"".join(result)
-        finally:
-            close = getattr(result, "close", None)
-            if close is not None:
-                close()
-        if not status[0].startswith("200"):
-            raise SystemExit(f"{BULK}: {status[0]}: {body[:2000]!r}")
+        answered(application, BULK, environ(BULK, world.reporter_token, next(bodies)))
 
     reporting._write_at_once = with_one_more
     try:
